@@ -1,0 +1,22 @@
+/*
+ * The web assets (CSS, JS, message catalogues) compiled into the binary by the build, so
+ * the daemon never reads them from disk. The table is generated from service/web.
+ */
+#ifndef UJIKOM_ASSETS_H
+#define UJIKOM_ASSETS_H
+
+#include <stddef.h>
+
+struct asset {
+  const char *path;          /* relative to service/web, e.g. "static/app.css" */
+  const unsigned char *data; /* size bytes, followed by a NUL for convenience */
+  size_t size;
+};
+
+/* Ends with an entry whose path is NULL. */
+extern const struct asset assets[];
+
+/* The entry for path (exact match), or NULL. */
+const struct asset *asset_find(const char *path);
+
+#endif
