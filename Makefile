@@ -1,0 +1,72 @@
+# Entry points for people and CI. CMake does the building; this file only orders the steps.
+#   make run    install packages, build, start ujikomd on 127.0.0.1:8080 (data in ./var)
+#   make test   install packages, build with ASan+UBSan, run every test
+#   make fuzz   run each fuzz target for FUZZ_SECONDS (default 600)
+#   make bench  release build and the benchmarks under bench/
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+RELEASE := build/release
+ASAN := build/asan
+FUZZ := build/fuzz
+FUZZ_SECONDS ?= 600
+CMAKE_FLAGS ?=
+
+.PHONY: all build run test test-build test-unit test-integration test-browser fuzz fuzz-build bench \
+        format format-check tidy clean
+
+all: build
+
+build:
+	@scripts/deps.sh run
+	cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUJIKOM_WERROR=ON \
+	  -DUJIKOM_TESTS=OFF $(CMAKE_FLAGS)
+	cmake --build $(RELEASE) -j $(JOBS)
+
+run: build
+	mkdir -p var
+	exec $(RELEASE)/ujikomd --listen 127.0.0.1:8080 --data-dir var --exams-dir exams
+
+test-build:
+	@scripts/deps.sh test
+	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DUJIKOM_SANITIZE=ON -DUJIKOM_WERROR=ON \
+	  $(CMAKE_FLAGS)
+	cmake --build $(ASAN) -j $(JOBS)
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+
+fuzz-build:
+	@scripts/deps.sh fuzz
+	CC=clang cmake -S . -B $(FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUJIKOM_FUZZ=ON \
+	  -DUJIKOM_TESTS=OFF -DUJIKOM_WERROR=ON -DFUZZ_SECONDS=$(FUZZ_SECONDS)
+	cmake --build $(FUZZ) -j $(JOBS)
+
+# The suite: unit and integration tests, browser tests, then each fuzz target briefly.
+test: test-build
+	$(MAKE) fuzz-build FUZZ_SECONDS=10
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN) --output-on-failure -j 2
+	ctest --test-dir $(FUZZ) --output-on-failure -j 2
+
+test-unit: test-build
+	ctest --test-dir $(ASAN) --output-on-failure -L unit
+test-integration: test-build
+	ctest --test-dir $(ASAN) --output-on-failure -L integration
+test-browser: test-build
+	ctest --test-dir $(ASAN) --output-on-failure -L browser
+
+fuzz: fuzz-build
+	ctest --test-dir $(FUZZ) --output-on-failure -j 2
+
+bench:
+	@scripts/deps.sh bench
+	bench/run.sh
+
+format:
+	git ls-files '*.c' '*.h' | xargs clang-format -i
+format-check:
+	git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror
+
+tidy: test-build
+	git ls-files 'service/*.c' | xargs clang-tidy -p $(ASAN) --quiet
+
+clean:
+	rm -rf build

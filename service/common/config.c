@@ -1,0 +1,179 @@
+/*
+ * The one configuration table. Each option has a flag (--name), an environment variable
+ * (UJIKOM_NAME), a default, bounds and help; --help and the README table come from here.
+ */
+#include "common/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S(field) CONFIG_STRING, offsetof(struct config, field), sizeof(((struct config *)0)->field)
+#define L(field) CONFIG_LONG, offsetof(struct config, field), 0
+
+const struct config_option config_options[] = {
+    /* --- server --- */
+    {"listen", S(listen), "127.0.0.1:8080", 0, 0,
+     "Address and port to listen on (port 0: any free port)"},
+    {"data-dir", S(data_dir), "var", 0, 0, "Directory for the database and signing keys"},
+    {"exams-dir", S(exams_dir), "exams", 0, 0, "Directory of exam definitions (*.exam.yaml)"},
+    {"public-url", S(public_url), "http://127.0.0.1:8080", 0, 0,
+     "Public base URL used in QR codes and links"},
+    {"threads", L(threads), "0", 0, 256, "HTTP worker threads (0: one per CPU)"},
+    {"port-file", S(port_file), "", 0, 0, "Write the bound port to this file once listening"},
+    /* --- limits --- */
+    {"max-body", L(max_body), "65536", 1024, 16777216, "Largest request body accepted, in bytes"},
+    {"max-url", L(max_url), "2048", 256, 65536, "Longest request URL accepted, in bytes"},
+    {"max-header", L(max_header), "32768", 8192, 1048576,
+     "Memory for request headers per connection, in bytes"},
+    {"conn-timeout", L(conn_timeout), "30", 1, 3600,
+     "Seconds an idle or slow connection may hold a worker"},
+    {"max-conns", L(max_conns), "16384", 16, 1000000,
+     "Open connections before new requests get 503"},
+    {"shutdown-grace", L(shutdown_grace), "10", 0, 600,
+     "Seconds to finish in-flight requests on SIGTERM"},
+    {"json-max-depth", L(json_max_depth), "32", 2, 1000, "Deepest nesting accepted in a JSON body"},
+    {"form-max-fields", L(form_max_fields), "1000", 1, 100000,
+     "Most fields accepted in a form or query string"},
+    /* --- store --- */
+    {"busy-timeout", L(busy_timeout_ms), "2000", 1, 60000,
+     "Milliseconds to wait for the database write lock before answering 503"},
+    /* --- exams --- */
+    {"save-grace", L(save_grace_s), "30", 0, 600,
+     "Seconds after the deadline an answer save is still accepted"},
+    /* --- accounts and sessions --- */
+    {"session-idle", L(session_idle_s), "7200", 60, 2592000,
+     "Seconds of inactivity after which a session ends"},
+    {"session-max", L(session_max_s), "43200", 300, 31536000,
+     "Seconds after login after which a session ends"},
+    {"kdf-log2n", L(kdf_log2n), "15", 10, 22, "scrypt cost for new password hashes: N = 2^value"},
+    /* --- certificates --- */
+    {"cert-validity-years", L(cert_validity_years), "3", 1, 10,
+     "Default certificate validity when an exam does not say"},
+    /* --- reviews --- */
+    {"claim-ttl", L(claim_ttl_s), "1800", 30, 86400,
+     "Seconds an assessor's claim on an attempt lasts"},
+    {"appeal-days", L(appeal_days), "14", 1, 365,
+     "Days after a decision during which a candidate may appeal"},
+    /* --- logging --- */
+    {"log-level", S(log_level), "info", 0, 0, "error, warn, info or debug"},
+};
+
+const size_t config_options_count = sizeof(config_options) / sizeof(config_options[0]);
+
+static void env_name(const char *name, char *out, size_t outlen) {
+  size_t o = 0;
+  const char *prefix = "UJIKOM_";
+  for (; prefix[o] && o < outlen - 1; o++)
+    out[o] = prefix[o];
+  for (size_t i = 0; name[i] && o < outlen - 1; i++)
+    out[o++] = '-' == name[i] ? '_' : (char)toupper((unsigned char)name[i]);
+  out[o] = '\0';
+}
+
+static int set_value(struct config *cfg, const struct config_option *opt, const char *value,
+                     const char *source, char *err, size_t errlen) {
+  char *base = (char *)cfg;
+  if (CONFIG_STRING == opt->type) {
+    size_t n = strlen(value);
+    if (n >= opt->size) {
+      snprintf(err, errlen, "%s%s: longer than %zu bytes", source, opt->name, opt->size - 1);
+      return -1;
+    }
+    memcpy(base + opt->offset, value, n + 1);
+    return 0;
+  }
+  char *end = NULL;
+  errno = 0;
+  long v = strtol(value, &end, 10);
+  if (0 != errno || end == value || '\0' != *end) {
+    snprintf(err, errlen, "%s%s: '%s' is not a whole number", source, opt->name, value);
+    return -1;
+  }
+  if (v < opt->min || v > opt->max) {
+    snprintf(err, errlen, "%s%s: must be between %ld and %ld", source, opt->name, opt->min,
+             opt->max);
+    return -1;
+  }
+  memcpy(base + opt->offset, &v, sizeof(v));
+  return 0;
+}
+
+static const struct config_option *find_option(const char *name, size_t len) {
+  for (size_t i = 0; i < config_options_count; i++)
+    if (strlen(config_options[i].name) == len && 0 == strncmp(config_options[i].name, name, len))
+      return &config_options[i];
+  return NULL;
+}
+
+int config_load(struct config *cfg, int argc, char **argv, bool *want_help, char *err,
+                size_t errlen) {
+  memset(cfg, 0, sizeof(*cfg));
+  *want_help = false;
+  for (size_t i = 0; i < config_options_count; i++)
+    if (0 != set_value(cfg, &config_options[i], config_options[i].def, "default --", err, errlen))
+      return -1;
+  for (size_t i = 0; i < config_options_count; i++) {
+    char env[96];
+    env_name(config_options[i].name, env, sizeof(env));
+    const char *v = getenv(env);
+    if (v && 0 != set_value(cfg, &config_options[i], v, "environment --", err, errlen))
+      return -1;
+  }
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (0 == strcmp(a, "--help") || 0 == strcmp(a, "-h")) {
+      *want_help = true;
+      continue;
+    }
+    if (0 != strncmp(a, "--", 2)) {
+      snprintf(err, errlen, "unexpected argument '%s' (see --help)", a);
+      return -1;
+    }
+    const char *name = a + 2;
+    const char *eq = strchr(name, '=');
+    size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+    const struct config_option *opt = find_option(name, nlen);
+    if (NULL == opt) {
+      snprintf(err, errlen, "unknown option '%.*s' (see --help)", (int)nlen + 2, a);
+      return -1;
+    }
+    const char *value = eq ? eq + 1 : NULL;
+    if (NULL == value) {
+      if (i + 1 >= argc) {
+        snprintf(err, errlen, "--%s needs a value", opt->name);
+        return -1;
+      }
+      value = argv[++i];
+    }
+    if (0 != set_value(cfg, opt, value, "--", err, errlen))
+      return -1;
+  }
+  return 0;
+}
+
+void config_print_help(FILE *out, const char *progname, const char *summary) {
+  fprintf(out, "usage: %s [OPTIONS]\n%s\n\noptions (each also read from UJIKOM_<NAME>):\n",
+          progname, summary);
+  for (size_t i = 0; i < config_options_count; i++) {
+    const struct config_option *o = &config_options[i];
+    char flag[64];
+    snprintf(flag, sizeof(flag), "--%s %s", o->name, CONFIG_LONG == o->type ? "N" : "VALUE");
+    fprintf(out, "  %-28s %s (default: %s)\n", flag, o->help, o->def[0] ? o->def : "none");
+  }
+  fprintf(out, "  %-28s %s\n", "--help", "Show this help");
+}
+
+void config_print_markdown(FILE *out) {
+  fprintf(out, "| flag | environment | default | range | meaning |\n|---|---|---|---|---|\n");
+  for (size_t i = 0; i < config_options_count; i++) {
+    const struct config_option *o = &config_options[i];
+    char env[96];
+    env_name(o->name, env, sizeof(env));
+    char range[64] = "";
+    if (CONFIG_LONG == o->type)
+      snprintf(range, sizeof(range), "%ld–%ld", o->min, o->max);
+    fprintf(out, "| `--%s` | `%s` | `%s` | %s | %s |\n", o->name, env, o->def, range, o->help);
+  }
+}

@@ -1,0 +1,71 @@
+/*
+ * Configuration: one table (config.c) gives every option its flag, environment variable,
+ * type, default, bounds and help. --help, the README table and validation all come from it.
+ */
+#ifndef UJIKOM_CONFIG_H
+#define UJIKOM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct config {
+  /* --- server --- */
+  char listen[128];   /* ADDR:PORT; port 0 picks a free port */
+  char data_dir[512]; /* database, signing keys */
+  char exams_dir[512];
+  char public_url[256]; /* base of links in QR codes and e-mails, no trailing slash */
+  long threads;         /* 0 = number of CPUs */
+  char port_file[512];  /* if set, the bound port is written here once listening */
+  /* --- limits --- */
+  long max_body;     /* bytes */
+  long max_url;      /* bytes */
+  long max_header;   /* bytes of all request headers (libmicrohttpd memory pool) */
+  long conn_timeout; /* seconds of inactivity before a connection is closed */
+  long max_conns;
+  long shutdown_grace; /* seconds to finish in-flight requests on SIGTERM */
+  long json_max_depth;
+  long form_max_fields;
+  /* --- store --- */
+  long busy_timeout_ms; /* bounded wait for the database write lock */
+  /* --- exams --- */
+  long save_grace_s; /* answers accepted this long after the deadline (network latency) */
+  /* --- accounts and sessions --- */
+  long session_idle_s;
+  long session_max_s;
+  long kdf_log2n; /* scrypt cost: N = 2^kdf_log2n */
+  /* --- certificates --- */
+  long cert_validity_years;
+  /* --- reviews --- */
+  long claim_ttl_s;
+  long appeal_days;
+  /* --- logging --- */
+  char log_level[16]; /* error, warn, info, debug */
+};
+
+enum config_type { CONFIG_STRING, CONFIG_LONG };
+
+struct config_option {
+  const char *name; /* flag without "--", e.g. "data-dir"; env is UJIKOM_DATA_DIR */
+  enum config_type type;
+  size_t offset;   /* into struct config */
+  size_t size;     /* for strings: buffer size */
+  const char *def; /* default, as text */
+  long min, max;   /* for numbers */
+  const char *help;
+};
+
+extern const struct config_option config_options[];
+extern const size_t config_options_count;
+
+/* Fills cfg with defaults, then environment variables, then argv flags (--name VALUE or
+ * --name=VALUE). Returns 0, or -1 with a one-line message in err (e.g. "--threads: must be
+ * between 0 and 256"). Sets *want_help when --help was given. */
+int config_load(struct config *cfg, int argc, char **argv, bool *want_help, char *err,
+                size_t errlen);
+/* Writes the --help text generated from the table. */
+void config_print_help(FILE *out, const char *progname, const char *summary);
+/* Writes the README's configuration table (markdown). */
+void config_print_markdown(FILE *out);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * Process-wide state, in one struct handed to every handler (no scattered globals).
+ * Each part is owned by its module; this header only names them.
+ */
+#ifndef UJIKOM_SVC_H
+#define UJIKOM_SVC_H
+
+#include <stdint.h>
+
+#include "common/config.h"
+
+struct store;    /* service/store/store.h */
+struct catalog;  /* service/common/catalog.h: exams and subsectors loaded from exams/ */
+struct keystore; /* service/common/keystore.h: Ed25519 signing keys under the data dir */
+
+struct svc {
+  const struct config *cfg;
+  struct store *store;
+  struct catalog *catalog;
+  struct keystore *keys;
+  int64_t started_ms; /* wall clock at start, for /healthz uptime */
+};
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * The error registry: every error the HTTP API can answer, one row each.
+ * ERR(NAME, http_status, "default message")  — NAME in lower case is the "error" field.
+ * Keep rows grouped by resource; add a row where your resource's group is.
+ */
+#ifndef UJIKOM_HTTP_ERRORS_H
+#define UJIKOM_HTTP_ERRORS_H
+
+#define UJIKOM_ERRORS(ERR)                                                                         \
+  /* --- generic / dispatcher --- */                                                               \
+  ERR(BAD_REQUEST, 400, "The request is malformed.")                                               \
+  ERR(BAD_JSON, 400, "The request body is not valid JSON.")                                        \
+  ERR(JSON_TOO_DEEP, 400, "The JSON body is nested too deeply.")                                   \
+  ERR(BAD_UTF8, 400, "A text field is not valid UTF-8.")                                           \
+  ERR(INVALID_FIELD, 400, "A field is missing or invalid.")                                        \
+  ERR(TOO_MANY_FIELDS, 400, "The form has too many fields.")                                       \
+  ERR(UNAUTHENTICATED, 401, "Please log in.")                                                      \
+  ERR(FORBIDDEN, 403, "You are not allowed to do this.")                                           \
+  ERR(CSRF, 403, "The form has expired or did not come from this site; reload and try again.")     \
+  ERR(NOT_FOUND, 404, "Not found.")                                                                \
+  ERR(METHOD_NOT_ALLOWED, 405, "This method is not allowed here.")                                 \
+  ERR(CONFLICT, 409, "The request conflicts with the current state.")                              \
+  ERR(BODY_TOO_LARGE, 413, "The request body is too large.")                                       \
+  ERR(URI_TOO_LONG, 414, "The URL is too long.")                                                   \
+  ERR(UNSUPPORTED_MEDIA_TYPE, 415, "Unsupported content type.")                                    \
+  ERR(RATE_LIMITED, 429, "Too many requests; please wait and try again.")                          \
+  ERR(HEADERS_TOO_LARGE, 431, "The request headers are too large.")                                \
+  ERR(INTERNAL, 500, "Internal error.")                                                            \
+  ERR(UNAVAILABLE, 503, "The service is temporarily unable to store data; please retry.")          \
+  ERR(BUSY, 503, "The service is busy; please retry.")                                             \
+  /* --- auth --- */                                                                               \
+  ERR(BAD_CREDENTIALS, 401, "Wrong email or password.")                                            \
+  ERR(EMAIL_TAKEN, 409, "An account with this email already exists.")                              \
+  ERR(WEAK_PASSWORD, 400, "The password is too short or too common.")                              \
+  ERR(ACCOUNT_DISABLED, 403, "This account is disabled.")                                          \
+  /* --- exams and attempts --- */                                                                 \
+  /* --- certificates and verification --- */                                                      \
+  /* --- reviews, appeals, admin --- */
+
+enum err {
+#define UJIKOM_ERR_ENUM(name, status, msg) ERR_##name,
+  UJIKOM_ERRORS(UJIKOM_ERR_ENUM)
+#undef UJIKOM_ERR_ENUM
+      ERR__MAX
+};
+
+/* Lower-case name ("bad_request"), HTTP status and default message of a registry row. */
+const char *err_name(enum err e);
+unsigned err_status(enum err e);
+const char *err_message(enum err e);
+
+#endif

@@ -1,0 +1,244 @@
+/*
+ * Wire-format parsers (request target, urlencoded forms, cookies, UTF-8, JSON depth).
+ * Everything here treats its input as hostile: bounded, no recursion, no NUL smuggling.
+ */
+#include "http/parse.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* Percent-decodes s[0..len) into a new string; '+' becomes ' ' when plus_is_space. */
+static char *pct_decode(const char *s, size_t len, bool plus_is_space) {
+  char *out = malloc(len + 1);
+  if (NULL == out)
+    return NULL;
+  size_t o = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    if ('%' == c) {
+      if (i + 2 >= len) {
+        free(out);
+        return NULL;
+      }
+      int hi = hexval(s[i + 1]);
+      int lo = hexval(s[i + 2]);
+      if (hi < 0 || lo < 0) {
+        free(out);
+        return NULL;
+      }
+      out[o++] = (char)((hi << 4) | lo);
+      i += 2;
+    } else if ('+' == c && plus_is_space) {
+      out[o++] = ' ';
+    } else {
+      out[o++] = c;
+    }
+  }
+  out[o] = '\0';
+  /* A decoded NUL would let "a%00b" pass as "a"; invalid UTF-8 is refused here once. */
+  if (memchr(out, '\0', o) != NULL || !utf8_valid(out, o)) {
+    free(out);
+    return NULL;
+  }
+  return out;
+}
+
+void kv_list_free(struct kv_list *l) {
+  if (NULL == l)
+    return;
+  for (size_t i = 0; i < l->count; i++) {
+    free(l->items[i].name);
+    free(l->items[i].value);
+  }
+  free(l->items);
+  l->items = NULL;
+  l->count = 0;
+}
+
+enum parse_rc parse_urlencoded(struct kv_list *out, const char *s, size_t len, size_t max_fields) {
+  out->items = NULL;
+  out->count = 0;
+  if (NULL == s || 0 == len)
+    return PARSE_OK;
+  size_t cap = 0;
+  size_t i = 0;
+  while (i <= len) {
+    size_t end = i;
+    while (end < len && '&' != s[end])
+      end++;
+    if (end > i) {
+      const char *eq = memchr(s + i, '=', end - i);
+      size_t nlen = eq ? (size_t)(eq - (s + i)) : end - i;
+      const char *v = eq ? eq + 1 : s + end;
+      size_t vlen = eq ? (size_t)((s + end) - v) : 0;
+      if (out->count >= max_fields) {
+        kv_list_free(out);
+        return PARSE_TOO_MANY;
+      }
+      if (out->count == cap) {
+        size_t ncap = cap ? cap * 2 : 8;
+        struct kv *n = realloc(out->items, ncap * sizeof(*n));
+        if (NULL == n) {
+          kv_list_free(out);
+          return PARSE_NOMEM;
+        }
+        out->items = n;
+        cap = ncap;
+      }
+      char *name = pct_decode(s + i, nlen, true);
+      char *value = pct_decode(v, vlen, true);
+      if (NULL == name || NULL == value) {
+        free(name);
+        free(value);
+        kv_list_free(out);
+        return PARSE_BAD;
+      }
+      out->items[out->count].name = name;
+      out->items[out->count].value = value;
+      out->count++;
+    }
+    i = end + 1;
+  }
+  return PARSE_OK;
+}
+
+enum parse_rc parse_target(char **out_path, const char **out_query, const char *target) {
+  *out_path = NULL;
+  *out_query = NULL;
+  if (NULL == target || '/' != target[0])
+    return PARSE_BAD;
+  const char *q = strchr(target, '?');
+  size_t plen = q ? (size_t)(q - target) : strlen(target);
+  char *path = pct_decode(target, plen, false);
+  if (NULL == path)
+    return PARSE_BAD;
+  /* Dot segments never name a resource here; refusing them closes traversal tricks. */
+  for (const char *seg = path; NULL != seg; seg = strchr(seg + 1, '/')) {
+    const char *name = seg + 1;
+    size_t n = strcspn(name, "/");
+    if ((1 == n && '.' == name[0]) || (2 == n && 0 == strncmp(name, "..", 2))) {
+      free(path);
+      return PARSE_BAD;
+    }
+  }
+  *out_path = path;
+  *out_query = q ? q + 1 : NULL;
+  return PARSE_OK;
+}
+
+bool parse_cookie(const char *header, const char *name, char *out, size_t outlen) {
+  if (NULL == header || NULL == name || 0 == outlen)
+    return false;
+  size_t nlen = strlen(name);
+  const char *p = header;
+  while ('\0' != *p) {
+    while (' ' == *p || '\t' == *p || ';' == *p)
+      p++;
+    const char *end = strchr(p, ';');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    if (len > nlen && 0 == strncmp(p, name, nlen) && '=' == p[nlen]) {
+      const char *v = p + nlen + 1;
+      size_t vlen = len - nlen - 1;
+      while (vlen > 0 && (' ' == v[vlen - 1] || '\t' == v[vlen - 1]))
+        vlen--;
+      if (vlen >= 2 && '"' == v[0] && '"' == v[vlen - 1]) {
+        v++;
+        vlen -= 2;
+      }
+      if (vlen >= outlen)
+        return false;
+      for (size_t i = 0; i < vlen; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c < 0x21 || c > 0x7e || '"' == c || ',' == c || '\\' == c)
+          return false;
+      }
+      memcpy(out, v, vlen);
+      out[vlen] = '\0';
+      return true;
+    }
+    if (NULL == end)
+      break;
+    p = end + 1;
+  }
+  return false;
+}
+
+const char *kv_get(const struct kv_list *l, const char *name) {
+  for (size_t i = 0; NULL != l && i < l->count; i++)
+    if (0 == strcmp(l->items[i].name, name))
+      return l->items[i].value;
+  return NULL;
+}
+
+bool utf8_valid(const char *str, size_t len) {
+  const unsigned char *s = (const unsigned char *)str;
+  size_t i = 0;
+  while (i < len) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t n;
+    uint32_t cp;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+      cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= len)
+      return false;
+    for (size_t k = 1; k <= n; k++) {
+      if ((s[i + k] & 0xc0) != 0x80)
+        return false;
+      cp = (cp << 6) | (s[i + k] & 0x3f);
+    }
+    if ((2 == n && cp < 0x800) || (3 == n && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+      return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+bool json_depth_ok(const char *s, size_t len, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    if (in_string) {
+      if ('\\' == c)
+        i++;
+      else if ('"' == c)
+        in_string = false;
+      continue;
+    }
+    if ('"' == c) {
+      in_string = true;
+    } else if ('[' == c || '{' == c) {
+      if (++depth > max_depth)
+        return false;
+    } else if (']' == c || '}' == c) {
+      depth--;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,55 @@
+/*
+ * Parsers for what arrives on the wire: the request target (path + query), form bodies,
+ * the Cookie header, UTF-8 text and JSON nesting depth. Pure functions over bytes, so
+ * each one has a fuzz target (tests/fuzz/).
+ */
+#ifndef UJIKOM_PARSE_H
+#define UJIKOM_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One decoded name=value pair; both strings are owned by the list. */
+struct kv {
+  char *name;
+  char *value;
+};
+
+struct kv_list {
+  struct kv *items;
+  size_t count;
+};
+
+enum parse_rc {
+  PARSE_OK = 0,
+  PARSE_BAD = -1,      /* malformed (bad %-escape, NUL byte, invalid UTF-8) */
+  PARSE_TOO_MANY = -2, /* more than max_fields pairs */
+  PARSE_NOMEM = -3,
+};
+
+/* Splits "a=1&b=x%20y" (a query string or an application/x-www-form-urlencoded body, with
+ * '+' as space) into out. Decoded names and values must be valid UTF-8 without NUL.
+ * On error out is left empty. Free with kv_list_free. */
+enum parse_rc parse_urlencoded(struct kv_list *out, const char *s, size_t len, size_t max_fields);
+
+/* Splits a request target "/path?query" into a decoded path (out_path, caller frees) and the
+ * raw query (pointer into target, or NULL). The path must start with '/', decode to valid
+ * UTF-8 without NUL, and contain no "." or ".." segment. */
+enum parse_rc parse_target(char **out_path, const char **out_query, const char *target);
+
+/* Finds cookie `name` in a Cookie header value ("a=1; b=2"). Copies the value into out
+ * (at most outlen-1 bytes); returns false when absent, malformed or too long. */
+bool parse_cookie(const char *header, const char *name, char *out, size_t outlen);
+
+/* The value for name in list, or NULL. */
+const char *kv_get(const struct kv_list *l, const char *name);
+void kv_list_free(struct kv_list *l);
+
+/* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+bool utf8_valid(const char *s, size_t len);
+
+/* True when the JSON text nests arrays/objects no deeper than max_depth (strings are
+ * skipped, so brackets inside strings do not count). Cheap pre-check before parsing. */
+bool json_depth_ok(const char *s, size_t len, int max_depth);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * The one route table. Adding an endpoint = one row here + one handler function.
+ * Rows are grouped by resource; keep each row inside its group.
+ */
+#include "http/routes.h"
+
+#include <string.h>
+
+#include "http/handlers.h"
+
+const struct route routes[] = {
+    /* --- health --- */
+    {"GET", "/healthz", ROLE_ANY, 0, h_healthz},
+    {"GET", "/readyz", ROLE_ANY, 0, h_readyz},
+    /* --- auth --- */
+    /* --- exams and attempts --- */
+    /* --- certificates and verification --- */
+    /* --- reviews, appeals, admin --- */
+    /* --- pages and static assets --- */
+    {"GET", "/static/*", ROLE_ANY, 0, h_static},
+    {"GET", "/lang", ROLE_ANY, ROUTE_HTML, h_lang},
+    {"POST", "/lang", ROLE_ANY, ROUTE_HTML | ROUTE_NO_CSRF, h_lang},
+};
+
+const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
+
+/* Splits a pattern and a path in step; ":x" captures one segment, a final "*" the rest.
+ * Captured segments are NUL-terminated in path only once the whole path matched. */
+static int pattern_matches(const char *pattern, char *path, const char *params[REQ_MAX_PARAMS],
+                           size_t *nparams) {
+  const char *p = pattern;
+  char *s = path;
+  char *caps[REQ_MAX_PARAMS];
+  size_t n = 0;
+  size_t segments = 0; /* captures that end at the next '/' (not the "*" rest) */
+  while ('\0' != *p) {
+    if ('/' != *p || '/' != *s)
+      return 0;
+    p++;
+    s++;
+    const char *pend = strchr(p, '/');
+    size_t plen = pend ? (size_t)(pend - p) : strlen(p);
+    char *send = strchr(s, '/');
+    size_t slen = send ? (size_t)(send - s) : strlen(s);
+    if (1 == plen && '*' == p[0]) {
+      if (n >= REQ_MAX_PARAMS || '\0' == *s)
+        return 0;
+      caps[n++] = s;
+      s += strlen(s);
+      p++;
+      break;
+    }
+    if (plen > 0 && ':' == p[0]) {
+      if (0 == slen || n >= REQ_MAX_PARAMS)
+        return 0;
+      caps[n++] = s;
+      segments = n;
+    } else if (plen != slen || 0 != strncmp(p, s, plen)) {
+      return 0;
+    }
+    p += plen;
+    s += slen;
+  }
+  if ('\0' != *s || '\0' != *p)
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    if (i < segments) {
+      char *slash = strchr(caps[i], '/');
+      if (slash)
+        *slash = '\0';
+    }
+    params[i] = caps[i];
+  }
+  *nparams = n;
+  return 1;
+}
+
+enum route_match routes_match(const char *method, const char *path, char *scratch,
+                              const struct route **out, const char *params[REQ_MAX_PARAMS],
+                              size_t *nparams) {
+  enum route_match result = ROUTE_NOT_FOUND;
+  const char *m = (0 == strcmp(method, "HEAD")) ? "GET" : method;
+  size_t len = strlen(path);
+  for (size_t i = 0; i < routes_count; i++) {
+    memcpy(scratch, path, len + 1);
+    size_t n = 0;
+    if (!pattern_matches(routes[i].pattern, scratch, params, &n))
+      continue;
+    if (0 != strcmp(routes[i].method, m)) {
+      result = ROUTE_BAD_METHOD;
+      continue;
+    }
+    *nparams = n;
+    *out = &routes[i];
+    return ROUTE_FOUND;
+  }
+  return result;
+}

@@ -1,0 +1,36 @@
+/*
+ * The route table: every endpoint is one row (method, pattern, roles, handler).
+ * The dispatcher matches it; tests read it (the role x route matrix).
+ */
+#ifndef UJIKOM_ROUTES_H
+#define UJIKOM_ROUTES_H
+
+#include <stddef.h>
+
+#include "http/http.h"
+
+enum route_flags {
+  ROUTE_NO_CSRF = 1u << 0, /* state-changing but safe without a CSRF token (e.g. login) */
+  ROUTE_HTML = 1u << 1,    /* a page: anonymous users are redirected to /login, not 401 */
+};
+
+struct route {
+  const char *method;  /* GET, POST, PUT, DELETE (HEAD is served by GET routes) */
+  const char *pattern; /* "/api/attempts/:id"; a final "*" segment captures the rest */
+  unsigned roles;      /* mask of enum role */
+  unsigned flags;      /* mask of enum route_flags */
+  handler_fn handler;
+};
+
+extern const struct route routes[];
+extern const size_t routes_count;
+
+enum route_match { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };
+
+/* Finds the route for method+path; on ROUTE_FOUND fills params (pointers into scratch,
+ * which must hold a copy of path of at least strlen(path)+1 bytes). */
+enum route_match routes_match(const char *method, const char *path, char *scratch,
+                              const struct route **out, const char *params[REQ_MAX_PARAMS],
+                              size_t *nparams);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * Security headers added to every response (CSP, nosniff, referrer policy, framing,
+ * no-store for authenticated answers).
+ */
+#ifndef UJIKOM_SECHEADERS_H
+#define UJIKOM_SECHEADERS_H
+
+#include <stdbool.h>
+
+struct MHD_Response;
+
+/* Adds the headers to resp; authenticated answers also get Cache-Control: no-store unless
+ * the handler set its own Cache-Control (has_cache_control). */
+void secheaders_apply(struct MHD_Response *resp, bool authenticated, bool has_cache_control);
+
+#endif

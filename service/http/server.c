@@ -1,0 +1,704 @@
+/*
+ * libmicrohttpd lives here and nowhere else: the dispatcher (limits, routing, body parsing,
+ * authorisation, CSRF), the reply helpers that build responses, per-request logging and
+ * cleanup, and start/stop.
+ *
+ * Request lifecycle with libmicrohttpd's access handler:
+ *   uri_log callback      -> allocates the request context (sees the raw target first)
+ *   1st access call       -> limits, route match; never queues a response here unless the
+ *                            request must be refused before its body (queuing in the first
+ *                            call makes libmicrohttpd close the connection)
+ *   calls with body data  -> accumulated up to max-body, else 413
+ *   last call (no data)   -> parse body, authorise, run the handler, queue its response
+ *   completed callback    -> one log line, free everything
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "common/log.h"
+#include "http/auth.h"
+#include "http/parse.h"
+#include "http/routes.h"
+#include "http/secheaders.h"
+
+struct server {
+  struct MHD_Daemon *daemon;
+  struct svc *svc;
+  int listen_fd;
+  uint16_t port;
+  atomic_uint_fast64_t next_id;
+  atomic_long inflight;    /* requests between first access call and completion */
+  atomic_long connections; /* open connections, to answer 503 before the hard limit */
+  bool https;              /* public URL is https: cookies get Secure */
+};
+
+struct header {
+  char *name;
+  char *value;
+};
+
+struct req_impl {
+  struct req r;
+  struct server *srv;
+  struct MHD_Connection *conn;
+  char request_id[17];
+  char client_ip[INET6_ADDRSTRLEN];
+  char *raw_target;
+  char *path;
+  char *scratch;
+  struct kv_list query;
+  struct kv_list form;
+  struct kv_list cookies;
+  char *body;
+  size_t body_len;
+  const struct route *route;
+  bool started;
+  bool has_early_error;
+  enum err early_error;
+  struct req_user user;
+  bool via_cookie;
+  struct header *headers;
+  size_t nheaders;
+  bool has_cache_control;
+  struct MHD_Response *resp;
+  unsigned status;
+  size_t resp_bytes;
+  struct timespec t0;
+};
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct req_impl *impl_of(const struct req *r) {
+  return (struct req_impl *)r->impl;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Reading the request                                                                  */
+/* ------------------------------------------------------------------------------------ */
+
+const char *req_header(const struct req *r, const char *name) {
+  return MHD_lookup_connection_value(impl_of(r)->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_query(const struct req *r, const char *name) {
+  return kv_get(&impl_of(r)->query, name);
+}
+
+const char *req_form(const struct req *r, const char *name) {
+  return kv_get(&impl_of(r)->form, name);
+}
+
+const char *req_cookie(const struct req *r, const char *name) {
+  struct req_impl *ri = impl_of(r);
+  const char *have = kv_get(&ri->cookies, name);
+  if (have)
+    return have;
+  const char *hdr = MHD_lookup_connection_value(ri->conn, MHD_HEADER_KIND, "Cookie");
+  char buf[512];
+  if (!parse_cookie(hdr, name, buf, sizeof(buf)))
+    return NULL;
+  /* Parsed values are cached on the request so the pointer lives as long as it. */
+  struct kv *n = realloc(ri->cookies.items, (ri->cookies.count + 1) * sizeof(*n));
+  if (NULL == n)
+    return NULL;
+  ri->cookies.items = n;
+  n[ri->cookies.count].name = strdup(name);
+  n[ri->cookies.count].value = strdup(buf);
+  if (NULL == n[ri->cookies.count].name || NULL == n[ri->cookies.count].value) {
+    free(n[ri->cookies.count].name);
+    free(n[ri->cookies.count].value);
+    return NULL;
+  }
+  return n[ri->cookies.count++].value;
+}
+
+bool req_wants_json(const struct req *r) {
+  if (0 == strncmp(r->path, "/api/", 5) || 0 == strncmp(r->path, "/.well-known/", 13))
+    return true;
+  const char *accept = req_header(r, "Accept");
+  if (NULL == accept)
+    return false;
+  const char *j = strstr(accept, "application/json");
+  const char *h = strstr(accept, "text/html");
+  return NULL != j && (NULL == h || j < h);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Replies                                                                              */
+/* ------------------------------------------------------------------------------------ */
+
+void reply_header(struct req *r, const char *name, const char *value) {
+  struct req_impl *ri = impl_of(r);
+  struct header *n = realloc(ri->headers, (ri->nheaders + 1) * sizeof(*n));
+  if (NULL == n)
+    return;
+  ri->headers = n;
+  n[ri->nheaders].name = strdup(name);
+  n[ri->nheaders].value = strdup(value);
+  if (NULL == n[ri->nheaders].name || NULL == n[ri->nheaders].value) {
+    free(n[ri->nheaders].name);
+    free(n[ri->nheaders].value);
+    return;
+  }
+  if (0 == strcasecmp(name, "Cache-Control"))
+    ri->has_cache_control = true;
+  ri->nheaders++;
+}
+
+void reply_cookie(struct req *r, const char *name, const char *value, long max_age_s,
+                  bool http_only) {
+  char buf[1024];
+  char age[48] = "";
+  if (max_age_s >= 0)
+    snprintf(age, sizeof(age), "; Max-Age=%ld", max_age_s);
+  snprintf(buf, sizeof(buf), "%s=%s; Path=/; SameSite=Strict%s%s%s", name, value, age,
+           http_only ? "; HttpOnly" : "", impl_of(r)->srv->https ? "; Secure" : "");
+  reply_header(r, "Set-Cookie", buf);
+}
+
+/* Installs resp as the request's response; the last reply wins if a handler replies twice
+ * (a bug, logged). */
+static int set_response(struct req *r, unsigned status, struct MHD_Response *resp, size_t len,
+                        const char *content_type) {
+  struct req_impl *ri = impl_of(r);
+  if (NULL == resp) {
+    log_msg(LOG_ERROR, ri->request_id, "out of memory building a response");
+    return -1;
+  }
+  if (NULL != ri->resp) {
+    log_msg(LOG_ERROR, ri->request_id, "handler replied twice; keeping the last reply");
+    MHD_destroy_response(ri->resp);
+  }
+  if (content_type)
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+  ri->resp = resp;
+  ri->status = status;
+  ri->resp_bytes = len;
+  return 0;
+}
+
+int reply_bytes(struct req *r, unsigned status, const char *content_type, const void *data,
+                size_t len) {
+  struct MHD_Response *resp =
+      MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_MUST_COPY);
+  return set_response(r, status, resp, len, content_type);
+}
+
+int reply_bytes_owned(struct req *r, unsigned status, const char *content_type, void *data,
+                      size_t len) {
+  struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(len, data, free);
+  if (NULL == resp)
+    free(data);
+  return set_response(r, status, resp, len, content_type);
+}
+
+int reply_json(struct req *r, unsigned status, json_t *body) {
+  if (NULL == body)
+    body = json_object();
+  char *text = json_dumps(body, JSON_COMPACT);
+  json_decref(body);
+  if (NULL == text)
+    return reply_bytes(r, 500, "application/json",
+                       "{\"error\":\"internal\",\"message\":\"Internal error.\"}", 47);
+  return reply_bytes_owned(r, status, "application/json; charset=utf-8", text, strlen(text));
+}
+
+int reply_error(struct req *r, enum err code, const char *detail) {
+  struct req_impl *ri = impl_of(r);
+  unsigned status = err_status(code);
+  const char *message = detail ? detail : err_message(code);
+  if (status >= 500)
+    log_msg(LOG_ERROR, ri->request_id, "%s: %s", err_name(code), message);
+  else
+    log_msg(LOG_DEBUG, ri->request_id, "%s: %s", err_name(code), message);
+  if (429 == status || 503 == status) {
+    bool has_retry = false;
+    for (size_t i = 0; i < ri->nheaders; i++)
+      if (0 == strcasecmp(ri->headers[i].name, "Retry-After"))
+        has_retry = true;
+    if (!has_retry)
+      reply_header(r, "Retry-After", "1");
+  }
+  return reply_json(r, status,
+                    json_pack("{s:s, s:s}", "error", err_name(code), "message", message));
+}
+
+int reply_redirect(struct req *r, const char *location) {
+  if (NULL == location || '/' != location[0] || '/' == location[1])
+    location = "/";
+  reply_header(r, "Location", location);
+  return reply_bytes(r, 303, "text/plain; charset=utf-8", "", 0);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Dispatch                                                                             */
+/* ------------------------------------------------------------------------------------ */
+
+static bool is_state_changing(const char *method) {
+  return 0 != strcmp(method, "GET") && 0 != strcmp(method, "HEAD") &&
+         0 != strcmp(method, "OPTIONS");
+}
+
+/* Origin check for state-changing requests: a browser always sends Origin on cross-site
+ * POSTs, so a mismatch with Host is a cross-site request whatever the cookie says. */
+static bool origin_ok(const struct req *r) {
+  const char *origin = req_header(r, "Origin");
+  const char *host = req_header(r, "Host");
+  if (NULL == origin || 0 == strcmp(origin, "null"))
+    return NULL == origin;
+  if (NULL == host)
+    return false;
+  const char *sep = strstr(origin, "://");
+  if (NULL == sep)
+    return false;
+  return 0 == strcmp(sep + 3, host);
+}
+
+static bool content_type_is(const struct req *r, const char *type) {
+  const char *ct = req_header(r, "Content-Type");
+  if (NULL == ct)
+    return false;
+  size_t n = strlen(type);
+  return 0 == strncasecmp(ct, type, n) && ('\0' == ct[n] || ';' == ct[n] || ' ' == ct[n]);
+}
+
+static int parse_body(struct req_impl *ri) {
+  struct req *r = &ri->r;
+  const struct config *cfg = ri->srv->svc->cfg;
+  if (0 == ri->body_len)
+    return 0;
+  if (content_type_is(r, "application/json")) {
+    if (!json_depth_ok(ri->body, ri->body_len, (int)cfg->json_max_depth))
+      return reply_error(r, ERR_JSON_TOO_DEEP, NULL), -1;
+    json_error_t jerr;
+    json_t *j = json_loadb(ri->body, ri->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (NULL == j) {
+      char msg[256];
+      snprintf(msg, sizeof(msg), "The request body is not valid JSON: %s (line %d, column %d).",
+               jerr.text, jerr.line, jerr.column);
+      return reply_error(r, ERR_BAD_JSON, msg), -1;
+    }
+    r->json = j;
+    return 0;
+  }
+  if (content_type_is(r, "application/x-www-form-urlencoded")) {
+    enum parse_rc rc =
+        parse_urlencoded(&ri->form, ri->body, ri->body_len, (size_t)cfg->form_max_fields);
+    if (PARSE_TOO_MANY == rc)
+      return reply_error(r, ERR_TOO_MANY_FIELDS, NULL), -1;
+    if (PARSE_OK != rc)
+      return reply_error(r, ERR_BAD_REQUEST, "The form data is malformed or not UTF-8."), -1;
+    return 0;
+  }
+  return 0; /* other types: the raw body is the handler's to interpret */
+}
+
+static void dispatch(struct req_impl *ri) {
+  struct req *r = &ri->r;
+  if (ri->has_early_error) {
+    reply_error(r, ri->early_error, NULL);
+    return;
+  }
+  if (0 != parse_body(ri))
+    return;
+  const char *lang = req_cookie(r, "lang");
+  r->lang = (lang && 0 == strcmp(lang, "en")) ? "en" : "id";
+
+  enum auth_result ar = auth_load_user(r, &ri->user, &ri->via_cookie);
+  if (AUTH_STORE_ERROR == ar) {
+    reply_error(r, ERR_UNAVAILABLE, NULL);
+    return;
+  }
+  if (AUTH_USER == ar)
+    r->user = &ri->user;
+
+  unsigned roles = ri->route->roles;
+  if (!(roles & ROLE_ANON)) {
+    if (NULL == r->user) {
+      if ((ri->route->flags & ROUTE_HTML) && 0 == strcmp(r->method, "GET")) {
+        reply_redirect(r, "/login");
+        return;
+      }
+      reply_error(r, ERR_UNAUTHENTICATED, NULL);
+      return;
+    }
+    if (!(roles & (unsigned)r->user->role)) {
+      reply_error(r, ERR_FORBIDDEN, NULL);
+      return;
+    }
+  }
+  if (is_state_changing(r->method) && !(ri->route->flags & ROUTE_NO_CSRF)) {
+    if (!origin_ok(r) || (NULL != r->user && ri->via_cookie && !auth_check_csrf(r))) {
+      reply_error(r, ERR_CSRF, NULL);
+      return;
+    }
+  }
+  ri->route->handler(r);
+  if (NULL == ri->resp) {
+    log_msg(LOG_ERROR, ri->request_id, "handler for %s %s gave no reply", r->method, r->path);
+    reply_error(r, ERR_INTERNAL, NULL);
+  }
+}
+
+static enum MHD_Result queue(struct req_impl *ri) {
+  if (NULL == ri->resp)
+    reply_error(&ri->r, ERR_INTERNAL, NULL);
+  if (NULL == ri->resp)
+    return MHD_NO;
+  for (size_t i = 0; i < ri->nheaders; i++)
+    MHD_add_response_header(ri->resp, ri->headers[i].name, ri->headers[i].value);
+  secheaders_apply(ri->resp, NULL != ri->r.user, ri->has_cache_control);
+  enum MHD_Result ret = MHD_queue_response(ri->conn, ri->status, ri->resp);
+  MHD_destroy_response(ri->resp);
+  ri->resp = NULL;
+  return ret;
+}
+
+/* Refuses before the body is read; libmicrohttpd then closes the connection. */
+static enum MHD_Result refuse_now(struct req_impl *ri, enum err code) {
+  reply_error(&ri->r, code, NULL);
+  MHD_add_response_header(ri->resp, MHD_HTTP_HEADER_CONNECTION, "close");
+  return queue(ri);
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
+  struct server *srv = cls;
+  struct req_impl *ri = calloc(1, sizeof(*ri));
+  if (NULL == ri)
+    return NULL;
+  clock_gettime(CLOCK_MONOTONIC, &ri->t0);
+  ri->srv = srv;
+  ri->conn = conn;
+  ri->raw_target = strdup(uri ? uri : "");
+  snprintf(ri->request_id, sizeof(ri->request_id), "%08llx",
+           (unsigned long long)(atomic_fetch_add(&srv->next_id, 1) & 0xffffffffu));
+  ri->r.impl = ri;
+  ri->r.svc = srv->svc;
+  ri->r.request_id = ri->request_id;
+  ri->r.client_ip = ri->client_ip;
+  ri->r.path = "";
+  ri->r.lang = "id";
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (ci && ci->client_addr) {
+    if (AF_INET == ci->client_addr->sa_family)
+      inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+                ri->client_ip, sizeof(ri->client_ip));
+    else if (AF_INET6 == ci->client_addr->sa_family)
+      inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr,
+                ri->client_ip, sizeof(ri->client_ip));
+  }
+  return ri;
+}
+
+static void early_error(struct req_impl *ri, enum err code) {
+  if (!ri->has_early_error) {
+    ri->has_early_error = true;
+    ri->early_error = code;
+  }
+}
+
+static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
+  struct server *srv = ri->srv;
+  const struct config *cfg = srv->svc->cfg;
+  struct req *r = &ri->r;
+  ri->started = true;
+  atomic_fetch_add(&srv->inflight, 1);
+  r->method = method;
+  r->now_ms = now_ms();
+
+  if (NULL == ri->raw_target || strlen(ri->raw_target) > (size_t)cfg->max_url) {
+    early_error(ri, ERR_URI_TOO_LONG);
+    return MHD_YES;
+  }
+  const char *query = NULL;
+  if (PARSE_OK != parse_target(&ri->path, &query, ri->raw_target)) {
+    early_error(ri, ERR_BAD_REQUEST);
+    return MHD_YES;
+  }
+  r->path = ri->path;
+  if (query && PARSE_OK != parse_urlencoded(&ri->query, query, strlen(query),
+                                            (size_t)cfg->form_max_fields)) {
+    early_error(ri, ERR_BAD_REQUEST);
+    return MHD_YES;
+  }
+  ri->scratch = malloc(strlen(ri->path) + 1);
+  if (NULL == ri->scratch) {
+    early_error(ri, ERR_INTERNAL);
+    return MHD_YES;
+  }
+  switch (routes_match(method, ri->path, ri->scratch, &ri->route, r->params, &r->nparams)) {
+  case ROUTE_FOUND:
+    break;
+  case ROUTE_BAD_METHOD:
+    early_error(ri, ERR_METHOD_NOT_ALLOWED);
+    return MHD_YES;
+  case ROUTE_NOT_FOUND:
+    early_error(ri, ERR_NOT_FOUND);
+    return MHD_YES;
+  }
+  if (atomic_load(&srv->connections) > cfg->max_conns)
+    return refuse_now(ri, ERR_BUSY);
+  const char *cl =
+      MHD_lookup_connection_value(ri->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  if (cl) {
+    char *end = NULL;
+    errno = 0;
+    long long n = strtoll(cl, &end, 10);
+    if (0 != errno || end == cl || '\0' != *end || n < 0)
+      return refuse_now(ri, ERR_BAD_REQUEST);
+    if (n > cfg->max_body)
+      return refuse_now(ri, ERR_BODY_TOO_LARGE);
+  }
+  return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls) {
+  (void)cls;
+  (void)url;
+  (void)version;
+  (void)conn;
+  struct req_impl *ri = *con_cls;
+  if (NULL == ri)
+    return MHD_NO;
+  if (!ri->started)
+    return first_call(ri, method);
+  if (*upload_data_size > 0) {
+    size_t n = *upload_data_size;
+    *upload_data_size = 0;
+    if (ri->has_early_error)
+      return MHD_YES; /* discard; the error is answered at the end */
+    if (ri->body_len + n > (size_t)ri->srv->svc->cfg->max_body)
+      return refuse_now(ri, ERR_BODY_TOO_LARGE);
+    char *nb = realloc(ri->body, ri->body_len + n + 1);
+    if (NULL == nb)
+      return refuse_now(ri, ERR_INTERNAL);
+    memcpy(nb + ri->body_len, upload_data, n);
+    ri->body = nb;
+    ri->body_len += n;
+    ri->body[ri->body_len] = '\0';
+    return MHD_YES;
+  }
+  if (NULL != ri->resp || ri->status)
+    return MHD_YES; /* already answered (refused mid-upload) */
+  ri->r.body = ri->body;
+  ri->r.body_len = ri->body_len;
+  dispatch(ri);
+  return queue(ri);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe) {
+  (void)conn;
+  struct server *srv = cls;
+  struct req_impl *ri = *con_cls;
+  if (NULL == ri)
+    return;
+  *con_cls = NULL;
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double ms =
+      (double)(t1.tv_sec - ri->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - ri->t0.tv_nsec) / 1e6;
+  if (ri->started) {
+    log_msg(LOG_INFO, ri->request_id, "%s %s %u %zu %.1fms%s", ri->r.method ? ri->r.method : "-",
+            ri->path ? ri->path : "(bad target)", ri->status, ri->resp_bytes, ms,
+            MHD_REQUEST_TERMINATED_COMPLETED_OK == toe ? "" : " (aborted)");
+    atomic_fetch_sub(&srv->inflight, 1);
+  }
+  if (ri->resp)
+    MHD_destroy_response(ri->resp);
+  json_decref(ri->r.json);
+  kv_list_free(&ri->query);
+  kv_list_free(&ri->form);
+  kv_list_free(&ri->cookies);
+  for (size_t i = 0; i < ri->nheaders; i++) {
+    free(ri->headers[i].name);
+    free(ri->headers[i].value);
+  }
+  free(ri->headers);
+  free(ri->body);
+  free(ri->scratch);
+  free(ri->path);
+  free(ri->raw_target);
+  OPENSSL_cleanse(&ri->user, sizeof(ri->user));
+  free(ri);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe) {
+  (void)conn;
+  (void)socket_context;
+  struct server *srv = cls;
+  if (MHD_CONNECTION_NOTIFY_STARTED == toe)
+    atomic_fetch_add(&srv->connections, 1);
+  else
+    atomic_fetch_sub(&srv->connections, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
+  (void)cls;
+  char buf[512];
+  vsnprintf(buf, sizeof(buf), fmt, ap);
+  size_t n = strlen(buf);
+  while (n > 0 && '\n' == buf[n - 1])
+    buf[--n] = '\0';
+  log_msg(LOG_WARN, NULL, "libmicrohttpd: %s", buf);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Start and stop                                                                       */
+/* ------------------------------------------------------------------------------------ */
+
+/* Parses "ADDR:PORT" or "[ADDR6]:PORT" into ss. */
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sslen) {
+  char host[128];
+  const char *colon;
+  memset(ss, 0, sizeof(*ss));
+  if ('[' == listen[0]) {
+    const char *close = strchr(listen, ']');
+    if (NULL == close || ':' != close[1] || (size_t)(close - listen - 1) >= sizeof(host))
+      return -1;
+    memcpy(host, listen + 1, (size_t)(close - listen - 1));
+    host[close - listen - 1] = '\0';
+    colon = close + 1;
+  } else {
+    colon = strrchr(listen, ':');
+    if (NULL == colon || (size_t)(colon - listen) >= sizeof(host))
+      return -1;
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+  }
+  char *end = NULL;
+  errno = 0;
+  long port = strtol(colon + 1, &end, 10);
+  if (0 != errno || end == colon + 1 || '\0' != *end || port < 0 || port > 65535)
+    return -1;
+  struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+  if (1 == inet_pton(AF_INET, host, &in4->sin_addr)) {
+    in4->sin_family = AF_INET;
+    in4->sin_port = htons((uint16_t)port);
+    *sslen = sizeof(*in4);
+    return 0;
+  }
+  if (1 == inet_pton(AF_INET6, host, &in6->sin6_addr)) {
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons((uint16_t)port);
+    *sslen = sizeof(*in6);
+    return 0;
+  }
+  return -1;
+}
+
+int server_start(struct svc *svc, struct server **out, char *err, size_t errlen) {
+  const struct config *cfg = svc->cfg;
+  struct sockaddr_storage ss;
+  socklen_t sslen = 0;
+  *out = NULL;
+  if (0 != parse_listen(cfg->listen, &ss, &sslen)) {
+    snprintf(err, errlen, "--listen: '%s' is not ADDR:PORT", cfg->listen);
+    return -1;
+  }
+  int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot create a socket: %s", strerror(errno));
+    return -1;
+  }
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (0 != bind(fd, (struct sockaddr *)&ss, sslen) || 0 != listen(fd, 1024)) {
+    snprintf(err, errlen, "cannot listen on %s: %s", cfg->listen, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  struct sockaddr_storage bound;
+  socklen_t blen = sizeof(bound);
+  getsockname(fd, (struct sockaddr *)&bound, &blen);
+  uint16_t port = ntohs(AF_INET == bound.ss_family ? ((struct sockaddr_in *)&bound)->sin_port
+                                                   : ((struct sockaddr_in6 *)&bound)->sin6_port);
+
+  struct server *srv = calloc(1, sizeof(*srv));
+  if (NULL == srv) {
+    close(fd);
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  srv->svc = svc;
+  srv->listen_fd = fd;
+  srv->port = port;
+  srv->https = 0 == strncmp(cfg->public_url, "https://", 8);
+  uint32_t seed = 0;
+  RAND_bytes((unsigned char *)&seed, sizeof(seed));
+  atomic_init(&srv->next_id, (uint_fast64_t)seed);
+
+  unsigned threads = (unsigned)cfg->threads;
+  if (0 == threads) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    threads = n > 0 ? (unsigned)n : 1;
+  }
+  /* The hard limit sits above max-conns so the dispatcher can still answer 503 there. */
+  unsigned hard_limit = (unsigned)cfg->max_conns + 64;
+  srv->daemon = MHD_start_daemon(
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
+      NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
+      MHD_OPTION_CONNECTION_LIMIT, hard_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+      (unsigned)cfg->conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->max_header,
+      MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+      MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+      MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+  if (NULL == srv->daemon) {
+    snprintf(err, errlen, "cannot start the HTTP server on %s", cfg->listen);
+    close(fd);
+    free(srv);
+    return -1;
+  }
+  *out = srv;
+  return 0;
+}
+
+uint16_t server_port(const struct server *s) {
+  return s->port;
+}
+
+unsigned server_stop(struct server *s, long grace_s) {
+  if (NULL == s)
+    return 0;
+  /* Stop accepting first, so no new request starts while we wait. */
+  MHD_socket lfd = MHD_quiesce_daemon(s->daemon);
+  if (MHD_INVALID_SOCKET != lfd)
+    close(lfd);
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (;;) {
+    long inflight = atomic_load(&s->inflight);
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    if (inflight <= 0 || (t.tv_sec - t0.tv_sec) >= grace_s)
+      break;
+    struct timespec nap = {0, 20 * 1000 * 1000};
+    nanosleep(&nap, NULL);
+  }
+  long left = atomic_load(&s->inflight);
+  MHD_stop_daemon(s->daemon);
+  free(s);
+  return left > 0 ? (unsigned)left : 0;
+}
