@@ -19,4 +19,9 @@ extern const struct asset assets[];
 /* The entry for path (exact match), or NULL. */
 const struct asset *asset_find(const char *path);
 
+#define ASSET_VERSION_LEN 16
+/* A content hash of the asset as ASSET_VERSION_LEN lower-case hex digits plus NUL, used as
+ * the ETag and as the ?v= cache-buster in links. */
+void asset_version(const struct asset *a, char out[ASSET_VERSION_LEN + 1]);
+
 #endif

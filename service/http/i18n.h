@@ -1,0 +1,30 @@
+/*
+ * The message catalogue: every UI string lives in service/web/i18n/<lang>.json (a flat
+ * object of "key": "text"), compiled into the binary; C code names keys, never text.
+ * Indonesian ("id") is the default language, English ("en") the second.
+ */
+#ifndef UJIKOM_I18N_H
+#define UJIKOM_I18N_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/* "en" when lang is "en", otherwise "id" (the default); lang may be NULL. */
+const char *i18n_lang(const char *lang);
+
+/* The text for key in lang; falls back to Indonesian, then to the key itself, so it never
+ * returns NULL. The string is static (lives as long as the process). Thread-safe. */
+const char *i18n(const char *lang, const char *key);
+
+/* True when the catalogue of lang defines key. */
+bool i18n_has(const char *lang, const char *key);
+
+/* A new JSON object with every key of lang starting with prefix (e.g. "exam.") mapped to
+ * its text, for handing strings to JavaScript. NULL when out of memory; caller decrefs. */
+json_t *i18n_subset(const char *lang, const char *prefix);
+
+/* The whole catalogue of lang as parsed (borrowed, never NULL: an empty object when the
+ * embedded file is missing or invalid). For tests that compare catalogues. */
+const json_t *i18n_catalogue(const char *lang);
+
+#endif

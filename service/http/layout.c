@@ -1,0 +1,181 @@
+/*
+ * The shared page shell. All visible text comes from the catalogue; the only markup is
+ * literal. Navigation depends on the role; the language switch is a plain link that works
+ * without JavaScript and brings the user back to the same page.
+ */
+#include "http/layout.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "http/assets.h"
+#include "http/i18n.h"
+
+const char *layout_t(const struct req *r, const char *key) {
+  return i18n(NULL != r ? r->lang : NULL, key);
+}
+
+bool layout_asset_url(char *out, size_t outlen, const char *asset_path) {
+  const struct asset *a = asset_find(asset_path);
+  if (NULL == a)
+    return false;
+  char v[ASSET_VERSION_LEN + 1];
+  asset_version(a, v);
+  int n = snprintf(out, outlen, "/%s?v=%s", asset_path, v);
+  return n > 0 && (size_t)n < outlen;
+}
+
+static void nav_link(struct html *h, const struct req *r, const char *href, const char *key) {
+  bool current = NULL != r->path && 0 == strcmp(r->path, href);
+  HTML_LIT(h, "<li><a");
+  html_attr_url(h, "href", href);
+  if (current)
+    HTML_LIT(h, " aria-current=\"page\"");
+  HTML_LIT(h, ">");
+  html_text(h, L(r, key));
+  HTML_LIT(h, "</a></li>");
+}
+
+static void lang_switch(struct html *h, const struct req *r) {
+  const char *lang = i18n_lang(r->lang);
+  bool en = 0 == strcmp(lang, "en");
+  const char *back = (NULL != r->path && html_local_path(r->path)) ? r->path : "/";
+  char href[1024];
+  /* The back path is escaped as an attribute; h_lang checks it is local before use. */
+  int n = snprintf(href, sizeof(href), "/lang?to=%s&back=", en ? "id" : "en");
+  if (n < 0 || (size_t)n >= sizeof(href))
+    return;
+  size_t pos = (size_t)n;
+  for (const char *p = back; *p && pos + 4 < sizeof(href); p++) {
+    unsigned char c = (unsigned char)*p;
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 '/' == c || '-' == c || '_' == c || '.' == c || '~' == c;
+    if (plain) {
+      href[pos++] = (char)c;
+    } else {
+      static const char hex[] = "0123456789ABCDEF";
+      href[pos++] = '%';
+      href[pos++] = hex[c >> 4];
+      href[pos++] = hex[c & 15];
+    }
+  }
+  href[pos] = '\0';
+  HTML_LIT(h, "<a class=\"lang\"");
+  html_attr_url(h, "href", href);
+  html_attr(h, "lang", en ? "id" : "en");
+  html_attr(h, "hreflang", en ? "id" : "en");
+  HTML_LIT(h, ">");
+  html_text(h, L(r, "layout.switch_language"));
+  HTML_LIT(h, "</a>");
+}
+
+void layout_csrf_field(struct html *h, const struct req *r) {
+  if (NULL == r->user)
+    return;
+  HTML_LIT(h, "<input type=\"hidden\" name=\"csrf\"");
+  html_attr(h, "value", r->user->csrf);
+  HTML_LIT(h, ">");
+}
+
+static void stylesheet(struct html *h, const char *asset) {
+  char url[256];
+  if (!layout_asset_url(url, sizeof(url), asset))
+    return;
+  HTML_LIT(h, "<link rel=\"stylesheet\"");
+  html_attr_url(h, "href", url);
+  HTML_LIT(h, ">");
+}
+
+static void script(struct html *h, const char *asset) {
+  char url[256];
+  if (NULL == asset || !layout_asset_url(url, sizeof(url), asset))
+    return;
+  HTML_LIT(h, "<script defer");
+  html_attr_url(h, "src", url);
+  HTML_LIT(h, "></script>");
+}
+
+void layout_begin_script(struct html *h, const struct req *r, const char *title,
+                         const char *extra_script) {
+  const char *lang = i18n_lang(r->lang);
+  HTML_LIT(h, "<!DOCTYPE html>\n<html");
+  html_attr(h, "lang", lang);
+  HTML_LIT(h, "><head><meta charset=\"utf-8\">"
+              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+              "<title>");
+  html_text(h, title);
+  HTML_LIT(h, " — ");
+  html_text(h, L(r, "site.name"));
+  HTML_LIT(h, "</title>");
+  stylesheet(h, "static/app.css");
+  script(h, extra_script);
+  HTML_LIT(h, "</head><body><a class=\"skip\" href=\"#main\">");
+  html_text(h, L(r, "layout.skip"));
+  HTML_LIT(h, "</a><header class=\"site\"><div class=\"wrap bar\"><a class=\"brand\" "
+              "href=\"/\">");
+  html_text(h, L(r, "site.name"));
+  HTML_LIT(h, "</a><nav");
+  html_attr(h, "aria-label", L(r, "layout.nav_label"));
+  HTML_LIT(h, "><ul>");
+  nav_link(h, r, "/", "nav.home");
+  if (NULL == r->user) {
+    nav_link(h, r, "/verify", "nav.verify");
+    nav_link(h, r, "/login", "nav.login");
+    nav_link(h, r, "/register", "nav.register");
+  } else {
+    if (ROLE_CANDIDATE == r->user->role)
+      nav_link(h, r, "/me", "nav.me");
+    if (0 != (r->user->role & ROLE_STAFF))
+      nav_link(h, r, "/review", "nav.review");
+    if (ROLE_ADMIN == r->user->role)
+      nav_link(h, r, "/admin", "nav.admin");
+    nav_link(h, r, "/verify", "nav.verify");
+    HTML_LIT(h, "<li><form class=\"inline\" method=\"post\" action=\"/logout\">");
+    layout_csrf_field(h, r);
+    HTML_LIT(h, "<button type=\"submit\" class=\"link\">");
+    html_text(h, L(r, "nav.logout"));
+    HTML_LIT(h, "</button></form></li>");
+  }
+  HTML_LIT(h, "</ul></nav>");
+  lang_switch(h, r);
+  HTML_LIT(h, "</div>");
+  if (NULL != r->user) {
+    HTML_LIT(h, "<div class=\"wrap who\">");
+    html_text_sub(h, L(r, "layout.signed_in_as"), "name", r->user->name, "role",
+                  L(r, ROLE_ADMIN == r->user->role      ? "role.admin"
+                       : ROLE_ASSESSOR == r->user->role ? "role.assessor"
+                                                        : "role.candidate"),
+                  NULL);
+    HTML_LIT(h, "</div>");
+  }
+  HTML_LIT(h, "</header><main id=\"main\" class=\"wrap\" tabindex=\"-1\">");
+}
+
+void layout_begin(struct html *h, const struct req *r, const char *title) {
+  layout_begin_script(h, r, title, NULL);
+}
+
+void layout_end(struct html *h, const struct req *r) {
+  HTML_LIT(h, "</main><footer class=\"site\"><div class=\"wrap\"><p>");
+  html_text(h, L(r, "layout.footer"));
+  HTML_LIT(h, "</p><p><a href=\"/verify\">");
+  html_text(h, L(r, "layout.footer_verify"));
+  HTML_LIT(h, "</a></p></div></footer></body></html>\n");
+}
+
+int layout_message_page(struct req *r, unsigned status, const char *title_key,
+                        const char *message_key) {
+  struct html *h = html_new();
+  if (NULL == h)
+    return reply_error(r, ERR_INTERNAL, NULL);
+  layout_begin(h, r, L(r, title_key));
+  HTML_LIT(h, "<h1>");
+  html_text(h, L(r, title_key));
+  HTML_LIT(h, "</h1><p>");
+  html_text(h, L(r, message_key));
+  HTML_LIT(h, "</p><p><a href=\"/\">");
+  html_text(h, L(r, "layout.back_home"));
+  HTML_LIT(h, "</a></p>");
+  layout_end(h, r);
+  return reply_html(r, status, h);
+}

@@ -1,0 +1,37 @@
+/*
+ * The page shell every HTML page shares: <html lang>, head with the stylesheet, skip link,
+ * header with navigation for the user's role and the language switch, footer.
+ */
+#ifndef UJIKOM_LAYOUT_H
+#define UJIKOM_LAYOUT_H
+
+#include "http/html.h"
+#include "http/http.h"
+
+/* Opens the page: everything up to and including <main id="main">. title is plain text
+ * (escaped; the site name is appended). Shortcut for text from the catalogue: L(r, key). */
+void layout_begin(struct html *h, const struct req *r, const char *title);
+/* Same, also loading the external script asset (a path from the asset table such as
+ * "static/exam.js"; a literal) with defer. NULL loads nothing extra. */
+void layout_begin_script(struct html *h, const struct req *r, const char *title,
+                         const char *script);
+/* Closes <main>, writes the footer and closes the document. */
+void layout_end(struct html *h, const struct req *r);
+
+/* The hidden CSRF field for a POST form (nothing for anonymous requests). */
+void layout_csrf_field(struct html *h, const struct req *r);
+
+/* A catalogue string in the request's language. */
+const char *layout_t(const struct req *r, const char *key);
+#define L(r, key) layout_t((r), (key))
+
+/* A complete page with a heading and one message paragraph (both catalogue keys), e.g. for
+ * "not found" on pages. Returns the reply's value. */
+int layout_message_page(struct req *r, unsigned status, const char *title_key,
+                        const char *message_key);
+
+/* The versioned URL of an asset for links: "/static/app.css?v=<hash>" into out. Returns
+ * false when the asset does not exist or out is too small. */
+bool layout_asset_url(char *out, size_t outlen, const char *asset_path);
+
+#endif

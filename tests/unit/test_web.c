@@ -1,0 +1,145 @@
+/*
+ * The web layer's data: both message catalogues define the same keys, every key the C code
+ * names exists, no text is empty, and the embedded asset table serves what the pages link.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "http/assets.h"
+#include "http/i18n.h"
+
+static const char *const key_prefixes[] = {"site.",   "layout.", "role.", "nav.",
+                                           "home.",   "auth.",   "me.",   "exam.",
+                                           "review.", "admin.",  "page.", "result."};
+
+static void test_catalogues_have_same_keys(void **state) {
+  (void)state;
+  const json_t *id = i18n_catalogue("id");
+  const json_t *en = i18n_catalogue("en");
+  assert_true(json_object_size(id) > 10);
+  assert_int_equal(json_object_size(id), json_object_size(en));
+  const char *key;
+  json_t *value;
+  json_object_foreach((json_t *)(uintptr_t)id, key, value) {
+    if (!i18n_has("en", key))
+      fail_msg("key %s is in id.json but not in en.json", key);
+    const char *s = json_string_value(value);
+    if (NULL == s || '\0' == s[0])
+      fail_msg("key %s has no Indonesian text", key);
+    bool known = false;
+    for (size_t i = 0; i < sizeof(key_prefixes) / sizeof(key_prefixes[0]); i++)
+      known = known || 0 == strncmp(key, key_prefixes[i], strlen(key_prefixes[i]));
+    if (!known)
+      fail_msg("key %s has no known prefix (add it to key_prefixes)", key);
+  }
+  assert_string_equal(i18n("id", "nav.login"), "Masuk");
+  assert_string_equal(i18n("en", "nav.login"), "Log in");
+  assert_string_equal(i18n("xx", "nav.login"), "Masuk"); /* unknown language -> Indonesian */
+  assert_string_equal(i18n("en", "no.such.key"), "no.such.key");
+  assert_string_equal(i18n_lang("en"), "en");
+  assert_string_equal(i18n_lang(NULL), "id");
+}
+
+/* Every "prefix.key" string literal in service/http/ must be in both catalogues. */
+static void check_file_keys(const char *path) {
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  static char buf[1 << 20];
+  size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  for (char *p = buf; NULL != (p = strchr(p, '"')); p++) {
+    for (size_t i = 0; i < sizeof(key_prefixes) / sizeof(key_prefixes[0]); i++) {
+      size_t plen = strlen(key_prefixes[i]);
+      if (0 != strncmp(p + 1, key_prefixes[i], plen))
+        continue;
+      size_t len = plen;
+      while (('a' <= p[1 + len] && p[1 + len] <= 'z') || ('0' <= p[1 + len] && p[1 + len] <= '9') ||
+             '_' == p[1 + len] || '.' == p[1 + len])
+        len++;
+      if ('"' != p[1 + len] || len == plen)
+        continue;
+      char key[128];
+      if (len >= sizeof(key))
+        continue;
+      memcpy(key, p + 1, len);
+      key[len] = '\0';
+      if (!i18n_has("id", key) || !i18n_has("en", key))
+        fail_msg("%s uses catalogue key \"%s\" that is missing from id.json or en.json", path, key);
+    }
+  }
+}
+
+static void test_source_keys_exist(void **state) {
+  (void)state;
+  const char *src = getenv("UJIKOM_SOURCE_DIR");
+  if (NULL == src)
+    src = ".";
+  char dir[1024];
+  snprintf(dir, sizeof(dir), "%s/service/http", src);
+  DIR *d = opendir(dir);
+  if (NULL == d)
+    fail_msg("cannot open %s (set UJIKOM_SOURCE_DIR)", dir);
+  size_t checked = 0;
+  struct dirent *e;
+  while (NULL != (e = readdir(d))) {
+    size_t len = strlen(e->d_name);
+    if (len < 3 || 0 != strcmp(e->d_name + len - 2, ".c"))
+      continue;
+    char path[2048];
+    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+    check_file_keys(path);
+    checked++;
+  }
+  closedir(d);
+  assert_true(checked > 3);
+}
+
+static void test_assets(void **state) {
+  (void)state;
+  const struct asset *css = asset_find("static/app.css");
+  assert_non_null(css);
+  assert_true(css->size > 100);
+  assert_int_equal(css->data[css->size], 0);
+  assert_non_null(asset_find("static/exam.js"));
+  assert_null(asset_find("../CMakeLists.txt"));
+  assert_null(asset_find("static/../i18n/id.json"));
+  char v1[ASSET_VERSION_LEN + 1];
+  char v2[ASSET_VERSION_LEN + 1];
+  asset_version(css, v1);
+  asset_version(asset_find("static/exam.js"), v2);
+  assert_int_equal(strlen(v1), ASSET_VERSION_LEN);
+  assert_string_not_equal(v1, v2);
+}
+
+static void test_subset_for_scripts(void **state) {
+  (void)state;
+  json_t *s = i18n_subset("en", "exam.js_");
+  assert_non_null(s);
+  assert_true(json_object_size(s) > 3);
+  const char *key;
+  json_t *value;
+  json_object_foreach(s, key, value) {
+    assert_int_equal(0, strncmp(key, "exam.js_", 8));
+    assert_string_equal(json_string_value(value), i18n("en", key));
+  }
+  json_decref(s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_catalogues_have_same_keys),
+      cmocka_unit_test(test_source_keys_exist),
+      cmocka_unit_test(test_assets),
+      cmocka_unit_test(test_subset_for_scripts),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
