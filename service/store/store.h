@@ -1,0 +1,131 @@
+/*
+ * The storage interface: everything the service keeps between requests goes through here.
+ *
+ * Results are tri-state (GNUnet style): a negative value is an error (hard = our bug or a
+ * corrupt database, unavailable = the disk/filesystem refused, busy = the write lock was not
+ * obtained within the budget), 0 means "no row", 1 means success; a few resource functions
+ * return other positive codes (STORE_EXISTS, STORE_CONFLICT) documented where they apply.
+ *
+ * Writes: one writer connection. Every write runs inside store_txn(store, fn, ctx), which
+ * calls fn inside BEGIN IMMEDIATE ... COMMIT with a bounded number of retries, so resource
+ * write functions (taking struct store_tx *) compose atomically: e.g. issue a certificate
+ * and append the audit entry in one transaction.
+ *
+ * Reads: store_rd_begin() lends a read-only connection from a pool (WAL lets readers run
+ * beside the writer) with a consistent snapshot until store_rd_end(). Inside a write
+ * transaction, store_tx_rd(tx) gives a reader that sees the transaction's own writes.
+ */
+#ifndef UJIKOM_STORE_H
+#define UJIKOM_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum store_rc {
+  STORE_HARD = -3,        /* our bug, a broken invariant, or a corrupt database -> 500 */
+  STORE_UNAVAILABLE = -2, /* disk full, read-only, I/O error, cannot open -> 503, retry later */
+  STORE_BUSY = -1,        /* write lock not obtained within the retry budget -> 503 */
+  STORE_NONE = 0,         /* no such row */
+  STORE_OK = 1,
+  STORE_EXISTS = 2,   /* a unique key is already taken (e.g. e-mail address) */
+  STORE_CONFLICT = 3, /* the row is in a state that forbids the change (resource-specific) */
+};
+
+/* Log levels of the store's callback (same order as the daemon's). */
+enum store_log_level { STORE_LOG_ERROR, STORE_LOG_WARN, STORE_LOG_INFO, STORE_LOG_DEBUG };
+
+/* The store never writes to stderr; it reports through this callback (may be NULL). */
+typedef void (*store_log_fn)(void *log_ctx, enum store_log_level level, const char *msg);
+
+struct store_opts {
+  long busy_timeout_ms; /* SQLite busy handler wait per attempt; <= 0 means 5000 */
+  int txn_retries;      /* extra attempts of store_txn after BUSY; <= 0 means 3 */
+  /* Schema version to migrate to: 0 = the latest this program knows; -1 = do not migrate
+   * (open only, e.g. to report the version); k > 0 = stop after migration k (tests). */
+  int migrate_to;
+  store_log_fn log;
+  void *log_ctx;
+};
+
+struct store;    /* opaque */
+struct store_tx; /* a write transaction in progress (only valid inside the txn callback) */
+struct store_rd; /* a read snapshot */
+
+/* Opens (creating if needed) the database at path and migrates it to the latest schema.
+ * Before anything is written it checks, and refuses with a one-line message in err:
+ * a directory that is not writable, a file that is not an SQLite database or fails
+ * PRAGMA quick_check, and a schema newer than this program. A refused file is left
+ * byte-for-byte unchanged. opts may be NULL (defaults). On success *out is the caller's
+ * to close with store_close(). Returns STORE_OK or a negative store_rc. */
+int store_open(struct store **out, const char *path, const struct store_opts *opts, char *err,
+               size_t errlen);
+
+/* Closes every connection. NULL is allowed. No transaction may be in progress. */
+void store_close(struct store *s);
+
+/* The schema version of the open database (PRAGMA user_version) and the latest one this
+ * program knows. */
+int store_schema_version(struct store *s, int *out);
+int store_schema_latest(void);
+
+/* Migrates to version `to` (0 = latest), each migration in its own transaction. Reports
+ * the versions before/after through *out_from / *out_to (either may be NULL).
+ * Returns STORE_OK or negative (err holds the message; the failing migration is rolled
+ * back, earlier ones stay). */
+int store_migrate(struct store *s, int to, int *out_from, int *out_to, char *err, size_t errlen);
+
+/* A write transaction body. Return STORE_OK to commit; any other value rolls back and is
+ * returned by store_txn (return STORE_BUSY to have the whole transaction retried). fn may
+ * run more than once (after BUSY), so it must not keep side effects outside the database
+ * between runs: reset anything it writes into ctx at its start. */
+typedef int (*store_txn_fn)(struct store_tx *tx, void *ctx);
+
+/* Runs fn inside BEGIN IMMEDIATE ... COMMIT on the writer connection, retrying up to the
+ * configured count when the lock is busy. Returns fn's value after a successful commit,
+ * fn's non-OK value after rollback, STORE_BUSY when retries ran out, STORE_UNAVAILABLE when
+ * the disk refused (the next call tries again), STORE_HARD on misuse (a nested store_txn
+ * on the same thread) or a broken database. Thread-safe; writers are serialised. */
+int store_txn(struct store *s, store_txn_fn fn, void *ctx);
+
+/* A reader inside a write transaction: sees the transaction's uncommitted writes. Valid
+ * only until fn returns; do not pass it to store_rd_end(). */
+struct store_rd *store_tx_rd(struct store_tx *tx);
+
+/* Milliseconds since the epoch at the start of this transaction attempt (one clock reading
+ * per transaction so every row written in it carries the same time). */
+int64_t store_tx_now_ms(const struct store_tx *tx);
+
+/* Borrows a read connection and opens a snapshot. On success *out is valid until
+ * store_rd_end(). Returns STORE_OK or negative (UNAVAILABLE if no connection can be
+ * opened). Thread-safe; any number of readers. */
+int store_rd_begin(struct store *s, struct store_rd **out);
+/* Ends the snapshot and returns the connection to the pool. NULL is allowed. */
+void store_rd_end(struct store_rd *rd);
+
+/* A quick read for /healthz: STORE_OK, or negative when the database cannot be read. */
+int store_health(struct store *s);
+
+/* Writes a consistent copy of the database to dest_path with SQLite's online backup API;
+ * safe while the daemon is writing (readers and the writer are not blocked). dest_path
+ * must not exist. Returns STORE_OK or negative with a message in err. */
+int store_backup(struct store *s, const char *dest_path, char *err, size_t errlen);
+
+/* Replaces the database at db_path with the contents of src_path (a backup), after checking
+ * that src_path is an intact ujikom database whose schema is not newer than this program;
+ * then migrates it to the latest schema. Uses the backup API, so concurrent connections see
+ * either the old or the new database, never a mix; still, stop the daemon first.
+ * Returns STORE_OK or negative with a message in err (db_path unchanged on refusal). */
+int store_restore(const char *db_path, const char *src_path, const struct store_opts *opts,
+                  char *err, size_t errlen);
+
+/* A short English name for a store_rc ("ok", "none", "busy", ...), for logs. */
+const char *store_rc_name(int rc);
+
+#include "store/store_users.h"
+#include "store/store_attempts.h"
+#include "store/store_certs.h"
+#include "store/store_reviews.h"
+#include "store/store_audit.h"
+
+#endif

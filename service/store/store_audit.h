@@ -1,0 +1,56 @@
+/*
+ * The audit log: an append-only, hash-chained record of who changed what (decisions,
+ * overrides, appeals, account and role changes, extra time, issuance, revocation, keys).
+ * Each entry's hash covers its own fields and the previous entry's hash, so editing or
+ * deleting any entry is detected by store_audit_verify().
+ */
+#ifndef UJIKOM_STORE_AUDIT_H
+#define UJIKOM_STORE_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct store_tx;
+struct store_rd;
+
+/* Actor id for entries made by the system or the command line without a user. */
+#define STORE_AUDIT_SYSTEM 0
+
+/* Appends one entry inside the caller's transaction, so the change it records and the entry
+ * commit together. actor_user_id: the user who acted (STORE_AUDIT_SYSTEM = none).
+ * action: a short dotted verb ("review.decision", "user.disable", "attempt.extra_time").
+ * subject: what was acted on ("attempt:42", "user:7"). before_json / after_json: JSON
+ * texts of the state before and after (either may be NULL). Writes the new entry's seq to
+ * *out_seq (may be NULL). Returns STORE_OK or negative. */
+int store_audit_append(struct store_tx *tx, int64_t *out_seq, int64_t actor_user_id,
+                       const char *action, const char *subject, const char *before_json,
+                       const char *after_json);
+
+/* Re-computes the whole chain in a read snapshot. Returns STORE_OK with *out_first_bad = 0
+ * and *out_count = entries checked when intact; STORE_CONFLICT with *out_first_bad = the
+ * first seq whose hash, link or numbering is wrong (why: a one-line reason) when broken;
+ * negative on a read error. out_count and why may be NULL. */
+int store_audit_verify(struct store *s, int64_t *out_first_bad, int64_t *out_count, char *why,
+                       size_t whylen);
+
+/* One entry, as read back. */
+struct store_audit_entry {
+  int64_t seq;
+  int64_t at_ms;
+  int64_t actor; /* STORE_AUDIT_SYSTEM when none */
+  char action[101];
+  char *subject; /* malloc'd */
+  char *before;  /* malloc'd or NULL */
+  char *after;   /* malloc'd or NULL */
+  char hash[65];
+};
+
+/* Entries about a subject (NULL = all), newest first, at most limit (1..1000) entries with
+ * seq < before_seq (0 = from the newest). On STORE_OK *out is an array of *out_n entries,
+ * the caller's to free with store_audit_list_free (also when *out_n is 0). */
+int store_audit_list(struct store_rd *rd, struct store_audit_entry **out, size_t *out_n,
+                     const char *subject, int64_t before_seq, int limit);
+void store_audit_list_free(struct store_audit_entry *list, size_t n);
+
+#endif

@@ -1,0 +1,980 @@
+/*
+ * The SQLite backend's foundation: opening (with checks that never modify a refused file),
+ * pragmas, migrations, the single-writer transaction runner with bounded retries, the pool
+ * of read connections, the per-connection statement cache, error mapping, backup/restore
+ * and the health probe. Resource files build on the helpers in store_internal.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/store_internal.h"
+
+#define STORE_POOL_MAX 32 /* idle read connections kept; more are closed on release */
+
+struct stmt_cache {
+  const struct store_sqlset *set;
+  sqlite3_stmt **stmts; /* set->count entries, NULL until first use */
+};
+
+struct store_rd {
+  struct store_conn *conn;
+};
+
+struct store_tx {
+  struct store_rd rd;
+  int64_t now_ms;
+};
+
+struct store_conn {
+  struct store *st;
+  sqlite3 *db;
+  struct stmt_cache *caches;
+  size_t ncaches;
+  struct store_rd rd;      /* handed out by store_rd_begin() */
+  struct store_conn *next; /* free list of the read pool */
+};
+
+struct store {
+  char *path;
+  struct store_opts opts;
+  pthread_mutex_t wlock; /* serialises writers; error-checking to catch nested store_txn */
+  struct store_conn *writer;
+  pthread_mutex_t plock; /* guards the read pool */
+  struct store_conn *pool;
+  size_t npool;
+};
+
+/* Statements of the foundation itself. */
+enum core_stmt {
+  CORE_BEGIN,
+  CORE_BEGIN_IMMEDIATE,
+  CORE_COMMIT,
+  CORE_ROLLBACK,
+  CORE_USER_VERSION,
+  CORE_HEALTH,
+  CORE_QUICK_CHECK,
+  CORE__MAX
+};
+static const char *const core_sqls[CORE__MAX] = {
+    [CORE_BEGIN] = "BEGIN",
+    [CORE_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+    [CORE_COMMIT] = "COMMIT",
+    [CORE_ROLLBACK] = "ROLLBACK",
+    [CORE_USER_VERSION] = "PRAGMA user_version",
+    [CORE_HEALTH] = "SELECT count(*) FROM sqlite_schema",
+    [CORE_QUICK_CHECK] = "PRAGMA quick_check(1)",
+};
+static const struct store_sqlset core_set = {"core", core_sqls, CORE__MAX};
+
+static const char sqlite_magic[16] = "SQLite format 3";
+
+/* ------------------------------------------------------------------------------------ */
+/* logging and small helpers */
+
+static void store_vlog(const struct store *s, enum store_log_level level, const char *fmt,
+                       va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void store_vlog(const struct store *s, enum store_log_level level, const char *fmt,
+                       va_list ap) {
+  char msg[768];
+  if (NULL == s || NULL == s->opts.log)
+    return;
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  s->opts.log(s->opts.log_ctx, level, msg);
+}
+
+static void store_log(const struct store *s, enum store_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void store_log(const struct store *s, enum store_log_level level, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  store_vlog(s, level, fmt, ap);
+  va_end(ap);
+}
+
+void store_conn_log(struct store_conn *c, enum store_log_level level, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  store_vlog(NULL == c ? NULL : c->st, level, fmt, ap);
+  va_end(ap);
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) {
+  va_list ap;
+  if (NULL == err || 0 == errlen)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+}
+
+static int64_t wall_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  while (0 != nanosleep(&ts, &ts) && EINTR == errno)
+    ;
+}
+
+const char *store_rc_name(int rc) {
+  switch (rc) {
+  case STORE_HARD:
+    return "hard error";
+  case STORE_UNAVAILABLE:
+    return "unavailable";
+  case STORE_BUSY:
+    return "busy";
+  case STORE_NONE:
+    return "none";
+  case STORE_OK:
+    return "ok";
+  case STORE_EXISTS:
+    return "exists";
+  case STORE_CONFLICT:
+    return "conflict";
+  default:
+    return "unknown";
+  }
+}
+
+int store_schema_latest(void) {
+  if (0 == store_migrations_count)
+    return 0;
+  return store_migrations[store_migrations_count - 1].version;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* error mapping and statement helpers */
+
+static int map_code(int sqlite_rc) {
+  switch (sqlite_rc & 0xff) {
+  case SQLITE_OK:
+  case SQLITE_DONE:
+  case SQLITE_ROW:
+    return STORE_OK;
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    return STORE_BUSY;
+  case SQLITE_FULL:
+  case SQLITE_READONLY:
+  case SQLITE_IOERR:
+  case SQLITE_CANTOPEN:
+  case SQLITE_NOMEM:
+  case SQLITE_PROTOCOL:
+  case SQLITE_NOLFS:
+    return STORE_UNAVAILABLE;
+  case SQLITE_CONSTRAINT:
+    if (SQLITE_CONSTRAINT_UNIQUE == sqlite_rc || SQLITE_CONSTRAINT_PRIMARYKEY == sqlite_rc)
+      return STORE_EXISTS;
+    return STORE_HARD;
+  default:
+    return STORE_HARD;
+  }
+}
+
+int store_map_error(struct store_conn *c, int sqlite_rc, const char *what) {
+  int rc = map_code(sqlite_rc);
+  const char *msg =
+      (NULL != c && NULL != c->db) ? sqlite3_errmsg(c->db) : sqlite3_errstr(sqlite_rc);
+  switch (rc) {
+  case STORE_OK:
+  case STORE_EXISTS:
+    store_conn_log(c, STORE_LOG_DEBUG, "store: %s: %s", what, msg);
+    break;
+  case STORE_BUSY:
+    store_conn_log(c, STORE_LOG_WARN, "store: %s: busy (%s)", what, msg);
+    break;
+  default:
+    store_conn_log(c, STORE_LOG_ERROR, "store: %s: %s (%d)", what, msg, sqlite_rc);
+    break;
+  }
+  return rc;
+}
+
+sqlite3_stmt *store_stmt(struct store_conn *c, const struct store_sqlset *set, int id) {
+  struct stmt_cache *cache = NULL;
+  if (NULL == c || NULL == set || id < 0 || id >= set->count) {
+    store_conn_log(c, STORE_LOG_ERROR, "store: bad statement id %d in set %s", id,
+                   NULL == set ? "?" : set->name);
+    return NULL;
+  }
+  for (size_t i = 0; i < c->ncaches; i++) {
+    if (c->caches[i].set == set) {
+      cache = &c->caches[i];
+      break;
+    }
+  }
+  if (NULL == cache) {
+    sqlite3_stmt **stmts = calloc((size_t)set->count, sizeof *stmts);
+    struct stmt_cache *grown = NULL;
+    if (NULL == stmts)
+      return NULL;
+    grown = realloc(c->caches, (c->ncaches + 1) * sizeof *grown);
+    if (NULL == grown) {
+      free(stmts);
+      return NULL;
+    }
+    c->caches = grown;
+    cache = &c->caches[c->ncaches++];
+    cache->set = set;
+    cache->stmts = stmts;
+  }
+  if (NULL == cache->stmts[id]) {
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v3(c->db, set->sqls[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (SQLITE_OK != rc || NULL == st) {
+      store_conn_log(c, STORE_LOG_ERROR, "store: preparing %s[%d] failed: %s", set->name, id,
+                     sqlite3_errmsg(c->db));
+      sqlite3_finalize(st);
+      return NULL;
+    }
+    cache->stmts[id] = st;
+    return st;
+  }
+  sqlite3_reset(cache->stmts[id]);
+  sqlite3_clear_bindings(cache->stmts[id]);
+  return cache->stmts[id];
+}
+
+void store_stmt_done(sqlite3_stmt *st) {
+  if (NULL == st)
+    return;
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+}
+
+int store_step_row(struct store_conn *c, sqlite3_stmt *st, const char *what) {
+  int rc = sqlite3_step(st);
+  if (SQLITE_ROW == rc)
+    return STORE_OK;
+  if (SQLITE_DONE == rc)
+    return STORE_NONE;
+  return store_map_error(c, rc, what);
+}
+
+int store_step_done(struct store_conn *c, sqlite3_stmt *st, const char *what,
+                    int64_t *out_changes) {
+  int rc = sqlite3_step(st);
+  while (SQLITE_ROW == rc)
+    rc = sqlite3_step(st);
+  if (SQLITE_DONE != rc)
+    return store_map_error(c, rc, what);
+  if (NULL != out_changes)
+    *out_changes = sqlite3_changes64(c->db);
+  return STORE_OK;
+}
+
+int store_bind_text(sqlite3_stmt *st, int idx, const char *text) {
+  if (NULL == text)
+    return sqlite3_bind_null(st, idx);
+  return sqlite3_bind_text(st, idx, text, -1, SQLITE_TRANSIENT);
+}
+
+int store_col_copy(sqlite3_stmt *st, int col, char *buf, size_t bufsize) {
+  const unsigned char *t = sqlite3_column_text(st, col);
+  size_t n = (size_t)sqlite3_column_bytes(st, col);
+  if (0 == bufsize)
+    return -1;
+  if (NULL == t) {
+    buf[0] = '\0';
+    return 0;
+  }
+  if (n >= bufsize) {
+    buf[0] = '\0';
+    return -1;
+  }
+  memcpy(buf, t, n);
+  buf[n] = '\0';
+  return 0;
+}
+
+char *store_col_strdup(sqlite3_stmt *st, int col, int *out_oom) {
+  const unsigned char *t = sqlite3_column_text(st, col);
+  size_t n = (size_t)sqlite3_column_bytes(st, col);
+  char *copy = NULL;
+  if (NULL != out_oom)
+    *out_oom = 0;
+  if (NULL == t)
+    return NULL;
+  copy = malloc(n + 1);
+  if (NULL == copy) {
+    if (NULL != out_oom)
+      *out_oom = 1;
+    return NULL;
+  }
+  memcpy(copy, t, n);
+  copy[n] = '\0';
+  return copy;
+}
+
+int64_t store_conn_last_rowid(struct store_conn *c) {
+  return sqlite3_last_insert_rowid(c->db);
+}
+
+struct store_conn *store_rd_conn(struct store_rd *rd) {
+  return rd->conn;
+}
+
+struct store_conn *store_tx_conn(struct store_tx *tx) {
+  return tx->rd.conn;
+}
+
+struct store_rd *store_tx_rd(struct store_tx *tx) {
+  return &tx->rd;
+}
+
+int64_t store_tx_now_ms(const struct store_tx *tx) {
+  return tx->now_ms;
+}
+
+/* Runs one of the foundation's statements that returns no rows of interest. */
+static int core_exec(struct store_conn *c, enum core_stmt id, const char *what) {
+  sqlite3_stmt *st = store_stmt(c, &core_set, id);
+  int rc = STORE_HARD;
+  if (NULL == st)
+    return STORE_HARD;
+  rc = store_step_done(c, st, what, NULL);
+  store_stmt_done(st);
+  return rc;
+}
+
+/* Resets every statement still stepping, so COMMIT/ROLLBACK do not meet open cursors. */
+static void reset_active(struct store_conn *c) {
+  sqlite3_stmt *st = NULL;
+  while (NULL != (st = sqlite3_next_stmt(c->db, st))) {
+    if (sqlite3_stmt_busy(st))
+      sqlite3_reset(st);
+  }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* connections */
+
+static void conn_close(struct store_conn *c) {
+  if (NULL == c)
+    return;
+  for (size_t i = 0; i < c->ncaches; i++) {
+    for (int j = 0; j < c->caches[i].set->count; j++)
+      sqlite3_finalize(c->caches[i].stmts[j]);
+    free(c->caches[i].stmts);
+  }
+  free(c->caches);
+  sqlite3_close(c->db);
+  free(c);
+}
+
+static int conn_open(struct store *s, bool writer, struct store_conn **out, char *err,
+                     size_t errlen) {
+  struct store_conn *c = calloc(1, sizeof *c);
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
+  int rc = SQLITE_OK;
+  int result = STORE_UNAVAILABLE;
+  *out = NULL;
+  if (NULL == c) {
+    set_err(err, errlen, "out of memory");
+    return STORE_UNAVAILABLE;
+  }
+  c->st = s;
+  c->rd.conn = c;
+  rc = sqlite3_open_v2(s->path, &c->db, flags, NULL);
+  if (SQLITE_OK != rc) {
+    set_err(err, errlen, "%s: cannot open database: %s", s->path,
+            NULL != c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+    result = map_code(rc);
+    goto cleanup;
+  }
+  sqlite3_extended_result_codes(c->db, 1);
+  sqlite3_busy_timeout(c->db, (int)s->opts.busy_timeout_ms);
+  if (writer) {
+    /* WAL: readers never block the writer; synchronous=FULL: an acknowledged commit
+     * survives power loss; foreign keys are off by default in SQLite. */
+    const char *const pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                                   "PRAGMA foreign_keys=ON", "PRAGMA trusted_schema=OFF"};
+    for (size_t i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++) {
+      char *msg = NULL;
+      rc = sqlite3_exec(c->db, pragmas[i], NULL, NULL, &msg);
+      if (SQLITE_OK != rc) {
+        set_err(err, errlen, "%s: %s: %s", s->path, pragmas[i], NULL != msg ? msg : "failed");
+        sqlite3_free(msg);
+        result = map_code(rc);
+        goto cleanup;
+      }
+    }
+  } else {
+    sqlite3_exec(c->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+  }
+  *out = c;
+  return STORE_OK;
+cleanup:
+  conn_close(c);
+  return result < 0 ? result : STORE_UNAVAILABLE;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* checks before any write */
+
+/* Checks an existing, non-empty file read-only: SQLite header, quick_check, and a schema
+ * version this program knows. Writes *out_version. Returns STORE_OK or negative + err. */
+static int check_existing(const char *path, int *out_version, char *err, size_t errlen) {
+  char header[16];
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  int result = STORE_HARD;
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  ssize_t got = 0;
+  int rc = SQLITE_OK;
+  *out_version = 0;
+  if (fd < 0) {
+    set_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+    return STORE_UNAVAILABLE;
+  }
+  got = read(fd, header, sizeof header);
+  close(fd);
+  if (got != (ssize_t)sizeof header || 0 != memcmp(header, sqlite_magic, sizeof header)) {
+    set_err(err, errlen, "%s: not an SQLite database (refusing to touch it)", path);
+    return STORE_HARD;
+  }
+  rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (SQLITE_OK != rc) {
+    set_err(err, errlen, "%s: cannot open read-only: %s", path, sqlite3_errstr(rc));
+    result = map_code(rc);
+    goto cleanup;
+  }
+  rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL);
+  if (SQLITE_OK == rc)
+    rc = sqlite3_step(st);
+  if (SQLITE_ROW != rc) {
+    set_err(err, errlen, "%s: database is corrupt or unreadable: %s", path, sqlite3_errmsg(db));
+    result = STORE_HARD;
+    goto cleanup;
+  }
+  {
+    const char *res = (const char *)sqlite3_column_text(st, 0);
+    if (NULL == res || 0 != strcmp(res, "ok")) {
+      set_err(err, errlen, "%s: database is corrupt: %s", path, NULL == res ? "?" : res);
+      result = STORE_HARD;
+      goto cleanup;
+    }
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+  if (SQLITE_OK == rc)
+    rc = sqlite3_step(st);
+  if (SQLITE_ROW != rc) {
+    set_err(err, errlen, "%s: cannot read schema version: %s", path, sqlite3_errmsg(db));
+    result = STORE_HARD;
+    goto cleanup;
+  }
+  *out_version = sqlite3_column_int(st, 0);
+  if (*out_version > store_schema_latest() || *out_version < 0) {
+    set_err(err, errlen,
+            "%s: schema version %d is newer than this program knows (%d); upgrade ujikom", path,
+            *out_version, store_schema_latest());
+    result = STORE_HARD;
+    goto cleanup;
+  }
+  result = STORE_OK;
+cleanup:
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return result;
+}
+
+/* Refuses a directory we cannot write (WAL needs the -wal and -shm files beside the db). */
+static int check_directory(const char *path, char *err, size_t errlen) {
+  char dir[PATH_MAX];
+  const char *slash = strrchr(path, '/');
+  size_t n = 0;
+  if (NULL == slash) {
+    dir[0] = '.';
+    dir[1] = '\0';
+  } else {
+    n = (size_t)(slash - path);
+    if (0 == n)
+      n = 1; /* "/file" */
+    if (n >= sizeof dir) {
+      set_err(err, errlen, "%s: path too long", path);
+      return STORE_HARD;
+    }
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+  }
+  if (0 != access(dir, W_OK | X_OK)) {
+    set_err(err, errlen, "%s: directory is not writable: %s", dir, strerror(errno));
+    return STORE_UNAVAILABLE;
+  }
+  return STORE_OK;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* migrations */
+
+static int read_user_version(struct store_conn *c, int *out) {
+  sqlite3_stmt *st = store_stmt(c, &core_set, CORE_USER_VERSION);
+  int rc = STORE_HARD;
+  if (NULL == st)
+    return STORE_HARD;
+  rc = store_step_row(c, st, "read user_version");
+  if (STORE_OK == rc)
+    *out = sqlite3_column_int(st, 0);
+  else if (STORE_NONE == rc)
+    rc = STORE_HARD;
+  store_stmt_done(st);
+  return rc;
+}
+
+static int migrate_locked(struct store *s, int to, int *out_from, int *out_to, char *err,
+                          size_t errlen) {
+  struct store_conn *c = s->writer;
+  int cur = 0;
+  int rc = read_user_version(c, &cur);
+  if (STORE_OK != rc) {
+    set_err(err, errlen, "%s: cannot read schema version", s->path);
+    return rc;
+  }
+  if (NULL != out_from)
+    *out_from = cur;
+  if (cur > store_schema_latest()) {
+    set_err(err, errlen, "%s: schema version %d is newer than this program knows (%d)", s->path,
+            cur, store_schema_latest());
+    return STORE_HARD;
+  }
+  for (size_t i = 0; i < store_migrations_count; i++) {
+    const struct store_migration *m = &store_migrations[i];
+    char pragma[64];
+    char *msg = NULL;
+    if (m->version <= cur)
+      continue;
+    if (to > 0 && m->version > to)
+      break;
+    rc = core_exec(c, CORE_BEGIN_IMMEDIATE, "begin migration");
+    if (STORE_OK != rc) {
+      set_err(err, errlen, "migration %04d_%s: cannot begin: %s", m->version, m->name,
+              store_rc_name(rc));
+      return rc;
+    }
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", m->version);
+    int erc = sqlite3_exec(c->db, m->sql, NULL, NULL, &msg);
+    if (SQLITE_OK == erc)
+      erc = sqlite3_exec(c->db, pragma, NULL, NULL, &msg);
+    if (SQLITE_OK != erc) {
+      set_err(err, errlen, "migration %04d_%s failed: %s", m->version, m->name,
+              NULL != msg ? msg : sqlite3_errstr(erc));
+      sqlite3_free(msg);
+      rc = map_code(erc);
+      if (sqlite3_get_autocommit(c->db) == 0)
+        core_exec(c, CORE_ROLLBACK, "rollback migration");
+      return rc < 0 ? rc : STORE_HARD;
+    }
+    rc = core_exec(c, CORE_COMMIT, "commit migration");
+    if (STORE_OK != rc) {
+      set_err(err, errlen, "migration %04d_%s: commit failed: %s", m->version, m->name,
+              store_rc_name(rc));
+      if (sqlite3_get_autocommit(c->db) == 0)
+        core_exec(c, CORE_ROLLBACK, "rollback migration");
+      return rc;
+    }
+    store_log(s, STORE_LOG_INFO, "store: applied migration %04d_%s", m->version, m->name);
+    cur = m->version;
+  }
+  if (NULL != out_to)
+    *out_to = cur;
+  return STORE_OK;
+}
+
+int store_migrate(struct store *s, int to, int *out_from, int *out_to, char *err, size_t errlen) {
+  int rc = STORE_HARD;
+  if (0 != pthread_mutex_lock(&s->wlock)) {
+    set_err(err, errlen, "store_migrate called inside a transaction");
+    return STORE_HARD;
+  }
+  rc = migrate_locked(s, to, out_from, out_to, err, errlen);
+  pthread_mutex_unlock(&s->wlock);
+  return rc;
+}
+
+int store_schema_version(struct store *s, int *out) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(s, &rd);
+  if (STORE_OK != rc)
+    return rc;
+  rc = read_user_version(rd->conn, out);
+  store_rd_end(rd);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* open / close */
+
+int store_open(struct store **out, const char *path, const struct store_opts *opts, char *err,
+               size_t errlen) {
+  struct store *s = NULL;
+  struct stat sb;
+  pthread_mutexattr_t attr;
+  int rc = STORE_HARD;
+  int version = 0;
+  bool wlock_init = false, plock_init = false;
+  *out = NULL;
+  if (NULL == path || '\0' == path[0]) {
+    set_err(err, errlen, "no database path given");
+    return STORE_HARD;
+  }
+  rc = check_directory(path, err, errlen);
+  if (STORE_OK != rc)
+    return rc;
+  if (0 == stat(path, &sb)) {
+    if (!S_ISREG(sb.st_mode)) {
+      set_err(err, errlen, "%s: not a regular file", path);
+      return STORE_HARD;
+    }
+    if (0 != access(path, R_OK | W_OK)) {
+      set_err(err, errlen, "%s: not writable: %s", path, strerror(errno));
+      return STORE_UNAVAILABLE;
+    }
+    if (sb.st_size > 0) {
+      rc = check_existing(path, &version, err, errlen);
+      if (STORE_OK != rc)
+        return rc;
+    }
+  } else if (ENOENT != errno) {
+    set_err(err, errlen, "%s: %s", path, strerror(errno));
+    return STORE_UNAVAILABLE;
+  }
+
+  s = calloc(1, sizeof *s);
+  if (NULL == s) {
+    set_err(err, errlen, "out of memory");
+    return STORE_UNAVAILABLE;
+  }
+  if (NULL != opts)
+    s->opts = *opts;
+  if (s->opts.busy_timeout_ms <= 0)
+    s->opts.busy_timeout_ms = 5000;
+  if (s->opts.busy_timeout_ms > INT_MAX)
+    s->opts.busy_timeout_ms = INT_MAX;
+  if (s->opts.txn_retries <= 0)
+    s->opts.txn_retries = 3;
+  s->path = strdup(path);
+  if (NULL == s->path) {
+    set_err(err, errlen, "out of memory");
+    rc = STORE_UNAVAILABLE;
+    goto cleanup;
+  }
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
+  wlock_init = 0 == pthread_mutex_init(&s->wlock, &attr);
+  pthread_mutexattr_destroy(&attr);
+  plock_init = 0 == pthread_mutex_init(&s->plock, NULL);
+  if (!wlock_init || !plock_init) {
+    set_err(err, errlen, "cannot initialise locks");
+    rc = STORE_HARD;
+    goto cleanup;
+  }
+  rc = conn_open(s, true, &s->writer, err, errlen);
+  if (STORE_OK != rc)
+    goto cleanup;
+  if (s->opts.migrate_to >= 0) {
+    rc = store_migrate(s, s->opts.migrate_to, NULL, NULL, err, errlen);
+    if (STORE_OK != rc)
+      goto cleanup;
+  }
+  *out = s;
+  return STORE_OK;
+cleanup:
+  if (NULL != s) {
+    conn_close(s->writer);
+    if (wlock_init)
+      pthread_mutex_destroy(&s->wlock);
+    if (plock_init)
+      pthread_mutex_destroy(&s->plock);
+    free(s->path);
+    free(s);
+  }
+  return rc;
+}
+
+void store_close(struct store *s) {
+  if (NULL == s)
+    return;
+  while (NULL != s->pool) {
+    struct store_conn *c = s->pool;
+    s->pool = c->next;
+    conn_close(c);
+  }
+  conn_close(s->writer);
+  pthread_mutex_destroy(&s->wlock);
+  pthread_mutex_destroy(&s->plock);
+  free(s->path);
+  free(s);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* transactions and readers */
+
+int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
+  struct store_conn *c = s->writer;
+  int result = STORE_HARD;
+  int lrc = pthread_mutex_lock(&s->wlock);
+  if (0 != lrc) {
+    store_log(s, STORE_LOG_ERROR, "store: store_txn: %s (nested transaction?)",
+              EDEADLK == lrc ? "deadlock" : strerror(lrc));
+    return STORE_HARD;
+  }
+  for (int attempt = 0;; attempt++) {
+    bool retry_left = attempt < s->opts.txn_retries;
+    struct store_tx tx = {.rd = {.conn = c}, .now_ms = wall_ms()};
+    int rc = core_exec(c, CORE_BEGIN_IMMEDIATE, "begin transaction");
+    if (STORE_BUSY == rc && retry_left) {
+      sleep_ms(10L * (attempt + 1));
+      continue;
+    }
+    if (STORE_OK != rc) {
+      result = rc;
+      break;
+    }
+    rc = fn(&tx, ctx);
+    reset_active(c);
+    if (STORE_OK == rc) {
+      rc = core_exec(c, CORE_COMMIT, "commit");
+      if (STORE_OK == rc) {
+        result = STORE_OK;
+        break;
+      }
+    }
+    if (0 == sqlite3_get_autocommit(c->db))
+      core_exec(c, CORE_ROLLBACK, "rollback");
+    if (STORE_BUSY == rc && retry_left) {
+      sleep_ms(10L * (attempt + 1));
+      continue;
+    }
+    result = rc;
+    break;
+  }
+  pthread_mutex_unlock(&s->wlock);
+  return result;
+}
+
+int store_rd_begin(struct store *s, struct store_rd **out) {
+  struct store_conn *c = NULL;
+  int rc = STORE_HARD;
+  *out = NULL;
+  pthread_mutex_lock(&s->plock);
+  if (NULL != s->pool) {
+    c = s->pool;
+    s->pool = c->next;
+    s->npool--;
+  }
+  pthread_mutex_unlock(&s->plock);
+  if (NULL == c) {
+    char err[256];
+    rc = conn_open(s, false, &c, err, sizeof err);
+    if (STORE_OK != rc) {
+      store_log(s, STORE_LOG_ERROR, "store: read connection: %s", err);
+      return rc;
+    }
+  }
+  c->next = NULL;
+  rc = core_exec(c, CORE_BEGIN, "begin read");
+  if (STORE_OK != rc) {
+    conn_close(c);
+    return rc;
+  }
+  *out = &c->rd;
+  return STORE_OK;
+}
+
+void store_rd_end(struct store_rd *rd) {
+  struct store_conn *c = NULL;
+  struct store *s = NULL;
+  if (NULL == rd)
+    return;
+  c = rd->conn;
+  s = c->st;
+  reset_active(c);
+  if (0 == sqlite3_get_autocommit(c->db) && STORE_OK != core_exec(c, CORE_COMMIT, "end read")) {
+    core_exec(c, CORE_ROLLBACK, "end read");
+  }
+  pthread_mutex_lock(&s->plock);
+  if (s->npool < STORE_POOL_MAX) {
+    c->next = s->pool;
+    s->pool = c;
+    s->npool++;
+    c = NULL;
+  }
+  pthread_mutex_unlock(&s->plock);
+  conn_close(c);
+}
+
+int store_health(struct store *s) {
+  struct store_rd *rd = NULL;
+  sqlite3_stmt *st = NULL;
+  int rc = store_rd_begin(s, &rd);
+  if (STORE_OK != rc)
+    return rc;
+  st = store_stmt(rd->conn, &core_set, CORE_HEALTH);
+  rc = NULL == st ? STORE_HARD : store_step_row(rd->conn, st, "health");
+  if (STORE_NONE == rc)
+    rc = STORE_HARD;
+  store_stmt_done(st);
+  store_rd_end(rd);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* backup and restore */
+
+/* Copies everything from src to dst (both open) with the online backup API. */
+static int copy_db(sqlite3 *dst, sqlite3 *src, char *err, size_t errlen) {
+  sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+  int rc = SQLITE_OK;
+  if (NULL == b) {
+    set_err(err, errlen, "backup: %s", sqlite3_errmsg(dst));
+    return map_code(sqlite3_errcode(dst));
+  }
+  /* Small steps with a pause on BUSY/LOCKED, so a busy daemon keeps working; a bounded
+   * number of pauses so a stuck lock ends in a clear error. */
+  for (int pauses = 0;;) {
+    rc = sqlite3_backup_step(b, 256);
+    if (SQLITE_DONE == rc)
+      break;
+    if (SQLITE_OK == rc)
+      continue;
+    if ((SQLITE_BUSY == rc || SQLITE_LOCKED == rc) && pauses < 600) {
+      pauses++;
+      sleep_ms(50);
+      continue;
+    }
+    break;
+  }
+  sqlite3_backup_finish(b);
+  if (SQLITE_DONE != rc) {
+    set_err(err, errlen, "backup: %s", sqlite3_errstr(rc));
+    return map_code(rc) < 0 ? map_code(rc) : STORE_HARD;
+  }
+  rc = sqlite3_errcode(dst);
+  if (SQLITE_OK != rc) {
+    set_err(err, errlen, "backup: %s", sqlite3_errmsg(dst));
+    return map_code(rc) < 0 ? map_code(rc) : STORE_HARD;
+  }
+  return STORE_OK;
+}
+
+int store_backup(struct store *s, const char *dest_path, char *err, size_t errlen) {
+  sqlite3 *src = NULL, *dst = NULL;
+  int rc = STORE_HARD;
+  int fd = -1;
+  bool created = false;
+  if (NULL == dest_path || '\0' == dest_path[0]) {
+    set_err(err, errlen, "no backup file given");
+    return STORE_HARD;
+  }
+  fd = open(dest_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    set_err(err, errlen, "%s: %s", dest_path,
+            EEXIST == errno ? "already exists (refusing to overwrite)" : strerror(errno));
+    return EEXIST == errno ? STORE_EXISTS : STORE_UNAVAILABLE;
+  }
+  close(fd);
+  created = true;
+  if (SQLITE_OK !=
+      sqlite3_open_v2(s->path, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)) {
+    set_err(err, errlen, "%s: %s", s->path, sqlite3_errmsg(src));
+    rc = STORE_UNAVAILABLE;
+    goto cleanup;
+  }
+  sqlite3_busy_timeout(src, (int)s->opts.busy_timeout_ms);
+  if (SQLITE_OK !=
+      sqlite3_open_v2(dest_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL)) {
+    set_err(err, errlen, "%s: %s", dest_path, sqlite3_errmsg(dst));
+    rc = STORE_UNAVAILABLE;
+    goto cleanup;
+  }
+  sqlite3_exec(dst, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+  rc = copy_db(dst, src, err, errlen);
+  if (STORE_OK == rc) {
+    /* Leave a self-contained file: no -wal beside it. */
+    sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+  }
+cleanup:
+  sqlite3_close(src);
+  sqlite3_close(dst);
+  if (STORE_OK != rc && created)
+    unlink(dest_path);
+  return rc;
+}
+
+int store_restore(const char *db_path, const char *src_path, const struct store_opts *opts,
+                  char *err, size_t errlen) {
+  sqlite3 *src = NULL, *dst = NULL;
+  struct store *s = NULL;
+  struct stat sb;
+  struct store_opts o = {0};
+  int version = 0;
+  int rc = STORE_HARD;
+  if (NULL == db_path || NULL == src_path) {
+    set_err(err, errlen, "restore needs a database and a backup file");
+    return STORE_HARD;
+  }
+  if (0 != stat(src_path, &sb) || !S_ISREG(sb.st_mode)) {
+    set_err(err, errlen, "%s: no such backup file", src_path);
+    return STORE_HARD;
+  }
+  rc = check_existing(src_path, &version, err, errlen);
+  if (STORE_OK != rc)
+    return rc;
+  if (version < 1) {
+    set_err(err, errlen, "%s: not a ujikom database (schema version 0)", src_path);
+    return STORE_HARD;
+  }
+  if (NULL != opts)
+    o = *opts;
+  /* Checks the target like start-up does (writable, intact or absent) and creates it. */
+  o.migrate_to = -1;
+  rc = store_open(&s, db_path, &o, err, errlen);
+  if (STORE_OK != rc)
+    return rc;
+  store_close(s);
+  s = NULL;
+  if (SQLITE_OK !=
+          sqlite3_open_v2(src_path, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ||
+      SQLITE_OK !=
+          sqlite3_open_v2(db_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL)) {
+    set_err(err, errlen, "cannot open %s or %s", src_path, db_path);
+    rc = STORE_UNAVAILABLE;
+    goto cleanup;
+  }
+  sqlite3_busy_timeout(
+      dst, o.busy_timeout_ms > 0 && o.busy_timeout_ms < INT_MAX ? (int)o.busy_timeout_ms : 5000);
+  sqlite3_exec(dst, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+  rc = copy_db(dst, src, err, errlen);
+  if (STORE_OK != rc)
+    goto cleanup;
+  sqlite3_close(dst);
+  dst = NULL;
+  o.migrate_to = 0;
+  rc = store_open(&s, db_path, &o, err, errlen);
+  store_close(s);
+cleanup:
+  sqlite3_close(src);
+  sqlite3_close(dst);
+  return rc;
+}

@@ -1,0 +1,308 @@
+/*
+ * The audit log in SQLite: append inside the caller's transaction, chain verification, and
+ * listing. The table refuses UPDATE and DELETE by trigger; the hash chain catches what the
+ * trigger cannot (someone dropping it, or editing the file).
+ */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+enum audit_stmt { AUDIT_LAST, AUDIT_INSERT, AUDIT_ALL, AUDIT_LIST, AUDIT_LIST_SUBJECT, AUDIT__MAX };
+static const char *const audit_sqls[AUDIT__MAX] = {
+    [AUDIT_LAST] = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+    [AUDIT_INSERT] = "INSERT INTO audit_log(seq, at, actor, action, subject, before, after, "
+                     "prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [AUDIT_ALL] = "SELECT seq, at, actor, action, subject, before, after, prev_hash, hash "
+                  "FROM audit_log ORDER BY seq",
+    [AUDIT_LIST] = "SELECT seq, at, actor, action, subject, before, after, hash FROM audit_log "
+                   "WHERE (?1 = 0 OR seq < ?1) ORDER BY seq DESC LIMIT ?2",
+    [AUDIT_LIST_SUBJECT] = "SELECT seq, at, actor, action, subject, before, after, hash "
+                           "FROM audit_log WHERE subject = ?3 AND (?1 = 0 OR seq < ?1) "
+                           "ORDER BY seq DESC LIMIT ?2",
+};
+static const struct store_sqlset audit_set = {"audit", audit_sqls, AUDIT__MAX};
+
+static const char genesis_hash[65] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+/* Purpose/version tag first, so these bytes can never be mistaken for another hash input. */
+static const char audit_tag[] = "ujikom-audit-v1";
+
+static void put_u64(EVP_MD_CTX *md, uint64_t v) {
+  unsigned char b[8];
+  for (int i = 7; i >= 0; i--) {
+    b[i] = (unsigned char)(v & 0xff);
+    v >>= 8;
+  }
+  EVP_DigestUpdate(md, b, sizeof b);
+}
+
+/* Presence byte, 8-byte big-endian length, bytes: NULL and "" hash differently. */
+static void put_text(EVP_MD_CTX *md, const char *t, size_t len) {
+  unsigned char present = NULL == t ? 0 : 1;
+  EVP_DigestUpdate(md, &present, 1);
+  if (NULL == t)
+    return;
+  put_u64(md, (uint64_t)len);
+  EVP_DigestUpdate(md, t, len);
+}
+
+struct audit_fields {
+  int64_t seq, at, actor;
+  const char *action, *subject, *before, *after, *prev_hash;
+  size_t action_len, subject_len, before_len, after_len, prev_len;
+};
+
+/* Writes the lowercase hex SHA-256 of the canonical encoding into hex[65]. */
+static int audit_hash(const struct audit_fields *f, char hex[65]) {
+  unsigned char d[EVP_MAX_MD_SIZE];
+  unsigned int dlen = 0;
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  if (NULL == md)
+    return -1;
+  if (1 != EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+    EVP_MD_CTX_free(md);
+    return -1;
+  }
+  EVP_DigestUpdate(md, audit_tag, sizeof audit_tag); /* with its NUL */
+  put_u64(md, (uint64_t)f->seq);
+  put_u64(md, (uint64_t)f->at);
+  put_u64(md, (uint64_t)f->actor);
+  put_text(md, f->action, f->action_len);
+  put_text(md, f->subject, f->subject_len);
+  put_text(md, f->before, f->before_len);
+  put_text(md, f->after, f->after_len);
+  put_text(md, f->prev_hash, f->prev_len);
+  if (1 != EVP_DigestFinal_ex(md, d, &dlen) || 32 != dlen) {
+    EVP_MD_CTX_free(md);
+    return -1;
+  }
+  EVP_MD_CTX_free(md);
+  for (unsigned int i = 0; i < dlen; i++)
+    snprintf(hex + 2 * i, 3, "%02x", d[i]);
+  return 0;
+}
+
+static size_t len_or_zero(const char *s) {
+  return NULL == s ? 0 : strlen(s);
+}
+
+int store_audit_append(struct store_tx *tx, int64_t *out_seq, int64_t actor_user_id,
+                       const char *action, const char *subject, const char *before_json,
+                       const char *after_json) {
+  struct store_conn *c = store_tx_conn(tx);
+  sqlite3_stmt *st = NULL;
+  char prev[65];
+  char hash[65];
+  int64_t seq = 1;
+  int rc = STORE_HARD;
+  struct audit_fields f;
+  if (NULL != out_seq)
+    *out_seq = 0;
+  if (NULL == action || '\0' == action[0] || strlen(action) > 100 || NULL == subject) {
+    store_conn_log(c, STORE_LOG_ERROR, "store: audit append with an empty action or subject");
+    return STORE_HARD;
+  }
+  memcpy(prev, genesis_hash, sizeof prev);
+  st = store_stmt(c, &audit_set, AUDIT_LAST);
+  if (NULL == st)
+    return STORE_HARD;
+  rc = store_step_row(c, st, "audit last");
+  if (STORE_OK == rc) {
+    seq = sqlite3_column_int64(st, 0) + 1;
+    if (0 != store_col_copy(st, 1, prev, sizeof prev) || 64 != strlen(prev))
+      rc = STORE_HARD;
+  }
+  store_stmt_done(st);
+  if (rc < 0)
+    return rc;
+  f = (struct audit_fields){.seq = seq,
+                            .at = store_tx_now_ms(tx),
+                            .actor = actor_user_id,
+                            .action = action,
+                            .action_len = strlen(action),
+                            .subject = subject,
+                            .subject_len = strlen(subject),
+                            .before = before_json,
+                            .before_len = len_or_zero(before_json),
+                            .after = after_json,
+                            .after_len = len_or_zero(after_json),
+                            .prev_hash = prev,
+                            .prev_len = 64};
+  if (0 != audit_hash(&f, hash))
+    return STORE_HARD;
+  st = store_stmt(c, &audit_set, AUDIT_INSERT);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, seq);
+  sqlite3_bind_int64(st, 2, f.at);
+  if (STORE_AUDIT_SYSTEM == actor_user_id)
+    sqlite3_bind_null(st, 3);
+  else
+    sqlite3_bind_int64(st, 3, actor_user_id);
+  store_bind_text(st, 4, action);
+  store_bind_text(st, 5, subject);
+  store_bind_text(st, 6, before_json);
+  store_bind_text(st, 7, after_json);
+  store_bind_text(st, 8, prev);
+  store_bind_text(st, 9, hash);
+  rc = store_step_done(c, st, "audit insert", NULL);
+  store_stmt_done(st);
+  if (STORE_EXISTS == rc)
+    rc = STORE_HARD; /* seq taken: impossible under the single writer */
+  if (STORE_OK == rc && NULL != out_seq)
+    *out_seq = seq;
+  return rc;
+}
+
+/* The reason texts take the seq as their only argument. */
+#define SET_WHY(fmt, seq)                                                                          \
+  do {                                                                                             \
+    if (NULL != why && whylen > 0)                                                                 \
+      snprintf(why, whylen, fmt, (long long)(seq));                                                \
+  } while (0)
+
+int store_audit_verify(struct store *s, int64_t *out_first_bad, int64_t *out_count, char *why,
+                       size_t whylen) {
+  struct store_rd *rd = NULL;
+  struct store_conn *c = NULL;
+  sqlite3_stmt *st = NULL;
+  char prev[65];
+  int64_t expect = 1;
+  int rc = STORE_HARD;
+  *out_first_bad = 0;
+  if (NULL != out_count)
+    *out_count = 0;
+  SET_WHY("%lld entries intact", 0);
+  rc = store_rd_begin(s, &rd);
+  if (STORE_OK != rc)
+    return rc;
+  c = store_rd_conn(rd);
+  st = store_stmt(c, &audit_set, AUDIT_ALL);
+  if (NULL == st) {
+    store_rd_end(rd);
+    return STORE_HARD;
+  }
+  memcpy(prev, genesis_hash, sizeof prev);
+  for (;;) {
+    struct audit_fields f;
+    char hash[65];
+    const char *stored = NULL;
+    rc = store_step_row(c, st, "audit verify");
+    if (STORE_OK != rc)
+      break;
+    f.seq = sqlite3_column_int64(st, 0);
+    f.at = sqlite3_column_int64(st, 1);
+    f.actor = sqlite3_column_type(st, 2) == SQLITE_NULL ? STORE_AUDIT_SYSTEM
+                                                        : sqlite3_column_int64(st, 2);
+    f.action = (const char *)sqlite3_column_text(st, 3);
+    f.action_len = (size_t)sqlite3_column_bytes(st, 3);
+    f.subject = (const char *)sqlite3_column_text(st, 4);
+    f.subject_len = (size_t)sqlite3_column_bytes(st, 4);
+    f.before = (const char *)sqlite3_column_text(st, 5);
+    f.before_len = (size_t)sqlite3_column_bytes(st, 5);
+    f.after = (const char *)sqlite3_column_text(st, 6);
+    f.after_len = (size_t)sqlite3_column_bytes(st, 6);
+    f.prev_hash = (const char *)sqlite3_column_text(st, 7);
+    f.prev_len = (size_t)sqlite3_column_bytes(st, 7);
+    stored = (const char *)sqlite3_column_text(st, 8);
+    if (f.seq != expect) {
+      *out_first_bad = expect;
+      SET_WHY("entry %lld is missing (entries were deleted or renumbered)", expect);
+      rc = STORE_CONFLICT;
+      break;
+    }
+    if (NULL == f.prev_hash || 64 != f.prev_len || 0 != memcmp(f.prev_hash, prev, 64)) {
+      *out_first_bad = f.seq;
+      SET_WHY("entry %lld does not link to the previous entry's hash", f.seq);
+      rc = STORE_CONFLICT;
+      break;
+    }
+    if (0 != audit_hash(&f, hash)) {
+      rc = STORE_HARD;
+      break;
+    }
+    if (NULL == stored || 64 != sqlite3_column_bytes(st, 8) || 0 != memcmp(stored, hash, 64)) {
+      *out_first_bad = f.seq;
+      SET_WHY("entry %lld was altered (its hash does not match its content)", f.seq);
+      rc = STORE_CONFLICT;
+      break;
+    }
+    memcpy(prev, hash, sizeof prev);
+    expect++;
+  }
+  if (STORE_NONE == rc) {
+    rc = STORE_OK;
+    SET_WHY("%lld entries intact", expect - 1);
+  }
+  if (NULL != out_count)
+    *out_count = expect - 1;
+  store_stmt_done(st);
+  store_rd_end(rd);
+  return rc;
+}
+
+void store_audit_list_free(struct store_audit_entry *list, size_t n) {
+  if (NULL == list)
+    return;
+  for (size_t i = 0; i < n; i++) {
+    free(list[i].subject);
+    free(list[i].before);
+    free(list[i].after);
+  }
+  free(list);
+}
+
+int store_audit_list(struct store_rd *rd, struct store_audit_entry **out, size_t *out_n,
+                     const char *subject, int64_t before_seq, int limit) {
+  struct store_conn *c = store_rd_conn(rd);
+  struct store_audit_entry *list = NULL;
+  size_t n = 0;
+  sqlite3_stmt *st = NULL;
+  int rc = STORE_HARD;
+  *out = NULL;
+  *out_n = 0;
+  if (limit < 1 || limit > 1000)
+    return STORE_HARD;
+  list = calloc((size_t)limit, sizeof *list);
+  if (NULL == list)
+    return STORE_UNAVAILABLE;
+  st = store_stmt(c, &audit_set, NULL == subject ? AUDIT_LIST : AUDIT_LIST_SUBJECT);
+  if (NULL == st)
+    goto cleanup;
+  sqlite3_bind_int64(st, 1, before_seq);
+  sqlite3_bind_int(st, 2, limit);
+  if (NULL != subject)
+    store_bind_text(st, 3, subject);
+  while (STORE_OK == (rc = store_step_row(c, st, "audit list")) && n < (size_t)limit) {
+    struct store_audit_entry *e = &list[n++];
+    int oom1 = 0, oom2 = 0, oom3 = 0;
+    e->seq = sqlite3_column_int64(st, 0);
+    e->at_ms = sqlite3_column_int64(st, 1);
+    e->actor = sqlite3_column_type(st, 2) == SQLITE_NULL ? STORE_AUDIT_SYSTEM
+                                                         : sqlite3_column_int64(st, 2);
+    store_col_copy(st, 3, e->action, sizeof e->action);
+    e->subject = store_col_strdup(st, 4, &oom1);
+    e->before = store_col_strdup(st, 5, &oom2);
+    e->after = store_col_strdup(st, 6, &oom3);
+    store_col_copy(st, 7, e->hash, sizeof e->hash);
+    if (oom1 || oom2 || oom3 || NULL == e->subject) {
+      rc = STORE_UNAVAILABLE;
+      break;
+    }
+  }
+  if (STORE_NONE == rc)
+    rc = STORE_OK;
+cleanup:
+  store_stmt_done(st);
+  if (STORE_OK != rc) {
+    store_audit_list_free(list, n);
+    return rc;
+  }
+  *out = list;
+  *out_n = n;
+  return STORE_OK;
+}

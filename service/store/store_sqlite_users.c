@@ -1,0 +1,425 @@
+/*
+ * Users, sessions and rate-limit counters in SQLite.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+enum users_stmt {
+  USERS_INSERT,
+  USERS_BY_ID,
+  USERS_BY_EMAIL,
+  USERS_SET_DISABLED,
+  USERS_SET_PASSWORD,
+  USERS_SET_ROLE,
+  USERS_LIST,
+  USERS_LIST_ROLE,
+  USERS_COUNT,
+  USERS_COUNT_ROLE,
+  SESSIONS_INSERT,
+  SESSIONS_GET,
+  SESSIONS_TOUCH,
+  SESSIONS_DELETE,
+  SESSIONS_DELETE_USER,
+  SESSIONS_PURGE,
+  RATE_GET,
+  RATE_PUT,
+  RATE_DELETE,
+  USERS__MAX
+};
+
+#define USER_COLS "id, email, name, role, password_hash, disabled, created_at"
+#define SESSION_COLS                                                                               \
+  "token_hash, user_id, created_at, last_seen_at, expires_at, absolute_expires_at"
+
+static const char *const users_sqls[USERS__MAX] = {
+    [USERS_INSERT] = "INSERT INTO users(email, name, role, password_hash, disabled, created_at) "
+                     "VALUES(?1, ?2, ?3, ?4, 0, ?5)",
+    [USERS_BY_ID] = "SELECT " USER_COLS " FROM users WHERE id = ?1",
+    [USERS_BY_EMAIL] = "SELECT " USER_COLS " FROM users WHERE email = ?1",
+    [USERS_SET_DISABLED] = "UPDATE users SET disabled = ?2 WHERE id = ?1",
+    [USERS_SET_PASSWORD] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+    [USERS_SET_ROLE] = "UPDATE users SET role = ?2 WHERE id = ?1",
+    [USERS_LIST] = "SELECT " USER_COLS " FROM users WHERE id > ?1 ORDER BY id LIMIT ?2",
+    [USERS_LIST_ROLE] =
+        "SELECT " USER_COLS " FROM users WHERE id > ?1 AND role = ?3 ORDER BY id LIMIT ?2",
+    [USERS_COUNT] = "SELECT count(*) FROM users",
+    [USERS_COUNT_ROLE] = "SELECT count(*) FROM users WHERE role = ?1",
+    [SESSIONS_INSERT] = "INSERT INTO sessions(" SESSION_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [SESSIONS_GET] = "SELECT " SESSION_COLS " FROM sessions WHERE token_hash = ?1",
+    [SESSIONS_TOUCH] = "UPDATE sessions SET last_seen_at = ?2, expires_at = ?3 "
+                       "WHERE token_hash = ?1",
+    [SESSIONS_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
+    [SESSIONS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
+    [SESSIONS_PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1 OR absolute_expires_at <= ?1",
+    [RATE_GET] = "SELECT window_start, count, blocked_until FROM rate_limits WHERE key = ?1",
+    [RATE_PUT] = "INSERT INTO rate_limits(key, window_start, count, blocked_until) "
+                 "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(key) DO UPDATE SET "
+                 "window_start = excluded.window_start, count = excluded.count, "
+                 "blocked_until = excluded.blocked_until",
+    [RATE_DELETE] = "DELETE FROM rate_limits WHERE key = ?1",
+};
+static const struct store_sqlset users_set = {"users", users_sqls, USERS__MAX};
+
+bool store_role_valid(const char *role) {
+  return NULL != role &&
+         (0 == strcmp(role, STORE_ROLE_CANDIDATE) || 0 == strcmp(role, STORE_ROLE_ASSESSOR) ||
+          0 == strcmp(role, STORE_ROLE_ADMIN));
+}
+
+/* Fills *u from the USER_COLS columns; -1 if a value does not fit its buffer. */
+static int read_user(sqlite3_stmt *st, struct store_user *u) {
+  memset(u, 0, sizeof *u);
+  u->id = sqlite3_column_int64(st, 0);
+  if (0 != store_col_copy(st, 1, u->email, sizeof u->email) ||
+      0 != store_col_copy(st, 2, u->name, sizeof u->name) ||
+      0 != store_col_copy(st, 3, u->role, sizeof u->role) ||
+      0 != store_col_copy(st, 4, u->password_hash, sizeof u->password_hash))
+    return -1;
+  u->disabled = 0 != sqlite3_column_int(st, 5);
+  u->created_ms = sqlite3_column_int64(st, 6);
+  return 0;
+}
+
+int store_user_create(struct store_tx *tx, int64_t *out_id, const char *email, const char *name,
+                      const char *role, const char *password_hash) {
+  struct store_conn *c = store_tx_conn(tx);
+  sqlite3_stmt *st = NULL;
+  int rc = STORE_HARD;
+  *out_id = 0;
+  if (!store_role_valid(role) || NULL == email || NULL == name || NULL == password_hash)
+    return STORE_HARD;
+  st = store_stmt(c, &users_set, USERS_INSERT);
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, email);
+  store_bind_text(st, 2, name);
+  store_bind_text(st, 3, role);
+  store_bind_text(st, 4, password_hash);
+  sqlite3_bind_int64(st, 5, store_tx_now_ms(tx));
+  rc = store_step_done(c, st, "user insert", NULL);
+  store_stmt_done(st);
+  if (STORE_OK == rc)
+    *out_id = store_conn_last_rowid(c);
+  return rc;
+}
+
+static int user_lookup(struct store_rd *rd, struct store_user *out, int which, int64_t id,
+                       const char *email) {
+  struct store_conn *c = store_rd_conn(rd);
+  sqlite3_stmt *st = store_stmt(c, &users_set, which);
+  int rc = STORE_HARD;
+  if (NULL == st)
+    return STORE_HARD;
+  if (USERS_BY_ID == which)
+    sqlite3_bind_int64(st, 1, id);
+  else
+    store_bind_text(st, 1, email);
+  rc = store_step_row(c, st, "user lookup");
+  if (STORE_OK == rc && 0 != read_user(st, out))
+    rc = STORE_HARD;
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_user_by_id(struct store_rd *rd, struct store_user *out, int64_t id) {
+  return user_lookup(rd, out, USERS_BY_ID, id, NULL);
+}
+
+int store_user_by_email(struct store_rd *rd, struct store_user *out, const char *email) {
+  if (NULL == email)
+    return STORE_NONE;
+  return user_lookup(rd, out, USERS_BY_EMAIL, 0, email);
+}
+
+/* Runs an UPDATE/DELETE keyed by ?1 = id with ?2 bound by the caller's value. */
+static int user_update(struct store_tx *tx, int which, int64_t id, const char *text, int64_t num,
+                       const char *what) {
+  struct store_conn *c = store_tx_conn(tx);
+  sqlite3_stmt *st = store_stmt(c, &users_set, which);
+  int64_t changes = 0;
+  int rc = STORE_HARD;
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, id);
+  if (NULL != text)
+    store_bind_text(st, 2, text);
+  else
+    sqlite3_bind_int64(st, 2, num);
+  rc = store_step_done(c, st, what, &changes);
+  store_stmt_done(st);
+  if (STORE_OK == rc && 0 == changes)
+    rc = STORE_NONE;
+  return rc;
+}
+
+int store_user_set_disabled(struct store_tx *tx, int64_t id, bool disabled) {
+  return user_update(tx, USERS_SET_DISABLED, id, NULL, disabled ? 1 : 0, "user disable");
+}
+
+int store_user_set_password(struct store_tx *tx, int64_t id, const char *password_hash) {
+  if (NULL == password_hash)
+    return STORE_HARD;
+  return user_update(tx, USERS_SET_PASSWORD, id, password_hash, 0, "user password");
+}
+
+int store_user_set_role(struct store_tx *tx, int64_t id, const char *role) {
+  if (!store_role_valid(role))
+    return STORE_HARD;
+  return user_update(tx, USERS_SET_ROLE, id, role, 0, "user role");
+}
+
+void store_user_list_free(struct store_user *list) {
+  free(list);
+}
+
+int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n, const char *role,
+                    int64_t after_id, int limit) {
+  struct store_conn *c = store_rd_conn(rd);
+  struct store_user *list = NULL;
+  sqlite3_stmt *st = NULL;
+  size_t n = 0;
+  int rc = STORE_HARD;
+  *out = NULL;
+  *out_n = 0;
+  if (limit < 1 || limit > 1000)
+    return STORE_HARD;
+  list = calloc((size_t)limit, sizeof *list);
+  if (NULL == list)
+    return STORE_UNAVAILABLE;
+  st = store_stmt(c, &users_set, NULL == role ? USERS_LIST : USERS_LIST_ROLE);
+  if (NULL == st)
+    goto cleanup;
+  sqlite3_bind_int64(st, 1, after_id);
+  sqlite3_bind_int(st, 2, limit);
+  if (NULL != role)
+    store_bind_text(st, 3, role);
+  while (n < (size_t)limit && STORE_OK == (rc = store_step_row(c, st, "user list"))) {
+    if (0 != read_user(st, &list[n++])) {
+      rc = STORE_HARD;
+      break;
+    }
+  }
+  if (STORE_NONE == rc || (STORE_OK == rc && n == (size_t)limit))
+    rc = STORE_OK;
+cleanup:
+  store_stmt_done(st);
+  if (STORE_OK != rc) {
+    free(list);
+    return rc;
+  }
+  *out = list;
+  *out_n = n;
+  return STORE_OK;
+}
+
+int store_user_count(struct store_rd *rd, int64_t *out, const char *role) {
+  struct store_conn *c = store_rd_conn(rd);
+  sqlite3_stmt *st = store_stmt(c, &users_set, NULL == role ? USERS_COUNT : USERS_COUNT_ROLE);
+  int rc = STORE_HARD;
+  *out = 0;
+  if (NULL == st)
+    return STORE_HARD;
+  if (NULL != role)
+    store_bind_text(st, 1, role);
+  rc = store_step_row(c, st, "user count");
+  if (STORE_OK == rc)
+    *out = sqlite3_column_int64(st, 0);
+  else if (STORE_NONE == rc)
+    rc = STORE_HARD;
+  store_stmt_done(st);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* sessions */
+
+int store_session_create(struct store_tx *tx, const struct store_session *s) {
+  struct store_conn *c = store_tx_conn(tx);
+  sqlite3_stmt *st = store_stmt(c, &users_set, SESSIONS_INSERT);
+  int rc = STORE_HARD;
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, s->token_hash);
+  sqlite3_bind_int64(st, 2, s->user_id);
+  sqlite3_bind_int64(st, 3, s->created_ms);
+  sqlite3_bind_int64(st, 4, s->last_seen_ms);
+  sqlite3_bind_int64(st, 5, s->expires_ms);
+  sqlite3_bind_int64(st, 6, s->absolute_expires_ms);
+  rc = store_step_done(c, st, "session insert", NULL);
+  store_stmt_done(st);
+  return rc;
+}
+
+static int session_get(struct store_conn *c, struct store_session *out, const char *token_hash) {
+  sqlite3_stmt *st = NULL;
+  int rc = STORE_HARD;
+  if (NULL == token_hash)
+    return STORE_NONE;
+  st = store_stmt(c, &users_set, SESSIONS_GET);
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, token_hash);
+  rc = store_step_row(c, st, "session get");
+  if (STORE_OK == rc) {
+    memset(out, 0, sizeof *out);
+    if (0 != store_col_copy(st, 0, out->token_hash, sizeof out->token_hash))
+      rc = STORE_HARD;
+    out->user_id = sqlite3_column_int64(st, 1);
+    out->created_ms = sqlite3_column_int64(st, 2);
+    out->last_seen_ms = sqlite3_column_int64(st, 3);
+    out->expires_ms = sqlite3_column_int64(st, 4);
+    out->absolute_expires_ms = sqlite3_column_int64(st, 5);
+  }
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_session_get(struct store_rd *rd, struct store_session *out, const char *token_hash) {
+  return session_get(store_rd_conn(rd), out, token_hash);
+}
+
+static int delete_by_text(struct store_tx *tx, int which, const char *key, const char *what) {
+  struct store_conn *c = store_tx_conn(tx);
+  sqlite3_stmt *st = store_stmt(c, &users_set, which);
+  int64_t changes = 0;
+  int rc = STORE_HARD;
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, key);
+  rc = store_step_done(c, st, what, &changes);
+  store_stmt_done(st);
+  if (STORE_OK == rc && 0 == changes)
+    rc = STORE_NONE;
+  return rc;
+}
+
+int store_session_touch(struct store_tx *tx, struct store_session *out, const char *token_hash,
+                        int64_t now_ms, int64_t idle_ms) {
+  struct store_conn *c = store_tx_conn(tx);
+  sqlite3_stmt *st = NULL;
+  int64_t expires = 0;
+  int rc = session_get(c, out, token_hash);
+  if (STORE_OK != rc)
+    return rc;
+  if (now_ms >= out->expires_ms || now_ms >= out->absolute_expires_ms) {
+    rc = delete_by_text(tx, SESSIONS_DELETE, token_hash, "session expire");
+    return rc < 0 ? rc : STORE_NONE;
+  }
+  expires = now_ms + idle_ms;
+  if (expires > out->absolute_expires_ms)
+    expires = out->absolute_expires_ms;
+  st = store_stmt(c, &users_set, SESSIONS_TOUCH);
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, token_hash);
+  sqlite3_bind_int64(st, 2, now_ms);
+  sqlite3_bind_int64(st, 3, expires);
+  rc = store_step_done(c, st, "session touch", NULL);
+  store_stmt_done(st);
+  if (STORE_OK == rc) {
+    out->last_seen_ms = now_ms;
+    out->expires_ms = expires;
+  }
+  return rc;
+}
+
+int store_session_delete(struct store_tx *tx, const char *token_hash) {
+  if (NULL == token_hash)
+    return STORE_NONE;
+  return delete_by_text(tx, SESSIONS_DELETE, token_hash, "session delete");
+}
+
+static int delete_by_num(struct store_tx *tx, int which, int64_t num, int64_t *out_n,
+                         const char *what) {
+  struct store_conn *c = store_tx_conn(tx);
+  sqlite3_stmt *st = store_stmt(c, &users_set, which);
+  int64_t changes = 0;
+  int rc = STORE_HARD;
+  if (NULL != out_n)
+    *out_n = 0;
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, num);
+  rc = store_step_done(c, st, what, &changes);
+  store_stmt_done(st);
+  if (STORE_OK == rc && NULL != out_n)
+    *out_n = changes;
+  return rc;
+}
+
+int store_session_delete_user(struct store_tx *tx, int64_t user_id, int64_t *out_n) {
+  return delete_by_num(tx, SESSIONS_DELETE_USER, user_id, out_n, "session delete user");
+}
+
+int store_session_purge(struct store_tx *tx, int64_t now_ms, int64_t *out_n) {
+  return delete_by_num(tx, SESSIONS_PURGE, now_ms, out_n, "session purge");
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* rate limits */
+
+static int rate_get(struct store_conn *c, struct store_ratelimit *out, const char *key) {
+  sqlite3_stmt *st = store_stmt(c, &users_set, RATE_GET);
+  int rc = STORE_HARD;
+  memset(out, 0, sizeof *out);
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, key);
+  rc = store_step_row(c, st, "rate get");
+  if (STORE_OK == rc) {
+    out->window_start_ms = sqlite3_column_int64(st, 0);
+    out->count = sqlite3_column_int64(st, 1);
+    out->blocked_until_ms = sqlite3_column_int64(st, 2);
+  }
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_ratelimit_get(struct store_rd *rd, struct store_ratelimit *out, const char *key) {
+  if (NULL == key)
+    return STORE_NONE;
+  return rate_get(store_rd_conn(rd), out, key);
+}
+
+int store_ratelimit_hit(struct store_tx *tx, struct store_ratelimit *out, const char *key,
+                        int64_t now_ms, int64_t window_ms, int64_t limit, int64_t block_ms) {
+  struct store_conn *c = store_tx_conn(tx);
+  struct store_ratelimit r;
+  sqlite3_stmt *st = NULL;
+  int rc = STORE_HARD;
+  if (NULL == key || window_ms <= 0 || limit < 0 || block_ms < 0)
+    return STORE_HARD;
+  rc = rate_get(c, &r, key);
+  if (rc < 0)
+    return rc;
+  if (STORE_NONE == rc || now_ms - r.window_start_ms >= window_ms || now_ms < r.window_start_ms) {
+    /* A new window; an expired block is forgotten, a running one is kept. */
+    r.window_start_ms = now_ms;
+    r.count = 0;
+    if (r.blocked_until_ms <= now_ms)
+      r.blocked_until_ms = 0;
+  }
+  if (r.count < INT64_MAX)
+    r.count++;
+  if (r.count > limit && r.blocked_until_ms <= now_ms)
+    r.blocked_until_ms = now_ms + block_ms;
+  st = store_stmt(c, &users_set, RATE_PUT);
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, key);
+  sqlite3_bind_int64(st, 2, r.window_start_ms);
+  sqlite3_bind_int64(st, 3, r.count);
+  sqlite3_bind_int64(st, 4, r.blocked_until_ms);
+  rc = store_step_done(c, st, "rate put", NULL);
+  store_stmt_done(st);
+  if (STORE_OK == rc)
+    *out = r;
+  return rc;
+}
+
+int store_ratelimit_reset(struct store_tx *tx, const char *key) {
+  int rc = delete_by_text(tx, RATE_DELETE, key, "rate reset");
+  return STORE_NONE == rc ? STORE_OK : rc;
+}

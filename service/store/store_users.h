@@ -1,0 +1,110 @@
+/*
+ * Accounts, login sessions and rate-limit counters in the store. Password hashing, cookies
+ * and the HTTP side live elsewhere (the auth module); this is only what is kept.
+ * E-mail addresses are unique regardless of ASCII case.
+ */
+#ifndef UJIKOM_STORE_USERS_H
+#define UJIKOM_STORE_USERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store_tx;
+struct store_rd;
+
+/* Role names as stored: "candidate", "assessor", "admin". */
+#define STORE_ROLE_CANDIDATE "candidate"
+#define STORE_ROLE_ASSESSOR  "assessor"
+#define STORE_ROLE_ADMIN     "admin"
+
+struct store_user {
+  int64_t id;
+  char email[255]; /* 3..254 bytes */
+  char name[256];  /* 1..255 bytes of UTF-8 */
+  char role[16];
+  char password_hash[256];
+  bool disabled;
+  int64_t created_ms;
+};
+
+/* True for the three role names above. */
+bool store_role_valid(const char *role);
+
+/* Creates a user (created_at = the transaction's time). *out_id receives the new id.
+ * Returns STORE_OK, STORE_EXISTS when the e-mail (any case) is taken, STORE_HARD for an
+ * invalid role or a field that breaks the table's checks, or negative on storage errors. */
+int store_user_create(struct store_tx *tx, int64_t *out_id, const char *email, const char *name,
+                      const char *role, const char *password_hash);
+
+/* Look-ups: STORE_OK with *out filled, STORE_NONE when there is no such user. */
+int store_user_by_id(struct store_rd *rd, struct store_user *out, int64_t id);
+int store_user_by_email(struct store_rd *rd, struct store_user *out, const char *email);
+
+/* Changes: STORE_OK, STORE_NONE when there is no such user, or negative. */
+int store_user_set_disabled(struct store_tx *tx, int64_t id, bool disabled);
+int store_user_set_password(struct store_tx *tx, int64_t id, const char *password_hash);
+int store_user_set_role(struct store_tx *tx, int64_t id, const char *role);
+
+/* Users ordered by id, optionally only one role (role NULL = all), at most limit (1..1000)
+ * with id > after_id. On STORE_OK *out is an array of *out_n users (possibly 0) that the
+ * caller frees with store_user_list_free. */
+int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n, const char *role,
+                    int64_t after_id, int limit);
+void store_user_list_free(struct store_user *list);
+
+/* Number of users with a role (NULL = all): for "is there an admin yet?". */
+int store_user_count(struct store_rd *rd, int64_t *out, const char *role);
+
+/* --- sessions: the token is never stored, only its SHA-256 in hex (64 chars) --- */
+struct store_session {
+  char token_hash[65];
+  int64_t user_id;
+  int64_t created_ms;
+  int64_t last_seen_ms;
+  int64_t expires_ms;          /* idle expiry: moves forward on each use */
+  int64_t absolute_expires_ms; /* hard limit from creation */
+};
+
+/* Stores a new session (all fields of *s). STORE_OK, STORE_EXISTS (hash collision: make a
+ * new token), STORE_HARD if the user does not exist, or negative. */
+int store_session_create(struct store_tx *tx, const struct store_session *s);
+
+/* Looks the session up and, if it is still valid at now_ms, records the use:
+ * last_seen = now, expires = min(now + idle_ms, absolute expiry). Returns STORE_OK with
+ * *out filled (after the touch), STORE_NONE when unknown or expired (an expired session is
+ * deleted). */
+int store_session_touch(struct store_tx *tx, struct store_session *out, const char *token_hash,
+                        int64_t now_ms, int64_t idle_ms);
+
+/* Read-only look-up without touching: STORE_OK / STORE_NONE (expiry is not checked). */
+int store_session_get(struct store_rd *rd, struct store_session *out, const char *token_hash);
+
+/* Deletes one session (logout): STORE_OK, or STORE_NONE when it did not exist. */
+int store_session_delete(struct store_tx *tx, const char *token_hash);
+/* Deletes every session of a user (password change, account disabled); *out_n (may be
+ * NULL) receives the count. STORE_OK or negative. */
+int store_session_delete_user(struct store_tx *tx, int64_t user_id, int64_t *out_n);
+/* Deletes sessions expired at now_ms. STORE_OK or negative. */
+int store_session_purge(struct store_tx *tx, int64_t now_ms, int64_t *out_n);
+
+/* --- rate limits: fixed-window counters keyed by free text ("login:ip:1.2.3.4") --- */
+struct store_ratelimit {
+  int64_t window_start_ms;
+  int64_t count;            /* hits in the current window */
+  int64_t blocked_until_ms; /* 0 when not blocked */
+};
+
+/* Counts one hit on key at now_ms. A window older than window_ms starts afresh (count 1);
+ * when the count goes above limit the key is blocked until now + block_ms (counting
+ * continues while blocked, but does not extend the block). *out holds the state after the
+ * hit; the caller refuses the request when out->blocked_until_ms > now_ms.
+ * Returns STORE_OK or negative. */
+int store_ratelimit_hit(struct store_tx *tx, struct store_ratelimit *out, const char *key,
+                        int64_t now_ms, int64_t window_ms, int64_t limit, int64_t block_ms);
+/* Current state without counting: STORE_OK, or STORE_NONE when the key has no counter. */
+int store_ratelimit_get(struct store_rd *rd, struct store_ratelimit *out, const char *key);
+/* Forgets the counter (e.g. after a successful login): STORE_OK (also when absent). */
+int store_ratelimit_reset(struct store_tx *tx, const char *key);
+
+#endif
