@@ -1,0 +1,59 @@
+/*
+ * ujikom: the administration CLI (migrations, accounts, exams, keys, offline verification,
+ * audit, backup). Dispatches to one function per subcommand.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+static const struct command commands[] = {
+    /* --- store, accounts, audit, backup --- */
+    /* --- exams --- */
+    /* --- keys and certificates --- */
+    /* --- configuration --- */
+    {"config", cmd_config, "Print the configuration table (markdown) or the daemon's --help"},
+};
+
+static void usage(FILE *out) {
+  fprintf(out, "usage: ujikom COMMAND [ARGS]   (ujikom COMMAND --help for details)\n\n"
+               "commands:\n");
+  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+    fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+char *cli_data_dir(int argc, char **argv, char *out, unsigned long outlen) {
+  const char *dir = getenv("UJIKOM_DATA_DIR");
+  for (int i = 1; i < argc; i++) {
+    if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc)
+      dir = argv[i + 1];
+    else if (0 == strncmp(argv[i], "--data-dir=", 11))
+      dir = argv[i] + 11;
+  }
+  snprintf(out, outlen, "%s", dir && dir[0] ? dir : "var");
+  return out;
+}
+
+char *cli_db_path(const char *data_dir, char *out, unsigned long outlen) {
+  snprintf(out, outlen, "%s/ujikom.db", data_dir);
+  return out;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2 || 0 == strcmp(argv[1], "--help") || 0 == strcmp(argv[1], "-h") ||
+      0 == strcmp(argv[1], "help")) {
+    usage(stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (0 == strcmp(argv[1], "--version")) {
+    printf("ujikom %s\n", UJIKOM_VERSION);
+    return 0;
+  }
+  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+    if (0 == strcmp(argv[1], commands[i].name))
+      return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "ujikom: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return 2;
+}

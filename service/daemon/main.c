@@ -1,0 +1,150 @@
+/*
+ * ujikomd: loads the configuration, opens the store, keys and exam catalogue, serves HTTP,
+ * and shuts down gracefully on SIGTERM/SIGINT (SIGHUP reloads exams and keys).
+ * Any start-up failure is one clear line on stderr and a non-zero exit, before anything in
+ * the data directory has been modified.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/config.h"
+#include "common/log.h"
+#include "common/svc.h"
+#include "http/server.h"
+#include "store/store.h"
+
+static void store_log(void *ctx, enum store_log_level level, const char *msg) {
+  (void)ctx;
+  log_msg((enum log_level)level, NULL, "store: %s", msg);
+}
+
+/* Creates the data directory if missing (mode 0700) and checks it is writable, so a
+ * misconfiguration is reported before the database is touched. */
+static int prepare_data_dir(const char *dir, char *err, size_t errlen) {
+  struct stat st;
+  if (0 != stat(dir, &st)) {
+    if (ENOENT != errno || 0 != mkdir(dir, 0700)) {
+      snprintf(err, errlen, "data directory %s: %s", dir, strerror(errno));
+      return -1;
+    }
+    return 0;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "data directory %s is not a directory", dir);
+    return -1;
+  }
+  if (0 != access(dir, W_OK | X_OK)) {
+    snprintf(err, errlen, "data directory %s is not writable: %s", dir, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+static int write_port_file(const char *path, unsigned port) {
+  char tmp[600];
+  snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  if (NULL == f)
+    return -1;
+  fprintf(f, "%u\n", port);
+  if (0 != fclose(f))
+    return -1;
+  return rename(tmp, path);
+}
+
+static int64_t wall_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int main(int argc, char **argv) {
+  struct config cfg;
+  struct svc svc = {0};
+  struct server *srv = NULL;
+  char err[1024] = "";
+  bool help = false;
+  int status = 1;
+
+  if (0 != config_load(&cfg, argc, argv, &help, err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: %s\n", err);
+    return 2;
+  }
+  if (help) {
+    config_print_help(stdout, "ujikomd",
+                      "The ujikom daemon: competency exams, assessment and signed certificates.");
+    return 0;
+  }
+  if (0 != log_set_level(cfg.log_level)) {
+    fprintf(stderr, "ujikomd: --log-level: '%s' is not error, warn, info or debug\n",
+            cfg.log_level);
+    return 2;
+  }
+  svc.cfg = &cfg;
+  svc.started_ms = wall_ms();
+
+  /* Signals are taken by sigwait() in this thread only; worker threads inherit the mask. */
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  if (0 != prepare_data_dir(cfg.data_dir, err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: %s\n", err);
+    goto cleanup;
+  }
+  char db_path[600];
+  snprintf(db_path, sizeof(db_path), "%s/ujikom.db", cfg.data_dir);
+  struct store_opts sopts = {.busy_timeout_ms = cfg.busy_timeout_ms,
+                             .txn_retries = 3,
+                             .migrate_to = 0,
+                             .log = store_log,
+                             .log_ctx = NULL};
+  if (STORE_OK != store_open(&svc.store, db_path, &sopts, err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: %s\n", err);
+    goto cleanup;
+  }
+
+  if (0 != server_start(&svc, &srv, err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: %s\n", err);
+    goto cleanup;
+  }
+  log_msg(LOG_INFO, NULL, "ujikomd %s listening on %s (port %u), data in %s", UJIKOM_VERSION,
+          cfg.listen, server_port(srv), cfg.data_dir);
+  if (cfg.port_file[0] && 0 != write_port_file(cfg.port_file, server_port(srv)))
+    log_msg(LOG_WARN, NULL, "cannot write port file %s: %s", cfg.port_file, strerror(errno));
+
+  for (;;) {
+    int sig = 0;
+    if (0 != sigwait(&sigs, &sig))
+      continue;
+    if (SIGHUP == sig) {
+      log_msg(LOG_INFO, NULL, "SIGHUP: reloading");
+      continue;
+    }
+    log_msg(LOG_INFO, NULL, "%s: shutting down (grace %lds)", SIGTERM == sig ? "SIGTERM" : "SIGINT",
+            cfg.shutdown_grace);
+    break;
+  }
+  unsigned left = server_stop(srv, cfg.shutdown_grace);
+  srv = NULL;
+  if (left)
+    log_msg(LOG_WARN, NULL, "%u request(s) still running at the end of the grace period", left);
+  status = 0;
+
+cleanup:
+  server_stop(srv, 0);
+  store_close(svc.store);
+  if (0 == status)
+    log_msg(LOG_INFO, NULL, "stopped cleanly");
+  return status;
+}

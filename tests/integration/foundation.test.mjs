@@ -1,0 +1,147 @@
+// The daemon as a process: health, the dispatcher's limits and error shape, graceful
+// shutdown, and refusing to start in a bad environment without touching the database.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { startDaemon, Client, tmpDir, UJIKOMD, EXAMS_DIR } from './lib/daemon.mjs';
+
+const d = await startDaemon();
+after(async () => { await d.stop(); d.cleanup(); });
+const c = new Client(d.url);
+
+function assertErrorShape(r, status, name) {
+  assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.text}`);
+  assert.match(r.headers.get('content-type') || '', /application\/json/);
+  assert.equal(typeof r.json?.error, 'string', 'error body has an "error" field');
+  assert.equal(typeof r.json?.message, 'string', 'error body has a "message" field');
+  if (name) assert.equal(r.json.error, name);
+}
+
+test('GET /healthz answers JSON with version, store status and exams loaded', async () => {
+  const r = await c.get('/healthz');
+  assert.equal(r.status, 200);
+  assert.equal(r.json.status, 'ok');
+  assert.equal(r.json.store, 'ok');
+  assert.match(r.json.version, /^\d+\.\d+\.\d+$/);
+  assert.ok(Number.isInteger(r.json.exams), 'exams is a count');
+  assert.ok(r.json.exams >= 17, `all shipped exams are loaded (got ${r.json.exams})`);
+});
+
+test('every response carries the security headers', async () => {
+  const r = await c.get('/healthz');
+  assert.match(r.headers.get('content-security-policy') || '', /frame-ancestors 'none'/);
+  assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
+});
+
+test('an unknown path is 404 JSON', async () => {
+  assertErrorShape(await c.get('/no/such/thing'), 404, 'not_found');
+});
+
+test('a wrong method is 405 JSON', async () => {
+  assertErrorShape(await c.req('DELETE', '/healthz'), 405, 'method_not_allowed');
+});
+
+test('an over-long URL is 414', async () => {
+  assertErrorShape(await c.get('/healthz?x=' + 'a'.repeat(5000)), 414, 'uri_too_long');
+});
+
+test('a body over the limit is 413', async () => {
+  const big = JSON.stringify({ email: 'x@y.z', password: 'p'.repeat(70_000) });
+  const r = await c.req('POST', '/api/auth/login', big, { headers: { 'Content-Type': 'application/json' }, raw: true });
+  assertErrorShape(r, 413, 'body_too_large');
+});
+
+test('malformed JSON is 400 with a message', async () => {
+  const r = await c.req('POST', '/api/auth/login', '{"email": ', { headers: { 'Content-Type': 'application/json' }, raw: true });
+  assertErrorShape(r, 400, 'bad_json');
+});
+
+test('JSON nested deeper than the limit is 400', async () => {
+  const deep = '['.repeat(100) + ']'.repeat(100);
+  const r = await c.req('POST', '/api/auth/login', deep, { headers: { 'Content-Type': 'application/json' }, raw: true });
+  assertErrorShape(r, 400, 'json_too_deep');
+});
+
+test('a path with dot segments or an encoded NUL is 400', async () => {
+  assertErrorShape(await c.get('/static/%2e%2e/%2e%2e/etc/passwd'), 400, 'bad_request');
+  assertErrorShape(await c.get('/healthz%00'), 400, 'bad_request');
+});
+
+test('headers larger than the limit are refused', async () => {
+  const r = await fetch(d.url + '/healthz', { headers: { 'X-Big': 'b'.repeat(40_000) } });
+  assert.ok([413, 431].includes(r.status), `got ${r.status}`);
+});
+
+test('SIGTERM stops the daemon with exit status 0', async () => {
+  const d2 = await startDaemon();
+  const r = await new Client(d2.url).get('/healthz');
+  assert.equal(r.status, 200);
+  const { code, signal } = await d2.stop('SIGTERM');
+  assert.equal(signal, null, 'exited by itself, not killed');
+  assert.equal(code, 0);
+  d2.cleanup();
+});
+
+function runDaemon(args) {
+  return spawnSync(UJIKOMD, ['--exams-dir', EXAMS_DIR, '--log-level', 'warn', ...args], {
+    encoding: 'utf8', timeout: 30_000,
+  });
+}
+
+const sha = (f) => createHash('sha256').update(readFileSync(f)).digest('hex');
+
+test('a data directory that cannot be written stops start-up with one clear message', () => {
+  // Root ignores permission bits, so use a place nobody can create a directory in.
+  const r = runDaemon(['--listen', '127.0.0.1:0', '--data-dir', '/proc/ujikom-cannot-be-here']);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /data directory/);
+  if (process.getuid && process.getuid() !== 0) {
+    const dir = tmpDir();
+    chmodSync(dir, 0o500);
+    const r2 = runDaemon(['--listen', '127.0.0.1:0', '--data-dir', dir]);
+    assert.notEqual(r2.status, 0);
+    assert.match(r2.stderr, /not writable/);
+  }
+});
+
+test('a corrupt database stops start-up and is left unchanged', () => {
+  const dir = tmpDir();
+  const db = path.join(dir, 'ujikom.db');
+  writeFileSync(db, Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0x5a)]));
+  const before = sha(db);
+  const r = runDaemon(['--listen', '127.0.0.1:0', '--data-dir', dir]);
+  assert.notEqual(r.status, 0);
+  assert.ok(r.stderr.trim().length > 0, 'says why');
+  assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+  assert.equal(sha(db), before, 'database file unchanged');
+  assert.ok(!existsSync(db + '-wal') || readFileSync(db + '-wal').length === 0, 'no WAL written');
+});
+
+test('a port already in use stops start-up with one clear message', async () => {
+  const blocker = createServer();
+  await new Promise((res) => blocker.listen(0, '127.0.0.1', res));
+  const port = blocker.address().port;
+  const dir = tmpDir();
+  const r = runDaemon(['--listen', `127.0.0.1:${port}`, '--data-dir', dir]);
+  blocker.close();
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /cannot listen on 127\.0\.0\.1:\d+: Address already in use/);
+});
+
+test('--help lists every option', () => {
+  const r = spawnSync(UJIKOMD, ['--help'], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  for (const opt of ['--listen', '--data-dir', '--exams-dir', '--public-url', '--threads', '--max-body', '--max-url', '--conn-timeout', '--max-conns'])
+    assert.ok(r.stdout.includes(opt), `--help mentions ${opt}`);
+});
+
+test('a bad option value is refused with the bounds', () => {
+  const r = spawnSync(UJIKOMD, ['--threads', '100000'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--threads: must be between 0 and 256/);
+});

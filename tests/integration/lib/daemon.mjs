@@ -1,0 +1,180 @@
+// Test harness: starts the real ujikomd on a free loopback port with a temporary data
+// directory, talks HTTP to it, and runs the ujikom CLI. Used by every integration and
+// browser test.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const SOURCE_DIR = process.env.UJIKOM_SOURCE_DIR || path.resolve('.');
+export const UJIKOMD = process.env.UJIKOMD || path.join(SOURCE_DIR, 'build/asan/ujikomd');
+export const UJIKOM_CLI = process.env.UJIKOM_CLI || path.join(SOURCE_DIR, 'build/asan/ujikom');
+export const EXAMS_DIR = path.join(SOURCE_DIR, 'exams');
+export const ARTIFACTS = process.env.UJIKOM_ARTIFACTS || path.join(SOURCE_DIR, 'tests/artifacts');
+
+export function tmpDir(prefix = 'ujikom-test-') {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+// Runs the CLI synchronously. `input` is written to its stdin (e.g. a password).
+export function cli(args, { input = '', env = {}, dataDir } = {}) {
+  const full = dataDir ? [...args, '--data-dir', dataDir] : args;
+  const r = spawnSync(UJIKOM_CLI, full, {
+    input,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// Starts ujikomd. Resolves once it is listening; `d.url` is its base URL.
+// Options: dataDir (default: new temp dir), examsDir, args (extra flags), env.
+export async function startDaemon(opts = {}) {
+  const dataDir = opts.dataDir || tmpDir();
+  const examsDir = opts.examsDir || EXAMS_DIR;
+  const portFile = path.join(dataDir, `port-${process.pid}-${Date.now()}`);
+  const args = [
+    '--listen', '127.0.0.1:0',
+    '--data-dir', dataDir,
+    '--exams-dir', examsDir,
+    '--port-file', portFile,
+    '--log-level', opts.logLevel || 'warn',
+    // Cheaper password hashing keeps test suites quick; production cost is tested apart.
+    '--kdf-log2n', String(opts.kdfLog2n || 12),
+    ...(opts.args || []),
+  ];
+  const proc = spawn(UJIKOMD, args, {
+    env: { ...process.env, ...(opts.env || {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout.on('data', (b) => { output += b; });
+  proc.stderr.on('data', (b) => { output += b; });
+  let exited = null;
+  const exitPromise = new Promise((resolve) => {
+    proc.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); });
+  });
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(portFile)) {
+    if (exited) throw new Error(`ujikomd exited early (${JSON.stringify(exited)}):\n${output}`);
+    if (Date.now() > deadline) { proc.kill('SIGKILL'); throw new Error(`ujikomd did not start:\n${output}`); }
+    await sleep(25);
+  }
+  const port = Number(readFileSync(portFile, 'utf8').trim());
+  const d = {
+    proc, port, dataDir, examsDir,
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    exited: () => exited,
+    // Stops with SIGTERM (or the given signal) and resolves to { code, signal }.
+    async stop(signal = 'SIGTERM', timeoutMs = 20_000) {
+      if (exited) return exited;
+      proc.kill(signal);
+      const t = sleep(timeoutMs).then(() => { proc.kill('SIGKILL'); return { code: null, signal: 'timeout' }; });
+      return Promise.race([exitPromise, t]);
+    },
+    cleanup() { if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true }); },
+  };
+  return d;
+}
+
+// A cookie-keeping HTTP client bound to one daemon, like one browser.
+export class Client {
+  constructor(base) {
+    this.base = base;
+    this.cookies = new Map();
+    this.csrf = null;
+  }
+
+  cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  // Sends a request; `body` objects are sent as JSON. Returns { status, headers, text, json }.
+  async req(method, p, body, { headers = {}, raw = false } = {}) {
+    const h = { ...headers };
+    if (this.cookies.size) h.Cookie = this.cookieHeader();
+    if (this.csrf && method !== 'GET' && method !== 'HEAD' && !('X-CSRF-Token' in h)) h['X-CSRF-Token'] = this.csrf;
+    let payload;
+    if (body !== undefined && body !== null) {
+      if (raw || typeof body === 'string' || body instanceof Uint8Array) {
+        payload = body;
+      } else {
+        payload = JSON.stringify(body);
+        h['Content-Type'] = 'application/json';
+      }
+    }
+    const res = await fetch(this.base + p, { method, headers: h, body: payload, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie ? res.headers.getSetCookie() : []) {
+      const [pair, ...attrs] = c.split(';');
+      const i = pair.indexOf('=');
+      const name = pair.slice(0, i).trim();
+      const value = pair.slice(i + 1).trim();
+      const expired = attrs.some((a) => /max-age=0\b/i.test(a.trim()));
+      if (expired || value === '') this.cookies.delete(name); else this.cookies.set(name, value);
+    }
+    const buf = Buffer.from(await res.arrayBuffer());
+    const text = buf.toString('utf8');
+    let json = null;
+    if ((res.headers.get('content-type') || '').includes('json')) {
+      try { json = JSON.parse(text); } catch { json = null; }
+    }
+    return { status: res.status, headers: res.headers, text, json, body: buf };
+  }
+
+  get(p, opts) { return this.req('GET', p, undefined, opts); }
+  post(p, body, opts) { return this.req('POST', p, body ?? {}, opts); }
+  put(p, body, opts) { return this.req('PUT', p, body ?? {}, opts); }
+  del(p, opts) { return this.req('DELETE', p, undefined, opts); }
+
+  // Registers a candidate account (POST /api/auth/register).
+  async register(name, email, password) {
+    return this.post('/api/auth/register', { name, email, password });
+  }
+
+  // Logs in and keeps the session cookie and CSRF token.
+  async login(email, password) {
+    const r = await this.post('/api/auth/login', { email, password });
+    if (r.status === 200 && r.json && r.json.csrf) this.csrf = r.json.csrf;
+    return r;
+  }
+}
+
+let counter = 0;
+// A fresh, unique e-mail address for a test account.
+export function uniqueEmail(tag = 'u') {
+  counter += 1;
+  return `${tag}${process.pid}x${Date.now()}x${counter}@contoh.test`;
+}
+
+export const PASSWORD = 'Kopi-Tubruk-2026!';
+
+// Creates an admin with the CLI (password on stdin) in the daemon's data dir and returns
+// a logged-in Client.
+export async function adminClient(d, { email = uniqueEmail('admin'), name = 'Admin Uji' } = {}) {
+  const r = cli(['admin', 'create', '--email', email, '--name', name, '--role', 'admin'], {
+    input: `${PASSWORD}\n`,
+    dataDir: d.dataDir,
+  });
+  if (r.status !== 0) throw new Error(`admin create failed: ${r.stderr}`);
+  const c = new Client(d.url);
+  const l = await c.login(email, PASSWORD);
+  if (l.status !== 200) throw new Error(`admin login failed: ${l.status} ${l.text}`);
+  c.email = email;
+  return c;
+}
+
+// Registers and logs in a new candidate; returns the Client.
+export async function candidateClient(d, name = 'Siti Rahayu') {
+  const c = new Client(d.url);
+  const email = uniqueEmail('cand');
+  const r = await c.register(name, email, PASSWORD);
+  if (r.status !== 201 && r.status !== 200) throw new Error(`register failed: ${r.status} ${r.text}`);
+  const l = await c.login(email, PASSWORD);
+  if (l.status !== 200) throw new Error(`login failed: ${l.status} ${l.text}`);
+  c.email = email;
+  c.user = l.json && l.json.user;
+  return c;
+}
