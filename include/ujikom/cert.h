@@ -1,0 +1,109 @@
+/*
+ * Certificates of competence: what a certificate claims, its serial number, and the two
+ * signed forms it travels in — a compact JWS (JWT encoding of a W3C VC 2.0 / Open Badges 3.0
+ * credential) and a short COSE_Sign1 token carried in the QR code's URL.
+ *
+ * Pure functions (no files, no network). Verification never trusts a token's kid beyond
+ * looking it up in the key set the caller supplies; revocation is the caller's to add from
+ * its store (CERT_REVOKED is never produced here).
+ */
+#ifndef UJIKOM_CERT_H
+#define UJIKOM_CERT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ujikom/token.h"
+
+/* --- serial numbers: UJK-XXXX-XXXX-XXXX-XXXX-C --- */
+/* 80 random bits as 16 Crockford base32 characters in four groups, then one Luhn mod 32
+ * check character. */
+#define CERT_SERIAL_BYTES 10
+#define CERT_SERIAL_LEN   25 /* "UJK-" + 4 * 4 + 3 hyphens + "-" + check */
+#define CERT_SERIAL_SIZE  (CERT_SERIAL_LEN + 1)
+
+/* Draws 80 bits from the CSPRNG and formats them. Returns 0 or -1 (CSPRNG failure). */
+int cert_serial_generate(char out[CERT_SERIAL_SIZE]);
+/* Formats 10 raw bytes as a canonical serial (with its check character). */
+void cert_serial_format(char out[CERT_SERIAL_SIZE], const unsigned char raw[CERT_SERIAL_BYTES]);
+/* Parses a serial typed by a person: case-insensitive, hyphens and spaces optional, Crockford
+ * aliases (O->0, I/L->1) accepted; the "UJK" prefix and the check character are required.
+ * On success writes the canonical form to out (may be NULL) and the raw bytes to raw (may be
+ * NULL) and returns 0; -1 when the text is not a serial or its check character is wrong. */
+int cert_serial_parse(char out[CERT_SERIAL_SIZE], unsigned char raw[CERT_SERIAL_BYTES],
+                      const char *text);
+
+/* --- claims --- */
+#define CERT_HOLDER_MAX 256
+#define CERT_MAX_UNITS  64
+
+struct cert_unit {
+  char code[64];   /* SKKNI unit code, e.g. M.74100.001.02 */
+  char title[256]; /* unit title (Indonesian) */
+};
+
+struct cert_claims {
+  char serial[CERT_SERIAL_SIZE];
+  char holder[CERT_HOLDER_MAX]; /* holder's name, UTF-8 */
+  char holder_id[128];          /* optional subject id (JWS "sub"); empty when unknown */
+  char subsector[16];           /* subsector code, e.g. DKV */
+  char subsector_name[128];     /* e.g. Desain komunikasi visual (JWS only) */
+  char scheme_id[128];          /* exam / certification scheme id */
+  char scheme_title[256];       /* JWS only */
+  char issuer_name[256];        /* JWS only */
+  char issuer_url[256];         /* public base URL; JWS "iss" */
+  int64_t issued;               /* seconds since epoch (UTC); QR token keeps whole days */
+  int64_t expires;              /* seconds since epoch (UTC); QR token keeps whole days */
+  char kid[TOKEN_KID_LEN + 1];  /* signing key id (filled by sign and verify) */
+  size_t nunits;                /* JWS only; 0 in claims decoded from a QR token */
+  struct cert_unit units[CERT_MAX_UNITS];
+};
+
+enum cert_verdict {
+  CERT_GENUINE = 0, /* signature valid and within its validity period */
+  CERT_EXPIRED,     /* signature valid, but now is past the expiry (or before issue) */
+  CERT_REVOKED,     /* filled in by the caller from its store */
+  CERT_NOT_GENUINE, /* anything else: malformed, unknown key, bad signature */
+};
+
+struct cert_verification {
+  enum cert_verdict verdict;
+  char reason[160];  /* English, for NOT_GENUINE; empty otherwise */
+  bool claims_valid; /* claims below were decoded from a correctly signed token */
+  struct cert_claims claims;
+};
+
+/* Stable lower-case names: "genuine", "expired", "revoked", "not_genuine". */
+const char *cert_verdict_name(enum cert_verdict v);
+
+/* Longest token text accepted by the verifiers (anything longer is NOT_GENUINE unread). */
+#define CERT_JWS_MAX      16384
+#define CERT_QR_TOKEN_MAX 1024
+
+/* Signs the claims as a compact JWS ({"alg":"EdDSA","kid":..,"typ":"vc+jwt"}). The kid in
+ * the header is the key's. *out is a malloc'd NUL-terminated string (free()). Returns 0, or
+ * -1 when a claim is out of range (empty serial/holder, expiry before issue) or on
+ * allocation/OpenSSL failure. */
+int cert_jws_sign(char **out, const struct cert_claims *claims, const struct token_key *key);
+/* Strict verification of a compact JWS against a key set at time now (seconds). Fills out
+ * completely (never fails as a function); the verdict is GENUINE, EXPIRED or NOT_GENUINE. */
+void cert_jws_verify(struct cert_verification *out, const char *jws, size_t len,
+                     const struct token_pubkey *keys, size_t nkeys, int64_t now);
+
+/* Signs the core claims (serial, holder, subsector, scheme id, issue and expiry day) as a
+ * COSE_Sign1 structure and returns it base32-encoded (the QR token; malloc'd, free()). */
+int cert_qr_token_sign(char **out, const struct cert_claims *claims, const struct token_key *key);
+/* Verifies a QR token (base32 text, either case). Same contract as cert_jws_verify. */
+void cert_qr_token_verify(struct cert_verification *out, const char *token, size_t len,
+                          const struct token_pubkey *keys, size_t nkeys, int64_t now);
+/* Builds the QR URL "<PUBLIC_URL>/V/<TOKEN>" in upper case (QR alphanumeric mode).
+ * Returns a malloc'd string or NULL (allocation failure, or a public URL containing
+ * characters outside the QR alphanumeric set once upper-cased). */
+char *cert_qr_url(const char *public_url, const char *token);
+/* Extracts the token from a QR URL or returns the input when it already is a bare token:
+ * writes a pointer into text and its length. Returns 0, or -1 when nothing token-like is
+ * found. Accepts any scheme/host; only the last "/V/" (either case) matters. */
+int cert_qr_url_token(const char **out, size_t *out_len, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * Signing primitives shared by every signed artefact of ujikom: Ed25519 keys identified by a
+ * short key id (kid), and the text codecs the tokens travel in (base64url for JWS, RFC 4648
+ * base32 for the QR token, which must stay inside the QR alphanumeric character set).
+ *
+ * Pure functions: no files, no network. Private key material lives in `struct token_key`
+ * and must be wiped with token_key_wipe() when no longer needed.
+ */
+#ifndef UJIKOM_TOKEN_H
+#define UJIKOM_TOKEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TOKEN_KID_LEN  8  /* first 8 base32 characters of SHA-256(raw public key) */
+#define TOKEN_PUB_LEN  32 /* raw Ed25519 public key */
+#define TOKEN_SEED_LEN 32
+#define TOKEN_SIG_LEN  64
+
+/* A public verification key, as published in the JWKS. */
+struct token_pubkey {
+  char kid[TOKEN_KID_LEN + 1];
+  unsigned char pub[TOKEN_PUB_LEN];
+};
+
+/* A signing key: the public half plus the 32-byte Ed25519 seed (RFC 8032 private key). */
+struct token_key {
+  struct token_pubkey pub;
+  unsigned char seed[TOKEN_SEED_LEN];
+};
+
+/* Generates a fresh key from the OpenSSL CSPRNG. Returns 0, or -1 when the CSPRNG or
+ * OpenSSL fails (out is wiped then). */
+int token_key_generate(struct token_key *out);
+/* Derives the public key and kid from a seed. Returns 0 or -1 (OpenSSL failure). */
+int token_key_from_seed(struct token_key *out, const unsigned char seed[TOKEN_SEED_LEN]);
+/* Overwrites the private seed (OPENSSL_cleanse). */
+void token_key_wipe(struct token_key *k);
+/* kid = first TOKEN_KID_LEN characters of the RFC 4648 base32 of SHA-256(pub). */
+void token_kid_from_pub(char out[TOKEN_KID_LEN + 1], const unsigned char pub[TOKEN_PUB_LEN]);
+
+/* Ed25519 (pure, RFC 8032) signature over msg. Returns 0 or -1 (OpenSSL failure). */
+int token_ed25519_sign(unsigned char out[TOKEN_SIG_LEN], const struct token_key *key,
+                       const void *msg, size_t len);
+/* True only when sig is a valid signature of msg under pub. Never fails otherwise. */
+bool token_ed25519_verify(const unsigned char pub[TOKEN_PUB_LEN], const void *msg, size_t len,
+                          const unsigned char sig[TOKEN_SIG_LEN]);
+
+/* Looks a kid up in a key set; NULL when absent. The set is an array the caller owns. */
+const struct token_pubkey *token_keyset_find(const struct token_pubkey *keys, size_t nkeys,
+                                             const char *kid);
+
+/* --- codecs --- */
+/* Base64url without padding (RFC 4648 section 5). Encode returns a malloc'd NUL-terminated
+ * string (caller frees with free()) or NULL on allocation failure. */
+char *token_b64url_encode(const void *data, size_t len);
+/* Strict decode: only the base64url alphabet, no padding, no whitespace, canonical trailing
+ * bits. On success *out is a malloc'd buffer (NUL-terminated for convenience, caller frees
+ * with free()) of *out_len bytes and 0 is returned; -1 on any invalid input. */
+int token_b64url_decode(unsigned char **out, size_t *out_len, const char *text, size_t len);
+/* RFC 4648 base32, upper case, without padding. Same ownership as the base64url pair.
+ * The decoder accepts lower case too (a QR URL may be lower-cased by software), nothing else,
+ * and rejects non-canonical trailing bits. */
+char *token_b32_encode(const void *data, size_t len);
+int token_b32_decode(unsigned char **out, size_t *out_len, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * Rules that both signed forms of a certificate share: which claims may be signed, how a
+ * failed verification is reported, and how the validity window turns into a verdict.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/cert_internal.h"
+
+/* Seconds a verifier's clock may lag behind the issuer's before "not yet valid". */
+#define CERT_CLOCK_SKEW_S 300
+
+const char *cert_verdict_name(enum cert_verdict v) {
+  switch (v) {
+  case CERT_GENUINE:
+    return "genuine";
+  case CERT_EXPIRED:
+    return "expired";
+  case CERT_REVOKED:
+    return "revoked";
+  case CERT_NOT_GENUINE:
+    break;
+  }
+  return "not_genuine";
+}
+
+int cert_text_ok(const char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    unsigned char c = (unsigned char)s[i];
+    size_t n;
+    unsigned cp;
+    if (c < 0x80) {
+      if (c < 0x20 || 0x7f == c)
+        return 0;
+      i++;
+      continue;
+    }
+    if (0xc2 <= c && c <= 0xdf) {
+      n = 1;
+      cp = c & 0x1fu;
+    } else if (0xe0 <= c && c <= 0xef) {
+      n = 2;
+      cp = c & 0x0fu;
+    } else if (0xf0 <= c && c <= 0xf4) {
+      n = 3;
+      cp = c & 0x07u;
+    } else {
+      return 0;
+    }
+    if (n >= len - i) /* truncated sequence */
+      return 0;
+    for (size_t k = 1; k <= n; k++) {
+      unsigned char cc = (unsigned char)s[i + k];
+      if (0x80 != (cc & 0xc0))
+        return 0;
+      cp = (cp << 6) | (cc & 0x3fu);
+    }
+    if ((2 == n && cp < 0x800) || (3 == n && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0))
+      return 0;
+    i += n + 1;
+  }
+  return 1;
+}
+
+int cert_copy_text(char *dst, size_t size, const char *src, size_t len) {
+  if (len >= size || NULL != memchr(src, '\0', len))
+    return -1;
+  memcpy(dst, src, len);
+  dst[len] = '\0';
+  return 0;
+}
+
+static int field_ok(const char *s, size_t size, int required) {
+  size_t len = strnlen(s, size);
+  if (len >= size || (required && 0 == len))
+    return 0;
+  return cert_text_ok(s, len);
+}
+
+int cert_claims_check(const struct cert_claims *c) {
+  char canon[CERT_SERIAL_SIZE];
+  if (0 != cert_serial_parse(canon, NULL, c->serial) || 0 != strcmp(canon, c->serial))
+    return -1;
+  if (!field_ok(c->holder, sizeof c->holder, 1) ||
+      !field_ok(c->holder_id, sizeof c->holder_id, 0) ||
+      !field_ok(c->subsector, sizeof c->subsector, 1) ||
+      !field_ok(c->subsector_name, sizeof c->subsector_name, 0) ||
+      !field_ok(c->scheme_id, sizeof c->scheme_id, 1) ||
+      !field_ok(c->scheme_title, sizeof c->scheme_title, 0) ||
+      !field_ok(c->issuer_name, sizeof c->issuer_name, 0) ||
+      !field_ok(c->issuer_url, sizeof c->issuer_url, 0))
+    return -1;
+  if (c->issued < 0 || c->expires <= c->issued || c->nunits > CERT_MAX_UNITS)
+    return -1;
+  for (size_t i = 0; i < c->nunits; i++)
+    if (!field_ok(c->units[i].code, sizeof c->units[i].code, 1) ||
+        !field_ok(c->units[i].title, sizeof c->units[i].title, 0))
+      return -1;
+  return 0;
+}
+
+void cert_verification_fail(struct cert_verification *out, const char *fmt, ...) {
+  memset(out, 0, sizeof *out);
+  out->verdict = CERT_NOT_GENUINE;
+  out->claims_valid = false;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(out->reason, sizeof out->reason, fmt, ap);
+  va_end(ap);
+}
+
+void cert_verification_dates(struct cert_verification *out, int64_t now) {
+  out->reason[0] = '\0';
+  if (now + CERT_CLOCK_SKEW_S < out->claims.issued) {
+    /* Signed by us, but claiming a future date: the claims are real, the certificate is
+     * not in force; report it as not genuine (yet) and keep the claims for display. */
+    out->verdict = CERT_NOT_GENUINE;
+    snprintf(out->reason, sizeof out->reason, "not yet valid");
+    return;
+  }
+  out->verdict = (now >= out->claims.expires) ? CERT_EXPIRED : CERT_GENUINE;
+}

@@ -1,0 +1,110 @@
+/*
+ * Ed25519 signing and verification (OpenSSL 3 EVP, pure EdDSA) and key identifiers.
+ * Signing and verifying sit side by side so that they cannot drift apart.
+ */
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ujikom/token.h"
+
+void token_key_wipe(struct token_key *k) {
+  if (NULL != k)
+    OPENSSL_cleanse(k->seed, sizeof k->seed);
+}
+
+void token_kid_from_pub(char out[TOKEN_KID_LEN + 1], const unsigned char pub[TOKEN_PUB_LEN]) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(pub, TOKEN_PUB_LEN, digest);
+  char *b32 = token_b32_encode(digest, sizeof digest);
+  if (NULL == b32) {
+    /* Only on allocation failure: a kid that matches no published key. */
+    memset(out, '-', TOKEN_KID_LEN);
+  } else {
+    memcpy(out, b32, TOKEN_KID_LEN);
+    free(b32);
+  }
+  out[TOKEN_KID_LEN] = '\0';
+}
+
+int token_key_from_seed(struct token_key *out, const unsigned char seed[TOKEN_SEED_LEN]) {
+  int rc = -1;
+  EVP_PKEY *pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, TOKEN_SEED_LEN);
+  size_t publen = TOKEN_PUB_LEN;
+  memset(out, 0, sizeof *out);
+  if (NULL == pkey)
+    goto cleanup;
+  if (1 != EVP_PKEY_get_raw_public_key(pkey, out->pub.pub, &publen) || TOKEN_PUB_LEN != publen)
+    goto cleanup;
+  memcpy(out->seed, seed, TOKEN_SEED_LEN);
+  token_kid_from_pub(out->pub.kid, out->pub.pub);
+  rc = 0;
+cleanup:
+  EVP_PKEY_free(pkey);
+  if (0 != rc)
+    token_key_wipe(out);
+  return rc;
+}
+
+int token_key_generate(struct token_key *out) {
+  unsigned char seed[TOKEN_SEED_LEN];
+  int rc = -1;
+  if (1 == RAND_priv_bytes(seed, sizeof seed))
+    rc = token_key_from_seed(out, seed);
+  OPENSSL_cleanse(seed, sizeof seed);
+  return rc;
+}
+
+int token_ed25519_sign(unsigned char out[TOKEN_SIG_LEN], const struct token_key *key,
+                       const void *msg, size_t len) {
+  int rc = -1;
+  EVP_MD_CTX *ctx = NULL;
+  EVP_PKEY *pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
+  size_t siglen = TOKEN_SIG_LEN;
+  if (NULL == pkey)
+    goto cleanup;
+  ctx = EVP_MD_CTX_new();
+  if (NULL == ctx)
+    goto cleanup;
+  if (1 != EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey))
+    goto cleanup;
+  if (1 != EVP_DigestSign(ctx, out, &siglen, msg, len) || TOKEN_SIG_LEN != siglen)
+    goto cleanup;
+  rc = 0;
+cleanup:
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(pkey); /* EVP_PKEY_free cleanses the private key */
+  return rc;
+}
+
+bool token_ed25519_verify(const unsigned char pub[TOKEN_PUB_LEN], const void *msg, size_t len,
+                          const unsigned char sig[TOKEN_SIG_LEN]) {
+  bool ok = false;
+  EVP_MD_CTX *ctx = NULL;
+  EVP_PKEY *pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, TOKEN_PUB_LEN);
+  if (NULL == pkey)
+    goto cleanup;
+  ctx = EVP_MD_CTX_new();
+  if (NULL == ctx)
+    goto cleanup;
+  if (1 != EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pkey))
+    goto cleanup;
+  ok = (1 == EVP_DigestVerify(ctx, sig, TOKEN_SIG_LEN, msg, len));
+cleanup:
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(pkey);
+  return ok;
+}
+
+const struct token_pubkey *token_keyset_find(const struct token_pubkey *keys, size_t nkeys,
+                                             const char *kid) {
+  if (NULL == kid || NULL == keys)
+    return NULL;
+  for (size_t i = 0; i < nkeys; i++)
+    if (0 == strcmp(keys[i].kid, kid))
+      return &keys[i];
+  return NULL;
+}

@@ -1,0 +1,328 @@
+/*
+ * The certificate as a compact JWS: the JWT encoding of a W3C Verifiable Credential 2.0 whose
+ * credential is an Open Badges 3.0 OpenBadgeCredential. Header {"alg":"EdDSA","kid":..,
+ * "typ":"vc+jwt"}; the "vc+jwt" type and the JSON text of the signing input keep these
+ * signatures apart from the CBOR Sig_structure of the QR token.
+ *
+ * Verification is strict: exactly three non-empty segments, canonical base64url, a header
+ * with only alg/kid/typ, alg exactly EdDSA, a kid found in the caller's key set, a 64-byte
+ * signature that checks, then claims that parse completely.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/cert_internal.h"
+
+#define JWS_TYP    "vc+jwt"
+#define URN_CERT   "urn:ujikom:cert:"
+#define URN_SCHEME "urn:ujikom:scheme:"
+#define URN_SKKNI  "urn:skkni:"
+
+static int iso_date(char *out, size_t size, int64_t t) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (NULL == gmtime_r(&tt, &tm))
+    return -1;
+  return 0 == strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) ? -1 : 0;
+}
+
+/* json_pack with "s" fails on NULL/invalid UTF-8; everything we emit went through
+ * cert_claims_check, so a failure here is an allocation failure. */
+static json_t *build_alignment(const struct cert_claims *c) {
+  json_t *arr = json_array();
+  if (NULL == arr)
+    return NULL;
+  for (size_t i = 0; i < c->nunits; i++) {
+    char url[sizeof URN_SKKNI + sizeof c->units[i].code];
+    snprintf(url, sizeof url, "%s%s", URN_SKKNI, c->units[i].code);
+    json_t *a = json_pack("{s:[s], s:s, s:s, s:s, s:s, s:s}", "type", "Alignment", "targetType",
+                          "ceasn:Competency", "targetCode", c->units[i].code, "targetName",
+                          c->units[i].title, "targetFramework", "SKKNI", "targetUrl", url);
+    if (NULL == a || 0 != json_array_append_new(arr, a)) {
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  return arr;
+}
+
+static json_t *build_payload(const struct cert_claims *c) {
+  char urn[sizeof URN_CERT + CERT_SERIAL_SIZE];
+  char scheme_urn[sizeof URN_SCHEME + sizeof c->scheme_id];
+  char from[32], until[32], name[300];
+  json_t *payload = NULL, *subject = NULL, *achievement = NULL, *alignment = NULL;
+  snprintf(urn, sizeof urn, "%s%s", URN_CERT, c->serial);
+  snprintf(scheme_urn, sizeof scheme_urn, "%s%s", URN_SCHEME, c->scheme_id);
+  snprintf(name, sizeof name, "Sertifikat Kompetensi: %s",
+           c->scheme_title[0] ? c->scheme_title : c->scheme_id);
+  if (0 != iso_date(from, sizeof from, c->issued) || 0 != iso_date(until, sizeof until, c->expires))
+    return NULL;
+  alignment = build_alignment(c);
+  if (NULL == alignment)
+    return NULL;
+  achievement = json_pack(
+      "{s:s, s:[s], s:s, s:s, s:s, s:{s:s}, s:s, s:[s], s:o}", "id", scheme_urn, "type",
+      "Achievement", "achievementType", "Certification", "name",
+      c->scheme_title[0] ? c->scheme_title : c->scheme_id, "description",
+      "Sertifikat kompetensi berdasarkan SKKNI / Certificate of competence based on SKKNI",
+      "criteria", "narrative",
+      "Kompeten (K) pada semua unit kompetensi skema ini / Competent in every unit of this "
+      "scheme",
+      "fieldOfStudy", c->subsector_name[0] ? c->subsector_name : c->subsector, "tag", c->subsector,
+      "alignment", alignment);
+  if (NULL == achievement)
+    return NULL; /* json_pack steals "o" arguments even on failure */
+  subject = json_pack("{s:[s], s:s, s:o}", "type", "AchievementSubject", "name", c->holder,
+                      "achievement", achievement);
+  if (NULL == subject)
+    return NULL;
+  if (c->holder_id[0] && 0 != json_object_set_new(subject, "id", json_string(c->holder_id))) {
+    json_decref(subject);
+    return NULL;
+  }
+  payload = json_pack(
+      "{s:s, s:I, s:I, s:I, s:s, s:{s:[s,s], s:s, s:[s,s], s:{s:s, s:[s], s:s}, s:s, s:s, "
+      "s:s, s:o}}",
+      "jti", urn, "nbf", (json_int_t)c->issued, "iat", (json_int_t)c->issued, "exp",
+      (json_int_t)c->expires, "iss", c->issuer_url, "vc", "@context",
+      "https://www.w3.org/ns/credentials/v2",
+      "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "id", urn, "type",
+      "VerifiableCredential", "OpenBadgeCredential", "issuer", "id", c->issuer_url, "type",
+      "Profile", "name", c->issuer_name, "name", name, "validFrom", from, "validUntil", until,
+      "credentialSubject", subject);
+  if (NULL == payload)
+    return NULL;
+  if (c->holder_id[0] && 0 != json_object_set_new(payload, "sub", json_string(c->holder_id))) {
+    json_decref(payload);
+    return NULL;
+  }
+  return payload;
+}
+
+static char *b64_json(const json_t *j) {
+  char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+  if (NULL == text)
+    return NULL;
+  char *b = token_b64url_encode(text, strlen(text));
+  free(text);
+  return b;
+}
+
+int cert_jws_sign(char **out, const struct cert_claims *claims, const struct token_key *key) {
+  int rc = -1;
+  json_t *header = NULL, *payload = NULL;
+  char *h64 = NULL, *p64 = NULL, *s64 = NULL, *jws = NULL;
+  unsigned char sig[TOKEN_SIG_LEN];
+  *out = NULL;
+  if (0 != cert_claims_check(claims))
+    goto cleanup;
+  header = json_pack("{s:s, s:s, s:s}", "alg", "EdDSA", "kid", key->pub.kid, "typ", JWS_TYP);
+  payload = build_payload(claims);
+  if (NULL == header || NULL == payload)
+    goto cleanup;
+  h64 = b64_json(header);
+  p64 = b64_json(payload);
+  if (NULL == h64 || NULL == p64)
+    goto cleanup;
+  size_t hl = strlen(h64), pl = strlen(p64);
+  jws = malloc(hl + pl + 2 + (TOKEN_SIG_LEN * 4 / 3 + 4));
+  if (NULL == jws)
+    goto cleanup;
+  memcpy(jws, h64, hl);
+  jws[hl] = '.';
+  memcpy(jws + hl + 1, p64, pl);
+  if (0 != token_ed25519_sign(sig, key, jws, hl + 1 + pl))
+    goto cleanup;
+  s64 = token_b64url_encode(sig, sizeof sig);
+  if (NULL == s64)
+    goto cleanup;
+  jws[hl + 1 + pl] = '.';
+  memcpy(jws + hl + 2 + pl, s64, strlen(s64) + 1);
+  *out = jws;
+  jws = NULL;
+  rc = 0;
+cleanup:
+  json_decref(header);
+  json_decref(payload);
+  free(h64);
+  free(p64);
+  free(s64);
+  free(jws);
+  return rc;
+}
+
+/* --- verification --- */
+
+static int get_text(char *dst, size_t size, const json_t *obj, const char *key, int required) {
+  const json_t *v = json_object_get(obj, key);
+  if (NULL == v)
+    return required ? -1 : (dst[0] = '\0', 0);
+  if (!json_is_string(v))
+    return -1;
+  const char *s = json_string_value(v);
+  size_t len = json_string_length(v);
+  if (!cert_text_ok(s, len))
+    return -1;
+  return cert_copy_text(dst, size, s, len);
+}
+
+static int get_prefixed(char *dst, size_t size, const json_t *obj, const char *key,
+                        const char *prefix) {
+  char buf[512];
+  size_t pl = strlen(prefix);
+  if (0 != get_text(buf, sizeof buf, obj, key, 1) || 0 != strncmp(buf, prefix, pl))
+    return -1;
+  return cert_copy_text(dst, size, buf + pl, strlen(buf + pl));
+}
+
+static int get_time(int64_t *out, const json_t *obj, const char *key) {
+  const json_t *v = json_object_get(obj, key);
+  if (!json_is_integer(v) || json_integer_value(v) < 0)
+    return -1;
+  *out = (int64_t)json_integer_value(v);
+  return 0;
+}
+
+/* Reads the claims back; every field the signer writes must be present and consistent. */
+static int parse_payload(struct cert_claims *c, const json_t *p) {
+  const json_t *vc = json_object_get(p, "vc");
+  const json_t *subject = json_object_get(vc, "credentialSubject");
+  const json_t *ach = json_object_get(subject, "achievement");
+  const json_t *issuer = json_object_get(vc, "issuer");
+  char vc_id[CERT_SERIAL_SIZE + 8];
+  if (!json_is_object(vc) || !json_is_object(subject) || !json_is_object(ach) ||
+      !json_is_object(issuer))
+    return -1;
+  if (0 != get_prefixed(c->serial, sizeof c->serial, p, "jti", URN_CERT) ||
+      0 != get_prefixed(vc_id, sizeof vc_id, vc, "id", URN_CERT) || 0 != strcmp(vc_id, c->serial))
+    return -1;
+  char canon[CERT_SERIAL_SIZE];
+  if (0 != cert_serial_parse(canon, NULL, c->serial) || 0 != strcmp(canon, c->serial))
+    return -1;
+  if (0 != get_time(&c->issued, p, "nbf") || 0 != get_time(&c->expires, p, "exp") ||
+      c->expires <= c->issued)
+    return -1;
+  if (0 != get_text(c->issuer_url, sizeof c->issuer_url, p, "iss", 1) ||
+      0 != get_text(c->holder_id, sizeof c->holder_id, p, "sub", 0) ||
+      0 != get_text(c->issuer_name, sizeof c->issuer_name, issuer, "name", 0) ||
+      0 != get_text(c->holder, sizeof c->holder, subject, "name", 1) || '\0' == c->holder[0] ||
+      0 != get_prefixed(c->scheme_id, sizeof c->scheme_id, ach, "id", URN_SCHEME) ||
+      0 != get_text(c->scheme_title, sizeof c->scheme_title, ach, "name", 0) ||
+      0 != get_text(c->subsector_name, sizeof c->subsector_name, ach, "fieldOfStudy", 0))
+    return -1;
+  const json_t *tag = json_object_get(ach, "tag");
+  const json_t *code = json_array_get(tag, 0);
+  if (!json_is_array(tag) || 1 != json_array_size(tag) || !json_is_string(code) ||
+      0 != cert_copy_text(c->subsector, sizeof c->subsector, json_string_value(code),
+                          json_string_length(code)) ||
+      '\0' == c->subsector[0] || !cert_text_ok(c->subsector, strlen(c->subsector)))
+    return -1;
+  const json_t *al = json_object_get(ach, "alignment");
+  if (!json_is_array(al) || json_array_size(al) > CERT_MAX_UNITS)
+    return -1;
+  c->nunits = json_array_size(al);
+  for (size_t i = 0; i < c->nunits; i++) {
+    const json_t *u = json_array_get(al, i);
+    if (!json_is_object(u) ||
+        0 != get_text(c->units[i].code, sizeof c->units[i].code, u, "targetCode", 1) ||
+        0 != get_text(c->units[i].title, sizeof c->units[i].title, u, "targetName", 1))
+      return -1;
+  }
+  return 0;
+}
+
+static json_t *decode_json_segment(const char *seg, size_t len) {
+  unsigned char *raw = NULL;
+  size_t rawlen = 0;
+  if (0 != token_b64url_decode(&raw, &rawlen, seg, len))
+    return NULL;
+  json_error_t e;
+  json_t *j = json_loadb((const char *)raw, rawlen, JSON_REJECT_DUPLICATES, &e);
+  free(raw);
+  if (NULL != j && !json_is_object(j)) {
+    json_decref(j);
+    return NULL;
+  }
+  return j;
+}
+
+void cert_jws_verify(struct cert_verification *out, const char *jws, size_t len,
+                     const struct token_pubkey *keys, size_t nkeys, int64_t now) {
+  json_t *header = NULL, *payload = NULL;
+  unsigned char *sig = NULL;
+  size_t siglen = 0;
+  memset(out, 0, sizeof *out);
+  out->verdict = CERT_NOT_GENUINE;
+  if (NULL == jws || 0 == len) {
+    cert_verification_fail(out, "empty credential");
+    goto cleanup;
+  }
+  if (len > CERT_JWS_MAX) {
+    cert_verification_fail(out, "credential too long");
+    goto cleanup;
+  }
+  const char *dot1 = memchr(jws, '.', len);
+  const char *dot2 = dot1 ? memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - jws)) : NULL;
+  if (NULL == dot2 || NULL != memchr(dot2 + 1, '.', len - (size_t)(dot2 + 1 - jws))) {
+    cert_verification_fail(out, "not a compact JWS (need exactly three segments)");
+    goto cleanup;
+  }
+  size_t hlen = (size_t)(dot1 - jws), plen = (size_t)(dot2 - dot1 - 1);
+  size_t slen = len - (size_t)(dot2 + 1 - jws);
+  if (0 == hlen || 0 == plen || 0 == slen) {
+    cert_verification_fail(out, "empty JWS segment");
+    goto cleanup;
+  }
+  header = decode_json_segment(jws, hlen);
+  if (NULL == header) {
+    cert_verification_fail(out, "JWS header is not base64url-encoded JSON");
+    goto cleanup;
+  }
+  const char *k;
+  json_t *v;
+  json_object_foreach(header, k, v) {
+    if (0 != strcmp(k, "alg") && 0 != strcmp(k, "kid") && 0 != strcmp(k, "typ")) {
+      cert_verification_fail(out, "unexpected JWS header parameter");
+      goto cleanup;
+    }
+  }
+  const char *alg = json_string_value(json_object_get(header, "alg"));
+  const char *typ = json_string_value(json_object_get(header, "typ"));
+  const char *kid = json_string_value(json_object_get(header, "kid"));
+  if (NULL == alg || 0 != strcmp(alg, "EdDSA")) {
+    cert_verification_fail(out, "algorithm not allowed (only EdDSA)");
+    goto cleanup;
+  }
+  if (NULL == typ || 0 != strcmp(typ, JWS_TYP)) {
+    cert_verification_fail(out, "wrong token type (expected " JWS_TYP ")");
+    goto cleanup;
+  }
+  const struct token_pubkey *key = token_keyset_find(keys, nkeys, kid);
+  if (NULL == key) {
+    cert_verification_fail(out, "unknown signing key");
+    goto cleanup;
+  }
+  if (0 != token_b64url_decode(&sig, &siglen, dot2 + 1, slen) || TOKEN_SIG_LEN != siglen) {
+    cert_verification_fail(out, "malformed signature");
+    goto cleanup;
+  }
+  if (!token_ed25519_verify(key->pub, jws, (size_t)(dot2 - jws), sig)) {
+    cert_verification_fail(out, "signature does not match");
+    goto cleanup;
+  }
+  payload = decode_json_segment(dot1 + 1, plen);
+  if (NULL == payload || 0 != parse_payload(&out->claims, payload)) {
+    cert_verification_fail(out, "credential claims are malformed");
+    goto cleanup;
+  }
+  memcpy(out->claims.kid, key->kid, sizeof out->claims.kid);
+  out->claims_valid = true;
+  cert_verification_dates(out, now);
+cleanup:
+  json_decref(header);
+  json_decref(payload);
+  free(sig);
+}

@@ -1,0 +1,315 @@
+/*
+ * The certificate JWS: round trip of every claim, and the strict verifier against forgery —
+ * every changed character, swapped kid, alg none, HS256 keyed with the public key, extra or
+ * missing segments, truncation, over-long input, duplicate header members, expiry.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/hmac.h>
+
+#include "test_cert_fixture.h"
+#include "ujikom/cert.h"
+
+#define NOW (FIX_ISSUED + 3600)
+
+struct ctx {
+  struct token_key key, other;
+  struct token_pubkey set[2];
+  struct cert_claims claims;
+  char *jws;
+};
+
+static int setup(void **state) {
+  struct ctx *c = calloc(1, sizeof *c);
+  if (NULL == c)
+    return -1;
+  fixture_key(&c->key, 0x11);
+  fixture_key(&c->other, 0x22);
+  c->set[0] = c->other.pub;
+  c->set[1] = c->key.pub;
+  fixture_claims(&c->claims);
+  if (0 != cert_jws_sign(&c->jws, &c->claims, &c->key))
+    return -1;
+  *state = c;
+  return 0;
+}
+
+static int teardown(void **state) {
+  struct ctx *c = *state;
+  token_key_wipe(&c->key);
+  token_key_wipe(&c->other);
+  free(c->jws);
+  free(c);
+  return 0;
+}
+
+static void verify(struct cert_verification *v, const struct ctx *c, const char *jws, int64_t now) {
+  cert_jws_verify(v, jws, strlen(jws), c->set, 2, now);
+}
+
+static void expect_not_genuine(const struct ctx *c, const char *jws, const char *what) {
+  struct cert_verification *v = malloc(sizeof *v);
+  assert_non_null(v);
+  verify(v, c, jws, NOW);
+  if (CERT_NOT_GENUINE != v->verdict || v->claims_valid)
+    fail_msg("%s: verdict %s, expected not_genuine", what, cert_verdict_name(v->verdict));
+  assert_true(strlen(v->reason) > 0);
+  free(v);
+}
+
+static void test_round_trip(void **state) {
+  struct ctx *c = *state;
+  struct cert_verification *v = malloc(sizeof *v);
+  assert_non_null(v);
+  verify(v, c, c->jws, NOW);
+  assert_int_equal(CERT_GENUINE, v->verdict);
+  assert_true(v->claims_valid);
+  assert_string_equal(c->claims.serial, v->claims.serial);
+  assert_string_equal(c->claims.holder, v->claims.holder);
+  assert_string_equal(c->claims.holder_id, v->claims.holder_id);
+  assert_string_equal(c->claims.subsector, v->claims.subsector);
+  assert_string_equal(c->claims.subsector_name, v->claims.subsector_name);
+  assert_string_equal(c->claims.scheme_id, v->claims.scheme_id);
+  assert_string_equal(c->claims.scheme_title, v->claims.scheme_title);
+  assert_string_equal(c->claims.issuer_name, v->claims.issuer_name);
+  assert_string_equal(c->claims.issuer_url, v->claims.issuer_url);
+  assert_int_equal(c->claims.issued, v->claims.issued);
+  assert_int_equal(c->claims.expires, v->claims.expires);
+  assert_string_equal(c->key.pub.kid, v->claims.kid);
+  assert_int_equal(3, v->claims.nunits);
+  for (size_t i = 0; i < 3; i++) {
+    assert_string_equal(c->claims.units[i].code, v->claims.units[i].code);
+    assert_string_equal(c->claims.units[i].title, v->claims.units[i].title);
+  }
+  /* expired, and not yet valid */
+  verify(v, c, c->jws, FIX_EXPIRES);
+  assert_int_equal(CERT_EXPIRED, v->verdict);
+  assert_true(v->claims_valid);
+  verify(v, c, c->jws, FIX_ISSUED - 86400);
+  assert_int_equal(CERT_NOT_GENUINE, v->verdict);
+  free(v);
+}
+
+static void test_header_shape(void **state) {
+  struct ctx *c = *state;
+  const char *dot = strchr(c->jws, '.');
+  unsigned char *h = NULL;
+  size_t hl = 0;
+  assert_non_null(dot);
+  assert_int_equal(0, token_b64url_decode(&h, &hl, c->jws, (size_t)(dot - c->jws)));
+  char expect[128];
+  snprintf(expect, sizeof expect, "{\"alg\":\"EdDSA\",\"kid\":\"%s\",\"typ\":\"vc+jwt\"}",
+           c->key.pub.kid);
+  assert_string_equal(expect, (const char *)h);
+  free(h);
+}
+
+static void test_every_changed_character(void **state) {
+  struct ctx *c = *state;
+  char *t = strdup(c->jws);
+  assert_non_null(t);
+  size_t n = strlen(t);
+  for (size_t i = 0; i < n; i++) {
+    char orig = t[i];
+    t[i] = ('A' == orig) ? 'B' : 'A';
+    char what[64];
+    snprintf(what, sizeof what, "character %zu changed", i);
+    expect_not_genuine(c, t, what);
+    t[i] = orig;
+  }
+  free(t);
+}
+
+/* Builds header.payload.sig from parts; returns a malloc'd string. */
+static char *assemble(const char *header_json, const char *payload_b64, const char *sig_b64) {
+  char *h = token_b64url_encode(header_json, strlen(header_json));
+  size_t len = strlen(h) + strlen(payload_b64) + strlen(sig_b64) + 3;
+  char *out = malloc(len);
+  snprintf(out, len, "%s.%s.%s", h, payload_b64, sig_b64);
+  free(h);
+  return out;
+}
+
+static char *payload_of(const char *jws) {
+  const char *d1 = strchr(jws, '.');
+  const char *d2 = strchr(d1 + 1, '.');
+  return strndup(d1 + 1, (size_t)(d2 - d1 - 1));
+}
+
+static void test_algorithm_attacks(void **state) {
+  struct ctx *c = *state;
+  char *payload = payload_of(c->jws);
+  const char *sig = strrchr(c->jws, '.') + 1;
+  char hdr[160];
+  /* alg none, with and without a signature */
+  snprintf(hdr, sizeof hdr, "{\"alg\":\"none\",\"kid\":\"%s\",\"typ\":\"vc+jwt\"}", c->key.pub.kid);
+  char *t = assemble(hdr, payload, sig);
+  expect_not_genuine(c, t, "alg none with signature");
+  free(t);
+  char *h64 = token_b64url_encode(hdr, strlen(hdr));
+  size_t len = strlen(h64) + strlen(payload) + 3;
+  t = malloc(len);
+  snprintf(t, len, "%s.%s.", h64, payload);
+  expect_not_genuine(c, t, "alg none, empty signature");
+  free(t);
+  free(h64);
+  /* HS256 keyed with the public key (raw bytes and its base64url text) */
+  for (int variant = 0; variant < 2; variant++) {
+    snprintf(hdr, sizeof hdr, "{\"alg\":\"HS256\",\"kid\":\"%s\",\"typ\":\"vc+jwt\"}",
+             c->key.pub.kid);
+    h64 = token_b64url_encode(hdr, strlen(hdr));
+    char input[8192];
+    snprintf(input, sizeof input, "%s.%s", h64, payload);
+    unsigned char mac[32];
+    unsigned maclen = 0;
+    char *xb64 = token_b64url_encode(c->key.pub.pub, TOKEN_PUB_LEN);
+    const void *secret = variant ? (const void *)xb64 : (const void *)c->key.pub.pub;
+    int secret_len = variant ? (int)strlen(xb64) : TOKEN_PUB_LEN;
+    assert_non_null(HMAC(EVP_sha256(), secret, secret_len, (const unsigned char *)input,
+                         strlen(input), mac, &maclen));
+    char *m64 = token_b64url_encode(mac, maclen);
+    t = assemble(hdr, payload, m64);
+    expect_not_genuine(c, t, "HS256 with the public key as secret");
+    free(t);
+    free(m64);
+    free(xb64);
+    free(h64);
+  }
+  /* other algorithms, case variants, missing alg, wrong typ, extra header member */
+  static const char *const parts[][2] = {
+      {"{\"alg\":\"eddsa\",\"kid\":\"", "\",\"typ\":\"vc+jwt\"}"},
+      {"{\"alg\":\"ES256\",\"kid\":\"", "\",\"typ\":\"vc+jwt\"}"},
+      {"{\"kid\":\"", "\",\"typ\":\"vc+jwt\"}"},
+      {"{\"alg\":\"EdDSA\",\"kid\":\"", "\",\"typ\":\"JWT\"}"},
+      {"{\"alg\":\"EdDSA\",\"kid\":\"", "\",\"typ\":\"vc+jwt\",\"crit\":[\"b64\"],\"b64\":false}"},
+      {"{\"alg\":\"EdDSA\",\"alg\":\"EdDSA\",\"kid\":\"", "\",\"typ\":\"vc+jwt\"}"},
+      {"[\"EdDSA\",\"", "\"]"},
+  };
+  for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+    snprintf(hdr, sizeof hdr, "%s%s%s", parts[i][0], c->key.pub.kid, parts[i][1]);
+    t = assemble(hdr, payload, sig);
+    expect_not_genuine(c, t, hdr);
+    free(t);
+  }
+  free(payload);
+}
+
+static void test_swapped_and_unknown_kid(void **state) {
+  struct ctx *c = *state;
+  char *payload = payload_of(c->jws);
+  const char *sig = strrchr(c->jws, '.') + 1;
+  char hdr[160];
+  /* the other (known) key's kid: signature must not verify under it */
+  snprintf(hdr, sizeof hdr, "{\"alg\":\"EdDSA\",\"kid\":\"%s\",\"typ\":\"vc+jwt\"}",
+           c->other.pub.kid);
+  char *t = assemble(hdr, payload, sig);
+  expect_not_genuine(c, t, "swapped kid");
+  free(t);
+  snprintf(hdr, sizeof hdr, "{\"alg\":\"EdDSA\",\"kid\":\"AAAAAAAA\",\"typ\":\"vc+jwt\"}");
+  t = assemble(hdr, payload, sig);
+  expect_not_genuine(c, t, "unknown kid");
+  free(t);
+  /* a token signed by a key that is not in the set at all */
+  struct token_key stranger;
+  fixture_key(&stranger, 0x33);
+  char *foreign = NULL;
+  assert_int_equal(0, cert_jws_sign(&foreign, &c->claims, &stranger));
+  expect_not_genuine(c, foreign, "signed by a stranger's key");
+  free(foreign);
+  token_key_wipe(&stranger);
+  /* an empty key set */
+  struct cert_verification *v = malloc(sizeof *v);
+  cert_jws_verify(v, c->jws, strlen(c->jws), NULL, 0, NOW);
+  assert_int_equal(CERT_NOT_GENUINE, v->verdict);
+  free(v);
+  free(payload);
+}
+
+static void test_structure_attacks(void **state) {
+  struct ctx *c = *state;
+  size_t n = strlen(c->jws);
+  char *t = malloc(n + CERT_JWS_MAX + 16);
+  /* every truncation */
+  for (size_t cut = 0; cut < n; cut++) {
+    memcpy(t, c->jws, cut);
+    t[cut] = '\0';
+    char what[64];
+    snprintf(what, sizeof what, "truncated to %zu", cut);
+    expect_not_genuine(c, t, what);
+  }
+  /* extra segment, trailing dot, padding, whitespace */
+  static const char *const suffix[] = {".", ".AAAA", "=", " ", "\n"};
+  for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+    snprintf(t, n + 16, "%s%s", c->jws, suffix[i]);
+    expect_not_genuine(c, t, suffix[i]);
+  }
+  /* over-long: the valid token followed by junk past the limit */
+  memcpy(t, c->jws, n);
+  memset(t + n, 'A', CERT_JWS_MAX);
+  t[n + CERT_JWS_MAX] = '\0';
+  expect_not_genuine(c, t, "over-long");
+  /* payload of another valid token spliced in */
+  struct cert_claims other = c->claims;
+  snprintf(other.holder, sizeof other.holder, "Budi Santoso");
+  char *jws2 = NULL;
+  assert_int_equal(0, cert_jws_sign(&jws2, &other, &c->key));
+  char *p2 = payload_of(jws2);
+  const char *d1 = strchr(c->jws, '.');
+  const char *sig = strrchr(c->jws, '.');
+  snprintf(t, n + CERT_JWS_MAX, "%.*s.%s%s", (int)(d1 - c->jws), c->jws, p2, sig);
+  expect_not_genuine(c, t, "spliced payload");
+  free(p2);
+  free(jws2);
+  free(t);
+  struct cert_verification *v = malloc(sizeof *v);
+  cert_jws_verify(v, NULL, 0, c->set, 2, NOW);
+  assert_int_equal(CERT_NOT_GENUINE, v->verdict);
+  free(v);
+}
+
+static void test_sign_rejects_bad_claims(void **state) {
+  struct ctx *c = *state;
+  struct cert_claims bad = c->claims;
+  char *out = NULL;
+  bad.holder[0] = '\0';
+  assert_int_equal(-1, cert_jws_sign(&out, &bad, &c->key));
+  assert_null(out);
+  bad = c->claims;
+  bad.expires = bad.issued;
+  assert_int_equal(-1, cert_jws_sign(&out, &bad, &c->key));
+  bad = c->claims;
+  snprintf(bad.serial, sizeof bad.serial, "UJK-0000-0000-0000-0000-1");
+  assert_int_equal(-1, cert_jws_sign(&out, &bad, &c->key));
+  bad = c->claims;
+  snprintf(bad.holder, sizeof bad.holder, "bad \xff utf8");
+  assert_int_equal(-1, cert_jws_sign(&out, &bad, &c->key));
+  /* hostile but valid text is signed and comes back byte for byte */
+  bad = c->claims;
+  snprintf(bad.holder, sizeof bad.holder, "<img src=x onerror=alert(1)> \"Ñoño\" \\ '");
+  assert_int_equal(0, cert_jws_sign(&out, &bad, &c->key));
+  struct cert_verification *v = malloc(sizeof *v);
+  verify(v, c, out, NOW);
+  assert_int_equal(CERT_GENUINE, v->verdict);
+  assert_string_equal(bad.holder, v->claims.holder);
+  free(v);
+  free(out);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_round_trip),
+      cmocka_unit_test(test_header_shape),
+      cmocka_unit_test(test_every_changed_character),
+      cmocka_unit_test(test_algorithm_attacks),
+      cmocka_unit_test(test_swapped_and_unknown_kid),
+      cmocka_unit_test(test_structure_attacks),
+      cmocka_unit_test(test_sign_rejects_bad_claims),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
