@@ -1,0 +1,1331 @@
+/*
+ * Exam loader and validator. Reads the YAML exam format (format 1) through libyaml's document
+ * (node) API, so every value carries its line and column, and checks every rule of the format
+ * in one pass, collecting all errors as "file:line:column: message". The model it builds lives
+ * in one allocation list owned by the exam, so freeing is a single call.
+ */
+#include "ujikom/exam.h"
+#include "ujikom/exam_text.h"
+
+#include <errno.h>
+#include <math.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* ------------------------------------------------------------------ allocations and errors */
+
+struct exam_mem {
+  void **ptrs;
+  size_t n;
+  size_t cap;
+};
+
+static struct exam_mem *mem_new(void) {
+  return calloc(1, sizeof(struct exam_mem));
+}
+
+static void mem_free(struct exam_mem *m) {
+  if (m == NULL) {
+    return;
+  }
+  for (size_t i = 0; i < m->n; i++) {
+    free(m->ptrs[i]);
+  }
+  free(m->ptrs);
+  free(m);
+}
+
+/* Zeroed memory owned by m, or NULL when out of memory. */
+static void *mem_alloc(struct exam_mem *m, size_t count, size_t size) {
+  if (count == 0) {
+    count = 1;
+  }
+  if (m->n == m->cap) {
+    size_t ncap = m->cap ? m->cap * 2 : 64;
+    void **np = realloc(m->ptrs, ncap * sizeof(*np));
+    if (np == NULL) {
+      return NULL;
+    }
+    m->ptrs = np;
+    m->cap = ncap;
+  }
+  void *p = calloc(count, size);
+  if (p == NULL) {
+    return NULL;
+  }
+  m->ptrs[m->n++] = p;
+  return p;
+}
+
+void exam_errors_add(struct exam_errors *errs, const char *file, unsigned line, unsigned col,
+                     const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  if (errs->n == errs->cap) {
+    size_t ncap = errs->cap ? errs->cap * 2 : 16;
+    char **nl = realloc(errs->lines, ncap * sizeof(*nl));
+    if (nl == NULL) {
+      return;
+    }
+    errs->lines = nl;
+    errs->cap = ncap;
+  }
+  int len = snprintf(NULL, 0, "%s:%u:%u: %s", file, line, col, msg);
+  if (len < 0) {
+    return;
+  }
+  char *s = malloc((size_t)len + 1);
+  if (s == NULL) {
+    return;
+  }
+  snprintf(s, (size_t)len + 1, "%s:%u:%u: %s", file, line, col, msg);
+  errs->lines[errs->n++] = s;
+}
+
+void exam_errors_clear(struct exam_errors *errs) {
+  for (size_t i = 0; i < errs->n; i++) {
+    free(errs->lines[i]);
+  }
+  free(errs->lines);
+  errs->lines = NULL;
+  errs->n = 0;
+  errs->cap = 0;
+}
+
+/* ------------------------------------------------------------------ loader context */
+
+struct ld {
+  const char *file;
+  struct exam_errors *errs;
+  size_t errs_at_start;
+  struct exam_mem *mem;
+  yaml_document_t *doc;
+  unsigned char *seen; /* per node index: visited once already (aliases are refused) */
+  size_t nnodes;
+  bool oom;
+};
+
+/* An id seen so far in some scope, for duplicate reports. */
+struct seen_id {
+  const char *id;
+  unsigned line;
+};
+
+static unsigned node_line(const yaml_node_t *n) {
+  return (unsigned)n->start_mark.line + 1;
+}
+
+static unsigned node_col(const yaml_node_t *n) {
+  return (unsigned)n->start_mark.column + 1;
+}
+
+#define ERR_AT(ld, node, ...)                                                                      \
+  exam_errors_add((ld)->errs, (ld)->file, node_line(node), node_col(node), __VA_ARGS__)
+
+static bool ld_failed(const struct ld *ld) {
+  return ld->oom || ld->errs->n > ld->errs_at_start;
+}
+
+static void *ld_alloc(struct ld *ld, size_t count, size_t size) {
+  void *p = mem_alloc(ld->mem, count, size);
+  if (p == NULL) {
+    ld->oom = true;
+  }
+  return p;
+}
+
+static char *ld_strdup(struct ld *ld, const char *s, size_t len) {
+  char *p = ld_alloc(ld, len + 1, 1);
+  if (p != NULL) {
+    memcpy(p, s, len);
+    p[len] = '\0';
+  }
+  return p;
+}
+
+/* The node at a document index, refusing a node reached a second time: that only happens
+ * through an alias, and aliases would let a small file expand enormously. */
+static yaml_node_t *ld_node(struct ld *ld, yaml_node_item_t idx) {
+  yaml_node_t *n = yaml_document_get_node(ld->doc, idx);
+  if (n == NULL) {
+    return NULL;
+  }
+  size_t i = (size_t)idx;
+  if (i < ld->nnodes) {
+    if (ld->seen[i]) {
+      ERR_AT(ld, n,
+             "this anchored value is reused through an alias (*name); aliases are not supported, "
+             "write the value out");
+      return NULL;
+    }
+    ld->seen[i] = 1;
+  }
+  return n;
+}
+
+static const char *scalar_text(const yaml_node_t *n) {
+  return (const char *)n->data.scalar.value;
+}
+
+static bool is_scalar(const yaml_node_t *n) {
+  return n->type == YAML_SCALAR_NODE;
+}
+
+static size_t seq_len(const yaml_node_t *n) {
+  return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+}
+
+/* ------------------------------------------------------------------ mappings */
+
+struct field {
+  const char *name;
+  bool required;
+  yaml_node_t *val; /* filled by read_map */
+};
+
+/* Checks that node is a mapping whose keys are all among fields (no duplicates) and that
+ * every required field is present; fills fields[i].val. Returns -1 when node is not a
+ * mapping at all (reported), else 0 even when some keys were wrong (reported). */
+static int read_map(struct ld *ld, const yaml_node_t *node, const char *what, struct field *fields,
+                    size_t nfields) {
+  if (node->type != YAML_MAPPING_NODE) {
+    ERR_AT(ld, node, "%s must be a mapping of key: value lines", what);
+    return -1;
+  }
+  for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top;
+       p++) {
+    yaml_node_t *k = ld_node(ld, p->key);
+    if (k == NULL) {
+      continue;
+    }
+    if (!is_scalar(k)) {
+      ERR_AT(ld, k, "keys in %s must be plain words", what);
+      continue;
+    }
+    const char *name = scalar_text(k);
+    size_t i = 0;
+    while (i < nfields && strcmp(fields[i].name, name) != 0) {
+      i++;
+    }
+    if (i == nfields) {
+      ERR_AT(ld, k, "unknown key '%s' in %s", name, what);
+      continue;
+    }
+    if (fields[i].val != NULL) {
+      ERR_AT(ld, k, "duplicate key '%s' in %s (first at line %u)", name, what,
+             node_line(fields[i].val));
+      continue;
+    }
+    yaml_node_t *v = ld_node(ld, p->value);
+    if (v == NULL) {
+      continue;
+    }
+    fields[i].val = v;
+  }
+  for (size_t i = 0; i < nfields; i++) {
+    if (fields[i].required && fields[i].val == NULL) {
+      ERR_AT(ld, node, "missing key '%s' in %s", fields[i].name, what);
+    }
+  }
+  return 0;
+}
+
+static yaml_node_t *field_val(struct field *fields, size_t nfields, const char *name) {
+  for (size_t i = 0; i < nfields; i++) {
+    if (strcmp(fields[i].name, name) == 0) {
+      return fields[i].val;
+    }
+  }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ scalars */
+
+/* A text value; NULL (reported) when not a scalar or empty and !allow_empty. */
+static const char *get_text(struct ld *ld, const yaml_node_t *n, const char *key,
+                            bool allow_empty) {
+  if (n == NULL) {
+    return NULL;
+  }
+  if (!is_scalar(n)) {
+    ERR_AT(ld, n, "'%s' must be text, not a list or mapping", key);
+    return NULL;
+  }
+  size_t len = n->data.scalar.length;
+  if (!allow_empty && len == 0) {
+    ERR_AT(ld, n, "'%s' must not be empty", key);
+    return NULL;
+  }
+  if (strlen(scalar_text(n)) != len) {
+    ERR_AT(ld, n, "'%s' must not contain NUL characters", key);
+    return NULL;
+  }
+  return ld_strdup(ld, scalar_text(n), len);
+}
+
+static bool id_char_ok(char c, const char *allowed) {
+  for (const char *a = allowed; *a; a++) {
+    if (a[0] == 'A' && a[1] == '-' && a[2] == 'Z') {
+      if (c >= 'A' && c <= 'Z') {
+        return true;
+      }
+      a += 2;
+    } else if (a[0] == 'a' && a[1] == '-' && a[2] == 'z') {
+      if (c >= 'a' && c <= 'z') {
+        return true;
+      }
+      a += 2;
+    } else if (a[0] == '0' && a[1] == '-' && a[2] == '9') {
+      if (c >= '0' && c <= '9') {
+        return true;
+      }
+      a += 2;
+    } else if (c == *a) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/* An identifier: text of min..max characters from `allowed` (ranges like A-Z and single
+ * characters), described as `pattern` in the error. */
+static const char *get_id(struct ld *ld, const yaml_node_t *n, const char *key, const char *allowed,
+                          size_t min, size_t max, const char *pattern) {
+  const char *s = get_text(ld, n, key, true);
+  if (s == NULL) {
+    return NULL;
+  }
+  size_t len = strlen(s);
+  bool ok = len >= min && len <= max;
+  for (size_t i = 0; ok && i < len; i++) {
+    ok = id_char_ok(s[i], allowed);
+  }
+  if (!ok) {
+    ERR_AT(ld, n, "'%s' must match %s (got '%s')", key, pattern, s);
+    return NULL;
+  }
+  return s;
+}
+
+/* An integer in [min, max]; returns false (reported) otherwise. */
+static bool get_long(struct ld *ld, const yaml_node_t *n, const char *key, long min, long max,
+                     long *out) {
+  if (n == NULL) {
+    return false;
+  }
+  if (!is_scalar(n)) {
+    ERR_AT(ld, n, "'%s' must be a whole number", key);
+    return false;
+  }
+  const char *s = scalar_text(n);
+  char *end = NULL;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (end == s || *end != '\0' || errno != 0 || n->data.scalar.length == 0) {
+    ERR_AT(ld, n, "'%s' must be a whole number (got '%s')", key, s);
+    return false;
+  }
+  if (v < min || v > max) {
+    ERR_AT(ld, n, "'%s' must be between %ld and %ld (got %ld)", key, min, max, v);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+static bool get_double(struct ld *ld, const yaml_node_t *n, const char *key, double *out) {
+  if (n == NULL) {
+    return false;
+  }
+  if (!is_scalar(n)) {
+    ERR_AT(ld, n, "'%s' must be a number", key);
+    return false;
+  }
+  const char *s = scalar_text(n);
+  char *end = NULL;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || *end != '\0' || errno != 0 || !isfinite(v)) {
+    ERR_AT(ld, n, "'%s' must be a number (got '%s')", key, s);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+static bool get_bool(struct ld *ld, const yaml_node_t *n, const char *key, bool *out) {
+  if (n == NULL) {
+    return false;
+  }
+  if (is_scalar(n)) {
+    if (strcmp(scalar_text(n), "true") == 0) {
+      *out = true;
+      return true;
+    }
+    if (strcmp(scalar_text(n), "false") == 0) {
+      *out = false;
+      return true;
+    }
+  }
+  ERR_AT(ld, n, "'%s' must be true or false", key);
+  return false;
+}
+
+/* A sequence with at least min entries; NULL (reported) otherwise. */
+static const yaml_node_t *get_seq(struct ld *ld, const yaml_node_t *n, const char *key,
+                                  size_t min) {
+  if (n == NULL) {
+    return NULL;
+  }
+  if (n->type != YAML_SEQUENCE_NODE) {
+    ERR_AT(ld, n, "'%s' must be a list", key);
+    return NULL;
+  }
+  if (seq_len(n) < min) {
+    ERR_AT(ld, n, "'%s' must have at least %zu entr%s", key, min, min == 1 ? "y" : "ies");
+    return NULL;
+  }
+  return n;
+}
+
+/* Remembers id in the scope list; reports a duplicate. Returns false for a duplicate. */
+static bool note_id(struct ld *ld, struct seen_id *list, size_t *n, const char *id,
+                    const yaml_node_t *at, const char *what) {
+  for (size_t i = 0; i < *n; i++) {
+    if (strcmp(list[i].id, id) == 0) {
+      ERR_AT(ld, at, "duplicate %s '%s' (first at line %u)", what, id, list[i].line);
+      return false;
+    }
+  }
+  list[*n].id = id;
+  list[*n].line = node_line(at);
+  (*n)++;
+  return true;
+}
+
+/* ------------------------------------------------------------------ items */
+
+static const char *const type_names[] = {"single", "multiple", "truefalse", "numeric",
+                                         "short",  "ordering", "open"};
+
+const char *exam_item_type_name(enum exam_item_type type) {
+  if ((size_t)type < sizeof(type_names) / sizeof(type_names[0])) {
+    return type_names[type];
+  }
+  return "unknown";
+}
+
+/* Per-unit state while items are read: the unit's KUK with their positions and use. */
+struct kuk_ref {
+  const char *id;
+  const yaml_node_t *at;
+  bool evidenced;
+};
+
+struct unit_ctx {
+  const char *code;
+  struct kuk_ref *kuk;
+  size_t nkuk;
+};
+
+/* Ids shared by the whole exam (item ids are unique across units). */
+struct exam_ctx {
+  struct seen_id *items;
+  size_t nitems;
+};
+
+static const struct exam_option *find_option(const struct exam_option *opts, size_t n,
+                                             const char *id) {
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(opts[i].id, id) == 0) {
+      return &opts[i];
+    }
+  }
+  return NULL;
+}
+
+static void read_options(struct ld *ld, struct exam_item *it, const yaml_node_t *n) {
+  const yaml_node_t *seq = get_seq(ld, n, "options", 2);
+  if (seq == NULL) {
+    return;
+  }
+  size_t cnt = seq_len(seq);
+  if (cnt > 8) {
+    ERR_AT(ld, seq, "'options' must have at most 8 entries (got %zu)", cnt);
+    return;
+  }
+  struct exam_option *opts = ld_alloc(ld, cnt, sizeof(*opts));
+  struct seen_id *ids = ld_alloc(ld, cnt, sizeof(*ids));
+  if (opts == NULL || ids == NULL) {
+    return;
+  }
+  size_t nopt = 0, nids = 0;
+  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
+       p++) {
+    yaml_node_t *on = ld_node(ld, *p);
+    if (on == NULL) {
+      continue;
+    }
+    struct field f[] = {{"id", true, NULL}, {"text", true, NULL}};
+    if (read_map(ld, on, "an option", f, 2) != 0) {
+      continue;
+    }
+    const char *id = get_id(ld, f[0].val, "id", "a-z0-9", 1, 8, "[a-z0-9]{1,8}");
+    const char *text = get_text(ld, f[1].val, "text", false);
+    if (id == NULL || text == NULL) {
+      continue;
+    }
+    if (!note_id(ld, ids, &nids, id, f[0].val, "option id")) {
+      continue;
+    }
+    opts[nopt].id = id;
+    opts[nopt].text = text;
+    nopt++;
+  }
+  it->options = opts;
+  it->noptions = nopt;
+}
+
+/* A list of option ids for multiple/ordering keys; NULL entries are skipped. */
+static void read_key_ids(struct ld *ld, struct exam_item *it, const yaml_node_t *n) {
+  const yaml_node_t *seq = get_seq(ld, n, "answer", 1);
+  if (seq == NULL) {
+    return;
+  }
+  size_t cnt = seq_len(seq);
+  const char **ids = ld_alloc(ld, cnt, sizeof(*ids));
+  struct seen_id *seen = ld_alloc(ld, cnt, sizeof(*seen));
+  if (ids == NULL || seen == NULL) {
+    return;
+  }
+  size_t nids = 0, nseen = 0;
+  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
+       p++) {
+    yaml_node_t *an = ld_node(ld, *p);
+    if (an == NULL) {
+      continue;
+    }
+    const char *id = get_text(ld, an, "answer", false);
+    if (id == NULL) {
+      continue;
+    }
+    if (find_option(it->options, it->noptions, id) == NULL) {
+      ERR_AT(ld, an, "answer '%s' is not one of the options", id);
+      continue;
+    }
+    if (!note_id(ld, seen, &nseen, id, an, "answer option")) {
+      continue;
+    }
+    ids[nids++] = id;
+  }
+  it->key_ids = ids;
+  it->nkey_ids = nids;
+  if (it->type == EXAM_ITEM_ORDERING && !ld_failed(ld) && nids != it->noptions) {
+    for (size_t i = 0; i < it->noptions; i++) {
+      bool found = false;
+      for (size_t j = 0; j < nids && !found; j++) {
+        found = strcmp(ids[j], it->options[i].id) == 0;
+      }
+      if (!found) {
+        ERR_AT(ld, seq, "an ordering answer must list every option exactly once (missing '%s')",
+               it->options[i].id);
+        break;
+      }
+    }
+  }
+}
+
+static void read_answer(struct ld *ld, struct exam_item *it, const yaml_node_t *n) {
+  switch (it->type) {
+  case EXAM_ITEM_SINGLE: {
+    const char *id = get_text(ld, n, "answer", false);
+    if (id == NULL) {
+      return;
+    }
+    if (it->noptions > 0 && find_option(it->options, it->noptions, id) == NULL) {
+      ERR_AT(ld, n, "answer '%s' is not one of the options", id);
+      return;
+    }
+    const char **ids = ld_alloc(ld, 1, sizeof(*ids));
+    if (ids != NULL) {
+      ids[0] = id;
+      it->key_ids = ids;
+      it->nkey_ids = 1;
+    }
+    return;
+  }
+  case EXAM_ITEM_MULTIPLE:
+  case EXAM_ITEM_ORDERING:
+    if (it->noptions > 0) {
+      read_key_ids(ld, it, n);
+    }
+    return;
+  case EXAM_ITEM_TRUEFALSE:
+    get_bool(ld, n, "answer", &it->key_bool);
+    return;
+  case EXAM_ITEM_NUMERIC: {
+    struct field f[] = {{"value", true, NULL}, {"tolerance", false, NULL}, {"unit", false, NULL}};
+    if (read_map(ld, n, "a numeric answer", f, 3) != 0) {
+      return;
+    }
+    get_double(ld, f[0].val, "value", &it->key_value);
+    if (f[1].val != NULL && get_double(ld, f[1].val, "tolerance", &it->key_tolerance) &&
+        it->key_tolerance < 0) {
+      ERR_AT(ld, f[1].val, "'tolerance' must not be negative");
+    }
+    if (f[2].val != NULL) {
+      it->key_unit = get_text(ld, f[2].val, "unit", false);
+    }
+    return;
+  }
+  case EXAM_ITEM_SHORT: {
+    const yaml_node_t *seq = get_seq(ld, n, "answer", 1);
+    if (seq == NULL) {
+      return;
+    }
+    size_t cnt = seq_len(seq);
+    const char **acc = ld_alloc(ld, cnt, sizeof(*acc));
+    const char **norm = ld_alloc(ld, cnt, sizeof(*norm));
+    if (acc == NULL || norm == NULL) {
+      return;
+    }
+    size_t k = 0;
+    for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
+         p++) {
+      yaml_node_t *an = ld_node(ld, *p);
+      const char *s = an == NULL ? NULL : get_text(ld, an, "answer", false);
+      if (s == NULL) {
+        continue;
+      }
+      char *nm = NULL;
+      if (exam_text_normalize(&nm, s, strlen(s)) != 0) {
+        ERR_AT(ld, an, "accepted answer is not valid UTF-8");
+        continue;
+      }
+      if (nm[0] == '\0') {
+        free(nm);
+        ERR_AT(ld, an, "accepted answer is blank");
+        continue;
+      }
+      acc[k] = s;
+      norm[k] = ld_strdup(ld, nm, strlen(nm));
+      free(nm);
+      k++;
+    }
+    it->accepted = acc;
+    it->accepted_norm = norm;
+    it->naccepted = k;
+    return;
+  }
+  case EXAM_ITEM_OPEN:
+    return;
+  }
+}
+
+static void read_rubric(struct ld *ld, struct exam_item *it, const yaml_node_t *n) {
+  const yaml_node_t *seq = get_seq(ld, n, "rubric", 1);
+  if (seq == NULL) {
+    return;
+  }
+  size_t cnt = seq_len(seq);
+  struct exam_criterion *crit = ld_alloc(ld, cnt, sizeof(*crit));
+  struct seen_id *ids = ld_alloc(ld, cnt, sizeof(*ids));
+  if (crit == NULL || ids == NULL) {
+    return;
+  }
+  size_t k = 0, nids = 0;
+  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
+       p++) {
+    yaml_node_t *cn = ld_node(ld, *p);
+    if (cn == NULL) {
+      continue;
+    }
+    struct field f[] = {{"id", true, NULL}, {"text", true, NULL}, {"max_points", true, NULL}};
+    if (read_map(ld, cn, "a rubric criterion", f, 3) != 0) {
+      continue;
+    }
+    const char *id = get_id(ld, f[0].val, "id", "A-Za-z0-9._-", 1, 32, "[A-Za-z0-9._-]{1,32}");
+    const char *text = get_text(ld, f[1].val, "text", false);
+    long maxp = 0;
+    bool ok = get_long(ld, f[2].val, "max_points", 1, 100, &maxp);
+    if (id == NULL || text == NULL || !ok) {
+      continue;
+    }
+    if (!note_id(ld, ids, &nids, id, f[0].val, "rubric criterion id")) {
+      continue;
+    }
+    crit[k].id = id;
+    crit[k].text = text;
+    crit[k].max_points = maxp;
+    k++;
+  }
+  it->rubric = crit;
+  it->nrubric = k;
+}
+
+static void read_item_kuk(struct ld *ld, struct exam_item *it, const yaml_node_t *n,
+                          struct unit_ctx *u) {
+  const yaml_node_t *seq = get_seq(ld, n, "kuk", 1);
+  if (seq == NULL) {
+    return;
+  }
+  size_t cnt = seq_len(seq);
+  const char **ids = ld_alloc(ld, cnt, sizeof(*ids));
+  struct seen_id *seen = ld_alloc(ld, cnt, sizeof(*seen));
+  if (ids == NULL || seen == NULL) {
+    return;
+  }
+  size_t k = 0, nseen = 0;
+  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
+       p++) {
+    yaml_node_t *kn = ld_node(ld, *p);
+    const char *id = kn == NULL ? NULL : get_text(ld, kn, "kuk", false);
+    if (id == NULL) {
+      continue;
+    }
+    if (!note_id(ld, seen, &nseen, id, kn, "KUK in item")) {
+      continue;
+    }
+    size_t j = 0;
+    while (j < u->nkuk && strcmp(u->kuk[j].id, id) != 0) {
+      j++;
+    }
+    if (j == u->nkuk) {
+      ERR_AT(ld, kn, "KUK '%s' is not defined in unit %s", id, u->code ? u->code : "(unnamed)");
+      continue;
+    }
+    u->kuk[j].evidenced = true;
+    ids[k++] = id;
+  }
+  it->kuk = ids;
+  it->nkuk = k;
+}
+
+static bool type_has_options(enum exam_item_type t) {
+  return t == EXAM_ITEM_SINGLE || t == EXAM_ITEM_MULTIPLE || t == EXAM_ITEM_ORDERING;
+}
+
+/* Reads one item into *it; returns false when it could not be read at all. */
+static bool read_item(struct ld *ld, struct exam_item *it, const yaml_node_t *n, struct unit_ctx *u,
+                      struct exam_ctx *ex) {
+  struct field f[] = {
+      {"id", true, NULL},      {"type", true, NULL},    {"kuk", true, NULL},
+      {"points", false, NULL}, {"prompt", true, NULL},  {"options", false, NULL},
+      {"answer", false, NULL}, {"rubric", false, NULL}, {"explanation", false, NULL}};
+  const size_t nf = sizeof(f) / sizeof(f[0]);
+  if (read_map(ld, n, "an item", f, nf) != 0) {
+    return false;
+  }
+  it->line = node_line(n);
+  it->id = get_id(ld, f[0].val, "id", "A-Za-z0-9._-", 1, 64, "[A-Za-z0-9._-]{1,64}");
+  if (it->id != NULL) {
+    note_id(ld, ex->items, &ex->nitems, it->id, f[0].val, "item id");
+  }
+  it->prompt = get_text(ld, f[4].val, "prompt", false);
+  if (f[8].val != NULL) {
+    it->explanation = get_text(ld, f[8].val, "explanation", true);
+  }
+  read_item_kuk(ld, it, f[2].val, u);
+
+  const char *tname = get_text(ld, f[1].val, "type", false);
+  if (tname == NULL) {
+    return true;
+  }
+  size_t t = 0;
+  while (t < sizeof(type_names) / sizeof(type_names[0]) && strcmp(type_names[t], tname) != 0) {
+    t++;
+  }
+  if (t == sizeof(type_names) / sizeof(type_names[0])) {
+    ERR_AT(ld, f[1].val,
+           "unknown item type '%s' (expected single, multiple, truefalse, numeric, short, "
+           "ordering or open)",
+           tname);
+    return true;
+  }
+  it->type = (enum exam_item_type)t;
+  yaml_node_t *opts = field_val(f, nf, "options");
+  yaml_node_t *answer = field_val(f, nf, "answer");
+  yaml_node_t *rubric = field_val(f, nf, "rubric");
+  yaml_node_t *points = field_val(f, nf, "points");
+
+  if (type_has_options(it->type)) {
+    if (opts == NULL) {
+      ERR_AT(ld, n, "missing key 'options' in a %s item", tname);
+    } else {
+      read_options(ld, it, opts);
+    }
+  } else if (opts != NULL) {
+    ERR_AT(ld, opts, "a %s item has no options", tname);
+  }
+
+  if (it->type == EXAM_ITEM_OPEN) {
+    if (answer != NULL) {
+      ERR_AT(ld, answer, "an open item must not have an answer; it is scored with a rubric");
+    }
+    if (rubric == NULL) {
+      ERR_AT(ld, n, "missing key 'rubric' in an open item");
+      return true;
+    }
+    read_rubric(ld, it, rubric);
+    long total = 0;
+    for (size_t i = 0; i < it->nrubric; i++) {
+      total += it->rubric[i].max_points;
+    }
+    long pts = 0;
+    if (points != NULL && get_long(ld, points, "points", 1, 10000, &pts) && pts != total) {
+      ERR_AT(ld, points, "'points' (%ld) must equal the rubric total (%ld)", pts, total);
+    }
+    it->points = total;
+    return true;
+  }
+
+  if (rubric != NULL) {
+    ERR_AT(ld, rubric, "a %s item must not have a rubric; only open items do", tname);
+  }
+  it->points = 1;
+  if (points != NULL) {
+    get_long(ld, points, "points", 1, 100, &it->points);
+  }
+  if (answer == NULL) {
+    ERR_AT(ld, n, "missing key 'answer' in a %s item", tname);
+    return true;
+  }
+  read_answer(ld, it, answer);
+  return true;
+}
+
+/* ------------------------------------------------------------------ units */
+
+static void read_pools(struct ld *ld, struct exam_unit *unit, const yaml_node_t *n,
+                       struct unit_ctx *u, struct exam_ctx *ex) {
+  const yaml_node_t *seq = get_seq(ld, n, "pools", 1);
+  if (seq == NULL) {
+    return;
+  }
+  size_t cnt = seq_len(seq);
+  struct exam_pool *pools = ld_alloc(ld, cnt, sizeof(*pools));
+  struct seen_id *ids = ld_alloc(ld, cnt, sizeof(*ids));
+  if (pools == NULL || ids == NULL) {
+    return;
+  }
+  size_t k = 0, nids = 0;
+  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
+       p++) {
+    yaml_node_t *pn = ld_node(ld, *p);
+    if (pn == NULL) {
+      continue;
+    }
+    struct field f[] = {{"id", true, NULL}, {"draw", true, NULL}, {"items", true, NULL}};
+    if (read_map(ld, pn, "a pool", f, 3) != 0) {
+      continue;
+    }
+    struct exam_pool *pool = &pools[k];
+    pool->id = get_id(ld, f[0].val, "id", "A-Za-z0-9._-", 1, 32, "[A-Za-z0-9._-]{1,32}");
+    if (pool->id != NULL) {
+      note_id(ld, ids, &nids, pool->id, f[0].val, "pool id");
+    }
+    const yaml_node_t *items = get_seq(ld, f[2].val, "items", 1);
+    size_t nitems = 0;
+    if (items != NULL) {
+      size_t icnt = seq_len(items);
+      struct exam_item *arr = ld_alloc(ld, icnt, sizeof(*arr));
+      if (arr == NULL) {
+        return;
+      }
+      for (yaml_node_item_t *q = items->data.sequence.items.start;
+           q < items->data.sequence.items.top; q++) {
+        yaml_node_t *in = ld_node(ld, *q);
+        if (in != NULL && read_item(ld, &arr[nitems], in, u, ex)) {
+          nitems++;
+        }
+      }
+      pool->items = arr;
+      pool->nitems = nitems;
+    }
+    if (f[1].val != NULL && items != NULL) {
+      long hi = (long)seq_len(items);
+      if (!get_long(ld, f[1].val, "draw", 1, hi, &pool->draw)) {
+        /* reported; the message names the pool size as the upper bound */
+      }
+    }
+    k++;
+  }
+  unit->pools = pools;
+  unit->npools = k;
+}
+
+static void read_elements(struct ld *ld, struct exam_unit *unit, const yaml_node_t *n,
+                          struct unit_ctx *u) {
+  const yaml_node_t *seq = get_seq(ld, n, "elements", 1);
+  if (seq == NULL) {
+    return;
+  }
+  size_t cnt = seq_len(seq);
+  struct exam_element *els = ld_alloc(ld, cnt, sizeof(*els));
+  struct seen_id *ids = ld_alloc(ld, cnt, sizeof(*ids));
+  char(*idtext)[24] = ld_alloc(ld, cnt, sizeof(*idtext));
+  if (els == NULL || ids == NULL || idtext == NULL) {
+    return;
+  }
+  /* Count KUK entries first so the unit-wide list can be allocated once. */
+  size_t total_kuk = 0;
+  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
+       p++) {
+    yaml_node_t *en = yaml_document_get_node(ld->doc, *p);
+    if (en != NULL && en->type == YAML_MAPPING_NODE) {
+      for (yaml_node_pair_t *q = en->data.mapping.pairs.start; q < en->data.mapping.pairs.top;
+           q++) {
+        yaml_node_t *k = yaml_document_get_node(ld->doc, q->key);
+        yaml_node_t *v = yaml_document_get_node(ld->doc, q->value);
+        if (k != NULL && v != NULL && is_scalar(k) && strcmp(scalar_text(k), "kuk") == 0 &&
+            v->type == YAML_SEQUENCE_NODE) {
+          total_kuk += seq_len(v);
+        }
+      }
+    }
+  }
+  u->kuk = ld_alloc(ld, total_kuk, sizeof(*u->kuk));
+  struct seen_id *kuk_ids = ld_alloc(ld, total_kuk, sizeof(*kuk_ids));
+  if (u->kuk == NULL || kuk_ids == NULL) {
+    return;
+  }
+  size_t nkuk_ids = 0, k = 0, nids = 0;
+  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
+       p++) {
+    yaml_node_t *en = ld_node(ld, *p);
+    if (en == NULL) {
+      continue;
+    }
+    struct field f[] = {{"id", true, NULL}, {"title", true, NULL}, {"kuk", true, NULL}};
+    if (read_map(ld, en, "an element", f, 3) != 0) {
+      continue;
+    }
+    struct exam_element *el = &els[k];
+    bool id_ok = get_long(ld, f[0].val, "id", 1, 99, &el->id);
+    if (id_ok) {
+      snprintf(idtext[k], sizeof(idtext[k]), "%ld", el->id);
+      id_ok = note_id(ld, ids, &nids, idtext[k], f[0].val, "element id");
+    }
+    el->title = get_text(ld, f[1].val, "title", false);
+    const yaml_node_t *ks = get_seq(ld, f[2].val, "kuk", 1);
+    if (ks != NULL) {
+      struct exam_kuk *kuk = ld_alloc(ld, seq_len(ks), sizeof(*kuk));
+      if (kuk == NULL) {
+        return;
+      }
+      size_t nk = 0;
+      for (yaml_node_item_t *q = ks->data.sequence.items.start; q < ks->data.sequence.items.top;
+           q++) {
+        yaml_node_t *kn = ld_node(ld, *q);
+        if (kn == NULL) {
+          continue;
+        }
+        struct field kf[] = {{"id", true, NULL}, {"text", true, NULL}};
+        if (read_map(ld, kn, "a KUK", kf, 2) != 0) {
+          continue;
+        }
+        const char *kid = get_id(ld, kf[0].val, "id", "0-9.", 3, 7, "element.criterion, e.g. 1.2");
+        const char *text = get_text(ld, kf[1].val, "text", false);
+        if (kid == NULL || text == NULL) {
+          continue;
+        }
+        if (id_ok) {
+          size_t plen = strlen(idtext[k]);
+          char *end = NULL;
+          long crit = 0;
+          bool shape = strncmp(kid, idtext[k], plen) == 0 && kid[plen] == '.';
+          if (shape) {
+            errno = 0;
+            crit = strtol(kid + plen + 1, &end, 10);
+            shape = end != kid + plen + 1 && *end == '\0' && errno == 0 && crit >= 1;
+          }
+          if (!shape) {
+            ERR_AT(ld, kf[0].val, "KUK id '%s' must be %s.N, numbered within element %s", kid,
+                   idtext[k], idtext[k]);
+            continue;
+          }
+        }
+        if (!note_id(ld, kuk_ids, &nkuk_ids, kid, kf[0].val, "KUK id")) {
+          continue;
+        }
+        kuk[nk].id = kid;
+        kuk[nk].text = text;
+        u->kuk[u->nkuk].id = kid;
+        u->kuk[u->nkuk].at = kf[0].val;
+        u->nkuk++;
+        nk++;
+      }
+      el->kuk = kuk;
+      el->nkuk = nk;
+    }
+    k++;
+  }
+  unit->elements = els;
+  unit->nelements = k;
+}
+
+static void read_units(struct ld *ld, struct exam *exam, const yaml_node_t *n) {
+  const yaml_node_t *seq = get_seq(ld, n, "units", 1);
+  if (seq == NULL) {
+    return;
+  }
+  size_t cnt = seq_len(seq);
+  struct exam_unit *units = ld_alloc(ld, cnt, sizeof(*units));
+  struct seen_id *codes = ld_alloc(ld, cnt, sizeof(*codes));
+  struct exam_ctx ex = {0};
+  /* Item ids are unique across the exam: bound the list by the number of nodes. */
+  ex.items = ld_alloc(ld, ld->nnodes, sizeof(*ex.items));
+  if (units == NULL || codes == NULL || ex.items == NULL) {
+    return;
+  }
+  size_t k = 0, ncodes = 0;
+  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
+       p++) {
+    yaml_node_t *un = ld_node(ld, *p);
+    if (un == NULL) {
+      continue;
+    }
+    struct field f[] = {{"code", true, NULL},      {"title", true, NULL},
+                        {"title_en", false, NULL}, {"cut_score", true, NULL},
+                        {"elements", true, NULL},  {"pools", true, NULL}};
+    if (read_map(ld, un, "a unit", f, 6) != 0) {
+      continue;
+    }
+    struct exam_unit *unit = &units[k];
+    unit->code = get_id(ld, f[0].val, "code", "A-Za-z0-9._-", 3, 64, "[A-Za-z0-9._-]{3,64}");
+    if (unit->code != NULL) {
+      note_id(ld, codes, &ncodes, unit->code, f[0].val, "unit code");
+    }
+    unit->title = get_text(ld, f[1].val, "title", false);
+    if (f[2].val != NULL) {
+      unit->title_en = get_text(ld, f[2].val, "title_en", false);
+    }
+    get_long(ld, f[3].val, "cut_score", 1, 100, &unit->cut_score);
+    struct unit_ctx u = {.code = unit->code};
+    read_elements(ld, unit, f[4].val, &u);
+    read_pools(ld, unit, f[5].val, &u, &ex);
+    for (size_t i = 0; i < u.nkuk; i++) {
+      if (!u.kuk[i].evidenced) {
+        ERR_AT(ld, u.kuk[i].at, "KUK '%s' has no item giving evidence for it", u.kuk[i].id);
+      }
+    }
+    k++;
+  }
+  exam->units = units;
+  exam->nunits = k;
+}
+
+/* ------------------------------------------------------------------ documents */
+
+static void hash_hex(const char *buf, size_t len, char out[65]) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0;
+  out[0] = '\0';
+  if (EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) != 1) {
+    return;
+  }
+  for (unsigned i = 0; i < mdlen && i < 32; i++) {
+    snprintf(out + 2 * i, 3, "%02x", md[i]);
+  }
+}
+
+/* Loads the single YAML document of buf into doc. Returns the root node or NULL (reported). */
+static yaml_node_t *load_doc(struct ld *ld, yaml_document_t *doc, bool *loaded, const char *buf,
+                             size_t len) {
+  yaml_parser_t parser;
+  yaml_node_t *root = NULL;
+  *loaded = false;
+  if (!yaml_parser_initialize(&parser)) {
+    ld->oom = true;
+    return NULL;
+  }
+  /* libyaml asserts on a NULL input; an empty buffer is reported as an empty file. */
+  static const unsigned char empty[1] = {0};
+  yaml_parser_set_input_string(&parser, buf != NULL ? (const unsigned char *)buf : empty,
+                               buf != NULL ? len : 0);
+  if (!yaml_parser_load(&parser, doc)) {
+    exam_errors_add(ld->errs, ld->file, (unsigned)parser.problem_mark.line + 1,
+                    (unsigned)parser.problem_mark.column + 1, "YAML syntax error: %s%s%s",
+                    parser.problem ? parser.problem : "unknown problem", parser.context ? " " : "",
+                    parser.context ? parser.context : "");
+    goto cleanup;
+  }
+  *loaded = true;
+  root = yaml_document_get_root_node(doc);
+  if (root == NULL) {
+    exam_errors_add(ld->errs, ld->file, 1, 1, "the file is empty");
+    goto cleanup;
+  }
+  yaml_document_t next;
+  if (!yaml_parser_load(&parser, &next)) {
+    exam_errors_add(ld->errs, ld->file, (unsigned)parser.problem_mark.line + 1,
+                    (unsigned)parser.problem_mark.column + 1, "YAML syntax error: %s",
+                    parser.problem ? parser.problem : "unknown problem");
+    root = NULL;
+    goto cleanup;
+  }
+  yaml_node_t *extra = yaml_document_get_root_node(&next);
+  if (extra != NULL) {
+    ERR_AT(ld, extra, "only one YAML document per file is allowed");
+    root = NULL;
+  }
+  yaml_document_delete(&next);
+cleanup:
+  yaml_parser_delete(&parser);
+  return root;
+}
+
+static bool setup(struct ld *ld, yaml_document_t *doc) {
+  ld->doc = doc;
+  ld->nnodes = (size_t)(doc->nodes.top - doc->nodes.start) + 1;
+  ld->seen = calloc(ld->nnodes, 1);
+  if (ld->seen == NULL) {
+    ld->oom = true;
+    return false;
+  }
+  return true;
+}
+
+static void check_format(struct ld *ld, const yaml_node_t *n) {
+  long fmt = 0;
+  if (n == NULL || !is_scalar(n)) {
+    if (n != NULL) {
+      ERR_AT(ld, n, "'format' must be 1");
+    }
+    return;
+  }
+  if (strcmp(scalar_text(n), "1") != 0) {
+    if (get_long(ld, n, "format", 0, 1000000, &fmt)) {
+      ERR_AT(ld, n, "unsupported format %ld (this version reads format 1)", fmt);
+    }
+  }
+}
+
+int exam_parse(struct exam **out, struct exam_errors *errs, const char *buf, size_t len,
+               const char *file, const struct exam_subsectors *subs) {
+  *out = NULL;
+  struct ld ld = {.file = file, .errs = errs, .errs_at_start = errs->n};
+  yaml_document_t doc;
+  bool loaded = false;
+  struct exam *exam = NULL;
+  ld.mem = mem_new();
+  if (ld.mem == NULL) {
+    exam_errors_add(errs, file, 1, 1, "out of memory");
+    return -1;
+  }
+  yaml_node_t *root = load_doc(&ld, &doc, &loaded, buf, len);
+  if (root == NULL || !setup(&ld, &doc)) {
+    goto cleanup;
+  }
+  struct field f[] = {{"format", true, NULL},
+                      {"id", true, NULL},
+                      {"subsector", true, NULL},
+                      {"title", true, NULL},
+                      {"title_en", true, NULL},
+                      {"scheme", true, NULL},
+                      {"standard", true, NULL},
+                      {"description", false, NULL},
+                      {"duration_minutes", true, NULL},
+                      {"validity_years", true, NULL},
+                      {"retake", true, NULL},
+                      {"shuffle_options", false, NULL},
+                      {"units", true, NULL}};
+  const size_t nf = sizeof(f) / sizeof(f[0]);
+  ld.seen[1] = 1; /* the root */
+  if (read_map(&ld, root, "an exam file", f, nf) != 0) {
+    goto cleanup;
+  }
+  exam = ld_alloc(&ld, 1, sizeof(*exam));
+  if (exam == NULL) {
+    goto cleanup;
+  }
+  check_format(&ld, f[0].val);
+  exam->id = get_id(&ld, f[1].val, "id", "A-Z0-9-", 3, 40, "[A-Z0-9-]{3,40}");
+  exam->subsector = get_text(&ld, f[2].val, "subsector", false);
+  if (exam->subsector != NULL && subs != NULL &&
+      exam_subsector_find(subs, exam->subsector) == NULL) {
+    ERR_AT(&ld, f[2].val, "unknown subsector '%s'", exam->subsector);
+  }
+  exam->title = get_text(&ld, f[3].val, "title", false);
+  exam->title_en = get_text(&ld, f[4].val, "title_en", false);
+  exam->scheme = get_text(&ld, f[5].val, "scheme", false);
+  exam->standard = get_text(&ld, f[6].val, "standard", false);
+  if (f[7].val != NULL) {
+    exam->description = get_text(&ld, f[7].val, "description", true);
+  }
+  get_long(&ld, f[8].val, "duration_minutes", 5, 600, &exam->duration_minutes);
+  get_long(&ld, f[9].val, "validity_years", 1, 5, &exam->validity_years);
+  if (f[10].val != NULL) {
+    struct field rf[] = {{"max_attempts", true, NULL}, {"cooldown_days", true, NULL}};
+    if (read_map(&ld, f[10].val, "retake", rf, 2) == 0) {
+      get_long(&ld, rf[0].val, "max_attempts", 1, 20, &exam->max_attempts);
+      get_long(&ld, rf[1].val, "cooldown_days", 0, 365, &exam->cooldown_days);
+    }
+  }
+  if (f[11].val != NULL) {
+    get_bool(&ld, f[11].val, "shuffle_options", &exam->shuffle_options);
+  }
+  read_units(&ld, exam, f[12].val);
+  hash_hex(buf, len, exam->version);
+cleanup:
+  free(ld.seen);
+  if (loaded) {
+    yaml_document_delete(&doc);
+  }
+  if (ld.oom) {
+    exam_errors_add(errs, file, 1, 1, "out of memory while loading");
+  }
+  if (exam == NULL || ld_failed(&ld)) {
+    if (errs->n == ld.errs_at_start) {
+      exam_errors_add(errs, file, 1, 1, "could not load the exam");
+    }
+    mem_free(ld.mem);
+    return -1;
+  }
+  exam->mem = ld.mem;
+  *out = exam;
+  return 0;
+}
+
+void exam_free(struct exam *exam) {
+  if (exam != NULL) {
+    mem_free(exam->mem); /* the exam struct itself lives in mem */
+  }
+}
+
+int exam_subsectors_parse(struct exam_subsectors **out, struct exam_errors *errs, const char *buf,
+                          size_t len, const char *file) {
+  *out = NULL;
+  struct ld ld = {.file = file, .errs = errs, .errs_at_start = errs->n};
+  yaml_document_t doc;
+  bool loaded = false;
+  struct exam_subsectors *subs = NULL;
+  ld.mem = mem_new();
+  if (ld.mem == NULL) {
+    exam_errors_add(errs, file, 1, 1, "out of memory");
+    return -1;
+  }
+  yaml_node_t *root = load_doc(&ld, &doc, &loaded, buf, len);
+  if (root == NULL || !setup(&ld, &doc)) {
+    goto cleanup;
+  }
+  ld.seen[1] = 1;
+  struct field f[] = {{"format", true, NULL}, {"subsectors", true, NULL}};
+  if (read_map(&ld, root, "the subsector catalogue", f, 2) != 0) {
+    goto cleanup;
+  }
+  check_format(&ld, f[0].val);
+  const yaml_node_t *seq = get_seq(&ld, f[1].val, "subsectors", 1);
+  if (seq == NULL) {
+    goto cleanup;
+  }
+  size_t cnt = seq_len(seq);
+  subs = ld_alloc(&ld, 1, sizeof(*subs));
+  struct exam_subsector *items = ld_alloc(&ld, cnt, sizeof(*items));
+  struct seen_id *ids = ld_alloc(&ld, cnt, sizeof(*ids));
+  if (subs == NULL || items == NULL || ids == NULL) {
+    goto cleanup;
+  }
+  size_t k = 0, nids = 0;
+  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
+       p++) {
+    yaml_node_t *sn = ld_node(&ld, *p);
+    if (sn == NULL) {
+      continue;
+    }
+    struct field sf[] = {{"code", true, NULL}, {"name_id", true, NULL}, {"name_en", true, NULL}};
+    if (read_map(&ld, sn, "a subsector", sf, 3) != 0) {
+      continue;
+    }
+    const char *code = get_id(&ld, sf[0].val, "code", "A-Z", 2, 8, "[A-Z]{2,8}");
+    const char *nid = get_text(&ld, sf[1].val, "name_id", false);
+    const char *nen = get_text(&ld, sf[2].val, "name_en", false);
+    if (code == NULL || nid == NULL || nen == NULL ||
+        !note_id(&ld, ids, &nids, code, sf[0].val, "subsector code")) {
+      continue;
+    }
+    items[k].code = code;
+    items[k].name_id = nid;
+    items[k].name_en = nen;
+    k++;
+  }
+  subs->items = items;
+  subs->n = k;
+cleanup:
+  free(ld.seen);
+  if (loaded) {
+    yaml_document_delete(&doc);
+  }
+  if (ld.oom) {
+    exam_errors_add(errs, file, 1, 1, "out of memory while loading");
+  }
+  if (subs == NULL || ld_failed(&ld)) {
+    if (errs->n == ld.errs_at_start) {
+      exam_errors_add(errs, file, 1, 1, "could not load the subsector catalogue");
+    }
+    mem_free(ld.mem);
+    return -1;
+  }
+  subs->mem = ld.mem;
+  *out = subs;
+  return 0;
+}
+
+void exam_subsectors_free(struct exam_subsectors *subs) {
+  if (subs != NULL) {
+    mem_free(subs->mem);
+  }
+}
+
+const struct exam_subsector *exam_subsector_find(const struct exam_subsectors *subs,
+                                                 const char *code) {
+  for (size_t i = 0; subs != NULL && i < subs->n; i++) {
+    if (strcmp(subs->items[i].code, code) == 0) {
+      return &subs->items[i];
+    }
+  }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ look-ups */
+
+const struct exam_item *exam_find_item(const struct exam *exam, const char *item_id,
+                                       size_t *unit_index) {
+  for (size_t u = 0; u < exam->nunits; u++) {
+    const struct exam_unit *unit = &exam->units[u];
+    for (size_t p = 0; p < unit->npools; p++) {
+      for (size_t i = 0; i < unit->pools[p].nitems; i++) {
+        if (strcmp(unit->pools[p].items[i].id, item_id) == 0) {
+          if (unit_index != NULL) {
+            *unit_index = u;
+          }
+          return &unit->pools[p].items[i];
+        }
+      }
+    }
+  }
+  return NULL;
+}
+
+const struct exam_option *exam_item_option(const struct exam_item *item, const char *option_id) {
+  return find_option(item->options, item->noptions, option_id);
+}
+
+bool exam_item_is_open(const struct exam_item *item) {
+  return item->type == EXAM_ITEM_OPEN;
+}
+
+size_t exam_unit_draw_count(const struct exam_unit *unit) {
+  size_t n = 0;
+  for (size_t p = 0; p < unit->npools; p++) {
+    n += (size_t)unit->pools[p].draw;
+  }
+  return n;
+}
