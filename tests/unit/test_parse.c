@@ -1,0 +1,131 @@
+/*
+ * Wire parsers: request targets, urlencoded forms, cookies, UTF-8 and JSON depth.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "http/parse.h"
+
+static void target_splits_path_and_query(void **state) {
+  (void)state;
+  char *path = NULL;
+  const char *query = NULL;
+  assert_int_equal(PARSE_OK, parse_target(&path, &query, "/api/exams%2Fx?subsector=FSN"));
+  assert_string_equal("/api/exams/x", path);
+  assert_string_equal("subsector=FSN", query);
+  free(path);
+  assert_int_equal(PARSE_OK, parse_target(&path, &query, "/"));
+  assert_string_equal("/", path);
+  assert_null(query);
+  free(path);
+}
+
+static void target_refuses_traversal_nul_and_bad_escapes(void **state) {
+  (void)state;
+  const char *bad[] = {"/static/../etc/passwd",
+                       "/static/%2e%2e/x",
+                       "/a/./b",
+                       "/x%00y",
+                       "/x%zz",
+                       "/x%4",
+                       "relative",
+                       "/%c0%af",
+                       "/..",
+                       "/a/.."};
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    char *path = NULL;
+    const char *query = NULL;
+    enum parse_rc rc = parse_target(&path, &query, bad[i]);
+    if (PARSE_BAD != rc)
+      fail_msg("target '%s' should be refused", bad[i]);
+    assert_null(path);
+  }
+}
+
+static void urlencoded_decodes_plus_and_percent(void **state) {
+  (void)state;
+  struct kv_list l;
+  const char *s = "name=Siti+Rahayu&email=siti%40contoh.id&empty=&flag&x=%E2%9C%93";
+  assert_int_equal(PARSE_OK, parse_urlencoded(&l, s, strlen(s), 10));
+  assert_int_equal(5, l.count);
+  assert_string_equal("Siti Rahayu", kv_get(&l, "name"));
+  assert_string_equal("siti@contoh.id", kv_get(&l, "email"));
+  assert_string_equal("", kv_get(&l, "empty"));
+  assert_string_equal("", kv_get(&l, "flag"));
+  assert_string_equal("\xe2\x9c\x93", kv_get(&l, "x"));
+  assert_null(kv_get(&l, "missing"));
+  kv_list_free(&l);
+}
+
+static void urlencoded_limits_fields_and_refuses_bad_bytes(void **state) {
+  (void)state;
+  struct kv_list l;
+  const char *many = "a=1&b=2&c=3&d=4";
+  assert_int_equal(PARSE_TOO_MANY, parse_urlencoded(&l, many, strlen(many), 3));
+  assert_int_equal(0, l.count);
+  const char *nul = "a=x%00y";
+  assert_int_equal(PARSE_BAD, parse_urlencoded(&l, nul, strlen(nul), 10));
+  const char *latin1 = "a=%E9t%E9";
+  assert_int_equal(PARSE_BAD, parse_urlencoded(&l, latin1, strlen(latin1), 10));
+  const char *trunc = "a=%4";
+  assert_int_equal(PARSE_BAD, parse_urlencoded(&l, trunc, strlen(trunc), 10));
+  assert_int_equal(PARSE_OK, parse_urlencoded(&l, "&&&", 3, 10));
+  assert_int_equal(0, l.count);
+}
+
+static void cookie_finds_exact_names_only(void **state) {
+  (void)state;
+  char v[64];
+  const char *h = "xujikom_session=bad; ujikom_session=abc123; lang=en";
+  assert_true(parse_cookie(h, "ujikom_session", v, sizeof(v)));
+  assert_string_equal("abc123", v);
+  assert_true(parse_cookie(h, "lang", v, sizeof(v)));
+  assert_string_equal("en", v);
+  assert_false(parse_cookie(h, "session", v, sizeof(v)));
+  assert_false(parse_cookie(NULL, "lang", v, sizeof(v)));
+  assert_true(parse_cookie("lang=\"id\"", "lang", v, sizeof(v)));
+  assert_string_equal("id", v);
+  /* Too long for the buffer, or containing bytes a cookie value may not: refused. */
+  char small[4];
+  assert_false(parse_cookie("lang=english", "lang", small, sizeof(small)));
+  assert_false(parse_cookie("lang=a\x01", "lang", v, sizeof(v)));
+}
+
+static void utf8_validation(void **state) {
+  (void)state;
+  assert_true(utf8_valid("Kompeten \xe2\x9c\x93", 12));
+  assert_true(utf8_valid("\xf0\x9f\x8e\xa8", 4));  /* U+1F3A8 */
+  assert_false(utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
+  assert_false(utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+  assert_false(utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+  assert_false(utf8_valid("\xe2\x9c", 2));         /* truncated */
+  assert_false(utf8_valid("\x80", 1));
+}
+
+static void json_depth(void **state) {
+  (void)state;
+  const char *ok = "{\"a\":[[1]]}";
+  assert_true(json_depth_ok(ok, strlen(ok), 3));
+  assert_false(json_depth_ok(ok, strlen(ok), 2));
+  const char *in_string = "{\"a\":\"[[[[[[\\\"[[[[\"}";
+  assert_true(json_depth_ok(in_string, strlen(in_string), 1));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(target_splits_path_and_query),
+      cmocka_unit_test(target_refuses_traversal_nul_and_bad_escapes),
+      cmocka_unit_test(urlencoded_decodes_plus_and_percent),
+      cmocka_unit_test(urlencoded_limits_fields_and_refuses_bad_bytes),
+      cmocka_unit_test(cookie_finds_exact_names_only),
+      cmocka_unit_test(utf8_validation),
+      cmocka_unit_test(json_depth),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
