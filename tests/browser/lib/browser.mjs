@@ -1,0 +1,68 @@
+// Browser-test helpers: Debian's chromium driven by playwright-core, accessibility checks
+// with axe-core, screenshots at phone and desktop widths, and a dialog trap that fails the
+// test if any page ever opens alert/confirm/prompt (an XSS payload would).
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { ARTIFACTS } from '../../integration/lib/daemon.mjs';
+
+export const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+// A new context + page. Every dialog is recorded and dismissed; the test checks
+// `dialogs` (see assertNoDialogs) so a script injected through data fails it.
+export async function newPage(browser, { width = 1280, height = 900, locale = 'id-ID' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale });
+  const page = await context.newPage();
+  const dialogs = [];
+  page.on('dialog', async (dlg) => {
+    dialogs.push(`${dlg.type()}: ${dlg.message()}`);
+    await dlg.dismiss().catch(() => {});
+  });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { context, page, dialogs, errors };
+}
+
+export function assertNoDialogs(p) {
+  assert.deepEqual(p.dialogs, [], `a page opened a dialog (script injection?): ${p.dialogs.join('; ')}`);
+  assert.deepEqual(p.errors, [], `a page threw: ${p.errors.join('; ')}`);
+}
+
+// Runs axe on the current page and fails on serious or critical violations.
+export async function assertAccessible(page, label) {
+  const res = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const text = bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(text, [], `accessibility violations on ${label}`);
+}
+
+// Saves full-page screenshots of the current page at 360 px and 1280 px.
+export async function screenshots(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const orig = page.viewportSize();
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+  }
+  if (orig) await page.setViewportSize(orig);
+}
+
+// The usual per-page checks: accessible, screenshots, no horizontal scrolling at 360 px.
+export async function checkPage(page, name) {
+  await assertAccessible(page, name);
+  await screenshots(page, name);
+  await page.setViewportSize({ width: 360, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `${name} scrolls sideways at 360 px (${overflow} px too wide)`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
