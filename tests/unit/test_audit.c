@@ -1,0 +1,221 @@
+/*
+ * Tests of the audit log: entries commit with the change they record, the table refuses
+ * UPDATE and DELETE, and verification names the first entry that was altered, unlinked or
+ * removed. Tampering is simulated the way an attacker with file access would do it: a raw
+ * SQLite connection that first drops the append-only triggers.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+struct fixture {
+  char dir[64];
+  char db[128];
+  struct store *s;
+};
+
+static int setup(void **state) {
+  struct fixture *f = calloc(1, sizeof *f);
+  char err[256];
+  if (NULL == f)
+    return -1;
+  snprintf(f->dir, sizeof f->dir, "/tmp/ujikom-audit-XXXXXX");
+  if (NULL == mkdtemp(f->dir)) {
+    free(f);
+    return -1;
+  }
+  snprintf(f->db, sizeof f->db, "%s/ujikom.db", f->dir);
+  if (STORE_OK != store_open(&f->s, f->db, NULL, err, sizeof err)) {
+    fprintf(stderr, "store_open: %s\n", err);
+    free(f);
+    return -1;
+  }
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  struct fixture *f = *state;
+  char cmd[128];
+  store_close(f->s);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+  if (0 != system(cmd))
+    fprintf(stderr, "could not remove %s\n", f->dir);
+  free(f);
+  return 0;
+}
+
+struct append_args {
+  int n;
+  int refuse; /* return CONFLICT after appending: the entries must not survive */
+};
+
+static int tx_append(struct store_tx *tx, void *ctx) {
+  struct append_args *a = ctx;
+  for (int i = 0; i < a->n; i++) {
+    char subject[32], after[64];
+    int64_t seq = 0;
+    snprintf(subject, sizeof subject, "attempt:%d", i + 1);
+    snprintf(after, sizeof after, "{\"overall\":\"%s\"}", i % 2 ? "BK" : "K");
+    int rc = store_audit_append(tx, &seq, 7, "review.decision", subject,
+                                i % 3 ? "{\"overall\":null}" : NULL, after);
+    if (STORE_OK != rc)
+      return rc;
+    if (seq <= 0)
+      return STORE_HARD;
+  }
+  return a->refuse ? STORE_CONFLICT : STORE_OK;
+}
+
+static void append(struct fixture *f, int n) {
+  struct append_args a = {n, 0};
+  assert_int_equal(STORE_OK, store_txn(f->s, tx_append, &a));
+}
+
+static void expect_intact(struct fixture *f, int64_t count) {
+  int64_t bad = -1, n = -1;
+  char why[200];
+  assert_int_equal(STORE_OK, store_audit_verify(f->s, &bad, &n, why, sizeof why));
+  assert_int_equal(0, bad);
+  assert_int_equal(count, n);
+}
+
+static void expect_broken_at(struct fixture *f, int64_t seq, const char *reason) {
+  int64_t bad = -1;
+  char why[200] = "";
+  assert_int_equal(STORE_CONFLICT, store_audit_verify(f->s, &bad, NULL, why, sizeof why));
+  if (seq != bad)
+    fail_msg("expected the first broken entry to be %lld, got %lld (%s)", (long long)seq,
+             (long long)bad, why);
+  if (NULL == strstr(why, reason))
+    fail_msg("reason '%s' does not mention '%s'", why, reason);
+}
+
+/* Runs SQL on a separate raw connection, as someone editing the file would. */
+static void tamper(struct fixture *f, const char *sql) {
+  sqlite3 *db = NULL;
+  char *msg = NULL;
+  assert_int_equal(SQLITE_OK, sqlite3_open(f->db, &db));
+  sqlite3_busy_timeout(db, 2000);
+  if (SQLITE_OK != sqlite3_exec(db, sql, NULL, NULL, &msg))
+    fail_msg("tamper: %s", msg);
+  sqlite3_close(db);
+}
+
+static void test_empty_log_is_intact(void **state) {
+  expect_intact(*state, 0);
+}
+
+static void test_appended_entries_verify_and_list(void **state) {
+  struct fixture *f = *state;
+  struct store_rd *rd = NULL;
+  struct store_audit_entry *list = NULL;
+  size_t n = 0;
+  append(f, 5);
+  append(f, 2);
+  expect_intact(f, 7);
+  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_audit_list(rd, &list, &n, "attempt:1", 0, 10));
+  assert_int_equal(2, n); /* one from each transaction */
+  assert_int_equal(6, list[0].seq);
+  assert_int_equal(1, list[1].seq);
+  assert_int_equal(7, list[0].actor);
+  assert_string_equal("review.decision", list[0].action);
+  assert_null(list[1].before);
+  assert_string_equal("{\"overall\":\"K\"}", list[1].after);
+  assert_int_equal(64, strlen(list[0].hash));
+  store_audit_list_free(list, n);
+  assert_int_equal(STORE_OK, store_audit_list(rd, &list, &n, NULL, 3, 10));
+  assert_int_equal(2, n);
+  assert_int_equal(2, list[0].seq);
+  store_audit_list_free(list, n);
+  store_rd_end(rd);
+}
+
+static void test_rolled_back_entries_vanish(void **state) {
+  struct fixture *f = *state;
+  struct append_args a = {3, 1};
+  append(f, 1);
+  assert_int_equal(STORE_CONFLICT, store_txn(f->s, tx_append, &a));
+  expect_intact(f, 1);
+  append(f, 1);
+  expect_intact(f, 2);
+}
+
+static void test_update_and_delete_are_refused(void **state) {
+  struct fixture *f = *state;
+  sqlite3 *db = NULL;
+  char *msg = NULL;
+  append(f, 2);
+  assert_int_equal(SQLITE_OK, sqlite3_open(f->db, &db));
+  sqlite3_busy_timeout(db, 2000);
+  assert_int_not_equal(SQLITE_OK,
+                       sqlite3_exec(db, "UPDATE audit_log SET action = 'x'", NULL, NULL, &msg));
+  assert_non_null(strstr(msg, "append-only"));
+  sqlite3_free(msg);
+  msg = NULL;
+  assert_int_not_equal(SQLITE_OK, sqlite3_exec(db, "DELETE FROM audit_log", NULL, NULL, &msg));
+  sqlite3_free(msg);
+  sqlite3_close(db);
+  expect_intact(f, 2);
+}
+
+static void test_edited_entry_is_named(void **state) {
+  struct fixture *f = *state;
+  append(f, 5);
+  tamper(f, "DROP TRIGGER audit_log_no_update;"
+            "UPDATE audit_log SET after = '{\"overall\":\"K\"}' WHERE seq = 2;");
+  expect_broken_at(f, 2, "altered");
+}
+
+static void test_rehashed_entry_breaks_the_next_link(void **state) {
+  struct fixture *f = *state;
+  append(f, 4);
+  /* Replacing a stored hash is caught at that entry, before the broken link to entry 4. */
+  tamper(f, "DROP TRIGGER audit_log_no_update;"
+            "UPDATE audit_log SET hash = (SELECT hash FROM audit_log WHERE seq = 1) "
+            "WHERE seq = 3;");
+  expect_broken_at(f, 3, "altered");
+}
+
+static void test_deleted_entry_is_named(void **state) {
+  struct fixture *f = *state;
+  append(f, 4);
+  tamper(f, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2;");
+  expect_broken_at(f, 2, "missing");
+}
+
+static void test_appending_continues_the_chain_after_reopen(void **state) {
+  struct fixture *f = *state;
+  char err[256];
+  append(f, 3);
+  store_close(f->s);
+  f->s = NULL;
+  assert_int_equal(STORE_OK, store_open(&f->s, f->db, NULL, err, sizeof err));
+  append(f, 3);
+  expect_intact(f, 6);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_empty_log_is_intact, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_appended_entries_verify_and_list, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_rolled_back_entries_vanish, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_update_and_delete_are_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_edited_entry_is_named, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_rehashed_entry_breaks_the_next_link, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_deleted_entry_is_named, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_appending_continues_the_chain_after_reopen, setup,
+                                      teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
