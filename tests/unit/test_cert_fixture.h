@@ -14,7 +14,7 @@
 #define FIX_ISSUED  1795341600LL
 #define FIX_EXPIRES (FIX_ISSUED + 1096LL * 86400)
 /* Exactly 40 characters, like a real LSP's public base URL. */
-#define FIX_PUBLIC_URL "https://sertifikasi.lsp-ekraf-jkt.go.id"
+#define FIX_PUBLIC_URL "https://sertifikasi.lspekraf-jakut.go.id"
 
 static inline void fixture_key(struct token_key *k, unsigned char fill) {
   unsigned char seed[TOKEN_SEED_LEN];
@@ -34,7 +34,7 @@ static inline void fixture_claims(struct cert_claims *c) {
   snprintf(c->holder_id, sizeof c->holder_id, "urn:ujikom:user:42");
   snprintf(c->subsector, sizeof c->subsector, "DKV");
   snprintf(c->subsector_name, sizeof c->subsector_name, "Desain komunikasi visual");
-  snprintf(c->scheme_id, sizeof c->scheme_id, "dkv-desainer-konten-junior");
+  snprintf(c->scheme_id, sizeof c->scheme_id, "DKV-DGM-JR");
   snprintf(c->scheme_title, sizeof c->scheme_title, "Desainer Konten Visual Junior");
   snprintf(c->issuer_name, sizeof c->issuer_name, "LSP Ekonomi Kreatif DKI Jakarta");
   snprintf(c->issuer_url, sizeof c->issuer_url, "%s", FIX_PUBLIC_URL);

@@ -1,0 +1,446 @@
+/*
+ * The QR token: a COSE_Sign1 structure (RFC 9052, tag 18, alg -8 EdDSA, kid in the protected
+ * header) over a small CBOR map of the core claims, written in RFC 4648 base32 so the whole
+ * URL stays inside the QR alphanumeric character set (denser than byte mode).
+ *
+ * Claim map (unsigned integer keys, nothing else allowed):
+ *   1 serial (bstr, 10 raw bytes)   2 holder (tstr)   3 subsector code (tstr)
+ *   4 scheme id (tstr)              5 issue day (uint, days since 1970-01-01 UTC)
+ *   6 expiry day (uint, first day on which the certificate is no longer valid)
+ * Domain separation: the Sig_structure carries external_aad "ujikom-cert-qr/1", so neither a
+ * JWS signature nor a signature made for any other purpose verifies as a QR token.
+ */
+#include <cbor.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cert_internal.h"
+
+#define COSE_TAG_SIGN1 18
+#define COSE_HDR_ALG   1
+#define COSE_HDR_KID   4
+#define COSE_ALG_EDDSA (-8)
+#define COSE_AAD       "ujikom-cert-qr/1"
+#define DAY_S          86400
+
+enum qr_claim {
+  QR_SERIAL = 1,
+  QR_HOLDER = 2,
+  QR_SUBSECTOR = 3,
+  QR_SCHEME = 4,
+  QR_ISSUED = 5,
+  QR_EXPIRES = 6,
+};
+
+/* --- building (libcbor items, smallest integer widths so the encoding is canonical) --- */
+
+static cbor_item_t *build_uint(uint64_t v) {
+  if (v <= UINT8_MAX)
+    return cbor_build_uint8((uint8_t)v);
+  if (v <= UINT16_MAX)
+    return cbor_build_uint16((uint16_t)v);
+  if (v <= UINT32_MAX)
+    return cbor_build_uint32((uint32_t)v);
+  return cbor_build_uint64(v);
+}
+
+/* Adds key -> value to map, consuming value; false on failure (value released). */
+static bool map_put(cbor_item_t *map, uint64_t key, cbor_item_t *value) {
+  cbor_item_t *k = build_uint(key);
+  bool ok =
+      NULL != k && NULL != value && cbor_map_add(map, (struct cbor_pair){.key = k, .value = value});
+  if (NULL != k)
+    cbor_decref(&k);
+  if (NULL != value)
+    cbor_decref(&value);
+  return ok;
+}
+
+static bool array_put(cbor_item_t *arr, cbor_item_t *value) {
+  bool ok = NULL != value && cbor_array_push(arr, value);
+  if (NULL != value)
+    cbor_decref(&value);
+  return ok;
+}
+
+/* Serialises an item (and releases it). Returns the malloc'd bytes or NULL. */
+static unsigned char *serialize(cbor_item_t *item, size_t *len) {
+  unsigned char *buf = NULL;
+  size_t cap = 0;
+  *len = 0;
+  if (NULL == item)
+    return NULL;
+  *len = cbor_serialize_alloc(item, &buf, &cap);
+  cbor_decref(&item);
+  if (0 == *len) {
+    free(buf);
+    return NULL;
+  }
+  return buf;
+}
+
+static unsigned char *encode_protected(size_t *len, const char *kid) {
+  cbor_item_t *m = cbor_new_definite_map(2);
+  if (NULL == m)
+    return NULL;
+  if (!map_put(m, COSE_HDR_ALG, cbor_build_negint8((uint8_t)(-1 - COSE_ALG_EDDSA))) ||
+      !map_put(m, COSE_HDR_KID, cbor_build_bytestring((cbor_data)kid, strlen(kid)))) {
+    cbor_decref(&m);
+    return NULL;
+  }
+  return serialize(m, len);
+}
+
+static unsigned char *encode_payload(size_t *len, const struct cert_claims *c) {
+  unsigned char raw[CERT_SERIAL_BYTES];
+  if (0 != cert_serial_parse(NULL, raw, c->serial))
+    return NULL;
+  cbor_item_t *m = cbor_new_definite_map(6);
+  if (NULL == m)
+    return NULL;
+  uint64_t issued_day = (uint64_t)c->issued / DAY_S;
+  uint64_t expiry_day = ((uint64_t)c->expires + DAY_S - 1) / DAY_S;
+  if (!map_put(m, QR_SERIAL, cbor_build_bytestring(raw, sizeof raw)) ||
+      !map_put(m, QR_HOLDER, cbor_build_stringn(c->holder, strlen(c->holder))) ||
+      !map_put(m, QR_SUBSECTOR, cbor_build_stringn(c->subsector, strlen(c->subsector))) ||
+      !map_put(m, QR_SCHEME, cbor_build_stringn(c->scheme_id, strlen(c->scheme_id))) ||
+      !map_put(m, QR_ISSUED, build_uint(issued_day)) ||
+      !map_put(m, QR_EXPIRES, build_uint(expiry_day))) {
+    cbor_decref(&m);
+    return NULL;
+  }
+  return serialize(m, len);
+}
+
+/* Sig_structure = ["Signature1", protected, external_aad, payload] (RFC 9052 4.4). */
+static unsigned char *encode_sig_structure(size_t *len, const unsigned char *prot, size_t plen,
+                                           const unsigned char *payload, size_t paylen) {
+  cbor_item_t *a = cbor_new_definite_array(4);
+  if (NULL == a)
+    return NULL;
+  if (!array_put(a, cbor_build_stringn("Signature1", 10)) ||
+      !array_put(a, cbor_build_bytestring(prot, plen)) ||
+      !array_put(a, cbor_build_bytestring((cbor_data)COSE_AAD, strlen(COSE_AAD))) ||
+      !array_put(a, cbor_build_bytestring(payload, paylen))) {
+    cbor_decref(&a);
+    return NULL;
+  }
+  return serialize(a, len);
+}
+
+int cert_qr_token_sign(char **out, const struct cert_claims *claims, const struct token_key *key) {
+  int rc = -1;
+  unsigned char *prot = NULL, *payload = NULL, *tbs = NULL, *cose = NULL;
+  size_t plen = 0, paylen = 0, tbslen = 0, coselen = 0;
+  unsigned char sig[TOKEN_SIG_LEN];
+  cbor_item_t *arr = NULL, *tagged = NULL;
+  *out = NULL;
+  if (0 != cert_claims_check(claims))
+    goto cleanup;
+  prot = encode_protected(&plen, key->pub.kid);
+  payload = encode_payload(&paylen, claims);
+  if (NULL == prot || NULL == payload)
+    goto cleanup;
+  tbs = encode_sig_structure(&tbslen, prot, plen, payload, paylen);
+  if (NULL == tbs || 0 != token_ed25519_sign(sig, key, tbs, tbslen))
+    goto cleanup;
+  arr = cbor_new_definite_array(4);
+  if (NULL == arr || !array_put(arr, cbor_build_bytestring(prot, plen)) ||
+      !array_put(arr, cbor_new_definite_map(0)) ||
+      !array_put(arr, cbor_build_bytestring(payload, paylen)) ||
+      !array_put(arr, cbor_build_bytestring(sig, sizeof sig)))
+    goto cleanup;
+  tagged = cbor_build_tag(COSE_TAG_SIGN1, arr);
+  cose = serialize(tagged, &coselen);
+  tagged = NULL;
+  if (NULL == cose)
+    goto cleanup;
+  *out = token_b32_encode(cose, coselen);
+  rc = NULL == *out ? -1 : 0;
+cleanup:
+  if (NULL != arr)
+    cbor_decref(&arr);
+  free(prot);
+  free(payload);
+  free(tbs);
+  free(cose);
+  return rc;
+}
+
+/* --- verification --- */
+
+static bool is_definite_bstr(const cbor_item_t *i) {
+  return NULL != i && cbor_isa_bytestring(i) && cbor_bytestring_is_definite(i);
+}
+
+static bool is_definite_tstr(const cbor_item_t *i) {
+  return NULL != i && cbor_isa_string(i) && cbor_string_is_definite(i);
+}
+
+static bool is_definite_map(const cbor_item_t *i) {
+  return NULL != i && cbor_isa_map(i) && cbor_map_is_definite(i);
+}
+
+/* Decodes exactly len bytes as one CBOR item; NULL when malformed or trailing bytes. */
+static cbor_item_t *load_exact(const unsigned char *data, size_t len) {
+  struct cbor_load_result res;
+  cbor_item_t *item = cbor_load(data, len, &res);
+  if (NULL == item)
+    return NULL;
+  if (CBOR_ERR_NONE != res.error.code || res.read != len) {
+    cbor_decref(&item);
+    return NULL;
+  }
+  return item;
+}
+
+static bool uint_key(const cbor_item_t *k, uint64_t *out) {
+  if (NULL == k || !cbor_isa_uint(k))
+    return false;
+  *out = cbor_get_int(k);
+  return true;
+}
+
+/* Protected header: exactly {1: -8, 4: kid}. Writes the kid (NUL-terminated). */
+static int parse_protected(char kid[TOKEN_KID_LEN + 1], const unsigned char *data, size_t len) {
+  int rc = -1;
+  bool have_alg = false, have_kid = false;
+  cbor_item_t *m = load_exact(data, len);
+  if (!is_definite_map(m) || 2 != cbor_map_size(m))
+    goto cleanup;
+  struct cbor_pair *pairs = cbor_map_handle(m);
+  for (size_t i = 0; i < 2; i++) {
+    uint64_t key;
+    if (!uint_key(pairs[i].key, &key))
+      goto cleanup;
+    if (COSE_HDR_ALG == key && !have_alg) {
+      if (!cbor_isa_negint(pairs[i].value) ||
+          (uint64_t)(-1 - COSE_ALG_EDDSA) != cbor_get_int(pairs[i].value))
+        goto cleanup;
+      have_alg = true;
+    } else if (COSE_HDR_KID == key && !have_kid) {
+      if (!is_definite_bstr(pairs[i].value) ||
+          TOKEN_KID_LEN != cbor_bytestring_length(pairs[i].value))
+        goto cleanup;
+      memcpy(kid, cbor_bytestring_handle(pairs[i].value), TOKEN_KID_LEN);
+      kid[TOKEN_KID_LEN] = '\0';
+      if (strlen(kid) != TOKEN_KID_LEN)
+        goto cleanup;
+      have_kid = true;
+    } else {
+      goto cleanup;
+    }
+  }
+  rc = (have_alg && have_kid) ? 0 : -1;
+cleanup:
+  if (NULL != m)
+    cbor_decref(&m);
+  return rc;
+}
+
+static int copy_tstr(char *dst, size_t size, const cbor_item_t *v, bool required) {
+  if (!is_definite_tstr(v))
+    return -1;
+  const char *s = (const char *)cbor_string_handle(v);
+  size_t len = cbor_string_length(v);
+  if ((required && 0 == len) || (len > 0 && !cert_text_ok(s, len)))
+    return -1;
+  if (0 == len) {
+    dst[0] = '\0';
+    return 0;
+  }
+  return cert_copy_text(dst, size, s, len);
+}
+
+static int parse_payload(struct cert_claims *c, const unsigned char *data, size_t len) {
+  int rc = -1;
+  unsigned seen = 0;
+  uint64_t issued_day = 0, expiry_day = 0;
+  cbor_item_t *m = load_exact(data, len);
+  if (!is_definite_map(m) || 6 != cbor_map_size(m))
+    goto cleanup;
+  struct cbor_pair *pairs = cbor_map_handle(m);
+  for (size_t i = 0; i < 6; i++) {
+    uint64_t key;
+    const cbor_item_t *v = pairs[i].value;
+    if (!uint_key(pairs[i].key, &key) || key < QR_SERIAL || key > QR_EXPIRES ||
+        (seen & (1u << key)))
+      goto cleanup;
+    seen |= 1u << key;
+    switch ((enum qr_claim)key) {
+    case QR_SERIAL:
+      if (!is_definite_bstr(v) || CERT_SERIAL_BYTES != cbor_bytestring_length(v))
+        goto cleanup;
+      cert_serial_format(c->serial, cbor_bytestring_handle(v));
+      break;
+    case QR_HOLDER:
+      if (0 != copy_tstr(c->holder, sizeof c->holder, v, true))
+        goto cleanup;
+      break;
+    case QR_SUBSECTOR:
+      if (0 != copy_tstr(c->subsector, sizeof c->subsector, v, true))
+        goto cleanup;
+      break;
+    case QR_SCHEME:
+      if (0 != copy_tstr(c->scheme_id, sizeof c->scheme_id, v, true))
+        goto cleanup;
+      break;
+    case QR_ISSUED:
+    case QR_EXPIRES:
+      if (NULL == v || !cbor_isa_uint(v) || cbor_get_int(v) > (uint64_t)INT32_MAX)
+        goto cleanup;
+      *(QR_ISSUED == key ? &issued_day : &expiry_day) = cbor_get_int(v);
+      break;
+    }
+  }
+  if (expiry_day <= issued_day)
+    goto cleanup;
+  c->issued = (int64_t)issued_day * DAY_S;
+  c->expires = (int64_t)expiry_day * DAY_S;
+  rc = 0;
+cleanup:
+  if (NULL != m)
+    cbor_decref(&m);
+  return rc;
+}
+
+void cert_qr_token_verify(struct cert_verification *out, const char *token, size_t len,
+                          const struct token_pubkey *keys, size_t nkeys, int64_t now) {
+  unsigned char *raw = NULL, *tbs = NULL;
+  size_t rawlen = 0, tbslen = 0;
+  cbor_item_t *inner = NULL;
+  char kid[TOKEN_KID_LEN + 1];
+  memset(out, 0, sizeof *out);
+  out->verdict = CERT_NOT_GENUINE;
+  if (NULL == token || 0 == len) {
+    cert_verification_fail(out, "empty token");
+    goto cleanup;
+  }
+  if (len > CERT_QR_TOKEN_MAX) {
+    cert_verification_fail(out, "token too long");
+    goto cleanup;
+  }
+  if (0 != token_b32_decode(&raw, &rawlen, token, len)) {
+    cert_verification_fail(out, "token is not base32");
+    goto cleanup;
+  }
+  /* The tag is checked by hand: libcbor 0.8 rejects the one-byte form of tags 6..20
+   * (0xc6..0xd4) as malformed, and 0xd2 is exactly the canonical COSE_Sign1 tag. */
+  if (rawlen < 2 || 0xc0 + COSE_TAG_SIGN1 != raw[0]) {
+    cert_verification_fail(out, "token is not a tagged COSE_Sign1");
+    goto cleanup;
+  }
+  inner = load_exact(raw + 1, rawlen - 1);
+  if (NULL == inner || !cbor_isa_array(inner) || !cbor_array_is_definite(inner) ||
+      4 != cbor_array_size(inner)) {
+    cert_verification_fail(out, "malformed COSE_Sign1");
+    goto cleanup;
+  }
+  cbor_item_t **parts = cbor_array_handle(inner);
+  if (!is_definite_bstr(parts[0]) || !is_definite_map(parts[1]) || 0 != cbor_map_size(parts[1]) ||
+      !is_definite_bstr(parts[2]) || !is_definite_bstr(parts[3])) {
+    cert_verification_fail(out, "malformed COSE_Sign1");
+    goto cleanup;
+  }
+  if (0 !=
+      parse_protected(kid, cbor_bytestring_handle(parts[0]), cbor_bytestring_length(parts[0]))) {
+    cert_verification_fail(out, "protected header must be exactly alg EdDSA and a kid");
+    goto cleanup;
+  }
+  const struct token_pubkey *key = token_keyset_find(keys, nkeys, kid);
+  if (NULL == key) {
+    cert_verification_fail(out, "unknown signing key");
+    goto cleanup;
+  }
+  if (TOKEN_SIG_LEN != cbor_bytestring_length(parts[3])) {
+    cert_verification_fail(out, "malformed signature");
+    goto cleanup;
+  }
+  tbs = encode_sig_structure(&tbslen, cbor_bytestring_handle(parts[0]),
+                             cbor_bytestring_length(parts[0]), cbor_bytestring_handle(parts[2]),
+                             cbor_bytestring_length(parts[2]));
+  if (NULL == tbs) {
+    cert_verification_fail(out, "out of memory");
+    goto cleanup;
+  }
+  if (!token_ed25519_verify(key->pub, tbs, tbslen, cbor_bytestring_handle(parts[3]))) {
+    cert_verification_fail(out, "signature does not match");
+    goto cleanup;
+  }
+  if (0 != parse_payload(&out->claims, cbor_bytestring_handle(parts[2]),
+                         cbor_bytestring_length(parts[2]))) {
+    cert_verification_fail(out, "token claims are malformed");
+    goto cleanup;
+  }
+  memcpy(out->claims.kid, key->kid, sizeof out->claims.kid);
+  out->claims_valid = true;
+  cert_verification_dates(out, now);
+cleanup:
+  if (NULL != inner)
+    cbor_decref(&inner);
+  free(raw);
+  free(tbs);
+}
+
+/* --- the URL in the QR code --- */
+
+static bool qr_alnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || NULL != strchr(" $%*+-./:", c);
+}
+
+char *cert_qr_url(const char *public_url, const char *token) {
+  size_t ul = strlen(public_url), tl = strlen(token);
+  while (ul > 0 && '/' == public_url[ul - 1])
+    ul--;
+  char *url = malloc(ul + 3 + tl + 1);
+  if (NULL == url)
+    return NULL;
+  for (size_t i = 0; i < ul; i++)
+    url[i] = (char)toupper((unsigned char)public_url[i]);
+  memcpy(url + ul, "/V/", 3);
+  for (size_t i = 0; i < tl; i++)
+    url[ul + 3 + i] = (char)toupper((unsigned char)token[i]);
+  url[ul + 3 + tl] = '\0';
+  for (size_t i = 0; url[i]; i++) {
+    if (!qr_alnum(url[i])) {
+      free(url);
+      return NULL;
+    }
+  }
+  return url;
+}
+
+int cert_qr_url_token(const char **out, size_t *out_len, const char *text, size_t len) {
+  *out = NULL;
+  *out_len = 0;
+  while (len > 0 && isspace((unsigned char)text[len - 1]))
+    len--;
+  while (len > 0 && isspace((unsigned char)*text)) {
+    text++;
+    len--;
+  }
+  const char *start = text;
+  for (size_t i = 0; i + 3 <= len; i++) {
+    if ('/' == text[i] && ('V' == text[i + 1] || 'v' == text[i + 1]) && '/' == text[i + 2])
+      start = text + i + 3;
+  }
+  size_t n = len - (size_t)(start - text);
+  /* Drop a query string or fragment a scanner app might have kept. */
+  for (size_t i = 0; i < n; i++) {
+    if ('?' == start[i] || '#' == start[i]) {
+      n = i;
+      break;
+    }
+  }
+  if (0 == n)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    char c = start[i];
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7')))
+      return -1;
+  }
+  *out = start;
+  *out_len = n;
+  return 0;
+}
