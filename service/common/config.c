@@ -50,16 +50,18 @@ const struct config_option config_options[] = {
     {"kdf-log2n", L(kdf_log2n), "15", 10, 20, "scrypt cost for new password hashes: N = 2^value"},
     {"login-max-failures", L(login_max_failures), "5", 1, 1000,
      "Wrong passwords for one account before logins to it are slowed down"},
-    {"login-ip-max-failures", L(login_ip_max_failures), "30", 1, 100000,
-     "Wrong passwords from one client address before its logins are slowed down"},
+    {"login-ip-max-failures", L(login_ip_max_failures), "100", 1, 100000,
+     "Wrong passwords from one client address (a test site's cohort may share one) before "
+     "its logins are slowed down"},
     {"login-backoff", L(login_backoff_s), "30", 1, 86400,
      "Seconds of the first login back-off; each further failure doubles it"},
     {"login-backoff-max", L(login_backoff_max_s), "900", 1, 86400,
      "Longest login back-off, in seconds"},
     {"login-window", L(login_window_s), "3600", 1, 604800,
      "Seconds after which counted login failures are forgotten"},
-    {"register-per-hour", L(register_per_hour), "10", 1, 100000,
-     "New accounts one client address may register per hour"},
+    {"register-per-hour", L(register_per_hour), "50", 1, 100000,
+     "New accounts one client address may register per hour (a test site's cohort may share "
+     "one address)"},
     /* --- certificates --- */
     {"cert-validity-years", L(cert_validity_years), "3", 1, 10,
      "Default certificate validity when an exam does not say"},

@@ -9,6 +9,13 @@
 #include "http/http.h"
 
 #define AUTH_COOKIE "ujikom_session"
+/* Header that carries the CSRF token of cookie-authenticated API calls. */
+#define AUTH_CSRF_HEADER "X-CSRF-Token"
+/* Form field that carries it in HTML forms. */
+#define AUTH_CSRF_FIELD "csrf"
+/* A session's last_seen is written at most this often (one write per minute, not per
+ * request); idle expiry is therefore exact to within this interval. */
+#define AUTH_TOUCH_INTERVAL_MS 60000
 
 enum auth_result {
   AUTH_ANONYMOUS = 0,   /* no or unknown/expired session: proceed as anonymous */
@@ -17,11 +24,59 @@ enum auth_result {
 };
 
 /* Fills out from the request's session. *via_cookie tells whether the session came from
- * the cookie (CSRF applies) rather than a bearer token (CSRF exempt). */
+ * the cookie (CSRF applies) rather than a bearer token (CSRF exempt). A bearer token, when
+ * present, wins over the cookie. Unknown, expired, malformed tokens and disabled accounts
+ * all give AUTH_ANONYMOUS; an expired session is deleted. out is zeroed unless AUTH_USER. */
 enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_cookie);
 
 /* For a cookie-authenticated state-changing request: true when the X-CSRF-Token header
- * or the `csrf` form field matches the session's CSRF token (constant time). */
+ * or the `csrf` form field matches the session's CSRF token (constant time). False when
+ * there is no user. */
 bool auth_check_csrf(const struct req *r);
+
+/* The session token the request presented (bearer or cookie, same precedence as
+ * auth_load_user), or NULL. Points into the request. */
+const char *auth_request_token(const struct req *r, bool *via_cookie);
+
+/* For requests exempt from the dispatcher's CSRF check (login, registration): false when a
+ * browser says the request comes from another origin (Origin header not matching Host),
+ * which stops login CSRF. Requests without Origin (non-browser clients) pass. */
+bool auth_same_origin(const struct req *r);
+
+/* Maps a stored role name to the role bit; 0 for an unknown name. */
+enum role auth_role_from_name(const char *name);
+/* The stored name of a role bit ("candidate", "assessor", "admin"), or "anonymous". */
+const char *auth_role_name(enum role role);
+
+/* --- account operations shared by the JSON API and the HTML pages ---
+ * Each returns 0 when it succeeded and has NOT replied, or -1 when it has already replied
+ * with the error (400/401/403/409/429/503...), so a handler does `if (auth_login(...))
+ * return 0;`. */
+
+/* Checks the back-off, the password (same cost for unknown accounts, so timing does not tell
+ * which e-mail addresses exist) and the account, then ends the session the request came
+ * with (no session fixation) and starts a new one. On 0, out_token holds the new session
+ * token (for the cookie / bearer answer) and *out_user the account with its CSRF token.
+ * Old-cost password hashes are upgraded on the way. */
+int auth_login(struct req *r, const char *email, const char *password, char out_token[44],
+               struct req_user *out_user);
+
+/* Creates a candidate account after validating the e-mail address, the name (1-200
+ * characters, no control characters) and the password policy, within the per-address
+ * registration limit. On 0, *out_id is the new account's id. */
+int auth_register(struct req *r, const char *name, const char *email, const char *password,
+                  int64_t *out_id);
+
+/* Ends the session the request presented, if any. Never fails towards the client:
+ * returns 0, or -1 after replying 503 when the store could not delete it. */
+int auth_logout(struct req *r);
+
+/* Ends every session of the user ("log out everywhere"); *out_n (may be NULL) receives how
+ * many. 0, or -1 after replying 503. */
+int auth_logout_all(struct req *r, int64_t user_id, int64_t *out_n);
+
+/* Sets the session cookie (HttpOnly, SameSite=Strict, Secure under https) for token, or
+ * deletes it when token is NULL. */
+void auth_set_cookie(struct req *r, const char *token);
 
 #endif

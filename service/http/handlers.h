@@ -12,6 +12,11 @@ int h_healthz(struct req *r);
 int h_readyz(struct req *r);
 
 /* --- auth (h_auth.c) --- */
+int h_auth_register(struct req *r);
+int h_auth_login(struct req *r);
+int h_auth_logout(struct req *r);
+int h_auth_logout_all(struct req *r);
+int h_auth_me(struct req *r);
 
 /* --- exams and attempts (h_subsectors.c, h_exams.c, h_attempts.c) --- */
 

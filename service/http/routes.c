@@ -13,6 +13,11 @@ const struct route routes[] = {
     {"GET", "/healthz", ROLE_ANY, 0, h_healthz},
     {"GET", "/readyz", ROLE_ANY, 0, h_readyz},
     /* --- auth --- */
+    {"POST", "/api/auth/register", ROLE_ANY, ROUTE_NO_CSRF, h_auth_register},
+    {"POST", "/api/auth/login", ROLE_ANY, ROUTE_NO_CSRF, h_auth_login},
+    {"POST", "/api/auth/logout", ROLE_ANY, 0, h_auth_logout},
+    {"POST", "/api/auth/logout-all", ROLE_USER, 0, h_auth_logout_all},
+    {"GET", "/api/auth/me", ROLE_USER, 0, h_auth_me},
     /* --- exams and attempts --- */
     /* --- certificates and verification --- */
     /* --- reviews, appeals, admin --- */

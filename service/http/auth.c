@@ -1,0 +1,555 @@
+/*
+ * Sessions on the HTTP side: which token a request presents, what it resolves to in the
+ * store (with idle and absolute expiry), and the CSRF check for cookie-authenticated
+ * state-changing requests. Only the token's hash is ever looked up or logged.
+ */
+#include "http/auth.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+
+#include "common/log.h"
+#include "http/ratelimit.h"
+#include "store/store.h"
+#include "ujikom/password.h"
+#include "ujikom/session_token.h"
+
+enum role auth_role_from_name(const char *name) {
+  if (NULL == name) {
+    return (enum role)0;
+  }
+  if (0 == strcmp(name, STORE_ROLE_CANDIDATE)) {
+    return ROLE_CANDIDATE;
+  }
+  if (0 == strcmp(name, STORE_ROLE_ASSESSOR)) {
+    return ROLE_ASSESSOR;
+  }
+  if (0 == strcmp(name, STORE_ROLE_ADMIN)) {
+    return ROLE_ADMIN;
+  }
+  return (enum role)0;
+}
+
+const char *auth_role_name(enum role role) {
+  switch (role) {
+  case ROLE_CANDIDATE:
+    return STORE_ROLE_CANDIDATE;
+  case ROLE_ASSESSOR:
+    return STORE_ROLE_ASSESSOR;
+  case ROLE_ADMIN:
+    return STORE_ROLE_ADMIN;
+  case ROLE_ANON:
+    break;
+  }
+  return "anonymous";
+}
+
+/* "Bearer <token>": scheme case-insensitive, spaces after it, then the token to the end. */
+static const char *bearer_token(const char *header) {
+  const char *p;
+  if (NULL == header || 0 != strncasecmp(header, "Bearer ", 7)) {
+    return NULL;
+  }
+  p = header + 7;
+  while (' ' == *p) {
+    p++;
+  }
+  return '\0' == *p ? NULL : p;
+}
+
+const char *auth_request_token(const struct req *r, bool *via_cookie) {
+  const char *bearer = bearer_token(req_header(r, "Authorization"));
+  *via_cookie = false;
+  if (NULL != bearer) {
+    return bearer;
+  }
+  const char *cookie = req_cookie(r, AUTH_COOKIE);
+  if (NULL != cookie && '\0' != cookie[0]) {
+    *via_cookie = true;
+    return cookie;
+  }
+  return NULL;
+}
+
+struct touch_ctx {
+  const char *hash;
+  int64_t now_ms;
+  int64_t idle_ms;
+  struct store_session session;
+};
+
+static int touch_txn(struct store_tx *tx, void *arg) {
+  struct touch_ctx *c = arg;
+  memset(&c->session, 0, sizeof c->session);
+  return store_session_touch(tx, &c->session, c->hash, c->now_ms, c->idle_ms);
+}
+
+static int delete_txn(struct store_tx *tx, void *arg) {
+  const char *hash = arg;
+  int rc = store_session_delete(tx, hash);
+  return STORE_NONE == rc ? STORE_OK : rc;
+}
+
+/* Reads the session and its user in one snapshot. STORE_OK, STORE_NONE or negative. */
+static int read_session(struct svc *svc, const char *hash, struct store_session *out_session,
+                        struct store_user *out_user) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  rc = store_session_get(rd, out_session, hash);
+  if (STORE_OK == rc) {
+    rc = store_user_by_id(rd, out_user, out_session->user_id);
+  }
+  store_rd_end(rd);
+  return rc;
+}
+
+enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_cookie) {
+  const struct config *cfg = r->svc->cfg;
+  struct store_session s;
+  struct store_user u;
+  char hash[SESSION_HASH_LEN + 1];
+  bool cookie = false;
+  const char *token;
+  enum role role;
+  enum auth_result result = AUTH_ANONYMOUS;
+  int rc;
+
+  memset(out, 0, sizeof *out);
+  memset(&s, 0, sizeof s);
+  memset(&u, 0, sizeof u);
+  *via_cookie = false;
+  token = auth_request_token(r, &cookie);
+  if (NULL == token) {
+    return AUTH_ANONYMOUS;
+  }
+  if (!session_token_well_formed(token) || 0 != session_token_hash(hash, token)) {
+    log_msg(LOG_INFO, r->request_id, "malformed session token ignored");
+    return AUTH_ANONYMOUS;
+  }
+  rc = read_session(r->svc, hash, &s, &u);
+  if (rc < 0) {
+    log_msg(LOG_WARN, r->request_id, "session look-up: store %s", store_rc_name(rc));
+    result = AUTH_STORE_ERROR;
+    goto cleanup;
+  }
+  if (STORE_NONE == rc) {
+    goto cleanup; /* unknown token, or its user is gone */
+  }
+  if (r->now_ms >= s.expires_ms || r->now_ms >= s.absolute_expires_ms) {
+    rc = store_txn(r->svc->store, delete_txn, hash);
+    if (STORE_OK != rc) {
+      log_msg(LOG_INFO, r->request_id, "deleting an expired session: store %s", store_rc_name(rc));
+    }
+    goto cleanup;
+  }
+  role = auth_role_from_name(u.role);
+  if (u.disabled || 0 == role) {
+    goto cleanup;
+  }
+  if (r->now_ms - s.last_seen_ms >= AUTH_TOUCH_INTERVAL_MS) {
+    struct touch_ctx t = {
+        .hash = hash, .now_ms = r->now_ms, .idle_ms = (int64_t)cfg->session_idle_s * 1000};
+    rc = store_txn(r->svc->store, touch_txn, &t);
+    if (STORE_NONE == rc) {
+      goto cleanup; /* expired or logged out meanwhile */
+    }
+    if (STORE_OK != rc) {
+      /* The session is valid; failing to move last_seen only shortens its idle life. */
+      log_msg(LOG_WARN, r->request_id, "session touch: store %s", store_rc_name(rc));
+    }
+  }
+  out->id = u.id;
+  out->role = role;
+  snprintf(out->name, sizeof out->name, "%s", u.name);
+  snprintf(out->email, sizeof out->email, "%s", u.email);
+  memcpy(out->session_hash, hash, sizeof out->session_hash);
+  if (0 != session_csrf_token(out->csrf, token)) {
+    memset(out, 0, sizeof *out);
+    goto cleanup;
+  }
+  *via_cookie = cookie;
+  result = AUTH_USER;
+cleanup:
+  OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
+  return result;
+}
+
+bool auth_check_csrf(const struct req *r) {
+  const char *presented;
+  if (NULL == r->user) {
+    return false;
+  }
+  presented = req_header(r, AUTH_CSRF_HEADER);
+  if (NULL == presented) {
+    presented = req_form(r, AUTH_CSRF_FIELD);
+  }
+  return session_csrf_equal(r->user->csrf, presented);
+}
+
+bool auth_same_origin(const struct req *r) {
+  const char *origin = req_header(r, "Origin");
+  const char *host = req_header(r, "Host");
+  const char *sep;
+  if (NULL == origin) {
+    return true;
+  }
+  if (NULL == host || 0 == strcmp(origin, "null")) {
+    return false;
+  }
+  sep = strstr(origin, "://");
+  return NULL != sep && 0 == strcmp(sep + 3, host);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Account operations                                                                   */
+/* ------------------------------------------------------------------------------------ */
+
+void auth_set_cookie(struct req *r, const char *token) {
+  if (NULL == token) {
+    reply_cookie(r, AUTH_COOKIE, "", 0, true);
+    return;
+  }
+  reply_cookie(r, AUTH_COOKIE, token, r->svc->cfg->session_max_s, true);
+}
+
+/* A plain address: 3-254 printable ASCII characters, one '@', a local part of 1-64, a
+ * domain with a dot that neither starts nor ends the domain. Internationalised addresses
+ * are not accepted (yet). */
+static bool email_valid(const char *email) {
+  size_t len = strnlen(email, 256);
+  const char *at = strchr(email, '@');
+  const char *domain;
+  size_t local;
+  if (len < 3 || len > 254 || NULL == at || NULL != strchr(at + 1, '@')) {
+    return false;
+  }
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)email[i];
+    if (c <= 0x20 || c >= 0x7f || '"' == c || '\\' == c || '<' == c || '>' == c || ',' == c ||
+        ';' == c || ':' == c || '(' == c || ')' == c || '[' == c || ']' == c) {
+      return false;
+    }
+  }
+  local = (size_t)(at - email);
+  domain = at + 1;
+  return local >= 1 && local <= 64 && NULL != strchr(domain, '.') && '.' != domain[0] &&
+         '.' != email[len - 1] && NULL == strstr(domain, "..");
+}
+
+/* 1-200 characters of (already valid) UTF-8, at most 255 bytes, no control characters,
+ * not only spaces. */
+static bool name_valid(const char *name) {
+  size_t bytes = strnlen(name, 256);
+  size_t chars = 0;
+  bool visible = false;
+  if (0 == bytes || bytes > 255) {
+    return false;
+  }
+  for (size_t i = 0; i < bytes; i++) {
+    unsigned char c = (unsigned char)name[i];
+    if (c < 0x20 || 0x7f == c) {
+      return false;
+    }
+    if (' ' != c) {
+      visible = true;
+    }
+    if ((c & 0xc0) != 0x80) {
+      chars++;
+    }
+  }
+  return visible && chars <= 200;
+}
+
+struct create_ctx {
+  const char *email;
+  const char *name;
+  const char *hash;
+  int64_t id;
+};
+
+static int create_txn(struct store_tx *tx, void *arg) {
+  struct create_ctx *c = arg;
+  c->id = 0;
+  return store_user_create(tx, &c->id, c->email, c->name, STORE_ROLE_CANDIDATE, c->hash);
+}
+
+static int reply_store_error(struct req *r, int rc, const char *what) {
+  log_msg(STORE_HARD == rc ? LOG_ERROR : LOG_WARN, r->request_id, "%s: store %s", what,
+          store_rc_name(rc));
+  if (STORE_HARD == rc) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_error(r, STORE_BUSY == rc ? ERR_BUSY : ERR_UNAVAILABLE, NULL);
+}
+
+int auth_register(struct req *r, const char *name, const char *email, const char *password,
+                  int64_t *out_id) {
+  const struct config *cfg = r->svc->cfg;
+  struct create_ctx c = {0};
+  char *hash = NULL;
+  char key[128];
+  enum password_strength strength;
+  int ret = -1;
+  int rc;
+
+  *out_id = 0;
+  if (NULL == name || !name_valid(name)) {
+    reply_error(r, ERR_INVALID_FIELD,
+                "name: 1 to 200 characters, without control characters, is required.");
+    goto cleanup;
+  }
+  if (NULL == email || !email_valid(email)) {
+    reply_error(r, ERR_INVALID_FIELD, "email: a valid e-mail address is required.");
+    goto cleanup;
+  }
+  if (NULL == password) {
+    reply_error(r, ERR_INVALID_FIELD, "password: is required.");
+    goto cleanup;
+  }
+  strength = password_check_strength(password, email, name);
+  if (PASSWORD_STRONG != strength) {
+    reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
+    goto cleanup;
+  }
+  /* Counted after validation (typos cost nothing) but before the e-mail look-up, so the
+   * limit also bounds probing which addresses have accounts. */
+  snprintf(key, sizeof key, "register:ip:%s", r->client_ip ? r->client_ip : "-");
+  if (RATELIMIT_OK != ratelimit_hit(r, key, cfg->register_per_hour, 3600)) {
+    goto cleanup;
+  }
+  if (PASSWORD_OK != password_hash(&hash, password, (unsigned)cfg->kdf_log2n)) {
+    log_msg(LOG_ERROR, r->request_id, "password hashing failed");
+    reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  c.email = email;
+  c.name = name;
+  c.hash = hash;
+  rc = store_txn(r->svc->store, create_txn, &c);
+  if (STORE_EXISTS == rc) {
+    reply_error(r, ERR_EMAIL_TAKEN, NULL);
+    goto cleanup;
+  }
+  if (STORE_OK != rc) {
+    reply_store_error(r, rc, "creating an account");
+    goto cleanup;
+  }
+  log_msg(LOG_INFO, r->request_id, "account %lld registered", (long long)c.id);
+  *out_id = c.id;
+  ret = 0;
+cleanup:
+  password_free(hash);
+  return ret;
+}
+
+struct login_ctx {
+  const char *old_hash; /* session the request came with, or NULL */
+  struct store_session session;
+  int64_t user_id;
+  const char *rehash; /* upgraded password hash, or NULL */
+};
+
+static int login_txn(struct store_tx *tx, void *arg) {
+  struct login_ctx *c = arg;
+  int rc;
+  if (NULL != c->old_hash) {
+    rc = store_session_delete(tx, c->old_hash);
+    if (rc < 0) {
+      return rc;
+    }
+  }
+  rc = store_session_purge(tx, store_tx_now_ms(tx), NULL);
+  if (rc < 0) {
+    return rc;
+  }
+  if (NULL != c->rehash) {
+    rc = store_user_set_password(tx, c->user_id, c->rehash);
+    if (rc < 0) {
+      return rc;
+    }
+  }
+  return store_session_create(tx, &c->session);
+}
+
+static int read_user_by_email(struct svc *svc, const char *email, struct store_user *out) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  rc = store_user_by_email(rd, out, email);
+  store_rd_end(rd);
+  return rc;
+}
+
+int auth_login(struct req *r, const char *email, const char *password, char out_token[44],
+               struct req_user *out_user) {
+  const struct config *cfg = r->svc->cfg;
+  struct store_user u;
+  struct login_ctx lc;
+  char old_hash[SESSION_HASH_LEN + 1];
+  char *rehash = NULL;
+  bool cookie = false;
+  const char *old_token;
+  enum password_result pr;
+  enum role role;
+  int ret = -1;
+  int rc;
+
+  memset(&u, 0, sizeof u);
+  memset(&lc, 0, sizeof lc);
+  memset(out_user, 0, sizeof *out_user);
+  out_token[0] = '\0';
+  if (NULL == email || '\0' == email[0] || strlen(email) > 254) {
+    reply_error(r, ERR_INVALID_FIELD, "email: is required.");
+    goto cleanup;
+  }
+  if (NULL == password || '\0' == password[0] || strlen(password) > PASSWORD_MAX_LEN) {
+    reply_error(r, ERR_INVALID_FIELD, "password: is required (at most 1024 bytes).");
+    goto cleanup;
+  }
+  if (RATELIMIT_OK != ratelimit_login_check(r, email)) {
+    goto cleanup;
+  }
+  rc = read_user_by_email(r->svc, email, &u);
+  if (rc < 0) {
+    reply_store_error(r, rc, "login look-up");
+    goto cleanup;
+  }
+  if (STORE_NONE == rc) {
+    /* Spend the same time as a real check so the answer's timing does not reveal that the
+     * address has no account. */
+    char *dummy = NULL;
+    if (PASSWORD_OK == password_hash(&dummy, password, (unsigned)cfg->kdf_log2n)) {
+      password_free(dummy);
+    }
+    pr = PASSWORD_MISMATCH;
+  } else {
+    pr = password_verify(u.password_hash, password);
+  }
+  if (PASSWORD_ERROR == pr) {
+    log_msg(LOG_ERROR, r->request_id, "password verification failed in the crypto library");
+    reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  if (PASSWORD_MALFORMED == pr) {
+    log_msg(LOG_ERROR, r->request_id, "account %lld has an unreadable password hash",
+            (long long)u.id);
+  }
+  if (PASSWORD_OK != pr) {
+    ratelimit_login_failed(r, email);
+    log_msg(LOG_INFO, r->request_id, "login failed");
+    reply_error(r, ERR_BAD_CREDENTIALS, NULL);
+    goto cleanup;
+  }
+  role = auth_role_from_name(u.role);
+  if (u.disabled || 0 == role) {
+    reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
+    goto cleanup;
+  }
+  ratelimit_login_succeeded(r, email);
+  if (password_needs_rehash(u.password_hash, (unsigned)cfg->kdf_log2n) &&
+      PASSWORD_OK == password_hash(&rehash, password, (unsigned)cfg->kdf_log2n)) {
+    lc.rehash = rehash;
+  }
+  old_token = auth_request_token(r, &cookie);
+  if (NULL != old_token && 0 == session_token_hash(old_hash, old_token)) {
+    lc.old_hash = old_hash;
+  }
+  lc.user_id = u.id;
+  /* A collision of 256-bit random tokens will not happen; one retry keeps it harmless. */
+  for (int attempt = 0; attempt < 2; attempt++) {
+    if (0 != session_token_new(out_token) ||
+        0 != session_token_hash(lc.session.token_hash, out_token)) {
+      log_msg(LOG_ERROR, r->request_id, "no randomness for a session token");
+      reply_error(r, ERR_INTERNAL, NULL);
+      goto cleanup;
+    }
+    lc.session.user_id = u.id;
+    lc.session.created_ms = r->now_ms;
+    lc.session.last_seen_ms = r->now_ms;
+    lc.session.absolute_expires_ms = r->now_ms + (int64_t)cfg->session_max_s * 1000;
+    lc.session.expires_ms = r->now_ms + (int64_t)cfg->session_idle_s * 1000;
+    if (lc.session.expires_ms > lc.session.absolute_expires_ms) {
+      lc.session.expires_ms = lc.session.absolute_expires_ms;
+    }
+    rc = store_txn(r->svc->store, login_txn, &lc);
+    if (STORE_EXISTS != rc) {
+      break;
+    }
+  }
+  if (STORE_OK != rc) {
+    reply_store_error(r, rc, "creating a session");
+    goto cleanup;
+  }
+  out_user->id = u.id;
+  out_user->role = role;
+  snprintf(out_user->name, sizeof out_user->name, "%s", u.name);
+  snprintf(out_user->email, sizeof out_user->email, "%s", u.email);
+  memcpy(out_user->session_hash, lc.session.token_hash, sizeof out_user->session_hash);
+  if (0 != session_csrf_token(out_user->csrf, out_token)) {
+    reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  log_msg(LOG_INFO, r->request_id, "account %lld logged in", (long long)u.id);
+  ret = 0;
+cleanup:
+  if (0 != ret) {
+    OPENSSL_cleanse(out_token, 44);
+    out_token[0] = '\0';
+  }
+  password_free(rehash);
+  OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
+  return ret;
+}
+
+int auth_logout(struct req *r) {
+  char hash[SESSION_HASH_LEN + 1];
+  bool cookie = false;
+  const char *token = auth_request_token(r, &cookie);
+  int rc;
+  if (NULL == token || 0 != session_token_hash(hash, token)) {
+    return 0;
+  }
+  rc = store_txn(r->svc->store, delete_txn, hash);
+  if (STORE_OK != rc) {
+    reply_store_error(r, rc, "logout");
+    return -1;
+  }
+  return 0;
+}
+
+struct delete_all_ctx {
+  int64_t user_id;
+  int64_t n;
+};
+
+static int delete_all_txn(struct store_tx *tx, void *arg) {
+  struct delete_all_ctx *c = arg;
+  c->n = 0;
+  return store_session_delete_user(tx, c->user_id, &c->n);
+}
+
+int auth_logout_all(struct req *r, int64_t user_id, int64_t *out_n) {
+  struct delete_all_ctx c = {.user_id = user_id, .n = 0};
+  int rc = store_txn(r->svc->store, delete_all_txn, &c);
+  if (NULL != out_n) {
+    *out_n = 0;
+  }
+  if (STORE_OK != rc) {
+    reply_store_error(r, rc, "logout everywhere");
+    return -1;
+  }
+  log_msg(LOG_INFO, r->request_id, "account %lld logged out of %lld sessions", (long long)user_id,
+          (long long)c.n);
+  if (NULL != out_n) {
+    *out_n = c.n;
+  }
+  return 0;
+}

@@ -1,0 +1,226 @@
+/*
+ * Store-backed rate limits and the login back-off. The key texts are built here so every
+ * caller counts the same thing the same way ("login:acct:<email>", "login:ip:<addr>").
+ */
+#include "http/ratelimit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "store/store.h"
+
+#define KEY_MAX 320
+
+struct hit_ctx {
+  const char *key;
+  int64_t now_ms;
+  int64_t window_ms;
+  int64_t limit;
+  int64_t block_ms;
+  struct store_ratelimit state;
+};
+
+static int hit_txn(struct store_tx *tx, void *arg) {
+  struct hit_ctx *c = arg;
+  memset(&c->state, 0, sizeof c->state);
+  return store_ratelimit_hit(tx, &c->state, c->key, c->now_ms, c->window_ms, c->limit, c->block_ms);
+}
+
+static int64_t seconds_until(int64_t until_ms, int64_t now_ms) {
+  int64_t s = (until_ms - now_ms + 999) / 1000;
+  return s < 1 ? 1 : s;
+}
+
+int ratelimit_reply(struct req *r, int64_t retry_after_s) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%lld", (long long)(retry_after_s < 1 ? 1 : retry_after_s));
+  reply_header(r, "Retry-After", buf);
+  return reply_error(r, ERR_RATE_LIMITED, NULL);
+}
+
+enum ratelimit_rc ratelimit_hit(struct req *r, const char *key, long limit, long window_s) {
+  struct hit_ctx c;
+  int rc;
+
+  memset(&c, 0, sizeof c);
+  if (NULL == key || strlen(key) >= KEY_MAX || limit < 1 || window_s < 1) {
+    log_msg(LOG_ERROR, r->request_id, "ratelimit_hit: bad arguments");
+    reply_error(r, ERR_INTERNAL, NULL);
+    return RATELIMIT_REPLIED;
+  }
+  c.key = key;
+  c.now_ms = r->now_ms;
+  c.window_ms = (int64_t)window_s * 1000;
+  c.limit = limit;
+  c.block_ms = (int64_t)window_s * 1000;
+  rc = store_txn(r->svc->store, hit_txn, &c);
+  if (STORE_OK != rc) {
+    log_msg(LOG_WARN, r->request_id, "rate limit %s: store %s", key, store_rc_name(rc));
+    reply_error(r, STORE_BUSY == rc ? ERR_BUSY : ERR_UNAVAILABLE, NULL);
+    return RATELIMIT_REPLIED;
+  }
+  if (c.state.blocked_until_ms > r->now_ms) {
+    log_msg(LOG_INFO, r->request_id, "rate limited: %s (%lld hits)", key, (long long)c.state.count);
+    ratelimit_reply(r, seconds_until(c.state.blocked_until_ms, r->now_ms));
+    return RATELIMIT_REPLIED;
+  }
+  return RATELIMIT_OK;
+}
+
+/* "login:acct:" + the e-mail with ASCII upper case folded, so "A@x" and "a@x" share one
+ * counter (the store compares e-mail addresses case-insensitively too). */
+static void account_key(char out[KEY_MAX], const char *email) {
+  size_t o = (size_t)snprintf(out, KEY_MAX, "login:acct:");
+  for (size_t i = 0; email[i] != '\0' && o < KEY_MAX - 1; i++) {
+    char ch = email[i];
+    out[o++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+  }
+  out[o] = '\0';
+}
+
+static void address_key(char out[KEY_MAX], const struct req *r) {
+  snprintf(out, KEY_MAX, "login:ip:%s", r->client_ip ? r->client_ip : "-");
+}
+
+static enum ratelimit_rc check_blocked(struct req *r, const char *acct, const char *addr) {
+  struct store_rd *rd = NULL;
+  const char *keys[2] = {acct, addr};
+  int64_t until = 0;
+  int rc = store_rd_begin(r->svc->store, &rd);
+
+  if (STORE_OK != rc) {
+    reply_error(r, ERR_UNAVAILABLE, NULL);
+    return RATELIMIT_REPLIED;
+  }
+  for (size_t i = 0; i < 2; i++) {
+    struct store_ratelimit st;
+    memset(&st, 0, sizeof st);
+    rc = store_ratelimit_get(rd, &st, keys[i]);
+    if (rc < 0) {
+      break;
+    }
+    if (STORE_OK == rc && st.blocked_until_ms > until) {
+      until = st.blocked_until_ms;
+    }
+  }
+  store_rd_end(rd);
+  if (rc < 0) {
+    log_msg(LOG_WARN, r->request_id, "login back-off check: store %s", store_rc_name(rc));
+    reply_error(r, ERR_UNAVAILABLE, NULL);
+    return RATELIMIT_REPLIED;
+  }
+  if (until > r->now_ms) {
+    log_msg(LOG_INFO, r->request_id, "login refused during back-off");
+    ratelimit_reply(r, seconds_until(until, r->now_ms));
+    return RATELIMIT_REPLIED;
+  }
+  return RATELIMIT_OK;
+}
+
+enum ratelimit_rc ratelimit_login_check(struct req *r, const char *email) {
+  char acct[KEY_MAX];
+  char addr[KEY_MAX];
+  account_key(acct, email ? email : "");
+  address_key(addr, r);
+  return check_blocked(r, acct, addr);
+}
+
+struct fail_ctx {
+  const char *key;
+  int64_t now_ms;
+  int64_t window_ms;
+  int64_t max_failures;
+  int64_t backoff_ms;
+  int64_t backoff_max_ms;
+  struct store_ratelimit state;
+};
+
+/* The back-off after `failures` failures when `allowed` are free: base, 2 x base, 4 x base,
+ * ... up to the cap. */
+static int64_t backoff_for(int64_t failures, int64_t allowed, int64_t base_ms, int64_t max_ms) {
+  int64_t ms = base_ms;
+  for (int64_t i = allowed; i < failures && ms < max_ms; i++) {
+    ms *= 2;
+  }
+  return ms > max_ms ? max_ms : ms;
+}
+
+static int fail_txn(struct store_tx *tx, void *arg) {
+  struct fail_ctx *c = arg;
+  struct store_ratelimit prev;
+  int64_t failures = 1;
+  int rc;
+
+  memset(&c->state, 0, sizeof c->state);
+  memset(&prev, 0, sizeof prev);
+  rc = store_ratelimit_get(store_tx_rd(tx), &prev, c->key);
+  if (rc < 0) {
+    return rc;
+  }
+  if (STORE_OK == rc && c->now_ms - prev.window_start_ms < c->window_ms) {
+    failures = prev.count + 1;
+  }
+  /* The store blocks once the count goes above its limit: the failure that reaches
+   * max_failures starts the back-off, every later one (after a back-off ran out) doubles
+   * it. */
+  return store_ratelimit_hit(
+      tx, &c->state, c->key, c->now_ms, c->window_ms, c->max_failures - 1,
+      backoff_for(failures, c->max_failures, c->backoff_ms, c->backoff_max_ms));
+}
+
+int ratelimit_login_failed(struct req *r, const char *email) {
+  const struct config *cfg = r->svc->cfg;
+  char acct[KEY_MAX];
+  char addr[KEY_MAX];
+  struct fail_ctx c;
+  int ret = 0;
+
+  account_key(acct, email ? email : "");
+  address_key(addr, r);
+  memset(&c, 0, sizeof c);
+  c.now_ms = r->now_ms;
+  c.window_ms = (int64_t)cfg->login_window_s * 1000;
+  c.backoff_ms = (int64_t)cfg->login_backoff_s * 1000;
+  c.backoff_max_ms = (int64_t)cfg->login_backoff_max_s * 1000;
+
+  c.key = acct;
+  c.max_failures = cfg->login_max_failures;
+  int rc = store_txn(r->svc->store, fail_txn, &c);
+  if (STORE_OK != rc) {
+    log_msg(LOG_WARN, r->request_id, "recording a login failure: store %s", store_rc_name(rc));
+    ret = -1;
+  }
+  c.key = addr;
+  c.max_failures = cfg->login_ip_max_failures;
+  rc = store_txn(r->svc->store, fail_txn, &c);
+  if (STORE_OK != rc) {
+    log_msg(LOG_WARN, r->request_id, "recording a login failure: store %s", store_rc_name(rc));
+    ret = -1;
+  }
+  return ret;
+}
+
+struct reset_ctx {
+  const char *key;
+};
+
+static int reset_txn(struct store_tx *tx, void *arg) {
+  struct reset_ctx *c = arg;
+  return store_ratelimit_reset(tx, c->key);
+}
+
+int ratelimit_login_succeeded(struct req *r, const char *email) {
+  char acct[KEY_MAX];
+  struct reset_ctx c;
+  int rc;
+
+  account_key(acct, email ? email : "");
+  c.key = acct;
+  rc = store_txn(r->svc->store, reset_txn, &c);
+  if (STORE_OK != rc) {
+    log_msg(LOG_WARN, r->request_id, "resetting login failures: store %s", store_rc_name(rc));
+    return -1;
+  }
+  return 0;
+}
