@@ -1,0 +1,62 @@
+/*
+ * Forms: the concrete set of items one candidate sees, drawn from an exam's pools with a
+ * seed. The same exam version and seed always give the same form (units in exam order, items
+ * drawn per pool then shuffled within the unit, options shuffled when the exam says so and
+ * always for ordering items). A form serialises to JSON for storage and has a separate
+ * candidate view that never contains keys, tolerances, accepted answers, rubric points or
+ * explanations.
+ */
+#ifndef UJIKOM_EXAM_FORM_H
+#define UJIKOM_EXAM_FORM_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ujikom/exam.h"
+
+struct form_item {
+  const struct exam_item *item;
+  const struct exam_option **options; /* display order; noptions == item->noptions */
+  size_t noptions;
+};
+
+struct form_unit {
+  size_t unit_index; /* into exam->units */
+  const struct exam_unit *unit;
+  struct form_item *items;
+  size_t nitems;
+};
+
+struct exam_form {
+  const struct exam *exam; /* borrowed: must outlive the form */
+  uint64_t seed;
+  struct form_unit *units;
+  size_t nunits;
+};
+
+/* Draws a form from exam with seed. Returns 0 and *out (free with exam_form_free), or -1 when
+ * memory runs out. */
+int exam_form_assemble(struct exam_form **out, const struct exam *exam, uint64_t seed);
+void exam_form_free(struct exam_form *form);
+
+/* The storage form: {"format":1,"exam":ID,"version":HASH,"seed":"16 hex digits",
+ * "units":[{"code":..,"items":[{"id":..,"options":[ids in display order]}]}]}.
+ * Returns a new reference or NULL when memory runs out. */
+json_t *exam_form_to_json(const struct exam_form *form);
+/* Rebuilds a form stored by exam_form_to_json against the same exam version. Returns 0 and
+ * *out, or -1 with a reason in err when the JSON does not describe a form of this exam (wrong
+ * exam or version, unknown items or options, a shape error). */
+int exam_form_from_json(struct exam_form **out, const struct exam *exam, const json_t *json,
+                        char *err, size_t errlen);
+/* What the candidate sees: exam id and titles, and per unit its code/titles and items with
+ * id, type, prompt, points, KUK ids, options (id, text) in display order, the numeric unit
+ * and rubric criterion texts. No keys of any kind. NULL when memory runs out. */
+json_t *exam_form_candidate_json(const struct exam_form *form);
+/* The form's entry for item_id, or NULL when the item is not in this form. */
+const struct form_item *exam_form_find_item(const struct exam_form *form, const char *item_id);
+/* Number of items in the form, and how many of them are open (assessor-scored). */
+size_t exam_form_item_count(const struct exam_form *form);
+size_t exam_form_open_count(const struct exam_form *form);
+
+#endif

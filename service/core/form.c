@@ -1,0 +1,371 @@
+/*
+ * Seeded form assembly and the form's two JSON views (storage and candidate). The random
+ * stream is SplitMix64 so that a stored 64-bit seed reproduces the form on any platform.
+ */
+#include "ujikom/exam_form.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t rng_next(uint64_t *state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n) without modulo bias. n >= 1. */
+static size_t rng_below(uint64_t *state, size_t n) {
+  uint64_t bound = (uint64_t)n;
+  uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+  uint64_t r;
+  do {
+    r = rng_next(state);
+  } while (r >= limit);
+  return (size_t)(r % bound);
+}
+
+static void shuffle_ptrs(uint64_t *state, const void **arr, size_t n) {
+  for (size_t i = n; i > 1; i--) {
+    size_t j = rng_below(state, i);
+    const void *t = arr[i - 1];
+    arr[i - 1] = arr[j];
+    arr[j] = t;
+  }
+}
+
+void exam_form_free(struct exam_form *form) {
+  if (form == NULL) {
+    return;
+  }
+  for (size_t u = 0; u < form->nunits; u++) {
+    for (size_t i = 0; i < form->units[u].nitems; i++) {
+      free(form->units[u].items[i].options);
+    }
+    free(form->units[u].items);
+  }
+  free(form->units);
+  free(form);
+}
+
+static bool shuffles_options(const struct exam *exam, const struct exam_item *item) {
+  if (item->type == EXAM_ITEM_ORDERING) {
+    return true; /* authors write the options in the right order; never show that order */
+  }
+  return exam->shuffle_options &&
+         (item->type == EXAM_ITEM_SINGLE || item->type == EXAM_ITEM_MULTIPLE);
+}
+
+static int fill_options(struct form_item *fi, const struct exam_item *item) {
+  fi->item = item;
+  fi->noptions = item->noptions;
+  fi->options = calloc(item->noptions ? item->noptions : 1, sizeof(*fi->options));
+  if (fi->options == NULL) {
+    return -1;
+  }
+  for (size_t o = 0; o < item->noptions; o++) {
+    fi->options[o] = &item->options[o];
+  }
+  return 0;
+}
+
+static struct exam_form *form_alloc(const struct exam *exam, uint64_t seed) {
+  struct exam_form *form = calloc(1, sizeof(*form));
+  if (form == NULL) {
+    return NULL;
+  }
+  form->exam = exam;
+  form->seed = seed;
+  form->units = calloc(exam->nunits ? exam->nunits : 1, sizeof(*form->units));
+  if (form->units == NULL) {
+    free(form);
+    return NULL;
+  }
+  form->nunits = exam->nunits;
+  for (size_t u = 0; u < exam->nunits; u++) {
+    form->units[u].unit_index = u;
+    form->units[u].unit = &exam->units[u];
+  }
+  return form;
+}
+
+int exam_form_assemble(struct exam_form **out, const struct exam *exam, uint64_t seed) {
+  *out = NULL;
+  uint64_t rng = seed;
+  const void **picks = NULL;
+  struct exam_form *form = form_alloc(exam, seed);
+  if (form == NULL) {
+    goto fail;
+  }
+  for (size_t u = 0; u < exam->nunits; u++) {
+    const struct exam_unit *unit = &exam->units[u];
+    struct form_unit *fu = &form->units[u];
+    size_t total = exam_unit_draw_count(unit);
+    fu->items = calloc(total ? total : 1, sizeof(*fu->items));
+    picks = calloc(total ? total : 1, sizeof(*picks));
+    if (fu->items == NULL || picks == NULL) {
+      goto fail;
+    }
+    size_t n = 0;
+    for (size_t p = 0; p < unit->npools; p++) {
+      const struct exam_pool *pool = &unit->pools[p];
+      const void **idx = calloc(pool->nitems ? pool->nitems : 1, sizeof(*idx));
+      if (idx == NULL) {
+        goto fail;
+      }
+      for (size_t i = 0; i < pool->nitems; i++) {
+        idx[i] = &pool->items[i];
+      }
+      /* Partial Fisher-Yates: the first `draw` slots are a uniform sample. */
+      size_t draw = (size_t)pool->draw <= pool->nitems ? (size_t)pool->draw : pool->nitems;
+      for (size_t i = 0; i < draw; i++) {
+        size_t j = i + rng_below(&rng, pool->nitems - i);
+        const void *t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+        picks[n++] = idx[i];
+      }
+      free(idx);
+    }
+    shuffle_ptrs(&rng, picks, n);
+    for (size_t i = 0; i < n; i++) {
+      const struct exam_item *item = picks[i];
+      if (fill_options(&fu->items[i], item) != 0) {
+        fu->nitems = i;
+        goto fail;
+      }
+      fu->nitems = i + 1;
+      if (shuffles_options(exam, item)) {
+        shuffle_ptrs(&rng, (const void **)fu->items[i].options, fu->items[i].noptions);
+      }
+    }
+    free(picks);
+    picks = NULL;
+  }
+  *out = form;
+  return 0;
+fail:
+  free(picks);
+  exam_form_free(form);
+  return -1;
+}
+
+json_t *exam_form_to_json(const struct exam_form *form) {
+  char seed[17];
+  snprintf(seed, sizeof(seed), "%016" PRIx64, form->seed);
+  json_t *units = json_array();
+  json_t *root = json_pack("{s:i, s:s, s:s, s:s, s:o}", "format", 1, "exam", form->exam->id,
+                           "version", form->exam->version, "seed", seed, "units", units);
+  if (root == NULL) {
+    return NULL;
+  }
+  for (size_t u = 0; u < form->nunits; u++) {
+    const struct form_unit *fu = &form->units[u];
+    json_t *items = json_array();
+    if (json_array_append_new(
+            units, json_pack("{s:s, s:o}", "code", fu->unit->code, "items", items)) != 0) {
+      json_decref(root);
+      return NULL;
+    }
+    for (size_t i = 0; i < fu->nitems; i++) {
+      json_t *opts = json_array();
+      for (size_t o = 0; o < fu->items[i].noptions; o++) {
+        json_array_append_new(opts, json_string(fu->items[i].options[o]->id));
+      }
+      if (json_array_append_new(
+              items, json_pack("{s:s, s:o}", "id", fu->items[i].item->id, "options", opts)) != 0) {
+        json_decref(root);
+        return NULL;
+      }
+    }
+  }
+  return root;
+}
+
+int exam_form_from_json(struct exam_form **out, const struct exam *exam, const json_t *json,
+                        char *err, size_t errlen) {
+  *out = NULL;
+  struct exam_form *form = NULL;
+  const char *exam_id = json_string_value(json_object_get(json, "exam"));
+  const char *version = json_string_value(json_object_get(json, "version"));
+  const char *seed_hex = json_string_value(json_object_get(json, "seed"));
+  const json_t *units = json_object_get(json, "units");
+  if (exam_id == NULL || version == NULL || seed_hex == NULL || !json_is_array(units)) {
+    snprintf(err, errlen, "not a stored form");
+    goto fail;
+  }
+  if (strcmp(exam_id, exam->id) != 0 || strcmp(version, exam->version) != 0) {
+    snprintf(err, errlen, "form belongs to exam %s version %.12s", exam_id, version);
+    goto fail;
+  }
+  char *end = NULL;
+  errno = 0;
+  unsigned long long seed = strtoull(seed_hex, &end, 16);
+  if (end == seed_hex || *end != '\0' || errno != 0) {
+    snprintf(err, errlen, "bad seed");
+    goto fail;
+  }
+  if (json_array_size(units) != exam->nunits) {
+    snprintf(err, errlen, "form has %zu units, exam has %zu", json_array_size(units), exam->nunits);
+    goto fail;
+  }
+  form = form_alloc(exam, (uint64_t)seed);
+  if (form == NULL) {
+    snprintf(err, errlen, "out of memory");
+    goto fail;
+  }
+  for (size_t u = 0; u < exam->nunits; u++) {
+    const json_t *ju = json_array_get(units, u);
+    const json_t *items = json_object_get(ju, "items");
+    const char *code = json_string_value(json_object_get(ju, "code"));
+    if (code == NULL || strcmp(code, exam->units[u].code) != 0 || !json_is_array(items)) {
+      snprintf(err, errlen, "unit %zu does not match the exam", u + 1);
+      goto fail;
+    }
+    struct form_unit *fu = &form->units[u];
+    size_t n = json_array_size(items);
+    fu->items = calloc(n ? n : 1, sizeof(*fu->items));
+    if (fu->items == NULL) {
+      snprintf(err, errlen, "out of memory");
+      goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+      const json_t *ji = json_array_get(items, i);
+      const char *id = json_string_value(json_object_get(ji, "id"));
+      const json_t *opts = json_object_get(ji, "options");
+      size_t ui = 0;
+      const struct exam_item *item = id ? exam_find_item(exam, id, &ui) : NULL;
+      if (item == NULL || ui != u || !json_is_array(opts) ||
+          json_array_size(opts) != item->noptions) {
+        snprintf(err, errlen, "item %s does not match the exam", id ? id : "(none)");
+        goto fail;
+      }
+      if (exam_form_find_item(form, id) != NULL) {
+        snprintf(err, errlen, "item %s appears twice", id);
+        goto fail;
+      }
+      if (fill_options(&fu->items[i], item) != 0) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+      }
+      fu->nitems = i + 1;
+      for (size_t o = 0; o < item->noptions; o++) {
+        const char *oid = json_string_value(json_array_get(opts, o));
+        const struct exam_option *opt = oid ? exam_item_option(item, oid) : NULL;
+        for (size_t k = 0; opt != NULL && k < o; k++) {
+          if (fu->items[i].options[k] == opt) {
+            opt = NULL;
+          }
+        }
+        if (opt == NULL) {
+          snprintf(err, errlen, "item %s has bad options", id);
+          goto fail;
+        }
+        fu->items[i].options[o] = opt;
+      }
+    }
+  }
+  *out = form;
+  return 0;
+fail:
+  exam_form_free(form);
+  return -1;
+}
+
+const struct form_item *exam_form_find_item(const struct exam_form *form, const char *item_id) {
+  for (size_t u = 0; u < form->nunits; u++) {
+    for (size_t i = 0; i < form->units[u].nitems; i++) {
+      if (form->units[u].items[i].item != NULL &&
+          strcmp(form->units[u].items[i].item->id, item_id) == 0) {
+        return &form->units[u].items[i];
+      }
+    }
+  }
+  return NULL;
+}
+
+size_t exam_form_item_count(const struct exam_form *form) {
+  size_t n = 0;
+  for (size_t u = 0; u < form->nunits; u++) {
+    n += form->units[u].nitems;
+  }
+  return n;
+}
+
+size_t exam_form_open_count(const struct exam_form *form) {
+  size_t n = 0;
+  for (size_t u = 0; u < form->nunits; u++) {
+    for (size_t i = 0; i < form->units[u].nitems; i++) {
+      n += exam_item_is_open(form->units[u].items[i].item) ? 1 : 0;
+    }
+  }
+  return n;
+}
+
+static json_t *candidate_item(const struct form_item *fi) {
+  const struct exam_item *it = fi->item;
+  json_t *kuk = json_array();
+  for (size_t k = 0; k < it->nkuk; k++) {
+    json_array_append_new(kuk, json_string(it->kuk[k]));
+  }
+  json_t *j =
+      json_pack("{s:s, s:s, s:s, s:I, s:o}", "id", it->id, "type", exam_item_type_name(it->type),
+                "prompt", it->prompt, "points", (json_int_t)it->points, "kuk", kuk);
+  if (j == NULL) {
+    return NULL;
+  }
+  if (fi->noptions > 0) {
+    json_t *opts = json_array();
+    for (size_t o = 0; o < fi->noptions; o++) {
+      json_array_append_new(
+          opts, json_pack("{s:s, s:s}", "id", fi->options[o]->id, "text", fi->options[o]->text));
+    }
+    json_object_set_new(j, "options", opts);
+  }
+  if (it->type == EXAM_ITEM_NUMERIC && it->key_unit != NULL) {
+    json_object_set_new(j, "unit", json_string(it->key_unit));
+  }
+  if (it->type == EXAM_ITEM_OPEN) {
+    json_t *rub = json_array();
+    for (size_t r = 0; r < it->nrubric; r++) {
+      json_array_append_new(
+          rub, json_pack("{s:s, s:s}", "id", it->rubric[r].id, "text", it->rubric[r].text));
+    }
+    json_object_set_new(j, "rubric", rub);
+  }
+  return j;
+}
+
+json_t *exam_form_candidate_json(const struct exam_form *form) {
+  const struct exam *exam = form->exam;
+  json_t *units = json_array();
+  json_t *root = json_pack("{s:s, s:s, s:s, s:o}", "exam_id", exam->id, "title", exam->title,
+                           "title_en", exam->title_en, "units", units);
+  if (root == NULL) {
+    return NULL;
+  }
+  for (size_t u = 0; u < form->nunits; u++) {
+    const struct form_unit *fu = &form->units[u];
+    json_t *items = json_array();
+    json_t *ju = json_pack("{s:s, s:s, s:o}", "code", fu->unit->code, "title", fu->unit->title,
+                           "items", items);
+    if (ju == NULL || json_array_append_new(units, ju) != 0) {
+      json_decref(root);
+      return NULL;
+    }
+    if (fu->unit->title_en != NULL) {
+      json_object_set_new(ju, "title_en", json_string(fu->unit->title_en));
+    }
+    for (size_t i = 0; i < fu->nitems; i++) {
+      json_t *ji = candidate_item(&fu->items[i]);
+      if (ji == NULL || json_array_append_new(items, ji) != 0) {
+        json_decref(root);
+        return NULL;
+      }
+    }
+  }
+  return root;
+}
