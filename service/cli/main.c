@@ -10,6 +10,11 @@
 
 static const struct command commands[] = {
     /* --- store, accounts, audit, backup --- */
+    {"migrate", cmd_migrate, "Apply pending database migrations (or --status)"},
+    {"admin", cmd_admin, "Create an administrator or assessor account (password on stdin)"},
+    {"audit", cmd_audit, "Verify the audit log's hash chain, or list entries"},
+    {"backup", cmd_backup, "Write a consistent copy of the database (safe while running)"},
+    {"restore", cmd_restore, "Replace the database with a backup (stop the daemon first)"},
     /* --- exams --- */
     /* --- keys and certificates --- */
     /* --- configuration --- */

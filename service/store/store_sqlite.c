@@ -196,13 +196,13 @@ int store_map_error(struct store_conn *c, int sqlite_rc, const char *what) {
   switch (rc) {
   case STORE_OK:
   case STORE_EXISTS:
-    store_conn_log(c, STORE_LOG_DEBUG, "store: %s: %s", what, msg);
+    store_conn_log(c, STORE_LOG_DEBUG, "%s: %s", what, msg);
     break;
   case STORE_BUSY:
-    store_conn_log(c, STORE_LOG_WARN, "store: %s: busy (%s)", what, msg);
+    store_conn_log(c, STORE_LOG_WARN, "%s: busy (%s)", what, msg);
     break;
   default:
-    store_conn_log(c, STORE_LOG_ERROR, "store: %s: %s (%d)", what, msg, sqlite_rc);
+    store_conn_log(c, STORE_LOG_ERROR, "%s: %s (%d)", what, msg, sqlite_rc);
     break;
   }
   return rc;
@@ -211,7 +211,7 @@ int store_map_error(struct store_conn *c, int sqlite_rc, const char *what) {
 sqlite3_stmt *store_stmt(struct store_conn *c, const struct store_sqlset *set, int id) {
   struct stmt_cache *cache = NULL;
   if (NULL == c || NULL == set || id < 0 || id >= set->count) {
-    store_conn_log(c, STORE_LOG_ERROR, "store: bad statement id %d in set %s", id,
+    store_conn_log(c, STORE_LOG_ERROR, "bad statement id %d in set %s", id,
                    NULL == set ? "?" : set->name);
     return NULL;
   }
@@ -240,7 +240,7 @@ sqlite3_stmt *store_stmt(struct store_conn *c, const struct store_sqlset *set, i
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v3(c->db, set->sqls[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (SQLITE_OK != rc || NULL == st) {
-      store_conn_log(c, STORE_LOG_ERROR, "store: preparing %s[%d] failed: %s", set->name, id,
+      store_conn_log(c, STORE_LOG_ERROR, "preparing %s[%d] failed: %s", set->name, id,
                      sqlite3_errmsg(c->db));
       sqlite3_finalize(st);
       return NULL;
@@ -593,7 +593,7 @@ static int migrate_locked(struct store *s, int to, int *out_from, int *out_to, c
         core_exec(c, CORE_ROLLBACK, "rollback migration");
       return rc;
     }
-    store_log(s, STORE_LOG_INFO, "store: applied migration %04d_%s", m->version, m->name);
+    store_log(s, STORE_LOG_INFO, "applied migration %04d_%s", m->version, m->name);
     cur = m->version;
   }
   if (NULL != out_to)
@@ -735,7 +735,7 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
   int result = STORE_HARD;
   int lrc = pthread_mutex_lock(&s->wlock);
   if (0 != lrc) {
-    store_log(s, STORE_LOG_ERROR, "store: store_txn: %s (nested transaction?)",
+    store_log(s, STORE_LOG_ERROR, "store_txn: %s (nested transaction?)",
               EDEADLK == lrc ? "deadlock" : strerror(lrc));
     return STORE_HARD;
   }
@@ -788,7 +788,7 @@ int store_rd_begin(struct store *s, struct store_rd **out) {
     char err[256];
     rc = conn_open(s, false, &c, err, sizeof err);
     if (STORE_OK != rc) {
-      store_log(s, STORE_LOG_ERROR, "store: read connection: %s", err);
+      store_log(s, STORE_LOG_ERROR, "read connection: %s", err);
       return rc;
     }
   }

@@ -103,7 +103,7 @@ int store_audit_append(struct store_tx *tx, int64_t *out_seq, int64_t actor_user
   if (NULL != out_seq)
     *out_seq = 0;
   if (NULL == action || '\0' == action[0] || strlen(action) > 100 || NULL == subject) {
-    store_conn_log(c, STORE_LOG_ERROR, "store: audit append with an empty action or subject");
+    store_conn_log(c, STORE_LOG_ERROR, "audit append with an empty action or subject");
     return STORE_HARD;
   }
   memcpy(prev, genesis_hash, sizeof prev);

@@ -1,0 +1,67 @@
+/*
+ * `ujikom migrate`: brings the database to the schema this program knows (the daemon also
+ * does this at start-up), or only reports the version with --status.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "store/store.h"
+
+static void migrate_usage(FILE *out) {
+  fprintf(out, "usage: ujikom migrate [--data-dir DIR] [--status]\n"
+               "  Applies pending schema migrations to DIR/ujikom.db (created if missing).\n"
+               "  --status  only print the current and the latest schema version\n");
+}
+
+int cmd_migrate(int argc, char **argv) {
+  char dir[512], db[600], err[512] = "";
+  struct store_opts opts = {.migrate_to = -1};
+  struct store *s = NULL;
+  int status_only = 0;
+  int from = 0, to = 0;
+  int rc = 0;
+  for (int i = 1; i < argc; i++) {
+    if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
+      migrate_usage(stdout);
+      return 0;
+    }
+    if (0 == strcmp(argv[i], "--status")) {
+      status_only = 1;
+    } else if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
+      i++;
+    } else if (0 != strncmp(argv[i], "--data-dir=", 11)) {
+      fprintf(stderr, "ujikom migrate: unknown argument '%s'\n", argv[i]);
+      migrate_usage(stderr);
+      return 2;
+    }
+  }
+  cli_db_path(cli_data_dir(argc, argv, dir, sizeof dir), db, sizeof db);
+  rc = store_open(&s, db, &opts, err, sizeof err);
+  if (STORE_OK != rc) {
+    fprintf(stderr, "ujikom migrate: %s\n", err);
+    return 1;
+  }
+  if (status_only) {
+    rc = store_schema_version(s, &from);
+    store_close(s);
+    if (STORE_OK != rc) {
+      fprintf(stderr, "ujikom migrate: cannot read the schema version (%s)\n", store_rc_name(rc));
+      return 1;
+    }
+    printf("%s: schema version %d, latest %d%s\n", db, from, store_schema_latest(),
+           from == store_schema_latest() ? " (up to date)" : " (migrations pending)");
+    return 0;
+  }
+  rc = store_migrate(s, 0, &from, &to, err, sizeof err);
+  store_close(s);
+  if (STORE_OK != rc) {
+    fprintf(stderr, "ujikom migrate: %s\n", err);
+    return 1;
+  }
+  if (from == to)
+    printf("%s: schema version %d is up to date\n", db, to);
+  else
+    printf("%s: migrated from schema version %d to %d\n", db, from, to);
+  return 0;
+}
