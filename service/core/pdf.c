@@ -1,0 +1,297 @@
+/*
+ * The printable certificate: one A4 page (more only when the transcript is long), bilingual
+ * Indonesian/English, with the holder's name, scheme, subsector, the transcript of
+ * competency units, dates, serial, issuer, and the verification QR code drawn as vector
+ * squares. Text is set in embedded DejaVu Sans with UTF-8 encoding, so every name is
+ * rendered literally as text (never interpreted).
+ */
+#include <hpdf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ujikom/cert_render.h"
+
+#define DEFAULT_FONT      "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+#define DEFAULT_FONT_BOLD "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+#define MM                (72.0f / 25.4f)
+#define PAGE_W            595.276f
+#define PAGE_H            841.89f
+#define MARGIN            (20.0f * MM)
+#define QR_MM             40.0f /* printed width of the symbol itself, quiet zone excluded */
+
+struct pdf {
+  HPDF_Doc doc;
+  HPDF_Page page;
+  HPDF_Font font, bold;
+  int failed;
+  unsigned long code, detail;
+};
+
+static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *data) {
+  struct pdf *p = data;
+  if (!p->failed) {
+    p->code = (unsigned long)code;
+    p->detail = (unsigned long)detail;
+  }
+  p->failed = 1;
+}
+
+static void text_at(struct pdf *p, HPDF_Font f, float size, float x, float y, const char *s) {
+  HPDF_Page_BeginText(p->page);
+  HPDF_Page_SetFontAndSize(p->page, f, size);
+  HPDF_Page_TextOut(p->page, x, y, s);
+  HPDF_Page_EndText(p->page);
+}
+
+static float text_width(struct pdf *p, HPDF_Font f, float size, const char *s) {
+  HPDF_Page_SetFontAndSize(p->page, f, size);
+  return HPDF_Page_TextWidth(p->page, s);
+}
+
+static void text_centered(struct pdf *p, HPDF_Font f, float size, float y, const char *s) {
+  float w = text_width(p, f, size, s);
+  text_at(p, f, size, (PAGE_W - w) / 2, y, s);
+}
+
+/* Draws s wrapped into lines of at most width points starting at baseline y; returns the
+ * baseline below the last line. Never loops forever: each line consumes at least a byte. */
+static float text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float y, float width,
+                          float leading, const char *s) {
+  size_t len = strlen(s);
+  char *line = malloc(len + 1);
+  if (NULL == line) {
+    p->failed = 1;
+    return y - leading;
+  }
+  size_t pos = 0;
+  while (pos < len && !p->failed) {
+    HPDF_REAL real = 0;
+    HPDF_UINT n = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)s + pos, (HPDF_UINT)(len - pos),
+                                        width, size, 0, 0, HPDF_TRUE, &real);
+    if (0 == n)
+      n = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)s + pos, (HPDF_UINT)(len - pos), width, size,
+                                0, 0, HPDF_FALSE, &real);
+    if (0 == n)
+      n = 1;
+    /* Never split a UTF-8 sequence. */
+    while (pos + n < len && 0x80 == ((unsigned char)s[pos + n] & 0xc0))
+      n++;
+    memcpy(line, s + pos, n);
+    line[n] = '\0';
+    text_at(p, f, size, x, y, line);
+    y -= leading;
+    pos += n;
+    while (pos < len && ' ' == s[pos])
+      pos++;
+  }
+  free(line);
+  return y;
+}
+
+static void date_text(char *out, size_t size, int64_t t) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (NULL == gmtime_r(&tt, &tm) || 0 == strftime(out, size, "%Y-%m-%d", &tm))
+    snprintf(out, size, "?");
+}
+
+static void new_page(struct pdf *p) {
+  p->page = HPDF_AddPage(p->doc);
+  HPDF_Page_SetSize(p->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
+  HPDF_Page_SetLineWidth(p->page, 1.5f);
+  HPDF_Page_Rectangle(p->page, 12 * MM, 12 * MM, PAGE_W - 24 * MM, PAGE_H - 24 * MM);
+  HPDF_Page_Stroke(p->page);
+}
+
+static void draw_qr(struct pdf *p, const struct cert_qr *qr, float x, float y) {
+  float m = QR_MM * MM / (float)qr->width;
+  HPDF_Page_SetRGBFill(p->page, 0, 0, 0);
+  for (int r = 0; r < qr->width; r++) {
+    for (int c = 0; c < qr->width; c++) {
+      if (!qr->modules[(size_t)r * (size_t)qr->width + (size_t)c])
+        continue;
+      int run = 1;
+      while (c + run < qr->width && qr->modules[(size_t)r * (size_t)qr->width + (size_t)(c + run)])
+        run++;
+      /* y grows upwards in PDF; row 0 is the top of the symbol. */
+      HPDF_Page_Rectangle(p->page, x + (float)c * m, y + (float)(qr->width - 1 - r) * m,
+                          (float)run * m, m);
+      c += run - 1;
+    }
+  }
+  HPDF_Page_Fill(p->page);
+}
+
+static float draw_transcript(struct pdf *p, const struct cert_claims *c, float y, float bottom) {
+  const float x_no = MARGIN, x_code = MARGIN + 10 * MM, x_title = MARGIN + 50 * MM;
+  const float title_w = PAGE_W - MARGIN - x_title;
+  char no[24];
+  text_at(p, p->bold, 10, MARGIN, y, "Daftar unit kompetensi / Transcript of competency units");
+  y -= 16;
+  text_at(p, p->bold, 9, x_no, y, "No");
+  text_at(p, p->bold, 9, x_code, y, "Kode unit / Unit code");
+  text_at(p, p->bold, 9, x_title, y, "Judul unit / Unit title");
+  y -= 4;
+  HPDF_Page_SetLineWidth(p->page, 0.5f);
+  HPDF_Page_MoveTo(p->page, MARGIN, y);
+  HPDF_Page_LineTo(p->page, PAGE_W - MARGIN, y);
+  HPDF_Page_Stroke(p->page);
+  y -= 12;
+  for (size_t i = 0; i < c->nunits && !p->failed; i++) {
+    if (y < bottom) {
+      new_page(p);
+      y = PAGE_H - MARGIN - 20;
+      text_at(p, p->bold, 10, MARGIN, y,
+              "Daftar unit kompetensi (lanjutan) / Transcript (continued)");
+      y -= 20;
+      bottom = MARGIN + 20;
+    }
+    snprintf(no, sizeof no, "%zu", i + 1);
+    text_at(p, p->font, 9, x_no, y, no);
+    text_at(p, p->font, 9, x_code, y, c->units[i].code);
+    y = text_wrapped(p, p->font, 9, x_title, y, title_w, 11, c->units[i].title) - 3;
+  }
+  return y;
+}
+
+int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_claims *c,
+                    const struct cert_pdf_options *opt, char *err, size_t errlen) {
+  struct pdf p = {0};
+  struct cert_qr qr = {0};
+  unsigned char *buf = NULL;
+  char line[600], d1[32], d2[32];
+  int rc = -1;
+  const char *font_path = opt->font_path ? opt->font_path : DEFAULT_FONT;
+  const char *bold_path = opt->font_bold_path ? opt->font_bold_path : DEFAULT_FONT_BOLD;
+  *out = NULL;
+  *out_len = 0;
+  snprintf(err, errlen, "PDF rendering failed");
+  if (NULL == opt->qr_url || 0 != cert_qr_encode(&qr, opt->qr_url)) {
+    snprintf(err, errlen, "QR code cannot be encoded");
+    goto cleanup;
+  }
+  FILE *probe = fopen(font_path, "rb");
+  if (NULL == probe) {
+    snprintf(err, errlen, "font not found: %s", font_path);
+    goto cleanup;
+  }
+  fclose(probe);
+  probe = fopen(bold_path, "rb");
+  if (NULL == probe)
+    bold_path = font_path;
+  else
+    fclose(probe);
+  p.doc = HPDF_New(on_error, &p);
+  if (NULL == p.doc)
+    goto cleanup;
+  HPDF_SetCompressionMode(p.doc, HPDF_COMP_ALL);
+  HPDF_UseUTFEncodings(p.doc);
+  HPDF_SetCurrentEncoder(p.doc, "UTF-8");
+  const char *fname = HPDF_LoadTTFontFromFile(p.doc, font_path, HPDF_TRUE);
+  const char *bname = HPDF_LoadTTFontFromFile(p.doc, bold_path, HPDF_TRUE);
+  if (p.failed || NULL == fname || NULL == bname) {
+    snprintf(err, errlen, "cannot load font %s", font_path);
+    goto cleanup;
+  }
+  p.font = HPDF_GetFont(p.doc, fname, "UTF-8");
+  p.bold = HPDF_GetFont(p.doc, bname, "UTF-8");
+  if (p.failed)
+    goto cleanup;
+  HPDF_SetInfoAttr(p.doc, HPDF_INFO_TITLE, "Sertifikat Kompetensi / Certificate of Competence");
+  HPDF_SetInfoAttr(p.doc, HPDF_INFO_CREATOR, "ujikom");
+  new_page(&p);
+
+  float y = PAGE_H - MARGIN - 18;
+  if (c->issuer_name[0])
+    text_centered(&p, p.font, 11, y, c->issuer_name);
+  y -= 36;
+  text_centered(&p, p.bold, 24, y, "SERTIFIKAT KOMPETENSI");
+  y -= 22;
+  text_centered(&p, p.font, 14, y, "CERTIFICATE OF COMPETENCE");
+  y -= 20;
+  snprintf(line, sizeof line, "Nomor / Number: %s", c->serial);
+  text_centered(&p, p.font, 11, y, line);
+  y -= 34;
+  text_centered(&p, p.font, 11, y, "Diberikan kepada / This is to certify that");
+  y -= 30;
+  /* The name: shrink to fit one line, wrap only when even 12 pt is too wide. */
+  float size = 22, avail = PAGE_W - 2 * MARGIN;
+  float w = text_width(&p, p.bold, size, c->holder);
+  if (w > avail && w > 0)
+    size = size * avail / w;
+  if (size < 12) {
+    y = text_wrapped(&p, p.bold, 12, MARGIN, y, avail, 15, c->holder) + 15;
+  } else {
+    text_centered(&p, p.bold, size, y, c->holder);
+  }
+  y -= 28;
+  text_centered(
+      &p, p.font, 11, y,
+      "telah dinyatakan KOMPETEN pada skema sertifikasi / has been assessed COMPETENT in");
+  y -= 22;
+  snprintf(line, sizeof line, "%s (%s)", c->scheme_title[0] ? c->scheme_title : c->scheme_id,
+           c->scheme_id);
+  y = text_wrapped(&p, p.bold, 13, MARGIN, y, avail, 16, line);
+  y -= 4;
+  snprintf(line, sizeof line, "Subsektor / Subsector: %s (%s)",
+           c->subsector_name[0] ? c->subsector_name : c->subsector, c->subsector);
+  y = text_wrapped(&p, p.font, 11, MARGIN, y, avail, 14, line);
+  y -= 12;
+  /* The QR block occupies the bottom of page one; the transcript stops above it. */
+  float qr_side = QR_MM * MM;
+  float qr_x = PAGE_W - MARGIN - qr_side, qr_y = MARGIN + 22;
+  float bottom = qr_y + qr_side + 20;
+  draw_transcript(&p, c, y, bottom);
+
+  p.page = HPDF_GetPageByIndex(p.doc, 0);
+  date_text(d1, sizeof d1, c->issued);
+  date_text(d2, sizeof d2, c->expires);
+  float by = qr_y + qr_side - 10;
+  snprintf(line, sizeof line, "Tanggal terbit / Date of issue: %s", d1);
+  text_at(&p, p.font, 10, MARGIN, by, line);
+  snprintf(line, sizeof line, "Berlaku sampai / Valid until: %s", d2);
+  text_at(&p, p.font, 10, MARGIN, by - 15, line);
+  snprintf(line, sizeof line, "Nomor sertifikat / Certificate number: %s", c->serial);
+  text_at(&p, p.font, 10, MARGIN, by - 30, line);
+  if (c->issuer_name[0]) {
+    snprintf(line, sizeof line, "Penerbit / Issuer: %s", c->issuer_name);
+    text_wrapped(&p, p.font, 10, MARGIN, by - 45, qr_x - MARGIN - 10, 12, line);
+  }
+  snprintf(line, sizeof line, "Ditandatangani secara elektronik (Ed25519), kunci / key %s",
+           c->kid[0] ? c->kid : "-");
+  text_at(&p, p.font, 8, MARGIN, by - 75, line);
+  draw_qr(&p, &qr, qr_x, qr_y);
+  const char *scan = "Pindai untuk verifikasi / Scan to verify";
+  text_at(&p, p.font, 8, PAGE_W - MARGIN - text_width(&p, p.font, 8, scan), qr_y - 10, scan);
+  if (NULL != opt->verify_url)
+    text_wrapped(&p, p.font, 7, MARGIN, qr_y - 10, qr_x - MARGIN - 10, 9, opt->verify_url);
+
+  if (p.failed || HPDF_OK != HPDF_SaveToStream(p.doc))
+    goto cleanup;
+  HPDF_UINT32 size_out = HPDF_GetStreamSize(p.doc);
+  if (0 == size_out)
+    goto cleanup;
+  buf = malloc(size_out);
+  if (NULL == buf)
+    goto cleanup;
+  HPDF_UINT32 got = size_out;
+  HPDF_STATUS st = HPDF_ReadFromStream(p.doc, buf, &got);
+  if ((HPDF_OK != st && HPDF_STREAM_EOF != st) || got != size_out)
+    goto cleanup;
+  *out = buf;
+  *out_len = got;
+  buf = NULL;
+  rc = 0;
+  err[0] = '\0';
+cleanup:
+  if (0 != rc && p.failed)
+    snprintf(err, errlen, "PDF rendering failed (libharu error 0x%04lx, detail %lu)", p.code,
+             p.detail);
+  if (NULL != p.doc)
+    HPDF_Free(p.doc);
+  cert_qr_free(&qr);
+  free(buf);
+  return rc;
+}

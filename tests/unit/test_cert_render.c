@@ -1,0 +1,200 @@
+/*
+ * Rendering: the QR as PNG and SVG, and the certificate PDF. Where poppler-utils and zbar are
+ * installed, the PNG and the PDF are decoded back (zbarimg, pdftoppm, pdftotext) so the test
+ * proves the code scans to the exact URL and that hostile names appear literally as text.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "test_cert_fixture.h"
+#include "ujikom/cert.h"
+#include "ujikom/cert_render.h"
+
+static bool have_tool(const char *name) {
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", name);
+  return 0 == system(cmd);
+}
+
+static void write_file(const char *path, const void *data, size_t len) {
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(len, fwrite(data, 1, len, f));
+  assert_int_equal(0, fclose(f));
+}
+
+/* Runs a shell command and returns its stdout (malloc'd, NUL-terminated). */
+static char *run(const char *cmd) {
+  FILE *p = popen(cmd, "r");
+  assert_non_null(p);
+  size_t cap = 1 << 16, len = 0;
+  char *out = malloc(cap);
+  size_t n;
+  while ((n = fread(out + len, 1, cap - len - 1, p)) > 0) {
+    len += n;
+    if (len + 1 >= cap) {
+      cap *= 2;
+      out = realloc(out, cap);
+    }
+  }
+  out[len] = '\0';
+  pclose(p);
+  return out;
+}
+
+static char *make_url(const struct cert_claims *c, const struct token_key *k) {
+  char *token = NULL;
+  assert_int_equal(0, cert_qr_token_sign(&token, c, k));
+  char *url = cert_qr_url(FIX_PUBLIC_URL, token);
+  free(token);
+  assert_non_null(url);
+  return url;
+}
+
+static void test_png_and_svg(void **state) {
+  (void)state;
+  struct token_key k;
+  struct cert_claims *c = malloc(sizeof *c);
+  fixture_key(&k, 0x11);
+  fixture_claims(c);
+  char *url = make_url(c, &k);
+  struct cert_qr qr;
+  assert_int_equal(0, cert_qr_encode(&qr, url));
+  unsigned char *png = NULL;
+  size_t png_len = 0;
+  assert_int_equal(-1, cert_qr_png(&png, &png_len, &qr, 0));
+  assert_int_equal(-1, cert_qr_png(&png, &png_len, &qr, 65));
+  assert_int_equal(0, cert_qr_png(&png, &png_len, &qr, 4));
+  assert_memory_equal("\x89PNG\r\n\x1a\n", png, 8);
+  /* IHDR width = (modules + 8 quiet) * scale */
+  unsigned w = (unsigned)png[16] << 24 | (unsigned)png[17] << 16 | (unsigned)png[18] << 8 | png[19];
+  assert_int_equal((unsigned)(qr.width + 8) * 4, w);
+  char dir[] = "/tmp/ujikom-render-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char path[256], cmd[512];
+  snprintf(path, sizeof path, "%s/qr.png", dir);
+  write_file(path, png, png_len);
+  if (have_tool("zbarimg")) {
+    snprintf(cmd, sizeof cmd, "zbarimg --raw -q -Sdisable -Sqrcode.enable %s 2>/dev/null", path);
+    char *decoded = run(cmd);
+    size_t dl = strlen(decoded);
+    while (dl > 0 && '\n' == decoded[dl - 1])
+      decoded[--dl] = '\0';
+    assert_string_equal(url, decoded);
+    free(decoded);
+  } else {
+    print_message("zbarimg not installed: PNG not decoded\n");
+  }
+  unlink(path);
+  char *svg = NULL;
+  size_t svg_len = 0;
+  assert_int_equal(0, cert_qr_svg(&svg, &svg_len, &qr, "<b>\"Ayu\" & 'Sari'</b>"));
+  assert_int_equal(strlen(svg), svg_len);
+  assert_non_null(
+      strstr(svg, "<title>&lt;b&gt;&quot;Ayu&quot; &amp; &#39;Sari&#39;&lt;/b&gt;</title>"));
+  assert_null(strstr(svg, "<b>"));
+  char vb[64];
+  snprintf(vb, sizeof vb, "viewBox=\"0 0 %d %d\"", qr.width + 8, qr.width + 8);
+  assert_non_null(strstr(svg, vb));
+  assert_non_null(strstr(svg, "<path d=\"M"));
+  free(svg);
+  free(png);
+  cert_qr_free(&qr);
+  rmdir(dir);
+  free(url);
+  free(c);
+  token_key_wipe(&k);
+}
+
+static void test_pdf(void **state) {
+  (void)state;
+  struct token_key k;
+  struct cert_claims *c = malloc(sizeof *c);
+  fixture_key(&k, 0x11);
+  fixture_claims(c);
+  snprintf(c->holder, sizeof c->holder, "<img src=x onerror=alert(1)> Ayu Ñandini");
+  memcpy(c->kid, k.pub.kid, sizeof c->kid);
+  /* a long transcript forces a second page */
+  c->nunits = 40;
+  for (size_t i = 3; i < c->nunits; i++) {
+    snprintf(c->units[i].code, sizeof c->units[i].code, "M.74100.%03zu.02", i + 1);
+    snprintf(c->units[i].title, sizeof c->units[i].title,
+             "Unit kompetensi nomor %zu dengan judul yang cukup panjang sehingga harus dibungkus "
+             "menjadi dua baris pada tabel transkrip",
+             i + 1);
+  }
+  char *url = make_url(c, &k);
+  struct cert_pdf_options opt = {.qr_url = url, .verify_url = FIX_PUBLIC_URL "/verify"};
+  unsigned char *pdf = NULL;
+  size_t pdf_len = 0;
+  char err[200];
+  if (0 != cert_pdf_render(&pdf, &pdf_len, c, &opt, err, sizeof err))
+    fail_msg("render failed: %s", err);
+  assert_memory_equal("%PDF-", pdf, 5);
+  /* a missing font is a clear error, not a crash */
+  struct cert_pdf_options bad = opt;
+  bad.font_path = "/nonexistent/font.ttf";
+  unsigned char *none = NULL;
+  size_t none_len = 0;
+  assert_int_equal(-1, cert_pdf_render(&none, &none_len, c, &bad, err, sizeof err));
+  assert_non_null(strstr(err, "font"));
+  assert_null(none);
+
+  char dir[] = "/tmp/ujikom-pdf-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char path[256], cmd[768];
+  snprintf(path, sizeof path, "%s/cert.pdf", dir);
+  write_file(path, pdf, pdf_len);
+  if (have_tool("pdftotext")) {
+    snprintf(cmd, sizeof cmd, "pdftotext -layout %s - 2>/dev/null", path);
+    char *text = run(cmd);
+    assert_non_null(strstr(text, "SERTIFIKAT KOMPETENSI"));
+    assert_non_null(strstr(text, "CERTIFICATE OF COMPETENCE"));
+    assert_non_null(strstr(text, "<img src=x onerror=alert(1)> Ayu Ñandini"));
+    assert_non_null(strstr(text, c->serial));
+    assert_non_null(strstr(text, "M.74100.040.02"));
+    assert_non_null(strstr(text, "Desainer Konten Visual Junior"));
+    free(text);
+    snprintf(cmd, sizeof cmd, "pdfinfo %s", path);
+    char *info = run(cmd);
+    if (NULL == strstr(info, "Pages:           2"))
+      fail_msg("expected 2 pages:\n%s", info);
+    assert_non_null(strstr(info, "595.276 x 841.89 pts (A4)"));
+    free(info);
+  }
+  if (have_tool("pdftoppm") && have_tool("zbarimg")) {
+    snprintf(cmd, sizeof cmd,
+             "pdftoppm -r 150 -png -f 1 -l 1 %s %s/page 2>/dev/null && "
+             "zbarimg --raw -q -Sdisable -Sqrcode.enable %s/page*.png 2>/dev/null",
+             path, dir, dir);
+    char *decoded = run(cmd);
+    size_t dl = strlen(decoded);
+    while (dl > 0 && '\n' == decoded[dl - 1])
+      decoded[--dl] = '\0';
+    assert_string_equal(url, decoded);
+    free(decoded);
+  }
+  snprintf(cmd, sizeof cmd, "cp %s/page*.png /tmp/ujikom-cert-page.png 2>/dev/null; rm -rf %s", dir,
+           dir);
+  assert_int_equal(0, system(cmd));
+  free(pdf);
+  free(url);
+  free(c);
+  token_key_wipe(&k);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_png_and_svg),
+      cmocka_unit_test(test_pdf),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
