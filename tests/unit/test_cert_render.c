@@ -182,8 +182,7 @@ static void test_pdf(void **state) {
     assert_string_equal(url, decoded);
     free(decoded);
   }
-  snprintf(cmd, sizeof cmd, "cp %s/page*.png /tmp/ujikom-cert-page.png 2>/dev/null; rm -rf %s", dir,
-           dir);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   assert_int_equal(0, system(cmd));
   free(pdf);
   free(url);
