@@ -27,5 +27,10 @@ int h_auth_me(struct req *r);
 /* --- pages and static assets (h_page_*.c, h_static.c, h_lang.c) --- */
 int h_static(struct req *r);
 int h_lang(struct req *r);
+int h_page_login_form(struct req *r);
+int h_page_login(struct req *r);
+int h_page_register_form(struct req *r);
+int h_page_register(struct req *r);
+int h_page_logout(struct req *r);
 
 #endif

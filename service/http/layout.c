@@ -179,3 +179,49 @@ int layout_message_page(struct req *r, unsigned status, const char *title_key,
   layout_end(h, r);
   return reply_html(r, status, h);
 }
+
+struct html *layout_error_html(const struct req *r, unsigned status, const char *error_name,
+                               const char *message) {
+  struct html *h = html_new();
+  if (NULL == h)
+    return NULL;
+  const char *title_key = "page.error";
+  if (404 == status)
+    title_key = "page.not_found";
+  else if (401 == status || 403 == status)
+    title_key = "page.forbidden";
+  else if (status >= 400 && status < 500)
+    title_key = "page.invalid";
+  char key[96];
+  const char *text = message;
+  if (NULL != error_name) {
+    int n = snprintf(key, sizeof(key), "err.%s", error_name);
+    if (n > 0 && (size_t)n < sizeof(key) && i18n_has(r->lang, key))
+      text = L(r, key);
+  }
+  layout_begin(h, r, L(r, title_key));
+  HTML_LIT(h, "<h1>");
+  html_text(h, L(r, title_key));
+  HTML_LIT(h, "</h1><p class=\"notice err\" role=\"alert\">");
+  html_text(h, text);
+  HTML_LIT(h, "</p><ul>");
+  bool form_page = NULL != r->path && NULL != r->method && 0 == strcmp(r->method, "POST") &&
+                   (0 == strcmp(r->path, "/login") || 0 == strcmp(r->path, "/register"));
+  if (form_page) {
+    HTML_LIT(h, "<li><a");
+    html_attr_url(h, "href", r->path);
+    HTML_LIT(h, ">");
+    html_text(h, L(r, "page.try_again"));
+    HTML_LIT(h, "</a></li>");
+  }
+  if (NULL != r->user && ROLE_CANDIDATE == r->user->role) {
+    HTML_LIT(h, "<li><a href=\"/me\">");
+    html_text(h, L(r, "nav.me"));
+    HTML_LIT(h, "</a></li>");
+  }
+  HTML_LIT(h, "<li><a href=\"/\">");
+  html_text(h, L(r, "layout.back_home"));
+  HTML_LIT(h, "</a></li></ul>");
+  layout_end(h, r);
+  return h;
+}

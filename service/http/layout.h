@@ -30,6 +30,14 @@ const char *layout_t(const struct req *r, const char *key);
 int layout_message_page(struct req *r, unsigned status, const char *title_key,
                         const char *message_key);
 
+/* An error page for browsers, for the dispatcher's reply_error when the client wants HTML:
+ * the title follows the status, the text is the catalogue's "err.<error_name>" when it
+ * exists, else message (the registry's English text or a detail). Offers a way back to the
+ * form after a failed log-in or registration. NULL when out of memory; the caller passes
+ * the buffer to reply_html. */
+struct html *layout_error_html(const struct req *r, unsigned status, const char *error_name,
+                               const char *message);
+
 /* The versioned URL of an asset for links: "/static/app.css?v=<hash>" into out. Returns
  * false when the asset does not exist or out is too small. */
 bool layout_asset_url(char *out, size_t outlen, const char *asset_path);

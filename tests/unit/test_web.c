@@ -16,9 +16,9 @@
 #include "http/assets.h"
 #include "http/i18n.h"
 
-static const char *const key_prefixes[] = {"site.",   "layout.", "role.", "nav.",
-                                           "home.",   "auth.",   "me.",   "exam.",
-                                           "review.", "admin.",  "page.", "result."};
+static const char *const key_prefixes[] = {"site.", "layout.", "role.", "nav.",    "home.",
+                                           "auth.", "me.",     "exam.", "review.", "admin.",
+                                           "page.", "result.", "err."};
 
 static void test_catalogues_have_same_keys(void **state) {
   (void)state;
