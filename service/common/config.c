@@ -43,9 +43,9 @@ const struct config_option config_options[] = {
     {"save-grace", L(save_grace_s), "30", 0, 600,
      "Seconds after the deadline an answer save is still accepted"},
     /* --- accounts and sessions --- */
-    {"session-idle", L(session_idle_s), "7200", 60, 2592000,
+    {"session-idle", L(session_idle_s), "7200", 1, 2592000,
      "Seconds of inactivity after which a session ends"},
-    {"session-max", L(session_max_s), "43200", 300, 31536000,
+    {"session-max", L(session_max_s), "43200", 1, 31536000,
      "Seconds after login after which a session ends"},
     {"kdf-log2n", L(kdf_log2n), "15", 10, 20, "scrypt cost for new password hashes: N = 2^value"},
     {"login-max-failures", L(login_max_failures), "5", 1, 1000,
