@@ -1,0 +1,65 @@
+/*
+ * Item analysis for exam quality: how easy each item was (facility), whether it separates
+ * stronger from weaker candidates (point-biserial discrimination), and per exam and unit
+ * how many attempts ended K or BK. Pure computation over numbers the caller collects.
+ */
+#ifndef UJIKOM_ANALYSIS_H
+#define UJIKOM_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Thresholds of the flags (documented for the admin page). */
+#define ANALYSIS_TOO_EASY_ABOVE 0.9
+#define ANALYSIS_TOO_HARD_BELOW 0.2
+
+enum analysis_flag {
+  ANALYSIS_TOO_EASY = 1u << 0,               /* facility > 0.9 */
+  ANALYSIS_TOO_HARD = 1u << 1,               /* facility < 0.2 */
+  ANALYSIS_NEGATIVE_DISCRIMINATION = 1u << 2 /* discrimination < 0 */
+};
+
+/* Points per attempt and item, row-major: scores[a * n_items + i] is what attempt a earned
+ * on item i (0..max_points[i]); a NaN marks an item that was not on that attempt's form
+ * (drawn from a pool). max_points[i] > 0. */
+struct analysis_input {
+  size_t n_attempts;
+  size_t n_items;
+  const double *scores;
+  const double *max_points;
+};
+
+struct analysis_item {
+  size_t n;        /* attempts that had the item */
+  double facility; /* mean of points / max over those attempts (the p-value), 0..1 */
+  /* Corrected point-biserial: the Pearson correlation between the item's fraction and the
+   * attempt's fraction on its *other* items (so the item does not correlate with itself).
+   * has_discrimination is false when it is undefined: fewer than 2 attempts, or no spread
+   * in the item or in the rest scores. */
+  double discrimination;
+  bool has_discrimination;
+  unsigned flags; /* enum analysis_flag; facility flags need n >= 1 */
+};
+
+/* Fills out[0..n_items-1]. Returns 0, or -1 when the input is inconsistent (NULL arrays with
+ * non-zero sizes, a non-positive or non-finite max, a score outside 0..max that is not NaN,
+ * or a size that overflows). */
+int analysis_items(struct analysis_item *out, const struct analysis_input *in);
+
+/* Outcome counts for an exam or a unit. */
+struct analysis_outcomes {
+  size_t attempts; /* every attempt counted */
+  size_t k;        /* Kompeten */
+  size_t bk;       /* Belum Kompeten */
+  size_t pending;  /* not decided yet */
+};
+
+enum analysis_outcome { ANALYSIS_PENDING, ANALYSIS_K, ANALYSIS_BK };
+
+/* Counts one attempt's outcome. */
+void analysis_outcomes_add(struct analysis_outcomes *o, enum analysis_outcome outcome);
+
+/* k / (k + bk); false (and *out untouched) when nothing was decided yet. */
+bool analysis_pass_rate(const struct analysis_outcomes *o, double *out);
+
+#endif
