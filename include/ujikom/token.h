@@ -65,4 +65,16 @@ int token_b64url_decode(unsigned char **out, size_t *out_len, const char *text, 
 char *token_b32_encode(const void *data, size_t len);
 int token_b32_decode(unsigned char **out, size_t *out_len, const char *text, size_t len);
 
+/* --- JWKS (RFC 7517 / RFC 8037 OKP keys) --- */
+/* The public keys as a JWKS document: {"keys":[{"kty":"OKP","crv":"Ed25519","x":..,
+ * "kid":..,"alg":"EdDSA","use":"sig"},...]} (compact JSON, malloc'd, free()); NULL on
+ * allocation failure. */
+char *token_jwks_build(const struct token_pubkey *keys, size_t nkeys);
+/* Parses a JWKS document. Keys that are not Ed25519 OKP signing keys are skipped; a
+ * malformed Ed25519 entry (bad x, kid that is not the key's own) is an error. On success
+ * *out is a malloc'd array (free()) of *out_n keys (at least one) and 0 is returned; -1
+ * with a one-line message in err otherwise. */
+int token_jwks_parse(struct token_pubkey **out, size_t *out_n, const char *json, size_t len,
+                     char *err, size_t errlen);
+
 #endif

@@ -17,6 +17,8 @@ static const struct command commands[] = {
     {"restore", cmd_restore, "Replace the database with a backup (stop the daemon first)"},
     /* --- exams --- */
     /* --- keys and certificates --- */
+    {"keys", cmd_keys, "List, rotate or publish (JWKS) the certificate signing keys"},
+    {"verify", cmd_verify, "Verify a certificate offline (credential, QR URL/token or QR image)"},
     /* --- configuration --- */
     {"config", cmd_config, "Print the configuration table (markdown) or the daemon's --help"},
 };

@@ -1,0 +1,249 @@
+/*
+ * `ujikom verify`: offline verification of a certificate — a JWS credential, a QR URL or bare
+ * QR token, or a PNG image of the QR code (decoded with zbarimg when it is installed) —
+ * against a JWKS file or the keys in the data directory. Prints the claims and the verdict;
+ * exits 0 only for a genuine, valid certificate.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "common/keystore.h"
+#include "ujikom/cert.h"
+
+#define INPUT_MAX (CERT_JWS_MAX + 1)
+
+static void verify_usage(FILE *out) {
+  fprintf(out,
+          "usage: ujikom verify [--jwks FILE | --data-dir DIR] [--now EPOCH] TOKEN|URL|FILE.png\n"
+          "  TOKEN     a certificate credential (JWS) or a QR token\n"
+          "  URL       the URL in the QR code (<public-url>/V/<token>)\n"
+          "  FILE.png  an image of the QR code (needs zbarimg from zbar-tools)\n"
+          "  --jwks    verify against this JWKS document (e.g. saved from\n"
+          "            <public-url>/.well-known/jwks.json); default: the keys in the data dir\n"
+          "  --now     judge validity at this time (seconds since the epoch) instead of now\n"
+          "  exit status: 0 genuine and valid, 1 expired or not genuine, 2 usage error\n"
+          "  (revocation is known only online: see <public-url>/verify)\n");
+}
+
+static char *read_file(const char *path, size_t max, size_t *out_len, char *err, size_t errlen) {
+  FILE *f = fopen(path, "rb");
+  if (NULL == f) {
+    snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+    return NULL;
+  }
+  char *buf = malloc(max + 1);
+  size_t n = NULL == buf ? 0 : fread(buf, 1, max + 1, f);
+  fclose(f);
+  if (NULL == buf || n > max) {
+    snprintf(err, errlen, "%s is larger than %zu bytes", path, max);
+    free(buf);
+    return NULL;
+  }
+  buf[n] = '\0';
+  *out_len = n;
+  return buf;
+}
+
+/* Runs zbarimg on the image without a shell; returns its first decoded line (malloc'd). */
+static char *decode_png(const char *path, char *err, size_t errlen) {
+  int fds[2];
+  if (0 != pipe(fds)) {
+    snprintf(err, errlen, "pipe: %s", strerror(errno));
+    return NULL;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    snprintf(err, errlen, "fork: %s", strerror(errno));
+    close(fds[0]);
+    close(fds[1]);
+    return NULL;
+  }
+  if (0 == pid) {
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0)
+      dup2(devnull, STDERR_FILENO);
+    execlp("zbarimg", "zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", "--", path,
+           (char *)NULL);
+    _exit(127);
+  }
+  close(fds[1]);
+  size_t cap = INPUT_MAX, len = 0;
+  char *out = malloc(cap + 1);
+  ssize_t n;
+  while (NULL != out && len < cap && (n = read(fds[0], out + len, cap - len)) > 0)
+    len += (size_t)n;
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (NULL == out) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  out[len] = '\0';
+  if (WIFEXITED(status) && 127 == WEXITSTATUS(status)) {
+    snprintf(err, errlen,
+             "cannot read QR images: zbarimg is not installed (apt install "
+             "zbar-tools), or pass the URL or token as text");
+    free(out);
+    return NULL;
+  }
+  char *nl = strchr(out, '\n');
+  if (NULL != nl)
+    *nl = '\0';
+  if ('\0' == out[0]) {
+    snprintf(err, errlen, "no QR code found in %s", path);
+    free(out);
+    return NULL;
+  }
+  return out;
+}
+
+static void print_date(const char *label, int64_t t) {
+  char buf[32] = "?";
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (NULL != gmtime_r(&tt, &tm))
+    strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  printf("%-22s %s\n", label, buf);
+}
+
+static void print_result(const struct cert_verification *v, const char *form) {
+  static const char *const verdict_text[] = {
+      [CERT_GENUINE] = "ASLI - berlaku / GENUINE - valid",
+      [CERT_EXPIRED] = "KEDALUWARSA / EXPIRED",
+      [CERT_REVOKED] = "DICABUT / REVOKED",
+      [CERT_NOT_GENUINE] = "TIDAK ASLI / NOT GENUINE",
+  };
+  printf("%-22s %s\n", "Hasil / Verdict:", verdict_text[v->verdict]);
+  if (v->reason[0])
+    printf("%-22s %s\n", "Alasan / Reason:", v->reason);
+  printf("%-22s %s\n", "Bentuk / Form:", form);
+  if (!v->claims_valid)
+    return;
+  const struct cert_claims *c = &v->claims;
+  printf("%-22s %s\n", "Nomor / Serial:", c->serial);
+  printf("%-22s %s\n", "Nama / Holder:", c->holder);
+  printf("%-22s %s%s%s%s\n", "Subsektor / Subsector:", c->subsector,
+         c->subsector_name[0] ? " (" : "", c->subsector_name, c->subsector_name[0] ? ")" : "");
+  printf("%-22s %s%s%s%s\n", "Skema / Scheme:", c->scheme_id, c->scheme_title[0] ? " (" : "",
+         c->scheme_title, c->scheme_title[0] ? ")" : "");
+  for (size_t i = 0; i < c->nunits; i++)
+    printf("%-22s %s %s\n", 0 == i ? "Unit:" : "", c->units[i].code, c->units[i].title);
+  print_date("Terbit / Issued:", c->issued);
+  print_date("Berlaku s.d. / Until:", c->expires);
+  if (c->issuer_name[0])
+    printf("%-22s %s\n", "Penerbit / Issuer:", c->issuer_name);
+  printf("%-22s %s\n", "Kunci / Key id:", c->kid);
+}
+
+int cmd_verify(int argc, char **argv) {
+  const char *jwks_path = NULL, *input = NULL;
+  char dir[512], err[512] = "";
+  int64_t now = (int64_t)time(NULL);
+  for (int i = 1; i < argc; i++) {
+    if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
+      verify_usage(stdout);
+      return 0;
+    }
+    if (0 == strcmp(argv[i], "--jwks") && i + 1 < argc) {
+      jwks_path = argv[++i];
+    } else if (0 == strcmp(argv[i], "--now") && i + 1 < argc) {
+      char *end = NULL;
+      errno = 0;
+      long long v = strtoll(argv[++i], &end, 10);
+      if (0 != errno || end == argv[i] || '\0' != *end || v < 0) {
+        fprintf(stderr, "ujikom verify: --now: '%s' is not a number of seconds\n", argv[i]);
+        return 2;
+      }
+      now = (int64_t)v;
+    } else if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
+      i++;
+    } else if (0 == strncmp(argv[i], "--data-dir=", 11)) {
+      continue;
+    } else if (NULL == input && ('-' != argv[i][0] || '\0' == argv[i][1])) {
+      input = argv[i];
+    } else {
+      fprintf(stderr, "ujikom verify: unexpected argument '%s'\n", argv[i]);
+      verify_usage(stderr);
+      return 2;
+    }
+  }
+  if (NULL == input) {
+    verify_usage(stderr);
+    return 2;
+  }
+  /* The key set: a JWKS file, or the data directory's keys. */
+  struct token_pubkey *keys = NULL;
+  size_t nkeys = 0;
+  struct keystore *ks = NULL;
+  char *text = NULL;
+  int rc = 2;
+  if (NULL != jwks_path) {
+    size_t len = 0;
+    char *json = read_file(jwks_path, 1 << 20, &len, err, sizeof err);
+    if (NULL == json || 0 != token_jwks_parse(&keys, &nkeys, json, len, err, sizeof err)) {
+      fprintf(stderr, "ujikom verify: %s: %s\n", jwks_path, err);
+      free(json);
+      goto cleanup;
+    }
+    free(json);
+  } else {
+    cli_data_dir(argc, argv, dir, sizeof dir);
+    if (0 != keystore_open(&ks, dir, false, err, sizeof err)) {
+      fprintf(stderr, "ujikom verify: %s (or pass --jwks FILE)\n", err);
+      goto cleanup;
+    }
+  }
+  const struct token_pubkey *set = keys;
+  if (NULL != ks)
+    set = keystore_public(ks, &nkeys);
+
+  /* The input: an image of a QR code, or text. */
+  size_t ilen = strlen(input);
+  if (ilen > 4 && 0 == strcmp(input + ilen - 4, ".png")) {
+    text = decode_png(input, err, sizeof err);
+    if (NULL == text) {
+      fprintf(stderr, "ujikom verify: %s\n", err);
+      goto cleanup;
+    }
+  } else {
+    text = strdup(input);
+  }
+  if (NULL == text)
+    goto cleanup;
+  struct cert_verification *v = calloc(1, sizeof *v);
+  if (NULL == v)
+    goto cleanup;
+  const char *tok = NULL;
+  size_t tlen = 0;
+  const char *form;
+  if (NULL != strchr(text, '.') && NULL == strstr(text, "/V/") && NULL == strstr(text, "/v/")) {
+    form = "JWS (credential)";
+    cert_jws_verify(v, text, strlen(text), set, nkeys, now);
+  } else if (0 == cert_qr_url_token(&tok, &tlen, text, strlen(text))) {
+    form = "QR token (COSE_Sign1)";
+    cert_qr_token_verify(v, tok, tlen, set, nkeys, now);
+  } else {
+    form = "unrecognised";
+    v->verdict = CERT_NOT_GENUINE;
+    snprintf(v->reason, sizeof v->reason, "input is neither a credential, a QR URL nor a QR token");
+  }
+  print_result(v, form);
+  rc = CERT_GENUINE == v->verdict ? 0 : 1;
+  free(v);
+cleanup:
+  free(text);
+  free(keys);
+  keystore_free(ks);
+  return rc;
+}

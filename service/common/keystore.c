@@ -1,0 +1,357 @@
+/*
+ * Signing keys on disk: creation (exclusive, no symlinks, 0600 from the first byte),
+ * loading with permission checks, rotation, and the published JWKS. Private bytes are
+ * wiped from every buffer they pass through.
+ */
+#include "common/keystore.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define KEY_FILE_MAX 4096
+#define KEYS_MAX     256
+
+struct keystore {
+  struct token_key active;
+  struct token_pubkey *pubs; /* active first */
+  size_t npubs;
+};
+
+static int keys_dir(char *out, size_t size, const char *data_dir) {
+  int n = snprintf(out, size, "%s/keys", data_dir);
+  return (n < 0 || (size_t)n >= size) ? -1 : 0;
+}
+
+static int ensure_dir(const char *path, char *err, size_t errlen) {
+  if (0 == mkdir(path, 0700) || EEXIST == errno) {
+    struct stat st;
+    if (0 == lstat(path, &st) && S_ISDIR(st.st_mode))
+      return 0;
+    snprintf(err, errlen, "%s exists but is not a directory", path);
+    return -1;
+  }
+  snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+  return -1;
+}
+
+static bool valid_kid(const char *s, size_t len) {
+  if (TOKEN_KID_LEN != len)
+    return false;
+  for (size_t i = 0; i < len; i++)
+    if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '2' && s[i] <= '7')))
+      return false;
+  return true;
+}
+
+/* Writes a new private key file; never overwrites, never follows a symlink. */
+static int write_key_file(const char *dir, const struct token_key *key, char *err, size_t errlen) {
+  char path[1024];
+  int rc = -1, fd = -1;
+  EVP_PKEY *pkey = NULL;
+  BIO *bio = NULL;
+  snprintf(path, sizeof path, "%s/%s.pem", dir, key->pub.kid);
+  pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
+  bio = BIO_new(BIO_s_secmem());
+  if (NULL == pkey || NULL == bio ||
+      1 != PEM_write_bio_PKCS8PrivateKey(bio, pkey, NULL, NULL, 0, NULL, NULL)) {
+    snprintf(err, errlen, "cannot encode the private key");
+    goto cleanup;
+  }
+  char *pem = NULL;
+  long pem_len = BIO_get_mem_data(bio, &pem);
+  fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+    goto cleanup;
+  }
+  if (pem_len <= 0 || (ssize_t)pem_len != write(fd, pem, (size_t)pem_len) || 0 != fsync(fd)) {
+    snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    close(fd);
+    fd = -1;
+    unlink(path);
+    goto cleanup;
+  }
+  rc = 0;
+cleanup:
+  if (fd >= 0)
+    close(fd);
+  BIO_free(bio); /* secure memory BIO: cleansed on free */
+  EVP_PKEY_free(pkey);
+  return rc;
+}
+
+/* Replaces the active file atomically (write a temporary, rename over). */
+static int write_active(const char *dir, const char *kid, char *err, size_t errlen) {
+  char tmp[1024], path[1024], line[TOKEN_KID_LEN + 2];
+  snprintf(tmp, sizeof tmp, "%s/active.tmp", dir);
+  snprintf(path, sizeof path, "%s/active", dir);
+  snprintf(line, sizeof line, "%s\n", kid);
+  unlink(tmp);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+    return -1;
+  }
+  ssize_t len = (ssize_t)strlen(line);
+  if (len != write(fd, line, (size_t)len) || 0 != fsync(fd)) {
+    snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+    close(fd);
+    unlink(tmp);
+    return -1;
+  }
+  close(fd);
+  if (0 != rename(tmp, path)) {
+    snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
+    unlink(tmp);
+    return -1;
+  }
+  return 0;
+}
+
+/* Loads one private key file with the permission and consistency checks. */
+static int load_key_file(struct token_key *out, const char *dir, const char *name, char *err,
+                         size_t errlen) {
+  char path[1024];
+  unsigned char buf[KEY_FILE_MAX];
+  unsigned char seed[TOKEN_SEED_LEN];
+  size_t seedlen = sizeof seed;
+  ssize_t n = 0;
+  int rc = -1;
+  BIO *bio = NULL;
+  EVP_PKEY *pkey = NULL;
+  struct stat st;
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot open key file %s: %s", path,
+             ELOOP == errno ? "it is a symbolic link" : strerror(errno));
+    goto cleanup;
+  }
+  if (0 != fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+    snprintf(err, errlen, "key file %s is not a regular file", path);
+    goto cleanup;
+  }
+  if (0 != (st.st_mode & 077)) {
+    snprintf(err, errlen,
+             "key file %s is accessible by group or others (mode %03o); refusing to use it "
+             "(chmod 600 it if it was never exposed, otherwise rotate the key)",
+             path, (unsigned)(st.st_mode & 0777));
+    goto cleanup;
+  }
+  n = read(fd, buf, sizeof buf);
+  if (n <= 0 || (size_t)n >= sizeof buf) {
+    snprintf(err, errlen, "key file %s is empty, unreadable or too large", path);
+    goto cleanup;
+  }
+  bio = BIO_new_mem_buf(buf, (int)n);
+  if (NULL != bio)
+    pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+  if (NULL == pkey || EVP_PKEY_ED25519 != EVP_PKEY_get_base_id(pkey) ||
+      1 != EVP_PKEY_get_raw_private_key(pkey, seed, &seedlen) || TOKEN_SEED_LEN != seedlen) {
+    snprintf(err, errlen, "key file %s is not an Ed25519 PKCS#8 private key", path);
+    goto cleanup;
+  }
+  if (0 != token_key_from_seed(out, seed)) {
+    snprintf(err, errlen, "key file %s: cannot derive the public key", path);
+    goto cleanup;
+  }
+  if (0 != strncmp(name, out->pub.kid, TOKEN_KID_LEN) ||
+      0 != strcmp(name + TOKEN_KID_LEN, ".pem")) {
+    snprintf(err, errlen, "key file %s holds key %s; its name must be %s.pem", path, out->pub.kid,
+             out->pub.kid);
+    token_key_wipe(out);
+    goto cleanup;
+  }
+  rc = 0;
+cleanup:
+  if (fd >= 0)
+    close(fd);
+  BIO_free(bio);
+  EVP_PKEY_free(pkey);
+  OPENSSL_cleanse(buf, sizeof buf);
+  OPENSSL_cleanse(seed, sizeof seed);
+  return rc;
+}
+
+static int read_active(char kid[TOKEN_KID_LEN + 1], const char *dir, char *err, size_t errlen) {
+  char path[1024], buf[64];
+  snprintf(path, sizeof path, "%s/active", dir);
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    if (ENOENT == errno)
+      return 1;
+    snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+    return -1;
+  }
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n < 0)
+    n = 0;
+  size_t len = (size_t)n;
+  while (len > 0 && ('\n' == buf[len - 1] || '\r' == buf[len - 1] || ' ' == buf[len - 1]))
+    len--;
+  if (!valid_kid(buf, len)) {
+    snprintf(err, errlen, "%s does not name a key id", path);
+    return -1;
+  }
+  memcpy(kid, buf, TOKEN_KID_LEN);
+  kid[TOKEN_KID_LEN] = '\0';
+  return 0;
+}
+
+void keystore_free(struct keystore *ks) {
+  if (NULL == ks)
+    return;
+  token_key_wipe(&ks->active);
+  free(ks->pubs);
+  OPENSSL_cleanse(ks, sizeof *ks);
+  free(ks);
+}
+
+static int cmp_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int keystore_open(struct keystore **out, const char *data_dir, bool create, char *err,
+                  size_t errlen) {
+  char dir[1024], active_kid[TOKEN_KID_LEN + 1] = "";
+  struct keystore *ks = NULL;
+  DIR *d = NULL;
+  char *names[KEYS_MAX];
+  size_t nnames = 0;
+  int rc = -1;
+  bool found_active = false;
+  *out = NULL;
+  if (0 != keys_dir(dir, sizeof dir, data_dir)) {
+    snprintf(err, errlen, "data directory path too long");
+    return -1;
+  }
+  if (create && (0 != ensure_dir(data_dir, err, errlen) || 0 != ensure_dir(dir, err, errlen)))
+    return -1;
+  d = opendir(dir);
+  if (NULL == d) {
+    snprintf(err, errlen, "cannot open key directory %s: %s", dir, strerror(errno));
+    return -1;
+  }
+  struct dirent *e;
+  while (NULL != (e = readdir(d))) {
+    size_t len = strlen(e->d_name);
+    if (len < 5 || 0 != strcmp(e->d_name + len - 4, ".pem"))
+      continue;
+    if (nnames >= KEYS_MAX) {
+      snprintf(err, errlen, "more than %d key files in %s", KEYS_MAX, dir);
+      goto cleanup;
+    }
+    names[nnames] = strdup(e->d_name);
+    if (NULL == names[nnames]) {
+      snprintf(err, errlen, "out of memory");
+      goto cleanup;
+    }
+    nnames++;
+  }
+  if (0 == nnames) {
+    if (!create) {
+      snprintf(err, errlen,
+               "no signing key in %s (start the daemon once or run 'ujikom keys rotate')", dir);
+      goto cleanup;
+    }
+    char kid[TOKEN_KID_LEN + 1];
+    if (0 != keystore_rotate(kid, data_dir, err, errlen))
+      goto cleanup;
+    closedir(d);
+    d = NULL;
+    return keystore_open(out, data_dir, false, err, errlen);
+  }
+  qsort(names, nnames, sizeof names[0], cmp_name);
+  int ar = read_active(active_kid, dir, err, errlen);
+  if (ar < 0)
+    goto cleanup;
+  if (ar > 0) {
+    snprintf(err, errlen, "%s/active is missing: it must name the signing key", dir);
+    goto cleanup;
+  }
+  ks = calloc(1, sizeof *ks);
+  if (NULL != ks)
+    ks->pubs = calloc(nnames, sizeof *ks->pubs);
+  if (NULL == ks || NULL == ks->pubs) {
+    snprintf(err, errlen, "out of memory");
+    goto cleanup;
+  }
+  ks->npubs = 1; /* slot 0 is reserved for the active key */
+  for (size_t i = 0; i < nnames; i++) {
+    struct token_key k;
+    if (0 != load_key_file(&k, dir, names[i], err, errlen))
+      goto cleanup;
+    if (0 == strcmp(k.pub.kid, active_kid)) {
+      ks->active = k;
+      ks->pubs[0] = k.pub;
+      found_active = true;
+    } else {
+      ks->pubs[ks->npubs++] = k.pub;
+    }
+    token_key_wipe(&k);
+  }
+  if (!found_active) {
+    snprintf(err, errlen, "%s/active names key %s, which has no %s.pem", dir, active_kid,
+             active_kid);
+    goto cleanup;
+  }
+  *out = ks;
+  ks = NULL;
+  rc = 0;
+cleanup:
+  if (NULL != d)
+    closedir(d);
+  for (size_t i = 0; i < nnames; i++)
+    free(names[i]);
+  keystore_free(ks);
+  return rc;
+}
+
+const struct token_key *keystore_active(const struct keystore *ks) {
+  return &ks->active;
+}
+
+const struct token_pubkey *keystore_public(const struct keystore *ks, size_t *out_n) {
+  *out_n = ks->npubs;
+  return ks->pubs;
+}
+
+char *keystore_jwks(const struct keystore *ks) {
+  return token_jwks_build(ks->pubs, ks->npubs);
+}
+
+int keystore_rotate(char out_kid[TOKEN_KID_LEN + 1], const char *data_dir, char *err,
+                    size_t errlen) {
+  char dir[1024];
+  struct token_key key;
+  int rc = -1;
+  if (0 != keys_dir(dir, sizeof dir, data_dir)) {
+    snprintf(err, errlen, "data directory path too long");
+    return -1;
+  }
+  if (0 != ensure_dir(data_dir, err, errlen) || 0 != ensure_dir(dir, err, errlen))
+    return -1;
+  if (0 != token_key_generate(&key)) {
+    snprintf(err, errlen, "cannot generate a key (CSPRNG failure)");
+    return -1;
+  }
+  if (0 != write_key_file(dir, &key, err, errlen))
+    goto cleanup;
+  if (0 != write_active(dir, key.pub.kid, err, errlen))
+    goto cleanup;
+  memcpy(out_kid, key.pub.kid, TOKEN_KID_LEN + 1);
+  rc = 0;
+cleanup:
+  token_key_wipe(&key);
+  return rc;
+}
