@@ -32,5 +32,6 @@ int h_page_login(struct req *r);
 int h_page_register_form(struct req *r);
 int h_page_register(struct req *r);
 int h_page_logout(struct req *r);
+int h_page_home(struct req *r);
 
 #endif

@@ -1,0 +1,106 @@
+/*
+ * The home page: the subsectors of the catalogue, each with its exams, and a start button
+ * for candidates. Starting an exam is a form post (see the exam pages).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/catalog.h"
+#include "http/handlers.h"
+#include "http/html.h"
+#include "http/layout.h"
+
+/* One card per subsector (in catalogue order) with its exams. */
+static void render_home(struct html *h, const struct req *r, const struct exam_subsectors *subs,
+                        const struct exam *const *exams, size_t nexams) {
+  bool en = 0 == strcmp(r->lang, "en");
+  HTML_LIT(h, "<h1>");
+  html_text(h, L(r, "home.title"));
+  HTML_LIT(h, "</h1><p>");
+  html_text(h, L(r, "home.lead"));
+  HTML_LIT(h, "</p><h2>");
+  html_text(h, L(r, "home.subsectors"));
+  HTML_LIT(h, "</h2>");
+  if (NULL == subs) {
+    HTML_LIT(h, "<p class=\"notice warn\">");
+    html_text(h, L(r, "home.catalog_unavailable"));
+    HTML_LIT(h, "</p>");
+    return;
+  }
+  HTML_LIT(h, "<div class=\"grid\">");
+  for (size_t s = 0; s < subs->n; s++) {
+    const struct exam_subsector *sub = &subs->items[s];
+    html_fmt(h, "<section class=\"card\" id=\"sub-%s\" aria-labelledby=\"h-%s\"><h3", sub->code,
+             sub->code);
+    html_fmt(h, " id=\"h-%s\">", sub->code);
+    html_text(h, en ? sub->name_en : sub->name_id);
+    html_fmt(h, " <span class=\"hint\">(%s)</span></h3>", sub->code);
+    size_t shown = 0;
+    for (size_t e = 0; e < nexams; e++) {
+      const struct exam *x = exams[e];
+      if (0 != strcmp(x->subsector, sub->code))
+        continue;
+      if (0 == shown++)
+        HTML_LIT(h, "<ul class=\"exams\">");
+      char minutes[24];
+      char units[24];
+      snprintf(minutes, sizeof(minutes), "%ld", x->duration_minutes);
+      snprintf(units, sizeof(units), "%zu", x->nunits);
+      HTML_LIT(h, "<li><strong>");
+      html_text(h, en && NULL != x->title_en ? x->title_en : x->title);
+      HTML_LIT(h, "</strong><br><span class=\"hint\">");
+      html_text(h, x->scheme);
+      HTML_LIT(h, " · ");
+      html_text_sub(h, L(r, "home.units"), "n", units, NULL);
+      HTML_LIT(h, " · ");
+      html_text_sub(h, L(r, "home.duration"), "minutes", minutes, NULL);
+      HTML_LIT(h, "</span>");
+      if (NULL == r->user) {
+        HTML_LIT(h, "<br><a href=\"/login\">");
+        html_text(h, L(r, "home.login_to_start"));
+        HTML_LIT(h, "</a>");
+      } else if (ROLE_CANDIDATE == r->user->role) {
+        HTML_LIT(h, "<form method=\"post\"");
+        html_fmt(h, " action=\"/exams/%s/start\">", x->id);
+        layout_csrf_field(h, r);
+        HTML_LIT(h, "<button type=\"submit\"");
+        html_fmt(h, " aria-label=\"%s: %s\">", L(r, "home.start"),
+                 en && NULL != x->title_en ? x->title_en : x->title);
+        html_text(h, L(r, "home.start"));
+        HTML_LIT(h, "</button></form>");
+      }
+      HTML_LIT(h, "</li>");
+    }
+    if (0 == shown) {
+      HTML_LIT(h, "<p class=\"hint\">");
+      html_text(h, L(r, "home.no_exams"));
+      HTML_LIT(h, "</p>");
+    } else {
+      HTML_LIT(h, "</ul>");
+    }
+    HTML_LIT(h, "</section>");
+  }
+  HTML_LIT(h, "</div>");
+}
+
+int h_page_home(struct req *r) {
+  const struct exam **exams = NULL;
+  size_t nexams = 0;
+  const struct exam_subsectors *subs = NULL;
+  if (NULL != r->svc->catalog) {
+    subs = catalog_subsectors(r->svc->catalog);
+    if (0 != catalog_list(r->svc->catalog, &exams, &nexams))
+      return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  struct html *h = html_new();
+  if (NULL == h) {
+    free(exams);
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  layout_begin(h, r, L(r, "home.title"));
+  render_home(h, r, subs, (const struct exam *const *)exams, nexams);
+  layout_end(h, r);
+  free(exams);
+  return reply_html(r, 200, h);
+}
