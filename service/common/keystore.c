@@ -281,7 +281,7 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
   }
   ks = calloc(1, sizeof *ks);
   if (NULL != ks)
-    ks->pubs = calloc(nnames, sizeof *ks->pubs);
+    ks->pubs = calloc(nnames + 1, sizeof *ks->pubs); /* + slot 0, even if active is absent */
   if (NULL == ks || NULL == ks->pubs) {
     snprintf(err, errlen, "out of memory");
     goto cleanup;

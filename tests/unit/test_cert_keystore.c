@@ -1,0 +1,133 @@
+/*
+ * Signing keys on disk: first start generates a 0600 key, rotation keeps old keys public,
+ * exposed/symlinked/misnamed key files are refused, and the JWKS round-trips.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/keystore.h"
+#include "ujikom/token.h"
+
+static void path_of(char *out, size_t size, const char *dir, const char *kid) {
+  snprintf(out, size, "%s/keys/%s.pem", dir, kid);
+}
+
+static void test_lifecycle(void **state) {
+  (void)state;
+  char dir[] = "/tmp/ujikom-keys-XXXXXX", data[128], err[512], path[256], cmd[300];
+  assert_non_null(mkdtemp(dir));
+  snprintf(data, sizeof data, "%s/data", dir);
+  struct keystore *ks = NULL;
+  /* without create, an empty directory is an error */
+  assert_int_equal(-1, keystore_open(&ks, data, false, err, sizeof err));
+  assert_null(ks);
+  assert_int_equal(0, keystore_open(&ks, data, true, err, sizeof err));
+  char first[TOKEN_KID_LEN + 1];
+  memcpy(first, keystore_active(ks)->pub.kid, sizeof first);
+  keystore_free(ks);
+  path_of(path, sizeof path, data, first);
+  struct stat st;
+  assert_int_equal(0, stat(path, &st));
+  assert_int_equal(0600, st.st_mode & 0777);
+  /* opening again loads the same key, does not create another */
+  assert_int_equal(0, keystore_open(&ks, data, true, err, sizeof err));
+  assert_string_equal(first, keystore_active(ks)->pub.kid);
+  size_t n = 0;
+  keystore_public(ks, &n);
+  assert_int_equal(1, n);
+  keystore_free(ks);
+  /* rotate: new active, old one still published */
+  char second[TOKEN_KID_LEN + 1];
+  assert_int_equal(0, keystore_rotate(second, data, err, sizeof err));
+  assert_string_not_equal(first, second);
+  assert_int_equal(0, keystore_open(&ks, data, false, err, sizeof err));
+  assert_string_equal(second, keystore_active(ks)->pub.kid);
+  const struct token_pubkey *pubs = keystore_public(ks, &n);
+  assert_int_equal(2, n);
+  assert_string_equal(second, pubs[0].kid);
+  assert_string_equal(first, pubs[1].kid);
+  /* signing with the loaded key verifies with its public key */
+  unsigned char sig[TOKEN_SIG_LEN];
+  assert_int_equal(0, token_ed25519_sign(sig, keystore_active(ks), "x", 1));
+  assert_true(token_ed25519_verify(pubs[0].pub, "x", 1, sig));
+  assert_false(token_ed25519_verify(pubs[1].pub, "x", 1, sig));
+  /* JWKS round trip */
+  char *jwks = keystore_jwks(ks);
+  assert_non_null(jwks);
+  struct token_pubkey *parsed = NULL;
+  size_t pn = 0;
+  assert_int_equal(0, token_jwks_parse(&parsed, &pn, jwks, strlen(jwks), err, sizeof err));
+  assert_int_equal(2, pn);
+  assert_memory_equal(pubs, parsed, 2 * sizeof *parsed);
+  free(parsed);
+  free(jwks);
+  keystore_free(ks);
+  /* exposed key file is refused with a clear message */
+  path_of(path, sizeof path, data, first);
+  assert_int_equal(0, chmod(path, 0644));
+  assert_int_equal(-1, keystore_open(&ks, data, false, err, sizeof err));
+  assert_non_null(strstr(err, "group or others"));
+  assert_int_equal(0, chmod(path, 0600));
+  /* a key file under a name that is not its kid */
+  char renamed[256];
+  snprintf(renamed, sizeof renamed, "%s/keys/AAAAAAAA.pem", data);
+  assert_int_equal(0, rename(path, renamed));
+  assert_int_equal(-1, keystore_open(&ks, data, false, err, sizeof err));
+  assert_non_null(strstr(err, "its name must be"));
+  assert_int_equal(0, rename(renamed, path));
+  /* a symlink in place of a key file */
+  snprintf(renamed, sizeof renamed, "%s/keys/BBBBBBBB.pem", data);
+  assert_int_equal(0, symlink(path, renamed));
+  assert_int_equal(-1, keystore_open(&ks, data, false, err, sizeof err));
+  assert_non_null(strstr(err, "symbolic link"));
+  unlink(renamed);
+  /* active naming a missing key */
+  snprintf(renamed, sizeof renamed, "%s/keys/active", data);
+  FILE *f = fopen(renamed, "w");
+  fputs("CCCCCCCC\n", f);
+  fclose(f);
+  assert_int_equal(-1, keystore_open(&ks, data, false, err, sizeof err));
+  assert_non_null(strstr(err, "CCCCCCCC"));
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(0, system(cmd));
+}
+
+static void test_jwks_parse_errors(void **state) {
+  (void)state;
+  char err[256];
+  struct token_pubkey *keys = NULL;
+  size_t n = 0;
+  static const char *const bad[] = {
+      "",
+      "[]",
+      "{\"keys\":{}}",
+      "{\"keys\":[]}",
+      "{\"keys\":[{\"kty\":\"RSA\",\"n\":\"x\",\"e\":\"AQAB\"}]}",
+      "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"AAAA\",\"kid\":\"X\"}]}",
+      "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":"
+      "\"6JZL-4I1rJT0feT29B_LOfJHi9wrid14lWPZGp8JN4U\",\"kid\":\"AAAAAAAA\"}]}",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    if (0 == token_jwks_parse(&keys, &n, bad[i], strlen(bad[i]), err, sizeof err))
+      fail_msg("accepted bad JWKS #%zu", i);
+    assert_null(keys);
+    assert_true(strlen(err) > 0);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_lifecycle),
+      cmocka_unit_test(test_jwks_parse_errors),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
