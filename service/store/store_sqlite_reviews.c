@@ -1,0 +1,558 @@
+/*
+ * Claims, decisions, appeals and the administrators' attempt list in SQLite.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+enum reviews_stmt {
+  CLAIM_GET,
+  CLAIM_PUT,
+  CLAIM_DELETE,
+  ATTEMPT_PENDING,
+  QUEUE_ALL,
+  QUEUE_EXAM,
+  DECISION_INSERT,
+  DECISION_LATEST,
+  DECISION_HISTORY,
+  APPEAL_INSERT,
+  APPEAL_GET,
+  APPEAL_FOR_ATTEMPT,
+  APPEAL_ASSIGN,
+  APPEAL_DECIDED,
+  APPEAL_LIST,
+  APPEAL_LIST_STATUS,
+  ADMIN_ATTEMPTS,
+  REVIEWS__MAX
+};
+
+#define DECISION_COLS                                                                              \
+  "id, attempt_id, decided_by, kind, decided_at, overall, marks, units, feedback, reason, "        \
+  "appeal_id"
+#define APPEAL_COLS                                                                                \
+  "id, attempt_id, candidate_id, reason, created_at, status, original_assessor_id, "               \
+  "assessor_id, assigned_at, decided_at"
+#define QUEUE_SQL(filter)                                                                          \
+  "SELECT a.id, a.user_id, a.exam_id, a.finished_at AS since, c.assessor_id, c.expires_at, "       \
+  "NULL FROM attempts a LEFT JOIN review_claims c ON c.attempt_id = a.id "                         \
+  "WHERE a.verdict = 'PENDING'" filter " UNION ALL "                                               \
+  "SELECT a.id, a.user_id, a.exam_id, p.assigned_at AS since, p.assessor_id, NULL, p.id "          \
+  "FROM appeals p JOIN attempts a ON a.id = p.attempt_id WHERE p.status = 'assigned'" filter       \
+  " ORDER BY since, 1 LIMIT ?1"
+
+static const char *const reviews_sqls[REVIEWS__MAX] = {
+    [CLAIM_GET] = "SELECT attempt_id, assessor_id, claimed_at, expires_at FROM review_claims "
+                  "WHERE attempt_id = ?1",
+    [CLAIM_PUT] = "INSERT INTO review_claims(attempt_id, assessor_id, claimed_at, expires_at) "
+                  "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(attempt_id) DO UPDATE SET "
+                  "assessor_id = excluded.assessor_id, claimed_at = excluded.claimed_at, "
+                  "expires_at = excluded.expires_at",
+    [CLAIM_DELETE] = "DELETE FROM review_claims WHERE attempt_id = ?1",
+    [ATTEMPT_PENDING] = "SELECT 1 FROM attempts WHERE id = ?1 AND verdict = 'PENDING'",
+    [QUEUE_ALL] = QUEUE_SQL(""),
+    [QUEUE_EXAM] = QUEUE_SQL(" AND a.exam_id = ?2"),
+    [DECISION_INSERT] = "INSERT INTO review_decisions(attempt_id, decided_by, kind, decided_at, "
+                        "overall, marks, units, feedback, reason, appeal_id) "
+                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [DECISION_LATEST] = "SELECT " DECISION_COLS " FROM review_decisions WHERE attempt_id = ?1 "
+                        "ORDER BY id DESC LIMIT 1",
+    [DECISION_HISTORY] = "SELECT " DECISION_COLS " FROM review_decisions WHERE attempt_id = ?1 "
+                         "ORDER BY id",
+    [APPEAL_INSERT] = "INSERT INTO appeals(attempt_id, candidate_id, reason, created_at, status, "
+                      "original_assessor_id) VALUES(?1, ?2, ?3, ?4, 'open', ?5)",
+    [APPEAL_GET] = "SELECT " APPEAL_COLS " FROM appeals WHERE id = ?1",
+    [APPEAL_FOR_ATTEMPT] = "SELECT " APPEAL_COLS " FROM appeals WHERE attempt_id = ?1",
+    [APPEAL_ASSIGN] = "UPDATE appeals SET status = 'assigned', assessor_id = ?2, assigned_at = ?3 "
+                      "WHERE id = ?1 AND status IN ('open', 'assigned')",
+    [APPEAL_DECIDED] = "UPDATE appeals SET status = 'decided', decided_at = ?2 "
+                       "WHERE id = ?1 AND status = 'assigned'",
+    [APPEAL_LIST] = "SELECT " APPEAL_COLS " FROM appeals ORDER BY id LIMIT ?1",
+    [APPEAL_LIST_STATUS] = "SELECT " APPEAL_COLS " FROM appeals WHERE status = ?2 "
+                           "ORDER BY id LIMIT ?1",
+    [ADMIN_ATTEMPTS] =
+        "SELECT id, user_id, exam_id, exam_version, status, started_at, deadline_at, "
+        "finished_at, verdict, decided_at FROM attempts "
+        "WHERE (?1 IS NULL OR exam_id = ?1) AND (?2 IS NULL OR status = ?2) "
+        "AND (?3 IS NULL OR coalesce(verdict, '') = ?3) AND (?4 = 0 OR id < ?4) "
+        "ORDER BY id DESC LIMIT ?5",
+};
+static const struct store_sqlset reviews_set = {"reviews", reviews_sqls, REVIEWS__MAX};
+
+static int64_t col_int_or_zero(sqlite3_stmt *st, int col) {
+  return SQLITE_NULL == sqlite3_column_type(st, col) ? 0 : sqlite3_column_int64(st, col);
+}
+
+static void bind_id_or_null(sqlite3_stmt *st, int idx, int64_t id) {
+  if (0 == id)
+    sqlite3_bind_null(st, idx);
+  else
+    sqlite3_bind_int64(st, idx, id);
+}
+
+/* Runs a write with ?1 = id and returns OK / NONE (no row changed) / negative. */
+static int exec_changes(struct store_conn *c, sqlite3_stmt *st, const char *what) {
+  int64_t changes = 0;
+  int rc = store_step_done(c, st, what, &changes);
+  store_stmt_done(st);
+  if (STORE_OK == rc && 0 == changes)
+    return STORE_NONE;
+  return rc;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* claims */
+
+static int claim_read(struct store_conn *c, struct store_claim *out, int64_t attempt_id) {
+  sqlite3_stmt *st = store_stmt(c, &reviews_set, CLAIM_GET);
+  int rc = STORE_HARD;
+  memset(out, 0, sizeof *out);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, attempt_id);
+  rc = store_step_row(c, st, "claim get");
+  if (STORE_OK == rc) {
+    out->attempt_id = sqlite3_column_int64(st, 0);
+    out->assessor_id = sqlite3_column_int64(st, 1);
+    out->claimed_ms = sqlite3_column_int64(st, 2);
+    out->expires_ms = sqlite3_column_int64(st, 3);
+  }
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_claim_get(struct store_rd *rd, struct store_claim *out, int64_t attempt_id) {
+  return claim_read(store_rd_conn(rd), out, attempt_id);
+}
+
+int store_claim_take(struct store_tx *tx, struct store_claim *out, int64_t attempt_id,
+                     int64_t assessor_id, int64_t ttl_ms) {
+  struct store_conn *c = store_tx_conn(tx);
+  int64_t now = store_tx_now_ms(tx);
+  sqlite3_stmt *st = NULL;
+  int rc = STORE_HARD;
+  memset(out, 0, sizeof *out);
+  if (ttl_ms <= 0 || assessor_id <= 0)
+    return STORE_HARD;
+  st = store_stmt(c, &reviews_set, ATTEMPT_PENDING);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, attempt_id);
+  rc = store_step_row(c, st, "claim attempt");
+  store_stmt_done(st);
+  if (STORE_OK != rc)
+    return rc;
+  rc = claim_read(c, out, attempt_id);
+  if (rc < 0)
+    return rc;
+  if (STORE_OK == rc && out->assessor_id != assessor_id && out->expires_ms > now)
+    return STORE_CONFLICT;
+  st = store_stmt(c, &reviews_set, CLAIM_PUT);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, attempt_id);
+  sqlite3_bind_int64(st, 2, assessor_id);
+  sqlite3_bind_int64(st, 3, now);
+  sqlite3_bind_int64(st, 4, now + ttl_ms);
+  rc = store_step_done(c, st, "claim put", NULL);
+  store_stmt_done(st);
+  if (STORE_OK == rc)
+    *out = (struct store_claim){attempt_id, assessor_id, now, now + ttl_ms};
+  return rc;
+}
+
+int store_claim_release(struct store_tx *tx, int64_t attempt_id) {
+  struct store_conn *c = store_tx_conn(tx);
+  sqlite3_stmt *st = store_stmt(c, &reviews_set, CLAIM_DELETE);
+  int rc = STORE_HARD;
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, attempt_id);
+  rc = exec_changes(c, st, "claim delete");
+  return STORE_NONE == rc ? STORE_OK : rc;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* queue */
+
+int store_review_queue(struct store_rd *rd, struct store_queue_entry **out, size_t *out_n,
+                       const char *exam_id, int limit) {
+  struct store_conn *c = store_rd_conn(rd);
+  struct store_queue_entry *list = NULL;
+  sqlite3_stmt *st = NULL;
+  size_t n = 0;
+  int rc = STORE_HARD;
+  *out = NULL;
+  *out_n = 0;
+  if (limit < 1 || limit > 1000)
+    return STORE_HARD;
+  list = calloc((size_t)limit, sizeof *list);
+  if (NULL == list)
+    return STORE_UNAVAILABLE;
+  st = store_stmt(c, &reviews_set, NULL == exam_id ? QUEUE_ALL : QUEUE_EXAM);
+  if (NULL == st)
+    goto cleanup;
+  sqlite3_bind_int(st, 1, limit);
+  if (NULL != exam_id)
+    store_bind_text(st, 2, exam_id);
+  while (n < (size_t)limit && STORE_OK == (rc = store_step_row(c, st, "review queue"))) {
+    struct store_queue_entry *e = &list[n++];
+    e->attempt_id = sqlite3_column_int64(st, 0);
+    e->user_id = sqlite3_column_int64(st, 1);
+    if (0 != store_col_copy(st, 2, e->exam_id, sizeof e->exam_id)) {
+      rc = STORE_HARD;
+      break;
+    }
+    e->since_ms = col_int_or_zero(st, 3);
+    e->holder_id = col_int_or_zero(st, 4);
+    e->claim_expires_ms = col_int_or_zero(st, 5);
+    e->appeal_id = col_int_or_zero(st, 6);
+  }
+  if (STORE_NONE == rc || (STORE_OK == rc && n == (size_t)limit))
+    rc = STORE_OK;
+cleanup:
+  store_stmt_done(st);
+  if (STORE_OK != rc) {
+    free(list);
+    return rc;
+  }
+  *out = list;
+  *out_n = n;
+  return STORE_OK;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* decisions */
+
+void store_decision_clear(struct store_decision *d) {
+  if (NULL == d)
+    return;
+  free(d->marks);
+  free(d->units);
+  free(d->feedback);
+  free(d->reason);
+  d->marks = d->units = d->feedback = d->reason = NULL;
+}
+
+void store_decision_list_free(struct store_decision *list, size_t n) {
+  if (NULL == list)
+    return;
+  for (size_t i = 0; i < n; i++)
+    store_decision_clear(&list[i]);
+  free(list);
+}
+
+int store_decision_add(struct store_tx *tx, int64_t *out_id, const struct store_decision *d) {
+  struct store_conn *c = store_tx_conn(tx);
+  sqlite3_stmt *st = store_stmt(c, &reviews_set, DECISION_INSERT);
+  int rc = STORE_HARD;
+  *out_id = 0;
+  if (NULL == st)
+    return STORE_HARD;
+  if (NULL == d->marks || NULL == d->units)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, d->attempt_id);
+  sqlite3_bind_int64(st, 2, d->decided_by);
+  store_bind_text(st, 3, d->kind);
+  sqlite3_bind_int64(st, 4, store_tx_now_ms(tx));
+  store_bind_text(st, 5, d->overall);
+  store_bind_text(st, 6, d->marks);
+  store_bind_text(st, 7, d->units);
+  store_bind_text(st, 8, d->feedback);
+  store_bind_text(st, 9, d->reason);
+  bind_id_or_null(st, 10, d->appeal_id);
+  rc = store_step_done(c, st, "decision insert", NULL);
+  store_stmt_done(st);
+  if (STORE_EXISTS == rc)
+    rc = STORE_HARD;
+  if (STORE_OK == rc)
+    *out_id = store_conn_last_rowid(c);
+  return rc;
+}
+
+/* Fills *d from DECISION_COLS; STORE_OK or STORE_UNAVAILABLE (out of memory). */
+static int decision_read(sqlite3_stmt *st, struct store_decision *d) {
+  int oom[4] = {0, 0, 0, 0};
+  memset(d, 0, sizeof *d);
+  d->id = sqlite3_column_int64(st, 0);
+  d->attempt_id = sqlite3_column_int64(st, 1);
+  d->decided_by = sqlite3_column_int64(st, 2);
+  if (0 != store_col_copy(st, 3, d->kind, sizeof d->kind) ||
+      0 != store_col_copy(st, 5, d->overall, sizeof d->overall))
+    return STORE_HARD;
+  d->decided_ms = sqlite3_column_int64(st, 4);
+  d->marks = store_col_strdup(st, 6, &oom[0]);
+  d->units = store_col_strdup(st, 7, &oom[1]);
+  d->feedback = store_col_strdup(st, 8, &oom[2]);
+  d->reason = store_col_strdup(st, 9, &oom[3]);
+  d->appeal_id = col_int_or_zero(st, 10);
+  if (oom[0] || oom[1] || oom[2] || oom[3] || NULL == d->marks || NULL == d->units) {
+    store_decision_clear(d);
+    return STORE_UNAVAILABLE;
+  }
+  return STORE_OK;
+}
+
+int store_decision_latest(struct store_rd *rd, struct store_decision *out, int64_t attempt_id) {
+  struct store_conn *c = store_rd_conn(rd);
+  sqlite3_stmt *st = store_stmt(c, &reviews_set, DECISION_LATEST);
+  int rc = STORE_HARD;
+  memset(out, 0, sizeof *out);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, attempt_id);
+  rc = store_step_row(c, st, "decision latest");
+  if (STORE_OK == rc)
+    rc = decision_read(st, out);
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_decision_history(struct store_rd *rd, struct store_decision **out, size_t *out_n,
+                           int64_t attempt_id) {
+  struct store_conn *c = store_rd_conn(rd);
+  sqlite3_stmt *st = store_stmt(c, &reviews_set, DECISION_HISTORY);
+  struct store_decision *list = NULL;
+  size_t n = 0, cap = 0;
+  int rc = STORE_HARD;
+  *out = NULL;
+  *out_n = 0;
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, attempt_id);
+  while (STORE_OK == (rc = store_step_row(c, st, "decision history"))) {
+    if (n == cap) {
+      size_t ncap = 0 == cap ? 4 : cap * 2;
+      struct store_decision *grown = realloc(list, ncap * sizeof *grown);
+      if (NULL == grown) {
+        rc = STORE_UNAVAILABLE;
+        break;
+      }
+      list = grown;
+      cap = ncap;
+    }
+    rc = decision_read(st, &list[n]);
+    if (STORE_OK != rc)
+      break;
+    n++;
+  }
+  store_stmt_done(st);
+  if (STORE_NONE != rc) {
+    store_decision_list_free(list, n);
+    return rc < 0 ? rc : STORE_HARD;
+  }
+  *out = list;
+  *out_n = n;
+  return STORE_OK;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* appeals */
+
+void store_appeal_clear(struct store_appeal *a) {
+  if (NULL == a)
+    return;
+  free(a->reason);
+  a->reason = NULL;
+}
+
+void store_appeal_list_free(struct store_appeal *list, size_t n) {
+  if (NULL == list)
+    return;
+  for (size_t i = 0; i < n; i++)
+    store_appeal_clear(&list[i]);
+  free(list);
+}
+
+static int appeal_read(sqlite3_stmt *st, struct store_appeal *a) {
+  int oom = 0;
+  memset(a, 0, sizeof *a);
+  a->id = sqlite3_column_int64(st, 0);
+  a->attempt_id = sqlite3_column_int64(st, 1);
+  a->candidate_id = sqlite3_column_int64(st, 2);
+  a->reason = store_col_strdup(st, 3, &oom);
+  a->created_ms = sqlite3_column_int64(st, 4);
+  if (0 != store_col_copy(st, 5, a->status, sizeof a->status)) {
+    store_appeal_clear(a);
+    return STORE_HARD;
+  }
+  a->original_assessor_id = col_int_or_zero(st, 6);
+  a->assessor_id = col_int_or_zero(st, 7);
+  a->assigned_ms = col_int_or_zero(st, 8);
+  a->decided_ms = col_int_or_zero(st, 9);
+  if (oom || NULL == a->reason) {
+    store_appeal_clear(a);
+    return STORE_UNAVAILABLE;
+  }
+  return STORE_OK;
+}
+
+int store_appeal_create(struct store_tx *tx, int64_t *out_id, int64_t attempt_id,
+                        int64_t candidate_id, const char *reason, int64_t original_assessor_id) {
+  struct store_conn *c = store_tx_conn(tx);
+  sqlite3_stmt *st = store_stmt(c, &reviews_set, APPEAL_INSERT);
+  int rc = STORE_HARD;
+  *out_id = 0;
+  if (NULL == st || NULL == reason)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, attempt_id);
+  sqlite3_bind_int64(st, 2, candidate_id);
+  store_bind_text(st, 3, reason);
+  sqlite3_bind_int64(st, 4, store_tx_now_ms(tx));
+  bind_id_or_null(st, 5, original_assessor_id);
+  rc = store_step_done(c, st, "appeal insert", NULL);
+  store_stmt_done(st);
+  if (STORE_OK == rc)
+    *out_id = store_conn_last_rowid(c);
+  return rc;
+}
+
+static int appeal_lookup(struct store_rd *rd, struct store_appeal *out, int which, int64_t key) {
+  struct store_conn *c = store_rd_conn(rd);
+  sqlite3_stmt *st = store_stmt(c, &reviews_set, which);
+  int rc = STORE_HARD;
+  memset(out, 0, sizeof *out);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, key);
+  rc = store_step_row(c, st, "appeal get");
+  if (STORE_OK == rc)
+    rc = appeal_read(st, out);
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_appeal_get(struct store_rd *rd, struct store_appeal *out, int64_t id) {
+  return appeal_lookup(rd, out, APPEAL_GET, id);
+}
+
+int store_appeal_for_attempt(struct store_rd *rd, struct store_appeal *out, int64_t attempt_id) {
+  return appeal_lookup(rd, out, APPEAL_FOR_ATTEMPT, attempt_id);
+}
+
+/* OK when a row changed; otherwise NONE if the appeal does not exist, CONFLICT if it does. */
+static int appeal_transition(struct store_tx *tx, int which, int64_t id, int64_t who) {
+  struct store_conn *c = store_tx_conn(tx);
+  sqlite3_stmt *st = store_stmt(c, &reviews_set, which);
+  struct store_appeal a;
+  int rc = STORE_HARD;
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, id);
+  if (APPEAL_ASSIGN == which) {
+    sqlite3_bind_int64(st, 2, who);
+    sqlite3_bind_int64(st, 3, store_tx_now_ms(tx));
+  } else {
+    sqlite3_bind_int64(st, 2, store_tx_now_ms(tx));
+  }
+  rc = exec_changes(c, st, "appeal update");
+  if (STORE_NONE != rc)
+    return rc;
+  rc = store_appeal_get(store_tx_rd(tx), &a, id);
+  store_appeal_clear(&a);
+  return STORE_OK == rc ? STORE_CONFLICT : rc;
+}
+
+int store_appeal_assign(struct store_tx *tx, int64_t id, int64_t assessor_id) {
+  if (assessor_id <= 0)
+    return STORE_HARD;
+  return appeal_transition(tx, APPEAL_ASSIGN, id, assessor_id);
+}
+
+int store_appeal_set_decided(struct store_tx *tx, int64_t id) {
+  return appeal_transition(tx, APPEAL_DECIDED, id, 0);
+}
+
+int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
+                      const char *status, int limit) {
+  struct store_conn *c = store_rd_conn(rd);
+  struct store_appeal *list = NULL;
+  sqlite3_stmt *st = NULL;
+  size_t n = 0;
+  int rc = STORE_HARD;
+  *out = NULL;
+  *out_n = 0;
+  if (limit < 1 || limit > 1000)
+    return STORE_HARD;
+  list = calloc((size_t)limit, sizeof *list);
+  if (NULL == list)
+    return STORE_UNAVAILABLE;
+  st = store_stmt(c, &reviews_set, NULL == status ? APPEAL_LIST : APPEAL_LIST_STATUS);
+  if (NULL == st)
+    goto cleanup;
+  sqlite3_bind_int(st, 1, limit);
+  if (NULL != status)
+    store_bind_text(st, 2, status);
+  while (n < (size_t)limit && STORE_OK == (rc = store_step_row(c, st, "appeal list"))) {
+    rc = appeal_read(st, &list[n]);
+    if (STORE_OK != rc)
+      break;
+    n++;
+  }
+  if (STORE_NONE == rc || (STORE_OK == rc && n == (size_t)limit))
+    rc = STORE_OK;
+cleanup:
+  store_stmt_done(st);
+  if (STORE_OK != rc) {
+    store_appeal_list_free(list, n);
+    return rc;
+  }
+  *out = list;
+  *out_n = n;
+  return STORE_OK;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* attempts for administrators */
+
+int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
+                          const char *exam_id, const char *status, const char *verdict,
+                          int64_t before_id, int limit) {
+  struct store_conn *c = store_rd_conn(rd);
+  struct store_attempt *list = NULL;
+  sqlite3_stmt *st = NULL;
+  size_t n = 0;
+  int rc = STORE_HARD;
+  *out = NULL;
+  *out_n = 0;
+  if (limit < 1 || limit > 1000)
+    return STORE_HARD;
+  list = calloc((size_t)limit, sizeof *list);
+  if (NULL == list)
+    return STORE_UNAVAILABLE;
+  st = store_stmt(c, &reviews_set, ADMIN_ATTEMPTS);
+  if (NULL == st)
+    goto cleanup;
+  store_bind_text(st, 1, exam_id);
+  store_bind_text(st, 2, status);
+  store_bind_text(st, 3, verdict);
+  sqlite3_bind_int64(st, 4, before_id);
+  sqlite3_bind_int(st, 5, limit);
+  while (n < (size_t)limit && STORE_OK == (rc = store_step_row(c, st, "admin attempts"))) {
+    struct store_attempt *a = &list[n++];
+    a->id = sqlite3_column_int64(st, 0);
+    a->user_id = sqlite3_column_int64(st, 1);
+    if (0 != store_col_copy(st, 2, a->exam_id, sizeof a->exam_id) ||
+        0 != store_col_copy(st, 3, a->exam_version, sizeof a->exam_version) ||
+        0 != store_col_copy(st, 4, a->status, sizeof a->status) ||
+        0 != store_col_copy(st, 8, a->verdict, sizeof a->verdict)) {
+      rc = STORE_HARD;
+      break;
+    }
+    a->started_ms = sqlite3_column_int64(st, 5);
+    a->deadline_ms = sqlite3_column_int64(st, 6);
+    a->finished_ms = col_int_or_zero(st, 7);
+    a->decided_ms = col_int_or_zero(st, 9);
+  }
+  if (STORE_NONE == rc || (STORE_OK == rc && n == (size_t)limit))
+    rc = STORE_OK;
+cleanup:
+  store_stmt_done(st);
+  if (STORE_OK != rc) {
+    free(list);
+    return rc;
+  }
+  *out = list;
+  *out_n = n;
+  return STORE_OK;
+}
