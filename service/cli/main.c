@@ -16,6 +16,7 @@ static const struct command commands[] = {
     {"backup", cmd_backup, "Write a consistent copy of the database (safe while running)"},
     {"restore", cmd_restore, "Replace the database with a backup (stop the daemon first)"},
     /* --- exams --- */
+    {"exams", cmd_exams, "Check exam files (exams check [FILE...]): file:line:col errors"},
     /* --- keys and certificates --- */
     {"keys", cmd_keys, "List, rotate or publish (JWKS) the certificate signing keys"},
     {"verify", cmd_verify, "Verify a certificate offline (credential, QR URL/token or QR image)"},

@@ -1,0 +1,428 @@
+/*
+ * Attempts, saved answers and exam source snapshots in SQLite.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+enum attempts_stmt {
+  SRC_PUT,
+  SRC_GET,
+  ATT_INSERT,
+  ATT_GET,
+  ATT_OPEN_FOR,
+  ATT_LIST_USER,
+  ATT_LIST_USER_EXAM,
+  ATT_STATUS,
+  ANS_PUT,
+  ANS_GET,
+  ATT_FINISH,
+  ATT_SET_RESULT,
+  ATT_EXTEND,
+  ATT_OVERDUE,
+  ATTEMPTS__MAX
+};
+
+#define ATT_COLS                                                                                   \
+  "id, user_id, exam_id, exam_version, status, started_at, deadline_at, "                          \
+  "coalesce(finished_at, 0), coalesce(verdict, ''), coalesce(decided_at, 0)"
+
+static const char *const attempts_sqls[ATTEMPTS__MAX] = {
+    [SRC_PUT] = "INSERT INTO exam_sources(version, exam_id, file, source, stored_at) "
+                "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(version) DO NOTHING",
+    [SRC_GET] = "SELECT source, file FROM exam_sources WHERE version = ?1",
+    [ATT_INSERT] = "INSERT INTO attempts(user_id, exam_id, exam_version, form, status, "
+                   "started_at, deadline_at) VALUES(?1, ?2, ?3, ?4, 'open', ?5, ?6)",
+    [ATT_GET] = "SELECT " ATT_COLS ", form, result FROM attempts WHERE id = ?1",
+    [ATT_OPEN_FOR] = "SELECT " ATT_COLS " FROM attempts "
+                     "WHERE user_id = ?1 AND exam_id = ?2 AND status = 'open'",
+    [ATT_LIST_USER] =
+        "SELECT " ATT_COLS " FROM attempts WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2",
+    [ATT_LIST_USER_EXAM] = "SELECT " ATT_COLS " FROM attempts WHERE user_id = ?1 "
+                           "AND exam_id = ?3 ORDER BY id DESC LIMIT ?2",
+    [ATT_STATUS] = "SELECT status FROM attempts WHERE id = ?1",
+    [ANS_PUT] = "INSERT INTO attempt_answers(attempt_id, item_id, value, saved_at) "
+                "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(attempt_id, item_id) DO UPDATE SET "
+                "value = excluded.value, saved_at = excluded.saved_at",
+    [ANS_GET] = "SELECT item_id, value, saved_at FROM attempt_answers WHERE attempt_id = ?1 "
+                "ORDER BY item_id",
+    [ATT_FINISH] = "UPDATE attempts SET status = ?2, finished_at = ?3, verdict = ?4, "
+                   "result = ?5, decided_at = ?6 WHERE id = ?1 AND status = 'open'",
+    [ATT_SET_RESULT] = "UPDATE attempts SET verdict = ?2, result = ?3, decided_at = ?4 "
+                       "WHERE id = ?1 AND status <> 'open'",
+    [ATT_EXTEND] = "UPDATE attempts SET deadline_at = deadline_at + ?2 "
+                   "WHERE id = ?1 AND status = 'open'",
+    [ATT_OVERDUE] = "SELECT id FROM attempts WHERE status = 'open' AND deadline_at < ?1 "
+                    "ORDER BY deadline_at LIMIT ?2",
+};
+static const struct store_sqlset attempts_set = {"attempts", attempts_sqls, ATTEMPTS__MAX};
+
+void store_attempt_clear(struct store_attempt *a) {
+  if (NULL == a)
+    return;
+  free(a->form);
+  free(a->result);
+  a->form = NULL;
+  a->result = NULL;
+}
+
+/* Fills *a from the ATT_COLS columns; -1 if a value does not fit. */
+static int read_attempt(sqlite3_stmt *st, struct store_attempt *a) {
+  memset(a, 0, sizeof *a);
+  a->id = sqlite3_column_int64(st, 0);
+  a->user_id = sqlite3_column_int64(st, 1);
+  if (0 != store_col_copy(st, 2, a->exam_id, sizeof a->exam_id) ||
+      0 != store_col_copy(st, 3, a->exam_version, sizeof a->exam_version) ||
+      0 != store_col_copy(st, 4, a->status, sizeof a->status) ||
+      0 != store_col_copy(st, 8, a->verdict, sizeof a->verdict))
+    return -1;
+  a->started_ms = sqlite3_column_int64(st, 5);
+  a->deadline_ms = sqlite3_column_int64(st, 6);
+  a->finished_ms = sqlite3_column_int64(st, 7);
+  a->decided_ms = sqlite3_column_int64(st, 9);
+  return 0;
+}
+
+static bool verdict_valid(const char *v) {
+  return NULL != v && (0 == strcmp(v, "K") || 0 == strcmp(v, "BK") || 0 == strcmp(v, "PENDING"));
+}
+
+int store_exam_source_put(struct store_tx *tx, const char *version, const char *exam_id,
+                          const char *file, const char *source, size_t len) {
+  struct store_conn *c = store_tx_conn(tx);
+  if (NULL == version || NULL == exam_id || NULL == file || NULL == source || len > INT32_MAX)
+    return STORE_HARD;
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, SRC_PUT);
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, version);
+  store_bind_text(st, 2, exam_id);
+  store_bind_text(st, 3, file);
+  sqlite3_bind_blob(st, 4, source, (int)len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 5, store_tx_now_ms(tx));
+  int rc = store_step_done(c, st, "exam source insert", NULL);
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_exam_source_get(struct store_rd *rd, char **out, size_t *out_len, char *file,
+                          size_t filelen, const char *version) {
+  struct store_conn *c = store_rd_conn(rd);
+  *out = NULL;
+  *out_len = 0;
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, SRC_GET);
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, version);
+  int rc = store_step_row(c, st, "exam source get");
+  if (STORE_OK == rc) {
+    const void *blob = sqlite3_column_blob(st, 0);
+    int n = sqlite3_column_bytes(st, 0);
+    char *buf = malloc((size_t)n + 1);
+    if (NULL == buf) {
+      rc = STORE_UNAVAILABLE;
+    } else if (0 != store_col_copy(st, 1, file, filelen)) {
+      free(buf);
+      rc = STORE_HARD;
+    } else {
+      if (n > 0)
+        memcpy(buf, blob, (size_t)n);
+      buf[n] = '\0';
+      *out = buf;
+      *out_len = (size_t)n;
+    }
+  }
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_attempt_create(struct store_tx *tx, int64_t *out_id, int64_t user_id, const char *exam_id,
+                         const char *version, const char *form_json, int64_t deadline_ms) {
+  struct store_conn *c = store_tx_conn(tx);
+  *out_id = 0;
+  if (NULL == exam_id || NULL == version || NULL == form_json)
+    return STORE_HARD;
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_INSERT);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, user_id);
+  store_bind_text(st, 2, exam_id);
+  store_bind_text(st, 3, version);
+  store_bind_text(st, 4, form_json);
+  sqlite3_bind_int64(st, 5, store_tx_now_ms(tx));
+  sqlite3_bind_int64(st, 6, deadline_ms);
+  int rc = store_step_done(c, st, "attempt insert", NULL);
+  store_stmt_done(st);
+  if (STORE_OK == rc)
+    *out_id = store_conn_last_rowid(c);
+  return rc;
+}
+
+int store_attempt_get(struct store_rd *rd, struct store_attempt *out, int64_t id) {
+  struct store_conn *c = store_rd_conn(rd);
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_GET);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = store_step_row(c, st, "attempt get");
+  if (STORE_OK == rc) {
+    int oom1 = 0, oom2 = 0;
+    if (0 != read_attempt(st, out)) {
+      rc = STORE_HARD;
+    } else {
+      out->form = store_col_strdup(st, 10, &oom1);
+      out->result = store_col_strdup(st, 11, &oom2);
+      if (oom1 || oom2 || NULL == out->form) {
+        store_attempt_clear(out);
+        rc = oom1 || oom2 ? STORE_UNAVAILABLE : STORE_HARD;
+      }
+    }
+  }
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64_t user_id,
+                           const char *exam_id) {
+  struct store_conn *c = store_rd_conn(rd);
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_OPEN_FOR);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, user_id);
+  store_bind_text(st, 2, exam_id);
+  int rc = store_step_row(c, st, "attempt open for user");
+  if (STORE_OK == rc && 0 != read_attempt(st, out))
+    rc = STORE_HARD;
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
+                            int64_t user_id, const char *exam_id, int limit) {
+  struct store_conn *c = store_rd_conn(rd);
+  *out = NULL;
+  *out_n = 0;
+  if (limit < 1 || limit > 1000)
+    return STORE_HARD;
+  struct store_attempt *list = calloc((size_t)limit, sizeof *list);
+  if (NULL == list)
+    return STORE_UNAVAILABLE;
+  sqlite3_stmt *st =
+      store_stmt(c, &attempts_set, NULL == exam_id ? ATT_LIST_USER : ATT_LIST_USER_EXAM);
+  if (NULL == st) {
+    free(list);
+    return STORE_HARD;
+  }
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_int(st, 2, limit);
+  if (NULL != exam_id)
+    store_bind_text(st, 3, exam_id);
+  size_t n = 0;
+  int rc = STORE_NONE;
+  while (n < (size_t)limit && STORE_OK == (rc = store_step_row(c, st, "attempt list"))) {
+    if (0 != read_attempt(st, &list[n++])) {
+      rc = STORE_HARD;
+      break;
+    }
+  }
+  store_stmt_done(st);
+  if (n == (size_t)limit)
+    rc = STORE_OK;
+  if (STORE_NONE == rc)
+    rc = STORE_OK;
+  if (STORE_OK != rc) {
+    free(list);
+    return rc;
+  }
+  *out = list;
+  *out_n = n;
+  return STORE_OK;
+}
+
+/* STORE_OK when the attempt is open, STORE_CONFLICT when finished, STORE_NONE, or < 0. */
+static int attempt_is_open(struct store_conn *c, int64_t id) {
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_STATUS);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = store_step_row(c, st, "attempt status");
+  if (STORE_OK == rc) {
+    const unsigned char *s = sqlite3_column_text(st, 0);
+    if (NULL == s || 0 != strcmp((const char *)s, STORE_ATTEMPT_OPEN))
+      rc = STORE_CONFLICT;
+  }
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_answer_put(struct store_tx *tx, int64_t attempt_id, const char *item_id,
+                     const char *value_json, int64_t saved_ms) {
+  struct store_conn *c = store_tx_conn(tx);
+  if (NULL == item_id || NULL == value_json)
+    return STORE_HARD;
+  int rc = attempt_is_open(c, attempt_id);
+  if (STORE_OK != rc)
+    return rc;
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, ANS_PUT);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, attempt_id);
+  store_bind_text(st, 2, item_id);
+  store_bind_text(st, 3, value_json);
+  sqlite3_bind_int64(st, 4, saved_ms);
+  rc = store_step_done(c, st, "answer save", NULL);
+  store_stmt_done(st);
+  return rc;
+}
+
+void store_answers_free(struct store_answer *list, size_t n) {
+  if (NULL == list)
+    return;
+  for (size_t i = 0; i < n; i++)
+    free(list[i].value);
+  free(list);
+}
+
+int store_answers_get(struct store_rd *rd, struct store_answer **out, size_t *out_n,
+                      int64_t attempt_id) {
+  struct store_conn *c = store_rd_conn(rd);
+  struct store_answer *list = NULL;
+  size_t n = 0, cap = 0;
+  *out = NULL;
+  *out_n = 0;
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, ANS_GET);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, attempt_id);
+  int rc = STORE_NONE;
+  while (STORE_OK == (rc = store_step_row(c, st, "answers get"))) {
+    if (n == cap) {
+      size_t ncap = cap ? cap * 2 : 16;
+      struct store_answer *nl = realloc(list, ncap * sizeof *nl);
+      if (NULL == nl) {
+        rc = STORE_UNAVAILABLE;
+        break;
+      }
+      list = nl;
+      cap = ncap;
+    }
+    struct store_answer *a = &list[n];
+    memset(a, 0, sizeof *a);
+    int oom = 0;
+    if (0 != store_col_copy(st, 0, a->item_id, sizeof a->item_id)) {
+      rc = STORE_HARD;
+      break;
+    }
+    a->value = store_col_strdup(st, 1, &oom);
+    if (oom || NULL == a->value) {
+      rc = oom ? STORE_UNAVAILABLE : STORE_HARD;
+      break;
+    }
+    a->saved_ms = sqlite3_column_int64(st, 2);
+    n++;
+  }
+  store_stmt_done(st);
+  if (STORE_NONE != rc) {
+    store_answers_free(list, n);
+    return rc;
+  }
+  *out = list;
+  *out_n = n;
+  return STORE_OK;
+}
+
+/* An UPDATE that only applies in one state: 0 changes means no row or the wrong state. */
+static int update_in_state(struct store_conn *c, sqlite3_stmt *st, int64_t id, const char *what) {
+  int64_t changes = 0;
+  int rc = store_step_done(c, st, what, &changes);
+  store_stmt_done(st);
+  if (STORE_OK != rc || changes > 0)
+    return rc;
+  rc = attempt_is_open(c, id);
+  if (STORE_OK == rc || STORE_CONFLICT == rc)
+    return STORE_CONFLICT;
+  return rc;
+}
+
+int store_attempt_finish(struct store_tx *tx, int64_t id, const char *status, int64_t finished_ms,
+                         const char *verdict, const char *result_json) {
+  struct store_conn *c = store_tx_conn(tx);
+  if (NULL == status || !verdict_valid(verdict) || NULL == result_json ||
+      (0 != strcmp(status, STORE_ATTEMPT_SUBMITTED) && 0 != strcmp(status, STORE_ATTEMPT_CLOSED)))
+    return STORE_HARD;
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_FINISH);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, id);
+  store_bind_text(st, 2, status);
+  sqlite3_bind_int64(st, 3, finished_ms);
+  store_bind_text(st, 4, verdict);
+  store_bind_text(st, 5, result_json);
+  if (0 == strcmp(verdict, "PENDING"))
+    sqlite3_bind_null(st, 6);
+  else
+    sqlite3_bind_int64(st, 6, store_tx_now_ms(tx));
+  return update_in_state(c, st, id, "attempt finish");
+}
+
+int store_attempt_set_result(struct store_tx *tx, int64_t id, const char *verdict,
+                             const char *result_json) {
+  struct store_conn *c = store_tx_conn(tx);
+  if (!verdict_valid(verdict) || NULL == result_json)
+    return STORE_HARD;
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_SET_RESULT);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, id);
+  store_bind_text(st, 2, verdict);
+  store_bind_text(st, 3, result_json);
+  if (0 == strcmp(verdict, "PENDING"))
+    sqlite3_bind_null(st, 4);
+  else
+    sqlite3_bind_int64(st, 4, store_tx_now_ms(tx));
+  int64_t changes = 0;
+  int rc = store_step_done(c, st, "attempt set result", &changes);
+  store_stmt_done(st);
+  if (STORE_OK != rc || changes > 0)
+    return rc;
+  rc = attempt_is_open(c, id);
+  return STORE_OK == rc ? STORE_CONFLICT : rc; /* open -> conflict; none -> none */
+}
+
+int store_attempt_extend_deadline(struct store_tx *tx, int64_t id, int64_t extra_ms) {
+  struct store_conn *c = store_tx_conn(tx);
+  if (extra_ms <= 0)
+    return STORE_HARD;
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_EXTEND);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_int64(st, 2, extra_ms);
+  return update_in_state(c, st, id, "attempt extend deadline");
+}
+
+int store_attempts_overdue(struct store_rd *rd, int64_t *ids, size_t max, size_t *out_n,
+                           int64_t before_ms) {
+  struct store_conn *c = store_rd_conn(rd);
+  *out_n = 0;
+  if (0 == max || max > 100000)
+    return STORE_HARD;
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_OVERDUE);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, before_ms);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+  size_t n = 0;
+  int rc = STORE_NONE;
+  while (n < max && STORE_OK == (rc = store_step_row(c, st, "attempts overdue")))
+    ids[n++] = sqlite3_column_int64(st, 0);
+  store_stmt_done(st);
+  if (n == max || STORE_NONE == rc)
+    rc = STORE_OK;
+  if (STORE_OK == rc)
+    *out_n = n;
+  return rc;
+}
