@@ -63,7 +63,7 @@ static int login_form(struct req *r, unsigned status, const char *error_key, con
   html_text(h, L(r, "auth.no_account"));
   HTML_LIT(h, "</a></p>");
   layout_end(h, r);
-  return reply_html(r, status, h);
+  return layout_reply(r, status, h);
 }
 
 static int register_form(struct req *r, unsigned status, const char *error_key, const char *name,
@@ -91,7 +91,7 @@ static int register_form(struct req *r, unsigned status, const char *error_key, 
   html_text(h, L(r, "auth.have_account"));
   HTML_LIT(h, "</a></p>");
   layout_end(h, r);
-  return reply_html(r, status, h);
+  return layout_reply(r, status, h);
 }
 
 static bool blank(const char *s) {

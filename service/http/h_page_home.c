@@ -102,5 +102,5 @@ int h_page_home(struct req *r) {
   render_home(h, r, subs, (const struct exam *const *)exams, nexams);
   layout_end(h, r);
   free(exams);
-  return reply_html(r, 200, h);
+  return layout_reply(r, 200, h);
 }

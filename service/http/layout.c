@@ -177,7 +177,7 @@ int layout_message_page(struct req *r, unsigned status, const char *title_key,
   html_text(h, L(r, "layout.back_home"));
   HTML_LIT(h, "</a></p>");
   layout_end(h, r);
-  return reply_html(r, status, h);
+  return layout_reply(r, status, h);
 }
 
 struct html *layout_error_html(const struct req *r, unsigned status, const char *error_name,
@@ -224,4 +224,12 @@ struct html *layout_error_html(const struct req *r, unsigned status, const char 
   HTML_LIT(h, "</a></li></ul>");
   layout_end(h, r);
   return h;
+}
+
+int layout_reply(struct req *r, unsigned status, struct html *h) {
+  size_t len = 0;
+  char *data = html_take(h, &len);
+  if (NULL == data)
+    return reply_error(r, ERR_INTERNAL, NULL);
+  return reply_bytes_owned(r, status, "text/html; charset=utf-8", data, len);
 }

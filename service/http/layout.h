@@ -25,6 +25,11 @@ void layout_csrf_field(struct html *h, const struct req *r);
 const char *layout_t(const struct req *r, const char *key);
 #define L(r, key) layout_t((r), (key))
 
+/* Sends a finished page as text/html (takes ownership of h, NULL allowed): a buffer that
+ * failed (out of memory) becomes a 500 instead of half a page. Returns the reply's value.
+ * Same contract as reply_html in http.h, built only on reply_bytes_owned. */
+int layout_reply(struct req *r, unsigned status, struct html *h);
+
 /* A complete page with a heading and one message paragraph (both catalogue keys), e.g. for
  * "not found" on pages. Returns the reply's value. */
 int layout_message_page(struct req *r, unsigned status, const char *title_key,

@@ -25,6 +25,12 @@ const struct route routes[] = {
     {"GET", "/static/*", ROLE_ANY, 0, h_static},
     {"GET", "/lang", ROLE_ANY, ROUTE_HTML, h_lang},
     {"POST", "/lang", ROLE_ANY, ROUTE_HTML | ROUTE_NO_CSRF, h_lang},
+    {"GET", "/", ROLE_ANY, ROUTE_HTML, h_page_home},
+    {"GET", "/login", ROLE_ANY, ROUTE_HTML, h_page_login_form},
+    {"POST", "/login", ROLE_ANY, ROUTE_HTML | ROUTE_NO_CSRF, h_page_login},
+    {"GET", "/register", ROLE_ANY, ROUTE_HTML, h_page_register_form},
+    {"POST", "/register", ROLE_ANY, ROUTE_HTML | ROUTE_NO_CSRF, h_page_register},
+    {"POST", "/logout", ROLE_USER, ROUTE_HTML, h_page_logout},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
