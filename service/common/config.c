@@ -65,6 +65,8 @@ const struct config_option config_options[] = {
     /* --- certificates --- */
     {"cert-validity-years", L(cert_validity_years), "3", 1, 10,
      "Default certificate validity when an exam does not say"},
+    {"cert-issuer", S(cert_issuer), "LSP Ekonomi Kreatif", 0, 0,
+     "Issuer name printed on certificates and signed into them (the LSP)"},
     /* --- reviews --- */
     {"claim-ttl", L(claim_ttl_s), "1800", 30, 86400,
      "Seconds an assessor's claim on an attempt lasts"},

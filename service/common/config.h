@@ -42,6 +42,7 @@ struct config {
   long register_per_hour;     /* new accounts per client address per hour */
   /* --- certificates --- */
   long cert_validity_years;
+  char cert_issuer[256]; /* issuer name on certificates (signed claim) */
   /* --- reviews --- */
   long claim_ttl_s;
   long appeal_days;

@@ -1,8 +1,62 @@
 /*
- * Certificates in the store: serials, claims, status and revocation. Owned by the
- * certificate engineer (fills this header and store_sqlite_certs.c).
+ * Certificates in the store: the signed forms and the claims they carry, one certificate
+ * per passed attempt, and their status (valid, or revoked once with who, when and why).
  */
 #ifndef UJIKOM_STORE_CERTS_H
 #define UJIKOM_STORE_CERTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store_tx;
+struct store_rd;
+
+#define STORE_CERT_VALID   "valid"
+#define STORE_CERT_REVOKED "revoked"
+
+struct store_cert {
+  char serial[26];
+  int64_t attempt_id;
+  int64_t user_id;
+  char holder[256];
+  char subsector[16];
+  char exam_id[41];
+  char *units;      /* JSON text [{"code":..,"title":..}], malloc'd */
+  int64_t issued_s; /* seconds since the epoch */
+  int64_t expires_s;
+  char kid[9];
+  char *jws;                /* malloc'd */
+  char *qr_token;           /* malloc'd */
+  char status[8];           /* STORE_CERT_VALID or STORE_CERT_REVOKED */
+  int64_t revoked_ms;       /* 0 unless revoked */
+  char revoked_reason[501]; /* "" unless revoked */
+  int64_t revoked_by;       /* user id, 0 unless revoked */
+};
+
+/* Frees units, jws and qr_token of a certificate filled by a look-up (the struct itself is
+ * the caller's). NULL allowed. */
+void store_cert_clear(struct store_cert *c);
+
+/* Inserts a new certificate (status valid; units/jws/qr_token must be set).
+ * STORE_OK; STORE_EXISTS when the attempt already has a certificate (or, astronomically
+ * unlikely, the serial is taken); negative on storage errors. */
+int store_cert_insert(struct store_tx *tx, const struct store_cert *c);
+
+/* Look-ups: STORE_OK (clear with store_cert_clear), STORE_NONE, or negative. The serial
+ * must be canonical (cert_serial_parse). */
+int store_cert_by_serial(struct store_rd *rd, struct store_cert *out, const char *serial);
+int store_cert_by_attempt(struct store_rd *rd, struct store_cert *out, int64_t attempt_id);
+
+/* Certificates newest first: one user's (user_id > 0) or everybody's (user_id 0), at most
+ * limit (1..1000), issued before before_s when before_s > 0. Without jws/qr_token (NULL).
+ * On STORE_OK *out is an array of *out_n entries to free with store_cert_list_free. */
+int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n, int64_t user_id,
+                    int64_t before_s, int limit);
+void store_cert_list_free(struct store_cert *list, size_t n);
+
+/* Revokes a valid certificate at the transaction's time. STORE_OK, STORE_NONE (no such
+ * serial), STORE_CONFLICT (already revoked), or negative. */
+int store_cert_revoke(struct store_tx *tx, const char *serial, int64_t by_user_id,
+                      const char *reason);
 
 #endif

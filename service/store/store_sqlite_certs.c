@@ -1,0 +1,208 @@
+/*
+ * Certificates in SQLite. The table's UNIQUE(attempt_id) is what makes issuance idempotent
+ * under concurrency; triggers keep signed content immutable and revocation one-way.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+enum certs_stmt {
+  CERTS_INSERT,
+  CERTS_BY_SERIAL,
+  CERTS_BY_ATTEMPT,
+  CERTS_LIST_ALL,
+  CERTS_LIST_USER,
+  CERTS_REVOKE,
+  CERTS_STATUS,
+  CERTS__MAX
+};
+
+#define CERT_COLS                                                                                  \
+  "serial, attempt_id, user_id, holder, subsector, exam_id, units, issued_at, expires_at, kid, "   \
+  "status, coalesce(revoked_at, 0), coalesce(revoked_reason, ''), coalesce(revoked_by, 0)"
+
+static const char *const certs_sqls[CERTS__MAX] = {
+    [CERTS_INSERT] = "INSERT INTO certificates(serial, attempt_id, user_id, holder, subsector, "
+                     "exam_id, units, issued_at, expires_at, kid, jws, qr_token) "
+                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    [CERTS_BY_SERIAL] = "SELECT " CERT_COLS ", jws, qr_token FROM certificates WHERE serial = ?1",
+    [CERTS_BY_ATTEMPT] =
+        "SELECT " CERT_COLS ", jws, qr_token FROM certificates WHERE attempt_id = ?1",
+    [CERTS_LIST_ALL] = "SELECT " CERT_COLS " FROM certificates WHERE (?1 = 0 OR issued_at < ?1) "
+                       "ORDER BY issued_at DESC, serial LIMIT ?2",
+    [CERTS_LIST_USER] = "SELECT " CERT_COLS " FROM certificates WHERE user_id = ?3 AND "
+                        "(?1 = 0 OR issued_at < ?1) ORDER BY issued_at DESC, serial LIMIT ?2",
+    [CERTS_REVOKE] = "UPDATE certificates SET status = 'revoked', revoked_at = ?2, "
+                     "revoked_reason = ?3, revoked_by = ?4 WHERE serial = ?1 AND status = 'valid'",
+    [CERTS_STATUS] = "SELECT status FROM certificates WHERE serial = ?1",
+};
+static const struct store_sqlset certs_set = {"certificates", certs_sqls, CERTS__MAX};
+
+void store_cert_clear(struct store_cert *c) {
+  if (NULL == c)
+    return;
+  free(c->units);
+  free(c->jws);
+  free(c->qr_token);
+  c->units = c->jws = c->qr_token = NULL;
+}
+
+static char *col_dup(sqlite3_stmt *st, int col) {
+  const unsigned char *t = sqlite3_column_text(st, col);
+  return strdup(NULL == t ? "" : (const char *)t);
+}
+
+/* Fills *c from CERT_COLS (and, with_tokens, the jws and qr_token that follow). */
+static int read_cert(sqlite3_stmt *st, struct store_cert *c, int with_tokens) {
+  memset(c, 0, sizeof *c);
+  if (0 != store_col_copy(st, 0, c->serial, sizeof c->serial) ||
+      0 != store_col_copy(st, 3, c->holder, sizeof c->holder) ||
+      0 != store_col_copy(st, 4, c->subsector, sizeof c->subsector) ||
+      0 != store_col_copy(st, 5, c->exam_id, sizeof c->exam_id) ||
+      0 != store_col_copy(st, 9, c->kid, sizeof c->kid) ||
+      0 != store_col_copy(st, 10, c->status, sizeof c->status) ||
+      0 != store_col_copy(st, 12, c->revoked_reason, sizeof c->revoked_reason))
+    return -1;
+  c->attempt_id = sqlite3_column_int64(st, 1);
+  c->user_id = sqlite3_column_int64(st, 2);
+  c->issued_s = sqlite3_column_int64(st, 7);
+  c->expires_s = sqlite3_column_int64(st, 8);
+  c->revoked_ms = sqlite3_column_int64(st, 11);
+  c->revoked_by = sqlite3_column_int64(st, 13);
+  c->units = col_dup(st, 6);
+  if (with_tokens) {
+    c->jws = col_dup(st, 14);
+    c->qr_token = col_dup(st, 15);
+  }
+  if (NULL == c->units || (with_tokens && (NULL == c->jws || NULL == c->qr_token))) {
+    store_cert_clear(c);
+    return -1;
+  }
+  return 0;
+}
+
+int store_cert_insert(struct store_tx *tx, const struct store_cert *c) {
+  struct store_conn *conn = store_tx_conn(tx);
+  sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_INSERT);
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, c->serial);
+  sqlite3_bind_int64(st, 2, c->attempt_id);
+  sqlite3_bind_int64(st, 3, c->user_id);
+  store_bind_text(st, 4, c->holder);
+  store_bind_text(st, 5, c->subsector);
+  store_bind_text(st, 6, c->exam_id);
+  store_bind_text(st, 7, c->units);
+  sqlite3_bind_int64(st, 8, c->issued_s);
+  sqlite3_bind_int64(st, 9, c->expires_s);
+  store_bind_text(st, 10, c->kid);
+  store_bind_text(st, 11, c->jws);
+  store_bind_text(st, 12, c->qr_token);
+  int rc = store_step_done(conn, st, "certificate insert", NULL);
+  store_stmt_done(st);
+  return rc;
+}
+
+static int cert_get(struct store_rd *rd, struct store_cert *out, int which, const char *serial,
+                    int64_t attempt_id) {
+  struct store_conn *conn = store_rd_conn(rd);
+  sqlite3_stmt *st = store_stmt(conn, &certs_set, which);
+  memset(out, 0, sizeof *out);
+  if (NULL == st)
+    return STORE_HARD;
+  if (CERTS_BY_SERIAL == which)
+    store_bind_text(st, 1, serial);
+  else
+    sqlite3_bind_int64(st, 1, attempt_id);
+  int rc = store_step_row(conn, st, "certificate look-up");
+  if (STORE_OK == rc && 0 != read_cert(st, out, 1))
+    rc = STORE_HARD;
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_cert_by_serial(struct store_rd *rd, struct store_cert *out, const char *serial) {
+  return cert_get(rd, out, CERTS_BY_SERIAL, serial, 0);
+}
+
+int store_cert_by_attempt(struct store_rd *rd, struct store_cert *out, int64_t attempt_id) {
+  return cert_get(rd, out, CERTS_BY_ATTEMPT, NULL, attempt_id);
+}
+
+void store_cert_list_free(struct store_cert *list, size_t n) {
+  if (NULL == list)
+    return;
+  for (size_t i = 0; i < n; i++)
+    store_cert_clear(&list[i]);
+  free(list);
+}
+
+int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n, int64_t user_id,
+                    int64_t before_s, int limit) {
+  struct store_conn *conn = store_rd_conn(rd);
+  struct store_cert *list = NULL;
+  sqlite3_stmt *st = NULL;
+  size_t n = 0;
+  int rc = STORE_HARD;
+  *out = NULL;
+  *out_n = 0;
+  if (limit < 1 || limit > 1000)
+    return STORE_HARD;
+  list = calloc((size_t)limit, sizeof *list);
+  if (NULL == list)
+    return STORE_UNAVAILABLE;
+  st = store_stmt(conn, &certs_set, user_id > 0 ? CERTS_LIST_USER : CERTS_LIST_ALL);
+  if (NULL == st)
+    goto cleanup;
+  sqlite3_bind_int64(st, 1, before_s);
+  sqlite3_bind_int(st, 2, limit);
+  if (user_id > 0)
+    sqlite3_bind_int64(st, 3, user_id);
+  while (n < (size_t)limit && STORE_OK == (rc = store_step_row(conn, st, "certificate list"))) {
+    if (0 != read_cert(st, &list[n], 0)) {
+      rc = STORE_HARD;
+      break;
+    }
+    n++;
+  }
+  if (STORE_NONE == rc || (STORE_OK == rc && n == (size_t)limit))
+    rc = STORE_OK;
+cleanup:
+  store_stmt_done(st);
+  if (STORE_OK != rc) {
+    store_cert_list_free(list, n);
+    return rc;
+  }
+  *out = list;
+  *out_n = n;
+  return STORE_OK;
+}
+
+int store_cert_revoke(struct store_tx *tx, const char *serial, int64_t by_user_id,
+                      const char *reason) {
+  struct store_conn *conn = store_tx_conn(tx);
+  sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_REVOKE);
+  int64_t changes = 0;
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, serial);
+  sqlite3_bind_int64(st, 2, store_tx_now_ms(tx));
+  store_bind_text(st, 3, reason);
+  if (by_user_id > 0)
+    sqlite3_bind_int64(st, 4, by_user_id);
+  else
+    sqlite3_bind_null(st, 4);
+  int rc = store_step_done(conn, st, "certificate revoke", &changes);
+  store_stmt_done(st);
+  if (STORE_OK != rc || 1 == changes)
+    return rc;
+  /* Nothing changed: tell "no such certificate" from "already revoked". */
+  st = store_stmt(conn, &certs_set, CERTS_STATUS);
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, serial);
+  rc = store_step_row(conn, st, "certificate status");
+  store_stmt_done(st);
+  return STORE_OK == rc ? STORE_CONFLICT : rc;
+}
