@@ -16,8 +16,10 @@ struct keystore; /* service/common/keystore.h: Ed25519 signing keys under the da
 struct svc {
   const struct config *cfg;
   struct store *store;
-  struct catalog *catalog;
-  struct keystore *keys;
+  struct catalog *catalog; /* thread-safe itself; reloaded in place on SIGHUP */
+  /* Immutable once loaded; SIGHUP swaps in a new one atomically and the old one stays
+   * allocated until exit, so a handler holding it never sees it freed. */
+  struct keystore *_Atomic keys;
   int64_t started_ms; /* wall clock at start, for /healthz uptime */
 };
 

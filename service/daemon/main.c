@@ -13,7 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/catalog.h"
 #include "common/config.h"
+#include "common/keystore.h"
 #include "common/log.h"
 #include "common/svc.h"
 #include "http/server.h"
@@ -64,10 +66,38 @@ static int64_t wall_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Key sets loaded over the process's life: all stay allocated until exit because a handler
+ * may still hold an older one. Reloads beyond this many are refused (restart instead). */
+#define MAX_KEY_RELOADS 64
+
+/* SIGHUP: re-read the exam files (an invalid file keeps its previous version in service)
+ * and the signing keys (after `ujikom keys rotate`). */
+static void reload(struct svc *svc, struct keystore **old_keys, size_t *n_old_keys) {
+  char err[1024] = "";
+  if (0 != catalog_reload(svc->catalog, err, sizeof(err)))
+    log_msg(LOG_ERROR, NULL, "SIGHUP: exams not reloaded: %s", err);
+  else
+    log_msg(LOG_INFO, NULL, "SIGHUP: exams reloaded");
+  if (*n_old_keys >= MAX_KEY_RELOADS) {
+    log_msg(LOG_ERROR, NULL, "SIGHUP: keys not reloaded: too many reloads, restart instead");
+    return;
+  }
+  struct keystore *ks = NULL;
+  if (0 != keystore_open(&ks, svc->cfg->data_dir, false, err, sizeof(err))) {
+    log_msg(LOG_ERROR, NULL, "SIGHUP: keys not reloaded: %s", err);
+    return;
+  }
+  old_keys[(*n_old_keys)++] = ks;
+  svc->keys = ks;
+  log_msg(LOG_INFO, NULL, "SIGHUP: signing keys reloaded");
+}
+
 int main(int argc, char **argv) {
   struct config cfg;
   struct svc svc = {0};
   struct server *srv = NULL;
+  struct keystore *old_keys[MAX_KEY_RELOADS];
+  size_t n_old_keys = 0;
   char err[1024] = "";
   bool help = false;
   int status = 1;
@@ -114,6 +144,18 @@ int main(int argc, char **argv) {
     goto cleanup;
   }
 
+  struct keystore *ks = NULL;
+  if (0 != keystore_open(&ks, cfg.data_dir, true, err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: signing keys: %s\n", err);
+    goto cleanup;
+  }
+  svc.keys = ks;
+  old_keys[n_old_keys++] = ks;
+  if (0 != catalog_open(&svc.catalog, cfg.exams_dir, err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: exams: %s\n", err);
+    goto cleanup;
+  }
+
   if (0 != server_start(&svc, &srv, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: %s\n", err);
     goto cleanup;
@@ -128,7 +170,7 @@ int main(int argc, char **argv) {
     if (0 != sigwait(&sigs, &sig))
       continue;
     if (SIGHUP == sig) {
-      log_msg(LOG_INFO, NULL, "SIGHUP: reloading");
+      reload(&svc, old_keys, &n_old_keys);
       continue;
     }
     log_msg(LOG_INFO, NULL, "%s: shutting down (grace %lds)", SIGTERM == sig ? "SIGTERM" : "SIGINT",
@@ -143,6 +185,9 @@ int main(int argc, char **argv) {
 
 cleanup:
   server_stop(srv, 0);
+  catalog_free(svc.catalog);
+  for (size_t i = 0; i < n_old_keys; i++)
+    keystore_free(old_keys[i]);
   store_close(svc.store);
   if (0 == status)
     log_msg(LOG_INFO, NULL, "stopped cleanly");
