@@ -34,6 +34,18 @@
   ERR(WEAK_PASSWORD, 400, "The password is too short or too common.")                              \
   ERR(ACCOUNT_DISABLED, 403, "This account is disabled.")                                          \
   /* --- exams and attempts --- */                                                                 \
+  ERR(EXAM_NOT_FOUND, 404, "No such exam.")                                                        \
+  ERR(ATTEMPT_NOT_FOUND, 404, "No such attempt.")                                                  \
+  ERR(ITEM_NOT_IN_FORM, 400, "This item is not part of your exam form.")                           \
+  ERR(BAD_ANSWER, 400, "The answer does not have the shape this item needs.")                      \
+  ERR(ATTEMPT_CLOSED, 409, "This attempt has already been submitted or closed.")                   \
+  ERR(ATTEMPT_DEADLINE, 409, "The time for this attempt is over; answers can no longer be saved.") \
+  ERR(ATTEMPT_LIMIT, 409, "You have used every attempt this exam allows.")                         \
+  ERR(ATTEMPT_COOLDOWN, 409, "Please wait until the waiting period after a BK result has ended.")  \
+  ERR(ALREADY_COMPETENT, 409, "You are already competent (K) in this exam.")                       \
+  ERR(AWAITING_REVIEW, 409, "Your previous attempt is still awaiting assessor review.")            \
+  ERR(RESULT_NOT_READY, 409, "Submit the attempt first; the result follows.")                      \
+  ERR(EXAM_VERSION_MISSING, 500, "The exam version of this attempt cannot be loaded.")             \
   /* --- certificates and verification --- */                                                      \
   /* --- reviews, appeals, admin --- */
 

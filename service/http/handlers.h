@@ -19,6 +19,19 @@ int h_auth_logout_all(struct req *r);
 int h_auth_me(struct req *r);
 
 /* --- exams and attempts (h_subsectors.c, h_exams.c, h_attempts.c) --- */
+int h_subsectors_list(struct req *r);
+int h_exams_list(struct req *r);
+int h_exams_get(struct req *r);
+int h_attempts_start(struct req *r);
+int h_attempts_list(struct req *r);
+int h_attempts_get(struct req *r);
+int h_attempts_save_answer(struct req *r);
+int h_attempts_submit(struct req *r);
+int h_attempts_result(struct req *r);
+/* Closes and scores, at their deadline, every open attempt whose deadline (plus the save
+ * grace) has passed at now_ms: run at start-up and periodically. Returns the number closed,
+ * or -1 when the store could not be read. Not a handler: the daemon calls it. */
+int attempts_close_overdue(struct svc *svc, int64_t now_ms);
 
 /* --- certificates and verification (h_certificates.c, h_verify.c, h_jwks.c) --- */
 

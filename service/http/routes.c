@@ -19,6 +19,15 @@ const struct route routes[] = {
     {"POST", "/api/auth/logout-all", ROLE_USER, 0, h_auth_logout_all},
     {"GET", "/api/auth/me", ROLE_USER, 0, h_auth_me},
     /* --- exams and attempts --- */
+    {"GET", "/api/subsectors", ROLE_ANY, 0, h_subsectors_list},
+    {"GET", "/api/exams", ROLE_ANY, 0, h_exams_list},
+    {"GET", "/api/exams/:id", ROLE_ANY, 0, h_exams_get},
+    {"POST", "/api/exams/:id/attempts", ROLE_CANDIDATE, 0, h_attempts_start},
+    {"GET", "/api/attempts", ROLE_CANDIDATE, 0, h_attempts_list},
+    {"GET", "/api/attempts/:id", ROLE_CANDIDATE, 0, h_attempts_get},
+    {"PUT", "/api/attempts/:id/answers/:item", ROLE_CANDIDATE, 0, h_attempts_save_answer},
+    {"POST", "/api/attempts/:id/submit", ROLE_CANDIDATE, 0, h_attempts_submit},
+    {"GET", "/api/attempts/:id/result", ROLE_CANDIDATE, 0, h_attempts_result},
     /* --- certificates and verification --- */
     /* --- reviews, appeals, admin --- */
     /* --- pages and static assets --- */

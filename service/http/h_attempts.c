@@ -1,0 +1,801 @@
+/*
+ * Attempts, the candidate's side of an exam: start (retake policy), read (form without keys,
+ * saved answers, server time and remaining seconds), save one answer (durable before 2xx),
+ * submit (scores; pending while open items await an assessor) and the released result.
+ *
+ * The deadline lives in the store (extra time moves it); an attempt whose deadline plus the
+ * save grace has passed is closed and scored AT its deadline the moment anyone touches it,
+ * and by attempts_close_overdue() at start-up and periodically.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "common/catalog.h"
+#include "common/log.h"
+#include "http/handlers.h"
+#include "store/store.h"
+#include "ujikom/exam_form.h"
+#include "ujikom/score.h"
+
+#define DAY_MS          (86400LL * 1000LL)
+#define MAX_ANSWER_JSON 65536
+
+/* ------------------------------------------------------------------ small helpers */
+
+static void iso_time(char out[32], int64_t ms) {
+  time_t t = (time_t)(ms / 1000);
+  struct tm tm;
+  if (NULL == gmtime_r(&t, &tm)) {
+    snprintf(out, 32, "1970-01-01T00:00:00Z");
+    return;
+  }
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static json_t *json_time(int64_t ms) {
+  char buf[32];
+  iso_time(buf, ms);
+  return json_string(buf);
+}
+
+static int64_t grace_ms(const struct svc *svc) {
+  return (int64_t)svc->cfg->save_grace_s * 1000;
+}
+
+static bool is_open(const struct store_attempt *a) {
+  return 0 == strcmp(a->status, STORE_ATTEMPT_OPEN);
+}
+
+/* Past its deadline plus the grace for answers still in flight. */
+static bool overdue(const struct svc *svc, const struct store_attempt *a, int64_t now_ms) {
+  return is_open(a) && now_ms > a->deadline_ms + grace_ms(svc);
+}
+
+static json_int_t remaining_seconds(const struct store_attempt *a, int64_t now_ms) {
+  if (!is_open(a) || now_ms >= a->deadline_ms) {
+    return 0;
+  }
+  return (json_int_t)((a->deadline_ms - now_ms + 999) / 1000);
+}
+
+/* Maps a store failure to the reply. */
+static int reply_store(struct req *r, int rc) {
+  if (STORE_BUSY == rc) {
+    return reply_error(r, ERR_BUSY, NULL);
+  }
+  if (STORE_UNAVAILABLE == rc) {
+    return reply_error(r, ERR_UNAVAILABLE, NULL);
+  }
+  return reply_error(r, ERR_INTERNAL, NULL);
+}
+
+/* A positive decimal id from a path segment, or 0. */
+static int64_t parse_id(const char *s) {
+  if (NULL == s || s[0] < '1' || s[0] > '9' || strlen(s) > 18) {
+    return 0;
+  }
+  char *end = NULL;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (0 != errno || '\0' != *end || v <= 0) {
+    return 0;
+  }
+  return (int64_t)v;
+}
+
+/* Reads attempt `id` into *out. Returns STORE_OK, STORE_NONE, or negative. */
+static int read_attempt(struct svc *svc, struct store_attempt *out, int64_t id) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  rc = store_attempt_get(rd, out, id);
+  store_rd_end(rd);
+  return rc;
+}
+
+/* The attempt named in the path, if it is the caller's; otherwise answers 404 (the same for
+ * "does not exist" and "someone else's", so ids leak nothing) and returns -1. */
+static int own_attempt(struct req *r, struct store_attempt *out) {
+  if (NULL == r->svc->catalog) {
+    reply_error(r, ERR_UNAVAILABLE, "The exam catalogue is not loaded.");
+    return -1;
+  }
+  int64_t id = parse_id(r->params[0]);
+  if (0 == id) {
+    reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
+    return -1;
+  }
+  int rc = read_attempt(r->svc, out, id);
+  if (STORE_OK == rc && out->user_id != r->user->id) {
+    store_attempt_clear(out);
+    rc = STORE_NONE;
+  }
+  if (STORE_NONE == rc) {
+    reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
+    return -1;
+  }
+  if (STORE_OK != rc) {
+    reply_store(r, rc);
+    return -1;
+  }
+  return 0;
+}
+
+/* The exam version and rebuilt form of an attempt. Returns 0, or -1 (logged) when the
+ * version cannot be loaded or the stored form does not match it (broken invariants), or -2
+ * when the store could not be read. */
+static int attempt_form(struct svc *svc, const struct store_attempt *a, struct exam_form **out) {
+  const struct exam *exam = NULL;
+  char err[160];
+  *out = NULL;
+  int rc = catalog_version_from_store(svc->catalog, svc->store, &exam, a->exam_version);
+  if (0 != rc) {
+    return rc;
+  }
+  json_error_t jerr;
+  json_t *j = json_loads(NULL != a->form ? a->form : "", 0, &jerr);
+  if (NULL == j) {
+    log_msg(LOG_ERROR, NULL, "attempt %" PRId64 ": stored form is not JSON", a->id);
+    return -1;
+  }
+  rc = exam_form_from_json(out, exam, j, err, sizeof(err));
+  json_decref(j);
+  if (0 != rc) {
+    log_msg(LOG_ERROR, NULL, "attempt %" PRId64 ": stored form does not match: %s", a->id, err);
+    return -1;
+  }
+  return 0;
+}
+
+/* Saved answers as a JSON object item id -> value (skipping any that do not parse). */
+static int answers_json(struct store_rd *rd, int64_t attempt_id, json_t **out) {
+  struct store_answer *list = NULL;
+  size_t n = 0;
+  *out = NULL;
+  int rc = store_answers_get(rd, &list, &n, attempt_id);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  json_t *obj = json_object();
+  for (size_t i = 0; NULL != obj && i < n; i++) {
+    json_error_t e;
+    json_t *v = json_loads(list[i].value, JSON_DECODE_ANY, &e);
+    if (NULL != v) {
+      json_object_set_new(obj, list[i].item_id, v);
+    }
+  }
+  store_answers_free(list, n);
+  if (NULL == obj) {
+    return STORE_UNAVAILABLE;
+  }
+  *out = obj;
+  return STORE_OK;
+}
+
+/* ------------------------------------------------------------------ finishing */
+
+struct finish_ctx {
+  int64_t id;
+  const struct exam_form *form;
+  int64_t now_ms;
+  int64_t grace_ms;
+  bool by_candidate; /* submit; otherwise the deadline sweep */
+  /* out */
+  char verdict[8];
+  bool finished; /* this call finished it (false: it was finished already) */
+};
+
+static int finish_txn(struct store_tx *tx, void *arg) {
+  struct finish_ctx *fc = arg;
+  struct store_attempt a;
+  json_t *answers = NULL;
+  struct score_result *res = NULL;
+  char *result_text = NULL;
+  fc->finished = false;
+  fc->verdict[0] = '\0';
+  int rc = store_attempt_get(store_tx_rd(tx), &a, fc->id);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  if (!is_open(&a)) {
+    snprintf(fc->verdict, sizeof(fc->verdict), "%s", a.verdict);
+    store_attempt_clear(&a);
+    return STORE_OK; /* finished already: idempotent */
+  }
+  /* Closed by the clock (also when "submit" arrives after deadline + grace): it ends AT the
+   * deadline. Submitted in time: it ends now. */
+  bool late = fc->now_ms > a.deadline_ms + fc->grace_ms;
+  if (!fc->by_candidate && !late) {
+    store_attempt_clear(&a);
+    return STORE_OK; /* not overdue (deadline extended meanwhile) */
+  }
+  const char *status = late ? STORE_ATTEMPT_CLOSED : STORE_ATTEMPT_SUBMITTED;
+  int64_t finished_ms = late ? a.deadline_ms : fc->now_ms;
+  rc = answers_json(store_tx_rd(tx), fc->id, &answers);
+  if (STORE_OK != rc) {
+    goto cleanup;
+  }
+  rc = STORE_UNAVAILABLE;
+  if (0 != score_form(&res, fc->form, answers, NULL)) {
+    goto cleanup;
+  }
+  json_t *rj = score_result_json(res, fc->form);
+  if (NULL == rj) {
+    goto cleanup;
+  }
+  json_object_set_new(rj, "finished", json_string(status));
+  result_text = json_dumps(rj, JSON_COMPACT);
+  json_decref(rj);
+  if (NULL == result_text) {
+    goto cleanup;
+  }
+  const char *verdict = score_verdict_name(res->overall);
+  rc = store_attempt_finish(tx, fc->id, status, finished_ms, verdict, result_text);
+  if (STORE_OK == rc) {
+    snprintf(fc->verdict, sizeof(fc->verdict), "%s", verdict);
+    fc->finished = true;
+  }
+cleanup:
+  free(result_text);
+  score_result_free(res);
+  json_decref(answers);
+  store_attempt_clear(&a);
+  return rc;
+}
+
+/* Scores and finishes attempt `id` (submit, or close at the deadline). Returns a store_rc,
+ * or -10 when the exam version or form cannot be rebuilt (logged). */
+static int finish_attempt(struct svc *svc, int64_t id, int64_t now_ms, bool by_candidate) {
+  struct store_attempt a;
+  struct exam_form *form = NULL;
+  int rc = read_attempt(svc, &a, id);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  int frc = attempt_form(svc, &a, &form);
+  store_attempt_clear(&a);
+  if (-2 == frc) {
+    return STORE_UNAVAILABLE;
+  }
+  if (0 != frc) {
+    return -10;
+  }
+  struct finish_ctx fc = {.id = id,
+                          .form = form,
+                          .now_ms = now_ms,
+                          .grace_ms = grace_ms(svc),
+                          .by_candidate = by_candidate};
+  rc = store_txn(svc->store, finish_txn, &fc);
+  if (STORE_OK == rc && fc.finished) {
+    log_msg(LOG_INFO, NULL, "attempt %" PRId64 " %s: %s", id,
+            by_candidate ? "submitted" : "closed at its deadline", fc.verdict);
+  }
+  exam_form_free(form);
+  return rc;
+}
+
+/* If *a is overdue, closes it at its deadline and re-reads it. Returns 0, or -1 after
+ * answering an error. */
+static int settle(struct req *r, struct store_attempt *a) {
+  if (!overdue(r->svc, a, r->now_ms)) {
+    return 0;
+  }
+  int rc = finish_attempt(r->svc, a->id, r->now_ms, false);
+  if (-10 == rc) {
+    reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
+    return -1;
+  }
+  if (STORE_OK != rc) {
+    reply_store(r, rc);
+    return -1;
+  }
+  int64_t id = a->id;
+  store_attempt_clear(a);
+  rc = read_attempt(r->svc, a, id);
+  if (STORE_OK != rc) {
+    reply_store(r, rc);
+    return -1;
+  }
+  return 0;
+}
+
+int attempts_close_overdue(struct svc *svc, int64_t now_ms) {
+  int64_t ids[256];
+  size_t n = 0;
+  int closed = 0;
+  struct store_rd *rd = NULL;
+  if (NULL == svc->catalog || STORE_OK != store_rd_begin(svc->store, &rd)) {
+    return -1;
+  }
+  int rc =
+      store_attempts_overdue(rd, ids, sizeof(ids) / sizeof(ids[0]), &n, now_ms - grace_ms(svc));
+  store_rd_end(rd);
+  if (STORE_OK != rc) {
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (STORE_OK == finish_attempt(svc, ids[i], now_ms, false)) {
+      closed++;
+    } else {
+      log_msg(LOG_WARN, NULL, "attempt %" PRId64 ": could not close at its deadline", ids[i]);
+    }
+  }
+  return closed;
+}
+
+/* ------------------------------------------------------------------ replies */
+
+static const char *exam_title(struct svc *svc, const struct store_attempt *a) {
+  const struct exam *e = catalog_version(svc->catalog, a->exam_version);
+  if (NULL == e) {
+    e = catalog_current(svc->catalog, a->exam_id);
+  }
+  return NULL != e ? e->title : a->exam_id;
+}
+
+/* The verdict as the candidate may see it: K/BK once decided, "pending" otherwise. */
+static const char *visible_verdict(const struct store_attempt *a) {
+  if (0 == strcmp(a->verdict, "K") || 0 == strcmp(a->verdict, "BK")) {
+    return a->verdict;
+  }
+  return is_open(a) ? NULL : "pending";
+}
+
+static json_t *attempt_summary(struct svc *svc, const struct store_attempt *a, int64_t now_ms) {
+  json_t *j =
+      json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:I}", "id", (json_int_t)a->id, "exam_id",
+                a->exam_id, "exam_title", exam_title(svc, a), "status", a->status, "started_at",
+                json_time(a->started_ms), "deadline_at", json_time(a->deadline_ms), "server_time",
+                json_time(now_ms), "remaining_seconds", remaining_seconds(a, now_ms));
+  if (NULL == j) {
+    return NULL;
+  }
+  if (!is_open(a)) {
+    json_object_set_new(j, "finished_at", json_time(a->finished_ms));
+  }
+  const char *v = visible_verdict(a);
+  if (NULL != v) {
+    json_object_set_new(j, "verdict", json_string(v));
+  }
+  return j;
+}
+
+/* ------------------------------------------------------------------ start */
+
+struct start_ctx {
+  int64_t user_id;
+  const struct exam *exam;
+  const char *src;
+  size_t src_len;
+  const char *file;
+  const char *form_text;
+  /* out */
+  int64_t id;
+};
+
+static int start_txn(struct store_tx *tx, void *arg) {
+  struct start_ctx *sc = arg;
+  sc->id = 0;
+  int rc =
+      store_exam_source_put(tx, sc->exam->version, sc->exam->id, sc->file, sc->src, sc->src_len);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  int64_t deadline = store_tx_now_ms(tx) + (int64_t)sc->exam->duration_minutes * 60 * 1000;
+  return store_attempt_create(tx, &sc->id, sc->user_id, sc->exam->id, sc->exam->version,
+                              sc->form_text, deadline);
+}
+
+/* Applies the retake policy to the candidate's earlier attempts (newest first). Returns 0
+ * when a new attempt may start, else answers 409 and returns -1. */
+static int retake_allowed(struct req *r, const struct exam *exam, const struct store_attempt *list,
+                          size_t n) {
+  if ((long)n >= exam->max_attempts) {
+    char detail[160];
+    snprintf(detail, sizeof(detail), "You have used all %ld attempt(s) this exam allows.",
+             exam->max_attempts);
+    reply_error(r, ERR_ATTEMPT_LIMIT, detail);
+    return -1;
+  }
+  if (0 == n) {
+    return 0;
+  }
+  const struct store_attempt *last = &list[0];
+  if (0 == strcmp(last->verdict, "K")) {
+    reply_error(r, ERR_ALREADY_COMPETENT, NULL);
+    return -1;
+  }
+  if (0 == strcmp(last->verdict, "PENDING")) {
+    reply_error(r, ERR_AWAITING_REVIEW, NULL);
+    return -1;
+  }
+  int64_t until = last->finished_ms + (int64_t)exam->cooldown_days * DAY_MS;
+  if (r->now_ms < until) {
+    char when[32], detail[200];
+    iso_time(when, until);
+    snprintf(detail, sizeof(detail),
+             "Belum kompeten: please study the assessor's feedback; you can start again from %s.",
+             when);
+    reply_error(r, ERR_ATTEMPT_COOLDOWN, detail);
+    return -1;
+  }
+  return 0;
+}
+
+static int reply_existing(struct req *r, int64_t id) {
+  struct store_attempt a;
+  int rc = read_attempt(r->svc, &a, id);
+  if (STORE_OK != rc) {
+    return reply_store(r, rc);
+  }
+  json_t *j = attempt_summary(r->svc, &a, r->now_ms);
+  store_attempt_clear(&a);
+  return NULL != j ? reply_json(r, 200, j) : reply_error(r, ERR_INTERNAL, NULL);
+}
+
+int h_attempts_start(struct req *r) {
+  struct svc *svc = r->svc;
+  struct store_rd *rd = NULL;
+  struct store_attempt *list = NULL, open_a;
+  size_t n = 0;
+  struct exam_form *form = NULL;
+  char *form_text = NULL;
+  int ret = 0;
+  if (NULL == svc->catalog) {
+    return reply_error(r, ERR_UNAVAILABLE, "The exam catalogue is not loaded.");
+  }
+  const struct exam *exam = catalog_current(svc->catalog, r->params[0]);
+  if (NULL == exam) {
+    return reply_error(r, ERR_EXAM_NOT_FOUND, NULL);
+  }
+  /* An open attempt is returned as it is (a reload of the start page must not fail). */
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_open_for(rd, &open_a, r->user->id, exam->id);
+    store_rd_end(rd);
+  }
+  if (rc < 0) {
+    return reply_store(r, rc);
+  }
+  if (STORE_OK == rc) {
+    if (!overdue(svc, &open_a, r->now_ms)) {
+      return reply_existing(r, open_a.id);
+    }
+    rc = finish_attempt(svc, open_a.id, r->now_ms, false);
+    if (STORE_OK != rc) {
+      return -10 == rc ? reply_error(r, ERR_EXAM_VERSION_MISSING, NULL) : reply_store(r, rc);
+    }
+  }
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_list_user(rd, &list, &n, r->user->id, exam->id, 1000);
+    store_rd_end(rd);
+  }
+  if (STORE_OK != rc) {
+    return reply_store(r, rc);
+  }
+  if (0 != retake_allowed(r, exam, list, n)) {
+    goto cleanup;
+  }
+  uint64_t seed = 0;
+  if (1 != RAND_bytes((unsigned char *)&seed, sizeof(seed))) {
+    ret = reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  json_t *fj = NULL;
+  if (0 != exam_form_assemble(&form, exam, seed) || NULL == (fj = exam_form_to_json(form)) ||
+      NULL == (form_text = json_dumps(fj, JSON_COMPACT))) {
+    json_decref(fj);
+    ret = reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  json_decref(fj);
+  struct start_ctx sc = {.user_id = r->user->id, .exam = exam, .form_text = form_text};
+  if (0 != catalog_source(svc->catalog, exam->version, &sc.src, &sc.src_len, &sc.file)) {
+    ret = reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  rc = store_txn(svc->store, start_txn, &sc);
+  if (STORE_EXISTS == rc) {
+    /* A concurrent start won the race: return its attempt. */
+    rc = store_rd_begin(svc->store, &rd);
+    if (STORE_OK == rc) {
+      rc = store_attempt_open_for(rd, &open_a, r->user->id, exam->id);
+      store_rd_end(rd);
+    }
+    ret = STORE_OK == rc ? reply_existing(r, open_a.id) : reply_store(r, rc);
+    goto cleanup;
+  }
+  if (STORE_OK != rc) {
+    ret = reply_store(r, rc);
+    goto cleanup;
+  }
+  struct store_attempt a;
+  rc = read_attempt(svc, &a, sc.id);
+  if (STORE_OK != rc) {
+    ret = reply_store(r, rc);
+    goto cleanup;
+  }
+  json_t *j = attempt_summary(svc, &a, r->now_ms);
+  store_attempt_clear(&a);
+  ret = NULL != j ? reply_json(r, 201, j) : reply_error(r, ERR_INTERNAL, NULL);
+cleanup:
+  free(form_text);
+  exam_form_free(form);
+  free(list);
+  return ret;
+}
+
+/* ------------------------------------------------------------------ list and read */
+
+int h_attempts_list(struct req *r) {
+  struct store_rd *rd = NULL;
+  if (NULL == r->svc->catalog) {
+    return reply_error(r, ERR_UNAVAILABLE, "The exam catalogue is not loaded.");
+  }
+  struct store_attempt *list = NULL;
+  size_t n = 0;
+  int rc = store_rd_begin(r->svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_list_user(rd, &list, &n, r->user->id, NULL, 1000);
+    store_rd_end(rd);
+  }
+  if (STORE_OK != rc) {
+    return reply_store(r, rc);
+  }
+  json_t *arr = json_array();
+  for (size_t i = 0; NULL != arr && i < n; i++) {
+    /* Overdue ones are closed on sight so the list never shows a stale "open". */
+    if (overdue(r->svc, &list[i], r->now_ms) &&
+        STORE_OK == finish_attempt(r->svc, list[i].id, r->now_ms, false)) {
+      struct store_attempt fresh;
+      if (STORE_OK == read_attempt(r->svc, &fresh, list[i].id)) {
+        store_attempt_clear(&fresh);
+        list[i] = fresh;
+      }
+    }
+    json_array_append_new(arr, attempt_summary(r->svc, &list[i], r->now_ms));
+  }
+  free(list);
+  if (NULL == arr) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_json(r, 200, json_pack("{s:o}", "attempts", arr));
+}
+
+int h_attempts_get(struct req *r) {
+  struct store_attempt a;
+  struct exam_form *form = NULL;
+  json_t *answers = NULL;
+  struct store_rd *rd = NULL;
+  if (0 != own_attempt(r, &a)) {
+    return 0;
+  }
+  int ret = 0;
+  if (0 != settle(r, &a)) {
+    goto cleanup;
+  }
+  int frc = attempt_form(r->svc, &a, &form);
+  if (0 != frc) {
+    ret = -2 == frc ? reply_error(r, ERR_UNAVAILABLE, NULL)
+                    : reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
+    goto cleanup;
+  }
+  int rc = store_rd_begin(r->svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = answers_json(rd, a.id, &answers);
+    store_rd_end(rd);
+  }
+  if (STORE_OK != rc) {
+    ret = reply_store(r, rc);
+    goto cleanup;
+  }
+  json_t *j = attempt_summary(r->svc, &a, r->now_ms);
+  json_t *fj = exam_form_candidate_json(form);
+  if (NULL == j || NULL == fj) {
+    json_decref(j);
+    json_decref(fj);
+    ret = reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  json_object_set_new(j, "form", fj);
+  json_object_set_new(j, "answers", answers);
+  answers = NULL;
+  ret = reply_json(r, 200, j);
+cleanup:
+  json_decref(answers);
+  exam_form_free(form);
+  store_attempt_clear(&a);
+  return ret;
+}
+
+/* ------------------------------------------------------------------ save an answer */
+
+struct save_ctx {
+  int64_t id;
+  const char *item_id;
+  const char *value_text;
+  int64_t now_ms;
+  int64_t grace_ms;
+  /* out */
+  int64_t deadline_ms;
+};
+
+static int save_txn(struct store_tx *tx, void *arg) {
+  struct save_ctx *sc = arg;
+  struct store_attempt a;
+  /* Re-read inside the transaction: the deadline may have moved, the attempt may have been
+   * submitted by another tab a moment ago. */
+  int rc = store_attempt_get(store_tx_rd(tx), &a, sc->id);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  sc->deadline_ms = a.deadline_ms;
+  bool open = is_open(&a);
+  store_attempt_clear(&a);
+  if (!open) {
+    return STORE_CONFLICT;
+  }
+  if (sc->now_ms > sc->deadline_ms + sc->grace_ms) {
+    return STORE_CONFLICT;
+  }
+  return store_answer_put(tx, sc->id, sc->item_id, sc->value_text, store_tx_now_ms(tx));
+}
+
+int h_attempts_save_answer(struct req *r) {
+  struct store_attempt a;
+  struct exam_form *form = NULL;
+  char *value_text = NULL;
+  char err[160];
+  if (0 != own_attempt(r, &a)) {
+    return 0;
+  }
+  int ret = 0;
+  if (0 != settle(r, &a)) {
+    goto cleanup;
+  }
+  if (!is_open(&a)) {
+    ret = reply_error(
+        r, 0 == strcmp(a.status, STORE_ATTEMPT_CLOSED) ? ERR_ATTEMPT_DEADLINE : ERR_ATTEMPT_CLOSED,
+        NULL);
+    goto cleanup;
+  }
+  int frc = attempt_form(r->svc, &a, &form);
+  if (0 != frc) {
+    ret = -2 == frc ? reply_error(r, ERR_UNAVAILABLE, NULL)
+                    : reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
+    goto cleanup;
+  }
+  const struct form_item *fi = exam_form_find_item(form, r->params[1]);
+  if (NULL == fi) {
+    ret = reply_error(r, ERR_ITEM_NOT_IN_FORM, NULL);
+    goto cleanup;
+  }
+  if (NULL == r->json || !json_is_object(r->json) || 1 != json_object_size(r->json) ||
+      NULL == json_object_get(r->json, "value")) {
+    ret = reply_error(r, ERR_BAD_ANSWER, "The body must be a JSON object {\"value\": ...}.");
+    goto cleanup;
+  }
+  const json_t *value = json_object_get(r->json, "value");
+  if (!score_answer_shape_ok(fi->item, value, err, sizeof(err))) {
+    ret = reply_error(r, ERR_BAD_ANSWER, err);
+    goto cleanup;
+  }
+  value_text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+  if (NULL == value_text || strlen(value_text) > MAX_ANSWER_JSON) {
+    ret = NULL == value_text ? reply_error(r, ERR_INTERNAL, NULL)
+                             : reply_error(r, ERR_BAD_ANSWER, "The answer is too long.");
+    goto cleanup;
+  }
+  struct save_ctx sc = {.id = a.id,
+                        .item_id = fi->item->id,
+                        .value_text = value_text,
+                        .now_ms = r->now_ms,
+                        .grace_ms = grace_ms(r->svc)};
+  int rc = store_txn(r->svc->store, save_txn, &sc);
+  if (STORE_CONFLICT == rc) {
+    ret = r->now_ms > sc.deadline_ms + grace_ms(r->svc) && 0 != sc.deadline_ms
+              ? reply_error(r, ERR_ATTEMPT_DEADLINE, NULL)
+              : reply_error(r, ERR_ATTEMPT_CLOSED, NULL);
+    goto cleanup;
+  }
+  if (STORE_OK != rc) {
+    ret = reply_store(r, rc);
+    goto cleanup;
+  }
+  a.deadline_ms = sc.deadline_ms;
+  json_int_t left = remaining_seconds(&a, r->now_ms);
+  ret = reply_json(r, 200,
+                   json_pack("{s:s, s:b, s:o, s:o, s:I}", "item", fi->item->id, "saved", 1,
+                             "server_time", json_time(r->now_ms), "deadline_at",
+                             json_time(sc.deadline_ms), "remaining_seconds", left));
+cleanup:
+  free(value_text);
+  exam_form_free(form);
+  store_attempt_clear(&a);
+  return ret;
+}
+
+/* ------------------------------------------------------------------ submit and result */
+
+int h_attempts_submit(struct req *r) {
+  struct store_attempt a;
+  if (0 != own_attempt(r, &a)) {
+    return 0;
+  }
+  int ret = 0;
+  if (is_open(&a)) {
+    int rc = finish_attempt(r->svc, a.id, r->now_ms, true);
+    if (STORE_OK != rc) {
+      ret = -10 == rc ? reply_error(r, ERR_EXAM_VERSION_MISSING, NULL) : reply_store(r, rc);
+      goto cleanup;
+    }
+    int64_t id = a.id;
+    store_attempt_clear(&a);
+    rc = read_attempt(r->svc, &a, id);
+    if (STORE_OK != rc) {
+      ret = reply_store(r, rc);
+      goto cleanup;
+    }
+  }
+  json_t *j = attempt_summary(r->svc, &a, r->now_ms);
+  ret = NULL != j ? reply_json(r, 200, j) : reply_error(r, ERR_INTERNAL, NULL);
+cleanup:
+  store_attempt_clear(&a);
+  return ret;
+}
+
+int h_attempts_result(struct req *r) {
+  struct store_attempt a;
+  if (0 != own_attempt(r, &a)) {
+    return 0;
+  }
+  int ret = 0;
+  if (0 != settle(r, &a)) {
+    goto cleanup;
+  }
+  if (is_open(&a)) {
+    ret = reply_error(r, ERR_RESULT_NOT_READY, NULL);
+    goto cleanup;
+  }
+  const char *v = visible_verdict(&a);
+  json_t *j = attempt_summary(r->svc, &a, r->now_ms);
+  if (NULL == j) {
+    ret = reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  if (0 == strcmp(v, "pending")) {
+    json_object_set_new(j, "released", json_false());
+    json_object_set_new(j, "message", json_string("Menunggu penilaian asesor."));
+    json_object_set_new(j, "message_en", json_string("Awaiting assessor review."));
+    ret = reply_json(r, 200, j);
+    goto cleanup;
+  }
+  json_error_t e;
+  json_t *res = NULL != a.result ? json_loads(a.result, 0, &e) : NULL;
+  json_t *units = json_object_get(res, "units");
+  json_object_set_new(j, "released", json_true());
+  json_object_set_new(j, "units", json_is_array(units) ? json_incref(units) : json_array());
+  json_decref(res);
+  bool k = 0 == strcmp(v, "K");
+  json_object_set_new(j, "message",
+                      json_string(k ? "Kompeten. Selamat!"
+                                    : "Belum kompeten — silakan pelajari umpan balik asesor dan "
+                                      "daftar ulang setelah masa tunggu."));
+  json_object_set_new(j, "message_en",
+                      json_string(k ? "Competent. Congratulations!"
+                                    : "Not yet competent — please study the assessor's feedback "
+                                      "and register again after the waiting period."));
+  ret = reply_json(r, 200, j);
+cleanup:
+  store_attempt_clear(&a);
+  return ret;
+}
