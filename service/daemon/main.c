@@ -127,6 +127,9 @@ int main(int argc, char **argv) {
   sigaddset(&sigs, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &sigs, NULL);
   signal(SIGPIPE, SIG_IGN);
+  /* A file-size limit (or a full quota) must fail the write with EFBIG, answered 503, not
+   * kill the daemon. */
+  signal(SIGXFSZ, SIG_IGN);
 
   if (0 != prepare_data_dir(cfg.data_dir, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: %s\n", err);
