@@ -47,6 +47,11 @@
   ERR(RESULT_NOT_READY, 409, "Submit the attempt first; the result follows.")                      \
   ERR(EXAM_VERSION_MISSING, 500, "The exam version of this attempt cannot be loaded.")             \
   /* --- certificates and verification --- */                                                      \
+  ERR(CERT_NOT_FOUND, 404, "No certificate with this number.")                                     \
+  ERR(CERT_NOT_COMPETENT, 409, "The attempt is not Kompeten (K); no certificate can be issued.")   \
+  ERR(CERT_REVOKED_ALREADY, 409, "This certificate has already been revoked.")                     \
+  ERR(CERT_REASON_REQUIRED, 400, "A reason (1 to 500 characters) is required to revoke.")          \
+  ERR(CERT_KEYS_UNAVAILABLE, 503, "Certificate signing keys are not loaded.")                      \
   /* --- reviews, appeals, admin --- */
 
 enum err {

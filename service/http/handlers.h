@@ -34,6 +34,18 @@ int h_attempts_result(struct req *r);
 int attempts_close_overdue(struct svc *svc, int64_t now_ms);
 
 /* --- certificates and verification (h_certificates.c, h_verify.c, h_jwks.c) --- */
+int h_jwks(struct req *r);
+int h_cert_list(struct req *r);
+int h_cert_get(struct req *r);
+int h_cert_credential(struct req *r);
+int h_cert_qr_png(struct req *r);
+int h_cert_qr_svg(struct req *r);
+int h_cert_pdf(struct req *r);
+int h_cert_revoke(struct req *r);
+int h_cert_issue(struct req *r);
+int h_verify_qr(struct req *r);
+int h_verify_page(struct req *r);
+int h_verify_api(struct req *r);
 
 /* --- reviews, appeals, admin (h_reviews.c, h_appeals.c, h_admin.c) --- */
 

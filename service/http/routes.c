@@ -29,6 +29,19 @@ const struct route routes[] = {
     {"POST", "/api/attempts/:id/submit", ROLE_CANDIDATE, 0, h_attempts_submit},
     {"GET", "/api/attempts/:id/result", ROLE_CANDIDATE, 0, h_attempts_result},
     /* --- certificates and verification --- */
+    {"GET", "/.well-known/jwks.json", ROLE_ANY, 0, h_jwks},
+    {"GET", "/api/certificates", ROLE_USER, 0, h_cert_list},
+    {"GET", "/api/certificates/:serial", ROLE_USER, 0, h_cert_get},
+    {"GET", "/api/certificates/:serial/credential", ROLE_USER, 0, h_cert_credential},
+    {"GET", "/api/certificates/:serial/qr.png", ROLE_USER, 0, h_cert_qr_png},
+    {"GET", "/api/certificates/:serial/qr.svg", ROLE_USER, 0, h_cert_qr_svg},
+    {"GET", "/api/certificates/:serial/pdf", ROLE_USER, 0, h_cert_pdf},
+    {"POST", "/api/certificates/:serial/revoke", ROLE_ADMIN, 0, h_cert_revoke},
+    {"POST", "/api/attempts/:id/certificate", ROLE_CANDIDATE | ROLE_ADMIN, 0, h_cert_issue},
+    {"GET", "/V/:token", ROLE_ANY, 0, h_verify_qr},
+    {"GET", "/v/:token", ROLE_ANY, 0, h_verify_qr},
+    {"GET", "/verify", ROLE_ANY, 0, h_verify_page},
+    {"POST", "/api/verify", ROLE_ANY, ROUTE_NO_CSRF, h_verify_api},
     /* --- reviews, appeals, admin --- */
     /* --- pages and static assets --- */
     {"GET", "/static/*", ROLE_ANY, 0, h_static},

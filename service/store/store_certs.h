@@ -59,4 +59,12 @@ void store_cert_list_free(struct store_cert *list, size_t n);
 int store_cert_revoke(struct store_tx *tx, const char *serial, int64_t by_user_id,
                       const char *reason);
 
+/* The cached PNG of a certificate's QR code (QR encoding is expensive, so it is rendered
+ * once). STORE_OK with *out (malloc'd, free()) and *out_len; STORE_NONE when there is no
+ * such certificate or nothing cached yet; negative on errors. */
+int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len,
+                       const char *serial);
+/* Stores the rendering cache. STORE_OK, STORE_NONE (no such certificate), or negative. */
+int store_cert_png_put(struct store_tx *tx, const char *serial, const void *png, size_t len);
+
 #endif

@@ -15,6 +15,8 @@ enum certs_stmt {
   CERTS_LIST_USER,
   CERTS_REVOKE,
   CERTS_STATUS,
+  CERTS_PNG_GET,
+  CERTS_PNG_PUT,
   CERTS__MAX
 };
 
@@ -36,6 +38,8 @@ static const char *const certs_sqls[CERTS__MAX] = {
     [CERTS_REVOKE] = "UPDATE certificates SET status = 'revoked', revoked_at = ?2, "
                      "revoked_reason = ?3, revoked_by = ?4 WHERE serial = ?1 AND status = 'valid'",
     [CERTS_STATUS] = "SELECT status FROM certificates WHERE serial = ?1",
+    [CERTS_PNG_GET] = "SELECT qr_png FROM certificates WHERE serial = ?1 AND qr_png IS NOT NULL",
+    [CERTS_PNG_PUT] = "UPDATE certificates SET qr_png = ?2 WHERE serial = ?1",
 };
 static const struct store_sqlset certs_set = {"certificates", certs_sqls, CERTS__MAX};
 
@@ -205,4 +209,42 @@ int store_cert_revoke(struct store_tx *tx, const char *serial, int64_t by_user_i
   rc = store_step_row(conn, st, "certificate status");
   store_stmt_done(st);
   return STORE_OK == rc ? STORE_CONFLICT : rc;
+}
+
+int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len,
+                       const char *serial) {
+  struct store_conn *conn = store_rd_conn(rd);
+  sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_PNG_GET);
+  *out = NULL;
+  *out_len = 0;
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, serial);
+  int rc = store_step_row(conn, st, "certificate png");
+  if (STORE_OK == rc) {
+    const void *blob = sqlite3_column_blob(st, 0);
+    int n = sqlite3_column_bytes(st, 0);
+    *out = n > 0 ? malloc((size_t)n) : NULL;
+    if (NULL == *out) {
+      rc = n > 0 ? STORE_UNAVAILABLE : STORE_NONE;
+    } else {
+      memcpy(*out, blob, (size_t)n);
+      *out_len = (size_t)n;
+    }
+  }
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_cert_png_put(struct store_tx *tx, const char *serial, const void *png, size_t len) {
+  struct store_conn *conn = store_tx_conn(tx);
+  sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_PNG_PUT);
+  int64_t changes = 0;
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, serial);
+  sqlite3_bind_blob(st, 2, png, (int)len, SQLITE_TRANSIENT);
+  int rc = store_step_done(conn, st, "certificate png cache", &changes);
+  store_stmt_done(st);
+  return (STORE_OK == rc && 0 == changes) ? STORE_NONE : rc;
 }

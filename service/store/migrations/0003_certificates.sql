@@ -19,6 +19,7 @@ CREATE TABLE certificates (
   revoked_at     INTEGER,
   revoked_reason TEXT CHECK (revoked_reason IS NULL OR length(revoked_reason) BETWEEN 1 AND 500),
   revoked_by     INTEGER REFERENCES users(id),
+  qr_png         BLOB,           -- rendering cache of the QR code (not signed, may be NULL)
   CHECK ((status = 'revoked') = (revoked_at IS NOT NULL)),
   CHECK ((status = 'revoked') = (revoked_reason IS NOT NULL))
 ) WITHOUT ROWID;

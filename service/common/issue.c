@@ -1,0 +1,319 @@
+/*
+ * Certificate issuance: reads the attempt, its holder and its exam version, builds and signs
+ * the claims outside the write lock, then stores the certificate and its audit entry in one
+ * transaction, or returns the certificate that a concurrent caller stored first.
+ */
+#include "common/issue.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/catalog.h"
+#include "common/keystore.h"
+
+const char *issue_rc_name(enum issue_rc rc) {
+  switch (rc) {
+  case ISSUE_CREATED:
+    return "created";
+  case ISSUE_EXISTING:
+    return "existing";
+  case ISSUE_NOT_FOUND:
+    return "not_found";
+  case ISSUE_NOT_COMPETENT:
+    return "not_competent";
+  case ISSUE_UNAVAILABLE:
+    return "unavailable";
+  case ISSUE_INTERNAL:
+    break;
+  }
+  return "internal";
+}
+
+/* Copies text into a claim field, cutting at a UTF-8 boundary when it is too long. */
+static void claim_copy(char *dst, size_t size, const char *src) {
+  size_t len = NULL == src ? 0 : strlen(src);
+  if (len >= size) {
+    len = size - 1;
+    while (len > 0 && 0x80 == ((unsigned char)src[len] & 0xc0))
+      len--;
+  }
+  if (len > 0)
+    memcpy(dst, src, len);
+  dst[len] = '\0';
+}
+
+/* t plus whole calendar years (29 February becomes 1 March in non-leap years). */
+static int64_t add_years(int64_t t, long years) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (NULL == gmtime_r(&tt, &tm))
+    return t + (int64_t)years * 365 * 86400;
+  tm.tm_year += (int)years;
+  return (int64_t)timegm(&tm);
+}
+
+static int map_store_rc(int rc, char *err, size_t errlen, const char *what) {
+  snprintf(err, errlen, "%s: store %s", what, store_rc_name(rc));
+  return (STORE_BUSY == rc || STORE_UNAVAILABLE == rc) ? ISSUE_UNAVAILABLE : ISSUE_INTERNAL;
+}
+
+struct issue_txn {
+  struct store_cert *cert; /* to insert */
+  int64_t actor;
+  char after[512];
+  bool existed; /* set by the transaction body when a certificate was already there */
+};
+
+static int issue_txn_fn(struct store_tx *tx, void *arg) {
+  struct issue_txn *t = arg;
+  struct store_cert existing;
+  char subject[48];
+  t->existed = false;
+  int rc = store_cert_by_attempt(store_tx_rd(tx), &existing, t->cert->attempt_id);
+  if (STORE_OK == rc) {
+    store_cert_clear(&existing);
+    t->existed = true;
+    return STORE_EXISTS;
+  }
+  if (STORE_NONE != rc)
+    return rc;
+  rc = store_cert_insert(tx, t->cert);
+  if (STORE_OK != rc)
+    return rc;
+  snprintf(subject, sizeof subject, "certificate:%s", t->cert->serial);
+  return store_audit_append(tx, NULL, t->actor, "certificate.issue", subject, NULL, t->after);
+}
+
+static char *units_json(const struct cert_claims *c) {
+  json_t *arr = json_array();
+  for (size_t i = 0; NULL != arr && i < c->nunits; i++) {
+    if (0 != json_array_append_new(arr, json_pack("{s:s, s:s}", "code", c->units[i].code, "title",
+                                                  c->units[i].title))) {
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  char *text = NULL == arr ? NULL : json_dumps(arr, JSON_COMPACT);
+  json_decref(arr);
+  return text;
+}
+
+/* Reads what the claims need; fills claims (except serial/dates/kid) and user_id. */
+static enum issue_rc read_inputs(struct cert_claims *cl, int64_t *user_id, char *version,
+                                 size_t version_size, struct svc *svc, int64_t attempt_id,
+                                 struct store_cert *existing, char *err, size_t errlen) {
+  struct store_rd *rd = NULL;
+  struct store_attempt a;
+  struct store_user u;
+  enum issue_rc result = ISSUE_INTERNAL;
+  memset(&a, 0, sizeof a);
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK != rc)
+    return (enum issue_rc)map_store_rc(rc, err, errlen, "read");
+  rc = store_cert_by_attempt(rd, existing, attempt_id);
+  if (STORE_OK == rc) {
+    result = ISSUE_EXISTING;
+    goto cleanup;
+  }
+  if (STORE_NONE != rc) {
+    result = (enum issue_rc)map_store_rc(rc, err, errlen, "certificate look-up");
+    goto cleanup;
+  }
+  rc = store_attempt_get(rd, &a, attempt_id);
+  if (STORE_NONE == rc) {
+    snprintf(err, errlen, "no attempt %lld", (long long)attempt_id);
+    result = ISSUE_NOT_FOUND;
+    goto cleanup;
+  }
+  if (STORE_OK != rc) {
+    result = (enum issue_rc)map_store_rc(rc, err, errlen, "attempt look-up");
+    goto cleanup;
+  }
+  if (0 != strcmp(a.verdict, "K")) {
+    snprintf(err, errlen, "attempt %lld is not competent (verdict '%s')", (long long)attempt_id,
+             a.verdict);
+    result = ISSUE_NOT_COMPETENT;
+    goto cleanup;
+  }
+  rc = store_user_by_id(rd, &u, a.user_id);
+  if (STORE_OK != rc) {
+    result = (enum issue_rc)map_store_rc(rc, err, errlen, "holder look-up");
+    goto cleanup;
+  }
+  claim_copy(cl->holder, sizeof cl->holder, u.name);
+  *user_id = a.user_id;
+  snprintf(version, version_size, "%s", a.exam_version);
+  result = ISSUE_CREATED; /* meaning: go on */
+cleanup:
+  store_attempt_clear(&a);
+  store_rd_end(rd);
+  return result;
+}
+
+static enum issue_rc fill_exam_claims(struct cert_claims *cl, struct svc *svc, const char *version,
+                                      char *err, size_t errlen) {
+  const struct exam *exam = NULL;
+  if (NULL == svc->catalog ||
+      0 != catalog_version_from_store(svc->catalog, svc->store, &exam, version) || NULL == exam) {
+    snprintf(err, errlen, "exam version %s is not available", version);
+    return ISSUE_INTERNAL;
+  }
+  claim_copy(cl->subsector, sizeof cl->subsector, exam->subsector);
+  const struct exam_subsector *sub =
+      exam_subsector_find(catalog_subsectors(svc->catalog), exam->subsector);
+  claim_copy(cl->subsector_name, sizeof cl->subsector_name, NULL == sub ? NULL : sub->name_id);
+  claim_copy(cl->scheme_id, sizeof cl->scheme_id, exam->id);
+  claim_copy(cl->scheme_title, sizeof cl->scheme_title,
+             (NULL != exam->scheme && exam->scheme[0]) ? exam->scheme : exam->title);
+  if (exam->nunits > CERT_MAX_UNITS) {
+    snprintf(err, errlen, "exam %s has more than %d units", exam->id, CERT_MAX_UNITS);
+    return ISSUE_INTERNAL;
+  }
+  cl->nunits = exam->nunits;
+  for (size_t i = 0; i < exam->nunits; i++) {
+    claim_copy(cl->units[i].code, sizeof cl->units[i].code, exam->units[i].code);
+    claim_copy(cl->units[i].title, sizeof cl->units[i].title, exam->units[i].title);
+  }
+  long years = exam->validity_years > 0 ? exam->validity_years : svc->cfg->cert_validity_years;
+  cl->issued = (int64_t)time(NULL);
+  cl->expires = add_years(cl->issued, years);
+  return ISSUE_CREATED;
+}
+
+enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t attempt_id,
+                                int64_t actor_user_id, char *err, size_t errlen) {
+  struct cert_claims *cl = calloc(1, sizeof *cl);
+  struct store_cert cert;
+  char version[65] = "";
+  enum issue_rc result = ISSUE_INTERNAL;
+  memset(out, 0, sizeof *out);
+  memset(&cert, 0, sizeof cert);
+  snprintf(err, errlen, "internal error");
+  if (NULL == cl)
+    return ISSUE_UNAVAILABLE;
+  if (NULL == svc->keys || NULL == svc->store) {
+    snprintf(err, errlen, "signing keys or store not loaded");
+    goto cleanup;
+  }
+  result =
+      read_inputs(cl, &cert.user_id, version, sizeof version, svc, attempt_id, out, err, errlen);
+  if (ISSUE_CREATED != result)
+    goto cleanup;
+  result = fill_exam_claims(cl, svc, version, err, errlen);
+  if (ISSUE_CREATED != result)
+    goto cleanup;
+  result = ISSUE_INTERNAL;
+  const struct token_key *key = keystore_active(svc->keys);
+  claim_copy(cl->issuer_name, sizeof cl->issuer_name, svc->cfg->cert_issuer);
+  claim_copy(cl->issuer_url, sizeof cl->issuer_url, svc->cfg->public_url);
+  memcpy(cl->kid, key->pub.kid, sizeof cl->kid);
+  if (0 != cert_serial_generate(cl->serial)) {
+    snprintf(err, errlen, "CSPRNG failure");
+    goto cleanup;
+  }
+  if (0 != cert_jws_sign(&cert.jws, cl, key) || 0 != cert_qr_token_sign(&cert.qr_token, cl, key) ||
+      NULL == (cert.units = units_json(cl))) {
+    snprintf(err, errlen, "cannot sign the claims of attempt %lld", (long long)attempt_id);
+    goto cleanup;
+  }
+  memcpy(cert.serial, cl->serial, sizeof cert.serial);
+  cert.attempt_id = attempt_id;
+  claim_copy(cert.holder, sizeof cert.holder, cl->holder);
+  claim_copy(cert.subsector, sizeof cert.subsector, cl->subsector);
+  claim_copy(cert.exam_id, sizeof cert.exam_id, cl->scheme_id);
+  cert.issued_s = cl->issued;
+  cert.expires_s = cl->expires;
+  memcpy(cert.kid, cl->kid, sizeof cert.kid);
+  snprintf(cert.status, sizeof cert.status, "%s", STORE_CERT_VALID);
+
+  struct issue_txn t = {.cert = &cert, .actor = actor_user_id};
+  json_t *after = json_pack("{s:I, s:s, s:s, s:s}", "attempt", (json_int_t)attempt_id, "serial",
+                            cert.serial, "kid", cert.kid, "exam", cert.exam_id);
+  char *after_text = NULL == after ? NULL : json_dumps(after, JSON_COMPACT);
+  json_decref(after);
+  if (NULL == after_text)
+    goto cleanup;
+  snprintf(t.after, sizeof t.after, "%s", after_text);
+  free(after_text);
+  int rc = store_txn(svc->store, issue_txn_fn, &t);
+  if (STORE_OK == rc) {
+    *out = cert;
+    memset(&cert, 0, sizeof cert); /* ownership moved */
+    result = ISSUE_CREATED;
+  } else if (STORE_EXISTS == rc) {
+    /* Someone else issued first (or, once in 2^80, the serial collided): return theirs. */
+    struct store_rd *rd = NULL;
+    rc = store_rd_begin(svc->store, &rd);
+    if (STORE_OK == rc)
+      rc = store_cert_by_attempt(rd, out, attempt_id);
+    store_rd_end(rd);
+    if (STORE_OK == rc)
+      result = ISSUE_EXISTING;
+    else if (STORE_NONE == rc) {
+      result = ISSUE_UNAVAILABLE;
+      snprintf(err, errlen, "serial collision; retry");
+    } else
+      result = (enum issue_rc)map_store_rc(rc, err, errlen, "certificate re-read");
+  } else {
+    result = (enum issue_rc)map_store_rc(rc, err, errlen, "certificate insert");
+  }
+cleanup:
+  if (ISSUE_CREATED == result || ISSUE_EXISTING == result)
+    err[0] = '\0';
+  store_cert_clear(&cert);
+  free(cl);
+  return result;
+}
+
+int issue_claims_of(struct cert_claims *out, const struct svc *svc, const struct store_cert *c) {
+  struct cert_verification *v = NULL;
+  size_t n = 0;
+  int rc = -1;
+  memset(out, 0, sizeof *out);
+  if (NULL == svc->keys || NULL == c->jws)
+    return -1;
+  v = malloc(sizeof *v);
+  if (NULL == v)
+    return -1;
+  const struct token_pubkey *keys = keystore_public(svc->keys, &n);
+  /* Judged at issue time: we want the claims, validity is the caller's business. */
+  cert_jws_verify(v, c->jws, strlen(c->jws), keys, n, c->issued_s);
+  if (v->claims_valid && 0 == strcmp(v->claims.serial, c->serial)) {
+    *out = v->claims;
+    rc = 0;
+  }
+  free(v);
+  return rc;
+}
+
+static void ymd(char *out, size_t size, int64_t t) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (NULL == gmtime_r(&tt, &tm) || 0 == strftime(out, size, "%Y-%m-%d", &tm))
+    snprintf(out, size, "?");
+}
+
+json_t *issue_claims_json(const struct cert_claims *c) {
+  char issued[16], expires[16];
+  json_t *units = json_array();
+  if (NULL == units)
+    return NULL;
+  for (size_t i = 0; i < c->nunits; i++) {
+    if (0 != json_array_append_new(units, json_pack("{s:s, s:s}", "code", c->units[i].code, "title",
+                                                    c->units[i].title))) {
+      json_decref(units);
+      return NULL;
+    }
+  }
+  ymd(issued, sizeof issued, c->issued);
+  ymd(expires, sizeof expires, c->expires);
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I, s:I, s:s, s:s}", "serial",
+                   c->serial, "holder", c->holder, "subsector", c->subsector, "subsector_name",
+                   c->subsector_name, "scheme_id", c->scheme_id, "scheme_title", c->scheme_title,
+                   "units", units, "issued", issued, "expires", expires, "issued_at",
+                   (json_int_t)c->issued, "expires_at", (json_int_t)c->expires, "kid", c->kid,
+                   "issuer", c->issuer_name);
+}

@@ -1,0 +1,49 @@
+/*
+ * Issuing a certificate for a passed attempt: the one place that turns an attempt whose
+ * overall outcome is K into signed claims, a stored certificate and an audit entry.
+ * Called by the attempts code (automatic outcome), the reviews code (an assessor's
+ * decision) and POST /api/attempts/:id/certificate. Idempotent: however many callers race,
+ * an attempt gets exactly one certificate (the store's UNIQUE(attempt_id) decides).
+ */
+#ifndef UJIKOM_ISSUE_H
+#define UJIKOM_ISSUE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/svc.h"
+#include "store/store.h"
+#include "ujikom/cert.h"
+
+enum issue_rc {
+  ISSUE_CREATED = 0,   /* a new certificate was issued and audited */
+  ISSUE_EXISTING,      /* the attempt already had one; *out is that certificate */
+  ISSUE_NOT_FOUND,     /* no such attempt */
+  ISSUE_NOT_COMPETENT, /* the attempt's overall outcome is not (yet) K */
+  ISSUE_UNAVAILABLE,   /* the store is busy or unavailable: retry later (503) */
+  ISSUE_INTERNAL,      /* broken invariant (keys or exam catalogue missing, corrupt data) */
+};
+
+/* Issues (or finds) the certificate of attempt_id. actor_user_id is recorded in the audit
+ * entry (STORE_AUDIT_SYSTEM when automatic). On ISSUE_CREATED and ISSUE_EXISTING *out is
+ * filled (the caller frees its strings with store_cert_clear); otherwise *out is zeroed and
+ * err holds a one-line English explanation. Must not be called inside a store transaction
+ * (it opens its own). Thread-safe. */
+enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t attempt_id,
+                                int64_t actor_user_id, char *err, size_t errlen);
+
+/* The full claims of a stored certificate, read back from its signed credential (so the PDF
+ * and pages show exactly what was signed). Returns 0, or -1 when the stored credential does
+ * not verify against the service's keys (a broken invariant). */
+int issue_claims_of(struct cert_claims *out, const struct svc *svc, const struct store_cert *c);
+
+/* The claims as the JSON the API answers with: serial, holder, subsector (+ name), scheme id
+ * and title, units [{code,title}], issued/expires (YYYY-MM-DD and epoch seconds), kid,
+ * issuer. NULL on allocation failure. The caller owns the reference. */
+json_t *issue_claims_json(const struct cert_claims *c);
+
+/* Maps an issue_rc to a short English name for logs ("created", "existing", ...). */
+const char *issue_rc_name(enum issue_rc rc);
+
+#endif

@@ -1,0 +1,337 @@
+/*
+ * Public verification: the page a QR code opens (GET /V/<token>), the serial look-up form
+ * (GET /verify, GET /verify?serial=...) and the JSON API (POST /api/verify with a
+ * credential, a QR token or a serial). Pages need no JavaScript and state the verdict in
+ * Indonesian and English; clients asking for JSON get the same result as data.
+ *
+ * The signature decides authenticity; the store adds only what a signature cannot know:
+ * revocation, and the full transcript for a token that carries just the core claims.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/issue.h"
+#include "common/keystore.h"
+#include "http/handlers.h"
+#include "http/html.h"
+#include "http/layout.h"
+#include "store/store.h"
+
+/* What a verification found, whichever way it was asked. */
+struct outcome {
+  struct cert_verification v;
+  const char *form;   /* "qr", "credential", "serial" */
+  int64_t revoked_ms; /* when revoked */
+  char revoked_reason[501];
+};
+
+static const char *verdict_id(enum cert_verdict v) {
+  switch (v) {
+  case CERT_GENUINE:
+    return "ASLI \xe2\x80\x94 berlaku";
+  case CERT_EXPIRED:
+    return "KEDALUWARSA";
+  case CERT_REVOKED:
+    return "DICABUT";
+  case CERT_NOT_GENUINE:
+    break;
+  }
+  return "TIDAK ASLI";
+}
+
+static const char *verdict_en(enum cert_verdict v) {
+  switch (v) {
+  case CERT_GENUINE:
+    return "GENUINE \xe2\x80\x94 valid";
+  case CERT_EXPIRED:
+    return "EXPIRED";
+  case CERT_REVOKED:
+    return "REVOKED";
+  case CERT_NOT_GENUINE:
+    break;
+  }
+  return "NOT GENUINE";
+}
+
+static void ymd(char *out, size_t size, int64_t t) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (NULL == gmtime_r(&tt, &tm) || 0 == strftime(out, size, "%Y-%m-%d", &tm))
+    snprintf(out, size, "?");
+}
+
+/* Adds the store's knowledge to a verification whose signature held: revocation, and the
+ * complete claims (units, titles) from the stored credential when the token is short.
+ * Returns 0, or a negative store_rc when the store could not be read. */
+static int apply_store(struct outcome *o, struct svc *svc) {
+  struct store_rd *rd = NULL;
+  struct store_cert c;
+  if (!o->v.claims_valid)
+    return 0;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc)
+    rc = store_cert_by_serial(rd, &c, o->v.claims.serial);
+  store_rd_end(rd);
+  if (STORE_NONE == rc)
+    return 0; /* signed by us, but unknown here (e.g. an older database): trust the signature */
+  if (STORE_OK != rc)
+    return rc;
+  if (0 == o->v.claims.nunits) {
+    struct cert_claims *full = malloc(sizeof *full);
+    /* Only enrich when the stored credential says exactly what the token says. */
+    if (NULL != full && 0 == issue_claims_of(full, svc, &c) &&
+        0 == strcmp(full->holder, o->v.claims.holder) &&
+        0 == strcmp(full->scheme_id, o->v.claims.scheme_id) &&
+        0 == strcmp(full->subsector, o->v.claims.subsector)) {
+      full->issued = o->v.claims.issued;
+      full->expires = o->v.claims.expires;
+      memcpy(full->kid, o->v.claims.kid, sizeof full->kid);
+      o->v.claims = *full;
+    }
+    free(full);
+  }
+  if (0 == strcmp(c.status, STORE_CERT_REVOKED)) {
+    o->v.verdict = CERT_REVOKED;
+    o->revoked_ms = c.revoked_ms;
+    snprintf(o->revoked_reason, sizeof o->revoked_reason, "%s", c.revoked_reason);
+  }
+  store_cert_clear(&c);
+  return 0;
+}
+
+static const struct token_pubkey *keys_of(struct svc *svc, size_t *n) {
+  *n = 0;
+  return NULL == svc->keys ? NULL : keystore_public(svc->keys, n);
+}
+
+static int by_serial(struct outcome *o, struct svc *svc, const char *text, int64_t now) {
+  char serial[CERT_SERIAL_SIZE];
+  struct store_rd *rd = NULL;
+  struct store_cert c;
+  memset(o, 0, sizeof *o);
+  o->form = "serial";
+  o->v.verdict = CERT_NOT_GENUINE;
+  if (0 != cert_serial_parse(serial, NULL, text)) {
+    snprintf(o->v.reason, sizeof o->v.reason, "not a certificate number (or a mistyped one)");
+    return 0;
+  }
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc)
+    rc = store_cert_by_serial(rd, &c, serial);
+  store_rd_end(rd);
+  if (STORE_NONE == rc) {
+    snprintf(o->v.reason, sizeof o->v.reason, "no certificate with this number");
+    return 0;
+  }
+  if (STORE_OK != rc)
+    return rc;
+  size_t n;
+  const struct token_pubkey *keys = keys_of(svc, &n);
+  cert_jws_verify(&o->v, c.jws, strlen(c.jws), keys, n, now);
+  store_cert_clear(&c);
+  return apply_store(o, svc);
+}
+
+static json_t *outcome_json(const struct outcome *o) {
+  json_t *j = json_pack("{s:s, s:s, s:{s:s, s:s}}", "verdict", cert_verdict_name(o->v.verdict),
+                        "form", o->form, "verdict_text", "id", verdict_id(o->v.verdict), "en",
+                        verdict_en(o->v.verdict));
+  if (NULL == j)
+    return NULL;
+  if (o->v.reason[0])
+    json_object_set_new(j, "reason", json_string(o->v.reason));
+  if (o->v.claims_valid)
+    json_object_set_new(j, "certificate", issue_claims_json(&o->v.claims));
+  if (CERT_REVOKED == o->v.verdict) {
+    char when[16];
+    ymd(when, sizeof when, o->revoked_ms / 1000);
+    json_object_set_new(j, "revocation",
+                        json_pack("{s:s, s:I, s:s}", "date", when, "at_ms",
+                                  (json_int_t)o->revoked_ms, "reason", o->revoked_reason));
+  }
+  return j;
+}
+
+static void row(struct html *h, const char *label, const char *value) {
+  HTML_LIT(h, "<dt>");
+  html_text(h, label);
+  HTML_LIT(h, "</dt><dd>");
+  html_text(h, value);
+  HTML_LIT(h, "</dd>");
+}
+
+static void serial_form(struct html *h, const char *value) {
+  HTML_LIT(h, "<form method=\"get\" action=\"/verify\" class=\"verify-form\">"
+              "<label for=\"serial\">Nomor sertifikat / Certificate number</label>"
+              "<input id=\"serial\" name=\"serial\" autocomplete=\"off\" spellcheck=\"false\" "
+              "placeholder=\"UJK-XXXX-XXXX-XXXX-XXXX-X\" maxlength=\"64\"");
+  html_attr(h, "value", value);
+  HTML_LIT(h, "> <button type=\"submit\">Periksa / Check</button></form>");
+}
+
+static int outcome_page(struct req *r, const struct outcome *o, const char *typed) {
+  struct html *h = html_new();
+  if (NULL == h)
+    return reply_error(r, ERR_INTERNAL, NULL);
+  layout_begin(h, r, "Verifikasi sertifikat / Certificate verification");
+  HTML_LIT(h, "<h1>Verifikasi sertifikat <span lang=\"en\">/ Certificate verification</span></h1>");
+  html_fmt(h, "<section class=\"verdict verdict-%s\" role=\"status\"><p class=\"verdict-text\">",
+           cert_verdict_name(o->v.verdict));
+  html_fmt(h, "<strong>%s</strong> / <strong lang=\"en\">%s</strong></p>", verdict_id(o->v.verdict),
+           verdict_en(o->v.verdict));
+  if (CERT_REVOKED == o->v.verdict) {
+    char when[16];
+    ymd(when, sizeof when, o->revoked_ms / 1000);
+    html_fmt(h,
+             "<p>Dicabut pada %s. Alasan: %s<br><span lang=\"en\">Revoked on %s. Reason: %s"
+             "</span></p>",
+             when, o->revoked_reason, when, o->revoked_reason);
+  } else if (CERT_EXPIRED == o->v.verdict) {
+    HTML_LIT(h, "<p>Sertifikat ini asli, tetapi masa berlakunya sudah habis.<br><span lang=\"en\">"
+                "This certificate is genuine, but its validity period has ended.</span></p>");
+  } else if (CERT_NOT_GENUINE == o->v.verdict) {
+    HTML_LIT(h, "<p>Sertifikat ini tidak dapat dibuktikan keasliannya. Jangan menerimanya.<br>"
+                "<span lang=\"en\">This certificate cannot be proven genuine. Do not accept it.");
+    if (o->v.reason[0])
+      html_fmt(h, " (%s)", o->v.reason);
+    HTML_LIT(h, "</span></p>");
+  } else {
+    HTML_LIT(h, "<p>Tanda tangan digital penerbit sah dan sertifikat masih berlaku.<br>"
+                "<span lang=\"en\">The issuer's digital signature is valid and the certificate "
+                "is in force.</span></p>");
+  }
+  HTML_LIT(h, "</section>");
+  if (o->v.claims_valid) {
+    const struct cert_claims *c = &o->v.claims;
+    char d1[16], d2[16], line[400];
+    ymd(d1, sizeof d1, c->issued);
+    ymd(d2, sizeof d2, c->expires);
+    HTML_LIT(h, "<dl class=\"cert-claims\">");
+    row(h, "Nama / Name", c->holder);
+    row(h, "Nomor / Number", c->serial);
+    snprintf(line, sizeof line, "%s%s%s%s", c->subsector_name, c->subsector_name[0] ? " (" : "",
+             c->subsector, c->subsector_name[0] ? ")" : "");
+    row(h, "Subsektor / Subsector", line);
+    snprintf(line, sizeof line, "%s%s%s%s", c->scheme_title, c->scheme_title[0] ? " (" : "",
+             c->scheme_id, c->scheme_title[0] ? ")" : "");
+    row(h, "Skema / Scheme", line);
+    row(h, "Tanggal terbit / Issued", d1);
+    row(h, "Berlaku sampai / Valid until", d2);
+    if (c->issuer_name[0])
+      row(h, "Penerbit / Issuer", c->issuer_name);
+    row(h, "Kunci / Key id", c->kid);
+    HTML_LIT(h, "</dl>");
+    if (c->nunits > 0) {
+      HTML_LIT(h, "<h2>Unit kompetensi <span lang=\"en\">/ Competency units</span></h2>"
+                  "<table class=\"units\"><thead><tr><th scope=\"col\">Kode / Code</th>"
+                  "<th scope=\"col\">Judul / Title</th></tr></thead><tbody>");
+      for (size_t i = 0; i < c->nunits; i++)
+        html_fmt(h, "<tr><td>%s</td><td>%s</td></tr>", c->units[i].code, c->units[i].title);
+      HTML_LIT(h, "</tbody></table>");
+    }
+  }
+  HTML_LIT(h, "<h2>Periksa nomor lain <span lang=\"en\">/ Check another number</span></h2>");
+  serial_form(h, typed);
+  layout_end(h, r);
+  reply_header(r, "Cache-Control", "no-store");
+  return reply_html(r, 200, h);
+}
+
+static int reply_outcome(struct req *r, const struct outcome *o, const char *typed) {
+  if (req_wants_json(r)) {
+    json_t *j = outcome_json(o);
+    reply_header(r, "Cache-Control", "no-store");
+    return NULL == j ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, j);
+  }
+  return outcome_page(r, o, typed);
+}
+
+static int store_failure(struct req *r, int rc) {
+  return reply_error(
+      r, (STORE_BUSY == rc || STORE_UNAVAILABLE == rc) ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
+}
+
+int h_verify_qr(struct req *r) {
+  struct outcome *o = calloc(1, sizeof *o);
+  size_t n;
+  if (NULL == o)
+    return reply_error(r, ERR_INTERNAL, NULL);
+  const struct token_pubkey *keys = keys_of(r->svc, &n);
+  const char *tok = r->params[0];
+  o->form = "qr";
+  cert_qr_token_verify(&o->v, tok, strlen(tok), keys, n, r->now_ms / 1000);
+  int rc = apply_store(o, r->svc);
+  int ret = 0 == rc ? reply_outcome(r, o, NULL) : store_failure(r, rc);
+  free(o);
+  return ret;
+}
+
+int h_verify_page(struct req *r) {
+  const char *serial = req_query(r, "serial");
+  if (NULL == serial || '\0' == serial[0]) {
+    struct html *h = html_new();
+    if (NULL == h)
+      return reply_error(r, ERR_INTERNAL, NULL);
+    layout_begin(h, r, "Verifikasi sertifikat / Certificate verification");
+    HTML_LIT(h, "<h1>Verifikasi sertifikat <span lang=\"en\">/ Certificate verification</span>"
+                "</h1><p>Ketik nomor sertifikat, atau pindai kode QR pada sertifikat.<br>"
+                "<span lang=\"en\">Type the certificate number, or scan the QR code on the "
+                "certificate.</span></p>");
+    serial_form(h, NULL);
+    layout_end(h, r);
+    return reply_html(r, 200, h);
+  }
+  struct outcome *o = calloc(1, sizeof *o);
+  if (NULL == o)
+    return reply_error(r, ERR_INTERNAL, NULL);
+  int rc = by_serial(o, r->svc, serial, r->now_ms / 1000);
+  int ret = 0 == rc ? reply_outcome(r, o, serial) : store_failure(r, rc);
+  free(o);
+  return ret;
+}
+
+int h_verify_api(struct req *r) {
+  const char *credential = json_string_value(json_object_get(r->json, "credential"));
+  const char *token = json_string_value(json_object_get(r->json, "token"));
+  const char *serial = json_string_value(json_object_get(r->json, "serial"));
+  int given = (NULL != credential) + (NULL != token) + (NULL != serial);
+  if (!json_is_object(r->json) || 1 != given)
+    return reply_error(r, ERR_INVALID_FIELD,
+                       "Send exactly one of \"credential\", \"token\" or \"serial\" (strings).");
+  struct outcome *o = calloc(1, sizeof *o);
+  if (NULL == o)
+    return reply_error(r, ERR_INTERNAL, NULL);
+  size_t n;
+  const struct token_pubkey *keys = keys_of(r->svc, &n);
+  int64_t now = r->now_ms / 1000;
+  int rc = 0;
+  if (NULL != credential) {
+    o->form = "credential";
+    cert_jws_verify(&o->v, credential, strlen(credential), keys, n, now);
+    rc = apply_store(o, r->svc);
+  } else if (NULL != token) {
+    const char *tok = NULL;
+    size_t tlen = 0;
+    o->form = "qr";
+    if (0 == cert_qr_url_token(&tok, &tlen, token, strlen(token))) {
+      cert_qr_token_verify(&o->v, tok, tlen, keys, n, now);
+    } else {
+      o->v.verdict = CERT_NOT_GENUINE;
+      snprintf(o->v.reason, sizeof o->v.reason, "not a QR token or QR URL");
+    }
+    rc = apply_store(o, r->svc);
+  } else {
+    rc = by_serial(o, r->svc, serial, now);
+  }
+  int ret;
+  if (0 != rc) {
+    ret = store_failure(r, rc);
+  } else {
+    json_t *j = outcome_json(o);
+    ret = NULL == j ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, j);
+  }
+  free(o);
+  return ret;
+}
