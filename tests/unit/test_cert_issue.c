@@ -1,0 +1,276 @@
+/*
+ * Issuance against a real store, exam catalogue and key directory: a K attempt gets one
+ * certificate whose stored credential verifies, a second call and 20 racing threads get the
+ * same one, BK and unknown attempts are refused, revocation is one-way, and every issuance
+ * and revocation is in the intact audit chain.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/catalog.h"
+#include "common/config.h"
+#include "common/issue.h"
+#include "common/keystore.h"
+#include "store/store.h"
+
+#define EXAM_ID "DKV-DGM-JR"
+
+struct fixture {
+  char dir[64];
+  struct config cfg;
+  struct svc svc;
+  int64_t user_id;
+  char version[65];
+};
+
+struct user_txn {
+  int64_t id;
+};
+
+static int create_user(struct store_tx *tx, void *arg) {
+  struct user_txn *u = arg;
+  return store_user_create(tx, &u->id, "ayu@contoh.test",
+                           "Raden Ajeng Kartika Sekar Ayu Prameswari", STORE_ROLE_CANDIDATE, "x");
+}
+
+struct attempt_txn {
+  const struct fixture *f;
+  const char *verdict;
+  const char *src;
+  size_t len;
+  int64_t id;
+};
+
+static int create_attempt(struct store_tx *tx, void *arg) {
+  struct attempt_txn *a = arg;
+  int rc = store_exam_source_put(tx, a->f->version, EXAM_ID, "dkv.exam.yaml", a->src, a->len);
+  if (STORE_OK != rc)
+    return rc;
+  rc = store_attempt_create(tx, &a->id, a->f->user_id, EXAM_ID, a->f->version, "{}",
+                            store_tx_now_ms(tx) + 3600000);
+  if (STORE_OK != rc)
+    return rc;
+  return store_attempt_finish(tx, a->id, STORE_ATTEMPT_SUBMITTED, store_tx_now_ms(tx), a->verdict,
+                              "{}");
+}
+
+static int64_t new_attempt(struct fixture *f, const char *verdict) {
+  const char *src = NULL, *file = NULL;
+  size_t len = 0;
+  assert_int_equal(0, catalog_source(f->svc.catalog, f->version, &src, &len, &file));
+  struct attempt_txn a = {f, verdict, src, len, 0};
+  int rc = store_txn(f->svc.store, create_attempt, &a);
+  if (STORE_OK != rc)
+    fail_msg("create attempt: %s", store_rc_name(rc));
+  return a.id;
+}
+
+static int setup(void **state) {
+  struct fixture *f = calloc(1, sizeof *f);
+  char err[512], path[256], exams[600];
+  snprintf(f->dir, sizeof f->dir, "/tmp/ujikom-issue-XXXXXX");
+  if (NULL == mkdtemp(f->dir))
+    return -1;
+  f->cfg.cert_validity_years = 3;
+  snprintf(f->cfg.cert_issuer, sizeof f->cfg.cert_issuer, "LSP Uji Coba");
+  snprintf(f->cfg.public_url, sizeof f->cfg.public_url, "https://sertifikat.contoh.id");
+  snprintf(f->cfg.data_dir, sizeof f->cfg.data_dir, "%s", f->dir);
+  f->svc.cfg = &f->cfg;
+  snprintf(path, sizeof path, "%s/ujikom.db", f->dir);
+  struct keystore *ks = NULL;
+  if (STORE_OK != store_open(&f->svc.store, path, NULL, err, sizeof err) ||
+      0 != keystore_open(&ks, f->dir, true, err, sizeof err)) {
+    print_error("%s\n", err);
+    return -1;
+  }
+  f->svc.keys = ks;
+  const char *src = getenv("UJIKOM_SOURCE_DIR");
+  snprintf(exams, sizeof exams, "%s/exams", src ? src : ".");
+  if (0 != catalog_open(&f->svc.catalog, exams, err, sizeof err)) {
+    print_error("%s\n", err);
+    return -1;
+  }
+  const struct exam *e = catalog_current(f->svc.catalog, EXAM_ID);
+  if (NULL == e)
+    return -1;
+  memcpy(f->version, e->version, sizeof f->version);
+  struct user_txn u = {0};
+  if (STORE_OK != store_txn(f->svc.store, create_user, &u))
+    return -1;
+  f->user_id = u.id;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  struct fixture *f = *state;
+  char cmd[128];
+  catalog_free(f->svc.catalog);
+  keystore_free(f->svc.keys);
+  store_close(f->svc.store);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+  int rc = system(cmd);
+  free(f);
+  return 0 == rc ? 0 : -1;
+}
+
+static void test_issue_once(void **state) {
+  struct fixture *f = *state;
+  int64_t id = new_attempt(f, "K");
+  struct store_cert c1, c2;
+  char err[256];
+  assert_int_equal(ISSUE_CREATED, issue_certificate(&c1, &f->svc, id, 0, err, sizeof err));
+  assert_int_equal(ISSUE_EXISTING, issue_certificate(&c2, &f->svc, id, 0, err, sizeof err));
+  assert_string_equal(c1.serial, c2.serial);
+  assert_string_equal(c1.jws, c2.jws);
+  assert_int_equal(0, cert_serial_parse(NULL, NULL, c1.serial));
+  assert_string_equal(EXAM_ID, c1.exam_id);
+  assert_string_equal("DKV", c1.subsector);
+  assert_string_equal(keystore_active(f->svc.keys)->pub.kid, c1.kid);
+  /* about three years */
+  int64_t span = c1.expires_s - c1.issued_s;
+  assert_true(span >= 1095 * 86400 && span <= 1097 * 86400);
+  /* the stored credential and QR token verify and carry the same claims */
+  struct cert_claims *cl = malloc(sizeof *cl);
+  assert_int_equal(0, issue_claims_of(cl, &f->svc, &c1));
+  assert_string_equal("Raden Ajeng Kartika Sekar Ayu Prameswari", cl->holder);
+  assert_string_equal("LSP Uji Coba", cl->issuer_name);
+  assert_true(cl->nunits >= 1);
+  size_t n;
+  const struct token_pubkey *keys = keystore_public(f->svc.keys, &n);
+  struct cert_verification *v = malloc(sizeof *v);
+  cert_qr_token_verify(v, c1.qr_token, strlen(c1.qr_token), keys, n, c1.issued_s + 10);
+  assert_int_equal(CERT_GENUINE, v->verdict);
+  assert_string_equal(c1.serial, v->claims.serial);
+  assert_string_equal(cl->holder, v->claims.holder);
+  free(v);
+  free(cl);
+  store_cert_clear(&c1);
+  store_cert_clear(&c2);
+}
+
+static void test_refusals(void **state) {
+  struct fixture *f = *state;
+  struct store_cert c;
+  char err[256];
+  int64_t bk = new_attempt(f, "BK");
+  assert_int_equal(ISSUE_NOT_COMPETENT, issue_certificate(&c, &f->svc, bk, 0, err, sizeof err));
+  assert_non_null(strstr(err, "not competent"));
+  int64_t pending = new_attempt(f, "PENDING");
+  assert_int_equal(ISSUE_NOT_COMPETENT,
+                   issue_certificate(&c, &f->svc, pending, 0, err, sizeof err));
+  assert_int_equal(ISSUE_NOT_FOUND, issue_certificate(&c, &f->svc, 999999, 0, err, sizeof err));
+  assert_null(c.jws);
+}
+
+struct racer {
+  struct fixture *f;
+  int64_t attempt;
+  enum issue_rc rc;
+  char serial[26];
+};
+
+static void *race(void *arg) {
+  struct racer *r = arg;
+  struct store_cert c;
+  char err[256];
+  r->rc = issue_certificate(&c, &r->f->svc, r->attempt, 0, err, sizeof err);
+  memcpy(r->serial, c.serial, sizeof r->serial);
+  store_cert_clear(&c);
+  return NULL;
+}
+
+static void test_twenty_concurrent(void **state) {
+  struct fixture *f = *state;
+  int64_t id = new_attempt(f, "K");
+  enum { N = 20 };
+  pthread_t th[N];
+  struct racer rs[N];
+  for (int i = 0; i < N; i++) {
+    rs[i] = (struct racer){.f = f, .attempt = id};
+    assert_int_equal(0, pthread_create(&th[i], NULL, race, &rs[i]));
+  }
+  int created = 0;
+  for (int i = 0; i < N; i++) {
+    pthread_join(th[i], NULL);
+    if (ISSUE_CREATED == rs[i].rc)
+      created++;
+    else if (ISSUE_EXISTING != rs[i].rc)
+      fail_msg("racer %d: %s", i, issue_rc_name(rs[i].rc));
+  }
+  assert_int_equal(1, created);
+  for (int i = 1; i < N; i++)
+    assert_string_equal(rs[0].serial, rs[i].serial);
+  /* exactly one row for the attempt's user with this attempt id */
+  struct store_rd *rd = NULL;
+  struct store_cert *list = NULL;
+  size_t n = 0, hits = 0;
+  assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
+  assert_int_equal(STORE_OK, store_cert_list(rd, &list, &n, f->user_id, 0, 1000));
+  store_rd_end(rd);
+  for (size_t i = 0; i < n; i++)
+    hits += list[i].attempt_id == id;
+  store_cert_list_free(list, n);
+  assert_int_equal(1, hits);
+}
+
+static int revoke_fn(struct store_tx *tx, void *arg) {
+  return store_cert_revoke(tx, arg, 0, "Data pemegang tidak benar");
+}
+
+static void test_revoke_and_audit(void **state) {
+  struct fixture *f = *state;
+  int64_t id = new_attempt(f, "K");
+  struct store_cert c;
+  char err[256];
+  assert_int_equal(ISSUE_CREATED, issue_certificate(&c, &f->svc, id, 0, err, sizeof err));
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, revoke_fn, c.serial));
+  assert_int_equal(STORE_CONFLICT, store_txn(f->svc.store, revoke_fn, c.serial));
+  assert_int_equal(STORE_NONE, store_txn(f->svc.store, revoke_fn, "UJK-0000-0000-0000-0000-0"));
+  struct store_rd *rd = NULL;
+  struct store_cert back;
+  assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
+  assert_int_equal(STORE_OK, store_cert_by_serial(rd, &back, c.serial));
+  assert_string_equal(STORE_CERT_REVOKED, back.status);
+  assert_string_equal("Data pemegang tidak benar", back.revoked_reason);
+  assert_true(back.revoked_ms > 0);
+  store_cert_clear(&back);
+  char subject[48];
+  snprintf(subject, sizeof subject, "certificate:%s", c.serial);
+  struct store_audit_entry *entries = NULL;
+  size_t n = 0;
+  assert_int_equal(STORE_OK, store_audit_list(rd, &entries, &n, subject, 0, 10));
+  store_rd_end(rd);
+  assert_int_equal(1, n);
+  assert_string_equal("certificate.issue", entries[0].action);
+  assert_non_null(strstr(entries[0].after, c.serial));
+  store_audit_list_free(entries, n);
+  int64_t bad = -1, count = 0;
+  assert_int_equal(STORE_OK, store_audit_verify(f->svc.store, &bad, &count, NULL, 0));
+  assert_true(count >= 1);
+  /* PNG cache round trip */
+  assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
+  unsigned char *png = NULL;
+  size_t len = 0;
+  assert_int_equal(STORE_NONE, store_cert_png_get(rd, &png, &len, c.serial));
+  store_rd_end(rd);
+  store_cert_clear(&c);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_issue_once),
+      cmocka_unit_test(test_refusals),
+      cmocka_unit_test(test_twenty_concurrent),
+      cmocka_unit_test(test_revoke_and_audit),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
