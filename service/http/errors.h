@@ -52,7 +52,23 @@
   ERR(CERT_REVOKED_ALREADY, 409, "This certificate has already been revoked.")                     \
   ERR(CERT_REASON_REQUIRED, 400, "A reason (1 to 500 characters) is required to revoke.")          \
   ERR(CERT_KEYS_UNAVAILABLE, 503, "Certificate signing keys are not loaded.")                      \
-  /* --- reviews, appeals, admin --- */
+  /* --- reviews, appeals, admin --- */                                                            \
+  ERR(NOT_AWAITING_REVIEW, 409, "This attempt is not awaiting review.")                            \
+  ERR(OWN_ATTEMPT, 403, "You cannot review your own attempt.")                                     \
+  ERR(CLAIM_HELD, 409, "Another assessor is reviewing this attempt.")                              \
+  ERR(NOT_CLAIMED, 409, "Claim the attempt first (or your claim has expired).")                    \
+  ERR(NOT_DECIDED, 409, "This attempt has no K or BK decision yet.")                               \
+  ERR(BAD_MARKS, 400, "The marks do not match the rubric.")                                        \
+  ERR(REASON_REQUIRED, 400, "A reason is required for this change.")                               \
+  ERR(APPEAL_PERIOD_OVER, 409, "The period for appealing this result has ended.")                  \
+  ERR(ALREADY_APPEALED, 409, "This result has already been appealed.")                             \
+  ERR(APPEAL_NOT_FOUND, 404, "No such appeal.")                                                    \
+  ERR(APPEAL_DECIDED, 409, "This appeal has already been decided.")                                \
+  ERR(APPEAL_ASSIGNED_ELSEWHERE, 403, "This appeal is assigned to another assessor.")              \
+  ERR(SAME_ASSESSOR, 400, "An appeal must go to a different assessor than the one who decided.")   \
+  ERR(NOT_AN_ASSESSOR, 400, "That account is not an active assessor.")                             \
+  ERR(USER_NOT_FOUND, 404, "No such user.")                                                        \
+  ERR(CANNOT_DISABLE_SELF, 409, "You cannot disable your own account.")
 
 enum err {
 #define UJIKOM_ERR_ENUM(name, status, msg) ERR_##name,

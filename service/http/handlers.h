@@ -48,6 +48,22 @@ int h_verify_page(struct req *r);
 int h_verify_api(struct req *r);
 
 /* --- reviews, appeals, admin (h_reviews.c, h_appeals.c, h_admin.c) --- */
+int h_reviews_queue(struct req *r);
+int h_reviews_claim(struct req *r);
+int h_reviews_get(struct req *r);
+int h_reviews_decide(struct req *r);
+int h_admin_attempt_decision(struct req *r); /* in h_reviews.c: shares the decision code */
+int h_appeals_create(struct req *r);
+int h_appeals_list(struct req *r);
+int h_appeals_assign(struct req *r);
+int h_admin_users_create(struct req *r);
+int h_admin_users_list(struct req *r);
+int h_admin_users_disable(struct req *r);
+int h_admin_attempts_list(struct req *r);
+int h_admin_attempts_extra_time(struct req *r);
+int h_admin_analysis(struct req *r);
+int h_admin_audit_list(struct req *r);
+int h_admin_audit_verify(struct req *r);
 
 /* --- pages and static assets (h_page_*.c, h_static.c, h_lang.c) --- */
 int h_static(struct req *r);
