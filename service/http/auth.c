@@ -414,7 +414,7 @@ int auth_login(struct req *r, const char *email, const char *password, char out_
     reply_error(r, ERR_INVALID_FIELD, "password: is required (at most 1024 bytes).");
     goto cleanup;
   }
-  if (RATELIMIT_OK != ratelimit_login_check(r, email)) {
+  if (RATELIMIT_OK != ratelimit_login_begin(r, email)) {
     goto cleanup;
   }
   rc = read_user_by_email(r->svc, email, &u);
@@ -443,7 +443,7 @@ int auth_login(struct req *r, const char *email, const char *password, char out_
             (long long)u.id);
   }
   if (PASSWORD_OK != pr) {
-    ratelimit_login_failed(r, email);
+    ratelimit_login_failed(r);
     log_msg(LOG_INFO, r->request_id, "login failed");
     reply_error(r, ERR_BAD_CREDENTIALS, NULL);
     goto cleanup;

@@ -83,31 +83,106 @@ static void address_key(char out[KEY_MAX], const struct req *r) {
   snprintf(out, KEY_MAX, "login:ip:%s", r->client_ip ? r->client_ip : "-");
 }
 
-static enum ratelimit_rc check_blocked(struct req *r, const char *acct, const char *addr) {
-  struct store_rd *rd = NULL;
-  const char *keys[2] = {acct, addr};
-  int64_t until = 0;
-  int rc = store_rd_begin(r->svc->store, &rd);
+/* The back-off after `failures` counted attempts when `allowed` are free: base, 2 x base,
+ * 4 x base, ... up to the cap. */
+static int64_t backoff_for(int64_t failures, int64_t allowed, int64_t base_ms, int64_t max_ms) {
+  int64_t ms = base_ms;
+  for (int64_t i = allowed; i < failures && ms < max_ms; i++) {
+    ms *= 2;
+  }
+  return ms > max_ms ? max_ms : ms;
+}
 
-  if (STORE_OK != rc) {
-    reply_error(r, ERR_UNAVAILABLE, NULL);
-    return RATELIMIT_REPLIED;
-  }
-  for (size_t i = 0; i < 2; i++) {
-    struct store_ratelimit st;
-    memset(&st, 0, sizeof st);
-    rc = store_ratelimit_get(rd, &st, keys[i]);
-    if (rc < 0) {
-      break;
-    }
-    if (STORE_OK == rc && st.blocked_until_ms > until) {
-      until = st.blocked_until_ms;
-    }
-  }
-  store_rd_end(rd);
+struct attempt_ctx {
+  const char *key;
+  bool refuse_when_blocked; /* check first and refuse without counting */
+  int64_t now_ms;
+  int64_t window_ms;
+  int64_t max_failures;
+  int64_t backoff_ms;
+  int64_t backoff_max_ms;
+  int64_t blocked_until_ms; /* out: > now when refused */
+};
+
+/* One counted attempt under c->key with the growing back-off. The store blocks once the
+ * count goes above its limit; passing max_failures - 1 makes the attempt that reaches
+ * max_failures start the back-off, and each later one (once a back-off ran out) start a
+ * doubled one. */
+static int attempt_txn(struct store_tx *tx, void *arg) {
+  struct attempt_ctx *c = arg;
+  struct store_ratelimit prev;
+  struct store_ratelimit after;
+  int64_t count = 1;
+  int rc;
+
+  c->blocked_until_ms = 0;
+  memset(&prev, 0, sizeof prev);
+  memset(&after, 0, sizeof after);
+  rc = store_ratelimit_get(store_tx_rd(tx), &prev, c->key);
   if (rc < 0) {
-    log_msg(LOG_WARN, r->request_id, "login back-off check: store %s", store_rc_name(rc));
-    reply_error(r, ERR_UNAVAILABLE, NULL);
+    return rc;
+  }
+  if (STORE_OK == rc && c->refuse_when_blocked && prev.blocked_until_ms > c->now_ms) {
+    c->blocked_until_ms = prev.blocked_until_ms;
+    return STORE_OK; /* refused, not counted: waiting out a back-off costs nothing more */
+  }
+  if (STORE_OK == rc && c->now_ms >= prev.window_start_ms &&
+      c->now_ms - prev.window_start_ms < c->window_ms) {
+    count = prev.count + 1;
+  }
+  return store_ratelimit_hit(tx, &after, c->key, c->now_ms, c->window_ms, c->max_failures - 1,
+                             backoff_for(count, c->max_failures, c->backoff_ms, c->backoff_max_ms));
+}
+
+static void attempt_init(struct attempt_ctx *c, const struct req *r, const char *key,
+                         long max_failures) {
+  const struct config *cfg = r->svc->cfg;
+  memset(c, 0, sizeof *c);
+  c->key = key;
+  c->now_ms = r->now_ms;
+  c->window_ms = (int64_t)cfg->login_window_s * 1000;
+  c->max_failures = max_failures;
+  c->backoff_ms = (int64_t)cfg->login_backoff_s * 1000;
+  c->backoff_max_ms = (int64_t)cfg->login_backoff_max_s * 1000;
+}
+
+/* Read-only: the address's back-off, if running. STORE_OK or negative. */
+static int address_blocked_until(struct req *r, const char *key, int64_t *out) {
+  struct store_rd *rd = NULL;
+  struct store_ratelimit st;
+  int rc = store_rd_begin(r->svc->store, &rd);
+  *out = 0;
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  memset(&st, 0, sizeof st);
+  rc = store_ratelimit_get(rd, &st, key);
+  store_rd_end(rd);
+  if (STORE_OK == rc) {
+    *out = st.blocked_until_ms;
+  }
+  return rc < 0 ? rc : STORE_OK;
+}
+
+enum ratelimit_rc ratelimit_login_begin(struct req *r, const char *email) {
+  char acct[KEY_MAX];
+  char addr[KEY_MAX];
+  struct attempt_ctx c;
+  int64_t until = 0;
+  int rc;
+
+  account_key(acct, email ? email : "");
+  address_key(addr, r);
+  rc = address_blocked_until(r, addr, &until);
+  if (STORE_OK == rc && until <= r->now_ms) {
+    attempt_init(&c, r, acct, r->svc->cfg->login_max_failures);
+    c.refuse_when_blocked = true;
+    rc = store_txn(r->svc->store, attempt_txn, &c);
+    until = c.blocked_until_ms;
+  }
+  if (STORE_OK != rc) {
+    log_msg(LOG_WARN, r->request_id, "login back-off: store %s", store_rc_name(rc));
+    reply_error(r, STORE_BUSY == rc ? ERR_BUSY : ERR_UNAVAILABLE, NULL);
     return RATELIMIT_REPLIED;
   }
   if (until > r->now_ms) {
@@ -118,87 +193,19 @@ static enum ratelimit_rc check_blocked(struct req *r, const char *acct, const ch
   return RATELIMIT_OK;
 }
 
-enum ratelimit_rc ratelimit_login_check(struct req *r, const char *email) {
-  char acct[KEY_MAX];
+int ratelimit_login_failed(struct req *r) {
   char addr[KEY_MAX];
-  account_key(acct, email ? email : "");
-  address_key(addr, r);
-  return check_blocked(r, acct, addr);
-}
-
-struct fail_ctx {
-  const char *key;
-  int64_t now_ms;
-  int64_t window_ms;
-  int64_t max_failures;
-  int64_t backoff_ms;
-  int64_t backoff_max_ms;
-  struct store_ratelimit state;
-};
-
-/* The back-off after `failures` failures when `allowed` are free: base, 2 x base, 4 x base,
- * ... up to the cap. */
-static int64_t backoff_for(int64_t failures, int64_t allowed, int64_t base_ms, int64_t max_ms) {
-  int64_t ms = base_ms;
-  for (int64_t i = allowed; i < failures && ms < max_ms; i++) {
-    ms *= 2;
-  }
-  return ms > max_ms ? max_ms : ms;
-}
-
-static int fail_txn(struct store_tx *tx, void *arg) {
-  struct fail_ctx *c = arg;
-  struct store_ratelimit prev;
-  int64_t failures = 1;
+  struct attempt_ctx c;
   int rc;
 
-  memset(&c->state, 0, sizeof c->state);
-  memset(&prev, 0, sizeof prev);
-  rc = store_ratelimit_get(store_tx_rd(tx), &prev, c->key);
-  if (rc < 0) {
-    return rc;
-  }
-  if (STORE_OK == rc && c->now_ms - prev.window_start_ms < c->window_ms) {
-    failures = prev.count + 1;
-  }
-  /* The store blocks once the count goes above its limit: the failure that reaches
-   * max_failures starts the back-off, every later one (after a back-off ran out) doubles
-   * it. */
-  return store_ratelimit_hit(
-      tx, &c->state, c->key, c->now_ms, c->window_ms, c->max_failures - 1,
-      backoff_for(failures, c->max_failures, c->backoff_ms, c->backoff_max_ms));
-}
-
-int ratelimit_login_failed(struct req *r, const char *email) {
-  const struct config *cfg = r->svc->cfg;
-  char acct[KEY_MAX];
-  char addr[KEY_MAX];
-  struct fail_ctx c;
-  int ret = 0;
-
-  account_key(acct, email ? email : "");
   address_key(addr, r);
-  memset(&c, 0, sizeof c);
-  c.now_ms = r->now_ms;
-  c.window_ms = (int64_t)cfg->login_window_s * 1000;
-  c.backoff_ms = (int64_t)cfg->login_backoff_s * 1000;
-  c.backoff_max_ms = (int64_t)cfg->login_backoff_max_s * 1000;
-
-  c.key = acct;
-  c.max_failures = cfg->login_max_failures;
-  int rc = store_txn(r->svc->store, fail_txn, &c);
+  attempt_init(&c, r, addr, r->svc->cfg->login_ip_max_failures);
+  rc = store_txn(r->svc->store, attempt_txn, &c);
   if (STORE_OK != rc) {
     log_msg(LOG_WARN, r->request_id, "recording a login failure: store %s", store_rc_name(rc));
-    ret = -1;
+    return -1;
   }
-  c.key = addr;
-  c.max_failures = cfg->login_ip_max_failures;
-  rc = store_txn(r->svc->store, fail_txn, &c);
-  if (STORE_OK != rc) {
-    log_msg(LOG_WARN, r->request_id, "recording a login failure: store %s", store_rc_name(rc));
-    ret = -1;
-  }
-  return ret;
+  return 0;
 }
 
 struct reset_ctx {

@@ -22,14 +22,19 @@ enum ratelimit_rc {
  * handler must return without replying again. */
 enum ratelimit_rc ratelimit_hit(struct req *r, const char *key, long limit, long window_s);
 
-/* Before checking a password: refuses with 429 + Retry-After while the account (key from
- * the e-mail, ASCII case folded) or the client address is in its back-off. */
-enum ratelimit_rc ratelimit_login_check(struct req *r, const char *email);
+/* Before checking a password: refuses with 429 + Retry-After while the client address or
+ * the account (key from the e-mail, ASCII case folded) is in its back-off; otherwise counts
+ * this attempt against the account in the same transaction, so parallel guesses cannot slip
+ * past the limit: the attempt that reaches login-max-failures, and each one after a back-off
+ * ran out, goes ahead but starts the next (doubled) back-off at once. A successful login
+ * clears it (ratelimit_login_succeeded). */
+enum ratelimit_rc ratelimit_login_begin(struct req *r, const char *email);
 
-/* After a wrong password (or unknown account): counts the failure for the account and the
- * address and, past their limits, starts or doubles the back-off (capped by config).
- * Returns 0, or -1 when the store could not record it (the caller still answers 401). */
-int ratelimit_login_failed(struct req *r, const char *email);
+/* After a wrong password (or unknown account): counts the failure for the client address
+ * (the account's attempt was counted by ratelimit_login_begin) and, past its limit, starts
+ * or doubles the address's back-off. Returns 0, or -1 when the store could not record it
+ * (the caller still answers 401). */
+int ratelimit_login_failed(struct req *r);
 
 /* After a successful login: forgets the account's failures (the address's stay, so one
  * good account cannot be used to reset a guessing run against others). 0 or -1. */

@@ -314,6 +314,24 @@ test('a login brute-force run is throttled; the owner gets in after the back-off
   }
 });
 
+test('parallel guesses cannot slip past the account limit', async () => {
+  const dd = await startDaemon({
+    args: ['--login-max-failures', '3', '--login-backoff', '60', '--login-window', '600',
+      '--threads', '4'],
+  });
+  try {
+    const { email } = await newAccount(dd.url);
+    const tries = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+      new Client(dd.url).login(email, `Tebakan-Paralel-${i}x`)));
+    const counts = {};
+    for (const r of tries) counts[r.status] = (counts[r.status] || 0) + 1;
+    assert.deepEqual(counts, { 401: 3, 429: 9 }, 'exactly the allowed number of guesses ran');
+  } finally {
+    await dd.stop();
+    dd.cleanup();
+  }
+});
+
 test('one address guessing across many accounts is throttled too', async () => {
   const dd = await startDaemon({
     args: ['--login-ip-max-failures', '4', '--login-backoff', '30', '--login-window', '600'],
