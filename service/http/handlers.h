@@ -74,5 +74,11 @@ int h_page_register_form(struct req *r);
 int h_page_register(struct req *r);
 int h_page_logout(struct req *r);
 int h_page_home(struct req *r);
+int h_page_me(struct req *r);
+int h_page_exam_start(struct req *r);
+int h_page_attempt(struct req *r);
+int h_page_attempt_save(struct req *r);
+int h_page_attempt_review(struct req *r);
+int h_page_attempt_submit(struct req *r);
 
 #endif

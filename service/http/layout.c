@@ -10,6 +10,7 @@
 
 #include "http/assets.h"
 #include "http/i18n.h"
+#include "store/store.h"
 
 const char *layout_t(const struct req *r, const char *key) {
   return i18n(NULL != r ? r->lang : NULL, key);
@@ -232,4 +233,18 @@ int layout_reply(struct req *r, unsigned status, struct html *h) {
   if (NULL == data)
     return reply_error(r, ERR_INTERNAL, NULL);
   return reply_bytes_owned(r, status, "text/html; charset=utf-8", data, len);
+}
+
+/* http.h's reply_html: pages are html buffers, so the HTML reply lives beside them; it
+ * needs nothing from libmicrohttpd beyond reply_bytes_owned. */
+int reply_html(struct req *r, unsigned status, struct html *h) {
+  return layout_reply(r, status, h);
+}
+
+int layout_store_error(struct req *r, int store_rc) {
+  if (STORE_BUSY == store_rc)
+    return reply_error(r, ERR_BUSY, NULL);
+  if (STORE_UNAVAILABLE == store_rc)
+    return reply_error(r, ERR_UNAVAILABLE, NULL);
+  return reply_error(r, ERR_INTERNAL, NULL);
 }

@@ -30,6 +30,10 @@ const char *layout_t(const struct req *r, const char *key);
  * Same contract as reply_html in http.h, built only on reply_bytes_owned. */
 int layout_reply(struct req *r, unsigned status, struct html *h);
 
+/* Answers a negative store result on a page: 503 (busy / unavailable, retry) or 500.
+ * Returns the reply's value. */
+int layout_store_error(struct req *r, int store_rc);
+
 /* A complete page with a heading and one message paragraph (both catalogue keys), e.g. for
  * "not found" on pages. Returns the reply's value. */
 int layout_message_page(struct req *r, unsigned status, const char *title_key,

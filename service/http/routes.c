@@ -69,6 +69,12 @@ const struct route routes[] = {
     {"GET", "/register", ROLE_ANY, ROUTE_HTML, h_page_register_form},
     {"POST", "/register", ROLE_ANY, ROUTE_HTML | ROUTE_NO_CSRF, h_page_register},
     {"POST", "/logout", ROLE_USER, ROUTE_HTML, h_page_logout},
+    {"GET", "/me", ROLE_CANDIDATE, ROUTE_HTML, h_page_me},
+    {"POST", "/exams/:id/start", ROLE_CANDIDATE, ROUTE_HTML, h_page_exam_start},
+    {"GET", "/attempts/:id", ROLE_CANDIDATE, ROUTE_HTML, h_page_attempt},
+    {"POST", "/attempts/:id/save", ROLE_CANDIDATE, ROUTE_HTML, h_page_attempt_save},
+    {"GET", "/attempts/:id/review", ROLE_CANDIDATE, ROUTE_HTML, h_page_attempt_review},
+    {"POST", "/attempts/:id/submit", ROLE_CANDIDATE, ROUTE_HTML, h_page_attempt_submit},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -9,7 +9,7 @@
   var strings = {};
   try {
     strings = JSON.parse(document.getElementById('exam-strings').textContent);
-  } catch (e) { /* keys are shown instead of text */ }
+  } catch (e) { }
   function t(key) { return strings['exam.js_' + key] || key; }
 
   var attempt = root.getAttribute('data-attempt');
@@ -35,7 +35,6 @@
     return;
   }
 
-  /* ---------- countdown ---------- */
   var deadlineLocal = Date.now() + Number(root.getAttribute('data-remaining')) * 1000;
   var lastTick = Date.now();
   var expired = false;
@@ -45,7 +44,7 @@
   }
   function tick() {
     var now = Date.now();
-    if (now - lastTick > 5000) resync(); /* the device slept: ask the server */
+    if (now - lastTick > 5000) resync(); // the device slept
     lastTick = now;
     var left = Math.max(0, Math.round((deadlineLocal - now) / 1000));
     timerEl.textContent = t('time_left') + ' ' + fmt(left);
@@ -79,7 +78,6 @@
     if (document.visibilityState === 'visible') { resync(); pump(); }
   });
 
-  /* ---------- banners and per-item state ---------- */
   function showError(msg) { errorEl.textContent = msg; errorEl.hidden = false; }
   function setOffline(off) { offlineEl.hidden = !off; }
   function setState(id, state, msg) {
@@ -90,10 +88,8 @@
     el.textContent = msg || t(state);
   }
 
-  /* ---------- reading an answer from its fieldset ---------- */
   function valueOf(fs) {
     var type = fs.getAttribute('data-type');
-    var name = 'a.' + fs.getAttribute('data-item');
     var i, els;
     if (type === 'single' || type === 'truefalse') {
       var c = fs.querySelector('input[type=radio]:checked');
@@ -101,7 +97,7 @@
       return type === 'truefalse' ? c.value === 'true' : c.value;
     }
     if (type === 'multiple') {
-      els = fs.querySelectorAll('input[type=checkbox][name="' + name + '"]:checked');
+      els = fs.querySelectorAll('input[type=checkbox]:not(.flag):checked');
       var out = [];
       for (i = 0; i < els.length; i++) out.push(els[i].value);
       return out.length ? out : null;
@@ -118,7 +114,7 @@
       pos.sort(function (a, b) { return a.p - b.p; });
       return pos.map(function (x) { return x.id; });
     }
-    var f = fs.querySelector('[name="' + name + '"]');
+    var f = fs.querySelector('input[type=text], textarea');
     var text = f ? f.value.trim() : '';
     if (text === '') return null;
     if (type === 'numeric') {
@@ -140,7 +136,6 @@
     }
   }
 
-  /* ---------- the ordered queue of unsent answers ---------- */
   var queue = load(qKey, []);
   var seq = queue.reduce(function (m, e) { return Math.max(m, e.seq || 0); }, 0);
   var busy = false, retryTimer = null;
@@ -208,12 +203,11 @@
     queue.forEach(function (q) { setState(q.item, 'unsent'); });
   });
 
-  /* ---------- wiring the fieldsets ---------- */
   var fieldsets = form.querySelectorAll('fieldset.item');
   var timers = {};
   var flags = load(fKey, {});
   function onChange(fs, now) {
-    var id = fs.getAttribute('data-item');
+    var id = fs.id.slice(5);
     clearTimeout(timers[id]);
     var send = function () {
       var v = valueOf(fs);
@@ -223,7 +217,7 @@
     if (now) send(); else timers[id] = setTimeout(send, 700);
   }
   Array.prototype.forEach.call(fieldsets, function (fs) {
-    var id = fs.getAttribute('data-item');
+    var id = fs.id.slice(5);
     fs.addEventListener('change', function (ev) {
       if (ev.target.classList.contains('flag')) {
         if (ev.target.checked) flags[id] = true; else delete flags[id];
@@ -254,7 +248,7 @@
     var go = ev.submitter ? ev.submitter.value : 'review';
     ev.preventDefault();
     Array.prototype.forEach.call(fieldsets, function (fs) {
-      var id = fs.getAttribute('data-item');
+      var id = fs.id.slice(5);
       if (timers[id]) { clearTimeout(timers[id]); timers[id] = null; onChange(fs, true); }
     });
     var tries = 0;

@@ -1,0 +1,1114 @@
+/*
+ * The exam pages: start an exam, the exam page itself (every item of the form as a
+ * fieldset, the saved answers filled in), the no-JavaScript save, the review screen and the
+ * confirmed submit. Items are rendered from the candidate view of the form, which carries no
+ * keys, so nothing secret can reach the page. exam.js enhances the page through the JSON
+ * API (per-answer saves, offline queue, countdown).
+ *
+ * The state changes (start, save, submit) apply the same rules as the JSON API in the
+ * attempts handlers — retake policy, deadline plus save grace, scoring at submit — with the
+ * same core and store functions; the policy checks are kept in step with h_attempts.c.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/catalog.h"
+#include "http/handlers.h"
+#include "http/html.h"
+#include "http/i18n.h"
+#include "http/layout.h"
+#include "http/parse.h"
+#include "store/store.h"
+#include "ujikom/exam_form.h"
+#include "ujikom/score.h"
+
+#define DAY_MS (86400LL * 1000LL)
+/* Longest answer accepted, as JSON text (the API's limit). */
+#define MAX_ANSWER_JSON 65536
+
+/* A positive decimal id from a path segment, or 0. */
+static int64_t parse_id(const char *s) {
+  if (NULL == s || s[0] < '1' || s[0] > '9' || strlen(s) > 18)
+    return 0;
+  char *end = NULL;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (0 != errno || '\0' != *end || v <= 0)
+    return 0;
+  return (int64_t)v;
+}
+
+static bool is_open(const struct store_attempt *a) {
+  return 0 == strcmp(a->status, STORE_ATTEMPT_OPEN);
+}
+
+static int64_t grace_ms(const struct svc *svc) {
+  return (int64_t)svc->cfg->save_grace_s * 1000;
+}
+
+static bool overdue(const struct svc *svc, const struct store_attempt *a, int64_t now_ms) {
+  return is_open(a) && now_ms > a->deadline_ms + grace_ms(svc);
+}
+
+static int64_t remaining_s(const struct store_attempt *a, int64_t now_ms) {
+  if (!is_open(a) || now_ms >= a->deadline_ms)
+    return 0;
+  return (a->deadline_ms - now_ms + 999) / 1000;
+}
+
+static int read_attempt(struct svc *svc, struct store_attempt *out, int64_t id) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK != rc)
+    return rc;
+  rc = store_attempt_get(rd, out, id);
+  store_rd_end(rd);
+  return rc;
+}
+
+static int not_found(struct req *r) {
+  return layout_message_page(r, 404, "page.not_found", "page.not_found_text");
+}
+
+/* The caller's attempt named in the path (closed at its deadline first when overdue).
+ * Returns 0, or -1 after replying (404 for missing and for someone else's alike). */
+static int own_attempt(struct req *r, struct store_attempt *out) {
+  memset(out, 0, sizeof(*out));
+  if (NULL == r->svc->catalog) {
+    reply_error(r, ERR_UNAVAILABLE, NULL);
+    return -1;
+  }
+  int64_t id = parse_id(r->params[0]);
+  int rc = 0 == id ? STORE_NONE : read_attempt(r->svc, out, id);
+  if (STORE_OK == rc && out->user_id != r->user->id) {
+    store_attempt_clear(out);
+    rc = STORE_NONE;
+  }
+  if (STORE_NONE == rc) {
+    not_found(r);
+    return -1;
+  }
+  if (STORE_OK != rc) {
+    layout_store_error(r, rc);
+    return -1;
+  }
+  if (overdue(r->svc, out, r->now_ms)) {
+    /* The attempts module closes (and scores) overdue attempts at their deadline. */
+    attempts_close_overdue(r->svc, r->now_ms);
+    store_attempt_clear(out);
+    rc = read_attempt(r->svc, out, id);
+    if (STORE_OK != rc) {
+      layout_store_error(r, rc);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* The attempt's form rebuilt against its exam version. 0, or -1 after replying. */
+static int attempt_form(struct req *r, const struct store_attempt *a, struct exam_form **out) {
+  const struct exam *exam = NULL;
+  char err[160];
+  *out = NULL;
+  int rc = catalog_version_from_store(r->svc->catalog, r->svc->store, &exam, a->exam_version);
+  if (-2 == rc) {
+    reply_error(r, ERR_UNAVAILABLE, NULL);
+    return -1;
+  }
+  json_t *j = 0 == rc ? json_loads(NULL != a->form ? a->form : "", 0, NULL) : NULL;
+  if (NULL == j || 0 != exam_form_from_json(out, exam, j, err, sizeof(err))) {
+    json_decref(j);
+    reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
+    return -1;
+  }
+  json_decref(j);
+  return 0;
+}
+
+/* Saved answers as an object item id -> value. STORE_OK or negative. */
+static int read_answers(struct svc *svc, int64_t attempt_id, json_t **out) {
+  struct store_rd *rd = NULL;
+  struct store_answer *list = NULL;
+  size_t n = 0;
+  *out = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK != rc)
+    return rc;
+  rc = store_answers_get(rd, &list, &n, attempt_id);
+  store_rd_end(rd);
+  if (STORE_OK != rc)
+    return rc;
+  json_t *obj = json_object();
+  for (size_t i = 0; NULL != obj && i < n; i++) {
+    json_t *v = json_loads(list[i].value, JSON_DECODE_ANY, NULL);
+    if (NULL != v)
+      json_object_set_new(obj, list[i].item_id, v);
+  }
+  store_answers_free(list, n);
+  if (NULL == obj)
+    return STORE_UNAVAILABLE;
+  *out = obj;
+  return STORE_OK;
+}
+/* Renders one item's inputs from the candidate view (never the exam itself, so no key can
+ * reach the page). */
+static void render_item(struct html *h, const struct req *r, const json_t *item,
+                        const json_t *answer, size_t n, size_t total, const char *error) {
+  const char *id = json_string_value(json_object_get(item, "id"));
+  const char *type = json_string_value(json_object_get(item, "type"));
+  if (NULL == id || NULL == type)
+    return;
+  char name[32]; /* fields are named by position ("q7", "q7.c"): short pages */
+  snprintf(name, sizeof(name), "q%zu", n);
+  char nbuf[24], tbuf[24], pbuf[24];
+  snprintf(nbuf, sizeof(nbuf), "%zu", n);
+  snprintf(tbuf, sizeof(tbuf), "%zu", total);
+  snprintf(pbuf, sizeof(pbuf), "%lld",
+           (long long)json_integer_value(json_object_get(item, "points")));
+  bool answered = NULL != answer && !json_is_null(answer);
+
+  HTML_LIT(h, "<fieldset class=\"item\"");
+  html_fmt(h, " id=\"item-%s\"", id);
+  html_attr(h, "data-type", type);
+  /* The prompt is part of the legend, so it is announced with every control of the item. */
+  HTML_LIT(h, "><legend><span class=\"qn\">");
+  html_text_sub(h, L(r, "exam.question"), "n", nbuf, "total", tbuf, NULL);
+  HTML_LIT(h, " (");
+  html_text_sub(h, L(r, "exam.points"), "n", pbuf, NULL);
+  HTML_LIT(h, ")</span><span class=\"prompt\">");
+  html_text(h, json_string_value(json_object_get(item, "prompt")));
+  HTML_LIT(h, "</span></legend>");
+  if (NULL != error) {
+    HTML_LIT(h, "<p class=\"notice err\" role=\"alert\">");
+    html_text(h, error);
+    HTML_LIT(h, "</p>");
+  }
+
+  const json_t *options = json_object_get(item, "options");
+  size_t i;
+  const json_t *opt;
+  if (0 == strcmp(type, "single") || 0 == strcmp(type, "multiple")) {
+    bool multi = 0 == strcmp(type, "multiple");
+    if (multi) { /* radio buttons say "one" by themselves */
+      HTML_LIT(h, "<p class=\"hint\">");
+      html_text(h, L(r, "exam.choose_many"));
+      HTML_LIT(h, "</p>");
+    }
+    json_array_foreach(options, i, opt) {
+      const char *oid = json_string_value(json_object_get(opt, "id"));
+      if (NULL == oid)
+        continue;
+      bool checked = false;
+      if (multi && json_is_array(answer)) {
+        size_t k;
+        const json_t *a;
+        json_array_foreach(answer, k, a) checked =
+            checked || (json_is_string(a) && 0 == strcmp(json_string_value(a), oid));
+      } else if (json_is_string(answer)) {
+        checked = 0 == strcmp(json_string_value(answer), oid);
+      }
+      HTML_LIT(h, "<label><input");
+      html_attr(h, "type", multi ? "checkbox" : "radio");
+      html_attr(h, "name", name);
+      html_attr(h, "value", oid);
+      if (checked)
+        HTML_LIT(h, " checked");
+      HTML_LIT(h, "> ");
+      html_text(h, json_string_value(json_object_get(opt, "text")));
+      HTML_LIT(h, "</label>");
+    }
+  } else if (0 == strcmp(type, "truefalse")) {
+    static const char *const vals[] = {"true", "false"};
+    for (int k = 0; k < 2; k++) {
+      bool checked = json_is_boolean(answer) && (0 == k) == json_is_true(answer);
+      HTML_LIT(h, "<label><input type=\"radio\"");
+      html_attr(h, "name", name);
+      html_attr(h, "value", vals[k]);
+      if (checked)
+        HTML_LIT(h, " checked");
+      HTML_LIT(h, "> ");
+      html_text(h, L(r, 0 == k ? "exam.true" : "exam.false"));
+      HTML_LIT(h, "</label>");
+    }
+  } else if (0 == strcmp(type, "numeric") || 0 == strcmp(type, "short")) {
+    bool numeric = 0 == strcmp(type, "numeric");
+    char value[64] = "";
+    if (json_is_number(answer))
+      snprintf(value, sizeof(value), "%.15g", json_number_value(answer));
+    html_fmt(h, "<label for=\"in-%s\">", id);
+    html_text(h, L(r, "exam.your_answer"));
+    HTML_LIT(h, "</label>");
+    if (numeric) {
+      html_fmt(h, "<p class=\"hint\" id=\"h-%s\">", id);
+      html_text(h, L(r, "exam.numeric_hint"));
+      const char *unit = json_string_value(json_object_get(item, "unit"));
+      if (NULL != unit) {
+        HTML_LIT(h, " ");
+        html_text_sub(h, L(r, "exam.numeric_unit"), "unit", unit, NULL);
+      }
+      HTML_LIT(h, "</p>");
+    }
+    HTML_LIT(h, "<input type=\"text\" autocomplete=\"off\"");
+    html_fmt(h, " id=\"in-%s\"", id);
+    html_attr(h, "name", name);
+    if (numeric) {
+      HTML_LIT(h, " inputmode=\"decimal\" maxlength=\"40\"");
+      html_fmt(h, " aria-describedby=\"h-%s\"", id);
+      html_attr(h, "value", value);
+    } else {
+      HTML_LIT(h, " maxlength=\"1000\"");
+      html_attr(h, "value", json_string_value(answer));
+    }
+    HTML_LIT(h, ">");
+  } else if (0 == strcmp(type, "open")) {
+    HTML_LIT(h, "<p class=\"hint\">");
+    html_text(h, L(r, "exam.rubric_intro"));
+    HTML_LIT(h, "</p><ul>");
+    const json_t *crit;
+    json_array_foreach(json_object_get(item, "rubric"), i, crit) {
+      HTML_LIT(h, "<li>");
+      html_text(h, json_string_value(json_object_get(crit, "text")));
+      HTML_LIT(h, "</li>");
+    }
+    HTML_LIT(h, "</ul>");
+    html_fmt(h, "<label for=\"in-%s\">", id);
+    html_text(h, L(r, "exam.your_answer"));
+    HTML_LIT(h, "</label><textarea maxlength=\"20000\" rows=\"8\"");
+    html_fmt(h, " id=\"in-%s\"", id);
+    html_attr(h, "name", name);
+    HTML_LIT(h, ">");
+    html_text(h, json_string_value(answer));
+    HTML_LIT(h, "</textarea>");
+  } else if (0 == strcmp(type, "ordering")) {
+    size_t nopt = json_array_size(options);
+    HTML_LIT(h, "<p class=\"hint\">");
+    html_text(h, L(r, "exam.ordering_hint"));
+    HTML_LIT(h, "</p><ul class=\"order-list\">");
+    json_array_foreach(options, i, opt) {
+      const char *oid = json_string_value(json_object_get(opt, "id"));
+      if (NULL == oid)
+        continue;
+      size_t pos = 0;
+      if (json_is_array(answer)) {
+        size_t k;
+        const json_t *a;
+        json_array_foreach(answer, k, a) if (json_is_string(a) &&
+                                             0 == strcmp(json_string_value(a), oid)) pos = k + 1;
+      }
+      char sel_name[64];
+      snprintf(sel_name, sizeof(sel_name), "q%zu.%s", n, oid);
+      html_fmt(h, "<li><label for=\"o-%s-%s\">", id, oid);
+      html_text(h, json_string_value(json_object_get(opt, "text")));
+      HTML_LIT(h, "</label><select");
+      html_fmt(h, " id=\"o-%s-%s\"", id, oid);
+      html_attr(h, "name", sel_name);
+      html_attr(h, "data-option", oid);
+      HTML_LIT(h, "><option value=\"\">");
+      html_text(h, L(r, "exam.position"));
+      HTML_LIT(h, "</option>");
+      for (size_t p = 1; p <= nopt; p++) {
+        html_fmt(h, "<option value=\"%zu\"", p);
+        if (p == pos)
+          HTML_LIT(h, " selected");
+        html_fmt(h, ">%zu</option>", p);
+      }
+      HTML_LIT(h, "</select></li>");
+    }
+    HTML_LIT(h, "</ul>");
+  }
+
+  HTML_LIT(h, "<div class=\"item-foot\"><label><input type=checkbox class=flag name=flag");
+  html_attr(h, "value", id);
+  HTML_LIT(h, "> ");
+  html_text(h, L(r, "exam.flag"));
+  HTML_LIT(h, "</label><span class=save-state aria-live=polite");
+  html_attr(h, "data-state", answered ? "saved" : "empty");
+  HTML_LIT(h, ">");
+  html_text(h, L(r, answered ? "exam.state_saved" : "exam.state_empty"));
+  HTML_LIT(h, "</span></div></fieldset>");
+}
+struct exam_view {
+  int64_t attempt_id;
+  const char *status;    /* "open" while answers may be saved */
+  int64_t deadline_ms;   /* server deadline */
+  int64_t remaining_s;   /* seconds left at now (server time) */
+  const json_t *form;    /* the candidate view of the form */
+  const json_t *answers; /* item id -> saved value */
+  const json_t *errors;  /* item id -> message, from a failed no-JS save; may be NULL */
+  bool saved_notice;     /* after a successful no-JS save */
+};
+
+/* The deadline as "YYYY-MM-DD HH:MM UTC" for people without JavaScript. */
+static void format_deadline(char *out, size_t outlen, int64_t ms) {
+  time_t t = (time_t)(ms / 1000);
+  struct tm tm;
+  if (NULL == gmtime_r(&t, &tm) || 0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm))
+    snprintf(out, outlen, "-");
+}
+
+static void render_exam(struct html *h, struct req *r, const struct exam_view *v) {
+  bool en = 0 == strcmp(r->lang, "en");
+  bool open = NULL != v->status && 0 == strcmp(v->status, "open");
+  const char *title = json_string_value(json_object_get(v->form, en ? "title_en" : "title"));
+  if (NULL == title)
+    title = json_string_value(json_object_get(v->form, "title"));
+  HTML_LIT(h, "<div id=\"exam\"");
+  html_fmt(h,
+           " data-attempt=\"%lld\" data-remaining=\"%lld\" data-deadline-ms=\"%lld\""
+           " data-server-now-ms=\"%lld\"",
+           (long long)v->attempt_id, (long long)v->remaining_s, (long long)v->deadline_ms,
+           (long long)r->now_ms);
+  html_attr(h, "data-status", open ? "open" : "closed");
+  html_attr(h, "data-csrf", NULL != r->user ? r->user->csrf : "");
+  HTML_LIT(h, ">");
+  json_t *strings = i18n_subset(r->lang, "exam.js_");
+  if (NULL != strings)
+    html_json_script(h, "exam-strings", strings);
+  json_decref(strings);
+
+  HTML_LIT(h, "<h1>");
+  html_text_sub(h, L(r, "exam.title"), "title", title, NULL);
+  HTML_LIT(h, "</h1>");
+  char deadline[40], minutes[24];
+  format_deadline(deadline, sizeof(deadline), v->deadline_ms);
+  snprintf(minutes, sizeof(minutes), "%lld", (long long)((v->remaining_s + 59) / 60));
+  HTML_LIT(h, "<div class=\"exam-bar\"><span id=\"timer\" class=\"timer\" role=\"timer\">");
+  html_text_sub(h, L(r, "exam.remaining_static"), "minutes", minutes, NULL);
+  HTML_LIT(h, "</span><span class=\"hint\">");
+  html_text_sub(h, L(r, "exam.deadline"), "time", deadline, NULL);
+  HTML_LIT(h, "</span></div>");
+  HTML_LIT(h, "<div id=\"offline-banner\" class=\"banner offline\" role=\"status\" hidden>");
+  html_text(h, L(r, "exam.offline"));
+  HTML_LIT(h, "</div><div id=\"error-banner\" class=\"banner error\" role=\"alert\" hidden></div>");
+  if (!open) {
+    HTML_LIT(h, "<p class=\"notice warn\">");
+    html_text(h, L(r, "exam.closed"));
+    HTML_LIT(h, " <a href=\"/me\">");
+    html_text(h, L(r, "exam.go_dashboard"));
+    HTML_LIT(h, "</a></p></div>");
+    return;
+  }
+  if (v->saved_notice) {
+    HTML_LIT(h, "<p class=\"notice ok\" role=\"status\">");
+    html_text(h, L(r, "exam.saved_notice"));
+    HTML_LIT(h, "</p>");
+  }
+  if (NULL != v->errors && json_object_size(v->errors) > 0) {
+    HTML_LIT(h, "<p class=\"notice err\" role=\"alert\">");
+    html_text(h, L(r, "exam.save_errors"));
+    HTML_LIT(h, "</p>");
+  }
+  HTML_LIT(h, "<p>");
+  html_text(h, L(r, "exam.intro"));
+  HTML_LIT(h, "</p>");
+  html_fmt(h, "<form id=\"exam-form\" method=\"post\" action=\"/attempts/%lld/save\" novalidate>",
+           (long long)v->attempt_id);
+  layout_csrf_field(h, r);
+  size_t total = 0;
+  const json_t *unit, *item;
+  size_t u, i;
+  json_array_foreach(json_object_get(v->form, "units"), u, unit) total +=
+      json_array_size(json_object_get(unit, "items"));
+  size_t n = 0;
+  json_array_foreach(json_object_get(v->form, "units"), u, unit) {
+    const char *utitle = json_string_value(json_object_get(unit, en ? "title_en" : "title"));
+    if (NULL == utitle)
+      utitle = json_string_value(json_object_get(unit, "title"));
+    html_fmt(h, "<section class=\"unit\" aria-labelledby=\"unit-%zu\"><h2", u);
+    html_fmt(h, " id=\"unit-%zu\">", u);
+    html_text_sub(h, L(r, "exam.unit"), "code", json_string_value(json_object_get(unit, "code")),
+                  "title", utitle, NULL);
+    HTML_LIT(h, "</h2>");
+    json_array_foreach(json_object_get(unit, "items"), i, item) {
+      const char *id = json_string_value(json_object_get(item, "id"));
+      const json_t *answer = NULL != id ? json_object_get(v->answers, id) : NULL;
+      const char *error = NULL != id && NULL != v->errors
+                              ? json_string_value(json_object_get(v->errors, id))
+                              : NULL;
+      render_item(h, r, item, answer, ++n, total, error);
+    }
+    HTML_LIT(h, "</section>");
+  }
+  HTML_LIT(h, "<div class=\"item-foot\"><button type=\"submit\" name=\"go\" value=\"save\" "
+              "class=\"secondary\">");
+  html_text(h, L(r, "exam.save_all"));
+  HTML_LIT(h, "</button><button type=\"submit\" name=\"go\" value=\"review\">");
+  html_text(h, L(r, "exam.to_review"));
+  HTML_LIT(h, "</button></div></form></div>");
+}
+/* A link to an item on the exam page, labelled with its number and the start of its prompt. */
+static void item_link(struct html *h, const struct req *r, int64_t attempt_id, const char *id,
+                      size_t n, size_t total, const char *prompt) {
+  char nbuf[24], tbuf[24];
+  snprintf(nbuf, sizeof(nbuf), "%zu", n);
+  snprintf(tbuf, sizeof(tbuf), "%zu", total);
+  HTML_LIT(h, "<li>");
+  html_fmt(h, "<a href=\"/attempts/%lld#item-%s\">", (long long)attempt_id, id);
+  html_text_sub(h, L(r, "exam.question"), "n", nbuf, "total", tbuf, NULL);
+  HTML_LIT(h, "</a> — ");
+  /* The first 80 bytes of the prompt, cut at a UTF-8 boundary. */
+  size_t len = NULL != prompt ? strlen(prompt) : 0;
+  size_t cut = len > 80 ? 80 : len;
+  while (cut > 0 && cut < len && 0x80 == ((unsigned char)prompt[cut] & 0xC0))
+    cut--;
+  html_textn(h, prompt, cut);
+  if (cut < len)
+    HTML_LIT(h, "…");
+  HTML_LIT(h, "</li>");
+}
+
+/* True when flags (comma-separated item ids from the query) names id. */
+static bool flagged(const char *flags, const char *id) {
+  if (NULL == flags)
+    return false;
+  size_t idlen = strlen(id);
+  for (const char *p = flags; NULL != p && '\0' != *p;) {
+    const char *comma = strchr(p, ',');
+    size_t len = NULL != comma ? (size_t)(comma - p) : strlen(p);
+    if (len == idlen && 0 == strncmp(p, id, len))
+      return true;
+    p = NULL != comma ? comma + 1 : NULL;
+  }
+  return false;
+}
+
+static void render_review(struct html *h, const struct req *r, int64_t attempt_id,
+                          const json_t *form, const json_t *answers, const char *flags,
+                          bool confirm_missing) {
+  size_t total = 0, answered = 0;
+  const json_t *unit, *item;
+  size_t u, i;
+  json_array_foreach(json_object_get(form, "units"), u, unit) {
+    json_array_foreach(json_object_get(unit, "items"), i, item) {
+      const json_t *a = json_object_get(answers, json_string_value(json_object_get(item, "id")));
+      total++;
+      if (NULL != a && !json_is_null(a))
+        answered++;
+    }
+  }
+  char nbuf[24], tbuf[24];
+  snprintf(nbuf, sizeof(nbuf), "%zu", answered);
+  snprintf(tbuf, sizeof(tbuf), "%zu", total);
+  HTML_LIT(h, "<h1>");
+  html_text(h, L(r, "exam.review_title"));
+  HTML_LIT(h, "</h1><p>");
+  html_text_sub(h, L(r, "exam.review_answered"), "n", nbuf, "total", tbuf, NULL);
+  HTML_LIT(h, "</p>");
+  for (int pass = 0; pass < 2; pass++) {
+    size_t n = 0, listed = 0;
+    json_array_foreach(json_object_get(form, "units"), u, unit) {
+      json_array_foreach(json_object_get(unit, "items"), i, item) {
+        const char *id = json_string_value(json_object_get(item, "id"));
+        n++;
+        if (NULL == id)
+          continue;
+        const json_t *a = json_object_get(answers, id);
+        bool show = 0 == pass ? (NULL == a || json_is_null(a)) : flagged(flags, id);
+        if (!show)
+          continue;
+        if (0 == listed++) {
+          HTML_LIT(h, "<h2>");
+          html_text(h, L(r, 0 == pass ? "exam.review_unanswered" : "exam.review_flagged"));
+          HTML_LIT(h, "</h2><ul class=\"review-list\">");
+        }
+        item_link(h, r, attempt_id, id, n, total,
+                  json_string_value(json_object_get(item, "prompt")));
+      }
+    }
+    if (listed > 0)
+      HTML_LIT(h, "</ul>");
+    else if (0 == pass) {
+      HTML_LIT(h, "<p class=\"notice ok\">");
+      html_text(h, L(r, "exam.review_all_answered"));
+      HTML_LIT(h, "</p>");
+    }
+  }
+  html_fmt(h, "<p><a class=\"button secondary\" href=\"/attempts/%lld\">", (long long)attempt_id);
+  html_text(h, L(r, "exam.review_back"));
+  HTML_LIT(h, "</a></p>");
+  html_fmt(h, "<form method=\"post\" class=\"card\" action=\"/attempts/%lld/submit\">",
+           (long long)attempt_id);
+  layout_csrf_field(h, r);
+  if (confirm_missing) {
+    HTML_LIT(h, "<p class=\"notice err\" role=\"alert\" id=\"confirm-error\">");
+    html_text(h, L(r, "exam.confirm_required"));
+    HTML_LIT(h, "</p>");
+  }
+  HTML_LIT(h, "<label class=\"option\"><input type=\"checkbox\" id=\"confirm\" name=\"confirm\" "
+              "value=\"yes\" required> ");
+  html_text(h, L(r, "exam.confirm_label"));
+  HTML_LIT(h, "</label><p><button type=\"submit\">");
+  html_text(h, L(r, "exam.submit"));
+  HTML_LIT(h, "</button></p></form>");
+}
+
+/* Shows an error page for a refused action (409 and the like) with the catalogue's text for
+ * the registry error, falling back to detail. */
+static int refuse(struct req *r, unsigned status, const char *error_name, const char *detail) {
+  struct html *h = layout_error_html(r, status, error_name, detail);
+  if (NULL == h)
+    return reply_error(r, ERR_INTERNAL, NULL);
+  return layout_reply(r, status, h);
+}
+
+/* ------------------------------------------------------------------ start */
+
+struct start_ctx {
+  int64_t user_id;
+  const struct exam *exam;
+  const char *src;
+  size_t src_len;
+  const char *file;
+  const char *form_text;
+  int64_t id; /* out */
+};
+
+static int start_txn(struct store_tx *tx, void *arg) {
+  struct start_ctx *sc = arg;
+  sc->id = 0;
+  int rc =
+      store_exam_source_put(tx, sc->exam->version, sc->exam->id, sc->file, sc->src, sc->src_len);
+  if (STORE_OK != rc)
+    return rc;
+  int64_t deadline = store_tx_now_ms(tx) + (int64_t)sc->exam->duration_minutes * 60 * 1000;
+  return store_attempt_create(tx, &sc->id, sc->user_id, sc->exam->id, sc->exam->version,
+                              sc->form_text, deadline);
+}
+
+/* The retake policy (as the API applies it) over the candidate's attempts, newest first.
+ * Returns NULL when a new attempt may start, else the registry name of the refusal. */
+static const char *retake_refusal(const struct exam *exam, const struct store_attempt *list,
+                                  size_t n, int64_t now_ms) {
+  if ((long)n >= exam->max_attempts)
+    return "attempt_limit";
+  if (0 == n)
+    return NULL;
+  if (0 == strcmp(list[0].verdict, "K"))
+    return "already_competent";
+  if (0 == strcmp(list[0].verdict, "PENDING"))
+    return "awaiting_review";
+  if (now_ms < list[0].finished_ms + (int64_t)exam->cooldown_days * DAY_MS)
+    return "attempt_cooldown";
+  return NULL;
+}
+
+static int redirect_attempt(struct req *r, int64_t id) {
+  char where[64];
+  snprintf(where, sizeof(where), "/attempts/%" PRId64, id);
+  return reply_redirect(r, where);
+}
+
+/* Finds the candidate's open attempt at exam_id: STORE_OK (*out_id), STORE_NONE, or < 0. */
+static int open_attempt_for(struct req *r, const char *exam_id, int64_t *out_id,
+                            bool *out_overdue) {
+  struct store_rd *rd = NULL;
+  struct store_attempt a;
+  int rc = store_rd_begin(r->svc->store, &rd);
+  if (STORE_OK != rc)
+    return rc;
+  rc = store_attempt_open_for(rd, &a, r->user->id, exam_id);
+  store_rd_end(rd);
+  if (STORE_OK == rc) {
+    *out_id = a.id;
+    *out_overdue = overdue(r->svc, &a, r->now_ms);
+    store_attempt_clear(&a);
+  }
+  return rc;
+}
+
+int h_page_exam_start(struct req *r) {
+  struct svc *svc = r->svc;
+  struct store_rd *rd = NULL;
+  struct store_attempt *list = NULL;
+  struct exam_form *form = NULL;
+  json_t *fj = NULL;
+  char *form_text = NULL;
+  size_t n = 0;
+  int64_t id = 0;
+  bool late = false;
+  int ret;
+  if (NULL == svc->catalog)
+    return reply_error(r, ERR_UNAVAILABLE, NULL);
+  const struct exam *exam = catalog_current(svc->catalog, r->params[0]);
+  if (NULL == exam)
+    return not_found(r);
+  /* An open attempt is simply resumed (pressing "start" twice must not fail). */
+  int rc = open_attempt_for(r, exam->id, &id, &late);
+  if (rc < 0)
+    return layout_store_error(r, rc);
+  if (STORE_OK == rc && !late)
+    return redirect_attempt(r, id);
+  if (STORE_OK == rc)
+    attempts_close_overdue(svc, r->now_ms);
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_list_user(rd, &list, &n, r->user->id, exam->id, 1000);
+    store_rd_end(rd);
+  }
+  if (STORE_OK != rc)
+    return layout_store_error(r, rc);
+  const char *refusal = retake_refusal(exam, list, n, r->now_ms);
+  if (NULL != refusal) {
+    ret = refuse(r, 409, refusal, NULL);
+    goto cleanup;
+  }
+  uint64_t seed = 0;
+  if (1 != RAND_bytes((unsigned char *)&seed, sizeof(seed)) ||
+      0 != exam_form_assemble(&form, exam, seed) || NULL == (fj = exam_form_to_json(form)) ||
+      NULL == (form_text = json_dumps(fj, JSON_COMPACT))) {
+    ret = reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  struct start_ctx sc = {.user_id = r->user->id, .exam = exam, .form_text = form_text};
+  if (0 != catalog_source(svc->catalog, exam->version, &sc.src, &sc.src_len, &sc.file)) {
+    ret = reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  rc = store_txn(svc->store, start_txn, &sc);
+  if (STORE_EXISTS == rc) { /* a concurrent start won: resume that one */
+    rc = open_attempt_for(r, exam->id, &sc.id, &late);
+  }
+  ret = STORE_OK == rc ? redirect_attempt(r, sc.id) : layout_store_error(r, rc);
+cleanup:
+  free(form_text);
+  json_decref(fj);
+  exam_form_free(form);
+  free(list);
+  return ret;
+}
+
+/* ------------------------------------------------------------------ the exam page */
+
+/* Builds the candidate view and the saved answers and renders the page with status. */
+static int exam_page(struct req *r, const struct store_attempt *a, unsigned status,
+                     const json_t *answers_override, const json_t *errors, bool saved) {
+  struct exam_form *form = NULL;
+  json_t *answers = NULL;
+  json_t *view = NULL;
+  if (0 != attempt_form(r, a, &form))
+    return 0;
+  int rc = STORE_OK;
+  if (NULL == answers_override)
+    rc = read_answers(r->svc, a->id, &answers);
+  if (STORE_OK != rc) {
+    exam_form_free(form);
+    return layout_store_error(r, rc);
+  }
+  view = exam_form_candidate_json(form);
+  struct html *h = html_new();
+  if (NULL == view || NULL == h) {
+    json_decref(view);
+    json_decref(answers);
+    exam_form_free(form);
+    html_free(h);
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  struct exam_view v = {.attempt_id = a->id,
+                        .status = a->status,
+                        .deadline_ms = a->deadline_ms,
+                        .remaining_s = remaining_s(a, r->now_ms),
+                        .form = view,
+                        .answers = NULL != answers_override ? answers_override : answers,
+                        .errors = errors,
+                        .saved_notice = saved};
+  bool en = 0 == strcmp(r->lang, "en");
+  const char *title = json_string_value(json_object_get(view, en ? "title_en" : "title"));
+  char page_title[300];
+  snprintf(page_title, sizeof(page_title), "%s", NULL != title ? title : a->exam_id);
+  layout_begin_script(h, r, page_title, "static/exam.js");
+  render_exam(h, r, &v);
+  layout_end(h, r);
+  json_decref(view);
+  json_decref(answers);
+  exam_form_free(form);
+  return layout_reply(r, status, h);
+}
+
+int h_page_attempt(struct req *r) {
+  struct store_attempt a;
+  if (0 != own_attempt(r, &a))
+    return 0;
+  const char *saved = req_query(r, "saved");
+  int ret = exam_page(r, &a, 200, NULL, NULL, NULL != saved && 0 == strcmp(saved, "1"));
+  store_attempt_clear(&a);
+  return ret;
+}
+
+/* ------------------------------------------------------------------ no-JavaScript save */
+
+/* Every value of a repeated form field. */
+static size_t form_values(const struct kv_list *kv, const char *name, const char **out,
+                          size_t max) {
+  size_t n = 0;
+  for (size_t i = 0; i < kv->count && n < max; i++) {
+    if (0 == strcmp(kv->items[i].name, name))
+      out[n++] = kv->items[i].value;
+  }
+  return n;
+}
+
+static bool blank(const char *s) {
+  for (; NULL != s && '\0' != *s; s++) {
+    if (' ' != *s && '\t' != *s && '\r' != *s && '\n' != *s)
+      return false;
+  }
+  return true;
+}
+
+/* The answer the form fields give for one item: a new JSON value (json null = no answer),
+ * or NULL with *err_key set when the fields cannot be an answer. */
+static json_t *answer_from_fields(const struct kv_list *kv, const struct form_item *fi,
+                                  size_t position, const char **err_key) {
+  const struct exam_item *it = fi->item;
+  char name[64];
+  const char *vals[16];
+  snprintf(name, sizeof(name), "q%zu", position);
+  size_t n = form_values(kv, name, vals, sizeof(vals) / sizeof(vals[0]));
+  switch (it->type) {
+  case EXAM_ITEM_SINGLE:
+    return 0 == n || blank(vals[0]) ? json_null() : json_string(vals[0]);
+  case EXAM_ITEM_MULTIPLE: {
+    if (0 == n)
+      return json_null();
+    json_t *arr = json_array();
+    for (size_t i = 0; NULL != arr && i < n; i++)
+      json_array_append_new(arr, json_string(vals[i]));
+    return arr;
+  }
+  case EXAM_ITEM_TRUEFALSE:
+    if (0 == n || blank(vals[0]))
+      return json_null();
+    if (0 == strcmp(vals[0], "true") || 0 == strcmp(vals[0], "false"))
+      return json_boolean(0 == strcmp(vals[0], "true"));
+    *err_key = "err.bad_answer";
+    return NULL;
+  case EXAM_ITEM_NUMERIC: {
+    if (0 == n || blank(vals[0]))
+      return json_null();
+    char buf[64];
+    size_t len = 0;
+    for (const char *p = vals[0]; '\0' != *p && len + 1 < sizeof(buf); p++) {
+      if (' ' == *p)
+        continue;
+      buf[len++] = ',' == *p ? '.' : *p; /* Indonesian decimal comma */
+    }
+    buf[len] = '\0';
+    char *end = NULL;
+    errno = 0;
+    double d = strtod(buf, &end);
+    if (0 == len || 0 != errno || '\0' != *end || d != d || d > 1e300 || d < -1e300) {
+      *err_key = "exam.err_number";
+      return NULL;
+    }
+    return json_real(d);
+  }
+  case EXAM_ITEM_SHORT:
+  case EXAM_ITEM_OPEN:
+    return 0 == n || blank(vals[0]) ? json_null() : json_string(vals[0]);
+  case EXAM_ITEM_ORDERING: {
+    /* Positions 1..k per option; all empty = no answer; else a complete permutation. */
+    size_t k = fi->noptions;
+    const char *by_pos[16] = {0};
+    size_t filled = 0;
+    if (k > 16) {
+      *err_key = "err.bad_answer";
+      return NULL;
+    }
+    for (size_t o = 0; o < k; o++) {
+      const char *pv[1];
+      snprintf(name, sizeof(name), "q%zu.%s", position, fi->options[o]->id);
+      if (0 == form_values(kv, name, pv, 1) || blank(pv[0]))
+        continue;
+      char *end = NULL;
+      long pos = strtol(pv[0], &end, 10);
+      if ('\0' != *end || pos < 1 || (size_t)pos > k || NULL != by_pos[pos - 1]) {
+        *err_key = "exam.err_order";
+        return NULL;
+      }
+      by_pos[pos - 1] = fi->options[o]->id;
+      filled++;
+    }
+    if (0 == filled)
+      return json_null();
+    if (filled != k) {
+      *err_key = "exam.err_order";
+      return NULL;
+    }
+    json_t *arr = json_array();
+    for (size_t p = 0; NULL != arr && p < k; p++)
+      json_array_append_new(arr, json_string(by_pos[p]));
+    return arr;
+  }
+  }
+  *err_key = "err.bad_answer";
+  return NULL;
+}
+
+struct save_all_ctx {
+  int64_t id;
+  int64_t now_ms;
+  int64_t grace_ms;
+  const char **items;
+  char **values;
+  size_t n;
+};
+
+static int save_all_txn(struct store_tx *tx, void *arg) {
+  struct save_all_ctx *c = arg;
+  struct store_attempt a;
+  int rc = store_attempt_get(store_tx_rd(tx), &a, c->id);
+  if (STORE_OK != rc)
+    return rc;
+  bool ok = is_open(&a) && c->now_ms <= a.deadline_ms + c->grace_ms;
+  store_attempt_clear(&a);
+  if (!ok)
+    return STORE_CONFLICT;
+  for (size_t i = 0; i < c->n; i++) {
+    rc = store_answer_put(tx, c->id, c->items[i], c->values[i], store_tx_now_ms(tx));
+    if (STORE_OK != rc)
+      return rc;
+  }
+  return STORE_OK;
+}
+
+int h_page_attempt_save(struct req *r) {
+  struct store_attempt a;
+  struct exam_form *form = NULL;
+  struct kv_list kv = {0};
+  json_t *answers = NULL, *errors = NULL;
+  struct save_all_ctx sc = {0};
+  char flags[2048] = "";
+  int ret = 0;
+  if (0 != own_attempt(r, &a))
+    return 0;
+  if (!is_open(&a)) {
+    ret = refuse(
+        r, 409, 0 == strcmp(a.status, STORE_ATTEMPT_CLOSED) ? "attempt_deadline" : "attempt_closed",
+        NULL);
+    goto cleanup;
+  }
+  if (0 != attempt_form(r, &a, &form))
+    goto cleanup;
+  if (PARSE_OK != parse_urlencoded(&kv, NULL != r->body ? r->body : "", r->body_len,
+                                   (size_t)r->svc->cfg->form_max_fields)) {
+    ret = refuse(r, 400, "bad_request", NULL);
+    goto cleanup;
+  }
+  int rc = read_answers(r->svc, a.id, &answers);
+  errors = json_object();
+  size_t total = exam_form_item_count(form);
+  sc.items = calloc(total + 1, sizeof(*sc.items));
+  sc.values = calloc(total + 1, sizeof(*sc.values));
+  if (STORE_OK != rc || NULL == errors || NULL == sc.items || NULL == sc.values) {
+    ret = STORE_OK != rc ? layout_store_error(r, rc) : reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  size_t flen = 0;
+  size_t position = 0; /* 1-based, as the page numbers the fields */
+  for (size_t u = 0; u < form->nunits; u++) {
+    for (size_t i = 0; i < form->units[u].nitems; i++) {
+      const struct form_item *fi = &form->units[u].items[i];
+      const char *id = fi->item->id;
+      const char *err_key = NULL;
+      char reason[160];
+      for (size_t k = 0; k < kv.count; k++) {
+        if (0 == strcmp(kv.items[k].name, "flag") && 0 == strcmp(kv.items[k].value, id) &&
+            flen + strlen(id) + 2 < sizeof(flags)) {
+          flen += (size_t)snprintf(flags + flen, sizeof(flags) - flen, "%s%s", 0 == flen ? "" : ",",
+                                   id);
+          break;
+        }
+      }
+      json_t *value = answer_from_fields(&kv, fi, ++position, &err_key);
+      if (NULL == value) {
+        json_object_set_new(errors, id,
+                            json_string(L(r, NULL != err_key ? err_key : "err.bad_answer")));
+        continue;
+      }
+      const json_t *stored = json_object_get(answers, id);
+      bool same =
+          (NULL == stored && json_is_null(value)) || (NULL != stored && json_equal(stored, value));
+      if (!same && !score_answer_shape_ok(fi->item, value, reason, sizeof(reason))) {
+        json_object_set_new(errors, id, json_string(L(r, "err.bad_answer")));
+        same = true;
+      }
+      if (!same) {
+        char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (NULL == text || strlen(text) > MAX_ANSWER_JSON) {
+          free(text);
+          json_object_set_new(errors, id, json_string(L(r, "err.bad_answer")));
+        } else {
+          sc.items[sc.n] = id;
+          sc.values[sc.n++] = text;
+        }
+      }
+      json_decref(value);
+    }
+  }
+  if (sc.n > 0) {
+    sc.id = a.id;
+    sc.now_ms = r->now_ms;
+    sc.grace_ms = grace_ms(r->svc);
+    rc = store_txn(r->svc->store, save_all_txn, &sc);
+    if (STORE_CONFLICT == rc) {
+      ret = refuse(r, 409, "attempt_deadline", NULL);
+      goto cleanup;
+    }
+    if (STORE_OK != rc) {
+      ret = layout_store_error(r, rc);
+      goto cleanup;
+    }
+  }
+  if (json_object_size(errors) > 0) {
+    store_attempt_clear(&a);
+    rc = read_attempt(r->svc, &a, sc.id ? sc.id : parse_id(r->params[0]));
+    ret = STORE_OK == rc ? exam_page(r, &a, 400, NULL, errors, false) : layout_store_error(r, rc);
+    goto cleanup;
+  }
+  const char *go = req_form(r, "go");
+  char where[2200];
+  if (NULL != go && 0 == strcmp(go, "review"))
+    snprintf(where, sizeof(where), "/attempts/%" PRId64 "/review%s%s", a.id,
+             '\0' != flags[0] ? "?flags=" : "", flags);
+  else
+    snprintf(where, sizeof(where), "/attempts/%" PRId64 "?saved=1", a.id);
+  ret = reply_redirect(r, where);
+cleanup:
+  for (size_t i = 0; NULL != sc.values && i < sc.n; i++)
+    free(sc.values[i]);
+  free(sc.values);
+  free(sc.items);
+  json_decref(answers);
+  json_decref(errors);
+  kv_list_free(&kv);
+  exam_form_free(form);
+  store_attempt_clear(&a);
+  return ret;
+}
+
+/* ------------------------------------------------------------------ review and submit */
+
+static int review_page(struct req *r, const struct store_attempt *a, unsigned status,
+                       bool confirm_missing) {
+  struct exam_form *form = NULL;
+  json_t *answers = NULL;
+  if (0 != attempt_form(r, a, &form))
+    return 0;
+  int rc = read_answers(r->svc, a->id, &answers);
+  json_t *view = STORE_OK == rc ? exam_form_candidate_json(form) : NULL;
+  struct html *h = NULL != view ? html_new() : NULL;
+  if (NULL == h) {
+    json_decref(view);
+    json_decref(answers);
+    exam_form_free(form);
+    return STORE_OK != rc ? layout_store_error(r, rc) : reply_error(r, ERR_INTERNAL, NULL);
+  }
+  layout_begin(h, r, L(r, "exam.review_title"));
+  render_review(h, r, a->id, view, answers, req_query(r, "flags"), confirm_missing);
+  layout_end(h, r);
+  json_decref(view);
+  json_decref(answers);
+  exam_form_free(form);
+  return layout_reply(r, status, h);
+}
+
+int h_page_attempt_review(struct req *r) {
+  struct store_attempt a;
+  if (0 != own_attempt(r, &a))
+    return 0;
+  int ret = is_open(&a) ? review_page(r, &a, 200, false) : reply_redirect(r, "/me");
+  store_attempt_clear(&a);
+  return ret;
+}
+
+struct finish_ctx {
+  int64_t id;
+  const struct exam_form *form;
+  int64_t now_ms;
+  int64_t grace_ms;
+};
+
+/* Scores and finishes the attempt as the API's submit does: in time it ends now
+ * ("submitted"); after deadline + grace it ends at the deadline ("closed"). */
+static int finish_txn(struct store_tx *tx, void *arg) {
+  struct finish_ctx *fc = arg;
+  struct store_attempt a;
+  json_t *answers = NULL;
+  struct score_result *res = NULL;
+  char *text = NULL;
+  int rc = store_attempt_get(store_tx_rd(tx), &a, fc->id);
+  if (STORE_OK != rc)
+    return rc;
+  if (!is_open(&a)) {
+    store_attempt_clear(&a);
+    return STORE_OK; /* finished already: submitting twice is harmless */
+  }
+  bool late = fc->now_ms > a.deadline_ms + fc->grace_ms;
+  const char *status = late ? STORE_ATTEMPT_CLOSED : STORE_ATTEMPT_SUBMITTED;
+  int64_t finished_ms = late ? a.deadline_ms : fc->now_ms;
+  struct store_answer *list = NULL;
+  size_t n = 0;
+  rc = store_answers_get(store_tx_rd(tx), &list, &n, fc->id);
+  if (STORE_OK != rc)
+    goto cleanup;
+  rc = STORE_UNAVAILABLE;
+  answers = json_object();
+  for (size_t i = 0; NULL != answers && i < n; i++) {
+    json_t *v = json_loads(list[i].value, JSON_DECODE_ANY, NULL);
+    if (NULL != v)
+      json_object_set_new(answers, list[i].item_id, v);
+  }
+  store_answers_free(list, n);
+  if (NULL == answers || 0 != score_form(&res, fc->form, answers, NULL))
+    goto cleanup;
+  json_t *rj = score_result_json(res, fc->form);
+  if (NULL == rj)
+    goto cleanup;
+  json_object_set_new(rj, "finished", json_string(status));
+  text = json_dumps(rj, JSON_COMPACT);
+  json_decref(rj);
+  if (NULL == text)
+    goto cleanup;
+  rc =
+      store_attempt_finish(tx, fc->id, status, finished_ms, score_verdict_name(res->overall), text);
+cleanup:
+  free(text);
+  score_result_free(res);
+  json_decref(answers);
+  store_attempt_clear(&a);
+  return rc;
+}
+
+int h_page_attempt_submit(struct req *r) {
+  struct store_attempt a;
+  struct exam_form *form = NULL;
+  int ret = 0;
+  if (0 != own_attempt(r, &a))
+    return 0;
+  char where[64];
+  snprintf(where, sizeof(where), "/me#attempt-%" PRId64, a.id);
+  if (!is_open(&a)) {
+    ret = reply_redirect(r, where);
+    goto cleanup;
+  }
+  const char *confirm = req_form(r, "confirm");
+  if (NULL == confirm || 0 != strcmp(confirm, "yes")) {
+    ret = review_page(r, &a, 400, true);
+    goto cleanup;
+  }
+  if (0 != attempt_form(r, &a, &form))
+    goto cleanup;
+  struct finish_ctx fc = {
+      .id = a.id, .form = form, .now_ms = r->now_ms, .grace_ms = grace_ms(r->svc)};
+  int rc = store_txn(r->svc->store, finish_txn, &fc);
+  ret = STORE_OK == rc ? reply_redirect(r, where) : layout_store_error(r, rc);
+cleanup:
+  exam_form_free(form);
+  store_attempt_clear(&a);
+  return ret;
+}

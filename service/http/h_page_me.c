@@ -1,0 +1,347 @@
+/*
+ * The candidate's dashboard: their attempts with status and deadline, per-unit results
+ * with the assessor's feedback (or "awaiting assessor review"), certificates with their
+ * download and verification links, and the appeal form for decided attempts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/catalog.h"
+#include "http/handlers.h"
+#include "http/html.h"
+#include "http/layout.h"
+#include "store/store.h"
+
+#define ME_MAX_ATTEMPTS 50
+
+static void format_time(char *out, size_t outlen, int64_t ms) {
+  time_t t = (time_t)(ms / 1000);
+  struct tm tm;
+  if (ms <= 0 || NULL == gmtime_r(&t, &tm) || 0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm))
+    snprintf(out, outlen, "—");
+}
+
+static const char *status_key(const char *status) {
+  if (0 == strcmp(status, "open"))
+    return "me.status_open";
+  if (0 == strcmp(status, "closed"))
+    return "me.status_closed";
+  return "me.status_submitted";
+}
+
+static const char *verdict_key(const char *verdict) {
+  if (0 == strcmp(verdict, "K"))
+    return "result.K";
+  if (0 == strcmp(verdict, "BK"))
+    return "result.BK";
+  if (0 == strcmp(verdict, "PENDING"))
+    return "result.PENDING";
+  return "result.open";
+}
+
+static const char *badge_class(const char *verdict) {
+  if (0 == strcmp(verdict, "K"))
+    return "badge k";
+  if (0 == strcmp(verdict, "BK"))
+    return "badge bk";
+  return "badge pending";
+}
+
+/* Per-unit table from the stored result JSON ({"units":[{code,title,percent,verdict}]}). */
+static void render_units(struct html *h, const struct req *r, const json_t *result) {
+  const json_t *units = json_object_get(result, "units");
+  if (!json_is_array(units) || 0 == json_array_size(units))
+    return;
+  bool en = 0 == strcmp(r->lang, "en");
+  HTML_LIT(h, "<div class=\"table-wrap\"><table><caption>");
+  html_text(h, L(r, "me.units"));
+  HTML_LIT(h, "</caption><thead><tr><th scope=\"col\">");
+  html_text(h, L(r, "me.unit_code"));
+  HTML_LIT(h, "</th><th scope=\"col\">");
+  html_text(h, L(r, "me.unit_title"));
+  HTML_LIT(h, "</th><th scope=\"col\">");
+  html_text(h, L(r, "me.unit_score"));
+  HTML_LIT(h, "</th><th scope=\"col\">");
+  html_text(h, L(r, "me.unit_outcome"));
+  HTML_LIT(h, "</th></tr></thead><tbody>");
+  size_t i;
+  const json_t *u;
+  json_array_foreach(units, i, u) {
+    const char *verdict = json_string_value(json_object_get(u, "verdict"));
+    const char *title = json_string_value(json_object_get(u, en ? "title_en" : "title"));
+    if (NULL == title)
+      title = json_string_value(json_object_get(u, "title"));
+    HTML_LIT(h, "<tr><td>");
+    html_text(h, json_string_value(json_object_get(u, "code")));
+    HTML_LIT(h, "</td><td>");
+    html_text(h, title);
+    HTML_LIT(h, "</td><td>");
+    const json_t *pct = json_object_get(u, "percent");
+    if (NULL != verdict && 0 != strcmp(verdict, "PENDING") && json_is_number(pct))
+      html_fmt(h, "%lld%%", (long long)(json_number_value(pct) + 0.5));
+    else
+      HTML_LIT(h, "—");
+    HTML_LIT(h, "</td><td>");
+    html_fmt(h, "<span class=\"%s\">", badge_class(NULL != verdict ? verdict : ""));
+    html_text(h, L(r, verdict_key(NULL != verdict ? verdict : "")));
+    HTML_LIT(h, "</span></td></tr>");
+  }
+  HTML_LIT(h, "</tbody></table></div>");
+}
+
+/* One attempt: heading, status, deadline, result per unit, links. */
+static void render_attempt(struct html *h, const struct req *r, const struct store_attempt *a,
+                           const json_t *result) {
+  bool en = 0 == strcmp(r->lang, "en");
+  const struct exam *x =
+      NULL != r->svc->catalog ? catalog_version(r->svc->catalog, a->exam_version) : NULL;
+  if (NULL == x && NULL != r->svc->catalog)
+    x = catalog_current(r->svc->catalog, a->exam_id);
+  const char *title = a->exam_id;
+  if (NULL != x)
+    title = en && NULL != x->title_en ? x->title_en : x->title;
+  char id[24];
+  snprintf(id, sizeof(id), "%lld", (long long)a->id);
+  html_fmt(h, "<section class=\"card\" id=\"attempt-%lld\"><h3>", (long long)a->id);
+  html_text_sub(h, L(r, "me.attempt_heading"), "exam", title, "id", id, NULL);
+  HTML_LIT(h, "</h3><dl class=\"facts\"><dt>");
+  html_text(h, L(r, "page.status"));
+  HTML_LIT(h, "</dt><dd>");
+  html_text(h, L(r, status_key(a->status)));
+  HTML_LIT(h, "</dd><dt>");
+  char when[40];
+  format_time(when, sizeof(when), a->started_ms);
+  html_text(h, L(r, "me.started"));
+  HTML_LIT(h, "</dt><dd>");
+  html_text(h, when);
+  HTML_LIT(h, "</dd>");
+  bool open = 0 == strcmp(a->status, "open");
+  if (open) {
+    format_time(when, sizeof(when), a->deadline_ms);
+    HTML_LIT(h, "<dt>");
+    html_text(h, L(r, "me.deadline"));
+    HTML_LIT(h, "</dt><dd>");
+    html_text(h, when);
+    HTML_LIT(h, "</dd>");
+  }
+  HTML_LIT(h, "<dt>");
+  html_text(h, L(r, "me.result"));
+  HTML_LIT(h, "</dt><dd>");
+  html_fmt(h, "<span class=\"%s\">", badge_class(a->verdict));
+  html_text(h, L(r, open ? "result.open" : verdict_key(a->verdict)));
+  HTML_LIT(h, "</span></dd></dl>");
+  if (open) {
+    html_fmt(h, "<p><a class=\"button\" href=\"/attempts/%lld\">", (long long)a->id);
+    html_text(h, L(r, "me.continue"));
+    HTML_LIT(h, "</a></p>");
+    return;
+  }
+  if (0 == strcmp(a->verdict, "BK")) {
+    HTML_LIT(h, "<p class=\"notice warn\">");
+    html_text(h, L(r, "result.bk_note"));
+    HTML_LIT(h, "</p>");
+  }
+  render_units(h, r, result);
+  const char *feedback = json_string_value(json_object_get(result, "feedback"));
+  if (NULL != feedback && '\0' != feedback[0]) {
+    HTML_LIT(h, "<h4>");
+    html_text(h, L(r, "me.feedback"));
+    HTML_LIT(h, "</h4><p class=\"prompt\">");
+    html_text(h, feedback);
+    HTML_LIT(h, "</p>");
+  }
+}
+
+static void render_certificates(struct html *h, const struct req *r, const struct store_cert *certs,
+                                size_t n) {
+  HTML_LIT(h, "<h2 id=\"certificates\">");
+  html_text(h, L(r, "me.certificates"));
+  HTML_LIT(h, "</h2>");
+  if (0 == n) {
+    HTML_LIT(h, "<p>");
+    html_text(h, L(r, "me.no_certificates"));
+    HTML_LIT(h, "</p>");
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const struct store_cert *c = &certs[i];
+    bool revoked = 0 == strcmp(c->status, STORE_CERT_REVOKED);
+    const struct exam *x =
+        NULL != r->svc->catalog ? catalog_current(r->svc->catalog, c->exam_id) : NULL;
+    bool en = 0 == strcmp(r->lang, "en");
+    html_fmt(h, "<section class=\"card cert\" id=\"cert-%s\"><h3>", c->serial);
+    html_text(h, NULL != x ? (en && NULL != x->title_en ? x->title_en : x->title) : c->exam_id);
+    HTML_LIT(h, "</h3><dl class=\"facts\"><dt>");
+    html_text(h, L(r, "me.cert_serial"));
+    HTML_LIT(h, "</dt><dd>");
+    html_text(h, c->serial);
+    HTML_LIT(h, "</dd><dt>");
+    html_text(h, L(r, "me.cert_valid_until"));
+    HTML_LIT(h, "</dt><dd>");
+    char when[40];
+    time_t t = (time_t)c->expires_s;
+    struct tm tm;
+    if (NULL == gmtime_r(&t, &tm) || 0 == strftime(when, sizeof(when), "%Y-%m-%d", &tm))
+      snprintf(when, sizeof(when), "—");
+    html_text(h, when);
+    HTML_LIT(h, "</dd><dt>");
+    html_text(h, L(r, "page.status"));
+    HTML_LIT(h, "</dt><dd>");
+    if (revoked) {
+      HTML_LIT(h, "<span class=\"badge revoked\">");
+      html_text(h, L(r, "me.cert_revoked"));
+      HTML_LIT(h, "</span> ");
+      html_text(h, c->revoked_reason);
+    } else {
+      HTML_LIT(h, "<span class=\"badge k\">");
+      html_text(h, L(r, "result.K"));
+      HTML_LIT(h, "</span>");
+    }
+    HTML_LIT(h, "</dd></dl><ul class=\"links\">");
+    html_fmt(h, "<li><a data-kind=\"pdf\" href=\"/api/certificates/%s/pdf\">", c->serial);
+    html_text(h, L(r, "me.cert_pdf"));
+    html_fmt(h, "</a></li><li><a data-kind=\"qr\" href=\"/api/certificates/%s/qr.png\">",
+             c->serial);
+    html_text(h, L(r, "me.cert_qr"));
+    html_fmt(h, "</a></li><li><a data-kind=\"verify\" href=\"/verify?serial=%s\">", c->serial);
+    html_text(h, L(r, "me.cert_verify"));
+    HTML_LIT(h, "</a></li></ul></section>");
+  }
+}
+
+static void render_appeal(struct html *h, const struct req *r, const struct store_attempt *a,
+                          const struct store_appeal *appeal) {
+  if (NULL != appeal) {
+    HTML_LIT(h, "<p class=\"notice\">");
+    html_text_sub(h, L(r, "me.appeal_status"), "status",
+                  L(r, 0 == strcmp(appeal->status, STORE_APPEAL_DECIDED)    ? "me.appeal_decided"
+                       : 0 == strcmp(appeal->status, STORE_APPEAL_ASSIGNED) ? "me.appeal_assigned"
+                                                                            : "me.appeal_open"),
+                  NULL);
+    HTML_LIT(h, "</p>");
+    return;
+  }
+  HTML_LIT(h, "<details><summary>");
+  html_text(h, L(r, "me.appeal"));
+  HTML_LIT(h, "</summary>");
+  html_fmt(h, "<form method=\"post\" action=\"/attempts/%lld/appeal\">", (long long)a->id);
+  layout_csrf_field(h, r);
+  html_fmt(h, "<label for=\"appeal-%lld\">", (long long)a->id);
+  html_text(h, L(r, "me.appeal_reason"));
+  html_fmt(h, "</label><p class=\"hint\" id=\"appeal-hint-%lld\">", (long long)a->id);
+  html_text(h, L(r, "me.appeal_hint"));
+  html_fmt(h, "</p><textarea required maxlength=\"2000\" name=\"reason\" id=\"appeal-%lld\"",
+           (long long)a->id);
+  html_fmt(h, " aria-describedby=\"appeal-hint-%lld\"></textarea><p><button type=\"submit\">",
+           (long long)a->id);
+  html_text(h, L(r, "me.appeal_submit"));
+  HTML_LIT(h, "</button></p></form></details>");
+}
+
+/* The stored result with the latest decision laid over it: unit outcomes, feedback. */
+static json_t *merged_result(const struct store_attempt *full, const struct store_decision *d) {
+  json_t *result = NULL != full->result ? json_loads(full->result, 0, NULL) : NULL;
+  if (NULL == result)
+    result = json_object();
+  if (NULL == result || NULL == d)
+    return result;
+  json_t *units = NULL != d->units ? json_loads(d->units, 0, NULL) : NULL;
+  size_t i;
+  json_t *u;
+  json_array_foreach(json_object_get(result, "units"), i, u) {
+    const char *code = json_string_value(json_object_get(u, "code"));
+    const json_t *decided = NULL != code ? json_object_get(units, code) : NULL;
+    const char *outcome = json_string_value(json_object_get(decided, "outcome"));
+    if (NULL == outcome)
+      outcome = json_string_value(decided);
+    if (NULL != outcome)
+      json_object_set_new(u, "verdict", json_string(outcome));
+  }
+  json_decref(units);
+  if (NULL != d->feedback)
+    json_object_set_new(result, "feedback", json_string(d->feedback));
+  return result;
+}
+
+int h_page_me(struct req *r) {
+  struct store_rd *rd = NULL;
+  struct store_attempt *list = NULL;
+  struct store_cert *certs = NULL;
+  size_t n = 0, ncerts = 0;
+  struct html *h = NULL;
+  int ret;
+  int rc = store_rd_begin(r->svc->store, &rd);
+  if (STORE_OK != rc)
+    return layout_store_error(r, rc);
+  rc = store_attempt_list_user(rd, &list, &n, r->user->id, NULL, ME_MAX_ATTEMPTS);
+  if (STORE_OK == rc)
+    rc = store_cert_list(rd, &certs, &ncerts, r->user->id, 0, 100);
+  if (STORE_OK != rc) {
+    ret = layout_store_error(r, rc);
+    goto cleanup;
+  }
+  h = html_new();
+  if (NULL == h) {
+    ret = reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  layout_begin(h, r, L(r, "me.title"));
+  HTML_LIT(h, "<h1>");
+  html_text(h, L(r, "me.title"));
+  HTML_LIT(h, "</h1><p>");
+  html_text_sub(h, L(r, "me.welcome"), "name", r->user->name, NULL);
+  HTML_LIT(h, "</p>");
+  render_certificates(h, r, certs, ncerts);
+  HTML_LIT(h, "<h2>");
+  html_text(h, L(r, "me.attempts"));
+  HTML_LIT(h, "</h2>");
+  if (0 == n) {
+    HTML_LIT(h, "<p>");
+    html_text(h, L(r, "me.no_attempts"));
+    HTML_LIT(h, " <a href=\"/\">");
+    html_text(h, L(r, "nav.home"));
+    HTML_LIT(h, "</a></p>");
+  }
+  for (size_t i = 0; i < n; i++) {
+    const struct store_attempt *a = &list[i];
+    struct store_attempt full;
+    struct store_decision d;
+    struct store_appeal appeal;
+    memset(&full, 0, sizeof(full));
+    memset(&d, 0, sizeof(d));
+    memset(&appeal, 0, sizeof(appeal));
+    bool open = 0 == strcmp(a->status, STORE_ATTEMPT_OPEN);
+    int rc_full = open ? STORE_NONE : store_attempt_get(rd, &full, a->id);
+    int rc_dec = open ? STORE_NONE : store_decision_latest(rd, &d, a->id);
+    int rc_app = open ? STORE_NONE : store_appeal_for_attempt(rd, &appeal, a->id);
+    if (rc_full < 0 || rc_dec < 0 || rc_app < 0) {
+      store_attempt_clear(&full);
+      store_decision_clear(&d);
+      store_appeal_clear(&appeal);
+      html_free(h);
+      ret = layout_store_error(r, rc_full < 0 ? rc_full : rc_dec < 0 ? rc_dec : rc_app);
+      goto cleanup;
+    }
+    json_t *result =
+        STORE_OK == rc_full ? merged_result(&full, STORE_OK == rc_dec ? &d : NULL) : NULL;
+    render_attempt(h, r, a, result);
+    bool decided = 0 == strcmp(a->verdict, "K") || 0 == strcmp(a->verdict, "BK");
+    if (decided) {
+      render_appeal(h, r, a, STORE_OK == rc_app ? &appeal : NULL);
+    }
+    HTML_LIT(h, "</section>");
+    json_decref(result);
+    store_attempt_clear(&full);
+    store_decision_clear(&d);
+    store_appeal_clear(&appeal);
+  }
+  layout_end(h, r);
+  ret = layout_reply(r, 200, h);
+cleanup:
+  store_rd_end(rd);
+  free(list);
+  store_cert_list_free(certs, ncerts);
+  return ret;
+}
