@@ -213,9 +213,9 @@ static json_t *item_review_json(const struct form_item *fi, const json_t *answer
     json_array_append_new(
         opts, json_pack("{s:s, s:s}", "id", fi->options[i]->id, "text", fi->options[i]->text));
   for (size_t i = 0; i < it->nrubric; i++)
-    json_array_append_new(rubric,
-                          json_pack("{s:s, s:s, s:I}", "id", it->rubric[i].id, "text",
-                                    it->rubric[i].text, (json_int_t)it->rubric[i].max_points));
+    json_array_append_new(rubric, json_pack("{s:s, s:s, s:I}", "id", it->rubric[i].id, "text",
+                                            it->rubric[i].text, "max_points",
+                                            (json_int_t)it->rubric[i].max_points));
   json_object_set_new(o, "kuk", kuk);
   json_object_set_new(o, "options", opts);
   json_object_set_new(o, "rubric", rubric);

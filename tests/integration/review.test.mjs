@@ -1,0 +1,361 @@
+// Reviews end to end against the real daemon: a small exam with one objective unit and one
+// unit scored by rubric. Covers the K path, the BK path with feedback, concurrent claims,
+// own attempts, bad marks, overrides without a reason, the admin change with a reason, and
+// that every decision leaves a verifiable audit trail.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, writeFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+import {
+  startDaemon, stopClean, adminClient, candidateClient, tmpDir, EXAMS_DIR, cli,
+} from './lib/daemon.mjs';
+import { assessorClient, sql } from './lib/reliability.mjs';
+
+export const REVIEW_EXAM_ID = 'DKV-UJI-REVIEW';
+
+// Unit U1: two single-choice items (1 point each, cut 50%). Unit U2: one open item with a
+// rubric of R1 (max 4) + R2 (max 2), cut 50%. No option shuffling, generous retakes.
+export const REVIEW_EXAM = `format: 1
+id: ${REVIEW_EXAM_ID}
+subsector: DKV
+title: Uji Tinjauan Asesor
+title_en: Assessor Review Test
+scheme: Skema Uji
+standard: SKKNI Uji
+duration_minutes: 30
+validity_years: 3
+retake:
+  max_attempts: 20
+  cooldown_days: 0
+units:
+  - code: U.OBJ.001
+    title: Unit Objektif
+    cut_score: 50
+    elements:
+      - id: 1
+        title: Elemen satu
+        kuk:
+          - id: "1.1"
+            text: Kriteria satu.
+    pools:
+      - id: P1
+        draw: 2
+        items:
+          - id: OBJ-1
+            type: single
+            kuk: ["1.1"]
+            prompt: Warna primer cahaya adalah?
+            options:
+              - id: a
+                text: Merah, hijau, biru
+              - id: b
+                text: Merah, kuning, biru
+            answer: a
+          - id: OBJ-2
+            type: single
+            kuk: ["1.1"]
+            prompt: Satuan resolusi cetak adalah?
+            options:
+              - id: a
+                text: dpi
+              - id: b
+                text: fps
+            answer: a
+  - code: U.ESS.002
+    title: Unit Esai
+    cut_score: 50
+    elements:
+      - id: 1
+        title: Elemen esai
+        kuk:
+          - id: "1.1"
+            text: Kriteria esai.
+    pools:
+      - id: P2
+        draw: 1
+        items:
+          - id: ESS-1
+            type: open
+            kuk: ["1.1"]
+            prompt: Jelaskan prinsip hierarki visual.
+            rubric:
+              - id: R1
+                text: Menjelaskan urutan baca
+                max_points: 4
+              - id: R2
+                text: Memberi contoh
+                max_points: 2
+`;
+
+// An exams directory with the subsector list and the review exam.
+export function makeExamsDir() {
+  const dir = tmpDir('ujikom-review-exams-');
+  copyFileSync(path.join(EXAMS_DIR, 'subsectors.yaml'), path.join(dir, 'subsectors.yaml'));
+  writeFileSync(path.join(dir, 'dkv-uji-review.exam.yaml'), REVIEW_EXAM);
+  return dir;
+}
+
+// Starts an attempt, answers (objective items right or wrong, the essay), submits.
+// Returns the attempt id; the attempt then awaits review (verdict PENDING).
+export async function finishedAttempt(cand, { objectiveRight = true } = {}) {
+  const s = await cand.post(`/api/exams/${REVIEW_EXAM_ID}/attempts`, {});
+  assert.ok(s.status === 201 || s.status === 200, `start: ${s.status} ${s.text}`);
+  const id = s.json.id ?? s.json.attempt?.id;
+  assert.ok(id, `attempt id in ${s.text}`);
+  for (const [item, value] of [
+    ['OBJ-1', objectiveRight ? 'a' : 'b'],
+    ['OBJ-2', objectiveRight ? 'a' : 'b'],
+    ['ESS-1', 'Hierarki visual mengatur urutan baca: judul besar, subjudul, lalu isi.'],
+  ]) {
+    const a = await cand.put(`/api/attempts/${id}/answers/${item}`, { value });
+    assert.equal(a.status, 200, `save ${item}: ${a.text}`);
+  }
+  const sub = await cand.post(`/api/attempts/${id}/submit`, {});
+  assert.equal(sub.status, 200, `submit: ${sub.text}`);
+  return id;
+}
+
+export const FULL_MARKS = { 'ESS-1': { criteria: { R1: 4, R2: 2 }, comment: 'Lengkap.' } };
+export const LOW_MARKS = { 'ESS-1': { criteria: { R1: 1, R2: 0 }, comment: 'Kurang contoh.' } };
+
+let d;
+let examsDir;
+let admin;
+let asesor1;
+let asesor2;
+
+before(async () => {
+  examsDir = makeExamsDir();
+  d = await startDaemon({ examsDir });
+  admin = await adminClient(d);
+  asesor1 = await assessorClient(d, 'Asesor Satu');
+  asesor2 = await assessorClient(d, 'Asesor Dua');
+});
+
+after(async () => {
+  if (d) {
+    await stopClean(d);
+    d.cleanup();
+  }
+  if (examsDir) rmSync(examsDir, { recursive: true, force: true });
+});
+
+test('the K path: queue, claim, review sheet, decision, candidate sees the result', async () => {
+  const cand = await candidateClient(d, 'Rina Kartika');
+  const id = await finishedAttempt(cand);
+
+  const q = await asesor1.get(`/api/reviews/queue?exam=${REVIEW_EXAM_ID}`);
+  assert.equal(q.status, 200, q.text);
+  assert.ok(q.json.items.some((e) => e.attempt_id === id), 'attempt is in the queue');
+  const other = await asesor1.get('/api/reviews/queue?subsector=FSN');
+  assert.ok(!other.json.items.some((e) => e.attempt_id === id), 'subsector filter applies');
+
+  // Deciding without a claim is refused.
+  const early = await asesor1.post(`/api/reviews/${id}/decision`, { items: FULL_MARKS, overall: 'K' });
+  assert.equal(early.status, 409, early.text);
+  assert.equal(early.json.error, 'not_claimed');
+
+  const c = await asesor1.post(`/api/reviews/${id}/claim`, {});
+  assert.equal(c.status, 200, c.text);
+  assert.ok(c.json.claim.expires_at > Date.now());
+
+  const sheet = await asesor1.get(`/api/reviews/${id}`);
+  assert.equal(sheet.status, 200, sheet.text);
+  const items = sheet.json.units.flatMap((u) => u.items);
+  const obj = items.find((i) => i.id === 'OBJ-1');
+  assert.deepEqual(obj.key, ['a'], 'the key is beside the answer');
+  assert.equal(obj.answer, 'a');
+  const ess = items.find((i) => i.id === 'ESS-1');
+  assert.equal(ess.open, true);
+  assert.deepEqual(ess.rubric.map((r) => [r.id, r.max_points]), [['R1', 4], ['R2', 2]]);
+  assert.match(ess.answer, /Hierarki visual/);
+  assert.equal(sheet.json.units.find((u) => u.code === 'U.OBJ.001').automatic, 'K');
+
+  // Candidates cannot see review sheets.
+  const nosy = await cand.get(`/api/reviews/${id}`);
+  assert.equal(nosy.status, 403, nosy.text);
+
+  const dec = await asesor1.post(`/api/reviews/${id}/decision`, {
+    items: FULL_MARKS, overall: 'K', feedback: 'Bagus.',
+  });
+  assert.equal(dec.status, 200, dec.text);
+  assert.equal(dec.json.decision.overall, 'K');
+  assert.equal(dec.json.decision.previous_verdict, 'PENDING');
+  assert.equal(dec.json.decision.units['U.ESS.002'].outcome, 'K');
+
+  const res = await cand.get(`/api/attempts/${id}/result`);
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.verdict, 'K', res.text);
+
+  // Decided attempts leave the queue and cannot be decided again by the first route.
+  const q2 = await asesor2.get('/api/reviews/queue');
+  assert.ok(!q2.json.items.some((e) => e.attempt_id === id));
+  const again = await asesor1.post(`/api/reviews/${id}/claim`, {});
+  assert.equal(again.status, 409);
+  assert.equal(again.json.error, 'not_awaiting_review');
+
+  const audit = await admin.get(`/api/admin/audit?subject=attempt:${id}`);
+  assert.equal(audit.status, 200, audit.text);
+  const entry = audit.json.items.find((e) => e.action === 'review.decision');
+  assert.ok(entry, 'decision audited');
+  assert.equal(entry.before.verdict, 'PENDING');
+  assert.equal(entry.after.verdict, 'K');
+});
+
+test('the BK path needs feedback, and the candidate receives it', async () => {
+  const cand = await candidateClient(d, 'Bayu Pratama');
+  const id = await finishedAttempt(cand);
+  assert.equal((await asesor2.post(`/api/reviews/${id}/claim`, {})).status, 200);
+  const noFeedback = await asesor2.post(`/api/reviews/${id}/decision`, { items: LOW_MARKS, overall: 'BK' });
+  assert.equal(noFeedback.status, 400, noFeedback.text);
+  // Overall K with a BK unit is inconsistent.
+  const wrongOverall = await asesor2.post(`/api/reviews/${id}/decision`, { items: LOW_MARKS, overall: 'K' });
+  assert.equal(wrongOverall.status, 400, wrongOverall.text);
+  const dec = await asesor2.post(`/api/reviews/${id}/decision`, {
+    items: LOW_MARKS,
+    overall: 'BK',
+    feedback: 'Belum kompeten — pelajari hierarki visual dan beri contoh.',
+  });
+  assert.equal(dec.status, 200, dec.text);
+  assert.equal(dec.json.decision.units['U.ESS.002'].outcome, 'BK');
+  assert.equal(dec.json.decision.units['U.ESS.002'].automatic, 'BK');
+  const res = await cand.get(`/api/attempts/${id}/result`);
+  assert.equal(res.json.verdict, 'BK', res.text);
+});
+
+test('two assessors claiming at once: exactly one 200, the other 409', async () => {
+  const cand = await candidateClient(d, 'Dewi Lestari');
+  const id = await finishedAttempt(cand);
+  const [a, b] = await Promise.all([
+    asesor1.post(`/api/reviews/${id}/claim`, {}),
+    asesor2.post(`/api/reviews/${id}/claim`, {}),
+  ]);
+  const statuses = [a.status, b.status].sort();
+  assert.deepEqual(statuses, [200, 409], `${a.text} / ${b.text}`);
+  const loser = a.status === 409 ? a : b;
+  assert.equal(loser.json.error, 'claim_held');
+  const winner = a.status === 200 ? asesor1 : asesor2;
+  const other = a.status === 200 ? asesor2 : asesor1;
+  // The loser cannot decide; the winner can renew the claim.
+  const stolen = await other.post(`/api/reviews/${id}/decision`, { items: FULL_MARKS, overall: 'K' });
+  assert.equal(stolen.status, 409, stolen.text);
+  assert.equal((await winner.post(`/api/reviews/${id}/claim`, {})).status, 200);
+  const ok = await winner.post(`/api/reviews/${id}/decision`, { items: FULL_MARKS, overall: 'K' });
+  assert.equal(ok.status, 200, ok.text);
+});
+
+test('an assessor cannot review their own attempt', async () => {
+  // A candidate finishes an attempt and is later made an assessor (role changed directly in
+  // the database, as an LSP promoting a certified practitioner would through its records).
+  const cand = await candidateClient(d, 'Agus Salim');
+  const id = await finishedAttempt(cand);
+  sql(d.dataDir, `UPDATE users SET role = 'assessor' WHERE email = '${cand.email}'`);
+  const r = await cand.post(`/api/reviews/${id}/claim`, {});
+  assert.equal(r.status, 403, r.text);
+  assert.equal(r.json.error, 'own_attempt');
+  const sheet = await cand.get(`/api/reviews/${id}`);
+  assert.equal(sheet.status, 403, sheet.text);
+  const q = await cand.get('/api/reviews/queue');
+  assert.equal(q.status, 200, q.text);
+  assert.ok(!q.json.items.some((e) => e.attempt_id === id), 'own attempt not in the queue');
+});
+
+test('bad inputs are refused with a clear 400 and change nothing', async () => {
+  const cand = await candidateClient(d, 'Putri Ayu');
+  const id = await finishedAttempt(cand);
+  assert.equal((await asesor1.post(`/api/reviews/${id}/claim`, {})).status, 200);
+  const cases = [
+    [{ items: { 'ESS-1': { criteria: { R1: 5, R2: 2 } } }, overall: 'K' }, 'bad_marks', 'points above max'],
+    [{ items: { 'ESS-1': { criteria: { R1: 4 } } }, overall: 'K' }, 'bad_marks', 'criterion missing'],
+    [{ items: { 'ESS-1': { criteria: { R1: 4, R2: 2, R9: 1 } } }, overall: 'K' }, 'bad_marks', 'unknown criterion'],
+    [{ items: { 'ESS-1': { criteria: { R1: -1, R2: 2 } } }, overall: 'K' }, 'bad_marks', 'negative points'],
+    [{ items: { 'ESS-1': { criteria: { R1: 2.5, R2: 2 } } }, overall: 'K' }, 'bad_marks', 'fractional points'],
+    [{ items: { 'OBJ-1': { criteria: { R1: 1 } }, ...FULL_MARKS }, overall: 'K' }, 'bad_marks', 'objective item marked'],
+    [{ items: {}, overall: 'K' }, 'bad_marks', 'open item unmarked'],
+    [{ items: FULL_MARKS }, 'invalid_field', 'overall missing'],
+    [{ items: FULL_MARKS, overall: 'LULUS' }, 'invalid_field', 'overall not K/BK'],
+    [{ items: FULL_MARKS, units: { 'U.ESS.002': { outcome: 'BK' } }, overall: 'BK', feedback: 'x' },
+      'reason_required', 'override without reason'],
+    [{ items: FULL_MARKS, units: { 'NOPE': { outcome: 'K' } }, overall: 'K' }, 'invalid_field', 'unknown unit'],
+    [{ items: FULL_MARKS, units: { 'U.ESS.002': { outcome: 'MAYBE' } }, overall: 'K' }, 'invalid_field', 'bad outcome'],
+    [{ items: 'all good', overall: 'K' }, 'bad_marks', 'items not an object'],
+  ];
+  for (const [body, error, what] of cases) {
+    const r = await asesor1.post(`/api/reviews/${id}/decision`, body);
+    assert.equal(r.status, 400, `${what}: ${r.status} ${r.text}`);
+    assert.equal(r.json.error, error, `${what}: ${r.text}`);
+  }
+  const notJson = await asesor1.req('POST', `/api/reviews/${id}/decision`, '[1,2', {
+    headers: { 'Content-Type': 'application/json' },
+  });
+  assert.equal(notJson.status, 400, notJson.text);
+  const sheet = await asesor1.get(`/api/reviews/${id}`);
+  assert.equal(sheet.json.attempt.verdict, 'PENDING', 'nothing was decided');
+  assert.equal(sheet.json.decisions.length, 0);
+
+  // An override with a reason is accepted and recorded with who and why.
+  const ok = await asesor1.post(`/api/reviews/${id}/decision`, {
+    items: FULL_MARKS,
+    units: { 'U.ESS.002': { outcome: 'BK', reason: 'Jawaban disalin dari sumber lain.' } },
+    overall: 'BK',
+    feedback: 'Tulis dengan kata-kata sendiri.',
+  });
+  assert.equal(ok.status, 200, ok.text);
+  const u = ok.json.decision.units['U.ESS.002'];
+  assert.deepEqual([u.outcome, u.automatic], ['BK', 'K']);
+  assert.match(u.reason, /disalin/);
+
+  for (const p of ['/api/reviews/abc/claim', '/api/reviews/0/claim', '/api/reviews/99999999/claim']) {
+    const r = await asesor1.post(p, {});
+    assert.equal(r.status, 404, `${p}: ${r.text}`);
+  }
+});
+
+test('an admin changes a decided attempt only with a reason; the previous decision stays', async () => {
+  const cand = await candidateClient(d, 'Made Wirawan');
+  const id = await finishedAttempt(cand);
+  assert.equal((await asesor1.post(`/api/reviews/${id}/claim`, {})).status, 200);
+  assert.equal((await asesor1.post(`/api/reviews/${id}/decision`, {
+    items: LOW_MARKS, overall: 'BK', feedback: 'Perlu latihan.',
+  })).status, 200);
+
+  const noReason = await admin.post(`/api/admin/attempts/${id}/decision`, {
+    units: { 'U.ESS.002': { outcome: 'K' } }, overall: 'K',
+  });
+  assert.equal(noReason.status, 400, noReason.text);
+  assert.equal(noReason.json.error, 'reason_required');
+  const asAssessor = await asesor1.post(`/api/admin/attempts/${id}/decision`, {
+    units: { 'U.ESS.002': { outcome: 'K' } }, overall: 'K', reason: 'x',
+  });
+  assert.equal(asAssessor.status, 403);
+
+  const change = await admin.post(`/api/admin/attempts/${id}/decision`, {
+    units: { 'U.ESS.002': { outcome: 'K' } },
+    overall: 'K',
+    reason: 'Banding lisan diterima; bukti portofolio tambahan diperiksa.',
+  });
+  assert.equal(change.status, 200, change.text);
+  assert.equal(change.json.decision.kind, 'admin');
+  assert.equal(change.json.decision.previous_verdict, 'BK');
+
+  const sheet = await admin.get(`/api/reviews/${id}`);
+  assert.equal(sheet.status, 200, sheet.text);
+  assert.deepEqual(sheet.json.decisions.map((x) => [x.kind, x.overall]), [['assessor', 'BK'], ['admin', 'K']]);
+  assert.match(sheet.json.decisions[1].reason, /portofolio/);
+  assert.equal((await cand.get(`/api/attempts/${id}/result`)).json.verdict, 'K');
+
+  const open = await admin.post('/api/admin/attempts/99999999/decision', { overall: 'K', reason: 'x' });
+  assert.equal(open.status, 404, open.text);
+});
+
+test('audit verify passes over everything done above', async () => {
+  const v = await admin.get('/api/admin/audit/verify');
+  assert.equal(v.status, 200, v.text);
+  assert.equal(v.json.intact, true, v.text);
+  assert.ok(v.json.entries >= 6, v.text);
+  const r = cli(['audit', 'verify'], { dataDir: d.dataDir });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /intact/);
+});
+
