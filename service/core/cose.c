@@ -182,8 +182,63 @@ static bool is_definite_map(const cbor_item_t *i) {
   return NULL != i && cbor_isa_map(i) && cbor_map_is_definite(i);
 }
 
+#define CBOR_MAX_DEPTH 8
+
+/* Checks one definite-length CBOR item at p (at most len bytes) before libcbor sees it:
+ * libcbor 0.8 allocates whatever an array or map header declares, so a 10-byte input could
+ * ask for gigabytes. Every element takes at least one byte, so a count larger than the
+ * bytes left is malformed. Indefinite lengths (never produced by the signer) are refused.
+ * Returns the item's size in bytes, or 0 when malformed. */
+static size_t cbor_item_size(const unsigned char *p, size_t len, int depth) {
+  if (0 == len || depth > CBOR_MAX_DEPTH)
+    return 0;
+  unsigned major = p[0] >> 5, ai = p[0] & 31u;
+  size_t head = 1;
+  uint64_t value = ai;
+  if (ai >= 24) {
+    if (ai > 27)
+      return 0; /* reserved, or indefinite length */
+    size_t n = (size_t)1 << (ai - 24);
+    if (len < 1 + n)
+      return 0;
+    value = 0;
+    for (size_t i = 0; i < n; i++)
+      value = (value << 8) | p[1 + i];
+    head += n;
+  }
+  size_t left = len - head;
+  switch (major) {
+  case 0: /* unsigned */
+  case 1: /* negative */
+  case 7: /* simple values and floats: the argument is the whole payload */
+    return head;
+  case 2: /* byte string */
+  case 3: /* text string */
+    return value <= left ? head + (size_t)value : 0;
+  case 6: { /* tag: one item */
+    size_t inner = cbor_item_size(p + head, left, depth + 1);
+    return 0 == inner ? 0 : head + inner;
+  }
+  default: { /* 4 array, 5 map */
+    if (value > left || (5 == major && value > left / 2))
+      return 0;
+    uint64_t items = 5 == major ? value * 2 : value;
+    size_t used = head;
+    for (uint64_t i = 0; i < items; i++) {
+      size_t n = cbor_item_size(p + used, len - used, depth + 1);
+      if (0 == n)
+        return 0;
+      used += n;
+    }
+    return used;
+  }
+  }
+}
+
 /* Decodes exactly len bytes as one CBOR item; NULL when malformed or trailing bytes. */
 static cbor_item_t *load_exact(const unsigned char *data, size_t len) {
+  if (len != cbor_item_size(data, len, 0))
+    return NULL;
   struct cbor_load_result res;
   cbor_item_t *item = cbor_load(data, len, &res);
   if (NULL == item)
