@@ -345,8 +345,11 @@ static void dispatch(struct req_impl *ri) {
       return;
     }
   }
-  if (is_state_changing(r->method) && !(ri->route->flags & ROUTE_NO_CSRF)) {
-    if (!origin_ok(r) || (NULL != r->user && ri->via_cookie && !auth_check_csrf(r))) {
+  /* A cross-site Origin is refused on every state-changing route (login forms included);
+   * the session-bound token is required where a cookie session exists. */
+  if (is_state_changing(r->method)) {
+    bool token_needed = !(ri->route->flags & ROUTE_NO_CSRF) && NULL != r->user && ri->via_cookie;
+    if (!origin_ok(r) || (token_needed && !auth_check_csrf(r))) {
       reply_error(r, ERR_CSRF, NULL);
       return;
     }
