@@ -31,6 +31,8 @@
 
 #include "common/log.h"
 #include "http/auth.h"
+#include "http/html.h"
+#include "http/layout.h"
 #include "http/parse.h"
 #include "http/routes.h"
 #include "http/secheaders.h"
@@ -133,12 +135,13 @@ const char *req_cookie(const struct req *r, const char *name) {
 bool req_wants_json(const struct req *r) {
   if (0 == strncmp(r->path, "/api/", 5) || 0 == strncmp(r->path, "/.well-known/", 13))
     return true;
+  /* Browsers ask for text/html; every other client (curl, scripts, apps) gets JSON. */
   const char *accept = req_header(r, "Accept");
   if (NULL == accept)
-    return false;
+    return true;
   const char *j = strstr(accept, "application/json");
   const char *h = strstr(accept, "text/html");
-  return NULL != j && (NULL == h || j < h);
+  return NULL == h || (NULL != j && j < h);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -236,6 +239,11 @@ int reply_error(struct req *r, enum err code, const char *detail) {
         has_retry = true;
     if (!has_retry)
       reply_header(r, "Retry-After", "1");
+  }
+  if (!req_wants_json(r)) {
+    struct html *page = layout_error_html(r, status, err_name(code), message);
+    if (NULL != page)
+      return reply_html(r, status, page);
   }
   return reply_json(r, status,
                     json_pack("{s:s, s:s}", "error", err_name(code), "message", message));
