@@ -4,120 +4,13 @@
 // that every decision leaves a verifiable audit trail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 
-import {
-  startDaemon, stopClean, adminClient, candidateClient, tmpDir, EXAMS_DIR, cli,
-} from './lib/daemon.mjs';
+import { startDaemon, stopClean, adminClient, candidateClient, cli } from './lib/daemon.mjs';
 import { assessorClient, sql } from './lib/reliability.mjs';
-
-export const REVIEW_EXAM_ID = 'DKV-UJI-REVIEW';
-
-// Unit U1: two single-choice items (1 point each, cut 50%). Unit U2: one open item with a
-// rubric of R1 (max 4) + R2 (max 2), cut 50%. No option shuffling, generous retakes.
-export const REVIEW_EXAM = `format: 1
-id: ${REVIEW_EXAM_ID}
-subsector: DKV
-title: Uji Tinjauan Asesor
-title_en: Assessor Review Test
-scheme: Skema Uji
-standard: SKKNI Uji
-duration_minutes: 30
-validity_years: 3
-retake:
-  max_attempts: 20
-  cooldown_days: 0
-units:
-  - code: U.OBJ.001
-    title: Unit Objektif
-    cut_score: 50
-    elements:
-      - id: 1
-        title: Elemen satu
-        kuk:
-          - id: "1.1"
-            text: Kriteria satu.
-    pools:
-      - id: P1
-        draw: 2
-        items:
-          - id: OBJ-1
-            type: single
-            kuk: ["1.1"]
-            prompt: Warna primer cahaya adalah?
-            options:
-              - id: a
-                text: Merah, hijau, biru
-              - id: b
-                text: Merah, kuning, biru
-            answer: a
-          - id: OBJ-2
-            type: single
-            kuk: ["1.1"]
-            prompt: Satuan resolusi cetak adalah?
-            options:
-              - id: a
-                text: dpi
-              - id: b
-                text: fps
-            answer: a
-  - code: U.ESS.002
-    title: Unit Esai
-    cut_score: 50
-    elements:
-      - id: 1
-        title: Elemen esai
-        kuk:
-          - id: "1.1"
-            text: Kriteria esai.
-    pools:
-      - id: P2
-        draw: 1
-        items:
-          - id: ESS-1
-            type: open
-            kuk: ["1.1"]
-            prompt: Jelaskan prinsip hierarki visual.
-            rubric:
-              - id: R1
-                text: Menjelaskan urutan baca
-                max_points: 4
-              - id: R2
-                text: Memberi contoh
-                max_points: 2
-`;
-
-// An exams directory with the subsector list and the review exam.
-export function makeExamsDir() {
-  const dir = tmpDir('ujikom-review-exams-');
-  copyFileSync(path.join(EXAMS_DIR, 'subsectors.yaml'), path.join(dir, 'subsectors.yaml'));
-  writeFileSync(path.join(dir, 'dkv-uji-review.exam.yaml'), REVIEW_EXAM);
-  return dir;
-}
-
-// Starts an attempt, answers (objective items right or wrong, the essay), submits.
-// Returns the attempt id; the attempt then awaits review (verdict PENDING).
-export async function finishedAttempt(cand, { objectiveRight = true } = {}) {
-  const s = await cand.post(`/api/exams/${REVIEW_EXAM_ID}/attempts`, {});
-  assert.ok(s.status === 201 || s.status === 200, `start: ${s.status} ${s.text}`);
-  const id = s.json.id ?? s.json.attempt?.id;
-  assert.ok(id, `attempt id in ${s.text}`);
-  for (const [item, value] of [
-    ['OBJ-1', objectiveRight ? 'a' : 'b'],
-    ['OBJ-2', objectiveRight ? 'a' : 'b'],
-    ['ESS-1', 'Hierarki visual mengatur urutan baca: judul besar, subjudul, lalu isi.'],
-  ]) {
-    const a = await cand.put(`/api/attempts/${id}/answers/${item}`, { value });
-    assert.equal(a.status, 200, `save ${item}: ${a.text}`);
-  }
-  const sub = await cand.post(`/api/attempts/${id}/submit`, {});
-  assert.equal(sub.status, 200, `submit: ${sub.text}`);
-  return id;
-}
-
-export const FULL_MARKS = { 'ESS-1': { criteria: { R1: 4, R2: 2 }, comment: 'Lengkap.' } };
-export const LOW_MARKS = { 'ESS-1': { criteria: { R1: 1, R2: 0 }, comment: 'Kurang contoh.' } };
+import {
+  REVIEW_EXAM_ID, makeExamsDir, finishedAttempt, FULL_MARKS, LOW_MARKS,
+} from './lib/reviews.mjs';
 
 let d;
 let examsDir;
