@@ -178,3 +178,16 @@ export async function candidateClient(d, name = 'Siti Rahayu') {
   c.user = l.json && l.json.user;
   return c;
 }
+
+// Stops the daemon with SIGTERM and asserts a clean exit: status 0 and no sanitizer report
+// (LeakSanitizer makes an ASan build exit non-zero on leaks; UBSan prints 'runtime error').
+export async function stopClean(d, timeoutMs = 20_000) {
+  const { default: assert } = await import('node:assert/strict');
+  const r = await d.stop('SIGTERM', timeoutMs);
+  const out = d.output();
+  assert.ok(!/LeakSanitizer/.test(out), `LeakSanitizer report in daemon output:\n${out.slice(-4000)}`);
+  assert.ok(!/runtime error/.test(out), `UBSan runtime error in daemon output:\n${out.slice(-4000)}`);
+  assert.ok(!/AddressSanitizer/.test(out), `AddressSanitizer report in daemon output:\n${out.slice(-4000)}`);
+  assert.deepEqual(r, { code: 0, signal: null }, `ujikomd did not exit cleanly:\n${out.slice(-4000)}`);
+  return r;
+}

@@ -1,0 +1,165 @@
+// Helpers for the reliability tests (crash, fault, backup, reload): direct SQL on a data
+// directory with the sqlite3 CLI, an assessor client, raw sockets, and the candidate-side
+// bookkeeping of what was sent and what was acknowledged.
+import { spawnSync, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { Client, cli, uniqueEmail, PASSWORD } from './daemon.mjs';
+
+export const DB_NAME = 'ujikom.db';
+
+export function dbPath(dataDir) {
+  return path.join(dataDir, DB_NAME);
+}
+
+// Runs one SQL statement with the sqlite3 CLI and returns the rows (objects). Throws on
+// failure. Used while the daemon runs too: WAL readers do not block it.
+export function sql(dataDir, query) {
+  const r = spawnSync('sqlite3', ['-json', '-cmd', '.timeout 5000', dbPath(dataDir), query], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (r.status !== 0) throw new Error(`sqlite3 failed (${r.status}): ${r.stderr}\n${query}`);
+  const out = r.stdout.trim();
+  return out === '' ? [] : JSON.parse(out);
+}
+
+// True when the sqlite3 command-line shell is installed.
+export function haveSqliteCli() {
+  const r = spawnSync('sqlite3', ['-version'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+// Holds the database write lock (BEGIN IMMEDIATE) from a separate sqlite3 process until
+// release() is called. Resolves once the lock is taken.
+export async function holdWriteLock(dataDir) {
+  const p = spawn('sqlite3', [dbPath(dataDir)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  p.stdout.on('data', (b) => { out += b; });
+  p.stderr.on('data', (b) => { out += b; });
+  const exited = new Promise((resolve) => p.on('exit', resolve));
+  p.stdin.write('.timeout 10000\nBEGIN IMMEDIATE;\nSELECT \'locked\';\n');
+  const deadline = Date.now() + 15_000;
+  while (!out.includes('locked')) {
+    if (Date.now() > deadline || p.exitCode !== null) {
+      p.kill('SIGKILL');
+      throw new Error(`could not take the write lock: ${out}`);
+    }
+    await sleep(20);
+  }
+  return {
+    async release() {
+      p.stdin.end('ROLLBACK;\n.quit\n');
+      await exited;
+    },
+  };
+}
+
+// Creates an assessor with the CLI in the daemon's data dir and returns a logged-in Client.
+export async function assessorClient(d, name = 'Asesor Uji') {
+  const email = uniqueEmail('asesor');
+  const r = cli(['admin', 'create', '--email', email, '--name', name, '--role', 'assessor'], {
+    input: `${PASSWORD}\n`,
+    dataDir: d.dataDir,
+  });
+  if (r.status !== 0) throw new Error(`assessor create failed: ${r.stderr}`);
+  const c = new Client(d.url);
+  const l = await c.login(email, PASSWORD);
+  if (l.status !== 200) throw new Error(`assessor login failed: ${l.status} ${l.text}`);
+  c.email = email;
+  return c;
+}
+
+// Every item of a candidate form ({units: [{items: [...]}]}) as a flat list.
+export function formItems(form) {
+  return form.units.flatMap((u) => u.items);
+}
+
+// Items whose answer is free text (short / open): a text value can carry a sequence number,
+// so the stored value says exactly which save it came from.
+export function textItems(form) {
+  return formItems(form).filter((it) => it.type === 'short' || it.type === 'open');
+}
+
+// A text answer that encodes (client, seq); open items get a longer body so pages fill up.
+export function answerText(item, client, seq) {
+  const tag = `c${client}-s${seq}`;
+  if (item.type === 'short') return tag;
+  return `${tag} ${'Tata letak memakai grid dua belas kolom dan hierarki tipografi. '.repeat(8)}`;
+}
+
+// The sequence number inside an answer written by answerText, or null.
+export function answerSeq(value, client) {
+  if (typeof value !== 'string') return null;
+  const m = /^c(\d+)-s(\d+)\b/.exec(value);
+  if (!m || Number(m[1]) !== client) return null;
+  return Number(m[2]);
+}
+
+// Per-item record of saves: highest sequence sent, highest acknowledged with 2xx.
+export class SaveLog {
+  constructor() {
+    this.sent = new Map();
+    this.acked = new Map();
+  }
+
+  send(item, seq) {
+    this.sent.set(item, Math.max(this.sent.get(item) ?? 0, seq));
+  }
+
+  ack(item, seq) {
+    this.acked.set(item, Math.max(this.acked.get(item) ?? 0, seq));
+  }
+
+  // Checks a stored sequence number (null when nothing is stored) for one item. Returns an
+  // error message, or null when the value is allowed: the last acknowledged save or a later
+  // one that was sent without an answer; nothing at all only when nothing was acknowledged.
+  check(item, storedSeq) {
+    const acked = this.acked.get(item) ?? 0;
+    const sent = this.sent.get(item) ?? 0;
+    if (storedSeq === null) return acked > 0 ? `${item}: acknowledged s${acked} lost (nothing stored)` : null;
+    if (storedSeq < acked) return `${item}: stored s${storedSeq} is older than acknowledged s${acked}`;
+    if (storedSeq > sent) return `${item}: stored s${storedSeq} was never sent (last sent s${sent})`;
+    return null;
+  }
+}
+
+// Opens a raw TCP connection; resolves to the socket once connected.
+export function connectRaw(port, host = '127.0.0.1') {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ port, host });
+    s.once('connect', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+// Sends one raw HTTP/1.1 request on a new connection and resolves to { status, text }, or
+// { error } when the connection fails or closes without a status line.
+export function rawRequest(port, request, timeoutMs = 10_000) {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1' });
+    let buf = '';
+    const done = (v) => { clearTimeout(t); s.destroy(); resolve(v); };
+    const t = setTimeout(() => done({ error: 'timeout', text: buf }), timeoutMs);
+    s.on('connect', () => s.write(request));
+    s.on('data', (b) => { buf += b.toString('latin1'); });
+    s.on('error', (e) => done({ error: e.code || String(e), text: buf }));
+    s.on('close', () => {
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(buf);
+      done(m ? { status: Number(m[1]), text: buf } : { error: 'closed', text: buf });
+    });
+  });
+}
+
+// Retries fn until it returns a truthy value or the time runs out; returns the last value.
+export async function eventually(fn, timeoutMs = 10_000, stepMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  let v;
+  for (;;) {
+    v = await fn();
+    if (v || Date.now() > deadline) return v;
+    await sleep(stepMs);
+  }
+}
