@@ -377,6 +377,7 @@ struct start_ctx {
   size_t src_len;
   const char *file;
   const char *form_text;
+  int64_t now_ms; /* the request's clock: the candidate gets the full duration from here */
   /* out */
   int64_t id;
 };
@@ -389,7 +390,7 @@ static int start_txn(struct store_tx *tx, void *arg) {
   if (STORE_OK != rc) {
     return rc;
   }
-  int64_t deadline = store_tx_now_ms(tx) + (int64_t)sc->exam->duration_minutes * 60 * 1000;
+  int64_t deadline = sc->now_ms + (int64_t)sc->exam->duration_minutes * 60 * 1000;
   return store_attempt_create(tx, &sc->id, sc->user_id, sc->exam->id, sc->exam->version,
                               sc->form_text, deadline);
 }
@@ -498,7 +499,8 @@ int h_attempts_start(struct req *r) {
     goto cleanup;
   }
   json_decref(fj);
-  struct start_ctx sc = {.user_id = r->user->id, .exam = exam, .form_text = form_text};
+  struct start_ctx sc = {
+      .user_id = r->user->id, .exam = exam, .form_text = form_text, .now_ms = r->now_ms};
   if (0 != catalog_source(svc->catalog, exam->version, &sc.src, &sc.src_len, &sc.file)) {
     ret = reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
