@@ -4,6 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { rmSync } from 'node:fs';
 import { startDaemon, Client, tmpDir, uniqueEmail, PASSWORD } from './lib/daemon.mjs';
 
 const d = await startDaemon();
@@ -221,7 +222,7 @@ test('cross-origin login and registration posts are refused', async () => {
 
 test('sessions survive a daemon restart', async () => {
   const dataDir = tmpDir();
-  let d1 = await startDaemon({ dataDir });
+  const d1 = await startDaemon({ dataDir });
   const c = new Client(d1.url);
   const email = uniqueEmail('restart');
   assert.equal((await c.register('Dewi Lestari', email, PASSWORD)).status, 201);
@@ -238,7 +239,7 @@ test('sessions survive a daemon restart', async () => {
     assert.equal(me.json.user.email, email);
   } finally {
     await d2.stop();
-    d2.cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
 

@@ -4,7 +4,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startDaemon, Client, uniqueEmail, PASSWORD } from './lib/daemon.mjs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { startDaemon, Client, tmpDir, uniqueEmail, PASSWORD } from './lib/daemon.mjs';
 
 // Debug logging, so the test that searches the log for secrets sees everything logged.
 const d = await startDaemon({ logLevel: 'debug' });
@@ -150,4 +154,58 @@ test('the daemon log holds neither passwords nor tokens', async () => {
   assert.ok(!log.includes(PASSWORD), 'password in the log');
   assert.ok(!log.includes('Sandi-Yang-Salah-99'), 'wrong password in the log');
   assert.ok(!log.includes(token), 'session token in the log');
+});
+
+// The sqlite3 shell reads the daemon's database as an attacker with a copy would.
+function sql(dataDir, query) {
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', '-json', path.join(dataDir, 'ujikom.db'), query],
+    { encoding: 'utf8' });
+  assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
+  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+}
+
+test('a stolen database holds scrypt hashes and token hashes, nothing replayable', async () => {
+  const { c, email } = await loggedIn();
+  const token = c.cookies.get('ujikom_session');
+  const users = sql(d.dataDir, `SELECT password_hash FROM users WHERE email = '${email}'`);
+  assert.match(users[0].password_hash, /^\$scrypt\$ln=12,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+  const sessions = sql(d.dataDir, 'SELECT token_hash FROM sessions');
+  assert.ok(sessions.length > 0);
+  const expected = createHash('sha256').update(token).digest('hex');
+  assert.ok(sessions.some((s) => s.token_hash === expected), 'the session is stored as SHA-256 of the token');
+  assert.ok(sessions.every((s) => s.token_hash !== token));
+  // Presenting the stored hash as a token gets nowhere.
+  const replay = new Client(d.url);
+  replay.cookies.set('ujikom_session', expected);
+  assert.equal((await replay.get('/api/auth/me')).status, 401);
+});
+
+test('a disabled account loses its sessions and cannot log in', async () => {
+  const { c, email } = await loggedIn();
+  sql(d.dataDir, `UPDATE users SET disabled = 1 WHERE email = '${email}'`);
+  assert.equal((await c.get('/api/auth/me')).status, 401, 'the open session stops working');
+  const again = await new Client(d.url).login(email, PASSWORD);
+  assert.equal(again.status, 403);
+  assert.equal(again.json.error, 'account_disabled');
+  const wrong = await new Client(d.url).login(email, 'Bukan-Sandinya-77');
+  assert.equal(wrong.status, 401, 'a wrong password says nothing about the account state');
+});
+
+test('raising --kdf-log2n upgrades old hashes at the next login', async () => {
+  const dataDir = tmpDir();
+  const d1 = await startDaemon({ dataDir, kdfLog2n: 11 });
+  const email = uniqueEmail('upgrade');
+  assert.equal((await new Client(d1.url).register('Yuni Astuti', email, PASSWORD)).status, 201);
+  await d1.stop();
+  assert.match(sql(dataDir, `SELECT password_hash FROM users WHERE email = '${email}'`)[0].password_hash, /^\$scrypt\$ln=11,/);
+  const d2 = await startDaemon({ dataDir, kdfLog2n: 13 });
+  try {
+    assert.equal((await new Client(d2.url).login(email, PASSWORD)).status, 200);
+    const h = sql(dataDir, `SELECT password_hash FROM users WHERE email = '${email}'`)[0].password_hash;
+    assert.match(h, /^\$scrypt\$ln=13,/, 'rehashed at the new cost');
+    assert.equal((await new Client(d2.url).login(email, PASSWORD)).status, 200, 'the new hash works');
+  } finally {
+    await d2.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
