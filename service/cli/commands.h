@@ -24,6 +24,8 @@ int cmd_keys(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 /* --- configuration (cmd_config.c) --- */
 int cmd_config(int argc, char **argv);
+/* --- benchmarks (cmd_seed.c) --- */
+int cmd_seed(int argc, char **argv);
 
 /* Shared by commands: the value of "--data-dir DIR" / "--data-dir=DIR" in argv, falling back
  * to UJIKOM_DATA_DIR and then "var". Copies into out; returns out. */

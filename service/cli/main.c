@@ -22,6 +22,8 @@ static const struct command commands[] = {
     {"verify", cmd_verify, "Verify a certificate offline (credential, QR URL/token or QR image)"},
     /* --- configuration --- */
     {"config", cmd_config, "Print the configuration table (markdown) or the daemon's --help"},
+    /* --- benchmarks --- */
+    {"seed", cmd_seed, "Fill a fresh data directory with benchmark volume (bench/)"},
 };
 
 static void usage(FILE *out) {

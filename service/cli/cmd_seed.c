@@ -1,0 +1,909 @@
+/*
+ * `ujikom seed`: fills a fresh data directory with the volume of a province's exam season,
+ * for benchmarks: candidates with real scrypt password hashes, attempts with drawn forms,
+ * saved answers and scored results, and certificates signed with the data directory's key,
+ * all written through the store and core APIs (never raw SQL), many rows per transaction.
+ *
+ * Seeded passwords use the cheapest scrypt cost the password module accepts (N = 2^10,
+ * about 1 MiB and ~1 ms per hash) instead of the production N = 2^15 (~32 MiB, 50-250 ms):
+ * 100,000 production-cost hashes would take hours. The hashes are real (random salt each),
+ * so log-in works; run the daemon with --kdf-log2n equal to the seed's cost, or every
+ * seeded log-in upgrades its hash to the production cost and measures that instead.
+ *
+ * With --manifest DIR it also writes the lists the load scripts need (tokens, ids, QR
+ * tokens); those files hold bearer tokens of seeded sessions, so they are benchmark data,
+ * never to be made from a real database.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "cli/commands.h"
+#include "common/catalog.h"
+#include "common/config.h"
+#include "common/keystore.h"
+#include "store/store.h"
+#include "ujikom/cert.h"
+#include "ujikom/exam.h"
+#include "ujikom/exam_form.h"
+#include "ujikom/password.h"
+#include "ujikom/score.h"
+#include "ujikom/session_token.h"
+
+/* The password of every seeded account (documented in docs/performance.md). */
+#define SEED_PASSWORD    "Uji-Kompetensi-2026!"
+#define SEED_KDF_LOG2N   PASSWORD_LOG2N_MIN
+#define USERS_PER_TXN    2000
+#define ATTEMPTS_PER_TXN 250
+#define CERTS_PER_TXN    500
+/* Items per open attempt listed for the answer-save scenario. */
+#define SAVE_ITEMS_PER_ATTEMPT 3
+
+struct seed_opts {
+  char data_dir[PATH_MAX];
+  char exams_dir[PATH_MAX];
+  char manifest[PATH_MAX];
+  char public_url[256];
+  long candidates, attempts, certificates, issuable, open, threads;
+};
+
+/* What one attempt will be, decided before anything is written. */
+enum attempt_kind { KIND_CERTIFIED, KIND_ISSUABLE, KIND_OPEN, KIND_BK };
+
+struct seed {
+  struct seed_opts o;
+  struct config cfg;
+  struct store *store;
+  struct keystore *keys;
+  struct catalog *catalog;
+  const struct exam **exams;
+  size_t nexams;
+  int64_t *user_ids; /* candidates, index = candidate number */
+  int64_t admin_id;
+  char **hashes; /* password hashes, index = candidate number; [candidates] = admin */
+  int64_t now_ms;
+  uint64_t rng;
+};
+
+static void seed_usage(FILE *out) {
+  fprintf(out,
+          "usage: ujikom seed --data-dir DIR --candidates N --attempts N --certificates N\n"
+          "                   [--open N] [--issuable N] [--exams-dir DIR] [--manifest DIR]\n"
+          "                   [--public-url URL] [--threads N]\n"
+          "  Fills a FRESH data directory (no database yet) with benchmark volume:\n"
+          "  N candidates (password '%s', scrypt N=2^%d), attempts spread over the exams\n"
+          "  (certificates of them passed and certified, --issuable passed without a\n"
+          "  certificate yet, --open still open with half their answers saved, the rest\n"
+          "  'belum kompeten'), and certificates signed with the data directory's key.\n"
+          "  --manifest DIR writes the load scripts' inputs (bearer tokens, ids, QR tokens).\n",
+          SEED_PASSWORD, SEED_KDF_LOG2N);
+}
+
+static uint64_t next_rand(struct seed *s) { /* xorshift64*: reproducible volume, not secrets */
+  s->rng ^= s->rng >> 12;
+  s->rng ^= s->rng << 25;
+  s->rng ^= s->rng >> 27;
+  return s->rng * 2685821657736338717ull;
+}
+
+static int parse_count(const char *name, const char *v, long min, long max, long *out) {
+  char *end = NULL;
+  errno = 0;
+  long x = strtol(v, &end, 10);
+  if (0 != errno || end == v || '\0' != *end || x < min || x > max) {
+    fprintf(stderr, "ujikom seed: %s must be a whole number between %ld and %ld\n", name, min, max);
+    return -1;
+  }
+  *out = x;
+  return 0;
+}
+
+static int copy_arg(char *dst, size_t size, const char *name, const char *v) {
+  size_t n = strlen(v);
+  if (n >= size) {
+    fprintf(stderr, "ujikom seed: %s is too long\n", name);
+    return -1;
+  }
+  memcpy(dst, v, n + 1);
+  return 0;
+}
+
+static int parse_args(struct seed_opts *o, int argc, char **argv) {
+  long *counts[] = {&o->candidates, &o->attempts, &o->certificates,
+                    &o->issuable,   &o->open,     &o->threads};
+  const char *count_names[] = {"--candidates", "--attempts", "--certificates",
+                               "--issuable",   "--open",     "--threads"};
+  o->issuable = o->open = -1;
+  o->threads = 2;
+  for (int i = 1; i < argc; i++) {
+    if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
+      seed_usage(stdout);
+      exit(0);
+    }
+    if (i + 1 >= argc) {
+      fprintf(stderr, "ujikom seed: %s needs a value\n", argv[i]);
+      return -1;
+    }
+    const char *k = argv[i], *v = argv[++i];
+    int rc = 1;
+    for (size_t j = 0; j < sizeof counts / sizeof counts[0]; j++)
+      if (0 == strcmp(k, count_names[j]))
+        rc = parse_count(k, v, 0 == strcmp(k, "--threads") ? 1 : 0, 10000000, counts[j]);
+    if (1 == rc && 0 == strcmp(k, "--data-dir"))
+      rc = copy_arg(o->data_dir, sizeof o->data_dir, k, v);
+    else if (1 == rc && 0 == strcmp(k, "--exams-dir"))
+      rc = copy_arg(o->exams_dir, sizeof o->exams_dir, k, v);
+    else if (1 == rc && 0 == strcmp(k, "--manifest"))
+      rc = copy_arg(o->manifest, sizeof o->manifest, k, v);
+    else if (1 == rc && 0 == strcmp(k, "--public-url"))
+      rc = copy_arg(o->public_url, sizeof o->public_url, k, v);
+    if (1 == rc) {
+      fprintf(stderr, "ujikom seed: unknown option %s\n", k);
+      return -1;
+    }
+    if (0 != rc)
+      return -1;
+  }
+  if ('\0' == o->data_dir[0] || o->candidates < 1) {
+    fprintf(stderr, "ujikom seed: --data-dir and --candidates (at least 1) are required\n");
+    return -1;
+  }
+  if (o->certificates > o->attempts) {
+    fprintf(stderr, "ujikom seed: --certificates cannot exceed --attempts\n");
+    return -1;
+  }
+  long rest = o->attempts - o->certificates;
+  if (o->issuable < 0)
+    o->issuable = rest / 5;
+  if (o->open < 0)
+    o->open = (rest - (o->issuable < rest ? o->issuable : rest)) / 2;
+  if (o->issuable + o->open > rest) {
+    fprintf(stderr, "ujikom seed: --certificates + --issuable + --open exceed --attempts\n");
+    return -1;
+  }
+  if ('\0' == o->exams_dir[0])
+    memcpy(o->exams_dir, "exams", 6);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ names */
+
+static const char *const given[] = {
+    "Siti",  "Budi",   "Dewi",  "Agus",    "Rina",  "Andi",  "Putri",   "Joko",
+    "Ayu",   "Rizky",  "Wayan", "Made",    "Nur",   "Fajar", "Lestari", "Hendra",
+    "Indah", "Yohana", "Bagus", "Intan",   "Dimas", "Ratna", "Teguh",   "Maria",
+    "Ketut", "Sri",    "Arif",  "Kartika", "Yusuf", "Lina",  "Eko",     "Novita"};
+static const char *const family[] = {
+    "Santoso",   "Wijaya",  "Rahmawati", "Saputra",     "Hidayat",  "Pratama", "Susanto",
+    "Kurniawan", "Siregar", "Nasution",  "Lubis",       "Sitompul", "Wibowo",  "Setiawan",
+    "Purnomo",   "Halim",   "Manurung",  "Simanjuntak", "Tanjung",  "Gunawan", "Utami",
+    "Permata",   "Harahap", "Sembiring", "Pangaribuan", "Suryadi",  "Nugroho", "Lestari"};
+
+static void holder_name(char *out, size_t size, long i) {
+  size_t g = (size_t)i % (sizeof given / sizeof given[0]);
+  size_t f = ((size_t)i / (sizeof given / sizeof given[0])) % (sizeof family / sizeof family[0]);
+  snprintf(out, size, "%s %s", given[g], family[f]);
+}
+
+static void candidate_email(char *out, size_t size, long i) {
+  snprintf(out, size, "asesi%07ld@bench.ujikom.test", i);
+}
+
+/* ------------------------------------------------------------------ password hashes */
+
+struct hash_job {
+  struct seed *s;
+  long from, to; /* candidate numbers [from, to) */
+  int failed;
+};
+
+static void *hash_worker(void *arg) {
+  struct hash_job *j = arg;
+  for (long i = j->from; i < j->to; i++) {
+    char *h = NULL;
+    if (PASSWORD_OK != password_hash(&h, SEED_PASSWORD, SEED_KDF_LOG2N)) {
+      j->failed = 1;
+      return NULL;
+    }
+    j->s->hashes[i] = h;
+  }
+  return NULL;
+}
+
+/* Hashes candidates + 1 (the admin) passwords on o.threads threads. */
+static int hash_passwords(struct seed *s) {
+  long n = s->o.candidates + 1;
+  long nt = s->o.threads;
+  struct hash_job jobs[64];
+  pthread_t tids[64];
+  int ok = 0;
+  if (nt > 64)
+    nt = 64;
+  s->hashes = calloc((size_t)n, sizeof *s->hashes);
+  if (NULL == s->hashes)
+    return -1;
+  for (long t = 0; t < nt; t++) {
+    jobs[t] = (struct hash_job){.s = s, .from = n * t / nt, .to = n * (t + 1) / nt};
+    if (0 != pthread_create(&tids[t], NULL, hash_worker, &jobs[t])) {
+      nt = t;
+      ok = -1;
+      break;
+    }
+  }
+  for (long t = 0; t < nt; t++) {
+    pthread_join(tids[t], NULL);
+    if (jobs[t].failed)
+      ok = -1;
+  }
+  return ok;
+}
+
+/* ------------------------------------------------------------------ users */
+
+struct users_batch {
+  struct seed *s;
+  long from, to;
+};
+
+static int users_txn(struct store_tx *tx, void *arg) {
+  struct users_batch *b = arg;
+  struct seed *s = b->s;
+  char email[64], name[128];
+  for (long i = b->from; i < b->to; i++) {
+    int rc;
+    if (i == s->o.candidates) {
+      rc = store_user_create(tx, &s->admin_id, "admin@bench.ujikom.test", "Admin Bench",
+                             STORE_ROLE_ADMIN, s->hashes[i]);
+    } else {
+      candidate_email(email, sizeof email, i);
+      holder_name(name, sizeof name, i);
+      rc = store_user_create(tx, &s->user_ids[i], email, name, STORE_ROLE_CANDIDATE, s->hashes[i]);
+    }
+    if (STORE_OK != rc)
+      return rc;
+  }
+  return STORE_OK;
+}
+
+static int seed_users(struct seed *s) {
+  long n = s->o.candidates + 1;
+  s->user_ids = calloc((size_t)s->o.candidates, sizeof *s->user_ids);
+  if (NULL == s->user_ids)
+    return STORE_UNAVAILABLE;
+  for (long from = 0; from < n; from += USERS_PER_TXN) {
+    struct users_batch b = {s, from, from + USERS_PER_TXN < n ? from + USERS_PER_TXN : n};
+    int rc = store_txn(s->store, users_txn, &b);
+    if (STORE_OK != rc)
+      return rc;
+  }
+  return STORE_OK;
+}
+
+/* ------------------------------------------------------------------ answers */
+
+/* A correct (or, when wrong, an incorrect but well-shaped) answer to item. */
+static json_t *answer_value(const struct exam_item *it, bool right) {
+  json_t *v = NULL;
+  switch (it->type) {
+  case EXAM_ITEM_SINGLE:
+    if (right || it->noptions < 2)
+      return json_string(it->nkey_ids > 0 ? it->key_ids[0] : it->options[0].id);
+    for (size_t i = 0; i < it->noptions; i++)
+      if (it->nkey_ids == 0 || 0 != strcmp(it->options[i].id, it->key_ids[0]))
+        return json_string(it->options[i].id);
+    return json_string(it->options[0].id);
+  case EXAM_ITEM_MULTIPLE:
+  case EXAM_ITEM_ORDERING:
+    v = json_array();
+    for (size_t i = 0; NULL != v && i < it->nkey_ids; i++) {
+      size_t k = (right || EXAM_ITEM_MULTIPLE == it->type) ? i : it->nkey_ids - 1 - i;
+      json_array_append_new(v, json_string(it->key_ids[k]));
+    }
+    if (!right && EXAM_ITEM_MULTIPLE == it->type && NULL != v) {
+      json_array_clear(v); /* the options that are not in the key */
+      for (size_t i = 0; i < it->noptions; i++) {
+        bool key = false;
+        for (size_t k = 0; k < it->nkey_ids; k++)
+          key = key || 0 == strcmp(it->options[i].id, it->key_ids[k]);
+        if (!key)
+          json_array_append_new(v, json_string(it->options[i].id));
+      }
+    }
+    return v;
+  case EXAM_ITEM_TRUEFALSE:
+    return json_boolean(right ? it->key_bool : !it->key_bool);
+  case EXAM_ITEM_NUMERIC:
+    return json_real(right ? it->key_value : it->key_value + it->key_tolerance + 1000.0);
+  case EXAM_ITEM_SHORT:
+    return json_string(right && it->naccepted > 0 ? it->accepted[0] : "tidak tahu");
+  case EXAM_ITEM_OPEN:
+    return json_string("Langkah kerja saya: menyiapkan alat dan bahan sesuai SOP, mengerjakan "
+                       "tahap demi tahap, memeriksa hasil, lalu mendokumentasikannya.");
+  }
+  return json_null();
+}
+
+/* Full marks (right) or zero for every rubric criterion of an open item. */
+static json_t *open_marks(const struct exam_item *it, bool right) {
+  json_t *m = json_object();
+  for (size_t r = 0; NULL != m && r < it->nrubric; r++)
+    json_object_set_new(m, it->rubric[r].id, json_integer(right ? it->rubric[r].max_points : 0));
+  return m;
+}
+
+/* ------------------------------------------------------------------ attempts */
+
+struct seed_answer {
+  char item[65];
+  char *value;
+};
+
+struct seed_attempt {
+  long number; /* 0 .. attempts-1 */
+  enum attempt_kind kind;
+  long candidate;
+  const struct exam *exam;
+  char *form;
+  char *result;
+  const char *verdict;
+  struct seed_answer *answers;
+  size_t nanswers;
+  int64_t started_ms, deadline_ms, finished_ms;
+  int64_t id; /* out */
+};
+
+static void attempt_free(struct seed_attempt *a) {
+  free(a->form);
+  free(a->result);
+  for (size_t i = 0; i < a->nanswers; i++)
+    free(a->answers[i].value);
+  free(a->answers);
+  memset(a, 0, sizeof *a);
+}
+
+static enum attempt_kind kind_of(const struct seed_opts *o, long n) {
+  if (n < o->certificates)
+    return KIND_CERTIFIED;
+  if (n < o->certificates + o->issuable)
+    return KIND_ISSUABLE;
+  if (n < o->certificates + o->issuable + o->open)
+    return KIND_OPEN;
+  return KIND_BK;
+}
+
+/* Builds attempt n in memory: its candidate and exam, drawn form, answers and score. */
+static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
+  struct exam_form *form = NULL;
+  json_t *fj = NULL, *answers = NULL, *marks = NULL, *rj = NULL;
+  struct score_result *res = NULL;
+  int rc = -1;
+  memset(a, 0, sizeof *a);
+  a->number = n;
+  a->kind = kind_of(&s->o, n);
+  /* Candidate c's k-th attempt is at exam (c + k) mod nexams, so (candidate, exam) pairs
+   * are distinct while attempts <= candidates * exams. */
+  a->candidate = n % s->o.candidates;
+  a->exam = s->exams[((size_t)a->candidate + (size_t)(n / s->o.candidates)) % s->nexams];
+  bool right = KIND_BK != a->kind;
+  if (0 != exam_form_assemble(&form, a->exam, next_rand(s)) ||
+      NULL == (fj = exam_form_to_json(form)) || NULL == (a->form = json_dumps(fj, JSON_COMPACT)))
+    goto cleanup;
+  size_t total = exam_form_item_count(form);
+  size_t answered = KIND_OPEN == a->kind ? total / 2 : total;
+  a->answers = calloc(total > 0 ? total : 1, sizeof *a->answers);
+  answers = json_object();
+  marks = json_object();
+  if (NULL == a->answers || NULL == answers || NULL == marks)
+    goto cleanup;
+  for (size_t u = 0; u < form->nunits; u++) {
+    for (size_t i = 0; i < form->units[u].nitems; i++) {
+      const struct exam_item *it = form->units[u].items[i].item;
+      if (a->nanswers >= answered)
+        break;
+      json_t *v = answer_value(it, right);
+      char *text = NULL == v ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+      if (NULL == text || strlen(it->id) >= sizeof a->answers[0].item) {
+        json_decref(v);
+        free(text);
+        goto cleanup;
+      }
+      json_object_set_new(answers, it->id, v);
+      if (EXAM_ITEM_OPEN == it->type)
+        json_object_set_new(marks, it->id, open_marks(it, right));
+      memcpy(a->answers[a->nanswers].item, it->id, strlen(it->id) + 1);
+      a->answers[a->nanswers++].value = text;
+    }
+  }
+  /* The store stamps an attempt's start with the transaction's clock (no back-dating), so
+   * every seeded attempt starts now; finished ones are finished at once. */
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  a->started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  a->deadline_ms = a->started_ms + (int64_t)a->exam->duration_minutes * 60000 + 60000;
+  a->finished_ms = a->started_ms;
+  if (KIND_OPEN != a->kind) {
+    if (0 != score_form(&res, form, answers, marks) || NULL == (rj = score_result_json(res, form)))
+      goto cleanup;
+    json_object_set_new(rj, "finished", json_string(STORE_ATTEMPT_SUBMITTED));
+    a->result = json_dumps(rj, JSON_COMPACT);
+    a->verdict = score_verdict_name(res->overall);
+    if (NULL == a->result || (right != (SCORE_K == res->overall))) {
+      fprintf(stderr, "ujikom seed: exam %s: seeded answers scored %s, expected %s\n", a->exam->id,
+              a->verdict, right ? "K" : "BK");
+      goto cleanup;
+    }
+  }
+  rc = 0;
+cleanup:
+  json_decref(rj);
+  score_result_free(res);
+  json_decref(marks);
+  json_decref(answers);
+  json_decref(fj);
+  exam_form_free(form);
+  return rc;
+}
+
+struct attempts_batch {
+  struct seed *s;
+  struct seed_attempt *list;
+  size_t n;
+};
+
+static int attempts_txn(struct store_tx *tx, void *arg) {
+  struct attempts_batch *b = arg;
+  for (size_t i = 0; i < b->n; i++) {
+    struct seed_attempt *a = &b->list[i];
+    int rc = store_attempt_create(tx, &a->id, b->s->user_ids[a->candidate], a->exam->id,
+                                  a->exam->version, a->form, a->deadline_ms);
+    for (size_t k = 0; STORE_OK == rc && k < a->nanswers; k++)
+      rc = store_answer_put(tx, a->id, a->answers[k].item, a->answers[k].value, a->started_ms);
+    if (STORE_OK == rc && KIND_OPEN != a->kind)
+      rc = store_attempt_finish(tx, a->id, STORE_ATTEMPT_SUBMITTED, a->finished_ms, a->verdict,
+                                a->result);
+    if (STORE_OK != rc)
+      return rc;
+  }
+  return STORE_OK;
+}
+
+static int sources_txn(struct store_tx *tx, void *arg) {
+  struct seed *s = arg;
+  for (size_t i = 0; i < s->nexams; i++) {
+    const char *src = NULL, *file = NULL;
+    size_t len = 0;
+    if (0 != catalog_source(s->catalog, s->exams[i]->version, &src, &len, &file))
+      return STORE_HARD;
+    int rc = store_exam_source_put(tx, s->exams[i]->version, s->exams[i]->id, file, src, len);
+    if (STORE_OK != rc)
+      return rc;
+  }
+  return STORE_OK;
+}
+
+/* ------------------------------------------------------------------ certificates */
+
+static void claim_copy(char *dst, size_t size, const char *src) {
+  size_t len = NULL == src ? 0 : strlen(src);
+  if (len >= size) {
+    len = size - 1;
+    while (len > 0 && 0x80 == ((unsigned char)src[len] & 0xc0))
+      len--;
+  }
+  memcpy(dst, NULL == src ? "" : src, len);
+  dst[len] = '\0';
+}
+
+/* The claims of a certificate for attempt a, as the issuing code builds them. */
+static int build_cert(struct seed *s, struct store_cert *out, struct cert_claims *cl,
+                      const struct seed_attempt *a) {
+  const struct exam *e = a->exam;
+  const struct token_key *key = keystore_active(s->keys);
+  memset(cl, 0, sizeof *cl);
+  memset(out, 0, sizeof *out);
+  holder_name(cl->holder, sizeof cl->holder, a->candidate);
+  claim_copy(cl->subsector, sizeof cl->subsector, e->subsector);
+  const struct exam_subsector *sub =
+      exam_subsector_find(catalog_subsectors(s->catalog), e->subsector);
+  claim_copy(cl->subsector_name, sizeof cl->subsector_name, NULL == sub ? NULL : sub->name_id);
+  claim_copy(cl->scheme_id, sizeof cl->scheme_id, e->id);
+  claim_copy(cl->scheme_title, sizeof cl->scheme_title,
+             (NULL != e->scheme && e->scheme[0]) ? e->scheme : e->title);
+  claim_copy(cl->issuer_name, sizeof cl->issuer_name, s->cfg.cert_issuer);
+  claim_copy(cl->issuer_url, sizeof cl->issuer_url, s->o.public_url);
+  if (e->nunits > CERT_MAX_UNITS)
+    return -1;
+  cl->nunits = e->nunits;
+  for (size_t i = 0; i < e->nunits; i++) {
+    claim_copy(cl->units[i].code, sizeof cl->units[i].code, e->units[i].code);
+    claim_copy(cl->units[i].title, sizeof cl->units[i].title, e->units[i].title);
+  }
+  long years = e->validity_years > 0 ? e->validity_years : s->cfg.cert_validity_years;
+  cl->issued = s->now_ms / 1000; /* the seed's start: certainly not in the future */
+  cl->expires = cl->issued + (int64_t)years * 365 * 86400;
+  memcpy(cl->kid, key->pub.kid, sizeof cl->kid);
+  if (0 != cert_serial_generate(cl->serial))
+    return -1;
+  json_t *units = json_array();
+  for (size_t i = 0; NULL != units && i < cl->nunits; i++)
+    json_array_append_new(
+        units, json_pack("{s:s, s:s}", "code", cl->units[i].code, "title", cl->units[i].title));
+  out->units = NULL == units ? NULL : json_dumps(units, JSON_COMPACT);
+  json_decref(units);
+  if (NULL == out->units || 0 != cert_jws_sign(&out->jws, cl, key) ||
+      0 != cert_qr_token_sign(&out->qr_token, cl, key)) {
+    store_cert_clear(out);
+    return -1;
+  }
+  memcpy(out->serial, cl->serial, sizeof out->serial);
+  out->attempt_id = a->id;
+  out->user_id = s->user_ids[a->candidate];
+  claim_copy(out->holder, sizeof out->holder, cl->holder);
+  claim_copy(out->subsector, sizeof out->subsector, cl->subsector);
+  claim_copy(out->exam_id, sizeof out->exam_id, cl->scheme_id);
+  out->issued_s = cl->issued;
+  out->expires_s = cl->expires;
+  memcpy(out->kid, cl->kid, sizeof out->kid);
+  snprintf(out->status, sizeof out->status, "%s", STORE_CERT_VALID);
+  return 0;
+}
+
+struct certs_batch {
+  struct store_cert *list;
+  size_t n;
+};
+
+static int certs_txn(struct store_tx *tx, void *arg) {
+  struct certs_batch *b = arg;
+  for (size_t i = 0; i < b->n; i++) {
+    char subject[48], after[256];
+    int rc = store_cert_insert(tx, &b->list[i]);
+    if (STORE_OK != rc)
+      return rc;
+    snprintf(subject, sizeof subject, "certificate:%s", b->list[i].serial);
+    snprintf(after, sizeof after, "{\"attempt\":%" PRId64 ",\"serial\":\"%s\",\"kid\":\"%s\"}",
+             b->list[i].attempt_id, b->list[i].serial, b->list[i].kid);
+    rc =
+        store_audit_append(tx, NULL, STORE_AUDIT_SYSTEM, "certificate.issue", subject, NULL, after);
+    if (STORE_OK != rc)
+      return rc;
+  }
+  return STORE_OK;
+}
+
+/* ------------------------------------------------------------------ sessions */
+
+struct sessions_batch {
+  const int64_t *user_ids;
+  char (*tokens)[SESSION_TOKEN_LEN + 1];
+  size_t n;
+  int64_t now_ms;
+};
+
+static int sessions_txn(struct store_tx *tx, void *arg) {
+  struct sessions_batch *b = arg;
+  for (size_t i = 0; i < b->n; i++) {
+    struct store_session ss = {.user_id = b->user_ids[i],
+                               .created_ms = b->now_ms,
+                               .last_seen_ms = b->now_ms,
+                               .expires_ms = b->now_ms + 86400000,
+                               .absolute_expires_ms = b->now_ms + 86400000};
+    if (0 != session_token_hash(ss.token_hash, b->tokens[i]))
+      return STORE_HARD;
+    int rc = store_session_create(tx, &ss);
+    if (STORE_OK != rc)
+      return rc;
+  }
+  return STORE_OK;
+}
+
+/* Creates one session per user in ids and writes their bearer tokens into tokens. */
+static int make_sessions(struct seed *s, const int64_t *ids, size_t n,
+                         char (*tokens)[SESSION_TOKEN_LEN + 1]) {
+  for (size_t i = 0; i < n; i++)
+    if (0 != session_token_new(tokens[i]))
+      return STORE_HARD;
+  for (size_t from = 0; from < n; from += USERS_PER_TXN) {
+    size_t k = n - from < USERS_PER_TXN ? n - from : USERS_PER_TXN;
+    struct sessions_batch b = {ids + from, tokens + from, k, s->now_ms};
+    int rc = store_txn(s->store, sessions_txn, &b);
+    if (STORE_OK != rc)
+      return rc;
+  }
+  return STORE_OK;
+}
+
+/* ------------------------------------------------------------------ manifest */
+
+static FILE *manifest_open(const struct seed *s, const char *name) {
+  char path[PATH_MAX + 64];
+  snprintf(path, sizeof path, "%s/%s", s->o.manifest, name);
+  FILE *f = fopen(path, "w");
+  if (NULL == f)
+    fprintf(stderr, "ujikom seed: %s: %s\n", path, strerror(errno));
+  return f;
+}
+
+static int manifest_close(FILE *f) {
+  return (NULL == f || 0 != fclose(f)) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ the run */
+
+static double seconds_since(const struct timespec *t0) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void seed_log(void *ctx, enum store_log_level level, const char *msg) {
+  (void)ctx;
+  if (level <= STORE_LOG_WARN)
+    fprintf(stderr, "ujikom seed: store: %s\n", msg);
+}
+
+/* Writes every attempt, the certificates of the certified ones and (with --manifest) the
+ * lists for the load scripts. */
+static int seed_attempts_and_certs(struct seed *s) {
+  struct seed_attempt *batch = calloc(ATTEMPTS_PER_TXN, sizeof *batch);
+  struct store_cert *certs = calloc(ATTEMPTS_PER_TXN, sizeof *certs);
+  struct cert_claims *cl = malloc(sizeof *cl);
+  int64_t *open_owner = calloc((size_t)s->o.open + 1, sizeof *open_owner);
+  int64_t *open_ids = calloc((size_t)s->o.open + 1, sizeof *open_ids);
+  struct seed_answer *open_items =
+      calloc((size_t)s->o.open * SAVE_ITEMS_PER_ATTEMPT + 1, sizeof *open_items);
+  size_t nopen = 0;
+  FILE *verify = NULL, *issuable = NULL;
+  int rc = STORE_UNAVAILABLE;
+  if (NULL == batch || NULL == certs || NULL == cl || NULL == open_owner || NULL == open_ids ||
+      NULL == open_items)
+    goto cleanup;
+  if (s->o.manifest[0] && (NULL == (verify = manifest_open(s, "verify.txt")) ||
+                           NULL == (issuable = manifest_open(s, "issuable.txt"))))
+    goto cleanup;
+  for (long from = 0; from < s->o.attempts; from += ATTEMPTS_PER_TXN) {
+    long to = from + ATTEMPTS_PER_TXN < s->o.attempts ? from + ATTEMPTS_PER_TXN : s->o.attempts;
+    size_t n = (size_t)(to - from), ncerts = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (0 != build_attempt(s, &batch[i], from + (long)i)) {
+        for (size_t k = 0; k <= i; k++)
+          attempt_free(&batch[k]);
+        rc = STORE_HARD;
+        goto cleanup;
+      }
+    }
+    struct attempts_batch ab = {s, batch, n};
+    rc = store_txn(s->store, attempts_txn, &ab);
+    for (size_t i = 0; STORE_OK == rc && i < n; i++) {
+      struct seed_attempt *a = &batch[i];
+      if (KIND_CERTIFIED == a->kind) {
+        if (0 != build_cert(s, &certs[ncerts], cl, a)) {
+          rc = STORE_HARD;
+          break;
+        }
+        if (NULL != verify)
+          fprintf(verify, "%s\n", certs[ncerts].qr_token);
+        ncerts++;
+      } else if (KIND_ISSUABLE == a->kind && NULL != issuable) {
+        fprintf(issuable, "%" PRId64 "\n", a->id);
+      } else if (KIND_OPEN == a->kind && nopen < (size_t)s->o.open) {
+        open_owner[nopen] = s->user_ids[a->candidate];
+        open_ids[nopen] = a->id;
+        /* Items of the unanswered half, with well-shaped values, for the save scenario. */
+        struct exam_form *form = NULL;
+        json_error_t e;
+        json_t *fj = json_loads(a->form, 0, &e);
+        char err[128];
+        size_t k = 0;
+        if (NULL != fj && 0 == exam_form_from_json(&form, a->exam, fj, err, sizeof err)) {
+          for (size_t u = 0; u < form->nunits && k < SAVE_ITEMS_PER_ATTEMPT; u++)
+            for (size_t it = form->units[u].nitems; it-- > 0 && k < SAVE_ITEMS_PER_ATTEMPT;) {
+              const struct exam_item *item = form->units[u].items[it].item;
+              json_t *v = answer_value(item, true);
+              struct seed_answer *sa = &open_items[nopen * SAVE_ITEMS_PER_ATTEMPT + k];
+              sa->value = NULL == v ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+              json_decref(v);
+              if (NULL != sa->value && strlen(item->id) < sizeof sa->item) {
+                memcpy(sa->item, item->id, strlen(item->id) + 1);
+                k++;
+              } else {
+                free(sa->value);
+                sa->value = NULL;
+              }
+            }
+        }
+        exam_form_free(form);
+        json_decref(fj);
+        nopen++;
+      }
+    }
+    if (STORE_OK == rc && ncerts > 0) {
+      struct certs_batch cb = {certs, ncerts};
+      rc = store_txn(s->store, certs_txn, &cb);
+    }
+    for (size_t i = 0; i < ncerts; i++)
+      store_cert_clear(&certs[i]);
+    for (size_t i = 0; i < n; i++)
+      attempt_free(&batch[i]);
+    if (STORE_OK != rc) {
+      fprintf(stderr, "ujikom seed: attempts %ld-%ld: store %s\n", from, to - 1, store_rc_name(rc));
+      goto cleanup;
+    }
+    if (0 == (to / ATTEMPTS_PER_TXN) % 80 || to == s->o.attempts)
+      fprintf(stderr, "ujikom seed: %ld/%ld attempts\n", to, s->o.attempts);
+  }
+  rc = STORE_OK;
+  if (s->o.manifest[0]) {
+    /* Bearer sessions of the open attempts' owners (form, save and submit scenarios). */
+    char(*tokens)[SESSION_TOKEN_LEN + 1] = calloc(nopen + 1, sizeof *tokens);
+    FILE *open_f = manifest_open(s, "open.tsv"), *save_f = manifest_open(s, "save.tsv");
+    if (NULL == tokens || NULL == open_f || NULL == save_f)
+      rc = STORE_UNAVAILABLE;
+    if (STORE_OK == rc)
+      rc = make_sessions(s, open_owner, nopen, tokens);
+    for (size_t i = 0; STORE_OK == rc && i < nopen; i++) {
+      fprintf(open_f, "%s\t%" PRId64 "\n", tokens[i], open_ids[i]);
+      for (size_t k = 0; k < SAVE_ITEMS_PER_ATTEMPT; k++) {
+        const struct seed_answer *sa = &open_items[i * SAVE_ITEMS_PER_ATTEMPT + k];
+        if (NULL != sa->value)
+          fprintf(save_f, "%s\t%" PRId64 "\t%s\t%s\n", tokens[i], open_ids[i], sa->item, sa->value);
+      }
+    }
+    if (NULL != tokens)
+      OPENSSL_cleanse(tokens, (nopen + 1) * sizeof *tokens);
+    free(tokens);
+    if (0 != manifest_close(open_f) || 0 != manifest_close(save_f))
+      rc = STORE_OK == rc ? STORE_UNAVAILABLE : rc;
+  }
+cleanup:
+  for (size_t i = 0; NULL != open_items && i < (size_t)s->o.open * SAVE_ITEMS_PER_ATTEMPT; i++)
+    free(open_items[i].value);
+  free(open_items);
+  free(open_ids);
+  free(open_owner);
+  free(cl);
+  free(certs);
+  free(batch);
+  if ((NULL != verify && 0 != manifest_close(verify)) ||
+      (NULL != issuable && 0 != manifest_close(issuable)))
+    rc = STORE_OK == rc ? STORE_UNAVAILABLE : rc;
+  return rc;
+}
+
+/* Candidates with no attempt at exams[pick]: they can start it on exam day. Also the admin
+ * session for issuance and the log-in list. */
+static int write_people(struct seed *s, size_t pick) {
+  FILE *day = manifest_open(s, "examday.tsv"), *exam = manifest_open(s, "examday_exam.txt");
+  FILE *admin = manifest_open(s, "admin.token");
+  char email[64];
+  char token[1][SESSION_TOKEN_LEN + 1];
+  int rc = STORE_OK;
+  if (NULL == day || NULL == exam || NULL == admin)
+    rc = STORE_UNAVAILABLE;
+  long per = (s->o.attempts + s->o.candidates - 1) / s->o.candidates;
+  for (long c = 0; STORE_OK == rc && c < s->o.candidates; c++) {
+    bool busy = false;
+    for (long k = 0; k < per; k++) {
+      long n = c + k * s->o.candidates;
+      if (n < s->o.attempts && ((size_t)c + (size_t)k) % s->nexams == pick)
+        busy = true;
+    }
+    if (!busy) {
+      candidate_email(email, sizeof email, c);
+      fprintf(day, "%s\t%s\n", email, SEED_PASSWORD);
+    }
+  }
+  if (NULL != exam)
+    fprintf(exam, "%s\n", s->exams[pick]->id);
+  if (STORE_OK == rc)
+    rc = make_sessions(s, &s->admin_id, 1, token);
+  if (STORE_OK == rc)
+    fprintf(admin, "%s\n", token[0]);
+  OPENSSL_cleanse(token, sizeof token);
+  if (0 != manifest_close(day) || 0 != manifest_close(exam) || 0 != manifest_close(admin))
+    rc = STORE_OK == rc ? STORE_UNAVAILABLE : rc;
+  return rc;
+}
+
+int cmd_seed(int argc, char **argv) {
+  struct seed s;
+  char err[1024] = "", db[PATH_MAX + 16];
+  struct stat st;
+  struct timespec t0;
+  int status = 1;
+  memset(&s, 0, sizeof s);
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  if (0 != parse_args(&s.o, argc, argv)) {
+    seed_usage(stderr);
+    return 2;
+  }
+  {
+    char *cfg_argv[] = {argv[0], NULL};
+    bool help = false;
+    if (0 != config_load(&s.cfg, 1, cfg_argv, &help, err, sizeof err)) {
+      fprintf(stderr, "ujikom seed: %s\n", err);
+      return 2;
+    }
+  }
+  if ('\0' == s.o.public_url[0])
+    snprintf(s.o.public_url, sizeof s.o.public_url, "%s", s.cfg.public_url);
+  if (0 != stat(s.o.data_dir, &st) && (ENOENT != errno || 0 != mkdir(s.o.data_dir, 0700))) {
+    fprintf(stderr, "ujikom seed: %s: %s\n", s.o.data_dir, strerror(errno));
+    return 1;
+  }
+  snprintf(db, sizeof db, "%s/ujikom.db", s.o.data_dir);
+  if (0 == stat(db, &st)) {
+    fprintf(stderr, "ujikom seed: %s exists; seed only fills a fresh data directory\n", db);
+    return 1;
+  }
+  if (s.o.manifest[0] && 0 != stat(s.o.manifest, &st) && 0 != mkdir(s.o.manifest, 0700)) {
+    fprintf(stderr, "ujikom seed: %s: %s\n", s.o.manifest, strerror(errno));
+    return 1;
+  }
+  struct store_opts so = {.busy_timeout_ms = 5000, .txn_retries = 3, .log = seed_log};
+  if (STORE_OK != store_open(&s.store, db, &so, err, sizeof err) ||
+      0 != keystore_open(&s.keys, s.o.data_dir, true, err, sizeof err) ||
+      0 != catalog_open(&s.catalog, s.o.exams_dir, err, sizeof err)) {
+    fprintf(stderr, "ujikom seed: %s\n", err);
+    goto cleanup;
+  }
+  if (0 != catalog_list(s.catalog, &s.exams, &s.nexams) || 0 == s.nexams) {
+    fprintf(stderr, "ujikom seed: no valid exam in %s\n", s.o.exams_dir);
+    goto cleanup;
+  }
+  if (s.o.attempts > s.o.candidates * (long)s.nexams) {
+    fprintf(stderr, "ujikom seed: at most %zu attempts per candidate (one per exam)\n", s.nexams);
+    goto cleanup;
+  }
+  s.rng = 0x2545f4914f6cdd1dull;
+  s.now_ms = (int64_t)time(NULL) * 1000;
+  if (0 != hash_passwords(&s)) {
+    fprintf(stderr, "ujikom seed: hashing passwords failed\n");
+    goto cleanup;
+  }
+  fprintf(stderr, "ujikom seed: %ld password hashes in %.1f s\n", s.o.candidates + 1,
+          seconds_since(&t0));
+  int rc = seed_users(&s);
+  if (STORE_OK == rc)
+    rc = store_txn(s.store, sources_txn, &s);
+  if (STORE_OK != rc) {
+    fprintf(stderr, "ujikom seed: users: store %s\n", store_rc_name(rc));
+    goto cleanup;
+  }
+  fprintf(stderr, "ujikom seed: %ld users in %.1f s\n", s.o.candidates + 1, seconds_since(&t0));
+  rc = seed_attempts_and_certs(&s);
+  if (STORE_OK == rc && s.o.manifest[0])
+    rc = write_people(&s, s.nexams / 2);
+  if (STORE_OK != rc) {
+    fprintf(stderr, "ujikom seed: store %s\n", store_rc_name(rc));
+    goto cleanup;
+  }
+  printf("seeded %s: %ld candidates, %ld attempts (%ld certified, %ld passed without a "
+         "certificate, %ld open, %ld belum kompeten), %ld certificates in %.1f s\n",
+         s.o.data_dir, s.o.candidates, s.o.attempts, s.o.certificates, s.o.issuable, s.o.open,
+         s.o.attempts - s.o.certificates - s.o.issuable - s.o.open, s.o.certificates,
+         seconds_since(&t0));
+  status = 0;
+cleanup:
+  if (NULL != s.hashes) {
+    for (long i = 0; i <= s.o.candidates; i++)
+      password_free(s.hashes[i]);
+    free(s.hashes);
+  }
+  free(s.user_ids);
+  free(s.exams);
+  catalog_free(s.catalog);
+  keystore_free(s.keys);
+  store_close(s.store);
+  return status;
+}
