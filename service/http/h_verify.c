@@ -239,8 +239,17 @@ static int outcome_page(struct req *r, const struct outcome *o, const char *type
   return reply_html(r, 200, h);
 }
 
+/* The verification page is for people first (a phone camera opens it; so may a plain
+ * HTTP client): HTML unless the client asks for JSON before (or without) HTML. */
+static bool verify_wants_json(const struct req *r) {
+  const char *accept = req_header(r, "Accept");
+  const char *j = NULL == accept ? NULL : strstr(accept, "application/json");
+  const char *h = NULL == accept ? NULL : strstr(accept, "text/html");
+  return NULL != j && (NULL == h || j < h);
+}
+
 static int reply_outcome(struct req *r, const struct outcome *o, const char *typed) {
-  if (req_wants_json(r)) {
+  if (verify_wants_json(r)) {
     json_t *j = outcome_json(o);
     reply_header(r, "Cache-Control", "no-store");
     return NULL == j ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, j);
