@@ -223,11 +223,14 @@ static void render_appeal(struct html *h, const struct req *r, const struct stor
     HTML_LIT(h, "</p>");
     return;
   }
+  char action[64], api[80], next[64];
+  snprintf(action, sizeof(action), "/attempts/%lld/appeal", (long long)a->id);
+  snprintf(api, sizeof(api), "/api/attempts/%lld/appeal", (long long)a->id);
+  snprintf(next, sizeof(next), "/me#attempt-%lld", (long long)a->id);
   HTML_LIT(h, "<details><summary>");
   html_text(h, L(r, "me.appeal"));
   HTML_LIT(h, "</summary>");
-  html_fmt(h, "<form method=\"post\" action=\"/attempts/%lld/appeal\">", (long long)a->id);
-  layout_csrf_field(h, r);
+  layout_api_form(h, r, action, api, next);
   html_fmt(h, "<label for=\"appeal-%lld\">", (long long)a->id);
   html_text(h, L(r, "me.appeal_reason"));
   html_fmt(h, "</label><p class=\"hint\" id=\"appeal-hint-%lld\">", (long long)a->id);
@@ -238,6 +241,18 @@ static void render_appeal(struct html *h, const struct req *r, const struct stor
            (long long)a->id);
   html_text(h, L(r, "me.appeal_submit"));
   HTML_LIT(h, "</button></p></form></details>");
+}
+
+/* A K attempt without a certificate yet (an all-objective exam): the button asks the
+ * certificates API to issue it (idempotent). */
+static void render_issue(struct html *h, const struct req *r, int64_t attempt_id) {
+  char action[64], api[80];
+  snprintf(action, sizeof(action), "/attempts/%lld/certificate", (long long)attempt_id);
+  snprintf(api, sizeof(api), "/api/attempts/%lld/certificate", (long long)attempt_id);
+  layout_api_form(h, r, action, api, "/me#certificates");
+  HTML_LIT(h, "<button type=\"submit\">");
+  html_text(h, L(r, "me.issue"));
+  HTML_LIT(h, "</button></form>");
 }
 
 /* The stored result with the latest decision laid over it: unit outcomes, feedback. */
@@ -287,7 +302,7 @@ int h_page_me(struct req *r) {
     ret = reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
   }
-  layout_begin(h, r, L(r, "me.title"));
+  layout_begin_script(h, r, L(r, "me.title"), "static/staff.js");
   HTML_LIT(h, "<h1>");
   html_text(h, L(r, "me.title"));
   HTML_LIT(h, "</h1><p>");
@@ -328,6 +343,11 @@ int h_page_me(struct req *r) {
         STORE_OK == rc_full ? merged_result(&full, STORE_OK == rc_dec ? &d : NULL) : NULL;
     render_attempt(h, r, a, result);
     bool decided = 0 == strcmp(a->verdict, "K") || 0 == strcmp(a->verdict, "BK");
+    bool has_cert = false;
+    for (size_t c = 0; c < ncerts; c++)
+      has_cert = has_cert || certs[c].attempt_id == a->id;
+    if (0 == strcmp(a->verdict, "K") && !has_cert)
+      render_issue(h, r, a->id);
     if (decided) {
       render_appeal(h, r, a, STORE_OK == rc_app ? &appeal : NULL);
     }

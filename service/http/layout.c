@@ -248,3 +248,17 @@ int layout_store_error(struct req *r, int store_rc) {
     return reply_error(r, ERR_UNAVAILABLE, NULL);
   return reply_error(r, ERR_INTERNAL, NULL);
 }
+
+void layout_api_form(struct html *h, const struct req *r, const char *action, const char *api,
+                     const char *next) {
+  HTML_LIT(h, "<form method=\"post\"");
+  html_attr_url(h, "action", action);
+  html_attr_url(h, "data-api", api);
+  html_attr_url(h, "data-next", next);
+  HTML_LIT(h, ">");
+  layout_csrf_field(h, r);
+  HTML_LIT(h, "<p class=\"form-error notice err\" role=\"alert\" tabindex=\"-1\" hidden");
+  html_attr(h, "data-prefix", L(r, "page.action_failed"));
+  html_attr(h, "data-offline", L(r, "page.action_offline"));
+  HTML_LIT(h, "></p>");
+}

@@ -21,6 +21,14 @@ void layout_end(struct html *h, const struct req *r);
 /* The hidden CSRF field for a POST form (nothing for anonymous requests). */
 void layout_csrf_field(struct html *h, const struct req *r);
 
+/* Opens a POST form that acts through the JSON API: with static/staff.js loaded the fields
+ * are sent as JSON to `api` and the browser goes to `next` on success; without JavaScript
+ * the form posts to `action`, a page route that forwards the same fields to the same API
+ * handler. Writes the CSRF field and an (initially hidden) error line. Close with
+ * HTML_LIT(h, "</form>"). */
+void layout_api_form(struct html *h, const struct req *r, const char *action, const char *api,
+                     const char *next);
+
 /* A catalogue string in the request's language. */
 const char *layout_t(const struct req *r, const char *key);
 #define L(r, key) layout_t((r), (key))

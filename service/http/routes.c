@@ -75,6 +75,20 @@ const struct route routes[] = {
     {"POST", "/attempts/:id/save", ROLE_CANDIDATE, ROUTE_HTML, h_page_attempt_save},
     {"GET", "/attempts/:id/review", ROLE_CANDIDATE, ROUTE_HTML, h_page_attempt_review},
     {"POST", "/attempts/:id/submit", ROLE_CANDIDATE, ROUTE_HTML, h_page_attempt_submit},
+    {"POST", "/attempts/:id/appeal", ROLE_CANDIDATE, ROUTE_HTML, h_page_form_appeal},
+    {"POST", "/attempts/:id/certificate", ROLE_CANDIDATE | ROLE_ADMIN, ROUTE_HTML,
+     h_page_form_issue},
+    {"GET", "/review", ROLE_STAFF, ROUTE_HTML, h_page_review_queue},
+    {"GET", "/review/:attempt", ROLE_STAFF, ROUTE_HTML, h_page_review},
+    {"POST", "/review/:attempt/claim", ROLE_ASSESSOR, ROUTE_HTML, h_page_form_claim},
+    {"POST", "/review/:attempt/decision", ROLE_ASSESSOR, ROUTE_HTML, h_page_form_decide},
+    {"GET", "/admin", ROLE_ADMIN, ROUTE_HTML, h_page_admin},
+    {"POST", "/admin/users", ROLE_ADMIN, ROUTE_HTML, h_page_form_user_create},
+    {"POST", "/admin/users/:id/disable", ROLE_ADMIN, ROUTE_HTML, h_page_form_user_disable},
+    {"POST", "/admin/attempts/:id/extra-time", ROLE_ADMIN, ROUTE_HTML, h_page_form_extra_time},
+    {"POST", "/admin/attempts/:id/decision", ROLE_ADMIN, ROUTE_HTML, h_page_form_admin_decide},
+    {"POST", "/admin/appeals/:id/assign", ROLE_ADMIN, ROUTE_HTML, h_page_form_appeal_assign},
+    {"POST", "/admin/certificates/:serial/revoke", ROLE_ADMIN, ROUTE_HTML, h_page_form_revoke},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

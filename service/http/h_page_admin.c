@@ -1,0 +1,341 @@
+/*
+ * The administrator's page: accounts (create assessors and admins, disable), attempts with
+ * extra time and the review sheet for changing a decision, open appeals with assignment,
+ * certificates with revocation, item analysis per scheme, the signing keys and the audit
+ * chain. Every action is a form that acts through the admin JSON API.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/catalog.h"
+#include "common/keystore.h"
+#include "http/handlers.h"
+#include "http/html.h"
+#include "http/layout.h"
+#include "store/store.h"
+#include "ujikom/token.h"
+
+#define ADMIN_LIST_LIMIT 100
+
+static void format_time(char *out, size_t outlen, int64_t ms) {
+  time_t t = (time_t)(ms / 1000);
+  struct tm tm;
+  if (ms <= 0 || NULL == gmtime_r(&t, &tm) || 0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm))
+    snprintf(out, outlen, "—");
+}
+
+static void th(struct html *h, const struct req *r, const char *key) {
+  HTML_LIT(h, "<th scope=\"col\">");
+  html_text(h, L(r, key));
+  HTML_LIT(h, "</th>");
+}
+
+static const char *role_key(const char *role) {
+  if (0 == strcmp(role, STORE_ROLE_ADMIN))
+    return "role.admin";
+  if (0 == strcmp(role, STORE_ROLE_ASSESSOR))
+    return "role.assessor";
+  return "role.candidate";
+}
+
+/* A labelled text input inside an action form (ids made unique with a suffix). */
+static void input(struct html *h, const char *type, const char *name, const char *label,
+                  const char *suffix, bool required) {
+  char id[128];
+  snprintf(id, sizeof(id), "f-%s-%s", '#' == name[0] ? name + 1 : name, suffix);
+  html_fmt(h, "<label for=\"%s\">", id);
+  html_text(h, label);
+  HTML_LIT(h, "</label><input");
+  html_attr(h, "type", type);
+  html_attr(h, "id", id);
+  html_attr(h, "name", name);
+  if (required)
+    HTML_LIT(h, " required");
+  HTML_LIT(h, ">");
+}
+
+static void section_accounts(struct html *h, const struct req *r, const struct store_user *u,
+                             size_t n) {
+  HTML_LIT(h, "<section aria-labelledby=\"s-accounts\"><h2 id=\"s-accounts\">");
+  html_text(h, L(r, "admin.accounts"));
+  HTML_LIT(h, "</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">#</th>");
+  th(h, r, "admin.name");
+  th(h, r, "admin.email");
+  th(h, r, "admin.role");
+  th(h, r, "page.status");
+  th(h, r, "page.actions");
+  HTML_LIT(h, "</tr></thead><tbody>");
+  for (size_t i = 0; i < n; i++) {
+    html_fmt(h, "<tr><td>%lld</td><td>", (long long)u[i].id);
+    html_text(h, u[i].name);
+    HTML_LIT(h, "</td><td>");
+    html_text(h, u[i].email);
+    HTML_LIT(h, "</td><td>");
+    html_text(h, L(r, role_key(u[i].role)));
+    HTML_LIT(h, "</td><td>");
+    html_text(h, L(r, u[i].disabled ? "admin.disabled" : "admin.active"));
+    HTML_LIT(h, "</td><td>");
+    if (!u[i].disabled && u[i].id != r->user->id) {
+      char action[64], api[80];
+      snprintf(action, sizeof(action), "/admin/users/%" PRId64 "/disable", u[i].id);
+      snprintf(api, sizeof(api), "/api/admin/users/%" PRId64 "/disable", u[i].id);
+      layout_api_form(h, r, action, api, "/admin#s-accounts");
+      HTML_LIT(h, "<button type=\"submit\" class=\"secondary\"");
+      html_fmt(h, " aria-label=\"%s: %s\">", L(r, "admin.disable"), u[i].name);
+      html_text(h, L(r, "admin.disable"));
+      HTML_LIT(h, "</button></form>");
+    }
+    HTML_LIT(h, "</td></tr>");
+  }
+  HTML_LIT(h, "</tbody></table></div><div class=\"card\"><h3>");
+  html_text(h, L(r, "admin.create_user"));
+  HTML_LIT(h, "</h3>");
+  layout_api_form(h, r, "/admin/users", "/api/admin/users", "/admin#s-accounts");
+  input(h, "text", "name", L(r, "admin.name"), "new", true);
+  input(h, "email", "email", L(r, "admin.email"), "new", true);
+  input(h, "password", "password", L(r, "admin.password"), "new", true);
+  HTML_LIT(h, "<label for=\"f-role-new\">");
+  html_text(h, L(r, "admin.role"));
+  HTML_LIT(h, "</label><select id=\"f-role-new\" name=\"role\"><option value=\"assessor\">");
+  html_text(h, L(r, "role.assessor"));
+  HTML_LIT(h, "</option><option value=\"admin\">");
+  html_text(h, L(r, "role.admin"));
+  HTML_LIT(h, "</option></select><p><button type=\"submit\">");
+  html_text(h, L(r, "admin.create"));
+  HTML_LIT(h, "</button></p></form></div></section>");
+}
+
+static void section_attempts(struct html *h, const struct req *r, struct store_rd *rd,
+                             const struct store_attempt *a, size_t n) {
+  HTML_LIT(h, "<section aria-labelledby=\"s-attempts\"><h2 id=\"s-attempts\">");
+  html_text(h, L(r, "admin.attempts"));
+  HTML_LIT(h, "</h2><div class=\"table-wrap\"><table><thead><tr>");
+  th(h, r, "admin.attempt");
+  th(h, r, "review.candidate");
+  th(h, r, "review.exam");
+  th(h, r, "page.status");
+  th(h, r, "me.result");
+  th(h, r, "page.actions");
+  HTML_LIT(h, "</tr></thead><tbody>");
+  for (size_t i = 0; i < n; i++) {
+    struct store_user cand;
+    memset(&cand, 0, sizeof(cand));
+    if (STORE_OK != store_user_by_id(rd, &cand, a[i].user_id))
+      snprintf(cand.name, sizeof(cand.name), "#%" PRId64, a[i].user_id);
+    memset(cand.password_hash, 0, sizeof(cand.password_hash));
+    bool open = 0 == strcmp(a[i].status, STORE_ATTEMPT_OPEN);
+    html_fmt(h, "<tr><td>#%lld</td><td>", (long long)a[i].id);
+    html_text(h, cand.name);
+    HTML_LIT(h, "</td><td>");
+    html_text(h, a[i].exam_id);
+    HTML_LIT(h, "</td><td>");
+    html_text(h, L(r, open                                             ? "me.status_open"
+                      : 0 == strcmp(a[i].status, STORE_ATTEMPT_CLOSED) ? "me.status_closed"
+                                                                       : "me.status_submitted"));
+    if (open) {
+      char when[40];
+      format_time(when, sizeof(when), a[i].deadline_ms);
+      html_fmt(h, "<br><span class=\"hint\">%s: %s</span>", L(r, "me.deadline"), when);
+    }
+    HTML_LIT(h, "</td><td>");
+    html_text(h, L(r, 0 == strcmp(a[i].verdict, "K")         ? "result.K"
+                      : 0 == strcmp(a[i].verdict, "BK")      ? "result.BK"
+                      : 0 == strcmp(a[i].verdict, "PENDING") ? "result.PENDING"
+                                                             : "result.open"));
+    HTML_LIT(h, "</td><td>");
+    if (open) {
+      char action[64], api[80], suffix[24];
+      snprintf(action, sizeof(action), "/admin/attempts/%" PRId64 "/extra-time", a[i].id);
+      snprintf(api, sizeof(api), "/api/admin/attempts/%" PRId64 "/extra-time", a[i].id);
+      snprintf(suffix, sizeof(suffix), "%" PRId64, a[i].id);
+      layout_api_form(h, r, action, api, "/admin#s-attempts");
+      input(h, "number", "#minutes", L(r, "admin.minutes"), suffix, true);
+      input(h, "text", "reason", L(r, "admin.reason"), suffix, true);
+      HTML_LIT(h, "<button type=\"submit\" class=\"secondary\">");
+      html_text(h, L(r, "admin.grant"));
+      HTML_LIT(h, "</button></form>");
+    } else {
+      html_fmt(h, "<a href=\"/review/%lld\">", (long long)a[i].id);
+      html_text(h, L(r, "admin.view_sheet"));
+      HTML_LIT(h, "</a>");
+    }
+    HTML_LIT(h, "</td></tr>");
+  }
+  HTML_LIT(h, "</tbody></table></div></section>");
+}
+
+static void section_appeals(struct html *h, const struct req *r, const struct store_appeal *ap,
+                            size_t n, const struct store_user *users, size_t nusers) {
+  HTML_LIT(h, "<section aria-labelledby=\"s-appeals\"><h2 id=\"s-appeals\">");
+  html_text(h, L(r, "admin.appeals"));
+  HTML_LIT(h, "</h2>");
+  size_t shown = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (0 == strcmp(ap[i].status, STORE_APPEAL_DECIDED))
+      continue;
+    shown++;
+    char suffix[24], action[64], api[80];
+    snprintf(suffix, sizeof(suffix), "a%" PRId64, ap[i].id);
+    snprintf(action, sizeof(action), "/admin/appeals/%" PRId64 "/assign", ap[i].id);
+    snprintf(api, sizeof(api), "/api/admin/appeals/%" PRId64 "/assign", ap[i].id);
+    html_fmt(h, "<div class=\"card\"><h3>%s #%lld</h3><p class=\"prompt\">", L(r, "admin.attempt"),
+             (long long)ap[i].attempt_id);
+    html_text(h, ap[i].reason);
+    HTML_LIT(h, "</p>");
+    layout_api_form(h, r, action, api, "/admin#s-appeals");
+    html_fmt(h, "<label for=\"f-assessor-%s\">", suffix);
+    html_text(h, L(r, "admin.assign_to"));
+    html_fmt(h, "</label><select name=\"#assessor_id\" id=\"f-assessor-%s\" required>", suffix);
+    for (size_t k = 0; k < nusers; k++) {
+      if (0 != strcmp(users[k].role, STORE_ROLE_ASSESSOR) || users[k].disabled ||
+          users[k].id == ap[i].original_assessor_id)
+        continue;
+      html_fmt(h, "<option value=\"%lld\">", (long long)users[k].id);
+      html_text(h, users[k].name);
+      HTML_LIT(h, "</option>");
+    }
+    HTML_LIT(h, "</select> <button type=\"submit\" class=\"secondary\">");
+    html_text(h, L(r, "admin.assign"));
+    HTML_LIT(h, "</button></form></div>");
+  }
+  if (0 == shown) {
+    HTML_LIT(h, "<p>");
+    html_text(h, L(r, "admin.no_appeals"));
+    HTML_LIT(h, "</p>");
+  }
+  HTML_LIT(h, "</section>");
+}
+
+static void section_certificates(struct html *h, const struct req *r, const struct store_cert *c,
+                                 size_t n) {
+  HTML_LIT(h, "<section aria-labelledby=\"s-certs\"><h2 id=\"s-certs\">");
+  html_text(h, L(r, "admin.certificates"));
+  HTML_LIT(h, "</h2><div class=\"table-wrap\"><table><thead><tr>");
+  th(h, r, "me.cert_serial");
+  th(h, r, "admin.holder");
+  th(h, r, "review.exam");
+  th(h, r, "page.status");
+  th(h, r, "page.actions");
+  HTML_LIT(h, "</tr></thead><tbody>");
+  for (size_t i = 0; i < n; i++) {
+    bool revoked = 0 == strcmp(c[i].status, STORE_CERT_REVOKED);
+    HTML_LIT(h, "<tr><td>");
+    html_fmt(h, "<a href=\"/verify?serial=%s\">%s</a></td><td>", c[i].serial, c[i].serial);
+    html_text(h, c[i].holder);
+    HTML_LIT(h, "</td><td>");
+    html_text(h, c[i].exam_id);
+    HTML_LIT(h, "</td><td>");
+    html_text(h, L(r, revoked ? "me.cert_revoked" : "admin.active"));
+    if (revoked) {
+      HTML_LIT(h, ": ");
+      html_text(h, c[i].revoked_reason);
+    }
+    HTML_LIT(h, "</td><td>");
+    if (!revoked) {
+      char action[80], api[96];
+      snprintf(action, sizeof(action), "/admin/certificates/%s/revoke", c[i].serial);
+      snprintf(api, sizeof(api), "/api/certificates/%s/revoke", c[i].serial);
+      layout_api_form(h, r, action, api, "/admin#s-certs");
+      input(h, "text", "reason", L(r, "admin.revoke_reason"), c[i].serial, true);
+      HTML_LIT(h, "<button type=\"submit\" class=\"danger\">");
+      html_text(h, L(r, "admin.revoke"));
+      HTML_LIT(h, "</button></form>");
+    }
+    HTML_LIT(h, "</td></tr>");
+  }
+  HTML_LIT(h, "</tbody></table></div></section>");
+}
+
+static void section_analysis_keys(struct html *h, const struct req *r) {
+  HTML_LIT(h, "<section aria-labelledby=\"s-analysis\"><h2 id=\"s-analysis\">");
+  html_text(h, L(r, "admin.analysis"));
+  HTML_LIT(h, "</h2><p>");
+  html_text(h, L(r, "admin.analysis_hint"));
+  HTML_LIT(h, "</p><ul>");
+  const struct exam **exams = NULL;
+  size_t n = 0;
+  if (NULL != r->svc->catalog && 0 == catalog_list(r->svc->catalog, &exams, &n)) {
+    for (size_t i = 0; i < n; i++) {
+      html_fmt(h, "<li><a href=\"/api/admin/analysis/%s\">%s</a> — ", exams[i]->id, exams[i]->id);
+      html_text(h, exams[i]->title);
+      HTML_LIT(h, "</li>");
+    }
+  }
+  free(exams);
+  HTML_LIT(h, "</ul></section><section aria-labelledby=\"s-keys\"><h2 id=\"s-keys\">");
+  html_text(h, L(r, "admin.keys"));
+  HTML_LIT(h, "</h2><ul>");
+  if (NULL != r->svc->keys) {
+    size_t nk = 0;
+    const struct token_pubkey *pk = keystore_public(r->svc->keys, &nk);
+    for (size_t i = 0; NULL != pk && i < nk; i++) {
+      html_fmt(h, "<li><code>%s</code> — ", pk[i].kid);
+      html_text(h, L(r, 0 == i ? "admin.key_active" : "admin.key_old"));
+      HTML_LIT(h, "</li>");
+    }
+  }
+  HTML_LIT(h, "</ul><p><a href=\"/.well-known/jwks.json\">JWKS</a></p><h2>");
+  html_text(h, L(r, "admin.audit"));
+  HTML_LIT(h, "</h2><p><a href=\"/api/admin/audit/verify\">");
+  html_text(h, L(r, "admin.audit_verify"));
+  HTML_LIT(h, "</a></p></section>");
+}
+
+int h_page_admin(struct req *r) {
+  struct store_rd *rd = NULL;
+  struct store_user *users = NULL;
+  struct store_attempt *attempts = NULL;
+  struct store_appeal *appeals = NULL;
+  struct store_cert *certs = NULL;
+  size_t nusers = 0, nattempts = 0, nappeals = 0, ncerts = 0;
+  struct html *h = NULL;
+  int ret;
+  int rc = store_rd_begin(r->svc->store, &rd);
+  if (STORE_OK == rc)
+    rc = store_user_list(rd, &users, &nusers, NULL, 0, 1000);
+  if (STORE_OK == rc)
+    rc = store_review_attempts(rd, &attempts, &nattempts, NULL, NULL, NULL, 0, ADMIN_LIST_LIMIT);
+  if (STORE_OK == rc)
+    rc = store_appeal_list(rd, &appeals, &nappeals, NULL, ADMIN_LIST_LIMIT);
+  if (STORE_OK == rc)
+    rc = store_cert_list(rd, &certs, &ncerts, 0, 0, ADMIN_LIST_LIMIT);
+  if (STORE_OK != rc) {
+    ret = layout_store_error(r, rc);
+    goto cleanup;
+  }
+  h = html_new();
+  if (NULL == h) {
+    ret = reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  layout_begin_script(h, r, L(r, "admin.title"), "static/staff.js");
+  HTML_LIT(h, "<h1>");
+  html_text(h, L(r, "admin.title"));
+  HTML_LIT(h, "</h1><nav class=\"toc\"><ul>");
+  html_fmt(h, "<li><a href=\"#s-accounts\">%s</a></li>", L(r, "admin.accounts"));
+  html_fmt(h, "<li><a href=\"#s-attempts\">%s</a></li>", L(r, "admin.attempts"));
+  html_fmt(h, "<li><a href=\"#s-appeals\">%s</a></li>", L(r, "admin.appeals"));
+  html_fmt(h, "<li><a href=\"#s-certs\">%s</a></li>", L(r, "admin.certificates"));
+  html_fmt(h, "<li><a href=\"#s-analysis\">%s</a></li>", L(r, "admin.analysis"));
+  html_fmt(h, "<li><a href=\"#s-keys\">%s</a></li>", L(r, "admin.keys"));
+  HTML_LIT(h, "</ul></nav>");
+  section_accounts(h, r, users, nusers);
+  section_attempts(h, r, rd, attempts, nattempts);
+  section_appeals(h, r, appeals, nappeals, users, nusers);
+  section_certificates(h, r, certs, ncerts);
+  section_analysis_keys(h, r);
+  layout_end(h, r);
+  ret = layout_reply(r, 200, h);
+cleanup:
+  store_rd_end(rd);
+  for (size_t i = 0; NULL != users && i < nusers; i++)
+    memset(users[i].password_hash, 0, sizeof(users[i].password_hash));
+  store_user_list_free(users);
+  free(attempts);
+  store_appeal_list_free(appeals, nappeals);
+  store_cert_list_free(certs, ncerts);
+  return ret;
+}

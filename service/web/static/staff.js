@@ -1,0 +1,52 @@
+/* ujikom staff and candidate forms that act through the JSON API: the form's fields are
+   turned into the API's JSON body (names are paths split on "/", a leading "#" marks an
+   integer; empty fields are left out) and posted with the CSRF token. Without this script
+   the same form posts to a page route that builds the same JSON on the server. */
+(function () {
+  'use strict';
+  if (!window.fetch || !window.JSON) return;
+  function build(form) {
+    var body = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === 'csrf' || el.disabled) return;
+      if ((el.type === 'checkbox' || el.type === 'radio') && !el.checked) return;
+      if (el.value === '') return;
+      var name = el.name, v = el.value;
+      if (name.charAt(0) === '#') { name = name.slice(1); v = Number(v); }
+      var path = name.split('/'), o = body;
+      for (var i = 0; i < path.length - 1; i++) {
+        if (typeof o[path[i]] !== 'object') o[path[i]] = {};
+        o = o[path[i]];
+      }
+      o[path[path.length - 1]] = v;
+    });
+    return body;
+  }
+  document.addEventListener('submit', function (ev) {
+    var f = ev.target, api = f.getAttribute('data-api');
+    if (!api) return;
+    ev.preventDefault();
+    var err = f.querySelector('.form-error');
+    var btn = f.querySelector('button[type=submit]');
+    if (btn) btn.disabled = true;
+    fetch(api, {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json',
+        'X-CSRF-Token': f.elements.csrf ? f.elements.csrf.value : '' },
+      body: JSON.stringify(build(f))
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (j) { return { r: r, j: j }; });
+    }).then(function (x) {
+      if (x.r.ok) { location.href = f.getAttribute('data-next') || location.href; return; }
+      if (btn) btn.disabled = false;
+      if (err) {
+        err.textContent = (err.getAttribute('data-prefix') || '') + ' ' + (x.j.message || x.r.status);
+        err.hidden = false;
+        err.focus();
+      }
+    }).catch(function () {
+      if (btn) btn.disabled = false;
+      if (err) { err.textContent = err.getAttribute('data-offline') || ''; err.hidden = false; }
+    });
+  });
+})();
