@@ -1,8 +1,9 @@
 /*
  * Fuzzes a JSON request body the way the dispatcher and the accounts API take it: the depth
  * pre-check, jansson with duplicate keys refused, then the fields a login or registration
- * reads (e-mail, name, password, bearer) through the password policy. Also checks that the
- * depth pre-check never lets through what jansson would nest deeper than allowed.
+ * reads (e-mail, name, password, bearer) through the password policy, and a stored-hash
+ * string through the hash parser. Also checks that the depth pre-check never lets through
+ * what jansson would nest deeper than allowed.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -69,6 +70,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *name = str_field(j, "name");
     const char *password = str_field(j, "password");
     const char *token = str_field(j, "token");
+    const char *hash = str_field(j, "hash");
+    if (NULL != hash && !password_needs_rehash(hash, PASSWORD_LOG2N_DEFAULT) &&
+        0 != strncmp(hash, "$scrypt$ln=15,r=8,p=1$", 22)) {
+      abort(); /* only a hash with the current parameters may be "up to date" */
+    }
     if (NULL != email && !utf8_valid(email, strlen(email))) {
       abort(); /* jansson promised UTF-8 */
     }
