@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 
@@ -25,6 +26,17 @@
 #define ADMIN_MAX_EXTRA_MINUTES 600
 #define ADMIN_LIST_LIMIT        500
 #define ANALYSIS_MAX_ATTEMPTS   5000
+
+/* A time as the API shows it (ISO 8601, UTC, seconds), or null for 0 (not yet). */
+static json_t *json_time(int64_t ms) {
+  char buf[32];
+  struct tm tm;
+  time_t t = (time_t)(ms / 1000);
+  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
+      0 == strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
+    return json_null();
+  return json_string(buf);
+}
 
 static int reply_store(struct req *r, int rc) {
   if (STORE_BUSY == rc)
@@ -80,9 +92,9 @@ static char *dump(json_t *j) {
 }
 
 static json_t *user_json(const struct store_user *u) {
-  return json_pack("{s:I, s:s, s:s, s:s, s:b, s:I}", "id", (json_int_t)u->id, "email", u->email,
+  return json_pack("{s:I, s:s, s:s, s:s, s:b, s:o}", "id", (json_int_t)u->id, "email", u->email,
                    "name", u->name, "role", u->role, "disabled", u->disabled, "created_at",
-                   (json_int_t)u->created_ms);
+                   json_time(u->created_ms));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -248,13 +260,13 @@ int h_admin_users_disable(struct req *r) {
 /* attempts */
 
 static json_t *attempt_json(const struct store_attempt *a) {
-  return json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:o}", "id", (json_int_t)a->id,
+  return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id,
                    "candidate_id", (json_int_t)a->user_id, "exam_id", a->exam_id, "exam_version",
-                   a->exam_version, "status", a->status, "started_at", (json_int_t)a->started_ms,
-                   "deadline_at", (json_int_t)a->deadline_ms, "finished_at",
-                   a->finished_ms > 0 ? json_integer(a->finished_ms) : json_null(), "verdict",
+                   a->exam_version, "status", a->status, "started_at", json_time(a->started_ms),
+                   "deadline_at", json_time(a->deadline_ms), "finished_at",
+                   json_time(a->finished_ms), "verdict",
                    '\0' != a->verdict[0] ? json_string(a->verdict) : json_null(), "decided_at",
-                   a->decided_ms > 0 ? json_integer(a->decided_ms) : json_null());
+                   json_time(a->decided_ms));
 }
 
 /* GET /api/admin/attempts?exam=&status=&verdict=&before= */
@@ -361,9 +373,9 @@ int h_admin_attempts_extra_time(struct req *r) {
   if (STORE_OK != rc)
     return reply_store(r, rc);
   return reply_json(r, 200,
-                    json_pack("{s:{s:I, s:I, s:I}, s:I}", "attempt", "id", (json_int_t)c.id,
-                              "deadline_at", (json_int_t)c.new_deadline, "previous_deadline_at",
-                              (json_int_t)c.old_deadline, "minutes", (json_int_t)c.minutes));
+                    json_pack("{s:{s:I, s:o, s:o}, s:I}", "attempt", "id", (json_int_t)c.id,
+                              "deadline_at", json_time(c.new_deadline), "previous_deadline_at",
+                              json_time(c.old_deadline), "minutes", (json_int_t)c.minutes));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -635,8 +647,8 @@ int h_admin_audit_list(struct req *r) {
     json_t *b = NULL == list[i].before ? json_null() : json_loads(list[i].before, 0, NULL);
     json_t *a = NULL == list[i].after ? json_null() : json_loads(list[i].after, 0, NULL);
     json_array_append_new(
-        items, json_pack("{s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:s}", "seq", (json_int_t)list[i].seq,
-                         "at", (json_int_t)list[i].at_ms, "actor",
+        items, json_pack("{s:I, s:o, s:o, s:s, s:s, s:o, s:o, s:s}", "seq", (json_int_t)list[i].seq,
+                         "at", json_time(list[i].at_ms), "actor",
                          list[i].actor > 0 ? json_integer(list[i].actor) : json_null(), "action",
                          list[i].action, "subject", list[i].subject, "before",
                          NULL != b ? b : json_string(list[i].before), "after",

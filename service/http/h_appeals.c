@@ -7,12 +7,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "http/handlers.h"
 #include "store/store.h"
 
 #define APPEAL_MAX_REASON 5000
 #define APPEAL_LIST_LIMIT 500
+
+/* A time as the API shows it (ISO 8601, UTC, seconds), or null for 0 (not yet). */
+static json_t *json_time(int64_t ms) {
+  char buf[32];
+  struct tm tm;
+  time_t t = (time_t)(ms / 1000);
+  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
+      0 == strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
+    return json_null();
+  return json_string(buf);
+}
 
 static int reply_store(struct req *r, int rc) {
   if (STORE_BUSY == rc)
@@ -41,13 +53,12 @@ static bool parse_id(const char *s, int64_t *out) {
 
 static json_t *appeal_json(const struct store_appeal *a) {
   return json_pack(
-      "{s:I, s:I, s:I, s:s, s:I, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id, "attempt_id",
+      "{s:I, s:I, s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id, "attempt_id",
       (json_int_t)a->attempt_id, "candidate_id", (json_int_t)a->candidate_id, "reason", a->reason,
-      "created_at", (json_int_t)a->created_ms, "status", a->status, "original_assessor_id",
+      "created_at", json_time(a->created_ms), "status", a->status, "original_assessor_id",
       a->original_assessor_id > 0 ? json_integer(a->original_assessor_id) : json_null(),
       "assessor_id", a->assessor_id > 0 ? json_integer(a->assessor_id) : json_null(), "assigned_at",
-      a->assigned_ms > 0 ? json_integer(a->assigned_ms) : json_null(), "decided_at",
-      a->decided_ms > 0 ? json_integer(a->decided_ms) : json_null());
+      json_time(a->assigned_ms), "decided_at", json_time(a->decided_ms));
 }
 
 /* Writes {"id":..,...} of the appeal as compact JSON for the audit log (caller frees). */

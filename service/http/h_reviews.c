@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/catalog.h"
 #include "common/issue.h"
@@ -22,6 +23,17 @@
 #define REVIEW_MAX_REASON   2000
 #define REVIEW_MAX_FEEDBACK 10000
 #define REVIEW_QUEUE_LIMIT  200
+
+/* A time as the API shows it (ISO 8601, UTC, seconds), or null for 0 (not yet). */
+static json_t *json_time(int64_t ms) {
+  char buf[32];
+  struct tm tm;
+  time_t t = (time_t)(ms / 1000);
+  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
+      0 == strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
+    return json_null();
+  return json_string(buf);
+}
 
 static int reply_store(struct req *r, int rc) {
   if (STORE_BUSY == rc)
@@ -231,19 +243,20 @@ static json_t *decision_json(const struct store_decision *d) {
   json_t *marks = json_loads(d->marks, 0, NULL);
   json_t *units = json_loads(d->units, 0, NULL);
   return json_pack(
-      "{s:I, s:s, s:I, s:I, s:s, s:o, s:o, s:s?, s:s?, s:o}", "id", (json_int_t)d->id, "kind",
-      d->kind, "decided_by", (json_int_t)d->decided_by, "decided_at", (json_int_t)d->decided_ms,
+      "{s:I, s:s, s:I, s:o, s:s, s:o, s:o, s:s?, s:s?, s:o}", "id", (json_int_t)d->id, "kind",
+      d->kind, "decided_by", (json_int_t)d->decided_by, "decided_at", json_time(d->decided_ms),
       "overall", d->overall, "items", NULL != marks ? marks : json_object(), "units",
       NULL != units ? units : json_object(), "feedback", d->feedback, "reason", d->reason,
       "appeal_id", d->appeal_id > 0 ? json_integer((json_int_t)d->appeal_id) : json_null());
 }
 
 static json_t *attempt_summary_json(const struct store_attempt *a) {
-  return json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:s}", "id", (json_int_t)a->id,
+  return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id,
                    "candidate_id", (json_int_t)a->user_id, "exam_id", a->exam_id, "exam_version",
-                   a->exam_version, "status", a->status, "started_at", (json_int_t)a->started_ms,
-                   "deadline_at", (json_int_t)a->deadline_ms, "finished_at",
-                   (json_int_t)a->finished_ms, "verdict", a->verdict);
+                   a->exam_version, "status", a->status, "started_at", json_time(a->started_ms),
+                   "deadline_at", json_time(a->deadline_ms), "finished_at",
+                   json_time(a->finished_ms), "verdict",
+                   '\0' != a->verdict[0] ? json_string(a->verdict) : json_null());
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -280,17 +293,17 @@ int h_reviews_queue(struct req *r) {
       continue;
     json_array_append_new(
         items,
-        json_pack(
-            "{s:I, s:I, s:s, s:s?, s:s?, s:I, s:o, s:o, s:o}", "attempt_id",
-            (json_int_t)q[i].attempt_id, "candidate_id", (json_int_t)q[i].user_id, "exam_id",
-            q[i].exam_id, "exam_title", NULL == ex ? NULL : ex->title, "subsector",
-            NULL == ex ? NULL : ex->subsector, "since", (json_int_t)q[i].since_ms, "claimed_by",
-            (q[i].appeal_id > 0 || live_claim) && q[i].holder_id > 0
-                ? json_integer((json_int_t)q[i].holder_id)
-                : json_null(),
-            "claim_expires_at",
-            live_claim ? json_integer((json_int_t)q[i].claim_expires_ms) : json_null(), "appeal_id",
-            q[i].appeal_id > 0 ? json_integer((json_int_t)q[i].appeal_id) : json_null()));
+        json_pack("{s:I, s:I, s:s, s:s?, s:s?, s:o, s:o, s:o, s:o}", "attempt_id",
+                  (json_int_t)q[i].attempt_id, "candidate_id", (json_int_t)q[i].user_id, "exam_id",
+                  q[i].exam_id, "exam_title", NULL == ex ? NULL : ex->title, "subsector",
+                  NULL == ex ? NULL : ex->subsector, "since", json_time(q[i].since_ms),
+                  "claimed_by",
+                  (q[i].appeal_id > 0 || live_claim) && q[i].holder_id > 0
+                      ? json_integer((json_int_t)q[i].holder_id)
+                      : json_null(),
+                  "claim_expires_at", live_claim ? json_time(q[i].claim_expires_ms) : json_null(),
+                  "appeal_id",
+                  q[i].appeal_id > 0 ? json_integer((json_int_t)q[i].appeal_id) : json_null()));
   }
   free(q);
   if (NULL == items)
@@ -343,9 +356,9 @@ int h_reviews_claim(struct req *r) {
     return reply_store(r, rc);
   return reply_json(
       r, 200,
-      json_pack("{s:{s:I, s:I, s:I, s:I}}", "claim", "attempt_id", (json_int_t)c.claim.attempt_id,
+      json_pack("{s:{s:I, s:I, s:o, s:o}}", "claim", "attempt_id", (json_int_t)c.claim.attempt_id,
                 "assessor_id", (json_int_t)c.claim.assessor_id, "claimed_at",
-                (json_int_t)c.claim.claimed_ms, "expires_at", (json_int_t)c.claim.expires_ms));
+                json_time(c.claim.claimed_ms), "expires_at", json_time(c.claim.expires_ms)));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -432,14 +445,14 @@ int h_reviews_get(struct req *r) {
       "{s:o, s:{s:s, s:s, s:s}, s:o, s:o, s:o, s:o}", "attempt", attempt_summary_json(&l.att),
       "exam", "id", l.exam->id, "title", l.exam->title, "subsector", l.exam->subsector, "claim",
       STORE_OK == crc && claim.expires_ms > r->now_ms
-          ? json_pack("{s:I, s:I}", "assessor_id", (json_int_t)claim.assessor_id, "expires_at",
-                      (json_int_t)claim.expires_ms)
+          ? json_pack("{s:I, s:o}", "assessor_id", (json_int_t)claim.assessor_id, "expires_at",
+                      json_time(claim.expires_ms))
           : json_null(),
       "appeal",
       STORE_OK == arc
           ? json_pack(
-                "{s:I, s:s, s:s, s:I, s:o}", "id", (json_int_t)appeal.id, "status", appeal.status,
-                "reason", appeal.reason, "created_at", (json_int_t)appeal.created_ms, "assessor_id",
+                "{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)appeal.id, "status", appeal.status,
+                "reason", appeal.reason, "created_at", json_time(appeal.created_ms), "assessor_id",
                 appeal.assessor_id > 0 ? json_integer((json_int_t)appeal.assessor_id) : json_null())
           : json_null(),
       "units", NULL != units ? units : json_array(), "decisions",

@@ -51,7 +51,7 @@ test('the K path: queue, claim, review sheet, decision, candidate sees the resul
 
   const c = await asesor1.post(`/api/reviews/${id}/claim`, {});
   assert.equal(c.status, 200, c.text);
-  assert.ok(c.json.claim.expires_at > Date.now());
+  assert.ok(Date.parse(c.json.claim.expires_at) > Date.now(), c.text);
 
   const sheet = await asesor1.get(`/api/reviews/${id}`);
   assert.equal(sheet.status, 200, sheet.text);
