@@ -1032,7 +1032,7 @@ static void hash_hex(const char *buf, size_t len, char out[65]) {
     return;
   }
   for (unsigned i = 0; i < mdlen && i < 32; i++) {
-    snprintf(out + 2 * i, 3, "%02x", md[i]);
+    snprintf(out + 2 * (size_t)i, 3, "%02x", md[i]);
   }
 }
 
