@@ -18,6 +18,7 @@
 #include "common/keystore.h"
 #include "common/log.h"
 #include "common/svc.h"
+#include "http/routes.h"
 #include "http/server.h"
 #include "store/store.h"
 
@@ -92,6 +93,30 @@ static void reload(struct svc *svc, struct keystore **old_keys, size_t *n_old_ke
   log_msg(LOG_INFO, NULL, "SIGHUP: signing keys reloaded");
 }
 
+/* `ujikomd --routes`: the route table as JSON lines, for the role x route matrix test and
+ * for operators auditing what the daemon exposes. */
+static void print_routes(void) {
+  static const struct {
+    unsigned bit;
+    const char *name;
+  } names[] = {{ROLE_ANON, "anon"},
+               {ROLE_CANDIDATE, "candidate"},
+               {ROLE_ASSESSOR, "assessor"},
+               {ROLE_ADMIN, "admin"}};
+  for (size_t i = 0; i < routes_count; i++) {
+    const struct route *rt = &routes[i];
+    printf("{\"method\":\"%s\",\"pattern\":\"%s\",\"roles\":[", rt->method, rt->pattern);
+    const char *sep = "";
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+      if (rt->roles & names[k].bit) {
+        printf("%s\"%s\"", sep, names[k].name);
+        sep = ",";
+      }
+    }
+    printf("]}\n");
+  }
+}
+
 int main(int argc, char **argv) {
   struct config cfg;
   struct svc svc = {0};
@@ -102,6 +127,10 @@ int main(int argc, char **argv) {
   bool help = false;
   int status = 1;
 
+  if (2 == argc && 0 == strcmp(argv[1], "--routes")) {
+    print_routes();
+    return 0;
+  }
   if (0 != config_load(&cfg, argc, argv, &help, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: %s\n", err);
     return 2;

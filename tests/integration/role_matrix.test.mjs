@@ -1,0 +1,240 @@
+// The role x route matrix: every route of the daemon's route table is called as anonymous,
+// as the candidate who owns the resource, as another candidate, as an assessor and as an
+// admin, and each answer must fall in the expected class. A route added to the table
+// without a row here fails this test, and so does a row for a route that no longer exists.
+//
+// Classes: A = allowed through authorisation (any status except 401, 403, 404 and 5xx:
+// the handler may still refuse the data with 400/409); U = needs a session (401, or a
+// redirect to /login for pages); F = forbidden for this role (403); H = hidden (404: the
+// resource exists but is not the caller's, and the answer must not say so).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { startDaemon, Client, candidateClient, adminClient, cli, uniqueEmail, PASSWORD, UJIKOMD } from './lib/daemon.mjs';
+import { loadExams, correctValue } from './attempts-keys.mjs';
+
+//            anon owner other assessor admin
+const MATRIX = {
+  'GET /healthz': 'A A A A A',
+  'GET /readyz': 'A A A A A',
+  'POST /api/auth/register': 'A A A A A',
+  'POST /api/auth/login': 'A A A A A',
+  'POST /api/auth/logout': 'A A A A A',
+  'POST /api/auth/logout-all': 'U A A A A',
+  'GET /api/auth/me': 'U A A A A',
+  'GET /api/subsectors': 'A A A A A',
+  'GET /api/exams': 'A A A A A',
+  'GET /api/exams/:id': 'A A A A A',
+  'POST /api/exams/:id/attempts': 'U A A F F',
+  'GET /api/attempts': 'U A A F F',
+  'GET /api/attempts/:id': 'U A H F F',
+  'PUT /api/attempts/:id/answers/:item': 'U A H F F',
+  'POST /api/attempts/:id/submit': 'U A H F F',
+  'GET /api/attempts/:id/result': 'U A H F F',
+  'GET /.well-known/jwks.json': 'A A A A A',
+  'GET /api/certificates': 'U A A A A',
+  'GET /api/certificates/:serial': 'U A H H A',
+  'GET /api/certificates/:serial/credential': 'U A H H A',
+  'GET /api/certificates/:serial/qr.png': 'U A H H A',
+  'GET /api/certificates/:serial/qr.svg': 'U A H H A',
+  'GET /api/certificates/:serial/pdf': 'U A H H A',
+  'POST /api/certificates/:serial/revoke': 'U F F F A',
+  'POST /api/attempts/:id/certificate': 'U A H F A',
+  'GET /V/:token': 'A A A A A',
+  'GET /v/:token': 'A A A A A',
+  'GET /verify': 'A A A A A',
+  'POST /api/verify': 'A A A A A',
+  'GET /api/reviews/queue': 'U F F A A',
+  'GET /api/reviews/:attempt': 'U F F A A',
+  'POST /api/reviews/:attempt/claim': 'U F F A F',
+  'POST /api/reviews/:attempt/decision': 'U F F A F',
+  'POST /api/attempts/:id/appeal': 'U A H F F',
+  'GET /api/admin/appeals': 'U F F F A',
+  'POST /api/admin/appeals/:id/assign': 'U F F F H',
+  'GET /api/admin/users': 'U F F F A',
+  'POST /api/admin/users': 'U F F F A',
+  'POST /api/admin/users/:id/disable': 'U F F F A',
+  'GET /api/admin/attempts': 'U F F F A',
+  'POST /api/admin/attempts/:id/extra-time': 'U F F F A',
+  'POST /api/admin/attempts/:id/decision': 'U F F F A',
+  'GET /api/admin/analysis/:exam': 'U F F F A',
+  'GET /api/admin/audit/verify': 'U F F F A',
+  'GET /api/admin/audit': 'U F F F A',
+  'GET /static/*': 'A A A A A',
+  'GET /lang': 'A A A A A',
+  'POST /lang': 'A A A A A',
+  'GET /': 'A A A A A',
+  'GET /login': 'A A A A A',
+  'POST /login': 'A A A A A',
+  'GET /register': 'A A A A A',
+  'POST /register': 'A A A A A',
+  'POST /logout': 'U A A A A',
+  'GET /me': 'U A A F F',
+  'POST /exams/:id/start': 'U A A F F',
+  'GET /attempts/:id': 'U A H F F',
+  'POST /attempts/:id/save': 'U A H F F',
+  'GET /attempts/:id/review': 'U A H F F',
+  'POST /attempts/:id/submit': 'U A H F F',
+  'POST /attempts/:id/appeal': 'U A H F F',
+  'POST /attempts/:id/certificate': 'U A H F A',
+  'GET /review': 'U F F A A',
+  'GET /review/:attempt': 'U F F A A',
+  'POST /review/:attempt/claim': 'U F F A F',
+  'POST /review/:attempt/decision': 'U F F A F',
+  'GET /admin': 'U F F F A',
+  'POST /admin/users': 'U F F F A',
+  'POST /admin/users/:id/disable': 'U F F F A',
+  'POST /admin/attempts/:id/extra-time': 'U F F F A',
+  'POST /admin/attempts/:id/decision': 'U F F F A',
+  'POST /admin/appeals/:id/assign': 'U F F F H',
+  'POST /admin/certificates/:serial/revoke': 'U F F F A',
+};
+
+// Routes that end a session or change what later rows see run last, each with a fresh
+// session so the others keep theirs.
+const LAST = ['POST /api/certificates/:serial/revoke', 'POST /admin/certificates/:serial/revoke',
+  'POST /api/admin/users/:id/disable', 'POST /admin/users/:id/disable',
+  'POST /api/auth/logout', 'POST /logout', 'POST /api/auth/logout-all'];
+const FRESH_SESSION = new Set(['POST /api/auth/logout', 'POST /logout', 'POST /api/auth/logout-all']);
+
+const ROLES = ['anon', 'owner', 'other', 'assessor', 'admin'];
+
+// Bodies that pass validation, so that ownership and existence decide the answer.
+const BODIES = {
+  '/attempts/:id/appeal': { reason: 'Saya mohon peninjauan ulang unit kedua.' },
+  '/admin/appeals/:id/assign': { assessor_id: 1 },
+};
+
+function tableRoutes() {
+  const r = spawnSync(UJIKOMD, ['--routes'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+}
+
+function classify(res, isPage) {
+  const s = res.status;
+  if (s >= 500) return `5xx(${s})`;
+  if (s === 401) return 'U';
+  if (isPage && s === 303 && (res.headers.get('location') || '').startsWith('/login')) return 'U';
+  if (s === 403) return 'F';
+  if (s === 404) return 'H';
+  return 'A';
+}
+
+test('every route in the table has a row in the matrix, and every row a route', () => {
+  const keys = tableRoutes().map((r) => `${r.method} ${r.pattern}`);
+  const missing = keys.filter((k) => !(k in MATRIX));
+  assert.deepEqual(missing, [], `routes without a row in the role matrix: ${missing.join(', ')}`);
+  const stale = Object.keys(MATRIX).filter((k) => !keys.includes(k));
+  assert.deepEqual(stale, [], `matrix rows for routes that do not exist: ${stale.join(', ')}`);
+});
+
+test('every route answers each role as the matrix says, and never 5xx', async (t) => {
+  const d = await startDaemon();
+  t.after(async () => { await d.stop(); d.cleanup(); });
+  const exams = loadExams(d.examsDir);
+  const objective = exams.find((e) => [...e.items.values()].every((i) => i.type !== 'open'));
+  const withOpen = exams.find((e) => [...e.items.values()].some((i) => i.type === 'open'));
+  assert.ok(objective && withOpen, 'shipped exams include an all-objective one and one with open items');
+
+  const admin = await adminClient(d);
+  const assessorEmail = uniqueEmail('asesor');
+  const mk = await admin.post('/api/admin/users', { email: assessorEmail, name: 'Asesor Matriks', password: PASSWORD, role: 'assessor' });
+  assert.ok([200, 201].includes(mk.status), `create assessor: ${mk.status} ${mk.text}`);
+  const owner = await candidateClient(d, 'Pemilik Data');
+  const other = await candidateClient(d, 'Calon Lain');
+  const victim = await candidateClient(d, 'Akun Dinonaktifkan');
+  const logins = { owner: [owner.email], other: [other.email], assessor: [assessorEmail], admin: [admin.email] };
+  const assessor = new Client(d.url);
+  assert.equal((await assessor.login(assessorEmail, PASSWORD)).status, 200);
+
+  // The owner passes the all-objective exam (certificate) and submits one with open items
+  // (review queue, appeal).
+  async function takeExam(entry) {
+    const st = await owner.post(`/api/exams/${entry.exam.id}/attempts`, {});
+    assert.ok([200, 201].includes(st.status), `start ${entry.exam.id}: ${st.status} ${st.text}`);
+    const a = await owner.get(`/api/attempts/${st.json.id}`);
+    const items = a.json.form.units.flatMap((u) => u.items);
+    for (const it of items) {
+      const r = await owner.put(`/api/attempts/${st.json.id}/answers/${it.id}`, { value: correctValue(entry.items.get(it.id)) });
+      assert.equal(r.status, 200, `save ${it.id}: ${r.text}`);
+    }
+    const sub = await owner.post(`/api/attempts/${st.json.id}/submit`, {});
+    assert.equal(sub.status, 200, sub.text);
+    return { id: st.json.id, item: items[0].id };
+  }
+  const passed = await takeExam(objective);
+  const pending = await takeExam(withOpen);
+  const iss = await owner.post(`/api/attempts/${passed.id}/certificate`, {});
+  assert.ok([200, 201].includes(iss.status), `issue: ${iss.status} ${iss.text}`);
+  const serial = iss.json.serial || iss.json.certificate?.serial;
+  assert.ok(serial, `issuance answer names the serial: ${iss.text}`);
+  const cert = await owner.get(`/api/certificates/${serial}`);
+  // The verify routes are public: any token, genuine or not, is answered 200.
+  const qrUrl = cert.json.qr_url || cert.json.certificate?.qr_url || '/V/NOTATOKEN';
+  const token = qrUrl.split('/').pop();
+  // An open attempt of the owner's for the attempt-page rows.
+  const open = await owner.post(`/api/exams/${exams.find((e) => e !== objective && e !== withOpen).exam.id}/attempts`, {});
+  const openForm = await owner.get(`/api/attempts/${open.json.id}`);
+  const openItem = openForm.json.form.units[0].items[0].id;
+
+  const params = {
+    ':id': null, ':item': openItem, ':serial': serial, ':token': token, ':attempt': pending.id,
+    ':exam': objective.exam.id, '*': 'app.css',
+  };
+  function pathFor(method, pattern) {
+    let id = open.json.id;
+    const p = pattern.replace(/^\/api\//, '/');
+    if (p.startsWith('/exams/')) id = objective.exam.id;
+    else if (p.includes('/certificate') || p.includes('/result')) id = passed.id;
+    else if (p.startsWith('/admin/appeals/')) id = '999999';
+    else if (p.includes('/appeal') || p.startsWith('/admin/attempts/')) id = pending.id;
+    else if (p.startsWith('/admin/users/')) id = String(victim.user?.id ?? '0');
+    return pattern.split('/').map((seg) => {
+      if (seg === ':id') return id;
+      if (seg in params) return params[seg];
+      return seg;
+    }).join('/');
+  }
+
+  const clients = { anon: () => new Client(d.url), owner: () => owner, other: () => other, assessor: () => assessor, admin: () => admin };
+  async function freshClient(role) {
+    if (role === 'anon') return new Client(d.url);
+    const c = new Client(d.url);
+    const r = await c.login(logins[role][0], PASSWORD);
+    assert.equal(r.status, 200, `fresh login for ${role}`);
+    return c;
+  }
+
+  const routes = tableRoutes().map((r) => `${r.method} ${r.pattern}`);
+  const ordered = [...routes.filter((k) => !LAST.includes(k)), ...LAST.filter((k) => routes.includes(k))];
+  const failures = [];
+  for (const key of ordered) {
+    const row = MATRIX[key];
+    if (!row) continue; // reported by the first test
+    const [method, pattern] = key.split(' ');
+    const expected = row.split(' ');
+    const isPage = !pattern.startsWith('/api/') && !pattern.startsWith('/.well-known/');
+    for (let i = 0; i < ROLES.length; i++) {
+      const role = ROLES[i];
+      const c = FRESH_SESSION.has(key) ? await freshClient(role) : clients[role]();
+      const p = pathFor(method, pattern);
+      const headers = isPage ? { Accept: 'text/html' } : {};
+      const fields = BODIES[pattern.replace(/^\/api\//, '/')] || {};
+      let res;
+      if (method === 'GET') {
+        res = await c.req(method, p, undefined, { headers });
+      } else if (isPage) {
+        // Pages post forms, with the CSRF token as a field.
+        const form = new URLSearchParams({ ...fields, csrf: c.csrf || '' }).toString();
+        res = await c.req(method, p, form, { headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, raw: true });
+      } else {
+        res = await c.req(method, p, fields, { headers });
+      }
+      const got = classify(res, isPage);
+      if (got !== expected[i]) failures.push(`${key} as ${role} (${p}): expected ${expected[i]}, got ${got} [${res.status}] ${res.text.slice(0, 120)}`);
+    }
+  }
+  assert.deepEqual(failures, [], failures.join('\n'));
+});
+
