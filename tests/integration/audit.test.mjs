@@ -1,0 +1,109 @@
+// The audit log against the real daemon: account changes are recorded with before/after,
+// the table refuses UPDATE and DELETE, and when someone with access to the database file
+// gets past that (by dropping the append-only triggers first, as an attacker would), both
+// GET /api/admin/audit/verify and `ujikom audit verify` name the first altered entry.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+import {
+  startDaemon, stopClean, adminClient, cli, uniqueEmail, PASSWORD,
+} from './lib/daemon.mjs';
+import { sql, dbPath, haveSqliteCli } from './lib/reliability.mjs';
+
+let d;
+let admin;
+
+before(async () => {
+  d = await startDaemon();
+  admin = await adminClient(d);
+});
+
+after(async () => {
+  if (d) {
+    await stopClean(d);
+    d.cleanup();
+  }
+});
+
+async function makeAndDisableAssessor() {
+  const r = await admin.post('/api/admin/users', {
+    email: uniqueEmail('asesor'), name: 'Asesor Audit', role: 'assessor', password: PASSWORD,
+  });
+  assert.equal(r.status, 201, r.text);
+  const dis = await admin.post(`/api/admin/users/${r.json.user.id}/disable`, { reason: 'Uji.' });
+  assert.equal(dis.status, 200, dis.text);
+  return r.json.user.id;
+}
+
+test('an intact log verifies through the API and the CLI', async () => {
+  await makeAndDisableAssessor();
+  await makeAndDisableAssessor();
+  const v = await admin.get('/api/admin/audit/verify');
+  assert.equal(v.status, 200, v.text);
+  assert.deepEqual([v.json.intact, v.json.first_bad], [true, null]);
+  // admin create (CLI) + 2 x (create + disable)
+  assert.equal(v.json.entries, 5, v.text);
+  const r = cli(['audit', 'verify'], { dataDir: d.dataDir });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /intact: 5 entries/);
+  const list = cli(['audit', 'list', '--limit', '2'], { dataDir: d.dataDir });
+  assert.equal(list.status, 0, list.stderr);
+  assert.equal(list.stdout.trim().split('\n').length, 2);
+  assert.match(list.stdout, /user\.disable/);
+});
+
+test('the log refuses UPDATE and DELETE; a forced edit is named by verify', { skip: !haveSqliteCli() && 'sqlite3 CLI not installed' }, async () => {
+  assert.throws(() => sql(d.dataDir, "UPDATE audit_log SET action = 'user.enable' WHERE seq = 3"),
+    /append-only/);
+  assert.throws(() => sql(d.dataDir, 'DELETE FROM audit_log WHERE seq = 3'), /append-only/);
+
+  // Someone with the file drops the trigger and rewrites entry 3 ("disabled": true -> false).
+  sql(d.dataDir, 'DROP TRIGGER audit_log_no_update; '
+    + `UPDATE audit_log SET after = replace(after, '"disabled":true', '"disabled":false') WHERE seq = 3`);
+  assert.equal(sql(d.dataDir, 'SELECT after FROM audit_log WHERE seq = 3')[0].after.includes('"disabled":false'), true);
+
+  const v = await admin.get('/api/admin/audit/verify');
+  assert.equal(v.status, 200, v.text);
+  assert.equal(v.json.intact, false, v.text);
+  assert.equal(v.json.first_bad, 3, v.text);
+  assert.match(v.json.reason, /entry 3/);
+
+  const r = cli(['audit', 'verify'], { dataDir: d.dataDir });
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /BROKEN at entry 3/);
+
+  // Later entries still append (the service keeps working) but the break stays reported.
+  await makeAndDisableAssessor();
+  const again = await admin.get('/api/admin/audit/verify');
+  assert.equal(again.json.first_bad, 3);
+});
+
+test('a backup taken while the daemon runs carries the log and verifies on its own', async () => {
+  const dir = path.join(d.dataDir, 'salinan');
+  const file = path.join(d.dataDir, 'cadangan.db');
+  const b = cli(['backup', file], { dataDir: d.dataDir });
+  assert.equal(b.status, 0, b.stderr);
+  assert.ok(existsSync(file));
+  const again = cli(['backup', file], { dataDir: d.dataDir });
+  assert.equal(again.status, 1, 'never overwrites');
+  assert.match(again.stderr, /already exists/);
+  // Restore into a fresh data directory and check the copy with the CLI.
+  spawnSync('mkdir', ['-p', dir]);
+  const r = cli(['restore', file], { dataDir: dir });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(existsSync(dbPath(dir)));
+  const v = cli(['audit', 'verify'], { dataDir: dir });
+  if (haveSqliteCli()) {
+    // The copy carries the edit made in the previous test, so it is reported there too.
+    assert.equal(v.status, 1, v.stdout + v.stderr);
+    assert.match(v.stdout, /entry 3/);
+  } else {
+    assert.equal(v.status, 0, v.stdout + v.stderr);
+  }
+  const junk = cli(['restore', path.join(d.dataDir, 'tidak-ada.db')], { dataDir: dir });
+  assert.equal(junk.status, 1);
+  rmSync(dir, { recursive: true, force: true });
+});
