@@ -269,3 +269,40 @@ test('a save after the deadline is refused and the attempt is closed at its dead
   assert.equal(r.status, 200);
   assert.equal(r.json.status, 'closed');
 });
+
+test('concurrent starts of the same exam give one attempt', async () => {
+  const entry = exams[0];
+  const c = await candidateClient(d, 'Wayan Sudarma');
+  const rs = await Promise.all(Array.from({ length: 6 }, () => c.post(`/api/exams/${entry.exam.id}/attempts`)));
+  const statuses = rs.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [200, 200, 200, 200, 200, 201], rs.map((r) => r.text).join('\n'));
+  assert.equal(new Set(rs.map((r) => r.json.id)).size, 1);
+  assert.equal(Number(sql(`SELECT count(*) FROM attempts WHERE exam_id = '${entry.exam.id}' AND status = 'open' AND user_id = (SELECT id FROM users WHERE email = '${c.email}')`)), 1);
+  // Unknown exam.
+  const r = await c.post('/api/exams/NO-SUCH-EXAM/attempts');
+  assert.equal(r.status, 404);
+  assert.equal(r.json.error, 'exam_not_found');
+});
+
+test('retake policy: cooldown after BK, then at most max_attempts', async () => {
+  const entry = exams.find((e) => [...e.items.values()].every((i) => i.type !== 'open'));
+  assert.ok(entry);
+  const { max_attempts: max, cooldown_days: cooldown } = entry.exam.retake;
+  const c = await candidateClient(d, 'Komang Arta');
+  for (let n = 1; n <= max; n++) {
+    const { id } = await takeExam(c, entry, wrongValue);
+    const r = await c.post(`/api/exams/${entry.exam.id}/attempts`);
+    assert.equal(r.status, 409);
+    if (n < max) {
+      assert.equal(r.json.error, cooldown > 0 ? 'attempt_cooldown' : 'attempt_limit');
+      // The waiting period has passed.
+      const back = Number(sql(`SELECT finished_at FROM attempts WHERE id = ${id}`)) - (cooldown * 86400 + 60) * 1000;
+      sql(`UPDATE attempts SET started_at = ${back - 1000}, deadline_at = ${back}, finished_at = ${back} WHERE id = ${id}`);
+    } else {
+      assert.equal(r.json.error, 'attempt_limit', r.text);
+    }
+  }
+  const list = await c.get('/api/attempts');
+  assert.equal(list.json.attempts.length, max);
+  assert.ok(list.json.attempts.every((a) => a.verdict === 'BK'));
+});
