@@ -134,22 +134,66 @@ static void test_fresh_database_is_migrated(void **state) {
   store_close(s);
 }
 
+/* Sample rows for every table that exists at schema version v: an account (1), an exam
+ * source and a finished attempt awaiting review (2), an assessor's claim on it (4), an
+ * audit entry (5). */
+struct sample {
+  int version;
+  const char *email;
+  int64_t user_id, attempt_id, assessor_id;
+};
+
+static const char sample_version[] =
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+static int tx_sample(struct store_tx *tx, void *ctx) {
+  struct sample *m = ctx;
+  struct store_claim claim;
+  int rc = store_user_create(tx, &m->user_id, m->email, "Siti Rahayu", STORE_ROLE_CANDIDATE,
+                             "$scrypt$test");
+  if (STORE_OK != rc || m->version < 2)
+    return rc;
+  rc = store_exam_source_put(tx, sample_version, "DKV-UJI", "dkv-uji.exam.yaml", "format: 1\n", 10);
+  if (STORE_OK == rc)
+    rc = store_attempt_create(tx, &m->attempt_id, m->user_id, "DKV-UJI", sample_version,
+                              "{\"units\":[]}", store_tx_now_ms(tx) + 60000);
+  if (STORE_OK == rc)
+    rc = store_attempt_finish(tx, m->attempt_id, STORE_ATTEMPT_SUBMITTED, store_tx_now_ms(tx),
+                              "PENDING", "{\"overall\":\"PENDING\"}");
+  if (STORE_OK != rc || m->version < 4)
+    return rc;
+  rc = store_user_create(tx, &m->assessor_id, "asesor-sample@contoh.id", "Asesor",
+                         STORE_ROLE_ASSESSOR, "$scrypt$test");
+  if (STORE_OK == rc)
+    rc = store_claim_take(tx, &claim, m->attempt_id, m->assessor_id, 60000);
+  if (STORE_OK != rc || m->version < 5)
+    return rc;
+  return store_audit_append(tx, NULL, m->assessor_id, "review.claim", "attempt:1", NULL, "{}");
+}
+
 static void test_upgrade_from_every_older_version(void **state) {
   struct fixture *f = *state;
   int latest = store_schema_latest();
   /* Every version a database could be at: 1 up to (not including) the latest. */
   for (int k = 1; k < latest; k++) {
     struct store *s = NULL;
+    struct store_rd *rd = NULL;
     struct store_user u;
+    struct store_attempt att;
+    struct store_claim claim;
     int v = -1;
     char email[64];
+    struct sample m = {0};
     unlink(f->db);
     s = open_ok(f, k);
     assert_int_equal(STORE_OK, store_schema_version(s, &v));
     if (v != k) /* k is not a migration number: the store stops at the one below */
       assert_true(v < k);
     snprintf(email, sizeof email, "asesi%d@contoh.id", k);
-    assert_int_equal(STORE_OK, create_user(s, email, STORE_ROLE_CANDIDATE, NULL));
+    m.version = v;
+    m.email = email;
+    if (STORE_OK != store_txn(s, tx_sample, &m))
+      fail_msg("sample rows at schema %d", v);
     store_close(s);
 
     s = open_ok(f, 0);
@@ -158,6 +202,18 @@ static void test_upgrade_from_every_older_version(void **state) {
     if (STORE_OK != user_by_email(s, email, &u))
       fail_msg("user written at schema %d lost after migrating to %d", k, latest);
     assert_string_equal("Siti Rahayu", u.name);
+    assert_int_equal(STORE_OK, store_rd_begin(s, &rd));
+    if (m.attempt_id > 0) {
+      memset(&att, 0, sizeof att);
+      assert_int_equal(STORE_OK, store_attempt_get(rd, &att, m.attempt_id));
+      assert_string_equal("PENDING", att.verdict);
+      store_attempt_clear(&att);
+    }
+    if (m.assessor_id > 0) {
+      assert_int_equal(STORE_OK, store_claim_get(rd, &claim, m.attempt_id));
+      assert_int_equal(m.assessor_id, claim.assessor_id);
+    }
+    store_rd_end(rd);
     store_close(s);
   }
 }
