@@ -103,6 +103,11 @@ void layout_begin_script(struct html *h, const struct req *r, const char *title,
   html_attr(h, "lang", lang);
   HTML_LIT(h, "><head><meta charset=\"utf-8\">"
               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+              /* The site-wide Referrer-Policy is no-referrer, under which browsers send
+               * "Origin: null" on same-site POST/PUT, and the origin checks refuse every form
+               * and save. same-origin keeps referrers from leaving the site and lets
+               * same-origin requests carry their real Origin. */
+              "<meta name=\"referrer\" content=\"same-origin\">"
               "<title>");
   html_text(h, title);
   HTML_LIT(h, " — ");
