@@ -350,15 +350,21 @@ cleanup:
 
 struct login_ctx {
   const char *old_hash; /* session the request came with, or NULL */
+  bool delete_all;      /* end every session of the user first (password change) */
   struct store_session session;
   int64_t user_id;
-  const char *rehash; /* upgraded password hash, or NULL */
+  const char *rehash; /* new or upgraded password hash, or NULL */
 };
 
 static int login_txn(struct store_tx *tx, void *arg) {
   struct login_ctx *c = arg;
   int rc;
-  if (NULL != c->old_hash) {
+  if (c->delete_all) {
+    rc = store_session_delete_user(tx, c->user_id, NULL);
+    if (rc < 0) {
+      return rc;
+    }
+  } else if (NULL != c->old_hash) {
     rc = store_session_delete(tx, c->old_hash);
     if (rc < 0) {
       return rc;
@@ -386,6 +392,50 @@ static int read_user_by_email(struct svc *svc, const char *email, struct store_u
   rc = store_user_by_email(rd, out, email);
   store_rd_end(rd);
   return rc;
+}
+
+/* Creates the session described by lc (deleting what lc says first) with a fresh token,
+ * and fills out_token / *out_user. 0, or -1 after replying. */
+static int start_session(struct req *r, struct login_ctx *lc, const struct store_user *u,
+                         enum role role, char out_token[44], struct req_user *out_user) {
+  const struct config *cfg = r->svc->cfg;
+  int rc = STORE_HARD;
+
+  /* A collision of 256-bit random tokens will not happen; one retry keeps it harmless. */
+  for (int attempt = 0; attempt < 2; attempt++) {
+    if (0 != session_token_new(out_token) ||
+        0 != session_token_hash(lc->session.token_hash, out_token)) {
+      log_msg(LOG_ERROR, r->request_id, "no randomness for a session token");
+      reply_error(r, ERR_INTERNAL, NULL);
+      return -1;
+    }
+    lc->session.user_id = u->id;
+    lc->session.created_ms = r->now_ms;
+    lc->session.last_seen_ms = r->now_ms;
+    lc->session.absolute_expires_ms = r->now_ms + (int64_t)cfg->session_max_s * 1000;
+    lc->session.expires_ms = r->now_ms + (int64_t)cfg->session_idle_s * 1000;
+    if (lc->session.expires_ms > lc->session.absolute_expires_ms) {
+      lc->session.expires_ms = lc->session.absolute_expires_ms;
+    }
+    rc = store_txn(r->svc->store, login_txn, lc);
+    if (STORE_EXISTS != rc) {
+      break;
+    }
+  }
+  if (STORE_OK != rc) {
+    reply_store_error(r, rc, "creating a session");
+    return -1;
+  }
+  out_user->id = u->id;
+  out_user->role = role;
+  snprintf(out_user->name, sizeof out_user->name, "%s", u->name);
+  snprintf(out_user->email, sizeof out_user->email, "%s", u->email);
+  memcpy(out_user->session_hash, lc->session.token_hash, sizeof out_user->session_hash);
+  if (0 != session_csrf_token(out_user->csrf, out_token)) {
+    reply_error(r, ERR_INTERNAL, NULL);
+    return -1;
+  }
+  return 0;
 }
 
 int auth_login(struct req *r, const char *email, const char *password, char out_token[44],
@@ -463,38 +513,7 @@ int auth_login(struct req *r, const char *email, const char *password, char out_
     lc.old_hash = old_hash;
   }
   lc.user_id = u.id;
-  /* A collision of 256-bit random tokens will not happen; one retry keeps it harmless. */
-  for (int attempt = 0; attempt < 2; attempt++) {
-    if (0 != session_token_new(out_token) ||
-        0 != session_token_hash(lc.session.token_hash, out_token)) {
-      log_msg(LOG_ERROR, r->request_id, "no randomness for a session token");
-      reply_error(r, ERR_INTERNAL, NULL);
-      goto cleanup;
-    }
-    lc.session.user_id = u.id;
-    lc.session.created_ms = r->now_ms;
-    lc.session.last_seen_ms = r->now_ms;
-    lc.session.absolute_expires_ms = r->now_ms + (int64_t)cfg->session_max_s * 1000;
-    lc.session.expires_ms = r->now_ms + (int64_t)cfg->session_idle_s * 1000;
-    if (lc.session.expires_ms > lc.session.absolute_expires_ms) {
-      lc.session.expires_ms = lc.session.absolute_expires_ms;
-    }
-    rc = store_txn(r->svc->store, login_txn, &lc);
-    if (STORE_EXISTS != rc) {
-      break;
-    }
-  }
-  if (STORE_OK != rc) {
-    reply_store_error(r, rc, "creating a session");
-    goto cleanup;
-  }
-  out_user->id = u.id;
-  out_user->role = role;
-  snprintf(out_user->name, sizeof out_user->name, "%s", u.name);
-  snprintf(out_user->email, sizeof out_user->email, "%s", u.email);
-  memcpy(out_user->session_hash, lc.session.token_hash, sizeof out_user->session_hash);
-  if (0 != session_csrf_token(out_user->csrf, out_token)) {
-    reply_error(r, ERR_INTERNAL, NULL);
+  if (0 != start_session(r, &lc, &u, role, out_token, out_user)) {
     goto cleanup;
   }
   log_msg(LOG_INFO, r->request_id, "account %lld logged in", (long long)u.id);
@@ -505,6 +524,97 @@ cleanup:
     out_token[0] = '\0';
   }
   password_free(rehash);
+  OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
+  return ret;
+}
+
+static int read_user_by_id(struct svc *svc, int64_t id, struct store_user *out) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  rc = store_user_by_id(rd, out, id);
+  store_rd_end(rd);
+  return rc;
+}
+
+int auth_change_password(struct req *r, const char *current, const char *new_password,
+                         char out_token[44], struct req_user *out_user) {
+  const struct config *cfg = r->svc->cfg;
+  struct store_user u;
+  struct login_ctx lc;
+  char *hash = NULL;
+  enum password_result pr;
+  enum password_strength strength;
+  enum role role;
+  int ret = -1;
+  int rc;
+
+  memset(&u, 0, sizeof u);
+  memset(&lc, 0, sizeof lc);
+  memset(out_user, 0, sizeof *out_user);
+  out_token[0] = '\0';
+  if (NULL == r->user) {
+    reply_error(r, ERR_UNAUTHENTICATED, NULL);
+    goto cleanup;
+  }
+  if (NULL == current || '\0' == current[0] || strlen(current) > PASSWORD_MAX_LEN) {
+    reply_error(r, ERR_INVALID_FIELD, "current_password: is required (at most 1024 bytes).");
+    goto cleanup;
+  }
+  if (NULL == new_password) {
+    reply_error(r, ERR_INVALID_FIELD, "new_password: is required.");
+    goto cleanup;
+  }
+  if (RATELIMIT_OK != ratelimit_login_begin(r, r->user->email)) {
+    goto cleanup;
+  }
+  rc = read_user_by_id(r->svc, r->user->id, &u);
+  if (rc < 0) {
+    reply_store_error(r, rc, "password change look-up");
+    goto cleanup;
+  }
+  role = auth_role_from_name(u.role);
+  if (STORE_NONE == rc || u.disabled || 0 == role) {
+    reply_error(r, ERR_UNAUTHENTICATED, NULL);
+    goto cleanup;
+  }
+  pr = password_verify(u.password_hash, current);
+  if (PASSWORD_ERROR == pr) {
+    reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  if (PASSWORD_OK != pr) {
+    ratelimit_login_failed(r);
+    log_msg(LOG_INFO, r->request_id, "password change: wrong current password");
+    reply_error(r, ERR_WRONG_PASSWORD, NULL);
+    goto cleanup;
+  }
+  ratelimit_login_succeeded(r, u.email);
+  strength = password_check_strength(new_password, u.email, u.name);
+  if (PASSWORD_STRONG != strength) {
+    reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
+    goto cleanup;
+  }
+  if (PASSWORD_OK != password_hash(&hash, new_password, (unsigned)cfg->kdf_log2n)) {
+    reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  lc.delete_all = true;
+  lc.rehash = hash;
+  lc.user_id = u.id;
+  if (0 != start_session(r, &lc, &u, role, out_token, out_user)) {
+    goto cleanup;
+  }
+  log_msg(LOG_INFO, r->request_id, "account %lld changed its password", (long long)u.id);
+  ret = 0;
+cleanup:
+  if (0 != ret) {
+    OPENSSL_cleanse(out_token, 44);
+    out_token[0] = '\0';
+  }
+  password_free(hash);
   OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
   return ret;
 }

@@ -75,6 +75,13 @@ int auth_logout(struct req *r);
  * many. 0, or -1 after replying 503. */
 int auth_logout_all(struct req *r, int64_t user_id, int64_t *out_n);
 
+/* Changes the password of the request's user after checking the current one (under the
+ * same back-off as logins, so a stolen session cannot be used to guess it) and the policy
+ * for the new one; then ends every session of the user, this one included, and starts a
+ * fresh session for this client. On 0, out_token / *out_user are as for auth_login. */
+int auth_change_password(struct req *r, const char *current, const char *new_password,
+                         char out_token[44], struct req_user *out_user);
+
 /* Sets the session cookie (HttpOnly, SameSite=Strict, Secure under https) for token, or
  * deletes it when token is NULL. */
 void auth_set_cookie(struct req *r, const char *token);

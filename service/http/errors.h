@@ -33,6 +33,7 @@
   ERR(EMAIL_TAKEN, 409, "An account with this email already exists.")                              \
   ERR(WEAK_PASSWORD, 400, "The password is too short or too common.")                              \
   ERR(ACCOUNT_DISABLED, 403, "This account is disabled.")                                          \
+  ERR(WRONG_PASSWORD, 403, "The current password is wrong.")                                       \
   /* --- exams and attempts --- */                                                                 \
   ERR(EXAM_NOT_FOUND, 404, "No such exam.")                                                        \
   ERR(ATTEMPT_NOT_FOUND, 404, "No such attempt.")                                                  \

@@ -1,7 +1,7 @@
 /*
  * The accounts JSON API: register, log in (cookie, optionally a bearer token), log out,
- * log out everywhere, and who am I. The work is in the auth module; these only read the
- * JSON body and shape the answers.
+ * log out everywhere, change password, and who am I. The work is in the auth module; these
+ * only read the JSON body and shape the answers.
  */
 #include <string.h>
 
@@ -110,4 +110,25 @@ int h_auth_me(struct req *r) {
   return reply_json(r, 200,
                     json_pack("{s:o, s:s}", "user", user_json(u->id, u->name, u->email, u->role),
                               "csrf", u->csrf));
+}
+
+int h_auth_password(struct req *r) {
+  struct req_user u;
+  char token[44];
+  json_t *body;
+  int ret;
+  if (require_object(r)) {
+    return 0;
+  }
+  if (0 != auth_change_password(r, json_str(r, "current_password"), json_str(r, "new_password"),
+                                token, &u)) {
+    return 0; /* already answered */
+  }
+  body = json_pack("{s:o, s:s}", "user", user_json(u.id, u.name, u.email, u.role), "csrf", u.csrf);
+  auth_set_cookie(r, token);
+  reply_header(r, "Cache-Control", "no-store");
+  ret = reply_json(r, 200, body);
+  OPENSSL_cleanse(token, sizeof token);
+  OPENSSL_cleanse(&u, sizeof u);
+  return ret;
 }

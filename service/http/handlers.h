@@ -17,6 +17,7 @@ int h_auth_login(struct req *r);
 int h_auth_logout(struct req *r);
 int h_auth_logout_all(struct req *r);
 int h_auth_me(struct req *r);
+int h_auth_password(struct req *r);
 
 /* --- exams and attempts (h_subsectors.c, h_exams.c, h_attempts.c) --- */
 int h_subsectors_list(struct req *r);

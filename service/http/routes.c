@@ -18,6 +18,7 @@ const struct route routes[] = {
     {"POST", "/api/auth/logout", ROLE_ANY, 0, h_auth_logout},
     {"POST", "/api/auth/logout-all", ROLE_USER, 0, h_auth_logout_all},
     {"GET", "/api/auth/me", ROLE_USER, 0, h_auth_me},
+    {"POST", "/api/auth/password", ROLE_USER, 0, h_auth_password},
     /* --- exams and attempts --- */
     {"GET", "/api/subsectors", ROLE_ANY, 0, h_subsectors_list},
     {"GET", "/api/exams", ROLE_ANY, 0, h_exams_list},

@@ -382,3 +382,30 @@ test('the session cookie is Secure when the public URL is https', async () => {
     dd.cleanup();
   }
 });
+
+test('changing the password ends every other session and needs the current one', async () => {
+  const { c, email } = await newAccount();
+  const other = new Client(d.url);
+  assert.equal((await c.login(email, PASSWORD)).status, 200);
+  assert.equal((await other.login(email, PASSWORD)).status, 200);
+  const oldCookie = c.cookies.get('ujikom_session');
+
+  let r = await c.post('/api/auth/password', { current_password: 'Bukan-Sandinya-1', new_password: 'Songket-Palembang-88' });
+  assert.equal(r.status, 403, r.text);
+  assert.equal(r.json.error, 'wrong_password');
+  r = await c.post('/api/auth/password', { current_password: PASSWORD, new_password: 'bismillah2026' });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error, 'weak_password');
+  const noCsrf = await c.post('/api/auth/password', { current_password: PASSWORD, new_password: 'Songket-Palembang-88' },
+    { headers: { 'X-CSRF-Token': '' } });
+  assert.equal(noCsrf.status, 403, 'needs the CSRF token like any state change');
+
+  r = await c.post('/api/auth/password', { current_password: PASSWORD, new_password: 'Songket-Palembang-88' });
+  assert.equal(r.status, 200, r.text);
+  c.csrf = r.json.csrf;
+  assert.notEqual(c.cookies.get('ujikom_session'), oldCookie, 'this client gets a fresh session');
+  assert.equal((await c.get('/api/auth/me')).status, 200);
+  assert.equal((await other.get('/api/auth/me')).status, 401, 'the other session ended');
+  assert.equal((await new Client(d.url).login(email, PASSWORD)).status, 401, 'old password is dead');
+  assert.equal((await new Client(d.url).login(email, 'Songket-Palembang-88')).status, 200);
+});
