@@ -981,3 +981,78 @@ cleanup:
   loaded_free(&l);
   return ret;
 }
+
+/* ------------------------------------------------------------------------------------ */
+/* GET /api/attempts/:id/feedback — the candidate's view of the assessor's decision */
+
+int h_reviews_feedback(struct req *r) {
+  struct store_rd *rd = NULL;
+  struct store_attempt att;
+  struct store_decision d;
+  struct store_appeal appeal;
+  json_t *units = NULL, *marks = NULL, *comments = NULL, *body = NULL;
+  int64_t id = 0, decided_ms = 0;
+  int rc = STORE_HARD, drc = STORE_NONE, arc = STORE_NONE;
+  memset(&att, 0, sizeof att);
+  memset(&d, 0, sizeof d);
+  memset(&appeal, 0, sizeof appeal);
+  if (!parse_id(r->params[0], &id))
+    return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
+  rc = store_rd_begin(r->svc->store, &rd);
+  if (STORE_OK == rc)
+    rc = store_attempt_get(rd, &att, id);
+  if (STORE_OK == rc && att.user_id == r->user->id) {
+    drc = store_decision_latest(rd, &d, id);
+    arc = store_appeal_for_attempt(rd, &appeal, id);
+  }
+  store_rd_end(rd);
+  store_attempt_clear(&att);
+  if (STORE_OK == rc && (drc < 0 || arc < 0))
+    rc = drc < 0 ? drc : arc;
+  /* Someone else's attempt is "not found", like a missing one. */
+  if (STORE_NONE == rc || (STORE_OK == rc && att.user_id != r->user->id)) {
+    rc = reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
+    goto cleanup;
+  }
+  if (STORE_OK != rc) {
+    rc = reply_store(r, rc);
+    goto cleanup;
+  }
+  if (0 != strcmp(att.verdict, "K") && 0 != strcmp(att.verdict, "BK")) {
+    rc = reply_error(r, ERR_NOT_DECIDED, NULL);
+    goto cleanup;
+  }
+  decided_ms = STORE_OK == drc      ? d.decided_ms
+               : att.decided_ms > 0 ? att.decided_ms
+                                    : att.finished_ms;
+  if (STORE_OK == drc) {
+    const char *key;
+    json_t *v;
+    units = json_loads(d.units, 0, NULL);
+    marks = json_loads(d.marks, 0, NULL);
+    comments = json_object();
+    json_object_foreach(marks, key, v) {
+      json_t *c = json_object_get(v, "comment");
+      if (json_is_string(c) && NULL != comments)
+        json_object_set(comments, key, c);
+    }
+  }
+  body =
+      json_pack("{s:I, s:s, s:o, s:s?, s:o, s:o, s:o, s:o}", "attempt_id", (json_int_t)id,
+                "verdict", att.verdict, "decided_at", json_time(decided_ms), "feedback",
+                STORE_OK == drc ? d.feedback : NULL, "units", NULL != units ? units : json_object(),
+                "comments", NULL != comments ? comments : json_object(), "appeal_until",
+                json_time(decided_ms + (int64_t)r->svc->cfg->appeal_days * 86400 * 1000), "appeal",
+                STORE_OK == arc
+                    ? json_pack("{s:I, s:s}", "id", (json_int_t)appeal.id, "status", appeal.status)
+                    : json_null());
+  units = comments = NULL; /* owned by body (or freed by json_pack on failure) */
+  rc = NULL == body ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, body);
+cleanup:
+  json_decref(units);
+  json_decref(comments);
+  json_decref(marks);
+  store_decision_clear(&d);
+  store_appeal_clear(&appeal);
+  return rc;
+}

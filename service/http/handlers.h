@@ -54,6 +54,7 @@ int h_reviews_claim(struct req *r);
 int h_reviews_get(struct req *r);
 int h_reviews_decide(struct req *r);
 int h_admin_attempt_decision(struct req *r); /* in h_reviews.c: shares the decision code */
+int h_reviews_feedback(struct req *r);       /* the candidate's view of the decision */
 int h_appeals_create(struct req *r);
 int h_appeals_list(struct req *r);
 int h_appeals_assign(struct req *r);

@@ -48,6 +48,7 @@ const struct route routes[] = {
     {"GET", "/api/reviews/:attempt", ROLE_STAFF, 0, h_reviews_get},
     {"POST", "/api/reviews/:attempt/claim", ROLE_ASSESSOR, 0, h_reviews_claim},
     {"POST", "/api/reviews/:attempt/decision", ROLE_ASSESSOR, 0, h_reviews_decide},
+    {"GET", "/api/attempts/:id/feedback", ROLE_CANDIDATE, 0, h_reviews_feedback},
     {"POST", "/api/attempts/:id/appeal", ROLE_CANDIDATE, 0, h_appeals_create},
     {"GET", "/api/admin/appeals", ROLE_ADMIN, 0, h_appeals_list},
     {"POST", "/api/admin/appeals/:id/assign", ROLE_ADMIN, 0, h_appeals_assign},

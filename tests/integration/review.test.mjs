@@ -115,6 +115,16 @@ test('the BK path needs feedback, and the candidate receives it', async () => {
   assert.equal(dec.json.decision.units['U.ESS.002'].automatic, 'BK');
   const res = await cand.get(`/api/attempts/${id}/result`);
   assert.equal(res.json.verdict, 'BK', res.text);
+  // The candidate reads the assessor's feedback and comments (never keys or points).
+  const fb = await cand.get(`/api/attempts/${id}/feedback`);
+  assert.equal(fb.status, 200, fb.text);
+  assert.match(fb.json.feedback, /hierarki visual/);
+  assert.equal(fb.json.comments['ESS-1'], 'Kurang contoh.');
+  assert.equal(fb.json.units['U.ESS.002'].outcome, 'BK');
+  assert.ok(Date.parse(fb.json.appeal_until) > Date.now());
+  assert.ok(!fb.text.includes('criteria'), 'rubric points stay with the assessors');
+  const stranger = await candidateClient(d, 'Bukan Pemilik');
+  assert.equal((await stranger.get(`/api/attempts/${id}/feedback`)).status, 404);
 });
 
 test('two assessors claiming at once: exactly one 200, the other 409', async () => {
@@ -157,6 +167,8 @@ test('an assessor cannot review their own attempt', async () => {
 test('bad inputs are refused with a clear 400 and change nothing', async () => {
   const cand = await candidateClient(d, 'Putri Ayu');
   const id = await finishedAttempt(cand);
+  const tooEarly = await cand.get(`/api/attempts/${id}/feedback`);
+  assert.equal(tooEarly.status, 409, tooEarly.text);
   assert.equal((await asesor1.post(`/api/reviews/${id}/claim`, {})).status, 200);
   const cases = [
     [{ items: { 'ESS-1': { criteria: { R1: 5, R2: 2 } } }, overall: 'K' }, 'bad_marks', 'points above max'],
