@@ -1,0 +1,406 @@
+#!/usr/bin/env bash
+# `make bench`: an exam day for a whole province on one small machine, measured.
+#
+# Builds a release ujikomd with the bench programs, seeds a fresh data directory, measures the
+# libmicrohttpd ceiling and every scenario back to back with the same core split, runs the
+# exam-day simulation, checks that no acknowledged answer was lost, measures start-up and idle
+# connection memory, counts instructions per request type under callgrind, and writes a
+# markdown report under bench/results/ (also printed).
+#
+# Knobs (environment): BENCH_CANDIDATES BENCH_ATTEMPTS BENCH_CERTIFICATES (volume),
+# BENCH_SECONDS BENCH_WARMUP (per scenario), EXAMDAY_N EXAMDAY_CHECKIN EXAMDAY_START_WINDOW
+# EXAMDAY_THINK EXAMDAY_SAVES (simulation), IDLE_CONNECTIONS, CALLGRIND_REQUESTS,
+# BENCH_QUICK=1 (small volume and short runs: a smoke test of the harness, not a result).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+  : "${BENCH_CANDIDATES:=3000}" "${BENCH_ATTEMPTS:=6000}" "${BENCH_CERTIFICATES:=3000}"
+  : "${BENCH_SECONDS:=2}" "${BENCH_WARMUP:=1}" "${EXAMDAY_N:=300}" "${EXAMDAY_CHECKIN:=3}"
+  : "${EXAMDAY_START_WINDOW:=3}" "${EXAMDAY_THINK:=1}" "${EXAMDAY_SAVES:=4}"
+  : "${IDLE_CONNECTIONS:=1000}" "${CALLGRIND_REQUESTS:=20}"
+fi
+CANDIDATES=${BENCH_CANDIDATES:-100000}
+ATTEMPTS=${BENCH_ATTEMPTS:-200000}
+CERTIFICATES=${BENCH_CERTIFICATES:-100000}
+SECONDS_PER=${BENCH_SECONDS:-10}
+WARMUP=${BENCH_WARMUP:-3}
+EXAMDAY_N=${EXAMDAY_N:-10000}
+EXAMDAY_CHECKIN=${EXAMDAY_CHECKIN:-30}
+EXAMDAY_START_WINDOW=${EXAMDAY_START_WINDOW:-60}
+EXAMDAY_THINK=${EXAMDAY_THINK:-8}
+EXAMDAY_SAVES=${EXAMDAY_SAVES:-8}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
+CALLGRIND_REQUESTS=${CALLGRIND_REQUESTS:-100}
+KDF_LOG2N=10 # the seed's scrypt cost (see docs/performance.md)
+
+BUILD=${BENCH_BUILD:-build/bench-release}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ujikom-bench.XXXXXX")
+RESULTS=bench/results
+mkdir -p "$RESULTS"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+REPORT=$RESULTS/$STAMP.md
+
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do
+    kill "$p" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  if [ "${BENCH_KEEP:-0}" != 1 ]; then
+    rm -rf "$WORK"
+  else
+    echo "bench: kept $WORK" >&2
+  fi
+}
+trap cleanup EXIT
+
+say() { echo "bench: $*" >&2; }
+now_ms() { date +%s%3N; }
+
+# --- the machine and the core split --------------------------------------------------------
+# 10,000 connections need as many descriptors in the daemon and in the load generator.
+ulimit -n "$(ulimit -Hn)"
+if [ "$(ulimit -n)" -lt $((IDLE_CONNECTIONS + 200)) ] || [ "$(ulimit -n)" -lt $((EXAMDAY_N + 200)) ]; then
+  say "open-file limit $(ulimit -n) is below the connection counts; lowering them"
+  IDLE_CONNECTIONS=$(($(ulimit -n) - 200))
+  EXAMDAY_N=$((EXAMDAY_N < IDLE_CONNECTIONS ? EXAMDAY_N : IDLE_CONNECTIONS))
+fi
+NPROC=$(nproc)
+if [ "$NPROC" -ge 2 ]; then
+  SERVER_CPUS=0
+  LOAD_CPUS=1
+  SPLIT="server (ujikomd or the ceiling) on core 0, load generator (wrk or examday) on core 1"
+else
+  SERVER_CPUS=0
+  LOAD_CPUS=0
+  SPLIT="one core: server and load generator share it (ratios still compare like with like)"
+fi
+SERVER="taskset -c $SERVER_CPUS"
+LOAD="taskset -c $LOAD_CPUS"
+# Same worker-thread count for ujikomd and the ceiling: ujikomd's default (one per CPU).
+THREADS=$NPROC
+CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
+MEM=$(free -h | awk '/^Mem:/ {print $2}')
+KERNEL=$(uname -r)
+
+# --- build ----------------------------------------------------------------------------------
+say "building (RelWithDebInfo) in $BUILD"
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUJIKOM_WERROR=OFF -DUJIKOM_TESTS=OFF \
+  -DUJIKOM_BENCH=ON >"$WORK/cmake.log" 2>&1 || { cat "$WORK/cmake.log" >&2; exit 1; }
+cmake --build "$BUILD" -j "$NPROC" --target ujikomd ujikom ceiling examday >"$WORK/build.log" 2>&1 ||
+  { tail -40 "$WORK/build.log" >&2; exit 1; }
+UJIKOMD=$ROOT/$BUILD/ujikomd
+UJIKOM=$ROOT/$BUILD/ujikom
+CEILING=$ROOT/$BUILD/bench/ceiling
+EXAMDAY=$ROOT/$BUILD/bench/examday
+
+# --- seed ------------------------------------------------------------------------------------
+DATA=$WORK/data
+MAN=$WORK/manifest
+say "seeding $CANDIDATES candidates, $ATTEMPTS attempts, $CERTIFICATES certificates"
+t0=$(now_ms)
+"$UJIKOM" seed --data-dir "$DATA" --exams-dir exams --candidates "$CANDIDATES" \
+  --attempts "$ATTEMPTS" --certificates "$CERTIFICATES" --manifest "$MAN" --threads "$NPROC" \
+  2> >(grep -v ' INFO ' >&2)
+SEED_S=$(( ($(now_ms) - t0) / 1000 ))
+DB_MB=$(( $(stat -c %s "$DATA/ujikom.db") / 1048576 ))
+NOPEN=$(wc -l <"$MAN/open.tsv")
+NISSUE=$(wc -l <"$MAN/issuable.txt")
+NDAY=$(wc -l <"$MAN/examday.tsv")
+EXAM=$(cat "$MAN/examday_exam.txt")
+HALF=$((NOPEN / 2))
+
+# --- helpers ---------------------------------------------------------------------------------
+wait_port() { # FILE PID -> prints the port
+  local i
+  for i in $(seq 1 6000); do
+    if [ -s "$1" ]; then
+      cat "$1"
+      return 0
+    fi
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.005
+  done
+  return 1
+}
+
+rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
+
+DAEMON_PID=
+DAEMON_PORT=
+start_daemon() { # extra args...
+  rm -f "$WORK/port"
+  local t0
+  t0=$(now_ms)
+  $SERVER "$UJIKOMD" --listen 127.0.0.1:0 --data-dir "$DATA" --exams-dir exams \
+    --port-file "$WORK/port" --kdf-log2n "$KDF_LOG2N" --conn-timeout 300 --max-conns 16384 \
+    --threads "$THREADS" "$@" 2>>"$WORK/ujikomd.log" &
+  DAEMON_PID=$!
+  PIDS+=("$DAEMON_PID")
+  DAEMON_PORT=$(wait_port "$WORK/port" "$DAEMON_PID") || { tail -20 "$WORK/ujikomd.log" >&2; exit 1; }
+  until curl -sf -o /dev/null "http://127.0.0.1:$DAEMON_PORT/readyz"; do sleep 0.005; done
+  STARTUP_MS=$(($(now_ms) - t0))
+}
+
+stop_daemon() {
+  kill -TERM "$DAEMON_PID" 2>/dev/null || true
+  wait "$DAEMON_PID" 2>/dev/null || true
+}
+
+# run_wrk NAME CONNS URL SCRIPT [ARGS...] -> sets R_RPS R_P50 R_P99 R_ERR
+run_wrk() {
+  local name=$1 conns=$2 url=$3 script=$4
+  shift 4
+  local out=$WORK/wrk-$name-$conns.txt
+  $LOAD wrk -t1 -c"$conns" -d"${SECONDS_PER}s" --timeout 10s -s "$script" "$url" -- "$@" >"$out" 2>&1 || true
+  local line
+  line=$(grep '^RESULT' "$out" || echo "RESULT requests=0 rps=0 p50=0 p99=0 non2xx=0 sockerr=0")
+  R_RPS=$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")
+  R_P50=$(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$line")
+  R_P99=$(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$line")
+  R_ERR=$(sed -E 's/.*non2xx=([0-9]+) sockerr=([0-9]+).*/\1+\2/' <<<"$line")
+  R_ERR=$((R_ERR))
+}
+
+warm() { # CONNS URL SCRIPT [ARGS...]
+  local conns=$1 url=$2 script=$3
+  shift 3
+  $LOAD wrk -t1 -c"$conns" -d"${WARMUP}s" -s "$script" "$url" -- "$@" >/dev/null 2>&1 || true
+}
+
+ROWS=()
+# row SCENARIO CONNS TARGET_KIND TARGET_VALUE CEILING_RPS
+row() {
+  local name=$1 conns=$2 kind=$3 target=$4 ceil=$5 ratio verdict
+  ratio=$(awk -v a="$R_RPS" -v b="$ceil" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }')
+  case $kind in
+  ratio) verdict=$(awk -v r="$ratio" -v t="$target" 'BEGIN { print (r >= t) ? "met" : "MISSED" }')
+    target="≥ ${target}×" ;;
+  rps) verdict=$(awk -v r="$R_RPS" -v t="$target" 'BEGIN { print (r >= t) ? "met" : "MISSED" }')
+    target="≥ ${target}/s" ;;
+  p99) verdict=$(awk -v p="$R_P99" -v t="$target" -v r="$ratio" 'BEGIN { print (p <= t && r >= 0.1) ? "met" : "MISSED" }')
+    target="≥ 0.1×, p99 ≤ ${target} ms" ;;
+  *) verdict="-" target="-" ;;
+  esac
+  [ "$R_ERR" -gt 0 ] && verdict="$verdict ($R_ERR errors)"
+  ROWS+=("| $name | $conns | $R_RPS | $R_P50 | $R_P99 | $ratio | $target | $verdict | $(rss_mb "$DAEMON_PID") |")
+  say "$name c=$conns: $R_RPS rps, p50 $R_P50 ms, p99 $R_P99 ms, ratio $ratio, errors $R_ERR"
+}
+
+# --- the ceiling -------------------------------------------------------------------------------
+say "ceiling"
+rm -f "$WORK/ceiling.port"
+$SERVER "$CEILING" --threads "$THREADS" --port-file "$WORK/ceiling.port" 2>>"$WORK/ceiling.log" &
+CEIL_PID=$!
+PIDS+=("$CEIL_PID")
+CEIL_PORT=$(wait_port "$WORK/ceiling.port" "$CEIL_PID")
+CEIL_URL=http://127.0.0.1:$CEIL_PORT/
+warm 64 "$CEIL_URL" bench/lua/plain.lua
+run_wrk ceiling 64 "$CEIL_URL" bench/lua/plain.lua
+CEIL64=$R_RPS
+CEIL64_P50=$R_P50
+CEIL64_P99=$R_P99
+run_wrk ceiling 256 "$CEIL_URL" bench/lua/plain.lua
+CEIL256=$R_RPS
+CEIL256_P50=$R_P50
+CEIL256_P99=$R_P99
+CEIL_RSS=$(rss_mb "$CEIL_PID")
+kill "$CEIL_PID"
+wait "$CEIL_PID" 2>/dev/null || true
+say "ceiling: $CEIL64 rps at 64 connections, $CEIL256 at 256"
+
+# --- scenarios -------------------------------------------------------------------------------
+start_daemon
+STARTUP_COLD=$STARTUP_MS
+stop_daemon
+start_daemon # warm page cache: the figure that repeats
+say "ujikomd up in $STARTUP_MS ms (first start $STARTUP_COLD ms) on port $DAEMON_PORT"
+U=http://127.0.0.1:$DAEMON_PORT
+
+scenario() { # NAME CONNS PATH SCRIPT KIND TARGET CEIL [ARGS...]
+  local name=$1 conns=$2 path=$3 script=$4 kind=$5 target=$6 ceil=$7
+  shift 7
+  warm "$conns" "$U$path" "$script" "$@"
+  run_wrk "$name" "$conns" "$U$path" "$script" "$@"
+  row "$name" "$conns" "$kind" "$target" "$ceil"
+}
+
+scenario "(a) verify page from QR URL" 64 / bench/lua/verify.lua ratio 0.5 "$CEIL64" "$MAN/verify.txt" html
+scenario "(b) verify as JSON" 64 / bench/lua/verify.lua ratio 0.5 "$CEIL64" "$MAN/verify.txt" json
+scenario "(c) JWKS" 64 /.well-known/jwks.json bench/lua/plain.lua ratio 0.8 "$CEIL64"
+scenario "(c) static asset" 64 /static/app.css bench/lua/plain.lua ratio 0.8 "$CEIL64"
+scenario "(c) healthz" 64 /healthz bench/lua/plain.lua ratio 0.8 "$CEIL64"
+scenario "(d) exam form, logged in" 64 / bench/lua/form.lua ratio 0.4 "$CEIL64" "$MAN/open.tsv" 1 "$HALF"
+scenario "(e) answer save" 64 / bench/lua/save.lua ratio 0.1 "$CEIL64" "$MAN/save.tsv" 1 $((HALF * 3))
+scenario "(e) answer save" 256 / bench/lua/save.lua p99 50 "$CEIL256" "$MAN/save.tsv" 1 $((HALF * 3))
+# Submit and issuance use each attempt once: warm-up and measurement take disjoint slices.
+WU_SUBMIT=$(( (NOPEN - HALF) / 10 ))
+warm 64 "$U/" bench/lua/submit.lua "$MAN/open.tsv" $((HALF + 1)) $((HALF + WU_SUBMIT))
+run_wrk submit 64 "$U/" bench/lua/submit.lua "$MAN/open.tsv" $((HALF + WU_SUBMIT + 1)) "$NOPEN"
+row "(f) submit and score" 64 - - "$CEIL64"
+WU_ISSUE=$((NISSUE / 10))
+warm 64 "$U/" bench/lua/issue.lua "$MAN/issuable.txt" 1 "$WU_ISSUE" "$MAN/admin.token"
+run_wrk issue 64 "$U/" bench/lua/issue.lua "$MAN/issuable.txt" $((WU_ISSUE + 1)) "$NISSUE" "$MAN/admin.token"
+row "(g) issuance (durable)" 64 rps 1000 "$CEIL64"
+scenario "(h) log-in (scrypt N=2^$KDF_LOG2N)" 64 / bench/lua/login.lua - - "$CEIL64" "$MAN/examday.tsv" 1 "$NDAY"
+
+# --- idle connections --------------------------------------------------------------------------
+say "holding $IDLE_CONNECTIONS idle keep-alive connections"
+RSS_BEFORE_IDLE=$(rss_mb "$DAEMON_PID")
+$LOAD "$EXAMDAY" --port "$DAEMON_PORT" --idle-connections "$IDLE_CONNECTIONS" --hold 8 \
+  >"$WORK/idle.out" 2>"$WORK/idle.err" &
+IDLE_PID=$!
+PIDS+=("$IDLE_PID")
+for _ in $(seq 1 600); do grep -q READY "$WORK/idle.out" 2>/dev/null && break; sleep 0.1; done
+sleep 2
+RSS_IDLE=$(rss_mb "$DAEMON_PID")
+IDLE_OPEN=$(sed -nE 's/.*: ([0-9]+) idle keep-alive connections open \(([0-9]+) failed\).*/\1 open, \2 failed/p' "$WORK/idle.err")
+wait "$IDLE_PID" || true
+say "RSS $RSS_BEFORE_IDLE MB before, $RSS_IDLE MB with $IDLE_CONNECTIONS idle connections ($IDLE_OPEN)"
+
+# --- exam day ---------------------------------------------------------------------------------
+EXAMDAY_N=$((EXAMDAY_N < NDAY ? EXAMDAY_N : NDAY))
+say "exam day: $EXAMDAY_N candidates at $EXAM (check-in ${EXAMDAY_CHECKIN}s, start window ${EXAMDAY_START_WINDOW}s, $EXAMDAY_SAVES saves, think ${EXAMDAY_THINK}s)"
+$LOAD "$EXAMDAY" --port "$DAEMON_PORT" --candidates "$MAN/examday.tsv" --n "$EXAMDAY_N" \
+  --exam "$EXAM" --checkin "$EXAMDAY_CHECKIN" --start-window "$EXAMDAY_START_WINDOW" \
+  --think "$EXAMDAY_THINK" --saves "$EXAMDAY_SAVES" --acked "$WORK/acked" \
+  --limit $((EXAMDAY_CHECKIN + EXAMDAY_START_WINDOW + EXAMDAY_THINK * (EXAMDAY_SAVES + 3) * 2 + 60)) \
+  --report "$WORK/examday.md" >/dev/null 2>"$WORK/examday.err" || true
+RSS_DAY=$(rss_mb "$DAEMON_PID")
+# Acknowledged means durable: kill -9, then look in the database itself.
+kill -KILL "$DAEMON_PID" 2>/dev/null || true
+wait "$DAEMON_PID" 2>/dev/null || true
+sqlite3 "$WORK/check.db" <<EOF >"$WORK/lost.txt"
+CREATE TABLE acked(attempt_id INTEGER, item_id TEXT, value TEXT);
+.mode ascii
+.import $WORK/acked acked
+.mode list
+ATTACH 'file:$DATA/ujikom.db?mode=ro' AS u;
+SELECT count(*) FROM acked;
+SELECT count(*) FROM acked a LEFT JOIN u.attempt_answers s
+  ON s.attempt_id = a.attempt_id AND s.item_id = a.item_id
+  WHERE s.value IS NULL OR json(s.value) IS NOT json(a.value);
+EOF
+ACKED=$(sed -n 1p "$WORK/lost.txt")
+LOST=$(sed -n 2p "$WORK/lost.txt")
+say "exam day: $ACKED acknowledged saves, $LOST lost after kill -9"
+
+# --- instructions per request (callgrind) ------------------------------------------------------
+# On a small fresh data set: valgrind runs ~50x slower, and the per-request cost of a B-tree
+# look-up grows only with the tree's depth.
+CG_DATA=$WORK/cgdata
+CG_MAN=$WORK/cgmanifest
+"$UJIKOM" seed --data-dir "$CG_DATA" --exams-dir exams --candidates 2000 --attempts 4000 \
+  --certificates 1000 --issuable 1000 --open 1000 --manifest "$CG_MAN" >/dev/null 2> >(grep -v ' INFO ' >&2)
+CG=$WORK/callgrind
+mkdir -p "$CG"
+rm -f "$WORK/port"
+valgrind --tool=callgrind --callgrind-out-file="$CG/cg.out" --dump-instr=no --separate-threads=no \
+  "$UJIKOMD" --listen 127.0.0.1:0 --data-dir "$CG_DATA" --exams-dir exams --port-file "$WORK/port" \
+  --kdf-log2n "$KDF_LOG2N" --threads "$THREADS" 2>>"$WORK/callgrind.log" &
+CG_PID=$!
+PIDS+=("$CG_PID")
+CG_PORT=$(wait_port "$WORK/port" "$CG_PID") || { tail "$WORK/callgrind.log" >&2; exit 1; }
+CU=http://127.0.0.1:$CG_PORT
+N=$CALLGRIND_REQUESTS
+CG_TOKEN=$(cat "$CG_MAN/admin.token")
+mk_curl() { # NAME: writes a curl config doing N requests of that type
+  local f=$CG/$1.curl
+  case $1 in
+  verify_page) head -n "$N" "$CG_MAN/verify.txt" | awk -v u="$CU" '{print "url = \"" u "/V/" $1 "\"\nheader = \"Accept: text/html\"\noutput = \"/dev/null\"\nnext"}' ;;
+  verify_json) head -n "$N" "$CG_MAN/verify.txt" | awk -v u="$CU" '{print "url = \"" u "/V/" $1 "\"\nheader = \"Accept: application/json\"\noutput = \"/dev/null\"\nnext"}' ;;
+  jwks | static | healthz)
+    local p=/healthz
+    [ "$1" = jwks ] && p=/.well-known/jwks.json
+    [ "$1" = static ] && p=/static/app.css
+    for _ in $(seq 1 "$N"); do printf 'url = "%s%s"\noutput = "/dev/null"\nnext\n' "$CU" "$p"; done ;;
+  form) head -n "$N" "$CG_MAN/open.tsv" | awk -F'\t' -v u="$CU" '{print "url = \"" u "/api/attempts/" $2 "\"\nheader = \"Authorization: Bearer " $1 "\"\noutput = \"/dev/null\"\nnext"}' ;;
+  save) head -n "$N" "$CG_MAN/save.tsv" | awk -F'\t' -v u="$CU" '{gsub(/"/, "\\\"", $4); print "url = \"" u "/api/attempts/" $2 "/answers/" $3 "\"\nrequest = \"PUT\"\nheader = \"Authorization: Bearer " $1 "\"\nheader = \"Content-Type: application/json\"\ndata = \"{\\\"value\\\":" $4 "}\"\noutput = \"/dev/null\"\nnext"}' ;;
+  submit) tail -n "$N" "$CG_MAN/open.tsv" | awk -F'\t' -v u="$CU" '{print "url = \"" u "/api/attempts/" $2 "/submit\"\nrequest = \"POST\"\nheader = \"Authorization: Bearer " $1 "\"\nheader = \"Content-Type: application/json\"\ndata = \"{}\"\noutput = \"/dev/null\"\nnext"}' ;;
+  issue) head -n "$N" "$CG_MAN/issuable.txt" | awk -v u="$CU" -v t="$CG_TOKEN" '{print "url = \"" u "/api/attempts/" $1 "/certificate\"\nrequest = \"POST\"\nheader = \"Authorization: Bearer " t "\"\nheader = \"Content-Type: application/json\"\ndata = \"{}\"\noutput = \"/dev/null\"\nnext"}' ;;
+  login) head -n "$N" "$CG_MAN/examday.tsv" | awk -F'\t' -v u="$CU" '{print "url = \"" u "/api/auth/login\"\nrequest = \"POST\"\nheader = \"Content-Type: application/json\"\ndata = \"{\\\"email\\\":\\\"" $1 "\\\",\\\"password\\\":\\\"" $2 "\\\"}\"\noutput = \"/dev/null\"\nnext"}' ;;
+  esac | sed -e '$d' -e 's|^output = "/dev/null"$|&\nwrite-out = "%{http_code}\\n"|' >"$f"
+  # (curl refuses a trailing "next"; options hold per URL, so write-out is repeated)
+  echo "$f"
+}
+CG_ROWS=()
+CG_TYPES="healthz jwks static verify_page verify_json form save submit issue login"
+curl -s -o /dev/null "$CU/healthz" # warm: first-use statement preparation is not per-request
+for t in $CG_TYPES; do
+  cfg=$(mk_curl "$t")
+  # one warm-up request of the type, then zero the counters and measure N
+  head -n "$(($(awk '/^next$/ {print NR; exit}' "$cfg") - 1))" "$cfg" | curl -s -K - >/dev/null || true
+  callgrind_control -z "$CG_PID" >/dev/null
+  codes=$(curl -s -K "$cfg" || true)
+  callgrind_control -d "$t" "$CG_PID" >/dev/null
+  ok=$(grep -c '^2' <<<"$codes" || true)
+  sleep 0.3
+  dump=$(ls -t "$CG"/cg.out.* 2>/dev/null | head -1)
+  ir=$(awk '/^(summary|totals):/ {print $2; exit}' "$dump")
+  per=$(awk -v i="$ir" -v n="$N" 'BEGIN { printf "%.0f", i / n }')
+  callgrind_annotate --inclusive=yes "$dump" 2>/dev/null | head -60 >"$RESULTS/profile-$t.txt" || true
+  CG_ROWS+=("| $t | $N | $ok | $per |")
+  say "callgrind $t: $per instructions per request ($ok/$N 2xx)"
+done
+kill -TERM "$CG_PID"
+wait "$CG_PID" 2>/dev/null || true
+# The ceiling under callgrind, for scale.
+rm -f "$WORK/ceiling.port"
+valgrind --tool=callgrind --callgrind-out-file="$CG/ceil.out" --dump-instr=no "$CEILING" \
+  --threads "$THREADS" --port-file "$WORK/ceiling.port" 2>>"$WORK/callgrind.log" &
+CGC_PID=$!
+PIDS+=("$CGC_PID")
+CGC_PORT=$(wait_port "$WORK/ceiling.port" "$CGC_PID")
+curl -s -o /dev/null "http://127.0.0.1:$CGC_PORT/"
+callgrind_control -z "$CGC_PID" >/dev/null
+for _ in $(seq 1 "$N"); do printf 'url = "http://127.0.0.1:%s/"\noutput = "/dev/null"\nnext\n' "$CGC_PORT"; done |
+  sed '$d' | curl -s -K - >/dev/null
+callgrind_control -d ceiling "$CGC_PID" >/dev/null
+sleep 0.3
+dump=$(ls -t "$CG"/ceil.out.* 2>/dev/null | head -1)
+ir=$(awk '/^(summary|totals):/ {print $2; exit}' "$dump")
+CG_ROWS=("| ceiling (1 KB, libmicrohttpd only) | $N | $N | $(awk -v i="$ir" -v n="$N" 'BEGIN { printf "%.0f", i / n }') |" "${CG_ROWS[@]}")
+kill -TERM "$CGC_PID"
+wait "$CGC_PID" 2>/dev/null || true
+
+# --- report -----------------------------------------------------------------------------------
+{
+  echo "# ujikom benchmark, $STAMP"
+  echo
+  echo "Machine: $NPROC CPUs ($CPU_MODEL), $MEM memory, Linux $KERNEL. Core split: $SPLIT."
+  echo "Both servers use $THREADS libmicrohttpd worker threads (thread pool, poll)."
+  echo "Volume: $CANDIDATES candidates, $ATTEMPTS attempts, $CERTIFICATES certificates"
+  echo "(database $DB_MB MB, seeded in ${SEED_S}s). Each scenario: ${WARMUP}s warm-up, then ${SECONDS_PER}s with wrk, one thread."
+  echo
+  echo "Ceiling (minimal libmicrohttpd, 1 KB body, keep-alive): $CEIL64 rps at 64 connections"
+  echo "(p50 $CEIL64_P50 ms, p99 $CEIL64_P99 ms), $CEIL256 rps at 256 (p50 $CEIL256_P50 ms, p99 $CEIL256_P99 ms); RSS $CEIL_RSS MB."
+  echo
+  echo "| scenario | conns | rps | p50 ms | p99 ms | × ceiling | target | result | ujikomd RSS MB |"
+  echo "|---|---:|---:|---:|---:|---:|---|---|---:|"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "Start-up with all exams loaded (exec to /readyz 200): $STARTUP_MS ms warm, $STARTUP_COLD ms first (target ≤ 200 ms)."
+  echo "Idle keep-alive connections: $IDLE_CONNECTIONS ($IDLE_OPEN): RSS $RSS_IDLE MB (before: $RSS_BEFORE_IDLE MB; target ≤ 100 MB)."
+  echo
+  echo "## Exam day: $EXAMDAY_N candidates"
+  echo
+  echo "Check-in ${EXAMDAY_CHECKIN}s, everyone starts within ${EXAMDAY_START_WINDOW}s, $EXAMDAY_SAVES saves each with ${EXAMDAY_THINK}s mean think time, one reload, submit. Targets: p99 ≤ 100 ms for saves and form loads, zero errors, zero lost answers."
+  echo
+  cat "$WORK/examday.md" 2>/dev/null || echo "(no report: see examday.err)"
+  echo
+  echo "Acknowledged saves: $ACKED; missing or different in the database after kill -9: $LOST. RSS at the end: $RSS_DAY MB."
+  echo
+  echo "## CPU cost per request (callgrind, instructions, whole process incl. libmicrohttpd and SQLite)"
+  echo
+  echo "| request type | requests | 2xx | instructions per request |"
+  echo "|---|---:|---:|---:|"
+  printf '%s\n' "${CG_ROWS[@]}"
+  echo
+  echo "Profiles (inclusive, top functions): bench/results/profile-<type>.txt."
+} >"$REPORT"
+cp "$REPORT" "$RESULTS/latest.md"
+cat "$REPORT"
+say "report written to $REPORT"
