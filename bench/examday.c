@@ -750,10 +750,46 @@ static void report(struct sim *s, FILE *out, double wall_s) {
           s->n, s->done, s->gave_up, errors, s->retries, s->reload_mismatch, wall_s);
 }
 
+/* --idle-connections N: opens N keep-alive connections, sends one GET /healthz on each so
+ * the server holds a real, used connection, then keeps them idle for `hold` seconds (the
+ * caller samples the daemon's memory meanwhile). Returns the number that failed. */
+static long hold_idle(const struct sockaddr_in *addr, const char *host_header, long n,
+                      long hold_s) {
+  int *fds = calloc((size_t)n, sizeof *fds);
+  char req[256], buf[4096];
+  long failed = 0;
+  if (NULL == fds)
+    die("out of memory");
+  int rl = snprintf(req, sizeof req, "GET /healthz HTTP/1.1\r\nHost: %s\r\n\r\n", host_header);
+  for (long i = 0; i < n; i++) {
+    fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct timeval tv = {5, 0};
+    setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (fds[i] < 0 || 0 != connect(fds[i], (const struct sockaddr *)addr, sizeof *addr) ||
+        rl != send(fds[i], req, (size_t)rl, MSG_NOSIGNAL) ||
+        recv(fds[i], buf, sizeof buf, 0) <= 0 || 0 != strncmp(buf, "HTTP/1.1 200", 12)) {
+      failed++;
+      if (fds[i] >= 0)
+        close(fds[i]);
+      fds[i] = -1;
+    }
+  }
+  fprintf(stderr, "examday: %ld idle keep-alive connections open (%ld failed); holding %ld s\n",
+          n - failed, failed, hold_s);
+  printf("READY\n");
+  fflush(stdout);
+  sleep((unsigned)hold_s);
+  for (long i = 0; i < n; i++)
+    if (fds[i] >= 0)
+      close(fds[i]);
+  free(fds);
+  return failed;
+}
+
 int main(int argc, char **argv) {
   struct sim s;
   const char *candidates = NULL, *acked_path = NULL, *report_path = NULL, *host = "127.0.0.1";
-  long port = 0;
+  long port = 0, idle = 0, hold = 10;
   memset(&s, 0, sizeof s);
   s.n = 10000;
   s.checkin_s = 60;
@@ -787,24 +823,30 @@ int main(int argc, char **argv) {
       acked_path = v;
     else if (0 == strcmp(k, "--report"))
       report_path = v;
+    else if (0 == strcmp(k, "--idle-connections"))
+      idle = arg_long(k, v, 1, 1000000);
+    else if (0 == strcmp(k, "--hold"))
+      hold = arg_long(k, v, 1, 3600);
     else {
       fprintf(stderr, "examday: unknown option %s\n", k);
       return 2;
     }
   }
-  if (0 == port || NULL == candidates || NULL == s.exam || NULL == acked_path) {
-    fprintf(stderr, "usage: examday --port P --candidates FILE --exam ID --acked FILE [--n N]\n"
+  if (0 == port || (0 == idle && (NULL == candidates || NULL == s.exam || NULL == acked_path))) {
+    fprintf(stderr, "usage: examday --port P --idle-connections N [--hold S]\n"
+                    "       examday --port P --candidates FILE --exam ID --acked FILE [--n N]\n"
                     "  [--checkin S] [--start-window S] [--think S] [--saves K] [--limit S]\n"
                     "  [--report FILE] [--host ADDR]\n");
     return 2;
   }
   struct rlimit rl;
-  if (0 == getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < (rlim_t)s.n + 64) {
+  long want_fds = (idle > 0 ? idle : s.n) + 64;
+  if (0 == getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < (rlim_t)want_fds) {
     rl.rlim_cur = rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
-    if (rl.rlim_cur < (rlim_t)s.n + 64) {
-      fprintf(stderr, "examday: open-file limit %llu is too low for %d connections\n",
-              (unsigned long long)rl.rlim_cur, s.n);
+    if (rl.rlim_cur < (rlim_t)want_fds) {
+      fprintf(stderr, "examday: open-file limit %llu is too low for %ld connections\n",
+              (unsigned long long)rl.rlim_cur, want_fds - 64);
       return 2;
     }
   }
@@ -817,6 +859,8 @@ int main(int argc, char **argv) {
   char host_header[96];
   snprintf(host_header, sizeof host_header, "%s:%ld", host, port);
   s.host_header = host_header;
+  if (idle > 0)
+    return 0 == hold_idle(&s.addr, host_header, idle, hold) ? 0 : 1;
   s.acked = fopen(acked_path, "w");
   if (NULL == s.acked) {
     perror(acked_path);
