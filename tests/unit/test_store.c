@@ -16,6 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+#include <time.h>
+
 #include "store/store.h"
 
 struct fixture {
@@ -403,6 +406,40 @@ static void test_concurrent_writers_are_serialised(void **state) {
   store_close(s);
 }
 
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Another process holding the write lock: store_txn gives up after its bounded retries with
+ * STORE_BUSY (503), reads keep working (WAL), and the next write after the lock is released
+ * succeeds. The other process is simulated with a raw SQLite connection. */
+static void test_busy_lock_is_bounded(void **state) {
+  struct fixture *f = *state;
+  struct store *s = NULL;
+  struct store_user u;
+  sqlite3 *other = NULL;
+  char err[256];
+  struct store_opts o = {.busy_timeout_ms = 50, .txn_retries = 2};
+  int64_t t0 = 0, elapsed = 0;
+  assert_int_equal(STORE_OK, store_open(&s, f->db, &o, err, sizeof err));
+  assert_int_equal(STORE_OK, create_user(s, "ada@contoh.id", STORE_ROLE_CANDIDATE, NULL));
+  assert_int_equal(SQLITE_OK, sqlite3_open(f->db, &other));
+  assert_int_equal(SQLITE_OK, sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+  t0 = mono_ms();
+  assert_int_equal(STORE_BUSY, create_user(s, "tertahan@contoh.id", STORE_ROLE_CANDIDATE, NULL));
+  elapsed = mono_ms() - t0;
+  /* 3 attempts x 50 ms plus 10 + 20 ms of back-off: well under a second. */
+  assert_true(elapsed >= 150);
+  assert_true(elapsed < 2000);
+  assert_int_equal(STORE_OK, user_by_email(s, "ada@contoh.id", &u));
+  assert_int_equal(SQLITE_OK, sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL));
+  sqlite3_close(other);
+  assert_int_equal(STORE_OK, create_user(s, "tertahan@contoh.id", STORE_ROLE_CANDIDATE, NULL));
+  store_close(s);
+}
+
 /* --- users, sessions, rate limits --- */
 
 struct id_arg {
@@ -623,6 +660,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_unwritable_directory_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(test_txn_commit_rollback_and_nesting, setup, teardown),
       cmocka_unit_test_setup_teardown(test_concurrent_writers_are_serialised, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_busy_lock_is_bounded, setup, teardown),
       cmocka_unit_test_setup_teardown(test_users, setup, teardown),
       cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rate_limits, setup, teardown),
