@@ -353,7 +353,8 @@ struct login_ctx {
   bool delete_all;      /* end every session of the user first (password change) */
   struct store_session session;
   int64_t user_id;
-  const char *rehash; /* new or upgraded password hash, or NULL */
+  const char *rehash;    /* new or upgraded password hash, or NULL */
+  const char *reset_key; /* login back-off counter to clear, or NULL */
 };
 
 static int login_txn(struct store_tx *tx, void *arg) {
@@ -376,6 +377,12 @@ static int login_txn(struct store_tx *tx, void *arg) {
   }
   if (NULL != c->rehash) {
     rc = store_user_set_password(tx, c->user_id, c->rehash);
+    if (rc < 0) {
+      return rc;
+    }
+  }
+  if (NULL != c->reset_key) {
+    rc = store_ratelimit_reset(tx, c->reset_key);
     if (rc < 0) {
       return rc;
     }
@@ -444,6 +451,7 @@ int auth_login(struct req *r, const char *email, const char *password, char out_
   struct store_user u;
   struct login_ctx lc;
   char old_hash[SESSION_HASH_LEN + 1];
+  char reset_key[320];
   char *rehash = NULL;
   bool cookie = false;
   const char *old_token;
@@ -503,7 +511,9 @@ int auth_login(struct req *r, const char *email, const char *password, char out_
     reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
     goto cleanup;
   }
-  ratelimit_login_succeeded(r, email);
+  /* The account's back-off counter is cleared in the session's transaction (one write). */
+  ratelimit_login_key(reset_key, sizeof reset_key, email);
+  lc.reset_key = reset_key;
   if (password_needs_rehash(u.password_hash, (unsigned)cfg->kdf_log2n) &&
       PASSWORD_OK == password_hash(&rehash, password, (unsigned)cfg->kdf_log2n)) {
     lc.rehash = rehash;

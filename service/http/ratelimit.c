@@ -70,13 +70,17 @@ enum ratelimit_rc ratelimit_hit(struct req *r, const char *key, long limit, long
 
 /* "login:acct:" + the e-mail with ASCII upper case folded, so "A@x" and "a@x" share one
  * counter (the store compares e-mail addresses case-insensitively too). */
-static void account_key(char out[KEY_MAX], const char *email) {
-  size_t o = (size_t)snprintf(out, KEY_MAX, "login:acct:");
-  for (size_t i = 0; email[i] != '\0' && o < KEY_MAX - 1; i++) {
+void ratelimit_login_key(char *out, size_t outlen, const char *email) {
+  size_t o = (size_t)snprintf(out, outlen, "login:acct:");
+  for (size_t i = 0; NULL != email && email[i] != '\0' && o < outlen - 1; i++) {
     char ch = email[i];
     out[o++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
   }
   out[o] = '\0';
+}
+
+static void account_key(char out[KEY_MAX], const char *email) {
+  ratelimit_login_key(out, KEY_MAX, email);
 }
 
 static void address_key(char out[KEY_MAX], const struct req *r) {

@@ -36,6 +36,10 @@ enum ratelimit_rc ratelimit_login_begin(struct req *r, const char *email);
  * (the caller still answers 401). */
 int ratelimit_login_failed(struct req *r);
 
+/* The counter key of an account's login attempts ("login:acct:" + e-mail with ASCII case
+ * folded), for callers that clear it inside their own transaction. outlen >= 64. */
+void ratelimit_login_key(char *out, size_t outlen, const char *email);
+
 /* After a successful login: forgets the account's failures (the address's stay, so one
  * good account cannot be used to reset a guessing run against others). 0 or -1. */
 int ratelimit_login_succeeded(struct req *r, const char *email);
