@@ -141,13 +141,14 @@ static char *qr_url_of(const struct req *r, const struct store_cert *c) {
 
 struct png_put {
   const char *serial;
+  const char *url;
   const unsigned char *png;
   size_t len;
 };
 
 static int png_cache_fn(struct store_tx *tx, void *arg) {
   const struct png_put *p = arg;
-  return store_cert_png_put(tx, p->serial, p->png, p->len);
+  return store_cert_png_put(tx, p->serial, p->url, p->png, p->len);
 }
 
 int h_cert_qr_png(struct req *r) {
@@ -158,28 +159,34 @@ int h_cert_qr_png(struct req *r) {
   int replied = 0;
   if (0 != load_visible(r, &c, &replied))
     return replied;
+  char *url = qr_url_of(r, &c);
+  if (NULL == url) {
+    store_cert_clear(&c);
+    return reply_error(r, ERR_INTERNAL, "The QR code cannot be encoded.");
+  }
   int rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc)
-    rc = store_cert_png_get(rd, &png, &len, c.serial);
+    rc = store_cert_png_get(rd, &png, &len, c.serial, url);
   store_rd_end(rd);
   if (STORE_OK != rc) {
-    /* Not cached yet: encode once and keep it (a lost race only stores the same bytes). */
+    /* Not cached for this URL yet: encode once and keep it (a lost race stores the same
+     * bytes). */
     struct cert_qr qr;
-    char *url = qr_url_of(r, &c);
-    int erc = (NULL == url) ? -1 : cert_qr_encode(&qr, url);
-    free(url);
+    int erc = cert_qr_encode(&qr, url);
     if (0 == erc) {
       erc = cert_qr_png(&png, &len, &qr, QR_PNG_SCALE);
       cert_qr_free(&qr);
     }
     if (0 != erc) {
+      free(url);
       store_cert_clear(&c);
       return reply_error(r, ERR_INTERNAL, "The QR code cannot be encoded.");
     }
-    struct png_put put = {c.serial, png, len};
+    struct png_put put = {c.serial, url, png, len};
     /* A failed cache write only costs the next request another encoding. */
     (void)store_txn(r->svc->store, png_cache_fn, &put);
   }
+  free(url);
   store_cert_clear(&c);
   reply_header(r, "Cache-Control", "private, max-age=86400");
   return reply_bytes_owned(r, 200, "image/png", png, len);

@@ -60,11 +60,13 @@ int store_cert_revoke(struct store_tx *tx, const char *serial, int64_t by_user_i
                       const char *reason);
 
 /* The cached PNG of a certificate's QR code (QR encoding is expensive, so it is rendered
- * once). STORE_OK with *out (malloc'd, free()) and *out_len; STORE_NONE when there is no
- * such certificate or nothing cached yet; negative on errors. */
+ * once per URL). STORE_OK with *out (malloc'd, free()) and *out_len; STORE_NONE when there
+ * is no such certificate or nothing cached for this url; negative on errors. */
 int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len,
-                       const char *serial);
-/* Stores the rendering cache. STORE_OK, STORE_NONE (no such certificate), or negative. */
-int store_cert_png_put(struct store_tx *tx, const char *serial, const void *png, size_t len);
+                       const char *serial, const char *url);
+/* Stores the rendering cache of the PNG that encodes url. STORE_OK, STORE_NONE (no such
+ * certificate), or negative. */
+int store_cert_png_put(struct store_tx *tx, const char *serial, const char *url, const void *png,
+                       size_t len);
 
 #endif

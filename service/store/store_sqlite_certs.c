@@ -38,8 +38,9 @@ static const char *const certs_sqls[CERTS__MAX] = {
     [CERTS_REVOKE] = "UPDATE certificates SET status = 'revoked', revoked_at = ?2, "
                      "revoked_reason = ?3, revoked_by = ?4 WHERE serial = ?1 AND status = 'valid'",
     [CERTS_STATUS] = "SELECT status FROM certificates WHERE serial = ?1",
-    [CERTS_PNG_GET] = "SELECT qr_png FROM certificates WHERE serial = ?1 AND qr_png IS NOT NULL",
-    [CERTS_PNG_PUT] = "UPDATE certificates SET qr_png = ?2 WHERE serial = ?1",
+    [CERTS_PNG_GET] = "SELECT qr_png FROM certificates WHERE serial = ?1 AND qr_png IS NOT NULL "
+                      "AND qr_png_url = ?2",
+    [CERTS_PNG_PUT] = "UPDATE certificates SET qr_png = ?2, qr_png_url = ?3 WHERE serial = ?1",
 };
 static const struct store_sqlset certs_set = {"certificates", certs_sqls, CERTS__MAX};
 
@@ -212,7 +213,7 @@ int store_cert_revoke(struct store_tx *tx, const char *serial, int64_t by_user_i
 }
 
 int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len,
-                       const char *serial) {
+                       const char *serial, const char *url) {
   struct store_conn *conn = store_rd_conn(rd);
   sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_PNG_GET);
   *out = NULL;
@@ -220,6 +221,7 @@ int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len
   if (NULL == st)
     return STORE_HARD;
   store_bind_text(st, 1, serial);
+  store_bind_text(st, 2, url);
   int rc = store_step_row(conn, st, "certificate png");
   if (STORE_OK == rc) {
     const void *blob = sqlite3_column_blob(st, 0);
@@ -236,7 +238,8 @@ int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len
   return rc;
 }
 
-int store_cert_png_put(struct store_tx *tx, const char *serial, const void *png, size_t len) {
+int store_cert_png_put(struct store_tx *tx, const char *serial, const char *url, const void *png,
+                       size_t len) {
   struct store_conn *conn = store_tx_conn(tx);
   sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_PNG_PUT);
   int64_t changes = 0;
@@ -244,6 +247,7 @@ int store_cert_png_put(struct store_tx *tx, const char *serial, const void *png,
     return STORE_HARD;
   store_bind_text(st, 1, serial);
   sqlite3_bind_blob(st, 2, png, (int)len, SQLITE_TRANSIENT);
+  store_bind_text(st, 3, url);
   int rc = store_step_done(conn, st, "certificate png cache", &changes);
   store_stmt_done(st);
   return (STORE_OK == rc && 0 == changes) ? STORE_NONE : rc;

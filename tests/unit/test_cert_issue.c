@@ -226,6 +226,15 @@ static int revoke_fn(struct store_tx *tx, void *arg) {
   return store_cert_revoke(tx, arg, 0, "Data pemegang tidak benar");
 }
 
+struct png_txn {
+  const char *serial, *url;
+};
+
+static int png_put_fn(struct store_tx *tx, void *arg) {
+  const struct png_txn *p = arg;
+  return store_cert_png_put(tx, p->serial, p->url, "\x89PNG", 4);
+}
+
 static void test_revoke_and_audit(void **state) {
   struct fixture *f = *state;
   int64_t id = new_attempt(f, "K");
@@ -261,7 +270,18 @@ static void test_revoke_and_audit(void **state) {
   assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
   unsigned char *png = NULL;
   size_t len = 0;
-  assert_int_equal(STORE_NONE, store_cert_png_get(rd, &png, &len, c.serial));
+  assert_int_equal(STORE_NONE, store_cert_png_get(rd, &png, &len, c.serial, "https://a"));
+  store_rd_end(rd);
+  struct png_txn put = {c.serial, "https://a"};
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, png_put_fn, &put));
+  assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
+  assert_int_equal(STORE_OK, store_cert_png_get(rd, &png, &len, c.serial, "https://a"));
+  assert_int_equal(4, len);
+  assert_memory_equal("\x89PNG", png, 4);
+  free(png);
+  png = NULL;
+  /* another public URL: the cached image is not the right one */
+  assert_int_equal(STORE_NONE, store_cert_png_get(rd, &png, &len, c.serial, "https://b"));
   store_rd_end(rd);
   store_cert_clear(&c);
 }

@@ -20,6 +20,7 @@ CREATE TABLE certificates (
   revoked_reason TEXT CHECK (revoked_reason IS NULL OR length(revoked_reason) BETWEEN 1 AND 500),
   revoked_by     INTEGER REFERENCES users(id),
   qr_png         BLOB,           -- rendering cache of the QR code (not signed, may be NULL)
+  qr_png_url     TEXT,           -- the URL that PNG encodes (the public URL may change)
   CHECK ((status = 'revoked') = (revoked_at IS NOT NULL)),
   CHECK ((status = 'revoked') = (revoked_reason IS NOT NULL))
 ) WITHOUT ROWID;
