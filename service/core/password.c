@@ -195,6 +195,14 @@ static int parse_encoded(struct scrypt_params *out, const char *encoded) {
   return 0;
 }
 
+/* OSSL_PARAM takes non-const buffers even for inputs it only reads; this drops the const
+ * without an integer round trip. */
+static void *input_buffer(const void *p) {
+  void *q;
+  memcpy(&q, &p, sizeof q);
+  return q;
+}
+
 /* Derives len bytes with scrypt; 0 or -1 when OpenSSL fails. */
 static int scrypt_derive(unsigned char *out, size_t len, const char *password,
                          const unsigned char *salt, size_t salt_len, unsigned log2n, unsigned r,
@@ -216,11 +224,9 @@ static int scrypt_derive(unsigned char *out, size_t len, const char *password,
   if (NULL == ctx) {
     goto cleanup;
   }
-  /* OpenSSL takes non-const pointers in OSSL_PARAM but only reads the input buffers. */
-  params[0] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD,
-                                                (void *)(uintptr_t)password, strlen(password));
-  params[1] =
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)(uintptr_t)salt, salt_len);
+  params[0] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, input_buffer(password),
+                                                strlen(password));
+  params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, input_buffer(salt), salt_len);
   params[2] = OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n);
   params[3] = OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r32);
   params[4] = OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p32);
