@@ -272,9 +272,11 @@ int h_appeals_assign(struct req *r) {
   if (NULL == r->json || !json_is_object(r->json))
     return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
   who = json_object_get(r->json, "assessor_id");
-  if (!json_is_integer(who) || json_integer_value(who) <= 0)
+  /* A number, or its decimal text (what an HTML form without JavaScript sends). */
+  if (json_is_integer(who) && json_integer_value(who) > 0)
+    c.assessor_id = (int64_t)json_integer_value(who);
+  else if (!json_is_string(who) || !parse_id(json_string_value(who), &c.assessor_id))
     return reply_error(r, ERR_INVALID_FIELD, "assessor_id: the id of an assessor account.");
-  c.assessor_id = (int64_t)json_integer_value(who);
   c.actor = r->user->id;
   rc = store_txn(r->svc->store, tx_assign, &c);
   if (0 != c.why && STORE_OK != rc)
