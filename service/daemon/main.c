@@ -18,6 +18,7 @@
 #include "common/keystore.h"
 #include "common/log.h"
 #include "common/svc.h"
+#include "http/handlers.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -65,6 +66,21 @@ static int64_t wall_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+#define SWEEP_INTERVAL_S 15
+
+/* Closes and scores every open attempt past its deadline (plus the save grace), at its
+ * deadline. The store hands them out in batches; a bounded number of batches per sweep
+ * keeps one sweep from holding the main thread for long. */
+static void close_overdue(struct svc *svc) {
+  for (int batch = 0; batch < 64; batch++) {
+    int closed = attempts_close_overdue(svc, wall_ms());
+    if (closed < 0)
+      log_msg(LOG_WARN, NULL, "overdue sweep: the store could not be read; retrying later");
+    if (closed <= 0)
+      return;
+  }
 }
 
 /* Key sets loaded over the process's life: all stay allocated until exit because a handler
@@ -197,10 +213,17 @@ int main(int argc, char **argv) {
   if (cfg.port_file[0] && 0 != write_port_file(cfg.port_file, server_port(srv)))
     log_msg(LOG_WARN, NULL, "cannot write port file %s: %s", cfg.port_file, strerror(errno));
 
+  close_overdue(&svc);
   for (;;) {
-    int sig = 0;
-    if (0 != sigwait(&sigs, &sig))
+    /* Between signals, every SWEEP_INTERVAL_S close the attempts whose deadline passed
+     * while nobody looked at them, so results do not wait for the next read. */
+    struct timespec interval = {SWEEP_INTERVAL_S, 0};
+    int sig = sigtimedwait(&sigs, NULL, &interval);
+    if (sig < 0) {
+      if (EAGAIN == errno)
+        close_overdue(&svc);
       continue;
+    }
     if (SIGHUP == sig) {
       reload(&svc, old_keys, &n_old_keys);
       continue;
