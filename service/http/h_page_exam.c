@@ -322,15 +322,12 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
     HTML_LIT(h, "</ul>");
   }
 
-  HTML_LIT(h, "<div class=\"item-foot\"><label><input type=checkbox class=flag name=flag");
-  html_attr(h, "value", id);
-  HTML_LIT(h, "> ");
-  html_text(h, L(r, "exam.flag"));
-  HTML_LIT(h, "</label><span class=save-state aria-live=polite");
+  /* exam.js adds the "flag for review" box and makes the state a live region. */
+  HTML_LIT(h, "<p class=save-state");
   html_attr(h, "data-state", answered ? "saved" : "empty");
   HTML_LIT(h, ">");
   html_text(h, L(r, answered ? "exam.state_saved" : "exam.state_empty"));
-  HTML_LIT(h, "</span></div></fieldset>");
+  HTML_LIT(h, "</p></fieldset>");
 }
 struct exam_view {
   int64_t attempt_id;
@@ -882,7 +879,6 @@ int h_page_attempt_save(struct req *r) {
   struct kv_list kv = {0};
   json_t *answers = NULL, *errors = NULL;
   struct save_all_ctx sc = {0};
-  char flags[2048] = "";
   int ret = 0;
   if (0 != own_attempt(r, &a))
     return 0;
@@ -908,7 +904,6 @@ int h_page_attempt_save(struct req *r) {
     ret = STORE_OK != rc ? layout_store_error(r, rc) : reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
   }
-  size_t flen = 0;
   size_t position = 0; /* 1-based, as the page numbers the fields */
   for (size_t u = 0; u < form->nunits; u++) {
     for (size_t i = 0; i < form->units[u].nitems; i++) {
@@ -916,14 +911,6 @@ int h_page_attempt_save(struct req *r) {
       const char *id = fi->item->id;
       const char *err_key = NULL;
       char reason[160];
-      for (size_t k = 0; k < kv.count; k++) {
-        if (0 == strcmp(kv.items[k].name, "flag") && 0 == strcmp(kv.items[k].value, id) &&
-            flen + strlen(id) + 2 < sizeof(flags)) {
-          flen += (size_t)snprintf(flags + flen, sizeof(flags) - flen, "%s%s", 0 == flen ? "" : ",",
-                                   id);
-          break;
-        }
-      }
       json_t *value = answer_from_fields(&kv, fi, ++position, &err_key);
       if (NULL == value) {
         json_object_set_new(errors, id,
@@ -971,10 +958,9 @@ int h_page_attempt_save(struct req *r) {
     goto cleanup;
   }
   const char *go = req_form(r, "go");
-  char where[2200];
+  char where[96];
   if (NULL != go && 0 == strcmp(go, "review"))
-    snprintf(where, sizeof(where), "/attempts/%" PRId64 "/review%s%s", a.id,
-             '\0' != flags[0] ? "?flags=" : "", flags);
+    snprintf(where, sizeof(where), "/attempts/%" PRId64 "/review", a.id);
   else
     snprintf(where, sizeof(where), "/attempts/%" PRId64 "?saved=1", a.id);
   ret = reply_redirect(r, where);
