@@ -82,7 +82,7 @@ static int audit_hash(const struct audit_fields *f, char hex[65]) {
   }
   EVP_MD_CTX_free(md);
   for (unsigned int i = 0; i < dlen; i++)
-    snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    snprintf(hex + (size_t)2 * i, 3, "%02x", d[i]);
   return 0;
 }
 
