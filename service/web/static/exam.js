@@ -193,6 +193,7 @@
     var id = idOf(fs), st = $('.save-state', fs);
     st.setAttribute('aria-live', 'polite');
     var label = document.createElement('label');
+    label.className = 'flagl';
     var box = document.createElement('input');
     box.type = 'checkbox';
     box.className = 'flag';
