@@ -358,6 +358,7 @@ test('after a key rotation old certificates still verify and new ones carry the 
   const newKid = rot.stdout.trim();
   assert.match(newKid, /^[A-Z2-7]{8}$/);
   assert.notEqual(newKid, firstKid);
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'keys.rotate' AND subject = 'key:${newKid}'`), '1');
   const list = cli(['keys', 'list'], { dataDir: d.dataDir });
   assert.match(list.stdout, new RegExp(`\\* ${newKid}`));
   d.proc.kill('SIGHUP');
