@@ -43,6 +43,13 @@ static int ensure_dir(const char *path, char *err, size_t errlen) {
   return -1;
 }
 
+/* dir + "/" + name + suffix into out; -1 when it does not fit (never a truncated path). */
+static int path_join(char *out, size_t size, const char *dir, const char *name,
+                     const char *suffix) {
+  int n = snprintf(out, size, "%s/%s%s", dir, name, suffix);
+  return (n < 0 || (size_t)n >= size) ? -1 : 0;
+}
+
 static bool valid_kid(const char *s, size_t len) {
   if (TOKEN_KID_LEN != len)
     return false;
@@ -58,7 +65,10 @@ static int write_key_file(const char *dir, const struct token_key *key, char *er
   int rc = -1, fd = -1;
   EVP_PKEY *pkey = NULL;
   BIO *bio = NULL;
-  snprintf(path, sizeof path, "%s/%s.pem", dir, key->pub.kid);
+  if (0 != path_join(path, sizeof path, dir, key->pub.kid, ".pem")) {
+    snprintf(err, errlen, "key directory path too long");
+    return -1;
+  }
   pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
   bio = BIO_new(BIO_s_secmem());
   if (NULL == pkey || NULL == bio ||
@@ -92,9 +102,14 @@ cleanup:
 /* Replaces the active file atomically (write a temporary, rename over). */
 static int write_active(const char *dir, const char *kid, char *err, size_t errlen) {
   char tmp[1024], path[1024], line[TOKEN_KID_LEN + 2];
-  snprintf(tmp, sizeof tmp, "%s/active.tmp", dir);
-  snprintf(path, sizeof path, "%s/active", dir);
-  snprintf(line, sizeof line, "%s\n", kid);
+  if (0 != path_join(tmp, sizeof tmp, dir, "active", ".tmp") ||
+      0 != path_join(path, sizeof path, dir, "active", "")) {
+    snprintf(err, errlen, "key directory path too long");
+    return -1;
+  }
+  memcpy(line, kid, TOKEN_KID_LEN);
+  line[TOKEN_KID_LEN] = '\n';
+  line[TOKEN_KID_LEN + 1] = '\0';
   unlink(tmp);
   int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
@@ -129,8 +144,12 @@ static int load_key_file(struct token_key *out, const char *dir, const char *nam
   BIO *bio = NULL;
   EVP_PKEY *pkey = NULL;
   struct stat st;
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  int fd = -1;
+  if (0 != path_join(path, sizeof path, dir, name, "")) {
+    snprintf(err, errlen, "key file path too long");
+    goto cleanup;
+  }
+  fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     snprintf(err, errlen, "cannot open key file %s: %s", path,
              ELOOP == errno ? "it is a symbolic link" : strerror(errno));
@@ -184,7 +203,10 @@ cleanup:
 
 static int read_active(char kid[TOKEN_KID_LEN + 1], const char *dir, char *err, size_t errlen) {
   char path[1024], buf[64];
-  snprintf(path, sizeof path, "%s/active", dir);
+  if (0 != path_join(path, sizeof path, dir, "active", "")) {
+    snprintf(err, errlen, "key directory path too long");
+    return -1;
+  }
   int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     if (ENOENT == errno)
