@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 #include "store/store_internal.h"
 
 #define STORE_POOL_MAX 32 /* idle read connections kept; more are closed on release */
+/* While the database is known to be locked elsewhere, a write waits this long at most. */
+#define STORE_BUSY_PROBE_MS 50
 
 struct stmt_cache {
   const struct store_sqlset *set;
@@ -51,6 +54,10 @@ struct store {
   pthread_mutex_t plock; /* guards the read pool */
   struct store_conn *pool;
   size_t npool;
+  /* Monotonic ms until which the database counts as locked by someone else: set when a
+   * write ran out of its budget, cleared by the next commit. Meanwhile writes make one short
+   * attempt, so a lock held elsewhere cannot pin every worker thread for a full budget. */
+  atomic_llong busy_until_ms;
 };
 
 /* Statements of the foundation itself. */
@@ -673,6 +680,7 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
     s->opts.busy_timeout_ms = INT_MAX;
   if (s->opts.txn_retries <= 0)
     s->opts.txn_retries = 3;
+  atomic_init(&s->busy_until_ms, 0LL);
   s->path = strdup(path);
   if (NULL == s->path) {
     set_err(err, errlen, "out of memory");
@@ -730,20 +738,84 @@ void store_close(struct store *s) {
 /* ------------------------------------------------------------------------------------ */
 /* transactions and readers */
 
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The longest one write may wait for locks, in- and out-of-process together: every attempt's
+ * busy timeout plus the back-off between attempts. Waiting for the writer mutex counts
+ * against it too, so N writers blocked behind a lock held elsewhere all answer BUSY within
+ * one budget instead of one after another (N budgets). */
+static int64_t txn_budget_ms(const struct store *s) {
+  int64_t budget = (int64_t)s->opts.busy_timeout_ms * (s->opts.txn_retries + 1);
+  for (int i = 0; i < s->opts.txn_retries; i++)
+    budget += 10L * (i + 1);
+  return budget;
+}
+
+/* Takes the writer mutex before deadline (monotonic ms). 0, ETIMEDOUT, or EDEADLK when this
+ * thread already holds it (a nested store_txn). */
+static int lock_writer(struct store *s, int64_t deadline) {
+  struct timespec abs;
+  int64_t wait = deadline - mono_ms();
+  int rc = pthread_mutex_trylock(&s->wlock);
+  if (EBUSY != rc)
+    return rc;
+  if (wait <= 0)
+    return ETIMEDOUT;
+  clock_gettime(CLOCK_REALTIME, &abs); /* pthread_mutex_timedlock measures CLOCK_REALTIME */
+  abs.tv_sec += (time_t)(wait / 1000);
+  abs.tv_nsec += (long)(wait % 1000) * 1000000L;
+  if (abs.tv_nsec >= 1000000000L) {
+    abs.tv_sec++;
+    abs.tv_nsec -= 1000000000L;
+  }
+  return pthread_mutex_timedlock(&s->wlock, &abs);
+}
+
 int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
   struct store_conn *c = s->writer;
   int result = STORE_HARD;
-  int lrc = pthread_mutex_lock(&s->wlock);
+  int64_t start = mono_ms();
+  bool degraded = start < (int64_t)atomic_load(&s->busy_until_ms);
+  int64_t budget = degraded ? STORE_BUSY_PROBE_MS : txn_budget_ms(s);
+  int64_t deadline = start + budget;
+  int lrc = lock_writer(s, deadline);
+  if (ETIMEDOUT == lrc) {
+    /* The writer ahead of us is stuck as long as our whole budget: the database is locked
+     * elsewhere (or a transaction runs far too long). Let the writers after us know. */
+    atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
+    store_log(s, STORE_LOG_WARN, "store_txn: writer busy beyond the %lld ms budget",
+              (long long)budget);
+    return STORE_BUSY;
+  }
   if (0 != lrc) {
     store_log(s, STORE_LOG_ERROR, "store_txn: %s (nested transaction?)",
               EDEADLK == lrc ? "deadlock" : strerror(lrc));
     return STORE_HARD;
   }
   for (int attempt = 0;; attempt++) {
+    int64_t now = mono_ms();
+    int64_t left = 0;
+    if (!degraded && now < (int64_t)atomic_load(&s->busy_until_ms)) {
+      /* Waiting writers gave up behind us meanwhile: stop waiting a full budget too. */
+      degraded = true;
+      if (deadline > now + STORE_BUSY_PROBE_MS)
+        deadline = now + STORE_BUSY_PROBE_MS;
+    }
+    left = deadline - now;
     bool retry_left = attempt < s->opts.txn_retries;
     struct store_tx tx = {.rd = {.conn = c}, .now_ms = wall_ms()};
-    int rc = core_exec(c, CORE_BEGIN_IMMEDIATE, "begin transaction");
-    if (STORE_BUSY == rc && retry_left) {
+    int rc = STORE_BUSY;
+    if (left > 0) {
+      /* Never wait for the database lock past this write's deadline. */
+      sqlite3_busy_timeout(c->db,
+                           (int)(left < s->opts.busy_timeout_ms ? left : s->opts.busy_timeout_ms));
+      rc = core_exec(c, CORE_BEGIN_IMMEDIATE, "begin transaction");
+    }
+    if (STORE_BUSY == rc && retry_left && left > 0) {
       sleep_ms(10L * (attempt + 1));
       continue;
     }
@@ -762,13 +834,17 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
     }
     if (0 == sqlite3_get_autocommit(c->db))
       core_exec(c, CORE_ROLLBACK, "rollback");
-    if (STORE_BUSY == rc && retry_left) {
+    if (STORE_BUSY == rc && retry_left && deadline > mono_ms()) {
       sleep_ms(10L * (attempt + 1));
       continue;
     }
     result = rc;
     break;
   }
+  if (STORE_BUSY == result)
+    atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
+  else if (STORE_OK == result)
+    atomic_store(&s->busy_until_ms, 0LL);
   pthread_mutex_unlock(&s->wlock);
   return result;
 }

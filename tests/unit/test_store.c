@@ -440,6 +440,56 @@ static void test_busy_lock_is_bounded(void **state) {
   store_close(s);
 }
 
+struct blocked_writer {
+  struct store *s;
+  int index;
+  int rc;
+  int64_t ms;
+};
+
+static void *blocked_writer_thread(void *arg) {
+  struct blocked_writer *w = arg;
+  char email[64];
+  int64_t t0 = mono_ms();
+  snprintf(email, sizeof email, "antri%d@contoh.id", w->index);
+  w->rc = create_user(w->s, email, STORE_ROLE_CANDIDATE, NULL);
+  w->ms = mono_ms() - t0;
+  return NULL;
+}
+
+/* Several writers of this process behind a lock held elsewhere: each answers BUSY within
+ * about one budget (busy timeout x attempts + back-off), not one budget per writer ahead of
+ * it in the queue. */
+static void test_blocked_writers_do_not_queue(void **state) {
+  struct fixture *f = *state;
+  struct store *s = NULL;
+  sqlite3 *other = NULL;
+  char err[256];
+  struct store_opts o = {.busy_timeout_ms = 100, .txn_retries = 1}; /* budget 210 ms */
+  struct blocked_writer w[6];
+  pthread_t t[6];
+  int64_t worst = 0;
+  assert_int_equal(STORE_OK, store_open(&s, f->db, &o, err, sizeof err));
+  assert_int_equal(SQLITE_OK, sqlite3_open(f->db, &other));
+  assert_int_equal(SQLITE_OK, sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+  for (int i = 0; i < 6; i++) {
+    w[i] = (struct blocked_writer){s, i, 0, 0};
+    assert_int_equal(0, pthread_create(&t[i], NULL, blocked_writer_thread, &w[i]));
+  }
+  for (int i = 0; i < 6; i++) {
+    pthread_join(t[i], NULL);
+    assert_int_equal(STORE_BUSY, w[i].rc);
+    if (w[i].ms > worst)
+      worst = w[i].ms;
+  }
+  if (worst >= 3 * 210)
+    fail_msg("a blocked writer waited %lld ms; the budget is 210 ms", (long long)worst);
+  assert_int_equal(SQLITE_OK, sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL));
+  sqlite3_close(other);
+  assert_int_equal(STORE_OK, create_user(s, "sesudah@contoh.id", STORE_ROLE_CANDIDATE, NULL));
+  store_close(s);
+}
+
 /* --- users, sessions, rate limits --- */
 
 struct id_arg {
@@ -661,6 +711,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_txn_commit_rollback_and_nesting, setup, teardown),
       cmocka_unit_test_setup_teardown(test_concurrent_writers_are_serialised, setup, teardown),
       cmocka_unit_test_setup_teardown(test_busy_lock_is_bounded, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_blocked_writers_do_not_queue, setup, teardown),
       cmocka_unit_test_setup_teardown(test_users, setup, teardown),
       cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rate_limits, setup, teardown),
