@@ -78,13 +78,14 @@ struct cert_verification {
 const char *cert_verdict_name(enum cert_verdict v);
 
 /* Longest token text accepted by the verifiers (anything longer is NOT_GENUINE unread). */
-#define CERT_JWS_MAX      16384
+#define CERT_JWS_MAX      65536 /* 64 units with long titles stay well below */
 #define CERT_QR_TOKEN_MAX 1024
 
 /* Signs the claims as a compact JWS ({"alg":"EdDSA","kid":..,"typ":"vc+jwt"}). The kid in
  * the header is the key's. *out is a malloc'd NUL-terminated string (free()). Returns 0, or
- * -1 when a claim is out of range (empty serial/holder, expiry before issue) or on
- * allocation/OpenSSL failure. */
+ * -1 when a claim is out of range (empty serial/holder, expiry before issue), the result
+ * would exceed CERT_JWS_MAX (so every credential signed verifies), or on allocation/OpenSSL
+ * failure. */
 int cert_jws_sign(char **out, const struct cert_claims *claims, const struct token_key *key);
 /* Strict verification of a compact JWS against a key set at time now (seconds). Fills out
  * completely (never fails as a function); the verdict is GENUINE, EXPIRED or NOT_GENUINE. */

@@ -128,6 +128,8 @@ int cert_jws_sign(char **out, const struct cert_claims *claims, const struct tok
   if (NULL == h64 || NULL == p64)
     goto cleanup;
   size_t hl = strlen(h64), pl = strlen(p64);
+  if (hl + pl + 2 + 86 > CERT_JWS_MAX) /* 86 = base64url of a 64-byte signature */
+    goto cleanup;
   jws = malloc(hl + pl + 2 + (TOKEN_SIG_LEN * 4 / 3 + 4));
   if (NULL == jws)
     goto cleanup;

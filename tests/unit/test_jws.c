@@ -301,6 +301,33 @@ static void test_sign_rejects_bad_claims(void **state) {
   free(out);
 }
 
+/* The largest certificate the issuer can make (64 units, long titles) is signed and
+ * verifies: the signer never produces what the verifier refuses. */
+static void test_largest_certificate(void **state) {
+  struct ctx *c = *state;
+  struct cert_claims *big = malloc(sizeof *big);
+  *big = c->claims;
+  big->nunits = CERT_MAX_UNITS;
+  for (size_t i = 0; i < CERT_MAX_UNITS; i++) {
+    snprintf(big->units[i].code, sizeof big->units[i].code, "M.74DKV13.%03zu.3", i);
+    memset(big->units[i].title, 'a', sizeof big->units[i].title - 1);
+    big->units[i].title[sizeof big->units[i].title - 1] = '\0';
+  }
+  memset(big->holder, 'b', sizeof big->holder - 1);
+  big->holder[sizeof big->holder - 1] = '\0';
+  char *jws = NULL;
+  assert_int_equal(0, cert_jws_sign(&jws, big, &c->key));
+  assert_true(strlen(jws) <= CERT_JWS_MAX);
+  struct cert_verification *v = malloc(sizeof *v);
+  verify(v, c, jws, NOW);
+  assert_int_equal(CERT_GENUINE, v->verdict);
+  assert_int_equal(CERT_MAX_UNITS, v->claims.nunits);
+  assert_string_equal(big->units[63].title, v->claims.units[63].title);
+  free(v);
+  free(jws);
+  free(big);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip),
@@ -310,6 +337,7 @@ int main(void) {
       cmocka_unit_test(test_swapped_and_unknown_kid),
       cmocka_unit_test(test_structure_attacks),
       cmocka_unit_test(test_sign_rejects_bad_claims),
+      cmocka_unit_test(test_largest_certificate),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
