@@ -82,10 +82,15 @@ int store_migrate(struct store *s, int to, int *out_from, int *out_to, char *err
 typedef int (*store_txn_fn)(struct store_tx *tx, void *ctx);
 
 /* Runs fn inside BEGIN IMMEDIATE ... COMMIT on the writer connection, retrying up to the
- * configured count when the lock is busy. Returns fn's value after a successful commit,
- * fn's non-OK value after rollback, STORE_BUSY when retries ran out, STORE_UNAVAILABLE when
- * the disk refused (the next call tries again), STORE_HARD on misuse (a nested store_txn
- * on the same thread) or a broken database. Thread-safe; writers are serialised. */
+ * configured count when the lock is busy. One budget bounds the whole wait, for the writer
+ * mutex and the database lock together: busy_timeout_ms x (txn_retries + 1) plus the short
+ * back-off between attempts. While the database is known to be locked elsewhere (a write
+ * just ran out of its budget), writes make one short attempt instead, so blocked writers do
+ * not hold threads for a budget each; the next successful commit ends that state.
+ * Returns fn's value after a successful commit, fn's non-OK value after rollback,
+ * STORE_BUSY when the budget ran out, STORE_UNAVAILABLE when the disk refused (the next
+ * call tries again), STORE_HARD on misuse (a nested store_txn on the same thread) or a
+ * broken database. Thread-safe; writers are serialised. */
 int store_txn(struct store *s, store_txn_fn fn, void *ctx);
 
 /* A reader inside a write transaction: sees the transaction's uncommitted writes. Valid

@@ -144,7 +144,15 @@ test('two assessors claiming at once: exactly one 200, the other 409', async () 
   const stolen = await other.post(`/api/reviews/${id}/decision`, { items: FULL_MARKS, overall: 'K' });
   assert.equal(stolen.status, 409, stolen.text);
   assert.equal((await winner.post(`/api/reviews/${id}/claim`, {})).status, 200);
-  const ok = await winner.post(`/api/reviews/${id}/decision`, { items: FULL_MARKS, overall: 'K' });
+  // A lapsed claim (the assessor went away) can be taken over; the old holder then cannot
+  // decide any more.
+  sql(d.dataDir, `UPDATE review_claims SET claimed_at = claimed_at - 7200000, expires_at = ${Date.now() - 1000} WHERE attempt_id = ${id}`);
+  const takeover = await other.post(`/api/reviews/${id}/claim`, {});
+  assert.equal(takeover.status, 200, takeover.text);
+  const late = await winner.post(`/api/reviews/${id}/decision`, { items: FULL_MARKS, overall: 'K' });
+  assert.equal(late.status, 409, late.text);
+  assert.equal(late.json.error, 'not_claimed');
+  const ok = await other.post(`/api/reviews/${id}/decision`, { items: FULL_MARKS, overall: 'K' });
   assert.equal(ok.status, 200, ok.text);
 });
 
