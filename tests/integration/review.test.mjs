@@ -76,6 +76,8 @@ test('the K path: queue, claim, review sheet, decision, candidate sees the resul
   assert.equal(dec.json.decision.overall, 'K');
   assert.equal(dec.json.decision.previous_verdict, 'PENDING');
   assert.equal(dec.json.decision.units['U.ESS.002'].outcome, 'K');
+  // K issues the certificate in the same request (idempotent with the certificate route).
+  assert.match(String(dec.json.certificate_serial), /^[A-Z0-9-]{8,}$/, dec.text);
 
   const res = await cand.get(`/api/attempts/${id}/result`);
   assert.equal(res.status, 200, res.text);
