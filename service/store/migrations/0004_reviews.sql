@@ -45,7 +45,7 @@ CREATE TABLE review_decisions (
   feedback   TEXT,
   reason     TEXT,
   appeal_id  INTEGER REFERENCES appeals(id),
-  CHECK (kind <> 'admin' OR length(reason) > 0),
+  CHECK (kind <> 'admin' OR (reason IS NOT NULL AND length(reason) > 0)),
   CHECK ((kind = 'appeal') = (appeal_id IS NOT NULL))
 );
 CREATE INDEX review_decisions_attempt ON review_decisions(attempt_id, id);

@@ -1,0 +1,304 @@
+/*
+ * Tests of the reviews part of the store: claims (conflict, renewal, lapse), decision
+ * history, appeals (one per attempt, assignment and decision transitions), the queue and the
+ * administrators' attempt list.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+struct fixture {
+  char dir[64];
+  char db[128];
+  struct store *s;
+  int64_t candidate, assessor1, assessor2, admin;
+  int64_t attempt; /* finished, verdict PENDING */
+};
+
+static const char version[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+static int tx_seed(struct store_tx *tx, void *ctx) {
+  struct fixture *f = ctx;
+  int rc =
+      store_user_create(tx, &f->candidate, "asesi@contoh.id", "Asesi", STORE_ROLE_CANDIDATE, "$h");
+  if (STORE_OK == rc)
+    rc =
+        store_user_create(tx, &f->assessor1, "a1@contoh.id", "Asesor 1", STORE_ROLE_ASSESSOR, "$h");
+  if (STORE_OK == rc)
+    rc =
+        store_user_create(tx, &f->assessor2, "a2@contoh.id", "Asesor 2", STORE_ROLE_ASSESSOR, "$h");
+  if (STORE_OK == rc)
+    rc = store_user_create(tx, &f->admin, "adm@contoh.id", "Admin", STORE_ROLE_ADMIN, "$h");
+  if (STORE_OK == rc)
+    rc = store_exam_source_put(tx, version, "DKV-UJI", "dkv.exam.yaml", "format: 1\n", 10);
+  if (STORE_OK == rc)
+    rc = store_attempt_create(tx, &f->attempt, f->candidate, "DKV-UJI", version, "{}",
+                              store_tx_now_ms(tx) + 60000);
+  if (STORE_OK == rc)
+    rc = store_attempt_finish(tx, f->attempt, STORE_ATTEMPT_SUBMITTED, store_tx_now_ms(tx),
+                              "PENDING", "{}");
+  return rc;
+}
+
+static int setup(void **state) {
+  struct fixture *f = calloc(1, sizeof *f);
+  char err[256];
+  if (NULL == f)
+    return -1;
+  snprintf(f->dir, sizeof f->dir, "/tmp/ujikom-reviews-XXXXXX");
+  if (NULL == mkdtemp(f->dir)) {
+    free(f);
+    return -1;
+  }
+  snprintf(f->db, sizeof f->db, "%s/ujikom.db", f->dir);
+  if (STORE_OK != store_open(&f->s, f->db, NULL, err, sizeof err) ||
+      STORE_OK != store_txn(f->s, tx_seed, f)) {
+    fprintf(stderr, "setup: %s\n", err);
+    store_close(f->s);
+    free(f);
+    return -1;
+  }
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  struct fixture *f = *state;
+  char cmd[128];
+  store_close(f->s);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+  if (0 != system(cmd))
+    fprintf(stderr, "could not remove %s\n", f->dir);
+  free(f);
+  return 0;
+}
+
+struct claim_args {
+  int64_t attempt, assessor, ttl;
+  struct store_claim out;
+};
+
+static int tx_claim(struct store_tx *tx, void *ctx) {
+  struct claim_args *a = ctx;
+  return store_claim_take(tx, &a->out, a->attempt, a->assessor, a->ttl);
+}
+
+static int claim(struct fixture *f, int64_t assessor, int64_t ttl, struct store_claim *out) {
+  struct claim_args a = {f->attempt, assessor, ttl, {0}};
+  int rc = store_txn(f->s, tx_claim, &a);
+  if (NULL != out)
+    *out = a.out;
+  return rc;
+}
+
+static void test_claims(void **state) {
+  struct fixture *f = *state;
+  struct store_claim c;
+  assert_int_equal(STORE_OK, claim(f, f->assessor1, 60000, &c));
+  assert_int_equal(f->assessor1, c.assessor_id);
+  assert_true(c.expires_ms - c.claimed_ms == 60000);
+  /* Someone else's live claim: CONFLICT, and the holder is reported. */
+  assert_int_equal(STORE_CONFLICT, claim(f, f->assessor2, 60000, &c));
+  assert_int_equal(f->assessor1, c.assessor_id);
+  /* The holder renews. */
+  assert_int_equal(STORE_OK, claim(f, f->assessor1, 60000, &c));
+  /* A claim that lapses (1 ms) can be taken over. */
+  assert_int_equal(STORE_OK, claim(f, f->assessor1, 1, NULL));
+  usleep(5000);
+  assert_int_equal(STORE_OK, claim(f, f->assessor2, 60000, &c));
+  assert_int_equal(f->assessor2, c.assessor_id);
+  /* A missing attempt is NONE. */
+  {
+    struct claim_args a = {f->attempt + 1000, f->assessor1, 60000, {0}};
+    assert_int_equal(STORE_NONE, store_txn(f->s, tx_claim, &a));
+  }
+}
+
+struct decide_args {
+  struct store_decision d;
+  int64_t id;
+  const char *verdict;
+};
+
+static int tx_decide(struct store_tx *tx, void *ctx) {
+  struct decide_args *a = ctx;
+  int rc = store_decision_add(tx, &a->id, &a->d);
+  if (STORE_OK == rc)
+    rc = store_attempt_set_result(tx, a->d.attempt_id, a->verdict, "{}");
+  if (STORE_OK == rc)
+    rc = store_claim_release(tx, a->d.attempt_id);
+  return rc;
+}
+
+/* The store only reads these; they are arrays so no const has to be cast away. */
+static char empty_json[] = "{}";
+static char admin_reason[] = "Portofolio diperiksa ulang.";
+
+static struct decide_args decision(int64_t attempt, int64_t by, const char *kind,
+                                   const char *overall, char *reason) {
+  struct decide_args a;
+  memset(&a, 0, sizeof a);
+  a.d.attempt_id = attempt;
+  a.d.decided_by = by;
+  snprintf(a.d.kind, sizeof a.d.kind, "%s", kind);
+  snprintf(a.d.overall, sizeof a.d.overall, "%s", overall);
+  a.d.marks = empty_json;
+  a.d.units = empty_json;
+  a.d.reason = reason;
+  a.verdict = overall;
+  return a;
+}
+
+static void test_decisions_keep_history(void **state) {
+  struct fixture *f = *state;
+  struct decide_args a = decision(f->attempt, f->assessor1, STORE_DECISION_ASSESSOR, "BK", NULL);
+  struct store_rd *rd = NULL;
+  struct store_decision latest, *hist = NULL;
+  struct store_claim c;
+  size_t n = 0;
+  assert_int_equal(STORE_OK, claim(f, f->assessor1, 60000, NULL));
+  assert_int_equal(STORE_OK, store_txn(f->s, tx_decide, &a));
+  /* The table refuses an admin change without a reason. */
+  a = decision(f->attempt, f->admin, STORE_DECISION_ADMIN, "K", NULL);
+  assert_int_equal(STORE_HARD, store_txn(f->s, tx_decide, &a));
+  a = decision(f->attempt, f->admin, STORE_DECISION_ADMIN, "K", admin_reason);
+  assert_int_equal(STORE_OK, store_txn(f->s, tx_decide, &a));
+  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_decision_latest(rd, &latest, f->attempt));
+  assert_string_equal("admin", latest.kind);
+  assert_string_equal("K", latest.overall);
+  assert_string_equal("Portofolio diperiksa ulang.", latest.reason);
+  store_decision_clear(&latest);
+  assert_int_equal(STORE_OK, store_decision_history(rd, &hist, &n, f->attempt));
+  assert_int_equal(2, n);
+  assert_string_equal("BK", hist[0].overall);
+  assert_int_equal(f->assessor1, hist[0].decided_by);
+  assert_null(hist[0].reason);
+  store_decision_list_free(hist, n);
+  /* The claim went with the decision. */
+  assert_int_equal(STORE_NONE, store_claim_get(rd, &c, f->attempt));
+  assert_int_equal(STORE_NONE, store_decision_latest(rd, &latest, f->attempt + 1000));
+  store_rd_end(rd);
+  /* Decided: no longer claimable. */
+  assert_int_equal(STORE_NONE, claim(f, f->assessor2, 60000, NULL));
+}
+
+struct appeal_args {
+  int64_t attempt, candidate, original, id, assessor;
+  int step;
+};
+
+static int tx_appeal(struct store_tx *tx, void *ctx) {
+  struct appeal_args *a = ctx;
+  switch (a->step) {
+  case 0:
+    return store_appeal_create(tx, &a->id, a->attempt, a->candidate, "Mohon ditinjau.",
+                               a->original);
+  case 1:
+    return store_appeal_assign(tx, a->id, a->assessor);
+  default:
+    return store_appeal_set_decided(tx, a->id);
+  }
+}
+
+static void test_appeals(void **state) {
+  struct fixture *f = *state;
+  struct decide_args d = decision(f->attempt, f->assessor1, STORE_DECISION_ASSESSOR, "BK", NULL);
+  struct appeal_args a = {f->attempt, f->candidate, f->assessor1, 0, 0, 0};
+  struct store_rd *rd = NULL;
+  struct store_appeal ap, *list = NULL;
+  struct store_queue_entry *q = NULL;
+  size_t n = 0;
+  assert_int_equal(STORE_OK, store_txn(f->s, tx_decide, &d));
+  assert_int_equal(STORE_OK, store_txn(f->s, tx_appeal, &a));
+  assert_true(a.id > 0);
+  {
+    struct appeal_args twice = a;
+    assert_int_equal(STORE_EXISTS, store_txn(f->s, tx_appeal, &twice));
+  }
+  /* Deciding before assignment is a CONFLICT; assigning an unknown appeal is NONE. */
+  a.step = 2;
+  assert_int_equal(STORE_CONFLICT, store_txn(f->s, tx_appeal, &a));
+  {
+    struct appeal_args missing = {0, 0, 0, a.id + 1000, f->assessor2, 1};
+    assert_int_equal(STORE_NONE, store_txn(f->s, tx_appeal, &missing));
+  }
+  a.step = 1;
+  a.assessor = f->assessor2;
+  assert_int_equal(STORE_OK, store_txn(f->s, tx_appeal, &a));
+  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, NULL, 10));
+  assert_int_equal(1, n);
+  assert_int_equal(a.id, q[0].appeal_id);
+  assert_int_equal(f->assessor2, q[0].holder_id);
+  free(q);
+  store_rd_end(rd);
+  a.step = 2;
+  assert_int_equal(STORE_OK, store_txn(f->s, tx_appeal, &a));
+  a.step = 1;
+  assert_int_equal(STORE_CONFLICT, store_txn(f->s, tx_appeal, &a)); /* decided: final */
+  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_appeal_for_attempt(rd, &ap, f->attempt));
+  assert_string_equal("decided", ap.status);
+  assert_int_equal(f->assessor1, ap.original_assessor_id);
+  assert_int_equal(f->assessor2, ap.assessor_id);
+  assert_true(ap.decided_ms >= ap.assigned_ms && ap.assigned_ms >= ap.created_ms);
+  assert_string_equal("Mohon ditinjau.", ap.reason);
+  store_appeal_clear(&ap);
+  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, STORE_APPEAL_OPEN, 10));
+  assert_int_equal(0, n);
+  store_appeal_list_free(list, n);
+  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, NULL, 10));
+  assert_int_equal(1, n);
+  store_appeal_list_free(list, n);
+  store_rd_end(rd);
+}
+
+static void test_queue_and_admin_list(void **state) {
+  struct fixture *f = *state;
+  struct store_rd *rd = NULL;
+  struct store_queue_entry *q = NULL;
+  struct store_attempt *list = NULL;
+  size_t n = 0;
+  assert_int_equal(STORE_OK, claim(f, f->assessor1, 60000, NULL));
+  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, "DKV-UJI", 10));
+  assert_int_equal(1, n);
+  assert_int_equal(f->attempt, q[0].attempt_id);
+  assert_int_equal(f->candidate, q[0].user_id);
+  assert_int_equal(f->assessor1, q[0].holder_id);
+  assert_int_equal(0, q[0].appeal_id);
+  free(q);
+  assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, "FSN-LAIN", 10));
+  assert_int_equal(0, n);
+  free(q);
+  assert_int_equal(STORE_OK, store_review_attempts(rd, &list, &n, NULL, STORE_ATTEMPT_SUBMITTED,
+                                                   "PENDING", 0, 10));
+  assert_int_equal(1, n);
+  assert_string_equal("DKV-UJI", list[0].exam_id);
+  assert_null(list[0].form);
+  free(list);
+  assert_int_equal(STORE_OK, store_review_attempts(rd, &list, &n, NULL, NULL, "", 0, 10));
+  assert_int_equal(0, n); /* "" = no verdict yet: none, this one is PENDING */
+  free(list);
+  assert_int_equal(STORE_HARD, store_review_attempts(rd, &list, &n, NULL, NULL, NULL, 0, 0));
+  store_rd_end(rd);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_claims, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_decisions_keep_history, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_appeals, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_queue_and_admin_list, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
