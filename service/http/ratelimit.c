@@ -24,6 +24,9 @@ struct hit_ctx {
 static int hit_txn(struct store_tx *tx, void *arg) {
   struct hit_ctx *c = arg;
   memset(&c->state, 0, sizeof c->state);
+  /* The transaction's clock, not the request's: requests dispatched at nearly the same time
+   * commit in some order, and their own timestamps need not follow it. */
+  c->now_ms = store_tx_now_ms(tx);
   return store_ratelimit_hit(tx, &c->state, c->key, c->now_ms, c->window_ms, c->limit, c->block_ms);
 }
 
@@ -60,9 +63,9 @@ enum ratelimit_rc ratelimit_hit(struct req *r, const char *key, long limit, long
     reply_error(r, STORE_BUSY == rc ? ERR_BUSY : ERR_UNAVAILABLE, NULL);
     return RATELIMIT_REPLIED;
   }
-  if (c.state.blocked_until_ms > r->now_ms) {
+  if (c.state.blocked_until_ms > c.now_ms) {
     log_msg(LOG_INFO, r->request_id, "rate limited: %s (%lld hits)", key, (long long)c.state.count);
-    ratelimit_reply(r, seconds_until(c.state.blocked_until_ms, r->now_ms));
+    ratelimit_reply(r, seconds_until(c.state.blocked_until_ms, c.now_ms));
     return RATELIMIT_REPLIED;
   }
   return RATELIMIT_OK;
@@ -120,6 +123,7 @@ static int attempt_txn(struct store_tx *tx, void *arg) {
   int rc;
 
   c->blocked_until_ms = 0;
+  c->now_ms = store_tx_now_ms(tx); /* see hit_txn */
   memset(&prev, 0, sizeof prev);
   memset(&after, 0, sizeof after);
   rc = store_ratelimit_get(store_tx_rd(tx), &prev, c->key);
