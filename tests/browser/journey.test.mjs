@@ -223,8 +223,9 @@ async function uiTexts(page) {
   });
 }
 
-async function loginViaForm(page, email) {
+async function loginViaForm(page, email, { check = false } = {}) {
   await page.goto(`${d.url}/login`);
+  if (check) await checkPage(page, 'login');
   await page.fill('#email', email);
   await page.fill('#password', PASSWORD);
   await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
@@ -307,7 +308,7 @@ test('an admin sees the candidate as text on the admin pages', async () => {
   assert.equal(r.status, 0, `creating the admin: ${r.stderr}`);
   const p = await newPage(browser);
   const { page } = p;
-  await loginViaForm(page, email);
+  await loginViaForm(page, email, { check: true });
   await page.goto(`${d.url}/admin`);
   await checkPage(page, 'admin');
   await assertNameIsText(page, '/admin');
