@@ -83,11 +83,7 @@ test('an attempt whose deadline passed while down is closed at its deadline', { 
   }
 });
 
-test('attempts overdue after an outage are closed at start-up without being touched', {
-  timeout: 60_000,
-  // attempts_close_overdue() exists but neither start-up nor a timer calls it yet.
-  todo: 'no start-up or periodic sweep of overdue attempts',
-}, async (t) => {
+test('attempts overdue after an outage are closed at start-up without being touched', { timeout: 60_000 }, async (t) => {
   if (!haveSqliteCli()) return t.skip('the sqlite3 command-line shell is not installed');
   let d = await startDaemon();
   try {
