@@ -17,6 +17,7 @@
 #include <openssl/rand.h>
 
 #include "common/catalog.h"
+#include "common/issue.h"
 #include "common/log.h"
 #include "http/handlers.h"
 #include "store/store.h"
@@ -253,6 +254,21 @@ cleanup:
 
 /* Scores and finishes attempt `id` (submit, or close at the deadline). Returns a store_rc,
  * or -10 when the exam version or form cannot be rebuilt (logged). */
+/* An automatic K earns its certificate at once. Issuance is idempotent and runs in its own
+ * transaction after the result is committed; if it fails (store busy), the result stands
+ * and POST /api/attempts/:id/certificate issues it later. */
+static void issue_for_passed(struct svc *svc, int64_t id) {
+  struct store_cert cert;
+  char err[256] = "";
+  enum issue_rc irc = issue_certificate(&cert, svc, id, STORE_AUDIT_SYSTEM, err, sizeof(err));
+  if (ISSUE_CREATED == irc || ISSUE_EXISTING == irc) {
+    store_cert_clear(&cert);
+    return;
+  }
+  log_msg(LOG_WARN, NULL, "attempt %" PRId64 ": certificate not issued yet (%s): %s", id,
+          issue_rc_name(irc), err);
+}
+
 static int finish_attempt(struct svc *svc, int64_t id, int64_t now_ms, bool by_candidate) {
   struct store_attempt a;
   struct exam_form *form = NULL;
@@ -278,6 +294,8 @@ static int finish_attempt(struct svc *svc, int64_t id, int64_t now_ms, bool by_c
     log_msg(LOG_INFO, NULL, "attempt %" PRId64 " %s: %s", id,
             by_candidate ? "submitted" : "closed at its deadline", fc.verdict);
   }
+  if (STORE_OK == rc && 0 == strcmp(fc.verdict, "K"))
+    issue_for_passed(svc, id);
   exam_form_free(form);
   return rc;
 }
