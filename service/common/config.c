@@ -59,6 +59,8 @@ const struct config_option config_options[] = {
      "Longest login back-off, in seconds"},
     {"login-window", L(login_window_s), "3600", 1, 604800,
      "Seconds after which counted login failures are forgotten"},
+    {"verify-lookups-per-hour", L(verify_lookups_per_hour), "120", 1, 1000000,
+     "Certificate-number look-ups on the verify form one client address may make per hour"},
     {"register-per-hour", L(register_per_hour), "50", 1, 100000,
      "New accounts one client address may register per hour (a test site's cohort may share "
      "one address)"},

@@ -33,13 +33,14 @@ struct config {
   /* --- accounts and sessions --- */
   long session_idle_s;
   long session_max_s;
-  long kdf_log2n; /* scrypt cost: N = 2^kdf_log2n */
-  long login_max_failures;    /* wrong passwords per account before the back-off starts */
-  long login_ip_max_failures; /* wrong passwords per client address before its back-off */
-  long login_backoff_s;       /* first back-off; doubles with each further failure */
-  long login_backoff_max_s;   /* longest back-off */
-  long login_window_s;        /* failures older than this are forgotten */
-  long register_per_hour;     /* new accounts per client address per hour */
+  long kdf_log2n;               /* scrypt cost: N = 2^kdf_log2n */
+  long login_max_failures;      /* wrong passwords per account before the back-off starts */
+  long login_ip_max_failures;   /* wrong passwords per client address before its back-off */
+  long login_backoff_s;         /* first back-off; doubles with each further failure */
+  long login_backoff_max_s;     /* longest back-off */
+  long login_window_s;          /* failures older than this are forgotten */
+  long verify_lookups_per_hour; /* serial look-ups per client address per hour */
+  long register_per_hour;       /* new accounts per client address per hour */
   /* --- certificates --- */
   long cert_validity_years;
   char cert_issuer[256]; /* issuer name on certificates (signed claim) */

@@ -17,6 +17,7 @@
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/ratelimit.h"
 #include "store/store.h"
 
 /* What a verification found, whichever way it was asked. */
@@ -277,6 +278,14 @@ int h_verify_qr(struct req *r) {
   return ret;
 }
 
+/* Typing serials reveals holders' names, so look-ups by serial are counted per client
+ * address; a signed QR token or credential carries its own claims and is not limited. */
+static enum ratelimit_rc throttle_serial_lookup(struct req *r) {
+  char key[128];
+  snprintf(key, sizeof key, "verify-serial:ip:%s", r->client_ip);
+  return ratelimit_hit(r, key, r->svc->cfg->verify_lookups_per_hour, 3600);
+}
+
 int h_verify_page(struct req *r) {
   const char *serial = req_query(r, "serial");
   if (NULL == serial || '\0' == serial[0]) {
@@ -292,6 +301,8 @@ int h_verify_page(struct req *r) {
     layout_end(h, r);
     return reply_html(r, 200, h);
   }
+  if (RATELIMIT_OK != throttle_serial_lookup(r))
+    return 0;
   struct outcome *o = calloc(1, sizeof *o);
   if (NULL == o)
     return reply_error(r, ERR_INTERNAL, NULL);
@@ -309,6 +320,8 @@ int h_verify_api(struct req *r) {
   if (!json_is_object(r->json) || 1 != given)
     return reply_error(r, ERR_INVALID_FIELD,
                        "Send exactly one of \"credential\", \"token\" or \"serial\" (strings).");
+  if (NULL != serial && RATELIMIT_OK != throttle_serial_lookup(r))
+    return 0;
   struct outcome *o = calloc(1, sizeof *o);
   if (NULL == o)
     return reply_error(r, ERR_INTERNAL, NULL);
