@@ -32,6 +32,7 @@ const MATRIX = {
   'PUT /api/attempts/:id/answers/:item': 'U A H F F',
   'POST /api/attempts/:id/submit': 'U A H F F',
   'GET /api/attempts/:id/result': 'U A H F F',
+  'GET /api/attempts/:id/feedback': 'U A H F F',
   'GET /.well-known/jwks.json': 'A A A A A',
   'GET /api/certificates': 'U A A A A',
   'GET /api/certificates/:serial': 'U A H H A',
