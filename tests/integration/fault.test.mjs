@@ -77,6 +77,31 @@ test('disk full (file-size limit): writes 503, reads 200, recovers', { timeout: 
   }
 });
 
+test('killed while the disk is full: restarts with every acknowledged write', { timeout: 90_000 }, async (t) => {
+  const probe = spawnSync('prlimit', ['--version'], { encoding: 'utf8' });
+  if (probe.status !== 0) return t.skip('prlimit (util-linux) is not installed');
+  let d = await startDaemon();
+  try {
+    const { c, attemptId, item, save } = await candidateWithAttempt(d);
+    assert.equal((await save('diakui sebelum penuh')).status, 200);
+    if (prlimit(d.proc.pid, '1:').status !== 0) return t.skip('prlimit refused');
+    // Several failed writes leave SQLite mid-way through WAL appends; then a hard kill.
+    for (let i = 0; i < 5; i++) assert503Json(await save(`gagal ${i}`), 'save with a full disk');
+    await d.stop('SIGKILL');
+    d = await startDaemon({ dataDir: d.dataDir });
+    c.base = d.url;
+    const g = await c.get(`/api/attempts/${attemptId}`);
+    assert.equal(g.status, 200, g.text);
+    assert.equal(g.json.answers[item.id], 'diakui sebelum penuh', 'the acknowledged answer after a kill on a full disk');
+    assert.equal((await save('sesudah mulai ulang')).status, 200);
+    if (haveSqliteCli()) assert.deepEqual(sql(d.dataDir, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
+    await stopClean(d);
+  } finally {
+    await d.stop('SIGKILL');
+    d.cleanup();
+  }
+});
+
 test('read-only database files: writes 503, reads 200, recovers', { timeout: 90_000 }, async (t) => {
   const d = await startDaemon();
   // The database and its write-ahead log. Not the -shm index: SQLite maps it into memory,
