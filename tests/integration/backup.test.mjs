@@ -4,7 +4,7 @@
 // certificate that existed when the backup began; certificates still verify as genuine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, existsSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as jose from 'jose';
@@ -145,6 +145,20 @@ test('restore refuses a file that is not a ujikom backup, leaving the database i
     assert.ok(r.stderr.trim().length > 0, 'restore refused without saying why');
     const missing = cli(['restore', path.join(work, 'tidak-ada.db')], { dataDir: d.dataDir });
     assert.notEqual(missing.status, 0, 'restore accepted a missing file');
+    // A backup cut short (a copy interrupted half-way) and an SQLite file of another program.
+    const good = path.join(work, 'utuh.db');
+    assert.equal(cli(['backup', good], { dataDir: d.dataDir }).status, 0);
+    const bytes = readFileSync(good);
+    const half = path.join(work, 'terpotong.db');
+    writeFileSync(half, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const cut = cli(['restore', half], { dataDir: d.dataDir });
+    assert.notEqual(cut.status, 0, `restore accepted a truncated backup: ${cut.stdout}`);
+    if (haveSqliteCli()) {
+      const other = path.join(work, 'lain.db');
+      sqlFile(other, 'CREATE TABLE catatan (isi TEXT)');
+      const o = cli(['restore', other], { dataDir: d.dataDir });
+      assert.notEqual(o.status, 0, `restore accepted a database of another program: ${o.stdout}`);
+    }
     const d2 = await startDaemon({ dataDir: d.dataDir });
     c.base = d2.url;
     const me = await c.get('/api/auth/me');
