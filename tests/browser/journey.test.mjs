@@ -12,7 +12,7 @@ import path from 'node:path';
 import {
   startDaemon, cli, tmpDir, uniqueEmail, PASSWORD, SOURCE_DIR, ARTIFACTS,
 } from '../integration/lib/daemon.mjs';
-import { launch, newPage, checkPage, assertNoDialogs } from './lib/browser.mjs';
+import { launch, newPage, checkPage, assertNoDialogs, assertSkipLink } from './lib/browser.mjs';
 
 const EVIL = '<img src=x onerror=alert(1)>';
 const EXAM = 'FSN-PBW-JR';
@@ -117,6 +117,14 @@ test('a candidate registers, takes the exam with a reload and an offline spell, 
   const attemptId = await page.locator('#exam').getAttribute('data-attempt');
   state.attemptId = attemptId;
   await checkPage(page, 'exam');
+  await assertSkipLink(page);
+  // The first answer is given with the keyboard alone: Tab into the first item, Space.
+  const firstInput = page.locator('fieldset.item').first().locator('input, select, textarea').first();
+  await firstInput.focus();
+  if (['radio', 'checkbox'].includes(await firstInput.getAttribute('type'))) {
+    await page.keyboard.press('Space');
+    assert.ok(await firstInput.isChecked(), 'Space answers the focused option');
+  }
 
   const items = page.locator('fieldset.item');
   const total = await items.count();

@@ -64,5 +64,31 @@ export async function checkPage(page, name) {
   await page.setViewportSize({ width: 360, height: 800 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 1, `${name} scrolls sideways at 360 px (${overflow} px too wide)`);
+  // Text at 200 % (WCAG 1.4.4) on a 720 px window: still no sideways scrolling.
+  await page.setViewportSize({ width: 720, height: 900 });
+  const zoomed = await page.evaluate(() => {
+    const root = document.documentElement;
+    const before = root.style.fontSize;
+    root.style.fontSize = '200%';
+    const over = root.scrollWidth - root.clientWidth;
+    root.style.fontSize = before;
+    return over;
+  });
+  assert.ok(zoomed <= 1, `${name} scrolls sideways with text at 200 % (${zoomed} px too wide)`);
   await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+// Keyboard: the first Tab reaches the skip link, which becomes visible and moves focus to
+// the main content.
+export async function assertSkipLink(page) {
+  await page.keyboard.press('Tab');
+  const skip = await page.evaluate(() => {
+    const a = document.activeElement;
+    const r = a.getBoundingClientRect();
+    return { cls: a.className, visible: r.left >= 0 && r.width > 0 };
+  });
+  assert.equal(skip.cls, 'skip', 'the first Tab stop is the skip link');
+  assert.ok(skip.visible, 'the focused skip link is visible');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main', 'the skip link moves focus to main');
 }
