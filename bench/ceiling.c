@@ -8,6 +8,7 @@
  * libmicrohttpd 0.9.75 answer "Connection: close" and the ceiling would measure TCP set-up.
  *
  * usage: ceiling [--listen-port N] [--threads N] [--port-file FILE] [--max-conns N]
+ *                [--memory-limit BYTES]   (per-connection memory pool, as ujikomd --max-header)
  * Runs until SIGTERM or SIGINT.
  */
 #include <errno.h>
@@ -78,7 +79,7 @@ static int write_port_file(const char *path, unsigned port) {
 }
 
 int main(int argc, char **argv) {
-  long port = 0, threads = 0, max_conns = 16384;
+  long port = 0, threads = 0, max_conns = 16384, memory_limit = 32768;
   const char *port_file = NULL;
   for (int i = 1; i < argc; i++) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -88,14 +89,17 @@ int main(int argc, char **argv) {
       threads = parse_long(v, 0, 256);
     } else if (NULL != v && 0 == strcmp(argv[i], "--max-conns")) {
       max_conns = parse_long(v, 16, 1000000);
+    } else if (NULL != v && 0 == strcmp(argv[i], "--memory-limit")) {
+      memory_limit = parse_long(v, 4096, 1048576);
     } else if (NULL != v && 0 == strcmp(argv[i], "--port-file")) {
       port_file = v;
     } else {
       fprintf(stderr,
-              "usage: ceiling [--listen-port N] [--threads N] [--max-conns N] [--port-file F]\n");
+              "usage: ceiling [--listen-port N] [--threads N] [--max-conns N] [--port-file F]\n"
+              "               [--memory-limit BYTES]\n");
       return 2;
     }
-    if (port < 0 || threads < 0 || max_conns < 0) {
+    if (port < 0 || threads < 0 || max_conns < 0 || memory_limit < 0) {
       fprintf(stderr, "ceiling: bad value for %s: '%s'\n", argv[i], v);
       return 2;
     }
@@ -129,8 +133,9 @@ int main(int argc, char **argv) {
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
       (uint16_t)port, NULL, NULL, on_request, &c, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_conns + 64, MHD_OPTION_CONNECTION_TIMEOUT,
-      (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-      MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_END);
+      (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)memory_limit,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+      MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_END);
   if (NULL == d) {
     fprintf(stderr, "ceiling: cannot start on port %ld\n", port);
     MHD_destroy_response(c.resp);
