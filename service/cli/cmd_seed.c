@@ -72,7 +72,6 @@ struct seed {
   int64_t admin_id;
   char **hashes; /* password hashes, index = candidate number; [candidates] = admin */
   int64_t now_ms;
-  uint64_t rng;
 };
 
 static void seed_usage(FILE *out) {
@@ -89,11 +88,13 @@ static void seed_usage(FILE *out) {
           SEED_PASSWORD, SEED_KDF_LOG2N);
 }
 
-static uint64_t next_rand(struct seed *s) { /* xorshift64*: reproducible volume, not secrets */
-  s->rng ^= s->rng >> 12;
-  s->rng ^= s->rng << 25;
-  s->rng ^= s->rng >> 27;
-  return s->rng * 2685821657736338717ull;
+/* The form seed of attempt n (splitmix64): reproducible volume, not secrets, and the same
+ * whichever thread builds the attempt. */
+static uint64_t form_seed(long n) {
+  uint64_t z = (uint64_t)n + 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
 }
 
 static int parse_count(const char *name, const char *v, long min, long max, long *out) {
@@ -395,7 +396,7 @@ static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
   a->candidate = n % s->o.candidates;
   a->exam = s->exams[((size_t)a->candidate + (size_t)(n / s->o.candidates)) % s->nexams];
   bool right = KIND_BK != a->kind;
-  if (0 != exam_form_assemble(&form, a->exam, next_rand(s)) ||
+  if (0 != exam_form_assemble(&form, a->exam, form_seed(n)) ||
       NULL == (fj = exam_form_to_json(form)) || NULL == (a->form = json_dumps(fj, JSON_COMPACT)))
     goto cleanup;
   size_t total = exam_form_item_count(form);
@@ -452,6 +453,47 @@ cleanup:
   json_decref(fj);
   exam_form_free(form);
   return rc;
+}
+
+struct build_job {
+  struct seed *s;
+  struct seed_attempt *batch;
+  size_t n, first, step;
+  long from;
+  int failed;
+};
+
+static void *build_worker(void *arg) {
+  struct build_job *j = arg;
+  for (size_t i = j->first; i < j->n; i += j->step)
+    if (0 != build_attempt(j->s, &j->batch[i], j->from + (long)i))
+      j->failed = 1;
+  return NULL;
+}
+
+/* Builds attempts from .. from+n-1 into batch on o.threads threads (forms, answers and
+ * scores are pure computations). Returns 0, or -1 when any failed (all entries are then
+ * safe to attempt_free). */
+static int build_batch(struct seed *s, struct seed_attempt *batch, size_t n, long from) {
+  struct build_job jobs[64];
+  pthread_t tids[64];
+  size_t nt = s->o.threads > 64 ? 64 : (size_t)s->o.threads;
+  size_t started = 0;
+  int failed = 0;
+  memset(batch, 0, n * sizeof *batch);
+  for (size_t t = 0; t < nt; t++) {
+    jobs[t] = (struct build_job){s, batch, n, t, nt, from, 0};
+    if (0 != pthread_create(&tids[t], NULL, build_worker, &jobs[t])) {
+      failed = 1;
+      break;
+    }
+    started++;
+  }
+  for (size_t t = 0; t < started; t++) {
+    pthread_join(tids[t], NULL);
+    failed |= jobs[t].failed;
+  }
+  return failed || started < nt ? -1 : 0;
 }
 
 struct attempts_batch {
@@ -674,13 +716,11 @@ static int seed_attempts_and_certs(struct seed *s) {
   for (long from = 0; from < s->o.attempts; from += ATTEMPTS_PER_TXN) {
     long to = from + ATTEMPTS_PER_TXN < s->o.attempts ? from + ATTEMPTS_PER_TXN : s->o.attempts;
     size_t n = (size_t)(to - from), ncerts = 0;
-    for (size_t i = 0; i < n; i++) {
-      if (0 != build_attempt(s, &batch[i], from + (long)i)) {
-        for (size_t k = 0; k <= i; k++)
-          attempt_free(&batch[k]);
-        rc = STORE_HARD;
-        goto cleanup;
-      }
+    if (0 != build_batch(s, batch, n, from)) {
+      for (size_t k = 0; k < n; k++)
+        attempt_free(&batch[k]);
+      rc = STORE_HARD;
+      goto cleanup;
     }
     struct attempts_batch ab = {s, batch, n};
     rc = store_txn(s->store, attempts_txn, &ab);
@@ -865,7 +905,6 @@ int cmd_seed(int argc, char **argv) {
     fprintf(stderr, "ujikom seed: at most %zu attempts per candidate (one per exam)\n", s.nexams);
     goto cleanup;
   }
-  s.rng = 0x2545f4914f6cdd1dull;
   s.now_ms = (int64_t)time(NULL) * 1000;
   if (0 != hash_passwords(&s)) {
     fprintf(stderr, "ujikom seed: hashing passwords failed\n");
