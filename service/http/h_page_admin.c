@@ -259,13 +259,20 @@ static void section_analysis_keys(struct html *h, const struct req *r) {
   size_t n = 0;
   if (NULL != r->svc->catalog && 0 == catalog_list(r->svc->catalog, &exams, &n)) {
     for (size_t i = 0; i < n; i++) {
-      html_fmt(h, "<li><a href=\"/api/admin/analysis/%s\">%s</a> — ", exams[i]->id, exams[i]->id);
+      html_fmt(h, "<li><a data-analysis href=\"/api/admin/analysis/%s\">%s</a> — ", exams[i]->id,
+               exams[i]->id);
       html_text(h, exams[i]->title);
       HTML_LIT(h, "</li>");
     }
   }
   free(exams);
-  HTML_LIT(h, "</ul></section><section aria-labelledby=\"s-keys\"><h2 id=\"s-keys\">");
+  /* staff.js shows a chosen exam's analysis here as a table (without it, the links give the
+   * JSON); the column names come from the catalogue. */
+  HTML_LIT(h, "</ul><div id=\"analysis-out\" aria-live=\"polite\"");
+  html_attr(h, "data-cols", L(r, "admin.analysis_cols"));
+  html_attr(h, "data-outcomes", L(r, "admin.analysis_outcomes"));
+  HTML_LIT(h, "></div>");
+  HTML_LIT(h, "</section><section aria-labelledby=\"s-keys\"><h2 id=\"s-keys\">");
   html_text(h, L(r, "admin.keys"));
   HTML_LIT(h, "</h2><ul>");
   if (NULL != r->svc->keys) {

@@ -320,6 +320,11 @@ test('an admin sees the candidate as text on the admin pages', async () => {
   await page.goto(`${d.url}/admin`);
   await checkPage(page, 'admin');
   await assertNameIsText(page, '/admin');
+  // Item analysis of the fesyen exam, shown as a table.
+  await page.click(`a[data-analysis][href$="/${EXAM}"]`);
+  await page.locator('#analysis-out table').waitFor();
+  assert.ok(await page.locator('#analysis-out tbody tr').count() >= 10, 'one row per item of the exam');
+  await checkPage(page, 'admin-analysis');
   assertNoDialogs(p);
   await p.context.close();
 });

@@ -22,6 +22,41 @@
     });
     return body;
   }
+  // Item analysis on the admin page: the JSON of a chosen exam as a table.
+  document.addEventListener('click', function (ev) {
+    var a = ev.target.closest ? ev.target.closest('a[data-analysis]') : null;
+    var out = document.getElementById('analysis-out');
+    if (!a || !out) return;
+    ev.preventDefault();
+    fetch(a.getAttribute('href'), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (r) { return r.json(); })
+      .then(function (j) {
+        var cols = out.getAttribute('data-cols').split('|');
+        var o = j.outcomes || {};
+        var p = document.createElement('p');
+        p.textContent = (j.title || '') + ' — ' + out.getAttribute('data-outcomes')
+          .replace('{attempts}', o.attempts).replace('{k}', o.k).replace('{bk}', o.bk)
+          .replace('{pending}', o.pending);
+        var table = document.createElement('table'), tr = document.createElement('tr');
+        cols.forEach(function (c) {
+          var th = document.createElement('th'); th.scope = 'col'; th.textContent = c; tr.appendChild(th);
+        });
+        table.appendChild(document.createElement('thead')).appendChild(tr);
+        var body = table.appendChild(document.createElement('tbody'));
+        (j.items || []).forEach(function (it) {
+          var row = body.insertRow();
+          [it.id, it.unit, it.type, it.n,
+            it.facility === null ? '—' : it.facility.toFixed(2),
+            it.discrimination === null ? '—' : it.discrimination.toFixed(2),
+            (it.flags || []).join(', ')].forEach(function (v) { row.insertCell().textContent = String(v); });
+        });
+        var wrap = document.createElement('div');
+        wrap.className = 'table-wrap';
+        wrap.appendChild(table);
+        out.replaceChildren(p, wrap);
+      }).catch(function () { location.href = a.getAttribute('href'); });
+  });
+
   document.addEventListener('submit', function (ev) {
     var f = ev.target, api = f.getAttribute('data-api');
     if (!api) return;
