@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as jose from 'jose';
 
-import { startDaemon, stopClean, candidateClient, adminClient, tmpDir, cli } from './lib/daemon.mjs';
+import { startDaemon, stopClean, stopWith, candidateClient, adminClient, tmpDir, cli } from './lib/daemon.mjs';
 import {
   sqlFile, haveSqliteCli, assessorClient, certifiedCandidate, textItems, answerText, answerSeq,
   SaveLog, cliAsync,
@@ -125,9 +125,9 @@ test('online backup under load restores into a new data directory', { timeout: 1
     assert.equal(audit.status, 0, `audit chain after restore: ${audit.stdout}${audit.stderr}`);
     await stopClean(d2);
   } finally {
-    await d1.stop('SIGKILL');
+    await stopWith(d1, 'SIGKILL');
     d1.cleanup();
-    if (d2) await d2.stop('SIGKILL');
+    if (d2) await stopWith(d2, 'SIGKILL');
     rmSync(work, { recursive: true, force: true });
   }
 });
@@ -165,7 +165,7 @@ test('restore refuses a file that is not a ujikom backup, leaving the database i
     assert.equal(me.status, 200, `the account is gone after a refused restore: ${me.text}`);
     await stopClean(d2);
   } finally {
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d.cleanup();
     rmSync(work, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startDaemon, stopClean, candidateClient, tmpDir, cli } from './lib/daemon.mjs';
+import { startDaemon, stopClean, stopWith, candidateClient, tmpDir, cli } from './lib/daemon.mjs';
 import {
   sql, assessorClient, textItems, answerText, answerSeq, SaveLog, haveSqliteCli,
 } from './lib/reliability.mjs';
@@ -147,7 +147,7 @@ test('SIGKILL at random moments loses no acknowledged write', { timeout: 170_000
   let kills = 0;
   for (let k = 0; k < KILLS; k++) {
     await sleep(1500 + Math.random() * 4000);
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     kills += 1;
     d = await startDaemon({ dataDir });
     daemons.push(d);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startDaemon, stopClean, candidateClient } from './lib/daemon.mjs';
+import { startDaemon, stopClean, stopWith, candidateClient } from './lib/daemon.mjs';
 import { sql, haveSqliteCli, textItems, eventually } from './lib/reliability.mjs';
 
 const EXAM = 'DKV-DGM-JR';
@@ -36,7 +36,7 @@ test('downtime is not credited: the deadline is absolute and saved answers survi
   try {
     const { c, id, item } = await attemptWithAnswer(d);
     const before = (await c.get(`/api/attempts/${id}`)).json;
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     await sleep(3000);
     d = await startDaemon({ dataDir: d.dataDir });
     c.base = d.url;
@@ -48,7 +48,7 @@ test('downtime is not credited: the deadline is absolute and saved answers survi
     assert.equal(after.answers[item.id], 'tersimpan sebelum mati');
     await stopClean(d);
   } finally {
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d.cleanup();
   }
 });
@@ -58,7 +58,7 @@ test('an attempt whose deadline passed while down is closed at its deadline', { 
   let d = await startDaemon();
   try {
     const { c, id, item } = await attemptWithAnswer(d);
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     const deadline = stageLongOutage(d.dataDir, id);
     d = await startDaemon({ dataDir: d.dataDir });
     c.base = d.url;
@@ -78,7 +78,7 @@ test('an attempt whose deadline passed while down is closed at its deadline', { 
     assert.ok(['K', 'BK', 'PENDING'].includes(row.verdict));
     await stopClean(d);
   } finally {
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d.cleanup();
   }
 });
@@ -88,7 +88,7 @@ test('attempts overdue after an outage are closed at start-up without being touc
   let d = await startDaemon();
   try {
     const { id } = await attemptWithAnswer(d);
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     const deadline = stageLongOutage(d.dataDir, id);
     d = await startDaemon({ dataDir: d.dataDir });
     const closed = await eventually(
@@ -98,7 +98,7 @@ test('attempts overdue after an outage are closed at start-up without being touc
     assert.equal(row.finished_at, deadline);
     await stopClean(d);
   } finally {
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d.cleanup();
   }
 });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startDaemon, stopClean, candidateClient } from './lib/daemon.mjs';
+import { startDaemon, stopClean, stopWith, candidateClient } from './lib/daemon.mjs';
 import { textItems, answerText, answerSeq, SaveLog } from './lib/reliability.mjs';
 
 const EXAM = 'DKV-DGM-JR';
@@ -73,7 +73,7 @@ test('SIGTERM under load finishes in-flight requests and loses nothing', { timeo
     }
     await stopClean(d);
   } finally {
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d.cleanup();
   }
 });

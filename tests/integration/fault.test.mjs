@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startDaemon, stopClean, candidateClient, Client, PASSWORD, uniqueEmail } from './lib/daemon.mjs';
+import { startDaemon, stopClean, stopWith, candidateClient, Client, PASSWORD, uniqueEmail } from './lib/daemon.mjs';
 import {
   sql, haveSqliteCli, holdWriteLock, textItems, connectRaw, rawRequest, eventually,
 } from './lib/reliability.mjs';
@@ -72,7 +72,7 @@ test('disk full (file-size limit): writes 503, reads 200, recovers', { timeout: 
     await stopClean(d);
     if (haveSqliteCli()) assert.deepEqual(sql(d.dataDir, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
   } finally {
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d.cleanup();
   }
 });
@@ -87,7 +87,7 @@ test('killed while the disk is full: restarts with every acknowledged write', { 
     if (prlimit(d.proc.pid, '1:').status !== 0) return t.skip('prlimit refused');
     // Several failed writes leave SQLite mid-way through WAL appends; then a hard kill.
     for (let i = 0; i < 5; i++) assert503Json(await save(`gagal ${i}`), 'save with a full disk');
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d = await startDaemon({ dataDir: d.dataDir });
     c.base = d.url;
     const g = await c.get(`/api/attempts/${attemptId}`);
@@ -97,7 +97,7 @@ test('killed while the disk is full: restarts with every acknowledged write', { 
     if (haveSqliteCli()) assert.deepEqual(sql(d.dataDir, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
     await stopClean(d);
   } finally {
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d.cleanup();
   }
 });
@@ -138,7 +138,7 @@ test('read-only database files: writes 503, reads 200, recovers', { timeout: 90_
     await stopClean(d);
   } finally {
     for (const f of locked) spawnSync('chattr', ['-i', f]);
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d.cleanup();
   }
 });
@@ -184,7 +184,7 @@ test('write lock held by another process: 503 within the busy budget, then works
     assert.equal(ok.status, 200, ok.text);
     await stopClean(d);
   } finally {
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d.cleanup();
   }
 });
@@ -231,7 +231,7 @@ test('connection limit: extra requests get 503 or are refused, then service resu
     await stopClean(d);
   } finally {
     for (const s of sockets) s.destroy();
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d.cleanup();
   }
 });
@@ -251,7 +251,7 @@ test('a silent client is cut off after --conn-timeout', { timeout: 60_000 }, asy
     assert.equal(r.status, 200);
     await stopClean(d);
   } finally {
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d.cleanup();
   }
 });
@@ -288,7 +288,7 @@ test('a client dribbling its headers is cut off after --conn-timeout', {
     assert.equal(r.status, 200);
     await stopClean(d);
   } finally {
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d.cleanup();
   }
 });

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startDaemon, stopClean, candidateClient } from './lib/daemon.mjs';
+import { startDaemon, stopClean, stopWith, candidateClient } from './lib/daemon.mjs';
 import { sql, haveSqliteCli, assessorClient, textItems, answerText } from './lib/reliability.mjs';
 
 const EXAM = 'DKV-DGM-JR';
@@ -76,7 +76,7 @@ test('concurrent duplicates: one attempt, one result, one decision, one certific
     assert.equal(sql(d.dataDir, `SELECT count(*) AS n FROM certificates WHERE attempt_id = ${id}`)[0].n, 1);
     await stopClean(d);
   } finally {
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d.cleanup();
   }
 });

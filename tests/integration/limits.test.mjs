@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startDaemon, stopClean, candidateClient } from './lib/daemon.mjs';
+import { startDaemon, stopClean, stopWith, candidateClient } from './lib/daemon.mjs';
 import { sql, haveSqliteCli, formItems } from './lib/reliability.mjs';
 
 const EXAM = 'DKV-DGM-JR';
@@ -83,7 +83,7 @@ test('answers at the limits are stored exactly; refused writes change nothing', 
     }
     await stopClean(d);
   } finally {
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     d.cleanup();
   }
 });

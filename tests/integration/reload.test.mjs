@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-import { startDaemon, stopClean, candidateClient, tmpDir, cli, EXAMS_DIR } from './lib/daemon.mjs';
+import { startDaemon, stopClean, stopWith, candidateClient, tmpDir, cli, EXAMS_DIR } from './lib/daemon.mjs';
 import { eventually, formItems, textItems } from './lib/reliability.mjs';
 
 const EXAM = 'APL-JWD-JR';
@@ -82,7 +82,7 @@ test('SIGHUP serves a valid exam edit to new attempts; a running attempt keeps i
     assert.equal(d.exited(), null);
     await stopClean(d);
   } finally {
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     rmSync(work, { recursive: true, force: true });
   }
 });
@@ -134,7 +134,7 @@ test('SIGHUP with an invalid exam file keeps the previous version in service', {
     assert.equal(d.exited(), null);
     await stopClean(d);
   } finally {
-    await d.stop('SIGKILL');
+    await stopWith(d, 'SIGKILL');
     rmSync(work, { recursive: true, force: true });
   }
 });

@@ -183,11 +183,26 @@ export async function candidateClient(d, name = 'Siti Rahayu') {
 // (LeakSanitizer makes an ASan build exit non-zero on leaks; UBSan prints 'runtime error').
 export async function stopClean(d, timeoutMs = 20_000) {
   const { default: assert } = await import('node:assert/strict');
-  const r = await d.stop('SIGTERM', timeoutMs);
+  const r = await stopWith(d, 'SIGTERM', timeoutMs);
   const out = d.output();
   assert.ok(!/LeakSanitizer/.test(out), `LeakSanitizer report in daemon output:\n${out.slice(-4000)}`);
   assert.ok(!/runtime error/.test(out), `UBSan runtime error in daemon output:\n${out.slice(-4000)}`);
   assert.ok(!/AddressSanitizer/.test(out), `AddressSanitizer report in daemon output:\n${out.slice(-4000)}`);
   assert.deepEqual(r, { code: 0, signal: null }, `ujikomd did not exit cleanly:\n${out.slice(-4000)}`);
+  return r;
+}
+
+// Sends `signal` and resolves to { code, signal } once the daemon exits (SIGKILL after
+// timeoutMs). Unlike d.stop(), leaves no timer behind to keep the test process alive.
+export async function stopWith(d, signal = 'SIGTERM', timeoutMs = 20_000) {
+  if (d.exited()) return d.exited();
+  const exited = new Promise((resolve) => d.proc.once('exit', (code, sig) => resolve({ code, signal: sig })));
+  d.proc.kill(signal);
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => { d.proc.kill('SIGKILL'); resolve({ code: null, signal: 'timeout' }); }, timeoutMs);
+  });
+  const r = await Promise.race([exited, timeout]);
+  clearTimeout(timer);
   return r;
 }
