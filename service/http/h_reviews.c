@@ -17,12 +17,10 @@
 #include "store/store.h"
 #include "ujikom/exam.h"
 #include "ujikom/exam_form.h"
+#include "ujikom/review.h"
 #include "ujikom/score.h"
 
-#define REVIEW_MAX_COMMENT  5000
-#define REVIEW_MAX_REASON   2000
-#define REVIEW_MAX_FEEDBACK 10000
-#define REVIEW_QUEUE_LIMIT  200
+#define REVIEW_QUEUE_LIMIT 200
 
 /* A time as the API shows it (ISO 8601, UTC, seconds), or null for 0 (not yet). */
 static json_t *json_time(int64_t ms) {
@@ -58,41 +56,6 @@ static bool parse_id(const char *s, int64_t *out) {
     return false;
   *out = (int64_t)v;
   return true;
-}
-
-/* A string member without embedded NUL, or NULL when absent / not a string. */
-static const char *member_str(const json_t *obj, const char *name, size_t *out_len) {
-  json_t *v = json_object_get(obj, name);
-  const char *s = NULL;
-  if (!json_is_string(v))
-    return NULL;
-  s = json_string_value(v);
-  if (strlen(s) != json_string_length(v))
-    return NULL;
-  if (NULL != out_len)
-    *out_len = json_string_length(v);
-  return s;
-}
-
-/* An optional text member: true when absent/null (*out = NULL) or a string of at most max
- * bytes without NUL; false (with a reply sent) otherwise. required: absent/empty refused. */
-static bool optional_text(struct req *r, const json_t *obj, const char *name, size_t max,
-                          bool required, const char **out) {
-  json_t *v = json_object_get(obj, name);
-  size_t len = 0;
-  char detail[160];
-  *out = NULL;
-  if (NULL == v || json_is_null(v)) {
-    if (!required)
-      return true;
-  } else if (NULL != (*out = member_str(obj, name, &len)) && len <= max) {
-    if (!required || len > 0)
-      return true;
-  }
-  snprintf(detail, sizeof detail, "%s: %s text of at most %zu bytes is required.", name,
-           required ? "a non-empty" : "a", max);
-  reply_error(r, ERR_INVALID_FIELD, detail);
-  return false;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -564,179 +527,28 @@ done:
   return rc;
 }
 
-/* Parses the "units" object of a decision body against the scored form. final[u] receives
- * each unit's outcome (default: the automatic one). Returns the units JSON to store, or NULL
- * after replying 400. reason_all: a general reason that covers every override (admin). */
-static json_t *decide_units(struct req *r, const json_t *body, const struct exam_form *form,
-                            const struct score_result *res, enum score_verdict *final,
-                            const char *reason_all) {
-  json_t *given = json_object_get(body, "units");
-  json_t *out = json_object();
-  const char *code;
-  json_t *v;
-  char detail[200];
-  if (NULL == out)
-    return reply_error(r, ERR_INTERNAL, NULL), NULL;
-  if (NULL != given && !json_is_null(given) && !json_is_object(given)) {
-    json_decref(out);
-    return reply_error(r, ERR_INVALID_FIELD, "units: must be an object keyed by unit code."), NULL;
+/* Answers a refused decision with the registry error for its status. */
+static int reply_review(struct req *r, enum review_status st, const char *why) {
+  switch (st) {
+  case REVIEW_BAD_MARKS:
+    return reply_error(r, ERR_BAD_MARKS, why);
+  case REVIEW_INVALID_FIELD:
+    return reply_error(r, ERR_INVALID_FIELD, why);
+  case REVIEW_REASON_REQUIRED:
+    return reply_error(r, ERR_REASON_REQUIRED, why);
+  default:
+    return reply_error(r, ERR_INTERNAL, NULL);
   }
-  json_object_foreach(given, code, v) {
-    bool known = false;
-    for (size_t u = 0; u < form->nunits; u++)
-      known = known || 0 == strcmp(form->units[u].unit->code, code);
-    if (!known) {
-      snprintf(detail, sizeof detail, "units: %.60s is not a unit of this exam.", code);
-      json_decref(out);
-      return reply_error(r, ERR_INVALID_FIELD, detail), NULL;
-    }
-  }
-  for (size_t u = 0; u < form->nunits && u < res->nunits; u++) {
-    const char *ucode = form->units[u].unit->code;
-    json_t *g = NULL == given ? NULL : json_object_get(given, ucode);
-    enum score_verdict automatic = res->units[u].verdict;
-    const char *outcome = NULL, *reason = NULL;
-    final[u] = automatic;
-    if (NULL != g) {
-      if (!json_is_object(g)) {
-        snprintf(detail, sizeof detail, "units.%.60s: must be an object.", ucode);
-        json_decref(out);
-        return reply_error(r, ERR_INVALID_FIELD, detail), NULL;
-      }
-      outcome = member_str(g, "outcome", NULL);
-      if (NULL == outcome || (0 != strcmp(outcome, "K") && 0 != strcmp(outcome, "BK"))) {
-        snprintf(detail, sizeof detail, "units.%.60s.outcome: must be \"K\" or \"BK\".", ucode);
-        json_decref(out);
-        return reply_error(r, ERR_INVALID_FIELD, detail), NULL;
-      }
-      if (!optional_text(r, g, "reason", REVIEW_MAX_REASON, false, &reason)) {
-        json_decref(out);
-        return NULL;
-      }
-      final[u] = 0 == strcmp(outcome, "K") ? SCORE_K : SCORE_BK;
-    }
-    if (final[u] != automatic && (NULL == reason || '\0' == reason[0]) &&
-        (NULL == reason_all || '\0' == reason_all[0])) {
-      snprintf(detail, sizeof detail,
-               "units.%.60s.reason: required when the outcome differs from the automatic "
-               "result (%s).",
-               ucode, score_verdict_name(automatic));
-      json_decref(out);
-      return reply_error(r, ERR_REASON_REQUIRED, detail), NULL;
-    }
-    if (SCORE_PENDING == final[u]) {
-      snprintf(detail, sizeof detail, "units.%.60s.outcome: the unit is still pending.", ucode);
-      json_decref(out);
-      return reply_error(r, ERR_INVALID_FIELD, detail), NULL;
-    }
-    json_object_set_new(out, ucode,
-                        json_pack("{s:s, s:s, s:s?}", "outcome", score_verdict_name(final[u]),
-                                  "automatic", score_verdict_name(automatic), "reason",
-                                  NULL != reason && '\0' != reason[0] ? reason : NULL));
-  }
-  return out;
 }
 
-/* The overall outcome: required, and K exactly when every unit is K. */
-static const char *decide_overall(struct req *r, const json_t *body,
-                                  const enum score_verdict *final, size_t nunits) {
-  const char *overall = member_str(body, "overall", NULL);
-  bool all_k = nunits > 0;
-  for (size_t u = 0; u < nunits; u++)
-    all_k = all_k && SCORE_K == final[u];
-  if (NULL == overall || (0 != strcmp(overall, "K") && 0 != strcmp(overall, "BK")))
-    return reply_error(r, ERR_INVALID_FIELD, "overall: must be \"K\" or \"BK\"."), NULL;
-  if ((0 == strcmp(overall, "K")) != all_k)
-    return reply_error(r, ERR_INVALID_FIELD,
-                       all_k ? "overall: every unit is K, so the overall result is K."
-                             : "overall: K needs every unit to be K."),
-           NULL;
-  return overall;
-}
-
-/* The stored result: the scorer's JSON with the decided outcomes and the feedback. */
-static char *decide_result_json(const struct score_result *res, const struct exam_form *form,
-                                const enum score_verdict *final, const char *overall,
-                                const char *feedback) {
-  json_t *j = score_result_json(res, form);
-  json_t *units = json_object_get(j, "units");
-  char *s = NULL;
-  if (NULL == j)
-    return NULL;
-  for (size_t u = 0; u < json_array_size(units) && u < res->nunits; u++) {
-    json_t *ju = json_array_get(units, u);
-    json_object_set_new(ju, "automatic", json_string(score_verdict_name(res->units[u].verdict)));
-    json_object_set_new(ju, "verdict", json_string(score_verdict_name(final[u])));
-  }
-  json_object_set_new(j, "overall", json_string(overall));
-  json_object_set_new(j, "feedback", NULL == feedback ? json_null() : json_string(feedback));
-  s = json_dumps(j, JSON_COMPACT);
-  json_decref(j);
-  return s;
-}
-
-/* Validates {"items": {id: {"criteria": {...}, "comment": ".."}}} against the form's open
- * items. On success *out_marks is {id: criteria} for the scorer and *out_items what is
- * stored. Returns 0, or -1 after replying 400. */
-static int decide_marks(struct req *r, const json_t *body, const struct exam_form *form,
-                        json_t **out_marks, json_t **out_items) {
-  json_t *items = json_object_get(body, "items");
-  json_t *marks = json_object(), *stored = json_object();
-  const char *id;
-  json_t *v;
-  char detail[300], why[200];
-  *out_marks = *out_items = NULL;
-  if (NULL == marks || NULL == stored)
-    goto internal;
-  if (NULL != items && !json_is_object(items)) {
-    reply_error(r, ERR_BAD_MARKS, "items: must be an object keyed by item id.");
-    goto fail;
-  }
-  json_object_foreach(items, id, v) {
-    const struct form_item *fi = exam_form_find_item(form, id);
-    json_t *crit = json_is_object(v) ? json_object_get(v, "criteria") : NULL;
-    const char *comment = NULL;
-    double pts = 0;
-    if (NULL == fi || !exam_item_is_open(fi->item)) {
-      snprintf(detail, sizeof detail, "items.%.64s: not an assessor-scored item of this form.", id);
-      reply_error(r, ERR_BAD_MARKS, detail);
-      goto fail;
-    }
-    if (NULL == crit || 0 != score_open_item(&pts, fi->item, crit, why, sizeof why)) {
-      snprintf(detail, sizeof detail, "items.%.64s.criteria: %s", id,
-               NULL == crit ? "missing." : why);
-      reply_error(r, ERR_BAD_MARKS, detail);
-      goto fail;
-    }
-    if (!optional_text(r, v, "comment", REVIEW_MAX_COMMENT, false, &comment))
-      goto fail;
-    json_object_set(marks, id, crit);
-    json_object_set_new(
-        stored, id,
-        json_pack("{s:O, s:s?, s:f}", "criteria", crit, "comment", comment, "points", pts));
-  }
-  for (size_t u = 0; u < form->nunits; u++) {
-    for (size_t i = 0; i < form->units[u].nitems; i++) {
-      const struct exam_item *it = form->units[u].items[i].item;
-      if (exam_item_is_open(it) && NULL == json_object_get(marks, it->id)) {
-        snprintf(detail, sizeof detail,
-                 "items.%.64s: marks for every rubric criterion are "
-                 "required.",
-                 it->id);
-        reply_error(r, ERR_BAD_MARKS, detail);
-        goto fail;
-      }
-    }
-  }
-  *out_marks = marks;
-  *out_items = stored;
-  return 0;
-internal:
-  reply_error(r, ERR_INTERNAL, NULL);
-fail:
-  json_decref(marks);
-  json_decref(stored);
-  return -1;
+/* Copies a checked outcome into the decision to store (strings owned by the context). */
+static void take_outcome(struct decide_ctx *c, struct review_outcome *o) {
+  snprintf(c->d.overall, sizeof c->d.overall, "%s", o->overall);
+  c->d.marks = o->items;
+  c->d.units = o->units;
+  c->d.feedback = o->feedback;
+  c->result_json = o->result;
+  memset(o, 0, sizeof *o);
 }
 
 /* Common tail: runs the transaction and answers. */
@@ -777,15 +589,16 @@ int h_reviews_decide(struct req *r) {
   struct loaded l;
   struct store_rd *rd = NULL;
   struct store_appeal appeal;
-  struct score_result *res = NULL;
-  enum score_verdict *final = NULL;
-  json_t *marks = NULL, *items = NULL, *units = NULL;
+  struct review_outcome o;
+  struct review_request rq;
   struct decide_ctx c;
-  const char *overall = NULL, *feedback = NULL, *reason = NULL;
+  char why[300];
+  enum review_status st;
   int64_t id = 0;
   int rc = STORE_HARD, ret = 0;
   memset(&c, 0, sizeof c);
   memset(&appeal, 0, sizeof appeal);
+  memset(&o, 0, sizeof o);
   if (!parse_id(r->params[0], &id))
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
   if (NULL == r->json || !json_is_object(r->json))
@@ -813,63 +626,39 @@ int h_reviews_decide(struct req *r) {
     }
     c.kind = STORE_DECISION_APPEAL;
     c.appeal_id = appeal.id;
-    c.expect_verdict = NULL;
-    c.need_claim = false;
     c.audit_action = "appeal.decision";
   } else {
-    c.kind = STORE_DECISION_ASSESSOR;
-    c.expect_verdict = "PENDING";
-    c.need_claim = true;
-    c.audit_action = "review.decision";
     if (0 != strcmp(l.att.verdict, "PENDING")) {
       ret = reply_error(r, ERR_NOT_AWAITING_REVIEW, NULL);
       goto cleanup;
     }
+    c.kind = STORE_DECISION_ASSESSOR;
+    c.expect_verdict = "PENDING";
+    c.need_claim = true;
+    c.audit_action = "review.decision";
   }
-  if (0 != decide_marks(r, r->json, l.form, &marks, &items))
-    goto cleanup;
-  if (0 != score_form(&res, l.form, l.answers, marks)) {
-    ret = reply_error(r, ERR_INTERNAL, NULL);
-    goto cleanup;
-  }
-  final = calloc(res->nunits + 1, sizeof *final);
-  if (NULL == final) {
-    ret = reply_error(r, ERR_INTERNAL, NULL);
+  rq = (struct review_request){.items = json_object_get(r->json, "items"),
+                               .units = json_object_get(r->json, "units"),
+                               .overall = json_object_get(r->json, "overall"),
+                               .feedback = json_object_get(r->json, "feedback")};
+  if (NULL == rq.items) {
+    ret = reply_error(r, ERR_BAD_MARKS, "items: the rubric marks are required.");
     goto cleanup;
   }
-  units = decide_units(r, r->json, l.form, res, final, NULL);
-  if (NULL == units)
+  st = review_decide(&o, l.form, l.answers, &rq, why, sizeof why);
+  if (REVIEW_OK != st) {
+    ret = reply_review(r, st, why);
     goto cleanup;
-  overall = decide_overall(r, r->json, final, res->nunits);
-  if (NULL == overall)
-    goto cleanup;
-  if (!optional_text(r, r->json, "feedback", REVIEW_MAX_FEEDBACK, 0 == strcmp(overall, "BK"),
-                     &feedback))
-    goto cleanup;
-  c.d = (struct store_decision){.attempt_id = id,
-                                .decided_by = r->user->id,
-                                .appeal_id = c.appeal_id,
-                                .feedback = NULL == feedback ? NULL : strdup(feedback),
-                                .reason = NULL};
+  }
+  c.d = (struct store_decision){
+      .attempt_id = id, .decided_by = r->user->id, .appeal_id = c.appeal_id};
   snprintf(c.d.kind, sizeof c.d.kind, "%s", c.kind);
-  snprintf(c.d.overall, sizeof c.d.overall, "%s", overall);
-  c.d.marks = json_dumps(items, JSON_COMPACT | JSON_SORT_KEYS);
-  c.d.units = json_dumps(units, JSON_COMPACT | JSON_SORT_KEYS);
-  c.result_json = decide_result_json(res, l.form, final, overall, feedback);
-  if (NULL == c.d.marks || NULL == c.d.units || NULL == c.result_json ||
-      (NULL != feedback && NULL == c.d.feedback) || (NULL != reason && NULL == c.d.reason)) {
-    ret = reply_error(r, ERR_INTERNAL, NULL);
-    goto cleanup;
-  }
+  take_outcome(&c, &o);
   ret = decide_commit(r, &c);
 cleanup:
   store_decision_clear(&c.d);
   free(c.result_json);
-  free(final);
-  json_decref(marks);
-  json_decref(items);
-  json_decref(units);
-  score_result_free(res);
+  review_outcome_free(&o);
   store_appeal_clear(&appeal);
   loaded_free(&l);
   return ret;
@@ -881,22 +670,27 @@ int h_admin_attempt_decision(struct req *r) {
   struct loaded l;
   struct store_rd *rd = NULL;
   struct store_decision prev;
-  struct score_result *res = NULL;
-  enum score_verdict *final = NULL;
-  json_t *marks = NULL, *units = NULL, *items = NULL;
+  struct review_outcome o;
+  struct review_request rq;
   struct decide_ctx c;
-  const char *overall = NULL, *feedback = NULL, *reason = NULL;
+  json_t *kept = NULL, *reason = NULL;
+  char why[300];
+  enum review_status st;
   int64_t id = 0;
   int rc = STORE_HARD, ret = 0;
   memset(&c, 0, sizeof c);
   memset(&prev, 0, sizeof prev);
+  memset(&o, 0, sizeof o);
   if (!parse_id(r->params[0], &id))
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
   if (NULL == r->json || !json_is_object(r->json))
     return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
-  if (!optional_text(r, r->json, "reason", REVIEW_MAX_REASON, false, &reason))
-    return 0;
-  if (NULL == reason || '\0' == reason[0])
+  reason = json_object_get(r->json, "reason");
+  if (NULL != reason && !json_is_null(reason) &&
+      (!json_is_string(reason) || json_string_length(reason) > REVIEW_MAX_REASON ||
+       strlen(json_string_value(reason)) != json_string_length(reason)))
+    return reply_error(r, ERR_INVALID_FIELD, "reason: text of at most 2000 bytes.");
+  if (!json_is_string(reason) || 0 == json_string_length(reason))
     return reply_error(r, ERR_REASON_REQUIRED,
                        "reason: an administrator's change needs a "
                        "reason.");
@@ -914,57 +708,30 @@ int h_admin_attempt_decision(struct req *r) {
     ret = reply_store(r, rc);
     goto cleanup;
   }
-  items = STORE_OK == rc ? json_loads(prev.marks, 0, NULL) : json_object();
-  marks = json_object();
-  if (NULL == items || NULL == marks) {
+  if (STORE_OK == rc && NULL == (kept = json_loads(prev.marks, 0, NULL))) {
     ret = reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
   }
-  {
-    const char *key;
-    json_t *v;
-    json_object_foreach(items, key, v) {
-      json_t *crit = json_object_get(v, "criteria");
-      if (NULL != crit)
-        json_object_set(marks, key, crit);
-    }
-  }
-  if (0 != score_form(&res, l.form, l.answers, marks)) {
-    ret = reply_error(r, ERR_INTERNAL, NULL);
+  rq = (struct review_request){.kept_items = kept,
+                               .units = json_object_get(r->json, "units"),
+                               .overall = json_object_get(r->json, "overall"),
+                               .feedback = json_object_get(r->json, "feedback"),
+                               .kept_feedback = STORE_OK == rc ? prev.feedback : NULL,
+                               .reason_all = json_string_value(reason)};
+  st = review_decide(&o, l.form, l.answers, &rq, why, sizeof why);
+  if (REVIEW_OK != st) {
+    ret = reply_review(r, st, why);
     goto cleanup;
   }
-  final = calloc(res->nunits + 1, sizeof *final);
-  if (NULL == final) {
-    ret = reply_error(r, ERR_INTERNAL, NULL);
-    goto cleanup;
-  }
-  units = decide_units(r, r->json, l.form, res, final, reason);
-  if (NULL == units)
-    goto cleanup;
-  overall = decide_overall(r, r->json, final, res->nunits);
-  if (NULL == overall)
-    goto cleanup;
-  if (!optional_text(r, r->json, "feedback", REVIEW_MAX_FEEDBACK, false, &feedback))
-    goto cleanup;
-  if (NULL == feedback && STORE_OK == rc)
-    feedback = prev.feedback;
   c.attempt_id = id;
   c.actor = r->user->id;
   c.kind = STORE_DECISION_ADMIN;
-  c.expect_verdict = NULL;
-  c.need_claim = false;
   c.audit_action = "review.admin_change";
-  c.d = (struct store_decision){.attempt_id = id,
-                                .decided_by = r->user->id,
-                                .feedback = NULL == feedback ? NULL : strdup(feedback),
-                                .reason = strdup(reason)};
+  c.d = (struct store_decision){
+      .attempt_id = id, .decided_by = r->user->id, .reason = strdup(json_string_value(reason))};
   snprintf(c.d.kind, sizeof c.d.kind, "%s", c.kind);
-  snprintf(c.d.overall, sizeof c.d.overall, "%s", overall);
-  c.d.marks = json_dumps(items, JSON_COMPACT | JSON_SORT_KEYS);
-  c.d.units = json_dumps(units, JSON_COMPACT | JSON_SORT_KEYS);
-  c.result_json = decide_result_json(res, l.form, final, overall, feedback);
-  if (NULL == c.d.marks || NULL == c.d.units || NULL == c.result_json ||
-      (NULL != feedback && NULL == c.d.feedback) || (NULL != reason && NULL == c.d.reason)) {
+  take_outcome(&c, &o);
+  if (NULL == c.d.reason) {
     ret = reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
   }
@@ -972,11 +739,8 @@ int h_admin_attempt_decision(struct req *r) {
 cleanup:
   store_decision_clear(&c.d);
   free(c.result_json);
-  free(final);
-  json_decref(marks);
-  json_decref(items);
-  json_decref(units);
-  score_result_free(res);
+  review_outcome_free(&o);
+  json_decref(kept);
   store_decision_clear(&prev);
   loaded_free(&l);
   return ret;
