@@ -248,7 +248,9 @@ enum review_status review_decide(struct review_outcome *out, const struct exam_f
   if (REVIEW_OK != st)
     goto done;
   st = check_overall(req->overall, final, res->nunits, &overall, err, errlen);
-  if (REVIEW_OK != st || NULL == overall)
+  if (REVIEW_OK == st && NULL == overall)
+    st = REVIEW_INVALID_FIELD; /* unreachable: check_overall sets it on success */
+  if (REVIEW_OK != st)
     goto done;
   /* Feedback is what a BK candidate learns from: required unless an earlier one is kept. */
   st = text_value(req->feedback, "feedback", REVIEW_MAX_FEEDBACK,
