@@ -4,7 +4,8 @@
 // daemon's resident memory from /proc every 10 s. Prints a table and the start/end RSS.
 //
 // usage: node bench/soak.mjs BASE_URL PID DATA_DIR SECONDS [WORKERS]
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { candidateClient } from '../tests/integration/lib/daemon.mjs';
@@ -25,6 +26,23 @@ const CERTS = 3;
 function rssKb() {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
+}
+
+// Open descriptors of the daemon (a leak shows as steady growth) and the WAL size (a
+// checkpoint starved by readers shows as steady growth too).
+function fdCount() {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return NaN;
+  }
+}
+function walKb() {
+  try {
+    return statSync(path.join(dataDir, 'ujikom.db-wal')).size / 1024;
+  } catch {
+    return 0;
+  }
 }
 
 const d = { url: base, dataDir };
@@ -89,7 +107,9 @@ async function worker(w) {
 const samples = [];
 const start = Date.now();
 const total = () => counts.save + counts.form + counts.verify + counts.healthz;
-const sample = () => samples.push({ t: (Date.now() - start) / 1000, rss: rssKb(), done: total(), errors: counts.errors });
+const sample = () => samples.push({
+  t: (Date.now() - start) / 1000, rss: rssKb(), fds: fdCount(), wal: walKb(), done: total(), errors: counts.errors,
+});
 sample();
 const running$ = Array.from({ length: workers }, (_, w) => worker(w));
 while (Date.now() < end) {
@@ -99,13 +119,13 @@ while (Date.now() < end) {
 running = false;
 await Promise.all(running$);
 
-console.log('| t (s) | RSS (MiB) | requests | req/s (interval) | errors |');
-console.log('|---:|---:|---:|---:|---:|');
+console.log('| t (s) | RSS (MiB) | fds | WAL (KiB) | requests | req/s (interval) | errors |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|');
 for (let i = 0; i < samples.length; i++) {
   const s = samples[i];
   const prev = samples[i - 1];
   const rate = prev ? ((s.done - prev.done) / (s.t - prev.t)).toFixed(0) : '';
-  console.log(`| ${s.t.toFixed(0)} | ${(s.rss / 1024).toFixed(1)} | ${s.done} | ${rate} | ${s.errors} |`);
+  console.log(`| ${s.t.toFixed(0)} | ${(s.rss / 1024).toFixed(1)} | ${s.fds} | ${s.wal.toFixed(0)} | ${s.done} | ${rate} | ${s.errors} |`);
 }
 const first = samples[0].rss;
 const last = samples[samples.length - 1].rss;
