@@ -279,15 +279,6 @@ static int create_txn(struct store_tx *tx, void *arg) {
   return store_user_create(tx, &c->id, c->email, c->name, STORE_ROLE_CANDIDATE, c->hash);
 }
 
-static int reply_store_error(struct req *r, int rc, const char *what) {
-  log_msg(STORE_HARD == rc ? LOG_ERROR : LOG_WARN, r->request_id, "%s: store %s", what,
-          store_rc_name(rc));
-  if (STORE_HARD == rc) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  return reply_error(r, STORE_BUSY == rc ? ERR_BUSY : ERR_UNAVAILABLE, NULL);
-}
-
 int auth_register(struct req *r, const char *name, const char *email, const char *password,
                   int64_t *out_id) {
   const struct config *cfg = r->svc->cfg;

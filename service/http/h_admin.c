@@ -27,42 +27,6 @@
 #define ADMIN_LIST_LIMIT        500
 #define ANALYSIS_MAX_ATTEMPTS   5000
 
-/* A time as the API shows it (ISO 8601, UTC, seconds), or null for 0 (not yet). */
-static json_t *json_time(int64_t ms) {
-  char buf[32];
-  struct tm tm;
-  time_t t = (time_t)(ms / 1000);
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
-      0 == strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
-    return json_null();
-  return json_string(buf);
-}
-
-static int reply_store(struct req *r, int rc) {
-  if (STORE_BUSY == rc)
-    return reply_error(r, ERR_BUSY, NULL);
-  if (STORE_UNAVAILABLE == rc)
-    return reply_error(r, ERR_UNAVAILABLE, NULL);
-  return reply_error(r, ERR_INTERNAL, NULL);
-}
-
-/* A positive decimal id (path segment or query value). */
-static bool parse_id(const char *s, int64_t *out) {
-  char *end = NULL;
-  long long v = 0;
-  if (NULL == s || '\0' == s[0] || strlen(s) > 18)
-    return false;
-  for (const char *p = s; '\0' != *p; p++)
-    if (*p < '0' || *p > '9')
-      return false;
-  errno = 0;
-  v = strtoll(s, &end, 10);
-  if (0 != errno || '\0' != *end || v <= 0)
-    return false;
-  *out = (int64_t)v;
-  return true;
-}
-
 /* A string member without NUL bytes, or NULL. */
 static const char *member_str(const json_t *obj, const char *name) {
   json_t *v = json_object_get(obj, name);
@@ -160,13 +124,13 @@ int h_admin_users_create(struct req *r) {
   if (STORE_EXISTS == rc)
     return reply_error(r, ERR_EMAIL_TAKEN, NULL);
   if (STORE_OK != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc)
     rc = store_user_by_id(rd, &u, c.id);
   store_rd_end(rd);
   if (STORE_OK != rc)
-    return reply_store(r, rc < 0 ? rc : STORE_HARD);
+    return reply_store_error(r, rc < 0 ? rc : STORE_HARD, __func__);
   OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
   return reply_json(r, 201, json_pack("{s:o}", "user", user_json(&u)));
 }
@@ -186,7 +150,7 @@ int h_admin_users_list(struct req *r) {
     rc = store_user_list(rd, &list, &n, role, 0, 1000);
   store_rd_end(rd);
   if (STORE_OK != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   items = json_array();
   for (size_t i = 0; NULL != items && i < n; i++)
     json_array_append_new(items, user_json(&list[i]));
@@ -250,7 +214,7 @@ int h_admin_users_disable(struct req *r) {
   if (STORE_NONE == rc)
     return reply_error(r, ERR_USER_NOT_FOUND, NULL);
   if (STORE_OK != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   return reply_json(r, 200,
                     json_pack("{s:{s:I, s:b}, s:b}", "user", "id", (json_int_t)c.id, "disabled", 1,
                               "changed", c.changed));
@@ -296,7 +260,7 @@ int h_admin_attempts_list(struct req *r) {
     rc = store_review_attempts(rd, &list, &n, exam, status, verdict, before, ADMIN_LIST_LIMIT);
   store_rd_end(rd);
   if (STORE_OK != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   items = json_array();
   for (size_t i = 0; NULL != items && i < n; i++)
     json_array_append_new(items, attempt_json(&list[i]));
@@ -371,7 +335,7 @@ int h_admin_attempts_extra_time(struct req *r) {
                        "Extra time can only be given to an attempt in "
                        "progress.");
   if (STORE_OK != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   return reply_json(r, 200,
                     json_pack("{s:{s:I, s:o, s:o}, s:I}", "attempt", "id", (json_int_t)c.id,
                               "deadline_at", json_time(c.new_deadline), "previous_deadline_at",
@@ -535,7 +499,7 @@ int h_admin_analysis(struct req *r) {
   /* Finished attempts of this exam, newest first, in pages. */
   rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK != rc) {
-    ret = reply_store(r, rc);
+    ret = reply_store_error(r, rc, __func__);
     goto cleanup;
   }
   for (int64_t before = 0; nids < ANALYSIS_MAX_ATTEMPTS;) {
@@ -567,7 +531,7 @@ int h_admin_analysis(struct req *r) {
   }
   store_rd_end(rd);
   if (STORE_OK != rc) {
-    ret = reply_store(r, rc);
+    ret = reply_store_error(r, rc, __func__);
     goto cleanup;
   }
   {
@@ -641,7 +605,7 @@ int h_admin_audit_list(struct req *r) {
     rc = store_audit_list(rd, &list, &n, subject, before, 200);
   store_rd_end(rd);
   if (STORE_OK != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   items = json_array();
   for (size_t i = 0; NULL != items && i < n; i++) {
     json_t *b = NULL == list[i].before ? json_null() : json_loads(list[i].before, 0, NULL);
@@ -666,7 +630,7 @@ int h_admin_audit_verify(struct req *r) {
   char why[256] = "";
   int rc = store_audit_verify(r->svc->store, &bad, &count, why, sizeof why);
   if (STORE_OK != rc && STORE_CONFLICT != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   return reply_json(r, 200,
                     json_pack("{s:b, s:I, s:o, s:s}", "intact", STORE_OK == rc, "entries",
                               (json_int_t)count, "first_bad",

@@ -15,42 +15,6 @@
 #define APPEAL_MAX_REASON 5000
 #define APPEAL_LIST_LIMIT 500
 
-/* A time as the API shows it (ISO 8601, UTC, seconds), or null for 0 (not yet). */
-static json_t *json_time(int64_t ms) {
-  char buf[32];
-  struct tm tm;
-  time_t t = (time_t)(ms / 1000);
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
-      0 == strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
-    return json_null();
-  return json_string(buf);
-}
-
-static int reply_store(struct req *r, int rc) {
-  if (STORE_BUSY == rc)
-    return reply_error(r, ERR_BUSY, NULL);
-  if (STORE_UNAVAILABLE == rc)
-    return reply_error(r, ERR_UNAVAILABLE, NULL);
-  return reply_error(r, ERR_INTERNAL, NULL);
-}
-
-/* A positive decimal id (path segment). */
-static bool parse_id(const char *s, int64_t *out) {
-  char *end = NULL;
-  long long v = 0;
-  if (NULL == s || '\0' == s[0] || strlen(s) > 18)
-    return false;
-  for (const char *p = s; '\0' != *p; p++)
-    if (*p < '0' || *p > '9')
-      return false;
-  errno = 0;
-  v = strtoll(s, &end, 10);
-  if (0 != errno || '\0' != *end || v <= 0)
-    return false;
-  *out = (int64_t)v;
-  return true;
-}
-
 static json_t *appeal_json(const struct store_appeal *a) {
   return json_pack(
       "{s:I, s:I, s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id, "attempt_id",
@@ -137,7 +101,7 @@ int h_appeals_create(struct req *r) {
   if (STORE_NONE == rc)
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
   if (STORE_OK != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   if (0 != strcmp(att.verdict, "K") && 0 != strcmp(att.verdict, "BK")) {
     store_decision_clear(&d);
     return reply_error(r, ERR_NOT_DECIDED, NULL);
@@ -156,13 +120,13 @@ int h_appeals_create(struct req *r) {
   if (STORE_EXISTS == rc)
     return reply_error(r, ERR_ALREADY_APPEALED, NULL);
   if (STORE_OK != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc)
     rc = store_appeal_get(rd, &a, c.appeal_id);
   store_rd_end(rd);
   if (STORE_OK != rc)
-    return reply_store(r, rc < 0 ? rc : STORE_HARD);
+    return reply_store_error(r, rc < 0 ? rc : STORE_HARD, __func__);
   {
     json_t *body = json_pack("{s:o}", "appeal", appeal_json(&a));
     store_appeal_clear(&a);
@@ -188,7 +152,7 @@ int h_appeals_list(struct req *r) {
     rc = store_appeal_list(rd, &list, &n, status, APPEAL_LIST_LIMIT);
   store_rd_end(rd);
   if (STORE_OK != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   items = json_array();
   for (size_t i = 0; NULL != items && i < n; i++)
     json_array_append_new(items, appeal_json(&list[i]));
@@ -282,14 +246,14 @@ int h_appeals_assign(struct req *r) {
   if (0 != c.why && STORE_OK != rc)
     return reply_error(r, (enum err)c.why, NULL);
   if (STORE_OK != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   memset(&a, 0, sizeof a);
   rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc)
     rc = store_appeal_get(rd, &a, c.appeal_id);
   store_rd_end(rd);
   if (STORE_OK != rc)
-    return reply_store(r, rc < 0 ? rc : STORE_HARD);
+    return reply_store_error(r, rc < 0 ? rc : STORE_HARD, __func__);
   {
     json_t *body = json_pack("{s:o}", "appeal", appeal_json(&a));
     store_appeal_clear(&a);

@@ -29,22 +29,6 @@
 
 /* ------------------------------------------------------------------ small helpers */
 
-static void iso_time(char out[32], int64_t ms) {
-  time_t t = (time_t)(ms / 1000);
-  struct tm tm;
-  if (NULL == gmtime_r(&t, &tm)) {
-    snprintf(out, 32, "1970-01-01T00:00:00Z");
-    return;
-  }
-  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static json_t *json_time(int64_t ms) {
-  char buf[32];
-  iso_time(buf, ms);
-  return json_string(buf);
-}
-
 static int64_t grace_ms(const struct svc *svc) {
   return (int64_t)svc->cfg->save_grace_s * 1000;
 }
@@ -63,31 +47,6 @@ static json_int_t remaining_seconds(const struct store_attempt *a, int64_t now_m
     return 0;
   }
   return (json_int_t)((a->deadline_ms - now_ms + 999) / 1000);
-}
-
-/* Maps a store failure to the reply. */
-static int reply_store(struct req *r, int rc) {
-  if (STORE_BUSY == rc) {
-    return reply_error(r, ERR_BUSY, NULL);
-  }
-  if (STORE_UNAVAILABLE == rc) {
-    return reply_error(r, ERR_UNAVAILABLE, NULL);
-  }
-  return reply_error(r, ERR_INTERNAL, NULL);
-}
-
-/* A positive decimal id from a path segment, or 0. */
-static int64_t parse_id(const char *s) {
-  if (NULL == s || s[0] < '1' || s[0] > '9' || strlen(s) > 18) {
-    return 0;
-  }
-  char *end = NULL;
-  errno = 0;
-  long long v = strtoll(s, &end, 10);
-  if (0 != errno || '\0' != *end || v <= 0) {
-    return 0;
-  }
-  return (int64_t)v;
 }
 
 /* Reads attempt `id` into *out. Returns STORE_OK, STORE_NONE, or negative. */
@@ -109,8 +68,8 @@ static int own_attempt(struct req *r, struct store_attempt *out) {
     reply_error(r, ERR_UNAVAILABLE, "The exam catalogue is not loaded.");
     return -1;
   }
-  int64_t id = parse_id(r->params[0]);
-  if (0 == id) {
+  int64_t id = 0;
+  if (!parse_id(r->params[0], &id)) {
     reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
     return -1;
   }
@@ -124,7 +83,7 @@ static int own_attempt(struct req *r, struct store_attempt *out) {
     return -1;
   }
   if (STORE_OK != rc) {
-    reply_store(r, rc);
+    reply_store_error(r, rc, __func__);
     return -1;
   }
   return 0;
@@ -312,14 +271,14 @@ static int settle(struct req *r, struct store_attempt *a) {
     return -1;
   }
   if (STORE_OK != rc) {
-    reply_store(r, rc);
+    reply_store_error(r, rc, __func__);
     return -1;
   }
   int64_t id = a->id;
   store_attempt_clear(a);
   rc = read_attempt(r->svc, a, id);
   if (STORE_OK != rc) {
-    reply_store(r, rc);
+    reply_store_error(r, rc, __func__);
     return -1;
   }
   return 0;
@@ -439,7 +398,7 @@ static int retake_allowed(struct req *r, const struct exam *exam, const struct s
   int64_t until = last->finished_ms + (int64_t)exam->cooldown_days * DAY_MS;
   if (r->now_ms < until) {
     char when[32], detail[200];
-    iso_time(when, until);
+    iso_time(when, sizeof(when), until);
     snprintf(detail, sizeof(detail),
              "Belum kompeten: please study the assessor's feedback; you can start again from %s.",
              when);
@@ -453,7 +412,7 @@ static int reply_existing(struct req *r, int64_t id) {
   struct store_attempt a;
   int rc = read_attempt(r->svc, &a, id);
   if (STORE_OK != rc) {
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   }
   json_t *j = attempt_summary(r->svc, &a, r->now_ms);
   store_attempt_clear(&a);
@@ -482,7 +441,7 @@ int h_attempts_start(struct req *r) {
     store_rd_end(rd);
   }
   if (rc < 0) {
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   }
   if (STORE_OK == rc) {
     if (!overdue(svc, &open_a, r->now_ms)) {
@@ -490,7 +449,8 @@ int h_attempts_start(struct req *r) {
     }
     rc = finish_attempt(svc, open_a.id, r->now_ms, false);
     if (STORE_OK != rc) {
-      return -10 == rc ? reply_error(r, ERR_EXAM_VERSION_MISSING, NULL) : reply_store(r, rc);
+      return -10 == rc ? reply_error(r, ERR_EXAM_VERSION_MISSING, NULL)
+                       : reply_store_error(r, rc, __func__);
     }
   }
   rc = store_rd_begin(svc->store, &rd);
@@ -499,7 +459,7 @@ int h_attempts_start(struct req *r) {
     store_rd_end(rd);
   }
   if (STORE_OK != rc) {
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   }
   if (0 != retake_allowed(r, exam, list, n)) {
     goto cleanup;
@@ -531,17 +491,17 @@ int h_attempts_start(struct req *r) {
       rc = store_attempt_open_for(rd, &open_a, r->user->id, exam->id);
       store_rd_end(rd);
     }
-    ret = STORE_OK == rc ? reply_existing(r, open_a.id) : reply_store(r, rc);
+    ret = STORE_OK == rc ? reply_existing(r, open_a.id) : reply_store_error(r, rc, __func__);
     goto cleanup;
   }
   if (STORE_OK != rc) {
-    ret = reply_store(r, rc);
+    ret = reply_store_error(r, rc, __func__);
     goto cleanup;
   }
   struct store_attempt a;
   rc = read_attempt(svc, &a, sc.id);
   if (STORE_OK != rc) {
-    ret = reply_store(r, rc);
+    ret = reply_store_error(r, rc, __func__);
     goto cleanup;
   }
   json_t *j = attempt_summary(svc, &a, r->now_ms);
@@ -569,7 +529,7 @@ int h_attempts_list(struct req *r) {
     store_rd_end(rd);
   }
   if (STORE_OK != rc) {
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   }
   json_t *arr = json_array();
   for (size_t i = 0; NULL != arr && i < n; i++) {
@@ -615,7 +575,7 @@ int h_attempts_get(struct req *r) {
     store_rd_end(rd);
   }
   if (STORE_OK != rc) {
-    ret = reply_store(r, rc);
+    ret = reply_store_error(r, rc, __func__);
     goto cleanup;
   }
   json_t *j = attempt_summary(r->svc, &a, r->now_ms);
@@ -728,7 +688,7 @@ int h_attempts_save_answer(struct req *r) {
     goto cleanup;
   }
   if (STORE_OK != rc) {
-    ret = reply_store(r, rc);
+    ret = reply_store_error(r, rc, __func__);
     goto cleanup;
   }
   a.deadline_ms = sc.deadline_ms;
@@ -755,14 +715,15 @@ int h_attempts_submit(struct req *r) {
   if (is_open(&a)) {
     int rc = finish_attempt(r->svc, a.id, r->now_ms, true);
     if (STORE_OK != rc) {
-      ret = -10 == rc ? reply_error(r, ERR_EXAM_VERSION_MISSING, NULL) : reply_store(r, rc);
+      ret = -10 == rc ? reply_error(r, ERR_EXAM_VERSION_MISSING, NULL)
+                      : reply_store_error(r, rc, __func__);
       goto cleanup;
     }
     int64_t id = a.id;
     store_attempt_clear(&a);
     rc = read_attempt(r->svc, &a, id);
     if (STORE_OK != rc) {
-      ret = reply_store(r, rc);
+      ret = reply_store_error(r, rc, __func__);
       goto cleanup;
     }
   }

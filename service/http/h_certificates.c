@@ -18,11 +18,6 @@
 #define QR_PNG_SCALE 8
 #define REASON_MAX   500
 
-static int reply_store_error(struct req *r, int rc) {
-  return reply_error(
-      r, (STORE_BUSY == rc || STORE_UNAVAILABLE == rc) ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
-}
-
 static bool is_admin(const struct req *r) {
   return NULL != r->user && ROLE_ADMIN == r->user->role;
 }
@@ -48,7 +43,7 @@ static int load_visible(struct req *r, struct store_cert *out, int *replied) {
     return 1;
   }
   if (STORE_OK != rc) {
-    *replied = reply_store_error(r, rc);
+    *replied = reply_store_error(r, rc, __func__);
     return 1;
   }
   return 0;
@@ -102,7 +97,7 @@ int h_cert_list(struct req *r) {
     rc = store_cert_list(rd, &list, &n, who, before, (int)limit);
   store_rd_end(rd);
   if (STORE_OK != rc)
-    return reply_store_error(r, rc);
+    return reply_store_error(r, rc, __func__);
   json_t *arr = json_array();
   for (size_t i = 0; NULL != arr && i < n; i++)
     json_array_append_new(arr, cert_summary(&list[i]));
@@ -289,7 +284,7 @@ int h_cert_revoke(struct req *r) {
   if (STORE_CONFLICT == rc)
     return reply_error(r, ERR_CERT_REVOKED_ALREADY, NULL);
   if (STORE_OK != rc)
-    return reply_store_error(r, rc);
+    return reply_store_error(r, rc, __func__);
   struct store_cert c;
   struct store_rd *rd = NULL;
   rc = store_rd_begin(r->svc->store, &rd);
@@ -297,7 +292,7 @@ int h_cert_revoke(struct req *r) {
     rc = store_cert_by_serial(rd, &c, serial);
   store_rd_end(rd);
   if (STORE_OK != rc)
-    return reply_store_error(r, rc);
+    return reply_store_error(r, rc, __func__);
   json_t *j = cert_summary(&c);
   store_cert_clear(&c);
   return NULL == j ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, j);
@@ -325,7 +320,7 @@ int h_cert_issue(struct req *r) {
     if (STORE_NONE == rc || (STORE_OK == rc && owner != r->user->id))
       return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
     if (STORE_OK != rc)
-      return reply_store_error(r, rc);
+      return reply_store_error(r, rc, __func__);
   }
   struct store_cert c;
   char err[256];

@@ -31,16 +31,10 @@
 /* Longest answer accepted, as JSON text (the API's limit). */
 #define MAX_ANSWER_JSON 65536
 
-/* A positive decimal id from a path segment, or 0. */
-static int64_t parse_id(const char *s) {
-  if (NULL == s || s[0] < '1' || s[0] > '9' || strlen(s) > 18)
-    return 0;
-  char *end = NULL;
-  errno = 0;
-  long long v = strtoll(s, &end, 10);
-  if (0 != errno || '\0' != *end || v <= 0)
-    return 0;
-  return (int64_t)v;
+/* A positive decimal id from a path segment, or 0 (ids start at 1). */
+static int64_t path_id(const char *s) {
+  int64_t id = 0;
+  return parse_id(s, &id) ? id : 0;
 }
 
 static bool is_open(const struct store_attempt *a) {
@@ -83,7 +77,7 @@ static int own_attempt(struct req *r, struct store_attempt *out) {
     reply_error(r, ERR_UNAVAILABLE, NULL);
     return -1;
   }
-  int64_t id = parse_id(r->params[0]);
+  int64_t id = path_id(r->params[0]);
   int rc = 0 == id ? STORE_NONE : read_attempt(r->svc, out, id);
   if (STORE_OK == rc && out->user_id != r->user->id) {
     store_attempt_clear(out);
@@ -953,7 +947,7 @@ int h_page_attempt_save(struct req *r) {
   }
   if (json_object_size(errors) > 0) {
     store_attempt_clear(&a);
-    rc = read_attempt(r->svc, &a, sc.id ? sc.id : parse_id(r->params[0]));
+    rc = read_attempt(r->svc, &a, sc.id ? sc.id : path_id(r->params[0]));
     ret = STORE_OK == rc ? exam_page(r, &a, 400, NULL, errors, false) : layout_store_error(r, rc);
     goto cleanup;
   }

@@ -19,15 +19,10 @@
 #include "ujikom/exam_form.h"
 #include "ujikom/score.h"
 
-static int64_t parse_id(const char *s) {
-  if (NULL == s || s[0] < '1' || s[0] > '9' || strlen(s) > 18)
-    return 0;
-  char *end = NULL;
-  errno = 0;
-  long long v = strtoll(s, &end, 10);
-  if (0 != errno || '\0' != *end || v <= 0)
-    return 0;
-  return (int64_t)v;
+/* A positive decimal id from a path segment, or 0 (ids start at 1). */
+static int64_t path_id(const char *s) {
+  int64_t id = 0;
+  return parse_id(s, &id) ? id : 0;
 }
 
 static void format_time(char *out, size_t outlen, int64_t ms) {
@@ -582,7 +577,7 @@ static void render_sheet(struct html *h, const struct req *r, const struct sheet
 int h_page_review(struct req *r) {
   struct sheet s;
   memset(&s, 0, sizeof(s));
-  int64_t id = parse_id(r->params[0]);
+  int64_t id = path_id(r->params[0]);
   if (0 == id)
     return layout_message_page(r, 404, "page.not_found", "page.not_found_text");
   if (0 != sheet_load(r, &s, id)) {

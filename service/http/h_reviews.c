@@ -22,42 +22,6 @@
 
 #define REVIEW_QUEUE_LIMIT 200
 
-/* A time as the API shows it (ISO 8601, UTC, seconds), or null for 0 (not yet). */
-static json_t *json_time(int64_t ms) {
-  char buf[32];
-  struct tm tm;
-  time_t t = (time_t)(ms / 1000);
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
-      0 == strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
-    return json_null();
-  return json_string(buf);
-}
-
-static int reply_store(struct req *r, int rc) {
-  if (STORE_BUSY == rc)
-    return reply_error(r, ERR_BUSY, NULL);
-  if (STORE_UNAVAILABLE == rc)
-    return reply_error(r, ERR_UNAVAILABLE, NULL);
-  return reply_error(r, ERR_INTERNAL, NULL);
-}
-
-/* A positive decimal id from a path segment. */
-static bool parse_id(const char *s, int64_t *out) {
-  char *end = NULL;
-  long long v = 0;
-  if (NULL == s || '\0' == s[0] || strlen(s) > 18)
-    return false;
-  for (const char *p = s; '\0' != *p; p++)
-    if (*p < '0' || *p > '9')
-      return false;
-  errno = 0;
-  v = strtoll(s, &end, 10);
-  if (0 != errno || '\0' != *end || v <= 0)
-    return false;
-  *out = (int64_t)v;
-  return true;
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* loading an attempt with its exam version, form and answers */
 
@@ -88,7 +52,7 @@ static int load_attempt(struct req *r, struct loaded *out, int64_t id, bool need
   memset(out, 0, sizeof *out);
   rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK != rc)
-    return reply_store(r, rc), -1;
+    return reply_store_error(r, rc, __func__), -1;
   rc = store_attempt_get(rd, &out->att, id);
   if (STORE_OK == rc)
     rc = store_answers_get(rd, &ans, &nans, id);
@@ -98,7 +62,7 @@ static int load_attempt(struct req *r, struct loaded *out, int64_t id, bool need
     goto fail;
   }
   if (STORE_OK != rc) {
-    reply_store(r, rc);
+    reply_store_error(r, rc, __func__);
     goto fail;
   }
   if (need_finished && 0 == strcmp(out->att.status, STORE_ATTEMPT_OPEN)) {
@@ -243,7 +207,7 @@ int h_reviews_queue(struct req *r) {
     rc = store_review_queue(rd, &q, &n, exam, 1000);
   store_rd_end(rd);
   if (STORE_OK != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   items = json_array();
   for (size_t i = 0; NULL != items && i < n && json_array_size(items) < REVIEW_QUEUE_LIMIT; i++) {
     const struct exam *ex = catalog_current(r->svc->catalog, q[i].exam_id);
@@ -305,7 +269,7 @@ int h_reviews_claim(struct req *r) {
   if (STORE_NONE == rc)
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
   if (STORE_OK != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   if (att.user_id == r->user->id)
     return reply_error(r, ERR_OWN_ATTEMPT, NULL);
   c.assessor_id = r->user->id;
@@ -316,7 +280,7 @@ int h_reviews_claim(struct req *r) {
   if (STORE_CONFLICT == rc)
     return reply_error(r, ERR_CLAIM_HELD, NULL);
   if (STORE_OK != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   return reply_json(
       r, 200,
       json_pack("{s:{s:I, s:I, s:o, s:o}}", "claim", "attempt_id", (json_int_t)c.claim.attempt_id,
@@ -360,7 +324,7 @@ int h_reviews_get(struct req *r) {
     loaded_free(&l);
     store_appeal_clear(&appeal);
     store_decision_list_free(hist, nhist);
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   }
   {
     json_t *marks = NULL;
@@ -563,7 +527,7 @@ static int decide_commit(struct req *r, struct decide_ctx *c) {
     return reply_error(r, NULL != c->expect_verdict ? ERR_NOT_AWAITING_REVIEW : ERR_NOT_DECIDED,
                        NULL);
   if (STORE_OK != rc)
-    return reply_store(r, rc);
+    return reply_store_error(r, rc, __func__);
   if (0 == strcmp(c->d.overall, "K")) {
     /* The decision is committed; issuing is idempotent and may be retried later through
      * POST /api/attempts/:id/certificate, so a failure here does not undo the decision. */
@@ -614,7 +578,7 @@ int h_reviews_decide(struct req *r) {
     rc = store_appeal_for_attempt(rd, &appeal, id);
   store_rd_end(rd);
   if (rc < 0) {
-    ret = reply_store(r, rc);
+    ret = reply_store_error(r, rc, __func__);
     goto cleanup;
   }
   c.attempt_id = id;
@@ -705,7 +669,7 @@ int h_admin_attempt_decision(struct req *r) {
     rc = store_decision_latest(rd, &prev, id);
   store_rd_end(rd);
   if (rc < 0) {
-    ret = reply_store(r, rc);
+    ret = reply_store_error(r, rc, __func__);
     goto cleanup;
   }
   if (STORE_OK == rc && NULL == (kept = json_loads(prev.marks, 0, NULL))) {
@@ -779,7 +743,7 @@ int h_reviews_feedback(struct req *r) {
     goto cleanup;
   }
   if (STORE_OK != rc) {
-    rc = reply_store(r, rc);
+    rc = reply_store_error(r, rc, __func__);
     goto cleanup;
   }
   if (0 != strcmp(att.verdict, "K") && 0 != strcmp(att.verdict, "BK")) {

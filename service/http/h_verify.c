@@ -258,11 +258,6 @@ static int reply_outcome(struct req *r, const struct outcome *o, const char *typ
   return outcome_page(r, o, typed);
 }
 
-static int store_failure(struct req *r, int rc) {
-  return reply_error(
-      r, (STORE_BUSY == rc || STORE_UNAVAILABLE == rc) ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
-}
-
 int h_verify_qr(struct req *r) {
   struct outcome *o = calloc(1, sizeof *o);
   size_t n;
@@ -273,7 +268,7 @@ int h_verify_qr(struct req *r) {
   o->form = "qr";
   cert_qr_token_verify(&o->v, tok, strlen(tok), keys, n, r->now_ms / 1000);
   int rc = apply_store(o, r->svc);
-  int ret = 0 == rc ? reply_outcome(r, o, NULL) : store_failure(r, rc);
+  int ret = 0 == rc ? reply_outcome(r, o, NULL) : reply_store_error(r, rc, __func__);
   free(o);
   return ret;
 }
@@ -307,7 +302,7 @@ int h_verify_page(struct req *r) {
   if (NULL == o)
     return reply_error(r, ERR_INTERNAL, NULL);
   int rc = by_serial(o, r->svc, serial, r->now_ms / 1000);
-  int ret = 0 == rc ? reply_outcome(r, o, serial) : store_failure(r, rc);
+  int ret = 0 == rc ? reply_outcome(r, o, serial) : reply_store_error(r, rc, __func__);
   free(o);
   return ret;
 }
@@ -349,7 +344,7 @@ int h_verify_api(struct req *r) {
   }
   int ret;
   if (0 != rc) {
-    ret = store_failure(r, rc);
+    ret = reply_store_error(r, rc, __func__);
   } else {
     json_t *j = outcome_json(o);
     ret = NULL == j ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, j);

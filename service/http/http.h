@@ -91,6 +91,19 @@ int reply_bytes_owned(struct req *r, unsigned status, const char *content_type, 
 /* 303 See Other to a local path (must start with '/'). */
 int reply_redirect(struct req *r, const char *location);
 
+/* --- small helpers every resource needs (requtil.c) --- */
+/* Answers a failed store call: STORE_BUSY -> 503 busy, STORE_UNAVAILABLE -> 503 unavailable,
+ * anything else (STORE_HARD, a broken invariant) -> 500, logged with what. */
+int reply_store_error(struct req *r, int store_rc, const char *what);
+/* Parses a positive decimal id (1 to 18 digits, nothing else), e.g. a path segment.
+ * Returns false for anything else, leaving *out untouched. */
+bool parse_id(const char *s, int64_t *out);
+/* ms since the epoch as an ISO-8601 UTC string with seconds ("2026-11-22T08:00:00Z");
+ * JSON null for ms <= 0 ("not yet"). */
+json_t *json_time(int64_t ms);
+/* The same text into out (at least 21 bytes); "" for ms <= 0. */
+void iso_time(char *out, size_t outlen, int64_t ms);
+
 /* A handler: parse (already done) -> authorise (roles done; ownership is the handler's) ->
  * call store/core -> one reply_*. Its return value is the reply's. */
 typedef int (*handler_fn)(struct req *r);
