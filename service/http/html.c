@@ -12,7 +12,7 @@
 #include <string.h>
 
 /* A page larger than this is a bug (or an attack through stored data); fail instead. */
-#define HTML_MAX_BYTES (16u * 1024u * 1024u)
+#define HTML_MAX_BYTES ((size_t)16 * 1024 * 1024)
 
 struct html {
   char *buf;

@@ -6,7 +6,6 @@
 #include "http/i18n.h"
 
 #include <pthread.h>
-#include <stdint.h>
 #include <string.h>
 
 #include "http/assets.h"
@@ -60,7 +59,8 @@ bool i18n_has(const char *lang, const char *key) {
 }
 
 json_t *i18n_subset(const char *lang, const char *prefix) {
-  const json_t *cat = i18n_catalogue(lang);
+  pthread_once(&catalogues_once, load_catalogues);
+  json_t *cat = catalogues[lang_index(lang)]; /* read only: iteration needs a non-const */
   if (NULL == cat || NULL == prefix)
     return NULL;
   json_t *out = json_object();
@@ -69,7 +69,7 @@ json_t *i18n_subset(const char *lang, const char *prefix) {
   size_t plen = strlen(prefix);
   const char *key;
   json_t *value;
-  json_object_foreach((json_t *)(uintptr_t)cat, key, value) {
+  json_object_foreach(cat, key, value) {
     if (0 != strncmp(key, prefix, plen))
       continue;
     /* A copy: the shared catalogue's reference counts are never touched by requests. */

@@ -10,7 +10,6 @@
 
 #include "http/assets.h"
 #include "http/i18n.h"
-#include "store/store.h"
 
 const char *layout_t(const struct req *r, const char *key) {
   return i18n(NULL != r ? r->lang : NULL, key);
@@ -247,11 +246,7 @@ int reply_html(struct req *r, unsigned status, struct html *h) {
 }
 
 int layout_store_error(struct req *r, int store_rc) {
-  if (STORE_BUSY == store_rc)
-    return reply_error(r, ERR_BUSY, NULL);
-  if (STORE_UNAVAILABLE == store_rc)
-    return reply_error(r, ERR_UNAVAILABLE, NULL);
-  return reply_error(r, ERR_INTERNAL, NULL);
+  return reply_store_error(r, store_rc, r->path);
 }
 
 void layout_api_form(struct html *h, const struct req *r, const char *action, const char *api,
