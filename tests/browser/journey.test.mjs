@@ -254,7 +254,10 @@ test('an assessor reviews the attempt and decides Kompeten', async () => {
   await assertNameIsText(page, '/review');
   await Promise.all([page.waitForURL(/\/review\/\d+$/), page.click(`a[href="/review/${state.attemptId}"]`)]);
   const claim = page.locator('form[action$="/claim"] button');
-  if (await claim.count()) await Promise.all([page.waitForNavigation(), claim.click()]);
+  if (await claim.count()) {
+    await claim.click();
+    await page.locator('main .notice', { hasText: 'Anda sedang menangani' }).waitFor();
+  }
   await checkPage(page, 'review-attempt');
   await assertNameIsText(page, '/review/:id');
   // Full marks on every rubric criterion, K for every unit (with a reason where the
@@ -300,6 +303,7 @@ test('the candidate sees Kompeten, downloads the certificate, and its QR URL say
   assert.equal(z.status, 0, `zbarimg: ${z.stderr}`);
   const url = z.stdout.trim();
   assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/V\//i);
+  state.verifyUrl = url;
   await page.goto(url);
   assert.match(await page.textContent('main'), /ASLI/);
   await checkPage(page, 'verify');
@@ -325,6 +329,15 @@ test('an admin sees the candidate as text on the admin pages', async () => {
   await page.locator('#analysis-out table').waitFor();
   assert.ok(await page.locator('#analysis-out tbody tr').count() >= 10, 'one row per item of the exam');
   await checkPage(page, 'admin-analysis');
+  // Revoking the certificate from the admin page: the QR's page then says DICABUT.
+  if (state.verifyUrl) {
+    const revoke = page.locator('form[data-api$="/revoke"]').first();
+    await revoke.locator('input[name=reason]').fill('Sertifikat diterbitkan untuk uji coba.');
+    await revoke.locator('button[type=submit]').click();
+    await page.locator('#s-certs ~ .table-wrap td', { hasText: 'Dicabut: Sertifikat diterbitkan untuk uji coba.' }).waitFor();
+    await page.goto(state.verifyUrl);
+    assert.match(await page.textContent('main'), /DICABUT/);
+  }
   assertNoDialogs(p);
   await p.context.close();
 });

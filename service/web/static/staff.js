@@ -72,7 +72,15 @@
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (j) { return { r: r, j: j }; });
     }).then(function (x) {
-      if (x.r.ok) { location.href = f.getAttribute('data-next') || location.href; return; }
+      if (x.r.ok) {
+        // Show the new state: go to data-next, reloading when only the #fragment differs.
+        var u = new URL(f.getAttribute('data-next') || location.href, location.href);
+        if (u.pathname === location.pathname && u.search === location.search) {
+          history.replaceState(null, '', u.href);
+          location.reload();
+        } else location.href = u.href;
+        return;
+      }
       if (btn) btn.disabled = false;
       if (err) {
         err.textContent = (err.getAttribute('data-prefix') || '') + ' ' + (x.j.message || x.r.status);
