@@ -427,6 +427,14 @@ static void early_error(struct req_impl *ri, enum err code) {
   }
 }
 
+static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *value) {
+  (void)kind;
+  size_t *total = cls;
+  *total += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
+  return MHD_YES;
+}
+
 static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
   struct server *srv = ri->srv;
   const struct config *cfg = srv->svc->cfg;
@@ -438,6 +446,12 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
 
   if (NULL == ri->raw_target || strlen(ri->raw_target) > (size_t)cfg->max_url) {
     early_error(ri, ERR_URI_TOO_LONG);
+    return MHD_YES;
+  }
+  size_t header_bytes = 0;
+  MHD_get_connection_values(ri->conn, MHD_HEADER_KIND, add_header_size, &header_bytes);
+  if (header_bytes > (size_t)cfg->max_header) {
+    early_error(ri, ERR_HEADERS_TOO_LARGE);
     return MHD_YES;
   }
   const char *query = NULL;
@@ -668,13 +682,17 @@ int server_start(struct svc *svc, struct server **out, char *err, size_t errlen)
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     threads = n > 0 ? (unsigned)n : 1;
   }
+  /* libmicrohttpd answers headers that overflow its per-connection pool itself, with an
+   * HTML body; the pool is sized well above max-header so the dispatcher answers first,
+   * in the registry's JSON shape. */
+  size_t pool_size = (size_t)cfg->max_header * 2 + 16384;
   /* The hard limit sits above max-conns so the dispatcher can still answer 503 there. */
   unsigned hard_limit = (unsigned)cfg->max_conns + 64;
   srv->daemon = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
       NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
       MHD_OPTION_CONNECTION_LIMIT, hard_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-      (unsigned)cfg->conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->max_header,
+      (unsigned)cfg->conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_size,
       MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
       MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
       MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
