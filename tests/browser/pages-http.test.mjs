@@ -134,6 +134,17 @@ test('no-JavaScript forms hand their fields to the JSON API (same rules, same an
   // "#" marks integers: a non-number stays text and the API refuses it.
   const bad = await form(admin, '/admin/attempts/1/extra-time', { '#minutes': 'sepuluh', reason: 'x' });
   assert.ok([400, 404, 409].includes(bad.status), `bad minutes refused (${bad.status})`);
+  // Extra time through the admin page's form moves the candidate's deadline.
+  const cand = await candidateClient(d, 'Eka Putri');
+  const start = await form(cand, '/exams/KLN-JMK-JR/start', {});
+  const attemptId = start.headers.get('location').split('/').pop();
+  const before = (await cand.get(`/api/attempts/${attemptId}`)).json.remaining_seconds;
+  const extra = await form(admin, `/admin/attempts/${attemptId}/extra-time`, { '#minutes': '15', reason: 'Penyesuaian wajar: pemadaman listrik di TUK.' });
+  assert.equal(extra.status, 200, `extra time: ${extra.text}`);
+  const afterExtra = (await cand.get(`/api/attempts/${attemptId}`)).json.remaining_seconds;
+  assert.ok(afterExtra >= before + 15 * 60 - 5, `deadline moved by 15 minutes (${before} -> ${afterExtra})`);
+  const adminPage = await admin.get('/admin');
+  assert.match(adminPage.text, new RegExp(`action="/admin/attempts/${attemptId}/extra-time"`));
   // Without the CSRF token the form is refused before any handler runs.
   const noCsrf = await admin.req('POST', '/admin/users', new URLSearchParams({ name: 'X', email: uniqueEmail('x'), password: PASSWORD }).toString(), {
     raw: true, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: d.url, 'X-CSRF-Token': '' },
