@@ -30,6 +30,10 @@ export async function newPage(browser, { width = 1280, height = 900, locale = 'i
   });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // The pages must not need anything the Content-Security-Policy forbids.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   return { context, page, dialogs, errors };
 }
 
