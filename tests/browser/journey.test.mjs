@@ -281,7 +281,9 @@ test('the candidate sees Kompeten, downloads the certificate, and its QR URL say
   const { page } = p;
   await loginViaForm(page, state.candidateEmail);
   await page.goto(`${d.url}/me`);
-  assert.match(await page.textContent('main'), /Kompeten/);
+  const main = await page.textContent('main');
+  assert.match(main, /Kompeten/);
+  assert.match(main, /Pengukuran rapi dan urutan kerja benar\./, 'the assessor\'s feedback is shown');
   await checkPage(page, 'me-certificate');
   await assertNameIsText(page, '/me with certificate');
 
