@@ -211,8 +211,6 @@ cleanup:
   return rc;
 }
 
-/* Scores and finishes attempt `id` (submit, or close at the deadline). Returns a store_rc,
- * or -10 when the exam version or form cannot be rebuilt (logged). */
 /* An automatic K earns its certificate at once. Issuance is idempotent and runs in its own
  * transaction after the result is committed; if it fails (store busy), the result stands
  * and POST /api/attempts/:id/certificate issues it later. */
@@ -228,7 +226,7 @@ static void issue_for_passed(struct svc *svc, int64_t id) {
           issue_rc_name(irc), err);
 }
 
-static int finish_attempt(struct svc *svc, int64_t id, int64_t now_ms, bool by_candidate) {
+int attempts_finish(struct svc *svc, int64_t id, int64_t now_ms, bool by_candidate) {
   struct store_attempt a;
   struct exam_form *form = NULL;
   int rc = read_attempt(svc, &a, id);
@@ -241,7 +239,7 @@ static int finish_attempt(struct svc *svc, int64_t id, int64_t now_ms, bool by_c
     return STORE_UNAVAILABLE;
   }
   if (0 != frc) {
-    return -10;
+    return ATTEMPTS_EXAM_VERSION_MISSING;
   }
   struct finish_ctx fc = {.id = id,
                           .form = form,
@@ -265,8 +263,8 @@ static int settle(struct req *r, struct store_attempt *a) {
   if (!overdue(r->svc, a, r->now_ms)) {
     return 0;
   }
-  int rc = finish_attempt(r->svc, a->id, r->now_ms, false);
-  if (-10 == rc) {
+  int rc = attempts_finish(r->svc, a->id, r->now_ms, false);
+  if (ATTEMPTS_EXAM_VERSION_MISSING == rc) {
     reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
     return -1;
   }
@@ -299,7 +297,7 @@ int attempts_close_overdue(struct svc *svc, int64_t now_ms) {
     return -1;
   }
   for (size_t i = 0; i < n; i++) {
-    if (STORE_OK == finish_attempt(svc, ids[i], now_ms, false)) {
+    if (STORE_OK == attempts_finish(svc, ids[i], now_ms, false)) {
       closed++;
     } else {
       log_msg(LOG_WARN, NULL, "attempt %" PRId64 ": could not close at its deadline", ids[i]);
@@ -447,10 +445,10 @@ int h_attempts_start(struct req *r) {
     if (!overdue(svc, &open_a, r->now_ms)) {
       return reply_existing(r, open_a.id);
     }
-    rc = finish_attempt(svc, open_a.id, r->now_ms, false);
+    rc = attempts_finish(svc, open_a.id, r->now_ms, false);
     if (STORE_OK != rc) {
-      return -10 == rc ? reply_error(r, ERR_EXAM_VERSION_MISSING, NULL)
-                       : reply_store_error(r, rc, __func__);
+      return ATTEMPTS_EXAM_VERSION_MISSING == rc ? reply_error(r, ERR_EXAM_VERSION_MISSING, NULL)
+                                                 : reply_store_error(r, rc, __func__);
     }
   }
   rc = store_rd_begin(svc->store, &rd);
@@ -535,7 +533,7 @@ int h_attempts_list(struct req *r) {
   for (size_t i = 0; NULL != arr && i < n; i++) {
     /* Overdue ones are closed on sight so the list never shows a stale "open". */
     if (overdue(r->svc, &list[i], r->now_ms) &&
-        STORE_OK == finish_attempt(r->svc, list[i].id, r->now_ms, false)) {
+        STORE_OK == attempts_finish(r->svc, list[i].id, r->now_ms, false)) {
       struct store_attempt fresh;
       if (STORE_OK == read_attempt(r->svc, &fresh, list[i].id)) {
         store_attempt_clear(&fresh);
@@ -713,10 +711,10 @@ int h_attempts_submit(struct req *r) {
   }
   int ret = 0;
   if (is_open(&a)) {
-    int rc = finish_attempt(r->svc, a.id, r->now_ms, true);
+    int rc = attempts_finish(r->svc, a.id, r->now_ms, true);
     if (STORE_OK != rc) {
-      ret = -10 == rc ? reply_error(r, ERR_EXAM_VERSION_MISSING, NULL)
-                      : reply_store_error(r, rc, __func__);
+      ret = ATTEMPTS_EXAM_VERSION_MISSING == rc ? reply_error(r, ERR_EXAM_VERSION_MISSING, NULL)
+                                                : reply_store_error(r, rc, __func__);
       goto cleanup;
     }
     int64_t id = a.id;

@@ -1006,67 +1006,8 @@ int h_page_attempt_review(struct req *r) {
   return ret;
 }
 
-struct finish_ctx {
-  int64_t id;
-  const struct exam_form *form;
-  int64_t now_ms;
-  int64_t grace_ms;
-};
-
-/* Scores and finishes the attempt as the API's submit does: in time it ends now
- * ("submitted"); after deadline + grace it ends at the deadline ("closed"). */
-static int finish_txn(struct store_tx *tx, void *arg) {
-  struct finish_ctx *fc = arg;
-  struct store_attempt a;
-  json_t *answers = NULL;
-  struct score_result *res = NULL;
-  char *text = NULL;
-  int rc = store_attempt_get(store_tx_rd(tx), &a, fc->id);
-  if (STORE_OK != rc)
-    return rc;
-  if (!is_open(&a)) {
-    store_attempt_clear(&a);
-    return STORE_OK; /* finished already: submitting twice is harmless */
-  }
-  bool late = fc->now_ms > a.deadline_ms + fc->grace_ms;
-  const char *status = late ? STORE_ATTEMPT_CLOSED : STORE_ATTEMPT_SUBMITTED;
-  int64_t finished_ms = late ? a.deadline_ms : fc->now_ms;
-  struct store_answer *list = NULL;
-  size_t n = 0;
-  rc = store_answers_get(store_tx_rd(tx), &list, &n, fc->id);
-  if (STORE_OK != rc)
-    goto cleanup;
-  rc = STORE_UNAVAILABLE;
-  answers = json_object();
-  for (size_t i = 0; NULL != answers && i < n; i++) {
-    json_t *v = json_loads(list[i].value, JSON_DECODE_ANY, NULL);
-    if (NULL != v)
-      json_object_set_new(answers, list[i].item_id, v);
-  }
-  store_answers_free(list, n);
-  if (NULL == answers || 0 != score_form(&res, fc->form, answers, NULL))
-    goto cleanup;
-  json_t *rj = score_result_json(res, fc->form);
-  if (NULL == rj)
-    goto cleanup;
-  json_object_set_new(rj, "finished", json_string(status));
-  text = json_dumps(rj, JSON_COMPACT);
-  json_decref(rj);
-  if (NULL == text)
-    goto cleanup;
-  rc =
-      store_attempt_finish(tx, fc->id, status, finished_ms, score_verdict_name(res->overall), text);
-cleanup:
-  free(text);
-  score_result_free(res);
-  json_decref(answers);
-  store_attempt_clear(&a);
-  return rc;
-}
-
 int h_page_attempt_submit(struct req *r) {
   struct store_attempt a;
-  struct exam_form *form = NULL;
   int ret = 0;
   if (0 != own_attempt(r, &a))
     return 0;
@@ -1081,14 +1022,12 @@ int h_page_attempt_submit(struct req *r) {
     ret = review_page(r, &a, 400, true);
     goto cleanup;
   }
-  if (0 != attempt_form(r, &a, &form))
-    goto cleanup;
-  struct finish_ctx fc = {
-      .id = a.id, .form = form, .now_ms = r->now_ms, .grace_ms = grace_ms(r->svc)};
-  int rc = store_txn(r->svc->store, finish_txn, &fc);
+  /* The API's submit: scores, commits, and issues the certificate on K. */
+  int rc = attempts_finish(r->svc, a.id, r->now_ms, true);
+  if (ATTEMPTS_EXAM_VERSION_MISSING == rc)
+    rc = STORE_HARD;
   ret = STORE_OK == rc ? reply_redirect(r, where) : layout_store_error(r, rc);
 cleanup:
-  exam_form_free(form);
   store_attempt_clear(&a);
   return ret;
 }

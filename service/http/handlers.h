@@ -33,6 +33,13 @@ int h_attempts_result(struct req *r);
  * grace) has passed at now_ms: run at start-up and periodically. Returns the number closed,
  * or -1 when the store could not be read. Not a handler: the daemon calls it. */
 int attempts_close_overdue(struct svc *svc, int64_t now_ms);
+/* Ends attempt id (the JSON API's submit and the no-JavaScript page's submit both come
+ * here): scores it from its stored answers, commits the result — at now_ms when submitted
+ * in time (by_candidate), at its deadline otherwise — and issues the certificate when the
+ * outcome is K. Idempotent. Returns STORE_OK, a negative store_rc, or
+ * ATTEMPTS_EXAM_VERSION_MISSING when the attempt's exam version cannot be rebuilt. */
+#define ATTEMPTS_EXAM_VERSION_MISSING (-10)
+int attempts_finish(struct svc *svc, int64_t id, int64_t now_ms, bool by_candidate);
 
 /* --- certificates and verification (h_certificates.c, h_verify.c, h_jwks.c) --- */
 int h_jwks(struct req *r);
