@@ -370,43 +370,117 @@ static int start_txn(struct store_tx *tx, void *arg) {
                               sc->form_text, deadline);
 }
 
-/* Applies the retake policy to the candidate's earlier attempts (newest first). Returns 0
- * when a new attempt may start, else answers 409 and returns -1. */
-static int retake_allowed(struct req *r, const struct exam *exam, const struct store_attempt *list,
-                          size_t n) {
+/* The retake policy over the candidate's earlier attempts at the exam (newest first):
+ * ATTEMPT_START_OK when a new attempt may start, else the refusal (with, for a cooldown,
+ * when it ends). */
+static enum attempt_refusal retake_policy(const struct exam *exam, const struct store_attempt *list,
+                                          size_t n, int64_t now_ms, int64_t *out_until_ms) {
   if ((long)n >= exam->max_attempts) {
-    char detail[160];
-    snprintf(detail, sizeof(detail), "You have used all %ld attempt(s) this exam allows.",
-             exam->max_attempts);
-    reply_error(r, ERR_ATTEMPT_LIMIT, detail);
-    return -1;
+    return ATTEMPT_LIMIT;
   }
   if (0 == n) {
-    return 0;
+    return ATTEMPT_START_OK;
   }
   const struct store_attempt *last = &list[0];
   if (0 == strcmp(last->verdict, "K")) {
-    reply_error(r, ERR_ALREADY_COMPETENT, NULL);
-    return -1;
+    return ATTEMPT_ALREADY_COMPETENT;
   }
   if (0 == strcmp(last->verdict, "PENDING")) {
-    reply_error(r, ERR_AWAITING_REVIEW, NULL);
-    return -1;
+    return ATTEMPT_AWAITING_REVIEW;
   }
   int64_t until = last->finished_ms + (int64_t)exam->cooldown_days * DAY_MS;
-  if (r->now_ms < until) {
-    char when[32], detail[200];
-    iso_time(when, sizeof(when), until);
-    snprintf(detail, sizeof(detail),
-             "Belum kompeten: please study the assessor's feedback; you can start again from %s.",
-             when);
-    reply_error(r, ERR_ATTEMPT_COOLDOWN, detail);
-    return -1;
+  if (now_ms < until) {
+    *out_until_ms = until;
+    return ATTEMPT_COOLDOWN;
   }
-  return 0;
+  return ATTEMPT_START_OK;
 }
 
-static int reply_existing(struct req *r, int64_t id) {
+/* The candidate's open attempt at exam_id: STORE_OK (*out filled), STORE_NONE, or < 0. */
+static int open_attempt(struct svc *svc, struct store_attempt *out, int64_t user_id,
+                        const char *exam_id) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_open_for(rd, out, user_id, exam_id);
+    store_rd_end(rd);
+  }
+  return rc;
+}
+
+int attempts_start(struct attempt_start *out, struct svc *svc, int64_t user_id,
+                   const struct exam *exam, int64_t now_ms) {
+  struct store_attempt *list = NULL, open_a;
+  size_t n = 0;
+  struct exam_form *form = NULL;
+  char *form_text = NULL;
+  json_t *fj = NULL;
+  memset(out, 0, sizeof(*out));
+  /* An open attempt is returned as it is (a reload of the start page must not fail). */
+  int rc = open_attempt(svc, &open_a, user_id, exam->id);
+  if (STORE_OK == rc) {
+    bool late = overdue(svc, &open_a, now_ms);
+    out->id = open_a.id;
+    store_attempt_clear(&open_a);
+    if (!late) {
+      return STORE_OK;
+    }
+    out->id = 0;
+    rc = attempts_finish(svc, open_a.id, now_ms, false);
+    if (STORE_OK != rc) {
+      return rc;
+    }
+  } else if (rc < 0) {
+    return rc;
+  }
+  struct store_rd *rd = NULL;
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_list_user(rd, &list, &n, user_id, exam->id, 1000);
+    store_rd_end(rd);
+  }
+  if (STORE_OK != rc) {
+    goto cleanup;
+  }
+  out->refusal = retake_policy(exam, list, n, now_ms, &out->retry_at_ms);
+  if (ATTEMPT_START_OK != out->refusal) {
+    goto cleanup;
+  }
+  uint64_t seed = 0;
+  rc = ATTEMPTS_INTERNAL;
+  if (1 != RAND_bytes((unsigned char *)&seed, sizeof(seed)) ||
+      0 != exam_form_assemble(&form, exam, seed) || NULL == (fj = exam_form_to_json(form)) ||
+      NULL == (form_text = json_dumps(fj, JSON_COMPACT))) {
+    goto cleanup;
+  }
+  struct start_ctx sc = {
+      .user_id = user_id, .exam = exam, .form_text = form_text, .now_ms = now_ms};
+  if (0 != catalog_source(svc->catalog, exam->version, &sc.src, &sc.src_len, &sc.file)) {
+    goto cleanup;
+  }
+  rc = store_txn(svc->store, start_txn, &sc);
+  if (STORE_EXISTS == rc) {
+    /* A concurrent start won the race: hand out its attempt. */
+    rc = open_attempt(svc, &open_a, user_id, exam->id);
+    if (STORE_OK == rc) {
+      out->id = open_a.id;
+      store_attempt_clear(&open_a);
+    }
+    goto cleanup;
+  }
+  if (STORE_OK == rc) {
+    out->id = sc.id;
+    out->created = true;
+  }
+cleanup:
+  json_decref(fj);
+  free(form_text);
+  exam_form_free(form);
+  free(list);
+  return STORE_NONE == rc ? STORE_HARD : rc;
+}
+
+static int reply_existing(struct req *r, int64_t id, unsigned status) {
   struct store_attempt a;
   int rc = read_attempt(r->svc, &a, id);
   if (STORE_OK != rc) {
@@ -414,17 +488,11 @@ static int reply_existing(struct req *r, int64_t id) {
   }
   json_t *j = attempt_summary(r->svc, &a, r->now_ms);
   store_attempt_clear(&a);
-  return NULL != j ? reply_json(r, 200, j) : reply_error(r, ERR_INTERNAL, NULL);
+  return NULL != j ? reply_json(r, status, j) : reply_error(r, ERR_INTERNAL, NULL);
 }
 
 int h_attempts_start(struct req *r) {
   struct svc *svc = r->svc;
-  struct store_rd *rd = NULL;
-  struct store_attempt *list = NULL, open_a;
-  size_t n = 0;
-  struct exam_form *form = NULL;
-  char *form_text = NULL;
-  int ret = 0;
   if (NULL == svc->catalog) {
     return reply_error(r, ERR_UNAVAILABLE, "The exam catalogue is not loaded.");
   }
@@ -432,84 +500,37 @@ int h_attempts_start(struct req *r) {
   if (NULL == exam) {
     return reply_error(r, ERR_EXAM_NOT_FOUND, NULL);
   }
-  /* An open attempt is returned as it is (a reload of the start page must not fail). */
-  int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_attempt_open_for(rd, &open_a, r->user->id, exam->id);
-    store_rd_end(rd);
+  struct attempt_start st;
+  int rc = attempts_start(&st, svc, r->user->id, exam, r->now_ms);
+  if (ATTEMPTS_EXAM_VERSION_MISSING == rc) {
+    return reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
   }
-  if (rc < 0) {
-    return reply_store_error(r, rc, __func__);
-  }
-  if (STORE_OK == rc) {
-    if (!overdue(svc, &open_a, r->now_ms)) {
-      return reply_existing(r, open_a.id);
-    }
-    rc = attempts_finish(svc, open_a.id, r->now_ms, false);
-    if (STORE_OK != rc) {
-      return ATTEMPTS_EXAM_VERSION_MISSING == rc ? reply_error(r, ERR_EXAM_VERSION_MISSING, NULL)
-                                                 : reply_store_error(r, rc, __func__);
-    }
-  }
-  rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_attempt_list_user(rd, &list, &n, r->user->id, exam->id, 1000);
-    store_rd_end(rd);
+  if (ATTEMPTS_INTERNAL == rc) {
+    return reply_error(r, ERR_INTERNAL, NULL);
   }
   if (STORE_OK != rc) {
     return reply_store_error(r, rc, __func__);
   }
-  if (0 != retake_allowed(r, exam, list, n)) {
-    goto cleanup;
+  char detail[200], when[32];
+  switch (st.refusal) {
+  case ATTEMPT_START_OK:
+    break;
+  case ATTEMPT_LIMIT:
+    snprintf(detail, sizeof(detail), "You have used all %ld attempt(s) this exam allows.",
+             exam->max_attempts);
+    return reply_error(r, ERR_ATTEMPT_LIMIT, detail);
+  case ATTEMPT_ALREADY_COMPETENT:
+    return reply_error(r, ERR_ALREADY_COMPETENT, NULL);
+  case ATTEMPT_AWAITING_REVIEW:
+    return reply_error(r, ERR_AWAITING_REVIEW, NULL);
+  case ATTEMPT_COOLDOWN:
+    iso_time(when, sizeof(when), st.retry_at_ms);
+    snprintf(detail, sizeof(detail),
+             "Belum kompeten: please study the assessor's feedback; you can start again from %s.",
+             when);
+    return reply_error(r, ERR_ATTEMPT_COOLDOWN, detail);
   }
-  uint64_t seed = 0;
-  if (1 != RAND_bytes((unsigned char *)&seed, sizeof(seed))) {
-    ret = reply_error(r, ERR_INTERNAL, NULL);
-    goto cleanup;
-  }
-  json_t *fj = NULL;
-  if (0 != exam_form_assemble(&form, exam, seed) || NULL == (fj = exam_form_to_json(form)) ||
-      NULL == (form_text = json_dumps(fj, JSON_COMPACT))) {
-    json_decref(fj);
-    ret = reply_error(r, ERR_INTERNAL, NULL);
-    goto cleanup;
-  }
-  json_decref(fj);
-  struct start_ctx sc = {
-      .user_id = r->user->id, .exam = exam, .form_text = form_text, .now_ms = r->now_ms};
-  if (0 != catalog_source(svc->catalog, exam->version, &sc.src, &sc.src_len, &sc.file)) {
-    ret = reply_error(r, ERR_INTERNAL, NULL);
-    goto cleanup;
-  }
-  rc = store_txn(svc->store, start_txn, &sc);
-  if (STORE_EXISTS == rc) {
-    /* A concurrent start won the race: return its attempt. */
-    rc = store_rd_begin(svc->store, &rd);
-    if (STORE_OK == rc) {
-      rc = store_attempt_open_for(rd, &open_a, r->user->id, exam->id);
-      store_rd_end(rd);
-    }
-    ret = STORE_OK == rc ? reply_existing(r, open_a.id) : reply_store_error(r, rc, __func__);
-    goto cleanup;
-  }
-  if (STORE_OK != rc) {
-    ret = reply_store_error(r, rc, __func__);
-    goto cleanup;
-  }
-  struct store_attempt a;
-  rc = read_attempt(svc, &a, sc.id);
-  if (STORE_OK != rc) {
-    ret = reply_store_error(r, rc, __func__);
-    goto cleanup;
-  }
-  json_t *j = attempt_summary(svc, &a, r->now_ms);
-  store_attempt_clear(&a);
-  ret = NULL != j ? reply_json(r, 201, j) : reply_error(r, ERR_INTERNAL, NULL);
-cleanup:
-  free(form_text);
-  exam_form_free(form);
-  free(list);
-  return ret;
+  return reply_existing(r, st.id, st.created ? 201 : 200);
 }
 
 /* ------------------------------------------------------------------ list and read */

@@ -549,128 +549,35 @@ static int refuse(struct req *r, unsigned status, const char *error_name, const 
 
 /* ------------------------------------------------------------------ start */
 
-struct start_ctx {
-  int64_t user_id;
-  const struct exam *exam;
-  const char *src;
-  size_t src_len;
-  const char *file;
-  const char *form_text;
-  int64_t id; /* out */
-};
-
-static int start_txn(struct store_tx *tx, void *arg) {
-  struct start_ctx *sc = arg;
-  sc->id = 0;
-  int rc =
-      store_exam_source_put(tx, sc->exam->version, sc->exam->id, sc->file, sc->src, sc->src_len);
-  if (STORE_OK != rc)
-    return rc;
-  int64_t deadline = store_tx_now_ms(tx) + (int64_t)sc->exam->duration_minutes * 60 * 1000;
-  return store_attempt_create(tx, &sc->id, sc->user_id, sc->exam->id, sc->exam->version,
-                              sc->form_text, deadline);
-}
-
-/* The retake policy (as the API applies it) over the candidate's attempts, newest first.
- * Returns NULL when a new attempt may start, else the registry name of the refusal. */
-static const char *retake_refusal(const struct exam *exam, const struct store_attempt *list,
-                                  size_t n, int64_t now_ms) {
-  if ((long)n >= exam->max_attempts)
-    return "attempt_limit";
-  if (0 == n)
-    return NULL;
-  if (0 == strcmp(list[0].verdict, "K"))
-    return "already_competent";
-  if (0 == strcmp(list[0].verdict, "PENDING"))
-    return "awaiting_review";
-  if (now_ms < list[0].finished_ms + (int64_t)exam->cooldown_days * DAY_MS)
-    return "attempt_cooldown";
-  return NULL;
-}
-
 static int redirect_attempt(struct req *r, int64_t id) {
   char where[64];
   snprintf(where, sizeof(where), "/attempts/%" PRId64, id);
   return reply_redirect(r, where);
 }
 
-/* Finds the candidate's open attempt at exam_id: STORE_OK (*out_id), STORE_NONE, or < 0. */
-static int open_attempt_for(struct req *r, const char *exam_id, int64_t *out_id,
-                            bool *out_overdue) {
-  struct store_rd *rd = NULL;
-  struct store_attempt a;
-  int rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK != rc)
-    return rc;
-  rc = store_attempt_open_for(rd, &a, r->user->id, exam_id);
-  store_rd_end(rd);
-  if (STORE_OK == rc) {
-    *out_id = a.id;
-    *out_overdue = overdue(r->svc, &a, r->now_ms);
-    store_attempt_clear(&a);
-  }
-  return rc;
-}
-
 int h_page_exam_start(struct req *r) {
   struct svc *svc = r->svc;
-  struct store_rd *rd = NULL;
-  struct store_attempt *list = NULL;
-  struct exam_form *form = NULL;
-  json_t *fj = NULL;
-  char *form_text = NULL;
-  size_t n = 0;
-  int64_t id = 0;
-  bool late = false;
-  int ret;
   if (NULL == svc->catalog)
     return reply_error(r, ERR_UNAVAILABLE, NULL);
   const struct exam *exam = catalog_current(svc->catalog, r->params[0]);
   if (NULL == exam)
     return not_found(r);
-  /* An open attempt is simply resumed (pressing "start" twice must not fail). */
-  int rc = open_attempt_for(r, exam->id, &id, &late);
-  if (rc < 0)
-    return layout_store_error(r, rc);
-  if (STORE_OK == rc && !late)
-    return redirect_attempt(r, id);
-  if (STORE_OK == rc)
-    attempts_close_overdue(svc, r->now_ms);
-  rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_attempt_list_user(rd, &list, &n, r->user->id, exam->id, 1000);
-    store_rd_end(rd);
-  }
+  /* The API's start: retake policy, form draw, or the open attempt resumed. */
+  struct attempt_start st;
+  int rc = attempts_start(&st, svc, r->user->id, exam, r->now_ms);
+  if (ATTEMPTS_EXAM_VERSION_MISSING == rc || ATTEMPTS_INTERNAL == rc)
+    return reply_error(r, ERR_INTERNAL, NULL);
   if (STORE_OK != rc)
     return layout_store_error(r, rc);
-  const char *refusal = retake_refusal(exam, list, n, r->now_ms);
-  if (NULL != refusal) {
-    ret = refuse(r, 409, refusal, NULL);
-    goto cleanup;
-  }
-  uint64_t seed = 0;
-  if (1 != RAND_bytes((unsigned char *)&seed, sizeof(seed)) ||
-      0 != exam_form_assemble(&form, exam, seed) || NULL == (fj = exam_form_to_json(form)) ||
-      NULL == (form_text = json_dumps(fj, JSON_COMPACT))) {
-    ret = reply_error(r, ERR_INTERNAL, NULL);
-    goto cleanup;
-  }
-  struct start_ctx sc = {.user_id = r->user->id, .exam = exam, .form_text = form_text};
-  if (0 != catalog_source(svc->catalog, exam->version, &sc.src, &sc.src_len, &sc.file)) {
-    ret = reply_error(r, ERR_INTERNAL, NULL);
-    goto cleanup;
-  }
-  rc = store_txn(svc->store, start_txn, &sc);
-  if (STORE_EXISTS == rc) { /* a concurrent start won: resume that one */
-    rc = open_attempt_for(r, exam->id, &sc.id, &late);
-  }
-  ret = STORE_OK == rc ? redirect_attempt(r, sc.id) : layout_store_error(r, rc);
-cleanup:
-  free(form_text);
-  json_decref(fj);
-  exam_form_free(form);
-  free(list);
-  return ret;
+  static const char *const refusal_names[] = {
+      [ATTEMPT_LIMIT] = "attempt_limit",
+      [ATTEMPT_ALREADY_COMPETENT] = "already_competent",
+      [ATTEMPT_AWAITING_REVIEW] = "awaiting_review",
+      [ATTEMPT_COOLDOWN] = "attempt_cooldown",
+  };
+  if (ATTEMPT_START_OK != st.refusal)
+    return refuse(r, 409, refusal_names[st.refusal], NULL);
+  return redirect_attempt(r, st.id);
 }
 
 /* ------------------------------------------------------------------ the exam page */

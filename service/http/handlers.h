@@ -7,6 +7,8 @@
 
 #include "http/http.h"
 
+struct exam; /* include/ujikom/exam.h */
+
 /* --- health (h_health.c) --- */
 int h_healthz(struct req *r);
 int h_readyz(struct req *r);
@@ -40,6 +42,29 @@ int attempts_close_overdue(struct svc *svc, int64_t now_ms);
  * ATTEMPTS_EXAM_VERSION_MISSING when the attempt's exam version cannot be rebuilt. */
 #define ATTEMPTS_EXAM_VERSION_MISSING (-10)
 int attempts_finish(struct svc *svc, int64_t id, int64_t now_ms, bool by_candidate);
+#define ATTEMPTS_INTERNAL (-11) /* a broken invariant (form assembly, catalogue source) */
+
+enum attempt_refusal {
+  ATTEMPT_START_OK = 0,
+  ATTEMPT_LIMIT,             /* every attempt the exam allows is used */
+  ATTEMPT_ALREADY_COMPETENT, /* the last attempt was K */
+  ATTEMPT_AWAITING_REVIEW,   /* the last attempt waits for an assessor */
+  ATTEMPT_COOLDOWN,          /* the last attempt was BK and the waiting period runs */
+};
+
+struct attempt_start {
+  int64_t id;                   /* the attempt to continue (0 when refused) */
+  bool created;                 /* a new attempt was started (else the open one) */
+  enum attempt_refusal refusal; /* why no attempt could start */
+  int64_t retry_at_ms;          /* with ATTEMPT_COOLDOWN: when a new attempt may start */
+};
+
+/* Starts exam for user_id under the retake policy, or finds their open attempt at it (an
+ * overdue one is closed first). The JSON API and the no-JavaScript page both start here.
+ * Returns STORE_OK with *out filled (an id, or a refusal), a negative store_rc,
+ * ATTEMPTS_EXAM_VERSION_MISSING or ATTEMPTS_INTERNAL. */
+int attempts_start(struct attempt_start *out, struct svc *svc, int64_t user_id,
+                   const struct exam *exam, int64_t now_ms);
 
 /* --- certificates and verification (h_certificates.c, h_verify.c, h_jwks.c) --- */
 int h_jwks(struct req *r);
