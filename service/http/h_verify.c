@@ -16,6 +16,7 @@
 #include "common/keystore.h"
 #include "http/handlers.h"
 #include "http/html.h"
+#include "http/i18n.h"
 #include "http/layout.h"
 #include "http/ratelimit.h"
 #include "store/store.h"
@@ -28,32 +29,11 @@ struct outcome {
   char revoked_reason[501];
 };
 
-static const char *verdict_id(enum cert_verdict v) {
-  switch (v) {
-  case CERT_GENUINE:
-    return "ASLI \xe2\x80\x94 berlaku";
-  case CERT_EXPIRED:
-    return "KEDALUWARSA";
-  case CERT_REVOKED:
-    return "DICABUT";
-  case CERT_NOT_GENUINE:
-    break;
-  }
-  return "TIDAK ASLI";
-}
-
-static const char *verdict_en(enum cert_verdict v) {
-  switch (v) {
-  case CERT_GENUINE:
-    return "GENUINE \xe2\x80\x94 valid";
-  case CERT_EXPIRED:
-    return "EXPIRED";
-  case CERT_REVOKED:
-    return "REVOKED";
-  case CERT_NOT_GENUINE:
-    break;
-  }
-  return "NOT GENUINE";
+/* The verdict in one language, from the message catalogue ("verify.verdict.<name>"). */
+static const char *verdict_text(const char *lang, enum cert_verdict v) {
+  char key[64];
+  snprintf(key, sizeof key, "verify.verdict.%s", cert_verdict_name(v));
+  return i18n(lang, key);
 }
 
 static void ymd(char *out, size_t size, int64_t t) {
@@ -137,8 +117,8 @@ static int by_serial(struct outcome *o, struct svc *svc, const char *text, int64
 
 static json_t *outcome_json(const struct outcome *o) {
   json_t *j = json_pack("{s:s, s:s, s:{s:s, s:s}}", "verdict", cert_verdict_name(o->v.verdict),
-                        "form", o->form, "verdict_text", "id", verdict_id(o->v.verdict), "en",
-                        verdict_en(o->v.verdict));
+                        "form", o->form, "verdict_text", "id", verdict_text("id", o->v.verdict),
+                        "en", verdict_text("en", o->v.verdict));
   if (NULL == j)
     return NULL;
   if (o->v.reason[0])
@@ -155,53 +135,81 @@ static json_t *outcome_json(const struct outcome *o) {
   return j;
 }
 
-static void row(struct html *h, const char *label, const char *value) {
+/* The verification page speaks Indonesian and English at once, whatever the visitor's
+ * language: an employer abroad and a local one read the same page. Writes the catalogue
+ * text of key in Indonesian, then in English marked lang="en". */
+static void both(struct html *h, const char *key) {
+  html_text(h, i18n("id", key));
+  HTML_LIT(h, " <span lang=\"en\">/ ");
+  html_text(h, i18n("en", key));
+  HTML_LIT(h, "</span>");
+}
+
+static void row(struct html *h, const char *key, const char *value) {
   HTML_LIT(h, "<dt>");
-  html_text(h, label);
+  both(h, key);
   HTML_LIT(h, "</dt><dd>");
   html_text(h, value);
   HTML_LIT(h, "</dd>");
 }
 
+static void page_begin(struct html *h, struct req *r) {
+  char title[160];
+  snprintf(title, sizeof title, "%s / %s", i18n("id", "verify.title"), i18n("en", "verify.title"));
+  layout_begin(h, r, title);
+  HTML_LIT(h, "<h1>");
+  both(h, "verify.title");
+  HTML_LIT(h, "</h1>");
+}
+
 static void serial_form(struct html *h, const char *value) {
   HTML_LIT(h, "<form method=\"get\" action=\"/verify\" class=\"verify-form\">"
-              "<label for=\"serial\">Nomor sertifikat / Certificate number</label>"
-              "<input id=\"serial\" name=\"serial\" autocomplete=\"off\" spellcheck=\"false\" "
-              "placeholder=\"UJK-XXXX-XXXX-XXXX-XXXX-X\" maxlength=\"64\"");
+              "<label for=\"serial\">");
+  both(h, "verify.number_label");
+  HTML_LIT(h, "</label><input id=\"serial\" name=\"serial\" autocomplete=\"off\" "
+              "spellcheck=\"false\" placeholder=\"UJK-XXXX-XXXX-XXXX-XXXX-X\" maxlength=\"64\"");
   html_attr(h, "value", value);
-  HTML_LIT(h, "> <button type=\"submit\">Periksa / Check</button></form>");
+  HTML_LIT(h, "> <button type=\"submit\">");
+  both(h, "verify.check");
+  HTML_LIT(h, "</button></form>");
+}
+
+/* Both languages of a catalogue paragraph, each line its own. */
+static void explain(struct html *h, const char *key) {
+  HTML_LIT(h, "<p>");
+  html_text(h, i18n("id", key));
+  HTML_LIT(h, "<br><span lang=\"en\">");
+  html_text(h, i18n("en", key));
+  HTML_LIT(h, "</span></p>");
 }
 
 static int outcome_page(struct req *r, const struct outcome *o, const char *typed) {
   struct html *h = html_new();
   if (NULL == h)
     return reply_error(r, ERR_INTERNAL, NULL);
-  layout_begin(h, r, "Verifikasi sertifikat / Certificate verification");
-  HTML_LIT(h, "<h1>Verifikasi sertifikat <span lang=\"en\">/ Certificate verification</span></h1>");
+  page_begin(h, r);
   html_fmt(h, "<section class=\"verdict verdict-%s\" role=\"status\"><p class=\"verdict-text\">",
            cert_verdict_name(o->v.verdict));
-  html_fmt(h, "<strong>%s</strong> / <strong lang=\"en\">%s</strong></p>", verdict_id(o->v.verdict),
-           verdict_en(o->v.verdict));
+  html_fmt(h, "<strong>%s</strong> / <strong lang=\"en\">%s</strong></p>",
+           verdict_text("id", o->v.verdict), verdict_text("en", o->v.verdict));
   if (CERT_REVOKED == o->v.verdict) {
     char when[16];
     ymd(when, sizeof when, o->revoked_ms / 1000);
-    html_fmt(h,
-             "<p>Dicabut pada %s. Alasan: %s<br><span lang=\"en\">Revoked on %s. Reason: %s"
-             "</span></p>",
-             when, o->revoked_reason, when, o->revoked_reason);
-  } else if (CERT_EXPIRED == o->v.verdict) {
-    HTML_LIT(h, "<p>Sertifikat ini asli, tetapi masa berlakunya sudah habis.<br><span lang=\"en\">"
-                "This certificate is genuine, but its validity period has ended.</span></p>");
-  } else if (CERT_NOT_GENUINE == o->v.verdict) {
-    HTML_LIT(h, "<p>Sertifikat ini tidak dapat dibuktikan keasliannya. Jangan menerimanya.<br>"
-                "<span lang=\"en\">This certificate cannot be proven genuine. Do not accept it.");
-    if (o->v.reason[0])
-      html_fmt(h, " (%s)", o->v.reason);
+    HTML_LIT(h, "<p>");
+    html_text_sub(h, i18n("id", "verify.explain.revoked"), "date", when, "reason",
+                  o->revoked_reason, NULL);
+    HTML_LIT(h, "<br><span lang=\"en\">");
+    html_text_sub(h, i18n("en", "verify.explain.revoked"), "date", when, "reason",
+                  o->revoked_reason, NULL);
     HTML_LIT(h, "</span></p>");
+  } else if (CERT_EXPIRED == o->v.verdict) {
+    explain(h, "verify.explain.expired");
+  } else if (CERT_NOT_GENUINE == o->v.verdict) {
+    explain(h, "verify.explain.not_genuine");
+    if (o->v.reason[0])
+      html_fmt(h, "<p class=\"verdict-reason\" lang=\"en\">(%s)</p>", o->v.reason);
   } else {
-    HTML_LIT(h, "<p>Tanda tangan digital penerbit sah dan sertifikat masih berlaku.<br>"
-                "<span lang=\"en\">The issuer's digital signature is valid and the certificate "
-                "is in force.</span></p>");
+    explain(h, "verify.explain.genuine");
   }
   HTML_LIT(h, "</section>");
   if (o->v.claims_valid) {
@@ -210,30 +218,36 @@ static int outcome_page(struct req *r, const struct outcome *o, const char *type
     ymd(d1, sizeof d1, c->issued);
     ymd(d2, sizeof d2, c->expires);
     HTML_LIT(h, "<dl class=\"cert-claims\">");
-    row(h, "Nama / Name", c->holder);
-    row(h, "Nomor / Number", c->serial);
+    row(h, "verify.field.name", c->holder);
+    row(h, "verify.field.number", c->serial);
     snprintf(line, sizeof line, "%s%s%s%s", c->subsector_name, c->subsector_name[0] ? " (" : "",
              c->subsector, c->subsector_name[0] ? ")" : "");
-    row(h, "Subsektor / Subsector", line);
+    row(h, "verify.field.subsector", line);
     snprintf(line, sizeof line, "%s%s%s%s", c->scheme_title, c->scheme_title[0] ? " (" : "",
              c->scheme_id, c->scheme_title[0] ? ")" : "");
-    row(h, "Skema / Scheme", line);
-    row(h, "Tanggal terbit / Issued", d1);
-    row(h, "Berlaku sampai / Valid until", d2);
+    row(h, "verify.field.scheme", line);
+    row(h, "verify.field.issued", d1);
+    row(h, "verify.field.expires", d2);
     if (c->issuer_name[0])
-      row(h, "Penerbit / Issuer", c->issuer_name);
-    row(h, "Kunci / Key id", c->kid);
+      row(h, "verify.field.issuer", c->issuer_name);
+    row(h, "verify.field.kid", c->kid);
     HTML_LIT(h, "</dl>");
     if (c->nunits > 0) {
-      HTML_LIT(h, "<h2>Unit kompetensi <span lang=\"en\">/ Competency units</span></h2>"
-                  "<table class=\"units\"><thead><tr><th scope=\"col\">Kode / Code</th>"
-                  "<th scope=\"col\">Judul / Title</th></tr></thead><tbody>");
+      HTML_LIT(h, "<h2>");
+      both(h, "verify.units");
+      HTML_LIT(h, "</h2><table class=\"units\"><thead><tr><th scope=\"col\">");
+      both(h, "verify.unit_code");
+      HTML_LIT(h, "</th><th scope=\"col\">");
+      both(h, "verify.unit_title");
+      HTML_LIT(h, "</th></tr></thead><tbody>");
       for (size_t i = 0; i < c->nunits; i++)
         html_fmt(h, "<tr><td>%s</td><td>%s</td></tr>", c->units[i].code, c->units[i].title);
       HTML_LIT(h, "</tbody></table>");
     }
   }
-  HTML_LIT(h, "<h2>Periksa nomor lain <span lang=\"en\">/ Check another number</span></h2>");
+  HTML_LIT(h, "<h2>");
+  both(h, "verify.check_another");
+  HTML_LIT(h, "</h2>");
   serial_form(h, typed);
   layout_end(h, r);
   reply_header(r, "Cache-Control", "no-store");
@@ -287,11 +301,8 @@ int h_verify_page(struct req *r) {
     struct html *h = html_new();
     if (NULL == h)
       return reply_error(r, ERR_INTERNAL, NULL);
-    layout_begin(h, r, "Verifikasi sertifikat / Certificate verification");
-    HTML_LIT(h, "<h1>Verifikasi sertifikat <span lang=\"en\">/ Certificate verification</span>"
-                "</h1><p>Ketik nomor sertifikat, atau pindai kode QR pada sertifikat.<br>"
-                "<span lang=\"en\">Type the certificate number, or scan the QR code on the "
-                "certificate.</span></p>");
+    page_begin(h, r);
+    explain(h, "verify.intro");
     serial_form(h, NULL);
     layout_end(h, r);
     return reply_html(r, 200, h);

@@ -18,7 +18,7 @@
 
 static const char *const key_prefixes[] = {"site.", "layout.", "role.", "nav.",    "home.",
                                            "auth.", "me.",     "exam.", "review.", "admin.",
-                                           "page.", "result.", "err."};
+                                           "page.", "result.", "err.",  "verify."};
 
 static void test_catalogues_have_same_keys(void **state) {
   (void)state;
