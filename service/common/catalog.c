@@ -220,6 +220,32 @@ static void log_errors(const struct exam_errors *errs, size_t from) {
 
 /* Loads the directory into c (lock not held: only the loader thread mutates the lists, and
  * it takes the lock for each change). */
+/* The exam currently served from file `name` (a reload keeps it when the file has become
+ * unreadable or invalid), or NULL. */
+static const struct exam *current_from_file(struct catalog *c, const char *name) {
+  const struct exam *found = NULL;
+  pthread_mutex_lock(&c->mu);
+  for (size_t i = 0; i < c->ncurrent && NULL == found; i++) {
+    struct cat_version *v = find_version(c, c->current[i]->version);
+    if (NULL != v && NULL != v->file && 0 == strcmp(v->file, name))
+      found = v->exam;
+  }
+  pthread_mutex_unlock(&c->mu);
+  return found;
+}
+
+/* True (logged as skipping path) when exam_id is already in the new current set. */
+static bool id_taken(const struct exam **cur, size_t ncur, const char *exam_id, const char *path) {
+  for (size_t k = 0; k < ncur; k++) {
+    if (0 == strcmp(cur[k]->id, exam_id)) {
+      log_msg(LOG_WARN, NULL, "exam skipped: %s:1:1: exam id %s is already used by another file",
+              path, exam_id);
+      return true;
+    }
+  }
+  return false;
+}
+
 static int load_dir(struct catalog *c, char *err, size_t errlen) {
   char path[1100];
   struct exam_errors errs = {0};
@@ -250,21 +276,23 @@ static int load_dir(struct catalog *c, char *err, size_t errlen) {
     struct exam *exam = NULL;
     size_t before = errs.n;
     snprintf(path, sizeof(path), "%s/%s", c->dir, names[i]);
-    if (0 != catalog_read_file(&src, &len, path, ferr, sizeof(ferr))) {
+    bool readable = 0 == catalog_read_file(&src, &len, path, ferr, sizeof(ferr));
+    if (!readable)
       log_msg(LOG_WARN, NULL, "exam skipped: %s: %s", path, ferr);
-      continue;
-    }
-    if (0 != exam_parse(&exam, &errs, src, len, path, subs)) {
-      log_errors(&errs, before);
+    if (!readable || 0 != exam_parse(&exam, &errs, src, len, path, subs)) {
+      if (readable)
+        log_errors(&errs, before);
       free(src);
+      /* On a reload, a file that broke keeps serving the version loaded before it. */
+      const struct exam *previous = current_from_file(c, names[i]);
+      if (NULL != previous && !id_taken(cur, ncur, previous->id, path)) {
+        cur[ncur++] = previous;
+        log_msg(LOG_WARN, NULL, "%s: keeping the previously loaded version of exam %s", path,
+                previous->id);
+      }
       continue;
     }
-    bool dup = false;
-    for (size_t k = 0; k < ncur && !dup; k++)
-      dup = 0 == strcmp(cur[k]->id, exam->id);
-    if (dup) {
-      log_msg(LOG_WARN, NULL, "exam skipped: %s:1:1: exam id %s is already used by another file",
-              path, exam->id);
+    if (id_taken(cur, ncur, exam->id, path)) {
       exam_free(exam);
       free(src);
       continue;
