@@ -23,7 +23,6 @@ build:
 	cmake --build $(RELEASE) -j $(JOBS)
 
 run: build
-	mkdir -p var
 	exec $(RELEASE)/ujikomd --listen 127.0.0.1:8080 --data-dir var --exams-dir exams
 
 test-build:

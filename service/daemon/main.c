@@ -163,6 +163,9 @@ int main(int argc, char **argv) {
   }
   svc.cfg = &cfg;
   svc.started_ms = wall_ms();
+  /* The database holds password hashes and personal data, the key directory the signing
+   * keys: nothing the daemon creates is readable by anyone else. */
+  umask(077);
 
   /* Signals are taken by sigwait() in this thread only; worker threads inherit the mask. */
   sigset_t sigs;

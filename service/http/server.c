@@ -690,12 +690,12 @@ int server_start(struct svc *svc, struct server **out, char *err, size_t errlen)
   unsigned hard_limit = (unsigned)cfg->max_conns + 64;
   srv->daemon = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
-      NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
-      MHD_OPTION_CONNECTION_LIMIT, hard_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-      (unsigned)cfg->conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_size,
-      MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-      MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
-      MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+      NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_LISTEN_SOCKET,
+      fd, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, hard_limit,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_size, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+      srv, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
   if (NULL == srv->daemon) {
     snprintf(err, errlen, "cannot start the HTTP server on %s", cfg->listen);
     close(fd);

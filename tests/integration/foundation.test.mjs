@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, chmodSync, existsSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { startDaemon, Client, tmpDir, UJIKOMD, EXAMS_DIR } from './lib/daemon.mjs';
 
@@ -151,6 +151,22 @@ test('a port already in use stops start-up with one clear message', async () => 
   blocker.close();
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /cannot listen on 127\.0\.0\.1:\d+: Address already in use/);
+});
+
+test('everything the daemon creates in its data directory is private to it', async () => {
+  const parent = tmpDir();
+  const dataDir = path.join(parent, 'data');
+  const d3 = await startDaemon({ dataDir });
+  try {
+    const mode = (p) => statSync(p).mode & 0o777;
+    assert.equal(mode(dataDir), 0o700, 'data directory');
+    assert.equal(mode(path.join(dataDir, 'ujikom.db')), 0o600, 'database');
+    assert.equal(mode(path.join(dataDir, 'keys')), 0o700, 'key directory');
+    for (const f of readdirSync(path.join(dataDir, 'keys')))
+      assert.equal(mode(path.join(dataDir, 'keys', f)), 0o600, `keys/${f}`);
+  } finally {
+    await d3.stop();
+  }
 });
 
 test('--help lists every option', () => {
