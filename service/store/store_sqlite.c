@@ -46,10 +46,23 @@ struct store_conn {
   struct store_conn *next; /* free list of the read pool */
 };
 
+/* One caller of store_txn, queued for the group commit. */
+struct txn_req {
+  store_txn_fn fn;
+  void *ctx;
+  int64_t deadline; /* monotonic ms: its lock budget ends here */
+  int result;
+  bool settled;   /* result is final */
+  bool tentative; /* fn succeeded in the current transaction, not yet committed */
+  bool taken;     /* a leader took it into a batch (set under qlock) */
+  bool done;      /* the caller may return (set under qlock) */
+  struct txn_req *next;
+};
+
 struct store {
   char *path;
   struct store_opts opts;
-  pthread_mutex_t wlock; /* serialises writers; error-checking to catch nested store_txn */
+  pthread_mutex_t wlock; /* serialises use of the writer connection (batches, migrations) */
   struct store_conn *writer;
   pthread_mutex_t plock; /* guards the read pool */
   struct store_conn *pool;
@@ -58,6 +71,14 @@ struct store {
    * write ran out of its budget, cleared by the next commit. Meanwhile writes make one short
    * attempt, so a lock held elsewhere cannot pin every worker thread for a full budget. */
   atomic_llong busy_until_ms;
+  /* Group commit: callers queue their bodies; one of them (the leader) runs everything queued
+   * in one transaction, so one fsync acknowledges many writes, while the next callers queue
+   * behind it. A caller still queued when its budget ends leaves with BUSY. */
+  pthread_mutex_t qlock;
+  pthread_cond_t qdone; /* broadcast when a batch is finished */
+  struct txn_req *qhead, *qtail;
+  bool leading;     /* a batch is running */
+  pthread_t leader; /* the thread running it (to refuse a nested store_txn) */
 };
 
 /* Statements of the foundation itself. */
@@ -69,6 +90,9 @@ enum core_stmt {
   CORE_USER_VERSION,
   CORE_HEALTH,
   CORE_QUICK_CHECK,
+  CORE_SAVEPOINT,
+  CORE_RELEASE,
+  CORE_ROLLBACK_TO,
   CORE__MAX
 };
 static const char *const core_sqls[CORE__MAX] = {
@@ -79,6 +103,9 @@ static const char *const core_sqls[CORE__MAX] = {
     [CORE_USER_VERSION] = "PRAGMA user_version",
     [CORE_HEALTH] = "SELECT count(*) FROM sqlite_schema",
     [CORE_QUICK_CHECK] = "PRAGMA quick_check(1)",
+    [CORE_SAVEPOINT] = "SAVEPOINT grp",
+    [CORE_RELEASE] = "RELEASE grp",
+    [CORE_ROLLBACK_TO] = "ROLLBACK TO grp",
 };
 static const struct store_sqlset core_set = {"core", core_sqls, CORE__MAX};
 
@@ -639,7 +666,7 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
   pthread_mutexattr_t attr;
   int rc = STORE_HARD;
   int version = 0;
-  bool wlock_init = false, plock_init = false;
+  bool wlock_init = false, plock_init = false, qlock_init = false, qdone_init = false;
   *out = NULL;
   if (NULL == path || '\0' == path[0]) {
     set_err(err, errlen, "no database path given");
@@ -692,7 +719,9 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
   wlock_init = 0 == pthread_mutex_init(&s->wlock, &attr);
   pthread_mutexattr_destroy(&attr);
   plock_init = 0 == pthread_mutex_init(&s->plock, NULL);
-  if (!wlock_init || !plock_init) {
+  qlock_init = 0 == pthread_mutex_init(&s->qlock, NULL);
+  qdone_init = 0 == pthread_cond_init(&s->qdone, NULL);
+  if (!wlock_init || !plock_init || !qlock_init || !qdone_init) {
     set_err(err, errlen, "cannot initialise locks");
     rc = STORE_HARD;
     goto cleanup;
@@ -714,6 +743,10 @@ cleanup:
       pthread_mutex_destroy(&s->wlock);
     if (plock_init)
       pthread_mutex_destroy(&s->plock);
+    if (qlock_init)
+      pthread_mutex_destroy(&s->qlock);
+    if (qdone_init)
+      pthread_cond_destroy(&s->qdone);
     free(s->path);
     free(s);
   }
@@ -731,6 +764,8 @@ void store_close(struct store *s) {
   conn_close(s->writer);
   pthread_mutex_destroy(&s->wlock);
   pthread_mutex_destroy(&s->plock);
+  pthread_mutex_destroy(&s->qlock);
+  pthread_cond_destroy(&s->qdone);
   free(s->path);
   free(s);
 }
@@ -775,42 +810,98 @@ static int lock_writer(struct store *s, int64_t deadline) {
   return pthread_mutex_timedlock(&s->wlock, &abs);
 }
 
-int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
+/* Settles every request of the batch that is not settled yet with rc. */
+static void settle_rest(struct txn_req *batch, int rc) {
+  for (struct txn_req *r = batch; NULL != r; r = r->next) {
+    if (!r->settled) {
+      r->result = rc;
+      r->settled = true;
+    }
+    r->tentative = false;
+  }
+}
+
+/* Runs one request's body inside the open transaction, in a savepoint, so that a body that
+ * fails rolls back only its own writes. Returns false when SQLite ended the whole
+ * transaction (the bodies that succeeded before it lost their writes and run again). */
+static bool run_one(struct store_conn *c, struct store_tx *tx, struct txn_req *r) {
+  int rc = core_exec(c, CORE_SAVEPOINT, "savepoint");
+  if (STORE_OK != rc) {
+    r->result = rc;
+    r->settled = true;
+    return 0 == sqlite3_get_autocommit(c->db);
+  }
+  int frc = r->fn(tx, r->ctx);
+  reset_active(c);
+  if (0 != sqlite3_get_autocommit(c->db)) {
+    /* The body's error (disk full, I/O) ended the transaction: that is this body's answer,
+     * unless it was BUSY, which the next attempt retries. */
+    if (STORE_BUSY != frc) {
+      r->result = STORE_OK == frc ? STORE_UNAVAILABLE : frc;
+      r->settled = true;
+    }
+    return false;
+  }
+  if (STORE_OK == frc) {
+    if (STORE_OK == core_exec(c, CORE_RELEASE, "release savepoint")) {
+      r->tentative = true;
+      return true;
+    }
+    frc = STORE_HARD;
+  }
+  core_exec(c, CORE_ROLLBACK_TO, "rollback to savepoint");
+  core_exec(c, CORE_RELEASE, "release savepoint");
+  if (STORE_BUSY != frc) { /* BUSY: retried in the next attempt */
+    r->result = frc;
+    r->settled = true;
+  }
+  return 0 == sqlite3_get_autocommit(c->db);
+}
+
+/* Runs a batch: one BEGIN IMMEDIATE ... COMMIT for every body in it, attempts repeated (for
+ * the bodies not settled yet) when the lock is busy or a body asked for it, never waiting for
+ * a lock past the earliest deadline in the batch. */
+static void run_batch(struct store *s, struct txn_req *batch) {
   struct store_conn *c = s->writer;
-  int result = STORE_HARD;
-  int64_t start = mono_ms();
-  bool degraded = start < (int64_t)atomic_load(&s->busy_until_ms);
-  int64_t budget = degraded ? STORE_BUSY_PROBE_MS : txn_budget_ms(s);
-  int64_t deadline = start + budget;
+  int64_t deadline = batch->deadline;
+  for (struct txn_req *r = batch; NULL != r; r = r->next)
+    if (r->deadline < deadline)
+      deadline = r->deadline;
+  int64_t now = mono_ms();
+  bool degraded = now < (int64_t)atomic_load(&s->busy_until_ms);
+  if (degraded && deadline > now + STORE_BUSY_PROBE_MS)
+    deadline = now + STORE_BUSY_PROBE_MS;
   int lrc = lock_writer(s, deadline);
-  if (ETIMEDOUT == lrc) {
-    /* The writer ahead of us is stuck as long as our whole budget: the database is locked
-     * elsewhere (or a transaction runs far too long). Let the writers after us know. */
-    atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
-    store_log(s, STORE_LOG_WARN, "store_txn: writer busy beyond the %lld ms budget",
-              (long long)budget);
-    return STORE_BUSY;
-  }
   if (0 != lrc) {
-    store_log(s, STORE_LOG_ERROR, "store_txn: %s (nested transaction?)",
-              EDEADLK == lrc ? "deadlock" : strerror(lrc));
-    return STORE_HARD;
+    if (ETIMEDOUT == lrc) {
+      atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
+      store_log(s, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
+    } else {
+      store_log(s, STORE_LOG_ERROR, "store_txn: cannot take the writer: %s", strerror(lrc));
+    }
+    settle_rest(batch, ETIMEDOUT == lrc ? STORE_BUSY : STORE_HARD);
+    return;
   }
+  int last = STORE_OK;
   for (int attempt = 0;; attempt++) {
-    int64_t now = mono_ms();
-    int64_t left = 0;
+    bool pending = false;
+    for (struct txn_req *r = batch; NULL != r; r = r->next)
+      pending = pending || !r->settled;
+    if (!pending)
+      break;
+    now = mono_ms();
     if (!degraded && now < (int64_t)atomic_load(&s->busy_until_ms)) {
-      /* Waiting writers gave up behind us meanwhile: stop waiting a full budget too. */
+      /* Writers gave up behind us meanwhile: stop waiting a full budget too. */
       degraded = true;
       if (deadline > now + STORE_BUSY_PROBE_MS)
         deadline = now + STORE_BUSY_PROBE_MS;
     }
-    left = deadline - now;
+    int64_t left = deadline - now;
     bool retry_left = attempt < s->opts.txn_retries;
     struct store_tx tx = {.rd = {.conn = c}, .now_ms = wall_ms()};
     int rc = STORE_BUSY;
     if (left > 0) {
-      /* Never wait for the database lock past this write's deadline. */
+      /* Never wait for the database lock past the batch's deadline. */
       sqlite3_busy_timeout(c->db,
                            (int)(left < s->opts.busy_timeout_ms ? left : s->opts.busy_timeout_ms));
       rc = core_exec(c, CORE_BEGIN_IMMEDIATE, "begin transaction");
@@ -820,33 +911,140 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
       continue;
     }
     if (STORE_OK != rc) {
-      result = rc;
+      last = rc;
+      settle_rest(batch, rc);
       break;
     }
-    rc = fn(&tx, ctx);
-    reset_active(c);
-    if (STORE_OK == rc) {
+    bool alive = true;
+    for (struct txn_req *r = batch; alive && NULL != r; r = r->next)
+      if (!r->settled)
+        alive = run_one(c, &tx, r);
+    rc = STORE_BUSY;
+    if (alive) {
       rc = core_exec(c, CORE_COMMIT, "commit");
       if (STORE_OK == rc) {
-        result = STORE_OK;
-        break;
+        for (struct txn_req *r = batch; NULL != r; r = r->next) {
+          if (r->tentative) {
+            r->result = STORE_OK;
+            r->settled = true;
+          }
+        }
       }
     }
     if (0 == sqlite3_get_autocommit(c->db))
       core_exec(c, CORE_ROLLBACK, "rollback");
-    if (STORE_BUSY == rc && retry_left && deadline > mono_ms()) {
+    /* Bodies that succeeded in a transaction that did not commit run again. */
+    for (struct txn_req *r = batch; NULL != r; r = r->next)
+      r->tentative = false;
+    last = rc;
+    if (!retry_left || deadline <= mono_ms()) {
+      /* Whatever is still pending gets the last failure, or BUSY. */
+      settle_rest(batch, STORE_OK == rc ? STORE_BUSY : rc);
+      break;
+    }
+    if (STORE_BUSY == rc)
       sleep_ms(10L * (attempt + 1));
+  }
+  bool any_ok = false, any_busy = false;
+  for (struct txn_req *r = batch; NULL != r; r = r->next) {
+    any_ok = any_ok || STORE_OK == r->result;
+    any_busy = any_busy || STORE_BUSY == r->result;
+  }
+  if (any_ok)
+    atomic_store(&s->busy_until_ms, 0LL);
+  else if (any_busy && STORE_BUSY == last)
+    atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
+  pthread_mutex_unlock(&s->wlock);
+}
+
+/* Converts a monotonic deadline to the CLOCK_REALTIME time pthread_cond_timedwait wants. */
+static struct timespec realtime_at(int64_t mono_deadline) {
+  struct timespec abs;
+  int64_t wait = mono_deadline - mono_ms();
+  if (wait < 0)
+    wait = 0;
+  clock_gettime(CLOCK_REALTIME, &abs);
+  abs.tv_sec += (time_t)(wait / 1000);
+  abs.tv_nsec += (long)(wait % 1000) * 1000000L;
+  if (abs.tv_nsec >= 1000000000L) {
+    abs.tv_sec++;
+    abs.tv_nsec -= 1000000000L;
+  }
+  return abs;
+}
+
+/* Takes a request that gave up out of the queue (under qlock). */
+static void unqueue(struct store *s, struct txn_req *me) {
+  struct txn_req *prev = NULL;
+  for (struct txn_req *r = s->qhead; NULL != r; prev = r, r = r->next) {
+    if (r != me)
+      continue;
+    if (NULL == prev)
+      s->qhead = r->next;
+    else
+      prev->next = r->next;
+    if (s->qtail == r)
+      s->qtail = prev;
+    return;
+  }
+}
+
+int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
+  int64_t start = mono_ms();
+  bool degraded = start < (int64_t)atomic_load(&s->busy_until_ms);
+  struct txn_req me = {.fn = fn,
+                       .ctx = ctx,
+                       .deadline = start + (degraded ? STORE_BUSY_PROBE_MS : txn_budget_ms(s)),
+                       .result = STORE_HARD};
+  pthread_mutex_lock(&s->qlock);
+  if (s->leading && pthread_equal(s->leader, pthread_self())) {
+    pthread_mutex_unlock(&s->qlock);
+    store_log(s, STORE_LOG_ERROR, "store_txn: nested transaction refused (deadlock)");
+    return STORE_HARD;
+  }
+  if (NULL == s->qtail)
+    s->qhead = &me;
+  else
+    s->qtail->next = &me;
+  s->qtail = &me;
+  while (!me.done) {
+    if (!s->leading) {
+      /* Lead: take everything queued so far (our own request included). */
+      struct txn_req *batch = s->qhead;
+      s->qhead = s->qtail = NULL;
+      for (struct txn_req *r = batch; NULL != r; r = r->next)
+        r->taken = true;
+      s->leading = true;
+      s->leader = pthread_self();
+      pthread_mutex_unlock(&s->qlock);
+      run_batch(s, batch);
+      pthread_mutex_lock(&s->qlock);
+      for (struct txn_req *r = batch, *next = NULL; NULL != r; r = next) {
+        next = r->next;
+        r->done = true; /* its caller reads it only after we release qlock */
+      }
+      s->leading = false;
+      pthread_cond_broadcast(&s->qdone);
       continue;
     }
-    result = rc;
-    break;
+    if (me.taken) { /* in the running batch, which keeps to its own deadline */
+      pthread_cond_wait(&s->qdone, &s->qlock);
+      continue;
+    }
+    struct timespec abs = realtime_at(me.deadline);
+    if (ETIMEDOUT == pthread_cond_timedwait(&s->qdone, &s->qlock, &abs) && !me.done && !me.taken &&
+        mono_ms() >= me.deadline) {
+      /* The batch ahead has held the writer for our whole budget: the database is locked
+       * elsewhere (or a transaction runs far too long). Let the writers after us know. */
+      unqueue(s, &me);
+      atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
+      pthread_mutex_unlock(&s->qlock);
+      store_log(s, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
+      return STORE_BUSY;
+    }
   }
-  if (STORE_BUSY == result)
-    atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
-  else if (STORE_OK == result)
-    atomic_store(&s->busy_until_ms, 0LL);
-  pthread_mutex_unlock(&s->wlock);
-  return result;
+  pthread_mutex_unlock(&s->qlock);
+  return me.result;
 }
 
 int store_rd_begin(struct store *s, struct store_rd **out) {
