@@ -95,9 +95,24 @@ void cert_jws_verify(struct cert_verification *out, const char *jws, size_t len,
 /* Signs the core claims (serial, holder, subsector, scheme id, issue and expiry day) as a
  * COSE_Sign1 structure and returns it base32-encoded (the QR token; malloc'd, free()). */
 int cert_qr_token_sign(char **out, const struct cert_claims *claims, const struct token_key *key);
+/* As cert_jws_verify, except that when `issued` (a credential this service signed and
+ * stored itself; may be NULL) is byte for byte the same text, the Ed25519 check is skipped:
+ * the service made that signature. Everything else (shape, known kid, claims, dates) is
+ * checked as usual, and any other text is verified in full. */
+void cert_jws_verify_issued(struct cert_verification *out, const char *jws, size_t len,
+                            const struct token_pubkey *keys, size_t nkeys, int64_t now,
+                            const char *issued);
 /* Verifies a QR token (base32 text, either case). Same contract as cert_jws_verify. */
 void cert_qr_token_verify(struct cert_verification *out, const char *token, size_t len,
                           const struct token_pubkey *keys, size_t nkeys, int64_t now);
+/* As cert_qr_token_verify, skipping the Ed25519 check when `issued` (the QR token this
+ * service signed and stored; may be NULL) is the same token, letter case aside. */
+void cert_qr_token_verify_issued(struct cert_verification *out, const char *token, size_t len,
+                                 const struct token_pubkey *keys, size_t nkeys, int64_t now,
+                                 const char *issued);
+/* The serial a QR token names, read WITHOUT any check, only to look its certificate up before
+ * verifying. Returns 0 and writes out, or -1 when the text is not a QR token. */
+int cert_qr_token_serial(char out[CERT_SERIAL_SIZE], const char *token, size_t len);
 /* Builds the QR URL "<PUBLIC_URL>/V/<TOKEN>" in upper case (QR alphanumeric mode).
  * Returns a malloc'd string or NULL (allocation failure, or a public URL containing
  * characters outside the QR alphanumeric set once upper-cased). */

@@ -18,16 +18,27 @@
 #define TOKEN_SEED_LEN 32
 #define TOKEN_SIG_LEN  64
 
+struct token_vcache; /* remembers signatures that verified (see token_vcache_new) */
+
 /* A public verification key, as published in the JWKS. */
 struct token_pubkey {
   char kid[TOKEN_KID_LEN + 1];
   unsigned char pub[TOKEN_PUB_LEN];
+  /* Optional (NULL = none): a cache shared by a key set, consulted by token_pubkey_verify.
+   * Borrowed: whoever builds the key set owns it and frees it after the keys. */
+  struct token_vcache *vcache;
 };
+
+struct token_signer; /* a signing key prepared once (see token_signer_new) */
 
 /* A signing key: the public half plus the 32-byte Ed25519 seed (RFC 8032 private key). */
 struct token_key {
   struct token_pubkey pub;
   unsigned char seed[TOKEN_SEED_LEN];
+  /* Optional (NULL = none): this key prepared for signing, borrowed from its owner (the key
+   * store), so that a signature does not derive the key from the seed again (which costs
+   * as much as the signature). token_key_wipe forgets the pointer, never frees it. */
+  struct token_signer *signer;
 };
 
 /* Generates a fresh key from the OpenSSL CSPRNG. Returns 0, or -1 when the CSPRNG or
@@ -40,12 +51,34 @@ void token_key_wipe(struct token_key *k);
 /* kid = first TOKEN_KID_LEN characters of the RFC 4648 base32 of SHA-256(pub). */
 void token_kid_from_pub(char out[TOKEN_KID_LEN + 1], const unsigned char pub[TOKEN_PUB_LEN]);
 
-/* Ed25519 (pure, RFC 8032) signature over msg. Returns 0 or -1 (OpenSSL failure). */
+/* Prepares key for repeated signing. Returns 0 and *out (free with token_signer_free, after
+ * every key that borrows it), or -1 when OpenSSL fails. Thread-safe to use once made. */
+int token_signer_new(struct token_signer **out, const struct token_key *key);
+/* Frees (and cleanses) a prepared key; NULL allowed. */
+void token_signer_free(struct token_signer *signer);
+/* Ed25519 (pure, RFC 8032) signature over msg, with key->signer when set. Returns 0 or -1
+ * (OpenSSL failure). */
 int token_ed25519_sign(unsigned char out[TOKEN_SIG_LEN], const struct token_key *key,
                        const void *msg, size_t len);
 /* True only when sig is a valid signature of msg under pub. Never fails otherwise. */
 bool token_ed25519_verify(const unsigned char pub[TOKEN_PUB_LEN], const void *msg, size_t len,
                           const unsigned char sig[TOKEN_SIG_LEN]);
+
+/* As token_ed25519_verify under key->pub, remembering successes in key->vcache (when set)
+ * so that the same key, message and signature are not verified twice. A failure is never
+ * remembered, so a cache can only save work, never make a signature pass. */
+bool token_pubkey_verify(const struct token_pubkey *key, const void *msg, size_t len,
+                         const unsigned char sig[TOKEN_SIG_LEN]);
+
+#define TOKEN_VCACHE_DIGEST_LEN 32
+/* A cache of `slots` entries (rounded up to a power of two, 33 bytes each; at most 2^24).
+ * Thread-safe. Returns 0 and *out (free with token_vcache_free), or -1 when out of memory
+ * or slots is out of range. */
+int token_vcache_new(struct token_vcache **out, size_t slots);
+/* Frees the cache; NULL allowed. No key may use it afterwards. */
+void token_vcache_free(struct token_vcache *c);
+/* Hits and misses so far (for tests and diagnostics); zeros for NULL. */
+void token_vcache_stats(const struct token_vcache *c, size_t *out_hits, size_t *out_misses);
 
 /* Looks a kid up in a key set; NULL when absent. The set is an array the caller owns. */
 const struct token_pubkey *token_keyset_find(const struct token_pubkey *keys, size_t nkeys,

@@ -12,8 +12,10 @@
 #include "ujikom/token.h"
 
 void token_key_wipe(struct token_key *k) {
-  if (NULL != k)
+  if (NULL != k) {
     OPENSSL_cleanse(k->seed, sizeof k->seed);
+    k->signer = NULL; /* borrowed: its owner frees it */
+  }
 }
 
 void token_kid_from_pub(char out[TOKEN_KID_LEN + 1], const unsigned char pub[TOKEN_PUB_LEN]) {
@@ -58,12 +60,40 @@ int token_key_generate(struct token_key *out) {
   return rc;
 }
 
+struct token_signer {
+  EVP_PKEY *pkey; /* read-only once made: OpenSSL lets threads sign with it concurrently */
+};
+
+int token_signer_new(struct token_signer **out, const struct token_key *key) {
+  struct token_signer *s = calloc(1, sizeof *s);
+  *out = NULL;
+  if (NULL == s)
+    return -1;
+  s->pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
+  if (NULL == s->pkey) {
+    free(s);
+    return -1;
+  }
+  *out = s;
+  return 0;
+}
+
+void token_signer_free(struct token_signer *signer) {
+  if (NULL == signer)
+    return;
+  EVP_PKEY_free(signer->pkey); /* EVP_PKEY_free cleanses the private key */
+  free(signer);
+}
+
 int token_ed25519_sign(unsigned char out[TOKEN_SIG_LEN], const struct token_key *key,
                        const void *msg, size_t len) {
   int rc = -1;
   EVP_MD_CTX *ctx = NULL;
-  EVP_PKEY *pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
+  EVP_PKEY *own = NULL; /* made here when the key has no prepared signer */
+  EVP_PKEY *pkey = NULL != key->signer ? key->signer->pkey : NULL;
   size_t siglen = TOKEN_SIG_LEN;
+  if (NULL == pkey)
+    pkey = own = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
   if (NULL == pkey)
     goto cleanup;
   ctx = EVP_MD_CTX_new();
@@ -76,7 +106,7 @@ int token_ed25519_sign(unsigned char out[TOKEN_SIG_LEN], const struct token_key 
   rc = 0;
 cleanup:
   EVP_MD_CTX_free(ctx);
-  EVP_PKEY_free(pkey); /* EVP_PKEY_free cleanses the private key */
+  EVP_PKEY_free(own); /* EVP_PKEY_free cleanses the private key */
   return rc;
 }
 

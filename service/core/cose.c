@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/cert_internal.h"
 
@@ -360,8 +361,9 @@ cleanup:
   return rc;
 }
 
-void cert_qr_token_verify(struct cert_verification *out, const char *token, size_t len,
-                          const struct token_pubkey *keys, size_t nkeys, int64_t now) {
+/* The QR verifier; `made_here` skips the Ed25519 check (see cert_qr_token_verify_issued). */
+static void qr_verify(struct cert_verification *out, const char *token, size_t len,
+                      const struct token_pubkey *keys, size_t nkeys, int64_t now, bool made_here) {
   unsigned char *raw = NULL, *tbs = NULL;
   size_t rawlen = 0, tbslen = 0;
   cbor_item_t *inner = NULL;
@@ -419,7 +421,7 @@ void cert_qr_token_verify(struct cert_verification *out, const char *token, size
     cert_verification_fail(out, "out of memory");
     goto cleanup;
   }
-  if (!token_ed25519_verify(key->pub, tbs, tbslen, cbor_bytestring_handle(parts[3]))) {
+  if (!made_here && !token_pubkey_verify(key, tbs, tbslen, cbor_bytestring_handle(parts[3]))) {
     cert_verification_fail(out, "signature does not match");
     goto cleanup;
   }
@@ -498,4 +500,48 @@ int cert_qr_url_token(const char **out, size_t *out_len, const char *text, size_
   *out = start;
   *out_len = n;
   return 0;
+}
+
+void cert_qr_token_verify(struct cert_verification *out, const char *token, size_t len,
+                          const struct token_pubkey *keys, size_t nkeys, int64_t now) {
+  qr_verify(out, token, len, keys, nkeys, now, false);
+}
+
+void cert_qr_token_verify_issued(struct cert_verification *out, const char *token, size_t len,
+                                 const struct token_pubkey *keys, size_t nkeys, int64_t now,
+                                 const char *issued) {
+  bool same = NULL != token && NULL != issued && strlen(issued) == len &&
+              0 == strncasecmp(token, issued, len);
+  qr_verify(out, token, len, keys, nkeys, now, same);
+}
+
+int cert_qr_token_serial(char out[CERT_SERIAL_SIZE], const char *token, size_t len) {
+  unsigned char *raw = NULL;
+  size_t rawlen = 0;
+  cbor_item_t *inner = NULL;
+  struct cert_claims *claims = NULL;
+  int rc = -1;
+  out[0] = '\0';
+  if (NULL == token || 0 == len || len > CERT_QR_TOKEN_MAX ||
+      0 != token_b32_decode(&raw, &rawlen, token, len) || rawlen < 2 ||
+      0xc0 + COSE_TAG_SIGN1 != raw[0])
+    goto cleanup;
+  inner = load_exact(raw + 1, rawlen - 1);
+  if (NULL == inner || !cbor_isa_array(inner) || !cbor_array_is_definite(inner) ||
+      4 != cbor_array_size(inner))
+    goto cleanup;
+  cbor_item_t **parts = cbor_array_handle(inner);
+  claims = calloc(1, sizeof *claims);
+  if (NULL == claims || !is_definite_bstr(parts[2]) ||
+      0 !=
+          parse_payload(claims, cbor_bytestring_handle(parts[2]), cbor_bytestring_length(parts[2])))
+    goto cleanup;
+  memcpy(out, claims->serial, CERT_SERIAL_SIZE);
+  rc = 0;
+cleanup:
+  if (NULL != inner)
+    cbor_decref(&inner);
+  free(raw);
+  free(claims);
+  return rc;
 }
