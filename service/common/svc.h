@@ -9,9 +9,10 @@
 
 #include "common/config.h"
 
-struct store;    /* service/store/store.h */
-struct catalog;  /* service/common/catalog.h: exams and subsectors loaded from exams/ */
-struct keystore; /* service/common/keystore.h: Ed25519 signing keys under the data dir */
+struct store;      /* service/store/store.h */
+struct catalog;    /* service/common/catalog.h: exams and subsectors loaded from exams/ */
+struct keystore;   /* service/common/keystore.h: Ed25519 signing keys under the data dir */
+struct form_index; /* service/common/form_index.h: items of recently used attempt forms */
 
 struct svc {
   const struct config *cfg;
@@ -20,7 +21,8 @@ struct svc {
   /* Immutable once loaded; SIGHUP swaps in a new one atomically and the old one stays
    * allocated until exit, so a handler holding it never sees it freed. */
   struct keystore *_Atomic keys;
-  int64_t started_ms; /* wall clock at start, for /healthz uptime */
+  int64_t started_ms;       /* wall clock at start, for /healthz uptime */
+  struct form_index *forms; /* thread-safe itself; may be NULL (no cache) */
 };
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "common/catalog.h"
 #include "common/config.h"
+#include "common/form_index.h"
 #include "common/keystore.h"
 #include "common/log.h"
 #include "common/svc.h"
@@ -207,6 +208,11 @@ int main(int argc, char **argv) {
     goto cleanup;
   }
 
+  /* Answer saves look up the item in the candidate's form; 32,768 forms' items (~10 MB)
+   * cover an exam day's open attempts. Without it every save rebuilds the form. */
+  if (0 != form_index_new(&svc.forms, 32768))
+    log_msg(LOG_WARN, NULL, "no memory for the form index; saves rebuild each form");
+
   if (0 != server_start(&svc, &srv, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: %s\n", err);
     goto cleanup;
@@ -243,6 +249,7 @@ int main(int argc, char **argv) {
 
 cleanup:
   server_stop(srv, 0);
+  form_index_free(svc.forms); /* borrows items from the catalogue: free it first */
   catalog_free(svc.catalog);
   for (size_t i = 0; i < n_old_keys; i++)
     keystore_free(old_keys[i]);

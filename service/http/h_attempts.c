@@ -17,6 +17,7 @@
 #include <openssl/rand.h>
 
 #include "common/catalog.h"
+#include "common/form_index.h"
 #include "common/issue.h"
 #include "common/log.h"
 #include "http/handlers.h"
@@ -667,14 +668,20 @@ int h_attempts_save_answer(struct req *r) {
         NULL);
     goto cleanup;
   }
-  int frc = attempt_form(r->svc, &a, &form);
-  if (0 != frc) {
-    ret = -2 == frc ? reply_error(r, ERR_UNAVAILABLE, NULL)
-                    : reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
-    goto cleanup;
+  /* Which item this is: from the form index, else from the rebuilt form (then indexed). */
+  const struct exam_item *item = NULL;
+  if (form_index_find(r->svc->forms, &item, a.id, a.exam_version, r->params[1]) < 0) {
+    int frc = attempt_form(r->svc, &a, &form);
+    if (0 != frc) {
+      ret = -2 == frc ? reply_error(r, ERR_UNAVAILABLE, NULL)
+                      : reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
+      goto cleanup;
+    }
+    form_index_put(r->svc->forms, a.id, a.exam_version, form);
+    const struct form_item *fi = exam_form_find_item(form, r->params[1]);
+    item = NULL == fi ? NULL : fi->item;
   }
-  const struct form_item *fi = exam_form_find_item(form, r->params[1]);
-  if (NULL == fi) {
+  if (NULL == item) {
     ret = reply_error(r, ERR_ITEM_NOT_IN_FORM, NULL);
     goto cleanup;
   }
@@ -684,7 +691,7 @@ int h_attempts_save_answer(struct req *r) {
     goto cleanup;
   }
   const json_t *value = json_object_get(r->json, "value");
-  if (!score_answer_shape_ok(fi->item, value, err, sizeof(err))) {
+  if (!score_answer_shape_ok(item, value, err, sizeof(err))) {
     ret = reply_error(r, ERR_BAD_ANSWER, err);
     goto cleanup;
   }
@@ -695,7 +702,7 @@ int h_attempts_save_answer(struct req *r) {
     goto cleanup;
   }
   struct save_ctx sc = {.id = a.id,
-                        .item_id = fi->item->id,
+                        .item_id = item->id,
                         .value_text = value_text,
                         .now_ms = r->now_ms,
                         .grace_ms = grace_ms(r->svc)};
@@ -713,7 +720,7 @@ int h_attempts_save_answer(struct req *r) {
   a.deadline_ms = sc.deadline_ms;
   json_int_t left = remaining_seconds(&a, r->now_ms);
   ret = reply_json(r, 200,
-                   json_pack("{s:s, s:b, s:o, s:o, s:I}", "item", fi->item->id, "saved", 1,
+                   json_pack("{s:s, s:b, s:o, s:o, s:I}", "item", item->id, "saved", 1,
                              "server_time", json_time(r->now_ms), "deadline_at",
                              json_time(sc.deadline_ms), "remaining_seconds", left));
 cleanup:

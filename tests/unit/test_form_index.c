@@ -1,0 +1,143 @@
+/*
+ * Tests of the form index: every item of a cached form is found (the very item of the exam
+ * version), an item outside the form is "not in the form", another attempt or version is "not
+ * cached", a newer attempt in the same slot replaces the older one, and threads share it.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/catalog.h"
+#include "common/form_index.h"
+
+struct fixture {
+  struct catalog *catalog;
+  const struct exam *exam;
+  struct exam_form *form;
+};
+
+static int setup(void **state) {
+  struct fixture *f = calloc(1, sizeof *f);
+  char dir[1024], err[512];
+  const struct exam **list = NULL;
+  size_t n = 0;
+  const char *src = getenv("UJIKOM_SOURCE_DIR");
+  snprintf(dir, sizeof dir, "%s/exams", NULL != src ? src : ".");
+  if (NULL == f || 0 != catalog_open(&f->catalog, dir, err, sizeof err) ||
+      0 != catalog_list(f->catalog, &list, &n) || 0 == n) {
+    fprintf(stderr, "cannot load the exams in %s: %s\n", dir, err);
+    return -1;
+  }
+  f->exam = list[0];
+  free(list);
+  if (0 != exam_form_assemble(&f->form, f->exam, 42))
+    return -1;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  struct fixture *f = *state;
+  exam_form_free(f->form);
+  catalog_free(f->catalog);
+  free(f);
+  return 0;
+}
+
+static void test_finds_every_item_and_nothing_else(void **state) {
+  struct fixture *f = *state;
+  struct form_index *fx = NULL;
+  const struct exam_item *item = NULL;
+  const char *v = f->exam->version;
+  assert_int_equal(0, form_index_new(&fx, 64));
+  assert_int_equal(-1, form_index_find(fx, &item, 7, v, "x")); /* not cached yet */
+  assert_int_equal(0, form_index_put(fx, 7, v, f->form));
+  size_t seen = 0;
+  for (size_t u = 0; u < f->form->nunits; u++)
+    for (size_t i = 0; i < f->form->units[u].nitems; i++) {
+      const struct exam_item *want = f->form->units[u].items[i].item;
+      assert_int_equal(1, form_index_find(fx, &item, 7, v, want->id));
+      assert_ptr_equal(want, item);
+      seen++;
+    }
+  assert_int_equal(exam_form_item_count(f->form), seen);
+  assert_int_equal(0, form_index_find(fx, &item, 7, v, "BUKAN-ITEM-INI"));
+  assert_null(item);
+  /* Another attempt, or the same id with another exam version: not cached. */
+  assert_int_equal(-1, form_index_find(fx, &item, 8, v, f->form->units[0].items[0].item->id));
+  assert_int_equal(-1, form_index_find(fx, &item, 7, "0000", f->form->units[0].items[0].item->id));
+  /* Without a cache nothing is ever found, and putting is refused. */
+  assert_int_equal(-1, form_index_find(NULL, &item, 7, v, "x"));
+  assert_int_equal(-1, form_index_put(NULL, 7, v, f->form));
+  form_index_free(fx);
+  form_index_free(NULL);
+  assert_int_equal(-1, form_index_new(&fx, 0));
+}
+
+static void test_newer_attempt_replaces_older_in_its_slot(void **state) {
+  struct fixture *f = *state;
+  struct form_index *fx = NULL;
+  const struct exam_item *item = NULL;
+  const char *v = f->exam->version;
+  const char *id = f->form->units[0].items[0].item->id;
+  assert_int_equal(0, form_index_new(&fx, 1)); /* one slot: every attempt collides */
+  assert_int_equal(0, form_index_put(fx, 1, v, f->form));
+  assert_int_equal(0, form_index_put(fx, 2, v, f->form));
+  assert_int_equal(-1, form_index_find(fx, &item, 1, v, id));
+  assert_int_equal(1, form_index_find(fx, &item, 2, v, id));
+  form_index_free(fx);
+}
+
+struct worker {
+  struct form_index *fx;
+  const struct fixture *f;
+  int64_t base;
+  int wrong;
+};
+
+static void *work(void *arg) {
+  struct worker *w = arg;
+  const struct exam_item *item = NULL;
+  const char *id = w->f->form->units[0].items[0].item->id;
+  for (int64_t k = 0; k < 500; k++) {
+    int64_t a = w->base + k % 50;
+    int rc = form_index_find(w->fx, &item, a, w->f->exam->version, id);
+    if (rc < 0)
+      form_index_put(w->fx, a, w->f->exam->version, w->f->form);
+    else if (1 != rc || item != w->f->form->units[0].items[0].item)
+      w->wrong++;
+  }
+  return NULL;
+}
+
+static void test_threads_share_it(void **state) {
+  struct fixture *f = *state;
+  struct form_index *fx = NULL;
+  struct worker w[4];
+  pthread_t t[4];
+  assert_int_equal(0, form_index_new(&fx, 16)); /* small: constant replacement */
+  for (int i = 0; i < 4; i++) {
+    w[i] = (struct worker){fx, f, i * 30, 0};
+    assert_int_equal(0, pthread_create(&t[i], NULL, work, &w[i]));
+  }
+  for (int i = 0; i < 4; i++) {
+    pthread_join(t[i], NULL);
+    assert_int_equal(0, w[i].wrong);
+  }
+  form_index_free(fx);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_finds_every_item_and_nothing_else),
+      cmocka_unit_test(test_newer_attempt_replaces_older_in_its_slot),
+      cmocka_unit_test(test_threads_share_it),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
