@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -37,6 +38,16 @@
 #include "http/routes.h"
 #include "http/secheaders.h"
 
+/* A connection's clock for its request head. libmicrohttpd's timeout measures idleness
+ * only, so a client sending one byte every few seconds would hold a connection forever;
+ * the watchdog cuts a head that is not complete within --conn-timeout. */
+struct conn_watch {
+  struct conn_watch *prev, *next;
+  MHD_socket fd;
+  int64_t head_since_ms; /* monotonic; 0 while a request head is complete */
+  bool cut;
+};
+
 struct server {
   struct MHD_Daemon *daemon;
   struct svc *svc;
@@ -46,7 +57,54 @@ struct server {
   atomic_long inflight;    /* requests between first access call and completion */
   atomic_long connections; /* open connections, to answer 503 before the hard limit */
   bool https;              /* public URL is https: cookies get Secure */
+  /* request-head deadline (see struct conn_watch) */
+  pthread_mutex_t watch_mu;
+  struct conn_watch *watching;
+  pthread_t watchdog;
+  bool watchdog_started;
+  atomic_bool stopping;
+  int64_t head_timeout_ms;
 };
+
+static int64_t mono_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Starts (since > 0) or stops (since == 0) the head clock of conn's watch entry. */
+static void watch_head(struct server *srv, struct MHD_Connection *conn, int64_t since) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  struct conn_watch *w = NULL == ci ? NULL : ci->socket_context;
+  if (NULL == w)
+    return;
+  pthread_mutex_lock(&srv->watch_mu);
+  w->head_since_ms = since;
+  pthread_mutex_unlock(&srv->watch_mu);
+}
+
+/* Every 250 ms: shuts down the socket of each connection whose request head has taken
+ * longer than the limit. libmicrohttpd then sees the end of the stream and closes it; the
+ * entry (and so the descriptor) stays ours until its CLOSED notification, which comes
+ * before libmicrohttpd closes the descriptor, so a reused descriptor is never touched. */
+static void *watchdog_main(void *arg) {
+  struct server *srv = arg;
+  while (!atomic_load(&srv->stopping)) {
+    struct timespec nap = {0, 250 * 1000 * 1000};
+    nanosleep(&nap, NULL);
+    int64_t now = mono_now_ms();
+    pthread_mutex_lock(&srv->watch_mu);
+    for (struct conn_watch *w = srv->watching; NULL != w; w = w->next) {
+      if (!w->cut && 0 != w->head_since_ms && now - w->head_since_ms > srv->head_timeout_ms) {
+        shutdown(w->fd, SHUT_RDWR);
+        w->cut = true;
+      }
+    }
+    pthread_mutex_unlock(&srv->watch_mu);
+  }
+  return NULL;
+}
 
 struct header {
   char *name;
@@ -502,12 +560,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   (void)cls;
   (void)url;
   (void)version;
-  (void)conn;
   struct req_impl *ri = *con_cls;
   if (NULL == ri)
     return MHD_NO;
-  if (!ri->started)
+  if (!ri->started) {
+    watch_head(ri->srv, conn, 0);
     return first_call(ri, method);
+  }
   if (*upload_data_size > 0) {
     size_t n = *upload_data_size;
     *upload_data_size = 0;
@@ -534,9 +593,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
-  (void)conn;
   struct server *srv = cls;
   struct req_impl *ri = *con_cls;
+  watch_head(srv, conn, mono_now_ms()); /* a kept-alive connection's next head starts now */
   if (NULL == ri)
     return;
   *con_cls = NULL;
@@ -571,13 +630,39 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe) {
-  (void)conn;
-  (void)socket_context;
   struct server *srv = cls;
-  if (MHD_CONNECTION_NOTIFY_STARTED == toe)
+  if (MHD_CONNECTION_NOTIFY_STARTED == toe) {
     atomic_fetch_add(&srv->connections, 1);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    struct conn_watch *w = NULL == ci ? NULL : calloc(1, sizeof(*w));
+    *socket_context = w;
+    if (NULL == w)
+      return; /* unwatched: only the idle timeout applies */
+    w->fd = ci->connect_fd;
+    w->head_since_ms = mono_now_ms();
+    pthread_mutex_lock(&srv->watch_mu);
+    w->next = srv->watching;
+    if (NULL != w->next)
+      w->next->prev = w;
+    srv->watching = w;
+    pthread_mutex_unlock(&srv->watch_mu);
+    return;
+  }
+  atomic_fetch_sub(&srv->connections, 1);
+  struct conn_watch *w = *socket_context;
+  *socket_context = NULL;
+  if (NULL == w)
+    return;
+  pthread_mutex_lock(&srv->watch_mu);
+  if (NULL != w->prev)
+    w->prev->next = w->next;
   else
-    atomic_fetch_sub(&srv->connections, 1);
+    srv->watching = w->next;
+  if (NULL != w->next)
+    w->next->prev = w->prev;
+  pthread_mutex_unlock(&srv->watch_mu);
+  free(w);
 }
 
 __attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt,
@@ -673,6 +758,9 @@ int server_start(struct svc *svc, struct server **out, char *err, size_t errlen)
   srv->listen_fd = fd;
   srv->port = port;
   srv->https = 0 == strncmp(cfg->public_url, "https://", 8);
+  srv->head_timeout_ms = (int64_t)cfg->conn_timeout * 1000;
+  atomic_init(&srv->stopping, false);
+  pthread_mutex_init(&srv->watch_mu, NULL);
   uint32_t seed = 0;
   RAND_bytes((unsigned char *)&seed, sizeof(seed));
   atomic_init(&srv->next_id, (uint_fast64_t)seed);
@@ -699,9 +787,15 @@ int server_start(struct svc *svc, struct server **out, char *err, size_t errlen)
   if (NULL == srv->daemon) {
     snprintf(err, errlen, "cannot start the HTTP server on %s", cfg->listen);
     close(fd);
+    pthread_mutex_destroy(&srv->watch_mu);
     free(srv);
     return -1;
   }
+  /* Without the watchdog only the idle timeout applies; serving is still possible. */
+  int prc = pthread_create(&srv->watchdog, NULL, watchdog_main, srv);
+  srv->watchdog_started = 0 == prc;
+  if (!srv->watchdog_started)
+    log_msg(LOG_WARN, NULL, "no request-head watchdog: %s", strerror(prc));
   *out = srv;
   return 0;
 }
@@ -728,7 +822,11 @@ unsigned server_stop(struct server *s, long grace_s) {
     nanosleep(&nap, NULL);
   }
   long left = atomic_load(&s->inflight);
-  MHD_stop_daemon(s->daemon);
+  MHD_stop_daemon(s->daemon); /* notifies CLOSED for every connection: frees the watches */
+  atomic_store(&s->stopping, true);
+  if (s->watchdog_started)
+    pthread_join(s->watchdog, NULL);
+  pthread_mutex_destroy(&s->watch_mu);
   free(s);
   return left > 0 ? (unsigned)left : 0;
 }
