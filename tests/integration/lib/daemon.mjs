@@ -72,8 +72,14 @@ export async function startDaemon(opts = {}) {
     async stop(signal = 'SIGTERM', timeoutMs = 20_000) {
       if (exited) return exited;
       proc.kill(signal);
-      const t = sleep(timeoutMs).then(() => { proc.kill('SIGKILL'); return { code: null, signal: 'timeout' }; });
-      return Promise.race([exitPromise, t]);
+      // A cleared timer, not sleep(): a pending 20 s timer kept every test file alive 20 s.
+      let timer;
+      const t = new Promise((resolve) => {
+        timer = setTimeout(() => { proc.kill('SIGKILL'); resolve({ code: null, signal: 'timeout' }); }, timeoutMs);
+      });
+      const r = await Promise.race([exitPromise, t]);
+      clearTimeout(timer);
+      return r;
     },
     cleanup() { if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true }); },
   };
