@@ -4,8 +4,13 @@
 # usage: scripts/check-api-docs.sh PATH-TO-ujikomd
 set -euo pipefail
 cd "$(dirname "$0")/.."
-"$1" --routes | awk -F'"' '{print $4, $8}' | while read -r method pattern; do
-  if ! grep -qF -- "$pattern" docs/api.md docs/web.md; then
+missing=$("$1" --routes | awk -F'"' '{print $4, $8}' | while read -r method pattern; do
+  # The pattern as written in a table cell or heading: `PATTERN`, `PATTERN[?query]`,
+  # `PATTERN?query`, or the last of several patterns in one cell.
+  grep -qF -e "\`$pattern\`" -e "\`$pattern[" -e "\`$pattern?" -e " $pattern\`" \
+    docs/api.md docs/web.md ||
     echo "undocumented route: $method $pattern (add it to docs/api.md or docs/web.md)"
-  fi
-done | tee /dev/stderr | { ! grep -q .; }
+done)
+[ -z "$missing" ] && exit 0
+echo "$missing" >&2
+exit 1
