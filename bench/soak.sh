@@ -6,7 +6,8 @@
 #
 # Knobs (environment): SOAK_SECONDS (300), SOAK_WORKERS (8 concurrent clients),
 # SOAK_BUILD (build directory, default build/release; built here if ujikomd is missing),
-# SOAK_THREADS (ujikomd --threads, default 0 = one per CPU).
+# SOAK_THREADS (ujikomd --threads, default 0 = one per CPU). The per-address limits on
+# registration and certificate-number look-ups are lifted: all load comes from one address.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -34,7 +35,7 @@ trap cleanup EXIT
 
 "$BUILD/ujikomd" --listen 127.0.0.1:0 --data-dir "$WORK/data" --exams-dir exams \
   --port-file "$WORK/port" --log-level warn --threads "$THREADS" \
-  --register-per-hour 100000 >"$WORK/ujikomd.log" 2>&1 &
+  --register-per-hour 100000 --verify-lookups-per-hour 1000000 >"$WORK/ujikomd.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 200); do
   [ -s "$WORK/port" ] && break
