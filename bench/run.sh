@@ -92,6 +92,9 @@ LOAD="taskset -c $LOAD_CPUS"
 # touched (and zeroed after each request), so it decides idle-connection memory.
 THREADS=${BENCH_THREADS:-8}
 MAX_HEADER=${BENCH_MAX_HEADER:-8192}
+# ujikomd sizes its libmicrohttpd pool at 2 x max-header + 16 KB (so that its own 431 answer
+# fits); the ceiling gets the same pool.
+POOL=$((MAX_HEADER * 2 + 16384))
 CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
 MEM=$(free -h | awk '/^Mem:/ {print $2}')
 KERNEL=$(uname -r)
@@ -203,7 +206,7 @@ row() {
 # --- the ceiling -------------------------------------------------------------------------------
 say "ceiling"
 rm -f "$WORK/ceiling.port"
-$SERVER "$CEILING" --threads "$THREADS" --memory-limit "$MAX_HEADER" --port-file "$WORK/ceiling.port" \
+$SERVER "$CEILING" --threads "$THREADS" --memory-limit "$POOL" --port-file "$WORK/ceiling.port" \
   2>>"$WORK/ceiling.log" &
 CEIL_PID=$!
 PIDS+=("$CEIL_PID")
@@ -371,7 +374,7 @@ wait "$CG_PID" 2>/dev/null || true
 # The ceiling under callgrind, for scale.
 rm -f "$WORK/ceiling.port"
 valgrind --tool=callgrind --callgrind-out-file="$CG/ceil.out" --dump-instr=no "$CEILING" \
-  --threads "$THREADS" --memory-limit "$MAX_HEADER" --port-file "$WORK/ceiling.port" 2>>"$WORK/callgrind.log" &
+  --threads "$THREADS" --memory-limit "$POOL" --port-file "$WORK/ceiling.port" 2>>"$WORK/callgrind.log" &
 CGC_PID=$!
 PIDS+=("$CGC_PID")
 CGC_PORT=$(wait_port "$WORK/ceiling.port" "$CGC_PID")
@@ -392,7 +395,7 @@ wait "$CGC_PID" 2>/dev/null || true
   echo "# ujikom benchmark, $STAMP"
   echo
   echo "Machine: $NPROC CPUs ($CPU_MODEL), $MEM memory, Linux $KERNEL. Core split: $SPLIT."
-  echo "Both servers: $THREADS libmicrohttpd worker threads (thread pool, poll), $MAX_HEADER-byte connection memory pool."
+  echo "Both servers: $THREADS libmicrohttpd worker threads (thread pool, poll), $POOL-byte connection memory pool (ujikomd --max-header $MAX_HEADER)."
   echo "Volume: $CANDIDATES candidates, $ATTEMPTS attempts, $CERTIFICATES certificates"
   echo "(database $DB_MB MB, seeded in ${SEED_S}s). Each scenario: ${WARMUP}s warm-up, then ${SECONDS_PER}s with wrk, one thread."
   echo
