@@ -364,8 +364,10 @@ for t in $CG_TYPES; do
   ir=$(awk '/^(summary|totals):/ {print $2; exit}' "$dump")
   per=$(awk -v i="$ir" -v n="$N" 'BEGIN { printf "%.0f", i / n }')
   # Inclusive cost per function, anonymous library internals left out.
+  # Paths are written relative to the repository, so a profile reads the same anywhere.
   callgrind_annotate --inclusive=yes --threshold=100 "$dump" 2>/dev/null | grep -v '???:0x' |
-    sed -n '1,70p' >"$PROFILES/profile-$t.txt" || true
+    sed -n '1,70p' | sed -e "s|$ROOT/||g" -e "s|/tmp/ujikom-bench\.[A-Za-z0-9]*/|\$DATA/|g" \
+    >"$PROFILES/profile-$t.txt" || true
   CG_ROWS+=("| $t | $N | $ok | $per |")
   say "callgrind $t: $per instructions per request ($ok/$N 2xx)"
 done
