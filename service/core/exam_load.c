@@ -133,6 +133,31 @@ static bool ld_failed(const struct ld *ld) {
   return ld->oom || ld->errs->n > ld->errs_at_start;
 }
 
+/* The end of a parse, shared by exams and the subsector list: releases the YAML document,
+ * reports running out of memory, and on failure (no result, or any error) makes sure at
+ * least one error names the file (failure_msg) and frees the loader's memory. Returns true
+ * when the result stands; ld->mem then belongs to it. */
+static bool ld_finish(struct ld *ld, yaml_document_t *doc, bool loaded, bool have_result,
+                      const char *failure_msg) {
+  free(ld->seen);
+  ld->seen = NULL;
+  if (loaded) {
+    yaml_document_delete(doc);
+  }
+  if (ld->oom) {
+    exam_errors_add(ld->errs, ld->file, 1, 1, "out of memory while loading");
+  }
+  if (!have_result || ld_failed(ld)) {
+    if (ld->errs->n == ld->errs_at_start) {
+      exam_errors_add(ld->errs, ld->file, 1, 1, "%s", failure_msg);
+    }
+    mem_free(ld->mem);
+    ld->mem = NULL;
+    return false;
+  }
+  return true;
+}
+
 static void *ld_alloc(struct ld *ld, size_t count, size_t size) {
   void *p = mem_alloc(ld->mem, count, size);
   if (p == NULL) {
@@ -1175,18 +1200,7 @@ int exam_parse(struct exam **out, struct exam_errors *errs, const char *buf, siz
   read_units(&ld, exam, f[12].val);
   hash_hex(buf, len, exam->version);
 cleanup:
-  free(ld.seen);
-  if (loaded) {
-    yaml_document_delete(&doc);
-  }
-  if (ld.oom) {
-    exam_errors_add(errs, file, 1, 1, "out of memory while loading");
-  }
-  if (exam == NULL || ld_failed(&ld)) {
-    if (errs->n == ld.errs_at_start) {
-      exam_errors_add(errs, file, 1, 1, "could not load the exam");
-    }
-    mem_free(ld.mem);
+  if (!ld_finish(&ld, &doc, loaded, exam != NULL, "could not load the exam")) {
     return -1;
   }
   exam->mem = ld.mem;
@@ -1259,18 +1273,7 @@ int exam_subsectors_parse(struct exam_subsectors **out, struct exam_errors *errs
   subs->items = items;
   subs->n = k;
 cleanup:
-  free(ld.seen);
-  if (loaded) {
-    yaml_document_delete(&doc);
-  }
-  if (ld.oom) {
-    exam_errors_add(errs, file, 1, 1, "out of memory while loading");
-  }
-  if (subs == NULL || ld_failed(&ld)) {
-    if (errs->n == ld.errs_at_start) {
-      exam_errors_add(errs, file, 1, 1, "could not load the subsector catalogue");
-    }
-    mem_free(ld.mem);
+  if (!ld_finish(&ld, &doc, loaded, subs != NULL, "could not load the subsector catalogue")) {
     return -1;
   }
   subs->mem = ld.mem;
