@@ -311,86 +311,10 @@ LOST=$(sed -n 2p "$WORK/lost.txt")
 say "exam day: $ACKED acknowledged saves, $LOST lost after kill -9"
 
 # --- instructions per request (callgrind) ------------------------------------------------------
-# On a small fresh data set: valgrind runs ~50x slower, and the per-request cost of a B-tree
-# look-up grows only with the tree's depth.
-CG_DATA=$WORK/cgdata
-CG_MAN=$WORK/cgmanifest
-"$UJIKOM" seed --data-dir "$CG_DATA" --exams-dir exams --candidates 2000 --attempts 4000 \
-  --certificates 1000 --issuable 1000 --open 1000 --manifest "$CG_MAN" >/dev/null 2> >(grep -v ' INFO ' >&2)
-CG=$WORK/callgrind
-mkdir -p "$CG"
-rm -f "$WORK/port"
-valgrind --tool=callgrind --callgrind-out-file="$CG/cg.out" --dump-instr=no --separate-threads=no \
-  "$UJIKOMD" --listen 127.0.0.1:0 --data-dir "$CG_DATA" --exams-dir exams --port-file "$WORK/port" \
-  --kdf-log2n "$KDF_LOG2N" --threads "$THREADS" --max-header "$MAX_HEADER" 2>>"$WORK/callgrind.log" &
-CG_PID=$!
-PIDS+=("$CG_PID")
-CG_PORT=$(wait_port "$WORK/port" "$CG_PID") || { tail "$WORK/callgrind.log" >&2; exit 1; }
-CU=http://127.0.0.1:$CG_PORT
-N=$CALLGRIND_REQUESTS
-CG_TOKEN=$(cat "$CG_MAN/admin.token")
-mk_curl() { # NAME: writes a curl config doing N requests of that type
-  local f=$CG/$1.curl
-  case $1 in
-  verify_page) head -n "$N" "$CG_MAN/verify.txt" | awk -v u="$CU" '{print "url = \"" u "/V/" $1 "\"\nheader = \"Accept: text/html\"\noutput = \"/dev/null\"\nnext"}' ;;
-  verify_json) head -n "$N" "$CG_MAN/verify.txt" | awk -v u="$CU" '{print "url = \"" u "/V/" $1 "\"\nheader = \"Accept: application/json\"\noutput = \"/dev/null\"\nnext"}' ;;
-  jwks | static | healthz)
-    local p=/healthz
-    [ "$1" = jwks ] && p=/.well-known/jwks.json
-    [ "$1" = static ] && p=/static/app.css
-    for _ in $(seq 1 "$N"); do printf 'url = "%s%s"\noutput = "/dev/null"\nnext\n' "$CU" "$p"; done ;;
-  form) head -n "$N" "$CG_MAN/open.tsv" | awk -F'\t' -v u="$CU" '{print "url = \"" u "/api/attempts/" $2 "\"\nheader = \"Authorization: Bearer " $1 "\"\noutput = \"/dev/null\"\nnext"}' ;;
-  save) head -n "$N" "$CG_MAN/save.tsv" | awk -F'\t' -v u="$CU" '{gsub(/"/, "\\\"", $4); print "url = \"" u "/api/attempts/" $2 "/answers/" $3 "\"\nrequest = \"PUT\"\nheader = \"Authorization: Bearer " $1 "\"\nheader = \"Content-Type: application/json\"\ndata = \"{\\\"value\\\":" $4 "}\"\noutput = \"/dev/null\"\nnext"}' ;;
-  submit) tail -n "$N" "$CG_MAN/open.tsv" | awk -F'\t' -v u="$CU" '{print "url = \"" u "/api/attempts/" $2 "/submit\"\nrequest = \"POST\"\nheader = \"Authorization: Bearer " $1 "\"\nheader = \"Content-Type: application/json\"\ndata = \"{}\"\noutput = \"/dev/null\"\nnext"}' ;;
-  issue) head -n "$N" "$CG_MAN/issuable.txt" | awk -v u="$CU" -v t="$CG_TOKEN" '{print "url = \"" u "/api/attempts/" $1 "/certificate\"\nrequest = \"POST\"\nheader = \"Authorization: Bearer " t "\"\nheader = \"Content-Type: application/json\"\ndata = \"{}\"\noutput = \"/dev/null\"\nnext"}' ;;
-  login) head -n "$N" "$CG_MAN/examday.tsv" | awk -F'\t' -v u="$CU" '{print "url = \"" u "/api/auth/login\"\nrequest = \"POST\"\nheader = \"Content-Type: application/json\"\ndata = \"{\\\"email\\\":\\\"" $1 "\\\",\\\"password\\\":\\\"" $2 "\\\"}\"\noutput = \"/dev/null\"\nnext"}' ;;
-  esac | sed -e '$d' -e 's|^output = "/dev/null"$|&\nwrite-out = "%{http_code}\\n"|' >"$f"
-  # (curl refuses a trailing "next"; options hold per URL, so write-out is repeated)
-  echo "$f"
-}
-CG_ROWS=()
-CG_TYPES="healthz jwks static verify_page verify_json form save submit issue login"
-curl -s -o /dev/null "$CU/healthz" # warm: first-use statement preparation is not per-request
-for t in $CG_TYPES; do
-  cfg=$(mk_curl "$t")
-  # one warm-up request of the type, then zero the counters and measure N
-  head -n "$(($(awk '/^next$/ {print NR; exit}' "$cfg") - 1))" "$cfg" | curl -s -K - >/dev/null || true
-  callgrind_control -z "$CG_PID" >/dev/null
-  codes=$(curl -s -K "$cfg" || true)
-  callgrind_control -d "$t" "$CG_PID" >/dev/null
-  ok=$(grep -c '^2' <<<"$codes" || true)
-  sleep 0.3
-  dump=$(ls -t "$CG"/cg.out.* 2>/dev/null | head -1)
-  ir=$(awk '/^(summary|totals):/ {print $2; exit}' "$dump")
-  per=$(awk -v i="$ir" -v n="$N" 'BEGIN { printf "%.0f", i / n }')
-  # Inclusive cost per function, anonymous library internals left out.
-  # Paths are written relative to the repository, so a profile reads the same anywhere.
-  callgrind_annotate --inclusive=yes --threshold=100 "$dump" 2>/dev/null | grep -v '???:0x' |
-    sed -n '1,70p' | sed -e "s|$ROOT/||g" -e "s|/tmp/ujikom-bench\.[A-Za-z0-9]*/|\$DATA/|g" \
-    >"$PROFILES/profile-$t.txt" || true
-  CG_ROWS+=("| $t | $N | $ok | $per |")
-  say "callgrind $t: $per instructions per request ($ok/$N 2xx)"
-done
-kill -TERM "$CG_PID"
-wait "$CG_PID" 2>/dev/null || true
-# The ceiling under callgrind, for scale.
-rm -f "$WORK/ceiling.port"
-valgrind --tool=callgrind --callgrind-out-file="$CG/ceil.out" --dump-instr=no "$CEILING" \
-  --threads "$THREADS" --memory-limit "$POOL" --port-file "$WORK/ceiling.port" 2>>"$WORK/callgrind.log" &
-CGC_PID=$!
-PIDS+=("$CGC_PID")
-CGC_PORT=$(wait_port "$WORK/ceiling.port" "$CGC_PID")
-curl -s -o /dev/null "http://127.0.0.1:$CGC_PORT/"
-callgrind_control -z "$CGC_PID" >/dev/null
-for _ in $(seq 1 "$N"); do printf 'url = "http://127.0.0.1:%s/"\noutput = "/dev/null"\nnext\n' "$CGC_PORT"; done |
-  sed '$d' | curl -s -K - >/dev/null
-callgrind_control -d ceiling "$CGC_PID" >/dev/null
-sleep 0.3
-dump=$(ls -t "$CG"/ceil.out.* 2>/dev/null | head -1)
-ir=$(awk '/^(summary|totals):/ {print $2; exit}' "$dump")
-CG_ROWS=("| ceiling (1 KB, libmicrohttpd only) | $N | $N | $(awk -v i="$ir" -v n="$N" 'BEGIN { printf "%.0f", i / n }') |" "${CG_ROWS[@]}")
-kill -TERM "$CGC_PID"
-wait "$CGC_PID" 2>/dev/null || true
+say "instructions per request (callgrind)"
+mapfile -t CG_ROWS < <(BENCH_BUILD=$BUILD BENCH_REBUILD=0 BENCH_THREADS=$THREADS \
+  BENCH_MAX_HEADER=$MAX_HEADER CALLGRIND_REQUESTS=$CALLGRIND_REQUESTS CALLGRIND_PROFILES=$PROFILES \
+  bench/callgrind.sh)
 
 # --- report -----------------------------------------------------------------------------------
 {

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Instructions per request, by request type, under valgrind --tool=callgrind: stable on a
+# noisy machine where wall-clock figures are not. bench/run.sh calls it for its second table;
+# run alone it is the quick way to see what a change to a hot path costs:
+#
+#   bench/callgrind.sh                 # every type, plus the libmicrohttpd ceiling
+#   bench/callgrind.sh healthz form    # just these
+#
+# Prints one markdown row per type: | type | requests | 2xx | instructions per request |.
+# Knobs (environment): BENCH_BUILD (release build directory, built if missing),
+# CALLGRIND_REQUESTS (per type, default 100), BENCH_THREADS, BENCH_MAX_HEADER,
+# CALLGRIND_PROFILES (a directory for profile-<type>.txt; none written without it).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${BENCH_BUILD:-build/bench-release}
+N=${CALLGRIND_REQUESTS:-100}
+THREADS=${BENCH_THREADS:-8}
+MAX_HEADER=${BENCH_MAX_HEADER:-4096}
+KDF_LOG2N=10
+PROFILES=${CALLGRIND_PROFILES:-}
+TYPES=${*:-ceiling healthz jwks static verify_page verify_json form save submit issue login}
+
+say() { echo "callgrind: $*" >&2; }
+
+if [ ! -x "$BUILD/ujikomd" ] || [ "${BENCH_REBUILD:-1}" = 1 ]; then
+  cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUJIKOM_WERROR=OFF -DUJIKOM_TESTS=OFF \
+    -DUJIKOM_BENCH=ON >/dev/null
+  cmake --build "$BUILD" -j "$(nproc)" --target ujikomd ujikom ceiling >/dev/null
+fi
+UJIKOMD=$ROOT/$BUILD/ujikomd
+UJIKOM=$ROOT/$BUILD/ujikom
+CEILING=$ROOT/$BUILD/bench/ceiling
+POOL=$("$UJIKOMD" --max-header "$MAX_HEADER" --print-pool-size 2>/dev/null || echo $((MAX_HEADER * 2)))
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ujikom-cg.XXXXXX")
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+wait_port() { # FILE PID -> prints the port
+  local i
+  for i in $(seq 1 12000); do
+    if [ -s "$1" ]; then cat "$1"; return 0; fi
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.01
+  done
+  return 1
+}
+
+# Runs the curl config $2 against the process $1 under callgrind and prints the row for $3.
+measure() { # PID CONFIG TYPE DUMPGLOB
+  local pid=$1 cfg=$2 t=$3 glob=$4 codes ok dump ir per
+  callgrind_control -z "$pid" >/dev/null 2>&1
+  codes=$(curl -s -K "$cfg" || true)
+  callgrind_control -d "$t" "$pid" >/dev/null 2>&1
+  ok=$(grep -c '^2' <<<"$codes" || true)
+  sleep 0.3
+  dump=$(ls -t $glob 2>/dev/null | head -1)
+  ir=$(awk '/^(summary|totals):/ {print $2; exit}' "$dump")
+  per=$(awk -v i="$ir" -v n="$N" 'BEGIN { printf "%.0f", i / n }')
+  if [ -n "$PROFILES" ]; then
+    # Inclusive cost per function, anonymous library internals left out; paths relative to
+    # the repository, so a profile reads the same anywhere.
+    callgrind_annotate --inclusive=yes --threshold=100 "$dump" 2>/dev/null | grep -v '???:0x' |
+      sed -n '1,70p' | sed -e "s|$ROOT/||g" -e "s|${TMPDIR:-/tmp}/ujikom-cg\.[A-Za-z0-9]*/|\$DATA/|g" \
+      >"$PROFILES/profile-$t.txt" || true
+  fi
+  say "$t: $per instructions per request ($ok/$N 2xx)"
+  echo "| $t | $N | $ok | $per |"
+}
+
+# (curl refuses a trailing "next"; options hold per URL, so write-out is repeated)
+finish_cfg() { sed -e '$d' -e 's|^output = "/dev/null"$|&\nwrite-out = "%{http_code}\\n"|'; }
+
+if [[ " $TYPES " == *" ceiling "* ]]; then
+  valgrind --tool=callgrind --callgrind-out-file="$WORK/ceil.out" --dump-instr=no "$CEILING" \
+    --threads "$THREADS" --memory-limit "$POOL" --port-file "$WORK/ceiling.port" 2>>"$WORK/cg.log" &
+  CPID=$!
+  PIDS+=("$CPID")
+  CPORT=$(wait_port "$WORK/ceiling.port" "$CPID") || { tail "$WORK/cg.log" >&2; exit 1; }
+  for _ in $(seq 1 "$N"); do printf 'url = "http://127.0.0.1:%s/"\noutput = "/dev/null"\nnext\n' "$CPORT"; done |
+    finish_cfg >"$WORK/ceiling.curl"
+  curl -s -o /dev/null "http://127.0.0.1:$CPORT/" # warm-up
+  measure "$CPID" "$WORK/ceiling.curl" ceiling "$WORK/ceil.out.*" |
+    sed 's/^| ceiling |/| ceiling (1 KB, libmicrohttpd only) |/'
+  kill -TERM "$CPID"
+  wait "$CPID" 2>/dev/null || true
+fi
+TYPES=${TYPES//ceiling/}
+[ -n "${TYPES// /}" ] || exit 0
+
+# On a small fresh data set: valgrind runs ~50x slower, and the per-request cost of a B-tree
+# look-up grows only with the tree's depth.
+DATA=$WORK/data
+MAN=$WORK/manifest
+"$UJIKOM" seed --data-dir "$DATA" --exams-dir exams --candidates 2000 --attempts 4000 \
+  --certificates 1000 --issuable 1000 --open 1000 --manifest "$MAN" >/dev/null 2> >(grep -v ' INFO ' >&2)
+valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" --dump-instr=no --separate-threads=no \
+  "$UJIKOMD" --listen 127.0.0.1:0 --data-dir "$DATA" --exams-dir exams --port-file "$WORK/port" \
+  --kdf-log2n "$KDF_LOG2N" --threads "$THREADS" --max-header "$MAX_HEADER" 2>>"$WORK/cg.log" &
+PID=$!
+PIDS+=("$PID")
+PORT=$(wait_port "$WORK/port" "$PID") || { tail "$WORK/cg.log" >&2; exit 1; }
+U=http://127.0.0.1:$PORT
+TOKEN=$(cat "$MAN/admin.token")
+mk_curl() { # TYPE: a curl config doing N+1 requests of that type (the first is the warm-up)
+  local n=$((N + 1))
+  case $1 in
+  verify_page | verify_json)
+    local accept=text/html
+    [ "$1" = verify_json ] && accept=application/json
+    head -n "$n" "$MAN/verify.txt" | awk -v u="$U" -v a="$accept" '{print "url = \"" u "/V/" $1 "\"\nheader = \"Accept: " a "\"\noutput = \"/dev/null\"\nnext"}' ;;
+  jwks | static | healthz)
+    local p=/healthz
+    [ "$1" = jwks ] && p=/.well-known/jwks.json
+    [ "$1" = static ] && p=/static/app.css
+    for _ in $(seq 1 "$n"); do printf 'url = "%s%s"\noutput = "/dev/null"\nnext\n' "$U" "$p"; done ;;
+  form) head -n "$n" "$MAN/open.tsv" | awk -F'\t' -v u="$U" '{print "url = \"" u "/api/attempts/" $2 "\"\nheader = \"Authorization: Bearer " $1 "\"\noutput = \"/dev/null\"\nnext"}' ;;
+  save) head -n "$n" "$MAN/save.tsv" | awk -F'\t' -v u="$U" '{gsub(/"/, "\\\"", $4); print "url = \"" u "/api/attempts/" $2 "/answers/" $3 "\"\nrequest = \"PUT\"\nheader = \"Authorization: Bearer " $1 "\"\nheader = \"Content-Type: application/json\"\ndata = \"{\\\"value\\\":" $4 "}\"\noutput = \"/dev/null\"\nnext"}' ;;
+  submit) tail -n "$n" "$MAN/open.tsv" | awk -F'\t' -v u="$U" '{print "url = \"" u "/api/attempts/" $2 "/submit\"\nrequest = \"POST\"\nheader = \"Authorization: Bearer " $1 "\"\nheader = \"Content-Type: application/json\"\ndata = \"{}\"\noutput = \"/dev/null\"\nnext"}' ;;
+  issue) head -n "$n" "$MAN/issuable.txt" | awk -v u="$U" -v t="$TOKEN" '{print "url = \"" u "/api/attempts/" $1 "/certificate\"\nrequest = \"POST\"\nheader = \"Authorization: Bearer " t "\"\nheader = \"Content-Type: application/json\"\ndata = \"{}\"\noutput = \"/dev/null\"\nnext"}' ;;
+  login) head -n "$n" "$MAN/examday.tsv" | awk -F'\t' -v u="$U" '{print "url = \"" u "/api/auth/login\"\nrequest = \"POST\"\nheader = \"Content-Type: application/json\"\ndata = \"{\\\"email\\\":\\\"" $1 "\\\",\\\"password\\\":\\\"" $2 "\\\"}\"\noutput = \"/dev/null\"\nnext"}' ;;
+  *) say "unknown type $1"; exit 2 ;;
+  esac | finish_cfg >"$WORK/$1.curl"
+}
+curl -s -o /dev/null "$U/healthz" # first-use statement preparation is not per-request
+for t in $TYPES; do
+  mk_curl "$t"
+  # the warm-up request is the first of N+1; measure the other N
+  tail -n +"$(($(awk '/^next$/ {print NR; exit}' "$WORK/$t.curl") + 1))" "$WORK/$t.curl" >"$WORK/$t.measure.curl"
+  head -n "$(awk '/^next$/ {print NR; exit}' "$WORK/$t.curl")" "$WORK/$t.curl" | sed '$d' >"$WORK/$t.warm.curl"
+  curl -s -K "$WORK/$t.warm.curl" >/dev/null || true
+  measure "$PID" "$WORK/$t.measure.curl" "$t" "$WORK/cg.out.*"
+done
+kill -TERM "$PID"
+wait "$PID" 2>/dev/null || true
