@@ -53,6 +53,22 @@ int exam_form_from_json(struct exam_form **out, const struct exam *exam, const j
  * id, type, prompt, points, KUK ids, options (id, text) in display order, the numeric unit
  * and rubric criterion texts. No keys of any kind. NULL when memory runs out. */
 json_t *exam_form_candidate_json(const struct exam_form *form);
+/* The candidate view of every form of one exam version, serialised once: pieces of JSON text
+ * that a form's view is spliced from (items in the form's order, options in its shuffled
+ * order). Immutable once made, so any number of threads may use one. */
+struct exam_view;
+/* Serialises exam's pieces. exam is borrowed: it must outlive the view. Returns 0 and *out
+ * (free with exam_view_free), or -1 when memory runs out or the exam lacks a title. */
+int exam_view_new(struct exam_view **out, const struct exam *exam);
+void exam_view_free(struct exam_view *view);
+const struct exam *exam_view_exam(const struct exam_view *view);
+/* The length of form's candidate view as text: the same bytes as
+ * json_dumps(exam_form_candidate_json(form), JSON_COMPACT), without a NUL. SIZE_MAX when the
+ * form was not drawn from the view's exam. */
+size_t exam_view_form_size(const struct exam_view *view, const struct exam_form *form);
+/* Writes that text to dst (exam_view_form_size bytes, no NUL); returns its length, or
+ * SIZE_MAX as above (dst partly written). */
+size_t exam_view_form_write(const struct exam_view *view, const struct exam_form *form, char *dst);
 /* The form's entry for item_id, or NULL when the item is not in this form. */
 const struct form_item *exam_form_find_item(const struct exam_form *form, const char *item_id);
 /* Number of items in the form, and how many of them are open (assessor-scored). */

@@ -369,3 +369,306 @@ json_t *exam_form_candidate_json(const struct exam_form *form) {
   }
   return root;
 }
+
+/* ------------------------------------------------------------------ pre-serialised view */
+
+/* The candidate view of one exam version, cut into pieces of JSON text that never change:
+ * a form's view is those pieces concatenated in the form's order (items drawn, options
+ * shuffled), byte for byte what json_dumps(exam_form_candidate_json(form), JSON_COMPACT)
+ * gives. Every piece is made by jansson itself, so escaping is jansson's. */
+struct view_text {
+  char *s;
+  size_t len;
+};
+
+struct view_item {
+  struct view_text head;  /* {"id":..,"type":..,"prompt":..,"points":..,"kuk":[..] */
+  struct view_text *opts; /* {"id":..,"text":..} per option, in authored order */
+  struct view_text tail;  /* ,"unit":..} / ,"rubric":[..]} / } */
+};
+
+struct view_pool {
+  struct view_item *items; /* as exam_pool.items */
+};
+
+struct view_unit {
+  struct view_text head; /* {"code":..,"title":..,"items":[ */
+  struct view_text tail; /* ],"title_en":..} or ]} */
+  struct view_pool *pools;
+};
+
+struct exam_view {
+  const struct exam *exam;
+  struct view_text head; /* {"exam_id":..,"title":..,"title_en":..,"units":[ */
+  struct view_unit *units;
+};
+
+static void view_text_free(struct view_text *t) {
+  free(t->s);
+  t->s = NULL;
+  t->len = 0;
+}
+
+void exam_view_free(struct exam_view *v) {
+  if (v == NULL) {
+    return;
+  }
+  view_text_free(&v->head);
+  for (size_t u = 0; v->units != NULL && u < v->exam->nunits; u++) {
+    struct view_unit *vu = &v->units[u];
+    const struct exam_unit *unit = &v->exam->units[u];
+    view_text_free(&vu->head);
+    view_text_free(&vu->tail);
+    for (size_t p = 0; vu->pools != NULL && p < unit->npools; p++) {
+      struct view_item *items = vu->pools[p].items;
+      for (size_t i = 0; items != NULL && i < unit->pools[p].nitems; i++) {
+        view_text_free(&items[i].head);
+        view_text_free(&items[i].tail);
+        for (size_t o = 0; items[i].opts != NULL && o < unit->pools[p].items[i].noptions; o++) {
+          view_text_free(&items[i].opts[o]);
+        }
+        free(items[i].opts);
+      }
+      free(items);
+    }
+    free(vu->pools);
+  }
+  free(v->units);
+  free(v);
+}
+
+/* Dumps j (consumed) compactly; with cut_last the final '}' is dropped, with comma_first the
+ * leading '{' becomes ','. -1 when j is NULL or memory runs out. */
+static int view_dump(struct view_text *out, json_t *j, bool cut_last, bool comma_first) {
+  out->s = NULL;
+  out->len = 0;
+  if (j == NULL) {
+    return -1;
+  }
+  char *s = json_dumps(j, JSON_COMPACT);
+  json_decref(j);
+  if (s == NULL) {
+    return -1;
+  }
+  size_t len = strlen(s);
+  if (len < 2 || s[0] != '{' || s[len - 1] != '}') {
+    free(s);
+    return -1;
+  }
+  if (cut_last) {
+    s[--len] = '\0';
+  }
+  if (comma_first) {
+    s[0] = ',';
+  }
+  out->s = s;
+  out->len = len;
+  return 0;
+}
+
+/* The text t followed by suffix (a literal), in a new allocation. */
+static int view_append(struct view_text *t, const char *suffix) {
+  size_t n = strlen(suffix);
+  char *s = realloc(t->s, t->len + n + 1);
+  if (s == NULL) {
+    return -1;
+  }
+  memcpy(s + t->len, suffix, n + 1);
+  t->s = s;
+  t->len += n;
+  return 0;
+}
+
+static int view_set(struct view_text *t, const char *literal) {
+  t->s = strdup(literal);
+  t->len = t->s != NULL ? strlen(literal) : 0;
+  return t->s != NULL ? 0 : -1;
+}
+
+/* The same keys, in the same order, as candidate_item(). */
+static int view_item_build(struct view_item *vi, const struct exam_item *it) {
+  json_t *kuk = json_array();
+  for (size_t k = 0; kuk != NULL && k < it->nkuk; k++) {
+    json_array_append_new(kuk, json_string(it->kuk[k]));
+  }
+  if (view_dump(&vi->head,
+                json_pack("{s:s, s:s, s:s, s:I, s:o}", "id", it->id, "type",
+                          exam_item_type_name(it->type), "prompt", it->prompt, "points",
+                          (json_int_t)it->points, "kuk", kuk),
+                true, false) != 0) {
+    return -1;
+  }
+  vi->opts = calloc(it->noptions ? it->noptions : 1, sizeof(*vi->opts));
+  if (vi->opts == NULL) {
+    return -1;
+  }
+  for (size_t o = 0; o < it->noptions; o++) {
+    if (view_dump(&vi->opts[o],
+                  json_pack("{s:s, s:s}", "id", it->options[o].id, "text", it->options[o].text),
+                  false, false) != 0) {
+      return -1;
+    }
+  }
+  json_t *rest = NULL;
+  if (it->type == EXAM_ITEM_NUMERIC && it->key_unit != NULL) {
+    rest = json_pack("{s:s}", "unit", it->key_unit);
+  } else if (it->type == EXAM_ITEM_OPEN) {
+    json_t *rub = json_array();
+    for (size_t r = 0; rub != NULL && r < it->nrubric; r++) {
+      json_array_append_new(
+          rub, json_pack("{s:s, s:s}", "id", it->rubric[r].id, "text", it->rubric[r].text));
+    }
+    rest = json_pack("{s:o}", "rubric", rub);
+  } else {
+    return view_set(&vi->tail, "}");
+  }
+  return view_dump(&vi->tail, rest, false, true);
+}
+
+int exam_view_new(struct exam_view **out, const struct exam *exam) {
+  *out = NULL;
+  struct exam_view *v = calloc(1, sizeof(*v));
+  if (v == NULL) {
+    return -1;
+  }
+  v->exam = exam;
+  v->units = calloc(exam->nunits ? exam->nunits : 1, sizeof(*v->units));
+  if (v->units == NULL ||
+      view_dump(&v->head,
+                json_pack("{s:s, s:s, s:s}", "exam_id", exam->id, "title", exam->title, "title_en",
+                          exam->title_en),
+                true, false) != 0 ||
+      view_append(&v->head, ",\"units\":[") != 0) {
+    goto fail;
+  }
+  for (size_t u = 0; u < exam->nunits; u++) {
+    const struct exam_unit *unit = &exam->units[u];
+    struct view_unit *vu = &v->units[u];
+    if (view_dump(&vu->head, json_pack("{s:s, s:s}", "code", unit->code, "title", unit->title),
+                  true, false) != 0 ||
+        view_append(&vu->head, ",\"items\":[") != 0) {
+      goto fail;
+    }
+    if (unit->title_en != NULL) {
+      struct view_text t;
+      if (view_dump(&t, json_pack("{s:s}", "title_en", unit->title_en), false, true) != 0) {
+        goto fail;
+      }
+      vu->tail.s = malloc(t.len + 2);
+      if (vu->tail.s == NULL) {
+        view_text_free(&t);
+        goto fail;
+      }
+      vu->tail.s[0] = ']';
+      memcpy(vu->tail.s + 1, t.s, t.len + 1);
+      vu->tail.len = t.len + 1;
+      view_text_free(&t);
+    } else if (view_set(&vu->tail, "]}") != 0) {
+      goto fail;
+    }
+    vu->pools = calloc(unit->npools ? unit->npools : 1, sizeof(*vu->pools));
+    if (vu->pools == NULL) {
+      goto fail;
+    }
+    for (size_t p = 0; p < unit->npools; p++) {
+      const struct exam_pool *pool = &unit->pools[p];
+      vu->pools[p].items = calloc(pool->nitems ? pool->nitems : 1, sizeof(struct view_item));
+      if (vu->pools[p].items == NULL) {
+        goto fail;
+      }
+      for (size_t i = 0; i < pool->nitems; i++) {
+        if (view_item_build(&vu->pools[p].items[i], &pool->items[i]) != 0) {
+          goto fail;
+        }
+      }
+    }
+  }
+  *out = v;
+  return 0;
+fail:
+  exam_view_free(v);
+  return -1;
+}
+
+const struct exam *exam_view_exam(const struct exam_view *view) {
+  return view->exam;
+}
+
+/* The view of a form's item: found by where the item lives in the exam (its unit's pools). */
+static const struct view_item *view_item_of(const struct exam_view *v, size_t unit_index,
+                                            const struct exam_item *item) {
+  const struct exam_unit *unit = &v->exam->units[unit_index];
+  for (size_t p = 0; p < unit->npools; p++) {
+    const struct exam_pool *pool = &unit->pools[p];
+    if (pool->nitems > 0 && item >= pool->items && item < pool->items + pool->nitems) {
+      return &v->units[unit_index].pools[p].items[item - pool->items];
+    }
+  }
+  return NULL;
+}
+
+/* Walks the pieces of form's view: with dst NULL only counts. Returns the length, or
+ * SIZE_MAX when the form is not one of the view's exam. */
+static size_t view_walk(const struct exam_view *v, const struct exam_form *form, char *dst) {
+  size_t n = 0;
+#define VIEW_PUT(p, l)                                                                             \
+  do {                                                                                             \
+    if (dst != NULL) {                                                                             \
+      memcpy(dst + n, (p), (l));                                                                   \
+    }                                                                                              \
+    n += (l);                                                                                      \
+  } while (0)
+  if (form->exam != v->exam || form->nunits != v->exam->nunits) {
+    return SIZE_MAX;
+  }
+  VIEW_PUT(v->head.s, v->head.len);
+  for (size_t u = 0; u < form->nunits; u++) {
+    const struct form_unit *fu = &form->units[u];
+    if (fu->unit_index != u) {
+      return SIZE_MAX;
+    }
+    if (u > 0) {
+      VIEW_PUT(",", 1);
+    }
+    VIEW_PUT(v->units[u].head.s, v->units[u].head.len);
+    for (size_t i = 0; i < fu->nitems; i++) {
+      const struct form_item *fi = &fu->items[i];
+      const struct view_item *vi = view_item_of(v, u, fi->item);
+      if (vi == NULL || fi->noptions != fi->item->noptions) {
+        return SIZE_MAX;
+      }
+      if (i > 0) {
+        VIEW_PUT(",", 1);
+      }
+      VIEW_PUT(vi->head.s, vi->head.len);
+      if (fi->noptions > 0) {
+        VIEW_PUT(",\"options\":[", 12);
+        for (size_t o = 0; o < fi->noptions; o++) {
+          const struct exam_option *opt = fi->options[o];
+          if (opt < fi->item->options || opt >= fi->item->options + fi->item->noptions) {
+            return SIZE_MAX;
+          }
+          if (o > 0) {
+            VIEW_PUT(",", 1);
+          }
+          const struct view_text *ot = &vi->opts[opt - fi->item->options];
+          VIEW_PUT(ot->s, ot->len);
+        }
+        VIEW_PUT("]", 1);
+      }
+      VIEW_PUT(vi->tail.s, vi->tail.len);
+    }
+    VIEW_PUT(v->units[u].tail.s, v->units[u].tail.len);
+  }
+  VIEW_PUT("]}", 2);
+#undef VIEW_PUT
+  return n;
+}
+
+size_t exam_view_form_size(const struct exam_view *view, const struct exam_form *form) {
+  return view_walk(view, form, NULL);
+}
+
+size_t exam_view_form_write(const struct exam_view *view, const struct exam_form *form, char *dst) {
+  return view_walk(view, form, dst);
+}

@@ -2,6 +2,7 @@
  * Session tokens and the CSRF tokens derived from them: generation from the OS-seeded
  * CSPRNG, the hash that is stored instead of the token, and constant-time comparison.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -72,17 +73,31 @@ bool session_token_well_formed(const char *token) {
   return '\0' == token[SESSION_TOKEN_LEN];
 }
 
+/* SHA-256, fetched from the provider once: EVP_sha256() makes every EVP_DigestInit_ex fetch
+ * it again (a provider look-up under a lock), which cost as much as the hashing itself on
+ * every request that presents a session. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void) {
+  sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 /* SHA-256 over (prefix, prefix_len) then the token text; 0 or -1. */
 static int digest(unsigned char out[TOKEN_BYTES], const char *prefix, size_t prefix_len,
                   const char *token) {
-  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  EVP_MD_CTX *ctx = NULL;
   unsigned int len = 0;
   int rc = -1;
 
+  if (0 != pthread_once(&sha256_once, sha256_fetch) || NULL == sha256_md) {
+    goto cleanup;
+  }
+  ctx = EVP_MD_CTX_new();
   if (NULL == ctx) {
     goto cleanup;
   }
-  if (1 != EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) ||
+  if (1 != EVP_DigestInit_ex(ctx, sha256_md, NULL) ||
       (prefix_len > 0 && 1 != EVP_DigestUpdate(ctx, prefix, prefix_len)) ||
       1 != EVP_DigestUpdate(ctx, token, SESSION_TOKEN_LEN) ||
       1 != EVP_DigestFinal_ex(ctx, out, &len) || TOKEN_BYTES != len) {

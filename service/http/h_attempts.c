@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,14 +91,23 @@ static int own_attempt(struct req *r, struct store_attempt *out) {
   return 0;
 }
 
-/* The exam version and rebuilt form of an attempt. Returns 0, or -1 (logged) when the
- * version cannot be loaded or the stored form does not match it (broken invariants), or -2
- * when the store could not be read. */
+/* The drawn form of an attempt: from the form index, else rebuilt from the attempt's stored
+ * form against its exam version (and then indexed; forms never change once drawn, so the
+ * index cannot go stale). Returns 0, or -1 (logged) when the version cannot be loaded or the
+ * stored form does not match it (broken invariants), or -2 when the store could not be read
+ * or memory ran out. */
 static int attempt_form(struct svc *svc, const struct store_attempt *a, struct exam_form **out) {
   const struct exam *exam = NULL;
   char err[160];
   *out = NULL;
-  int rc = catalog_version_from_store(svc->catalog, svc->store, &exam, a->exam_version);
+  int rc = form_index_form(svc->forms, out, a->id, a->exam_version);
+  if (1 == rc) {
+    return 0;
+  }
+  if (-2 == rc) {
+    return -2;
+  }
+  rc = catalog_version_from_store(svc->catalog, svc->store, &exam, a->exam_version);
   if (0 != rc) {
     return rc;
   }
@@ -113,6 +123,7 @@ static int attempt_form(struct svc *svc, const struct store_attempt *a, struct e
     log_msg(LOG_ERROR, NULL, "attempt %" PRId64 ": stored form does not match: %s", a->id, err);
     return -1;
   }
+  form_index_put(svc->forms, a->id, a->exam_version, *out);
   return 0;
 }
 
@@ -472,6 +483,8 @@ int attempts_start(struct attempt_start *out, struct svc *svc, int64_t user_id,
   if (STORE_OK == rc) {
     out->id = sc.id;
     out->created = true;
+    /* The candidate loads this form next and saves into it: index it now. */
+    form_index_put(svc->forms, sc.id, exam->version, form);
   }
 cleanup:
   json_decref(fj);
@@ -571,6 +584,69 @@ int h_attempts_list(struct req *r) {
   return reply_json(r, 200, json_pack("{s:o}", "attempts", arr));
 }
 
+/* GET /api/attempts/:id's answer: the summary, "form" (the candidate view) and "answers".
+ * The view is spliced from the exam version's pre-serialised pieces (form_index_view), so it
+ * is neither built nor dumped per request; the text is the same as dumping the view built
+ * with exam_form_candidate_json, which is the fallback when no view can be had. */
+static int reply_attempt_form(struct req *r, const struct store_attempt *a,
+                              const struct exam_form *form, json_t *answers) {
+  static const char form_key[] = ",\"form\":";
+  static const char answers_key[] = ",\"answers\":";
+  const struct exam_view *view = form_index_view(r->svc->forms, form->exam);
+  size_t flen = NULL != view ? exam_view_form_size(view, form) : SIZE_MAX;
+  json_t *j = attempt_summary(r->svc, a, r->now_ms);
+  if (NULL == j) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  if (SIZE_MAX == flen) {
+    json_t *fj = exam_form_candidate_json(form);
+    if (NULL == fj) {
+      json_decref(j);
+      return reply_error(r, ERR_INTERNAL, NULL);
+    }
+    json_object_set_new(j, "form", fj);
+    json_object_set(j, "answers", answers);
+    return reply_json(r, 200, j);
+  }
+  char *head = json_dumps(j, JSON_COMPACT);
+  char *ans = json_dumps(answers, JSON_COMPACT);
+  json_decref(j);
+  char *buf = NULL;
+  size_t total = 0;
+  size_t hlen = NULL != head ? strlen(head) : 0;
+  size_t alen = NULL != ans ? strlen(ans) : 0;
+  if (hlen >= 2 && alen >= 2 && '}' == head[hlen - 1]) {
+    /* {summary...} -> {summary...,"form":VIEW,"answers":{...}} */
+    total = hlen - 1 + sizeof(form_key) - 1 + flen + sizeof(answers_key) - 1 + alen + 1;
+    buf = malloc(total + 1);
+    if (NULL != buf) {
+      char *p = buf;
+      memcpy(p, head, hlen - 1);
+      p += hlen - 1;
+      memcpy(p, form_key, sizeof(form_key) - 1);
+      p += sizeof(form_key) - 1;
+      if (flen != exam_view_form_write(view, form, p)) {
+        free(buf);
+        buf = NULL;
+      } else {
+        p += flen;
+        memcpy(p, answers_key, sizeof(answers_key) - 1);
+        p += sizeof(answers_key) - 1;
+        memcpy(p, ans, alen);
+        p += alen;
+        *p++ = '}';
+        *p = '\0';
+      }
+    }
+  }
+  free(head);
+  free(ans);
+  if (NULL == buf) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_bytes_owned(r, 200, "application/json; charset=utf-8", buf, total);
+}
+
 int h_attempts_get(struct req *r) {
   struct store_attempt a;
   struct exam_form *form = NULL;
@@ -598,18 +674,7 @@ int h_attempts_get(struct req *r) {
     ret = reply_store_error(r, rc, __func__);
     goto cleanup;
   }
-  json_t *j = attempt_summary(r->svc, &a, r->now_ms);
-  json_t *fj = exam_form_candidate_json(form);
-  if (NULL == j || NULL == fj) {
-    json_decref(j);
-    json_decref(fj);
-    ret = reply_error(r, ERR_INTERNAL, NULL);
-    goto cleanup;
-  }
-  json_object_set_new(j, "form", fj);
-  json_object_set_new(j, "answers", answers);
-  answers = NULL;
-  ret = reply_json(r, 200, j);
+  ret = reply_attempt_form(r, &a, form, answers);
 cleanup:
   json_decref(answers);
   exam_form_free(form);
@@ -677,7 +742,6 @@ int h_attempts_save_answer(struct req *r) {
                       : reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
       goto cleanup;
     }
-    form_index_put(r->svc->forms, a.id, a.exam_version, form);
     const struct form_item *fi = exam_form_find_item(form, r->params[1]);
     item = NULL == fi ? NULL : fi->item;
   }

@@ -2,7 +2,8 @@
  * Form assembly: reproducible from (exam version, seed), draws the configured number of items
  * per pool, varies between seeds, shuffles options only where it should, survives a storage
  * round trip, refuses stored forms that do not match the exam, and its candidate view never
- * carries keys, tolerances, accepted answers, rubric points or explanations.
+ * carries keys, tolerances, accepted answers, rubric points or explanations; the view spliced
+ * from an exam's pre-serialised pieces is the same text.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -305,6 +306,58 @@ static void test_candidate_view_has_no_keys(void **state) {
   exam_free(exam);
 }
 
+/* The view spliced from pre-serialised pieces is byte for byte the dumped candidate view, for
+ * every form drawn (shuffled or not), and carries no key either. */
+static void test_view_text_is_the_candidate_view(void **state) {
+  (void)state;
+  const char *shuffle[] = {"true", "false"};
+  for (size_t k = 0; k < 2; k++) {
+    struct exam *exam = load(shuffle[k]);
+    struct exam_view *view = NULL;
+    assert_int_equal(exam_view_new(&view, exam), 0);
+    assert_ptr_equal(exam_view_exam(view), exam);
+    for (uint64_t seed = 0; seed < 200; seed++) {
+      struct exam_form *form = NULL;
+      assert_int_equal(exam_form_assemble(&form, exam, seed), 0);
+      json_t *j = exam_form_candidate_json(form);
+      char *want = json_dumps(j, JSON_COMPACT);
+      assert_non_null(want);
+      size_t n = exam_view_form_size(view, form);
+      assert_int_equal(n, strlen(want));
+      char *got = malloc(n + 1);
+      assert_non_null(got);
+      assert_int_equal(exam_view_form_write(view, form, got), n);
+      got[n] = '\0';
+      assert_string_equal(got, want);
+      assert_null(strstr(got, "RAHASIA"));
+      assert_null(strstr(got, "max_points"));
+      free(got);
+      free(want);
+      json_decref(j);
+      exam_form_free(form);
+    }
+    exam_view_free(view);
+    exam_free(exam);
+  }
+  exam_view_free(NULL);
+}
+
+/* A form of another exam (or version) is refused rather than spliced from the wrong pieces. */
+static void test_view_refuses_another_exams_form(void **state) {
+  (void)state;
+  struct exam *a = load("true");
+  struct exam *b = load("false");
+  struct exam_view *view = NULL;
+  struct exam_form *form = NULL;
+  assert_int_equal(exam_view_new(&view, a), 0);
+  assert_int_equal(exam_form_assemble(&form, b, 1), 0);
+  assert_true(exam_view_form_size(view, form) == SIZE_MAX);
+  exam_form_free(form);
+  exam_view_free(view);
+  exam_free(a);
+  exam_free(b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_same_seed_same_form),
@@ -312,6 +365,8 @@ int main(void) {
       cmocka_unit_test(test_option_shuffling),
       cmocka_unit_test(test_storage_round_trip),
       cmocka_unit_test(test_candidate_view_has_no_keys),
+      cmocka_unit_test(test_view_text_is_the_candidate_view),
+      cmocka_unit_test(test_view_refuses_another_exams_form),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,9 @@
 /*
  * Tests of the form index: every item of a cached form is found (the very item of the exam
  * version), an item outside the form is "not in the form", another attempt or version is "not
- * cached", a newer attempt in the same slot replaces the older one, and threads share it.
+ * cached", the cached form comes back as drawn (items and option order) for every exam, its
+ * spliced view is the candidate view, a full set replaces its oldest entry, and threads share
+ * it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,17 +82,83 @@ static void test_finds_every_item_and_nothing_else(void **state) {
   assert_int_equal(-1, form_index_new(&fx, 0));
 }
 
-static void test_newer_attempt_replaces_older_in_its_slot(void **state) {
+static void test_full_set_replaces_its_oldest(void **state) {
   struct fixture *f = *state;
   struct form_index *fx = NULL;
   const struct exam_item *item = NULL;
   const char *v = f->exam->version;
   const char *id = f->form->units[0].items[0].item->id;
-  assert_int_equal(0, form_index_new(&fx, 1)); /* one slot: every attempt collides */
-  assert_int_equal(0, form_index_put(fx, 1, v, f->form));
-  assert_int_equal(0, form_index_put(fx, 2, v, f->form));
+  assert_int_equal(0, form_index_new(&fx, 1)); /* one set of 8: every attempt shares it */
+  for (int64_t a = 1; a <= 8; a++)
+    assert_int_equal(0, form_index_put(fx, a, v, f->form));
+  for (int64_t a = 1; a <= 8; a++)
+    assert_int_equal(1, form_index_find(fx, &item, a, v, id));
+  assert_int_equal(0, form_index_put(fx, 3, v, f->form)); /* again: replaces its own entry */
+  assert_int_equal(0, form_index_put(fx, 9, v, f->form)); /* full: the oldest (1) goes */
   assert_int_equal(-1, form_index_find(fx, &item, 1, v, id));
-  assert_int_equal(1, form_index_find(fx, &item, 2, v, id));
+  for (int64_t a = 2; a <= 9; a++)
+    assert_int_equal(1, form_index_find(fx, &item, a, v, id));
+  assert_int_equal(0, form_index_put(fx, 10, v, f->form)); /* then 2 */
+  assert_int_equal(-1, form_index_find(fx, &item, 2, v, id));
+  assert_int_equal(1, form_index_find(fx, &item, 10, v, id));
+  uint64_t hits = 0, misses = 0;
+  form_index_stats(fx, &hits, &misses);
+  assert_int_equal(8 + 8 + 1, hits);
+  assert_int_equal(2, misses);
+  /* A form of another version than the one named is refused. */
+  assert_int_equal(-1, form_index_put(fx, 11, "0000", f->form));
+  form_index_free(fx);
+}
+
+static char *dumped(json_t *j) {
+  char *s = json_dumps(j, JSON_COMPACT);
+  json_decref(j);
+  assert_non_null(s);
+  return s;
+}
+
+/* For every exam in exams/ and many seeds: the cached form is the drawn form (same storage
+ * JSON: items, order, options), and the view spliced for it is the candidate view. */
+static void test_cached_form_and_view_are_the_drawn_ones(void **state) {
+  struct fixture *f = *state;
+  struct form_index *fx = NULL;
+  const struct exam **list = NULL;
+  size_t n = 0;
+  assert_int_equal(0, catalog_list(f->catalog, &list, &n));
+  assert_int_equal(0, form_index_new(&fx, 4096));
+  int64_t attempt = 1;
+  for (size_t e = 0; e < n; e++) {
+    const struct exam_view *view = form_index_view(fx, list[e]);
+    assert_non_null(view);
+    assert_ptr_equal(view, form_index_view(fx, list[e])); /* made once */
+    for (uint64_t seed = 1; seed <= 40; seed++, attempt++) {
+      struct exam_form *drawn = NULL, *back = NULL;
+      assert_int_equal(0, exam_form_assemble(&drawn, list[e], seed * 7919));
+      assert_int_equal(-1, form_index_form(fx, &back, attempt, list[e]->version));
+      assert_int_equal(0, form_index_put(fx, attempt, list[e]->version, drawn));
+      assert_int_equal(1, form_index_form(fx, &back, attempt, list[e]->version));
+      char *want = dumped(exam_form_to_json(drawn));
+      char *got = dumped(exam_form_to_json(back));
+      assert_string_equal(want, got);
+      assert_int_equal(drawn->seed, back->seed);
+      free(want);
+      free(got);
+      want = dumped(exam_form_candidate_json(drawn));
+      size_t len = exam_view_form_size(view, back);
+      assert_int_equal(strlen(want), len);
+      got = malloc(len + 1);
+      assert_non_null(got);
+      assert_int_equal(len, exam_view_form_write(view, back, got));
+      got[len] = '\0';
+      assert_string_equal(want, got);
+      free(want);
+      free(got);
+      exam_form_free(back);
+      exam_form_free(drawn);
+    }
+  }
+  assert_null(form_index_view(NULL, list[0]));
+  free(list);
   form_index_free(fx);
 }
 
@@ -108,10 +176,17 @@ static void *work(void *arg) {
   for (int64_t k = 0; k < 500; k++) {
     int64_t a = w->base + k % 50;
     int rc = form_index_find(w->fx, &item, a, w->f->exam->version, id);
-    if (rc < 0)
+    if (rc < 0) {
       form_index_put(w->fx, a, w->f->exam->version, w->f->form);
-    else if (1 != rc || item != w->f->form->units[0].items[0].item)
+    } else if (1 != rc || item != w->f->form->units[0].items[0].item) {
       w->wrong++;
+    }
+    struct exam_form *back = NULL;
+    rc = form_index_form(w->fx, &back, a, w->f->exam->version);
+    if (1 == rc && (back->units[0].items[0].item != w->f->form->units[0].items[0].item ||
+                    exam_form_item_count(back) != exam_form_item_count(w->f->form)))
+      w->wrong++;
+    exam_form_free(back);
   }
   return NULL;
 }
@@ -136,7 +211,8 @@ static void test_threads_share_it(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_finds_every_item_and_nothing_else),
-      cmocka_unit_test(test_newer_attempt_replaces_older_in_its_slot),
+      cmocka_unit_test(test_full_set_replaces_its_oldest),
+      cmocka_unit_test(test_cached_form_and_view_are_the_drawn_ones),
       cmocka_unit_test(test_threads_share_it),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
