@@ -15,6 +15,7 @@ static const struct command commands[] = {
     {"audit", cmd_audit, "Verify the audit log's hash chain, or list entries"},
     {"backup", cmd_backup, "Write a consistent copy of the database (safe while running)"},
     {"restore", cmd_restore, "Replace the database with a backup (stop the daemon first)"},
+    {"check", cmd_check, "Check every page of the database (safe while running)"},
     /* --- exams --- */
     {"exams", cmd_exams, "Check exam files (exams check [FILE...]): file:line:col errors"},
     /* --- keys and certificates --- */

@@ -46,6 +46,10 @@ struct store_opts {
   int migrate_to;
   store_log_fn log;
   void *log_ctx;
+  /* Bulk loading of a database that can be made again (`ujikom seed`): synchronous=OFF and
+   * a 256 MiB page cache on the writer. A crash or power loss may then lose or corrupt the
+   * file, so never for a service's data (ujikomd never sets it). */
+  bool bulk_load;
 };
 
 struct store;    /* opaque */
@@ -54,12 +58,20 @@ struct store_rd; /* a read snapshot */
 
 /* Opens (creating if needed) the database at path and migrates it to the latest schema.
  * Before anything is written it checks, and refuses with a one-line message in err:
- * a directory that is not writable, a file that is not an SQLite database or fails
- * PRAGMA quick_check, and a schema newer than this program. A refused file is left
- * byte-for-byte unchanged. opts may be NULL (defaults). On success *out is the caller's
- * to close with store_close(). Returns STORE_OK or a negative store_rc. */
+ * a directory that is not writable, a file that is not an SQLite database, whose header is
+ * invalid or whose schema fails PRAGMA quick_check (a bounded check: its cost does not
+ * grow with the database; store_check_file checks every page), and a schema newer than
+ * this program. A refused file is left byte-for-byte unchanged. opts may be NULL (defaults). On
+ * success *out is the caller's to close with store_close(). Returns STORE_OK or a negative
+ * store_rc. */
 int store_open(struct store **out, const char *path, const struct store_opts *opts, char *err,
                size_t errlen);
+
+/* The full integrity check of the database file at path, read-only (safe while the daemon
+ * runs): the checks of store_open plus PRAGMA quick_check over every page, which reads the
+ * whole file. STORE_OK; STORE_NONE when there is no such file; STORE_HARD (corrupt, or a
+ * schema newer than this program) or another negative store_rc, with a message in err. */
+int store_check_file(const char *path, char *err, size_t errlen);
 
 /* Closes every connection. NULL is allowed. No transaction may be in progress. */
 void store_close(struct store *s);

@@ -271,6 +271,72 @@ static void test_corrupt_database_is_refused_unchanged(void **state) {
   free(after);
 }
 
+/* A database cut short (its size no longer a whole number of pages) is refused at open by
+ * the header check, without reading further, and left unchanged. */
+static void test_truncated_database_is_refused_unchanged(void **state) {
+  struct fixture *f = *state;
+  struct store *s = open_ok(f, 0);
+  char err[512] = "";
+  size_t n1 = 0, n2 = 0;
+  unsigned char *before = NULL, *after = NULL;
+  store_close(s);
+  before = slurp(f->db, &n1);
+  assert_true(n1 >= 2 * 4096);
+  write_file(f->db, before, n1 - 1000);
+  s = NULL;
+  assert_int_equal(STORE_HARD, store_open(&s, f->db, NULL, err, sizeof err));
+  assert_null(s);
+  assert_non_null(strstr(err, "corrupt"));
+  after = slurp(f->db, &n2);
+  assert_int_equal(n1 - 1000, n2);
+  assert_memory_equal(before, after, n2);
+  free(before);
+  free(after);
+}
+
+static int tx_create_users(struct store_tx *tx, void *ctx) {
+  (void)ctx;
+  for (int i = 0; i < 3000; i++) {
+    char email[64];
+    int64_t id = 0;
+    snprintf(email, sizeof email, "asesi%04d@contoh.id", i);
+    int rc = store_user_create(tx, &id, email, "Siti Rahayu", STORE_ROLE_CANDIDATE, "$scrypt$test");
+    if (STORE_OK != rc)
+      return rc;
+  }
+  return STORE_OK;
+}
+
+/* The start-up check reads a bounded number of pages; damage it does not reach (a page in
+ * the middle of a big table) is found by the full check, store_check_file, which reads every
+ * page without writing anything. */
+static void test_full_check_reads_every_page(void **state) {
+  struct fixture *f = *state;
+  struct store *s = open_ok(f, 0);
+  char err[512] = "", missing[160];
+  size_t n1 = 0, n2 = 0;
+  unsigned char *before = NULL, *after = NULL;
+  assert_int_equal(STORE_OK, store_txn(s, tx_create_users, NULL));
+  store_close(s);
+  assert_int_equal(STORE_OK, store_check_file(f->db, err, sizeof err));
+  snprintf(missing, sizeof missing, "%s/none.db", f->dir);
+  assert_int_equal(STORE_NONE, store_check_file(missing, err, sizeof err));
+  before = slurp(f->db, &n1);
+  assert_true(n1 >= 40 * 4096);
+  size_t page = n1 / 4096 / 2; /* a page in the middle of the users table's leaves */
+  for (size_t i = page * 4096; i < (page + 1) * 4096; i++)
+    before[i] = (unsigned char)(0xA5 ^ i);
+  write_file(f->db, before, n1);
+  err[0] = '\0';
+  assert_int_equal(STORE_HARD, store_check_file(f->db, err, sizeof err));
+  assert_non_null(strstr(err, "corrupt"));
+  after = slurp(f->db, &n2);
+  assert_int_equal(n1, n2);
+  assert_memory_equal(before, after, n1);
+  free(before);
+  free(after);
+}
+
 static void test_newer_schema_is_refused_unchanged(void **state) {
   struct fixture *f = *state;
   struct store *s = open_ok(f, 0);
@@ -706,6 +772,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_upgrade_from_every_older_version, setup, teardown),
       cmocka_unit_test_setup_teardown(test_garbage_file_is_refused_unchanged, setup, teardown),
       cmocka_unit_test_setup_teardown(test_corrupt_database_is_refused_unchanged, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_truncated_database_is_refused_unchanged, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_full_check_reads_every_page, setup, teardown),
       cmocka_unit_test_setup_teardown(test_newer_schema_is_refused_unchanged, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unwritable_directory_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(test_txn_commit_rollback_and_nesting, setup, teardown),
