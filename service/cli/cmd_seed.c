@@ -44,8 +44,7 @@
 #define SEED_PASSWORD    "Uji-Kompetensi-2026!"
 #define SEED_KDF_LOG2N   PASSWORD_LOG2N_MIN
 #define USERS_PER_TXN    2000
-#define ATTEMPTS_PER_TXN 250
-#define CERTS_PER_TXN    500
+#define ATTEMPTS_PER_TXN 1000
 /* Items per open attempt listed for the answer-save scenario. */
 #define SAVE_ITEMS_PER_ATTEMPT 3
 
@@ -55,6 +54,7 @@ struct seed_opts {
   char manifest[PATH_MAX];
   char public_url[256];
   long candidates, attempts, certificates, issuable, open, threads;
+  long login_candidates; /* -1: every candidate can log in with a hash of its own */
 };
 
 /* What one attempt will be, decided before anything is written. */
@@ -70,7 +70,10 @@ struct seed {
   size_t nexams;
   int64_t *user_ids; /* candidates, index = candidate number */
   int64_t admin_id;
-  char **hashes; /* password hashes, index = candidate number; [candidates] = admin */
+  char **hashes; /* password hashes, index = candidate number; [candidates] = admin; NULL:
+                    the account uses shared_hash */
+  char *shared_hash;
+  size_t pick; /* the exam-day exam: exams[pick] */
   int64_t now_ms;
 };
 
@@ -78,13 +81,16 @@ static void seed_usage(FILE *out) {
   fprintf(out,
           "usage: ujikom seed --data-dir DIR --candidates N --attempts N --certificates N\n"
           "                   [--open N] [--issuable N] [--exams-dir DIR] [--manifest DIR]\n"
-          "                   [--public-url URL] [--threads N]\n"
+          "                   [--public-url URL] [--threads N] [--login-candidates N]\n"
           "  Fills a FRESH data directory (no database yet) with benchmark volume:\n"
           "  N candidates (password '%s', scrypt N=2^%d), attempts spread over the exams\n"
           "  (certificates of them passed and certified, --issuable passed without a\n"
           "  certificate yet, --open still open with half their answers saved, the rest\n"
           "  'belum kompeten'), and certificates signed with the data directory's key.\n"
-          "  --manifest DIR writes the load scripts' inputs (bearer tokens, ids, QR tokens).\n",
+          "  --manifest DIR writes the load scripts' inputs (bearer tokens, ids, QR tokens).\n"
+          "  --login-candidates N: only the first N candidates free for the exam-day exam\n"
+          "  get a password hash of their own (and are listed in examday.tsv); every other\n"
+          "  account shares one hash of the same password, which saves seeding time.\n",
           SEED_PASSWORD, SEED_KDF_LOG2N);
 }
 
@@ -120,11 +126,11 @@ static int copy_arg(char *dst, size_t size, const char *name, const char *v) {
 }
 
 static int parse_args(struct seed_opts *o, int argc, char **argv) {
-  long *counts[] = {&o->candidates, &o->attempts, &o->certificates,
-                    &o->issuable,   &o->open,     &o->threads};
-  const char *count_names[] = {"--candidates", "--attempts", "--certificates",
-                               "--issuable",   "--open",     "--threads"};
-  o->issuable = o->open = -1;
+  long *counts[] = {&o->candidates, &o->attempts, &o->certificates,    &o->issuable,
+                    &o->open,       &o->threads,  &o->login_candidates};
+  const char *count_names[] = {"--candidates", "--attempts", "--certificates",    "--issuable",
+                               "--open",       "--threads",  "--login-candidates"};
+  o->issuable = o->open = o->login_candidates = -1;
   o->threads = 2;
   for (int i = 1; i < argc; i++) {
     if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
@@ -202,9 +208,42 @@ static void candidate_email(char *out, size_t size, long i) {
 
 /* ------------------------------------------------------------------ password hashes */
 
+/* Whether candidate c has no attempt at exams[pick], so that it can start that exam on exam
+ * day (candidate c's k-th attempt is attempt c + k * candidates, at exam (c + k) mod nexams). */
+static bool free_for_exam(const struct seed *s, long c, size_t pick) {
+  long per = (s->o.attempts + s->o.candidates - 1) / s->o.candidates;
+  for (long k = 0; k < per; k++) {
+    long n = c + k * s->o.candidates;
+    if (n < s->o.attempts && ((size_t)c + (size_t)k) % s->nexams == pick)
+      return false;
+  }
+  return true;
+}
+
+/* Whether account i (a candidate number, or candidates for the admin) gets a hash of its own:
+ * the admin, and the candidates who may log in during a benchmark (the first
+ * --login-candidates of those free for the exam-day exam; all of them without the option). */
+static bool *own_hash_plan(const struct seed *s) {
+  long n = s->o.candidates + 1, listed = 0;
+  bool *own = calloc((size_t)n, sizeof *own);
+  if (NULL == own)
+    return NULL;
+  for (long c = 0; c < s->o.candidates; c++) {
+    if (s->o.login_candidates < 0) {
+      own[c] = true;
+    } else if (listed < s->o.login_candidates && free_for_exam(s, c, s->pick)) {
+      own[c] = true;
+      listed++;
+    }
+  }
+  own[s->o.candidates] = true;
+  return own;
+}
+
 struct hash_job {
   struct seed *s;
-  long from, to; /* candidate numbers [from, to) */
+  const bool *own;
+  long from, to; /* account numbers [from, to) */
   int failed;
 };
 
@@ -212,6 +251,8 @@ static void *hash_worker(void *arg) {
   struct hash_job *j = arg;
   for (long i = j->from; i < j->to; i++) {
     char *h = NULL;
+    if (!j->own[i])
+      continue;
     if (PASSWORD_OK != password_hash(&h, SEED_PASSWORD, SEED_KDF_LOG2N)) {
       j->failed = 1;
       return NULL;
@@ -221,32 +262,58 @@ static void *hash_worker(void *arg) {
   return NULL;
 }
 
-/* Hashes candidates + 1 (the admin) passwords on o.threads threads. */
+/* Hashes the password of every account that gets its own hash (own_hash_plan) on o.threads
+ * threads, and one shared hash for all the others. The accounts with a hash of their own are
+ * spread evenly over the threads, so each thread gets about the same number of them. */
 static int hash_passwords(struct seed *s) {
   long n = s->o.candidates + 1;
   long nt = s->o.threads;
   struct hash_job jobs[64];
   pthread_t tids[64];
   int ok = 0;
+  bool *own = own_hash_plan(s);
+  long nown = 0;
+  if (NULL == own)
+    return -1;
   if (nt > 64)
     nt = 64;
   s->hashes = calloc((size_t)n, sizeof *s->hashes);
-  if (NULL == s->hashes)
+  if (NULL == s->hashes ||
+      PASSWORD_OK != password_hash(&s->shared_hash, SEED_PASSWORD, SEED_KDF_LOG2N)) {
+    free(own);
     return -1;
-  for (long t = 0; t < nt; t++) {
-    jobs[t] = (struct hash_job){.s = s, .from = n * t / nt, .to = n * (t + 1) / nt};
+  }
+  for (long i = 0; i < n; i++)
+    nown += own[i];
+  /* Thread t hashes the accounts from its first own-hash account to the next thread's. */
+  long bound[65], seen = 0, t = 0;
+  bound[0] = 0;
+  for (long i = 0; i < n && t + 1 < nt; i++) {
+    if (own[i] && seen++ == nown * (t + 1) / nt)
+      bound[++t] = i;
+  }
+  while (t + 1 <= nt)
+    bound[++t] = n;
+  for (t = 0; t < nt; t++) {
+    jobs[t] = (struct hash_job){.s = s, .own = own, .from = bound[t], .to = bound[t + 1]};
     if (0 != pthread_create(&tids[t], NULL, hash_worker, &jobs[t])) {
       nt = t;
       ok = -1;
       break;
     }
   }
-  for (long t = 0; t < nt; t++) {
+  for (t = 0; t < nt; t++) {
     pthread_join(tids[t], NULL);
     if (jobs[t].failed)
       ok = -1;
   }
+  free(own);
   return ok;
+}
+
+/* The stored hash of account i. */
+static const char *hash_of(const struct seed *s, long i) {
+  return NULL != s->hashes[i] ? s->hashes[i] : s->shared_hash;
 }
 
 /* ------------------------------------------------------------------ users */
@@ -264,11 +331,11 @@ static int users_txn(struct store_tx *tx, void *arg) {
     int rc;
     if (i == s->o.candidates) {
       rc = store_user_create(tx, &s->admin_id, "admin@bench.ujikom.test", "Admin Bench",
-                             STORE_ROLE_ADMIN, s->hashes[i]);
+                             STORE_ROLE_ADMIN, hash_of(s, i));
     } else {
       candidate_email(email, sizeof email, i);
       holder_name(name, sizeof name, i);
-      rc = store_user_create(tx, &s->user_ids[i], email, name, STORE_ROLE_CANDIDATE, s->hashes[i]);
+      rc = store_user_create(tx, &s->user_ids[i], email, name, STORE_ROLE_CANDIDATE, hash_of(s, i));
     }
     if (STORE_OK != rc)
       return rc;
@@ -361,7 +428,16 @@ struct seed_attempt {
   size_t nanswers;
   int64_t started_ms, deadline_ms, finished_ms;
   int64_t id; /* out */
+  /* A certified attempt's certificate, signed while building (its attempt_id is filled in
+   * once the attempt is written). */
+  struct store_cert cert;
+  bool has_cert;
+  /* An open attempt's unanswered items, with well-shaped values, for the save scenario. */
+  struct seed_answer save[SAVE_ITEMS_PER_ATTEMPT];
+  size_t nsave;
 };
+
+static int build_cert(struct seed *s, struct store_cert *out, const struct seed_attempt *a);
 
 static void attempt_free(struct seed_attempt *a) {
   free(a->form);
@@ -369,6 +445,10 @@ static void attempt_free(struct seed_attempt *a) {
   for (size_t i = 0; i < a->nanswers; i++)
     free(a->answers[i].value);
   free(a->answers);
+  for (size_t i = 0; i < a->nsave; i++)
+    free(a->save[i].value);
+  if (a->has_cert)
+    store_cert_clear(&a->cert);
   memset(a, 0, sizeof *a);
 }
 
@@ -444,6 +524,29 @@ static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
       goto cleanup;
     }
   }
+  if (KIND_OPEN == a->kind) {
+    /* Items of the unanswered half (from the end of each unit), for the save scenario. */
+    for (size_t u = 0; u < form->nunits && a->nsave < SAVE_ITEMS_PER_ATTEMPT; u++)
+      for (size_t i = form->units[u].nitems; i-- > 0 && a->nsave < SAVE_ITEMS_PER_ATTEMPT;) {
+        const struct exam_item *item = form->units[u].items[i].item;
+        json_t *v = answer_value(item, true);
+        struct seed_answer *sa = &a->save[a->nsave];
+        sa->value = NULL == v ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        json_decref(v);
+        if (NULL == sa->value || strlen(item->id) >= sizeof sa->item) {
+          free(sa->value);
+          sa->value = NULL;
+          goto cleanup;
+        }
+        memcpy(sa->item, item->id, strlen(item->id) + 1);
+        a->nsave++;
+      }
+  }
+  if (KIND_CERTIFIED == a->kind) {
+    if (0 != build_cert(s, &a->cert, a))
+      goto cleanup;
+    a->has_cert = true;
+  }
   rc = 0;
 cleanup:
   json_decref(rj);
@@ -471,29 +574,35 @@ static void *build_worker(void *arg) {
   return NULL;
 }
 
-/* Builds attempts from .. from+n-1 into batch on o.threads threads (forms, answers and
- * scores are pure computations). Returns 0, or -1 when any failed (all entries are then
- * safe to attempt_free). */
-static int build_batch(struct seed *s, struct seed_attempt *batch, size_t n, long from) {
+/* Attempts being built on o.threads threads (forms, answers, scores and certificate
+ * signatures are pure computations), while the caller writes the previous batch. */
+struct builder {
   struct build_job jobs[64];
   pthread_t tids[64];
-  size_t nt = s->o.threads > 64 ? 64 : (size_t)s->o.threads;
-  size_t started = 0;
-  int failed = 0;
+  size_t started, wanted;
+};
+
+static void build_start(struct seed *s, struct builder *b, struct seed_attempt *batch, size_t n,
+                        long from) {
+  b->wanted = s->o.threads > 64 ? 64 : (size_t)s->o.threads;
+  b->started = 0;
   memset(batch, 0, n * sizeof *batch);
-  for (size_t t = 0; t < nt; t++) {
-    jobs[t] = (struct build_job){s, batch, n, t, nt, from, 0};
-    if (0 != pthread_create(&tids[t], NULL, build_worker, &jobs[t])) {
-      failed = 1;
+  for (size_t t = 0; t < b->wanted; t++) {
+    b->jobs[t] = (struct build_job){s, batch, n, t, b->wanted, from, 0};
+    if (0 != pthread_create(&b->tids[t], NULL, build_worker, &b->jobs[t]))
       break;
-    }
-    started++;
+    b->started++;
   }
-  for (size_t t = 0; t < started; t++) {
-    pthread_join(tids[t], NULL);
-    failed |= jobs[t].failed;
+}
+
+/* Returns 0, or -1 when any attempt failed (all entries are then safe to attempt_free). */
+static int build_join(struct builder *b) {
+  int failed = 0;
+  for (size_t t = 0; t < b->started; t++) {
+    pthread_join(b->tids[t], NULL);
+    failed |= b->jobs[t].failed;
   }
-  return failed || started < nt ? -1 : 0;
+  return failed || b->started < b->wanted ? -1 : 0;
 }
 
 struct attempts_batch {
@@ -547,11 +656,13 @@ static void claim_copy(char *dst, size_t size, const char *src) {
 }
 
 /* The claims of a certificate for attempt a, as the issuing code builds them. */
-static int build_cert(struct seed *s, struct store_cert *out, struct cert_claims *cl,
-                      const struct seed_attempt *a) {
+static int build_cert(struct seed *s, struct store_cert *out, const struct seed_attempt *a) {
   const struct exam *e = a->exam;
   const struct token_key *key = keystore_active(s->keys);
-  memset(cl, 0, sizeof *cl);
+  struct cert_claims *cl = calloc(1, sizeof *cl);
+  int rc = -1;
+  if (NULL == cl)
+    return -1;
   memset(out, 0, sizeof *out);
   holder_name(cl->holder, sizeof cl->holder, a->candidate);
   claim_copy(cl->subsector, sizeof cl->subsector, e->subsector);
@@ -564,7 +675,7 @@ static int build_cert(struct seed *s, struct store_cert *out, struct cert_claims
   claim_copy(cl->issuer_name, sizeof cl->issuer_name, s->cfg.cert_issuer);
   claim_copy(cl->issuer_url, sizeof cl->issuer_url, s->o.public_url);
   if (e->nunits > CERT_MAX_UNITS)
-    return -1;
+    goto cleanup;
   cl->nunits = e->nunits;
   for (size_t i = 0; i < e->nunits; i++) {
     claim_copy(cl->units[i].code, sizeof cl->units[i].code, e->units[i].code);
@@ -575,7 +686,7 @@ static int build_cert(struct seed *s, struct store_cert *out, struct cert_claims
   cl->expires = cl->issued + (int64_t)years * 365 * 86400;
   memcpy(cl->kid, key->pub.kid, sizeof cl->kid);
   if (0 != cert_serial_generate(cl->serial))
-    return -1;
+    goto cleanup;
   json_t *units = json_array();
   for (size_t i = 0; NULL != units && i < cl->nunits; i++)
     json_array_append_new(
@@ -583,12 +694,12 @@ static int build_cert(struct seed *s, struct store_cert *out, struct cert_claims
   out->units = NULL == units ? NULL : json_dumps(units, JSON_COMPACT);
   json_decref(units);
   if (NULL == out->units || 0 != cert_jws_sign(&out->jws, cl, key) ||
-      0 != cert_qr_token_sign(&out->qr_token, cl, key)) {
+      0 != cert_qr_token_sign(&out->qr_token, cl, key) ||
+      NULL == (out->display = cert_display_encode(cl))) {
     store_cert_clear(out);
-    return -1;
+    goto cleanup;
   }
   memcpy(out->serial, cl->serial, sizeof out->serial);
-  out->attempt_id = a->id;
   out->user_id = s->user_ids[a->candidate];
   claim_copy(out->holder, sizeof out->holder, cl->holder);
   claim_copy(out->subsector, sizeof out->subsector, cl->subsector);
@@ -597,24 +708,30 @@ static int build_cert(struct seed *s, struct store_cert *out, struct cert_claims
   out->expires_s = cl->expires;
   memcpy(out->kid, cl->kid, sizeof out->kid);
   snprintf(out->status, sizeof out->status, "%s", STORE_CERT_VALID);
-  return 0;
+  rc = 0;
+cleanup:
+  free(cl);
+  return rc;
 }
 
 struct certs_batch {
-  struct store_cert *list;
+  struct seed_attempt *list;
   size_t n;
 };
 
 static int certs_txn(struct store_tx *tx, void *arg) {
   struct certs_batch *b = arg;
   for (size_t i = 0; i < b->n; i++) {
+    const struct store_cert *c = &b->list[i].cert;
     char subject[48], after[256];
-    int rc = store_cert_insert(tx, &b->list[i]);
+    if (!b->list[i].has_cert)
+      continue;
+    int rc = store_cert_insert(tx, c);
     if (STORE_OK != rc)
       return rc;
-    snprintf(subject, sizeof subject, "certificate:%s", b->list[i].serial);
+    snprintf(subject, sizeof subject, "certificate:%s", c->serial);
     snprintf(after, sizeof after, "{\"attempt\":%" PRId64 ",\"serial\":\"%s\",\"kid\":\"%s\"}",
-             b->list[i].attempt_id, b->list[i].serial, b->list[i].kid);
+             c->attempt_id, c->serial, c->kid);
     rc =
         store_audit_append(tx, NULL, STORE_AUDIT_SYSTEM, "certificate.issue", subject, NULL, after);
     if (STORE_OK != rc)
@@ -694,12 +811,48 @@ static void seed_log(void *ctx, enum store_log_level level, const char *msg) {
     fprintf(stderr, "ujikom seed: store: %s\n", msg);
 }
 
+/* Writes one built batch: the attempts, then the certificates of the certified ones, and
+ * the manifest lines; takes the open attempts' save items into open_items. */
+static int write_batch(struct seed *s, struct seed_attempt *batch, size_t n, FILE *verify,
+                       FILE *issuable, int64_t *open_owner, int64_t *open_ids,
+                       struct seed_answer *open_items, size_t *nopen) {
+  struct attempts_batch ab = {s, batch, n};
+  size_t ncerts = 0;
+  int rc = store_txn(s->store, attempts_txn, &ab);
+  for (size_t i = 0; STORE_OK == rc && i < n; i++) {
+    struct seed_attempt *a = &batch[i];
+    if (a->has_cert) {
+      a->cert.attempt_id = a->id;
+      if (NULL != verify)
+        fprintf(verify, "%s\n", a->cert.qr_token);
+      ncerts++;
+    } else if (KIND_ISSUABLE == a->kind && NULL != issuable) {
+      fprintf(issuable, "%" PRId64 "\n", a->id);
+    } else if (KIND_OPEN == a->kind && *nopen < (size_t)s->o.open) {
+      open_owner[*nopen] = s->user_ids[a->candidate];
+      open_ids[*nopen] = a->id;
+      for (size_t k = 0; k < a->nsave; k++) {
+        open_items[*nopen * SAVE_ITEMS_PER_ATTEMPT + k] = a->save[k];
+        a->save[k].value = NULL;
+      }
+      a->nsave = 0;
+      ++*nopen;
+    }
+  }
+  if (STORE_OK == rc && ncerts > 0) {
+    struct certs_batch cb = {batch, n};
+    rc = store_txn(s->store, certs_txn, &cb);
+  }
+  return rc;
+}
+
 /* Writes every attempt, the certificates of the certified ones and (with --manifest) the
- * lists for the load scripts. */
+ * lists for the load scripts. Batches are built on threads while the previous one is
+ * written, so the single writer and the builders overlap. */
 static int seed_attempts_and_certs(struct seed *s) {
-  struct seed_attempt *batch = calloc(ATTEMPTS_PER_TXN, sizeof *batch);
-  struct store_cert *certs = calloc(ATTEMPTS_PER_TXN, sizeof *certs);
-  struct cert_claims *cl = malloc(sizeof *cl);
+  struct seed_attempt *bufs[2] = {calloc(ATTEMPTS_PER_TXN, sizeof *bufs[0]),
+                                  calloc(ATTEMPTS_PER_TXN, sizeof *bufs[1])};
+  struct builder *builder = calloc(1, sizeof *builder);
   int64_t *open_owner = calloc((size_t)s->o.open + 1, sizeof *open_owner);
   int64_t *open_ids = calloc((size_t)s->o.open + 1, sizeof *open_ids);
   struct seed_answer *open_items =
@@ -707,82 +860,45 @@ static int seed_attempts_and_certs(struct seed *s) {
   size_t nopen = 0;
   FILE *verify = NULL, *issuable = NULL;
   int rc = STORE_UNAVAILABLE;
-  if (NULL == batch || NULL == certs || NULL == cl || NULL == open_owner || NULL == open_ids ||
-      NULL == open_items)
+  if (NULL == bufs[0] || NULL == bufs[1] || NULL == builder || NULL == open_owner ||
+      NULL == open_ids || NULL == open_items)
     goto cleanup;
   if (s->o.manifest[0] && (NULL == (verify = manifest_open(s, "verify.txt")) ||
                            NULL == (issuable = manifest_open(s, "issuable.txt"))))
     goto cleanup;
-  for (long from = 0; from < s->o.attempts; from += ATTEMPTS_PER_TXN) {
-    long to = from + ATTEMPTS_PER_TXN < s->o.attempts ? from + ATTEMPTS_PER_TXN : s->o.attempts;
-    size_t n = (size_t)(to - from), ncerts = 0;
-    if (0 != build_batch(s, batch, n, from)) {
-      for (size_t k = 0; k < n; k++)
-        attempt_free(&batch[k]);
-      rc = STORE_HARD;
-      goto cleanup;
-    }
-    struct attempts_batch ab = {s, batch, n};
-    rc = store_txn(s->store, attempts_txn, &ab);
-    for (size_t i = 0; STORE_OK == rc && i < n; i++) {
-      struct seed_attempt *a = &batch[i];
-      if (KIND_CERTIFIED == a->kind) {
-        if (0 != build_cert(s, &certs[ncerts], cl, a)) {
-          rc = STORE_HARD;
-          break;
-        }
-        if (NULL != verify)
-          fprintf(verify, "%s\n", certs[ncerts].qr_token);
-        ncerts++;
-      } else if (KIND_ISSUABLE == a->kind && NULL != issuable) {
-        fprintf(issuable, "%" PRId64 "\n", a->id);
-      } else if (KIND_OPEN == a->kind && nopen < (size_t)s->o.open) {
-        open_owner[nopen] = s->user_ids[a->candidate];
-        open_ids[nopen] = a->id;
-        /* Items of the unanswered half, with well-shaped values, for the save scenario. */
-        struct exam_form *form = NULL;
-        json_error_t e;
-        json_t *fj = json_loads(a->form, 0, &e);
-        char err[128];
-        size_t k = 0;
-        if (NULL != fj && 0 == exam_form_from_json(&form, a->exam, fj, err, sizeof err)) {
-          for (size_t u = 0; u < form->nunits && k < SAVE_ITEMS_PER_ATTEMPT; u++)
-            for (size_t it = form->units[u].nitems; it-- > 0 && k < SAVE_ITEMS_PER_ATTEMPT;) {
-              const struct exam_item *item = form->units[u].items[it].item;
-              json_t *v = answer_value(item, true);
-              struct seed_answer *sa = &open_items[nopen * SAVE_ITEMS_PER_ATTEMPT + k];
-              sa->value = NULL == v ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-              json_decref(v);
-              if (NULL != sa->value && strlen(item->id) < sizeof sa->item) {
-                memcpy(sa->item, item->id, strlen(item->id) + 1);
-                k++;
-              } else {
-                free(sa->value);
-                sa->value = NULL;
-              }
-            }
-        }
-        exam_form_free(form);
-        json_decref(fj);
-        nopen++;
-      }
-    }
-    if (STORE_OK == rc && ncerts > 0) {
-      struct certs_batch cb = {certs, ncerts};
-      rc = store_txn(s->store, certs_txn, &cb);
-    }
-    for (size_t i = 0; i < ncerts; i++)
-      store_cert_clear(&certs[i]);
-    for (size_t i = 0; i < n; i++)
-      attempt_free(&batch[i]);
-    if (STORE_OK != rc) {
-      fprintf(stderr, "ujikom seed: attempts %ld-%ld: store %s\n", from, to - 1, store_rc_name(rc));
-      goto cleanup;
-    }
-    if (0 == (to / ATTEMPTS_PER_TXN) % 80 || to == s->o.attempts)
-      fprintf(stderr, "ujikom seed: %ld/%ld attempts\n", to, s->o.attempts);
-  }
   rc = STORE_OK;
+  int cur = 0;
+  size_t n = (size_t)(s->o.attempts < ATTEMPTS_PER_TXN ? s->o.attempts : ATTEMPTS_PER_TXN);
+  if (n > 0)
+    build_start(s, builder, bufs[cur], n, 0);
+  for (long from = 0, next = 0; from < s->o.attempts; from = next) {
+    size_t built = n;
+    if (0 != build_join(builder))
+      rc = STORE_HARD;
+    next = from + (long)built;
+    n = (size_t)(s->o.attempts - next < ATTEMPTS_PER_TXN ? s->o.attempts - next : ATTEMPTS_PER_TXN);
+    bool building = STORE_OK == rc && next < s->o.attempts;
+    if (building)
+      build_start(s, builder, bufs[1 - cur], n, next);
+    if (STORE_OK == rc)
+      rc = write_batch(s, bufs[cur], built, verify, issuable, open_owner, open_ids, open_items,
+                       &nopen);
+    for (size_t i = 0; i < built; i++)
+      attempt_free(&bufs[cur][i]);
+    if (STORE_OK != rc) {
+      if (building) {
+        (void)build_join(builder);
+        for (size_t i = 0; i < n; i++)
+          attempt_free(&bufs[1 - cur][i]);
+      }
+      fprintf(stderr, "ujikom seed: attempts %ld-%ld: %s\n", from, next - 1,
+              STORE_HARD == rc ? "failed" : store_rc_name(rc));
+      goto cleanup;
+    }
+    if (0 == (next / ATTEMPTS_PER_TXN) % 20 || next == s->o.attempts)
+      fprintf(stderr, "ujikom seed: %ld/%ld attempts\n", next, s->o.attempts);
+    cur = 1 - cur;
+  }
   if (s->o.manifest[0]) {
     /* Bearer sessions of the open attempts' owners (form, save and submit scenarios). */
     char(*tokens)[SESSION_TOKEN_LEN + 1] = calloc(nopen + 1, sizeof *tokens);
@@ -811,9 +927,9 @@ cleanup:
   free(open_items);
   free(open_ids);
   free(open_owner);
-  free(cl);
-  free(certs);
-  free(batch);
+  free(builder);
+  free(bufs[0]);
+  free(bufs[1]);
   if ((NULL != verify && 0 != manifest_close(verify)) ||
       (NULL != issuable && 0 != manifest_close(issuable)))
     rc = STORE_OK == rc ? STORE_UNAVAILABLE : rc;
@@ -830,15 +946,9 @@ static int write_people(struct seed *s, size_t pick) {
   int rc = STORE_OK;
   if (NULL == day || NULL == exam || NULL == admin)
     rc = STORE_UNAVAILABLE;
-  long per = (s->o.attempts + s->o.candidates - 1) / s->o.candidates;
+  /* Only candidates with a hash of their own are listed: they are the ones who log in. */
   for (long c = 0; STORE_OK == rc && c < s->o.candidates; c++) {
-    bool busy = false;
-    for (long k = 0; k < per; k++) {
-      long n = c + k * s->o.candidates;
-      if (n < s->o.attempts && ((size_t)c + (size_t)k) % s->nexams == pick)
-        busy = true;
-    }
-    if (!busy) {
+    if (NULL != s->hashes[c] && free_for_exam(s, c, pick)) {
       candidate_email(email, sizeof email, c);
       fprintf(day, "%s\t%s\n", email, SEED_PASSWORD);
     }
@@ -890,7 +1000,10 @@ int cmd_seed(int argc, char **argv) {
     fprintf(stderr, "ujikom seed: %s: %s\n", s.o.manifest, strerror(errno));
     return 1;
   }
-  struct store_opts so = {.busy_timeout_ms = 5000, .txn_retries = 3, .log = seed_log};
+  /* Bulk load: the data directory is fresh and made again by running seed again, so its
+   * commits need not survive a power loss (the daemon opens it with synchronous=FULL). */
+  struct store_opts so = {
+      .busy_timeout_ms = 5000, .txn_retries = 3, .log = seed_log, .bulk_load = true};
   if (STORE_OK != store_open(&s.store, db, &so, err, sizeof err) ||
       0 != keystore_open(&s.keys, s.o.data_dir, true, err, sizeof err) ||
       0 != catalog_open(&s.catalog, s.o.exams_dir, err, sizeof err)) {
@@ -906,12 +1019,12 @@ int cmd_seed(int argc, char **argv) {
     goto cleanup;
   }
   s.now_ms = (int64_t)time(NULL) * 1000;
+  s.pick = s.nexams / 2;
   if (0 != hash_passwords(&s)) {
     fprintf(stderr, "ujikom seed: hashing passwords failed\n");
     goto cleanup;
   }
-  fprintf(stderr, "ujikom seed: %ld password hashes in %.1f s\n", s.o.candidates + 1,
-          seconds_since(&t0));
+  fprintf(stderr, "ujikom seed: password hashes in %.1f s\n", seconds_since(&t0));
   int rc = seed_users(&s);
   if (STORE_OK == rc)
     rc = store_txn(s.store, sources_txn, &s);
@@ -922,7 +1035,7 @@ int cmd_seed(int argc, char **argv) {
   fprintf(stderr, "ujikom seed: %ld users in %.1f s\n", s.o.candidates + 1, seconds_since(&t0));
   rc = seed_attempts_and_certs(&s);
   if (STORE_OK == rc && s.o.manifest[0])
-    rc = write_people(&s, s.nexams / 2);
+    rc = write_people(&s, s.pick);
   if (STORE_OK != rc) {
     fprintf(stderr, "ujikom seed: store %s\n", store_rc_name(rc));
     goto cleanup;
@@ -939,6 +1052,7 @@ cleanup:
       password_free(s.hashes[i]);
     free(s.hashes);
   }
+  password_free(s.shared_hash);
   free(s.user_ids);
   free(s.exams);
   catalog_free(s.catalog);
