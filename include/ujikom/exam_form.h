@@ -49,6 +49,12 @@ json_t *exam_form_to_json(const struct exam_form *form);
  * exam or version, unknown items or options, a shape error). */
 int exam_form_from_json(struct exam_form **out, const struct exam *exam, const json_t *json,
                         char *err, size_t errlen);
+/* The same from the stored text (NUL-terminated). Redraws the form from the seed the text
+ * names and takes it when it writes exactly that text (JSON_COMPACT), which is how every form
+ * is stored and costs a fraction of parsing; otherwise parses the text with
+ * exam_form_from_json. Returns 0 and *out, or -1 with a reason in err. */
+int exam_form_from_text(struct exam_form **out, const struct exam *exam, const char *text,
+                        char *err, size_t errlen);
 /* What the candidate sees: exam id and titles, and per unit its code/titles and items with
  * id, type, prompt, points, KUK ids, options (id, text) in display order, the numeric unit
  * and rubric criterion texts. No keys of any kind. NULL when memory runs out. */

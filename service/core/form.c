@@ -672,3 +672,142 @@ size_t exam_view_form_size(const struct exam_view *view, const struct exam_form 
 size_t exam_view_form_write(const struct exam_view *view, const struct exam_form *form, char *dst) {
   return view_walk(view, form, dst);
 }
+
+/* ------------------------------------------------------------------ stored form, fast */
+
+/* True when jansson writes s as "s": no byte needs escaping. */
+static bool plain_string(const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+    if (*p < 0x20 || *p == '"' || *p == '\\' || *p == 0x7f) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/* Walks the storage text of form as json_dumps(exam_form_to_json(form), JSON_COMPACT) writes
+ * it; with dst NULL only counts. SIZE_MAX when some string would need escaping (then only
+ * jansson can say what the text is). */
+static size_t storage_walk(const struct exam_form *form, char *dst) {
+  size_t n = 0;
+  char seed[17];
+#define STORE_PUT(p, l)                                                                            \
+  do {                                                                                             \
+    size_t l_ = (l);                                                                               \
+    if (dst != NULL) {                                                                             \
+      memcpy(dst + n, (p), l_);                                                                    \
+    }                                                                                              \
+    n += l_;                                                                                       \
+  } while (0)
+#define STORE_STR(s)                                                                               \
+  do {                                                                                             \
+    if (!plain_string(s)) {                                                                        \
+      return SIZE_MAX;                                                                             \
+    }                                                                                              \
+    STORE_PUT("\"", 1);                                                                            \
+    STORE_PUT((s), strlen(s));                                                                     \
+    STORE_PUT("\"", 1);                                                                            \
+  } while (0)
+  snprintf(seed, sizeof(seed), "%016" PRIx64, form->seed);
+  STORE_PUT("{\"format\":1,\"exam\":", 19);
+  STORE_STR(form->exam->id);
+  STORE_PUT(",\"version\":", 11);
+  STORE_STR(form->exam->version);
+  STORE_PUT(",\"seed\":", 8);
+  STORE_STR(seed);
+  STORE_PUT(",\"units\":[", 10);
+  for (size_t u = 0; u < form->nunits; u++) {
+    const struct form_unit *fu = &form->units[u];
+    STORE_PUT(u > 0 ? ",{\"code\":" : "{\"code\":", u > 0 ? 9 : 8);
+    STORE_STR(fu->unit->code);
+    STORE_PUT(",\"items\":[", 10);
+    for (size_t i = 0; i < fu->nitems; i++) {
+      STORE_PUT(i > 0 ? ",{\"id\":" : "{\"id\":", i > 0 ? 7 : 6);
+      STORE_STR(fu->items[i].item->id);
+      STORE_PUT(",\"options\":[", 12);
+      for (size_t o = 0; o < fu->items[i].noptions; o++) {
+        if (o > 0) {
+          STORE_PUT(",", 1);
+        }
+        STORE_STR(fu->items[i].options[o]->id);
+      }
+      STORE_PUT("]}", 2);
+    }
+    STORE_PUT("]}", 2);
+  }
+  STORE_PUT("]}", 2);
+#undef STORE_STR
+#undef STORE_PUT
+  return n;
+}
+
+/* The seed named in a stored form's text, when it can be read without parsing (the text
+ * is checked as a whole afterwards, so a wrong guess only costs the fast path). */
+static bool seed_of_text(const char *text, size_t len, uint64_t *out) {
+  static const char key[] = "\"seed\":\"";
+  const char *p = strstr(text, key);
+  if (p == NULL || (size_t)(p - text) + sizeof(key) - 1 + 17 > len) {
+    return false;
+  }
+  p += sizeof(key) - 1;
+  uint64_t v = 0;
+  for (int i = 0; i < 16; i++) {
+    char c = p[i];
+    unsigned d;
+    if (c >= '0' && c <= '9') {
+      d = (unsigned)(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      d = (unsigned)(c - 'a' + 10);
+    } else {
+      return false;
+    }
+    v = (v << 4) | d;
+  }
+  if (p[16] != '"') {
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+int exam_form_from_text(struct exam_form **out, const struct exam *exam, const char *text,
+                        char *err, size_t errlen) {
+  *out = NULL;
+  size_t len = strlen(text);
+  uint64_t seed = 0;
+  /* Fast: draw the form again from its seed (the same version and seed always give the same
+   * form) and accept it only if it writes exactly the stored text. */
+  if (seed_of_text(text, len, &seed)) {
+    struct exam_form *form = NULL;
+    if (exam_form_assemble(&form, exam, seed) != 0) {
+      snprintf(err, errlen, "out of memory");
+      return -1;
+    }
+    size_t n = storage_walk(form, NULL);
+    if (n == len) {
+      char *buf = malloc(n + 1);
+      if (buf == NULL) {
+        exam_form_free(form);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+      }
+      bool same = storage_walk(form, buf) == n && memcmp(buf, text, n) == 0;
+      free(buf);
+      if (same) {
+        *out = form;
+        return 0;
+      }
+    }
+    exam_form_free(form);
+  }
+  /* Anything else (a form stored by another drawing algorithm, escaped strings): parse. */
+  json_error_t jerr;
+  json_t *j = json_loadb(text, len, 0, &jerr);
+  if (j == NULL) {
+    snprintf(err, errlen, "stored form is not JSON");
+    return -1;
+  }
+  int rc = exam_form_from_json(out, exam, j, err, errlen);
+  json_decref(j);
+  return rc;
+}

@@ -342,6 +342,60 @@ static void test_view_text_is_the_candidate_view(void **state) {
   exam_view_free(NULL);
 }
 
+/* From stored text: every drawn form comes back the same (the fast path redraws it from its
+ * seed), and a stored text that the seed does not reproduce is still read as stored, never
+ * replaced by the redraw; what does not match the exam is refused as from JSON. */
+static void test_from_text(void **state) {
+  (void)state;
+  struct exam *exam = load("true");
+  char err[128];
+  for (uint64_t seed = 0; seed < 100; seed++) {
+    char *text = form_text(exam, seed * 0x9E3779B97F4A7C15ull);
+    struct exam_form *back = NULL;
+    assert_int_equal(exam_form_from_text(&back, exam, text, err, sizeof(err)), 0);
+    json_t *j = exam_form_to_json(back);
+    char *again = json_dumps(j, JSON_COMPACT);
+    assert_string_equal(text, again);
+    free(again);
+    json_decref(j);
+    exam_form_free(back);
+    free(text);
+  }
+  /* Stored with its first unit's first item moved to the end: the seed no longer reproduces
+   * it, and the stored order is the one that counts. */
+  struct exam_form *form = NULL, *back = NULL;
+  assert_int_equal(exam_form_assemble(&form, exam, 77), 0);
+  json_t *j = exam_form_to_json(form);
+  json_t *items = json_object_get(json_array_get(json_object_get(j, "units"), 0), "items");
+  json_t *first = json_incref(json_array_get(items, 0));
+  json_array_remove(items, 0);
+  json_array_append_new(items, first);
+  char *swapped = json_dumps(j, JSON_COMPACT);
+  assert_int_equal(exam_form_from_text(&back, exam, swapped, err, sizeof(err)), 0);
+  assert_ptr_equal(back->units[0].items[0].item, form->units[0].items[1].item);
+  assert_ptr_equal(back->units[0].items[form->units[0].nitems - 1].item,
+                   form->units[0].items[0].item);
+  exam_form_free(back);
+  /* The same text with spaces (not as this service writes it) is parsed. */
+  char *spaced = json_dumps(j, JSON_INDENT(1));
+  assert_int_equal(exam_form_from_text(&back, exam, spaced, err, sizeof(err)), 0);
+  exam_form_free(back);
+  /* Not JSON, another exam, an unknown item: refused. */
+  assert_int_equal(exam_form_from_text(&back, exam, "{\"seed\":\"00000000000000", err, sizeof(err)),
+                   -1);
+  assert_null(back);
+  assert_int_equal(exam_form_from_text(&back, exam, "", err, sizeof(err)), -1);
+  json_object_set_new(j, "exam", json_string("OTHER"));
+  char *other = json_dumps(j, JSON_COMPACT);
+  assert_int_equal(exam_form_from_text(&back, exam, other, err, sizeof(err)), -1);
+  free(other);
+  free(spaced);
+  free(swapped);
+  json_decref(j);
+  exam_form_free(form);
+  exam_free(exam);
+}
+
 /* A form of another exam (or version) is refused rather than spliced from the wrong pieces. */
 static void test_view_refuses_another_exams_form(void **state) {
   (void)state;
@@ -367,6 +421,7 @@ int main(void) {
       cmocka_unit_test(test_candidate_view_has_no_keys),
       cmocka_unit_test(test_view_text_is_the_candidate_view),
       cmocka_unit_test(test_view_refuses_another_exams_form),
+      cmocka_unit_test(test_from_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

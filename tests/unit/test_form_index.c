@@ -141,6 +141,14 @@ static void test_cached_form_and_view_are_the_drawn_ones(void **state) {
       char *got = dumped(exam_form_to_json(back));
       assert_string_equal(want, got);
       assert_int_equal(drawn->seed, back->seed);
+      free(got);
+      /* and read from its stored text, it is the same form again */
+      struct exam_form *from_text = NULL;
+      char err[160];
+      assert_int_equal(0, exam_form_from_text(&from_text, list[e], want, err, sizeof err));
+      got = dumped(exam_form_to_json(from_text));
+      assert_string_equal(want, got);
+      exam_form_free(from_text);
       free(want);
       free(got);
       want = dumped(exam_form_candidate_json(drawn));
