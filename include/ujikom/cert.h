@@ -113,6 +113,26 @@ void cert_qr_token_verify_issued(struct cert_verification *out, const char *toke
 /* The serial a QR token names, read WITHOUT any check, only to look its certificate up before
  * verifying. Returns 0 and writes out, or -1 when the text is not a QR token. */
 int cert_qr_token_serial(char out[CERT_SERIAL_SIZE], const char *token, size_t len);
+/* --- what the issuer stored next to the tokens it signed --- */
+/* The service keeps, with every certificate, the display claims that only the credential
+ * carries (subsector name, scheme title, issuer name, units) in a compact text, so showing a
+ * certificate it issued needs no credential parsing. Fields are separated by U+001F, which
+ * no claim may contain (cert_claims_check refuses control characters):
+ *   "1" US subsector_name US scheme_title US issuer_name US nunits { US code US title }
+ * cert_display_encode returns it malloc'd (free()), or NULL when a claim is out of range or
+ * on allocation failure. cert_display_decode fills exactly those fields of *c (the others are
+ * untouched) and returns 0, or -1 when the text is not exactly that shape. */
+char *cert_display_encode(const struct cert_claims *c);
+int cert_display_decode(struct cert_claims *c, const char *text);
+/* Rounds issued/expires to what a QR token carries: the start of the issue day and the first
+ * day on which the certificate is no longer valid (what cert_qr_token_verify reports). */
+void cert_claims_qr_days(struct cert_claims *c);
+/* Completes a verification whose out->claims the caller filled from its own store, for a
+ * token it has found byte-identical to one it issued (so no signature or parse is needed):
+ * sets claims_valid and judges the validity window at now exactly as the verifiers do
+ * (GENUINE, EXPIRED, or NOT_GENUINE "not yet valid"). Revocation stays the caller's. */
+void cert_verification_issued(struct cert_verification *out, int64_t now);
+
 /* Builds the QR URL "<PUBLIC_URL>/V/<TOKEN>" in upper case (QR alphanumeric mode).
  * Returns a malloc'd string or NULL (allocation failure, or a public URL containing
  * characters outside the QR alphanumeric set once upper-cased). */

@@ -215,7 +215,7 @@ enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t
     goto cleanup;
   }
   if (0 != cert_jws_sign(&cert.jws, cl, key) || 0 != cert_qr_token_sign(&cert.qr_token, cl, key) ||
-      NULL == (cert.units = units_json(cl))) {
+      NULL == (cert.units = units_json(cl)) || NULL == (cert.display = cert_display_encode(cl))) {
     snprintf(err, errlen, "cannot sign the claims of attempt %lld", (long long)attempt_id);
     goto cleanup;
   }
@@ -288,6 +288,69 @@ int issue_claims_of(struct cert_claims *out, const struct svc *svc, const struct
     rc = 0;
   }
   free(v);
+  return rc;
+}
+
+struct display_batch {
+  struct store_cert *list;
+  char **display; /* per entry; NULL where the credential would not give claims */
+  size_t n;
+  size_t stored;
+};
+
+static int display_txn(struct store_tx *tx, void *arg) {
+  struct display_batch *b = arg;
+  b->stored = 0;
+  for (size_t i = 0; i < b->n; i++) {
+    if (NULL == b->display[i])
+      continue;
+    int rc = store_cert_set_display(tx, b->list[i].serial, b->display[i]);
+    if (STORE_OK == rc)
+      b->stored++;
+    else if (STORE_NONE != rc) /* NONE: filled meanwhile (by the same text) */
+      return rc;
+  }
+  return STORE_OK;
+}
+
+int issue_display_backfill(struct svc *svc, size_t *out_filled) {
+  char after[CERT_SERIAL_SIZE] = "";
+  struct cert_claims *cl = malloc(sizeof *cl);
+  int rc = STORE_OK;
+  *out_filled = 0;
+  if (NULL == cl)
+    return STORE_UNAVAILABLE;
+  for (;;) {
+    struct display_batch b = {0};
+    struct store_rd *rd = NULL;
+    rc = store_rd_begin(svc->store, &rd);
+    if (STORE_OK == rc)
+      rc = store_cert_list_undisplayed(rd, &b.list, &b.n, after, 200);
+    store_rd_end(rd);
+    if (STORE_OK != rc || 0 == b.n) {
+      store_cert_list_free(b.list, b.n);
+      break;
+    }
+    b.display = calloc(b.n, sizeof *b.display);
+    if (NULL == b.display) {
+      store_cert_list_free(b.list, b.n);
+      rc = STORE_UNAVAILABLE;
+      break;
+    }
+    for (size_t i = 0; i < b.n; i++) /* what was signed, read back from the credential */
+      if (0 == issue_claims_of(cl, svc, &b.list[i]))
+        b.display[i] = cert_display_encode(cl);
+    snprintf(after, sizeof after, "%s", b.list[b.n - 1].serial);
+    rc = store_txn(svc->store, display_txn, &b);
+    *out_filled += b.stored;
+    for (size_t i = 0; i < b.n; i++)
+      free(b.display[i]);
+    free(b.display);
+    store_cert_list_free(b.list, b.n);
+    if (STORE_OK != rc)
+      break;
+  }
+  free(cl);
   return rc;
 }
 

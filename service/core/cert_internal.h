@@ -9,6 +9,9 @@
 
 #include "ujikom/cert.h"
 
+/* Seconds in a day: the QR token keeps dates as whole days. */
+#define CERT_DAY_S 86400
+
 /* Checks the claims a signer must never emit wrong: canonical serial, non-empty holder,
  * subsector and scheme, expiry after issue, all text valid UTF-8. 0 or -1. */
 int cert_claims_check(const struct cert_claims *c);

@@ -16,6 +16,7 @@
 #include "common/catalog.h"
 #include "common/config.h"
 #include "common/form_index.h"
+#include "common/issue.h"
 #include "common/keystore.h"
 #include "common/log.h"
 #include "common/svc.h"
@@ -212,6 +213,11 @@ int main(int argc, char **argv) {
    * cover an exam day's open attempts. Without it every save rebuilds the form. */
   if (0 != form_index_new(&svc.forms, 32768))
     log_msg(LOG_WARN, NULL, "no memory for the form index; saves rebuild each form");
+  size_t displayed = 0; /* certificates issued before their display text was stored */
+  if (STORE_OK != issue_display_backfill(&svc, &displayed))
+    log_msg(LOG_WARN, NULL, "certificates: some lack their display text, verified the long way");
+  else if (displayed > 0)
+    log_msg(LOG_INFO, NULL, "certificates: stored the display text of %zu older ones", displayed);
 
   if (0 != server_start(&svc, &srv, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: %s\n", err);

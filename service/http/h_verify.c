@@ -7,9 +7,12 @@
  * The signature decides authenticity; the store adds only what a signature cannot know:
  * revocation, and the full transcript for a token that carries just the core claims.
  */
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "common/issue.h"
@@ -28,6 +31,20 @@ struct outcome {
   int64_t revoked_ms; /* when revoked */
   char revoked_reason[501];
 };
+
+/* A zeroed outcome, except for the unit table (20 KB, most of it), which every path writes up
+ * to nunits before anything reads it: the verifiers clear everything themselves, from_row
+ * fills what it reads. */
+static struct outcome *outcome_new(void) {
+  struct outcome *o = malloc(sizeof *o);
+  if (NULL == o)
+    return NULL;
+  size_t units = offsetof(struct outcome, v.claims.units);
+  size_t after = units + sizeof o->v.claims.units;
+  memset(o, 0, units);
+  memset((char *)o + after, 0, sizeof *o - after);
+  return o;
+}
 
 /* The verdict in one language, from the message catalogue ("verify.verdict.<name>"). */
 static const char *verdict_text(const char *lang, enum cert_verdict v) {
@@ -82,30 +99,83 @@ static int apply_store(struct outcome *o, struct svc *svc) {
   return 0;
 }
 
-/* The QR token stored for the certificate that tok names, or NULL (unknown, unreadable, or
- * the store failed: then the token is simply verified in full). A token that is the very one
- * this service issued needs no signature check. The caller frees the result. */
-static char *issued_qr_token(struct svc *svc, const char *tok, size_t len) {
-  char serial[CERT_SERIAL_SIZE];
-  struct store_rd *rd = NULL;
-  struct store_cert c;
-  char *issued = NULL;
-  if (0 != cert_qr_token_serial(serial, tok, len) || 0 != cert_serial_parse(serial, NULL, serial))
-    return NULL;
-  if (STORE_OK != store_rd_begin(svc->store, &rd))
-    return NULL;
-  if (STORE_OK == store_cert_by_serial(rd, &c, serial)) {
-    issued = c.qr_token;
-    c.qr_token = NULL;
-    store_cert_clear(&c);
-  }
-  store_rd_end(rd);
-  return issued;
-}
-
 static const struct token_pubkey *keys_of(struct svc *svc, size_t *n) {
   *n = 0;
   return NULL == svc->keys ? NULL : keystore_public(svc->keys, n);
+}
+
+/* The certificate row named by the serial that QR token tok carries, read without the
+ * credential: STORE_OK (*c filled; clear it), STORE_NONE (no such certificate, or tok does
+ * not lead to a serial), or a negative store_rc. */
+static int row_of_qr_token(struct store_cert *c, struct svc *svc, const char *tok, size_t len) {
+  char serial[CERT_SERIAL_SIZE];
+  struct store_rd *rd = NULL;
+  memset(c, 0, sizeof *c);
+  if (0 != cert_qr_token_serial(serial, tok, len) || 0 != cert_serial_parse(serial, NULL, serial))
+    return STORE_NONE;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc)
+    rc = store_cert_by_serial_brief(rd, c, serial);
+  store_rd_end(rd);
+  return rc;
+}
+
+/* The verification of a certificate this service issued, from its row alone. The caller has
+ * found the presented token to be the very text stored in that row at issuance (the QR token
+ * letter case aside, or the stored credential itself), so it is genuine by construction —
+ * the service signed exactly that text, and a row's signed content never changes (triggers
+ * certificates_immutable and certificates_display_once) — and its claims are the row's,
+ * written by the same insert from the same claims. Nothing here can go stale: the only thing
+ * that changes, revocation, and the clock are read now. The signing key must still be in the
+ * key set, as a verifier requires. qr_days: report dates as the QR token carries them.
+ * Returns false when the row has no (usable) display text or its key is gone: the caller
+ * then verifies in full, as for any other token. */
+static bool from_row(struct outcome *o, struct svc *svc, const struct store_cert *c, int64_t now,
+                     bool qr_days) {
+  size_t n;
+  const struct token_pubkey *keys = keys_of(svc, &n);
+  struct cert_claims *cl = &o->v.claims;
+  if (NULL == c->display || NULL == token_keyset_find(keys, n, c->kid) ||
+      0 != cert_display_decode(cl, c->display))
+    return false;
+  snprintf(cl->serial, sizeof cl->serial, "%s", c->serial);
+  snprintf(cl->holder, sizeof cl->holder, "%s", c->holder);
+  snprintf(cl->subsector, sizeof cl->subsector, "%s", c->subsector);
+  snprintf(cl->scheme_id, sizeof cl->scheme_id, "%s", c->exam_id);
+  snprintf(cl->kid, sizeof cl->kid, "%s", c->kid);
+  cl->holder_id[0] = cl->issuer_url[0] = '\0'; /* neither is shown */
+  cl->issued = c->issued_s;
+  cl->expires = c->expires_s;
+  if (qr_days)
+    cert_claims_qr_days(cl);
+  o->v.reason[0] = '\0';
+  cert_verification_issued(&o->v, now);
+  if (0 == strcmp(c->status, STORE_CERT_REVOKED)) {
+    o->v.verdict = CERT_REVOKED;
+    o->revoked_ms = c->revoked_ms;
+    snprintf(o->revoked_reason, sizeof o->revoked_reason, "%s", c->revoked_reason);
+  }
+  return true;
+}
+
+/* Verifies a QR token (form "qr"). A token that is the one stored for the serial it names
+ * is answered from that row; anything else (tampered, forged, re-encoded, an unknown serial,
+ * a key no longer trusted) is verified in full, signature included. Returns 0 or a
+ * negative store_rc. */
+static int verify_qr(struct outcome *o, struct svc *svc, const char *tok, size_t len, int64_t now) {
+  struct store_cert c;
+  size_t n;
+  const struct token_pubkey *keys = keys_of(svc, &n);
+  int rc = row_of_qr_token(&c, svc, tok, len);
+  const char *issued = STORE_OK == rc ? c.qr_token : NULL;
+  bool same = NULL != issued && strlen(issued) == len && 0 == strncasecmp(tok, issued, len);
+  if (same && from_row(o, svc, &c, now, true)) {
+    store_cert_clear(&c);
+    return 0;
+  }
+  cert_qr_token_verify_issued(&o->v, tok, len, keys, n, now, issued);
+  store_cert_clear(&c);
+  return apply_store(o, svc);
 }
 
 static int by_serial(struct outcome *o, struct svc *svc, const char *text, int64_t now) {
@@ -129,6 +199,11 @@ static int by_serial(struct outcome *o, struct svc *svc, const char *text, int64
   }
   if (STORE_OK != rc)
     return rc;
+  /* The stored credential is what this service issued: its row says what it says. */
+  if (from_row(o, svc, &c, now, false)) {
+    store_cert_clear(&c);
+    return 0;
+  }
   size_t n;
   const struct token_pubkey *keys = keys_of(svc, &n);
   cert_jws_verify_issued(&o->v, c.jws, strlen(c.jws), keys, n, now, c.jws);
@@ -136,24 +211,177 @@ static int by_serial(struct outcome *o, struct svc *svc, const char *text, int64
   return apply_store(o, svc);
 }
 
-static json_t *outcome_json(const struct outcome *o) {
-  json_t *j = json_pack("{s:s, s:s, s:{s:s, s:s}}", "verdict", cert_verdict_name(o->v.verdict),
-                        "form", o->form, "verdict_text", "id", verdict_text("id", o->v.verdict),
-                        "en", verdict_text("en", o->v.verdict));
-  if (NULL == j)
-    return NULL;
-  if (o->v.reason[0])
-    json_object_set_new(j, "reason", json_string(o->v.reason));
-  if (o->v.claims_valid)
-    json_object_set_new(j, "certificate", issue_claims_json(&o->v.claims));
+/* The answer as JSON text, written directly (a verification page is answered far more often
+ * than anything else, and building a jansson tree to serialise it cost more than the rest of
+ * the answer). Same document as jansson would write compactly: the keys in this order, the
+ * same escapes. */
+struct jbuf {
+  char *p;
+  size_t len, cap;
+  bool failed;
+};
+
+static void jb_put(struct jbuf *b, const char *s, size_t n) {
+  if (b->failed || 0 == n)
+    return;
+  if (n > b->cap - b->len) {
+    size_t cap = b->cap < 1024 ? 1024 : b->cap;
+    while (n > cap - b->len)
+      cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (NULL == p) {
+      b->failed = true;
+      return;
+    }
+    b->p = p;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+}
+#define JB_LIT(b, lit) jb_put((b), "" lit "", sizeof(lit) - 1)
+
+/* A JSON string: quoted, with " \ and control characters escaped; text that is not UTF-8
+ * fails the buffer (jansson refuses it as well). */
+static void jb_str(struct jbuf *b, const char *s) {
+  size_t n = strlen(s), start = 0;
+  if (!html_utf8_valid(s, n)) {
+    b->failed = true;
+    return;
+  }
+  JB_LIT(b, "\"");
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && '"' != c && '\\' != c)
+      continue;
+    jb_put(b, s + start, i - start);
+    start = i + 1;
+    char esc[8];
+    switch (c) {
+    case '"':
+      JB_LIT(b, "\\\"");
+      break;
+    case '\\':
+      JB_LIT(b, "\\\\");
+      break;
+    case '\b':
+      JB_LIT(b, "\\b");
+      break;
+    case '\f':
+      JB_LIT(b, "\\f");
+      break;
+    case '\n':
+      JB_LIT(b, "\\n");
+      break;
+    case '\r':
+      JB_LIT(b, "\\r");
+      break;
+    case '\t':
+      JB_LIT(b, "\\t");
+      break;
+    default:
+      snprintf(esc, sizeof esc, "\\u%04X", c);
+      jb_put(b, esc, 6);
+    }
+  }
+  jb_put(b, s + start, n - start);
+  JB_LIT(b, "\"");
+}
+
+static void jb_int(struct jbuf *b, int64_t v) {
+  char t[24];
+  int n = snprintf(t, sizeof t, "%lld", (long long)v);
+  jb_put(b, t, (size_t)n);
+}
+
+/* The claims as issue_claims_json has them. */
+static void jb_claims(struct jbuf *b, const struct cert_claims *c) {
+  char issued[16], expires[16];
+  ymd(issued, sizeof issued, c->issued);
+  ymd(expires, sizeof expires, c->expires);
+  JB_LIT(b, "{\"serial\":");
+  jb_str(b, c->serial);
+  JB_LIT(b, ",\"holder\":");
+  jb_str(b, c->holder);
+  JB_LIT(b, ",\"subsector\":");
+  jb_str(b, c->subsector);
+  JB_LIT(b, ",\"subsector_name\":");
+  jb_str(b, c->subsector_name);
+  JB_LIT(b, ",\"scheme_id\":");
+  jb_str(b, c->scheme_id);
+  JB_LIT(b, ",\"scheme_title\":");
+  jb_str(b, c->scheme_title);
+  JB_LIT(b, ",\"units\":[");
+  for (size_t i = 0; i < c->nunits; i++) {
+    if (i > 0)
+      JB_LIT(b, ",");
+    JB_LIT(b, "{\"code\":");
+    jb_str(b, c->units[i].code);
+    JB_LIT(b, ",\"title\":");
+    jb_str(b, c->units[i].title);
+    JB_LIT(b, "}");
+  }
+  JB_LIT(b, "],\"issued\":");
+  jb_str(b, issued);
+  JB_LIT(b, ",\"expires\":");
+  jb_str(b, expires);
+  JB_LIT(b, ",\"issued_at\":");
+  jb_int(b, c->issued);
+  JB_LIT(b, ",\"expires_at\":");
+  jb_int(b, c->expires);
+  JB_LIT(b, ",\"kid\":");
+  jb_str(b, c->kid);
+  JB_LIT(b, ",\"issuer\":");
+  jb_str(b, c->issuer_name);
+  JB_LIT(b, "}");
+}
+
+/* The outcome as JSON text (malloc'd, *len bytes), or NULL when out of memory. */
+static char *outcome_json(const struct outcome *o, size_t *len) {
+  struct jbuf b = {0};
+  JB_LIT(&b, "{\"verdict\":");
+  jb_str(&b, cert_verdict_name(o->v.verdict));
+  JB_LIT(&b, ",\"form\":");
+  jb_str(&b, o->form);
+  JB_LIT(&b, ",\"verdict_text\":{\"id\":");
+  jb_str(&b, verdict_text("id", o->v.verdict));
+  JB_LIT(&b, ",\"en\":");
+  jb_str(&b, verdict_text("en", o->v.verdict));
+  JB_LIT(&b, "}");
+  if (o->v.reason[0]) {
+    JB_LIT(&b, ",\"reason\":");
+    jb_str(&b, o->v.reason);
+  }
+  if (o->v.claims_valid) {
+    JB_LIT(&b, ",\"certificate\":");
+    jb_claims(&b, &o->v.claims);
+  }
   if (CERT_REVOKED == o->v.verdict) {
     char when[16];
     ymd(when, sizeof when, o->revoked_ms / 1000);
-    json_object_set_new(j, "revocation",
-                        json_pack("{s:s, s:I, s:s}", "date", when, "at_ms",
-                                  (json_int_t)o->revoked_ms, "reason", o->revoked_reason));
+    JB_LIT(&b, ",\"revocation\":{\"date\":");
+    jb_str(&b, when);
+    JB_LIT(&b, ",\"at_ms\":");
+    jb_int(&b, o->revoked_ms);
+    JB_LIT(&b, ",\"reason\":");
+    jb_str(&b, o->revoked_reason);
+    JB_LIT(&b, "}");
   }
-  return j;
+  JB_LIT(&b, "}");
+  if (b.failed) {
+    free(b.p);
+    return NULL;
+  }
+  *len = b.len;
+  return b.p;
+}
+
+static int reply_outcome_json(struct req *r, const struct outcome *o) {
+  size_t len = 0;
+  char *text = outcome_json(o, &len);
+  if (NULL == text)
+    return reply_error(r, ERR_INTERNAL, NULL);
+  return reply_bytes_owned(r, 200, "application/json; charset=utf-8", text, len);
 }
 
 /* The verification page speaks Indonesian and English at once, whatever the visitor's
@@ -286,25 +514,19 @@ static bool verify_wants_json(const struct req *r) {
 
 static int reply_outcome(struct req *r, const struct outcome *o, const char *typed) {
   if (verify_wants_json(r)) {
-    json_t *j = outcome_json(o);
     reply_header(r, "Cache-Control", "no-store");
-    return NULL == j ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, j);
+    return reply_outcome_json(r, o);
   }
   return outcome_page(r, o, typed);
 }
 
 int h_verify_qr(struct req *r) {
-  struct outcome *o = calloc(1, sizeof *o);
-  size_t n;
+  struct outcome *o = outcome_new();
   if (NULL == o)
     return reply_error(r, ERR_INTERNAL, NULL);
-  const struct token_pubkey *keys = keys_of(r->svc, &n);
   const char *tok = r->params[0];
   o->form = "qr";
-  char *issued = issued_qr_token(r->svc, tok, strlen(tok));
-  cert_qr_token_verify_issued(&o->v, tok, strlen(tok), keys, n, r->now_ms / 1000, issued);
-  free(issued);
-  int rc = apply_store(o, r->svc);
+  int rc = verify_qr(o, r->svc, tok, strlen(tok), r->now_ms / 1000);
   int ret = 0 == rc ? reply_outcome(r, o, NULL) : reply_store_error(r, rc, __func__);
   free(o);
   return ret;
@@ -332,7 +554,7 @@ int h_verify_page(struct req *r) {
   }
   if (RATELIMIT_OK != throttle_serial_lookup(r))
     return 0;
-  struct outcome *o = calloc(1, sizeof *o);
+  struct outcome *o = outcome_new();
   if (NULL == o)
     return reply_error(r, ERR_INTERNAL, NULL);
   int rc = by_serial(o, r->svc, serial, r->now_ms / 1000);
@@ -351,7 +573,7 @@ int h_verify_api(struct req *r) {
                        "Send exactly one of \"credential\", \"token\" or \"serial\" (strings).");
   if (NULL != serial && RATELIMIT_OK != throttle_serial_lookup(r))
     return 0;
-  struct outcome *o = calloc(1, sizeof *o);
+  struct outcome *o = outcome_new();
   if (NULL == o)
     return reply_error(r, ERR_INTERNAL, NULL);
   size_t n;
@@ -367,14 +589,11 @@ int h_verify_api(struct req *r) {
     size_t tlen = 0;
     o->form = "qr";
     if (0 == cert_qr_url_token(&tok, &tlen, token, strlen(token))) {
-      char *issued = issued_qr_token(r->svc, tok, tlen);
-      cert_qr_token_verify_issued(&o->v, tok, tlen, keys, n, now, issued);
-      free(issued);
+      rc = verify_qr(o, r->svc, tok, tlen, now);
     } else {
       o->v.verdict = CERT_NOT_GENUINE;
       snprintf(o->v.reason, sizeof o->v.reason, "not a QR token or QR URL");
     }
-    rc = apply_store(o, r->svc);
   } else {
     rc = by_serial(o, r->svc, serial, now);
   }
@@ -382,8 +601,7 @@ int h_verify_api(struct req *r) {
   if (0 != rc) {
     ret = reply_store_error(r, rc, __func__);
   } else {
-    json_t *j = outcome_json(o);
-    ret = NULL == j ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, j);
+    ret = reply_outcome_json(r, o);
   }
   free(o);
   return ret;

@@ -27,17 +27,19 @@ struct store_cert {
   char kid[9];
   char *jws;                /* malloc'd */
   char *qr_token;           /* malloc'd */
+  char *display;            /* cert_display_encode text, malloc'd; NULL when not stored */
   char status[8];           /* STORE_CERT_VALID or STORE_CERT_REVOKED */
   int64_t revoked_ms;       /* 0 unless revoked */
   char revoked_reason[501]; /* "" unless revoked */
   int64_t revoked_by;       /* user id, 0 unless revoked */
 };
 
-/* Frees units, jws and qr_token of a certificate filled by a look-up (the struct itself is
+/* Frees units, jws, qr_token and display of a certificate filled by a look-up (the struct itself is
  * the caller's). NULL allowed. */
 void store_cert_clear(struct store_cert *c);
 
-/* Inserts a new certificate (status valid; units/jws/qr_token must be set).
+/* Inserts a new certificate (status valid; units/jws/qr_token must be set; display should
+ * be, NULL leaves it to issue_display_backfill).
  * STORE_OK; STORE_EXISTS when the attempt already has a certificate (or, astronomically
  * unlikely, the serial is taken); negative on storage errors. */
 int store_cert_insert(struct store_tx *tx, const struct store_cert *c);
@@ -46,6 +48,19 @@ int store_cert_insert(struct store_tx *tx, const struct store_cert *c);
  * must be canonical (cert_serial_parse). */
 int store_cert_by_serial(struct store_rd *rd, struct store_cert *out, const char *serial);
 int store_cert_by_attempt(struct store_rd *rd, struct store_cert *out, int64_t attempt_id);
+/* The look-up for verification: as store_cert_by_serial with qr_token and display (NULL
+ * when not stored), but without the bulk of a row: no credential (jws NULL) and no units
+ * ("": the display text carries them). */
+int store_cert_by_serial_brief(struct store_rd *rd, struct store_cert *out, const char *serial);
+
+/* Certificates without display text (issued before it was stored), with their credential,
+ * at most limit (1..1000), in serial order after `after` ("" to start). Same result as
+ * store_cert_list. */
+int store_cert_list_undisplayed(struct store_rd *rd, struct store_cert **out, size_t *out_n,
+                                const char *after, int limit);
+/* Stores the display text of a certificate that had none. STORE_OK, STORE_NONE (no such
+ * certificate, or it has display text already), or negative. */
+int store_cert_set_display(struct store_tx *tx, const char *serial, const char *display);
 
 /* Certificates newest first: one user's (user_id > 0) or everybody's (user_id 0), at most
  * limit (1..1000), issued before before_s when before_s > 0. Without jws/qr_token (NULL).

@@ -2,6 +2,7 @@
  * Certificates in SQLite. The table's UNIQUE(attempt_id) is what makes issuance idempotent
  * under concurrency; triggers keep signed content immutable and revocation one-way.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,9 @@ enum certs_stmt {
   CERTS_STATUS,
   CERTS_PNG_GET,
   CERTS_PNG_PUT,
+  CERTS_BY_SERIAL_BRIEF,
+  CERTS_LIST_UNDISPLAYED,
+  CERTS_SET_DISPLAY,
   CERTS__MAX
 };
 
@@ -26,11 +30,12 @@ enum certs_stmt {
 
 static const char *const certs_sqls[CERTS__MAX] = {
     [CERTS_INSERT] = "INSERT INTO certificates(serial, attempt_id, user_id, holder, subsector, "
-                     "exam_id, units, issued_at, expires_at, kid, jws, qr_token) "
-                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    [CERTS_BY_SERIAL] = "SELECT " CERT_COLS ", jws, qr_token FROM certificates WHERE serial = ?1",
+                     "exam_id, units, issued_at, expires_at, kid, jws, qr_token, display) "
+                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [CERTS_BY_SERIAL] =
+        "SELECT " CERT_COLS ", jws, qr_token, display FROM certificates WHERE serial = ?1",
     [CERTS_BY_ATTEMPT] =
-        "SELECT " CERT_COLS ", jws, qr_token FROM certificates WHERE attempt_id = ?1",
+        "SELECT " CERT_COLS ", jws, qr_token, display FROM certificates WHERE attempt_id = ?1",
     [CERTS_LIST_ALL] = "SELECT " CERT_COLS " FROM certificates WHERE (?1 = 0 OR issued_at < ?1) "
                        "ORDER BY issued_at DESC, serial LIMIT ?2",
     [CERTS_LIST_USER] = "SELECT " CERT_COLS " FROM certificates WHERE user_id = ?3 AND "
@@ -41,6 +46,15 @@ static const char *const certs_sqls[CERTS__MAX] = {
     [CERTS_PNG_GET] = "SELECT qr_png FROM certificates WHERE serial = ?1 AND qr_png IS NOT NULL "
                       "AND qr_png_url = ?2",
     [CERTS_PNG_PUT] = "UPDATE certificates SET qr_png = ?2, qr_png_url = ?3 WHERE serial = ?1",
+    /* CERT_COLS without units (the display text has them), then no jws. */
+    [CERTS_BY_SERIAL_BRIEF] =
+        "SELECT serial, attempt_id, user_id, holder, subsector, exam_id, NULL, issued_at, "
+        "expires_at, kid, status, coalesce(revoked_at, 0), coalesce(revoked_reason, ''), "
+        "coalesce(revoked_by, 0), NULL, qr_token, display FROM certificates WHERE serial = ?1",
+    [CERTS_LIST_UNDISPLAYED] = "SELECT " CERT_COLS ", jws, qr_token, NULL FROM certificates "
+                               "WHERE display IS NULL AND serial > ?1 ORDER BY serial LIMIT ?2",
+    [CERTS_SET_DISPLAY] =
+        "UPDATE certificates SET display = ?2 WHERE serial = ?1 AND display IS NULL",
 };
 static const struct store_sqlset certs_set = {"certificates", certs_sqls, CERTS__MAX};
 
@@ -50,7 +64,8 @@ void store_cert_clear(struct store_cert *c) {
   free(c->units);
   free(c->jws);
   free(c->qr_token);
-  c->units = c->jws = c->qr_token = NULL;
+  free(c->display);
+  c->units = c->jws = c->qr_token = c->display = NULL;
 }
 
 static char *col_dup(sqlite3_stmt *st, int col) {
@@ -58,7 +73,8 @@ static char *col_dup(sqlite3_stmt *st, int col) {
   return strdup(NULL == t ? "" : (const char *)t);
 }
 
-/* Fills *c from CERT_COLS (and, with_tokens, the jws and qr_token that follow). */
+/* Fills *c from CERT_COLS (and, with_tokens, the jws, qr_token and display that follow: a
+ * NULL jws or display column stays NULL). */
 static int read_cert(sqlite3_stmt *st, struct store_cert *c, int with_tokens) {
   memset(c, 0, sizeof *c);
   if (0 != store_col_copy(st, 0, c->serial, sizeof c->serial) ||
@@ -76,11 +92,20 @@ static int read_cert(sqlite3_stmt *st, struct store_cert *c, int with_tokens) {
   c->revoked_ms = sqlite3_column_int64(st, 11);
   c->revoked_by = sqlite3_column_int64(st, 13);
   c->units = col_dup(st, 6);
+  bool failed = NULL == c->units;
   if (with_tokens) {
-    c->jws = col_dup(st, 14);
     c->qr_token = col_dup(st, 15);
+    failed = failed || NULL == c->qr_token;
+    if (SQLITE_NULL != sqlite3_column_type(st, 14)) {
+      c->jws = col_dup(st, 14);
+      failed = failed || NULL == c->jws;
+    }
+    if (SQLITE_NULL != sqlite3_column_type(st, 16)) {
+      c->display = col_dup(st, 16);
+      failed = failed || NULL == c->display;
+    }
   }
-  if (NULL == c->units || (with_tokens && (NULL == c->jws || NULL == c->qr_token))) {
+  if (failed) {
     store_cert_clear(c);
     return -1;
   }
@@ -104,6 +129,10 @@ int store_cert_insert(struct store_tx *tx, const struct store_cert *c) {
   store_bind_text(st, 10, c->kid);
   store_bind_text(st, 11, c->jws);
   store_bind_text(st, 12, c->qr_token);
+  if (NULL != c->display)
+    store_bind_text(st, 13, c->display);
+  else
+    sqlite3_bind_null(st, 13);
   int rc = store_step_done(conn, st, "certificate insert", NULL);
   store_stmt_done(st);
   return rc;
@@ -116,7 +145,7 @@ static int cert_get(struct store_rd *rd, struct store_cert *out, int which, cons
   memset(out, 0, sizeof *out);
   if (NULL == st)
     return STORE_HARD;
-  if (CERTS_BY_SERIAL == which)
+  if (CERTS_BY_ATTEMPT != which)
     store_bind_text(st, 1, serial);
   else
     sqlite3_bind_int64(st, 1, attempt_id);
@@ -135,6 +164,10 @@ int store_cert_by_attempt(struct store_rd *rd, struct store_cert *out, int64_t a
   return cert_get(rd, out, CERTS_BY_ATTEMPT, NULL, attempt_id);
 }
 
+int store_cert_by_serial_brief(struct store_rd *rd, struct store_cert *out, const char *serial) {
+  return cert_get(rd, out, CERTS_BY_SERIAL_BRIEF, serial, 0);
+}
+
 void store_cert_list_free(struct store_cert *list, size_t n) {
   if (NULL == list)
     return;
@@ -143,29 +176,16 @@ void store_cert_list_free(struct store_cert *list, size_t n) {
   free(list);
 }
 
-int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n, int64_t user_id,
-                    int64_t before_s, int limit) {
-  struct store_conn *conn = store_rd_conn(rd);
-  struct store_cert *list = NULL;
-  sqlite3_stmt *st = NULL;
+/* Runs a prepared list statement (parameters bound) into a new array of at most limit. */
+static int list_rows(struct store_conn *conn, sqlite3_stmt *st, struct store_cert **out,
+                     size_t *out_n, int limit, int with_tokens) {
+  struct store_cert *list = calloc((size_t)limit, sizeof *list);
   size_t n = 0;
   int rc = STORE_HARD;
-  *out = NULL;
-  *out_n = 0;
-  if (limit < 1 || limit > 1000)
-    return STORE_HARD;
-  list = calloc((size_t)limit, sizeof *list);
   if (NULL == list)
     return STORE_UNAVAILABLE;
-  st = store_stmt(conn, &certs_set, user_id > 0 ? CERTS_LIST_USER : CERTS_LIST_ALL);
-  if (NULL == st)
-    goto cleanup;
-  sqlite3_bind_int64(st, 1, before_s);
-  sqlite3_bind_int(st, 2, limit);
-  if (user_id > 0)
-    sqlite3_bind_int64(st, 3, user_id);
   while (n < (size_t)limit && STORE_OK == (rc = store_step_row(conn, st, "certificate list"))) {
-    if (0 != read_cert(st, &list[n], 0)) {
+    if (0 != read_cert(st, &list[n], with_tokens)) {
       rc = STORE_HARD;
       break;
     }
@@ -173,8 +193,6 @@ int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n,
   }
   if (STORE_NONE == rc || (STORE_OK == rc && n == (size_t)limit))
     rc = STORE_OK;
-cleanup:
-  store_stmt_done(st);
   if (STORE_OK != rc) {
     store_cert_list_free(list, n);
     return rc;
@@ -182,6 +200,55 @@ cleanup:
   *out = list;
   *out_n = n;
   return STORE_OK;
+}
+
+int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n, int64_t user_id,
+                    int64_t before_s, int limit) {
+  struct store_conn *conn = store_rd_conn(rd);
+  *out = NULL;
+  *out_n = 0;
+  if (limit < 1 || limit > 1000)
+    return STORE_HARD;
+  sqlite3_stmt *st = store_stmt(conn, &certs_set, user_id > 0 ? CERTS_LIST_USER : CERTS_LIST_ALL);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, before_s);
+  sqlite3_bind_int(st, 2, limit);
+  if (user_id > 0)
+    sqlite3_bind_int64(st, 3, user_id);
+  int rc = list_rows(conn, st, out, out_n, limit, 0);
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_cert_list_undisplayed(struct store_rd *rd, struct store_cert **out, size_t *out_n,
+                                const char *after, int limit) {
+  struct store_conn *conn = store_rd_conn(rd);
+  *out = NULL;
+  *out_n = 0;
+  if (limit < 1 || limit > 1000)
+    return STORE_HARD;
+  sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_LIST_UNDISPLAYED);
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, NULL == after ? "" : after);
+  sqlite3_bind_int(st, 2, limit);
+  int rc = list_rows(conn, st, out, out_n, limit, 1);
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_cert_set_display(struct store_tx *tx, const char *serial, const char *display) {
+  struct store_conn *conn = store_tx_conn(tx);
+  sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_SET_DISPLAY);
+  int64_t changes = 0;
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, serial);
+  store_bind_text(st, 2, display);
+  int rc = store_step_done(conn, st, "certificate display", &changes);
+  store_stmt_done(st);
+  return (STORE_OK == rc && 0 == changes) ? STORE_NONE : rc;
 }
 
 int store_cert_revoke(struct store_tx *tx, const char *serial, int64_t by_user_id,

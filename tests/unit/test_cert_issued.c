@@ -3,7 +3,9 @@
  * the service signed and stored skips the Ed25519 check and gets the same verdict and claims
  * as a full verification; anything else (a changed byte, another token) is verified in full;
  * the structural checks (known kid, claims, dates) still apply; and the serial can be read
- * from a token before verifying, to find what was stored.
+ * from a token before verifying, to find what was stored. The display text stored next to
+ * the tokens gives back exactly the credential's display claims, and a verification made
+ * from stored claims judges dates exactly as the verifiers do.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 #include "ujikom/cert.h"
 
 #define NOW (FIX_ISSUED + 3600)
+#define US  "\x1f" /* the display text's separator */
 
 struct ctx {
   struct token_key key, other;
@@ -125,12 +128,168 @@ static void test_serial_is_read_before_verifying(void **state) {
   assert_int_equal(-1, cert_qr_token_serial(serial, "", 0));
 }
 
+/* Every prefix of a token and every single-byte change of its CBOR must be read safely (the
+ * serial reader walks CBOR by hand); whenever the full verifier accepts claims, the serial
+ * read beforehand is the same. */
+static void test_serial_reader_is_safe_on_any_bytes(void **state) {
+  struct ctx *c = *state;
+  char serial[CERT_SERIAL_SIZE];
+  unsigned char *raw = NULL;
+  size_t rawlen = 0;
+  assert_int_equal(0, token_b32_decode(&raw, &rawlen, c->token, strlen(c->token)));
+  for (size_t n = 0; n < rawlen; n++) { /* prefixes */
+    char *t = token_b32_encode(raw, n);
+    assert_non_null(t);
+    int rc = cert_qr_token_serial(serial, t, strlen(t));
+    if (0 == rc)
+      assert_string_equal(c->claims.serial, serial); /* the serial came before the cut */
+    free(t);
+  }
+  unsigned char *m = malloc(rawlen);
+  assert_non_null(m);
+  for (size_t i = 0; i < rawlen; i++) {
+    for (unsigned v = 0; v < 256; v += 7) {
+      memcpy(m, raw, rawlen);
+      m[i] = (unsigned char)v;
+      char *t = token_b32_encode(m, rawlen);
+      assert_non_null(t);
+      int rc = cert_qr_token_serial(serial, t, strlen(t));
+      cert_qr_token_verify(&c->full, t, strlen(t), c->set, 1, NOW);
+      if (c->full.claims_valid) {
+        assert_int_equal(0, rc);
+        assert_string_equal(c->full.claims.serial, serial);
+      }
+      free(t);
+    }
+  }
+  free(m);
+  free(raw);
+}
+
+static void test_display_text_round_trip(void **state) {
+  struct ctx *c = *state;
+  struct cert_claims *back = calloc(1, sizeof *back);
+  assert_non_null(back);
+  char *text = cert_display_encode(&c->claims);
+  assert_non_null(text);
+  assert_int_equal(0, cert_display_decode(back, text));
+  assert_string_equal(c->claims.subsector_name, back->subsector_name);
+  assert_string_equal(c->claims.scheme_title, back->scheme_title);
+  assert_string_equal(c->claims.issuer_name, back->issuer_name);
+  assert_int_equal(c->claims.nunits, back->nunits);
+  assert_memory_equal(c->claims.units, back->units, c->claims.nunits * sizeof back->units[0]);
+  assert_string_equal("", back->holder); /* nothing else is touched */
+  free(text);
+  /* Empty optional fields and no units; the most units with the longest texts. */
+  struct cert_claims *big = malloc(sizeof *big);
+  assert_non_null(big);
+  *big = c->claims;
+  big->subsector_name[0] = big->scheme_title[0] = big->issuer_name[0] = '\0';
+  big->nunits = 0;
+  text = cert_display_encode(big);
+  assert_non_null(text);
+  assert_int_equal(0, cert_display_decode(back, text));
+  assert_string_equal("", back->scheme_title);
+  assert_int_equal(0, back->nunits);
+  free(text);
+  big->nunits = CERT_MAX_UNITS;
+  for (size_t i = 0; i < CERT_MAX_UNITS; i++) {
+    memset(big->units[i].code, 'K', sizeof big->units[i].code - 1);
+    big->units[i].code[sizeof big->units[i].code - 1] = '\0';
+    memset(big->units[i].title, 'j', sizeof big->units[i].title - 1);
+    big->units[i].title[sizeof big->units[i].title - 1] = '\0';
+  }
+  memset(big->issuer_name, 'i', sizeof big->issuer_name - 1);
+  big->issuer_name[sizeof big->issuer_name - 1] = '\0';
+  text = cert_display_encode(big);
+  assert_non_null(text);
+  assert_int_equal(0, cert_display_decode(back, text));
+  assert_int_equal(CERT_MAX_UNITS, back->nunits);
+  assert_memory_equal(big->units, back->units, sizeof big->units);
+  assert_string_equal(big->issuer_name, back->issuer_name);
+  free(text);
+  /* Claims a signer refuses are refused here too (a control character). */
+  snprintf(big->scheme_title, sizeof big->scheme_title, "tab\there");
+  assert_null(cert_display_encode(big));
+  free(big);
+  free(back);
+}
+
+static void test_display_text_that_is_not_exactly_the_shape_is_refused(void **state) {
+  (void)state;
+  struct cert_claims *back = calloc(1, sizeof *back);
+  assert_non_null(back);
+  static const char *const bad[] = {
+      "",
+      "2" US "a" US "b" US "c" US "0",                                 /* unknown version */
+      "1" US "a" US "b" US "c",                                        /* no count */
+      "1" US "a" US "b" US "c" US "0" US,                              /* trailing separator */
+      "1" US "a" US "b" US "c" US "1",                                 /* a unit missing */
+      "1" US "a" US "b" US "c" US "1" US "K.1",                        /* a unit without title */
+      "1" US "a" US "b" US "c" US "1" US "K.1" US "t" US "K.2" US "t", /* one unit too many */
+      "1" US "a" US "b" US "c" US "1" US US "t",                       /* empty unit code */
+      "1" US "a" US "b" US "c" US "65",                                /* above CERT_MAX_UNITS */
+      "1" US "a" US "b" US "c" US "-1",                                /* negative */
+      "1" US "a" US "b" US "c" US " 1" US "K" US "t",                  /* not digits only */
+      "1" US "a\tb" US "b" US "c" US "0",                              /* a control character */
+      "1" US "\xff" US "b" US "c" US "0",                              /* not UTF-8 */
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    assert_int_equal(-1, cert_display_decode(back, bad[i]));
+  assert_int_equal(-1, cert_display_decode(back, NULL));
+  char *long_title = malloc(600);
+  assert_non_null(long_title);
+  snprintf(long_title, 600, "1" US "a" US "%0300d" US "c" US "0", 7); /* longer than scheme_title */
+  assert_int_equal(-1, cert_display_decode(back, long_title));
+  free(long_title);
+  assert_int_equal(0, cert_display_decode(back, "1" US "a" US "b" US "c" US "1" US "K.1" US));
+  assert_int_equal(1, back->nunits);
+  assert_string_equal("", back->units[0].title);
+  free(back);
+}
+
+/* Claims taken from the store (as the issuer wrote them) and judged with
+ * cert_verification_issued give what verifying the issued token gives, at every moment. */
+static void test_stored_claims_judge_like_the_verifier(void **state) {
+  struct ctx *c = *state;
+  static const int64_t moments[] = {
+      FIX_ISSUED - 86400, FIX_ISSUED - 301, FIX_ISSUED - 300,    FIX_ISSUED,         NOW,
+      FIX_EXPIRES - 1,    FIX_EXPIRES,      FIX_EXPIRES + 86399, FIX_EXPIRES + 86400};
+  struct cert_verification *v = malloc(sizeof *v);
+  assert_non_null(v);
+  for (size_t i = 0; i < sizeof moments / sizeof moments[0]; i++) {
+    /* QR token: dates as whole days. */
+    cert_qr_token_verify(&c->full, c->token, strlen(c->token), c->set, 1, moments[i]);
+    memset(v, 0, sizeof *v);
+    v->claims = c->claims;
+    cert_claims_qr_days(&v->claims);
+    assert_int_equal(c->full.claims.issued, v->claims.issued);
+    assert_int_equal(c->full.claims.expires, v->claims.expires);
+    cert_verification_issued(v, moments[i]);
+    assert_true(v->claims_valid);
+    assert_int_equal(c->full.verdict, v->verdict);
+    assert_string_equal(c->full.reason, v->reason);
+    /* Credential: exact dates. */
+    cert_jws_verify(&c->full, c->jws, strlen(c->jws), c->set, 1, moments[i]);
+    memset(v, 0, sizeof *v);
+    v->claims = c->claims;
+    cert_verification_issued(v, moments[i]);
+    assert_int_equal(c->full.verdict, v->verdict);
+    assert_string_equal(c->full.reason, v->reason);
+  }
+  free(v);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_issued_qr_token_gets_the_full_verdict),
       cmocka_unit_test(test_anything_else_is_verified_in_full),
       cmocka_unit_test(test_issued_credential),
       cmocka_unit_test(test_serial_is_read_before_verifying),
+      cmocka_unit_test(test_serial_reader_is_safe_on_any_bytes),
+      cmocka_unit_test(test_display_text_round_trip),
+      cmocka_unit_test(test_display_text_that_is_not_exactly_the_shape_is_refused),
+      cmocka_unit_test(test_stored_claims_judge_like_the_verifier),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
