@@ -7,6 +7,7 @@
  * save grace has passed is closed and scored AT its deadline the moment anyone touches it,
  * and by attempts_close_overdue() at start-up and periodically.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -594,80 +595,415 @@ int h_attempts_list(struct req *r) {
   return reply_json(r, 200, json_pack("{s:o}", "attempts", arr));
 }
 
-/* GET /api/attempts/:id's answer: the summary, "form" (the candidate view) and "answers".
- * The view is spliced from the exam version's pre-serialised pieces (form_index_view), so it
- * is neither built nor dumped per request; the text is the same as dumping the view built
- * with exam_form_candidate_json, which is the fallback when no view can be had. */
+/* ------------------------------------------------------------------ the form as text */
+
+/* A JSON text being written by hand (the form read is the hot path of an exam: building and
+ * dumping a jansson tree per request cost more than everything else it does). */
+struct jbuf {
+  char *s;
+  size_t len, cap;
+  bool failed;
+};
+
+/* Room for n more bytes and a NUL; false (and failed) when memory runs out. */
+static bool jb_reserve(struct jbuf *b, size_t n) {
+  if (b->failed) {
+    return false;
+  }
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n + 1) {
+      cap *= 2;
+    }
+    char *s = realloc(b->s, cap);
+    if (NULL == s) {
+      b->failed = true;
+      return false;
+    }
+    b->s = s;
+    b->cap = cap;
+  }
+  return true;
+}
+
+static void jb_raw(struct jbuf *b, const char *p, size_t n) {
+  if (!jb_reserve(b, n)) {
+    return;
+  }
+  memcpy(b->s + b->len, p, n);
+  b->len += n;
+  b->s[b->len] = '\0';
+}
+
+#define JB_LIT(b, lit) jb_raw((b), (lit), sizeof(lit) - 1)
+
+/* A JSON string, escaped as jansson escapes (UTF-8 passes through; s is valid UTF-8). */
+static void jb_str(struct jbuf *b, const char *s) {
+  static const char hex[] = "0123456789abcdef";
+  const char *run = s;
+  JB_LIT(b, "\"");
+  for (const char *p = s; '\0' != *p; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (c >= 0x20 && '"' != c && '\\' != c) {
+      continue;
+    }
+    jb_raw(b, run, (size_t)(p - run));
+    run = p + 1;
+    char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+    switch (c) {
+    case '"':
+    case '\\':
+      esc[1] = (char)c;
+      jb_raw(b, esc, 2);
+      break;
+    case '\b':
+    case '\f':
+    case '\n':
+    case '\r':
+    case '\t':
+      esc[1] = '\b' == c ? 'b' : '\f' == c ? 'f' : '\n' == c ? 'n' : '\r' == c ? 'r' : 't';
+      jb_raw(b, esc, 2);
+      break;
+    default:
+      jb_raw(b, esc, 6);
+    }
+  }
+  jb_raw(b, run, strlen(run));
+  JB_LIT(b, "\"");
+}
+
+static void jb_int(struct jbuf *b, int64_t v) {
+  char buf[24];
+  int n = snprintf(buf, sizeof buf, "%" PRId64, v);
+  jb_raw(b, buf, (size_t)n);
+}
+
+/* As json_time(): the ISO-8601 UTC time, or null for "not yet". */
+static void jb_time(struct jbuf *b, int64_t ms) {
+  char buf[32];
+  iso_time(buf, sizeof buf, ms);
+  if ('\0' == buf[0]) {
+    JB_LIT(b, "null");
+  } else {
+    jb_str(b, buf);
+  }
+}
+
+/* ---- a strict check that stored text is one JSON value (RFC 8259), without a tree */
+
+static const char *jv_value(const char *p, int depth);
+
+static const char *jv_ws(const char *p) {
+  while (' ' == *p || '\t' == *p || '\n' == *p || '\r' == *p) {
+    p++;
+  }
+  return p;
+}
+
+/* One UTF-8 sequence (no overlongs, surrogates or values past U+10FFFF); NULL if invalid. */
+static const char *jv_utf8(const char *p) {
+  const unsigned char *u = (const unsigned char *)p;
+  unsigned n = u[0] >= 0xf0 ? 3 : u[0] >= 0xe0 ? 2 : 1;
+  if (u[0] < 0xc2 || u[0] > 0xf4) {
+    return NULL;
+  }
+  for (unsigned i = 1; i <= n; i++) {
+    if ((u[i] & 0xc0) != 0x80) {
+      return NULL;
+    }
+  }
+  if ((0xe0 == u[0] && u[1] < 0xa0) || (0xed == u[0] && u[1] > 0x9f) ||
+      (0xf0 == u[0] && u[1] < 0x90) || (0xf4 == u[0] && u[1] > 0x8f)) {
+    return NULL;
+  }
+  return p + n + 1;
+}
+
+static const char *jv_string(const char *p) {
+  p++; /* the opening quote */
+  for (;;) {
+    unsigned char c = (unsigned char)*p;
+    if ('"' == c) {
+      return p + 1;
+    }
+    if (c < 0x20) {
+      return NULL; /* control characters, and the end of the text */
+    }
+    if ('\\' == c) {
+      p++;
+      if ('u' == *p) {
+        for (int i = 1; i <= 4; i++) {
+          if (!isxdigit((unsigned char)p[i])) {
+            return NULL;
+          }
+        }
+        p += 5;
+      } else if (NULL != strchr("\"\\/bfnrt", *p) && '\0' != *p) {
+        p++;
+      } else {
+        return NULL;
+      }
+    } else if (c >= 0x80) {
+      if (NULL == (p = jv_utf8(p))) {
+        return NULL;
+      }
+    } else {
+      p++;
+    }
+  }
+}
+
+static const char *jv_digits(const char *p) {
+  if (!isdigit((unsigned char)*p)) {
+    return NULL;
+  }
+  while (isdigit((unsigned char)*p)) {
+    p++;
+  }
+  return p;
+}
+
+static const char *jv_number(const char *p) {
+  if ('-' == *p) {
+    p++;
+  }
+  if ('0' == *p) {
+    p++;
+  } else if (NULL == (p = jv_digits(p))) {
+    return NULL;
+  }
+  if ('.' == *p && NULL == (p = jv_digits(p + 1))) {
+    return NULL;
+  }
+  if ('e' == *p || 'E' == *p) {
+    p++;
+    if ('+' == *p || '-' == *p) {
+      p++;
+    }
+    p = jv_digits(p);
+  }
+  return p;
+}
+
+static const char *jv_members(const char *p, int depth, char close, bool keys) {
+  p = jv_ws(p + 1);
+  if (close == *p) {
+    return p + 1;
+  }
+  for (;;) {
+    if (keys) {
+      if ('"' != *p || NULL == (p = jv_string(p))) {
+        return NULL;
+      }
+      p = jv_ws(p);
+      if (':' != *p) {
+        return NULL;
+      }
+      p = jv_ws(p + 1);
+    }
+    if (NULL == (p = jv_value(p, depth + 1))) {
+      return NULL;
+    }
+    p = jv_ws(p);
+    if (close == *p) {
+      return p + 1;
+    }
+    if (',' != *p) {
+      return NULL;
+    }
+    p = jv_ws(p + 1);
+  }
+}
+
+static const char *jv_value(const char *p, int depth) {
+  if (depth > 64) {
+    return NULL;
+  }
+  switch (*p) {
+  case '{':
+    return jv_members(p, depth, '}', true);
+  case '[':
+    return jv_members(p, depth, ']', false);
+  case '"':
+    return jv_string(p);
+  case 't':
+    return 0 == strncmp(p, "true", 4) ? p + 4 : NULL;
+  case 'f':
+    return 0 == strncmp(p, "false", 5) ? p + 5 : NULL;
+  case 'n':
+    return 0 == strncmp(p, "null", 4) ? p + 4 : NULL;
+  default:
+    return '-' == *p || isdigit((unsigned char)*p) ? jv_number(p) : NULL;
+  }
+}
+
+static bool json_text_valid(const char *s) {
+  const char *end = jv_value(jv_ws(s), 0);
+  return NULL != end && '\0' == *jv_ws(end);
+}
+
+/* GET /api/attempts/:id's answer, written directly: the summary (as attempt_summary), "form"
+ * spliced from the exam version's pre-serialised candidate view (form_index_view) and
+ * "answers" from the stored answer texts (each stored by a save as JSON; one that is not
+ * JSON is left out). The same JSON as the jansson-built answer, which remains the fallback
+ * when no view can be had. */
 static int reply_attempt_form(struct req *r, const struct store_attempt *a,
-                              const struct exam_form *form, json_t *answers) {
-  static const char form_key[] = ",\"form\":";
-  static const char answers_key[] = ",\"answers\":";
+                              const struct exam_form *form, const struct store_answer *answers,
+                              size_t nanswers) {
   const struct exam_view *view = form_index_view(r->svc->forms, form->exam);
   size_t flen = NULL != view ? exam_view_form_size(view, form) : SIZE_MAX;
-  json_t *j = attempt_summary(r->svc, a, r->now_ms);
-  if (NULL == j) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
   if (SIZE_MAX == flen) {
+    json_t *j = attempt_summary(r->svc, a, r->now_ms);
     json_t *fj = exam_form_candidate_json(form);
-    if (NULL == fj) {
+    json_t *aj = json_object();
+    for (size_t i = 0; NULL != aj && i < nanswers; i++) {
+      json_error_t e;
+      json_t *v = json_loads(answers[i].value, JSON_DECODE_ANY, &e);
+      if (NULL != v) {
+        json_object_set_new(aj, answers[i].item_id, v);
+      }
+    }
+    if (NULL == j || NULL == fj || NULL == aj) {
       json_decref(j);
+      json_decref(fj);
+      json_decref(aj);
       return reply_error(r, ERR_INTERNAL, NULL);
     }
     json_object_set_new(j, "form", fj);
-    json_object_set(j, "answers", answers);
+    json_object_set_new(j, "answers", aj);
     return reply_json(r, 200, j);
   }
-  char *head = json_dumps(j, JSON_COMPACT);
-  char *ans = json_dumps(answers, JSON_COMPACT);
-  json_decref(j);
-  char *buf = NULL;
-  size_t total = 0;
-  size_t hlen = NULL != head ? strlen(head) : 0;
-  size_t alen = NULL != ans ? strlen(ans) : 0;
-  if (hlen >= 2 && alen >= 2 && '}' == head[hlen - 1]) {
-    /* {summary...} -> {summary...,"form":VIEW,"answers":{...}} */
-    total = hlen - 1 + sizeof(form_key) - 1 + flen + sizeof(answers_key) - 1 + alen + 1;
-    buf = malloc(total + 1);
-    if (NULL != buf) {
-      char *p = buf;
-      memcpy(p, head, hlen - 1);
-      p += hlen - 1;
-      memcpy(p, form_key, sizeof(form_key) - 1);
-      p += sizeof(form_key) - 1;
-      if (flen != exam_view_form_write(view, form, p)) {
-        free(buf);
-        buf = NULL;
-      } else {
-        p += flen;
-        memcpy(p, answers_key, sizeof(answers_key) - 1);
-        p += sizeof(answers_key) - 1;
-        memcpy(p, ans, alen);
-        p += alen;
-        *p++ = '}';
-        *p = '\0';
-      }
-    }
+  struct jbuf b = {0};
+  size_t cap = 1024 + flen;
+  for (size_t i = 0; i < nanswers; i++) {
+    cap += strlen(answers[i].value) + sizeof(answers[i].item_id) + 4;
   }
-  free(head);
-  free(ans);
-  if (NULL == buf) {
+  b.s = malloc(cap);
+  b.cap = NULL != b.s ? cap : 0;
+  JB_LIT(&b, "{\"id\":");
+  jb_int(&b, a->id);
+  JB_LIT(&b, ",\"exam_id\":");
+  jb_str(&b, a->exam_id);
+  JB_LIT(&b, ",\"exam_title\":");
+  jb_str(&b, exam_title(r->svc, a));
+  JB_LIT(&b, ",\"status\":");
+  jb_str(&b, a->status);
+  JB_LIT(&b, ",\"started_at\":");
+  jb_time(&b, a->started_ms);
+  JB_LIT(&b, ",\"deadline_at\":");
+  jb_time(&b, a->deadline_ms);
+  JB_LIT(&b, ",\"server_time\":");
+  jb_time(&b, r->now_ms);
+  JB_LIT(&b, ",\"remaining_seconds\":");
+  jb_int(&b, (int64_t)remaining_seconds(a, r->now_ms));
+  if (!is_open(a)) {
+    JB_LIT(&b, ",\"finished_at\":");
+    jb_time(&b, a->finished_ms);
+  }
+  const char *verdict = visible_verdict(a);
+  if (NULL != verdict) {
+    JB_LIT(&b, ",\"verdict\":");
+    jb_str(&b, verdict);
+  }
+  JB_LIT(&b, ",\"form\":");
+  if (jb_reserve(&b, flen) && flen == exam_view_form_write(view, form, b.s + b.len)) {
+    b.len += flen;
+  } else {
+    b.failed = true;
+  }
+  JB_LIT(&b, ",\"answers\":{");
+  bool first = true;
+  for (size_t i = 0; i < nanswers; i++) {
+    if (!json_text_valid(answers[i].value)) {
+      continue;
+    }
+    if (!first) {
+      JB_LIT(&b, ",");
+    }
+    first = false;
+    jb_str(&b, answers[i].item_id);
+    JB_LIT(&b, ":");
+    jb_raw(&b, answers[i].value, strlen(answers[i].value));
+  }
+  JB_LIT(&b, "}}");
+  if (b.failed) {
+    free(b.s);
     return reply_error(r, ERR_INTERNAL, NULL);
   }
-  return reply_bytes_owned(r, 200, "application/json; charset=utf-8", buf, total);
+  return reply_bytes_owned(r, 200, "application/json; charset=utf-8", b.s, b.len);
+}
+
+/* The attempt named in the path and its saved answers, read in one snapshot, if it is the
+ * caller's; otherwise answers as own_attempt() does and returns -1. */
+static int own_attempt_answers(struct req *r, struct store_attempt *out,
+                               struct store_answer **answers, size_t *nanswers) {
+  struct store_rd *rd = NULL;
+  int64_t id = 0;
+  *answers = NULL;
+  *nanswers = 0;
+  memset(out, 0, sizeof(*out));
+  if (NULL == r->svc->catalog) {
+    reply_error(r, ERR_UNAVAILABLE, "The exam catalogue is not loaded.");
+    return -1;
+  }
+  if (!parse_id(r->params[0], &id)) {
+    reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
+    return -1;
+  }
+  int rc = store_rd_begin(r->svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_get(rd, out, id);
+    if (STORE_OK == rc && out->user_id != r->user->id) {
+      store_attempt_clear(out);
+      rc = STORE_NONE;
+    }
+    if (STORE_OK == rc) {
+      rc = store_answers_get(rd, answers, nanswers, id);
+      if (STORE_OK != rc) {
+        store_attempt_clear(out);
+      }
+    }
+    store_rd_end(rd);
+  }
+  if (STORE_NONE == rc) {
+    reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
+    return -1;
+  }
+  if (STORE_OK != rc) {
+    reply_store_error(r, rc, __func__);
+    return -1;
+  }
+  return 0;
 }
 
 int h_attempts_get(struct req *r) {
   struct store_attempt a;
   struct exam_form *form = NULL;
-  json_t *answers = NULL;
-  struct store_rd *rd = NULL;
-  if (0 != own_attempt(r, &a)) {
+  struct store_answer *answers = NULL;
+  size_t n = 0;
+  if (0 != own_attempt_answers(r, &a, &answers, &n)) {
     return 0;
   }
   int ret = 0;
-  if (0 != settle(r, &a)) {
-    goto cleanup;
+  if (overdue(r->svc, &a, r->now_ms)) {
+    /* Closed at its deadline first; then what it holds now (answers cannot change once it
+     * is closed, but read them again with it all the same). */
+    store_answers_free(answers, n);
+    answers = NULL;
+    n = 0;
+    struct store_rd *rd = NULL;
+    if (0 != settle(r, &a)) {
+      goto cleanup;
+    }
+    int rc = store_rd_begin(r->svc->store, &rd);
+    if (STORE_OK == rc) {
+      rc = store_answers_get(rd, &answers, &n, a.id);
+      store_rd_end(rd);
+    }
+    if (STORE_OK != rc) {
+      ret = reply_store_error(r, rc, __func__);
+      goto cleanup;
+    }
   }
   int frc = attempt_form(r->svc, &a, &form);
   if (0 != frc) {
@@ -675,18 +1011,9 @@ int h_attempts_get(struct req *r) {
                     : reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
     goto cleanup;
   }
-  int rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = answers_json(rd, a.id, &answers);
-    store_rd_end(rd);
-  }
-  if (STORE_OK != rc) {
-    ret = reply_store_error(r, rc, __func__);
-    goto cleanup;
-  }
-  ret = reply_attempt_form(r, &a, form, answers);
+  ret = reply_attempt_form(r, &a, form, answers, n);
 cleanup:
-  json_decref(answers);
+  store_answers_free(answers, n);
   exam_form_free(form);
   store_attempt_clear(&a);
   return ret;
