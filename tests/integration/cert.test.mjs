@@ -331,6 +331,81 @@ test('tampering over HTTP is NOT GENUINE, never a server error', async () => {
   assert.equal(bad.status, 400);
 });
 
+function base32Encode(bytes) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0, value = 0, out = '';
+  for (const b of bytes) {
+    value = ((value << 8) | b) & 0xffff;
+    bits += 8;
+    while (bits >= 5) { bits -= 5; out += alphabet[(value >> bits) & 31]; }
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
+  return out;
+}
+
+// The verdict, claims and units shown for a certificate, from the verdict to the units table.
+function claimsSection(html) {
+  const from = html.indexOf('<section class="verdict');
+  const to = html.indexOf('</table>', from);
+  assert.ok(from >= 0 && to > from, 'a verdict and a units table');
+  return html.slice(from, to);
+}
+
+test('a token the service issued is answered from its row exactly as a full verification answers', async () => {
+  const token = qrUrl.split('/V/')[1];
+  const asJson = async (t) => {
+    const r = await fetch(`${d.url}/V/${t}`, { headers: { Accept: 'application/json' } });
+    assert.equal(r.status, 200);
+    return r.json();
+  };
+  const asPage = async (t) => claimsSection(await (await fetch(`${d.url}/V/${t}`)).text());
+  const fromRow = await asJson(token);
+  assert.equal(fromRow.verdict, 'genuine');
+  assert.equal(fromRow.certificate.holder, HOLDER);
+  assert.equal(fromRow.certificate.issuer, 'LSP Ekonomi Kreatif Uji');
+  assert.ok(fromRow.certificate.units.length > 0, 'the units are shown');
+  assert.ok(fromRow.certificate.subsector_name && fromRow.certificate.scheme_title);
+  // The same signed COSE_Sign1 with a longer (non-canonical) array head is another text, so it
+  // is verified in full, signature and stored credential included: the answers must agree.
+  const raw = base32Decode(token);
+  assert.equal(raw[1], 0x84, 'a definite array of four');
+  const reencoded = base32Encode(new Uint8Array([raw[0], 0x98, 0x04, ...raw.slice(2)]));
+  assert.notEqual(reencoded, token);
+  assert.deepEqual(await asJson(reencoded), fromRow);
+  assert.equal(await asPage(reencoded), await asPage(token));
+  assert.deepEqual(await asJson(token.toLowerCase()), fromRow);
+  // By serial (answered from the row) as by the credential (verified in full).
+  const cred = (await cand.get(`/api/certificates/${cert.serial}/credential`)).text;
+  const post = async (body) => (await fetch(`${d.url}/api/verify`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json();
+  const byCred = await post({ credential: cred });
+  assert.equal(byCred.verdict, 'genuine');
+  assert.deepEqual({ ...(await post({ serial: cert.serial })), form: 'credential' }, byCred);
+  assert.deepEqual(await post({ token: qrUrl }), fromRow);
+  // The display text was stored at issuance and cannot be changed.
+  const display = sql(`SELECT display FROM certificates WHERE serial = '${cert.serial}'`);
+  assert.ok(display.length > 0);
+  const change = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(d.dataDir, 'ujikom.db'),
+    `UPDATE certificates SET display = 'x' WHERE serial = '${cert.serial}'`], { encoding: 'utf8' });
+  assert.notEqual(change.status, 0);
+  assert.match(change.stderr, /immutable/);
+  // A certificate without display text (issued before it was stored) is verified the long way,
+  // with the same answer; the text may then be stored once.
+  sql(`DROP TRIGGER certificates_display_once; UPDATE certificates SET display = NULL WHERE serial = '${cert.serial}';`);
+  try {
+    assert.deepEqual(await asJson(token), fromRow);
+    assert.deepEqual({ ...(await post({ serial: cert.serial })), form: 'credential' }, byCred);
+  } finally {
+    sql(`CREATE TRIGGER certificates_display_once BEFORE UPDATE OF display ON certificates
+      WHEN OLD.display IS NOT NULL AND NEW.display IS NOT OLD.display
+      BEGIN SELECT RAISE(ABORT, 'certificate content is immutable'); END;
+      UPDATE certificates SET display = CAST(x'${Buffer.from(display).toString('hex')}' AS TEXT) WHERE serial = '${cert.serial}';`);
+  }
+  assert.equal(sql(`SELECT display FROM certificates WHERE serial = '${cert.serial}'`), display);
+  // A tampered token naming this serial is still NOT GENUINE (its text is not the stored one).
+  const forged = base32Encode(new Uint8Array([...raw.slice(0, -1), raw[raw.length - 1] ^ 1]));
+  assert.equal((await asJson(forged)).verdict, 'not_genuine');
+});
+
 test('twenty concurrent issue requests make exactly one certificate', async () => {
   // Twenty submits (each issues on K) race twenty explicit issue requests.
   const id = await answerAll(cand, exams[1]);

@@ -2,7 +2,9 @@
  * Issuance against a real store, exam catalogue and key directory: a K attempt gets one
  * certificate whose stored credential verifies, a second call and 20 racing threads get the
  * same one, BK and unknown attempts are refused, revocation is one-way, and every issuance
- * and revocation is in the intact audit chain.
+ * and revocation is in the intact audit chain. The display text stored with a certificate is
+ * its credential's display claims, and certificates stored without it (before migration
+ * 0007) get it from their credential, once.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -286,12 +288,102 @@ static void test_revoke_and_audit(void **state) {
   store_cert_clear(&c);
 }
 
+static int insert_fn(struct store_tx *tx, void *arg) {
+  return store_cert_insert(tx, arg);
+}
+
+struct display_txn {
+  const char *serial, *text;
+};
+
+static int set_display_fn(struct store_tx *tx, void *arg) {
+  const struct display_txn *d = arg;
+  return store_cert_set_display(tx, d->serial, d->text);
+}
+
+/* The display text the brief look-up returns for serial (NULL when none); caller frees. */
+static char *display_of(struct fixture *f, const char *serial) {
+  struct store_rd *rd = NULL;
+  struct store_cert c;
+  assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
+  assert_int_equal(STORE_OK, store_cert_by_serial_brief(rd, &c, serial));
+  store_rd_end(rd);
+  assert_null(c.jws);
+  assert_non_null(c.qr_token);
+  char *text = c.display;
+  c.display = NULL;
+  store_cert_clear(&c);
+  return text;
+}
+
+static void test_display_text(void **state) {
+  struct fixture *f = *state;
+  struct store_cert c, old;
+  char err[256];
+  size_t filled = 99;
+  struct cert_claims *cl = calloc(1, sizeof *cl);
+  assert_non_null(cl);
+  assert_int_equal(ISSUE_CREATED,
+                   issue_certificate(&c, &f->svc, new_attempt(f, "K"), 0, err, sizeof err));
+  /* Stored at issuance: the credential's own display claims. */
+  assert_int_equal(0, issue_claims_of(cl, &f->svc, &c));
+  char *expect = cert_display_encode(cl);
+  assert_non_null(expect);
+  char *got = display_of(f, c.serial);
+  assert_non_null(got);
+  assert_string_equal(expect, got);
+  free(got);
+  free(expect);
+  /* A certificate stored without it, as before migration 0007. */
+  memset(&old, 0, sizeof old);
+  assert_int_equal(0, cert_serial_generate(cl->serial));
+  const struct token_key *key = keystore_active(f->svc.keys);
+  assert_int_equal(0, cert_jws_sign(&old.jws, cl, key));
+  assert_int_equal(0, cert_qr_token_sign(&old.qr_token, cl, key));
+  old.units = strdup("[]");
+  assert_non_null(old.units);
+  memcpy(old.serial, cl->serial, sizeof old.serial);
+  old.attempt_id = new_attempt(f, "K");
+  old.user_id = f->user_id;
+  snprintf(old.holder, sizeof old.holder, "%s", cl->holder);
+  snprintf(old.subsector, sizeof old.subsector, "%s", cl->subsector);
+  snprintf(old.exam_id, sizeof old.exam_id, "%.40s", cl->scheme_id);
+  old.issued_s = cl->issued;
+  old.expires_s = cl->expires;
+  memcpy(old.kid, cl->kid, sizeof old.kid);
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, insert_fn, &old));
+  assert_null(display_of(f, old.serial));
+  assert_int_equal(STORE_OK, issue_display_backfill(&f->svc, &filled));
+  assert_int_equal(1, filled);
+  expect = cert_display_encode(cl);
+  got = display_of(f, old.serial);
+  assert_non_null(expect);
+  assert_non_null(got);
+  assert_string_equal(expect, got);
+  /* Once only: nothing left to fill, and a stored text is never replaced. */
+  assert_int_equal(STORE_OK, issue_display_backfill(&f->svc, &filled));
+  assert_int_equal(0, filled);
+  struct display_txn d = {old.serial, "1\x1f"
+                                      "a\x1f"
+                                      "b\x1f"
+                                      "c\x1f"
+                                      "0"};
+  assert_int_equal(STORE_NONE, store_txn(f->svc.store, set_display_fn, &d));
+  free(got);
+  got = display_of(f, old.serial);
+  assert_string_equal(expect, got);
+  free(got);
+  free(expect);
+  free(cl);
+  store_cert_clear(&old);
+  store_cert_clear(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_issue_once),
-      cmocka_unit_test(test_refusals),
-      cmocka_unit_test(test_twenty_concurrent),
-      cmocka_unit_test(test_revoke_and_audit),
+      cmocka_unit_test(test_issue_once),        cmocka_unit_test(test_refusals),
+      cmocka_unit_test(test_twenty_concurrent), cmocka_unit_test(test_revoke_and_audit),
+      cmocka_unit_test(test_display_text),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
