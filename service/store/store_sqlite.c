@@ -22,6 +22,10 @@
 #define STORE_POOL_MAX 32 /* idle read connections kept; more are closed on release */
 /* While the database is known to be locked elsewhere, a write waits this long at most. */
 #define STORE_BUSY_PROBE_MS 50
+/* WAL pages after which the checkpointer copies them into the database file (SQLite's own
+ * automatic checkpoint uses the same figure). */
+#define STORE_CKPT_PAGES    1000
+#define STORE_CKPT_PAUSE_MS 20L
 
 struct stmt_cache {
   const struct store_sqlset *set;
@@ -79,6 +83,16 @@ struct store {
   struct txn_req *qhead, *qtail;
   bool leading;     /* a batch is running */
   pthread_t leader; /* the thread running it (to refuse a nested store_txn) */
+  /* Checkpoints run on a thread of their own (with its own connection), woken by the writer
+   * when the WAL has grown by STORE_CKPT_PAGES, instead of inside the commit that crossed the
+   * threshold: a checkpoint writes and fsyncs the database file, which would otherwise hold
+   * the writer, and every caller batched behind it, for tens of milliseconds. Commits stay
+   * as durable as before (each one still fsyncs the WAL before it returns). */
+  pthread_mutex_t ckpt_lock;
+  pthread_cond_t cwake;
+  pthread_t ckpt;
+  bool ckpt_running, ckpt_wanted, ckpt_stop;
+  struct store_conn *ckpt_conn;
 };
 
 /* Statements of the foundation itself. */
@@ -444,6 +458,8 @@ static int conn_open(struct store *s, bool writer, struct store_conn **out, char
         "PRAGMA foreign_keys=ON",
         "PRAGMA trusted_schema=OFF",
         s->opts.bulk_load ? "PRAGMA cache_size=-262144" : "PRAGMA cache_size=-2000",
+        /* After the WAL starts over, its file is cut back to 64 MiB (a burst may grow it). */
+        "PRAGMA journal_size_limit=67108864",
     };
     for (size_t i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++) {
       char *msg = NULL;
@@ -752,6 +768,96 @@ int store_schema_version(struct store *s, int *out) {
 /* ------------------------------------------------------------------------------------ */
 /* open / close */
 
+/* The writer's WAL hook: called after each commit (under the writer mutex) with the WAL's
+ * size in pages. Above STORE_CKPT_PAGES it wakes the checkpointer (SQLite's automatic
+ * checkpoint would instead checkpoint, and fsync the database file, inside every commit
+ * while the WAL stays that long, which it does as long as readers keep it from starting
+ * over). */
+static int wal_grown(void *arg, sqlite3 *db, const char *name, int pages) {
+  struct store *s = arg;
+  (void)db;
+  (void)name;
+  if (pages >= STORE_CKPT_PAGES) {
+    pthread_mutex_lock(&s->ckpt_lock);
+    if (!s->ckpt_wanted) {
+      s->ckpt_wanted = true;
+      pthread_cond_signal(&s->cwake);
+    }
+    pthread_mutex_unlock(&s->ckpt_lock);
+  }
+  return SQLITE_OK;
+}
+
+static void *checkpointer(void *arg) {
+  struct store *s = arg;
+  pthread_mutex_lock(&s->ckpt_lock);
+  for (;;) {
+    while (!s->ckpt_wanted && !s->ckpt_stop)
+      pthread_cond_wait(&s->cwake, &s->ckpt_lock);
+    if (s->ckpt_stop)
+      break;
+    s->ckpt_wanted = false;
+    pthread_mutex_unlock(&s->ckpt_lock);
+    /* PASSIVE: copies what no reader still needs, never waits for readers or the writer. */
+    int log = 0, done = 0;
+    int rc =
+        sqlite3_wal_checkpoint_v2(s->ckpt_conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    if (SQLITE_OK != rc && SQLITE_BUSY != rc)
+      store_log(s, STORE_LOG_WARN, "checkpoint: %s", sqlite3_errmsg(s->ckpt_conn->db));
+    /* At most one checkpoint per STORE_CKPT_PAUSE_MS: a checkpoint costs an fsync of the
+     * database file, and the pages written meanwhile wait for the next one. */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += STORE_CKPT_PAUSE_MS * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&s->ckpt_lock);
+    while (!s->ckpt_stop && 0 == pthread_cond_timedwait(&s->cwake, &s->ckpt_lock, &until))
+      ;
+  }
+  pthread_mutex_unlock(&s->ckpt_lock);
+  return NULL;
+}
+
+/* Starts the checkpointer and hands it the writer's checkpoints. When it cannot start, the
+ * writer keeps SQLite's automatic checkpoints: slower commits now and then, nothing lost. */
+static void checkpointer_start(struct store *s) {
+  char err[256];
+  if (STORE_OK != conn_open(s, true, &s->ckpt_conn, err, sizeof err)) {
+    store_log(s, STORE_LOG_WARN, "checkpointer: %s (checkpoints stay in the writer)", err);
+    return;
+  }
+  sqlite3_busy_timeout(s->ckpt_conn->db, 0);
+  if (0 != pthread_create(&s->ckpt, NULL, checkpointer, s)) {
+    store_log(s, STORE_LOG_WARN, "checkpointer: no thread (checkpoints stay in the writer)");
+    conn_close(s->ckpt_conn);
+    s->ckpt_conn = NULL;
+    return;
+  }
+  s->ckpt_running = true;
+  pthread_mutex_lock(&s->wlock);
+  sqlite3_wal_hook(s->writer->db, wal_grown, s); /* replaces the automatic checkpoint */
+  pthread_mutex_unlock(&s->wlock);
+}
+
+static void checkpointer_stop(struct store *s) {
+  if (!s->ckpt_running)
+    return;
+  pthread_mutex_lock(&s->wlock);
+  sqlite3_wal_autocheckpoint(s->writer->db, STORE_CKPT_PAGES); /* removes our hook */
+  pthread_mutex_unlock(&s->wlock);
+  pthread_mutex_lock(&s->ckpt_lock);
+  s->ckpt_stop = true;
+  pthread_cond_signal(&s->cwake);
+  pthread_mutex_unlock(&s->ckpt_lock);
+  pthread_join(s->ckpt, NULL);
+  s->ckpt_running = false;
+  conn_close(s->ckpt_conn);
+  s->ckpt_conn = NULL;
+}
+
 int store_open(struct store **out, const char *path, const struct store_opts *opts, char *err,
                size_t errlen) {
   struct store *s = NULL;
@@ -760,6 +866,7 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
   int rc = STORE_HARD;
   int version = 0;
   bool wlock_init = false, plock_init = false, qlock_init = false, qdone_init = false;
+  bool ckpt_lock_init = false, cwake_init = false;
   *out = NULL;
   if (NULL == path || '\0' == path[0]) {
     set_err(err, errlen, "no database path given");
@@ -814,7 +921,9 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
   plock_init = 0 == pthread_mutex_init(&s->plock, NULL);
   qlock_init = 0 == pthread_mutex_init(&s->qlock, NULL);
   qdone_init = 0 == pthread_cond_init(&s->qdone, NULL);
-  if (!wlock_init || !plock_init || !qlock_init || !qdone_init) {
+  ckpt_lock_init = 0 == pthread_mutex_init(&s->ckpt_lock, NULL);
+  cwake_init = 0 == pthread_cond_init(&s->cwake, NULL);
+  if (!wlock_init || !plock_init || !qlock_init || !qdone_init || !ckpt_lock_init || !cwake_init) {
     set_err(err, errlen, "cannot initialise locks");
     rc = STORE_HARD;
     goto cleanup;
@@ -827,6 +936,7 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
     if (STORE_OK != rc)
       goto cleanup;
   }
+  checkpointer_start(s);
   *out = s;
   return STORE_OK;
 cleanup:
@@ -840,6 +950,10 @@ cleanup:
       pthread_mutex_destroy(&s->qlock);
     if (qdone_init)
       pthread_cond_destroy(&s->qdone);
+    if (ckpt_lock_init)
+      pthread_mutex_destroy(&s->ckpt_lock);
+    if (cwake_init)
+      pthread_cond_destroy(&s->cwake);
     free(s->path);
     free(s);
   }
@@ -849,6 +963,7 @@ cleanup:
 void store_close(struct store *s) {
   if (NULL == s)
     return;
+  checkpointer_stop(s);
   while (NULL != s->pool) {
     struct store_conn *c = s->pool;
     s->pool = c->next;
@@ -859,6 +974,8 @@ void store_close(struct store *s) {
   pthread_mutex_destroy(&s->plock);
   pthread_mutex_destroy(&s->qlock);
   pthread_cond_destroy(&s->qdone);
+  pthread_mutex_destroy(&s->ckpt_lock);
+  pthread_cond_destroy(&s->cwake);
   free(s->path);
   free(s);
 }

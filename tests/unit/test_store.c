@@ -337,6 +337,52 @@ static void test_full_check_reads_every_page(void **state) {
   free(after);
 }
 
+struct source_args {
+  int n;
+  const char *blob;
+  size_t len;
+};
+
+static int tx_put_source(struct store_tx *tx, void *ctx) {
+  struct source_args *a = ctx;
+  char version[65];
+  snprintf(version, sizeof version, "%064d", a->n);
+  return store_exam_source_put(tx, version, "ekraf.wal", "wal.exam.yaml", a->blob, a->len);
+}
+
+/* Checkpoints run beside the writer, not in it: the WAL is still copied into the database
+ * as it grows, so it never holds more than a bounded number of pages however much is
+ * written (here ~26 MB in 400 commits; the WAL stays a few MB and is reused). */
+static void test_wal_is_checkpointed_in_the_background(void **state) {
+  struct fixture *f = *state;
+  struct store *s = open_ok(f, 0);
+  char wal[160];
+  struct stat sb;
+  size_t len = 64 * 1024;
+  char *blob = malloc(len);
+  assert_non_null(blob);
+  for (size_t i = 0; i < len; i++)
+    blob[i] = (char)('a' + (i * 7919) % 26);
+  for (int i = 0; i < 400; i++) {
+    struct source_args a = {i, blob, len};
+    assert_int_equal(STORE_OK, store_txn(s, tx_put_source, &a));
+    if (0 == i % 50) {
+      struct timespec pause = {0, 100 * 1000000L}; /* lets the checkpointer run */
+      nanosleep(&pause, NULL);
+    }
+  }
+  snprintf(wal, sizeof wal, "%s-wal", f->db);
+  assert_int_equal(0, stat(wal, &sb));
+  assert_true(sb.st_size < 12 * 1024 * 1024);
+  store_close(s);
+  s = open_ok(f, 0);
+  struct store_rd *rd = NULL;
+  assert_int_equal(STORE_OK, store_rd_begin(s, &rd));
+  store_rd_end(rd);
+  store_close(s);
+  free(blob);
+}
+
 static void test_newer_schema_is_refused_unchanged(void **state) {
   struct fixture *f = *state;
   struct store *s = open_ok(f, 0);
@@ -775,6 +821,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_truncated_database_is_refused_unchanged, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_full_check_reads_every_page, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_wal_is_checkpointed_in_the_background, setup, teardown),
       cmocka_unit_test_setup_teardown(test_newer_schema_is_refused_unchanged, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unwritable_directory_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(test_txn_commit_rollback_and_nesting, setup, teardown),
