@@ -66,7 +66,14 @@ static int read_attempt(struct svc *svc, struct store_attempt *out, int64_t id) 
 
 /* The attempt named in the path, if it is the caller's; otherwise answers 404 (the same for
  * "does not exist" and "someone else's", so ids leak nothing) and returns -1. */
+static int own_attempt_read(struct req *r, struct store_attempt *out, bool brief);
+
 static int own_attempt(struct req *r, struct store_attempt *out) {
+  return own_attempt_read(r, out, false);
+}
+
+/* As own_attempt(), with brief: without the attempt's form and result texts. */
+static int own_attempt_read(struct req *r, struct store_attempt *out, bool brief) {
   if (NULL == r->svc->catalog) {
     reply_error(r, ERR_UNAVAILABLE, "The exam catalogue is not loaded.");
     return -1;
@@ -76,7 +83,17 @@ static int own_attempt(struct req *r, struct store_attempt *out) {
     reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
     return -1;
   }
-  int rc = read_attempt(r->svc, out, id);
+  int rc = STORE_OK;
+  if (brief) {
+    struct store_rd *rd = NULL;
+    rc = store_rd_begin(r->svc->store, &rd);
+    if (STORE_OK == rc) {
+      rc = store_attempt_get_brief(rd, out, id);
+      store_rd_end(rd);
+    }
+  } else {
+    rc = read_attempt(r->svc, out, id);
+  }
   if (STORE_OK == rc && out->user_id != r->user->id) {
     store_attempt_clear(out);
     rc = STORE_NONE;
@@ -112,7 +129,18 @@ static int attempt_form(struct svc *svc, const struct store_attempt *a, struct e
   if (0 != rc) {
     return rc;
   }
-  if (0 != exam_form_from_text(out, exam, NULL != a->form ? a->form : "", err, sizeof(err))) {
+  struct store_attempt full = {0};
+  const char *text = a->form;
+  if (NULL == text) { /* read briefly: the stored form is needed after all */
+    int src = read_attempt(svc, &full, a->id);
+    if (STORE_OK != src) {
+      return -2;
+    }
+    text = full.form;
+  }
+  rc = exam_form_from_text(out, exam, NULL != text ? text : "", err, sizeof(err));
+  store_attempt_clear(&full);
+  if (0 != rc) {
     log_msg(LOG_ERROR, NULL, "attempt %" PRId64 ": stored form does not match: %s", a->id, err);
     return -1;
   }
@@ -1033,23 +1061,10 @@ struct save_ctx {
 
 static int save_txn(struct store_tx *tx, void *arg) {
   struct save_ctx *sc = arg;
-  struct store_attempt a;
-  /* Re-read inside the transaction: the deadline may have moved, the attempt may have been
+  /* Checked inside the transaction: the deadline may have moved, the attempt may have been
    * submitted by another tab a moment ago. */
-  int rc = store_attempt_get(store_tx_rd(tx), &a, sc->id);
-  if (STORE_OK != rc) {
-    return rc;
-  }
-  sc->deadline_ms = a.deadline_ms;
-  bool open = is_open(&a);
-  store_attempt_clear(&a);
-  if (!open) {
-    return STORE_CONFLICT;
-  }
-  if (sc->now_ms > sc->deadline_ms + sc->grace_ms) {
-    return STORE_CONFLICT;
-  }
-  return store_answer_put(tx, sc->id, sc->item_id, sc->value_text, store_tx_now_ms(tx));
+  return store_answer_put_checked(tx, sc->id, sc->item_id, sc->value_text, store_tx_now_ms(tx),
+                                  sc->now_ms - sc->grace_ms, &sc->deadline_ms);
 }
 
 int h_attempts_save_answer(struct req *r) {
@@ -1057,7 +1072,7 @@ int h_attempts_save_answer(struct req *r) {
   struct exam_form *form = NULL;
   char *value_text = NULL;
   char err[160];
-  if (0 != own_attempt(r, &a)) {
+  if (0 != own_attempt_read(r, &a, true)) {
     return 0;
   }
   int ret = 0;
@@ -1119,11 +1134,23 @@ int h_attempts_save_answer(struct req *r) {
     goto cleanup;
   }
   a.deadline_ms = sc.deadline_ms;
-  json_int_t left = remaining_seconds(&a, r->now_ms);
-  ret = reply_json(r, 200,
-                   json_pack("{s:s, s:b, s:o, s:o, s:I}", "item", item->id, "saved", 1,
-                             "server_time", json_time(r->now_ms), "deadline_at",
-                             json_time(sc.deadline_ms), "remaining_seconds", left));
+  /* {"item":..,"saved":true,"server_time":..,"deadline_at":..,"remaining_seconds":..} */
+  struct jbuf b = {0};
+  JB_LIT(&b, "{\"item\":");
+  jb_str(&b, item->id);
+  JB_LIT(&b, ",\"saved\":true,\"server_time\":");
+  jb_time(&b, r->now_ms);
+  JB_LIT(&b, ",\"deadline_at\":");
+  jb_time(&b, sc.deadline_ms);
+  JB_LIT(&b, ",\"remaining_seconds\":");
+  jb_int(&b, (int64_t)remaining_seconds(&a, r->now_ms));
+  JB_LIT(&b, "}");
+  if (b.failed) {
+    free(b.s);
+    ret = reply_error(r, ERR_INTERNAL, NULL);
+  } else {
+    ret = reply_bytes_owned(r, 200, "application/json; charset=utf-8", b.s, b.len);
+  }
 cleanup:
   free(value_text);
   exam_form_free(form);

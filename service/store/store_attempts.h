@@ -57,6 +57,10 @@ int store_attempt_create(struct store_tx *tx, int64_t *out_id, int64_t user_id, 
 /* The attempt with its form and result: STORE_OK (clear with store_attempt_clear),
  * STORE_NONE, or negative. */
 int store_attempt_get(struct store_rd *rd, struct store_attempt *out, int64_t id);
+/* The same without form and result (both NULL): STORE_OK, STORE_NONE, or negative. */
+int store_attempt_get_brief(struct store_rd *rd, struct store_attempt *out, int64_t id);
+/* Whether the attempt is open, and its deadline: STORE_OK, STORE_NONE, or negative. */
+int store_attempt_state(struct store_rd *rd, int64_t id, bool *out_open, int64_t *out_deadline_ms);
 /* The user's open attempt at an exam (without form/result): STORE_OK / STORE_NONE / <0. */
 int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64_t user_id,
                            const char *exam_id);
@@ -71,6 +75,15 @@ int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, siz
  * open, or negative. The caller checks ownership, the form and the deadline first. */
 int store_answer_put(struct store_tx *tx, int64_t attempt_id, const char *item_id,
                      const char *value_json, int64_t saved_ms);
+
+/* Saves one answer as store_answer_put does, in one transaction with the check that the
+ * attempt is open and that not_after_ms (the request's time less the save grace) is not past
+ * its deadline: STORE_OK, STORE_CONFLICT when it is closed or too late (nothing written),
+ * STORE_NONE, or negative. *out_deadline_ms receives the deadline as read in the transaction
+ * (0 when there is no such attempt). */
+int store_answer_put_checked(struct store_tx *tx, int64_t attempt_id, const char *item_id,
+                             const char *value_json, int64_t saved_ms, int64_t not_after_ms,
+                             int64_t *out_deadline_ms);
 
 struct store_answer {
   char item_id[65];

@@ -21,6 +21,8 @@ enum attempts_stmt {
   ATT_SET_RESULT,
   ATT_EXTEND,
   ATT_OVERDUE,
+  ATT_BRIEF,
+  ATT_STATE,
   ATTEMPTS__MAX
 };
 
@@ -55,6 +57,8 @@ static const char *const attempts_sqls[ATTEMPTS__MAX] = {
                    "WHERE id = ?1 AND status = 'open'",
     [ATT_OVERDUE] = "SELECT id FROM attempts WHERE status = 'open' AND deadline_at < ?1 "
                     "ORDER BY deadline_at LIMIT ?2",
+    [ATT_BRIEF] = "SELECT " ATT_COLS " FROM attempts WHERE id = ?1",
+    [ATT_STATE] = "SELECT status, deadline_at FROM attempts WHERE id = ?1",
 };
 static const struct store_sqlset attempts_set = {"attempts", attempts_sqls, ATTEMPTS__MAX};
 
@@ -184,6 +188,38 @@ int store_attempt_get(struct store_rd *rd, struct store_attempt *out, int64_t id
   return rc;
 }
 
+int store_attempt_get_brief(struct store_rd *rd, struct store_attempt *out, int64_t id) {
+  struct store_conn *c = store_rd_conn(rd);
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_BRIEF);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = store_step_row(c, st, "attempt get brief");
+  if (STORE_OK == rc && 0 != read_attempt(st, out))
+    rc = STORE_HARD;
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_attempt_state(struct store_rd *rd, int64_t id, bool *out_open, int64_t *out_deadline_ms) {
+  struct store_conn *c = store_rd_conn(rd);
+  *out_open = false;
+  *out_deadline_ms = 0;
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_STATE);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = store_step_row(c, st, "attempt state");
+  if (STORE_OK == rc) {
+    const unsigned char *status = sqlite3_column_text(st, 0);
+    *out_open = NULL != status && 0 == strcmp((const char *)status, STORE_ATTEMPT_OPEN);
+    *out_deadline_ms = sqlite3_column_int64(st, 1);
+  }
+  store_stmt_done(st);
+  return rc;
+}
+
 int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64_t user_id,
                            const char *exam_id) {
   struct store_conn *c = store_rd_conn(rd);
@@ -258,6 +294,21 @@ static int attempt_is_open(struct store_conn *c, int64_t id) {
   return rc;
 }
 
+/* The upsert alone: the attempt is known to be open in this transaction. */
+static int answer_upsert(struct store_conn *c, int64_t attempt_id, const char *item_id,
+                         const char *value_json, int64_t saved_ms) {
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, ANS_PUT);
+  if (NULL == st)
+    return STORE_HARD;
+  sqlite3_bind_int64(st, 1, attempt_id);
+  store_bind_text(st, 2, item_id);
+  store_bind_text(st, 3, value_json);
+  sqlite3_bind_int64(st, 4, saved_ms);
+  int rc = store_step_done(c, st, "answer save", NULL);
+  store_stmt_done(st);
+  return rc;
+}
+
 int store_answer_put(struct store_tx *tx, int64_t attempt_id, const char *item_id,
                      const char *value_json, int64_t saved_ms) {
   struct store_conn *c = store_tx_conn(tx);
@@ -266,16 +317,22 @@ int store_answer_put(struct store_tx *tx, int64_t attempt_id, const char *item_i
   int rc = attempt_is_open(c, attempt_id);
   if (STORE_OK != rc)
     return rc;
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ANS_PUT);
-  if (NULL == st)
+  return answer_upsert(c, attempt_id, item_id, value_json, saved_ms);
+}
+
+int store_answer_put_checked(struct store_tx *tx, int64_t attempt_id, const char *item_id,
+                             const char *value_json, int64_t saved_ms, int64_t not_after_ms,
+                             int64_t *out_deadline_ms) {
+  bool open = false;
+  *out_deadline_ms = 0;
+  if (NULL == item_id || NULL == value_json)
     return STORE_HARD;
-  sqlite3_bind_int64(st, 1, attempt_id);
-  store_bind_text(st, 2, item_id);
-  store_bind_text(st, 3, value_json);
-  sqlite3_bind_int64(st, 4, saved_ms);
-  rc = store_step_done(c, st, "answer save", NULL);
-  store_stmt_done(st);
-  return rc;
+  int rc = store_attempt_state(store_tx_rd(tx), attempt_id, &open, out_deadline_ms);
+  if (STORE_OK != rc)
+    return rc;
+  if (!open || not_after_ms > *out_deadline_ms)
+    return STORE_CONFLICT;
+  return answer_upsert(store_tx_conn(tx), attempt_id, item_id, value_json, saved_ms);
 }
 
 void store_answers_free(struct store_answer *list, size_t n) {

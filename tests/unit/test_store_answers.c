@@ -1,0 +1,181 @@
+/*
+ * The store's save path for answers: a checked save writes only into an open attempt whose
+ * deadline (plus the caller's grace) has not passed, reports the deadline it read in the same
+ * transaction, and changes nothing when it refuses; the brief and state reads agree with the
+ * full read without carrying the form.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+
+static const char version[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+struct fixture {
+  char dir[64];
+  char db[128];
+  struct store *s;
+  int64_t user, attempt;
+};
+
+struct make {
+  int64_t user, attempt;
+};
+
+static int make_txn(struct store_tx *tx, void *arg) {
+  struct make *m = arg;
+  int rc = store_user_create(tx, &m->user, "asesi-simpan@contoh.id", "Asesi", STORE_ROLE_CANDIDATE,
+                             "$scrypt$test");
+  if (STORE_OK == rc)
+    rc = store_exam_source_put(tx, version, "DKV-UJI", "dkv-uji.exam.yaml", "format: 1\n", 10);
+  if (STORE_OK == rc)
+    rc = store_attempt_create(tx, &m->attempt, m->user, "DKV-UJI", version, "{\"format\":1}",
+                              store_tx_now_ms(tx) + 60000);
+  return rc;
+}
+
+static int setup(void **state) {
+  struct fixture *f = calloc(1, sizeof *f);
+  char err[256];
+  struct store_opts o = {0};
+  struct make m = {0};
+  if (NULL == f)
+    return -1;
+  snprintf(f->dir, sizeof f->dir, "/tmp/ujikom-answers-XXXXXX");
+  if (NULL == mkdtemp(f->dir))
+    return -1;
+  snprintf(f->db, sizeof f->db, "%s/ujikom.db", f->dir);
+  if (STORE_OK != store_open(&f->s, f->db, &o, err, sizeof err) ||
+      STORE_OK != store_txn(f->s, make_txn, &m))
+    return -1;
+  f->user = m.user;
+  f->attempt = m.attempt;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  struct fixture *f = *state;
+  char cmd[128];
+  store_close(f->s);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+  if (0 != system(cmd))
+    fprintf(stderr, "could not remove %s\n", f->dir);
+  free(f);
+  return 0;
+}
+
+struct save {
+  int64_t id;
+  const char *item, *value;
+  int64_t not_after_ms;
+  int64_t deadline_ms;
+};
+
+static int save_txn(struct store_tx *tx, void *arg) {
+  struct save *s = arg;
+  return store_answer_put_checked(tx, s->id, s->item, s->value, store_tx_now_ms(tx),
+                                  s->not_after_ms, &s->deadline_ms);
+}
+
+struct finish {
+  int64_t id;
+};
+
+static int finish_txn(struct store_tx *tx, void *arg) {
+  struct finish *fi = arg;
+  return store_attempt_finish(tx, fi->id, STORE_ATTEMPT_SUBMITTED, store_tx_now_ms(tx), "BK", "{}");
+}
+
+/* Every stored answer of the attempt as "item=value;..." */
+static void answers(struct fixture *f, char *out, size_t len) {
+  struct store_rd *rd = NULL;
+  struct store_answer *list = NULL;
+  size_t n = 0;
+  out[0] = '\0';
+  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_answers_get(rd, &list, &n, f->attempt));
+  store_rd_end(rd);
+  for (size_t i = 0; i < n; i++) {
+    size_t used = strlen(out);
+    snprintf(out + used, len - used, "%s=%s;", list[i].item_id, list[i].value);
+  }
+  store_answers_free(list, n);
+}
+
+static void test_checked_save(void **state) {
+  struct fixture *f = *state;
+  struct store_rd *rd = NULL;
+  struct store_attempt full, brief;
+  char got[256];
+  bool open = false;
+  int64_t deadline = 0;
+
+  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_attempt_get(rd, &full, f->attempt));
+  assert_int_equal(STORE_OK, store_attempt_get_brief(rd, &brief, f->attempt));
+  assert_int_equal(STORE_OK, store_attempt_state(rd, f->attempt, &open, &deadline));
+  assert_int_equal(STORE_NONE, store_attempt_get_brief(rd, &brief, f->attempt + 100));
+  assert_int_equal(STORE_OK, store_attempt_get_brief(rd, &brief, f->attempt));
+  store_rd_end(rd);
+  assert_non_null(full.form);
+  assert_null(brief.form);
+  assert_null(brief.result);
+  assert_int_equal(full.id, brief.id);
+  assert_int_equal(full.user_id, brief.user_id);
+  assert_string_equal(full.status, brief.status);
+  assert_int_equal(full.deadline_ms, brief.deadline_ms);
+  assert_true(open);
+  assert_int_equal(full.deadline_ms, deadline);
+
+  /* In time: saved, and again (replaced). */
+  struct save s = {f->attempt, "A1", "\"a\"", full.deadline_ms - 1, 0};
+  assert_int_equal(STORE_OK, store_txn(f->s, save_txn, &s));
+  assert_int_equal(full.deadline_ms, s.deadline_ms);
+  s.value = "\"b\"";
+  s.not_after_ms = full.deadline_ms; /* exactly at the deadline still counts */
+  assert_int_equal(STORE_OK, store_txn(f->s, save_txn, &s));
+  answers(f, got, sizeof got);
+  assert_string_equal("A1=\"b\";", got);
+
+  /* Past the deadline: refused, nothing written, the deadline reported. */
+  s.value = "\"late\"";
+  s.not_after_ms = full.deadline_ms + 1;
+  s.deadline_ms = 0;
+  assert_int_equal(STORE_CONFLICT, store_txn(f->s, save_txn, &s));
+  assert_int_equal(full.deadline_ms, s.deadline_ms);
+  answers(f, got, sizeof got);
+  assert_string_equal("A1=\"b\";", got);
+
+  /* No such attempt. */
+  struct save none = {f->attempt + 100, "A1", "1", 0, 0};
+  assert_int_equal(STORE_NONE, store_txn(f->s, save_txn, &none));
+  assert_int_equal(0, none.deadline_ms);
+
+  /* Finished: refused, nothing written. */
+  struct finish fi = {f->attempt};
+  assert_int_equal(STORE_OK, store_txn(f->s, finish_txn, &fi));
+  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_attempt_state(rd, f->attempt, &open, &deadline));
+  store_rd_end(rd);
+  assert_false(open);
+  s.item = "A2";
+  s.not_after_ms = 0;
+  assert_int_equal(STORE_CONFLICT, store_txn(f->s, save_txn, &s));
+  answers(f, got, sizeof got);
+  assert_string_equal("A1=\"b\";", got);
+  store_attempt_clear(&full);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_checked_save, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
