@@ -6,6 +6,8 @@
 
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -25,30 +27,148 @@ int log_set_level(const char *name) {
   return -1;
 }
 
-void log_msg(enum log_level level, const char *request_id, const char *fmt, ...) {
-  static const char *const tags[] = {"ERROR", "WARN", "INFO", "DEBUG"};
-  if ((int)level > atomic_load(&threshold))
-    return;
-  char line[2048];
+static const char *const tags[] = {"ERROR", "WARN", "INFO", "DEBUG"};
+
+#define LINE_MAX_BYTES 2048
+
+/* A line being built: text is cut at the line's capacity. */
+struct line {
+  char buf[LINE_MAX_BYTES];
+  size_t len;
+};
+
+/* Lines hold at most sizeof(buf) - 2 bytes of text before their newline, as ever. */
+static void put(struct line *l, const char *s, size_t n) {
+  size_t room = sizeof(l->buf) - 2 - l->len;
+  if (n > room)
+    n = room;
+  memcpy(l->buf + l->len, s, n);
+  l->len += n;
+}
+
+static void put_str(struct line *l, const char *s) {
+  put(l, s, strlen(s));
+}
+
+/* Decimal digits of v, at least min_digits (zero-padded). */
+static void put_uint(struct line *l, uint64_t v, int min_digits) {
+  char d[24];
+  int n = 0;
+  do {
+    d[sizeof(d) - 1 - (size_t)n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (0 != v || n < min_digits);
+  put(l, d + sizeof(d) - (size_t)n, (size_t)n);
+}
+
+size_t log_time_text(char out[LOG_TIME_TEXT_LEN + 1], int64_t secs, long nsec) {
+  /* The civil date comes from the day count by arithmetic (proleptic Gregorian calendar,
+   * as gmtime_r's; H. Hinnant's civil_from_days), not gmtime_r, which costs more than the
+   * rest of a line. */
+  int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  int64_t sod = secs - days * 86400;
+  int64_t z = days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 0 || year > 9999)
+    year = 0; /* outside what four digits say */
+  unsigned ms = (unsigned)(nsec / 1000000) % 1000;
+  unsigned v[] = {(unsigned)year / 100, (unsigned)year % 100,   (unsigned)month,
+                  (unsigned)day,        (unsigned)(sod / 3600), (unsigned)(sod / 60 % 60),
+                  (unsigned)(sod % 60)};
+  static const char seps[] = {0, 0, '-', '-', 'T', ':', ':'}; /* before each of v */
+  size_t o = 0;
+  for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+    if (i > 0 && '\0' != seps[i])
+      out[o++] = seps[i];
+    out[o++] = (char)('0' + v[i] / 10 % 10);
+    out[o++] = (char)('0' + v[i] % 10);
+  }
+  out[o++] = '.';
+  out[o++] = (char)('0' + ms / 100);
+  out[o++] = (char)('0' + ms / 10 % 10);
+  out[o++] = (char)('0' + ms % 10);
+  out[o++] = 'Z';
+  out[o] = '\0';
+  return o;
+}
+
+/* "2026-11-22T08:00:00.123Z LEVEL [id] ". Each thread keeps the text of the last second
+ * it wrote, so most lines only fill in the milliseconds. */
+static void put_prefix(struct line *l, enum log_level level, const char *request_id) {
+  static _Thread_local int64_t cached_sec = INT64_MIN;
+  static _Thread_local char cached[LOG_TIME_TEXT_LEN + 1];
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
-  struct tm tm;
-  gmtime_r(&ts.tv_sec, &tm);
-  int n = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s [%s] ",
-                   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                   ts.tv_nsec / 1000000, tags[level], request_id ? request_id : "-");
-  if (n < 0)
+  if ((int64_t)ts.tv_sec != cached_sec) {
+    log_time_text(cached, (int64_t)ts.tv_sec, 0);
+    cached_sec = (int64_t)ts.tv_sec;
+  }
+  unsigned ms = (unsigned)(ts.tv_nsec / 1000000) % 1000;
+  cached[20] = (char)('0' + ms / 100);
+  cached[21] = (char)('0' + ms / 10 % 10);
+  cached[22] = (char)('0' + ms % 10);
+  put(l, cached, LOG_TIME_TEXT_LEN);
+  put(l, " ", 1);
+  put_str(l, tags[level]);
+  put(l, " [", 2);
+  put_str(l, request_id ? request_id : "-");
+  put(l, "] ", 2);
+}
+
+static void emit(struct line *l) {
+  l->buf[l->len++] = '\n';
+  ssize_t w = write(STDERR_FILENO, l->buf, l->len);
+  (void)w;
+}
+
+void log_access(const char *request_id, const char *method, const char *path, unsigned status,
+                size_t bytes, uint64_t elapsed_ns, bool aborted) {
+  if ((int)LOG_INFO > atomic_load(&threshold))
     return;
-  size_t len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+  struct line l;
+  l.len = 0;
+  put_prefix(&l, LOG_INFO, request_id);
+  put_str(&l, method);
+  put(&l, " ", 1);
+  put_str(&l, path);
+  put(&l, " ", 1);
+  put_uint(&l, status, 1);
+  put(&l, " ", 1);
+  put_uint(&l, bytes, 1);
+  put(&l, " ", 1);
+  uint64_t tenths = (elapsed_ns + 50000) / 100000; /* ms to one decimal, rounded */
+  put_uint(&l, tenths / 10, 1);
+  put(&l, ".", 1);
+  put_uint(&l, tenths % 10, 1);
+  put(&l, "ms", 2);
+  if (aborted)
+    put_str(&l, " (aborted)");
+  emit(&l);
+}
+
+void log_msg(enum log_level level, const char *request_id, const char *fmt, ...) {
+  if ((int)level > atomic_load(&threshold))
+    return;
+  struct line l;
+  l.len = 0;
+  put_prefix(&l, level, request_id);
+  char *line = l.buf;
+  size_t len = l.len;
   va_list ap;
   va_start(ap, fmt);
-  int m = vsnprintf(line + len, sizeof(line) - len, fmt, ap);
+  int m = vsnprintf(line + len, sizeof(l.buf) - len, fmt, ap);
   va_end(ap);
   if (m > 0)
-    len += (size_t)m < sizeof(line) - len ? (size_t)m : sizeof(line) - len - 1;
-  if (len >= sizeof(line) - 1)
-    len = sizeof(line) - 2;
-  line[len++] = '\n';
-  ssize_t w = write(STDERR_FILENO, line, len);
-  (void)w;
+    len += (size_t)m < sizeof(l.buf) - len ? (size_t)m : sizeof(l.buf) - len - 1;
+  if (len >= sizeof(l.buf) - 1)
+    len = sizeof(l.buf) - 2;
+  l.len = len;
+  emit(&l);
 }

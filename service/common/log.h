@@ -5,6 +5,10 @@
 #ifndef UJIKOM_LOG_H
 #define UJIKOM_LOG_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 enum log_level { LOG_ERROR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 
 /* Sets the threshold from "error", "warn", "info" or "debug"; returns -1 if unknown. */
@@ -12,5 +16,14 @@ int log_set_level(const char *name);
 /* request_id may be NULL. */
 void log_msg(enum log_level level, const char *request_id, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* "2026-11-22T08:00:00.123Z": UTC time of secs (since the epoch) and nsec, as every line
+ * starts. Returns the length (LOG_TIME_TEXT_LEN). */
+#define LOG_TIME_TEXT_LEN 24
+size_t log_time_text(char out[LOG_TIME_TEXT_LEN + 1], int64_t secs, long nsec);
+/* One request's access line at info level: "METHOD PATH STATUS BYTES 1.2ms" plus
+ * " (aborted)" — the same text as log_msg(LOG_INFO, id, "%s %s %u %zu %.1fms%s", ...),
+ * formatted without printf (it is written for every request). */
+void log_access(const char *request_id, const char *method, const char *path, unsigned status,
+                size_t bytes, uint64_t elapsed_ns, bool aborted);
 
 #endif

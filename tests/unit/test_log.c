@@ -1,0 +1,107 @@
+/*
+ * Log lines are formatted without printf on the hot path: the time prefix must be exactly
+ * what gmtime_r and strftime give, and the access line exactly what the printf format it
+ * replaced gives ("%s %s %u %zu %.1fms%s" after "time INFO [id] ").
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/log.h"
+
+static void expect_time(int64_t secs, long nsec) {
+  char got[LOG_TIME_TEXT_LEN + 1];
+  assert_int_equal(LOG_TIME_TEXT_LEN, log_time_text(got, secs, nsec));
+  time_t t = (time_t)secs;
+  struct tm tm;
+  assert_non_null(gmtime_r(&t, &tm));
+  char want[64];
+  size_t n = strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(want + n, sizeof(want) - n, ".%03ldZ", nsec / 1000000);
+  if (0 != strcmp(got, want))
+    fail_msg("%lld s %ld ns: got %s, want %s", (long long)secs, nsec, got, want);
+}
+
+static void time_text_matches_gmtime(void **state) {
+  (void)state;
+  /* the epoch, leap days, century rules, ends of months and years */
+  const int64_t fixed[] = {0,          59,         86399,      86400,       951782400,  951868799,
+                           951868800,  1078012800, 1709164800, 1709251199,  4107542400, 4102444799,
+                           4102444800, 1798761599, 1798761600, 253402300799};
+  for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+    expect_time(fixed[i], 999999999);
+  /* every day from 1970 to 2200, at a moving second of the day */
+  for (int64_t d = 0; d < 84000; d++)
+    expect_time(d * 86400 + (d * 7919) % 86400, (long)(d % 1000) * 1000000);
+}
+
+/* Runs log_access with stderr sent to a file; returns the line without its time. */
+static void access_line(char *out, size_t outlen, const char *method, const char *path,
+                        unsigned status, size_t bytes, uint64_t ns, bool aborted) {
+  char name[] = "/tmp/ujikom-test-log-XXXXXX";
+  int fd = mkstemp(name);
+  assert_true(fd >= 0);
+  unlink(name);
+  int saved = dup(STDERR_FILENO);
+  assert_true(saved >= 0);
+  assert_true(dup2(fd, STDERR_FILENO) >= 0);
+  log_access("0badc0de", method, path, status, bytes, ns, aborted);
+  assert_true(dup2(saved, STDERR_FILENO) >= 0);
+  close(saved);
+  char buf[4096];
+  ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+  close(fd);
+  assert_true(n > LOG_TIME_TEXT_LEN);
+  buf[n] = '\0';
+  assert_int_equal('\n', buf[n - 1]);
+  assert_int_equal(' ', buf[LOG_TIME_TEXT_LEN]);
+  snprintf(out, outlen, "%s", buf + LOG_TIME_TEXT_LEN + 1);
+}
+
+static void access_line_matches_printf(void **state) {
+  (void)state;
+  const uint64_t durations[] = {0, 49999, 50000, 149999, 1234567, 99949999, 12345678901ull};
+  for (size_t i = 0; i < sizeof(durations) / sizeof(durations[0]); i++) {
+    for (int aborted = 0; aborted < 2; aborted++) {
+      char got[4096];
+      access_line(got, sizeof(got), "GET", "/static/app.css", 200, 5790, durations[i], aborted);
+      char want[4096];
+      /* the old format, from the duration in ms as a double */
+      double ms = (double)durations[i] / 1e6;
+      snprintf(want, sizeof(want), "INFO [0badc0de] %s %s %u %zu %.1fms%s\n", "GET",
+               "/static/app.css", 200u, (size_t)5790, ms, aborted ? " (aborted)" : "");
+      /* printf rounds a tie to even; the integer rounding goes up: both are fine, the
+       * durations above are not ties */
+      if (0 != strcmp(got, want))
+        fail_msg("got '%s', want '%s'", got, want);
+    }
+  }
+  /* a path longer than a line is cut, and the line still ends with its newline */
+  char *longpath = malloc(5000);
+  assert_non_null(longpath);
+  memset(longpath, 'p', 4999);
+  longpath[0] = '/';
+  longpath[4999] = '\0';
+  char got[4096];
+  access_line(got, sizeof(got), "GET", longpath, 404, 0, 1, false);
+  free(longpath);
+  /* 2046 bytes of text (the time and its space cut off here), then the newline */
+  assert_int_equal(2046 - (LOG_TIME_TEXT_LEN + 1) + 1, strlen(got));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(time_text_matches_gmtime),
+      cmocka_unit_test(access_line_matches_printf),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
