@@ -18,25 +18,19 @@ static int hexval(char c) {
   return -1;
 }
 
-/* Percent-decodes s[0..len) into a new string; '+' becomes ' ' when plus_is_space. */
-static char *pct_decode(const char *s, size_t len, bool plus_is_space) {
-  char *out = malloc(len + 1);
-  if (NULL == out)
-    return NULL;
+/* Percent-decodes s[0..len) into out (at least len + 1 bytes); '+' becomes ' ' when
+ * plus_is_space. Returns false for a bad escape, a decoded NUL or invalid UTF-8. */
+static bool pct_decode_into(char *out, const char *s, size_t len, bool plus_is_space) {
   size_t o = 0;
   for (size_t i = 0; i < len; i++) {
     char c = s[i];
     if ('%' == c) {
-      if (i + 2 >= len) {
-        free(out);
-        return NULL;
-      }
+      if (i + 2 >= len)
+        return false;
       int hi = hexval(s[i + 1]);
       int lo = hexval(s[i + 2]);
-      if (hi < 0 || lo < 0) {
-        free(out);
-        return NULL;
-      }
+      if (hi < 0 || lo < 0)
+        return false;
       out[o++] = (char)((hi << 4) | lo);
       i += 2;
     } else if ('+' == c && plus_is_space) {
@@ -47,7 +41,15 @@ static char *pct_decode(const char *s, size_t len, bool plus_is_space) {
   }
   out[o] = '\0';
   /* A decoded NUL would let "a%00b" pass as "a"; invalid UTF-8 is refused here once. */
-  if (memchr(out, '\0', o) != NULL || !utf8_valid(out, o)) {
+  return NULL == memchr(out, '\0', o) && utf8_valid(out, o);
+}
+
+/* Percent-decodes s[0..len) into a new string; NULL when malformed or out of memory. */
+static char *pct_decode(const char *s, size_t len, bool plus_is_space) {
+  char *out = malloc(len + 1);
+  if (NULL == out)
+    return NULL;
+  if (!pct_decode_into(out, s, len, plus_is_space)) {
     free(out);
     return NULL;
   }
@@ -113,28 +115,52 @@ enum parse_rc parse_urlencoded(struct kv_list *out, const char *s, size_t len, s
   return PARSE_OK;
 }
 
-enum parse_rc parse_target(char **out_path, const char **out_query, const char *target) {
+enum parse_rc parse_target_buf(char **out_path, const char **out_query, const char *target,
+                               char *buf, size_t buflen) {
   *out_path = NULL;
   *out_query = NULL;
   if (NULL == target || '/' != target[0])
     return PARSE_BAD;
   const char *q = strchr(target, '?');
   size_t plen = q ? (size_t)(q - target) : strlen(target);
-  char *path = pct_decode(target, plen, false);
+  char *path = (NULL != buf && plen < buflen) ? buf : malloc(plen + 1);
   if (NULL == path)
+    return PARSE_NOMEM;
+  /* Most targets are plain printable ASCII: copied as they are. Anything else (escapes,
+   * other bytes) goes through the decoder and its checks. */
+  bool plain = true;
+  for (size_t i = 0; i < plen && plain; i++) {
+    unsigned char c = (unsigned char)target[i];
+    plain = c > 0x20 && c < 0x7f && '%' != c;
+    path[i] = (char)c;
+  }
+  if (plain)
+    path[plen] = '\0';
+  if (!plain && !pct_decode_into(path, target, plen, false)) {
+    if (path != buf)
+      free(path);
     return PARSE_BAD;
+  }
   /* Dot segments never name a resource here; refusing them closes traversal tricks. */
   for (const char *seg = path; NULL != seg; seg = strchr(seg + 1, '/')) {
+    if ('.' != seg[1])
+      continue;
     const char *name = seg + 1;
     size_t n = strcspn(name, "/");
     if ((1 == n && '.' == name[0]) || (2 == n && 0 == strncmp(name, "..", 2))) {
-      free(path);
+      if (path != buf)
+        free(path);
       return PARSE_BAD;
     }
   }
   *out_path = path;
   *out_query = q ? q + 1 : NULL;
   return PARSE_OK;
+}
+
+enum parse_rc parse_target(char **out_path, const char **out_query, const char *target) {
+  enum parse_rc rc = parse_target_buf(out_path, out_query, target, NULL, 0);
+  return PARSE_NOMEM == rc ? PARSE_BAD : rc;
 }
 
 bool parse_cookie(const char *header, const char *name, char *out, size_t outlen) {

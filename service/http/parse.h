@@ -36,6 +36,11 @@ enum parse_rc parse_urlencoded(struct kv_list *out, const char *s, size_t len, s
  * raw query (pointer into target, or NULL). The path must start with '/', decode to valid
  * UTF-8 without NUL, and contain no "." or ".." segment. */
 enum parse_rc parse_target(char **out_path, const char **out_query, const char *target);
+/* The same, decoding into buf (buflen bytes) when the path fits there, so the common short
+ * target costs no allocation; *out_path is then buf, else a new string the caller frees
+ * (free it only when it is not buf). PARSE_NOMEM when the allocation failed. */
+enum parse_rc parse_target_buf(char **out_path, const char **out_query, const char *target,
+                               char *buf, size_t buflen);
 
 /* Finds cookie `name` in a Cookie header value ("a=1; b=2"). Copies the value into out
  * (at most outlen-1 bytes); returns false when absent, malformed or too long. */

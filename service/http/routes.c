@@ -4,6 +4,7 @@
  */
 #include "http/routes.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "http/handlers.h"
@@ -96,14 +97,14 @@ const struct route routes[] = {
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
 
 /* Splits a pattern and a path in step; ":x" captures one segment, a final "*" the rest.
- * Captured segments are NUL-terminated in path only once the whole path matched. */
-static int pattern_matches(const char *pattern, char *path, const char *params[REQ_MAX_PARAMS],
-                           size_t *nparams) {
+ * Does not touch path: on a match it records where each capture starts (caps) and how many
+ * of them end at the next '/' (*segments; the "*" rest ends with the path). */
+static int pattern_matches(const char *pattern, const char *path, const char *caps[REQ_MAX_PARAMS],
+                           size_t *ncaps, size_t *segments) {
   const char *p = pattern;
-  char *s = path;
-  char *caps[REQ_MAX_PARAMS];
+  const char *s = path;
   size_t n = 0;
-  size_t segments = 0; /* captures that end at the next '/' (not the "*" rest) */
+  size_t seg = 0;
   while ('\0' != *p) {
     if ('/' != *p || '/' != *s)
       return 0;
@@ -111,7 +112,7 @@ static int pattern_matches(const char *pattern, char *path, const char *params[R
     s++;
     const char *pend = strchr(p, '/');
     size_t plen = pend ? (size_t)(pend - p) : strlen(p);
-    char *send = strchr(s, '/');
+    const char *send = strchr(s, '/');
     size_t slen = send ? (size_t)(send - s) : strlen(s);
     if (1 == plen && '*' == p[0]) {
       if (n >= REQ_MAX_PARAMS || '\0' == *s)
@@ -125,7 +126,7 @@ static int pattern_matches(const char *pattern, char *path, const char *params[R
       if (0 == slen || n >= REQ_MAX_PARAMS)
         return 0;
       caps[n++] = s;
-      segments = n;
+      seg = n;
     } else if (plen != slen || 0 != strncmp(p, s, plen)) {
       return 0;
     }
@@ -134,32 +135,70 @@ static int pattern_matches(const char *pattern, char *path, const char *params[R
   }
   if ('\0' != *s || '\0' != *p)
     return 0;
-  for (size_t i = 0; i < n; i++) {
-    if (i < segments) {
-      char *slash = strchr(caps[i], '/');
-      if (slash)
-        *slash = '\0';
-    }
-    params[i] = caps[i];
-  }
-  *nparams = n;
+  *ncaps = n;
+  *segments = seg;
   return 1;
+}
+
+/* Each pattern's literal prefix (up to its first ':' or '*'): a path can only match a
+ * pattern that it starts with. Rows are also listed by the byte after the leading '/'
+ * (the path's second byte must equal the pattern's when the prefix reaches it), so a
+ * path is compared with a handful of rows, in table order, instead of all of them.
+ * Computed once; the table is constant. */
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+_Static_assert(NROUTES < 256, "route indexes are bytes");
+static size_t prefix_len[NROUTES];
+static unsigned char bucket[256][NROUTES];
+static unsigned char bucket_n[256];
+static pthread_once_t prefix_once = PTHREAD_ONCE_INIT;
+
+static void prefix_init(void) {
+  for (size_t i = 0; i < routes_count; i++)
+    prefix_len[i] = strcspn(routes[i].pattern, ":*");
+  for (unsigned c = 0; c < 256; c++) {
+    for (size_t i = 0; i < routes_count; i++) {
+      /* a prefix of 1 ("/" alone, or "/:x") says nothing about the second byte */
+      if (prefix_len[i] < 2 || (unsigned char)routes[i].pattern[1] == c)
+        bucket[c][bucket_n[c]++] = (unsigned char)i;
+    }
+  }
 }
 
 enum route_match routes_match(const char *method, const char *path, char *scratch,
                               const struct route **out, const char *params[REQ_MAX_PARAMS],
                               size_t *nparams) {
+  pthread_once(&prefix_once, prefix_init);
   enum route_match result = ROUTE_NOT_FOUND;
   const char *m = (0 == strcmp(method, "HEAD")) ? "GET" : method;
   size_t len = strlen(path);
-  for (size_t i = 0; i < routes_count; i++) {
-    memcpy(scratch, path, len + 1);
+  if (0 == len)
+    return ROUTE_NOT_FOUND;
+  unsigned char c = (unsigned char)path[1];
+  for (size_t k = 0; k < bucket_n[c]; k++) {
+    size_t i = bucket[c][k];
+    const char *pat = routes[i].pattern;
+    size_t plen = prefix_len[i];
+    if (plen > len || 0 != memcmp(pat, path, plen))
+      continue;
+    const char *caps[REQ_MAX_PARAMS];
     size_t n = 0;
-    if (!pattern_matches(routes[i].pattern, scratch, params, &n))
+    size_t segments = 0;
+    if (!pattern_matches(pat, path, caps, &n, &segments))
       continue;
     if (0 != strcmp(routes[i].method, m)) {
       result = ROUTE_BAD_METHOD;
       continue;
+    }
+    /* Captures point into scratch, where a segment capture ends at its '/'. */
+    memcpy(scratch, path, len + 1);
+    for (size_t j = 0; j < n; j++) {
+      char *cap = scratch + (caps[j] - path);
+      if (j < segments) {
+        char *slash = strchr(cap, '/');
+        if (slash)
+          *slash = '\0';
+      }
+      params[j] = cap;
     }
     *nparams = n;
     *out = &routes[i];

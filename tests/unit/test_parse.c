@@ -117,6 +117,60 @@ static void json_depth(void **state) {
   assert_true(json_depth_ok(in_string, strlen(in_string), 1));
 }
 
+/* parse_target_buf decodes into the caller's buffer when the path fits, else allocates,
+ * and answers exactly as parse_target does: the plain-ASCII shortcut changes nothing. */
+static void target_buf_agrees_with_target(void **state) {
+  (void)state;
+  const char *targets[] = {"/",
+                           "/healthz",
+                           "/static/app.css?v=0123",
+                           "/a%20b/c?x=1",
+                           "/caf%C3%A9",
+                           "/a/./b",
+                           "/a/../b",
+                           "/..",
+                           "/.hidden/x",
+                           "/a/..b/.c",
+                           "/x%00y",
+                           "/x%zz",
+                           "/x%4",
+                           "/tab\there",
+                           "/del\x7f",
+                           "/\xc3\xa9t\xc3\xa9",
+                           "/\xc3",
+                           "/plus+sign?q=a+b",
+                           "relative",
+                           "",
+                           "/V/HC1:6BFOXN%TS3DH0YOJ58S",
+                           "/verylongpathsegmentthatdoesnotfitinasmallbuffer/aaaaaaaaaaaaaaaaaaaa"};
+  for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+    char *want = NULL;
+    const char *want_q = NULL;
+    enum parse_rc want_rc = parse_target(&want, &want_q, targets[i]);
+    for (size_t cap = 0; cap < 80; cap += 7) {
+      char buf[80];
+      char *got = NULL;
+      const char *got_q = NULL;
+      enum parse_rc got_rc = parse_target_buf(&got, &got_q, targets[i], buf, cap);
+      if (want_rc != got_rc)
+        fail_msg("%s (buffer %zu): rc %d, want %d", targets[i], cap, got_rc, want_rc);
+      if (PARSE_OK == want_rc) {
+        assert_string_equal(want, got);
+        assert_ptr_equal(want_q, got_q);
+        if (strcspn(targets[i], "?") < cap) /* the target's path part fits */
+          assert_ptr_equal(buf, got);
+        else
+          assert_ptr_not_equal(buf, got);
+        if (got != buf)
+          free(got);
+      } else {
+        assert_null(got);
+      }
+    }
+    free(want);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(target_splits_path_and_query),
@@ -126,6 +180,7 @@ int main(void) {
       cmocka_unit_test(cookie_finds_exact_names_only),
       cmocka_unit_test(utf8_validation),
       cmocka_unit_test(json_depth),
+      cmocka_unit_test(target_buf_agrees_with_target),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
