@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,9 +150,24 @@ int main(int argc, char **argv) {
     print_routes();
     return 0;
   }
-  if (0 != config_load(&cfg, argc, argv, &help, err, sizeof(err))) {
+  /* `ujikomd [options] --pool-size`: the per-connection memory pool those options give, so
+   * a benchmark can give its reference server exactly the same. (--print-pool-size is the
+   * same flag under the name bench/callgrind.sh uses.) */
+  bool pool_size = false;
+  int nargs = argc > 0 ? 1 : 0;
+  for (int i = 1; i < argc; i++) {
+    if (0 == strcmp(argv[i], "--pool-size") || 0 == strcmp(argv[i], "--print-pool-size"))
+      pool_size = true;
+    else
+      argv[nargs++] = argv[i]; /* the flag is taken out; the options are read as usual */
+  }
+  if (0 != config_load(&cfg, nargs, argv, &help, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: %s\n", err);
     return 2;
+  }
+  if (pool_size) {
+    printf("%zu\n", server_pool_size(&cfg));
+    return 0;
   }
   if (help) {
     config_print_help(stdout, "ujikomd",

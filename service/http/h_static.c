@@ -3,12 +3,15 @@
  * entries under static/ can be served, so no request path reaches the file system.
  * Links carry ?v=<content hash>; such requests may be cached for a day, others an hour.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/assets.h"
 #include "http/handlers.h"
+#include "http/server.h"
 
 const struct asset *asset_find(const char *path) {
   if (NULL == path)
@@ -20,14 +23,66 @@ const struct asset *asset_find(const char *path) {
   return NULL;
 }
 
-void asset_version(const struct asset *a, char out[ASSET_VERSION_LEN + 1]) {
-  /* FNV-1a 64: a cache key for our own files, not a security measure. */
+/* FNV-1a 64: a cache key for our own files, not a security measure. */
+static void hash_version(const struct asset *a, char out[ASSET_VERSION_LEN + 1]) {
   uint64_t hash = 14695981039346656037ull;
   for (size_t i = 0; i < a->size; i++) {
     hash ^= a->data[i];
     hash *= 1099511628211ull;
   }
   snprintf(out, ASSET_VERSION_LEN + 1, "%016llx", (unsigned long long)hash);
+}
+
+/* Per asset, computed once: the assets are compiled in, so neither their versions nor the
+ * answers built from them can ever go stale. answers[i][pinned][not_modified]. */
+struct asset_cache {
+  char version[ASSET_VERSION_LEN + 1];
+  char etag[ASSET_VERSION_LEN + 3];
+  struct prebuilt *answers[2][2];
+};
+static struct asset_cache *cache;
+static size_t cache_count;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static const char *content_type(const char *path);
+
+static void cache_init(void) {
+  size_t n = 0;
+  while (NULL != assets[n].path)
+    n++;
+  struct asset_cache *c = calloc(n + 1, sizeof(*c));
+  if (NULL == c)
+    return; /* versions are then hashed per call and answers built per request */
+  for (size_t i = 0; i < n; i++) {
+    hash_version(&assets[i], c[i].version);
+    snprintf(c[i].etag, sizeof(c[i].etag), "\"%s\"", c[i].version);
+    for (int pinned = 0; pinned < 2; pinned++) {
+      const char *headers[] = {"ETag", c[i].etag, "Cache-Control",
+                               pinned ? "public, max-age=86400, immutable" : "public, max-age=3600",
+                               NULL};
+      const char *type = content_type(assets[i].path);
+      c[i].answers[pinned][0] =
+          prebuilt_new(200, type, assets[i].data, assets[i].size, false, headers);
+      c[i].answers[pinned][1] = prebuilt_new(304, type, "", 0, false, headers);
+    }
+  }
+  cache_count = n;
+  cache = c;
+}
+
+static const struct asset_cache *cache_of(const struct asset *a) {
+  pthread_once(&cache_once, cache_init);
+  if (NULL == cache || a < assets || a >= assets + cache_count)
+    return NULL;
+  return &cache[a - assets];
+}
+
+void asset_version(const struct asset *a, char out[ASSET_VERSION_LEN + 1]) {
+  const struct asset_cache *c = cache_of(a);
+  if (NULL != c)
+    memcpy(out, c->version, ASSET_VERSION_LEN + 1);
+  else
+    hash_version(a, out);
 }
 
 static const char *content_type(const char *path) {
@@ -75,23 +130,36 @@ int h_static(struct req *r) {
   char path[256];
   if (NULL == rest)
     return reply_error(r, ERR_NOT_FOUND, NULL);
-  int n = snprintf(path, sizeof(path), "static/%s", rest);
-  if (n < 0 || (size_t)n >= sizeof(path))
+  size_t rlen = strlen(rest);
+  if (rlen + sizeof("static/") > sizeof(path))
     return reply_error(r, ERR_NOT_FOUND, NULL);
+  memcpy(path, "static/", 7);
+  memcpy(path + 7, rest, rlen + 1);
   const struct asset *a = asset_find(path);
   if (NULL == a)
     return reply_error(r, ERR_NOT_FOUND, NULL);
 
-  char version[ASSET_VERSION_LEN + 1];
-  char etag[ASSET_VERSION_LEN + 3];
-  asset_version(a, version);
-  snprintf(etag, sizeof(etag), "\"%s\"", version);
+  const struct asset_cache *c = cache_of(a);
+  char version_buf[ASSET_VERSION_LEN + 1];
+  char etag_buf[ASSET_VERSION_LEN + 3];
+  const char *version = version_buf;
+  const char *etag = etag_buf;
+  if (NULL != c) {
+    version = c->version;
+    etag = c->etag;
+  } else {
+    hash_version(a, version_buf);
+    snprintf(etag_buf, sizeof(etag_buf), "\"%s\"", version_buf);
+  }
   const char *v = req_query(r, "v");
   bool pinned = NULL != v && 0 == strcmp(v, version);
+  bool not_modified = etag_matches(req_header(r, "If-None-Match"), etag);
+  if (NULL != c && NULL != c->answers[pinned][not_modified])
+    return reply_prebuilt(r, c->answers[pinned][not_modified]);
   reply_header(r, "ETag", etag);
   reply_header(r, "Cache-Control",
                pinned ? "public, max-age=86400, immutable" : "public, max-age=3600");
-  if (etag_matches(req_header(r, "If-None-Match"), etag))
+  if (not_modified)
     return reply_bytes(r, 304, content_type(path), "", 0);
   return reply_bytes(r, 200, content_type(path), a->data, a->size);
 }

@@ -6,8 +6,18 @@
 #define UJIKOM_SECHEADERS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct MHD_Response;
+
+struct secheader {
+  const char *name;
+  const char *value;
+};
+
+/* The headers every answer carries, whatever its status (Cache-Control aside). */
+extern const struct secheader secheaders[];
+extern const size_t secheaders_count;
 
 /* Adds the headers to resp; authenticated answers also get Cache-Control: no-store unless
  * the handler set its own Cache-Control (has_cache_control). */

@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +43,11 @@
  * only, so a client sending one byte every few seconds would hold a connection forever;
  * the watchdog cuts a head that is not complete within --conn-timeout. */
 struct conn_watch {
-  struct conn_watch *prev, *next;
+  struct conn_watch *prev, *next; /* under watch_mu */
   MHD_socket fd;
-  int64_t head_since_ms; /* monotonic; 0 while a request head is complete */
+  /* monotonic ms; 0 while a request head is complete. Set by the connection's worker
+   * without the list lock (twice per request), read by the watchdog under it. */
+  atomic_llong head_since_ms;
   bool cut;
 };
 
@@ -64,6 +67,7 @@ struct server {
   bool watchdog_started;
   atomic_bool stopping;
   int64_t head_timeout_ms;
+  size_t pool_size; /* libmicrohttpd's per-connection memory pool */
 };
 
 static int64_t mono_now_ms(void) {
@@ -72,16 +76,18 @@ static int64_t mono_now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Starts (since > 0) or stops (since == 0) the head clock of conn's watch entry. */
-static void watch_head(struct server *srv, struct MHD_Connection *conn, int64_t since) {
+static struct conn_watch *watch_of(struct MHD_Connection *conn) {
   const union MHD_ConnectionInfo *ci =
       MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-  struct conn_watch *w = NULL == ci ? NULL : ci->socket_context;
-  if (NULL == w)
-    return;
-  pthread_mutex_lock(&srv->watch_mu);
-  w->head_since_ms = since;
-  pthread_mutex_unlock(&srv->watch_mu);
+  return NULL == ci ? NULL : ci->socket_context;
+}
+
+/* Starts (since > 0) or stops (since == 0) the head clock of a connection's watch entry.
+ * The entry lives until the connection's CLOSED notification, which comes after its last
+ * request, so its worker may write the clock without the list lock. */
+static void watch_head(struct conn_watch *w, int64_t since) {
+  if (NULL != w)
+    atomic_store_explicit(&w->head_since_ms, since, memory_order_relaxed);
 }
 
 /* Every 250 ms: shuts down the socket of each connection whose request head has taken
@@ -96,7 +102,8 @@ static void *watchdog_main(void *arg) {
     int64_t now = mono_now_ms();
     pthread_mutex_lock(&srv->watch_mu);
     for (struct conn_watch *w = srv->watching; NULL != w; w = w->next) {
-      if (!w->cut && 0 != w->head_since_ms && now - w->head_since_ms > srv->head_timeout_ms) {
+      int64_t since = atomic_load_explicit(&w->head_since_ms, memory_order_relaxed);
+      if (!w->cut && 0 != since && now - since > srv->head_timeout_ms) {
         shutdown(w->fd, SHUT_RDWR);
         w->cut = true;
       }
@@ -111,15 +118,20 @@ struct header {
   char *value;
 };
 
+/* Targets up to this long (most) are copied, decoded and matched in the request context
+ * itself; longer ones (up to --max-url) in allocated buffers. */
+#define REQ_INLINE 160
+
 struct req_impl {
   struct req r;
   struct server *srv;
   struct MHD_Connection *conn;
+  struct conn_watch *watch;
   char request_id[17];
   char client_ip[INET6_ADDRSTRLEN];
-  char *raw_target;
-  char *path;
-  char *scratch;
+  char *raw_target; /* target_buf or allocated */
+  char *path;       /* path_buf or allocated */
+  char *scratch;    /* scratch_buf or allocated */
   struct kv_list query;
   struct kv_list form;
   struct kv_list cookies;
@@ -129,15 +141,27 @@ struct req_impl {
   bool started;
   bool has_early_error;
   enum err early_error;
-  struct req_user user;
   bool via_cookie;
   struct header *headers;
   size_t nheaders;
   bool has_cache_control;
   struct MHD_Response *resp;
+  struct prebuilt *shared; /* a prebuilt answer to queue instead of resp */
   unsigned status;
   size_t resp_bytes;
   struct timespec t0;
+  struct req_user *user; /* a logged-in user's copy, cleansed and freed at the end */
+  /* The first of these request headers, found while the head is measured (so reading them
+   * needs no walk through libmicrohttpd's list); valid once heads_known. */
+  bool heads_known;
+  const char *h_cookie;
+  const char *h_authorization;
+  const char *h_content_length;
+  /* Not zeroed when the context is allocated (everything above is). The context stays
+   * small enough for the allocator's per-thread cache. */
+  char target_buf[REQ_INLINE];
+  char path_buf[REQ_INLINE];
+  char scratch_buf[REQ_INLINE];
 };
 
 static int64_t now_ms(void) {
@@ -155,7 +179,14 @@ static struct req_impl *impl_of(const struct req *r) {
 /* ------------------------------------------------------------------------------------ */
 
 const char *req_header(const struct req *r, const char *name) {
-  return MHD_lookup_connection_value(impl_of(r)->conn, MHD_HEADER_KIND, name);
+  const struct req_impl *ri = impl_of(r);
+  if (ri->heads_known) {
+    if (0 == strcmp(name, "Authorization"))
+      return ri->h_authorization;
+    if (0 == strcmp(name, "Cookie"))
+      return ri->h_cookie;
+  }
+  return MHD_lookup_connection_value(ri->conn, MHD_HEADER_KIND, name);
 }
 
 const char *req_query(const struct req *r, const char *name) {
@@ -171,7 +202,9 @@ const char *req_cookie(const struct req *r, const char *name) {
   const char *have = kv_get(&ri->cookies, name);
   if (have)
     return have;
-  const char *hdr = MHD_lookup_connection_value(ri->conn, MHD_HEADER_KIND, "Cookie");
+  const char *hdr = req_header(r, "Cookie");
+  if (NULL == hdr)
+    return NULL;
   char buf[512];
   if (!parse_cookie(hdr, name, buf, sizeof(buf)))
     return NULL;
@@ -244,9 +277,13 @@ static int set_response(struct req *r, unsigned status, struct MHD_Response *res
     log_msg(LOG_ERROR, ri->request_id, "out of memory building a response");
     return -1;
   }
-  if (NULL != ri->resp) {
+  if (NULL != ri->resp || NULL != ri->shared) {
     log_msg(LOG_ERROR, ri->request_id, "handler replied twice; keeping the last reply");
-    MHD_destroy_response(ri->resp);
+    if (NULL != ri->resp)
+      MHD_destroy_response(ri->resp);
+    ri->resp = NULL;
+    prebuilt_release(ri->shared);
+    ri->shared = NULL;
   }
   if (content_type)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
@@ -312,6 +349,126 @@ int reply_redirect(struct req *r, const char *location) {
     location = "/";
   reply_header(r, "Location", location);
   return reply_bytes(r, 303, "text/plain; charset=utf-8", "", 0);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Prebuilt answers                                                                     */
+/* ------------------------------------------------------------------------------------ */
+
+struct prebuilt {
+  struct MHD_Response *resp; /* carries every header; libmicrohttpd counts its own users */
+  atomic_int refs;           /* holders of this object: its slot and queued requests */
+  unsigned status;
+  const void *data;
+  size_t len;
+  char *content_type;
+  struct header *headers; /* the extra headers again, to build the answer afresh */
+  size_t nheaders;
+  bool has_cache_control;
+};
+
+static void prebuilt_free(struct prebuilt *p) {
+  if (NULL == p)
+    return;
+  if (NULL != p->resp)
+    MHD_destroy_response(p->resp); /* frees a copied body once its last send is done */
+  for (size_t i = 0; i < p->nheaders; i++) {
+    free(p->headers[i].name);
+    free(p->headers[i].value);
+  }
+  free(p->headers);
+  free(p->content_type);
+  free(p);
+}
+
+struct prebuilt *prebuilt_new(unsigned status, const char *content_type, const void *data,
+                              size_t len, bool copy, const char *const *headers) {
+  struct prebuilt *p = calloc(1, sizeof(*p));
+  if (NULL == p)
+    return NULL;
+  atomic_init(&p->refs, 1);
+  p->status = status;
+  p->len = len;
+  p->content_type = strdup(content_type ? content_type : "application/octet-stream");
+  size_t n = 0;
+  while (NULL != headers && NULL != headers[2 * n])
+    n++;
+  p->headers = calloc(n + 1, sizeof(*p->headers));
+  if (NULL == p->content_type || NULL == p->headers) {
+    prebuilt_free(p);
+    return NULL;
+  }
+  if (copy) {
+    void *body = malloc(len + 1);
+    if (NULL == body) {
+      prebuilt_free(p);
+      return NULL;
+    }
+    memcpy(body, data, len);
+    /* libmicrohttpd frees the copy when the response's last user is done with it. */
+    p->data = body;
+    p->resp = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+    if (NULL == p->resp)
+      free(body);
+  } else {
+    p->resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
+    p->data = data;
+  }
+  if (NULL == p->resp) {
+    prebuilt_free(p);
+    return NULL;
+  }
+  bool ok =
+      MHD_YES == MHD_add_response_header(p->resp, MHD_HTTP_HEADER_CONTENT_TYPE, p->content_type);
+  for (size_t i = 0; i < n && ok; i++) {
+    p->headers[i].name = strdup(headers[2 * i]);
+    p->headers[i].value = strdup(headers[2 * i + 1]);
+    p->nheaders = i + 1;
+    ok = NULL != p->headers[i].name && NULL != p->headers[i].value &&
+         MHD_YES == MHD_add_response_header(p->resp, headers[2 * i], headers[2 * i + 1]);
+    if (0 == strcasecmp(headers[2 * i], "Cache-Control"))
+      p->has_cache_control = true;
+  }
+  if (!ok) {
+    prebuilt_free(p);
+    return NULL;
+  }
+  /* Anonymous answers: an authenticated request gets the answer built afresh when its
+   * policy must differ (see reply_prebuilt). */
+  secheaders_apply(p->resp, false, p->has_cache_control);
+  return p;
+}
+
+void prebuilt_ref(struct prebuilt *p) {
+  atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
+}
+
+void prebuilt_release(struct prebuilt *p) {
+  if (NULL != p && 1 == atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel))
+    prebuilt_free(p);
+}
+
+int reply_prebuilt(struct req *r, struct prebuilt *p) {
+  struct req_impl *ri = impl_of(r);
+  if (NULL == p)
+    return reply_error(r, ERR_INTERNAL, NULL);
+  if (ri->nheaders > 0 || (NULL != r->user && p->has_cache_control)) {
+    for (size_t i = 0; i < p->nheaders; i++)
+      reply_header(r, p->headers[i].name, p->headers[i].value);
+    return reply_bytes(r, p->status, p->content_type, p->data, p->len);
+  }
+  if (NULL != ri->resp || NULL != ri->shared) {
+    log_msg(LOG_ERROR, ri->request_id, "handler replied twice; keeping the last reply");
+    if (NULL != ri->resp)
+      MHD_destroy_response(ri->resp);
+    ri->resp = NULL;
+    prebuilt_release(ri->shared);
+  }
+  prebuilt_ref(p);
+  ri->shared = p;
+  ri->status = p->status;
+  ri->resp_bytes = p->len;
+  return 0;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -388,13 +545,26 @@ static void dispatch(struct req_impl *ri) {
   const char *lang = req_cookie(r, "lang");
   r->lang = (lang && 0 == strcmp(lang, "en")) ? "en" : "id";
 
-  enum auth_result ar = auth_load_user(r, &ri->user, &ri->via_cookie);
+  struct req_user user; /* filled (and so secret) only when a session is found */
+  /* Without an Authorization or Cookie header there is no session to look for. */
+  enum auth_result ar = NULL == ri->h_authorization && NULL == ri->h_cookie
+                            ? AUTH_ANONYMOUS
+                            : auth_load_user(r, &user, &ri->via_cookie);
   if (AUTH_STORE_ERROR == ar) {
     reply_error(r, ERR_UNAVAILABLE, NULL);
     return;
   }
-  if (AUTH_USER == ar)
-    r->user = &ri->user;
+  if (AUTH_USER == ar) {
+    ri->user = malloc(sizeof(*ri->user));
+    if (NULL == ri->user) {
+      OPENSSL_cleanse(&user, sizeof(user));
+      reply_error(r, ERR_INTERNAL, NULL);
+      return;
+    }
+    memcpy(ri->user, &user, sizeof(user));
+    OPENSSL_cleanse(&user, sizeof(user));
+    r->user = ri->user;
+  }
 
   unsigned roles = ri->route->roles;
   if (!(roles & ROLE_ANON)) {
@@ -421,13 +591,20 @@ static void dispatch(struct req_impl *ri) {
     }
   }
   ri->route->handler(r);
-  if (NULL == ri->resp) {
+  if (NULL == ri->resp && NULL == ri->shared) {
     log_msg(LOG_ERROR, ri->request_id, "handler for %s %s gave no reply", r->method, r->path);
     reply_error(r, ERR_INTERNAL, NULL);
   }
 }
 
 static enum MHD_Result queue(struct req_impl *ri) {
+  if (NULL != ri->shared) {
+    /* libmicrohttpd takes its own reference to the response before ours is dropped. */
+    enum MHD_Result ret = MHD_queue_response(ri->conn, ri->status, ri->shared->resp);
+    prebuilt_release(ri->shared);
+    ri->shared = NULL;
+    return ret;
+  }
   if (NULL == ri->resp)
     reply_error(&ri->r, ERR_INTERNAL, NULL);
   if (NULL == ri->resp)
@@ -448,17 +625,58 @@ static enum MHD_Result refuse_now(struct req_impl *ri, enum err code) {
   return queue(ri);
 }
 
+/* Room a connection's pool keeps for an answer's header block beside the request head:
+ * status line, Date, Connection, Content-Type, Content-Length, the security headers,
+ * Cache-Control and what handlers add (two cookies, a Location, an ETag) stay under it. */
+#define ANSWER_HEADER_RESERVE 1152
+/* libmicrohttpd's record of one header, cookie or query argument in the pool (0.9.75:
+ * two pointers, two sizes, the kind and the list link, 16-byte aligned). */
+#define HEAD_RECORD_BYTES 48
+/* The pool beyond --max-header: the request line, the records and the answer's header. */
+#define POOL_SLACK 2048
+
+size_t server_pool_size(const struct config *cfg) {
+  return (size_t)cfg->max_header + POOL_SLACK;
+}
+
+static const char hexdigits[] = "0123456789abcdef";
+
+/* Dotted quad without inet_ntop's generality (out has INET_ADDRSTRLEN bytes). */
+static void ipv4_text(char *out, const unsigned char *b) {
+  size_t o = 0;
+  for (int i = 0; i < 4; i++) {
+    unsigned v = b[i];
+    if (v >= 100)
+      out[o++] = (char)('0' + v / 100);
+    if (v >= 10)
+      out[o++] = (char)('0' + v / 10 % 10);
+    out[o++] = (char)('0' + v % 10);
+    out[o++] = i < 3 ? '.' : '\0';
+  }
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
   struct server *srv = cls;
-  struct req_impl *ri = calloc(1, sizeof(*ri));
+  /* Only the fields before the inline buffers need zeroing; user is filled by the
+   * dispatcher before it is read. */
+  struct req_impl *ri = malloc(sizeof(*ri));
   if (NULL == ri)
     return NULL;
+  memset(ri, 0, offsetof(struct req_impl, target_buf));
   clock_gettime(CLOCK_MONOTONIC, &ri->t0);
   ri->srv = srv;
   ri->conn = conn;
-  ri->raw_target = strdup(uri ? uri : "");
-  snprintf(ri->request_id, sizeof(ri->request_id), "%08llx",
-           (unsigned long long)(atomic_fetch_add(&srv->next_id, 1) & 0xffffffffu));
+  ri->watch = watch_of(conn);
+  if (NULL == uri)
+    uri = "";
+  size_t ulen = strlen(uri);
+  ri->raw_target = ulen < sizeof(ri->target_buf) ? ri->target_buf : malloc(ulen + 1);
+  if (NULL != ri->raw_target)
+    memcpy(ri->raw_target, uri, ulen + 1);
+  uint32_t id = (uint32_t)(atomic_fetch_add(&srv->next_id, 1) & 0xffffffffu);
+  for (int i = 0; i < 8; i++)
+    ri->request_id[i] = hexdigits[(id >> (28 - 4 * i)) & 15u];
+  ri->request_id[8] = '\0';
   ri->r.impl = ri;
   ri->r.svc = srv->svc;
   ri->r.request_id = ri->request_id;
@@ -469,8 +687,9 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
       MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
   if (ci && ci->client_addr) {
     if (AF_INET == ci->client_addr->sa_family)
-      inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
-                ri->client_ip, sizeof(ri->client_ip));
+      ipv4_text(ri->client_ip,
+                (const unsigned char *)&((const struct sockaddr_in *)(const void *)ci->client_addr)
+                    ->sin_addr);
     else if (AF_INET6 == ci->client_addr->sa_family)
       inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr,
                 ri->client_ip, sizeof(ri->client_ip));
@@ -485,12 +704,85 @@ static void early_error(struct req_impl *ri, enum err code) {
   }
 }
 
-static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
-                                       const char *value) {
-  (void)kind;
-  size_t *total = cls;
-  *total += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
+/* What a request head occupies: the headers as sent (for --max-header) and, for the pool,
+ * libmicrohttpd's records of headers, cookies and query arguments plus its copy of the
+ * Cookie header that it splits into cookies. */
+struct head_size {
+  struct req_impl *ri;
+  size_t header_bytes;
+  size_t pool_bytes;
+};
+
+#define NAME_IS(key, key_size, lit)                                                                \
+  (sizeof(lit) - 1 == (key_size) && 0 == strncasecmp((key), (lit), sizeof(lit) - 1))
+
+static enum MHD_Result add_head_size(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     size_t key_size, const char *value, size_t value_size) {
+  struct head_size *hs = cls;
+  hs->pool_bytes += HEAD_RECORD_BYTES;
+  if (MHD_HEADER_KIND == kind) {
+    size_t n = key_size + value_size + 4; /* ": " and CRLF */
+    hs->header_bytes += n;
+    hs->pool_bytes += n;
+    struct req_impl *ri = hs->ri;
+    if (NULL == value) {
+      /* nothing to remember */
+    } else if (NAME_IS(key, key_size, MHD_HTTP_HEADER_COOKIE)) {
+      hs->pool_bytes += value_size + 16; /* libmicrohttpd's copy, split into cookies */
+      if (NULL == ri->h_cookie)
+        ri->h_cookie = value;
+    } else if (NAME_IS(key, key_size, MHD_HTTP_HEADER_AUTHORIZATION)) {
+      if (NULL == ri->h_authorization)
+        ri->h_authorization = value;
+    } else if (NAME_IS(key, key_size, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+      if (NULL == ri->h_content_length)
+        ri->h_content_length = value;
+    }
+  }
   return MHD_YES;
+}
+
+/* Answers a request whose head leaves its connection's pool no room for an answer's
+ * header: libmicrohttpd would accept the head and then fail to build any reply, closing
+ * the connection without a word. The refusal goes straight to the socket (the connection
+ * is between requests, so nothing else is being sent on it), in the registry's shape and
+ * with the security headers; then the connection is closed. */
+static enum MHD_Result refuse_raw(struct req_impl *ri, enum err code) {
+  unsigned status = err_status(code);
+  char *body = json_dumps(
+      json_pack("{s:s, s:s}", "error", err_name(code), "message", err_message(code)), JSON_COMPACT);
+  size_t blen = NULL == body ? 0 : strlen(body);
+  char out[2048];
+  int n = snprintf(out, sizeof(out),
+                   "HTTP/1.1 %u %s\r\nConnection: close\r\n"
+                   "Content-Type: application/json; charset=utf-8\r\nContent-Length: %zu\r\n"
+                   "Cache-Control: no-store\r\n",
+                   status, MHD_get_reason_phrase_for(status), blen);
+  size_t len = n > 0 && (size_t)n < sizeof(out) ? (size_t)n : 0;
+  for (size_t i = 0; i < secheaders_count && len > 0; i++) {
+    n = snprintf(out + len, sizeof(out) - len, "%s: %s\r\n", secheaders[i].name,
+                 secheaders[i].value);
+    len = n > 0 && (size_t)n < sizeof(out) - len ? len + (size_t)n : 0;
+  }
+  if (len > 0 && len + 2 + blen <= sizeof(out)) {
+    memcpy(out + len, "\r\n", 2);
+    memcpy(out + len + 2, body, blen);
+    len += 2 + blen;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(ri->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    for (size_t sent = 0; NULL != ci && sent < len;) {
+      ssize_t w = send(ci->connect_fd, out + sent, len - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (w <= 0)
+        break; /* a client that does not read gets the close alone */
+      sent += (size_t)w;
+    }
+  }
+  free(body);
+  ri->status = status;
+  ri->resp_bytes = blen;
+  log_msg(LOG_DEBUG, ri->request_id, "%s: the request head fills the connection's pool",
+          err_name(code));
+  return MHD_NO; /* libmicrohttpd closes the connection */
 }
 
 static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
@@ -502,19 +794,29 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
   r->method = method;
   r->now_ms = now_ms();
 
-  if (NULL == ri->raw_target || strlen(ri->raw_target) > (size_t)cfg->max_url) {
+  size_t url_len = NULL == ri->raw_target ? 0 : strlen(ri->raw_target);
+  struct head_size hs = {ri, 0, 0};
+  MHD_get_connection_values_n(ri->conn, MHD_HEADER_KIND | MHD_COOKIE_KIND | MHD_GET_ARGUMENT_KIND,
+                              add_head_size, &hs);
+  ri->heads_known = true;
+  /* "METHOD TARGET HTTP/1.1\r\n", the headers, the blank line */
+  size_t head = strlen(method) + url_len + 12 + hs.pool_bytes + 2;
+  if (head + ANSWER_HEADER_RESERVE > srv->pool_size)
+    return refuse_raw(ri,
+                      url_len > (size_t)cfg->max_url ? ERR_URI_TOO_LONG : ERR_HEADERS_TOO_LARGE);
+  if (NULL == ri->raw_target || url_len > (size_t)cfg->max_url) {
     early_error(ri, ERR_URI_TOO_LONG);
     return MHD_YES;
   }
-  size_t header_bytes = 0;
-  MHD_get_connection_values(ri->conn, MHD_HEADER_KIND, add_header_size, &header_bytes);
-  if (header_bytes > (size_t)cfg->max_header) {
+  if (hs.header_bytes > (size_t)cfg->max_header) {
     early_error(ri, ERR_HEADERS_TOO_LARGE);
     return MHD_YES;
   }
   const char *query = NULL;
-  if (PARSE_OK != parse_target(&ri->path, &query, ri->raw_target)) {
-    early_error(ri, ERR_BAD_REQUEST);
+  enum parse_rc prc =
+      parse_target_buf(&ri->path, &query, ri->raw_target, ri->path_buf, sizeof(ri->path_buf));
+  if (PARSE_OK != prc) {
+    early_error(ri, PARSE_NOMEM == prc ? ERR_INTERNAL : ERR_BAD_REQUEST);
     return MHD_YES;
   }
   r->path = ri->path;
@@ -523,7 +825,8 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
     early_error(ri, ERR_BAD_REQUEST);
     return MHD_YES;
   }
-  ri->scratch = malloc(strlen(ri->path) + 1);
+  size_t plen = strlen(ri->path);
+  ri->scratch = plen < sizeof(ri->scratch_buf) ? ri->scratch_buf : malloc(plen + 1);
   if (NULL == ri->scratch) {
     early_error(ri, ERR_INTERNAL);
     return MHD_YES;
@@ -540,8 +843,7 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
   }
   if (atomic_load(&srv->connections) > cfg->max_conns)
     return refuse_now(ri, ERR_BUSY);
-  const char *cl =
-      MHD_lookup_connection_value(ri->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  const char *cl = ri->h_content_length;
   if (cl) {
     char *end = NULL;
     errno = 0;
@@ -558,13 +860,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls) {
   (void)cls;
+  (void)conn;
   (void)url;
   (void)version;
   struct req_impl *ri = *con_cls;
   if (NULL == ri)
     return MHD_NO;
   if (!ri->started) {
-    watch_head(ri->srv, conn, 0);
+    watch_head(ri->watch, 0);
     return first_call(ri, method);
   }
   if (*upload_data_size > 0) {
@@ -595,22 +898,24 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
   struct server *srv = cls;
   struct req_impl *ri = *con_cls;
-  watch_head(srv, conn, mono_now_ms()); /* a kept-alive connection's next head starts now */
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  /* a kept-alive connection's next head starts now */
+  int64_t now = (int64_t)t1.tv_sec * 1000 + t1.tv_nsec / 1000000;
+  watch_head(NULL != ri ? ri->watch : watch_of(conn), 0 == now ? 1 : now);
   if (NULL == ri)
     return;
   *con_cls = NULL;
-  struct timespec t1;
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  double ms =
-      (double)(t1.tv_sec - ri->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - ri->t0.tv_nsec) / 1e6;
   if (ri->started) {
-    log_msg(LOG_INFO, ri->request_id, "%s %s %u %zu %.1fms%s", ri->r.method ? ri->r.method : "-",
-            ri->path ? ri->path : "(bad target)", ri->status, ri->resp_bytes, ms,
-            MHD_REQUEST_TERMINATED_COMPLETED_OK == toe ? "" : " (aborted)");
+    int64_t ns = (int64_t)(t1.tv_sec - ri->t0.tv_sec) * 1000000000 + (t1.tv_nsec - ri->t0.tv_nsec);
+    log_access(ri->request_id, ri->r.method ? ri->r.method : "-",
+               ri->path ? ri->path : "(bad target)", ri->status, ri->resp_bytes,
+               ns > 0 ? (uint64_t)ns : 0, MHD_REQUEST_TERMINATED_COMPLETED_OK != toe);
     atomic_fetch_sub(&srv->inflight, 1);
   }
   if (ri->resp)
     MHD_destroy_response(ri->resp);
+  prebuilt_release(ri->shared);
   json_decref(ri->r.json);
   kv_list_free(&ri->query);
   kv_list_free(&ri->form);
@@ -621,10 +926,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   }
   free(ri->headers);
   free(ri->body);
-  free(ri->scratch);
-  free(ri->path);
-  free(ri->raw_target);
-  OPENSSL_cleanse(&ri->user, sizeof(ri->user));
+  if (ri->scratch != ri->scratch_buf)
+    free(ri->scratch);
+  if (ri->path != ri->path_buf)
+    free(ri->path);
+  if (ri->raw_target != ri->target_buf)
+    free(ri->raw_target);
+  if (NULL != ri->user) {
+    OPENSSL_cleanse(ri->user, sizeof(*ri->user));
+    free(ri->user);
+  }
   free(ri);
 }
 
@@ -640,7 +951,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     if (NULL == w)
       return; /* unwatched: only the idle timeout applies */
     w->fd = ci->connect_fd;
-    w->head_since_ms = mono_now_ms();
+    atomic_init(&w->head_since_ms, mono_now_ms());
     pthread_mutex_lock(&srv->watch_mu);
     w->next = srv->watching;
     if (NULL != w->next)
@@ -770,10 +1081,12 @@ int server_start(struct svc *svc, struct server **out, char *err, size_t errlen)
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     threads = n > 0 ? (unsigned)n : 1;
   }
-  /* libmicrohttpd answers headers that overflow its per-connection pool itself, with an
-   * HTML body; the pool is sized well above max-header so the dispatcher answers first,
-   * in the registry's JSON shape. */
-  size_t pool_size = (size_t)cfg->max_header * 2 + 16384;
+  /* The pool holds a head up to max-header with room for the answer (see
+   * server_pool_size): heads over max-header get the dispatcher's 431 in the registry's
+   * shape, those that leave no room for an answer refuse_raw's, and only heads larger
+   * than the pool libmicrohttpd's own 431. */
+  size_t pool_size = server_pool_size(cfg);
+  srv->pool_size = pool_size;
   /* The hard limit sits above max-conns so the dispatcher can still answer 503 there. */
   unsigned hard_limit = (unsigned)cfg->max_conns + 64;
   srv->daemon = MHD_start_daemon(

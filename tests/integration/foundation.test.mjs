@@ -3,12 +3,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import net, { createServer } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, chmodSync, existsSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { startDaemon, Client, tmpDir, UJIKOMD, EXAMS_DIR } from './lib/daemon.mjs';
+import { startDaemon, Client, tmpDir, uniqueEmail, PASSWORD, UJIKOMD, EXAMS_DIR } from './lib/daemon.mjs';
 
 const d = await startDaemon();
 after(async () => { await d.stop(); d.cleanup(); });
@@ -91,10 +91,105 @@ test('a path with dot segments or an encoded NUL is 400', async () => {
 });
 
 test('headers larger than the limit are 431 JSON', async () => {
-  const r = await c.get('/healthz', { headers: { 'X-Big': 'b'.repeat(20_000) } });
+  // --max-header is 4096 by default.
+  const r = await c.get('/healthz', { headers: { 'X-Big': 'b'.repeat(4150) } });
   assertErrorShape(r, 431, 'headers_too_large');
   // Just under the limit is fine.
-  assert.equal((await c.get('/healthz', { headers: { 'X-Big': 'b'.repeat(15_000) } })).status, 200);
+  assert.equal((await c.get('/healthz', { headers: { 'X-Big': 'b'.repeat(3500) } })).status, 200);
+});
+
+// Sends raw bytes on a fresh connection; resolves to everything the server sent once it
+// closed the connection (or what had come after 10 s).
+function rawExchange(text) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(d.port, '127.0.0.1');
+    let buf = '';
+    const timer = setTimeout(() => { s.destroy(); resolve({ reply: buf, closed: false }); }, 10_000);
+    s.on('data', (b) => { buf += b.toString('latin1'); });
+    s.on('close', () => { clearTimeout(timer); resolve({ reply: buf, closed: true }); });
+    s.on('error', (e) => { if (!buf) reject(e); });
+    s.write(text, 'latin1');
+  });
+}
+
+test('a head too large for the connection pool is still refused cleanly, with a 431', async () => {
+  // The pool holds the request head and the answer's header block; the dispatcher refuses
+  // heads over --max-header with its JSON 431 while an answer still fits beside them, then
+  // with the same answer written before closing, and libmicrohttpd refuses heads larger
+  // than the pool itself with its own 431 and closes. No head gets a silent close.
+  const pool = Number(spawnSync(UJIKOMD, ['--pool-size'], { encoding: 'utf8' }).stdout.trim());
+  assert.ok(pool >= 4096 + 1024 && pool <= 16384, `pool of ${pool} bytes`);
+  const head = (n) => `GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: ${'b'.repeat(n)}\r\n\r\n`;
+  for (let n = 4100; n < pool + 2000; n += 97) {
+    const { reply, closed } = await rawExchange(head(n));
+    assert.match(reply, /^HTTP\/1\.1 431 /, `a ${n}-byte header: ${reply.slice(0, 80) || '(nothing)'}`);
+    if (n < pool - 400) {
+      // the dispatcher's own answer: registry shape and the security headers
+      assert.match(reply, /\r\nContent-Type: application\/json/i, `${n}: ${reply}`);
+      assert.match(reply, /\r\nContent-Security-Policy: default-src 'self'/i, `${n}`);
+      assert.match(reply, /\r\n\r\n\{"error":"headers_too_large","message":"[^"]+"\}$/, `${n}`);
+    }
+    assert.ok(closed, `${n}: the connection is closed after the answer`);
+  }
+  assert.equal((await c.get('/healthz')).status, 200, 'the daemon lives');
+});
+
+test('static assets: ETag, cache policy, 304, and no-store for a logged-in user', async () => {
+  // Prebuilt answers are shared by every request; these are the headers each one carries.
+  const first = await c.get('/static/app.css');
+  assert.equal(first.status, 200);
+  assert.match(first.headers.get('content-type'), /^text\/css/);
+  const etag = first.headers.get('etag');
+  assert.match(etag, /^"[0-9a-f]{16}"$/);
+  assert.equal(first.headers.get('cache-control'), 'public, max-age=3600');
+  assert.match(first.headers.get('content-security-policy') || '', /frame-ancestors 'none'/);
+  const version = etag.slice(1, -1);
+  const pinned = await c.get(`/static/app.css?v=${version}`);
+  assert.equal(pinned.headers.get('cache-control'), 'public, max-age=86400, immutable');
+  assert.equal(pinned.text, first.text);
+  const stale = await c.get('/static/app.css?v=0000000000000000');
+  assert.equal(stale.headers.get('cache-control'), 'public, max-age=3600');
+  for (const inm of [etag, `W/${etag}`, `"x", ${etag}`, '*']) {
+    const nm = await c.get('/static/app.css', { headers: { 'If-None-Match': inm } });
+    assert.equal(nm.status, 304, inm);
+    assert.equal(nm.text, '');
+    assert.equal(nm.headers.get('etag'), etag);
+    assert.equal(nm.headers.get('x-content-type-options'), 'nosniff');
+  }
+  assert.equal((await c.get('/static/app.css', { headers: { 'If-None-Match': '"0"' } })).status, 200);
+  assert.equal((await c.get('/static/nope.css')).status, 404);
+  // HEAD: the same headers, no body
+  const head = await fetch(`${d.url}/static/app.css`, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers.get('etag'), etag);
+  assert.equal((await head.text()).length, 0);
+  // A logged-in user's answers are never cached, prebuilt or not.
+  const u = new Client(d.url);
+  const email = uniqueEmail('static');
+  assert.equal((await u.register('Dewi Aset', email, PASSWORD)).status, 201);
+  assert.equal((await u.login(email, PASSWORD)).status, 200);
+  const mine = await u.get('/static/app.css');
+  assert.equal(mine.status, 200);
+  assert.equal(mine.text, first.text);
+  assert.match(mine.headers.get('cache-control'), /no-store/);
+  assert.match(mine.headers.get('content-security-policy') || '', /frame-ancestors 'none'/);
+  const jwks = await u.get('/.well-known/jwks.json');
+  assert.equal(jwks.status, 200);
+  assert.match(jwks.headers.get('cache-control'), /no-store/);
+  const anonJwks = await c.get('/.well-known/jwks.json');
+  assert.equal(anonJwks.headers.get('cache-control'), 'public, max-age=300');
+  assert.equal(anonJwks.headers.get('access-control-allow-origin'), '*');
+  assert.equal(anonJwks.text, jwks.text);
+});
+
+test('healthz answers from at most one second ago: uptime moves, body stays well formed', async () => {
+  const a = await c.get('/healthz');
+  await new Promise((r) => setTimeout(r, 2100));
+  const b = await c.get('/healthz');
+  assert.equal(b.status, 200);
+  assert.equal(b.json.status, 'ok');
+  assert.ok(b.json.uptime_s >= a.json.uptime_s + 2, `${a.json.uptime_s} -> ${b.json.uptime_s}`);
+  assert.equal(b.headers.get('cache-control'), 'no-store');
 });
 
 test('SIGTERM stops the daemon with exit status 0', async () => {
