@@ -3,6 +3,7 @@
  * CSPRNG, the hash that is stored instead of the token, and constant-time comparison.
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -75,38 +76,51 @@ bool session_token_well_formed(const char *token) {
 
 /* SHA-256, fetched from the provider once: EVP_sha256() makes every EVP_DigestInit_ex fetch
  * it again (a provider look-up under a lock), which cost as much as the hashing itself on
- * every request that presents a session. */
+ * every request that presents a session. Each thread also keeps one digest context, so a
+ * hash allocates nothing. */
 static EVP_MD *sha256_md;
+static pthread_key_t ctx_key;
+static bool ctx_key_ok;
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void ctx_free(void *ctx) {
+  EVP_MD_CTX_free(ctx);
+}
 
 static void sha256_fetch(void) {
   sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+  ctx_key_ok = 0 == pthread_key_create(&ctx_key, ctx_free);
+}
+
+/* This thread's digest context, or NULL. */
+static EVP_MD_CTX *thread_ctx(void) {
+  if (0 != pthread_once(&sha256_once, sha256_fetch) || NULL == sha256_md || !ctx_key_ok) {
+    return NULL;
+  }
+  EVP_MD_CTX *ctx = pthread_getspecific(ctx_key);
+  if (NULL == ctx) {
+    ctx = EVP_MD_CTX_new();
+    if (NULL != ctx && 0 != pthread_setspecific(ctx_key, ctx)) {
+      EVP_MD_CTX_free(ctx);
+      ctx = NULL;
+    }
+  }
+  return ctx;
 }
 
 /* SHA-256 over (prefix, prefix_len) then the token text; 0 or -1. */
 static int digest(unsigned char out[TOKEN_BYTES], const char *prefix, size_t prefix_len,
                   const char *token) {
-  EVP_MD_CTX *ctx = NULL;
+  EVP_MD_CTX *ctx = thread_ctx();
   unsigned int len = 0;
-  int rc = -1;
 
-  if (0 != pthread_once(&sha256_once, sha256_fetch) || NULL == sha256_md) {
-    goto cleanup;
-  }
-  ctx = EVP_MD_CTX_new();
-  if (NULL == ctx) {
-    goto cleanup;
-  }
-  if (1 != EVP_DigestInit_ex(ctx, sha256_md, NULL) ||
+  if (NULL == ctx || 1 != EVP_DigestInit_ex(ctx, sha256_md, NULL) ||
       (prefix_len > 0 && 1 != EVP_DigestUpdate(ctx, prefix, prefix_len)) ||
       1 != EVP_DigestUpdate(ctx, token, SESSION_TOKEN_LEN) ||
       1 != EVP_DigestFinal_ex(ctx, out, &len) || TOKEN_BYTES != len) {
-    goto cleanup;
+    return -1;
   }
-  rc = 0;
-cleanup:
-  EVP_MD_CTX_free(ctx);
-  return rc;
+  return 0;
 }
 
 int session_token_hash(char out[SESSION_HASH_LEN + 1], const char *token) {

@@ -101,10 +101,7 @@ static int read_session(struct svc *svc, const char *hash, struct store_session 
   if (STORE_OK != rc) {
     return rc;
   }
-  rc = store_session_get(rd, out_session, hash);
-  if (STORE_OK == rc) {
-    rc = store_user_by_id(rd, out_user, out_session->user_id);
-  }
+  rc = store_session_user_get(rd, out_session, out_user, hash);
   store_rd_end(rd);
   return rc;
 }

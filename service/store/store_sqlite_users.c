@@ -19,6 +19,7 @@ enum users_stmt {
   USERS_COUNT_ROLE,
   SESSIONS_INSERT,
   SESSIONS_GET,
+  SESSIONS_GET_USER,
   SESSIONS_TOUCH,
   SESSIONS_DELETE,
   SESSIONS_DELETE_USER,
@@ -48,6 +49,10 @@ static const char *const users_sqls[USERS__MAX] = {
     [USERS_COUNT_ROLE] = "SELECT count(*) FROM users WHERE role = ?1",
     [SESSIONS_INSERT] = "INSERT INTO sessions(" SESSION_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [SESSIONS_GET] = "SELECT " SESSION_COLS " FROM sessions WHERE token_hash = ?1",
+    [SESSIONS_GET_USER] =
+        "SELECT s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, "
+        "s.absolute_expires_at, u.id, u.email, u.name, u.role, u.disabled, u.created_at "
+        "FROM sessions AS s JOIN users AS u ON u.id = s.user_id WHERE s.token_hash = ?1",
     [SESSIONS_TOUCH] = "UPDATE sessions SET last_seen_at = ?2, expires_at = ?3 "
                        "WHERE token_hash = ?1",
     [SESSIONS_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
@@ -278,6 +283,41 @@ static int session_get(struct store_conn *c, struct store_session *out, const ch
 
 int store_session_get(struct store_rd *rd, struct store_session *out, const char *token_hash) {
   return session_get(store_rd_conn(rd), out, token_hash);
+}
+
+int store_session_user_get(struct store_rd *rd, struct store_session *out_session,
+                           struct store_user *out_user, const char *token_hash) {
+  struct store_conn *c = store_rd_conn(rd);
+  sqlite3_stmt *st = NULL;
+  int rc = STORE_HARD;
+  if (NULL == token_hash)
+    return STORE_NONE;
+  st = store_stmt(c, &users_set, SESSIONS_GET_USER);
+  if (NULL == st)
+    return STORE_HARD;
+  store_bind_text(st, 1, token_hash);
+  rc = store_step_row(c, st, "session and user get");
+  if (STORE_OK == rc) {
+    struct store_session *s = out_session;
+    struct store_user *u = out_user;
+    memset(s, 0, sizeof *s);
+    memset(u, 0, sizeof *u);
+    if (0 != store_col_copy(st, 0, s->token_hash, sizeof s->token_hash) ||
+        0 != store_col_copy(st, 7, u->email, sizeof u->email) ||
+        0 != store_col_copy(st, 8, u->name, sizeof u->name) ||
+        0 != store_col_copy(st, 9, u->role, sizeof u->role))
+      rc = STORE_HARD;
+    s->user_id = sqlite3_column_int64(st, 1);
+    s->created_ms = sqlite3_column_int64(st, 2);
+    s->last_seen_ms = sqlite3_column_int64(st, 3);
+    s->expires_ms = sqlite3_column_int64(st, 4);
+    s->absolute_expires_ms = sqlite3_column_int64(st, 5);
+    u->id = sqlite3_column_int64(st, 6);
+    u->disabled = 0 != sqlite3_column_int(st, 10);
+    u->created_ms = sqlite3_column_int64(st, 11);
+  }
+  store_stmt_done(st);
+  return rc;
 }
 
 static int delete_by_text(struct store_tx *tx, int which, const char *key, const char *what) {

@@ -79,6 +79,11 @@ int store_session_touch(struct store_tx *tx, struct store_session *out, const ch
 
 /* Read-only look-up without touching: STORE_OK / STORE_NONE (expiry is not checked). */
 int store_session_get(struct store_rd *rd, struct store_session *out, const char *token_hash);
+/* The session and its user in one look-up (a request's authentication): STORE_OK with both
+ * filled (the user's password_hash left empty), STORE_NONE when there is no such session or
+ * its user is gone (expiry is not checked). */
+int store_session_user_get(struct store_rd *rd, struct store_session *out_session,
+                           struct store_user *out_user, const char *token_hash);
 
 /* Deletes one session (logout): STORE_OK, or STORE_NONE when it did not exist. */
 int store_session_delete(struct store_tx *tx, const char *token_hash);

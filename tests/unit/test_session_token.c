@@ -1,7 +1,9 @@
 /*
  * Session tokens: shape, uniqueness, the stored hash and the derived CSRF token against
- * values computed independently (Python hashlib), and constant-time comparison edges.
+ * values computed independently (Python hashlib), the same from many threads at once (each
+ * keeps its own digest context), and constant-time comparison edges.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,6 +79,47 @@ static void test_hash_and_csrf_vectors(void **state) {
   assert_string_equal("", csrf);
 }
 
+struct hasher {
+  char token[SESSION_TOKEN_LEN + 1];
+  char hash[SESSION_HASH_LEN + 1];
+  char csrf[SESSION_CSRF_LEN + 1];
+  int wrong;
+};
+
+static void *hash_many(void *arg) {
+  struct hasher *h = arg;
+  char hash[SESSION_HASH_LEN + 1], csrf[SESSION_CSRF_LEN + 1];
+  for (int i = 0; i < 2000; i++) {
+    if (0 != session_token_hash(hash, h->token) || 0 != session_csrf_token(csrf, h->token) ||
+        0 != strcmp(hash, h->hash) || 0 != strcmp(csrf, h->csrf)) {
+      h->wrong++;
+    }
+  }
+  return NULL;
+}
+
+static void test_threads_agree(void **state) {
+  enum { T = 6 };
+  struct hasher h[T];
+  pthread_t t[T];
+  (void)state;
+  for (int i = 0; i < T; i++) {
+    memset(&h[i], 0, sizeof h[i]);
+    assert_int_equal(0, session_token_new(h[i].token));
+    assert_int_equal(0, session_token_hash(h[i].hash, h[i].token));
+    assert_int_equal(0, session_csrf_token(h[i].csrf, h[i].token));
+  }
+  for (int i = 0; i < T; i++) {
+    assert_int_equal(0, pthread_create(&t[i], NULL, hash_many, &h[i]));
+  }
+  for (int i = 0; i < T; i++) {
+    pthread_join(t[i], NULL);
+  }
+  for (int i = 0; i < T; i++) {
+    assert_int_equal(0, h[i].wrong);
+  }
+}
+
 static void test_csrf_equal(void **state) {
   char tok[SESSION_TOKEN_LEN + 1];
   char csrf[SESSION_CSRF_LEN + 1];
@@ -108,6 +151,7 @@ int main(void) {
       cmocka_unit_test(test_well_formed),
       cmocka_unit_test(test_hash_and_csrf_vectors),
       cmocka_unit_test(test_csrf_equal),
+      cmocka_unit_test(test_threads_agree),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
