@@ -539,18 +539,24 @@ static bool cbor_head(const unsigned char **p, const unsigned char *end, unsigne
   return true;
 }
 
+/* Base32 characters read for the serial: 40 bytes, well past where a token made by
+ * cert_qr_token_sign has it (tag, array head, 14-byte protected header, empty map, payload
+ * head, map head, key 1 and its 11-byte string end by byte 32). */
+#define SERIAL_PREFIX_CHARS 64
+
 /* Reads only as much of the token as leads to its serial, with bounds checks but without
- * judging anything else (no libcbor, no allocation but the base32 decoding): a look-up key,
- * nothing more. Whatever a forged token names here, it is then verified in full unless it is
- * the very text the service stored for that serial. */
+ * judging anything else (no libcbor, only the first SERIAL_PREFIX_CHARS characters
+ * decoded): a look-up key, nothing more. Whatever a forged token names here, it is then
+ * verified in full unless it is the very text the service stored for that serial. */
 int cert_qr_token_serial(char out[CERT_SERIAL_SIZE], const char *token, size_t len) {
   unsigned char *raw = NULL;
   size_t rawlen = 0;
   int rc = -1;
   out[0] = '\0';
   if (NULL == token || 0 == len || len > CERT_QR_TOKEN_MAX ||
-      0 != token_b32_decode(&raw, &rawlen, token, len) || rawlen < 2 ||
-      0xc0 + COSE_TAG_SIGN1 != raw[0])
+      0 != token_b32_decode(&raw, &rawlen, token,
+                            len > SERIAL_PREFIX_CHARS ? SERIAL_PREFIX_CHARS : len) ||
+      rawlen < 2 || 0xc0 + COSE_TAG_SIGN1 != raw[0])
     goto cleanup;
   const unsigned char *p = raw + 1, *end = raw + rawlen;
   unsigned major;
@@ -563,9 +569,10 @@ int cert_qr_token_serial(char out[CERT_SERIAL_SIZE], const char *token, size_t l
       goto cleanup;
     p += size;
   }
-  if (!cbor_head(&p, end, &major, &n) || 2 != major || n > (uint64_t)(end - p))
+  if (!cbor_head(&p, end, &major, &n) || 2 != major)
     goto cleanup;
-  end = p + n; /* the payload */
+  if (n < (uint64_t)(end - p))
+    end = p + n; /* the payload, or as much of it as was decoded */
   uint64_t pairs;
   if (!cbor_head(&p, end, &major, &pairs) || 5 != major || pairs > 16)
     goto cleanup;

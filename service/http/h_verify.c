@@ -9,6 +9,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,11 +47,62 @@ static struct outcome *outcome_new(void) {
   return o;
 }
 
-/* The verdict in one language, from the message catalogue ("verify.verdict.<name>"). */
-static const char *verdict_text(const char *lang, enum cert_verdict v) {
-  char key[64];
-  snprintf(key, sizeof key, "verify.verdict.%s", cert_verdict_name(v));
-  return i18n(lang, key);
+/* The catalogue texts of this page, looked up once: the catalogues are compiled into the
+ * binary and loaded once for the life of the process (http/i18n.c), so these pointers never
+ * go stale. The verdicts come first, in the order of enum cert_verdict. */
+#define VERIFY_TEXTS(X)                                                                            \
+  X(VT_VERDICT_GENUINE, "verify.verdict.genuine")                                                  \
+  X(VT_VERDICT_EXPIRED, "verify.verdict.expired")                                                  \
+  X(VT_VERDICT_REVOKED, "verify.verdict.revoked")                                                  \
+  X(VT_VERDICT_NOT_GENUINE, "verify.verdict.not_genuine")                                          \
+  X(VT_CHECK, "verify.check")                                                                      \
+  X(VT_CHECK_ANOTHER, "verify.check_another")                                                      \
+  X(VT_EXPLAIN_EXPIRED, "verify.explain.expired")                                                  \
+  X(VT_EXPLAIN_GENUINE, "verify.explain.genuine")                                                  \
+  X(VT_EXPLAIN_NOT_GENUINE, "verify.explain.not_genuine")                                          \
+  X(VT_EXPLAIN_REVOKED, "verify.explain.revoked")                                                  \
+  X(VT_FIELD_EXPIRES, "verify.field.expires")                                                      \
+  X(VT_FIELD_ISSUED, "verify.field.issued")                                                        \
+  X(VT_FIELD_ISSUER, "verify.field.issuer")                                                        \
+  X(VT_FIELD_KID, "verify.field.kid")                                                              \
+  X(VT_FIELD_NAME, "verify.field.name")                                                            \
+  X(VT_FIELD_NUMBER, "verify.field.number")                                                        \
+  X(VT_FIELD_SCHEME, "verify.field.scheme")                                                        \
+  X(VT_FIELD_SUBSECTOR, "verify.field.subsector")                                                  \
+  X(VT_INTRO, "verify.intro")                                                                      \
+  X(VT_NUMBER_LABEL, "verify.number_label")                                                        \
+  X(VT_TITLE, "verify.title")                                                                      \
+  X(VT_UNIT_CODE, "verify.unit_code")                                                              \
+  X(VT_UNIT_TITLE, "verify.unit_title")                                                            \
+  X(VT_UNITS, "verify.units")
+#define VT_ENUM(name, key) name,
+#define VT_KEY(name, key)  key,
+enum vt { VERIFY_TEXTS(VT_ENUM) VT__MAX };
+static const char *const vt_keys[VT__MAX] = {VERIFY_TEXTS(VT_KEY)};
+static const char *vt_texts[2][VT__MAX]; /* [0] Indonesian, [1] English */
+static pthread_once_t vt_once = PTHREAD_ONCE_INIT;
+
+static void vt_load(void) {
+  for (size_t i = 0; i < VT__MAX; i++) {
+    vt_texts[0][i] = i18n("id", vt_keys[i]);
+    vt_texts[1][i] = i18n("en", vt_keys[i]);
+  }
+}
+
+/* The text of t in Indonesian (en false) or English. */
+static const char *vt(bool en, enum vt t) {
+  pthread_once(&vt_once, vt_load);
+  return vt_texts[en ? 1 : 0][t];
+}
+
+_Static_assert(VT_VERDICT_NOT_GENUINE - VT_VERDICT_GENUINE == CERT_NOT_GENUINE &&
+                   VT_VERDICT_REVOKED - VT_VERDICT_GENUINE == CERT_REVOKED &&
+                   VT_VERDICT_EXPIRED - VT_VERDICT_GENUINE == CERT_EXPIRED,
+               "verdict texts follow enum cert_verdict");
+
+/* The verdict in Indonesian (en false) or English ("verify.verdict.<name>"). */
+static const char *verdict_text(bool en, enum cert_verdict v) {
+  return vt(en, (enum vt)(VT_VERDICT_GENUINE + (int)v));
 }
 
 static void ymd(char *out, size_t size, int64_t t) {
@@ -120,6 +172,14 @@ static int row_of_qr_token(struct store_cert *c, struct svc *svc, const char *to
   return rc;
 }
 
+/* Copies a NUL-terminated string into dst, cut to fit (the row's fields are no longer than
+ * the claims'). */
+static void copy(char *dst, size_t size, const char *src) {
+  size_t n = strnlen(src, size - 1);
+  memcpy(dst, src, n);
+  dst[n] = '\0';
+}
+
 /* The verification of a certificate this service issued, from its row alone. The caller has
  * found the presented token to be the very text stored in that row at issuance (the QR token
  * letter case aside, or the stored credential itself), so it is genuine by construction —
@@ -138,11 +198,11 @@ static bool from_row(struct outcome *o, struct svc *svc, const struct store_cert
   if (NULL == c->display || NULL == token_keyset_find(keys, n, c->kid) ||
       0 != cert_display_decode(cl, c->display))
     return false;
-  snprintf(cl->serial, sizeof cl->serial, "%s", c->serial);
-  snprintf(cl->holder, sizeof cl->holder, "%s", c->holder);
-  snprintf(cl->subsector, sizeof cl->subsector, "%s", c->subsector);
-  snprintf(cl->scheme_id, sizeof cl->scheme_id, "%s", c->exam_id);
-  snprintf(cl->kid, sizeof cl->kid, "%s", c->kid);
+  copy(cl->serial, sizeof cl->serial, c->serial);
+  copy(cl->holder, sizeof cl->holder, c->holder);
+  copy(cl->subsector, sizeof cl->subsector, c->subsector);
+  copy(cl->scheme_id, sizeof cl->scheme_id, c->exam_id);
+  copy(cl->kid, sizeof cl->kid, c->kid);
   cl->holder_id[0] = cl->issuer_url[0] = '\0'; /* neither is shown */
   cl->issued = c->issued_s;
   cl->expires = c->expires_s;
@@ -245,13 +305,17 @@ static void jb_put(struct jbuf *b, const char *s, size_t n) {
  * fails the buffer (jansson refuses it as well). */
 static void jb_str(struct jbuf *b, const char *s) {
   size_t n = strlen(s), start = 0;
-  if (!html_utf8_valid(s, n)) {
-    b->failed = true;
-    return;
-  }
+  bool checked = false; /* UTF-8 is checked at the first byte above ASCII, if any */
   JB_LIT(b, "\"");
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
+    if (c >= 0x80 && !checked) {
+      if (!html_utf8_valid(s + i, n - i)) {
+        b->failed = true;
+        return;
+      }
+      checked = true;
+    }
     if (c >= 0x20 && '"' != c && '\\' != c)
       continue;
     jb_put(b, s + start, i - start);
@@ -344,9 +408,9 @@ static char *outcome_json(const struct outcome *o, size_t *len) {
   JB_LIT(&b, ",\"form\":");
   jb_str(&b, o->form);
   JB_LIT(&b, ",\"verdict_text\":{\"id\":");
-  jb_str(&b, verdict_text("id", o->v.verdict));
+  jb_str(&b, verdict_text(false, o->v.verdict));
   JB_LIT(&b, ",\"en\":");
-  jb_str(&b, verdict_text("en", o->v.verdict));
+  jb_str(&b, verdict_text(true, o->v.verdict));
   JB_LIT(&b, "}");
   if (o->v.reason[0]) {
     JB_LIT(&b, ",\"reason\":");
@@ -387,14 +451,14 @@ static int reply_outcome_json(struct req *r, const struct outcome *o) {
 /* The verification page speaks Indonesian and English at once, whatever the visitor's
  * language: an employer abroad and a local one read the same page. Writes the catalogue
  * text of key in Indonesian, then in English marked lang="en". */
-static void both(struct html *h, const char *key) {
-  html_text(h, i18n("id", key));
+static void both(struct html *h, enum vt key) {
+  html_text(h, vt(false, key));
   HTML_LIT(h, " <span lang=\"en\">/ ");
-  html_text(h, i18n("en", key));
+  html_text(h, vt(true, key));
   HTML_LIT(h, "</span>");
 }
 
-static void row(struct html *h, const char *key, const char *value) {
+static void row(struct html *h, enum vt key, const char *value) {
   HTML_LIT(h, "<dt>");
   both(h, key);
   HTML_LIT(h, "</dt><dd>");
@@ -404,31 +468,31 @@ static void row(struct html *h, const char *key, const char *value) {
 
 static void page_begin(struct html *h, struct req *r) {
   char title[160];
-  snprintf(title, sizeof title, "%s / %s", i18n("id", "verify.title"), i18n("en", "verify.title"));
+  snprintf(title, sizeof title, "%s / %s", vt(false, VT_TITLE), vt(true, VT_TITLE));
   layout_begin(h, r, title);
   HTML_LIT(h, "<h1>");
-  both(h, "verify.title");
+  both(h, VT_TITLE);
   HTML_LIT(h, "</h1>");
 }
 
 static void serial_form(struct html *h, const char *value) {
   HTML_LIT(h, "<form method=\"get\" action=\"/verify\" class=\"verify-form\">"
               "<label for=\"serial\">");
-  both(h, "verify.number_label");
+  both(h, VT_NUMBER_LABEL);
   HTML_LIT(h, "</label><input id=\"serial\" name=\"serial\" autocomplete=\"off\" "
               "spellcheck=\"false\" placeholder=\"UJK-XXXX-XXXX-XXXX-XXXX-X\" maxlength=\"64\"");
   html_attr(h, "value", value);
   HTML_LIT(h, "> <button type=\"submit\">");
-  both(h, "verify.check");
+  both(h, VT_CHECK);
   HTML_LIT(h, "</button></form>");
 }
 
 /* Both languages of a catalogue paragraph, each line its own. */
-static void explain(struct html *h, const char *key) {
+static void explain(struct html *h, enum vt key) {
   HTML_LIT(h, "<p>");
-  html_text(h, i18n("id", key));
+  html_text(h, vt(false, key));
   HTML_LIT(h, "<br><span lang=\"en\">");
-  html_text(h, i18n("en", key));
+  html_text(h, vt(true, key));
   HTML_LIT(h, "</span></p>");
 }
 
@@ -440,25 +504,24 @@ static int outcome_page(struct req *r, const struct outcome *o, const char *type
   html_fmt(h, "<section class=\"verdict verdict-%s\" role=\"status\"><p class=\"verdict-text\">",
            cert_verdict_name(o->v.verdict));
   html_fmt(h, "<strong>%s</strong> / <strong lang=\"en\">%s</strong></p>",
-           verdict_text("id", o->v.verdict), verdict_text("en", o->v.verdict));
+           verdict_text(false, o->v.verdict), verdict_text(true, o->v.verdict));
   if (CERT_REVOKED == o->v.verdict) {
     char when[16];
     ymd(when, sizeof when, o->revoked_ms / 1000);
     HTML_LIT(h, "<p>");
-    html_text_sub(h, i18n("id", "verify.explain.revoked"), "date", when, "reason",
-                  o->revoked_reason, NULL);
+    html_text_sub(h, vt(false, VT_EXPLAIN_REVOKED), "date", when, "reason", o->revoked_reason,
+                  NULL);
     HTML_LIT(h, "<br><span lang=\"en\">");
-    html_text_sub(h, i18n("en", "verify.explain.revoked"), "date", when, "reason",
-                  o->revoked_reason, NULL);
+    html_text_sub(h, vt(true, VT_EXPLAIN_REVOKED), "date", when, "reason", o->revoked_reason, NULL);
     HTML_LIT(h, "</span></p>");
   } else if (CERT_EXPIRED == o->v.verdict) {
-    explain(h, "verify.explain.expired");
+    explain(h, VT_EXPLAIN_EXPIRED);
   } else if (CERT_NOT_GENUINE == o->v.verdict) {
-    explain(h, "verify.explain.not_genuine");
+    explain(h, VT_EXPLAIN_NOT_GENUINE);
     if (o->v.reason[0])
       html_fmt(h, "<p class=\"verdict-reason\" lang=\"en\">(%s)</p>", o->v.reason);
   } else {
-    explain(h, "verify.explain.genuine");
+    explain(h, VT_EXPLAIN_GENUINE);
   }
   HTML_LIT(h, "</section>");
   if (o->v.claims_valid) {
@@ -467,27 +530,27 @@ static int outcome_page(struct req *r, const struct outcome *o, const char *type
     ymd(d1, sizeof d1, c->issued);
     ymd(d2, sizeof d2, c->expires);
     HTML_LIT(h, "<dl class=\"cert-claims\">");
-    row(h, "verify.field.name", c->holder);
-    row(h, "verify.field.number", c->serial);
+    row(h, VT_FIELD_NAME, c->holder);
+    row(h, VT_FIELD_NUMBER, c->serial);
     snprintf(line, sizeof line, "%s%s%s%s", c->subsector_name, c->subsector_name[0] ? " (" : "",
              c->subsector, c->subsector_name[0] ? ")" : "");
-    row(h, "verify.field.subsector", line);
+    row(h, VT_FIELD_SUBSECTOR, line);
     snprintf(line, sizeof line, "%s%s%s%s", c->scheme_title, c->scheme_title[0] ? " (" : "",
              c->scheme_id, c->scheme_title[0] ? ")" : "");
-    row(h, "verify.field.scheme", line);
-    row(h, "verify.field.issued", d1);
-    row(h, "verify.field.expires", d2);
+    row(h, VT_FIELD_SCHEME, line);
+    row(h, VT_FIELD_ISSUED, d1);
+    row(h, VT_FIELD_EXPIRES, d2);
     if (c->issuer_name[0])
-      row(h, "verify.field.issuer", c->issuer_name);
-    row(h, "verify.field.kid", c->kid);
+      row(h, VT_FIELD_ISSUER, c->issuer_name);
+    row(h, VT_FIELD_KID, c->kid);
     HTML_LIT(h, "</dl>");
     if (c->nunits > 0) {
       HTML_LIT(h, "<h2>");
-      both(h, "verify.units");
+      both(h, VT_UNITS);
       HTML_LIT(h, "</h2><table class=\"units\"><thead><tr><th scope=\"col\">");
-      both(h, "verify.unit_code");
+      both(h, VT_UNIT_CODE);
       HTML_LIT(h, "</th><th scope=\"col\">");
-      both(h, "verify.unit_title");
+      both(h, VT_UNIT_TITLE);
       HTML_LIT(h, "</th></tr></thead><tbody>");
       for (size_t i = 0; i < c->nunits; i++)
         html_fmt(h, "<tr><td>%s</td><td>%s</td></tr>", c->units[i].code, c->units[i].title);
@@ -495,7 +558,7 @@ static int outcome_page(struct req *r, const struct outcome *o, const char *type
     }
   }
   HTML_LIT(h, "<h2>");
-  both(h, "verify.check_another");
+  both(h, VT_CHECK_ANOTHER);
   HTML_LIT(h, "</h2>");
   serial_form(h, typed);
   layout_end(h, r);
@@ -547,7 +610,7 @@ int h_verify_page(struct req *r) {
     if (NULL == h)
       return reply_error(r, ERR_INTERNAL, NULL);
     page_begin(h, r);
-    explain(h, "verify.intro");
+    explain(h, VT_INTRO);
     serial_form(h, NULL);
     layout_end(h, r);
     return reply_html(r, 200, h);

@@ -365,8 +365,15 @@ test('a token the service issued is answered from its row exactly as a full veri
   assert.equal(fromRow.certificate.issuer, 'LSP Ekonomi Kreatif Uji');
   assert.ok(fromRow.certificate.units.length > 0, 'the units are shown');
   assert.ok(fromRow.certificate.subsector_name && fromRow.certificate.scheme_title);
-  // The same signed COSE_Sign1 with a longer (non-canonical) array head is another text, so it
-  // is verified in full, signature and stored credential included: the answers must agree.
+  // The document of docs/api.md, keys in that order.
+  assert.deepEqual(Object.keys(fromRow), ['verdict', 'form', 'verdict_text', 'certificate']);
+  assert.deepEqual(Object.keys(fromRow.certificate), ['serial', 'holder', 'subsector',
+    'subsector_name', 'scheme_id', 'scheme_title', 'units', 'issued', 'expires', 'issued_at',
+    'expires_at', 'kid', 'issuer']);
+  assert.deepEqual(Object.keys(fromRow.certificate.units[0]), ['code', 'title']);
+  // The same signed COSE_Sign1 with a longer (non-canonical) array head, which the signature
+  // does not cover, is another text, so it is verified in full, signature and stored
+  // credential included: the answers must agree.
   const raw = base32Decode(token);
   assert.equal(raw[1], 0x84, 'a definite array of four');
   const reencoded = base32Encode(new Uint8Array([raw[0], 0x98, 0x04, ...raw.slice(2)]));
