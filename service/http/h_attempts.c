@@ -706,15 +706,51 @@ static void jb_int(struct jbuf *b, int64_t v) {
   jb_raw(b, buf, (size_t)n);
 }
 
-/* As json_time(): the ISO-8601 UTC time, or null for "not yet". */
+/* As json_time(): "YYYY-MM-DDTHH:MM:SSZ" (UTC), or null for "not yet" (ms <= 0). Computed
+ * directly (days to civil date, proleptic Gregorian) rather than with gmtime_r and strftime,
+ * which took more than the rest of a save's answer; years past 9999 fall back to them. */
 static void jb_time(struct jbuf *b, int64_t ms) {
-  char buf[32];
-  iso_time(buf, sizeof buf, ms);
-  if ('\0' == buf[0]) {
+  if (ms <= 0) {
     JB_LIT(b, "null");
-  } else {
-    jb_str(b, buf);
+    return;
   }
+  int64_t secs = ms / 1000;
+  int64_t days = secs / 86400;
+  int64_t rem = secs % 86400;
+  /* civil_from_days (H. Hinnant), days since 1970-01-01 >= 0 */
+  int64_t z = days + 719468;
+  int64_t era = z / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t y = yoe + era * 400;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2 ? 1 : 0;
+  if (y > 9999) {
+    char buf[32];
+    iso_time(buf, sizeof buf, ms);
+    jb_str(b, buf);
+    return;
+  }
+  int64_t hh = rem / 3600, mm = rem % 3600 / 60, ss = rem % 60;
+  char t[23] = "\"0000-00-00T00:00:00Z\"";
+  t[1] = (char)('0' + y / 1000);
+  t[2] = (char)('0' + y / 100 % 10);
+  t[3] = (char)('0' + y / 10 % 10);
+  t[4] = (char)('0' + y % 10);
+  t[6] = (char)('0' + m / 10);
+  t[7] = (char)('0' + m % 10);
+  t[9] = (char)('0' + d / 10);
+  t[10] = (char)('0' + d % 10);
+  t[12] = (char)('0' + hh / 10);
+  t[13] = (char)('0' + hh % 10);
+  t[15] = (char)('0' + mm / 10);
+  t[16] = (char)('0' + mm % 10);
+  t[18] = (char)('0' + ss / 10);
+  t[19] = (char)('0' + ss % 10);
+  jb_raw(b, t, 22);
 }
 
 /* ---- a strict check that stored text is one JSON value (RFC 8259), without a tree */
@@ -980,7 +1016,7 @@ static int own_attempt_answers(struct req *r, struct store_attempt *out,
   }
   int rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_attempt_get(rd, out, id);
+    rc = store_attempt_get_brief(rd, out, id); /* the form text only if not indexed */
     if (STORE_OK == rc && out->user_id != r->user->id) {
       store_attempt_clear(out);
       rc = STORE_NONE;

@@ -132,6 +132,30 @@ test('the form read is the exam file, answers come back as saved, and a restart 
     assert.deepEqual(Object.keys(r.json.answers), [items[1], textItem.id].sort());
     const beforeRestart = r.json;
 
+    // Times are the stored milliseconds as ISO-8601 UTC seconds, over leap days and centuries.
+    const iso = (ms) => new Date(Number(ms)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const [startMs, deadlineMs] = sqlOn(dataDir, `SELECT started_at, deadline_at FROM attempts WHERE id = ${Number(id)}`).split('|');
+    assert.equal(beforeRestart.started_at, iso(startMs));
+    assert.equal(beforeRestart.deadline_at, iso(deadlineMs));
+    const edges = [
+      ['1970-01-01T00:00:01.999Z', '2100-02-28T23:59:59.000Z'],
+      ['1999-12-31T23:59:59.500Z', '2400-02-29T12:00:00.000Z'],
+      ['2000-02-29T00:00:00.000Z', '9999-12-31T23:59:59.999Z'],
+      ['2024-12-31T23:59:59.000Z', '2028-03-01T00:00:00.000Z'],
+    ];
+    for (const [s, e] of edges) {
+      sqlOn(dataDir, `UPDATE attempts SET started_at = ${Date.parse(s)}, deadline_at = ${Date.parse(e)} WHERE id = ${Number(id)}`);
+      r = await c.get(`/api/attempts/${id}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.started_at, iso(Date.parse(s)));
+      assert.equal(r.json.deadline_at, iso(Date.parse(e)));
+      r = await c.put(`/api/attempts/${id}/answers/${encodeURIComponent(textItem.id)}`, { value: tricky });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.deadline_at, iso(Date.parse(e)));
+      assert.ok(Math.abs(Date.parse(r.json.server_time) - Date.now()) < 60_000);
+    }
+    sqlOn(dataDir, `UPDATE attempts SET started_at = ${startMs}, deadline_at = ${deadlineMs} WHERE id = ${Number(id)}`);
+
     // Submitted: finished_at and verdict come before the form.
     const other = exams.find((e) => e !== entry);
     await stopClean(d);
