@@ -20,7 +20,7 @@ const struct config_option config_options[] = {
     {"exams-dir", S(exams_dir), "exams", 0, 0, "Directory of exam definitions (*.exam.yaml)"},
     {"public-url", S(public_url), "http://127.0.0.1:8080", 0, 0,
      "Public base URL used in QR codes and links"},
-    {"threads", L(threads), "0", 0, 256, "HTTP worker threads (0: one per CPU)"},
+    {"threads", L(threads), "0", 0, 256, "HTTP worker threads (0: four per CPU, at most 256)"},
     {"port-file", S(port_file), "", 0, 0, "Write the bound port to this file once listening"},
     /* --- limits --- */
     {"max-body", L(max_body), "65536", 1024, 16777216, "Largest request body accepted, in bytes"},

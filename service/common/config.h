@@ -15,7 +15,7 @@ struct config {
   char data_dir[512]; /* database, signing keys */
   char exams_dir[512];
   char public_url[256]; /* base of links in QR codes and e-mails, no trailing slash */
-  long threads;         /* 0 = number of CPUs */
+  long threads;         /* 0 = four per CPU */
   char port_file[512];  /* if set, the bound port is written here once listening */
   /* --- limits --- */
   long max_body;     /* bytes */

@@ -471,6 +471,21 @@ int reply_prebuilt(struct req *r, struct prebuilt *p) {
   return 0;
 }
 
+bool etag_matches(const char *header, const char *etag) {
+  if (NULL == header)
+    return false;
+  if (0 == strcmp(header, "*"))
+    return true;
+  size_t elen = strlen(etag);
+  for (const char *p = header; NULL != (p = strstr(p, etag)); p += elen) {
+    bool start_ok = p == header || ' ' == p[-1] || ',' == p[-1] || '/' == p[-1];
+    bool end_ok = '\0' == p[elen] || ',' == p[elen] || ' ' == p[elen];
+    if (start_ok && end_ok)
+      return true;
+  }
+  return false;
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Dispatch                                                                             */
 /* ------------------------------------------------------------------------------------ */
@@ -1078,8 +1093,11 @@ int server_start(struct svc *svc, struct server **out, char *err, size_t errlen)
 
   unsigned threads = (unsigned)cfg->threads;
   if (0 == threads) {
+    /* Four per CPU: a worker waiting for its group commit (an fsync) or hashing a password
+     * serves none of its connections meanwhile, and waiting writers are what one commit
+     * batches. */
     long n = sysconf(_SC_NPROCESSORS_ONLN);
-    threads = n > 0 ? (unsigned)n : 1;
+    threads = n > 0 ? (n < 64 ? 4 * (unsigned)n : 256) : 4;
   }
   /* The pool holds a head up to max-header with room for the answer (see
    * server_pool_size): heads over max-header get the dispatcher's 431 in the registry's

@@ -148,8 +148,8 @@ const BUSY_MS = 250;
 const BUDGET_MS = BUSY_MS * 4 + 60;
 
 // Each blocked write holds its worker thread until it answers, so the daemon runs with more
-// threads than writers here (the default, one per CPU, is too few for a cohort saving at
-// once while the lock is held elsewhere; see docs/operations.md).
+// threads than writers here (8, whatever the machine's CPU count gives by default; see
+// docs/operations.md).
 test('write lock held by another process: 503 within the busy budget, then works', { timeout: 90_000 }, async (t) => {
   if (!haveSqliteCli()) return t.skip('the sqlite3 command-line shell is not installed');
   const d = await startDaemon({ args: ['--busy-timeout', String(BUSY_MS), '--threads', '8'] });
