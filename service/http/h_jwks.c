@@ -3,6 +3,8 @@
  * any JOSE library can verify a certificate's credential.
  */
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,33 +18,58 @@
  * new pointer and rebuilds. The lock covers the swap and the reference a request takes. */
 static pthread_mutex_t jwks_mu = PTHREAD_MUTEX_INITIALIZER;
 static const struct keystore *jwks_keys;
-static struct prebuilt *jwks_answer;
+static struct prebuilt *jwks_answer[2]; /* 200, 304 */
+static char jwks_etag[19];              /* "\"<16 hex>\"" */
 
-static struct prebuilt *build(const struct keystore *keys) {
+/* Builds both answers for keys into out and their entity tag (a content hash of the key
+ * set's JSON: the same keys give the same tag across restarts). */
+static bool build(const struct keystore *keys, struct prebuilt *out[2], char etag[19]) {
   char *jwks = keystore_jwks(keys);
   if (NULL == jwks)
-    return NULL;
-  static const char *const headers[] = {"Cache-Control", "public, max-age=300",
-                                        "Access-Control-Allow-Origin", "*", NULL};
-  struct prebuilt *p = prebuilt_new(200, "application/json", jwks, strlen(jwks), true, headers);
+    return false;
+  size_t len = strlen(jwks);
+  uint64_t hash = 14695981039346656037ull; /* FNV-1a 64: a cache key, not a security measure */
+  for (size_t i = 0; i < len; i++) {
+    hash ^= (unsigned char)jwks[i];
+    hash *= 1099511628211ull;
+  }
+  snprintf(etag, 19, "\"%016llx\"", (unsigned long long)hash);
+  const char *const headers[] = {
+      "ETag", etag, "Cache-Control", "public, max-age=300", "Access-Control-Allow-Origin",
+      "*",    NULL};
+  out[0] = prebuilt_new(200, "application/json", jwks, len, true, headers);
+  out[1] = prebuilt_new(304, "application/json", "", 0, true, headers);
   free(jwks);
-  return p;
+  if (NULL == out[0] || NULL == out[1]) {
+    prebuilt_release(out[0]);
+    prebuilt_release(out[1]);
+    return false;
+  }
+  return true;
 }
 
 int h_jwks(struct req *r) {
   const struct keystore *keys = r->svc->keys;
   if (NULL == keys)
     return reply_error(r, ERR_CERT_KEYS_UNAVAILABLE, NULL);
+  const char *inm = req_header(r, "If-None-Match");
   pthread_mutex_lock(&jwks_mu);
-  if (jwks_keys != keys || NULL == jwks_answer) {
-    struct prebuilt *fresh = build(keys);
-    if (NULL != fresh) {
-      prebuilt_release(jwks_answer); /* requests holding it keep it until queued */
-      jwks_answer = fresh;
+  if (jwks_keys != keys || NULL == jwks_answer[0]) {
+    struct prebuilt *fresh[2] = {NULL, NULL};
+    char etag[19];
+    if (build(keys, fresh, etag)) {
+      /* requests holding the old answers keep them until queued */
+      prebuilt_release(jwks_answer[0]);
+      prebuilt_release(jwks_answer[1]);
+      jwks_answer[0] = fresh[0];
+      jwks_answer[1] = fresh[1];
+      memcpy(jwks_etag, etag, sizeof(jwks_etag));
       jwks_keys = keys;
     }
   }
-  struct prebuilt *p = jwks_keys == keys ? jwks_answer : NULL;
+  struct prebuilt *p = NULL;
+  if (jwks_keys == keys)
+    p = jwks_answer[NULL != inm && etag_matches(inm, jwks_etag) ? 1 : 0];
   if (NULL != p)
     prebuilt_ref(p);
   pthread_mutex_unlock(&jwks_mu);

@@ -109,22 +109,6 @@ static const char *content_type(const char *path) {
   return "application/octet-stream";
 }
 
-/* True when the If-None-Match header lists etag (or is "*"). */
-static bool etag_matches(const char *header, const char *etag) {
-  if (NULL == header)
-    return false;
-  if (0 == strcmp(header, "*"))
-    return true;
-  size_t elen = strlen(etag);
-  for (const char *p = header; NULL != (p = strstr(p, etag)); p += elen) {
-    bool start_ok = p == header || ' ' == p[-1] || ',' == p[-1] || '/' == p[-1];
-    bool end_ok = '\0' == p[elen] || ',' == p[elen] || ' ' == p[elen];
-    if (start_ok && end_ok)
-      return true;
-  }
-  return false;
-}
-
 int h_static(struct req *r) {
   const char *rest = r->nparams > 0 ? r->params[0] : NULL;
   char path[256];

@@ -52,5 +52,8 @@ void prebuilt_release(struct prebuilt *p);
  * needs something p cannot carry — headers a handler added, or no-store because the user
  * is logged in while p allows caching — the same answer is built afresh instead. */
 int reply_prebuilt(struct req *r, struct prebuilt *p);
+/* True when an If-None-Match header value lists etag (a quoted entity tag, weak or strong)
+ * or is "*": the client's copy is current and a 304 answers it. */
+bool etag_matches(const char *if_none_match, const char *etag);
 
 #endif

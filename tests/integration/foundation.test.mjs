@@ -180,6 +180,13 @@ test('static assets: ETag, cache policy, 304, and no-store for a logged-in user'
   assert.equal(anonJwks.headers.get('cache-control'), 'public, max-age=300');
   assert.equal(anonJwks.headers.get('access-control-allow-origin'), '*');
   assert.equal(anonJwks.text, jwks.text);
+  const jwksTag = anonJwks.headers.get('etag');
+  assert.match(jwksTag, /^"[0-9a-f]{16}"$/);
+  const jwksNm = await c.get('/.well-known/jwks.json', { headers: { 'If-None-Match': jwksTag } });
+  assert.equal(jwksNm.status, 304);
+  assert.equal(jwksNm.text, '');
+  assert.equal(jwksNm.headers.get('etag'), jwksTag);
+  assert.equal((await c.get('/.well-known/jwks.json', { headers: { 'If-None-Match': '"1"' } })).status, 200);
 });
 
 test('healthz answers from at most one second ago: uptime moves, body stays well formed', async () => {
