@@ -194,7 +194,7 @@ static int finish_txn(struct store_tx *tx, void *arg) {
   char *result_text = NULL;
   fc->finished = false;
   fc->verdict[0] = '\0';
-  int rc = store_attempt_get(store_tx_rd(tx), &a, fc->id);
+  int rc = store_attempt_get_brief(store_tx_rd(tx), &a, fc->id);
   if (STORE_OK != rc) {
     return rc;
   }
@@ -259,15 +259,15 @@ static void issue_for_passed(struct svc *svc, int64_t id) {
           issue_rc_name(irc), err);
 }
 
-int attempts_finish(struct svc *svc, int64_t id, int64_t now_ms, bool by_candidate) {
-  struct store_attempt a;
+static int attempt_form(struct svc *svc, const struct store_attempt *a, struct exam_form **out);
+
+/* attempts_finish() for an attempt already read (briefly or not). */
+static int finish_attempt(struct svc *svc, const struct store_attempt *a, int64_t now_ms,
+                          bool by_candidate) {
   struct exam_form *form = NULL;
-  int rc = read_attempt(svc, &a, id);
-  if (STORE_OK != rc) {
-    return rc;
-  }
-  int frc = attempt_form(svc, &a, &form);
-  store_attempt_clear(&a);
+  int64_t id = a->id;
+  int rc = STORE_OK;
+  int frc = attempt_form(svc, a, &form);
   if (-2 == frc) {
     return STORE_UNAVAILABLE;
   }
@@ -288,6 +288,21 @@ int attempts_finish(struct svc *svc, int64_t id, int64_t now_ms, bool by_candida
     issue_for_passed(svc, id);
   exam_form_free(form);
   return rc;
+}
+
+int attempts_finish(struct svc *svc, int64_t id, int64_t now_ms, bool by_candidate) {
+  struct store_attempt a;
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  rc = store_attempt_get_brief(rd, &a, id);
+  store_rd_end(rd);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  return finish_attempt(svc, &a, now_ms, by_candidate);
 }
 
 /* If *a is overdue, closes it at its deadline and re-reads it. Returns 0, or -1 after
@@ -533,15 +548,17 @@ cleanup:
   return STORE_NONE == rc ? STORE_HARD : rc;
 }
 
+static int reply_summary(struct req *r, unsigned status, const struct store_attempt *a);
+
 static int reply_existing(struct req *r, int64_t id, unsigned status) {
   struct store_attempt a;
   int rc = read_attempt(r->svc, &a, id);
   if (STORE_OK != rc) {
     return reply_store_error(r, rc, __func__);
   }
-  json_t *j = attempt_summary(r->svc, &a, r->now_ms);
+  int ret = reply_summary(r, status, &a);
   store_attempt_clear(&a);
-  return NULL != j ? reply_json(r, status, j) : reply_error(r, ERR_INTERNAL, NULL);
+  return ret;
 }
 
 int h_attempts_start(struct req *r) {
@@ -906,6 +923,48 @@ static bool json_text_valid(const char *s) {
   return NULL != end && '\0' == *jv_ws(end);
 }
 
+/* attempt_summary() as text, without its closing brace (the caller adds more or closes it). */
+static void jb_summary(struct jbuf *b, struct svc *svc, const struct store_attempt *a,
+                       int64_t now_ms) {
+  JB_LIT(b, "{\"id\":");
+  jb_int(b, a->id);
+  JB_LIT(b, ",\"exam_id\":");
+  jb_str(b, a->exam_id);
+  JB_LIT(b, ",\"exam_title\":");
+  jb_str(b, exam_title(svc, a));
+  JB_LIT(b, ",\"status\":");
+  jb_str(b, a->status);
+  JB_LIT(b, ",\"started_at\":");
+  jb_time(b, a->started_ms);
+  JB_LIT(b, ",\"deadline_at\":");
+  jb_time(b, a->deadline_ms);
+  JB_LIT(b, ",\"server_time\":");
+  jb_time(b, now_ms);
+  JB_LIT(b, ",\"remaining_seconds\":");
+  jb_int(b, (int64_t)remaining_seconds(a, now_ms));
+  if (!is_open(a)) {
+    JB_LIT(b, ",\"finished_at\":");
+    jb_time(b, a->finished_ms);
+  }
+  const char *verdict = visible_verdict(a);
+  if (NULL != verdict) {
+    JB_LIT(b, ",\"verdict\":");
+    jb_str(b, verdict);
+  }
+}
+
+/* 200 with the attempt's summary, as reply_json(attempt_summary()) answers it. */
+static int reply_summary(struct req *r, unsigned status, const struct store_attempt *a) {
+  struct jbuf b = {0};
+  jb_summary(&b, r->svc, a, r->now_ms);
+  JB_LIT(&b, "}");
+  if (b.failed) {
+    free(b.s);
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_bytes_owned(r, status, "application/json; charset=utf-8", b.s, b.len);
+}
+
 /* GET /api/attempts/:id's answer, written directly: the summary (as attempt_summary), "form"
  * spliced from the exam version's pre-serialised candidate view (form_index_view) and
  * "answers" from the stored answer texts (each stored by a save as JSON; one that is not
@@ -944,31 +1003,7 @@ static int reply_attempt_form(struct req *r, const struct store_attempt *a,
   }
   b.s = malloc(cap);
   b.cap = NULL != b.s ? cap : 0;
-  JB_LIT(&b, "{\"id\":");
-  jb_int(&b, a->id);
-  JB_LIT(&b, ",\"exam_id\":");
-  jb_str(&b, a->exam_id);
-  JB_LIT(&b, ",\"exam_title\":");
-  jb_str(&b, exam_title(r->svc, a));
-  JB_LIT(&b, ",\"status\":");
-  jb_str(&b, a->status);
-  JB_LIT(&b, ",\"started_at\":");
-  jb_time(&b, a->started_ms);
-  JB_LIT(&b, ",\"deadline_at\":");
-  jb_time(&b, a->deadline_ms);
-  JB_LIT(&b, ",\"server_time\":");
-  jb_time(&b, r->now_ms);
-  JB_LIT(&b, ",\"remaining_seconds\":");
-  jb_int(&b, (int64_t)remaining_seconds(a, r->now_ms));
-  if (!is_open(a)) {
-    JB_LIT(&b, ",\"finished_at\":");
-    jb_time(&b, a->finished_ms);
-  }
-  const char *verdict = visible_verdict(a);
-  if (NULL != verdict) {
-    JB_LIT(&b, ",\"verdict\":");
-    jb_str(&b, verdict);
-  }
+  jb_summary(&b, r->svc, a, r->now_ms);
   JB_LIT(&b, ",\"form\":");
   if (jb_reserve(&b, flen) && flen == exam_view_form_write(view, form, b.s + b.len)) {
     b.len += flen;
@@ -1198,27 +1233,30 @@ cleanup:
 
 int h_attempts_submit(struct req *r) {
   struct store_attempt a;
-  if (0 != own_attempt(r, &a)) {
+  if (0 != own_attempt_read(r, &a, true)) {
     return 0;
   }
   int ret = 0;
   if (is_open(&a)) {
-    int rc = attempts_finish(r->svc, a.id, r->now_ms, true);
+    int rc = finish_attempt(r->svc, &a, r->now_ms, true);
     if (STORE_OK != rc) {
       ret = ATTEMPTS_EXAM_VERSION_MISSING == rc ? reply_error(r, ERR_EXAM_VERSION_MISSING, NULL)
                                                 : reply_store_error(r, rc, __func__);
       goto cleanup;
     }
     int64_t id = a.id;
-    store_attempt_clear(&a);
-    rc = read_attempt(r->svc, &a, id);
+    struct store_rd *rd = NULL;
+    rc = store_rd_begin(r->svc->store, &rd);
+    if (STORE_OK == rc) {
+      rc = store_attempt_get_brief(rd, &a, id);
+      store_rd_end(rd);
+    }
     if (STORE_OK != rc) {
       ret = reply_store_error(r, rc, __func__);
       goto cleanup;
     }
   }
-  json_t *j = attempt_summary(r->svc, &a, r->now_ms);
-  ret = NULL != j ? reply_json(r, 200, j) : reply_error(r, ERR_INTERNAL, NULL);
+  ret = reply_summary(r, 200, &a);
 cleanup:
   store_attempt_clear(&a);
   return ret;

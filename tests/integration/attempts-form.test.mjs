@@ -90,6 +90,8 @@ test('the form read is the exam file, answers come back as saved, and a restart 
     for (const e of exams) {
       const start = await c.post(`/api/exams/${e.exam.id}/attempts`);
       assert.equal(start.status, 201, start.text);
+      assert.deepEqual(Object.keys(start.json), SUMMARY_KEYS);
+      assert.equal(start.json.remaining_seconds, e.exam.duration_minutes * 60);
       const got = await c.get(`/api/attempts/${start.json.id}`);
       assert.equal(got.status, 200, got.text);
       checkForm(e, got.json.form);
@@ -186,6 +188,13 @@ test('the form read is the exam file, answers come back as saved, and a restart 
 
     r = await c3.post(`/api/attempts/${victim.id}/submit`);
     assert.equal(r.status, 200, r.text);
+    assert.deepEqual(Object.keys(r.json), [...SUMMARY_KEYS, 'finished_at', 'verdict']);
+    assert.equal(r.json.status, 'submitted');
+    assert.equal(r.json.id, victim.id);
+    assert.equal(r.json.exam_title, other.exam.title);
+    const again = await c3.post(`/api/attempts/${victim.id}/submit`); // idempotent
+    assert.equal(again.status, 200);
+    assert.deepEqual(stable(again.json), stable(r.json));
     r = await c3.get(`/api/attempts/${victim.id}`);
     assert.equal(r.status, 200);
     assert.deepEqual(Object.keys(r.json), [...SUMMARY_KEYS, 'finished_at', 'verdict', 'form', 'answers']);
