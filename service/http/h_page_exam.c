@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "common/catalog.h"
+#include "common/form_index.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/i18n.h"
@@ -104,23 +105,30 @@ static int own_attempt(struct req *r, struct store_attempt *out) {
   return 0;
 }
 
-/* The attempt's form rebuilt against its exam version. 0, or -1 after replying. */
+/* The attempt's form: from the form index (shared with the JSON API; forms never change once
+ * drawn), else rebuilt from its stored text against its exam version and indexed. 0, or -1
+ * after replying. */
 static int attempt_form(struct req *r, const struct store_attempt *a, struct exam_form **out) {
   const struct exam *exam = NULL;
   char err[160];
   *out = NULL;
-  int rc = catalog_version_from_store(r->svc->catalog, r->svc->store, &exam, a->exam_version);
+  int rc = form_index_form(r->svc->forms, out, a->id, a->exam_version);
+  if (1 == rc) {
+    return 0;
+  }
+  rc = -2 == rc
+           ? -2
+           : catalog_version_from_store(r->svc->catalog, r->svc->store, &exam, a->exam_version);
   if (-2 == rc) {
     reply_error(r, ERR_UNAVAILABLE, NULL);
     return -1;
   }
-  json_t *j = 0 == rc ? json_loads(NULL != a->form ? a->form : "", 0, NULL) : NULL;
-  if (NULL == j || 0 != exam_form_from_json(out, exam, j, err, sizeof(err))) {
-    json_decref(j);
+  if (0 != rc ||
+      0 != exam_form_from_text(out, exam, NULL != a->form ? a->form : "", err, sizeof(err))) {
     reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
     return -1;
   }
-  json_decref(j);
+  form_index_put(r->svc->forms, a->id, a->exam_version, *out);
   return 0;
 }
 
