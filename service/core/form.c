@@ -685,24 +685,25 @@ static bool plain_string(const char *s) {
   return true;
 }
 
-/* Walks the storage text of form as json_dumps(exam_form_to_json(form), JSON_COMPACT) writes
- * it; with dst NULL only counts. SIZE_MAX when some string would need escaping (then only
- * jansson can say what the text is). */
-static size_t storage_walk(const struct exam_form *form, char *dst) {
+/* True when text is exactly the storage text of form as json_dumps(exam_form_to_json(form),
+ * JSON_COMPACT) writes it, compared piece by piece as it is walked (no copy). False as soon as
+ * a piece differs, and when some string would need escaping (then only jansson can say what
+ * the text is). */
+static bool storage_matches(const struct exam_form *form, const char *text, size_t len) {
   size_t n = 0;
   char seed[17];
 #define STORE_PUT(p, l)                                                                            \
   do {                                                                                             \
     size_t l_ = (l);                                                                               \
-    if (dst != NULL) {                                                                             \
-      memcpy(dst + n, (p), l_);                                                                    \
+    if (l_ > len - n || memcmp(text + n, (p), l_) != 0) {                                          \
+      return false;                                                                                \
     }                                                                                              \
     n += l_;                                                                                       \
   } while (0)
 #define STORE_STR(s)                                                                               \
   do {                                                                                             \
     if (!plain_string(s)) {                                                                        \
-      return SIZE_MAX;                                                                             \
+      return false;                                                                                \
     }                                                                                              \
     STORE_PUT("\"", 1);                                                                            \
     STORE_PUT((s), strlen(s));                                                                     \
@@ -738,7 +739,7 @@ static size_t storage_walk(const struct exam_form *form, char *dst) {
   STORE_PUT("]}", 2);
 #undef STORE_STR
 #undef STORE_PUT
-  return n;
+  return n == len;
 }
 
 /* The seed named in a stored form's text, when it can be read without parsing (the text
@@ -783,20 +784,9 @@ int exam_form_from_text(struct exam_form **out, const struct exam *exam, const c
       snprintf(err, errlen, "out of memory");
       return -1;
     }
-    size_t n = storage_walk(form, NULL);
-    if (n == len) {
-      char *buf = malloc(n + 1);
-      if (buf == NULL) {
-        exam_form_free(form);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-      }
-      bool same = storage_walk(form, buf) == n && memcmp(buf, text, n) == 0;
-      free(buf);
-      if (same) {
-        *out = form;
-        return 0;
-      }
+    if (storage_matches(form, text, len)) {
+      *out = form;
+      return 0;
     }
     exam_form_free(form);
   }
