@@ -21,8 +21,14 @@ bool layout_asset_url(char *out, size_t outlen, const char *asset_path) {
     return false;
   char v[ASSET_VERSION_LEN + 1];
   asset_version(a, v);
-  int n = snprintf(out, outlen, "/%s?v=%s", asset_path, v);
-  return n > 0 && (size_t)n < outlen;
+  size_t plen = strlen(asset_path);
+  if (plen + ASSET_VERSION_LEN + 5 > outlen) /* "/", "?v=", NUL */
+    return false;
+  out[0] = '/';
+  memcpy(out + 1, asset_path, plen);
+  memcpy(out + 1 + plen, "?v=", 3);
+  memcpy(out + 4 + plen, v, ASSET_VERSION_LEN + 1);
+  return true;
 }
 
 static void nav_link(struct html *h, const struct req *r, const char *href, const char *key) {
@@ -41,11 +47,12 @@ static void lang_switch(struct html *h, const struct req *r) {
   bool en = 0 == strcmp(lang, "en");
   const char *back = (NULL != r->path && html_local_path(r->path)) ? r->path : "/";
   char href[1024];
-  /* The back path is escaped as an attribute; h_lang checks it is local before use. */
-  int n = snprintf(href, sizeof(href), "/lang?to=%s&back=", en ? "id" : "en");
-  if (n < 0 || (size_t)n >= sizeof(href))
-    return;
-  size_t pos = (size_t)n;
+  /* The back path is percent-encoded; h_lang checks it is local before use. */
+  static const char to_id[] = "/lang?to=id&back=";
+  static const char to_en[] = "/lang?to=en&back=";
+  size_t n = sizeof(to_id) - 1;
+  memcpy(href, en ? to_id : to_en, n);
+  size_t pos = n;
   for (const char *p = back; *p && pos + 4 < sizeof(href); p++) {
     unsigned char c = (unsigned char)*p;
     bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -60,8 +67,15 @@ static void lang_switch(struct html *h, const struct req *r) {
     }
   }
   href[pos] = '\0';
-  HTML_LIT(h, "<a class=\"lang\"");
-  html_attr_url(h, "href", href);
+  /* What html_attr_url writes for this href, without its two passes over a path that may
+   * be a long verification token: the href is a local path of unreserved bytes, '%', '?',
+   * '=' and its one '&' (at n - 6, before "back="), which is the only byte to escape. */
+  size_t amp = n - 6;
+  HTML_LIT(h, "<a class=\"lang\" href=\"");
+  html_raw_(h, href, amp);
+  HTML_LIT(h, "&amp;");
+  html_raw_(h, href + amp + 1, pos - amp - 1);
+  HTML_LIT(h, "\"");
   html_attr(h, "lang", en ? "id" : "en");
   html_attr(h, "hreflang", en ? "id" : "en");
   HTML_LIT(h, ">");

@@ -14,7 +14,9 @@
 #include <cmocka.h>
 
 #include "http/assets.h"
+#include "http/html.h"
 #include "http/i18n.h"
+#include "http/layout.h"
 
 static const char *const key_prefixes[] = {"site.", "layout.", "role.", "nav.",    "home.",
                                            "auth.", "me.",     "exam.", "review.", "admin.",
@@ -156,12 +158,65 @@ static void test_subset_for_scripts(void **state) {
   json_decref(s);
 }
 
+/* The page shell's language link carries the page's path percent-encoded (unreserved bytes
+ * and '/' kept), the only escaped byte in the attribute being its '&'; the stylesheet link
+ * names the asset's current version. */
+static void test_layout_links(void **state) {
+  (void)state;
+  const char *paths[] = {
+      "/", "/verify", "/V/6BF.OXN-TS3_DH~0YOJ58S", "/a b/\xc3\xa9?&\"<>'", "//evil.example", NULL};
+  for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+    for (int en = 0; en < 2; en++) {
+      struct req r = {0};
+      r.lang = en ? "en" : "id";
+      r.path = paths[i];
+      struct html *h = html_new();
+      assert_non_null(h);
+      layout_begin(h, &r, "Judul <uji>");
+      layout_end(h, &r);
+      const char *back = NULL != paths[i] && html_local_path(paths[i]) ? paths[i] : "/";
+      char want[2048];
+      size_t o = (size_t)snprintf(
+          want, sizeof(want), "<a class=\"lang\" href=\"/lang?to=%s&amp;back=", en ? "id" : "en");
+      for (const unsigned char *p = (const unsigned char *)back; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            NULL != strchr("/-_.~", *p))
+          want[o++] = (char)*p;
+        else
+          o += (size_t)snprintf(want + o, sizeof(want) - o, "%%%02X", *p);
+      }
+      snprintf(want + o, sizeof(want) - o, "\" lang=\"%s\" hreflang=\"%s\">", en ? "id" : "en",
+               en ? "id" : "en");
+      if (NULL == strstr(html_data(h), want))
+        fail_msg("path %s: no '%s' in %s", paths[i] ? paths[i] : "(none)", want, html_data(h));
+      char css[128];
+      assert_true(layout_asset_url(css, sizeof(css), "static/app.css"));
+      char link[256];
+      snprintf(link, sizeof(link), "<link rel=\"stylesheet\" href=\"%s\">", css);
+      assert_non_null(strstr(html_data(h), link));
+      assert_non_null(strstr(html_data(h), "<title>Judul &lt;uji&gt; — "));
+      html_free(h);
+    }
+  }
+  char v[ASSET_VERSION_LEN + 1];
+  asset_version(asset_find("static/app.css"), v);
+  char url[64];
+  assert_true(layout_asset_url(url, sizeof(url), "static/app.css"));
+  char want[64];
+  snprintf(want, sizeof(want), "/static/app.css?v=%s", v);
+  assert_string_equal(want, url);
+  assert_false(layout_asset_url(url, strlen(want), "static/app.css"));
+  assert_true(layout_asset_url(url, strlen(want) + 1, "static/app.css"));
+  assert_false(layout_asset_url(url, sizeof(url), "static/none.css"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_catalogues_have_same_keys),
       cmocka_unit_test(test_source_keys_exist),
       cmocka_unit_test(test_assets),
       cmocka_unit_test(test_subset_for_scripts),
+      cmocka_unit_test(test_layout_links),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
