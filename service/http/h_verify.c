@@ -80,12 +80,22 @@ static struct outcome *outcome_new(void) {
 enum vt { VERIFY_TEXTS(VT_ENUM) VT__MAX };
 static const char *const vt_keys[VT__MAX] = {VERIFY_TEXTS(VT_KEY)};
 static const char *vt_texts[2][VT__MAX]; /* [0] Indonesian, [1] English */
+/* The same texts as html_text writes them (escaped by it, once), kept for the life of the
+ * process like the catalogues; NULL where that failed (then html_text runs each time). */
+static char *vt_html[2][VT__MAX];
+static size_t vt_html_len[2][VT__MAX];
 static pthread_once_t vt_once = PTHREAD_ONCE_INIT;
 
 static void vt_load(void) {
-  for (size_t i = 0; i < VT__MAX; i++) {
-    vt_texts[0][i] = i18n("id", vt_keys[i]);
-    vt_texts[1][i] = i18n("en", vt_keys[i]);
+  for (size_t l = 0; l < 2; l++) {
+    for (size_t i = 0; i < VT__MAX; i++) {
+      vt_texts[l][i] = i18n(0 == l ? "id" : "en", vt_keys[i]);
+      struct html *h = html_new();
+      if (NULL != h) {
+        html_text(h, vt_texts[l][i]);
+        vt_html[l][i] = html_take(h, &vt_html_len[l][i]);
+      }
+    }
   }
 }
 
@@ -93,6 +103,16 @@ static void vt_load(void) {
 static const char *vt(bool en, enum vt t) {
   pthread_once(&vt_once, vt_load);
   return vt_texts[en ? 1 : 0][t];
+}
+
+/* Appends the text of t as html_text would: its escaped form, made by html_text once. */
+static void vt_text(struct html *h, bool en, enum vt t) {
+  const char *text = vt(en, t);
+  const char *escaped = vt_html[en ? 1 : 0][t];
+  if (NULL != escaped)
+    html_raw_(h, escaped, vt_html_len[en ? 1 : 0][t]);
+  else
+    html_text(h, text);
 }
 
 _Static_assert(VT_VERDICT_NOT_GENUINE - VT_VERDICT_GENUINE == CERT_NOT_GENUINE &&
@@ -452,9 +472,9 @@ static int reply_outcome_json(struct req *r, const struct outcome *o) {
  * language: an employer abroad and a local one read the same page. Writes the catalogue
  * text of key in Indonesian, then in English marked lang="en". */
 static void both(struct html *h, enum vt key) {
-  html_text(h, vt(false, key));
+  vt_text(h, false, key);
   HTML_LIT(h, " <span lang=\"en\">/ ");
-  html_text(h, vt(true, key));
+  vt_text(h, true, key);
   HTML_LIT(h, "</span>");
 }
 
@@ -490,9 +510,9 @@ static void serial_form(struct html *h, const char *value) {
 /* Both languages of a catalogue paragraph, each line its own. */
 static void explain(struct html *h, enum vt key) {
   HTML_LIT(h, "<p>");
-  html_text(h, vt(false, key));
+  vt_text(h, false, key);
   HTML_LIT(h, "<br><span lang=\"en\">");
-  html_text(h, vt(true, key));
+  vt_text(h, true, key);
   HTML_LIT(h, "</span></p>");
 }
 
@@ -503,8 +523,12 @@ static int outcome_page(struct req *r, const struct outcome *o, const char *type
   page_begin(h, r);
   html_fmt(h, "<section class=\"verdict verdict-%s\" role=\"status\"><p class=\"verdict-text\">",
            cert_verdict_name(o->v.verdict));
-  html_fmt(h, "<strong>%s</strong> / <strong lang=\"en\">%s</strong></p>",
-           verdict_text(false, o->v.verdict), verdict_text(true, o->v.verdict));
+  enum vt verdict = (enum vt)(VT_VERDICT_GENUINE + (int)o->v.verdict);
+  HTML_LIT(h, "<strong>");
+  vt_text(h, false, verdict);
+  HTML_LIT(h, "</strong> / <strong lang=\"en\">");
+  vt_text(h, true, verdict);
+  HTML_LIT(h, "</strong></p>");
   if (CERT_REVOKED == o->v.verdict) {
     char when[16];
     ymd(when, sizeof when, o->revoked_ms / 1000);
@@ -552,8 +576,13 @@ static int outcome_page(struct req *r, const struct outcome *o, const char *type
       HTML_LIT(h, "</th><th scope=\"col\">");
       both(h, VT_UNIT_TITLE);
       HTML_LIT(h, "</th></tr></thead><tbody>");
-      for (size_t i = 0; i < c->nunits; i++)
-        html_fmt(h, "<tr><td>%s</td><td>%s</td></tr>", c->units[i].code, c->units[i].title);
+      for (size_t i = 0; i < c->nunits; i++) {
+        HTML_LIT(h, "<tr><td>");
+        html_text(h, c->units[i].code);
+        HTML_LIT(h, "</td><td>");
+        html_text(h, c->units[i].title);
+        HTML_LIT(h, "</td></tr>");
+      }
       HTML_LIT(h, "</tbody></table>");
     }
   }
