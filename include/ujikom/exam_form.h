@@ -75,6 +75,22 @@ size_t exam_view_form_size(const struct exam_view *view, const struct exam_form 
 /* Writes that text to dst (exam_view_form_size bytes, no NUL); returns its length, or
  * SIZE_MAX as above (dst partly written). */
 size_t exam_view_form_write(const struct exam_view *view, const struct exam_form *form, char *dst);
+/* A drawn form in compact order (how a cache keeps it): the items unit by unit
+ * (unit_nitems[u] for each of the exam's units, nitems in all), and for each item its
+ * options' indices into item->options in display order (nopts in all). */
+struct exam_form_order {
+  const struct exam *exam;
+  const uint32_t *unit_nitems;
+  const struct exam_item *const *items;
+  size_t nitems;
+  const uint16_t *opts;
+  size_t nopts;
+};
+/* exam_view_form_size/_write for a form in compact order: the same text as for the
+ * exam_form it describes; SIZE_MAX when the order does not fit the view's exam. */
+size_t exam_view_order_size(const struct exam_view *view, const struct exam_form_order *order);
+size_t exam_view_order_write(const struct exam_view *view, const struct exam_form_order *order,
+                             char *dst);
 /* The form's entry for item_id, or NULL when the item is not in this form. */
 const struct form_item *exam_form_find_item(const struct exam_form *form, const char *item_id);
 /* Number of items in the form, and how many of them are open (assessor-scored). */

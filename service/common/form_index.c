@@ -199,6 +199,47 @@ int form_index_form(struct form_index *fx, struct exam_form **out, int64_t attem
   return rc;
 }
 
+int form_index_view_text(struct form_index *fx, int64_t attempt_id, const char *version, char **buf,
+                         size_t *len, size_t *cap) {
+  int rc = -1;
+  if (NULL == fx || NULL == version)
+    return -1;
+  size_t set = set_of(fx, attempt_id);
+  pthread_mutex_t *lock = lock_of(fx, set);
+  pthread_mutex_lock(lock);
+  const struct form_entry *e = lookup(fx, set, attempt_id, version);
+  if (NULL != e) {
+    /* views are made under their own lock, never taken the other way round */
+    const struct exam_view *view = form_index_view(fx, e->exam);
+    struct exam_form_order o = {.exam = e->exam,
+                                .unit_nitems = e->unit_nitems,
+                                .items = e->items,
+                                .nitems = e->nitems,
+                                .opts = e->opts,
+                                .nopts = e->nopts};
+    size_t n = NULL != view ? exam_view_order_size(view, &o) : SIZE_MAX;
+    rc = -2;
+    if (SIZE_MAX != n) {
+      if (*len + n + 1 > *cap) {
+        size_t want = *len + n + 1 + 1024;
+        char *s = realloc(*buf, want);
+        if (NULL != s) {
+          *buf = s;
+          *cap = want;
+        }
+      }
+      if (*len + n + 1 <= *cap && n == exam_view_order_write(view, &o, *buf + *len)) {
+        *len += n;
+        (*buf)[*len] = '\0';
+        rc = 1;
+      }
+    }
+  }
+  pthread_mutex_unlock(lock);
+  count(fx, -1 != rc);
+  return rc;
+}
+
 int form_index_put(struct form_index *fx, int64_t attempt_id, const char *version,
                    const struct exam_form *form) {
   size_t n = 0, nopts = 0, k = 0, o = 0;

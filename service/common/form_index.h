@@ -41,6 +41,14 @@ int form_index_find(struct form_index *fx, const struct exam_item **out_item, in
 int form_index_form(struct form_index *fx, struct exam_form **out, int64_t attempt_id,
                     const char *version);
 
+/* Appends the candidate view of attempt_id's cached form (drawn from exam version `version`)
+ * to the text *buf (*len bytes, *cap allocated, NUL-terminated; realloc'd as needed): the
+ * same text as exam_view_form_write for the form, without making the form. Returns 1, -1
+ * when the form is not cached (fx NULL included; nothing appended), or -2 when memory runs
+ * out (the buffer is left as it was, maybe larger). */
+int form_index_view_text(struct form_index *fx, int64_t attempt_id, const char *version, char **buf,
+                         size_t *len, size_t *cap);
+
 /* Remembers form (its items and their option order) as attempt_id's. The exam and its items
  * are borrowed: they must live as long as the cache (the exam catalogue keeps every version
  * it loaded until it is freed). Returns 0, or -1 when fx is NULL, memory runs out, or

@@ -665,6 +665,68 @@ static size_t view_walk(const struct exam_view *v, const struct exam_form *form,
   return n;
 }
 
+/* view_walk() over a compact order instead of a form. */
+static size_t view_walk_order(const struct exam_view *v, const struct exam_form_order *o,
+                              char *dst) {
+  size_t n = 0, k = 0, q = 0;
+#define VIEW_PUT(p, l)                                                                             \
+  do {                                                                                             \
+    if (dst != NULL) {                                                                             \
+      memcpy(dst + n, (p), (l));                                                                   \
+    }                                                                                              \
+    n += (l);                                                                                      \
+  } while (0)
+  if (o->exam != v->exam) {
+    return SIZE_MAX;
+  }
+  VIEW_PUT(v->head.s, v->head.len);
+  for (size_t u = 0; u < v->exam->nunits; u++) {
+    if (u > 0) {
+      VIEW_PUT(",", 1);
+    }
+    VIEW_PUT(v->units[u].head.s, v->units[u].head.len);
+    for (size_t i = 0; i < o->unit_nitems[u]; i++, k++) {
+      const struct exam_item *item = k < o->nitems ? o->items[k] : NULL;
+      const struct view_item *vi = item != NULL ? view_item_of(v, u, item) : NULL;
+      if (vi == NULL || q + item->noptions > o->nopts) {
+        return SIZE_MAX;
+      }
+      if (i > 0) {
+        VIEW_PUT(",", 1);
+      }
+      VIEW_PUT(vi->head.s, vi->head.len);
+      if (item->noptions > 0) {
+        VIEW_PUT(",\"options\":[", 12);
+        for (size_t j = 0; j < item->noptions; j++, q++) {
+          if (o->opts[q] >= item->noptions) {
+            return SIZE_MAX;
+          }
+          if (j > 0) {
+            VIEW_PUT(",", 1);
+          }
+          const struct view_text *ot = &vi->opts[o->opts[q]];
+          VIEW_PUT(ot->s, ot->len);
+        }
+        VIEW_PUT("]", 1);
+      }
+      VIEW_PUT(vi->tail.s, vi->tail.len);
+    }
+    VIEW_PUT(v->units[u].tail.s, v->units[u].tail.len);
+  }
+  VIEW_PUT("]}", 2);
+#undef VIEW_PUT
+  return k == o->nitems && q == o->nopts ? n : SIZE_MAX;
+}
+
+size_t exam_view_order_size(const struct exam_view *view, const struct exam_form_order *order) {
+  return view_walk_order(view, order, NULL);
+}
+
+size_t exam_view_order_write(const struct exam_view *view, const struct exam_form_order *order,
+                             char *dst) {
+  return view_walk_order(view, order, dst);
+}
+
 size_t exam_view_form_size(const struct exam_view *view, const struct exam_form *form) {
   return view_walk(view, form, NULL);
 }

@@ -965,6 +965,32 @@ static int reply_summary(struct req *r, unsigned status, const struct store_atte
   return reply_bytes_owned(r, status, "application/json; charset=utf-8", b.s, b.len);
 }
 
+/* Ends the form read's text: "answers" from the stored answer texts (each stored by a save
+ * as JSON; one that is not JSON is left out), then replies with it. */
+static int reply_answers_tail(struct req *r, struct jbuf *b, const struct store_answer *answers,
+                              size_t nanswers) {
+  JB_LIT(b, ",\"answers\":{");
+  bool first = true;
+  for (size_t i = 0; i < nanswers; i++) {
+    if (!json_text_valid(answers[i].value)) {
+      continue;
+    }
+    if (!first) {
+      JB_LIT(b, ",");
+    }
+    first = false;
+    jb_str(b, answers[i].item_id);
+    JB_LIT(b, ":");
+    jb_raw(b, answers[i].value, strlen(answers[i].value));
+  }
+  JB_LIT(b, "}}");
+  if (b->failed) {
+    free(b->s);
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_bytes_owned(r, 200, "application/json; charset=utf-8", b->s, b->len);
+}
+
 /* GET /api/attempts/:id's answer, written directly: the summary (as attempt_summary), "form"
  * spliced from the exam version's pre-serialised candidate view (form_index_view) and
  * "answers" from the stored answer texts (each stored by a save as JSON; one that is not
@@ -1010,26 +1036,35 @@ static int reply_attempt_form(struct req *r, const struct store_attempt *a,
   } else {
     b.failed = true;
   }
-  JB_LIT(&b, ",\"answers\":{");
-  bool first = true;
+  return reply_answers_tail(r, &b, answers, nanswers);
+}
+
+/* The form read for an attempt whose form is in the form index: the view is written straight
+ * from the index entry (form_index_view_text), no form is made. Returns 1 after replying, or
+ * 0 when the form is not indexed (nothing replied). */
+static int reply_attempt_indexed(struct req *r, const struct store_attempt *a,
+                                 const struct store_answer *answers, size_t nanswers, int *ret) {
+  struct jbuf b = {0};
+  size_t cap = 16384;
   for (size_t i = 0; i < nanswers; i++) {
-    if (!json_text_valid(answers[i].value)) {
-      continue;
-    }
-    if (!first) {
-      JB_LIT(&b, ",");
-    }
-    first = false;
-    jb_str(&b, answers[i].item_id);
-    JB_LIT(&b, ":");
-    jb_raw(&b, answers[i].value, strlen(answers[i].value));
+    cap += strlen(answers[i].value) + sizeof(answers[i].item_id) + 4;
   }
-  JB_LIT(&b, "}}");
-  if (b.failed) {
+  if (!jb_reserve(&b, cap)) {
+    *ret = reply_error(r, ERR_INTERNAL, NULL);
+    return 1;
+  }
+  jb_summary(&b, r->svc, a, r->now_ms);
+  JB_LIT(&b, ",\"form\":");
+  int vrc = b.failed
+                ? -2
+                : form_index_view_text(r->svc->forms, a->id, a->exam_version, &b.s, &b.len, &b.cap);
+  if (-1 == vrc) {
     free(b.s);
-    return reply_error(r, ERR_INTERNAL, NULL);
+    return 0;
   }
-  return reply_bytes_owned(r, 200, "application/json; charset=utf-8", b.s, b.len);
+  b.failed = b.failed || 1 != vrc;
+  *ret = reply_answers_tail(r, &b, answers, nanswers);
+  return 1;
 }
 
 /* The attempt named in the path and its saved answers, read in one snapshot, if it is the
@@ -1103,6 +1138,9 @@ int h_attempts_get(struct req *r) {
       ret = reply_store_error(r, rc, __func__);
       goto cleanup;
     }
+  }
+  if (1 == reply_attempt_indexed(r, &a, answers, n, &ret)) {
+    goto cleanup;
   }
   int frc = attempt_form(r->svc, &a, &form);
   if (0 != frc) {

@@ -2,8 +2,8 @@
  * Tests of the form index: every item of a cached form is found (the very item of the exam
  * version), an item outside the form is "not in the form", another attempt or version is "not
  * cached", the cached form comes back as drawn (items and option order) for every exam, its
- * spliced view is the candidate view, a full set replaces its oldest entry, and threads share
- * it.
+ * spliced view (from the form or straight from the index) is the candidate view, a full set
+ * replaces its oldest entry, and threads share it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -159,8 +159,21 @@ static void test_cached_form_and_view_are_the_drawn_ones(void **state) {
       assert_int_equal(len, exam_view_form_write(view, back, got));
       got[len] = '\0';
       assert_string_equal(want, got);
-      free(want);
       free(got);
+      /* and written straight from the index, after what the buffer holds */
+      size_t blen = 3, bcap = 4;
+      char *buf = malloc(bcap);
+      assert_non_null(buf);
+      memcpy(buf, "{x:", 4);
+      assert_int_equal(1, form_index_view_text(fx, attempt, list[e]->version, &buf, &blen, &bcap));
+      assert_int_equal(3 + strlen(want), blen);
+      assert_memory_equal("{x:", buf, 3);
+      assert_string_equal(want, buf + 3);
+      assert_int_equal(
+          -1, form_index_view_text(fx, attempt + 100000, list[e]->version, &buf, &blen, &bcap));
+      assert_int_equal(3 + strlen(want), blen);
+      free(buf);
+      free(want);
       exam_form_free(back);
       exam_form_free(drawn);
     }
