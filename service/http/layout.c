@@ -5,6 +5,7 @@
  */
 #include "http/layout.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,21 +32,26 @@ bool layout_asset_url(char *out, size_t outlen, const char *asset_path) {
   return true;
 }
 
+/* href is one of the literal local paths below: nothing in it needs escaping. */
 static void nav_link(struct html *h, const struct req *r, const char *href, const char *key) {
   bool current = NULL != r->path && 0 == strcmp(r->path, href);
-  HTML_LIT(h, "<li><a");
-  html_attr_url(h, "href", href);
+  HTML_LIT(h, "<li><a href=\"");
+  html_raw_(h, href, strlen(href));
   if (current)
-    HTML_LIT(h, " aria-current=\"page\"");
-  HTML_LIT(h, ">");
+    HTML_LIT(h, "\" aria-current=\"page\">");
+  else
+    HTML_LIT(h, "\">");
   html_text(h, L(r, key));
   HTML_LIT(h, "</a></li>");
 }
 
+/* Bytes of a path kept as they are in the back link (unreserved, and '/'); bit c of
+ * plain[c >> 6]. The others are percent-encoded. */
+static const uint64_t plain_bytes[2] = {0x3ffe00000000000ull, 0x47fffffe87fffffeull};
+
 static void lang_switch(struct html *h, const struct req *r) {
   const char *lang = i18n_lang(r->lang);
   bool en = 0 == strcmp(lang, "en");
-  const char *back = (NULL != r->path && html_local_path(r->path)) ? r->path : "/";
   char href[1024];
   /* The back path is percent-encoded; h_lang checks it is local before use. */
   static const char to_id[] = "/lang?to=id&back=";
@@ -53,11 +59,19 @@ static void lang_switch(struct html *h, const struct req *r) {
   size_t n = sizeof(to_id) - 1;
   memcpy(href, en ? to_id : to_en, n);
   size_t pos = n;
-  for (const char *p = back; *p && pos + 4 < sizeof(href); p++) {
+  /* One pass encodes the path (up to the buffer) and checks, to its end, what
+   * html_local_path checks: a path that is not local goes back to "/". */
+  const char *path = r->path;
+  bool local = NULL != path && '/' == path[0] && '/' != path[1] && '\\' != path[1];
+  for (const char *p = local ? path : ""; *p; p++) {
     unsigned char c = (unsigned char)*p;
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 '/' == c || '-' == c || '_' == c || '.' == c || '~' == c;
-    if (plain) {
+    if (c < 0x20 || 0x7F == c || '\\' == c) {
+      local = false;
+      break;
+    }
+    if (pos + 4 >= sizeof(href))
+      continue; /* cut, but still checked */
+    if (c < 128 && (plain_bytes[c >> 6] >> (c & 63)) & 1u) {
       href[pos++] = (char)c;
     } else {
       static const char hex[] = "0123456789ABCDEF";
@@ -65,6 +79,10 @@ static void lang_switch(struct html *h, const struct req *r) {
       href[pos++] = hex[c >> 4];
       href[pos++] = hex[c & 15];
     }
+  }
+  if (!local) {
+    pos = n;
+    href[pos++] = '/';
   }
   href[pos] = '\0';
   /* What html_attr_url writes for this href, without its two passes over a path that may

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -163,8 +164,23 @@ static void test_subset_for_scripts(void **state) {
  * names the asset's current version. */
 static void test_layout_links(void **state) {
   (void)state;
-  const char *paths[] = {
-      "/", "/verify", "/V/6BF.OXN-TS3_DH~0YOJ58S", "/a b/\xc3\xa9?&\"<>'", "//evil.example", NULL};
+  static char long_ok[1500];
+  static char long_bad[1500];
+  memset(long_ok, 'x', sizeof(long_ok) - 1);
+  long_ok[0] = '/';
+  memcpy(long_bad, long_ok, sizeof(long_bad));
+  long_bad[sizeof(long_bad) - 2] = '\x7f'; /* past the part that fits in the link */
+  const char *paths[] = {"/",
+                         "/verify",
+                         "/V/6BF.OXN-TS3_DH~0YOJ58S",
+                         "/a b/\xc3\xa9?&\"<>'",
+                         "//evil.example",
+                         "/\\x",
+                         "/a\x01b",
+                         "/del\x7f",
+                         long_ok,
+                         long_bad,
+                         NULL};
   for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
     for (int en = 0; en < 2; en++) {
       struct req r = {0};
@@ -175,15 +191,18 @@ static void test_layout_links(void **state) {
       layout_begin(h, &r, "Judul <uji>");
       layout_end(h, &r);
       const char *back = NULL != paths[i] && html_local_path(paths[i]) ? paths[i] : "/";
-      char want[2048];
+      char want[4096];
       size_t o = (size_t)snprintf(
           want, sizeof(want), "<a class=\"lang\" href=\"/lang?to=%s&amp;back=", en ? "id" : "en");
-      for (const unsigned char *p = (const unsigned char *)back; *p; p++) {
+      size_t pos = 17; /* "/lang?to=xx&back=" in the link's 1024-byte buffer */
+      for (const unsigned char *p = (const unsigned char *)back; *p && pos + 4 < 1024; p++) {
+        size_t before = o;
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
             NULL != strchr("/-_.~", *p))
           want[o++] = (char)*p;
         else
           o += (size_t)snprintf(want + o, sizeof(want) - o, "%%%02X", *p);
+        pos += o - before;
       }
       snprintf(want + o, sizeof(want) - o, "\" lang=\"%s\" hreflang=\"%s\">", en ? "id" : "en",
                en ? "id" : "en");
@@ -195,6 +214,10 @@ static void test_layout_links(void **state) {
       snprintf(link, sizeof(link), "<link rel=\"stylesheet\" href=\"%s\">", css);
       assert_non_null(strstr(html_data(h), link));
       assert_non_null(strstr(html_data(h), "<title>Judul &lt;uji&gt; — "));
+      assert_non_null(strstr(html_data(h), "<li><a href=\"/login\">"));
+      bool on_verify = NULL != paths[i] && 0 == strcmp(paths[i], "/verify");
+      assert_true(on_verify ==
+                  (NULL != strstr(html_data(h), "<li><a href=\"/verify\" aria-current=\"page\">")));
       html_free(h);
     }
   }
