@@ -157,6 +157,7 @@ struct req_impl {
   const char *h_cookie;
   const char *h_authorization;
   const char *h_content_length;
+  const char *h_if_none_match;
   /* Not zeroed when the context is allocated (everything above is). The context stays
    * small enough for the allocator's per-thread cache. */
   char target_buf[REQ_INLINE];
@@ -185,6 +186,8 @@ const char *req_header(const struct req *r, const char *name) {
       return ri->h_authorization;
     if (0 == strcmp(name, "Cookie"))
       return ri->h_cookie;
+    if (0 == strcmp(name, "If-None-Match"))
+      return ri->h_if_none_match;
   }
   return MHD_lookup_connection_value(ri->conn, MHD_HEADER_KIND, name);
 }
@@ -752,6 +755,9 @@ static enum MHD_Result add_head_size(void *cls, enum MHD_ValueKind kind, const c
     } else if (NAME_IS(key, key_size, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
       if (NULL == ri->h_content_length)
         ri->h_content_length = value;
+    } else if (NAME_IS(key, key_size, MHD_HTTP_HEADER_IF_NONE_MATCH)) {
+      if (NULL == ri->h_if_none_match)
+        ri->h_if_none_match = value;
     }
   }
   return MHD_YES;
