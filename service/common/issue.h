@@ -39,7 +39,7 @@ enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t
 int issue_claims_of(struct cert_claims *out, const struct svc *svc, const struct store_cert *c);
 
 /* Stores the display text (cert_display_encode) of every certificate issued before it was
- * stored with each one (migration 0007), read back from its signed credential, a few hundred
+ * stored with each one (migration 0006), read back from its signed credential, a few hundred
  * per transaction. Certificates whose credential does not give claims are left without (the
  * verifier then takes the long way, as for any certificate without display text). Returns
  * STORE_OK with *out_filled, or the first negative store code. Thread-safe; idempotent. */

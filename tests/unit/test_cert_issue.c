@@ -4,7 +4,7 @@
  * same one, BK and unknown attempts are refused, revocation is one-way, and every issuance
  * and revocation is in the intact audit chain. The display text stored with a certificate is
  * its credential's display claims, and certificates stored without it (before migration
- * 0007) get it from their credential, once.
+ * 0006) get it from their credential, once.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -334,7 +334,7 @@ static void test_display_text(void **state) {
   assert_string_equal(expect, got);
   free(got);
   free(expect);
-  /* A certificate stored without it, as before migration 0007. */
+  /* A certificate stored without it, as before migration 0006. */
   memset(&old, 0, sizeof old);
   assert_int_equal(0, cert_serial_generate(cl->serial));
   const struct token_key *key = keystore_active(f->svc.keys);

@@ -13,7 +13,7 @@
 --    whole row, overflow pages included, at every step of the search. The serial now finds
 --    its row through a small index of serials, and the columns a verification reads come
 --    first, before the bulky ones.
-CREATE TABLE certificates_v7 (
+CREATE TABLE certificates_v6 (
   serial         TEXT PRIMARY KEY NOT NULL CHECK (length(serial) = 25 AND serial GLOB 'UJK-*'),
   attempt_id     INTEGER NOT NULL UNIQUE REFERENCES attempts(id),
   user_id        INTEGER NOT NULL REFERENCES users(id),
@@ -36,14 +36,14 @@ CREATE TABLE certificates_v7 (
   CHECK ((status = 'revoked') = (revoked_at IS NOT NULL)),
   CHECK ((status = 'revoked') = (revoked_reason IS NOT NULL))
 );
-INSERT INTO certificates_v7(serial, attempt_id, user_id, holder, subsector, exam_id, issued_at,
+INSERT INTO certificates_v6(serial, attempt_id, user_id, holder, subsector, exam_id, issued_at,
   expires_at, kid, status, revoked_at, revoked_reason, revoked_by, qr_token, display, units,
   jws, qr_png, qr_png_url)
 SELECT serial, attempt_id, user_id, holder, subsector, exam_id, issued_at, expires_at, kid,
   status, revoked_at, revoked_reason, revoked_by, qr_token, NULL, units, jws, qr_png, qr_png_url
 FROM certificates ORDER BY serial;
 DROP TABLE certificates;
-ALTER TABLE certificates_v7 RENAME TO certificates;
+ALTER TABLE certificates_v6 RENAME TO certificates;
 CREATE INDEX certificates_user ON certificates(user_id, issued_at);
 CREATE INDEX certificates_issued ON certificates(issued_at);
 CREATE INDEX certificates_undisplayed ON certificates(serial) WHERE display IS NULL;
