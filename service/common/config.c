@@ -21,6 +21,9 @@ const struct config_option config_options[] = {
     {"public-url", S(public_url), "http://127.0.0.1:8080", 0, 0,
      "Public base URL used in QR codes and links"},
     {"threads", L(threads), "0", 0, 256, "HTTP worker threads (0: four per CPU, at most 256)"},
+    {"write-threads", L(write_threads), "32", 0, 1024,
+     "Threads that run state-changing requests while their connections wait, so HTTP workers "
+     "never block on a commit (0: run them on the HTTP workers)"},
     {"port-file", S(port_file), "", 0, 0, "Write the bound port to this file once listening"},
     /* --- limits --- */
     {"max-body", L(max_body), "65536", 1024, 16777216, "Largest request body accepted, in bytes"},

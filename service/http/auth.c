@@ -5,9 +5,13 @@
  */
 #include "http/auth.h"
 
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -16,6 +20,45 @@
 #include "store/store.h"
 #include "ujikom/password.h"
 #include "ujikom/session_token.h"
+
+/* Password hashing runs on the writer threads (every log-in is a POST), up to
+ * --write-threads at once; each hash at the default cost holds 32 MiB and a core for
+ * ~100 ms. At most one hash per CPU runs at a time, so memory stays bounded and a stampede
+ * of log-ins queues here instead of thrashing the cores every other request needs. */
+static sem_t kdf_slots;
+static bool kdf_slots_ok;
+static pthread_once_t kdf_once = PTHREAD_ONCE_INIT;
+
+static void kdf_init(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  kdf_slots_ok = 0 == sem_init(&kdf_slots, 0, n > 0 ? (unsigned)n : 1u);
+}
+
+static void kdf_enter(void) {
+  pthread_once(&kdf_once, kdf_init);
+  if (kdf_slots_ok)
+    while (0 != sem_wait(&kdf_slots) && EINTR == errno) {
+    }
+}
+
+static void kdf_leave(void) {
+  if (kdf_slots_ok)
+    sem_post(&kdf_slots);
+}
+
+enum password_result auth_password_hash(char **out, const char *password, unsigned log2n) {
+  kdf_enter();
+  enum password_result rc = password_hash(out, password, log2n);
+  kdf_leave();
+  return rc;
+}
+
+enum password_result auth_password_verify(const char *hash, const char *password) {
+  kdf_enter();
+  enum password_result rc = password_verify(hash, password);
+  kdf_leave();
+  return rc;
+}
 
 enum role auth_role_from_name(const char *name) {
   if (NULL == name) {
@@ -311,7 +354,7 @@ int auth_register(struct req *r, const char *name, const char *email, const char
   if (RATELIMIT_OK != ratelimit_hit(r, key, cfg->register_per_hour, 3600)) {
     goto cleanup;
   }
-  if (PASSWORD_OK != password_hash(&hash, password, (unsigned)cfg->kdf_log2n)) {
+  if (PASSWORD_OK != auth_password_hash(&hash, password, (unsigned)cfg->kdf_log2n)) {
     log_msg(LOG_ERROR, r->request_id, "password hashing failed");
     reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
@@ -472,12 +515,12 @@ int auth_login(struct req *r, const char *email, const char *password, char out_
     /* Spend the same time as a real check so the answer's timing does not reveal that the
      * address has no account. */
     char *dummy = NULL;
-    if (PASSWORD_OK == password_hash(&dummy, password, (unsigned)cfg->kdf_log2n)) {
+    if (PASSWORD_OK == auth_password_hash(&dummy, password, (unsigned)cfg->kdf_log2n)) {
       password_free(dummy);
     }
     pr = PASSWORD_MISMATCH;
   } else {
-    pr = password_verify(u.password_hash, password);
+    pr = auth_password_verify(u.password_hash, password);
   }
   if (PASSWORD_ERROR == pr) {
     log_msg(LOG_ERROR, r->request_id, "password verification failed in the crypto library");
@@ -503,7 +546,7 @@ int auth_login(struct req *r, const char *email, const char *password, char out_
   ratelimit_login_key(reset_key, sizeof reset_key, email);
   lc.reset_key = reset_key;
   if (password_needs_rehash(u.password_hash, (unsigned)cfg->kdf_log2n) &&
-      PASSWORD_OK == password_hash(&rehash, password, (unsigned)cfg->kdf_log2n)) {
+      PASSWORD_OK == auth_password_hash(&rehash, password, (unsigned)cfg->kdf_log2n)) {
     lc.rehash = rehash;
   }
   old_token = auth_request_token(r, &cookie);
@@ -578,7 +621,7 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
     reply_error(r, ERR_UNAUTHENTICATED, NULL);
     goto cleanup;
   }
-  pr = password_verify(u.password_hash, current);
+  pr = auth_password_verify(u.password_hash, current);
   if (PASSWORD_ERROR == pr) {
     reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
@@ -595,7 +638,7 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
     reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
     goto cleanup;
   }
-  if (PASSWORD_OK != password_hash(&hash, new_password, (unsigned)cfg->kdf_log2n)) {
+  if (PASSWORD_OK != auth_password_hash(&hash, new_password, (unsigned)cfg->kdf_log2n)) {
     reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
   }

@@ -7,6 +7,7 @@
 #define UJIKOM_AUTH_H
 
 #include "http/http.h"
+#include "ujikom/password.h"
 
 #define AUTH_COOKIE "ujikom_session"
 /* Header that carries the CSRF token of cookie-authenticated API calls. */
@@ -52,6 +53,11 @@ const char *auth_role_name(enum role role);
  * Each returns 0 when it succeeded and has NOT replied, or -1 when it has already replied
  * with the error (400/401/403/409/429/503...), so a handler does `if (auth_login(...))
  * return 0;`. */
+
+/* password_hash / password_verify (ujikom/password.h) with at most one hash per CPU running at
+ * once, whatever the number of threads asking: use these from request handlers. */
+enum password_result auth_password_hash(char **out, const char *password, unsigned log2n);
+enum password_result auth_password_verify(const char *hash, const char *password);
 
 /* Checks the back-off, the password (same cost for unknown accounts, so timing does not tell
  * which e-mail addresses exist) and the account, then ends the session the request came

@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 
 #include "common/catalog.h"
+#include "http/auth.h"
 #include "http/handlers.h"
 #include "store/store.h"
 #include "ujikom/analysis.h"
@@ -115,7 +116,7 @@ int h_admin_users_create(struct req *r) {
   strength = password_check_strength(password, c.email, c.name);
   if (PASSWORD_STRONG != strength)
     return reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
-  if (PASSWORD_OK != password_hash(&hash, password, (unsigned)r->svc->cfg->kdf_log2n))
+  if (PASSWORD_OK != auth_password_hash(&hash, password, (unsigned)r->svc->cfg->kdf_log2n))
     return reply_error(r, ERR_INTERNAL, NULL);
   c.hash = hash;
   c.actor = r->user->id;

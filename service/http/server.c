@@ -38,6 +38,7 @@
 #include "http/parse.h"
 #include "http/routes.h"
 #include "http/secheaders.h"
+#include "http/workpool.h"
 
 /* A connection's clock for its request head. libmicrohttpd's timeout measures idleness
  * only, so a client sending one byte every few seconds would hold a connection forever;
@@ -68,6 +69,8 @@ struct server {
   atomic_bool stopping;
   int64_t head_timeout_ms;
   size_t pool_size; /* libmicrohttpd's per-connection memory pool */
+  /* Threads for state-changing requests (see run_offloaded); NULL: run on the workers. */
+  struct workpool *writers;
 };
 
 static int64_t mono_now_ms(void) {
@@ -122,10 +125,14 @@ struct header {
  * itself; longer ones (up to --max-url) in allocated buffers. */
 #define REQ_INLINE 160
 
+/* Where a request handed to the writer threads is (see on_request). */
+enum offload { OFFLOAD_NONE, OFFLOAD_RUNNING, OFFLOAD_DONE };
+
 struct req_impl {
   struct req r;
   struct server *srv;
   struct MHD_Connection *conn;
+  atomic_int offload; /* enum offload */
   struct conn_watch *watch;
   char request_id[17];
   char client_ip[INET6_ADDRSTRLEN];
@@ -877,11 +884,19 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
   return MHD_YES;
 }
 
+/* On a writer thread: runs the handler of a suspended request, then resumes its connection;
+ * libmicrohttpd calls on_request again on its worker, which queues the reply. */
+static void run_offloaded(void *arg) {
+  struct req_impl *ri = arg;
+  dispatch(ri);
+  atomic_store(&ri->offload, OFFLOAD_DONE);
+  MHD_resume_connection(ri->conn);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls) {
   (void)cls;
-  (void)conn;
   (void)url;
   (void)version;
   struct req_impl *ri = *con_cls;
@@ -907,10 +922,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     ri->body[ri->body_len] = '\0';
     return MHD_YES;
   }
+  switch (atomic_load(&ri->offload)) {
+  case OFFLOAD_DONE: /* resumed: a writer thread has run the handler */
+    return queue(ri);
+  case OFFLOAD_RUNNING: /* not called while suspended; kept for safety */
+    return MHD_YES;
+  default:
+    break;
+  }
   if (NULL != ri->resp || ri->status)
     return MHD_YES; /* already answered (refused mid-upload) */
   ri->r.body = ri->body;
   ri->r.body_len = ri->body_len;
+  /* A state-changing request waits for its group commit (and a log-in for its password
+   * hash): it runs on a writer thread while its connection is suspended, so this worker
+   * goes on serving the other connections it polls. */
+  struct server *srv = ri->srv;
+  if (NULL != srv->writers && !ri->has_early_error && is_state_changing(method)) {
+    atomic_store(&ri->offload, OFFLOAD_RUNNING);
+    MHD_suspend_connection(conn);
+    if (0 == workpool_submit(srv->writers, run_offloaded, ri))
+      return MHD_YES;
+    MHD_resume_connection(conn); /* queue full: answer here, as without writer threads */
+    atomic_store(&ri->offload, OFFLOAD_NONE);
+  }
   dispatch(ri);
   return queue(ri);
 }
@@ -1114,13 +1149,20 @@ int server_start(struct svc *svc, struct server **out, char *err, size_t errlen)
   /* The hard limit sits above max-conns so the dispatcher can still answer 503 there. */
   unsigned hard_limit = (unsigned)cfg->max_conns + 64;
   srv->daemon = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
-      NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_LISTEN_SOCKET,
-      fd, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, hard_limit,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_size, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
-      srv, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+          (cfg->write_threads > 0 ? MHD_ALLOW_SUSPEND_RESUME : 0),
+      0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+      MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
+      MHD_OPTION_CONNECTION_LIMIT, hard_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+      (unsigned)cfg->conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_size,
+      MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+      MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+      MHD_OPTION_END);
+  if (NULL != srv->daemon && cfg->write_threads > 0 &&
+      0 != workpool_start(&srv->writers, (unsigned)cfg->write_threads, (size_t)cfg->max_conns)) {
+    MHD_stop_daemon(srv->daemon);
+    srv->daemon = NULL;
+  }
   if (NULL == srv->daemon) {
     snprintf(err, errlen, "cannot start the HTTP server on %s", cfg->listen);
     close(fd);
@@ -1159,6 +1201,9 @@ unsigned server_stop(struct server *s, long grace_s) {
     nanosleep(&nap, NULL);
   }
   long left = atomic_load(&s->inflight);
+  /* Every request a writer thread holds is finished and its connection resumed before
+   * libmicrohttpd stops: it must not stop with connections suspended. */
+  workpool_stop(s->writers);
   MHD_stop_daemon(s->daemon); /* notifies CLOSED for every connection: frees the watches */
   atomic_store(&s->stopping, true);
   if (s->watchdog_started)

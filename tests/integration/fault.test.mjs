@@ -189,6 +189,48 @@ test('write lock held by another process: 503 within the busy budget, then works
   }
 });
 
+// State-changing requests run on the writer threads with their connections suspended, so
+// even a single HTTP worker goes on answering reads while every writer waits for the lock.
+test('one HTTP worker: reads answer at once while writers wait for a held lock', { timeout: 90_000 }, async (t) => {
+  if (!haveSqliteCli()) return t.skip('the sqlite3 command-line shell is not installed');
+  const d = await startDaemon({
+    args: ['--busy-timeout', String(BUSY_MS), '--threads', '1', '--write-threads', '8'],
+  });
+  try {
+    const { c, attemptId, save } = await candidateWithAttempt(d);
+    assert.equal((await save('sebelum kunci')).status, 200);
+    const lock = await holdWriteLock(d.dataDir);
+    let released = false;
+    try {
+      const timed = async (fn) => { const t0 = Date.now(); const r = await fn(); return { r, ms: Date.now() - t0 }; };
+      const writes = [1, 2, 3, 4].map((i) => timed(() => save(`saat kunci ${i}`)));
+      await sleep(100);
+      const reads = [];
+      for (let i = 0; i < 3; i++) reads.push(await timed(() => c.get(`/api/attempts/${attemptId}`)));
+      const health = await timed(() => new Client(d.url).get('/healthz'));
+      const done = await Promise.all(writes);
+      t.diagnostic(`reads ${reads.map((x) => x.ms).join(', ')} ms, healthz ${health.ms} ms; writes ${done.map((w) => w.ms).join(', ')} ms`);
+      for (const { r } of done) assert503Json(r, 'save while another process holds the write lock');
+      for (const read of reads) {
+        assert.equal(read.r.status, 200, read.r.text);
+        assert.ok(read.ms < BUDGET_MS / 2, `a read waited ${read.ms} ms while writers were blocked (one worker)`);
+      }
+      assert.equal(health.r.status, 200);
+      assert.ok(health.ms < BUDGET_MS / 2, `healthz waited ${health.ms} ms while writers were blocked`);
+      await lock.release();
+      released = true;
+    } finally {
+      if (!released) await lock.release();
+    }
+    const ok = await save('sesudah kunci');
+    assert.equal(ok.status, 200, ok.text);
+    await stopClean(d);
+  } finally {
+    await stopWith(d, 'SIGKILL');
+    d.cleanup();
+  }
+});
+
 test('connection limit: extra requests get 503 or are refused, then service resumes', { timeout: 90_000 }, async (t) => {
   const d = await startDaemon({ args: ['--max-conns', '16', '--conn-timeout', '30'] });
   const sockets = [];
