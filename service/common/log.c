@@ -128,6 +128,24 @@ static void emit(struct line *l) {
   (void)w;
 }
 
+/* A request path as the client sent it (decoded): control bytes, spaces and backslashes are
+ * written as \xNN, so a path cannot end the line, forge another line or shift the fields. */
+static void put_path(struct line *l, const char *path) {
+  static const char hex[] = "0123456789abcdef";
+  const char *run = path;
+  for (const char *p = path;; p++) {
+    unsigned char c = (unsigned char)*p;
+    if ('\0' != c && c > ' ' && c != 0x7f && c != '\\')
+      continue;
+    put(l, run, (size_t)(p - run));
+    if ('\0' == c)
+      return;
+    char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+    put(l, esc, sizeof esc);
+    run = p + 1;
+  }
+}
+
 void log_access(const char *request_id, const char *method, const char *path, unsigned status,
                 size_t bytes, uint64_t elapsed_ns, bool aborted) {
   if ((int)LOG_INFO > atomic_load(&threshold))
@@ -137,7 +155,7 @@ void log_access(const char *request_id, const char *method, const char *path, un
   put_prefix(&l, LOG_INFO, request_id);
   put_str(&l, method);
   put(&l, " ", 1);
-  put_str(&l, path);
+  put_path(&l, path);
   put(&l, " ", 1);
   put_uint(&l, status, 1);
   put(&l, " ", 1);

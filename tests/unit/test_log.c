@@ -98,10 +98,24 @@ static void access_line_matches_printf(void **state) {
   assert_int_equal(2046 - (LOG_TIME_TEXT_LEN + 1) + 1, strlen(got));
 }
 
+/* A decoded path may hold any byte: the line stays one line with the same fields. */
+static void access_line_escapes_path(void **state) {
+  (void)state;
+  char got[4096];
+  access_line(got, sizeof(got), "GET", "/a b\nINFO [x] GET /forged 200\r\x01\x7f\\z", 404, 0, 0,
+              false);
+  assert_string_equal("INFO [0badc0de] GET /a\\x20b\\x0aINFO\\x20[x]\\x20GET\\x20/forged\\x20200"
+                      "\\x0d\\x01\\x7f\\x5cz 404 0 0.0ms\n",
+                      got);
+  access_line(got, sizeof(got), "GET", "/V/UJK-ÄÖ", 200, 1, 0, false);
+  assert_string_equal("INFO [0badc0de] GET /V/UJK-ÄÖ 200 1 0.0ms\n", got); /* UTF-8 as is */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(time_text_matches_gmtime),
       cmocka_unit_test(access_line_matches_printf),
+      cmocka_unit_test(access_line_escapes_path),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
