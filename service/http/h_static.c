@@ -2,6 +2,8 @@
  * Static assets (CSS, JS) served from the table compiled into the binary. Only table
  * entries under static/ can be served, so no request path reaches the file system.
  * Links carry ?v=<content hash>; such requests may be cached for a day, others an hour.
+ * Each asset is also gzip-compressed once, at first use, and that copy is sent to clients
+ * that accept gzip (every browser): a third of the bytes on a candidate's phone connection.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -9,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "http/assets.h"
 #include "http/handlers.h"
+#include "http/parse.h"
 #include "http/server.h"
 
 const struct asset *asset_find(const char *path) {
@@ -33,18 +38,46 @@ static void hash_version(const struct asset *a, char out[ASSET_VERSION_LEN + 1])
   snprintf(out, ASSET_VERSION_LEN + 1, "%016llx", (unsigned long long)hash);
 }
 
-/* Per asset, computed once: the assets are compiled in, so neither their versions nor the
- * answers built from them can ever go stale. answers[i][pinned][not_modified]. */
+/* Per asset, computed once: the assets are compiled in, so neither their versions, their
+ * compressed copies nor the answers built from them can ever go stale.
+ * answers[gzip][pinned][not_modified]; the gzip row is empty when compressing does not pay. */
 struct asset_cache {
   char version[ASSET_VERSION_LEN + 1];
-  char etag[ASSET_VERSION_LEN + 3];
-  struct prebuilt *answers[2][2];
+  char etag[2][ASSET_VERSION_LEN + 6]; /* "<version>" and "<version>-gz" */
+  struct prebuilt *answers[2][2][2];
 };
 static struct asset_cache *cache;
 static size_t cache_count;
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 
 static const char *content_type(const char *path);
+
+/* data gzip-compressed (best compression, no file name or time in the header, so the bytes
+ * and their ETag are the same on every start), or NULL when that does not save a tenth. */
+static unsigned char *gzip_of(const unsigned char *data, size_t size, size_t *out_len) {
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (Z_OK != deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY))
+    return NULL;
+  uLong bound = deflateBound(&z, (uLong)size);
+  unsigned char *out = malloc(bound);
+  if (NULL == out) {
+    deflateEnd(&z);
+    return NULL;
+  }
+  z.next_in = (Bytef *)(uintptr_t)data;
+  z.avail_in = (uInt)size;
+  z.next_out = out;
+  z.avail_out = (uInt)bound;
+  int rc = deflate(&z, Z_FINISH);
+  *out_len = (size_t)z.total_out;
+  deflateEnd(&z);
+  if (Z_STREAM_END != rc || *out_len >= size - size / 10) {
+    free(out);
+    return NULL;
+  }
+  return out;
+}
 
 static void cache_init(void) {
   size_t n = 0;
@@ -55,16 +88,32 @@ static void cache_init(void) {
     return; /* versions are then hashed per call and answers built per request */
   for (size_t i = 0; i < n; i++) {
     hash_version(&assets[i], c[i].version);
-    snprintf(c[i].etag, sizeof(c[i].etag), "\"%s\"", c[i].version);
-    for (int pinned = 0; pinned < 2; pinned++) {
-      const char *headers[] = {"ETag", c[i].etag, "Cache-Control",
-                               pinned ? "public, max-age=86400, immutable" : "public, max-age=3600",
-                               NULL};
-      const char *type = content_type(assets[i].path);
-      c[i].answers[pinned][0] =
-          prebuilt_new(200, type, assets[i].data, assets[i].size, false, headers);
-      c[i].answers[pinned][1] = prebuilt_new(304, type, "", 0, false, headers);
+    snprintf(c[i].etag[0], sizeof(c[i].etag[0]), "\"%s\"", c[i].version);
+    snprintf(c[i].etag[1], sizeof(c[i].etag[1]), "\"%s-gz\"", c[i].version);
+    const char *type = content_type(assets[i].path);
+    size_t gz_len = 0;
+    unsigned char *gz = gzip_of(assets[i].data, assets[i].size, &gz_len);
+    for (int zipped = 0; zipped < 2; zipped++) {
+      if (zipped && NULL == gz)
+        break;
+      for (int pinned = 0; pinned < 2; pinned++) {
+        const char *cc = pinned ? "public, max-age=86400, immutable" : "public, max-age=3600";
+        const char *headers[] = {"ETag",
+                                 c[i].etag[zipped],
+                                 "Cache-Control",
+                                 cc,
+                                 "Vary",
+                                 "Accept-Encoding",
+                                 zipped ? "Content-Encoding" : NULL,
+                                 "gzip",
+                                 NULL};
+        c[i].answers[zipped][pinned][0] =
+            zipped ? prebuilt_new(200, type, gz, gz_len, true, headers)
+                   : prebuilt_new(200, type, assets[i].data, assets[i].size, false, headers);
+        c[i].answers[zipped][pinned][1] = prebuilt_new(304, type, "", 0, false, headers);
+      }
     }
+    free(gz); /* prebuilt_new copies the body */
   }
   cache_count = n;
   cache = c;
@@ -125,25 +174,28 @@ int h_static(struct req *r) {
 
   const struct asset_cache *c = cache_of(a);
   char version_buf[ASSET_VERSION_LEN + 1];
-  char etag_buf[ASSET_VERSION_LEN + 3];
   const char *version = version_buf;
-  const char *etag = etag_buf;
-  if (NULL != c) {
+  if (NULL != c)
     version = c->version;
-    etag = c->etag;
-  } else {
+  else
     hash_version(a, version_buf);
-    snprintf(etag_buf, sizeof(etag_buf), "\"%s\"", version_buf);
-  }
   const char *v = req_query(r, "v");
   bool pinned = NULL != v && 0 == strcmp(v, version);
-  bool not_modified = etag_matches(req_header(r, "If-None-Match"), etag);
-  if (NULL != c && NULL != c->answers[pinned][not_modified])
-    return reply_prebuilt(r, c->answers[pinned][not_modified]);
+  bool zipped = NULL != c && NULL != c->answers[1][pinned][0] &&
+                accepts_gzip(req_header(r, "Accept-Encoding"));
+  if (NULL != c) {
+    bool not_modified = etag_matches(req_header(r, "If-None-Match"), c->etag[zipped]);
+    if (NULL != c->answers[zipped][pinned][not_modified])
+      return reply_prebuilt(r, c->answers[zipped][pinned][not_modified]);
+  }
+  /* Without the cache (out of memory at first use): the plain answer, built now. */
+  char etag[ASSET_VERSION_LEN + 3];
+  snprintf(etag, sizeof(etag), "\"%s\"", version);
   reply_header(r, "ETag", etag);
   reply_header(r, "Cache-Control",
                pinned ? "public, max-age=86400, immutable" : "public, max-age=3600");
-  if (not_modified)
+  reply_header(r, "Vary", "Accept-Encoding");
+  if (etag_matches(req_header(r, "If-None-Match"), etag))
     return reply_bytes(r, 304, content_type(path), "", 0);
   return reply_bytes(r, 200, content_type(path), a->data, a->size);
 }

@@ -5,6 +5,7 @@
 #include "http/parse.h"
 
 #include <stdint.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -267,4 +268,58 @@ bool json_depth_ok(const char *s, size_t len, int max_depth) {
     }
   }
   return true;
+}
+
+/* A qvalue (RFC 9110, 12.4.2) that is zero: "0", "0.", "0.0", "0.00" or "0.000". */
+static bool qvalue_zero(const char *v, size_t n) {
+  if (0 == n || '0' != v[0])
+    return false;
+  if (1 == n)
+    return true;
+  if ('.' != v[1] || n > 5)
+    return false;
+  for (size_t i = 2; i < n; i++)
+    if ('0' != v[i])
+      return false;
+  return true;
+}
+
+static bool is_ows(char c) {
+  return ' ' == c || '\t' == c;
+}
+
+bool accepts_gzip(const char *header) {
+  if (NULL == header)
+    return false;
+  int gzip = -1, star = -1; /* -1 unlisted, 0 refused (q=0), 1 accepted */
+  const char *p = header;
+  while ('\0' != *p) {
+    const char *end = strchr(p, ',');
+    if (NULL == end)
+      end = p + strlen(p);
+    while (p < end && is_ows(*p))
+      p++;
+    const char *name = p;
+    while (p < end && ';' != *p && !is_ows(*p))
+      p++;
+    size_t nlen = (size_t)(p - name);
+    int accepted = 1;
+    while (p < end) { /* parameters: only q matters */
+      while (p < end && (is_ows(*p) || ';' == *p))
+        p++;
+      const char *param = p;
+      while (p < end && ';' != *p && !is_ows(*p))
+        p++;
+      size_t plen = (size_t)(p - param);
+      if (plen >= 2 && ('q' == param[0] || 'Q' == param[0]) && '=' == param[1])
+        accepted = qvalue_zero(param + 2, plen - 2) ? 0 : 1;
+    }
+    if ((4 == nlen && 0 == strncasecmp(name, "gzip", 4)) ||
+        (6 == nlen && 0 == strncasecmp(name, "x-gzip", 6)))
+      gzip = gzip < 0 ? accepted : (gzip && accepted);
+    else if (1 == nlen && '*' == name[0])
+      star = accepted;
+    p = '\0' == *end ? end : end + 1;
+  }
+  return gzip >= 0 ? 1 == gzip : 1 == star;
 }

@@ -53,6 +53,11 @@ void kv_list_free(struct kv_list *l);
 /* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool utf8_valid(const char *s, size_t len);
 
+/* Whether an Accept-Encoding header value (RFC 9110, 12.5.3; NULL: no header) accepts gzip:
+ * "gzip" or "x-gzip" listed with a non-zero weight, or "*" with a non-zero weight and gzip
+ * not refused by name. Malformed elements are skipped. */
+bool accepts_gzip(const char *accept_encoding);
+
 /* True when the JSON text nests arrays/objects no deeper than max_depth (strings are
  * skipped, so brackets inside strings do not count). Cheap pre-check before parsing. */
 bool json_depth_ok(const char *s, size_t len, int max_depth);

@@ -1,12 +1,15 @@
 /*
  * Fuzzes the Cookie header parser and what the session layer does with its result: the
  * value found must fit the buffer and be a cookie-octet string, and a token that passes the
- * shape check must hash and derive a CSRF token.
+ * shape check must hash and derive a CSRF token. The same bytes go to the Accept-Encoding
+ * parser.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http/parse.h"
 #include "ujikom/session_token.h"
@@ -24,6 +27,15 @@ static void check_value(const char *v, size_t outlen) {
       abort(); /* a separator or control character leaked into a value */
     }
   }
+}
+
+static bool names_gzip_or_star(const char *s) {
+  for (; '\0' != *s; s++) {
+    if ('*' == *s || 0 == strncasecmp(s, "gzip", 4)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -51,6 +63,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
       }
     }
+  }
+  /* The same bytes as an Accept-Encoding value: any answer, but no crash or over-read; and
+   * a header that refuses everything never accepts gzip. */
+  bool gz = accepts_gzip(header);
+  if (gz && !names_gzip_or_star(header)) {
+    abort(); /* gzip accepted without gzip or * being named */
   }
   free(header);
   return 0;

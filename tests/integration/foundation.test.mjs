@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import net, { createServer } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync, chmodSync, existsSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { startDaemon, Client, tmpDir, uniqueEmail, PASSWORD, UJIKOMD, EXAMS_DIR } from './lib/daemon.mjs';
@@ -136,39 +137,66 @@ test('a head too large for the connection pool is still refused cleanly, with a 
 
 test('static assets: ETag, cache policy, 304, and no-store for a logged-in user', async () => {
   // Prebuilt answers are shared by every request; these are the headers each one carries.
-  const first = await c.get('/static/app.css');
+  const identity = { 'Accept-Encoding': 'identity' }; // fetch asks for gzip unless told
+  const first = await c.get('/static/app.css', { headers: identity });
   assert.equal(first.status, 200);
+  assert.equal(first.headers.get('content-encoding'), null);
+  assert.equal(first.headers.get('vary'), 'Accept-Encoding');
   assert.match(first.headers.get('content-type'), /^text\/css/);
   const etag = first.headers.get('etag');
   assert.match(etag, /^"[0-9a-f]{16}"$/);
   assert.equal(first.headers.get('cache-control'), 'public, max-age=3600');
   assert.match(first.headers.get('content-security-policy') || '', /frame-ancestors 'none'/);
   const version = etag.slice(1, -1);
-  const pinned = await c.get(`/static/app.css?v=${version}`);
+  const pinned = await c.get(`/static/app.css?v=${version}`, { headers: identity });
   assert.equal(pinned.headers.get('cache-control'), 'public, max-age=86400, immutable');
   assert.equal(pinned.text, first.text);
-  const stale = await c.get('/static/app.css?v=0000000000000000');
+  const stale = await c.get('/static/app.css?v=0000000000000000', { headers: identity });
   assert.equal(stale.headers.get('cache-control'), 'public, max-age=3600');
   for (const inm of [etag, `W/${etag}`, `"x", ${etag}`, '*']) {
-    const nm = await c.get('/static/app.css', { headers: { 'If-None-Match': inm } });
+    const nm = await c.get('/static/app.css', { headers: { ...identity, 'If-None-Match': inm } });
     assert.equal(nm.status, 304, inm);
     assert.equal(nm.text, '');
     assert.equal(nm.headers.get('etag'), etag);
     assert.equal(nm.headers.get('x-content-type-options'), 'nosniff');
   }
-  assert.equal((await c.get('/static/app.css', { headers: { 'If-None-Match': '"0"' } })).status, 200);
+  assert.equal((await c.get('/static/app.css', { headers: { ...identity, 'If-None-Match': '"0"' } })).status, 200);
   assert.equal((await c.get('/static/nope.css')).status, 404);
   // HEAD: the same headers, no body
-  const head = await fetch(`${d.url}/static/app.css`, { method: 'HEAD' });
+  const head = await fetch(`${d.url}/static/app.css`, { method: 'HEAD', headers: identity });
   assert.equal(head.status, 200);
   assert.equal(head.headers.get('etag'), etag);
   assert.equal((await head.text()).length, 0);
+  // Compressed once, sent to clients that accept gzip, under its own entity tag.
+  const raw = (headers) => new Promise((resolve, reject) => {
+    const req = httpRequest(`${d.url}/static/app.css`, { headers }, (res) => {
+      const chunks = [];
+      res.on('data', (b) => chunks.push(b));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  const zipped = await raw({ 'Accept-Encoding': 'br, gzip;q=0.8' });
+  assert.equal(zipped.status, 200);
+  assert.equal(zipped.headers['content-encoding'], 'gzip');
+  assert.equal(zipped.headers.vary, 'Accept-Encoding');
+  assert.equal(zipped.headers.etag, `"${version}-gz"`);
+  assert.ok(zipped.body.length < first.text.length / 2, `${zipped.body.length} of ${first.text.length} bytes`);
+  assert.equal(gunzipSync(zipped.body).toString('utf8'), first.text);
+  assert.equal((await raw({ 'Accept-Encoding': 'gzip', 'If-None-Match': `"${version}-gz"` })).status, 304);
+  assert.equal((await raw({ 'Accept-Encoding': 'gzip', 'If-None-Match': etag })).status, 200);
+  for (const ae of ['gzip;q=0', 'deflate', '*;q=0']) {
+    const r = await raw({ 'Accept-Encoding': ae });
+    assert.equal(r.headers['content-encoding'], undefined, ae);
+    assert.equal(r.body.toString('utf8'), first.text, ae);
+  }
   // A logged-in user's answers are never cached, prebuilt or not.
   const u = new Client(d.url);
   const email = uniqueEmail('static');
   assert.equal((await u.register('Dewi Aset', email, PASSWORD)).status, 201);
   assert.equal((await u.login(email, PASSWORD)).status, 200);
-  const mine = await u.get('/static/app.css');
+  const mine = await u.get('/static/app.css', { headers: identity });
   assert.equal(mine.status, 200);
   assert.equal(mine.text, first.text);
   assert.match(mine.headers.get('cache-control'), /no-store/);

@@ -171,6 +171,34 @@ static void target_buf_agrees_with_target(void **state) {
   }
 }
 
+static void accept_encoding_gzip(void **state) {
+  (void)state;
+  static const char *const yes[] = {
+      "gzip",
+      "GZIP",
+      "gzip, deflate, br",
+      "br;q=1.0, gzip;q=0.8, *;q=0.1",
+      "deflate, x-gzip",
+      "*",
+      " gzip ;q=0.001",
+      "identity, *;q=0.5",
+      "gzip;q=1",
+      "gzip;level=1",
+  };
+  static const char *const no[] = {
+      "",      "identity",       "deflate, br",      "gzip;q=0", "gzip; q=0.000",
+      "*;q=0", "gzip;q=0, *",    "*, gzip;q=0",      "gzipx",    "gzi",
+      ",,,",   "br, gzip;Q=0.0", "x-gzip;q=0, gzip",
+  };
+  assert_false(accepts_gzip(NULL));
+  for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+    if (!accepts_gzip(yes[i]))
+      fail_msg("'%s' accepts gzip", yes[i]);
+  for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+    if (accepts_gzip(no[i]))
+      fail_msg("'%s' does not accept gzip", no[i]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(target_splits_path_and_query),
@@ -180,6 +208,7 @@ int main(void) {
       cmocka_unit_test(cookie_finds_exact_names_only),
       cmocka_unit_test(utf8_validation),
       cmocka_unit_test(json_depth),
+      cmocka_unit_test(accept_encoding_gzip),
       cmocka_unit_test(target_buf_agrees_with_target),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
