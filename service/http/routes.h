@@ -12,6 +12,7 @@
 enum route_flags {
   ROUTE_NO_CSRF = 1u << 0, /* state-changing but safe without a CSRF token (e.g. login) */
   ROUTE_HTML = 1u << 1,    /* a page: anonymous users are redirected to /login, not 401 */
+  ROUTE_HASHES = 1u << 2,  /* hashes a password: runs on the password threads, not a writer's */
 };
 
 struct route {

@@ -69,8 +69,11 @@ struct server {
   atomic_bool stopping;
   int64_t head_timeout_ms;
   size_t pool_size; /* libmicrohttpd's per-connection memory pool */
-  /* Threads for state-changing requests (see run_offloaded); NULL: run on the workers. */
+  /* Threads for state-changing requests (see run_offloaded); NULL: run on the workers.
+   * Requests that hash a password have threads of their own, one per CPU: a stampede of
+   * log-ins waits in their queue instead of taking every writer thread from the saves. */
   struct workpool *writers;
+  struct workpool *hashers;
 };
 
 static int64_t mono_now_ms(void) {
@@ -939,9 +942,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
    * goes on serving the other connections it polls. */
   struct server *srv = ri->srv;
   if (NULL != srv->writers && !ri->has_early_error && is_state_changing(method)) {
+    struct workpool *pool = (ri->route->flags & ROUTE_HASHES) ? srv->hashers : srv->writers;
     atomic_store(&ri->offload, OFFLOAD_RUNNING);
     MHD_suspend_connection(conn);
-    if (0 == workpool_submit(srv->writers, run_offloaded, ri))
+    if (0 == workpool_submit(pool, run_offloaded, ri))
       return MHD_YES;
     MHD_resume_connection(conn); /* queue full: answer here, as without writer threads */
     atomic_store(&ri->offload, OFFLOAD_NONE);
@@ -1158,8 +1162,13 @@ int server_start(struct svc *svc, struct server **out, char *err, size_t errlen)
       MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
       MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
       MHD_OPTION_END);
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   if (NULL != srv->daemon && cfg->write_threads > 0 &&
-      0 != workpool_start(&srv->writers, (unsigned)cfg->write_threads, (size_t)cfg->max_conns)) {
+      (0 != workpool_start(&srv->writers, (unsigned)cfg->write_threads, (size_t)cfg->max_conns) ||
+       0 !=
+           workpool_start(&srv->hashers, ncpu > 0 ? (unsigned)ncpu : 1u, (size_t)cfg->max_conns))) {
+    workpool_stop(srv->writers);
+    srv->writers = NULL;
     MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
   }
@@ -1203,6 +1212,7 @@ unsigned server_stop(struct server *s, long grace_s) {
   long left = atomic_load(&s->inflight);
   /* Every request a writer thread holds is finished and its connection resumed before
    * libmicrohttpd stops: it must not stop with connections suspended. */
+  workpool_stop(s->hashers);
   workpool_stop(s->writers);
   MHD_stop_daemon(s->daemon); /* notifies CLOSED for every connection: frees the watches */
   atomic_store(&s->stopping, true);

@@ -473,6 +473,11 @@ static int conn_open(struct store *s, bool writer, struct store_conn **out, char
     }
   } else {
     sqlite3_exec(c->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+    /* Up to STORE_POOL_MAX readers stay open, and each one's page cache fills up on a large
+     * database: 512 KiB each (SQLite's default is 2 MiB) holds the interior pages of the
+     * indexes a request walks, and the kernel's page cache, shared by all, holds the rest.
+     * This is most of the daemon's memory besides its connections. */
+    sqlite3_exec(c->db, "PRAGMA cache_size=-512", NULL, NULL, NULL);
   }
   *out = c;
   return STORE_OK;
