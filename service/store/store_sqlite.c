@@ -60,6 +60,9 @@ struct txn_req {
   bool tentative; /* fn succeeded in the current transaction, not yet committed */
   bool taken;     /* a leader took it into a batch (set under qlock) */
   bool done;      /* the caller may return (set under qlock) */
+  /* The caller waits on its own condition: a finished batch wakes only its members and the
+   * caller queued first (the next leader), not every waiting writer. */
+  pthread_cond_t wake;
   struct txn_req *next;
 };
 
@@ -79,7 +82,6 @@ struct store {
    * in one transaction, so one fsync acknowledges many writes, while the next callers queue
    * behind it. A caller still queued when its budget ends leaves with BUSY. */
   pthread_mutex_t qlock;
-  pthread_cond_t qdone; /* broadcast when a batch is finished */
   struct txn_req *qhead, *qtail;
   bool leading;     /* a batch is running */
   pthread_t leader; /* the thread running it (to refuse a nested store_txn) */
@@ -870,7 +872,7 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
   pthread_mutexattr_t attr;
   int rc = STORE_HARD;
   int version = 0;
-  bool wlock_init = false, plock_init = false, qlock_init = false, qdone_init = false;
+  bool wlock_init = false, plock_init = false, qlock_init = false;
   bool ckpt_lock_init = false, cwake_init = false;
   *out = NULL;
   if (NULL == path || '\0' == path[0]) {
@@ -925,10 +927,9 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
   pthread_mutexattr_destroy(&attr);
   plock_init = 0 == pthread_mutex_init(&s->plock, NULL);
   qlock_init = 0 == pthread_mutex_init(&s->qlock, NULL);
-  qdone_init = 0 == pthread_cond_init(&s->qdone, NULL);
   ckpt_lock_init = 0 == pthread_mutex_init(&s->ckpt_lock, NULL);
   cwake_init = 0 == pthread_cond_init(&s->cwake, NULL);
-  if (!wlock_init || !plock_init || !qlock_init || !qdone_init || !ckpt_lock_init || !cwake_init) {
+  if (!wlock_init || !plock_init || !qlock_init || !ckpt_lock_init || !cwake_init) {
     set_err(err, errlen, "cannot initialise locks");
     rc = STORE_HARD;
     goto cleanup;
@@ -953,8 +954,6 @@ cleanup:
       pthread_mutex_destroy(&s->plock);
     if (qlock_init)
       pthread_mutex_destroy(&s->qlock);
-    if (qdone_init)
-      pthread_cond_destroy(&s->qdone);
     if (ckpt_lock_init)
       pthread_mutex_destroy(&s->ckpt_lock);
     if (cwake_init)
@@ -978,7 +977,6 @@ void store_close(struct store *s) {
   pthread_mutex_destroy(&s->wlock);
   pthread_mutex_destroy(&s->plock);
   pthread_mutex_destroy(&s->qlock);
-  pthread_cond_destroy(&s->qdone);
   pthread_mutex_destroy(&s->ckpt_lock);
   pthread_cond_destroy(&s->cwake);
   free(s->path);
@@ -1188,6 +1186,12 @@ static struct timespec realtime_at(int64_t mono_deadline) {
   return abs;
 }
 
+/* Wakes the caller queued first, which leads the next batch (under qlock). */
+static void wake_next_leader(struct store *s) {
+  if (!s->leading && NULL != s->qhead)
+    pthread_cond_signal(&s->qhead->wake);
+}
+
 /* Takes a request that gave up out of the queue (under qlock). */
 static void unqueue(struct store *s, struct txn_req *me) {
   struct txn_req *prev = NULL;
@@ -1211,9 +1215,12 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
                        .ctx = ctx,
                        .deadline = start + (degraded ? STORE_BUSY_PROBE_MS : txn_budget_ms(s)),
                        .result = STORE_HARD};
+  if (0 != pthread_cond_init(&me.wake, NULL))
+    return STORE_HARD;
   pthread_mutex_lock(&s->qlock);
   if (s->leading && pthread_equal(s->leader, pthread_self())) {
     pthread_mutex_unlock(&s->qlock);
+    pthread_cond_destroy(&me.wake);
     store_log(s, STORE_LOG_ERROR, "store_txn: nested transaction refused (deadlock)");
     return STORE_HARD;
   }
@@ -1237,28 +1244,33 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
       for (struct txn_req *r = batch, *next = NULL; NULL != r; r = next) {
         next = r->next;
         r->done = true; /* its caller reads it only after we release qlock */
+        if (r != &me)
+          pthread_cond_signal(&r->wake);
       }
       s->leading = false;
-      pthread_cond_broadcast(&s->qdone);
+      wake_next_leader(s);
       continue;
     }
     if (me.taken) { /* in the running batch, which keeps to its own deadline */
-      pthread_cond_wait(&s->qdone, &s->qlock);
+      pthread_cond_wait(&me.wake, &s->qlock);
       continue;
     }
     struct timespec abs = realtime_at(me.deadline);
-    if (ETIMEDOUT == pthread_cond_timedwait(&s->qdone, &s->qlock, &abs) && !me.done && !me.taken &&
+    if (ETIMEDOUT == pthread_cond_timedwait(&me.wake, &s->qlock, &abs) && !me.done && !me.taken &&
         mono_ms() >= me.deadline) {
       /* The batch ahead has held the writer for our whole budget: the database is locked
        * elsewhere (or a transaction runs far too long). Let the writers after us know. */
       unqueue(s, &me);
+      wake_next_leader(s); /* in case we were the one to lead next */
       atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
       pthread_mutex_unlock(&s->qlock);
+      pthread_cond_destroy(&me.wake);
       store_log(s, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
       return STORE_BUSY;
     }
   }
   pthread_mutex_unlock(&s->qlock);
+  pthread_cond_destroy(&me.wake);
   return me.result;
 }
 
