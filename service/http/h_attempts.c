@@ -7,7 +7,6 @@
  * save grace has passed is closed and scored AT its deadline the moment anyone touches it,
  * and by attempts_close_overdue() at start-up and periodically.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -23,6 +22,7 @@
 #include "common/issue.h"
 #include "common/log.h"
 #include "http/handlers.h"
+#include "http/jsontext.h"
 #include "store/store.h"
 #include "ujikom/exam_form.h"
 #include "ujikom/score.h"
@@ -642,93 +642,12 @@ int h_attempts_list(struct req *r) {
 
 /* ------------------------------------------------------------------ the form as text */
 
-/* A JSON text being written by hand (the form read is the hot path of an exam: building and
- * dumping a jansson tree per request cost more than everything else it does). */
-struct jbuf {
-  char *s;
-  size_t len, cap;
-  bool failed;
-};
-
-/* Room for n more bytes and a NUL; false (and failed) when memory runs out. */
-static bool jb_reserve(struct jbuf *b, size_t n) {
-  if (b->failed) {
-    return false;
-  }
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + n + 1) {
-      cap *= 2;
-    }
-    char *s = realloc(b->s, cap);
-    if (NULL == s) {
-      b->failed = true;
-      return false;
-    }
-    b->s = s;
-    b->cap = cap;
-  }
-  return true;
-}
-
-static void jb_raw(struct jbuf *b, const char *p, size_t n) {
-  if (!jb_reserve(b, n)) {
-    return;
-  }
-  memcpy(b->s + b->len, p, n);
-  b->len += n;
-  b->s[b->len] = '\0';
-}
-
-#define JB_LIT(b, lit) jb_raw((b), (lit), sizeof(lit) - 1)
-
-/* A JSON string, escaped as jansson escapes (UTF-8 passes through; s is valid UTF-8). */
-static void jb_str(struct jbuf *b, const char *s) {
-  static const char hex[] = "0123456789abcdef";
-  const char *run = s;
-  JB_LIT(b, "\"");
-  for (const char *p = s; '\0' != *p; p++) {
-    unsigned char c = (unsigned char)*p;
-    if (c >= 0x20 && '"' != c && '\\' != c) {
-      continue;
-    }
-    jb_raw(b, run, (size_t)(p - run));
-    run = p + 1;
-    char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-    switch (c) {
-    case '"':
-    case '\\':
-      esc[1] = (char)c;
-      jb_raw(b, esc, 2);
-      break;
-    case '\b':
-    case '\f':
-    case '\n':
-    case '\r':
-    case '\t':
-      esc[1] = '\b' == c ? 'b' : '\f' == c ? 'f' : '\n' == c ? 'n' : '\r' == c ? 'r' : 't';
-      jb_raw(b, esc, 2);
-      break;
-    default:
-      jb_raw(b, esc, 6);
-    }
-  }
-  jb_raw(b, run, strlen(run));
-  JB_LIT(b, "\"");
-}
-
-static void jb_int(struct jbuf *b, int64_t v) {
-  char buf[24];
-  int n = snprintf(buf, sizeof buf, "%" PRId64, v);
-  jb_raw(b, buf, (size_t)n);
-}
-
 /* As json_time(): "YYYY-MM-DDTHH:MM:SSZ" (UTC), or null for "not yet" (ms <= 0). Computed
  * directly (days to civil date, proleptic Gregorian) rather than with gmtime_r and strftime,
  * which took more than the rest of a save's answer; years past 9999 fall back to them. */
-static void jb_time(struct jbuf *b, int64_t ms) {
+static void jt_time(struct jtext *b, int64_t ms) {
   if (ms <= 0) {
-    JB_LIT(b, "null");
+    JT_LIT(b, "null");
     return;
   }
   int64_t secs = ms / 1000;
@@ -748,7 +667,7 @@ static void jb_time(struct jbuf *b, int64_t ms) {
   if (y > 9999) {
     char buf[32];
     iso_time(buf, sizeof buf, ms);
-    jb_str(b, buf);
+    jt_str(b, buf);
     return;
   }
   int64_t hh = rem / 3600, mm = rem % 3600 / 60, ss = rem % 60;
@@ -767,197 +686,44 @@ static void jb_time(struct jbuf *b, int64_t ms) {
   t[16] = (char)('0' + mm % 10);
   t[18] = (char)('0' + ss / 10);
   t[19] = (char)('0' + ss % 10);
-  jb_raw(b, t, 22);
-}
-
-/* ---- a strict check that stored text is one JSON value (RFC 8259), without a tree */
-
-static const char *jv_value(const char *p, int depth);
-
-static const char *jv_ws(const char *p) {
-  while (' ' == *p || '\t' == *p || '\n' == *p || '\r' == *p) {
-    p++;
-  }
-  return p;
-}
-
-/* One UTF-8 sequence (no overlongs, surrogates or values past U+10FFFF); NULL if invalid. */
-static const char *jv_utf8(const char *p) {
-  const unsigned char *u = (const unsigned char *)p;
-  unsigned n = u[0] >= 0xf0 ? 3 : u[0] >= 0xe0 ? 2 : 1;
-  if (u[0] < 0xc2 || u[0] > 0xf4) {
-    return NULL;
-  }
-  for (unsigned i = 1; i <= n; i++) {
-    if ((u[i] & 0xc0) != 0x80) {
-      return NULL;
-    }
-  }
-  if ((0xe0 == u[0] && u[1] < 0xa0) || (0xed == u[0] && u[1] > 0x9f) ||
-      (0xf0 == u[0] && u[1] < 0x90) || (0xf4 == u[0] && u[1] > 0x8f)) {
-    return NULL;
-  }
-  return p + n + 1;
-}
-
-static const char *jv_string(const char *p) {
-  p++; /* the opening quote */
-  for (;;) {
-    unsigned char c = (unsigned char)*p;
-    if ('"' == c) {
-      return p + 1;
-    }
-    if (c < 0x20) {
-      return NULL; /* control characters, and the end of the text */
-    }
-    if ('\\' == c) {
-      p++;
-      if ('u' == *p) {
-        for (int i = 1; i <= 4; i++) {
-          if (!isxdigit((unsigned char)p[i])) {
-            return NULL;
-          }
-        }
-        p += 5;
-      } else if (NULL != strchr("\"\\/bfnrt", *p) && '\0' != *p) {
-        p++;
-      } else {
-        return NULL;
-      }
-    } else if (c >= 0x80) {
-      if (NULL == (p = jv_utf8(p))) {
-        return NULL;
-      }
-    } else {
-      p++;
-    }
-  }
-}
-
-static const char *jv_digits(const char *p) {
-  if (!isdigit((unsigned char)*p)) {
-    return NULL;
-  }
-  while (isdigit((unsigned char)*p)) {
-    p++;
-  }
-  return p;
-}
-
-static const char *jv_number(const char *p) {
-  if ('-' == *p) {
-    p++;
-  }
-  if ('0' == *p) {
-    p++;
-  } else if (NULL == (p = jv_digits(p))) {
-    return NULL;
-  }
-  if ('.' == *p && NULL == (p = jv_digits(p + 1))) {
-    return NULL;
-  }
-  if ('e' == *p || 'E' == *p) {
-    p++;
-    if ('+' == *p || '-' == *p) {
-      p++;
-    }
-    p = jv_digits(p);
-  }
-  return p;
-}
-
-static const char *jv_members(const char *p, int depth, char close, bool keys) {
-  p = jv_ws(p + 1);
-  if (close == *p) {
-    return p + 1;
-  }
-  for (;;) {
-    if (keys) {
-      if ('"' != *p || NULL == (p = jv_string(p))) {
-        return NULL;
-      }
-      p = jv_ws(p);
-      if (':' != *p) {
-        return NULL;
-      }
-      p = jv_ws(p + 1);
-    }
-    if (NULL == (p = jv_value(p, depth + 1))) {
-      return NULL;
-    }
-    p = jv_ws(p);
-    if (close == *p) {
-      return p + 1;
-    }
-    if (',' != *p) {
-      return NULL;
-    }
-    p = jv_ws(p + 1);
-  }
-}
-
-static const char *jv_value(const char *p, int depth) {
-  if (depth > 64) {
-    return NULL;
-  }
-  switch (*p) {
-  case '{':
-    return jv_members(p, depth, '}', true);
-  case '[':
-    return jv_members(p, depth, ']', false);
-  case '"':
-    return jv_string(p);
-  case 't':
-    return 0 == strncmp(p, "true", 4) ? p + 4 : NULL;
-  case 'f':
-    return 0 == strncmp(p, "false", 5) ? p + 5 : NULL;
-  case 'n':
-    return 0 == strncmp(p, "null", 4) ? p + 4 : NULL;
-  default:
-    return '-' == *p || isdigit((unsigned char)*p) ? jv_number(p) : NULL;
-  }
-}
-
-static bool json_text_valid(const char *s) {
-  const char *end = jv_value(jv_ws(s), 0);
-  return NULL != end && '\0' == *jv_ws(end);
+  jt_raw(b, t, 22);
 }
 
 /* attempt_summary() as text, without its closing brace (the caller adds more or closes it). */
-static void jb_summary(struct jbuf *b, struct svc *svc, const struct store_attempt *a,
+static void jt_summary(struct jtext *b, struct svc *svc, const struct store_attempt *a,
                        int64_t now_ms) {
-  JB_LIT(b, "{\"id\":");
-  jb_int(b, a->id);
-  JB_LIT(b, ",\"exam_id\":");
-  jb_str(b, a->exam_id);
-  JB_LIT(b, ",\"exam_title\":");
-  jb_str(b, exam_title(svc, a));
-  JB_LIT(b, ",\"status\":");
-  jb_str(b, a->status);
-  JB_LIT(b, ",\"started_at\":");
-  jb_time(b, a->started_ms);
-  JB_LIT(b, ",\"deadline_at\":");
-  jb_time(b, a->deadline_ms);
-  JB_LIT(b, ",\"server_time\":");
-  jb_time(b, now_ms);
-  JB_LIT(b, ",\"remaining_seconds\":");
-  jb_int(b, (int64_t)remaining_seconds(a, now_ms));
+  JT_LIT(b, "{\"id\":");
+  jt_int(b, a->id);
+  JT_LIT(b, ",\"exam_id\":");
+  jt_str(b, a->exam_id);
+  JT_LIT(b, ",\"exam_title\":");
+  jt_str(b, exam_title(svc, a));
+  JT_LIT(b, ",\"status\":");
+  jt_str(b, a->status);
+  JT_LIT(b, ",\"started_at\":");
+  jt_time(b, a->started_ms);
+  JT_LIT(b, ",\"deadline_at\":");
+  jt_time(b, a->deadline_ms);
+  JT_LIT(b, ",\"server_time\":");
+  jt_time(b, now_ms);
+  JT_LIT(b, ",\"remaining_seconds\":");
+  jt_int(b, (int64_t)remaining_seconds(a, now_ms));
   if (!is_open(a)) {
-    JB_LIT(b, ",\"finished_at\":");
-    jb_time(b, a->finished_ms);
+    JT_LIT(b, ",\"finished_at\":");
+    jt_time(b, a->finished_ms);
   }
   const char *verdict = visible_verdict(a);
   if (NULL != verdict) {
-    JB_LIT(b, ",\"verdict\":");
-    jb_str(b, verdict);
+    JT_LIT(b, ",\"verdict\":");
+    jt_str(b, verdict);
   }
 }
 
 /* 200 with the attempt's summary, as reply_json(attempt_summary()) answers it. */
 static int reply_summary(struct req *r, unsigned status, const struct store_attempt *a) {
-  struct jbuf b = {0};
-  jb_summary(&b, r->svc, a, r->now_ms);
-  JB_LIT(&b, "}");
+  struct jtext b = {0};
+  jt_summary(&b, r->svc, a, r->now_ms);
+  JT_LIT(&b, "}");
   if (b.failed) {
     free(b.s);
     return reply_error(r, ERR_INTERNAL, NULL);
@@ -967,23 +733,23 @@ static int reply_summary(struct req *r, unsigned status, const struct store_atte
 
 /* Ends the form read's text: "answers" from the stored answer texts (each stored by a save
  * as JSON; one that is not JSON is left out), then replies with it. */
-static int reply_answers_tail(struct req *r, struct jbuf *b, const struct store_answer *answers,
+static int reply_answers_tail(struct req *r, struct jtext *b, const struct store_answer *answers,
                               size_t nanswers) {
-  JB_LIT(b, ",\"answers\":{");
+  JT_LIT(b, ",\"answers\":{");
   bool first = true;
   for (size_t i = 0; i < nanswers; i++) {
     if (!json_text_valid(answers[i].value)) {
       continue;
     }
     if (!first) {
-      JB_LIT(b, ",");
+      JT_LIT(b, ",");
     }
     first = false;
-    jb_str(b, answers[i].item_id);
-    JB_LIT(b, ":");
-    jb_raw(b, answers[i].value, strlen(answers[i].value));
+    jt_str(b, answers[i].item_id);
+    JT_LIT(b, ":");
+    jt_raw(b, answers[i].value, strlen(answers[i].value));
   }
-  JB_LIT(b, "}}");
+  JT_LIT(b, "}}");
   if (b->failed) {
     free(b->s);
     return reply_error(r, ERR_INTERNAL, NULL);
@@ -1022,16 +788,16 @@ static int reply_attempt_form(struct req *r, const struct store_attempt *a,
     json_object_set_new(j, "answers", aj);
     return reply_json(r, 200, j);
   }
-  struct jbuf b = {0};
+  struct jtext b = {0};
   size_t cap = 1024 + flen;
   for (size_t i = 0; i < nanswers; i++) {
     cap += strlen(answers[i].value) + sizeof(answers[i].item_id) + 4;
   }
   b.s = malloc(cap);
   b.cap = NULL != b.s ? cap : 0;
-  jb_summary(&b, r->svc, a, r->now_ms);
-  JB_LIT(&b, ",\"form\":");
-  if (jb_reserve(&b, flen) && flen == exam_view_form_write(view, form, b.s + b.len)) {
+  jt_summary(&b, r->svc, a, r->now_ms);
+  JT_LIT(&b, ",\"form\":");
+  if (jt_reserve(&b, flen) && flen == exam_view_form_write(view, form, b.s + b.len)) {
     b.len += flen;
   } else {
     b.failed = true;
@@ -1044,17 +810,17 @@ static int reply_attempt_form(struct req *r, const struct store_attempt *a,
  * 0 when the form is not indexed (nothing replied). */
 static int reply_attempt_indexed(struct req *r, const struct store_attempt *a,
                                  const struct store_answer *answers, size_t nanswers, int *ret) {
-  struct jbuf b = {0};
+  struct jtext b = {0};
   size_t cap = 16384;
   for (size_t i = 0; i < nanswers; i++) {
     cap += strlen(answers[i].value) + sizeof(answers[i].item_id) + 4;
   }
-  if (!jb_reserve(&b, cap)) {
+  if (!jt_reserve(&b, cap)) {
     *ret = reply_error(r, ERR_INTERNAL, NULL);
     return 1;
   }
-  jb_summary(&b, r->svc, a, r->now_ms);
-  JB_LIT(&b, ",\"form\":");
+  jt_summary(&b, r->svc, a, r->now_ms);
+  JT_LIT(&b, ",\"form\":");
   int vrc = b.failed
                 ? -2
                 : form_index_view_text(r->svc->forms, a->id, a->exam_version, &b.s, &b.len, &b.cap);
@@ -1244,16 +1010,16 @@ int h_attempts_save_answer(struct req *r) {
   }
   a.deadline_ms = sc.deadline_ms;
   /* {"item":..,"saved":true,"server_time":..,"deadline_at":..,"remaining_seconds":..} */
-  struct jbuf b = {0};
-  JB_LIT(&b, "{\"item\":");
-  jb_str(&b, item->id);
-  JB_LIT(&b, ",\"saved\":true,\"server_time\":");
-  jb_time(&b, r->now_ms);
-  JB_LIT(&b, ",\"deadline_at\":");
-  jb_time(&b, sc.deadline_ms);
-  JB_LIT(&b, ",\"remaining_seconds\":");
-  jb_int(&b, (int64_t)remaining_seconds(&a, r->now_ms));
-  JB_LIT(&b, "}");
+  struct jtext b = {0};
+  JT_LIT(&b, "{\"item\":");
+  jt_str(&b, item->id);
+  JT_LIT(&b, ",\"saved\":true,\"server_time\":");
+  jt_time(&b, r->now_ms);
+  JT_LIT(&b, ",\"deadline_at\":");
+  jt_time(&b, sc.deadline_ms);
+  JT_LIT(&b, ",\"remaining_seconds\":");
+  jt_int(&b, (int64_t)remaining_seconds(&a, r->now_ms));
+  JT_LIT(&b, "}");
   if (b.failed) {
     free(b.s);
     ret = reply_error(r, ERR_INTERNAL, NULL);

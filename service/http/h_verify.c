@@ -19,6 +19,7 @@
 #include "common/issue.h"
 #include "common/keystore.h"
 #include "http/handlers.h"
+#include "http/jsontext.h"
 #include "http/html.h"
 #include "http/i18n.h"
 #include "http/layout.h"
@@ -291,173 +292,90 @@ static int by_serial(struct outcome *o, struct svc *svc, const char *text, int64
   return apply_store(o, svc);
 }
 
-/* The answer as JSON text, written directly (a verification page is answered far more often
- * than anything else, and building a jansson tree to serialise it cost more than the rest of
- * the answer). Same document as jansson would write compactly: the keys in this order, the
- * same escapes. */
-struct jbuf {
-  char *p;
-  size_t len, cap;
-  bool failed;
-};
-
-static void jb_put(struct jbuf *b, const char *s, size_t n) {
-  if (b->failed || 0 == n)
-    return;
-  if (n > b->cap - b->len) {
-    size_t cap = b->cap < 1024 ? 1024 : b->cap;
-    while (n > cap - b->len)
-      cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (NULL == p) {
-      b->failed = true;
-      return;
-    }
-    b->p = p;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-}
-#define JB_LIT(b, lit) jb_put((b), "" lit "", sizeof(lit) - 1)
-
-/* A JSON string: quoted, with " \ and control characters escaped; text that is not UTF-8
- * fails the buffer (jansson refuses it as well). */
-static void jb_str(struct jbuf *b, const char *s) {
-  size_t n = strlen(s), start = 0;
-  bool checked = false; /* UTF-8 is checked at the first byte above ASCII, if any */
-  JB_LIT(b, "\"");
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 0x80 && !checked) {
-      if (!html_utf8_valid(s + i, n - i)) {
-        b->failed = true;
-        return;
-      }
-      checked = true;
-    }
-    if (c >= 0x20 && '"' != c && '\\' != c)
-      continue;
-    jb_put(b, s + start, i - start);
-    start = i + 1;
-    char esc[8];
-    switch (c) {
-    case '"':
-      JB_LIT(b, "\\\"");
-      break;
-    case '\\':
-      JB_LIT(b, "\\\\");
-      break;
-    case '\b':
-      JB_LIT(b, "\\b");
-      break;
-    case '\f':
-      JB_LIT(b, "\\f");
-      break;
-    case '\n':
-      JB_LIT(b, "\\n");
-      break;
-    case '\r':
-      JB_LIT(b, "\\r");
-      break;
-    case '\t':
-      JB_LIT(b, "\\t");
-      break;
-    default:
-      snprintf(esc, sizeof esc, "\\u%04X", c);
-      jb_put(b, esc, 6);
-    }
-  }
-  jb_put(b, s + start, n - start);
-  JB_LIT(b, "\"");
-}
-
-static void jb_int(struct jbuf *b, int64_t v) {
-  char t[24];
-  int n = snprintf(t, sizeof t, "%lld", (long long)v);
-  jb_put(b, t, (size_t)n);
-}
+/* The answer is JSON text written directly (http/jsontext.h): a verification page is
+ * answered far more often than anything else. Same document as jansson would write
+ * compactly: the keys in this order, the same escapes. */
 
 /* The claims as issue_claims_json has them. */
-static void jb_claims(struct jbuf *b, const struct cert_claims *c) {
+static void jt_claims(struct jtext *b, const struct cert_claims *c) {
   char issued[16], expires[16];
   ymd(issued, sizeof issued, c->issued);
   ymd(expires, sizeof expires, c->expires);
-  JB_LIT(b, "{\"serial\":");
-  jb_str(b, c->serial);
-  JB_LIT(b, ",\"holder\":");
-  jb_str(b, c->holder);
-  JB_LIT(b, ",\"subsector\":");
-  jb_str(b, c->subsector);
-  JB_LIT(b, ",\"subsector_name\":");
-  jb_str(b, c->subsector_name);
-  JB_LIT(b, ",\"scheme_id\":");
-  jb_str(b, c->scheme_id);
-  JB_LIT(b, ",\"scheme_title\":");
-  jb_str(b, c->scheme_title);
-  JB_LIT(b, ",\"units\":[");
+  JT_LIT(b, "{\"serial\":");
+  jt_str(b, c->serial);
+  JT_LIT(b, ",\"holder\":");
+  jt_str(b, c->holder);
+  JT_LIT(b, ",\"subsector\":");
+  jt_str(b, c->subsector);
+  JT_LIT(b, ",\"subsector_name\":");
+  jt_str(b, c->subsector_name);
+  JT_LIT(b, ",\"scheme_id\":");
+  jt_str(b, c->scheme_id);
+  JT_LIT(b, ",\"scheme_title\":");
+  jt_str(b, c->scheme_title);
+  JT_LIT(b, ",\"units\":[");
   for (size_t i = 0; i < c->nunits; i++) {
     if (i > 0)
-      JB_LIT(b, ",");
-    JB_LIT(b, "{\"code\":");
-    jb_str(b, c->units[i].code);
-    JB_LIT(b, ",\"title\":");
-    jb_str(b, c->units[i].title);
-    JB_LIT(b, "}");
+      JT_LIT(b, ",");
+    JT_LIT(b, "{\"code\":");
+    jt_str(b, c->units[i].code);
+    JT_LIT(b, ",\"title\":");
+    jt_str(b, c->units[i].title);
+    JT_LIT(b, "}");
   }
-  JB_LIT(b, "],\"issued\":");
-  jb_str(b, issued);
-  JB_LIT(b, ",\"expires\":");
-  jb_str(b, expires);
-  JB_LIT(b, ",\"issued_at\":");
-  jb_int(b, c->issued);
-  JB_LIT(b, ",\"expires_at\":");
-  jb_int(b, c->expires);
-  JB_LIT(b, ",\"kid\":");
-  jb_str(b, c->kid);
-  JB_LIT(b, ",\"issuer\":");
-  jb_str(b, c->issuer_name);
-  JB_LIT(b, "}");
+  JT_LIT(b, "],\"issued\":");
+  jt_str(b, issued);
+  JT_LIT(b, ",\"expires\":");
+  jt_str(b, expires);
+  JT_LIT(b, ",\"issued_at\":");
+  jt_int(b, c->issued);
+  JT_LIT(b, ",\"expires_at\":");
+  jt_int(b, c->expires);
+  JT_LIT(b, ",\"kid\":");
+  jt_str(b, c->kid);
+  JT_LIT(b, ",\"issuer\":");
+  jt_str(b, c->issuer_name);
+  JT_LIT(b, "}");
 }
 
 /* The outcome as JSON text (malloc'd, *len bytes), or NULL when out of memory. */
 static char *outcome_json(const struct outcome *o, size_t *len) {
-  struct jbuf b = {0};
-  JB_LIT(&b, "{\"verdict\":");
-  jb_str(&b, cert_verdict_name(o->v.verdict));
-  JB_LIT(&b, ",\"form\":");
-  jb_str(&b, o->form);
-  JB_LIT(&b, ",\"verdict_text\":{\"id\":");
-  jb_str(&b, verdict_text(false, o->v.verdict));
-  JB_LIT(&b, ",\"en\":");
-  jb_str(&b, verdict_text(true, o->v.verdict));
-  JB_LIT(&b, "}");
+  struct jtext b = {0};
+  JT_LIT(&b, "{\"verdict\":");
+  jt_str(&b, cert_verdict_name(o->v.verdict));
+  JT_LIT(&b, ",\"form\":");
+  jt_str(&b, o->form);
+  JT_LIT(&b, ",\"verdict_text\":{\"id\":");
+  jt_str(&b, verdict_text(false, o->v.verdict));
+  JT_LIT(&b, ",\"en\":");
+  jt_str(&b, verdict_text(true, o->v.verdict));
+  JT_LIT(&b, "}");
   if (o->v.reason[0]) {
-    JB_LIT(&b, ",\"reason\":");
-    jb_str(&b, o->v.reason);
+    JT_LIT(&b, ",\"reason\":");
+    jt_str(&b, o->v.reason);
   }
   if (o->v.claims_valid) {
-    JB_LIT(&b, ",\"certificate\":");
-    jb_claims(&b, &o->v.claims);
+    JT_LIT(&b, ",\"certificate\":");
+    jt_claims(&b, &o->v.claims);
   }
   if (CERT_REVOKED == o->v.verdict) {
     char when[16];
     ymd(when, sizeof when, o->revoked_ms / 1000);
-    JB_LIT(&b, ",\"revocation\":{\"date\":");
-    jb_str(&b, when);
-    JB_LIT(&b, ",\"at_ms\":");
-    jb_int(&b, o->revoked_ms);
-    JB_LIT(&b, ",\"reason\":");
-    jb_str(&b, o->revoked_reason);
-    JB_LIT(&b, "}");
+    JT_LIT(&b, ",\"revocation\":{\"date\":");
+    jt_str(&b, when);
+    JT_LIT(&b, ",\"at_ms\":");
+    jt_int(&b, o->revoked_ms);
+    JT_LIT(&b, ",\"reason\":");
+    jt_str(&b, o->revoked_reason);
+    JT_LIT(&b, "}");
   }
-  JB_LIT(&b, "}");
+  JT_LIT(&b, "}");
   if (b.failed) {
-    free(b.p);
+    free(b.s);
     return NULL;
   }
   *len = b.len;
-  return b.p;
+  return b.s;
 }
 
 static int reply_outcome_json(struct req *r, const struct outcome *o) {

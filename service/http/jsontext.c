@@ -1,0 +1,240 @@
+/*
+ * JSON as text (see jsontext.h). The validator is a recursive descent over RFC 8259's
+ * grammar; tests/fuzz/fuzz_json_text.c holds it against jansson.
+ */
+#include "http/jsontext.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/parse.h"
+
+bool jt_reserve(struct jtext *b, size_t n) {
+  if (b->failed)
+    return false;
+  if (n + 1 > b->cap - b->len || 0 == b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap - b->len < n + 1)
+      cap *= 2;
+    char *s = realloc(b->s, cap);
+    if (NULL == s) {
+      b->failed = true;
+      return false;
+    }
+    b->s = s;
+    b->cap = cap;
+  }
+  return true;
+}
+
+void jt_raw(struct jtext *b, const char *p, size_t n) {
+  if (!jt_reserve(b, n))
+    return;
+  memcpy(b->s + b->len, p, n);
+  b->len += n;
+  b->s[b->len] = '\0';
+}
+
+void jt_str(struct jtext *b, const char *s) {
+  static const char hex[] = "0123456789ABCDEF";
+  const char *run = s;
+  bool checked = false; /* UTF-8 is checked from the first byte above ASCII, if any */
+  JT_LIT(b, "\"");
+  for (const char *p = s; '\0' != *p; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (c >= 0x80 && !checked) {
+      if (!utf8_valid(p, strlen(p))) {
+        b->failed = true;
+        return;
+      }
+      checked = true;
+    }
+    if (c >= 0x20 && '"' != c && '\\' != c)
+      continue;
+    jt_raw(b, run, (size_t)(p - run));
+    run = p + 1;
+    char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+    switch (c) {
+    case '"':
+    case '\\':
+      esc[1] = (char)c;
+      jt_raw(b, esc, 2);
+      break;
+    case '\b':
+    case '\f':
+    case '\n':
+    case '\r':
+    case '\t':
+      esc[1] = '\b' == c ? 'b' : '\f' == c ? 'f' : '\n' == c ? 'n' : '\r' == c ? 'r' : 't';
+      jt_raw(b, esc, 2);
+      break;
+    default:
+      jt_raw(b, esc, 6);
+    }
+  }
+  jt_raw(b, run, strlen(run));
+  JT_LIT(b, "\"");
+}
+
+void jt_int(struct jtext *b, int64_t v) {
+  char buf[24];
+  int n = snprintf(buf, sizeof buf, "%" PRId64, v);
+  jt_raw(b, buf, (size_t)n);
+}
+
+/* ---- a strict check that stored text is one JSON value (RFC 8259), without a tree */
+
+static const char *jv_value(const char *p, int depth);
+
+static const char *jv_ws(const char *p) {
+  while (' ' == *p || '\t' == *p || '\n' == *p || '\r' == *p) {
+    p++;
+  }
+  return p;
+}
+
+/* One UTF-8 sequence (no overlongs, surrogates or values past U+10FFFF); NULL if invalid. */
+static const char *jv_utf8(const char *p) {
+  const unsigned char *u = (const unsigned char *)p;
+  unsigned n = u[0] >= 0xf0 ? 3 : u[0] >= 0xe0 ? 2 : 1;
+  if (u[0] < 0xc2 || u[0] > 0xf4) {
+    return NULL;
+  }
+  for (unsigned i = 1; i <= n; i++) {
+    if ((u[i] & 0xc0) != 0x80) {
+      return NULL;
+    }
+  }
+  if ((0xe0 == u[0] && u[1] < 0xa0) || (0xed == u[0] && u[1] > 0x9f) ||
+      (0xf0 == u[0] && u[1] < 0x90) || (0xf4 == u[0] && u[1] > 0x8f)) {
+    return NULL;
+  }
+  return p + n + 1;
+}
+
+static const char *jv_string(const char *p) {
+  p++; /* the opening quote */
+  for (;;) {
+    unsigned char c = (unsigned char)*p;
+    if ('"' == c) {
+      return p + 1;
+    }
+    if (c < 0x20) {
+      return NULL; /* control characters, and the end of the text */
+    }
+    if ('\\' == c) {
+      p++;
+      if ('u' == *p) {
+        for (int i = 1; i <= 4; i++) {
+          if (!isxdigit((unsigned char)p[i])) {
+            return NULL;
+          }
+        }
+        p += 5;
+      } else if (NULL != strchr("\"\\/bfnrt", *p) && '\0' != *p) {
+        p++;
+      } else {
+        return NULL;
+      }
+    } else if (c >= 0x80) {
+      if (NULL == (p = jv_utf8(p))) {
+        return NULL;
+      }
+    } else {
+      p++;
+    }
+  }
+}
+
+static const char *jv_digits(const char *p) {
+  if (!isdigit((unsigned char)*p)) {
+    return NULL;
+  }
+  while (isdigit((unsigned char)*p)) {
+    p++;
+  }
+  return p;
+}
+
+static const char *jv_number(const char *p) {
+  if ('-' == *p) {
+    p++;
+  }
+  if ('0' == *p) {
+    p++;
+  } else if (NULL == (p = jv_digits(p))) {
+    return NULL;
+  }
+  if ('.' == *p && NULL == (p = jv_digits(p + 1))) {
+    return NULL;
+  }
+  if ('e' == *p || 'E' == *p) {
+    p++;
+    if ('+' == *p || '-' == *p) {
+      p++;
+    }
+    p = jv_digits(p);
+  }
+  return p;
+}
+
+/* An array or object whose opening bracket is at p, itself nested in depth containers. */
+static const char *jv_members(const char *p, int depth, char close, bool keys) {
+  if (depth >= 64) { /* 64 levels of nesting at most, as jansson counts them */
+    return NULL;
+  }
+  p = jv_ws(p + 1);
+  if (close == *p) {
+    return p + 1;
+  }
+  for (;;) {
+    if (keys) {
+      if ('"' != *p || NULL == (p = jv_string(p))) {
+        return NULL;
+      }
+      p = jv_ws(p);
+      if (':' != *p) {
+        return NULL;
+      }
+      p = jv_ws(p + 1);
+    }
+    if (NULL == (p = jv_value(p, depth + 1))) {
+      return NULL;
+    }
+    p = jv_ws(p);
+    if (close == *p) {
+      return p + 1;
+    }
+    if (',' != *p) {
+      return NULL;
+    }
+    p = jv_ws(p + 1);
+  }
+}
+
+static const char *jv_value(const char *p, int depth) {
+  switch (*p) {
+  case '{':
+    return jv_members(p, depth, '}', true);
+  case '[':
+    return jv_members(p, depth, ']', false);
+  case '"':
+    return jv_string(p);
+  case 't':
+    return 0 == strncmp(p, "true", 4) ? p + 4 : NULL;
+  case 'f':
+    return 0 == strncmp(p, "false", 5) ? p + 5 : NULL;
+  case 'n':
+    return 0 == strncmp(p, "null", 4) ? p + 4 : NULL;
+  default:
+    return '-' == *p || isdigit((unsigned char)*p) ? jv_number(p) : NULL;
+  }
+}
+
+bool json_text_valid(const char *s) {
+  const char *end = jv_value(jv_ws(s), 0);
+  return NULL != end && '\0' == *jv_ws(end);
+}
