@@ -1215,10 +1215,14 @@ unsigned server_stop(struct server *s, long grace_s) {
   }
   long left = atomic_load(&s->inflight);
   /* Every request a writer thread holds is finished and its connection resumed before
-   * libmicrohttpd stops: it must not stop with connections suspended. */
+   * libmicrohttpd stops: it must not stop with connections suspended. Until it has stopped,
+   * kept-alive connections can still bring requests: the drained pools refuse them and they
+   * run on the worker (on_request), so the pools are freed only after the stop. */
+  workpool_drain(s->hashers);
+  workpool_drain(s->writers);
+  MHD_stop_daemon(s->daemon); /* notifies CLOSED for every connection: frees the watches */
   workpool_stop(s->hashers);
   workpool_stop(s->writers);
-  MHD_stop_daemon(s->daemon); /* notifies CLOSED for every connection: frees the watches */
   atomic_store(&s->stopping, true);
   if (s->watchdog_started)
     pthread_join(s->watchdog, NULL);

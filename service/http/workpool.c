@@ -87,7 +87,7 @@ int workpool_submit(struct workpool *wp, workpool_fn fn, void *arg) {
   return rc;
 }
 
-void workpool_stop(struct workpool *wp) {
+void workpool_drain(struct workpool *wp) {
   if (NULL == wp)
     return;
   pthread_mutex_lock(&wp->mu);
@@ -96,6 +96,13 @@ void workpool_stop(struct workpool *wp) {
   pthread_mutex_unlock(&wp->mu);
   for (unsigned i = 0; i < wp->nthreads; i++)
     pthread_join(wp->threads[i], NULL);
+  wp->nthreads = 0; /* joined: a second drain has nothing to wait for */
+}
+
+void workpool_stop(struct workpool *wp) {
+  if (NULL == wp)
+    return;
+  workpool_drain(wp);
   pthread_cond_destroy(&wp->more);
   pthread_mutex_destroy(&wp->mu);
   free(wp->threads);

@@ -19,7 +19,11 @@ int workpool_start(struct workpool **out, unsigned threads, size_t queue);
 /* Queues fn(arg) for a pool thread. Returns 0, or -1 when the queue is full or the pool is
  * stopping: the caller then runs the job itself. */
 int workpool_submit(struct workpool *wp, workpool_fn fn, void *arg);
-/* Runs every queued job, joins the threads and frees the pool; NULL allowed. */
+/* Stops taking jobs (workpool_submit returns -1 from now on), runs every job already queued
+ * and joins the threads; the pool stays valid for callers that may still submit. NULL
+ * allowed. */
+void workpool_drain(struct workpool *wp);
+/* workpool_drain, then frees the pool (no other thread may use it any more); NULL allowed. */
 void workpool_stop(struct workpool *wp);
 
 #endif

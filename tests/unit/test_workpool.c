@@ -94,6 +94,23 @@ static void full_queue_refuses_and_stop_drains(void **state) {
   assert_int_equal(3, atomic_load(&gated_done));
 }
 
+/* After a drain the pool refuses jobs (the server then runs them itself) but stays valid:
+ * the daemon's workers may still submit until libmicrohttpd has stopped. */
+static void drained_pool_refuses(void **state) {
+  (void)state;
+  struct workpool *wp = NULL;
+  assert_int_equal(0, workpool_start(&wp, 2, 8));
+  atomic_store(&gated_done, 0);
+  gate_open = 1;
+  assert_int_equal(0, workpool_submit(wp, gated_job, NULL));
+  workpool_drain(wp);
+  assert_int_equal(1, atomic_load(&gated_done)); /* what was accepted has run */
+  assert_int_equal(-1, workpool_submit(wp, gated_job, NULL));
+  workpool_drain(wp); /* twice is harmless */
+  workpool_stop(wp);
+  assert_int_equal(1, atomic_load(&gated_done));
+}
+
 static void bad_arguments(void **state) {
   (void)state;
   struct workpool *wp = (struct workpool *)1;
@@ -107,6 +124,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_job_runs_once),
       cmocka_unit_test(full_queue_refuses_and_stop_drains),
+      cmocka_unit_test(drained_pool_refuses),
       cmocka_unit_test(bad_arguments),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
