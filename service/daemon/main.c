@@ -151,12 +151,11 @@ int main(int argc, char **argv) {
     return 0;
   }
   /* `ujikomd [options] --pool-size`: the per-connection memory pool those options give, so
-   * a benchmark can give its reference server exactly the same. (--print-pool-size is the
-   * same flag under the name bench/callgrind.sh uses.) */
+   * a benchmark can give its reference server exactly the same. */
   bool pool_size = false;
   int nargs = argc > 0 ? 1 : 0;
   for (int i = 1; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--pool-size") || 0 == strcmp(argv[i], "--print-pool-size"))
+    if (0 == strcmp(argv[i], "--pool-size"))
       pool_size = true;
     else
       argv[nargs++] = argv[i]; /* the flag is taken out; the options are read as usual */

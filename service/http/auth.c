@@ -21,10 +21,11 @@
 #include "ujikom/password.h"
 #include "ujikom/session_token.h"
 
-/* Password hashing runs on the writer threads (every log-in is a POST), up to
- * --write-threads at once; each hash at the default cost holds 32 MiB and a core for
- * ~100 ms. At most one hash per CPU runs at a time, so memory stays bounded and a stampede
- * of log-ins queues here instead of thrashing the cores every other request needs. */
+/* Each hash at the default cost holds 32 MiB and a core for ~100 ms. The routes that hash
+ * run on the server's password threads, one per CPU; with --write-threads 0 they run on the
+ * HTTP workers instead. Whichever thread asks, at most one hash per CPU runs at a time, so memory
+ * stays bounded and a stampede of log-ins queues here instead of thrashing the cores every other
+ * request needs. */
 static sem_t kdf_slots;
 static bool kdf_slots_ok;
 static pthread_once_t kdf_once = PTHREAD_ONCE_INIT;
