@@ -16,26 +16,15 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "test_store_fixture.h"
 
 struct fixture {
-  char dir[64];
-  char db[128];
-  struct store *s;
+  struct temp_store t;
 };
 
 static int setup(void **state) {
   struct fixture *f = calloc(1, sizeof *f);
-  char err[256];
-  if (NULL == f)
-    return -1;
-  snprintf(f->dir, sizeof f->dir, "/tmp/ujikom-audit-XXXXXX");
-  if (NULL == mkdtemp(f->dir)) {
-    free(f);
-    return -1;
-  }
-  snprintf(f->db, sizeof f->db, "%s/ujikom.db", f->dir);
-  if (STORE_OK != store_open(&f->s, f->db, NULL, err, sizeof err)) {
-    fprintf(stderr, "store_open: %s\n", err);
+  if (NULL == f || 0 != temp_store_open(&f->t, "audit", NULL)) {
     free(f);
     return -1;
   }
@@ -45,11 +34,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   struct fixture *f = *state;
-  char cmd[128];
-  store_close(f->s);
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-  if (0 != system(cmd))
-    fprintf(stderr, "could not remove %s\n", f->dir);
+  temp_store_close(&f->t);
   free(f);
   return 0;
 }
@@ -78,13 +63,13 @@ static int tx_append(struct store_tx *tx, void *ctx) {
 
 static void append(struct fixture *f, int n) {
   struct append_args a = {n, 0};
-  assert_int_equal(STORE_OK, store_txn(f->s, tx_append, &a));
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_append, &a));
 }
 
 static void expect_intact(struct fixture *f, int64_t count) {
   int64_t bad = -1, n = -1;
   char why[200];
-  assert_int_equal(STORE_OK, store_audit_verify(f->s, &bad, &n, why, sizeof why));
+  assert_int_equal(STORE_OK, store_audit_verify(f->t.s, &bad, &n, why, sizeof why));
   assert_int_equal(0, bad);
   assert_int_equal(count, n);
 }
@@ -92,7 +77,7 @@ static void expect_intact(struct fixture *f, int64_t count) {
 static void expect_broken_at(struct fixture *f, int64_t seq, const char *reason) {
   int64_t bad = -1;
   char why[200] = "";
-  assert_int_equal(STORE_CONFLICT, store_audit_verify(f->s, &bad, NULL, why, sizeof why));
+  assert_int_equal(STORE_CONFLICT, store_audit_verify(f->t.s, &bad, NULL, why, sizeof why));
   if (seq != bad)
     fail_msg("expected the first broken entry to be %lld, got %lld (%s)", (long long)seq,
              (long long)bad, why);
@@ -104,7 +89,7 @@ static void expect_broken_at(struct fixture *f, int64_t seq, const char *reason)
 static void tamper(struct fixture *f, const char *sql) {
   sqlite3 *db = NULL;
   char *msg = NULL;
-  assert_int_equal(SQLITE_OK, sqlite3_open(f->db, &db));
+  assert_int_equal(SQLITE_OK, sqlite3_open(f->t.db, &db));
   sqlite3_busy_timeout(db, 2000);
   if (SQLITE_OK != sqlite3_exec(db, sql, NULL, NULL, &msg))
     fail_msg("tamper: %s", msg);
@@ -123,7 +108,7 @@ static void test_appended_entries_verify_and_list(void **state) {
   append(f, 5);
   append(f, 2);
   expect_intact(f, 7);
-  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   assert_int_equal(STORE_OK, store_audit_list(rd, &list, &n, "attempt:1", 0, 10));
   assert_int_equal(2, n); /* one from each transaction */
   assert_int_equal(6, list[0].seq);
@@ -145,7 +130,7 @@ static void test_rolled_back_entries_vanish(void **state) {
   struct fixture *f = *state;
   struct append_args a = {3, 1};
   append(f, 1);
-  assert_int_equal(STORE_CONFLICT, store_txn(f->s, tx_append, &a));
+  assert_int_equal(STORE_CONFLICT, store_txn(f->t.s, tx_append, &a));
   expect_intact(f, 1);
   append(f, 1);
   expect_intact(f, 2);
@@ -156,7 +141,7 @@ static void test_update_and_delete_are_refused(void **state) {
   sqlite3 *db = NULL;
   char *msg = NULL;
   append(f, 2);
-  assert_int_equal(SQLITE_OK, sqlite3_open(f->db, &db));
+  assert_int_equal(SQLITE_OK, sqlite3_open(f->t.db, &db));
   sqlite3_busy_timeout(db, 2000);
   assert_int_not_equal(SQLITE_OK,
                        sqlite3_exec(db, "UPDATE audit_log SET action = 'x'", NULL, NULL, &msg));
@@ -198,9 +183,9 @@ static void test_appending_continues_the_chain_after_reopen(void **state) {
   struct fixture *f = *state;
   char err[256];
   append(f, 3);
-  store_close(f->s);
-  f->s = NULL;
-  assert_int_equal(STORE_OK, store_open(&f->s, f->db, NULL, err, sizeof err));
+  store_close(f->t.s);
+  f->t.s = NULL;
+  assert_int_equal(STORE_OK, store_open(&f->t.s, f->t.db, NULL, err, sizeof err));
   append(f, 3);
   expect_intact(f, 6);
 }

@@ -14,13 +14,12 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "test_store_fixture.h"
 
 static const char version[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 struct fixture {
-  char dir[64];
-  char db[128];
-  struct store *s;
+  struct temp_store t;
   int64_t user, attempt;
 };
 
@@ -42,18 +41,18 @@ static int make_txn(struct store_tx *tx, void *arg) {
 
 static int setup(void **state) {
   struct fixture *f = calloc(1, sizeof *f);
-  char err[256];
   struct store_opts o = {0};
   struct make m = {0};
-  if (NULL == f)
+  if (NULL == f || 0 != temp_store_open(&f->t, "answers", &o)) {
+    free(f);
     return -1;
-  snprintf(f->dir, sizeof f->dir, "/tmp/ujikom-answers-XXXXXX");
-  if (NULL == mkdtemp(f->dir))
+  }
+  if (STORE_OK != store_txn(f->t.s, make_txn, &m)) {
+    fprintf(stderr, "setup: seeding failed\n");
+    temp_store_close(&f->t);
+    free(f);
     return -1;
-  snprintf(f->db, sizeof f->db, "%s/ujikom.db", f->dir);
-  if (STORE_OK != store_open(&f->s, f->db, &o, err, sizeof err) ||
-      STORE_OK != store_txn(f->s, make_txn, &m))
-    return -1;
+  }
   f->user = m.user;
   f->attempt = m.attempt;
   *state = f;
@@ -62,11 +61,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   struct fixture *f = *state;
-  char cmd[128];
-  store_close(f->s);
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-  if (0 != system(cmd))
-    fprintf(stderr, "could not remove %s\n", f->dir);
+  temp_store_close(&f->t);
   free(f);
   return 0;
 }
@@ -99,7 +94,7 @@ static void answers(struct fixture *f, char *out, size_t len) {
   struct store_answer *list = NULL;
   size_t n = 0;
   out[0] = '\0';
-  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   assert_int_equal(STORE_OK, store_answers_get(rd, &list, &n, f->attempt));
   store_rd_end(rd);
   for (size_t i = 0; i < n; i++) {
@@ -117,7 +112,7 @@ static void test_checked_save(void **state) {
   bool open = false;
   int64_t deadline = 0;
 
-  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   assert_int_equal(STORE_OK, store_attempt_get(rd, &full, f->attempt));
   assert_int_equal(STORE_OK, store_attempt_get_brief(rd, &brief, f->attempt));
   assert_int_equal(STORE_OK, store_attempt_state(rd, f->attempt, &open, &deadline));
@@ -136,11 +131,11 @@ static void test_checked_save(void **state) {
 
   /* In time: saved, and again (replaced). */
   struct save s = {f->attempt, "A1", "\"a\"", full.deadline_ms - 1, 0};
-  assert_int_equal(STORE_OK, store_txn(f->s, save_txn, &s));
+  assert_int_equal(STORE_OK, store_txn(f->t.s, save_txn, &s));
   assert_int_equal(full.deadline_ms, s.deadline_ms);
   s.value = "\"b\"";
   s.not_after_ms = full.deadline_ms; /* exactly at the deadline still counts */
-  assert_int_equal(STORE_OK, store_txn(f->s, save_txn, &s));
+  assert_int_equal(STORE_OK, store_txn(f->t.s, save_txn, &s));
   answers(f, got, sizeof got);
   assert_string_equal("A1=\"b\";", got);
 
@@ -148,26 +143,26 @@ static void test_checked_save(void **state) {
   s.value = "\"late\"";
   s.not_after_ms = full.deadline_ms + 1;
   s.deadline_ms = 0;
-  assert_int_equal(STORE_CONFLICT, store_txn(f->s, save_txn, &s));
+  assert_int_equal(STORE_CONFLICT, store_txn(f->t.s, save_txn, &s));
   assert_int_equal(full.deadline_ms, s.deadline_ms);
   answers(f, got, sizeof got);
   assert_string_equal("A1=\"b\";", got);
 
   /* No such attempt. */
   struct save none = {f->attempt + 100, "A1", "1", 0, 0};
-  assert_int_equal(STORE_NONE, store_txn(f->s, save_txn, &none));
+  assert_int_equal(STORE_NONE, store_txn(f->t.s, save_txn, &none));
   assert_int_equal(0, none.deadline_ms);
 
   /* Finished: refused, nothing written. */
   struct finish fi = {f->attempt};
-  assert_int_equal(STORE_OK, store_txn(f->s, finish_txn, &fi));
-  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_txn(f->t.s, finish_txn, &fi));
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   assert_int_equal(STORE_OK, store_attempt_state(rd, f->attempt, &open, &deadline));
   store_rd_end(rd);
   assert_false(open);
   s.item = "A2";
   s.not_after_ms = 0;
-  assert_int_equal(STORE_CONFLICT, store_txn(f->s, save_txn, &s));
+  assert_int_equal(STORE_CONFLICT, store_txn(f->t.s, save_txn, &s));
   answers(f, got, sizeof got);
   assert_string_equal("A1=\"b\";", got);
   store_attempt_clear(&full);

@@ -17,26 +17,15 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "test_store_fixture.h"
 
 struct fixture {
-  char dir[64];
-  char db[128];
-  struct store *s;
+  struct temp_store t;
 };
 
 static int setup(void **state) {
   struct fixture *f = calloc(1, sizeof *f);
-  char err[256];
-  if (NULL == f)
-    return -1;
-  snprintf(f->dir, sizeof f->dir, "/tmp/ujikom-gc-XXXXXX");
-  if (NULL == mkdtemp(f->dir)) {
-    free(f);
-    return -1;
-  }
-  snprintf(f->db, sizeof f->db, "%s/ujikom.db", f->dir);
-  if (STORE_OK != store_open(&f->s, f->db, NULL, err, sizeof err)) {
-    fprintf(stderr, "store_open: %s\n", err);
+  if (NULL == f || 0 != temp_store_open(&f->t, "gc", NULL)) {
     free(f);
     return -1;
   }
@@ -46,11 +35,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   struct fixture *f = *state;
-  char cmd[128];
-  store_close(f->s);
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-  if (0 != system(cmd))
-    fprintf(stderr, "could not remove %s\n", f->dir);
+  temp_store_close(&f->t);
   free(f);
   return 0;
 }
@@ -112,7 +97,7 @@ static void test_each_body_keeps_its_outcome(void **state) {
   struct writer w[THREADS];
   pthread_t t[THREADS];
   for (int i = 0; i < THREADS; i++) {
-    w[i] = (struct writer){.s = f->s, .thread = i};
+    w[i] = (struct writer){.s = f->t.s, .thread = i};
     assert_int_equal(0, pthread_create(&t[i], NULL, writer_thread, &w[i]));
   }
   for (int i = 0; i < THREADS; i++) {
@@ -123,17 +108,17 @@ static void test_each_body_keeps_its_outcome(void **state) {
   }
   struct store_rd *rd = NULL;
   int64_t n = 0;
-  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   assert_int_equal(STORE_OK, store_user_count(rd, &n, NULL));
   store_rd_end(rd);
   assert_int_equal(THREADS * (PER_THREAD - PER_THREAD / 3), n);
   /* A refused body's insert is gone; its neighbours' are there. */
-  assert_int_equal(STORE_NONE, lookup(f->s, "t3-0@serentak.id"));
-  assert_int_equal(STORE_OK, lookup(f->s, "t3-1@serentak.id"));
+  assert_int_equal(STORE_NONE, lookup(f->t.s, "t3-0@serentak.id"));
+  assert_int_equal(STORE_OK, lookup(f->t.s, "t3-1@serentak.id"));
   /* A duplicate inside a busy batch fails alone with STORE_EXISTS. */
   struct create_args dup = {.refuse = false};
   snprintf(dup.email, sizeof dup.email, "t3-1@serentak.id");
-  assert_int_equal(STORE_EXISTS, store_txn(f->s, tx_create, &dup));
+  assert_int_equal(STORE_EXISTS, store_txn(f->t.s, tx_create, &dup));
 }
 
 /* --- bodies queued while a transaction runs share the next one --- */
@@ -192,7 +177,7 @@ static void *follower_thread(void *arg) {
 
 static void test_waiting_bodies_share_one_transaction(void **state) {
   struct fixture *f = *state;
-  struct gate g = {.s = f->s};
+  struct gate g = {.s = f->t.s};
   struct follower fl[2] = {{&g, 0, -99}, {&g, 1, -99}};
   pthread_t th, t0, t1;
   assert_int_equal(0, pthread_create(&th, NULL, holder_thread, &g));

@@ -14,11 +14,10 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "test_store_fixture.h"
 
 struct fixture {
-  char dir[64];
-  char db[128];
-  struct store *s;
+  struct temp_store t;
   int64_t candidate, assessor1, assessor2, admin;
   int64_t attempt; /* finished, verdict PENDING */
 };
@@ -50,19 +49,13 @@ static int tx_seed(struct store_tx *tx, void *ctx) {
 
 static int setup(void **state) {
   struct fixture *f = calloc(1, sizeof *f);
-  char err[256];
-  if (NULL == f)
-    return -1;
-  snprintf(f->dir, sizeof f->dir, "/tmp/ujikom-reviews-XXXXXX");
-  if (NULL == mkdtemp(f->dir)) {
+  if (NULL == f || 0 != temp_store_open(&f->t, "reviews", NULL)) {
     free(f);
     return -1;
   }
-  snprintf(f->db, sizeof f->db, "%s/ujikom.db", f->dir);
-  if (STORE_OK != store_open(&f->s, f->db, NULL, err, sizeof err) ||
-      STORE_OK != store_txn(f->s, tx_seed, f)) {
-    fprintf(stderr, "setup: %s\n", err);
-    store_close(f->s);
+  if (STORE_OK != store_txn(f->t.s, tx_seed, f)) {
+    fprintf(stderr, "setup: seeding failed\n");
+    temp_store_close(&f->t);
     free(f);
     return -1;
   }
@@ -72,11 +65,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   struct fixture *f = *state;
-  char cmd[128];
-  store_close(f->s);
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-  if (0 != system(cmd))
-    fprintf(stderr, "could not remove %s\n", f->dir);
+  temp_store_close(&f->t);
   free(f);
   return 0;
 }
@@ -93,7 +82,7 @@ static int tx_claim(struct store_tx *tx, void *ctx) {
 
 static int claim(struct fixture *f, int64_t assessor, int64_t ttl, struct store_claim *out) {
   struct claim_args a = {f->attempt, assessor, ttl, {0}};
-  int rc = store_txn(f->s, tx_claim, &a);
+  int rc = store_txn(f->t.s, tx_claim, &a);
   if (NULL != out)
     *out = a.out;
   return rc;
@@ -118,7 +107,7 @@ static void test_claims(void **state) {
   /* A missing attempt is NONE. */
   {
     struct claim_args a = {f->attempt + 1000, f->assessor1, 60000, {0}};
-    assert_int_equal(STORE_NONE, store_txn(f->s, tx_claim, &a));
+    assert_int_equal(STORE_NONE, store_txn(f->t.s, tx_claim, &a));
   }
 }
 
@@ -165,13 +154,13 @@ static void test_decisions_keep_history(void **state) {
   struct store_claim c;
   size_t n = 0;
   assert_int_equal(STORE_OK, claim(f, f->assessor1, 60000, NULL));
-  assert_int_equal(STORE_OK, store_txn(f->s, tx_decide, &a));
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_decide, &a));
   /* The table refuses an admin change without a reason. */
   a = decision(f->attempt, f->admin, STORE_DECISION_ADMIN, "K", NULL);
-  assert_int_equal(STORE_HARD, store_txn(f->s, tx_decide, &a));
+  assert_int_equal(STORE_HARD, store_txn(f->t.s, tx_decide, &a));
   a = decision(f->attempt, f->admin, STORE_DECISION_ADMIN, "K", admin_reason);
-  assert_int_equal(STORE_OK, store_txn(f->s, tx_decide, &a));
-  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_decide, &a));
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   assert_int_equal(STORE_OK, store_decision_latest(rd, &latest, f->attempt));
   assert_string_equal("admin", latest.kind);
   assert_string_equal("K", latest.overall);
@@ -217,24 +206,24 @@ static void test_appeals(void **state) {
   struct store_appeal ap, *list = NULL;
   struct store_queue_entry *q = NULL;
   size_t n = 0;
-  assert_int_equal(STORE_OK, store_txn(f->s, tx_decide, &d));
-  assert_int_equal(STORE_OK, store_txn(f->s, tx_appeal, &a));
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_decide, &d));
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_appeal, &a));
   assert_true(a.id > 0);
   {
     struct appeal_args twice = a;
-    assert_int_equal(STORE_EXISTS, store_txn(f->s, tx_appeal, &twice));
+    assert_int_equal(STORE_EXISTS, store_txn(f->t.s, tx_appeal, &twice));
   }
   /* Deciding before assignment is a CONFLICT; assigning an unknown appeal is NONE. */
   a.step = 2;
-  assert_int_equal(STORE_CONFLICT, store_txn(f->s, tx_appeal, &a));
+  assert_int_equal(STORE_CONFLICT, store_txn(f->t.s, tx_appeal, &a));
   {
     struct appeal_args missing = {0, 0, 0, a.id + 1000, f->assessor2, 1};
-    assert_int_equal(STORE_NONE, store_txn(f->s, tx_appeal, &missing));
+    assert_int_equal(STORE_NONE, store_txn(f->t.s, tx_appeal, &missing));
   }
   a.step = 1;
   a.assessor = f->assessor2;
-  assert_int_equal(STORE_OK, store_txn(f->s, tx_appeal, &a));
-  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_appeal, &a));
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, NULL, 10));
   assert_int_equal(1, n);
   assert_int_equal(a.id, q[0].appeal_id);
@@ -242,10 +231,10 @@ static void test_appeals(void **state) {
   free(q);
   store_rd_end(rd);
   a.step = 2;
-  assert_int_equal(STORE_OK, store_txn(f->s, tx_appeal, &a));
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_appeal, &a));
   a.step = 1;
-  assert_int_equal(STORE_CONFLICT, store_txn(f->s, tx_appeal, &a)); /* decided: final */
-  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_CONFLICT, store_txn(f->t.s, tx_appeal, &a)); /* decided: final */
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   assert_int_equal(STORE_OK, store_appeal_for_attempt(rd, &ap, f->attempt));
   assert_string_equal("decided", ap.status);
   assert_int_equal(f->assessor1, ap.original_assessor_id);
@@ -269,7 +258,7 @@ static void test_queue_and_admin_list(void **state) {
   struct store_attempt *list = NULL;
   size_t n = 0;
   assert_int_equal(STORE_OK, claim(f, f->assessor1, 60000, NULL));
-  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, "DKV-UJI", 10));
   assert_int_equal(1, n);
   assert_int_equal(f->attempt, q[0].attempt_id);

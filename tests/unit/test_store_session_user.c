@@ -14,14 +14,13 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "test_store_fixture.h"
 
 static const char hash_a[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 static const char hash_b[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 
 struct fixture {
-  char dir[64];
-  char db[128];
-  struct store *s;
+  struct temp_store t;
   int64_t user;
 };
 
@@ -44,35 +43,31 @@ static int make_txn(struct store_tx *tx, void *arg) {
 
 static int setup(void **state) {
   struct fixture *f = calloc(1, sizeof *f);
-  char err[256];
   struct store_opts o = {0};
-  if (NULL == f)
+  if (NULL == f || 0 != temp_store_open(&f->t, "sessuser", &o)) {
+    free(f);
     return -1;
-  snprintf(f->dir, sizeof f->dir, "/tmp/ujikom-sessuser-XXXXXX");
-  if (NULL == mkdtemp(f->dir))
+  }
+  if (STORE_OK != store_txn(f->t.s, make_txn, f)) {
+    fprintf(stderr, "setup: seeding failed\n");
+    temp_store_close(&f->t);
+    free(f);
     return -1;
-  snprintf(f->db, sizeof f->db, "%s/ujikom.db", f->dir);
-  if (STORE_OK != store_open(&f->s, f->db, &o, err, sizeof err) ||
-      STORE_OK != store_txn(f->s, make_txn, f))
-    return -1;
+  }
   *state = f;
   return 0;
 }
 
 static int teardown(void **state) {
   struct fixture *f = *state;
-  char cmd[128];
-  store_close(f->s);
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-  if (0 != system(cmd))
-    fprintf(stderr, "could not remove %s\n", f->dir);
+  temp_store_close(&f->t);
   free(f);
   return 0;
 }
 
 static int get(struct fixture *f, const char *hash, struct store_session *s, struct store_user *u) {
   struct store_rd *rd = NULL;
-  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   int rc = store_session_user_get(rd, s, u, hash);
   store_rd_end(rd);
   return rc;
@@ -98,7 +93,7 @@ static void test_session_and_user(void **state) {
   struct store_rd *rd = NULL;
 
   assert_int_equal(STORE_OK, get(f, hash_b, &s, &u));
-  assert_int_equal(STORE_OK, store_rd_begin(f->s, &rd));
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   assert_int_equal(STORE_OK, store_session_get(rd, &s2, hash_b));
   assert_int_equal(STORE_OK, store_user_by_id(rd, &u2, f->user));
   store_rd_end(rd);
@@ -113,13 +108,13 @@ static void test_session_and_user(void **state) {
 
   assert_int_equal(STORE_NONE, get(f, "cccc", &s, &u));
   assert_int_equal(STORE_NONE, get(f, NULL, &s, &u));
-  assert_int_equal(STORE_OK, store_txn(f->s, delete_one, NULL));
+  assert_int_equal(STORE_OK, store_txn(f->t.s, delete_one, NULL));
   assert_int_equal(STORE_NONE, get(f, hash_a, &s, &u));
   assert_int_equal(STORE_OK, get(f, hash_b, &s, &u));
-  assert_int_equal(STORE_OK, store_txn(f->s, disable, &f->user));
+  assert_int_equal(STORE_OK, store_txn(f->t.s, disable, &f->user));
   assert_int_equal(STORE_OK, get(f, hash_b, &s, &u));
   assert_true(u.disabled);
-  assert_int_equal(STORE_OK, store_txn(f->s, delete_all, &f->user));
+  assert_int_equal(STORE_OK, store_txn(f->t.s, delete_all, &f->user));
   assert_int_equal(STORE_NONE, get(f, hash_b, &s, &u));
 }
 
