@@ -66,9 +66,11 @@ int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64
                            const char *exam_id);
 /* The user's attempts (exam_id NULL = all exams), newest first, without form/result, at
  * most limit (1..1000). On STORE_OK *out is an array of *out_n (possibly 0) that the caller
- * frees with free(). */
+ * frees with store_attempt_list_free. */
 int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                             int64_t user_id, const char *exam_id, int limit);
+/* Frees a list of attempts (store_attempt_list_user, store_review_attempts). NULL allowed. */
+void store_attempt_list_free(struct store_attempt *list, size_t n);
 
 /* Saves (or replaces) one answer of an open attempt, value being JSON text.
  * STORE_OK, STORE_NONE when the attempt does not exist, STORE_CONFLICT when it is no longer

@@ -83,6 +83,36 @@ int store_col_copy(sqlite3_stmt *st, int col, char *buf, size_t bufsize);
  * allocation failed (so NULL-as-NULL and NULL-as-failure differ). */
 char *store_col_strdup(sqlite3_stmt *st, int col, int *out_oom);
 
+/* How one row of a list query becomes one element of the array that store_rows_collect
+ * returns. Define it `static const` next to the query. */
+struct store_rowtype {
+  const char *what; /* for log messages, e.g. "user list" */
+  size_t size;      /* sizeof one element */
+  /* Fills elem (zeroed beforehand) from the current row: STORE_OK, STORE_HARD (a value does
+   * not fit its field) or STORE_UNAVAILABLE (out of memory). On failure it leaves nothing
+   * allocated in elem. */
+  int (*read)(sqlite3_stmt *st, void *elem);
+  /* Frees what read allocated inside one element; NULL when elements own nothing. */
+  void (*clear)(void *elem);
+};
+
+/* The most rows a bounded list returns in one call. */
+#define STORE_LIST_MAX 1000
+
+/* Every list query in one place: steps st (parameters bound by the caller) and collects at
+ * most limit rows (1..STORE_LIST_MAX; anything else is STORE_HARD) into one array allocated
+ * up front. st may be NULL (store_stmt failed: STORE_HARD); it is always reset
+ * (store_stmt_done). On STORE_OK *out is an array of *out_n elements (possibly none, *out not
+ * NULL), the caller's to free with the resource's *_list_free(list, n); on failure *out is
+ * NULL, *out_n 0, nothing stays allocated, and the result is negative. */
+int store_rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
+                       int limit, void **out, size_t *out_n);
+
+/* The same for queries without a limit (every row of one attempt): the array grows as rows
+ * come, and *out is NULL when there are none. */
+int store_rows_collect_all(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
+                           void **out, size_t *out_n);
+
 /* The last inserted rowid on this connection. */
 int64_t store_conn_last_rowid(struct store_conn *c);
 

@@ -47,9 +47,10 @@ struct store_queue_entry {
 
 /* Attempts awaiting a first review (verdict PENDING) and attempts with an appeal assigned
  * to an assessor, oldest first; exam_id NULL = every exam; at most limit (1..1000). On
- * STORE_OK *out (possibly 0 entries) is the caller's to free(). */
+ * STORE_OK *out (possibly 0 entries) is the caller's to free with store_queue_list_free. */
 int store_review_queue(struct store_rd *rd, struct store_queue_entry **out, size_t *out_n,
                        const char *exam_id, int limit);
+void store_queue_list_free(struct store_queue_entry *list, size_t n);
 
 /* --- decisions --- */
 #define STORE_DECISION_ASSESSOR "assessor"
@@ -126,7 +127,7 @@ void store_appeal_list_free(struct store_appeal *list, size_t n);
 /* Every attempt (not only one user's), newest first, without form/result, filtered by
  * exam_id, status and verdict (each NULL = any; verdict "" = none yet), with id < before_id
  * (0 = from the newest), at most limit (1..1000). On STORE_OK *out (possibly 0) is the
- * caller's to free(). */
+ * caller's to free with store_attempt_list_free (store_attempts.h). */
 int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                           const char *exam_id, const char *status, const char *verdict,
                           int64_t before_id, int limit);

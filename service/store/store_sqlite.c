@@ -372,6 +372,75 @@ char *store_col_strdup(sqlite3_stmt *st, int col, int *out_oom) {
   return copy;
 }
 
+/* The collector behind store_rows_collect (limit > 0: one array of limit elements) and
+ * store_rows_collect_all (limit 0: grown as rows come). */
+static int rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
+                        size_t limit, void **out, size_t *out_n) {
+  unsigned char *list = NULL;
+  size_t n = 0;
+  size_t cap = 0;
+  int rc = STORE_HARD;
+  *out = NULL;
+  *out_n = 0;
+  if (NULL == st)
+    return STORE_HARD;
+  if (limit > 0) {
+    list = calloc(limit, type->size);
+    if (NULL == list) {
+      rc = STORE_UNAVAILABLE;
+      goto cleanup;
+    }
+    cap = limit;
+  }
+  while ((0 == limit || n < limit) && STORE_OK == (rc = store_step_row(c, st, type->what))) {
+    if (n == cap) {
+      size_t ncap = 0 == cap ? 16 : cap * 2;
+      unsigned char *grown = NULL;
+      if (ncap > SIZE_MAX / type->size || NULL == (grown = realloc(list, ncap * type->size))) {
+        rc = STORE_UNAVAILABLE;
+        break;
+      }
+      list = grown;
+      cap = ncap;
+    }
+    memset(list + n * type->size, 0, type->size);
+    rc = type->read(st, list + n * type->size);
+    if (STORE_OK != rc)
+      break;
+    n++;
+  }
+  /* The loop ends on the last row (NONE) or, bounded, after limit rows (OK). */
+  if (STORE_NONE == rc || (STORE_OK == rc && limit > 0 && n == limit))
+    rc = STORE_OK;
+cleanup:
+  store_stmt_done(st);
+  if (STORE_OK != rc) {
+    for (size_t i = 0; NULL != type->clear && i < n; i++)
+      type->clear(list + i * type->size);
+    free(list);
+    return rc < 0 ? rc : STORE_HARD;
+  }
+  *out = list;
+  *out_n = n;
+  return STORE_OK;
+}
+
+int store_rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
+                       int limit, void **out, size_t *out_n) {
+  if (limit < 1 || limit > STORE_LIST_MAX) {
+    *out = NULL;
+    *out_n = 0;
+    store_stmt_done(st);
+    return STORE_HARD;
+  }
+  return rows_collect(c, st, type, (size_t)limit, out, out_n);
+}
+
+int store_rows_collect_all(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
+                           void **out, size_t *out_n) {
+  return rows_collect(c, st, type, 0, out, out_n);
+}
+
 int64_t store_conn_last_rowid(struct store_conn *c) {
   return sqlite3_last_insert_rowid(c->db);
 }

@@ -236,46 +236,36 @@ int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64
   return rc;
 }
 
+void store_attempt_list_free(struct store_attempt *list, size_t n) {
+  if (NULL == list)
+    return;
+  for (size_t i = 0; i < n; i++)
+    store_attempt_clear(&list[i]);
+  free(list);
+}
+
+static int attempt_row(sqlite3_stmt *st, void *elem) {
+  return 0 == read_attempt(st, elem) ? STORE_OK : STORE_HARD;
+}
+
+static const struct store_rowtype attempt_rows = {"attempt list", sizeof(struct store_attempt),
+                                                  attempt_row, NULL};
+
 int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                             int64_t user_id, const char *exam_id, int limit) {
   struct store_conn *c = store_rd_conn(rd);
-  *out = NULL;
-  *out_n = 0;
-  if (limit < 1 || limit > 1000)
-    return STORE_HARD;
-  struct store_attempt *list = calloc((size_t)limit, sizeof *list);
-  if (NULL == list)
-    return STORE_UNAVAILABLE;
   sqlite3_stmt *st =
       store_stmt(c, &attempts_set, NULL == exam_id ? ATT_LIST_USER : ATT_LIST_USER_EXAM);
-  if (NULL == st) {
-    free(list);
-    return STORE_HARD;
+  void *list = NULL;
+  if (NULL != st) {
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_int(st, 2, limit);
+    if (NULL != exam_id)
+      store_bind_text(st, 3, exam_id);
   }
-  sqlite3_bind_int64(st, 1, user_id);
-  sqlite3_bind_int(st, 2, limit);
-  if (NULL != exam_id)
-    store_bind_text(st, 3, exam_id);
-  size_t n = 0;
-  int rc = STORE_NONE;
-  while (n < (size_t)limit && STORE_OK == (rc = store_step_row(c, st, "attempt list"))) {
-    if (0 != read_attempt(st, &list[n++])) {
-      rc = STORE_HARD;
-      break;
-    }
-  }
-  store_stmt_done(st);
-  if (n == (size_t)limit)
-    rc = STORE_OK;
-  if (STORE_NONE == rc)
-    rc = STORE_OK;
-  if (STORE_OK != rc) {
-    free(list);
-    return rc;
-  }
+  int rc = store_rows_collect(c, st, &attempt_rows, limit, &list, out_n);
   *out = list;
-  *out_n = n;
-  return STORE_OK;
+  return rc;
 }
 
 /* STORE_OK when the attempt is open, STORE_CONFLICT when finished, STORE_NONE, or < 0. */
@@ -335,60 +325,45 @@ int store_answer_put_checked(struct store_tx *tx, int64_t attempt_id, const char
   return answer_upsert(store_tx_conn(tx), attempt_id, item_id, value_json, saved_ms);
 }
 
+static int answer_row(sqlite3_stmt *st, void *elem) {
+  struct store_answer *a = elem;
+  int oom = 0;
+  if (0 != store_col_copy(st, 0, a->item_id, sizeof a->item_id))
+    return STORE_HARD;
+  a->value = store_col_strdup(st, 1, &oom);
+  if (oom || NULL == a->value)
+    return oom ? STORE_UNAVAILABLE : STORE_HARD;
+  a->saved_ms = sqlite3_column_int64(st, 2);
+  return STORE_OK;
+}
+
+static void answer_row_clear(void *elem) {
+  struct store_answer *a = elem;
+  free(a->value);
+  a->value = NULL;
+}
+
 void store_answers_free(struct store_answer *list, size_t n) {
   if (NULL == list)
     return;
   for (size_t i = 0; i < n; i++)
-    free(list[i].value);
+    answer_row_clear(&list[i]);
   free(list);
 }
+
+static const struct store_rowtype answer_rows = {"answers get", sizeof(struct store_answer),
+                                                 answer_row, answer_row_clear};
 
 int store_answers_get(struct store_rd *rd, struct store_answer **out, size_t *out_n,
                       int64_t attempt_id) {
   struct store_conn *c = store_rd_conn(rd);
-  struct store_answer *list = NULL;
-  size_t n = 0, cap = 0;
-  *out = NULL;
-  *out_n = 0;
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ANS_GET);
-  if (NULL == st)
-    return STORE_HARD;
-  sqlite3_bind_int64(st, 1, attempt_id);
-  int rc = STORE_NONE;
-  while (STORE_OK == (rc = store_step_row(c, st, "answers get"))) {
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 16;
-      struct store_answer *nl = realloc(list, ncap * sizeof *nl);
-      if (NULL == nl) {
-        rc = STORE_UNAVAILABLE;
-        break;
-      }
-      list = nl;
-      cap = ncap;
-    }
-    struct store_answer *a = &list[n];
-    memset(a, 0, sizeof *a);
-    int oom = 0;
-    if (0 != store_col_copy(st, 0, a->item_id, sizeof a->item_id)) {
-      rc = STORE_HARD;
-      break;
-    }
-    a->value = store_col_strdup(st, 1, &oom);
-    if (oom || NULL == a->value) {
-      rc = oom ? STORE_UNAVAILABLE : STORE_HARD;
-      break;
-    }
-    a->saved_ms = sqlite3_column_int64(st, 2);
-    n++;
-  }
-  store_stmt_done(st);
-  if (STORE_NONE != rc) {
-    store_answers_free(list, n);
-    return rc;
-  }
+  void *list = NULL;
+  if (NULL != st)
+    sqlite3_bind_int64(st, 1, attempt_id);
+  int rc = store_rows_collect_all(c, st, &answer_rows, &list, out_n);
   *out = list;
-  *out_n = n;
-  return STORE_OK;
+  return rc;
 }
 
 /* An UPDATE that only applies in one state: 0 changes means no row or the wrong state. */

@@ -51,7 +51,7 @@ int store_user_set_role(struct store_tx *tx, int64_t id, const char *role);
  * caller frees with store_user_list_free. */
 int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n, const char *role,
                     int64_t after_id, int limit);
-void store_user_list_free(struct store_user *list);
+void store_user_list_free(struct store_user *list, size_t n);
 
 /* Number of users with a role (NULL = all): for "is there an admin yet?". */
 int store_user_count(struct store_rd *rd, int64_t *out, const char *role);

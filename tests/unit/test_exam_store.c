@@ -224,10 +224,10 @@ static void test_attempt_life(void **state) {
   assert_int_equal(list[0].id, o.id);
   assert_int_equal(list[1].id, first);
   assert_null(list[0].form);
-  free(list);
+  store_attempt_list_free(list, n);
   assert_int_equal(store_attempt_list_user(rd, &list, &n, fx->user, "OTHER", 10), STORE_OK);
   assert_int_equal(n, 0);
-  free(list);
+  store_attempt_list_free(list, n);
   store_rd_end(rd);
 }
 

@@ -648,11 +648,11 @@ static void test_users(void **state) {
   assert_int_equal(STORE_OK, store_user_list(rd, &list, &n, NULL, 0, 10));
   assert_int_equal(2, n);
   assert_string_equal("Asesor.Satu@Contoh.ID", list[0].email);
-  store_user_list_free(list);
+  store_user_list_free(list, n);
   assert_int_equal(STORE_OK, store_user_list(rd, &list, &n, STORE_ROLE_ADMIN, 0, 10));
   assert_int_equal(1, n);
   assert_string_equal("admin@contoh.id", list[0].email);
-  store_user_list_free(list);
+  store_user_list_free(list, n);
   assert_int_equal(STORE_OK, store_user_count(rd, &count, STORE_ROLE_ADMIN));
   assert_int_equal(1, count);
   store_rd_end(rd);

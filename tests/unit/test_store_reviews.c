@@ -228,7 +228,7 @@ static void test_appeals(void **state) {
   assert_int_equal(1, n);
   assert_int_equal(a.id, q[0].appeal_id);
   assert_int_equal(f->assessor2, q[0].holder_id);
-  free(q);
+  store_queue_list_free(q, n);
   store_rd_end(rd);
   a.step = 2;
   assert_int_equal(STORE_OK, store_txn(f->t.s, tx_appeal, &a));
@@ -265,19 +265,19 @@ static void test_queue_and_admin_list(void **state) {
   assert_int_equal(f->candidate, q[0].user_id);
   assert_int_equal(f->assessor1, q[0].holder_id);
   assert_int_equal(0, q[0].appeal_id);
-  free(q);
+  store_queue_list_free(q, n);
   assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, "FSN-LAIN", 10));
   assert_int_equal(0, n);
-  free(q);
+  store_queue_list_free(q, n);
   assert_int_equal(STORE_OK, store_review_attempts(rd, &list, &n, NULL, STORE_ATTEMPT_SUBMITTED,
                                                    "PENDING", 0, 10));
   assert_int_equal(1, n);
   assert_string_equal("DKV-UJI", list[0].exam_id);
   assert_null(list[0].form);
-  free(list);
+  store_attempt_list_free(list, n);
   assert_int_equal(STORE_OK, store_review_attempts(rd, &list, &n, NULL, NULL, "", 0, 10));
   assert_int_equal(0, n); /* "" = no verdict yet: none, this one is PENDING */
-  free(list);
+  store_attempt_list_free(list, n);
   assert_int_equal(STORE_HARD, store_review_attempts(rd, &list, &n, NULL, NULL, NULL, 0, 0));
   store_rd_end(rd);
 }
