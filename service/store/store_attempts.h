@@ -82,7 +82,8 @@ int store_answer_put(struct store_tx *tx, int64_t attempt_id, const char *item_i
  * attempt is open and that not_after_ms (the request's time less the save grace) is not past
  * its deadline: STORE_OK, STORE_CONFLICT when it is closed or too late (nothing written),
  * STORE_NONE, or negative. *out_deadline_ms receives the deadline as read in the transaction
- * (0 when there is no such attempt). */
+ * (0 when there is no such attempt). Like store_answer_put, it relies on the serial write
+ * transaction (store.h, "Isolation"): the state is checked, then the answer saved. */
 int store_answer_put_checked(struct store_tx *tx, int64_t attempt_id, const char *item_id,
                              const char *value_json, int64_t saved_ms, int64_t not_after_ms,
                              int64_t *out_deadline_ms);

@@ -26,7 +26,8 @@ struct store_claim {
  * (now = the transaction's time). Taking over a lapsed claim and renewing one's own are
  * allowed. Returns STORE_OK with *out = the new claim; STORE_CONFLICT with *out = the
  * current holder's live claim; STORE_NONE when the attempt does not exist or is not
- * awaiting review; negative on storage errors. */
+ * awaiting review; negative on storage errors. Relies on the serial write transaction
+ * (store.h, "Isolation"): the holder is checked, then the claim written. */
 int store_claim_take(struct store_tx *tx, struct store_claim *out, int64_t attempt_id,
                      int64_t assessor_id, int64_t ttl_ms);
 /* The claim on an attempt, lapsed or not: STORE_OK / STORE_NONE / negative. */

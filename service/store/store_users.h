@@ -104,7 +104,8 @@ struct store_ratelimit {
  * when the count goes above limit the key is blocked until now + block_ms (counting
  * continues while blocked, but does not extend the block). *out holds the state after the
  * hit; the caller refuses the request when out->blocked_until_ms > now_ms.
- * Returns STORE_OK or negative. */
+ * Returns STORE_OK or negative. Relies on the serial write transaction (store.h,
+ * "Isolation"): the count is read, then written back. */
 int store_ratelimit_hit(struct store_tx *tx, struct store_ratelimit *out, const char *key,
                         int64_t now_ms, int64_t window_ms, int64_t limit, int64_t block_ms);
 /* Current state without counting: STORE_OK, or STORE_NONE when the key has no counter. */
