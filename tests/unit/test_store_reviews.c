@@ -48,26 +48,7 @@ static int tx_seed(struct store_tx *tx, void *ctx) {
 }
 
 static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  if (NULL == f || 0 != temp_store_open(&f->t, "reviews", NULL)) {
-    free(f);
-    return -1;
-  }
-  if (STORE_OK != store_txn(f->t.s, tx_seed, f)) {
-    fprintf(stderr, "setup: seeding failed\n");
-    temp_store_close(&f->t);
-    free(f);
-    return -1;
-  }
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  temp_store_close(&f->t);
-  free(f);
-  return 0;
+  return temp_store_setup_with(state, sizeof(struct fixture), "reviews", NULL, tx_seed);
 }
 
 struct claim_args {
@@ -284,10 +265,10 @@ static void test_queue_and_admin_list(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_claims, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_decisions_keep_history, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_appeals, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_queue_and_admin_list, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_claims, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_decisions_keep_history, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_appeals, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_queue_and_admin_list, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
