@@ -24,6 +24,12 @@
  *     return rc;
  *   }
  *
+ *   Lists: one `static const struct store_rowtype` per element type (its size, a row reader
+ *   and, when elements own memory, a clear), then bind and hand the statement to
+ *   store_rows_collect(c, st, &type, limit, &list, out_n); the public *_list_free(list, n)
+ *   is store_rows_free(&type, list, n). (Only store_attempts_overdue, which fills the caller's
+ *   array, and the audit chain's verification step through rows themselves.)
+ *
  *   Writes take struct store_tx * and use store_tx_conn(tx); they run inside store_txn().
  *   store_stmt() prepares each SQL text once per connection (SQLITE_PREPARE_PERSISTENT) and
  *   caches it; statements are never finalised until the connection closes. Always bind
@@ -112,6 +118,10 @@ int store_rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct stor
  * come, and *out is NULL when there are none. */
 int store_rows_collect_all(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
                            void **out, size_t *out_n);
+
+/* Frees a list made by store_rows_collect(_all) with the same type: type->clear on each of
+ * the n elements, then the array. NULL allowed. Every public *_list_free is this. */
+void store_rows_free(const struct store_rowtype *type, void *list, size_t n);
 
 /* The last inserted rowid on this connection. */
 int64_t store_conn_last_rowid(struct store_conn *c);

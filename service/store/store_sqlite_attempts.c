@@ -236,20 +236,20 @@ int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64
   return rc;
 }
 
-void store_attempt_list_free(struct store_attempt *list, size_t n) {
-  if (NULL == list)
-    return;
-  for (size_t i = 0; i < n; i++)
-    store_attempt_clear(&list[i]);
-  free(list);
-}
-
 static int attempt_row(sqlite3_stmt *st, void *elem) {
   return 0 == read_attempt(st, elem) ? STORE_OK : STORE_HARD;
 }
 
+static void attempt_row_clear(void *elem) {
+  store_attempt_clear(elem);
+}
+
 static const struct store_rowtype attempt_rows = {"attempt list", sizeof(struct store_attempt),
-                                                  attempt_row, NULL};
+                                                  attempt_row, attempt_row_clear};
+
+void store_attempt_list_free(struct store_attempt *list, size_t n) {
+  store_rows_free(&attempt_rows, list, n);
+}
 
 int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                             int64_t user_id, const char *exam_id, int limit) {
@@ -343,16 +343,12 @@ static void answer_row_clear(void *elem) {
   a->value = NULL;
 }
 
-void store_answers_free(struct store_answer *list, size_t n) {
-  if (NULL == list)
-    return;
-  for (size_t i = 0; i < n; i++)
-    answer_row_clear(&list[i]);
-  free(list);
-}
-
 static const struct store_rowtype answer_rows = {"answers get", sizeof(struct store_answer),
                                                  answer_row, answer_row_clear};
+
+void store_answers_free(struct store_answer *list, size_t n) {
+  store_rows_free(&answer_rows, list, n);
+}
 
 int store_answers_get(struct store_rd *rd, struct store_answer **out, size_t *out_n,
                       int64_t attempt_id) {

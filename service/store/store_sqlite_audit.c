@@ -253,14 +253,6 @@ static void audit_entry_clear(void *elem) {
   e->subject = e->before = e->after = NULL;
 }
 
-void store_audit_list_free(struct store_audit_entry *list, size_t n) {
-  if (NULL == list)
-    return;
-  for (size_t i = 0; i < n; i++)
-    audit_entry_clear(&list[i]);
-  free(list);
-}
-
 static int audit_entry_row(sqlite3_stmt *st, void *elem) {
   struct store_audit_entry *e = elem;
   int oom1 = 0, oom2 = 0, oom3 = 0;
@@ -282,6 +274,10 @@ static int audit_entry_row(sqlite3_stmt *st, void *elem) {
 
 static const struct store_rowtype audit_entry_rows = {
     "audit list", sizeof(struct store_audit_entry), audit_entry_row, audit_entry_clear};
+
+void store_audit_list_free(struct store_audit_entry *list, size_t n) {
+  store_rows_free(&audit_entry_rows, list, n);
+}
 
 int store_audit_list(struct store_rd *rd, struct store_audit_entry **out, size_t *out_n,
                      const char *subject, int64_t before_seq, int limit) {

@@ -168,14 +168,6 @@ int store_cert_by_serial_brief(struct store_rd *rd, struct store_cert *out, cons
   return cert_get(rd, out, CERTS_BY_SERIAL_BRIEF, serial, 0);
 }
 
-void store_cert_list_free(struct store_cert *list, size_t n) {
-  if (NULL == list)
-    return;
-  for (size_t i = 0; i < n; i++)
-    store_cert_clear(&list[i]);
-  free(list);
-}
-
 static void cert_row_clear(void *elem) {
   store_cert_clear(elem);
 }
@@ -192,6 +184,10 @@ static const struct store_rowtype cert_rows = {"certificate list", sizeof(struct
                                                cert_row, cert_row_clear};
 static const struct store_rowtype cert_rows_with_tokens = {
     "certificate list", sizeof(struct store_cert), cert_row_with_tokens, cert_row_clear};
+
+void store_cert_list_free(struct store_cert *list, size_t n) {
+  store_rows_free(&cert_rows, list, n);
+}
 
 int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n, int64_t user_id,
                     int64_t before_s, int limit) {

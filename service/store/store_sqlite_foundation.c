@@ -271,6 +271,15 @@ char *store_col_strdup(sqlite3_stmt *st, int col, int *out_oom) {
   return copy;
 }
 
+void store_rows_free(const struct store_rowtype *type, void *list, size_t n) {
+  unsigned char *elems = list;
+  if (NULL == list)
+    return;
+  for (size_t i = 0; NULL != type->clear && i < n; i++)
+    type->clear(elems + i * type->size);
+  free(list);
+}
+
 /* The collector behind store_rows_collect (limit > 0: one array of limit elements) and
  * store_rows_collect_all (limit 0: grown as rows come). */
 static int rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
@@ -314,9 +323,7 @@ static int rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct sto
 cleanup:
   store_stmt_done(st);
   if (STORE_OK != rc) {
-    for (size_t i = 0; NULL != type->clear && i < n; i++)
-      type->clear(list + i * type->size);
-    free(list);
+    store_rows_free(type, list, n);
     return rc < 0 ? rc : STORE_HARD;
   }
   *out = list;

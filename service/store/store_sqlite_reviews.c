@@ -175,11 +175,6 @@ int store_claim_release(struct store_tx *tx, int64_t attempt_id) {
 /* ------------------------------------------------------------------------------------ */
 /* queue */
 
-void store_queue_list_free(struct store_queue_entry *list, size_t n) {
-  (void)n; /* an entry owns no memory */
-  free(list);
-}
-
 static int queue_row(sqlite3_stmt *st, void *elem) {
   struct store_queue_entry *e = elem;
   e->attempt_id = sqlite3_column_int64(st, 0);
@@ -195,6 +190,10 @@ static int queue_row(sqlite3_stmt *st, void *elem) {
 
 static const struct store_rowtype queue_rows = {"review queue", sizeof(struct store_queue_entry),
                                                 queue_row, NULL};
+
+void store_queue_list_free(struct store_queue_entry *list, size_t n) {
+  store_rows_free(&queue_rows, list, n);
+}
 
 int store_review_queue(struct store_rd *rd, struct store_queue_entry **out, size_t *out_n,
                        const char *exam_id, int limit) {
@@ -222,14 +221,6 @@ void store_decision_clear(struct store_decision *d) {
   free(d->feedback);
   free(d->reason);
   d->marks = d->units = d->feedback = d->reason = NULL;
-}
-
-void store_decision_list_free(struct store_decision *list, size_t n) {
-  if (NULL == list)
-    return;
-  for (size_t i = 0; i < n; i++)
-    store_decision_clear(&list[i]);
-  free(list);
 }
 
 int store_decision_add(struct store_tx *tx, int64_t *out_id, const struct store_decision *d) {
@@ -309,6 +300,10 @@ static void decision_row_clear(void *elem) {
 static const struct store_rowtype decision_rows = {
     "decision history", sizeof(struct store_decision), decision_row, decision_row_clear};
 
+void store_decision_list_free(struct store_decision *list, size_t n) {
+  store_rows_free(&decision_rows, list, n);
+}
+
 int store_decision_history(struct store_rd *rd, struct store_decision **out, size_t *out_n,
                            int64_t attempt_id) {
   struct store_conn *c = store_rd_conn(rd);
@@ -329,14 +324,6 @@ void store_appeal_clear(struct store_appeal *a) {
     return;
   free(a->reason);
   a->reason = NULL;
-}
-
-void store_appeal_list_free(struct store_appeal *list, size_t n) {
-  if (NULL == list)
-    return;
-  for (size_t i = 0; i < n; i++)
-    store_appeal_clear(&list[i]);
-  free(list);
 }
 
 static int appeal_read(sqlite3_stmt *st, struct store_appeal *a) {
@@ -448,6 +435,10 @@ static void appeal_row_clear(void *elem) {
 
 static const struct store_rowtype appeal_rows = {"appeal list", sizeof(struct store_appeal),
                                                  appeal_row, appeal_row_clear};
+
+void store_appeal_list_free(struct store_appeal *list, size_t n) {
+  store_rows_free(&appeal_rows, list, n);
+}
 
 int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
                       const char *status, int limit) {

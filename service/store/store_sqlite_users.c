@@ -175,17 +175,16 @@ int store_user_set_role(struct store_tx *tx, int64_t id, const char *role) {
   return user_update(tx, USERS_SET_ROLE, id, role, 0, "user role");
 }
 
-void store_user_list_free(struct store_user *list, size_t n) {
-  (void)n; /* a user owns no memory */
-  free(list);
-}
-
 static int user_row(sqlite3_stmt *st, void *elem) {
   return 0 == read_user(st, elem) ? STORE_OK : STORE_HARD;
 }
 
 static const struct store_rowtype user_rows = {"user list", sizeof(struct store_user), user_row,
                                                NULL};
+
+void store_user_list_free(struct store_user *list, size_t n) {
+  store_rows_free(&user_rows, list, n);
+}
 
 int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n, const char *role,
                     int64_t after_id, int limit) {
