@@ -139,7 +139,7 @@ static unsigned kdf_cost(void) {
 int cmd_admin(int argc, char **argv) {
   char dir[512], db[600], err[512] = "";
   char password[PASSWORD_MAX_LEN + 2];
-  const char *email = NULL, *name = NULL, *role_text = "admin";
+  const char *email = NULL, *name = NULL, *role_text = role_name(ROLE_ADMIN);
   enum role role = ROLE_ADMIN;
   struct create_args a = {0};
   struct store *s = NULL;
