@@ -51,7 +51,7 @@ static void store_vlog(const struct store *s, enum store_log_level level, const 
   s->opts.log(s->opts.log_ctx, level, msg);
 }
 
-void store_log(const struct store *s, enum store_log_level level, const char *fmt, ...) {
+void store_logf(const struct store *s, enum store_log_level level, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   store_vlog(s, level, fmt, ap);
@@ -531,7 +531,7 @@ static int migrate_locked(struct store *s, int to, int *out_from, int *out_to, c
         store_core_exec(c, CORE_ROLLBACK, "rollback migration");
       return rc;
     }
-    store_log(s, STORE_LOG_INFO, "applied migration %04d_%s", m->version, m->name);
+    store_logf(s, STORE_LOG_INFO, "applied migration %04d_%s", m->version, m->name);
     cur = m->version;
   }
   if (NULL != out_to)
@@ -598,7 +598,7 @@ static void *checkpointer(void *arg) {
     int rc =
         sqlite3_wal_checkpoint_v2(s->ckpt_conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
     if (SQLITE_OK != rc && SQLITE_BUSY != rc)
-      store_log(s, STORE_LOG_WARN, "checkpoint: %s", sqlite3_errmsg(s->ckpt_conn->db));
+      store_logf(s, STORE_LOG_WARN, "checkpoint: %s", sqlite3_errmsg(s->ckpt_conn->db));
     /* At most one checkpoint per STORE_CKPT_PAUSE_MS: a checkpoint costs an fsync of the
      * database file, and the pages written meanwhile wait for the next one. */
     struct timespec until;
@@ -621,12 +621,12 @@ static void *checkpointer(void *arg) {
 static void checkpointer_start(struct store *s) {
   char err[256];
   if (STORE_OK != store_conn_open(s, true, &s->ckpt_conn, err, sizeof err)) {
-    store_log(s, STORE_LOG_WARN, "checkpointer: %s (checkpoints stay in the writer)", err);
+    store_logf(s, STORE_LOG_WARN, "checkpointer: %s (checkpoints stay in the writer)", err);
     return;
   }
   sqlite3_busy_timeout(s->ckpt_conn->db, 0);
   if (0 != pthread_create(&s->ckpt, NULL, checkpointer, s)) {
-    store_log(s, STORE_LOG_WARN, "checkpointer: no thread (checkpoints stay in the writer)");
+    store_logf(s, STORE_LOG_WARN, "checkpointer: no thread (checkpoints stay in the writer)");
     store_conn_close(s->ckpt_conn);
     s->ckpt_conn = NULL;
     return;
@@ -789,7 +789,7 @@ int store_rd_begin(struct store *s, struct store_rd **out) {
     char err[256];
     rc = store_conn_open(s, false, &c, err, sizeof err);
     if (STORE_OK != rc) {
-      store_log(s, STORE_LOG_ERROR, "read connection: %s", err);
+      store_logf(s, STORE_LOG_ERROR, "read connection: %s", err);
       return rc;
     }
   }

@@ -83,7 +83,7 @@ enum core_stmt {
 };
 
 /* Logs through the store's callback (printf-style); s may be NULL. */
-void store_log(const struct store *s, enum store_log_level level, const char *fmt, ...)
+void store_logf(const struct store *s, enum store_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Writes a one-line message into err (may be NULL). */

@@ -138,9 +138,9 @@ static void run_batch(struct store *s, struct txn_req *batch) {
   if (0 != lrc) {
     if (ETIMEDOUT == lrc) {
       atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
-      store_log(s, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
+      store_logf(s, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
     } else {
-      store_log(s, STORE_LOG_ERROR, "store_txn: cannot take the writer: %s", strerror(lrc));
+      store_logf(s, STORE_LOG_ERROR, "store_txn: cannot take the writer: %s", strerror(lrc));
     }
     settle_rest(batch, ETIMEDOUT == lrc ? STORE_BUSY : STORE_HARD);
     return;
@@ -271,7 +271,7 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
   if (s->leading && pthread_equal(s->leader, pthread_self())) {
     pthread_mutex_unlock(&s->qlock);
     pthread_cond_destroy(&me.wake);
-    store_log(s, STORE_LOG_ERROR, "store_txn: nested transaction refused (deadlock)");
+    store_logf(s, STORE_LOG_ERROR, "store_txn: nested transaction refused (deadlock)");
     return STORE_HARD;
   }
   if (NULL == s->qtail)
@@ -315,7 +315,7 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
       atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
       pthread_mutex_unlock(&s->qlock);
       pthread_cond_destroy(&me.wake);
-      store_log(s, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
+      store_logf(s, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
       return STORE_BUSY;
     }
   }
