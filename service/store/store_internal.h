@@ -123,6 +123,15 @@ int store_rows_collect_all(struct store_conn *c, sqlite3_stmt *st, const struct 
  * the n elements, then the array. NULL allowed. Every public *_list_free is this. */
 void store_rows_free(const struct store_rowtype *type, void *list, size_t n);
 
+/* An attempt without form and result, as more than one resource file lists it: the columns
+ * in the order store_attempt_row reads them (a row type's read and clear). Defined with the
+ * attempts (store_sqlite_attempts.c). */
+#define STORE_ATTEMPT_COLS                                                                         \
+  "id, user_id, exam_id, exam_version, status, started_at, deadline_at, "                          \
+  "coalesce(finished_at, 0), coalesce(verdict, ''), coalesce(decided_at, 0)"
+int store_attempt_row(sqlite3_stmt *st, void *elem);
+void store_attempt_row_clear(void *elem);
+
 /* The last inserted rowid on this connection. */
 int64_t store_conn_last_rowid(struct store_conn *c);
 

@@ -26,22 +26,18 @@ enum attempts_stmt {
   ATTEMPTS__MAX
 };
 
-#define ATT_COLS                                                                                   \
-  "id, user_id, exam_id, exam_version, status, started_at, deadline_at, "                          \
-  "coalesce(finished_at, 0), coalesce(verdict, ''), coalesce(decided_at, 0)"
-
 static const char *const attempts_sqls[ATTEMPTS__MAX] = {
     [SRC_PUT] = "INSERT INTO exam_sources(version, exam_id, file, source, stored_at) "
                 "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(version) DO NOTHING",
     [SRC_GET] = "SELECT source, file FROM exam_sources WHERE version = ?1",
     [ATT_INSERT] = "INSERT INTO attempts(user_id, exam_id, exam_version, form, status, "
                    "started_at, deadline_at) VALUES(?1, ?2, ?3, ?4, 'open', ?5, ?6)",
-    [ATT_GET] = "SELECT " ATT_COLS ", form, result FROM attempts WHERE id = ?1",
-    [ATT_OPEN_FOR] = "SELECT " ATT_COLS " FROM attempts "
+    [ATT_GET] = "SELECT " STORE_ATTEMPT_COLS ", form, result FROM attempts WHERE id = ?1",
+    [ATT_OPEN_FOR] = "SELECT " STORE_ATTEMPT_COLS " FROM attempts "
                      "WHERE user_id = ?1 AND exam_id = ?2 AND status = 'open'",
     [ATT_LIST_USER] =
-        "SELECT " ATT_COLS " FROM attempts WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2",
-    [ATT_LIST_USER_EXAM] = "SELECT " ATT_COLS " FROM attempts WHERE user_id = ?1 "
+        "SELECT " STORE_ATTEMPT_COLS " FROM attempts WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2",
+    [ATT_LIST_USER_EXAM] = "SELECT " STORE_ATTEMPT_COLS " FROM attempts WHERE user_id = ?1 "
                            "AND exam_id = ?3 ORDER BY id DESC LIMIT ?2",
     [ATT_STATUS] = "SELECT status FROM attempts WHERE id = ?1",
     [ANS_PUT] = "INSERT INTO attempt_answers(attempt_id, item_id, value, saved_at) "
@@ -57,7 +53,7 @@ static const char *const attempts_sqls[ATTEMPTS__MAX] = {
                    "WHERE id = ?1 AND status = 'open'",
     [ATT_OVERDUE] = "SELECT id FROM attempts WHERE status = 'open' AND deadline_at < ?1 "
                     "ORDER BY deadline_at LIMIT ?2",
-    [ATT_BRIEF] = "SELECT " ATT_COLS " FROM attempts WHERE id = ?1",
+    [ATT_BRIEF] = "SELECT " STORE_ATTEMPT_COLS " FROM attempts WHERE id = ?1",
     [ATT_STATE] = "SELECT status, deadline_at FROM attempts WHERE id = ?1",
 };
 static const struct store_sqlset attempts_set = {"attempts", attempts_sqls, ATTEMPTS__MAX};
@@ -71,7 +67,7 @@ void store_attempt_clear(struct store_attempt *a) {
   a->result = NULL;
 }
 
-/* Fills *a from the ATT_COLS columns; -1 if a value does not fit. */
+/* Fills *a from the STORE_ATTEMPT_COLS columns; -1 if a value does not fit. */
 static int read_attempt(sqlite3_stmt *st, struct store_attempt *a) {
   memset(a, 0, sizeof *a);
   a->id = sqlite3_column_int64(st, 0);
@@ -238,16 +234,16 @@ int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64
   return rc;
 }
 
-static int attempt_row(sqlite3_stmt *st, void *elem) {
+int store_attempt_row(sqlite3_stmt *st, void *elem) {
   return 0 == read_attempt(st, elem) ? STORE_OK : STORE_HARD;
 }
 
-static void attempt_row_clear(void *elem) {
+void store_attempt_row_clear(void *elem) {
   store_attempt_clear(elem);
 }
 
 static const struct store_rowtype attempt_rows = {"attempt list", sizeof(struct store_attempt),
-                                                  attempt_row, attempt_row_clear};
+                                                  store_attempt_row, store_attempt_row_clear};
 
 void store_attempt_list_free(struct store_attempt *list, size_t n) {
   store_rows_free(&attempt_rows, list, n);

@@ -70,12 +70,10 @@ static const char *const reviews_sqls[REVIEWS__MAX] = {
     [APPEAL_LIST] = "SELECT " APPEAL_COLS " FROM appeals ORDER BY id LIMIT ?1",
     [APPEAL_LIST_STATUS] = "SELECT " APPEAL_COLS " FROM appeals WHERE status = ?2 "
                            "ORDER BY id LIMIT ?1",
-    [ADMIN_ATTEMPTS] =
-        "SELECT id, user_id, exam_id, exam_version, status, started_at, deadline_at, "
-        "finished_at, verdict, decided_at FROM attempts "
-        "WHERE (?1 IS NULL OR exam_id = ?1) AND (?2 IS NULL OR status = ?2) "
-        "AND (?3 IS NULL OR coalesce(verdict, '') = ?3) AND (?4 = 0 OR id < ?4) "
-        "ORDER BY id DESC LIMIT ?5",
+    [ADMIN_ATTEMPTS] = "SELECT " STORE_ATTEMPT_COLS " FROM attempts "
+                       "WHERE (?1 IS NULL OR exam_id = ?1) AND (?2 IS NULL OR status = ?2) "
+                       "AND (?3 IS NULL OR coalesce(verdict, '') = ?3) AND (?4 = 0 OR id < ?4) "
+                       "ORDER BY id DESC LIMIT ?5",
 };
 static const struct store_sqlset reviews_set = {"reviews", reviews_sqls, REVIEWS__MAX};
 
@@ -460,27 +458,9 @@ int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *ou
 /* ------------------------------------------------------------------------------------ */
 /* attempts for administrators */
 
-/* The columns of ADMIN_ATTEMPTS: an attempt without form and result. */
-static int admin_attempt_row(sqlite3_stmt *st, void *elem) {
-  struct store_attempt *a = elem;
-  a->id = sqlite3_column_int64(st, 0);
-  a->user_id = sqlite3_column_int64(st, 1);
-  if (0 != store_col_copy(st, 2, a->exam_id, sizeof a->exam_id) ||
-      0 != store_col_copy(st, 3, a->exam_version, sizeof a->exam_version) ||
-      !attempt_status_parse((const char *)sqlite3_column_text(st, 4), &a->status) ||
-      !verdict_parse(
-          SQLITE_NULL == sqlite3_column_type(st, 8) ? "" : (const char *)sqlite3_column_text(st, 8),
-          &a->verdict))
-    return STORE_HARD;
-  a->started_ms = sqlite3_column_int64(st, 5);
-  a->deadline_ms = sqlite3_column_int64(st, 6);
-  a->finished_ms = col_int_or_zero(st, 7);
-  a->decided_ms = col_int_or_zero(st, 9);
-  return STORE_OK;
-}
-
+/* The administrators' list reads attempts as the attempts' own list does. */
 static const struct store_rowtype admin_attempt_rows = {
-    "admin attempts", sizeof(struct store_attempt), admin_attempt_row, NULL};
+    "admin attempts", sizeof(struct store_attempt), store_attempt_row, store_attempt_row_clear};
 
 int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                           const char *exam_id, const enum attempt_status *status,
