@@ -563,8 +563,8 @@ int tlog_proof_parse(struct tlog_proof *out, const char *text, size_t len, char 
     memcpy(out->hashes[out->n++].b, h, TLOG_HASH_LEN);
     free(h);
   }
-  if (p >= len) {
-    set_err(err, errlen, "proof: no checkpoint");
+  if (p >= len || '\n' != text[len - 1]) {
+    set_err(err, errlen, "proof: no checkpoint, or one that does not end in a newline");
     goto bad;
   }
   out->checkpoint_len = len - p;
