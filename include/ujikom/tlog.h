@@ -121,6 +121,16 @@ int tlog_tile_for_hash(struct tlog_tile *out, unsigned level, uint64_t index, ui
  * level (width > 0), lowest first. Returns their number (at most 8). */
 size_t tlog_tiles_for_root(struct tlog_tile out[8], uint64_t size);
 
+#define TLOG_MAX_TILES 256 /* tiles any one root or proof can need (far more than enough) */
+/* The tiles of a tree of `size` leaves needed to compute the inclusion proof of leaf index
+ * (tlog_tiles_for_inclusion) or the consistency proof from size1 to size
+ * (tlog_tiles_for_consistency), each once. Returns 0 and *out_n tiles, or -1 when the proof
+ * does not exist (index >= size; size1 == 0 or size1 > size). */
+int tlog_tiles_for_inclusion(struct tlog_tile out[TLOG_MAX_TILES], size_t *out_n, uint64_t size,
+                             uint64_t index);
+int tlog_tiles_for_consistency(struct tlog_tile out[TLOG_MAX_TILES], size_t *out_n, uint64_t size1,
+                               uint64_t size);
+
 /* The contents of tile t (t->width hashes, 32 bytes each) written into out (capacity
  * t->width * 32). Returns 0 or -1 (reader failure). */
 int tlog_tile_data(unsigned char *out, const struct tlog_hash_reader *r, const struct tlog_tile *t);

@@ -186,6 +186,55 @@ int tlog_tile_for_hash(struct tlog_tile *out, unsigned level, uint64_t index, ui
   return 0;
 }
 
+/* A reader that answers zeros and records the tile each stored hash would come from. */
+struct tile_recorder {
+  uint64_t size;
+  struct tlog_tile *out;
+  size_t n;
+};
+
+static int record_read(void *ctx, unsigned level, uint64_t index, struct tlog_hash *out) {
+  struct tile_recorder *rec = ctx;
+  struct tlog_tile t;
+  memset(out, 0, sizeof *out);
+  if (0 != tlog_tile_for_hash(&t, level, index, rec->size))
+    return -1;
+  for (size_t i = 0; i < rec->n; i++) {
+    if (rec->out[i].level == t.level && rec->out[i].index == t.index)
+      return 0;
+  }
+  if (rec->n >= TLOG_MAX_TILES)
+    return -1;
+  rec->out[rec->n++] = t;
+  return 0;
+}
+
+int tlog_tiles_for_inclusion(struct tlog_tile out[TLOG_MAX_TILES], size_t *out_n, uint64_t size,
+                             uint64_t index) {
+  struct tile_recorder rec = {size, out, 0};
+  struct tlog_hash_reader r = {record_read, &rec};
+  struct tlog_hash proof[TLOG_MAX_PROOF];
+  size_t n = 0;
+  *out_n = 0;
+  if (0 != tlog_inclusion_proof(proof, &n, &r, size, index))
+    return -1;
+  *out_n = rec.n;
+  return 0;
+}
+
+int tlog_tiles_for_consistency(struct tlog_tile out[TLOG_MAX_TILES], size_t *out_n, uint64_t size1,
+                               uint64_t size) {
+  struct tile_recorder rec = {size, out, 0};
+  struct tlog_hash_reader r = {record_read, &rec};
+  struct tlog_hash proof[TLOG_MAX_PROOF];
+  size_t n = 0;
+  *out_n = 0;
+  if (0 != tlog_consistency_proof(proof, &n, &r, size1, size))
+    return -1;
+  *out_n = rec.n;
+  return 0;
+}
+
 int tlog_tile_data(unsigned char *out, const struct tlog_hash_reader *r,
                    const struct tlog_tile *t) {
   if (t->level < 0 || t->level > 7 || 0 == t->width || t->width > TLOG_TILE_WIDTH)

@@ -529,6 +529,26 @@ static void test_tiles_compute_root_and_proofs(void **state) {
     assert_int_equal(0, mem.read(mem.ctx, 0, idx[i], &leaf));
     assert_true(tlog_inclusion_verify(&leaf, idx[i], size, p2, n2, &want));
   }
+  /* The tiles listed as needed for a proof are all it takes. */
+  struct tlog_tile needed[TLOG_MAX_TILES];
+  size_t nneeded = 0;
+  for (size_t i = 0; i < sizeof idx / sizeof idx[0]; i++) {
+    assert_int_equal(0, tlog_tiles_for_inclusion(needed, &nneeded, size, idx[i]));
+    assert_true(nneeded >= 1 && nneeded <= 8);
+    srv->allowed = needed;
+    srv->nallowed = nneeded;
+    assert_int_equal(0, tlog_inclusion_proof(p2, &n2, &tiles, size, idx[i]));
+    assert_int_equal(0, srv->unexpected);
+  }
+  assert_int_equal(0, tlog_tiles_for_consistency(needed, &nneeded, 1000, size));
+  srv->allowed = needed;
+  srv->nallowed = nneeded;
+  assert_int_equal(0, tlog_consistency_proof(p2, &n2, &tiles, 1000, size));
+  assert_int_equal(0, srv->unexpected);
+  srv->allowed = NULL;
+  assert_int_equal(-1, tlog_tiles_for_inclusion(needed, &nneeded, size, size));
+  assert_int_equal(-1, tlog_tiles_for_consistency(needed, &nneeded, 0, size));
+  assert_int_equal(-1, tlog_tiles_for_consistency(needed, &nneeded, size + 1, size));
   static const uint64_t old[] = {1, 256, 1000, 65536, 69999};
   for (size_t i = 0; i < sizeof old / sizeof old[0]; i++) {
     struct tlog_hash oldroot;
