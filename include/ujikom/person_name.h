@@ -14,7 +14,8 @@
  *      U+1160, U+3164, U+FFA0;
  *   6. Unicode spaces (category Zs, e.g. U+00A0, U+3000) count as spaces: leading and
  *      trailing ones are removed and each inner run becomes one U+0020;
- *   7. 1 to 200 characters (code points, counted after steps 2 and 6).
+ *   7. 1 to 200 characters (code points, counted after steps 2 and 6). Input of more than
+ *      4,096 bytes is refused as too long before any of this (no valid name comes near).
  */
 #ifndef UJIKOM_PERSON_NAME_H
 #define UJIKOM_PERSON_NAME_H

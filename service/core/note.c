@@ -288,8 +288,8 @@ static bool text_chars_valid(const char *s, size_t len) {
 /* Note text: non-empty, valid characters, ends in a newline, does not end in an empty line
  * (which would move the text/signature split). */
 static bool note_text_valid(const char *text, size_t len) {
-  return len > 0 && len <= NOTE_MAX_SIZE && '\n' == text[len - 1] &&
-         !(len >= 2 && '\n' == text[len - 2]) && !(1 == len) && text_chars_valid(text, len);
+  return len > 1 && len <= NOTE_MAX_SIZE && '\n' == text[len - 1] && '\n' != text[len - 2] &&
+         text_chars_valid(text, len);
 }
 
 int note_sign(char **out, const char *text, size_t len, const struct note_signer *signer) {
