@@ -7,7 +7,8 @@
  * Known-answer vectors (leaf inputs, roots of sizes 0..8, the happy-path inclusion and
  * consistency proofs) are copied from github.com/transparency-dev/merkle (testonly/
  * constants.go and testdata/), Copyright 2019 Google LLC, Apache License 2.0; they are the
- * RFC 6962/9162 test vectors of the Certificate Transparency project.
+ * RFC 6962/9162 test vectors of the Certificate Transparency project. The example checkpoint
+ * is from c2sp.org/tlog-checkpoint (CC BY 4.0).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -679,6 +680,21 @@ static void test_checkpoint(void **state) {
       fail_msg("checkpoint %zu was accepted", i);
     assert_true('\0' != err[0]);
   }
+  /* The example of the C2SP tlog-checkpoint specification (its key is not published, so
+   * only the shape is checked: it parses, and opens as far as "no known key"). */
+  const char spec_text[] = "example.com/behind-the-sofa\n20852163\n"
+                           "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
+  assert_int_equal(0, tlog_checkpoint_parse(&back, spec_text, strlen(spec_text), err, sizeof err));
+  assert_string_equal("example.com/behind-the-sofa", back.origin);
+  assert_true(20852163 == back.size);
+  const char spec_note[] =
+      "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n"
+      "\xE2\x80\x94 example.com/behind-the-sofa "
+      "Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/"
+      "Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n";
+  assert_int_equal(-1, tlog_checkpoint_open(&back, spec_note, strlen(spec_note), &log.key, 1, NULL,
+                                            err, sizeof err));
+  assert_string_equal("note: no signature by a known key", err);
   const char zero[] = "origin\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n";
   assert_int_equal(0, tlog_checkpoint_parse(&back, zero, strlen(zero), err, sizeof err));
   assert_true(0 == back.size);
