@@ -1,6 +1,6 @@
 /* Exam page: per-answer saves with an offline queue, countdown, flags, navigator. Without it
    the page works with plain form posts. Text: the server's catalogue (#exam-strings). */
-(function () {
+(() => {
 'use strict';
 var D = document, root = D.getElementById('exam');
 if (!root || !window.fetch) return;
@@ -38,7 +38,6 @@ var lastTick = Date.now(), expired = false, warned;
 var alertEl = mk('p', 'sr-only', '', bar);
 alertEl.id = 'timer-alert';
 alertEl.setAttribute('role', 'status');
-alertEl.setAttribute('aria-live', 'polite');
 function two(n) { return (n < 10 ? '0' : '') + n; }
 function tick() {
   var now = Date.now();
@@ -47,7 +46,7 @@ function tick() {
   if (expired) return;
   var s = Math.max(0, Math.round((deadline - now) / 1000)), h = Math.floor(s / 3600), m = Math.floor(s % 3600 / 60);
   // Warnings: each once; none for those passed before the page opened.
-  [600, 300, 60].forEach(function (w) {
+  [600, 300, 60].forEach((w) => {
     if (s > w || !s) return;
     if (warned && !warned[w]) alertEl.textContent = t('warn', w / 60);
     (warned = warned || {})[w] = 1;
@@ -60,12 +59,12 @@ function tick() {
 function setRemaining(sec) { if (typeof sec === 'number' && isFinite(sec)) deadline = Date.now() + sec * 1000; }
 function resync() {
   fetch('/api/attempts/' + attempt, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
-    .then(function (r) { return r.ok ? r.json() : null; })
-    .then(function (j) {
+    .then((r) => r.ok ? r.json() : null)
+    .then((j) => {
       if (!j) return;
       setRemaining(j.remaining_seconds);
       if (j.status && j.status !== 'open') timeUp();
-    }).catch(function () { });
+    }).catch(() => { });
 }
 function timeUp() {
   if (!expired) alertEl.textContent = t('time_up') + '.';
@@ -73,13 +72,13 @@ function timeUp() {
   timerEl.textContent = t('time_up');
   timerEl.className = 'timer low';
   showError(t('time_up_detail'));
-  all('input, select, textarea, button', form).forEach(function (el) { if (el.type !== 'hidden') el.disabled = true; });
-  fieldsets.forEach(function (fs) { if (timers[idOf(fs)]) changed(fs, true); });
+  all('input, select, textarea, button', form).forEach((el) => { if (el.type !== 'hidden') el.disabled = true; });
+  fieldsets.forEach((fs) => { if (timers[idOf(fs)]) changed(fs, true); });
   lost();
   pump();
 }
-function lost() { queue.forEach(function (q) { setState(q.item, 'unsent', t('lost')); }); }
-D.addEventListener('visibilitychange', function () {
+function lost() { queue.forEach((q) => setState(q.item, 'unsent', t('lost'))); }
+D.addEventListener('visibilitychange', () => {
   if (D.visibilityState === 'visible') { resync(); pump(); }
 });
 
@@ -101,17 +100,17 @@ function valueOf(fs) {
     return !c ? null : type === 'truefalse' ? c.value === 'true' : c.value;
   }
   if (type === 'multiple') {
-    var ids = all('input[type=checkbox]:not(.flag):checked', fs).map(function (el) { return el.value; });
+    var ids = all('input[type=checkbox]:not(.flag):checked', fs).map((el) => el.value);
     return ids.length ? ids : null;
   }
   if (type === 'ordering') {
     var sels = all('select', fs), seen = {};
-    var pos = sels.filter(function (el) { return el.value; }).map(function (el) {
+    var pos = sels.filter((el) => el.value).map((el) => {
       return { p: Number(el.value), id: attr(el, 'data-option') };
     });
     if (!pos.length) return null;
-    if (pos.length < sels.length || pos.some(function (x) { var d = seen[x.p]; seen[x.p] = 1; return d; })) return undefined;
-    return pos.sort(function (a, b) { return a.p - b.p; }).map(function (x) { return x.id; });
+    if (pos.length < sels.length || pos.some((x) => { var d = seen[x.p]; seen[x.p] = 1; return d; })) return undefined;
+    return pos.sort((a, b) => a.p - b.p).map((x) => x.id);
   }
   var f = $('input[type=text], textarea', fs), text = f ? f.value.trim() : '';
   if (text === '') return null;
@@ -123,7 +122,7 @@ function valueOf(fs) {
 }
 function has(fs) { var v = valueOf(fs); return v !== null && v !== undefined; }
 function applyValue(fs, v) {
-  all('input, select, textarea', fs).forEach(function (el) {
+  all('input, select, textarea', fs).forEach((el) => {
     if (el.classList.contains('flag')) return;
     if (el.type === 'radio') el.checked = v !== null && String(v) === el.value;
     else if (el.type === 'checkbox') el.checked = Array.isArray(v) && v.indexOf(el.value) >= 0;
@@ -133,17 +132,17 @@ function applyValue(fs, v) {
 }
 
 var queue = load(qKey, []);
-var seq = queue.reduce(function (m, e) { return Math.max(m, e.seq || 0); }, 0);
+var seq = queue.reduce((m, e) => Math.max(m, e.seq || 0), 0);
 var busy = false, retry = null, stopped = false;
 function enqueue(id, v) {
-  queue = queue.filter(function (e) { return e.item !== id; });
+  queue = queue.filter((e) => e.item !== id);
   queue.push({ item: id, value: v, seq: ++seq });
   store(qKey, queue);
   setState(id, navigator.onLine === false ? 'unsent' : 'saving', expired && t('lost'));
   pump();
 }
-function unsent() { queue.forEach(function (q) { setState(q.item, 'unsent'); }); }
-function later() { if (!retry) retry = setTimeout(function () { retry = null; pump(); }, 5000); }
+function unsent() { queue.forEach((q) => setState(q.item, 'unsent')); }
+function later() { if (!retry) retry = setTimeout(() => { retry = null; pump(); }, 5000); }
 function pump() {
   if (busy || stopped || !queue.length) return;
   var e = queue[0];
@@ -153,17 +152,17 @@ function pump() {
     method: 'PUT', credentials: 'same-origin',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
     body: JSON.stringify({ value: e.value })
-  }).then(function (r) {
-    return r.json().catch(function () { return {}; }).then(function (j) { return { r: r, j: j }; });
-  }).then(function (x) {
+  }).then((r) => {
+    return r.json().catch(() => { return {}; }).then((j) => { return { r: r, j: j }; });
+  }).then((x) => {
     var st = x.r.status;
     busy = false;
     setOffline(false);
-    function done() { queue = queue.filter(function (q) { return q.seq !== e.seq; }); store(qKey, queue); }
+    function done() { queue = queue.filter((q) => q.seq !== e.seq); store(qKey, queue); }
     if (x.r.ok) {
       done();
       setRemaining(x.j.remaining_seconds);
-      if (!queue.some(function (q) { return q.item === e.item; })) setState(e.item, 'saved');
+      if (!queue.some((q) => q.item === e.item)) setState(e.item, 'saved');
       pump();
     } else if (st === 409) { // past the server's deadline
       stopped = true;
@@ -179,7 +178,7 @@ function pump() {
       pump();
     } else if (expired) lost();
     else { setState(e.item, 'unsent'); later(); }
-  }).catch(function () {
+  }).catch(() => {
     busy = false;
     if (expired) return lost();
     setOffline(true);
@@ -187,8 +186,8 @@ function pump() {
     later();
   });
 }
-window.addEventListener('online', function () { setOffline(false); pump(); });
-window.addEventListener('offline', function () { setOffline(true); unsent(); });
+window.addEventListener('online', () => { setOffline(false); pump(); });
+window.addEventListener('offline', () => { setOffline(true); unsent(); });
 
 var timers = {}, flags = load(fKey, {});
 function changed(fs, now) {
@@ -202,7 +201,7 @@ function changed(fs, now) {
   if (now) send(); else timers[id] = setTimeout(send, 700);
 }
 var fieldsets = all('fieldset.item', form);
-fieldsets.forEach(function (fs) {
+fieldsets.forEach((fs) => {
   var id = idOf(fs), st = $('.save-state', fs), pr = $('.prompt', fs);
   st.setAttribute('aria-live', 'polite');
   var label = mk('label', 'flagl', '', fs, st), box = mk('input', 'flag', '', label);
@@ -211,24 +210,24 @@ fieldsets.forEach(function (fs) {
   fs.classList.toggle('flagged', box.checked);
   label.appendChild(D.createTextNode(' ' + t('flag')));
   var radios = all('input[type=radio]', fs), clear = radios.length && mk('button', 'secondary', t('clear'), fs, label);
-  if (clear) clear.onclick = function () {
-    radios.forEach(function (r) { r.checked = false; });
+  if (clear) clear.onclick = () => {
+    radios.forEach((r) => r.checked = false);
     radios[0].focus();
     changed(fs, true);
   };
   // Prompts flow (blank lines part paragraphs, indented blocks are code); code options.
   pr.className += ' flow';
-  pr.textContent.trim().split(/\n[ \t]*\n/).forEach(function (para, i) {
+  pr.textContent.trim().split(/\n[ \t]*\n/).forEach((para, i) => {
     if (!i) pr.textContent = '';
     if (/^ {4}/.test(para)) mk('code', '', para.replace(/^ {4}/gm, ''), mk('pre', '', '', pr));
     else mk('span', '', para.replace(/\s*\n\s*/g, ' '), pr);
   });
-  all('label', fs).forEach(function (l) {
+  all('label', fs).forEach((l) => {
     var tn = l.lastChild;
     if (tn.nodeType === 3 && /^\s*\S*[(){}<>=;[\]]\S*\s*$/.test(tn.data)) l.replaceChild(mk('code', '', tn.data.trim()), tn);
   });
   function shown() { if (clear) clear.hidden = !$('input[type=radio]:checked', fs); }
-  fs.addEventListener('change', function (ev) {
+  fs.addEventListener('change', (ev) => {
     shown();
     if (ev.target !== box) return changed(fs, true);
     if (box.checked) flags[id] = true; else delete flags[id];
@@ -236,15 +235,15 @@ fieldsets.forEach(function (fs) {
     store(fKey, flags);
     mark(id);
   });
-  fs.addEventListener('input', function (ev) {
+  fs.addEventListener('input', (ev) => {
     if (ev.target.tagName === 'TEXTAREA' || ev.target.type === 'text') changed(fs, false);
   });
   shown();
 });
 
 // Resume: unacknowledged answers go back in and are sent again.
-queue = queue.filter(function (e) { return fsOf(e.item); });
-queue.forEach(function (e) { applyValue(fsOf(e.item), e.value); setState(e.item, 'unsent'); });
+queue = queue.filter((e) => fsOf(e.item));
+queue.forEach((e) => { applyValue(fsOf(e.item), e.value); setState(e.item, 'unsent'); });
 store(qKey, queue);
 
 // Navigator: states in text, icon and label, not colour alone.
@@ -252,11 +251,11 @@ progEl = mk('span', 'qprog', '', bar, timerEl.nextSibling);
 progEl.id = 'qnav-progress';
 navEl = mk('nav', 'qnav', '', bar);
 navEl.setAttribute('aria-label', t('nav_label'));
-fieldsets.forEach(function (fs, i) {
+fieldsets.forEach((fs, i) => {
   var b = mk('button', '', '', navEl);
   b.dataset.item = idOf(fs);
   b.dataset.n = i + 1;
-  b.onclick = function () {
+  b.onclick = () => {
     var el = $('input:checked:not(.flag), input:not(.flag), select, textarea', fs);
     fs.scrollIntoView();
     el.focus({ preventScroll: true });
@@ -282,10 +281,6 @@ barSize();
 if (window.ResizeObserver) new ResizeObserver(barSize).observe(bar);
 var tg = location.hash && D.getElementById(location.hash.slice(1));
 if (tg) tg.scrollIntoView();
-D.addEventListener('focusin', function (ev) {
-  var over = bar.getBoundingClientRect().bottom + 8 - ev.target.getBoundingClientRect().top;
-  if (form.contains(ev.target) && over > 0) window.scrollBy(0, -over);
-});
 
 var lf = $('header form[action="/logout"]');
 if (lf && window.HTMLDialogElement) {
@@ -293,19 +288,19 @@ if (lf && window.HTMLDialogElement) {
   mk('h2', '', t('logout_q'), dlg, p).id = 'logout-h';
   dlg.setAttribute('aria-labelledby', 'logout-h');
   var cancel = mk('button', 'secondary', t('cancel'), row);
-  cancel.onclick = function () { dlg.close(); };
-  mk('button', 'danger', t('logout'), row).onclick = function () { lf.submit(); };
-  lf.addEventListener('submit', function (ev) {
+  cancel.onclick = () => dlg.close();
+  mk('button', 'danger', t('logout'), row).onclick = () => lf.submit();
+  lf.addEventListener('submit', (ev) => {
     ev.preventDefault();
     dlg.showModal();
     cancel.focus();
   });
 }
 
-form.addEventListener('submit', function (ev) {
+form.addEventListener('submit', (ev) => {
   var go = ev.submitter ? ev.submitter.value : 'review', tries = 0;
   ev.preventDefault();
-  fieldsets.forEach(function (fs) { if (timers[idOf(fs)]) changed(fs, true); });
+  fieldsets.forEach((fs) => { if (timers[idOf(fs)]) changed(fs, true); });
   (function wait() {
     if (!queue.length && !busy) {
       var f = Object.keys(flags).map(encodeURIComponent).join(',');
