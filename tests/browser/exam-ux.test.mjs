@@ -247,6 +247,8 @@ test('a cleared single choice is saved cleared; "Keluar" asks first; prompts flo
   await clear.click();
   await page.waitForFunction((i) => document.querySelector(`#item-${i} .save-state`).getAttribute('data-state') === 'saved', itemId);
   assert.equal(await fs.locator('input[type=radio]:checked').count(), 0);
+  assert.ok(await clear.isHidden(), 'the clear button goes once nothing is chosen');
+  await checkPage(page, 'exam-cleared');
   const j = await (await page.request.get(`${d.url}/api/attempts/${id}`)).json();
   assert.ok(j.answers[itemId] === undefined || j.answers[itemId] === null, `the answer is cleared on the server (${JSON.stringify(j.answers[itemId])})`);
   await page.reload();

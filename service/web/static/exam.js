@@ -213,6 +213,7 @@ fieldsets.forEach((fs) => {
   if (clear) clear.onclick = () => {
     radios.forEach((r) => r.checked = false);
     radios[0].focus();
+    shown();
     changed(fs, true);
   };
   // Prompts flow (blank lines part paragraphs, indented blocks are code); code options.
