@@ -1,0 +1,263 @@
+/*
+ * RDF Dataset Canonicalization (RDFC-1.0): every applicable case of the W3C RDF
+ * canonicalization test suite (tests/data/rdfc, SHA-256 cases; the poison clique must be
+ * refused), byte for byte, plus the strict N-Quads parser's refusals with their positions and
+ * the canonical escapes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ujikom/rdfc.h"
+
+static const char *src_dir(void) {
+  const char *d = getenv("UJIKOM_SOURCE_DIR");
+  return d ? d : ".";
+}
+
+/* The whole file, NUL-terminated, or NULL. */
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (NULL == f)
+    return NULL;
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  while (NULL != buf) {
+    size_t got = fread(buf + n, 1, cap - n - 1, f);
+    n += got;
+    if (n + 1 < cap)
+      break;
+    char *p = realloc(buf, cap * 2);
+    if (NULL == p) {
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    buf = p;
+    cap *= 2;
+  }
+  fclose(f);
+  if (NULL != buf) {
+    buf[n] = '\0';
+    *len = n;
+  }
+  return buf;
+}
+
+static int canonicalize_text(char **out, size_t *outlen, const char *text, size_t len, char *err,
+                             size_t errlen) {
+  struct rdf_dataset *d = NULL;
+  if (0 != rdf_nquads_parse(&d, text, len, err, errlen))
+    return RDFC_ERR_INVALID;
+  int rc = rdfc_canonicalize(out, outlen, d, err, errlen);
+  rdf_dataset_free(d);
+  return rc;
+}
+
+static void test_w3c_suite(void **state) {
+  (void)state;
+  char path[1024];
+  snprintf(path, sizeof path, "%s/tests/data/rdfc/manifest.txt", src_dir());
+  size_t mlen = 0;
+  char *manifest = slurp(path, &mlen);
+  assert_non_null(manifest);
+  size_t cases = 0, passed = 0;
+  for (char *line = manifest; '\0' != *line;) {
+    char *eol = strchr(line, '\n');
+    if (NULL != eol)
+      *eol = '\0';
+    char id[16] = {0}, kind[16] = {0};
+    const char *sp = strchr(line, ' ');
+    const char *sp2 = NULL == sp ? NULL : strchr(sp + 1, ' ');
+    if (NULL != sp && NULL != sp2 && (size_t)(sp - line) < sizeof id &&
+        (size_t)(sp2 - sp - 1) < sizeof kind) {
+      memcpy(id, line, (size_t)(sp - line));
+      memcpy(kind, sp + 1, (size_t)(sp2 - sp - 1));
+      cases++;
+      size_t inlen = 0, explen = 0, outlen = 0;
+      snprintf(path, sizeof path, "%s/tests/data/rdfc/%s-in.nq", src_dir(), id);
+      char *in = slurp(path, &inlen);
+      assert_non_null(in);
+      char *out = NULL, err[200] = "";
+      int rc = canonicalize_text(&out, &outlen, in, inlen, err, sizeof err);
+      bool ok = false;
+      if (0 == strcmp(kind, "refuse")) {
+        ok = RDFC_ERR_LIMIT == rc && NULL == out;
+        if (!ok)
+          print_error("%s: expected a refusal, got %d\n", id, rc);
+      } else {
+        snprintf(path, sizeof path, "%s/tests/data/rdfc/%s-rdfc10.nq", src_dir(), id);
+        char *expected = slurp(path, &explen);
+        assert_non_null(expected);
+        ok = 0 == rc && outlen == explen && 0 == memcmp(out, expected, explen);
+        if (!ok)
+          print_error("%s (%s): rc %d %s\n--- got\n%s--- expected\n%s", id, sp2 + 1, rc, err,
+                      NULL == out ? "" : out, expected);
+        /* The canonical form parses back and is its own canonical form. */
+        if (ok) {
+          char *again = NULL;
+          size_t againlen = 0;
+          ok = 0 == canonicalize_text(&again, &againlen, out, outlen, err, sizeof err) &&
+               againlen == outlen && 0 == memcmp(again, out, outlen);
+          if (!ok)
+            print_error("%s: canonical form is not stable\n", id);
+          free(again);
+        }
+        free(expected);
+      }
+      passed += ok;
+      free(out);
+      free(in);
+    }
+    if (NULL == eol)
+      break;
+    line = eol + 1;
+  }
+  free(manifest);
+  print_message("W3C RDFC-1.0 cases: %zu of %zu pass\n", passed, cases);
+  assert_true(cases >= 60);
+  assert_int_equal(cases, passed);
+}
+
+static void expect_parse_error(const char *text, const char *where) {
+  struct rdf_dataset *d = NULL;
+  char err[200] = "";
+  int rc = rdf_nquads_parse(&d, text, strlen(text), err, sizeof err);
+  if (0 == rc)
+    print_error("accepted: %s\n", text);
+  assert_int_equal(-1, rc);
+  assert_null(d);
+  if (0 != strncmp(err, where, strlen(where)))
+    print_error("input %s: error \"%s\", expected it to start with \"%s\"\n", text, err, where);
+  assert_int_equal(0, strncmp(err, where, strlen(where)));
+}
+
+static void test_parse_refuses(void **state) {
+  (void)state;
+  expect_parse_error("<a:b> <a:c> <d> .\n", "1:13: IRI is not absolute");
+  expect_parse_error("<a:b> <a:c> <a:d>\n", "1:18: expected graph name or '.'");
+  expect_parse_error("\n\n<a:b> _:x <a:d> .\n", "3:7: expected predicate");
+  expect_parse_error("\"lit\" <a:c> <a:d> .\n", "1:1: expected subject");
+  expect_parse_error("<a:b> <a:c> \"x\" \"g\" .\n", "1:17: expected graph name");
+  expect_parse_error("<a:b> <a:c> \"x\n\" .\n", "1:13: unterminated string");
+  expect_parse_error("<a:b> <a:c> \"\\q\" .\n", "1:14: unknown escape");
+  expect_parse_error("<a:b> <a:c> \"\\uD800\" .\n", "1:14: escape is not a Unicode scalar");
+  expect_parse_error("<a:b> <a:c> \"\\u12\" .\n", "1:14: bad hex digit");
+  expect_parse_error("<a:b> <a:c> \"\xff\" .\n", "1:14: invalid UTF-8");
+  expect_parse_error("<a:b> <a:c> \"\xc0\x80\" .\n", "1:14: invalid UTF-8");
+  expect_parse_error("<a:b c> <a:c> <a:d> .\n", "1:5: character not allowed in an IRI");
+  expect_parse_error("<a:b\\u0020> <a:c> <a:d> .\n", "1:1: escape stands for");
+  expect_parse_error("<a:b> <a:c> \"x\"@ .\n", "1:17: language tag must start");
+  expect_parse_error("<a:b> <a:c> \"x\"@en- .\n", "1:17: empty language subtag");
+  expect_parse_error("<a:b> <a:c> \"x\"^<a:t> .\n", "1:16: expected ^^");
+  expect_parse_error("_: <a:c> <a:d> .\n", "1:1: empty blank node label");
+  expect_parse_error("_:-x <a:c> <a:d> .\n", "1:1: empty blank node label");
+  expect_parse_error("<a:b> <a:c> <a:d> . junk\n", "1:21: expected end of line");
+  expect_parse_error("<a:b> <a:c> <a:d> <a:g> <a:h> .\n", "1:25: expected '.'");
+  expect_parse_error("<a:\xe2\x88\x9e\x01> <a:c> <a:d> .\n", "1:5: character not allowed");
+  expect_parse_error("# fine\r\n<a:b> <a:c> <a:d> .\r\n<a:b>\r\n", "3:6: expected predicate");
+}
+
+static void test_parse_accepts(void **state) {
+  (void)state;
+  const char *text = "# comment\n"
+                     "<a:s> <a:p> \"x\"^^<http://www.w3.org/2001/XMLSchema#string> .\n"
+                     "  _:b1.x\t<a:p>_:b2 <a:g>.# trailing comment\r\n"
+                     "<a:s><a:p>\"\\u00E9\\U0001F303\"@en-US . \n"
+                     "<a:s> <a:p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> _:g .";
+  struct rdf_dataset *d = NULL;
+  char err[200] = "";
+  assert_int_equal(0, rdf_nquads_parse(&d, text, strlen(text), err, sizeof err));
+  assert_int_equal(4, d->nquads);
+  assert_null(d->quads[0].object.datatype); /* xsd:string is implied */
+  assert_int_equal(RDF_TERM_BLANK, d->quads[1].subject.kind);
+  assert_string_equal("b1.x", d->quads[1].subject.value);
+  assert_string_equal("b2", d->quads[1].object.value);
+  assert_string_equal("a:g", d->quads[1].graph.value);
+  assert_string_equal("\xc3\xa9\xf0\x9f\x8c\x83", d->quads[2].object.value);
+  assert_string_equal("en-US", d->quads[2].object.language);
+  assert_int_equal(RDF_TERM_DEFAULT_GRAPH, d->quads[2].graph.kind);
+  char *out = NULL;
+  size_t outlen = 0;
+  assert_int_equal(0, rdf_nquads_serialize(&out, &outlen, d));
+  assert_string_equal("<a:s> <a:p> \"x\" .\n"
+                      "_:b1.x <a:p> _:b2 <a:g> .\n"
+                      "<a:s> <a:p> \"\xc3\xa9\xf0\x9f\x8c\x83\"@en-US .\n"
+                      "<a:s> <a:p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> _:g .\n",
+                      out);
+  free(out);
+  rdf_dataset_free(d);
+  /* Empty input is the empty dataset, whose canonical form is empty. */
+  assert_int_equal(0, rdf_nquads_parse(&d, "", 0, err, sizeof err));
+  assert_int_equal(0, rdfc_canonicalize(&out, &outlen, d, err, sizeof err));
+  assert_int_equal(0, outlen);
+  assert_string_equal("", out);
+  free(out);
+  rdf_dataset_free(d);
+}
+
+static void test_escapes(void **state) {
+  (void)state;
+  char value[] = "a\0\x01\b\t\n\x0b\f\r\x1f\"\\\x7f\xc2\x80z";
+  struct rdf_term t = {.kind = RDF_TERM_LITERAL, .value = value, .len = sizeof value - 1};
+  char *s = rdf_term_to_nquads(&t);
+  assert_non_null(s);
+  assert_string_equal("\"a\\u0000\\u0001\\b\\t\\n\\u000B\\f\\r\\u001F\\\"\\\\\\u007F\xc2\x80z\"",
+                      s);
+  free(s);
+}
+
+static void test_dataset_add(void **state) {
+  (void)state;
+  struct rdf_dataset *d = rdf_dataset_new();
+  assert_non_null(d);
+  char x[] = "x", name[] = "https://schema.org/name", siti[] = "Siti", xsd[] = RDF_XSD_STRING;
+  char relative[] = "name", bad_tag[] = "en_US";
+  struct rdf_quad q = {
+      .subject = {.kind = RDF_TERM_BLANK, .value = x, .len = 1},
+      .predicate = {.kind = RDF_TERM_IRI, .value = name, .len = sizeof name - 1},
+      .object = {.kind = RDF_TERM_LITERAL, .value = siti, .len = 4, .datatype = xsd},
+  };
+  assert_int_equal(0, rdf_dataset_add(d, &q));
+  assert_null(d->quads[0].object.datatype);
+  /* Refused: a literal subject, a relative IRI, a blank predicate, bad language tag. */
+  struct rdf_quad bad = q;
+  bad.subject = q.object;
+  assert_int_equal(-1, rdf_dataset_add(d, &bad));
+  bad = q;
+  bad.predicate.value = relative;
+  bad.predicate.len = 4;
+  assert_int_equal(-1, rdf_dataset_add(d, &bad));
+  bad = q;
+  bad.predicate = q.subject;
+  assert_int_equal(-1, rdf_dataset_add(d, &bad));
+  bad = q;
+  bad.object.datatype = NULL;
+  bad.object.language = bad_tag;
+  assert_int_equal(-1, rdf_dataset_add(d, &bad));
+  assert_int_equal(1, d->nquads);
+  /* Duplicates collapse in the canonical form. */
+  assert_int_equal(0, rdf_dataset_add(d, &q));
+  char *out = NULL, err[200] = "";
+  size_t outlen = 0;
+  assert_int_equal(0, rdfc_canonicalize(&out, &outlen, d, err, sizeof err));
+  assert_string_equal("_:c14n0 <https://schema.org/name> \"Siti\" .\n", out);
+  free(out);
+  rdf_dataset_free(d);
+  rdf_dataset_free(NULL);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_w3c_suite),     cmocka_unit_test(test_parse_refuses),
+      cmocka_unit_test(test_parse_accepts), cmocka_unit_test(test_escapes),
+      cmocka_unit_test(test_dataset_add),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
