@@ -248,8 +248,11 @@ static bool next_permutation(size_t *a, size_t n) {
   return true;
 }
 
-static int charge(struct canon *c) {
-  if (++c->work > RDFC_MAX_WORK) {
+/* One unit of work, weighted by what it costs here: every permutation copies an issuer
+ * (one word per blank node) and every call walks the quads of its node. */
+static int charge(struct canon *c, size_t quads) {
+  c->work += 1 + c->nb / 256 + quads / 16;
+  if (c->work > RDFC_MAX_WORK) {
     c->status = RDFC_ERR_LIMIT;
     c->why = "dataset refused: canonicalization needs more work than allowed (poison dataset?)";
     return -1;
@@ -343,7 +346,7 @@ static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *iss
   size_t *perm = NULL;
   int rc = -1;
   *issuer_out = NULL;
-  if (0 != charge(c))
+  if (0 != charge(c, c->nbq[bnode]))
     return -1;
   if (++c->depth > RDFC_MAX_DEPTH) {
     c->status = RDFC_ERR_LIMIT;
@@ -395,7 +398,7 @@ static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *iss
     chosen.len = 0;
     struct issuer *chosen_issuer = NULL;
     do {
-      if (0 != charge(c)) {
+      if (0 != charge(c, 0)) {
         issuer_free(chosen_issuer);
         goto cleanup;
       }
