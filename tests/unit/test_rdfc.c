@@ -253,11 +253,117 @@ static void test_dataset_add(void **state) {
   rdf_dataset_free(NULL);
 }
 
+/* A small deterministic PRNG, so failures reproduce. */
+static uint32_t rng_next(uint32_t *s) {
+  *s ^= *s << 13;
+  *s ^= *s >> 17;
+  *s ^= *s << 5;
+  return *s;
+}
+
+/* Random small graphs, written twice: the second time with other blank node labels and the
+ * lines in another order. Canonicalization must not see the difference (it is what makes
+ * the form canonical), and a dataset and its canonical form have as many distinct quads. */
+static void test_relabelling_invariance(void **state) {
+  (void)state;
+  uint32_t seed = 0x2545F491u;
+  size_t compared = 0;
+  for (int round = 0; round < 300; round++) {
+    size_t nb = 1 + rng_next(&seed) % 7, nq = 1 + rng_next(&seed) % 14;
+    size_t rename[8];
+    for (size_t i = 0; i < nb; i++)
+      rename[i] = i;
+    for (size_t i = nb; i > 1; i--) {
+      size_t j = rng_next(&seed) % i, t = rename[i - 1];
+      rename[i - 1] = rename[j];
+      rename[j] = t;
+    }
+    char lines[14][128], a[14 * 128 + 1] = "", b[14 * 128 + 1] = "";
+    size_t order[14];
+    for (size_t q = 0; q < nq; q++) {
+      uint32_t r = rng_next(&seed);
+      size_t s1 = r % nb, o1 = (r >> 8) % nb;
+      int obj_iri = 0 == (r >> 16) % 4, pred = (int)((r >> 18) % 2), graph = (int)((r >> 20) % 4);
+      /* %c marks where the blank node labels go: 'S', 'O', 'G'. */
+      snprintf(lines[q], sizeof lines[q], "S <p:%d> %s%s .\n", pred, obj_iri ? "<o:x>" : "O",
+               0 == graph ? " G" : (1 == graph ? " <g:1>" : ""));
+      order[q] = q;
+      for (int which = 0; which < 2; which++) {
+        char line[128];
+        size_t w = 0;
+        for (const char *c = lines[q]; '\0' != *c && w + 16 < sizeof line; c++) {
+          size_t bn = 'S' == *c ? s1 : ('O' == *c ? o1 : (r >> 24) % nb);
+          if ('S' == *c || 'O' == *c || 'G' == *c)
+            w += (size_t)snprintf(line + w, sizeof line - w, which ? "_:x%zu" : "_:n%zu",
+                                  which ? rename[bn] : bn);
+          else
+            line[w++] = *c;
+        }
+        line[w] = '\0';
+        if (0 == which)
+          strncat(a, line, sizeof a - strlen(a) - 1);
+        else
+          snprintf(lines[q], sizeof lines[q], "%s", line);
+      }
+    }
+    for (size_t i = nq; i > 1; i--) {
+      size_t j = rng_next(&seed) % i, t = order[i - 1];
+      order[i - 1] = order[j];
+      order[j] = t;
+    }
+    for (size_t q = 0; q < nq; q++)
+      strncat(b, lines[order[q]], sizeof b - strlen(b) - 1);
+    char *ca = NULL, *cb = NULL, err[200] = "";
+    size_t la = 0, lb = 0;
+    int ra = canonicalize_text(&ca, &la, a, strlen(a), err, sizeof err);
+    int rb = canonicalize_text(&cb, &lb, b, strlen(b), err, sizeof err);
+    assert_int_equal(ra, rb);
+    if (0 == ra) {
+      if (la != lb || 0 != memcmp(ca, cb, la))
+        print_error("round %d differs:\n%s--- vs\n%s--- canonical\n%s--- vs\n%s", round, a, b, ca,
+                    cb);
+      assert_memory_equal(ca, cb, la);
+      assert_int_equal(la, lb);
+      compared++;
+    }
+    free(ca);
+    free(cb);
+  }
+  assert_true(compared > 250);
+}
+
+/* A ring of blank nodes makes Hash N-Degree Quads recurse along the ring; a long ring is
+ * refused by the limits, not by the stack. */
+static void test_rings(void **state) {
+  (void)state;
+  for (size_t n = 2; n <= 640; n = n < 40 ? n + 19 : n * 4) {
+    char *text = malloc(n * 48);
+    assert_non_null(text);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+      w += (size_t)snprintf(text + w, n * 48 - w, "_:r%zu <p:next> _:r%zu .\n", i, (i + 1) % n);
+    char *out = NULL, err[200] = "";
+    size_t outlen = 0;
+    int rc = canonicalize_text(&out, &outlen, text, w, err, sizeof err);
+    if (n <= 160) { /* 2, 21, 40, 160 */
+      assert_int_equal(0, rc);
+      assert_non_null(strstr(out, "_:c14n0 <p:next> _:c14n1 .\n"));
+    } else {
+      assert_int_equal(RDFC_ERR_LIMIT, rc); /* 640: deeper than RDFC_MAX_DEPTH */
+      assert_null(out);
+      assert_non_null(strstr(err, "nest deeper"));
+    }
+    free(out);
+    free(text);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_w3c_suite),     cmocka_unit_test(test_parse_refuses),
       cmocka_unit_test(test_parse_accepts), cmocka_unit_test(test_escapes),
-      cmocka_unit_test(test_dataset_add),
+      cmocka_unit_test(test_dataset_add),   cmocka_unit_test(test_relabelling_invariance),
+      cmocka_unit_test(test_rings),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
