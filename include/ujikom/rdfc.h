@@ -45,7 +45,7 @@ struct rdf_dataset {
 #define RDF_LANG_STRING "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 /* Limits for untrusted input. */
-#define RDF_NQUADS_MAX_BYTES (16u * 1024u * 1024u)
+#define RDF_NQUADS_MAX_BYTES ((size_t)16 * 1024 * 1024)
 #define RDF_NQUADS_MAX_QUADS 100000u
 /* RDFC-1.0 leaves the defence against poison datasets to the implementation (its section on
  * dataset poisoning). Work is counted over the whole run: one unit per Hash N-Degree Quads

@@ -501,7 +501,7 @@ static int parse_iri(struct parser *p, char **out, size_t *outlen) {
       p->i++;
       break;
     }
-    uint32_t cp;
+    uint32_t cp = 0;
     if ('\\' == c) {
       p->i++;
       int e = peek(p);
@@ -533,7 +533,7 @@ static int parse_iri(struct parser *p, char **out, size_t *outlen) {
       return -1;
     }
   }
-  const char *why = iri_problem(NULL == b.p ? "" : b.p, b.len);
+  const char *why = NULL == b.p ? "IRI is not absolute (no scheme)" : iri_problem(b.p, b.len);
   if (NULL != why) {
     free(b.p);
     return fail_at(p, start, why);
@@ -665,7 +665,7 @@ static int parse_literal(struct parser *p, struct rdf_term *t) {
     size_t len;
     if (0 != parse_iri(p, &t->datatype, &len))
       return -1;
-    if (0 == strcmp(t->datatype, RDF_XSD_STRING)) {
+    if (NULL == t->datatype || 0 == strcmp(t->datatype, RDF_XSD_STRING)) {
       free(t->datatype);
       t->datatype = NULL;
     }

@@ -10,7 +10,7 @@
 
 /* Larger than any canonical form of an input the parser accepts (escapes at most double
  * RDF_NQUADS_MAX_BYTES, plus the relabelled blank nodes). */
-#define RDF_BUF_MAX (256u * 1024u * 1024u)
+#define RDF_BUF_MAX ((size_t)256 * 1024 * 1024)
 
 struct rdf_buf {
   char *p;
