@@ -54,8 +54,11 @@ struct rdf_dataset {
  * refused. The W3C suite's "computable" poison graphs need 3,348 units, its 10-node clique far
  * more; a credential needs well under 100. */
 #define RDFC_MAX_WORK 200000u
-/* Deepest recursion of Hash N-Degree Quads accepted. */
-#define RDFC_MAX_DEPTH 256u
+/* Deepest recursion of Hash N-Degree Quads accepted, and the largest product of depth and
+ * blank nodes (each level holds issuers of one word per blank node: this caps that memory at
+ * a few tens of MiB). */
+#define RDFC_MAX_DEPTH       256u
+#define RDFC_MAX_DEPTH_NODES ((size_t)1 << 20)
 
 /* Outcomes other than 0. */
 enum rdfc_error {

@@ -348,7 +348,8 @@ static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *iss
   *issuer_out = NULL;
   if (0 != charge(c, c->nbq[bnode]))
     return -1;
-  if (++c->depth > RDFC_MAX_DEPTH) {
+  /* Each level of recursion holds a few issuers of one word per blank node. */
+  if (++c->depth > RDFC_MAX_DEPTH || c->depth * c->nb > RDFC_MAX_DEPTH_NODES) {
     c->status = RDFC_ERR_LIMIT;
     c->why = "dataset refused: blank nodes nest deeper than allowed";
     goto cleanup;

@@ -356,6 +356,21 @@ static void test_rings(void **state) {
     free(out);
     free(text);
   }
+  /* A ring of 40 next to 30,000 other blank nodes: the depth allowed shrinks as the dataset
+   * grows, so that the issuers each level holds stay small. */
+  size_t cap = 40 * 48 + 30000 * 40, w = 0;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  for (size_t i = 0; i < 40; i++)
+    w += (size_t)snprintf(text + w, cap - w, "_:r%zu <p:next> _:r%zu .\n", i, (i + 1) % 40);
+  for (size_t i = 0; i < 30000; i++)
+    w += (size_t)snprintf(text + w, cap - w, "_:u%zu <p:v> \"%zu\" .\n", i, i);
+  char *out = NULL, err[200] = "";
+  size_t outlen = 0;
+  assert_int_equal(RDFC_ERR_LIMIT, canonicalize_text(&out, &outlen, text, w, err, sizeof err));
+  assert_null(out);
+  assert_non_null(strstr(err, "nest deeper"));
+  free(text);
 }
 
 int main(void) {
