@@ -55,7 +55,7 @@ struct rdf_dataset {
  * more; a credential needs well under 100. */
 #define RDFC_MAX_WORK 200000u
 /* Deepest recursion of Hash N-Degree Quads accepted, and the largest product of depth and
- * blank nodes (each level holds issuers of one word per blank node: this caps that memory at
+ * blank nodes (each level holds issuers of two words per blank node: this caps that memory at
  * a few tens of MiB). */
 #define RDFC_MAX_DEPTH       256u
 #define RDFC_MAX_DEPTH_NODES ((size_t)1 << 20)

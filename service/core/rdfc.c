@@ -249,7 +249,7 @@ static bool next_permutation(size_t *a, size_t n) {
 }
 
 /* One unit of work, weighted by what it costs here: every permutation copies an issuer
- * (one word per blank node) and every call walks the quads of its node. */
+ * (two words per blank node) and every call walks the quads of its node. */
 static int charge(struct canon *c, size_t quads) {
   c->work += 1 + c->nb / 256 + quads / 16;
   if (c->work > RDFC_MAX_WORK) {
@@ -348,7 +348,7 @@ static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *iss
   *issuer_out = NULL;
   if (0 != charge(c, c->nbq[bnode]))
     return -1;
-  /* Each level of recursion holds a few issuers of one word per blank node. */
+  /* Each level of recursion holds a few issuers of two words per blank node. */
   if (++c->depth > RDFC_MAX_DEPTH || c->depth * c->nb > RDFC_MAX_DEPTH_NODES) {
     c->status = RDFC_ERR_LIMIT;
     c->why = "dataset refused: blank nodes nest deeper than allowed";
