@@ -29,9 +29,9 @@ enum itembank_format {
 #define ITEMBANK_MAX_ITEMS 5000u                /* questions in one file */
 
 struct itembank_options {
-  const char *file;      /* name used in error lines; NULL gives "input" */
-  const char *id_prefix; /* item ids are "<prefix>-001", ...: [A-Za-z0-9._-]{1,56} */
-  const char **kuk;      /* KUK ids of the target unit every item gives evidence for (>= 1) */
+  const char *file;       /* name used in error lines; NULL gives "input" */
+  const char *id_prefix;  /* item ids are "<prefix>-001", ...: [A-Za-z0-9._-]{1,56} */
+  const char *const *kuk; /* KUK ids of the target unit every item gives evidence for (>= 1) */
   size_t nkuk;
   unsigned indent; /* spaces put before every YAML line (0..64), to nest under a pool */
   /* Text of the single placeholder rubric criterion (1 point) given to imported essays;
