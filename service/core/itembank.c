@@ -228,6 +228,7 @@ struct imp {
   struct sbuf yaml;
   unsigned next_id;
   char *category;
+  bool too_many; /* ITEMBANK_MAX_ITEMS questions read; the rest is refused */
   bool oom;
 };
 
@@ -244,6 +245,13 @@ static bool imp_failed(const struct imp *imp) {
 
 static struct itembank_entry *report_add(struct imp *imp, unsigned line, const char *title) {
   struct itembank_report *r = imp->report;
+  if (r->n >= ITEMBANK_MAX_ITEMS) {
+    if (!imp->too_many) {
+      IMP_ERR(imp, line, 1, "more than %u questions in one file", ITEMBANK_MAX_ITEMS);
+    }
+    imp->too_many = true;
+    return NULL;
+  }
   if (r->n == r->cap) {
     size_t ncap = r->cap ? r->cap * 2 : 32;
     struct itembank_entry *ne = realloc(r->entries, ncap * sizeof(*ne));
@@ -330,8 +338,8 @@ static void emit_item(struct imp *imp, struct ib_item *it, const char *title, co
     item_clear(it);
     return;
   }
-  if (imp->next_id >= ITEMBANK_MAX_ITEMS) {
-    IMP_ERR(imp, it->line, 1, "more than %u questions in one file", ITEMBANK_MAX_ITEMS);
+  if (imp->report->n >= ITEMBANK_MAX_ITEMS) {
+    report_add(imp, it->line, title); /* reports the limit */
     item_clear(it);
     return;
   }
@@ -1164,6 +1172,14 @@ static bool gift_comment(const struct line *l) {
   return i + 1 < l->len && l->s[i] == '/' && l->s[i + 1] == '/';
 }
 
+static bool gift_category(const struct line *l) {
+  size_t i = 0;
+  while (i < l->len && is_space(l->s[i])) {
+    i++;
+  }
+  return l->len - i >= 10 && memcmp(l->s + i, "$CATEGORY:", 10) == 0;
+}
+
 static void gift_parse(struct imp *imp, const struct line *lines, size_t n) {
   struct block b = {0};
   size_t i = 0;
@@ -1176,7 +1192,15 @@ static void gift_parse(struct imp *imp, const struct line *lines, size_t n) {
       i++;
       continue;
     }
-    if (!gift_comment(&lines[i])) {
+    if (gift_category(&lines[i])) { /* a category line stands alone even without blank lines */
+      if (b.text.n > 0) {
+        gift_question(imp, &b);
+      }
+      b.text.n = 0;
+      block_add(imp, &b, &lines[i], false);
+      gift_question(imp, &b);
+      b.text.n = 0;
+    } else if (!gift_comment(&lines[i])) {
       block_add(imp, &b, &lines[i], b.text.n > 0);
     }
     i++;

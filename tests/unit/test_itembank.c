@@ -396,6 +396,30 @@ static void test_unmappable_reported(void **state) {
   itembank_report_clear(&rep);
 }
 
+/* A category line right above a question, and the question limit. */
+static void test_categories_and_limits(void **state) {
+  (void)state;
+  static const char gift[] = "$CATEGORY: A\n::Q1::Satu?{T}\n$CATEGORY: B\n::Q2::Dua?{F}\n";
+  struct itembank_report rep = {0};
+  struct exam *exam = import_and_load(ITEMBANK_GIFT, gift, sizeof(gift) - 1, &rep);
+  assert_accounted(&rep, 2);
+  assert_string_equal(entry_titled(&rep, "Q1")->category, "A");
+  assert_int_equal(entry_titled(&rep, "Q1")->line, 2);
+  assert_string_equal(entry_titled(&rep, "Q2")->category, "B");
+  assert_false(item(exam, "IMP-002", EXAM_ITEM_TRUEFALSE)->key_bool);
+  exam_free(exam);
+  itembank_report_clear(&rep);
+
+  size_t n = ITEMBANK_MAX_ITEMS + 1;
+  char *many = malloc(n * 3 + 1);
+  assert_non_null(many);
+  for (size_t i = 0; i < n; i++) {
+    memcpy(many + 3 * i, "x\n\n", 3);
+  }
+  expect_error(ITEMBANK_GIFT, many, n * 3, "bank.txt:10001:1: more than 5000 questions");
+  free(many);
+}
+
 static void test_format_names(void **state) {
   (void)state;
   enum itembank_format f = ITEMBANK_GIFT;
@@ -414,6 +438,7 @@ int main(void) {
       cmocka_unit_test(test_yaml_escaping_round_trip),
       cmocka_unit_test(test_hostile_input),
       cmocka_unit_test(test_unmappable_reported),
+      cmocka_unit_test(test_categories_and_limits),
       cmocka_unit_test(test_format_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
