@@ -573,17 +573,24 @@ static void aiken_parse(struct imp *imp, const struct line *lines, size_t n) {
     char key = 0;
     for (; i < n && !done && !failed; i++) {
       const struct line *l = &lines[i];
+      struct line lead = *l; /* options and ANSWER may be indented, as Moodle trims lines */
+      while (lead.len > 0 && is_space(lead.s[0])) {
+        lead.s++;
+        lead.len--;
+      }
+      unsigned indent_cols = (unsigned)(lead.s - l->s);
       const char *t = NULL;
       size_t tl = 0;
-      char letter = aiken_option(l, &t, &tl);
+      char letter = aiken_option(&lead, &t, &tl);
       char ans = 0;
-      if (aiken_answer(l, &ans)) {
+      if (aiken_answer(&lead, &ans)) {
         if (nopt == 0) {
-          IMP_ERR(imp, l->no, 1, "ANSWER line before any option (question at line %u)", qline);
+          IMP_ERR(imp, l->no, indent_cols + 1,
+                  "ANSWER line before any option (question at line %u)", qline);
           failed = true;
           break;
         } else if (ans == 0) {
-          IMP_ERR(imp, l->no, 8, "ANSWER must be one capital letter");
+          IMP_ERR(imp, l->no, indent_cols + 8, "ANSWER must be one capital letter");
           failed = true;
           break;
         } else {
@@ -601,7 +608,7 @@ static void aiken_parse(struct imp *imp, const struct line *lines, size_t n) {
         trim(opts[nopt]);
         nopt++;
       } else if (letter != 0) {
-        IMP_ERR(imp, l->no, 1, "option %c appears twice", letter);
+        IMP_ERR(imp, l->no, indent_cols + 1, "option %c appears twice", letter);
         failed = true;
         break;
       } else if (line_blank(l) || nopt > 0) {

@@ -323,6 +323,11 @@ static void test_hostile_input(void **state) {
   static const char no_answer_eof[] = "Soal?\nA. ya\nB. tidak";
   expect_error(ITEMBANK_AIKEN, no_answer_eof, sizeof(no_answer_eof) - 1,
                "bank.txt:3:9: missing ANSWER line for the question at line 1 (end of file)");
+  static const char twice[] = "Soal?\nA. ya\n  A. tidak\nANSWER: A\n";
+  expect_error(ITEMBANK_AIKEN, twice, sizeof(twice) - 1, "bank.txt:3:3: option A appears twice");
+  static const char early[] = "Soal?\nANSWER: A\n";
+  expect_error(ITEMBANK_AIKEN, early, sizeof(early) - 1,
+               "bank.txt:2:1: ANSWER line before any option");
   static const char bad_letter[] = "Soal?\nA. ya\nB. tidak\nANSWER: AB\n";
   expect_error(ITEMBANK_AIKEN, bad_letter, sizeof(bad_letter) - 1,
                "bank.txt:4:8: ANSWER must be one capital letter");
@@ -384,7 +389,7 @@ static void test_unmappable_reported(void **state) {
   itembank_report_clear(&rep);
 
   static const char aiken[] = "Satu pilihan?\nA. ya\nANSWER: A\n\nKunci salah?\nA. ya\nB. tidak\n"
-                              "ANSWER: C\n\nBaik?\nA) ya\nB) tidak\nANSWER: B\n";
+                              "ANSWER: C\n\nBaik?\n  A) ya\n\tB) tidak\n  ANSWER: B\n";
   exam = import_and_load(ITEMBANK_AIKEN, aiken, sizeof(aiken) - 1, &rep);
   assert_accounted(&rep, 3);
   assert_int_equal(rep.nmapped, 1);
