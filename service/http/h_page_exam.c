@@ -257,7 +257,7 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
 }
 struct exam_view {
   int64_t attempt_id;
-  const char *status;    /* "open" while answers may be saved */
+  bool open;             /* answers may be saved */
   int64_t deadline_ms;   /* server deadline */
   int64_t remaining_s;   /* seconds left at now (server time) */
   const json_t *form;    /* the candidate view of the form */
@@ -276,7 +276,7 @@ static void format_deadline(char *out, size_t outlen, int64_t ms) {
 
 static void render_exam(struct html *h, struct req *r, const struct exam_view *v) {
   bool en = 0 == strcmp(r->lang, "en");
-  bool open = NULL != v->status && 0 == strcmp(v->status, "open");
+  bool open = v->open;
   const char *title = json_string_value(json_object_get(v->form, en ? "title_en" : "title"));
   if (NULL == title)
     title = json_string_value(json_object_get(v->form, "title"));
@@ -538,7 +538,7 @@ static int exam_page(struct req *r, const struct store_attempt *a, unsigned stat
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   struct exam_view v = {.attempt_id = a->id,
-                        .status = a->status,
+                        .open = attempts_is_open(a),
                         .deadline_ms = a->deadline_ms,
                         .remaining_s = attempts_remaining_s(a, r->now_ms),
                         .form = view,
