@@ -22,46 +22,29 @@
 
 #define DAY_MS (86400LL * 1000LL)
 
+static const char *const rc_names[] = {
+    [ATTEMPTS_OK] = "ok",
+    [ATTEMPTS_NO_CATALOG] = "no_catalog",
+    [ATTEMPTS_EXAM_NOT_FOUND] = "exam_not_found",
+    [ATTEMPTS_NOT_FOUND] = "not_found",
+    [ATTEMPTS_LIMIT] = "limit",
+    [ATTEMPTS_ALREADY_COMPETENT] = "already_competent",
+    [ATTEMPTS_AWAITING_REVIEW] = "awaiting_review",
+    [ATTEMPTS_COOLDOWN] = "cooldown",
+    [ATTEMPTS_CLOSED] = "closed",
+    [ATTEMPTS_DEADLINE] = "deadline",
+    [ATTEMPTS_ITEM_NOT_IN_FORM] = "item_not_in_form",
+    [ATTEMPTS_NO_VALUE] = "no_value",
+    [ATTEMPTS_BAD_ANSWER] = "bad_answer",
+    [ATTEMPTS_TOO_LONG] = "too_long",
+    [ATTEMPTS_EXAM_VERSION_MISSING] = "exam_version_missing",
+    [ATTEMPTS_BUSY] = "busy",
+    [ATTEMPTS_UNAVAILABLE] = "unavailable",
+    [ATTEMPTS_INTERNAL] = "internal",
+};
+
 const char *attempts_rc_name(enum attempts_rc rc) {
-  switch (rc) {
-  case ATTEMPTS_OK:
-    return "ok";
-  case ATTEMPTS_NO_CATALOG:
-    return "no_catalog";
-  case ATTEMPTS_EXAM_NOT_FOUND:
-    return "exam_not_found";
-  case ATTEMPTS_NOT_FOUND:
-    return "not_found";
-  case ATTEMPTS_LIMIT:
-    return "limit";
-  case ATTEMPTS_ALREADY_COMPETENT:
-    return "already_competent";
-  case ATTEMPTS_AWAITING_REVIEW:
-    return "awaiting_review";
-  case ATTEMPTS_COOLDOWN:
-    return "cooldown";
-  case ATTEMPTS_CLOSED:
-    return "closed";
-  case ATTEMPTS_DEADLINE:
-    return "deadline";
-  case ATTEMPTS_ITEM_NOT_IN_FORM:
-    return "item_not_in_form";
-  case ATTEMPTS_NO_VALUE:
-    return "no_value";
-  case ATTEMPTS_BAD_ANSWER:
-    return "bad_answer";
-  case ATTEMPTS_TOO_LONG:
-    return "too_long";
-  case ATTEMPTS_EXAM_VERSION_MISSING:
-    return "exam_version_missing";
-  case ATTEMPTS_BUSY:
-    return "busy";
-  case ATTEMPTS_UNAVAILABLE:
-    return "unavailable";
-  case ATTEMPTS_INTERNAL:
-    break;
-  }
-  return "internal";
+  return (size_t)rc < sizeof(rc_names) / sizeof(rc_names[0]) ? rc_names[rc] : "internal";
 }
 
 /* A store code that is not an outcome of the operation at hand: busy and unavailable stay

@@ -23,46 +23,43 @@ static int64_t path_attempt_id(const struct req *r) {
   return parse_id(r->params[0], &id) ? id : 0;
 }
 
-/* Answers an outcome that is not ATTEMPTS_OK, with detail where the outcome carries one. */
+/* How each outcome that is not ATTEMPTS_OK is answered: the registry error and, where the
+ * registry's text is not the answer, the message (NULL: the caller's detail, if any). */
+static const struct {
+  enum err code;
+  const char *message;
+} outcome_errors[] = {
+    [ATTEMPTS_OK] = {ERR_INTERNAL, NULL},
+    [ATTEMPTS_NO_CATALOG] = {ERR_UNAVAILABLE, "The exam catalogue is not loaded."},
+    [ATTEMPTS_EXAM_NOT_FOUND] = {ERR_EXAM_NOT_FOUND, NULL},
+    [ATTEMPTS_NOT_FOUND] = {ERR_ATTEMPT_NOT_FOUND, NULL},
+    [ATTEMPTS_LIMIT] = {ERR_ATTEMPT_LIMIT, NULL},
+    [ATTEMPTS_ALREADY_COMPETENT] = {ERR_ALREADY_COMPETENT, NULL},
+    [ATTEMPTS_AWAITING_REVIEW] = {ERR_AWAITING_REVIEW, NULL},
+    [ATTEMPTS_COOLDOWN] = {ERR_ATTEMPT_COOLDOWN, NULL},
+    [ATTEMPTS_CLOSED] = {ERR_ATTEMPT_CLOSED, NULL},
+    [ATTEMPTS_DEADLINE] = {ERR_ATTEMPT_DEADLINE, NULL},
+    [ATTEMPTS_ITEM_NOT_IN_FORM] = {ERR_ITEM_NOT_IN_FORM, NULL},
+    [ATTEMPTS_NO_VALUE] = {ERR_BAD_ANSWER, "The body must be a JSON object {\"value\": ...}."},
+    [ATTEMPTS_BAD_ANSWER] = {ERR_BAD_ANSWER, NULL},
+    [ATTEMPTS_TOO_LONG] = {ERR_BAD_ANSWER, "The answer is too long."},
+    [ATTEMPTS_EXAM_VERSION_MISSING] = {ERR_EXAM_VERSION_MISSING, NULL},
+    [ATTEMPTS_BUSY] = {ERR_BUSY, NULL},
+    [ATTEMPTS_UNAVAILABLE] = {ERR_UNAVAILABLE, NULL},
+    [ATTEMPTS_INTERNAL] = {ERR_INTERNAL, NULL},
+};
+
+/* Answers an outcome that is not ATTEMPTS_OK; detail (may be NULL) is the message of the
+ * outcomes that carry one (limit, cooldown, bad answer). */
 static int reply_attempts_error(struct req *r, enum attempts_rc rc, const char *detail) {
-  switch (rc) {
-  case ATTEMPTS_NO_CATALOG:
-    return reply_error(r, ERR_UNAVAILABLE, "The exam catalogue is not loaded.");
-  case ATTEMPTS_EXAM_NOT_FOUND:
-    return reply_error(r, ERR_EXAM_NOT_FOUND, NULL);
-  case ATTEMPTS_NOT_FOUND:
-    return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
-  case ATTEMPTS_LIMIT:
-    return reply_error(r, ERR_ATTEMPT_LIMIT, detail);
-  case ATTEMPTS_ALREADY_COMPETENT:
-    return reply_error(r, ERR_ALREADY_COMPETENT, NULL);
-  case ATTEMPTS_AWAITING_REVIEW:
-    return reply_error(r, ERR_AWAITING_REVIEW, NULL);
-  case ATTEMPTS_COOLDOWN:
-    return reply_error(r, ERR_ATTEMPT_COOLDOWN, detail);
-  case ATTEMPTS_CLOSED:
-    return reply_error(r, ERR_ATTEMPT_CLOSED, NULL);
-  case ATTEMPTS_DEADLINE:
-    return reply_error(r, ERR_ATTEMPT_DEADLINE, NULL);
-  case ATTEMPTS_ITEM_NOT_IN_FORM:
-    return reply_error(r, ERR_ITEM_NOT_IN_FORM, NULL);
-  case ATTEMPTS_NO_VALUE:
-    return reply_error(r, ERR_BAD_ANSWER, "The body must be a JSON object {\"value\": ...}.");
-  case ATTEMPTS_BAD_ANSWER:
-    return reply_error(r, ERR_BAD_ANSWER, detail);
-  case ATTEMPTS_TOO_LONG:
-    return reply_error(r, ERR_BAD_ANSWER, "The answer is too long.");
-  case ATTEMPTS_EXAM_VERSION_MISSING:
-    return reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
-  case ATTEMPTS_BUSY:
-    return reply_error(r, ERR_BUSY, NULL);
-  case ATTEMPTS_UNAVAILABLE:
-    return reply_error(r, ERR_UNAVAILABLE, NULL);
-  case ATTEMPTS_OK:
-  case ATTEMPTS_INTERNAL:
-    break;
+  if ((size_t)rc >= sizeof(outcome_errors) / sizeof(outcome_errors[0])) {
+    rc = ATTEMPTS_INTERNAL;
   }
-  return reply_error(r, ERR_INTERNAL, NULL);
+  bool own_detail = ATTEMPTS_LIMIT == rc || ATTEMPTS_COOLDOWN == rc || ATTEMPTS_BAD_ANSWER == rc;
+  const char *message = NULL != outcome_errors[rc].message ? outcome_errors[rc].message
+                        : own_detail                       ? detail
+                                                           : NULL;
+  return reply_error(r, outcome_errors[rc].code, message);
 }
 
 /* ------------------------------------------------------------------ the attempt as text */
