@@ -68,7 +68,7 @@ static int64_t grace_ms(const struct svc *svc) {
 }
 
 bool attempts_is_open(const struct store_attempt *a) {
-  return 0 == strcmp(a->status, STORE_ATTEMPT_OPEN);
+  return ATTEMPT_OPEN == a->status;
 }
 
 bool attempts_overdue(const struct svc *svc, const struct store_attempt *a, int64_t now_ms) {
@@ -83,12 +83,12 @@ int64_t attempts_remaining_s(const struct store_attempt *a, int64_t now_ms) {
 }
 
 bool attempts_decided(const struct store_attempt *a) {
-  return 0 == strcmp(a->verdict, "K") || 0 == strcmp(a->verdict, "BK");
+  return VERDICT_K == a->verdict || VERDICT_BK == a->verdict;
 }
 
 const char *attempts_visible_verdict(const struct store_attempt *a) {
   if (attempts_decided(a)) {
-    return a->verdict;
+    return verdict_name(a->verdict);
   }
   return attempts_is_open(a) ? NULL : "pending";
 }
@@ -97,7 +97,7 @@ enum attempts_rc attempts_accepts_answers(const struct store_attempt *a) {
   if (attempts_is_open(a)) {
     return ATTEMPTS_OK;
   }
-  return 0 == strcmp(a->status, STORE_ATTEMPT_CLOSED) ? ATTEMPTS_DEADLINE : ATTEMPTS_CLOSED;
+  return ATTEMPT_CLOSED == a->status ? ATTEMPTS_DEADLINE : ATTEMPTS_CLOSED;
 }
 
 const struct exam *attempts_exam(const struct svc *svc, const struct store_attempt *a) {
@@ -228,7 +228,7 @@ struct finish_ctx {
   int64_t grace_ms;
   bool by_candidate; /* submit; otherwise the deadline sweep */
   /* out */
-  char verdict[8];
+  enum verdict verdict;
   bool finished; /* this call finished it (false: it was finished already) */
 };
 
@@ -239,13 +239,13 @@ static int finish_txn(struct store_tx *tx, void *arg) {
   struct score_result *res = NULL;
   char *result_text = NULL;
   fc->finished = false;
-  fc->verdict[0] = '\0';
+  fc->verdict = VERDICT_NONE;
   int rc = store_attempt_get_brief(store_tx_rd(tx), &a, fc->id);
   if (STORE_OK != rc) {
     return rc;
   }
   if (!attempts_is_open(&a)) {
-    snprintf(fc->verdict, sizeof(fc->verdict), "%s", a.verdict);
+    fc->verdict = a.verdict;
     store_attempt_clear(&a);
     return STORE_OK; /* finished already: idempotent */
   }
@@ -256,7 +256,7 @@ static int finish_txn(struct store_tx *tx, void *arg) {
     store_attempt_clear(&a);
     return STORE_OK; /* not overdue (deadline extended meanwhile) */
   }
-  const char *status = late ? STORE_ATTEMPT_CLOSED : STORE_ATTEMPT_SUBMITTED;
+  enum attempt_status status = late ? ATTEMPT_CLOSED : ATTEMPT_SUBMITTED;
   int64_t finished_ms = late ? a.deadline_ms : fc->now_ms;
   rc = answers_json(store_tx_rd(tx), fc->id, &answers);
   if (STORE_OK != rc) {
@@ -270,16 +270,15 @@ static int finish_txn(struct store_tx *tx, void *arg) {
   if (NULL == rj) {
     goto cleanup;
   }
-  json_object_set_new(rj, "finished", json_string(status));
+  json_object_set_new(rj, "finished", json_string(attempt_status_name(status)));
   result_text = json_dumps(rj, JSON_COMPACT);
   json_decref(rj);
   if (NULL == result_text) {
     goto cleanup;
   }
-  const char *verdict = score_verdict_name(res->overall);
-  rc = store_attempt_finish(tx, fc->id, status, finished_ms, verdict, result_text);
+  rc = store_attempt_finish(tx, fc->id, status, finished_ms, res->overall, result_text);
   if (STORE_OK == rc) {
-    snprintf(fc->verdict, sizeof(fc->verdict), "%s", verdict);
+    fc->verdict = res->overall;
     fc->finished = true;
   }
 cleanup:
@@ -322,9 +321,9 @@ static enum attempts_rc finish_attempt(struct svc *svc, const struct store_attem
   int rc = store_txn(svc->store, finish_txn, &fc);
   if (STORE_OK == rc && fc.finished) {
     log_msg(LOG_INFO, NULL, "attempt %" PRId64 " %s: %s", id,
-            by_candidate ? "submitted" : "closed at its deadline", fc.verdict);
+            by_candidate ? "submitted" : "closed at its deadline", verdict_name(fc.verdict));
   }
-  if (STORE_OK == rc && 0 == strcmp(fc.verdict, "K")) {
+  if (STORE_OK == rc && VERDICT_K == fc.verdict) {
     issue_for_passed(svc, id);
   }
   exam_form_free(form);
@@ -502,10 +501,10 @@ static enum attempts_rc retake_policy(const struct exam *exam, const struct stor
     return ATTEMPTS_OK;
   }
   const struct store_attempt *last = &list[0];
-  if (0 == strcmp(last->verdict, "K")) {
+  if (VERDICT_K == last->verdict) {
     return ATTEMPTS_ALREADY_COMPETENT;
   }
-  if (0 == strcmp(last->verdict, "PENDING")) {
+  if (VERDICT_PENDING == last->verdict) {
     return ATTEMPTS_AWAITING_REVIEW;
   }
   int64_t until = last->finished_ms + (int64_t)exam->cooldown_days * DAY_MS;

@@ -55,7 +55,7 @@ const char *attempts_rc_name(enum attempts_rc rc);
 
 /* ------------------------------------------------------------------ rules on a read attempt */
 
-/* Whether answers may still be saved into a (status "open"). */
+/* Whether answers may still be saved into a (ATTEMPT_OPEN). */
 bool attempts_is_open(const struct store_attempt *a);
 /* Whether a is open past its deadline plus the save grace at now_ms (to be closed). */
 bool attempts_overdue(const struct svc *svc, const struct store_attempt *a, int64_t now_ms);

@@ -120,7 +120,7 @@ void attempt_summary_text(struct jtext *b, const struct svc *svc, const struct s
   JT_LIT(b, ",\"exam_title\":");
   jt_str(b, attempts_exam_title(svc, a));
   JT_LIT(b, ",\"status\":");
-  jt_str(b, a->status);
+  jt_str(b, attempt_status_name(a->status));
   JT_LIT(b, ",\"started_at\":");
   jt_time(b, a->started_ms);
   JT_LIT(b, ",\"deadline_at\":");
@@ -368,10 +368,9 @@ int h_attempts_result(struct req *r) {
     ret = reply_error(r, ERR_RESULT_NOT_READY, NULL);
     goto cleanup;
   }
-  const char *v = attempts_visible_verdict(&a);
   struct jtext b = {0};
   attempt_summary_text(&b, r->svc, &a, r->now_ms);
-  if (0 == strcmp(v, "pending")) {
+  if (!attempts_decided(&a)) { /* "pending" */
     JT_LIT(&b, ",\"released\":false,\"message\":");
     jt_str(&b, "Menunggu penilaian asesor.");
     JT_LIT(&b, ",\"message_en\":");
@@ -396,7 +395,7 @@ int h_attempts_result(struct req *r) {
     JT_LIT(&b, "[]");
   }
   free(units_text);
-  bool k = 0 == strcmp(v, "K");
+  bool k = VERDICT_K == a.verdict;
   JT_LIT(&b, ",\"message\":");
   jt_str(&b, k ? "Kompeten. Selamat!"
                : "Belum kompeten — silakan pelajari umpan balik asesor dan daftar ulang setelah "

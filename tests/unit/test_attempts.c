@@ -55,14 +55,15 @@ static const char exam_src[] = "format: 1\n"
 
 /* ------------------------------------------------------------------ rules */
 
-static struct store_attempt attempt(const char *status, const char *verdict, int64_t deadline_ms) {
+static struct store_attempt attempt(enum attempt_status status, enum verdict verdict,
+                                    int64_t deadline_ms) {
   struct store_attempt a;
   memset(&a, 0, sizeof(a));
   a.id = 7;
   a.user_id = 3;
   snprintf(a.exam_id, sizeof(a.exam_id), "%s", "FSN-X");
-  snprintf(a.status, sizeof(a.status), "%s", status);
-  snprintf(a.verdict, sizeof(a.verdict), "%s", verdict);
+  a.status = status;
+  a.verdict = verdict;
   a.started_ms = 1000;
   a.deadline_ms = deadline_ms;
   return a;
@@ -73,7 +74,7 @@ static void rules_on_an_attempt(void **state) {
   struct config cfg = {0};
   struct svc svc = {.cfg = &cfg};
   cfg.save_grace_s = 30;
-  struct store_attempt open = attempt(STORE_ATTEMPT_OPEN, "", 100000);
+  struct store_attempt open = attempt(ATTEMPT_OPEN, VERDICT_NONE, 100000);
   assert_true(attempts_is_open(&open));
   assert_false(attempts_overdue(&svc, &open, 100000 + 30000));
   assert_true(attempts_overdue(&svc, &open, 100000 + 30001));
@@ -84,7 +85,7 @@ static void rules_on_an_attempt(void **state) {
   assert_int_equal(attempts_accepts_answers(&open), ATTEMPTS_OK);
   assert_false(attempts_decided(&open));
 
-  struct store_attempt closed = attempt(STORE_ATTEMPT_CLOSED, "PENDING", 100000);
+  struct store_attempt closed = attempt(ATTEMPT_CLOSED, VERDICT_PENDING, 100000);
   assert_false(attempts_is_open(&closed));
   assert_false(attempts_overdue(&svc, &closed, 1000000));
   assert_int_equal(attempts_remaining_s(&closed, 0), 0);
@@ -92,7 +93,7 @@ static void rules_on_an_attempt(void **state) {
   assert_int_equal(attempts_accepts_answers(&closed), ATTEMPTS_DEADLINE);
   assert_false(attempts_decided(&closed));
 
-  struct store_attempt done = attempt(STORE_ATTEMPT_SUBMITTED, "BK", 100000);
+  struct store_attempt done = attempt(ATTEMPT_SUBMITTED, VERDICT_BK, 100000);
   assert_string_equal(attempts_visible_verdict(&done), "BK");
   assert_int_equal(attempts_accepts_answers(&done), ATTEMPTS_CLOSED);
   assert_true(attempts_decided(&done));
@@ -108,8 +109,8 @@ static char *summary_by_jansson(const struct svc *svc, const struct store_attemp
                                 int64_t now_ms) {
   json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:I}", "id", (json_int_t)a->id,
                         "exam_id", a->exam_id, "exam_title", attempts_exam_title(svc, a), "status",
-                        a->status, "started_at", json_time(a->started_ms), "deadline_at",
-                        json_time(a->deadline_ms), "server_time", json_time(now_ms),
+                        attempt_status_name(a->status), "started_at", json_time(a->started_ms),
+                        "deadline_at", json_time(a->deadline_ms), "server_time", json_time(now_ms),
                         "remaining_seconds", (json_int_t)attempts_remaining_s(a, now_ms));
   assert_non_null(j);
   if (!attempts_is_open(a)) {
@@ -143,20 +144,20 @@ static void summary_matches_jansson(void **state) {
   struct config cfg = {0};
   struct svc svc = {.cfg = &cfg};
   int64_t now = 1764748800123LL; /* 2025-12-03T08:00:00.123Z */
-  struct store_attempt a = attempt(STORE_ATTEMPT_OPEN, "", now + 90500);
+  struct store_attempt a = attempt(ATTEMPT_OPEN, VERDICT_NONE, now + 90500);
   check_summary(&svc, &a, now);         /* open: no finished_at, no verdict */
   check_summary(&svc, &a, now + 90500); /* open at its deadline: 0 seconds left */
-  a = attempt(STORE_ATTEMPT_SUBMITTED, "PENDING", now);
+  a = attempt(ATTEMPT_SUBMITTED, VERDICT_PENDING, now);
   a.finished_ms = now - 5000;
   check_summary(&svc, &a, now); /* pending */
-  a = attempt(STORE_ATTEMPT_CLOSED, "BK", now - 1);
+  a = attempt(ATTEMPT_CLOSED, VERDICT_BK, now - 1);
   a.finished_ms = now - 1;
   check_summary(&svc, &a, now);
-  a = attempt(STORE_ATTEMPT_SUBMITTED, "K", 0); /* times not set: null */
+  a = attempt(ATTEMPT_SUBMITTED, VERDICT_K, 0); /* times not set: null */
   a.started_ms = 0;
   check_summary(&svc, &a, now);
   /* Text that must be escaped, and non-ASCII text kept as it is. */
-  a = attempt(STORE_ATTEMPT_SUBMITTED, "K", 951782400000LL); /* 2000-02-29 */
+  a = attempt(ATTEMPT_SUBMITTED, VERDICT_K, 951782400000LL); /* 2000-02-29 */
   snprintf(a.exam_id, sizeof(a.exam_id), "%s", "A\"B\\C\t\x01/\xc3\xa9 \xf0\x9f\x99\x82");
   a.finished_ms = 4107542399999LL;            /* 2100-02-28T23:59:59Z */
   check_summary(&svc, &a, 253402300799000LL); /* 9999-12-31T23:59:59Z */
@@ -186,11 +187,11 @@ static void write_file(const char *dir, const char *name, const char *text) {
 
 static int mk_users(struct store_tx *tx, void *arg) {
   struct fx *fx = arg;
-  int rc = store_user_create(tx, &fx->user, "lapis@contoh.test", "Lapis", "candidate", "x");
+  int rc = store_user_create(tx, &fx->user, "lapis@contoh.test", "Lapis", ROLE_CANDIDATE, "x");
   if (STORE_OK != rc) {
     return rc;
   }
-  return store_user_create(tx, &fx->other, "lain@contoh.test", "Lain", "candidate", "x");
+  return store_user_create(tx, &fx->other, "lain@contoh.test", "Lain", ROLE_CANDIDATE, "x");
 }
 
 static int setup(void **state) {
@@ -288,8 +289,8 @@ static void start_save_submit_retake(void **state) {
 
   /* Submitted with no answer right: BK; then no more saves. */
   assert_int_equal(attempts_submit(&a, svc, fx->user, id, t0 + 120000), ATTEMPTS_OK);
-  assert_string_equal(a.status, STORE_ATTEMPT_SUBMITTED);
-  assert_string_equal(a.verdict, "BK");
+  assert_int_equal(a.status, ATTEMPT_SUBMITTED);
+  assert_int_equal(a.verdict, VERDICT_BK);
   assert_int_equal(a.finished_ms, t0 + 120000);
   store_attempt_clear(&a);
   assert_int_equal(attempts_save(&sv, svc, fx->user, id, "Q1", yes, t0 + 130000, err, sizeof(err)),
@@ -309,7 +310,7 @@ static void start_save_submit_retake(void **state) {
       attempts_save(&sv, svc, fx->user, id2, "Q1", yes, deadline + 30001, err, sizeof(err)),
       ATTEMPTS_DEADLINE);
   assert_int_equal(attempts_get_own(&a, svc, fx->user, id2, false, deadline + 40000), ATTEMPTS_OK);
-  assert_string_equal(a.status, STORE_ATTEMPT_CLOSED);
+  assert_int_equal(a.status, ATTEMPT_CLOSED);
   assert_int_equal(a.finished_ms, deadline);
   store_attempt_clear(&a);
   size_t closed = 99;
