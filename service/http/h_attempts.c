@@ -4,7 +4,6 @@
  * result. Each handler parses, calls the attempts layer (common/attempts.h, where every rule
  * lives) and writes the answer; the attempt documents are written as text (jsontext.h).
  */
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
