@@ -609,7 +609,7 @@ enum attempts_rc attempts_start(struct attempts_started *out, struct svc *svc, i
     return from_store(rc, "attempt list");
   }
   enum attempts_rc arc = retake_policy(exam, list, n, now_ms, &out->retry_at_ms);
-  free(list);
+  store_attempt_list_free(list, n);
   if (ATTEMPTS_OK != arc) {
     return arc;
   }

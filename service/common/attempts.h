@@ -160,7 +160,8 @@ enum attempts_rc attempts_submit(struct store_attempt *out, struct svc *svc, int
                                  int64_t attempt_id, int64_t now_ms);
 
 /* user_id's attempts (at most limit, newest first), the overdue ones closed on sight so that
- * no stale "open" is listed. ATTEMPTS_OK with *out (free()) of *out_n, or an error outcome. */
+ * no stale "open" is listed. ATTEMPTS_OK with *out of *out_n (free with
+ * store_attempt_list_free), or an error outcome. */
 enum attempts_rc attempts_list_own(struct store_attempt **out, size_t *out_n, struct svc *svc,
                                    int64_t user_id, int limit, int64_t now_ms);
 

@@ -294,7 +294,7 @@ int h_attempts_list(struct req *r) {
     JT_LIT(&b, "}");
   }
   JT_LIT(&b, "]}");
-  free(list);
+  store_attempt_list_free(list, n);
   return reply_text(r, 200, &b);
 }
 

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "common/attempts.h"
 #include "common/catalog.h"
@@ -23,6 +22,7 @@
 #include "http/handlers.h"
 #include "http/jsontext.h"
 #include "store/store.h"
+#include "test_store_fixture.h"
 
 #define DAY_MS (86400LL * 1000LL)
 
@@ -169,8 +169,7 @@ static void summary_matches_jansson(void **state) {
 /* ------------------------------------------------------------------ operations */
 
 struct fx {
-  char dir[64];
-  char db[128];
+  struct temp_store t; /* the store, and the catalogue directory too */
   struct config cfg;
   struct svc svc;
   int64_t user, other;
@@ -195,21 +194,17 @@ static int mk_users(struct store_tx *tx, void *arg) {
 }
 
 static int setup(void **state) {
-  struct fx *fx = calloc(1, sizeof(*fx));
   char err[512] = "";
-  snprintf(fx->dir, sizeof(fx->dir), "/tmp/ujikom-attempts-XXXXXX");
-  if (NULL == mkdtemp(fx->dir)) {
+  if (0 != temp_store_setup_with(state, sizeof(struct fx), "attempts", NULL, mk_users)) {
     return -1;
   }
-  write_file(fx->dir, "subsectors.yaml", subsectors);
-  write_file(fx->dir, "fsn-layer.exam.yaml", exam_src);
-  snprintf(fx->db, sizeof(fx->db), "%s/t.db", fx->dir);
+  struct fx *fx = *state;
+  write_file(fx->t.dir, "subsectors.yaml", subsectors);
+  write_file(fx->t.dir, "fsn-layer.exam.yaml", exam_src);
   fx->cfg.save_grace_s = 30;
   fx->svc.cfg = &fx->cfg;
-  *state = fx;
-  if (STORE_OK != store_open(&fx->svc.store, fx->db, NULL, err, sizeof(err)) ||
-      0 != catalog_open(&fx->svc.catalog, fx->dir, err, sizeof(err)) ||
-      STORE_OK != store_txn(fx->svc.store, mk_users, fx)) {
+  fx->svc.store = fx->t.s;
+  if (0 != catalog_open(&fx->svc.catalog, fx->t.dir, err, sizeof(err))) {
     print_error("setup: %s\n", err);
     return -1;
   }
@@ -218,17 +213,8 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   struct fx *fx = *state;
-  char p[200];
   catalog_free(fx->svc.catalog);
-  store_close(fx->svc.store);
-  const char *names[] = {"t.db", "t.db-wal", "t.db-shm", "subsectors.yaml", "fsn-layer.exam.yaml"};
-  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-    snprintf(p, sizeof(p), "%s/%s", fx->dir, names[i]);
-    unlink(p);
-  }
-  rmdir(fx->dir);
-  free(fx);
-  return 0;
+  return temp_store_teardown(state);
 }
 
 static int64_t wall_ms(void) {
@@ -325,7 +311,7 @@ static void start_save_submit_retake(void **state) {
   assert_int_equal(attempts_list_own(&list, &n, svc, fx->user, 100, deadline + 2 * DAY_MS),
                    ATTEMPTS_OK);
   assert_int_equal(n, 2);
-  free(list);
+  store_attempt_list_free(list, n);
   json_decref(yes);
   json_decref(no);
   json_decref(text);
