@@ -59,7 +59,8 @@ bool totp_step_at(uint64_t *out, int64_t t);
  * and the whole window is always computed. A code matching a step greater than last_step
  * gives TOTP_OK and the newest such step in *out_step (store it as the new last_step); a
  * code matching only steps <= last_step gives TOTP_REPLAY. Pass last_step 0 before the
- * first use (step 0 is January 1970). *out_step is left unchanged unless TOTP_OK. */
+ * first use (step 0 is January 1970). now before TOTP_WINDOW * TOTP_PERIOD seconds after the
+ * epoch is TOTP_MALFORMED. *out_step is left unchanged unless TOTP_OK. */
 enum totp_status totp_verify(uint64_t *out_step, const uint8_t *secret, const char *code,
                              int64_t now, uint64_t last_step);
 

@@ -145,6 +145,11 @@ static void test_code_syntax(void **state) {
   memcpy(longcode + sizeof longcode - 7, "254676", 7);
   assert_int_equal(TOTP_MALFORMED, totp_verify(&step, rfc_key, longcode, now, 0));
   assert_int_equal(TOTP_MALFORMED, totp_verify(&step, rfc_key, "254676", -1, 0));
+  assert_int_equal(TOTP_MALFORMED, totp_verify(&step, rfc_key, "755224", 29, 0));
+  /* last_step 0 means "never used", so step 0 itself (1970) is never fresh. */
+  assert_int_equal(TOTP_REPLAY, totp_verify(&step, rfc_key, "755224", 30, 0));
+  assert_int_equal(TOTP_OK, totp_verify(&step, rfc_key, "287082", 30, 0));
+  assert_true(1 == step);
   assert_int_equal(TOTP_MALFORMED, totp_verify(&step, rfc_key, NULL, now, 0));
   assert_int_equal(TOTP_MALFORMED, totp_verify(&step, NULL, "254676", now, 0));
   assert_int_equal(TOTP_MALFORMED, totp_verify(NULL, rfc_key, "254676", now, 0));
