@@ -1,7 +1,8 @@
 /*
- * libmicrohttpd lives here and nowhere else: the dispatcher (limits, routing, body parsing,
- * authorisation, CSRF), the reply helpers that build responses, per-request logging and
- * cleanup, and start/stop.
+ * libmicrohttpd lives here and nowhere else (secheaders.c aside): the limits checked before
+ * a body is read, the request context and its readers, the response primitives, prebuilt
+ * answers, per-request logging and cleanup, and start/stop. What a request means is the
+ * application's (struct server_app): this file calls up only through it.
  *
  * Request lifecycle with libmicrohttpd's access handler:
  *   uri_log callback      -> allocates the request context (sees the raw target first)
@@ -29,14 +30,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "common/log.h"
-#include "http/auth.h"
-#include "http/html.h"
-#include "http/layout.h"
 #include "http/parse.h"
-#include "http/routes.h"
 #include "http/secheaders.h"
 #include "http/workpool.h"
 
@@ -55,6 +53,7 @@ struct conn_watch {
 struct server {
   struct MHD_Daemon *daemon;
   struct svc *svc;
+  const struct server_app *app;
   int listen_fd;
   uint16_t port;
   atomic_uint_fast64_t next_id;
@@ -147,11 +146,10 @@ struct req_impl {
   struct kv_list cookies;
   char *body;
   size_t body_len;
-  const struct route *route;
+  enum server_pool pool; /* where the application's part runs (from app->route) */
   bool started;
   bool has_early_error;
   enum err early_error;
-  bool via_cookie;
   struct header *headers;
   size_t nheaders;
   bool has_cache_control;
@@ -270,6 +268,20 @@ void reply_header(struct req *r, const char *name, const char *value) {
   ri->nheaders++;
 }
 
+bool reply_has_header(const struct req *r, const char *name) {
+  const struct req_impl *ri = impl_of(r);
+  bool found = false;
+  for (size_t i = 0; i < ri->nheaders; i++)
+    if (0 == strcasecmp(ri->headers[i].name, name))
+      found = true;
+  return found;
+}
+
+bool reply_done(const struct req *r) {
+  const struct req_impl *ri = impl_of(r);
+  return NULL != ri->resp || NULL != ri->shared;
+}
+
 void reply_cookie(struct req *r, const char *name, const char *value, long max_age_s,
                   bool http_only) {
   char buf[1024];
@@ -319,42 +331,6 @@ int reply_bytes_owned(struct req *r, unsigned status, const char *content_type, 
   if (NULL == resp)
     free(data);
   return set_response(r, status, resp, len, content_type);
-}
-
-int reply_json(struct req *r, unsigned status, json_t *body) {
-  if (NULL == body)
-    body = json_object();
-  char *text = json_dumps(body, JSON_COMPACT);
-  json_decref(body);
-  if (NULL == text)
-    return reply_bytes(r, 500, "application/json",
-                       "{\"error\":\"internal\",\"message\":\"Internal error.\"}", 47);
-  return reply_bytes_owned(r, status, "application/json; charset=utf-8", text, strlen(text));
-}
-
-int reply_error(struct req *r, enum err code, const char *detail) {
-  struct req_impl *ri = impl_of(r);
-  unsigned status = err_status(code);
-  const char *message = detail ? detail : err_message(code);
-  if (status >= 500)
-    log_msg(LOG_ERROR, ri->request_id, "%s: %s", err_name(code), message);
-  else
-    log_msg(LOG_DEBUG, ri->request_id, "%s: %s", err_name(code), message);
-  if (429 == status || 503 == status) {
-    bool has_retry = false;
-    for (size_t i = 0; i < ri->nheaders; i++)
-      if (0 == strcasecmp(ri->headers[i].name, "Retry-After"))
-        has_retry = true;
-    if (!has_retry)
-      reply_header(r, "Retry-After", "1");
-  }
-  if (!req_wants_json(r)) {
-    struct html *page = layout_error_html(r, status, err_name(code), message);
-    if (NULL != page)
-      return reply_html(r, status, page);
-  }
-  return reply_json(r, status,
-                    json_pack("{s:s, s:s}", "error", err_name(code), "message", message));
 }
 
 int reply_redirect(struct req *r, const char *location) {
@@ -464,7 +440,7 @@ void prebuilt_release(struct prebuilt *p) {
 int reply_prebuilt(struct req *r, struct prebuilt *p) {
   struct req_impl *ri = impl_of(r);
   if (NULL == p)
-    return reply_error(r, ERR_INTERNAL, NULL);
+    return ri->srv->app->error(r, ERR_INTERNAL, NULL);
   if (ri->nheaders > 0 || (NULL != r->user && p->has_cache_control)) {
     for (size_t i = 0; i < p->nheaders; i++)
       reply_header(r, p->headers[i].name, p->headers[i].value);
@@ -500,130 +476,26 @@ bool etag_matches(const char *header, const char *etag) {
 }
 
 /* ------------------------------------------------------------------------------------ */
-/* Dispatch                                                                             */
+/* For the application                                                                  */
 /* ------------------------------------------------------------------------------------ */
 
-static bool is_state_changing(const char *method) {
-  return 0 != strcmp(method, "GET") && 0 != strcmp(method, "HEAD") &&
-         0 != strcmp(method, "OPTIONS");
+struct kv_list *server_form_fields(struct req *r) {
+  return &impl_of(r)->form;
 }
 
-/* Origin check for state-changing requests: a browser always sends Origin on cross-site
- * POSTs, so a mismatch with Host is a cross-site request whatever the cookie says. */
-static bool origin_ok(const struct req *r) {
-  const char *origin = req_header(r, "Origin");
-  const char *host = req_header(r, "Host");
-  if (NULL == origin || 0 == strcmp(origin, "null"))
-    return NULL == origin;
-  if (NULL == host)
+bool server_set_user(struct req *r, const struct req_user *u) {
+  struct req_impl *ri = impl_of(r);
+  ri->user = malloc(sizeof(*ri->user));
+  if (NULL == ri->user)
     return false;
-  const char *sep = strstr(origin, "://");
-  if (NULL == sep)
-    return false;
-  return 0 == strcmp(sep + 3, host);
+  memcpy(ri->user, u, sizeof(*u));
+  r->user = ri->user;
+  return true;
 }
 
-static bool content_type_is(const struct req *r, const char *type) {
-  const char *ct = req_header(r, "Content-Type");
-  if (NULL == ct)
-    return false;
-  size_t n = strlen(type);
-  return 0 == strncasecmp(ct, type, n) && ('\0' == ct[n] || ';' == ct[n] || ' ' == ct[n]);
-}
-
-static int parse_body(struct req_impl *ri) {
-  struct req *r = &ri->r;
-  const struct config *cfg = ri->srv->svc->cfg;
-  if (0 == ri->body_len)
-    return 0;
-  if (content_type_is(r, "application/json")) {
-    if (!json_depth_ok(ri->body, ri->body_len, (int)cfg->json_max_depth))
-      return reply_error(r, ERR_JSON_TOO_DEEP, NULL), -1;
-    json_error_t jerr;
-    json_t *j = json_loadb(ri->body, ri->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (NULL == j) {
-      char msg[256];
-      snprintf(msg, sizeof(msg), "The request body is not valid JSON: %s (line %d, column %d).",
-               jerr.text, jerr.line, jerr.column);
-      return reply_error(r, ERR_BAD_JSON, msg), -1;
-    }
-    r->json = j;
-    return 0;
-  }
-  if (content_type_is(r, "application/x-www-form-urlencoded")) {
-    enum parse_rc rc =
-        parse_urlencoded(&ri->form, ri->body, ri->body_len, (size_t)cfg->form_max_fields);
-    if (PARSE_TOO_MANY == rc)
-      return reply_error(r, ERR_TOO_MANY_FIELDS, NULL), -1;
-    if (PARSE_OK != rc)
-      return reply_error(r, ERR_BAD_REQUEST, "The form data is malformed or not UTF-8."), -1;
-    return 0;
-  }
-  return 0; /* other types: the raw body is the handler's to interpret */
-}
-
-static void dispatch(struct req_impl *ri) {
-  struct req *r = &ri->r;
-  if (ri->has_early_error) {
-    reply_error(r, ri->early_error, NULL);
-    return;
-  }
-  if (0 != parse_body(ri))
-    return;
-  const char *lang = req_cookie(r, "lang");
-  r->lang = (lang && 0 == strcmp(lang, "en")) ? "en" : "id";
-
-  struct req_user user; /* filled (and so secret) only when a session is found */
-  /* Without an Authorization or Cookie header there is no session to look for. */
-  enum auth_result ar = NULL == ri->h_authorization && NULL == ri->h_cookie
-                            ? AUTH_ANONYMOUS
-                            : auth_load_user(r, &user, &ri->via_cookie);
-  if (AUTH_STORE_ERROR == ar) {
-    reply_error(r, ERR_UNAVAILABLE, NULL);
-    return;
-  }
-  if (AUTH_USER == ar) {
-    ri->user = malloc(sizeof(*ri->user));
-    if (NULL == ri->user) {
-      OPENSSL_cleanse(&user, sizeof(user));
-      reply_error(r, ERR_INTERNAL, NULL);
-      return;
-    }
-    memcpy(ri->user, &user, sizeof(user));
-    OPENSSL_cleanse(&user, sizeof(user));
-    r->user = ri->user;
-  }
-
-  unsigned roles = ri->route->roles;
-  if (!(roles & ROLE_ANON)) {
-    if (NULL == r->user) {
-      if ((ri->route->flags & ROUTE_HTML) && 0 == strcmp(r->method, "GET")) {
-        reply_redirect(r, "/login");
-        return;
-      }
-      reply_error(r, ERR_UNAUTHENTICATED, NULL);
-      return;
-    }
-    if (!(roles & (unsigned)r->user->role)) {
-      reply_error(r, ERR_FORBIDDEN, NULL);
-      return;
-    }
-  }
-  /* A cross-site Origin is refused on every state-changing route (login forms included);
-   * the session-bound token is required where a cookie session exists. */
-  if (is_state_changing(r->method)) {
-    bool token_needed = !(ri->route->flags & ROUTE_NO_CSRF) && NULL != r->user && ri->via_cookie;
-    if (!origin_ok(r) || (token_needed && !auth_check_csrf(r))) {
-      reply_error(r, ERR_CSRF, NULL);
-      return;
-    }
-  }
-  ri->route->handler(r);
-  if (NULL == ri->resp && NULL == ri->shared) {
-    log_msg(LOG_ERROR, ri->request_id, "handler for %s %s gave no reply", r->method, r->path);
-    reply_error(r, ERR_INTERNAL, NULL);
-  }
-}
+/* ------------------------------------------------------------------------------------ */
+/* Queuing the answer                                                                   */
+/* ------------------------------------------------------------------------------------ */
 
 static enum MHD_Result queue(struct req_impl *ri) {
   if (NULL != ri->shared) {
@@ -634,7 +506,7 @@ static enum MHD_Result queue(struct req_impl *ri) {
     return ret;
   }
   if (NULL == ri->resp)
-    reply_error(&ri->r, ERR_INTERNAL, NULL);
+    ri->srv->app->error(&ri->r, ERR_INTERNAL, NULL);
   if (NULL == ri->resp)
     return MHD_NO;
   for (size_t i = 0; i < ri->nheaders; i++)
@@ -648,7 +520,7 @@ static enum MHD_Result queue(struct req_impl *ri) {
 
 /* Refuses before the body is read; libmicrohttpd then closes the connection. */
 static enum MHD_Result refuse_now(struct req_impl *ri, enum err code) {
-  reply_error(&ri->r, code, NULL);
+  ri->srv->app->error(&ri->r, code, NULL);
   MHD_add_response_header(ri->resp, MHD_HTTP_HEADER_CONNECTION, "close");
   return queue(ri);
 }
@@ -862,14 +734,9 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
     early_error(ri, ERR_INTERNAL);
     return MHD_YES;
   }
-  switch (routes_match(method, ri->path, ri->scratch, &ri->route, r->params, &r->nparams)) {
-  case ROUTE_FOUND:
-    break;
-  case ROUTE_BAD_METHOD:
-    early_error(ri, ERR_METHOD_NOT_ALLOWED);
-    return MHD_YES;
-  case ROUTE_NOT_FOUND:
-    early_error(ri, ERR_NOT_FOUND);
+  enum err refusal = ERR_NOT_FOUND;
+  if (!srv->app->route(r, ri->scratch, &ri->pool, &refusal)) {
+    early_error(ri, refusal);
     return MHD_YES;
   }
   if (atomic_load(&srv->connections) > cfg->max_conns)
@@ -891,7 +758,7 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
  * libmicrohttpd calls on_request again on its worker, which queues the reply. */
 static void run_offloaded(void *arg) {
   struct req_impl *ri = arg;
-  dispatch(ri);
+  ri->srv->app->run(&ri->r);
   atomic_store(&ri->offload, OFFLOAD_DONE);
   MHD_resume_connection(ri->conn);
 }
@@ -937,12 +804,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return MHD_YES; /* already answered (refused mid-upload) */
   ri->r.body = ri->body;
   ri->r.body_len = ri->body_len;
+  struct server *srv = ri->srv;
+  if (ri->has_early_error) {
+    srv->app->error(&ri->r, ri->early_error, NULL);
+    return queue(ri);
+  }
   /* A state-changing request waits for its group commit (and a log-in for its password
    * hash): it runs on a writer thread while its connection is suspended, so this worker
    * goes on serving the other connections it polls. */
-  struct server *srv = ri->srv;
-  if (NULL != srv->writers && !ri->has_early_error && is_state_changing(method)) {
-    struct workpool *pool = (ri->route->flags & ROUTE_HASHES) ? srv->hashers : srv->writers;
+  if (NULL != srv->writers && SERVER_POOL_NONE != ri->pool) {
+    struct workpool *pool = SERVER_POOL_HASHERS == ri->pool ? srv->hashers : srv->writers;
     atomic_store(&ri->offload, OFFLOAD_RUNNING);
     MHD_suspend_connection(conn);
     if (0 == workpool_submit(pool, run_offloaded, ri))
@@ -950,7 +821,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     MHD_resume_connection(conn); /* queue full: answer here, as without writer threads */
     atomic_store(&ri->offload, OFFLOAD_NONE);
   }
-  dispatch(ri);
+  srv->app->run(&ri->r);
   return queue(ri);
 }
 
@@ -1092,7 +963,8 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
   return -1;
 }
 
-int server_start(struct svc *svc, struct server **out, char *err, size_t errlen) {
+int server_start(struct svc *svc, const struct server_app *app, struct server **out, char *err,
+                 size_t errlen) {
   const struct config *cfg = svc->cfg;
   struct sockaddr_storage ss;
   socklen_t sslen = 0;
@@ -1126,6 +998,7 @@ int server_start(struct svc *svc, struct server **out, char *err, size_t errlen)
     return -1;
   }
   srv->svc = svc;
+  srv->app = app;
   srv->listen_fd = fd;
   srv->port = port;
   srv->https = 0 == strncmp(cfg->public_url, "https://", 8);
