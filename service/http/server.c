@@ -18,7 +18,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
-#include <pthread.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -34,21 +33,11 @@
 #include <openssl/rand.h>
 
 #include "common/log.h"
+#include "http/headwatch.h"
+#include "http/listener.h"
 #include "http/parse.h"
 #include "http/secheaders.h"
 #include "http/workpool.h"
-
-/* A connection's clock for its request head. libmicrohttpd's timeout measures idleness
- * only, so a client sending one byte every few seconds would hold a connection forever;
- * the watchdog cuts a head that is not complete within --conn-timeout. */
-struct conn_watch {
-  struct conn_watch *prev, *next; /* under watch_mu */
-  MHD_socket fd;
-  /* monotonic ms; 0 while a request head is complete. Set by the connection's worker
-   * without the list lock (twice per request), read by the watchdog under it. */
-  atomic_llong head_since_ms;
-  bool cut;
-};
 
 struct server {
   struct MHD_Daemon *daemon;
@@ -60,14 +49,8 @@ struct server {
   atomic_long inflight;    /* requests between first access call and completion */
   atomic_long connections; /* open connections, to answer 503 before the hard limit */
   bool https;              /* public URL is https: cookies get Secure */
-  /* request-head deadline (see struct conn_watch) */
-  pthread_mutex_t watch_mu;
-  struct conn_watch *watching;
-  pthread_t watchdog;
-  bool watchdog_started;
-  atomic_bool stopping;
-  int64_t head_timeout_ms;
-  size_t pool_size; /* libmicrohttpd's per-connection memory pool */
+  struct headwatch watch;  /* the request-head deadline */
+  size_t pool_size;        /* libmicrohttpd's per-connection memory pool */
   /* Threads for state-changing requests (see run_offloaded); NULL: run on the workers.
    * Requests that hash a password have threads of their own, one per CPU: a stampede of
    * log-ins waits in their queue instead of taking every writer thread from the saves. */
@@ -75,47 +58,10 @@ struct server {
   struct workpool *hashers;
 };
 
-static int64_t mono_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static struct conn_watch *watch_of(struct MHD_Connection *conn) {
   const union MHD_ConnectionInfo *ci =
       MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
   return NULL == ci ? NULL : ci->socket_context;
-}
-
-/* Starts (since > 0) or stops (since == 0) the head clock of a connection's watch entry.
- * The entry lives until the connection's CLOSED notification, which comes after its last
- * request, so its worker may write the clock without the list lock. */
-static void watch_head(struct conn_watch *w, int64_t since) {
-  if (NULL != w)
-    atomic_store_explicit(&w->head_since_ms, since, memory_order_relaxed);
-}
-
-/* Every 250 ms: shuts down the socket of each connection whose request head has taken
- * longer than the limit. libmicrohttpd then sees the end of the stream and closes it; the
- * entry (and so the descriptor) stays ours until its CLOSED notification, which comes
- * before libmicrohttpd closes the descriptor, so a reused descriptor is never touched. */
-static void *watchdog_main(void *arg) {
-  struct server *srv = arg;
-  while (!atomic_load(&srv->stopping)) {
-    struct timespec nap = {0, 250 * 1000 * 1000};
-    nanosleep(&nap, NULL);
-    int64_t now = mono_now_ms();
-    pthread_mutex_lock(&srv->watch_mu);
-    for (struct conn_watch *w = srv->watching; NULL != w; w = w->next) {
-      int64_t since = atomic_load_explicit(&w->head_since_ms, memory_order_relaxed);
-      if (!w->cut && 0 != since && now - since > srv->head_timeout_ms) {
-        shutdown(w->fd, SHUT_RDWR);
-        w->cut = true;
-      }
-    }
-    pthread_mutex_unlock(&srv->watch_mu);
-  }
-  return NULL;
 }
 
 struct header {
@@ -773,7 +719,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   if (NULL == ri)
     return MHD_NO;
   if (!ri->started) {
-    watch_head(ri->watch, 0);
+    headwatch_set(ri->watch, 0);
     return first_call(ri, method);
   }
   if (*upload_data_size > 0) {
@@ -833,7 +779,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   clock_gettime(CLOCK_MONOTONIC, &t1);
   /* a kept-alive connection's next head starts now */
   int64_t now = (int64_t)t1.tv_sec * 1000 + t1.tv_nsec / 1000000;
-  watch_head(NULL != ri ? ri->watch : watch_of(conn), 0 == now ? 1 : now);
+  headwatch_set(NULL != ri ? ri->watch : watch_of(conn), 0 == now ? 1 : now);
   if (NULL == ri)
     return;
   *con_cls = NULL;
@@ -877,34 +823,13 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     atomic_fetch_add(&srv->connections, 1);
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    struct conn_watch *w = NULL == ci ? NULL : calloc(1, sizeof(*w));
-    *socket_context = w;
-    if (NULL == w)
-      return; /* unwatched: only the idle timeout applies */
-    w->fd = ci->connect_fd;
-    atomic_init(&w->head_since_ms, mono_now_ms());
-    pthread_mutex_lock(&srv->watch_mu);
-    w->next = srv->watching;
-    if (NULL != w->next)
-      w->next->prev = w;
-    srv->watching = w;
-    pthread_mutex_unlock(&srv->watch_mu);
+    /* NULL (unwatched) when out of memory: only the idle timeout applies */
+    *socket_context = NULL == ci ? NULL : headwatch_add(&srv->watch, ci->connect_fd);
     return;
   }
   atomic_fetch_sub(&srv->connections, 1);
-  struct conn_watch *w = *socket_context;
+  headwatch_remove(&srv->watch, *socket_context);
   *socket_context = NULL;
-  if (NULL == w)
-    return;
-  pthread_mutex_lock(&srv->watch_mu);
-  if (NULL != w->prev)
-    w->prev->next = w->next;
-  else
-    srv->watching = w->next;
-  if (NULL != w->next)
-    w->next->prev = w->prev;
-  pthread_mutex_unlock(&srv->watch_mu);
-  free(w);
 }
 
 __attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt,
@@ -922,74 +847,14 @@ __attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const ch
 /* Start and stop                                                                       */
 /* ------------------------------------------------------------------------------------ */
 
-/* Parses "ADDR:PORT" or "[ADDR6]:PORT" into ss. */
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sslen) {
-  char host[128];
-  const char *colon;
-  memset(ss, 0, sizeof(*ss));
-  if ('[' == listen[0]) {
-    const char *close = strchr(listen, ']');
-    if (NULL == close || ':' != close[1] || (size_t)(close - listen - 1) >= sizeof(host))
-      return -1;
-    memcpy(host, listen + 1, (size_t)(close - listen - 1));
-    host[close - listen - 1] = '\0';
-    colon = close + 1;
-  } else {
-    colon = strrchr(listen, ':');
-    if (NULL == colon || (size_t)(colon - listen) >= sizeof(host))
-      return -1;
-    memcpy(host, listen, (size_t)(colon - listen));
-    host[colon - listen] = '\0';
-  }
-  char *end = NULL;
-  errno = 0;
-  long port = strtol(colon + 1, &end, 10);
-  if (0 != errno || end == colon + 1 || '\0' != *end || port < 0 || port > 65535)
-    return -1;
-  struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
-  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-  if (1 == inet_pton(AF_INET, host, &in4->sin_addr)) {
-    in4->sin_family = AF_INET;
-    in4->sin_port = htons((uint16_t)port);
-    *sslen = sizeof(*in4);
-    return 0;
-  }
-  if (1 == inet_pton(AF_INET6, host, &in6->sin6_addr)) {
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons((uint16_t)port);
-    *sslen = sizeof(*in6);
-    return 0;
-  }
-  return -1;
-}
-
 int server_start(struct svc *svc, const struct server_app *app, struct server **out, char *err,
                  size_t errlen) {
   const struct config *cfg = svc->cfg;
-  struct sockaddr_storage ss;
-  socklen_t sslen = 0;
   *out = NULL;
-  if (0 != parse_listen(cfg->listen, &ss, &sslen)) {
-    snprintf(err, errlen, "--listen: '%s' is not ADDR:PORT", cfg->listen);
+  uint16_t port = 0;
+  int fd = listener_open(cfg->listen, &port, err, errlen);
+  if (fd < 0)
     return -1;
-  }
-  int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    snprintf(err, errlen, "cannot create a socket: %s", strerror(errno));
-    return -1;
-  }
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if (0 != bind(fd, (struct sockaddr *)&ss, sslen) || 0 != listen(fd, 1024)) {
-    snprintf(err, errlen, "cannot listen on %s: %s", cfg->listen, strerror(errno));
-    close(fd);
-    return -1;
-  }
-  struct sockaddr_storage bound;
-  socklen_t blen = sizeof(bound);
-  getsockname(fd, (struct sockaddr *)&bound, &blen);
-  uint16_t port = ntohs(AF_INET == bound.ss_family ? ((struct sockaddr_in *)&bound)->sin_port
-                                                   : ((struct sockaddr_in6 *)&bound)->sin6_port);
 
   struct server *srv = calloc(1, sizeof(*srv));
   if (NULL == srv) {
@@ -1002,9 +867,7 @@ int server_start(struct svc *svc, const struct server_app *app, struct server **
   srv->listen_fd = fd;
   srv->port = port;
   srv->https = 0 == strncmp(cfg->public_url, "https://", 8);
-  srv->head_timeout_ms = (int64_t)cfg->conn_timeout * 1000;
-  atomic_init(&srv->stopping, false);
-  pthread_mutex_init(&srv->watch_mu, NULL);
+  headwatch_init(&srv->watch, (int64_t)cfg->conn_timeout * 1000);
   uint32_t seed = 0;
   RAND_bytes((unsigned char *)&seed, sizeof(seed));
   atomic_init(&srv->next_id, (uint_fast64_t)seed);
@@ -1052,14 +915,13 @@ int server_start(struct svc *svc, const struct server_app *app, struct server **
   if (NULL == srv->daemon) {
     snprintf(err, errlen, "cannot start the HTTP server on %s", cfg->listen);
     close(fd);
-    pthread_mutex_destroy(&srv->watch_mu);
+    headwatch_stop(&srv->watch);
     free(srv);
     return -1;
   }
   /* Without the watchdog only the idle timeout applies; serving is still possible. */
-  int prc = pthread_create(&srv->watchdog, NULL, watchdog_main, srv);
-  srv->watchdog_started = 0 == prc;
-  if (!srv->watchdog_started)
+  int prc = headwatch_run(&srv->watch);
+  if (0 != prc)
     log_msg(LOG_WARN, NULL, "no request-head watchdog: %s", strerror(prc));
   *out = srv;
   return 0;
@@ -1096,10 +958,7 @@ unsigned server_stop(struct server *s, long grace_s) {
   MHD_stop_daemon(s->daemon); /* notifies CLOSED for every connection: frees the watches */
   workpool_stop(s->hashers);
   workpool_stop(s->writers);
-  atomic_store(&s->stopping, true);
-  if (s->watchdog_started)
-    pthread_join(s->watchdog, NULL);
-  pthread_mutex_destroy(&s->watch_mu);
+  headwatch_stop(&s->watch);
   free(s);
   return left > 0 ? (unsigned)left : 0;
 }
