@@ -6,11 +6,12 @@
  *
  * Request lifecycle with libmicrohttpd's access handler:
  *   uri_log callback      -> allocates the request context (sees the raw target first)
- *   1st access call       -> limits, route match; never queues a response here unless the
+ *   1st access call       -> limits, app->route; never queues a response here unless the
  *                            request must be refused before its body (queuing in the first
  *                            call makes libmicrohttpd close the connection)
  *   calls with body data  -> accumulated up to max-body, else 413
- *   last call (no data)   -> parse body, authorise, run the handler, queue its response
+ *   last call (no data)   -> app->run (parse body, authorise, run the handler), here or on
+ *                            a pool thread, then queue its response
  *   completed callback    -> one log line, free everything
  */
 #include "http/server.h"

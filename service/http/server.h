@@ -16,9 +16,9 @@
 #include "common/config.h"
 #include "common/svc.h"
 #include "http/errors.h"
-#include "http/parse.h"
 
-struct route; /* service/http/routes.h: the matched row of the route table */
+struct kv_list; /* service/http/parse.h */
+struct route;   /* service/http/routes.h: the matched row of the route table */
 
 /* Roles, as a bit mask in the route table. ROLE_ANON means "no session needed". */
 enum role {
