@@ -39,11 +39,6 @@ bool auth_check_csrf(const struct req *r);
  * auth_load_user), or NULL. Points into the request. */
 const char *auth_request_token(const struct req *r, bool *via_cookie);
 
-/* Maps a stored role name to the role bit; 0 for an unknown name. */
-enum role auth_role_from_name(const char *name);
-/* The stored name of a role bit ("candidate", "assessor", "admin"), or "anonymous". */
-const char *auth_role_name(enum role role);
-
 /* --- account operations shared by the JSON API and the HTML pages ---
  * Each returns 0 when it succeeded and has NOT replied, or -1 when it has already replied
  * with the error (400/401/403/409/429/503...), so a handler does `if (auth_login(...))
