@@ -103,9 +103,8 @@ static void run(struct req *r) {
   struct req_user user; /* filled (and so secret) only when a session is found */
   bool via_cookie = false;
   /* Without an Authorization or Cookie header there is no session to look for. */
-  enum auth_result ar = NULL == req_header(r, "Authorization") && NULL == req_header(r, "Cookie")
-                            ? AUTH_ANONYMOUS
-                            : auth_load_user(r, &user, &via_cookie);
+  enum auth_result ar =
+      server_has_credentials(r) ? auth_load_user(r, &user, &via_cookie) : AUTH_ANONYMOUS;
   if (AUTH_STORE_ERROR == ar) {
     reply_error(r, ERR_UNAVAILABLE, NULL);
     return;

@@ -430,6 +430,11 @@ struct kv_list *server_form_fields(struct req *r) {
   return &impl_of(r)->form;
 }
 
+bool server_has_credentials(const struct req *r) {
+  const struct req_impl *ri = impl_of(r);
+  return NULL != ri->h_authorization || NULL != ri->h_cookie;
+}
+
 bool server_set_user(struct req *r, const struct req_user *u) {
   struct req_impl *ri = impl_of(r);
   ri->user = malloc(sizeof(*ri->user));

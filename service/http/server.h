@@ -137,6 +137,9 @@ struct server_app {
 
 /* The request's form fields, for the dispatcher to fill from the body (req_form reads it). */
 struct kv_list *server_form_fields(struct req *r);
+/* True when the request came with an Authorization or a Cookie header (else it has no
+ * session to look for); read from what the adapter noted while measuring the head. */
+bool server_has_credentials(const struct req *r);
 /* Keeps a copy of *u as r->user until the request ends (then wiped). False when out of
  * memory. */
 bool server_set_user(struct req *r, const struct req_user *u);
