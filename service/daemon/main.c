@@ -22,6 +22,7 @@
 #include "common/keystore.h"
 #include "common/log.h"
 #include "common/svc.h"
+#include "http/httpd.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -239,7 +240,7 @@ int main(int argc, char **argv) {
   else if (displayed > 0)
     log_msg(LOG_INFO, NULL, "certificates: stored the display text of %zu older ones", displayed);
 
-  if (0 != server_start(&svc, &srv, err, sizeof(err))) {
+  if (0 != http_start(&svc, &srv, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: %s\n", err);
     goto cleanup;
   }

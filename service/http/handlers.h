@@ -50,6 +50,9 @@ int h_cert_pdf(struct req *r);
 int h_cert_revoke(struct req *r);
 int h_cert_issue(struct req *r);
 int h_verify_qr(struct req *r);
+/* Builds the verification page's texts (from the catalogues, so after i18n_init), once, at
+ * start-up (http_init). */
+void h_verify_init(void);
 int h_verify_page(struct req *r);
 int h_verify_api(struct req *r);
 
