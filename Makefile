@@ -60,9 +60,9 @@ bench:
 	bench/run.sh
 
 format:
-	git ls-files '*.c' '*.h' | xargs clang-format -i
+	scripts/format-check.sh --fix
 format-check:
-	git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror
+	scripts/format-check.sh
 
 tidy: test-build
 	git ls-files 'service/*.c' | xargs clang-tidy -p $(ASAN) --quiet
