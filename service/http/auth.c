@@ -392,7 +392,7 @@ static int read_user_by_email(struct svc *svc, const char *email, struct store_u
 /* Creates the session described by lc (deleting what lc says first) with a fresh token,
  * and fills out_token / *out_user. 0, or -1 after replying. */
 static int start_session(struct req *r, struct login_ctx *lc, const struct store_user *u,
-                         enum role role, char out_token[44], struct req_user *out_user) {
+                         enum role role, char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
   const struct config *cfg = r->svc->cfg;
   int rc = STORE_HARD;
 
@@ -433,7 +433,7 @@ static int start_session(struct req *r, struct login_ctx *lc, const struct store
   return 0;
 }
 
-int auth_login(struct req *r, const char *email, const char *password, char out_token[44],
+int auth_login(struct req *r, const char *email, const char *password, char out_token[SESSION_TOKEN_LEN + 1],
                struct req_user *out_user) {
   const struct config *cfg = r->svc->cfg;
   struct store_user u;
@@ -518,7 +518,7 @@ int auth_login(struct req *r, const char *email, const char *password, char out_
   ret = 0;
 cleanup:
   if (0 != ret) {
-    OPENSSL_cleanse(out_token, 44);
+    OPENSSL_cleanse(out_token, SESSION_TOKEN_LEN + 1);
     out_token[0] = '\0';
   }
   password_free(rehash);
@@ -538,7 +538,7 @@ static int read_user_by_id(struct svc *svc, int64_t id, struct store_user *out) 
 }
 
 int auth_change_password(struct req *r, const char *current, const char *new_password,
-                         char out_token[44], struct req_user *out_user) {
+                         char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
   const struct config *cfg = r->svc->cfg;
   struct store_user u;
   struct login_ctx lc;
@@ -609,7 +609,7 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
   ret = 0;
 cleanup:
   if (0 != ret) {
-    OPENSSL_cleanse(out_token, 44);
+    OPENSSL_cleanse(out_token, SESSION_TOKEN_LEN + 1);
     out_token[0] = '\0';
   }
   password_free(hash);

@@ -8,6 +8,7 @@
 
 #include "http/server.h"
 #include "ujikom/password.h"
+#include "ujikom/session_token.h"
 
 #define AUTH_COOKIE "ujikom_session"
 /* Header that carries the CSRF token of cookie-authenticated API calls. */
@@ -58,7 +59,7 @@ enum password_result auth_password_verify(const char *hash, const char *password
  * with (no session fixation) and starts a new one. On 0, out_token holds the new session
  * token (for the cookie / bearer answer) and *out_user the account with its CSRF token.
  * Old-cost password hashes are upgraded on the way. */
-int auth_login(struct req *r, const char *email, const char *password, char out_token[44],
+int auth_login(struct req *r, const char *email, const char *password, char out_token[SESSION_TOKEN_LEN + 1],
                struct req_user *out_user);
 
 /* Creates a candidate account after validating the e-mail address, the name (1-200
@@ -80,7 +81,7 @@ int auth_logout_all(struct req *r, int64_t user_id, int64_t *out_n);
  * for the new one; then ends every session of the user, this one included, and starts a
  * fresh session for this client. On 0, out_token / *out_user are as for auth_login. */
 int auth_change_password(struct req *r, const char *current, const char *new_password,
-                         char out_token[44], struct req_user *out_user);
+                         char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user);
 
 /* Sets the session cookie (HttpOnly, SameSite=Strict, Secure under https) for token, or
  * deletes it when token is NULL. */

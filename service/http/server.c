@@ -951,7 +951,7 @@ unsigned server_stop(struct server *s, long grace_s) {
     clock_gettime(CLOCK_MONOTONIC, &t);
     if (inflight <= 0 || (t.tv_sec - t0.tv_sec) >= grace_s)
       break;
-    struct timespec nap = {0, 20 * 1000 * 1000};
+    struct timespec nap = {0, 20L * 1000 * 1000};
     nanosleep(&nap, NULL);
   }
   long left = atomic_load(&s->inflight);

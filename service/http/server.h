@@ -16,6 +16,7 @@
 #include "common/config.h"
 #include "common/svc.h"
 #include "http/errors.h"
+#include "ujikom/session_token.h"
 #include "ujikom/states.h"
 
 struct kv_list; /* service/http/parse.h */
@@ -34,7 +35,7 @@ struct req_user {
   char name[256];
   char email[256];
   char session_hash[65]; /* hex SHA-256 of the session token (never the token itself) */
-  char csrf[44];         /* CSRF token bound to this session, for forms and X-CSRF-Token */
+  char csrf[SESSION_CSRF_LEN + 1];       /* CSRF token bound to this session, for forms and X-CSRF-Token */
 };
 
 #define REQ_MAX_PARAMS 4
