@@ -39,6 +39,7 @@
 #include "ujikom/password.h"
 #include "ujikom/score.h"
 #include "ujikom/session_token.h"
+#include "ujikom/utf8.h"
 
 /* The password of every seeded account (documented in docs/performance.md). */
 #define SEED_PASSWORD    "Uji-Kompetensi-2026!"
@@ -645,12 +646,7 @@ static int sources_txn(struct store_tx *tx, void *arg) {
 /* ------------------------------------------------------------------ certificates */
 
 static void claim_copy(char *dst, size_t size, const char *src) {
-  size_t len = NULL == src ? 0 : strlen(src);
-  if (len >= size) {
-    len = size - 1;
-    while (len > 0 && 0x80 == ((unsigned char)src[len] & 0xc0))
-      len--;
-  }
+  size_t len = NULL == src ? 0 : utf8_cut(src, strlen(src), size - 1);
   memcpy(dst, NULL == src ? "" : src, len);
   dst[len] = '\0';
 }

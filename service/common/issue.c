@@ -13,6 +13,7 @@
 
 #include "common/catalog.h"
 #include "common/keystore.h"
+#include "ujikom/utf8.h"
 
 const char *issue_rc_name(enum issue_rc rc) {
   switch (rc) {
@@ -34,12 +35,7 @@ const char *issue_rc_name(enum issue_rc rc) {
 
 /* Copies text into a claim field, cutting at a UTF-8 boundary when it is too long. */
 static void claim_copy(char *dst, size_t size, const char *src) {
-  size_t len = NULL == src ? 0 : strlen(src);
-  if (len >= size) {
-    len = size - 1;
-    while (len > 0 && 0x80 == ((unsigned char)src[len] & 0xc0))
-      len--;
-  }
+  size_t len = NULL == src ? 0 : utf8_cut(src, strlen(src), size - 1);
   if (len > 0)
     memcpy(dst, src, len);
   dst[len] = '\0';

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/parse.h"
+#include "ujikom/utf8.h"
 
 bool jt_reserve(struct jtext *b, size_t n) {
   if (b->failed)
@@ -46,7 +46,7 @@ void jt_str(struct jtext *b, const char *s) {
   for (const char *p = s; '\0' != *p; p++) {
     unsigned char c = (unsigned char)*p;
     if (c >= 0x80 && !checked) {
-      if (!utf8_valid(p, strlen(p))) {
+      if (!utf8_well_formed(p, strlen(p))) {
         b->failed = true;
         return;
       }
@@ -96,25 +96,6 @@ static const char *jv_ws(const char *p) {
   return p;
 }
 
-/* One UTF-8 sequence (no overlongs, surrogates or values past U+10FFFF); NULL if invalid. */
-static const char *jv_utf8(const char *p) {
-  const unsigned char *u = (const unsigned char *)p;
-  unsigned n = u[0] >= 0xf0 ? 3 : u[0] >= 0xe0 ? 2 : 1;
-  if (u[0] < 0xc2 || u[0] > 0xf4) {
-    return NULL;
-  }
-  for (unsigned i = 1; i <= n; i++) {
-    if ((u[i] & 0xc0) != 0x80) {
-      return NULL;
-    }
-  }
-  if ((0xe0 == u[0] && u[1] < 0xa0) || (0xed == u[0] && u[1] > 0x9f) ||
-      (0xf0 == u[0] && u[1] < 0x90) || (0xf4 == u[0] && u[1] > 0x8f)) {
-    return NULL;
-  }
-  return p + n + 1;
-}
-
 static const char *jv_string(const char *p) {
   p++; /* the opening quote */
   for (;;) {
@@ -140,9 +121,11 @@ static const char *jv_string(const char *p) {
         return NULL;
       }
     } else if (c >= 0x80) {
-      if (NULL == (p = jv_utf8(p))) {
+      size_t k = utf8_seq_len(p, 4); /* stops at the NUL that ends the text */
+      if (0 == k) {
         return NULL;
       }
+      p += k;
     } else {
       p++;
     }
