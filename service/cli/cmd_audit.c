@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "store/store.h"
+#include "ujikom/timefmt.h"
 
 static void audit_usage(FILE *out) {
   fprintf(out, "usage: ujikom audit verify [--data-dir DIR]\n"
@@ -48,11 +49,9 @@ static int audit_list(struct store *s, const char *subject, int limit) {
     return 1;
   }
   for (size_t i = 0; i < n; i++) {
-    char when[32] = "?";
-    time_t t = (time_t)(list[i].at_ms / 1000);
-    struct tm tm;
-    if (NULL != gmtime_r(&t, &tm))
-      strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char when[32];
+    if (0 == time_format(when, sizeof when, list[i].at_ms / 1000, TIME_ISO))
+      snprintf(when, sizeof when, "?");
     printf("%lld %s actor=%lld %s %s before=%s after=%s\n", (long long)list[i].seq, when,
            (long long)list[i].actor, list[i].action, list[i].subject,
            NULL == list[i].before ? "-" : list[i].before,

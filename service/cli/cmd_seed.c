@@ -38,6 +38,7 @@
 #include "ujikom/exam_form.h"
 #include "ujikom/password.h"
 #include "ujikom/score.h"
+#include "ujikom/clock.h"
 #include "ujikom/session_token.h"
 #include "ujikom/utf8.h"
 
@@ -508,9 +509,7 @@ static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
   }
   /* The store stamps an attempt's start with the transaction's clock (no back-dating), so
    * every seeded attempt starts now; finished ones are finished at once. */
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  a->started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  a->started_ms = clock_wall_ms();
   a->deadline_ms = a->started_ms + (int64_t)a->exam->duration_minutes * 60000 + 60000;
   a->finished_ms = a->started_ms;
   if (KIND_OPEN != a->kind) {
@@ -795,10 +794,8 @@ static int manifest_close(FILE *f) {
 
 /* ------------------------------------------------------------------ the run */
 
-static double seconds_since(const struct timespec *t0) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+static double seconds_since(int64_t t0_ms) {
+  return (double)(clock_mono_ms() - t0_ms) / 1e3;
 }
 
 static void seed_log(void *ctx, enum store_log_level level, const char *msg) {
@@ -965,10 +962,9 @@ int cmd_seed(int argc, char **argv) {
   struct seed s;
   char err[1024] = "", db[PATH_MAX + 16];
   struct stat st;
-  struct timespec t0;
   int status = 1;
   memset(&s, 0, sizeof s);
-  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int64_t t0 = clock_mono_ms();
   if (0 != parse_args(&s.o, argc, argv)) {
     seed_usage(stderr);
     return 2;
@@ -1014,13 +1010,13 @@ int cmd_seed(int argc, char **argv) {
     fprintf(stderr, "ujikom seed: at most %zu attempts per candidate (one per exam)\n", s.nexams);
     goto cleanup;
   }
-  s.now_ms = (int64_t)time(NULL) * 1000;
+  s.now_ms = clock_wall_s() * 1000;
   s.pick = s.nexams / 2;
   if (0 != hash_passwords(&s)) {
     fprintf(stderr, "ujikom seed: hashing passwords failed\n");
     goto cleanup;
   }
-  fprintf(stderr, "ujikom seed: password hashes in %.1f s\n", seconds_since(&t0));
+  fprintf(stderr, "ujikom seed: password hashes in %.1f s\n", seconds_since(t0));
   int rc = seed_users(&s);
   if (STORE_OK == rc)
     rc = store_txn(s.store, sources_txn, &s);
@@ -1028,7 +1024,7 @@ int cmd_seed(int argc, char **argv) {
     fprintf(stderr, "ujikom seed: users: store %s\n", store_rc_name(rc));
     goto cleanup;
   }
-  fprintf(stderr, "ujikom seed: %ld users in %.1f s\n", s.o.candidates + 1, seconds_since(&t0));
+  fprintf(stderr, "ujikom seed: %ld users in %.1f s\n", s.o.candidates + 1, seconds_since(t0));
   rc = seed_attempts_and_certs(&s);
   if (STORE_OK == rc && s.o.manifest[0])
     rc = write_people(&s, s.pick);
@@ -1040,7 +1036,7 @@ int cmd_seed(int argc, char **argv) {
          "certificate, %ld open, %ld belum kompeten), %ld certificates in %.1f s\n",
          s.o.data_dir, s.o.candidates, s.o.attempts, s.o.certificates, s.o.issuable, s.o.open,
          s.o.attempts - s.o.certificates - s.o.issuable - s.o.open, s.o.certificates,
-         seconds_since(&t0));
+         seconds_since(t0));
   status = 0;
 cleanup:
   if (NULL != s.hashes) {

@@ -25,6 +25,7 @@
 #include "http/layout.h"
 #include "http/ratelimit.h"
 #include "store/store.h"
+#include "ujikom/timefmt.h"
 
 /* What a verification found, whichever way it was asked. */
 struct outcome {
@@ -127,9 +128,7 @@ static const char *verdict_text(bool en, enum cert_verdict v) {
 }
 
 static void ymd(char *out, size_t size, int64_t t) {
-  time_t tt = (time_t)t;
-  struct tm tm;
-  if (NULL == gmtime_r(&tt, &tm) || 0 == strftime(out, size, "%Y-%m-%d", &tm))
+  if (0 == time_format(out, size, t, TIME_DATE))
     snprintf(out, size, "?");
 }
 
