@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/commands.h"
+#include "common/config.h"
 #include "store/store.h"
 #include "ujikom/timefmt.h"
 
@@ -99,7 +100,7 @@ int cmd_audit(int argc, char **argv) {
     audit_usage(stderr);
     return 2;
   }
-  cli_db_path(cli_data_dir(argc, argv, dir, sizeof dir), db, sizeof db);
+  config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
   if (STORE_OK != store_open(&s, db, &opts, err, sizeof err)) {
     fprintf(stderr, "ujikom audit: %s\n", err);
     return 1;

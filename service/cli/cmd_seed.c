@@ -983,7 +983,7 @@ int cmd_seed(int argc, char **argv) {
     fprintf(stderr, "ujikom seed: %s: %s\n", s.o.data_dir, strerror(errno));
     return 1;
   }
-  snprintf(db, sizeof db, "%s/ujikom.db", s.o.data_dir);
+  config_db_path(db, sizeof db, s.o.data_dir);
   if (0 == stat(db, &st)) {
     fprintf(stderr, "ujikom seed: %s exists; seed only fills a fresh data directory\n", db);
     return 1;
