@@ -85,6 +85,216 @@ void jt_int(struct jtext *b, int64_t v) {
   jt_raw(b, buf, (size_t)n);
 }
 
+/* ---- the keyed writer */
+
+static bool in_object(const struct jtext *b) {
+  return b->depth > 0 && 0 != ((b->is_object >> (b->depth - 1)) & 1u);
+}
+
+/* Whether key needs no escape (keys are short ASCII names in practice). */
+static bool plain_key(const char *key, size_t len) {
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)key[i];
+    if (c < 0x20 || c >= 0x80 || '"' == c || '\\' == c) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/* Places the next value: a comma when its container has one already, and "key": inside an
+ * object. False (and the text failed) on misuse: a key where none belongs or none where one
+ * does, or a second value at the top level. */
+static bool place(struct jtext *b, const char *key) {
+  if (b->failed) {
+    return false;
+  }
+  uint64_t bit = (uint64_t)1 << b->depth;
+  if ((NULL != key) != in_object(b) || (0 == b->depth && 0 != (b->has_value & 1u))) {
+    b->failed = true;
+    return false;
+  }
+  bool comma = 0 != (b->has_value & bit);
+  b->has_value |= bit;
+  if (NULL == key) {
+    if (comma) {
+      JT_LIT(b, ",");
+    }
+    return !b->failed;
+  }
+  size_t klen = strlen(key);
+  if (!plain_key(key, klen)) {
+    if (comma) {
+      JT_LIT(b, ",");
+    }
+    jt_str(b, key);
+    JT_LIT(b, ":");
+    return !b->failed;
+  }
+  if (!jt_reserve(b, klen + 4)) { /* ,"key": in one append */
+    return false;
+  }
+  char *p = b->s + b->len;
+  if (comma) {
+    *p++ = ',';
+  }
+  *p++ = '"';
+  memcpy(p, key, klen);
+  p += klen;
+  *p++ = '"';
+  *p++ = ':';
+  *p = '\0';
+  b->len = (size_t)(p - b->s);
+  return true;
+}
+
+static void open_container(struct jtext *b, const char *key, bool object) {
+  if (!place(b, key)) {
+    return;
+  }
+  if (b->depth >= JT_MAX_DEPTH) {
+    b->failed = true;
+    return;
+  }
+  uint64_t bit = (uint64_t)1 << b->depth;
+  b->is_object = object ? b->is_object | bit : b->is_object & ~bit;
+  b->depth++;
+  b->has_value &= ~((uint64_t)1 << b->depth);
+  jt_raw(b, object ? "{" : "[", 1);
+}
+
+static void close_container(struct jtext *b, bool object) {
+  if (b->failed) {
+    return;
+  }
+  if (0 == b->depth || in_object(b) != object) {
+    b->failed = true;
+    return;
+  }
+  b->depth--;
+  jt_raw(b, object ? "}" : "]", 1);
+}
+
+void jt_obj_open(struct jtext *b) {
+  open_container(b, NULL, true);
+}
+
+void jt_objp_open(struct jtext *b, const char *key) {
+  if (NULL == key) {
+    b->failed = true;
+    return;
+  }
+  open_container(b, key, true);
+}
+
+void jt_obj_close(struct jtext *b) {
+  close_container(b, true);
+}
+
+void jt_arr_open(struct jtext *b) {
+  open_container(b, NULL, false);
+}
+
+void jt_arrp_open(struct jtext *b, const char *key) {
+  if (NULL == key) {
+    b->failed = true;
+    return;
+  }
+  open_container(b, key, false);
+}
+
+void jt_arr_close(struct jtext *b) {
+  close_container(b, false);
+}
+
+static void put_string(struct jtext *b, const char *key, const char *s) {
+  if (NULL == s) {
+    b->failed = true;
+    return;
+  }
+  if (place(b, key)) {
+    jt_str(b, s);
+  }
+}
+
+void jt_putstring(struct jtext *b, const char *s) {
+  put_string(b, NULL, s);
+}
+
+void jt_putstringp(struct jtext *b, const char *key, const char *s) {
+  if (NULL == key) {
+    b->failed = true;
+    return;
+  }
+  put_string(b, key, s);
+}
+
+void jt_putint(struct jtext *b, int64_t v) {
+  if (place(b, NULL)) {
+    jt_int(b, v);
+  }
+}
+
+void jt_putintp(struct jtext *b, const char *key, int64_t v) {
+  if (NULL == key) {
+    b->failed = true;
+    return;
+  }
+  if (place(b, key)) {
+    jt_int(b, v);
+  }
+}
+
+static void put_raw(struct jtext *b, const char *key, const char *json, size_t n) {
+  if (NULL == json) {
+    b->failed = true;
+    return;
+  }
+  if (place(b, key)) {
+    jt_raw(b, json, n);
+  }
+}
+
+void jt_putbool(struct jtext *b, bool v) {
+  put_raw(b, NULL, v ? "true" : "false", v ? 4 : 5);
+}
+
+void jt_putboolp(struct jtext *b, const char *key, bool v) {
+  if (NULL == key) {
+    b->failed = true;
+    return;
+  }
+  put_raw(b, key, v ? "true" : "false", v ? 4 : 5);
+}
+
+void jt_putnull(struct jtext *b) {
+  put_raw(b, NULL, "null", 4);
+}
+
+void jt_putnullp(struct jtext *b, const char *key) {
+  if (NULL == key) {
+    b->failed = true;
+    return;
+  }
+  put_raw(b, key, "null", 4);
+}
+
+void jt_putraw(struct jtext *b, const char *json, size_t n) {
+  put_raw(b, NULL, json, n);
+}
+
+void jt_putrawp(struct jtext *b, const char *key, const char *json, size_t n) {
+  if (NULL == key) {
+    b->failed = true;
+    return;
+  }
+  put_raw(b, key, json, n);
+}
+
+bool jt_done(const struct jtext *b) {
+  return !b->failed && 0 == b->depth && 0 != (b->has_value & 1u);
+}
+
 /* ---- a strict check that stored text is one JSON value (RFC 8259), without a tree */
 
 static const char *jv_value(const char *p, int depth);
