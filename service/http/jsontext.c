@@ -91,65 +91,41 @@ static bool in_object(const struct jtext *b) {
   return b->depth > 0 && 0 != ((b->is_object >> (b->depth - 1)) & 1u);
 }
 
-/* Whether key needs no escape (keys are short ASCII names in practice). */
-static bool plain_key(const char *key, size_t len) {
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)key[i];
-    if (c < 0x20 || c >= 0x80 || '"' == c || '\\' == c) {
-      return false;
-    }
-  }
-  return true;
-}
-
-/* Places the next value: a comma when its container has one already, and "key": inside an
- * object. False (and the text failed) on misuse: a key where none belongs or none where one
- * does, or a second value at the top level. */
-static bool place(struct jtext *b, const char *key) {
+/* Places the next value: a comma when its container has one already, and the written key
+ * (qkey, qlen bytes; NULL for none) inside an object. False (and the text failed) on
+ * misuse: a key where none belongs or none where one does, or a second top-level value. */
+static bool place(struct jtext *b, const char *qkey, size_t qlen) {
   if (b->failed) {
     return false;
   }
   uint64_t bit = (uint64_t)1 << b->depth;
-  if ((NULL != key) != in_object(b) || (0 == b->depth && 0 != (b->has_value & 1u))) {
+  if ((NULL != qkey) != in_object(b) || (0 == b->depth && 0 != (b->has_value & 1u))) {
     b->failed = true;
     return false;
   }
   bool comma = 0 != (b->has_value & bit);
   b->has_value |= bit;
-  if (NULL == key) {
-    if (comma) {
-      JT_LIT(b, ",");
-    }
-    return !b->failed;
+  if (!comma && NULL == qkey) {
+    return true;
   }
-  size_t klen = strlen(key);
-  if (!plain_key(key, klen)) {
-    if (comma) {
-      JT_LIT(b, ",");
-    }
-    jt_str(b, key);
-    JT_LIT(b, ":");
-    return !b->failed;
-  }
-  if (!jt_reserve(b, klen + 4)) { /* ,"key": in one append */
+  if (!jt_reserve(b, qlen + 1)) {
     return false;
   }
   char *p = b->s + b->len;
   if (comma) {
     *p++ = ',';
   }
-  *p++ = '"';
-  memcpy(p, key, klen);
-  p += klen;
-  *p++ = '"';
-  *p++ = ':';
+  if (NULL != qkey) {
+    memcpy(p, qkey, qlen);
+    p += qlen;
+  }
   *p = '\0';
   b->len = (size_t)(p - b->s);
   return true;
 }
 
-static void open_container(struct jtext *b, const char *key, bool object) {
-  if (!place(b, key)) {
+static void open_container(struct jtext *b, const char *qkey, size_t qlen, bool object) {
+  if (!place(b, qkey, qlen)) {
     return;
   }
   if (b->depth >= JT_MAX_DEPTH) {
@@ -175,16 +151,23 @@ static void close_container(struct jtext *b, bool object) {
   jt_raw(b, object ? "}" : "]", 1);
 }
 
-void jt_obj_open(struct jtext *b) {
-  open_container(b, NULL, true);
+/* A p form given no key is misuse, like a plain form inside an object. */
+static bool key_given(struct jtext *b, const char *qkey) {
+  if (NULL == qkey) {
+    b->failed = true;
+    return false;
+  }
+  return true;
 }
 
-void jt_objp_open(struct jtext *b, const char *key) {
-  if (NULL == key) {
-    b->failed = true;
-    return;
+void jt_obj_open(struct jtext *b) {
+  open_container(b, NULL, 0, true);
+}
+
+void jt_objp_open_q(struct jtext *b, const char *qkey, size_t qlen) {
+  if (key_given(b, qkey)) {
+    open_container(b, qkey, qlen, true);
   }
-  open_container(b, key, true);
 }
 
 void jt_obj_close(struct jtext *b) {
@@ -192,103 +175,89 @@ void jt_obj_close(struct jtext *b) {
 }
 
 void jt_arr_open(struct jtext *b) {
-  open_container(b, NULL, false);
+  open_container(b, NULL, 0, false);
 }
 
-void jt_arrp_open(struct jtext *b, const char *key) {
-  if (NULL == key) {
-    b->failed = true;
-    return;
+void jt_arrp_open_q(struct jtext *b, const char *qkey, size_t qlen) {
+  if (key_given(b, qkey)) {
+    open_container(b, qkey, qlen, false);
   }
-  open_container(b, key, false);
 }
 
 void jt_arr_close(struct jtext *b) {
   close_container(b, false);
 }
 
-static void put_string(struct jtext *b, const char *key, const char *s) {
+static void put_string(struct jtext *b, const char *qkey, size_t qlen, const char *s) {
   if (NULL == s) {
     b->failed = true;
     return;
   }
-  if (place(b, key)) {
+  if (place(b, qkey, qlen)) {
     jt_str(b, s);
   }
 }
 
 void jt_putstring(struct jtext *b, const char *s) {
-  put_string(b, NULL, s);
+  put_string(b, NULL, 0, s);
 }
 
-void jt_putstringp(struct jtext *b, const char *key, const char *s) {
-  if (NULL == key) {
-    b->failed = true;
-    return;
+void jt_putstringp_q(struct jtext *b, const char *qkey, size_t qlen, const char *s) {
+  if (key_given(b, qkey)) {
+    put_string(b, qkey, qlen, s);
   }
-  put_string(b, key, s);
 }
 
 void jt_putint(struct jtext *b, int64_t v) {
-  if (place(b, NULL)) {
+  if (place(b, NULL, 0)) {
     jt_int(b, v);
   }
 }
 
-void jt_putintp(struct jtext *b, const char *key, int64_t v) {
-  if (NULL == key) {
-    b->failed = true;
-    return;
-  }
-  if (place(b, key)) {
+void jt_putintp_q(struct jtext *b, const char *qkey, size_t qlen, int64_t v) {
+  if (key_given(b, qkey) && place(b, qkey, qlen)) {
     jt_int(b, v);
   }
 }
 
-static void put_raw(struct jtext *b, const char *key, const char *json, size_t n) {
+static void put_raw(struct jtext *b, const char *qkey, size_t qlen, const char *json, size_t n) {
   if (NULL == json) {
     b->failed = true;
     return;
   }
-  if (place(b, key)) {
+  if (place(b, qkey, qlen)) {
     jt_raw(b, json, n);
   }
 }
 
 void jt_putbool(struct jtext *b, bool v) {
-  put_raw(b, NULL, v ? "true" : "false", v ? 4 : 5);
+  put_raw(b, NULL, 0, v ? "true" : "false", v ? 4 : 5);
 }
 
-void jt_putboolp(struct jtext *b, const char *key, bool v) {
-  if (NULL == key) {
-    b->failed = true;
-    return;
+void jt_putboolp_q(struct jtext *b, const char *qkey, size_t qlen, bool v) {
+  if (key_given(b, qkey)) {
+    put_raw(b, qkey, qlen, v ? "true" : "false", v ? 4 : 5);
   }
-  put_raw(b, key, v ? "true" : "false", v ? 4 : 5);
 }
 
 void jt_putnull(struct jtext *b) {
-  put_raw(b, NULL, "null", 4);
+  put_raw(b, NULL, 0, "null", 4);
 }
 
-void jt_putnullp(struct jtext *b, const char *key) {
-  if (NULL == key) {
-    b->failed = true;
-    return;
+void jt_putnullp_q(struct jtext *b, const char *qkey, size_t qlen) {
+  if (key_given(b, qkey)) {
+    put_raw(b, qkey, qlen, "null", 4);
   }
-  put_raw(b, key, "null", 4);
 }
 
 void jt_putraw(struct jtext *b, const char *json, size_t n) {
-  put_raw(b, NULL, json, n);
+  put_raw(b, NULL, 0, json, n);
 }
 
-void jt_putrawp(struct jtext *b, const char *key, const char *json, size_t n) {
-  if (NULL == key) {
-    b->failed = true;
-    return;
+void jt_putrawp_q(struct jtext *b, const char *qkey, size_t qlen, const char *json, size_t n) {
+  if (key_given(b, qkey)) {
+    put_raw(b, qkey, qlen, json, n);
   }
-  put_raw(b, key, json, n);
 }
 
 bool jt_done(const struct jtext *b) {

@@ -50,26 +50,39 @@ void jt_int(struct jtext *b, int64_t v);
 
 /* ---- the keyed writer. The plain forms write a value where no key belongs (the top
  * level, inside an array); the p forms ("put with key") write "key":value inside an object.
- * Keys and strings must be UTF-8 and not NULL, else the text fails (jansson refuses them
- * too). */
+ * Strings must be UTF-8 and not NULL, else the text fails (jansson refuses them too).
+ *
+ * Keys are string literals that need no escape (the names of a document): the p macros
+ * turn a key into its written form "key": at compile time, so a key costs one copy, as
+ * when documents were punctuated by hand. Each macro stands for a _q function that takes
+ * that written form and its length; a key known only at run time is written as jt_str
+ * writes it, followed by ':', and passed to the _q function. */
+#define JT_QKEY(key)                "\"" key "\":", sizeof("\"" key "\":") - 1
+#define jt_objp_open(b, key)        jt_objp_open_q((b), JT_QKEY(key))
+#define jt_arrp_open(b, key)        jt_arrp_open_q((b), JT_QKEY(key))
+#define jt_putstringp(b, key, s)    jt_putstringp_q((b), JT_QKEY(key), (s))
+#define jt_putintp(b, key, v)       jt_putintp_q((b), JT_QKEY(key), (v))
+#define jt_putboolp(b, key, v)      jt_putboolp_q((b), JT_QKEY(key), (v))
+#define jt_putnullp(b, key)         jt_putnullp_q((b), JT_QKEY(key))
+#define jt_putrawp(b, key, json, n) jt_putrawp_q((b), JT_QKEY(key), (json), (n))
 void jt_obj_open(struct jtext *b);
-void jt_objp_open(struct jtext *b, const char *key);
+void jt_objp_open_q(struct jtext *b, const char *qkey, size_t qlen);
 void jt_obj_close(struct jtext *b);
 void jt_arr_open(struct jtext *b);
-void jt_arrp_open(struct jtext *b, const char *key);
+void jt_arrp_open_q(struct jtext *b, const char *qkey, size_t qlen);
 void jt_arr_close(struct jtext *b);
 void jt_putstring(struct jtext *b, const char *s);
-void jt_putstringp(struct jtext *b, const char *key, const char *s);
+void jt_putstringp_q(struct jtext *b, const char *qkey, size_t qlen, const char *s);
 void jt_putint(struct jtext *b, int64_t v);
-void jt_putintp(struct jtext *b, const char *key, int64_t v);
+void jt_putintp_q(struct jtext *b, const char *qkey, size_t qlen, int64_t v);
 void jt_putbool(struct jtext *b, bool v);
-void jt_putboolp(struct jtext *b, const char *key, bool v);
+void jt_putboolp_q(struct jtext *b, const char *qkey, size_t qlen, bool v);
 void jt_putnull(struct jtext *b);
-void jt_putnullp(struct jtext *b, const char *key);
+void jt_putnullp_q(struct jtext *b, const char *qkey, size_t qlen);
 /* A value that is already JSON text (n bytes, e.g. a stored answer that passed
  * json_text_valid), spliced in as it is. */
 void jt_putraw(struct jtext *b, const char *json, size_t n);
-void jt_putrawp(struct jtext *b, const char *key, const char *json, size_t n);
+void jt_putrawp_q(struct jtext *b, const char *qkey, size_t qlen, const char *json, size_t n);
 /* True when the text is one complete document: not failed, something written, every
  * container closed. */
 bool jt_done(const struct jtext *b);

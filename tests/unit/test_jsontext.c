@@ -147,7 +147,11 @@ static void keyed_writer_matches_jansson(void **state) {
   jt_putint(&u, 1);
   jt_putstring(&u, "two");
   jt_obj_open(&u);
-  jt_putstringp(&u, "k\"ey\x02é", "v");
+  struct jtext key = {0}; /* a key known at run time, written as jt_str writes it */
+  jt_str(&key, "k\"ey\x02é");
+  JT_LIT(&key, ":");
+  jt_putstringp_q(&u, key.s, key.len, "v");
+  free(key.s);
   jt_obj_close(&u);
   jt_arr_open(&u);
   jt_putnull(&u);
