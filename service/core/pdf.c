@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ujikom/cert_render.h"
 #include "ujikom/timefmt.h"

@@ -4,7 +4,6 @@
  */
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
