@@ -95,7 +95,9 @@ static int plain_text(const char *s, size_t min, size_t max) {
 }
 
 struct create_args {
-  const char *email, *name, *role, *hash;
+  const char *email, *name;
+  enum role role;
+  const char *hash;
   int64_t id;
 };
 
@@ -108,7 +110,7 @@ static int tx_create(struct store_tx *tx, void *ctx) {
   if (STORE_OK != rc)
     return rc;
   j = json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)a->id, "email", a->email,
-                "name", a->name, "role", a->role, "disabled", 0, "via", "cli");
+                "name", a->name, "role", role_name(a->role), "disabled", 0, "via", "cli");
   after = NULL == j ? NULL : json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
   json_decref(j);
   if (NULL == after)
@@ -138,7 +140,8 @@ static unsigned kdf_cost(void) {
 int cmd_admin(int argc, char **argv) {
   char dir[512], db[600], err[512] = "";
   char password[PASSWORD_MAX_LEN + 2];
-  const char *email = NULL, *name = NULL, *role = STORE_ROLE_ADMIN;
+  const char *email = NULL, *name = NULL, *role_text = role_name(ROLE_ADMIN);
+  enum role role = ROLE_ADMIN;
   struct create_args a = {0};
   struct store *s = NULL;
   char *hash = NULL;
@@ -160,7 +163,7 @@ int cmd_admin(int argc, char **argv) {
     } else if (0 == strcmp(argv[i], "--name") && i + 1 < argc) {
       name = argv[++i];
     } else if (0 == strcmp(argv[i], "--role") && i + 1 < argc) {
-      role = argv[++i];
+      role_text = argv[++i];
     } else if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
       i++;
     } else if (0 == strncmp(argv[i], "--data-dir=", 11)) {
@@ -184,7 +187,7 @@ int cmd_admin(int argc, char **argv) {
     fprintf(stderr, "ujikom admin: --name must be 1-255 bytes of text\n");
     return 2;
   }
-  if (0 != strcmp(role, STORE_ROLE_ADMIN) && 0 != strcmp(role, STORE_ROLE_ASSESSOR)) {
+  if (!role_parse(role_text, &role) || (ROLE_ADMIN != role && ROLE_ASSESSOR != role)) {
     fprintf(stderr, "ujikom admin: --role must be admin or assessor\n");
     return 2;
   }
@@ -214,7 +217,7 @@ int cmd_admin(int argc, char **argv) {
     fprintf(stderr, "ujikom admin: could not store the account (%s)\n", store_rc_name(rc));
     goto cleanup;
   }
-  printf("created %s account %lld for %s\n", role, (long long)a.id, email);
+  printf("created %s account %lld for %s\n", role_name(role), (long long)a.id, email);
   status = 0;
 cleanup:
   OPENSSL_cleanse(password, sizeof password);

@@ -58,15 +58,17 @@ static char *dump(json_t *j) {
 
 static json_t *user_json(const struct store_user *u) {
   return json_pack("{s:I, s:s, s:s, s:s, s:b, s:o}", "id", (json_int_t)u->id, "email", u->email,
-                   "name", u->name, "role", u->role, "disabled", u->disabled, "created_at",
-                   json_time(u->created_ms));
+                   "name", u->name, "role", role_name(u->role), "disabled", u->disabled,
+                   "created_at", json_time(u->created_ms));
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* users */
 
 struct user_create_ctx {
-  const char *email, *name, *role, *hash;
+  const char *email, *name;
+  enum role role;
+  const char *hash;
   int64_t actor;
   int64_t id;
 };
@@ -79,7 +81,7 @@ static int tx_user_create(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc)
     return rc;
   after = dump(json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)c->id, "email", c->email,
-                         "name", c->name, "role", c->role, "disabled", 0));
+                         "name", c->name, "role", role_name(c->role), "disabled", 0));
   if (NULL == after)
     return STORE_HARD;
   snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
@@ -93,7 +95,7 @@ int h_admin_users_create(struct req *r) {
   struct user_create_ctx c = {0};
   struct store_rd *rd = NULL;
   struct store_user u;
-  const char *password = NULL;
+  const char *password = NULL, *role = NULL;
   char *hash = NULL;
   enum password_strength strength;
   int rc = STORE_HARD;
@@ -101,15 +103,14 @@ int h_admin_users_create(struct req *r) {
     return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
   c.email = member_str(r->json, "email");
   c.name = member_str(r->json, "name");
-  c.role =
-      NULL == json_object_get(r->json, "role") ? STORE_ROLE_ASSESSOR : member_str(r->json, "role");
+  role = NULL == json_object_get(r->json, "role") ? role_name(ROLE_ASSESSOR)
+                                                  : member_str(r->json, "role");
   password = member_str(r->json, "password");
   if (!plain_text(c.email, 3, 254) || NULL == strchr(c.email, '@') || NULL != strchr(c.email, ' '))
     return reply_error(r, ERR_INVALID_FIELD, "email: an e-mail address is required.");
   if (!plain_text(c.name, 1, 255))
     return reply_error(r, ERR_INVALID_FIELD, "name: 1 to 255 bytes of text.");
-  if (NULL == c.role ||
-      (0 != strcmp(c.role, STORE_ROLE_ASSESSOR) && 0 != strcmp(c.role, STORE_ROLE_ADMIN)))
+  if (!role_parse(role, &c.role) || (ROLE_ASSESSOR != c.role && ROLE_ADMIN != c.role))
     return reply_error(r, ERR_INVALID_FIELD, "role: \"assessor\" or \"admin\".");
   if (NULL == password)
     return reply_error(r, ERR_INVALID_FIELD, "password: an initial password is required.");
@@ -138,17 +139,18 @@ int h_admin_users_create(struct req *r) {
 
 /* GET /api/admin/users?role= */
 int h_admin_users_list(struct req *r) {
-  const char *role = req_query(r, "role");
+  const char *role_text = req_query(r, "role");
+  enum role role = ROLE_ANON;
   struct store_rd *rd = NULL;
   struct store_user *list = NULL;
   size_t n = 0;
   json_t *items = NULL;
   int rc = STORE_HARD;
-  if (NULL != role && !store_role_valid(role))
+  if (NULL != role_text && !role_parse(role_text, &role))
     return reply_error(r, ERR_INVALID_FIELD, "role: candidate, assessor or admin.");
   rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc)
-    rc = store_user_list(rd, &list, &n, role, 0, 1000);
+    rc = store_user_list(rd, &list, &n, NULL == role_text ? NULL : &role, 0, 1000);
   store_rd_end(rd);
   if (STORE_OK != rc)
     return reply_store_error(r, rc, __func__);
@@ -185,8 +187,9 @@ static int tx_user_disable(struct store_tx *tx, void *vctx) {
     rc = store_session_delete_user(tx, c->id, NULL);
   if (STORE_OK != rc)
     return rc;
-  before = dump(json_pack("{s:s, s:b}", "role", u.role, "disabled", 0));
-  after = dump(json_pack("{s:s, s:b, s:s?}", "role", u.role, "disabled", 1, "reason", c->reason));
+  before = dump(json_pack("{s:s, s:b}", "role", role_name(u.role), "disabled", 0));
+  after = dump(
+      json_pack("{s:s, s:b, s:s?}", "role", role_name(u.role), "disabled", 1, "reason", c->reason));
   snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
   rc = NULL == before || NULL == after
            ? STORE_HARD
@@ -227,19 +230,21 @@ int h_admin_users_disable(struct req *r) {
 static json_t *attempt_json(const struct store_attempt *a) {
   return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id,
                    "candidate_id", (json_int_t)a->user_id, "exam_id", a->exam_id, "exam_version",
-                   a->exam_version, "status", a->status, "started_at", json_time(a->started_ms),
-                   "deadline_at", json_time(a->deadline_ms), "finished_at",
-                   json_time(a->finished_ms), "verdict",
-                   '\0' != a->verdict[0] ? json_string(a->verdict) : json_null(), "decided_at",
-                   json_time(a->decided_ms));
+                   a->exam_version, "status", attempt_status_name(a->status), "started_at",
+                   json_time(a->started_ms), "deadline_at", json_time(a->deadline_ms),
+                   "finished_at", json_time(a->finished_ms), "verdict",
+                   VERDICT_NONE != a->verdict ? json_string(verdict_name(a->verdict)) : json_null(),
+                   "decided_at", json_time(a->decided_ms));
 }
 
 /* GET /api/admin/attempts?exam=&status=&verdict=&before= */
 int h_admin_attempts_list(struct req *r) {
   const char *exam = req_query(r, "exam");
-  const char *status = req_query(r, "status");
-  const char *verdict = req_query(r, "verdict");
+  const char *status_text = req_query(r, "status");
+  const char *verdict_text = req_query(r, "verdict");
   const char *before_s = req_query(r, "before");
+  enum attempt_status status = ATTEMPT_OPEN;
+  enum verdict verdict = VERDICT_NONE;
   struct store_rd *rd = NULL;
   struct store_attempt *list = NULL;
   size_t n = 0;
@@ -248,17 +253,16 @@ int h_admin_attempts_list(struct req *r) {
   int rc = STORE_HARD;
   if (NULL != exam && (strlen(exam) < 1 || strlen(exam) > 40))
     return reply_error(r, ERR_INVALID_FIELD, "exam: an exam id.");
-  if (NULL != status && 0 != strcmp(status, STORE_ATTEMPT_OPEN) &&
-      0 != strcmp(status, STORE_ATTEMPT_SUBMITTED) && 0 != strcmp(status, STORE_ATTEMPT_CLOSED))
+  if (NULL != status_text && !attempt_status_parse(status_text, &status))
     return reply_error(r, ERR_INVALID_FIELD, "status: open, submitted or closed.");
-  if (NULL != verdict && 0 != strcmp(verdict, "K") && 0 != strcmp(verdict, "BK") &&
-      0 != strcmp(verdict, "PENDING"))
+  if (NULL != verdict_text && (!verdict_parse(verdict_text, &verdict) || VERDICT_NONE == verdict))
     return reply_error(r, ERR_INVALID_FIELD, "verdict: K, BK or PENDING.");
   if (NULL != before_s && !parse_id(before_s, &before))
     return reply_error(r, ERR_INVALID_FIELD, "before: an attempt id.");
   rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc)
-    rc = store_review_attempts(rd, &list, &n, exam, status, verdict, before, ADMIN_LIST_LIMIT);
+    rc = store_review_attempts(rd, &list, &n, exam, NULL == status_text ? NULL : &status,
+                               NULL == verdict_text ? NULL : &verdict, before, ADMIN_LIST_LIMIT);
   store_rd_end(rd);
   if (STORE_OK != rc)
     return reply_store_error(r, rc, __func__);
@@ -430,15 +434,12 @@ static int analyse_attempt(struct req *r, struct store_rd *rd, int64_t id,
     }
     if (NULL == ju)
       continue; /* unit not in this attempt's version */
-    const char *uv = json_string_value(json_object_get(ju, "verdict"));
-    analysis_outcomes_add(&units[u], NULL == uv              ? ANALYSIS_PENDING
-                                     : 0 == strcmp(uv, "K")  ? ANALYSIS_K
-                                     : 0 == strcmp(uv, "BK") ? ANALYSIS_BK
-                                                             : ANALYSIS_PENDING);
+    enum verdict uv = VERDICT_PENDING;
+    if (!verdict_parse(json_string_value(json_object_get(ju, "verdict")), &uv))
+      uv = VERDICT_PENDING;
+    analysis_outcomes_add(&units[u], uv);
   }
-  analysis_outcomes_add(overall, 0 == strcmp(a.verdict, "K")    ? ANALYSIS_K
-                                 : 0 == strcmp(a.verdict, "BK") ? ANALYSIS_BK
-                                                                : ANALYSIS_PENDING);
+  analysis_outcomes_add(overall, a.verdict);
   ret = 0;
 done:
   json_decref(form_json);
@@ -510,7 +511,7 @@ int h_admin_analysis(struct req *r) {
     if (STORE_OK != rc)
       break;
     for (size_t i = 0; i < n && nids < ANALYSIS_MAX_ATTEMPTS; i++)
-      if (0 != strcmp(page[i].status, STORE_ATTEMPT_OPEN))
+      if (ATTEMPT_OPEN != page[i].status)
         ids[nids++] = page[i].id;
     before = n > 0 ? page[n - 1].id : 0;
     free(page);

@@ -19,7 +19,8 @@ static json_t *appeal_json(const struct store_appeal *a) {
   return json_pack(
       "{s:I, s:I, s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id, "attempt_id",
       (json_int_t)a->attempt_id, "candidate_id", (json_int_t)a->candidate_id, "reason", a->reason,
-      "created_at", json_time(a->created_ms), "status", a->status, "original_assessor_id",
+      "created_at", json_time(a->created_ms), "status", appeal_status_name(a->status),
+      "original_assessor_id",
       a->original_assessor_id > 0 ? json_integer(a->original_assessor_id) : json_null(),
       "assessor_id", a->assessor_id > 0 ? json_integer(a->assessor_id) : json_null(), "assigned_at",
       json_time(a->assigned_ms), "decided_at", json_time(a->decided_ms));
@@ -102,7 +103,7 @@ int h_appeals_create(struct req *r) {
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
   if (STORE_OK != rc)
     return reply_store_error(r, rc, __func__);
-  if (0 != strcmp(att.verdict, "K") && 0 != strcmp(att.verdict, "BK")) {
+  if (VERDICT_K != att.verdict && VERDICT_BK != att.verdict) {
     store_decision_clear(&d);
     return reply_error(r, ERR_NOT_DECIDED, NULL);
   }
@@ -138,18 +139,18 @@ int h_appeals_create(struct req *r) {
 /* GET /api/admin/appeals?status= */
 
 int h_appeals_list(struct req *r) {
-  const char *status = req_query(r, "status");
+  const char *status_text = req_query(r, "status");
+  enum appeal_status status = APPEAL_OPEN;
   struct store_rd *rd = NULL;
   struct store_appeal *list = NULL;
   size_t n = 0;
   json_t *items = NULL;
   int rc = STORE_HARD;
-  if (NULL != status && 0 != strcmp(status, STORE_APPEAL_OPEN) &&
-      0 != strcmp(status, STORE_APPEAL_ASSIGNED) && 0 != strcmp(status, STORE_APPEAL_DECIDED))
+  if (NULL != status_text && !appeal_status_parse(status_text, &status))
     return reply_error(r, ERR_INVALID_FIELD, "status: one of open, assigned, decided.");
   rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc)
-    rc = store_appeal_list(rd, &list, &n, status, APPEAL_LIST_LIMIT);
+    rc = store_appeal_list(rd, &list, &n, NULL == status_text ? NULL : &status, APPEAL_LIST_LIMIT);
   store_rd_end(rd);
   if (STORE_OK != rc)
     return reply_store_error(r, rc, __func__);
@@ -189,7 +190,7 @@ static int tx_assign(struct store_tx *tx, void *vctx) {
   rc = store_user_by_id(rd, &u, c->assessor_id);
   if (rc < 0)
     goto done;
-  if (STORE_NONE == rc || 0 != strcmp(u.role, STORE_ROLE_ASSESSOR) || u.disabled) {
+  if (STORE_NONE == rc || ROLE_ASSESSOR != u.role || u.disabled) {
     c->why = ERR_NOT_AN_ASSESSOR;
     rc = STORE_CONFLICT;
     goto done;

@@ -439,20 +439,18 @@ static void render_sheet(struct html *h, const struct req *r, const struct sheet
     snprintf(by, sizeof(by), "%" PRId64, s->dec.decided_by);
     HTML_LIT(h, "<p class=\"notice\">");
     html_text_sub(h, L(r, "review.decided"), "overall",
-                  L(r, 0 == strcmp(s->dec.overall, "K") ? "result.K" : "result.BK"), "by", by,
-                  "time", when, NULL);
+                  L(r, VERDICT_K == s->dec.overall ? "result.K" : "result.BK"), "by", by, "time",
+                  when, NULL);
     HTML_LIT(h, "</p>");
   }
   bool mine = false;
   render_claim(h, r, s, &mine);
 
-  bool pending = 0 == strcmp(s->att.verdict, "PENDING");
-  bool appeal_mine = STORE_OK == s->appeal_rc &&
-                     0 == strcmp(s->appeal.status, STORE_APPEAL_ASSIGNED) &&
+  bool pending = VERDICT_PENDING == s->att.verdict;
+  bool appeal_mine = STORE_OK == s->appeal_rc && APPEAL_ASSIGNED == s->appeal.status &&
                      s->appeal.assessor_id == r->user->id;
   bool assessor_can = ROLE_ASSESSOR == r->user->role && (pending ? mine : appeal_mine);
-  bool admin_can =
-      ROLE_ADMIN == r->user->role && !pending && 0 != strcmp(s->att.status, STORE_ATTEMPT_OPEN);
+  bool admin_can = ROLE_ADMIN == r->user->role && !pending && ATTEMPT_OPEN != s->att.status;
   bool editable = assessor_can || admin_can;
   char action[80], api[96], next[80];
   snprintf(next, sizeof(next), "/review/%" PRId64 "?done=1", s->att.id);
@@ -518,7 +516,7 @@ static void render_sheet(struct html *h, const struct req *r, const struct sheet
       HTML_LIT(h, "</div>");
     }
     if (editable) {
-      const char *automatic = NULL != ur ? score_verdict_name(ur->verdict) : "PENDING";
+      const char *automatic = verdict_name(NULL != ur ? ur->verdict : VERDICT_PENDING);
       char field[160], fid[160];
       snprintf(field, sizeof(field), "units/%s/outcome", fu->unit->code);
       snprintf(fid, sizeof(fid), "u-%zu", u);

@@ -65,7 +65,7 @@ static int load_attempt(struct req *r, struct loaded *out, int64_t id, bool need
     reply_store_error(r, rc, __func__);
     goto fail;
   }
-  if (need_finished && 0 == strcmp(out->att.status, STORE_ATTEMPT_OPEN)) {
+  if (need_finished && ATTEMPT_OPEN == out->att.status) {
     reply_error(r, ERR_NOT_AWAITING_REVIEW, "The attempt is still in progress.");
     goto fail;
   }
@@ -172,18 +172,18 @@ static json_t *decision_json(const struct store_decision *d) {
   return json_pack(
       "{s:I, s:s, s:I, s:o, s:s, s:o, s:o, s:s?, s:s?, s:o}", "id", (json_int_t)d->id, "kind",
       d->kind, "decided_by", (json_int_t)d->decided_by, "decided_at", json_time(d->decided_ms),
-      "overall", d->overall, "items", NULL != marks ? marks : json_object(), "units",
+      "overall", verdict_name(d->overall), "items", NULL != marks ? marks : json_object(), "units",
       NULL != units ? units : json_object(), "feedback", d->feedback, "reason", d->reason,
       "appeal_id", d->appeal_id > 0 ? json_integer((json_int_t)d->appeal_id) : json_null());
 }
 
 static json_t *attempt_summary_json(const struct store_attempt *a) {
-  return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id,
-                   "candidate_id", (json_int_t)a->user_id, "exam_id", a->exam_id, "exam_version",
-                   a->exam_version, "status", a->status, "started_at", json_time(a->started_ms),
-                   "deadline_at", json_time(a->deadline_ms), "finished_at",
-                   json_time(a->finished_ms), "verdict",
-                   '\0' != a->verdict[0] ? json_string(a->verdict) : json_null());
+  return json_pack(
+      "{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id, "candidate_id",
+      (json_int_t)a->user_id, "exam_id", a->exam_id, "exam_version", a->exam_version, "status",
+      attempt_status_name(a->status), "started_at", json_time(a->started_ms), "deadline_at",
+      json_time(a->deadline_ms), "finished_at", json_time(a->finished_ms), "verdict",
+      VERDICT_NONE != a->verdict ? json_string(verdict_name(a->verdict)) : json_null());
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -361,7 +361,7 @@ int h_reviews_get(struct req *r) {
                           json_pack("{s:s, s:s, s:s?, s:I, s:s?, s:f, s:o}", "code", fu->unit->code,
                                     "title", fu->unit->title, "title_en", fu->unit->title_en,
                                     "cut_score", (json_int_t)fu->unit->cut_score, "automatic",
-                                    NULL == ur ? NULL : score_verdict_name(ur->verdict), "percent",
+                                    NULL == ur ? NULL : verdict_name(ur->verdict), "percent",
                                     NULL == ur ? 0.0 : ur->percent, "items",
                                     NULL != items ? items : json_array()));
   }
@@ -377,10 +377,11 @@ int h_reviews_get(struct req *r) {
           : json_null(),
       "appeal",
       STORE_OK == arc
-          ? json_pack(
-                "{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)appeal.id, "status", appeal.status,
-                "reason", appeal.reason, "created_at", json_time(appeal.created_ms), "assessor_id",
-                appeal.assessor_id > 0 ? json_integer((json_int_t)appeal.assessor_id) : json_null())
+          ? json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)appeal.id, "status",
+                      appeal_status_name(appeal.status), "reason", appeal.reason, "created_at",
+                      json_time(appeal.created_ms), "assessor_id",
+                      appeal.assessor_id > 0 ? json_integer((json_int_t)appeal.assessor_id)
+                                             : json_null())
           : json_null(),
       "units", NULL != units ? units : json_array(), "decisions",
       NULL != decisions ? decisions : json_array());
@@ -402,14 +403,14 @@ struct decide_ctx {
   int64_t actor;
   const char *kind; /* STORE_DECISION_* */
   int64_t appeal_id;
-  const char *expect_verdict; /* "PENDING" for a first review; NULL = K or BK */
+  bool expect_pending; /* a first review: the verdict must be PENDING (else K or BK) */
   bool need_claim;
   struct store_decision d;
   char *result_json;
   const char *audit_action;
   /* out */
   int64_t decision_id;
-  char old_verdict[8];
+  enum verdict old_verdict;
 };
 
 static int tx_decide(struct store_tx *tx, void *vctx) {
@@ -429,10 +430,9 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
   rc = store_attempt_get(rd, &att, c->attempt_id);
   if (STORE_OK != rc)
     goto done;
-  snprintf(c->old_verdict, sizeof c->old_verdict, "%s", att.verdict);
-  if (NULL != c->expect_verdict
-          ? 0 != strcmp(att.verdict, c->expect_verdict)
-          : (0 != strcmp(att.verdict, "K") && 0 != strcmp(att.verdict, "BK"))) {
+  c->old_verdict = att.verdict;
+  if (c->expect_pending ? VERDICT_PENDING != att.verdict
+                        : (VERDICT_K != att.verdict && VERDICT_BK != att.verdict)) {
     rc = STORE_CONFLICT;
     goto done;
   }
@@ -468,11 +468,11 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
   }
   if (STORE_OK != rc)
     goto done;
-  before = json_pack("{s:s, s:o}", "verdict", att.verdict, "decision_id",
+  before = json_pack("{s:s, s:o}", "verdict", verdict_name(att.verdict), "decision_id",
                      prev_id > 0 ? json_integer((json_int_t)prev_id) : json_null());
   after =
-      json_pack("{s:s, s:I, s:s, s:o?, s:s?, s:s?}", "verdict", c->d.overall, "decision_id",
-                (json_int_t)c->decision_id, "kind", c->d.kind, "units",
+      json_pack("{s:s, s:I, s:s, s:o?, s:s?, s:s?}", "verdict", verdict_name(c->d.overall),
+                "decision_id", (json_int_t)c->decision_id, "kind", c->d.kind, "units",
                 json_loads(c->d.units, 0, NULL), "reason", c->d.reason, "feedback", c->d.feedback);
   before_s = NULL == before ? NULL : json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS);
   after_s = NULL == after ? NULL : json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
@@ -507,7 +507,7 @@ static int reply_review(struct req *r, enum review_status st, const char *why) {
 
 /* Copies a checked outcome into the decision to store (strings owned by the context). */
 static void take_outcome(struct decide_ctx *c, struct review_outcome *o) {
-  snprintf(c->d.overall, sizeof c->d.overall, "%s", o->overall);
+  c->d.overall = o->overall;
   c->d.marks = o->items;
   c->d.units = o->units;
   c->d.feedback = o->feedback;
@@ -524,11 +524,10 @@ static int decide_commit(struct req *r, struct decide_ctx *c) {
   if (STORE_NONE == rc)
     return reply_error(r, ERR_NOT_CLAIMED, NULL);
   if (STORE_CONFLICT == rc)
-    return reply_error(r, NULL != c->expect_verdict ? ERR_NOT_AWAITING_REVIEW : ERR_NOT_DECIDED,
-                       NULL);
+    return reply_error(r, c->expect_pending ? ERR_NOT_AWAITING_REVIEW : ERR_NOT_DECIDED, NULL);
   if (STORE_OK != rc)
     return reply_store_error(r, rc, __func__);
-  if (0 == strcmp(c->d.overall, "K")) {
+  if (VERDICT_K == c->d.overall) {
     /* The decision is committed; issuing is idempotent and may be retried later through
      * POST /api/attempts/:id/certificate, so a failure here does not undo the decision. */
     char err[200] = "";
@@ -543,9 +542,10 @@ static int decide_commit(struct req *r, struct decide_ctx *c) {
   return reply_json(r, 200,
                     json_pack("{s:{s:I, s:I, s:s, s:s, s:s, s:o?, s:s?}, s:o?}", "decision", "id",
                               (json_int_t)c->decision_id, "attempt_id", (json_int_t)c->attempt_id,
-                              "kind", c->d.kind, "overall", c->d.overall, "previous_verdict",
-                              c->old_verdict, "units", json_loads(c->d.units, 0, NULL), "feedback",
-                              c->d.feedback, "certificate_serial", serial));
+                              "kind", c->d.kind, "overall", verdict_name(c->d.overall),
+                              "previous_verdict", verdict_name(c->old_verdict), "units",
+                              json_loads(c->d.units, 0, NULL), "feedback", c->d.feedback,
+                              "certificate_serial", serial));
 }
 
 /* POST /api/reviews/:attempt/decision (assessor: first review or an assigned appeal). */
@@ -583,7 +583,7 @@ int h_reviews_decide(struct req *r) {
   }
   c.attempt_id = id;
   c.actor = r->user->id;
-  if (STORE_OK == rc && 0 == strcmp(appeal.status, STORE_APPEAL_ASSIGNED)) {
+  if (STORE_OK == rc && APPEAL_ASSIGNED == appeal.status) {
     if (appeal.assessor_id != r->user->id) {
       ret = reply_error(r, ERR_APPEAL_ASSIGNED_ELSEWHERE, NULL);
       goto cleanup;
@@ -592,12 +592,12 @@ int h_reviews_decide(struct req *r) {
     c.appeal_id = appeal.id;
     c.audit_action = "appeal.decision";
   } else {
-    if (0 != strcmp(l.att.verdict, "PENDING")) {
+    if (VERDICT_PENDING != l.att.verdict) {
       ret = reply_error(r, ERR_NOT_AWAITING_REVIEW, NULL);
       goto cleanup;
     }
     c.kind = STORE_DECISION_ASSESSOR;
-    c.expect_verdict = "PENDING";
+    c.expect_pending = true;
     c.need_claim = true;
     c.audit_action = "review.decision";
   }
@@ -660,7 +660,7 @@ int h_admin_attempt_decision(struct req *r) {
                        "reason.");
   if (0 != load_attempt(r, &l, id, true))
     return 0;
-  if (0 != strcmp(l.att.verdict, "K") && 0 != strcmp(l.att.verdict, "BK")) {
+  if (VERDICT_K != l.att.verdict && VERDICT_BK != l.att.verdict) {
     ret = reply_error(r, ERR_NOT_DECIDED, NULL);
     goto cleanup;
   }
@@ -746,7 +746,7 @@ int h_reviews_feedback(struct req *r) {
     rc = reply_store_error(r, rc, __func__);
     goto cleanup;
   }
-  if (0 != strcmp(att.verdict, "K") && 0 != strcmp(att.verdict, "BK")) {
+  if (VERDICT_K != att.verdict && VERDICT_BK != att.verdict) {
     rc = reply_error(r, ERR_NOT_DECIDED, NULL);
     goto cleanup;
   }
@@ -765,15 +765,15 @@ int h_reviews_feedback(struct req *r) {
         json_object_set(comments, key, c);
     }
   }
-  body =
-      json_pack("{s:I, s:s, s:o, s:s?, s:o, s:o, s:o, s:o}", "attempt_id", (json_int_t)id,
-                "verdict", att.verdict, "decided_at", json_time(decided_ms), "feedback",
-                STORE_OK == drc ? d.feedback : NULL, "units", NULL != units ? units : json_object(),
-                "comments", NULL != comments ? comments : json_object(), "appeal_until",
-                json_time(decided_ms + (int64_t)r->svc->cfg->appeal_days * 86400 * 1000), "appeal",
-                STORE_OK == arc
-                    ? json_pack("{s:I, s:s}", "id", (json_int_t)appeal.id, "status", appeal.status)
-                    : json_null());
+  body = json_pack(
+      "{s:I, s:s, s:o, s:s?, s:o, s:o, s:o, s:o}", "attempt_id", (json_int_t)id, "verdict",
+      verdict_name(att.verdict), "decided_at", json_time(decided_ms), "feedback",
+      STORE_OK == drc ? d.feedback : NULL, "units", NULL != units ? units : json_object(),
+      "comments", NULL != comments ? comments : json_object(), "appeal_until",
+      json_time(decided_ms + (int64_t)r->svc->cfg->appeal_days * 86400 * 1000), "appeal",
+      STORE_OK == arc ? json_pack("{s:I, s:s}", "id", (json_int_t)appeal.id, "status",
+                                  appeal_status_name(appeal.status))
+                      : json_null());
   units = comments = NULL; /* owned by body (or freed by json_pack on failure) */
   rc = NULL == body ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, body);
 cleanup:
