@@ -340,8 +340,8 @@ cleanup:
   store_rd_end(rd);
   for (size_t i = 0; NULL != users && i < nusers; i++)
     memset(users[i].password_hash, 0, sizeof(users[i].password_hash));
-  store_user_list_free(users);
-  free(attempts);
+  store_user_list_free(users, nusers);
+  store_attempt_list_free(attempts, nattempts);
   store_appeal_list_free(appeals, nappeals);
   store_cert_list_free(certs, ncerts);
   return ret;
