@@ -14,6 +14,7 @@ static const char *const alphabets[] = {
     [B64_STD] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
     [B64_URL] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
     [B64_BASE32] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+    [B64_STD_PADDED] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
 };
 
 static unsigned bits_of(enum b64_alphabet a) {
@@ -44,6 +45,8 @@ int b64_value(unsigned char c, enum b64_alphabet a) {
 }
 
 size_t b64_encoded_len(size_t len, enum b64_alphabet a) {
+  if (B64_STD_PADDED == a)
+    return (len + 2) / 3 * 4;
   unsigned bits = bits_of(a);
   return (len * 8 + bits - 1) / bits;
 }
@@ -69,12 +72,23 @@ size_t b64_encode(char *out, size_t outlen, const void *data, size_t len, enum b
   }
   if (nacc > 0)
     out[o++] = alphabet[(acc << (bits - nacc)) & ((1u << bits) - 1)];
+  while (o < need) /* B64_STD_PADDED only */
+    out[o++] = '=';
   out[o] = '\0';
   return o;
 }
 
 long b64_decode(unsigned char *out, size_t outlen, const char *text, size_t len,
                 enum b64_alphabet a) {
+  if (B64_STD_PADDED == a) {
+    /* Whole groups of four; one or two '=' at the end stand for what the unpadded text
+     * leaves out, and nowhere else ('=' is no value of the alphabet). */
+    if (0 != len % 4)
+      return -1;
+    if (len > 0 && '=' == text[len - 1])
+      len -= '=' == text[len - 2] ? 2 : 1;
+    a = B64_STD;
+  }
   unsigned bits = bits_of(a);
   /* A trailing group too short to hold a whole byte is never produced by the encoder. */
   size_t rem_bits = (len * bits) % 8;
@@ -102,9 +116,11 @@ long b64_decode(unsigned char *out, size_t outlen, const char *text, size_t len,
   return (long)o;
 }
 
-/* ---- the allocating forms (ujikom/token.h) */
+/* ---- the allocating forms (and ujikom/token.h's) */
 
-static char *encode_alloc(const void *data, size_t len, enum b64_alphabet a) {
+char *b64_encode_alloc(const void *data, size_t len, enum b64_alphabet a) {
+  if (len > SIZE_MAX / 8 - 8) /* b64_encoded_len cannot overflow below this */
+    return NULL;
   size_t n = b64_encoded_len(len, a);
   char *out = malloc(n + 1);
   if (NULL == out)
@@ -113,11 +129,11 @@ static char *encode_alloc(const void *data, size_t len, enum b64_alphabet a) {
   return out;
 }
 
-static int decode_alloc(unsigned char **out, size_t *out_len, const char *text, size_t len,
-                        enum b64_alphabet a) {
+int b64_decode_alloc(unsigned char **out, size_t *out_len, const char *text, size_t len,
+                     enum b64_alphabet a) {
   *out = NULL;
   *out_len = 0;
-  size_t n = len * bits_of(a) / 8;
+  size_t n = len / 4 * 3 + 3; /* at least the decoded length of every variant */
   unsigned char *buf = malloc(n + 1);
   if (NULL == buf)
     return -1;
@@ -133,17 +149,17 @@ static int decode_alloc(unsigned char **out, size_t *out_len, const char *text, 
 }
 
 char *token_b64url_encode(const void *data, size_t len) {
-  return encode_alloc(data, len, B64_URL);
+  return b64_encode_alloc(data, len, B64_URL);
 }
 
 int token_b64url_decode(unsigned char **out, size_t *out_len, const char *text, size_t len) {
-  return decode_alloc(out, out_len, text, len, B64_URL);
+  return b64_decode_alloc(out, out_len, text, len, B64_URL);
 }
 
 char *token_b32_encode(const void *data, size_t len) {
-  return encode_alloc(data, len, B64_BASE32);
+  return b64_encode_alloc(data, len, B64_BASE32);
 }
 
 int token_b32_decode(unsigned char **out, size_t *out_len, const char *text, size_t len) {
-  return decode_alloc(out, out_len, text, len, B64_BASE32);
+  return b64_decode_alloc(out, out_len, text, len, B64_BASE32);
 }

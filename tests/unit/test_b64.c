@@ -17,18 +17,18 @@
 #include "ujikom/b64.h"
 
 struct vector {
-  const char *plain, *b64, *b32;
+  const char *plain, *b64, *b32, *padded;
 };
 
-/* RFC 4648 section 10, padding removed. */
+/* RFC 4648 section 10, with padding (padded) and without (the others). */
 static const struct vector vectors[] = {
-    {"", "", ""},
-    {"f", "Zg", "MY"},
-    {"fo", "Zm8", "MZXQ"},
-    {"foo", "Zm9v", "MZXW6"},
-    {"foob", "Zm9vYg", "MZXW6YQ"},
-    {"fooba", "Zm9vYmE", "MZXW6YTB"},
-    {"foobar", "Zm9vYmFy", "MZXW6YTBOI"},
+    {"", "", "", ""},
+    {"f", "Zg", "MY", "Zg=="},
+    {"fo", "Zm8", "MZXQ", "Zm8="},
+    {"foo", "Zm9v", "MZXW6", "Zm9v"},
+    {"foob", "Zm9vYg", "MZXW6YQ", "Zm9vYg=="},
+    {"fooba", "Zm9vYmE", "MZXW6YTB", "Zm9vYmE="},
+    {"foobar", "Zm9vYmFy", "MZXW6YTBOI", "Zm9vYmFy"},
 };
 
 static void check_vector(const char *plain, const char *text, enum b64_alphabet a) {
@@ -50,6 +50,7 @@ static void test_rfc4648_vectors(void **state) {
     check_vector(vectors[i].plain, vectors[i].b64, B64_STD);
     check_vector(vectors[i].plain, vectors[i].b64, B64_URL); /* no 62/63 in these */
     check_vector(vectors[i].plain, vectors[i].b32, B64_BASE32);
+    check_vector(vectors[i].plain, vectors[i].padded, B64_STD_PADDED);
   }
 }
 
@@ -77,8 +78,8 @@ static void test_round_trip_every_length(void **state) {
   char text[128];
   for (size_t i = 0; i < sizeof in; i++)
     in[i] = (unsigned char)(i * 37 + 11);
-  static const enum b64_alphabet all[] = {B64_STD, B64_URL, B64_BASE32};
-  for (size_t k = 0; k < 3; k++) {
+  static const enum b64_alphabet all[] = {B64_STD, B64_URL, B64_BASE32, B64_STD_PADDED};
+  for (size_t k = 0; k < 4; k++) {
     for (size_t len = 0; len <= sizeof in; len++) {
       size_t n = b64_encode(text, sizeof text, in, len, all[k]);
       assert_int_equal(b64_encoded_len(len, all[k]), n);
@@ -103,6 +104,13 @@ static void test_strict_refusals(void **state) {
   for (size_t i = 0; i < sizeof bad32 / sizeof bad32[0]; i++) {
     if (b64_decode(back, sizeof back, bad32[i], strlen(bad32[i]), B64_BASE32) >= 0)
       fail_msg("base32 accepted \"%s\"", bad32[i]);
+  }
+  /* padding: whole groups of four, '=' only at the end, canonical bits before it */
+  static const char *const bad_padded[] = {
+      "Zg", "Zg=", "Zg=a", "Z===", "====", "Zh==", "Zm9=", "Zg==Zg==", "Zm9v\n"};
+  for (size_t i = 0; i < sizeof bad_padded / sizeof bad_padded[0]; i++) {
+    if (b64_decode(back, sizeof back, bad_padded[i], strlen(bad_padded[i]), B64_STD_PADDED) >= 0)
+      fail_msg("padded base64 accepted \"%s\"", bad_padded[i]);
   }
   /* the result must fit */
   assert_int_equal(-1, b64_decode(back, 5, "Zm9vYmFy", 8, B64_STD));
@@ -131,6 +139,24 @@ static void test_values(void **state) {
   assert_int_equal(-1, b64_value(0x80, B64_URL));
 }
 
+static void test_alloc_forms(void **state) {
+  (void)state;
+  char *e = b64_encode_alloc("fooba", 5, B64_STD_PADDED);
+  assert_string_equal("Zm9vYmE=", e);
+  unsigned char *d = NULL;
+  size_t n = 0;
+  assert_int_equal(0, b64_decode_alloc(&d, &n, e, strlen(e), B64_STD_PADDED));
+  assert_int_equal(5, n);
+  assert_memory_equal("fooba", d, 5);
+  assert_int_equal(0, d[n]); /* NUL-terminated for convenience */
+  free(d);
+  free(e);
+  assert_int_equal(-1, b64_decode_alloc(&d, &n, "Zm9vYmE", 7, B64_STD_PADDED));
+  assert_null(d);
+  assert_int_equal(0, n);
+  assert_null(b64_encode_alloc("x", SIZE_MAX / 4, B64_URL)); /* too large to encode */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rfc4648_vectors),
@@ -139,6 +165,7 @@ int main(void) {
       cmocka_unit_test(test_strict_refusals),
       cmocka_unit_test(test_encode_needs_room),
       cmocka_unit_test(test_values),
+      cmocka_unit_test(test_alloc_forms),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
