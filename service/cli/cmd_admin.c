@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "common/config.h"
 #include "store/store.h"
 #include "ujikom/password.h"
 
@@ -201,7 +202,7 @@ int cmd_admin(int argc, char **argv) {
     fprintf(stderr, "ujikom admin: could not hash the password\n");
     goto cleanup;
   }
-  cli_db_path(cli_data_dir(argc, argv, dir, sizeof dir), db, sizeof db);
+  config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
   if (STORE_OK != store_open(&s, db, NULL, err, sizeof err)) {
     fprintf(stderr, "ujikom admin: %s\n", err);
     goto cleanup;

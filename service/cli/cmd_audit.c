@@ -6,10 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/commands.h"
+#include "common/config.h"
 #include "store/store.h"
+#include "ujikom/timefmt.h"
 
 static void audit_usage(FILE *out) {
   fprintf(out, "usage: ujikom audit verify [--data-dir DIR]\n"
@@ -48,11 +49,9 @@ static int audit_list(struct store *s, const char *subject, int limit) {
     return 1;
   }
   for (size_t i = 0; i < n; i++) {
-    char when[32] = "?";
-    time_t t = (time_t)(list[i].at_ms / 1000);
-    struct tm tm;
-    if (NULL != gmtime_r(&t, &tm))
-      strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char when[32];
+    if (0 == time_format(when, sizeof when, list[i].at_ms / 1000, TIME_ISO))
+      snprintf(when, sizeof when, "?");
     printf("%lld %s actor=%lld %s %s before=%s after=%s\n", (long long)list[i].seq, when,
            (long long)list[i].actor, list[i].action, list[i].subject,
            NULL == list[i].before ? "-" : list[i].before,
@@ -100,7 +99,7 @@ int cmd_audit(int argc, char **argv) {
     audit_usage(stderr);
     return 2;
   }
-  cli_db_path(cli_data_dir(argc, argv, dir, sizeof dir), db, sizeof db);
+  config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
   if (STORE_OK != store_open(&s, db, &opts, err, sizeof err)) {
     fprintf(stderr, "ujikom audit: %s\n", err);
     return 1;

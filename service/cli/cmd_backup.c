@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "common/config.h"
 #include "store/store.h"
 
 /* The one positional argument (FILE), or NULL when missing or repeated. */
@@ -50,7 +51,7 @@ int cmd_backup(int argc, char **argv) {
   file = file_argument(argc, argv, "backup");
   if (NULL == file)
     return 2;
-  cli_db_path(cli_data_dir(argc, argv, dir, sizeof dir), db, sizeof db);
+  config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
   if (STORE_OK != store_open(&s, db, &opts, err, sizeof err)) {
     fprintf(stderr, "ujikom backup: %s\n", err);
     return 1;
@@ -77,7 +78,7 @@ int cmd_restore(int argc, char **argv) {
   file = file_argument(argc, argv, "restore");
   if (NULL == file)
     return 2;
-  cli_db_path(cli_data_dir(argc, argv, dir, sizeof dir), db, sizeof db);
+  config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
   if (STORE_OK != store_restore(db, file, NULL, err, sizeof err)) {
     fprintf(stderr, "ujikom restore: %s\n", err);
     return 1;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "common/config.h"
 #include "store/store.h"
 
 static void check_usage(FILE *out) {
@@ -32,7 +33,7 @@ int cmd_check(int argc, char **argv) {
       return 2;
     }
   }
-  cli_db_path(cli_data_dir(argc, argv, dir, sizeof dir), db, sizeof db);
+  config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
   int rc = store_check_file(db, err, sizeof err);
   if (STORE_OK != rc) {
     fprintf(stderr, "ujikom check: %s\n", err);

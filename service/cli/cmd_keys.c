@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "common/config.h"
 #include "common/keystore.h"
 #include "store/store.h"
 
@@ -38,7 +39,7 @@ static void audit_rotation(const char *data_dir, const char *kid) {
   struct store_opts opts = {.migrate_to = -1};
   struct store *s = NULL;
   struct rotation_audit a;
-  cli_db_path(data_dir, db, sizeof db);
+  config_db_path(db, sizeof db, data_dir);
   if (0 != access(db, F_OK))
     return; /* no database yet: nothing to audit into */
   if (STORE_OK != store_open(&s, db, &opts, err, sizeof err)) {

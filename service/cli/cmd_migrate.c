@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "common/config.h"
 #include "store/store.h"
 
 static void migrate_usage(FILE *out) {
@@ -36,7 +37,7 @@ int cmd_migrate(int argc, char **argv) {
       return 2;
     }
   }
-  cli_db_path(cli_data_dir(argc, argv, dir, sizeof dir), db, sizeof db);
+  config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
   rc = store_open(&s, db, &opts, err, sizeof err);
   if (STORE_OK != rc) {
     fprintf(stderr, "ujikom migrate: %s\n", err);

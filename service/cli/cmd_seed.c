@@ -38,7 +38,9 @@
 #include "ujikom/exam_form.h"
 #include "ujikom/password.h"
 #include "ujikom/score.h"
+#include "ujikom/clock.h"
 #include "ujikom/session_token.h"
+#include "ujikom/utf8.h"
 
 /* The password of every seeded account (documented in docs/performance.md). */
 #define SEED_PASSWORD    "Uji-Kompetensi-2026!"
@@ -507,9 +509,7 @@ static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
   }
   /* The store stamps an attempt's start with the transaction's clock (no back-dating), so
    * every seeded attempt starts now; finished ones are finished at once. */
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  a->started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  a->started_ms = clock_wall_ms();
   a->deadline_ms = a->started_ms + (int64_t)a->exam->duration_minutes * 60000 + 60000;
   a->finished_ms = a->started_ms;
   if (KIND_OPEN != a->kind) {
@@ -645,12 +645,7 @@ static int sources_txn(struct store_tx *tx, void *arg) {
 /* ------------------------------------------------------------------ certificates */
 
 static void claim_copy(char *dst, size_t size, const char *src) {
-  size_t len = NULL == src ? 0 : strlen(src);
-  if (len >= size) {
-    len = size - 1;
-    while (len > 0 && 0x80 == ((unsigned char)src[len] & 0xc0))
-      len--;
-  }
+  size_t len = NULL == src ? 0 : utf8_cut(src, strlen(src), size - 1);
   memcpy(dst, NULL == src ? "" : src, len);
   dst[len] = '\0';
 }
@@ -799,10 +794,8 @@ static int manifest_close(FILE *f) {
 
 /* ------------------------------------------------------------------ the run */
 
-static double seconds_since(const struct timespec *t0) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+static double seconds_since(int64_t t0_ms) {
+  return (double)(clock_mono_ms() - t0_ms) / 1e3;
 }
 
 static void seed_log(void *ctx, enum store_log_level level, const char *msg) {
@@ -969,10 +962,9 @@ int cmd_seed(int argc, char **argv) {
   struct seed s;
   char err[1024] = "", db[PATH_MAX + 16];
   struct stat st;
-  struct timespec t0;
   int status = 1;
   memset(&s, 0, sizeof s);
-  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int64_t t0 = clock_mono_ms();
   if (0 != parse_args(&s.o, argc, argv)) {
     seed_usage(stderr);
     return 2;
@@ -991,7 +983,7 @@ int cmd_seed(int argc, char **argv) {
     fprintf(stderr, "ujikom seed: %s: %s\n", s.o.data_dir, strerror(errno));
     return 1;
   }
-  snprintf(db, sizeof db, "%s/ujikom.db", s.o.data_dir);
+  config_db_path(db, sizeof db, s.o.data_dir);
   if (0 == stat(db, &st)) {
     fprintf(stderr, "ujikom seed: %s exists; seed only fills a fresh data directory\n", db);
     return 1;
@@ -1018,13 +1010,13 @@ int cmd_seed(int argc, char **argv) {
     fprintf(stderr, "ujikom seed: at most %zu attempts per candidate (one per exam)\n", s.nexams);
     goto cleanup;
   }
-  s.now_ms = (int64_t)time(NULL) * 1000;
+  s.now_ms = clock_wall_s() * 1000;
   s.pick = s.nexams / 2;
   if (0 != hash_passwords(&s)) {
     fprintf(stderr, "ujikom seed: hashing passwords failed\n");
     goto cleanup;
   }
-  fprintf(stderr, "ujikom seed: password hashes in %.1f s\n", seconds_since(&t0));
+  fprintf(stderr, "ujikom seed: password hashes in %.1f s\n", seconds_since(t0));
   int rc = seed_users(&s);
   if (STORE_OK == rc)
     rc = store_txn(s.store, sources_txn, &s);
@@ -1032,7 +1024,7 @@ int cmd_seed(int argc, char **argv) {
     fprintf(stderr, "ujikom seed: users: store %s\n", store_rc_name(rc));
     goto cleanup;
   }
-  fprintf(stderr, "ujikom seed: %ld users in %.1f s\n", s.o.candidates + 1, seconds_since(&t0));
+  fprintf(stderr, "ujikom seed: %ld users in %.1f s\n", s.o.candidates + 1, seconds_since(t0));
   rc = seed_attempts_and_certs(&s);
   if (STORE_OK == rc && s.o.manifest[0])
     rc = write_people(&s, s.pick);
@@ -1044,7 +1036,7 @@ int cmd_seed(int argc, char **argv) {
          "certificate, %ld open, %ld belum kompeten), %ld certificates in %.1f s\n",
          s.o.data_dir, s.o.candidates, s.o.attempts, s.o.certificates, s.o.issuable, s.o.open,
          s.o.attempts - s.o.certificates - s.o.issuable - s.o.open, s.o.certificates,
-         seconds_since(&t0));
+         seconds_since(t0));
   status = 0;
 cleanup:
   if (NULL != s.hashes) {

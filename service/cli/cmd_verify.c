@@ -10,12 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
 #include "common/keystore.h"
 #include "ujikom/cert.h"
+#include "ujikom/clock.h"
+#include "ujikom/timefmt.h"
 
 #define INPUT_MAX (CERT_JWS_MAX + 1)
 
@@ -109,11 +110,9 @@ static char *decode_png(const char *path, char *err, size_t errlen) {
 }
 
 static void print_date(const char *label, int64_t t) {
-  char buf[32] = "?";
-  time_t tt = (time_t)t;
-  struct tm tm;
-  if (NULL != gmtime_r(&tt, &tm))
-    strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  char buf[32];
+  if (0 == time_format(buf, sizeof buf, t, TIME_DATE))
+    snprintf(buf, sizeof buf, "?");
   printf("%-22s %s\n", label, buf);
 }
 
@@ -149,7 +148,7 @@ static void print_result(const struct cert_verification *v, const char *form) {
 int cmd_verify(int argc, char **argv) {
   const char *jwks_path = NULL, *input = NULL;
   char dir[512], err[512] = "";
-  int64_t now = (int64_t)time(NULL);
+  int64_t now = clock_wall_s();
   for (int i = 1; i < argc; i++) {
     if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
       verify_usage(stdout);

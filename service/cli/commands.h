@@ -31,7 +31,5 @@ int cmd_seed(int argc, char **argv);
 /* Shared by commands: the value of "--data-dir DIR" / "--data-dir=DIR" in argv, falling back
  * to UJIKOM_DATA_DIR and then "var". Copies into out; returns out. */
 char *cli_data_dir(int argc, char **argv, char *out, unsigned long outlen);
-/* The database path inside a data directory, into out. */
-char *cli_db_path(const char *data_dir, char *out, unsigned long outlen);
 
 #endif

@@ -46,11 +46,6 @@ char *cli_data_dir(int argc, char **argv, char *out, unsigned long outlen) {
   return out;
 }
 
-char *cli_db_path(const char *data_dir, char *out, unsigned long outlen) {
-  snprintf(out, outlen, "%s/ujikom.db", data_dir);
-  return out;
-}
-
 int main(int argc, char **argv) {
   if (argc < 2 || 0 == strcmp(argv[1], "--help") || 0 == strcmp(argv[1], "-h") ||
       0 == strcmp(argv[1], "help")) {

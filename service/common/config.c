@@ -202,3 +202,8 @@ void config_print_markdown(FILE *out) {
     fprintf(out, "| `--%s` | `%s` | `%s` | %s | %s |\n", o->name, env, o->def, range, o->help);
   }
 }
+
+char *config_db_path(char *out, size_t outlen, const char *data_dir) {
+  snprintf(out, outlen, "%s/ujikom.db", data_dir);
+  return out;
+}

@@ -78,4 +78,9 @@ void config_print_help(FILE *out, const char *progname, const char *summary);
 /* Writes the README's configuration table (markdown). */
 void config_print_markdown(FILE *out);
 
+/* The database inside a data directory, DIR/ujikom.db: the one place that says where the
+ * daemon and every CLI command find it. Writes it into out as snprintf does (cut short when
+ * outlen is too small); returns out. */
+char *config_db_path(char *out, size_t outlen, const char *data_dir);
+
 #endif

@@ -13,6 +13,8 @@
 
 #include "common/catalog.h"
 #include "common/keystore.h"
+#include "ujikom/clock.h"
+#include "ujikom/utf8.h"
 
 const char *issue_rc_name(enum issue_rc rc) {
   switch (rc) {
@@ -34,12 +36,7 @@ const char *issue_rc_name(enum issue_rc rc) {
 
 /* Copies text into a claim field, cutting at a UTF-8 boundary when it is too long. */
 static void claim_copy(char *dst, size_t size, const char *src) {
-  size_t len = NULL == src ? 0 : strlen(src);
-  if (len >= size) {
-    len = size - 1;
-    while (len > 0 && 0x80 == ((unsigned char)src[len] & 0xc0))
-      len--;
-  }
+  size_t len = NULL == src ? 0 : utf8_cut(src, strlen(src), size - 1);
   if (len > 0)
     memcpy(dst, src, len);
   dst[len] = '\0';
@@ -178,7 +175,7 @@ static enum issue_rc fill_exam_claims(struct cert_claims *cl, struct svc *svc, c
     claim_copy(cl->units[i].title, sizeof cl->units[i].title, exam->units[i].title);
   }
   long years = exam->validity_years > 0 ? exam->validity_years : svc->cfg->cert_validity_years;
-  cl->issued = (int64_t)time(NULL);
+  cl->issued = clock_wall_s();
   cl->expires = add_years(cl->issued, years);
   return ISSUE_CREATED;
 }
@@ -352,33 +349,4 @@ int issue_display_backfill(struct svc *svc, size_t *out_filled) {
   }
   free(cl);
   return rc;
-}
-
-static void ymd(char *out, size_t size, int64_t t) {
-  time_t tt = (time_t)t;
-  struct tm tm;
-  if (NULL == gmtime_r(&tt, &tm) || 0 == strftime(out, size, "%Y-%m-%d", &tm))
-    snprintf(out, size, "?");
-}
-
-json_t *issue_claims_json(const struct cert_claims *c) {
-  char issued[16], expires[16];
-  json_t *units = json_array();
-  if (NULL == units)
-    return NULL;
-  for (size_t i = 0; i < c->nunits; i++) {
-    if (0 != json_array_append_new(units, json_pack("{s:s, s:s}", "code", c->units[i].code, "title",
-                                                    c->units[i].title))) {
-      json_decref(units);
-      return NULL;
-    }
-  }
-  ymd(issued, sizeof issued, c->issued);
-  ymd(expires, sizeof expires, c->expires);
-  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I, s:I, s:s, s:s}", "serial",
-                   c->serial, "holder", c->holder, "subsector", c->subsector, "subsector_name",
-                   c->subsector_name, "scheme_id", c->scheme_id, "scheme_title", c->scheme_title,
-                   "units", units, "issued", issued, "expires", expires, "issued_at",
-                   (json_int_t)c->issued, "expires_at", (json_int_t)c->expires, "kid", c->kid,
-                   "issuer", c->issuer_name);
 }

@@ -45,11 +45,6 @@ int issue_claims_of(struct cert_claims *out, const struct svc *svc, const struct
  * STORE_OK with *out_filled, or the first negative store code. Thread-safe; idempotent. */
 int issue_display_backfill(struct svc *svc, size_t *out_filled);
 
-/* The claims as the JSON the API answers with: serial, holder, subsector (+ name), scheme id
- * and title, units [{code,title}], issued/expires (YYYY-MM-DD and epoch seconds), kid,
- * issuer. NULL on allocation failure. The caller owns the reference. */
-json_t *issue_claims_json(const struct cert_claims *c);
-
 /* Maps an issue_rc to a short English name for logs ("created", "existing", ...). */
 const char *issue_rc_name(enum issue_rc rc);
 

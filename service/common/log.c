@@ -10,8 +10,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "ujikom/clock.h"
+#include "ujikom/timefmt.h"
 
 /* The threshold is configuration, written once at start-up before any thread exists. */
 static atomic_int threshold = LOG_INFO;
@@ -61,56 +63,18 @@ static void put_uint(struct line *l, uint64_t v, int min_digits) {
   put(l, d + sizeof(d) - (size_t)n, (size_t)n);
 }
 
-size_t log_time_text(char out[LOG_TIME_TEXT_LEN + 1], int64_t secs, long nsec) {
-  /* The civil date comes from the day count by arithmetic (proleptic Gregorian calendar,
-   * as gmtime_r's; H. Hinnant's civil_from_days), not gmtime_r, which costs more than the
-   * rest of a line. */
-  int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-  int64_t sod = secs - days * 86400;
-  int64_t z = days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  if (year < 0 || year > 9999)
-    year = 0; /* outside what four digits say */
-  unsigned ms = (unsigned)(nsec / 1000000) % 1000;
-  unsigned v[] = {(unsigned)year / 100, (unsigned)year % 100,   (unsigned)month,
-                  (unsigned)day,        (unsigned)(sod / 3600), (unsigned)(sod / 60 % 60),
-                  (unsigned)(sod % 60)};
-  static const char seps[] = {0, 0, '-', '-', 'T', ':', ':'}; /* before each of v */
-  size_t o = 0;
-  for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-    if (i > 0 && '\0' != seps[i])
-      out[o++] = seps[i];
-    out[o++] = (char)('0' + v[i] / 10 % 10);
-    out[o++] = (char)('0' + v[i] % 10);
-  }
-  out[o++] = '.';
-  out[o++] = (char)('0' + ms / 100);
-  out[o++] = (char)('0' + ms / 10 % 10);
-  out[o++] = (char)('0' + ms % 10);
-  out[o++] = 'Z';
-  out[o] = '\0';
-  return o;
-}
-
 /* "2026-11-22T08:00:00.123Z LEVEL [id] ". Each thread keeps the text of the last second
  * it wrote, so most lines only fill in the milliseconds. */
 static void put_prefix(struct line *l, enum log_level level, const char *request_id) {
   static _Thread_local int64_t cached_sec = INT64_MIN;
   static _Thread_local char cached[LOG_TIME_TEXT_LEN + 1];
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  if ((int64_t)ts.tv_sec != cached_sec) {
-    log_time_text(cached, (int64_t)ts.tv_sec, 0);
-    cached_sec = (int64_t)ts.tv_sec;
+  int64_t now_ms = clock_wall_ms();
+  int64_t sec = now_ms / 1000;
+  if (sec != cached_sec) {
+    time_format_iso_ms(cached, sec, 0);
+    cached_sec = sec;
   }
-  unsigned ms = (unsigned)(ts.tv_nsec / 1000000) % 1000;
+  unsigned ms = (unsigned)(now_ms % 1000);
   cached[20] = (char)('0' + ms / 100);
   cached[21] = (char)('0' + ms / 10 % 10);
   cached[22] = (char)('0' + ms % 10);

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ujikom/timefmt.h"
+
 enum log_level { LOG_ERROR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 
 /* Sets the threshold from "error", "warn", "info" or "debug"; returns -1 if unknown. */
@@ -16,10 +18,8 @@ int log_set_level(const char *name);
 /* request_id may be NULL. */
 void log_msg(enum log_level level, const char *request_id, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* "2026-11-22T08:00:00.123Z": UTC time of secs (since the epoch) and nsec, as every line
- * starts. Returns the length (LOG_TIME_TEXT_LEN). */
-#define LOG_TIME_TEXT_LEN 24
-size_t log_time_text(char out[LOG_TIME_TEXT_LEN + 1], int64_t secs, long nsec);
+/* Every line starts with the time as "2026-11-22T08:00:00.123Z" (time_format_iso_ms). */
+#define LOG_TIME_TEXT_LEN TIME_ISO_MS_LEN
 /* One request's access line at info level: "METHOD PATH STATUS BYTES 1.2ms" plus
  * " (aborted)" — the same text as log_msg(LOG_INFO, id, "%s %s %u %zu %.1fms%s", ...),
  * formatted without printf (it is written for every request). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/cert_internal.h"
+#include "ujikom/utf8.h"
 
 /* Seconds a verifier's clock may lag behind the issuer's before "not yet valid". */
 #define CERT_CLOCK_SKEW_S 300
@@ -31,38 +32,17 @@ int cert_text_ok(const char *s, size_t len) {
   size_t i = 0;
   while (i < len) {
     unsigned char c = (unsigned char)s[i];
-    size_t n;
-    unsigned cp;
     if (c < 0x80) {
       if (c < 0x20 || 0x7f == c)
         return 0;
       i++;
       continue;
     }
-    if (0xc2 <= c && c <= 0xdf) {
-      n = 1;
-      cp = c & 0x1fu;
-    } else if (0xe0 <= c && c <= 0xef) {
-      n = 2;
-      cp = c & 0x0fu;
-    } else if (0xf0 <= c && c <= 0xf4) {
-      n = 3;
-      cp = c & 0x07u;
-    } else {
+    size_t n = utf8_seq_len(s + i, len - i);
+    /* C1 controls (U+0080..U+009F) are C2 80..C2 9F */
+    if (0 == n || (0xc2 == c && (unsigned char)s[i + 1] < 0xa0))
       return 0;
-    }
-    if (n >= len - i) /* truncated sequence */
-      return 0;
-    for (size_t k = 1; k <= n; k++) {
-      unsigned char cc = (unsigned char)s[i + k];
-      if (0x80 != (cc & 0xc0))
-        return 0;
-      cp = (cp << 6) | (cc & 0x3fu);
-    }
-    if ((2 == n && cp < 0x800) || (3 == n && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0))
-      return 0;
-    i += n + 1;
+    i += n;
   }
   return 1;
 }

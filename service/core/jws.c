@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/cert_internal.h"
+#include "ujikom/timefmt.h"
 
 #define JWS_TYP    "vc+jwt"
 #define URN_CERT   "urn:ujikom:cert:"
@@ -22,11 +22,7 @@
 #define URN_SKKNI  "urn:skkni:"
 
 static int iso_date(char *out, size_t size, int64_t t) {
-  time_t tt = (time_t)t;
-  struct tm tm;
-  if (NULL == gmtime_r(&tt, &tm))
-    return -1;
-  return 0 == strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) ? -1 : 0;
+  return 0 == time_format(out, size, t, TIME_ISO) ? -1 : 0;
 }
 
 /* json_pack with "s" fails on NULL/invalid UTF-8; everything we emit went through

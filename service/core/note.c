@@ -12,6 +12,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "ujikom/b64.h"
 #include "ujikom/token.h"
 
 #define EM_DASH        "\xE2\x80\x94"
@@ -23,93 +24,14 @@ static void set_err(char *err, size_t errlen, const char *msg) {
     snprintf(err, errlen, "%s", msg);
 }
 
-/* --- base64 (RFC 4648 section 4, padded) --- */
-
-static const char b64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static int b64_value(unsigned char c) {
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if (c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if ('+' == c)
-    return 62;
-  if ('/' == c)
-    return 63;
-  return -1;
-}
+/* --- base64 (RFC 4648 section 4, padded): the codec module's padded variant --- */
 
 char *note_b64_encode(const void *data, size_t len) {
-  const unsigned char *in = data;
-  if (len > (SIZE_MAX - 1) / 4 * 3 - 3)
-    return NULL;
-  size_t outlen = (len + 2) / 3 * 4;
-  char *out = malloc(outlen + 1);
-  if (NULL == out)
-    return NULL;
-  size_t o = 0;
-  for (size_t i = 0; i < len; i += 3) {
-    uint32_t v = (uint32_t)in[i] << 16;
-    size_t rest = len - i;
-    if (rest > 1)
-      v |= (uint32_t)in[i + 1] << 8;
-    if (rest > 2)
-      v |= in[i + 2];
-    out[o++] = b64_alphabet[(v >> 18) & 63];
-    out[o++] = b64_alphabet[(v >> 12) & 63];
-    out[o++] = rest > 1 ? b64_alphabet[(v >> 6) & 63] : '=';
-    out[o++] = rest > 2 ? b64_alphabet[v & 63] : '=';
-  }
-  out[o] = '\0';
-  return out;
+  return b64_encode_alloc(data, len, B64_STD_PADDED);
 }
 
 int note_b64_decode(unsigned char **out, size_t *out_len, const char *text, size_t len) {
-  *out = NULL;
-  *out_len = 0;
-  if (0 != len % 4)
-    return -1;
-  size_t pad = 0;
-  if (len >= 4 && '=' == text[len - 1])
-    pad = '=' == text[len - 2] ? 2 : 1;
-  unsigned char *buf = malloc(len / 4 * 3 + 1);
-  if (NULL == buf)
-    return -1;
-  size_t o = 0;
-  for (size_t i = 0; i < len; i += 4) {
-    bool last = i + 4 == len;
-    uint32_t v = 0;
-    for (size_t k = 0; k < 4; k++) {
-      unsigned char c = (unsigned char)text[i + k];
-      int d;
-      if (last && k >= 4 - pad) {
-        if ('=' != c)
-          goto bad;
-        d = 0;
-      } else if ((d = b64_value(c)) < 0) {
-        goto bad;
-      }
-      v = v << 6 | (uint32_t)d;
-    }
-    /* Canonical: the bits beyond the last byte must be zero. */
-    if ((1 == pad && last && 0 != (v & 0xff)) || (2 == pad && last && 0 != (v & 0xffff)))
-      goto bad;
-    buf[o++] = (unsigned char)(v >> 16);
-    if (!last || pad < 2)
-      buf[o++] = (unsigned char)(v >> 8);
-    if (!last || pad < 1)
-      buf[o++] = (unsigned char)v;
-  }
-  buf[o] = '\0';
-  *out = buf;
-  *out_len = o;
-  return 0;
-bad:
-  free(buf);
-  return -1;
+  return b64_decode_alloc(out, out_len, text, len, B64_STD_PADDED);
 }
 
 /* --- names and key IDs --- */

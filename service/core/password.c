@@ -15,6 +15,7 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include "ujikom/b64.h"
 #include "ujikom/password.h"
 
 #define SCRYPT_R     8u
@@ -31,9 +32,6 @@
 /* scrypt needs 128 * r * N bytes for V plus 128 * r * p for B; cap total memory at 1 GiB. */
 #define SCRYPT_MAXMEM_CAP ((uint64_t)1 << 30)
 
-static const char b64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 struct scrypt_params {
   unsigned log2n;
   unsigned r;
@@ -43,87 +41,6 @@ struct scrypt_params {
   unsigned char hash[HASH_LEN_MAX];
   size_t hash_len;
 };
-
-/* Unpadded standard base64 of in[0..len) into out (NUL-terminated); returns chars written
- * or 0 when outlen is too small. */
-static size_t b64_encode(char *out, size_t outlen, const unsigned char *in, size_t len) {
-  size_t need = (len / 3) * 4 + ((len % 3) ? (len % 3) + 1 : 0);
-  size_t o = 0;
-  size_t i = 0;
-
-  if (need + 1 > outlen) {
-    return 0;
-  }
-  for (; i + 3 <= len; i += 3) {
-    uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8) | in[i + 2];
-    out[o++] = b64_alphabet[(v >> 18) & 63];
-    out[o++] = b64_alphabet[(v >> 12) & 63];
-    out[o++] = b64_alphabet[(v >> 6) & 63];
-    out[o++] = b64_alphabet[v & 63];
-  }
-  if (len - i == 1) {
-    uint32_t v = (uint32_t)in[i] << 16;
-    out[o++] = b64_alphabet[(v >> 18) & 63];
-    out[o++] = b64_alphabet[(v >> 12) & 63];
-  } else if (len - i == 2) {
-    uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8);
-    out[o++] = b64_alphabet[(v >> 18) & 63];
-    out[o++] = b64_alphabet[(v >> 12) & 63];
-    out[o++] = b64_alphabet[(v >> 6) & 63];
-  }
-  out[o] = '\0';
-  return o;
-}
-
-static int b64_value(char c) {
-  if (c >= 'A' && c <= 'Z') {
-    return c - 'A';
-  }
-  if (c >= 'a' && c <= 'z') {
-    return c - 'a' + 26;
-  }
-  if (c >= '0' && c <= '9') {
-    return c - '0' + 52;
-  }
-  if ('+' == c) {
-    return 62;
-  }
-  if ('/' == c) {
-    return 63;
-  }
-  return -1;
-}
-
-/* Strict decoder for unpadded standard base64 of exactly len chars; returns bytes written
- * or -1 on a bad character, an impossible length, non-zero trailing bits or overflow. */
-static long b64_decode(unsigned char *out, size_t outlen, const char *in, size_t len) {
-  uint32_t acc = 0;
-  unsigned bits = 0;
-  size_t o = 0;
-
-  if (len % 4 == 1) {
-    return -1;
-  }
-  for (size_t i = 0; i < len; i++) {
-    int v = b64_value(in[i]);
-    if (v < 0) {
-      return -1;
-    }
-    acc = (acc << 6) | (uint32_t)v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      if (o >= outlen) {
-        return -1;
-      }
-      out[o++] = (unsigned char)((acc >> bits) & 0xffu);
-    }
-  }
-  if (bits > 0 && (acc & ((1u << bits) - 1u)) != 0) {
-    return -1; /* non-canonical: leftover bits must be zero */
-  }
-  return (long)o;
-}
 
 /* Parses a decimal number of at most 6 digits at *s, advancing *s. No sign, no spaces. */
 static int parse_uint(const char **s, unsigned min, unsigned max, unsigned *out) {
@@ -181,13 +98,13 @@ static int parse_encoded(struct scrypt_params *out, const char *encoded) {
   if (NULL == dollar) {
     return -1;
   }
-  n = b64_decode(out->salt, sizeof out->salt, s, (size_t)(dollar - s));
+  n = b64_decode(out->salt, sizeof out->salt, s, (size_t)(dollar - s), B64_STD);
   if (n < (long)SALT_LEN_MIN) {
     return -1;
   }
   out->salt_len = (size_t)n;
   s = dollar + 1;
-  n = b64_decode(out->hash, sizeof out->hash, s, strlen(s));
+  n = b64_decode(out->hash, sizeof out->hash, s, strlen(s), B64_STD);
   if (n < (long)HASH_LEN_MIN) {
     return -1;
   }
@@ -266,8 +183,8 @@ enum password_result password_hash(char **out, const char *password, unsigned lo
   if (scrypt_derive(hash, sizeof hash, password, salt, sizeof salt, log2n, SCRYPT_R, SCRYPT_P)) {
     goto cleanup;
   }
-  if (0 == b64_encode(salt_b64, sizeof salt_b64, salt, sizeof salt) ||
-      0 == b64_encode(hash_b64, sizeof hash_b64, hash, sizeof hash)) {
+  if (0 == b64_encode(salt_b64, sizeof salt_b64, salt, sizeof salt, B64_STD) ||
+      0 == b64_encode(hash_b64, sizeof hash_b64, hash, sizeof hash, B64_STD)) {
     goto cleanup;
   }
   n = snprintf(buf, sizeof buf, "$scrypt$ln=%u,r=%u,p=%u$%s$%s", log2n, SCRYPT_R, SCRYPT_P,

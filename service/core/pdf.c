@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ujikom/cert_render.h"
+#include "ujikom/timefmt.h"
 
 #define DEFAULT_FONT      "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 #define DEFAULT_FONT_BOLD "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -91,9 +91,7 @@ static float text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float
 }
 
 static void date_text(char *out, size_t size, int64_t t) {
-  time_t tt = (time_t)t;
-  struct tm tm;
-  if (NULL == gmtime_r(&tt, &tm) || 0 == strftime(out, size, "%Y-%m-%d", &tm))
+  if (0 == time_format(out, size, t, TIME_DATE))
     snprintf(out, size, "?");
 }
 

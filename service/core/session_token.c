@@ -4,53 +4,19 @@
  */
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "ujikom/b64.h"
 #include "ujikom/session_token.h"
 
 #define TOKEN_BYTES 32u
 
 /* Purpose tag: a CSRF token can never be mistaken for any other digest of the token. */
 static const char csrf_tag[] = "ujikom csrf v1";
-
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* Both are the unpadded base64url of TOKEN_BYTES bytes: ceil(32 * 4 / 3) = 43 characters. */
-#define B64URL_32_LEN 43
-_Static_assert(SESSION_TOKEN_LEN == B64URL_32_LEN && SESSION_CSRF_LEN == B64URL_32_LEN,
-               "session and CSRF tokens are the base64url of 32 bytes");
-
-/* Unpadded base64url of exactly 32 bytes into B64URL_32_LEN chars + NUL. */
-static void encode32(char out[B64URL_32_LEN + 1], const unsigned char in[TOKEN_BYTES]) {
-  size_t o = 0;
-  size_t i = 0;
-
-  for (; i + 3 <= TOKEN_BYTES; i += 3) {
-    uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8) | in[i + 2];
-    out[o++] = b64url[(v >> 18) & 63];
-    out[o++] = b64url[(v >> 12) & 63];
-    out[o++] = b64url[(v >> 6) & 63];
-    out[o++] = b64url[v & 63];
-  }
-  /* 32 = 10 * 3 + 2: two bytes left, three characters. */
-  {
-    uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8);
-    out[o++] = b64url[(v >> 18) & 63];
-    out[o++] = b64url[(v >> 12) & 63];
-    out[o++] = b64url[(v >> 6) & 63];
-  }
-  out[o] = '\0';
-}
-
-static bool is_b64url(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || '-' == c ||
-         '_' == c;
-}
 
 int session_token_new(char out[SESSION_TOKEN_LEN + 1]) {
   unsigned char raw[TOKEN_BYTES];
@@ -60,7 +26,7 @@ int session_token_new(char out[SESSION_TOKEN_LEN + 1]) {
   if (1 != RAND_bytes(raw, sizeof raw)) {
     goto cleanup;
   }
-  encode32(out, raw);
+  b64_encode(out, SESSION_TOKEN_LEN + 1, raw, sizeof raw, B64_URL);
   rc = 0;
 cleanup:
   OPENSSL_cleanse(raw, sizeof raw);
@@ -72,7 +38,7 @@ bool session_token_well_formed(const char *token) {
     return false;
   }
   for (size_t i = 0; i < SESSION_TOKEN_LEN; i++) {
-    if (!is_b64url(token[i])) {
+    if (b64_value((unsigned char)token[i], B64_URL) < 0) {
       return false; /* also stops at a NUL before 43 characters */
     }
   }
@@ -152,7 +118,7 @@ int session_csrf_token(char out[SESSION_CSRF_LEN + 1], const char *token) {
   if (!session_token_well_formed(token) || digest(md, csrf_tag, sizeof csrf_tag, token)) {
     return -1;
   }
-  encode32(out, md);
+  b64_encode(out, SESSION_CSRF_LEN + 1, md, sizeof md, B64_URL);
   return 0;
 }
 

@@ -207,7 +207,7 @@ int main(int argc, char **argv) {
     goto cleanup;
   }
   char db_path[600];
-  snprintf(db_path, sizeof(db_path), "%s/ujikom.db", cfg.data_dir);
+  config_db_path(db_path, sizeof(db_path), cfg.data_dir);
   struct store_opts sopts = {.busy_timeout_ms = cfg.busy_timeout_ms,
                              .txn_retries = 3,
                              .migrate_to = 0,

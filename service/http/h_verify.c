@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "common/issue.h"
 #include "common/keystore.h"
@@ -23,6 +22,7 @@
 #include "http/i18n.h"
 #include "http/layout.h"
 #include "http/ratelimit.h"
+#include "http/verify_json.h"
 #include "store/store.h"
 
 /* What a verification found, whichever way it was asked. */
@@ -123,13 +123,6 @@ _Static_assert(VT_VERDICT_NOT_GENUINE - VT_VERDICT_GENUINE == CERT_NOT_GENUINE &
 /* The verdict in Indonesian (en false) or English ("verify.verdict.<name>"). */
 static const char *verdict_text(bool en, enum cert_verdict v) {
   return vt(en, (enum vt)(VT_VERDICT_GENUINE + (int)v));
-}
-
-static void ymd(char *out, size_t size, int64_t t) {
-  time_t tt = (time_t)t;
-  struct tm tm;
-  if (NULL == gmtime_r(&tt, &tm) || 0 == strftime(out, size, "%Y-%m-%d", &tm))
-    snprintf(out, size, "?");
 }
 
 /* Adds the store's knowledge to a verification whose signature held: revocation, and the
@@ -291,85 +284,17 @@ static int by_serial(struct outcome *o, struct svc *svc, const char *text, int64
   return apply_store(o, svc);
 }
 
-/* The answer is JSON text written directly (http/jsontext.h): a verification page is
- * answered far more often than anything else. Same document as jansson would write
- * compactly: the keys in this order, the same escapes. */
-
-/* The claims as issue_claims_json has them. */
-static void jt_claims(struct jtext *b, const struct cert_claims *c) {
-  char issued[16], expires[16];
-  ymd(issued, sizeof issued, c->issued);
-  ymd(expires, sizeof expires, c->expires);
-  JT_LIT(b, "{\"serial\":");
-  jt_str(b, c->serial);
-  JT_LIT(b, ",\"holder\":");
-  jt_str(b, c->holder);
-  JT_LIT(b, ",\"subsector\":");
-  jt_str(b, c->subsector);
-  JT_LIT(b, ",\"subsector_name\":");
-  jt_str(b, c->subsector_name);
-  JT_LIT(b, ",\"scheme_id\":");
-  jt_str(b, c->scheme_id);
-  JT_LIT(b, ",\"scheme_title\":");
-  jt_str(b, c->scheme_title);
-  JT_LIT(b, ",\"units\":[");
-  for (size_t i = 0; i < c->nunits; i++) {
-    if (i > 0)
-      JT_LIT(b, ",");
-    JT_LIT(b, "{\"code\":");
-    jt_str(b, c->units[i].code);
-    JT_LIT(b, ",\"title\":");
-    jt_str(b, c->units[i].title);
-    JT_LIT(b, "}");
-  }
-  JT_LIT(b, "],\"issued\":");
-  jt_str(b, issued);
-  JT_LIT(b, ",\"expires\":");
-  jt_str(b, expires);
-  JT_LIT(b, ",\"issued_at\":");
-  jt_int(b, c->issued);
-  JT_LIT(b, ",\"expires_at\":");
-  jt_int(b, c->expires);
-  JT_LIT(b, ",\"kid\":");
-  jt_str(b, c->kid);
-  JT_LIT(b, ",\"issuer\":");
-  jt_str(b, c->issuer_name);
-  JT_LIT(b, "}");
-}
-
 /* The outcome as JSON text (malloc'd, *len bytes), or NULL when out of memory. */
 static char *outcome_json(const struct outcome *o, size_t *len) {
   struct jtext b = {0};
-  JT_LIT(&b, "{\"verdict\":");
-  jt_str(&b, cert_verdict_name(o->v.verdict));
-  JT_LIT(&b, ",\"form\":");
-  jt_str(&b, o->form);
-  JT_LIT(&b, ",\"verdict_text\":{\"id\":");
-  jt_str(&b, verdict_text(false, o->v.verdict));
-  JT_LIT(&b, ",\"en\":");
-  jt_str(&b, verdict_text(true, o->v.verdict));
-  JT_LIT(&b, "}");
-  if (o->v.reason[0]) {
-    JT_LIT(&b, ",\"reason\":");
-    jt_str(&b, o->v.reason);
-  }
-  if (o->v.claims_valid) {
-    JT_LIT(&b, ",\"certificate\":");
-    jt_claims(&b, &o->v.claims);
-  }
-  if (CERT_REVOKED == o->v.verdict) {
-    char when[16];
-    ymd(when, sizeof when, o->revoked_ms / 1000);
-    JT_LIT(&b, ",\"revocation\":{\"date\":");
-    jt_str(&b, when);
-    JT_LIT(&b, ",\"at_ms\":");
-    jt_int(&b, o->revoked_ms);
-    JT_LIT(&b, ",\"reason\":");
-    jt_str(&b, o->revoked_reason);
-    JT_LIT(&b, "}");
-  }
-  JT_LIT(&b, "}");
-  if (b.failed) {
+  const struct verify_answer a = {.v = &o->v,
+                                  .form = o->form,
+                                  .verdict_id = verdict_text(false, o->v.verdict),
+                                  .verdict_en = verdict_text(true, o->v.verdict),
+                                  .revoked_ms = o->revoked_ms,
+                                  .revoked_reason = o->revoked_reason};
+  verify_json_write(&b, &a);
+  if (!jt_done(&b)) {
     free(b.s);
     return NULL;
   }
@@ -448,7 +373,7 @@ static int outcome_page(struct req *r, const struct outcome *o, const char *type
   HTML_LIT(h, "</strong></p>");
   if (CERT_REVOKED == o->v.verdict) {
     char when[16];
-    ymd(when, sizeof when, o->revoked_ms / 1000);
+    verify_date_text(when, sizeof when, o->revoked_ms / 1000);
     HTML_LIT(h, "<p>");
     html_text_sub(h, vt(false, VT_EXPLAIN_REVOKED), "date", when, "reason", o->revoked_reason,
                   NULL);
@@ -468,8 +393,8 @@ static int outcome_page(struct req *r, const struct outcome *o, const char *type
   if (o->v.claims_valid) {
     const struct cert_claims *c = &o->v.claims;
     char d1[16], d2[16], line[400];
-    ymd(d1, sizeof d1, c->issued);
-    ymd(d2, sizeof d2, c->expires);
+    verify_date_text(d1, sizeof d1, c->issued);
+    verify_date_text(d2, sizeof d2, c->expires);
     HTML_LIT(h, "<dl class=\"cert-claims\">");
     row(h, VT_FIELD_NAME, c->holder);
     row(h, VT_FIELD_NUMBER, c->serial);

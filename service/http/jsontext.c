@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/parse.h"
+#include "ujikom/utf8.h"
 
 bool jt_reserve(struct jtext *b, size_t n) {
   if (b->failed)
@@ -46,7 +46,7 @@ void jt_str(struct jtext *b, const char *s) {
   for (const char *p = s; '\0' != *p; p++) {
     unsigned char c = (unsigned char)*p;
     if (c >= 0x80 && !checked) {
-      if (!utf8_valid(p, strlen(p))) {
+      if (!utf8_well_formed(p, strlen(p))) {
         b->failed = true;
         return;
       }
@@ -85,6 +85,185 @@ void jt_int(struct jtext *b, int64_t v) {
   jt_raw(b, buf, (size_t)n);
 }
 
+/* ---- the keyed writer */
+
+static bool in_object(const struct jtext *b) {
+  return b->depth > 0 && 0 != ((b->is_object >> (b->depth - 1)) & 1u);
+}
+
+/* Places the next value: a comma when its container has one already, and the written key
+ * (qkey, qlen bytes; NULL for none) inside an object. False (and the text failed) on
+ * misuse: a key where none belongs or none where one does, or a second top-level value. */
+static bool place(struct jtext *b, const char *qkey, size_t qlen) {
+  if (b->failed) {
+    return false;
+  }
+  uint64_t bit = (uint64_t)1 << b->depth;
+  if ((NULL != qkey) != in_object(b) || (0 == b->depth && 0 != (b->has_value & 1u))) {
+    b->failed = true;
+    return false;
+  }
+  bool comma = 0 != (b->has_value & bit);
+  b->has_value |= bit;
+  if (!comma && NULL == qkey) {
+    return true;
+  }
+  if (!jt_reserve(b, qlen + 1)) {
+    return false;
+  }
+  char *p = b->s + b->len;
+  if (comma) {
+    *p++ = ',';
+  }
+  if (NULL != qkey) {
+    memcpy(p, qkey, qlen);
+    p += qlen;
+  }
+  *p = '\0';
+  b->len = (size_t)(p - b->s);
+  return true;
+}
+
+static void open_container(struct jtext *b, const char *qkey, size_t qlen, bool object) {
+  if (!place(b, qkey, qlen)) {
+    return;
+  }
+  if (b->depth >= JT_MAX_DEPTH) {
+    b->failed = true;
+    return;
+  }
+  uint64_t bit = (uint64_t)1 << b->depth;
+  b->is_object = object ? b->is_object | bit : b->is_object & ~bit;
+  b->depth++;
+  b->has_value &= ~((uint64_t)1 << b->depth);
+  jt_raw(b, object ? "{" : "[", 1);
+}
+
+static void close_container(struct jtext *b, bool object) {
+  if (b->failed) {
+    return;
+  }
+  if (0 == b->depth || in_object(b) != object) {
+    b->failed = true;
+    return;
+  }
+  b->depth--;
+  jt_raw(b, object ? "}" : "]", 1);
+}
+
+/* A p form given no key is misuse, like a plain form inside an object. */
+static bool key_given(struct jtext *b, const char *qkey) {
+  if (NULL == qkey) {
+    b->failed = true;
+    return false;
+  }
+  return true;
+}
+
+void jt_obj_open(struct jtext *b) {
+  open_container(b, NULL, 0, true);
+}
+
+void jt_objp_open_q(struct jtext *b, const char *qkey, size_t qlen) {
+  if (key_given(b, qkey)) {
+    open_container(b, qkey, qlen, true);
+  }
+}
+
+void jt_obj_close(struct jtext *b) {
+  close_container(b, true);
+}
+
+void jt_arr_open(struct jtext *b) {
+  open_container(b, NULL, 0, false);
+}
+
+void jt_arrp_open_q(struct jtext *b, const char *qkey, size_t qlen) {
+  if (key_given(b, qkey)) {
+    open_container(b, qkey, qlen, false);
+  }
+}
+
+void jt_arr_close(struct jtext *b) {
+  close_container(b, false);
+}
+
+static void put_string(struct jtext *b, const char *qkey, size_t qlen, const char *s) {
+  if (NULL == s) {
+    b->failed = true;
+    return;
+  }
+  if (place(b, qkey, qlen)) {
+    jt_str(b, s);
+  }
+}
+
+void jt_putstring(struct jtext *b, const char *s) {
+  put_string(b, NULL, 0, s);
+}
+
+void jt_putstringp_q(struct jtext *b, const char *qkey, size_t qlen, const char *s) {
+  if (key_given(b, qkey)) {
+    put_string(b, qkey, qlen, s);
+  }
+}
+
+void jt_putint(struct jtext *b, int64_t v) {
+  if (place(b, NULL, 0)) {
+    jt_int(b, v);
+  }
+}
+
+void jt_putintp_q(struct jtext *b, const char *qkey, size_t qlen, int64_t v) {
+  if (key_given(b, qkey) && place(b, qkey, qlen)) {
+    jt_int(b, v);
+  }
+}
+
+static void put_raw(struct jtext *b, const char *qkey, size_t qlen, const char *json, size_t n) {
+  if (NULL == json) {
+    b->failed = true;
+    return;
+  }
+  if (place(b, qkey, qlen)) {
+    jt_raw(b, json, n);
+  }
+}
+
+void jt_putbool(struct jtext *b, bool v) {
+  put_raw(b, NULL, 0, v ? "true" : "false", v ? 4 : 5);
+}
+
+void jt_putboolp_q(struct jtext *b, const char *qkey, size_t qlen, bool v) {
+  if (key_given(b, qkey)) {
+    put_raw(b, qkey, qlen, v ? "true" : "false", v ? 4 : 5);
+  }
+}
+
+void jt_putnull(struct jtext *b) {
+  put_raw(b, NULL, 0, "null", 4);
+}
+
+void jt_putnullp_q(struct jtext *b, const char *qkey, size_t qlen) {
+  if (key_given(b, qkey)) {
+    put_raw(b, qkey, qlen, "null", 4);
+  }
+}
+
+void jt_putraw(struct jtext *b, const char *json, size_t n) {
+  put_raw(b, NULL, 0, json, n);
+}
+
+void jt_putrawp_q(struct jtext *b, const char *qkey, size_t qlen, const char *json, size_t n) {
+  if (key_given(b, qkey)) {
+    put_raw(b, qkey, qlen, json, n);
+  }
+}
+
+bool jt_done(const struct jtext *b) {
+  return !b->failed && 0 == b->depth && 0 != (b->has_value & 1u);
+}
+
 /* ---- a strict check that stored text is one JSON value (RFC 8259), without a tree */
 
 static const char *jv_value(const char *p, int depth);
@@ -94,25 +273,6 @@ static const char *jv_ws(const char *p) {
     p++;
   }
   return p;
-}
-
-/* One UTF-8 sequence (no overlongs, surrogates or values past U+10FFFF); NULL if invalid. */
-static const char *jv_utf8(const char *p) {
-  const unsigned char *u = (const unsigned char *)p;
-  unsigned n = u[0] >= 0xf0 ? 3 : u[0] >= 0xe0 ? 2 : 1;
-  if (u[0] < 0xc2 || u[0] > 0xf4) {
-    return NULL;
-  }
-  for (unsigned i = 1; i <= n; i++) {
-    if ((u[i] & 0xc0) != 0x80) {
-      return NULL;
-    }
-  }
-  if ((0xe0 == u[0] && u[1] < 0xa0) || (0xed == u[0] && u[1] > 0x9f) ||
-      (0xf0 == u[0] && u[1] < 0x90) || (0xf4 == u[0] && u[1] > 0x8f)) {
-    return NULL;
-  }
-  return p + n + 1;
 }
 
 static const char *jv_string(const char *p) {
@@ -140,9 +300,11 @@ static const char *jv_string(const char *p) {
         return NULL;
       }
     } else if (c >= 0x80) {
-      if (NULL == (p = jv_utf8(p))) {
+      size_t k = utf8_seq_len(p, 4); /* stops at the NUL that ends the text */
+      if (0 == k) {
         return NULL;
       }
+      p += k;
     } else {
       p++;
     }

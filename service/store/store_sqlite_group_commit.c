@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "store/store_sqlite_foundation.h"
+#include "ujikom/clock.h"
 
 /* While the database is known to be locked elsewhere, a write waits this long at most. */
 #define STORE_BUSY_PROBE_MS 50
@@ -30,18 +31,6 @@ struct txn_req {
   struct txn_req *next;
 };
 
-static int64_t wall_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The longest one write may wait for locks, in- and out-of-process together: every attempt's
  * busy timeout plus the back-off between attempts. Waiting for the writer mutex counts
  * against it too, so N writers blocked behind a lock held elsewhere all answer BUSY within
@@ -57,7 +46,7 @@ static int64_t txn_budget_ms(const struct store *s) {
  * thread already holds it (a nested store_txn). */
 static int lock_writer(struct store *s, int64_t deadline) {
   struct timespec abs;
-  int64_t wait = deadline - mono_ms();
+  int64_t wait = deadline - clock_mono_ms();
   int rc = pthread_mutex_trylock(&s->wlock);
   if (EBUSY != rc)
     return rc;
@@ -130,14 +119,14 @@ static void run_batch(struct store *s, struct txn_req *batch) {
   for (struct txn_req *r = batch; NULL != r; r = r->next)
     if (r->deadline < deadline)
       deadline = r->deadline;
-  int64_t now = mono_ms();
+  int64_t now = clock_mono_ms();
   bool degraded = now < (int64_t)atomic_load(&s->busy_until_ms);
   if (degraded && deadline > now + STORE_BUSY_PROBE_MS)
     deadline = now + STORE_BUSY_PROBE_MS;
   int lrc = lock_writer(s, deadline);
   if (0 != lrc) {
     if (ETIMEDOUT == lrc) {
-      atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
+      atomic_store(&s->busy_until_ms, (long long)(clock_mono_ms() + txn_budget_ms(s)));
       store_logf(s, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
     } else {
       store_logf(s, STORE_LOG_ERROR, "store_txn: cannot take the writer: %s", strerror(lrc));
@@ -152,7 +141,7 @@ static void run_batch(struct store *s, struct txn_req *batch) {
       pending = pending || !r->settled;
     if (!pending)
       break;
-    now = mono_ms();
+    now = clock_mono_ms();
     if (!degraded && now < (int64_t)atomic_load(&s->busy_until_ms)) {
       /* Writers gave up behind us meanwhile: stop waiting a full budget too. */
       degraded = true;
@@ -161,7 +150,7 @@ static void run_batch(struct store *s, struct txn_req *batch) {
     }
     int64_t left = deadline - now;
     bool retry_left = attempt < s->opts.txn_retries;
-    struct store_tx tx = {.rd = {.conn = c}, .now_ms = wall_ms()};
+    struct store_tx tx = {.rd = {.conn = c}, .now_ms = clock_wall_ms()};
     int rc = STORE_BUSY;
     if (left > 0) {
       /* Never wait for the database lock past the batch's deadline. */
@@ -200,7 +189,7 @@ static void run_batch(struct store *s, struct txn_req *batch) {
     for (struct txn_req *r = batch; NULL != r; r = r->next)
       r->tentative = false;
     last = rc;
-    if (!retry_left || deadline <= mono_ms()) {
+    if (!retry_left || deadline <= clock_mono_ms()) {
       /* Whatever is still pending gets the last failure, or BUSY. */
       settle_rest(batch, STORE_OK == rc ? STORE_BUSY : rc);
       break;
@@ -216,14 +205,14 @@ static void run_batch(struct store *s, struct txn_req *batch) {
   if (any_ok)
     atomic_store(&s->busy_until_ms, 0LL);
   else if (any_busy && STORE_BUSY == last)
-    atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
+    atomic_store(&s->busy_until_ms, (long long)(clock_mono_ms() + txn_budget_ms(s)));
   pthread_mutex_unlock(&s->wlock);
 }
 
 /* Converts a monotonic deadline to the CLOCK_REALTIME time pthread_cond_timedwait wants. */
 static struct timespec realtime_at(int64_t mono_deadline) {
   struct timespec abs;
-  int64_t wait = mono_deadline - mono_ms();
+  int64_t wait = mono_deadline - clock_mono_ms();
   if (wait < 0)
     wait = 0;
   clock_gettime(CLOCK_REALTIME, &abs);
@@ -259,7 +248,7 @@ static void unqueue(struct store *s, struct txn_req *me) {
 }
 
 int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
-  int64_t start = mono_ms();
+  int64_t start = clock_mono_ms();
   bool degraded = start < (int64_t)atomic_load(&s->busy_until_ms);
   struct txn_req me = {.fn = fn,
                        .ctx = ctx,
@@ -307,12 +296,12 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
     }
     struct timespec abs = realtime_at(me.deadline);
     if (ETIMEDOUT == pthread_cond_timedwait(&me.wake, &s->qlock, &abs) && !me.done && !me.taken &&
-        mono_ms() >= me.deadline) {
+        clock_mono_ms() >= me.deadline) {
       /* The batch ahead has held the writer for our whole budget: the database is locked
        * elsewhere (or a transaction runs far too long). Let the writers after us know. */
       unqueue(s, &me);
       wake_next_leader(s); /* in case we were the one to lead next */
-      atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
+      atomic_store(&s->busy_until_ms, (long long)(clock_mono_ms() + txn_budget_ms(s)));
       pthread_mutex_unlock(&s->qlock);
       pthread_cond_destroy(&me.wake);
       store_logf(s, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");

@@ -1,6 +1,7 @@
 /*
  * Tests of JSON as text: the strict single-value check (what stored answers must pass before
- * they are spliced into an answer) and the string writer's escapes (jansson's).
+ * they are spliced into an answer), the string writer's escapes (jansson's), and the keyed
+ * writer: its documents equal jansson's compact output, and misuse fails the text.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "http/jsontext.h"
 
@@ -113,11 +116,155 @@ static void string_writer(void **state) {
   free(u.s);
 }
 
+/* Compares a written text with jansson's compact dump of j (which it takes). */
+static void expect_jansson(struct jtext *t, json_t *j) {
+  assert_non_null(j);
+  char *want = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+  assert_non_null(want);
+  assert_true(jt_done(t));
+  if (0 != strcmp(want, t->s))
+    fail_msg("keyed writer: %s\njansson:      %s", t->s, want);
+  assert_int_equal(strlen(t->s), t->len);
+  free(want);
+  json_decref(j);
+  free(t->s);
+}
+
+static void keyed_writer_matches_jansson(void **state) {
+  (void)state;
+  struct jtext u = {0};
+  jt_obj_open(&u);
+  jt_putstringp(&u, "name", "Désain \"grafis\" \\ 🙂\n\x01/");
+  jt_putintp(&u, "n", -42);
+  jt_putboolp(&u, "yes", true);
+  jt_putboolp(&u, "no", false);
+  jt_putnullp(&u, "none");
+  jt_arrp_open(&u, "empty");
+  jt_arr_close(&u);
+  jt_objp_open(&u, "nothing");
+  jt_obj_close(&u);
+  jt_arrp_open(&u, "list");
+  jt_putint(&u, 1);
+  jt_putstring(&u, "two");
+  jt_obj_open(&u);
+  struct jtext key = {0}; /* a key known at run time, written as jt_str writes it */
+  jt_str(&key, "k\"ey\x02é");
+  JT_LIT(&key, ":");
+  jt_putstringp_q(&u, key.s, key.len, "v");
+  free(key.s);
+  jt_obj_close(&u);
+  jt_arr_open(&u);
+  jt_putnull(&u);
+  jt_putbool(&u, true);
+  jt_arr_close(&u);
+  jt_putraw(&u, "{\"raw\":[1,2]}", 13);
+  jt_arr_close(&u);
+  jt_putintp(&u, "big", INT64_MIN);
+  jt_obj_close(&u);
+  json_t *j =
+      json_pack("{s:s, s:I, s:b, s:b, s:n, s:[], s:{}, s:[i, s, {s:s}, [n, b], {s:[i, i]}], "
+                "s:I}",
+                "name", "Désain \"grafis\" \\ 🙂\n\x01/", "n", (json_int_t)-42, "yes", 1, "no",
+                0, "none", "empty", "nothing", "list", 1, "two", "k\"ey\x02é", "v", 1, "raw", 1, 2,
+                "big", (json_int_t)INT64_MIN);
+  expect_jansson(&u, j);
+
+  /* top-level values of every kind */
+  struct jtext v = {0};
+  jt_putstring(&v, "x");
+  expect_jansson(&v, json_string("x"));
+  struct jtext w = {0};
+  jt_arr_open(&w);
+  jt_arr_close(&w);
+  expect_jansson(&w, json_array());
+  struct jtext x = {0};
+  jt_putint(&x, 7);
+  expect_jansson(&x, json_integer(7));
+}
+
+static void keyed_writer_refuses_misuse(void **state) {
+  (void)state;
+  struct jtext t = {0};
+  jt_obj_open(&t);
+  jt_putint(&t, 1); /* no key inside an object */
+  assert_true(t.failed);
+  free(t.s);
+
+  struct jtext a = {0};
+  jt_arr_open(&a);
+  jt_putrawp(&a, "k", "1", 1); /* a key inside an array */
+  assert_true(a.failed);
+  free(a.s);
+
+  struct jtext u = {0};
+  jt_putintp(&u, "k", 1); /* a key at the top level */
+  assert_true(u.failed);
+  free(u.s);
+
+  struct jtext v = {0};
+  jt_obj_open(&v);
+  jt_arr_close(&v); /* the wrong close */
+  assert_true(v.failed);
+  free(v.s);
+
+  struct jtext w = {0};
+  jt_arr_open(&w);
+  jt_arr_close(&w);
+  jt_arr_close(&w); /* nothing open */
+  assert_true(w.failed);
+  free(w.s);
+
+  struct jtext x = {0};
+  jt_putint(&x, 1);
+  jt_putint(&x, 2); /* a second top-level value */
+  assert_true(x.failed);
+  free(x.s);
+
+  struct jtext y = {0};
+  jt_obj_open(&y);
+  jt_putstringp(&y, "k", NULL); /* jansson refuses NULL strings too */
+  assert_true(y.failed);
+  free(y.s);
+
+  struct jtext z = {0};
+  jt_obj_open(&z);
+  jt_putstringp(&z, "k", "bad \xc0\xaf UTF-8");
+  assert_true(z.failed);
+  free(z.s);
+
+  struct jtext open = {0};
+  jt_obj_open(&open); /* not closed: not a document */
+  assert_false(open.failed);
+  assert_false(jt_done(&open));
+  free(open.s);
+
+  struct jtext none = {0};
+  assert_false(jt_done(&none)); /* nothing written */
+
+  /* JT_MAX_DEPTH containers nest; one more fails */
+  struct jtext d = {0};
+  for (int i = 0; i < JT_MAX_DEPTH; i++)
+    jt_arr_open(&d);
+  assert_false(d.failed);
+  for (int i = 0; i < JT_MAX_DEPTH; i++)
+    jt_arr_close(&d);
+  assert_true(jt_done(&d));
+  assert_true(json_text_valid(d.s));
+  free(d.s);
+  struct jtext e = {0};
+  for (int i = 0; i <= JT_MAX_DEPTH; i++)
+    jt_arr_open(&e);
+  assert_true(e.failed);
+  free(e.s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(valid_values),
       cmocka_unit_test(invalid_values),
       cmocka_unit_test(string_writer),
+      cmocka_unit_test(keyed_writer_matches_jansson),
+      cmocka_unit_test(keyed_writer_refuses_misuse),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

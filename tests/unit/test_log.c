@@ -17,10 +17,11 @@
 #include <cmocka.h>
 
 #include "common/log.h"
+#include "ujikom/timefmt.h"
 
 static void expect_time(int64_t secs, long nsec) {
   char got[LOG_TIME_TEXT_LEN + 1];
-  assert_int_equal(LOG_TIME_TEXT_LEN, log_time_text(got, secs, nsec));
+  assert_int_equal(LOG_TIME_TEXT_LEN, time_format_iso_ms(got, secs, (unsigned)(nsec / 1000000)));
   time_t t = (time_t)secs;
   struct tm tm;
   assert_non_null(gmtime_r(&t, &tm));

@@ -1,0 +1,38 @@
+/*
+ * The verification answer as JSON, the one writer of that document (GET /verify with
+ * Accept: application/json, POST /api/verify): written as text with the keyed writer
+ * (http/jsontext.h), since a verification is answered far more often than anything else.
+ * tests/unit/test_verify_json.c holds it byte for byte against jansson's compact output.
+ */
+#ifndef UJIKOM_VERIFY_JSON_H
+#define UJIKOM_VERIFY_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/jsontext.h"
+#include "ujikom/cert.h"
+
+/* What the answer says, borrowed from the caller for the length of the call. */
+struct verify_answer {
+  const struct cert_verification *v; /* verdict, reason (when not empty), claims (when valid) */
+  const char *form;                  /* "qr", "credential", "serial" */
+  const char *verdict_id;            /* the verdict in Indonesian */
+  const char *verdict_en;            /* the verdict in English */
+  int64_t revoked_ms;                /* read when the verdict is CERT_REVOKED */
+  const char *revoked_reason;        /* likewise */
+};
+
+/* Appends the answer to b as one document:
+ *   {"verdict":..,"form":..,"verdict_text":{"id":..,"en":..},"reason":..?,
+ *    "certificate":{"serial","holder","subsector","subsector_name","scheme_id",
+ *    "scheme_title","units":[{"code","title"}],"issued","expires","issued_at","expires_at",
+ *    "kid","issuer"}?,"revocation":{"date","at_ms","reason"}?}
+ * b fails (see jsontext.h) when memory runs out or a text is not UTF-8. */
+void verify_json_write(struct jtext *b, const struct verify_answer *a);
+
+/* A certificate date as the verification answer and page show it: "YYYY-MM-DD" (UTC) of
+ * secs, or "?" when that cannot be written. */
+void verify_date_text(char *out, size_t size, int64_t secs);
+
+#endif
