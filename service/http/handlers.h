@@ -5,6 +5,7 @@
 #ifndef UJIKOM_HANDLERS_H
 #define UJIKOM_HANDLERS_H
 
+#include "common/reviews.h"
 #include "http/http.h"
 
 struct exam; /* include/ujikom/exam.h */
@@ -87,6 +88,10 @@ int h_reviews_get(struct req *r);
 int h_reviews_decide(struct req *r);
 int h_admin_attempt_decision(struct req *r); /* in h_reviews.c: shares the decision code */
 int h_reviews_feedback(struct req *r);       /* the candidate's view of the decision */
+/* Answers a refused or failed reviews operation with its registry error (h_reviews.c);
+ * what names the caller in the log of a store failure. */
+int reply_reviews(struct req *r, enum reviews_rc rc, const struct reviews_err *err,
+                  const char *what);
 int h_appeals_create(struct req *r);
 int h_appeals_list(struct req *r);
 int h_appeals_assign(struct req *r);
