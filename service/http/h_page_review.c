@@ -2,7 +2,8 @@
  * Assessor pages: the queue of attempts awaiting review, and the review sheet of one
  * attempt — every answer beside its key (or rubric), the points the scorer gave, rubric
  * point inputs for open items, unit outcomes with override reasons, overall decision and
- * feedback. The decision form acts through the reviews API (see layout_api_form).
+ * feedback. What the sheet shows and who may decide come from the reviews module; the
+ * decision form acts through the reviews API (see layout_api_form).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 
 #include "common/catalog.h"
+#include "common/reviews.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/layout.h"
@@ -47,14 +49,18 @@ static const char *exam_title(const struct req *r, const char *exam_id, const ch
 
 int h_page_review_queue(struct req *r) {
   struct store_rd *rd = NULL;
-  struct store_queue_entry *q = NULL;
+  struct reviews_queue_entry *q = NULL;
+  struct reviews_err err;
   size_t n = 0;
+  /* The page lists the whole queue (no viewer filter), as it always has. */
+  enum reviews_rc qrc = reviews_queue(&q, &n, r->svc, NULL, NULL, NULL, r->now_ms, &err);
+  if (REVIEWS_STORE_FAILED == qrc)
+    return layout_store_error(r, err.store_rc);
+  if (REVIEWS_OK != qrc)
+    return reply_error(r, ERR_INTERNAL, NULL);
   int rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK != rc)
-    return layout_store_error(r, rc);
-  rc = store_review_queue(rd, &q, &n, NULL, 200);
   if (STORE_OK != rc) {
-    store_rd_end(rd);
+    free(q);
     return layout_store_error(r, rc);
   }
   struct html *h = html_new();
@@ -88,10 +94,9 @@ int h_page_review_queue(struct req *r) {
       struct store_user cand, holder;
       memset(&cand, 0, sizeof(cand));
       memset(&holder, 0, sizeof(holder));
-      if (STORE_OK != store_user_by_id(rd, &cand, q[i].user_id))
-        snprintf(cand.name, sizeof(cand.name), "#%" PRId64, q[i].user_id);
-      bool held =
-          q[i].holder_id > 0 && (0 == q[i].claim_expires_ms || q[i].claim_expires_ms > r->now_ms);
+      if (STORE_OK != store_user_by_id(rd, &cand, q[i].candidate_id))
+        snprintf(cand.name, sizeof(cand.name), "#%" PRId64, q[i].candidate_id);
+      bool held = q[i].holder_id > 0;
       if (held && STORE_OK != store_user_by_id(rd, &holder, q[i].holder_id))
         snprintf(holder.name, sizeof(holder.name), "#%" PRId64, q[i].holder_id);
       char since[40];
@@ -277,102 +282,6 @@ static void render_rubric(struct html *h, const struct req *r, const struct exam
   HTML_LIT(h, ">");
 }
 
-struct sheet {
-  struct store_attempt att;
-  struct store_user cand;
-  struct store_claim claim;
-  struct store_decision dec;
-  struct store_appeal appeal;
-  int claim_rc, dec_rc, appeal_rc;
-  struct exam_form *form;
-  json_t *answers;
-  json_t *marks; /* item id -> {"criteria": {...}, "comment": ...} of the current decision */
-  struct score_result *res;
-};
-
-static void sheet_free(struct sheet *s) {
-  store_attempt_clear(&s->att);
-  memset(s->cand.password_hash, 0, sizeof(s->cand.password_hash));
-  store_decision_clear(&s->dec);
-  store_appeal_clear(&s->appeal);
-  exam_form_free(s->form);
-  json_decref(s->answers);
-  json_decref(s->marks);
-  score_result_free(s->res);
-}
-
-/* Reads everything the sheet shows. 0, or -1 after replying. */
-static int sheet_load(struct req *r, struct sheet *s, int64_t id) {
-  struct store_rd *rd = NULL;
-  struct store_answer *list = NULL;
-  size_t n = 0;
-  if (NULL == r->svc->catalog) {
-    reply_error(r, ERR_UNAVAILABLE, NULL);
-    return -1;
-  }
-  int rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK != rc) {
-    layout_store_error(r, rc);
-    return -1;
-  }
-  rc = store_attempt_get(rd, &s->att, id);
-  if (STORE_OK == rc)
-    rc = store_user_by_id(rd, &s->cand, s->att.user_id);
-  if (STORE_OK == rc)
-    rc = store_answers_get(rd, &list, &n, id);
-  if (STORE_OK == rc) {
-    s->claim_rc = store_claim_get(rd, &s->claim, id);
-    s->dec_rc = store_decision_latest(rd, &s->dec, id);
-    s->appeal_rc = store_appeal_for_attempt(rd, &s->appeal, id);
-    if (s->claim_rc < 0 || s->dec_rc < 0 || s->appeal_rc < 0)
-      rc = STORE_UNAVAILABLE;
-  }
-  store_rd_end(rd);
-  if (STORE_OK != rc) {
-    store_answers_free(list, n);
-    if (STORE_NONE == rc)
-      layout_message_page(r, 404, "page.not_found", "page.not_found_text");
-    else
-      layout_store_error(r, rc);
-    return -1;
-  }
-  s->answers = json_object();
-  for (size_t i = 0; NULL != s->answers && i < n; i++) {
-    json_t *v = json_loads(list[i].value, JSON_DECODE_ANY, NULL);
-    if (NULL != v)
-      json_object_set_new(s->answers, list[i].item_id, v);
-  }
-  store_answers_free(list, n);
-  const struct exam *exam = NULL;
-  char err[160];
-  json_t *fj = NULL;
-  if (0 != catalog_version_from_store(r->svc->catalog, r->svc->store, &exam, s->att.exam_version) ||
-      NULL == (fj = json_loads(NULL != s->att.form ? s->att.form : "", 0, NULL)) ||
-      0 != exam_form_from_json(&s->form, exam, fj, err, sizeof(err))) {
-    json_decref(fj);
-    reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
-    return -1;
-  }
-  json_decref(fj);
-  s->marks =
-      STORE_OK == s->dec_rc && NULL != s->dec.marks ? json_loads(s->dec.marks, 0, NULL) : NULL;
-  json_t *criteria = json_object();
-  const char *key;
-  json_t *v;
-  json_object_foreach(s->marks, key, v) {
-    if (NULL != criteria && NULL != json_object_get(v, "criteria"))
-      json_object_set(criteria, key, json_object_get(v, "criteria"));
-  }
-  if (NULL == s->answers || NULL == criteria ||
-      0 != score_form(&s->res, s->form, s->answers, criteria)) {
-    json_decref(criteria);
-    reply_error(r, ERR_INTERNAL, NULL);
-    return -1;
-  }
-  json_decref(criteria);
-  return 0;
-}
-
 static const struct score_item_result *item_result(const struct score_unit_result *ur,
                                                    const char *id) {
   for (size_t k = 0; NULL != ur && k < ur->nitems; k++) {
@@ -382,19 +291,19 @@ static const struct score_item_result *item_result(const struct score_unit_resul
   return NULL;
 }
 
-static void render_claim(struct html *h, const struct req *r, const struct sheet *s,
-                         bool *out_mine) {
+static void render_claim(struct html *h, const struct req *r, const struct reviews_sheet *s) {
   char until[40];
-  bool live = STORE_OK == s->claim_rc && s->claim.expires_ms > r->now_ms;
-  *out_mine = live && s->claim.assessor_id == r->user->id;
+  const struct store_claim *claim = s->has_claim ? &s->claim : NULL;
+  bool live = reviews_claim_is_live(claim, r->now_ms);
+  bool mine = reviews_claim_is_mine(claim, r->user->id, r->now_ms);
   if (live) {
     format_time(until, sizeof(until), s->claim.expires_ms);
     HTML_LIT(h, "<p class=\"notice\">");
-    html_text_sub(h, L(r, *out_mine ? "review.claimed_by_you" : "review.claimed_by_other"), "time",
+    html_text_sub(h, L(r, mine ? "review.claimed_by_you" : "review.claimed_by_other"), "time",
                   until, NULL);
     HTML_LIT(h, "</p>");
   }
-  if (ROLE_ASSESSOR != r->user->role || (live && !*out_mine))
+  if (ROLE_ASSESSOR != r->user->role || (live && !mine))
     return;
   char action[64], api[80], next[64];
   snprintf(action, sizeof(action), "/review/%" PRId64 "/claim", s->att.id);
@@ -411,7 +320,8 @@ static void render_claim(struct html *h, const struct req *r, const struct sheet
   HTML_LIT(h, "</button></form>");
 }
 
-static void render_sheet(struct html *h, const struct req *r, const struct sheet *s) {
+static void render_sheet(struct html *h, const struct req *r, const struct reviews_sheet *s) {
+  const struct store_decision *dec = reviews_sheet_current(s);
   bool en = 0 == strcmp(r->lang, "en");
   char idbuf[24];
   snprintf(idbuf, sizeof(idbuf), "%" PRId64, s->att.id);
@@ -419,7 +329,7 @@ static void render_sheet(struct html *h, const struct req *r, const struct sheet
   html_text_sub(h, L(r, "review.sheet_title"), "id", idbuf, NULL);
   HTML_LIT(h, "</h1>");
   const char *done = req_query(r, "done");
-  if (NULL != done && 0 == strcmp(done, "1") && STORE_OK == s->dec_rc) {
+  if (NULL != done && 0 == strcmp(done, "1") && NULL != dec) {
     HTML_LIT(h, "<p class=\"notice ok\" role=\"status\">");
     html_text(h, L(r, "review.done"));
     HTML_LIT(h, "</p>");
@@ -427,33 +337,28 @@ static void render_sheet(struct html *h, const struct req *r, const struct sheet
   HTML_LIT(h, "<dl class=\"facts\"><dt>");
   html_text(h, L(r, "review.candidate"));
   HTML_LIT(h, "</dt><dd>");
-  html_text(h, s->cand.name);
+  html_text(h, s->candidate.name);
   HTML_LIT(h, "</dd><dt>");
   html_text(h, L(r, "review.exam"));
   HTML_LIT(h, "</dt><dd>");
   html_text(h, exam_title(r, s->att.exam_id, s->att.exam_version));
   HTML_LIT(h, "</dd></dl>");
-  if (STORE_OK == s->dec_rc) {
+  if (NULL != dec) {
     char when[40], by[24];
-    format_time(when, sizeof(when), s->dec.decided_ms);
-    snprintf(by, sizeof(by), "%" PRId64, s->dec.decided_by);
+    format_time(when, sizeof(when), dec->decided_ms);
+    snprintf(by, sizeof(by), "%" PRId64, dec->decided_by);
     HTML_LIT(h, "<p class=\"notice\">");
     html_text_sub(h, L(r, "review.decided"), "overall",
-                  L(r, 0 == strcmp(s->dec.overall, "K") ? "result.K" : "result.BK"), "by", by,
-                  "time", when, NULL);
+                  L(r, 0 == strcmp(dec->overall, "K") ? "result.K" : "result.BK"), "by", by, "time",
+                  when, NULL);
     HTML_LIT(h, "</p>");
   }
-  bool mine = false;
-  render_claim(h, r, s, &mine);
+  render_claim(h, r, s);
 
-  bool pending = 0 == strcmp(s->att.verdict, "PENDING");
-  bool appeal_mine = STORE_OK == s->appeal_rc &&
-                     0 == strcmp(s->appeal.status, STORE_APPEAL_ASSIGNED) &&
-                     s->appeal.assessor_id == r->user->id;
-  bool assessor_can = ROLE_ASSESSOR == r->user->role && (pending ? mine : appeal_mine);
-  bool admin_can =
-      ROLE_ADMIN == r->user->role && !pending && 0 != strcmp(s->att.status, STORE_ATTEMPT_OPEN);
-  bool editable = assessor_can || admin_can;
+  enum reviews_editor editor = reviews_sheet_editor(s, r->user->id, ROLE_ASSESSOR == r->user->role,
+                                                    ROLE_ADMIN == r->user->role, r->now_ms);
+  bool admin_can = REVIEWS_EDIT_ADMIN == editor;
+  bool editable = REVIEWS_EDIT_NONE != editor;
   char action[80], api[96], next[80];
   snprintf(next, sizeof(next), "/review/%" PRId64 "?done=1", s->att.id);
   if (admin_can) {
@@ -471,7 +376,7 @@ static void render_sheet(struct html *h, const struct req *r, const struct sheet
   size_t number = 0;
   for (size_t u = 0; u < s->form->nunits; u++) {
     const struct form_unit *fu = &s->form->units[u];
-    const struct score_unit_result *ur = u < s->res->nunits ? &s->res->units[u] : NULL;
+    const struct score_unit_result *ur = u < s->score->nunits ? &s->score->units[u] : NULL;
     const char *title = en && NULL != fu->unit->title_en ? fu->unit->title_en : fu->unit->title;
     html_fmt(h, "<section class=\"card\"><h2>%s — ", fu->unit->code);
     html_text(h, title);
@@ -560,8 +465,8 @@ static void render_sheet(struct html *h, const struct req *r, const struct sheet
   html_text(h, L(r, "review.feedback_hint"));
   HTML_LIT(h, "</p><textarea id=\"feedback\" name=\"feedback\" maxlength=\"5000\" "
               "aria-describedby=\"feedback-hint\">");
-  if (STORE_OK == s->dec_rc)
-    html_text(h, s->dec.feedback);
+  if (NULL != dec)
+    html_text(h, dec->feedback);
   HTML_LIT(h, "</textarea>");
   if (admin_can) {
     HTML_LIT(h, "<label for=\"reason\">");
@@ -575,22 +480,35 @@ static void render_sheet(struct html *h, const struct req *r, const struct sheet
 }
 
 int h_page_review(struct req *r) {
-  struct sheet s;
-  memset(&s, 0, sizeof(s));
+  struct reviews_sheet s;
+  struct reviews_err err;
   int64_t id = path_id(r->params[0]);
   if (0 == id)
     return layout_message_page(r, 404, "page.not_found", "page.not_found_text");
-  if (0 != sheet_load(r, &s, id)) {
-    sheet_free(&s);
-    return 0;
-  }
-  if (s.att.user_id == r->user->id) {
-    sheet_free(&s);
+  if (NULL == r->svc->catalog)
+    return reply_error(r, ERR_UNAVAILABLE, NULL);
+  switch (reviews_sheet_load(&s, r->svc, id, r->user->id, &err)) {
+  case REVIEWS_OK:
+    break;
+  case REVIEWS_NOT_FOUND:
+    return layout_message_page(r, 404, "page.not_found", "page.not_found_text");
+  case REVIEWS_OWN_ATTEMPT:
     return layout_message_page(r, 403, "page.forbidden", "review.own_attempt");
+  case REVIEWS_STORE_FAILED:
+    return layout_store_error(r, err.store_rc);
+  case REVIEWS_EXAM_VERSION_MISSING:
+  case REVIEWS_EXAM_VERSION_UNAVAILABLE:
+    return reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
+  default:
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  if (NULL == s.score) {
+    reviews_sheet_free(&s);
+    return reply_error(r, ERR_INTERNAL, NULL);
   }
   struct html *h = html_new();
   if (NULL == h) {
-    sheet_free(&s);
+    reviews_sheet_free(&s);
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   char title[64];
@@ -598,6 +516,6 @@ int h_page_review(struct req *r) {
   layout_begin_script(h, r, title, "static/staff.js");
   render_sheet(h, r, &s);
   layout_end(h, r);
-  sheet_free(&s);
+  reviews_sheet_free(&s);
   return layout_reply(r, 200, h);
 }
