@@ -4,7 +4,6 @@
  * (argv is visible to every user through ps and /proc).
  */
 #include <errno.h>
-#include <jansson.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "common/accounts.h"
 #include "store/store.h"
 #include "ujikom/password.h"
 
@@ -83,41 +83,6 @@ static int read_password(char *buf, size_t buflen) {
   return rc;
 }
 
-static int plain_text(const char *s, size_t min, size_t max) {
-  size_t n = strlen(s);
-  if (n < min || n > max)
-    return 0;
-  for (; '\0' != *s; s++)
-    if ((unsigned char)*s < 0x20 || 0x7f == *s)
-      return 0;
-  return 1;
-}
-
-struct create_args {
-  const char *email, *name, *role, *hash;
-  int64_t id;
-};
-
-static int tx_create(struct store_tx *tx, void *ctx) {
-  struct create_args *a = ctx;
-  char subject[40];
-  char *after = NULL;
-  json_t *j = NULL;
-  int rc = store_user_create(tx, &a->id, a->email, a->name, a->role, a->hash);
-  if (STORE_OK != rc)
-    return rc;
-  j = json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)a->id, "email", a->email,
-                "name", a->name, "role", a->role, "disabled", 0, "via", "cli");
-  after = NULL == j ? NULL : json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-  json_decref(j);
-  if (NULL == after)
-    return STORE_HARD;
-  snprintf(subject, sizeof subject, "user:%lld", (long long)a->id);
-  rc = store_audit_append(tx, NULL, STORE_AUDIT_SYSTEM, "user.create", subject, NULL, after);
-  free(after);
-  return rc;
-}
-
 static unsigned kdf_cost(void) {
   const char *env = getenv("UJIKOM_KDF_LOG2N");
   char *end = NULL;
@@ -138,12 +103,13 @@ int cmd_admin(int argc, char **argv) {
   char dir[512], db[600], err[512] = "";
   char password[PASSWORD_MAX_LEN + 2];
   const char *email = NULL, *name = NULL, *role = STORE_ROLE_ADMIN;
-  struct create_args a = {0};
+  struct accounts_new_staff in = {0};
+  struct store_user u;
   struct store *s = NULL;
-  char *hash = NULL;
-  enum password_strength strength;
+  enum password_strength strength = PASSWORD_STRONG;
+  enum accounts_rc arc;
+  int store_rc = STORE_OK;
   int status = 1;
-  int rc = 0;
   if (argc < 2 || 0 == strcmp(argv[1], "--help") || 0 == strcmp(argv[1], "-h")) {
     admin_usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
@@ -174,28 +140,24 @@ int cmd_admin(int argc, char **argv) {
       return 2;
     }
   }
-  if (NULL == email || !plain_text(email, 3, 254) || NULL == strchr(email, '@') ||
-      NULL != strchr(email, ' ')) {
+  switch (accounts_check_staff(email, name, role)) {
+  case ACCOUNTS_OK:
+    break;
+  case ACCOUNTS_BAD_EMAIL:
     fprintf(stderr, "ujikom admin: --email must be an e-mail address (3-254 bytes)\n");
     return 2;
-  }
-  if (NULL == name || !plain_text(name, 1, 255)) {
+  case ACCOUNTS_BAD_NAME:
     fprintf(stderr, "ujikom admin: --name must be 1-255 bytes of text\n");
     return 2;
-  }
-  if (0 != strcmp(role, STORE_ROLE_ADMIN) && 0 != strcmp(role, STORE_ROLE_ASSESSOR)) {
+  default:
     fprintf(stderr, "ujikom admin: --role must be admin or assessor\n");
     return 2;
   }
   if (0 != read_password(password, sizeof password))
     goto cleanup;
-  strength = password_check_strength(password, email, name);
-  if (PASSWORD_STRONG != strength) {
+  /* Refuse a weak password before touching the data directory. */
+  if (ACCOUNTS_OK != accounts_check_password(password, email, name, &strength)) {
     fprintf(stderr, "ujikom admin: password refused: %s\n", password_strength_message(strength));
-    goto cleanup;
-  }
-  if (PASSWORD_OK != password_hash(&hash, password, kdf_cost())) {
-    fprintf(stderr, "ujikom admin: could not hash the password\n");
     goto cleanup;
   }
   cli_db_path(cli_data_dir(argc, argv, dir, sizeof dir), db, sizeof db);
@@ -203,21 +165,31 @@ int cmd_admin(int argc, char **argv) {
     fprintf(stderr, "ujikom admin: %s\n", err);
     goto cleanup;
   }
-  a = (struct create_args){email, name, role, hash, 0};
-  rc = store_txn(s, tx_create, &a);
-  if (STORE_EXISTS == rc) {
+  in = (struct accounts_new_staff){.email = email,
+                                   .name = name,
+                                   .role = role,
+                                   .password = password,
+                                   .actor = STORE_AUDIT_SYSTEM,
+                                   .via = "cli",
+                                   .hash = password_hash,
+                                   .log2n = kdf_cost()};
+  arc = accounts_create_staff(&u, s, &in, &strength, &store_rc);
+  if (ACCOUNTS_EMAIL_TAKEN == arc) {
     fprintf(stderr, "ujikom admin: an account with the e-mail %s already exists\n", email);
     goto cleanup;
   }
-  if (STORE_OK != rc) {
-    fprintf(stderr, "ujikom admin: could not store the account (%s)\n", store_rc_name(rc));
+  if (ACCOUNTS_INTERNAL == arc) {
+    fprintf(stderr, "ujikom admin: could not hash the password\n");
     goto cleanup;
   }
-  printf("created %s account %lld for %s\n", role, (long long)a.id, email);
+  if (ACCOUNTS_OK != arc && 0 == u.id) {
+    fprintf(stderr, "ujikom admin: could not store the account (%s)\n", store_rc_name(store_rc));
+    goto cleanup;
+  }
+  printf("created %s account %lld for %s\n", role, (long long)u.id, email);
   status = 0;
 cleanup:
   OPENSSL_cleanse(password, sizeof password);
-  password_free(hash);
   store_close(s);
   return status;
 }

@@ -897,7 +897,7 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
 }
 
 enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, struct svc *svc,
-                                    const char *status, struct reviews_err *err) {
+                                    const char *status, int limit, struct reviews_err *err) {
   struct store_rd *rd = NULL;
   int rc = STORE_HARD;
   *out = NULL;
@@ -905,7 +905,7 @@ enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, st
   err_reset(err);
   rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc)
-    rc = store_appeal_list(rd, out, out_n, status, REVIEWS_APPEAL_LIST_MAX);
+    rc = store_appeal_list(rd, out, out_n, status, limit);
   store_rd_end(rd);
   return STORE_OK == rc ? REVIEWS_OK : store_failed(err, rc);
 }

@@ -13,6 +13,7 @@
 
 #include <openssl/crypto.h>
 
+#include "common/accounts.h"
 #include "common/catalog.h"
 #include "http/auth.h"
 #include "http/handlers.h"
@@ -23,7 +24,6 @@
 #include "ujikom/password.h"
 #include "ujikom/score.h"
 
-#define ADMIN_MAX_REASON        1000
 #define ADMIN_MAX_EXTRA_MINUTES 600
 #define ADMIN_LIST_LIMIT        500
 #define ANALYSIS_MAX_ATTEMPTS   5000
@@ -34,20 +34,6 @@ static const char *member_str(const json_t *obj, const char *name) {
   if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
     return NULL;
   return json_string_value(v);
-}
-
-/* Text of min..max bytes without control characters. */
-static bool plain_text(const char *s, size_t min, size_t max) {
-  size_t n = 0;
-  if (NULL == s)
-    return false;
-  n = strlen(s);
-  if (n < min || n > max)
-    return false;
-  for (; '\0' != *s; s++)
-    if ((unsigned char)*s < 0x20 || 0x7f == *s)
-      return false;
-  return true;
 }
 
 static char *dump(json_t *j) {
@@ -65,93 +51,73 @@ static json_t *user_json(const struct store_user *u) {
 /* ------------------------------------------------------------------------------------ */
 /* users */
 
-struct user_create_ctx {
-  const char *email, *name, *role, *hash;
-  int64_t actor;
-  int64_t id;
-};
-
-static int tx_user_create(struct store_tx *tx, void *vctx) {
-  struct user_create_ctx *c = vctx;
-  char subject[40];
-  char *after = NULL;
-  int rc = store_user_create(tx, &c->id, c->email, c->name, c->role, c->hash);
-  if (STORE_OK != rc)
-    return rc;
-  after = dump(json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)c->id, "email", c->email,
-                         "name", c->name, "role", c->role, "disabled", 0));
-  if (NULL == after)
-    return STORE_HARD;
-  snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
-  rc = store_audit_append(tx, NULL, c->actor, "user.create", subject, NULL, after);
-  free(after);
-  return rc;
+/* Answers a refused or failed account operation. */
+static int reply_accounts(struct req *r, enum accounts_rc rc, enum password_strength strength,
+                          int store_rc) {
+  switch (rc) {
+  case ACCOUNTS_BAD_EMAIL:
+    return reply_error(r, ERR_INVALID_FIELD, "email: an e-mail address is required.");
+  case ACCOUNTS_BAD_NAME:
+    return reply_error(r, ERR_INVALID_FIELD, "name: 1 to 255 bytes of text.");
+  case ACCOUNTS_BAD_ROLE:
+    return reply_error(r, ERR_INVALID_FIELD, "role: \"assessor\" or \"admin\".");
+  case ACCOUNTS_NO_PASSWORD:
+    return reply_error(r, ERR_INVALID_FIELD, "password: an initial password is required.");
+  case ACCOUNTS_WEAK_PASSWORD:
+    return reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
+  case ACCOUNTS_EMAIL_TAKEN:
+    return reply_error(r, ERR_EMAIL_TAKEN, NULL);
+  case ACCOUNTS_NOT_FOUND:
+    return reply_error(r, ERR_USER_NOT_FOUND, NULL);
+  case ACCOUNTS_DISABLE_SELF:
+    return reply_error(r, ERR_CANNOT_DISABLE_SELF, NULL);
+  case ACCOUNTS_BAD_REASON:
+    return reply_error(r, ERR_INVALID_FIELD, "reason: at most 1000 bytes of text.");
+  case ACCOUNTS_STORE_FAILED:
+    return reply_store_error(r, store_rc, "accounts");
+  case ACCOUNTS_OK:
+  case ACCOUNTS_INTERNAL:
+    break;
+  }
+  return reply_error(r, ERR_INTERNAL, NULL);
 }
 
 /* POST /api/admin/users {"email","name","role":"assessor"|"admin","password"} */
 int h_admin_users_create(struct req *r) {
-  struct user_create_ctx c = {0};
-  struct store_rd *rd = NULL;
+  struct accounts_new_staff in = {0};
   struct store_user u;
-  const char *password = NULL;
-  char *hash = NULL;
-  enum password_strength strength;
-  int rc = STORE_HARD;
+  enum password_strength strength = PASSWORD_STRONG;
+  enum accounts_rc rc;
+  int store_rc = STORE_OK;
   if (NULL == r->json || !json_is_object(r->json))
     return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
-  c.email = member_str(r->json, "email");
-  c.name = member_str(r->json, "name");
-  c.role =
+  in.email = member_str(r->json, "email");
+  in.name = member_str(r->json, "name");
+  in.role =
       NULL == json_object_get(r->json, "role") ? STORE_ROLE_ASSESSOR : member_str(r->json, "role");
-  password = member_str(r->json, "password");
-  if (!plain_text(c.email, 3, 254) || NULL == strchr(c.email, '@') || NULL != strchr(c.email, ' '))
-    return reply_error(r, ERR_INVALID_FIELD, "email: an e-mail address is required.");
-  if (!plain_text(c.name, 1, 255))
-    return reply_error(r, ERR_INVALID_FIELD, "name: 1 to 255 bytes of text.");
-  if (NULL == c.role ||
-      (0 != strcmp(c.role, STORE_ROLE_ASSESSOR) && 0 != strcmp(c.role, STORE_ROLE_ADMIN)))
-    return reply_error(r, ERR_INVALID_FIELD, "role: \"assessor\" or \"admin\".");
-  if (NULL == password)
-    return reply_error(r, ERR_INVALID_FIELD, "password: an initial password is required.");
-  strength = password_check_strength(password, c.email, c.name);
-  if (PASSWORD_STRONG != strength)
-    return reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
-  if (PASSWORD_OK != auth_password_hash(&hash, password, (unsigned)r->svc->cfg->kdf_log2n))
-    return reply_error(r, ERR_INTERNAL, NULL);
-  c.hash = hash;
-  c.actor = r->user->id;
-  rc = store_txn(r->svc->store, tx_user_create, &c);
-  password_free(hash);
-  if (STORE_EXISTS == rc)
-    return reply_error(r, ERR_EMAIL_TAKEN, NULL);
-  if (STORE_OK != rc)
-    return reply_store_error(r, rc, __func__);
-  rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc)
-    rc = store_user_by_id(rd, &u, c.id);
-  store_rd_end(rd);
-  if (STORE_OK != rc)
-    return reply_store_error(r, rc < 0 ? rc : STORE_HARD, __func__);
-  OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
+  in.password = member_str(r->json, "password");
+  in.actor = r->user->id;
+  in.hash = auth_password_hash;
+  in.log2n = (unsigned)r->svc->cfg->kdf_log2n;
+  rc = accounts_create_staff(&u, r->svc->store, &in, &strength, &store_rc);
+  if (ACCOUNTS_OK != rc)
+    return reply_accounts(r, rc, strength, store_rc);
   return reply_json(r, 201, json_pack("{s:o}", "user", user_json(&u)));
 }
 
 /* GET /api/admin/users?role= */
 int h_admin_users_list(struct req *r) {
   const char *role = req_query(r, "role");
-  struct store_rd *rd = NULL;
   struct store_user *list = NULL;
   size_t n = 0;
   json_t *items = NULL;
-  int rc = STORE_HARD;
+  enum accounts_rc rc;
+  int store_rc = STORE_OK;
   if (NULL != role && !store_role_valid(role))
     return reply_error(r, ERR_INVALID_FIELD, "role: candidate, assessor or admin.");
-  rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc)
-    rc = store_user_list(rd, &list, &n, role, 0, 1000);
-  store_rd_end(rd);
-  if (STORE_OK != rc)
-    return reply_store_error(r, rc, __func__);
+  rc = accounts_list(&list, &n, r->svc->store, role, &store_rc);
+  if (ACCOUNTS_OK != rc)
+    return reply_accounts(r, rc, PASSWORD_STRONG, store_rc);
   items = json_array();
   for (size_t i = 0; NULL != items && i < n; i++)
     json_array_append_new(items, user_json(&list[i]));
@@ -163,62 +129,25 @@ int h_admin_users_list(struct req *r) {
   return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
-struct user_disable_ctx {
-  int64_t id, actor;
-  const char *reason;
-  bool changed;
-};
-
-static int tx_user_disable(struct store_tx *tx, void *vctx) {
-  struct user_disable_ctx *c = vctx;
-  struct store_user u;
-  char subject[40];
-  char *before = NULL, *after = NULL;
-  int rc = store_user_by_id(store_tx_rd(tx), &u, c->id);
-  c->changed = false;
-  if (STORE_OK != rc)
-    return rc;
-  if (u.disabled)
-    return STORE_OK; /* already disabled: nothing changes, nothing to record */
-  rc = store_user_set_disabled(tx, c->id, true);
-  if (STORE_OK == rc)
-    rc = store_session_delete_user(tx, c->id, NULL);
-  if (STORE_OK != rc)
-    return rc;
-  before = dump(json_pack("{s:s, s:b}", "role", u.role, "disabled", 0));
-  after = dump(json_pack("{s:s, s:b, s:s?}", "role", u.role, "disabled", 1, "reason", c->reason));
-  snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
-  rc = NULL == before || NULL == after
-           ? STORE_HARD
-           : store_audit_append(tx, NULL, c->actor, "user.disable", subject, before, after);
-  free(before);
-  free(after);
-  c->changed = STORE_OK == rc;
-  return rc;
-}
-
 /* POST /api/admin/users/:id/disable {"reason": optional} — also ends the user's sessions. */
 int h_admin_users_disable(struct req *r) {
-  struct user_disable_ctx c = {0};
-  int rc = STORE_HARD;
-  if (!parse_id(r->params[0], &c.id))
+  const char *reason = NULL;
+  bool given = false, changed = false;
+  int64_t id = 0;
+  enum accounts_rc rc;
+  int store_rc = STORE_OK;
+  if (!parse_id(r->params[0], &id))
     return reply_error(r, ERR_USER_NOT_FOUND, NULL);
-  if (c.id == r->user->id)
-    return reply_error(r, ERR_CANNOT_DISABLE_SELF, NULL);
   if (NULL != r->json && json_is_object(r->json) && NULL != json_object_get(r->json, "reason")) {
-    c.reason = member_str(r->json, "reason");
-    if (!plain_text(c.reason, 0, ADMIN_MAX_REASON))
-      return reply_error(r, ERR_INVALID_FIELD, "reason: at most 1000 bytes of text.");
+    given = true;
+    reason = member_str(r->json, "reason");
   }
-  c.actor = r->user->id;
-  rc = store_txn(r->svc->store, tx_user_disable, &c);
-  if (STORE_NONE == rc)
-    return reply_error(r, ERR_USER_NOT_FOUND, NULL);
-  if (STORE_OK != rc)
-    return reply_store_error(r, rc, __func__);
+  rc = accounts_disable(&changed, r->svc->store, r->user->id, id, given, reason, &store_rc);
+  if (ACCOUNTS_OK != rc)
+    return reply_accounts(r, rc, PASSWORD_STRONG, store_rc);
   return reply_json(r, 200,
-                    json_pack("{s:{s:I, s:b}, s:b}", "user", "id", (json_int_t)c.id, "disabled", 1,
-                              "changed", c.changed));
+                    json_pack("{s:{s:I, s:b}, s:b}", "user", "id", (json_int_t)id, "disabled", 1,
+                              "changed", changed));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -325,7 +254,7 @@ int h_admin_attempts_extra_time(struct req *r) {
   c.reason = member_str(r->json, "reason");
   if (NULL == c.reason || '\0' == c.reason[0])
     return reply_error(r, ERR_REASON_REQUIRED, "reason: say why extra time is given.");
-  if (!plain_text(c.reason, 1, ADMIN_MAX_REASON))
+  if (!accounts_plain_text(c.reason, 1, ACCOUNTS_MAX_REASON))
     return reply_error(r, ERR_INVALID_FIELD, "reason: at most 1000 bytes of text.");
   c.actor = r->user->id;
   rc = store_txn(r->svc->store, tx_extra_time, &c);

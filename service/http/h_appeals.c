@@ -49,7 +49,7 @@ int h_appeals_list(struct req *r) {
   if (NULL != status && 0 != strcmp(status, STORE_APPEAL_OPEN) &&
       0 != strcmp(status, STORE_APPEAL_ASSIGNED) && 0 != strcmp(status, STORE_APPEAL_DECIDED))
     return reply_error(r, ERR_INVALID_FIELD, "status: one of open, assigned, decided.");
-  rc = reviews_appeal_list(&list, &n, r->svc, status, &err);
+  rc = reviews_appeal_list(&list, &n, r->svc, status, REVIEWS_APPEAL_LIST_MAX, &err);
   if (REVIEWS_OK != rc)
     return reply_reviews(r, rc, &err, __func__);
   items = json_array();

@@ -2,7 +2,9 @@
  * The administrator's page: accounts (create assessors and admins, disable), attempts with
  * extra time and the review sheet for changing a decision, open appeals with assignment,
  * certificates with revocation, item analysis per scheme, the signing keys and the audit
- * chain. Every action is a form that acts through the admin JSON API.
+ * chain. Every action is a form that acts through the admin JSON API; which actions a row
+ * offers (disable an account, assign an appeal to an assessor) the accounts and reviews
+ * modules decide.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/accounts.h"
 #include "common/catalog.h"
 #include "common/keystore.h"
 #include "http/handlers.h"
@@ -78,7 +81,7 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
     HTML_LIT(h, "</td><td>");
     html_text(h, L(r, u[i].disabled ? "admin.disabled" : "admin.active"));
     HTML_LIT(h, "</td><td>");
-    if (!u[i].disabled && u[i].id != r->user->id) {
+    if (accounts_may_disable(r->user->id, &u[i])) {
       char action[64], api[80];
       snprintf(action, sizeof(action), "/admin/users/%" PRId64 "/disable", u[i].id);
       snprintf(api, sizeof(api), "/api/admin/users/%" PRId64 "/disable", u[i].id);
@@ -190,8 +193,7 @@ static void section_appeals(struct html *h, const struct req *r, const struct st
     html_text(h, L(r, "admin.assign_to"));
     html_fmt(h, "</label><select name=\"#assessor_id\" id=\"f-assessor-%s\" required>", suffix);
     for (size_t k = 0; k < nusers; k++) {
-      if (0 != strcmp(users[k].role, STORE_ROLE_ASSESSOR) || users[k].disabled ||
-          users[k].id == ap[i].original_assessor_id)
+      if (REVIEWS_OK != reviews_may_assign(&users[k], &ap[i]))
         continue;
       html_fmt(h, "<option value=\"%lld\">", (long long)users[k].id);
       html_text(h, users[k].name);
@@ -300,13 +302,15 @@ int h_page_admin(struct req *r) {
   size_t nusers = 0, nattempts = 0, nappeals = 0, ncerts = 0;
   struct html *h = NULL;
   int ret;
-  int rc = store_rd_begin(r->svc->store, &rd);
+  struct reviews_err err;
+  int rc = STORE_OK;
+  if (ACCOUNTS_OK == accounts_list(&users, &nusers, r->svc->store, NULL, &rc) &&
+      REVIEWS_OK != reviews_appeal_list(&appeals, &nappeals, r->svc, NULL, ADMIN_LIST_LIMIT, &err))
+    rc = err.store_rc;
   if (STORE_OK == rc)
-    rc = store_user_list(rd, &users, &nusers, NULL, 0, 1000);
+    rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc)
     rc = store_review_attempts(rd, &attempts, &nattempts, NULL, NULL, NULL, 0, ADMIN_LIST_LIMIT);
-  if (STORE_OK == rc)
-    rc = store_appeal_list(rd, &appeals, &nappeals, NULL, ADMIN_LIST_LIMIT);
   if (STORE_OK == rc)
     rc = store_cert_list(rd, &certs, &ncerts, 0, 0, ADMIN_LIST_LIMIT);
   if (STORE_OK != rc) {
@@ -338,8 +342,6 @@ int h_page_admin(struct req *r) {
   ret = layout_reply(r, 200, h);
 cleanup:
   store_rd_end(rd);
-  for (size_t i = 0; NULL != users && i < nusers; i++)
-    memset(users[i].password_hash, 0, sizeof(users[i].password_hash));
   store_user_list_free(users);
   free(attempts);
   store_appeal_list_free(appeals, nappeals);

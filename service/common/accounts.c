@@ -1,0 +1,194 @@
+/*
+ * Staff accounts: checks, then one transaction per change with its audit entry.
+ */
+#include "common/accounts.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+bool accounts_plain_text(const char *s, size_t min, size_t max) {
+  size_t n = 0;
+  if (NULL == s)
+    return false;
+  n = strlen(s);
+  if (n < min || n > max)
+    return false;
+  for (; '\0' != *s; s++)
+    if ((unsigned char)*s < 0x20 || 0x7f == *s)
+      return false;
+  return true;
+}
+
+enum accounts_rc accounts_check_staff(const char *email, const char *name, const char *role) {
+  if (!accounts_plain_text(email, 3, 254) || NULL == strchr(email, '@') ||
+      NULL != strchr(email, ' '))
+    return ACCOUNTS_BAD_EMAIL;
+  if (!accounts_plain_text(name, 1, 255))
+    return ACCOUNTS_BAD_NAME;
+  if (NULL == role ||
+      (0 != strcmp(role, STORE_ROLE_ASSESSOR) && 0 != strcmp(role, STORE_ROLE_ADMIN)))
+    return ACCOUNTS_BAD_ROLE;
+  return ACCOUNTS_OK;
+}
+
+enum accounts_rc accounts_check_password(const char *password, const char *email, const char *name,
+                                         enum password_strength *out_strength) {
+  *out_strength = PASSWORD_STRONG;
+  if (NULL == password)
+    return ACCOUNTS_NO_PASSWORD;
+  *out_strength = password_check_strength(password, email, name);
+  return PASSWORD_STRONG == *out_strength ? ACCOUNTS_OK : ACCOUNTS_WEAK_PASSWORD;
+}
+
+static char *dump(json_t *j) {
+  char *s = NULL == j ? NULL : json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(j);
+  return s;
+}
+
+static enum accounts_rc store_failed(int *out_store_rc, int rc) {
+  *out_store_rc = rc < 0 ? rc : STORE_HARD;
+  return ACCOUNTS_STORE_FAILED;
+}
+
+struct create_ctx {
+  const struct accounts_new_staff *in;
+  const char *hash;
+  int64_t id;
+};
+
+static int tx_create(struct store_tx *tx, void *vctx) {
+  struct create_ctx *c = vctx;
+  const struct accounts_new_staff *in = c->in;
+  char subject[40];
+  char *after = NULL;
+  int rc = store_user_create(tx, &c->id, in->email, in->name, in->role, c->hash);
+  if (STORE_OK != rc)
+    return rc;
+  after =
+      dump(json_pack("{s:I, s:s, s:s, s:s, s:b, s:s?}", "id", (json_int_t)c->id, "email", in->email,
+                     "name", in->name, "role", in->role, "disabled", 0, "via", in->via));
+  if (NULL == after)
+    return STORE_HARD;
+  snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
+  rc = store_audit_append(tx, NULL, in->actor, "user.create", subject, NULL, after);
+  free(after);
+  return rc;
+}
+
+enum accounts_rc accounts_create_staff(struct store_user *out, struct store *store,
+                                       const struct accounts_new_staff *in,
+                                       enum password_strength *out_strength, int *out_store_rc) {
+  struct create_ctx c = {.in = in};
+  struct store_rd *rd = NULL;
+  char *hash = NULL;
+  enum accounts_rc res = accounts_check_staff(in->email, in->name, in->role);
+  int rc = STORE_HARD;
+  memset(out, 0, sizeof *out);
+  *out_strength = PASSWORD_STRONG;
+  *out_store_rc = STORE_OK;
+  if (ACCOUNTS_OK != res)
+    return res;
+  res = accounts_check_password(in->password, in->email, in->name, out_strength);
+  if (ACCOUNTS_OK != res)
+    return res;
+  if (PASSWORD_OK != in->hash(&hash, in->password, in->log2n))
+    return ACCOUNTS_INTERNAL;
+  c.hash = hash;
+  rc = store_txn(store, tx_create, &c);
+  password_free(hash);
+  if (STORE_EXISTS == rc)
+    return ACCOUNTS_EMAIL_TAKEN;
+  if (STORE_OK != rc)
+    return store_failed(out_store_rc, rc);
+  rc = store_rd_begin(store, &rd);
+  if (STORE_OK == rc)
+    rc = store_user_by_id(rd, out, c.id);
+  store_rd_end(rd);
+  OPENSSL_cleanse(out->password_hash, sizeof out->password_hash);
+  if (STORE_OK != rc) {
+    /* The account is stored; only reading it back failed. */
+    out->id = c.id;
+    return store_failed(out_store_rc, rc);
+  }
+  return ACCOUNTS_OK;
+}
+
+enum accounts_rc accounts_list(struct store_user **out, size_t *out_n, struct store *store,
+                               const char *role, int *out_store_rc) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(store, &rd);
+  *out = NULL;
+  *out_n = 0;
+  *out_store_rc = STORE_OK;
+  if (STORE_OK == rc)
+    rc = store_user_list(rd, out, out_n, role, 0, ACCOUNTS_LIST_MAX);
+  store_rd_end(rd);
+  if (STORE_OK != rc)
+    return store_failed(out_store_rc, rc);
+  for (size_t i = 0; NULL != *out && i < *out_n; i++)
+    OPENSSL_cleanse((*out)[i].password_hash, sizeof(*out)[i].password_hash);
+  return ACCOUNTS_OK;
+}
+
+bool accounts_may_disable(int64_t actor, const struct store_user *u) {
+  return !u->disabled && u->id != actor;
+}
+
+struct disable_ctx {
+  int64_t id, actor;
+  const char *reason;
+  bool changed;
+};
+
+static int tx_disable(struct store_tx *tx, void *vctx) {
+  struct disable_ctx *c = vctx;
+  struct store_user u;
+  char subject[40];
+  char *before = NULL, *after = NULL;
+  int rc = store_user_by_id(store_tx_rd(tx), &u, c->id);
+  c->changed = false;
+  if (STORE_OK != rc)
+    return rc;
+  OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
+  if (u.disabled)
+    return STORE_OK; /* already disabled: nothing changes, nothing to record */
+  rc = store_user_set_disabled(tx, c->id, true);
+  if (STORE_OK == rc)
+    rc = store_session_delete_user(tx, c->id, NULL);
+  if (STORE_OK != rc)
+    return rc;
+  before = dump(json_pack("{s:s, s:b}", "role", u.role, "disabled", 0));
+  after = dump(json_pack("{s:s, s:b, s:s?}", "role", u.role, "disabled", 1, "reason", c->reason));
+  snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
+  rc = NULL == before || NULL == after
+           ? STORE_HARD
+           : store_audit_append(tx, NULL, c->actor, "user.disable", subject, before, after);
+  free(before);
+  free(after);
+  c->changed = STORE_OK == rc;
+  return rc;
+}
+
+enum accounts_rc accounts_disable(bool *out_changed, struct store *store, int64_t actor, int64_t id,
+                                  bool reason_given, const char *reason, int *out_store_rc) {
+  struct disable_ctx c = {.id = id, .actor = actor, .reason = reason};
+  int rc = STORE_HARD;
+  *out_changed = false;
+  *out_store_rc = STORE_OK;
+  if (id == actor)
+    return ACCOUNTS_DISABLE_SELF;
+  if (reason_given && !accounts_plain_text(reason, 0, ACCOUNTS_MAX_REASON))
+    return ACCOUNTS_BAD_REASON;
+  rc = store_txn(store, tx_disable, &c);
+  if (STORE_NONE == rc)
+    return ACCOUNTS_NOT_FOUND;
+  if (STORE_OK != rc)
+    return store_failed(out_store_rc, rc);
+  *out_changed = c.changed;
+  return ACCOUNTS_OK;
+}
