@@ -3,9 +3,10 @@
  * attempt with filters, extra time for an attempt in progress (a reasonable adjustment,
  * FR.AK.07), item analysis of an exam, and the audit log (list and chain check). Every
  * change is written to the audit log in the same transaction, with its before and after.
+ * Accounts and item analysis are decided in their application-layer modules
+ * (common/accounts.c, common/analysis.c); these handlers parse and answer.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,19 +15,15 @@
 #include <openssl/crypto.h>
 
 #include "common/accounts.h"
-#include "common/catalog.h"
+#include "common/analysis.h"
 #include "http/auth.h"
 #include "http/handlers.h"
 #include "store/store.h"
-#include "ujikom/analysis.h"
 #include "ujikom/exam.h"
-#include "ujikom/exam_form.h"
 #include "ujikom/password.h"
-#include "ujikom/score.h"
 
 #define ADMIN_MAX_EXTRA_MINUTES 600
 #define ADMIN_LIST_LIMIT        500
-#define ANALYSIS_MAX_ATTEMPTS   5000
 
 /* A string member without NUL bytes, or NULL. */
 static const char *member_str(const json_t *obj, const char *name) {
@@ -275,114 +272,6 @@ int h_admin_attempts_extra_time(struct req *r) {
 /* ------------------------------------------------------------------------------------ */
 /* item analysis */
 
-/* One item column of the analysis: the current exam version's items. */
-struct column {
-  const struct exam_item *item;
-  const char *unit_code;
-};
-
-/* Scores one finished attempt into row[] (NaN for items not on its form or still pending)
- * and counts its unit and overall outcomes. Returns 0, -1 to skip the attempt (logged by
- * nobody: an attempt of an unloadable version is left out), or a negative store rc. */
-static int analyse_attempt(struct req *r, struct store_rd *rd, int64_t id,
-                           const struct column *cols, size_t ncols, double *row,
-                           const struct exam *current, struct analysis_outcomes *units,
-                           struct analysis_outcomes *overall) {
-  struct store_attempt a;
-  struct store_answer *ans = NULL;
-  struct store_decision d;
-  size_t nans = 0;
-  const struct exam *ex = NULL;
-  struct exam_form *form = NULL;
-  struct score_result *res = NULL;
-  json_t *form_json = NULL, *answers = NULL, *marks = NULL, *result = NULL, *items = NULL;
-  char err[200];
-  int rc = STORE_HARD, drc = STORE_NONE, ret = -1;
-  memset(&a, 0, sizeof a);
-  memset(&d, 0, sizeof d);
-  for (size_t i = 0; i < ncols; i++)
-    row[i] = NAN;
-  rc = store_attempt_get(rd, &a, id);
-  if (STORE_OK == rc)
-    rc = store_answers_get(rd, &ans, &nans, id);
-  if (STORE_OK == rc)
-    drc = store_decision_latest(rd, &d, id);
-  if (rc < 0 || drc < 0) {
-    ret = rc < 0 ? rc : drc;
-    goto done;
-  }
-  if (STORE_OK != rc ||
-      0 != catalog_version_from_store(r->svc->catalog, r->svc->store, &ex, a.exam_version))
-    goto done;
-  form_json = json_loads(NULL == a.form ? "" : a.form, 0, NULL);
-  if (NULL == form_json || 0 != exam_form_from_json(&form, ex, form_json, err, sizeof err))
-    goto done;
-  answers = json_object();
-  marks = json_object();
-  if (NULL == answers || NULL == marks)
-    goto done;
-  for (size_t i = 0; i < nans; i++) {
-    json_t *v = json_loads(ans[i].value, JSON_DECODE_ANY, NULL);
-    if (NULL != v)
-      json_object_set_new(answers, ans[i].item_id, v);
-  }
-  if (STORE_OK == drc) {
-    const char *key;
-    json_t *v;
-    items = json_loads(d.marks, 0, NULL);
-    json_object_foreach(items, key, v) {
-      json_t *crit = json_object_get(v, "criteria");
-      if (NULL != crit)
-        json_object_set(marks, key, crit);
-    }
-  }
-  if (0 != score_form(&res, form, answers, marks))
-    goto done;
-  for (size_t u = 0; u < res->nunits; u++) {
-    for (size_t k = 0; k < res->units[u].nitems; k++) {
-      const struct score_item_result *ir = &res->units[u].items[k];
-      for (size_t c = 0; c < ncols && !ir->pending; c++)
-        if (0 == strcmp(cols[c].item->id, ir->item_id) && ir->possible > 0)
-          row[c] = ir->earned * (double)cols[c].item->points / (double)ir->possible;
-    }
-  }
-  /* Outcomes: the decided ones from the stored result, per unit of the current version. */
-  result = NULL == a.result ? NULL : json_loads(a.result, 0, NULL);
-  for (size_t u = 0; u < current->nunits; u++) {
-    json_t *ju = NULL;
-    size_t idx;
-    json_t *v;
-    json_array_foreach(json_object_get(result, "units"), idx, v) {
-      const char *code = json_string_value(json_object_get(v, "code"));
-      if (NULL != code && 0 == strcmp(code, current->units[u].code))
-        ju = v;
-    }
-    if (NULL == ju)
-      continue; /* unit not in this attempt's version */
-    const char *uv = json_string_value(json_object_get(ju, "verdict"));
-    analysis_outcomes_add(&units[u], NULL == uv              ? ANALYSIS_PENDING
-                                     : 0 == strcmp(uv, "K")  ? ANALYSIS_K
-                                     : 0 == strcmp(uv, "BK") ? ANALYSIS_BK
-                                                             : ANALYSIS_PENDING);
-  }
-  analysis_outcomes_add(overall, 0 == strcmp(a.verdict, "K")    ? ANALYSIS_K
-                                 : 0 == strcmp(a.verdict, "BK") ? ANALYSIS_BK
-                                                                : ANALYSIS_PENDING);
-  ret = 0;
-done:
-  json_decref(form_json);
-  json_decref(answers);
-  json_decref(marks);
-  json_decref(items);
-  json_decref(result);
-  score_result_free(res);
-  exam_form_free(form);
-  store_decision_clear(&d);
-  store_answers_free(ans, nans);
-  store_attempt_clear(&a);
-  return ret;
-}
-
 static json_t *outcomes_json(const struct analysis_outcomes *o) {
   double rate = 0;
   bool has = analysis_pass_rate(o, &rate);
@@ -393,124 +282,55 @@ static json_t *outcomes_json(const struct analysis_outcomes *o) {
 
 /* GET /api/admin/analysis/:exam */
 int h_admin_analysis(struct req *r) {
-  const struct exam *ex = catalog_current(r->svc->catalog, r->params[0]);
-  struct column *cols = NULL;
-  struct analysis_outcomes *units = NULL, overall = {0};
-  struct analysis_item *stats = NULL;
-  double *scores = NULL, *maxp = NULL;
-  int64_t *ids = NULL;
-  size_t ncols = 0, nids = 0, nrows = 0;
-  struct store_rd *rd = NULL;
+  struct analysis_report rep;
+  const struct exam *ex = NULL;
   json_t *jitems = NULL, *junits = NULL, *body = NULL;
-  int rc = STORE_HARD, ret = 0;
-  if (NULL == ex)
+  int store_rc = STORE_OK;
+  switch (analysis_report_build(&rep, r->svc, r->params[0], &store_rc)) {
+  case ANALYSIS_REPORT_OK:
+    break;
+  case ANALYSIS_REPORT_EXAM_NOT_FOUND:
     return reply_error(r, ERR_EXAM_NOT_FOUND, NULL);
-  for (size_t u = 0; u < ex->nunits; u++)
-    for (size_t p = 0; p < ex->units[u].npools; p++)
-      ncols += ex->units[u].pools[p].nitems;
-  cols = calloc(ncols + 1, sizeof *cols);
-  maxp = calloc(ncols + 1, sizeof *maxp);
-  units = calloc(ex->nunits + 1, sizeof *units);
-  ids = calloc(ANALYSIS_MAX_ATTEMPTS, sizeof *ids);
-  stats = calloc(ncols + 1, sizeof *stats);
-  if (NULL == cols || NULL == maxp || NULL == units || NULL == ids || NULL == stats)
-    goto internal;
-  ncols = 0;
-  for (size_t u = 0; u < ex->nunits; u++) {
-    for (size_t p = 0; p < ex->units[u].npools; p++) {
-      for (size_t i = 0; i < ex->units[u].pools[p].nitems; i++) {
-        const struct exam_item *it = &ex->units[u].pools[p].items[i];
-        cols[ncols] = (struct column){it, ex->units[u].code};
-        maxp[ncols] = it->points > 0 ? (double)it->points : 1.0;
-        ncols++;
-      }
-    }
+  case ANALYSIS_REPORT_STORE_FAILED:
+    return reply_store_error(r, store_rc, __func__);
+  case ANALYSIS_REPORT_INTERNAL:
+  default:
+    return reply_error(r, ERR_INTERNAL, NULL);
   }
-  /* Finished attempts of this exam, newest first, in pages. */
-  rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK != rc) {
-    ret = reply_store_error(r, rc, __func__);
-    goto cleanup;
-  }
-  for (int64_t before = 0; nids < ANALYSIS_MAX_ATTEMPTS;) {
-    struct store_attempt *page = NULL;
-    size_t n = 0;
-    rc = store_review_attempts(rd, &page, &n, ex->id, NULL, NULL, before, 1000);
-    if (STORE_OK != rc)
-      break;
-    for (size_t i = 0; i < n && nids < ANALYSIS_MAX_ATTEMPTS; i++)
-      if (0 != strcmp(page[i].status, STORE_ATTEMPT_OPEN))
-        ids[nids++] = page[i].id;
-    before = n > 0 ? page[n - 1].id : 0;
-    free(page);
-    if (n < 1000)
-      break;
-  }
-  if (STORE_OK == rc && nids > 0) {
-    scores = calloc(nids * (ncols + 1), sizeof *scores);
-    if (NULL == scores)
-      rc = STORE_UNAVAILABLE;
-  }
-  for (size_t k = 0; STORE_OK == rc && k < nids; k++) {
-    int arc =
-        analyse_attempt(r, rd, ids[k], cols, ncols, scores + nrows * ncols, ex, units, &overall);
-    if (arc < -1)
-      rc = arc;
-    else if (0 == arc)
-      nrows++;
-  }
-  store_rd_end(rd);
-  if (STORE_OK != rc) {
-    ret = reply_store_error(r, rc, __func__);
-    goto cleanup;
-  }
-  {
-    struct analysis_input in = {nrows, ncols, scores, maxp};
-    if (0 != analysis_items(stats, &in))
-      goto internal;
-  }
+  ex = rep.exam;
   jitems = json_array();
   junits = json_array();
-  for (size_t c = 0; NULL != jitems && c < ncols; c++) {
+  for (size_t c = 0; NULL != jitems && c < rep.nitems; c++) {
+    const struct analysis_report_item *col = &rep.items[c];
     json_t *flags = json_array();
-    if (stats[c].flags & ANALYSIS_TOO_EASY)
+    if (col->stats.flags & ANALYSIS_TOO_EASY)
       json_array_append_new(flags, json_string("too_easy"));
-    if (stats[c].flags & ANALYSIS_TOO_HARD)
+    if (col->stats.flags & ANALYSIS_TOO_HARD)
       json_array_append_new(flags, json_string("too_hard"));
-    if (stats[c].flags & ANALYSIS_NEGATIVE_DISCRIMINATION)
+    if (col->stats.flags & ANALYSIS_NEGATIVE_DISCRIMINATION)
       json_array_append_new(flags, json_string("negative_discrimination"));
     json_array_append_new(
         jitems,
-        json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:o}", "id", cols[c].item->id, "unit",
-                  cols[c].unit_code, "type", exam_item_type_name(cols[c].item->type), "n",
-                  (json_int_t)stats[c].n, "facility",
-                  stats[c].n > 0 ? json_real(stats[c].facility) : json_null(), "discrimination",
-                  stats[c].has_discrimination ? json_real(stats[c].discrimination) : json_null(),
-                  "flags", NULL != flags ? flags : json_array()));
+        json_pack(
+            "{s:s, s:s, s:s, s:I, s:o, s:o, s:o}", "id", col->item->id, "unit", col->unit_code,
+            "type", exam_item_type_name(col->item->type), "n", (json_int_t)col->stats.n, "facility",
+            col->stats.n > 0 ? json_real(col->stats.facility) : json_null(), "discrimination",
+            col->stats.has_discrimination ? json_real(col->stats.discrimination) : json_null(),
+            "flags", NULL != flags ? flags : json_array()));
   }
   for (size_t u = 0; NULL != junits && u < ex->nunits; u++)
     json_array_append_new(junits,
                           json_pack("{s:s, s:s, s:o}", "code", ex->units[u].code, "title",
-                                    ex->units[u].title, "outcomes", outcomes_json(&units[u])));
+                                    ex->units[u].title, "outcomes", outcomes_json(&rep.units[u])));
   body = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:{s:f, s:f}}", "exam", ex->id, "title",
-                   ex->title, "version", ex->version, "outcomes", outcomes_json(&overall), "units",
-                   NULL != junits ? junits : json_array(), "items",
+                   ex->title, "version", ex->version, "outcomes", outcomes_json(&rep.overall),
+                   "units", NULL != junits ? junits : json_array(), "items",
                    NULL != jitems ? jitems : json_array(), "thresholds", "too_easy_above",
                    ANALYSIS_TOO_EASY_ABOVE, "too_hard_below", ANALYSIS_TOO_HARD_BELOW);
+  analysis_report_free(&rep);
   if (NULL == body)
-    goto internal;
-  ret = reply_json(r, 200, body);
-  goto cleanup;
-internal:
-  ret = reply_error(r, ERR_INTERNAL, NULL);
-cleanup:
-  free(cols);
-  free(maxp);
-  free(units);
-  free(ids);
-  free(stats);
-  free(scores);
-  return ret;
+    return reply_error(r, ERR_INTERNAL, NULL);
+  return reply_json(r, 200, body);
 }
 
 /* ------------------------------------------------------------------------------------ */
