@@ -128,7 +128,8 @@ enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n, s
     return REVIEWS_INTERNAL;
   }
   for (size_t i = 0; i < n && kept < REVIEWS_QUEUE_LIMIT; i++) {
-    const struct exam *ex = catalog_current(svc->catalog, q[i].exam_id);
+    const struct exam *ex =
+        NULL == svc->catalog ? NULL : catalog_current(svc->catalog, q[i].exam_id);
     bool live_claim = q[i].claim_expires_ms > now_ms;
     struct reviews_queue_entry *e = &list[kept];
     if (NULL != viewer) {

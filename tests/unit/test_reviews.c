@@ -1,0 +1,352 @@
+/*
+ * The reviews and accounts application layer against a real store: who may decide (the
+ * claim-first rule, assigned appeals, administrators), claiming, the candidate's feedback,
+ * filing and assigning appeals, and creating and disabling staff accounts. Each refusal is
+ * the layer's own outcome, never a store code.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/accounts.h"
+#include "common/config.h"
+#include "common/reviews.h"
+#include "store/store.h"
+#include "test_store_fixture.h"
+
+struct fixture {
+  struct temp_store t;
+  struct config cfg;
+  struct svc svc;
+  int64_t candidate, assessor, assessor2, admin;
+};
+
+struct user_txn {
+  const char *email, *role;
+  int64_t id;
+};
+
+static int create_user(struct store_tx *tx, void *arg) {
+  struct user_txn *u = arg;
+  return store_user_create(tx, &u->id, u->email, "Nama Orang", u->role, "x");
+}
+
+static int64_t new_user(struct fixture *f, const char *email, const char *role) {
+  struct user_txn u = {email, role, 0};
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, create_user, &u));
+  return u.id;
+}
+
+struct attempt_txn {
+  int64_t user;
+  const char *verdict;
+  int64_t id;
+};
+
+#define VERSION "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static int create_attempt(struct store_tx *tx, void *arg) {
+  struct attempt_txn *a = arg;
+  int rc = store_exam_source_put(tx, VERSION, "EXM", "ex.exam.yaml", "x", 1);
+  if (STORE_OK != rc)
+    return rc;
+  rc = store_attempt_create(tx, &a->id, a->user, "EXM", VERSION, "{}",
+                            store_tx_now_ms(tx) + 3600000);
+  if (STORE_OK != rc)
+    return rc;
+  return store_attempt_finish(tx, a->id, STORE_ATTEMPT_SUBMITTED, store_tx_now_ms(tx), a->verdict,
+                              "{}");
+}
+
+static int64_t new_attempt(struct fixture *f, int64_t user, const char *verdict) {
+  struct attempt_txn a = {user, verdict, 0};
+  int rc = store_txn(f->svc.store, create_attempt, &a);
+  if (STORE_OK != rc)
+    fail_msg("create attempt: %s", store_rc_name(rc));
+  return a.id;
+}
+
+static int setup(void **state) {
+  struct fixture *f = calloc(1, sizeof *f);
+  if (NULL == f || 0 != temp_store_open(&f->t, "reviews", NULL))
+    return -1;
+  f->cfg.claim_ttl_s = 3600;
+  f->cfg.appeal_days = 14;
+  f->cfg.kdf_log2n = 10;
+  f->svc.cfg = &f->cfg;
+  f->svc.store = f->t.s;
+  f->candidate = new_user(f, "calon@contoh.test", STORE_ROLE_CANDIDATE);
+  f->assessor = new_user(f, "asesor@contoh.test", STORE_ROLE_ASSESSOR);
+  f->assessor2 = new_user(f, "asesor2@contoh.test", STORE_ROLE_ASSESSOR);
+  f->admin = new_user(f, "admin@contoh.test", STORE_ROLE_ADMIN);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  struct fixture *f = *state;
+  temp_store_close(&f->t);
+  free(f);
+  return 0;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* the rules as predicates */
+
+static void test_who_may_decide(void **state) {
+  (void)state;
+  struct store_attempt att = {.id = 1, .user_id = 10};
+  struct store_appeal ap = {.id = 5, .attempt_id = 1, .assessor_id = 20};
+  struct store_claim claim = {.attempt_id = 1, .assessor_id = 20, .expires_ms = 2000};
+  enum reviews_kind kind = REVIEWS_APPEAL;
+
+  snprintf(att.verdict, sizeof att.verdict, "PENDING");
+  assert_int_equal(REVIEWS_OK, reviews_assessor_may_decide(&kind, &att, NULL, 20));
+  assert_int_equal(REVIEWS_FIRST_REVIEW, kind);
+  assert_true(reviews_claim_is_mine(&claim, 20, 1000));
+  assert_false(reviews_claim_is_mine(&claim, 21, 1000)); /* someone else's claim */
+  assert_false(reviews_claim_is_mine(&claim, 20, 2000)); /* lapsed */
+  assert_false(reviews_claim_is_mine(NULL, 20, 1000));   /* no claim: claim first */
+
+  snprintf(att.verdict, sizeof att.verdict, "K");
+  assert_true(reviews_is_decided(&att));
+  assert_int_equal(REVIEWS_NOT_AWAITING_REVIEW, reviews_assessor_may_decide(&kind, &att, NULL, 20));
+  snprintf(ap.status, sizeof ap.status, "%s", STORE_APPEAL_ASSIGNED);
+  assert_int_equal(REVIEWS_OK, reviews_assessor_may_decide(&kind, &att, &ap, 20));
+  assert_int_equal(REVIEWS_APPEAL, kind);
+  assert_int_equal(REVIEWS_APPEAL_ELSEWHERE, reviews_assessor_may_decide(&kind, &att, &ap, 21));
+  snprintf(ap.status, sizeof ap.status, "%s", STORE_APPEAL_DECIDED);
+  assert_int_equal(REVIEWS_NOT_AWAITING_REVIEW, reviews_assessor_may_decide(&kind, &att, &ap, 20));
+
+  snprintf(att.verdict, sizeof att.verdict, "PENDING");
+  assert_false(reviews_is_decided(&att));
+}
+
+static void test_sheet_editor(void **state) {
+  (void)state;
+  struct reviews_sheet s;
+  memset(&s, 0, sizeof s);
+  s.att.user_id = 10;
+  snprintf(s.att.verdict, sizeof s.att.verdict, "PENDING");
+  /* an assessor edits a first review only under their live claim */
+  assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 20, true, false, 1000));
+  s.has_claim = true;
+  s.claim = (struct store_claim){.attempt_id = 1, .assessor_id = 20, .expires_ms = 5000};
+  assert_int_equal(REVIEWS_EDIT_ASSESSOR, reviews_sheet_editor(&s, 20, true, false, 1000));
+  assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 21, true, false, 1000));
+  assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 20, true, false, 6000));
+  /* an administrator changes decided attempts only */
+  assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 30, false, true, 1000));
+  snprintf(s.att.verdict, sizeof s.att.verdict, "BK");
+  assert_int_equal(REVIEWS_EDIT_ADMIN, reviews_sheet_editor(&s, 30, false, true, 1000));
+  /* a decided attempt is an assessor's only through an appeal assigned to them */
+  assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 20, true, false, 1000));
+  s.has_appeal = true;
+  snprintf(s.appeal.status, sizeof s.appeal.status, "%s", STORE_APPEAL_ASSIGNED);
+  s.appeal.assessor_id = 21;
+  assert_int_equal(REVIEWS_EDIT_ASSESSOR, reviews_sheet_editor(&s, 21, true, false, 1000));
+  assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 20, true, false, 1000));
+}
+
+static void test_may_assign(void **state) {
+  (void)state;
+  struct store_user u = {.id = 7};
+  struct store_appeal a = {.candidate_id = 3, .original_assessor_id = 8};
+  snprintf(u.role, sizeof u.role, "%s", STORE_ROLE_ASSESSOR);
+  assert_int_equal(REVIEWS_OK, reviews_may_assign(&u, &a));
+  u.disabled = true;
+  assert_int_equal(REVIEWS_NOT_AN_ASSESSOR, reviews_may_assign(&u, &a));
+  u.disabled = false;
+  snprintf(u.role, sizeof u.role, "%s", STORE_ROLE_ADMIN);
+  assert_int_equal(REVIEWS_NOT_AN_ASSESSOR, reviews_may_assign(&u, &a));
+  snprintf(u.role, sizeof u.role, "%s", STORE_ROLE_ASSESSOR);
+  u.id = 8;
+  assert_int_equal(REVIEWS_SAME_ASSESSOR, reviews_may_assign(&u, &a));
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* operations against the store */
+
+static void test_claim(void **state) {
+  struct fixture *f = *state;
+  struct store_claim c;
+  struct reviews_err err;
+  int64_t pending = new_attempt(f, f->candidate, "PENDING");
+  int64_t decided = new_attempt(f, f->candidate, "K");
+  assert_int_equal(REVIEWS_NOT_FOUND, reviews_claim(&c, &f->svc, 999999, f->assessor, &err));
+  assert_int_equal(REVIEWS_OWN_ATTEMPT, reviews_claim(&c, &f->svc, pending, f->candidate, &err));
+  assert_int_equal(REVIEWS_OK, reviews_claim(&c, &f->svc, pending, f->assessor, &err));
+  assert_int_equal(f->assessor, c.assessor_id);
+  assert_true(c.expires_ms > c.claimed_ms);
+  assert_int_equal(REVIEWS_OK, reviews_claim(&c, &f->svc, pending, f->assessor, &err)); /* renew */
+  assert_int_equal(REVIEWS_CLAIM_HELD, reviews_claim(&c, &f->svc, pending, f->assessor2, &err));
+  assert_int_equal(REVIEWS_NOT_AWAITING_REVIEW,
+                   reviews_claim(&c, &f->svc, decided, f->assessor, &err));
+}
+
+static void test_feedback_and_appeal(void **state) {
+  struct fixture *f = *state;
+  struct reviews_feedback fb;
+  struct store_appeal a;
+  struct reviews_err err;
+  int64_t other = new_user(f, "lain@contoh.test", STORE_ROLE_CANDIDATE);
+  int64_t pending = new_attempt(f, f->candidate, "PENDING");
+  int64_t decided = new_attempt(f, f->candidate, "BK");
+  int64_t period = 14LL * 86400 * 1000;
+
+  assert_int_equal(REVIEWS_NOT_DECIDED,
+                   reviews_feedback(&fb, &f->svc, pending, f->candidate, &err));
+  assert_int_equal(REVIEWS_NOT_FOUND, reviews_feedback(&fb, &f->svc, decided, other, &err));
+  assert_int_equal(REVIEWS_OK, reviews_feedback(&fb, &f->svc, decided, f->candidate, &err));
+  assert_string_equal("BK", fb.verdict);
+  assert_false(fb.has_decision); /* an automatic result */
+  assert_false(fb.has_appeal);
+  assert_int_equal(fb.decided_ms + period, fb.appeal_until_ms);
+  int64_t decided_ms = fb.decided_ms;
+  reviews_feedback_clear(&fb);
+
+  assert_int_equal(REVIEWS_APPEAL_REASON_INVALID,
+                   reviews_appeal_file(&a, &f->svc, decided, f->candidate, "", decided_ms, &err));
+  assert_int_equal(REVIEWS_APPEAL_REASON_INVALID,
+                   reviews_appeal_file(&a, &f->svc, decided, f->candidate, NULL, decided_ms, &err));
+  assert_int_equal(REVIEWS_NOT_FOUND,
+                   reviews_appeal_file(&a, &f->svc, decided, other, "why", decided_ms, &err));
+  assert_int_equal(REVIEWS_NOT_DECIDED, reviews_appeal_file(&a, &f->svc, pending, f->candidate,
+                                                            "why", decided_ms, &err));
+  assert_int_equal(REVIEWS_APPEAL_PERIOD_OVER,
+                   reviews_appeal_file(&a, &f->svc, decided, f->candidate, "why",
+                                       decided_ms + period + 1, &err));
+  assert_int_equal(REVIEWS_OK, reviews_appeal_file(&a, &f->svc, decided, f->candidate, "why",
+                                                   decided_ms + period, &err));
+  assert_string_equal(STORE_APPEAL_OPEN, a.status);
+  assert_string_equal("why", a.reason);
+  int64_t appeal_id = a.id;
+  store_appeal_clear(&a);
+  assert_int_equal(REVIEWS_ALREADY_APPEALED, reviews_appeal_file(&a, &f->svc, decided, f->candidate,
+                                                                 "again", decided_ms, &err));
+
+  assert_int_equal(REVIEWS_APPEAL_NOT_FOUND,
+                   reviews_appeal_assign(&a, &f->svc, 999999, f->assessor, f->admin, &err));
+  assert_int_equal(REVIEWS_NOT_AN_ASSESSOR,
+                   reviews_appeal_assign(&a, &f->svc, appeal_id, f->admin, f->admin, &err));
+  assert_int_equal(REVIEWS_NOT_AN_ASSESSOR,
+                   reviews_appeal_assign(&a, &f->svc, appeal_id, 999999, f->admin, &err));
+  assert_int_equal(REVIEWS_OK,
+                   reviews_appeal_assign(&a, &f->svc, appeal_id, f->assessor2, f->admin, &err));
+  assert_string_equal(STORE_APPEAL_ASSIGNED, a.status);
+  assert_int_equal(f->assessor2, a.assessor_id);
+  store_appeal_clear(&a);
+
+  /* the candidate now sees the appeal; the queue holds it for its assessor alone */
+  assert_int_equal(REVIEWS_OK, reviews_feedback(&fb, &f->svc, decided, f->candidate, &err));
+  assert_true(fb.has_appeal);
+  assert_int_equal(appeal_id, fb.appeal.id);
+  reviews_feedback_clear(&fb);
+  struct reviews_queue_entry *q = NULL;
+  size_t n = 0;
+  struct reviews_viewer mine = {f->assessor2, false}, theirs = {f->assessor, false};
+  bool seen = false;
+  assert_int_equal(REVIEWS_OK, reviews_queue(&q, &n, &f->svc, &mine, NULL, NULL, decided_ms, &err));
+  for (size_t i = 0; i < n; i++)
+    seen = seen || q[i].appeal_id == appeal_id;
+  assert_true(seen);
+  free(q);
+  seen = false;
+  assert_int_equal(REVIEWS_OK,
+                   reviews_queue(&q, &n, &f->svc, &theirs, NULL, NULL, decided_ms, &err));
+  for (size_t i = 0; i < n; i++)
+    seen = seen || q[i].appeal_id == appeal_id;
+  assert_false(seen);
+  free(q);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* accounts */
+
+static void test_accounts(void **state) {
+  struct fixture *f = *state;
+  struct store_user u;
+  enum password_strength strength;
+  int store_rc = STORE_OK;
+  bool changed = true;
+  struct accounts_new_staff in = {.email = "baru@contoh.test",
+                                  .name = "Asesor Baru",
+                                  .role = STORE_ROLE_ASSESSOR,
+                                  .password = "Lintang-Kemukus-1987",
+                                  .actor = f->admin,
+                                  .hash = password_hash,
+                                  .log2n = 10};
+
+  assert_int_equal(ACCOUNTS_BAD_EMAIL, accounts_check_staff("no-at-sign", "N", "admin"));
+  assert_int_equal(ACCOUNTS_BAD_EMAIL, accounts_check_staff("a b@c.d", "N", "admin"));
+  assert_int_equal(ACCOUNTS_BAD_NAME, accounts_check_staff("a@b.c", "", "admin"));
+  assert_int_equal(ACCOUNTS_BAD_NAME, accounts_check_staff("a@b.c", "tab\there", "admin"));
+  assert_int_equal(ACCOUNTS_BAD_ROLE, accounts_check_staff("a@b.c", "N", STORE_ROLE_CANDIDATE));
+  assert_int_equal(ACCOUNTS_BAD_ROLE, accounts_check_staff("a@b.c", "N", NULL));
+  assert_int_equal(ACCOUNTS_OK, accounts_check_staff("a@b.c", "N", STORE_ROLE_ADMIN));
+
+  in.password = NULL;
+  assert_int_equal(ACCOUNTS_NO_PASSWORD,
+                   accounts_create_staff(&u, f->svc.store, &in, &strength, &store_rc));
+  in.password = "password";
+  assert_int_equal(ACCOUNTS_WEAK_PASSWORD,
+                   accounts_create_staff(&u, f->svc.store, &in, &strength, &store_rc));
+  assert_int_not_equal(PASSWORD_STRONG, strength);
+  in.password = "Lintang-Kemukus-1987";
+  assert_int_equal(ACCOUNTS_OK, accounts_create_staff(&u, f->svc.store, &in, &strength, &store_rc));
+  assert_string_equal("baru@contoh.test", u.email);
+  assert_string_equal(STORE_ROLE_ASSESSOR, u.role);
+  assert_string_equal("", u.password_hash); /* never handed out */
+  int64_t id = u.id;
+  assert_int_equal(ACCOUNTS_EMAIL_TAKEN,
+                   accounts_create_staff(&u, f->svc.store, &in, &strength, &store_rc));
+
+  assert_true(accounts_may_disable(f->admin, &(struct store_user){.id = id}));
+  assert_false(accounts_may_disable(id, &(struct store_user){.id = id}));
+  assert_false(accounts_may_disable(f->admin, &(struct store_user){.id = id, .disabled = true}));
+  assert_int_equal(ACCOUNTS_DISABLE_SELF, accounts_disable(&changed, f->svc.store, f->admin,
+                                                           f->admin, false, NULL, &store_rc));
+  assert_int_equal(ACCOUNTS_BAD_REASON,
+                   accounts_disable(&changed, f->svc.store, f->admin, id, true, NULL, &store_rc));
+  assert_int_equal(ACCOUNTS_NOT_FOUND, accounts_disable(&changed, f->svc.store, f->admin, 999999,
+                                                        false, NULL, &store_rc));
+  assert_int_equal(ACCOUNTS_OK,
+                   accounts_disable(&changed, f->svc.store, f->admin, id, true, "left", &store_rc));
+  assert_true(changed);
+  assert_int_equal(ACCOUNTS_OK,
+                   accounts_disable(&changed, f->svc.store, f->admin, id, false, NULL, &store_rc));
+  assert_false(changed); /* already disabled: nothing recorded */
+
+  struct store_user *list = NULL;
+  size_t n = 0;
+  assert_int_equal(ACCOUNTS_OK,
+                   accounts_list(&list, &n, f->svc.store, STORE_ROLE_ASSESSOR, &store_rc));
+  assert_int_equal(3, n);
+  for (size_t i = 0; i < n; i++)
+    assert_string_equal("", list[i].password_hash);
+  store_user_list_free(list);
+
+  /* both changes are in the intact audit chain */
+  int64_t bad = 0, count = 0;
+  char why[256] = "";
+  assert_int_equal(STORE_OK, store_audit_verify(f->svc.store, &bad, &count, why, sizeof why));
+  assert_true(count >= 2);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_who_may_decide),
+      cmocka_unit_test(test_sheet_editor),
+      cmocka_unit_test(test_may_assign),
+      cmocka_unit_test_setup_teardown(test_claim, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_feedback_and_appeal, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_accounts, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
