@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ujikom/states.h"
+
 /* Thresholds of the flags (documented for the admin page). */
 #define ANALYSIS_TOO_EASY_ABOVE 0.9
 #define ANALYSIS_TOO_HARD_BELOW 0.2
@@ -54,10 +56,8 @@ struct analysis_outcomes {
   size_t pending;  /* not decided yet */
 };
 
-enum analysis_outcome { ANALYSIS_PENDING, ANALYSIS_K, ANALYSIS_BK };
-
-/* Counts one attempt's outcome. */
-void analysis_outcomes_add(struct analysis_outcomes *o, enum analysis_outcome outcome);
+/* Counts one attempt's outcome: K, BK, or anything else as not decided yet. */
+void analysis_outcomes_add(struct analysis_outcomes *o, enum verdict outcome);
 
 /* k / (k + bk); false (and *out untouched) when nothing was decided yet. */
 bool analysis_pass_rate(const struct analysis_outcomes *o, double *out);

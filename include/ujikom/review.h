@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "ujikom/exam_form.h"
+#include "ujikom/states.h"
 
 #define REVIEW_MAX_COMMENT  5000
 #define REVIEW_MAX_REASON   2000
@@ -42,11 +43,11 @@ struct review_request {
 
 /* A checked decision: what the store keeps. */
 struct review_outcome {
-  const char *overall; /* "K" or "BK" (static) */
-  char *items;         /* JSON text {item: {"criteria","comment","points"}} */
-  char *units;         /* JSON text {code: {"outcome","automatic","reason"}} */
-  char *result;        /* JSON text: the scorer's result with the decided outcomes + feedback */
-  char *feedback;      /* copy, or NULL */
+  enum verdict overall; /* VERDICT_K or VERDICT_BK */
+  char *items;          /* JSON text {item: {"criteria","comment","points"}} */
+  char *units;          /* JSON text {code: {"outcome","automatic","reason"}} */
+  char *result;         /* JSON text: the scorer's result with the decided outcomes + feedback */
+  char *feedback;       /* copy, or NULL */
 };
 
 /* Checks req against the form (answers: item -> value as saved) and fills *out (free with

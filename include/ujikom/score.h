@@ -24,11 +24,7 @@
 
 #include "ujikom/exam.h"
 #include "ujikom/exam_form.h"
-
-enum score_verdict { SCORE_K, SCORE_BK, SCORE_PENDING };
-
-/* "K", "BK" or "PENDING". */
-const char *score_verdict_name(enum score_verdict v);
+#include "ujikom/states.h"
 
 /* Largest accepted answer texts, in bytes. */
 #define SCORE_MAX_SHORT_ANSWER 1000
@@ -61,7 +57,7 @@ struct score_unit_result {
   long possible;
   double percent;
   long cut_score;
-  enum score_verdict verdict;
+  enum verdict verdict;
   size_t pending_items;
   struct score_item_result *items;
   size_t nitems;
@@ -70,7 +66,7 @@ struct score_unit_result {
 struct score_result {
   struct score_unit_result *units;
   size_t nunits;
-  enum score_verdict overall; /* K iff every unit K; BK if any BK and none pending; else PENDING */
+  enum verdict overall; /* K iff every unit K; BK if any BK and none pending; else PENDING */
 };
 
 /* Scores a whole form. answers: object item id -> answer value (NULL = none). open_marks:

@@ -102,7 +102,8 @@ static unsigned kdf_cost(void) {
 int cmd_admin(int argc, char **argv) {
   char dir[512], db[600], err[512] = "";
   char password[PASSWORD_MAX_LEN + 2];
-  const char *email = NULL, *name = NULL, *role = STORE_ROLE_ADMIN;
+  const char *email = NULL, *name = NULL, *role_text = role_name(ROLE_ADMIN);
+  enum role role = ROLE_ANON;
   struct accounts_new_staff in = {0};
   struct store_user u;
   struct store *s = NULL;
@@ -125,7 +126,7 @@ int cmd_admin(int argc, char **argv) {
     } else if (0 == strcmp(argv[i], "--name") && i + 1 < argc) {
       name = argv[++i];
     } else if (0 == strcmp(argv[i], "--role") && i + 1 < argc) {
-      role = argv[++i];
+      role_text = argv[++i];
     } else if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
       i++;
     } else if (0 == strncmp(argv[i], "--data-dir=", 11)) {
@@ -140,6 +141,8 @@ int cmd_admin(int argc, char **argv) {
       return 2;
     }
   }
+  if (!role_parse(role_text, &role))
+    role = ROLE_ANON; /* refused below, after the e-mail and name */
   switch (accounts_check_staff(email, name, role)) {
   case ACCOUNTS_OK:
     break;
@@ -186,7 +189,7 @@ int cmd_admin(int argc, char **argv) {
     fprintf(stderr, "ujikom admin: could not store the account (%s)\n", store_rc_name(store_rc));
     goto cleanup;
   }
-  printf("created %s account %lld for %s\n", role, (long long)u.id, email);
+  printf("created %s account %lld for %s\n", role_name(role), (long long)u.id, email);
   status = 0;
 cleanup:
   OPENSSL_cleanse(password, sizeof password);

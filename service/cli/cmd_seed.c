@@ -330,12 +330,12 @@ static int users_txn(struct store_tx *tx, void *arg) {
   for (long i = b->from; i < b->to; i++) {
     int rc;
     if (i == s->o.candidates) {
-      rc = store_user_create(tx, &s->admin_id, "admin@bench.ujikom.test", "Admin Bench",
-                             STORE_ROLE_ADMIN, hash_of(s, i));
+      rc = store_user_create(tx, &s->admin_id, "admin@bench.ujikom.test", "Admin Bench", ROLE_ADMIN,
+                             hash_of(s, i));
     } else {
       candidate_email(email, sizeof email, i);
       holder_name(name, sizeof name, i);
-      rc = store_user_create(tx, &s->user_ids[i], email, name, STORE_ROLE_CANDIDATE, hash_of(s, i));
+      rc = store_user_create(tx, &s->user_ids[i], email, name, ROLE_CANDIDATE, hash_of(s, i));
     }
     if (STORE_OK != rc)
       return rc;
@@ -423,7 +423,7 @@ struct seed_attempt {
   const struct exam *exam;
   char *form;
   char *result;
-  const char *verdict;
+  enum verdict verdict;
   struct seed_answer *answers;
   size_t nanswers;
   int64_t started_ms, deadline_ms, finished_ms;
@@ -515,12 +515,12 @@ static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
   if (KIND_OPEN != a->kind) {
     if (0 != score_form(&res, form, answers, marks) || NULL == (rj = score_result_json(res, form)))
       goto cleanup;
-    json_object_set_new(rj, "finished", json_string(STORE_ATTEMPT_SUBMITTED));
+    json_object_set_new(rj, "finished", json_string(attempt_status_name(ATTEMPT_SUBMITTED)));
     a->result = json_dumps(rj, JSON_COMPACT);
-    a->verdict = score_verdict_name(res->overall);
-    if (NULL == a->result || (right != (SCORE_K == res->overall))) {
+    a->verdict = res->overall;
+    if (NULL == a->result || (right != (VERDICT_K == res->overall))) {
       fprintf(stderr, "ujikom seed: exam %s: seeded answers scored %s, expected %s\n", a->exam->id,
-              a->verdict, right ? "K" : "BK");
+              verdict_name(a->verdict), verdict_name(right ? VERDICT_K : VERDICT_BK));
       goto cleanup;
     }
   }
@@ -620,8 +620,8 @@ static int attempts_txn(struct store_tx *tx, void *arg) {
     for (size_t k = 0; STORE_OK == rc && k < a->nanswers; k++)
       rc = store_answer_put(tx, a->id, a->answers[k].item, a->answers[k].value, a->started_ms);
     if (STORE_OK == rc && KIND_OPEN != a->kind)
-      rc = store_attempt_finish(tx, a->id, STORE_ATTEMPT_SUBMITTED, a->finished_ms, a->verdict,
-                                a->result);
+      rc =
+          store_attempt_finish(tx, a->id, ATTEMPT_SUBMITTED, a->finished_ms, a->verdict, a->result);
     if (STORE_OK != rc)
       return rc;
   }

@@ -23,14 +23,13 @@ bool accounts_plain_text(const char *s, size_t min, size_t max) {
   return true;
 }
 
-enum accounts_rc accounts_check_staff(const char *email, const char *name, const char *role) {
+enum accounts_rc accounts_check_staff(const char *email, const char *name, enum role role) {
   if (!accounts_plain_text(email, 3, 254) || NULL == strchr(email, '@') ||
       NULL != strchr(email, ' '))
     return ACCOUNTS_BAD_EMAIL;
   if (!accounts_plain_text(name, 1, 255))
     return ACCOUNTS_BAD_NAME;
-  if (NULL == role ||
-      (0 != strcmp(role, STORE_ROLE_ASSESSOR) && 0 != strcmp(role, STORE_ROLE_ADMIN)))
+  if (ROLE_ASSESSOR != role && ROLE_ADMIN != role)
     return ACCOUNTS_BAD_ROLE;
   return ACCOUNTS_OK;
 }
@@ -71,7 +70,7 @@ static int tx_create(struct store_tx *tx, void *vctx) {
     return rc;
   after =
       dump(json_pack("{s:I, s:s, s:s, s:s, s:b, s:s?}", "id", (json_int_t)c->id, "email", in->email,
-                     "name", in->name, "role", in->role, "disabled", 0, "via", in->via));
+                     "name", in->name, "role", role_name(in->role), "disabled", 0, "via", in->via));
   if (NULL == after)
     return STORE_HARD;
   snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
@@ -119,7 +118,7 @@ enum accounts_rc accounts_create_staff(struct store_user *out, struct store *sto
 }
 
 enum accounts_rc accounts_list(struct store_user **out, size_t *out_n, struct store *store,
-                               const char *role, int *out_store_rc) {
+                               const enum role *role, int *out_store_rc) {
   struct store_rd *rd = NULL;
   int rc = store_rd_begin(store, &rd);
   *out = NULL;
@@ -162,8 +161,9 @@ static int tx_disable(struct store_tx *tx, void *vctx) {
     rc = store_session_delete_user(tx, c->id, NULL);
   if (STORE_OK != rc)
     return rc;
-  before = dump(json_pack("{s:s, s:b}", "role", u.role, "disabled", 0));
-  after = dump(json_pack("{s:s, s:b, s:s?}", "role", u.role, "disabled", 1, "reason", c->reason));
+  before = dump(json_pack("{s:s, s:b}", "role", role_name(u.role), "disabled", 0));
+  after = dump(
+      json_pack("{s:s, s:b, s:s?}", "role", role_name(u.role), "disabled", 1, "reason", c->reason));
   snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
   rc = NULL == before || NULL == after
            ? STORE_HARD

@@ -43,9 +43,10 @@ typedef enum password_result (*accounts_hash_fn)(char **out, const char *passwor
 /* True for min..max bytes of text without control characters (NULL: false). */
 bool accounts_plain_text(const char *s, size_t min, size_t max);
 
-/* Checks a new staff account's e-mail, name and role: ACCOUNTS_OK, ACCOUNTS_BAD_EMAIL,
- * ACCOUNTS_BAD_NAME or ACCOUNTS_BAD_ROLE (NULL counts as invalid). */
-enum accounts_rc accounts_check_staff(const char *email, const char *name, const char *role);
+/* Checks a new staff account's e-mail, name and role (assessor or admin; a caller that could
+ * not parse the role's text passes ROLE_ANON): ACCOUNTS_OK, ACCOUNTS_BAD_EMAIL,
+ * ACCOUNTS_BAD_NAME or ACCOUNTS_BAD_ROLE (NULL texts count as invalid). */
+enum accounts_rc accounts_check_staff(const char *email, const char *name, enum role role);
 
 /* Checks a new password against the policy for the account's e-mail and name:
  * ACCOUNTS_OK, ACCOUNTS_NO_PASSWORD or ACCOUNTS_WEAK_PASSWORD with *out_strength. */
@@ -53,7 +54,9 @@ enum accounts_rc accounts_check_password(const char *password, const char *email
                                          enum password_strength *out_strength);
 
 struct accounts_new_staff {
-  const char *email, *name, *role, *password;
+  const char *email, *name;
+  enum role role;
+  const char *password;
   int64_t actor;   /* who creates it (STORE_AUDIT_SYSTEM from the command line) */
   const char *via; /* recorded in the audit entry ("cli"), or NULL */
   accounts_hash_fn hash;
@@ -68,11 +71,11 @@ enum accounts_rc accounts_create_staff(struct store_user *out, struct store *sto
                                        const struct accounts_new_staff *in,
                                        enum password_strength *out_strength, int *out_store_rc);
 
-/* Accounts ordered by id, of one role (NULL = all; the caller checks the name), at most
+/* Accounts ordered by id, of one role (NULL = all), at most
  * ACCOUNTS_LIST_MAX, password hashes wiped. On ACCOUNTS_OK *out is the caller's to free
  * with store_user_list_free; else ACCOUNTS_STORE_FAILED with *out_store_rc. */
 enum accounts_rc accounts_list(struct store_user **out, size_t *out_n, struct store *store,
-                               const char *role, int *out_store_rc);
+                               const enum role *role, int *out_store_rc);
 
 /* May actor disable account u (a page shows the button only then)? */
 bool accounts_may_disable(int64_t actor, const struct store_user *u);

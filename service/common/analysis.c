@@ -15,16 +15,6 @@
 #include "ujikom/exam_form.h"
 #include "ujikom/score.h"
 
-static enum analysis_outcome outcome_of(const char *verdict) {
-  if (NULL == verdict)
-    return ANALYSIS_PENDING;
-  if (0 == strcmp(verdict, "K"))
-    return ANALYSIS_K;
-  if (0 == strcmp(verdict, "BK"))
-    return ANALYSIS_BK;
-  return ANALYSIS_PENDING;
-}
-
 /* Scores one finished attempt into row[] (NaN for items not on its form or still pending)
  * and counts its unit and overall outcomes. Returns 0, -1 to skip the attempt (an attempt
  * of an unloadable version is left out), or a negative store rc. */
@@ -104,10 +94,12 @@ static int analyse_attempt(struct svc *svc, struct store_rd *rd, int64_t id,
     }
     if (NULL == ju)
       continue; /* unit not in this attempt's version */
-    analysis_outcomes_add(&rep->units[u],
-                          outcome_of(json_string_value(json_object_get(ju, "verdict"))));
+    enum verdict uv = VERDICT_PENDING;
+    if (!verdict_parse(json_string_value(json_object_get(ju, "verdict")), &uv))
+      uv = VERDICT_PENDING;
+    analysis_outcomes_add(&rep->units[u], uv);
   }
-  analysis_outcomes_add(&rep->overall, outcome_of(a.verdict));
+  analysis_outcomes_add(&rep->overall, a.verdict);
   ret = 0;
 done:
   json_decref(form_json);
@@ -178,7 +170,7 @@ enum analysis_report_rc analysis_report_build(struct analysis_report *out, struc
     if (STORE_OK != rc)
       break;
     for (size_t i = 0; i < n && nids < ANALYSIS_REPORT_MAX_ATTEMPTS; i++)
-      if (0 != strcmp(page[i].status, STORE_ATTEMPT_OPEN))
+      if (ATTEMPT_OPEN != page[i].status)
         ids[nids++] = page[i].id;
     before = n > 0 ? page[n - 1].id : 0;
     free(page);

@@ -132,9 +132,9 @@ static enum issue_rc read_inputs(struct cert_claims *cl, int64_t *user_id, char 
     result = (enum issue_rc)map_store_rc(rc, err, errlen, "attempt look-up");
     goto cleanup;
   }
-  if (0 != strcmp(a.verdict, "K")) {
+  if (VERDICT_K != a.verdict) {
     snprintf(err, errlen, "attempt %lld is not competent (verdict '%s')", (long long)attempt_id,
-             a.verdict);
+             verdict_name(a.verdict));
     result = ISSUE_NOT_COMPETENT;
     goto cleanup;
   }

@@ -60,7 +60,7 @@ static void err_reset(struct reviews_err *err) {
 /* the rules */
 
 bool reviews_is_decided(const struct store_attempt *att) {
-  return 0 == strcmp(att->verdict, "K") || 0 == strcmp(att->verdict, "BK");
+  return VERDICT_K == att->verdict || VERDICT_BK == att->verdict;
 }
 
 bool reviews_claim_is_live(const struct store_claim *claim, int64_t now_ms) {
@@ -74,16 +74,16 @@ bool reviews_claim_is_mine(const struct store_claim *claim, int64_t actor, int64
 enum reviews_rc reviews_assessor_may_decide(enum reviews_kind *out_kind,
                                             const struct store_attempt *att,
                                             const struct store_appeal *appeal, int64_t actor) {
-  if (NULL != appeal && 0 == strcmp(appeal->status, STORE_APPEAL_ASSIGNED)) {
+  if (NULL != appeal && APPEAL_ASSIGNED == appeal->status) {
     *out_kind = REVIEWS_APPEAL;
     return appeal->assessor_id == actor ? REVIEWS_OK : REVIEWS_APPEAL_ELSEWHERE;
   }
   *out_kind = REVIEWS_FIRST_REVIEW;
-  return 0 == strcmp(att->verdict, "PENDING") ? REVIEWS_OK : REVIEWS_NOT_AWAITING_REVIEW;
+  return VERDICT_PENDING == att->verdict ? REVIEWS_OK : REVIEWS_NOT_AWAITING_REVIEW;
 }
 
 enum reviews_rc reviews_may_assign(const struct store_user *u, const struct store_appeal *a) {
-  if (0 != strcmp(u->role, STORE_ROLE_ASSESSOR) || u->disabled)
+  if (ROLE_ASSESSOR != u->role || u->disabled)
     return REVIEWS_NOT_AN_ASSESSOR;
   if (u->id == a->original_assessor_id || u->id == a->candidate_id)
     return REVIEWS_SAME_ASSESSOR;
@@ -270,7 +270,7 @@ static enum reviews_rc load_finished(struct loaded *out, struct svc *svc, int64_
     res = store_failed(err, rc);
     goto fail;
   }
-  if (0 == strcmp(out->att.status, STORE_ATTEMPT_OPEN)) {
+  if (ATTEMPT_OPEN == out->att.status) {
     res = REVIEWS_STILL_OPEN;
     goto fail;
   }
@@ -422,7 +422,7 @@ struct decide_ctx {
   const char *audit_action;
   /* out */
   int64_t decision_id;
-  char old_verdict[8];
+  enum verdict old_verdict;
   enum reviews_rc refusal; /* a refusal found inside the transaction */
 };
 
@@ -444,8 +444,8 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
   rc = store_attempt_get(rd, &att, c->attempt_id);
   if (STORE_OK != rc)
     goto done;
-  snprintf(c->old_verdict, sizeof c->old_verdict, "%s", att.verdict);
-  if (c->first_review ? 0 != strcmp(att.verdict, "PENDING") : !reviews_is_decided(&att)) {
+  c->old_verdict = att.verdict;
+  if (c->first_review ? VERDICT_PENDING != att.verdict : !reviews_is_decided(&att)) {
     c->refusal = c->first_review ? REVIEWS_NOT_AWAITING_REVIEW : REVIEWS_NOT_DECIDED;
     rc = STORE_CONFLICT;
     goto done;
@@ -487,11 +487,11 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
   }
   if (STORE_OK != rc)
     goto done;
-  before = json_pack("{s:s, s:o}", "verdict", att.verdict, "decision_id",
+  before = json_pack("{s:s, s:o}", "verdict", verdict_name(att.verdict), "decision_id",
                      prev_id > 0 ? json_integer((json_int_t)prev_id) : json_null());
   after =
-      json_pack("{s:s, s:I, s:s, s:o?, s:s?, s:s?}", "verdict", c->d.overall, "decision_id",
-                (json_int_t)c->decision_id, "kind", c->d.kind, "units",
+      json_pack("{s:s, s:I, s:s, s:o?, s:s?, s:s?}", "verdict", verdict_name(c->d.overall),
+                "decision_id", (json_int_t)c->decision_id, "kind", c->d.kind, "units",
                 json_loads(c->d.units, 0, NULL), "reason", c->d.reason, "feedback", c->d.feedback);
   before_s = NULL == before ? NULL : json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS);
   after_s = NULL == after ? NULL : json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
@@ -527,7 +527,7 @@ static enum reviews_rc refused(enum review_status st) {
 
 /* Copies a checked outcome into the decision to store (strings owned by the context). */
 static void take_outcome(struct decide_ctx *c, struct review_outcome *o) {
-  snprintf(c->d.overall, sizeof c->d.overall, "%s", o->overall);
+  c->d.overall = o->overall;
   c->d.marks = o->items;
   c->d.units = o->units;
   c->d.feedback = o->feedback;
@@ -556,14 +556,14 @@ static enum reviews_rc decide_commit(struct reviews_decision *out, struct svc *s
   out->id = c->decision_id;
   out->attempt_id = c->attempt_id;
   memcpy(out->kind, c->d.kind, sizeof out->kind);
-  memcpy(out->overall, c->d.overall, sizeof out->overall);
-  memcpy(out->previous_verdict, c->old_verdict, sizeof out->previous_verdict);
+  out->overall = c->d.overall;
+  out->previous_verdict = c->old_verdict;
   out->units = c->d.units;
   out->feedback = c->d.feedback;
   c->d.units = NULL;
   c->d.feedback = NULL;
   out->issue = ISSUE_NOT_COMPETENT;
-  if (0 == strcmp(c->d.overall, "K")) {
+  if (VERDICT_K == c->d.overall) {
     /* The decision is committed; issuing is idempotent and may be retried later, so a
      * failure here does not undo the decision. */
     out->issue = issue_certificate(&cert, svc, c->attempt_id, c->actor, out->issue_err,
@@ -772,7 +772,7 @@ enum reviews_rc reviews_feedback(struct reviews_feedback *out, struct svc *svc, 
     reviews_feedback_clear(out);
     return REVIEWS_NOT_DECIDED;
   }
-  snprintf(out->verdict, sizeof out->verdict, "%s", att.verdict);
+  out->verdict = att.verdict;
   out->decided_ms = decided_at(&att, out->has_decision ? &out->decision : NULL);
   out->appeal_until_ms = out->decided_ms + appeal_period_ms(svc);
   return REVIEWS_OK;
@@ -796,7 +796,8 @@ json_t *reviews_appeal_json(const struct store_appeal *a) {
   return json_pack(
       "{s:I, s:I, s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id, "attempt_id",
       (json_int_t)a->attempt_id, "candidate_id", (json_int_t)a->candidate_id, "reason", a->reason,
-      "created_at", time_json(a->created_ms), "status", a->status, "original_assessor_id",
+      "created_at", time_json(a->created_ms), "status", appeal_status_name(a->status),
+      "original_assessor_id",
       a->original_assessor_id > 0 ? json_integer(a->original_assessor_id) : json_null(),
       "assessor_id", a->assessor_id > 0 ? json_integer(a->assessor_id) : json_null(), "assigned_at",
       time_json(a->assigned_ms), "decided_at", time_json(a->decided_ms));
@@ -898,7 +899,8 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
 }
 
 enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, struct svc *svc,
-                                    const char *status, int limit, struct reviews_err *err) {
+                                    const enum appeal_status *status, int limit,
+                                    struct reviews_err *err) {
   struct store_rd *rd = NULL;
   int rc = STORE_HARD;
   *out = NULL;

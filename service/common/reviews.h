@@ -176,11 +176,11 @@ struct reviews_marks {
 struct reviews_decision {
   int64_t id;
   int64_t attempt_id;
-  char kind[16];            /* STORE_DECISION_* */
-  char overall[4];          /* "K" or "BK" */
-  char previous_verdict[8]; /* the attempt's verdict before */
-  char *units;              /* JSON text of the unit outcomes */
-  char *feedback;           /* may be NULL */
+  char kind[16];                 /* STORE_DECISION_* */
+  enum verdict overall;          /* VERDICT_K or VERDICT_BK */
+  enum verdict previous_verdict; /* the attempt's verdict before */
+  char *units;                   /* JSON text of the unit outcomes */
+  char *feedback;                /* may be NULL */
   /* With overall K the certificate is issued at once: */
   enum issue_rc issue; /* ISSUE_CREATED / ISSUE_EXISTING: serial is set */
   char serial[64];     /* "" when none was issued */
@@ -209,7 +209,7 @@ enum reviews_rc reviews_override(struct reviews_decision *out, struct svc *svc, 
 /* --- the candidate's view --- */
 
 struct reviews_feedback {
-  char verdict[8];
+  enum verdict verdict;    /* VERDICT_K or VERDICT_BK */
   int64_t decided_ms;      /* the decision being appealed against */
   int64_t appeal_until_ms; /* the end of the appeal period */
   bool has_decision;
@@ -243,7 +243,8 @@ json_t *reviews_appeal_json(const struct store_appeal *a);
 /* Appeals with status (NULL = any), oldest first, at most limit (1..1000). On
  * REVIEWS_OK *out is the caller's to free with store_appeal_list_free. */
 enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, struct svc *svc,
-                                    const char *status, int limit, struct reviews_err *err);
+                                    const enum appeal_status *status, int limit,
+                                    struct reviews_err *err);
 
 /* Administrator actor assigns appeal_id to assessor (see reviews_may_assign).
  * REVIEWS_OK with *out (the appeal after; free with store_appeal_clear),

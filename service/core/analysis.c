@@ -109,13 +109,13 @@ int analysis_items(struct analysis_item *out, const struct analysis_input *in) {
   return 0;
 }
 
-void analysis_outcomes_add(struct analysis_outcomes *o, enum analysis_outcome outcome) {
+void analysis_outcomes_add(struct analysis_outcomes *o, enum verdict outcome) {
   o->attempts++;
   switch (outcome) {
-  case ANALYSIS_K:
+  case VERDICT_K:
     o->k++;
     break;
-  case ANALYSIS_BK:
+  case VERDICT_BK:
     o->bk++;
     break;
   default:

@@ -108,8 +108,7 @@ static enum review_status keep_marks(const json_t *kept, json_t *marks, json_t *
 /* Per-unit outcomes: given ones checked, the rest automatic. final[u] receives each. */
 static enum review_status check_units(const struct exam_form *form, const struct score_result *res,
                                       const json_t *given, const char *reason_all,
-                                      enum score_verdict *final, json_t *out, char *err,
-                                      size_t errlen) {
+                                      enum verdict *final, json_t *out, char *err, size_t errlen) {
   const char *code;
   json_t *v;
   if (NULL != given && !json_is_null(given) && !json_is_object(given))
@@ -125,66 +124,65 @@ static enum review_status check_units(const struct exam_form *form, const struct
   for (size_t u = 0; u < form->nunits && u < res->nunits; u++) {
     const char *ucode = form->units[u].unit->code;
     json_t *g = json_is_object(given) ? json_object_get(given, ucode) : NULL;
-    enum score_verdict automatic = res->units[u].verdict;
+    enum verdict automatic = res->units[u].verdict;
     const char *reason = NULL;
     final[u] = automatic;
     if (NULL != g) {
       json_t *o = NULL;
-      const char *outcome = NULL;
+      enum verdict outcome = VERDICT_NONE;
       enum review_status st;
       if (!json_is_object(g))
         return fail(REVIEW_INVALID_FIELD, err, errlen, "units.%.60s: must be an object.", ucode);
       o = json_object_get(g, "outcome");
-      outcome = json_is_string(o) ? json_string_value(o) : NULL;
-      if (NULL == outcome || (0 != strcmp(outcome, "K") && 0 != strcmp(outcome, "BK")))
+      if (!verdict_parse(json_is_string(o) ? json_string_value(o) : NULL, &outcome) ||
+          (VERDICT_K != outcome && VERDICT_BK != outcome))
         return fail(REVIEW_INVALID_FIELD, err, errlen,
                     "units.%.60s.outcome: must be \"K\" or \"BK\".", ucode);
       st = text_value(json_object_get(g, "reason"), "reason", REVIEW_MAX_REASON, false, &reason,
                       err, errlen);
       if (REVIEW_OK != st)
         return st;
-      final[u] = 0 == strcmp(outcome, "K") ? SCORE_K : SCORE_BK;
+      final[u] = outcome;
     }
     if (final[u] != automatic && (NULL == reason || '\0' == reason[0]) &&
         (NULL == reason_all || '\0' == reason_all[0]))
       return fail(REVIEW_REASON_REQUIRED, err, errlen,
                   "units.%.60s.reason: required when the outcome differs from the automatic "
                   "result (%s).",
-                  ucode, score_verdict_name(automatic));
-    if (SCORE_PENDING == final[u])
+                  ucode, verdict_name(automatic));
+    if (VERDICT_PENDING == final[u])
       return fail(REVIEW_INVALID_FIELD, err, errlen,
                   "units.%.60s.outcome: the unit is still pending.", ucode);
-    if (0 !=
-        json_object_set_new(out, ucode,
-                            json_pack("{s:s, s:s, s:s?}", "outcome", score_verdict_name(final[u]),
-                                      "automatic", score_verdict_name(automatic), "reason",
-                                      NULL != reason && '\0' != reason[0] ? reason : NULL)))
+    if (0 != json_object_set_new(out, ucode,
+                                 json_pack("{s:s, s:s, s:s?}", "outcome", verdict_name(final[u]),
+                                           "automatic", verdict_name(automatic), "reason",
+                                           NULL != reason && '\0' != reason[0] ? reason : NULL)))
       return REVIEW_NOMEM;
   }
   return REVIEW_OK;
 }
 
 /* The overall outcome: required, and K exactly when every unit is K. */
-static enum review_status check_overall(const json_t *v, const enum score_verdict *final,
-                                        size_t nunits, const char **out, char *err, size_t errlen) {
-  const char *overall = json_is_string(v) ? json_string_value(v) : NULL;
+static enum review_status check_overall(const json_t *v, const enum verdict *final, size_t nunits,
+                                        enum verdict *out, char *err, size_t errlen) {
+  enum verdict overall = VERDICT_NONE;
   bool all_k = nunits > 0;
   for (size_t u = 0; u < nunits; u++)
-    all_k = all_k && SCORE_K == final[u];
-  if (NULL == overall || (0 != strcmp(overall, "K") && 0 != strcmp(overall, "BK")))
+    all_k = all_k && VERDICT_K == final[u];
+  if (!verdict_parse(json_is_string(v) ? json_string_value(v) : NULL, &overall) ||
+      (VERDICT_K != overall && VERDICT_BK != overall))
     return fail(REVIEW_INVALID_FIELD, err, errlen, "overall: must be \"K\" or \"BK\".");
-  if ((0 == strcmp(overall, "K")) != all_k)
+  if ((VERDICT_K == overall) != all_k)
     return fail(REVIEW_INVALID_FIELD, err, errlen, "%s",
                 all_k ? "overall: every unit is K, so the overall result is K."
                       : "overall: K needs every unit to be K.");
-  *out = all_k ? "K" : "BK";
+  *out = all_k ? VERDICT_K : VERDICT_BK;
   return REVIEW_OK;
 }
 
 /* The stored result: the scorer's JSON with the decided outcomes and the feedback. */
 static char *result_text(const struct score_result *res, const struct exam_form *form,
-                         const enum score_verdict *final, const char *overall,
-                         const char *feedback) {
+                         const enum verdict *final, enum verdict overall, const char *feedback) {
   json_t *j = score_result_json(res, form);
   json_t *units = json_object_get(j, "units");
   char *s = NULL;
@@ -192,10 +190,10 @@ static char *result_text(const struct score_result *res, const struct exam_form 
     return NULL;
   for (size_t u = 0; u < json_array_size(units) && u < res->nunits; u++) {
     json_t *ju = json_array_get(units, u);
-    json_object_set_new(ju, "automatic", json_string(score_verdict_name(res->units[u].verdict)));
-    json_object_set_new(ju, "verdict", json_string(score_verdict_name(final[u])));
+    json_object_set_new(ju, "automatic", json_string(verdict_name(res->units[u].verdict)));
+    json_object_set_new(ju, "verdict", json_string(verdict_name(final[u])));
   }
-  json_object_set_new(j, "overall", json_string(overall));
+  json_object_set_new(j, "overall", json_string(verdict_name(overall)));
   json_object_set_new(j, "feedback", NULL == feedback ? json_null() : json_string(feedback));
   s = json_dumps(j, JSON_COMPACT);
   json_decref(j);
@@ -217,8 +215,9 @@ enum review_status review_decide(struct review_outcome *out, const struct exam_f
                                  size_t errlen) {
   json_t *marks = json_object(), *stored = json_object(), *units = json_object();
   struct score_result *res = NULL;
-  enum score_verdict *final = NULL;
-  const char *overall = NULL, *feedback = NULL;
+  enum verdict *final = NULL;
+  enum verdict overall = VERDICT_NONE;
+  const char *feedback = NULL;
   enum review_status st = REVIEW_NOMEM;
   memset(out, 0, sizeof *out);
   if (NULL != err && errlen > 0)
@@ -248,13 +247,13 @@ enum review_status review_decide(struct review_outcome *out, const struct exam_f
   if (REVIEW_OK != st)
     goto done;
   st = check_overall(req->overall, final, res->nunits, &overall, err, errlen);
-  if (REVIEW_OK == st && NULL == overall)
+  if (REVIEW_OK == st && VERDICT_K != overall && VERDICT_BK != overall)
     st = REVIEW_INVALID_FIELD; /* unreachable: check_overall sets it on success */
   if (REVIEW_OK != st)
     goto done;
   /* Feedback is what a BK candidate learns from: required unless an earlier one is kept. */
   st = text_value(req->feedback, "feedback", REVIEW_MAX_FEEDBACK,
-                  0 == strcmp(overall, "BK") && NULL == req->kept_feedback, &feedback, err, errlen);
+                  VERDICT_BK == overall && NULL == req->kept_feedback, &feedback, err, errlen);
   if (REVIEW_OK != st)
     goto done;
   if (NULL == feedback)

@@ -12,18 +12,6 @@
 
 #define MAX_LIST_ANSWER 32
 
-const char *score_verdict_name(enum score_verdict v) {
-  switch (v) {
-  case SCORE_K:
-    return "K";
-  case SCORE_BK:
-    return "BK";
-  case SCORE_PENDING:
-    return "PENDING";
-  }
-  return "PENDING";
-}
-
 static bool string_list_ok(const json_t *v, char *err, size_t errlen) {
   if (!json_is_array(v)) {
     snprintf(err, errlen, "the answer must be a list of option ids");
@@ -244,15 +232,15 @@ void score_result_free(struct score_result *res) {
   free(res);
 }
 
-static enum score_verdict unit_verdict(const struct score_unit_result *ur) {
+static enum verdict unit_verdict(const struct score_unit_result *ur) {
   if (ur->pending_items > 0) {
-    return SCORE_PENDING;
+    return VERDICT_PENDING;
   }
   /* earned/possible >= cut/100, compared without dividing; allow for rounding in partial
    * credit sums. */
   double lhs = ur->earned * 100.0;
   double rhs = (double)ur->cut_score * (double)ur->possible;
-  return lhs + 1e-9 >= rhs ? SCORE_K : SCORE_BK;
+  return lhs + 1e-9 >= rhs ? VERDICT_K : VERDICT_BK;
 }
 
 int score_form(struct score_result **out, const struct exam_form *form, const json_t *answers,
@@ -301,13 +289,13 @@ int score_form(struct score_result **out, const struct exam_form *form, const js
     }
     ur->percent = ur->possible > 0 ? ur->earned * 100.0 / (double)ur->possible : 0.0;
     ur->verdict = unit_verdict(ur);
-    any_bk = any_bk || ur->verdict == SCORE_BK;
-    any_pending = any_pending || ur->verdict == SCORE_PENDING;
+    any_bk = any_bk || ur->verdict == VERDICT_BK;
+    any_pending = any_pending || ur->verdict == VERDICT_PENDING;
   }
   if (any_pending) {
-    res->overall = SCORE_PENDING;
+    res->overall = VERDICT_PENDING;
   } else {
-    res->overall = any_bk ? SCORE_BK : SCORE_K;
+    res->overall = any_bk ? VERDICT_BK : VERDICT_K;
   }
   *out = res;
   return 0;
@@ -315,8 +303,7 @@ int score_form(struct score_result **out, const struct exam_form *form, const js
 
 json_t *score_result_json(const struct score_result *res, const struct exam_form *form) {
   json_t *units = json_array();
-  json_t *root =
-      json_pack("{s:s, s:o}", "overall", score_verdict_name(res->overall), "units", units);
+  json_t *root = json_pack("{s:s, s:o}", "overall", verdict_name(res->overall), "units", units);
   if (root == NULL) {
     return NULL;
   }
@@ -328,7 +315,7 @@ json_t *score_result_json(const struct score_result *res, const struct exam_form
     json_t *ju = json_pack("{s:s, s:s, s:f, s:I, s:f, s:I, s:s, s:I}", "code", ur->code, "title",
                            unit ? unit->title : "", "earned", ur->earned, "possible",
                            (json_int_t)ur->possible, "percent", pct, "cut_score",
-                           (json_int_t)ur->cut_score, "verdict", score_verdict_name(ur->verdict),
+                           (json_int_t)ur->cut_score, "verdict", verdict_name(ur->verdict),
                            "pending_items", (json_int_t)ur->pending_items);
     if (ju == NULL || json_array_append_new(units, ju) != 0) {
       json_decref(root);

@@ -61,36 +61,6 @@ enum password_result auth_password_verify(const char *hash, const char *password
   return rc;
 }
 
-enum role auth_role_from_name(const char *name) {
-  if (NULL == name) {
-    return (enum role)0;
-  }
-  if (0 == strcmp(name, STORE_ROLE_CANDIDATE)) {
-    return ROLE_CANDIDATE;
-  }
-  if (0 == strcmp(name, STORE_ROLE_ASSESSOR)) {
-    return ROLE_ASSESSOR;
-  }
-  if (0 == strcmp(name, STORE_ROLE_ADMIN)) {
-    return ROLE_ADMIN;
-  }
-  return (enum role)0;
-}
-
-const char *auth_role_name(enum role role) {
-  switch (role) {
-  case ROLE_CANDIDATE:
-    return STORE_ROLE_CANDIDATE;
-  case ROLE_ASSESSOR:
-    return STORE_ROLE_ASSESSOR;
-  case ROLE_ADMIN:
-    return STORE_ROLE_ADMIN;
-  case ROLE_ANON:
-    break;
-  }
-  return "anonymous";
-}
-
 /* "Bearer <token>": scheme case-insensitive, spaces after it, then the token to the end. */
 static const char *bearer_token(const char *header) {
   const char *p;
@@ -189,7 +159,7 @@ enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_c
     }
     goto cleanup;
   }
-  role = auth_role_from_name(u.role);
+  role = u.role;
   if (u.disabled || 0 == role) {
     goto cleanup;
   }
@@ -317,7 +287,7 @@ struct create_ctx {
 static int create_txn(struct store_tx *tx, void *arg) {
   struct create_ctx *c = arg;
   c->id = 0;
-  return store_user_create(tx, &c->id, c->email, c->name, STORE_ROLE_CANDIDATE, c->hash);
+  return store_user_create(tx, &c->id, c->email, c->name, ROLE_CANDIDATE, c->hash);
 }
 
 int auth_register(struct req *r, const char *name, const char *email, const char *password,
@@ -538,7 +508,7 @@ int auth_login(struct req *r, const char *email, const char *password, char out_
     reply_error(r, ERR_BAD_CREDENTIALS, NULL);
     goto cleanup;
   }
-  role = auth_role_from_name(u.role);
+  role = u.role;
   if (u.disabled || 0 == role) {
     reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
     goto cleanup;
@@ -617,7 +587,7 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
     reply_store_error(r, rc, "password change look-up");
     goto cleanup;
   }
-  role = auth_role_from_name(u.role);
+  role = u.role;
   if (STORE_NONE == rc || u.disabled || 0 == role) {
     reply_error(r, ERR_UNAUTHENTICATED, NULL);
     goto cleanup;

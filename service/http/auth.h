@@ -44,11 +44,6 @@ const char *auth_request_token(const struct req *r, bool *via_cookie);
  * which stops login CSRF. Requests without Origin (non-browser clients) pass. */
 bool auth_same_origin(const struct req *r);
 
-/* Maps a stored role name to the role bit; 0 for an unknown name. */
-enum role auth_role_from_name(const char *name);
-/* The stored name of a role bit ("candidate", "assessor", "admin"), or "anonymous". */
-const char *auth_role_name(enum role role);
-
 /* --- account operations shared by the JSON API and the HTML pages ---
  * Each returns 0 when it succeeded and has NOT replied, or -1 when it has already replied
  * with the error (400/401/403/409/429/503...), so a handler does `if (auth_login(...))

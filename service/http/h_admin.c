@@ -41,8 +41,8 @@ static char *dump(json_t *j) {
 
 static json_t *user_json(const struct store_user *u) {
   return json_pack("{s:I, s:s, s:s, s:s, s:b, s:o}", "id", (json_int_t)u->id, "email", u->email,
-                   "name", u->name, "role", u->role, "disabled", u->disabled, "created_at",
-                   json_time(u->created_ms));
+                   "name", u->name, "role", role_name(u->role), "disabled", u->disabled,
+                   "created_at", json_time(u->created_ms));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -83,6 +83,7 @@ static int reply_accounts(struct req *r, enum accounts_rc rc, enum password_stre
 int h_admin_users_create(struct req *r) {
   struct accounts_new_staff in = {0};
   struct store_user u;
+  const char *role = NULL;
   enum password_strength strength = PASSWORD_STRONG;
   enum accounts_rc rc;
   int store_rc = STORE_OK;
@@ -90,8 +91,10 @@ int h_admin_users_create(struct req *r) {
     return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
   in.email = member_str(r->json, "email");
   in.name = member_str(r->json, "name");
-  in.role =
-      NULL == json_object_get(r->json, "role") ? STORE_ROLE_ASSESSOR : member_str(r->json, "role");
+  role = NULL == json_object_get(r->json, "role") ? role_name(ROLE_ASSESSOR)
+                                                  : member_str(r->json, "role");
+  if (!role_parse(role, &in.role))
+    in.role = ROLE_ANON; /* refused by the accounts module, after the e-mail and name */
   in.password = member_str(r->json, "password");
   in.actor = r->user->id;
   in.hash = auth_password_hash;
@@ -104,15 +107,16 @@ int h_admin_users_create(struct req *r) {
 
 /* GET /api/admin/users?role= */
 int h_admin_users_list(struct req *r) {
-  const char *role = req_query(r, "role");
+  const char *role_text = req_query(r, "role");
+  enum role role = ROLE_ANON;
   struct store_user *list = NULL;
   size_t n = 0;
   json_t *items = NULL;
   enum accounts_rc rc;
   int store_rc = STORE_OK;
-  if (NULL != role && !store_role_valid(role))
+  if (NULL != role_text && !role_parse(role_text, &role))
     return reply_error(r, ERR_INVALID_FIELD, "role: candidate, assessor or admin.");
-  rc = accounts_list(&list, &n, r->svc->store, role, &store_rc);
+  rc = accounts_list(&list, &n, r->svc->store, NULL == role_text ? NULL : &role, &store_rc);
   if (ACCOUNTS_OK != rc)
     return reply_accounts(r, rc, PASSWORD_STRONG, store_rc);
   items = json_array();
@@ -153,19 +157,21 @@ int h_admin_users_disable(struct req *r) {
 static json_t *attempt_json(const struct store_attempt *a) {
   return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id,
                    "candidate_id", (json_int_t)a->user_id, "exam_id", a->exam_id, "exam_version",
-                   a->exam_version, "status", a->status, "started_at", json_time(a->started_ms),
-                   "deadline_at", json_time(a->deadline_ms), "finished_at",
-                   json_time(a->finished_ms), "verdict",
-                   '\0' != a->verdict[0] ? json_string(a->verdict) : json_null(), "decided_at",
-                   json_time(a->decided_ms));
+                   a->exam_version, "status", attempt_status_name(a->status), "started_at",
+                   json_time(a->started_ms), "deadline_at", json_time(a->deadline_ms),
+                   "finished_at", json_time(a->finished_ms), "verdict",
+                   VERDICT_NONE != a->verdict ? json_string(verdict_name(a->verdict)) : json_null(),
+                   "decided_at", json_time(a->decided_ms));
 }
 
 /* GET /api/admin/attempts?exam=&status=&verdict=&before= */
 int h_admin_attempts_list(struct req *r) {
   const char *exam = req_query(r, "exam");
-  const char *status = req_query(r, "status");
-  const char *verdict = req_query(r, "verdict");
+  const char *status_text = req_query(r, "status");
+  const char *verdict_text = req_query(r, "verdict");
   const char *before_s = req_query(r, "before");
+  enum attempt_status status = ATTEMPT_OPEN;
+  enum verdict verdict = VERDICT_NONE;
   struct store_rd *rd = NULL;
   struct store_attempt *list = NULL;
   size_t n = 0;
@@ -174,17 +180,16 @@ int h_admin_attempts_list(struct req *r) {
   int rc = STORE_HARD;
   if (NULL != exam && (strlen(exam) < 1 || strlen(exam) > 40))
     return reply_error(r, ERR_INVALID_FIELD, "exam: an exam id.");
-  if (NULL != status && 0 != strcmp(status, STORE_ATTEMPT_OPEN) &&
-      0 != strcmp(status, STORE_ATTEMPT_SUBMITTED) && 0 != strcmp(status, STORE_ATTEMPT_CLOSED))
+  if (NULL != status_text && !attempt_status_parse(status_text, &status))
     return reply_error(r, ERR_INVALID_FIELD, "status: open, submitted or closed.");
-  if (NULL != verdict && 0 != strcmp(verdict, "K") && 0 != strcmp(verdict, "BK") &&
-      0 != strcmp(verdict, "PENDING"))
+  if (NULL != verdict_text && (!verdict_parse(verdict_text, &verdict) || VERDICT_NONE == verdict))
     return reply_error(r, ERR_INVALID_FIELD, "verdict: K, BK or PENDING.");
   if (NULL != before_s && !parse_id(before_s, &before))
     return reply_error(r, ERR_INVALID_FIELD, "before: an attempt id.");
   rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc)
-    rc = store_review_attempts(rd, &list, &n, exam, status, verdict, before, ADMIN_LIST_LIMIT);
+    rc = store_review_attempts(rd, &list, &n, exam, NULL == status_text ? NULL : &status,
+                               NULL == verdict_text ? NULL : &verdict, before, ADMIN_LIST_LIMIT);
   store_rd_end(rd);
   if (STORE_OK != rc)
     return reply_store_error(r, rc, __func__);

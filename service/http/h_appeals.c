@@ -40,16 +40,17 @@ int h_appeals_create(struct req *r) {
 
 /* GET /api/admin/appeals?status= */
 int h_appeals_list(struct req *r) {
-  const char *status = req_query(r, "status");
+  const char *status_text = req_query(r, "status");
+  enum appeal_status status = APPEAL_OPEN;
   struct store_appeal *list = NULL;
   struct reviews_err err;
   size_t n = 0;
   json_t *items = NULL;
   enum reviews_rc rc;
-  if (NULL != status && 0 != strcmp(status, STORE_APPEAL_OPEN) &&
-      0 != strcmp(status, STORE_APPEAL_ASSIGNED) && 0 != strcmp(status, STORE_APPEAL_DECIDED))
+  if (NULL != status_text && !appeal_status_parse(status_text, &status))
     return reply_error(r, ERR_INVALID_FIELD, "status: one of open, assigned, decided.");
-  rc = reviews_appeal_list(&list, &n, r->svc, status, REVIEWS_APPEAL_LIST_MAX, &err);
+  rc = reviews_appeal_list(&list, &n, r->svc, NULL == status_text ? NULL : &status,
+                           REVIEWS_APPEAL_LIST_MAX, &err);
   if (REVIEWS_OK != rc)
     return reply_reviews(r, rc, &err, __func__);
   items = json_array();

@@ -37,7 +37,7 @@ static int64_t grace_ms(const struct svc *svc) {
 }
 
 static bool is_open(const struct store_attempt *a) {
-  return 0 == strcmp(a->status, STORE_ATTEMPT_OPEN);
+  return ATTEMPT_OPEN == a->status;
 }
 
 /* Past its deadline plus the grace for answers still in flight. */
@@ -182,7 +182,7 @@ struct finish_ctx {
   int64_t grace_ms;
   bool by_candidate; /* submit; otherwise the deadline sweep */
   /* out */
-  char verdict[8];
+  enum verdict verdict;
   bool finished; /* this call finished it (false: it was finished already) */
 };
 
@@ -193,13 +193,13 @@ static int finish_txn(struct store_tx *tx, void *arg) {
   struct score_result *res = NULL;
   char *result_text = NULL;
   fc->finished = false;
-  fc->verdict[0] = '\0';
+  fc->verdict = VERDICT_NONE;
   int rc = store_attempt_get_brief(store_tx_rd(tx), &a, fc->id);
   if (STORE_OK != rc) {
     return rc;
   }
   if (!is_open(&a)) {
-    snprintf(fc->verdict, sizeof(fc->verdict), "%s", a.verdict);
+    fc->verdict = a.verdict;
     store_attempt_clear(&a);
     return STORE_OK; /* finished already: idempotent */
   }
@@ -210,7 +210,7 @@ static int finish_txn(struct store_tx *tx, void *arg) {
     store_attempt_clear(&a);
     return STORE_OK; /* not overdue (deadline extended meanwhile) */
   }
-  const char *status = late ? STORE_ATTEMPT_CLOSED : STORE_ATTEMPT_SUBMITTED;
+  enum attempt_status status = late ? ATTEMPT_CLOSED : ATTEMPT_SUBMITTED;
   int64_t finished_ms = late ? a.deadline_ms : fc->now_ms;
   rc = answers_json(store_tx_rd(tx), fc->id, &answers);
   if (STORE_OK != rc) {
@@ -224,16 +224,15 @@ static int finish_txn(struct store_tx *tx, void *arg) {
   if (NULL == rj) {
     goto cleanup;
   }
-  json_object_set_new(rj, "finished", json_string(status));
+  json_object_set_new(rj, "finished", json_string(attempt_status_name(status)));
   result_text = json_dumps(rj, JSON_COMPACT);
   json_decref(rj);
   if (NULL == result_text) {
     goto cleanup;
   }
-  const char *verdict = score_verdict_name(res->overall);
-  rc = store_attempt_finish(tx, fc->id, status, finished_ms, verdict, result_text);
+  rc = store_attempt_finish(tx, fc->id, status, finished_ms, res->overall, result_text);
   if (STORE_OK == rc) {
-    snprintf(fc->verdict, sizeof(fc->verdict), "%s", verdict);
+    fc->verdict = res->overall;
     fc->finished = true;
   }
 cleanup:
@@ -282,9 +281,9 @@ static int finish_attempt(struct svc *svc, const struct store_attempt *a, int64_
   rc = store_txn(svc->store, finish_txn, &fc);
   if (STORE_OK == rc && fc.finished) {
     log_msg(LOG_INFO, NULL, "attempt %" PRId64 " %s: %s", id,
-            by_candidate ? "submitted" : "closed at its deadline", fc.verdict);
+            by_candidate ? "submitted" : "closed at its deadline", verdict_name(fc.verdict));
   }
-  if (STORE_OK == rc && 0 == strcmp(fc.verdict, "K"))
+  if (STORE_OK == rc && VERDICT_K == fc.verdict)
     issue_for_passed(svc, id);
   exam_form_free(form);
   return rc;
@@ -384,18 +383,18 @@ static const char *exam_title(struct svc *svc, const struct store_attempt *a) {
 
 /* The verdict as the candidate may see it: K/BK once decided, "pending" otherwise. */
 static const char *visible_verdict(const struct store_attempt *a) {
-  if (0 == strcmp(a->verdict, "K") || 0 == strcmp(a->verdict, "BK")) {
-    return a->verdict;
+  if (VERDICT_K == a->verdict || VERDICT_BK == a->verdict) {
+    return verdict_name(a->verdict);
   }
   return is_open(a) ? NULL : "pending";
 }
 
 static json_t *attempt_summary(struct svc *svc, const struct store_attempt *a, int64_t now_ms) {
-  json_t *j =
-      json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:I}", "id", (json_int_t)a->id, "exam_id",
-                a->exam_id, "exam_title", exam_title(svc, a), "status", a->status, "started_at",
-                json_time(a->started_ms), "deadline_at", json_time(a->deadline_ms), "server_time",
-                json_time(now_ms), "remaining_seconds", remaining_seconds(a, now_ms));
+  json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:I}", "id", (json_int_t)a->id,
+                        "exam_id", a->exam_id, "exam_title", exam_title(svc, a), "status",
+                        attempt_status_name(a->status), "started_at", json_time(a->started_ms),
+                        "deadline_at", json_time(a->deadline_ms), "server_time", json_time(now_ms),
+                        "remaining_seconds", remaining_seconds(a, now_ms));
   if (NULL == j) {
     return NULL;
   }
@@ -448,10 +447,10 @@ static enum attempt_refusal retake_policy(const struct exam *exam, const struct 
     return ATTEMPT_START_OK;
   }
   const struct store_attempt *last = &list[0];
-  if (0 == strcmp(last->verdict, "K")) {
+  if (VERDICT_K == last->verdict) {
     return ATTEMPT_ALREADY_COMPETENT;
   }
-  if (0 == strcmp(last->verdict, "PENDING")) {
+  if (VERDICT_PENDING == last->verdict) {
     return ATTEMPT_AWAITING_REVIEW;
   }
   int64_t until = last->finished_ms + (int64_t)exam->cooldown_days * DAY_MS;
@@ -699,7 +698,7 @@ static void jt_summary(struct jtext *b, struct svc *svc, const struct store_atte
   JT_LIT(b, ",\"exam_title\":");
   jt_str(b, exam_title(svc, a));
   JT_LIT(b, ",\"status\":");
-  jt_str(b, a->status);
+  jt_str(b, attempt_status_name(a->status));
   JT_LIT(b, ",\"started_at\":");
   jt_time(b, a->started_ms);
   JT_LIT(b, ",\"deadline_at\":");
@@ -955,9 +954,8 @@ int h_attempts_save_answer(struct req *r) {
     goto cleanup;
   }
   if (!is_open(&a)) {
-    ret = reply_error(
-        r, 0 == strcmp(a.status, STORE_ATTEMPT_CLOSED) ? ERR_ATTEMPT_DEADLINE : ERR_ATTEMPT_CLOSED,
-        NULL);
+    ret = reply_error(r, ATTEMPT_CLOSED == a.status ? ERR_ATTEMPT_DEADLINE : ERR_ATTEMPT_CLOSED,
+                      NULL);
     goto cleanup;
   }
   /* Which item this is: from the form index, else from the rebuilt form (then indexed). */
@@ -1098,7 +1096,7 @@ int h_attempts_result(struct req *r) {
   json_object_set_new(j, "released", json_true());
   json_object_set_new(j, "units", json_is_array(units) ? json_incref(units) : json_array());
   json_decref(res);
-  bool k = 0 == strcmp(v, "K");
+  bool k = VERDICT_K == a.verdict;
   json_object_set_new(j, "message",
                       json_string(k ? "Kompeten. Selamat!"
                                     : "Belum kompeten — silakan pelajari umpan balik asesor dan "

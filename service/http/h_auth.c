@@ -28,7 +28,7 @@ static const char *json_str(const struct req *r, const char *name) {
 
 static json_t *user_json(int64_t id, const char *name, const char *email, enum role role) {
   return json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name, "email", email,
-                   "role", auth_role_name(role));
+                   "role", role_name(role));
 }
 
 static int require_object(struct req *r) {

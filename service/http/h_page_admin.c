@@ -36,10 +36,10 @@ static void th(struct html *h, const struct req *r, const char *key) {
   HTML_LIT(h, "</th>");
 }
 
-static const char *role_key(const char *role) {
-  if (0 == strcmp(role, STORE_ROLE_ADMIN))
+static const char *role_key(enum role role) {
+  if (ROLE_ADMIN == role)
     return "role.admin";
-  if (0 == strcmp(role, STORE_ROLE_ASSESSOR))
+  if (ROLE_ASSESSOR == role)
     return "role.assessor";
   return "role.candidate";
 }
@@ -129,25 +129,25 @@ static void section_attempts(struct html *h, const struct req *r, struct store_r
     if (STORE_OK != store_user_by_id(rd, &cand, a[i].user_id))
       snprintf(cand.name, sizeof(cand.name), "#%" PRId64, a[i].user_id);
     memset(cand.password_hash, 0, sizeof(cand.password_hash));
-    bool open = 0 == strcmp(a[i].status, STORE_ATTEMPT_OPEN);
+    bool open = ATTEMPT_OPEN == a[i].status;
     html_fmt(h, "<tr><td>#%lld</td><td>", (long long)a[i].id);
     html_text(h, cand.name);
     HTML_LIT(h, "</td><td>");
     html_text(h, a[i].exam_id);
     HTML_LIT(h, "</td><td>");
-    html_text(h, L(r, open                                             ? "me.status_open"
-                      : 0 == strcmp(a[i].status, STORE_ATTEMPT_CLOSED) ? "me.status_closed"
-                                                                       : "me.status_submitted"));
+    html_text(h, L(r, open                            ? "me.status_open"
+                      : ATTEMPT_CLOSED == a[i].status ? "me.status_closed"
+                                                      : "me.status_submitted"));
     if (open) {
       char when[40];
       format_time(when, sizeof(when), a[i].deadline_ms);
       html_fmt(h, "<br><span class=\"hint\">%s: %s</span>", L(r, "me.deadline"), when);
     }
     HTML_LIT(h, "</td><td>");
-    html_text(h, L(r, 0 == strcmp(a[i].verdict, "K")         ? "result.K"
-                      : 0 == strcmp(a[i].verdict, "BK")      ? "result.BK"
-                      : 0 == strcmp(a[i].verdict, "PENDING") ? "result.PENDING"
-                                                             : "result.open"));
+    html_text(h, L(r, VERDICT_K == a[i].verdict         ? "result.K"
+                      : VERDICT_BK == a[i].verdict      ? "result.BK"
+                      : VERDICT_PENDING == a[i].verdict ? "result.PENDING"
+                                                        : "result.open"));
     HTML_LIT(h, "</td><td>");
     if (open) {
       char action[64], api[80], suffix[24];
@@ -177,7 +177,7 @@ static void section_appeals(struct html *h, const struct req *r, const struct st
   HTML_LIT(h, "</h2>");
   size_t shown = 0;
   for (size_t i = 0; i < n; i++) {
-    if (0 == strcmp(ap[i].status, STORE_APPEAL_DECIDED))
+    if (APPEAL_DECIDED == ap[i].status)
       continue;
     shown++;
     char suffix[24], action[64], api[80];

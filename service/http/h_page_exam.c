@@ -39,7 +39,7 @@ static int64_t path_id(const char *s) {
 }
 
 static bool is_open(const struct store_attempt *a) {
-  return 0 == strcmp(a->status, STORE_ATTEMPT_OPEN);
+  return ATTEMPT_OPEN == a->status;
 }
 
 static int64_t grace_ms(const struct svc *svc) {
@@ -333,7 +333,8 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
 }
 struct exam_view {
   int64_t attempt_id;
-  const char *status;    /* "open" while answers may be saved */
+  /* ATTEMPT_OPEN while answers may be saved */
+  enum attempt_status status;
   int64_t deadline_ms;   /* server deadline */
   int64_t remaining_s;   /* seconds left at now (server time) */
   const json_t *form;    /* the candidate view of the form */
@@ -352,7 +353,7 @@ static void format_deadline(char *out, size_t outlen, int64_t ms) {
 
 static void render_exam(struct html *h, struct req *r, const struct exam_view *v) {
   bool en = 0 == strcmp(r->lang, "en");
-  bool open = NULL != v->status && 0 == strcmp(v->status, "open");
+  bool open = ATTEMPT_OPEN == v->status;
   const char *title = json_string_value(json_object_get(v->form, en ? "title_en" : "title"));
   if (NULL == title)
     title = json_string_value(json_object_get(v->form, "title"));
@@ -792,9 +793,7 @@ int h_page_attempt_save(struct req *r) {
   if (0 != own_attempt(r, &a))
     return 0;
   if (!is_open(&a)) {
-    ret = refuse(
-        r, 409, 0 == strcmp(a.status, STORE_ATTEMPT_CLOSED) ? "attempt_deadline" : "attempt_closed",
-        NULL);
+    ret = refuse(r, 409, ATTEMPT_CLOSED == a.status ? "attempt_deadline" : "attempt_closed", NULL);
     goto cleanup;
   }
   if (0 != attempt_form(r, &a, &form))

@@ -23,28 +23,28 @@ static void format_time(char *out, size_t outlen, int64_t ms) {
     snprintf(out, outlen, "—");
 }
 
-static const char *status_key(const char *status) {
-  if (0 == strcmp(status, "open"))
+static const char *status_key(enum attempt_status status) {
+  if (ATTEMPT_OPEN == status)
     return "me.status_open";
-  if (0 == strcmp(status, "closed"))
+  if (ATTEMPT_CLOSED == status)
     return "me.status_closed";
   return "me.status_submitted";
 }
 
-static const char *verdict_key(const char *verdict) {
-  if (0 == strcmp(verdict, "K"))
+static const char *verdict_key(enum verdict verdict) {
+  if (VERDICT_K == verdict)
     return "result.K";
-  if (0 == strcmp(verdict, "BK"))
+  if (VERDICT_BK == verdict)
     return "result.BK";
-  if (0 == strcmp(verdict, "PENDING"))
+  if (VERDICT_PENDING == verdict)
     return "result.PENDING";
   return "result.open";
 }
 
-static const char *badge_class(const char *verdict) {
-  if (0 == strcmp(verdict, "K"))
+static const char *badge_class(enum verdict verdict) {
+  if (VERDICT_K == verdict)
     return "badge k";
-  if (0 == strcmp(verdict, "BK"))
+  if (VERDICT_BK == verdict)
     return "badge bk";
   return "badge pending";
 }
@@ -69,7 +69,9 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
   size_t i;
   const json_t *u;
   json_array_foreach(units, i, u) {
-    const char *verdict = json_string_value(json_object_get(u, "verdict"));
+    enum verdict verdict = VERDICT_NONE;
+    if (!verdict_parse(json_string_value(json_object_get(u, "verdict")), &verdict))
+      verdict = VERDICT_NONE;
     const char *title = json_string_value(json_object_get(u, en ? "title_en" : "title"));
     if (NULL == title)
       title = json_string_value(json_object_get(u, "title"));
@@ -79,13 +81,13 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
     html_text(h, title);
     HTML_LIT(h, "</td><td>");
     const json_t *pct = json_object_get(u, "percent");
-    if (NULL != verdict && 0 != strcmp(verdict, "PENDING") && json_is_number(pct))
+    if ((VERDICT_K == verdict || VERDICT_BK == verdict) && json_is_number(pct))
       html_fmt(h, "%lld%%", (long long)(json_number_value(pct) + 0.5));
     else
       HTML_LIT(h, "—");
     HTML_LIT(h, "</td><td>");
-    html_fmt(h, "<span class=\"%s\">", badge_class(NULL != verdict ? verdict : ""));
-    html_text(h, L(r, verdict_key(NULL != verdict ? verdict : "")));
+    html_fmt(h, "<span class=\"%s\">", badge_class(verdict));
+    html_text(h, L(r, verdict_key(verdict)));
     HTML_LIT(h, "</span></td></tr>");
   }
   HTML_LIT(h, "</tbody></table></div>");
@@ -117,7 +119,7 @@ static void render_attempt(struct html *h, const struct req *r, const struct sto
   HTML_LIT(h, "</dt><dd>");
   html_text(h, when);
   HTML_LIT(h, "</dd>");
-  bool open = 0 == strcmp(a->status, "open");
+  bool open = ATTEMPT_OPEN == a->status;
   if (open) {
     format_time(when, sizeof(when), a->deadline_ms);
     HTML_LIT(h, "<dt>");
@@ -138,7 +140,7 @@ static void render_attempt(struct html *h, const struct req *r, const struct sto
     HTML_LIT(h, "</a></p>");
     return;
   }
-  if (0 == strcmp(a->verdict, "BK")) {
+  if (VERDICT_BK == a->verdict) {
     HTML_LIT(h, "<p class=\"notice warn\">");
     html_text(h, L(r, "result.bk_note"));
     HTML_LIT(h, "</p>");
@@ -216,9 +218,9 @@ static void render_appeal(struct html *h, const struct req *r, const struct stor
   if (NULL != appeal) {
     HTML_LIT(h, "<p class=\"notice\">");
     html_text_sub(h, L(r, "me.appeal_status"), "status",
-                  L(r, 0 == strcmp(appeal->status, STORE_APPEAL_DECIDED)    ? "me.appeal_decided"
-                       : 0 == strcmp(appeal->status, STORE_APPEAL_ASSIGNED) ? "me.appeal_assigned"
-                                                                            : "me.appeal_open"),
+                  L(r, APPEAL_DECIDED == appeal->status    ? "me.appeal_decided"
+                       : APPEAL_ASSIGNED == appeal->status ? "me.appeal_assigned"
+                                                           : "me.appeal_open"),
                   NULL);
     HTML_LIT(h, "</p>");
     return;
@@ -327,7 +329,7 @@ int h_page_me(struct req *r) {
     memset(&full, 0, sizeof(full));
     memset(&d, 0, sizeof(d));
     memset(&appeal, 0, sizeof(appeal));
-    bool open = 0 == strcmp(a->status, STORE_ATTEMPT_OPEN);
+    bool open = ATTEMPT_OPEN == a->status;
     int rc_full = open ? STORE_NONE : store_attempt_get(rd, &full, a->id);
     int rc_dec = open ? STORE_NONE : store_decision_latest(rd, &d, a->id);
     int rc_app = open ? STORE_NONE : store_appeal_for_attempt(rd, &appeal, a->id);
@@ -342,11 +344,11 @@ int h_page_me(struct req *r) {
     json_t *result =
         STORE_OK == rc_full ? merged_result(&full, STORE_OK == rc_dec ? &d : NULL) : NULL;
     render_attempt(h, r, a, result);
-    bool decided = 0 == strcmp(a->verdict, "K") || 0 == strcmp(a->verdict, "BK");
+    bool decided = VERDICT_K == a->verdict || VERDICT_BK == a->verdict;
     bool has_cert = false;
     for (size_t c = 0; c < ncerts; c++)
       has_cert = has_cert || certs[c].attempt_id == a->id;
-    if (0 == strcmp(a->verdict, "K") && !has_cert)
+    if (VERDICT_K == a->verdict && !has_cert)
       render_issue(h, r, a->id);
     if (decided) {
       render_appeal(h, r, a, STORE_OK == rc_app ? &appeal : NULL);

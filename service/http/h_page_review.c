@@ -349,7 +349,7 @@ static void render_sheet(struct html *h, const struct req *r, const struct revie
     snprintf(by, sizeof(by), "%" PRId64, dec->decided_by);
     HTML_LIT(h, "<p class=\"notice\">");
     html_text_sub(h, L(r, "review.decided"), "overall",
-                  L(r, 0 == strcmp(dec->overall, "K") ? "result.K" : "result.BK"), "by", by, "time",
+                  L(r, VERDICT_K == dec->overall ? "result.K" : "result.BK"), "by", by, "time",
                   when, NULL);
     HTML_LIT(h, "</p>");
   }
@@ -423,7 +423,7 @@ static void render_sheet(struct html *h, const struct req *r, const struct revie
       HTML_LIT(h, "</div>");
     }
     if (editable) {
-      const char *automatic = NULL != ur ? score_verdict_name(ur->verdict) : "PENDING";
+      const char *automatic = verdict_name(NULL != ur ? ur->verdict : VERDICT_PENDING);
       char field[160], fid[160];
       snprintf(field, sizeof(field), "units/%s/outcome", fu->unit->code);
       snprintf(fid, sizeof(fid), "u-%zu", u);

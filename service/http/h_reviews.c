@@ -86,18 +86,18 @@ static json_t *decision_json(const struct store_decision *d) {
   return json_pack(
       "{s:I, s:s, s:I, s:o, s:s, s:o, s:o, s:s?, s:s?, s:o}", "id", (json_int_t)d->id, "kind",
       d->kind, "decided_by", (json_int_t)d->decided_by, "decided_at", json_time(d->decided_ms),
-      "overall", d->overall, "items", NULL != marks ? marks : json_object(), "units",
+      "overall", verdict_name(d->overall), "items", NULL != marks ? marks : json_object(), "units",
       NULL != units ? units : json_object(), "feedback", d->feedback, "reason", d->reason,
       "appeal_id", d->appeal_id > 0 ? json_integer((json_int_t)d->appeal_id) : json_null());
 }
 
 static json_t *attempt_summary_json(const struct store_attempt *a) {
-  return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id,
-                   "candidate_id", (json_int_t)a->user_id, "exam_id", a->exam_id, "exam_version",
-                   a->exam_version, "status", a->status, "started_at", json_time(a->started_ms),
-                   "deadline_at", json_time(a->deadline_ms), "finished_at",
-                   json_time(a->finished_ms), "verdict",
-                   '\0' != a->verdict[0] ? json_string(a->verdict) : json_null());
+  return json_pack(
+      "{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id, "candidate_id",
+      (json_int_t)a->user_id, "exam_id", a->exam_id, "exam_version", a->exam_version, "status",
+      attempt_status_name(a->status), "started_at", json_time(a->started_ms), "deadline_at",
+      json_time(a->deadline_ms), "finished_at", json_time(a->finished_ms), "verdict",
+      VERDICT_NONE != a->verdict ? json_string(verdict_name(a->verdict)) : json_null());
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -236,7 +236,7 @@ static json_t *sheet_units_json(const struct reviews_sheet *s) {
                           json_pack("{s:s, s:s, s:s?, s:I, s:s?, s:f, s:o}", "code", fu->unit->code,
                                     "title", fu->unit->title, "title_en", fu->unit->title_en,
                                     "cut_score", (json_int_t)fu->unit->cut_score, "automatic",
-                                    NULL == ur ? NULL : score_verdict_name(ur->verdict), "percent",
+                                    NULL == ur ? NULL : verdict_name(ur->verdict), "percent",
                                     NULL == ur ? 0.0 : ur->percent, "items",
                                     NULL != items ? items : json_array()));
   }
@@ -268,7 +268,7 @@ int h_reviews_get(struct req *r) {
       "appeal",
       s.has_appeal
           ? json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)s.appeal.id, "status",
-                      s.appeal.status, "reason", s.appeal.reason, "created_at",
+                      appeal_status_name(s.appeal.status), "reason", s.appeal.reason, "created_at",
                       json_time(s.appeal.created_ms), "assessor_id",
                       s.appeal.assessor_id > 0 ? json_integer((json_int_t)s.appeal.assessor_id)
                                                : json_null())
@@ -295,16 +295,16 @@ static struct reviews_marks body_marks(const struct req *r) {
 /* Answers a committed decision (and logs a certificate that could not be issued yet). */
 static int reply_decision(struct req *r, const struct reviews_decision *d) {
   bool issued = ISSUE_CREATED == d->issue || ISSUE_EXISTING == d->issue;
-  if (0 == strcmp(d->overall, "K") && !issued)
+  if (VERDICT_K == d->overall && !issued)
     log_msg(LOG_WARN, r->request_id, "attempt %lld decided K but not issued: %s (%s)",
             (long long)d->attempt_id, issue_rc_name(d->issue), d->issue_err);
   return reply_json(r, 200,
                     json_pack("{s:{s:I, s:I, s:s, s:s, s:s, s:o?, s:s?}, s:o?}", "decision", "id",
                               (json_int_t)d->id, "attempt_id", (json_int_t)d->attempt_id, "kind",
-                              d->kind, "overall", d->overall, "previous_verdict",
-                              d->previous_verdict, "units", json_loads(d->units, 0, NULL),
-                              "feedback", d->feedback, "certificate_serial",
-                              issued ? json_string(d->serial) : NULL));
+                              d->kind, "overall", verdict_name(d->overall), "previous_verdict",
+                              verdict_name(d->previous_verdict), "units",
+                              json_loads(d->units, 0, NULL), "feedback", d->feedback,
+                              "certificate_serial", issued ? json_string(d->serial) : NULL));
 }
 
 /* POST /api/reviews/:attempt/decision (assessor: first review or an assigned appeal). */
@@ -384,13 +384,13 @@ int h_reviews_feedback(struct req *r) {
     }
   }
   body = json_pack("{s:I, s:s, s:o, s:s?, s:o, s:o, s:o, s:o}", "attempt_id", (json_int_t)id,
-                   "verdict", f.verdict, "decided_at", json_time(f.decided_ms), "feedback",
-                   f.has_decision ? f.decision.feedback : NULL, "units",
+                   "verdict", verdict_name(f.verdict), "decided_at", json_time(f.decided_ms),
+                   "feedback", f.has_decision ? f.decision.feedback : NULL, "units",
                    NULL != units ? units : json_object(), "comments",
                    NULL != comments ? comments : json_object(), "appeal_until",
                    json_time(f.appeal_until_ms), "appeal",
                    f.has_appeal ? json_pack("{s:I, s:s}", "id", (json_int_t)f.appeal.id, "status",
-                                            f.appeal.status)
+                                            appeal_status_name(f.appeal.status))
                                 : json_null());
   json_decref(marks);
   reviews_feedback_clear(&f);

@@ -16,16 +16,12 @@
 
 #include "common/svc.h"
 #include "http/errors.h"
+#include "ujikom/states.h"
 
 struct html; /* service/http/html.h: an HTML buffer that escapes by default */
 
-/* Roles, as a bit mask in the route table. ROLE_ANON means "no session needed". */
-enum role {
-  ROLE_ANON = 1u << 0,
-  ROLE_CANDIDATE = 1u << 1,
-  ROLE_ASSESSOR = 1u << 2,
-  ROLE_ADMIN = 1u << 3,
-};
+/* Roles (enum role, ujikom/states.h), as a bit mask in the route table. ROLE_ANON means "no
+ * session needed". */
 #define ROLE_USER  (ROLE_CANDIDATE | ROLE_ASSESSOR | ROLE_ADMIN)
 #define ROLE_ANY   (ROLE_ANON | ROLE_USER)
 #define ROLE_STAFF (ROLE_ASSESSOR | ROLE_ADMIN)

@@ -11,27 +11,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ujikom/states.h"
+
 struct store_tx;
 struct store_rd;
-
-/* Attempt status as stored. */
-#define STORE_ATTEMPT_OPEN      "open"
-#define STORE_ATTEMPT_SUBMITTED "submitted" /* finished by the candidate */
-#define STORE_ATTEMPT_CLOSED    "closed"    /* finished at the deadline */
 
 struct store_attempt {
   int64_t id;
   int64_t user_id;
   char exam_id[41];
   char exam_version[65];
-  char status[16];
+  enum attempt_status status;
   int64_t started_ms;
   int64_t deadline_ms;
-  int64_t finished_ms; /* 0 while open */
-  char verdict[8];     /* "" while open; "K", "BK" or "PENDING" */
-  int64_t decided_ms;  /* 0 until the verdict is final (K or BK) */
-  char *form;          /* JSON of the drawn form (store_attempt_get only; else NULL) */
-  char *result;        /* JSON of the result, or NULL (store_attempt_get only) */
+  int64_t finished_ms;  /* 0 while open */
+  enum verdict verdict; /* VERDICT_NONE while open; K, BK or PENDING */
+  int64_t decided_ms;   /* 0 until the verdict is final (K or BK) */
+  char *form;           /* JSON of the drawn form (store_attempt_get only; else NULL) */
+  char *result;         /* JSON of the result, or NULL (store_attempt_get only) */
 };
 
 /* Frees form and result of an attempt filled by a look-up; the struct itself is the
@@ -96,14 +93,14 @@ int store_answers_get(struct store_rd *rd, struct store_answer **out, size_t *ou
                       int64_t attempt_id);
 void store_answers_free(struct store_answer *list, size_t n);
 
-/* Finishes an open attempt: status "submitted" or "closed", finished at finished_ms, with
- * its verdict ("K", "BK", "PENDING") and result JSON; decided_at is set when the verdict is
+/* Finishes an open attempt: status submitted or closed, finished at finished_ms, with
+ * its verdict (K, BK, PENDING) and result JSON; decided_at is set when the verdict is
  * K or BK. STORE_OK, STORE_NONE (no such attempt), STORE_CONFLICT (not open), or negative. */
-int store_attempt_finish(struct store_tx *tx, int64_t id, const char *status, int64_t finished_ms,
-                         const char *verdict, const char *result_json);
+int store_attempt_finish(struct store_tx *tx, int64_t id, enum attempt_status status,
+                         int64_t finished_ms, enum verdict verdict, const char *result_json);
 /* Replaces the verdict and result of a finished attempt (an assessor's decision).
  * STORE_OK, STORE_NONE, STORE_CONFLICT (still open), or negative. */
-int store_attempt_set_result(struct store_tx *tx, int64_t id, const char *verdict,
+int store_attempt_set_result(struct store_tx *tx, int64_t id, enum verdict verdict,
                              const char *result_json);
 /* Moves the deadline of an open attempt by extra_ms (> 0: extra time granted).
  * STORE_OK, STORE_NONE, STORE_CONFLICT (not open), or negative. */

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ujikom/states.h"
+
 struct store_tx;
 struct store_rd;
 struct store_attempt; /* store_attempts.h */
@@ -62,12 +64,12 @@ struct store_decision {
   int64_t decided_by;
   char kind[16];
   int64_t decided_ms;
-  char overall[4];   /* "K" or "BK" */
-  char *marks;       /* JSON text, malloc'd on read */
-  char *units;       /* JSON text, malloc'd on read */
-  char *feedback;    /* may be NULL */
-  char *reason;      /* may be NULL; required for kind admin */
-  int64_t appeal_id; /* kind appeal only, else 0 */
+  enum verdict overall; /* VERDICT_K or VERDICT_BK */
+  char *marks;          /* JSON text, malloc'd on read */
+  char *units;          /* JSON text, malloc'd on read */
+  char *feedback;       /* may be NULL */
+  char *reason;         /* may be NULL; required for kind admin */
+  int64_t appeal_id;    /* kind appeal only, else 0 */
 };
 
 /* Records a decision (decided at the transaction's time). The strings are only read.
@@ -85,17 +87,13 @@ void store_decision_clear(struct store_decision *d);
 void store_decision_list_free(struct store_decision *list, size_t n);
 
 /* --- appeals --- */
-#define STORE_APPEAL_OPEN     "open"
-#define STORE_APPEAL_ASSIGNED "assigned"
-#define STORE_APPEAL_DECIDED  "decided"
-
 struct store_appeal {
   int64_t id;
   int64_t attempt_id;
   int64_t candidate_id;
   char *reason; /* malloc'd on read */
   int64_t created_ms;
-  char status[16];
+  enum appeal_status status;
   int64_t original_assessor_id; /* 0 when the first result needed no assessor */
   int64_t assessor_id;          /* 0 until assigned */
   int64_t assigned_ms;
@@ -117,18 +115,18 @@ int store_appeal_set_decided(struct store_tx *tx, int64_t id);
 /* Appeals with a status (NULL = all), oldest first, at most limit (1..1000). On STORE_OK
  * *out (possibly 0) is the caller's to free with store_appeal_list_free. */
 int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
-                      const char *status, int limit);
+                      const enum appeal_status *status, int limit);
 void store_appeal_clear(struct store_appeal *a);
 void store_appeal_list_free(struct store_appeal *list, size_t n);
 
 /* --- attempts as administrators see them --- */
 
 /* Every attempt (not only one user's), newest first, without form/result, filtered by
- * exam_id, status and verdict (each NULL = any; verdict "" = none yet), with id < before_id
+ * exam_id, status and verdict (each NULL = any; VERDICT_NONE = none yet), with id < before_id
  * (0 = from the newest), at most limit (1..1000). On STORE_OK *out (possibly 0) is the
  * caller's to free(). */
 int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
-                          const char *exam_id, const char *status, const char *verdict,
-                          int64_t before_id, int limit);
+                          const char *exam_id, const enum attempt_status *status,
+                          const enum verdict *verdict, int64_t before_id, int limit);
 
 #endif

@@ -78,8 +78,8 @@ static int read_attempt(sqlite3_stmt *st, struct store_attempt *a) {
   a->user_id = sqlite3_column_int64(st, 1);
   if (0 != store_col_copy(st, 2, a->exam_id, sizeof a->exam_id) ||
       0 != store_col_copy(st, 3, a->exam_version, sizeof a->exam_version) ||
-      0 != store_col_copy(st, 4, a->status, sizeof a->status) ||
-      0 != store_col_copy(st, 8, a->verdict, sizeof a->verdict))
+      !attempt_status_parse((const char *)sqlite3_column_text(st, 4), &a->status) ||
+      !verdict_parse((const char *)sqlite3_column_text(st, 8), &a->verdict))
     return -1;
   a->started_ms = sqlite3_column_int64(st, 5);
   a->deadline_ms = sqlite3_column_int64(st, 6);
@@ -88,8 +88,9 @@ static int read_attempt(sqlite3_stmt *st, struct store_attempt *a) {
   return 0;
 }
 
-static bool verdict_valid(const char *v) {
-  return NULL != v && (0 == strcmp(v, "K") || 0 == strcmp(v, "BK") || 0 == strcmp(v, "PENDING"));
+/* A verdict a finished attempt may have: K, BK or PENDING. */
+static bool verdict_valid(enum verdict v) {
+  return VERDICT_K == v || VERDICT_BK == v || VERDICT_PENDING == v;
 }
 
 int store_exam_source_put(struct store_tx *tx, const char *version, const char *exam_id,
@@ -212,8 +213,9 @@ int store_attempt_state(struct store_rd *rd, int64_t id, bool *out_open, int64_t
   sqlite3_bind_int64(st, 1, id);
   int rc = store_step_row(c, st, "attempt state");
   if (STORE_OK == rc) {
-    const unsigned char *status = sqlite3_column_text(st, 0);
-    *out_open = NULL != status && 0 == strcmp((const char *)status, STORE_ATTEMPT_OPEN);
+    enum attempt_status status = ATTEMPT_CLOSED;
+    *out_open = attempt_status_parse((const char *)sqlite3_column_text(st, 0), &status) &&
+                ATTEMPT_OPEN == status;
     *out_deadline_ms = sqlite3_column_int64(st, 1);
   }
   store_stmt_done(st);
@@ -286,8 +288,9 @@ static int attempt_is_open(struct store_conn *c, int64_t id) {
   sqlite3_bind_int64(st, 1, id);
   int rc = store_step_row(c, st, "attempt status");
   if (STORE_OK == rc) {
-    const unsigned char *s = sqlite3_column_text(st, 0);
-    if (NULL == s || 0 != strcmp((const char *)s, STORE_ATTEMPT_OPEN))
+    enum attempt_status status = ATTEMPT_CLOSED;
+    if (!attempt_status_parse((const char *)sqlite3_column_text(st, 0), &status) ||
+        ATTEMPT_OPEN != status)
       rc = STORE_CONFLICT;
   }
   store_stmt_done(st);
@@ -404,28 +407,28 @@ static int update_in_state(struct store_conn *c, sqlite3_stmt *st, int64_t id, c
   return rc;
 }
 
-int store_attempt_finish(struct store_tx *tx, int64_t id, const char *status, int64_t finished_ms,
-                         const char *verdict, const char *result_json) {
+int store_attempt_finish(struct store_tx *tx, int64_t id, enum attempt_status status,
+                         int64_t finished_ms, enum verdict verdict, const char *result_json) {
   struct store_conn *c = store_tx_conn(tx);
-  if (NULL == status || !verdict_valid(verdict) || NULL == result_json ||
-      (0 != strcmp(status, STORE_ATTEMPT_SUBMITTED) && 0 != strcmp(status, STORE_ATTEMPT_CLOSED)))
+  if (!verdict_valid(verdict) || NULL == result_json ||
+      (ATTEMPT_SUBMITTED != status && ATTEMPT_CLOSED != status))
     return STORE_HARD;
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_FINISH);
   if (NULL == st)
     return STORE_HARD;
   sqlite3_bind_int64(st, 1, id);
-  store_bind_text(st, 2, status);
+  store_bind_text(st, 2, attempt_status_name(status));
   sqlite3_bind_int64(st, 3, finished_ms);
-  store_bind_text(st, 4, verdict);
+  store_bind_text(st, 4, verdict_name(verdict));
   store_bind_text(st, 5, result_json);
-  if (0 == strcmp(verdict, "PENDING"))
+  if (VERDICT_PENDING == verdict)
     sqlite3_bind_null(st, 6);
   else
     sqlite3_bind_int64(st, 6, store_tx_now_ms(tx));
   return update_in_state(c, st, id, "attempt finish");
 }
 
-int store_attempt_set_result(struct store_tx *tx, int64_t id, const char *verdict,
+int store_attempt_set_result(struct store_tx *tx, int64_t id, enum verdict verdict,
                              const char *result_json) {
   struct store_conn *c = store_tx_conn(tx);
   if (!verdict_valid(verdict) || NULL == result_json)
@@ -434,9 +437,9 @@ int store_attempt_set_result(struct store_tx *tx, int64_t id, const char *verdic
   if (NULL == st)
     return STORE_HARD;
   sqlite3_bind_int64(st, 1, id);
-  store_bind_text(st, 2, verdict);
+  store_bind_text(st, 2, verdict_name(verdict));
   store_bind_text(st, 3, result_json);
-  if (0 == strcmp(verdict, "PENDING"))
+  if (VERDICT_PENDING == verdict)
     sqlite3_bind_null(st, 4);
   else
     sqlite3_bind_int64(st, 4, store_tx_now_ms(tx));

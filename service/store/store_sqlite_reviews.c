@@ -20,7 +20,7 @@ enum reviews_stmt {
   APPEAL_GET,
   APPEAL_FOR_ATTEMPT,
   APPEAL_ASSIGN,
-  APPEAL_DECIDED,
+  APPEAL_SET_DECIDED,
   APPEAL_LIST,
   APPEAL_LIST_STATUS,
   ADMIN_ATTEMPTS,
@@ -65,8 +65,8 @@ static const char *const reviews_sqls[REVIEWS__MAX] = {
     [APPEAL_FOR_ATTEMPT] = "SELECT " APPEAL_COLS " FROM appeals WHERE attempt_id = ?1",
     [APPEAL_ASSIGN] = "UPDATE appeals SET status = 'assigned', assessor_id = ?2, assigned_at = ?3 "
                       "WHERE id = ?1 AND status IN ('open', 'assigned')",
-    [APPEAL_DECIDED] = "UPDATE appeals SET status = 'decided', decided_at = ?2 "
-                       "WHERE id = ?1 AND status = 'assigned'",
+    [APPEAL_SET_DECIDED] = "UPDATE appeals SET status = 'decided', decided_at = ?2 "
+                           "WHERE id = ?1 AND status = 'assigned'",
     [APPEAL_LIST] = "SELECT " APPEAL_COLS " FROM appeals ORDER BY id LIMIT ?1",
     [APPEAL_LIST_STATUS] = "SELECT " APPEAL_COLS " FROM appeals WHERE status = ?2 "
                            "ORDER BY id LIMIT ?1",
@@ -255,7 +255,9 @@ int store_decision_add(struct store_tx *tx, int64_t *out_id, const struct store_
   sqlite3_bind_int64(st, 2, d->decided_by);
   store_bind_text(st, 3, d->kind);
   sqlite3_bind_int64(st, 4, store_tx_now_ms(tx));
-  store_bind_text(st, 5, d->overall);
+  if (VERDICT_K != d->overall && VERDICT_BK != d->overall)
+    return STORE_HARD;
+  store_bind_text(st, 5, verdict_name(d->overall));
   store_bind_text(st, 6, d->marks);
   store_bind_text(st, 7, d->units);
   store_bind_text(st, 8, d->feedback);
@@ -278,7 +280,7 @@ static int decision_read(sqlite3_stmt *st, struct store_decision *d) {
   d->attempt_id = sqlite3_column_int64(st, 1);
   d->decided_by = sqlite3_column_int64(st, 2);
   if (0 != store_col_copy(st, 3, d->kind, sizeof d->kind) ||
-      0 != store_col_copy(st, 5, d->overall, sizeof d->overall))
+      !verdict_parse((const char *)sqlite3_column_text(st, 5), &d->overall))
     return STORE_HARD;
   d->decided_ms = sqlite3_column_int64(st, 4);
   d->marks = store_col_strdup(st, 6, &oom[0]);
@@ -372,7 +374,7 @@ static int appeal_read(sqlite3_stmt *st, struct store_appeal *a) {
   a->candidate_id = sqlite3_column_int64(st, 2);
   a->reason = store_col_strdup(st, 3, &oom);
   a->created_ms = sqlite3_column_int64(st, 4);
-  if (0 != store_col_copy(st, 5, a->status, sizeof a->status)) {
+  if (!appeal_status_parse((const char *)sqlite3_column_text(st, 5), &a->status)) {
     store_appeal_clear(a);
     return STORE_HARD;
   }
@@ -460,11 +462,11 @@ int store_appeal_assign(struct store_tx *tx, int64_t id, int64_t assessor_id) {
 }
 
 int store_appeal_set_decided(struct store_tx *tx, int64_t id) {
-  return appeal_transition(tx, APPEAL_DECIDED, id, 0);
+  return appeal_transition(tx, APPEAL_SET_DECIDED, id, 0);
 }
 
 int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
-                      const char *status, int limit) {
+                      const enum appeal_status *status, int limit) {
   struct store_conn *c = store_rd_conn(rd);
   struct store_appeal *list = NULL;
   sqlite3_stmt *st = NULL;
@@ -482,7 +484,7 @@ int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *ou
     goto cleanup;
   sqlite3_bind_int(st, 1, limit);
   if (NULL != status)
-    store_bind_text(st, 2, status);
+    store_bind_text(st, 2, appeal_status_name(*status));
   while (n < (size_t)limit && STORE_OK == (rc = store_step_row(c, st, "appeal list"))) {
     rc = appeal_read(st, &list[n]);
     if (STORE_OK != rc)
@@ -506,8 +508,8 @@ cleanup:
 /* attempts for administrators */
 
 int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
-                          const char *exam_id, const char *status, const char *verdict,
-                          int64_t before_id, int limit) {
+                          const char *exam_id, const enum attempt_status *status,
+                          const enum verdict *verdict, int64_t before_id, int limit) {
   struct store_conn *c = store_rd_conn(rd);
   struct store_attempt *list = NULL;
   sqlite3_stmt *st = NULL;
@@ -524,8 +526,8 @@ int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_
   if (NULL == st)
     goto cleanup;
   store_bind_text(st, 1, exam_id);
-  store_bind_text(st, 2, status);
-  store_bind_text(st, 3, verdict);
+  store_bind_text(st, 2, NULL == status ? NULL : attempt_status_name(*status));
+  store_bind_text(st, 3, NULL == verdict ? NULL : verdict_name(*verdict));
   sqlite3_bind_int64(st, 4, before_id);
   sqlite3_bind_int(st, 5, limit);
   while (n < (size_t)limit && STORE_OK == (rc = store_step_row(c, st, "admin attempts"))) {
@@ -534,8 +536,11 @@ int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_
     a->user_id = sqlite3_column_int64(st, 1);
     if (0 != store_col_copy(st, 2, a->exam_id, sizeof a->exam_id) ||
         0 != store_col_copy(st, 3, a->exam_version, sizeof a->exam_version) ||
-        0 != store_col_copy(st, 4, a->status, sizeof a->status) ||
-        0 != store_col_copy(st, 8, a->verdict, sizeof a->verdict)) {
+        !attempt_status_parse((const char *)sqlite3_column_text(st, 4), &a->status) ||
+        !verdict_parse(SQLITE_NULL == sqlite3_column_type(st, 8)
+                           ? ""
+                           : (const char *)sqlite3_column_text(st, 8),
+                       &a->verdict)) {
       rc = STORE_HARD;
       break;
     }

@@ -67,10 +67,9 @@ static const char *const users_sqls[USERS__MAX] = {
 };
 static const struct store_sqlset users_set = {"users", users_sqls, USERS__MAX};
 
-bool store_role_valid(const char *role) {
-  return NULL != role &&
-         (0 == strcmp(role, STORE_ROLE_CANDIDATE) || 0 == strcmp(role, STORE_ROLE_ASSESSOR) ||
-          0 == strcmp(role, STORE_ROLE_ADMIN));
+/* True for the three roles a user may have. */
+static bool user_role_valid(enum role role) {
+  return ROLE_CANDIDATE == role || ROLE_ASSESSOR == role || ROLE_ADMIN == role;
 }
 
 /* Fills *u from the USER_COLS columns; -1 if a value does not fit its buffer. */
@@ -79,7 +78,7 @@ static int read_user(sqlite3_stmt *st, struct store_user *u) {
   u->id = sqlite3_column_int64(st, 0);
   if (0 != store_col_copy(st, 1, u->email, sizeof u->email) ||
       0 != store_col_copy(st, 2, u->name, sizeof u->name) ||
-      0 != store_col_copy(st, 3, u->role, sizeof u->role) ||
+      !role_parse((const char *)sqlite3_column_text(st, 3), &u->role) ||
       0 != store_col_copy(st, 4, u->password_hash, sizeof u->password_hash))
     return -1;
   u->disabled = 0 != sqlite3_column_int(st, 5);
@@ -88,19 +87,19 @@ static int read_user(sqlite3_stmt *st, struct store_user *u) {
 }
 
 int store_user_create(struct store_tx *tx, int64_t *out_id, const char *email, const char *name,
-                      const char *role, const char *password_hash) {
+                      enum role role, const char *password_hash) {
   struct store_conn *c = store_tx_conn(tx);
   sqlite3_stmt *st = NULL;
   int rc = STORE_HARD;
   *out_id = 0;
-  if (!store_role_valid(role) || NULL == email || NULL == name || NULL == password_hash)
+  if (!user_role_valid(role) || NULL == email || NULL == name || NULL == password_hash)
     return STORE_HARD;
   st = store_stmt(c, &users_set, USERS_INSERT);
   if (NULL == st)
     return STORE_HARD;
   store_bind_text(st, 1, email);
   store_bind_text(st, 2, name);
-  store_bind_text(st, 3, role);
+  store_bind_text(st, 3, role_name(role));
   store_bind_text(st, 4, password_hash);
   sqlite3_bind_int64(st, 5, store_tx_now_ms(tx));
   rc = store_step_done(c, st, "user insert", NULL);
@@ -169,18 +168,18 @@ int store_user_set_password(struct store_tx *tx, int64_t id, const char *passwor
   return user_update(tx, USERS_SET_PASSWORD, id, password_hash, 0, "user password");
 }
 
-int store_user_set_role(struct store_tx *tx, int64_t id, const char *role) {
-  if (!store_role_valid(role))
+int store_user_set_role(struct store_tx *tx, int64_t id, enum role role) {
+  if (!user_role_valid(role))
     return STORE_HARD;
-  return user_update(tx, USERS_SET_ROLE, id, role, 0, "user role");
+  return user_update(tx, USERS_SET_ROLE, id, role_name(role), 0, "user role");
 }
 
 void store_user_list_free(struct store_user *list) {
   free(list);
 }
 
-int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n, const char *role,
-                    int64_t after_id, int limit) {
+int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n,
+                    const enum role *role, int64_t after_id, int limit) {
   struct store_conn *c = store_rd_conn(rd);
   struct store_user *list = NULL;
   sqlite3_stmt *st = NULL;
@@ -199,7 +198,7 @@ int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n,
   sqlite3_bind_int64(st, 1, after_id);
   sqlite3_bind_int(st, 2, limit);
   if (NULL != role)
-    store_bind_text(st, 3, role);
+    store_bind_text(st, 3, role_name(*role));
   while (n < (size_t)limit && STORE_OK == (rc = store_step_row(c, st, "user list"))) {
     if (0 != read_user(st, &list[n++])) {
       rc = STORE_HARD;
@@ -219,7 +218,7 @@ cleanup:
   return STORE_OK;
 }
 
-int store_user_count(struct store_rd *rd, int64_t *out, const char *role) {
+int store_user_count(struct store_rd *rd, int64_t *out, const enum role *role) {
   struct store_conn *c = store_rd_conn(rd);
   sqlite3_stmt *st = store_stmt(c, &users_set, NULL == role ? USERS_COUNT : USERS_COUNT_ROLE);
   int rc = STORE_HARD;
@@ -227,7 +226,7 @@ int store_user_count(struct store_rd *rd, int64_t *out, const char *role) {
   if (NULL == st)
     return STORE_HARD;
   if (NULL != role)
-    store_bind_text(st, 1, role);
+    store_bind_text(st, 1, role_name(*role));
   rc = store_step_row(c, st, "user count");
   if (STORE_OK == rc)
     *out = sqlite3_column_int64(st, 0);
@@ -305,7 +304,7 @@ int store_session_user_get(struct store_rd *rd, struct store_session *out_sessio
     if (0 != store_col_copy(st, 0, s->token_hash, sizeof s->token_hash) ||
         0 != store_col_copy(st, 7, u->email, sizeof u->email) ||
         0 != store_col_copy(st, 8, u->name, sizeof u->name) ||
-        0 != store_col_copy(st, 9, u->role, sizeof u->role))
+        !role_parse((const char *)sqlite3_column_text(st, 9), &u->role))
       rc = STORE_HARD;
     s->user_id = sqlite3_column_int64(st, 1);
     s->created_ms = sqlite3_column_int64(st, 2);

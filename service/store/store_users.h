@@ -10,32 +10,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ujikom/states.h"
+
 struct store_tx;
 struct store_rd;
-
-/* Role names as stored: "candidate", "assessor", "admin". */
-#define STORE_ROLE_CANDIDATE "candidate"
-#define STORE_ROLE_ASSESSOR  "assessor"
-#define STORE_ROLE_ADMIN     "admin"
 
 struct store_user {
   int64_t id;
   char email[255]; /* 3..254 bytes */
   char name[256];  /* 1..255 bytes of UTF-8 */
-  char role[16];
+  enum role role;  /* ROLE_CANDIDATE, ROLE_ASSESSOR or ROLE_ADMIN */
   char password_hash[256];
   bool disabled;
   int64_t created_ms;
 };
 
-/* True for the three role names above. */
-bool store_role_valid(const char *role);
-
 /* Creates a user (created_at = the transaction's time). *out_id receives the new id.
  * Returns STORE_OK, STORE_EXISTS when the e-mail (any case) is taken, STORE_HARD for an
  * invalid role or a field that breaks the table's checks, or negative on storage errors. */
 int store_user_create(struct store_tx *tx, int64_t *out_id, const char *email, const char *name,
-                      const char *role, const char *password_hash);
+                      enum role role, const char *password_hash);
 
 /* Look-ups: STORE_OK with *out filled, STORE_NONE when there is no such user. */
 int store_user_by_id(struct store_rd *rd, struct store_user *out, int64_t id);
@@ -44,17 +38,17 @@ int store_user_by_email(struct store_rd *rd, struct store_user *out, const char 
 /* Changes: STORE_OK, STORE_NONE when there is no such user, or negative. */
 int store_user_set_disabled(struct store_tx *tx, int64_t id, bool disabled);
 int store_user_set_password(struct store_tx *tx, int64_t id, const char *password_hash);
-int store_user_set_role(struct store_tx *tx, int64_t id, const char *role);
+int store_user_set_role(struct store_tx *tx, int64_t id, enum role role);
 
 /* Users ordered by id, optionally only one role (role NULL = all), at most limit (1..1000)
  * with id > after_id. On STORE_OK *out is an array of *out_n users (possibly 0) that the
  * caller frees with store_user_list_free. */
-int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n, const char *role,
-                    int64_t after_id, int limit);
+int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n,
+                    const enum role *role, int64_t after_id, int limit);
 void store_user_list_free(struct store_user *list);
 
 /* Number of users with a role (NULL = all): for "is there an admin yet?". */
-int store_user_count(struct store_rd *rd, int64_t *out, const char *role);
+int store_user_count(struct store_rd *rd, int64_t *out, const enum role *role);
 
 /* --- sessions: the token is never stored, only its SHA-256 in hex (64 chars) --- */
 struct store_session {

@@ -145,11 +145,11 @@ static void test_outcomes_and_pass_rate(void **state) {
   struct analysis_outcomes o = {0};
   double rate = -1;
   assert_false(analysis_pass_rate(&o, &rate));
-  analysis_outcomes_add(&o, ANALYSIS_K);
-  analysis_outcomes_add(&o, ANALYSIS_K);
-  analysis_outcomes_add(&o, ANALYSIS_K);
-  analysis_outcomes_add(&o, ANALYSIS_BK);
-  analysis_outcomes_add(&o, ANALYSIS_PENDING);
+  analysis_outcomes_add(&o, VERDICT_K);
+  analysis_outcomes_add(&o, VERDICT_K);
+  analysis_outcomes_add(&o, VERDICT_K);
+  analysis_outcomes_add(&o, VERDICT_BK);
+  analysis_outcomes_add(&o, VERDICT_PENDING);
   assert_int_equal(5, o.attempts);
   assert_int_equal(3, o.k);
   assert_int_equal(1, o.bk);

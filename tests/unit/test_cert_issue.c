@@ -40,12 +40,12 @@ struct user_txn {
 static int create_user(struct store_tx *tx, void *arg) {
   struct user_txn *u = arg;
   return store_user_create(tx, &u->id, "ayu@contoh.test",
-                           "Raden Ajeng Kartika Sekar Ayu Prameswari", STORE_ROLE_CANDIDATE, "x");
+                           "Raden Ajeng Kartika Sekar Ayu Prameswari", ROLE_CANDIDATE, "x");
 }
 
 struct attempt_txn {
   const struct fixture *f;
-  const char *verdict;
+  enum verdict verdict;
   const char *src;
   size_t len;
   int64_t id;
@@ -60,11 +60,10 @@ static int create_attempt(struct store_tx *tx, void *arg) {
                             store_tx_now_ms(tx) + 3600000);
   if (STORE_OK != rc)
     return rc;
-  return store_attempt_finish(tx, a->id, STORE_ATTEMPT_SUBMITTED, store_tx_now_ms(tx), a->verdict,
-                              "{}");
+  return store_attempt_finish(tx, a->id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), a->verdict, "{}");
 }
 
-static int64_t new_attempt(struct fixture *f, const char *verdict) {
+static int64_t new_attempt(struct fixture *f, enum verdict verdict) {
   const char *src = NULL, *file = NULL;
   size_t len = 0;
   assert_int_equal(0, catalog_source(f->svc.catalog, f->version, &src, &len, &file));
@@ -126,7 +125,7 @@ static int teardown(void **state) {
 
 static void test_issue_once(void **state) {
   struct fixture *f = *state;
-  int64_t id = new_attempt(f, "K");
+  int64_t id = new_attempt(f, VERDICT_K);
   struct store_cert c1, c2;
   char err[256];
   assert_int_equal(ISSUE_CREATED, issue_certificate(&c1, &f->svc, id, 0, err, sizeof err));
@@ -163,10 +162,10 @@ static void test_refusals(void **state) {
   struct fixture *f = *state;
   struct store_cert c;
   char err[256];
-  int64_t bk = new_attempt(f, "BK");
+  int64_t bk = new_attempt(f, VERDICT_BK);
   assert_int_equal(ISSUE_NOT_COMPETENT, issue_certificate(&c, &f->svc, bk, 0, err, sizeof err));
   assert_non_null(strstr(err, "not competent"));
-  int64_t pending = new_attempt(f, "PENDING");
+  int64_t pending = new_attempt(f, VERDICT_PENDING);
   assert_int_equal(ISSUE_NOT_COMPETENT,
                    issue_certificate(&c, &f->svc, pending, 0, err, sizeof err));
   assert_int_equal(ISSUE_NOT_FOUND, issue_certificate(&c, &f->svc, 999999, 0, err, sizeof err));
@@ -192,7 +191,7 @@ static void *race(void *arg) {
 
 static void test_twenty_concurrent(void **state) {
   struct fixture *f = *state;
-  int64_t id = new_attempt(f, "K");
+  int64_t id = new_attempt(f, VERDICT_K);
   enum { N = 20 };
   pthread_t th[N];
   struct racer rs[N];
@@ -239,7 +238,7 @@ static int png_put_fn(struct store_tx *tx, void *arg) {
 
 static void test_revoke_and_audit(void **state) {
   struct fixture *f = *state;
-  int64_t id = new_attempt(f, "K");
+  int64_t id = new_attempt(f, VERDICT_K);
   struct store_cert c;
   char err[256];
   assert_int_equal(ISSUE_CREATED, issue_certificate(&c, &f->svc, id, 0, err, sizeof err));
@@ -324,7 +323,7 @@ static void test_display_text(void **state) {
   struct cert_claims *cl = calloc(1, sizeof *cl);
   assert_non_null(cl);
   assert_int_equal(ISSUE_CREATED,
-                   issue_certificate(&c, &f->svc, new_attempt(f, "K"), 0, err, sizeof err));
+                   issue_certificate(&c, &f->svc, new_attempt(f, VERDICT_K), 0, err, sizeof err));
   /* Stored at issuance: the credential's own display claims. */
   assert_int_equal(0, issue_claims_of(cl, &f->svc, &c));
   char *expect = cert_display_encode(cl);
@@ -343,7 +342,7 @@ static void test_display_text(void **state) {
   old.units = strdup("[]");
   assert_non_null(old.units);
   memcpy(old.serial, cl->serial, sizeof old.serial);
-  old.attempt_id = new_attempt(f, "K");
+  old.attempt_id = new_attempt(f, VERDICT_K);
   old.user_id = f->user_id;
   snprintf(old.holder, sizeof old.holder, "%s", cl->holder);
   snprintf(old.subsector, sizeof old.subsector, "%s", cl->subsector);

@@ -26,11 +26,11 @@ struct fx {
 
 static int mk_users(struct store_tx *tx, void *arg) {
   struct fx *fx = arg;
-  int rc = store_user_create(tx, &fx->user, "asesi@contoh.test", "Asesi", "candidate", "x");
+  int rc = store_user_create(tx, &fx->user, "asesi@contoh.test", "Asesi", ROLE_CANDIDATE, "x");
   if (STORE_OK != rc) {
     return rc;
   }
-  return store_user_create(tx, &fx->other, "lain@contoh.test", "Lain", "candidate", "x");
+  return store_user_create(tx, &fx->other, "lain@contoh.test", "Lain", ROLE_CANDIDATE, "x");
 }
 
 static int setup(void **state) {
@@ -75,8 +75,8 @@ struct op {
   int64_t deadline;
   const char *item;
   const char *value;
-  const char *status;
-  const char *verdict;
+  enum attempt_status status;
+  enum verdict verdict;
   int64_t extra;
 };
 
@@ -112,14 +112,16 @@ static int op_extend(struct store_tx *tx, void *arg) {
 
 static void test_attempt_life(void **state) {
   struct fx *fx = *state;
-  struct op o = {.fx = fx, .user = fx->user, .deadline = INT64_C(4102444800000) + 1};
+  struct op o = {
+      .fx = fx, .user = fx->user, .deadline = INT64_C(4102444800000) + 1, .verdict = VERDICT_NONE};
   assert_int_equal(store_txn(fx->store, op_start, &o), STORE_OK);
   int64_t first = o.id;
   assert_true(first > 0);
   /* A second open attempt at the same exam is refused by the unique index. */
   assert_int_equal(store_txn(fx->store, op_start, &o), STORE_EXISTS);
   /* Another candidate may start the same exam. */
-  struct op other = {.fx = fx, .user = fx->other, .deadline = INT64_C(4102444800000) - 1};
+  struct op other = {
+      .fx = fx, .user = fx->other, .deadline = INT64_C(4102444800000) - 1, .verdict = VERDICT_NONE};
   assert_int_equal(store_txn(fx->store, op_start, &other), STORE_OK);
 
   /* Saving twice replaces the value. */
@@ -146,8 +148,8 @@ static void test_attempt_life(void **state) {
 
   struct store_attempt a;
   assert_int_equal(store_attempt_get(rd, &a, first), STORE_OK);
-  assert_string_equal(a.status, "open");
-  assert_string_equal(a.verdict, "");
+  assert_int_equal(a.status, ATTEMPT_OPEN);
+  assert_int_equal(a.verdict, VERDICT_NONE);
   assert_string_equal(a.form, "{\"form\":1}");
   assert_null(a.result);
   assert_int_equal(a.user_id, fx->user);
@@ -174,8 +176,8 @@ static void test_attempt_life(void **state) {
   /* Extend the deadline of an open attempt; then finish once. */
   o.extra = 60000;
   assert_int_equal(store_txn(fx->store, op_extend, &o), STORE_OK);
-  o.status = "submitted";
-  o.verdict = "PENDING";
+  o.status = ATTEMPT_SUBMITTED;
+  o.verdict = VERDICT_PENDING;
   assert_int_equal(store_txn(fx->store, op_finish, &o), STORE_OK);
   assert_int_equal(store_txn(fx->store, op_finish, &o), STORE_CONFLICT);
   /* Finished: no more answers, no more extra time. */
@@ -184,29 +186,29 @@ static void test_attempt_life(void **state) {
   assert_int_equal(store_txn(fx->store, op_save, &o), STORE_CONFLICT);
   assert_int_equal(store_txn(fx->store, op_extend, &o), STORE_CONFLICT);
   /* An assessor's decision replaces the verdict. */
-  o.verdict = "K";
+  o.verdict = VERDICT_K;
   assert_int_equal(store_txn(fx->store, op_result, &o), STORE_OK);
   /* Unknown ids. */
   struct op none = {.fx = fx,
                     .id = 999999,
                     .item = "Q1",
                     .value = "1",
-                    .status = "closed",
-                    .verdict = "BK",
+                    .status = ATTEMPT_CLOSED,
+                    .verdict = VERDICT_BK,
                     .extra = 1};
   assert_int_equal(store_txn(fx->store, op_save, &none), STORE_NONE);
   assert_int_equal(store_txn(fx->store, op_finish, &none), STORE_NONE);
   assert_int_equal(store_txn(fx->store, op_result, &none), STORE_NONE);
   assert_int_equal(store_txn(fx->store, op_extend, &none), STORE_NONE);
   /* The decision on an open attempt is refused. */
-  assert_int_equal(store_txn(fx->store, op_result, &other), STORE_HARD); /* verdict NULL */
-  other.verdict = "BK";
+  assert_int_equal(store_txn(fx->store, op_result, &other), STORE_HARD); /* no verdict */
+  other.verdict = VERDICT_BK;
   assert_int_equal(store_txn(fx->store, op_result, &other), STORE_CONFLICT);
 
   assert_int_equal(store_rd_begin(fx->store, &rd), STORE_OK);
   assert_int_equal(store_attempt_get(rd, &a, first), STORE_OK);
-  assert_string_equal(a.status, "submitted");
-  assert_string_equal(a.verdict, "K");
+  assert_int_equal(a.status, ATTEMPT_SUBMITTED);
+  assert_int_equal(a.verdict, VERDICT_K);
   assert_true(a.decided_ms > 0);
   assert_int_equal(a.finished_ms, 5000);
   assert_int_equal(a.deadline_ms, INT64_C(4102444800000) + 1 + 60000);

@@ -70,7 +70,7 @@ static void write_file(const char *dir, const char *name, const char *text) {
 
 static int mk_user(struct store_tx *tx, void *arg) {
   struct fx *fx = arg;
-  return store_user_create(tx, &fx->user, "sapu@contoh.test", "Sapu", "candidate", "x");
+  return store_user_create(tx, &fx->user, "sapu@contoh.test", "Sapu", ROLE_CANDIDATE, "x");
 }
 
 static int setup(void **state) {
@@ -175,9 +175,9 @@ static void test_sweep_closes_at_deadline(void **state) {
   assert_int_equal(store_rd_begin(fx->svc.store, &rd), STORE_OK);
   assert_int_equal(store_attempt_get(rd, &a, s.id), STORE_OK);
   store_rd_end(rd);
-  assert_string_equal(a.status, STORE_ATTEMPT_CLOSED);
+  assert_int_equal(a.status, ATTEMPT_CLOSED);
   assert_int_equal(a.finished_ms, t0 + 1000);
-  assert_string_equal(a.verdict, "K");
+  assert_int_equal(a.verdict, VERDICT_K);
   assert_non_null(strstr(a.result, "\"finished\":\"closed\""));
   store_attempt_clear(&a);
   /* The version was rebuilt from the store's snapshot. */

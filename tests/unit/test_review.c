@@ -152,7 +152,7 @@ static void test_k_decision(void **state) {
   json_t *units = NULL, *result = NULL;
   assert_int_equal(REVIEW_OK,
                    decide(f, "{\"items\":" FULL ",\"overall\":\"K\"}", &o, why, sizeof why));
-  assert_string_equal("K", o.overall);
+  assert_int_equal(VERDICT_K, o.overall);
   assert_null(o.feedback);
   units = json_loads(o.units, 0, NULL);
   assert_string_equal(
@@ -213,7 +213,7 @@ static void test_override_with_reason(void **state) {
                           "\"reason\":\"Disalin.\"}},\"overall\":\"BK\",\"feedback\":\"Tulis "
                           "sendiri.\"}",
                           &o, why, sizeof why));
-  assert_string_equal("BK", o.overall);
+  assert_int_equal(VERDICT_BK, o.overall);
   assert_string_equal("Tulis sendiri.", o.feedback);
   assert_non_null(strstr(o.units, "\"automatic\":\"K\""));
   assert_non_null(strstr(o.units, "\"reason\":\"Disalin.\""));
@@ -235,7 +235,7 @@ static void test_admin_change(void **state) {
                    review_decide(&o, f->form, f->answers, &rq, why, sizeof why));
   rq.reason_all = "Portofolio tambahan diperiksa.";
   assert_int_equal(REVIEW_OK, review_decide(&o, f->form, f->answers, &rq, why, sizeof why));
-  assert_string_equal("K", o.overall);
+  assert_int_equal(VERDICT_K, o.overall);
   assert_string_equal("Perlu latihan.", o.feedback); /* kept from the earlier decision */
   assert_non_null(strstr(o.items, "\"R1\":1"));      /* the points are kept as they were */
   assert_non_null(strstr(o.units, "\"automatic\":\"BK\""));

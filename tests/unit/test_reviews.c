@@ -28,7 +28,8 @@ struct fixture {
 };
 
 struct user_txn {
-  const char *email, *role;
+  const char *email;
+  enum role role;
   int64_t id;
 };
 
@@ -37,7 +38,7 @@ static int create_user(struct store_tx *tx, void *arg) {
   return store_user_create(tx, &u->id, u->email, "Nama Orang", u->role, "x");
 }
 
-static int64_t new_user(struct fixture *f, const char *email, const char *role) {
+static int64_t new_user(struct fixture *f, const char *email, enum role role) {
   struct user_txn u = {email, role, 0};
   assert_int_equal(STORE_OK, store_txn(f->svc.store, create_user, &u));
   return u.id;
@@ -45,7 +46,7 @@ static int64_t new_user(struct fixture *f, const char *email, const char *role) 
 
 struct attempt_txn {
   int64_t user;
-  const char *verdict;
+  enum verdict verdict;
   int64_t id;
 };
 
@@ -60,11 +61,10 @@ static int create_attempt(struct store_tx *tx, void *arg) {
                             store_tx_now_ms(tx) + 3600000);
   if (STORE_OK != rc)
     return rc;
-  return store_attempt_finish(tx, a->id, STORE_ATTEMPT_SUBMITTED, store_tx_now_ms(tx), a->verdict,
-                              "{}");
+  return store_attempt_finish(tx, a->id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), a->verdict, "{}");
 }
 
-static int64_t new_attempt(struct fixture *f, int64_t user, const char *verdict) {
+static int64_t new_attempt(struct fixture *f, int64_t user, enum verdict verdict) {
   struct attempt_txn a = {user, verdict, 0};
   int rc = store_txn(f->svc.store, create_attempt, &a);
   if (STORE_OK != rc)
@@ -81,10 +81,10 @@ static int setup(void **state) {
   f->cfg.kdf_log2n = 10;
   f->svc.cfg = &f->cfg;
   f->svc.store = f->t.s;
-  f->candidate = new_user(f, "calon@contoh.test", STORE_ROLE_CANDIDATE);
-  f->assessor = new_user(f, "asesor@contoh.test", STORE_ROLE_ASSESSOR);
-  f->assessor2 = new_user(f, "asesor2@contoh.test", STORE_ROLE_ASSESSOR);
-  f->admin = new_user(f, "admin@contoh.test", STORE_ROLE_ADMIN);
+  f->candidate = new_user(f, "calon@contoh.test", ROLE_CANDIDATE);
+  f->assessor = new_user(f, "asesor@contoh.test", ROLE_ASSESSOR);
+  f->assessor2 = new_user(f, "asesor2@contoh.test", ROLE_ASSESSOR);
+  f->admin = new_user(f, "admin@contoh.test", ROLE_ADMIN);
   *state = f;
   return 0;
 }
@@ -106,7 +106,7 @@ static void test_who_may_decide(void **state) {
   struct store_claim claim = {.attempt_id = 1, .assessor_id = 20, .expires_ms = 2000};
   enum reviews_kind kind = REVIEWS_APPEAL;
 
-  snprintf(att.verdict, sizeof att.verdict, "PENDING");
+  att.verdict = VERDICT_PENDING;
   assert_int_equal(REVIEWS_OK, reviews_assessor_may_decide(&kind, &att, NULL, 20));
   assert_int_equal(REVIEWS_FIRST_REVIEW, kind);
   assert_true(reviews_claim_is_mine(&claim, 20, 1000));
@@ -114,17 +114,17 @@ static void test_who_may_decide(void **state) {
   assert_false(reviews_claim_is_mine(&claim, 20, 2000)); /* lapsed */
   assert_false(reviews_claim_is_mine(NULL, 20, 1000));   /* no claim: claim first */
 
-  snprintf(att.verdict, sizeof att.verdict, "K");
+  att.verdict = VERDICT_K;
   assert_true(reviews_is_decided(&att));
   assert_int_equal(REVIEWS_NOT_AWAITING_REVIEW, reviews_assessor_may_decide(&kind, &att, NULL, 20));
-  snprintf(ap.status, sizeof ap.status, "%s", STORE_APPEAL_ASSIGNED);
+  ap.status = APPEAL_ASSIGNED;
   assert_int_equal(REVIEWS_OK, reviews_assessor_may_decide(&kind, &att, &ap, 20));
   assert_int_equal(REVIEWS_APPEAL, kind);
   assert_int_equal(REVIEWS_APPEAL_ELSEWHERE, reviews_assessor_may_decide(&kind, &att, &ap, 21));
-  snprintf(ap.status, sizeof ap.status, "%s", STORE_APPEAL_DECIDED);
+  ap.status = APPEAL_DECIDED;
   assert_int_equal(REVIEWS_NOT_AWAITING_REVIEW, reviews_assessor_may_decide(&kind, &att, &ap, 20));
 
-  snprintf(att.verdict, sizeof att.verdict, "PENDING");
+  att.verdict = VERDICT_PENDING;
   assert_false(reviews_is_decided(&att));
 }
 
@@ -133,7 +133,7 @@ static void test_sheet_editor(void **state) {
   struct reviews_sheet s;
   memset(&s, 0, sizeof s);
   s.att.user_id = 10;
-  snprintf(s.att.verdict, sizeof s.att.verdict, "PENDING");
+  s.att.verdict = VERDICT_PENDING;
   /* an assessor edits a first review only under their live claim */
   assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 20, true, false, 1000));
   s.has_claim = true;
@@ -143,12 +143,12 @@ static void test_sheet_editor(void **state) {
   assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 20, true, false, 6000));
   /* an administrator changes decided attempts only */
   assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 30, false, true, 1000));
-  snprintf(s.att.verdict, sizeof s.att.verdict, "BK");
+  s.att.verdict = VERDICT_BK;
   assert_int_equal(REVIEWS_EDIT_ADMIN, reviews_sheet_editor(&s, 30, false, true, 1000));
   /* a decided attempt is an assessor's only through an appeal assigned to them */
   assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 20, true, false, 1000));
   s.has_appeal = true;
-  snprintf(s.appeal.status, sizeof s.appeal.status, "%s", STORE_APPEAL_ASSIGNED);
+  s.appeal.status = APPEAL_ASSIGNED;
   s.appeal.assessor_id = 21;
   assert_int_equal(REVIEWS_EDIT_ASSESSOR, reviews_sheet_editor(&s, 21, true, false, 1000));
   assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 20, true, false, 1000));
@@ -158,14 +158,14 @@ static void test_may_assign(void **state) {
   (void)state;
   struct store_user u = {.id = 7};
   struct store_appeal a = {.candidate_id = 3, .original_assessor_id = 8};
-  snprintf(u.role, sizeof u.role, "%s", STORE_ROLE_ASSESSOR);
+  u.role = ROLE_ASSESSOR;
   assert_int_equal(REVIEWS_OK, reviews_may_assign(&u, &a));
   u.disabled = true;
   assert_int_equal(REVIEWS_NOT_AN_ASSESSOR, reviews_may_assign(&u, &a));
   u.disabled = false;
-  snprintf(u.role, sizeof u.role, "%s", STORE_ROLE_ADMIN);
+  u.role = ROLE_ADMIN;
   assert_int_equal(REVIEWS_NOT_AN_ASSESSOR, reviews_may_assign(&u, &a));
-  snprintf(u.role, sizeof u.role, "%s", STORE_ROLE_ASSESSOR);
+  u.role = ROLE_ASSESSOR;
   u.id = 8;
   assert_int_equal(REVIEWS_SAME_ASSESSOR, reviews_may_assign(&u, &a));
 }
@@ -177,8 +177,8 @@ static void test_claim(void **state) {
   struct fixture *f = *state;
   struct store_claim c;
   struct reviews_err err;
-  int64_t pending = new_attempt(f, f->candidate, "PENDING");
-  int64_t decided = new_attempt(f, f->candidate, "K");
+  int64_t pending = new_attempt(f, f->candidate, VERDICT_PENDING);
+  int64_t decided = new_attempt(f, f->candidate, VERDICT_K);
   assert_int_equal(REVIEWS_NOT_FOUND, reviews_claim(&c, &f->svc, 999999, f->assessor, &err));
   assert_int_equal(REVIEWS_OWN_ATTEMPT, reviews_claim(&c, &f->svc, pending, f->candidate, &err));
   assert_int_equal(REVIEWS_OK, reviews_claim(&c, &f->svc, pending, f->assessor, &err));
@@ -195,16 +195,16 @@ static void test_feedback_and_appeal(void **state) {
   struct reviews_feedback fb;
   struct store_appeal a;
   struct reviews_err err;
-  int64_t other = new_user(f, "lain@contoh.test", STORE_ROLE_CANDIDATE);
-  int64_t pending = new_attempt(f, f->candidate, "PENDING");
-  int64_t decided = new_attempt(f, f->candidate, "BK");
+  int64_t other = new_user(f, "lain@contoh.test", ROLE_CANDIDATE);
+  int64_t pending = new_attempt(f, f->candidate, VERDICT_PENDING);
+  int64_t decided = new_attempt(f, f->candidate, VERDICT_BK);
   int64_t period = 14LL * 86400 * 1000;
 
   assert_int_equal(REVIEWS_NOT_DECIDED,
                    reviews_feedback(&fb, &f->svc, pending, f->candidate, &err));
   assert_int_equal(REVIEWS_NOT_FOUND, reviews_feedback(&fb, &f->svc, decided, other, &err));
   assert_int_equal(REVIEWS_OK, reviews_feedback(&fb, &f->svc, decided, f->candidate, &err));
-  assert_string_equal("BK", fb.verdict);
+  assert_int_equal(VERDICT_BK, fb.verdict);
   assert_false(fb.has_decision); /* an automatic result */
   assert_false(fb.has_appeal);
   assert_int_equal(fb.decided_ms + period, fb.appeal_until_ms);
@@ -224,7 +224,7 @@ static void test_feedback_and_appeal(void **state) {
                                        decided_ms + period + 1, &err));
   assert_int_equal(REVIEWS_OK, reviews_appeal_file(&a, &f->svc, decided, f->candidate, "why",
                                                    decided_ms + period, &err));
-  assert_string_equal(STORE_APPEAL_OPEN, a.status);
+  assert_int_equal(APPEAL_OPEN, a.status);
   assert_string_equal("why", a.reason);
   int64_t appeal_id = a.id;
   store_appeal_clear(&a);
@@ -239,7 +239,7 @@ static void test_feedback_and_appeal(void **state) {
                    reviews_appeal_assign(&a, &f->svc, appeal_id, 999999, f->admin, &err));
   assert_int_equal(REVIEWS_OK,
                    reviews_appeal_assign(&a, &f->svc, appeal_id, f->assessor2, f->admin, &err));
-  assert_string_equal(STORE_APPEAL_ASSIGNED, a.status);
+  assert_int_equal(APPEAL_ASSIGNED, a.status);
   assert_int_equal(f->assessor2, a.assessor_id);
   store_appeal_clear(&a);
 
@@ -277,19 +277,19 @@ static void test_accounts(void **state) {
   bool changed = true;
   struct accounts_new_staff in = {.email = "baru@contoh.test",
                                   .name = "Asesor Baru",
-                                  .role = STORE_ROLE_ASSESSOR,
+                                  .role = ROLE_ASSESSOR,
                                   .password = "Lintang-Kemukus-1987",
                                   .actor = f->admin,
                                   .hash = password_hash,
                                   .log2n = 10};
 
-  assert_int_equal(ACCOUNTS_BAD_EMAIL, accounts_check_staff("no-at-sign", "N", "admin"));
-  assert_int_equal(ACCOUNTS_BAD_EMAIL, accounts_check_staff("a b@c.d", "N", "admin"));
-  assert_int_equal(ACCOUNTS_BAD_NAME, accounts_check_staff("a@b.c", "", "admin"));
-  assert_int_equal(ACCOUNTS_BAD_NAME, accounts_check_staff("a@b.c", "tab\there", "admin"));
-  assert_int_equal(ACCOUNTS_BAD_ROLE, accounts_check_staff("a@b.c", "N", STORE_ROLE_CANDIDATE));
-  assert_int_equal(ACCOUNTS_BAD_ROLE, accounts_check_staff("a@b.c", "N", NULL));
-  assert_int_equal(ACCOUNTS_OK, accounts_check_staff("a@b.c", "N", STORE_ROLE_ADMIN));
+  assert_int_equal(ACCOUNTS_BAD_EMAIL, accounts_check_staff("no-at-sign", "N", ROLE_ADMIN));
+  assert_int_equal(ACCOUNTS_BAD_EMAIL, accounts_check_staff("a b@c.d", "N", ROLE_ADMIN));
+  assert_int_equal(ACCOUNTS_BAD_NAME, accounts_check_staff("a@b.c", "", ROLE_ADMIN));
+  assert_int_equal(ACCOUNTS_BAD_NAME, accounts_check_staff("a@b.c", "tab\there", ROLE_ADMIN));
+  assert_int_equal(ACCOUNTS_BAD_ROLE, accounts_check_staff("a@b.c", "N", ROLE_CANDIDATE));
+  assert_int_equal(ACCOUNTS_BAD_ROLE, accounts_check_staff("a@b.c", "N", ROLE_ANON));
+  assert_int_equal(ACCOUNTS_OK, accounts_check_staff("a@b.c", "N", ROLE_ADMIN));
 
   in.password = NULL;
   assert_int_equal(ACCOUNTS_NO_PASSWORD,
@@ -301,7 +301,7 @@ static void test_accounts(void **state) {
   in.password = "Lintang-Kemukus-1987";
   assert_int_equal(ACCOUNTS_OK, accounts_create_staff(&u, f->svc.store, &in, &strength, &store_rc));
   assert_string_equal("baru@contoh.test", u.email);
-  assert_string_equal(STORE_ROLE_ASSESSOR, u.role);
+  assert_int_equal(ROLE_ASSESSOR, u.role);
   assert_string_equal("", u.password_hash); /* never handed out */
   int64_t id = u.id;
   assert_int_equal(ACCOUNTS_EMAIL_TAKEN,
@@ -325,8 +325,8 @@ static void test_accounts(void **state) {
 
   struct store_user *list = NULL;
   size_t n = 0;
-  assert_int_equal(ACCOUNTS_OK,
-                   accounts_list(&list, &n, f->svc.store, STORE_ROLE_ASSESSOR, &store_rc));
+  enum role assessors = ROLE_ASSESSOR;
+  assert_int_equal(ACCOUNTS_OK, accounts_list(&list, &n, f->svc.store, &assessors, &store_rc));
   assert_int_equal(3, n);
   for (size_t i = 0; i < n; i++)
     assert_string_equal("", list[i].password_hash);

@@ -284,24 +284,24 @@ static void test_unit_and_overall_verdicts(void **state) {
   assert_int_equal(res->nunits, 2);
   assert_int_equal(res->units[0].possible, 7);
   assert_true(res->units[0].earned == 7.0);
-  assert_int_equal(res->units[0].verdict, SCORE_K);
-  assert_int_equal(res->units[1].verdict, SCORE_PENDING);
+  assert_int_equal(res->units[0].verdict, VERDICT_K);
+  assert_int_equal(res->units[1].verdict, VERDICT_PENDING);
   assert_int_equal(res->units[1].pending_items, 1);
-  assert_int_equal(res->overall, SCORE_PENDING);
+  assert_int_equal(res->overall, VERDICT_PENDING);
   score_result_free(res);
 
   /* Marks in: U.002 = (1 + 4) / 6 = 83% >= 50 -> K, overall K. */
   json_error_t e;
   json_t *marks = json_loads("{\"OP1\":{\"R1\":3,\"R2\":1}}", 0, &e);
   assert_int_equal(score_form(&res, fx->form, ans, marks), 0);
-  assert_int_equal(res->units[1].verdict, SCORE_K);
-  assert_int_equal(res->overall, SCORE_K);
+  assert_int_equal(res->units[1].verdict, VERDICT_K);
+  assert_int_equal(res->overall, VERDICT_K);
   score_result_free(res);
 
   /* Invalid marks leave the item pending rather than guessing. */
   json_t *bad = json_loads("{\"OP1\":{\"R1\":9,\"R2\":1}}", 0, &e);
   assert_int_equal(score_form(&res, fx->form, ans, bad), 0);
-  assert_int_equal(res->units[1].verdict, SCORE_PENDING);
+  assert_int_equal(res->units[1].verdict, VERDICT_PENDING);
   score_result_free(res);
   json_decref(bad);
 
@@ -309,19 +309,19 @@ static void test_unit_and_overall_verdicts(void **state) {
   json_object_set_new(ans, "O1", json_null());
   json_object_set_new(ans, "T1", json_true());
   assert_int_equal(score_form(&res, fx->form, ans, marks), 0);
-  assert_int_equal(res->units[0].verdict, SCORE_K);
+  assert_int_equal(res->units[0].verdict, VERDICT_K);
   score_result_free(res);
   /* Also drop S1 (4/7 = 57%): BK; U.002 K; overall BK. */
   json_object_del(ans, "S1");
   assert_int_equal(score_form(&res, fx->form, ans, marks), 0);
-  assert_int_equal(res->units[0].verdict, SCORE_BK);
+  assert_int_equal(res->units[0].verdict, VERDICT_BK);
   assert_true(fabs(res->units[0].percent - 400.0 / 7.0) < 1e-9);
-  assert_int_equal(res->overall, SCORE_BK);
+  assert_int_equal(res->overall, VERDICT_BK);
   score_result_free(res);
   /* BK in one unit but another pending: overall pending. */
   assert_int_equal(score_form(&res, fx->form, ans, NULL), 0);
-  assert_int_equal(res->units[0].verdict, SCORE_BK);
-  assert_int_equal(res->overall, SCORE_PENDING);
+  assert_int_equal(res->units[0].verdict, VERDICT_BK);
+  assert_int_equal(res->overall, VERDICT_PENDING);
   score_result_free(res);
 
   /* Exactly at the cut: U.002 cut 50 over 6 points; S2 wrong and marks 3 -> 3/6 = 50%: K. */
@@ -329,11 +329,11 @@ static void test_unit_and_overall_verdicts(void **state) {
   json_t *half = json_loads("{\"OP1\":{\"R1\":3,\"R2\":0}}", 0, &e);
   assert_int_equal(score_form(&res, fx->form, ans, half), 0);
   assert_true(res->units[1].percent == 50.0);
-  assert_int_equal(res->units[1].verdict, SCORE_K);
+  assert_int_equal(res->units[1].verdict, VERDICT_K);
   score_result_free(res);
   json_t *below = json_loads("{\"OP1\":{\"R1\":2,\"R2\":0}}", 0, &e);
   assert_int_equal(score_form(&res, fx->form, ans, below), 0);
-  assert_int_equal(res->units[1].verdict, SCORE_BK);
+  assert_int_equal(res->units[1].verdict, VERDICT_BK);
   /* The JSON summary names verdicts and never per-item keys. */
   json_t *j = score_result_json(res, fx->form);
   assert_non_null(j);
@@ -347,8 +347,8 @@ static void test_unit_and_overall_verdicts(void **state) {
   /* No answers at all: everything objective is 0 -> BK, open pending. */
   assert_int_equal(score_form(&res, fx->form, NULL, NULL), 0);
   assert_true(res->units[0].earned == 0.0);
-  assert_int_equal(res->units[0].verdict, SCORE_BK);
-  assert_int_equal(res->overall, SCORE_PENDING);
+  assert_int_equal(res->units[0].verdict, VERDICT_BK);
+  assert_int_equal(res->overall, VERDICT_PENDING);
   score_result_free(res);
 
   json_decref(half);
@@ -359,9 +359,9 @@ static void test_unit_and_overall_verdicts(void **state) {
 
 static void test_verdict_names(void **state) {
   (void)state;
-  assert_string_equal(score_verdict_name(SCORE_K), "K");
-  assert_string_equal(score_verdict_name(SCORE_BK), "BK");
-  assert_string_equal(score_verdict_name(SCORE_PENDING), "PENDING");
+  assert_string_equal(verdict_name(VERDICT_K), "K");
+  assert_string_equal(verdict_name(VERDICT_BK), "BK");
+  assert_string_equal(verdict_name(VERDICT_PENDING), "PENDING");
 }
 
 int main(void) {

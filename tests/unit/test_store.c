@@ -92,7 +92,8 @@ static struct store *open_ok(const struct fixture *f, int migrate_to) {
 
 /* --- helpers running one write in a transaction --- */
 struct user_args {
-  const char *email, *name, *role;
+  const char *email, *name;
+  enum role role;
   int64_t id;
 };
 
@@ -101,7 +102,7 @@ static int tx_create_user(struct store_tx *tx, void *ctx) {
   return store_user_create(tx, &a->id, a->email, a->name, a->role, "$scrypt$test");
 }
 
-static int create_user(struct store *s, const char *email, const char *role, int64_t *out_id) {
+static int create_user(struct store *s, const char *email, enum role role, int64_t *out_id) {
   struct user_args a = {email, "Siti Rahayu", role, 0};
   int rc = store_txn(s, tx_create_user, &a);
   if (NULL != out_id)
@@ -152,8 +153,8 @@ static const char sample_version[] =
 static int tx_sample(struct store_tx *tx, void *ctx) {
   struct sample *m = ctx;
   struct store_claim claim;
-  int rc = store_user_create(tx, &m->user_id, m->email, "Siti Rahayu", STORE_ROLE_CANDIDATE,
-                             "$scrypt$test");
+  int rc =
+      store_user_create(tx, &m->user_id, m->email, "Siti Rahayu", ROLE_CANDIDATE, "$scrypt$test");
   if (STORE_OK != rc || m->version < 2)
     return rc;
   rc = store_exam_source_put(tx, sample_version, "DKV-UJI", "dkv-uji.exam.yaml", "format: 1\n", 10);
@@ -161,12 +162,12 @@ static int tx_sample(struct store_tx *tx, void *ctx) {
     rc = store_attempt_create(tx, &m->attempt_id, m->user_id, "DKV-UJI", sample_version,
                               "{\"units\":[]}", store_tx_now_ms(tx) + 60000);
   if (STORE_OK == rc)
-    rc = store_attempt_finish(tx, m->attempt_id, STORE_ATTEMPT_SUBMITTED, store_tx_now_ms(tx),
-                              "PENDING", "{\"overall\":\"PENDING\"}");
+    rc = store_attempt_finish(tx, m->attempt_id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx),
+                              VERDICT_PENDING, "{\"overall\":\"PENDING\"}");
   if (STORE_OK != rc || m->version < 4)
     return rc;
-  rc = store_user_create(tx, &m->assessor_id, "asesor-sample@contoh.id", "Asesor",
-                         STORE_ROLE_ASSESSOR, "$scrypt$test");
+  rc = store_user_create(tx, &m->assessor_id, "asesor-sample@contoh.id", "Asesor", ROLE_ASSESSOR,
+                         "$scrypt$test");
   if (STORE_OK == rc)
     rc = store_claim_take(tx, &claim, m->attempt_id, m->assessor_id, 60000);
   if (STORE_OK != rc || m->version < 5)
@@ -209,7 +210,7 @@ static void test_upgrade_from_every_older_version(void **state) {
     if (m.attempt_id > 0) {
       memset(&att, 0, sizeof att);
       assert_int_equal(STORE_OK, store_attempt_get(rd, &att, m.attempt_id));
-      assert_string_equal("PENDING", att.verdict);
+      assert_int_equal(VERDICT_PENDING, att.verdict);
       store_attempt_clear(&att);
     }
     if (m.assessor_id > 0) {
@@ -251,7 +252,7 @@ static void test_corrupt_database_is_refused_unchanged(void **state) {
   for (int i = 0; i < 40; i++) {
     char email[64];
     snprintf(email, sizeof email, "asesi%d@contoh.id", i);
-    assert_int_equal(STORE_OK, create_user(s, email, STORE_ROLE_CANDIDATE, NULL));
+    assert_int_equal(STORE_OK, create_user(s, email, ROLE_CANDIDATE, NULL));
   }
   store_close(s); /* checkpoints the WAL into the main file */
   before = slurp(f->db, &n1);
@@ -300,7 +301,7 @@ static int tx_create_users(struct store_tx *tx, void *ctx) {
     char email[64];
     int64_t id = 0;
     snprintf(email, sizeof email, "asesi%04d@contoh.id", i);
-    int rc = store_user_create(tx, &id, email, "Siti Rahayu", STORE_ROLE_CANDIDATE, "$scrypt$test");
+    int rc = store_user_create(tx, &id, email, "Siti Rahayu", ROLE_CANDIDATE, "$scrypt$test");
     if (STORE_OK != rc)
       return rc;
   }
@@ -452,7 +453,7 @@ static int tx_nested(struct store_tx *tx, void *ctx) {
 static void test_txn_commit_rollback_and_nesting(void **state) {
   struct fixture *f = *state;
   struct store *s = open_ok(f, 0);
-  struct user_args a = {"batal@contoh.id", "Budi", STORE_ROLE_CANDIDATE, 0};
+  struct user_args a = {"batal@contoh.id", "Budi", ROLE_CANDIDATE, 0};
   struct store_user u;
   struct nested n = {s, 0};
   /* A body that returns anything but OK rolls back and its value comes through. */
@@ -462,7 +463,7 @@ static void test_txn_commit_rollback_and_nesting(void **state) {
   assert_int_equal(STORE_OK, store_txn(s, tx_nested, &n));
   assert_int_equal(STORE_HARD, n.inner);
   /* The writer is still usable afterwards. */
-  assert_int_equal(STORE_OK, create_user(s, "lanjut@contoh.id", STORE_ROLE_CANDIDATE, NULL));
+  assert_int_equal(STORE_OK, create_user(s, "lanjut@contoh.id", ROLE_CANDIDATE, NULL));
   store_close(s);
 }
 
@@ -536,11 +537,11 @@ static void test_busy_lock_is_bounded(void **state) {
   struct store_opts o = {.busy_timeout_ms = 50, .txn_retries = 2};
   int64_t t0 = 0, elapsed = 0;
   assert_int_equal(STORE_OK, store_open(&s, f->db, &o, err, sizeof err));
-  assert_int_equal(STORE_OK, create_user(s, "ada@contoh.id", STORE_ROLE_CANDIDATE, NULL));
+  assert_int_equal(STORE_OK, create_user(s, "ada@contoh.id", ROLE_CANDIDATE, NULL));
   assert_int_equal(SQLITE_OK, sqlite3_open(f->db, &other));
   assert_int_equal(SQLITE_OK, sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL));
   t0 = mono_ms();
-  assert_int_equal(STORE_BUSY, create_user(s, "tertahan@contoh.id", STORE_ROLE_CANDIDATE, NULL));
+  assert_int_equal(STORE_BUSY, create_user(s, "tertahan@contoh.id", ROLE_CANDIDATE, NULL));
   elapsed = mono_ms() - t0;
   /* 3 attempts x 50 ms plus 10 + 20 ms of back-off: well under a second. */
   assert_true(elapsed >= 150);
@@ -548,7 +549,7 @@ static void test_busy_lock_is_bounded(void **state) {
   assert_int_equal(STORE_OK, user_by_email(s, "ada@contoh.id", &u));
   assert_int_equal(SQLITE_OK, sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL));
   sqlite3_close(other);
-  assert_int_equal(STORE_OK, create_user(s, "tertahan@contoh.id", STORE_ROLE_CANDIDATE, NULL));
+  assert_int_equal(STORE_OK, create_user(s, "tertahan@contoh.id", ROLE_CANDIDATE, NULL));
   store_close(s);
 }
 
@@ -564,7 +565,7 @@ static void *blocked_writer_thread(void *arg) {
   char email[64];
   int64_t t0 = mono_ms();
   snprintf(email, sizeof email, "antri%d@contoh.id", w->index);
-  w->rc = create_user(w->s, email, STORE_ROLE_CANDIDATE, NULL);
+  w->rc = create_user(w->s, email, ROLE_CANDIDATE, NULL);
   w->ms = mono_ms() - t0;
   return NULL;
 }
@@ -598,7 +599,7 @@ static void test_blocked_writers_do_not_queue(void **state) {
     fail_msg("a blocked writer waited %lld ms; the budget is 210 ms", (long long)worst);
   assert_int_equal(SQLITE_OK, sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL));
   sqlite3_close(other);
-  assert_int_equal(STORE_OK, create_user(s, "sesudah@contoh.id", STORE_ROLE_CANDIDATE, NULL));
+  assert_int_equal(STORE_OK, create_user(s, "sesudah@contoh.id", ROLE_CANDIDATE, NULL));
   store_close(s);
 }
 
@@ -624,24 +625,26 @@ static void test_users(void **state) {
   size_t n = 0;
   int64_t id = 0, count = 0;
   struct id_arg a;
-  assert_int_equal(STORE_OK, create_user(s, "Asesor.Satu@Contoh.ID", STORE_ROLE_ASSESSOR, &id));
+  assert_int_equal(STORE_OK, create_user(s, "Asesor.Satu@Contoh.ID", ROLE_ASSESSOR, &id));
   assert_true(id > 0);
   /* E-mail addresses are unique regardless of case. */
-  assert_int_equal(STORE_EXISTS,
-                   create_user(s, "asesor.satu@contoh.id", STORE_ROLE_CANDIDATE, NULL));
+  assert_int_equal(STORE_EXISTS, create_user(s, "asesor.satu@contoh.id", ROLE_CANDIDATE, NULL));
   assert_int_equal(STORE_OK, user_by_email(s, "ASESOR.SATU@contoh.id", &u));
   assert_int_equal(id, u.id);
-  assert_string_equal("assessor", u.role);
+  assert_int_equal(ROLE_ASSESSOR, u.role);
   assert_false(u.disabled);
   /* An invalid role never reaches the table. */
-  assert_int_equal(STORE_HARD, create_user(s, "x@contoh.id", "superuser", NULL));
+  enum role superuser = ROLE_ANON;
+  assert_false(role_parse("superuser", &superuser));
+  assert_int_equal(STORE_HARD, create_user(s, "x@contoh.id", superuser, NULL));
+  assert_int_equal(STORE_HARD, create_user(s, "x@contoh.id", (enum role)0, NULL));
   a = (struct id_arg){id, 0};
   assert_int_equal(STORE_OK, store_txn(s, tx_disable, &a));
   assert_int_equal(STORE_OK, a.rc);
   a = (struct id_arg){id + 1000, 0};
   assert_int_equal(STORE_OK, store_txn(s, tx_disable, &a));
   assert_int_equal(STORE_NONE, a.rc);
-  assert_int_equal(STORE_OK, create_user(s, "admin@contoh.id", STORE_ROLE_ADMIN, NULL));
+  assert_int_equal(STORE_OK, create_user(s, "admin@contoh.id", ROLE_ADMIN, NULL));
   assert_int_equal(STORE_OK, store_rd_begin(s, &rd));
   assert_int_equal(STORE_OK, store_user_by_id(rd, &u, id));
   assert_true(u.disabled);
@@ -649,11 +652,12 @@ static void test_users(void **state) {
   assert_int_equal(2, n);
   assert_string_equal("Asesor.Satu@Contoh.ID", list[0].email);
   store_user_list_free(list);
-  assert_int_equal(STORE_OK, store_user_list(rd, &list, &n, STORE_ROLE_ADMIN, 0, 10));
+  enum role admin = ROLE_ADMIN;
+  assert_int_equal(STORE_OK, store_user_list(rd, &list, &n, &admin, 0, 10));
   assert_int_equal(1, n);
   assert_string_equal("admin@contoh.id", list[0].email);
   store_user_list_free(list);
-  assert_int_equal(STORE_OK, store_user_count(rd, &count, STORE_ROLE_ADMIN));
+  assert_int_equal(STORE_OK, store_user_count(rd, &count, &admin));
   assert_int_equal(1, count);
   store_rd_end(rd);
   store_close(s);
@@ -689,7 +693,7 @@ static void test_sessions(void **state) {
   struct store *s = open_ok(f, 0);
   struct sess_args a;
   int64_t uid = 0;
-  assert_int_equal(STORE_OK, create_user(s, "asesi@contoh.id", STORE_ROLE_CANDIDATE, &uid));
+  assert_int_equal(STORE_OK, create_user(s, "asesi@contoh.id", ROLE_CANDIDATE, &uid));
   memset(&a, 0, sizeof a);
   memset(a.in.token_hash, 'a', 64);
   a.in.user_id = uid;
@@ -780,12 +784,12 @@ static void test_backup_and_restore(void **state) {
   char bak[100], err[512] = "";
   struct fixture copy;
   snprintf(bak, sizeof bak, "%s/backup.db", f->dir);
-  assert_int_equal(STORE_OK, create_user(s, "sebelum@contoh.id", STORE_ROLE_CANDIDATE, NULL));
+  assert_int_equal(STORE_OK, create_user(s, "sebelum@contoh.id", ROLE_CANDIDATE, NULL));
   if (STORE_OK != store_backup(s, bak, err, sizeof err))
     fail_msg("backup: %s", err);
   /* Never overwrites. */
   assert_int_equal(STORE_EXISTS, store_backup(s, bak, err, sizeof err));
-  assert_int_equal(STORE_OK, create_user(s, "sesudah@contoh.id", STORE_ROLE_CANDIDATE, NULL));
+  assert_int_equal(STORE_OK, create_user(s, "sesudah@contoh.id", ROLE_CANDIDATE, NULL));
   store_close(s);
 
   /* The backup is a complete database on its own. */

@@ -29,7 +29,7 @@ struct make {
 
 static int make_txn(struct store_tx *tx, void *arg) {
   struct make *m = arg;
-  int rc = store_user_create(tx, &m->user, "asesi-simpan@contoh.id", "Asesi", STORE_ROLE_CANDIDATE,
+  int rc = store_user_create(tx, &m->user, "asesi-simpan@contoh.id", "Asesi", ROLE_CANDIDATE,
                              "$scrypt$test");
   if (STORE_OK == rc)
     rc = store_exam_source_put(tx, version, "DKV-UJI", "dkv-uji.exam.yaml", "format: 1\n", 10);
@@ -85,7 +85,7 @@ struct finish {
 
 static int finish_txn(struct store_tx *tx, void *arg) {
   struct finish *fi = arg;
-  return store_attempt_finish(tx, fi->id, STORE_ATTEMPT_SUBMITTED, store_tx_now_ms(tx), "BK", "{}");
+  return store_attempt_finish(tx, fi->id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), VERDICT_BK, "{}");
 }
 
 /* Every stored answer of the attempt as "item=value;..." */
@@ -124,7 +124,7 @@ static void test_checked_save(void **state) {
   assert_null(brief.result);
   assert_int_equal(full.id, brief.id);
   assert_int_equal(full.user_id, brief.user_id);
-  assert_string_equal(full.status, brief.status);
+  assert_int_equal(full.status, brief.status);
   assert_int_equal(full.deadline_ms, brief.deadline_ms);
   assert_true(open);
   assert_int_equal(full.deadline_ms, deadline);

@@ -59,7 +59,7 @@ struct create_args {
 static int tx_create(struct store_tx *tx, void *ctx) {
   struct create_args *a = ctx;
   int64_t id = 0;
-  int rc = store_user_create(tx, &id, a->email, "Penguji Serentak", STORE_ROLE_CANDIDATE,
+  int rc = store_user_create(tx, &id, a->email, "Penguji Serentak", ROLE_CANDIDATE,
                              "$scrypt$ln=10,r=8,p=1$c2FsdA$aGFzaA");
   if (STORE_OK != rc)
     return rc;

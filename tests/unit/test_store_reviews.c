@@ -26,24 +26,21 @@ static const char version[] = "0123456789abcdef0123456789abcdef0123456789abcdef0
 
 static int tx_seed(struct store_tx *tx, void *ctx) {
   struct fixture *f = ctx;
-  int rc =
-      store_user_create(tx, &f->candidate, "asesi@contoh.id", "Asesi", STORE_ROLE_CANDIDATE, "$h");
+  int rc = store_user_create(tx, &f->candidate, "asesi@contoh.id", "Asesi", ROLE_CANDIDATE, "$h");
   if (STORE_OK == rc)
-    rc =
-        store_user_create(tx, &f->assessor1, "a1@contoh.id", "Asesor 1", STORE_ROLE_ASSESSOR, "$h");
+    rc = store_user_create(tx, &f->assessor1, "a1@contoh.id", "Asesor 1", ROLE_ASSESSOR, "$h");
   if (STORE_OK == rc)
-    rc =
-        store_user_create(tx, &f->assessor2, "a2@contoh.id", "Asesor 2", STORE_ROLE_ASSESSOR, "$h");
+    rc = store_user_create(tx, &f->assessor2, "a2@contoh.id", "Asesor 2", ROLE_ASSESSOR, "$h");
   if (STORE_OK == rc)
-    rc = store_user_create(tx, &f->admin, "adm@contoh.id", "Admin", STORE_ROLE_ADMIN, "$h");
+    rc = store_user_create(tx, &f->admin, "adm@contoh.id", "Admin", ROLE_ADMIN, "$h");
   if (STORE_OK == rc)
     rc = store_exam_source_put(tx, version, "DKV-UJI", "dkv.exam.yaml", "format: 1\n", 10);
   if (STORE_OK == rc)
     rc = store_attempt_create(tx, &f->attempt, f->candidate, "DKV-UJI", version, "{}",
                               store_tx_now_ms(tx) + 60000);
   if (STORE_OK == rc)
-    rc = store_attempt_finish(tx, f->attempt, STORE_ATTEMPT_SUBMITTED, store_tx_now_ms(tx),
-                              "PENDING", "{}");
+    rc = store_attempt_finish(tx, f->attempt, ATTEMPT_SUBMITTED, store_tx_now_ms(tx),
+                              VERDICT_PENDING, "{}");
   return rc;
 }
 
@@ -114,7 +111,7 @@ static void test_claims(void **state) {
 struct decide_args {
   struct store_decision d;
   int64_t id;
-  const char *verdict;
+  enum verdict verdict;
 };
 
 static int tx_decide(struct store_tx *tx, void *ctx) {
@@ -132,13 +129,13 @@ static char empty_json[] = "{}";
 static char admin_reason[] = "Portofolio diperiksa ulang.";
 
 static struct decide_args decision(int64_t attempt, int64_t by, const char *kind,
-                                   const char *overall, char *reason) {
+                                   enum verdict overall, char *reason) {
   struct decide_args a;
   memset(&a, 0, sizeof a);
   a.d.attempt_id = attempt;
   a.d.decided_by = by;
   snprintf(a.d.kind, sizeof a.d.kind, "%s", kind);
-  snprintf(a.d.overall, sizeof a.d.overall, "%s", overall);
+  a.d.overall = overall;
   a.d.marks = empty_json;
   a.d.units = empty_json;
   a.d.reason = reason;
@@ -148,7 +145,8 @@ static struct decide_args decision(int64_t attempt, int64_t by, const char *kind
 
 static void test_decisions_keep_history(void **state) {
   struct fixture *f = *state;
-  struct decide_args a = decision(f->attempt, f->assessor1, STORE_DECISION_ASSESSOR, "BK", NULL);
+  struct decide_args a =
+      decision(f->attempt, f->assessor1, STORE_DECISION_ASSESSOR, VERDICT_BK, NULL);
   struct store_rd *rd = NULL;
   struct store_decision latest, *hist = NULL;
   struct store_claim c;
@@ -156,19 +154,19 @@ static void test_decisions_keep_history(void **state) {
   assert_int_equal(STORE_OK, claim(f, f->assessor1, 60000, NULL));
   assert_int_equal(STORE_OK, store_txn(f->t.s, tx_decide, &a));
   /* The table refuses an admin change without a reason. */
-  a = decision(f->attempt, f->admin, STORE_DECISION_ADMIN, "K", NULL);
+  a = decision(f->attempt, f->admin, STORE_DECISION_ADMIN, VERDICT_K, NULL);
   assert_int_equal(STORE_HARD, store_txn(f->t.s, tx_decide, &a));
-  a = decision(f->attempt, f->admin, STORE_DECISION_ADMIN, "K", admin_reason);
+  a = decision(f->attempt, f->admin, STORE_DECISION_ADMIN, VERDICT_K, admin_reason);
   assert_int_equal(STORE_OK, store_txn(f->t.s, tx_decide, &a));
   assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   assert_int_equal(STORE_OK, store_decision_latest(rd, &latest, f->attempt));
   assert_string_equal("admin", latest.kind);
-  assert_string_equal("K", latest.overall);
+  assert_int_equal(VERDICT_K, latest.overall);
   assert_string_equal("Portofolio diperiksa ulang.", latest.reason);
   store_decision_clear(&latest);
   assert_int_equal(STORE_OK, store_decision_history(rd, &hist, &n, f->attempt));
   assert_int_equal(2, n);
-  assert_string_equal("BK", hist[0].overall);
+  assert_int_equal(VERDICT_BK, hist[0].overall);
   assert_int_equal(f->assessor1, hist[0].decided_by);
   assert_null(hist[0].reason);
   store_decision_list_free(hist, n);
@@ -200,7 +198,8 @@ static int tx_appeal(struct store_tx *tx, void *ctx) {
 
 static void test_appeals(void **state) {
   struct fixture *f = *state;
-  struct decide_args d = decision(f->attempt, f->assessor1, STORE_DECISION_ASSESSOR, "BK", NULL);
+  struct decide_args d =
+      decision(f->attempt, f->assessor1, STORE_DECISION_ASSESSOR, VERDICT_BK, NULL);
   struct appeal_args a = {f->attempt, f->candidate, f->assessor1, 0, 0, 0};
   struct store_rd *rd = NULL;
   struct store_appeal ap, *list = NULL;
@@ -236,13 +235,14 @@ static void test_appeals(void **state) {
   assert_int_equal(STORE_CONFLICT, store_txn(f->t.s, tx_appeal, &a)); /* decided: final */
   assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   assert_int_equal(STORE_OK, store_appeal_for_attempt(rd, &ap, f->attempt));
-  assert_string_equal("decided", ap.status);
+  assert_int_equal(APPEAL_DECIDED, ap.status);
   assert_int_equal(f->assessor1, ap.original_assessor_id);
   assert_int_equal(f->assessor2, ap.assessor_id);
   assert_true(ap.decided_ms >= ap.assigned_ms && ap.assigned_ms >= ap.created_ms);
   assert_string_equal("Mohon ditinjau.", ap.reason);
   store_appeal_clear(&ap);
-  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, STORE_APPEAL_OPEN, 10));
+  enum appeal_status open = APPEAL_OPEN;
+  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, &open, 10));
   assert_int_equal(0, n);
   store_appeal_list_free(list, n);
   assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, NULL, 10));
@@ -269,14 +269,17 @@ static void test_queue_and_admin_list(void **state) {
   assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, "FSN-LAIN", 10));
   assert_int_equal(0, n);
   free(q);
-  assert_int_equal(STORE_OK, store_review_attempts(rd, &list, &n, NULL, STORE_ATTEMPT_SUBMITTED,
-                                                   "PENDING", 0, 10));
+  enum attempt_status submitted = ATTEMPT_SUBMITTED;
+  enum verdict pending = VERDICT_PENDING;
+  assert_int_equal(STORE_OK,
+                   store_review_attempts(rd, &list, &n, NULL, &submitted, &pending, 0, 10));
   assert_int_equal(1, n);
   assert_string_equal("DKV-UJI", list[0].exam_id);
   assert_null(list[0].form);
   free(list);
-  assert_int_equal(STORE_OK, store_review_attempts(rd, &list, &n, NULL, NULL, "", 0, 10));
-  assert_int_equal(0, n); /* "" = no verdict yet: none, this one is PENDING */
+  enum verdict none = VERDICT_NONE;
+  assert_int_equal(STORE_OK, store_review_attempts(rd, &list, &n, NULL, NULL, &none, 0, 10));
+  assert_int_equal(0, n); /* VERDICT_NONE = no verdict yet: none, this one is PENDING */
   free(list);
   assert_int_equal(STORE_HARD, store_review_attempts(rd, &list, &n, NULL, NULL, NULL, 0, 0));
   store_rd_end(rd);

@@ -28,7 +28,7 @@ static int make_txn(struct store_tx *tx, void *arg) {
   struct fixture *f = arg;
   int64_t now = store_tx_now_ms(tx);
   int rc = store_user_create(tx, &f->user, "sesi@contoh.id", "Made \"Sesi\" Wirawan",
-                             STORE_ROLE_CANDIDATE, "$scrypt$rahasia");
+                             ROLE_CANDIDATE, "$scrypt$rahasia");
   for (int i = 0; STORE_OK == rc && i < 2; i++) {
     struct store_session s = {.user_id = f->user,
                               .created_ms = now,
@@ -101,7 +101,7 @@ static void test_session_and_user(void **state) {
   assert_int_equal(u.id, u2.id);
   assert_string_equal(u.email, u2.email);
   assert_string_equal(u.name, u2.name);
-  assert_string_equal(u.role, u2.role);
+  assert_int_equal(u.role, u2.role);
   assert_int_equal(u.disabled, u2.disabled);
   assert_int_equal(u.created_ms, u2.created_ms);
   assert_string_equal("", u.password_hash);
