@@ -15,10 +15,12 @@
 #include <cmocka.h>
 
 #include "common/accounts.h"
+#include "common/catalog.h"
 #include "common/config.h"
 #include "common/reviews.h"
 #include "store/store.h"
 #include "test_store_fixture.h"
+#include "ujikom/exam_form.h"
 
 struct fixture {
   struct temp_store t;
@@ -267,6 +269,128 @@ static void test_feedback_and_appeal(void **state) {
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* decisions on a real exam form */
+
+#define DKV "DKV-DGM-JR"
+
+struct form_attempt_txn {
+  int64_t user;
+  const char *version, *src, *form;
+  size_t len;
+  int64_t id;
+};
+
+static int create_form_attempt(struct store_tx *tx, void *arg) {
+  struct form_attempt_txn *a = arg;
+  int rc = store_exam_source_put(tx, a->version, DKV, "dkv.exam.yaml", a->src, a->len);
+  if (STORE_OK != rc)
+    return rc;
+  rc = store_attempt_create(tx, &a->id, a->user, DKV, a->version, a->form,
+                            store_tx_now_ms(tx) + 3600000);
+  if (STORE_OK != rc)
+    return rc;
+  return store_attempt_finish(tx, a->id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), VERDICT_PENDING,
+                              "{}");
+}
+
+/* Zero points on every criterion of every open item of form, as the body's "items". */
+static json_t *zero_marks(const struct exam_form *form) {
+  json_t *items = json_object();
+  for (size_t u = 0; u < form->nunits; u++) {
+    for (size_t i = 0; i < form->units[u].nitems; i++) {
+      const struct exam_item *it = form->units[u].items[i].item;
+      if (!exam_item_is_open(it))
+        continue;
+      json_t *crit = json_object();
+      for (size_t c = 0; c < it->nrubric; c++)
+        json_object_set_new(crit, it->rubric[c].id, json_integer(0));
+      json_object_set_new(items, it->id, json_pack("{s:o}", "criteria", crit));
+    }
+  }
+  return items;
+}
+
+static void test_decide(void **state) {
+  struct fixture *f = *state;
+  struct catalog *cat = NULL;
+  struct exam_form *form = NULL;
+  struct reviews_decision d;
+  struct reviews_sheet sheet;
+  struct store_claim claim;
+  struct reviews_err err;
+  char exams[600], cerr[256];
+  const char *src = NULL, *file = NULL;
+  size_t len = 0;
+  const char *dir = getenv("UJIKOM_SOURCE_DIR");
+  snprintf(exams, sizeof exams, "%s/exams", NULL != dir ? dir : ".");
+  assert_int_equal(0, catalog_open(&cat, exams, cerr, sizeof cerr));
+  f->svc.catalog = cat;
+  const struct exam *ex = catalog_current(cat, DKV);
+  assert_non_null(ex);
+  assert_int_equal(0, catalog_source(cat, ex->version, &src, &len, &file));
+  assert_int_equal(0, exam_form_assemble(&form, ex, 7));
+  json_t *fj = exam_form_to_json(form);
+  char *form_text = json_dumps(fj, JSON_COMPACT);
+  json_decref(fj);
+  struct form_attempt_txn a = {f->candidate, ex->version, src, form_text, len, 0};
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, create_form_attempt, &a));
+  free(form_text);
+
+  json_t *items = zero_marks(form), *overall = json_string("BK"),
+         *feedback = json_string("Portofolio belum lengkap.");
+  struct reviews_marks marks = {.items = items, .overall = overall, .feedback = feedback};
+  struct reviews_marks no_items = {.overall = overall, .feedback = feedback};
+
+  assert_int_equal(REVIEWS_OWN_ATTEMPT,
+                   reviews_decide(&d, &f->svc, a.id, f->candidate, &marks, &err));
+  assert_int_equal(REVIEWS_BAD_MARKS,
+                   reviews_decide(&d, &f->svc, a.id, f->assessor, &no_items, &err));
+  assert_string_equal("items: the rubric marks are required.", err.why);
+  /* claim first: valid marks without the assessor's claim are refused */
+  assert_int_equal(REVIEWS_NOT_CLAIMED,
+                   reviews_decide(&d, &f->svc, a.id, f->assessor, &marks, &err));
+  assert_int_equal(REVIEWS_OK, reviews_claim(&claim, &f->svc, a.id, f->assessor, &err));
+  assert_int_equal(REVIEWS_NOT_CLAIMED,
+                   reviews_decide(&d, &f->svc, a.id, f->assessor2, &marks, &err));
+  assert_int_equal(REVIEWS_OK, reviews_decide(&d, &f->svc, a.id, f->assessor, &marks, &err));
+  assert_int_equal(VERDICT_BK, d.overall);
+  assert_int_equal(VERDICT_PENDING, d.previous_verdict);
+  assert_string_equal(STORE_DECISION_ASSESSOR, d.kind);
+  assert_string_equal("", d.serial); /* no certificate for BK */
+  reviews_decision_clear(&d);
+  assert_int_equal(REVIEWS_NOT_AWAITING_REVIEW,
+                   reviews_decide(&d, &f->svc, a.id, f->assessor, &marks, &err));
+
+  /* an administrator's change needs a reason and keeps the rubric points */
+  assert_int_equal(REVIEWS_REASON_REQUIRED,
+                   reviews_override(&d, &f->svc, a.id, f->admin, "", &no_items, &err));
+  assert_int_equal(REVIEWS_OK,
+                   reviews_override(&d, &f->svc, a.id, f->admin, "Salah input.", &no_items, &err));
+  assert_string_equal(STORE_DECISION_ADMIN, d.kind);
+  assert_int_equal(VERDICT_BK, d.previous_verdict);
+  reviews_decision_clear(&d);
+
+  /* the sheet: both decisions, the current one last; only an administrator may change it */
+  assert_int_equal(REVIEWS_OWN_ATTEMPT,
+                   reviews_sheet_load(&sheet, &f->svc, a.id, f->candidate, &err));
+  assert_int_equal(REVIEWS_OK, reviews_sheet_load(&sheet, &f->svc, a.id, f->assessor, &err));
+  assert_int_equal(2, sheet.nhistory);
+  assert_string_equal(STORE_DECISION_ADMIN, reviews_sheet_current(&sheet)->kind);
+  assert_non_null(sheet.score);
+  assert_false(sheet.has_claim); /* released by the decision */
+  assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&sheet, f->assessor, true, false, 0));
+  assert_int_equal(REVIEWS_EDIT_ADMIN, reviews_sheet_editor(&sheet, f->admin, false, true, 0));
+  reviews_sheet_free(&sheet);
+
+  json_decref(items);
+  json_decref(overall);
+  json_decref(feedback);
+  exam_form_free(form);
+  f->svc.catalog = NULL;
+  catalog_free(cat);
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* accounts */
 
 static void test_accounts(void **state) {
@@ -346,6 +470,7 @@ int main(void) {
       cmocka_unit_test(test_may_assign),
       cmocka_unit_test_setup_teardown(test_claim, setup, teardown),
       cmocka_unit_test_setup_teardown(test_feedback_and_appeal, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_decide, setup, teardown),
       cmocka_unit_test_setup_teardown(test_accounts, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
