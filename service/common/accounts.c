@@ -23,6 +23,59 @@ bool accounts_plain_text(const char *s, size_t min, size_t max) {
   return true;
 }
 
+/* A plain address: 3-254 printable ASCII characters, one '@', a local part of 1-64, a
+ * domain with a dot that neither starts nor ends the domain. Internationalised addresses
+ * are not accepted (yet). */
+static bool email_valid(const char *email) {
+  size_t len = strnlen(email, 256);
+  const char *at = strchr(email, '@');
+  const char *domain;
+  size_t local;
+  if (len < 3 || len > 254 || NULL == at || NULL != strchr(at + 1, '@'))
+    return false;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)email[i];
+    if (c <= 0x20 || c >= 0x7f || '"' == c || '\\' == c || '<' == c || '>' == c || ',' == c ||
+        ';' == c || ':' == c || '(' == c || ')' == c || '[' == c || ']' == c)
+      return false;
+  }
+  local = (size_t)(at - email);
+  domain = at + 1;
+  return local >= 1 && local <= 64 && NULL != strchr(domain, '.') && '.' != domain[0] &&
+         '.' != email[len - 1] && NULL == strstr(domain, "..");
+}
+
+/* 1-200 characters of (already valid) UTF-8, at most 255 bytes, no control characters,
+ * not only spaces. */
+static bool name_valid(const char *name) {
+  size_t bytes = strnlen(name, 256);
+  size_t chars = 0;
+  bool visible = false;
+  if (0 == bytes || bytes > 255)
+    return false;
+  for (size_t i = 0; i < bytes; i++) {
+    unsigned char c = (unsigned char)name[i];
+    if (c < 0x20 || 0x7f == c)
+      return false;
+    if (' ' != c)
+      visible = true;
+    if ((c & 0xc0) != 0x80)
+      chars++;
+  }
+  return visible && chars <= 200;
+}
+
+enum accounts_rc accounts_check_registration(const char *name, const char *email,
+                                             const char *password,
+                                             enum password_strength *out_strength) {
+  *out_strength = PASSWORD_STRONG;
+  if (NULL == name || !name_valid(name))
+    return ACCOUNTS_BAD_NAME;
+  if (NULL == email || !email_valid(email))
+    return ACCOUNTS_BAD_EMAIL;
+  return accounts_check_password(password, email, name, out_strength);
+}
+
 enum accounts_rc accounts_check_staff(const char *email, const char *name, enum role role) {
   if (!accounts_plain_text(email, 3, 254) || NULL == strchr(email, '@') ||
       NULL != strchr(email, ' '))
@@ -114,6 +167,42 @@ enum accounts_rc accounts_create_staff(struct store_user *out, struct store *sto
     out->id = c.id;
     return store_failed(out_store_rc, rc);
   }
+  return ACCOUNTS_OK;
+}
+
+struct register_ctx {
+  const char *email, *name, *hash;
+  int64_t id;
+};
+
+static int tx_register(struct store_tx *tx, void *vctx) {
+  struct register_ctx *c = vctx;
+  c->id = 0;
+  return store_user_create(tx, &c->id, c->email, c->name, ROLE_CANDIDATE, c->hash);
+}
+
+enum accounts_rc accounts_register(int64_t *out_id, struct store *store, const char *name,
+                                   const char *email, const char *password, accounts_hash_fn hash,
+                                   unsigned log2n, enum password_strength *out_strength,
+                                   int *out_store_rc) {
+  struct register_ctx c = {.email = email, .name = name};
+  char *hashed = NULL;
+  enum accounts_rc res = accounts_check_registration(name, email, password, out_strength);
+  int rc = STORE_HARD;
+  *out_id = 0;
+  *out_store_rc = STORE_OK;
+  if (ACCOUNTS_OK != res)
+    return res;
+  if (PASSWORD_OK != hash(&hashed, password, log2n))
+    return ACCOUNTS_INTERNAL;
+  c.hash = hashed;
+  rc = store_txn(store, tx_register, &c);
+  password_free(hashed);
+  if (STORE_EXISTS == rc)
+    return ACCOUNTS_EMAIL_TAKEN;
+  if (STORE_OK != rc)
+    return store_failed(out_store_rc, rc);
+  *out_id = c.id;
   return ACCOUNTS_OK;
 }
 

@@ -1,13 +1,13 @@
 /*
- * Staff accounts as an administrator (or the command line) manages them: creating
- * assessors and administrators, listing and disabling accounts. The rules (what an e-mail
- * address, a name, a role and a password must be; that nobody disables themselves; that
- * disabling ends every session) live here once; the JSON API, the admin page and
- * `ujikom admin create` only parse, call and answer. Every change goes to the audit log in
- * the same transaction.
+ * Accounts: a candidate's self-registration, and staff accounts as an administrator (or
+ * the command line) manages them — creating assessors and administrators, listing and
+ * disabling accounts. The rules (what an e-mail address, a name, a role and a password must
+ * be; that nobody disables themselves; that disabling ends every session) live here once;
+ * the JSON API, the pages and `ujikom admin create` only parse, call and answer. Every
+ * change by an administrator goes to the audit log in the same transaction.
  *
- * Candidates' self-registration, logging in and changing one's password belong to the
- * HTTP shell's session code (auth.c), which owns sessions and the login back-off.
+ * Logging in, sessions, the login back-off and changing one's password belong to the HTTP
+ * shell's session code (auth.c), as does the per-address registration limit.
  */
 #ifndef UJIKOM_ACCOUNTS_H
 #define UJIKOM_ACCOUNTS_H
@@ -36,6 +36,16 @@ enum accounts_rc {
   ACCOUNTS_STORE_FAILED,  /* the store could not answer; see *out_store_rc */
   ACCOUNTS_INTERNAL,      /* hashing failed or a broken invariant */
 };
+
+/* --- a candidate's self-registration --- */
+
+/* Checks a registration: a name of 1-200 characters (at most 255 bytes, no control
+ * characters, not only spaces), a plain e-mail address, and a password that passes the
+ * policy. ACCOUNTS_OK, ACCOUNTS_BAD_NAME, ACCOUNTS_BAD_EMAIL, ACCOUNTS_NO_PASSWORD or
+ * ACCOUNTS_WEAK_PASSWORD with *out_strength (NULL texts count as missing). */
+enum accounts_rc accounts_check_registration(const char *name, const char *email,
+                                             const char *password,
+                                             enum password_strength *out_strength);
 
 /* Hashes a password (the HTTP shell bounds how many run at once; the CLI hashes directly). */
 typedef enum password_result (*accounts_hash_fn)(char **out, const char *password, unsigned log2n);
@@ -70,6 +80,14 @@ struct accounts_new_staff {
 enum accounts_rc accounts_create_staff(struct store_user *out, struct store *store,
                                        const struct accounts_new_staff *in,
                                        enum password_strength *out_strength, int *out_store_rc);
+
+/* Creates a candidate account after accounts_check_registration: ACCOUNTS_OK with *out_id,
+ * a check outcome, ACCOUNTS_EMAIL_TAKEN, ACCOUNTS_STORE_FAILED (*out_store_rc set) or
+ * ACCOUNTS_INTERNAL (hashing failed). */
+enum accounts_rc accounts_register(int64_t *out_id, struct store *store, const char *name,
+                                   const char *email, const char *password, accounts_hash_fn hash,
+                                   unsigned log2n, enum password_strength *out_strength,
+                                   int *out_store_rc);
 
 /* Accounts ordered by id, of one role (NULL = all), at most
  * ACCOUNTS_LIST_MAX, password hashes wiped. On ACCOUNTS_OK *out is the caller's to free

@@ -1,7 +1,7 @@
 /*
  * Log-in, registration and log-out pages. The forms post to page routes that call the same
- * account functions as the JSON API (auth_login, auth_register, auth_logout); only the
- * answer differs: a redirect to the user's start page instead of JSON.
+ * account functions as the JSON API (auth_login, h_auth_register_account, auth_logout); only
+ * the answer differs: a redirect to the user's start page instead of JSON.
  */
 #include <string.h>
 
@@ -138,7 +138,7 @@ int h_page_register(struct req *r) {
     return reply_error(r, ERR_CSRF, NULL);
   if (blank(name) || blank(email) || blank(password))
     return register_form(r, 400, "auth.invalid", name, email);
-  if (0 != auth_register(r, name, email, password, &id))
+  if (0 != h_auth_register_account(r, name, email, password, &id))
     return 0;
   if (0 != auth_login(r, email, password, token, &user))
     return 0;

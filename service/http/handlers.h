@@ -21,6 +21,11 @@ int h_auth_logout(struct req *r);
 int h_auth_logout_all(struct req *r);
 int h_auth_me(struct req *r);
 int h_auth_password(struct req *r);
+/* Registers a candidate (the JSON API and the registration page both come here): the
+ * accounts module's checks, then the per-address registration limit, then the account.
+ * Returns 0 with *out_id, or -1 after replying (400/409/429/503...). */
+int h_auth_register_account(struct req *r, const char *name, const char *email,
+                            const char *password, int64_t *out_id);
 
 /* --- exams and attempts (h_subsectors.c, h_exams.c, h_attempts.c) --- */
 int h_subsectors_list(struct req *r);

@@ -456,6 +456,26 @@ static void test_accounts(void **state) {
     assert_string_equal("", list[i].password_hash);
   store_user_list_free(list);
 
+  /* a candidate's registration: its own name and e-mail rules, no audit entry */
+  int64_t cand = 0;
+  assert_int_equal(ACCOUNTS_BAD_NAME, accounts_check_registration("   ", "c@d.id", "x", &strength));
+  assert_int_equal(ACCOUNTS_BAD_NAME, accounts_check_registration(NULL, "c@d.id", "x", &strength));
+  assert_int_equal(ACCOUNTS_BAD_EMAIL, accounts_check_registration("Sari", "c@d", "x", &strength));
+  assert_int_equal(ACCOUNTS_BAD_EMAIL,
+                   accounts_check_registration("Sari", "c@@d.id", "x", &strength));
+  assert_int_equal(ACCOUNTS_NO_PASSWORD,
+                   accounts_check_registration("Sari", "c@d.id", NULL, &strength));
+  assert_int_equal(ACCOUNTS_WEAK_PASSWORD,
+                   accounts_check_registration("Sari", "c@d.id", "12345678", &strength));
+  assert_int_equal(ACCOUNTS_OK, accounts_register(&cand, f->svc.store, "Sari", "sari@contoh.id",
+                                                  "Lintang-Kemukus-1987", password_hash, 10,
+                                                  &strength, &store_rc));
+  assert_true(cand > 0);
+  assert_int_equal(ACCOUNTS_EMAIL_TAKEN,
+                   accounts_register(&cand, f->svc.store, "Sari", "SARI@contoh.id",
+                                     "Lintang-Kemukus-1987", password_hash, 10, &strength,
+                                     &store_rc));
+
   /* both changes are in the intact audit chain */
   int64_t bad = 0, count = 0;
   char why[256] = "";
