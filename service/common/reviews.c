@@ -359,7 +359,8 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
     res = store_failed(err, rc);
     goto fail;
   }
-  /* The form is rebuilt from the stored attempt (l borrows nothing from out). */
+  /* The form is rebuilt from the stored attempt (l borrows out->att; only the exam and form
+   * it builds are taken over, and l is never freed). */
   l.att = out->att;
   res = rebuild_form(&l, svc);
   out->exam = l.exam;

@@ -4,11 +4,9 @@
  * change of a decided attempt and the candidate's view of the decision. The rules are in
  * the reviews module (common/reviews.c); these parse the request and shape the answers.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/log.h"
 #include "common/reviews.h"
