@@ -320,9 +320,9 @@ static void render_claim(struct html *h, const struct req *r, const struct revie
   HTML_LIT(h, "</button></form>");
 }
 
-static void render_sheet(struct html *h, const struct req *r, const struct reviews_sheet *s) {
-  const struct store_decision *dec = reviews_sheet_current(s);
-  bool en = 0 == strcmp(r->lang, "en");
+/* The sheet's heading, the candidate and exam, and the current decision. */
+static void render_sheet_head(struct html *h, const struct req *r, const struct reviews_sheet *s,
+                              const struct store_decision *dec) {
   char idbuf[24];
   snprintf(idbuf, sizeof(idbuf), "%" PRId64, s->att.id);
   HTML_LIT(h, "<h1>");
@@ -353,8 +353,115 @@ static void render_sheet(struct html *h, const struct req *r, const struct revie
                   when, NULL);
     HTML_LIT(h, "</p>");
   }
-  render_claim(h, r, s);
+}
 
+/* One item: the prompt, the answer beside the key (or the rubric), the points. number is
+ * its position on the form. */
+static void render_item(struct html *h, const struct req *r, const struct reviews_sheet *s,
+                        const struct exam_item *it, const struct score_item_result *ir,
+                        size_t number, bool editable) {
+  char nbuf[24], tbuf[24], earned[32], possible[32];
+  snprintf(nbuf, sizeof(nbuf), "%zu", number);
+  snprintf(tbuf, sizeof(tbuf), "%zu", exam_form_item_count(s->form));
+  snprintf(earned, sizeof(earned), "%.4g", NULL != ir ? ir->earned : 0.0);
+  snprintf(possible, sizeof(possible), "%ld", it->points);
+  HTML_LIT(h, "<div class=\"review-item\"><h3>");
+  html_text_sub(h, L(r, "exam.question"), "n", nbuf, "total", tbuf, NULL);
+  html_fmt(h, " <span class=\"hint\">%s · %s</span></h3>", it->id, exam_item_type_name(it->type));
+  HTML_LIT(h, "<p class=\"prompt\">");
+  html_text(h, it->prompt);
+  HTML_LIT(h, "</p><dl class=\"facts\"><dt>");
+  html_text(h, L(r, "review.answer"));
+  HTML_LIT(h, "</dt><dd>");
+  render_answer(h, r, it, json_object_get(s->answers, it->id));
+  HTML_LIT(h, "</dd>");
+  if (!exam_item_is_open(it)) {
+    HTML_LIT(h, "<dt>");
+    html_text(h, L(r, "review.key"));
+    HTML_LIT(h, "</dt><dd>");
+    render_key(h, r, it);
+    HTML_LIT(h, "</dd>");
+  }
+  HTML_LIT(h, "</dl><p>");
+  html_text_sub(h, L(r, "review.points"), "earned", NULL != ir && ir->pending ? "—" : earned,
+                "possible", possible, NULL);
+  HTML_LIT(h, "</p>");
+  if (NULL != it->explanation) {
+    HTML_LIT(h, "<details><summary>");
+    html_text(h, L(r, "review.explanation"));
+    HTML_LIT(h, "</summary><p>");
+    html_text(h, it->explanation);
+    HTML_LIT(h, "</p></details>");
+  }
+  if (exam_item_is_open(it))
+    render_rubric(h, r, it, s->marks, editable);
+  HTML_LIT(h, "</div>");
+}
+
+/* The outcome select and override reason of unit u (an editable sheet only). */
+static void render_unit_outcome(struct html *h, const struct req *r, const struct form_unit *fu,
+                                const struct score_unit_result *ur, size_t u) {
+  const char *automatic = verdict_name(NULL != ur ? ur->verdict : VERDICT_PENDING);
+  char field[160], fid[160];
+  snprintf(field, sizeof(field), "units/%s/outcome", fu->unit->code);
+  snprintf(fid, sizeof(fid), "u-%zu", u);
+  html_fmt(h, "<label for=\"%s\">", fid);
+  html_text_sub(h, L(r, "review.unit_outcome"), "code", fu->unit->code, NULL);
+  HTML_LIT(h, "</label><select class=\"unit-outcome\"");
+  html_attr(h, "id", fid);
+  html_attr(h, "name", field);
+  HTML_LIT(h, "><option value=\"\">");
+  html_text_sub(h, L(r, "review.automatic"), "verdict", automatic, NULL);
+  HTML_LIT(h, "</option><option value=\"K\">");
+  html_text(h, L(r, "result.K"));
+  HTML_LIT(h, "</option><option value=\"BK\">");
+  html_text(h, L(r, "result.BK"));
+  HTML_LIT(h, "</option></select>");
+  snprintf(field, sizeof(field), "units/%s/reason", fu->unit->code);
+  snprintf(fid, sizeof(fid), "ur-%zu", u);
+  html_fmt(h, "<label for=\"%s\">", fid);
+  html_text(h, L(r, "review.reason"));
+  HTML_LIT(h, "</label><input type=\"text\" class=\"override-reason\" maxlength=\"500\"");
+  html_attr(h, "id", fid);
+  html_attr(h, "name", field);
+  HTML_LIT(h, ">");
+}
+
+/* The overall outcome, the feedback and (for an administrator) the reason; ends the form. */
+static void render_decision_end(struct html *h, const struct req *r,
+                                const struct store_decision *dec, bool admin_can) {
+  HTML_LIT(h, "<section class=\"card\"><label for=\"overall\">");
+  html_text(h, L(r, "review.overall"));
+  HTML_LIT(h, "</label><select id=\"overall\" name=\"overall\" required><option value=\"\">—"
+              "</option><option value=\"K\">");
+  html_text(h, L(r, "result.K"));
+  HTML_LIT(h, "</option><option value=\"BK\">");
+  html_text(h, L(r, "result.BK"));
+  HTML_LIT(h, "</option></select><label for=\"feedback\">");
+  html_text(h, L(r, "review.feedback"));
+  HTML_LIT(h, "</label><p class=\"hint\" id=\"feedback-hint\">");
+  html_text(h, L(r, "review.feedback_hint"));
+  HTML_LIT(h, "</p><textarea id=\"feedback\" name=\"feedback\" maxlength=\"5000\" "
+              "aria-describedby=\"feedback-hint\">");
+  if (NULL != dec)
+    html_text(h, dec->feedback);
+  HTML_LIT(h, "</textarea>");
+  if (admin_can) {
+    HTML_LIT(h, "<label for=\"reason\">");
+    html_text(h, L(r, "review.admin_reason"));
+    HTML_LIT(h, "</label><input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\"500\" "
+                "required>");
+  }
+  HTML_LIT(h, "<p><button type=\"submit\">");
+  html_text(h, L(r, "review.decide"));
+  HTML_LIT(h, "</button></p></section></div></form>");
+}
+
+static void render_sheet(struct html *h, const struct req *r, const struct reviews_sheet *s) {
+  const struct store_decision *dec = reviews_sheet_current(s);
+  bool en = 0 == strcmp(r->lang, "en");
+  render_sheet_head(h, r, s, dec);
+  render_claim(h, r, s);
   enum reviews_editor editor = reviews_sheet_editor(s, r->user->id, ROLE_ASSESSOR == r->user->role,
                                                     ROLE_ADMIN == r->user->role, r->now_ms);
   bool admin_can = REVIEWS_EDIT_ADMIN == editor;
@@ -383,100 +490,14 @@ static void render_sheet(struct html *h, const struct req *r, const struct revie
     HTML_LIT(h, "</h2>");
     for (size_t i = 0; i < fu->nitems; i++) {
       const struct exam_item *it = fu->items[i].item;
-      const struct score_item_result *ir = item_result(ur, it->id);
-      char nbuf[24], tbuf[24], earned[32], possible[32];
-      snprintf(nbuf, sizeof(nbuf), "%zu", ++number);
-      snprintf(tbuf, sizeof(tbuf), "%zu", exam_form_item_count(s->form));
-      snprintf(earned, sizeof(earned), "%.4g", NULL != ir ? ir->earned : 0.0);
-      snprintf(possible, sizeof(possible), "%ld", it->points);
-      HTML_LIT(h, "<div class=\"review-item\"><h3>");
-      html_text_sub(h, L(r, "exam.question"), "n", nbuf, "total", tbuf, NULL);
-      html_fmt(h, " <span class=\"hint\">%s · %s</span></h3>", it->id,
-               exam_item_type_name(it->type));
-      HTML_LIT(h, "<p class=\"prompt\">");
-      html_text(h, it->prompt);
-      HTML_LIT(h, "</p><dl class=\"facts\"><dt>");
-      html_text(h, L(r, "review.answer"));
-      HTML_LIT(h, "</dt><dd>");
-      render_answer(h, r, it, json_object_get(s->answers, it->id));
-      HTML_LIT(h, "</dd>");
-      if (!exam_item_is_open(it)) {
-        HTML_LIT(h, "<dt>");
-        html_text(h, L(r, "review.key"));
-        HTML_LIT(h, "</dt><dd>");
-        render_key(h, r, it);
-        HTML_LIT(h, "</dd>");
-      }
-      HTML_LIT(h, "</dl><p>");
-      html_text_sub(h, L(r, "review.points"), "earned", NULL != ir && ir->pending ? "—" : earned,
-                    "possible", possible, NULL);
-      HTML_LIT(h, "</p>");
-      if (NULL != it->explanation) {
-        HTML_LIT(h, "<details><summary>");
-        html_text(h, L(r, "review.explanation"));
-        HTML_LIT(h, "</summary><p>");
-        html_text(h, it->explanation);
-        HTML_LIT(h, "</p></details>");
-      }
-      if (exam_item_is_open(it))
-        render_rubric(h, r, it, s->marks, editable);
-      HTML_LIT(h, "</div>");
+      render_item(h, r, s, it, item_result(ur, it->id), ++number, editable);
     }
-    if (editable) {
-      const char *automatic = verdict_name(NULL != ur ? ur->verdict : VERDICT_PENDING);
-      char field[160], fid[160];
-      snprintf(field, sizeof(field), "units/%s/outcome", fu->unit->code);
-      snprintf(fid, sizeof(fid), "u-%zu", u);
-      html_fmt(h, "<label for=\"%s\">", fid);
-      html_text_sub(h, L(r, "review.unit_outcome"), "code", fu->unit->code, NULL);
-      HTML_LIT(h, "</label><select class=\"unit-outcome\"");
-      html_attr(h, "id", fid);
-      html_attr(h, "name", field);
-      HTML_LIT(h, "><option value=\"\">");
-      html_text_sub(h, L(r, "review.automatic"), "verdict", automatic, NULL);
-      HTML_LIT(h, "</option><option value=\"K\">");
-      html_text(h, L(r, "result.K"));
-      HTML_LIT(h, "</option><option value=\"BK\">");
-      html_text(h, L(r, "result.BK"));
-      HTML_LIT(h, "</option></select>");
-      snprintf(field, sizeof(field), "units/%s/reason", fu->unit->code);
-      snprintf(fid, sizeof(fid), "ur-%zu", u);
-      html_fmt(h, "<label for=\"%s\">", fid);
-      html_text(h, L(r, "review.reason"));
-      HTML_LIT(h, "</label><input type=\"text\" class=\"override-reason\" maxlength=\"500\"");
-      html_attr(h, "id", fid);
-      html_attr(h, "name", field);
-      HTML_LIT(h, ">");
-    }
+    if (editable)
+      render_unit_outcome(h, r, fu, ur, u);
     HTML_LIT(h, "</section>");
   }
-  if (!editable)
-    return;
-  HTML_LIT(h, "<section class=\"card\"><label for=\"overall\">");
-  html_text(h, L(r, "review.overall"));
-  HTML_LIT(h, "</label><select id=\"overall\" name=\"overall\" required><option value=\"\">—"
-              "</option><option value=\"K\">");
-  html_text(h, L(r, "result.K"));
-  HTML_LIT(h, "</option><option value=\"BK\">");
-  html_text(h, L(r, "result.BK"));
-  HTML_LIT(h, "</option></select><label for=\"feedback\">");
-  html_text(h, L(r, "review.feedback"));
-  HTML_LIT(h, "</label><p class=\"hint\" id=\"feedback-hint\">");
-  html_text(h, L(r, "review.feedback_hint"));
-  HTML_LIT(h, "</p><textarea id=\"feedback\" name=\"feedback\" maxlength=\"5000\" "
-              "aria-describedby=\"feedback-hint\">");
-  if (NULL != dec)
-    html_text(h, dec->feedback);
-  HTML_LIT(h, "</textarea>");
-  if (admin_can) {
-    HTML_LIT(h, "<label for=\"reason\">");
-    html_text(h, L(r, "review.admin_reason"));
-    HTML_LIT(h, "</label><input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\"500\" "
-                "required>");
-  }
-  HTML_LIT(h, "<p><button type=\"submit\">");
-  html_text(h, L(r, "review.decide"));
-  HTML_LIT(h, "</button></p></section></div></form>");
+  if (editable)
+    render_decision_end(h, r, dec, admin_can);
 }
 
 int h_page_review(struct req *r) {
