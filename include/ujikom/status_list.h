@@ -1,0 +1,58 @@
+/*
+ * W3C Bitstring Status List v1.0: the bitstring a status list credential publishes (one bit
+ * per certificate, for one status purpose such as revocation or suspension), its
+ * `encodedList` form (multibase 'u' + base64url without padding of the GZIP-compressed
+ * bitstring), and the random choice of a certificate's index so that indexes say nothing
+ * about the order of issuance.
+ *
+ * Pure functions but for the CSPRNG. Bit 0 is the left-most (most significant) bit of the
+ * first byte, as the specification defines.
+ */
+#ifndef UJIKOM_STATUS_LIST_H
+#define UJIKOM_STATUS_LIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The specification's minimum: 16 KiB uncompressed, 131,072 entries (herd privacy). */
+#define STATUS_LIST_MIN_BITS 131072u
+/* The largest list this code makes or decodes: 2 MiB uncompressed (16,777,216 entries).
+ * A decoder stops inflating there, so a small "decompression bomb" costs no more. */
+#define STATUS_LIST_MAX_BITS (16u * 1024u * 1024u)
+/* The longest encodedList accepted (characters); a 2 MiB list of random bits fits. */
+#define STATUS_LIST_MAX_ENCODED (4u * 1024u * 1024u)
+
+struct status_list {
+  unsigned char *bits;
+  size_t nbits; /* a multiple of 8, STATUS_LIST_MIN_BITS..STATUS_LIST_MAX_BITS */
+};
+
+/* A list of nbits zero bits. Returns 0 and *out (free with status_list_free), or -1 when
+ * nbits is out of range or not a multiple of 8, or memory runs out. */
+int status_list_new(struct status_list **out, size_t nbits);
+void status_list_free(struct status_list *l);
+/* Sets bit index to value. Returns 0, or -1 when index is out of range. */
+int status_list_set(struct status_list *l, uint64_t index, bool value);
+/* Returns the bit (0 or 1), or -1 when index is out of range. */
+int status_list_get(const struct status_list *l, uint64_t index);
+
+/* The encodedList of l. Returns 0 and *out (malloc'd, NUL-terminated, free()), or -1. */
+int status_list_encode(char **out, const struct status_list *l);
+/* Decodes an encodedList strictly: 'u' prefix, canonical base64url without padding, one
+ * GZIP member and nothing after it, an uncompressed size of STATUS_LIST_MIN_BITS to
+ * STATUS_LIST_MAX_BITS bits. Returns 0 and *out (free with status_list_free), or -1 with a
+ * reason in err. */
+int status_list_decode(struct status_list **out, const char *text, size_t len, char *err,
+                       size_t errlen);
+
+/* Whether an index is already given to a certificate (the caller's register knows). */
+typedef bool (*status_list_in_use_fn)(void *ctx, uint64_t index);
+/* Chooses an index in [0, nbits) not in use, at random (OpenSSL RAND_bytes): up to 64
+ * uniform draws, and when every draw hits a used index (a nearly full list), the first free
+ * index after a random start. Returns 0 and *out, or -1 when every index is in use or the
+ * CSPRNG fails. */
+int status_list_random_index(uint64_t *out, uint64_t nbits, status_list_in_use_fn in_use,
+                             void *ctx);
+
+#endif
