@@ -282,27 +282,44 @@ int h_reviews_get(struct req *r) {
 /* ------------------------------------------------------------------------------------ */
 /* decisions */
 
-/* The decision body's members (each NULL when absent). */
-static struct reviews_marks body_marks(const struct req *r) {
-  return (struct reviews_marks){.items = json_object_get(r->json, "items"),
+/* Parses a decision request: the attempt id of the path and the body's members (each NULL
+ * when absent). Returns 0, or -1 after replying. */
+static int decision_request(struct req *r, int64_t *out_id, struct reviews_marks *out) {
+  if (!parse_id(r->params[0], out_id)) {
+    reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
+    return -1;
+  }
+  if (NULL == r->json || !json_is_object(r->json)) {
+    reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
+    return -1;
+  }
+  *out = (struct reviews_marks){.items = json_object_get(r->json, "items"),
                                 .units = json_object_get(r->json, "units"),
                                 .overall = json_object_get(r->json, "overall"),
                                 .feedback = json_object_get(r->json, "feedback")};
+  return 0;
 }
 
-/* Answers a committed decision (and logs a certificate that could not be issued yet). */
-static int reply_decision(struct req *r, const struct reviews_decision *d) {
+/* Answers a decision's outcome: the committed decision (logging a certificate that could not
+ * be issued yet), or the refusal. Frees *d. */
+static int reply_decision(struct req *r, enum reviews_rc rc, struct reviews_decision *d,
+                          const struct reviews_err *err, const char *what) {
   bool issued = ISSUE_CREATED == d->issue || ISSUE_EXISTING == d->issue;
+  int ret;
+  if (REVIEWS_OK != rc)
+    return reply_reviews(r, rc, err, what);
   if (VERDICT_K == d->overall && !issued)
     log_msg(LOG_WARN, r->request_id, "attempt %lld decided K but not issued: %s (%s)",
             (long long)d->attempt_id, issue_rc_name(d->issue), d->issue_err);
-  return reply_json(r, 200,
-                    json_pack("{s:{s:I, s:I, s:s, s:s, s:s, s:o?, s:s?}, s:o?}", "decision", "id",
-                              (json_int_t)d->id, "attempt_id", (json_int_t)d->attempt_id, "kind",
-                              d->kind, "overall", verdict_name(d->overall), "previous_verdict",
-                              verdict_name(d->previous_verdict), "units",
-                              json_loads(d->units, 0, NULL), "feedback", d->feedback,
-                              "certificate_serial", issued ? json_string(d->serial) : NULL));
+  ret = reply_json(r, 200,
+                   json_pack("{s:{s:I, s:I, s:s, s:s, s:s, s:o?, s:s?}, s:o?}", "decision", "id",
+                             (json_int_t)d->id, "attempt_id", (json_int_t)d->attempt_id, "kind",
+                             d->kind, "overall", verdict_name(d->overall), "previous_verdict",
+                             verdict_name(d->previous_verdict), "units",
+                             json_loads(d->units, 0, NULL), "feedback", d->feedback,
+                             "certificate_serial", issued ? json_string(d->serial) : NULL));
+  reviews_decision_clear(d);
+  return ret;
 }
 
 /* POST /api/reviews/:attempt/decision (assessor: first review or an assigned appeal). */
@@ -311,19 +328,10 @@ int h_reviews_decide(struct req *r) {
   struct reviews_marks marks;
   struct reviews_err err;
   int64_t id = 0;
-  enum reviews_rc rc;
-  int ret;
-  if (!parse_id(r->params[0], &id))
-    return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
-  if (NULL == r->json || !json_is_object(r->json))
-    return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
-  marks = body_marks(r);
-  rc = reviews_decide(&d, r->svc, id, r->user->id, &marks, &err);
-  if (REVIEWS_OK != rc)
-    return reply_reviews(r, rc, &err, __func__);
-  ret = reply_decision(r, &d);
-  reviews_decision_clear(&d);
-  return ret;
+  if (0 != decision_request(r, &id, &marks))
+    return 0;
+  return reply_decision(r, reviews_decide(&d, r->svc, id, r->user->id, &marks, &err), &d, &err,
+                        __func__);
 }
 
 /* POST /api/admin/attempts/:id/decision: an administrator changes a decided attempt.
@@ -334,25 +342,17 @@ int h_admin_attempt_decision(struct req *r) {
   struct reviews_err err;
   json_t *reason = NULL;
   int64_t id = 0;
-  enum reviews_rc rc;
-  int ret;
-  if (!parse_id(r->params[0], &id))
-    return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
-  if (NULL == r->json || !json_is_object(r->json))
-    return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
+  if (0 != decision_request(r, &id, &marks))
+    return 0;
   reason = json_object_get(r->json, "reason");
   if (NULL != reason && !json_is_null(reason) &&
       (!json_is_string(reason) || json_string_length(reason) > REVIEW_MAX_REASON ||
        strlen(json_string_value(reason)) != json_string_length(reason)))
     return reply_error(r, ERR_INVALID_FIELD, "reason: text of at most 2000 bytes.");
-  marks = body_marks(r);
   marks.items = NULL; /* an administrator keeps the assessor's rubric points */
-  rc = reviews_override(&d, r->svc, id, r->user->id, json_string_value(reason), &marks, &err);
-  if (REVIEWS_OK != rc)
-    return reply_reviews(r, rc, &err, __func__);
-  ret = reply_decision(r, &d);
-  reviews_decision_clear(&d);
-  return ret;
+  return reply_decision(
+      r, reviews_override(&d, r->svc, id, r->user->id, json_string_value(reason), &marks, &err), &d,
+      &err, __func__);
 }
 
 /* ------------------------------------------------------------------------------------ */
