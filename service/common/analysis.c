@@ -173,7 +173,7 @@ enum analysis_report_rc analysis_report_build(struct analysis_report *out, struc
       if (ATTEMPT_OPEN != page[i].status)
         ids[nids++] = page[i].id;
     before = n > 0 ? page[n - 1].id : 0;
-    free(page);
+    store_attempt_list_free(page, n);
     if (n < 1000)
       break;
   }

@@ -105,6 +105,11 @@ static int64_t appeal_period_ms(const struct svc *svc) {
 /* ------------------------------------------------------------------------------------ */
 /* the queue */
 
+void reviews_queue_free(struct reviews_queue_entry *list, size_t n) {
+  (void)n; /* the entries own nothing */
+  free(list);
+}
+
 enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n, struct svc *svc,
                               const struct reviews_viewer *viewer, const char *exam_id,
                               const char *subsector, int64_t now_ms, struct reviews_err *err) {
@@ -124,7 +129,7 @@ enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n, s
     return store_failed(err, rc);
   list = calloc(n + 1, sizeof *list);
   if (NULL == list) {
-    free(q);
+    store_queue_list_free(q, n);
     return REVIEWS_INTERNAL;
   }
   for (size_t i = 0; i < n && kept < REVIEWS_QUEUE_LIMIT; i++) {
@@ -150,7 +155,7 @@ enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n, s
     e->appeal_id = q[i].appeal_id;
     kept++;
   }
-  free(q);
+  store_queue_list_free(q, n);
   *out = list;
   *out_n = kept;
   return REVIEWS_OK;

@@ -111,10 +111,11 @@ struct reviews_viewer {
 
 /* The queue, oldest first, at most REVIEWS_QUEUE_LIMIT entries, optionally of one exam
  * and/or one subsector (NULL = any). viewer NULL lists every entry. On REVIEWS_OK *out
- * (possibly 0 entries) is the caller's to free(). */
+ * (possibly 0 entries) is the caller's to free with reviews_queue_free. */
 enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n, struct svc *svc,
                               const struct reviews_viewer *viewer, const char *exam_id,
                               const char *subsector, int64_t now_ms, struct reviews_err *err);
+void reviews_queue_free(struct reviews_queue_entry *list, size_t n);
 
 /* --- claiming --- */
 

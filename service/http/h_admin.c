@@ -124,7 +124,7 @@ int h_admin_users_list(struct req *r) {
     json_array_append_new(items, user_json(&list[i]));
   if (NULL != list)
     OPENSSL_cleanse(list, n * sizeof *list);
-  store_user_list_free(list);
+  store_user_list_free(list, n);
   if (NULL == items)
     return reply_error(r, ERR_INTERNAL, NULL);
   return reply_json(r, 200, json_pack("{s:o}", "items", items));
@@ -197,7 +197,7 @@ int h_admin_attempts_list(struct req *r) {
   for (size_t i = 0; NULL != items && i < n; i++)
     json_array_append_new(items, attempt_json(&list[i]));
   before = n == ADMIN_LIST_LIMIT ? list[n - 1].id : 0; /* where the next page starts */
-  free(list);
+  store_attempt_list_free(list, n);
   if (NULL == items)
     return reply_error(r, ERR_INTERNAL, NULL);
   return reply_json(r, 200,

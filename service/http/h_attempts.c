@@ -543,7 +543,7 @@ cleanup:
   json_decref(fj);
   free(form_text);
   exam_form_free(form);
-  free(list);
+  store_attempt_list_free(list, n);
   return STORE_NONE == rc ? STORE_HARD : rc;
 }
 
@@ -632,7 +632,7 @@ int h_attempts_list(struct req *r) {
     }
     json_array_append_new(arr, attempt_summary(r->svc, &list[i], r->now_ms));
   }
-  free(list);
+  store_attempt_list_free(list, n);
   if (NULL == arr) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }

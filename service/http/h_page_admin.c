@@ -342,8 +342,8 @@ int h_page_admin(struct req *r) {
   ret = layout_reply(r, 200, h);
 cleanup:
   store_rd_end(rd);
-  store_user_list_free(users);
-  free(attempts);
+  store_user_list_free(users, nusers);
+  store_attempt_list_free(attempts, nattempts);
   store_appeal_list_free(appeals, nappeals);
   store_cert_list_free(certs, ncerts);
   return ret;

@@ -363,7 +363,7 @@ int h_page_me(struct req *r) {
   ret = layout_reply(r, 200, h);
 cleanup:
   store_rd_end(rd);
-  free(list);
+  store_attempt_list_free(list, n);
   store_cert_list_free(certs, ncerts);
   return ret;
 }

@@ -66,7 +66,7 @@ int h_page_review_queue(struct req *r) {
   struct html *h = html_new();
   if (NULL == h) {
     store_rd_end(rd);
-    free(q);
+    reviews_queue_free(q, n);
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   layout_begin(h, r, L(r, "review.queue_title"));
@@ -120,7 +120,7 @@ int h_page_review_queue(struct req *r) {
     HTML_LIT(h, "</tbody></table></div>");
   }
   store_rd_end(rd);
-  free(q);
+  reviews_queue_free(q, n);
   layout_end(h, r);
   return layout_reply(r, 200, h);
 }

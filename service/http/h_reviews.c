@@ -187,7 +187,7 @@ int h_reviews_queue(struct req *r) {
             q[i].claim_expires_ms > 0 ? json_time(q[i].claim_expires_ms) : json_null(), "appeal_id",
             q[i].appeal_id > 0 ? json_integer((json_int_t)q[i].appeal_id) : json_null()));
   }
-  free(q);
+  reviews_queue_free(q, n);
   if (NULL == items)
     return reply_error(r, ERR_INTERNAL, NULL);
   return reply_json(r, 200, json_pack("{s:o}", "items", items));

@@ -14,6 +14,49 @@
  * Reads: store_rd_begin() lends a read-only connection from a pool (WAL lets readers run
  * beside the writer) with a consistent snapshot until store_rd_end(). Inside a write
  * transaction, store_tx_rd(tx) gives a reader that sees the transaction's own writes.
+ *
+ * Isolation: what each kind of transaction may assume. Every backend must give these
+ * guarantees; today SQLite gives them through its single writer, and a PostgreSQL backend
+ * must give them explicitly (see the end of this list).
+ *
+ * - A read snapshot (store_rd_begin ... store_rd_end) sees one consistent state of the whole
+ *   database, fixed at its first read, and none of the writes committed after it: several
+ *   look-ups in one snapshot agree with each other (PostgreSQL: REPEATABLE READ, READ ONLY).
+ *   Separate snapshots (e.g. the pages of a list) may see different states.
+ *
+ * - A write transaction body (store_txn_fn) is serial: it runs as if no other write
+ *   transaction ran between its first read and its commit. (SQLite: BEGIN IMMEDIATE takes the
+ *   database's one write lock before the body reads anything, and the group commit runs the
+ *   bodies of one batch one after another, each in a savepoint, each seeing the writes of
+ *   the bodies before it.) Bodies therefore read, decide and write without row locks, and
+ *   these operations depend on it:
+ *     . store_audit_append reads the chain's head (last seq and hash) and appends seq + 1
+ *       linked to it; two appends interleaved would fork the hash chain (UNIQUE(seq) would
+ *       turn the second into STORE_HARD, which must not happen in normal operation).
+ *     . store_ratelimit_hit, and the callers' bodies that read a counter with
+ *       store_ratelimit_get and write it back, count by read-modify-write; interleaved hits
+ *       would be lost, letting a client past its limit.
+ *     . store_claim_take checks the current holder, then writes the claim; interleaved, two
+ *       assessors could hold one attempt.
+ *     . store_answer_put and store_answer_put_checked check that the attempt is open (and
+ *       its deadline), then save; interleaved with store_attempt_finish, an answer could be
+ *       saved into an attempt already scored.
+ *     . store_session_touch reads a session's expiry, then extends or deletes it.
+ *     . The callers' multi-step bodies: a review decision (re-read the verdict, the claim
+ *       and the latest decision, then add a decision, set the result, release the claim,
+ *       mark the appeal, append to the audit log), certificate issuance (look for a
+ *       certificate of the attempt, insert, audit), account changes with their audit entry.
+ *   Single conditional statements (store_attempt_finish, _set_result, _extend_deadline,
+ *   store_appeal_assign/_set_decided, store_cert_revoke, store_cert_set_display) need only
+ *   row-level atomicity, and the inserts guarded by a unique key (store_user_create,
+ *   store_attempt_create, store_appeal_create, store_cert_insert: STORE_EXISTS) only that
+ *   the key is enforced at commit; they rely on nothing more.
+ *
+ * - A PostgreSQL backend must keep the serial guarantee for every store_txn body: either take
+ *   one transaction-level lock before the body's first statement (pg_advisory_xact_lock on a
+ *   fixed key: the equivalent of BEGIN IMMEDIATE), or run bodies at SERIALIZABLE and map a
+ *   serialization failure (40001) or deadlock (40P01) to STORE_BUSY so store_txn runs the
+ *   body again. READ COMMITTED alone breaks the operations listed above.
  */
 #ifndef UJIKOM_STORE_H
 #define UJIKOM_STORE_H

@@ -63,9 +63,11 @@ int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64
                            const char *exam_id);
 /* The user's attempts (exam_id NULL = all exams), newest first, without form/result, at
  * most limit (1..1000). On STORE_OK *out is an array of *out_n (possibly 0) that the caller
- * frees with free(). */
+ * frees with store_attempt_list_free. */
 int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                             int64_t user_id, const char *exam_id, int limit);
+/* Frees a list of attempts (store_attempt_list_user, store_review_attempts). NULL allowed. */
+void store_attempt_list_free(struct store_attempt *list, size_t n);
 
 /* Saves (or replaces) one answer of an open attempt, value being JSON text.
  * STORE_OK, STORE_NONE when the attempt does not exist, STORE_CONFLICT when it is no longer
@@ -77,7 +79,8 @@ int store_answer_put(struct store_tx *tx, int64_t attempt_id, const char *item_i
  * attempt is open and that not_after_ms (the request's time less the save grace) is not past
  * its deadline: STORE_OK, STORE_CONFLICT when it is closed or too late (nothing written),
  * STORE_NONE, or negative. *out_deadline_ms receives the deadline as read in the transaction
- * (0 when there is no such attempt). */
+ * (0 when there is no such attempt). Like store_answer_put, it relies on the serial write
+ * transaction (store.h, "Isolation"): the state is checked, then the answer saved. */
 int store_answer_put_checked(struct store_tx *tx, int64_t attempt_id, const char *item_id,
                              const char *value_json, int64_t saved_ms, int64_t not_after_ms,
                              int64_t *out_deadline_ms);

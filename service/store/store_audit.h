@@ -22,7 +22,8 @@ struct store_rd;
  * action: a short dotted verb ("review.decision", "user.disable", "attempt.extra_time").
  * subject: what was acted on ("attempt:42", "user:7"). before_json / after_json: JSON
  * texts of the state before and after (either may be NULL). Writes the new entry's seq to
- * *out_seq (may be NULL). Returns STORE_OK or negative. */
+ * *out_seq (may be NULL). Returns STORE_OK or negative. Relies on the serial write
+ * transaction (store.h, "Isolation"): it reads the chain's head and appends after it. */
 int store_audit_append(struct store_tx *tx, int64_t *out_seq, int64_t actor_user_id,
                        const char *action, const char *subject, const char *before_json,
                        const char *after_json);

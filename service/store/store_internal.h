@@ -24,6 +24,12 @@
  *     return rc;
  *   }
  *
+ *   Lists: one `static const struct store_rowtype` per element type (its size, a row reader
+ *   and, when elements own memory, a clear), then bind and hand the statement to
+ *   store_rows_collect(c, st, &type, limit, &list, out_n); the public *_list_free(list, n)
+ *   is store_rows_free(&type, list, n). (Only store_attempts_overdue, which fills the caller's
+ *   array, and the audit chain's verification step through rows themselves.)
+ *
  *   Writes take struct store_tx * and use store_tx_conn(tx); they run inside store_txn().
  *   store_stmt() prepares each SQL text once per connection (SQLITE_PREPARE_PERSISTENT) and
  *   caches it; statements are never finalised until the connection closes. Always bind
@@ -82,6 +88,49 @@ int store_col_copy(sqlite3_stmt *st, int col, char *buf, size_t bufsize);
 /* A malloc'd copy of a text column, or NULL for SQL NULL. *out_oom is set to 1 when the
  * allocation failed (so NULL-as-NULL and NULL-as-failure differ). */
 char *store_col_strdup(sqlite3_stmt *st, int col, int *out_oom);
+
+/* How one row of a list query becomes one element of the array that store_rows_collect
+ * returns. Define it `static const` next to the query. */
+struct store_rowtype {
+  const char *what; /* for log messages, e.g. "user list" */
+  size_t size;      /* sizeof one element */
+  /* Fills elem (zeroed beforehand) from the current row: STORE_OK, STORE_HARD (a value does
+   * not fit its field) or STORE_UNAVAILABLE (out of memory). On failure it leaves nothing
+   * allocated in elem. */
+  int (*read)(sqlite3_stmt *st, void *elem);
+  /* Frees what read allocated inside one element; NULL when elements own nothing. */
+  void (*clear)(void *elem);
+};
+
+/* The most rows a bounded list returns in one call. */
+#define STORE_LIST_MAX 1000
+
+/* Every list query in one place: steps st (parameters bound by the caller) and collects at
+ * most limit rows (1..STORE_LIST_MAX; anything else is STORE_HARD) into one array allocated
+ * up front. st may be NULL (store_stmt failed: STORE_HARD); it is always reset
+ * (store_stmt_done). On STORE_OK *out is an array of *out_n elements (possibly none, *out not
+ * NULL), the caller's to free with the resource's *_list_free(list, n); on failure *out is
+ * NULL, *out_n 0, nothing stays allocated, and the result is negative. */
+int store_rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
+                       int limit, void **out, size_t *out_n);
+
+/* The same for queries without a limit (every row of one attempt): the array grows as rows
+ * come, and *out is NULL when there are none. */
+int store_rows_collect_all(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
+                           void **out, size_t *out_n);
+
+/* Frees a list made by store_rows_collect(_all) with the same type: type->clear on each of
+ * the n elements, then the array. NULL allowed. Every public *_list_free is this. */
+void store_rows_free(const struct store_rowtype *type, void *list, size_t n);
+
+/* An attempt without form and result, as more than one resource file lists it: the columns
+ * in the order store_attempt_row reads them (a row type's read and clear). Defined with the
+ * attempts (store_sqlite_attempts.c). */
+#define STORE_ATTEMPT_COLS                                                                         \
+  "id, user_id, exam_id, exam_version, status, started_at, deadline_at, "                          \
+  "coalesce(finished_at, 0), coalesce(verdict, ''), coalesce(decided_at, 0)"
+int store_attempt_row(sqlite3_stmt *st, void *elem);
+void store_attempt_row_clear(void *elem);
 
 /* The last inserted rowid on this connection. */
 int64_t store_conn_last_rowid(struct store_conn *c);

@@ -28,7 +28,8 @@ struct store_claim {
  * (now = the transaction's time). Taking over a lapsed claim and renewing one's own are
  * allowed. Returns STORE_OK with *out = the new claim; STORE_CONFLICT with *out = the
  * current holder's live claim; STORE_NONE when the attempt does not exist or is not
- * awaiting review; negative on storage errors. */
+ * awaiting review; negative on storage errors. Relies on the serial write transaction
+ * (store.h, "Isolation"): the holder is checked, then the claim written. */
 int store_claim_take(struct store_tx *tx, struct store_claim *out, int64_t attempt_id,
                      int64_t assessor_id, int64_t ttl_ms);
 /* The claim on an attempt, lapsed or not: STORE_OK / STORE_NONE / negative. */
@@ -49,9 +50,10 @@ struct store_queue_entry {
 
 /* Attempts awaiting a first review (verdict PENDING) and attempts with an appeal assigned
  * to an assessor, oldest first; exam_id NULL = every exam; at most limit (1..1000). On
- * STORE_OK *out (possibly 0 entries) is the caller's to free(). */
+ * STORE_OK *out (possibly 0 entries) is the caller's to free with store_queue_list_free. */
 int store_review_queue(struct store_rd *rd, struct store_queue_entry **out, size_t *out_n,
                        const char *exam_id, int limit);
+void store_queue_list_free(struct store_queue_entry *list, size_t n);
 
 /* --- decisions --- */
 #define STORE_DECISION_ASSESSOR "assessor"
@@ -124,7 +126,7 @@ void store_appeal_list_free(struct store_appeal *list, size_t n);
 /* Every attempt (not only one user's), newest first, without form/result, filtered by
  * exam_id, status and verdict (each NULL = any; VERDICT_NONE = none yet), with id < before_id
  * (0 = from the newest), at most limit (1..1000). On STORE_OK *out (possibly 0) is the
- * caller's to free(). */
+ * caller's to free with store_attempt_list_free (store_attempts.h). */
 int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                           const char *exam_id, const enum attempt_status *status,
                           const enum verdict *verdict, int64_t before_id, int limit);

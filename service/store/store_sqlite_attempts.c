@@ -26,22 +26,18 @@ enum attempts_stmt {
   ATTEMPTS__MAX
 };
 
-#define ATT_COLS                                                                                   \
-  "id, user_id, exam_id, exam_version, status, started_at, deadline_at, "                          \
-  "coalesce(finished_at, 0), coalesce(verdict, ''), coalesce(decided_at, 0)"
-
 static const char *const attempts_sqls[ATTEMPTS__MAX] = {
     [SRC_PUT] = "INSERT INTO exam_sources(version, exam_id, file, source, stored_at) "
                 "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(version) DO NOTHING",
     [SRC_GET] = "SELECT source, file FROM exam_sources WHERE version = ?1",
     [ATT_INSERT] = "INSERT INTO attempts(user_id, exam_id, exam_version, form, status, "
                    "started_at, deadline_at) VALUES(?1, ?2, ?3, ?4, 'open', ?5, ?6)",
-    [ATT_GET] = "SELECT " ATT_COLS ", form, result FROM attempts WHERE id = ?1",
-    [ATT_OPEN_FOR] = "SELECT " ATT_COLS " FROM attempts "
+    [ATT_GET] = "SELECT " STORE_ATTEMPT_COLS ", form, result FROM attempts WHERE id = ?1",
+    [ATT_OPEN_FOR] = "SELECT " STORE_ATTEMPT_COLS " FROM attempts "
                      "WHERE user_id = ?1 AND exam_id = ?2 AND status = 'open'",
     [ATT_LIST_USER] =
-        "SELECT " ATT_COLS " FROM attempts WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2",
-    [ATT_LIST_USER_EXAM] = "SELECT " ATT_COLS " FROM attempts WHERE user_id = ?1 "
+        "SELECT " STORE_ATTEMPT_COLS " FROM attempts WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2",
+    [ATT_LIST_USER_EXAM] = "SELECT " STORE_ATTEMPT_COLS " FROM attempts WHERE user_id = ?1 "
                            "AND exam_id = ?3 ORDER BY id DESC LIMIT ?2",
     [ATT_STATUS] = "SELECT status FROM attempts WHERE id = ?1",
     [ANS_PUT] = "INSERT INTO attempt_answers(attempt_id, item_id, value, saved_at) "
@@ -57,7 +53,7 @@ static const char *const attempts_sqls[ATTEMPTS__MAX] = {
                    "WHERE id = ?1 AND status = 'open'",
     [ATT_OVERDUE] = "SELECT id FROM attempts WHERE status = 'open' AND deadline_at < ?1 "
                     "ORDER BY deadline_at LIMIT ?2",
-    [ATT_BRIEF] = "SELECT " ATT_COLS " FROM attempts WHERE id = ?1",
+    [ATT_BRIEF] = "SELECT " STORE_ATTEMPT_COLS " FROM attempts WHERE id = ?1",
     [ATT_STATE] = "SELECT status, deadline_at FROM attempts WHERE id = ?1",
 };
 static const struct store_sqlset attempts_set = {"attempts", attempts_sqls, ATTEMPTS__MAX};
@@ -71,7 +67,7 @@ void store_attempt_clear(struct store_attempt *a) {
   a->result = NULL;
 }
 
-/* Fills *a from the ATT_COLS columns; -1 if a value does not fit. */
+/* Fills *a from the STORE_ATTEMPT_COLS columns; -1 if a value does not fit. */
 static int read_attempt(sqlite3_stmt *st, struct store_attempt *a) {
   memset(a, 0, sizeof *a);
   a->id = sqlite3_column_int64(st, 0);
@@ -238,46 +234,36 @@ int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64
   return rc;
 }
 
+int store_attempt_row(sqlite3_stmt *st, void *elem) {
+  return 0 == read_attempt(st, elem) ? STORE_OK : STORE_HARD;
+}
+
+void store_attempt_row_clear(void *elem) {
+  store_attempt_clear(elem);
+}
+
+static const struct store_rowtype attempt_rows = {"attempt list", sizeof(struct store_attempt),
+                                                  store_attempt_row, store_attempt_row_clear};
+
+void store_attempt_list_free(struct store_attempt *list, size_t n) {
+  store_rows_free(&attempt_rows, list, n);
+}
+
 int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                             int64_t user_id, const char *exam_id, int limit) {
   struct store_conn *c = store_rd_conn(rd);
-  *out = NULL;
-  *out_n = 0;
-  if (limit < 1 || limit > 1000)
-    return STORE_HARD;
-  struct store_attempt *list = calloc((size_t)limit, sizeof *list);
-  if (NULL == list)
-    return STORE_UNAVAILABLE;
   sqlite3_stmt *st =
       store_stmt(c, &attempts_set, NULL == exam_id ? ATT_LIST_USER : ATT_LIST_USER_EXAM);
-  if (NULL == st) {
-    free(list);
-    return STORE_HARD;
+  void *list = NULL;
+  if (NULL != st) {
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_int(st, 2, limit);
+    if (NULL != exam_id)
+      store_bind_text(st, 3, exam_id);
   }
-  sqlite3_bind_int64(st, 1, user_id);
-  sqlite3_bind_int(st, 2, limit);
-  if (NULL != exam_id)
-    store_bind_text(st, 3, exam_id);
-  size_t n = 0;
-  int rc = STORE_NONE;
-  while (n < (size_t)limit && STORE_OK == (rc = store_step_row(c, st, "attempt list"))) {
-    if (0 != read_attempt(st, &list[n++])) {
-      rc = STORE_HARD;
-      break;
-    }
-  }
-  store_stmt_done(st);
-  if (n == (size_t)limit)
-    rc = STORE_OK;
-  if (STORE_NONE == rc)
-    rc = STORE_OK;
-  if (STORE_OK != rc) {
-    free(list);
-    return rc;
-  }
+  int rc = store_rows_collect(c, st, &attempt_rows, limit, &list, out_n);
   *out = list;
-  *out_n = n;
-  return STORE_OK;
+  return rc;
 }
 
 /* STORE_OK when the attempt is open, STORE_CONFLICT when finished, STORE_NONE, or < 0. */
@@ -338,60 +324,41 @@ int store_answer_put_checked(struct store_tx *tx, int64_t attempt_id, const char
   return answer_upsert(store_tx_conn(tx), attempt_id, item_id, value_json, saved_ms);
 }
 
+static int answer_row(sqlite3_stmt *st, void *elem) {
+  struct store_answer *a = elem;
+  int oom = 0;
+  if (0 != store_col_copy(st, 0, a->item_id, sizeof a->item_id))
+    return STORE_HARD;
+  a->value = store_col_strdup(st, 1, &oom);
+  if (oom || NULL == a->value)
+    return oom ? STORE_UNAVAILABLE : STORE_HARD;
+  a->saved_ms = sqlite3_column_int64(st, 2);
+  return STORE_OK;
+}
+
+static void answer_row_clear(void *elem) {
+  struct store_answer *a = elem;
+  free(a->value);
+  a->value = NULL;
+}
+
+static const struct store_rowtype answer_rows = {"answers get", sizeof(struct store_answer),
+                                                 answer_row, answer_row_clear};
+
 void store_answers_free(struct store_answer *list, size_t n) {
-  if (NULL == list)
-    return;
-  for (size_t i = 0; i < n; i++)
-    free(list[i].value);
-  free(list);
+  store_rows_free(&answer_rows, list, n);
 }
 
 int store_answers_get(struct store_rd *rd, struct store_answer **out, size_t *out_n,
                       int64_t attempt_id) {
   struct store_conn *c = store_rd_conn(rd);
-  struct store_answer *list = NULL;
-  size_t n = 0, cap = 0;
-  *out = NULL;
-  *out_n = 0;
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ANS_GET);
-  if (NULL == st)
-    return STORE_HARD;
-  sqlite3_bind_int64(st, 1, attempt_id);
-  int rc = STORE_NONE;
-  while (STORE_OK == (rc = store_step_row(c, st, "answers get"))) {
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 16;
-      struct store_answer *nl = realloc(list, ncap * sizeof *nl);
-      if (NULL == nl) {
-        rc = STORE_UNAVAILABLE;
-        break;
-      }
-      list = nl;
-      cap = ncap;
-    }
-    struct store_answer *a = &list[n];
-    memset(a, 0, sizeof *a);
-    int oom = 0;
-    if (0 != store_col_copy(st, 0, a->item_id, sizeof a->item_id)) {
-      rc = STORE_HARD;
-      break;
-    }
-    a->value = store_col_strdup(st, 1, &oom);
-    if (oom || NULL == a->value) {
-      rc = oom ? STORE_UNAVAILABLE : STORE_HARD;
-      break;
-    }
-    a->saved_ms = sqlite3_column_int64(st, 2);
-    n++;
-  }
-  store_stmt_done(st);
-  if (STORE_NONE != rc) {
-    store_answers_free(list, n);
-    return rc;
-  }
+  void *list = NULL;
+  if (NULL != st)
+    sqlite3_bind_int64(st, 1, attempt_id);
+  int rc = store_rows_collect_all(c, st, &answer_rows, &list, out_n);
   *out = list;
-  *out_n = n;
-  return STORE_OK;
+  return rc;
 }
 
 /* An UPDATE that only applies in one state: 0 changes means no row or the wrong state. */

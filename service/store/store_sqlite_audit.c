@@ -245,64 +245,52 @@ int store_audit_verify(struct store *s, int64_t *out_first_bad, int64_t *out_cou
   return rc;
 }
 
-void store_audit_list_free(struct store_audit_entry *list, size_t n) {
-  if (NULL == list)
-    return;
-  for (size_t i = 0; i < n; i++) {
-    free(list[i].subject);
-    free(list[i].before);
-    free(list[i].after);
+static void audit_entry_clear(void *elem) {
+  struct store_audit_entry *e = elem;
+  free(e->subject);
+  free(e->before);
+  free(e->after);
+  e->subject = e->before = e->after = NULL;
+}
+
+static int audit_entry_row(sqlite3_stmt *st, void *elem) {
+  struct store_audit_entry *e = elem;
+  int oom1 = 0, oom2 = 0, oom3 = 0;
+  e->seq = sqlite3_column_int64(st, 0);
+  e->at_ms = sqlite3_column_int64(st, 1);
+  e->actor =
+      sqlite3_column_type(st, 2) == SQLITE_NULL ? STORE_AUDIT_SYSTEM : sqlite3_column_int64(st, 2);
+  store_col_copy(st, 3, e->action, sizeof e->action);
+  e->subject = store_col_strdup(st, 4, &oom1);
+  e->before = store_col_strdup(st, 5, &oom2);
+  e->after = store_col_strdup(st, 6, &oom3);
+  store_col_copy(st, 7, e->hash, sizeof e->hash);
+  if (oom1 || oom2 || oom3 || NULL == e->subject) {
+    audit_entry_clear(e);
+    return STORE_UNAVAILABLE;
   }
-  free(list);
+  return STORE_OK;
+}
+
+static const struct store_rowtype audit_entry_rows = {
+    "audit list", sizeof(struct store_audit_entry), audit_entry_row, audit_entry_clear};
+
+void store_audit_list_free(struct store_audit_entry *list, size_t n) {
+  store_rows_free(&audit_entry_rows, list, n);
 }
 
 int store_audit_list(struct store_rd *rd, struct store_audit_entry **out, size_t *out_n,
                      const char *subject, int64_t before_seq, int limit) {
   struct store_conn *c = store_rd_conn(rd);
-  struct store_audit_entry *list = NULL;
-  size_t n = 0;
-  sqlite3_stmt *st = NULL;
-  int rc = STORE_HARD;
-  *out = NULL;
-  *out_n = 0;
-  if (limit < 1 || limit > 1000)
-    return STORE_HARD;
-  list = calloc((size_t)limit, sizeof *list);
-  if (NULL == list)
-    return STORE_UNAVAILABLE;
-  st = store_stmt(c, &audit_set, NULL == subject ? AUDIT_LIST : AUDIT_LIST_SUBJECT);
-  if (NULL == st)
-    goto cleanup;
-  sqlite3_bind_int64(st, 1, before_seq);
-  sqlite3_bind_int(st, 2, limit);
-  if (NULL != subject)
-    store_bind_text(st, 3, subject);
-  while (STORE_OK == (rc = store_step_row(c, st, "audit list")) && n < (size_t)limit) {
-    struct store_audit_entry *e = &list[n++];
-    int oom1 = 0, oom2 = 0, oom3 = 0;
-    e->seq = sqlite3_column_int64(st, 0);
-    e->at_ms = sqlite3_column_int64(st, 1);
-    e->actor = sqlite3_column_type(st, 2) == SQLITE_NULL ? STORE_AUDIT_SYSTEM
-                                                         : sqlite3_column_int64(st, 2);
-    store_col_copy(st, 3, e->action, sizeof e->action);
-    e->subject = store_col_strdup(st, 4, &oom1);
-    e->before = store_col_strdup(st, 5, &oom2);
-    e->after = store_col_strdup(st, 6, &oom3);
-    store_col_copy(st, 7, e->hash, sizeof e->hash);
-    if (oom1 || oom2 || oom3 || NULL == e->subject) {
-      rc = STORE_UNAVAILABLE;
-      break;
-    }
+  sqlite3_stmt *st = store_stmt(c, &audit_set, NULL == subject ? AUDIT_LIST : AUDIT_LIST_SUBJECT);
+  void *list = NULL;
+  if (NULL != st) {
+    sqlite3_bind_int64(st, 1, before_seq);
+    sqlite3_bind_int(st, 2, limit);
+    if (NULL != subject)
+      store_bind_text(st, 3, subject);
   }
-  if (STORE_NONE == rc)
-    rc = STORE_OK;
-cleanup:
-  store_stmt_done(st);
-  if (STORE_OK != rc) {
-    store_audit_list_free(list, n);
-    return rc;
-  }
+  int rc = store_rows_collect(c, st, &audit_entry_rows, limit, &list, out_n);
   *out = list;
-  *out_n = n;
-  return STORE_OK;
+  return rc;
 }

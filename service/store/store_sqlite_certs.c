@@ -168,73 +168,54 @@ int store_cert_by_serial_brief(struct store_rd *rd, struct store_cert *out, cons
   return cert_get(rd, out, CERTS_BY_SERIAL_BRIEF, serial, 0);
 }
 
-void store_cert_list_free(struct store_cert *list, size_t n) {
-  if (NULL == list)
-    return;
-  for (size_t i = 0; i < n; i++)
-    store_cert_clear(&list[i]);
-  free(list);
+static void cert_row_clear(void *elem) {
+  store_cert_clear(elem);
 }
 
-/* Runs a prepared list statement (parameters bound) into a new array of at most limit. */
-static int list_rows(struct store_conn *conn, sqlite3_stmt *st, struct store_cert **out,
-                     size_t *out_n, int limit, int with_tokens) {
-  struct store_cert *list = calloc((size_t)limit, sizeof *list);
-  size_t n = 0;
-  int rc = STORE_HARD;
-  if (NULL == list)
-    return STORE_UNAVAILABLE;
-  while (n < (size_t)limit && STORE_OK == (rc = store_step_row(conn, st, "certificate list"))) {
-    if (0 != read_cert(st, &list[n], with_tokens)) {
-      rc = STORE_HARD;
-      break;
-    }
-    n++;
-  }
-  if (STORE_NONE == rc || (STORE_OK == rc && n == (size_t)limit))
-    rc = STORE_OK;
-  if (STORE_OK != rc) {
-    store_cert_list_free(list, n);
-    return rc;
-  }
-  *out = list;
-  *out_n = n;
-  return STORE_OK;
+static int cert_row(sqlite3_stmt *st, void *elem) {
+  return 0 == read_cert(st, elem, 0) ? STORE_OK : STORE_HARD;
+}
+
+static int cert_row_with_tokens(sqlite3_stmt *st, void *elem) {
+  return 0 == read_cert(st, elem, 1) ? STORE_OK : STORE_HARD;
+}
+
+static const struct store_rowtype cert_rows = {"certificate list", sizeof(struct store_cert),
+                                               cert_row, cert_row_clear};
+static const struct store_rowtype cert_rows_with_tokens = {
+    "certificate list", sizeof(struct store_cert), cert_row_with_tokens, cert_row_clear};
+
+void store_cert_list_free(struct store_cert *list, size_t n) {
+  store_rows_free(&cert_rows, list, n);
 }
 
 int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n, int64_t user_id,
                     int64_t before_s, int limit) {
   struct store_conn *conn = store_rd_conn(rd);
-  *out = NULL;
-  *out_n = 0;
-  if (limit < 1 || limit > 1000)
-    return STORE_HARD;
   sqlite3_stmt *st = store_stmt(conn, &certs_set, user_id > 0 ? CERTS_LIST_USER : CERTS_LIST_ALL);
-  if (NULL == st)
-    return STORE_HARD;
-  sqlite3_bind_int64(st, 1, before_s);
-  sqlite3_bind_int(st, 2, limit);
-  if (user_id > 0)
-    sqlite3_bind_int64(st, 3, user_id);
-  int rc = list_rows(conn, st, out, out_n, limit, 0);
-  store_stmt_done(st);
+  void *list = NULL;
+  if (NULL != st) {
+    sqlite3_bind_int64(st, 1, before_s);
+    sqlite3_bind_int(st, 2, limit);
+    if (user_id > 0)
+      sqlite3_bind_int64(st, 3, user_id);
+  }
+  int rc = store_rows_collect(conn, st, &cert_rows, limit, &list, out_n);
+  *out = list;
   return rc;
 }
 
 int store_cert_list_undisplayed(struct store_rd *rd, struct store_cert **out, size_t *out_n,
                                 const char *after, int limit) {
   struct store_conn *conn = store_rd_conn(rd);
-  *out = NULL;
-  *out_n = 0;
-  if (limit < 1 || limit > 1000)
-    return STORE_HARD;
   sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_LIST_UNDISPLAYED);
-  if (NULL == st)
-    return STORE_HARD;
-  store_bind_text(st, 1, NULL == after ? "" : after);
-  sqlite3_bind_int(st, 2, limit);
-  int rc = list_rows(conn, st, out, out_n, limit, 1);
-  store_stmt_done(st);
+  void *list = NULL;
+  if (NULL != st) {
+    store_bind_text(st, 1, NULL == after ? "" : after);
+    sqlite3_bind_int(st, 2, limit);
+  }
+  int rc = store_rows_collect(conn, st, &cert_rows_with_tokens, limit, &list, out_n);
+  *out = list;
   return rc;
 }
 

@@ -70,12 +70,10 @@ static const char *const reviews_sqls[REVIEWS__MAX] = {
     [APPEAL_LIST] = "SELECT " APPEAL_COLS " FROM appeals ORDER BY id LIMIT ?1",
     [APPEAL_LIST_STATUS] = "SELECT " APPEAL_COLS " FROM appeals WHERE status = ?2 "
                            "ORDER BY id LIMIT ?1",
-    [ADMIN_ATTEMPTS] =
-        "SELECT id, user_id, exam_id, exam_version, status, started_at, deadline_at, "
-        "finished_at, verdict, decided_at FROM attempts "
-        "WHERE (?1 IS NULL OR exam_id = ?1) AND (?2 IS NULL OR status = ?2) "
-        "AND (?3 IS NULL OR coalesce(verdict, '') = ?3) AND (?4 = 0 OR id < ?4) "
-        "ORDER BY id DESC LIMIT ?5",
+    [ADMIN_ATTEMPTS] = "SELECT " STORE_ATTEMPT_COLS " FROM attempts "
+                       "WHERE (?1 IS NULL OR exam_id = ?1) AND (?2 IS NULL OR status = ?2) "
+                       "AND (?3 IS NULL OR coalesce(verdict, '') = ?3) AND (?4 = 0 OR id < ?4) "
+                       "ORDER BY id DESC LIMIT ?5",
 };
 static const struct store_sqlset reviews_set = {"reviews", reviews_sqls, REVIEWS__MAX};
 
@@ -175,50 +173,39 @@ int store_claim_release(struct store_tx *tx, int64_t attempt_id) {
 /* ------------------------------------------------------------------------------------ */
 /* queue */
 
+static int queue_row(sqlite3_stmt *st, void *elem) {
+  struct store_queue_entry *e = elem;
+  e->attempt_id = sqlite3_column_int64(st, 0);
+  e->user_id = sqlite3_column_int64(st, 1);
+  if (0 != store_col_copy(st, 2, e->exam_id, sizeof e->exam_id))
+    return STORE_HARD;
+  e->since_ms = col_int_or_zero(st, 3);
+  e->holder_id = col_int_or_zero(st, 4);
+  e->claim_expires_ms = col_int_or_zero(st, 5);
+  e->appeal_id = col_int_or_zero(st, 6);
+  return STORE_OK;
+}
+
+static const struct store_rowtype queue_rows = {"review queue", sizeof(struct store_queue_entry),
+                                                queue_row, NULL};
+
+void store_queue_list_free(struct store_queue_entry *list, size_t n) {
+  store_rows_free(&queue_rows, list, n);
+}
+
 int store_review_queue(struct store_rd *rd, struct store_queue_entry **out, size_t *out_n,
                        const char *exam_id, int limit) {
   struct store_conn *c = store_rd_conn(rd);
-  struct store_queue_entry *list = NULL;
-  sqlite3_stmt *st = NULL;
-  size_t n = 0;
-  int rc = STORE_HARD;
-  *out = NULL;
-  *out_n = 0;
-  if (limit < 1 || limit > 1000)
-    return STORE_HARD;
-  list = calloc((size_t)limit, sizeof *list);
-  if (NULL == list)
-    return STORE_UNAVAILABLE;
-  st = store_stmt(c, &reviews_set, NULL == exam_id ? QUEUE_ALL : QUEUE_EXAM);
-  if (NULL == st)
-    goto cleanup;
-  sqlite3_bind_int(st, 1, limit);
-  if (NULL != exam_id)
-    store_bind_text(st, 2, exam_id);
-  while (n < (size_t)limit && STORE_OK == (rc = store_step_row(c, st, "review queue"))) {
-    struct store_queue_entry *e = &list[n++];
-    e->attempt_id = sqlite3_column_int64(st, 0);
-    e->user_id = sqlite3_column_int64(st, 1);
-    if (0 != store_col_copy(st, 2, e->exam_id, sizeof e->exam_id)) {
-      rc = STORE_HARD;
-      break;
-    }
-    e->since_ms = col_int_or_zero(st, 3);
-    e->holder_id = col_int_or_zero(st, 4);
-    e->claim_expires_ms = col_int_or_zero(st, 5);
-    e->appeal_id = col_int_or_zero(st, 6);
+  sqlite3_stmt *st = store_stmt(c, &reviews_set, NULL == exam_id ? QUEUE_ALL : QUEUE_EXAM);
+  void *list = NULL;
+  if (NULL != st) {
+    sqlite3_bind_int(st, 1, limit);
+    if (NULL != exam_id)
+      store_bind_text(st, 2, exam_id);
   }
-  if (STORE_NONE == rc || (STORE_OK == rc && n == (size_t)limit))
-    rc = STORE_OK;
-cleanup:
-  store_stmt_done(st);
-  if (STORE_OK != rc) {
-    free(list);
-    return rc;
-  }
+  int rc = store_rows_collect(c, st, &queue_rows, limit, &list, out_n);
   *out = list;
-  *out_n = n;
-  return STORE_OK;
+  return rc;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -232,14 +219,6 @@ void store_decision_clear(struct store_decision *d) {
   free(d->feedback);
   free(d->reason);
   d->marks = d->units = d->feedback = d->reason = NULL;
-}
-
-void store_decision_list_free(struct store_decision *list, size_t n) {
-  if (NULL == list)
-    return;
-  for (size_t i = 0; i < n; i++)
-    store_decision_clear(&list[i]);
-  free(list);
 }
 
 int store_decision_add(struct store_tx *tx, int64_t *out_id, const struct store_decision *d) {
@@ -310,42 +289,31 @@ int store_decision_latest(struct store_rd *rd, struct store_decision *out, int64
   return rc;
 }
 
+static int decision_row(sqlite3_stmt *st, void *elem) {
+  return decision_read(st, elem);
+}
+
+static void decision_row_clear(void *elem) {
+  store_decision_clear(elem);
+}
+
+static const struct store_rowtype decision_rows = {
+    "decision history", sizeof(struct store_decision), decision_row, decision_row_clear};
+
+void store_decision_list_free(struct store_decision *list, size_t n) {
+  store_rows_free(&decision_rows, list, n);
+}
+
 int store_decision_history(struct store_rd *rd, struct store_decision **out, size_t *out_n,
                            int64_t attempt_id) {
   struct store_conn *c = store_rd_conn(rd);
   sqlite3_stmt *st = store_stmt(c, &reviews_set, DECISION_HISTORY);
-  struct store_decision *list = NULL;
-  size_t n = 0, cap = 0;
-  int rc = STORE_HARD;
-  *out = NULL;
-  *out_n = 0;
-  if (NULL == st)
-    return STORE_HARD;
-  sqlite3_bind_int64(st, 1, attempt_id);
-  while (STORE_OK == (rc = store_step_row(c, st, "decision history"))) {
-    if (n == cap) {
-      size_t ncap = 0 == cap ? 4 : cap * 2;
-      struct store_decision *grown = realloc(list, ncap * sizeof *grown);
-      if (NULL == grown) {
-        rc = STORE_UNAVAILABLE;
-        break;
-      }
-      list = grown;
-      cap = ncap;
-    }
-    rc = decision_read(st, &list[n]);
-    if (STORE_OK != rc)
-      break;
-    n++;
-  }
-  store_stmt_done(st);
-  if (STORE_NONE != rc) {
-    store_decision_list_free(list, n);
-    return rc < 0 ? rc : STORE_HARD;
-  }
+  void *list = NULL;
+  if (NULL != st)
+    sqlite3_bind_int64(st, 1, attempt_id);
+  int rc = store_rows_collect_all(c, st, &decision_rows, &list, out_n);
   *out = list;
-  *out_n = n;
-  return STORE_OK;
+  return rc;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -356,14 +324,6 @@ void store_appeal_clear(struct store_appeal *a) {
     return;
   free(a->reason);
   a->reason = NULL;
-}
-
-void store_appeal_list_free(struct store_appeal *list, size_t n) {
-  if (NULL == list)
-    return;
-  for (size_t i = 0; i < n; i++)
-    store_appeal_clear(&list[i]);
-  free(list);
 }
 
 static int appeal_read(sqlite3_stmt *st, struct store_appeal *a) {
@@ -465,99 +425,57 @@ int store_appeal_set_decided(struct store_tx *tx, int64_t id) {
   return appeal_transition(tx, APPEAL_SET_DECIDED, id, 0);
 }
 
+static int appeal_row(sqlite3_stmt *st, void *elem) {
+  return appeal_read(st, elem);
+}
+
+static void appeal_row_clear(void *elem) {
+  store_appeal_clear(elem);
+}
+
+static const struct store_rowtype appeal_rows = {"appeal list", sizeof(struct store_appeal),
+                                                 appeal_row, appeal_row_clear};
+
+void store_appeal_list_free(struct store_appeal *list, size_t n) {
+  store_rows_free(&appeal_rows, list, n);
+}
+
 int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
                       const enum appeal_status *status, int limit) {
   struct store_conn *c = store_rd_conn(rd);
-  struct store_appeal *list = NULL;
-  sqlite3_stmt *st = NULL;
-  size_t n = 0;
-  int rc = STORE_HARD;
-  *out = NULL;
-  *out_n = 0;
-  if (limit < 1 || limit > 1000)
-    return STORE_HARD;
-  list = calloc((size_t)limit, sizeof *list);
-  if (NULL == list)
-    return STORE_UNAVAILABLE;
-  st = store_stmt(c, &reviews_set, NULL == status ? APPEAL_LIST : APPEAL_LIST_STATUS);
-  if (NULL == st)
-    goto cleanup;
-  sqlite3_bind_int(st, 1, limit);
-  if (NULL != status)
-    store_bind_text(st, 2, appeal_status_name(*status));
-  while (n < (size_t)limit && STORE_OK == (rc = store_step_row(c, st, "appeal list"))) {
-    rc = appeal_read(st, &list[n]);
-    if (STORE_OK != rc)
-      break;
-    n++;
+  sqlite3_stmt *st = store_stmt(c, &reviews_set, NULL == status ? APPEAL_LIST : APPEAL_LIST_STATUS);
+  void *list = NULL;
+  if (NULL != st) {
+    sqlite3_bind_int(st, 1, limit);
+    if (NULL != status)
+      store_bind_text(st, 2, appeal_status_name(*status));
   }
-  if (STORE_NONE == rc || (STORE_OK == rc && n == (size_t)limit))
-    rc = STORE_OK;
-cleanup:
-  store_stmt_done(st);
-  if (STORE_OK != rc) {
-    store_appeal_list_free(list, n);
-    return rc;
-  }
+  int rc = store_rows_collect(c, st, &appeal_rows, limit, &list, out_n);
   *out = list;
-  *out_n = n;
-  return STORE_OK;
+  return rc;
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* attempts for administrators */
 
+/* The administrators' list reads attempts as the attempts' own list does. */
+static const struct store_rowtype admin_attempt_rows = {
+    "admin attempts", sizeof(struct store_attempt), store_attempt_row, store_attempt_row_clear};
+
 int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                           const char *exam_id, const enum attempt_status *status,
                           const enum verdict *verdict, int64_t before_id, int limit) {
   struct store_conn *c = store_rd_conn(rd);
-  struct store_attempt *list = NULL;
-  sqlite3_stmt *st = NULL;
-  size_t n = 0;
-  int rc = STORE_HARD;
-  *out = NULL;
-  *out_n = 0;
-  if (limit < 1 || limit > 1000)
-    return STORE_HARD;
-  list = calloc((size_t)limit, sizeof *list);
-  if (NULL == list)
-    return STORE_UNAVAILABLE;
-  st = store_stmt(c, &reviews_set, ADMIN_ATTEMPTS);
-  if (NULL == st)
-    goto cleanup;
-  store_bind_text(st, 1, exam_id);
-  store_bind_text(st, 2, NULL == status ? NULL : attempt_status_name(*status));
-  store_bind_text(st, 3, NULL == verdict ? NULL : verdict_name(*verdict));
-  sqlite3_bind_int64(st, 4, before_id);
-  sqlite3_bind_int(st, 5, limit);
-  while (n < (size_t)limit && STORE_OK == (rc = store_step_row(c, st, "admin attempts"))) {
-    struct store_attempt *a = &list[n++];
-    a->id = sqlite3_column_int64(st, 0);
-    a->user_id = sqlite3_column_int64(st, 1);
-    if (0 != store_col_copy(st, 2, a->exam_id, sizeof a->exam_id) ||
-        0 != store_col_copy(st, 3, a->exam_version, sizeof a->exam_version) ||
-        !attempt_status_parse((const char *)sqlite3_column_text(st, 4), &a->status) ||
-        !verdict_parse(SQLITE_NULL == sqlite3_column_type(st, 8)
-                           ? ""
-                           : (const char *)sqlite3_column_text(st, 8),
-                       &a->verdict)) {
-      rc = STORE_HARD;
-      break;
-    }
-    a->started_ms = sqlite3_column_int64(st, 5);
-    a->deadline_ms = sqlite3_column_int64(st, 6);
-    a->finished_ms = col_int_or_zero(st, 7);
-    a->decided_ms = col_int_or_zero(st, 9);
+  sqlite3_stmt *st = store_stmt(c, &reviews_set, ADMIN_ATTEMPTS);
+  void *list = NULL;
+  if (NULL != st) {
+    store_bind_text(st, 1, exam_id);
+    store_bind_text(st, 2, NULL == status ? NULL : attempt_status_name(*status));
+    store_bind_text(st, 3, NULL == verdict ? NULL : verdict_name(*verdict));
+    sqlite3_bind_int64(st, 4, before_id);
+    sqlite3_bind_int(st, 5, limit);
   }
-  if (STORE_NONE == rc || (STORE_OK == rc && n == (size_t)limit))
-    rc = STORE_OK;
-cleanup:
-  store_stmt_done(st);
-  if (STORE_OK != rc) {
-    free(list);
-    return rc;
-  }
+  int rc = store_rows_collect(c, st, &admin_attempt_rows, limit, &list, out_n);
   *out = list;
-  *out_n = n;
-  return STORE_OK;
+  return rc;
 }

@@ -174,48 +174,31 @@ int store_user_set_role(struct store_tx *tx, int64_t id, enum role role) {
   return user_update(tx, USERS_SET_ROLE, id, role_name(role), 0, "user role");
 }
 
-void store_user_list_free(struct store_user *list) {
-  free(list);
+static int user_row(sqlite3_stmt *st, void *elem) {
+  return 0 == read_user(st, elem) ? STORE_OK : STORE_HARD;
+}
+
+static const struct store_rowtype user_rows = {"user list", sizeof(struct store_user), user_row,
+                                               NULL};
+
+void store_user_list_free(struct store_user *list, size_t n) {
+  store_rows_free(&user_rows, list, n);
 }
 
 int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n,
                     const enum role *role, int64_t after_id, int limit) {
   struct store_conn *c = store_rd_conn(rd);
-  struct store_user *list = NULL;
-  sqlite3_stmt *st = NULL;
-  size_t n = 0;
-  int rc = STORE_HARD;
-  *out = NULL;
-  *out_n = 0;
-  if (limit < 1 || limit > 1000)
-    return STORE_HARD;
-  list = calloc((size_t)limit, sizeof *list);
-  if (NULL == list)
-    return STORE_UNAVAILABLE;
-  st = store_stmt(c, &users_set, NULL == role ? USERS_LIST : USERS_LIST_ROLE);
-  if (NULL == st)
-    goto cleanup;
-  sqlite3_bind_int64(st, 1, after_id);
-  sqlite3_bind_int(st, 2, limit);
-  if (NULL != role)
-    store_bind_text(st, 3, role_name(*role));
-  while (n < (size_t)limit && STORE_OK == (rc = store_step_row(c, st, "user list"))) {
-    if (0 != read_user(st, &list[n++])) {
-      rc = STORE_HARD;
-      break;
-    }
+  sqlite3_stmt *st = store_stmt(c, &users_set, NULL == role ? USERS_LIST : USERS_LIST_ROLE);
+  void *list = NULL;
+  if (NULL != st) {
+    sqlite3_bind_int64(st, 1, after_id);
+    sqlite3_bind_int(st, 2, limit);
+    if (NULL != role)
+      store_bind_text(st, 3, role_name(*role));
   }
-  if (STORE_NONE == rc || (STORE_OK == rc && n == (size_t)limit))
-    rc = STORE_OK;
-cleanup:
-  store_stmt_done(st);
-  if (STORE_OK != rc) {
-    free(list);
-    return rc;
-  }
+  int rc = store_rows_collect(c, st, &user_rows, limit, &list, out_n);
   *out = list;
-  *out_n = n;
-  return STORE_OK;
+  return rc;
 }
 
 int store_user_count(struct store_rd *rd, int64_t *out, const enum role *role) {

@@ -45,7 +45,7 @@ int store_user_set_role(struct store_tx *tx, int64_t id, enum role role);
  * caller frees with store_user_list_free. */
 int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n,
                     const enum role *role, int64_t after_id, int limit);
-void store_user_list_free(struct store_user *list);
+void store_user_list_free(struct store_user *list, size_t n);
 
 /* Number of users with a role (NULL = all): for "is there an admin yet?". */
 int store_user_count(struct store_rd *rd, int64_t *out, const enum role *role);
@@ -98,7 +98,8 @@ struct store_ratelimit {
  * when the count goes above limit the key is blocked until now + block_ms (counting
  * continues while blocked, but does not extend the block). *out holds the state after the
  * hit; the caller refuses the request when out->blocked_until_ms > now_ms.
- * Returns STORE_OK or negative. */
+ * Returns STORE_OK or negative. Relies on the serial write transaction (store.h,
+ * "Isolation"): the count is read, then written back. */
 int store_ratelimit_hit(struct store_tx *tx, struct store_ratelimit *out, const char *key,
                         int64_t now_ms, int64_t window_ms, int64_t limit, int64_t block_ms);
 /* Current state without counting: STORE_OK, or STORE_NONE when the key has no counter. */

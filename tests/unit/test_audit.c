@@ -23,20 +23,7 @@ struct fixture {
 };
 
 static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  if (NULL == f || 0 != temp_store_open(&f->t, "audit", NULL)) {
-    free(f);
-    return -1;
-  }
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  temp_store_close(&f->t);
-  free(f);
-  return 0;
+  return temp_store_setup_with(state, sizeof(struct fixture), "audit", NULL, NULL);
 }
 
 struct append_args {
@@ -192,15 +179,18 @@ static void test_appending_continues_the_chain_after_reopen(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_empty_log_is_intact, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_appended_entries_verify_and_list, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_rolled_back_entries_vanish, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_update_and_delete_are_refused, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_edited_entry_is_named, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_rehashed_entry_breaks_the_next_link, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_deleted_entry_is_named, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_empty_log_is_intact, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_appended_entries_verify_and_list, setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_rolled_back_entries_vanish, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_update_and_delete_are_refused, setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_edited_entry_is_named, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_rehashed_entry_breaks_the_next_link, setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_deleted_entry_is_named, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_appending_continues_the_chain_after_reopen, setup,
-                                      teardown),
+                                      temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

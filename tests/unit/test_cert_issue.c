@@ -22,11 +22,12 @@
 #include "common/issue.h"
 #include "common/keystore.h"
 #include "store/store.h"
+#include "test_store_fixture.h"
 
 #define EXAM_ID "DKV-DGM-JR"
 
 struct fixture {
-  char dir[64];
+  struct temp_store t; /* the store, and the key directory too */
   struct config cfg;
   struct svc svc;
   int64_t user_id;
@@ -75,20 +76,18 @@ static int64_t new_attempt(struct fixture *f, enum verdict verdict) {
 }
 
 static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  char err[512], path[256], exams[600];
-  snprintf(f->dir, sizeof f->dir, "/tmp/ujikom-issue-XXXXXX");
-  if (NULL == mkdtemp(f->dir))
+  char err[512], exams[600];
+  if (0 != temp_store_setup_with(state, sizeof(struct fixture), "issue", NULL, NULL))
     return -1;
+  struct fixture *f = *state;
   f->cfg.cert_validity_years = 3;
   snprintf(f->cfg.cert_issuer, sizeof f->cfg.cert_issuer, "LSP Uji Coba");
   snprintf(f->cfg.public_url, sizeof f->cfg.public_url, "https://sertifikat.contoh.id");
-  snprintf(f->cfg.data_dir, sizeof f->cfg.data_dir, "%s", f->dir);
+  snprintf(f->cfg.data_dir, sizeof f->cfg.data_dir, "%s", f->t.dir);
   f->svc.cfg = &f->cfg;
-  snprintf(path, sizeof path, "%s/ujikom.db", f->dir);
+  f->svc.store = f->t.s;
   struct keystore *ks = NULL;
-  if (STORE_OK != store_open(&f->svc.store, path, NULL, err, sizeof err) ||
-      0 != keystore_open(&ks, f->dir, true, err, sizeof err)) {
+  if (0 != keystore_open(&ks, f->t.dir, true, err, sizeof err)) {
     print_error("%s\n", err);
     return -1;
   }
@@ -107,20 +106,14 @@ static int setup(void **state) {
   if (STORE_OK != store_txn(f->svc.store, create_user, &u))
     return -1;
   f->user_id = u.id;
-  *state = f;
   return 0;
 }
 
 static int teardown(void **state) {
   struct fixture *f = *state;
-  char cmd[128];
   catalog_free(f->svc.catalog);
   keystore_free(f->svc.keys);
-  store_close(f->svc.store);
-  snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-  int rc = system(cmd);
-  free(f);
-  return 0 == rc ? 0 : -1;
+  return temp_store_teardown(state);
 }
 
 static void test_issue_once(void **state) {

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "common/keystore.h"
+#include "test_tmpdir.h"
 #include "ujikom/token.h"
 
 static void path_of(char *out, size_t size, const char *dir, const char *kid) {
@@ -23,7 +24,7 @@ static void path_of(char *out, size_t size, const char *dir, const char *kid) {
 
 static void test_lifecycle(void **state) {
   (void)state;
-  char dir[] = "/tmp/ujikom-keys-XXXXXX", data[128], err[512], path[256], cmd[300];
+  char dir[] = "/tmp/ujikom-keys-XXXXXX", data[128], err[512], path[256];
   assert_non_null(mkdtemp(dir));
   snprintf(data, sizeof data, "%s/data", dir);
   struct keystore *ks = NULL;
@@ -100,8 +101,7 @@ static void test_lifecycle(void **state) {
   fclose(f);
   assert_int_equal(-1, keystore_open(&ks, data, false, err, sizeof err));
   assert_non_null(strstr(err, "CCCCCCCC"));
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  assert_int_equal(0, system(cmd));
+  assert_int_equal(0, test_tmpdir_remove(dir));
 }
 
 static void test_jwks_parse_errors(void **state) {

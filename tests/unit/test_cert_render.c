@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "test_cert_fixture.h"
+#include "test_tmpdir.h"
 #include "ujikom/cert.h"
 #include "ujikom/cert_render.h"
 
@@ -182,8 +183,7 @@ static void test_pdf(void **state) {
     assert_string_equal(url, decoded);
     free(decoded);
   }
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  assert_int_equal(0, system(cmd));
+  assert_int_equal(0, test_tmpdir_remove(dir));
   free(pdf);
   free(url);
   free(c);

@@ -15,11 +15,10 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "test_store_fixture.h"
 
 struct fx {
-  char dir[64];
-  char path[128];
-  struct store *store;
+  struct temp_store t;
   int64_t user;
   int64_t other;
 };
@@ -34,36 +33,7 @@ static int mk_users(struct store_tx *tx, void *arg) {
 }
 
 static int setup(void **state) {
-  struct fx *fx = calloc(1, sizeof(*fx));
-  char err[256];
-  snprintf(fx->dir, sizeof(fx->dir), "/tmp/ujikom-exam-store-XXXXXX");
-  if (NULL == mkdtemp(fx->dir)) {
-    return -1;
-  }
-  snprintf(fx->path, sizeof(fx->path), "%s/t.db", fx->dir);
-  if (STORE_OK != store_open(&fx->store, fx->path, NULL, err, sizeof(err))) {
-    print_error("store_open: %s\n", err);
-    return -1;
-  }
-  if (STORE_OK != store_txn(fx->store, mk_users, fx)) {
-    return -1;
-  }
-  *state = fx;
-  return 0;
-}
-
-static int teardown(void **state) {
-  struct fx *fx = *state;
-  char p[200];
-  store_close(fx->store);
-  const char *sfx[] = {"", "-wal", "-shm"};
-  for (size_t i = 0; i < 3; i++) {
-    snprintf(p, sizeof(p), "%s%s", fx->path, sfx[i]);
-    unlink(p);
-  }
-  rmdir(fx->dir);
-  free(fx);
-  return 0;
+  return temp_store_setup_with(state, sizeof(struct fx), "exam-store", NULL, mk_users);
 }
 
 static const char version[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -114,31 +84,31 @@ static void test_attempt_life(void **state) {
   struct fx *fx = *state;
   struct op o = {
       .fx = fx, .user = fx->user, .deadline = INT64_C(4102444800000) + 1, .verdict = VERDICT_NONE};
-  assert_int_equal(store_txn(fx->store, op_start, &o), STORE_OK);
+  assert_int_equal(store_txn(fx->t.s, op_start, &o), STORE_OK);
   int64_t first = o.id;
   assert_true(first > 0);
   /* A second open attempt at the same exam is refused by the unique index. */
-  assert_int_equal(store_txn(fx->store, op_start, &o), STORE_EXISTS);
+  assert_int_equal(store_txn(fx->t.s, op_start, &o), STORE_EXISTS);
   /* Another candidate may start the same exam. */
   struct op other = {
       .fx = fx, .user = fx->other, .deadline = INT64_C(4102444800000) - 1, .verdict = VERDICT_NONE};
-  assert_int_equal(store_txn(fx->store, op_start, &other), STORE_OK);
+  assert_int_equal(store_txn(fx->t.s, op_start, &other), STORE_OK);
 
   /* Saving twice replaces the value. */
   o.id = first;
   o.item = "Q1";
   o.value = "\"a\"";
-  assert_int_equal(store_txn(fx->store, op_save, &o), STORE_OK);
+  assert_int_equal(store_txn(fx->t.s, op_save, &o), STORE_OK);
   o.value = "\"b\"";
-  assert_int_equal(store_txn(fx->store, op_save, &o), STORE_OK);
+  assert_int_equal(store_txn(fx->t.s, op_save, &o), STORE_OK);
   o.item = "Q2";
   o.value = "[\"a\",\"c\"]";
-  assert_int_equal(store_txn(fx->store, op_save, &o), STORE_OK);
+  assert_int_equal(store_txn(fx->t.s, op_save, &o), STORE_OK);
 
   struct store_rd *rd = NULL;
   struct store_answer *ans = NULL;
   size_t n = 0;
-  assert_int_equal(store_rd_begin(fx->store, &rd), STORE_OK);
+  assert_int_equal(store_rd_begin(fx->t.s, &rd), STORE_OK);
   assert_int_equal(store_answers_get(rd, &ans, &n, first), STORE_OK);
   assert_int_equal(n, 2);
   assert_string_equal(ans[0].item_id, "Q1");
@@ -175,19 +145,19 @@ static void test_attempt_life(void **state) {
 
   /* Extend the deadline of an open attempt; then finish once. */
   o.extra = 60000;
-  assert_int_equal(store_txn(fx->store, op_extend, &o), STORE_OK);
+  assert_int_equal(store_txn(fx->t.s, op_extend, &o), STORE_OK);
   o.status = ATTEMPT_SUBMITTED;
   o.verdict = VERDICT_PENDING;
-  assert_int_equal(store_txn(fx->store, op_finish, &o), STORE_OK);
-  assert_int_equal(store_txn(fx->store, op_finish, &o), STORE_CONFLICT);
+  assert_int_equal(store_txn(fx->t.s, op_finish, &o), STORE_OK);
+  assert_int_equal(store_txn(fx->t.s, op_finish, &o), STORE_CONFLICT);
   /* Finished: no more answers, no more extra time. */
   o.item = "Q1";
   o.value = "\"c\"";
-  assert_int_equal(store_txn(fx->store, op_save, &o), STORE_CONFLICT);
-  assert_int_equal(store_txn(fx->store, op_extend, &o), STORE_CONFLICT);
+  assert_int_equal(store_txn(fx->t.s, op_save, &o), STORE_CONFLICT);
+  assert_int_equal(store_txn(fx->t.s, op_extend, &o), STORE_CONFLICT);
   /* An assessor's decision replaces the verdict. */
   o.verdict = VERDICT_K;
-  assert_int_equal(store_txn(fx->store, op_result, &o), STORE_OK);
+  assert_int_equal(store_txn(fx->t.s, op_result, &o), STORE_OK);
   /* Unknown ids. */
   struct op none = {.fx = fx,
                     .id = 999999,
@@ -196,16 +166,16 @@ static void test_attempt_life(void **state) {
                     .status = ATTEMPT_CLOSED,
                     .verdict = VERDICT_BK,
                     .extra = 1};
-  assert_int_equal(store_txn(fx->store, op_save, &none), STORE_NONE);
-  assert_int_equal(store_txn(fx->store, op_finish, &none), STORE_NONE);
-  assert_int_equal(store_txn(fx->store, op_result, &none), STORE_NONE);
-  assert_int_equal(store_txn(fx->store, op_extend, &none), STORE_NONE);
+  assert_int_equal(store_txn(fx->t.s, op_save, &none), STORE_NONE);
+  assert_int_equal(store_txn(fx->t.s, op_finish, &none), STORE_NONE);
+  assert_int_equal(store_txn(fx->t.s, op_result, &none), STORE_NONE);
+  assert_int_equal(store_txn(fx->t.s, op_extend, &none), STORE_NONE);
   /* The decision on an open attempt is refused. */
-  assert_int_equal(store_txn(fx->store, op_result, &other), STORE_HARD); /* no verdict */
+  assert_int_equal(store_txn(fx->t.s, op_result, &other), STORE_HARD); /* no verdict */
   other.verdict = VERDICT_BK;
-  assert_int_equal(store_txn(fx->store, op_result, &other), STORE_CONFLICT);
+  assert_int_equal(store_txn(fx->t.s, op_result, &other), STORE_CONFLICT);
 
-  assert_int_equal(store_rd_begin(fx->store, &rd), STORE_OK);
+  assert_int_equal(store_rd_begin(fx->t.s, &rd), STORE_OK);
   assert_int_equal(store_attempt_get(rd, &a, first), STORE_OK);
   assert_int_equal(a.status, ATTEMPT_SUBMITTED);
   assert_int_equal(a.verdict, VERDICT_K);
@@ -218,24 +188,24 @@ static void test_attempt_life(void **state) {
 
   /* Now a new attempt may start; the list is newest first. */
   store_rd_end(rd);
-  assert_int_equal(store_txn(fx->store, op_start, &o), STORE_OK);
+  assert_int_equal(store_txn(fx->t.s, op_start, &o), STORE_OK);
   struct store_attempt *list = NULL;
-  assert_int_equal(store_rd_begin(fx->store, &rd), STORE_OK);
+  assert_int_equal(store_rd_begin(fx->t.s, &rd), STORE_OK);
   assert_int_equal(store_attempt_list_user(rd, &list, &n, fx->user, "TST-EXAM", 10), STORE_OK);
   assert_int_equal(n, 2);
   assert_int_equal(list[0].id, o.id);
   assert_int_equal(list[1].id, first);
   assert_null(list[0].form);
-  free(list);
+  store_attempt_list_free(list, n);
   assert_int_equal(store_attempt_list_user(rd, &list, &n, fx->user, "OTHER", 10), STORE_OK);
   assert_int_equal(n, 0);
-  free(list);
+  store_attempt_list_free(list, n);
   store_rd_end(rd);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_attempt_life, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_attempt_life, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

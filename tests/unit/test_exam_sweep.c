@@ -21,6 +21,7 @@
 #include "common/svc.h"
 #include "http/handlers.h"
 #include "store/store.h"
+#include "test_store_fixture.h"
 #include "ujikom/exam_form.h"
 
 static const char subsectors[] = "format: 1\nsubsectors:\n"
@@ -51,8 +52,7 @@ static const char exam_src[] = "format: 1\n"
                                "answer: false}\n";
 
 struct fx {
-  char dir[64];
-  char db[128];
+  struct temp_store t; /* the store, and the catalogue directory too */
   struct config cfg;
   struct svc svc;
   struct exam *exam; /* a private copy: the catalogue does not have to hold it */
@@ -74,44 +74,31 @@ static int mk_user(struct store_tx *tx, void *arg) {
 }
 
 static int setup(void **state) {
-  struct fx *fx = calloc(1, sizeof(*fx));
-  char err[512];
+  char err[512] = "";
   struct exam_errors errs = {0};
-  snprintf(fx->dir, sizeof(fx->dir), "/tmp/ujikom-sweep-XXXXXX");
-  if (NULL == mkdtemp(fx->dir)) {
+  if (0 != temp_store_setup_with(state, sizeof(struct fx), "sweep", NULL, mk_user)) {
     return -1;
   }
+  struct fx *fx = *state;
   /* The catalogue directory holds only the subsector list: the exam comes from the store. */
-  write_file(fx->dir, "subsectors.yaml", subsectors);
-  snprintf(fx->db, sizeof(fx->db), "%s/t.db", fx->dir);
+  write_file(fx->t.dir, "subsectors.yaml", subsectors);
   fx->cfg.save_grace_s = 30;
   fx->svc.cfg = &fx->cfg;
-  if (STORE_OK != store_open(&fx->svc.store, fx->db, NULL, err, sizeof(err)) ||
-      0 != catalog_open(&fx->svc.catalog, fx->dir, err, sizeof(err)) ||
-      STORE_OK != store_txn(fx->svc.store, mk_user, fx) ||
+  fx->svc.store = fx->t.s;
+  if (0 != catalog_open(&fx->svc.catalog, fx->t.dir, err, sizeof(err)) ||
       0 != exam_parse(&fx->exam, &errs, exam_src, sizeof(exam_src) - 1, "sweep", NULL)) {
     print_error("setup: %s\n", err);
     exam_errors_clear(&errs);
     return -1;
   }
-  *state = fx;
   return 0;
 }
 
 static int teardown(void **state) {
   struct fx *fx = *state;
-  char p[200];
   catalog_free(fx->svc.catalog);
-  store_close(fx->svc.store);
   exam_free(fx->exam);
-  const char *names[] = {"t.db", "t.db-wal", "t.db-shm", "subsectors.yaml"};
-  for (size_t i = 0; i < 4; i++) {
-    snprintf(p, sizeof(p), "%s/%s", fx->dir, names[i]);
-    unlink(p);
-  }
-  rmdir(fx->dir);
-  free(fx);
-  return 0;
+  return temp_store_teardown(state);
 }
 
 struct start {

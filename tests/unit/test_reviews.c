@@ -454,7 +454,7 @@ static void test_accounts(void **state) {
   assert_int_equal(3, n);
   for (size_t i = 0; i < n; i++)
     assert_string_equal("", list[i].password_hash);
-  store_user_list_free(list);
+  store_user_list_free(list, n);
 
   /* a candidate's registration: its own name and e-mail rules, no audit entry */
   int64_t cand = 0;

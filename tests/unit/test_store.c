@@ -20,36 +20,7 @@
 #include <time.h>
 
 #include "store/store.h"
-
-struct fixture {
-  char dir[64];
-  char db[128];
-};
-
-static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  if (NULL == f)
-    return -1;
-  snprintf(f->dir, sizeof f->dir, "/tmp/ujikom-store-XXXXXX");
-  if (NULL == mkdtemp(f->dir)) {
-    free(f);
-    return -1;
-  }
-  snprintf(f->db, sizeof f->db, "%s/ujikom.db", f->dir);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  char cmd[128];
-  chmod(f->dir, 0700);
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-  if (0 != system(cmd))
-    fprintf(stderr, "could not remove %s\n", f->dir);
-  free(f);
-  return 0;
-}
+#include "test_store_fixture.h"
 
 /* Reads a whole file into a malloc'd buffer. */
 static unsigned char *slurp(const char *path, size_t *out_len) {
@@ -80,7 +51,7 @@ static void write_file(const char *path, const void *data, size_t len) {
 }
 
 /* Opens the store at f->db or fails the test with the store's message. */
-static struct store *open_ok(const struct fixture *f, int migrate_to) {
+static struct store *open_ok(const struct temp_store *f, int migrate_to) {
   struct store *s = NULL;
   char err[512] = "";
   struct store_opts o = {.busy_timeout_ms = 2000, .migrate_to = migrate_to};
@@ -123,7 +94,7 @@ static int user_by_email(struct store *s, const char *email, struct store_user *
 /* ------------------------------------------------------------------------------------ */
 
 static void test_fresh_database_is_migrated(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   int v = -1;
   assert_int_equal(STORE_OK, store_schema_version(s, &v));
@@ -176,7 +147,7 @@ static int tx_sample(struct store_tx *tx, void *ctx) {
 }
 
 static void test_upgrade_from_every_older_version(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   int latest = store_schema_latest();
   /* Every version a database could be at: 1 up to (not including) the latest. */
   for (int k = 1; k < latest; k++) {
@@ -223,7 +194,7 @@ static void test_upgrade_from_every_older_version(void **state) {
 }
 
 static void test_garbage_file_is_refused_unchanged(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = NULL;
   char err[512] = "";
   unsigned char junk[8192];
@@ -244,7 +215,7 @@ static void test_garbage_file_is_refused_unchanged(void **state) {
 }
 
 static void test_corrupt_database_is_refused_unchanged(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   char err[512] = "";
   size_t n1 = 0, n2 = 0;
@@ -275,7 +246,7 @@ static void test_corrupt_database_is_refused_unchanged(void **state) {
 /* A database cut short (its size no longer a whole number of pages) is refused at open by
  * the header check, without reading further, and left unchanged. */
 static void test_truncated_database_is_refused_unchanged(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   char err[512] = "";
   size_t n1 = 0, n2 = 0;
@@ -312,7 +283,7 @@ static int tx_create_users(struct store_tx *tx, void *ctx) {
  * the middle of a big table) is found by the full check, store_check_file, which reads every
  * page without writing anything. */
 static void test_full_check_reads_every_page(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   char err[512] = "", missing[160];
   size_t n1 = 0, n2 = 0;
@@ -355,7 +326,7 @@ static int tx_put_source(struct store_tx *tx, void *ctx) {
  * as it grows, so it never holds more than a bounded number of pages however much is
  * written (here ~26 MB in 400 commits; the WAL stays a few MB and is reused). */
 static void test_wal_is_checkpointed_in_the_background(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   char wal[160];
   struct stat sb;
@@ -385,7 +356,7 @@ static void test_wal_is_checkpointed_in_the_background(void **state) {
 }
 
 static void test_newer_schema_is_refused_unchanged(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   char err[512] = "";
   size_t n1 = 0, n2 = 0;
@@ -412,7 +383,7 @@ static void test_newer_schema_is_refused_unchanged(void **state) {
 }
 
 static void test_unwritable_directory_is_refused(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = NULL;
   char err[512] = "";
   if (0 == geteuid())
@@ -451,7 +422,7 @@ static int tx_nested(struct store_tx *tx, void *ctx) {
 }
 
 static void test_txn_commit_rollback_and_nesting(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   struct user_args a = {"batal@contoh.id", "Budi", ROLE_CANDIDATE, 0};
   struct store_user u;
@@ -498,7 +469,7 @@ static void *hammer_thread(void *arg) {
 }
 
 static void test_concurrent_writers_are_serialised(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   struct hammer h[4];
   pthread_t t[4];
@@ -529,7 +500,7 @@ static int64_t mono_ms(void) {
  * STORE_BUSY (503), reads keep working (WAL), and the next write after the lock is released
  * succeeds. The other process is simulated with a raw SQLite connection. */
 static void test_busy_lock_is_bounded(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = NULL;
   struct store_user u;
   sqlite3 *other = NULL;
@@ -574,7 +545,7 @@ static void *blocked_writer_thread(void *arg) {
  * about one budget (busy timeout x attempts + back-off), not one budget per writer ahead of
  * it in the queue. */
 static void test_blocked_writers_do_not_queue(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = NULL;
   sqlite3 *other = NULL;
   char err[256];
@@ -617,7 +588,7 @@ static int tx_disable(struct store_tx *tx, void *ctx) {
 }
 
 static void test_users(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   struct store_user u;
   struct store_user *list = NULL;
@@ -651,12 +622,12 @@ static void test_users(void **state) {
   assert_int_equal(STORE_OK, store_user_list(rd, &list, &n, NULL, 0, 10));
   assert_int_equal(2, n);
   assert_string_equal("Asesor.Satu@Contoh.ID", list[0].email);
-  store_user_list_free(list);
+  store_user_list_free(list, n);
   enum role admin = ROLE_ADMIN;
   assert_int_equal(STORE_OK, store_user_list(rd, &list, &n, &admin, 0, 10));
   assert_int_equal(1, n);
   assert_string_equal("admin@contoh.id", list[0].email);
-  store_user_list_free(list);
+  store_user_list_free(list, n);
   assert_int_equal(STORE_OK, store_user_count(rd, &count, &admin));
   assert_int_equal(1, count);
   store_rd_end(rd);
@@ -689,7 +660,7 @@ static int tx_session_delete_user(struct store_tx *tx, void *ctx) {
 }
 
 static void test_sessions(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   struct sess_args a;
   int64_t uid = 0;
@@ -744,7 +715,7 @@ static int tx_rate_reset(struct store_tx *tx, void *ctx) {
 }
 
 static void test_rate_limits(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   struct rate_args a = {"login:ip:203.0.113.7", 0, {0}};
   for (int i = 1; i <= 3; i++) {
@@ -777,12 +748,12 @@ static void test_rate_limits(void **state) {
 /* --- backup and restore --- */
 
 static void test_backup_and_restore(void **state) {
-  struct fixture *f = *state;
+  struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   struct store *b = NULL;
   struct store_user u;
   char bak[100], err[512] = "";
-  struct fixture copy;
+  struct temp_store copy;
   snprintf(bak, sizeof bak, "%s/backup.db", f->dir);
   assert_int_equal(STORE_OK, create_user(s, "sebelum@contoh.id", ROLE_CANDIDATE, NULL));
   if (STORE_OK != store_backup(s, bak, err, sizeof err))
@@ -818,24 +789,37 @@ static void test_backup_and_restore(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_fresh_database_is_migrated, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_upgrade_from_every_older_version, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_garbage_file_is_refused_unchanged, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_corrupt_database_is_refused_unchanged, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_truncated_database_is_refused_unchanged, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_full_check_reads_every_page, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_wal_is_checkpointed_in_the_background, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_newer_schema_is_refused_unchanged, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_unwritable_directory_is_refused, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_txn_commit_rollback_and_nesting, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_concurrent_writers_are_serialised, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_busy_lock_is_bounded, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_blocked_writers_do_not_queue, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_users, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_rate_limits, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_backup_and_restore, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_fresh_database_is_migrated, temp_store_dir_setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_upgrade_from_every_older_version, temp_store_dir_setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_garbage_file_is_refused_unchanged, temp_store_dir_setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_corrupt_database_is_refused_unchanged,
+                                      temp_store_dir_setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_truncated_database_is_refused_unchanged,
+                                      temp_store_dir_setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_full_check_reads_every_page, temp_store_dir_setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_wal_is_checkpointed_in_the_background,
+                                      temp_store_dir_setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_newer_schema_is_refused_unchanged, temp_store_dir_setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_unwritable_directory_is_refused, temp_store_dir_setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_commit_rollback_and_nesting, temp_store_dir_setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_concurrent_writers_are_serialised, temp_store_dir_setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_busy_lock_is_bounded, temp_store_dir_setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_blocked_writers_do_not_queue, temp_store_dir_setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_users, temp_store_dir_setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_sessions, temp_store_dir_setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_rate_limits, temp_store_dir_setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_backup_and_restore, temp_store_dir_setup,
+                                      temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

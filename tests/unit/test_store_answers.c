@@ -23,12 +23,8 @@ struct fixture {
   int64_t user, attempt;
 };
 
-struct make {
-  int64_t user, attempt;
-};
-
 static int make_txn(struct store_tx *tx, void *arg) {
-  struct make *m = arg;
+  struct fixture *m = arg;
   int rc = store_user_create(tx, &m->user, "asesi-simpan@contoh.id", "Asesi", ROLE_CANDIDATE,
                              "$scrypt$test");
   if (STORE_OK == rc)
@@ -40,30 +36,7 @@ static int make_txn(struct store_tx *tx, void *arg) {
 }
 
 static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  struct store_opts o = {0};
-  struct make m = {0};
-  if (NULL == f || 0 != temp_store_open(&f->t, "answers", &o)) {
-    free(f);
-    return -1;
-  }
-  if (STORE_OK != store_txn(f->t.s, make_txn, &m)) {
-    fprintf(stderr, "setup: seeding failed\n");
-    temp_store_close(&f->t);
-    free(f);
-    return -1;
-  }
-  f->user = m.user;
-  f->attempt = m.attempt;
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  temp_store_close(&f->t);
-  free(f);
-  return 0;
+  return temp_store_setup_with(state, sizeof(struct fixture), "answers", NULL, make_txn);
 }
 
 struct save {
@@ -170,7 +143,7 @@ static void test_checked_save(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_checked_save, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_checked_save, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

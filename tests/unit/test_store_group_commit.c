@@ -24,20 +24,7 @@ struct fixture {
 };
 
 static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  if (NULL == f || 0 != temp_store_open(&f->t, "gc", NULL)) {
-    free(f);
-    return -1;
-  }
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  temp_store_close(&f->t);
-  free(f);
-  return 0;
+  return temp_store_setup_with(state, sizeof(struct fixture), "gc", NULL, NULL);
 }
 
 /* --- many writers, some bodies failing --- */
@@ -197,8 +184,9 @@ static void test_waiting_bodies_share_one_transaction(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_each_body_keeps_its_outcome, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_waiting_bodies_share_one_transaction, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_each_body_keeps_its_outcome, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_waiting_bodies_share_one_transaction, setup,
+                                      temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

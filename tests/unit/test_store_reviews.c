@@ -45,26 +45,7 @@ static int tx_seed(struct store_tx *tx, void *ctx) {
 }
 
 static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  if (NULL == f || 0 != temp_store_open(&f->t, "reviews", NULL)) {
-    free(f);
-    return -1;
-  }
-  if (STORE_OK != store_txn(f->t.s, tx_seed, f)) {
-    fprintf(stderr, "setup: seeding failed\n");
-    temp_store_close(&f->t);
-    free(f);
-    return -1;
-  }
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  temp_store_close(&f->t);
-  free(f);
-  return 0;
+  return temp_store_setup_with(state, sizeof(struct fixture), "reviews", NULL, tx_seed);
 }
 
 struct claim_args {
@@ -227,7 +208,7 @@ static void test_appeals(void **state) {
   assert_int_equal(1, n);
   assert_int_equal(a.id, q[0].appeal_id);
   assert_int_equal(f->assessor2, q[0].holder_id);
-  free(q);
+  store_queue_list_free(q, n);
   store_rd_end(rd);
   a.step = 2;
   assert_int_equal(STORE_OK, store_txn(f->t.s, tx_appeal, &a));
@@ -265,10 +246,10 @@ static void test_queue_and_admin_list(void **state) {
   assert_int_equal(f->candidate, q[0].user_id);
   assert_int_equal(f->assessor1, q[0].holder_id);
   assert_int_equal(0, q[0].appeal_id);
-  free(q);
+  store_queue_list_free(q, n);
   assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, "FSN-LAIN", 10));
   assert_int_equal(0, n);
-  free(q);
+  store_queue_list_free(q, n);
   enum attempt_status submitted = ATTEMPT_SUBMITTED;
   enum verdict pending = VERDICT_PENDING;
   assert_int_equal(STORE_OK,
@@ -276,21 +257,21 @@ static void test_queue_and_admin_list(void **state) {
   assert_int_equal(1, n);
   assert_string_equal("DKV-UJI", list[0].exam_id);
   assert_null(list[0].form);
-  free(list);
+  store_attempt_list_free(list, n);
   enum verdict none = VERDICT_NONE;
   assert_int_equal(STORE_OK, store_review_attempts(rd, &list, &n, NULL, NULL, &none, 0, 10));
   assert_int_equal(0, n); /* VERDICT_NONE = no verdict yet: none, this one is PENDING */
-  free(list);
+  store_attempt_list_free(list, n);
   assert_int_equal(STORE_HARD, store_review_attempts(rd, &list, &n, NULL, NULL, NULL, 0, 0));
   store_rd_end(rd);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_claims, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_decisions_keep_history, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_appeals, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_queue_and_admin_list, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_claims, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_decisions_keep_history, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_appeals, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_queue_and_admin_list, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

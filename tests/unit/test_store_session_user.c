@@ -42,27 +42,7 @@ static int make_txn(struct store_tx *tx, void *arg) {
 }
 
 static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  struct store_opts o = {0};
-  if (NULL == f || 0 != temp_store_open(&f->t, "sessuser", &o)) {
-    free(f);
-    return -1;
-  }
-  if (STORE_OK != store_txn(f->t.s, make_txn, f)) {
-    fprintf(stderr, "setup: seeding failed\n");
-    temp_store_close(&f->t);
-    free(f);
-    return -1;
-  }
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  temp_store_close(&f->t);
-  free(f);
-  return 0;
+  return temp_store_setup_with(state, sizeof(struct fixture), "sessuser", NULL, make_txn);
 }
 
 static int get(struct fixture *f, const char *hash, struct store_session *s, struct store_user *u) {
@@ -120,7 +100,7 @@ static void test_session_and_user(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_session_and_user, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_session_and_user, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,325 @@
+/*
+ * Write transactions (store_txn) on the single writer connection, by group commit: callers
+ * queue their bodies, and one of them, the leader, runs everything queued in one
+ * BEGIN IMMEDIATE ... COMMIT, each body in its own savepoint, so one fsync acknowledges many
+ * writes. One lock budget per caller bounds the waiting, with bounded retries when the
+ * database is busy, and a short probe instead while it is known to be locked elsewhere.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/store_sqlite_foundation.h"
+
+/* While the database is known to be locked elsewhere, a write waits this long at most. */
+#define STORE_BUSY_PROBE_MS 50
+
+/* One caller of store_txn, queued for the group commit. */
+struct txn_req {
+  store_txn_fn fn;
+  void *ctx;
+  int64_t deadline; /* monotonic ms: its lock budget ends here */
+  int result;
+  bool settled;   /* result is final */
+  bool tentative; /* fn succeeded in the current transaction, not yet committed */
+  bool taken;     /* a leader took it into a batch (set under qlock) */
+  bool done;      /* the caller may return (set under qlock) */
+  /* The caller waits on its own condition: a finished batch wakes only its members and the
+   * caller queued first (the next leader), not every waiting writer. */
+  pthread_cond_t wake;
+  struct txn_req *next;
+};
+
+static int64_t wall_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The longest one write may wait for locks, in- and out-of-process together: every attempt's
+ * busy timeout plus the back-off between attempts. Waiting for the writer mutex counts
+ * against it too, so N writers blocked behind a lock held elsewhere all answer BUSY within
+ * one budget instead of one after another (N budgets). */
+static int64_t txn_budget_ms(const struct store *s) {
+  int64_t budget = (int64_t)s->opts.busy_timeout_ms * (s->opts.txn_retries + 1);
+  for (int i = 0; i < s->opts.txn_retries; i++)
+    budget += 10L * (i + 1);
+  return budget;
+}
+
+/* Takes the writer mutex before deadline (monotonic ms). 0, ETIMEDOUT, or EDEADLK when this
+ * thread already holds it (a nested store_txn). */
+static int lock_writer(struct store *s, int64_t deadline) {
+  struct timespec abs;
+  int64_t wait = deadline - mono_ms();
+  int rc = pthread_mutex_trylock(&s->wlock);
+  if (EBUSY != rc)
+    return rc;
+  if (wait <= 0)
+    return ETIMEDOUT;
+  clock_gettime(CLOCK_REALTIME, &abs); /* pthread_mutex_timedlock measures CLOCK_REALTIME */
+  abs.tv_sec += (time_t)(wait / 1000);
+  abs.tv_nsec += (long)(wait % 1000) * 1000000L;
+  if (abs.tv_nsec >= 1000000000L) {
+    abs.tv_sec++;
+    abs.tv_nsec -= 1000000000L;
+  }
+  return pthread_mutex_timedlock(&s->wlock, &abs);
+}
+
+/* Settles every request of the batch that is not settled yet with rc. */
+static void settle_rest(struct txn_req *batch, int rc) {
+  for (struct txn_req *r = batch; NULL != r; r = r->next) {
+    if (!r->settled) {
+      r->result = rc;
+      r->settled = true;
+    }
+    r->tentative = false;
+  }
+}
+
+/* Runs one request's body inside the open transaction, in a savepoint, so that a body that
+ * fails rolls back only its own writes. Returns false when SQLite ended the whole
+ * transaction (the bodies that succeeded before it lost their writes and run again). */
+static bool run_one(struct store_conn *c, struct store_tx *tx, struct txn_req *r) {
+  int rc = store_core_exec(c, CORE_SAVEPOINT, "savepoint");
+  if (STORE_OK != rc) {
+    r->result = rc;
+    r->settled = true;
+    return 0 == sqlite3_get_autocommit(c->db);
+  }
+  int frc = r->fn(tx, r->ctx);
+  store_conn_reset_active(c);
+  if (0 != sqlite3_get_autocommit(c->db)) {
+    /* The body's error (disk full, I/O) ended the transaction: that is this body's answer,
+     * unless it was BUSY, which the next attempt retries. */
+    if (STORE_BUSY != frc) {
+      r->result = STORE_OK == frc ? STORE_UNAVAILABLE : frc;
+      r->settled = true;
+    }
+    return false;
+  }
+  if (STORE_OK == frc) {
+    if (STORE_OK == store_core_exec(c, CORE_RELEASE, "release savepoint")) {
+      r->tentative = true;
+      return true;
+    }
+    frc = STORE_HARD;
+  }
+  store_core_exec(c, CORE_ROLLBACK_TO, "rollback to savepoint");
+  store_core_exec(c, CORE_RELEASE, "release savepoint");
+  if (STORE_BUSY != frc) { /* BUSY: retried in the next attempt */
+    r->result = frc;
+    r->settled = true;
+  }
+  return 0 == sqlite3_get_autocommit(c->db);
+}
+
+/* Runs a batch: one BEGIN IMMEDIATE ... COMMIT for every body in it, attempts repeated (for
+ * the bodies not settled yet) when the lock is busy or a body asked for it, never waiting for
+ * a lock past the earliest deadline in the batch. */
+static void run_batch(struct store *s, struct txn_req *batch) {
+  struct store_conn *c = s->writer;
+  int64_t deadline = batch->deadline;
+  for (struct txn_req *r = batch; NULL != r; r = r->next)
+    if (r->deadline < deadline)
+      deadline = r->deadline;
+  int64_t now = mono_ms();
+  bool degraded = now < (int64_t)atomic_load(&s->busy_until_ms);
+  if (degraded && deadline > now + STORE_BUSY_PROBE_MS)
+    deadline = now + STORE_BUSY_PROBE_MS;
+  int lrc = lock_writer(s, deadline);
+  if (0 != lrc) {
+    if (ETIMEDOUT == lrc) {
+      atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
+      store_logf(s, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
+    } else {
+      store_logf(s, STORE_LOG_ERROR, "store_txn: cannot take the writer: %s", strerror(lrc));
+    }
+    settle_rest(batch, ETIMEDOUT == lrc ? STORE_BUSY : STORE_HARD);
+    return;
+  }
+  int last = STORE_OK;
+  for (int attempt = 0;; attempt++) {
+    bool pending = false;
+    for (struct txn_req *r = batch; NULL != r; r = r->next)
+      pending = pending || !r->settled;
+    if (!pending)
+      break;
+    now = mono_ms();
+    if (!degraded && now < (int64_t)atomic_load(&s->busy_until_ms)) {
+      /* Writers gave up behind us meanwhile: stop waiting a full budget too. */
+      degraded = true;
+      if (deadline > now + STORE_BUSY_PROBE_MS)
+        deadline = now + STORE_BUSY_PROBE_MS;
+    }
+    int64_t left = deadline - now;
+    bool retry_left = attempt < s->opts.txn_retries;
+    struct store_tx tx = {.rd = {.conn = c}, .now_ms = wall_ms()};
+    int rc = STORE_BUSY;
+    if (left > 0) {
+      /* Never wait for the database lock past the batch's deadline. */
+      sqlite3_busy_timeout(c->db,
+                           (int)(left < s->opts.busy_timeout_ms ? left : s->opts.busy_timeout_ms));
+      rc = store_core_exec(c, CORE_BEGIN_IMMEDIATE, "begin transaction");
+    }
+    if (STORE_BUSY == rc && retry_left && left > 0) {
+      store_sleep_ms(10L * (attempt + 1));
+      continue;
+    }
+    if (STORE_OK != rc) {
+      last = rc;
+      settle_rest(batch, rc);
+      break;
+    }
+    bool alive = true;
+    for (struct txn_req *r = batch; alive && NULL != r; r = r->next)
+      if (!r->settled)
+        alive = run_one(c, &tx, r);
+    rc = STORE_BUSY;
+    if (alive) {
+      rc = store_core_exec(c, CORE_COMMIT, "commit");
+      if (STORE_OK == rc) {
+        for (struct txn_req *r = batch; NULL != r; r = r->next) {
+          if (r->tentative) {
+            r->result = STORE_OK;
+            r->settled = true;
+          }
+        }
+      }
+    }
+    if (0 == sqlite3_get_autocommit(c->db))
+      store_core_exec(c, CORE_ROLLBACK, "rollback");
+    /* Bodies that succeeded in a transaction that did not commit run again. */
+    for (struct txn_req *r = batch; NULL != r; r = r->next)
+      r->tentative = false;
+    last = rc;
+    if (!retry_left || deadline <= mono_ms()) {
+      /* Whatever is still pending gets the last failure, or BUSY. */
+      settle_rest(batch, STORE_OK == rc ? STORE_BUSY : rc);
+      break;
+    }
+    if (STORE_BUSY == rc)
+      store_sleep_ms(10L * (attempt + 1));
+  }
+  bool any_ok = false, any_busy = false;
+  for (struct txn_req *r = batch; NULL != r; r = r->next) {
+    any_ok = any_ok || STORE_OK == r->result;
+    any_busy = any_busy || STORE_BUSY == r->result;
+  }
+  if (any_ok)
+    atomic_store(&s->busy_until_ms, 0LL);
+  else if (any_busy && STORE_BUSY == last)
+    atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
+  pthread_mutex_unlock(&s->wlock);
+}
+
+/* Converts a monotonic deadline to the CLOCK_REALTIME time pthread_cond_timedwait wants. */
+static struct timespec realtime_at(int64_t mono_deadline) {
+  struct timespec abs;
+  int64_t wait = mono_deadline - mono_ms();
+  if (wait < 0)
+    wait = 0;
+  clock_gettime(CLOCK_REALTIME, &abs);
+  abs.tv_sec += (time_t)(wait / 1000);
+  abs.tv_nsec += (long)(wait % 1000) * 1000000L;
+  if (abs.tv_nsec >= 1000000000L) {
+    abs.tv_sec++;
+    abs.tv_nsec -= 1000000000L;
+  }
+  return abs;
+}
+
+/* Wakes the caller queued first, which leads the next batch (under qlock). */
+static void wake_next_leader(struct store *s) {
+  if (!s->leading && NULL != s->qhead)
+    pthread_cond_signal(&s->qhead->wake);
+}
+
+/* Takes a request that gave up out of the queue (under qlock). */
+static void unqueue(struct store *s, struct txn_req *me) {
+  struct txn_req *prev = NULL;
+  for (struct txn_req *r = s->qhead; NULL != r; prev = r, r = r->next) {
+    if (r != me)
+      continue;
+    if (NULL == prev)
+      s->qhead = r->next;
+    else
+      prev->next = r->next;
+    if (s->qtail == r)
+      s->qtail = prev;
+    return;
+  }
+}
+
+int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
+  int64_t start = mono_ms();
+  bool degraded = start < (int64_t)atomic_load(&s->busy_until_ms);
+  struct txn_req me = {.fn = fn,
+                       .ctx = ctx,
+                       .deadline = start + (degraded ? STORE_BUSY_PROBE_MS : txn_budget_ms(s)),
+                       .result = STORE_HARD};
+  if (0 != pthread_cond_init(&me.wake, NULL))
+    return STORE_HARD;
+  pthread_mutex_lock(&s->qlock);
+  if (s->leading && pthread_equal(s->leader, pthread_self())) {
+    pthread_mutex_unlock(&s->qlock);
+    pthread_cond_destroy(&me.wake);
+    store_logf(s, STORE_LOG_ERROR, "store_txn: nested transaction refused (deadlock)");
+    return STORE_HARD;
+  }
+  if (NULL == s->qtail)
+    s->qhead = &me;
+  else
+    s->qtail->next = &me;
+  s->qtail = &me;
+  while (!me.done) {
+    if (!s->leading) {
+      /* Lead: take everything queued so far (our own request included). */
+      struct txn_req *batch = s->qhead;
+      s->qhead = s->qtail = NULL;
+      for (struct txn_req *r = batch; NULL != r; r = r->next)
+        r->taken = true;
+      s->leading = true;
+      s->leader = pthread_self();
+      pthread_mutex_unlock(&s->qlock);
+      run_batch(s, batch);
+      pthread_mutex_lock(&s->qlock);
+      for (struct txn_req *r = batch, *next = NULL; NULL != r; r = next) {
+        next = r->next;
+        r->done = true; /* its caller reads it only after we release qlock */
+        if (r != &me)
+          pthread_cond_signal(&r->wake);
+      }
+      s->leading = false;
+      wake_next_leader(s);
+      continue;
+    }
+    if (me.taken) { /* in the running batch, which keeps to its own deadline */
+      pthread_cond_wait(&me.wake, &s->qlock);
+      continue;
+    }
+    struct timespec abs = realtime_at(me.deadline);
+    if (ETIMEDOUT == pthread_cond_timedwait(&me.wake, &s->qlock, &abs) && !me.done && !me.taken &&
+        mono_ms() >= me.deadline) {
+      /* The batch ahead has held the writer for our whole budget: the database is locked
+       * elsewhere (or a transaction runs far too long). Let the writers after us know. */
+      unqueue(s, &me);
+      wake_next_leader(s); /* in case we were the one to lead next */
+      atomic_store(&s->busy_until_ms, (long long)(mono_ms() + txn_budget_ms(s)));
+      pthread_mutex_unlock(&s->qlock);
+      pthread_cond_destroy(&me.wake);
+      store_logf(s, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
+      return STORE_BUSY;
+    }
+  }
+  pthread_mutex_unlock(&s->qlock);
+  pthread_cond_destroy(&me.wake);
+  return me.result;
+}
