@@ -29,6 +29,22 @@ struct fixture {
   int64_t candidate, assessor, assessor2, admin;
 };
 
+/* The accounts every test starts with, created in one transaction. */
+static int seed_users(struct store_tx *tx, void *arg) {
+  struct fixture *f = arg;
+  int rc =
+      store_user_create(tx, &f->candidate, "calon@contoh.test", "Nama Orang", ROLE_CANDIDATE, "x");
+  if (STORE_OK == rc)
+    rc =
+        store_user_create(tx, &f->assessor, "asesor@contoh.test", "Nama Orang", ROLE_ASSESSOR, "x");
+  if (STORE_OK == rc)
+    rc = store_user_create(tx, &f->assessor2, "asesor2@contoh.test", "Nama Orang", ROLE_ASSESSOR,
+                           "x");
+  if (STORE_OK == rc)
+    rc = store_user_create(tx, &f->admin, "admin@contoh.test", "Nama Orang", ROLE_ADMIN, "x");
+  return rc;
+}
+
 struct user_txn {
   const char *email;
   enum role role;
@@ -75,26 +91,15 @@ static int64_t new_attempt(struct fixture *f, int64_t user, enum verdict verdict
 }
 
 static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  if (NULL == f || 0 != temp_store_open(&f->t, "reviews", NULL))
+  struct fixture *f = NULL;
+  if (0 != temp_store_setup_with(state, sizeof *f, "reviews", NULL, seed_users))
     return -1;
+  f = *state;
   f->cfg.claim_ttl_s = 3600;
   f->cfg.appeal_days = 14;
   f->cfg.kdf_log2n = 10;
   f->svc.cfg = &f->cfg;
   f->svc.store = f->t.s;
-  f->candidate = new_user(f, "calon@contoh.test", ROLE_CANDIDATE);
-  f->assessor = new_user(f, "asesor@contoh.test", ROLE_ASSESSOR);
-  f->assessor2 = new_user(f, "asesor2@contoh.test", ROLE_ASSESSOR);
-  f->admin = new_user(f, "admin@contoh.test", ROLE_ADMIN);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  temp_store_close(&f->t);
-  free(f);
   return 0;
 }
 
@@ -488,10 +493,10 @@ int main(void) {
       cmocka_unit_test(test_who_may_decide),
       cmocka_unit_test(test_sheet_editor),
       cmocka_unit_test(test_may_assign),
-      cmocka_unit_test_setup_teardown(test_claim, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_feedback_and_appeal, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_decide, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_accounts, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_claim, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_feedback_and_appeal, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_decide, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_accounts, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
