@@ -1,247 +1,321 @@
-/* ujikom exam page: saves each answer as it changes, keeps unsent answers in localStorage
-   while offline and re-sends them in order, runs the countdown from the server's deadline,
-   and adds "flag for review". Without it the page still works with plain form posts. All
-   text comes from the server's catalogue (#exam-strings). */
-(function () {
-  'use strict';
-  var root = document.getElementById('exam');
-  if (!root || !window.fetch) return;
-  var S = {};
-  try { S = JSON.parse(document.getElementById('exam-strings').textContent); } catch (e) { }
-  function t(k) { return S['exam.js_' + k] || k; }
-  var attempt = root.getAttribute('data-attempt');
-  var csrf = root.getAttribute('data-csrf');
-  var form = document.getElementById('exam-form');
-  var timerEl = document.getElementById('timer');
-  var offlineEl = document.getElementById('offline-banner');
-  var errorEl = document.getElementById('error-banner');
-  var qKey = 'ujikom.attempt.' + attempt + '.pending';
-  var fKey = 'ujikom.attempt.' + attempt + '.flags';
-  function load(k, d) {
-    try { var v = JSON.parse(localStorage.getItem(k)); return v === null ? d : v; } catch (e) { return d; }
-  }
-  function store(k, v) { try { localStorage.setItem(k, JSON.stringify(v)); } catch (e) { } }
-  if (root.getAttribute('data-status') !== 'open' || !form) {
-    try { localStorage.removeItem(qKey); localStorage.removeItem(fKey); } catch (e) { }
-    return;
-  }
-  function $(sel, el) { return (el || document).querySelector(sel); }
-  function all(sel, el) { return Array.prototype.slice.call((el || document).querySelectorAll(sel)); }
-  function idOf(fs) { return fs.id.slice(5); }
-  function fsOf(id) { return document.getElementById('item-' + id); }
+/* Exam page: per-answer saves with an offline queue, countdown, flags, navigator. Without it
+   the page works with plain form posts. Text: the server's catalogue (#exam-strings). */
+(() => {
+'use strict';
+var D = document, root = D.getElementById('exam');
+if (!root || !window.fetch) return;
+var S = {};
+try { S = JSON.parse(D.getElementById('exam-strings').textContent); } catch (e) { }
+function t(k, n) { return (S['exam.js_' + k] || k).replace('{n}', n); }
+function attr(el, k) { return el.getAttribute(k); }
+var attempt = attr(root, 'data-attempt'), csrf = attr(root, 'data-csrf');
+var form = D.getElementById('exam-form'), timerEl = D.getElementById('timer');
+var bar = timerEl.parentNode, navEl, progEl;
+var qKey = 'ujikom.attempt.' + attempt + '.pending', fKey = 'ujikom.attempt.' + attempt + '.flags';
+function load(k, d) {
+  try { var v = JSON.parse(localStorage.getItem(k)); return v === null ? d : v; } catch (e) { return d; }
+}
+function store(k, v) { try { localStorage.setItem(k, JSON.stringify(v)); } catch (e) { } }
+if (attr(root, 'data-status') !== 'open' || !form) {
+  try { localStorage.removeItem(qKey); localStorage.removeItem(fKey); } catch (e) { }
+  return;
+}
+function $(sel, el) { return (el || D).querySelector(sel); }
+function all(sel, el) { return [].slice.call((el || D).querySelectorAll(sel)); }
+function idOf(fs) { return fs.id.slice(5); }
+function fsOf(id) { return D.getElementById('item-' + id); }
+function mk(tag, cls, text, parent, before) {
+  var e = D.createElement(tag);
+  if (cls) e.className = cls;
+  if (text) e.textContent = text;
+  if (tag === 'button') e.type = 'button';
+  if (parent) parent.insertBefore(e, before || null);
+  return e;
+}
 
-  // Countdown: the server says how many seconds are left; every save reply and every
-  // return to the page (or wake from sleep) corrects it.
-  var deadline = Date.now() + Number(root.getAttribute('data-remaining')) * 1000;
-  var lastTick = Date.now(), expired = false;
-  function two(n) { return (n < 10 ? '0' : '') + n; }
-  function tick() {
-    var now = Date.now();
-    if (now - lastTick > 5000) resync();
-    lastTick = now;
-    var s = Math.max(0, Math.round((deadline - now) / 1000));
-    var h = Math.floor(s / 3600), m = Math.floor(s % 3600 / 60);
-    timerEl.textContent = t('time_left') + ' ' + (h ? h + ':' + two(m) : m) + ':' + two(s % 60);
-    timerEl.className = s <= 300 ? 'timer low' : 'timer';
-    if (s <= 60) timerEl.setAttribute('aria-live', 'polite');
-    if (s === 0 && !expired) timeUp();
-  }
-  function setRemaining(sec) { if (typeof sec === 'number' && isFinite(sec)) deadline = Date.now() + sec * 1000; }
-  function resync() {
-    fetch('/api/attempts/' + attempt, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (j) {
-        if (!j) return;
-        setRemaining(j.remaining_seconds);
-        if (j.status && j.status !== 'open') timeUp();
-      }).catch(function () { });
-  }
-  function timeUp() {
-    expired = true;
-    timerEl.textContent = t('time_up');
-    showError(t('time_up_detail'));
-    all('input, select, textarea, button', form).forEach(function (el) { if (el.type !== 'hidden') el.disabled = true; });
-  }
-  document.addEventListener('visibilitychange', function () {
-    if (document.visibilityState === 'visible') { resync(); pump(); }
+var deadline = Date.now() + Number(attr(root, 'data-remaining')) * 1000;
+var lastTick = Date.now(), expired = false, warned;
+var alertEl = mk('p', 'sr-only', '', bar);
+alertEl.id = 'timer-alert';
+alertEl.setAttribute('role', 'status');
+function two(n) { return (n < 10 ? '0' : '') + n; }
+function tick() {
+  var now = Date.now();
+  if (now - lastTick > 5000) resync();
+  lastTick = now;
+  if (expired) return;
+  var s = Math.max(0, Math.round((deadline - now) / 1000)), h = Math.floor(s / 3600), m = Math.floor(s % 3600 / 60);
+  // Warnings: each once; none for those passed before the page opened.
+  [600, 300, 60].forEach((w) => {
+    if (s > w || !s) return;
+    if (warned && !warned[w]) alertEl.textContent = t('warn', w / 60);
+    (warned = warned || {})[w] = 1;
   });
-
-  function showError(msg) { errorEl.textContent = msg; errorEl.hidden = false; }
-  function setOffline(off) { offlineEl.hidden = !off; }
-  function setState(id, state, msg) {
-    var el = fsOf(id) && $('.save-state', fsOf(id));
-    if (!el) return;
-    el.setAttribute('data-state', state);
-    el.textContent = msg || t(state);
-  }
-
-  // The answer a fieldset holds: null = none, undefined = incomplete (not sent).
-  function valueOf(fs) {
-    var type = fs.getAttribute('data-type');
-    if (type === 'single' || type === 'truefalse') {
-      var c = $('input[type=radio]:checked', fs);
-      if (!c) return null;
-      return type === 'truefalse' ? c.value === 'true' : c.value;
-    }
-    if (type === 'multiple') {
-      var ids = all('input[type=checkbox]:not(.flag):checked', fs).map(function (el) { return el.value; });
-      return ids.length ? ids : null;
-    }
-    if (type === 'ordering') {
-      var sels = all('select', fs), seen = {};
-      var pos = sels.filter(function (el) { return el.value; }).map(function (el) {
-        return { p: Number(el.value), id: el.getAttribute('data-option') };
-      });
-      if (!pos.length) return null;
-      if (pos.length < sels.length || pos.some(function (x) { var d = seen[x.p]; seen[x.p] = 1; return d; })) return undefined;
-      return pos.sort(function (a, b) { return a.p - b.p; }).map(function (x) { return x.id; });
-    }
-    var f = $('input[type=text], textarea', fs);
-    var text = f ? f.value.trim() : '';
-    if (text === '') return null;
-    if (type === 'numeric') {
-      var n = Number(text.replace(/\s/g, '').replace(',', '.'));
-      return isFinite(n) ? n : undefined;
-    }
-    return f.value;
-  }
-  function applyValue(fs, v) {
-    all('input, select, textarea', fs).forEach(function (el) {
-      if (el.classList.contains('flag')) return;
-      if (el.type === 'radio') el.checked = v !== null && String(v) === el.value;
-      else if (el.type === 'checkbox') el.checked = Array.isArray(v) && v.indexOf(el.value) >= 0;
-      else if (el.tagName === 'SELECT') el.value = Array.isArray(v) ? String(v.indexOf(el.getAttribute('data-option')) + 1) : '';
-      else el.value = v === null ? '' : String(v);
-    });
-  }
-
-  // The ordered queue of answers not yet acknowledged by the server.
-  var queue = load(qKey, []);
-  var seq = queue.reduce(function (m, e) { return Math.max(m, e.seq || 0); }, 0);
-  var busy = false, retry = null;
-  function enqueue(id, v) {
-    queue = queue.filter(function (e) { return e.item !== id; });
-    queue.push({ item: id, value: v, seq: ++seq });
-    store(qKey, queue);
-    setState(id, navigator.onLine === false ? 'unsent' : 'saving');
-    pump();
-  }
-  function later() { if (!retry) retry = setTimeout(function () { retry = null; pump(); }, 5000); }
-  function pump() {
-    if (busy || expired || !queue.length) return;
-    var e = queue[0];
-    busy = true;
-    setState(e.item, 'saving');
-    fetch('/api/attempts/' + attempt + '/answers/' + encodeURIComponent(e.item), {
-      method: 'PUT', credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
-      body: JSON.stringify({ value: e.value })
-    }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (j) { return { r: r, j: j }; });
-    }).then(function (x) {
-      var st = x.r.status;
-      busy = false;
-      setOffline(false);
-      function done() { queue = queue.filter(function (q) { return q.seq !== e.seq; }); store(qKey, queue); }
-      if (x.r.ok) {
-        done();
-        setRemaining(x.j.remaining_seconds);
-        if (!queue.some(function (q) { return q.item === e.item; })) setState(e.item, 'saved');
-        pump();
-      } else if (st === 409) { // the server's deadline rules: say so plainly, stop sending
-        setState(e.item, 'unsent', t('rejected'));
-        showError(t('closed') + (x.j.message ? ' (' + x.j.message + ')' : ''));
-        timeUp();
-      } else if (st === 401 || st === 403) {
-        setState(e.item, 'unsent');
-        showError(t('session'));
-      } else if (st >= 400 && st < 500 && st !== 429) {
-        done();
-        setState(e.item, 'unsent', t('invalid') + ' ' + (x.j.message || st));
-        pump();
-      } else {
-        setState(e.item, 'unsent');
-        later();
-      }
-    }).catch(function () {
-      busy = false;
-      setOffline(true);
-      queue.forEach(function (q) { setState(q.item, 'unsent'); });
-      later();
-    });
-  }
-  window.addEventListener('online', function () { setOffline(false); pump(); });
-  window.addEventListener('offline', function () {
-    setOffline(true);
-    queue.forEach(function (q) { setState(q.item, 'unsent'); });
-  });
-
-  // Wiring: saves on change (text after a pause), flags kept on this device.
-  var timers = {}, flags = load(fKey, {});
-  function changed(fs, now) {
-    var id = idOf(fs);
-    clearTimeout(timers[id]);
-    timers[id] = null;
-    function send() {
-      var v = valueOf(fs);
-      if (v === undefined) setState(id, 'incomplete'); else enqueue(id, v);
-    }
-    if (now) send(); else timers[id] = setTimeout(send, 700);
-  }
-  var fieldsets = all('fieldset.item', form);
-  fieldsets.forEach(function (fs) {
-    var id = idOf(fs), st = $('.save-state', fs);
-    st.setAttribute('aria-live', 'polite');
-    var label = document.createElement('label');
-    label.className = 'flagl';
-    var box = document.createElement('input');
-    box.type = 'checkbox';
-    box.className = 'flag';
-    box.checked = !!flags[id];
-    fs.classList.toggle('flagged', box.checked);
-    label.appendChild(box);
-    label.appendChild(document.createTextNode(' ' + t('flag')));
-    fs.insertBefore(label, st);
-    fs.addEventListener('change', function (ev) {
-      if (ev.target === box) {
-        if (box.checked) flags[id] = true; else delete flags[id];
-        fs.classList.toggle('flagged', box.checked);
-        store(fKey, flags);
-      } else changed(fs, true);
-    });
-    fs.addEventListener('input', function (ev) {
-      if (ev.target.tagName === 'TEXTAREA' || ev.target.type === 'text') changed(fs, false);
-    });
-  });
-
-  // Resume: the page shows the server's answers; answers never acknowledged go back in and
-  // are sent again, oldest first.
-  queue = queue.filter(function (e) { return fsOf(e.item); });
-  queue.forEach(function (e) { applyValue(fsOf(e.item), e.value); setState(e.item, 'unsent'); });
-  store(qKey, queue);
-
-  // "Review and submit": send what is pending first, then open the review screen.
-  form.addEventListener('submit', function (ev) {
-    var go = ev.submitter ? ev.submitter.value : 'review';
-    ev.preventDefault();
-    fieldsets.forEach(function (fs) { if (timers[idOf(fs)]) changed(fs, true); });
-    var tries = 0;
-    (function wait() {
-      if (!queue.length && !busy) {
-        if (go === 'review') {
-          var f = Object.keys(flags).map(encodeURIComponent).join(',');
-          location.href = '/attempts/' + attempt + '/review' + (f ? '?flags=' + f : '');
-        }
-        return;
-      }
-      if (++tries > 40 || expired) { showError(t('not_all_sent')); return; }
-      pump();
-      setTimeout(wait, 250);
-    })();
-  });
-
-  setInterval(tick, 1000);
-  tick();
-  if (navigator.onLine === false) setOffline(true);
+  warned = warned || {};
+  timerEl.textContent = t('time_left') + ' ' + (h ? h + ':' + two(m) : m) + ':' + two(s % 60);
+  timerEl.className = s <= 300 ? 'timer low' : 'timer';
+  if (!s) timeUp();
+}
+function setRemaining(sec) { if (typeof sec === 'number' && isFinite(sec)) deadline = Date.now() + sec * 1000; }
+function resync() {
+  fetch('/api/attempts/' + attempt, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    .then((r) => r.ok ? r.json() : null)
+    .then((j) => {
+      if (!j) return;
+      setRemaining(j.remaining_seconds);
+      if (j.status && j.status !== 'open') timeUp();
+    }).catch(() => { });
+}
+function timeUp() {
+  if (!expired) alertEl.textContent = t('time_up') + '.';
+  expired = true;
+  timerEl.textContent = t('time_up');
+  timerEl.className = 'timer low';
+  showError(t('time_up_detail'));
+  all('input, select, textarea, button', form).forEach((el) => { if (el.type !== 'hidden') el.disabled = true; });
+  fieldsets.forEach((fs) => { if (timers[idOf(fs)]) changed(fs, true); });
+  lost();
   pump();
+}
+function lost() { queue.forEach((q) => setState(q.item, 'unsent', t('lost'))); }
+D.addEventListener('visibilitychange', () => {
+  if (D.visibilityState === 'visible') { resync(); pump(); }
+});
+
+function showError(msg) { var e = D.getElementById('error-banner'); e.textContent = msg; e.hidden = false; }
+function setOffline(off) { D.getElementById('offline-banner').hidden = !off; }
+function setState(id, state, msg) {
+  var el = fsOf(id) && $('.save-state', fsOf(id));
+  if (!el) return;
+  el.setAttribute('data-state', state);
+  el.textContent = msg || t(state);
+  mark(id);
+}
+
+// null = no answer, undefined = incomplete (not sent).
+function valueOf(fs) {
+  var type = attr(fs, 'data-type');
+  if (type === 'single' || type === 'truefalse') {
+    var c = $('input[type=radio]:checked', fs);
+    return !c ? null : type === 'truefalse' ? c.value === 'true' : c.value;
+  }
+  if (type === 'multiple') {
+    var ids = all('input[type=checkbox]:not(.flag):checked', fs).map((el) => el.value);
+    return ids.length ? ids : null;
+  }
+  if (type === 'ordering') {
+    var sels = all('select', fs), seen = {};
+    var pos = sels.filter((el) => el.value).map((el) => {
+      return { p: Number(el.value), id: attr(el, 'data-option') };
+    });
+    if (!pos.length) return null;
+    if (pos.length < sels.length || pos.some((x) => { var d = seen[x.p]; seen[x.p] = 1; return d; })) return undefined;
+    return pos.sort((a, b) => a.p - b.p).map((x) => x.id);
+  }
+  var f = $('input[type=text], textarea', fs), text = f ? f.value.trim() : '';
+  if (text === '') return null;
+  if (type === 'numeric') {
+    var n = Number(text.replace(/\s/g, '').replace(',', '.'));
+    return isFinite(n) ? n : undefined;
+  }
+  return f.value;
+}
+function has(fs) { var v = valueOf(fs); return v !== null && v !== undefined; }
+function applyValue(fs, v) {
+  all('input, select, textarea', fs).forEach((el) => {
+    if (el.classList.contains('flag')) return;
+    if (el.type === 'radio') el.checked = v !== null && String(v) === el.value;
+    else if (el.type === 'checkbox') el.checked = Array.isArray(v) && v.indexOf(el.value) >= 0;
+    else if (el.tagName === 'SELECT') el.value = Array.isArray(v) ? String(v.indexOf(attr(el, 'data-option')) + 1) : '';
+    else el.value = v === null ? '' : String(v);
+  });
+}
+
+var queue = load(qKey, []);
+var seq = queue.reduce((m, e) => Math.max(m, e.seq || 0), 0);
+var busy = false, retry = null, stopped = false;
+function enqueue(id, v) {
+  queue = queue.filter((e) => e.item !== id);
+  queue.push({ item: id, value: v, seq: ++seq });
+  store(qKey, queue);
+  setState(id, navigator.onLine === false ? 'unsent' : 'saving', expired && t('lost'));
+  pump();
+}
+function unsent() { queue.forEach((q) => setState(q.item, 'unsent')); }
+function later() { if (!retry) retry = setTimeout(() => { retry = null; pump(); }, 5000); }
+function pump() {
+  if (busy || stopped || !queue.length) return;
+  var e = queue[0];
+  busy = true;
+  if (!expired) setState(e.item, 'saving');
+  fetch('/api/attempts/' + attempt + '/answers/' + encodeURIComponent(e.item), {
+    method: 'PUT', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
+    body: JSON.stringify({ value: e.value })
+  }).then((r) => {
+    return r.json().catch(() => { return {}; }).then((j) => { return { r: r, j: j }; });
+  }).then((x) => {
+    var st = x.r.status;
+    busy = false;
+    setOffline(false);
+    function done() { queue = queue.filter((q) => q.seq !== e.seq); store(qKey, queue); }
+    if (x.r.ok) {
+      done();
+      setRemaining(x.j.remaining_seconds);
+      if (!queue.some((q) => q.item === e.item)) setState(e.item, 'saved');
+      pump();
+    } else if (st === 409) { // past the server's deadline
+      stopped = true;
+      setState(e.item, 'unsent', t(expired ? 'lost' : 'rejected'));
+      showError(t('closed') + (x.j.message ? ' (' + x.j.message + ')' : ''));
+      timeUp();
+    } else if (st === 401 || st === 403) {
+      setState(e.item, 'unsent');
+      showError(t('session'));
+    } else if (st >= 400 && st < 500 && st !== 429) {
+      done();
+      setState(e.item, 'unsent', t('invalid') + ' ' + (x.j.message || st));
+      pump();
+    } else if (expired) lost();
+    else { setState(e.item, 'unsent'); later(); }
+  }).catch(() => {
+    busy = false;
+    if (expired) return lost();
+    setOffline(true);
+    unsent();
+    later();
+  });
+}
+window.addEventListener('online', () => { setOffline(false); pump(); });
+window.addEventListener('offline', () => { setOffline(true); unsent(); });
+
+var timers = {}, flags = load(fKey, {});
+function changed(fs, now) {
+  var id = idOf(fs);
+  clearTimeout(timers[id]);
+  timers[id] = null;
+  function send() {
+    var v = valueOf(fs);
+    if (v === undefined) setState(id, 'incomplete'); else enqueue(id, v);
+  }
+  if (now) send(); else timers[id] = setTimeout(send, 700);
+}
+var fieldsets = all('fieldset.item', form);
+fieldsets.forEach((fs) => {
+  var id = idOf(fs), st = $('.save-state', fs), pr = $('.prompt', fs);
+  st.setAttribute('aria-live', 'polite');
+  var label = mk('label', 'flagl', '', fs, st), box = mk('input', 'flag', '', label);
+  box.type = 'checkbox';
+  box.checked = !!flags[id];
+  fs.classList.toggle('flagged', box.checked);
+  label.appendChild(D.createTextNode(' ' + t('flag')));
+  var radios = all('input[type=radio]', fs), clear = radios.length && mk('button', 'secondary', t('clear'), fs, label);
+  if (clear) clear.onclick = () => {
+    radios.forEach((r) => r.checked = false);
+    radios[0].focus();
+    shown();
+    changed(fs, true);
+  };
+  // Prompts flow (blank lines part paragraphs, indented blocks are code); code options.
+  pr.className += ' flow';
+  pr.textContent.trim().split(/\n[ \t]*\n/).forEach((para, i) => {
+    if (!i) pr.textContent = '';
+    if (/^ {4}/.test(para)) mk('code', '', para.replace(/^ {4}/gm, ''), mk('pre', '', '', pr));
+    else mk('span', '', para.replace(/\s*\n\s*/g, ' '), pr);
+  });
+  all('label', fs).forEach((l) => {
+    var tn = l.lastChild;
+    if (tn.nodeType === 3 && /^\s*\S*[(){}<>=;[\]]\S*\s*$/.test(tn.data)) l.replaceChild(mk('code', '', tn.data.trim()), tn);
+  });
+  function shown() { if (clear) clear.hidden = !$('input[type=radio]:checked', fs); }
+  fs.addEventListener('change', (ev) => {
+    shown();
+    if (ev.target !== box) return changed(fs, true);
+    if (box.checked) flags[id] = true; else delete flags[id];
+    fs.classList.toggle('flagged', box.checked);
+    store(fKey, flags);
+    mark(id);
+  });
+  fs.addEventListener('input', (ev) => {
+    if (ev.target.tagName === 'TEXTAREA' || ev.target.type === 'text') changed(fs, false);
+  });
+  shown();
+});
+
+// Resume: unacknowledged answers go back in and are sent again.
+queue = queue.filter((e) => fsOf(e.item));
+queue.forEach((e) => { applyValue(fsOf(e.item), e.value); setState(e.item, 'unsent'); });
+store(qKey, queue);
+
+// Navigator: states in text, icon and label, not colour alone.
+progEl = mk('span', 'qprog', '', bar, timerEl.nextSibling);
+progEl.id = 'qnav-progress';
+navEl = mk('nav', 'qnav', '', bar);
+navEl.setAttribute('aria-label', t('nav_label'));
+fieldsets.forEach((fs, i) => {
+  var b = mk('button', '', '', navEl);
+  b.dataset.item = idOf(fs);
+  b.dataset.n = i + 1;
+  b.onclick = () => {
+    var el = $('input:checked:not(.flag), input:not(.flag), select, textarea', fs);
+    fs.scrollIntoView();
+    el.focus({ preventScroll: true });
+    if (el.getBoundingClientRect().bottom > innerHeight) el.scrollIntoView({ block: 'nearest' });
+  };
+  mark(idOf(fs));
+});
+function mark(id) {
+  var b = navEl && $('button[data-item="' + id + '"]', navEl), fs = fsOf(id);
+  if (!b) return;
+  var st = attr($('.save-state', fs), 'data-state'), n = b.dataset.n;
+  st = /saving|unsent|incomplete/.test(st) ? 'unsaved' : has(fs) ? 'answered' : 'empty';
+  b.dataset.state = st;
+  b.textContent = n;
+  var icon = { answered: '✓', unsaved: '!' }[st] || '';
+  if (icon + (flags[id] ? '⚑' : '')) mk('span', '', icon + (flags[id] ? '⚑' : ''), b);
+  b.setAttribute('aria-label', t('q', n) + ', ' + t('st_' + st) + (flags[id] ? ', ' + t('st_flagged') : ''));
+  progEl.textContent = t('progress', fieldsets.filter(has).length).replace('{total}', fieldsets.length);
+}
+// Targets and focus never under the sticky bar (WCAG 2.4.11).
+function barSize() { D.documentElement.style.setProperty('--bar', bar.offsetHeight + 8 + 'px'); }
+barSize();
+if (window.ResizeObserver) new ResizeObserver(barSize).observe(bar);
+var tg = location.hash && D.getElementById(location.hash.slice(1));
+if (tg) tg.scrollIntoView();
+
+var lf = $('header form[action="/logout"]');
+if (lf && window.HTMLDialogElement) {
+  var dlg = mk('dialog', '', '', D.body), p = mk('p', '', t('logout_text'), dlg), row = mk('div', 'item-foot', '', dlg);
+  mk('h2', '', t('logout_q'), dlg, p).id = 'logout-h';
+  dlg.setAttribute('aria-labelledby', 'logout-h');
+  var cancel = mk('button', 'secondary', t('cancel'), row);
+  cancel.onclick = () => dlg.close();
+  mk('button', 'danger', t('logout'), row).onclick = () => lf.submit();
+  lf.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    dlg.showModal();
+    cancel.focus();
+  });
+}
+
+form.addEventListener('submit', (ev) => {
+  var go = ev.submitter ? ev.submitter.value : 'review', tries = 0;
+  ev.preventDefault();
+  fieldsets.forEach((fs) => { if (timers[idOf(fs)]) changed(fs, true); });
+  (function wait() {
+    if (!queue.length && !busy) {
+      var f = Object.keys(flags).map(encodeURIComponent).join(',');
+      if (go === 'review') location.href = '/attempts/' + attempt + '/review' + (f ? '?flags=' + f : '');
+      return;
+    }
+    if (++tries > 40 || expired) return showError(t('not_all_sent'));
+    pump();
+    setTimeout(wait, 250);
+  })();
+});
+
+setInterval(tick, 1000);
+tick();
+if (navigator.onLine === false) setOffline(true);
+pump();
 })();

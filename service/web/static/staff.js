@@ -57,6 +57,40 @@
       }).catch(function () { location.href = a.getAttribute('href'); });
   });
 
+  var en = document.documentElement.lang === 'en';
+  // Show-password: a toggle button beside each password field (type=button, so the plain
+  // form still posts the same fields).
+  Array.prototype.forEach.call(document.querySelectorAll('input[type=password][id]'), function (pw) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'secondary pw-toggle';
+    b.textContent = en ? 'Show password' : 'Tampilkan kata sandi';
+    b.setAttribute('aria-controls', pw.id);
+    b.setAttribute('aria-pressed', 'false');
+    b.addEventListener('click', function () {
+      var show = pw.type === 'password';
+      pw.type = show ? 'text' : 'password';
+      b.setAttribute('aria-pressed', String(show));
+    });
+    pw.parentNode.insertBefore(b, pw.nextSibling);
+  });
+  // A table wider than the screen scrolls inside its box; the box is then a named,
+  // keyboard-reachable region.
+  function regions() {
+    Array.prototype.forEach.call(document.querySelectorAll('.table-wrap'), function (w) {
+      var over = w.scrollWidth > w.clientWidth + 1, h = w.previousElementSibling;
+      var cap = w.querySelector('caption') || (h && /^H[2-4]$/.test(h.tagName) ? h : null);
+      if (over === w.hasAttribute('tabindex')) return;
+      if (over) {
+        w.tabIndex = 0;
+        w.setAttribute('role', 'region');
+        w.setAttribute('aria-label', cap ? cap.textContent : (en ? 'Table' : 'Tabel'));
+      } else ['tabindex', 'role', 'aria-label'].forEach(function (a) { w.removeAttribute(a); });
+    });
+  }
+  regions();
+  window.addEventListener('resize', regions);
+
   document.addEventListener('submit', function (ev) {
     var f = ev.target, api = f.getAttribute('data-api');
     if (!api) return;
