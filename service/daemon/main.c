@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/attempts.h"
 #include "common/catalog.h"
 #include "common/config.h"
 #include "common/form_index.h"
@@ -21,7 +22,7 @@
 #include "common/keystore.h"
 #include "common/log.h"
 #include "common/svc.h"
-#include "http/handlers.h"
+#include "http/httpd.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -78,10 +79,11 @@ static int64_t wall_ms(void) {
  * keeps one sweep from holding the main thread for long. */
 static void close_overdue(struct svc *svc) {
   for (int batch = 0; batch < 64; batch++) {
-    int closed = attempts_close_overdue(svc, wall_ms());
-    if (closed < 0)
-      log_msg(LOG_WARN, NULL, "overdue sweep: the store could not be read; retrying later");
-    if (closed <= 0)
+    size_t closed = 0;
+    enum attempts_rc rc = attempts_close_overdue(svc, wall_ms(), &closed);
+    if (ATTEMPTS_OK != rc)
+      log_msg(LOG_WARN, NULL, "overdue sweep: %s; retrying later", attempts_rc_name(rc));
+    if (ATTEMPTS_OK != rc || 0 == closed)
       return;
   }
 }
@@ -238,7 +240,7 @@ int main(int argc, char **argv) {
   else if (displayed > 0)
     log_msg(LOG_INFO, NULL, "certificates: stored the display text of %zu older ones", displayed);
 
-  if (0 != server_start(&svc, &srv, err, sizeof(err))) {
+  if (0 != http_start(&svc, &srv, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: %s\n", err);
     goto cleanup;
   }

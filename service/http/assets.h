@@ -16,6 +16,10 @@ struct asset {
 /* Ends with an entry whose path is NULL. */
 extern const struct asset assets[];
 
+/* Computes every asset's version once, at start-up (http_init), before any thread reads
+ * them; without it (out of memory) versions are hashed per call. */
+void assets_init(void);
+
 /* The entry for path (exact match), or NULL. */
 const struct asset *asset_find(const char *path);
 

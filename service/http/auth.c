@@ -6,7 +6,6 @@
 #include "http/auth.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 
 #include "common/log.h"
 #include "http/ratelimit.h"
+#include "http/reply.h"
 #include "store/store.h"
 #include "ujikom/password.h"
 #include "ujikom/session_token.h"
@@ -28,15 +28,15 @@
  * request needs. */
 static sem_t kdf_slots;
 static bool kdf_slots_ok;
-static pthread_once_t kdf_once = PTHREAD_ONCE_INIT;
 
-static void kdf_init(void) {
+void auth_init(void) {
+  if (kdf_slots_ok)
+    return;
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   kdf_slots_ok = 0 == sem_init(&kdf_slots, 0, n > 0 ? (unsigned)n : 1u);
 }
 
 static void kdf_enter(void) {
-  pthread_once(&kdf_once, kdf_init);
   if (kdf_slots_ok)
     while (0 != sem_wait(&kdf_slots) && EINTR == errno) {
     }
@@ -201,20 +201,6 @@ bool auth_check_csrf(const struct req *r) {
     presented = req_form(r, AUTH_CSRF_FIELD);
   }
   return session_csrf_equal(r->user->csrf, presented);
-}
-
-bool auth_same_origin(const struct req *r) {
-  const char *origin = req_header(r, "Origin");
-  const char *host = req_header(r, "Host");
-  const char *sep;
-  if (NULL == origin) {
-    return true;
-  }
-  if (NULL == host || 0 == strcmp(origin, "null")) {
-    return false;
-  }
-  sep = strstr(origin, "://");
-  return NULL != sep && 0 == strcmp(sep + 3, host);
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -6,7 +6,7 @@
 #ifndef UJIKOM_AUTH_H
 #define UJIKOM_AUTH_H
 
-#include "http/http.h"
+#include "http/server.h"
 #include "ujikom/password.h"
 
 #define AUTH_COOKIE "ujikom_session"
@@ -39,15 +39,14 @@ bool auth_check_csrf(const struct req *r);
  * auth_load_user), or NULL. Points into the request. */
 const char *auth_request_token(const struct req *r, bool *via_cookie);
 
-/* For requests exempt from the dispatcher's CSRF check (login, registration): false when a
- * browser says the request comes from another origin (Origin header not matching Host),
- * which stops login CSRF. Requests without Origin (non-browser clients) pass. */
-bool auth_same_origin(const struct req *r);
-
 /* --- account operations shared by the JSON API and the HTML pages ---
  * Each returns 0 when it succeeded and has NOT replied, or -1 when it has already replied
  * with the error (400/401/403/409/429/503...), so a handler does `if (auth_login(...))
  * return 0;`. */
+
+/* Sets up the hashing slots (one per CPU), once, at start-up (http_init), before any thread
+ * hashes; without it (or when that fails) hashes are not limited. */
+void auth_init(void);
 
 /* password_hash / password_verify (ujikom/password.h) with at most one hash per CPU running at
  * once, whatever the number of threads asking: use these from request handlers. */

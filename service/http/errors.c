@@ -4,7 +4,7 @@
 #include "http/errors.h"
 
 #include <ctype.h>
-#include <pthread.h>
+#include <stddef.h>
 
 #define UJIKOM_ERR_ROW(name, status, msg) {#name, status, msg},
 static const struct {
@@ -14,11 +14,10 @@ static const struct {
 } rows[ERR__MAX] = {UJIKOM_ERRORS(UJIKOM_ERR_ROW)};
 #undef UJIKOM_ERR_ROW
 
-/* Lower-case names, computed once; read-only afterwards. */
+/* Lower-case names, computed once at start-up; read-only afterwards. */
 static char lower[ERR__MAX][48];
-static pthread_once_t lower_once = PTHREAD_ONCE_INIT;
 
-static void make_lower(void) {
+void errors_init(void) {
   for (int e = 0; e < ERR__MAX; e++) {
     size_t i = 0;
     for (; rows[e].upper[i] && i < sizeof(lower[e]) - 1; i++)
@@ -30,7 +29,6 @@ static void make_lower(void) {
 const char *err_name(enum err e) {
   if (e >= ERR__MAX)
     e = ERR_INTERNAL;
-  pthread_once(&lower_once, make_lower);
   return lower[e];
 }
 

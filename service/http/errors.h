@@ -78,6 +78,9 @@ enum err {
       ERR__MAX
 };
 
+/* Computes the lower-case names once, at start-up (http_init), before any thread reads them. */
+void errors_init(void);
+
 /* Lower-case name ("bad_request"), HTTP status and default message of a registry row. */
 const char *err_name(enum err e);
 unsigned err_status(enum err e);

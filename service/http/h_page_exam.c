@@ -5,20 +5,19 @@
  * keys, so nothing secret can reach the page. exam.js enhances the page through the JSON
  * API (per-answer saves, offline queue, countdown).
  *
- * The state changes (start, save, submit) apply the same rules as the JSON API in the
- * attempts handlers — retake policy, deadline plus save grace, scoring at submit — with the
- * same core and store functions; the policy checks are kept in step with h_attempts.c.
+ * The state changes (start, save, submit) are the attempts layer's (common/attempts.h), as
+ * for the JSON API: retake policy, deadline plus save grace, scoring at submit. This file
+ * parses the forms, calls the layer and renders its outcome.
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "common/attempts.h"
 #include "common/catalog.h"
-#include "common/form_index.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/i18n.h"
@@ -28,135 +27,60 @@
 #include "ujikom/exam_form.h"
 #include "ujikom/score.h"
 
-#define DAY_MS (86400LL * 1000LL)
-/* Longest answer accepted, as JSON text (the API's limit). */
-#define MAX_ANSWER_JSON 65536
-
 /* A positive decimal id from a path segment, or 0 (ids start at 1). */
 static int64_t path_id(const char *s) {
   int64_t id = 0;
   return parse_id(s, &id) ? id : 0;
 }
 
-static bool is_open(const struct store_attempt *a) {
-  return ATTEMPT_OPEN == a->status;
-}
-
-static int64_t grace_ms(const struct svc *svc) {
-  return (int64_t)svc->cfg->save_grace_s * 1000;
-}
-
-static bool overdue(const struct svc *svc, const struct store_attempt *a, int64_t now_ms) {
-  return is_open(a) && now_ms > a->deadline_ms + grace_ms(svc);
-}
-
-static int64_t remaining_s(const struct store_attempt *a, int64_t now_ms) {
-  if (!is_open(a) || now_ms >= a->deadline_ms)
-    return 0;
-  return (a->deadline_ms - now_ms + 999) / 1000;
-}
-
-static int read_attempt(struct svc *svc, struct store_attempt *out, int64_t id) {
-  struct store_rd *rd = NULL;
-  int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK != rc)
-    return rc;
-  rc = store_attempt_get(rd, out, id);
-  store_rd_end(rd);
-  return rc;
-}
-
 static int not_found(struct req *r) {
   return layout_message_page(r, 404, "page.not_found", "page.not_found_text");
 }
 
-/* The caller's attempt named in the path (closed at its deadline first when overdue).
- * Returns 0, or -1 after replying (404 for missing and for someone else's alike). */
+/* Answers an outcome of the attempts layer that is not ATTEMPTS_OK (and not a refusal the
+ * page explains itself). */
+static int attempts_failed(struct req *r, enum attempts_rc rc) {
+  switch (rc) {
+  case ATTEMPTS_NOT_FOUND:
+    return not_found(r);
+  case ATTEMPTS_EXAM_VERSION_MISSING:
+    return reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
+  case ATTEMPTS_BUSY:
+    return reply_error(r, ERR_BUSY, NULL);
+  case ATTEMPTS_NO_CATALOG:
+  case ATTEMPTS_UNAVAILABLE:
+    return reply_error(r, ERR_UNAVAILABLE, NULL);
+  default:
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+}
+
+/* The caller's attempt `id` (closed at its deadline first when overdue). Returns 0, or -1
+ * after replying (404 for missing and for someone else's alike). */
+static int own_attempt_id(struct req *r, int64_t id, struct store_attempt *out) {
+  enum attempts_rc rc = attempts_get_own(out, r->svc, r->user->id, id, false, r->now_ms);
+  if (ATTEMPTS_OK != rc) {
+    attempts_failed(r, rc);
+    return -1;
+  }
+  return 0;
+}
+
+/* The caller's attempt named in the path, as own_attempt_id(). */
 static int own_attempt(struct req *r, struct store_attempt *out) {
-  memset(out, 0, sizeof(*out));
-  if (NULL == r->svc->catalog) {
-    reply_error(r, ERR_UNAVAILABLE, NULL);
-    return -1;
-  }
-  int64_t id = path_id(r->params[0]);
-  int rc = 0 == id ? STORE_NONE : read_attempt(r->svc, out, id);
-  if (STORE_OK == rc && out->user_id != r->user->id) {
-    store_attempt_clear(out);
-    rc = STORE_NONE;
-  }
-  if (STORE_NONE == rc) {
-    not_found(r);
-    return -1;
-  }
-  if (STORE_OK != rc) {
-    layout_store_error(r, rc);
-    return -1;
-  }
-  if (overdue(r->svc, out, r->now_ms)) {
-    /* The attempts module closes (and scores) overdue attempts at their deadline. */
-    attempts_close_overdue(r->svc, r->now_ms);
-    store_attempt_clear(out);
-    rc = read_attempt(r->svc, out, id);
-    if (STORE_OK != rc) {
-      layout_store_error(r, rc);
-      return -1;
-    }
-  }
-  return 0;
+  return own_attempt_id(r, path_id(r->params[0]), out);
 }
 
-/* The attempt's form: from the form index (shared with the JSON API; forms never change once
- * drawn), else rebuilt from its stored text against its exam version and indexed. 0, or -1
- * after replying. */
+/* The attempt's form (attempts_form). 0, or -1 after replying. */
 static int attempt_form(struct req *r, const struct store_attempt *a, struct exam_form **out) {
-  const struct exam *exam = NULL;
-  char err[160];
-  *out = NULL;
-  int rc = form_index_form(r->svc->forms, out, a->id, a->exam_version);
-  if (1 == rc) {
-    return 0;
-  }
-  rc = -2 == rc
-           ? -2
-           : catalog_version_from_store(r->svc->catalog, r->svc->store, &exam, a->exam_version);
-  if (-2 == rc) {
-    reply_error(r, ERR_UNAVAILABLE, NULL);
+  enum attempts_rc rc = attempts_form(out, r->svc, a);
+  if (ATTEMPTS_OK != rc) {
+    attempts_failed(r, rc);
     return -1;
   }
-  if (0 != rc ||
-      0 != exam_form_from_text(out, exam, NULL != a->form ? a->form : "", err, sizeof(err))) {
-    reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
-    return -1;
-  }
-  form_index_put(r->svc->forms, a->id, a->exam_version, *out);
   return 0;
 }
 
-/* Saved answers as an object item id -> value. STORE_OK or negative. */
-static int read_answers(struct svc *svc, int64_t attempt_id, json_t **out) {
-  struct store_rd *rd = NULL;
-  struct store_answer *list = NULL;
-  size_t n = 0;
-  *out = NULL;
-  int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK != rc)
-    return rc;
-  rc = store_answers_get(rd, &list, &n, attempt_id);
-  store_rd_end(rd);
-  if (STORE_OK != rc)
-    return rc;
-  json_t *obj = json_object();
-  for (size_t i = 0; NULL != obj && i < n; i++) {
-    json_t *v = json_loads(list[i].value, JSON_DECODE_ANY, NULL);
-    if (NULL != v)
-      json_object_set_new(obj, list[i].item_id, v);
-  }
-  store_answers_free(list, n);
-  if (NULL == obj)
-    return STORE_UNAVAILABLE;
-  *out = obj;
-  return STORE_OK;
-}
 /* Renders one item's inputs from the candidate view (never the exam itself, so no key can
  * reach the page). */
 static void render_item(struct html *h, const struct req *r, const json_t *item,
@@ -333,8 +257,7 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
 }
 struct exam_view {
   int64_t attempt_id;
-  /* ATTEMPT_OPEN while answers may be saved */
-  enum attempt_status status;
+  bool open;             /* answers may be saved */
   int64_t deadline_ms;   /* server deadline */
   int64_t remaining_s;   /* seconds left at now (server time) */
   const json_t *form;    /* the candidate view of the form */
@@ -353,7 +276,7 @@ static void format_deadline(char *out, size_t outlen, int64_t ms) {
 
 static void render_exam(struct html *h, struct req *r, const struct exam_view *v) {
   bool en = 0 == strcmp(r->lang, "en");
-  bool open = ATTEMPT_OPEN == v->status;
+  bool open = v->open;
   const char *title = json_string_value(json_object_get(v->form, en ? "title_en" : "title"));
   if (NULL == title)
     title = json_string_value(json_object_get(v->form, "title"));
@@ -565,28 +488,27 @@ static int redirect_attempt(struct req *r, int64_t id) {
 }
 
 int h_page_exam_start(struct req *r) {
-  struct svc *svc = r->svc;
-  if (NULL == svc->catalog)
-    return reply_error(r, ERR_UNAVAILABLE, NULL);
-  const struct exam *exam = catalog_current(svc->catalog, r->params[0]);
-  if (NULL == exam)
-    return not_found(r);
   /* The API's start: retake policy, form draw, or the open attempt resumed. */
-  struct attempt_start st;
-  int rc = attempts_start(&st, svc, r->user->id, exam, r->now_ms);
-  if (ATTEMPTS_EXAM_VERSION_MISSING == rc || ATTEMPTS_INTERNAL == rc)
+  struct attempts_started st;
+  enum attempts_rc rc = attempts_start(&st, r->svc, r->user->id, r->params[0], r->now_ms);
+  switch (rc) {
+  case ATTEMPTS_OK:
+    return redirect_attempt(r, st.id);
+  case ATTEMPTS_EXAM_NOT_FOUND:
+    return not_found(r);
+  case ATTEMPTS_LIMIT:
+    return refuse(r, 409, "attempt_limit", NULL);
+  case ATTEMPTS_ALREADY_COMPETENT:
+    return refuse(r, 409, "already_competent", NULL);
+  case ATTEMPTS_AWAITING_REVIEW:
+    return refuse(r, 409, "awaiting_review", NULL);
+  case ATTEMPTS_COOLDOWN:
+    return refuse(r, 409, "attempt_cooldown", NULL);
+  case ATTEMPTS_EXAM_VERSION_MISSING:
     return reply_error(r, ERR_INTERNAL, NULL);
-  if (STORE_OK != rc)
-    return layout_store_error(r, rc);
-  static const char *const refusal_names[] = {
-      [ATTEMPT_LIMIT] = "attempt_limit",
-      [ATTEMPT_ALREADY_COMPETENT] = "already_competent",
-      [ATTEMPT_AWAITING_REVIEW] = "awaiting_review",
-      [ATTEMPT_COOLDOWN] = "attempt_cooldown",
-  };
-  if (ATTEMPT_START_OK != st.refusal)
-    return refuse(r, 409, refusal_names[st.refusal], NULL);
-  return redirect_attempt(r, st.id);
+  default:
+    return attempts_failed(r, rc);
+  }
 }
 
 /* ------------------------------------------------------------------ the exam page */
@@ -599,12 +521,12 @@ static int exam_page(struct req *r, const struct store_attempt *a, unsigned stat
   json_t *view = NULL;
   if (0 != attempt_form(r, a, &form))
     return 0;
-  int rc = STORE_OK;
+  enum attempts_rc rc = ATTEMPTS_OK;
   if (NULL == answers_override)
-    rc = read_answers(r->svc, a->id, &answers);
-  if (STORE_OK != rc) {
+    rc = attempts_answers_json(&answers, r->svc, a->id);
+  if (ATTEMPTS_OK != rc) {
     exam_form_free(form);
-    return layout_store_error(r, rc);
+    return attempts_failed(r, rc);
   }
   view = exam_form_candidate_json(form);
   struct html *h = html_new();
@@ -616,9 +538,9 @@ static int exam_page(struct req *r, const struct store_attempt *a, unsigned stat
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   struct exam_view v = {.attempt_id = a->id,
-                        .status = a->status,
+                        .open = attempts_is_open(a),
                         .deadline_ms = a->deadline_ms,
-                        .remaining_s = remaining_s(a, r->now_ms),
+                        .remaining_s = attempts_remaining_s(a, r->now_ms),
                         .form = view,
                         .answers = NULL != answers_override ? answers_override : answers,
                         .errors = errors,
@@ -756,44 +678,25 @@ static json_t *answer_from_fields(const struct kv_list *kv, const struct form_it
   return NULL;
 }
 
-struct save_all_ctx {
-  int64_t id;
-  int64_t now_ms;
-  int64_t grace_ms;
+/* The answers the form changes: item ids (borrowed) and their JSON texts (owned). */
+struct changed_answers {
   const char **items;
   char **values;
   size_t n;
 };
-
-static int save_all_txn(struct store_tx *tx, void *arg) {
-  struct save_all_ctx *c = arg;
-  struct store_attempt a;
-  int rc = store_attempt_get(store_tx_rd(tx), &a, c->id);
-  if (STORE_OK != rc)
-    return rc;
-  bool ok = is_open(&a) && c->now_ms <= a.deadline_ms + c->grace_ms;
-  store_attempt_clear(&a);
-  if (!ok)
-    return STORE_CONFLICT;
-  for (size_t i = 0; i < c->n; i++) {
-    rc = store_answer_put(tx, c->id, c->items[i], c->values[i], store_tx_now_ms(tx));
-    if (STORE_OK != rc)
-      return rc;
-  }
-  return STORE_OK;
-}
 
 int h_page_attempt_save(struct req *r) {
   struct store_attempt a;
   struct exam_form *form = NULL;
   struct kv_list kv = {0};
   json_t *answers = NULL, *errors = NULL;
-  struct save_all_ctx sc = {0};
+  struct changed_answers sc = {0};
   int ret = 0;
   if (0 != own_attempt(r, &a))
     return 0;
-  if (!is_open(&a)) {
-    ret = refuse(r, 409, ATTEMPT_CLOSED == a.status ? "attempt_deadline" : "attempt_closed", NULL);
+  enum attempts_rc rc = attempts_accepts_answers(&a);
+  if (ATTEMPTS_OK != rc) {
+    ret = refuse(r, 409, ATTEMPTS_DEADLINE == rc ? "attempt_deadline" : "attempt_closed", NULL);
     goto cleanup;
   }
   if (0 != attempt_form(r, &a, &form))
@@ -803,13 +706,13 @@ int h_page_attempt_save(struct req *r) {
     ret = refuse(r, 400, "bad_request", NULL);
     goto cleanup;
   }
-  int rc = read_answers(r->svc, a.id, &answers);
+  rc = attempts_answers_json(&answers, r->svc, a.id);
   errors = json_object();
   size_t total = exam_form_item_count(form);
   sc.items = calloc(total + 1, sizeof(*sc.items));
   sc.values = calloc(total + 1, sizeof(*sc.values));
-  if (STORE_OK != rc || NULL == errors || NULL == sc.items || NULL == sc.values) {
-    ret = STORE_OK != rc ? layout_store_error(r, rc) : reply_error(r, ERR_INTERNAL, NULL);
+  if (ATTEMPTS_OK != rc || NULL == errors || NULL == sc.items || NULL == sc.values) {
+    ret = ATTEMPTS_OK != rc ? attempts_failed(r, rc) : reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
   }
   size_t position = 0; /* 1-based, as the page numbers the fields */
@@ -828,41 +731,31 @@ int h_page_attempt_save(struct req *r) {
       const json_t *stored = json_object_get(answers, id);
       bool same =
           (NULL == stored && json_is_null(value)) || (NULL != stored && json_equal(stored, value));
-      if (!same && !score_answer_shape_ok(fi->item, value, reason, sizeof(reason))) {
+      char *text = NULL;
+      if (!same &&
+          ATTEMPTS_OK != attempts_answer_text(&text, fi->item, value, reason, sizeof(reason))) {
         json_object_set_new(errors, id, json_string(L(r, "err.bad_answer")));
-        same = true;
-      }
-      if (!same) {
-        char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
-        if (NULL == text || strlen(text) > MAX_ANSWER_JSON) {
-          free(text);
-          json_object_set_new(errors, id, json_string(L(r, "err.bad_answer")));
-        } else {
-          sc.items[sc.n] = id;
-          sc.values[sc.n++] = text;
-        }
+      } else if (!same) {
+        sc.items[sc.n] = id;
+        sc.values[sc.n++] = text;
       }
       json_decref(value);
     }
   }
-  if (sc.n > 0) {
-    sc.id = a.id;
-    sc.now_ms = r->now_ms;
-    sc.grace_ms = grace_ms(r->svc);
-    rc = store_txn(r->svc->store, save_all_txn, &sc);
-    if (STORE_CONFLICT == rc) {
-      ret = refuse(r, 409, "attempt_deadline", NULL);
-      goto cleanup;
-    }
-    if (STORE_OK != rc) {
-      ret = layout_store_error(r, rc);
-      goto cleanup;
-    }
+  rc = attempts_save_many(r->svc, a.id, sc.items, sc.values, sc.n, r->now_ms);
+  if (ATTEMPTS_DEADLINE == rc || ATTEMPTS_CLOSED == rc) {
+    ret = refuse(r, 409, "attempt_deadline", NULL);
+    goto cleanup;
+  }
+  if (ATTEMPTS_OK != rc) {
+    ret = attempts_failed(r, rc);
+    goto cleanup;
   }
   if (json_object_size(errors) > 0) {
+    int64_t id = a.id;
     store_attempt_clear(&a);
-    rc = read_attempt(r->svc, &a, sc.id ? sc.id : path_id(r->params[0]));
-    ret = STORE_OK == rc ? exam_page(r, &a, 400, NULL, errors, false) : layout_store_error(r, rc);
+    if (0 == own_attempt_id(r, id, &a))
+      ret = exam_page(r, &a, 400, NULL, errors, false);
     goto cleanup;
   }
   const char *go = req_form(r, "go");
@@ -893,14 +786,14 @@ static int review_page(struct req *r, const struct store_attempt *a, unsigned st
   json_t *answers = NULL;
   if (0 != attempt_form(r, a, &form))
     return 0;
-  int rc = read_answers(r->svc, a->id, &answers);
-  json_t *view = STORE_OK == rc ? exam_form_candidate_json(form) : NULL;
+  enum attempts_rc rc = attempts_answers_json(&answers, r->svc, a->id);
+  json_t *view = ATTEMPTS_OK == rc ? exam_form_candidate_json(form) : NULL;
   struct html *h = NULL != view ? html_new() : NULL;
   if (NULL == h) {
     json_decref(view);
     json_decref(answers);
     exam_form_free(form);
-    return STORE_OK != rc ? layout_store_error(r, rc) : reply_error(r, ERR_INTERNAL, NULL);
+    return ATTEMPTS_OK != rc ? attempts_failed(r, rc) : reply_error(r, ERR_INTERNAL, NULL);
   }
   layout_begin(h, r, L(r, "exam.review_title"));
   render_review(h, r, a->id, view, answers, req_query(r, "flags"), confirm_missing);
@@ -915,7 +808,7 @@ int h_page_attempt_review(struct req *r) {
   struct store_attempt a;
   if (0 != own_attempt(r, &a))
     return 0;
-  int ret = is_open(&a) ? review_page(r, &a, 200, false) : reply_redirect(r, "/me");
+  int ret = attempts_is_open(&a) ? review_page(r, &a, 200, false) : reply_redirect(r, "/me");
   store_attempt_clear(&a);
   return ret;
 }
@@ -927,7 +820,7 @@ int h_page_attempt_submit(struct req *r) {
     return 0;
   char where[64];
   snprintf(where, sizeof(where), "/me#attempt-%" PRId64, a.id);
-  if (!is_open(&a)) {
+  if (!attempts_is_open(&a)) {
     ret = reply_redirect(r, where);
     goto cleanup;
   }
@@ -937,10 +830,10 @@ int h_page_attempt_submit(struct req *r) {
     goto cleanup;
   }
   /* The API's submit: scores, commits, and issues the certificate on K. */
-  int rc = attempts_finish(r->svc, a.id, r->now_ms, true);
+  enum attempts_rc rc = attempts_finish(r->svc, a.id, r->now_ms, true);
   if (ATTEMPTS_EXAM_VERSION_MISSING == rc)
-    rc = STORE_HARD;
-  ret = STORE_OK == rc ? reply_redirect(r, where) : layout_store_error(r, rc);
+    rc = ATTEMPTS_INTERNAL;
+  ret = ATTEMPTS_OK == rc ? reply_redirect(r, where) : attempts_failed(r, rc);
 cleanup:
   store_attempt_clear(&a);
   return ret;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/attempts.h"
 #include "common/catalog.h"
 #include "http/handlers.h"
 #include "http/html.h"
@@ -97,10 +98,7 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
 static void render_attempt(struct html *h, const struct req *r, const struct store_attempt *a,
                            const json_t *result) {
   bool en = 0 == strcmp(r->lang, "en");
-  const struct exam *x =
-      NULL != r->svc->catalog ? catalog_version(r->svc->catalog, a->exam_version) : NULL;
-  if (NULL == x && NULL != r->svc->catalog)
-    x = catalog_current(r->svc->catalog, a->exam_id);
+  const struct exam *x = attempts_exam(r->svc, a);
   const char *title = a->exam_id;
   if (NULL != x)
     title = en && NULL != x->title_en ? x->title_en : x->title;
@@ -119,7 +117,7 @@ static void render_attempt(struct html *h, const struct req *r, const struct sto
   HTML_LIT(h, "</dt><dd>");
   html_text(h, when);
   HTML_LIT(h, "</dd>");
-  bool open = ATTEMPT_OPEN == a->status;
+  bool open = attempts_is_open(a);
   if (open) {
     format_time(when, sizeof(when), a->deadline_ms);
     HTML_LIT(h, "<dt>");
@@ -329,7 +327,7 @@ int h_page_me(struct req *r) {
     memset(&full, 0, sizeof(full));
     memset(&d, 0, sizeof(d));
     memset(&appeal, 0, sizeof(appeal));
-    bool open = ATTEMPT_OPEN == a->status;
+    bool open = attempts_is_open(a);
     int rc_full = open ? STORE_NONE : store_attempt_get(rd, &full, a->id);
     int rc_dec = open ? STORE_NONE : store_decision_latest(rd, &d, a->id);
     int rc_app = open ? STORE_NONE : store_appeal_for_attempt(rd, &appeal, a->id);
@@ -344,7 +342,7 @@ int h_page_me(struct req *r) {
     json_t *result =
         STORE_OK == rc_full ? merged_result(&full, STORE_OK == rc_dec ? &d : NULL) : NULL;
     render_attempt(h, r, a, result);
-    bool decided = VERDICT_K == a->verdict || VERDICT_BK == a->verdict;
+    bool decided = attempts_decided(a);
     bool has_cert = false;
     for (size_t c = 0; c < ncerts; c++)
       has_cert = has_cert || certs[c].attempt_id == a->id;

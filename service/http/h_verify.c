@@ -9,7 +9,6 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,9 +84,10 @@ static const char *vt_texts[2][VT__MAX]; /* [0] Indonesian, [1] English */
  * process like the catalogues; NULL where that failed (then html_text runs each time). */
 static char *vt_html[2][VT__MAX];
 static size_t vt_html_len[2][VT__MAX];
-static pthread_once_t vt_once = PTHREAD_ONCE_INIT;
 
-static void vt_load(void) {
+void h_verify_init(void) {
+  if (NULL != vt_texts[0][0])
+    return;
   for (size_t l = 0; l < 2; l++) {
     for (size_t i = 0; i < VT__MAX; i++) {
       vt_texts[l][i] = i18n(0 == l ? "id" : "en", vt_keys[i]);
@@ -102,7 +102,6 @@ static void vt_load(void) {
 
 /* The text of t in Indonesian (en false) or English. */
 static const char *vt(bool en, enum vt t) {
-  pthread_once(&vt_once, vt_load);
   return vt_texts[en ? 1 : 0][t];
 }
 

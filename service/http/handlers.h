@@ -37,40 +37,13 @@ int h_attempts_get(struct req *r);
 int h_attempts_save_answer(struct req *r);
 int h_attempts_submit(struct req *r);
 int h_attempts_result(struct req *r);
-/* Closes and scores, at their deadline, every open attempt whose deadline (plus the save
- * grace) has passed at now_ms: run at start-up and periodically. Returns the number closed,
- * or -1 when the store could not be read. Not a handler: the daemon calls it. */
-int attempts_close_overdue(struct svc *svc, int64_t now_ms);
-/* Ends attempt id (the JSON API's submit and the no-JavaScript page's submit both come
- * here): scores it from its stored answers, commits the result — at now_ms when submitted
- * in time (by_candidate), at its deadline otherwise — and issues the certificate when the
- * outcome is K. Idempotent. Returns STORE_OK, a negative store_rc, or
- * ATTEMPTS_EXAM_VERSION_MISSING when the attempt's exam version cannot be rebuilt. */
-#define ATTEMPTS_EXAM_VERSION_MISSING (-10)
-int attempts_finish(struct svc *svc, int64_t id, int64_t now_ms, bool by_candidate);
-#define ATTEMPTS_INTERNAL (-11) /* a broken invariant (form assembly, catalogue source) */
-
-enum attempt_refusal {
-  ATTEMPT_START_OK = 0,
-  ATTEMPT_LIMIT,             /* every attempt the exam allows is used */
-  ATTEMPT_ALREADY_COMPETENT, /* the last attempt was K */
-  ATTEMPT_AWAITING_REVIEW,   /* the last attempt waits for an assessor */
-  ATTEMPT_COOLDOWN,          /* the last attempt was BK and the waiting period runs */
-};
-
-struct attempt_start {
-  int64_t id;                   /* the attempt to continue (0 when refused) */
-  bool created;                 /* a new attempt was started (else the open one) */
-  enum attempt_refusal refusal; /* why no attempt could start */
-  int64_t retry_at_ms;          /* with ATTEMPT_COOLDOWN: when a new attempt may start */
-};
-
-/* Starts exam for user_id under the retake policy, or finds their open attempt at it (an
- * overdue one is closed first). The JSON API and the no-JavaScript page both start here.
- * Returns STORE_OK with *out filled (an id, or a refusal), a negative store_rc,
- * ATTEMPTS_EXAM_VERSION_MISSING or ATTEMPTS_INTERNAL. */
-int attempts_start(struct attempt_start *out, struct svc *svc, int64_t user_id,
-                   const struct exam *exam, int64_t now_ms);
+/* The attempt summary document ({"id":..,"exam_id":..,...,"verdict":..}) written to b
+ * WITHOUT its closing brace, so that a caller can add members: the one writer of it, for
+ * every attempts answer. Not a handler; declared for its test against jansson. */
+struct jtext;
+struct store_attempt;
+void attempt_summary_text(struct jtext *b, const struct svc *svc, const struct store_attempt *a,
+                          int64_t now_ms);
 
 /* --- certificates and verification (h_certificates.c, h_verify.c, h_jwks.c) --- */
 int h_jwks(struct req *r);
@@ -83,6 +56,9 @@ int h_cert_pdf(struct req *r);
 int h_cert_revoke(struct req *r);
 int h_cert_issue(struct req *r);
 int h_verify_qr(struct req *r);
+/* Builds the verification page's texts (from the catalogues, so after i18n_init), once, at
+ * start-up (http_init). */
+void h_verify_init(void);
 int h_verify_page(struct req *r);
 int h_verify_api(struct req *r);
 

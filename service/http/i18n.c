@@ -1,11 +1,10 @@
 /*
- * Message catalogue lookup. The catalogues are embedded assets, parsed once on first use
- * into read-only objects that are never modified afterwards (constant data built at start,
- * not mutable state), so lookups from many request threads need no locking.
+ * Message catalogue lookup. The catalogues are embedded assets, parsed once at start-up
+ * (i18n_init) into read-only objects that are never modified afterwards (constant data
+ * built at start, not mutable state), so lookups from many request threads need no locking.
  */
 #include "http/i18n.h"
 
-#include <pthread.h>
 #include <string.h>
 
 #include "http/assets.h"
@@ -14,9 +13,9 @@ enum { LANG_ID, LANG_EN, LANG__MAX };
 
 static const char *const lang_files[LANG__MAX] = {"i18n/id.json", "i18n/en.json"};
 static json_t *catalogues[LANG__MAX];
-static pthread_once_t catalogues_once = PTHREAD_ONCE_INIT;
-
-static void load_catalogues(void) {
+void i18n_init(void) {
+  if (NULL != catalogues[LANG_ID])
+    return;
   for (int i = 0; i < LANG__MAX; i++) {
     const struct asset *a = asset_find(lang_files[i]);
     json_t *cat = NULL;
@@ -39,7 +38,6 @@ const char *i18n_lang(const char *lang) {
 }
 
 static const char *lookup(int idx, const char *key) {
-  pthread_once(&catalogues_once, load_catalogues);
   if (NULL == catalogues[idx])
     return NULL;
   return json_string_value(json_object_get(catalogues[idx], key));
@@ -59,7 +57,6 @@ bool i18n_has(const char *lang, const char *key) {
 }
 
 json_t *i18n_subset(const char *lang, const char *prefix) {
-  pthread_once(&catalogues_once, load_catalogues);
   json_t *cat = catalogues[lang_index(lang)]; /* read only: iteration needs a non-const */
   if (NULL == cat || NULL == prefix)
     return NULL;
@@ -82,6 +79,5 @@ json_t *i18n_subset(const char *lang, const char *prefix) {
 }
 
 const json_t *i18n_catalogue(const char *lang) {
-  pthread_once(&catalogues_once, load_catalogues);
   return catalogues[lang_index(lang)];
 }

@@ -9,6 +9,10 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+/* Parses the catalogues once, at start-up (http_init), before any thread looks a text up;
+ * before it every look-up falls back to the key. */
+void i18n_init(void);
+
 /* "en" when lang is "en", otherwise "id" (the default); lang may be NULL. */
 const char *i18n_lang(const char *lang);
 

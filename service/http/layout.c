@@ -200,23 +200,6 @@ void layout_end(struct html *h, const struct req *r) {
   HTML_LIT(h, "</a></p></div></footer></body></html>\n");
 }
 
-int layout_message_page(struct req *r, unsigned status, const char *title_key,
-                        const char *message_key) {
-  struct html *h = html_new();
-  if (NULL == h)
-    return reply_error(r, ERR_INTERNAL, NULL);
-  layout_begin(h, r, L(r, title_key));
-  HTML_LIT(h, "<h1>");
-  html_text(h, L(r, title_key));
-  HTML_LIT(h, "</h1><p>");
-  html_text(h, L(r, message_key));
-  HTML_LIT(h, "</p><p><a href=\"/\">");
-  html_text(h, L(r, "layout.back_home"));
-  HTML_LIT(h, "</a></p>");
-  layout_end(h, r);
-  return layout_reply(r, status, h);
-}
-
 struct html *layout_error_html(const struct req *r, unsigned status, const char *error_name,
                                const char *message) {
   struct html *h = html_new();
@@ -261,24 +244,6 @@ struct html *layout_error_html(const struct req *r, unsigned status, const char 
   HTML_LIT(h, "</a></li></ul>");
   layout_end(h, r);
   return h;
-}
-
-int layout_reply(struct req *r, unsigned status, struct html *h) {
-  size_t len = 0;
-  char *data = html_take(h, &len);
-  if (NULL == data)
-    return reply_error(r, ERR_INTERNAL, NULL);
-  return reply_bytes_owned(r, status, "text/html; charset=utf-8", data, len);
-}
-
-/* http.h's reply_html: pages are html buffers, so the HTML reply lives beside them; it
- * needs nothing from libmicrohttpd beyond reply_bytes_owned. */
-int reply_html(struct req *r, unsigned status, struct html *h) {
-  return layout_reply(r, status, h);
-}
-
-int layout_store_error(struct req *r, int store_rc) {
-  return reply_store_error(r, store_rc, r->path);
 }
 
 void layout_api_form(struct html *h, const struct req *r, const char *action, const char *api,

@@ -1,12 +1,16 @@
 /*
  * The page shell every HTML page shares: <html lang>, head with the stylesheet, skip link,
- * header with navigation for the user's role and the language switch, footer.
+ * header with navigation for the user's role and the language switch, footer; and the error
+ * page. It only builds pages: sending them is reply.h's and layout_reply.h's.
  */
 #ifndef UJIKOM_LAYOUT_H
 #define UJIKOM_LAYOUT_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "http/html.h"
-#include "http/http.h"
+#include "http/server.h"
 
 /* Opens the page: everything up to and including <main id="main">. title is plain text
  * (escaped; the site name is appended). Shortcut for text from the catalogue: L(r, key). */
@@ -33,21 +37,7 @@ void layout_api_form(struct html *h, const struct req *r, const char *action, co
 const char *layout_t(const struct req *r, const char *key);
 #define L(r, key) layout_t((r), (key))
 
-/* Sends a finished page as text/html (takes ownership of h, NULL allowed): a buffer that
- * failed (out of memory) becomes a 500 instead of half a page. Returns the reply's value.
- * Same contract as reply_html in http.h, built only on reply_bytes_owned. */
-int layout_reply(struct req *r, unsigned status, struct html *h);
-
-/* Answers a negative store result on a page: 503 (busy / unavailable, retry) or 500.
- * Returns the reply's value. */
-int layout_store_error(struct req *r, int store_rc);
-
-/* A complete page with a heading and one message paragraph (both catalogue keys), e.g. for
- * "not found" on pages. Returns the reply's value. */
-int layout_message_page(struct req *r, unsigned status, const char *title_key,
-                        const char *message_key);
-
-/* An error page for browsers, for the dispatcher's reply_error when the client wants HTML:
+/* An error page for browsers, for reply_error when the client wants HTML:
  * the title follows the status, the text is the catalogue's "err.<error_name>" when it
  * exists, else message (the registry's English text or a detail). Offers a way back to the
  * form after a failed log-in or registration. NULL when out of memory; the caller passes

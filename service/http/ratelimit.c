@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "http/reply.h"
 #include "store/store.h"
 
 #define KEY_MAX 320

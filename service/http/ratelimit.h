@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "http/http.h"
+#include "http/server.h"
 
 enum ratelimit_rc {
   RATELIMIT_OK = 0,      /* allowed: the handler continues */

@@ -1,26 +1,14 @@
 /*
- * Helpers shared by the resource handlers: store failures as replies, id parsing and the
- * API's time format, so each handler file does not carry its own copy.
+ * Helpers shared by the resource handlers: id parsing and the API's time format, so each
+ * handler file does not carry its own copy.
  */
+#include "http/requtil.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include "common/log.h"
-#include "http/http.h"
-#include "store/store.h"
-
-int reply_store_error(struct req *r, int store_rc, const char *what) {
-  log_msg(STORE_HARD == store_rc ? LOG_ERROR : LOG_WARN, r->request_id, "%s: store %s",
-          what ? what : "request", store_rc_name(store_rc));
-  if (STORE_BUSY == store_rc)
-    return reply_error(r, ERR_BUSY, NULL);
-  if (STORE_UNAVAILABLE == store_rc)
-    return reply_error(r, ERR_UNAVAILABLE, NULL);
-  return reply_error(r, ERR_INTERNAL, NULL);
-}
 
 bool parse_id(const char *s, int64_t *out) {
   if (NULL == s || s[0] < '1' || s[0] > '9' || strlen(s) > 18)

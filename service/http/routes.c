@@ -4,7 +4,7 @@
  */
 #include "http/routes.h"
 
-#include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "http/handlers.h"
@@ -144,15 +144,17 @@ static int pattern_matches(const char *pattern, const char *path, const char *ca
  * pattern that it starts with. Rows are also listed by the byte after the leading '/'
  * (the path's second byte must equal the pattern's when the prefix reaches it), so a
  * path is compared with a handful of rows, in table order, instead of all of them.
- * Computed once; the table is constant. */
+ * Computed once, at start-up (routes_init); the table is constant. */
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 _Static_assert(NROUTES < 256, "route indexes are bytes");
 static size_t prefix_len[NROUTES];
 static unsigned char bucket[256][NROUTES];
 static unsigned char bucket_n[256];
-static pthread_once_t prefix_once = PTHREAD_ONCE_INIT;
+static bool prefix_ready;
 
-static void prefix_init(void) {
+void routes_init(void) {
+  if (prefix_ready)
+    return;
   for (size_t i = 0; i < routes_count; i++)
     prefix_len[i] = strcspn(routes[i].pattern, ":*");
   for (unsigned c = 0; c < 256; c++) {
@@ -162,12 +164,12 @@ static void prefix_init(void) {
         bucket[c][bucket_n[c]++] = (unsigned char)i;
     }
   }
+  prefix_ready = true;
 }
 
 enum route_match routes_match(const char *method, const char *path, char *scratch,
                               const struct route **out, const char *params[REQ_MAX_PARAMS],
                               size_t *nparams) {
-  pthread_once(&prefix_once, prefix_init);
   enum route_match result = ROUTE_NOT_FOUND;
   const char *m = (0 == strcmp(method, "HEAD")) ? "GET" : method;
   size_t len = strlen(path);

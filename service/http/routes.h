@@ -28,6 +28,10 @@ extern const size_t routes_count;
 
 enum route_match { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };
 
+/* Indexes the table by prefix, once, at start-up (http_init), before any thread matches;
+ * routes_match finds nothing before it. */
+void routes_init(void);
+
 /* Finds the route for method+path; on ROUTE_FOUND fills params (pointers into scratch,
  * which must hold a copy of path of at least strlen(path)+1 bytes). */
 enum route_match routes_match(const char *method, const char *path, char *scratch,

@@ -1,15 +1,17 @@
 /*
- * libmicrohttpd lives here and nowhere else: the dispatcher (limits, routing, body parsing,
- * authorisation, CSRF), the reply helpers that build responses, per-request logging and
- * cleanup, and start/stop.
+ * libmicrohttpd lives here and nowhere else (secheaders.c aside): the limits checked before
+ * a body is read, the request context and its readers, the response primitives, prebuilt
+ * answers, per-request logging and cleanup, and start/stop. What a request means is the
+ * application's (struct server_app): this file calls up only through it.
  *
  * Request lifecycle with libmicrohttpd's access handler:
  *   uri_log callback      -> allocates the request context (sees the raw target first)
- *   1st access call       -> limits, route match; never queues a response here unless the
+ *   1st access call       -> limits, app->route; never queues a response here unless the
  *                            request must be refused before its body (queuing in the first
  *                            call makes libmicrohttpd close the connection)
  *   calls with body data  -> accumulated up to max-body, else 413
- *   last call (no data)   -> parse body, authorise, run the handler, queue its response
+ *   last call (no data)   -> app->run (parse body, authorise, run the handler), here or on
+ *                            a pool thread, then queue its response
  *   completed callback    -> one log line, free everything
  */
 #include "http/server.h"
@@ -17,7 +19,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
-#include <pthread.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -29,46 +30,28 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "common/log.h"
-#include "http/auth.h"
-#include "http/html.h"
-#include "http/layout.h"
+#include "http/headwatch.h"
+#include "http/listener.h"
 #include "http/parse.h"
-#include "http/routes.h"
 #include "http/secheaders.h"
 #include "http/workpool.h"
-
-/* A connection's clock for its request head. libmicrohttpd's timeout measures idleness
- * only, so a client sending one byte every few seconds would hold a connection forever;
- * the watchdog cuts a head that is not complete within --conn-timeout. */
-struct conn_watch {
-  struct conn_watch *prev, *next; /* under watch_mu */
-  MHD_socket fd;
-  /* monotonic ms; 0 while a request head is complete. Set by the connection's worker
-   * without the list lock (twice per request), read by the watchdog under it. */
-  atomic_llong head_since_ms;
-  bool cut;
-};
 
 struct server {
   struct MHD_Daemon *daemon;
   struct svc *svc;
+  const struct server_app *app;
   int listen_fd;
   uint16_t port;
   atomic_uint_fast64_t next_id;
   atomic_long inflight;    /* requests between first access call and completion */
   atomic_long connections; /* open connections, to answer 503 before the hard limit */
   bool https;              /* public URL is https: cookies get Secure */
-  /* request-head deadline (see struct conn_watch) */
-  pthread_mutex_t watch_mu;
-  struct conn_watch *watching;
-  pthread_t watchdog;
-  bool watchdog_started;
-  atomic_bool stopping;
-  int64_t head_timeout_ms;
-  size_t pool_size; /* libmicrohttpd's per-connection memory pool */
+  struct headwatch watch;  /* the request-head deadline */
+  size_t pool_size;        /* libmicrohttpd's per-connection memory pool */
   /* Threads for state-changing requests (see run_offloaded); NULL: run on the workers.
    * Requests that hash a password have threads of their own, one per CPU: a stampede of
    * log-ins waits in their queue instead of taking every writer thread from the saves. */
@@ -76,47 +59,10 @@ struct server {
   struct workpool *hashers;
 };
 
-static int64_t mono_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static struct conn_watch *watch_of(struct MHD_Connection *conn) {
   const union MHD_ConnectionInfo *ci =
       MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
   return NULL == ci ? NULL : ci->socket_context;
-}
-
-/* Starts (since > 0) or stops (since == 0) the head clock of a connection's watch entry.
- * The entry lives until the connection's CLOSED notification, which comes after its last
- * request, so its worker may write the clock without the list lock. */
-static void watch_head(struct conn_watch *w, int64_t since) {
-  if (NULL != w)
-    atomic_store_explicit(&w->head_since_ms, since, memory_order_relaxed);
-}
-
-/* Every 250 ms: shuts down the socket of each connection whose request head has taken
- * longer than the limit. libmicrohttpd then sees the end of the stream and closes it; the
- * entry (and so the descriptor) stays ours until its CLOSED notification, which comes
- * before libmicrohttpd closes the descriptor, so a reused descriptor is never touched. */
-static void *watchdog_main(void *arg) {
-  struct server *srv = arg;
-  while (!atomic_load(&srv->stopping)) {
-    struct timespec nap = {0, 250 * 1000 * 1000};
-    nanosleep(&nap, NULL);
-    int64_t now = mono_now_ms();
-    pthread_mutex_lock(&srv->watch_mu);
-    for (struct conn_watch *w = srv->watching; NULL != w; w = w->next) {
-      int64_t since = atomic_load_explicit(&w->head_since_ms, memory_order_relaxed);
-      if (!w->cut && 0 != since && now - since > srv->head_timeout_ms) {
-        shutdown(w->fd, SHUT_RDWR);
-        w->cut = true;
-      }
-    }
-    pthread_mutex_unlock(&srv->watch_mu);
-  }
-  return NULL;
 }
 
 struct header {
@@ -147,11 +93,10 @@ struct req_impl {
   struct kv_list cookies;
   char *body;
   size_t body_len;
-  const struct route *route;
+  enum server_pool pool; /* where the application's part runs (from app->route) */
   bool started;
   bool has_early_error;
   enum err early_error;
-  bool via_cookie;
   struct header *headers;
   size_t nheaders;
   bool has_cache_control;
@@ -270,6 +215,20 @@ void reply_header(struct req *r, const char *name, const char *value) {
   ri->nheaders++;
 }
 
+bool reply_has_header(const struct req *r, const char *name) {
+  const struct req_impl *ri = impl_of(r);
+  bool found = false;
+  for (size_t i = 0; i < ri->nheaders; i++)
+    if (0 == strcasecmp(ri->headers[i].name, name))
+      found = true;
+  return found;
+}
+
+bool reply_done(const struct req *r) {
+  const struct req_impl *ri = impl_of(r);
+  return NULL != ri->resp || NULL != ri->shared;
+}
+
 void reply_cookie(struct req *r, const char *name, const char *value, long max_age_s,
                   bool http_only) {
   char buf[1024];
@@ -319,42 +278,6 @@ int reply_bytes_owned(struct req *r, unsigned status, const char *content_type, 
   if (NULL == resp)
     free(data);
   return set_response(r, status, resp, len, content_type);
-}
-
-int reply_json(struct req *r, unsigned status, json_t *body) {
-  if (NULL == body)
-    body = json_object();
-  char *text = json_dumps(body, JSON_COMPACT);
-  json_decref(body);
-  if (NULL == text)
-    return reply_bytes(r, 500, "application/json",
-                       "{\"error\":\"internal\",\"message\":\"Internal error.\"}", 47);
-  return reply_bytes_owned(r, status, "application/json; charset=utf-8", text, strlen(text));
-}
-
-int reply_error(struct req *r, enum err code, const char *detail) {
-  struct req_impl *ri = impl_of(r);
-  unsigned status = err_status(code);
-  const char *message = detail ? detail : err_message(code);
-  if (status >= 500)
-    log_msg(LOG_ERROR, ri->request_id, "%s: %s", err_name(code), message);
-  else
-    log_msg(LOG_DEBUG, ri->request_id, "%s: %s", err_name(code), message);
-  if (429 == status || 503 == status) {
-    bool has_retry = false;
-    for (size_t i = 0; i < ri->nheaders; i++)
-      if (0 == strcasecmp(ri->headers[i].name, "Retry-After"))
-        has_retry = true;
-    if (!has_retry)
-      reply_header(r, "Retry-After", "1");
-  }
-  if (!req_wants_json(r)) {
-    struct html *page = layout_error_html(r, status, err_name(code), message);
-    if (NULL != page)
-      return reply_html(r, status, page);
-  }
-  return reply_json(r, status,
-                    json_pack("{s:s, s:s}", "error", err_name(code), "message", message));
 }
 
 int reply_redirect(struct req *r, const char *location) {
@@ -464,7 +387,7 @@ void prebuilt_release(struct prebuilt *p) {
 int reply_prebuilt(struct req *r, struct prebuilt *p) {
   struct req_impl *ri = impl_of(r);
   if (NULL == p)
-    return reply_error(r, ERR_INTERNAL, NULL);
+    return ri->srv->app->error(r, ERR_INTERNAL, NULL);
   if (ri->nheaders > 0 || (NULL != r->user && p->has_cache_control)) {
     for (size_t i = 0; i < p->nheaders; i++)
       reply_header(r, p->headers[i].name, p->headers[i].value);
@@ -500,130 +423,31 @@ bool etag_matches(const char *header, const char *etag) {
 }
 
 /* ------------------------------------------------------------------------------------ */
-/* Dispatch                                                                             */
+/* For the application                                                                  */
 /* ------------------------------------------------------------------------------------ */
 
-static bool is_state_changing(const char *method) {
-  return 0 != strcmp(method, "GET") && 0 != strcmp(method, "HEAD") &&
-         0 != strcmp(method, "OPTIONS");
+struct kv_list *server_form_fields(struct req *r) {
+  return &impl_of(r)->form;
 }
 
-/* Origin check for state-changing requests: a browser always sends Origin on cross-site
- * POSTs, so a mismatch with Host is a cross-site request whatever the cookie says. */
-static bool origin_ok(const struct req *r) {
-  const char *origin = req_header(r, "Origin");
-  const char *host = req_header(r, "Host");
-  if (NULL == origin || 0 == strcmp(origin, "null"))
-    return NULL == origin;
-  if (NULL == host)
+bool server_has_credentials(const struct req *r) {
+  const struct req_impl *ri = impl_of(r);
+  return NULL != ri->h_authorization || NULL != ri->h_cookie;
+}
+
+bool server_set_user(struct req *r, const struct req_user *u) {
+  struct req_impl *ri = impl_of(r);
+  ri->user = malloc(sizeof(*ri->user));
+  if (NULL == ri->user)
     return false;
-  const char *sep = strstr(origin, "://");
-  if (NULL == sep)
-    return false;
-  return 0 == strcmp(sep + 3, host);
+  memcpy(ri->user, u, sizeof(*u));
+  r->user = ri->user;
+  return true;
 }
 
-static bool content_type_is(const struct req *r, const char *type) {
-  const char *ct = req_header(r, "Content-Type");
-  if (NULL == ct)
-    return false;
-  size_t n = strlen(type);
-  return 0 == strncasecmp(ct, type, n) && ('\0' == ct[n] || ';' == ct[n] || ' ' == ct[n]);
-}
-
-static int parse_body(struct req_impl *ri) {
-  struct req *r = &ri->r;
-  const struct config *cfg = ri->srv->svc->cfg;
-  if (0 == ri->body_len)
-    return 0;
-  if (content_type_is(r, "application/json")) {
-    if (!json_depth_ok(ri->body, ri->body_len, (int)cfg->json_max_depth))
-      return reply_error(r, ERR_JSON_TOO_DEEP, NULL), -1;
-    json_error_t jerr;
-    json_t *j = json_loadb(ri->body, ri->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (NULL == j) {
-      char msg[256];
-      snprintf(msg, sizeof(msg), "The request body is not valid JSON: %s (line %d, column %d).",
-               jerr.text, jerr.line, jerr.column);
-      return reply_error(r, ERR_BAD_JSON, msg), -1;
-    }
-    r->json = j;
-    return 0;
-  }
-  if (content_type_is(r, "application/x-www-form-urlencoded")) {
-    enum parse_rc rc =
-        parse_urlencoded(&ri->form, ri->body, ri->body_len, (size_t)cfg->form_max_fields);
-    if (PARSE_TOO_MANY == rc)
-      return reply_error(r, ERR_TOO_MANY_FIELDS, NULL), -1;
-    if (PARSE_OK != rc)
-      return reply_error(r, ERR_BAD_REQUEST, "The form data is malformed or not UTF-8."), -1;
-    return 0;
-  }
-  return 0; /* other types: the raw body is the handler's to interpret */
-}
-
-static void dispatch(struct req_impl *ri) {
-  struct req *r = &ri->r;
-  if (ri->has_early_error) {
-    reply_error(r, ri->early_error, NULL);
-    return;
-  }
-  if (0 != parse_body(ri))
-    return;
-  const char *lang = req_cookie(r, "lang");
-  r->lang = (lang && 0 == strcmp(lang, "en")) ? "en" : "id";
-
-  struct req_user user; /* filled (and so secret) only when a session is found */
-  /* Without an Authorization or Cookie header there is no session to look for. */
-  enum auth_result ar = NULL == ri->h_authorization && NULL == ri->h_cookie
-                            ? AUTH_ANONYMOUS
-                            : auth_load_user(r, &user, &ri->via_cookie);
-  if (AUTH_STORE_ERROR == ar) {
-    reply_error(r, ERR_UNAVAILABLE, NULL);
-    return;
-  }
-  if (AUTH_USER == ar) {
-    ri->user = malloc(sizeof(*ri->user));
-    if (NULL == ri->user) {
-      OPENSSL_cleanse(&user, sizeof(user));
-      reply_error(r, ERR_INTERNAL, NULL);
-      return;
-    }
-    memcpy(ri->user, &user, sizeof(user));
-    OPENSSL_cleanse(&user, sizeof(user));
-    r->user = ri->user;
-  }
-
-  unsigned roles = ri->route->roles;
-  if (!(roles & ROLE_ANON)) {
-    if (NULL == r->user) {
-      if ((ri->route->flags & ROUTE_HTML) && 0 == strcmp(r->method, "GET")) {
-        reply_redirect(r, "/login");
-        return;
-      }
-      reply_error(r, ERR_UNAUTHENTICATED, NULL);
-      return;
-    }
-    if (!(roles & (unsigned)r->user->role)) {
-      reply_error(r, ERR_FORBIDDEN, NULL);
-      return;
-    }
-  }
-  /* A cross-site Origin is refused on every state-changing route (login forms included);
-   * the session-bound token is required where a cookie session exists. */
-  if (is_state_changing(r->method)) {
-    bool token_needed = !(ri->route->flags & ROUTE_NO_CSRF) && NULL != r->user && ri->via_cookie;
-    if (!origin_ok(r) || (token_needed && !auth_check_csrf(r))) {
-      reply_error(r, ERR_CSRF, NULL);
-      return;
-    }
-  }
-  ri->route->handler(r);
-  if (NULL == ri->resp && NULL == ri->shared) {
-    log_msg(LOG_ERROR, ri->request_id, "handler for %s %s gave no reply", r->method, r->path);
-    reply_error(r, ERR_INTERNAL, NULL);
-  }
-}
+/* ------------------------------------------------------------------------------------ */
+/* Queuing the answer                                                                   */
+/* ------------------------------------------------------------------------------------ */
 
 static enum MHD_Result queue(struct req_impl *ri) {
   if (NULL != ri->shared) {
@@ -634,7 +458,7 @@ static enum MHD_Result queue(struct req_impl *ri) {
     return ret;
   }
   if (NULL == ri->resp)
-    reply_error(&ri->r, ERR_INTERNAL, NULL);
+    ri->srv->app->error(&ri->r, ERR_INTERNAL, NULL);
   if (NULL == ri->resp)
     return MHD_NO;
   for (size_t i = 0; i < ri->nheaders; i++)
@@ -648,7 +472,7 @@ static enum MHD_Result queue(struct req_impl *ri) {
 
 /* Refuses before the body is read; libmicrohttpd then closes the connection. */
 static enum MHD_Result refuse_now(struct req_impl *ri, enum err code) {
-  reply_error(&ri->r, code, NULL);
+  ri->srv->app->error(&ri->r, code, NULL);
   MHD_add_response_header(ri->resp, MHD_HTTP_HEADER_CONNECTION, "close");
   return queue(ri);
 }
@@ -862,14 +686,9 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
     early_error(ri, ERR_INTERNAL);
     return MHD_YES;
   }
-  switch (routes_match(method, ri->path, ri->scratch, &ri->route, r->params, &r->nparams)) {
-  case ROUTE_FOUND:
-    break;
-  case ROUTE_BAD_METHOD:
-    early_error(ri, ERR_METHOD_NOT_ALLOWED);
-    return MHD_YES;
-  case ROUTE_NOT_FOUND:
-    early_error(ri, ERR_NOT_FOUND);
+  enum err refusal = ERR_NOT_FOUND;
+  if (!srv->app->route(r, ri->scratch, &ri->pool, &refusal)) {
+    early_error(ri, refusal);
     return MHD_YES;
   }
   if (atomic_load(&srv->connections) > cfg->max_conns)
@@ -891,7 +710,7 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
  * libmicrohttpd calls on_request again on its worker, which queues the reply. */
 static void run_offloaded(void *arg) {
   struct req_impl *ri = arg;
-  dispatch(ri);
+  ri->srv->app->run(&ri->r);
   atomic_store(&ri->offload, OFFLOAD_DONE);
   MHD_resume_connection(ri->conn);
 }
@@ -906,7 +725,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   if (NULL == ri)
     return MHD_NO;
   if (!ri->started) {
-    watch_head(ri->watch, 0);
+    headwatch_set(ri->watch, 0);
     return first_call(ri, method);
   }
   if (*upload_data_size > 0) {
@@ -937,12 +756,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return MHD_YES; /* already answered (refused mid-upload) */
   ri->r.body = ri->body;
   ri->r.body_len = ri->body_len;
+  struct server *srv = ri->srv;
+  if (ri->has_early_error) {
+    srv->app->error(&ri->r, ri->early_error, NULL);
+    return queue(ri);
+  }
   /* A state-changing request waits for its group commit (and a log-in for its password
    * hash): it runs on a writer thread while its connection is suspended, so this worker
    * goes on serving the other connections it polls. */
-  struct server *srv = ri->srv;
-  if (NULL != srv->writers && !ri->has_early_error && is_state_changing(method)) {
-    struct workpool *pool = (ri->route->flags & ROUTE_HASHES) ? srv->hashers : srv->writers;
+  if (NULL != srv->writers && SERVER_POOL_NONE != ri->pool) {
+    struct workpool *pool = SERVER_POOL_HASHERS == ri->pool ? srv->hashers : srv->writers;
     atomic_store(&ri->offload, OFFLOAD_RUNNING);
     MHD_suspend_connection(conn);
     if (0 == workpool_submit(pool, run_offloaded, ri))
@@ -950,7 +773,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     MHD_resume_connection(conn); /* queue full: answer here, as without writer threads */
     atomic_store(&ri->offload, OFFLOAD_NONE);
   }
-  dispatch(ri);
+  srv->app->run(&ri->r);
   return queue(ri);
 }
 
@@ -962,7 +785,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   clock_gettime(CLOCK_MONOTONIC, &t1);
   /* a kept-alive connection's next head starts now */
   int64_t now = (int64_t)t1.tv_sec * 1000 + t1.tv_nsec / 1000000;
-  watch_head(NULL != ri ? ri->watch : watch_of(conn), 0 == now ? 1 : now);
+  headwatch_set(NULL != ri ? ri->watch : watch_of(conn), 0 == now ? 1 : now);
   if (NULL == ri)
     return;
   *con_cls = NULL;
@@ -1006,34 +829,13 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     atomic_fetch_add(&srv->connections, 1);
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    struct conn_watch *w = NULL == ci ? NULL : calloc(1, sizeof(*w));
-    *socket_context = w;
-    if (NULL == w)
-      return; /* unwatched: only the idle timeout applies */
-    w->fd = ci->connect_fd;
-    atomic_init(&w->head_since_ms, mono_now_ms());
-    pthread_mutex_lock(&srv->watch_mu);
-    w->next = srv->watching;
-    if (NULL != w->next)
-      w->next->prev = w;
-    srv->watching = w;
-    pthread_mutex_unlock(&srv->watch_mu);
+    /* NULL (unwatched) when out of memory: only the idle timeout applies */
+    *socket_context = NULL == ci ? NULL : headwatch_add(&srv->watch, ci->connect_fd);
     return;
   }
   atomic_fetch_sub(&srv->connections, 1);
-  struct conn_watch *w = *socket_context;
+  headwatch_remove(&srv->watch, *socket_context);
   *socket_context = NULL;
-  if (NULL == w)
-    return;
-  pthread_mutex_lock(&srv->watch_mu);
-  if (NULL != w->prev)
-    w->prev->next = w->next;
-  else
-    srv->watching = w->next;
-  if (NULL != w->next)
-    w->next->prev = w->prev;
-  pthread_mutex_unlock(&srv->watch_mu);
-  free(w);
 }
 
 __attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt,
@@ -1051,73 +853,14 @@ __attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const ch
 /* Start and stop                                                                       */
 /* ------------------------------------------------------------------------------------ */
 
-/* Parses "ADDR:PORT" or "[ADDR6]:PORT" into ss. */
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sslen) {
-  char host[128];
-  const char *colon;
-  memset(ss, 0, sizeof(*ss));
-  if ('[' == listen[0]) {
-    const char *close = strchr(listen, ']');
-    if (NULL == close || ':' != close[1] || (size_t)(close - listen - 1) >= sizeof(host))
-      return -1;
-    memcpy(host, listen + 1, (size_t)(close - listen - 1));
-    host[close - listen - 1] = '\0';
-    colon = close + 1;
-  } else {
-    colon = strrchr(listen, ':');
-    if (NULL == colon || (size_t)(colon - listen) >= sizeof(host))
-      return -1;
-    memcpy(host, listen, (size_t)(colon - listen));
-    host[colon - listen] = '\0';
-  }
-  char *end = NULL;
-  errno = 0;
-  long port = strtol(colon + 1, &end, 10);
-  if (0 != errno || end == colon + 1 || '\0' != *end || port < 0 || port > 65535)
-    return -1;
-  struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
-  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-  if (1 == inet_pton(AF_INET, host, &in4->sin_addr)) {
-    in4->sin_family = AF_INET;
-    in4->sin_port = htons((uint16_t)port);
-    *sslen = sizeof(*in4);
-    return 0;
-  }
-  if (1 == inet_pton(AF_INET6, host, &in6->sin6_addr)) {
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons((uint16_t)port);
-    *sslen = sizeof(*in6);
-    return 0;
-  }
-  return -1;
-}
-
-int server_start(struct svc *svc, struct server **out, char *err, size_t errlen) {
+int server_start(struct svc *svc, const struct server_app *app, struct server **out, char *err,
+                 size_t errlen) {
   const struct config *cfg = svc->cfg;
-  struct sockaddr_storage ss;
-  socklen_t sslen = 0;
   *out = NULL;
-  if (0 != parse_listen(cfg->listen, &ss, &sslen)) {
-    snprintf(err, errlen, "--listen: '%s' is not ADDR:PORT", cfg->listen);
+  uint16_t port = 0;
+  int fd = listener_open(cfg->listen, &port, err, errlen);
+  if (fd < 0)
     return -1;
-  }
-  int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    snprintf(err, errlen, "cannot create a socket: %s", strerror(errno));
-    return -1;
-  }
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if (0 != bind(fd, (struct sockaddr *)&ss, sslen) || 0 != listen(fd, 1024)) {
-    snprintf(err, errlen, "cannot listen on %s: %s", cfg->listen, strerror(errno));
-    close(fd);
-    return -1;
-  }
-  struct sockaddr_storage bound;
-  socklen_t blen = sizeof(bound);
-  getsockname(fd, (struct sockaddr *)&bound, &blen);
-  uint16_t port = ntohs(AF_INET == bound.ss_family ? ((struct sockaddr_in *)&bound)->sin_port
-                                                   : ((struct sockaddr_in6 *)&bound)->sin6_port);
 
   struct server *srv = calloc(1, sizeof(*srv));
   if (NULL == srv) {
@@ -1126,12 +869,11 @@ int server_start(struct svc *svc, struct server **out, char *err, size_t errlen)
     return -1;
   }
   srv->svc = svc;
+  srv->app = app;
   srv->listen_fd = fd;
   srv->port = port;
   srv->https = 0 == strncmp(cfg->public_url, "https://", 8);
-  srv->head_timeout_ms = (int64_t)cfg->conn_timeout * 1000;
-  atomic_init(&srv->stopping, false);
-  pthread_mutex_init(&srv->watch_mu, NULL);
+  headwatch_init(&srv->watch, (int64_t)cfg->conn_timeout * 1000);
   uint32_t seed = 0;
   RAND_bytes((unsigned char *)&seed, sizeof(seed));
   atomic_init(&srv->next_id, (uint_fast64_t)seed);
@@ -1179,14 +921,13 @@ int server_start(struct svc *svc, struct server **out, char *err, size_t errlen)
   if (NULL == srv->daemon) {
     snprintf(err, errlen, "cannot start the HTTP server on %s", cfg->listen);
     close(fd);
-    pthread_mutex_destroy(&srv->watch_mu);
+    headwatch_stop(&srv->watch);
     free(srv);
     return -1;
   }
   /* Without the watchdog only the idle timeout applies; serving is still possible. */
-  int prc = pthread_create(&srv->watchdog, NULL, watchdog_main, srv);
-  srv->watchdog_started = 0 == prc;
-  if (!srv->watchdog_started)
+  int prc = headwatch_run(&srv->watch);
+  if (0 != prc)
     log_msg(LOG_WARN, NULL, "no request-head watchdog: %s", strerror(prc));
   *out = srv;
   return 0;
@@ -1223,10 +964,7 @@ unsigned server_stop(struct server *s, long grace_s) {
   MHD_stop_daemon(s->daemon); /* notifies CLOSED for every connection: frees the watches */
   workpool_stop(s->hashers);
   workpool_stop(s->writers);
-  atomic_store(&s->stopping, true);
-  if (s->watchdog_started)
-    pthread_join(s->watchdog, NULL);
-  pthread_mutex_destroy(&s->watch_mu);
+  headwatch_stop(&s->watch);
   free(s);
   return left > 0 ? (unsigned)left : 0;
 }

@@ -16,10 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/attempts.h"
 #include "common/catalog.h"
 #include "common/config.h"
 #include "common/svc.h"
-#include "http/handlers.h"
 #include "store/store.h"
 #include "test_store_fixture.h"
 #include "ujikom/exam_form.h"
@@ -154,9 +154,12 @@ static void test_sweep_closes_at_deadline(void **state) {
   assert_int_equal(store_txn(fx->svc.store, save_txn, &sv), STORE_OK);
 
   /* Before deadline + grace: nothing to do. */
-  assert_int_equal(attempts_close_overdue(&fx->svc, t0 + 1000 + 30000), 0);
+  size_t closed = 99;
+  assert_int_equal(attempts_close_overdue(&fx->svc, t0 + 1000 + 30000, &closed), ATTEMPTS_OK);
+  assert_int_equal(closed, 0);
   /* After it: closed at the deadline, scored with the saved answers (both right: K). */
-  assert_int_equal(attempts_close_overdue(&fx->svc, t0 + 1000 + 30001), 1);
+  assert_int_equal(attempts_close_overdue(&fx->svc, t0 + 1000 + 30001, &closed), ATTEMPTS_OK);
+  assert_int_equal(closed, 1);
   struct store_rd *rd = NULL;
   struct store_attempt a;
   assert_int_equal(store_rd_begin(fx->svc.store, &rd), STORE_OK);
@@ -170,7 +173,8 @@ static void test_sweep_closes_at_deadline(void **state) {
   /* The version was rebuilt from the store's snapshot. */
   assert_non_null(catalog_version(fx->svc.catalog, fx->exam->version));
   /* Running again finds nothing. */
-  assert_int_equal(attempts_close_overdue(&fx->svc, t0 + 100000), 0);
+  assert_int_equal(attempts_close_overdue(&fx->svc, t0 + 100000, &closed), ATTEMPTS_OK);
+  assert_int_equal(closed, 0);
   free(text);
 }
 

@@ -180,6 +180,13 @@ static void index_agrees_with_table_walk(void **state) {
   }
 }
 
+/* The matcher's index is built at start-up, as the daemon does. */
+static int build_index(void **state) {
+  (void)state;
+  routes_init();
+  return 0;
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_row_is_well_formed),
@@ -187,5 +194,5 @@ int main(void) {
       cmocka_unit_test(params_are_captured),
       cmocka_unit_test(index_agrees_with_table_walk),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  return cmocka_run_group_tests(tests, build_index, NULL);
 }

@@ -17,6 +17,7 @@
 #include "http/assets.h"
 #include "http/html.h"
 #include "http/i18n.h"
+#include "http/httpd.h"
 #include "http/layout.h"
 
 static const char *const key_prefixes[] = {"site.", "layout.", "role.", "nav.",    "home.",
@@ -233,6 +234,13 @@ static void test_layout_links(void **state) {
   assert_false(layout_asset_url(url, sizeof(url), "static/none.css"));
 }
 
+/* The catalogues and the asset versions are built at start-up, as the daemon does. */
+static int start_up(void **state) {
+  (void)state;
+  http_init();
+  return 0;
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_catalogues_have_same_keys),
@@ -241,5 +249,5 @@ int main(void) {
       cmocka_unit_test(test_subset_for_scripts),
       cmocka_unit_test(test_layout_links),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  return cmocka_run_group_tests(tests, start_up, NULL);
 }

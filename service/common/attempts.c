@@ -1,0 +1,798 @@
+/*
+ * The attempt rules: reads with the ownership check and the close-at-read rule, the retake
+ * policy and the form draw at start, answer saves checked against the deadline inside their
+ * transaction, scoring at submit or at the deadline, and the overdue sweep. Store codes stop
+ * here: callers see attempts_rc alone.
+ */
+#include "common/attempts.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "common/catalog.h"
+#include "common/form_index.h"
+#include "common/issue.h"
+#include "common/log.h"
+#include "ujikom/exam_form.h"
+#include "ujikom/score.h"
+
+#define DAY_MS (86400LL * 1000LL)
+
+static const char *const rc_names[] = {
+    [ATTEMPTS_OK] = "ok",
+    [ATTEMPTS_NO_CATALOG] = "no_catalog",
+    [ATTEMPTS_EXAM_NOT_FOUND] = "exam_not_found",
+    [ATTEMPTS_NOT_FOUND] = "not_found",
+    [ATTEMPTS_LIMIT] = "limit",
+    [ATTEMPTS_ALREADY_COMPETENT] = "already_competent",
+    [ATTEMPTS_AWAITING_REVIEW] = "awaiting_review",
+    [ATTEMPTS_COOLDOWN] = "cooldown",
+    [ATTEMPTS_CLOSED] = "closed",
+    [ATTEMPTS_DEADLINE] = "deadline",
+    [ATTEMPTS_ITEM_NOT_IN_FORM] = "item_not_in_form",
+    [ATTEMPTS_NO_VALUE] = "no_value",
+    [ATTEMPTS_BAD_ANSWER] = "bad_answer",
+    [ATTEMPTS_TOO_LONG] = "too_long",
+    [ATTEMPTS_EXAM_VERSION_MISSING] = "exam_version_missing",
+    [ATTEMPTS_BUSY] = "busy",
+    [ATTEMPTS_UNAVAILABLE] = "unavailable",
+    [ATTEMPTS_INTERNAL] = "internal",
+};
+
+const char *attempts_rc_name(enum attempts_rc rc) {
+  return (size_t)rc < sizeof(rc_names) / sizeof(rc_names[0]) ? rc_names[rc] : "internal";
+}
+
+/* A store code that is not an outcome of the operation at hand: busy and unavailable stay
+ * retryable, anything else (a missing row included) is a broken invariant. */
+static enum attempts_rc from_store(int rc, const char *what) {
+  log_msg(STORE_BUSY == rc || STORE_UNAVAILABLE == rc ? LOG_WARN : LOG_ERROR, NULL,
+          "attempts: %s: store %s", what, store_rc_name(rc));
+  if (STORE_BUSY == rc) {
+    return ATTEMPTS_BUSY;
+  }
+  if (STORE_UNAVAILABLE == rc) {
+    return ATTEMPTS_UNAVAILABLE;
+  }
+  return ATTEMPTS_INTERNAL;
+}
+
+/* ------------------------------------------------------------------ rules on a read attempt */
+
+static int64_t grace_ms(const struct svc *svc) {
+  return (int64_t)svc->cfg->save_grace_s * 1000;
+}
+
+bool attempts_is_open(const struct store_attempt *a) {
+  return ATTEMPT_OPEN == a->status;
+}
+
+bool attempts_overdue(const struct svc *svc, const struct store_attempt *a, int64_t now_ms) {
+  return attempts_is_open(a) && now_ms > a->deadline_ms + grace_ms(svc);
+}
+
+int64_t attempts_remaining_s(const struct store_attempt *a, int64_t now_ms) {
+  if (!attempts_is_open(a) || now_ms >= a->deadline_ms) {
+    return 0;
+  }
+  return (a->deadline_ms - now_ms + 999) / 1000;
+}
+
+bool attempts_decided(const struct store_attempt *a) {
+  return VERDICT_K == a->verdict || VERDICT_BK == a->verdict;
+}
+
+const char *attempts_visible_verdict(const struct store_attempt *a) {
+  if (attempts_decided(a)) {
+    return verdict_name(a->verdict);
+  }
+  return attempts_is_open(a) ? NULL : "pending";
+}
+
+enum attempts_rc attempts_accepts_answers(const struct store_attempt *a) {
+  if (attempts_is_open(a)) {
+    return ATTEMPTS_OK;
+  }
+  return ATTEMPT_CLOSED == a->status ? ATTEMPTS_DEADLINE : ATTEMPTS_CLOSED;
+}
+
+const struct exam *attempts_exam(const struct svc *svc, const struct store_attempt *a) {
+  if (NULL == svc->catalog) {
+    return NULL;
+  }
+  const struct exam *e = catalog_version(svc->catalog, a->exam_version);
+  return NULL != e ? e : catalog_current(svc->catalog, a->exam_id);
+}
+
+const char *attempts_exam_title(const struct svc *svc, const struct store_attempt *a) {
+  const struct exam *e = attempts_exam(svc, a);
+  return NULL != e ? e->title : a->exam_id;
+}
+
+/* ------------------------------------------------------------------ reads */
+
+/* Reads attempt `id` (brief or in full): STORE_OK, STORE_NONE, or negative. */
+static int read_attempt(struct svc *svc, struct store_attempt *out, int64_t id, bool brief) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  rc = brief ? store_attempt_get_brief(rd, out, id) : store_attempt_get(rd, out, id);
+  store_rd_end(rd);
+  return rc;
+}
+
+/* user_id's attempt `id`, as it is (not closed when overdue). */
+static enum attempts_rc read_own(struct store_attempt *out, struct svc *svc, int64_t user_id,
+                                 int64_t id, bool brief) {
+  memset(out, 0, sizeof(*out));
+  if (NULL == svc->catalog) {
+    return ATTEMPTS_NO_CATALOG;
+  }
+  if (id <= 0) {
+    return ATTEMPTS_NOT_FOUND;
+  }
+  int rc = read_attempt(svc, out, id, brief);
+  if (STORE_OK == rc && out->user_id != user_id) {
+    store_attempt_clear(out);
+    memset(out, 0, sizeof(*out));
+    rc = STORE_NONE;
+  }
+  if (STORE_NONE == rc) {
+    return ATTEMPTS_NOT_FOUND;
+  }
+  return STORE_OK == rc ? ATTEMPTS_OK : from_store(rc, "attempt read");
+}
+
+enum attempts_rc attempts_form(struct exam_form **out, struct svc *svc,
+                               const struct store_attempt *a) {
+  const struct exam *exam = NULL;
+  char err[160];
+  *out = NULL;
+  int rc = form_index_form(svc->forms, out, a->id, a->exam_version);
+  if (1 == rc) {
+    return ATTEMPTS_OK;
+  }
+  if (-2 == rc) {
+    return ATTEMPTS_UNAVAILABLE;
+  }
+  rc = catalog_version_from_store(svc->catalog, svc->store, &exam, a->exam_version);
+  if (0 != rc) {
+    return -2 == rc ? ATTEMPTS_UNAVAILABLE : ATTEMPTS_EXAM_VERSION_MISSING;
+  }
+  struct store_attempt full = {0};
+  const char *text = a->form;
+  if (NULL == text) { /* read briefly: the stored form is needed after all */
+    if (STORE_OK != read_attempt(svc, &full, a->id, false)) {
+      return ATTEMPTS_UNAVAILABLE;
+    }
+    text = full.form;
+  }
+  rc = exam_form_from_text(out, exam, NULL != text ? text : "", err, sizeof(err));
+  store_attempt_clear(&full);
+  if (0 != rc) {
+    log_msg(LOG_ERROR, NULL, "attempt %" PRId64 ": stored form does not match: %s", a->id, err);
+    return ATTEMPTS_EXAM_VERSION_MISSING;
+  }
+  form_index_put(svc->forms, a->id, a->exam_version, *out);
+  return ATTEMPTS_OK;
+}
+
+/* Saved answers as a JSON object item id -> value (skipping any that do not parse). */
+static int answers_json(struct store_rd *rd, int64_t attempt_id, json_t **out) {
+  struct store_answer *list = NULL;
+  size_t n = 0;
+  *out = NULL;
+  int rc = store_answers_get(rd, &list, &n, attempt_id);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  json_t *obj = json_object();
+  for (size_t i = 0; NULL != obj && i < n; i++) {
+    json_error_t e;
+    json_t *v = json_loads(list[i].value, JSON_DECODE_ANY, &e);
+    if (NULL != v) {
+      json_object_set_new(obj, list[i].item_id, v);
+    }
+  }
+  store_answers_free(list, n);
+  if (NULL == obj) {
+    return STORE_UNAVAILABLE;
+  }
+  *out = obj;
+  return STORE_OK;
+}
+
+enum attempts_rc attempts_answers_json(json_t **out, struct svc *svc, int64_t attempt_id) {
+  struct store_rd *rd = NULL;
+  *out = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = answers_json(rd, attempt_id, out);
+    store_rd_end(rd);
+  }
+  return STORE_OK == rc ? ATTEMPTS_OK : from_store(rc, "answers read");
+}
+
+/* ------------------------------------------------------------------ finishing */
+
+struct finish_ctx {
+  int64_t id;
+  const struct exam_form *form;
+  int64_t now_ms;
+  int64_t grace_ms;
+  bool by_candidate; /* submit; otherwise the deadline sweep */
+  /* out */
+  enum verdict verdict;
+  bool finished; /* this call finished it (false: it was finished already) */
+};
+
+static int finish_txn(struct store_tx *tx, void *arg) {
+  struct finish_ctx *fc = arg;
+  struct store_attempt a;
+  json_t *answers = NULL;
+  struct score_result *res = NULL;
+  char *result_text = NULL;
+  fc->finished = false;
+  fc->verdict = VERDICT_NONE;
+  int rc = store_attempt_get_brief(store_tx_rd(tx), &a, fc->id);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  if (!attempts_is_open(&a)) {
+    fc->verdict = a.verdict;
+    store_attempt_clear(&a);
+    return STORE_OK; /* finished already: idempotent */
+  }
+  /* Closed by the clock (also when "submit" arrives after deadline + grace): it ends AT the
+   * deadline. Submitted in time: it ends now. */
+  bool late = fc->now_ms > a.deadline_ms + fc->grace_ms;
+  if (!fc->by_candidate && !late) {
+    store_attempt_clear(&a);
+    return STORE_OK; /* not overdue (deadline extended meanwhile) */
+  }
+  enum attempt_status status = late ? ATTEMPT_CLOSED : ATTEMPT_SUBMITTED;
+  int64_t finished_ms = late ? a.deadline_ms : fc->now_ms;
+  rc = answers_json(store_tx_rd(tx), fc->id, &answers);
+  if (STORE_OK != rc) {
+    goto cleanup;
+  }
+  rc = STORE_UNAVAILABLE;
+  if (0 != score_form(&res, fc->form, answers, NULL)) {
+    goto cleanup;
+  }
+  json_t *rj = score_result_json(res, fc->form);
+  if (NULL == rj) {
+    goto cleanup;
+  }
+  json_object_set_new(rj, "finished", json_string(attempt_status_name(status)));
+  result_text = json_dumps(rj, JSON_COMPACT);
+  json_decref(rj);
+  if (NULL == result_text) {
+    goto cleanup;
+  }
+  rc = store_attempt_finish(tx, fc->id, status, finished_ms, res->overall, result_text);
+  if (STORE_OK == rc) {
+    fc->verdict = res->overall;
+    fc->finished = true;
+  }
+cleanup:
+  free(result_text);
+  score_result_free(res);
+  json_decref(answers);
+  store_attempt_clear(&a);
+  return rc;
+}
+
+/* An automatic K earns its certificate at once. Issuance is idempotent and runs in its own
+ * transaction after the result is committed; if it fails (store busy), the result stands
+ * and POST /api/attempts/:id/certificate issues it later. */
+static void issue_for_passed(struct svc *svc, int64_t id) {
+  struct store_cert cert;
+  char err[256] = "";
+  enum issue_rc irc = issue_certificate(&cert, svc, id, STORE_AUDIT_SYSTEM, err, sizeof(err));
+  if (ISSUE_CREATED == irc || ISSUE_EXISTING == irc) {
+    store_cert_clear(&cert);
+    return;
+  }
+  log_msg(LOG_WARN, NULL, "attempt %" PRId64 ": certificate not issued yet (%s): %s", id,
+          issue_rc_name(irc), err);
+}
+
+/* attempts_finish() for an attempt already read (briefly or not). */
+static enum attempts_rc finish_attempt(struct svc *svc, const struct store_attempt *a,
+                                       int64_t now_ms, bool by_candidate) {
+  struct exam_form *form = NULL;
+  int64_t id = a->id;
+  enum attempts_rc arc = attempts_form(&form, svc, a);
+  if (ATTEMPTS_OK != arc) {
+    return arc;
+  }
+  struct finish_ctx fc = {.id = id,
+                          .form = form,
+                          .now_ms = now_ms,
+                          .grace_ms = grace_ms(svc),
+                          .by_candidate = by_candidate};
+  int rc = store_txn(svc->store, finish_txn, &fc);
+  if (STORE_OK == rc && fc.finished) {
+    log_msg(LOG_INFO, NULL, "attempt %" PRId64 " %s: %s", id,
+            by_candidate ? "submitted" : "closed at its deadline", verdict_name(fc.verdict));
+  }
+  if (STORE_OK == rc && VERDICT_K == fc.verdict) {
+    issue_for_passed(svc, id);
+  }
+  exam_form_free(form);
+  return STORE_OK == rc ? ATTEMPTS_OK : from_store(rc, "finish");
+}
+
+enum attempts_rc attempts_finish(struct svc *svc, int64_t id, int64_t now_ms, bool by_candidate) {
+  struct store_attempt a;
+  int rc = read_attempt(svc, &a, id, true);
+  if (STORE_OK != rc) {
+    return from_store(rc, "finish read");
+  }
+  enum attempts_rc arc = finish_attempt(svc, &a, now_ms, by_candidate);
+  store_attempt_clear(&a);
+  return arc;
+}
+
+/* If *a is overdue, closes it at its deadline and reads it again (in full). */
+static enum attempts_rc settle(struct svc *svc, struct store_attempt *a, int64_t now_ms) {
+  if (!attempts_overdue(svc, a, now_ms)) {
+    return ATTEMPTS_OK;
+  }
+  enum attempts_rc arc = finish_attempt(svc, a, now_ms, false);
+  if (ATTEMPTS_OK != arc) {
+    return arc;
+  }
+  int64_t id = a->id;
+  store_attempt_clear(a);
+  int rc = read_attempt(svc, a, id, false);
+  return STORE_OK == rc ? ATTEMPTS_OK : from_store(rc, "re-read after closing");
+}
+
+enum attempts_rc attempts_get_own(struct store_attempt *out, struct svc *svc, int64_t user_id,
+                                  int64_t attempt_id, bool brief, int64_t now_ms) {
+  enum attempts_rc arc = read_own(out, svc, user_id, attempt_id, brief);
+  if (ATTEMPTS_OK == arc) {
+    arc = settle(svc, out, now_ms);
+  }
+  if (ATTEMPTS_OK != arc) {
+    store_attempt_clear(out);
+    memset(out, 0, sizeof(*out));
+  }
+  return arc;
+}
+
+void attempts_sheet_clear(struct attempts_sheet *s) {
+  store_answers_free(s->answers, s->nanswers);
+  store_attempt_clear(&s->attempt);
+  memset(s, 0, sizeof(*s));
+}
+
+enum attempts_rc attempts_get_sheet(struct attempts_sheet *out, struct svc *svc, int64_t user_id,
+                                    int64_t attempt_id, int64_t now_ms) {
+  struct store_rd *rd = NULL;
+  struct store_attempt *a = &out->attempt;
+  memset(out, 0, sizeof(*out));
+  if (NULL == svc->catalog) {
+    return ATTEMPTS_NO_CATALOG;
+  }
+  if (attempt_id <= 0) {
+    return ATTEMPTS_NOT_FOUND;
+  }
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_get_brief(rd, a, attempt_id); /* the form text only if not indexed */
+    if (STORE_OK == rc && a->user_id != user_id) {
+      store_attempt_clear(a);
+      rc = STORE_NONE;
+    }
+    if (STORE_OK == rc) {
+      rc = store_answers_get(rd, &out->answers, &out->nanswers, attempt_id);
+      if (STORE_OK != rc) {
+        store_attempt_clear(a);
+      }
+    }
+    store_rd_end(rd);
+  }
+  if (STORE_OK != rc) {
+    memset(out, 0, sizeof(*out));
+    return STORE_NONE == rc ? ATTEMPTS_NOT_FOUND : from_store(rc, "sheet read");
+  }
+  if (!attempts_overdue(svc, a, now_ms)) {
+    return ATTEMPTS_OK;
+  }
+  /* Closed at its deadline first; then what it holds now (answers cannot change once it is
+   * closed, but read them again with it all the same). */
+  store_answers_free(out->answers, out->nanswers);
+  out->answers = NULL;
+  out->nanswers = 0;
+  enum attempts_rc arc = settle(svc, a, now_ms);
+  if (ATTEMPTS_OK == arc) {
+    rc = store_rd_begin(svc->store, &rd);
+    if (STORE_OK == rc) {
+      rc = store_answers_get(rd, &out->answers, &out->nanswers, a->id);
+      store_rd_end(rd);
+    }
+    arc = STORE_OK == rc ? ATTEMPTS_OK : from_store(rc, "answers re-read");
+  }
+  if (ATTEMPTS_OK != arc) {
+    attempts_sheet_clear(out);
+  }
+  return arc;
+}
+
+enum attempts_rc attempts_list_own(struct store_attempt **out, size_t *out_n, struct svc *svc,
+                                   int64_t user_id, int limit, int64_t now_ms) {
+  struct store_rd *rd = NULL;
+  struct store_attempt *list = NULL;
+  size_t n = 0;
+  *out = NULL;
+  *out_n = 0;
+  if (NULL == svc->catalog) {
+    return ATTEMPTS_NO_CATALOG;
+  }
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_list_user(rd, &list, &n, user_id, NULL, limit);
+    store_rd_end(rd);
+  }
+  if (STORE_OK != rc) {
+    return from_store(rc, "attempt list");
+  }
+  for (size_t i = 0; i < n; i++) {
+    /* Overdue ones are closed on sight so the list never shows a stale "open"; one that
+     * cannot be closed now is listed as it is. */
+    struct store_attempt fresh;
+    if (attempts_overdue(svc, &list[i], now_ms) &&
+        ATTEMPTS_OK == finish_attempt(svc, &list[i], now_ms, false) &&
+        STORE_OK == read_attempt(svc, &fresh, list[i].id, true)) {
+      store_attempt_clear(&fresh);
+      list[i] = fresh;
+    }
+  }
+  *out = list;
+  *out_n = n;
+  return ATTEMPTS_OK;
+}
+
+/* ------------------------------------------------------------------ start */
+
+struct start_ctx {
+  int64_t user_id;
+  const struct exam *exam;
+  const char *src;
+  size_t src_len;
+  const char *file;
+  const char *form_text;
+  int64_t now_ms; /* the request's clock: the candidate gets the full duration from here */
+  /* out */
+  int64_t id;
+};
+
+static int start_txn(struct store_tx *tx, void *arg) {
+  struct start_ctx *sc = arg;
+  sc->id = 0;
+  int rc =
+      store_exam_source_put(tx, sc->exam->version, sc->exam->id, sc->file, sc->src, sc->src_len);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  int64_t deadline = sc->now_ms + (int64_t)sc->exam->duration_minutes * 60 * 1000;
+  return store_attempt_create(tx, &sc->id, sc->user_id, sc->exam->id, sc->exam->version,
+                              sc->form_text, deadline);
+}
+
+/* The retake policy over the candidate's earlier attempts at the exam (newest first):
+ * ATTEMPTS_OK when a new attempt may start, else the refusal (with, for a cooldown, when it
+ * ends). */
+static enum attempts_rc retake_policy(const struct exam *exam, const struct store_attempt *list,
+                                      size_t n, int64_t now_ms, int64_t *out_until_ms) {
+  if ((long)n >= exam->max_attempts) {
+    return ATTEMPTS_LIMIT;
+  }
+  if (0 == n) {
+    return ATTEMPTS_OK;
+  }
+  const struct store_attempt *last = &list[0];
+  if (VERDICT_K == last->verdict) {
+    return ATTEMPTS_ALREADY_COMPETENT;
+  }
+  if (VERDICT_PENDING == last->verdict) {
+    return ATTEMPTS_AWAITING_REVIEW;
+  }
+  int64_t until = last->finished_ms + (int64_t)exam->cooldown_days * DAY_MS;
+  if (now_ms < until) {
+    *out_until_ms = until;
+    return ATTEMPTS_COOLDOWN;
+  }
+  return ATTEMPTS_OK;
+}
+
+/* The candidate's open attempt at exam_id: STORE_OK (*out filled), STORE_NONE, or < 0. */
+static int open_attempt(struct svc *svc, struct store_attempt *out, int64_t user_id,
+                        const char *exam_id) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_open_for(rd, out, user_id, exam_id);
+    store_rd_end(rd);
+  }
+  return rc;
+}
+
+/* A new attempt at exam for user_id: draws the form (seeded from the CSPRNG) and stores it
+ * with the exam's source snapshot. A concurrent start that won the race hands out its own. */
+static enum attempts_rc start_new(struct attempts_started *out, struct svc *svc, int64_t user_id,
+                                  const struct exam *exam, int64_t now_ms) {
+  struct exam_form *form = NULL;
+  struct store_attempt open_a;
+  char *form_text = NULL;
+  json_t *fj = NULL;
+  uint64_t seed = 0;
+  enum attempts_rc arc = ATTEMPTS_INTERNAL;
+  if (1 != RAND_bytes((unsigned char *)&seed, sizeof(seed)) ||
+      0 != exam_form_assemble(&form, exam, seed) || NULL == (fj = exam_form_to_json(form)) ||
+      NULL == (form_text = json_dumps(fj, JSON_COMPACT))) {
+    goto cleanup;
+  }
+  struct start_ctx sc = {
+      .user_id = user_id, .exam = exam, .form_text = form_text, .now_ms = now_ms};
+  if (0 != catalog_source(svc->catalog, exam->version, &sc.src, &sc.src_len, &sc.file)) {
+    goto cleanup;
+  }
+  int rc = store_txn(svc->store, start_txn, &sc);
+  if (STORE_EXISTS == rc) {
+    /* A concurrent start won the race: hand out its attempt. */
+    rc = open_attempt(svc, &open_a, user_id, exam->id);
+    if (STORE_OK == rc) {
+      out->id = open_a.id;
+      store_attempt_clear(&open_a);
+    }
+  } else if (STORE_OK == rc) {
+    out->id = sc.id;
+    out->created = true;
+    /* The candidate loads this form next and saves into it: index it now. */
+    form_index_put(svc->forms, sc.id, exam->version, form);
+  }
+  arc = STORE_OK == rc ? ATTEMPTS_OK : from_store(rc, "start");
+cleanup:
+  json_decref(fj);
+  free(form_text);
+  exam_form_free(form);
+  return arc;
+}
+
+enum attempts_rc attempts_start(struct attempts_started *out, struct svc *svc, int64_t user_id,
+                                const char *exam_id, int64_t now_ms) {
+  struct store_attempt *list = NULL, open_a;
+  size_t n = 0;
+  memset(out, 0, sizeof(*out));
+  if (NULL == svc->catalog) {
+    return ATTEMPTS_NO_CATALOG;
+  }
+  const struct exam *exam = catalog_current(svc->catalog, exam_id);
+  if (NULL == exam) {
+    return ATTEMPTS_EXAM_NOT_FOUND;
+  }
+  out->max_attempts = exam->max_attempts;
+  /* An open attempt is returned as it is (a reload of the start page must not fail). */
+  int rc = open_attempt(svc, &open_a, user_id, exam->id);
+  if (STORE_OK == rc) {
+    bool late = attempts_overdue(svc, &open_a, now_ms);
+    int64_t id = open_a.id;
+    store_attempt_clear(&open_a);
+    if (!late) {
+      out->id = id;
+      return ATTEMPTS_OK;
+    }
+    enum attempts_rc arc = attempts_finish(svc, id, now_ms, false);
+    if (ATTEMPTS_OK != arc) {
+      return arc;
+    }
+  } else if (rc < 0) {
+    return from_store(rc, "open attempt look-up");
+  }
+  struct store_rd *rd = NULL;
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_list_user(rd, &list, &n, user_id, exam->id, 1000);
+    store_rd_end(rd);
+  }
+  if (STORE_OK != rc) {
+    return from_store(rc, "attempt list");
+  }
+  enum attempts_rc arc = retake_policy(exam, list, n, now_ms, &out->retry_at_ms);
+  store_attempt_list_free(list, n);
+  if (ATTEMPTS_OK != arc) {
+    return arc;
+  }
+  return start_new(out, svc, user_id, exam, now_ms);
+}
+
+/* ------------------------------------------------------------------ saves */
+
+enum attempts_rc attempts_answer_text(char **out, const struct exam_item *item, const json_t *value,
+                                      char *err, size_t errlen) {
+  *out = NULL;
+  if (!score_answer_shape_ok(item, value, err, errlen)) {
+    return ATTEMPTS_BAD_ANSWER;
+  }
+  char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+  if (NULL == text) {
+    return ATTEMPTS_INTERNAL;
+  }
+  if (strlen(text) > ATTEMPTS_MAX_ANSWER_JSON) {
+    free(text);
+    return ATTEMPTS_TOO_LONG;
+  }
+  *out = text;
+  return ATTEMPTS_OK;
+}
+
+struct save_ctx {
+  int64_t id;
+  const char *const *items;
+  char *const *values;
+  size_t n;
+  int64_t not_after_ms; /* the request's time less the save grace */
+  /* out */
+  int64_t deadline_ms;
+};
+
+static int save_txn(struct store_tx *tx, void *arg) {
+  struct save_ctx *sc = arg;
+  /* Checked inside the transaction: the deadline may have moved, the attempt may have been
+   * submitted by another tab a moment ago. The first answer's write checks it for all. */
+  int rc = store_answer_put_checked(tx, sc->id, sc->items[0], sc->values[0], store_tx_now_ms(tx),
+                                    sc->not_after_ms, &sc->deadline_ms);
+  for (size_t i = 1; STORE_OK == rc && i < sc->n; i++) {
+    rc = store_answer_put(tx, sc->id, sc->items[i], sc->values[i], store_tx_now_ms(tx));
+  }
+  return rc;
+}
+
+/* Saves sc (n >= 1) in one transaction: ATTEMPTS_OK, or why not. */
+static enum attempts_rc save_answers(struct svc *svc, struct save_ctx *sc, int64_t now_ms) {
+  sc->not_after_ms = now_ms - grace_ms(svc);
+  int rc = store_txn(svc->store, save_txn, sc);
+  if (STORE_CONFLICT == rc) {
+    return now_ms > sc->deadline_ms + grace_ms(svc) && 0 != sc->deadline_ms ? ATTEMPTS_DEADLINE
+                                                                            : ATTEMPTS_CLOSED;
+  }
+  return STORE_OK == rc ? ATTEMPTS_OK : from_store(rc, "save");
+}
+
+enum attempts_rc attempts_save_many(struct svc *svc, int64_t attempt_id, const char *const *items,
+                                    char *const *values, size_t n, int64_t now_ms) {
+  if (0 == n) {
+    return ATTEMPTS_OK;
+  }
+  struct save_ctx sc = {.id = attempt_id, .items = items, .values = values, .n = n};
+  return save_answers(svc, &sc, now_ms);
+}
+
+enum attempts_rc attempts_save(struct attempts_saved *out, struct svc *svc, int64_t user_id,
+                               int64_t attempt_id, const char *item_id, const json_t *value,
+                               int64_t now_ms, char *err, size_t errlen) {
+  struct store_attempt a;
+  struct exam_form *form = NULL;
+  char *value_text = NULL;
+  memset(out, 0, sizeof(*out));
+  if (errlen > 0) {
+    err[0] = '\0';
+  }
+  enum attempts_rc arc = attempts_get_own(&a, svc, user_id, attempt_id, true, now_ms);
+  if (ATTEMPTS_OK != arc) {
+    return arc;
+  }
+  arc = attempts_accepts_answers(&a);
+  if (ATTEMPTS_OK != arc) {
+    goto cleanup;
+  }
+  /* Which item this is: from the form index, else from the rebuilt form (then indexed). */
+  const struct exam_item *item = NULL;
+  if (form_index_find(svc->forms, &item, a.id, a.exam_version, item_id) < 0) {
+    arc = attempts_form(&form, svc, &a);
+    if (ATTEMPTS_OK != arc) {
+      goto cleanup;
+    }
+    const struct form_item *fi = exam_form_find_item(form, item_id);
+    item = NULL == fi ? NULL : fi->item;
+  }
+  arc = NULL == item ? ATTEMPTS_ITEM_NOT_IN_FORM : NULL == value ? ATTEMPTS_NO_VALUE : ATTEMPTS_OK;
+  if (ATTEMPTS_OK != arc) {
+    goto cleanup;
+  }
+  arc = attempts_answer_text(&value_text, item, value, err, errlen);
+  if (ATTEMPTS_OK != arc) {
+    goto cleanup;
+  }
+  const char *items[1] = {item->id};
+  char *values[1] = {value_text};
+  struct save_ctx sc = {.id = a.id, .items = items, .values = values, .n = 1};
+  arc = save_answers(svc, &sc, now_ms);
+  if (ATTEMPTS_OK != arc) {
+    goto cleanup;
+  }
+  a.deadline_ms = sc.deadline_ms;
+  out->item = item;
+  out->deadline_ms = sc.deadline_ms;
+  out->remaining_s = attempts_remaining_s(&a, now_ms);
+cleanup:
+  free(value_text);
+  exam_form_free(form);
+  store_attempt_clear(&a);
+  return arc;
+}
+
+/* ------------------------------------------------------------------ submit and the sweep */
+
+enum attempts_rc attempts_submit(struct store_attempt *out, struct svc *svc, int64_t user_id,
+                                 int64_t attempt_id, int64_t now_ms) {
+  enum attempts_rc arc = read_own(out, svc, user_id, attempt_id, true);
+  if (ATTEMPTS_OK != arc || !attempts_is_open(out)) {
+    return arc;
+  }
+  arc = finish_attempt(svc, out, now_ms, true);
+  int64_t id = out->id;
+  store_attempt_clear(out);
+  memset(out, 0, sizeof(*out));
+  if (ATTEMPTS_OK != arc) {
+    return arc;
+  }
+  int rc = read_attempt(svc, out, id, true);
+  if (STORE_OK != rc) {
+    memset(out, 0, sizeof(*out));
+    return from_store(rc, "re-read after submit");
+  }
+  return ATTEMPTS_OK;
+}
+
+/* Makes the candidate view of every current exam version (once each; a reload's new versions
+ * on the next sweep), so that no candidate's form read pays for it. */
+static void make_views(struct svc *svc) {
+  const struct exam **list = NULL;
+  size_t n = 0;
+  if (NULL == svc->forms || 0 != catalog_list(svc->catalog, &list, &n)) {
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    form_index_view(svc->forms, list[i]);
+  }
+  free(list);
+}
+
+enum attempts_rc attempts_close_overdue(struct svc *svc, int64_t now_ms, size_t *out_closed) {
+  int64_t ids[256];
+  size_t n = 0;
+  struct store_rd *rd = NULL;
+  *out_closed = 0;
+  if (NULL == svc->catalog) {
+    return ATTEMPTS_NO_CATALOG;
+  }
+  make_views(svc);
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK != rc) {
+    return from_store(rc, "overdue sweep");
+  }
+  rc = store_attempts_overdue(rd, ids, sizeof(ids) / sizeof(ids[0]), &n, now_ms - grace_ms(svc));
+  store_rd_end(rd);
+  if (STORE_OK != rc) {
+    return from_store(rc, "overdue sweep");
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (ATTEMPTS_OK == attempts_finish(svc, ids[i], now_ms, false)) {
+      (*out_closed)++;
+    } else {
+      log_msg(LOG_WARN, NULL, "attempt %" PRId64 ": could not close at its deadline", ids[i]);
+    }
+  }
+  return ATTEMPTS_OK;
+}

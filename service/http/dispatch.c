@@ -1,0 +1,157 @@
+/*
+ * The dispatcher. The adapter has already enforced the limits on the head (URL, headers,
+ * body size) when it asks for the route; by the time it runs a request the body is read.
+ */
+#include "http/dispatch.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+
+#include "common/log.h"
+#include "http/auth.h"
+#include "http/parse.h"
+#include "http/reply.h"
+#include "http/routes.h"
+
+static bool is_state_changing(const char *method) {
+  return 0 != strcmp(method, "GET") && 0 != strcmp(method, "HEAD") &&
+         0 != strcmp(method, "OPTIONS");
+}
+
+static bool route(struct req *r, char *scratch, enum server_pool *pool, enum err *refusal) {
+  switch (routes_match(r->method, r->path, scratch, &r->route, r->params, &r->nparams)) {
+  case ROUTE_FOUND:
+    break;
+  case ROUTE_BAD_METHOD:
+    *refusal = ERR_METHOD_NOT_ALLOWED;
+    return false;
+  case ROUTE_NOT_FOUND:
+    *refusal = ERR_NOT_FOUND;
+    return false;
+  }
+  if (!is_state_changing(r->method))
+    *pool = SERVER_POOL_NONE;
+  else
+    *pool = (r->route->flags & ROUTE_HASHES) ? SERVER_POOL_HASHERS : SERVER_POOL_WRITERS;
+  return true;
+}
+
+/* Origin check for state-changing requests: a browser always sends Origin on cross-site
+ * POSTs, so a mismatch with Host is a cross-site request whatever the cookie says. It is
+ * the only one: it also guards the routes without a CSRF token (log-in and registration,
+ * against login CSRF). Requests without Origin (non-browser clients) pass. */
+static bool origin_ok(const struct req *r) {
+  const char *origin = req_header(r, "Origin");
+  const char *host = req_header(r, "Host");
+  if (NULL == origin || 0 == strcmp(origin, "null"))
+    return NULL == origin;
+  if (NULL == host)
+    return false;
+  const char *sep = strstr(origin, "://");
+  if (NULL == sep)
+    return false;
+  return 0 == strcmp(sep + 3, host);
+}
+
+static bool content_type_is(const struct req *r, const char *type) {
+  const char *ct = req_header(r, "Content-Type");
+  if (NULL == ct)
+    return false;
+  size_t n = strlen(type);
+  return 0 == strncasecmp(ct, type, n) && ('\0' == ct[n] || ';' == ct[n] || ' ' == ct[n]);
+}
+
+static int parse_body(struct req *r) {
+  const struct config *cfg = r->svc->cfg;
+  if (0 == r->body_len)
+    return 0;
+  if (content_type_is(r, "application/json")) {
+    if (!json_depth_ok(r->body, r->body_len, (int)cfg->json_max_depth))
+      return reply_error(r, ERR_JSON_TOO_DEEP, NULL), -1;
+    json_error_t jerr;
+    json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (NULL == j) {
+      char msg[256];
+      snprintf(msg, sizeof(msg), "The request body is not valid JSON: %s (line %d, column %d).",
+               jerr.text, jerr.line, jerr.column);
+      return reply_error(r, ERR_BAD_JSON, msg), -1;
+    }
+    r->json = j;
+    return 0;
+  }
+  if (content_type_is(r, "application/x-www-form-urlencoded")) {
+    enum parse_rc rc =
+        parse_urlencoded(server_form_fields(r), r->body, r->body_len, (size_t)cfg->form_max_fields);
+    if (PARSE_TOO_MANY == rc)
+      return reply_error(r, ERR_TOO_MANY_FIELDS, NULL), -1;
+    if (PARSE_OK != rc)
+      return reply_error(r, ERR_BAD_REQUEST, "The form data is malformed or not UTF-8."), -1;
+    return 0;
+  }
+  return 0; /* other types: the raw body is the handler's to interpret */
+}
+
+static void run(struct req *r) {
+  if (0 != parse_body(r))
+    return;
+  const char *lang = req_cookie(r, "lang");
+  r->lang = (lang && 0 == strcmp(lang, "en")) ? "en" : "id";
+
+  struct req_user user; /* filled (and so secret) only when a session is found */
+  bool via_cookie = false;
+  /* Without an Authorization or Cookie header there is no session to look for. */
+  enum auth_result ar =
+      server_has_credentials(r) ? auth_load_user(r, &user, &via_cookie) : AUTH_ANONYMOUS;
+  if (AUTH_STORE_ERROR == ar) {
+    reply_error(r, ERR_UNAVAILABLE, NULL);
+    return;
+  }
+  if (AUTH_USER == ar) {
+    bool kept = server_set_user(r, &user);
+    OPENSSL_cleanse(&user, sizeof(user));
+    if (!kept) {
+      reply_error(r, ERR_INTERNAL, NULL);
+      return;
+    }
+  }
+
+  const struct route *rt = r->route;
+  unsigned roles = rt->roles;
+  if (!(roles & ROLE_ANON)) {
+    if (NULL == r->user) {
+      if ((rt->flags & ROUTE_HTML) && 0 == strcmp(r->method, "GET")) {
+        reply_redirect(r, "/login");
+        return;
+      }
+      reply_error(r, ERR_UNAUTHENTICATED, NULL);
+      return;
+    }
+    if (!(roles & (unsigned)r->user->role)) {
+      reply_error(r, ERR_FORBIDDEN, NULL);
+      return;
+    }
+  }
+  /* A cross-site Origin is refused on every state-changing route (login forms included);
+   * the session-bound token is required where a cookie session exists. */
+  if (is_state_changing(r->method)) {
+    bool token_needed = !(rt->flags & ROUTE_NO_CSRF) && NULL != r->user && via_cookie;
+    if (!origin_ok(r) || (token_needed && !auth_check_csrf(r))) {
+      reply_error(r, ERR_CSRF, NULL);
+      return;
+    }
+  }
+  rt->handler(r);
+  if (!reply_done(r)) {
+    log_msg(LOG_ERROR, r->request_id, "handler for %s %s gave no reply", r->method, r->path);
+    reply_error(r, ERR_INTERNAL, NULL);
+  }
+}
+
+const struct server_app dispatch_app = {
+    .route = route,
+    .run = run,
+    .error = reply_error,
+};

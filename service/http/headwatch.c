@@ -1,0 +1,88 @@
+/*
+ * The request-head watchdog: a thread that, every 250 ms, shuts down the socket of each
+ * connection whose request head has taken longer than the limit. libmicrohttpd then sees
+ * the end of the stream and closes the connection.
+ */
+#include "http/headwatch.h"
+
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+
+int64_t headwatch_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The entry (and so the descriptor) stays the adapter's until headwatch_remove, which comes
+ * before libmicrohttpd closes the descriptor, so a reused descriptor is never touched. */
+static void *watchdog_main(void *arg) {
+  struct headwatch *hw = arg;
+  while (!atomic_load(&hw->stopping)) {
+    struct timespec nap = {0, 250 * 1000 * 1000};
+    nanosleep(&nap, NULL);
+    int64_t now = headwatch_now_ms();
+    pthread_mutex_lock(&hw->mu);
+    for (struct conn_watch *w = hw->list; NULL != w; w = w->next) {
+      int64_t since = atomic_load_explicit(&w->head_since_ms, memory_order_relaxed);
+      if (!w->cut && 0 != since && now - since > hw->timeout_ms) {
+        shutdown(w->fd, SHUT_RDWR);
+        w->cut = true;
+      }
+    }
+    pthread_mutex_unlock(&hw->mu);
+  }
+  return NULL;
+}
+
+void headwatch_init(struct headwatch *hw, int64_t timeout_ms) {
+  hw->list = NULL;
+  hw->started = false;
+  hw->timeout_ms = timeout_ms;
+  atomic_init(&hw->stopping, false);
+  pthread_mutex_init(&hw->mu, NULL);
+}
+
+int headwatch_run(struct headwatch *hw) {
+  int rc = pthread_create(&hw->thread, NULL, watchdog_main, hw);
+  hw->started = 0 == rc;
+  return rc;
+}
+
+void headwatch_stop(struct headwatch *hw) {
+  atomic_store(&hw->stopping, true);
+  if (hw->started)
+    pthread_join(hw->thread, NULL);
+  hw->started = false;
+  pthread_mutex_destroy(&hw->mu);
+}
+
+struct conn_watch *headwatch_add(struct headwatch *hw, int fd) {
+  struct conn_watch *w = calloc(1, sizeof(*w));
+  if (NULL == w)
+    return NULL;
+  w->fd = fd;
+  atomic_init(&w->head_since_ms, headwatch_now_ms());
+  pthread_mutex_lock(&hw->mu);
+  w->next = hw->list;
+  if (NULL != w->next)
+    w->next->prev = w;
+  hw->list = w;
+  pthread_mutex_unlock(&hw->mu);
+  return w;
+}
+
+void headwatch_remove(struct headwatch *hw, struct conn_watch *w) {
+  if (NULL == w)
+    return;
+  pthread_mutex_lock(&hw->mu);
+  if (NULL != w->prev)
+    w->prev->next = w->next;
+  else
+    hw->list = w->next;
+  if (NULL != w->next)
+    w->next->prev = w->prev;
+  pthread_mutex_unlock(&hw->mu);
+  free(w);
+}

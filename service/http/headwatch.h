@@ -1,0 +1,61 @@
+/*
+ * The request-head deadline. libmicrohttpd's timeout measures idleness only, so a client
+ * sending one byte every few seconds would hold a connection forever; the watchdog cuts a
+ * head that is not complete within --conn-timeout. The adapter (server.c) keeps one entry
+ * per connection and starts and stops its clock around each request head.
+ */
+#ifndef UJIKOM_HEADWATCH_H
+#define UJIKOM_HEADWATCH_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A connection's clock for its request head. */
+struct conn_watch {
+  struct conn_watch *prev, *next; /* under the watchdog's lock */
+  int fd;
+  /* monotonic ms; 0 while a request head is complete. Set by the connection's worker
+   * without the list lock (twice per request), read by the watchdog under it. */
+  atomic_llong head_since_ms;
+  bool cut;
+};
+
+/* The entries and the thread that checks them; embedded in the server. */
+struct headwatch {
+  pthread_mutex_t mu;
+  struct conn_watch *list; /* under mu */
+  pthread_t thread;
+  bool started;
+  atomic_bool stopping;
+  int64_t timeout_ms;
+};
+
+/* Milliseconds of the monotonic clock. */
+int64_t headwatch_now_ms(void);
+
+/* Prepares hw (no thread yet) for heads that may take timeout_ms. */
+void headwatch_init(struct headwatch *hw, int64_t timeout_ms);
+/* Starts the thread. Returns 0 or pthread_create's error: then only the idle timeout
+ * applies, and serving is still possible. */
+int headwatch_run(struct headwatch *hw);
+/* Stops and joins the thread (when it runs) and releases hw. Every entry must be gone. */
+void headwatch_stop(struct headwatch *hw);
+
+/* A new entry for the connection on fd, its head clock started now; NULL when out of
+ * memory (the connection is then unwatched). */
+struct conn_watch *headwatch_add(struct headwatch *hw, int fd);
+/* Forgets and frees w (NULL allowed). Call before the descriptor is closed, so a reused
+ * descriptor is never touched. */
+void headwatch_remove(struct headwatch *hw, struct conn_watch *w);
+
+/* Starts (since > 0) or stops (since == 0) the head clock of a connection's entry. The
+ * entry lives until headwatch_remove, which comes after its last request, so its worker
+ * may write the clock without the list lock. NULL is ignored. */
+static inline void headwatch_set(struct conn_watch *w, int64_t since) {
+  if (NULL != w)
+    atomic_store_explicit(&w->head_since_ms, since, memory_order_relaxed);
+}
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * Answers built on the adapter's primitives: JSON, the one error path (a JSON body, or the
+ * error page for browsers), finished HTML pages and failed store calls.
+ */
+#ifndef UJIKOM_REPLY_H
+#define UJIKOM_REPLY_H
+
+#include <jansson.h>
+
+#include "http/errors.h"
+#include "http/server.h"
+
+struct html; /* service/http/html.h: an HTML buffer that escapes by default */
+
+/* Takes ownership of body (may be NULL for an empty object). */
+int reply_json(struct req *r, unsigned status, json_t *body);
+/* The one error path: {"error":"<name>","message":"<registry text or detail>"}; HTML
+ * clients get the same as a page. detail may be NULL (the registry message is used). */
+int reply_error(struct req *r, enum err code, const char *detail);
+/* Sends a finished page as text/html; takes ownership of the html buffer (NULL allowed): a
+ * buffer that failed answers 500. */
+int reply_html(struct req *r, unsigned status, struct html *h);
+/* Answers a failed store call: STORE_BUSY -> 503 busy, STORE_UNAVAILABLE -> 503 unavailable,
+ * anything else (STORE_HARD, a broken invariant) -> 500, logged with what. */
+int reply_store_error(struct req *r, int store_rc, const char *what);
+
+#endif

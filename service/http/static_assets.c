@@ -1,0 +1,162 @@
+/*
+ * Static assets (CSS, JS) served from the table compiled into the binary. Only table
+ * entries can be served, so no request path reaches the file system.
+ * Links carry ?v=<content hash>; such requests may be cached for a day, others an hour.
+ * Each asset is also gzip-compressed once, at start-up, and that copy is sent to clients
+ * that accept gzip (every browser): a third of the bytes on a candidate's phone connection.
+ */
+#include "http/static_assets.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "http/assets.h"
+#include "http/parse.h"
+#include "http/reply.h"
+
+/* Per asset, computed once: the assets are compiled in, so neither their versions, their
+ * compressed copies nor the answers built from them can ever go stale.
+ * answers[gzip][pinned][not_modified]; the gzip row is empty when compressing does not pay. */
+struct asset_cache {
+  char version[ASSET_VERSION_LEN + 1];
+  char etag[2][ASSET_VERSION_LEN + 6]; /* "<version>" and "<version>-gz" */
+  struct prebuilt *answers[2][2][2];
+};
+static struct asset_cache *cache;
+static size_t cache_count;
+
+static const char *content_type(const char *path) {
+  static const struct {
+    const char *ext;
+    const char *type;
+  } types[] = {
+      {".css", "text/css; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".txt", "text/plain; charset=utf-8"},
+  };
+  const char *dot = strrchr(path, '.');
+  if (NULL != dot) {
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+      if (0 == strcmp(dot, types[i].ext))
+        return types[i].type;
+    }
+  }
+  return "application/octet-stream";
+}
+
+/* data gzip-compressed (best compression, no file name or time in the header, so the bytes
+ * and their ETag are the same on every start), or NULL when that does not save a tenth. */
+static unsigned char *gzip_of(const unsigned char *data, size_t size, size_t *out_len) {
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (Z_OK != deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY))
+    return NULL;
+  uLong bound = deflateBound(&z, (uLong)size);
+  unsigned char *out = malloc(bound);
+  if (NULL == out) {
+    deflateEnd(&z);
+    return NULL;
+  }
+  z.next_in = (Bytef *)(uintptr_t)data;
+  z.avail_in = (uInt)size;
+  z.next_out = out;
+  z.avail_out = (uInt)bound;
+  int rc = deflate(&z, Z_FINISH);
+  *out_len = (size_t)z.total_out;
+  deflateEnd(&z);
+  if (Z_STREAM_END != rc || *out_len >= size - size / 10) {
+    free(out);
+    return NULL;
+  }
+  return out;
+}
+
+void static_assets_init(void) {
+  if (NULL != cache)
+    return;
+  size_t n = 0;
+  while (NULL != assets[n].path)
+    n++;
+  struct asset_cache *c = calloc(n + 1, sizeof(*c));
+  if (NULL == c)
+    return; /* answers are then built per request */
+  for (size_t i = 0; i < n; i++) {
+    asset_version(&assets[i], c[i].version);
+    snprintf(c[i].etag[0], sizeof(c[i].etag[0]), "\"%s\"", c[i].version);
+    snprintf(c[i].etag[1], sizeof(c[i].etag[1]), "\"%s-gz\"", c[i].version);
+    const char *type = content_type(assets[i].path);
+    size_t gz_len = 0;
+    unsigned char *gz = gzip_of(assets[i].data, assets[i].size, &gz_len);
+    for (int zipped = 0; zipped < 2; zipped++) {
+      if (zipped && NULL == gz)
+        break;
+      for (int pinned = 0; pinned < 2; pinned++) {
+        const char *cc = pinned ? "public, max-age=86400, immutable" : "public, max-age=3600";
+        const char *headers[] = {"ETag",
+                                 c[i].etag[zipped],
+                                 "Cache-Control",
+                                 cc,
+                                 "Vary",
+                                 "Accept-Encoding",
+                                 zipped ? "Content-Encoding" : NULL,
+                                 "gzip",
+                                 NULL};
+        c[i].answers[zipped][pinned][0] =
+            zipped ? prebuilt_new(200, type, gz, gz_len, true, headers)
+                   : prebuilt_new(200, type, assets[i].data, assets[i].size, false, headers);
+        c[i].answers[zipped][pinned][1] = prebuilt_new(304, type, "", 0, false, headers);
+      }
+    }
+    free(gz); /* prebuilt_new copies the body */
+  }
+  cache_count = n;
+  cache = c;
+}
+
+static const struct asset_cache *cache_of(const struct asset *a) {
+  if (NULL == cache || a < assets || a >= assets + cache_count)
+    return NULL;
+  return &cache[a - assets];
+}
+
+int static_assets_reply(struct req *r, const char *path) {
+  const struct asset *a = asset_find(path);
+  if (NULL == a)
+    return reply_error(r, ERR_NOT_FOUND, NULL);
+
+  const struct asset_cache *c = cache_of(a);
+  char version_buf[ASSET_VERSION_LEN + 1];
+  const char *version = version_buf;
+  if (NULL != c)
+    version = c->version;
+  else
+    asset_version(a, version_buf);
+  const char *v = req_query(r, "v");
+  bool pinned = NULL != v && 0 == strcmp(v, version);
+  bool zipped = NULL != c && NULL != c->answers[1][pinned][0] &&
+                accepts_gzip(req_header(r, "Accept-Encoding"));
+  if (NULL != c) {
+    bool not_modified = etag_matches(req_header(r, "If-None-Match"), c->etag[zipped]);
+    if (NULL != c->answers[zipped][pinned][not_modified])
+      return reply_prebuilt(r, c->answers[zipped][pinned][not_modified]);
+  }
+  /* Without the cache (out of memory at start-up): the plain answer, built now. */
+  char etag[ASSET_VERSION_LEN + 3];
+  snprintf(etag, sizeof(etag), "\"%s\"", version);
+  reply_header(r, "ETag", etag);
+  reply_header(r, "Cache-Control",
+               pinned ? "public, max-age=86400, immutable" : "public, max-age=3600");
+  reply_header(r, "Vary", "Accept-Encoding");
+  if (etag_matches(req_header(r, "If-None-Match"), etag))
+    return reply_bytes(r, 304, content_type(path), "", 0);
+  return reply_bytes(r, 200, content_type(path), a->data, a->size);
+}

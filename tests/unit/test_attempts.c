@@ -1,0 +1,327 @@
+/*
+ * Tests of the attempts layer: the rules on a read attempt (open, overdue after the grace,
+ * remaining seconds, the verdict a candidate sees), the operations' outcomes against a real
+ * store and catalogue (retake policy, ownership, save checks, the deadline), and the one
+ * writer of the attempt summary, compared with the document jansson writes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/attempts.h"
+#include "common/catalog.h"
+#include "common/config.h"
+#include "common/svc.h"
+#include "http/handlers.h"
+#include "http/jsontext.h"
+#include "store/store.h"
+#include "test_store_fixture.h"
+
+#define DAY_MS (86400LL * 1000LL)
+
+static const char subsectors[] = "format: 1\nsubsectors:\n"
+                                 "  - {code: FSN, name_id: Fesyen, name_en: Fashion}\n";
+static const char exam_src[] = "format: 1\n"
+                               "id: FSN-LAYER\n"
+                               "subsector: FSN\n"
+                               "title: Uji Lapis\n"
+                               "title_en: Layer\n"
+                               "scheme: S\n"
+                               "standard: SKKNI\n"
+                               "duration_minutes: 30\n"
+                               "validity_years: 3\n"
+                               "retake: {max_attempts: 2, cooldown_days: 1}\n"
+                               "units:\n"
+                               "  - code: U.001\n"
+                               "    title: U\n"
+                               "    cut_score: 50\n"
+                               "    elements:\n"
+                               "      - {id: 1, title: E, kuk: [{id: \"1.1\", text: K}]}\n"
+                               "    pools:\n"
+                               "      - id: P\n"
+                               "        draw: 2\n"
+                               "        items:\n"
+                               "          - {id: Q1, type: truefalse, kuk: [\"1.1\"], prompt: p, "
+                               "answer: true}\n"
+                               "          - {id: Q2, type: truefalse, kuk: [\"1.1\"], prompt: p, "
+                               "answer: false}\n";
+
+/* ------------------------------------------------------------------ rules */
+
+static struct store_attempt attempt(enum attempt_status status, enum verdict verdict,
+                                    int64_t deadline_ms) {
+  struct store_attempt a;
+  memset(&a, 0, sizeof(a));
+  a.id = 7;
+  a.user_id = 3;
+  snprintf(a.exam_id, sizeof(a.exam_id), "%s", "FSN-X");
+  a.status = status;
+  a.verdict = verdict;
+  a.started_ms = 1000;
+  a.deadline_ms = deadline_ms;
+  return a;
+}
+
+static void rules_on_an_attempt(void **state) {
+  (void)state;
+  struct config cfg = {0};
+  struct svc svc = {.cfg = &cfg};
+  cfg.save_grace_s = 30;
+  struct store_attempt open = attempt(ATTEMPT_OPEN, VERDICT_NONE, 100000);
+  assert_true(attempts_is_open(&open));
+  assert_false(attempts_overdue(&svc, &open, 100000 + 30000));
+  assert_true(attempts_overdue(&svc, &open, 100000 + 30001));
+  assert_int_equal(attempts_remaining_s(&open, 100000 - 1001), 2);
+  assert_int_equal(attempts_remaining_s(&open, 100000 - 1000), 1);
+  assert_int_equal(attempts_remaining_s(&open, 100000), 0);
+  assert_null(attempts_visible_verdict(&open));
+  assert_int_equal(attempts_accepts_answers(&open), ATTEMPTS_OK);
+  assert_false(attempts_decided(&open));
+
+  struct store_attempt closed = attempt(ATTEMPT_CLOSED, VERDICT_PENDING, 100000);
+  assert_false(attempts_is_open(&closed));
+  assert_false(attempts_overdue(&svc, &closed, 1000000));
+  assert_int_equal(attempts_remaining_s(&closed, 0), 0);
+  assert_string_equal(attempts_visible_verdict(&closed), "pending");
+  assert_int_equal(attempts_accepts_answers(&closed), ATTEMPTS_DEADLINE);
+  assert_false(attempts_decided(&closed));
+
+  struct store_attempt done = attempt(ATTEMPT_SUBMITTED, VERDICT_BK, 100000);
+  assert_string_equal(attempts_visible_verdict(&done), "BK");
+  assert_int_equal(attempts_accepts_answers(&done), ATTEMPTS_CLOSED);
+  assert_true(attempts_decided(&done));
+  /* Without a catalogue the exam's title is its id. */
+  assert_null(attempts_exam(&svc, &done));
+  assert_string_equal(attempts_exam_title(&svc, &done), "FSN-X");
+}
+
+/* ------------------------------------------------------------------ the summary vs jansson */
+
+/* The summary as jansson writes it: the document every attempts answer starts with. */
+static char *summary_by_jansson(const struct svc *svc, const struct store_attempt *a,
+                                int64_t now_ms) {
+  json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:I}", "id", (json_int_t)a->id,
+                        "exam_id", a->exam_id, "exam_title", attempts_exam_title(svc, a), "status",
+                        attempt_status_name(a->status), "started_at", json_time(a->started_ms),
+                        "deadline_at", json_time(a->deadline_ms), "server_time", json_time(now_ms),
+                        "remaining_seconds", (json_int_t)attempts_remaining_s(a, now_ms));
+  assert_non_null(j);
+  if (!attempts_is_open(a)) {
+    json_object_set_new(j, "finished_at", json_time(a->finished_ms));
+  }
+  const char *v = attempts_visible_verdict(a);
+  if (NULL != v) {
+    json_object_set_new(j, "verdict", json_string(v));
+  }
+  char *text = json_dumps(j, JSON_COMPACT);
+  json_decref(j);
+  assert_non_null(text);
+  return text;
+}
+
+static void check_summary(const struct svc *svc, const struct store_attempt *a, int64_t now_ms) {
+  struct jtext b = {0};
+  attempt_summary_text(&b, svc, a, now_ms);
+  JT_LIT(&b, "}");
+  assert_false(b.failed);
+  char *want = summary_by_jansson(svc, a, now_ms);
+  if (0 != strcmp(want, b.s)) {
+    fail_msg("summary differs from jansson's:\n text:    %s\n jansson: %s", b.s, want);
+  }
+  free(want);
+  free(b.s);
+}
+
+static void summary_matches_jansson(void **state) {
+  (void)state;
+  struct config cfg = {0};
+  struct svc svc = {.cfg = &cfg};
+  int64_t now = 1764748800123LL; /* 2025-12-03T08:00:00.123Z */
+  struct store_attempt a = attempt(ATTEMPT_OPEN, VERDICT_NONE, now + 90500);
+  check_summary(&svc, &a, now);         /* open: no finished_at, no verdict */
+  check_summary(&svc, &a, now + 90500); /* open at its deadline: 0 seconds left */
+  a = attempt(ATTEMPT_SUBMITTED, VERDICT_PENDING, now);
+  a.finished_ms = now - 5000;
+  check_summary(&svc, &a, now); /* pending */
+  a = attempt(ATTEMPT_CLOSED, VERDICT_BK, now - 1);
+  a.finished_ms = now - 1;
+  check_summary(&svc, &a, now);
+  a = attempt(ATTEMPT_SUBMITTED, VERDICT_K, 0); /* times not set: null */
+  a.started_ms = 0;
+  check_summary(&svc, &a, now);
+  /* Text that must be escaped, and non-ASCII text kept as it is. */
+  a = attempt(ATTEMPT_SUBMITTED, VERDICT_K, 951782400000LL); /* 2000-02-29 */
+  snprintf(a.exam_id, sizeof(a.exam_id), "%s", "A\"B\\C\t\x01/\xc3\xa9 \xf0\x9f\x99\x82");
+  a.finished_ms = 4107542399999LL;            /* 2100-02-28T23:59:59Z */
+  check_summary(&svc, &a, 253402300799000LL); /* 9999-12-31T23:59:59Z */
+  check_summary(&svc, &a, 253402300800000LL); /* past year 9999: the general formatter */
+  a.id = INT64_MAX;
+  check_summary(&svc, &a, 1);
+}
+
+/* ------------------------------------------------------------------ operations */
+
+struct fx {
+  struct temp_store t; /* the store, and the catalogue directory too */
+  struct config cfg;
+  struct svc svc;
+  int64_t user, other;
+};
+
+static void write_file(const char *dir, const char *name, const char *text) {
+  char path[256];
+  snprintf(path, sizeof(path), "%s/%s", dir, name);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static int mk_users(struct store_tx *tx, void *arg) {
+  struct fx *fx = arg;
+  int rc = store_user_create(tx, &fx->user, "lapis@contoh.test", "Lapis", ROLE_CANDIDATE, "x");
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  return store_user_create(tx, &fx->other, "lain@contoh.test", "Lain", ROLE_CANDIDATE, "x");
+}
+
+static int setup(void **state) {
+  char err[512] = "";
+  if (0 != temp_store_setup_with(state, sizeof(struct fx), "attempts", NULL, mk_users)) {
+    return -1;
+  }
+  struct fx *fx = *state;
+  write_file(fx->t.dir, "subsectors.yaml", subsectors);
+  write_file(fx->t.dir, "fsn-layer.exam.yaml", exam_src);
+  fx->cfg.save_grace_s = 30;
+  fx->svc.cfg = &fx->cfg;
+  fx->svc.store = fx->t.s;
+  if (0 != catalog_open(&fx->svc.catalog, fx->t.dir, err, sizeof(err))) {
+    print_error("setup: %s\n", err);
+    return -1;
+  }
+  return 0;
+}
+
+static int teardown(void **state) {
+  struct fx *fx = *state;
+  catalog_free(fx->svc.catalog);
+  return temp_store_teardown(state);
+}
+
+static int64_t wall_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void start_save_submit_retake(void **state) {
+  struct fx *fx = *state;
+  struct svc *svc = &fx->svc;
+  struct attempts_started st;
+  struct attempts_saved sv;
+  struct store_attempt a;
+  char err[160];
+  int64_t t0 = wall_ms(); /* the store stamps the start with its own clock */
+  int64_t duration = 30 * 60 * 1000;
+
+  assert_int_equal(attempts_start(&st, svc, fx->user, "NO-SUCH", t0), ATTEMPTS_EXAM_NOT_FOUND);
+  assert_int_equal(attempts_start(&st, svc, fx->user, "FSN-LAYER", t0), ATTEMPTS_OK);
+  assert_true(st.created);
+  int64_t id = st.id;
+  /* Starting again resumes the open attempt. */
+  assert_int_equal(attempts_start(&st, svc, fx->user, "FSN-LAYER", t0 + 1000), ATTEMPTS_OK);
+  assert_false(st.created);
+  assert_int_equal(st.id, id);
+
+  /* Visible to its candidate alone. */
+  assert_int_equal(attempts_get_own(&a, svc, fx->other, id, true, t0), ATTEMPTS_NOT_FOUND);
+  assert_int_equal(attempts_get_own(&a, svc, fx->user, 0, true, t0), ATTEMPTS_NOT_FOUND);
+  assert_int_equal(attempts_get_own(&a, svc, fx->user, id, true, t0), ATTEMPTS_OK);
+  assert_int_equal(a.deadline_ms, t0 + duration);
+  store_attempt_clear(&a);
+
+  /* Saves: checked in order, durable on OK. */
+  json_t *yes = json_true();
+  json_t *no = json_false();
+  json_t *text = json_string("ya");
+  assert_int_equal(attempts_save(&sv, svc, fx->other, id, "Q1", yes, t0, err, sizeof(err)),
+                   ATTEMPTS_NOT_FOUND);
+  assert_int_equal(attempts_save(&sv, svc, fx->user, id, "Q9", yes, t0, err, sizeof(err)),
+                   ATTEMPTS_ITEM_NOT_IN_FORM);
+  assert_int_equal(attempts_save(&sv, svc, fx->user, id, "Q1", NULL, t0, err, sizeof(err)),
+                   ATTEMPTS_NO_VALUE);
+  assert_int_equal(attempts_save(&sv, svc, fx->user, id, "Q1", text, t0, err, sizeof(err)),
+                   ATTEMPTS_BAD_ANSWER);
+  assert_true('\0' != err[0]);
+  assert_int_equal(attempts_save(&sv, svc, fx->user, id, "Q1", no, t0 + 60000, err, sizeof(err)),
+                   ATTEMPTS_OK);
+  assert_string_equal(sv.item->id, "Q1");
+  assert_int_equal(sv.deadline_ms, t0 + duration);
+  assert_int_equal(sv.remaining_s, 29 * 60);
+  struct attempts_sheet sheet;
+  assert_int_equal(attempts_get_sheet(&sheet, svc, fx->user, id, t0 + 60000), ATTEMPTS_OK);
+  assert_int_equal(sheet.nanswers, 1);
+  assert_string_equal(sheet.answers[0].value, "false");
+  attempts_sheet_clear(&sheet);
+
+  /* Submitted with no answer right: BK; then no more saves. */
+  assert_int_equal(attempts_submit(&a, svc, fx->user, id, t0 + 120000), ATTEMPTS_OK);
+  assert_int_equal(a.status, ATTEMPT_SUBMITTED);
+  assert_int_equal(a.verdict, VERDICT_BK);
+  assert_int_equal(a.finished_ms, t0 + 120000);
+  store_attempt_clear(&a);
+  assert_int_equal(attempts_save(&sv, svc, fx->user, id, "Q1", yes, t0 + 130000, err, sizeof(err)),
+                   ATTEMPTS_CLOSED);
+
+  /* The retake policy: a cooldown after BK, then the last attempt allowed, then the limit. */
+  assert_int_equal(attempts_start(&st, svc, fx->user, "FSN-LAYER", t0 + 200000), ATTEMPTS_COOLDOWN);
+  assert_int_equal(st.retry_at_ms, t0 + 120000 + DAY_MS);
+  int64_t t1 = t0 + 120000 + DAY_MS;
+  assert_int_equal(attempts_start(&st, svc, fx->user, "FSN-LAYER", t1), ATTEMPTS_OK);
+  assert_true(st.created);
+  int64_t id2 = st.id;
+
+  /* Past its deadline plus the grace: closed at its deadline when touched, saves refused. */
+  int64_t deadline = t1 + duration;
+  assert_int_equal(
+      attempts_save(&sv, svc, fx->user, id2, "Q1", yes, deadline + 30001, err, sizeof(err)),
+      ATTEMPTS_DEADLINE);
+  assert_int_equal(attempts_get_own(&a, svc, fx->user, id2, false, deadline + 40000), ATTEMPTS_OK);
+  assert_int_equal(a.status, ATTEMPT_CLOSED);
+  assert_int_equal(a.finished_ms, deadline);
+  store_attempt_clear(&a);
+  size_t closed = 99;
+  assert_int_equal(attempts_close_overdue(svc, deadline + 50000, &closed), ATTEMPTS_OK);
+  assert_int_equal(closed, 0);
+
+  assert_int_equal(attempts_start(&st, svc, fx->user, "FSN-LAYER", deadline + 2 * DAY_MS),
+                   ATTEMPTS_LIMIT);
+  assert_int_equal(st.max_attempts, 2);
+  struct store_attempt *list = NULL;
+  size_t n = 0;
+  assert_int_equal(attempts_list_own(&list, &n, svc, fx->user, 100, deadline + 2 * DAY_MS),
+                   ATTEMPTS_OK);
+  assert_int_equal(n, 2);
+  store_attempt_list_free(list, n);
+  json_decref(yes);
+  json_decref(no);
+  json_decref(text);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(rules_on_an_attempt),
+      cmocka_unit_test(summary_matches_jansson),
+      cmocka_unit_test_setup_teardown(start_save_submit_retake, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
