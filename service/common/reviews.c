@@ -12,6 +12,7 @@
 
 #include <openssl/crypto.h>
 
+#include "common/attempts.h"
 #include "common/catalog.h"
 #include "ujikom/review.h"
 
@@ -58,10 +59,6 @@ static void err_reset(struct reviews_err *err) {
 
 /* ------------------------------------------------------------------------------------ */
 /* the rules */
-
-bool reviews_is_decided(const struct store_attempt *att) {
-  return VERDICT_K == att->verdict || VERDICT_BK == att->verdict;
-}
 
 bool reviews_claim_is_live(const struct store_claim *claim, int64_t now_ms) {
   return NULL != claim && claim->expires_ms > now_ms;
@@ -402,7 +399,7 @@ enum reviews_editor reviews_sheet_editor(const struct reviews_sheet *s, int64_t 
                                          bool viewer_assessor, bool viewer_admin, int64_t now_ms) {
   enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
   if (viewer_admin)
-    return reviews_is_decided(&s->att) ? REVIEWS_EDIT_ADMIN : REVIEWS_EDIT_NONE;
+    return attempts_decided(&s->att) ? REVIEWS_EDIT_ADMIN : REVIEWS_EDIT_NONE;
   if (!viewer_assessor || s->att.user_id == viewer_id ||
       REVIEWS_OK !=
           reviews_assessor_may_decide(&kind, &s->att, s->has_appeal ? &s->appeal : NULL, viewer_id))
@@ -451,7 +448,7 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc)
     goto done;
   c->old_verdict = att.verdict;
-  if (c->first_review ? VERDICT_PENDING != att.verdict : !reviews_is_decided(&att)) {
+  if (c->first_review ? VERDICT_PENDING != att.verdict : !attempts_decided(&att)) {
     c->refusal = c->first_review ? REVIEWS_NOT_AWAITING_REVIEW : REVIEWS_NOT_DECIDED;
     rc = STORE_CONFLICT;
     goto done;
@@ -685,7 +682,7 @@ enum reviews_rc reviews_override(struct reviews_decision *out, struct svc *svc, 
   res = load_finished(&l, svc, attempt_id, err);
   if (REVIEWS_OK != res)
     return res;
-  if (!reviews_is_decided(&l.att)) {
+  if (!attempts_decided(&l.att)) {
     res = REVIEWS_NOT_DECIDED;
     goto cleanup;
   }
@@ -774,7 +771,7 @@ enum reviews_rc reviews_feedback(struct reviews_feedback *out, struct svc *svc, 
     reviews_feedback_clear(out);
     return store_failed(err, rc);
   }
-  if (!reviews_is_decided(&att)) {
+  if (!attempts_decided(&att)) {
     reviews_feedback_clear(out);
     return REVIEWS_NOT_DECIDED;
   }
@@ -886,7 +883,7 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
     return REVIEWS_NOT_FOUND;
   if (STORE_OK != rc)
     return store_failed(err, rc);
-  if (!reviews_is_decided(&att)) {
+  if (!attempts_decided(&att)) {
     store_decision_clear(&d);
     return REVIEWS_NOT_DECIDED;
   }

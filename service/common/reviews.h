@@ -3,7 +3,9 @@
  * attempt, the review sheet (answers beside keys and rubrics, the current decision, the
  * claim and the appeal), deciding per unit and overall (who may decide, claim first), an
  * administrator's change of a decided attempt, the candidate's view of the decision, and
- * appeals (file, list, assign). Every rule about who may review, decide or appeal lives
+ * appeals (file, list, assign). Whether an attempt is decided (K or BK) is the attempts
+ * module's rule (attempts_decided): it may then be appealed, changed by an administrator
+ * and its feedback shown. Every rule about who may review, decide or appeal lives
  * here once; the JSON API and the HTML pages only parse, call and answer.
  *
  * Each operation returns an enum reviews_rc. REVIEWS_STORE_FAILED means the store could
@@ -83,9 +85,6 @@ enum reviews_rc reviews_assessor_may_decide(enum reviews_kind *out_kind,
 bool reviews_claim_is_mine(const struct store_claim *claim, int64_t actor, int64_t now_ms);
 /* True when claim (NULL: none) has not lapsed at now_ms. */
 bool reviews_claim_is_live(const struct store_claim *claim, int64_t now_ms);
-/* True when the attempt has a final verdict (K or BK): it may be appealed, changed by an
- * administrator, and its feedback shown. */
-bool reviews_is_decided(const struct store_attempt *att);
 /* May account u take appeal a? REVIEWS_OK, REVIEWS_NOT_AN_ASSESSOR or REVIEWS_SAME_ASSESSOR. */
 enum reviews_rc reviews_may_assign(const struct store_user *u, const struct store_appeal *a);
 

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "common/accounts.h"
+#include "common/attempts.h"
 #include "common/catalog.h"
 #include "common/config.h"
 #include "common/reviews.h"
@@ -122,7 +123,7 @@ static void test_who_may_decide(void **state) {
   assert_false(reviews_claim_is_mine(NULL, 20, 1000));   /* no claim: claim first */
 
   att.verdict = VERDICT_K;
-  assert_true(reviews_is_decided(&att));
+  assert_true(attempts_decided(&att));
   assert_int_equal(REVIEWS_NOT_AWAITING_REVIEW, reviews_assessor_may_decide(&kind, &att, NULL, 20));
   ap.status = APPEAL_ASSIGNED;
   assert_int_equal(REVIEWS_OK, reviews_assessor_may_decide(&kind, &att, &ap, 20));
@@ -132,7 +133,7 @@ static void test_who_may_decide(void **state) {
   assert_int_equal(REVIEWS_NOT_AWAITING_REVIEW, reviews_assessor_may_decide(&kind, &att, &ap, 20));
 
   att.verdict = VERDICT_PENDING;
-  assert_false(reviews_is_decided(&att));
+  assert_false(attempts_decided(&att));
 }
 
 static void test_sheet_editor(void **state) {
