@@ -12,7 +12,7 @@ FUZZ_SECONDS ?= 600
 CMAKE_FLAGS ?=
 
 .PHONY: all build run test test-build test-unit test-integration test-browser fuzz fuzz-build bench \
-        format format-check tidy clean
+        format format-check tidy analyze clean
 
 all: build
 
@@ -60,12 +60,15 @@ bench:
 	bench/run.sh
 
 format:
-	git ls-files '*.c' '*.h' | xargs clang-format -i
+	scripts/format-check.sh --fix
 format-check:
-	git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror
+	scripts/format-check.sh
 
 tidy: test-build
-	git ls-files 'service/*.c' | xargs clang-tidy -p $(ASAN) --quiet
+	scripts/tidy.sh $(ASAN)
+# The path-sensitive static analyzer: slower, and not part of make test (see .clang-tidy).
+analyze: test-build
+	TIDY_CHECKS='-*,clang-analyzer-*,-clang-analyzer-valist.Uninitialized' scripts/tidy.sh $(ASAN)
 
 clean:
 	rm -rf build

@@ -1,6 +1,15 @@
 #!/usr/bin/env bash
 # Enforces the architecture's boundaries and the banned-function list (docs in
 # ../shared/DESIGN.md and STYLE.md as summarised in README.md):
+#   - which service directories each part may include ("<dir>/<file>.h"):
+#       core, include/ujikom -> only core (and include/ujikom, the core's public headers)
+#       store  -> not core's internals (service/core), common, http: the store sits beside the
+#                 core and may use only its public headers, include/ujikom
+#       common -> not http (the application layer never calls the HTTP shell)
+#       http   -> not cli, daemon;  cli -> not http, daemon;  daemon -> not cli
+#     The build enforces the same with per-library include roots (CMakeLists.txt); this check
+#     also covers what a build configuration might not compile.
+#   - no relative include that climbs out of its directory ("../http/x.h")
 #   - service/core and include/ujikom include neither microhttpd.h nor sqlite3.h
 #   - only service/store includes sqlite3.h
 #   - only service/http/server.c and secheaders.c include microhttpd.h
@@ -14,6 +23,21 @@ report() {
   fail=1
 }
 for f in $files; do
+  case "$f" in
+  service/core/* | include/*) forbidden='store|common|http|cli|daemon' ;;
+  service/store/*) forbidden='core|common|http|cli|daemon' ;;
+  service/common/*) forbidden='http|cli|daemon' ;;
+  service/http/*) forbidden='cli|daemon' ;;
+  service/cli/*) forbidden='http|daemon' ;;
+  service/daemon/*) forbidden='cli' ;;
+  *) forbidden='' ;;
+  esac
+  if [ -n "$forbidden" ]; then
+    grep -Hn -E "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]($forbidden)/" "$f" &&
+      report "$f: includes a directory its layer must not use (${forbidden//|/, })"
+  fi
+  grep -Hn -E '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"][^>"]*\.\./' "$f" &&
+    report "$f: relative include that leaves its directory; include \"<dir>/<file>.h\""
   case "$f" in
   service/core/* | include/*)
     grep -Hn -E '#include *[<"](microhttpd|sqlite3)\.h[>"]' "$f" && report "$f: the core must not include HTTP or SQL headers"

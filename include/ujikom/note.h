@@ -14,9 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NOTE_NAME_MAX    255         /* bytes of a key name */
-#define NOTE_MAX_SIZE    (64 * 1024) /* bytes of a signed note this parser accepts */
-#define NOTE_MAX_SIGS    32          /* signature lines (the spec requires accepting 16) */
+#define NOTE_NAME_MAX    255                 /* bytes of a key name */
+#define NOTE_MAX_SIZE    ((size_t)64 * 1024) /* bytes of a signed note this parser accepts */
+#define NOTE_MAX_SIGS    32                  /* signature lines (the spec requires accepting 16) */
 #define NOTE_ALG_ED25519 0x01
 #define NOTE_PUB_LEN     32
 #define NOTE_SEED_LEN    32

@@ -19,9 +19,9 @@
 #define STATUS_LIST_MIN_BITS 131072u
 /* The largest list this code makes or decodes: 2 MiB uncompressed (16,777,216 entries).
  * A decoder stops inflating there, so a small "decompression bomb" costs no more. */
-#define STATUS_LIST_MAX_BITS (16u * 1024u * 1024u)
+#define STATUS_LIST_MAX_BITS ((size_t)16 * 1024 * 1024)
 /* The longest encodedList accepted (characters); a 2 MiB list of random bits fits. */
-#define STATUS_LIST_MAX_ENCODED (4u * 1024u * 1024u)
+#define STATUS_LIST_MAX_ENCODED ((size_t)4 * 1024 * 1024)
 
 struct status_list {
   unsigned char *bits;

@@ -184,8 +184,8 @@ int tlog_checkpoint_open(struct tlog_checkpoint *out, const char *msg, size_t le
 /* --- C2SP tlog-proof --- */
 
 #define TLOG_PROOF_HEADER "c2sp.org/tlog-proof@v1"
-#define TLOG_PROOF_MAX    (64 * 1024) /* bytes of a proof document this parser accepts */
-#define TLOG_EXTRA_MAX    4096        /* bytes of decoded extra data */
+#define TLOG_PROOF_MAX    ((size_t)64 * 1024) /* bytes of a proof document this parser accepts */
+#define TLOG_EXTRA_MAX    4096                /* bytes of decoded extra data */
 
 struct tlog_proof {
   uint64_t index;

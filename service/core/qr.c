@@ -76,7 +76,7 @@ int cert_qr_png(unsigned char **out, size_t *out_len, const struct cert_qr *qr, 
   *out_len = 0;
   if (NULL == qr->modules || scale < 1 || scale > 64)
     return -1;
-  size_t side = ((size_t)qr->width + 2 * QUIET) * (size_t)scale;
+  size_t side = ((size_t)qr->width + 2 * (size_t)QUIET) * (size_t)scale;
   struct membuf buf = {0};
   unsigned char *row = malloc(side);
   png_structp png = NULL;

@@ -20,8 +20,13 @@ static const char csrf_tag[] = "ujikom csrf v1";
 
 static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/* Unpadded base64url of exactly 32 bytes into 43 chars + NUL. */
-static void encode32(char out[44], const unsigned char in[TOKEN_BYTES]) {
+/* Both are the unpadded base64url of TOKEN_BYTES bytes: ceil(32 * 4 / 3) = 43 characters. */
+#define B64URL_32_LEN 43
+_Static_assert(SESSION_TOKEN_LEN == B64URL_32_LEN && SESSION_CSRF_LEN == B64URL_32_LEN,
+               "session and CSRF tokens are the base64url of 32 bytes");
+
+/* Unpadded base64url of exactly 32 bytes into B64URL_32_LEN chars + NUL. */
+static void encode32(char out[B64URL_32_LEN + 1], const unsigned char in[TOKEN_BYTES]) {
   size_t o = 0;
   size_t i = 0;
 

@@ -1,6 +1,7 @@
 /*
- * Shared fixture for the certificate unit tests: a deterministic signing key and a realistic
- * set of claims (a 60-character holder name, a DKV scheme with units).
+ * Shared fixture for the certificate unit tests: the issuer's deterministic keys (one place
+ * for every JWS and COSE test key) and a realistic set of claims (a 60-character holder
+ * name, a DKV scheme with units).
  */
 #ifndef TEST_CERT_FIXTURE_H
 #define TEST_CERT_FIXTURE_H
@@ -16,11 +17,47 @@
 /* Exactly 40 characters, like a real LSP's public base URL. */
 #define FIX_PUBLIC_URL "https://sertifikasi.lspekraf-jakut.go.id"
 
+/*
+ * The test keys, all derived from fixed seeds so signatures are the same on every run. The
+ * issuer has two keys: `signer` signs everything the tests issue; `other` is the issuer's
+ * second key, trusted too and listed first in `trusted`, so a verifier must choose by kid.
+ * A stranger's key belongs to nobody the verifier trusts.
+ */
+#define FIX_SIGNER_SEED   0x11
+#define FIX_OTHER_SEED    0x22
+#define FIX_STRANGER_SEED 0x33
+
+struct fixture_keys {
+  struct token_key signer, other;
+  struct token_pubkey trusted[2]; /* other, signer */
+};
+
 static inline void fixture_key(struct token_key *k, unsigned char fill) {
   unsigned char seed[TOKEN_SEED_LEN];
   memset(seed, fill, sizeof seed);
   if (0 != token_key_from_seed(k, seed))
     memset(k, 0, sizeof *k);
+}
+
+static inline void fixture_keys_init(struct fixture_keys *keys) {
+  fixture_key(&keys->signer, FIX_SIGNER_SEED);
+  fixture_key(&keys->other, FIX_OTHER_SEED);
+  keys->trusted[0] = keys->other.pub;
+  keys->trusted[1] = keys->signer.pub;
+}
+
+static inline void fixture_keys_wipe(struct fixture_keys *keys) {
+  token_key_wipe(&keys->signer);
+  token_key_wipe(&keys->other);
+}
+
+/* The issuer's signing key alone, for tests that only sign. */
+static inline void fixture_signer_key(struct token_key *k) {
+  fixture_key(k, FIX_SIGNER_SEED);
+}
+
+static inline void fixture_stranger_key(struct token_key *k) {
+  fixture_key(k, FIX_STRANGER_SEED);
 }
 
 static inline void fixture_claims(struct cert_claims *c) {

@@ -24,8 +24,8 @@
 #define US  "\x1f" /* the display text's separator */
 
 struct ctx {
-  struct token_key key, other;
-  struct token_pubkey set[1];
+  struct fixture_keys keys;
+  struct token_pubkey set[1]; /* the signer alone */
   struct cert_claims claims;
   char *token, *jws;
   struct cert_verification full, quick;
@@ -35,12 +35,11 @@ static int setup(void **state) {
   struct ctx *c = calloc(1, sizeof *c);
   if (NULL == c)
     return -1;
-  fixture_key(&c->key, 0x11);
-  fixture_key(&c->other, 0x22);
-  c->set[0] = c->key.pub;
+  fixture_keys_init(&c->keys);
+  c->set[0] = c->keys.signer.pub;
   fixture_claims(&c->claims);
-  if (0 != cert_qr_token_sign(&c->token, &c->claims, &c->key) ||
-      0 != cert_jws_sign(&c->jws, &c->claims, &c->key))
+  if (0 != cert_qr_token_sign(&c->token, &c->claims, &c->keys.signer) ||
+      0 != cert_jws_sign(&c->jws, &c->claims, &c->keys.signer))
     return -1;
   *state = c;
   return 0;
@@ -48,8 +47,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   struct ctx *c = *state;
-  token_key_wipe(&c->key);
-  token_key_wipe(&c->other);
+  fixture_keys_wipe(&c->keys);
   free(c->token);
   free(c->jws);
   free(c);
@@ -90,7 +88,7 @@ static void test_anything_else_is_verified_in_full(void **state) {
   assert_int_equal(CERT_NOT_GENUINE, c->quick.verdict);
   /* Another key's token is not skipped because some other token was issued. */
   char *stranger = NULL;
-  assert_int_equal(0, cert_qr_token_sign(&stranger, &c->claims, &c->other));
+  assert_int_equal(0, cert_qr_token_sign(&stranger, &c->claims, &c->keys.other));
   cert_qr_token_verify_issued(&c->quick, stranger, strlen(stranger), c->set, 1, NOW, c->token);
   assert_int_equal(CERT_NOT_GENUINE, c->quick.verdict);
   /* Even "issued" text is refused when its kid is not among the service's keys. */

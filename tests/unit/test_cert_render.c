@@ -64,7 +64,7 @@ static void test_png_and_svg(void **state) {
   (void)state;
   struct token_key k;
   struct cert_claims *c = malloc(sizeof *c);
-  fixture_key(&k, 0x11);
+  fixture_signer_key(&k);
   fixture_claims(c);
   char *url = make_url(c, &k);
   struct cert_qr qr;
@@ -119,7 +119,7 @@ static void test_pdf(void **state) {
   (void)state;
   struct token_key k;
   struct cert_claims *c = malloc(sizeof *c);
-  fixture_key(&k, 0x11);
+  fixture_signer_key(&k);
   fixture_claims(c);
   snprintf(c->holder, sizeof c->holder, "<img src=x onerror=alert(1)> Ayu Ñandini");
   memcpy(c->kid, k.pub.kid, sizeof c->kid);

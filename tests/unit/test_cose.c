@@ -21,8 +21,7 @@
 #define NOW (FIX_ISSUED + 3600)
 
 struct ctx {
-  struct token_key key, other;
-  struct token_pubkey set[2];
+  struct fixture_keys keys;
   struct cert_claims claims;
   char *token;
 };
@@ -31,12 +30,9 @@ static int setup(void **state) {
   struct ctx *c = calloc(1, sizeof *c);
   if (NULL == c)
     return -1;
-  fixture_key(&c->key, 0x11);
-  fixture_key(&c->other, 0x22);
-  c->set[0] = c->other.pub;
-  c->set[1] = c->key.pub;
+  fixture_keys_init(&c->keys);
   fixture_claims(&c->claims);
-  if (0 != cert_qr_token_sign(&c->token, &c->claims, &c->key))
+  if (0 != cert_qr_token_sign(&c->token, &c->claims, &c->keys.signer))
     return -1;
   *state = c;
   return 0;
@@ -44,8 +40,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   struct ctx *c = *state;
-  token_key_wipe(&c->key);
-  token_key_wipe(&c->other);
+  fixture_keys_wipe(&c->keys);
   free(c->token);
   free(c);
   return 0;
@@ -54,7 +49,7 @@ static int teardown(void **state) {
 static enum cert_verdict verdict_of(const struct ctx *c, const char *tok, size_t len) {
   struct cert_verification *v = malloc(sizeof *v);
   assert_non_null(v);
-  cert_qr_token_verify(v, tok, len, c->set, 2, NOW);
+  cert_qr_token_verify(v, tok, len, c->keys.trusted, 2, NOW);
   enum cert_verdict r = v->verdict;
   if (CERT_NOT_GENUINE == r && (v->claims_valid || 0 == strlen(v->reason)))
     fail_msg("not genuine without a reason, or with claims");
@@ -66,7 +61,7 @@ static void test_round_trip(void **state) {
   struct ctx *c = *state;
   struct cert_verification *v = malloc(sizeof *v);
   assert_non_null(v);
-  cert_qr_token_verify(v, c->token, strlen(c->token), c->set, 2, NOW);
+  cert_qr_token_verify(v, c->token, strlen(c->token), c->keys.trusted, 2, NOW);
   if (CERT_GENUINE != v->verdict)
     fail_msg("fresh token: %s (%s)", cert_verdict_name(v->verdict), v->reason);
   assert_true(v->claims_valid);
@@ -74,7 +69,7 @@ static void test_round_trip(void **state) {
   assert_string_equal(c->claims.holder, v->claims.holder);
   assert_string_equal(c->claims.subsector, v->claims.subsector);
   assert_string_equal(c->claims.scheme_id, v->claims.scheme_id);
-  assert_string_equal(c->key.pub.kid, v->claims.kid);
+  assert_string_equal(c->keys.signer.pub.kid, v->claims.kid);
   /* dates are kept as whole days: issue day floored, expiry day rounded up */
   assert_int_equal(FIX_ISSUED / 86400 * 86400, v->claims.issued);
   assert_int_equal((FIX_EXPIRES + 86399) / 86400 * 86400, v->claims.expires);
@@ -83,10 +78,10 @@ static void test_round_trip(void **state) {
   for (char *p = lower; *p; p++)
     if (*p >= 'A' && *p <= 'Z')
       *p = (char)(*p - 'A' + 'a');
-  cert_qr_token_verify(v, lower, strlen(lower), c->set, 2, NOW);
+  cert_qr_token_verify(v, lower, strlen(lower), c->keys.trusted, 2, NOW);
   assert_int_equal(CERT_GENUINE, v->verdict);
   free(lower);
-  cert_qr_token_verify(v, c->token, strlen(c->token), c->set, 2, FIX_EXPIRES + 86400);
+  cert_qr_token_verify(v, c->token, strlen(c->token), c->keys.trusted, 2, FIX_EXPIRES + 86400);
   assert_int_equal(CERT_EXPIRED, v->verdict);
   assert_true(v->claims_valid);
   free(v);
@@ -192,16 +187,16 @@ static void test_swapped_kid_and_strangers(void **state) {
   /* The kid is the only 8-byte run equal to ours: replace it with the other known kid. */
   unsigned char *hit = NULL;
   for (size_t i = 0; i + TOKEN_KID_LEN <= rl; i++)
-    if (0 == memcmp(raw + i, c->key.pub.kid, TOKEN_KID_LEN))
+    if (0 == memcmp(raw + i, c->keys.signer.pub.kid, TOKEN_KID_LEN))
       hit = raw + i;
   assert_non_null(hit);
-  memcpy(hit, c->other.pub.kid, TOKEN_KID_LEN);
+  memcpy(hit, c->keys.other.pub.kid, TOKEN_KID_LEN);
   char *t = token_b32_encode(raw, rl);
   assert_int_equal(CERT_NOT_GENUINE, verdict_of(c, t, strlen(t)));
   free(t);
   free(raw);
   struct token_key stranger;
-  fixture_key(&stranger, 0x44);
+  fixture_stranger_key(&stranger);
   char *foreign = NULL;
   assert_int_equal(0, cert_qr_token_sign(&foreign, &c->claims, &stranger));
   assert_int_equal(CERT_NOT_GENUINE, verdict_of(c, foreign, strlen(foreign)));
@@ -213,9 +208,9 @@ static void test_swapped_kid_and_strangers(void **state) {
 static void test_cross_protocol(void **state) {
   struct ctx *c = *state;
   char *jws = NULL;
-  assert_int_equal(0, cert_jws_sign(&jws, &c->claims, &c->key));
+  assert_int_equal(0, cert_jws_sign(&jws, &c->claims, &c->keys.signer));
   struct cert_verification *v = malloc(sizeof *v);
-  cert_jws_verify(v, c->token, strlen(c->token), c->set, 2, NOW);
+  cert_jws_verify(v, c->token, strlen(c->token), c->keys.trusted, 2, NOW);
   assert_int_equal(CERT_NOT_GENUINE, v->verdict);
   free(v);
   /* graft the JWS signature into the COSE structure */

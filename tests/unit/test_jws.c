@@ -19,8 +19,7 @@
 #define NOW (FIX_ISSUED + 3600)
 
 struct ctx {
-  struct token_key key, other;
-  struct token_pubkey set[2];
+  struct fixture_keys keys;
   struct cert_claims claims;
   char *jws;
 };
@@ -29,12 +28,9 @@ static int setup(void **state) {
   struct ctx *c = calloc(1, sizeof *c);
   if (NULL == c)
     return -1;
-  fixture_key(&c->key, 0x11);
-  fixture_key(&c->other, 0x22);
-  c->set[0] = c->other.pub;
-  c->set[1] = c->key.pub;
+  fixture_keys_init(&c->keys);
   fixture_claims(&c->claims);
-  if (0 != cert_jws_sign(&c->jws, &c->claims, &c->key))
+  if (0 != cert_jws_sign(&c->jws, &c->claims, &c->keys.signer))
     return -1;
   *state = c;
   return 0;
@@ -42,15 +38,14 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   struct ctx *c = *state;
-  token_key_wipe(&c->key);
-  token_key_wipe(&c->other);
+  fixture_keys_wipe(&c->keys);
   free(c->jws);
   free(c);
   return 0;
 }
 
 static void verify(struct cert_verification *v, const struct ctx *c, const char *jws, int64_t now) {
-  cert_jws_verify(v, jws, strlen(jws), c->set, 2, now);
+  cert_jws_verify(v, jws, strlen(jws), c->keys.trusted, 2, now);
 }
 
 static void expect_not_genuine(const struct ctx *c, const char *jws, const char *what) {
@@ -81,7 +76,7 @@ static void test_round_trip(void **state) {
   assert_string_equal(c->claims.issuer_url, v->claims.issuer_url);
   assert_int_equal(c->claims.issued, v->claims.issued);
   assert_int_equal(c->claims.expires, v->claims.expires);
-  assert_string_equal(c->key.pub.kid, v->claims.kid);
+  assert_string_equal(c->keys.signer.pub.kid, v->claims.kid);
   assert_int_equal(3, v->claims.nunits);
   for (size_t i = 0; i < 3; i++) {
     assert_string_equal(c->claims.units[i].code, v->claims.units[i].code);
@@ -105,7 +100,7 @@ static void test_header_shape(void **state) {
   assert_int_equal(0, token_b64url_decode(&h, &hl, c->jws, (size_t)(dot - c->jws)));
   char expect[128];
   snprintf(expect, sizeof expect, "{\"alg\":\"EdDSA\",\"kid\":\"%s\",\"typ\":\"vc+jwt\"}",
-           c->key.pub.kid);
+           c->keys.signer.pub.kid);
   assert_string_equal(expect, (const char *)h);
   free(h);
 }
@@ -148,7 +143,8 @@ static void test_algorithm_attacks(void **state) {
   const char *sig = strrchr(c->jws, '.') + 1;
   char hdr[160];
   /* alg none, with and without a signature */
-  snprintf(hdr, sizeof hdr, "{\"alg\":\"none\",\"kid\":\"%s\",\"typ\":\"vc+jwt\"}", c->key.pub.kid);
+  snprintf(hdr, sizeof hdr, "{\"alg\":\"none\",\"kid\":\"%s\",\"typ\":\"vc+jwt\"}",
+           c->keys.signer.pub.kid);
   char *t = assemble(hdr, payload, sig);
   expect_not_genuine(c, t, "alg none with signature");
   free(t);
@@ -162,14 +158,14 @@ static void test_algorithm_attacks(void **state) {
   /* HS256 keyed with the public key (raw bytes and its base64url text) */
   for (int variant = 0; variant < 2; variant++) {
     snprintf(hdr, sizeof hdr, "{\"alg\":\"HS256\",\"kid\":\"%s\",\"typ\":\"vc+jwt\"}",
-             c->key.pub.kid);
+             c->keys.signer.pub.kid);
     h64 = token_b64url_encode(hdr, strlen(hdr));
     char input[8192];
     snprintf(input, sizeof input, "%s.%s", h64, payload);
     unsigned char mac[32];
     unsigned maclen = 0;
-    char *xb64 = token_b64url_encode(c->key.pub.pub, TOKEN_PUB_LEN);
-    const void *secret = variant ? (const void *)xb64 : (const void *)c->key.pub.pub;
+    char *xb64 = token_b64url_encode(c->keys.signer.pub.pub, TOKEN_PUB_LEN);
+    const void *secret = variant ? (const void *)xb64 : (const void *)c->keys.signer.pub.pub;
     int secret_len = variant ? (int)strlen(xb64) : TOKEN_PUB_LEN;
     assert_non_null(HMAC(EVP_sha256(), secret, secret_len, (const unsigned char *)input,
                          strlen(input), mac, &maclen));
@@ -192,7 +188,7 @@ static void test_algorithm_attacks(void **state) {
       {"[\"EdDSA\",\"", "\"]"},
   };
   for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-    snprintf(hdr, sizeof hdr, "%s%s%s", parts[i][0], c->key.pub.kid, parts[i][1]);
+    snprintf(hdr, sizeof hdr, "%s%s%s", parts[i][0], c->keys.signer.pub.kid, parts[i][1]);
     t = assemble(hdr, payload, sig);
     expect_not_genuine(c, t, hdr);
     free(t);
@@ -207,7 +203,7 @@ static void test_swapped_and_unknown_kid(void **state) {
   char hdr[160];
   /* the other (known) key's kid: signature must not verify under it */
   snprintf(hdr, sizeof hdr, "{\"alg\":\"EdDSA\",\"kid\":\"%s\",\"typ\":\"vc+jwt\"}",
-           c->other.pub.kid);
+           c->keys.other.pub.kid);
   char *t = assemble(hdr, payload, sig);
   expect_not_genuine(c, t, "swapped kid");
   free(t);
@@ -217,7 +213,7 @@ static void test_swapped_and_unknown_kid(void **state) {
   free(t);
   /* a token signed by a key that is not in the set at all */
   struct token_key stranger;
-  fixture_key(&stranger, 0x33);
+  fixture_stranger_key(&stranger);
   char *foreign = NULL;
   assert_int_equal(0, cert_jws_sign(&foreign, &c->claims, &stranger));
   expect_not_genuine(c, foreign, "signed by a stranger's key");
@@ -258,7 +254,7 @@ static void test_structure_attacks(void **state) {
   struct cert_claims other = c->claims;
   snprintf(other.holder, sizeof other.holder, "Budi Santoso");
   char *jws2 = NULL;
-  assert_int_equal(0, cert_jws_sign(&jws2, &other, &c->key));
+  assert_int_equal(0, cert_jws_sign(&jws2, &other, &c->keys.signer));
   char *p2 = payload_of(jws2);
   const char *d1 = strchr(c->jws, '.');
   const char *sig = strrchr(c->jws, '.');
@@ -268,7 +264,7 @@ static void test_structure_attacks(void **state) {
   free(jws2);
   free(t);
   struct cert_verification *v = malloc(sizeof *v);
-  cert_jws_verify(v, NULL, 0, c->set, 2, NOW);
+  cert_jws_verify(v, NULL, 0, c->keys.trusted, 2, NOW);
   assert_int_equal(CERT_NOT_GENUINE, v->verdict);
   free(v);
 }
@@ -278,21 +274,21 @@ static void test_sign_rejects_bad_claims(void **state) {
   struct cert_claims bad = c->claims;
   char *out = NULL;
   bad.holder[0] = '\0';
-  assert_int_equal(-1, cert_jws_sign(&out, &bad, &c->key));
+  assert_int_equal(-1, cert_jws_sign(&out, &bad, &c->keys.signer));
   assert_null(out);
   bad = c->claims;
   bad.expires = bad.issued;
-  assert_int_equal(-1, cert_jws_sign(&out, &bad, &c->key));
+  assert_int_equal(-1, cert_jws_sign(&out, &bad, &c->keys.signer));
   bad = c->claims;
   snprintf(bad.serial, sizeof bad.serial, "UJK-0000-0000-0000-0000-1");
-  assert_int_equal(-1, cert_jws_sign(&out, &bad, &c->key));
+  assert_int_equal(-1, cert_jws_sign(&out, &bad, &c->keys.signer));
   bad = c->claims;
   snprintf(bad.holder, sizeof bad.holder, "bad \xff utf8");
-  assert_int_equal(-1, cert_jws_sign(&out, &bad, &c->key));
+  assert_int_equal(-1, cert_jws_sign(&out, &bad, &c->keys.signer));
   /* hostile but valid text is signed and comes back byte for byte */
   bad = c->claims;
   snprintf(bad.holder, sizeof bad.holder, "<img src=x onerror=alert(1)> \"Ñoño\" \\ '");
-  assert_int_equal(0, cert_jws_sign(&out, &bad, &c->key));
+  assert_int_equal(0, cert_jws_sign(&out, &bad, &c->keys.signer));
   struct cert_verification *v = malloc(sizeof *v);
   verify(v, c, out, NOW);
   assert_int_equal(CERT_GENUINE, v->verdict);
@@ -316,7 +312,7 @@ static void test_largest_certificate(void **state) {
   memset(big->holder, 'b', sizeof big->holder - 1);
   big->holder[sizeof big->holder - 1] = '\0';
   char *jws = NULL;
-  assert_int_equal(0, cert_jws_sign(&jws, big, &c->key));
+  assert_int_equal(0, cert_jws_sign(&jws, big, &c->keys.signer));
   assert_true(strlen(jws) <= CERT_JWS_MAX);
   struct cert_verification *v = malloc(sizeof *v);
   verify(v, c, jws, NOW);
