@@ -29,15 +29,18 @@ static void admin_usage(FILE *out) {
 /* Reads one line into buf (without the newline). Returns 0, or -1 on EOF / too long. */
 static int read_line(FILE *in, char *buf, size_t buflen) {
   size_t n = 0;
-  if (NULL == fgets(buf, (int)buflen, in))
+  if (NULL == fgets(buf, (int)buflen, in)) {
     return -1;
+  }
   n = strlen(buf);
-  if (n > 0 && '\n' == buf[n - 1])
+  if (n > 0 && '\n' == buf[n - 1]) {
     buf[--n] = '\0';
-  else if (!feof(in))
+  } else if (!feof(in)) {
     return -1; /* longer than the buffer: refuse rather than truncate */
-  if (n > 0 && '\r' == buf[n - 1])
+  }
+  if (n > 0 && '\r' == buf[n - 1]) {
     buf[--n] = '\0';
+  }
   return 0;
 }
 
@@ -45,14 +48,16 @@ static int read_line(FILE *in, char *buf, size_t buflen) {
 static int prompt_no_echo(const char *prompt, char *buf, size_t buflen) {
   struct termios old, quiet;
   int rc = 0;
-  if (0 != tcgetattr(STDIN_FILENO, &old))
+  if (0 != tcgetattr(STDIN_FILENO, &old)) {
     return -1;
+  }
   quiet = old;
   quiet.c_lflag &= ~(tcflag_t)ECHO;
   fputs(prompt, stderr);
   fflush(stderr);
-  if (0 != tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet))
+  if (0 != tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)) {
     return -1;
+  }
   rc = read_line(stdin, buf, buflen);
   tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
   fputc('\n', stderr);
@@ -87,8 +92,9 @@ static unsigned kdf_cost(void) {
   const char *env = getenv("UJIKOM_KDF_LOG2N");
   char *end = NULL;
   long v = 0;
-  if (NULL == env || '\0' == env[0])
+  if (NULL == env || '\0' == env[0]) {
     return PASSWORD_LOG2N_DEFAULT;
+  }
   errno = 0;
   v = strtol(env, &end, 10);
   if (0 != errno || '\0' != *end || v < PASSWORD_LOG2N_MIN || v > PASSWORD_LOG2N_MAX) {
@@ -141,8 +147,9 @@ int cmd_admin(int argc, char **argv) {
       return 2;
     }
   }
-  if (!role_parse(role_text, &role))
+  if (!role_parse(role_text, &role)) {
     role = ROLE_ANON; /* refused below, after the e-mail and name */
+  }
   switch (accounts_check_staff(email, name, role)) {
   case ACCOUNTS_OK:
     break;
@@ -156,8 +163,9 @@ int cmd_admin(int argc, char **argv) {
     fprintf(stderr, "ujikom admin: --role must be admin or assessor\n");
     return 2;
   }
-  if (0 != read_password(password, sizeof password))
+  if (0 != read_password(password, sizeof password)) {
     goto cleanup;
+  }
   /* Refuse a weak password before touching the data directory. */
   if (ACCOUNTS_OK != accounts_check_password(password, email, name, &strength)) {
     fprintf(stderr, "ujikom admin: password refused: %s\n", password_strength_message(strength));

@@ -12,14 +12,18 @@
 
 bool accounts_plain_text(const char *s, size_t min, size_t max) {
   size_t n = 0;
-  if (NULL == s)
+  if (NULL == s) {
     return false;
+  }
   n = strlen(s);
-  if (n < min || n > max)
+  if (n < min || n > max) {
     return false;
-  for (; '\0' != *s; s++)
-    if ((unsigned char)*s < 0x20 || 0x7f == *s)
+  }
+  for (; '\0' != *s; s++) {
+    if ((unsigned char)*s < 0x20 || 0x7f == *s) {
       return false;
+    }
+  }
   return true;
 }
 
@@ -31,13 +35,15 @@ static bool email_valid(const char *email) {
   const char *at = strchr(email, '@');
   const char *domain;
   size_t local;
-  if (len < 3 || len > 254 || NULL == at || NULL != strchr(at + 1, '@'))
+  if (len < 3 || len > 254 || NULL == at || NULL != strchr(at + 1, '@')) {
     return false;
+  }
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)email[i];
     if (c <= 0x20 || c >= 0x7f || '"' == c || '\\' == c || '<' == c || '>' == c || ',' == c ||
-        ';' == c || ':' == c || '(' == c || ')' == c || '[' == c || ']' == c)
+        ';' == c || ':' == c || '(' == c || ')' == c || '[' == c || ']' == c) {
       return false;
+    }
   }
   local = (size_t)(at - email);
   domain = at + 1;
@@ -51,16 +57,20 @@ static bool name_valid(const char *name) {
   size_t bytes = strnlen(name, 256);
   size_t chars = 0;
   bool visible = false;
-  if (0 == bytes || bytes > 255)
+  if (0 == bytes || bytes > 255) {
     return false;
+  }
   for (size_t i = 0; i < bytes; i++) {
     unsigned char c = (unsigned char)name[i];
-    if (c < 0x20 || 0x7f == c)
+    if (c < 0x20 || 0x7f == c) {
       return false;
-    if (' ' != c)
+    }
+    if (' ' != c) {
       visible = true;
-    if ((c & 0xc0) != 0x80)
+    }
+    if ((c & 0xc0) != 0x80) {
       chars++;
+    }
   }
   return visible && chars <= 200;
 }
@@ -69,29 +79,35 @@ enum accounts_rc accounts_check_registration(const char *name, const char *email
                                              const char *password,
                                              enum password_strength *out_strength) {
   *out_strength = PASSWORD_STRONG;
-  if (NULL == name || !name_valid(name))
+  if (NULL == name || !name_valid(name)) {
     return ACCOUNTS_BAD_NAME;
-  if (NULL == email || !email_valid(email))
+  }
+  if (NULL == email || !email_valid(email)) {
     return ACCOUNTS_BAD_EMAIL;
+  }
   return accounts_check_password(password, email, name, out_strength);
 }
 
 enum accounts_rc accounts_check_staff(const char *email, const char *name, enum role role) {
   if (!accounts_plain_text(email, 3, 254) || NULL == strchr(email, '@') ||
-      NULL != strchr(email, ' '))
+      NULL != strchr(email, ' ')) {
     return ACCOUNTS_BAD_EMAIL;
-  if (!accounts_plain_text(name, 1, 255))
+  }
+  if (!accounts_plain_text(name, 1, 255)) {
     return ACCOUNTS_BAD_NAME;
-  if (ROLE_ASSESSOR != role && ROLE_ADMIN != role)
+  }
+  if (ROLE_ASSESSOR != role && ROLE_ADMIN != role) {
     return ACCOUNTS_BAD_ROLE;
+  }
   return ACCOUNTS_OK;
 }
 
 enum accounts_rc accounts_check_password(const char *password, const char *email, const char *name,
                                          enum password_strength *out_strength) {
   *out_strength = PASSWORD_STRONG;
-  if (NULL == password)
+  if (NULL == password) {
     return ACCOUNTS_NO_PASSWORD;
+  }
   *out_strength = password_check_strength(password, email, name);
   return PASSWORD_STRONG == *out_strength ? ACCOUNTS_OK : ACCOUNTS_WEAK_PASSWORD;
 }
@@ -119,13 +135,15 @@ static int tx_create(struct store_tx *tx, void *vctx) {
   char subject[40];
   char *after = NULL;
   int rc = store_user_create(tx, &c->id, in->email, in->name, in->role, c->hash);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   after =
       dump(json_pack("{s:I, s:s, s:s, s:s, s:b, s:s?}", "id", (json_int_t)c->id, "email", in->email,
                      "name", in->name, "role", role_name(in->role), "disabled", 0, "via", in->via));
-  if (NULL == after)
+  if (NULL == after) {
     return STORE_HARD;
+  }
   snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
   rc = store_audit_append(tx, NULL, in->actor, "user.create", subject, NULL, after);
   free(after);
@@ -143,23 +161,29 @@ enum accounts_rc accounts_create_staff(struct store_user *out, struct store *sto
   memset(out, 0, sizeof *out);
   *out_strength = PASSWORD_STRONG;
   *out_store_rc = STORE_OK;
-  if (ACCOUNTS_OK != res)
+  if (ACCOUNTS_OK != res) {
     return res;
+  }
   res = accounts_check_password(in->password, in->email, in->name, out_strength);
-  if (ACCOUNTS_OK != res)
+  if (ACCOUNTS_OK != res) {
     return res;
-  if (PASSWORD_OK != in->hash(&hash, in->password, in->log2n))
+  }
+  if (PASSWORD_OK != in->hash(&hash, in->password, in->log2n)) {
     return ACCOUNTS_INTERNAL;
+  }
   c.hash = hash;
   rc = store_txn(store, tx_create, &c);
   password_free(hash);
-  if (STORE_EXISTS == rc)
+  if (STORE_EXISTS == rc) {
     return ACCOUNTS_EMAIL_TAKEN;
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     return store_failed(out_store_rc, rc);
+  }
   rc = store_rd_begin(store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_user_by_id(rd, out, c.id);
+  }
   store_rd_end(rd);
   OPENSSL_cleanse(out->password_hash, sizeof out->password_hash);
   if (STORE_OK != rc) {
@@ -191,17 +215,21 @@ enum accounts_rc accounts_register(int64_t *out_id, struct store *store, const c
   int rc = STORE_HARD;
   *out_id = 0;
   *out_store_rc = STORE_OK;
-  if (ACCOUNTS_OK != res)
+  if (ACCOUNTS_OK != res) {
     return res;
-  if (PASSWORD_OK != hash(&hashed, password, log2n))
+  }
+  if (PASSWORD_OK != hash(&hashed, password, log2n)) {
     return ACCOUNTS_INTERNAL;
+  }
   c.hash = hashed;
   rc = store_txn(store, tx_register, &c);
   password_free(hashed);
-  if (STORE_EXISTS == rc)
+  if (STORE_EXISTS == rc) {
     return ACCOUNTS_EMAIL_TAKEN;
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     return store_failed(out_store_rc, rc);
+  }
   *out_id = c.id;
   return ACCOUNTS_OK;
 }
@@ -213,13 +241,16 @@ enum accounts_rc accounts_list(struct store_user **out, size_t *out_n, struct st
   *out = NULL;
   *out_n = 0;
   *out_store_rc = STORE_OK;
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_user_list(rd, out, out_n, role, 0, ACCOUNTS_LIST_MAX);
+  }
   store_rd_end(rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return store_failed(out_store_rc, rc);
-  for (size_t i = 0; NULL != *out && i < *out_n; i++)
+  }
+  for (size_t i = 0; NULL != *out && i < *out_n; i++) {
     OPENSSL_cleanse((*out)[i].password_hash, sizeof(*out)[i].password_hash);
+  }
   return ACCOUNTS_OK;
 }
 
@@ -240,16 +271,20 @@ static int tx_disable(struct store_tx *tx, void *vctx) {
   char *before = NULL, *after = NULL;
   int rc = store_user_by_id(store_tx_rd(tx), &u, c->id);
   c->changed = false;
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
-  if (u.disabled)
+  if (u.disabled) {
     return STORE_OK; /* already disabled: nothing changes, nothing to record */
+  }
   rc = store_user_set_disabled(tx, c->id, true);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_session_delete_user(tx, c->id, NULL);
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     return rc;
+  }
   before = dump(json_pack("{s:s, s:b}", "role", role_name(u.role), "disabled", 0));
   after = dump(
       json_pack("{s:s, s:b, s:s?}", "role", role_name(u.role), "disabled", 1, "reason", c->reason));
@@ -269,15 +304,19 @@ enum accounts_rc accounts_disable(bool *out_changed, struct store *store, int64_
   int rc = STORE_HARD;
   *out_changed = false;
   *out_store_rc = STORE_OK;
-  if (id == actor)
+  if (id == actor) {
     return ACCOUNTS_DISABLE_SELF;
-  if (reason_given && !accounts_plain_text(reason, 0, ACCOUNTS_MAX_REASON))
+  }
+  if (reason_given && !accounts_plain_text(reason, 0, ACCOUNTS_MAX_REASON)) {
     return ACCOUNTS_BAD_REASON;
+  }
   rc = store_txn(store, tx_disable, &c);
-  if (STORE_NONE == rc)
+  if (STORE_NONE == rc) {
     return ACCOUNTS_NOT_FOUND;
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     return store_failed(out_store_rc, rc);
+  }
   *out_changed = c.changed;
   return ACCOUNTS_OK;
 }

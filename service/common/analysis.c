@@ -35,31 +35,38 @@ static int analyse_attempt(struct svc *svc, struct store_rd *rd, int64_t id,
   int rc = STORE_HARD, drc = STORE_NONE, ret = -1;
   memset(&a, 0, sizeof a);
   memset(&d, 0, sizeof d);
-  for (size_t i = 0; i < ncols; i++)
+  for (size_t i = 0; i < ncols; i++) {
     row[i] = NAN;
+  }
   rc = store_attempt_get(rd, &a, id);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_answers_get(rd, &ans, &nans, id);
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     drc = store_decision_latest(rd, &d, id);
+  }
   if (rc < 0 || drc < 0) {
     ret = rc < 0 ? rc : drc;
     goto done;
   }
   if (STORE_OK != rc ||
-      0 != catalog_version_from_store(svc->catalog, svc->store, &ex, a.exam_version))
+      0 != catalog_version_from_store(svc->catalog, svc->store, &ex, a.exam_version)) {
     goto done;
+  }
   form_json = json_loads(NULL == a.form ? "" : a.form, 0, NULL);
-  if (NULL == form_json || 0 != exam_form_from_json(&form, ex, form_json, err, sizeof err))
+  if (NULL == form_json || 0 != exam_form_from_json(&form, ex, form_json, err, sizeof err)) {
     goto done;
+  }
   answers = json_object();
   marks = json_object();
-  if (NULL == answers || NULL == marks)
+  if (NULL == answers || NULL == marks) {
     goto done;
+  }
   for (size_t i = 0; i < nans; i++) {
     json_t *v = json_loads(ans[i].value, JSON_DECODE_ANY, NULL);
-    if (NULL != v)
+    if (NULL != v) {
       json_object_set_new(answers, ans[i].item_id, v);
+    }
   }
   if (STORE_OK == drc) {
     const char *key;
@@ -67,18 +74,22 @@ static int analyse_attempt(struct svc *svc, struct store_rd *rd, int64_t id,
     items = json_loads(d.marks, 0, NULL);
     json_object_foreach(items, key, v) {
       json_t *crit = json_object_get(v, "criteria");
-      if (NULL != crit)
+      if (NULL != crit) {
         json_object_set(marks, key, crit);
+      }
     }
   }
-  if (0 != score_form(&res, form, answers, marks))
+  if (0 != score_form(&res, form, answers, marks)) {
     goto done;
+  }
   for (size_t u = 0; u < res->nunits; u++) {
     for (size_t k = 0; k < res->units[u].nitems; k++) {
       const struct score_item_result *ir = &res->units[u].items[k];
-      for (size_t c = 0; c < ncols && !ir->pending; c++)
-        if (0 == strcmp(cols[c].item->id, ir->item_id) && ir->possible > 0)
+      for (size_t c = 0; c < ncols && !ir->pending; c++) {
+        if (0 == strcmp(cols[c].item->id, ir->item_id) && ir->possible > 0) {
           row[c] = ir->earned * (double)cols[c].item->points / (double)ir->possible;
+        }
+      }
     }
   }
   /* Outcomes: the decided ones from the stored result, per unit of the current version. */
@@ -89,14 +100,17 @@ static int analyse_attempt(struct svc *svc, struct store_rd *rd, int64_t id,
     json_t *v;
     json_array_foreach(json_object_get(result, "units"), idx, v) {
       const char *code = json_string_value(json_object_get(v, "code"));
-      if (NULL != code && 0 == strcmp(code, current->units[u].code))
+      if (NULL != code && 0 == strcmp(code, current->units[u].code)) {
         ju = v;
+      }
     }
-    if (NULL == ju)
+    if (NULL == ju) {
       continue; /* unit not in this attempt's version */
+    }
     enum verdict uv = VERDICT_PENDING;
-    if (!verdict_parse(json_string_value(json_object_get(ju, "verdict")), &uv))
+    if (!verdict_parse(json_string_value(json_object_get(ju, "verdict")), &uv)) {
       uv = VERDICT_PENDING;
+    }
     analysis_outcomes_add(&rep->units[u], uv);
   }
   analysis_outcomes_add(&rep->overall, a.verdict);
@@ -133,19 +147,23 @@ enum analysis_report_rc analysis_report_build(struct analysis_report *out, struc
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
   *out_store_rc = STORE_OK;
-  if (NULL == ex)
+  if (NULL == ex) {
     return ANALYSIS_REPORT_EXAM_NOT_FOUND;
+  }
   out->exam = ex;
-  for (size_t u = 0; u < ex->nunits; u++)
-    for (size_t p = 0; p < ex->units[u].npools; p++)
+  for (size_t u = 0; u < ex->nunits; u++) {
+    for (size_t p = 0; p < ex->units[u].npools; p++) {
       ncols += ex->units[u].pools[p].nitems;
+    }
+  }
   out->items = calloc(ncols + 1, sizeof *out->items);
   out->units = calloc(ex->nunits + 1, sizeof *out->units);
   maxp = calloc(ncols + 1, sizeof *maxp);
   ids = calloc(ANALYSIS_REPORT_MAX_ATTEMPTS, sizeof *ids);
   stats = calloc(ncols + 1, sizeof *stats);
-  if (NULL == out->items || NULL == maxp || NULL == out->units || NULL == ids || NULL == stats)
+  if (NULL == out->items || NULL == maxp || NULL == out->units || NULL == ids || NULL == stats) {
     goto cleanup;
+  }
   for (size_t u = 0; u < ex->nunits; u++) {
     for (size_t p = 0; p < ex->units[u].npools; p++) {
       for (size_t i = 0; i < ex->units[u].pools[p].nitems; i++) {
@@ -167,27 +185,33 @@ enum analysis_report_rc analysis_report_build(struct analysis_report *out, struc
     struct store_attempt *page = NULL;
     size_t n = 0;
     rc = store_review_attempts(rd, &page, &n, ex->id, NULL, NULL, before, 1000);
-    if (STORE_OK != rc)
+    if (STORE_OK != rc) {
       break;
-    for (size_t i = 0; i < n && nids < ANALYSIS_REPORT_MAX_ATTEMPTS; i++)
-      if (ATTEMPT_OPEN != page[i].status)
+    }
+    for (size_t i = 0; i < n && nids < ANALYSIS_REPORT_MAX_ATTEMPTS; i++) {
+      if (ATTEMPT_OPEN != page[i].status) {
         ids[nids++] = page[i].id;
+      }
+    }
     before = n > 0 ? page[n - 1].id : 0;
     store_attempt_list_free(page, n);
-    if (n < 1000)
+    if (n < 1000) {
       break;
+    }
   }
   if (STORE_OK == rc && nids > 0) {
     scores = calloc(nids * (ncols + 1), sizeof *scores);
-    if (NULL == scores)
+    if (NULL == scores) {
       rc = STORE_UNAVAILABLE;
+    }
   }
   for (size_t k = 0; STORE_OK == rc && k < nids; k++) {
     int arc = analyse_attempt(svc, rd, ids[k], out, scores + nrows * ncols);
-    if (arc < -1)
+    if (arc < -1) {
       rc = arc;
-    else if (0 == arc)
+    } else if (0 == arc) {
       nrows++;
+    }
   }
   store_rd_end(rd);
   if (STORE_OK != rc) {
@@ -196,17 +220,21 @@ enum analysis_report_rc analysis_report_build(struct analysis_report *out, struc
   }
   {
     struct analysis_input in = {nrows, ncols, scores, maxp};
-    if (0 != analysis_items(stats, &in))
+    if (0 != analysis_items(stats, &in)) {
       goto cleanup;
+    }
   }
-  for (size_t c = 0; c < ncols; c++)
+  for (size_t c = 0; c < ncols; c++) {
     out->items[c].stats = stats[c];
+  }
   res = ANALYSIS_REPORT_OK;
 cleanup:
-  if (ANALYSIS_REPORT_STORE_FAILED == res)
+  if (ANALYSIS_REPORT_STORE_FAILED == res) {
     *out_store_rc = rc;
-  if (ANALYSIS_REPORT_OK != res)
+  }
+  if (ANALYSIS_REPORT_OK != res) {
     analysis_report_free(out);
+  }
   free(maxp);
   free(ids);
   free(stats);

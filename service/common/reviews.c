@@ -42,8 +42,9 @@ const char *reviews_rc_name(enum reviews_rc rc) {
       [REVIEWS_STORE_FAILED] = "store_failed",
       [REVIEWS_INTERNAL] = "internal",
   };
-  if ((size_t)rc < sizeof names / sizeof names[0] && NULL != names[rc])
+  if ((size_t)rc < sizeof names / sizeof names[0] && NULL != names[rc]) {
     return names[rc];
+  }
   return "internal";
 }
 
@@ -80,18 +81,21 @@ enum reviews_rc reviews_assessor_may_decide(enum reviews_kind *out_kind,
 }
 
 enum reviews_rc reviews_may_assign(const struct store_user *u, const struct store_appeal *a) {
-  if (ROLE_ASSESSOR != u->role || u->disabled)
+  if (ROLE_ASSESSOR != u->role || u->disabled) {
     return REVIEWS_NOT_AN_ASSESSOR;
-  if (u->id == a->original_assessor_id || u->id == a->candidate_id)
+  }
+  if (u->id == a->original_assessor_id || u->id == a->candidate_id) {
     return REVIEWS_SAME_ASSESSOR;
+  }
   return REVIEWS_OK;
 }
 
 /* When the result an appeal is against was decided: the decision's time, else the
  * attempt's (an automatic result). */
 static int64_t decided_at(const struct store_attempt *att, const struct store_decision *d) {
-  if (NULL != d)
+  if (NULL != d) {
     return d->decided_ms;
+  }
   return att->decided_ms > 0 ? att->decided_ms : att->finished_ms;
 }
 
@@ -119,11 +123,13 @@ enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n, s
   *out_n = 0;
   err_reset(err);
   rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_review_queue(rd, &q, &n, exam_id, 1000);
+  }
   store_rd_end(rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return store_failed(err, rc);
+  }
   list = calloc(n + 1, sizeof *list);
   if (NULL == list) {
     store_queue_list_free(q, n);
@@ -135,13 +141,16 @@ enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n, s
     bool live_claim = q[i].claim_expires_ms > now_ms;
     struct reviews_queue_entry *e = &list[kept];
     if (NULL != viewer) {
-      if (q[i].user_id == viewer->id)
+      if (q[i].user_id == viewer->id) {
         continue; /* nobody reviews their own attempt */
-      if (q[i].appeal_id > 0 && !viewer->admin && q[i].holder_id != viewer->id)
+      }
+      if (q[i].appeal_id > 0 && !viewer->admin && q[i].holder_id != viewer->id) {
         continue; /* an appeal is for the assessor it was assigned to */
+      }
     }
-    if (NULL != subsector && (NULL == ex || 0 != strcmp(ex->subsector, subsector)))
+    if (NULL != subsector && (NULL == ex || 0 != strcmp(ex->subsector, subsector))) {
       continue;
+    }
     e->attempt_id = q[i].attempt_id;
     e->candidate_id = q[i].user_id;
     memcpy(e->exam_id, q[i].exam_id, sizeof e->exam_id);
@@ -182,24 +191,31 @@ enum reviews_rc reviews_claim(struct store_claim *out, struct svc *svc, int64_t 
   memset(&att, 0, sizeof att);
   err_reset(err);
   rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_attempt_get(rd, &att, attempt_id);
+  }
   store_rd_end(rd);
   store_attempt_clear(&att);
-  if (STORE_NONE == rc)
+  if (STORE_NONE == rc) {
     return REVIEWS_NOT_FOUND;
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     return store_failed(err, rc);
-  if (att.user_id == assessor)
+  }
+  if (att.user_id == assessor) {
     return REVIEWS_OWN_ATTEMPT;
+  }
   c.ttl_ms = (int64_t)svc->cfg->claim_ttl_s * 1000;
   rc = store_txn(svc->store, tx_claim, &c);
-  if (STORE_NONE == rc)
+  if (STORE_NONE == rc) {
     return REVIEWS_NOT_AWAITING_REVIEW;
-  if (STORE_CONFLICT == rc)
+  }
+  if (STORE_CONFLICT == rc) {
     return REVIEWS_CLAIM_HELD;
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     return store_failed(err, rc);
+  }
   *out = c.claim;
   return REVIEWS_OK;
 }
@@ -225,8 +241,9 @@ static json_t *answers_object(const struct store_answer *ans, size_t n) {
   json_t *o = json_object();
   for (size_t i = 0; NULL != o && i < n; i++) {
     json_t *v = json_loads(ans[i].value, JSON_DECODE_ANY, NULL);
-    if (NULL != v)
+    if (NULL != v) {
       json_object_set_new(o, ans[i].item_id, v);
+    }
   }
   return o;
 }
@@ -236,8 +253,9 @@ static enum reviews_rc rebuild_form(struct loaded *l, struct svc *svc) {
   char why[200];
   json_t *form_json = NULL;
   int crc = catalog_version_from_store(svc->catalog, svc->store, &l->exam, l->att.exam_version);
-  if (0 != crc)
+  if (0 != crc) {
     return -2 == crc ? REVIEWS_EXAM_VERSION_UNAVAILABLE : REVIEWS_EXAM_VERSION_MISSING;
+  }
   form_json = json_loads(NULL == l->att.form ? "" : l->att.form, 0, NULL);
   if (NULL == form_json ||
       0 != exam_form_from_json(&l->form, l->exam, form_json, why, sizeof why)) {
@@ -258,11 +276,13 @@ static enum reviews_rc load_finished(struct loaded *out, struct svc *svc, int64_
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
   rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return store_failed(err, rc);
+  }
   rc = store_attempt_get(rd, &out->att, id);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_answers_get(rd, &ans, &nans, id);
+  }
   store_rd_end(rd);
   if (STORE_NONE == rc) {
     res = REVIEWS_NOT_FOUND;
@@ -277,8 +297,9 @@ static enum reviews_rc load_finished(struct loaded *out, struct svc *svc, int64_
     goto fail;
   }
   res = rebuild_form(out, svc);
-  if (REVIEWS_OK != res)
+  if (REVIEWS_OK != res) {
     goto fail;
+  }
   out->answers = answers_object(ans, nans);
   if (NULL == out->answers) {
     res = REVIEWS_INTERNAL;
@@ -299,8 +320,9 @@ static json_t *criteria_of(json_t *items) {
   json_t *v;
   json_object_foreach(items, key, v) {
     json_t *crit = json_object_get(v, "criteria");
-    if (NULL != crit && NULL != marks)
+    if (NULL != crit && NULL != marks) {
       json_object_set(marks, key, crit);
+    }
   }
   return marks;
 }
@@ -336,13 +358,16 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
   memset(&l, 0, sizeof l);
   err_reset(err);
   rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return store_failed(err, rc);
+  }
   rc = store_attempt_get(rd, &out->att, attempt_id);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_user_by_id(rd, &out->candidate, out->att.user_id);
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_answers_get(rd, &ans, &nans, attempt_id);
+  }
   if (STORE_OK == rc) {
     crc = store_claim_get(rd, &out->claim, attempt_id);
     arc = store_appeal_for_attempt(rd, &out->appeal, attempt_id);
@@ -367,8 +392,9 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
   res = rebuild_form(&l, svc);
   out->exam = l.exam;
   out->form = l.form;
-  if (REVIEWS_OK != res)
+  if (REVIEWS_OK != res) {
     goto fail;
+  }
   if (out->att.user_id == viewer_id) {
     res = REVIEWS_OWN_ATTEMPT;
     goto fail;
@@ -378,13 +404,15 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
     res = REVIEWS_INTERNAL;
     goto fail;
   }
-  if (out->nhistory > 0)
+  if (out->nhistory > 0) {
     out->marks = json_loads(out->history[out->nhistory - 1].marks, 0, NULL);
+  }
   {
     /* Scored with the current decision's rubric points beside each open item. */
     json_t *criteria = NULL == out->marks ? NULL : criteria_of(out->marks);
-    if (0 != score_form(&out->score, out->form, out->answers, criteria))
+    if (0 != score_form(&out->score, out->form, out->answers, criteria)) {
       out->score = NULL;
+    }
     json_decref(criteria);
   }
   store_answers_free(ans, nans);
@@ -398,15 +426,18 @@ fail:
 enum reviews_editor reviews_sheet_editor(const struct reviews_sheet *s, int64_t viewer_id,
                                          bool viewer_assessor, bool viewer_admin, int64_t now_ms) {
   enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
-  if (viewer_admin)
+  if (viewer_admin) {
     return attempts_decided(&s->att) ? REVIEWS_EDIT_ADMIN : REVIEWS_EDIT_NONE;
+  }
   if (!viewer_assessor || s->att.user_id == viewer_id ||
-      REVIEWS_OK !=
-          reviews_assessor_may_decide(&kind, &s->att, s->has_appeal ? &s->appeal : NULL, viewer_id))
+      REVIEWS_OK != reviews_assessor_may_decide(&kind, &s->att, s->has_appeal ? &s->appeal : NULL,
+                                                viewer_id)) {
     return REVIEWS_EDIT_NONE;
+  }
   if (REVIEWS_FIRST_REVIEW == kind &&
-      !reviews_claim_is_mine(s->has_claim ? &s->claim : NULL, viewer_id, now_ms))
+      !reviews_claim_is_mine(s->has_claim ? &s->claim : NULL, viewer_id, now_ms)) {
     return REVIEWS_EDIT_NONE;
+  }
   return REVIEWS_EDIT_ASSESSOR;
 }
 
@@ -445,8 +476,9 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
   memset(&att, 0, sizeof att);
   /* Re-check inside the transaction: another request may have decided meanwhile. */
   rc = store_attempt_get(rd, &att, c->attempt_id);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     goto done;
+  }
   c->old_verdict = att.verdict;
   if (c->first_review ? VERDICT_PENDING != att.verdict : !attempts_decided(&att)) {
     c->refusal = c->first_review ? REVIEWS_NOT_AWAITING_REVIEW : REVIEWS_NOT_DECIDED;
@@ -455,8 +487,9 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
   }
   if (c->first_review) {
     rc = store_claim_get(rd, &claim, c->attempt_id);
-    if (rc < 0)
+    if (rc < 0) {
       goto done;
+    }
     if (!reviews_claim_is_mine(STORE_OK == rc ? &claim : NULL, c->actor, store_tx_now_ms(tx))) {
       c->refusal = REVIEWS_NOT_CLAIMED;
       rc = STORE_CONFLICT;
@@ -464,14 +497,17 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
     }
   }
   rc = store_decision_latest(rd, &prev, c->attempt_id);
-  if (rc < 0)
+  if (rc < 0) {
     goto done;
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     prev_id = prev.id;
+  }
   store_decision_clear(&prev);
   rc = store_decision_add(tx, &c->decision_id, &c->d);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     goto done;
+  }
   rc = store_attempt_set_result(tx, c->attempt_id, c->d.overall, c->result_json);
   if (STORE_OK != rc) {
     if (rc >= 0) {
@@ -488,8 +524,9 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
       rc = STORE_CONFLICT;
     }
   }
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     goto done;
+  }
   before = json_pack("{s:s, s:o}", "verdict", verdict_name(att.verdict), "decision_id",
                      prev_id > 0 ? json_integer((json_int_t)prev_id) : json_null());
   after =
@@ -550,12 +587,14 @@ static enum reviews_rc decide_commit(struct reviews_decision *out, struct svc *s
   struct store_cert cert;
   int rc = store_txn(svc->store, tx_decide, c);
   memset(&cert, 0, sizeof cert);
-  if (STORE_CONFLICT == rc) /* the attempt changed under the decision */
+  if (STORE_CONFLICT == rc) { /* the attempt changed under the decision */
     return REVIEWS_OK != c->refusal ? c->refusal
            : c->first_review        ? REVIEWS_NOT_AWAITING_REVIEW
                                     : REVIEWS_NOT_DECIDED;
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     return store_failed(err, rc);
+  }
   out->id = c->decision_id;
   out->attempt_id = c->attempt_id;
   memcpy(out->kind, c->d.kind, sizeof out->kind);
@@ -571,8 +610,9 @@ static enum reviews_rc decide_commit(struct reviews_decision *out, struct svc *s
      * failure here does not undo the decision. */
     out->issue = issue_certificate(&cert, svc, c->attempt_id, c->actor, out->issue_err,
                                    sizeof out->issue_err);
-    if (ISSUE_CREATED == out->issue || ISSUE_EXISTING == out->issue)
+    if (ISSUE_CREATED == out->issue || ISSUE_EXISTING == out->issue) {
       snprintf(out->serial, sizeof out->serial, "%s", cert.serial);
+    }
     store_cert_clear(&cert);
   }
   return REVIEWS_OK;
@@ -603,23 +643,26 @@ enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, in
   memset(&o, 0, sizeof o);
   err_reset(err);
   res = load_finished(&l, svc, attempt_id, err);
-  if (REVIEWS_OK != res)
+  if (REVIEWS_OK != res) {
     return res;
+  }
   if (l.att.user_id == actor) {
     res = REVIEWS_OWN_ATTEMPT;
     goto cleanup;
   }
   rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_appeal_for_attempt(rd, &appeal, attempt_id);
+  }
   store_rd_end(rd);
   if (rc < 0) {
     res = store_failed(err, rc);
     goto cleanup;
   }
   res = reviews_assessor_may_decide(&kind, &l.att, STORE_OK == rc ? &appeal : NULL, actor);
-  if (REVIEWS_OK != res)
+  if (REVIEWS_OK != res) {
     goto cleanup;
+  }
   c.attempt_id = attempt_id;
   c.actor = actor;
   if (REVIEWS_APPEAL == kind) {
@@ -680,15 +723,17 @@ enum reviews_rc reviews_override(struct reviews_decision *out, struct svc *svc, 
     return REVIEWS_REASON_REQUIRED;
   }
   res = load_finished(&l, svc, attempt_id, err);
-  if (REVIEWS_OK != res)
+  if (REVIEWS_OK != res) {
     return res;
+  }
   if (!attempts_decided(&l.att)) {
     res = REVIEWS_NOT_DECIDED;
     goto cleanup;
   }
   rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_decision_latest(rd, &prev, attempt_id);
+  }
   store_rd_end(rd);
   if (rc < 0) {
     res = store_failed(err, rc);
@@ -750,8 +795,9 @@ enum reviews_rc reviews_feedback(struct reviews_feedback *out, struct svc *svc, 
   memset(&att, 0, sizeof att);
   err_reset(err);
   rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_attempt_get(rd, &att, attempt_id);
+  }
   if (STORE_OK == rc && att.user_id == candidate) {
     drc = store_decision_latest(rd, &out->decision, attempt_id);
     arc = store_appeal_for_attempt(rd, &out->appeal, attempt_id);
@@ -760,8 +806,9 @@ enum reviews_rc reviews_feedback(struct reviews_feedback *out, struct svc *svc, 
   store_attempt_clear(&att);
   out->has_decision = STORE_OK == drc;
   out->has_appeal = STORE_OK == arc;
-  if (STORE_OK == rc && (drc < 0 || arc < 0))
+  if (STORE_OK == rc && (drc < 0 || arc < 0)) {
     rc = drc < 0 ? drc : arc;
+  }
   /* Someone else's attempt is "not found", like a missing one. */
   if (STORE_NONE == rc || (STORE_OK == rc && att.user_id != candidate)) {
     reviews_feedback_clear(out);
@@ -790,8 +837,9 @@ static json_t *time_json(int64_t ms) {
   struct tm tm;
   time_t t = (time_t)(ms / 1000);
   if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
-      0 == strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
+      0 == strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
     return json_null();
+  }
   return json_string(buf);
 }
 
@@ -818,8 +866,9 @@ static enum reviews_rc read_appeal(struct store_appeal *out, struct svc *svc, in
                                    struct reviews_err *err) {
   struct store_rd *rd = NULL;
   int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_appeal_get(rd, out, id);
+  }
   store_rd_end(rd);
   return STORE_OK == rc ? REVIEWS_OK : store_failed(err, rc);
 }
@@ -837,15 +886,18 @@ static int tx_create(struct store_tx *tx, void *vctx) {
   char *after = NULL;
   int rc = store_appeal_create(tx, &c->appeal_id, c->attempt_id, c->candidate_id, c->reason,
                                c->original_assessor_id);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   rc = store_appeal_get(store_tx_rd(tx), &a, c->appeal_id);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc < 0 ? rc : STORE_HARD;
+  }
   after = appeal_audit_text(&a);
   store_appeal_clear(&a);
-  if (NULL == after)
+  if (NULL == after) {
     return STORE_HARD;
+  }
   snprintf(subject, sizeof subject, "attempt:%lld", (long long)c->attempt_id);
   rc = store_audit_append(tx, NULL, c->candidate_id, "appeal.create", subject, NULL, after);
   free(after);
@@ -865,24 +917,31 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
   memset(&att, 0, sizeof att);
   memset(&d, 0, sizeof d);
   err_reset(err);
-  if (NULL == reason || '\0' == reason[0] || strlen(reason) > REVIEWS_APPEAL_MAX)
+  if (NULL == reason || '\0' == reason[0] || strlen(reason) > REVIEWS_APPEAL_MAX) {
     return REVIEWS_APPEAL_REASON_INVALID;
+  }
   rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_attempt_get(rd, &att, attempt_id);
-  if (STORE_OK == rc && att.user_id == candidate)
+  }
+  if (STORE_OK == rc && att.user_id == candidate) {
     drc = store_decision_latest(rd, &d, attempt_id);
+  }
   store_rd_end(rd);
   store_attempt_clear(&att);
   /* Someone else's attempt is "not found": do not confirm that it exists. */
-  if (STORE_NONE == rc || (STORE_OK == rc && att.user_id != candidate))
+  if (STORE_NONE == rc || (STORE_OK == rc && att.user_id != candidate)) {
     rc = STORE_NONE;
-  if (drc < 0)
+  }
+  if (drc < 0) {
     rc = drc;
-  if (STORE_NONE == rc)
+  }
+  if (STORE_NONE == rc) {
     return REVIEWS_NOT_FOUND;
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     return store_failed(err, rc);
+  }
   if (!attempts_decided(&att)) {
     store_decision_clear(&d);
     return REVIEWS_NOT_DECIDED;
@@ -891,13 +950,16 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
   decided_ms = decided_at(&att, STORE_OK == drc ? &d : NULL);
   c.original_assessor_id = STORE_OK == drc ? d.decided_by : 0;
   store_decision_clear(&d);
-  if (now_ms - decided_ms > appeal_period_ms(svc))
+  if (now_ms - decided_ms > appeal_period_ms(svc)) {
     return REVIEWS_APPEAL_PERIOD_OVER;
+  }
   rc = store_txn(svc->store, tx_create, &c);
-  if (STORE_EXISTS == rc)
+  if (STORE_EXISTS == rc) {
     return REVIEWS_ALREADY_APPEALED;
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     return store_failed(err, rc);
+  }
   return read_appeal(out, svc, c.appeal_id, err);
 }
 
@@ -910,8 +972,9 @@ enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, st
   *out_n = 0;
   err_reset(err);
   rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_appeal_list(rd, out, out_n, status, limit);
+  }
   store_rd_end(rd);
   return STORE_OK == rc ? REVIEWS_OK : store_failed(err, rc);
 }
@@ -933,13 +996,16 @@ static int tx_assign(struct store_tx *tx, void *vctx) {
   memset(&before, 0, sizeof before);
   memset(&after, 0, sizeof after);
   rc = store_appeal_get(rd, &before, c->appeal_id);
-  if (STORE_NONE == rc)
+  if (STORE_NONE == rc) {
     c->refusal = REVIEWS_APPEAL_NOT_FOUND;
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     goto done;
+  }
   rc = store_user_by_id(rd, &u, c->assessor_id);
-  if (rc < 0)
+  if (rc < 0) {
     goto done;
+  }
   c->refusal = STORE_NONE == rc ? REVIEWS_NOT_AN_ASSESSOR : reviews_may_assign(&u, &before);
   OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
   if (REVIEWS_OK != c->refusal) {
@@ -947,10 +1013,12 @@ static int tx_assign(struct store_tx *tx, void *vctx) {
     goto done;
   }
   rc = store_appeal_assign(tx, c->appeal_id, c->assessor_id);
-  if (STORE_CONFLICT == rc)
+  if (STORE_CONFLICT == rc) {
     c->refusal = REVIEWS_APPEAL_DECIDED;
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     goto done;
+  }
   rc = store_appeal_get(rd, &after, c->appeal_id);
   if (STORE_OK != rc) {
     rc = rc < 0 ? rc : STORE_HARD;
@@ -979,9 +1047,11 @@ enum reviews_rc reviews_appeal_assign(struct store_appeal *out, struct svc *svc,
   memset(out, 0, sizeof *out);
   err_reset(err);
   rc = store_txn(svc->store, tx_assign, &c);
-  if (REVIEWS_OK != c.refusal && STORE_OK != rc)
+  if (REVIEWS_OK != c.refusal && STORE_OK != rc) {
     return c.refusal;
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     return store_failed(err, rc);
+  }
   return read_appeal(out, svc, appeal_id, err);
 }

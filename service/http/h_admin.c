@@ -28,8 +28,9 @@
 /* A string member without NUL bytes, or NULL. */
 static const char *member_str(const json_t *obj, const char *name) {
   json_t *v = json_object_get(obj, name);
-  if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
+  if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
     return NULL;
+  }
   return json_string_value(v);
 }
 
@@ -87,21 +88,24 @@ int h_admin_users_create(struct req *r) {
   enum password_strength strength = PASSWORD_STRONG;
   enum accounts_rc rc;
   int store_rc = STORE_OK;
-  if (NULL == r->json || !json_is_object(r->json))
+  if (NULL == r->json || !json_is_object(r->json)) {
     return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
+  }
   in.email = member_str(r->json, "email");
   in.name = member_str(r->json, "name");
   role = NULL == json_object_get(r->json, "role") ? role_name(ROLE_ASSESSOR)
                                                   : member_str(r->json, "role");
-  if (!role_parse(role, &in.role))
+  if (!role_parse(role, &in.role)) {
     in.role = ROLE_ANON; /* refused by the accounts module, after the e-mail and name */
+  }
   in.password = member_str(r->json, "password");
   in.actor = r->user->id;
   in.hash = auth_password_hash;
   in.log2n = (unsigned)r->svc->cfg->kdf_log2n;
   rc = accounts_create_staff(&u, r->svc->store, &in, &strength, &store_rc);
-  if (ACCOUNTS_OK != rc)
+  if (ACCOUNTS_OK != rc) {
     return reply_accounts(r, rc, strength, store_rc);
+  }
   return reply_json(r, 201, json_pack("{s:o}", "user", user_json(&u)));
 }
 
@@ -114,19 +118,24 @@ int h_admin_users_list(struct req *r) {
   json_t *items = NULL;
   enum accounts_rc rc;
   int store_rc = STORE_OK;
-  if (NULL != role_text && !role_parse(role_text, &role))
+  if (NULL != role_text && !role_parse(role_text, &role)) {
     return reply_error(r, ERR_INVALID_FIELD, "role: candidate, assessor or admin.");
+  }
   rc = accounts_list(&list, &n, r->svc->store, NULL == role_text ? NULL : &role, &store_rc);
-  if (ACCOUNTS_OK != rc)
+  if (ACCOUNTS_OK != rc) {
     return reply_accounts(r, rc, PASSWORD_STRONG, store_rc);
+  }
   items = json_array();
-  for (size_t i = 0; NULL != items && i < n; i++)
+  for (size_t i = 0; NULL != items && i < n; i++) {
     json_array_append_new(items, user_json(&list[i]));
-  if (NULL != list)
+  }
+  if (NULL != list) {
     OPENSSL_cleanse(list, n * sizeof *list);
+  }
   store_user_list_free(list, n);
-  if (NULL == items)
+  if (NULL == items) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -137,15 +146,17 @@ int h_admin_users_disable(struct req *r) {
   int64_t id = 0;
   enum accounts_rc rc;
   int store_rc = STORE_OK;
-  if (!parse_id(r->params[0], &id))
+  if (!parse_id(r->params[0], &id)) {
     return reply_error(r, ERR_USER_NOT_FOUND, NULL);
+  }
   if (NULL != r->json && json_is_object(r->json) && NULL != json_object_get(r->json, "reason")) {
     given = true;
     reason = member_str(r->json, "reason");
   }
   rc = accounts_disable(&changed, r->svc->store, r->user->id, id, given, reason, &store_rc);
-  if (ACCOUNTS_OK != rc)
+  if (ACCOUNTS_OK != rc) {
     return reply_accounts(r, rc, PASSWORD_STRONG, store_rc);
+  }
   return reply_json(r, 200,
                     json_pack("{s:{s:I, s:b}, s:b}", "user", "id", (json_int_t)id, "disabled", 1,
                               "changed", changed));
@@ -178,28 +189,36 @@ int h_admin_attempts_list(struct req *r) {
   int64_t before = 0;
   json_t *items = NULL;
   int rc = STORE_HARD;
-  if (NULL != exam && (strlen(exam) < 1 || strlen(exam) > 40))
+  if (NULL != exam && (strlen(exam) < 1 || strlen(exam) > 40)) {
     return reply_error(r, ERR_INVALID_FIELD, "exam: an exam id.");
-  if (NULL != status_text && !attempt_status_parse(status_text, &status))
+  }
+  if (NULL != status_text && !attempt_status_parse(status_text, &status)) {
     return reply_error(r, ERR_INVALID_FIELD, "status: open, submitted or closed.");
-  if (NULL != verdict_text && (!verdict_parse(verdict_text, &verdict) || VERDICT_NONE == verdict))
+  }
+  if (NULL != verdict_text && (!verdict_parse(verdict_text, &verdict) || VERDICT_NONE == verdict)) {
     return reply_error(r, ERR_INVALID_FIELD, "verdict: K, BK or PENDING.");
-  if (NULL != before_s && !parse_id(before_s, &before))
+  }
+  if (NULL != before_s && !parse_id(before_s, &before)) {
     return reply_error(r, ERR_INVALID_FIELD, "before: an attempt id.");
+  }
   rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_review_attempts(rd, &list, &n, exam, NULL == status_text ? NULL : &status,
                                NULL == verdict_text ? NULL : &verdict, before, ADMIN_LIST_LIMIT);
+  }
   store_rd_end(rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return reply_store_error(r, rc, __func__);
+  }
   items = json_array();
-  for (size_t i = 0; NULL != items && i < n; i++)
+  for (size_t i = 0; NULL != items && i < n; i++) {
     json_array_append_new(items, attempt_json(&list[i]));
+  }
   before = n == ADMIN_LIST_LIMIT ? list[n - 1].id : 0; /* where the next page starts */
   store_attempt_list_free(list, n);
-  if (NULL == items)
+  if (NULL == items) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return reply_json(r, 200,
                     json_pack("{s:o, s:o}", "items", items, "next_before",
                               before > 0 ? json_integer(before) : json_null()));
@@ -220,13 +239,15 @@ static int tx_extra_time(struct store_tx *tx, void *vctx) {
   memset(&a, 0, sizeof a);
   rc = store_attempt_get(store_tx_rd(tx), &a, c->id);
   store_attempt_clear(&a);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   c->old_deadline = a.deadline_ms;
   c->new_deadline = a.deadline_ms + c->minutes * 60000;
   rc = store_attempt_extend_deadline(tx, c->id, c->minutes * 60000);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   before = dump(json_pack("{s:I}", "deadline_at", (json_int_t)c->old_deadline));
   after = dump(json_pack("{s:I, s:I, s:s}", "deadline_at", (json_int_t)c->new_deadline, "minutes",
                          (json_int_t)c->minutes, "reason", c->reason));
@@ -244,30 +265,38 @@ int h_admin_attempts_extra_time(struct req *r) {
   struct extra_ctx c = {0};
   json_t *minutes = NULL;
   int rc = STORE_HARD;
-  if (!parse_id(r->params[0], &c.id))
+  if (!parse_id(r->params[0], &c.id)) {
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
-  if (NULL == r->json || !json_is_object(r->json))
+  }
+  if (NULL == r->json || !json_is_object(r->json)) {
     return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
+  }
   minutes = json_object_get(r->json, "minutes");
   if (!json_is_integer(minutes) || json_integer_value(minutes) < 1 ||
-      json_integer_value(minutes) > ADMIN_MAX_EXTRA_MINUTES)
+      json_integer_value(minutes) > ADMIN_MAX_EXTRA_MINUTES) {
     return reply_error(r, ERR_INVALID_FIELD, "minutes: a whole number from 1 to 600.");
+  }
   c.minutes = (int64_t)json_integer_value(minutes);
   c.reason = member_str(r->json, "reason");
-  if (NULL == c.reason || '\0' == c.reason[0])
+  if (NULL == c.reason || '\0' == c.reason[0]) {
     return reply_error(r, ERR_REASON_REQUIRED, "reason: say why extra time is given.");
-  if (!accounts_plain_text(c.reason, 1, ACCOUNTS_MAX_REASON))
+  }
+  if (!accounts_plain_text(c.reason, 1, ACCOUNTS_MAX_REASON)) {
     return reply_error(r, ERR_INVALID_FIELD, "reason: at most 1000 bytes of text.");
+  }
   c.actor = r->user->id;
   rc = store_txn(r->svc->store, tx_extra_time, &c);
-  if (STORE_NONE == rc)
+  if (STORE_NONE == rc) {
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
-  if (STORE_CONFLICT == rc)
+  }
+  if (STORE_CONFLICT == rc) {
     return reply_error(r, ERR_ATTEMPT_CLOSED,
                        "Extra time can only be given to an attempt in "
                        "progress.");
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     return reply_store_error(r, rc, __func__);
+  }
   return reply_json(r, 200,
                     json_pack("{s:{s:I, s:o, s:o}, s:I}", "attempt", "id", (json_int_t)c.id,
                               "deadline_at", json_time(c.new_deadline), "previous_deadline_at",
@@ -308,12 +337,15 @@ int h_admin_analysis(struct req *r) {
   for (size_t c = 0; NULL != jitems && c < rep.nitems; c++) {
     const struct analysis_report_item *col = &rep.items[c];
     json_t *flags = json_array();
-    if (col->stats.flags & ANALYSIS_TOO_EASY)
+    if (col->stats.flags & ANALYSIS_TOO_EASY) {
       json_array_append_new(flags, json_string("too_easy"));
-    if (col->stats.flags & ANALYSIS_TOO_HARD)
+    }
+    if (col->stats.flags & ANALYSIS_TOO_HARD) {
       json_array_append_new(flags, json_string("too_hard"));
-    if (col->stats.flags & ANALYSIS_NEGATIVE_DISCRIMINATION)
+    }
+    if (col->stats.flags & ANALYSIS_NEGATIVE_DISCRIMINATION) {
       json_array_append_new(flags, json_string("negative_discrimination"));
+    }
     json_array_append_new(
         jitems,
         json_pack(
@@ -323,18 +355,20 @@ int h_admin_analysis(struct req *r) {
             col->stats.has_discrimination ? json_real(col->stats.discrimination) : json_null(),
             "flags", NULL != flags ? flags : json_array()));
   }
-  for (size_t u = 0; NULL != junits && u < ex->nunits; u++)
+  for (size_t u = 0; NULL != junits && u < ex->nunits; u++) {
     json_array_append_new(junits,
                           json_pack("{s:s, s:s, s:o}", "code", ex->units[u].code, "title",
                                     ex->units[u].title, "outcomes", outcomes_json(&rep.units[u])));
+  }
   body = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:{s:f, s:f}}", "exam", ex->id, "title",
                    ex->title, "version", ex->version, "outcomes", outcomes_json(&rep.overall),
                    "units", NULL != junits ? junits : json_array(), "items",
                    NULL != jitems ? jitems : json_array(), "thresholds", "too_easy_above",
                    ANALYSIS_TOO_EASY_ABOVE, "too_hard_below", ANALYSIS_TOO_HARD_BELOW);
   analysis_report_free(&rep);
-  if (NULL == body)
+  if (NULL == body) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return reply_json(r, 200, body);
 }
 
@@ -351,16 +385,20 @@ int h_admin_audit_list(struct req *r) {
   int64_t before = 0;
   json_t *items = NULL;
   int rc = STORE_HARD;
-  if (NULL != subject && (strlen(subject) < 1 || strlen(subject) > 100))
+  if (NULL != subject && (strlen(subject) < 1 || strlen(subject) > 100)) {
     return reply_error(r, ERR_INVALID_FIELD, "subject: such as attempt:42 or user:7.");
-  if (NULL != before_s && !parse_id(before_s, &before))
+  }
+  if (NULL != before_s && !parse_id(before_s, &before)) {
     return reply_error(r, ERR_INVALID_FIELD, "before: an entry number.");
+  }
   rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_audit_list(rd, &list, &n, subject, before, 200);
+  }
   store_rd_end(rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return reply_store_error(r, rc, __func__);
+  }
   items = json_array();
   for (size_t i = 0; NULL != items && i < n; i++) {
     json_t *b = NULL == list[i].before ? json_null() : json_loads(list[i].before, 0, NULL);
@@ -374,8 +412,9 @@ int h_admin_audit_list(struct req *r) {
                          NULL != a ? a : json_string(list[i].after), "hash", list[i].hash));
   }
   store_audit_list_free(list, n);
-  if (NULL == items)
+  if (NULL == items) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -384,8 +423,9 @@ int h_admin_audit_verify(struct req *r) {
   int64_t bad = 0, count = 0;
   char why[256] = "";
   int rc = store_audit_verify(r->svc->store, &bad, &count, why, sizeof why);
-  if (STORE_OK != rc && STORE_CONFLICT != rc)
+  if (STORE_OK != rc && STORE_CONFLICT != rc) {
     return reply_store_error(r, rc, __func__);
+  }
   return reply_json(r, 200,
                     json_pack("{s:b, s:I, s:o, s:s}", "intact", STORE_OK == rc, "entries",
                               (json_int_t)count, "first_bad",

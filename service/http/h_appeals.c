@@ -22,10 +22,12 @@ int h_appeals_create(struct req *r) {
   json_t *reason = NULL;
   int64_t id = 0;
   enum reviews_rc rc;
-  if (!parse_id(r->params[0], &id))
+  if (!parse_id(r->params[0], &id)) {
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
-  if (NULL == r->json || !json_is_object(r->json))
+  }
+  if (NULL == r->json || !json_is_object(r->json)) {
     return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
+  }
   reason = json_object_get(r->json, "reason");
   rc = reviews_appeal_file(&a, r->svc, id, r->user->id,
                            json_is_string(reason) &&
@@ -33,8 +35,9 @@ int h_appeals_create(struct req *r) {
                                ? json_string_value(reason)
                                : NULL,
                            r->now_ms, &err);
-  if (REVIEWS_OK != rc)
+  if (REVIEWS_OK != rc) {
     return reply_reviews(r, rc, &err, __func__);
+  }
   return reply_appeal(r, 201, &a);
 }
 
@@ -47,18 +50,22 @@ int h_appeals_list(struct req *r) {
   size_t n = 0;
   json_t *items = NULL;
   enum reviews_rc rc;
-  if (NULL != status_text && !appeal_status_parse(status_text, &status))
+  if (NULL != status_text && !appeal_status_parse(status_text, &status)) {
     return reply_error(r, ERR_INVALID_FIELD, "status: one of open, assigned, decided.");
+  }
   rc = reviews_appeal_list(&list, &n, r->svc, NULL == status_text ? NULL : &status,
                            REVIEWS_APPEAL_LIST_MAX, &err);
-  if (REVIEWS_OK != rc)
+  if (REVIEWS_OK != rc) {
     return reply_reviews(r, rc, &err, __func__);
+  }
   items = json_array();
-  for (size_t i = 0; NULL != items && i < n; i++)
+  for (size_t i = 0; NULL != items && i < n; i++) {
     json_array_append_new(items, reviews_appeal_json(&list[i]));
+  }
   store_appeal_list_free(list, n);
-  if (NULL == items)
+  if (NULL == items) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -69,18 +76,22 @@ int h_appeals_assign(struct req *r) {
   json_t *who = NULL;
   int64_t id = 0, assessor = 0;
   enum reviews_rc rc;
-  if (!parse_id(r->params[0], &id))
+  if (!parse_id(r->params[0], &id)) {
     return reply_error(r, ERR_APPEAL_NOT_FOUND, NULL);
-  if (NULL == r->json || !json_is_object(r->json))
+  }
+  if (NULL == r->json || !json_is_object(r->json)) {
     return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
+  }
   who = json_object_get(r->json, "assessor_id");
   /* A number, or its decimal text (what an HTML form without JavaScript sends). */
-  if (json_is_integer(who) && json_integer_value(who) > 0)
+  if (json_is_integer(who) && json_integer_value(who) > 0) {
     assessor = (int64_t)json_integer_value(who);
-  else if (!json_is_string(who) || !parse_id(json_string_value(who), &assessor))
+  } else if (!json_is_string(who) || !parse_id(json_string_value(who), &assessor)) {
     return reply_error(r, ERR_INVALID_FIELD, "assessor_id: the id of an assessor account.");
+  }
   rc = reviews_appeal_assign(&a, r->svc, id, assessor, r->user->id, &err);
-  if (REVIEWS_OK != rc)
+  if (REVIEWS_OK != rc) {
     return reply_reviews(r, rc, &err, __func__);
+  }
   return reply_appeal(r, 200, &a);
 }

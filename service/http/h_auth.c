@@ -27,8 +27,9 @@ int h_auth_register_account(struct req *r, const char *name, const char *email,
    * limit also bounds probing which addresses have accounts. */
   if (ACCOUNTS_OK == rc) {
     snprintf(key, sizeof key, "register:ip:%s", r->client_ip ? r->client_ip : "-");
-    if (RATELIMIT_OK != ratelimit_hit(r, key, cfg->register_per_hour, 3600))
+    if (RATELIMIT_OK != ratelimit_hit(r, key, cfg->register_per_hour, 3600)) {
       return -1;
+    }
     rc = accounts_register(out_id, r->svc->store, name, email, password, auth_password_hash,
                            (unsigned)cfg->kdf_log2n, &strength, &store_rc);
   }

@@ -26,8 +26,10 @@
 static void format_time(char *out, size_t outlen, int64_t ms) {
   time_t t = (time_t)(ms / 1000);
   struct tm tm;
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm) || 0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm))
+  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
+      0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm)) {
     snprintf(out, outlen, "—");
+  }
 }
 
 static void th(struct html *h, const struct req *r, const char *key) {
@@ -37,10 +39,12 @@ static void th(struct html *h, const struct req *r, const char *key) {
 }
 
 static const char *role_key(enum role role) {
-  if (ROLE_ADMIN == role)
+  if (ROLE_ADMIN == role) {
     return "role.admin";
-  if (ROLE_ASSESSOR == role)
+  }
+  if (ROLE_ASSESSOR == role) {
     return "role.assessor";
+  }
   return "role.candidate";
 }
 
@@ -55,8 +59,9 @@ static void input(struct html *h, const char *type, const char *name, const char
   html_attr(h, "type", type);
   html_attr(h, "id", id);
   html_attr(h, "name", name);
-  if (required)
+  if (required) {
     HTML_LIT(h, " required");
+  }
   HTML_LIT(h, ">");
 }
 
@@ -126,8 +131,9 @@ static void section_attempts(struct html *h, const struct req *r, struct store_r
   for (size_t i = 0; i < n; i++) {
     struct store_user cand;
     memset(&cand, 0, sizeof(cand));
-    if (STORE_OK != store_user_by_id(rd, &cand, a[i].user_id))
+    if (STORE_OK != store_user_by_id(rd, &cand, a[i].user_id)) {
       snprintf(cand.name, sizeof(cand.name), "#%" PRId64, a[i].user_id);
+    }
     memset(cand.password_hash, 0, sizeof(cand.password_hash));
     bool open = ATTEMPT_OPEN == a[i].status;
     html_fmt(h, "<tr><td>#%lld</td><td>", (long long)a[i].id);
@@ -177,8 +183,9 @@ static void section_appeals(struct html *h, const struct req *r, const struct st
   HTML_LIT(h, "</h2>");
   size_t shown = 0;
   for (size_t i = 0; i < n; i++) {
-    if (APPEAL_DECIDED == ap[i].status)
+    if (APPEAL_DECIDED == ap[i].status) {
       continue;
+    }
     shown++;
     char suffix[24], action[64], api[80];
     snprintf(suffix, sizeof(suffix), "a%" PRId64, ap[i].id);
@@ -193,8 +200,9 @@ static void section_appeals(struct html *h, const struct req *r, const struct st
     html_text(h, L(r, "admin.assign_to"));
     html_fmt(h, "</label><select name=\"#assessor_id\" id=\"f-assessor-%s\" required>", suffix);
     for (size_t k = 0; k < nusers; k++) {
-      if (REVIEWS_OK != reviews_may_assign(&users[k], &ap[i]))
+      if (REVIEWS_OK != reviews_may_assign(&users[k], &ap[i])) {
         continue;
+      }
       html_fmt(h, "<option value=\"%lld\">", (long long)users[k].id);
       html_text(h, users[k].name);
       HTML_LIT(h, "</option>");
@@ -305,14 +313,19 @@ int h_page_admin(struct req *r) {
   struct reviews_err err;
   int rc = STORE_OK;
   if (ACCOUNTS_OK == accounts_list(&users, &nusers, r->svc->store, NULL, &rc) &&
-      REVIEWS_OK != reviews_appeal_list(&appeals, &nappeals, r->svc, NULL, ADMIN_LIST_LIMIT, &err))
+      REVIEWS_OK !=
+          reviews_appeal_list(&appeals, &nappeals, r->svc, NULL, ADMIN_LIST_LIMIT, &err)) {
     rc = err.store_rc;
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_review_attempts(rd, &attempts, &nattempts, NULL, NULL, NULL, 0, ADMIN_LIST_LIMIT);
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_cert_list(rd, &certs, &ncerts, 0, 0, ADMIN_LIST_LIMIT);
+  }
   if (STORE_OK != rc) {
     ret = layout_store_error(r, rc);
     goto cleanup;

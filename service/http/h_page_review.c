@@ -30,18 +30,23 @@ static int64_t path_id(const char *s) {
 static void format_time(char *out, size_t outlen, int64_t ms) {
   time_t t = (time_t)(ms / 1000);
   struct tm tm;
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm) || 0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm))
+  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
+      0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm)) {
     snprintf(out, outlen, "—");
+  }
 }
 
 static const char *exam_title(const struct req *r, const char *exam_id, const char *version) {
   const struct exam *x = NULL;
-  if (NULL != r->svc->catalog && NULL != version)
+  if (NULL != r->svc->catalog && NULL != version) {
     x = catalog_version(r->svc->catalog, version);
-  if (NULL == x && NULL != r->svc->catalog)
+  }
+  if (NULL == x && NULL != r->svc->catalog) {
     x = catalog_current(r->svc->catalog, exam_id);
-  if (NULL == x)
+  }
+  if (NULL == x) {
     return exam_id;
+  }
   return 0 == strcmp(r->lang, "en") && NULL != x->title_en ? x->title_en : x->title;
 }
 
@@ -54,10 +59,12 @@ int h_page_review_queue(struct req *r) {
   size_t n = 0;
   /* The page lists the whole queue (no viewer filter), as it always has. */
   enum reviews_rc qrc = reviews_queue(&q, &n, r->svc, NULL, NULL, NULL, r->now_ms, &err);
-  if (REVIEWS_STORE_FAILED == qrc)
+  if (REVIEWS_STORE_FAILED == qrc) {
     return layout_store_error(r, err.store_rc);
-  if (REVIEWS_OK != qrc)
+  }
+  if (REVIEWS_OK != qrc) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   int rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK != rc) {
     free(q);
@@ -94,17 +101,20 @@ int h_page_review_queue(struct req *r) {
       struct store_user cand, holder;
       memset(&cand, 0, sizeof(cand));
       memset(&holder, 0, sizeof(holder));
-      if (STORE_OK != store_user_by_id(rd, &cand, q[i].candidate_id))
+      if (STORE_OK != store_user_by_id(rd, &cand, q[i].candidate_id)) {
         snprintf(cand.name, sizeof(cand.name), "#%" PRId64, q[i].candidate_id);
+      }
       bool held = q[i].holder_id > 0;
-      if (held && STORE_OK != store_user_by_id(rd, &holder, q[i].holder_id))
+      if (held && STORE_OK != store_user_by_id(rd, &holder, q[i].holder_id)) {
         snprintf(holder.name, sizeof(holder.name), "#%" PRId64, q[i].holder_id);
+      }
       char since[40];
       format_time(since, sizeof(since), q[i].since_ms);
       html_fmt(h, "<tr><td><a href=\"/review/%lld\">", (long long)q[i].attempt_id);
       html_fmt(h, "%s #%lld</a>", L(r, "review.open_sheet"), (long long)q[i].attempt_id);
-      if (q[i].appeal_id > 0)
+      if (q[i].appeal_id > 0) {
         html_fmt(h, " <span class=\"badge pending\">%s</span>", L(r, "review.appeal"));
+      }
       HTML_LIT(h, "</td><td>");
       html_text(h, cand.name);
       HTML_LIT(h, "</td><td>");
@@ -150,19 +160,21 @@ static void render_answer(struct html *h, const struct req *r, const struct exam
     break;
   case EXAM_ITEM_MULTIPLE:
   case EXAM_ITEM_ORDERING:
-    if (EXAM_ITEM_ORDERING == it->type)
+    if (EXAM_ITEM_ORDERING == it->type) {
       HTML_LIT(h, "<ol>");
-    else
+    } else {
       HTML_LIT(h, "<ul>");
+    }
     json_array_foreach(v, i, e) {
       HTML_LIT(h, "<li>");
       option_text(h, it, json_string_value(e));
       HTML_LIT(h, "</li>");
     }
-    if (EXAM_ITEM_ORDERING == it->type)
+    if (EXAM_ITEM_ORDERING == it->type) {
       HTML_LIT(h, "</ol>");
-    else
+    } else {
       HTML_LIT(h, "</ul>");
+    }
     break;
   case EXAM_ITEM_TRUEFALSE:
     html_text(h, L(r, json_is_true(v) ? "exam.true" : "exam.false"));
@@ -170,8 +182,9 @@ static void render_answer(struct html *h, const struct req *r, const struct exam
   case EXAM_ITEM_NUMERIC:
     snprintf(num, sizeof(num), "%.15g", json_number_value(v));
     html_text(h, num);
-    if (NULL != it->key_unit)
+    if (NULL != it->key_unit) {
       html_fmt(h, " %s", it->key_unit);
+    }
     break;
   case EXAM_ITEM_SHORT:
   case EXAM_ITEM_OPEN:
@@ -189,19 +202,21 @@ static void render_key(struct html *h, const struct req *r, const struct exam_it
   case EXAM_ITEM_SINGLE:
   case EXAM_ITEM_MULTIPLE:
   case EXAM_ITEM_ORDERING:
-    if (EXAM_ITEM_ORDERING == it->type)
+    if (EXAM_ITEM_ORDERING == it->type) {
       HTML_LIT(h, "<ol class=\"key\">");
-    else
+    } else {
       HTML_LIT(h, "<ul class=\"key\">");
+    }
     for (size_t k = 0; k < it->nkey_ids; k++) {
       HTML_LIT(h, "<li>");
       option_text(h, it, it->key_ids[k]);
       HTML_LIT(h, "</li>");
     }
-    if (EXAM_ITEM_ORDERING == it->type)
+    if (EXAM_ITEM_ORDERING == it->type) {
       HTML_LIT(h, "</ol>");
-    else
+    } else {
       HTML_LIT(h, "</ul>");
+    }
     break;
   case EXAM_ITEM_TRUEFALSE:
     HTML_LIT(h, "<span class=\"key\">");
@@ -212,15 +227,17 @@ static void render_key(struct html *h, const struct req *r, const struct exam_it
     snprintf(num, sizeof(num), "%.15g ± %.15g", it->key_value, it->key_tolerance);
     HTML_LIT(h, "<span class=\"key\">");
     html_text(h, num);
-    if (NULL != it->key_unit)
+    if (NULL != it->key_unit) {
       html_fmt(h, " %s", it->key_unit);
+    }
     HTML_LIT(h, "</span>");
     break;
   case EXAM_ITEM_SHORT:
     HTML_LIT(h, "<span class=\"key\">");
     for (size_t k = 0; k < it->naccepted; k++) {
-      if (k > 0)
+      if (k > 0) {
         HTML_LIT(h, " / ");
+      }
       html_text(h, it->accepted[k]);
     }
     HTML_LIT(h, "</span>");
@@ -249,8 +266,9 @@ static void render_rubric(struct html *h, const struct req *r, const struct exam
     snprintf(field, sizeof(field), "#items/%s/criteria/%s", it->id, cr->id);
     snprintf(fid, sizeof(fid), "m-%s-%s", it->id, cr->id);
     const json_t *g = json_object_get(given, cr->id);
-    if (json_is_integer(g))
+    if (json_is_integer(g)) {
       snprintf(value, sizeof(value), "%lld", (long long)json_integer_value(g));
+    }
     HTML_LIT(h, "<tr><td>");
     html_fmt(h, "<label for=\"%s\">", fid);
     html_text(h, cr->text);
@@ -260,10 +278,11 @@ static void render_rubric(struct html *h, const struct req *r, const struct exam
     html_attr(h, "id", fid);
     html_attr(h, "name", field);
     html_attr(h, "value", value);
-    if (editable)
+    if (editable) {
       HTML_LIT(h, " required");
-    else
+    } else {
       HTML_LIT(h, " disabled");
+    }
     HTML_LIT(h, "></td></tr>");
   }
   HTML_LIT(h, "</tbody></table></div>");
@@ -277,16 +296,18 @@ static void render_rubric(struct html *h, const struct req *r, const struct exam
   html_attr(h, "name", field);
   html_attr(h, "value",
             json_string_value(json_object_get(json_object_get(marks, it->id), "comment")));
-  if (!editable)
+  if (!editable) {
     HTML_LIT(h, " disabled");
+  }
   HTML_LIT(h, ">");
 }
 
 static const struct score_item_result *item_result(const struct score_unit_result *ur,
                                                    const char *id) {
   for (size_t k = 0; NULL != ur && k < ur->nitems; k++) {
-    if (0 == strcmp(ur->items[k].item_id, id))
+    if (0 == strcmp(ur->items[k].item_id, id)) {
       return &ur->items[k];
+    }
   }
   return NULL;
 }
@@ -303,8 +324,9 @@ static void render_claim(struct html *h, const struct req *r, const struct revie
                   until, NULL);
     HTML_LIT(h, "</p>");
   }
-  if (ROLE_ASSESSOR != r->user->role || (live && !mine))
+  if (ROLE_ASSESSOR != r->user->role || (live && !mine)) {
     return;
+  }
   char action[64], api[80], next[64];
   snprintf(action, sizeof(action), "/review/%" PRId64 "/claim", s->att.id);
   snprintf(api, sizeof(api), "/api/reviews/%" PRId64 "/claim", s->att.id);
@@ -393,8 +415,9 @@ static void render_item(struct html *h, const struct req *r, const struct review
     html_text(h, it->explanation);
     HTML_LIT(h, "</p></details>");
   }
-  if (exam_item_is_open(it))
+  if (exam_item_is_open(it)) {
     render_rubric(h, r, it, s->marks, editable);
+  }
   HTML_LIT(h, "</div>");
 }
 
@@ -443,8 +466,9 @@ static void render_decision_end(struct html *h, const struct req *r,
   html_text(h, L(r, "review.feedback_hint"));
   HTML_LIT(h, "</p><textarea id=\"feedback\" name=\"feedback\" maxlength=\"5000\" "
               "aria-describedby=\"feedback-hint\">");
-  if (NULL != dec)
+  if (NULL != dec) {
     html_text(h, dec->feedback);
+  }
   HTML_LIT(h, "</textarea>");
   if (admin_can) {
     HTML_LIT(h, "<label for=\"reason\">");
@@ -492,22 +516,26 @@ static void render_sheet(struct html *h, const struct req *r, const struct revie
       const struct exam_item *it = fu->items[i].item;
       render_item(h, r, s, it, item_result(ur, it->id), ++number, editable);
     }
-    if (editable)
+    if (editable) {
       render_unit_outcome(h, r, fu, ur, u);
+    }
     HTML_LIT(h, "</section>");
   }
-  if (editable)
+  if (editable) {
     render_decision_end(h, r, dec, admin_can);
+  }
 }
 
 int h_page_review(struct req *r) {
   struct reviews_sheet s;
   struct reviews_err err;
   int64_t id = path_id(r->params[0]);
-  if (0 == id)
+  if (0 == id) {
     return layout_message_page(r, 404, "page.not_found", "page.not_found_text");
-  if (NULL == r->svc->catalog)
+  }
+  if (NULL == r->svc->catalog) {
     return reply_error(r, ERR_UNAVAILABLE, NULL);
+  }
   switch (reviews_sheet_load(&s, r->svc, id, r->user->id, &err)) {
   case REVIEWS_OK:
     break;

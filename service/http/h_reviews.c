@@ -23,8 +23,9 @@ static json_t *item_key_json(const struct exam_item *it) {
   case EXAM_ITEM_MULTIPLE:
   case EXAM_ITEM_ORDERING:
     arr = json_array();
-    for (size_t i = 0; NULL != arr && i < it->nkey_ids; i++)
+    for (size_t i = 0; NULL != arr && i < it->nkey_ids; i++) {
       json_array_append_new(arr, json_string(it->key_ids[i]));
+    }
     return arr;
   case EXAM_ITEM_TRUEFALSE:
     return json_boolean(it->key_bool);
@@ -33,8 +34,9 @@ static json_t *item_key_json(const struct exam_item *it) {
                      "unit", it->key_unit);
   case EXAM_ITEM_SHORT:
     arr = json_array();
-    for (size_t i = 0; NULL != arr && i < it->naccepted; i++)
+    for (size_t i = 0; NULL != arr && i < it->naccepted; i++) {
       json_array_append_new(arr, json_string(it->accepted[i]));
+    }
     return arr;
   case EXAM_ITEM_OPEN:
   default:
@@ -58,20 +60,24 @@ static json_t *item_review_json(const struct form_item *fi, const json_t *answer
     json_decref(rubric);
     return NULL;
   }
-  for (size_t i = 0; i < it->nkuk; i++)
+  for (size_t i = 0; i < it->nkuk; i++) {
     json_array_append_new(kuk, json_string(it->kuk[i]));
-  for (size_t i = 0; i < fi->noptions; i++)
+  }
+  for (size_t i = 0; i < fi->noptions; i++) {
     json_array_append_new(
         opts, json_pack("{s:s, s:s}", "id", fi->options[i]->id, "text", fi->options[i]->text));
-  for (size_t i = 0; i < it->nrubric; i++)
+  }
+  for (size_t i = 0; i < it->nrubric; i++) {
     json_array_append_new(rubric, json_pack("{s:s, s:s, s:I}", "id", it->rubric[i].id, "text",
                                             it->rubric[i].text, "max_points",
                                             (json_int_t)it->rubric[i].max_points));
+  }
   json_object_set_new(o, "kuk", kuk);
   json_object_set_new(o, "options", opts);
   json_object_set_new(o, "rubric", rubric);
-  if (NULL != it->explanation)
+  if (NULL != it->explanation) {
     json_object_set_new(o, "explanation", json_string(it->explanation));
+  }
   if (NULL != res) {
     json_object_set_new(o, "earned", res->pending ? json_null() : json_real(res->earned));
   }
@@ -165,13 +171,16 @@ int h_reviews_queue(struct req *r) {
   size_t n = 0;
   json_t *items = NULL;
   enum reviews_rc rc;
-  if (NULL != exam && (strlen(exam) < 1 || strlen(exam) > 40))
+  if (NULL != exam && (strlen(exam) < 1 || strlen(exam) > 40)) {
     return reply_error(r, ERR_INVALID_FIELD, "exam: unknown exam id.");
-  if (NULL != subsector && strlen(subsector) > 16)
+  }
+  if (NULL != subsector && strlen(subsector) > 16) {
     return reply_error(r, ERR_INVALID_FIELD, "subsector: unknown subsector code.");
+  }
   rc = reviews_queue(&q, &n, r->svc, &viewer, exam, subsector, r->now_ms, &err);
-  if (REVIEWS_OK != rc)
+  if (REVIEWS_OK != rc) {
     return reply_reviews(r, rc, &err, __func__);
+  }
   items = json_array();
   for (size_t i = 0; NULL != items && i < n; i++) {
     const struct exam *ex = q[i].exam;
@@ -188,8 +197,9 @@ int h_reviews_queue(struct req *r) {
             q[i].appeal_id > 0 ? json_integer((json_int_t)q[i].appeal_id) : json_null()));
   }
   reviews_queue_free(q, n);
-  if (NULL == items)
+  if (NULL == items) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -201,11 +211,13 @@ int h_reviews_claim(struct req *r) {
   struct reviews_err err;
   int64_t id = 0;
   enum reviews_rc rc;
-  if (!parse_id(r->params[0], &id))
+  if (!parse_id(r->params[0], &id)) {
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
+  }
   rc = reviews_claim(&claim, r->svc, id, r->user->id, &err);
-  if (REVIEWS_OK != rc)
+  if (REVIEWS_OK != rc) {
     return reply_reviews(r, rc, &err, __func__);
+  }
   return reply_json(
       r, 200,
       json_pack("{s:{s:I, s:I, s:o, s:o}}", "claim", "attempt_id", (json_int_t)claim.attempt_id,
@@ -225,9 +237,11 @@ static json_t *sheet_units_json(const struct reviews_sheet *s) {
     json_t *items = json_array();
     for (size_t i = 0; NULL != items && i < fu->nitems; i++) {
       const struct score_item_result *ir = NULL;
-      for (size_t k = 0; NULL != ur && k < ur->nitems; k++)
-        if (0 == strcmp(ur->items[k].item_id, fu->items[i].item->id))
+      for (size_t k = 0; NULL != ur && k < ur->nitems; k++) {
+        if (0 == strcmp(ur->items[k].item_id, fu->items[i].item->id)) {
           ir = &ur->items[k];
+        }
+      }
       json_array_append_new(items, item_review_json(&fu->items[i], s->answers, ir));
     }
     json_array_append_new(units,
@@ -247,15 +261,18 @@ int h_reviews_get(struct req *r) {
   json_t *units = NULL, *decisions = NULL, *body = NULL;
   int64_t id = 0;
   enum reviews_rc rc;
-  if (!parse_id(r->params[0], &id))
+  if (!parse_id(r->params[0], &id)) {
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
+  }
   rc = reviews_sheet_load(&s, r->svc, id, r->user->id, &err);
-  if (REVIEWS_OK != rc)
+  if (REVIEWS_OK != rc) {
     return reply_reviews(r, rc, &err, __func__);
+  }
   units = sheet_units_json(&s);
   decisions = json_array();
-  for (size_t i = 0; NULL != decisions && i < s.nhistory; i++)
+  for (size_t i = 0; NULL != decisions && i < s.nhistory; i++) {
     json_array_append_new(decisions, decision_json(&s.history[i]));
+  }
   body = json_pack(
       "{s:o, s:{s:s, s:s, s:s}, s:o, s:o, s:o, s:o}", "attempt", attempt_summary_json(&s.att),
       "exam", "id", s.exam->id, "title", s.exam->title, "subsector", s.exam->subsector, "claim",
@@ -274,8 +291,9 @@ int h_reviews_get(struct req *r) {
       "units", NULL != units ? units : json_array(), "decisions",
       NULL != decisions ? decisions : json_array());
   reviews_sheet_free(&s);
-  if (NULL == body)
+  if (NULL == body) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return reply_json(r, 200, body);
 }
 
@@ -306,11 +324,13 @@ static int reply_decision(struct req *r, enum reviews_rc rc, struct reviews_deci
                           const struct reviews_err *err, const char *what) {
   bool issued = ISSUE_CREATED == d->issue || ISSUE_EXISTING == d->issue;
   int ret;
-  if (REVIEWS_OK != rc)
+  if (REVIEWS_OK != rc) {
     return reply_reviews(r, rc, err, what);
-  if (VERDICT_K == d->overall && !issued)
+  }
+  if (VERDICT_K == d->overall && !issued) {
     log_msg(LOG_WARN, r->request_id, "attempt %lld decided K but not issued: %s (%s)",
             (long long)d->attempt_id, issue_rc_name(d->issue), d->issue_err);
+  }
   ret = reply_json(r, 200,
                    json_pack("{s:{s:I, s:I, s:s, s:s, s:s, s:o?, s:s?}, s:o?}", "decision", "id",
                              (json_int_t)d->id, "attempt_id", (json_int_t)d->attempt_id, "kind",
@@ -328,8 +348,9 @@ int h_reviews_decide(struct req *r) {
   struct reviews_marks marks;
   struct reviews_err err;
   int64_t id = 0;
-  if (0 != decision_request(r, &id, &marks))
+  if (0 != decision_request(r, &id, &marks)) {
     return 0;
+  }
   return reply_decision(r, reviews_decide(&d, r->svc, id, r->user->id, &marks, &err), &d, &err,
                         __func__);
 }
@@ -342,13 +363,15 @@ int h_admin_attempt_decision(struct req *r) {
   struct reviews_err err;
   json_t *reason = NULL;
   int64_t id = 0;
-  if (0 != decision_request(r, &id, &marks))
+  if (0 != decision_request(r, &id, &marks)) {
     return 0;
+  }
   reason = json_object_get(r->json, "reason");
   if (NULL != reason && !json_is_null(reason) &&
       (!json_is_string(reason) || json_string_length(reason) > REVIEW_MAX_REASON ||
-       strlen(json_string_value(reason)) != json_string_length(reason)))
+       strlen(json_string_value(reason)) != json_string_length(reason))) {
     return reply_error(r, ERR_INVALID_FIELD, "reason: text of at most 2000 bytes.");
+  }
   marks.items = NULL; /* an administrator keeps the assessor's rubric points */
   return reply_decision(
       r, reviews_override(&d, r->svc, id, r->user->id, json_string_value(reason), &marks, &err), &d,
@@ -364,11 +387,13 @@ int h_reviews_feedback(struct req *r) {
   json_t *units = NULL, *marks = NULL, *comments = NULL, *body = NULL;
   int64_t id = 0;
   enum reviews_rc rc;
-  if (!parse_id(r->params[0], &id))
+  if (!parse_id(r->params[0], &id)) {
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
+  }
   rc = reviews_feedback(&f, r->svc, id, r->user->id, &err);
-  if (REVIEWS_OK != rc)
+  if (REVIEWS_OK != rc) {
     return reply_reviews(r, rc, &err, __func__);
+  }
   if (f.has_decision) {
     const char *key;
     json_t *v;
@@ -377,8 +402,9 @@ int h_reviews_feedback(struct req *r) {
     comments = json_object();
     json_object_foreach(marks, key, v) {
       json_t *c = json_object_get(v, "comment");
-      if (json_is_string(c) && NULL != comments)
+      if (json_is_string(c) && NULL != comments) {
         json_object_set(comments, key, c);
+      }
     }
   }
   body = json_pack("{s:I, s:s, s:o, s:s?, s:o, s:o, s:o, s:o}", "attempt_id", (json_int_t)id,

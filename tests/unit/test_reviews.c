@@ -35,14 +35,17 @@ static int seed_users(struct store_tx *tx, void *arg) {
   struct fixture *f = arg;
   int rc =
       store_user_create(tx, &f->candidate, "calon@contoh.test", "Nama Orang", ROLE_CANDIDATE, "x");
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc =
         store_user_create(tx, &f->assessor, "asesor@contoh.test", "Nama Orang", ROLE_ASSESSOR, "x");
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_user_create(tx, &f->assessor2, "asesor2@contoh.test", "Nama Orang", ROLE_ASSESSOR,
                            "x");
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_user_create(tx, &f->admin, "admin@contoh.test", "Nama Orang", ROLE_ADMIN, "x");
+  }
   return rc;
 }
 
@@ -74,27 +77,31 @@ struct attempt_txn {
 static int create_attempt(struct store_tx *tx, void *arg) {
   struct attempt_txn *a = arg;
   int rc = store_exam_source_put(tx, VERSION, "EXM", "ex.exam.yaml", "x", 1);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   rc = store_attempt_create(tx, &a->id, a->user, "EXM", VERSION, "{}",
                             store_tx_now_ms(tx) + 3600000);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   return store_attempt_finish(tx, a->id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), a->verdict, "{}");
 }
 
 static int64_t new_attempt(struct fixture *f, int64_t user, enum verdict verdict) {
   struct attempt_txn a = {user, verdict, 0};
   int rc = store_txn(f->svc.store, create_attempt, &a);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     fail_msg("create attempt: %s", store_rc_name(rc));
+  }
   return a.id;
 }
 
 static int setup(void **state) {
   struct fixture *f = NULL;
-  if (0 != temp_store_setup_with(state, sizeof *f, "reviews", NULL, seed_users))
+  if (0 != temp_store_setup_with(state, sizeof *f, "reviews", NULL, seed_users)) {
     return -1;
+  }
   f = *state;
   f->cfg.claim_ttl_s = 3600;
   f->cfg.appeal_days = 14;
@@ -261,15 +268,17 @@ static void test_feedback_and_appeal(void **state) {
   struct reviews_viewer mine = {f->assessor2, false}, theirs = {f->assessor, false};
   bool seen = false;
   assert_int_equal(REVIEWS_OK, reviews_queue(&q, &n, &f->svc, &mine, NULL, NULL, decided_ms, &err));
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
     seen = seen || q[i].appeal_id == appeal_id;
+  }
   assert_true(seen);
   free(q);
   seen = false;
   assert_int_equal(REVIEWS_OK,
                    reviews_queue(&q, &n, &f->svc, &theirs, NULL, NULL, decided_ms, &err));
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
     seen = seen || q[i].appeal_id == appeal_id;
+  }
   assert_false(seen);
   free(q);
 }
@@ -289,12 +298,14 @@ struct form_attempt_txn {
 static int create_form_attempt(struct store_tx *tx, void *arg) {
   struct form_attempt_txn *a = arg;
   int rc = store_exam_source_put(tx, a->version, DKV, "dkv.exam.yaml", a->src, a->len);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   rc = store_attempt_create(tx, &a->id, a->user, DKV, a->version, a->form,
                             store_tx_now_ms(tx) + 3600000);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   return store_attempt_finish(tx, a->id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), VERDICT_PENDING,
                               "{}");
 }
@@ -305,11 +316,13 @@ static json_t *zero_marks(const struct exam_form *form) {
   for (size_t u = 0; u < form->nunits; u++) {
     for (size_t i = 0; i < form->units[u].nitems; i++) {
       const struct exam_item *it = form->units[u].items[i].item;
-      if (!exam_item_is_open(it))
+      if (!exam_item_is_open(it)) {
         continue;
+      }
       json_t *crit = json_object();
-      for (size_t c = 0; c < it->nrubric; c++)
+      for (size_t c = 0; c < it->nrubric; c++) {
         json_object_set_new(crit, it->rubric[c].id, json_integer(0));
+      }
       json_object_set_new(items, it->id, json_pack("{s:o}", "criteria", crit));
     }
   }
@@ -458,8 +471,9 @@ static void test_accounts(void **state) {
   enum role assessors = ROLE_ASSESSOR;
   assert_int_equal(ACCOUNTS_OK, accounts_list(&list, &n, f->svc.store, &assessors, &store_rc));
   assert_int_equal(3, n);
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
     assert_string_equal("", list[i].password_hash);
+  }
   store_user_list_free(list, n);
 
   /* a candidate's registration: its own name and e-mail rules, no audit entry */
