@@ -4,7 +4,6 @@
  * (argv is visible to every user through ps and /proc).
  */
 #include <errno.h>
-#include <jansson.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "common/accounts.h"
 #include "common/config.h"
 #include "store/store.h"
 #include "ujikom/password.h"
@@ -30,15 +30,18 @@ static void admin_usage(FILE *out) {
 /* Reads one line into buf (without the newline). Returns 0, or -1 on EOF / too long. */
 static int read_line(FILE *in, char *buf, size_t buflen) {
   size_t n = 0;
-  if (NULL == fgets(buf, (int)buflen, in))
+  if (NULL == fgets(buf, (int)buflen, in)) {
     return -1;
+  }
   n = strlen(buf);
-  if (n > 0 && '\n' == buf[n - 1])
+  if (n > 0 && '\n' == buf[n - 1]) {
     buf[--n] = '\0';
-  else if (!feof(in))
+  } else if (!feof(in)) {
     return -1; /* longer than the buffer: refuse rather than truncate */
-  if (n > 0 && '\r' == buf[n - 1])
+  }
+  if (n > 0 && '\r' == buf[n - 1]) {
     buf[--n] = '\0';
+  }
   return 0;
 }
 
@@ -46,14 +49,16 @@ static int read_line(FILE *in, char *buf, size_t buflen) {
 static int prompt_no_echo(const char *prompt, char *buf, size_t buflen) {
   struct termios old, quiet;
   int rc = 0;
-  if (0 != tcgetattr(STDIN_FILENO, &old))
+  if (0 != tcgetattr(STDIN_FILENO, &old)) {
     return -1;
+  }
   quiet = old;
   quiet.c_lflag &= ~(tcflag_t)ECHO;
   fputs(prompt, stderr);
   fflush(stderr);
-  if (0 != tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet))
+  if (0 != tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)) {
     return -1;
+  }
   rc = read_line(stdin, buf, buflen);
   tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
   fputc('\n', stderr);
@@ -84,49 +89,13 @@ static int read_password(char *buf, size_t buflen) {
   return rc;
 }
 
-static int plain_text(const char *s, size_t min, size_t max) {
-  size_t n = strlen(s);
-  if (n < min || n > max)
-    return 0;
-  for (; '\0' != *s; s++)
-    if ((unsigned char)*s < 0x20 || 0x7f == *s)
-      return 0;
-  return 1;
-}
-
-struct create_args {
-  const char *email, *name;
-  enum role role;
-  const char *hash;
-  int64_t id;
-};
-
-static int tx_create(struct store_tx *tx, void *ctx) {
-  struct create_args *a = ctx;
-  char subject[40];
-  char *after = NULL;
-  json_t *j = NULL;
-  int rc = store_user_create(tx, &a->id, a->email, a->name, a->role, a->hash);
-  if (STORE_OK != rc)
-    return rc;
-  j = json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)a->id, "email", a->email,
-                "name", a->name, "role", role_name(a->role), "disabled", 0, "via", "cli");
-  after = NULL == j ? NULL : json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-  json_decref(j);
-  if (NULL == after)
-    return STORE_HARD;
-  snprintf(subject, sizeof subject, "user:%lld", (long long)a->id);
-  rc = store_audit_append(tx, NULL, STORE_AUDIT_SYSTEM, "user.create", subject, NULL, after);
-  free(after);
-  return rc;
-}
-
 static unsigned kdf_cost(void) {
   const char *env = getenv("UJIKOM_KDF_LOG2N");
   char *end = NULL;
   long v = 0;
-  if (NULL == env || '\0' == env[0])
+  if (NULL == env || '\0' == env[0]) {
     return PASSWORD_LOG2N_DEFAULT;
+  }
   errno = 0;
   v = strtol(env, &end, 10);
   if (0 != errno || '\0' != *end || v < PASSWORD_LOG2N_MIN || v > PASSWORD_LOG2N_MAX) {
@@ -141,13 +110,14 @@ int cmd_admin(int argc, char **argv) {
   char dir[512], db[600], err[512] = "";
   char password[PASSWORD_MAX_LEN + 2];
   const char *email = NULL, *name = NULL, *role_text = role_name(ROLE_ADMIN);
-  enum role role = ROLE_ADMIN;
-  struct create_args a = {0};
+  enum role role = ROLE_ANON;
+  struct accounts_new_staff in = {0};
+  struct store_user u;
   struct store *s = NULL;
-  char *hash = NULL;
-  enum password_strength strength;
+  enum password_strength strength = PASSWORD_STRONG;
+  enum accounts_rc arc;
+  int store_rc = STORE_OK;
   int status = 1;
-  int rc = 0;
   if (argc < 2 || 0 == strcmp(argv[1], "--help") || 0 == strcmp(argv[1], "-h")) {
     admin_usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
@@ -178,28 +148,28 @@ int cmd_admin(int argc, char **argv) {
       return 2;
     }
   }
-  if (NULL == email || !plain_text(email, 3, 254) || NULL == strchr(email, '@') ||
-      NULL != strchr(email, ' ')) {
+  if (!role_parse(role_text, &role)) {
+    role = ROLE_ANON; /* refused below, after the e-mail and name */
+  }
+  switch (accounts_check_staff(email, name, role)) {
+  case ACCOUNTS_OK:
+    break;
+  case ACCOUNTS_BAD_EMAIL:
     fprintf(stderr, "ujikom admin: --email must be an e-mail address (3-254 bytes)\n");
     return 2;
-  }
-  if (NULL == name || !plain_text(name, 1, 255)) {
+  case ACCOUNTS_BAD_NAME:
     fprintf(stderr, "ujikom admin: --name must be 1-255 bytes of text\n");
     return 2;
-  }
-  if (!role_parse(role_text, &role) || (ROLE_ADMIN != role && ROLE_ASSESSOR != role)) {
+  default:
     fprintf(stderr, "ujikom admin: --role must be admin or assessor\n");
     return 2;
   }
-  if (0 != read_password(password, sizeof password))
-    goto cleanup;
-  strength = password_check_strength(password, email, name);
-  if (PASSWORD_STRONG != strength) {
-    fprintf(stderr, "ujikom admin: password refused: %s\n", password_strength_message(strength));
+  if (0 != read_password(password, sizeof password)) {
     goto cleanup;
   }
-  if (PASSWORD_OK != password_hash(&hash, password, kdf_cost())) {
-    fprintf(stderr, "ujikom admin: could not hash the password\n");
+  /* Refuse a weak password before touching the data directory. */
+  if (ACCOUNTS_OK != accounts_check_password(password, email, name, &strength)) {
+    fprintf(stderr, "ujikom admin: password refused: %s\n", password_strength_message(strength));
     goto cleanup;
   }
   config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
@@ -207,21 +177,31 @@ int cmd_admin(int argc, char **argv) {
     fprintf(stderr, "ujikom admin: %s\n", err);
     goto cleanup;
   }
-  a = (struct create_args){email, name, role, hash, 0};
-  rc = store_txn(s, tx_create, &a);
-  if (STORE_EXISTS == rc) {
+  in = (struct accounts_new_staff){.email = email,
+                                   .name = name,
+                                   .role = role,
+                                   .password = password,
+                                   .actor = STORE_AUDIT_SYSTEM,
+                                   .via = "cli",
+                                   .hash = password_hash,
+                                   .log2n = kdf_cost()};
+  arc = accounts_create_staff(&u, s, &in, &strength, &store_rc);
+  if (ACCOUNTS_EMAIL_TAKEN == arc) {
     fprintf(stderr, "ujikom admin: an account with the e-mail %s already exists\n", email);
     goto cleanup;
   }
-  if (STORE_OK != rc) {
-    fprintf(stderr, "ujikom admin: could not store the account (%s)\n", store_rc_name(rc));
+  if (ACCOUNTS_INTERNAL == arc) {
+    fprintf(stderr, "ujikom admin: could not hash the password\n");
     goto cleanup;
   }
-  printf("created %s account %lld for %s\n", role_name(role), (long long)a.id, email);
+  if (ACCOUNTS_OK != arc && 0 == u.id) {
+    fprintf(stderr, "ujikom admin: could not store the account (%s)\n", store_rc_name(store_rc));
+    goto cleanup;
+  }
+  printf("created %s account %lld for %s\n", role_name(role), (long long)u.id, email);
   status = 0;
 cleanup:
   OPENSSL_cleanse(password, sizeof password);
-  password_free(hash);
   store_close(s);
   return status;
 }

@@ -3,9 +3,10 @@
  * attempt with filters, extra time for an attempt in progress (a reasonable adjustment,
  * FR.AK.07), item analysis of an exam, and the audit log (list and chain check). Every
  * change is written to the audit log in the same transaction, with its before and after.
+ * Accounts and item analysis are decided in their application-layer modules
+ * (common/accounts.c, common/analysis.c); these handlers parse and answer.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,41 +14,24 @@
 
 #include <openssl/crypto.h>
 
-#include "common/catalog.h"
+#include "common/accounts.h"
+#include "common/analysis.h"
 #include "http/auth.h"
 #include "http/handlers.h"
 #include "store/store.h"
-#include "ujikom/analysis.h"
 #include "ujikom/exam.h"
-#include "ujikom/exam_form.h"
 #include "ujikom/password.h"
-#include "ujikom/score.h"
 
-#define ADMIN_MAX_REASON        1000
 #define ADMIN_MAX_EXTRA_MINUTES 600
 #define ADMIN_LIST_LIMIT        500
-#define ANALYSIS_MAX_ATTEMPTS   5000
 
 /* A string member without NUL bytes, or NULL. */
 static const char *member_str(const json_t *obj, const char *name) {
   json_t *v = json_object_get(obj, name);
-  if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
+  if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
     return NULL;
+  }
   return json_string_value(v);
-}
-
-/* Text of min..max bytes without control characters. */
-static bool plain_text(const char *s, size_t min, size_t max) {
-  size_t n = 0;
-  if (NULL == s)
-    return false;
-  n = strlen(s);
-  if (n < min || n > max)
-    return false;
-  for (; '\0' != *s; s++)
-    if ((unsigned char)*s < 0x20 || 0x7f == *s)
-      return false;
-  return true;
 }
 
 static char *dump(json_t *j) {
@@ -65,75 +49,63 @@ static json_t *user_json(const struct store_user *u) {
 /* ------------------------------------------------------------------------------------ */
 /* users */
 
-struct user_create_ctx {
-  const char *email, *name;
-  enum role role;
-  const char *hash;
-  int64_t actor;
-  int64_t id;
-};
-
-static int tx_user_create(struct store_tx *tx, void *vctx) {
-  struct user_create_ctx *c = vctx;
-  char subject[40];
-  char *after = NULL;
-  int rc = store_user_create(tx, &c->id, c->email, c->name, c->role, c->hash);
-  if (STORE_OK != rc)
-    return rc;
-  after = dump(json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)c->id, "email", c->email,
-                         "name", c->name, "role", role_name(c->role), "disabled", 0));
-  if (NULL == after)
-    return STORE_HARD;
-  snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
-  rc = store_audit_append(tx, NULL, c->actor, "user.create", subject, NULL, after);
-  free(after);
-  return rc;
+/* Answers a refused or failed account operation. */
+static int reply_accounts(struct req *r, enum accounts_rc rc, enum password_strength strength,
+                          int store_rc) {
+  switch (rc) {
+  case ACCOUNTS_BAD_EMAIL:
+    return reply_error(r, ERR_INVALID_FIELD, "email: an e-mail address is required.");
+  case ACCOUNTS_BAD_NAME:
+    return reply_error(r, ERR_INVALID_FIELD, "name: 1 to 255 bytes of text.");
+  case ACCOUNTS_BAD_ROLE:
+    return reply_error(r, ERR_INVALID_FIELD, "role: \"assessor\" or \"admin\".");
+  case ACCOUNTS_NO_PASSWORD:
+    return reply_error(r, ERR_INVALID_FIELD, "password: an initial password is required.");
+  case ACCOUNTS_WEAK_PASSWORD:
+    return reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
+  case ACCOUNTS_EMAIL_TAKEN:
+    return reply_error(r, ERR_EMAIL_TAKEN, NULL);
+  case ACCOUNTS_NOT_FOUND:
+    return reply_error(r, ERR_USER_NOT_FOUND, NULL);
+  case ACCOUNTS_DISABLE_SELF:
+    return reply_error(r, ERR_CANNOT_DISABLE_SELF, NULL);
+  case ACCOUNTS_BAD_REASON:
+    return reply_error(r, ERR_INVALID_FIELD, "reason: at most 1000 bytes of text.");
+  case ACCOUNTS_STORE_FAILED:
+    return reply_store_error(r, store_rc, "accounts");
+  case ACCOUNTS_OK:
+  case ACCOUNTS_INTERNAL:
+    break;
+  }
+  return reply_error(r, ERR_INTERNAL, NULL);
 }
 
 /* POST /api/admin/users {"email","name","role":"assessor"|"admin","password"} */
 int h_admin_users_create(struct req *r) {
-  struct user_create_ctx c = {0};
-  struct store_rd *rd = NULL;
+  struct accounts_new_staff in = {0};
   struct store_user u;
-  const char *password = NULL, *role = NULL;
-  char *hash = NULL;
-  enum password_strength strength;
-  int rc = STORE_HARD;
-  if (NULL == r->json || !json_is_object(r->json))
+  const char *role = NULL;
+  enum password_strength strength = PASSWORD_STRONG;
+  enum accounts_rc rc;
+  int store_rc = STORE_OK;
+  if (NULL == r->json || !json_is_object(r->json)) {
     return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
-  c.email = member_str(r->json, "email");
-  c.name = member_str(r->json, "name");
+  }
+  in.email = member_str(r->json, "email");
+  in.name = member_str(r->json, "name");
   role = NULL == json_object_get(r->json, "role") ? role_name(ROLE_ASSESSOR)
                                                   : member_str(r->json, "role");
-  password = member_str(r->json, "password");
-  if (!plain_text(c.email, 3, 254) || NULL == strchr(c.email, '@') || NULL != strchr(c.email, ' '))
-    return reply_error(r, ERR_INVALID_FIELD, "email: an e-mail address is required.");
-  if (!plain_text(c.name, 1, 255))
-    return reply_error(r, ERR_INVALID_FIELD, "name: 1 to 255 bytes of text.");
-  if (!role_parse(role, &c.role) || (ROLE_ASSESSOR != c.role && ROLE_ADMIN != c.role))
-    return reply_error(r, ERR_INVALID_FIELD, "role: \"assessor\" or \"admin\".");
-  if (NULL == password)
-    return reply_error(r, ERR_INVALID_FIELD, "password: an initial password is required.");
-  strength = password_check_strength(password, c.email, c.name);
-  if (PASSWORD_STRONG != strength)
-    return reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
-  if (PASSWORD_OK != auth_password_hash(&hash, password, (unsigned)r->svc->cfg->kdf_log2n))
-    return reply_error(r, ERR_INTERNAL, NULL);
-  c.hash = hash;
-  c.actor = r->user->id;
-  rc = store_txn(r->svc->store, tx_user_create, &c);
-  password_free(hash);
-  if (STORE_EXISTS == rc)
-    return reply_error(r, ERR_EMAIL_TAKEN, NULL);
-  if (STORE_OK != rc)
-    return reply_store_error(r, rc, __func__);
-  rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc)
-    rc = store_user_by_id(rd, &u, c.id);
-  store_rd_end(rd);
-  if (STORE_OK != rc)
-    return reply_store_error(r, rc < 0 ? rc : STORE_HARD, __func__);
-  OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
+  if (!role_parse(role, &in.role)) {
+    in.role = ROLE_ANON; /* refused by the accounts module, after the e-mail and name */
+  }
+  in.password = member_str(r->json, "password");
+  in.actor = r->user->id;
+  in.hash = auth_password_hash;
+  in.log2n = (unsigned)r->svc->cfg->kdf_log2n;
+  rc = accounts_create_staff(&u, r->svc->store, &in, &strength, &store_rc);
+  if (ACCOUNTS_OK != rc) {
+    return reply_accounts(r, rc, strength, store_rc);
+  }
   return reply_json(r, 201, json_pack("{s:o}", "user", user_json(&u)));
 }
 
@@ -141,87 +113,53 @@ int h_admin_users_create(struct req *r) {
 int h_admin_users_list(struct req *r) {
   const char *role_text = req_query(r, "role");
   enum role role = ROLE_ANON;
-  struct store_rd *rd = NULL;
   struct store_user *list = NULL;
   size_t n = 0;
   json_t *items = NULL;
-  int rc = STORE_HARD;
-  if (NULL != role_text && !role_parse(role_text, &role))
+  enum accounts_rc rc;
+  int store_rc = STORE_OK;
+  if (NULL != role_text && !role_parse(role_text, &role)) {
     return reply_error(r, ERR_INVALID_FIELD, "role: candidate, assessor or admin.");
-  rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc)
-    rc = store_user_list(rd, &list, &n, NULL == role_text ? NULL : &role, 0, 1000);
-  store_rd_end(rd);
-  if (STORE_OK != rc)
-    return reply_store_error(r, rc, __func__);
+  }
+  rc = accounts_list(&list, &n, r->svc->store, NULL == role_text ? NULL : &role, &store_rc);
+  if (ACCOUNTS_OK != rc) {
+    return reply_accounts(r, rc, PASSWORD_STRONG, store_rc);
+  }
   items = json_array();
-  for (size_t i = 0; NULL != items && i < n; i++)
+  for (size_t i = 0; NULL != items && i < n; i++) {
     json_array_append_new(items, user_json(&list[i]));
-  if (NULL != list)
+  }
+  if (NULL != list) {
     OPENSSL_cleanse(list, n * sizeof *list);
+  }
   store_user_list_free(list, n);
-  if (NULL == items)
+  if (NULL == items) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return reply_json(r, 200, json_pack("{s:o}", "items", items));
-}
-
-struct user_disable_ctx {
-  int64_t id, actor;
-  const char *reason;
-  bool changed;
-};
-
-static int tx_user_disable(struct store_tx *tx, void *vctx) {
-  struct user_disable_ctx *c = vctx;
-  struct store_user u;
-  char subject[40];
-  char *before = NULL, *after = NULL;
-  int rc = store_user_by_id(store_tx_rd(tx), &u, c->id);
-  c->changed = false;
-  if (STORE_OK != rc)
-    return rc;
-  if (u.disabled)
-    return STORE_OK; /* already disabled: nothing changes, nothing to record */
-  rc = store_user_set_disabled(tx, c->id, true);
-  if (STORE_OK == rc)
-    rc = store_session_delete_user(tx, c->id, NULL);
-  if (STORE_OK != rc)
-    return rc;
-  before = dump(json_pack("{s:s, s:b}", "role", role_name(u.role), "disabled", 0));
-  after = dump(
-      json_pack("{s:s, s:b, s:s?}", "role", role_name(u.role), "disabled", 1, "reason", c->reason));
-  snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
-  rc = NULL == before || NULL == after
-           ? STORE_HARD
-           : store_audit_append(tx, NULL, c->actor, "user.disable", subject, before, after);
-  free(before);
-  free(after);
-  c->changed = STORE_OK == rc;
-  return rc;
 }
 
 /* POST /api/admin/users/:id/disable {"reason": optional} — also ends the user's sessions. */
 int h_admin_users_disable(struct req *r) {
-  struct user_disable_ctx c = {0};
-  int rc = STORE_HARD;
-  if (!parse_id(r->params[0], &c.id))
+  const char *reason = NULL;
+  bool given = false, changed = false;
+  int64_t id = 0;
+  enum accounts_rc rc;
+  int store_rc = STORE_OK;
+  if (!parse_id(r->params[0], &id)) {
     return reply_error(r, ERR_USER_NOT_FOUND, NULL);
-  if (c.id == r->user->id)
-    return reply_error(r, ERR_CANNOT_DISABLE_SELF, NULL);
-  if (NULL != r->json && json_is_object(r->json) && NULL != json_object_get(r->json, "reason")) {
-    c.reason = member_str(r->json, "reason");
-    if (!plain_text(c.reason, 0, ADMIN_MAX_REASON))
-      return reply_error(r, ERR_INVALID_FIELD, "reason: at most 1000 bytes of text.");
   }
-  c.actor = r->user->id;
-  rc = store_txn(r->svc->store, tx_user_disable, &c);
-  if (STORE_NONE == rc)
-    return reply_error(r, ERR_USER_NOT_FOUND, NULL);
-  if (STORE_OK != rc)
-    return reply_store_error(r, rc, __func__);
+  if (NULL != r->json && json_is_object(r->json) && NULL != json_object_get(r->json, "reason")) {
+    given = true;
+    reason = member_str(r->json, "reason");
+  }
+  rc = accounts_disable(&changed, r->svc->store, r->user->id, id, given, reason, &store_rc);
+  if (ACCOUNTS_OK != rc) {
+    return reply_accounts(r, rc, PASSWORD_STRONG, store_rc);
+  }
   return reply_json(r, 200,
-                    json_pack("{s:{s:I, s:b}, s:b}", "user", "id", (json_int_t)c.id, "disabled", 1,
-                              "changed", c.changed));
+                    json_pack("{s:{s:I, s:b}, s:b}", "user", "id", (json_int_t)id, "disabled", 1,
+                              "changed", changed));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -251,28 +189,36 @@ int h_admin_attempts_list(struct req *r) {
   int64_t before = 0;
   json_t *items = NULL;
   int rc = STORE_HARD;
-  if (NULL != exam && (strlen(exam) < 1 || strlen(exam) > 40))
+  if (NULL != exam && (strlen(exam) < 1 || strlen(exam) > 40)) {
     return reply_error(r, ERR_INVALID_FIELD, "exam: an exam id.");
-  if (NULL != status_text && !attempt_status_parse(status_text, &status))
+  }
+  if (NULL != status_text && !attempt_status_parse(status_text, &status)) {
     return reply_error(r, ERR_INVALID_FIELD, "status: open, submitted or closed.");
-  if (NULL != verdict_text && (!verdict_parse(verdict_text, &verdict) || VERDICT_NONE == verdict))
+  }
+  if (NULL != verdict_text && (!verdict_parse(verdict_text, &verdict) || VERDICT_NONE == verdict)) {
     return reply_error(r, ERR_INVALID_FIELD, "verdict: K, BK or PENDING.");
-  if (NULL != before_s && !parse_id(before_s, &before))
+  }
+  if (NULL != before_s && !parse_id(before_s, &before)) {
     return reply_error(r, ERR_INVALID_FIELD, "before: an attempt id.");
+  }
   rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_review_attempts(rd, &list, &n, exam, NULL == status_text ? NULL : &status,
                                NULL == verdict_text ? NULL : &verdict, before, ADMIN_LIST_LIMIT);
+  }
   store_rd_end(rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return reply_store_error(r, rc, __func__);
+  }
   items = json_array();
-  for (size_t i = 0; NULL != items && i < n; i++)
+  for (size_t i = 0; NULL != items && i < n; i++) {
     json_array_append_new(items, attempt_json(&list[i]));
+  }
   before = n == ADMIN_LIST_LIMIT ? list[n - 1].id : 0; /* where the next page starts */
   store_attempt_list_free(list, n);
-  if (NULL == items)
+  if (NULL == items) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return reply_json(r, 200,
                     json_pack("{s:o, s:o}", "items", items, "next_before",
                               before > 0 ? json_integer(before) : json_null()));
@@ -293,13 +239,15 @@ static int tx_extra_time(struct store_tx *tx, void *vctx) {
   memset(&a, 0, sizeof a);
   rc = store_attempt_get(store_tx_rd(tx), &a, c->id);
   store_attempt_clear(&a);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   c->old_deadline = a.deadline_ms;
   c->new_deadline = a.deadline_ms + c->minutes * 60000;
   rc = store_attempt_extend_deadline(tx, c->id, c->minutes * 60000);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   before = dump(json_pack("{s:I}", "deadline_at", (json_int_t)c->old_deadline));
   after = dump(json_pack("{s:I, s:I, s:s}", "deadline_at", (json_int_t)c->new_deadline, "minutes",
                          (json_int_t)c->minutes, "reason", c->reason));
@@ -317,30 +265,38 @@ int h_admin_attempts_extra_time(struct req *r) {
   struct extra_ctx c = {0};
   json_t *minutes = NULL;
   int rc = STORE_HARD;
-  if (!parse_id(r->params[0], &c.id))
+  if (!parse_id(r->params[0], &c.id)) {
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
-  if (NULL == r->json || !json_is_object(r->json))
+  }
+  if (NULL == r->json || !json_is_object(r->json)) {
     return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
+  }
   minutes = json_object_get(r->json, "minutes");
   if (!json_is_integer(minutes) || json_integer_value(minutes) < 1 ||
-      json_integer_value(minutes) > ADMIN_MAX_EXTRA_MINUTES)
+      json_integer_value(minutes) > ADMIN_MAX_EXTRA_MINUTES) {
     return reply_error(r, ERR_INVALID_FIELD, "minutes: a whole number from 1 to 600.");
+  }
   c.minutes = (int64_t)json_integer_value(minutes);
   c.reason = member_str(r->json, "reason");
-  if (NULL == c.reason || '\0' == c.reason[0])
+  if (NULL == c.reason || '\0' == c.reason[0]) {
     return reply_error(r, ERR_REASON_REQUIRED, "reason: say why extra time is given.");
-  if (!plain_text(c.reason, 1, ADMIN_MAX_REASON))
+  }
+  if (!accounts_plain_text(c.reason, 1, ACCOUNTS_MAX_REASON)) {
     return reply_error(r, ERR_INVALID_FIELD, "reason: at most 1000 bytes of text.");
+  }
   c.actor = r->user->id;
   rc = store_txn(r->svc->store, tx_extra_time, &c);
-  if (STORE_NONE == rc)
+  if (STORE_NONE == rc) {
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
-  if (STORE_CONFLICT == rc)
+  }
+  if (STORE_CONFLICT == rc) {
     return reply_error(r, ERR_ATTEMPT_CLOSED,
                        "Extra time can only be given to an attempt in "
                        "progress.");
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     return reply_store_error(r, rc, __func__);
+  }
   return reply_json(r, 200,
                     json_pack("{s:{s:I, s:o, s:o}, s:I}", "attempt", "id", (json_int_t)c.id,
                               "deadline_at", json_time(c.new_deadline), "previous_deadline_at",
@@ -349,111 +305,6 @@ int h_admin_attempts_extra_time(struct req *r) {
 
 /* ------------------------------------------------------------------------------------ */
 /* item analysis */
-
-/* One item column of the analysis: the current exam version's items. */
-struct column {
-  const struct exam_item *item;
-  const char *unit_code;
-};
-
-/* Scores one finished attempt into row[] (NaN for items not on its form or still pending)
- * and counts its unit and overall outcomes. Returns 0, -1 to skip the attempt (logged by
- * nobody: an attempt of an unloadable version is left out), or a negative store rc. */
-static int analyse_attempt(struct req *r, struct store_rd *rd, int64_t id,
-                           const struct column *cols, size_t ncols, double *row,
-                           const struct exam *current, struct analysis_outcomes *units,
-                           struct analysis_outcomes *overall) {
-  struct store_attempt a;
-  struct store_answer *ans = NULL;
-  struct store_decision d;
-  size_t nans = 0;
-  const struct exam *ex = NULL;
-  struct exam_form *form = NULL;
-  struct score_result *res = NULL;
-  json_t *form_json = NULL, *answers = NULL, *marks = NULL, *result = NULL, *items = NULL;
-  char err[200];
-  int rc = STORE_HARD, drc = STORE_NONE, ret = -1;
-  memset(&a, 0, sizeof a);
-  memset(&d, 0, sizeof d);
-  for (size_t i = 0; i < ncols; i++)
-    row[i] = NAN;
-  rc = store_attempt_get(rd, &a, id);
-  if (STORE_OK == rc)
-    rc = store_answers_get(rd, &ans, &nans, id);
-  if (STORE_OK == rc)
-    drc = store_decision_latest(rd, &d, id);
-  if (rc < 0 || drc < 0) {
-    ret = rc < 0 ? rc : drc;
-    goto done;
-  }
-  if (STORE_OK != rc ||
-      0 != catalog_version_from_store(r->svc->catalog, r->svc->store, &ex, a.exam_version))
-    goto done;
-  form_json = json_loads(NULL == a.form ? "" : a.form, 0, NULL);
-  if (NULL == form_json || 0 != exam_form_from_json(&form, ex, form_json, err, sizeof err))
-    goto done;
-  answers = json_object();
-  marks = json_object();
-  if (NULL == answers || NULL == marks)
-    goto done;
-  for (size_t i = 0; i < nans; i++) {
-    json_t *v = json_loads(ans[i].value, JSON_DECODE_ANY, NULL);
-    if (NULL != v)
-      json_object_set_new(answers, ans[i].item_id, v);
-  }
-  if (STORE_OK == drc) {
-    const char *key;
-    json_t *v;
-    items = json_loads(d.marks, 0, NULL);
-    json_object_foreach(items, key, v) {
-      json_t *crit = json_object_get(v, "criteria");
-      if (NULL != crit)
-        json_object_set(marks, key, crit);
-    }
-  }
-  if (0 != score_form(&res, form, answers, marks))
-    goto done;
-  for (size_t u = 0; u < res->nunits; u++) {
-    for (size_t k = 0; k < res->units[u].nitems; k++) {
-      const struct score_item_result *ir = &res->units[u].items[k];
-      for (size_t c = 0; c < ncols && !ir->pending; c++)
-        if (0 == strcmp(cols[c].item->id, ir->item_id) && ir->possible > 0)
-          row[c] = ir->earned * (double)cols[c].item->points / (double)ir->possible;
-    }
-  }
-  /* Outcomes: the decided ones from the stored result, per unit of the current version. */
-  result = NULL == a.result ? NULL : json_loads(a.result, 0, NULL);
-  for (size_t u = 0; u < current->nunits; u++) {
-    json_t *ju = NULL;
-    size_t idx;
-    json_t *v;
-    json_array_foreach(json_object_get(result, "units"), idx, v) {
-      const char *code = json_string_value(json_object_get(v, "code"));
-      if (NULL != code && 0 == strcmp(code, current->units[u].code))
-        ju = v;
-    }
-    if (NULL == ju)
-      continue; /* unit not in this attempt's version */
-    enum verdict uv = VERDICT_PENDING;
-    if (!verdict_parse(json_string_value(json_object_get(ju, "verdict")), &uv))
-      uv = VERDICT_PENDING;
-    analysis_outcomes_add(&units[u], uv);
-  }
-  analysis_outcomes_add(overall, a.verdict);
-  ret = 0;
-done:
-  json_decref(form_json);
-  json_decref(answers);
-  json_decref(marks);
-  json_decref(items);
-  json_decref(result);
-  score_result_free(res);
-  exam_form_free(form);
-  store_decision_clear(&d);
-  store_answers_free(ans, nans);
-  store_attempt_clear(&a);
-  return ret;
-}
 
 static json_t *outcomes_json(const struct analysis_outcomes *o) {
   double rate = 0;
@@ -465,124 +316,60 @@ static json_t *outcomes_json(const struct analysis_outcomes *o) {
 
 /* GET /api/admin/analysis/:exam */
 int h_admin_analysis(struct req *r) {
-  const struct exam *ex = catalog_current(r->svc->catalog, r->params[0]);
-  struct column *cols = NULL;
-  struct analysis_outcomes *units = NULL, overall = {0};
-  struct analysis_item *stats = NULL;
-  double *scores = NULL, *maxp = NULL;
-  int64_t *ids = NULL;
-  size_t ncols = 0, nids = 0, nrows = 0;
-  struct store_rd *rd = NULL;
+  struct analysis_report rep;
+  const struct exam *ex = NULL;
   json_t *jitems = NULL, *junits = NULL, *body = NULL;
-  int rc = STORE_HARD, ret = 0;
-  if (NULL == ex)
+  int store_rc = STORE_OK;
+  switch (analysis_report_build(&rep, r->svc, r->params[0], &store_rc)) {
+  case ANALYSIS_REPORT_OK:
+    break;
+  case ANALYSIS_REPORT_EXAM_NOT_FOUND:
     return reply_error(r, ERR_EXAM_NOT_FOUND, NULL);
-  for (size_t u = 0; u < ex->nunits; u++)
-    for (size_t p = 0; p < ex->units[u].npools; p++)
-      ncols += ex->units[u].pools[p].nitems;
-  cols = calloc(ncols + 1, sizeof *cols);
-  maxp = calloc(ncols + 1, sizeof *maxp);
-  units = calloc(ex->nunits + 1, sizeof *units);
-  ids = calloc(ANALYSIS_MAX_ATTEMPTS, sizeof *ids);
-  stats = calloc(ncols + 1, sizeof *stats);
-  if (NULL == cols || NULL == maxp || NULL == units || NULL == ids || NULL == stats)
-    goto internal;
-  ncols = 0;
-  for (size_t u = 0; u < ex->nunits; u++) {
-    for (size_t p = 0; p < ex->units[u].npools; p++) {
-      for (size_t i = 0; i < ex->units[u].pools[p].nitems; i++) {
-        const struct exam_item *it = &ex->units[u].pools[p].items[i];
-        cols[ncols] = (struct column){it, ex->units[u].code};
-        maxp[ncols] = it->points > 0 ? (double)it->points : 1.0;
-        ncols++;
-      }
-    }
+  case ANALYSIS_REPORT_STORE_FAILED:
+    return reply_store_error(r, store_rc, __func__);
+  case ANALYSIS_REPORT_INTERNAL:
+  default:
+    return reply_error(r, ERR_INTERNAL, NULL);
   }
-  /* Finished attempts of this exam, newest first, in pages. */
-  rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK != rc) {
-    ret = reply_store_error(r, rc, __func__);
-    goto cleanup;
-  }
-  for (int64_t before = 0; nids < ANALYSIS_MAX_ATTEMPTS;) {
-    struct store_attempt *page = NULL;
-    size_t n = 0;
-    rc = store_review_attempts(rd, &page, &n, ex->id, NULL, NULL, before, 1000);
-    if (STORE_OK != rc)
-      break;
-    for (size_t i = 0; i < n && nids < ANALYSIS_MAX_ATTEMPTS; i++)
-      if (ATTEMPT_OPEN != page[i].status)
-        ids[nids++] = page[i].id;
-    before = n > 0 ? page[n - 1].id : 0;
-    store_attempt_list_free(page, n);
-    if (n < 1000)
-      break;
-  }
-  if (STORE_OK == rc && nids > 0) {
-    scores = calloc(nids * (ncols + 1), sizeof *scores);
-    if (NULL == scores)
-      rc = STORE_UNAVAILABLE;
-  }
-  for (size_t k = 0; STORE_OK == rc && k < nids; k++) {
-    int arc =
-        analyse_attempt(r, rd, ids[k], cols, ncols, scores + nrows * ncols, ex, units, &overall);
-    if (arc < -1)
-      rc = arc;
-    else if (0 == arc)
-      nrows++;
-  }
-  store_rd_end(rd);
-  if (STORE_OK != rc) {
-    ret = reply_store_error(r, rc, __func__);
-    goto cleanup;
-  }
-  {
-    struct analysis_input in = {nrows, ncols, scores, maxp};
-    if (0 != analysis_items(stats, &in))
-      goto internal;
-  }
+  ex = rep.exam;
   jitems = json_array();
   junits = json_array();
-  for (size_t c = 0; NULL != jitems && c < ncols; c++) {
+  for (size_t c = 0; NULL != jitems && c < rep.nitems; c++) {
+    const struct analysis_report_item *col = &rep.items[c];
     json_t *flags = json_array();
-    if (stats[c].flags & ANALYSIS_TOO_EASY)
+    if (col->stats.flags & ANALYSIS_TOO_EASY) {
       json_array_append_new(flags, json_string("too_easy"));
-    if (stats[c].flags & ANALYSIS_TOO_HARD)
+    }
+    if (col->stats.flags & ANALYSIS_TOO_HARD) {
       json_array_append_new(flags, json_string("too_hard"));
-    if (stats[c].flags & ANALYSIS_NEGATIVE_DISCRIMINATION)
+    }
+    if (col->stats.flags & ANALYSIS_NEGATIVE_DISCRIMINATION) {
       json_array_append_new(flags, json_string("negative_discrimination"));
+    }
     json_array_append_new(
         jitems,
-        json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:o}", "id", cols[c].item->id, "unit",
-                  cols[c].unit_code, "type", exam_item_type_name(cols[c].item->type), "n",
-                  (json_int_t)stats[c].n, "facility",
-                  stats[c].n > 0 ? json_real(stats[c].facility) : json_null(), "discrimination",
-                  stats[c].has_discrimination ? json_real(stats[c].discrimination) : json_null(),
-                  "flags", NULL != flags ? flags : json_array()));
+        json_pack(
+            "{s:s, s:s, s:s, s:I, s:o, s:o, s:o}", "id", col->item->id, "unit", col->unit_code,
+            "type", exam_item_type_name(col->item->type), "n", (json_int_t)col->stats.n, "facility",
+            col->stats.n > 0 ? json_real(col->stats.facility) : json_null(), "discrimination",
+            col->stats.has_discrimination ? json_real(col->stats.discrimination) : json_null(),
+            "flags", NULL != flags ? flags : json_array()));
   }
-  for (size_t u = 0; NULL != junits && u < ex->nunits; u++)
+  for (size_t u = 0; NULL != junits && u < ex->nunits; u++) {
     json_array_append_new(junits,
                           json_pack("{s:s, s:s, s:o}", "code", ex->units[u].code, "title",
-                                    ex->units[u].title, "outcomes", outcomes_json(&units[u])));
+                                    ex->units[u].title, "outcomes", outcomes_json(&rep.units[u])));
+  }
   body = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:{s:f, s:f}}", "exam", ex->id, "title",
-                   ex->title, "version", ex->version, "outcomes", outcomes_json(&overall), "units",
-                   NULL != junits ? junits : json_array(), "items",
+                   ex->title, "version", ex->version, "outcomes", outcomes_json(&rep.overall),
+                   "units", NULL != junits ? junits : json_array(), "items",
                    NULL != jitems ? jitems : json_array(), "thresholds", "too_easy_above",
                    ANALYSIS_TOO_EASY_ABOVE, "too_hard_below", ANALYSIS_TOO_HARD_BELOW);
-  if (NULL == body)
-    goto internal;
-  ret = reply_json(r, 200, body);
-  goto cleanup;
-internal:
-  ret = reply_error(r, ERR_INTERNAL, NULL);
-cleanup:
-  free(cols);
-  free(maxp);
-  free(units);
-  free(ids);
-  free(stats);
-  free(scores);
-  return ret;
+  analysis_report_free(&rep);
+  if (NULL == body) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_json(r, 200, body);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -598,16 +385,20 @@ int h_admin_audit_list(struct req *r) {
   int64_t before = 0;
   json_t *items = NULL;
   int rc = STORE_HARD;
-  if (NULL != subject && (strlen(subject) < 1 || strlen(subject) > 100))
+  if (NULL != subject && (strlen(subject) < 1 || strlen(subject) > 100)) {
     return reply_error(r, ERR_INVALID_FIELD, "subject: such as attempt:42 or user:7.");
-  if (NULL != before_s && !parse_id(before_s, &before))
+  }
+  if (NULL != before_s && !parse_id(before_s, &before)) {
     return reply_error(r, ERR_INVALID_FIELD, "before: an entry number.");
+  }
   rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_audit_list(rd, &list, &n, subject, before, 200);
+  }
   store_rd_end(rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return reply_store_error(r, rc, __func__);
+  }
   items = json_array();
   for (size_t i = 0; NULL != items && i < n; i++) {
     json_t *b = NULL == list[i].before ? json_null() : json_loads(list[i].before, 0, NULL);
@@ -621,8 +412,9 @@ int h_admin_audit_list(struct req *r) {
                          NULL != a ? a : json_string(list[i].after), "hash", list[i].hash));
   }
   store_audit_list_free(list, n);
-  if (NULL == items)
+  if (NULL == items) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -631,8 +423,9 @@ int h_admin_audit_verify(struct req *r) {
   int64_t bad = 0, count = 0;
   char why[256] = "";
   int rc = store_audit_verify(r->svc->store, &bad, &count, why, sizeof why);
-  if (STORE_OK != rc && STORE_CONFLICT != rc)
+  if (STORE_OK != rc && STORE_CONFLICT != rc) {
     return reply_store_error(r, rc, __func__);
+  }
   return reply_json(r, 200,
                     json_pack("{s:b, s:I, s:o, s:s}", "intact", STORE_OK == rc, "entries",
                               (json_int_t)count, "first_bad",

@@ -1,14 +1,71 @@
 /*
  * The accounts JSON API: register, log in (cookie, optionally a bearer token), log out,
- * log out everywhere, change password, and who am I. The work is in the auth module; these
- * only read the JSON body and shape the answers.
+ * log out everywhere, change password, and who am I. Registration's rules are in the
+ * accounts module, sessions and logins in the auth module; these only read the JSON body
+ * and shape the answers.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 
+#include "common/accounts.h"
+#include "common/log.h"
 #include "http/auth.h"
 #include "http/handlers.h"
+#include "http/ratelimit.h"
+
+int h_auth_register_account(struct req *r, const char *name, const char *email,
+                            const char *password, int64_t *out_id) {
+  const struct config *cfg = r->svc->cfg;
+  enum password_strength strength = PASSWORD_STRONG;
+  enum accounts_rc rc = accounts_check_registration(name, email, password, &strength);
+  char key[128];
+  int store_rc = STORE_OK;
+  *out_id = 0;
+  /* Counted after the checks (typos cost nothing) but before the e-mail look-up, so the
+   * limit also bounds probing which addresses have accounts. */
+  if (ACCOUNTS_OK == rc) {
+    snprintf(key, sizeof key, "register:ip:%s", r->client_ip ? r->client_ip : "-");
+    if (RATELIMIT_OK != ratelimit_hit(r, key, cfg->register_per_hour, 3600)) {
+      return -1;
+    }
+    rc = accounts_register(out_id, r->svc->store, name, email, password, auth_password_hash,
+                           (unsigned)cfg->kdf_log2n, &strength, &store_rc);
+  }
+  switch (rc) {
+  case ACCOUNTS_OK:
+    log_msg(LOG_INFO, r->request_id, "account %lld registered", (long long)*out_id);
+    return 0;
+  case ACCOUNTS_BAD_NAME:
+    reply_error(r, ERR_INVALID_FIELD,
+                "name: 1 to 200 characters, without control characters, is required.");
+    break;
+  case ACCOUNTS_BAD_EMAIL:
+    reply_error(r, ERR_INVALID_FIELD, "email: a valid e-mail address is required.");
+    break;
+  case ACCOUNTS_NO_PASSWORD:
+    reply_error(r, ERR_INVALID_FIELD, "password: is required.");
+    break;
+  case ACCOUNTS_WEAK_PASSWORD:
+    reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
+    break;
+  case ACCOUNTS_EMAIL_TAKEN:
+    reply_error(r, ERR_EMAIL_TAKEN, NULL);
+    break;
+  case ACCOUNTS_STORE_FAILED:
+    reply_store_error(r, store_rc, "creating an account");
+    break;
+  case ACCOUNTS_INTERNAL:
+    log_msg(LOG_ERROR, r->request_id, "password hashing failed");
+    reply_error(r, ERR_INTERNAL, NULL);
+    break;
+  default:
+    reply_error(r, ERR_INTERNAL, NULL);
+    break;
+  }
+  return -1;
+}
 
 /* A string member of the JSON body, or NULL when the body is not an object or the member
  * is missing, not a string, or contains a NUL. */
@@ -48,7 +105,7 @@ int h_auth_register(struct req *r) {
   }
   name = json_str(r, "name");
   email = json_str(r, "email");
-  if (0 != auth_register(r, name, email, json_str(r, "password"), &id)) {
+  if (0 != h_auth_register_account(r, name, email, json_str(r, "password"), &id)) {
     return 0; /* already answered */
   }
   return reply_json(r, 201, json_pack("{s:o}", "user", user_json(id, name, email, ROLE_CANDIDATE)));

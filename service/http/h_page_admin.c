@@ -2,7 +2,9 @@
  * The administrator's page: accounts (create assessors and admins, disable), attempts with
  * extra time and the review sheet for changing a decision, open appeals with assignment,
  * certificates with revocation, item analysis per scheme, the signing keys and the audit
- * chain. Every action is a form that acts through the admin JSON API.
+ * chain. Every action is a form that acts through the admin JSON API; which actions a row
+ * offers (disable an account, assign an appeal to an assessor) the accounts and reviews
+ * modules decide.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/accounts.h"
 #include "common/catalog.h"
 #include "common/keystore.h"
 #include "http/handlers.h"
@@ -23,8 +26,10 @@
 static void format_time(char *out, size_t outlen, int64_t ms) {
   time_t t = (time_t)(ms / 1000);
   struct tm tm;
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm) || 0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm))
+  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
+      0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm)) {
     snprintf(out, outlen, "—");
+  }
 }
 
 static void th(struct html *h, const struct req *r, const char *key) {
@@ -34,10 +39,12 @@ static void th(struct html *h, const struct req *r, const char *key) {
 }
 
 static const char *role_key(enum role role) {
-  if (ROLE_ADMIN == role)
+  if (ROLE_ADMIN == role) {
     return "role.admin";
-  if (ROLE_ASSESSOR == role)
+  }
+  if (ROLE_ASSESSOR == role) {
     return "role.assessor";
+  }
   return "role.candidate";
 }
 
@@ -52,8 +59,9 @@ static void input(struct html *h, const char *type, const char *name, const char
   html_attr(h, "type", type);
   html_attr(h, "id", id);
   html_attr(h, "name", name);
-  if (required)
+  if (required) {
     HTML_LIT(h, " required");
+  }
   HTML_LIT(h, ">");
 }
 
@@ -78,7 +86,7 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
     HTML_LIT(h, "</td><td>");
     html_text(h, L(r, u[i].disabled ? "admin.disabled" : "admin.active"));
     HTML_LIT(h, "</td><td>");
-    if (!u[i].disabled && u[i].id != r->user->id) {
+    if (accounts_may_disable(r->user->id, &u[i])) {
       char action[64], api[80];
       snprintf(action, sizeof(action), "/admin/users/%" PRId64 "/disable", u[i].id);
       snprintf(api, sizeof(api), "/api/admin/users/%" PRId64 "/disable", u[i].id);
@@ -123,8 +131,9 @@ static void section_attempts(struct html *h, const struct req *r, struct store_r
   for (size_t i = 0; i < n; i++) {
     struct store_user cand;
     memset(&cand, 0, sizeof(cand));
-    if (STORE_OK != store_user_by_id(rd, &cand, a[i].user_id))
+    if (STORE_OK != store_user_by_id(rd, &cand, a[i].user_id)) {
       snprintf(cand.name, sizeof(cand.name), "#%" PRId64, a[i].user_id);
+    }
     memset(cand.password_hash, 0, sizeof(cand.password_hash));
     bool open = ATTEMPT_OPEN == a[i].status;
     html_fmt(h, "<tr><td>#%lld</td><td>", (long long)a[i].id);
@@ -174,8 +183,9 @@ static void section_appeals(struct html *h, const struct req *r, const struct st
   HTML_LIT(h, "</h2>");
   size_t shown = 0;
   for (size_t i = 0; i < n; i++) {
-    if (APPEAL_DECIDED == ap[i].status)
+    if (APPEAL_DECIDED == ap[i].status) {
       continue;
+    }
     shown++;
     char suffix[24], action[64], api[80];
     snprintf(suffix, sizeof(suffix), "a%" PRId64, ap[i].id);
@@ -190,9 +200,9 @@ static void section_appeals(struct html *h, const struct req *r, const struct st
     html_text(h, L(r, "admin.assign_to"));
     html_fmt(h, "</label><select name=\"#assessor_id\" id=\"f-assessor-%s\" required>", suffix);
     for (size_t k = 0; k < nusers; k++) {
-      if (ROLE_ASSESSOR != users[k].role || users[k].disabled ||
-          users[k].id == ap[i].original_assessor_id)
+      if (REVIEWS_OK != reviews_may_assign(&users[k], &ap[i])) {
         continue;
+      }
       html_fmt(h, "<option value=\"%lld\">", (long long)users[k].id);
       html_text(h, users[k].name);
       HTML_LIT(h, "</option>");
@@ -300,15 +310,22 @@ int h_page_admin(struct req *r) {
   size_t nusers = 0, nattempts = 0, nappeals = 0, ncerts = 0;
   struct html *h = NULL;
   int ret;
-  int rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc)
-    rc = store_user_list(rd, &users, &nusers, NULL, 0, 1000);
-  if (STORE_OK == rc)
+  struct reviews_err err;
+  int rc = STORE_OK;
+  if (ACCOUNTS_OK == accounts_list(&users, &nusers, r->svc->store, NULL, &rc) &&
+      REVIEWS_OK !=
+          reviews_appeal_list(&appeals, &nappeals, r->svc, NULL, ADMIN_LIST_LIMIT, &err)) {
+    rc = err.store_rc;
+  }
+  if (STORE_OK == rc) {
+    rc = store_rd_begin(r->svc->store, &rd);
+  }
+  if (STORE_OK == rc) {
     rc = store_review_attempts(rd, &attempts, &nattempts, NULL, NULL, NULL, 0, ADMIN_LIST_LIMIT);
-  if (STORE_OK == rc)
-    rc = store_appeal_list(rd, &appeals, &nappeals, NULL, ADMIN_LIST_LIMIT);
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_cert_list(rd, &certs, &ncerts, 0, 0, ADMIN_LIST_LIMIT);
+  }
   if (STORE_OK != rc) {
     ret = layout_store_error(r, rc);
     goto cleanup;
@@ -338,8 +355,6 @@ int h_page_admin(struct req *r) {
   ret = layout_reply(r, 200, h);
 cleanup:
   store_rd_end(rd);
-  for (size_t i = 0; NULL != users && i < nusers; i++)
-    memset(users[i].password_hash, 0, sizeof(users[i].password_hash));
   store_user_list_free(users, nusers);
   store_attempt_list_free(attempts, nattempts);
   store_appeal_list_free(appeals, nappeals);

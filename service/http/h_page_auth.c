@@ -1,7 +1,7 @@
 /*
  * Log-in, registration and log-out pages. The forms post to page routes that call the same
- * account functions as the JSON API (auth_login, auth_register, auth_logout); only the
- * answer differs: a redirect to the user's start page instead of JSON.
+ * account functions as the JSON API (auth_login, h_auth_register_account, auth_logout); only
+ * the answer differs: a redirect to the user's start page instead of JSON.
  */
 #include <string.h>
 
@@ -12,10 +12,12 @@
 
 /* Where each role starts after logging in. */
 static const char *start_page(enum role role) {
-  if (ROLE_ADMIN == role)
+  if (ROLE_ADMIN == role) {
     return "/admin";
-  if (ROLE_ASSESSOR == role)
+  }
+  if (ROLE_ASSESSOR == role) {
     return "/review";
+  }
   return "/me";
 }
 
@@ -34,8 +36,9 @@ static void field(struct html *h, const char *id, const char *type, const char *
   html_attr(h, "id", id);
   html_attr(h, "name", id);
   html_attr(h, "autocomplete", autocomplete);
-  if (NULL != hint)
+  if (NULL != hint) {
     html_fmt(h, " aria-describedby=\"%s-hint\"", id);
+  }
   html_attr(h, "value", value);
   HTML_LIT(h, ">");
 }
@@ -43,8 +46,9 @@ static void field(struct html *h, const char *id, const char *type, const char *
 /* The log-in form, optionally with an error (catalogue key) and the e-mail kept. */
 static int login_form(struct req *r, unsigned status, const char *error_key, const char *email) {
   struct html *h = html_new();
-  if (NULL == h)
+  if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   layout_begin(h, r, L(r, "auth.login_title"));
   HTML_LIT(h, "<h1>");
   html_text(h, L(r, "auth.login_title"));
@@ -69,8 +73,9 @@ static int login_form(struct req *r, unsigned status, const char *error_key, con
 static int register_form(struct req *r, unsigned status, const char *error_key, const char *name,
                          const char *email) {
   struct html *h = html_new();
-  if (NULL == h)
+  if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   layout_begin(h, r, L(r, "auth.register_title"));
   HTML_LIT(h, "<h1>");
   html_text(h, L(r, "auth.register_title"));
@@ -99,8 +104,9 @@ static bool blank(const char *s) {
 }
 
 int h_page_login_form(struct req *r) {
-  if (NULL != r->user)
+  if (NULL != r->user) {
     return reply_redirect(r, start_page(r->user->role));
+  }
   return login_form(r, 200, NULL, NULL);
 }
 
@@ -109,19 +115,22 @@ int h_page_login(struct req *r) {
   const char *password = req_form(r, "password");
   char token[44];
   struct req_user user;
-  if (blank(email) || blank(password))
+  if (blank(email) || blank(password)) {
     return login_form(r, 400, "auth.invalid", email);
+  }
   /* On failure auth_login has replied (wrong password, back-off, disabled account). */
-  if (0 != auth_login(r, email, password, token, &user))
+  if (0 != auth_login(r, email, password, token, &user)) {
     return 0;
+  }
   auth_set_cookie(r, token);
   memset(token, 0, sizeof(token));
   return reply_redirect(r, start_page(user.role));
 }
 
 int h_page_register_form(struct req *r) {
-  if (NULL != r->user)
+  if (NULL != r->user) {
     return reply_redirect(r, start_page(r->user->role));
+  }
   return register_form(r, 200, NULL, NULL, NULL);
 }
 
@@ -132,20 +141,24 @@ int h_page_register(struct req *r) {
   char token[44];
   struct req_user user;
   int64_t id = 0;
-  if (blank(name) || blank(email) || blank(password))
+  if (blank(name) || blank(email) || blank(password)) {
     return register_form(r, 400, "auth.invalid", name, email);
-  if (0 != auth_register(r, name, email, password, &id))
+  }
+  if (0 != h_auth_register_account(r, name, email, password, &id)) {
     return 0;
-  if (0 != auth_login(r, email, password, token, &user))
+  }
+  if (0 != auth_login(r, email, password, token, &user)) {
     return 0;
+  }
   auth_set_cookie(r, token);
   memset(token, 0, sizeof(token));
   return reply_redirect(r, start_page(user.role));
 }
 
 int h_page_logout(struct req *r) {
-  if (0 != auth_logout(r))
+  if (0 != auth_logout(r)) {
     return 0;
+  }
   auth_set_cookie(r, NULL);
   return reply_redirect(r, "/");
 }

@@ -2,7 +2,8 @@
  * Assessor pages: the queue of attempts awaiting review, and the review sheet of one
  * attempt — every answer beside its key (or rubric), the points the scorer gave, rubric
  * point inputs for open items, unit outcomes with override reasons, overall decision and
- * feedback. The decision form acts through the reviews API (see layout_api_form).
+ * feedback. What the sheet shows and who may decide come from the reviews module; the
+ * decision form acts through the reviews API (see layout_api_form).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 
 #include "common/catalog.h"
+#include "common/reviews.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/layout.h"
@@ -28,18 +30,23 @@ static int64_t path_id(const char *s) {
 static void format_time(char *out, size_t outlen, int64_t ms) {
   time_t t = (time_t)(ms / 1000);
   struct tm tm;
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm) || 0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm))
+  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
+      0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm)) {
     snprintf(out, outlen, "—");
+  }
 }
 
 static const char *exam_title(const struct req *r, const char *exam_id, const char *version) {
   const struct exam *x = NULL;
-  if (NULL != r->svc->catalog && NULL != version)
+  if (NULL != r->svc->catalog && NULL != version) {
     x = catalog_version(r->svc->catalog, version);
-  if (NULL == x && NULL != r->svc->catalog)
+  }
+  if (NULL == x && NULL != r->svc->catalog) {
     x = catalog_current(r->svc->catalog, exam_id);
-  if (NULL == x)
+  }
+  if (NULL == x) {
     return exam_id;
+  }
   return 0 == strcmp(r->lang, "en") && NULL != x->title_en ? x->title_en : x->title;
 }
 
@@ -47,20 +54,26 @@ static const char *exam_title(const struct req *r, const char *exam_id, const ch
 
 int h_page_review_queue(struct req *r) {
   struct store_rd *rd = NULL;
-  struct store_queue_entry *q = NULL;
+  struct reviews_queue_entry *q = NULL;
+  struct reviews_err err;
   size_t n = 0;
+  /* The page lists the whole queue (no viewer filter), as it always has. */
+  enum reviews_rc qrc = reviews_queue(&q, &n, r->svc, NULL, NULL, NULL, r->now_ms, &err);
+  if (REVIEWS_STORE_FAILED == qrc) {
+    return layout_store_error(r, err.store_rc);
+  }
+  if (REVIEWS_OK != qrc) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
   int rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK != rc)
-    return layout_store_error(r, rc);
-  rc = store_review_queue(rd, &q, &n, NULL, 200);
   if (STORE_OK != rc) {
-    store_rd_end(rd);
+    free(q);
     return layout_store_error(r, rc);
   }
   struct html *h = html_new();
   if (NULL == h) {
     store_rd_end(rd);
-    store_queue_list_free(q, n);
+    reviews_queue_free(q, n);
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   layout_begin(h, r, L(r, "review.queue_title"));
@@ -88,18 +101,20 @@ int h_page_review_queue(struct req *r) {
       struct store_user cand, holder;
       memset(&cand, 0, sizeof(cand));
       memset(&holder, 0, sizeof(holder));
-      if (STORE_OK != store_user_by_id(rd, &cand, q[i].user_id))
-        snprintf(cand.name, sizeof(cand.name), "#%" PRId64, q[i].user_id);
-      bool held =
-          q[i].holder_id > 0 && (0 == q[i].claim_expires_ms || q[i].claim_expires_ms > r->now_ms);
-      if (held && STORE_OK != store_user_by_id(rd, &holder, q[i].holder_id))
+      if (STORE_OK != store_user_by_id(rd, &cand, q[i].candidate_id)) {
+        snprintf(cand.name, sizeof(cand.name), "#%" PRId64, q[i].candidate_id);
+      }
+      bool held = q[i].holder_id > 0;
+      if (held && STORE_OK != store_user_by_id(rd, &holder, q[i].holder_id)) {
         snprintf(holder.name, sizeof(holder.name), "#%" PRId64, q[i].holder_id);
+      }
       char since[40];
       format_time(since, sizeof(since), q[i].since_ms);
       html_fmt(h, "<tr><td><a href=\"/review/%lld\">", (long long)q[i].attempt_id);
       html_fmt(h, "%s #%lld</a>", L(r, "review.open_sheet"), (long long)q[i].attempt_id);
-      if (q[i].appeal_id > 0)
+      if (q[i].appeal_id > 0) {
         html_fmt(h, " <span class=\"badge pending\">%s</span>", L(r, "review.appeal"));
+      }
       HTML_LIT(h, "</td><td>");
       html_text(h, cand.name);
       HTML_LIT(h, "</td><td>");
@@ -115,7 +130,7 @@ int h_page_review_queue(struct req *r) {
     HTML_LIT(h, "</tbody></table></div>");
   }
   store_rd_end(rd);
-  store_queue_list_free(q, n);
+  reviews_queue_free(q, n);
   layout_end(h, r);
   return layout_reply(r, 200, h);
 }
@@ -145,19 +160,21 @@ static void render_answer(struct html *h, const struct req *r, const struct exam
     break;
   case EXAM_ITEM_MULTIPLE:
   case EXAM_ITEM_ORDERING:
-    if (EXAM_ITEM_ORDERING == it->type)
+    if (EXAM_ITEM_ORDERING == it->type) {
       HTML_LIT(h, "<ol>");
-    else
+    } else {
       HTML_LIT(h, "<ul>");
+    }
     json_array_foreach(v, i, e) {
       HTML_LIT(h, "<li>");
       option_text(h, it, json_string_value(e));
       HTML_LIT(h, "</li>");
     }
-    if (EXAM_ITEM_ORDERING == it->type)
+    if (EXAM_ITEM_ORDERING == it->type) {
       HTML_LIT(h, "</ol>");
-    else
+    } else {
       HTML_LIT(h, "</ul>");
+    }
     break;
   case EXAM_ITEM_TRUEFALSE:
     html_text(h, L(r, json_is_true(v) ? "exam.true" : "exam.false"));
@@ -165,8 +182,9 @@ static void render_answer(struct html *h, const struct req *r, const struct exam
   case EXAM_ITEM_NUMERIC:
     snprintf(num, sizeof(num), "%.15g", json_number_value(v));
     html_text(h, num);
-    if (NULL != it->key_unit)
+    if (NULL != it->key_unit) {
       html_fmt(h, " %s", it->key_unit);
+    }
     break;
   case EXAM_ITEM_SHORT:
   case EXAM_ITEM_OPEN:
@@ -184,19 +202,21 @@ static void render_key(struct html *h, const struct req *r, const struct exam_it
   case EXAM_ITEM_SINGLE:
   case EXAM_ITEM_MULTIPLE:
   case EXAM_ITEM_ORDERING:
-    if (EXAM_ITEM_ORDERING == it->type)
+    if (EXAM_ITEM_ORDERING == it->type) {
       HTML_LIT(h, "<ol class=\"key\">");
-    else
+    } else {
       HTML_LIT(h, "<ul class=\"key\">");
+    }
     for (size_t k = 0; k < it->nkey_ids; k++) {
       HTML_LIT(h, "<li>");
       option_text(h, it, it->key_ids[k]);
       HTML_LIT(h, "</li>");
     }
-    if (EXAM_ITEM_ORDERING == it->type)
+    if (EXAM_ITEM_ORDERING == it->type) {
       HTML_LIT(h, "</ol>");
-    else
+    } else {
       HTML_LIT(h, "</ul>");
+    }
     break;
   case EXAM_ITEM_TRUEFALSE:
     HTML_LIT(h, "<span class=\"key\">");
@@ -207,15 +227,17 @@ static void render_key(struct html *h, const struct req *r, const struct exam_it
     snprintf(num, sizeof(num), "%.15g ± %.15g", it->key_value, it->key_tolerance);
     HTML_LIT(h, "<span class=\"key\">");
     html_text(h, num);
-    if (NULL != it->key_unit)
+    if (NULL != it->key_unit) {
       html_fmt(h, " %s", it->key_unit);
+    }
     HTML_LIT(h, "</span>");
     break;
   case EXAM_ITEM_SHORT:
     HTML_LIT(h, "<span class=\"key\">");
     for (size_t k = 0; k < it->naccepted; k++) {
-      if (k > 0)
+      if (k > 0) {
         HTML_LIT(h, " / ");
+      }
       html_text(h, it->accepted[k]);
     }
     HTML_LIT(h, "</span>");
@@ -244,8 +266,9 @@ static void render_rubric(struct html *h, const struct req *r, const struct exam
     snprintf(field, sizeof(field), "#items/%s/criteria/%s", it->id, cr->id);
     snprintf(fid, sizeof(fid), "m-%s-%s", it->id, cr->id);
     const json_t *g = json_object_get(given, cr->id);
-    if (json_is_integer(g))
+    if (json_is_integer(g)) {
       snprintf(value, sizeof(value), "%lld", (long long)json_integer_value(g));
+    }
     HTML_LIT(h, "<tr><td>");
     html_fmt(h, "<label for=\"%s\">", fid);
     html_text(h, cr->text);
@@ -255,10 +278,11 @@ static void render_rubric(struct html *h, const struct req *r, const struct exam
     html_attr(h, "id", fid);
     html_attr(h, "name", field);
     html_attr(h, "value", value);
-    if (editable)
+    if (editable) {
       HTML_LIT(h, " required");
-    else
+    } else {
       HTML_LIT(h, " disabled");
+    }
     HTML_LIT(h, "></td></tr>");
   }
   HTML_LIT(h, "</tbody></table></div>");
@@ -272,130 +296,37 @@ static void render_rubric(struct html *h, const struct req *r, const struct exam
   html_attr(h, "name", field);
   html_attr(h, "value",
             json_string_value(json_object_get(json_object_get(marks, it->id), "comment")));
-  if (!editable)
+  if (!editable) {
     HTML_LIT(h, " disabled");
+  }
   HTML_LIT(h, ">");
-}
-
-struct sheet {
-  struct store_attempt att;
-  struct store_user cand;
-  struct store_claim claim;
-  struct store_decision dec;
-  struct store_appeal appeal;
-  int claim_rc, dec_rc, appeal_rc;
-  struct exam_form *form;
-  json_t *answers;
-  json_t *marks; /* item id -> {"criteria": {...}, "comment": ...} of the current decision */
-  struct score_result *res;
-};
-
-static void sheet_free(struct sheet *s) {
-  store_attempt_clear(&s->att);
-  memset(s->cand.password_hash, 0, sizeof(s->cand.password_hash));
-  store_decision_clear(&s->dec);
-  store_appeal_clear(&s->appeal);
-  exam_form_free(s->form);
-  json_decref(s->answers);
-  json_decref(s->marks);
-  score_result_free(s->res);
-}
-
-/* Reads everything the sheet shows. 0, or -1 after replying. */
-static int sheet_load(struct req *r, struct sheet *s, int64_t id) {
-  struct store_rd *rd = NULL;
-  struct store_answer *list = NULL;
-  size_t n = 0;
-  if (NULL == r->svc->catalog) {
-    reply_error(r, ERR_UNAVAILABLE, NULL);
-    return -1;
-  }
-  int rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK != rc) {
-    layout_store_error(r, rc);
-    return -1;
-  }
-  rc = store_attempt_get(rd, &s->att, id);
-  if (STORE_OK == rc)
-    rc = store_user_by_id(rd, &s->cand, s->att.user_id);
-  if (STORE_OK == rc)
-    rc = store_answers_get(rd, &list, &n, id);
-  if (STORE_OK == rc) {
-    s->claim_rc = store_claim_get(rd, &s->claim, id);
-    s->dec_rc = store_decision_latest(rd, &s->dec, id);
-    s->appeal_rc = store_appeal_for_attempt(rd, &s->appeal, id);
-    if (s->claim_rc < 0 || s->dec_rc < 0 || s->appeal_rc < 0)
-      rc = STORE_UNAVAILABLE;
-  }
-  store_rd_end(rd);
-  if (STORE_OK != rc) {
-    store_answers_free(list, n);
-    if (STORE_NONE == rc)
-      layout_message_page(r, 404, "page.not_found", "page.not_found_text");
-    else
-      layout_store_error(r, rc);
-    return -1;
-  }
-  s->answers = json_object();
-  for (size_t i = 0; NULL != s->answers && i < n; i++) {
-    json_t *v = json_loads(list[i].value, JSON_DECODE_ANY, NULL);
-    if (NULL != v)
-      json_object_set_new(s->answers, list[i].item_id, v);
-  }
-  store_answers_free(list, n);
-  const struct exam *exam = NULL;
-  char err[160];
-  json_t *fj = NULL;
-  if (0 != catalog_version_from_store(r->svc->catalog, r->svc->store, &exam, s->att.exam_version) ||
-      NULL == (fj = json_loads(NULL != s->att.form ? s->att.form : "", 0, NULL)) ||
-      0 != exam_form_from_json(&s->form, exam, fj, err, sizeof(err))) {
-    json_decref(fj);
-    reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
-    return -1;
-  }
-  json_decref(fj);
-  s->marks =
-      STORE_OK == s->dec_rc && NULL != s->dec.marks ? json_loads(s->dec.marks, 0, NULL) : NULL;
-  json_t *criteria = json_object();
-  const char *key;
-  json_t *v;
-  json_object_foreach(s->marks, key, v) {
-    if (NULL != criteria && NULL != json_object_get(v, "criteria"))
-      json_object_set(criteria, key, json_object_get(v, "criteria"));
-  }
-  if (NULL == s->answers || NULL == criteria ||
-      0 != score_form(&s->res, s->form, s->answers, criteria)) {
-    json_decref(criteria);
-    reply_error(r, ERR_INTERNAL, NULL);
-    return -1;
-  }
-  json_decref(criteria);
-  return 0;
 }
 
 static const struct score_item_result *item_result(const struct score_unit_result *ur,
                                                    const char *id) {
   for (size_t k = 0; NULL != ur && k < ur->nitems; k++) {
-    if (0 == strcmp(ur->items[k].item_id, id))
+    if (0 == strcmp(ur->items[k].item_id, id)) {
       return &ur->items[k];
+    }
   }
   return NULL;
 }
 
-static void render_claim(struct html *h, const struct req *r, const struct sheet *s,
-                         bool *out_mine) {
+static void render_claim(struct html *h, const struct req *r, const struct reviews_sheet *s) {
   char until[40];
-  bool live = STORE_OK == s->claim_rc && s->claim.expires_ms > r->now_ms;
-  *out_mine = live && s->claim.assessor_id == r->user->id;
+  const struct store_claim *claim = s->has_claim ? &s->claim : NULL;
+  bool live = reviews_claim_is_live(claim, r->now_ms);
+  bool mine = reviews_claim_is_mine(claim, r->user->id, r->now_ms);
   if (live) {
     format_time(until, sizeof(until), s->claim.expires_ms);
     HTML_LIT(h, "<p class=\"notice\">");
-    html_text_sub(h, L(r, *out_mine ? "review.claimed_by_you" : "review.claimed_by_other"), "time",
+    html_text_sub(h, L(r, mine ? "review.claimed_by_you" : "review.claimed_by_other"), "time",
                   until, NULL);
     HTML_LIT(h, "</p>");
   }
-  if (ROLE_ASSESSOR != r->user->role || (live && !*out_mine))
+  if (ROLE_ASSESSOR != r->user->role || (live && !mine)) {
     return;
+  }
   char action[64], api[80], next[64];
   snprintf(action, sizeof(action), "/review/%" PRId64 "/claim", s->att.id);
   snprintf(api, sizeof(api), "/api/reviews/%" PRId64 "/claim", s->att.id);
@@ -411,15 +342,16 @@ static void render_claim(struct html *h, const struct req *r, const struct sheet
   HTML_LIT(h, "</button></form>");
 }
 
-static void render_sheet(struct html *h, const struct req *r, const struct sheet *s) {
-  bool en = 0 == strcmp(r->lang, "en");
+/* The sheet's heading, the candidate and exam, and the current decision. */
+static void render_sheet_head(struct html *h, const struct req *r, const struct reviews_sheet *s,
+                              const struct store_decision *dec) {
   char idbuf[24];
   snprintf(idbuf, sizeof(idbuf), "%" PRId64, s->att.id);
   HTML_LIT(h, "<h1>");
   html_text_sub(h, L(r, "review.sheet_title"), "id", idbuf, NULL);
   HTML_LIT(h, "</h1>");
   const char *done = req_query(r, "done");
-  if (NULL != done && 0 == strcmp(done, "1") && STORE_OK == s->dec_rc) {
+  if (NULL != done && 0 == strcmp(done, "1") && NULL != dec) {
     HTML_LIT(h, "<p class=\"notice ok\" role=\"status\">");
     html_text(h, L(r, "review.done"));
     HTML_LIT(h, "</p>");
@@ -427,31 +359,137 @@ static void render_sheet(struct html *h, const struct req *r, const struct sheet
   HTML_LIT(h, "<dl class=\"facts\"><dt>");
   html_text(h, L(r, "review.candidate"));
   HTML_LIT(h, "</dt><dd>");
-  html_text(h, s->cand.name);
+  html_text(h, s->candidate.name);
   HTML_LIT(h, "</dd><dt>");
   html_text(h, L(r, "review.exam"));
   HTML_LIT(h, "</dt><dd>");
   html_text(h, exam_title(r, s->att.exam_id, s->att.exam_version));
   HTML_LIT(h, "</dd></dl>");
-  if (STORE_OK == s->dec_rc) {
+  if (NULL != dec) {
     char when[40], by[24];
-    format_time(when, sizeof(when), s->dec.decided_ms);
-    snprintf(by, sizeof(by), "%" PRId64, s->dec.decided_by);
+    format_time(when, sizeof(when), dec->decided_ms);
+    snprintf(by, sizeof(by), "%" PRId64, dec->decided_by);
     HTML_LIT(h, "<p class=\"notice\">");
     html_text_sub(h, L(r, "review.decided"), "overall",
-                  L(r, VERDICT_K == s->dec.overall ? "result.K" : "result.BK"), "by", by, "time",
+                  L(r, VERDICT_K == dec->overall ? "result.K" : "result.BK"), "by", by, "time",
                   when, NULL);
     HTML_LIT(h, "</p>");
   }
-  bool mine = false;
-  render_claim(h, r, s, &mine);
+}
 
-  bool pending = VERDICT_PENDING == s->att.verdict;
-  bool appeal_mine = STORE_OK == s->appeal_rc && APPEAL_ASSIGNED == s->appeal.status &&
-                     s->appeal.assessor_id == r->user->id;
-  bool assessor_can = ROLE_ASSESSOR == r->user->role && (pending ? mine : appeal_mine);
-  bool admin_can = ROLE_ADMIN == r->user->role && !pending && ATTEMPT_OPEN != s->att.status;
-  bool editable = assessor_can || admin_can;
+/* One item: the prompt, the answer beside the key (or the rubric), the points. number is
+ * its position on the form. */
+static void render_item(struct html *h, const struct req *r, const struct reviews_sheet *s,
+                        const struct exam_item *it, const struct score_item_result *ir,
+                        size_t number, bool editable) {
+  char nbuf[24], tbuf[24], earned[32], possible[32];
+  snprintf(nbuf, sizeof(nbuf), "%zu", number);
+  snprintf(tbuf, sizeof(tbuf), "%zu", exam_form_item_count(s->form));
+  snprintf(earned, sizeof(earned), "%.4g", NULL != ir ? ir->earned : 0.0);
+  snprintf(possible, sizeof(possible), "%ld", it->points);
+  HTML_LIT(h, "<div class=\"review-item\"><h3>");
+  html_text_sub(h, L(r, "exam.question"), "n", nbuf, "total", tbuf, NULL);
+  html_fmt(h, " <span class=\"hint\">%s · %s</span></h3>", it->id, exam_item_type_name(it->type));
+  HTML_LIT(h, "<p class=\"prompt\">");
+  html_text(h, it->prompt);
+  HTML_LIT(h, "</p><dl class=\"facts\"><dt>");
+  html_text(h, L(r, "review.answer"));
+  HTML_LIT(h, "</dt><dd>");
+  render_answer(h, r, it, json_object_get(s->answers, it->id));
+  HTML_LIT(h, "</dd>");
+  if (!exam_item_is_open(it)) {
+    HTML_LIT(h, "<dt>");
+    html_text(h, L(r, "review.key"));
+    HTML_LIT(h, "</dt><dd>");
+    render_key(h, r, it);
+    HTML_LIT(h, "</dd>");
+  }
+  HTML_LIT(h, "</dl><p>");
+  html_text_sub(h, L(r, "review.points"), "earned", NULL != ir && ir->pending ? "—" : earned,
+                "possible", possible, NULL);
+  HTML_LIT(h, "</p>");
+  if (NULL != it->explanation) {
+    HTML_LIT(h, "<details><summary>");
+    html_text(h, L(r, "review.explanation"));
+    HTML_LIT(h, "</summary><p>");
+    html_text(h, it->explanation);
+    HTML_LIT(h, "</p></details>");
+  }
+  if (exam_item_is_open(it)) {
+    render_rubric(h, r, it, s->marks, editable);
+  }
+  HTML_LIT(h, "</div>");
+}
+
+/* The outcome select and override reason of unit u (an editable sheet only). */
+static void render_unit_outcome(struct html *h, const struct req *r, const struct form_unit *fu,
+                                const struct score_unit_result *ur, size_t u) {
+  const char *automatic = verdict_name(NULL != ur ? ur->verdict : VERDICT_PENDING);
+  char field[160], fid[160];
+  snprintf(field, sizeof(field), "units/%s/outcome", fu->unit->code);
+  snprintf(fid, sizeof(fid), "u-%zu", u);
+  html_fmt(h, "<label for=\"%s\">", fid);
+  html_text_sub(h, L(r, "review.unit_outcome"), "code", fu->unit->code, NULL);
+  HTML_LIT(h, "</label><select class=\"unit-outcome\"");
+  html_attr(h, "id", fid);
+  html_attr(h, "name", field);
+  HTML_LIT(h, "><option value=\"\">");
+  html_text_sub(h, L(r, "review.automatic"), "verdict", automatic, NULL);
+  HTML_LIT(h, "</option><option value=\"K\">");
+  html_text(h, L(r, "result.K"));
+  HTML_LIT(h, "</option><option value=\"BK\">");
+  html_text(h, L(r, "result.BK"));
+  HTML_LIT(h, "</option></select>");
+  snprintf(field, sizeof(field), "units/%s/reason", fu->unit->code);
+  snprintf(fid, sizeof(fid), "ur-%zu", u);
+  html_fmt(h, "<label for=\"%s\">", fid);
+  html_text(h, L(r, "review.reason"));
+  HTML_LIT(h, "</label><input type=\"text\" class=\"override-reason\" maxlength=\"500\"");
+  html_attr(h, "id", fid);
+  html_attr(h, "name", field);
+  HTML_LIT(h, ">");
+}
+
+/* The overall outcome, the feedback and (for an administrator) the reason; ends the form. */
+static void render_decision_end(struct html *h, const struct req *r,
+                                const struct store_decision *dec, bool admin_can) {
+  HTML_LIT(h, "<section class=\"card\"><label for=\"overall\">");
+  html_text(h, L(r, "review.overall"));
+  HTML_LIT(h, "</label><select id=\"overall\" name=\"overall\" required><option value=\"\">—"
+              "</option><option value=\"K\">");
+  html_text(h, L(r, "result.K"));
+  HTML_LIT(h, "</option><option value=\"BK\">");
+  html_text(h, L(r, "result.BK"));
+  HTML_LIT(h, "</option></select><label for=\"feedback\">");
+  html_text(h, L(r, "review.feedback"));
+  HTML_LIT(h, "</label><p class=\"hint\" id=\"feedback-hint\">");
+  html_text(h, L(r, "review.feedback_hint"));
+  HTML_LIT(h, "</p><textarea id=\"feedback\" name=\"feedback\" maxlength=\"5000\" "
+              "aria-describedby=\"feedback-hint\">");
+  if (NULL != dec) {
+    html_text(h, dec->feedback);
+  }
+  HTML_LIT(h, "</textarea>");
+  if (admin_can) {
+    HTML_LIT(h, "<label for=\"reason\">");
+    html_text(h, L(r, "review.admin_reason"));
+    HTML_LIT(h, "</label><input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\"500\" "
+                "required>");
+  }
+  HTML_LIT(h, "<p><button type=\"submit\">");
+  html_text(h, L(r, "review.decide"));
+  HTML_LIT(h, "</button></p></section></div></form>");
+}
+
+static void render_sheet(struct html *h, const struct req *r, const struct reviews_sheet *s) {
+  const struct store_decision *dec = reviews_sheet_current(s);
+  bool en = 0 == strcmp(r->lang, "en");
+  render_sheet_head(h, r, s, dec);
+  render_claim(h, r, s);
+  enum reviews_editor editor = reviews_sheet_editor(s, r->user->id, ROLE_ASSESSOR == r->user->role,
+                                                    ROLE_ADMIN == r->user->role, r->now_ms);
+  bool admin_can = REVIEWS_EDIT_ADMIN == editor;
+  bool editable = REVIEWS_EDIT_NONE != editor;
   char action[80], api[96], next[80];
   snprintf(next, sizeof(next), "/review/%" PRId64 "?done=1", s->att.id);
   if (admin_can) {
@@ -469,126 +507,57 @@ static void render_sheet(struct html *h, const struct req *r, const struct sheet
   size_t number = 0;
   for (size_t u = 0; u < s->form->nunits; u++) {
     const struct form_unit *fu = &s->form->units[u];
-    const struct score_unit_result *ur = u < s->res->nunits ? &s->res->units[u] : NULL;
+    const struct score_unit_result *ur = u < s->score->nunits ? &s->score->units[u] : NULL;
     const char *title = en && NULL != fu->unit->title_en ? fu->unit->title_en : fu->unit->title;
     html_fmt(h, "<section class=\"card\"><h2>%s — ", fu->unit->code);
     html_text(h, title);
     HTML_LIT(h, "</h2>");
     for (size_t i = 0; i < fu->nitems; i++) {
       const struct exam_item *it = fu->items[i].item;
-      const struct score_item_result *ir = item_result(ur, it->id);
-      char nbuf[24], tbuf[24], earned[32], possible[32];
-      snprintf(nbuf, sizeof(nbuf), "%zu", ++number);
-      snprintf(tbuf, sizeof(tbuf), "%zu", exam_form_item_count(s->form));
-      snprintf(earned, sizeof(earned), "%.4g", NULL != ir ? ir->earned : 0.0);
-      snprintf(possible, sizeof(possible), "%ld", it->points);
-      HTML_LIT(h, "<div class=\"review-item\"><h3>");
-      html_text_sub(h, L(r, "exam.question"), "n", nbuf, "total", tbuf, NULL);
-      html_fmt(h, " <span class=\"hint\">%s · %s</span></h3>", it->id,
-               exam_item_type_name(it->type));
-      HTML_LIT(h, "<p class=\"prompt\">");
-      html_text(h, it->prompt);
-      HTML_LIT(h, "</p><dl class=\"facts\"><dt>");
-      html_text(h, L(r, "review.answer"));
-      HTML_LIT(h, "</dt><dd>");
-      render_answer(h, r, it, json_object_get(s->answers, it->id));
-      HTML_LIT(h, "</dd>");
-      if (!exam_item_is_open(it)) {
-        HTML_LIT(h, "<dt>");
-        html_text(h, L(r, "review.key"));
-        HTML_LIT(h, "</dt><dd>");
-        render_key(h, r, it);
-        HTML_LIT(h, "</dd>");
-      }
-      HTML_LIT(h, "</dl><p>");
-      html_text_sub(h, L(r, "review.points"), "earned", NULL != ir && ir->pending ? "—" : earned,
-                    "possible", possible, NULL);
-      HTML_LIT(h, "</p>");
-      if (NULL != it->explanation) {
-        HTML_LIT(h, "<details><summary>");
-        html_text(h, L(r, "review.explanation"));
-        HTML_LIT(h, "</summary><p>");
-        html_text(h, it->explanation);
-        HTML_LIT(h, "</p></details>");
-      }
-      if (exam_item_is_open(it))
-        render_rubric(h, r, it, s->marks, editable);
-      HTML_LIT(h, "</div>");
+      render_item(h, r, s, it, item_result(ur, it->id), ++number, editable);
     }
     if (editable) {
-      const char *automatic = verdict_name(NULL != ur ? ur->verdict : VERDICT_PENDING);
-      char field[160], fid[160];
-      snprintf(field, sizeof(field), "units/%s/outcome", fu->unit->code);
-      snprintf(fid, sizeof(fid), "u-%zu", u);
-      html_fmt(h, "<label for=\"%s\">", fid);
-      html_text_sub(h, L(r, "review.unit_outcome"), "code", fu->unit->code, NULL);
-      HTML_LIT(h, "</label><select class=\"unit-outcome\"");
-      html_attr(h, "id", fid);
-      html_attr(h, "name", field);
-      HTML_LIT(h, "><option value=\"\">");
-      html_text_sub(h, L(r, "review.automatic"), "verdict", automatic, NULL);
-      HTML_LIT(h, "</option><option value=\"K\">");
-      html_text(h, L(r, "result.K"));
-      HTML_LIT(h, "</option><option value=\"BK\">");
-      html_text(h, L(r, "result.BK"));
-      HTML_LIT(h, "</option></select>");
-      snprintf(field, sizeof(field), "units/%s/reason", fu->unit->code);
-      snprintf(fid, sizeof(fid), "ur-%zu", u);
-      html_fmt(h, "<label for=\"%s\">", fid);
-      html_text(h, L(r, "review.reason"));
-      HTML_LIT(h, "</label><input type=\"text\" class=\"override-reason\" maxlength=\"500\"");
-      html_attr(h, "id", fid);
-      html_attr(h, "name", field);
-      HTML_LIT(h, ">");
+      render_unit_outcome(h, r, fu, ur, u);
     }
     HTML_LIT(h, "</section>");
   }
-  if (!editable)
-    return;
-  HTML_LIT(h, "<section class=\"card\"><label for=\"overall\">");
-  html_text(h, L(r, "review.overall"));
-  HTML_LIT(h, "</label><select id=\"overall\" name=\"overall\" required><option value=\"\">—"
-              "</option><option value=\"K\">");
-  html_text(h, L(r, "result.K"));
-  HTML_LIT(h, "</option><option value=\"BK\">");
-  html_text(h, L(r, "result.BK"));
-  HTML_LIT(h, "</option></select><label for=\"feedback\">");
-  html_text(h, L(r, "review.feedback"));
-  HTML_LIT(h, "</label><p class=\"hint\" id=\"feedback-hint\">");
-  html_text(h, L(r, "review.feedback_hint"));
-  HTML_LIT(h, "</p><textarea id=\"feedback\" name=\"feedback\" maxlength=\"5000\" "
-              "aria-describedby=\"feedback-hint\">");
-  if (STORE_OK == s->dec_rc)
-    html_text(h, s->dec.feedback);
-  HTML_LIT(h, "</textarea>");
-  if (admin_can) {
-    HTML_LIT(h, "<label for=\"reason\">");
-    html_text(h, L(r, "review.admin_reason"));
-    HTML_LIT(h, "</label><input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\"500\" "
-                "required>");
+  if (editable) {
+    render_decision_end(h, r, dec, admin_can);
   }
-  HTML_LIT(h, "<p><button type=\"submit\">");
-  html_text(h, L(r, "review.decide"));
-  HTML_LIT(h, "</button></p></section></div></form>");
 }
 
 int h_page_review(struct req *r) {
-  struct sheet s;
-  memset(&s, 0, sizeof(s));
+  struct reviews_sheet s;
+  struct reviews_err err;
   int64_t id = path_id(r->params[0]);
-  if (0 == id)
+  if (0 == id) {
     return layout_message_page(r, 404, "page.not_found", "page.not_found_text");
-  if (0 != sheet_load(r, &s, id)) {
-    sheet_free(&s);
-    return 0;
   }
-  if (s.att.user_id == r->user->id) {
-    sheet_free(&s);
+  if (NULL == r->svc->catalog) {
+    return reply_error(r, ERR_UNAVAILABLE, NULL);
+  }
+  switch (reviews_sheet_load(&s, r->svc, id, r->user->id, &err)) {
+  case REVIEWS_OK:
+    break;
+  case REVIEWS_NOT_FOUND:
+    return layout_message_page(r, 404, "page.not_found", "page.not_found_text");
+  case REVIEWS_OWN_ATTEMPT:
     return layout_message_page(r, 403, "page.forbidden", "review.own_attempt");
+  case REVIEWS_STORE_FAILED:
+    return layout_store_error(r, err.store_rc);
+  case REVIEWS_EXAM_VERSION_MISSING:
+  case REVIEWS_EXAM_VERSION_UNAVAILABLE:
+    return reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
+  default:
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  if (NULL == s.score) {
+    reviews_sheet_free(&s);
+    return reply_error(r, ERR_INTERNAL, NULL);
   }
   struct html *h = html_new();
   if (NULL == h) {
-    sheet_free(&s);
+    reviews_sheet_free(&s);
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   char title[64];
@@ -596,6 +565,6 @@ int h_page_review(struct req *r) {
   layout_begin_script(h, r, title, "static/staff.js");
   render_sheet(h, r, &s);
   layout_end(h, r);
-  sheet_free(&s);
+  reviews_sheet_free(&s);
   return layout_reply(r, 200, h);
 }

@@ -5,6 +5,7 @@
 #ifndef UJIKOM_HANDLERS_H
 #define UJIKOM_HANDLERS_H
 
+#include "common/reviews.h"
 #include "http/http.h"
 
 struct exam; /* include/ujikom/exam.h */
@@ -20,6 +21,11 @@ int h_auth_logout(struct req *r);
 int h_auth_logout_all(struct req *r);
 int h_auth_me(struct req *r);
 int h_auth_password(struct req *r);
+/* Registers a candidate (the JSON API and the registration page both come here): the
+ * accounts module's checks, then the per-address registration limit, then the account.
+ * Returns 0 with *out_id, or -1 after replying (400/409/429/503...). */
+int h_auth_register_account(struct req *r, const char *name, const char *email,
+                            const char *password, int64_t *out_id);
 
 /* --- exams and attempts (h_subsectors.c, h_exams.c, h_attempts.c) --- */
 int h_subsectors_list(struct req *r);
@@ -63,6 +69,10 @@ int h_reviews_get(struct req *r);
 int h_reviews_decide(struct req *r);
 int h_admin_attempt_decision(struct req *r); /* in h_reviews.c: shares the decision code */
 int h_reviews_feedback(struct req *r);       /* the candidate's view of the decision */
+/* Answers a refused or failed reviews operation with its registry error (h_reviews.c);
+ * what names the caller in the log of a store failure. */
+int reply_reviews(struct req *r, enum reviews_rc rc, const struct reviews_err *err,
+                  const char *what);
 int h_appeals_create(struct req *r);
 int h_appeals_list(struct req *r);
 int h_appeals_assign(struct req *r);

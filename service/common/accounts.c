@@ -1,0 +1,322 @@
+/*
+ * Staff accounts: checks, then one transaction per change with its audit entry.
+ */
+#include "common/accounts.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+bool accounts_plain_text(const char *s, size_t min, size_t max) {
+  size_t n = 0;
+  if (NULL == s) {
+    return false;
+  }
+  n = strlen(s);
+  if (n < min || n > max) {
+    return false;
+  }
+  for (; '\0' != *s; s++) {
+    if ((unsigned char)*s < 0x20 || 0x7f == *s) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/* A plain address: 3-254 printable ASCII characters, one '@', a local part of 1-64, a
+ * domain with a dot that neither starts nor ends the domain. Internationalised addresses
+ * are not accepted (yet). */
+static bool email_valid(const char *email) {
+  size_t len = strnlen(email, 256);
+  const char *at = strchr(email, '@');
+  const char *domain;
+  size_t local;
+  if (len < 3 || len > 254 || NULL == at || NULL != strchr(at + 1, '@')) {
+    return false;
+  }
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)email[i];
+    if (c <= 0x20 || c >= 0x7f || '"' == c || '\\' == c || '<' == c || '>' == c || ',' == c ||
+        ';' == c || ':' == c || '(' == c || ')' == c || '[' == c || ']' == c) {
+      return false;
+    }
+  }
+  local = (size_t)(at - email);
+  domain = at + 1;
+  return local >= 1 && local <= 64 && NULL != strchr(domain, '.') && '.' != domain[0] &&
+         '.' != email[len - 1] && NULL == strstr(domain, "..");
+}
+
+/* 1-200 characters of (already valid) UTF-8, at most 255 bytes, no control characters,
+ * not only spaces. */
+static bool name_valid(const char *name) {
+  size_t bytes = strnlen(name, 256);
+  size_t chars = 0;
+  bool visible = false;
+  if (0 == bytes || bytes > 255) {
+    return false;
+  }
+  for (size_t i = 0; i < bytes; i++) {
+    unsigned char c = (unsigned char)name[i];
+    if (c < 0x20 || 0x7f == c) {
+      return false;
+    }
+    if (' ' != c) {
+      visible = true;
+    }
+    if ((c & 0xc0) != 0x80) {
+      chars++;
+    }
+  }
+  return visible && chars <= 200;
+}
+
+enum accounts_rc accounts_check_registration(const char *name, const char *email,
+                                             const char *password,
+                                             enum password_strength *out_strength) {
+  *out_strength = PASSWORD_STRONG;
+  if (NULL == name || !name_valid(name)) {
+    return ACCOUNTS_BAD_NAME;
+  }
+  if (NULL == email || !email_valid(email)) {
+    return ACCOUNTS_BAD_EMAIL;
+  }
+  return accounts_check_password(password, email, name, out_strength);
+}
+
+enum accounts_rc accounts_check_staff(const char *email, const char *name, enum role role) {
+  if (!accounts_plain_text(email, 3, 254) || NULL == strchr(email, '@') ||
+      NULL != strchr(email, ' ')) {
+    return ACCOUNTS_BAD_EMAIL;
+  }
+  if (!accounts_plain_text(name, 1, 255)) {
+    return ACCOUNTS_BAD_NAME;
+  }
+  if (ROLE_ASSESSOR != role && ROLE_ADMIN != role) {
+    return ACCOUNTS_BAD_ROLE;
+  }
+  return ACCOUNTS_OK;
+}
+
+enum accounts_rc accounts_check_password(const char *password, const char *email, const char *name,
+                                         enum password_strength *out_strength) {
+  *out_strength = PASSWORD_STRONG;
+  if (NULL == password) {
+    return ACCOUNTS_NO_PASSWORD;
+  }
+  *out_strength = password_check_strength(password, email, name);
+  return PASSWORD_STRONG == *out_strength ? ACCOUNTS_OK : ACCOUNTS_WEAK_PASSWORD;
+}
+
+static char *dump(json_t *j) {
+  char *s = NULL == j ? NULL : json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(j);
+  return s;
+}
+
+static enum accounts_rc store_failed(int *out_store_rc, int rc) {
+  *out_store_rc = rc < 0 ? rc : STORE_HARD;
+  return ACCOUNTS_STORE_FAILED;
+}
+
+struct create_ctx {
+  const struct accounts_new_staff *in;
+  const char *hash;
+  int64_t id;
+};
+
+static int tx_create(struct store_tx *tx, void *vctx) {
+  struct create_ctx *c = vctx;
+  const struct accounts_new_staff *in = c->in;
+  char subject[40];
+  char *after = NULL;
+  int rc = store_user_create(tx, &c->id, in->email, in->name, in->role, c->hash);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  after =
+      dump(json_pack("{s:I, s:s, s:s, s:s, s:b, s:s?}", "id", (json_int_t)c->id, "email", in->email,
+                     "name", in->name, "role", role_name(in->role), "disabled", 0, "via", in->via));
+  if (NULL == after) {
+    return STORE_HARD;
+  }
+  snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
+  rc = store_audit_append(tx, NULL, in->actor, "user.create", subject, NULL, after);
+  free(after);
+  return rc;
+}
+
+enum accounts_rc accounts_create_staff(struct store_user *out, struct store *store,
+                                       const struct accounts_new_staff *in,
+                                       enum password_strength *out_strength, int *out_store_rc) {
+  struct create_ctx c = {.in = in};
+  struct store_rd *rd = NULL;
+  char *hash = NULL;
+  enum accounts_rc res = accounts_check_staff(in->email, in->name, in->role);
+  int rc = STORE_HARD;
+  memset(out, 0, sizeof *out);
+  *out_strength = PASSWORD_STRONG;
+  *out_store_rc = STORE_OK;
+  if (ACCOUNTS_OK != res) {
+    return res;
+  }
+  res = accounts_check_password(in->password, in->email, in->name, out_strength);
+  if (ACCOUNTS_OK != res) {
+    return res;
+  }
+  if (PASSWORD_OK != in->hash(&hash, in->password, in->log2n)) {
+    return ACCOUNTS_INTERNAL;
+  }
+  c.hash = hash;
+  rc = store_txn(store, tx_create, &c);
+  password_free(hash);
+  if (STORE_EXISTS == rc) {
+    return ACCOUNTS_EMAIL_TAKEN;
+  }
+  if (STORE_OK != rc) {
+    return store_failed(out_store_rc, rc);
+  }
+  rc = store_rd_begin(store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_user_by_id(rd, out, c.id);
+  }
+  store_rd_end(rd);
+  OPENSSL_cleanse(out->password_hash, sizeof out->password_hash);
+  if (STORE_OK != rc) {
+    /* The account is stored; only reading it back failed. */
+    out->id = c.id;
+    return store_failed(out_store_rc, rc);
+  }
+  return ACCOUNTS_OK;
+}
+
+struct register_ctx {
+  const char *email, *name, *hash;
+  int64_t id;
+};
+
+static int tx_register(struct store_tx *tx, void *vctx) {
+  struct register_ctx *c = vctx;
+  c->id = 0;
+  return store_user_create(tx, &c->id, c->email, c->name, ROLE_CANDIDATE, c->hash);
+}
+
+enum accounts_rc accounts_register(int64_t *out_id, struct store *store, const char *name,
+                                   const char *email, const char *password, accounts_hash_fn hash,
+                                   unsigned log2n, enum password_strength *out_strength,
+                                   int *out_store_rc) {
+  struct register_ctx c = {.email = email, .name = name};
+  char *hashed = NULL;
+  enum accounts_rc res = accounts_check_registration(name, email, password, out_strength);
+  int rc = STORE_HARD;
+  *out_id = 0;
+  *out_store_rc = STORE_OK;
+  if (ACCOUNTS_OK != res) {
+    return res;
+  }
+  if (PASSWORD_OK != hash(&hashed, password, log2n)) {
+    return ACCOUNTS_INTERNAL;
+  }
+  c.hash = hashed;
+  rc = store_txn(store, tx_register, &c);
+  password_free(hashed);
+  if (STORE_EXISTS == rc) {
+    return ACCOUNTS_EMAIL_TAKEN;
+  }
+  if (STORE_OK != rc) {
+    return store_failed(out_store_rc, rc);
+  }
+  *out_id = c.id;
+  return ACCOUNTS_OK;
+}
+
+enum accounts_rc accounts_list(struct store_user **out, size_t *out_n, struct store *store,
+                               const enum role *role, int *out_store_rc) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(store, &rd);
+  *out = NULL;
+  *out_n = 0;
+  *out_store_rc = STORE_OK;
+  if (STORE_OK == rc) {
+    rc = store_user_list(rd, out, out_n, role, 0, ACCOUNTS_LIST_MAX);
+  }
+  store_rd_end(rd);
+  if (STORE_OK != rc) {
+    return store_failed(out_store_rc, rc);
+  }
+  for (size_t i = 0; NULL != *out && i < *out_n; i++) {
+    OPENSSL_cleanse((*out)[i].password_hash, sizeof(*out)[i].password_hash);
+  }
+  return ACCOUNTS_OK;
+}
+
+bool accounts_may_disable(int64_t actor, const struct store_user *u) {
+  return !u->disabled && u->id != actor;
+}
+
+struct disable_ctx {
+  int64_t id, actor;
+  const char *reason;
+  bool changed;
+};
+
+static int tx_disable(struct store_tx *tx, void *vctx) {
+  struct disable_ctx *c = vctx;
+  struct store_user u;
+  char subject[40];
+  char *before = NULL, *after = NULL;
+  int rc = store_user_by_id(store_tx_rd(tx), &u, c->id);
+  c->changed = false;
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
+  if (u.disabled) {
+    return STORE_OK; /* already disabled: nothing changes, nothing to record */
+  }
+  rc = store_user_set_disabled(tx, c->id, true);
+  if (STORE_OK == rc) {
+    rc = store_session_delete_user(tx, c->id, NULL);
+  }
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  before = dump(json_pack("{s:s, s:b}", "role", role_name(u.role), "disabled", 0));
+  after = dump(
+      json_pack("{s:s, s:b, s:s?}", "role", role_name(u.role), "disabled", 1, "reason", c->reason));
+  snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
+  rc = NULL == before || NULL == after
+           ? STORE_HARD
+           : store_audit_append(tx, NULL, c->actor, "user.disable", subject, before, after);
+  free(before);
+  free(after);
+  c->changed = STORE_OK == rc;
+  return rc;
+}
+
+enum accounts_rc accounts_disable(bool *out_changed, struct store *store, int64_t actor, int64_t id,
+                                  bool reason_given, const char *reason, int *out_store_rc) {
+  struct disable_ctx c = {.id = id, .actor = actor, .reason = reason};
+  int rc = STORE_HARD;
+  *out_changed = false;
+  *out_store_rc = STORE_OK;
+  if (id == actor) {
+    return ACCOUNTS_DISABLE_SELF;
+  }
+  if (reason_given && !accounts_plain_text(reason, 0, ACCOUNTS_MAX_REASON)) {
+    return ACCOUNTS_BAD_REASON;
+  }
+  rc = store_txn(store, tx_disable, &c);
+  if (STORE_NONE == rc) {
+    return ACCOUNTS_NOT_FOUND;
+  }
+  if (STORE_OK != rc) {
+    return store_failed(out_store_rc, rc);
+  }
+  *out_changed = c.changed;
+  return ACCOUNTS_OK;
+}

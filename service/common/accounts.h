@@ -1,0 +1,108 @@
+/*
+ * Accounts: a candidate's self-registration, and staff accounts as an administrator (or
+ * the command line) manages them — creating assessors and administrators, listing and
+ * disabling accounts. The rules (what an e-mail address, a name, a role and a password must
+ * be; that nobody disables themselves; that disabling ends every session) live here once;
+ * the JSON API, the pages and `ujikom admin create` only parse, call and answer. Every
+ * change by an administrator goes to the audit log in the same transaction.
+ *
+ * Logging in, sessions, the login back-off and changing one's password belong to the HTTP
+ * shell's session code (auth.c), as does the per-address registration limit.
+ */
+#ifndef UJIKOM_ACCOUNTS_H
+#define UJIKOM_ACCOUNTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "ujikom/password.h"
+
+#define ACCOUNTS_MAX_REASON 1000 /* bytes of an administrator's reason */
+#define ACCOUNTS_LIST_MAX   1000 /* accounts a list shows */
+
+enum accounts_rc {
+  ACCOUNTS_OK = 0,
+  ACCOUNTS_BAD_EMAIL,     /* not an e-mail address of 3 to 254 bytes */
+  ACCOUNTS_BAD_NAME,      /* not 1 to 255 bytes of text */
+  ACCOUNTS_BAD_ROLE,      /* staff accounts are "assessor" or "admin" */
+  ACCOUNTS_NO_PASSWORD,   /* an initial password is required */
+  ACCOUNTS_WEAK_PASSWORD, /* refused by the password policy (see *out_strength) */
+  ACCOUNTS_EMAIL_TAKEN,   /* an account with that e-mail address exists */
+  ACCOUNTS_NOT_FOUND,     /* no such account */
+  ACCOUNTS_DISABLE_SELF,  /* an administrator cannot disable their own account */
+  ACCOUNTS_BAD_REASON,    /* a reason of more than ACCOUNTS_MAX_REASON bytes or with controls */
+  ACCOUNTS_STORE_FAILED,  /* the store could not answer; see *out_store_rc */
+  ACCOUNTS_INTERNAL,      /* hashing failed or a broken invariant */
+};
+
+/* --- a candidate's self-registration --- */
+
+/* Checks a registration: a name of 1-200 characters (at most 255 bytes, no control
+ * characters, not only spaces), a plain e-mail address, and a password that passes the
+ * policy. ACCOUNTS_OK, ACCOUNTS_BAD_NAME, ACCOUNTS_BAD_EMAIL, ACCOUNTS_NO_PASSWORD or
+ * ACCOUNTS_WEAK_PASSWORD with *out_strength (NULL texts count as missing). */
+enum accounts_rc accounts_check_registration(const char *name, const char *email,
+                                             const char *password,
+                                             enum password_strength *out_strength);
+
+/* Hashes a password (the HTTP shell bounds how many run at once; the CLI hashes directly). */
+typedef enum password_result (*accounts_hash_fn)(char **out, const char *password, unsigned log2n);
+
+/* True for min..max bytes of text without control characters (NULL: false). */
+bool accounts_plain_text(const char *s, size_t min, size_t max);
+
+/* Checks a new staff account's e-mail, name and role (assessor or admin; a caller that could
+ * not parse the role's text passes ROLE_ANON): ACCOUNTS_OK, ACCOUNTS_BAD_EMAIL,
+ * ACCOUNTS_BAD_NAME or ACCOUNTS_BAD_ROLE (NULL texts count as invalid). */
+enum accounts_rc accounts_check_staff(const char *email, const char *name, enum role role);
+
+/* Checks a new password against the policy for the account's e-mail and name:
+ * ACCOUNTS_OK, ACCOUNTS_NO_PASSWORD or ACCOUNTS_WEAK_PASSWORD with *out_strength. */
+enum accounts_rc accounts_check_password(const char *password, const char *email, const char *name,
+                                         enum password_strength *out_strength);
+
+struct accounts_new_staff {
+  const char *email, *name;
+  enum role role;
+  const char *password;
+  int64_t actor;   /* who creates it (STORE_AUDIT_SYSTEM from the command line) */
+  const char *via; /* recorded in the audit entry ("cli"), or NULL */
+  accounts_hash_fn hash;
+  unsigned log2n; /* the password hashing cost */
+};
+
+/* Creates a staff account after accounts_check_staff and accounts_check_password. On
+ * ACCOUNTS_OK *out is the stored account (password_hash wiped). Otherwise one of the
+ * check outcomes, ACCOUNTS_EMAIL_TAKEN, ACCOUNTS_STORE_FAILED (*out_store_rc set) or
+ * ACCOUNTS_INTERNAL. *out_strength is set with ACCOUNTS_WEAK_PASSWORD. */
+enum accounts_rc accounts_create_staff(struct store_user *out, struct store *store,
+                                       const struct accounts_new_staff *in,
+                                       enum password_strength *out_strength, int *out_store_rc);
+
+/* Creates a candidate account after accounts_check_registration: ACCOUNTS_OK with *out_id,
+ * a check outcome, ACCOUNTS_EMAIL_TAKEN, ACCOUNTS_STORE_FAILED (*out_store_rc set) or
+ * ACCOUNTS_INTERNAL (hashing failed). */
+enum accounts_rc accounts_register(int64_t *out_id, struct store *store, const char *name,
+                                   const char *email, const char *password, accounts_hash_fn hash,
+                                   unsigned log2n, enum password_strength *out_strength,
+                                   int *out_store_rc);
+
+/* Accounts ordered by id, of one role (NULL = all), at most
+ * ACCOUNTS_LIST_MAX, password hashes wiped. On ACCOUNTS_OK *out is the caller's to free
+ * with store_user_list_free; else ACCOUNTS_STORE_FAILED with *out_store_rc. */
+enum accounts_rc accounts_list(struct store_user **out, size_t *out_n, struct store *store,
+                               const enum role *role, int *out_store_rc);
+
+/* May actor disable account u (a page shows the button only then)? */
+bool accounts_may_disable(int64_t actor, const struct store_user *u);
+
+/* Administrator actor disables account id and ends its sessions; reason (NULL: none) is
+ * recorded. *out_changed is false when it was disabled already (nothing recorded).
+ * ACCOUNTS_OK, ACCOUNTS_DISABLE_SELF, ACCOUNTS_BAD_REASON, ACCOUNTS_NOT_FOUND or
+ * ACCOUNTS_STORE_FAILED (*out_store_rc set). */
+enum accounts_rc accounts_disable(bool *out_changed, struct store *store, int64_t actor, int64_t id,
+                                  bool reason_given, const char *reason, int *out_store_rc);
+
+#endif

@@ -1,0 +1,1057 @@
+/*
+ * Reviews and appeals: reads what a rule needs, applies it, and writes every decision,
+ * claim and appeal change with its audit entry in one transaction. The checks that a race
+ * could undo (the claim, the verdict) are repeated inside the transaction.
+ */
+#include "common/reviews.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+
+#include "common/attempts.h"
+#include "common/catalog.h"
+#include "ujikom/review.h"
+
+const char *reviews_rc_name(enum reviews_rc rc) {
+  static const char *const names[] = {
+      [REVIEWS_OK] = "ok",
+      [REVIEWS_NOT_FOUND] = "not_found",
+      [REVIEWS_OWN_ATTEMPT] = "own_attempt",
+      [REVIEWS_STILL_OPEN] = "still_open",
+      [REVIEWS_NOT_AWAITING_REVIEW] = "not_awaiting_review",
+      [REVIEWS_CLAIM_HELD] = "claim_held",
+      [REVIEWS_NOT_CLAIMED] = "not_claimed",
+      [REVIEWS_NOT_DECIDED] = "not_decided",
+      [REVIEWS_APPEAL_ELSEWHERE] = "appeal_elsewhere",
+      [REVIEWS_BAD_MARKS] = "bad_marks",
+      [REVIEWS_INVALID_FIELD] = "invalid_field",
+      [REVIEWS_REASON_REQUIRED] = "reason_required",
+      [REVIEWS_APPEAL_REASON_INVALID] = "appeal_reason_invalid",
+      [REVIEWS_APPEAL_PERIOD_OVER] = "appeal_period_over",
+      [REVIEWS_ALREADY_APPEALED] = "already_appealed",
+      [REVIEWS_APPEAL_NOT_FOUND] = "appeal_not_found",
+      [REVIEWS_NOT_AN_ASSESSOR] = "not_an_assessor",
+      [REVIEWS_SAME_ASSESSOR] = "same_assessor",
+      [REVIEWS_APPEAL_DECIDED] = "appeal_decided",
+      [REVIEWS_EXAM_VERSION_MISSING] = "exam_version_missing",
+      [REVIEWS_EXAM_VERSION_UNAVAILABLE] = "exam_version_unavailable",
+      [REVIEWS_STORE_FAILED] = "store_failed",
+      [REVIEWS_INTERNAL] = "internal",
+  };
+  if ((size_t)rc < sizeof names / sizeof names[0] && NULL != names[rc]) {
+    return names[rc];
+  }
+  return "internal";
+}
+
+static enum reviews_rc store_failed(struct reviews_err *err, int store_rc) {
+  err->store_rc = store_rc < 0 ? store_rc : STORE_HARD;
+  return REVIEWS_STORE_FAILED;
+}
+
+static void err_reset(struct reviews_err *err) {
+  err->store_rc = STORE_OK;
+  err->why[0] = '\0';
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* the rules */
+
+bool reviews_claim_is_live(const struct store_claim *claim, int64_t now_ms) {
+  return NULL != claim && claim->expires_ms > now_ms;
+}
+
+bool reviews_claim_is_mine(const struct store_claim *claim, int64_t actor, int64_t now_ms) {
+  return reviews_claim_is_live(claim, now_ms) && claim->assessor_id == actor;
+}
+
+enum reviews_rc reviews_assessor_may_decide(enum reviews_kind *out_kind,
+                                            const struct store_attempt *att,
+                                            const struct store_appeal *appeal, int64_t actor) {
+  if (NULL != appeal && APPEAL_ASSIGNED == appeal->status) {
+    *out_kind = REVIEWS_APPEAL;
+    return appeal->assessor_id == actor ? REVIEWS_OK : REVIEWS_APPEAL_ELSEWHERE;
+  }
+  *out_kind = REVIEWS_FIRST_REVIEW;
+  return VERDICT_PENDING == att->verdict ? REVIEWS_OK : REVIEWS_NOT_AWAITING_REVIEW;
+}
+
+enum reviews_rc reviews_may_assign(const struct store_user *u, const struct store_appeal *a) {
+  if (ROLE_ASSESSOR != u->role || u->disabled) {
+    return REVIEWS_NOT_AN_ASSESSOR;
+  }
+  if (u->id == a->original_assessor_id || u->id == a->candidate_id) {
+    return REVIEWS_SAME_ASSESSOR;
+  }
+  return REVIEWS_OK;
+}
+
+/* When the result an appeal is against was decided: the decision's time, else the
+ * attempt's (an automatic result). */
+static int64_t decided_at(const struct store_attempt *att, const struct store_decision *d) {
+  if (NULL != d) {
+    return d->decided_ms;
+  }
+  return att->decided_ms > 0 ? att->decided_ms : att->finished_ms;
+}
+
+static int64_t appeal_period_ms(const struct svc *svc) {
+  return (int64_t)svc->cfg->appeal_days * 86400 * 1000;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* the queue */
+
+void reviews_queue_free(struct reviews_queue_entry *list, size_t n) {
+  (void)n; /* the entries own nothing */
+  free(list);
+}
+
+enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n, struct svc *svc,
+                              const struct reviews_viewer *viewer, const char *exam_id,
+                              const char *subsector, int64_t now_ms, struct reviews_err *err) {
+  struct store_rd *rd = NULL;
+  struct store_queue_entry *q = NULL;
+  struct reviews_queue_entry *list = NULL;
+  size_t n = 0, kept = 0;
+  int rc = STORE_HARD;
+  *out = NULL;
+  *out_n = 0;
+  err_reset(err);
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_review_queue(rd, &q, &n, exam_id, 1000);
+  }
+  store_rd_end(rd);
+  if (STORE_OK != rc) {
+    return store_failed(err, rc);
+  }
+  list = calloc(n + 1, sizeof *list);
+  if (NULL == list) {
+    store_queue_list_free(q, n);
+    return REVIEWS_INTERNAL;
+  }
+  for (size_t i = 0; i < n && kept < REVIEWS_QUEUE_LIMIT; i++) {
+    const struct exam *ex =
+        NULL == svc->catalog ? NULL : catalog_current(svc->catalog, q[i].exam_id);
+    bool live_claim = q[i].claim_expires_ms > now_ms;
+    struct reviews_queue_entry *e = &list[kept];
+    if (NULL != viewer) {
+      if (q[i].user_id == viewer->id) {
+        continue; /* nobody reviews their own attempt */
+      }
+      if (q[i].appeal_id > 0 && !viewer->admin && q[i].holder_id != viewer->id) {
+        continue; /* an appeal is for the assessor it was assigned to */
+      }
+    }
+    if (NULL != subsector && (NULL == ex || 0 != strcmp(ex->subsector, subsector))) {
+      continue;
+    }
+    e->attempt_id = q[i].attempt_id;
+    e->candidate_id = q[i].user_id;
+    memcpy(e->exam_id, q[i].exam_id, sizeof e->exam_id);
+    e->exam = ex;
+    e->since_ms = q[i].since_ms;
+    e->holder_id = (q[i].appeal_id > 0 || live_claim) ? q[i].holder_id : 0;
+    e->claim_expires_ms = live_claim ? q[i].claim_expires_ms : 0;
+    e->appeal_id = q[i].appeal_id;
+    kept++;
+  }
+  store_queue_list_free(q, n);
+  *out = list;
+  *out_n = kept;
+  return REVIEWS_OK;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* claiming */
+
+struct claim_ctx {
+  int64_t attempt_id, assessor_id, ttl_ms;
+  struct store_claim claim;
+};
+
+static int tx_claim(struct store_tx *tx, void *vctx) {
+  struct claim_ctx *c = vctx;
+  /* NONE/CONFLICT go back through the rollback path; nothing was written for them. */
+  return store_claim_take(tx, &c->claim, c->attempt_id, c->assessor_id, c->ttl_ms);
+}
+
+enum reviews_rc reviews_claim(struct store_claim *out, struct svc *svc, int64_t attempt_id,
+                              int64_t assessor, struct reviews_err *err) {
+  struct claim_ctx c = {.attempt_id = attempt_id, .assessor_id = assessor};
+  struct store_rd *rd = NULL;
+  struct store_attempt att;
+  int rc = STORE_HARD;
+  memset(out, 0, sizeof *out);
+  memset(&att, 0, sizeof att);
+  err_reset(err);
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_get(rd, &att, attempt_id);
+  }
+  store_rd_end(rd);
+  store_attempt_clear(&att);
+  if (STORE_NONE == rc) {
+    return REVIEWS_NOT_FOUND;
+  }
+  if (STORE_OK != rc) {
+    return store_failed(err, rc);
+  }
+  if (att.user_id == assessor) {
+    return REVIEWS_OWN_ATTEMPT;
+  }
+  c.ttl_ms = (int64_t)svc->cfg->claim_ttl_s * 1000;
+  rc = store_txn(svc->store, tx_claim, &c);
+  if (STORE_NONE == rc) {
+    return REVIEWS_NOT_AWAITING_REVIEW;
+  }
+  if (STORE_CONFLICT == rc) {
+    return REVIEWS_CLAIM_HELD;
+  }
+  if (STORE_OK != rc) {
+    return store_failed(err, rc);
+  }
+  *out = c.claim;
+  return REVIEWS_OK;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* loading an attempt with its exam version, form and answers */
+
+struct loaded {
+  struct store_attempt att;
+  const struct exam *exam;
+  struct exam_form *form;
+  json_t *answers; /* object item id -> value */
+};
+
+static void loaded_free(struct loaded *l) {
+  store_attempt_clear(&l->att);
+  exam_form_free(l->form);
+  json_decref(l->answers);
+  memset(l, 0, sizeof *l);
+}
+
+static json_t *answers_object(const struct store_answer *ans, size_t n) {
+  json_t *o = json_object();
+  for (size_t i = 0; NULL != o && i < n; i++) {
+    json_t *v = json_loads(ans[i].value, JSON_DECODE_ANY, NULL);
+    if (NULL != v) {
+      json_object_set_new(o, ans[i].item_id, v);
+    }
+  }
+  return o;
+}
+
+/* The exam version and form of a read attempt. */
+static enum reviews_rc rebuild_form(struct loaded *l, struct svc *svc) {
+  char why[200];
+  json_t *form_json = NULL;
+  int crc = catalog_version_from_store(svc->catalog, svc->store, &l->exam, l->att.exam_version);
+  if (0 != crc) {
+    return -2 == crc ? REVIEWS_EXAM_VERSION_UNAVAILABLE : REVIEWS_EXAM_VERSION_MISSING;
+  }
+  form_json = json_loads(NULL == l->att.form ? "" : l->att.form, 0, NULL);
+  if (NULL == form_json ||
+      0 != exam_form_from_json(&l->form, l->exam, form_json, why, sizeof why)) {
+    json_decref(form_json);
+    return REVIEWS_EXAM_VERSION_MISSING;
+  }
+  json_decref(form_json);
+  return REVIEWS_OK;
+}
+
+/* Loads a finished attempt for a decision. */
+static enum reviews_rc load_finished(struct loaded *out, struct svc *svc, int64_t id,
+                                     struct reviews_err *err) {
+  struct store_rd *rd = NULL;
+  struct store_answer *ans = NULL;
+  size_t nans = 0;
+  enum reviews_rc res = REVIEWS_INTERNAL;
+  int rc = STORE_HARD;
+  memset(out, 0, sizeof *out);
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK != rc) {
+    return store_failed(err, rc);
+  }
+  rc = store_attempt_get(rd, &out->att, id);
+  if (STORE_OK == rc) {
+    rc = store_answers_get(rd, &ans, &nans, id);
+  }
+  store_rd_end(rd);
+  if (STORE_NONE == rc) {
+    res = REVIEWS_NOT_FOUND;
+    goto fail;
+  }
+  if (STORE_OK != rc) {
+    res = store_failed(err, rc);
+    goto fail;
+  }
+  if (ATTEMPT_OPEN == out->att.status) {
+    res = REVIEWS_STILL_OPEN;
+    goto fail;
+  }
+  res = rebuild_form(out, svc);
+  if (REVIEWS_OK != res) {
+    goto fail;
+  }
+  out->answers = answers_object(ans, nans);
+  if (NULL == out->answers) {
+    res = REVIEWS_INTERNAL;
+    goto fail;
+  }
+  store_answers_free(ans, nans);
+  return REVIEWS_OK;
+fail:
+  store_answers_free(ans, nans);
+  loaded_free(out);
+  return res;
+}
+
+/* {item: criteria} of a decision's items ({item: {"criteria", "comment", ...}}). */
+static json_t *criteria_of(json_t *items) {
+  json_t *marks = json_object();
+  const char *key;
+  json_t *v;
+  json_object_foreach(items, key, v) {
+    json_t *crit = json_object_get(v, "criteria");
+    if (NULL != crit && NULL != marks) {
+      json_object_set(marks, key, crit);
+    }
+  }
+  return marks;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* the review sheet */
+
+void reviews_sheet_free(struct reviews_sheet *s) {
+  store_attempt_clear(&s->att);
+  OPENSSL_cleanse(s->candidate.password_hash, sizeof s->candidate.password_hash);
+  exam_form_free(s->form);
+  json_decref(s->answers);
+  store_appeal_clear(&s->appeal);
+  store_decision_list_free(s->history, s->nhistory);
+  json_decref(s->marks);
+  score_result_free(s->score);
+  memset(s, 0, sizeof *s);
+}
+
+const struct store_decision *reviews_sheet_current(const struct reviews_sheet *s) {
+  return s->nhistory > 0 ? &s->history[s->nhistory - 1] : NULL;
+}
+
+enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, int64_t attempt_id,
+                                   int64_t viewer_id, struct reviews_err *err) {
+  struct store_rd *rd = NULL;
+  struct store_answer *ans = NULL;
+  struct loaded l;
+  size_t nans = 0;
+  enum reviews_rc res = REVIEWS_INTERNAL;
+  int rc = STORE_HARD, crc = STORE_NONE, arc = STORE_NONE, hrc = STORE_OK;
+  memset(out, 0, sizeof *out);
+  memset(&l, 0, sizeof l);
+  err_reset(err);
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK != rc) {
+    return store_failed(err, rc);
+  }
+  rc = store_attempt_get(rd, &out->att, attempt_id);
+  if (STORE_OK == rc) {
+    rc = store_user_by_id(rd, &out->candidate, out->att.user_id);
+  }
+  if (STORE_OK == rc) {
+    rc = store_answers_get(rd, &ans, &nans, attempt_id);
+  }
+  if (STORE_OK == rc) {
+    crc = store_claim_get(rd, &out->claim, attempt_id);
+    arc = store_appeal_for_attempt(rd, &out->appeal, attempt_id);
+    hrc = store_decision_history(rd, &out->history, &out->nhistory, attempt_id);
+    rc = crc < 0 ? crc : arc < 0 ? arc : hrc < 0 ? hrc : STORE_OK;
+  }
+  store_rd_end(rd);
+  OPENSSL_cleanse(out->candidate.password_hash, sizeof out->candidate.password_hash);
+  out->has_claim = STORE_OK == crc;
+  out->has_appeal = STORE_OK == arc;
+  if (STORE_NONE == rc) {
+    res = REVIEWS_NOT_FOUND;
+    goto fail;
+  }
+  if (STORE_OK != rc) {
+    res = store_failed(err, rc);
+    goto fail;
+  }
+  /* The form is rebuilt from the stored attempt (l borrows out->att; only the exam and form
+   * it builds are taken over, and l is never freed). */
+  l.att = out->att;
+  res = rebuild_form(&l, svc);
+  out->exam = l.exam;
+  out->form = l.form;
+  if (REVIEWS_OK != res) {
+    goto fail;
+  }
+  if (out->att.user_id == viewer_id) {
+    res = REVIEWS_OWN_ATTEMPT;
+    goto fail;
+  }
+  out->answers = answers_object(ans, nans);
+  if (NULL == out->answers) {
+    res = REVIEWS_INTERNAL;
+    goto fail;
+  }
+  if (out->nhistory > 0) {
+    out->marks = json_loads(out->history[out->nhistory - 1].marks, 0, NULL);
+  }
+  {
+    /* Scored with the current decision's rubric points beside each open item. */
+    json_t *criteria = NULL == out->marks ? NULL : criteria_of(out->marks);
+    if (0 != score_form(&out->score, out->form, out->answers, criteria)) {
+      out->score = NULL;
+    }
+    json_decref(criteria);
+  }
+  store_answers_free(ans, nans);
+  return REVIEWS_OK;
+fail:
+  store_answers_free(ans, nans);
+  reviews_sheet_free(out);
+  return res;
+}
+
+enum reviews_editor reviews_sheet_editor(const struct reviews_sheet *s, int64_t viewer_id,
+                                         bool viewer_assessor, bool viewer_admin, int64_t now_ms) {
+  enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
+  if (viewer_admin) {
+    return attempts_decided(&s->att) ? REVIEWS_EDIT_ADMIN : REVIEWS_EDIT_NONE;
+  }
+  if (!viewer_assessor || s->att.user_id == viewer_id ||
+      REVIEWS_OK != reviews_assessor_may_decide(&kind, &s->att, s->has_appeal ? &s->appeal : NULL,
+                                                viewer_id)) {
+    return REVIEWS_EDIT_NONE;
+  }
+  if (REVIEWS_FIRST_REVIEW == kind &&
+      !reviews_claim_is_mine(s->has_claim ? &s->claim : NULL, viewer_id, now_ms)) {
+    return REVIEWS_EDIT_NONE;
+  }
+  return REVIEWS_EDIT_ASSESSOR;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* decisions */
+
+/* What a decision writes, prepared outside the transaction. */
+struct decide_ctx {
+  int64_t attempt_id;
+  int64_t actor;
+  int64_t appeal_id;
+  bool first_review; /* expects PENDING and the actor's live claim; else K or BK */
+  bool admin;        /* no claim; expects K or BK */
+  struct store_decision d;
+  char *result_json;
+  const char *audit_action;
+  /* out */
+  int64_t decision_id;
+  enum verdict old_verdict;
+  enum reviews_rc refusal; /* a refusal found inside the transaction */
+};
+
+static int tx_decide(struct store_tx *tx, void *vctx) {
+  struct decide_ctx *c = vctx;
+  struct store_rd *rd = store_tx_rd(tx);
+  struct store_attempt att;
+  struct store_claim claim;
+  struct store_decision prev;
+  json_t *before = NULL, *after = NULL;
+  char *before_s = NULL, *after_s = NULL;
+  char subject[40];
+  int64_t prev_id = 0;
+  int rc = STORE_HARD;
+  c->decision_id = 0;
+  c->refusal = REVIEWS_OK;
+  memset(&att, 0, sizeof att);
+  /* Re-check inside the transaction: another request may have decided meanwhile. */
+  rc = store_attempt_get(rd, &att, c->attempt_id);
+  if (STORE_OK != rc) {
+    goto done;
+  }
+  c->old_verdict = att.verdict;
+  if (c->first_review ? VERDICT_PENDING != att.verdict : !attempts_decided(&att)) {
+    c->refusal = c->first_review ? REVIEWS_NOT_AWAITING_REVIEW : REVIEWS_NOT_DECIDED;
+    rc = STORE_CONFLICT;
+    goto done;
+  }
+  if (c->first_review) {
+    rc = store_claim_get(rd, &claim, c->attempt_id);
+    if (rc < 0) {
+      goto done;
+    }
+    if (!reviews_claim_is_mine(STORE_OK == rc ? &claim : NULL, c->actor, store_tx_now_ms(tx))) {
+      c->refusal = REVIEWS_NOT_CLAIMED;
+      rc = STORE_CONFLICT;
+      goto done;
+    }
+  }
+  rc = store_decision_latest(rd, &prev, c->attempt_id);
+  if (rc < 0) {
+    goto done;
+  }
+  if (STORE_OK == rc) {
+    prev_id = prev.id;
+  }
+  store_decision_clear(&prev);
+  rc = store_decision_add(tx, &c->decision_id, &c->d);
+  if (STORE_OK != rc) {
+    goto done;
+  }
+  rc = store_attempt_set_result(tx, c->attempt_id, c->d.overall, c->result_json);
+  if (STORE_OK != rc) {
+    if (rc >= 0) {
+      c->refusal = c->first_review ? REVIEWS_NOT_AWAITING_REVIEW : REVIEWS_NOT_DECIDED;
+      rc = STORE_CONFLICT;
+    }
+    goto done;
+  }
+  rc = store_claim_release(tx, c->attempt_id);
+  if (STORE_OK == rc && c->appeal_id > 0) {
+    rc = store_appeal_set_decided(tx, c->appeal_id);
+    if (STORE_OK != rc && rc >= 0) {
+      c->refusal = REVIEWS_NOT_DECIDED;
+      rc = STORE_CONFLICT;
+    }
+  }
+  if (STORE_OK != rc) {
+    goto done;
+  }
+  before = json_pack("{s:s, s:o}", "verdict", verdict_name(att.verdict), "decision_id",
+                     prev_id > 0 ? json_integer((json_int_t)prev_id) : json_null());
+  after =
+      json_pack("{s:s, s:I, s:s, s:o?, s:s?, s:s?}", "verdict", verdict_name(c->d.overall),
+                "decision_id", (json_int_t)c->decision_id, "kind", c->d.kind, "units",
+                json_loads(c->d.units, 0, NULL), "reason", c->d.reason, "feedback", c->d.feedback);
+  before_s = NULL == before ? NULL : json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS);
+  after_s = NULL == after ? NULL : json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+  if (NULL == before_s || NULL == after_s) {
+    rc = STORE_HARD;
+    goto done;
+  }
+  snprintf(subject, sizeof subject, "attempt:%lld", (long long)c->attempt_id);
+  rc = store_audit_append(tx, NULL, c->actor, c->audit_action, subject, before_s, after_s);
+done:
+  json_decref(before);
+  json_decref(after);
+  free(before_s);
+  free(after_s);
+  store_attempt_clear(&att);
+  return rc;
+}
+
+static enum reviews_rc refused(enum review_status st) {
+  switch (st) {
+  case REVIEW_BAD_MARKS:
+    return REVIEWS_BAD_MARKS;
+  case REVIEW_INVALID_FIELD:
+    return REVIEWS_INVALID_FIELD;
+  case REVIEW_REASON_REQUIRED:
+    return REVIEWS_REASON_REQUIRED;
+  case REVIEW_OK:
+  case REVIEW_NOMEM:
+    break;
+  }
+  return REVIEWS_INTERNAL;
+}
+
+/* Copies a checked outcome into the decision to store (strings owned by the context). */
+static void take_outcome(struct decide_ctx *c, struct review_outcome *o) {
+  c->d.overall = o->overall;
+  c->d.marks = o->items;
+  c->d.units = o->units;
+  c->d.feedback = o->feedback;
+  c->result_json = o->result;
+  memset(o, 0, sizeof *o);
+}
+
+void reviews_decision_clear(struct reviews_decision *d) {
+  free(d->units);
+  free(d->feedback);
+  memset(d, 0, sizeof *d);
+}
+
+/* Common tail: runs the transaction, fills *out and issues the certificate of a K. */
+static enum reviews_rc decide_commit(struct reviews_decision *out, struct svc *svc,
+                                     struct decide_ctx *c, struct reviews_err *err) {
+  struct store_cert cert;
+  int rc = store_txn(svc->store, tx_decide, c);
+  memset(&cert, 0, sizeof cert);
+  if (STORE_CONFLICT == rc) { /* the attempt changed under the decision */
+    return REVIEWS_OK != c->refusal ? c->refusal
+           : c->first_review        ? REVIEWS_NOT_AWAITING_REVIEW
+                                    : REVIEWS_NOT_DECIDED;
+  }
+  if (STORE_OK != rc) {
+    return store_failed(err, rc);
+  }
+  out->id = c->decision_id;
+  out->attempt_id = c->attempt_id;
+  memcpy(out->kind, c->d.kind, sizeof out->kind);
+  out->overall = c->d.overall;
+  out->previous_verdict = c->old_verdict;
+  out->units = c->d.units;
+  out->feedback = c->d.feedback;
+  c->d.units = NULL;
+  c->d.feedback = NULL;
+  out->issue = ISSUE_NOT_COMPETENT;
+  if (VERDICT_K == c->d.overall) {
+    /* The decision is committed; issuing is idempotent and may be retried later, so a
+     * failure here does not undo the decision. */
+    out->issue = issue_certificate(&cert, svc, c->attempt_id, c->actor, out->issue_err,
+                                   sizeof out->issue_err);
+    if (ISSUE_CREATED == out->issue || ISSUE_EXISTING == out->issue) {
+      snprintf(out->serial, sizeof out->serial, "%s", cert.serial);
+    }
+    store_cert_clear(&cert);
+  }
+  return REVIEWS_OK;
+}
+
+static void decide_ctx_free(struct decide_ctx *c) {
+  store_decision_clear(&c->d);
+  free(c->result_json);
+  c->result_json = NULL;
+}
+
+enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, int64_t attempt_id,
+                               int64_t actor, const struct reviews_marks *in,
+                               struct reviews_err *err) {
+  struct loaded l;
+  struct store_rd *rd = NULL;
+  struct store_appeal appeal;
+  struct review_outcome o;
+  struct review_request rq;
+  struct decide_ctx c;
+  enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
+  enum review_status st;
+  enum reviews_rc res = REVIEWS_INTERNAL;
+  int rc = STORE_HARD;
+  memset(out, 0, sizeof *out);
+  memset(&c, 0, sizeof c);
+  memset(&appeal, 0, sizeof appeal);
+  memset(&o, 0, sizeof o);
+  err_reset(err);
+  res = load_finished(&l, svc, attempt_id, err);
+  if (REVIEWS_OK != res) {
+    return res;
+  }
+  if (l.att.user_id == actor) {
+    res = REVIEWS_OWN_ATTEMPT;
+    goto cleanup;
+  }
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_appeal_for_attempt(rd, &appeal, attempt_id);
+  }
+  store_rd_end(rd);
+  if (rc < 0) {
+    res = store_failed(err, rc);
+    goto cleanup;
+  }
+  res = reviews_assessor_may_decide(&kind, &l.att, STORE_OK == rc ? &appeal : NULL, actor);
+  if (REVIEWS_OK != res) {
+    goto cleanup;
+  }
+  c.attempt_id = attempt_id;
+  c.actor = actor;
+  if (REVIEWS_APPEAL == kind) {
+    snprintf(c.d.kind, sizeof c.d.kind, "%s", STORE_DECISION_APPEAL);
+    c.appeal_id = appeal.id;
+    c.audit_action = "appeal.decision";
+  } else {
+    snprintf(c.d.kind, sizeof c.d.kind, "%s", STORE_DECISION_ASSESSOR);
+    c.first_review = true;
+    c.audit_action = "review.decision";
+  }
+  if (NULL == in->items) {
+    snprintf(err->why, sizeof err->why, "items: the rubric marks are required.");
+    res = REVIEWS_BAD_MARKS;
+    goto cleanup;
+  }
+  rq = (struct review_request){
+      .items = in->items, .units = in->units, .overall = in->overall, .feedback = in->feedback};
+  st = review_decide(&o, l.form, l.answers, &rq, err->why, sizeof err->why);
+  if (REVIEW_OK != st) {
+    res = refused(st);
+    goto cleanup;
+  }
+  c.d.attempt_id = attempt_id;
+  c.d.decided_by = actor;
+  c.d.appeal_id = c.appeal_id;
+  take_outcome(&c, &o);
+  res = decide_commit(out, svc, &c, err);
+cleanup:
+  decide_ctx_free(&c);
+  review_outcome_free(&o);
+  store_appeal_clear(&appeal);
+  loaded_free(&l);
+  return res;
+}
+
+enum reviews_rc reviews_override(struct reviews_decision *out, struct svc *svc, int64_t attempt_id,
+                                 int64_t actor, const char *reason, const struct reviews_marks *in,
+                                 struct reviews_err *err) {
+  struct loaded l;
+  struct store_rd *rd = NULL;
+  struct store_decision prev;
+  struct review_outcome o;
+  struct review_request rq;
+  struct decide_ctx c;
+  json_t *kept = NULL;
+  enum review_status st;
+  enum reviews_rc res = REVIEWS_INTERNAL;
+  int rc = STORE_HARD;
+  memset(out, 0, sizeof *out);
+  memset(&c, 0, sizeof c);
+  memset(&prev, 0, sizeof prev);
+  memset(&o, 0, sizeof o);
+  memset(&l, 0, sizeof l);
+  err_reset(err);
+  if (NULL == reason || '\0' == reason[0]) {
+    snprintf(err->why, sizeof err->why, "reason: an administrator's change needs a reason.");
+    return REVIEWS_REASON_REQUIRED;
+  }
+  res = load_finished(&l, svc, attempt_id, err);
+  if (REVIEWS_OK != res) {
+    return res;
+  }
+  if (!attempts_decided(&l.att)) {
+    res = REVIEWS_NOT_DECIDED;
+    goto cleanup;
+  }
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_decision_latest(rd, &prev, attempt_id);
+  }
+  store_rd_end(rd);
+  if (rc < 0) {
+    res = store_failed(err, rc);
+    goto cleanup;
+  }
+  if (STORE_OK == rc && NULL == (kept = json_loads(prev.marks, 0, NULL))) {
+    res = REVIEWS_INTERNAL;
+    goto cleanup;
+  }
+  rq = (struct review_request){.kept_items = kept,
+                               .units = in->units,
+                               .overall = in->overall,
+                               .feedback = in->feedback,
+                               .kept_feedback = STORE_OK == rc ? prev.feedback : NULL,
+                               .reason_all = reason};
+  st = review_decide(&o, l.form, l.answers, &rq, err->why, sizeof err->why);
+  if (REVIEW_OK != st) {
+    res = refused(st);
+    goto cleanup;
+  }
+  c.attempt_id = attempt_id;
+  c.actor = actor;
+  c.admin = true;
+  c.audit_action = "review.admin_change";
+  c.d.attempt_id = attempt_id;
+  c.d.decided_by = actor;
+  c.d.reason = strdup(reason);
+  snprintf(c.d.kind, sizeof c.d.kind, "%s", STORE_DECISION_ADMIN);
+  take_outcome(&c, &o);
+  if (NULL == c.d.reason) {
+    res = REVIEWS_INTERNAL;
+    goto cleanup;
+  }
+  res = decide_commit(out, svc, &c, err);
+cleanup:
+  decide_ctx_free(&c);
+  review_outcome_free(&o);
+  json_decref(kept);
+  store_decision_clear(&prev);
+  loaded_free(&l);
+  return res;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* the candidate's view */
+
+void reviews_feedback_clear(struct reviews_feedback *f) {
+  store_decision_clear(&f->decision);
+  store_appeal_clear(&f->appeal);
+  memset(f, 0, sizeof *f);
+}
+
+enum reviews_rc reviews_feedback(struct reviews_feedback *out, struct svc *svc, int64_t attempt_id,
+                                 int64_t candidate, struct reviews_err *err) {
+  struct store_rd *rd = NULL;
+  struct store_attempt att;
+  int rc = STORE_HARD, drc = STORE_NONE, arc = STORE_NONE;
+  memset(out, 0, sizeof *out);
+  memset(&att, 0, sizeof att);
+  err_reset(err);
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_get(rd, &att, attempt_id);
+  }
+  if (STORE_OK == rc && att.user_id == candidate) {
+    drc = store_decision_latest(rd, &out->decision, attempt_id);
+    arc = store_appeal_for_attempt(rd, &out->appeal, attempt_id);
+  }
+  store_rd_end(rd);
+  store_attempt_clear(&att);
+  out->has_decision = STORE_OK == drc;
+  out->has_appeal = STORE_OK == arc;
+  if (STORE_OK == rc && (drc < 0 || arc < 0)) {
+    rc = drc < 0 ? drc : arc;
+  }
+  /* Someone else's attempt is "not found", like a missing one. */
+  if (STORE_NONE == rc || (STORE_OK == rc && att.user_id != candidate)) {
+    reviews_feedback_clear(out);
+    return REVIEWS_NOT_FOUND;
+  }
+  if (STORE_OK != rc) {
+    reviews_feedback_clear(out);
+    return store_failed(err, rc);
+  }
+  if (!attempts_decided(&att)) {
+    reviews_feedback_clear(out);
+    return REVIEWS_NOT_DECIDED;
+  }
+  out->verdict = att.verdict;
+  out->decided_ms = decided_at(&att, out->has_decision ? &out->decision : NULL);
+  out->appeal_until_ms = out->decided_ms + appeal_period_ms(svc);
+  return REVIEWS_OK;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* appeals */
+
+/* ISO-8601 UTC time as JSON, null for "not yet" (the API's time format). */
+static json_t *time_json(int64_t ms) {
+  char buf[32];
+  struct tm tm;
+  time_t t = (time_t)(ms / 1000);
+  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
+      0 == strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+    return json_null();
+  }
+  return json_string(buf);
+}
+
+json_t *reviews_appeal_json(const struct store_appeal *a) {
+  return json_pack(
+      "{s:I, s:I, s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id, "attempt_id",
+      (json_int_t)a->attempt_id, "candidate_id", (json_int_t)a->candidate_id, "reason", a->reason,
+      "created_at", time_json(a->created_ms), "status", appeal_status_name(a->status),
+      "original_assessor_id",
+      a->original_assessor_id > 0 ? json_integer(a->original_assessor_id) : json_null(),
+      "assessor_id", a->assessor_id > 0 ? json_integer(a->assessor_id) : json_null(), "assigned_at",
+      time_json(a->assigned_ms), "decided_at", time_json(a->decided_ms));
+}
+
+/* The appeal as compact JSON for the audit log (caller frees). */
+static char *appeal_audit_text(const struct store_appeal *a) {
+  json_t *j = reviews_appeal_json(a);
+  char *s = NULL == j ? NULL : json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(j);
+  return s;
+}
+
+static enum reviews_rc read_appeal(struct store_appeal *out, struct svc *svc, int64_t id,
+                                   struct reviews_err *err) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_appeal_get(rd, out, id);
+  }
+  store_rd_end(rd);
+  return STORE_OK == rc ? REVIEWS_OK : store_failed(err, rc);
+}
+
+struct create_ctx {
+  int64_t attempt_id, candidate_id, original_assessor_id;
+  const char *reason;
+  int64_t appeal_id;
+};
+
+static int tx_create(struct store_tx *tx, void *vctx) {
+  struct create_ctx *c = vctx;
+  struct store_appeal a;
+  char subject[40];
+  char *after = NULL;
+  int rc = store_appeal_create(tx, &c->appeal_id, c->attempt_id, c->candidate_id, c->reason,
+                               c->original_assessor_id);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  rc = store_appeal_get(store_tx_rd(tx), &a, c->appeal_id);
+  if (STORE_OK != rc) {
+    return rc < 0 ? rc : STORE_HARD;
+  }
+  after = appeal_audit_text(&a);
+  store_appeal_clear(&a);
+  if (NULL == after) {
+    return STORE_HARD;
+  }
+  snprintf(subject, sizeof subject, "attempt:%lld", (long long)c->attempt_id);
+  rc = store_audit_append(tx, NULL, c->candidate_id, "appeal.create", subject, NULL, after);
+  free(after);
+  return rc;
+}
+
+enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, int64_t attempt_id,
+                                    int64_t candidate, const char *reason, int64_t now_ms,
+                                    struct reviews_err *err) {
+  struct create_ctx c = {.attempt_id = attempt_id, .candidate_id = candidate, .reason = reason};
+  struct store_rd *rd = NULL;
+  struct store_attempt att;
+  struct store_decision d;
+  int64_t decided_ms = 0;
+  int rc = STORE_HARD, drc = STORE_NONE;
+  memset(out, 0, sizeof *out);
+  memset(&att, 0, sizeof att);
+  memset(&d, 0, sizeof d);
+  err_reset(err);
+  if (NULL == reason || '\0' == reason[0] || strlen(reason) > REVIEWS_APPEAL_MAX) {
+    return REVIEWS_APPEAL_REASON_INVALID;
+  }
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_get(rd, &att, attempt_id);
+  }
+  if (STORE_OK == rc && att.user_id == candidate) {
+    drc = store_decision_latest(rd, &d, attempt_id);
+  }
+  store_rd_end(rd);
+  store_attempt_clear(&att);
+  /* Someone else's attempt is "not found": do not confirm that it exists. */
+  if (STORE_NONE == rc || (STORE_OK == rc && att.user_id != candidate)) {
+    rc = STORE_NONE;
+  }
+  if (drc < 0) {
+    rc = drc;
+  }
+  if (STORE_NONE == rc) {
+    return REVIEWS_NOT_FOUND;
+  }
+  if (STORE_OK != rc) {
+    return store_failed(err, rc);
+  }
+  if (!attempts_decided(&att)) {
+    store_decision_clear(&d);
+    return REVIEWS_NOT_DECIDED;
+  }
+  /* The period runs from the decision that is being appealed. */
+  decided_ms = decided_at(&att, STORE_OK == drc ? &d : NULL);
+  c.original_assessor_id = STORE_OK == drc ? d.decided_by : 0;
+  store_decision_clear(&d);
+  if (now_ms - decided_ms > appeal_period_ms(svc)) {
+    return REVIEWS_APPEAL_PERIOD_OVER;
+  }
+  rc = store_txn(svc->store, tx_create, &c);
+  if (STORE_EXISTS == rc) {
+    return REVIEWS_ALREADY_APPEALED;
+  }
+  if (STORE_OK != rc) {
+    return store_failed(err, rc);
+  }
+  return read_appeal(out, svc, c.appeal_id, err);
+}
+
+enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, struct svc *svc,
+                                    const enum appeal_status *status, int limit,
+                                    struct reviews_err *err) {
+  struct store_rd *rd = NULL;
+  int rc = STORE_HARD;
+  *out = NULL;
+  *out_n = 0;
+  err_reset(err);
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_appeal_list(rd, out, out_n, status, limit);
+  }
+  store_rd_end(rd);
+  return STORE_OK == rc ? REVIEWS_OK : store_failed(err, rc);
+}
+
+struct assign_ctx {
+  int64_t appeal_id, assessor_id, actor;
+  enum reviews_rc refusal; /* a refusal found inside the transaction */
+};
+
+static int tx_assign(struct store_tx *tx, void *vctx) {
+  struct assign_ctx *c = vctx;
+  struct store_rd *rd = store_tx_rd(tx);
+  struct store_appeal before, after;
+  struct store_user u;
+  char *before_s = NULL, *after_s = NULL;
+  char subject[40];
+  int rc = STORE_HARD;
+  c->refusal = REVIEWS_OK;
+  memset(&before, 0, sizeof before);
+  memset(&after, 0, sizeof after);
+  rc = store_appeal_get(rd, &before, c->appeal_id);
+  if (STORE_NONE == rc) {
+    c->refusal = REVIEWS_APPEAL_NOT_FOUND;
+  }
+  if (STORE_OK != rc) {
+    goto done;
+  }
+  rc = store_user_by_id(rd, &u, c->assessor_id);
+  if (rc < 0) {
+    goto done;
+  }
+  c->refusal = STORE_NONE == rc ? REVIEWS_NOT_AN_ASSESSOR : reviews_may_assign(&u, &before);
+  OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
+  if (REVIEWS_OK != c->refusal) {
+    rc = STORE_CONFLICT;
+    goto done;
+  }
+  rc = store_appeal_assign(tx, c->appeal_id, c->assessor_id);
+  if (STORE_CONFLICT == rc) {
+    c->refusal = REVIEWS_APPEAL_DECIDED;
+  }
+  if (STORE_OK != rc) {
+    goto done;
+  }
+  rc = store_appeal_get(rd, &after, c->appeal_id);
+  if (STORE_OK != rc) {
+    rc = rc < 0 ? rc : STORE_HARD;
+    goto done;
+  }
+  before_s = appeal_audit_text(&before);
+  after_s = appeal_audit_text(&after);
+  if (NULL == before_s || NULL == after_s) {
+    rc = STORE_HARD;
+    goto done;
+  }
+  snprintf(subject, sizeof subject, "attempt:%lld", (long long)before.attempt_id);
+  rc = store_audit_append(tx, NULL, c->actor, "appeal.assign", subject, before_s, after_s);
+done:
+  free(before_s);
+  free(after_s);
+  store_appeal_clear(&before);
+  store_appeal_clear(&after);
+  return rc;
+}
+
+enum reviews_rc reviews_appeal_assign(struct store_appeal *out, struct svc *svc, int64_t appeal_id,
+                                      int64_t assessor, int64_t actor, struct reviews_err *err) {
+  struct assign_ctx c = {.appeal_id = appeal_id, .assessor_id = assessor, .actor = actor};
+  int rc = STORE_HARD;
+  memset(out, 0, sizeof *out);
+  err_reset(err);
+  rc = store_txn(svc->store, tx_assign, &c);
+  if (REVIEWS_OK != c.refusal && STORE_OK != rc) {
+    return c.refusal;
+  }
+  if (STORE_OK != rc) {
+    return store_failed(err, rc);
+  }
+  return read_appeal(out, svc, appeal_id, err);
+}

@@ -1,0 +1,517 @@
+/*
+ * The reviews and accounts application layer against a real store: who may decide (the
+ * claim-first rule, assigned appeals, administrators), claiming, the candidate's feedback,
+ * filing and assigning appeals, and creating and disabling staff accounts. Each refusal is
+ * the layer's own outcome, never a store code.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/accounts.h"
+#include "common/attempts.h"
+#include "common/catalog.h"
+#include "common/config.h"
+#include "common/reviews.h"
+#include "store/store.h"
+#include "test_store_fixture.h"
+#include "ujikom/exam_form.h"
+
+struct fixture {
+  struct temp_store t;
+  struct config cfg;
+  struct svc svc;
+  int64_t candidate, assessor, assessor2, admin;
+};
+
+/* The accounts every test starts with, created in one transaction. */
+static int seed_users(struct store_tx *tx, void *arg) {
+  struct fixture *f = arg;
+  int rc =
+      store_user_create(tx, &f->candidate, "calon@contoh.test", "Nama Orang", ROLE_CANDIDATE, "x");
+  if (STORE_OK == rc) {
+    rc =
+        store_user_create(tx, &f->assessor, "asesor@contoh.test", "Nama Orang", ROLE_ASSESSOR, "x");
+  }
+  if (STORE_OK == rc) {
+    rc = store_user_create(tx, &f->assessor2, "asesor2@contoh.test", "Nama Orang", ROLE_ASSESSOR,
+                           "x");
+  }
+  if (STORE_OK == rc) {
+    rc = store_user_create(tx, &f->admin, "admin@contoh.test", "Nama Orang", ROLE_ADMIN, "x");
+  }
+  return rc;
+}
+
+struct user_txn {
+  const char *email;
+  enum role role;
+  int64_t id;
+};
+
+static int create_user(struct store_tx *tx, void *arg) {
+  struct user_txn *u = arg;
+  return store_user_create(tx, &u->id, u->email, "Nama Orang", u->role, "x");
+}
+
+static int64_t new_user(struct fixture *f, const char *email, enum role role) {
+  struct user_txn u = {email, role, 0};
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, create_user, &u));
+  return u.id;
+}
+
+struct attempt_txn {
+  int64_t user;
+  enum verdict verdict;
+  int64_t id;
+};
+
+#define VERSION "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static int create_attempt(struct store_tx *tx, void *arg) {
+  struct attempt_txn *a = arg;
+  int rc = store_exam_source_put(tx, VERSION, "EXM", "ex.exam.yaml", "x", 1);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  rc = store_attempt_create(tx, &a->id, a->user, "EXM", VERSION, "{}",
+                            store_tx_now_ms(tx) + 3600000);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  return store_attempt_finish(tx, a->id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), a->verdict, "{}");
+}
+
+static int64_t new_attempt(struct fixture *f, int64_t user, enum verdict verdict) {
+  struct attempt_txn a = {user, verdict, 0};
+  int rc = store_txn(f->svc.store, create_attempt, &a);
+  if (STORE_OK != rc) {
+    fail_msg("create attempt: %s", store_rc_name(rc));
+  }
+  return a.id;
+}
+
+static int setup(void **state) {
+  struct fixture *f = NULL;
+  if (0 != temp_store_setup_with(state, sizeof *f, "reviews", NULL, seed_users)) {
+    return -1;
+  }
+  f = *state;
+  f->cfg.claim_ttl_s = 3600;
+  f->cfg.appeal_days = 14;
+  f->cfg.kdf_log2n = 10;
+  f->svc.cfg = &f->cfg;
+  f->svc.store = f->t.s;
+  return 0;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* the rules as predicates */
+
+static void test_who_may_decide(void **state) {
+  (void)state;
+  struct store_attempt att = {.id = 1, .user_id = 10};
+  struct store_appeal ap = {.id = 5, .attempt_id = 1, .assessor_id = 20};
+  struct store_claim claim = {.attempt_id = 1, .assessor_id = 20, .expires_ms = 2000};
+  enum reviews_kind kind = REVIEWS_APPEAL;
+
+  att.verdict = VERDICT_PENDING;
+  assert_int_equal(REVIEWS_OK, reviews_assessor_may_decide(&kind, &att, NULL, 20));
+  assert_int_equal(REVIEWS_FIRST_REVIEW, kind);
+  assert_true(reviews_claim_is_mine(&claim, 20, 1000));
+  assert_false(reviews_claim_is_mine(&claim, 21, 1000)); /* someone else's claim */
+  assert_false(reviews_claim_is_mine(&claim, 20, 2000)); /* lapsed */
+  assert_false(reviews_claim_is_mine(NULL, 20, 1000));   /* no claim: claim first */
+
+  att.verdict = VERDICT_K;
+  assert_true(attempts_decided(&att));
+  assert_int_equal(REVIEWS_NOT_AWAITING_REVIEW, reviews_assessor_may_decide(&kind, &att, NULL, 20));
+  ap.status = APPEAL_ASSIGNED;
+  assert_int_equal(REVIEWS_OK, reviews_assessor_may_decide(&kind, &att, &ap, 20));
+  assert_int_equal(REVIEWS_APPEAL, kind);
+  assert_int_equal(REVIEWS_APPEAL_ELSEWHERE, reviews_assessor_may_decide(&kind, &att, &ap, 21));
+  ap.status = APPEAL_DECIDED;
+  assert_int_equal(REVIEWS_NOT_AWAITING_REVIEW, reviews_assessor_may_decide(&kind, &att, &ap, 20));
+
+  att.verdict = VERDICT_PENDING;
+  assert_false(attempts_decided(&att));
+}
+
+static void test_sheet_editor(void **state) {
+  (void)state;
+  struct reviews_sheet s;
+  memset(&s, 0, sizeof s);
+  s.att.user_id = 10;
+  s.att.verdict = VERDICT_PENDING;
+  /* an assessor edits a first review only under their live claim */
+  assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 20, true, false, 1000));
+  s.has_claim = true;
+  s.claim = (struct store_claim){.attempt_id = 1, .assessor_id = 20, .expires_ms = 5000};
+  assert_int_equal(REVIEWS_EDIT_ASSESSOR, reviews_sheet_editor(&s, 20, true, false, 1000));
+  assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 21, true, false, 1000));
+  assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 20, true, false, 6000));
+  /* an administrator changes decided attempts only */
+  assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 30, false, true, 1000));
+  s.att.verdict = VERDICT_BK;
+  assert_int_equal(REVIEWS_EDIT_ADMIN, reviews_sheet_editor(&s, 30, false, true, 1000));
+  /* a decided attempt is an assessor's only through an appeal assigned to them */
+  assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 20, true, false, 1000));
+  s.has_appeal = true;
+  s.appeal.status = APPEAL_ASSIGNED;
+  s.appeal.assessor_id = 21;
+  assert_int_equal(REVIEWS_EDIT_ASSESSOR, reviews_sheet_editor(&s, 21, true, false, 1000));
+  assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&s, 20, true, false, 1000));
+}
+
+static void test_may_assign(void **state) {
+  (void)state;
+  struct store_user u = {.id = 7};
+  struct store_appeal a = {.candidate_id = 3, .original_assessor_id = 8};
+  u.role = ROLE_ASSESSOR;
+  assert_int_equal(REVIEWS_OK, reviews_may_assign(&u, &a));
+  u.disabled = true;
+  assert_int_equal(REVIEWS_NOT_AN_ASSESSOR, reviews_may_assign(&u, &a));
+  u.disabled = false;
+  u.role = ROLE_ADMIN;
+  assert_int_equal(REVIEWS_NOT_AN_ASSESSOR, reviews_may_assign(&u, &a));
+  u.role = ROLE_ASSESSOR;
+  u.id = 8;
+  assert_int_equal(REVIEWS_SAME_ASSESSOR, reviews_may_assign(&u, &a));
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* operations against the store */
+
+static void test_claim(void **state) {
+  struct fixture *f = *state;
+  struct store_claim c;
+  struct reviews_err err;
+  int64_t pending = new_attempt(f, f->candidate, VERDICT_PENDING);
+  int64_t decided = new_attempt(f, f->candidate, VERDICT_K);
+  assert_int_equal(REVIEWS_NOT_FOUND, reviews_claim(&c, &f->svc, 999999, f->assessor, &err));
+  assert_int_equal(REVIEWS_OWN_ATTEMPT, reviews_claim(&c, &f->svc, pending, f->candidate, &err));
+  assert_int_equal(REVIEWS_OK, reviews_claim(&c, &f->svc, pending, f->assessor, &err));
+  assert_int_equal(f->assessor, c.assessor_id);
+  assert_true(c.expires_ms > c.claimed_ms);
+  assert_int_equal(REVIEWS_OK, reviews_claim(&c, &f->svc, pending, f->assessor, &err)); /* renew */
+  assert_int_equal(REVIEWS_CLAIM_HELD, reviews_claim(&c, &f->svc, pending, f->assessor2, &err));
+  assert_int_equal(REVIEWS_NOT_AWAITING_REVIEW,
+                   reviews_claim(&c, &f->svc, decided, f->assessor, &err));
+}
+
+static void test_feedback_and_appeal(void **state) {
+  struct fixture *f = *state;
+  struct reviews_feedback fb;
+  struct store_appeal a;
+  struct reviews_err err;
+  int64_t other = new_user(f, "lain@contoh.test", ROLE_CANDIDATE);
+  int64_t pending = new_attempt(f, f->candidate, VERDICT_PENDING);
+  int64_t decided = new_attempt(f, f->candidate, VERDICT_BK);
+  int64_t period = 14LL * 86400 * 1000;
+
+  assert_int_equal(REVIEWS_NOT_DECIDED,
+                   reviews_feedback(&fb, &f->svc, pending, f->candidate, &err));
+  assert_int_equal(REVIEWS_NOT_FOUND, reviews_feedback(&fb, &f->svc, decided, other, &err));
+  assert_int_equal(REVIEWS_OK, reviews_feedback(&fb, &f->svc, decided, f->candidate, &err));
+  assert_int_equal(VERDICT_BK, fb.verdict);
+  assert_false(fb.has_decision); /* an automatic result */
+  assert_false(fb.has_appeal);
+  assert_int_equal(fb.decided_ms + period, fb.appeal_until_ms);
+  int64_t decided_ms = fb.decided_ms;
+  reviews_feedback_clear(&fb);
+
+  assert_int_equal(REVIEWS_APPEAL_REASON_INVALID,
+                   reviews_appeal_file(&a, &f->svc, decided, f->candidate, "", decided_ms, &err));
+  assert_int_equal(REVIEWS_APPEAL_REASON_INVALID,
+                   reviews_appeal_file(&a, &f->svc, decided, f->candidate, NULL, decided_ms, &err));
+  assert_int_equal(REVIEWS_NOT_FOUND,
+                   reviews_appeal_file(&a, &f->svc, decided, other, "why", decided_ms, &err));
+  assert_int_equal(REVIEWS_NOT_DECIDED, reviews_appeal_file(&a, &f->svc, pending, f->candidate,
+                                                            "why", decided_ms, &err));
+  assert_int_equal(REVIEWS_APPEAL_PERIOD_OVER,
+                   reviews_appeal_file(&a, &f->svc, decided, f->candidate, "why",
+                                       decided_ms + period + 1, &err));
+  assert_int_equal(REVIEWS_OK, reviews_appeal_file(&a, &f->svc, decided, f->candidate, "why",
+                                                   decided_ms + period, &err));
+  assert_int_equal(APPEAL_OPEN, a.status);
+  assert_string_equal("why", a.reason);
+  int64_t appeal_id = a.id;
+  store_appeal_clear(&a);
+  assert_int_equal(REVIEWS_ALREADY_APPEALED, reviews_appeal_file(&a, &f->svc, decided, f->candidate,
+                                                                 "again", decided_ms, &err));
+
+  assert_int_equal(REVIEWS_APPEAL_NOT_FOUND,
+                   reviews_appeal_assign(&a, &f->svc, 999999, f->assessor, f->admin, &err));
+  assert_int_equal(REVIEWS_NOT_AN_ASSESSOR,
+                   reviews_appeal_assign(&a, &f->svc, appeal_id, f->admin, f->admin, &err));
+  assert_int_equal(REVIEWS_NOT_AN_ASSESSOR,
+                   reviews_appeal_assign(&a, &f->svc, appeal_id, 999999, f->admin, &err));
+  assert_int_equal(REVIEWS_OK,
+                   reviews_appeal_assign(&a, &f->svc, appeal_id, f->assessor2, f->admin, &err));
+  assert_int_equal(APPEAL_ASSIGNED, a.status);
+  assert_int_equal(f->assessor2, a.assessor_id);
+  store_appeal_clear(&a);
+
+  /* the candidate now sees the appeal; the queue holds it for its assessor alone */
+  assert_int_equal(REVIEWS_OK, reviews_feedback(&fb, &f->svc, decided, f->candidate, &err));
+  assert_true(fb.has_appeal);
+  assert_int_equal(appeal_id, fb.appeal.id);
+  reviews_feedback_clear(&fb);
+  struct reviews_queue_entry *q = NULL;
+  size_t n = 0;
+  struct reviews_viewer mine = {f->assessor2, false}, theirs = {f->assessor, false};
+  bool seen = false;
+  assert_int_equal(REVIEWS_OK, reviews_queue(&q, &n, &f->svc, &mine, NULL, NULL, decided_ms, &err));
+  for (size_t i = 0; i < n; i++) {
+    seen = seen || q[i].appeal_id == appeal_id;
+  }
+  assert_true(seen);
+  free(q);
+  seen = false;
+  assert_int_equal(REVIEWS_OK,
+                   reviews_queue(&q, &n, &f->svc, &theirs, NULL, NULL, decided_ms, &err));
+  for (size_t i = 0; i < n; i++) {
+    seen = seen || q[i].appeal_id == appeal_id;
+  }
+  assert_false(seen);
+  free(q);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* decisions on a real exam form */
+
+#define DKV "DKV-DGM-JR"
+
+struct form_attempt_txn {
+  int64_t user;
+  const char *version, *src, *form;
+  size_t len;
+  int64_t id;
+};
+
+static int create_form_attempt(struct store_tx *tx, void *arg) {
+  struct form_attempt_txn *a = arg;
+  int rc = store_exam_source_put(tx, a->version, DKV, "dkv.exam.yaml", a->src, a->len);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  rc = store_attempt_create(tx, &a->id, a->user, DKV, a->version, a->form,
+                            store_tx_now_ms(tx) + 3600000);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  return store_attempt_finish(tx, a->id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), VERDICT_PENDING,
+                              "{}");
+}
+
+/* Zero points on every criterion of every open item of form, as the body's "items". */
+static json_t *zero_marks(const struct exam_form *form) {
+  json_t *items = json_object();
+  for (size_t u = 0; u < form->nunits; u++) {
+    for (size_t i = 0; i < form->units[u].nitems; i++) {
+      const struct exam_item *it = form->units[u].items[i].item;
+      if (!exam_item_is_open(it)) {
+        continue;
+      }
+      json_t *crit = json_object();
+      for (size_t c = 0; c < it->nrubric; c++) {
+        json_object_set_new(crit, it->rubric[c].id, json_integer(0));
+      }
+      json_object_set_new(items, it->id, json_pack("{s:o}", "criteria", crit));
+    }
+  }
+  return items;
+}
+
+static void test_decide(void **state) {
+  struct fixture *f = *state;
+  struct catalog *cat = NULL;
+  struct exam_form *form = NULL;
+  struct reviews_decision d;
+  struct reviews_sheet sheet;
+  struct store_claim claim;
+  struct reviews_err err;
+  char exams[600], cerr[256];
+  const char *src = NULL, *file = NULL;
+  size_t len = 0;
+  const char *dir = getenv("UJIKOM_SOURCE_DIR");
+  snprintf(exams, sizeof exams, "%s/exams", NULL != dir ? dir : ".");
+  assert_int_equal(0, catalog_open(&cat, exams, cerr, sizeof cerr));
+  f->svc.catalog = cat;
+  const struct exam *ex = catalog_current(cat, DKV);
+  assert_non_null(ex);
+  assert_int_equal(0, catalog_source(cat, ex->version, &src, &len, &file));
+  assert_int_equal(0, exam_form_assemble(&form, ex, 7));
+  json_t *fj = exam_form_to_json(form);
+  char *form_text = json_dumps(fj, JSON_COMPACT);
+  json_decref(fj);
+  struct form_attempt_txn a = {f->candidate, ex->version, src, form_text, len, 0};
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, create_form_attempt, &a));
+  free(form_text);
+
+  json_t *items = zero_marks(form), *overall = json_string("BK"),
+         *feedback = json_string("Portofolio belum lengkap.");
+  struct reviews_marks marks = {.items = items, .overall = overall, .feedback = feedback};
+  struct reviews_marks no_items = {.overall = overall, .feedback = feedback};
+
+  assert_int_equal(REVIEWS_OWN_ATTEMPT,
+                   reviews_decide(&d, &f->svc, a.id, f->candidate, &marks, &err));
+  assert_int_equal(REVIEWS_BAD_MARKS,
+                   reviews_decide(&d, &f->svc, a.id, f->assessor, &no_items, &err));
+  assert_string_equal("items: the rubric marks are required.", err.why);
+  /* claim first: valid marks without the assessor's claim are refused */
+  assert_int_equal(REVIEWS_NOT_CLAIMED,
+                   reviews_decide(&d, &f->svc, a.id, f->assessor, &marks, &err));
+  assert_int_equal(REVIEWS_OK, reviews_claim(&claim, &f->svc, a.id, f->assessor, &err));
+  assert_int_equal(REVIEWS_NOT_CLAIMED,
+                   reviews_decide(&d, &f->svc, a.id, f->assessor2, &marks, &err));
+  assert_int_equal(REVIEWS_OK, reviews_decide(&d, &f->svc, a.id, f->assessor, &marks, &err));
+  assert_int_equal(VERDICT_BK, d.overall);
+  assert_int_equal(VERDICT_PENDING, d.previous_verdict);
+  assert_string_equal(STORE_DECISION_ASSESSOR, d.kind);
+  assert_string_equal("", d.serial); /* no certificate for BK */
+  reviews_decision_clear(&d);
+  assert_int_equal(REVIEWS_NOT_AWAITING_REVIEW,
+                   reviews_decide(&d, &f->svc, a.id, f->assessor, &marks, &err));
+
+  /* an administrator's change needs a reason and keeps the rubric points */
+  assert_int_equal(REVIEWS_REASON_REQUIRED,
+                   reviews_override(&d, &f->svc, a.id, f->admin, "", &no_items, &err));
+  assert_int_equal(REVIEWS_OK,
+                   reviews_override(&d, &f->svc, a.id, f->admin, "Salah input.", &no_items, &err));
+  assert_string_equal(STORE_DECISION_ADMIN, d.kind);
+  assert_int_equal(VERDICT_BK, d.previous_verdict);
+  reviews_decision_clear(&d);
+
+  /* the sheet: both decisions, the current one last; only an administrator may change it */
+  assert_int_equal(REVIEWS_OWN_ATTEMPT,
+                   reviews_sheet_load(&sheet, &f->svc, a.id, f->candidate, &err));
+  assert_int_equal(REVIEWS_OK, reviews_sheet_load(&sheet, &f->svc, a.id, f->assessor, &err));
+  assert_int_equal(2, sheet.nhistory);
+  assert_string_equal(STORE_DECISION_ADMIN, reviews_sheet_current(&sheet)->kind);
+  assert_non_null(sheet.score);
+  assert_false(sheet.has_claim); /* released by the decision */
+  assert_int_equal(REVIEWS_EDIT_NONE, reviews_sheet_editor(&sheet, f->assessor, true, false, 0));
+  assert_int_equal(REVIEWS_EDIT_ADMIN, reviews_sheet_editor(&sheet, f->admin, false, true, 0));
+  reviews_sheet_free(&sheet);
+
+  json_decref(items);
+  json_decref(overall);
+  json_decref(feedback);
+  exam_form_free(form);
+  f->svc.catalog = NULL;
+  catalog_free(cat);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* accounts */
+
+static void test_accounts(void **state) {
+  struct fixture *f = *state;
+  struct store_user u;
+  enum password_strength strength;
+  int store_rc = STORE_OK;
+  bool changed = true;
+  struct accounts_new_staff in = {.email = "baru@contoh.test",
+                                  .name = "Asesor Baru",
+                                  .role = ROLE_ASSESSOR,
+                                  .password = "Lintang-Kemukus-1987",
+                                  .actor = f->admin,
+                                  .hash = password_hash,
+                                  .log2n = 10};
+
+  assert_int_equal(ACCOUNTS_BAD_EMAIL, accounts_check_staff("no-at-sign", "N", ROLE_ADMIN));
+  assert_int_equal(ACCOUNTS_BAD_EMAIL, accounts_check_staff("a b@c.d", "N", ROLE_ADMIN));
+  assert_int_equal(ACCOUNTS_BAD_NAME, accounts_check_staff("a@b.c", "", ROLE_ADMIN));
+  assert_int_equal(ACCOUNTS_BAD_NAME, accounts_check_staff("a@b.c", "tab\there", ROLE_ADMIN));
+  assert_int_equal(ACCOUNTS_BAD_ROLE, accounts_check_staff("a@b.c", "N", ROLE_CANDIDATE));
+  assert_int_equal(ACCOUNTS_BAD_ROLE, accounts_check_staff("a@b.c", "N", ROLE_ANON));
+  assert_int_equal(ACCOUNTS_OK, accounts_check_staff("a@b.c", "N", ROLE_ADMIN));
+
+  in.password = NULL;
+  assert_int_equal(ACCOUNTS_NO_PASSWORD,
+                   accounts_create_staff(&u, f->svc.store, &in, &strength, &store_rc));
+  in.password = "password";
+  assert_int_equal(ACCOUNTS_WEAK_PASSWORD,
+                   accounts_create_staff(&u, f->svc.store, &in, &strength, &store_rc));
+  assert_int_not_equal(PASSWORD_STRONG, strength);
+  in.password = "Lintang-Kemukus-1987";
+  assert_int_equal(ACCOUNTS_OK, accounts_create_staff(&u, f->svc.store, &in, &strength, &store_rc));
+  assert_string_equal("baru@contoh.test", u.email);
+  assert_int_equal(ROLE_ASSESSOR, u.role);
+  assert_string_equal("", u.password_hash); /* never handed out */
+  int64_t id = u.id;
+  assert_int_equal(ACCOUNTS_EMAIL_TAKEN,
+                   accounts_create_staff(&u, f->svc.store, &in, &strength, &store_rc));
+
+  assert_true(accounts_may_disable(f->admin, &(struct store_user){.id = id}));
+  assert_false(accounts_may_disable(id, &(struct store_user){.id = id}));
+  assert_false(accounts_may_disable(f->admin, &(struct store_user){.id = id, .disabled = true}));
+  assert_int_equal(ACCOUNTS_DISABLE_SELF, accounts_disable(&changed, f->svc.store, f->admin,
+                                                           f->admin, false, NULL, &store_rc));
+  assert_int_equal(ACCOUNTS_BAD_REASON,
+                   accounts_disable(&changed, f->svc.store, f->admin, id, true, NULL, &store_rc));
+  assert_int_equal(ACCOUNTS_NOT_FOUND, accounts_disable(&changed, f->svc.store, f->admin, 999999,
+                                                        false, NULL, &store_rc));
+  assert_int_equal(ACCOUNTS_OK,
+                   accounts_disable(&changed, f->svc.store, f->admin, id, true, "left", &store_rc));
+  assert_true(changed);
+  assert_int_equal(ACCOUNTS_OK,
+                   accounts_disable(&changed, f->svc.store, f->admin, id, false, NULL, &store_rc));
+  assert_false(changed); /* already disabled: nothing recorded */
+
+  struct store_user *list = NULL;
+  size_t n = 0;
+  enum role assessors = ROLE_ASSESSOR;
+  assert_int_equal(ACCOUNTS_OK, accounts_list(&list, &n, f->svc.store, &assessors, &store_rc));
+  assert_int_equal(3, n);
+  for (size_t i = 0; i < n; i++) {
+    assert_string_equal("", list[i].password_hash);
+  }
+  store_user_list_free(list, n);
+
+  /* a candidate's registration: its own name and e-mail rules, no audit entry */
+  int64_t cand = 0;
+  assert_int_equal(ACCOUNTS_BAD_NAME, accounts_check_registration("   ", "c@d.id", "x", &strength));
+  assert_int_equal(ACCOUNTS_BAD_NAME, accounts_check_registration(NULL, "c@d.id", "x", &strength));
+  assert_int_equal(ACCOUNTS_BAD_EMAIL, accounts_check_registration("Sari", "c@d", "x", &strength));
+  assert_int_equal(ACCOUNTS_BAD_EMAIL,
+                   accounts_check_registration("Sari", "c@@d.id", "x", &strength));
+  assert_int_equal(ACCOUNTS_NO_PASSWORD,
+                   accounts_check_registration("Sari", "c@d.id", NULL, &strength));
+  assert_int_equal(ACCOUNTS_WEAK_PASSWORD,
+                   accounts_check_registration("Sari", "c@d.id", "12345678", &strength));
+  assert_int_equal(ACCOUNTS_OK, accounts_register(&cand, f->svc.store, "Sari", "sari@contoh.id",
+                                                  "Lintang-Kemukus-1987", password_hash, 10,
+                                                  &strength, &store_rc));
+  assert_true(cand > 0);
+  assert_int_equal(ACCOUNTS_EMAIL_TAKEN,
+                   accounts_register(&cand, f->svc.store, "Sari", "SARI@contoh.id",
+                                     "Lintang-Kemukus-1987", password_hash, 10, &strength,
+                                     &store_rc));
+
+  /* both changes are in the intact audit chain */
+  int64_t bad = 0, count = 0;
+  char why[256] = "";
+  assert_int_equal(STORE_OK, store_audit_verify(f->svc.store, &bad, &count, why, sizeof why));
+  assert_true(count >= 2);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_who_may_decide),
+      cmocka_unit_test(test_sheet_editor),
+      cmocka_unit_test(test_may_assign),
+      cmocka_unit_test_setup_teardown(test_claim, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_feedback_and_appeal, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_decide, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_accounts, setup, temp_store_teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
