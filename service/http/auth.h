@@ -62,12 +62,6 @@ enum password_result auth_password_verify(const char *hash, const char *password
 int auth_login(struct req *r, const char *email, const char *password, char out_token[SESSION_TOKEN_LEN + 1],
                struct req_user *out_user);
 
-/* Creates a candidate account after validating the e-mail address, the name (1-200
- * characters, no control characters) and the password policy, within the per-address
- * registration limit. On 0, *out_id is the new account's id. */
-int auth_register(struct req *r, const char *name, const char *email, const char *password,
-                  int64_t *out_id);
-
 /* Ends the session the request presented, if any. Never fails towards the client:
  * returns 0, or -1 after replying 503 when the store could not delete it. */
 int auth_logout(struct req *r);
