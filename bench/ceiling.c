@@ -61,21 +61,25 @@ static long parse_long(const char *s, long min, long max) {
   char *end = NULL;
   errno = 0;
   long v = strtol(s, &end, 10);
-  if (0 != errno || end == s || '\0' != *end || v < min || v > max)
+  if (0 != errno || end == s || '\0' != *end || v < min || v > max) {
     return -1;
+  }
   return v;
 }
 
 static int write_port_file(const char *path, unsigned port) {
   char tmp[PATH_MAX];
-  if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+  if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
     return -1;
+  }
   FILE *f = fopen(tmp, "w");
-  if (NULL == f)
+  if (NULL == f) {
     return -1;
+  }
   fprintf(f, "%u\n", port);
-  if (0 != fclose(f))
+  if (0 != fclose(f)) {
     return -1;
+  }
   return rename(tmp, path);
 }
 
@@ -116,8 +120,9 @@ int main(int argc, char **argv) {
   }
 
   static char body[BODY_SIZE];
-  for (size_t i = 0; i < sizeof body; i++)
+  for (size_t i = 0; i < sizeof body; i++) {
     body[i] = (char)('a' + (char)(i % 26));
+  }
   body[sizeof body - 1] = '\n';
   struct ceiling c = {0};
   c.resp = MHD_create_response_from_buffer(sizeof body, body, MHD_RESPMEM_PERSISTENT);
@@ -156,8 +161,9 @@ int main(int argc, char **argv) {
   }
   fprintf(stderr, "ceiling: listening on port %u with %ld threads\n", bound, threads);
   int sig = 0;
-  while (0 != sigwait(&sigs, &sig))
+  while (0 != sigwait(&sigs, &sig)) {
     ;
+  }
   MHD_stop_daemon(d);
   MHD_destroy_response(c.resp);
   return 0;

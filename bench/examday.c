@@ -123,8 +123,9 @@ static uint64_t rnd(struct sim *s) { /* xorshift64* */
   return s->rng * 2685821657736338717ull;
 }
 static int64_t rnd_range(struct sim *s, int64_t lo, int64_t hi) {
-  if (hi <= lo)
+  if (hi <= lo) {
     return lo;
+  }
   return lo + (int64_t)(rnd(s) % (uint64_t)(hi - lo));
 }
 
@@ -157,12 +158,15 @@ static int heap_pop(struct sim *s) {
   int i = 0;
   for (;;) {
     int l = 2 * i + 1, r = l + 1, m = i;
-    if (l < s->nheap && heap_less(s, l, m))
+    if (l < s->nheap && heap_less(s, l, m)) {
       m = l;
-    if (r < s->nheap && heap_less(s, r, m))
+    }
+    if (r < s->nheap && heap_less(s, r, m)) {
       m = r;
-    if (m == i)
+    }
+    if (m == i) {
       break;
+    }
     heap_swap(s, i, m);
     i = m;
   }
@@ -182,14 +186,16 @@ static void record(struct sim *s, enum step step, double ms, int status) {
   if (st->n == st->cap) {
     st->cap = st->cap ? 2 * st->cap : 1024;
     st->lat_ms = realloc(st->lat_ms, st->cap * sizeof *st->lat_ms);
-    if (NULL == st->lat_ms)
+    if (NULL == st->lat_ms) {
       die("out of memory");
+    }
   }
   st->lat_ms[st->n++] = ms;
   int cls = status / 100;
   st->status[cls >= 1 && cls <= 5 ? cls : 0]++;
-  if (status < 200 || status > 299)
+  if (status < 200 || status > 299) {
     st->errors++;
+  }
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -198,13 +204,16 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 static double pct(const struct stats *st, double p) {
-  if (0 == st->n)
+  if (0 == st->n) {
     return 0;
+  }
   size_t i = (size_t)ceil(p / 100.0 * (double)st->n);
-  if (i > 0)
+  if (i > 0) {
     i--;
-  if (i >= st->n)
+  }
+  if (i >= st->n) {
     i = st->n - 1;
+  }
   return st->lat_ms[i];
 }
 
@@ -222,8 +231,9 @@ static void conn_close(struct sim *s, struct client *c) {
 
 static int conn_open(struct sim *s, struct client *c) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0)
+  if (fd < 0) {
     return -1;
+  }
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (0 != connect(fd, (const struct sockaddr *)&s->addr, sizeof s->addr) && EINPROGRESS != errno) {
@@ -248,8 +258,9 @@ static void set_request(struct client *c, const char *method, const char *path, 
   size_t blen = NULL == body ? 0 : strlen(body);
   size_t cap = 1024 + strlen(path) + blen;
   char *buf = malloc(cap);
-  if (NULL == buf)
+  if (NULL == buf) {
     die("out of memory");
+  }
   int n =
       snprintf(buf, cap,
                "%s %s HTTP/1.1\r\nHost: %s\r\nAccept: application/json\r\n"
@@ -259,8 +270,9 @@ static void set_request(struct client *c, const char *method, const char *path, 
                c->cookie[0] ? "\r\n" : "", c->csrf[0] ? "X-CSRF-Token: " : "", c->csrf,
                c->csrf[0] ? "\r\n" : "", NULL != body ? "Content-Type: application/json\r\n" : "",
                blen, NULL != body ? body : "");
-  if (n < 0 || (size_t)n >= cap)
+  if (n < 0 || (size_t)n >= cap) {
     die("request too long");
+  }
   free(c->req);
   c->req = buf;
   c->req_len = (size_t)n;
@@ -292,8 +304,9 @@ static void start_step(struct sim *s, struct client *c) {
     json_t *j = json_pack("{s:s, s:s}", "email", c->email, "password", c->password);
     char *t = json_dumps(j, JSON_COMPACT);
     json_decref(j);
-    if (NULL == t)
+    if (NULL == t) {
       die("out of memory");
+    }
     set_request(c, "POST", "/api/auth/login", s->host_header, t);
     free(t);
     break;
@@ -310,8 +323,9 @@ static void start_step(struct sim *s, struct client *c) {
   case STEP_SAVE: {
     struct answer *a = &c->answers[c->saves_done];
     snprintf(path, sizeof path, "/api/attempts/%lld/answers/%s", (long long)c->attempt, a->item);
-    if ((size_t)snprintf(body, sizeof body, "{\"value\":%s}", a->value) >= sizeof body)
+    if ((size_t)snprintf(body, sizeof body, "{\"value\":%s}", a->value) >= sizeof body) {
       die("answer too long");
+    }
     set_request(c, "PUT", path, s->host_header, body);
     break;
   }
@@ -331,15 +345,18 @@ static char *answer_for(struct sim *s, const json_t *item) {
   const json_t *opts = json_object_get(item, "options");
   size_t nopt = json_array_size(opts);
   json_t *v = NULL;
-  if (NULL == type)
+  if (NULL == type) {
     return NULL;
+  }
   if (0 == strcmp(type, "single") && nopt > 0) {
     v = json_incref(json_object_get(json_array_get(opts, (size_t)rnd(s) % nopt), "id"));
   } else if ((0 == strcmp(type, "multiple") || 0 == strcmp(type, "ordering")) && nopt > 0) {
     v = json_array();
-    for (size_t i = 0; i < nopt; i++)
-      if (0 == strcmp(type, "ordering") || 0 == rnd(s) % 2)
+    for (size_t i = 0; i < nopt; i++) {
+      if (0 == strcmp(type, "ordering") || 0 == rnd(s) % 2) {
         json_array_append(v, json_object_get(json_array_get(opts, i), "id"));
+      }
+    }
   } else if (0 == strcmp(type, "truefalse")) {
     v = json_boolean(rnd(s) % 2);
   } else if (0 == strcmp(type, "numeric")) {
@@ -350,8 +367,9 @@ static char *answer_for(struct sim *s, const json_t *item) {
     v = json_string("Jawaban uraian peserta: langkah kerja disusun sesuai SOP, diperiksa ulang, "
                     "lalu didokumentasikan untuk asesor.");
   }
-  if (NULL == v)
+  if (NULL == v) {
     return NULL;
+  }
   char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
   json_decref(v);
   return text;
@@ -362,15 +380,18 @@ static const char *find_header(const char *head, size_t head_len, const char *na
   const char *p = head, *end = head + head_len;
   while (p < end) {
     const char *eol = memchr(p, '\n', (size_t)(end - p));
-    if (NULL == eol)
+    if (NULL == eol) {
       break;
+    }
     if ((size_t)(eol - p) > nlen + 1 && 0 == strncasecmp(p, name, nlen) && ':' == p[nlen]) {
       const char *v = p + nlen + 1;
-      while (v < eol && ' ' == *v)
+      while (v < eol && ' ' == *v) {
         v++;
+      }
       const char *ve = eol;
-      while (ve > v && ('\r' == ve[-1] || ' ' == ve[-1]))
+      while (ve > v && ('\r' == ve[-1] || ' ' == ve[-1])) {
         ve--;
+      }
       *len = (size_t)(ve - v);
       return v;
     }
@@ -383,13 +404,15 @@ static const char *find_header(const char *head, size_t head_len, const char *na
 static void check_reload(struct sim *s, struct client *c, const json_t *root) {
   const json_t *answers = json_object_get(root, "answers");
   for (int i = 0; i < c->saves_done; i++) {
-    if (!c->answers[i].acked)
+    if (!c->answers[i].acked) {
       continue;
+    }
     json_error_t e;
     json_t *want = json_loads(c->answers[i].value, JSON_DECODE_ANY, &e);
     const json_t *have = json_object_get(answers, c->answers[i].item);
-    if (NULL == want || NULL == have || !json_equal(want, have))
+    if (NULL == want || NULL == have || !json_equal(want, have)) {
       s->reload_mismatch++;
+    }
     json_decref(want);
   }
 }
@@ -402,8 +425,9 @@ static bool absorb(struct sim *s, struct client *c, const char *head, size_t hea
   bool ok = true;
   if (STEP_SAVE != c->step && STEP_SUBMIT != c->step) {
     root = json_loadb(body, body_len, 0, &e);
-    if (NULL == root)
+    if (NULL == root) {
       return false;
+    }
   }
   switch (c->step) {
   case STEP_LOGIN: {
@@ -436,8 +460,9 @@ static bool absorb(struct sim *s, struct client *c, const char *head, size_t hea
     c->nanswers = 0;
     json_array_foreach(units, ui, u) {
       json_array_foreach(json_object_get(u, "items"), ii, it) {
-        if (c->nanswers >= s->saves || c->nanswers >= MAX_SAVES)
+        if (c->nanswers >= s->saves || c->nanswers >= MAX_SAVES) {
           break;
+        }
         const char *id = json_string_value(json_object_get(it, "id"));
         char *v = answer_for(s, it);
         if (NULL == id || NULL == v || strlen(id) >= sizeof c->answers[0].item) {
@@ -554,40 +579,48 @@ static void broken(struct sim *s, struct client *c) {
  * -1 when malformed. */
 static int parse_response(struct sim *s, struct client *c, bool eof) {
   char *hend = NULL;
-  for (size_t i = 3; i < c->resp_len; i++)
+  for (size_t i = 3; i < c->resp_len; i++) {
     if ('\n' == c->resp[i] && '\r' == c->resp[i - 1] && '\n' == c->resp[i - 2] &&
         '\r' == c->resp[i - 3]) {
       hend = c->resp + i + 1;
       break;
     }
-  if (NULL == hend)
+  }
+  if (NULL == hend) {
     return eof ? -1 : 0;
-  if (c->resp_len < 12 || 0 != strncmp(c->resp, "HTTP/1.1 ", 9))
+  }
+  if (c->resp_len < 12 || 0 != strncmp(c->resp, "HTTP/1.1 ", 9)) {
     return -1;
+  }
   char *end = NULL;
   long status = strtol(c->resp + 9, &end, 10);
-  if (end == c->resp + 9 || status < 100 || status > 599)
+  if (end == c->resp + 9 || status < 100 || status > 599) {
     return -1;
+  }
   size_t head_len = (size_t)(hend - c->resp);
   size_t n = 0;
   const char *cl = find_header(c->resp, head_len, "Content-Length", &n);
   size_t body_len;
   if (NULL != cl) {
     char num[24];
-    if (n >= sizeof num)
+    if (n >= sizeof num) {
       return -1;
+    }
     memcpy(num, cl, n);
     num[n] = '\0';
     errno = 0;
     unsigned long long v = strtoull(num, &end, 10);
-    if (0 != errno || end == num || '\0' != *end || v > MAX_RESPONSE)
+    if (0 != errno || end == num || '\0' != *end || v > MAX_RESPONSE) {
       return -1;
+    }
     body_len = (size_t)v;
-    if (c->resp_len < head_len + body_len)
+    if (c->resp_len < head_len + body_len) {
       return 0;
+    }
   } else {
-    if (!eof)
+    if (!eof) {
       return 0; /* read to the end of the connection */
+    }
     body_len = c->resp_len - head_len;
   }
   const char *conn = find_header(c->resp, head_len, "Connection", &n);
@@ -599,10 +632,11 @@ static int parse_response(struct sim *s, struct client *c, bool eof) {
     status = 599; /* a 2xx whose body we cannot use counts as an error */
   }
   record(s, c->step, ms, (int)status);
-  if (close_after)
+  if (close_after) {
     conn_close(s, c);
-  else
+  } else {
     c->reused = true;
+  }
   if (!ok) {
     if (STEP_SAVE == c->step || STEP_RELOAD == c->step) {
       advance(s, c);
@@ -621,8 +655,9 @@ static int parse_response(struct sim *s, struct client *c, bool eof) {
 static void on_event(struct sim *s, struct client *c, uint32_t events) {
   if (PH_BUSY != c->phase) {
     /* Idle keep-alive connection: the server closed it, or sent something unasked. */
-    if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR | EPOLLIN))
+    if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR | EPOLLIN)) {
       conn_close(s, c);
+    }
     return;
   }
   c->last_io_ms = mono_ms();
@@ -636,8 +671,9 @@ static void on_event(struct sim *s, struct client *c, uint32_t events) {
       broken(s, c);
       return;
     }
-    if (w > 0)
+    if (w > 0) {
       c->req_off += (size_t)w;
+    }
     if (c->req_off == c->req_len) {
       struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.u32 = (uint32_t)c->idx};
       epoll_ctl(s->ep, EPOLL_CTL_MOD, c->fd, &ev);
@@ -652,8 +688,9 @@ static void on_event(struct sim *s, struct client *c, uint32_t events) {
           return;
         }
         char *nb = realloc(c->resp, cap);
-        if (NULL == nb)
+        if (NULL == nb) {
           die("out of memory");
+        }
         c->resp = nb;
         c->resp_cap = cap;
       }
@@ -661,8 +698,9 @@ static void on_event(struct sim *s, struct client *c, uint32_t events) {
       if (r > 0) {
         c->resp_len += (size_t)r;
         int pr = parse_response(s, c, false);
-        if (1 == pr || PH_BUSY != c->phase)
+        if (1 == pr || PH_BUSY != c->phase) {
           return;
+        }
         if (pr < 0) {
           fail(s, c, 0);
           return;
@@ -674,18 +712,22 @@ static void on_event(struct sim *s, struct client *c, uint32_t events) {
           broken(s, c);
           return;
         }
-        if (1 != parse_response(s, c, true))
+        if (1 != parse_response(s, c, true)) {
           fail(s, c, 0);
+        }
         return;
       }
-      if (EAGAIN == errno || EWOULDBLOCK == errno)
+      if (EAGAIN == errno || EWOULDBLOCK == errno) {
         return;
-      if (EINTR == errno)
+      }
+      if (EINTR == errno) {
         continue;
-      if (0 == c->resp_len)
+      }
+      if (0 == c->resp_len) {
         broken(s, c);
-      else
+      } else {
         fail(s, c, 0);
+      }
       return;
     }
   }
@@ -715,12 +757,14 @@ static void load_candidates(struct sim *s, const char *path) {
   while (i < s->n && NULL != fgets(line, sizeof line, f)) {
     line[strcspn(line, "\r\n")] = '\0';
     char *tab = strchr(line, '\t');
-    if (NULL == tab || '#' == line[0])
+    if (NULL == tab || '#' == line[0]) {
       continue;
+    }
     *tab = '\0';
     struct client *c = &s->clients[i];
-    if (strlen(line) >= sizeof c->email || strlen(tab + 1) >= sizeof c->password)
+    if (strlen(line) >= sizeof c->email || strlen(tab + 1) >= sizeof c->password) {
       continue;
+    }
     memcpy(c->email, line, strlen(line) + 1);
     memcpy(c->password, tab + 1, strlen(tab + 1) + 1);
     i++;
@@ -742,8 +786,9 @@ static void report(struct sim *s, FILE *out, double wall_s) {
             st->errors, pct(st, 50), pct(st, 90), pct(st, 99), st->n ? st->lat_ms[st->n - 1] : 0);
   }
   size_t errors = 0;
-  for (int i = 0; i < STEP__MAX; i++)
+  for (int i = 0; i < STEP__MAX; i++) {
     errors += s->st[i].errors;
+  }
   fprintf(out,
           "\ncandidates: %d, finished: %zu, gave up: %zu, errors: %zu, resent on a fresh "
           "connection: %zu, reload missing an acknowledged save: %zu, wall time: %.0f s\n",
@@ -758,8 +803,9 @@ static long hold_idle(const struct sockaddr_in *addr, const char *host_header, l
   int *fds = calloc((size_t)n, sizeof *fds);
   char req[256], buf[4096];
   long failed = 0;
-  if (NULL == fds)
+  if (NULL == fds) {
     die("out of memory");
+  }
   int rl = snprintf(req, sizeof req, "GET /healthz HTTP/1.1\r\nHost: %s\r\n\r\n", host_header);
   for (long i = 0; i < n; i++) {
     fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -769,8 +815,9 @@ static long hold_idle(const struct sockaddr_in *addr, const char *host_header, l
         rl != send(fds[i], req, (size_t)rl, MSG_NOSIGNAL) ||
         recv(fds[i], buf, sizeof buf, 0) <= 0 || 0 != strncmp(buf, "HTTP/1.1 200", 12)) {
       failed++;
-      if (fds[i] >= 0)
+      if (fds[i] >= 0) {
         close(fds[i]);
+      }
       fds[i] = -1;
     }
   }
@@ -779,9 +826,11 @@ static long hold_idle(const struct sockaddr_in *addr, const char *host_header, l
   printf("READY\n");
   fflush(stdout);
   sleep((unsigned)hold_s);
-  for (long i = 0; i < n; i++)
-    if (fds[i] >= 0)
+  for (long i = 0; i < n; i++) {
+    if (fds[i] >= 0) {
       close(fds[i]);
+    }
+  }
   free(fds);
   return failed;
 }
@@ -799,35 +848,35 @@ int main(int argc, char **argv) {
   s.limit_s = 600;
   for (int i = 1; i + 1 < argc; i += 2) {
     const char *k = argv[i], *v = argv[i + 1];
-    if (0 == strcmp(k, "--port"))
+    if (0 == strcmp(k, "--port")) {
       port = arg_long(k, v, 1, 65535);
-    else if (0 == strcmp(k, "--host"))
+    } else if (0 == strcmp(k, "--host")) {
       host = v;
-    else if (0 == strcmp(k, "--candidates"))
+    } else if (0 == strcmp(k, "--candidates")) {
       candidates = v;
-    else if (0 == strcmp(k, "--n"))
+    } else if (0 == strcmp(k, "--n")) {
       s.n = (int)arg_long(k, v, 1, 1000000);
-    else if (0 == strcmp(k, "--exam"))
+    } else if (0 == strcmp(k, "--exam")) {
       s.exam = v;
-    else if (0 == strcmp(k, "--checkin"))
+    } else if (0 == strcmp(k, "--checkin")) {
       s.checkin_s = arg_long(k, v, 0, 3600);
-    else if (0 == strcmp(k, "--start-window"))
+    } else if (0 == strcmp(k, "--start-window")) {
       s.start_window_s = arg_long(k, v, 1, 3600);
-    else if (0 == strcmp(k, "--think"))
+    } else if (0 == strcmp(k, "--think")) {
       s.think_s = arg_long(k, v, 0, 600);
-    else if (0 == strcmp(k, "--saves"))
+    } else if (0 == strcmp(k, "--saves")) {
       s.saves = arg_long(k, v, 2, MAX_SAVES);
-    else if (0 == strcmp(k, "--limit"))
+    } else if (0 == strcmp(k, "--limit")) {
       s.limit_s = arg_long(k, v, 1, 7200);
-    else if (0 == strcmp(k, "--acked"))
+    } else if (0 == strcmp(k, "--acked")) {
       acked_path = v;
-    else if (0 == strcmp(k, "--report"))
+    } else if (0 == strcmp(k, "--report")) {
       report_path = v;
-    else if (0 == strcmp(k, "--idle-connections"))
+    } else if (0 == strcmp(k, "--idle-connections")) {
       idle = arg_long(k, v, 1, 1000000);
-    else if (0 == strcmp(k, "--hold"))
+    } else if (0 == strcmp(k, "--hold")) {
       hold = arg_long(k, v, 1, 3600);
-    else {
+    } else {
       fprintf(stderr, "examday: unknown option %s\n", k);
       return 2;
     }
@@ -859,8 +908,9 @@ int main(int argc, char **argv) {
   char host_header[96];
   snprintf(host_header, sizeof host_header, "%s:%ld", host, port);
   s.host_header = host_header;
-  if (idle > 0)
+  if (idle > 0) {
     return 0 == hold_idle(&s.addr, host_header, idle, hold) ? 0 : 1;
+  }
   s.acked = fopen(acked_path, "w");
   if (NULL == s.acked) {
     perror(acked_path);
@@ -869,8 +919,9 @@ int main(int argc, char **argv) {
   s.clients = calloc((size_t)s.n, sizeof *s.clients);
   s.heap = calloc((size_t)s.n, sizeof *s.heap);
   s.ep = epoll_create1(EPOLL_CLOEXEC);
-  if (NULL == s.clients || NULL == s.heap || s.ep < 0)
+  if (NULL == s.clients || NULL == s.heap || s.ep < 0) {
     die("cannot set up");
+  }
   load_candidates(&s, candidates);
   s.rng = 0x9e3779b97f4a7c15ull ^ (uint64_t)mono_us();
   s.t0_ms = mono_ms();
@@ -892,8 +943,9 @@ int main(int argc, char **argv) {
       struct client *c = &s.clients[heap_pop(&s)];
       start_step(&s, c);
     }
-    if (s.done + s.gave_up >= (size_t)s.n || now >= deadline)
+    if (s.done + s.gave_up >= (size_t)s.n || now >= deadline) {
       break;
+    }
     if (now >= next_progress) {
       size_t saves = s.st[STEP_SAVE].n;
       fprintf(stderr, "examday: t=%llds finished=%zu gave-up=%zu saves=%zu\n",
@@ -902,8 +954,9 @@ int main(int argc, char **argv) {
       /* Requests that hang are errors, not a stuck simulation. */
       for (int i = 0; i < s.n; i++) {
         struct client *c = &s.clients[i];
-        if (PH_BUSY == c->phase && now - c->sent_us / 1000 > REQUEST_TIMEOUT_MS)
+        if (PH_BUSY == c->phase && now - c->sent_us / 1000 > REQUEST_TIMEOUT_MS) {
           fail(&s, c, 0);
+        }
       }
     }
     int timeout = 50;
@@ -912,21 +965,24 @@ int main(int argc, char **argv) {
       timeout = wait < 0 ? 0 : wait > 50 ? 50 : (int)wait;
     }
     int n = epoll_wait(s.ep, evs, (int)(sizeof evs / sizeof evs[0]), timeout);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
       on_event(&s, &s.clients[evs[i].data.u32], evs[i].events);
+    }
   }
   double wall = (double)(mono_ms() - s.t0_ms) / 1000.0;
   size_t unfinished = (size_t)s.n - s.done - s.gave_up;
   fclose(s.acked);
   report(&s, stdout, wall);
-  if (unfinished)
+  if (unfinished) {
     printf("unfinished at the time limit: %zu\n", unfinished);
+  }
   if (NULL != report_path) {
     FILE *f = fopen(report_path, "w");
     if (NULL != f) {
       report(&s, f, wall);
-      if (unfinished)
+      if (unfinished) {
         fprintf(f, "unfinished at the time limit: %zu\n", unfinished);
+      }
       fclose(f);
     }
   }
@@ -934,11 +990,13 @@ int main(int argc, char **argv) {
     conn_close(&s, &s.clients[i]);
     free(s.clients[i].req);
     free(s.clients[i].resp);
-    for (int j = 0; j < s.clients[i].nanswers; j++)
+    for (int j = 0; j < s.clients[i].nanswers; j++) {
       free(s.clients[i].answers[j].value);
+    }
   }
-  for (int i = 0; i < STEP__MAX; i++)
+  for (int i = 0; i < STEP__MAX; i++) {
     free(s.st[i].lat_ms);
+  }
   free(s.clients);
   free(s.heap);
   close(s.ep);

@@ -41,8 +41,9 @@ static int audit_list(struct store *s, const char *subject, int limit) {
   struct store_audit_entry *list = NULL;
   size_t n = 0;
   int rc = store_rd_begin(s, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_audit_list(rd, &list, &n, subject, 0, limit);
+  }
   store_rd_end(rd);
   if (STORE_OK != rc) {
     fprintf(stderr, "ujikom audit list: cannot read the audit log (%s)\n", store_rc_name(rc));
@@ -50,8 +51,9 @@ static int audit_list(struct store *s, const char *subject, int limit) {
   }
   for (size_t i = 0; i < n; i++) {
     char when[32];
-    if (0 == time_format(when, sizeof when, list[i].at_ms / 1000, TIME_ISO))
+    if (0 == time_format(when, sizeof when, list[i].at_ms / 1000, TIME_ISO)) {
       snprintf(when, sizeof when, "?");
+    }
     printf("%lld %s actor=%lld %s %s before=%s after=%s\n", (long long)list[i].seq, when,
            (long long)list[i].actor, list[i].action, list[i].subject,
            NULL == list[i].before ? "-" : list[i].before,
@@ -104,10 +106,11 @@ int cmd_audit(int argc, char **argv) {
     fprintf(stderr, "ujikom audit: %s\n", err);
     return 1;
   }
-  if (0 == strcmp(sub, "verify"))
+  if (0 == strcmp(sub, "verify")) {
     rc = audit_verify(s);
-  else
+  } else {
     rc = audit_list(s, subject, (int)limit);
+  }
   store_close(s);
   return rc;
 }

@@ -24,15 +24,18 @@ static const char *file_argument(int argc, char **argv, const char *cmd) {
       file = argv[i];
     }
   }
-  if (NULL == file)
+  if (NULL == file) {
     fprintf(stderr, "ujikom %s: missing FILE\n", cmd);
+  }
   return file;
 }
 
 static int wants_help(int argc, char **argv) {
-  for (int i = 1; i < argc; i++)
-    if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h"))
+  for (int i = 1; i < argc; i++) {
+    if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
       return 1;
+    }
+  }
   return 0;
 }
 
@@ -49,8 +52,9 @@ int cmd_backup(int argc, char **argv) {
     return 0;
   }
   file = file_argument(argc, argv, "backup");
-  if (NULL == file)
+  if (NULL == file) {
     return 2;
+  }
   config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
   if (STORE_OK != store_open(&s, db, &opts, err, sizeof err)) {
     fprintf(stderr, "ujikom backup: %s\n", err);
@@ -76,8 +80,9 @@ int cmd_restore(int argc, char **argv) {
     return 0;
   }
   file = file_argument(argc, argv, "restore");
-  if (NULL == file)
+  if (NULL == file) {
     return 2;
+  }
   config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
   if (STORE_OK != store_restore(db, file, NULL, err, sizeof err)) {
     fprintf(stderr, "ujikom restore: %s\n", err);

@@ -33,21 +33,24 @@ static int cmp_str(const void *a, const void *b) {
 static char **dir_files(const char *dir, size_t *n) {
   *n = 0;
   DIR *d = opendir(dir);
-  if (NULL == d)
+  if (NULL == d) {
     return NULL;
+  }
   char **list = NULL;
   size_t cnt = 0;
   struct dirent *e;
   while (NULL != (e = readdir(d))) {
-    if ('.' == e->d_name[0] || !has_suffix(e->d_name, ".exam.yaml"))
+    if ('.' == e->d_name[0] || !has_suffix(e->d_name, ".exam.yaml")) {
       continue;
+    }
     size_t len = strlen(dir) + strlen(e->d_name) + 2;
     char *p = malloc(len);
     char **nl = realloc(list, (cnt + 1) * sizeof(*nl));
     if (NULL == p || NULL == nl) {
       free(p);
-      if (NULL != nl)
+      if (NULL != nl) {
         list = nl;
+      }
       break;
     }
     list = nl;
@@ -55,8 +58,9 @@ static char **dir_files(const char *dir, size_t *n) {
     list[cnt++] = p;
   }
   closedir(d);
-  if (cnt > 1)
+  if (cnt > 1) {
     qsort(list, cnt, sizeof(*list), cmp_str);
+  }
   *n = cnt;
   return list;
 }
@@ -93,8 +97,9 @@ static int exams_check(int argc, char **argv) {
       files[nfiles++] = argv[i];
     }
   }
-  if (NULL == dir || '\0' == dir[0])
+  if (NULL == dir || '\0' == dir[0]) {
     dir = "exams";
+  }
   char subs_default[1100];
   if (NULL == subs) {
     snprintf(subs_default, sizeof(subs_default), "%s/subsectors.yaml", dir);
@@ -117,14 +122,16 @@ static int exams_check(int argc, char **argv) {
   }
   struct exam_errors errs = {0};
   size_t bad = catalog_check_files(list, nfiles, subs, &errs);
-  for (size_t i = 0; i < errs.n; i++)
+  for (size_t i = 0; i < errs.n; i++) {
     printf("%s\n", errs.lines[i]);
+  }
   exam_errors_clear(&errs);
   fprintf(stderr, "ujikom exams check: %zu file(s) checked, %zu with errors\n", nfiles, bad);
   status = bad ? 1 : 0;
 cleanup:
-  for (size_t i = 0; i < nowned; i++)
+  for (size_t i = 0; i < nowned; i++) {
     free(owned[i]);
+  }
   free(owned);
   free(files);
   return status;
@@ -135,8 +142,9 @@ int cmd_exams(int argc, char **argv) {
     exams_usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
-  if (0 == strcmp(argv[1], "check"))
+  if (0 == strcmp(argv[1], "check")) {
     return exams_check(argc - 1, argv + 1);
+  }
   fprintf(stderr, "ujikom exams: unknown subcommand '%s'\n", argv[1]);
   exams_usage(stderr);
   return 2;

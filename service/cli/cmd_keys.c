@@ -40,8 +40,9 @@ static void audit_rotation(const char *data_dir, const char *kid) {
   struct store *s = NULL;
   struct rotation_audit a;
   config_db_path(db, sizeof db, data_dir);
-  if (0 != access(db, F_OK))
+  if (0 != access(db, F_OK)) {
     return; /* no database yet: nothing to audit into */
+  }
   if (STORE_OK != store_open(&s, db, &opts, err, sizeof err)) {
     fprintf(stderr, "ujikom keys: warning: key rotated but not audited: %s\n", err);
     return;
@@ -49,8 +50,9 @@ static void audit_rotation(const char *data_dir, const char *kid) {
   snprintf(a.subject, sizeof a.subject, "key:%s", kid);
   snprintf(a.after, sizeof a.after, "{\"active\":\"%s\"}", kid);
   int rc = store_txn(s, append_rotation, &a);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     fprintf(stderr, "ujikom keys: warning: key rotated but not audited (%s)\n", store_rc_name(rc));
+  }
   store_close(s);
 }
 
@@ -122,8 +124,9 @@ int cmd_keys(int argc, char **argv) {
   } else {
     size_t n = 0;
     const struct token_pubkey *pubs = keystore_public(ks, &n);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
       printf("%s %s\n", 0 == i ? "*" : " ", pubs[i].kid);
+    }
   }
   keystore_free(ks);
   return rc;

@@ -60,9 +60,10 @@ int cmd_migrate(int argc, char **argv) {
     fprintf(stderr, "ujikom migrate: %s\n", err);
     return 1;
   }
-  if (from == to)
+  if (from == to) {
     printf("%s: schema version %d is up to date\n", db, to);
-  else
+  } else {
     printf("%s: migrated from schema version %d to %d\n", db, from, to);
+  }
   return 0;
 }

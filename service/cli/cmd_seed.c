@@ -145,23 +145,27 @@ static int parse_args(struct seed_opts *o, int argc, char **argv) {
     }
     const char *k = argv[i], *v = argv[++i];
     int rc = 1;
-    for (size_t j = 0; j < sizeof counts / sizeof counts[0]; j++)
-      if (0 == strcmp(k, count_names[j]))
+    for (size_t j = 0; j < sizeof counts / sizeof counts[0]; j++) {
+      if (0 == strcmp(k, count_names[j])) {
         rc = parse_count(k, v, 0 == strcmp(k, "--threads") ? 1 : 0, 10000000, counts[j]);
-    if (1 == rc && 0 == strcmp(k, "--data-dir"))
+      }
+    }
+    if (1 == rc && 0 == strcmp(k, "--data-dir")) {
       rc = copy_arg(o->data_dir, sizeof o->data_dir, k, v);
-    else if (1 == rc && 0 == strcmp(k, "--exams-dir"))
+    } else if (1 == rc && 0 == strcmp(k, "--exams-dir")) {
       rc = copy_arg(o->exams_dir, sizeof o->exams_dir, k, v);
-    else if (1 == rc && 0 == strcmp(k, "--manifest"))
+    } else if (1 == rc && 0 == strcmp(k, "--manifest")) {
       rc = copy_arg(o->manifest, sizeof o->manifest, k, v);
-    else if (1 == rc && 0 == strcmp(k, "--public-url"))
+    } else if (1 == rc && 0 == strcmp(k, "--public-url")) {
       rc = copy_arg(o->public_url, sizeof o->public_url, k, v);
+    }
     if (1 == rc) {
       fprintf(stderr, "ujikom seed: unknown option %s\n", k);
       return -1;
     }
-    if (0 != rc)
+    if (0 != rc) {
       return -1;
+    }
   }
   if ('\0' == o->data_dir[0] || o->candidates < 1) {
     fprintf(stderr, "ujikom seed: --data-dir and --candidates (at least 1) are required\n");
@@ -172,16 +176,19 @@ static int parse_args(struct seed_opts *o, int argc, char **argv) {
     return -1;
   }
   long rest = o->attempts - o->certificates;
-  if (o->issuable < 0)
+  if (o->issuable < 0) {
     o->issuable = rest / 5;
-  if (o->open < 0)
+  }
+  if (o->open < 0) {
     o->open = (rest - (o->issuable < rest ? o->issuable : rest)) / 2;
+  }
   if (o->issuable + o->open > rest) {
     fprintf(stderr, "ujikom seed: --certificates + --issuable + --open exceed --attempts\n");
     return -1;
   }
-  if ('\0' == o->exams_dir[0])
+  if ('\0' == o->exams_dir[0]) {
     memcpy(o->exams_dir, "exams", 6);
+  }
   return 0;
 }
 
@@ -216,8 +223,9 @@ static bool free_for_exam(const struct seed *s, long c, size_t pick) {
   long per = (s->o.attempts + s->o.candidates - 1) / s->o.candidates;
   for (long k = 0; k < per; k++) {
     long n = c + k * s->o.candidates;
-    if (n < s->o.attempts && ((size_t)c + (size_t)k) % s->nexams == pick)
+    if (n < s->o.attempts && ((size_t)c + (size_t)k) % s->nexams == pick) {
       return false;
+    }
   }
   return true;
 }
@@ -228,8 +236,9 @@ static bool free_for_exam(const struct seed *s, long c, size_t pick) {
 static bool *own_hash_plan(const struct seed *s) {
   long n = s->o.candidates + 1, listed = 0;
   bool *own = calloc((size_t)n, sizeof *own);
-  if (NULL == own)
+  if (NULL == own) {
     return NULL;
+  }
   for (long c = 0; c < s->o.candidates; c++) {
     if (s->o.login_candidates < 0) {
       own[c] = true;
@@ -253,8 +262,9 @@ static void *hash_worker(void *arg) {
   struct hash_job *j = arg;
   for (long i = j->from; i < j->to; i++) {
     char *h = NULL;
-    if (!j->own[i])
+    if (!j->own[i]) {
       continue;
+    }
     if (PASSWORD_OK != password_hash(&h, SEED_PASSWORD, SEED_KDF_LOG2N)) {
       j->failed = 1;
       return NULL;
@@ -275,27 +285,32 @@ static int hash_passwords(struct seed *s) {
   int ok = 0;
   bool *own = own_hash_plan(s);
   long nown = 0;
-  if (NULL == own)
+  if (NULL == own) {
     return -1;
-  if (nt > 64)
+  }
+  if (nt > 64) {
     nt = 64;
+  }
   s->hashes = calloc((size_t)n, sizeof *s->hashes);
   if (NULL == s->hashes ||
       PASSWORD_OK != password_hash(&s->shared_hash, SEED_PASSWORD, SEED_KDF_LOG2N)) {
     free(own);
     return -1;
   }
-  for (long i = 0; i < n; i++)
+  for (long i = 0; i < n; i++) {
     nown += own[i];
+  }
   /* Thread t hashes the accounts from its first own-hash account to the next thread's. */
   long bound[65], seen = 0, t = 0;
   bound[0] = 0;
   for (long i = 0; i < n && t + 1 < nt; i++) {
-    if (own[i] && seen++ == nown * (t + 1) / nt)
+    if (own[i] && seen++ == nown * (t + 1) / nt) {
       bound[++t] = i;
+    }
   }
-  while (t + 1 <= nt)
+  while (t + 1 <= nt) {
     bound[++t] = n;
+  }
   for (t = 0; t < nt; t++) {
     jobs[t] = (struct hash_job){.s = s, .own = own, .from = bound[t], .to = bound[t + 1]};
     if (0 != pthread_create(&tids[t], NULL, hash_worker, &jobs[t])) {
@@ -306,8 +321,9 @@ static int hash_passwords(struct seed *s) {
   }
   for (t = 0; t < nt; t++) {
     pthread_join(tids[t], NULL);
-    if (jobs[t].failed)
+    if (jobs[t].failed) {
       ok = -1;
+    }
   }
   free(own);
   return ok;
@@ -339,8 +355,9 @@ static int users_txn(struct store_tx *tx, void *arg) {
       holder_name(name, sizeof name, i);
       rc = store_user_create(tx, &s->user_ids[i], email, name, ROLE_CANDIDATE, hash_of(s, i));
     }
-    if (STORE_OK != rc)
+    if (STORE_OK != rc) {
       return rc;
+    }
   }
   return STORE_OK;
 }
@@ -348,13 +365,15 @@ static int users_txn(struct store_tx *tx, void *arg) {
 static int seed_users(struct seed *s) {
   long n = s->o.candidates + 1;
   s->user_ids = calloc((size_t)s->o.candidates, sizeof *s->user_ids);
-  if (NULL == s->user_ids)
+  if (NULL == s->user_ids) {
     return STORE_UNAVAILABLE;
+  }
   for (long from = 0; from < n; from += USERS_PER_TXN) {
     struct users_batch b = {s, from, from + USERS_PER_TXN < n ? from + USERS_PER_TXN : n};
     int rc = store_txn(s->store, users_txn, &b);
-    if (STORE_OK != rc)
+    if (STORE_OK != rc) {
       return rc;
+    }
   }
   return STORE_OK;
 }
@@ -366,11 +385,14 @@ static json_t *answer_value(const struct exam_item *it, bool right) {
   json_t *v = NULL;
   switch (it->type) {
   case EXAM_ITEM_SINGLE:
-    if (right || it->noptions < 2)
+    if (right || it->noptions < 2) {
       return json_string(it->nkey_ids > 0 ? it->key_ids[0] : it->options[0].id);
-    for (size_t i = 0; i < it->noptions; i++)
-      if (it->nkey_ids == 0 || 0 != strcmp(it->options[i].id, it->key_ids[0]))
+    }
+    for (size_t i = 0; i < it->noptions; i++) {
+      if (it->nkey_ids == 0 || 0 != strcmp(it->options[i].id, it->key_ids[0])) {
         return json_string(it->options[i].id);
+      }
+    }
     return json_string(it->options[0].id);
   case EXAM_ITEM_MULTIPLE:
   case EXAM_ITEM_ORDERING:
@@ -383,10 +405,12 @@ static json_t *answer_value(const struct exam_item *it, bool right) {
       json_array_clear(v); /* the options that are not in the key */
       for (size_t i = 0; i < it->noptions; i++) {
         bool key = false;
-        for (size_t k = 0; k < it->nkey_ids; k++)
+        for (size_t k = 0; k < it->nkey_ids; k++) {
           key = key || 0 == strcmp(it->options[i].id, it->key_ids[k]);
-        if (!key)
+        }
+        if (!key) {
           json_array_append_new(v, json_string(it->options[i].id));
+        }
       }
     }
     return v;
@@ -406,8 +430,9 @@ static json_t *answer_value(const struct exam_item *it, bool right) {
 /* Full marks (right) or zero for every rubric criterion of an open item. */
 static json_t *open_marks(const struct exam_item *it, bool right) {
   json_t *m = json_object();
-  for (size_t r = 0; NULL != m && r < it->nrubric; r++)
+  for (size_t r = 0; NULL != m && r < it->nrubric; r++) {
     json_object_set_new(m, it->rubric[r].id, json_integer(right ? it->rubric[r].max_points : 0));
+  }
   return m;
 }
 
@@ -444,23 +469,29 @@ static int build_cert(struct seed *s, struct store_cert *out, const struct seed_
 static void attempt_free(struct seed_attempt *a) {
   free(a->form);
   free(a->result);
-  for (size_t i = 0; i < a->nanswers; i++)
+  for (size_t i = 0; i < a->nanswers; i++) {
     free(a->answers[i].value);
+  }
   free(a->answers);
-  for (size_t i = 0; i < a->nsave; i++)
+  for (size_t i = 0; i < a->nsave; i++) {
     free(a->save[i].value);
-  if (a->has_cert)
+  }
+  if (a->has_cert) {
     store_cert_clear(&a->cert);
+  }
   memset(a, 0, sizeof *a);
 }
 
 static enum attempt_kind kind_of(const struct seed_opts *o, long n) {
-  if (n < o->certificates)
+  if (n < o->certificates) {
     return KIND_CERTIFIED;
-  if (n < o->certificates + o->issuable)
+  }
+  if (n < o->certificates + o->issuable) {
     return KIND_ISSUABLE;
-  if (n < o->certificates + o->issuable + o->open)
+  }
+  if (n < o->certificates + o->issuable + o->open) {
     return KIND_OPEN;
+  }
   return KIND_BK;
 }
 
@@ -479,20 +510,23 @@ static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
   a->exam = s->exams[((size_t)a->candidate + (size_t)(n / s->o.candidates)) % s->nexams];
   bool right = KIND_BK != a->kind;
   if (0 != exam_form_assemble(&form, a->exam, form_seed(n)) ||
-      NULL == (fj = exam_form_to_json(form)) || NULL == (a->form = json_dumps(fj, JSON_COMPACT)))
+      NULL == (fj = exam_form_to_json(form)) || NULL == (a->form = json_dumps(fj, JSON_COMPACT))) {
     goto cleanup;
+  }
   size_t total = exam_form_item_count(form);
   size_t answered = KIND_OPEN == a->kind ? total / 2 : total;
   a->answers = calloc(total > 0 ? total : 1, sizeof *a->answers);
   answers = json_object();
   marks = json_object();
-  if (NULL == a->answers || NULL == answers || NULL == marks)
+  if (NULL == a->answers || NULL == answers || NULL == marks) {
     goto cleanup;
+  }
   for (size_t u = 0; u < form->nunits; u++) {
     for (size_t i = 0; i < form->units[u].nitems; i++) {
       const struct exam_item *it = form->units[u].items[i].item;
-      if (a->nanswers >= answered)
+      if (a->nanswers >= answered) {
         break;
+      }
       json_t *v = answer_value(it, right);
       char *text = NULL == v ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
       if (NULL == text || strlen(it->id) >= sizeof a->answers[0].item) {
@@ -501,8 +535,9 @@ static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
         goto cleanup;
       }
       json_object_set_new(answers, it->id, v);
-      if (EXAM_ITEM_OPEN == it->type)
+      if (EXAM_ITEM_OPEN == it->type) {
         json_object_set_new(marks, it->id, open_marks(it, right));
+      }
       memcpy(a->answers[a->nanswers].item, it->id, strlen(it->id) + 1);
       a->answers[a->nanswers++].value = text;
     }
@@ -513,8 +548,10 @@ static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
   a->deadline_ms = a->started_ms + (int64_t)a->exam->duration_minutes * 60000 + 60000;
   a->finished_ms = a->started_ms;
   if (KIND_OPEN != a->kind) {
-    if (0 != score_form(&res, form, answers, marks) || NULL == (rj = score_result_json(res, form)))
+    if (0 != score_form(&res, form, answers, marks) ||
+        NULL == (rj = score_result_json(res, form))) {
       goto cleanup;
+    }
     json_object_set_new(rj, "finished", json_string(attempt_status_name(ATTEMPT_SUBMITTED)));
     a->result = json_dumps(rj, JSON_COMPACT);
     a->verdict = res->overall;
@@ -526,7 +563,7 @@ static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
   }
   if (KIND_OPEN == a->kind) {
     /* Items of the unanswered half (from the end of each unit), for the save scenario. */
-    for (size_t u = 0; u < form->nunits && a->nsave < SAVE_ITEMS_PER_ATTEMPT; u++)
+    for (size_t u = 0; u < form->nunits && a->nsave < SAVE_ITEMS_PER_ATTEMPT; u++) {
       for (size_t i = form->units[u].nitems; i-- > 0 && a->nsave < SAVE_ITEMS_PER_ATTEMPT;) {
         const struct exam_item *item = form->units[u].items[i].item;
         json_t *v = answer_value(item, true);
@@ -541,10 +578,12 @@ static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
         memcpy(sa->item, item->id, strlen(item->id) + 1);
         a->nsave++;
       }
+    }
   }
   if (KIND_CERTIFIED == a->kind) {
-    if (0 != build_cert(s, &a->cert, a))
+    if (0 != build_cert(s, &a->cert, a)) {
       goto cleanup;
+    }
     a->has_cert = true;
   }
   rc = 0;
@@ -568,9 +607,11 @@ struct build_job {
 
 static void *build_worker(void *arg) {
   struct build_job *j = arg;
-  for (size_t i = j->first; i < j->n; i += j->step)
-    if (0 != build_attempt(j->s, &j->batch[i], j->from + (long)i))
+  for (size_t i = j->first; i < j->n; i += j->step) {
+    if (0 != build_attempt(j->s, &j->batch[i], j->from + (long)i)) {
       j->failed = 1;
+    }
+  }
   return NULL;
 }
 
@@ -589,8 +630,9 @@ static void build_start(struct seed *s, struct builder *b, struct seed_attempt *
   memset(batch, 0, n * sizeof *batch);
   for (size_t t = 0; t < b->wanted; t++) {
     b->jobs[t] = (struct build_job){s, batch, n, t, b->wanted, from, 0};
-    if (0 != pthread_create(&b->tids[t], NULL, build_worker, &b->jobs[t]))
+    if (0 != pthread_create(&b->tids[t], NULL, build_worker, &b->jobs[t])) {
       break;
+    }
     b->started++;
   }
 }
@@ -617,13 +659,16 @@ static int attempts_txn(struct store_tx *tx, void *arg) {
     struct seed_attempt *a = &b->list[i];
     int rc = store_attempt_create(tx, &a->id, b->s->user_ids[a->candidate], a->exam->id,
                                   a->exam->version, a->form, a->deadline_ms);
-    for (size_t k = 0; STORE_OK == rc && k < a->nanswers; k++)
+    for (size_t k = 0; STORE_OK == rc && k < a->nanswers; k++) {
       rc = store_answer_put(tx, a->id, a->answers[k].item, a->answers[k].value, a->started_ms);
-    if (STORE_OK == rc && KIND_OPEN != a->kind)
+    }
+    if (STORE_OK == rc && KIND_OPEN != a->kind) {
       rc =
           store_attempt_finish(tx, a->id, ATTEMPT_SUBMITTED, a->finished_ms, a->verdict, a->result);
-    if (STORE_OK != rc)
+    }
+    if (STORE_OK != rc) {
       return rc;
+    }
   }
   return STORE_OK;
 }
@@ -633,11 +678,13 @@ static int sources_txn(struct store_tx *tx, void *arg) {
   for (size_t i = 0; i < s->nexams; i++) {
     const char *src = NULL, *file = NULL;
     size_t len = 0;
-    if (0 != catalog_source(s->catalog, s->exams[i]->version, &src, &len, &file))
+    if (0 != catalog_source(s->catalog, s->exams[i]->version, &src, &len, &file)) {
       return STORE_HARD;
+    }
     int rc = store_exam_source_put(tx, s->exams[i]->version, s->exams[i]->id, file, src, len);
-    if (STORE_OK != rc)
+    if (STORE_OK != rc) {
       return rc;
+    }
   }
   return STORE_OK;
 }
@@ -656,8 +703,9 @@ static int build_cert(struct seed *s, struct store_cert *out, const struct seed_
   const struct token_key *key = keystore_active(s->keys);
   struct cert_claims *cl = calloc(1, sizeof *cl);
   int rc = -1;
-  if (NULL == cl)
+  if (NULL == cl) {
     return -1;
+  }
   memset(out, 0, sizeof *out);
   holder_name(cl->holder, sizeof cl->holder, a->candidate);
   claim_copy(cl->subsector, sizeof cl->subsector, e->subsector);
@@ -669,8 +717,9 @@ static int build_cert(struct seed *s, struct store_cert *out, const struct seed_
              (NULL != e->scheme && e->scheme[0]) ? e->scheme : e->title);
   claim_copy(cl->issuer_name, sizeof cl->issuer_name, s->cfg.cert_issuer);
   claim_copy(cl->issuer_url, sizeof cl->issuer_url, s->o.public_url);
-  if (e->nunits > CERT_MAX_UNITS)
+  if (e->nunits > CERT_MAX_UNITS) {
     goto cleanup;
+  }
   cl->nunits = e->nunits;
   for (size_t i = 0; i < e->nunits; i++) {
     claim_copy(cl->units[i].code, sizeof cl->units[i].code, e->units[i].code);
@@ -680,12 +729,14 @@ static int build_cert(struct seed *s, struct store_cert *out, const struct seed_
   cl->issued = s->now_ms / 1000; /* the seed's start: certainly not in the future */
   cl->expires = cl->issued + (int64_t)years * 365 * 86400;
   memcpy(cl->kid, key->pub.kid, sizeof cl->kid);
-  if (0 != cert_serial_generate(cl->serial))
+  if (0 != cert_serial_generate(cl->serial)) {
     goto cleanup;
+  }
   json_t *units = json_array();
-  for (size_t i = 0; NULL != units && i < cl->nunits; i++)
+  for (size_t i = 0; NULL != units && i < cl->nunits; i++) {
     json_array_append_new(
         units, json_pack("{s:s, s:s}", "code", cl->units[i].code, "title", cl->units[i].title));
+  }
   out->units = NULL == units ? NULL : json_dumps(units, JSON_COMPACT);
   json_decref(units);
   if (NULL == out->units || 0 != cert_jws_sign(&out->jws, cl, key) ||
@@ -719,18 +770,21 @@ static int certs_txn(struct store_tx *tx, void *arg) {
   for (size_t i = 0; i < b->n; i++) {
     const struct store_cert *c = &b->list[i].cert;
     char subject[48], after[256];
-    if (!b->list[i].has_cert)
+    if (!b->list[i].has_cert) {
       continue;
+    }
     int rc = store_cert_insert(tx, c);
-    if (STORE_OK != rc)
+    if (STORE_OK != rc) {
       return rc;
+    }
     snprintf(subject, sizeof subject, "certificate:%s", c->serial);
     snprintf(after, sizeof after, "{\"attempt\":%" PRId64 ",\"serial\":\"%s\",\"kid\":\"%s\"}",
              c->attempt_id, c->serial, c->kid);
     rc =
         store_audit_append(tx, NULL, STORE_AUDIT_SYSTEM, "certificate.issue", subject, NULL, after);
-    if (STORE_OK != rc)
+    if (STORE_OK != rc) {
       return rc;
+    }
   }
   return STORE_OK;
 }
@@ -752,11 +806,13 @@ static int sessions_txn(struct store_tx *tx, void *arg) {
                                .last_seen_ms = b->now_ms,
                                .expires_ms = b->now_ms + 86400000,
                                .absolute_expires_ms = b->now_ms + 86400000};
-    if (0 != session_token_hash(ss.token_hash, b->tokens[i]))
+    if (0 != session_token_hash(ss.token_hash, b->tokens[i])) {
       return STORE_HARD;
+    }
     int rc = store_session_create(tx, &ss);
-    if (STORE_OK != rc)
+    if (STORE_OK != rc) {
       return rc;
+    }
   }
   return STORE_OK;
 }
@@ -764,15 +820,18 @@ static int sessions_txn(struct store_tx *tx, void *arg) {
 /* Creates one session per user in ids and writes their bearer tokens into tokens. */
 static int make_sessions(struct seed *s, const int64_t *ids, size_t n,
                          char (*tokens)[SESSION_TOKEN_LEN + 1]) {
-  for (size_t i = 0; i < n; i++)
-    if (0 != session_token_new(tokens[i]))
+  for (size_t i = 0; i < n; i++) {
+    if (0 != session_token_new(tokens[i])) {
       return STORE_HARD;
+    }
+  }
   for (size_t from = 0; from < n; from += USERS_PER_TXN) {
     size_t k = n - from < USERS_PER_TXN ? n - from : USERS_PER_TXN;
     struct sessions_batch b = {ids + from, tokens + from, k, s->now_ms};
     int rc = store_txn(s->store, sessions_txn, &b);
-    if (STORE_OK != rc)
+    if (STORE_OK != rc) {
       return rc;
+    }
   }
   return STORE_OK;
 }
@@ -783,8 +842,9 @@ static FILE *manifest_open(const struct seed *s, const char *name) {
   char path[PATH_MAX + 64];
   snprintf(path, sizeof path, "%s/%s", s->o.manifest, name);
   FILE *f = fopen(path, "w");
-  if (NULL == f)
+  if (NULL == f) {
     fprintf(stderr, "ujikom seed: %s: %s\n", path, strerror(errno));
+  }
   return f;
 }
 
@@ -800,8 +860,9 @@ static double seconds_since(int64_t t0_ms) {
 
 static void seed_log(void *ctx, enum store_log_level level, const char *msg) {
   (void)ctx;
-  if (level <= STORE_LOG_WARN)
+  if (level <= STORE_LOG_WARN) {
     fprintf(stderr, "ujikom seed: store: %s\n", msg);
+  }
 }
 
 /* Writes one built batch: the attempts, then the certificates of the certified ones, and
@@ -816,8 +877,9 @@ static int write_batch(struct seed *s, struct seed_attempt *batch, size_t n, FIL
     struct seed_attempt *a = &batch[i];
     if (a->has_cert) {
       a->cert.attempt_id = a->id;
-      if (NULL != verify)
+      if (NULL != verify) {
         fprintf(verify, "%s\n", a->cert.qr_token);
+      }
       ncerts++;
     } else if (KIND_ISSUABLE == a->kind && NULL != issuable) {
       fprintf(issuable, "%" PRId64 "\n", a->id);
@@ -854,69 +916,84 @@ static int seed_attempts_and_certs(struct seed *s) {
   FILE *verify = NULL, *issuable = NULL;
   int rc = STORE_UNAVAILABLE;
   if (NULL == bufs[0] || NULL == bufs[1] || NULL == builder || NULL == open_owner ||
-      NULL == open_ids || NULL == open_items)
+      NULL == open_ids || NULL == open_items) {
     goto cleanup;
+  }
   if (s->o.manifest[0] && (NULL == (verify = manifest_open(s, "verify.txt")) ||
-                           NULL == (issuable = manifest_open(s, "issuable.txt"))))
+                           NULL == (issuable = manifest_open(s, "issuable.txt")))) {
     goto cleanup;
+  }
   rc = STORE_OK;
   int cur = 0;
   size_t n = (size_t)(s->o.attempts < ATTEMPTS_PER_TXN ? s->o.attempts : ATTEMPTS_PER_TXN);
-  if (n > 0)
+  if (n > 0) {
     build_start(s, builder, bufs[cur], n, 0);
+  }
   for (long from = 0, next = 0; from < s->o.attempts; from = next) {
     size_t built = n;
-    if (0 != build_join(builder))
+    if (0 != build_join(builder)) {
       rc = STORE_HARD;
+    }
     next = from + (long)built;
     n = (size_t)(s->o.attempts - next < ATTEMPTS_PER_TXN ? s->o.attempts - next : ATTEMPTS_PER_TXN);
     bool building = STORE_OK == rc && next < s->o.attempts;
-    if (building)
+    if (building) {
       build_start(s, builder, bufs[1 - cur], n, next);
-    if (STORE_OK == rc)
+    }
+    if (STORE_OK == rc) {
       rc = write_batch(s, bufs[cur], built, verify, issuable, open_owner, open_ids, open_items,
                        &nopen);
-    for (size_t i = 0; i < built; i++)
+    }
+    for (size_t i = 0; i < built; i++) {
       attempt_free(&bufs[cur][i]);
+    }
     if (STORE_OK != rc) {
       if (building) {
         (void)build_join(builder);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
           attempt_free(&bufs[1 - cur][i]);
+        }
       }
       fprintf(stderr, "ujikom seed: attempts %ld-%ld: %s\n", from, next - 1,
               STORE_HARD == rc ? "failed" : store_rc_name(rc));
       goto cleanup;
     }
-    if (0 == (next / ATTEMPTS_PER_TXN) % 20 || next == s->o.attempts)
+    if (0 == (next / ATTEMPTS_PER_TXN) % 20 || next == s->o.attempts) {
       fprintf(stderr, "ujikom seed: %ld/%ld attempts\n", next, s->o.attempts);
+    }
     cur = 1 - cur;
   }
   if (s->o.manifest[0]) {
     /* Bearer sessions of the open attempts' owners (form, save and submit scenarios). */
     char(*tokens)[SESSION_TOKEN_LEN + 1] = calloc(nopen + 1, sizeof *tokens);
     FILE *open_f = manifest_open(s, "open.tsv"), *save_f = manifest_open(s, "save.tsv");
-    if (NULL == tokens || NULL == open_f || NULL == save_f)
+    if (NULL == tokens || NULL == open_f || NULL == save_f) {
       rc = STORE_UNAVAILABLE;
-    if (STORE_OK == rc)
+    }
+    if (STORE_OK == rc) {
       rc = make_sessions(s, open_owner, nopen, tokens);
+    }
     for (size_t i = 0; STORE_OK == rc && i < nopen; i++) {
       fprintf(open_f, "%s\t%" PRId64 "\n", tokens[i], open_ids[i]);
       for (size_t k = 0; k < SAVE_ITEMS_PER_ATTEMPT; k++) {
         const struct seed_answer *sa = &open_items[i * SAVE_ITEMS_PER_ATTEMPT + k];
-        if (NULL != sa->value)
+        if (NULL != sa->value) {
           fprintf(save_f, "%s\t%" PRId64 "\t%s\t%s\n", tokens[i], open_ids[i], sa->item, sa->value);
+        }
       }
     }
-    if (NULL != tokens)
+    if (NULL != tokens) {
       OPENSSL_cleanse(tokens, (nopen + 1) * sizeof *tokens);
+    }
     free(tokens);
-    if (0 != manifest_close(open_f) || 0 != manifest_close(save_f))
+    if (0 != manifest_close(open_f) || 0 != manifest_close(save_f)) {
       rc = STORE_OK == rc ? STORE_UNAVAILABLE : rc;
+    }
   }
 cleanup:
-  for (size_t i = 0; NULL != open_items && i < (size_t)s->o.open * SAVE_ITEMS_PER_ATTEMPT; i++)
+  for (size_t i = 0; NULL != open_items && i < (size_t)s->o.open * SAVE_ITEMS_PER_ATTEMPT; i++) {
     free(open_items[i].value);
+  }
   free(open_items);
   free(open_ids);
   free(open_owner);
@@ -924,8 +1001,9 @@ cleanup:
   free(bufs[0]);
   free(bufs[1]);
   if ((NULL != verify && 0 != manifest_close(verify)) ||
-      (NULL != issuable && 0 != manifest_close(issuable)))
+      (NULL != issuable && 0 != manifest_close(issuable))) {
     rc = STORE_OK == rc ? STORE_UNAVAILABLE : rc;
+  }
   return rc;
 }
 
@@ -937,8 +1015,9 @@ static int write_people(struct seed *s, size_t pick) {
   char email[64];
   char token[1][SESSION_TOKEN_LEN + 1];
   int rc = STORE_OK;
-  if (NULL == day || NULL == exam || NULL == admin)
+  if (NULL == day || NULL == exam || NULL == admin) {
     rc = STORE_UNAVAILABLE;
+  }
   /* Only candidates with a hash of their own are listed: they are the ones who log in. */
   for (long c = 0; STORE_OK == rc && c < s->o.candidates; c++) {
     if (NULL != s->hashes[c] && free_for_exam(s, c, pick)) {
@@ -946,15 +1025,19 @@ static int write_people(struct seed *s, size_t pick) {
       fprintf(day, "%s\t%s\n", email, SEED_PASSWORD);
     }
   }
-  if (NULL != exam)
+  if (NULL != exam) {
     fprintf(exam, "%s\n", s->exams[pick]->id);
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = make_sessions(s, &s->admin_id, 1, token);
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     fprintf(admin, "%s\n", token[0]);
+  }
   OPENSSL_cleanse(token, sizeof token);
-  if (0 != manifest_close(day) || 0 != manifest_close(exam) || 0 != manifest_close(admin))
+  if (0 != manifest_close(day) || 0 != manifest_close(exam) || 0 != manifest_close(admin)) {
     rc = STORE_OK == rc ? STORE_UNAVAILABLE : rc;
+  }
   return rc;
 }
 
@@ -977,8 +1060,9 @@ int cmd_seed(int argc, char **argv) {
       return 2;
     }
   }
-  if ('\0' == s.o.public_url[0])
+  if ('\0' == s.o.public_url[0]) {
     snprintf(s.o.public_url, sizeof s.o.public_url, "%s", s.cfg.public_url);
+  }
   if (0 != stat(s.o.data_dir, &st) && (ENOENT != errno || 0 != mkdir(s.o.data_dir, 0700))) {
     fprintf(stderr, "ujikom seed: %s: %s\n", s.o.data_dir, strerror(errno));
     return 1;
@@ -1018,16 +1102,18 @@ int cmd_seed(int argc, char **argv) {
   }
   fprintf(stderr, "ujikom seed: password hashes in %.1f s\n", seconds_since(t0));
   int rc = seed_users(&s);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_txn(s.store, sources_txn, &s);
+  }
   if (STORE_OK != rc) {
     fprintf(stderr, "ujikom seed: users: store %s\n", store_rc_name(rc));
     goto cleanup;
   }
   fprintf(stderr, "ujikom seed: %ld users in %.1f s\n", s.o.candidates + 1, seconds_since(t0));
   rc = seed_attempts_and_certs(&s);
-  if (STORE_OK == rc && s.o.manifest[0])
+  if (STORE_OK == rc && s.o.manifest[0]) {
     rc = write_people(&s, s.pick);
+  }
   if (STORE_OK != rc) {
     fprintf(stderr, "ujikom seed: store %s\n", store_rc_name(rc));
     goto cleanup;
@@ -1040,8 +1126,9 @@ int cmd_seed(int argc, char **argv) {
   status = 0;
 cleanup:
   if (NULL != s.hashes) {
-    for (long i = 0; i <= s.o.candidates; i++)
+    for (long i = 0; i <= s.o.candidates; i++) {
       password_free(s.hashes[i]);
+    }
     free(s.hashes);
   }
   password_free(s.shared_hash);

@@ -71,8 +71,9 @@ static char *decode_png(const char *path, char *err, size_t errlen) {
     close(fds[0]);
     close(fds[1]);
     int devnull = open("/dev/null", O_WRONLY);
-    if (devnull >= 0)
+    if (devnull >= 0) {
       dup2(devnull, STDERR_FILENO);
+    }
     execlp("zbarimg", "zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", "--", path,
            (char *)NULL);
     _exit(127);
@@ -81,8 +82,9 @@ static char *decode_png(const char *path, char *err, size_t errlen) {
   size_t cap = INPUT_MAX, len = 0;
   char *out = malloc(cap + 1);
   ssize_t n;
-  while (NULL != out && len < cap && (n = read(fds[0], out + len, cap - len)) > 0)
+  while (NULL != out && len < cap && (n = read(fds[0], out + len, cap - len)) > 0) {
     len += (size_t)n;
+  }
   close(fds[0]);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -99,8 +101,9 @@ static char *decode_png(const char *path, char *err, size_t errlen) {
     return NULL;
   }
   char *nl = strchr(out, '\n');
-  if (NULL != nl)
+  if (NULL != nl) {
     *nl = '\0';
+  }
   if ('\0' == out[0]) {
     snprintf(err, errlen, "no QR code found in %s", path);
     free(out);
@@ -111,8 +114,9 @@ static char *decode_png(const char *path, char *err, size_t errlen) {
 
 static void print_date(const char *label, int64_t t) {
   char buf[32];
-  if (0 == time_format(buf, sizeof buf, t, TIME_DATE))
+  if (0 == time_format(buf, sizeof buf, t, TIME_DATE)) {
     snprintf(buf, sizeof buf, "?");
+  }
   printf("%-22s %s\n", label, buf);
 }
 
@@ -124,11 +128,13 @@ static void print_result(const struct cert_verification *v, const char *form) {
       [CERT_NOT_GENUINE] = "TIDAK ASLI / NOT GENUINE",
   };
   printf("%-22s %s\n", "Hasil / Verdict:", verdict_text[v->verdict]);
-  if (v->reason[0])
+  if (v->reason[0]) {
     printf("%-22s %s\n", "Alasan / Reason:", v->reason);
+  }
   printf("%-22s %s\n", "Bentuk / Form:", form);
-  if (!v->claims_valid)
+  if (!v->claims_valid) {
     return;
+  }
   const struct cert_claims *c = &v->claims;
   printf("%-22s %s\n", "Nomor / Serial:", c->serial);
   printf("%-22s %s\n", "Nama / Holder:", c->holder);
@@ -136,12 +142,14 @@ static void print_result(const struct cert_verification *v, const char *form) {
          c->subsector_name[0] ? " (" : "", c->subsector_name, c->subsector_name[0] ? ")" : "");
   printf("%-22s %s%s%s%s\n", "Skema / Scheme:", c->scheme_id, c->scheme_title[0] ? " (" : "",
          c->scheme_title, c->scheme_title[0] ? ")" : "");
-  for (size_t i = 0; i < c->nunits; i++)
+  for (size_t i = 0; i < c->nunits; i++) {
     printf("%-22s %s %s\n", 0 == i ? "Unit:" : "", c->units[i].code, c->units[i].title);
+  }
   print_date("Terbit / Issued:", c->issued);
   print_date("Berlaku s.d. / Until:", c->expires);
-  if (c->issuer_name[0])
+  if (c->issuer_name[0]) {
     printf("%-22s %s\n", "Penerbit / Issuer:", c->issuer_name);
+  }
   printf("%-22s %s\n", "Kunci / Key id:", c->kid);
 }
 
@@ -204,8 +212,9 @@ int cmd_verify(int argc, char **argv) {
     }
   }
   const struct token_pubkey *set = keys;
-  if (NULL != ks)
+  if (NULL != ks) {
     set = keystore_public(ks, &nkeys);
+  }
 
   /* The input: an image of a QR code, or text. */
   size_t ilen = strlen(input);
@@ -218,11 +227,13 @@ int cmd_verify(int argc, char **argv) {
   } else {
     text = strdup(input);
   }
-  if (NULL == text)
+  if (NULL == text) {
     goto cleanup;
+  }
   struct cert_verification *v = calloc(1, sizeof *v);
-  if (NULL == v)
+  if (NULL == v) {
     goto cleanup;
+  }
   const char *tok = NULL;
   size_t tlen = 0;
   const char *form;

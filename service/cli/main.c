@@ -30,17 +30,19 @@ static const struct command commands[] = {
 static void usage(FILE *out) {
   fprintf(out, "usage: ujikom COMMAND [ARGS]   (ujikom COMMAND --help for details)\n\n"
                "commands:\n");
-  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
     fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  }
 }
 
 char *cli_data_dir(int argc, char **argv, char *out, unsigned long outlen) {
   const char *dir = getenv("UJIKOM_DATA_DIR");
   for (int i = 1; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc)
+    if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
       dir = argv[i + 1];
-    else if (0 == strncmp(argv[i], "--data-dir=", 11))
+    } else if (0 == strncmp(argv[i], "--data-dir=", 11)) {
       dir = argv[i] + 11;
+    }
   }
   snprintf(out, outlen, "%s", dir && dir[0] ? dir : "var");
   return out;
@@ -56,9 +58,11 @@ int main(int argc, char **argv) {
     printf("ujikom %s\n", UJIKOM_VERSION);
     return 0;
   }
-  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-    if (0 == strcmp(argv[1], commands[i].name))
+  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+    if (0 == strcmp(argv[1], commands[i].name)) {
       return commands[i].run(argc - 1, argv + 1);
+    }
+  }
   fprintf(stderr, "ujikom: unknown command '%s'\n", argv[1]);
   usage(stderr);
   return 2;

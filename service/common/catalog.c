@@ -68,14 +68,16 @@ int catalog_read_file(char **out, size_t *out_len, const char *path, char *err, 
       goto fail;
     }
     ssize_t got = read(fd, buf + n, cap - 1 - n);
-    if (got < 0 && EINTR == errno)
+    if (got < 0 && EINTR == errno) {
       continue;
+    }
     if (got < 0) {
       snprintf(err, errlen, "read error: %s", strerror(errno));
       goto fail;
     }
-    if (0 == got)
+    if (0 == got) {
       break;
+    }
     n += (size_t)got;
   }
   buf[n] = '\0';
@@ -122,15 +124,17 @@ static int list_exam_files(char ***out, size_t *out_n, const char *dir) {
   *out = NULL;
   *out_n = 0;
   DIR *d = opendir(dir);
-  if (NULL == d)
+  if (NULL == d) {
     return -1;
+  }
   char **names = NULL;
   size_t n = 0, cap = 0;
   struct dirent *e;
   int rc = 0;
   while (NULL != (e = readdir(d))) {
-    if ('.' == e->d_name[0] || !has_suffix(e->d_name, ".exam.yaml"))
+    if ('.' == e->d_name[0] || !has_suffix(e->d_name, ".exam.yaml")) {
       continue;
+    }
     if (n == cap) {
       size_t ncap = cap ? cap * 2 : 32;
       char **nn = realloc(names, ncap * sizeof(*nn));
@@ -150,29 +154,34 @@ static int list_exam_files(char ***out, size_t *out_n, const char *dir) {
   }
   closedir(d);
   if (0 != rc) {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
       free(names[i]);
+    }
     free(names);
     return -1;
   }
-  if (n > 1)
+  if (n > 1) {
     qsort(names, n, sizeof(*names), cmp_name);
+  }
   *out = names;
   *out_n = n;
   return 0;
 }
 
 static void free_names(char **names, size_t n) {
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
     free(names[i]);
+  }
   free(names);
 }
 
 /* Caller holds the lock. */
 static struct cat_version *find_version(struct catalog *c, const char *version) {
-  for (size_t i = 0; i < c->nversions; i++)
-    if (0 == strcmp(c->versions[i]->exam->version, version))
+  for (size_t i = 0; i < c->nversions; i++) {
+    if (0 == strcmp(c->versions[i]->exam->version, version)) {
       return c->versions[i];
+    }
+  }
   return NULL;
 }
 
@@ -189,8 +198,9 @@ static struct cat_version *add_version(struct catalog *c, struct exam *exam, cha
   if (c->nversions == c->cap_versions) {
     size_t ncap = c->cap_versions ? c->cap_versions * 2 : 32;
     struct cat_version **nv = realloc(c->versions, ncap * sizeof(*nv));
-    if (NULL == nv)
+    if (NULL == nv) {
       goto fail;
+    }
     c->versions = nv;
     c->cap_versions = ncap;
   }
@@ -214,8 +224,9 @@ fail:
 }
 
 static void log_errors(const struct exam_errors *errs, size_t from) {
-  for (size_t i = from; i < errs->n; i++)
+  for (size_t i = from; i < errs->n; i++) {
     log_msg(LOG_WARN, NULL, "exam skipped: %s", errs->lines[i]);
+  }
 }
 
 /* Loads the directory into c (lock not held: only the loader thread mutates the lists, and
@@ -227,8 +238,9 @@ static const struct exam *current_from_file(struct catalog *c, const char *name)
   pthread_mutex_lock(&c->mu);
   for (size_t i = 0; i < c->ncurrent && NULL == found; i++) {
     struct cat_version *v = find_version(c, c->current[i]->version);
-    if (NULL != v && NULL != v->file && 0 == strcmp(v->file, name))
+    if (NULL != v && NULL != v->file && 0 == strcmp(v->file, name)) {
       found = v->exam;
+    }
   }
   pthread_mutex_unlock(&c->mu);
   return found;
@@ -277,11 +289,13 @@ static int load_dir(struct catalog *c, char *err, size_t errlen) {
     size_t before = errs.n;
     snprintf(path, sizeof(path), "%s/%s", c->dir, names[i]);
     bool readable = 0 == catalog_read_file(&src, &len, path, ferr, sizeof(ferr));
-    if (!readable)
+    if (!readable) {
       log_msg(LOG_WARN, NULL, "exam skipped: %s: %s", path, ferr);
+    }
     if (!readable || 0 != exam_parse(&exam, &errs, src, len, path, subs)) {
-      if (readable)
+      if (readable) {
         log_errors(&errs, before);
+      }
       free(src);
       /* On a reload, a file that broke keeps serving the version loaded before it. */
       const struct exam *previous = current_from_file(c, names[i]);
@@ -306,8 +320,9 @@ static int load_dir(struct catalog *c, char *err, size_t errlen) {
     }
     cur[ncur++] = v->exam;
   }
-  if (ncur > 1)
+  if (ncur > 1) {
     qsort(cur, ncur, sizeof(*cur), cmp_exam_id);
+  }
 
   pthread_mutex_lock(&c->mu);
   struct exam_subsectors **ns = realloc(c->subs_all, (c->nsubs_all + 1) * sizeof(*ns));
@@ -322,10 +337,11 @@ static int load_dir(struct catalog *c, char *err, size_t errlen) {
     rc = 0;
   }
   pthread_mutex_unlock(&c->mu);
-  if (0 != rc)
+  if (0 != rc) {
     snprintf(err, errlen, "out of memory");
-  else
+  } else {
     log_msg(LOG_INFO, NULL, "exam catalogue: %zu exam(s) from %s", ncur, c->dir);
+  }
 
 cleanup:
   free(cur);
@@ -362,8 +378,9 @@ int catalog_reload(struct catalog *c, char *err, size_t errlen) {
 }
 
 void catalog_free(struct catalog *c) {
-  if (NULL == c)
+  if (NULL == c) {
     return;
+  }
   for (size_t i = 0; i < c->nversions; i++) {
     exam_free(c->versions[i]->exam);
     free(c->versions[i]->source);
@@ -371,8 +388,9 @@ void catalog_free(struct catalog *c) {
     free(c->versions[i]);
   }
   free(c->versions);
-  for (size_t i = 0; i < c->nsubs_all; i++)
+  for (size_t i = 0; i < c->nsubs_all; i++) {
     exam_subsectors_free(c->subs_all[i]);
+  }
   free(c->subs_all);
   free(c->current);
   pthread_mutex_destroy(&c->mu);
@@ -392,13 +410,15 @@ int catalog_list(struct catalog *c, const struct exam ***out, size_t *out_n) {
   pthread_mutex_lock(&c->mu);
   const struct exam **copy = calloc(c->ncurrent ? c->ncurrent : 1, sizeof(*copy));
   if (NULL != copy) {
-    if (c->ncurrent)
+    if (c->ncurrent) {
       memcpy(copy, c->current, c->ncurrent * sizeof(*copy));
+    }
     *out_n = c->ncurrent;
   }
   pthread_mutex_unlock(&c->mu);
-  if (NULL == copy)
+  if (NULL == copy) {
     return -1;
+  }
   *out = copy;
   return 0;
 }
@@ -406,9 +426,11 @@ int catalog_list(struct catalog *c, const struct exam ***out, size_t *out_n) {
 const struct exam *catalog_current(struct catalog *c, const char *exam_id) {
   const struct exam *found = NULL;
   pthread_mutex_lock(&c->mu);
-  for (size_t i = 0; i < c->ncurrent && NULL == found; i++)
-    if (0 == strcmp(c->current[i]->id, exam_id))
+  for (size_t i = 0; i < c->ncurrent && NULL == found; i++) {
+    if (0 == strcmp(c->current[i]->id, exam_id)) {
       found = c->current[i];
+    }
+  }
   pthread_mutex_unlock(&c->mu);
   return found;
 }
@@ -425,8 +447,9 @@ int catalog_source(struct catalog *c, const char *version, const char **out_src,
   pthread_mutex_lock(&c->mu);
   struct cat_version *v = find_version(c, version);
   pthread_mutex_unlock(&c->mu);
-  if (NULL == v)
+  if (NULL == v) {
     return -1;
+  }
   *out_src = v->source;
   *out_len = v->len;
   *out_file = v->file;
@@ -439,8 +462,9 @@ int catalog_add_source(struct catalog *c, const struct exam **out, const char *s
   struct exam *exam = NULL;
   /* Snapshots were valid when stored; check their subsector against the current list only
    * loosely (a subsector may have been renamed since): no catalogue check here. */
-  if (0 != exam_parse(&exam, errs, src, len, file, NULL))
+  if (0 != exam_parse(&exam, errs, src, len, file, NULL)) {
     return -1;
+  }
   char *copy = malloc(len + 1);
   if (NULL == copy) {
     exam_free(exam);
@@ -463,17 +487,20 @@ int catalog_add_source(struct catalog *c, const struct exam **out, const char *s
 int catalog_version_from_store(struct catalog *c, struct store *store, const struct exam **out,
                                const char *version) {
   *out = catalog_version(c, version);
-  if (NULL != *out)
+  if (NULL != *out) {
     return 0;
+  }
   struct store_rd *rd = NULL;
   char *src = NULL, file[600];
   size_t len = 0;
-  if (STORE_OK != store_rd_begin(store, &rd))
+  if (STORE_OK != store_rd_begin(store, &rd)) {
     return -2;
+  }
   int rc = store_exam_source_get(rd, &src, &len, file, sizeof(file), version);
   store_rd_end(rd);
-  if (rc < 0)
+  if (rc < 0) {
     return -2;
+  }
   if (STORE_OK != rc) {
     log_msg(LOG_ERROR, NULL, "exam version %.64s is neither loaded nor stored", version);
     return -1;
@@ -481,9 +508,10 @@ int catalog_version_from_store(struct catalog *c, struct store *store, const str
   struct exam_errors errs = {0};
   int prc = catalog_add_source(c, out, src, len, file, &errs);
   if (0 != prc) {
-    for (size_t i = 0; i < errs.n; i++)
+    for (size_t i = 0; i < errs.n; i++) {
       log_msg(LOG_ERROR, NULL, "stored exam version %.12s does not load: %s", version,
               errs.lines[i]);
+    }
   } else {
     log_msg(LOG_INFO, NULL, "exam version %.12s (%s) restored from the store", version, file);
   }
@@ -496,8 +524,9 @@ size_t catalog_check_files(const char *const *paths, size_t n, const char *subse
                            struct exam_errors *errs) {
   struct exam_subsectors *subs = NULL;
   size_t bad = 0;
-  if (NULL != subsectors_path && 0 != load_subsectors(&subs, subsectors_path, errs))
+  if (NULL != subsectors_path && 0 != load_subsectors(&subs, subsectors_path, errs)) {
     bad++;
+  }
   struct seen {
     char id[41];
     const char *path;

@@ -90,10 +90,12 @@ const size_t config_options_count = sizeof(config_options) / sizeof(config_optio
 static void env_name(const char *name, char *out, size_t outlen) {
   size_t o = 0;
   const char *prefix = "UJIKOM_";
-  for (; prefix[o] && o < outlen - 1; o++)
+  for (; prefix[o] && o < outlen - 1; o++) {
     out[o] = prefix[o];
-  for (size_t i = 0; name[i] && o < outlen - 1; i++)
+  }
+  for (size_t i = 0; name[i] && o < outlen - 1; i++) {
     out[o++] = '-' == name[i] ? '_' : (char)toupper((unsigned char)name[i]);
+  }
   out[o] = '\0';
 }
 
@@ -126,9 +128,11 @@ static int set_value(struct config *cfg, const struct config_option *opt, const 
 }
 
 static const struct config_option *find_option(const char *name, size_t len) {
-  for (size_t i = 0; i < config_options_count; i++)
-    if (strlen(config_options[i].name) == len && 0 == strncmp(config_options[i].name, name, len))
+  for (size_t i = 0; i < config_options_count; i++) {
+    if (strlen(config_options[i].name) == len && 0 == strncmp(config_options[i].name, name, len)) {
       return &config_options[i];
+    }
+  }
   return NULL;
 }
 
@@ -136,15 +140,18 @@ int config_load(struct config *cfg, int argc, char **argv, bool *want_help, char
                 size_t errlen) {
   memset(cfg, 0, sizeof(*cfg));
   *want_help = false;
-  for (size_t i = 0; i < config_options_count; i++)
-    if (0 != set_value(cfg, &config_options[i], config_options[i].def, "default --", err, errlen))
+  for (size_t i = 0; i < config_options_count; i++) {
+    if (0 != set_value(cfg, &config_options[i], config_options[i].def, "default --", err, errlen)) {
       return -1;
+    }
+  }
   for (size_t i = 0; i < config_options_count; i++) {
     char env[96];
     env_name(config_options[i].name, env, sizeof(env));
     const char *v = getenv(env);
-    if (v && 0 != set_value(cfg, &config_options[i], v, "environment --", err, errlen))
+    if (v && 0 != set_value(cfg, &config_options[i], v, "environment --", err, errlen)) {
       return -1;
+    }
   }
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -172,8 +179,9 @@ int config_load(struct config *cfg, int argc, char **argv, bool *want_help, char
       }
       value = argv[++i];
     }
-    if (0 != set_value(cfg, opt, value, "--", err, errlen))
+    if (0 != set_value(cfg, opt, value, "--", err, errlen)) {
       return -1;
+    }
   }
   return 0;
 }
@@ -197,8 +205,9 @@ void config_print_markdown(FILE *out) {
     char env[96];
     env_name(o->name, env, sizeof(env));
     char range[64] = "";
-    if (CONFIG_LONG == o->type)
+    if (CONFIG_LONG == o->type) {
       snprintf(range, sizeof(range), "%ld–%ld", o->min, o->max);
+    }
     fprintf(out, "| `--%s` | `%s` | `%s` | %s | %s |\n", o->name, env, o->def, range, o->help);
   }
 }

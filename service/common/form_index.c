@@ -45,13 +45,16 @@ int form_index_new(struct form_index **out, size_t slots) {
   struct form_index *fx = NULL;
   size_t n = FORM_INDEX_WAYS;
   *out = NULL;
-  if (slots < 1 || slots > ((size_t)1 << 22))
+  if (slots < 1 || slots > ((size_t)1 << 22)) {
     return -1;
-  while (n < slots)
+  }
+  while (n < slots) {
     n <<= 1;
+  }
   fx = calloc(1, sizeof *fx);
-  if (NULL == fx)
+  if (NULL == fx) {
     return -1;
+  }
   fx->nsets = n / FORM_INDEX_WAYS;
   fx->slots = calloc(n, sizeof *fx->slots);
   fx->victim = calloc(fx->nsets, 1);
@@ -61,8 +64,9 @@ int form_index_new(struct form_index **out, size_t slots) {
     free(fx);
     return -1;
   }
-  for (size_t i = 0; i < FORM_INDEX_STRIPES; i++)
+  for (size_t i = 0; i < FORM_INDEX_STRIPES; i++) {
     pthread_mutex_init(&fx->locks[i], NULL);
+  }
   pthread_mutex_init(&fx->views_lock, NULL);
   atomic_init(&fx->hits, 0);
   atomic_init(&fx->misses, 0);
@@ -71,12 +75,15 @@ int form_index_new(struct form_index **out, size_t slots) {
 }
 
 void form_index_free(struct form_index *fx) {
-  if (NULL == fx)
+  if (NULL == fx) {
     return;
-  for (size_t i = 0; i < fx->nsets * FORM_INDEX_WAYS; i++)
+  }
+  for (size_t i = 0; i < fx->nsets * FORM_INDEX_WAYS; i++) {
     free(fx->slots[i]);
-  for (size_t i = 0; i < FORM_INDEX_STRIPES; i++)
+  }
+  for (size_t i = 0; i < FORM_INDEX_STRIPES; i++) {
     pthread_mutex_destroy(&fx->locks[i]);
+  }
   pthread_mutex_destroy(&fx->views_lock);
   for (struct view_node *v = fx->views, *next = NULL; NULL != v; v = next) {
     next = v->next;
@@ -103,8 +110,9 @@ static const struct form_entry *lookup(const struct form_index *fx, size_t set, 
   struct form_entry *const *ways = &fx->slots[set * FORM_INDEX_WAYS];
   for (size_t w = 0; w < FORM_INDEX_WAYS; w++) {
     const struct form_entry *e = ways[w];
-    if (NULL != e && e->attempt_id == attempt_id)
+    if (NULL != e && e->attempt_id == attempt_id) {
       return 0 == strcmp(e->exam->version, version) ? e : NULL;
+    }
   }
   return NULL;
 }
@@ -117,8 +125,9 @@ int form_index_find(struct form_index *fx, const struct exam_item **out_item, in
                     const char *version, const char *item_id) {
   int found = -1;
   *out_item = NULL;
-  if (NULL == fx || NULL == version || NULL == item_id)
+  if (NULL == fx || NULL == version || NULL == item_id) {
     return -1;
+  }
   size_t set = set_of(fx, attempt_id);
   pthread_mutex_t *lock = lock_of(fx, set);
   pthread_mutex_lock(lock);
@@ -142,8 +151,9 @@ int form_index_find(struct form_index *fx, const struct exam_item **out_item, in
 static struct exam_form *materialise(const struct form_entry *e) {
   const struct exam *exam = e->exam;
   struct exam_form *form = calloc(1, sizeof *form);
-  if (NULL == form)
+  if (NULL == form) {
     return NULL;
+  }
   form->exam = exam;
   form->seed = e->seed;
   form->units = calloc(exam->nunits ? exam->nunits : 1, sizeof *form->units);
@@ -159,19 +169,22 @@ static struct exam_form *materialise(const struct form_entry *e) {
     fu->unit = &exam->units[u];
     size_t n = e->unit_nitems[u];
     fu->items = calloc(n ? n : 1, sizeof *fu->items);
-    if (NULL == fu->items)
+    if (NULL == fu->items) {
       goto fail;
+    }
     for (size_t i = 0; i < n; i++, k++) {
       const struct exam_item *item = e->items[k];
       struct form_item *fi = &fu->items[i];
       fi->options = calloc(item->noptions ? item->noptions : 1, sizeof *fi->options);
-      if (NULL == fi->options)
+      if (NULL == fi->options) {
         goto fail;
+      }
       fi->item = item;
       fi->noptions = item->noptions;
       fu->nitems = i + 1;
-      for (size_t j = 0; j < item->noptions; j++)
+      for (size_t j = 0; j < item->noptions; j++) {
         fi->options[j] = &item->options[e->opts[o++]];
+      }
     }
   }
   return form;
@@ -184,8 +197,9 @@ int form_index_form(struct form_index *fx, struct exam_form **out, int64_t attem
                     const char *version) {
   int rc = -1;
   *out = NULL;
-  if (NULL == fx || NULL == version)
+  if (NULL == fx || NULL == version) {
     return -1;
+  }
   size_t set = set_of(fx, attempt_id);
   pthread_mutex_t *lock = lock_of(fx, set);
   pthread_mutex_lock(lock);
@@ -202,8 +216,9 @@ int form_index_form(struct form_index *fx, struct exam_form **out, int64_t attem
 int form_index_view_text(struct form_index *fx, int64_t attempt_id, const char *version, char **buf,
                          size_t *len, size_t *cap) {
   int rc = -1;
-  if (NULL == fx || NULL == version)
+  if (NULL == fx || NULL == version) {
     return -1;
+  }
   size_t set = set_of(fx, attempt_id);
   pthread_mutex_t *lock = lock_of(fx, set);
   pthread_mutex_lock(lock);
@@ -244,17 +259,20 @@ int form_index_put(struct form_index *fx, int64_t attempt_id, const char *versio
                    const struct exam_form *form) {
   size_t n = 0, nopts = 0, k = 0, o = 0;
   if (NULL == fx || NULL == form || NULL == form->exam || NULL == version ||
-      0 != strcmp(form->exam->version, version) || form->nunits != form->exam->nunits)
+      0 != strcmp(form->exam->version, version) || form->nunits != form->exam->nunits) {
     return -1;
+  }
   const struct exam *exam = form->exam;
   for (size_t u = 0; u < form->nunits; u++) {
-    if (form->units[u].unit_index != u || form->units[u].nitems > UINT32_MAX)
+    if (form->units[u].unit_index != u || form->units[u].nitems > UINT32_MAX) {
       return -1;
+    }
     n += form->units[u].nitems;
     for (size_t i = 0; i < form->units[u].nitems; i++) {
       const struct form_item *fi = &form->units[u].items[i];
-      if (fi->noptions != fi->item->noptions || fi->noptions > UINT16_MAX)
+      if (fi->noptions != fi->item->noptions || fi->noptions > UINT16_MAX) {
         return -1;
+      }
       nopts += fi->noptions;
     }
   }
@@ -262,8 +280,9 @@ int form_index_put(struct form_index *fx, int64_t attempt_id, const char *versio
   size_t size = sizeof(struct form_entry) + n * sizeof(const struct exam_item *) +
                 exam->nunits * sizeof(uint32_t) + nopts * sizeof(uint16_t);
   struct form_entry *e = malloc(size);
-  if (NULL == e)
+  if (NULL == e) {
     return -1;
+  }
   e->attempt_id = attempt_id;
   e->exam = exam;
   e->seed = form->seed;
@@ -293,12 +312,16 @@ int form_index_put(struct form_index *fx, int64_t attempt_id, const char *versio
   pthread_mutex_lock(lock);
   struct form_entry **ways = &fx->slots[set * FORM_INDEX_WAYS];
   size_t w = FORM_INDEX_WAYS;
-  for (size_t i = 0; i < FORM_INDEX_WAYS && FORM_INDEX_WAYS == w; i++)
-    if (NULL != ways[i] && ways[i]->attempt_id == attempt_id)
+  for (size_t i = 0; i < FORM_INDEX_WAYS && FORM_INDEX_WAYS == w; i++) {
+    if (NULL != ways[i] && ways[i]->attempt_id == attempt_id) {
       w = i; /* replace the attempt's own entry */
-  for (size_t i = 0; i < FORM_INDEX_WAYS && FORM_INDEX_WAYS == w; i++)
-    if (NULL == ways[i])
+    }
+  }
+  for (size_t i = 0; i < FORM_INDEX_WAYS && FORM_INDEX_WAYS == w; i++) {
+    if (NULL == ways[i]) {
       w = i;
+    }
+  }
   if (FORM_INDEX_WAYS == w) { /* full: replace in turn (oldest put first) */
     w = fx->victim[set];
     fx->victim[set] = (unsigned char)((w + 1) % FORM_INDEX_WAYS);
@@ -312,12 +335,15 @@ int form_index_put(struct form_index *fx, int64_t attempt_id, const char *versio
 
 const struct exam_view *form_index_view(struct form_index *fx, const struct exam *exam) {
   const struct exam_view *found = NULL;
-  if (NULL == fx || NULL == exam)
+  if (NULL == fx || NULL == exam) {
     return NULL;
+  }
   pthread_mutex_lock(&fx->views_lock);
-  for (const struct view_node *v = fx->views; NULL != v && NULL == found; v = v->next)
-    if (exam_view_exam(v->view) == exam)
+  for (const struct view_node *v = fx->views; NULL != v && NULL == found; v = v->next) {
+    if (exam_view_exam(v->view) == exam) {
       found = v->view;
+    }
+  }
   if (NULL == found) {
     /* Made under the lock: once per exam version, and the others would wait for it anyway. */
     struct view_node *node = calloc(1, sizeof *node);

@@ -37,8 +37,9 @@ const char *issue_rc_name(enum issue_rc rc) {
 /* Copies text into a claim field, cutting at a UTF-8 boundary when it is too long. */
 static void claim_copy(char *dst, size_t size, const char *src) {
   size_t len = NULL == src ? 0 : utf8_cut(src, strlen(src), size - 1);
-  if (len > 0)
+  if (len > 0) {
     memcpy(dst, src, len);
+  }
   dst[len] = '\0';
 }
 
@@ -46,8 +47,9 @@ static void claim_copy(char *dst, size_t size, const char *src) {
 static int64_t add_years(int64_t t, long years) {
   time_t tt = (time_t)t;
   struct tm tm;
-  if (NULL == gmtime_r(&tt, &tm))
+  if (NULL == gmtime_r(&tt, &tm)) {
     return t + (int64_t)years * 365 * 86400;
+  }
   tm.tm_year += (int)years;
   return (int64_t)timegm(&tm);
 }
@@ -75,11 +77,13 @@ static int issue_txn_fn(struct store_tx *tx, void *arg) {
     t->existed = true;
     return STORE_EXISTS;
   }
-  if (STORE_NONE != rc)
+  if (STORE_NONE != rc) {
     return rc;
+  }
   rc = store_cert_insert(tx, t->cert);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   snprintf(subject, sizeof subject, "certificate:%s", t->cert->serial);
   return store_audit_append(tx, NULL, t->actor, "certificate.issue", subject, NULL, t->after);
 }
@@ -108,8 +112,9 @@ static enum issue_rc read_inputs(struct cert_claims *cl, int64_t *user_id, char 
   enum issue_rc result = ISSUE_INTERNAL;
   memset(&a, 0, sizeof a);
   int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return (enum issue_rc)map_store_rc(rc, err, errlen, "read");
+  }
   rc = store_cert_by_attempt(rd, existing, attempt_id);
   if (STORE_OK == rc) {
     result = ISSUE_EXISTING;
@@ -189,19 +194,22 @@ enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t
   memset(out, 0, sizeof *out);
   memset(&cert, 0, sizeof cert);
   snprintf(err, errlen, "internal error");
-  if (NULL == cl)
+  if (NULL == cl) {
     return ISSUE_UNAVAILABLE;
+  }
   if (NULL == svc->keys || NULL == svc->store) {
     snprintf(err, errlen, "signing keys or store not loaded");
     goto cleanup;
   }
   result =
       read_inputs(cl, &cert.user_id, version, sizeof version, svc, attempt_id, out, err, errlen);
-  if (ISSUE_CREATED != result)
+  if (ISSUE_CREATED != result) {
     goto cleanup;
+  }
   result = fill_exam_claims(cl, svc, version, err, errlen);
-  if (ISSUE_CREATED != result)
+  if (ISSUE_CREATED != result) {
     goto cleanup;
+  }
   result = ISSUE_INTERNAL;
   const struct token_key *key = keystore_active(svc->keys);
   claim_copy(cl->issuer_name, sizeof cl->issuer_name, svc->cfg->cert_issuer);
@@ -231,8 +239,9 @@ enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t
                             cert.serial, "kid", cert.kid, "exam", cert.exam_id);
   char *after_text = NULL == after ? NULL : json_dumps(after, JSON_COMPACT);
   json_decref(after);
-  if (NULL == after_text)
+  if (NULL == after_text) {
     goto cleanup;
+  }
   snprintf(t.after, sizeof t.after, "%s", after_text);
   free(after_text);
   int rc = store_txn(svc->store, issue_txn_fn, &t);
@@ -244,22 +253,25 @@ enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t
     /* Someone else issued first (or, once in 2^80, the serial collided): return theirs. */
     struct store_rd *rd = NULL;
     rc = store_rd_begin(svc->store, &rd);
-    if (STORE_OK == rc)
+    if (STORE_OK == rc) {
       rc = store_cert_by_attempt(rd, out, attempt_id);
+    }
     store_rd_end(rd);
-    if (STORE_OK == rc)
+    if (STORE_OK == rc) {
       result = ISSUE_EXISTING;
-    else if (STORE_NONE == rc) {
+    } else if (STORE_NONE == rc) {
       result = ISSUE_UNAVAILABLE;
       snprintf(err, errlen, "serial collision; retry");
-    } else
+    } else {
       result = (enum issue_rc)map_store_rc(rc, err, errlen, "certificate re-read");
+    }
   } else {
     result = (enum issue_rc)map_store_rc(rc, err, errlen, "certificate insert");
   }
 cleanup:
-  if (ISSUE_CREATED == result || ISSUE_EXISTING == result)
+  if (ISSUE_CREATED == result || ISSUE_EXISTING == result) {
     err[0] = '\0';
+  }
   store_cert_clear(&cert);
   free(cl);
   return result;
@@ -270,11 +282,13 @@ int issue_claims_of(struct cert_claims *out, const struct svc *svc, const struct
   size_t n = 0;
   int rc = -1;
   memset(out, 0, sizeof *out);
-  if (NULL == svc->keys || NULL == c->jws)
+  if (NULL == svc->keys || NULL == c->jws) {
     return -1;
+  }
   v = malloc(sizeof *v);
-  if (NULL == v)
+  if (NULL == v) {
     return -1;
+  }
   const struct token_pubkey *keys = keystore_public(svc->keys, &n);
   /* Judged at issue time: we want the claims, validity is the caller's business. */
   /* The stored credential is the one this service signed: no need to check the signature
@@ -299,13 +313,15 @@ static int display_txn(struct store_tx *tx, void *arg) {
   struct display_batch *b = arg;
   b->stored = 0;
   for (size_t i = 0; i < b->n; i++) {
-    if (NULL == b->display[i])
+    if (NULL == b->display[i]) {
       continue;
+    }
     int rc = store_cert_set_display(tx, b->list[i].serial, b->display[i]);
-    if (STORE_OK == rc)
+    if (STORE_OK == rc) {
       b->stored++;
-    else if (STORE_NONE != rc) /* NONE: filled meanwhile (by the same text) */
+    } else if (STORE_NONE != rc) { /* NONE: filled meanwhile (by the same text) */
       return rc;
+    }
   }
   return STORE_OK;
 }
@@ -315,14 +331,16 @@ int issue_display_backfill(struct svc *svc, size_t *out_filled) {
   struct cert_claims *cl = malloc(sizeof *cl);
   int rc = STORE_OK;
   *out_filled = 0;
-  if (NULL == cl)
+  if (NULL == cl) {
     return STORE_UNAVAILABLE;
+  }
   for (;;) {
     struct display_batch b = {0};
     struct store_rd *rd = NULL;
     rc = store_rd_begin(svc->store, &rd);
-    if (STORE_OK == rc)
+    if (STORE_OK == rc) {
       rc = store_cert_list_undisplayed(rd, &b.list, &b.n, after, 200);
+    }
     store_rd_end(rd);
     if (STORE_OK != rc || 0 == b.n) {
       store_cert_list_free(b.list, b.n);
@@ -334,18 +352,22 @@ int issue_display_backfill(struct svc *svc, size_t *out_filled) {
       rc = STORE_UNAVAILABLE;
       break;
     }
-    for (size_t i = 0; i < b.n; i++) /* what was signed, read back from the credential */
-      if (0 == issue_claims_of(cl, svc, &b.list[i]))
+    for (size_t i = 0; i < b.n; i++) { /* what was signed, read back from the credential */
+      if (0 == issue_claims_of(cl, svc, &b.list[i])) {
         b.display[i] = cert_display_encode(cl);
+      }
+    }
     snprintf(after, sizeof after, "%s", b.list[b.n - 1].serial);
     rc = store_txn(svc->store, display_txn, &b);
     *out_filled += b.stored;
-    for (size_t i = 0; i < b.n; i++)
+    for (size_t i = 0; i < b.n; i++) {
       free(b.display[i]);
+    }
     free(b.display);
     store_cert_list_free(b.list, b.n);
-    if (STORE_OK != rc)
+    if (STORE_OK != rc) {
       break;
+    }
   }
   free(cl);
   return rc;

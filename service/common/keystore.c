@@ -41,8 +41,9 @@ static int keys_dir(char *out, size_t size, const char *data_dir) {
 static int ensure_dir(const char *path, char *err, size_t errlen) {
   if (0 == mkdir(path, 0700) || EEXIST == errno) {
     struct stat st;
-    if (0 == lstat(path, &st) && S_ISDIR(st.st_mode))
+    if (0 == lstat(path, &st) && S_ISDIR(st.st_mode)) {
       return 0;
+    }
     snprintf(err, errlen, "%s exists but is not a directory", path);
     return -1;
   }
@@ -58,11 +59,14 @@ static int path_join(char *out, size_t size, const char *dir, const char *name,
 }
 
 static bool valid_kid(const char *s, size_t len) {
-  if (TOKEN_KID_LEN != len)
+  if (TOKEN_KID_LEN != len) {
     return false;
-  for (size_t i = 0; i < len; i++)
-    if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '2' && s[i] <= '7')))
+  }
+  for (size_t i = 0; i < len; i++) {
+    if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '2' && s[i] <= '7'))) {
       return false;
+    }
+  }
   return true;
 }
 
@@ -99,8 +103,9 @@ static int write_key_file(const char *dir, const struct token_key *key, char *er
   }
   rc = 0;
 cleanup:
-  if (fd >= 0)
+  if (fd >= 0) {
     close(fd);
+  }
   BIO_free(bio); /* secure memory BIO: cleansed on free */
   EVP_PKEY_free(pkey);
   return rc;
@@ -179,8 +184,9 @@ static int load_key_file(struct token_key *out, const char *dir, const char *nam
     goto cleanup;
   }
   bio = BIO_new_mem_buf(buf, (int)n);
-  if (NULL != bio)
+  if (NULL != bio) {
     pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+  }
   if (NULL == pkey || EVP_PKEY_ED25519 != EVP_PKEY_get_base_id(pkey) ||
       1 != EVP_PKEY_get_raw_private_key(pkey, seed, &seedlen) || TOKEN_SEED_LEN != seedlen) {
     snprintf(err, errlen, "key file %s is not an Ed25519 PKCS#8 private key", path);
@@ -199,8 +205,9 @@ static int load_key_file(struct token_key *out, const char *dir, const char *nam
   }
   rc = 0;
 cleanup:
-  if (fd >= 0)
+  if (fd >= 0) {
     close(fd);
+  }
   BIO_free(bio);
   EVP_PKEY_free(pkey);
   OPENSSL_cleanse(buf, sizeof buf);
@@ -216,18 +223,21 @@ static int read_active(char kid[TOKEN_KID_LEN + 1], const char *dir, char *err, 
   }
   int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
-    if (ENOENT == errno)
+    if (ENOENT == errno) {
       return 1;
+    }
     snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
     return -1;
   }
   ssize_t n = read(fd, buf, sizeof buf - 1);
   close(fd);
-  if (n < 0)
+  if (n < 0) {
     n = 0;
+  }
   size_t len = (size_t)n;
-  while (len > 0 && ('\n' == buf[len - 1] || '\r' == buf[len - 1] || ' ' == buf[len - 1]))
+  while (len > 0 && ('\n' == buf[len - 1] || '\r' == buf[len - 1] || ' ' == buf[len - 1])) {
     len--;
+  }
   if (!valid_kid(buf, len)) {
     snprintf(err, errlen, "%s does not name a key id", path);
     return -1;
@@ -238,8 +248,9 @@ static int read_active(char kid[TOKEN_KID_LEN + 1], const char *dir, char *err, 
 }
 
 void keystore_free(struct keystore *ks) {
-  if (NULL == ks)
+  if (NULL == ks) {
     return;
+  }
   token_key_wipe(&ks->active);
   free(ks->pubs);
   token_vcache_free(ks->vcache);
@@ -266,8 +277,9 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
     snprintf(err, errlen, "data directory path too long");
     return -1;
   }
-  if (create && (0 != ensure_dir(data_dir, err, errlen) || 0 != ensure_dir(dir, err, errlen)))
+  if (create && (0 != ensure_dir(data_dir, err, errlen) || 0 != ensure_dir(dir, err, errlen))) {
     return -1;
+  }
   d = opendir(dir);
   if (NULL == d) {
     snprintf(err, errlen, "cannot open key directory %s: %s", dir, strerror(errno));
@@ -276,8 +288,9 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
   struct dirent *e;
   while (NULL != (e = readdir(d))) {
     size_t len = strlen(e->d_name);
-    if (len < 5 || 0 != strcmp(e->d_name + len - 4, ".pem"))
+    if (len < 5 || 0 != strcmp(e->d_name + len - 4, ".pem")) {
       continue;
+    }
     if (nnames >= KEYS_MAX) {
       snprintf(err, errlen, "more than %d key files in %s", KEYS_MAX, dir);
       goto cleanup;
@@ -296,23 +309,26 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
       goto cleanup;
     }
     char kid[TOKEN_KID_LEN + 1];
-    if (0 != keystore_rotate(kid, data_dir, err, errlen))
+    if (0 != keystore_rotate(kid, data_dir, err, errlen)) {
       goto cleanup;
+    }
     closedir(d);
     d = NULL;
     return keystore_open(out, data_dir, false, err, errlen);
   }
   qsort(names, nnames, sizeof names[0], cmp_name);
   int ar = read_active(active_kid, dir, err, errlen);
-  if (ar < 0)
+  if (ar < 0) {
     goto cleanup;
+  }
   if (ar > 0) {
     snprintf(err, errlen, "%s/active is missing: it must name the signing key", dir);
     goto cleanup;
   }
   ks = calloc(1, sizeof *ks);
-  if (NULL != ks)
+  if (NULL != ks) {
     ks->pubs = calloc(nnames + 1, sizeof *ks->pubs); /* + slot 0, even if active is absent */
+  }
   if (NULL == ks || NULL == ks->pubs) {
     snprintf(err, errlen, "out of memory");
     goto cleanup;
@@ -320,8 +336,9 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
   ks->npubs = 1; /* slot 0 is reserved for the active key */
   for (size_t i = 0; i < nnames; i++) {
     struct token_key k;
-    if (0 != load_key_file(&k, dir, names[i], err, errlen))
+    if (0 != load_key_file(&k, dir, names[i], err, errlen)) {
       goto cleanup;
+    }
     if (0 == strcmp(k.pub.kid, active_kid)) {
       ks->active = k;
       ks->pubs[0] = k.pub;
@@ -340,8 +357,9 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
     snprintf(err, errlen, "out of memory");
     goto cleanup;
   }
-  for (size_t i = 0; i < ks->npubs; i++)
+  for (size_t i = 0; i < ks->npubs; i++) {
     ks->pubs[i].vcache = ks->vcache;
+  }
   if (0 != token_signer_new(&ks->signer, &ks->active)) {
     snprintf(err, errlen, "cannot prepare the active key for signing");
     goto cleanup;
@@ -351,10 +369,12 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
   ks = NULL;
   rc = 0;
 cleanup:
-  if (NULL != d)
+  if (NULL != d) {
     closedir(d);
-  for (size_t i = 0; i < nnames; i++)
+  }
+  for (size_t i = 0; i < nnames; i++) {
     free(names[i]);
+  }
   keystore_free(ks);
   return rc;
 }
@@ -381,16 +401,19 @@ int keystore_rotate(char out_kid[TOKEN_KID_LEN + 1], const char *data_dir, char 
     snprintf(err, errlen, "data directory path too long");
     return -1;
   }
-  if (0 != ensure_dir(data_dir, err, errlen) || 0 != ensure_dir(dir, err, errlen))
+  if (0 != ensure_dir(data_dir, err, errlen) || 0 != ensure_dir(dir, err, errlen)) {
     return -1;
+  }
   if (0 != token_key_generate(&key)) {
     snprintf(err, errlen, "cannot generate a key (CSPRNG failure)");
     return -1;
   }
-  if (0 != write_key_file(dir, &key, err, errlen))
+  if (0 != write_key_file(dir, &key, err, errlen)) {
     goto cleanup;
-  if (0 != write_active(dir, key.pub.kid, err, errlen))
+  }
+  if (0 != write_active(dir, key.pub.kid, err, errlen)) {
     goto cleanup;
+  }
   memcpy(out_kid, key.pub.kid, TOKEN_KID_LEN + 1);
   rc = 0;
 cleanup:

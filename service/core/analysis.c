@@ -9,24 +9,32 @@
 #include <stdint.h>
 
 static int input_valid(const struct analysis_input *in) {
-  if (NULL == in)
+  if (NULL == in) {
     return 0;
-  if (0 == in->n_items || 0 == in->n_attempts)
+  }
+  if (0 == in->n_items || 0 == in->n_attempts) {
     return 1;
-  if (NULL == in->max_points || (in->n_attempts > 0 && NULL == in->scores))
+  }
+  if (NULL == in->max_points || (in->n_attempts > 0 && NULL == in->scores)) {
     return 0;
-  if (in->n_attempts > SIZE_MAX / in->n_items)
+  }
+  if (in->n_attempts > SIZE_MAX / in->n_items) {
     return 0;
-  for (size_t i = 0; i < in->n_items; i++)
-    if (!isfinite(in->max_points[i]) || in->max_points[i] <= 0)
+  }
+  for (size_t i = 0; i < in->n_items; i++) {
+    if (!isfinite(in->max_points[i]) || in->max_points[i] <= 0) {
       return 0;
+    }
+  }
   for (size_t a = 0; a < in->n_attempts; a++) {
     for (size_t i = 0; i < in->n_items; i++) {
       double s = in->scores[a * in->n_items + i];
-      if (isnan(s))
+      if (isnan(s)) {
         continue;
-      if (!isfinite(s) || s < 0 || s > in->max_points[i])
+      }
+      if (!isfinite(s) || s < 0 || s > in->max_points[i]) {
         return 0;
+      }
     }
   }
   return 1;
@@ -37,13 +45,15 @@ static bool rest_fraction(const struct analysis_input *in, size_t a, size_t skip
   double got = 0, max = 0;
   for (size_t i = 0; i < in->n_items; i++) {
     double s = in->scores[a * in->n_items + i];
-    if (i == skip || isnan(s))
+    if (i == skip || isnan(s)) {
       continue;
+    }
     got += s;
     max += in->max_points[i];
   }
-  if (max <= 0)
+  if (max <= 0) {
     return false;
+  }
   *out = got / max;
   return true;
 }
@@ -60,13 +70,15 @@ static void analyse_item(struct analysis_item *it, const struct analysis_input *
   for (size_t a = 0; a < in->n_attempts; a++) {
     double s = in->scores[a * in->n_items + i];
     double x = 0, y = 0;
-    if (isnan(s))
+    if (isnan(s)) {
       continue;
+    }
     x = s / in->max_points[i];
     it->n++;
     sum_p += x;
-    if (!rest_fraction(in, a, i, &y))
+    if (!rest_fraction(in, a, i, &y)) {
       continue;
+    }
     n_pairs++;
     sum_x += x;
     sum_y += y;
@@ -74,13 +86,16 @@ static void analyse_item(struct analysis_item *it, const struct analysis_input *
     sum_yy += y * y;
     sum_xy += x * y;
   }
-  if (0 == it->n)
+  if (0 == it->n) {
     return;
+  }
   it->facility = sum_p / (double)it->n;
-  if (it->facility > ANALYSIS_TOO_EASY_ABOVE)
+  if (it->facility > ANALYSIS_TOO_EASY_ABOVE) {
     it->flags |= ANALYSIS_TOO_EASY;
-  if (it->facility < ANALYSIS_TOO_HARD_BELOW)
+  }
+  if (it->facility < ANALYSIS_TOO_HARD_BELOW) {
     it->flags |= ANALYSIS_TOO_HARD;
+  }
   if (n_pairs >= 2) {
     double n = (double)n_pairs;
     double cov = sum_xy - sum_x * sum_y / n;
@@ -90,15 +105,17 @@ static void analyse_item(struct analysis_item *it, const struct analysis_input *
     if (var_x > 1e-12 && var_y > 1e-12) {
       it->discrimination = cov / sqrt(var_x * var_y);
       it->has_discrimination = true;
-      if (it->discrimination < 0)
+      if (it->discrimination < 0) {
         it->flags |= ANALYSIS_NEGATIVE_DISCRIMINATION;
+      }
     }
   }
 }
 
 int analysis_items(struct analysis_item *out, const struct analysis_input *in) {
-  if (!input_valid(in) || (in->n_items > 0 && NULL == out))
+  if (!input_valid(in) || (in->n_items > 0 && NULL == out)) {
     return -1;
+  }
   for (size_t i = 0; i < in->n_items; i++) {
     if (0 == in->n_attempts) {
       out[i] = (struct analysis_item){0};
@@ -125,8 +142,9 @@ void analysis_outcomes_add(struct analysis_outcomes *o, enum verdict outcome) {
 }
 
 bool analysis_pass_rate(const struct analysis_outcomes *o, double *out) {
-  if (0 == o->k + o->bk)
+  if (0 == o->k + o->bk) {
     return false;
+  }
   *out = (double)o->k / (double)(o->k + o->bk);
   return true;
 }

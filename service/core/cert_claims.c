@@ -33,23 +33,26 @@ int cert_text_ok(const char *s, size_t len) {
   while (i < len) {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x80) {
-      if (c < 0x20 || 0x7f == c)
+      if (c < 0x20 || 0x7f == c) {
         return 0;
+      }
       i++;
       continue;
     }
     size_t n = utf8_seq_len(s + i, len - i);
     /* C1 controls (U+0080..U+009F) are C2 80..C2 9F */
-    if (0 == n || (0xc2 == c && (unsigned char)s[i + 1] < 0xa0))
+    if (0 == n || (0xc2 == c && (unsigned char)s[i + 1] < 0xa0)) {
       return 0;
+    }
     i += n;
   }
   return 1;
 }
 
 int cert_copy_text(char *dst, size_t size, const char *src, size_t len) {
-  if (len >= size || NULL != memchr(src, '\0', len))
+  if (len >= size || NULL != memchr(src, '\0', len)) {
     return -1;
+  }
   memcpy(dst, src, len);
   dst[len] = '\0';
   return 0;
@@ -57,15 +60,17 @@ int cert_copy_text(char *dst, size_t size, const char *src, size_t len) {
 
 static int field_ok(const char *s, size_t size, int required) {
   size_t len = strnlen(s, size);
-  if (len >= size || (required && 0 == len))
+  if (len >= size || (required && 0 == len)) {
     return 0;
+  }
   return cert_text_ok(s, len);
 }
 
 int cert_claims_check(const struct cert_claims *c) {
   char canon[CERT_SERIAL_SIZE];
-  if (0 != cert_serial_parse(canon, NULL, c->serial) || 0 != strcmp(canon, c->serial))
+  if (0 != cert_serial_parse(canon, NULL, c->serial) || 0 != strcmp(canon, c->serial)) {
     return -1;
+  }
   if (!field_ok(c->holder, sizeof c->holder, 1) ||
       !field_ok(c->holder_id, sizeof c->holder_id, 0) ||
       !field_ok(c->subsector, sizeof c->subsector, 1) ||
@@ -73,14 +78,18 @@ int cert_claims_check(const struct cert_claims *c) {
       !field_ok(c->scheme_id, sizeof c->scheme_id, 1) ||
       !field_ok(c->scheme_title, sizeof c->scheme_title, 0) ||
       !field_ok(c->issuer_name, sizeof c->issuer_name, 0) ||
-      !field_ok(c->issuer_url, sizeof c->issuer_url, 0))
+      !field_ok(c->issuer_url, sizeof c->issuer_url, 0)) {
     return -1;
-  if (c->issued < 0 || c->expires <= c->issued || c->nunits > CERT_MAX_UNITS)
+  }
+  if (c->issued < 0 || c->expires <= c->issued || c->nunits > CERT_MAX_UNITS) {
     return -1;
-  for (size_t i = 0; i < c->nunits; i++)
+  }
+  for (size_t i = 0; i < c->nunits; i++) {
     if (!field_ok(c->units[i].code, sizeof c->units[i].code, 1) ||
-        !field_ok(c->units[i].title, sizeof c->units[i].title, 0))
+        !field_ok(c->units[i].title, sizeof c->units[i].title, 0)) {
       return -1;
+    }
+  }
   return 0;
 }
 
@@ -114,8 +123,9 @@ void cert_verification_dates(struct cert_verification *out, int64_t now) {
 /* Appends one field and a separator; false when it does not fit. */
 static bool put_field(char *buf, size_t size, size_t *pos, const char *s) {
   size_t len = strlen(s);
-  if (len + 1 > size - *pos)
+  if (len + 1 > size - *pos) {
     return false;
+  }
   memcpy(buf + *pos, s, len);
   *pos += len;
   buf[(*pos)++] = DISPLAY_SEP;
@@ -123,24 +133,27 @@ static bool put_field(char *buf, size_t size, size_t *pos, const char *s) {
 }
 
 char *cert_display_encode(const struct cert_claims *c) {
-  if (0 != cert_claims_check(c))
+  if (0 != cert_claims_check(c)) {
     return NULL;
+  }
   /* Every field fits its claim buffer, so this bound is exact enough. */
   size_t size = 2 + sizeof c->subsector_name + sizeof c->scheme_title + sizeof c->issuer_name + 8 +
                 c->nunits * (sizeof c->units[0].code + sizeof c->units[0].title) + 1;
   char *buf = malloc(size);
   char count[8];
   size_t pos = 0;
-  if (NULL == buf)
+  if (NULL == buf) {
     return NULL;
+  }
   snprintf(count, sizeof count, "%zu", c->nunits);
   bool ok = put_field(buf, size, &pos, DISPLAY_VERSION) &&
             put_field(buf, size, &pos, c->subsector_name) &&
             put_field(buf, size, &pos, c->scheme_title) &&
             put_field(buf, size, &pos, c->issuer_name) && put_field(buf, size, &pos, count);
-  for (size_t i = 0; ok && i < c->nunits; i++)
+  for (size_t i = 0; ok && i < c->nunits; i++) {
     ok = put_field(buf, size, &pos, c->units[i].code) &&
          put_field(buf, size, &pos, c->units[i].title);
+  }
   if (!ok) {
     free(buf);
     return NULL;
@@ -155,8 +168,9 @@ static int get_field(char *dst, size_t size, const char **p, bool *more) {
   const char *s = *p;
   const char *end = strchr(s, DISPLAY_SEP);
   size_t len = NULL == end ? strlen(s) : (size_t)(end - s);
-  if ((len > 0 && !cert_text_ok(s, len)) || 0 != cert_copy_text(dst, size, s, len))
+  if ((len > 0 && !cert_text_ok(s, len)) || 0 != cert_copy_text(dst, size, s, len)) {
     return -1;
+  }
   *more = NULL != end;
   *p = NULL == end ? s + len : end + 1;
   return 0;
@@ -171,20 +185,23 @@ int cert_display_decode(struct cert_claims *c, const char *text) {
       0 != get_field(c->subsector_name, sizeof c->subsector_name, &p, &more) || !more ||
       0 != get_field(c->scheme_title, sizeof c->scheme_title, &p, &more) || !more ||
       0 != get_field(c->issuer_name, sizeof c->issuer_name, &p, &more) || !more ||
-      0 != get_field(count, sizeof count, &p, &more))
+      0 != get_field(count, sizeof count, &p, &more)) {
     return -1;
+  }
   char *end = NULL;
   long n = strtol(count, &end, 10);
   if (count[0] < '0' || count[0] > '9' || '\0' != *end || n < 0 || n > CERT_MAX_UNITS ||
-      (0 == n) == more)
+      (0 == n) == more) {
     return -1;
+  }
   c->nunits = (size_t)n;
   for (size_t i = 0; i < c->nunits; i++) {
     if (0 != get_field(c->units[i].code, sizeof c->units[i].code, &p, &more) || !more ||
         '\0' == c->units[i].code[0] ||
         0 != get_field(c->units[i].title, sizeof c->units[i].title, &p, &more) ||
-        more != (i + 1 < c->nunits))
+        more != (i + 1 < c->nunits)) {
       return -1;
+    }
   }
   return 0;
 }

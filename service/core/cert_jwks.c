@@ -15,17 +15,20 @@
 char *token_jwks_build(const struct token_pubkey *keys, size_t nkeys) {
   json_t *arr = json_array();
   char *text = NULL;
-  if (NULL == arr)
+  if (NULL == arr) {
     return NULL;
+  }
   for (size_t i = 0; i < nkeys; i++) {
     char *x = token_b64url_encode(keys[i].pub, TOKEN_PUB_LEN);
-    if (NULL == x)
+    if (NULL == x) {
       goto cleanup;
+    }
     json_t *k = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "OKP", "crv", "Ed25519", "x", x,
                           "kid", keys[i].kid, "alg", "EdDSA", "use", "sig");
     free(x);
-    if (NULL == k || 0 != json_array_append_new(arr, k))
+    if (NULL == k || 0 != json_array_append_new(arr, k)) {
       goto cleanup;
+    }
   }
   json_t *doc = json_pack("{s:O}", "keys", arr);
   if (NULL != doc) {
@@ -71,8 +74,9 @@ int token_jwks_parse(struct token_pubkey **out, size_t *out_n, const char *json,
     const char *use = json_string_value(json_object_get(k, "use"));
     const char *alg = json_string_value(json_object_get(k, "alg"));
     if (NULL == kty || NULL == crv || 0 != strcmp(kty, "OKP") || 0 != strcmp(crv, "Ed25519") ||
-        (NULL != use && 0 != strcmp(use, "sig")) || (NULL != alg && 0 != strcmp(alg, "EdDSA")))
+        (NULL != use && 0 != strcmp(use, "sig")) || (NULL != alg && 0 != strcmp(alg, "EdDSA"))) {
       continue;
+    }
     const json_t *xj = json_object_get(k, "x");
     const char *kid = json_string_value(json_object_get(k, "kid"));
     unsigned char *x = NULL;

@@ -37,25 +37,29 @@ int token_key_from_seed(struct token_key *out, const unsigned char seed[TOKEN_SE
   EVP_PKEY *pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, TOKEN_SEED_LEN);
   size_t publen = TOKEN_PUB_LEN;
   memset(out, 0, sizeof *out);
-  if (NULL == pkey)
+  if (NULL == pkey) {
     goto cleanup;
-  if (1 != EVP_PKEY_get_raw_public_key(pkey, out->pub.pub, &publen) || TOKEN_PUB_LEN != publen)
+  }
+  if (1 != EVP_PKEY_get_raw_public_key(pkey, out->pub.pub, &publen) || TOKEN_PUB_LEN != publen) {
     goto cleanup;
+  }
   memcpy(out->seed, seed, TOKEN_SEED_LEN);
   token_kid_from_pub(out->pub.kid, out->pub.pub);
   rc = 0;
 cleanup:
   EVP_PKEY_free(pkey);
-  if (0 != rc)
+  if (0 != rc) {
     token_key_wipe(out);
+  }
   return rc;
 }
 
 int token_key_generate(struct token_key *out) {
   unsigned char seed[TOKEN_SEED_LEN];
   int rc = -1;
-  if (1 == RAND_priv_bytes(seed, sizeof seed))
+  if (1 == RAND_priv_bytes(seed, sizeof seed)) {
     rc = token_key_from_seed(out, seed);
+  }
   OPENSSL_cleanse(seed, sizeof seed);
   return rc;
 }
@@ -67,8 +71,9 @@ struct token_signer {
 int token_signer_new(struct token_signer **out, const struct token_key *key) {
   struct token_signer *s = calloc(1, sizeof *s);
   *out = NULL;
-  if (NULL == s)
+  if (NULL == s) {
     return -1;
+  }
   s->pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
   if (NULL == s->pkey) {
     free(s);
@@ -79,8 +84,9 @@ int token_signer_new(struct token_signer **out, const struct token_key *key) {
 }
 
 void token_signer_free(struct token_signer *signer) {
-  if (NULL == signer)
+  if (NULL == signer) {
     return;
+  }
   EVP_PKEY_free(signer->pkey); /* EVP_PKEY_free cleanses the private key */
   free(signer);
 }
@@ -92,17 +98,22 @@ int token_ed25519_sign(unsigned char out[TOKEN_SIG_LEN], const struct token_key 
   EVP_PKEY *own = NULL; /* made here when the key has no prepared signer */
   EVP_PKEY *pkey = NULL != key->signer ? key->signer->pkey : NULL;
   size_t siglen = TOKEN_SIG_LEN;
-  if (NULL == pkey)
+  if (NULL == pkey) {
     pkey = own = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
-  if (NULL == pkey)
+  }
+  if (NULL == pkey) {
     goto cleanup;
+  }
   ctx = EVP_MD_CTX_new();
-  if (NULL == ctx)
+  if (NULL == ctx) {
     goto cleanup;
-  if (1 != EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey))
+  }
+  if (1 != EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey)) {
     goto cleanup;
-  if (1 != EVP_DigestSign(ctx, out, &siglen, msg, len) || TOKEN_SIG_LEN != siglen)
+  }
+  if (1 != EVP_DigestSign(ctx, out, &siglen, msg, len) || TOKEN_SIG_LEN != siglen) {
     goto cleanup;
+  }
   rc = 0;
 cleanup:
   EVP_MD_CTX_free(ctx);
@@ -115,13 +126,16 @@ bool token_ed25519_verify(const unsigned char pub[TOKEN_PUB_LEN], const void *ms
   bool ok = false;
   EVP_MD_CTX *ctx = NULL;
   EVP_PKEY *pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, TOKEN_PUB_LEN);
-  if (NULL == pkey)
+  if (NULL == pkey) {
     goto cleanup;
+  }
   ctx = EVP_MD_CTX_new();
-  if (NULL == ctx)
+  if (NULL == ctx) {
     goto cleanup;
-  if (1 != EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pkey))
+  }
+  if (1 != EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pkey)) {
     goto cleanup;
+  }
   ok = (1 == EVP_DigestVerify(ctx, sig, TOKEN_SIG_LEN, msg, len));
 cleanup:
   EVP_MD_CTX_free(ctx);
@@ -131,10 +145,13 @@ cleanup:
 
 const struct token_pubkey *token_keyset_find(const struct token_pubkey *keys, size_t nkeys,
                                              const char *kid) {
-  if (NULL == kid || NULL == keys)
+  if (NULL == kid || NULL == keys) {
     return NULL;
-  for (size_t i = 0; i < nkeys; i++)
-    if (0 == strcmp(keys[i].kid, kid))
+  }
+  for (size_t i = 0; i < nkeys; i++) {
+    if (0 == strcmp(keys[i].kid, kid)) {
       return &keys[i];
+    }
+  }
   return NULL;
 }

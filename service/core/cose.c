@@ -37,12 +37,15 @@ enum qr_claim {
 /* --- building (libcbor items, smallest integer widths so the encoding is canonical) --- */
 
 static cbor_item_t *build_uint(uint64_t v) {
-  if (v <= UINT8_MAX)
+  if (v <= UINT8_MAX) {
     return cbor_build_uint8((uint8_t)v);
-  if (v <= UINT16_MAX)
+  }
+  if (v <= UINT16_MAX) {
     return cbor_build_uint16((uint16_t)v);
-  if (v <= UINT32_MAX)
+  }
+  if (v <= UINT32_MAX) {
     return cbor_build_uint32((uint32_t)v);
+  }
   return cbor_build_uint64(v);
 }
 
@@ -51,17 +54,20 @@ static bool map_put(cbor_item_t *map, uint64_t key, cbor_item_t *value) {
   cbor_item_t *k = build_uint(key);
   bool ok =
       NULL != k && NULL != value && cbor_map_add(map, (struct cbor_pair){.key = k, .value = value});
-  if (NULL != k)
+  if (NULL != k) {
     cbor_decref(&k);
-  if (NULL != value)
+  }
+  if (NULL != value) {
     cbor_decref(&value);
+  }
   return ok;
 }
 
 static bool array_put(cbor_item_t *arr, cbor_item_t *value) {
   bool ok = NULL != value && cbor_array_push(arr, value);
-  if (NULL != value)
+  if (NULL != value) {
     cbor_decref(&value);
+  }
   return ok;
 }
 
@@ -70,8 +76,9 @@ static unsigned char *serialize(cbor_item_t *item, size_t *len) {
   unsigned char *buf = NULL;
   size_t cap = 0;
   *len = 0;
-  if (NULL == item)
+  if (NULL == item) {
     return NULL;
+  }
   *len = cbor_serialize_alloc(item, &buf, &cap);
   cbor_decref(&item);
   if (0 == *len) {
@@ -83,8 +90,9 @@ static unsigned char *serialize(cbor_item_t *item, size_t *len) {
 
 static unsigned char *encode_protected(size_t *len, const char *kid) {
   cbor_item_t *m = cbor_new_definite_map(2);
-  if (NULL == m)
+  if (NULL == m) {
     return NULL;
+  }
   if (!map_put(m, COSE_HDR_ALG, cbor_build_negint8((uint8_t)(-1 - COSE_ALG_EDDSA))) ||
       !map_put(m, COSE_HDR_KID, cbor_build_bytestring((cbor_data)kid, strlen(kid)))) {
     cbor_decref(&m);
@@ -95,11 +103,13 @@ static unsigned char *encode_protected(size_t *len, const char *kid) {
 
 static unsigned char *encode_payload(size_t *len, const struct cert_claims *c) {
   unsigned char raw[CERT_SERIAL_BYTES];
-  if (0 != cert_serial_parse(NULL, raw, c->serial))
+  if (0 != cert_serial_parse(NULL, raw, c->serial)) {
     return NULL;
+  }
   cbor_item_t *m = cbor_new_definite_map(6);
-  if (NULL == m)
+  if (NULL == m) {
     return NULL;
+  }
   uint64_t issued_day = (uint64_t)c->issued / DAY_S;
   uint64_t expiry_day = ((uint64_t)c->expires + DAY_S - 1) / DAY_S;
   if (!map_put(m, QR_SERIAL, cbor_build_bytestring(raw, sizeof raw)) ||
@@ -118,8 +128,9 @@ static unsigned char *encode_payload(size_t *len, const struct cert_claims *c) {
 static unsigned char *encode_sig_structure(size_t *len, const unsigned char *prot, size_t plen,
                                            const unsigned char *payload, size_t paylen) {
   cbor_item_t *a = cbor_new_definite_array(4);
-  if (NULL == a)
+  if (NULL == a) {
     return NULL;
+  }
   if (!array_put(a, cbor_build_stringn("Signature1", 10)) ||
       !array_put(a, cbor_build_bytestring(prot, plen)) ||
       !array_put(a, cbor_build_bytestring((cbor_data)COSE_AAD, strlen(COSE_AAD))) ||
@@ -137,31 +148,37 @@ int cert_qr_token_sign(char **out, const struct cert_claims *claims, const struc
   unsigned char sig[TOKEN_SIG_LEN];
   cbor_item_t *arr = NULL, *tagged = NULL;
   *out = NULL;
-  if (0 != cert_claims_check(claims))
+  if (0 != cert_claims_check(claims)) {
     goto cleanup;
+  }
   prot = encode_protected(&plen, key->pub.kid);
   payload = encode_payload(&paylen, claims);
-  if (NULL == prot || NULL == payload)
+  if (NULL == prot || NULL == payload) {
     goto cleanup;
+  }
   tbs = encode_sig_structure(&tbslen, prot, plen, payload, paylen);
-  if (NULL == tbs || 0 != token_ed25519_sign(sig, key, tbs, tbslen))
+  if (NULL == tbs || 0 != token_ed25519_sign(sig, key, tbs, tbslen)) {
     goto cleanup;
+  }
   arr = cbor_new_definite_array(4);
   if (NULL == arr || !array_put(arr, cbor_build_bytestring(prot, plen)) ||
       !array_put(arr, cbor_new_definite_map(0)) ||
       !array_put(arr, cbor_build_bytestring(payload, paylen)) ||
-      !array_put(arr, cbor_build_bytestring(sig, sizeof sig)))
+      !array_put(arr, cbor_build_bytestring(sig, sizeof sig))) {
     goto cleanup;
+  }
   tagged = cbor_build_tag(COSE_TAG_SIGN1, arr);
   cose = serialize(tagged, &coselen);
   tagged = NULL;
-  if (NULL == cose)
+  if (NULL == cose) {
     goto cleanup;
+  }
   *out = token_b32_encode(cose, coselen);
   rc = NULL == *out ? -1 : 0;
 cleanup:
-  if (NULL != arr)
+  if (NULL != arr) {
     cbor_decref(&arr);
+  }
   free(prot);
   free(payload);
   free(tbs);
@@ -191,20 +208,24 @@ static bool is_definite_map(const cbor_item_t *i) {
  * bytes left is malformed. Indefinite lengths (never produced by the signer) are refused.
  * Returns the item's size in bytes, or 0 when malformed. */
 static size_t cbor_item_size(const unsigned char *p, size_t len, int depth) {
-  if (0 == len || depth > CBOR_MAX_DEPTH)
+  if (0 == len || depth > CBOR_MAX_DEPTH) {
     return 0;
+  }
   unsigned major = p[0] >> 5, ai = p[0] & 31u;
   size_t head = 1;
   uint64_t value = ai;
   if (ai >= 24) {
-    if (ai > 27)
+    if (ai > 27) {
       return 0; /* reserved, or indefinite length */
+    }
     size_t n = (size_t)1 << (ai - 24);
-    if (len < 1 + n)
+    if (len < 1 + n) {
       return 0;
+    }
     value = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
       value = (value << 8) | p[1 + i];
+    }
     head += n;
   }
   size_t left = len - head;
@@ -221,14 +242,16 @@ static size_t cbor_item_size(const unsigned char *p, size_t len, int depth) {
     return 0 == inner ? 0 : head + inner;
   }
   default: { /* 4 array, 5 map */
-    if (value > left || (5 == major && value > left / 2))
+    if (value > left || (5 == major && value > left / 2)) {
       return 0;
+    }
     uint64_t items = 5 == major ? value * 2 : value;
     size_t used = head;
     for (uint64_t i = 0; i < items; i++) {
       size_t n = cbor_item_size(p + used, len - used, depth + 1);
-      if (0 == n)
+      if (0 == n) {
         return 0;
+      }
       used += n;
     }
     return used;
@@ -238,12 +261,14 @@ static size_t cbor_item_size(const unsigned char *p, size_t len, int depth) {
 
 /* Decodes exactly len bytes as one CBOR item; NULL when malformed or trailing bytes. */
 static cbor_item_t *load_exact(const unsigned char *data, size_t len) {
-  if (len != cbor_item_size(data, len, 0))
+  if (len != cbor_item_size(data, len, 0)) {
     return NULL;
+  }
   struct cbor_load_result res;
   cbor_item_t *item = cbor_load(data, len, &res);
-  if (NULL == item)
+  if (NULL == item) {
     return NULL;
+  }
   if (CBOR_ERR_NONE != res.error.code || res.read != len) {
     cbor_decref(&item);
     return NULL;
@@ -252,8 +277,9 @@ static cbor_item_t *load_exact(const unsigned char *data, size_t len) {
 }
 
 static bool uint_key(const cbor_item_t *k, uint64_t *out) {
-  if (NULL == k || !cbor_isa_uint(k))
+  if (NULL == k || !cbor_isa_uint(k)) {
     return false;
+  }
   *out = cbor_get_int(k);
   return true;
 }
@@ -263,26 +289,31 @@ static int parse_protected(char kid[TOKEN_KID_LEN + 1], const unsigned char *dat
   int rc = -1;
   bool have_alg = false, have_kid = false;
   cbor_item_t *m = load_exact(data, len);
-  if (!is_definite_map(m) || 2 != cbor_map_size(m))
+  if (!is_definite_map(m) || 2 != cbor_map_size(m)) {
     goto cleanup;
+  }
   struct cbor_pair *pairs = cbor_map_handle(m);
   for (size_t i = 0; i < 2; i++) {
     uint64_t key;
-    if (!uint_key(pairs[i].key, &key))
+    if (!uint_key(pairs[i].key, &key)) {
       goto cleanup;
+    }
     if (COSE_HDR_ALG == key && !have_alg) {
       if (!cbor_isa_negint(pairs[i].value) ||
-          (uint64_t)(-1 - COSE_ALG_EDDSA) != cbor_get_int(pairs[i].value))
+          (uint64_t)(-1 - COSE_ALG_EDDSA) != cbor_get_int(pairs[i].value)) {
         goto cleanup;
+      }
       have_alg = true;
     } else if (COSE_HDR_KID == key && !have_kid) {
       if (!is_definite_bstr(pairs[i].value) ||
-          TOKEN_KID_LEN != cbor_bytestring_length(pairs[i].value))
+          TOKEN_KID_LEN != cbor_bytestring_length(pairs[i].value)) {
         goto cleanup;
+      }
       memcpy(kid, cbor_bytestring_handle(pairs[i].value), TOKEN_KID_LEN);
       kid[TOKEN_KID_LEN] = '\0';
-      if (strlen(kid) != TOKEN_KID_LEN)
+      if (strlen(kid) != TOKEN_KID_LEN) {
         goto cleanup;
+      }
       have_kid = true;
     } else {
       goto cleanup;
@@ -290,18 +321,21 @@ static int parse_protected(char kid[TOKEN_KID_LEN + 1], const unsigned char *dat
   }
   rc = (have_alg && have_kid) ? 0 : -1;
 cleanup:
-  if (NULL != m)
+  if (NULL != m) {
     cbor_decref(&m);
+  }
   return rc;
 }
 
 static int copy_tstr(char *dst, size_t size, const cbor_item_t *v, bool required) {
-  if (!is_definite_tstr(v))
+  if (!is_definite_tstr(v)) {
     return -1;
+  }
   const char *s = (const char *)cbor_string_handle(v);
   size_t len = cbor_string_length(v);
-  if ((required && 0 == len) || (len > 0 && !cert_text_ok(s, len)))
+  if ((required && 0 == len) || (len > 0 && !cert_text_ok(s, len))) {
     return -1;
+  }
   if (0 == len) {
     dst[0] = '\0';
     return 0;
@@ -314,50 +348,59 @@ static int parse_payload(struct cert_claims *c, const unsigned char *data, size_
   unsigned seen = 0;
   uint64_t issued_day = 0, expiry_day = 0;
   cbor_item_t *m = load_exact(data, len);
-  if (!is_definite_map(m) || 6 != cbor_map_size(m))
+  if (!is_definite_map(m) || 6 != cbor_map_size(m)) {
     goto cleanup;
+  }
   struct cbor_pair *pairs = cbor_map_handle(m);
   for (size_t i = 0; i < 6; i++) {
     uint64_t key;
     const cbor_item_t *v = pairs[i].value;
     if (!uint_key(pairs[i].key, &key) || key < QR_SERIAL || key > QR_EXPIRES ||
-        (seen & (1u << key)))
+        (seen & (1u << key))) {
       goto cleanup;
+    }
     seen |= 1u << key;
     switch ((enum qr_claim)key) {
     case QR_SERIAL:
-      if (!is_definite_bstr(v) || CERT_SERIAL_BYTES != cbor_bytestring_length(v))
+      if (!is_definite_bstr(v) || CERT_SERIAL_BYTES != cbor_bytestring_length(v)) {
         goto cleanup;
+      }
       cert_serial_format(c->serial, cbor_bytestring_handle(v));
       break;
     case QR_HOLDER:
-      if (0 != copy_tstr(c->holder, sizeof c->holder, v, true))
+      if (0 != copy_tstr(c->holder, sizeof c->holder, v, true)) {
         goto cleanup;
+      }
       break;
     case QR_SUBSECTOR:
-      if (0 != copy_tstr(c->subsector, sizeof c->subsector, v, true))
+      if (0 != copy_tstr(c->subsector, sizeof c->subsector, v, true)) {
         goto cleanup;
+      }
       break;
     case QR_SCHEME:
-      if (0 != copy_tstr(c->scheme_id, sizeof c->scheme_id, v, true))
+      if (0 != copy_tstr(c->scheme_id, sizeof c->scheme_id, v, true)) {
         goto cleanup;
+      }
       break;
     case QR_ISSUED:
     case QR_EXPIRES:
-      if (NULL == v || !cbor_isa_uint(v) || cbor_get_int(v) > (uint64_t)INT32_MAX)
+      if (NULL == v || !cbor_isa_uint(v) || cbor_get_int(v) > (uint64_t)INT32_MAX) {
         goto cleanup;
+      }
       *(QR_ISSUED == key ? &issued_day : &expiry_day) = cbor_get_int(v);
       break;
     }
   }
-  if (expiry_day <= issued_day)
+  if (expiry_day <= issued_day) {
     goto cleanup;
+  }
   c->issued = (int64_t)issued_day * DAY_S;
   c->expires = (int64_t)expiry_day * DAY_S;
   rc = 0;
 cleanup:
-  if (NULL != m)
+  if (NULL != m) {
     cbor_decref(&m);
+  }
   return rc;
 }
 
@@ -434,8 +477,9 @@ static void qr_verify(struct cert_verification *out, const char *token, size_t l
   out->claims_valid = true;
   cert_verification_dates(out, now);
 cleanup:
-  if (NULL != inner)
+  if (NULL != inner) {
     cbor_decref(&inner);
+  }
   free(raw);
   free(tbs);
 }
@@ -448,16 +492,20 @@ static bool qr_alnum(char c) {
 
 char *cert_qr_url(const char *public_url, const char *token) {
   size_t ul = strlen(public_url), tl = strlen(token);
-  while (ul > 0 && '/' == public_url[ul - 1])
+  while (ul > 0 && '/' == public_url[ul - 1]) {
     ul--;
+  }
   char *url = malloc(ul + 3 + tl + 1);
-  if (NULL == url)
+  if (NULL == url) {
     return NULL;
-  for (size_t i = 0; i < ul; i++)
+  }
+  for (size_t i = 0; i < ul; i++) {
     url[i] = (char)toupper((unsigned char)public_url[i]);
+  }
   memcpy(url + ul, "/V/", 3);
-  for (size_t i = 0; i < tl; i++)
+  for (size_t i = 0; i < tl; i++) {
     url[ul + 3 + i] = (char)toupper((unsigned char)token[i]);
+  }
   url[ul + 3 + tl] = '\0';
   for (size_t i = 0; url[i]; i++) {
     if (!qr_alnum(url[i])) {
@@ -471,16 +519,18 @@ char *cert_qr_url(const char *public_url, const char *token) {
 int cert_qr_url_token(const char **out, size_t *out_len, const char *text, size_t len) {
   *out = NULL;
   *out_len = 0;
-  while (len > 0 && isspace((unsigned char)text[len - 1]))
+  while (len > 0 && isspace((unsigned char)text[len - 1])) {
     len--;
+  }
   while (len > 0 && isspace((unsigned char)*text)) {
     text++;
     len--;
   }
   const char *start = text;
   for (size_t i = 0; i + 3 <= len; i++) {
-    if ('/' == text[i] && ('V' == text[i + 1] || 'v' == text[i + 1]) && '/' == text[i + 2])
+    if ('/' == text[i] && ('V' == text[i + 1] || 'v' == text[i + 1]) && '/' == text[i + 2]) {
       start = text + i + 3;
+    }
   }
   size_t n = len - (size_t)(start - text);
   /* Drop a query string or fragment a scanner app might have kept. */
@@ -490,12 +540,14 @@ int cert_qr_url_token(const char **out, size_t *out_len, const char *text, size_
       break;
     }
   }
-  if (0 == n)
+  if (0 == n) {
     return -1;
+  }
   for (size_t i = 0; i < n; i++) {
     char c = start[i];
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7')))
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) {
       return -1;
+    }
   }
   *out = start;
   *out_len = n;
@@ -519,22 +571,27 @@ void cert_qr_token_verify_issued(struct cert_verification *out, const char *toke
  * False when truncated, indefinite or reserved. */
 static bool cbor_head(const unsigned char **p, const unsigned char *end, unsigned *major,
                       uint64_t *value) {
-  if (*p >= end)
+  if (*p >= end) {
     return false;
+  }
   unsigned ai = **p & 31u;
   *major = **p >> 5;
   (*p)++;
   *value = ai;
-  if (ai < 24)
+  if (ai < 24) {
     return true;
-  if (ai > 27)
+  }
+  if (ai > 27) {
     return false;
+  }
   size_t n = (size_t)1 << (ai - 24);
-  if ((size_t)(end - *p) < n)
+  if ((size_t)(end - *p) < n) {
     return false;
+  }
   *value = 0;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
     *value = (*value << 8) | (*p)[i];
+  }
   *p += n;
   return true;
 }
@@ -556,41 +613,50 @@ int cert_qr_token_serial(char out[CERT_SERIAL_SIZE], const char *token, size_t l
   if (NULL == token || 0 == len || len > CERT_QR_TOKEN_MAX ||
       0 != token_b32_decode(&raw, &rawlen, token,
                             len > SERIAL_PREFIX_CHARS ? SERIAL_PREFIX_CHARS : len) ||
-      rawlen < 2 || 0xc0 + COSE_TAG_SIGN1 != raw[0])
+      rawlen < 2 || 0xc0 + COSE_TAG_SIGN1 != raw[0]) {
     goto cleanup;
+  }
   const unsigned char *p = raw + 1, *end = raw + rawlen;
   unsigned major;
   uint64_t n;
-  if (!cbor_head(&p, end, &major, &n) || 4 != major || 4 != n)
+  if (!cbor_head(&p, end, &major, &n) || 4 != major || 4 != n) {
     goto cleanup;
+  }
   for (int skip = 0; skip < 2; skip++) { /* protected header, unprotected map */
     size_t size = cbor_item_size(p, (size_t)(end - p), 1);
-    if (0 == size)
+    if (0 == size) {
       goto cleanup;
+    }
     p += size;
   }
-  if (!cbor_head(&p, end, &major, &n) || 2 != major)
+  if (!cbor_head(&p, end, &major, &n) || 2 != major) {
     goto cleanup;
-  if (n < (uint64_t)(end - p))
+  }
+  if (n < (uint64_t)(end - p)) {
     end = p + n; /* the payload, or as much of it as was decoded */
+  }
   uint64_t pairs;
-  if (!cbor_head(&p, end, &major, &pairs) || 5 != major || pairs > 16)
+  if (!cbor_head(&p, end, &major, &pairs) || 5 != major || pairs > 16) {
     goto cleanup;
+  }
   for (uint64_t i = 0; i < pairs; i++) {
     uint64_t key;
-    if (!cbor_head(&p, end, &major, &key) || 0 != major)
+    if (!cbor_head(&p, end, &major, &key) || 0 != major) {
       goto cleanup;
+    }
     if (QR_SERIAL == key) {
       if (!cbor_head(&p, end, &major, &n) || 2 != major || CERT_SERIAL_BYTES != n ||
-          (size_t)(end - p) < CERT_SERIAL_BYTES)
+          (size_t)(end - p) < CERT_SERIAL_BYTES) {
         goto cleanup;
+      }
       cert_serial_format(out, p);
       rc = 0;
       goto cleanup;
     }
     size_t size = cbor_item_size(p, (size_t)(end - p), 1);
-    if (0 == size)
+    if (0 == size) {
       goto cleanup;
+    }
     p += size;
   }
 cleanup:

@@ -29,8 +29,9 @@ static int iso_date(char *out, size_t size, int64_t t) {
  * cert_claims_check, so a failure here is an allocation failure. */
 static json_t *build_alignment(const struct cert_claims *c) {
   json_t *arr = json_array();
-  if (NULL == arr)
+  if (NULL == arr) {
     return NULL;
+  }
   for (size_t i = 0; i < c->nunits; i++) {
     char url[sizeof URN_SKKNI + sizeof c->units[i].code];
     snprintf(url, sizeof url, "%s%s", URN_SKKNI, c->units[i].code);
@@ -54,11 +55,14 @@ static json_t *build_payload(const struct cert_claims *c) {
   snprintf(scheme_urn, sizeof scheme_urn, "%s%s", URN_SCHEME, c->scheme_id);
   snprintf(name, sizeof name, "Sertifikat Kompetensi: %s",
            c->scheme_title[0] ? c->scheme_title : c->scheme_id);
-  if (0 != iso_date(from, sizeof from, c->issued) || 0 != iso_date(until, sizeof until, c->expires))
+  if (0 != iso_date(from, sizeof from, c->issued) ||
+      0 != iso_date(until, sizeof until, c->expires)) {
     return NULL;
+  }
   alignment = build_alignment(c);
-  if (NULL == alignment)
+  if (NULL == alignment) {
     return NULL;
+  }
   achievement = json_pack(
       "{s:s, s:[s], s:s, s:s, s:s, s:{s:s}, s:s, s:[s], s:o}", "id", scheme_urn, "type",
       "Achievement", "achievementType", "Certification", "name",
@@ -69,12 +73,14 @@ static json_t *build_payload(const struct cert_claims *c) {
       "scheme",
       "fieldOfStudy", c->subsector_name[0] ? c->subsector_name : c->subsector, "tag", c->subsector,
       "alignment", alignment);
-  if (NULL == achievement)
+  if (NULL == achievement) {
     return NULL; /* json_pack steals "o" arguments even on failure */
+  }
   subject = json_pack("{s:[s], s:s, s:o}", "type", "AchievementSubject", "name", c->holder,
                       "achievement", achievement);
-  if (NULL == subject)
+  if (NULL == subject) {
     return NULL;
+  }
   if (c->holder_id[0] && 0 != json_object_set_new(subject, "id", json_string(c->holder_id))) {
     json_decref(subject);
     return NULL;
@@ -89,8 +95,9 @@ static json_t *build_payload(const struct cert_claims *c) {
       "VerifiableCredential", "OpenBadgeCredential", "issuer", "id", c->issuer_url, "type",
       "Profile", "name", c->issuer_name, "name", name, "validFrom", from, "validUntil", until,
       "credentialSubject", subject);
-  if (NULL == payload)
+  if (NULL == payload) {
     return NULL;
+  }
   if (c->holder_id[0] && 0 != json_object_set_new(payload, "sub", json_string(c->holder_id))) {
     json_decref(payload);
     return NULL;
@@ -100,8 +107,9 @@ static json_t *build_payload(const struct cert_claims *c) {
 
 static char *b64_json(const json_t *j) {
   char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-  if (NULL == text)
+  if (NULL == text) {
     return NULL;
+  }
   char *b = token_b64url_encode(text, strlen(text));
   free(text);
   return b;
@@ -113,30 +121,37 @@ int cert_jws_sign(char **out, const struct cert_claims *claims, const struct tok
   char *h64 = NULL, *p64 = NULL, *s64 = NULL, *jws = NULL;
   unsigned char sig[TOKEN_SIG_LEN];
   *out = NULL;
-  if (0 != cert_claims_check(claims))
+  if (0 != cert_claims_check(claims)) {
     goto cleanup;
+  }
   header = json_pack("{s:s, s:s, s:s}", "alg", "EdDSA", "kid", key->pub.kid, "typ", JWS_TYP);
   payload = build_payload(claims);
-  if (NULL == header || NULL == payload)
+  if (NULL == header || NULL == payload) {
     goto cleanup;
+  }
   h64 = b64_json(header);
   p64 = b64_json(payload);
-  if (NULL == h64 || NULL == p64)
+  if (NULL == h64 || NULL == p64) {
     goto cleanup;
+  }
   size_t hl = strlen(h64), pl = strlen(p64);
-  if (hl + pl + 2 + 86 > CERT_JWS_MAX) /* 86 = base64url of a 64-byte signature */
+  if (hl + pl + 2 + 86 > CERT_JWS_MAX) { /* 86 = base64url of a 64-byte signature */
     goto cleanup;
+  }
   jws = malloc(hl + pl + 2 + (TOKEN_SIG_LEN * 4 / 3 + 4));
-  if (NULL == jws)
+  if (NULL == jws) {
     goto cleanup;
+  }
   memcpy(jws, h64, hl);
   jws[hl] = '.';
   memcpy(jws + hl + 1, p64, pl);
-  if (0 != token_ed25519_sign(sig, key, jws, hl + 1 + pl))
+  if (0 != token_ed25519_sign(sig, key, jws, hl + 1 + pl)) {
     goto cleanup;
+  }
   s64 = token_b64url_encode(sig, sizeof sig);
-  if (NULL == s64)
+  if (NULL == s64) {
     goto cleanup;
+  }
   jws[hl + 1 + pl] = '.';
   memcpy(jws + hl + 2 + pl, s64, strlen(s64) + 1);
   *out = jws;
@@ -156,14 +171,17 @@ cleanup:
 
 static int get_text(char *dst, size_t size, const json_t *obj, const char *key, int required) {
   const json_t *v = json_object_get(obj, key);
-  if (NULL == v)
+  if (NULL == v) {
     return required ? -1 : (dst[0] = '\0', 0);
-  if (!json_is_string(v))
+  }
+  if (!json_is_string(v)) {
     return -1;
+  }
   const char *s = json_string_value(v);
   size_t len = json_string_length(v);
-  if (!cert_text_ok(s, len))
+  if (!cert_text_ok(s, len)) {
     return -1;
+  }
   return cert_copy_text(dst, size, s, len);
 }
 
@@ -171,15 +189,17 @@ static int get_prefixed(char *dst, size_t size, const json_t *obj, const char *k
                         const char *prefix) {
   char buf[512];
   size_t pl = strlen(prefix);
-  if (0 != get_text(buf, sizeof buf, obj, key, 1) || 0 != strncmp(buf, prefix, pl))
+  if (0 != get_text(buf, sizeof buf, obj, key, 1) || 0 != strncmp(buf, prefix, pl)) {
     return -1;
+  }
   return cert_copy_text(dst, size, buf + pl, strlen(buf + pl));
 }
 
 static int get_time(int64_t *out, const json_t *obj, const char *key) {
   const json_t *v = json_object_get(obj, key);
-  if (!json_is_integer(v) || json_integer_value(v) < 0)
+  if (!json_is_integer(v) || json_integer_value(v) < 0) {
     return -1;
+  }
   *out = (int64_t)json_integer_value(v);
   return 0;
 }
@@ -192,42 +212,50 @@ static int parse_payload(struct cert_claims *c, const json_t *p) {
   const json_t *issuer = json_object_get(vc, "issuer");
   char vc_id[CERT_SERIAL_SIZE + 8];
   if (!json_is_object(vc) || !json_is_object(subject) || !json_is_object(ach) ||
-      !json_is_object(issuer))
+      !json_is_object(issuer)) {
     return -1;
+  }
   if (0 != get_prefixed(c->serial, sizeof c->serial, p, "jti", URN_CERT) ||
-      0 != get_prefixed(vc_id, sizeof vc_id, vc, "id", URN_CERT) || 0 != strcmp(vc_id, c->serial))
+      0 != get_prefixed(vc_id, sizeof vc_id, vc, "id", URN_CERT) || 0 != strcmp(vc_id, c->serial)) {
     return -1;
+  }
   char canon[CERT_SERIAL_SIZE];
-  if (0 != cert_serial_parse(canon, NULL, c->serial) || 0 != strcmp(canon, c->serial))
+  if (0 != cert_serial_parse(canon, NULL, c->serial) || 0 != strcmp(canon, c->serial)) {
     return -1;
+  }
   if (0 != get_time(&c->issued, p, "nbf") || 0 != get_time(&c->expires, p, "exp") ||
-      c->expires <= c->issued)
+      c->expires <= c->issued) {
     return -1;
+  }
   if (0 != get_text(c->issuer_url, sizeof c->issuer_url, p, "iss", 1) ||
       0 != get_text(c->holder_id, sizeof c->holder_id, p, "sub", 0) ||
       0 != get_text(c->issuer_name, sizeof c->issuer_name, issuer, "name", 0) ||
       0 != get_text(c->holder, sizeof c->holder, subject, "name", 1) || '\0' == c->holder[0] ||
       0 != get_prefixed(c->scheme_id, sizeof c->scheme_id, ach, "id", URN_SCHEME) ||
       0 != get_text(c->scheme_title, sizeof c->scheme_title, ach, "name", 0) ||
-      0 != get_text(c->subsector_name, sizeof c->subsector_name, ach, "fieldOfStudy", 0))
+      0 != get_text(c->subsector_name, sizeof c->subsector_name, ach, "fieldOfStudy", 0)) {
     return -1;
+  }
   const json_t *tag = json_object_get(ach, "tag");
   const json_t *code = json_array_get(tag, 0);
   if (!json_is_array(tag) || 1 != json_array_size(tag) || !json_is_string(code) ||
       0 != cert_copy_text(c->subsector, sizeof c->subsector, json_string_value(code),
                           json_string_length(code)) ||
-      '\0' == c->subsector[0] || !cert_text_ok(c->subsector, strlen(c->subsector)))
+      '\0' == c->subsector[0] || !cert_text_ok(c->subsector, strlen(c->subsector))) {
     return -1;
+  }
   const json_t *al = json_object_get(ach, "alignment");
-  if (!json_is_array(al) || json_array_size(al) > CERT_MAX_UNITS)
+  if (!json_is_array(al) || json_array_size(al) > CERT_MAX_UNITS) {
     return -1;
+  }
   c->nunits = json_array_size(al);
   for (size_t i = 0; i < c->nunits; i++) {
     const json_t *u = json_array_get(al, i);
     if (!json_is_object(u) ||
         0 != get_text(c->units[i].code, sizeof c->units[i].code, u, "targetCode", 1) ||
-        0 != get_text(c->units[i].title, sizeof c->units[i].title, u, "targetName", 1))
+        0 != get_text(c->units[i].title, sizeof c->units[i].title, u, "targetName", 1)) {
       return -1;
+    }
   }
   return 0;
 }
@@ -235,8 +263,9 @@ static int parse_payload(struct cert_claims *c, const json_t *p) {
 static json_t *decode_json_segment(const char *seg, size_t len) {
   unsigned char *raw = NULL;
   size_t rawlen = 0;
-  if (0 != token_b64url_decode(&raw, &rawlen, seg, len))
+  if (0 != token_b64url_decode(&raw, &rawlen, seg, len)) {
     return NULL;
+  }
   json_error_t e;
   json_t *j = json_loadb((const char *)raw, rawlen, JSON_REJECT_DUPLICATES, &e);
   free(raw);

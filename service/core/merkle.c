@@ -15,13 +15,15 @@ static int sha256_parts(struct tlog_hash *out, unsigned char prefix, const void 
   unsigned int mdlen = 0;
   EVP_MD_CTX *ctx = EVP_MD_CTX_new();
   int rc = -1;
-  if (NULL == ctx)
+  if (NULL == ctx) {
     return -1;
+  }
   if (1 == EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) && 1 == EVP_DigestUpdate(ctx, &prefix, 1) &&
       (0 == alen || 1 == EVP_DigestUpdate(ctx, a, alen)) &&
       (0 == blen || 1 == EVP_DigestUpdate(ctx, b, blen)) &&
-      1 == EVP_DigestFinal_ex(ctx, out->b, &mdlen) && TLOG_HASH_LEN == mdlen)
+      1 == EVP_DigestFinal_ex(ctx, out->b, &mdlen) && TLOG_HASH_LEN == mdlen) {
     rc = 0;
+  }
   EVP_MD_CTX_free(ctx);
   return rc;
 }
@@ -46,15 +48,17 @@ void tlog_empty_root(struct tlog_hash *out) {
 /* Largest power of two strictly less than n (n >= 2). */
 static uint64_t split_point(uint64_t n) {
   uint64_t k = 1;
-  while (k < n - k)
+  while (k < n - k) {
     k <<= 1;
+  }
   return k;
 }
 
 static unsigned log2_exact(uint64_t n) {
   unsigned l = 0;
-  while ((UINT64_C(1) << l) < n)
+  while ((UINT64_C(1) << l) < n) {
     l++;
+  }
   return l;
 }
 
@@ -64,19 +68,23 @@ static bool is_pow2(uint64_t n) {
 
 int tlog_subtree_hash(struct tlog_hash *out, const struct tlog_hash_reader *r, uint64_t lo,
                       uint64_t hi) {
-  if (hi <= lo)
+  if (hi <= lo) {
     return -1;
+  }
   uint64_t n = hi - lo;
   if (is_pow2(n)) {
     unsigned level = log2_exact(n);
-    if (0 != (lo & (n - 1)))
+    if (0 != (lo & (n - 1))) {
       return -1; /* not a stored subtree: the recursion never asks for one */
+    }
     return r->read(r->ctx, level, lo >> level, out);
   }
   uint64_t k = split_point(n);
   struct tlog_hash left, right;
-  if (0 != tlog_subtree_hash(&left, r, lo, lo + k) || 0 != tlog_subtree_hash(&right, r, lo + k, hi))
+  if (0 != tlog_subtree_hash(&left, r, lo, lo + k) ||
+      0 != tlog_subtree_hash(&right, r, lo + k, hi)) {
     return -1;
+  }
   return tlog_node_hash(out, &left, &right);
 }
 
@@ -91,19 +99,23 @@ int tlog_tree_hash(struct tlog_hash *out, const struct tlog_hash_reader *r, uint
 /* PATH(m, D[lo:hi]) of RFC 9162 section 2.1.3.1, appended leaf-side first. */
 static int path(struct tlog_hash *out, size_t *n, const struct tlog_hash_reader *r, uint64_t m,
                 uint64_t lo, uint64_t hi) {
-  if (hi - lo <= 1)
+  if (hi - lo <= 1) {
     return 0;
+  }
   uint64_t k = split_point(hi - lo);
   struct tlog_hash h;
   if (m < k) {
-    if (0 != path(out, n, r, m, lo, lo + k) || 0 != tlog_subtree_hash(&h, r, lo + k, hi))
+    if (0 != path(out, n, r, m, lo, lo + k) || 0 != tlog_subtree_hash(&h, r, lo + k, hi)) {
       return -1;
+    }
   } else {
-    if (0 != path(out, n, r, m - k, lo + k, hi) || 0 != tlog_subtree_hash(&h, r, lo, lo + k))
+    if (0 != path(out, n, r, m - k, lo + k, hi) || 0 != tlog_subtree_hash(&h, r, lo, lo + k)) {
       return -1;
+    }
   }
-  if (*n >= TLOG_MAX_PROOF)
+  if (*n >= TLOG_MAX_PROOF) {
     return -1;
+  }
   out[(*n)++] = h;
   return 0;
 }
@@ -111,23 +123,27 @@ static int path(struct tlog_hash *out, size_t *n, const struct tlog_hash_reader 
 int tlog_inclusion_proof(struct tlog_hash out[TLOG_MAX_PROOF], size_t *out_n,
                          const struct tlog_hash_reader *r, uint64_t size, uint64_t index) {
   *out_n = 0;
-  if (index >= size)
+  if (index >= size) {
     return -1;
+  }
   return path(out, out_n, r, index, 0, size);
 }
 
 bool tlog_inclusion_verify(const struct tlog_hash *leaf, uint64_t index, uint64_t size,
                            const struct tlog_hash *proof, size_t n, const struct tlog_hash *root) {
-  if (index >= size || n > TLOG_MAX_PROOF)
+  if (index >= size || n > TLOG_MAX_PROOF) {
     return false;
+  }
   uint64_t fn = index, sn = size - 1;
   struct tlog_hash h = *leaf;
   for (size_t i = 0; i < n; i++) {
-    if (0 == sn)
+    if (0 == sn) {
       return false;
+    }
     if ((fn & 1) || fn == sn) {
-      if (0 != tlog_node_hash(&h, &proof[i], &h))
+      if (0 != tlog_node_hash(&h, &proof[i], &h)) {
         return false;
+      }
       if (0 == (fn & 1)) {
         while (0 == (fn & 1) && 0 != fn) {
           fn >>= 1;
@@ -135,8 +151,9 @@ bool tlog_inclusion_verify(const struct tlog_hash *leaf, uint64_t index, uint64_
         }
       }
     } else {
-      if (0 != tlog_node_hash(&h, &h, &proof[i]))
+      if (0 != tlog_node_hash(&h, &h, &proof[i])) {
         return false;
+      }
     }
     fn >>= 1;
     sn >>= 1;
@@ -149,24 +166,29 @@ static int subproof(struct tlog_hash *out, size_t *n, const struct tlog_hash_rea
                     uint64_t lo, uint64_t hi, bool complete) {
   struct tlog_hash h;
   if (m == hi - lo) {
-    if (complete)
+    if (complete) {
       return 0;
-    if (0 != tlog_subtree_hash(&h, r, lo, hi))
+    }
+    if (0 != tlog_subtree_hash(&h, r, lo, hi)) {
       return -1;
+    }
   } else {
     uint64_t k = split_point(hi - lo);
     if (m <= k) {
       if (0 != subproof(out, n, r, m, lo, lo + k, complete) ||
-          0 != tlog_subtree_hash(&h, r, lo + k, hi))
+          0 != tlog_subtree_hash(&h, r, lo + k, hi)) {
         return -1;
+      }
     } else {
       if (0 != subproof(out, n, r, m - k, lo + k, hi, false) ||
-          0 != tlog_subtree_hash(&h, r, lo, lo + k))
+          0 != tlog_subtree_hash(&h, r, lo, lo + k)) {
         return -1;
+      }
     }
   }
-  if (*n >= TLOG_MAX_PROOF)
+  if (*n >= TLOG_MAX_PROOF) {
     return -1;
+  }
   out[(*n)++] = h;
   return 0;
 }
@@ -174,22 +196,27 @@ static int subproof(struct tlog_hash *out, size_t *n, const struct tlog_hash_rea
 int tlog_consistency_proof(struct tlog_hash out[TLOG_MAX_PROOF], size_t *out_n,
                            const struct tlog_hash_reader *r, uint64_t size1, uint64_t size2) {
   *out_n = 0;
-  if (0 == size1 || size1 > size2)
+  if (0 == size1 || size1 > size2) {
     return -1;
+  }
   return subproof(out, out_n, r, size1, 0, size2, true);
 }
 
 bool tlog_consistency_verify(uint64_t size1, const struct tlog_hash *root1, uint64_t size2,
                              const struct tlog_hash *root2, const struct tlog_hash *proof,
                              size_t n) {
-  if (size1 > size2 || n > TLOG_MAX_PROOF)
+  if (size1 > size2 || n > TLOG_MAX_PROOF) {
     return false;
-  if (0 == size1)
+  }
+  if (0 == size1) {
     return 0 == n;
-  if (size1 == size2)
+  }
+  if (size1 == size2) {
     return 0 == n && 0 == memcmp(root1->b, root2->b, TLOG_HASH_LEN);
-  if (0 == n)
+  }
+  if (0 == n) {
     return false;
+  }
   /* Step 2: when size1 is a power of two the old root is the first node of the path. */
   size_t start = 0;
   struct tlog_hash fr, sr;
@@ -206,11 +233,13 @@ bool tlog_consistency_verify(uint64_t size1, const struct tlog_hash *root1, uint
     sn >>= 1;
   }
   for (size_t i = start; i < n; i++) {
-    if (0 == sn)
+    if (0 == sn) {
       return false;
+    }
     if ((fn & 1) || fn == sn) {
-      if (0 != tlog_node_hash(&fr, &proof[i], &fr) || 0 != tlog_node_hash(&sr, &proof[i], &sr))
+      if (0 != tlog_node_hash(&fr, &proof[i], &fr) || 0 != tlog_node_hash(&sr, &proof[i], &sr)) {
         return false;
+      }
       if (0 == (fn & 1)) {
         while (0 == (fn & 1) && 0 != fn) {
           fn >>= 1;
@@ -218,8 +247,9 @@ bool tlog_consistency_verify(uint64_t size1, const struct tlog_hash *root1, uint
         }
       }
     } else {
-      if (0 != tlog_node_hash(&sr, &sr, &proof[i]))
+      if (0 != tlog_node_hash(&sr, &sr, &proof[i])) {
         return false;
+      }
     }
     fn >>= 1;
     sn >>= 1;
@@ -244,21 +274,25 @@ int tlog_memtree_new(struct tlog_memtree **out) {
 }
 
 void tlog_memtree_free(struct tlog_memtree *t) {
-  if (NULL == t)
+  if (NULL == t) {
     return;
-  for (int i = 0; i < MEMTREE_LEVELS; i++)
+  }
+  for (int i = 0; i < MEMTREE_LEVELS; i++) {
     free(t->level[i]);
+  }
   free(t);
 }
 
 static int memtree_push(struct tlog_memtree *t, unsigned k, const struct tlog_hash *h) {
   if (t->count[k] == t->cap[k]) {
     uint64_t cap = 0 == t->cap[k] ? 16 : t->cap[k] * 2;
-    if (cap > SIZE_MAX / sizeof(struct tlog_hash))
+    if (cap > SIZE_MAX / sizeof(struct tlog_hash)) {
       return -1;
+    }
     struct tlog_hash *p = realloc(t->level[k], (size_t)cap * sizeof *p);
-    if (NULL == p)
+    if (NULL == p) {
       return -1;
+    }
     t->level[k] = p;
     t->cap[k] = cap;
   }
@@ -267,14 +301,16 @@ static int memtree_push(struct tlog_memtree *t, unsigned k, const struct tlog_ha
 }
 
 int tlog_memtree_append(struct tlog_memtree *t, const struct tlog_hash *leaf) {
-  if (0 != memtree_push(t, 0, leaf))
+  if (0 != memtree_push(t, 0, leaf)) {
     return -1;
+  }
   /* Each level completes a parent whenever its count becomes even. */
   for (unsigned k = 0; k + 1 < MEMTREE_LEVELS && 0 == (t->count[k] & 1); k++) {
     struct tlog_hash h;
     if (0 != tlog_node_hash(&h, &t->level[k][t->count[k] - 2], &t->level[k][t->count[k] - 1]) ||
-        0 != memtree_push(t, k + 1, &h))
+        0 != memtree_push(t, k + 1, &h)) {
       return -1;
+    }
   }
   return 0;
 }
@@ -285,8 +321,9 @@ uint64_t tlog_memtree_size(const struct tlog_memtree *t) {
 
 static int memtree_read(void *ctx, unsigned level, uint64_t index, struct tlog_hash *out) {
   struct tlog_memtree *t = ctx;
-  if (level >= MEMTREE_LEVELS || index >= t->count[level])
+  if (level >= MEMTREE_LEVELS || index >= t->count[level]) {
     return -1;
+  }
   *out = t->level[level][index];
   return 0;
 }

@@ -20,8 +20,9 @@
 #define SIG_PREFIX_LEN 4
 
 static void set_err(char *err, size_t errlen, const char *msg) {
-  if (NULL != err && errlen > 0)
+  if (NULL != err && errlen > 0) {
     snprintf(err, errlen, "%s", msg);
+  }
 }
 
 /* --- base64 (RFC 4648 section 4, padded): the codec module's padded variant --- */
@@ -37,19 +38,22 @@ int note_b64_decode(unsigned char **out, size_t *out_len, const char *text, size
 /* --- names and key IDs --- */
 
 bool note_name_valid(const char *name, size_t len) {
-  if (0 == len || len > NOTE_NAME_MAX)
+  if (0 == len || len > NOTE_NAME_MAX) {
     return false;
+  }
   size_t i = 0;
   while (i < len) {
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t step =
         utf8proc_iterate((const utf8proc_uint8_t *)name + i, (utf8proc_ssize_t)(len - i), &cp);
-    if (step <= 0 || cp < 0x20 || 0x7f == cp || '+' == cp)
+    if (step <= 0 || cp < 0x20 || 0x7f == cp || '+' == cp) {
       return false;
+    }
     utf8proc_category_t cat = utf8proc_category(cp);
     if (UTF8PROC_CATEGORY_ZS == cat || UTF8PROC_CATEGORY_ZL == cat || UTF8PROC_CATEGORY_ZP == cat ||
-        UTF8PROC_CATEGORY_CC == cat || 0x85 == cp)
+        UTF8PROC_CATEGORY_CC == cat || 0x85 == cp) {
       return false;
+    }
     i += (size_t)step;
   }
   return true;
@@ -62,12 +66,14 @@ int note_key_id(uint32_t *out, const char *name, size_t len,
   static const unsigned char sep[2] = {'\n', NOTE_ALG_ED25519};
   EVP_MD_CTX *ctx = EVP_MD_CTX_new();
   int rc = -1;
-  if (NULL == ctx)
+  if (NULL == ctx) {
     return -1;
+  }
   if (1 != EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) || 1 != EVP_DigestUpdate(ctx, name, len) ||
       1 != EVP_DigestUpdate(ctx, sep, sizeof sep) ||
-      1 != EVP_DigestUpdate(ctx, pub, NOTE_PUB_LEN) || 1 != EVP_DigestFinal_ex(ctx, md, &mdlen))
+      1 != EVP_DigestUpdate(ctx, pub, NOTE_PUB_LEN) || 1 != EVP_DigestFinal_ex(ctx, md, &mdlen)) {
     goto cleanup;
+  }
   *out = (uint32_t)md[0] << 24 | (uint32_t)md[1] << 16 | (uint32_t)md[2] << 8 | md[3];
   rc = 0;
 cleanup:
@@ -84,8 +90,9 @@ int note_signer_from_seed(struct note_signer *out, const char *name,
   struct token_key k;
   size_t len = strlen(name);
   memset(out, 0, sizeof *out);
-  if (!note_name_valid(name, len) || 0 != token_key_from_seed(&k, seed))
+  if (!note_name_valid(name, len) || 0 != token_key_from_seed(&k, seed)) {
     return -1;
+  }
   memcpy(out->key.name, name, len + 1);
   memcpy(out->key.pub, k.pub.pub, NOTE_PUB_LEN);
   memcpy(out->seed, seed, NOTE_SEED_LEN);
@@ -104,21 +111,25 @@ char *note_vkey_format(const struct note_key *k) {
   raw[0] = NOTE_ALG_ED25519;
   memcpy(raw + 1, k->pub, NOTE_PUB_LEN);
   char *b64 = note_b64_encode(raw, sizeof raw);
-  if (NULL == b64)
+  if (NULL == b64) {
     return NULL;
+  }
   size_t cap = strlen(k->name) + 1 + 8 + 1 + strlen(b64) + 1;
   char *out = malloc(cap);
-  if (NULL != out)
+  if (NULL != out) {
     snprintf(out, cap, "%s+%08x+%s", k->name, (unsigned)k->id, b64);
+  }
   free(b64);
   return out;
 }
 
 static int hex_value(char c) {
-  if (c >= '0' && c <= '9')
+  if (c >= '0' && c <= '9') {
     return c - '0';
-  if (c >= 'a' && c <= 'f')
+  }
+  if (c >= 'a' && c <= 'f') {
     return c - 'a' + 10;
+  }
   return -1;
 }
 
@@ -179,8 +190,9 @@ int note_vkey_parse(struct note_key *out, const char *s, size_t len, char *err, 
   rc = 0;
 cleanup:
   free(raw);
-  if (0 != rc)
+  if (0 != rc) {
     memset(out, 0, sizeof *out);
+  }
   return rc;
 }
 
@@ -192,16 +204,18 @@ static bool text_chars_valid(const char *s, size_t len) {
   while (i < len) {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x80) {
-      if ((c < 0x20 && '\n' != c) || 0x7f == c)
+      if ((c < 0x20 && '\n' != c) || 0x7f == c) {
         return false;
+      }
       i++;
       continue;
     }
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t step =
         utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
-    if (step <= 0 || (cp >= 0x80 && cp <= 0x9f))
+    if (step <= 0 || (cp >= 0x80 && cp <= 0x9f)) {
       return false;
+    }
     i += (size_t)step;
   }
   return true;
@@ -216,29 +230,35 @@ static bool note_text_valid(const char *text, size_t len) {
 
 int note_sign(char **out, const char *text, size_t len, const struct note_signer *signer) {
   *out = NULL;
-  if (!note_text_valid(text, len))
+  if (!note_text_valid(text, len)) {
     return -1;
+  }
   struct token_key k;
   unsigned char sig[4 + NOTE_SIG_LEN];
-  if (0 != token_key_from_seed(&k, signer->seed))
+  if (0 != token_key_from_seed(&k, signer->seed)) {
     return -1;
+  }
   int rc = -1;
   char *b64 = NULL;
-  if (0 != memcmp(k.pub.pub, signer->key.pub, NOTE_PUB_LEN))
+  if (0 != memcmp(k.pub.pub, signer->key.pub, NOTE_PUB_LEN)) {
     goto cleanup;
+  }
   sig[0] = (unsigned char)(signer->key.id >> 24);
   sig[1] = (unsigned char)(signer->key.id >> 16);
   sig[2] = (unsigned char)(signer->key.id >> 8);
   sig[3] = (unsigned char)signer->key.id;
-  if (0 != token_ed25519_sign(sig + 4, &k, text, len))
+  if (0 != token_ed25519_sign(sig + 4, &k, text, len)) {
     goto cleanup;
+  }
   b64 = note_b64_encode(sig, sizeof sig);
-  if (NULL == b64)
+  if (NULL == b64) {
     goto cleanup;
+  }
   size_t cap = len + 1 + SIG_PREFIX_LEN + strlen(signer->key.name) + 1 + strlen(b64) + 2;
   char *msg = malloc(cap);
-  if (NULL == msg)
+  if (NULL == msg) {
     goto cleanup;
+  }
   memcpy(msg, text, len);
   snprintf(msg + len, cap - len, "\n" SIG_PREFIX "%s %s\n", signer->key.name, b64);
   *out = msg;
@@ -339,11 +359,13 @@ int note_open(char **out_text, size_t *out_len, const char *msg, size_t len,
     const struct note_key *k = NULL;
     for (size_t j = 0; j < nkeys && NULL == k; j++) {
       if (keys[j].id == sigs[i].id && strlen(keys[j].name) == sigs[i].namelen &&
-          0 == memcmp(keys[j].name, sigs[i].name, sigs[i].namelen))
+          0 == memcmp(keys[j].name, sigs[i].name, sigs[i].namelen)) {
         k = &keys[j];
+      }
     }
-    if (NULL == k)
+    if (NULL == k) {
       continue; /* unknown key: ignored, as the spec requires */
+    }
     for (size_t j = 0; j < i; j++) {
       if (sigs[j].id == sigs[i].id && sigs[j].namelen == sigs[i].namelen &&
           0 == memcmp(sigs[j].name, sigs[i].name, sigs[i].namelen)) {
@@ -373,7 +395,8 @@ int note_open(char **out_text, size_t *out_len, const char *msg, size_t len,
   *out_len = textlen;
   rc = 0;
 cleanup:
-  for (size_t i = 0; i < nsigs; i++)
+  for (size_t i = 0; i < nsigs; i++) {
     free(sigs[i].raw);
+  }
   return rc;
 }

@@ -51,8 +51,9 @@ static const char *const indonesian_words[] = {
 #define PERSONAL_REFUSE_MIN 4
 
 static void wipe_free(char *s) {
-  if (NULL == s)
+  if (NULL == s) {
     return;
+  }
   OPENSSL_cleanse(s, strlen(s));
   free(s);
 }
@@ -62,8 +63,9 @@ void password_policy_free(char *s) {
 }
 
 static bool is_space_cp(utf8proc_int32_t cp) {
-  if ((cp >= 0x09 && cp <= 0x0d) || 0x85 == cp)
+  if ((cp >= 0x09 && cp <= 0x0d) || 0x85 == cp) {
     return true;
+  }
   utf8proc_category_t cat = utf8proc_category(cp);
   return UTF8PROC_CATEGORY_ZS == cat || UTF8PROC_CATEGORY_ZL == cat || UTF8PROC_CATEGORY_ZP == cat;
 }
@@ -106,19 +108,23 @@ static enum password_policy_verdict fold(char **out, size_t *chars, const char *
   OPENSSL_cleanse(mapped + w, (size_t)n - w);
   mapped[w] = '\0';
   *out = (char *)mapped;
-  if (NULL != chars)
+  if (NULL != chars) {
     *chars = count;
+  }
   return PASSWORD_POLICY_OK;
 }
 
 enum password_policy_verdict password_policy_normalize(char **out, const char *password) {
-  if (NULL == out)
+  if (NULL == out) {
     return PASSWORD_POLICY_ERROR;
+  }
   *out = NULL;
-  if (NULL == password)
+  if (NULL == password) {
     return PASSWORD_POLICY_INVALID;
-  if (strnlen(password, PASSWORD_MAX_LEN + 1) > PASSWORD_MAX_LEN)
+  }
+  if (strnlen(password, PASSWORD_MAX_LEN + 1) > PASSWORD_MAX_LEN) {
     return PASSWORD_POLICY_TOO_LONG;
+  }
   return fold(out, NULL, password, false, false);
 }
 
@@ -128,14 +134,18 @@ struct personal {
 };
 
 static bool personal_add(struct personal *p, const char *s, size_t len) {
-  if (len < PERSONAL_DICT_MIN || len > PASSWORD_POLICY_MAX_WORD || p->n == MAX_PERSONAL)
+  if (len < PERSONAL_DICT_MIN || len > PASSWORD_POLICY_MAX_WORD || p->n == MAX_PERSONAL) {
     return true;
-  for (size_t i = 0; i < p->n; i++)
-    if (strlen(p->words[i]) == len && 0 == memcmp(p->words[i], s, len))
+  }
+  for (size_t i = 0; i < p->n; i++) {
+    if (strlen(p->words[i]) == len && 0 == memcmp(p->words[i], s, len)) {
       return true;
+    }
+  }
   char *w = malloc(len + 1);
-  if (NULL == w)
+  if (NULL == w) {
     return false;
+  }
   memcpy(w, s, len);
   w[len] = '\0';
   p->words[p->n++] = w;
@@ -146,27 +156,33 @@ static bool personal_add(struct personal *p, const char *s, size_t len) {
  * count as letters). */
 static enum password_policy_verdict personal_add_text(struct personal *p, const char *text,
                                                       size_t len) {
-  if (0 == len)
+  if (0 == len) {
     return PASSWORD_POLICY_OK;
+  }
   char *copy = malloc(len + 1), *cf = NULL;
-  if (NULL == copy)
+  if (NULL == copy) {
     return PASSWORD_POLICY_ERROR;
+  }
   memcpy(copy, text, len);
   copy[len] = '\0';
   enum password_policy_verdict v = fold(&cf, NULL, copy, true, true);
   free(copy);
-  if (PASSWORD_POLICY_ERROR == v)
+  if (PASSWORD_POLICY_ERROR == v) {
     return v;
-  if (PASSWORD_POLICY_OK != v)
+  }
+  if (PASSWORD_POLICY_OK != v) {
     return PASSWORD_POLICY_OK; /* an unreadable name or address adds no words */
+  }
   size_t n = strlen(cf);
   bool ok = personal_add(p, cf, n);
   for (size_t i = 0; ok && i < n;) {
     size_t j = i;
-    while (j < n && ((cf[j] >= 'a' && cf[j] <= 'z') || (unsigned char)cf[j] >= 0x80))
+    while (j < n && ((cf[j] >= 'a' && cf[j] <= 'z') || (unsigned char)cf[j] >= 0x80)) {
       j++;
-    if (j > i)
+    }
+    if (j > i) {
       ok = personal_add(p, cf + i, j - i);
+    }
     i = j + 1;
   }
   free(cf);
@@ -174,8 +190,9 @@ static enum password_policy_verdict personal_add_text(struct personal *p, const 
 }
 
 static void personal_free(struct personal *p) {
-  for (size_t i = 0; i < p->n; i++)
+  for (size_t i = 0; i < p->n; i++) {
     free(p->words[i]);
+  }
   p->n = 0;
 }
 
@@ -216,8 +233,9 @@ enum password_policy_verdict password_policy_check(struct password_policy_report
     goto done;
   }
   v = fold(&folded, &r.chars, password, false, false);
-  if (PASSWORD_POLICY_OK != v)
+  if (PASSWORD_POLICY_OK != v) {
     goto done;
+  }
   if (r.chars < PASSWORD_POLICY_MIN_CHARS) {
     v = PASSWORD_POLICY_TOO_SHORT;
     goto done;
@@ -225,11 +243,13 @@ enum password_policy_verdict password_policy_check(struct password_policy_report
   /* The older rules (common list with decorations, runs and repeats, ASCII personal words),
    * now applied to the normalised form. */
   v = from_strength(password_check_strength(folded, email, name));
-  if (PASSWORD_POLICY_OK != v)
+  if (PASSWORD_POLICY_OK != v) {
     goto done;
+  }
   v = fold(&lower, NULL, folded, true, false);
-  if (PASSWORD_POLICY_OK != v)
+  if (PASSWORD_POLICY_OK != v) {
     goto done;
+  }
   if (password_is_common(lower)) {
     v = PASSWORD_POLICY_TOO_COMMON;
     goto done;
@@ -238,12 +258,14 @@ enum password_policy_verdict password_policy_check(struct password_policy_report
   if (NULL != email) {
     const char *at = strrchr(email, '@');
     size_t len = NULL != at ? (size_t)(at - email) : strnlen(email, 320);
-    if (len <= 320 && PASSWORD_POLICY_OK != (v = personal_add_text(&personal, email, len)))
+    if (len <= 320 && PASSWORD_POLICY_OK != (v = personal_add_text(&personal, email, len))) {
       goto done;
+    }
   }
   if (NULL != name &&
-      PASSWORD_POLICY_OK != (v = personal_add_text(&personal, name, strnlen(name, 1024))))
+      PASSWORD_POLICY_OK != (v = personal_add_text(&personal, name, strnlen(name, 1024)))) {
     goto done;
+  }
   for (size_t i = 0; i < personal.n; i++) {
     if (strlen(personal.words[i]) >= PERSONAL_REFUSE_MIN &&
         NULL != strstr(lower, personal.words[i])) {
@@ -254,24 +276,29 @@ enum password_policy_verdict password_policy_check(struct password_policy_report
 
   size_t n_extra = 0;
   while (NULL != extra_words && n_extra < PASSWORD_POLICY_MAX_EXTRA_WORDS &&
-         NULL != extra_words[n_extra])
+         NULL != extra_words[n_extra]) {
     n_extra++;
+  }
   dict = calloc(personal.n + N_SERVICE + N_INDONESIAN + n_extra + 1, sizeof *dict);
   if (NULL == dict) {
     v = PASSWORD_POLICY_ERROR;
     goto done;
   }
   size_t k = 0;
-  for (size_t i = 0; i < personal.n; i++)
+  for (size_t i = 0; i < personal.n; i++) {
     dict[k++] = personal.words[i];
-  for (size_t i = 0; i < N_SERVICE; i++)
+  }
+  for (size_t i = 0; i < N_SERVICE; i++) {
     dict[k++] = service_words[i];
-  for (size_t i = 0; i < N_INDONESIAN; i++)
+  }
+  for (size_t i = 0; i < N_INDONESIAN; i++) {
     dict[k++] = indonesian_words[i];
+  }
   for (size_t i = 0; i < n_extra; i++) {
     size_t len = strnlen(extra_words[i], PASSWORD_POLICY_MAX_WORD + 1);
-    if (len > 0 && len <= PASSWORD_POLICY_MAX_WORD)
+    if (len > 0 && len <= PASSWORD_POLICY_MAX_WORD) {
       dict[k++] = extra_words[i];
+    }
   }
   dict[k] = NULL;
   ZxcMatch_t *info = NULL;
@@ -287,8 +314,9 @@ enum password_policy_verdict password_policy_check(struct password_policy_report
       ZxcTypeMatch_t type = m->Type;
       total += m->Length;
       if (DICTIONARY_MATCH == type || DICT_LEET_MATCH == type || USER_MATCH == type ||
-          USER_LEET_MATCH == type)
+          USER_LEET_MATCH == type) {
         in_dict += m->Length;
+      }
     }
     v = total > 0 && 2 * in_dict >= total ? PASSWORD_POLICY_TOO_COMMON
                                           : PASSWORD_POLICY_TOO_GUESSABLE;
@@ -301,8 +329,9 @@ done:
   wipe_free(lower);
   wipe_free(folded);
   r.verdict = v;
-  if (NULL != report)
+  if (NULL != report) {
     *report = r;
+  }
   return v;
 }
 

@@ -70,29 +70,34 @@ static float text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float
     HPDF_REAL real = 0;
     HPDF_UINT n = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)s + pos, (HPDF_UINT)(len - pos),
                                         width, size, 0, 0, HPDF_TRUE, &real);
-    if (0 == n)
+    if (0 == n) {
       n = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)s + pos, (HPDF_UINT)(len - pos), width, size,
                                 0, 0, HPDF_FALSE, &real);
-    if (0 == n)
+    }
+    if (0 == n) {
       n = 1;
+    }
     /* Never split a UTF-8 sequence. */
-    while (pos + n < len && 0x80 == ((unsigned char)s[pos + n] & 0xc0))
+    while (pos + n < len && 0x80 == ((unsigned char)s[pos + n] & 0xc0)) {
       n++;
+    }
     memcpy(line, s + pos, n);
     line[n] = '\0';
     text_at(p, f, size, x, y, line);
     y -= leading;
     pos += n;
-    while (pos < len && ' ' == s[pos])
+    while (pos < len && ' ' == s[pos]) {
       pos++;
+    }
   }
   free(line);
   return y;
 }
 
 static void date_text(char *out, size_t size, int64_t t) {
-  if (0 == time_format(out, size, t, TIME_DATE))
+  if (0 == time_format(out, size, t, TIME_DATE)) {
     snprintf(out, size, "?");
+  }
 }
 
 static void new_page(struct pdf *p) {
@@ -108,11 +113,14 @@ static void draw_qr(struct pdf *p, const struct cert_qr *qr, float x, float y) {
   HPDF_Page_SetRGBFill(p->page, 0, 0, 0);
   for (int r = 0; r < qr->width; r++) {
     for (int c = 0; c < qr->width; c++) {
-      if (!qr->modules[(size_t)r * (size_t)qr->width + (size_t)c])
+      if (!qr->modules[(size_t)r * (size_t)qr->width + (size_t)c]) {
         continue;
+      }
       int run = 1;
-      while (c + run < qr->width && qr->modules[(size_t)r * (size_t)qr->width + (size_t)(c + run)])
+      while (c + run < qr->width &&
+             qr->modules[(size_t)r * (size_t)qr->width + (size_t)(c + run)]) {
         run++;
+      }
       /* y grows upwards in PDF; row 0 is the top of the symbol. */
       HPDF_Page_Rectangle(p->page, x + (float)c * m, y + (float)(qr->width - 1 - r) * m,
                           (float)run * m, m);
@@ -177,13 +185,15 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   }
   fclose(probe);
   probe = fopen(bold_path, "rb");
-  if (NULL == probe)
+  if (NULL == probe) {
     bold_path = font_path;
-  else
+  } else {
     fclose(probe);
+  }
   p.doc = HPDF_New(on_error, &p);
-  if (NULL == p.doc)
+  if (NULL == p.doc) {
     goto cleanup;
+  }
   HPDF_SetCompressionMode(p.doc, HPDF_COMP_ALL);
   HPDF_UseUTFEncodings(p.doc);
   HPDF_SetCurrentEncoder(p.doc, "UTF-8");
@@ -195,15 +205,17 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   }
   p.font = HPDF_GetFont(p.doc, fname, "UTF-8");
   p.bold = HPDF_GetFont(p.doc, bname, "UTF-8");
-  if (p.failed)
+  if (p.failed) {
     goto cleanup;
+  }
   HPDF_SetInfoAttr(p.doc, HPDF_INFO_TITLE, "Sertifikat Kompetensi / Certificate of Competence");
   HPDF_SetInfoAttr(p.doc, HPDF_INFO_CREATOR, "ujikom");
   new_page(&p);
 
   float y = PAGE_H - MARGIN - 18;
-  if (c->issuer_name[0])
+  if (c->issuer_name[0]) {
     text_centered(&p, p.font, 11, y, c->issuer_name);
+  }
   y -= 36;
   text_centered(&p, p.bold, 24, y, "SERTIFIKAT KOMPETENSI");
   y -= 22;
@@ -217,8 +229,9 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   /* The name: shrink to fit one line, wrap only when even 12 pt is too wide. */
   float size = 22, avail = PAGE_W - 2 * MARGIN;
   float w = text_width(&p, p.bold, size, c->holder);
-  if (w > avail && w > 0)
+  if (w > avail && w > 0) {
     size = size * avail / w;
+  }
   if (size < 12) {
     y = text_wrapped(&p, p.bold, 12, MARGIN, y, avail, 15, c->holder) + 15;
   } else {
@@ -263,32 +276,39 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   draw_qr(&p, &qr, qr_x, qr_y);
   const char *scan = "Pindai untuk verifikasi / Scan to verify";
   text_at(&p, p.font, 8, PAGE_W - MARGIN - text_width(&p, p.font, 8, scan), qr_y - 10, scan);
-  if (NULL != opt->verify_url)
+  if (NULL != opt->verify_url) {
     text_wrapped(&p, p.font, 7, MARGIN, qr_y - 10, qr_x - MARGIN - 10, 9, opt->verify_url);
+  }
 
-  if (p.failed || HPDF_OK != HPDF_SaveToStream(p.doc))
+  if (p.failed || HPDF_OK != HPDF_SaveToStream(p.doc)) {
     goto cleanup;
+  }
   HPDF_UINT32 size_out = HPDF_GetStreamSize(p.doc);
-  if (0 == size_out)
+  if (0 == size_out) {
     goto cleanup;
+  }
   buf = malloc(size_out);
-  if (NULL == buf)
+  if (NULL == buf) {
     goto cleanup;
+  }
   HPDF_UINT32 got = size_out;
   HPDF_STATUS st = HPDF_ReadFromStream(p.doc, buf, &got);
-  if ((HPDF_OK != st && HPDF_STREAM_EOF != st) || got != size_out)
+  if ((HPDF_OK != st && HPDF_STREAM_EOF != st) || got != size_out) {
     goto cleanup;
+  }
   *out = buf;
   *out_len = got;
   buf = NULL;
   rc = 0;
   err[0] = '\0';
 cleanup:
-  if (0 != rc && p.failed)
+  if (0 != rc && p.failed) {
     snprintf(err, errlen, "PDF rendering failed (libharu error 0x%04lx, detail %lu)", p.code,
              p.detail);
-  if (NULL != p.doc)
+  }
+  if (NULL != p.doc) {
     HPDF_Free(p.doc);
+  }
   cert_qr_free(&qr);
   free(buf);
   return rc;

@@ -15,10 +15,11 @@
 static enum person_name_status fail(char *err, size_t errlen, enum person_name_status st,
                                     const char *msg, utf8proc_int32_t cp) {
   if (NULL != err && errlen > 0) {
-    if (cp >= 0)
+    if (cp >= 0) {
       snprintf(err, errlen, "%s (U+%04X)", msg, (unsigned)cp);
-    else
+    } else {
       snprintf(err, errlen, "%s", msg);
+    }
   }
   return st;
 }
@@ -36,20 +37,24 @@ static bool is_invisible(utf8proc_int32_t cp, utf8proc_category_t cat) {
 enum person_name_status person_name_normalize(char **out, const char *in, size_t len, char *err,
                                               size_t errlen) {
   *out = NULL;
-  if (NULL != err && errlen > 0)
+  if (NULL != err && errlen > 0) {
     err[0] = '\0';
+  }
   /* Far above 200 characters of 4 bytes: refuse before normalising megabytes. */
-  if (len > 4096)
+  if (len > 4096) {
     return fail(err, errlen, PERSON_NAME_TOO_LONG, "the name is longer than 200 characters", -1);
+  }
   utf8proc_uint8_t *nfc = NULL;
   utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)len, &nfc,
                                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_REJECTNA);
   if (n < 0) {
-    if (UTF8PROC_ERROR_NOMEM == n)
+    if (UTF8PROC_ERROR_NOMEM == n) {
       return fail(err, errlen, PERSON_NAME_NOMEM, "out of memory", -1);
-    if (UTF8PROC_ERROR_NOTASSIGNED == n)
+    }
+    if (UTF8PROC_ERROR_NOTASSIGNED == n) {
       return fail(err, errlen, PERSON_NAME_UNASSIGNED,
                   "the name contains a character that is not assigned in Unicode", -1);
+    }
     return fail(err, errlen, PERSON_NAME_INVALID_UTF8, "the name is not valid UTF-8", -1);
   }
   char *res = malloc((size_t)n + 1);

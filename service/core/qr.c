@@ -17,16 +17,18 @@
 int cert_qr_encode(struct cert_qr *out, const char *text) {
   memset(out, 0, sizeof *out);
   QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_Q, QR_MODE_8, 1);
-  if (NULL == q)
+  if (NULL == q) {
     return -1;
+  }
   size_t n = (size_t)q->width * (size_t)q->width;
   out->modules = malloc(n);
   if (NULL == out->modules) {
     QRcode_free(q);
     return -1;
   }
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
     out->modules[i] = q->data[i] & 1u;
+  }
   out->version = q->version;
   out->width = q->width;
   QRcode_free(q);
@@ -34,8 +36,9 @@ int cert_qr_encode(struct cert_qr *out, const char *text) {
 }
 
 void cert_qr_free(struct cert_qr *qr) {
-  if (NULL == qr)
+  if (NULL == qr) {
     return;
+  }
   free(qr->modules);
   qr->modules = NULL;
   qr->width = 0;
@@ -49,12 +52,14 @@ struct membuf {
 
 static void membuf_write(png_structp png, png_bytep data, png_size_t len) {
   struct membuf *b = png_get_io_ptr(png);
-  if (b->failed)
+  if (b->failed) {
     return;
+  }
   if (b->len + len > b->cap) {
     size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + len)
+    while (cap < b->len + len) {
       cap *= 2;
+    }
     unsigned char *p = realloc(b->data, cap);
     if (NULL == p) {
       b->failed = 1;
@@ -74,22 +79,27 @@ static void membuf_flush(png_structp png) {
 int cert_qr_png(unsigned char **out, size_t *out_len, const struct cert_qr *qr, int scale) {
   *out = NULL;
   *out_len = 0;
-  if (NULL == qr->modules || scale < 1 || scale > 64)
+  if (NULL == qr->modules || scale < 1 || scale > 64) {
     return -1;
+  }
   size_t side = ((size_t)qr->width + 2 * (size_t)QUIET) * (size_t)scale;
   struct membuf buf = {0};
   unsigned char *row = malloc(side);
   png_structp png = NULL;
   png_infop info = NULL;
-  if (NULL == row)
+  if (NULL == row) {
     return -1;
+  }
   png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-  if (NULL != png)
+  if (NULL != png) {
     info = png_create_info_struct(png);
-  if (NULL == png || NULL == info)
+  }
+  if (NULL == png || NULL == info) {
     goto fail;
-  if (setjmp(png_jmpbuf(png)))
+  }
+  if (setjmp(png_jmpbuf(png))) {
     goto fail;
+  }
   png_set_write_fn(png, &buf, membuf_write, membuf_flush);
   png_set_IHDR(png, info, (png_uint_32)side, (png_uint_32)side, 8, PNG_COLOR_TYPE_GRAY,
                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
@@ -129,12 +139,14 @@ struct sbuf {
 };
 
 static void sbuf_add(struct sbuf *b, const char *s, size_t n) {
-  if (b->failed)
+  if (b->failed) {
     return;
+  }
   if (b->len + n + 1 > b->cap) {
     size_t cap = b->cap ? b->cap : 1024;
-    while (cap < b->len + n + 1)
+    while (cap < b->len + n + 1) {
       cap *= 2;
+    }
     char *p = realloc(b->s, cap);
     if (NULL == p) {
       b->failed = 1;
@@ -182,8 +194,9 @@ int cert_qr_svg(char **out, size_t *out_len, const struct cert_qr *qr, const cha
   int side = qr->width + 2 * QUIET;
   *out = NULL;
   *out_len = 0;
-  if (NULL == qr->modules)
+  if (NULL == qr->modules) {
     return -1;
+  }
   snprintf(tmp, sizeof tmp,
            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
            "shape-rendering=\"crispEdges\" role=\"img\">",
@@ -200,12 +213,15 @@ int cert_qr_svg(char **out, size_t *out_len, const struct cert_qr *qr, const cha
   sbuf_str(&b, tmp);
   for (int y = 0; y < qr->width; y++) {
     for (int x = 0; x < qr->width; x++) {
-      if (!qr->modules[(size_t)y * (size_t)qr->width + (size_t)x])
+      if (!qr->modules[(size_t)y * (size_t)qr->width + (size_t)x]) {
         continue;
+      }
       /* Merge horizontal runs of dark modules into one rectangle. */
       int run = 1;
-      while (x + run < qr->width && qr->modules[(size_t)y * (size_t)qr->width + (size_t)(x + run)])
+      while (x + run < qr->width &&
+             qr->modules[(size_t)y * (size_t)qr->width + (size_t)(x + run)]) {
         run++;
+      }
       snprintf(tmp, sizeof tmp, "M%d %dh%dv1h-%dz", x + QUIET, y + QUIET, run, run);
       sbuf_str(&b, tmp);
       x += run - 1;

@@ -19,8 +19,9 @@ struct rdf_buf {
 };
 
 static inline int rdf_buf_reserve(struct rdf_buf *b, size_t more) {
-  if (b->failed)
+  if (b->failed) {
     return -1;
+  }
   if (more > RDF_BUF_MAX - b->len - 1) {
     b->failed = 1;
     return -1;
@@ -31,8 +32,9 @@ static inline int rdf_buf_reserve(struct rdf_buf *b, size_t more) {
     return 0;
   }
   size_t cap = b->cap ? b->cap : 64;
-  while (cap < need)
+  while (cap < need) {
     cap = cap > RDF_BUF_MAX / 2 ? RDF_BUF_MAX : cap * 2;
+  }
   char *p = realloc(b->p, cap);
   if (NULL == p) {
     b->failed = 1;
@@ -45,10 +47,12 @@ static inline int rdf_buf_reserve(struct rdf_buf *b, size_t more) {
 }
 
 static inline int rdf_buf_add(struct rdf_buf *b, const void *data, size_t n) {
-  if (0 != rdf_buf_reserve(b, n))
+  if (0 != rdf_buf_reserve(b, n)) {
     return -1;
-  if (n > 0)
+  }
+  if (n > 0) {
     memcpy(b->p + b->len, data, n);
+  }
   b->len += n;
   b->p[b->len] = '\0';
   return 0;

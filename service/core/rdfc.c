@@ -47,16 +47,18 @@ struct canon {
 };
 
 static void set_err(char *err, size_t errlen, const char *msg) {
-  if (NULL != err && errlen > 0)
+  if (NULL != err && errlen > 0) {
     snprintf(err, errlen, "%s", msg);
+  }
 }
 
 static int sha256_hex(char out[HEX_LEN + 1], const void *data, size_t len) {
   static const char hex[] = "0123456789abcdef";
   unsigned char md[32];
   unsigned int mdlen = 0;
-  if (1 != EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || 32 != mdlen)
+  if (1 != EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || 32 != mdlen) {
     return -1;
+  }
   for (size_t i = 0; i < 32; i++) {
     out[2 * i] = hex[md[i] >> 4];
     out[2 * i + 1] = hex[md[i] & 0xF];
@@ -69,8 +71,9 @@ static int sha256_hex(char out[HEX_LEN + 1], const void *data, size_t len) {
 
 static struct issuer *issuer_new(const char *prefix, size_t nb) {
   struct issuer *is = calloc(1, sizeof *is);
-  if (NULL == is)
+  if (NULL == is) {
     return NULL;
+  }
   is->prefix = prefix;
   is->nb = nb;
   is->id = malloc((nb ? nb : 1) * sizeof *is->id);
@@ -81,14 +84,16 @@ static struct issuer *issuer_new(const char *prefix, size_t nb) {
     free(is);
     return NULL;
   }
-  for (size_t i = 0; i < nb; i++)
+  for (size_t i = 0; i < nb; i++) {
     is->id[i] = -1;
+  }
   return is;
 }
 
 static void issuer_free(struct issuer *is) {
-  if (NULL == is)
+  if (NULL == is) {
     return;
+  }
   free(is->id);
   free(is->order);
   free(is);
@@ -96,8 +101,9 @@ static void issuer_free(struct issuer *is) {
 
 static struct issuer *issuer_copy(const struct issuer *src) {
   struct issuer *is = issuer_new(src->prefix, src->nb);
-  if (NULL == is)
+  if (NULL == is) {
     return NULL;
+  }
   memcpy(is->id, src->id, src->nb * sizeof *is->id);
   memcpy(is->order, src->order, src->count * sizeof *is->order);
   is->count = src->count;
@@ -127,14 +133,17 @@ typedef int (*label_fn)(struct rdf_buf *b, const struct canon *c, size_t bnode, 
 static int quad_line(struct rdf_buf *b, const struct canon *c, const struct cquad *q,
                      label_fn label, const void *ctx) {
   for (int pos = 0; pos < 4; pos++) {
-    if (3 == pos && q->bn[3] < 0 && NULL == q->txt[3])
+    if (3 == pos && q->bn[3] < 0 && NULL == q->txt[3]) {
       break; /* default graph */
-    if (pos > 0)
+    }
+    if (pos > 0) {
       rdf_buf_char(b, ' ');
-    if (q->bn[pos] >= 0)
+    }
+    if (q->bn[pos] >= 0) {
       label(b, c, (size_t)q->bn[pos], ctx);
-    else
+    } else {
       rdf_buf_str(b, q->txt[pos]);
+    }
   }
   return rdf_buf_str(b, " .\n");
 }
@@ -150,21 +159,26 @@ static int sorted_join(struct rdf_buf *out, const struct canon *c, const size_t 
   size_t *off = malloc((n ? n : 1) * sizeof *off);
   char **lines = malloc((n ? n : 1) * sizeof *lines);
   int rc = -1;
-  if (NULL == off || NULL == lines)
+  if (NULL == off || NULL == lines) {
     goto cleanup;
+  }
   for (size_t i = 0; i < n; i++) {
     off[i] = all.len;
     quad_line(&all, c, &c->q[NULL == qs ? i : qs[i]], label, ctx);
     rdf_buf_add(&all, "", 1); /* keep the NUL between lines */
   }
-  if (all.failed)
+  if (all.failed) {
     goto cleanup;
-  for (size_t i = 0; i < n; i++)
+  }
+  for (size_t i = 0; i < n; i++) {
     lines[i] = all.p + off[i];
+  }
   qsort(lines, n, sizeof *lines, cmp_str);
-  for (size_t i = 0; i < n; i++)
-    if (!dedup || 0 == i || 0 != strcmp(lines[i], lines[i - 1]))
+  for (size_t i = 0; i < n; i++) {
+    if (!dedup || 0 == i || 0 != strcmp(lines[i], lines[i - 1])) {
       rdf_buf_str(out, lines[i]);
+    }
+  }
   rc = out->failed ? -1 : 0;
 cleanup:
   free(all.p);
@@ -184,8 +198,9 @@ static int label_first_degree(struct rdf_buf *b, const struct canon *c, size_t b
 static int hash_first_degree(struct canon *c, size_t bnode) {
   struct rdf_buf b = {0};
   int rc = sorted_join(&b, c, c->bq[bnode], c->nbq[bnode], label_first_degree, &bnode, false);
-  if (0 == rc)
+  if (0 == rc) {
     rc = sha256_hex(c->h1[bnode], NULL == b.p ? "" : b.p, b.len);
+  }
   free(b.p);
   return rc;
 }
@@ -197,14 +212,16 @@ static int hash_related(char out[HEX_LEN + 1], const struct canon *c, size_t rel
   static const char position[4] = {'s', 'p', 'o', 'g'};
   struct rdf_buf b = {0};
   rdf_buf_char(&b, position[pos]);
-  if (3 != pos)
+  if (3 != pos) {
     rdf_buf_str(&b, q->txt[1]); /* the predicate, "<iri>" */
-  if (c->canon->id[related] >= 0)
+  }
+  if (c->canon->id[related] >= 0) {
     buf_issued(&b, c->canon, c->canon->id[related]);
-  else if (issuer->id[related] >= 0)
+  } else if (issuer->id[related] >= 0) {
     buf_issued(&b, issuer, issuer->id[related]);
-  else
+  } else {
     rdf_buf_str(&b, c->h1[related]);
+  }
   int rc = b.failed ? -1 : sha256_hex(out, b.p, b.len);
   free(b.p);
   return rc;
@@ -220,23 +237,28 @@ struct related {
 static int cmp_related(const void *a, const void *b) {
   const struct related *x = a, *y = b;
   int r = strcmp(x->hash, y->hash);
-  if (0 != r)
+  if (0 != r) {
     return r;
+  }
   return x->bnode < y->bnode ? -1 : x->bnode > y->bnode;
 }
 
 /* The next permutation in lexicographic order; false after the last. */
 static bool next_permutation(size_t *a, size_t n) {
-  if (n < 2)
+  if (n < 2) {
     return false;
+  }
   size_t i = n - 1;
-  while (i > 0 && a[i - 1] >= a[i])
+  while (i > 0 && a[i - 1] >= a[i]) {
     i--;
-  if (0 == i)
+  }
+  if (0 == i) {
     return false;
+  }
   size_t j = n - 1;
-  while (a[j] <= a[i - 1])
+  while (a[j] <= a[i - 1]) {
     j--;
+  }
   size_t t = a[i - 1];
   a[i - 1] = a[j];
   a[j] = t;
@@ -293,8 +315,9 @@ static int try_permutation(struct canon *c, const size_t *perm, size_t n,
     if (c->canon->id[related] >= 0) {
       buf_issued(path, c->canon, c->canon->id[related]);
     } else {
-      if (copy->id[related] < 0)
+      if (copy->id[related] < 0) {
         recursion[nrec++] = related;
+      }
       buf_issued(path, copy, issuer_issue(copy, related));
     }
     if (path->failed) {
@@ -310,8 +333,9 @@ static int try_permutation(struct canon *c, const size_t *perm, size_t n,
   for (size_t k = 0; k < nrec; k++) {
     char h[HEX_LEN + 1];
     struct issuer *result = NULL;
-    if (0 != hash_n_degree(c, recursion[k], copy, h, &result))
+    if (0 != hash_n_degree(c, recursion[k], copy, h, &result)) {
       goto cleanup;
+    }
     buf_issued(path, copy, issuer_issue(copy, recursion[k]));
     rdf_buf_char(path, '<');
     rdf_buf_str(path, h);
@@ -346,8 +370,9 @@ static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *iss
   size_t *perm = NULL;
   int rc = -1;
   *issuer_out = NULL;
-  if (0 != charge(c, c->nbq[bnode]))
+  if (0 != charge(c, c->nbq[bnode])) {
     return -1;
+  }
   /* Each level of recursion holds a few issuers of two words per blank node. */
   if (++c->depth > RDFC_MAX_DEPTH || c->depth * c->nb > RDFC_MAX_DEPTH_NODES) {
     c->status = RDFC_ERR_LIMIT;
@@ -358,8 +383,9 @@ static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *iss
   for (size_t k = 0; k < c->nbq[bnode]; k++) {
     const struct cquad *q = &c->q[c->bq[bnode][k]];
     for (int pos = 0; pos < 4; pos++) {
-      if (1 == pos || q->bn[pos] < 0 || (size_t)q->bn[pos] == bnode)
+      if (1 == pos || q->bn[pos] < 0 || (size_t)q->bn[pos] == bnode) {
         continue;
+      }
       if (nrel == cap) {
         size_t ncap = cap ? cap * 2 : 8;
         struct related *p = realloc(rel, ncap * sizeof *p);
@@ -378,8 +404,9 @@ static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *iss
       nrel++;
     }
   }
-  if (nrel > 1)
+  if (nrel > 1) {
     qsort(rel, nrel, sizeof *rel, cmp_related);
+  }
   perm = malloc((nrel ? nrel : 1) * sizeof *perm);
   if (NULL == perm) {
     oom(c);
@@ -390,11 +417,13 @@ static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *iss
    * first permutation of each group is the lexicographically smallest). */
   for (size_t g = 0; g < nrel;) {
     size_t end = g;
-    while (end < nrel && 0 == strcmp(rel[end].hash, rel[g].hash))
+    while (end < nrel && 0 == strcmp(rel[end].hash, rel[g].hash)) {
       end++;
+    }
     size_t n = end - g;
-    for (size_t k = 0; k < n; k++)
+    for (size_t k = 0; k < n; k++) {
       perm[k] = rel[g + k].bnode;
+    }
     rdf_buf_str(&data, rel[g].hash);
     chosen.len = 0;
     struct issuer *chosen_issuer = NULL;
@@ -412,8 +441,9 @@ static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *iss
         oom(c);
         goto cleanup;
       }
-      if (skipped)
+      if (skipped) {
         continue;
+      }
       if (0 == chosen.len || strcmp(path.p, chosen.p) < 0) {
         chosen.len = 0;
         rdf_buf_add(&chosen, path.p, path.len);
@@ -467,8 +497,9 @@ static int cmp_label(const void *a, const void *b) {
   const struct label_ref *x = a, *y = b;
   size_t n = x->len < y->len ? x->len : y->len;
   int r = memcmp(x->s, y->s, n);
-  if (0 != r)
+  if (0 != r) {
     return r;
+  }
   return x->len < y->len ? -1 : x->len > y->len;
 }
 
@@ -486,13 +517,17 @@ static const struct rdf_term *quad_term(const struct rdf_quad *q, int pos) {
 }
 
 static void canon_clear(struct canon *c) {
-  for (size_t i = 0; i < c->nq; i++)
-    for (int pos = 0; pos < 4; pos++)
+  for (size_t i = 0; i < c->nq; i++) {
+    for (int pos = 0; pos < 4; pos++) {
       free(c->q[i].txt[pos]);
+    }
+  }
   free(c->q);
-  if (NULL != c->bq)
-    for (size_t i = 0; i < c->nb; i++)
+  if (NULL != c->bq) {
+    for (size_t i = 0; i < c->nb; i++) {
       free(c->bq[i]);
+    }
+  }
   free(c->bq);
   free(c->nbq);
   free(c->h1);
@@ -511,26 +546,34 @@ static int prepare(struct canon *c, const struct rdf_dataset *d) {
   struct label_ref *labels = NULL;
   size_t nlabels = 0;
   int rc = -1;
-  for (size_t i = 0; i < d->nquads; i++)
-    for (int pos = 0; pos < 4; pos++)
-      if (RDF_TERM_BLANK == quad_term(&d->quads[i], pos)->kind)
+  for (size_t i = 0; i < d->nquads; i++) {
+    for (int pos = 0; pos < 4; pos++) {
+      if (RDF_TERM_BLANK == quad_term(&d->quads[i], pos)->kind) {
         nlabels++;
+      }
+    }
+  }
   labels = malloc((nlabels ? nlabels : 1) * sizeof *labels);
   c->q = calloc(d->nquads ? d->nquads : 1, sizeof *c->q);
-  if (NULL == labels || NULL == c->q)
+  if (NULL == labels || NULL == c->q) {
     goto cleanup;
+  }
   nlabels = 0;
-  for (size_t i = 0; i < d->nquads; i++)
+  for (size_t i = 0; i < d->nquads; i++) {
     for (int pos = 0; pos < 4; pos++) {
       const struct rdf_term *t = quad_term(&d->quads[i], pos);
-      if (RDF_TERM_BLANK == t->kind)
+      if (RDF_TERM_BLANK == t->kind) {
         labels[nlabels++] = (struct label_ref){t->value, t->len};
+      }
     }
+  }
   qsort(labels, nlabels, sizeof *labels, cmp_label);
   size_t nb = 0;
-  for (size_t i = 0; i < nlabels; i++)
-    if (0 == i || 0 != cmp_label(&labels[i], &labels[nb - 1]))
+  for (size_t i = 0; i < nlabels; i++) {
+    if (0 == i || 0 != cmp_label(&labels[i], &labels[nb - 1])) {
       labels[nb++] = labels[i];
+    }
+  }
   c->nb = nb;
   /* Every quad prepared, then duplicates dropped by their serialization. */
   c->nq = d->nquads;
@@ -543,8 +586,9 @@ static int prepare(struct canon *c, const struct rdf_dataset *d) {
         struct label_ref *hit = bsearch(&key, labels, nb, sizeof *labels, cmp_label);
         c->q[i].bn[pos] = hit - labels;
       } else if (RDF_TERM_DEFAULT_GRAPH != t->kind) {
-        if (NULL == (c->q[i].txt[pos] = rdf_term_to_nquads(t)))
+        if (NULL == (c->q[i].txt[pos] = rdf_term_to_nquads(t))) {
           goto cleanup;
+        }
       }
     }
   }
@@ -565,21 +609,24 @@ static int prepare(struct canon *c, const struct rdf_dataset *d) {
       /* Pair each line pointer with its quad: sort pointers, recover index by offset. */
       char **lines = malloc((c->nq ? c->nq : 1) * sizeof *lines);
       ok = NULL != lines;
-      for (size_t i = 0; ok && i < c->nq; i++)
+      for (size_t i = 0; ok && i < c->nq; i++) {
         lines[i] = all.p + off[i];
+      }
       if (ok) {
         qsort(lines, c->nq, sizeof *lines, cmp_str);
         for (size_t i = 0; i < c->nq; i++) {
-          if (i > 0 && 0 == strcmp(lines[i], lines[i - 1]))
+          if (i > 0 && 0 == strcmp(lines[i], lines[i - 1])) {
             continue;
+          }
           /* offsets are increasing: binary search the quad index */
           size_t at = (size_t)(lines[i] - all.p), lo = 0, hi = c->nq;
           while (hi - lo > 1) {
             size_t mid = (lo + hi) / 2;
-            if (off[mid] <= at)
+            if (off[mid] <= at) {
               lo = mid;
-            else
+            } else {
               hi = mid;
+            }
           }
           keep[nkeep++] = lo;
         }
@@ -590,50 +637,59 @@ static int prepare(struct canon *c, const struct rdf_dataset *d) {
       /* Compact c->q to the kept quads (in input order), freeing the dropped ones. */
       bool *kept = calloc(c->nq ? c->nq : 1, sizeof *kept);
       ok = NULL != kept;
-      for (size_t i = 0; ok && i < nkeep; i++)
+      for (size_t i = 0; ok && i < nkeep; i++) {
         kept[keep[i]] = true;
+      }
       size_t w = 0;
       for (size_t i = 0; ok && i < c->nq; i++) {
         if (kept[i]) {
           c->q[w++] = c->q[i];
         } else {
-          for (int pos = 0; pos < 4; pos++)
+          for (int pos = 0; pos < 4; pos++) {
             free(c->q[i].txt[pos]);
+          }
         }
       }
-      if (ok)
+      if (ok) {
         c->nq = w;
+      }
       free(kept);
     }
     free(all.p);
     free(off);
     free(keep);
-    if (!ok)
+    if (!ok) {
       goto cleanup;
+    }
   }
   /* Quads per blank node (a quad once per node, even if the node appears twice in it). */
   c->bq = calloc(nb ? nb : 1, sizeof *c->bq);
   c->nbq = calloc(nb ? nb : 1, sizeof *c->nbq);
   c->h1 = calloc(nb ? nb : 1, sizeof *c->h1);
   c->canon = issuer_new("c14n", nb);
-  if (NULL == c->bq || NULL == c->nbq || NULL == c->h1 || NULL == c->canon)
+  if (NULL == c->bq || NULL == c->nbq || NULL == c->h1 || NULL == c->canon) {
     goto cleanup;
-  for (size_t i = 0; i < c->nq; i++)
+  }
+  for (size_t i = 0; i < c->nq; i++) {
     for (int pos = 0; pos < 4; pos++) {
       long b = c->q[i].bn[pos];
-      if (b < 0)
+      if (b < 0) {
         continue;
+      }
       size_t n = c->nbq[b];
-      if (n > 0 && c->bq[b][n - 1] == i)
+      if (n > 0 && c->bq[b][n - 1] == i) {
         continue;
+      }
       if (0 == (n & (n - 1)) || 0 == n) { /* grow at powers of two */
         size_t *p = realloc(c->bq[b], (n ? 2 * n : 1) * sizeof *p);
-        if (NULL == p)
+        if (NULL == p) {
           goto cleanup;
+        }
         c->bq[b] = p;
       }
       c->bq[b][c->nbq[b]++] = i;
     }
+  }
   rc = 0;
 cleanup:
   free(labels);
@@ -651,8 +707,9 @@ struct hashed {
 static int cmp_hashed(const void *a, const void *b) {
   const struct hashed *x = a, *y = b;
   int r = strcmp(x->hash, y->hash);
-  if (0 != r)
+  if (0 != r) {
     return r;
+  }
   return x->bnode < y->bnode ? -1 : x->bnode > y->bnode;
 }
 
@@ -692,17 +749,20 @@ int rdfc_canonicalize(char **out, size_t *outlen, const struct rdf_dataset *d, c
   qsort(first, c.nb, sizeof *first, cmp_hashed);
   for (size_t g = 0; g < c.nb;) {
     size_t end = g + 1;
-    while (end < c.nb && 0 == strcmp(first[end].hash, first[g].hash))
+    while (end < c.nb && 0 == strcmp(first[end].hash, first[g].hash)) {
       end++;
-    if (1 == end - g)
+    }
+    if (1 == end - g) {
       issuer_issue(c.canon, first[g].bnode);
+    }
     g = end;
   }
   /* Step 5: shared first-degree hashes, resolved by N-degree hashing. */
   for (size_t g = 0; g < c.nb;) {
     size_t end = g + 1;
-    while (end < c.nb && 0 == strcmp(first[end].hash, first[g].hash))
+    while (end < c.nb && 0 == strcmp(first[end].hash, first[g].hash)) {
       end++;
+    }
     if (1 == end - g) {
       g = end;
       continue;
@@ -710,8 +770,9 @@ int rdfc_canonicalize(char **out, size_t *outlen, const struct rdf_dataset *d, c
     size_t np = 0;
     for (size_t k = g; k < end; k++) {
       size_t n = first[k].bnode;
-      if (c.canon->id[n] >= 0)
+      if (c.canon->id[n] >= 0) {
         continue;
+      }
       struct issuer *temp = issuer_new("b", c.nb);
       if (NULL == temp) {
         oom(&c);
@@ -723,16 +784,18 @@ int rdfc_canonicalize(char **out, size_t *outlen, const struct rdf_dataset *d, c
       issuer_free(temp);
       if (0 != rc) {
         oom(&c);
-        for (size_t i = 0; i < np; i++)
+        for (size_t i = 0; i < np; i++) {
           issuer_free(paths[i].issuer);
+        }
         goto cleanup;
       }
       np++;
     }
     qsort(paths, np, sizeof *paths, cmp_hashed);
     for (size_t i = 0; i < np; i++) {
-      for (size_t k = 0; k < paths[i].issuer->count; k++)
+      for (size_t k = 0; k < paths[i].issuer->count; k++) {
         issuer_issue(c.canon, paths[i].issuer->order[k]);
+      }
       issuer_free(paths[i].issuer);
       paths[i].issuer = NULL;
     }
@@ -748,8 +811,9 @@ int rdfc_canonicalize(char **out, size_t *outlen, const struct rdf_dataset *d, c
   *outlen = result.len;
   result.p = NULL;
 cleanup:
-  if (0 != c.status)
+  if (0 != c.status) {
     set_err(err, errlen, c.why);
+  }
   int status = c.status;
   canon_clear(&c);
   free(first);

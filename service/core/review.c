@@ -56,36 +56,42 @@ static enum review_status check_marks(const struct exam_form *form, const json_t
   const char *id;
   json_t *v;
   char why[200];
-  if (!json_is_object(items))
+  if (!json_is_object(items)) {
     return fail(REVIEW_BAD_MARKS, err, errlen, "items: must be an object keyed by item id.");
+  }
   json_object_foreach((json_t *)(uintptr_t)items, id, v) {
     const struct form_item *fi = exam_form_find_item(form, id);
     json_t *crit = json_is_object(v) ? json_object_get(v, "criteria") : NULL;
     const char *comment = NULL;
     double pts = 0;
     enum review_status st;
-    if (NULL == fi || !exam_item_is_open(fi->item))
+    if (NULL == fi || !exam_item_is_open(fi->item)) {
       return fail(REVIEW_BAD_MARKS, err, errlen,
                   "items.%.64s: not an assessor-scored item of this form.", id);
-    if (NULL == crit || 0 != score_open_item(&pts, fi->item, crit, why, sizeof why))
+    }
+    if (NULL == crit || 0 != score_open_item(&pts, fi->item, crit, why, sizeof why)) {
       return fail(REVIEW_BAD_MARKS, err, errlen, "items.%.64s.criteria: %s", id,
                   NULL == crit ? "missing." : why);
+    }
     st = text_value(json_object_get(v, "comment"), "comment", REVIEW_MAX_COMMENT, false, &comment,
                     err, errlen);
-    if (REVIEW_OK != st)
+    if (REVIEW_OK != st) {
       return st;
+    }
     if (0 != json_object_set(marks, id, crit) ||
         0 != json_object_set_new(stored, id,
                                  json_pack("{s:O, s:s?, s:f}", "criteria", crit, "comment", comment,
-                                           "points", pts)))
+                                           "points", pts))) {
       return REVIEW_NOMEM;
+    }
   }
   for (size_t u = 0; u < form->nunits; u++) {
     for (size_t i = 0; i < form->units[u].nitems; i++) {
       const struct exam_item *it = form->units[u].items[i].item;
-      if (exam_item_is_open(it) && NULL == json_object_get(marks, it->id))
+      if (exam_item_is_open(it) && NULL == json_object_get(marks, it->id)) {
         return fail(REVIEW_BAD_MARKS, err, errlen,
                     "items.%.64s: marks for every rubric criterion are required.", it->id);
+      }
     }
   }
   return REVIEW_OK;
@@ -97,10 +103,12 @@ static enum review_status keep_marks(const json_t *kept, json_t *marks, json_t *
   json_t *v;
   json_object_foreach((json_t *)(uintptr_t)kept, id, v) {
     json_t *crit = json_object_get(v, "criteria");
-    if (NULL != crit && 0 != json_object_set(marks, id, crit))
+    if (NULL != crit && 0 != json_object_set(marks, id, crit)) {
       return REVIEW_NOMEM;
-    if (0 != json_object_set(stored, id, v))
+    }
+    if (0 != json_object_set(stored, id, v)) {
       return REVIEW_NOMEM;
+    }
   }
   return REVIEW_OK;
 }
@@ -111,15 +119,18 @@ static enum review_status check_units(const struct exam_form *form, const struct
                                       enum verdict *final, json_t *out, char *err, size_t errlen) {
   const char *code;
   json_t *v;
-  if (NULL != given && !json_is_null(given) && !json_is_object(given))
+  if (NULL != given && !json_is_null(given) && !json_is_object(given)) {
     return fail(REVIEW_INVALID_FIELD, err, errlen, "units: must be an object keyed by unit code.");
+  }
   json_object_foreach((json_t *)(uintptr_t)given, code, v) {
     bool known = false;
-    for (size_t u = 0; u < form->nunits; u++)
+    for (size_t u = 0; u < form->nunits; u++) {
       known = known || 0 == strcmp(form->units[u].unit->code, code);
-    if (!known)
+    }
+    if (!known) {
       return fail(REVIEW_INVALID_FIELD, err, errlen, "units: %.60s is not a unit of this exam.",
                   code);
+    }
   }
   for (size_t u = 0; u < form->nunits && u < res->nunits; u++) {
     const char *ucode = form->units[u].unit->code;
@@ -131,33 +142,39 @@ static enum review_status check_units(const struct exam_form *form, const struct
       json_t *o = NULL;
       enum verdict outcome = VERDICT_NONE;
       enum review_status st;
-      if (!json_is_object(g))
+      if (!json_is_object(g)) {
         return fail(REVIEW_INVALID_FIELD, err, errlen, "units.%.60s: must be an object.", ucode);
+      }
       o = json_object_get(g, "outcome");
       if (!verdict_parse(json_is_string(o) ? json_string_value(o) : NULL, &outcome) ||
-          (VERDICT_K != outcome && VERDICT_BK != outcome))
+          (VERDICT_K != outcome && VERDICT_BK != outcome)) {
         return fail(REVIEW_INVALID_FIELD, err, errlen,
                     "units.%.60s.outcome: must be \"K\" or \"BK\".", ucode);
+      }
       st = text_value(json_object_get(g, "reason"), "reason", REVIEW_MAX_REASON, false, &reason,
                       err, errlen);
-      if (REVIEW_OK != st)
+      if (REVIEW_OK != st) {
         return st;
+      }
       final[u] = outcome;
     }
     if (final[u] != automatic && (NULL == reason || '\0' == reason[0]) &&
-        (NULL == reason_all || '\0' == reason_all[0]))
+        (NULL == reason_all || '\0' == reason_all[0])) {
       return fail(REVIEW_REASON_REQUIRED, err, errlen,
                   "units.%.60s.reason: required when the outcome differs from the automatic "
                   "result (%s).",
                   ucode, verdict_name(automatic));
-    if (VERDICT_PENDING == final[u])
+    }
+    if (VERDICT_PENDING == final[u]) {
       return fail(REVIEW_INVALID_FIELD, err, errlen,
                   "units.%.60s.outcome: the unit is still pending.", ucode);
+    }
     if (0 != json_object_set_new(out, ucode,
                                  json_pack("{s:s, s:s, s:s?}", "outcome", verdict_name(final[u]),
                                            "automatic", verdict_name(automatic), "reason",
-                                           NULL != reason && '\0' != reason[0] ? reason : NULL)))
+                                           NULL != reason && '\0' != reason[0] ? reason : NULL))) {
       return REVIEW_NOMEM;
+    }
   }
   return REVIEW_OK;
 }
@@ -167,15 +184,18 @@ static enum review_status check_overall(const json_t *v, const enum verdict *fin
                                         enum verdict *out, char *err, size_t errlen) {
   enum verdict overall = VERDICT_NONE;
   bool all_k = nunits > 0;
-  for (size_t u = 0; u < nunits; u++)
+  for (size_t u = 0; u < nunits; u++) {
     all_k = all_k && VERDICT_K == final[u];
+  }
   if (!verdict_parse(json_is_string(v) ? json_string_value(v) : NULL, &overall) ||
-      (VERDICT_K != overall && VERDICT_BK != overall))
+      (VERDICT_K != overall && VERDICT_BK != overall)) {
     return fail(REVIEW_INVALID_FIELD, err, errlen, "overall: must be \"K\" or \"BK\".");
-  if ((VERDICT_K == overall) != all_k)
+  }
+  if ((VERDICT_K == overall) != all_k) {
     return fail(REVIEW_INVALID_FIELD, err, errlen, "%s",
                 all_k ? "overall: every unit is K, so the overall result is K."
                       : "overall: K needs every unit to be K.");
+  }
   *out = all_k ? VERDICT_K : VERDICT_BK;
   return REVIEW_OK;
 }
@@ -186,8 +206,9 @@ static char *result_text(const struct score_result *res, const struct exam_form 
   json_t *j = score_result_json(res, form);
   json_t *units = json_object_get(j, "units");
   char *s = NULL;
-  if (NULL == j)
+  if (NULL == j) {
     return NULL;
+  }
   for (size_t u = 0; u < json_array_size(units) && u < res->nunits; u++) {
     json_t *ju = json_array_get(units, u);
     json_object_set_new(ju, "automatic", json_string(verdict_name(res->units[u].verdict)));
@@ -201,8 +222,9 @@ static char *result_text(const struct score_result *res, const struct exam_form 
 }
 
 void review_outcome_free(struct review_outcome *out) {
-  if (NULL == out)
+  if (NULL == out) {
     return;
+  }
   free(out->items);
   free(out->units);
   free(out->result);
@@ -220,10 +242,12 @@ enum review_status review_decide(struct review_outcome *out, const struct exam_f
   const char *feedback = NULL;
   enum review_status st = REVIEW_NOMEM;
   memset(out, 0, sizeof *out);
-  if (NULL != err && errlen > 0)
+  if (NULL != err && errlen > 0) {
     err[0] = '\0';
-  if (NULL == marks || NULL == stored || NULL == units)
+  }
+  if (NULL == marks || NULL == stored || NULL == units) {
     goto done;
+  }
   if (NULL == req->items) {
     /* An administrator's change: never without a reason. */
     if (NULL == req->reason_all || '\0' == req->reason_all[0]) {
@@ -235,29 +259,37 @@ enum review_status review_decide(struct review_outcome *out, const struct exam_f
   } else {
     st = check_marks(form, req->items, marks, stored, err, errlen);
   }
-  if (REVIEW_OK != st)
+  if (REVIEW_OK != st) {
     goto done;
+  }
   st = REVIEW_NOMEM;
-  if (0 != score_form(&res, form, answers, marks))
+  if (0 != score_form(&res, form, answers, marks)) {
     goto done;
+  }
   final = calloc(res->nunits + 1, sizeof *final);
-  if (NULL == final)
+  if (NULL == final) {
     goto done;
+  }
   st = check_units(form, res, req->units, req->reason_all, final, units, err, errlen);
-  if (REVIEW_OK != st)
+  if (REVIEW_OK != st) {
     goto done;
+  }
   st = check_overall(req->overall, final, res->nunits, &overall, err, errlen);
-  if (REVIEW_OK == st && VERDICT_K != overall && VERDICT_BK != overall)
+  if (REVIEW_OK == st && VERDICT_K != overall && VERDICT_BK != overall) {
     st = REVIEW_INVALID_FIELD; /* unreachable: check_overall sets it on success */
-  if (REVIEW_OK != st)
+  }
+  if (REVIEW_OK != st) {
     goto done;
+  }
   /* Feedback is what a BK candidate learns from: required unless an earlier one is kept. */
   st = text_value(req->feedback, "feedback", REVIEW_MAX_FEEDBACK,
                   VERDICT_BK == overall && NULL == req->kept_feedback, &feedback, err, errlen);
-  if (REVIEW_OK != st)
+  if (REVIEW_OK != st) {
     goto done;
-  if (NULL == feedback)
+  }
+  if (NULL == feedback) {
     feedback = req->kept_feedback;
+  }
   st = REVIEW_NOMEM;
   out->overall = overall;
   out->items = json_dumps(stored, JSON_COMPACT | JSON_SORT_KEYS);
@@ -271,8 +303,9 @@ enum review_status review_decide(struct review_outcome *out, const struct exam_f
   }
   st = REVIEW_OK;
 done:
-  if (REVIEW_NOMEM == st)
+  if (REVIEW_NOMEM == st) {
     fail(st, err, errlen, "out of memory");
+  }
   json_decref(marks);
   json_decref(stored);
   json_decref(units);

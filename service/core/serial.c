@@ -14,10 +14,12 @@ static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 static int crockford_value(unsigned char c) {
   c = (unsigned char)toupper(c);
-  if ('O' == c)
+  if ('O' == c) {
     c = '0';
-  if ('I' == c || 'L' == c)
+  }
+  if ('I' == c || 'L' == c) {
     c = '1';
+  }
   const char *p = (0 == c) ? NULL : strchr(crockford, c);
   return NULL == p ? -1 : (int)(p - crockford);
 }
@@ -55,8 +57,9 @@ void cert_serial_format(char out[CERT_SERIAL_SIZE], const unsigned char raw[CERT
   memcpy(out, "UJK-", 4);
   o = 4;
   for (int i = 0; i < 16; i++) {
-    if (i > 0 && 0 == i % 4)
+    if (i > 0 && 0 == i % 4) {
       out[o++] = '-';
+    }
     out[o++] = crockford[digits[i]];
   }
   out[o++] = '-';
@@ -66,39 +69,47 @@ void cert_serial_format(char out[CERT_SERIAL_SIZE], const unsigned char raw[CERT
 
 int cert_serial_generate(char out[CERT_SERIAL_SIZE]) {
   unsigned char raw[CERT_SERIAL_BYTES];
-  if (1 != RAND_bytes(raw, sizeof raw))
+  if (1 != RAND_bytes(raw, sizeof raw)) {
     return -1;
+  }
   cert_serial_format(out, raw);
   return 0;
 }
 
 int cert_serial_parse(char out[CERT_SERIAL_SIZE], unsigned char raw[CERT_SERIAL_BYTES],
                       const char *text) {
-  if (NULL == text)
+  if (NULL == text) {
     return -1;
+  }
   /* Collect the significant characters; anything but separators must be base32. */
   int vals[17];
   int n = 0;
   size_t len = strnlen(text, 128);
-  if (len >= 128)
+  if (len >= 128) {
     return -1;
+  }
   size_t i = 0;
-  while (i < len && (' ' == text[i] || '\t' == text[i]))
+  while (i < len && (' ' == text[i] || '\t' == text[i])) {
     i++;
+  }
   if (len - i < 3 || 'U' != toupper((unsigned char)text[i]) ||
-      'J' != toupper((unsigned char)text[i + 1]) || 'K' != toupper((unsigned char)text[i + 2]))
+      'J' != toupper((unsigned char)text[i + 1]) || 'K' != toupper((unsigned char)text[i + 2])) {
     return -1;
+  }
   for (i += 3; i < len; i++) {
     unsigned char c = (unsigned char)text[i];
-    if ('-' == c || ' ' == c || '\t' == c)
+    if ('-' == c || ' ' == c || '\t' == c) {
       continue;
+    }
     int v = crockford_value(c);
-    if (v < 0 || n >= 17)
+    if (v < 0 || n >= 17) {
       return -1;
+    }
     vals[n++] = v;
   }
-  if (17 != n || luhn32_check(vals) != vals[16])
+  if (17 != n || luhn32_check(vals) != vals[16]) {
     return -1;
+  }
   /* 16 digits x 5 bits = 80 bits = 10 bytes exactly. */
   unsigned char bytes[CERT_SERIAL_BYTES];
   unsigned acc = 0, nacc = 0;
@@ -112,9 +123,11 @@ int cert_serial_parse(char out[CERT_SERIAL_SIZE], unsigned char raw[CERT_SERIAL_
       acc &= (1u << nacc) - 1;
     }
   }
-  if (NULL != raw)
+  if (NULL != raw) {
     memcpy(raw, bytes, sizeof bytes);
-  if (NULL != out)
+  }
+  if (NULL != out) {
     cert_serial_format(out, bytes);
+  }
   return 0;
 }

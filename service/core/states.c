@@ -11,14 +11,16 @@ static const char *const verdict_names[] = {
     [VERDICT_K] = "K", [VERDICT_BK] = "BK", [VERDICT_PENDING] = "PENDING", [VERDICT_NONE] = ""};
 
 const char *verdict_name(enum verdict v) {
-  if ((unsigned)v < sizeof verdict_names / sizeof verdict_names[0])
+  if ((unsigned)v < sizeof verdict_names / sizeof verdict_names[0]) {
     return verdict_names[v];
+  }
   return "PENDING";
 }
 
 bool verdict_parse(const char *s, enum verdict *out) {
-  if (NULL == s)
+  if (NULL == s) {
     return false;
+  }
   for (size_t i = 0; i < sizeof verdict_names / sizeof verdict_names[0]; i++) {
     if (0 == strcmp(s, verdict_names[i])) {
       *out = (enum verdict)i;
@@ -32,14 +34,16 @@ static const char *const attempt_status_names[] = {
     [ATTEMPT_OPEN] = "open", [ATTEMPT_SUBMITTED] = "submitted", [ATTEMPT_CLOSED] = "closed"};
 
 const char *attempt_status_name(enum attempt_status s) {
-  if ((unsigned)s < sizeof attempt_status_names / sizeof attempt_status_names[0])
+  if ((unsigned)s < sizeof attempt_status_names / sizeof attempt_status_names[0]) {
     return attempt_status_names[s];
+  }
   return "open";
 }
 
 bool attempt_status_parse(const char *s, enum attempt_status *out) {
-  if (NULL == s)
+  if (NULL == s) {
     return false;
+  }
   for (size_t i = 0; i < sizeof attempt_status_names / sizeof attempt_status_names[0]; i++) {
     if (0 == strcmp(s, attempt_status_names[i])) {
       *out = (enum attempt_status)i;
@@ -65,8 +69,9 @@ const char *role_name(enum role r) {
 
 bool role_parse(const char *s, enum role *out) {
   static const enum role roles[] = {ROLE_CANDIDATE, ROLE_ASSESSOR, ROLE_ADMIN};
-  if (NULL == s)
+  if (NULL == s) {
     return false;
+  }
   for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
     if (0 == strcmp(s, role_name(roles[i]))) {
       *out = roles[i];
@@ -80,14 +85,16 @@ static const char *const appeal_status_names[] = {
     [APPEAL_OPEN] = "open", [APPEAL_ASSIGNED] = "assigned", [APPEAL_DECIDED] = "decided"};
 
 const char *appeal_status_name(enum appeal_status s) {
-  if ((unsigned)s < sizeof appeal_status_names / sizeof appeal_status_names[0])
+  if ((unsigned)s < sizeof appeal_status_names / sizeof appeal_status_names[0]) {
     return appeal_status_names[s];
+  }
   return "open";
 }
 
 bool appeal_status_parse(const char *s, enum appeal_status *out) {
-  if (NULL == s)
+  if (NULL == s) {
     return false;
+  }
   for (size_t i = 0; i < sizeof appeal_status_names / sizeof appeal_status_names[0]; i++) {
     if (0 == strcmp(s, appeal_status_names[i])) {
       *out = (enum appeal_status)i;

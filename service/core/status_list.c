@@ -14,8 +14,9 @@
 #include "ujikom/token.h"
 
 static void set_err(char *err, size_t errlen, const char *msg) {
-  if (NULL != err && errlen > 0)
+  if (NULL != err && errlen > 0) {
     snprintf(err, errlen, "%s", msg);
+  }
 }
 
 static bool nbits_valid(size_t nbits) {
@@ -24,11 +25,13 @@ static bool nbits_valid(size_t nbits) {
 
 int status_list_new(struct status_list **out, size_t nbits) {
   *out = NULL;
-  if (!nbits_valid(nbits))
+  if (!nbits_valid(nbits)) {
     return -1;
+  }
   struct status_list *l = malloc(sizeof *l);
-  if (NULL == l)
+  if (NULL == l) {
     return -1;
+  }
   l->bits = calloc(nbits / 8, 1);
   if (NULL == l->bits) {
     free(l);
@@ -40,58 +43,69 @@ int status_list_new(struct status_list **out, size_t nbits) {
 }
 
 void status_list_free(struct status_list *l) {
-  if (NULL == l)
+  if (NULL == l) {
     return;
+  }
   free(l->bits);
   free(l);
 }
 
 int status_list_set(struct status_list *l, uint64_t index, bool value) {
-  if (index >= l->nbits)
+  if (index >= l->nbits) {
     return -1;
+  }
   unsigned char mask = (unsigned char)(0x80u >> (index % 8));
-  if (value)
+  if (value) {
     l->bits[index / 8] |= mask;
-  else
+  } else {
     l->bits[index / 8] &= (unsigned char)~mask;
+  }
   return 0;
 }
 
 int status_list_get(const struct status_list *l, uint64_t index) {
-  if (index >= l->nbits)
+  if (index >= l->nbits) {
     return -1;
+  }
   return (l->bits[index / 8] >> (7 - index % 8)) & 1;
 }
 
 int status_list_encode(char **out, const struct status_list *l) {
   *out = NULL;
-  if (!nbits_valid(l->nbits))
+  if (!nbits_valid(l->nbits)) {
     return -1;
+  }
   z_stream zs;
   memset(&zs, 0, sizeof zs);
   /* windowBits 15 + 16: the GZIP wrapper (RFC 1952), zlib's default level, as the
    * specification's examples were made. */
-  if (Z_OK != deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY))
+  if (Z_OK !=
+      deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY)) {
     return -1;
+  }
   uLong bound = deflateBound(&zs, (uLong)(l->nbits / 8));
   unsigned char *gz = malloc(bound);
   char *b64 = NULL;
   int rc = -1;
-  if (NULL == gz)
+  if (NULL == gz) {
     goto cleanup;
+  }
   zs.next_in = l->bits;
   zs.avail_in = (uInt)(l->nbits / 8);
   zs.next_out = gz;
   zs.avail_out = (uInt)bound;
-  if (Z_STREAM_END != deflate(&zs, Z_FINISH))
+  if (Z_STREAM_END != deflate(&zs, Z_FINISH)) {
     goto cleanup;
+  }
   b64 = token_b64url_encode(gz, zs.total_out);
-  if (NULL == b64)
+  if (NULL == b64) {
     goto cleanup;
+  }
   size_t n = strlen(b64);
   char *s = malloc(n + 2);
-  if (NULL == s)
+  if (NULL == s) {
     goto cleanup;
+  }
   s[0] = 'u';
   memcpy(s + 1, b64, n + 1);
   *out = s;
@@ -162,8 +176,9 @@ int status_list_decode(struct status_list **out, const char *text, size_t len, c
     goto cleanup;
   }
   unsigned char *shrunk = realloc(bits, nbytes);
-  if (NULL != shrunk)
+  if (NULL != shrunk) {
     bits = shrunk;
+  }
   l->bits = bits;
   l->nbits = nbytes * 8;
   bits = NULL;
@@ -183,11 +198,13 @@ static int random_below(uint64_t *out, uint64_t n) {
   uint64_t limit = UINT64_MAX - UINT64_MAX % n;
   for (;;) {
     unsigned char b[8];
-    if (1 != RAND_bytes(b, sizeof b))
+    if (1 != RAND_bytes(b, sizeof b)) {
       return -1;
+    }
     uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 8; i++) {
       v = v << 8 | b[i];
+    }
     if (v < limit) {
       *out = v % n;
       return 0;
@@ -197,19 +214,22 @@ static int random_below(uint64_t *out, uint64_t n) {
 
 int status_list_random_index(uint64_t *out, uint64_t nbits, status_list_in_use_fn in_use,
                              void *ctx) {
-  if (0 == nbits)
+  if (0 == nbits) {
     return -1;
+  }
   uint64_t v = 0;
   for (int i = 0; i < 64; i++) {
-    if (0 != random_below(&v, nbits))
+    if (0 != random_below(&v, nbits)) {
       return -1;
+    }
     if (!in_use(ctx, v)) {
       *out = v;
       return 0;
     }
   }
-  if (0 != random_below(&v, nbits))
+  if (0 != random_below(&v, nbits)) {
     return -1;
+  }
   for (uint64_t k = 0; k < nbits; k++) {
     uint64_t idx = (v + k) % nbits;
     if (!in_use(ctx, idx)) {

@@ -64,20 +64,23 @@ static size_t format_slow(char *out, size_t size, int64_t secs, enum time_style 
       break;
     }
   }
-  if (0 == n && size > 0)
+  if (0 == n && size > 0) {
     out[0] = '\0';
+  }
   return n;
 }
 
 size_t time_format(char *out, size_t size, int64_t secs, enum time_style style) {
   struct time_civil c;
   time_civil_of(&c, secs);
-  if (c.year < 1000 || c.year > 9999)
+  if (c.year < 1000 || c.year > 9999) {
     return format_slow(out, size, secs, style);
+  }
   size_t len = style_len[style];
   if (len + 1 > size) {
-    if (size > 0)
+    if (size > 0) {
       out[0] = '\0';
+    }
     return 0;
   }
   char *p = put_date(out, &c);
@@ -109,8 +112,9 @@ size_t time_format(char *out, size_t size, int64_t secs, enum time_style style) 
 size_t time_format_iso_ms(char out[TIME_ISO_MS_LEN + 1], int64_t secs, unsigned ms) {
   struct time_civil c;
   time_civil_of(&c, secs);
-  if (c.year < 0 || c.year > 9999)
+  if (c.year < 0 || c.year > 9999) {
     c.year = 0; /* outside what four digits say */
+  }
   ms %= 1000;
   char *p = put_date(out, &c);
   *p++ = 'T';

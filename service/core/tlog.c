@@ -11,16 +11,18 @@
 #include "ujikom/tlog.h"
 
 static void set_err(char *err, size_t errlen, const char *msg) {
-  if (NULL != err && errlen > 0)
+  if (NULL != err && errlen > 0) {
     snprintf(err, errlen, "%s", msg);
+  }
 }
 
 /* --- tile paths --- */
 
 int tlog_tile_path(char *out, size_t cap, const struct tlog_tile *t) {
   if (t->level < TLOG_ENTRIES || t->level > TLOG_MAX_LEVEL || 0 == t->width ||
-      t->width > TLOG_TILE_WIDTH)
+      t->width > TLOG_TILE_WIDTH) {
     return -1;
+  }
   unsigned groups[8];
   int ng = 0;
   uint64_t n = t->index;
@@ -30,23 +32,27 @@ int tlog_tile_path(char *out, size_t cap, const struct tlog_tile *t) {
   } while (n > 0);
   size_t o = 0;
   int w;
-  if (TLOG_ENTRIES == t->level)
+  if (TLOG_ENTRIES == t->level) {
     w = snprintf(out, cap, "tile/entries/");
-  else
+  } else {
     w = snprintf(out, cap, "tile/%d/", t->level);
-  if (w < 0 || (size_t)w >= cap)
+  }
+  if (w < 0 || (size_t)w >= cap) {
     return -1;
+  }
   o = (size_t)w;
   for (int i = ng - 1; i >= 0; i--) {
     w = snprintf(out + o, cap - o, i > 0 ? "x%03u/" : "%03u", groups[i]);
-    if (w < 0 || (size_t)w >= cap - o)
+    if (w < 0 || (size_t)w >= cap - o) {
       return -1;
+    }
     o += (size_t)w;
   }
   if (t->width < TLOG_TILE_WIDTH) {
     w = snprintf(out + o, cap - o, ".p/%u", t->width);
-    if (w < 0 || (size_t)w >= cap - o)
+    if (w < 0 || (size_t)w >= cap - o) {
       return -1;
+    }
   }
   return 0;
 }
@@ -57,36 +63,42 @@ static bool is_digit(char c) {
 
 /* A decimal without leading zeros in [s, s+len) of at most max. */
 static int parse_small_decimal(unsigned *out, const char *s, size_t len, unsigned max) {
-  if (0 == len || len > 3 || ('0' == s[0] && len > 1))
+  if (0 == len || len > 3 || ('0' == s[0] && len > 1)) {
     return -1;
+  }
   unsigned v = 0;
   for (size_t i = 0; i < len; i++) {
-    if (!is_digit(s[i]))
+    if (!is_digit(s[i])) {
       return -1;
+    }
     v = v * 10 + (unsigned)(s[i] - '0');
   }
-  if (v > max)
+  if (v > max) {
     return -1;
+  }
   *out = v;
   return 0;
 }
 
 int tlog_tile_parse_path(struct tlog_tile *out, const char *path, size_t len) {
   memset(out, 0, sizeof *out);
-  if (len < 5 || len >= TLOG_PATH_SIZE || 0 != memcmp(path, "tile/", 5))
+  if (len < 5 || len >= TLOG_PATH_SIZE || 0 != memcmp(path, "tile/", 5)) {
     return -1;
+  }
   size_t p = 5;
   const char *slash = memchr(path + p, '/', len - p);
-  if (NULL == slash)
+  if (NULL == slash) {
     return -1;
+  }
   size_t toklen = (size_t)(slash - (path + p));
   int level;
   if (7 == toklen && 0 == memcmp(path + p, "entries", 7)) {
     level = TLOG_ENTRIES;
   } else {
     unsigned l;
-    if (0 != parse_small_decimal(&l, path + p, toklen, TLOG_MAX_LEVEL))
+    if (0 != parse_small_decimal(&l, path + p, toklen, TLOG_MAX_LEVEL)) {
       return -1;
+    }
     level = (int)l;
   }
   p += toklen + 1;
@@ -94,22 +106,27 @@ int tlog_tile_parse_path(struct tlog_tile *out, const char *path, size_t len) {
   bool first = true;
   for (;;) {
     bool more = p < len && 'x' == path[p];
-    if (more)
+    if (more) {
       p++;
-    if (len - p < 3 || !is_digit(path[p]) || !is_digit(path[p + 1]) || !is_digit(path[p + 2]))
+    }
+    if (len - p < 3 || !is_digit(path[p]) || !is_digit(path[p + 1]) || !is_digit(path[p + 2])) {
       return -1;
+    }
     unsigned g = (unsigned)(path[p] - '0') * 100 + (unsigned)(path[p + 1] - '0') * 10 +
                  (unsigned)(path[p + 2] - '0');
-    if (first && more && 0 == g)
+    if (first && more && 0 == g) {
       return -1; /* x000 leading group: not the canonical form */
-    if (index > (UINT64_MAX - g) / 1000)
+    }
+    if (index > (UINT64_MAX - g) / 1000) {
       return -1;
+    }
     index = index * 1000 + g;
     p += 3;
     first = false;
     if (more) {
-      if (p >= len || '/' != path[p])
+      if (p >= len || '/' != path[p]) {
         return -1;
+      }
       p++;
       continue;
     }
@@ -117,11 +134,13 @@ int tlog_tile_parse_path(struct tlog_tile *out, const char *path, size_t len) {
   }
   unsigned width = TLOG_TILE_WIDTH;
   if (p < len) {
-    if (len - p < 4 || 0 != memcmp(path + p, ".p/", 3))
+    if (len - p < 4 || 0 != memcmp(path + p, ".p/", 3)) {
       return -1;
+    }
     p += 3;
-    if (0 != parse_small_decimal(&width, path + p, len - p, TLOG_TILE_WIDTH - 1) || 0 == width)
+    if (0 != parse_small_decimal(&width, path + p, len - p, TLOG_TILE_WIDTH - 1) || 0 == width) {
       return -1;
+    }
   }
   out->level = level;
   out->index = index;
@@ -145,14 +164,17 @@ size_t tlog_tiles_for_size(struct tlog_tile *out, size_t cap, uint64_t size) {
   size_t n = 0;
   for (int l = 0; l < 8; l++) {
     uint64_t hashes = size >> (TLOG_TILE_HEIGHT * l);
-    if (0 == hashes)
+    if (0 == hashes) {
       break;
+    }
     uint64_t full = hashes / TLOG_TILE_WIDTH;
     unsigned partial = (unsigned)(hashes % TLOG_TILE_WIDTH);
-    for (uint64_t i = 0; i < full; i++)
+    for (uint64_t i = 0; i < full; i++) {
       put_tile(out, cap, &n, l, i, TLOG_TILE_WIDTH);
-    if (partial > 0)
+    }
+    if (partial > 0) {
       put_tile(out, cap, &n, l, full, partial);
+    }
   }
   return n;
 }
@@ -162,18 +184,21 @@ size_t tlog_tiles_for_root(struct tlog_tile out[8], uint64_t size) {
   for (int l = 0; l < 8; l++) {
     uint64_t hashes = size >> (TLOG_TILE_HEIGHT * l);
     unsigned partial = (unsigned)(hashes % TLOG_TILE_WIDTH);
-    if (partial > 0)
+    if (partial > 0) {
       put_tile(out, 8, &n, l, hashes / TLOG_TILE_WIDTH, partial);
+    }
   }
   return n;
 }
 
 int tlog_tile_for_hash(struct tlog_tile *out, unsigned level, uint64_t index, uint64_t size) {
-  if (level >= 64)
+  if (level >= 64) {
     return -1;
+  }
   /* Complete in the tree: (index + 1) << level <= size, without overflow. */
-  if ((size >> level) <= index)
+  if ((size >> level) <= index) {
     return -1;
+  }
   unsigned l = level / TLOG_TILE_HEIGHT;
   unsigned sub = level - l * TLOG_TILE_HEIGHT;
   uint64_t start = index << sub; /* first hash at level 8l */
@@ -197,14 +222,17 @@ static int record_read(void *ctx, unsigned level, uint64_t index, struct tlog_ha
   struct tile_recorder *rec = ctx;
   struct tlog_tile t;
   memset(out, 0, sizeof *out);
-  if (0 != tlog_tile_for_hash(&t, level, index, rec->size))
+  if (0 != tlog_tile_for_hash(&t, level, index, rec->size)) {
     return -1;
-  for (size_t i = 0; i < rec->n; i++) {
-    if (rec->out[i].level == t.level && rec->out[i].index == t.index)
-      return 0;
   }
-  if (rec->n >= TLOG_MAX_TILES)
+  for (size_t i = 0; i < rec->n; i++) {
+    if (rec->out[i].level == t.level && rec->out[i].index == t.index) {
+      return 0;
+    }
+  }
+  if (rec->n >= TLOG_MAX_TILES) {
     return -1;
+  }
   rec->out[rec->n++] = t;
   return 0;
 }
@@ -216,8 +244,9 @@ int tlog_tiles_for_inclusion(struct tlog_tile out[TLOG_MAX_TILES], size_t *out_n
   struct tlog_hash proof[TLOG_MAX_PROOF];
   size_t n = 0;
   *out_n = 0;
-  if (0 != tlog_inclusion_proof(proof, &n, &r, size, index))
+  if (0 != tlog_inclusion_proof(proof, &n, &r, size, index)) {
     return -1;
+  }
   *out_n = rec.n;
   return 0;
 }
@@ -229,21 +258,24 @@ int tlog_tiles_for_consistency(struct tlog_tile out[TLOG_MAX_TILES], size_t *out
   struct tlog_hash proof[TLOG_MAX_PROOF];
   size_t n = 0;
   *out_n = 0;
-  if (0 != tlog_consistency_proof(proof, &n, &r, size1, size))
+  if (0 != tlog_consistency_proof(proof, &n, &r, size1, size)) {
     return -1;
+  }
   *out_n = rec.n;
   return 0;
 }
 
 int tlog_tile_data(unsigned char *out, const struct tlog_hash_reader *r,
                    const struct tlog_tile *t) {
-  if (t->level < 0 || t->level > 7 || 0 == t->width || t->width > TLOG_TILE_WIDTH)
+  if (t->level < 0 || t->level > 7 || 0 == t->width || t->width > TLOG_TILE_WIDTH) {
     return -1;
+  }
   unsigned level = (unsigned)t->level * TLOG_TILE_HEIGHT;
   for (unsigned i = 0; i < t->width; i++) {
     struct tlog_hash h;
-    if (0 != r->read(r->ctx, level, t->index * TLOG_TILE_WIDTH + i, &h))
+    if (0 != r->read(r->ctx, level, t->index * TLOG_TILE_WIDTH + i, &h)) {
       return -1;
+    }
     memcpy(out + (size_t)i * TLOG_HASH_LEN, h.b, TLOG_HASH_LEN);
   }
   return 0;
@@ -254,13 +286,15 @@ static int tile_read(void *ctx, unsigned level, uint64_t index, struct tlog_hash
   struct tlog_tile t;
   const unsigned char *data = NULL;
   if (0 != tlog_tile_for_hash(&t, level, index, tr->size) || 0 != tr->fetch(tr->ctx, &t, &data) ||
-      NULL == data)
+      NULL == data) {
     return -1;
+  }
   unsigned sub = level - (unsigned)t.level * TLOG_TILE_HEIGHT;
   uint64_t offset = (index << sub) - t.index * TLOG_TILE_WIDTH;
   size_t count = (size_t)1 << sub;
-  if (offset + count > t.width)
+  if (offset + count > t.width) {
     return -1;
+  }
   struct tlog_hash h[TLOG_TILE_WIDTH / 2];
   if (1 == count) {
     memcpy(out->b, data + offset * TLOG_HASH_LEN, TLOG_HASH_LEN);
@@ -271,13 +305,15 @@ static int tile_read(void *ctx, unsigned level, uint64_t index, struct tlog_hash
     struct tlog_hash a, b;
     memcpy(a.b, data + (offset + 2 * i) * TLOG_HASH_LEN, TLOG_HASH_LEN);
     memcpy(b.b, data + (offset + 2 * i + 1) * TLOG_HASH_LEN, TLOG_HASH_LEN);
-    if (0 != tlog_node_hash(&h[i], &a, &b))
+    if (0 != tlog_node_hash(&h[i], &a, &b)) {
       return -1;
+    }
   }
   for (size_t n = count / 2; n > 1; n /= 2) {
     for (size_t i = 0; i < n / 2; i++) {
-      if (0 != tlog_node_hash(&h[i], &h[2 * i], &h[2 * i + 1]))
+      if (0 != tlog_node_hash(&h[i], &h[2 * i], &h[2 * i + 1])) {
         return -1;
+      }
     }
   }
   *out = h[0];
@@ -297,19 +333,22 @@ int tlog_bundle_encode(unsigned char **out, size_t *out_len, const unsigned char
   *out_len = 0;
   size_t total = 0;
   for (size_t i = 0; i < n; i++) {
-    if (lens[i] > TLOG_ENTRY_MAX || total > SIZE_MAX - 2 - lens[i])
+    if (lens[i] > TLOG_ENTRY_MAX || total > SIZE_MAX - 2 - lens[i]) {
       return -1;
+    }
     total += 2 + lens[i];
   }
   unsigned char *buf = malloc(0 == total ? 1 : total);
-  if (NULL == buf)
+  if (NULL == buf) {
     return -1;
+  }
   size_t o = 0;
   for (size_t i = 0; i < n; i++) {
     buf[o++] = (unsigned char)(lens[i] >> 8);
     buf[o++] = (unsigned char)lens[i];
-    if (lens[i] > 0)
+    if (lens[i] > 0) {
       memcpy(buf + o, entries[i], lens[i]);
+    }
     o += lens[i];
   }
   *out = buf;
@@ -321,13 +360,16 @@ int tlog_bundle_next(const unsigned char *buf, size_t len, size_t *pos, const un
                      size_t *entry_len) {
   *entry = NULL;
   *entry_len = 0;
-  if (*pos == len)
+  if (*pos == len) {
     return 0;
-  if (*pos > len || len - *pos < 2)
+  }
+  if (*pos > len || len - *pos < 2) {
     return -1;
+  }
   size_t n = (size_t)buf[*pos] << 8 | buf[*pos + 1];
-  if (len - *pos - 2 < n)
+  if (len - *pos - 2 < n) {
     return -1;
+  }
   *entry = buf + *pos + 2;
   *entry_len = n;
   *pos += 2 + n;
@@ -339,28 +381,33 @@ int tlog_bundle_next(const unsigned char *buf, size_t len, size_t *pos, const un
 /* A line of printable UTF-8: no byte below 0x20 and no DEL (C1 controls are refused by the
  * note parser before a checkpoint is read). */
 static bool line_ok(const char *s, size_t len) {
-  if (0 == len)
+  if (0 == len) {
     return false;
+  }
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c < 0x20 || 0x7f == c)
+    if (c < 0x20 || 0x7f == c) {
       return false;
+    }
   }
   return true;
 }
 
 static bool extensions_ok(const char *ext) {
   size_t len = strlen(ext);
-  if (0 == len)
+  if (0 == len) {
     return true;
-  if (len > TLOG_EXT_MAX || '\n' != ext[len - 1])
+  }
+  if (len > TLOG_EXT_MAX || '\n' != ext[len - 1]) {
     return false;
+  }
   size_t p = 0;
   while (p < len) {
     const char *nl = memchr(ext + p, '\n', len - p);
     size_t l = (size_t)(nl - (ext + p));
-    if (!line_ok(ext + p, l))
+    if (!line_ok(ext + p, l)) {
       return false;
+    }
     p += l + 1;
   }
   return true;
@@ -370,16 +417,20 @@ int tlog_checkpoint_format(char **out, const struct tlog_checkpoint *c) {
   *out = NULL;
   size_t olen = strnlen(c->origin, sizeof c->origin);
   if (olen > TLOG_ORIGIN_MAX || !line_ok(c->origin, olen) ||
-      strnlen(c->extensions, sizeof c->extensions) > TLOG_EXT_MAX || !extensions_ok(c->extensions))
+      strnlen(c->extensions, sizeof c->extensions) > TLOG_EXT_MAX ||
+      !extensions_ok(c->extensions)) {
     return -1;
+  }
   char *root = note_b64_encode(c->root.b, TLOG_HASH_LEN);
-  if (NULL == root)
+  if (NULL == root) {
     return -1;
+  }
   size_t cap = olen + 1 + 21 + 1 + strlen(root) + 1 + strlen(c->extensions) + 1;
   char *text = malloc(cap);
-  if (NULL != text)
+  if (NULL != text) {
     snprintf(text, cap, "%s\n%llu\n%s\n%s", c->origin, (unsigned long long)c->size, root,
              c->extensions);
+  }
   free(root);
   *out = text;
   return NULL == text ? -1 : 0;
@@ -455,8 +506,9 @@ int tlog_checkpoint_sign(char **out, const struct tlog_checkpoint *c,
                          const struct note_signer *signer) {
   char *text = NULL;
   *out = NULL;
-  if (0 != tlog_checkpoint_format(&text, c))
+  if (0 != tlog_checkpoint_format(&text, c)) {
     return -1;
+  }
   int rc = note_sign(out, text, strlen(text), signer);
   free(text);
   return rc;
@@ -468,8 +520,9 @@ int tlog_checkpoint_open(struct tlog_checkpoint *out, const char *msg, size_t le
   char *text = NULL;
   size_t textlen = 0;
   memset(out, 0, sizeof *out);
-  if (0 != note_open(&text, &textlen, msg, len, keys, nkeys, err, errlen))
+  if (0 != note_open(&text, &textlen, msg, len, keys, nkeys, err, errlen)) {
     return -1;
+  }
   int rc = tlog_checkpoint_parse(out, text, textlen, err, errlen);
   free(text);
   if (0 == rc && NULL != origin && 0 != strcmp(origin, out->origin)) {
@@ -487,31 +540,37 @@ int tlog_proof_format(char **out, uint64_t index, const unsigned char *extra, si
                       size_t checkpoint_len) {
   *out = NULL;
   if (n > TLOG_MAX_PROOF || 0 == checkpoint_len || '\n' != checkpoint[checkpoint_len - 1] ||
-      (NULL != extra && (0 == extra_len || extra_len > TLOG_EXTRA_MAX)))
+      (NULL != extra && (0 == extra_len || extra_len > TLOG_EXTRA_MAX))) {
     return -1;
+  }
   char *extra64 = NULL;
-  if (NULL != extra && NULL == (extra64 = note_b64_encode(extra, extra_len)))
+  if (NULL != extra && NULL == (extra64 = note_b64_encode(extra, extra_len))) {
     return -1;
+  }
   size_t cap = sizeof TLOG_PROOF_HEADER + 1 + (NULL != extra64 ? 7 + strlen(extra64) : 0) + 28 +
                n * 45 + 1 + checkpoint_len + 1;
   char *buf = malloc(cap);
   int rc = -1;
-  if (NULL == buf)
+  if (NULL == buf) {
     goto cleanup;
+  }
   int w = snprintf(buf, cap, TLOG_PROOF_HEADER "\n%s%s%sindex %llu\n",
                    NULL != extra64 ? "extra " : "", NULL != extra64 ? extra64 : "",
                    NULL != extra64 ? "\n" : "", (unsigned long long)index);
-  if (w < 0 || (size_t)w >= cap)
+  if (w < 0 || (size_t)w >= cap) {
     goto cleanup;
+  }
   size_t o = (size_t)w;
   for (size_t i = 0; i < n; i++) {
     char *h = note_b64_encode(hashes[i].b, TLOG_HASH_LEN);
-    if (NULL == h)
+    if (NULL == h) {
       goto cleanup;
+    }
     w = snprintf(buf + o, cap - o, "%s\n", h);
     free(h);
-    if (w < 0 || (size_t)w >= cap - o)
+    if (w < 0 || (size_t)w >= cap - o) {
       goto cleanup;
+    }
     o += (size_t)w;
   }
   buf[o++] = '\n';
@@ -528,8 +587,9 @@ cleanup:
 }
 
 void tlog_proof_free(struct tlog_proof *p) {
-  if (NULL == p)
+  if (NULL == p) {
     return;
+  }
   free(p->extra);
   free(p->checkpoint);
   memset(p, 0, sizeof *p);
@@ -537,11 +597,13 @@ void tlog_proof_free(struct tlog_proof *p) {
 
 /* The next line of [s+*p, s+len) without its newline; -1 when there is no newline. */
 static int next_line(const char *s, size_t len, size_t *p, const char **line, size_t *linelen) {
-  if (*p >= len)
+  if (*p >= len) {
     return -1;
+  }
   const char *nl = memchr(s + *p, '\n', len - *p);
-  if (NULL == nl)
+  if (NULL == nl) {
     return -1;
+  }
   *line = s + *p;
   *linelen = (size_t)(nl - (s + *p));
   *p += *linelen + 1;
@@ -596,8 +658,9 @@ int tlog_proof_parse(struct tlog_proof *out, const char *text, size_t len, char 
       set_err(err, errlen, "proof: no blank line before the checkpoint");
       goto bad;
     }
-    if (0 == ll)
+    if (0 == ll) {
       break;
+    }
     unsigned char *h = NULL;
     size_t hl = 0;
     if (out->n >= TLOG_MAX_PROOF) {
@@ -634,11 +697,13 @@ int tlog_proof_verify(struct tlog_checkpoint *out_cp, const struct tlog_proof *p
                       const struct tlog_hash *leaf, const struct note_key *keys, size_t nkeys,
                       const char *origin, char *err, size_t errlen) {
   struct tlog_checkpoint cp;
-  if (NULL != out_cp)
+  if (NULL != out_cp) {
     memset(out_cp, 0, sizeof *out_cp);
-  if (0 !=
-      tlog_checkpoint_open(&cp, p->checkpoint, p->checkpoint_len, keys, nkeys, origin, err, errlen))
+  }
+  if (0 != tlog_checkpoint_open(&cp, p->checkpoint, p->checkpoint_len, keys, nkeys, origin, err,
+                                errlen)) {
     return -1;
+  }
   if (p->index >= cp.size) {
     set_err(err, errlen, "proof: the index is beyond the checkpoint's tree size");
     return -1;
@@ -647,7 +712,8 @@ int tlog_proof_verify(struct tlog_checkpoint *out_cp, const struct tlog_proof *p
     set_err(err, errlen, "proof: the inclusion proof does not lead to the checkpoint's root");
     return -1;
   }
-  if (NULL != out_cp)
+  if (NULL != out_cp) {
     *out_cp = cp;
+  }
   return 0;
 }

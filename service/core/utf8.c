@@ -8,11 +8,13 @@
 
 size_t utf8_seq_len(const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
-  if (0 == n)
+  if (0 == n) {
     return 0;
+  }
   unsigned char c = s[0];
-  if (c < 0x80)
+  if (c < 0x80) {
     return 1;
+  }
   size_t len;
   uint32_t cp;
   if (c >= 0xC2 && c <= 0xDF) {
@@ -28,13 +30,15 @@ size_t utf8_seq_len(const char *str, size_t n) {
     return 0;
   }
   for (size_t i = 1; i < len; i++) {
-    if (i >= n || 0x80 != (s[i] & 0xC0))
+    if (i >= n || 0x80 != (s[i] & 0xC0)) {
       return 0;
+    }
     cp = (cp << 6) | (s[i] & 0x3Fu);
   }
   if ((3 == len && cp < 0x800) || (4 == len && cp < 0x10000) || cp > 0x10FFFF ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
+      (cp >= 0xD800 && cp <= 0xDFFF)) {
     return 0;
+  }
   return len;
 }
 
@@ -46,18 +50,21 @@ bool utf8_well_formed(const char *s, size_t n) {
       continue;
     }
     size_t k = utf8_seq_len(s + i, n - i);
-    if (0 == k)
+    if (0 == k) {
       return false;
+    }
     i += k;
   }
   return true;
 }
 
 size_t utf8_cut(const char *s, size_t len, size_t max) {
-  if (len <= max)
+  if (len <= max) {
     return len;
+  }
   size_t cut = max;
-  while (cut > 0 && 0x80 == ((unsigned char)s[cut] & 0xC0))
+  while (cut > 0 && 0x80 == ((unsigned char)s[cut] & 0xC0)) {
     cut--;
+  }
   return cut;
 }

@@ -31,13 +31,16 @@ int token_vcache_new(struct token_vcache **out, size_t slots) {
   struct token_vcache *c = NULL;
   size_t n = 1;
   *out = NULL;
-  if (slots < 1 || slots > ((size_t)1 << 24))
+  if (slots < 1 || slots > ((size_t)1 << 24)) {
     return -1;
-  while (n < slots)
+  }
+  while (n < slots) {
     n <<= 1;
+  }
   c = calloc(1, sizeof *c);
-  if (NULL == c)
+  if (NULL == c) {
     return -1;
+  }
   c->slots = calloc(n, sizeof *c->slots);
   c->used = calloc(n, 1);
   if (NULL == c->slots || NULL == c->used) {
@@ -47,8 +50,9 @@ int token_vcache_new(struct token_vcache **out, size_t slots) {
     return -1;
   }
   c->mask = n - 1;
-  for (size_t i = 0; i < VCACHE_STRIPES; i++)
+  for (size_t i = 0; i < VCACHE_STRIPES; i++) {
     pthread_mutex_init(&c->locks[i], NULL);
+  }
   atomic_init(&c->hits, 0);
   atomic_init(&c->misses, 0);
   *out = c;
@@ -56,10 +60,12 @@ int token_vcache_new(struct token_vcache **out, size_t slots) {
 }
 
 void token_vcache_free(struct token_vcache *c) {
-  if (NULL == c)
+  if (NULL == c) {
     return;
-  for (size_t i = 0; i < VCACHE_STRIPES; i++)
+  }
+  for (size_t i = 0; i < VCACHE_STRIPES; i++) {
     pthread_mutex_destroy(&c->locks[i]);
+  }
   free(c->slots);
   free(c->used);
   free(c);
@@ -71,15 +77,17 @@ static int digest(unsigned char out[TOKEN_VCACHE_DIGEST_LEN], const unsigned cha
   unsigned int outlen = 0;
   int ok = 0;
   uint64_t l = (uint64_t)len;
-  for (int i = 0; i < 8; i++)
+  for (int i = 0; i < 8; i++) {
     lenbuf[i] = (unsigned char)(l >> (8 * i));
+  }
   EVP_MD_CTX *ctx = EVP_MD_CTX_new();
   if (NULL != ctx && 1 == EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
       1 == EVP_DigestUpdate(ctx, pub, TOKEN_PUB_LEN) &&
       1 == EVP_DigestUpdate(ctx, lenbuf, sizeof lenbuf) && 1 == EVP_DigestUpdate(ctx, msg, len) &&
       1 == EVP_DigestUpdate(ctx, sig, TOKEN_SIG_LEN) &&
-      1 == EVP_DigestFinal_ex(ctx, out, &outlen) && TOKEN_VCACHE_DIGEST_LEN == outlen)
+      1 == EVP_DigestFinal_ex(ctx, out, &outlen) && TOKEN_VCACHE_DIGEST_LEN == outlen) {
     ok = 1;
+  }
   EVP_MD_CTX_free(ctx);
   return ok ? 0 : -1;
 }
@@ -87,8 +95,9 @@ static int digest(unsigned char out[TOKEN_VCACHE_DIGEST_LEN], const unsigned cha
 static size_t slot_of(const struct token_vcache *c,
                       const unsigned char d[TOKEN_VCACHE_DIGEST_LEN]) {
   uint64_t h = 0;
-  for (int i = 0; i < 8; i++)
+  for (int i = 0; i < 8; i++) {
     h = (h << 8) | d[i];
+  }
   return (size_t)h & c->mask;
 }
 
@@ -96,8 +105,9 @@ bool token_pubkey_verify(const struct token_pubkey *key, const void *msg, size_t
                          const unsigned char sig[TOKEN_SIG_LEN]) {
   struct token_vcache *c = key->vcache;
   unsigned char d[TOKEN_VCACHE_DIGEST_LEN];
-  if (NULL == c || 0 != digest(d, key->pub, msg, len, sig))
+  if (NULL == c || 0 != digest(d, key->pub, msg, len, sig)) {
     return token_ed25519_verify(key->pub, msg, len, sig);
+  }
   size_t slot = slot_of(c, d);
   pthread_mutex_t *lock = &c->locks[slot % VCACHE_STRIPES];
   pthread_mutex_lock(lock);

@@ -24,33 +24,40 @@ static void hash_version(const struct asset *a, char out[ASSET_VERSION_LEN + 1])
 }
 
 void assets_init(void) {
-  if (NULL != versions)
+  if (NULL != versions) {
     return;
+  }
   size_t n = 0;
-  while (NULL != assets[n].path)
+  while (NULL != assets[n].path) {
     n++;
+  }
   char(*v)[ASSET_VERSION_LEN + 1] = calloc(n + 1, sizeof(*v));
-  if (NULL == v)
+  if (NULL == v) {
     return;
-  for (size_t i = 0; i < n; i++)
+  }
+  for (size_t i = 0; i < n; i++) {
     hash_version(&assets[i], v[i]);
+  }
   versions_count = n;
   versions = v;
 }
 
 const struct asset *asset_find(const char *path) {
-  if (NULL == path)
+  if (NULL == path) {
     return NULL;
+  }
   for (const struct asset *a = assets; NULL != a->path; a++) {
-    if (0 == strcmp(a->path, path))
+    if (0 == strcmp(a->path, path)) {
       return a;
+    }
   }
   return NULL;
 }
 
 void asset_version(const struct asset *a, char out[ASSET_VERSION_LEN + 1]) {
-  if (NULL != versions && a >= assets && a < assets + versions_count)
+  if (NULL != versions && a >= assets && a < assets + versions_count) {
     memcpy(out, versions[a - assets], ASSET_VERSION_LEN + 1);
-  else
+  } else {
     hash_version(a, out);
+  }
 }

@@ -30,21 +30,24 @@ static sem_t kdf_slots;
 static bool kdf_slots_ok;
 
 void auth_init(void) {
-  if (kdf_slots_ok)
+  if (kdf_slots_ok) {
     return;
+  }
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   kdf_slots_ok = 0 == sem_init(&kdf_slots, 0, n > 0 ? (unsigned)n : 1u);
 }
 
 static void kdf_enter(void) {
-  if (kdf_slots_ok)
+  if (kdf_slots_ok) {
     while (0 != sem_wait(&kdf_slots) && EINTR == errno) {
     }
+  }
 }
 
 static void kdf_leave(void) {
-  if (kdf_slots_ok)
+  if (kdf_slots_ok) {
     sem_post(&kdf_slots);
+  }
 }
 
 enum password_result auth_password_hash(char **out, const char *password, unsigned log2n) {
@@ -271,7 +274,8 @@ static int read_user_by_email(struct svc *svc, const char *email, struct store_u
 /* Creates the session described by lc (deleting what lc says first) with a fresh token,
  * and fills out_token / *out_user. 0, or -1 after replying. */
 static int start_session(struct req *r, struct login_ctx *lc, const struct store_user *u,
-                         enum role role, char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
+                         enum role role, char out_token[SESSION_TOKEN_LEN + 1],
+                         struct req_user *out_user) {
   const struct config *cfg = r->svc->cfg;
   int rc = STORE_HARD;
 
@@ -312,8 +316,8 @@ static int start_session(struct req *r, struct login_ctx *lc, const struct store
   return 0;
 }
 
-int auth_login(struct req *r, const char *email, const char *password, char out_token[SESSION_TOKEN_LEN + 1],
-               struct req_user *out_user) {
+int auth_login(struct req *r, const char *email, const char *password,
+               char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
   const struct config *cfg = r->svc->cfg;
   struct store_user u;
   struct login_ctx lc;

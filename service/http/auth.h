@@ -59,8 +59,8 @@ enum password_result auth_password_verify(const char *hash, const char *password
  * with (no session fixation) and starts a new one. On 0, out_token holds the new session
  * token (for the cookie / bearer answer) and *out_user the account with its CSRF token.
  * Old-cost password hashes are upgraded on the way. */
-int auth_login(struct req *r, const char *email, const char *password, char out_token[SESSION_TOKEN_LEN + 1],
-               struct req_user *out_user);
+int auth_login(struct req *r, const char *email, const char *password,
+               char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user);
 
 /* Ends the session the request presented, if any. Never fails towards the client:
  * returns 0, or -1 after replying 503 when the store could not delete it. */

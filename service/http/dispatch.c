@@ -32,10 +32,11 @@ static bool route(struct req *r, char *scratch, enum server_pool *pool, enum err
     *refusal = ERR_NOT_FOUND;
     return false;
   }
-  if (!is_state_changing(r->method))
+  if (!is_state_changing(r->method)) {
     *pool = SERVER_POOL_NONE;
-  else
+  } else {
     *pool = (r->route->flags & ROUTE_HASHES) ? SERVER_POOL_HASHERS : SERVER_POOL_WRITERS;
+  }
   return true;
 }
 
@@ -46,31 +47,37 @@ static bool route(struct req *r, char *scratch, enum server_pool *pool, enum err
 static bool origin_ok(const struct req *r) {
   const char *origin = req_header(r, "Origin");
   const char *host = req_header(r, "Host");
-  if (NULL == origin || 0 == strcmp(origin, "null"))
+  if (NULL == origin || 0 == strcmp(origin, "null")) {
     return NULL == origin;
-  if (NULL == host)
+  }
+  if (NULL == host) {
     return false;
+  }
   const char *sep = strstr(origin, "://");
-  if (NULL == sep)
+  if (NULL == sep) {
     return false;
+  }
   return 0 == strcmp(sep + 3, host);
 }
 
 static bool content_type_is(const struct req *r, const char *type) {
   const char *ct = req_header(r, "Content-Type");
-  if (NULL == ct)
+  if (NULL == ct) {
     return false;
+  }
   size_t n = strlen(type);
   return 0 == strncasecmp(ct, type, n) && ('\0' == ct[n] || ';' == ct[n] || ' ' == ct[n]);
 }
 
 static int parse_body(struct req *r) {
   const struct config *cfg = r->svc->cfg;
-  if (0 == r->body_len)
+  if (0 == r->body_len) {
     return 0;
+  }
   if (content_type_is(r, "application/json")) {
-    if (!json_depth_ok(r->body, r->body_len, (int)cfg->json_max_depth))
+    if (!json_depth_ok(r->body, r->body_len, (int)cfg->json_max_depth)) {
       return reply_error(r, ERR_JSON_TOO_DEEP, NULL), -1;
+    }
     json_error_t jerr;
     json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (NULL == j) {
@@ -85,18 +92,21 @@ static int parse_body(struct req *r) {
   if (content_type_is(r, "application/x-www-form-urlencoded")) {
     enum parse_rc rc =
         parse_urlencoded(server_form_fields(r), r->body, r->body_len, (size_t)cfg->form_max_fields);
-    if (PARSE_TOO_MANY == rc)
+    if (PARSE_TOO_MANY == rc) {
       return reply_error(r, ERR_TOO_MANY_FIELDS, NULL), -1;
-    if (PARSE_OK != rc)
+    }
+    if (PARSE_OK != rc) {
       return reply_error(r, ERR_BAD_REQUEST, "The form data is malformed or not UTF-8."), -1;
+    }
     return 0;
   }
   return 0; /* other types: the raw body is the handler's to interpret */
 }
 
 static void run(struct req *r) {
-  if (0 != parse_body(r))
+  if (0 != parse_body(r)) {
     return;
+  }
   const char *lang = req_cookie(r, "lang");
   r->lang = (lang && 0 == strcmp(lang, "en")) ? "en" : "id";
 

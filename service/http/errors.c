@@ -20,15 +20,17 @@ static char lower[ERR__MAX][48];
 void errors_init(void) {
   for (int e = 0; e < ERR__MAX; e++) {
     size_t i = 0;
-    for (; rows[e].upper[i] && i < sizeof(lower[e]) - 1; i++)
+    for (; rows[e].upper[i] && i < sizeof(lower[e]) - 1; i++) {
       lower[e][i] = (char)tolower((unsigned char)rows[e].upper[i]);
+    }
     lower[e][i] = '\0';
   }
 }
 
 const char *err_name(enum err e) {
-  if (e >= ERR__MAX)
+  if (e >= ERR__MAX) {
     e = ERR_INTERNAL;
+  }
   return lower[e];
 }
 

@@ -34,8 +34,9 @@ static int load_visible(struct req *r, struct store_cert *out, int *replied) {
     return 1;
   }
   int rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_cert_by_serial(rd, out, serial);
+  }
   store_rd_end(rd);
   if (STORE_NONE == rc || (STORE_OK == rc && !is_admin(r) && out->user_id != r->user->id)) {
     store_cert_clear(out);
@@ -81,49 +82,58 @@ int h_cert_list(struct req *r) {
   if (NULL != q) {
     errno = 0;
     limit = strtol(q, &end, 10);
-    if (0 != errno || end == q || '\0' != *end || limit < 1 || limit > 1000)
+    if (0 != errno || end == q || '\0' != *end || limit < 1 || limit > 1000) {
       return reply_error(r, ERR_INVALID_FIELD, "limit must be a number from 1 to 1000.");
+    }
   }
   q = req_query(r, "before");
   if (NULL != q) {
     errno = 0;
     before = strtol(q, &end, 10);
-    if (0 != errno || end == q || '\0' != *end || before < 0)
+    if (0 != errno || end == q || '\0' != *end || before < 0) {
       return reply_error(r, ERR_INVALID_FIELD, "before must be seconds since the epoch.");
+    }
   }
   int64_t who = is_admin(r) ? 0 : r->user->id;
   int rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_cert_list(rd, &list, &n, who, before, (int)limit);
+  }
   store_rd_end(rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return reply_store_error(r, rc, __func__);
+  }
   json_t *arr = json_array();
-  for (size_t i = 0; NULL != arr && i < n; i++)
+  for (size_t i = 0; NULL != arr && i < n; i++) {
     json_array_append_new(arr, cert_summary(&list[i]));
+  }
   store_cert_list_free(list, n);
-  if (NULL == arr)
+  if (NULL == arr) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return reply_json(r, 200, json_pack("{s:o}", "certificates", arr));
 }
 
 int h_cert_get(struct req *r) {
   struct store_cert c;
   int replied = 0;
-  if (0 != load_visible(r, &c, &replied))
+  if (0 != load_visible(r, &c, &replied)) {
     return replied;
+  }
   json_t *j = cert_summary(&c);
   store_cert_clear(&c);
-  if (NULL == j)
+  if (NULL == j) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return reply_json(r, 200, j);
 }
 
 int h_cert_credential(struct req *r) {
   struct store_cert c;
   int replied = 0;
-  if (0 != load_visible(r, &c, &replied))
+  if (0 != load_visible(r, &c, &replied)) {
     return replied;
+  }
   char *jws = c.jws;
   c.jws = NULL;
   store_cert_clear(&c);
@@ -152,16 +162,18 @@ int h_cert_qr_png(struct req *r) {
   unsigned char *png = NULL;
   size_t len = 0;
   int replied = 0;
-  if (0 != load_visible(r, &c, &replied))
+  if (0 != load_visible(r, &c, &replied)) {
     return replied;
+  }
   char *url = qr_url_of(r, &c);
   if (NULL == url) {
     store_cert_clear(&c);
     return reply_error(r, ERR_INTERNAL, "The QR code cannot be encoded.");
   }
   int rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_cert_png_get(rd, &png, &len, c.serial, url);
+  }
   store_rd_end(rd);
   if (STORE_OK != rc) {
     /* Not cached for this URL yet: encode once and keep it (a lost race stores the same
@@ -193,8 +205,9 @@ int h_cert_qr_svg(struct req *r) {
   char *svg = NULL;
   size_t len = 0;
   int replied = 0;
-  if (0 != load_visible(r, &c, &replied))
+  if (0 != load_visible(r, &c, &replied)) {
     return replied;
+  }
   char *url = qr_url_of(r, &c);
   int erc = (NULL == url) ? -1 : cert_qr_encode(&qr, url);
   free(url);
@@ -203,8 +216,9 @@ int h_cert_qr_svg(struct req *r) {
     cert_qr_free(&qr);
   }
   store_cert_clear(&c);
-  if (0 != erc)
+  if (0 != erc) {
     return reply_error(r, ERR_INTERNAL, "The QR code cannot be encoded.");
+  }
   reply_header(r, "Cache-Control", "private, max-age=86400");
   return reply_bytes_owned(r, 200, "image/svg+xml", svg, len);
 }
@@ -215,10 +229,12 @@ int h_cert_pdf(struct req *r) {
   unsigned char *pdf = NULL;
   size_t len = 0;
   char err[256], verify_url[300], disposition[96];
-  if (NULL == r->svc->keys)
+  if (NULL == r->svc->keys) {
     return reply_error(r, ERR_CERT_KEYS_UNAVAILABLE, NULL);
-  if (0 != load_visible(r, &c, &replied))
+  }
+  if (0 != load_visible(r, &c, &replied)) {
     return replied;
+  }
   struct cert_claims *claims = malloc(sizeof *claims);
   char *url = qr_url_of(r, &c);
   int rc = -1;
@@ -231,8 +247,9 @@ int h_cert_pdf(struct req *r) {
   free(url);
   free(claims);
   store_cert_clear(&c);
-  if (0 != rc)
+  if (0 != rc) {
     return reply_error(r, ERR_INTERNAL, "The certificate PDF cannot be rendered.");
+  }
   reply_header(r, "Content-Disposition", disposition);
   reply_header(r, "Cache-Control", "private, no-store");
   return reply_bytes_owned(r, 200, "application/pdf", pdf, len);
@@ -249,8 +266,9 @@ static int revoke_fn(struct store_tx *tx, void *arg) {
   const struct revoke_txn *t = arg;
   char subject[48];
   int rc = store_cert_revoke(tx, t->serial, t->by, t->reason);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   snprintf(subject, sizeof subject, "certificate:%s", t->serial);
   return store_audit_append(tx, NULL, t->by, "certificate.revoke", subject,
                             "{\"status\":\"valid\"}", t->after);
@@ -258,41 +276,51 @@ static int revoke_fn(struct store_tx *tx, void *arg) {
 
 int h_cert_revoke(struct req *r) {
   char serial[CERT_SERIAL_SIZE];
-  if (0 != cert_serial_parse(serial, NULL, r->params[0]))
+  if (0 != cert_serial_parse(serial, NULL, r->params[0])) {
     return reply_error(r, ERR_CERT_NOT_FOUND, NULL);
+  }
   const json_t *jr = json_object_get(r->json, "reason");
   const char *reason = json_string_value(jr);
-  if (NULL == reason)
+  if (NULL == reason) {
     reason = req_form(r, "reason");
+  }
   size_t rlen = NULL == reason ? 0 : strlen(reason);
-  while (rlen > 0 && ' ' == reason[rlen - 1])
+  while (rlen > 0 && ' ' == reason[rlen - 1]) {
     rlen--;
+  }
   if (NULL == reason || 0 == rlen || strlen(reason) > REASON_MAX ||
-      (NULL != jr && json_string_length(jr) != strlen(reason)))
+      (NULL != jr && json_string_length(jr) != strlen(reason))) {
     return reply_error(r, ERR_CERT_REASON_REQUIRED, NULL);
+  }
   struct revoke_txn t = {.serial = serial, .by = r->user->id, .reason = reason};
   json_t *after = json_pack("{s:s, s:s}", "status", "revoked", "reason", reason);
   char *after_text = NULL == after ? NULL : json_dumps(after, JSON_COMPACT);
   json_decref(after);
-  if (NULL == after_text)
+  if (NULL == after_text) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   snprintf(t.after, sizeof t.after, "%s", after_text);
   free(after_text);
   int rc = store_txn(r->svc->store, revoke_fn, &t);
-  if (STORE_NONE == rc)
+  if (STORE_NONE == rc) {
     return reply_error(r, ERR_CERT_NOT_FOUND, NULL);
-  if (STORE_CONFLICT == rc)
+  }
+  if (STORE_CONFLICT == rc) {
     return reply_error(r, ERR_CERT_REVOKED_ALREADY, NULL);
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     return reply_store_error(r, rc, __func__);
+  }
   struct store_cert c;
   struct store_rd *rd = NULL;
   rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_cert_by_serial(rd, &c, serial);
+  }
   store_rd_end(rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return reply_store_error(r, rc, __func__);
+  }
   json_t *j = cert_summary(&c);
   store_cert_clear(&c);
   return NULL == j ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, j);
@@ -302,25 +330,30 @@ int h_cert_issue(struct req *r) {
   char *end = NULL;
   errno = 0;
   long long id = strtoll(r->params[0], &end, 10);
-  if (0 != errno || end == r->params[0] || '\0' != *end || id <= 0)
+  if (0 != errno || end == r->params[0] || '\0' != *end || id <= 0) {
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
-  if (NULL == r->svc->keys)
+  }
+  if (NULL == r->svc->keys) {
     return reply_error(r, ERR_CERT_KEYS_UNAVAILABLE, NULL);
+  }
   /* Ownership: a candidate may ask only for their own attempt. */
   if (!is_admin(r)) {
     struct store_rd *rd = NULL;
     struct store_attempt a;
     memset(&a, 0, sizeof a);
     int rc = store_rd_begin(r->svc->store, &rd);
-    if (STORE_OK == rc)
+    if (STORE_OK == rc) {
       rc = store_attempt_get(rd, &a, (int64_t)id);
+    }
     store_rd_end(rd);
     int64_t owner = a.user_id;
     store_attempt_clear(&a);
-    if (STORE_NONE == rc || (STORE_OK == rc && owner != r->user->id))
+    if (STORE_NONE == rc || (STORE_OK == rc && owner != r->user->id)) {
       return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
-    if (STORE_OK != rc)
+    }
+    if (STORE_OK != rc) {
       return reply_store_error(r, rc, __func__);
+    }
   }
   struct store_cert c;
   char err[256];
@@ -330,8 +363,9 @@ int h_cert_issue(struct req *r) {
   case ISSUE_EXISTING: {
     json_t *j = cert_summary(&c);
     store_cert_clear(&c);
-    if (NULL == j)
+    if (NULL == j) {
       return reply_error(r, ERR_INTERNAL, NULL);
+    }
     json_object_set_new(j, "created", json_boolean(ISSUE_CREATED == irc));
     return reply_json(r, ISSUE_CREATED == irc ? 201 : 200, j);
   }

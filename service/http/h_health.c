@@ -15,8 +15,9 @@
 static size_t exams_loaded(struct svc *svc) {
   const struct exam **exams = NULL;
   size_t n = 0;
-  if (NULL == svc->catalog || 0 != catalog_list(svc->catalog, &exams, &n))
+  if (NULL == svc->catalog || 0 != catalog_list(svc->catalog, &exams, &n)) {
     n = 0;
+  }
   free(exams);
   return n;
 }
@@ -48,8 +49,9 @@ static struct prebuilt *build_healthz(struct req *r) {
   json_t *body = health_body(r, &src, &exams);
   char *text = NULL == body ? NULL : json_dumps(body, JSON_COMPACT);
   json_decref(body);
-  if (NULL == text)
+  if (NULL == text) {
     return NULL;
+  }
   struct prebuilt *p =
       prebuilt_new(200, "application/json; charset=utf-8", text, strlen(text), true, NULL);
   free(text);
@@ -67,11 +69,13 @@ int h_healthz(struct req *r) {
     health_svc = r->svc;
   }
   struct prebuilt *p = health_answer;
-  if (NULL != p)
+  if (NULL != p) {
     prebuilt_ref(p);
+  }
   pthread_mutex_unlock(&health_mu);
-  if (NULL == p)
+  if (NULL == p) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   int rc = reply_prebuilt(r, p);
   prebuilt_release(p);
   return rc;

@@ -25,8 +25,9 @@ static char jwks_etag[19];              /* "\"<16 hex>\"" */
  * set's JSON: the same keys give the same tag across restarts). */
 static bool build(const struct keystore *keys, struct prebuilt *out[2], char etag[19]) {
   char *jwks = keystore_jwks(keys);
-  if (NULL == jwks)
+  if (NULL == jwks) {
     return false;
+  }
   size_t len = strlen(jwks);
   uint64_t hash = 14695981039346656037ull; /* FNV-1a 64: a cache key, not a security measure */
   for (size_t i = 0; i < len; i++) {
@@ -50,8 +51,9 @@ static bool build(const struct keystore *keys, struct prebuilt *out[2], char eta
 
 int h_jwks(struct req *r) {
   const struct keystore *keys = r->svc->keys;
-  if (NULL == keys)
+  if (NULL == keys) {
     return reply_error(r, ERR_CERT_KEYS_UNAVAILABLE, NULL);
+  }
   const char *inm = req_header(r, "If-None-Match");
   pthread_mutex_lock(&jwks_mu);
   if (jwks_keys != keys || NULL == jwks_answer[0]) {
@@ -68,13 +70,16 @@ int h_jwks(struct req *r) {
     }
   }
   struct prebuilt *p = NULL;
-  if (jwks_keys == keys)
+  if (jwks_keys == keys) {
     p = jwks_answer[NULL != inm && etag_matches(inm, jwks_etag) ? 1 : 0];
-  if (NULL != p)
+  }
+  if (NULL != p) {
     prebuilt_ref(p);
+  }
   pthread_mutex_unlock(&jwks_mu);
-  if (NULL == p)
+  if (NULL == p) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   int rc = reply_prebuilt(r, p);
   prebuilt_release(p);
   return rc;

@@ -11,15 +11,19 @@
 
 int h_lang(struct req *r) {
   const char *to = req_query(r, "to");
-  if (NULL == to)
+  if (NULL == to) {
     to = req_form(r, "to");
-  if (NULL == to || (0 != strcmp(to, "id") && 0 != strcmp(to, "en")))
+  }
+  if (NULL == to || (0 != strcmp(to, "id") && 0 != strcmp(to, "en"))) {
     return reply_error(r, ERR_INVALID_FIELD, "to must be \"id\" or \"en\"");
+  }
   const char *back = req_query(r, "back");
-  if (NULL == back)
+  if (NULL == back) {
     back = req_form(r, "back");
-  if (!html_local_path(back))
+  }
+  if (!html_local_path(back)) {
     back = "/";
+  }
   /* Not HttpOnly would let scripts read it, which nothing needs; keep it HttpOnly. */
   reply_cookie(r, "lang", to, LANG_COOKIE_MAX_AGE, true);
   return reply_redirect(r, back);

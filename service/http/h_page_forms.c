@@ -28,8 +28,9 @@ static int set_path(json_t *body, const char *name, json_t *value) {
     }
     memcpy(part, p, len);
     part[len] = '\0';
-    if (NULL == slash)
+    if (NULL == slash) {
       return json_object_set_new(o, part, value);
+    }
     json_t *next = json_object_get(o, part);
     if (NULL == next) {
       next = json_object();
@@ -51,8 +52,9 @@ static json_t *form_to_json(const struct kv_list *kv) {
   for (size_t i = 0; NULL != body && i < kv->count; i++) {
     const char *name = kv->items[i].name;
     const char *value = kv->items[i].value;
-    if (0 == strcmp(name, "csrf") || '\0' == value[0])
+    if (0 == strcmp(name, "csrf") || '\0' == value[0]) {
       continue;
+    }
     json_t *v = NULL;
     if ('#' == name[0]) {
       char *end = NULL;
@@ -75,14 +77,17 @@ static int bridge(struct req *r, handler_fn api) {
   struct kv_list kv = {0};
   enum parse_rc rc = parse_urlencoded(&kv, NULL != r->body ? r->body : "", r->body_len,
                                       (size_t)r->svc->cfg->form_max_fields);
-  if (PARSE_TOO_MANY == rc)
+  if (PARSE_TOO_MANY == rc) {
     return reply_error(r, ERR_TOO_MANY_FIELDS, NULL);
-  if (PARSE_OK != rc)
+  }
+  if (PARSE_OK != rc) {
     return reply_error(r, ERR_BAD_REQUEST, "The form data is malformed or not UTF-8.");
+  }
   json_t *body = form_to_json(&kv);
   kv_list_free(&kv);
-  if (NULL == body)
+  if (NULL == body) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   json_decref(r->json);
   r->json = body; /* owned by the request from here on */
   return api(r);

@@ -39,10 +39,12 @@ static void render_home(struct html *h, const struct req *r, const struct exam_s
     size_t shown = 0;
     for (size_t e = 0; e < nexams; e++) {
       const struct exam *x = exams[e];
-      if (0 != strcmp(x->subsector, sub->code))
+      if (0 != strcmp(x->subsector, sub->code)) {
         continue;
-      if (0 == shown++)
+      }
+      if (0 == shown++) {
         HTML_LIT(h, "<ul class=\"exams\">");
+      }
       char minutes[24];
       char units[24];
       snprintf(minutes, sizeof(minutes), "%ld", x->duration_minutes);
@@ -90,8 +92,9 @@ int h_page_home(struct req *r) {
   const struct exam_subsectors *subs = NULL;
   if (NULL != r->svc->catalog) {
     subs = catalog_subsectors(r->svc->catalog);
-    if (0 != catalog_list(r->svc->catalog, &exams, &nexams))
+    if (0 != catalog_list(r->svc->catalog, &exams, &nexams)) {
       return reply_error(r, ERR_INTERNAL, NULL);
+    }
   }
   struct html *h = html_new();
   if (NULL == h) {

@@ -10,11 +10,13 @@
 int h_static(struct req *r) {
   const char *rest = r->nparams > 0 ? r->params[0] : NULL;
   char path[256];
-  if (NULL == rest)
+  if (NULL == rest) {
     return reply_error(r, ERR_NOT_FOUND, NULL);
+  }
   size_t rlen = strlen(rest);
-  if (rlen + sizeof("static/") > sizeof(path))
+  if (rlen + sizeof("static/") > sizeof(path)) {
     return reply_error(r, ERR_NOT_FOUND, NULL);
+  }
   memcpy(path, "static/", 7);
   memcpy(path + 7, rest, rlen + 1);
   return static_assets_reply(r, path);

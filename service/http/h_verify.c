@@ -38,8 +38,9 @@ struct outcome {
  * fills what it reads. */
 static struct outcome *outcome_new(void) {
   struct outcome *o = malloc(sizeof *o);
-  if (NULL == o)
+  if (NULL == o) {
     return NULL;
+  }
   size_t units = offsetof(struct outcome, v.claims.units);
   size_t after = units + sizeof o->v.claims.units;
   memset(o, 0, units);
@@ -86,8 +87,9 @@ static char *vt_html[2][VT__MAX];
 static size_t vt_html_len[2][VT__MAX];
 
 void h_verify_init(void) {
-  if (NULL != vt_texts[0][0])
+  if (NULL != vt_texts[0][0]) {
     return;
+  }
   for (size_t l = 0; l < 2; l++) {
     for (size_t i = 0; i < VT__MAX; i++) {
       vt_texts[l][i] = i18n(0 == l ? "id" : "en", vt_keys[i]);
@@ -109,10 +111,11 @@ static const char *vt(bool en, enum vt t) {
 static void vt_text(struct html *h, bool en, enum vt t) {
   const char *text = vt(en, t);
   const char *escaped = vt_html[en ? 1 : 0][t];
-  if (NULL != escaped)
+  if (NULL != escaped) {
     html_raw_(h, escaped, vt_html_len[en ? 1 : 0][t]);
-  else
+  } else {
     html_text(h, text);
+  }
 }
 
 _Static_assert(VT_VERDICT_NOT_GENUINE - VT_VERDICT_GENUINE == CERT_NOT_GENUINE &&
@@ -131,16 +134,20 @@ static const char *verdict_text(bool en, enum cert_verdict v) {
 static int apply_store(struct outcome *o, struct svc *svc) {
   struct store_rd *rd = NULL;
   struct store_cert c;
-  if (!o->v.claims_valid)
+  if (!o->v.claims_valid) {
     return 0;
+  }
   int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_cert_by_serial(rd, &c, o->v.claims.serial);
+  }
   store_rd_end(rd);
-  if (STORE_NONE == rc)
+  if (STORE_NONE == rc) {
     return 0; /* signed by us, but unknown here (e.g. an older database): trust the signature */
-  if (STORE_OK != rc)
+  }
+  if (STORE_OK != rc) {
     return rc;
+  }
   if (0 == o->v.claims.nunits) {
     struct cert_claims *full = malloc(sizeof *full);
     /* Only enrich when the stored credential says exactly what the token says. */
@@ -176,11 +183,13 @@ static int row_of_qr_token(struct store_cert *c, struct svc *svc, const char *to
   char serial[CERT_SERIAL_SIZE];
   struct store_rd *rd = NULL;
   memset(c, 0, sizeof *c);
-  if (0 != cert_qr_token_serial(serial, tok, len) || 0 != cert_serial_parse(serial, NULL, serial))
+  if (0 != cert_qr_token_serial(serial, tok, len) || 0 != cert_serial_parse(serial, NULL, serial)) {
     return STORE_NONE;
+  }
   int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_cert_by_serial_brief(rd, c, serial);
+  }
   store_rd_end(rd);
   return rc;
 }
@@ -209,8 +218,9 @@ static bool from_row(struct outcome *o, struct svc *svc, const struct store_cert
   const struct token_pubkey *keys = keys_of(svc, &n);
   struct cert_claims *cl = &o->v.claims;
   if (NULL == c->display || NULL == token_keyset_find(keys, n, c->kid) ||
-      0 != cert_display_decode(cl, c->display))
+      0 != cert_display_decode(cl, c->display)) {
     return false;
+  }
   copy(cl->serial, sizeof cl->serial, c->serial);
   copy(cl->holder, sizeof cl->holder, c->holder);
   copy(cl->subsector, sizeof cl->subsector, c->subsector);
@@ -219,8 +229,9 @@ static bool from_row(struct outcome *o, struct svc *svc, const struct store_cert
   cl->holder_id[0] = cl->issuer_url[0] = '\0'; /* neither is shown */
   cl->issued = c->issued_s;
   cl->expires = c->expires_s;
-  if (qr_days)
+  if (qr_days) {
     cert_claims_qr_days(cl);
+  }
   o->v.reason[0] = '\0';
   cert_verification_issued(&o->v, now);
   if (0 == strcmp(c->status, STORE_CERT_REVOKED)) {
@@ -263,15 +274,17 @@ static int by_serial(struct outcome *o, struct svc *svc, const char *text, int64
     return 0;
   }
   int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_cert_by_serial(rd, &c, serial);
+  }
   store_rd_end(rd);
   if (STORE_NONE == rc) {
     snprintf(o->v.reason, sizeof o->v.reason, "no certificate with this number");
     return 0;
   }
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   /* The stored credential is what this service issued: its row says what it says. */
   if (from_row(o, svc, &c, now, false)) {
     store_cert_clear(&c);
@@ -305,8 +318,9 @@ static char *outcome_json(const struct outcome *o, size_t *len) {
 static int reply_outcome_json(struct req *r, const struct outcome *o) {
   size_t len = 0;
   char *text = outcome_json(o, &len);
-  if (NULL == text)
+  if (NULL == text) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return reply_bytes_owned(r, 200, "application/json; charset=utf-8", text, len);
 }
 
@@ -360,8 +374,9 @@ static void explain(struct html *h, enum vt key) {
 
 static int outcome_page(struct req *r, const struct outcome *o, const char *typed) {
   struct html *h = html_new();
-  if (NULL == h)
+  if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   page_begin(h, r);
   html_fmt(h, "<section class=\"verdict verdict-%s\" role=\"status\"><p class=\"verdict-text\">",
            cert_verdict_name(o->v.verdict));
@@ -384,8 +399,9 @@ static int outcome_page(struct req *r, const struct outcome *o, const char *type
     explain(h, VT_EXPLAIN_EXPIRED);
   } else if (CERT_NOT_GENUINE == o->v.verdict) {
     explain(h, VT_EXPLAIN_NOT_GENUINE);
-    if (o->v.reason[0])
+    if (o->v.reason[0]) {
       html_fmt(h, "<p class=\"verdict-reason\" lang=\"en\">(%s)</p>", o->v.reason);
+    }
   } else {
     explain(h, VT_EXPLAIN_GENUINE);
   }
@@ -406,8 +422,9 @@ static int outcome_page(struct req *r, const struct outcome *o, const char *type
     row(h, VT_FIELD_SCHEME, line);
     row(h, VT_FIELD_ISSUED, d1);
     row(h, VT_FIELD_EXPIRES, d2);
-    if (c->issuer_name[0])
+    if (c->issuer_name[0]) {
       row(h, VT_FIELD_ISSUER, c->issuer_name);
+    }
     row(h, VT_FIELD_KID, c->kid);
     HTML_LIT(h, "</dl>");
     if (c->nunits > 0) {
@@ -456,8 +473,9 @@ static int reply_outcome(struct req *r, const struct outcome *o, const char *typ
 
 int h_verify_qr(struct req *r) {
   struct outcome *o = outcome_new();
-  if (NULL == o)
+  if (NULL == o) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   const char *tok = r->params[0];
   o->form = "qr";
   int rc = verify_qr(o, r->svc, tok, strlen(tok), r->now_ms / 1000);
@@ -478,19 +496,22 @@ int h_verify_page(struct req *r) {
   const char *serial = req_query(r, "serial");
   if (NULL == serial || '\0' == serial[0]) {
     struct html *h = html_new();
-    if (NULL == h)
+    if (NULL == h) {
       return reply_error(r, ERR_INTERNAL, NULL);
+    }
     page_begin(h, r);
     explain(h, VT_INTRO);
     serial_form(h, NULL);
     layout_end(h, r);
     return reply_html(r, 200, h);
   }
-  if (RATELIMIT_OK != throttle_serial_lookup(r))
+  if (RATELIMIT_OK != throttle_serial_lookup(r)) {
     return 0;
+  }
   struct outcome *o = outcome_new();
-  if (NULL == o)
+  if (NULL == o) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   int rc = by_serial(o, r->svc, serial, r->now_ms / 1000);
   int ret = 0 == rc ? reply_outcome(r, o, serial) : reply_store_error(r, rc, __func__);
   free(o);
@@ -502,14 +523,17 @@ int h_verify_api(struct req *r) {
   const char *token = json_string_value(json_object_get(r->json, "token"));
   const char *serial = json_string_value(json_object_get(r->json, "serial"));
   int given = (NULL != credential) + (NULL != token) + (NULL != serial);
-  if (!json_is_object(r->json) || 1 != given)
+  if (!json_is_object(r->json) || 1 != given) {
     return reply_error(r, ERR_INVALID_FIELD,
                        "Send exactly one of \"credential\", \"token\" or \"serial\" (strings).");
-  if (NULL != serial && RATELIMIT_OK != throttle_serial_lookup(r))
+  }
+  if (NULL != serial && RATELIMIT_OK != throttle_serial_lookup(r)) {
     return 0;
+  }
   struct outcome *o = outcome_new();
-  if (NULL == o)
+  if (NULL == o) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   size_t n;
   const struct token_pubkey *keys = keys_of(r->svc, &n);
   int64_t now = r->now_ms / 1000;

@@ -52,37 +52,43 @@ int headwatch_run(struct headwatch *hw) {
 
 void headwatch_stop(struct headwatch *hw) {
   atomic_store(&hw->stopping, true);
-  if (hw->started)
+  if (hw->started) {
     pthread_join(hw->thread, NULL);
+  }
   hw->started = false;
   pthread_mutex_destroy(&hw->mu);
 }
 
 struct conn_watch *headwatch_add(struct headwatch *hw, int fd) {
   struct conn_watch *w = calloc(1, sizeof(*w));
-  if (NULL == w)
+  if (NULL == w) {
     return NULL;
+  }
   w->fd = fd;
   atomic_init(&w->head_since_ms, headwatch_now_ms());
   pthread_mutex_lock(&hw->mu);
   w->next = hw->list;
-  if (NULL != w->next)
+  if (NULL != w->next) {
     w->next->prev = w;
+  }
   hw->list = w;
   pthread_mutex_unlock(&hw->mu);
   return w;
 }
 
 void headwatch_remove(struct headwatch *hw, struct conn_watch *w) {
-  if (NULL == w)
+  if (NULL == w) {
     return;
+  }
   pthread_mutex_lock(&hw->mu);
-  if (NULL != w->prev)
+  if (NULL != w->prev) {
     w->prev->next = w->next;
-  else
+  } else {
     hw->list = w->next;
-  if (NULL != w->next)
+  }
+  if (NULL != w->next) {
     w->next->prev = w->prev;
+  }
   pthread_mutex_unlock(&hw->mu);
   free(w);
 }

@@ -54,8 +54,9 @@ void headwatch_remove(struct headwatch *hw, struct conn_watch *w);
  * entry lives until headwatch_remove, which comes after its last request, so its worker
  * may write the clock without the list lock. NULL is ignored. */
 static inline void headwatch_set(struct conn_watch *w, int64_t since) {
-  if (NULL != w)
+  if (NULL != w) {
     atomic_store_explicit(&w->head_since_ms, since, memory_order_relaxed);
+  }
 }
 
 #endif

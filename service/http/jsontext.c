@@ -13,12 +13,14 @@
 #include "ujikom/utf8.h"
 
 bool jt_reserve(struct jtext *b, size_t n) {
-  if (b->failed)
+  if (b->failed) {
     return false;
+  }
   if (n + 1 > b->cap - b->len || 0 == b->cap) {
     size_t cap = b->cap ? b->cap : 4096;
-    while (cap - b->len < n + 1)
+    while (cap - b->len < n + 1) {
       cap *= 2;
+    }
     char *s = realloc(b->s, cap);
     if (NULL == s) {
       b->failed = true;
@@ -31,8 +33,9 @@ bool jt_reserve(struct jtext *b, size_t n) {
 }
 
 void jt_raw(struct jtext *b, const char *p, size_t n) {
-  if (!jt_reserve(b, n))
+  if (!jt_reserve(b, n)) {
     return;
+  }
   memcpy(b->s + b->len, p, n);
   b->len += n;
   b->s[b->len] = '\0';
@@ -52,8 +55,9 @@ void jt_str(struct jtext *b, const char *s) {
       }
       checked = true;
     }
-    if (c >= 0x20 && '"' != c && '\\' != c)
+    if (c >= 0x20 && '"' != c && '\\' != c) {
       continue;
+    }
     jt_raw(b, run, (size_t)(p - run));
     run = p + 1;
     char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};

@@ -18,13 +18,15 @@ const char *layout_t(const struct req *r, const char *key) {
 
 bool layout_asset_url(char *out, size_t outlen, const char *asset_path) {
   const struct asset *a = asset_find(asset_path);
-  if (NULL == a)
+  if (NULL == a) {
     return false;
+  }
   char v[ASSET_VERSION_LEN + 1];
   asset_version(a, v);
   size_t plen = strlen(asset_path);
-  if (plen + ASSET_VERSION_LEN + 5 > outlen) /* "/", "?v=", NUL */
+  if (plen + ASSET_VERSION_LEN + 5 > outlen) { /* "/", "?v=", NUL */
     return false;
+  }
   out[0] = '/';
   memcpy(out + 1, asset_path, plen);
   memcpy(out + 1 + plen, "?v=", 3);
@@ -37,10 +39,11 @@ static void nav_link(struct html *h, const struct req *r, const char *href, cons
   bool current = NULL != r->path && 0 == strcmp(r->path, href);
   HTML_LIT(h, "<li><a href=\"");
   html_raw_(h, href, strlen(href));
-  if (current)
+  if (current) {
     HTML_LIT(h, "\" aria-current=\"page\">");
-  else
+  } else {
     HTML_LIT(h, "\">");
+  }
   html_text(h, L(r, key));
   HTML_LIT(h, "</a></li>");
 }
@@ -69,8 +72,9 @@ static void lang_switch(struct html *h, const struct req *r) {
       local = false;
       break;
     }
-    if (pos + 4 >= sizeof(href))
+    if (pos + 4 >= sizeof(href)) {
       continue; /* cut, but still checked */
+    }
     if (c < 128 && (plain_bytes[c >> 6] >> (c & 63)) & 1u) {
       href[pos++] = (char)c;
     } else {
@@ -102,8 +106,9 @@ static void lang_switch(struct html *h, const struct req *r) {
 }
 
 void layout_csrf_field(struct html *h, const struct req *r) {
-  if (NULL == r->user)
+  if (NULL == r->user) {
     return;
+  }
   HTML_LIT(h, "<input type=\"hidden\" name=\"csrf\"");
   html_attr(h, "value", r->user->csrf);
   HTML_LIT(h, ">");
@@ -111,8 +116,9 @@ void layout_csrf_field(struct html *h, const struct req *r) {
 
 static void stylesheet(struct html *h, const char *asset) {
   char url[256];
-  if (!layout_asset_url(url, sizeof(url), asset))
+  if (!layout_asset_url(url, sizeof(url), asset)) {
     return;
+  }
   HTML_LIT(h, "<link rel=\"stylesheet\"");
   html_attr_url(h, "href", url);
   HTML_LIT(h, ">");
@@ -120,8 +126,9 @@ static void stylesheet(struct html *h, const char *asset) {
 
 static void script(struct html *h, const char *asset) {
   char url[256];
-  if (NULL == asset || !layout_asset_url(url, sizeof(url), asset))
+  if (NULL == asset || !layout_asset_url(url, sizeof(url), asset)) {
     return;
+  }
   HTML_LIT(h, "<script defer");
   html_attr_url(h, "src", url);
   HTML_LIT(h, "></script>");
@@ -160,12 +167,15 @@ void layout_begin_script(struct html *h, const struct req *r, const char *title,
     nav_link(h, r, "/login", "nav.login");
     nav_link(h, r, "/register", "nav.register");
   } else {
-    if (ROLE_CANDIDATE == r->user->role)
+    if (ROLE_CANDIDATE == r->user->role) {
       nav_link(h, r, "/me", "nav.me");
-    if (0 != (r->user->role & ROLE_STAFF))
+    }
+    if (0 != (r->user->role & ROLE_STAFF)) {
       nav_link(h, r, "/review", "nav.review");
-    if (ROLE_ADMIN == r->user->role)
+    }
+    if (ROLE_ADMIN == r->user->role) {
       nav_link(h, r, "/admin", "nav.admin");
+    }
     nav_link(h, r, "/verify", "nav.verify");
     HTML_LIT(h, "<li><form class=\"inline\" method=\"post\" action=\"/logout\">");
     layout_csrf_field(h, r);
@@ -203,21 +213,24 @@ void layout_end(struct html *h, const struct req *r) {
 struct html *layout_error_html(const struct req *r, unsigned status, const char *error_name,
                                const char *message) {
   struct html *h = html_new();
-  if (NULL == h)
+  if (NULL == h) {
     return NULL;
+  }
   const char *title_key = "page.error";
-  if (404 == status)
+  if (404 == status) {
     title_key = "page.not_found";
-  else if (401 == status || 403 == status)
+  } else if (401 == status || 403 == status) {
     title_key = "page.forbidden";
-  else if (status >= 400 && status < 500)
+  } else if (status >= 400 && status < 500) {
     title_key = "page.invalid";
+  }
   char key[96];
   const char *text = message;
   if (NULL != error_name) {
     int n = snprintf(key, sizeof(key), "err.%s", error_name);
-    if (n > 0 && (size_t)n < sizeof(key) && i18n_has(r->lang, key))
+    if (n > 0 && (size_t)n < sizeof(key) && i18n_has(r->lang, key)) {
       text = L(r, key);
+    }
   }
   layout_begin(h, r, L(r, title_key));
   HTML_LIT(h, "<h1>");

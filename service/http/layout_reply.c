@@ -18,8 +18,9 @@ int layout_store_error(struct req *r, int store_rc) {
 int layout_message_page(struct req *r, unsigned status, const char *title_key,
                         const char *message_key) {
   struct html *h = html_new();
-  if (NULL == h)
+  if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   layout_begin(h, r, L(r, title_key));
   HTML_LIT(h, "<h1>");
   html_text(h, L(r, title_key));

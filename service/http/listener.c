@@ -19,23 +19,26 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
   memset(ss, 0, sizeof(*ss));
   if ('[' == listen[0]) {
     const char *close = strchr(listen, ']');
-    if (NULL == close || ':' != close[1] || (size_t)(close - listen - 1) >= sizeof(host))
+    if (NULL == close || ':' != close[1] || (size_t)(close - listen - 1) >= sizeof(host)) {
       return -1;
+    }
     memcpy(host, listen + 1, (size_t)(close - listen - 1));
     host[close - listen - 1] = '\0';
     colon = close + 1;
   } else {
     colon = strrchr(listen, ':');
-    if (NULL == colon || (size_t)(colon - listen) >= sizeof(host))
+    if (NULL == colon || (size_t)(colon - listen) >= sizeof(host)) {
       return -1;
+    }
     memcpy(host, listen, (size_t)(colon - listen));
     host[colon - listen] = '\0';
   }
   char *end = NULL;
   errno = 0;
   long port = strtol(colon + 1, &end, 10);
-  if (0 != errno || end == colon + 1 || '\0' != *end || port < 0 || port > 65535)
+  if (0 != errno || end == colon + 1 || '\0' != *end || port < 0 || port > 65535) {
     return -1;
+  }
   struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
   struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
   if (1 == inet_pton(AF_INET, host, &in4->sin_addr)) {

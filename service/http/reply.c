@@ -12,29 +12,34 @@
 #include "store/store.h"
 
 int reply_json(struct req *r, unsigned status, json_t *body) {
-  if (NULL == body)
+  if (NULL == body) {
     body = json_object();
+  }
   char *text = json_dumps(body, JSON_COMPACT);
   json_decref(body);
-  if (NULL == text)
+  if (NULL == text) {
     return reply_bytes(r, 500, "application/json",
                        "{\"error\":\"internal\",\"message\":\"Internal error.\"}", 47);
+  }
   return reply_bytes_owned(r, status, "application/json; charset=utf-8", text, strlen(text));
 }
 
 int reply_error(struct req *r, enum err code, const char *detail) {
   unsigned status = err_status(code);
   const char *message = detail ? detail : err_message(code);
-  if (status >= 500)
+  if (status >= 500) {
     log_msg(LOG_ERROR, r->request_id, "%s: %s", err_name(code), message);
-  else
+  } else {
     log_msg(LOG_DEBUG, r->request_id, "%s: %s", err_name(code), message);
-  if ((429 == status || 503 == status) && !reply_has_header(r, "Retry-After"))
+  }
+  if ((429 == status || 503 == status) && !reply_has_header(r, "Retry-After")) {
     reply_header(r, "Retry-After", "1");
+  }
   if (!req_wants_json(r)) {
     struct html *page = layout_error_html(r, status, err_name(code), message);
-    if (NULL != page)
+    if (NULL != page) {
       return reply_html(r, status, page);
+    }
   }
   return reply_json(r, status,
                     json_pack("{s:s, s:s}", "error", err_name(code), "message", message));
@@ -43,17 +48,20 @@ int reply_error(struct req *r, enum err code, const char *detail) {
 int reply_html(struct req *r, unsigned status, struct html *h) {
   size_t len = 0;
   char *data = html_take(h, &len);
-  if (NULL == data)
+  if (NULL == data) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return reply_bytes_owned(r, status, "text/html; charset=utf-8", data, len);
 }
 
 int reply_store_error(struct req *r, int store_rc, const char *what) {
   log_msg(STORE_HARD == store_rc ? LOG_ERROR : LOG_WARN, r->request_id, "%s: store %s",
           what ? what : "request", store_rc_name(store_rc));
-  if (STORE_BUSY == store_rc)
+  if (STORE_BUSY == store_rc) {
     return reply_error(r, ERR_BUSY, NULL);
-  if (STORE_UNAVAILABLE == store_rc)
+  }
+  if (STORE_UNAVAILABLE == store_rc) {
     return reply_error(r, ERR_UNAVAILABLE, NULL);
+  }
   return reply_error(r, ERR_INTERNAL, NULL);
 }

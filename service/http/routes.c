@@ -106,8 +106,9 @@ static int pattern_matches(const char *pattern, const char *path, const char *ca
   size_t n = 0;
   size_t seg = 0;
   while ('\0' != *p) {
-    if ('/' != *p || '/' != *s)
+    if ('/' != *p || '/' != *s) {
       return 0;
+    }
     p++;
     s++;
     const char *pend = strchr(p, '/');
@@ -115,16 +116,18 @@ static int pattern_matches(const char *pattern, const char *path, const char *ca
     const char *send = strchr(s, '/');
     size_t slen = send ? (size_t)(send - s) : strlen(s);
     if (1 == plen && '*' == p[0]) {
-      if (n >= REQ_MAX_PARAMS || '\0' == *s)
+      if (n >= REQ_MAX_PARAMS || '\0' == *s) {
         return 0;
+      }
       caps[n++] = s;
       s += strlen(s);
       p++;
       break;
     }
     if (plen > 0 && ':' == p[0]) {
-      if (0 == slen || n >= REQ_MAX_PARAMS)
+      if (0 == slen || n >= REQ_MAX_PARAMS) {
         return 0;
+      }
       caps[n++] = s;
       seg = n;
     } else if (plen != slen || 0 != strncmp(p, s, plen)) {
@@ -133,8 +136,9 @@ static int pattern_matches(const char *pattern, const char *path, const char *ca
     p += plen;
     s += slen;
   }
-  if ('\0' != *s || '\0' != *p)
+  if ('\0' != *s || '\0' != *p) {
     return 0;
+  }
   *ncaps = n;
   *segments = seg;
   return 1;
@@ -153,15 +157,18 @@ static unsigned char bucket_n[256];
 static bool prefix_ready;
 
 void routes_init(void) {
-  if (prefix_ready)
+  if (prefix_ready) {
     return;
-  for (size_t i = 0; i < routes_count; i++)
+  }
+  for (size_t i = 0; i < routes_count; i++) {
     prefix_len[i] = strcspn(routes[i].pattern, ":*");
+  }
   for (unsigned c = 0; c < 256; c++) {
     for (size_t i = 0; i < routes_count; i++) {
       /* a prefix of 1 ("/" alone, or "/:x") says nothing about the second byte */
-      if (prefix_len[i] < 2 || (unsigned char)routes[i].pattern[1] == c)
+      if (prefix_len[i] < 2 || (unsigned char)routes[i].pattern[1] == c) {
         bucket[c][bucket_n[c]++] = (unsigned char)i;
+      }
     }
   }
   prefix_ready = true;
@@ -173,20 +180,23 @@ enum route_match routes_match(const char *method, const char *path, char *scratc
   enum route_match result = ROUTE_NOT_FOUND;
   const char *m = (0 == strcmp(method, "HEAD")) ? "GET" : method;
   size_t len = strlen(path);
-  if (0 == len)
+  if (0 == len) {
     return ROUTE_NOT_FOUND;
+  }
   unsigned char c = (unsigned char)path[1];
   for (size_t k = 0; k < bucket_n[c]; k++) {
     size_t i = bucket[c][k];
     const char *pat = routes[i].pattern;
     size_t plen = prefix_len[i];
-    if (plen > len || 0 != memcmp(pat, path, plen))
+    if (plen > len || 0 != memcmp(pat, path, plen)) {
       continue;
+    }
     const char *caps[REQ_MAX_PARAMS];
     size_t n = 0;
     size_t segments = 0;
-    if (!pattern_matches(pat, path, caps, &n, &segments))
+    if (!pattern_matches(pat, path, caps, &n, &segments)) {
       continue;
+    }
     if (0 != strcmp(routes[i].method, m)) {
       result = ROUTE_BAD_METHOD;
       continue;
@@ -197,8 +207,9 @@ enum route_match routes_match(const char *method, const char *path, char *scratc
       char *cap = scratch + (caps[j] - path);
       if (j < segments) {
         char *slash = strchr(cap, '/');
-        if (slash)
+        if (slash) {
           *slash = '\0';
+        }
       }
       params[j] = cap;
     }

@@ -18,10 +18,12 @@ const struct secheader secheaders[] = {
 const size_t secheaders_count = sizeof(secheaders) / sizeof(secheaders[0]);
 
 void secheaders_apply(struct MHD_Response *resp, bool authenticated, bool has_cache_control) {
-  for (size_t i = 0; i < secheaders_count; i++)
+  for (size_t i = 0; i < secheaders_count; i++) {
     MHD_add_response_header(resp, secheaders[i].name, secheaders[i].value);
+  }
   /* Dynamic answers are not cached unless the handler chose a policy (static assets,
    * JWKS); authenticated ones never are, whatever a handler set. */
-  if (!has_cache_control || authenticated)
+  if (!has_cache_control || authenticated) {
     MHD_add_response_header(resp, "Cache-Control", "no-store");
+  }
 }

@@ -35,7 +35,8 @@ struct req_user {
   char name[256];
   char email[256];
   char session_hash[65]; /* hex SHA-256 of the session token (never the token itself) */
-  char csrf[SESSION_CSRF_LEN + 1];       /* CSRF token bound to this session, for forms and X-CSRF-Token */
+  char
+      csrf[SESSION_CSRF_LEN + 1]; /* CSRF token bound to this session, for forms and X-CSRF-Token */
 };
 
 #define REQ_MAX_PARAMS 4

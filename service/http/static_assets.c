@@ -46,8 +46,9 @@ static const char *content_type(const char *path) {
   const char *dot = strrchr(path, '.');
   if (NULL != dot) {
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-      if (0 == strcmp(dot, types[i].ext))
+      if (0 == strcmp(dot, types[i].ext)) {
         return types[i].type;
+      }
     }
   }
   return "application/octet-stream";
@@ -58,8 +59,9 @@ static const char *content_type(const char *path) {
 static unsigned char *gzip_of(const unsigned char *data, size_t size, size_t *out_len) {
   z_stream z;
   memset(&z, 0, sizeof z);
-  if (Z_OK != deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY))
+  if (Z_OK != deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY)) {
     return NULL;
+  }
   uLong bound = deflateBound(&z, (uLong)size);
   unsigned char *out = malloc(bound);
   if (NULL == out) {
@@ -81,14 +83,17 @@ static unsigned char *gzip_of(const unsigned char *data, size_t size, size_t *ou
 }
 
 void static_assets_init(void) {
-  if (NULL != cache)
+  if (NULL != cache) {
     return;
+  }
   size_t n = 0;
-  while (NULL != assets[n].path)
+  while (NULL != assets[n].path) {
     n++;
+  }
   struct asset_cache *c = calloc(n + 1, sizeof(*c));
-  if (NULL == c)
+  if (NULL == c) {
     return; /* answers are then built per request */
+  }
   for (size_t i = 0; i < n; i++) {
     asset_version(&assets[i], c[i].version);
     snprintf(c[i].etag[0], sizeof(c[i].etag[0]), "\"%s\"", c[i].version);
@@ -97,8 +102,9 @@ void static_assets_init(void) {
     size_t gz_len = 0;
     unsigned char *gz = gzip_of(assets[i].data, assets[i].size, &gz_len);
     for (int zipped = 0; zipped < 2; zipped++) {
-      if (zipped && NULL == gz)
+      if (zipped && NULL == gz) {
         break;
+      }
       for (int pinned = 0; pinned < 2; pinned++) {
         const char *cc = pinned ? "public, max-age=86400, immutable" : "public, max-age=3600";
         const char *headers[] = {"ETag",
@@ -123,31 +129,35 @@ void static_assets_init(void) {
 }
 
 static const struct asset_cache *cache_of(const struct asset *a) {
-  if (NULL == cache || a < assets || a >= assets + cache_count)
+  if (NULL == cache || a < assets || a >= assets + cache_count) {
     return NULL;
+  }
   return &cache[a - assets];
 }
 
 int static_assets_reply(struct req *r, const char *path) {
   const struct asset *a = asset_find(path);
-  if (NULL == a)
+  if (NULL == a) {
     return reply_error(r, ERR_NOT_FOUND, NULL);
+  }
 
   const struct asset_cache *c = cache_of(a);
   char version_buf[ASSET_VERSION_LEN + 1];
   const char *version = version_buf;
-  if (NULL != c)
+  if (NULL != c) {
     version = c->version;
-  else
+  } else {
     asset_version(a, version_buf);
+  }
   const char *v = req_query(r, "v");
   bool pinned = NULL != v && 0 == strcmp(v, version);
   bool zipped = NULL != c && NULL != c->answers[1][pinned][0] &&
                 accepts_gzip(req_header(r, "Accept-Encoding"));
   if (NULL != c) {
     bool not_modified = etag_matches(req_header(r, "If-None-Match"), c->etag[zipped]);
-    if (NULL != c->answers[zipped][pinned][not_modified])
+    if (NULL != c->answers[zipped][pinned][not_modified]) {
       return reply_prebuilt(r, c->answers[zipped][pinned][not_modified]);
+    }
   }
   /* Without the cache (out of memory at start-up): the plain answer, built now. */
   char etag[ASSET_VERSION_LEN + 3];
@@ -156,7 +166,8 @@ int static_assets_reply(struct req *r, const char *path) {
   reply_header(r, "Cache-Control",
                pinned ? "public, max-age=86400, immutable" : "public, max-age=3600");
   reply_header(r, "Vary", "Accept-Encoding");
-  if (etag_matches(req_header(r, "If-None-Match"), etag))
+  if (etag_matches(req_header(r, "If-None-Match"), etag)) {
     return reply_bytes(r, 304, content_type(path), "", 0);
+  }
   return reply_bytes(r, 200, content_type(path), a->data, a->size);
 }

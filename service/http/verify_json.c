@@ -8,8 +8,9 @@
 #include "ujikom/timefmt.h"
 
 void verify_date_text(char *out, size_t size, int64_t secs) {
-  if (0 == time_format(out, size, secs, TIME_DATE))
+  if (0 == time_format(out, size, secs, TIME_DATE)) {
     snprintf(out, size, "?");
+  }
 }
 
 static void put_claims(struct jtext *b, const struct cert_claims *c) {
@@ -49,10 +50,12 @@ void verify_json_write(struct jtext *b, const struct verify_answer *a) {
   jt_putstringp(b, "id", a->verdict_id);
   jt_putstringp(b, "en", a->verdict_en);
   jt_obj_close(b);
-  if (v->reason[0])
+  if (v->reason[0]) {
     jt_putstringp(b, "reason", v->reason);
-  if (v->claims_valid)
+  }
+  if (v->claims_valid) {
     put_claims(b, &v->claims);
+  }
   if (CERT_REVOKED == v->verdict) {
     char when[16];
     verify_date_text(when, sizeof when, a->revoked_ms / 1000);

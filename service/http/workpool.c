@@ -28,10 +28,12 @@ static void *pool_main(void *arg) {
   struct workpool *wp = arg;
   pthread_mutex_lock(&wp->mu);
   for (;;) {
-    while (0 == wp->count && !wp->stopping)
+    while (0 == wp->count && !wp->stopping) {
       pthread_cond_wait(&wp->more, &wp->mu);
-    if (0 == wp->count)
+    }
+    if (0 == wp->count) {
       break; /* stopping, and nothing left to run */
+    }
     struct job j = wp->ring[wp->head];
     wp->head = (wp->head + 1) % wp->cap;
     wp->count--;
@@ -45,11 +47,13 @@ static void *pool_main(void *arg) {
 
 int workpool_start(struct workpool **out, unsigned threads, size_t queue) {
   *out = NULL;
-  if (0 == threads || 0 == queue)
+  if (0 == threads || 0 == queue) {
     return -1;
+  }
   struct workpool *wp = calloc(1, sizeof(*wp));
-  if (NULL == wp)
+  if (NULL == wp) {
     return -1;
+  }
   wp->ring = calloc(queue, sizeof(*wp->ring));
   wp->threads = calloc(threads, sizeof(*wp->threads));
   if (NULL == wp->ring || NULL == wp->threads) {
@@ -62,8 +66,9 @@ int workpool_start(struct workpool **out, unsigned threads, size_t queue) {
   pthread_mutex_init(&wp->mu, NULL);
   pthread_cond_init(&wp->more, NULL);
   for (unsigned i = 0; i < threads; i++) {
-    if (0 != pthread_create(&wp->threads[i], NULL, pool_main, wp))
+    if (0 != pthread_create(&wp->threads[i], NULL, pool_main, wp)) {
       break;
+    }
     wp->nthreads++;
   }
   if (0 == wp->nthreads) {
@@ -88,20 +93,23 @@ int workpool_submit(struct workpool *wp, workpool_fn fn, void *arg) {
 }
 
 void workpool_drain(struct workpool *wp) {
-  if (NULL == wp)
+  if (NULL == wp) {
     return;
+  }
   pthread_mutex_lock(&wp->mu);
   wp->stopping = true;
   pthread_cond_broadcast(&wp->more);
   pthread_mutex_unlock(&wp->mu);
-  for (unsigned i = 0; i < wp->nthreads; i++)
+  for (unsigned i = 0; i < wp->nthreads; i++) {
     pthread_join(wp->threads[i], NULL);
+  }
   wp->nthreads = 0; /* joined: a second drain has nothing to wait for */
 }
 
 void workpool_stop(struct workpool *wp) {
-  if (NULL == wp)
+  if (NULL == wp) {
     return;
+  }
   workpool_drain(wp);
   pthread_cond_destroy(&wp->more);
   pthread_mutex_destroy(&wp->mu);

@@ -59,8 +59,9 @@ static const char *const attempts_sqls[ATTEMPTS__MAX] = {
 static const struct store_sqlset attempts_set = {"attempts", attempts_sqls, ATTEMPTS__MAX};
 
 void store_attempt_clear(struct store_attempt *a) {
-  if (NULL == a)
+  if (NULL == a) {
     return;
+  }
   free(a->form);
   free(a->result);
   a->form = NULL;
@@ -75,8 +76,9 @@ static int read_attempt(sqlite3_stmt *st, struct store_attempt *a) {
   if (0 != store_col_copy(st, 2, a->exam_id, sizeof a->exam_id) ||
       0 != store_col_copy(st, 3, a->exam_version, sizeof a->exam_version) ||
       !attempt_status_parse((const char *)sqlite3_column_text(st, 4), &a->status) ||
-      !verdict_parse((const char *)sqlite3_column_text(st, 8), &a->verdict))
+      !verdict_parse((const char *)sqlite3_column_text(st, 8), &a->verdict)) {
     return -1;
+  }
   a->started_ms = sqlite3_column_int64(st, 5);
   a->deadline_ms = sqlite3_column_int64(st, 6);
   a->finished_ms = sqlite3_column_int64(st, 7);
@@ -92,11 +94,13 @@ static bool verdict_valid(enum verdict v) {
 int store_exam_source_put(struct store_tx *tx, const char *version, const char *exam_id,
                           const char *file, const char *source, size_t len) {
   struct store_conn *c = store_tx_conn(tx);
-  if (NULL == version || NULL == exam_id || NULL == file || NULL == source || len > INT32_MAX)
+  if (NULL == version || NULL == exam_id || NULL == file || NULL == source || len > INT32_MAX) {
     return STORE_HARD;
+  }
   sqlite3_stmt *st = store_stmt(c, &attempts_set, SRC_PUT);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, version);
   store_bind_text(st, 2, exam_id);
   store_bind_text(st, 3, file);
@@ -113,8 +117,9 @@ int store_exam_source_get(struct store_rd *rd, char **out, size_t *out_len, char
   *out = NULL;
   *out_len = 0;
   sqlite3_stmt *st = store_stmt(c, &attempts_set, SRC_GET);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, version);
   int rc = store_step_row(c, st, "exam source get");
   if (STORE_OK == rc) {
@@ -127,8 +132,9 @@ int store_exam_source_get(struct store_rd *rd, char **out, size_t *out_len, char
       free(buf);
       rc = STORE_HARD;
     } else {
-      if (n > 0)
+      if (n > 0) {
         memcpy(buf, blob, (size_t)n);
+      }
       buf[n] = '\0';
       *out = buf;
       *out_len = (size_t)n;
@@ -142,11 +148,13 @@ int store_attempt_create(struct store_tx *tx, int64_t *out_id, int64_t user_id, 
                          const char *version, const char *form_json, int64_t deadline_ms) {
   struct store_conn *c = store_tx_conn(tx);
   *out_id = 0;
-  if (NULL == exam_id || NULL == version || NULL == form_json)
+  if (NULL == exam_id || NULL == version || NULL == form_json) {
     return STORE_HARD;
+  }
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_INSERT);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, user_id);
   store_bind_text(st, 2, exam_id);
   store_bind_text(st, 3, version);
@@ -155,8 +163,9 @@ int store_attempt_create(struct store_tx *tx, int64_t *out_id, int64_t user_id, 
   sqlite3_bind_int64(st, 6, deadline_ms);
   int rc = store_step_done(c, st, "attempt insert", NULL);
   store_stmt_done(st);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     *out_id = store_conn_last_rowid(c);
+  }
   return rc;
 }
 
@@ -164,8 +173,9 @@ int store_attempt_get(struct store_rd *rd, struct store_attempt *out, int64_t id
   struct store_conn *c = store_rd_conn(rd);
   memset(out, 0, sizeof *out);
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_GET);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, id);
   int rc = store_step_row(c, st, "attempt get");
   if (STORE_OK == rc) {
@@ -189,12 +199,14 @@ int store_attempt_get_brief(struct store_rd *rd, struct store_attempt *out, int6
   struct store_conn *c = store_rd_conn(rd);
   memset(out, 0, sizeof *out);
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_BRIEF);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, id);
   int rc = store_step_row(c, st, "attempt get brief");
-  if (STORE_OK == rc && 0 != read_attempt(st, out))
+  if (STORE_OK == rc && 0 != read_attempt(st, out)) {
     rc = STORE_HARD;
+  }
   store_stmt_done(st);
   return rc;
 }
@@ -204,8 +216,9 @@ int store_attempt_state(struct store_rd *rd, int64_t id, bool *out_open, int64_t
   *out_open = false;
   *out_deadline_ms = 0;
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_STATE);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, id);
   int rc = store_step_row(c, st, "attempt state");
   if (STORE_OK == rc) {
@@ -223,13 +236,15 @@ int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64
   struct store_conn *c = store_rd_conn(rd);
   memset(out, 0, sizeof *out);
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_OPEN_FOR);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, user_id);
   store_bind_text(st, 2, exam_id);
   int rc = store_step_row(c, st, "attempt open for user");
-  if (STORE_OK == rc && 0 != read_attempt(st, out))
+  if (STORE_OK == rc && 0 != read_attempt(st, out)) {
     rc = STORE_HARD;
+  }
   store_stmt_done(st);
   return rc;
 }
@@ -258,8 +273,9 @@ int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, siz
   if (NULL != st) {
     sqlite3_bind_int64(st, 1, user_id);
     sqlite3_bind_int(st, 2, limit);
-    if (NULL != exam_id)
+    if (NULL != exam_id) {
       store_bind_text(st, 3, exam_id);
+    }
   }
   int rc = store_rows_collect(c, st, &attempt_rows, limit, &list, out_n);
   *out = list;
@@ -269,15 +285,17 @@ int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, siz
 /* STORE_OK when the attempt is open, STORE_CONFLICT when finished, STORE_NONE, or < 0. */
 static int attempt_is_open(struct store_conn *c, int64_t id) {
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_STATUS);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, id);
   int rc = store_step_row(c, st, "attempt status");
   if (STORE_OK == rc) {
     enum attempt_status status = ATTEMPT_CLOSED;
     if (!attempt_status_parse((const char *)sqlite3_column_text(st, 0), &status) ||
-        ATTEMPT_OPEN != status)
+        ATTEMPT_OPEN != status) {
       rc = STORE_CONFLICT;
+    }
   }
   store_stmt_done(st);
   return rc;
@@ -287,8 +305,9 @@ static int attempt_is_open(struct store_conn *c, int64_t id) {
 static int answer_upsert(struct store_conn *c, int64_t attempt_id, const char *item_id,
                          const char *value_json, int64_t saved_ms) {
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ANS_PUT);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, attempt_id);
   store_bind_text(st, 2, item_id);
   store_bind_text(st, 3, value_json);
@@ -301,11 +320,13 @@ static int answer_upsert(struct store_conn *c, int64_t attempt_id, const char *i
 int store_answer_put(struct store_tx *tx, int64_t attempt_id, const char *item_id,
                      const char *value_json, int64_t saved_ms) {
   struct store_conn *c = store_tx_conn(tx);
-  if (NULL == item_id || NULL == value_json)
+  if (NULL == item_id || NULL == value_json) {
     return STORE_HARD;
+  }
   int rc = attempt_is_open(c, attempt_id);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   return answer_upsert(c, attempt_id, item_id, value_json, saved_ms);
 }
 
@@ -314,24 +335,29 @@ int store_answer_put_checked(struct store_tx *tx, int64_t attempt_id, const char
                              int64_t *out_deadline_ms) {
   bool open = false;
   *out_deadline_ms = 0;
-  if (NULL == item_id || NULL == value_json)
+  if (NULL == item_id || NULL == value_json) {
     return STORE_HARD;
+  }
   int rc = store_attempt_state(store_tx_rd(tx), attempt_id, &open, out_deadline_ms);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
-  if (!open || not_after_ms > *out_deadline_ms)
+  }
+  if (!open || not_after_ms > *out_deadline_ms) {
     return STORE_CONFLICT;
+  }
   return answer_upsert(store_tx_conn(tx), attempt_id, item_id, value_json, saved_ms);
 }
 
 static int answer_row(sqlite3_stmt *st, void *elem) {
   struct store_answer *a = elem;
   int oom = 0;
-  if (0 != store_col_copy(st, 0, a->item_id, sizeof a->item_id))
+  if (0 != store_col_copy(st, 0, a->item_id, sizeof a->item_id)) {
     return STORE_HARD;
+  }
   a->value = store_col_strdup(st, 1, &oom);
-  if (oom || NULL == a->value)
+  if (oom || NULL == a->value) {
     return oom ? STORE_UNAVAILABLE : STORE_HARD;
+  }
   a->saved_ms = sqlite3_column_int64(st, 2);
   return STORE_OK;
 }
@@ -354,8 +380,9 @@ int store_answers_get(struct store_rd *rd, struct store_answer **out, size_t *ou
   struct store_conn *c = store_rd_conn(rd);
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ANS_GET);
   void *list = NULL;
-  if (NULL != st)
+  if (NULL != st) {
     sqlite3_bind_int64(st, 1, attempt_id);
+  }
   int rc = store_rows_collect_all(c, st, &answer_rows, &list, out_n);
   *out = list;
   return rc;
@@ -366,11 +393,13 @@ static int update_in_state(struct store_conn *c, sqlite3_stmt *st, int64_t id, c
   int64_t changes = 0;
   int rc = store_step_done(c, st, what, &changes);
   store_stmt_done(st);
-  if (STORE_OK != rc || changes > 0)
+  if (STORE_OK != rc || changes > 0) {
     return rc;
+  }
   rc = attempt_is_open(c, id);
-  if (STORE_OK == rc || STORE_CONFLICT == rc)
+  if (STORE_OK == rc || STORE_CONFLICT == rc) {
     return STORE_CONFLICT;
+  }
   return rc;
 }
 
@@ -378,54 +407,63 @@ int store_attempt_finish(struct store_tx *tx, int64_t id, enum attempt_status st
                          int64_t finished_ms, enum verdict verdict, const char *result_json) {
   struct store_conn *c = store_tx_conn(tx);
   if (!verdict_valid(verdict) || NULL == result_json ||
-      (ATTEMPT_SUBMITTED != status && ATTEMPT_CLOSED != status))
+      (ATTEMPT_SUBMITTED != status && ATTEMPT_CLOSED != status)) {
     return STORE_HARD;
+  }
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_FINISH);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, id);
   store_bind_text(st, 2, attempt_status_name(status));
   sqlite3_bind_int64(st, 3, finished_ms);
   store_bind_text(st, 4, verdict_name(verdict));
   store_bind_text(st, 5, result_json);
-  if (VERDICT_PENDING == verdict)
+  if (VERDICT_PENDING == verdict) {
     sqlite3_bind_null(st, 6);
-  else
+  } else {
     sqlite3_bind_int64(st, 6, store_tx_now_ms(tx));
+  }
   return update_in_state(c, st, id, "attempt finish");
 }
 
 int store_attempt_set_result(struct store_tx *tx, int64_t id, enum verdict verdict,
                              const char *result_json) {
   struct store_conn *c = store_tx_conn(tx);
-  if (!verdict_valid(verdict) || NULL == result_json)
+  if (!verdict_valid(verdict) || NULL == result_json) {
     return STORE_HARD;
+  }
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_SET_RESULT);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, id);
   store_bind_text(st, 2, verdict_name(verdict));
   store_bind_text(st, 3, result_json);
-  if (VERDICT_PENDING == verdict)
+  if (VERDICT_PENDING == verdict) {
     sqlite3_bind_null(st, 4);
-  else
+  } else {
     sqlite3_bind_int64(st, 4, store_tx_now_ms(tx));
+  }
   int64_t changes = 0;
   int rc = store_step_done(c, st, "attempt set result", &changes);
   store_stmt_done(st);
-  if (STORE_OK != rc || changes > 0)
+  if (STORE_OK != rc || changes > 0) {
     return rc;
+  }
   rc = attempt_is_open(c, id);
   return STORE_OK == rc ? STORE_CONFLICT : rc; /* open -> conflict; none -> none */
 }
 
 int store_attempt_extend_deadline(struct store_tx *tx, int64_t id, int64_t extra_ms) {
   struct store_conn *c = store_tx_conn(tx);
-  if (extra_ms <= 0)
+  if (extra_ms <= 0) {
     return STORE_HARD;
+  }
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_EXTEND);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int64(st, 2, extra_ms);
   return update_in_state(c, st, id, "attempt extend deadline");
@@ -435,21 +473,26 @@ int store_attempts_overdue(struct store_rd *rd, int64_t *ids, size_t max, size_t
                            int64_t before_ms) {
   struct store_conn *c = store_rd_conn(rd);
   *out_n = 0;
-  if (0 == max || max > 100000)
+  if (0 == max || max > 100000) {
     return STORE_HARD;
+  }
   sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_OVERDUE);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, before_ms);
   sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
   size_t n = 0;
   int rc = STORE_NONE;
-  while (n < max && STORE_OK == (rc = store_step_row(c, st, "attempts overdue")))
+  while (n < max && STORE_OK == (rc = store_step_row(c, st, "attempts overdue"))) {
     ids[n++] = sqlite3_column_int64(st, 0);
+  }
   store_stmt_done(st);
-  if (n == max || STORE_NONE == rc)
+  if (n == max || STORE_NONE == rc) {
     rc = STORE_OK;
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     *out_n = n;
+  }
   return rc;
 }

@@ -44,8 +44,9 @@ static void put_u64(EVP_MD_CTX *md, uint64_t v) {
 static void put_text(EVP_MD_CTX *md, const char *t, size_t len) {
   unsigned char present = NULL == t ? 0 : 1;
   EVP_DigestUpdate(md, &present, 1);
-  if (NULL == t)
+  if (NULL == t) {
     return;
+  }
   put_u64(md, (uint64_t)len);
   EVP_DigestUpdate(md, t, len);
 }
@@ -61,8 +62,9 @@ static int audit_hash(const struct audit_fields *f, char hex[65]) {
   unsigned char d[EVP_MAX_MD_SIZE];
   unsigned int dlen = 0;
   EVP_MD_CTX *md = EVP_MD_CTX_new();
-  if (NULL == md)
+  if (NULL == md) {
     return -1;
+  }
   if (1 != EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
     EVP_MD_CTX_free(md);
     return -1;
@@ -81,8 +83,9 @@ static int audit_hash(const struct audit_fields *f, char hex[65]) {
     return -1;
   }
   EVP_MD_CTX_free(md);
-  for (unsigned int i = 0; i < dlen; i++)
+  for (unsigned int i = 0; i < dlen; i++) {
     snprintf(hex + (size_t)2 * i, 3, "%02x", d[i]);
+  }
   return 0;
 }
 
@@ -100,25 +103,29 @@ int store_audit_append(struct store_tx *tx, int64_t *out_seq, int64_t actor_user
   int64_t seq = 1;
   int rc = STORE_HARD;
   struct audit_fields f;
-  if (NULL != out_seq)
+  if (NULL != out_seq) {
     *out_seq = 0;
+  }
   if (NULL == action || '\0' == action[0] || strlen(action) > 100 || NULL == subject) {
     store_conn_log(c, STORE_LOG_ERROR, "audit append with an empty action or subject");
     return STORE_HARD;
   }
   memcpy(prev, genesis_hash, sizeof prev);
   st = store_stmt(c, &audit_set, AUDIT_LAST);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   rc = store_step_row(c, st, "audit last");
   if (STORE_OK == rc) {
     seq = sqlite3_column_int64(st, 0) + 1;
-    if (0 != store_col_copy(st, 1, prev, sizeof prev) || 64 != strlen(prev))
+    if (0 != store_col_copy(st, 1, prev, sizeof prev) || 64 != strlen(prev)) {
       rc = STORE_HARD;
+    }
   }
   store_stmt_done(st);
-  if (rc < 0)
+  if (rc < 0) {
     return rc;
+  }
   f = (struct audit_fields){.seq = seq,
                             .at = store_tx_now_ms(tx),
                             .actor = actor_user_id,
@@ -132,17 +139,20 @@ int store_audit_append(struct store_tx *tx, int64_t *out_seq, int64_t actor_user
                             .after_len = len_or_zero(after_json),
                             .prev_hash = prev,
                             .prev_len = 64};
-  if (0 != audit_hash(&f, hash))
+  if (0 != audit_hash(&f, hash)) {
     return STORE_HARD;
+  }
   st = store_stmt(c, &audit_set, AUDIT_INSERT);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, seq);
   sqlite3_bind_int64(st, 2, f.at);
-  if (STORE_AUDIT_SYSTEM == actor_user_id)
+  if (STORE_AUDIT_SYSTEM == actor_user_id) {
     sqlite3_bind_null(st, 3);
-  else
+  } else {
     sqlite3_bind_int64(st, 3, actor_user_id);
+  }
   store_bind_text(st, 4, action);
   store_bind_text(st, 5, subject);
   store_bind_text(st, 6, before_json);
@@ -151,10 +161,12 @@ int store_audit_append(struct store_tx *tx, int64_t *out_seq, int64_t actor_user
   store_bind_text(st, 9, hash);
   rc = store_step_done(c, st, "audit insert", NULL);
   store_stmt_done(st);
-  if (STORE_EXISTS == rc)
+  if (STORE_EXISTS == rc) {
     rc = STORE_HARD; /* seq taken: impossible under the single writer */
-  if (STORE_OK == rc && NULL != out_seq)
+  }
+  if (STORE_OK == rc && NULL != out_seq) {
     *out_seq = seq;
+  }
   return rc;
 }
 
@@ -174,12 +186,14 @@ int store_audit_verify(struct store *s, int64_t *out_first_bad, int64_t *out_cou
   int64_t expect = 1;
   int rc = STORE_HARD;
   *out_first_bad = 0;
-  if (NULL != out_count)
+  if (NULL != out_count) {
     *out_count = 0;
+  }
   SET_WHY("%lld entries intact", 0);
   rc = store_rd_begin(s, &rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   c = store_rd_conn(rd);
   st = store_stmt(c, &audit_set, AUDIT_ALL);
   if (NULL == st) {
@@ -192,8 +206,9 @@ int store_audit_verify(struct store *s, int64_t *out_first_bad, int64_t *out_cou
     char hash[65];
     const char *stored = NULL;
     rc = store_step_row(c, st, "audit verify");
-    if (STORE_OK != rc)
+    if (STORE_OK != rc) {
       break;
+    }
     f.seq = sqlite3_column_int64(st, 0);
     f.at = sqlite3_column_int64(st, 1);
     f.actor = sqlite3_column_type(st, 2) == SQLITE_NULL ? STORE_AUDIT_SYSTEM
@@ -238,8 +253,9 @@ int store_audit_verify(struct store *s, int64_t *out_first_bad, int64_t *out_cou
     rc = STORE_OK;
     SET_WHY("%lld entries intact", expect - 1);
   }
-  if (NULL != out_count)
+  if (NULL != out_count) {
     *out_count = expect - 1;
+  }
   store_stmt_done(st);
   store_rd_end(rd);
   return rc;
@@ -287,8 +303,9 @@ int store_audit_list(struct store_rd *rd, struct store_audit_entry **out, size_t
   if (NULL != st) {
     sqlite3_bind_int64(st, 1, before_seq);
     sqlite3_bind_int(st, 2, limit);
-    if (NULL != subject)
+    if (NULL != subject) {
       store_bind_text(st, 3, subject);
+    }
   }
   int rc = store_rows_collect(c, st, &audit_entry_rows, limit, &list, out_n);
   *out = list;

@@ -59,8 +59,9 @@ static const char *const certs_sqls[CERTS__MAX] = {
 static const struct store_sqlset certs_set = {"certificates", certs_sqls, CERTS__MAX};
 
 void store_cert_clear(struct store_cert *c) {
-  if (NULL == c)
+  if (NULL == c) {
     return;
+  }
   free(c->units);
   free(c->jws);
   free(c->qr_token);
@@ -83,8 +84,9 @@ static int read_cert(sqlite3_stmt *st, struct store_cert *c, int with_tokens) {
       0 != store_col_copy(st, 5, c->exam_id, sizeof c->exam_id) ||
       0 != store_col_copy(st, 9, c->kid, sizeof c->kid) ||
       0 != store_col_copy(st, 10, c->status, sizeof c->status) ||
-      0 != store_col_copy(st, 12, c->revoked_reason, sizeof c->revoked_reason))
+      0 != store_col_copy(st, 12, c->revoked_reason, sizeof c->revoked_reason)) {
     return -1;
+  }
   c->attempt_id = sqlite3_column_int64(st, 1);
   c->user_id = sqlite3_column_int64(st, 2);
   c->issued_s = sqlite3_column_int64(st, 7);
@@ -115,8 +117,9 @@ static int read_cert(sqlite3_stmt *st, struct store_cert *c, int with_tokens) {
 int store_cert_insert(struct store_tx *tx, const struct store_cert *c) {
   struct store_conn *conn = store_tx_conn(tx);
   sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_INSERT);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, c->serial);
   sqlite3_bind_int64(st, 2, c->attempt_id);
   sqlite3_bind_int64(st, 3, c->user_id);
@@ -129,10 +132,11 @@ int store_cert_insert(struct store_tx *tx, const struct store_cert *c) {
   store_bind_text(st, 10, c->kid);
   store_bind_text(st, 11, c->jws);
   store_bind_text(st, 12, c->qr_token);
-  if (NULL != c->display)
+  if (NULL != c->display) {
     store_bind_text(st, 13, c->display);
-  else
+  } else {
     sqlite3_bind_null(st, 13);
+  }
   int rc = store_step_done(conn, st, "certificate insert", NULL);
   store_stmt_done(st);
   return rc;
@@ -143,15 +147,18 @@ static int cert_get(struct store_rd *rd, struct store_cert *out, int which, cons
   struct store_conn *conn = store_rd_conn(rd);
   sqlite3_stmt *st = store_stmt(conn, &certs_set, which);
   memset(out, 0, sizeof *out);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
-  if (CERTS_BY_ATTEMPT != which)
+  }
+  if (CERTS_BY_ATTEMPT != which) {
     store_bind_text(st, 1, serial);
-  else
+  } else {
     sqlite3_bind_int64(st, 1, attempt_id);
+  }
   int rc = store_step_row(conn, st, "certificate look-up");
-  if (STORE_OK == rc && 0 != read_cert(st, out, 1))
+  if (STORE_OK == rc && 0 != read_cert(st, out, 1)) {
     rc = STORE_HARD;
+  }
   store_stmt_done(st);
   return rc;
 }
@@ -197,8 +204,9 @@ int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n,
   if (NULL != st) {
     sqlite3_bind_int64(st, 1, before_s);
     sqlite3_bind_int(st, 2, limit);
-    if (user_id > 0)
+    if (user_id > 0) {
       sqlite3_bind_int64(st, 3, user_id);
+    }
   }
   int rc = store_rows_collect(conn, st, &cert_rows, limit, &list, out_n);
   *out = list;
@@ -223,8 +231,9 @@ int store_cert_set_display(struct store_tx *tx, const char *serial, const char *
   struct store_conn *conn = store_tx_conn(tx);
   sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_SET_DISPLAY);
   int64_t changes = 0;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, serial);
   store_bind_text(st, 2, display);
   int rc = store_step_done(conn, st, "certificate display", &changes);
@@ -237,23 +246,27 @@ int store_cert_revoke(struct store_tx *tx, const char *serial, int64_t by_user_i
   struct store_conn *conn = store_tx_conn(tx);
   sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_REVOKE);
   int64_t changes = 0;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, serial);
   sqlite3_bind_int64(st, 2, store_tx_now_ms(tx));
   store_bind_text(st, 3, reason);
-  if (by_user_id > 0)
+  if (by_user_id > 0) {
     sqlite3_bind_int64(st, 4, by_user_id);
-  else
+  } else {
     sqlite3_bind_null(st, 4);
+  }
   int rc = store_step_done(conn, st, "certificate revoke", &changes);
   store_stmt_done(st);
-  if (STORE_OK != rc || 1 == changes)
+  if (STORE_OK != rc || 1 == changes) {
     return rc;
+  }
   /* Nothing changed: tell "no such certificate" from "already revoked". */
   st = store_stmt(conn, &certs_set, CERTS_STATUS);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, serial);
   rc = store_step_row(conn, st, "certificate status");
   store_stmt_done(st);
@@ -266,8 +279,9 @@ int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len
   sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_PNG_GET);
   *out = NULL;
   *out_len = 0;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, serial);
   store_bind_text(st, 2, url);
   int rc = store_step_row(conn, st, "certificate png");
@@ -291,8 +305,9 @@ int store_cert_png_put(struct store_tx *tx, const char *serial, const char *url,
   struct store_conn *conn = store_tx_conn(tx);
   sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_PNG_PUT);
   int64_t changes = 0;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, serial);
   sqlite3_bind_blob(st, 2, png, (int)len, SQLITE_TRANSIENT);
   store_bind_text(st, 3, url);

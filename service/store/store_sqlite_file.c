@@ -32,16 +32,18 @@ static int check_header(const char *path, char *err, size_t errlen) {
     return STORE_UNAVAILABLE;
   }
   got = read(fd, h, sizeof h);
-  if (0 != fstat(fd, &sb))
+  if (0 != fstat(fd, &sb)) {
     sb.st_size = 0;
+  }
   close(fd);
   if (got < 16 || 0 != memcmp(h, sqlite_magic, sizeof sqlite_magic)) {
     store_set_err(err, errlen, "%s: not an SQLite database (refusing to touch it)", path);
     return STORE_HARD;
   }
   unsigned page = (unsigned)h[16] << 8 | h[17];
-  if (1 == page)
+  if (1 == page) {
     page = 65536;
+  }
   bool page_ok = page >= 512 && page <= 65536 && 0 == (page & (page - 1));
   if (got != (ssize_t)sizeof h || !page_ok || sb.st_size < (off_t)page ||
       0 != sb.st_size % (off_t)page || h[18] < 1 || h[18] > 2 || h[19] < 1 || h[19] > 2 ||
@@ -58,17 +60,19 @@ static int run_check(sqlite3 *db, const char *path, const char *pragma, char *er
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(db, pragma, -1, &st, NULL);
   int result = STORE_HARD;
-  if (SQLITE_OK == rc)
+  if (SQLITE_OK == rc) {
     rc = sqlite3_step(st);
+  }
   if (SQLITE_ROW != rc) {
     store_set_err(err, errlen, "%s: database is corrupt or unreadable: %s", path,
                   sqlite3_errmsg(db));
   } else {
     const char *res = (const char *)sqlite3_column_text(st, 0);
-    if (NULL == res || 0 != strcmp(res, "ok"))
+    if (NULL == res || 0 != strcmp(res, "ok")) {
       store_set_err(err, errlen, "%s: database is corrupt: %s", path, NULL == res ? "?" : res);
-    else
+    } else {
       result = STORE_OK;
+    }
   }
   sqlite3_finalize(st);
   return result;
@@ -134,8 +138,9 @@ int store_file_check_existing(const char *path, bool full, int *out_version, cha
   int result = STORE_HARD;
   int rc = check_header(path, err, errlen);
   *out_version = 0;
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
   if (SQLITE_OK != rc) {
     store_set_err(err, errlen, "%s: cannot open read-only: %s", path, sqlite3_errstr(rc));
@@ -145,14 +150,17 @@ int store_file_check_existing(const char *path, bool full, int *out_version, cha
   sqlite3_exec(db, "PRAGMA trusted_schema=OFF", NULL, NULL, NULL);
   result = run_check(db, path, full ? "PRAGMA quick_check(1)" : "PRAGMA quick_check(sqlite_schema)",
                      err, errlen);
-  if (STORE_OK == result && !full)
+  if (STORE_OK == result && !full) {
     result = check_table_ends(db, path, err, errlen);
-  if (STORE_OK != result)
+  }
+  if (STORE_OK != result) {
     goto cleanup;
+  }
   result = STORE_HARD;
   rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
-  if (SQLITE_OK == rc)
+  if (SQLITE_OK == rc) {
     rc = sqlite3_step(st);
+  }
   if (SQLITE_ROW != rc) {
     store_set_err(err, errlen, "%s: cannot read schema version: %s", path, sqlite3_errmsg(db));
     goto cleanup;
@@ -191,8 +199,9 @@ int store_file_check_directory(const char *path, char *err, size_t errlen) {
     dir[1] = '\0';
   } else {
     n = (size_t)(slash - path);
-    if (0 == n)
+    if (0 == n) {
       n = 1; /* "/file" */
+    }
     if (n >= sizeof dir) {
       store_set_err(err, errlen, "%s: path too long", path);
       return STORE_HARD;
@@ -222,10 +231,12 @@ static int copy_db(sqlite3 *dst, sqlite3 *src, char *err, size_t errlen) {
    * number of pauses so a stuck lock ends in a clear error. */
   for (int pauses = 0;;) {
     rc = sqlite3_backup_step(b, 256);
-    if (SQLITE_DONE == rc)
+    if (SQLITE_DONE == rc) {
       break;
-    if (SQLITE_OK == rc)
+    }
+    if (SQLITE_OK == rc) {
       continue;
+    }
     if ((SQLITE_BUSY == rc || SQLITE_LOCKED == rc) && pauses < 600) {
       pauses++;
       store_sleep_ms(50);
@@ -285,8 +296,9 @@ int store_backup(struct store *s, const char *dest_path, char *err, size_t errle
 cleanup:
   sqlite3_close(src);
   sqlite3_close(dst);
-  if (STORE_OK != rc && created)
+  if (STORE_OK != rc && created) {
     unlink(dest_path);
+  }
   return rc;
 }
 
@@ -307,19 +319,22 @@ int store_restore(const char *db_path, const char *src_path, const struct store_
     return STORE_HARD;
   }
   rc = store_file_check_existing(src_path, true, &version, err, errlen);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   if (version < 1) {
     store_set_err(err, errlen, "%s: not a ujikom database (schema version 0)", src_path);
     return STORE_HARD;
   }
-  if (NULL != opts)
+  if (NULL != opts) {
     o = *opts;
+  }
   /* Checks the target like start-up does (writable, intact or absent) and creates it. */
   o.migrate_to = -1;
   rc = store_open(&s, db_path, &o, err, errlen);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   store_close(s);
   s = NULL;
   if (SQLITE_OK !=
@@ -334,8 +349,9 @@ int store_restore(const char *db_path, const char *src_path, const struct store_
       dst, o.busy_timeout_ms > 0 && o.busy_timeout_ms < INT_MAX ? (int)o.busy_timeout_ms : 5000);
   sqlite3_exec(dst, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
   rc = copy_db(dst, src, err, errlen);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     goto cleanup;
+  }
   sqlite3_close(dst);
   dst = NULL;
   o.migrate_to = 0;

@@ -45,8 +45,9 @@ static void store_vlog(const struct store *s, enum store_log_level level, const 
 static void store_vlog(const struct store *s, enum store_log_level level, const char *fmt,
                        va_list ap) {
   char msg[768];
-  if (NULL == s || NULL == s->opts.log)
+  if (NULL == s || NULL == s->opts.log) {
     return;
+  }
   vsnprintf(msg, sizeof msg, fmt, ap);
   s->opts.log(s->opts.log_ctx, level, msg);
 }
@@ -67,8 +68,9 @@ void store_conn_log(struct store_conn *c, enum store_log_level level, const char
 
 void store_set_err(char *err, size_t errlen, const char *fmt, ...) {
   va_list ap;
-  if (NULL == err || 0 == errlen)
+  if (NULL == err || 0 == errlen) {
     return;
+  }
   va_start(ap, fmt);
   vsnprintf(err, errlen, fmt, ap);
   va_end(ap);
@@ -76,8 +78,9 @@ void store_set_err(char *err, size_t errlen, const char *fmt, ...) {
 
 void store_sleep_ms(long ms) {
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  while (0 != nanosleep(&ts, &ts) && EINTR == errno)
+  while (0 != nanosleep(&ts, &ts) && EINTR == errno) {
     ;
+  }
 }
 
 const char *store_rc_name(int rc) {
@@ -102,8 +105,9 @@ const char *store_rc_name(int rc) {
 }
 
 int store_schema_latest(void) {
-  if (0 == store_migrations_count)
+  if (0 == store_migrations_count) {
     return 0;
+  }
   return store_migrations[store_migrations_count - 1].version;
 }
 
@@ -128,8 +132,9 @@ int store_map_code(int sqlite_rc) {
   case SQLITE_NOLFS:
     return STORE_UNAVAILABLE;
   case SQLITE_CONSTRAINT:
-    if (SQLITE_CONSTRAINT_UNIQUE == sqlite_rc || SQLITE_CONSTRAINT_PRIMARYKEY == sqlite_rc)
+    if (SQLITE_CONSTRAINT_UNIQUE == sqlite_rc || SQLITE_CONSTRAINT_PRIMARYKEY == sqlite_rc) {
       return STORE_EXISTS;
+    }
     return STORE_HARD;
   default:
     return STORE_HARD;
@@ -171,8 +176,9 @@ sqlite3_stmt *store_stmt(struct store_conn *c, const struct store_sqlset *set, i
   if (NULL == cache) {
     sqlite3_stmt **stmts = calloc((size_t)set->count, sizeof *stmts);
     struct stmt_cache *grown = NULL;
-    if (NULL == stmts)
+    if (NULL == stmts) {
       return NULL;
+    }
     grown = realloc(c->caches, (c->ncaches + 1) * sizeof *grown);
     if (NULL == grown) {
       free(stmts);
@@ -201,44 +207,52 @@ sqlite3_stmt *store_stmt(struct store_conn *c, const struct store_sqlset *set, i
 }
 
 void store_stmt_done(sqlite3_stmt *st) {
-  if (NULL == st)
+  if (NULL == st) {
     return;
+  }
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
 }
 
 int store_step_row(struct store_conn *c, sqlite3_stmt *st, const char *what) {
   int rc = sqlite3_step(st);
-  if (SQLITE_ROW == rc)
+  if (SQLITE_ROW == rc) {
     return STORE_OK;
-  if (SQLITE_DONE == rc)
+  }
+  if (SQLITE_DONE == rc) {
     return STORE_NONE;
+  }
   return store_map_error(c, rc, what);
 }
 
 int store_step_done(struct store_conn *c, sqlite3_stmt *st, const char *what,
                     int64_t *out_changes) {
   int rc = sqlite3_step(st);
-  while (SQLITE_ROW == rc)
+  while (SQLITE_ROW == rc) {
     rc = sqlite3_step(st);
-  if (SQLITE_DONE != rc)
+  }
+  if (SQLITE_DONE != rc) {
     return store_map_error(c, rc, what);
-  if (NULL != out_changes)
+  }
+  if (NULL != out_changes) {
     *out_changes = sqlite3_changes64(c->db);
+  }
   return STORE_OK;
 }
 
 int store_bind_text(sqlite3_stmt *st, int idx, const char *text) {
-  if (NULL == text)
+  if (NULL == text) {
     return sqlite3_bind_null(st, idx);
+  }
   return sqlite3_bind_text(st, idx, text, -1, SQLITE_TRANSIENT);
 }
 
 int store_col_copy(sqlite3_stmt *st, int col, char *buf, size_t bufsize) {
   const unsigned char *t = sqlite3_column_text(st, col);
   size_t n = (size_t)sqlite3_column_bytes(st, col);
-  if (0 == bufsize)
+  if (0 == bufsize) {
     return -1;
+  }
   if (NULL == t) {
     buf[0] = '\0';
     return 0;
@@ -256,14 +270,17 @@ char *store_col_strdup(sqlite3_stmt *st, int col, int *out_oom) {
   const unsigned char *t = sqlite3_column_text(st, col);
   size_t n = (size_t)sqlite3_column_bytes(st, col);
   char *copy = NULL;
-  if (NULL != out_oom)
+  if (NULL != out_oom) {
     *out_oom = 0;
-  if (NULL == t)
+  }
+  if (NULL == t) {
     return NULL;
+  }
   copy = malloc(n + 1);
   if (NULL == copy) {
-    if (NULL != out_oom)
+    if (NULL != out_oom) {
       *out_oom = 1;
+    }
     return NULL;
   }
   memcpy(copy, t, n);
@@ -273,10 +290,12 @@ char *store_col_strdup(sqlite3_stmt *st, int col, int *out_oom) {
 
 void store_rows_free(const struct store_rowtype *type, void *list, size_t n) {
   unsigned char *elems = list;
-  if (NULL == list)
+  if (NULL == list) {
     return;
-  for (size_t i = 0; NULL != type->clear && i < n; i++)
+  }
+  for (size_t i = 0; NULL != type->clear && i < n; i++) {
     type->clear(elems + i * type->size);
+  }
   free(list);
 }
 
@@ -290,8 +309,9 @@ static int rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct sto
   int rc = STORE_HARD;
   *out = NULL;
   *out_n = 0;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   if (limit > 0) {
     list = calloc(limit, type->size);
     if (NULL == list) {
@@ -313,13 +333,15 @@ static int rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct sto
     }
     memset(list + n * type->size, 0, type->size);
     rc = type->read(st, list + n * type->size);
-    if (STORE_OK != rc)
+    if (STORE_OK != rc) {
       break;
+    }
     n++;
   }
   /* The loop ends on the last row (NONE) or, bounded, after limit rows (OK). */
-  if (STORE_NONE == rc || (STORE_OK == rc && limit > 0 && n == limit))
+  if (STORE_NONE == rc || (STORE_OK == rc && limit > 0 && n == limit)) {
     rc = STORE_OK;
+  }
 cleanup:
   store_stmt_done(st);
   if (STORE_OK != rc) {
@@ -371,8 +393,9 @@ int64_t store_tx_now_ms(const struct store_tx *tx) {
 int store_core_exec(struct store_conn *c, enum core_stmt id, const char *what) {
   sqlite3_stmt *st = store_stmt(c, &core_set, id);
   int rc = STORE_HARD;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   rc = store_step_done(c, st, what, NULL);
   store_stmt_done(st);
   return rc;
@@ -382,8 +405,9 @@ int store_core_exec(struct store_conn *c, enum core_stmt id, const char *what) {
 void store_conn_reset_active(struct store_conn *c) {
   sqlite3_stmt *st = NULL;
   while (NULL != (st = sqlite3_next_stmt(c->db, st))) {
-    if (sqlite3_stmt_busy(st))
+    if (sqlite3_stmt_busy(st)) {
       sqlite3_reset(st);
+    }
   }
 }
 
@@ -391,11 +415,13 @@ void store_conn_reset_active(struct store_conn *c) {
 /* connections */
 
 void store_conn_close(struct store_conn *c) {
-  if (NULL == c)
+  if (NULL == c) {
     return;
+  }
   for (size_t i = 0; i < c->ncaches; i++) {
-    for (int j = 0; j < c->caches[i].set->count; j++)
+    for (int j = 0; j < c->caches[i].set->count; j++) {
       sqlite3_finalize(c->caches[i].stmts[j]);
+    }
     free(c->caches[i].stmts);
   }
   free(c->caches);
@@ -469,13 +495,15 @@ cleanup:
 static int read_user_version(struct store_conn *c, int *out) {
   sqlite3_stmt *st = store_stmt(c, &core_set, CORE_USER_VERSION);
   int rc = STORE_HARD;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   rc = store_step_row(c, st, "read user_version");
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     *out = sqlite3_column_int(st, 0);
-  else if (STORE_NONE == rc)
+  } else if (STORE_NONE == rc) {
     rc = STORE_HARD;
+  }
   store_stmt_done(st);
   return rc;
 }
@@ -489,8 +517,9 @@ static int migrate_locked(struct store *s, int to, int *out_from, int *out_to, c
     store_set_err(err, errlen, "%s: cannot read schema version", s->path);
     return rc;
   }
-  if (NULL != out_from)
+  if (NULL != out_from) {
     *out_from = cur;
+  }
   if (cur > store_schema_latest()) {
     store_set_err(err, errlen, "%s: schema version %d is newer than this program knows (%d)",
                   s->path, cur, store_schema_latest());
@@ -500,10 +529,12 @@ static int migrate_locked(struct store *s, int to, int *out_from, int *out_to, c
     const struct store_migration *m = &store_migrations[i];
     char pragma[64];
     char *msg = NULL;
-    if (m->version <= cur)
+    if (m->version <= cur) {
       continue;
-    if (to > 0 && m->version > to)
+    }
+    if (to > 0 && m->version > to) {
       break;
+    }
     rc = store_core_exec(c, CORE_BEGIN_IMMEDIATE, "begin migration");
     if (STORE_OK != rc) {
       store_set_err(err, errlen, "migration %04d_%s: cannot begin: %s", m->version, m->name,
@@ -512,30 +543,34 @@ static int migrate_locked(struct store *s, int to, int *out_from, int *out_to, c
     }
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", m->version);
     int erc = sqlite3_exec(c->db, m->sql, NULL, NULL, &msg);
-    if (SQLITE_OK == erc)
+    if (SQLITE_OK == erc) {
       erc = sqlite3_exec(c->db, pragma, NULL, NULL, &msg);
+    }
     if (SQLITE_OK != erc) {
       store_set_err(err, errlen, "migration %04d_%s failed: %s", m->version, m->name,
                     NULL != msg ? msg : sqlite3_errstr(erc));
       sqlite3_free(msg);
       rc = store_map_code(erc);
-      if (sqlite3_get_autocommit(c->db) == 0)
+      if (sqlite3_get_autocommit(c->db) == 0) {
         store_core_exec(c, CORE_ROLLBACK, "rollback migration");
+      }
       return rc < 0 ? rc : STORE_HARD;
     }
     rc = store_core_exec(c, CORE_COMMIT, "commit migration");
     if (STORE_OK != rc) {
       store_set_err(err, errlen, "migration %04d_%s: commit failed: %s", m->version, m->name,
                     store_rc_name(rc));
-      if (sqlite3_get_autocommit(c->db) == 0)
+      if (sqlite3_get_autocommit(c->db) == 0) {
         store_core_exec(c, CORE_ROLLBACK, "rollback migration");
+      }
       return rc;
     }
     store_logf(s, STORE_LOG_INFO, "applied migration %04d_%s", m->version, m->name);
     cur = m->version;
   }
-  if (NULL != out_to)
+  if (NULL != out_to) {
     *out_to = cur;
+  }
   return STORE_OK;
 }
 
@@ -553,8 +588,9 @@ int store_migrate(struct store *s, int to, int *out_from, int *out_to, char *err
 int store_schema_version(struct store *s, int *out) {
   struct store_rd *rd = NULL;
   int rc = store_rd_begin(s, &rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   rc = read_user_version(rd->conn, out);
   store_rd_end(rd);
   return rc;
@@ -587,18 +623,21 @@ static void *checkpointer(void *arg) {
   struct store *s = arg;
   pthread_mutex_lock(&s->ckpt_lock);
   for (;;) {
-    while (!s->ckpt_wanted && !s->ckpt_stop)
+    while (!s->ckpt_wanted && !s->ckpt_stop) {
       pthread_cond_wait(&s->cwake, &s->ckpt_lock);
-    if (s->ckpt_stop)
+    }
+    if (s->ckpt_stop) {
       break;
+    }
     s->ckpt_wanted = false;
     pthread_mutex_unlock(&s->ckpt_lock);
     /* PASSIVE: copies what no reader still needs, never waits for readers or the writer. */
     int log = 0, done = 0;
     int rc =
         sqlite3_wal_checkpoint_v2(s->ckpt_conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-    if (SQLITE_OK != rc && SQLITE_BUSY != rc)
+    if (SQLITE_OK != rc && SQLITE_BUSY != rc) {
       store_logf(s, STORE_LOG_WARN, "checkpoint: %s", sqlite3_errmsg(s->ckpt_conn->db));
+    }
     /* At most one checkpoint per STORE_CKPT_PAUSE_MS: a checkpoint costs an fsync of the
      * database file, and the pages written meanwhile wait for the next one. */
     struct timespec until;
@@ -609,8 +648,9 @@ static void *checkpointer(void *arg) {
       until.tv_nsec -= 1000000000L;
     }
     pthread_mutex_lock(&s->ckpt_lock);
-    while (!s->ckpt_stop && 0 == pthread_cond_timedwait(&s->cwake, &s->ckpt_lock, &until))
+    while (!s->ckpt_stop && 0 == pthread_cond_timedwait(&s->cwake, &s->ckpt_lock, &until)) {
       ;
+    }
   }
   pthread_mutex_unlock(&s->ckpt_lock);
   return NULL;
@@ -638,8 +678,9 @@ static void checkpointer_start(struct store *s) {
 }
 
 static void checkpointer_stop(struct store *s) {
-  if (!s->ckpt_running)
+  if (!s->ckpt_running) {
     return;
+  }
   pthread_mutex_lock(&s->wlock);
   sqlite3_wal_autocheckpoint(s->writer->db, STORE_CKPT_PAGES); /* removes our hook */
   pthread_mutex_unlock(&s->wlock);
@@ -668,8 +709,9 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
     return STORE_HARD;
   }
   rc = store_file_check_directory(path, err, errlen);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   if (0 == stat(path, &sb)) {
     if (!S_ISREG(sb.st_mode)) {
       store_set_err(err, errlen, "%s: not a regular file", path);
@@ -681,8 +723,9 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
     }
     if (sb.st_size > 0) {
       rc = store_file_check_existing(path, false, &version, err, errlen);
-      if (STORE_OK != rc)
+      if (STORE_OK != rc) {
         return rc;
+      }
     }
   } else if (ENOENT != errno) {
     store_set_err(err, errlen, "%s: %s", path, strerror(errno));
@@ -694,14 +737,18 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
     store_set_err(err, errlen, "out of memory");
     return STORE_UNAVAILABLE;
   }
-  if (NULL != opts)
+  if (NULL != opts) {
     s->opts = *opts;
-  if (s->opts.busy_timeout_ms <= 0)
+  }
+  if (s->opts.busy_timeout_ms <= 0) {
     s->opts.busy_timeout_ms = 5000;
-  if (s->opts.busy_timeout_ms > INT_MAX)
+  }
+  if (s->opts.busy_timeout_ms > INT_MAX) {
     s->opts.busy_timeout_ms = INT_MAX;
-  if (s->opts.txn_retries <= 0)
+  }
+  if (s->opts.txn_retries <= 0) {
     s->opts.txn_retries = 3;
+  }
   atomic_init(&s->busy_until_ms, 0LL);
   s->path = strdup(path);
   if (NULL == s->path) {
@@ -723,12 +770,14 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
     goto cleanup;
   }
   rc = store_conn_open(s, true, &s->writer, err, errlen);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     goto cleanup;
+  }
   if (s->opts.migrate_to >= 0) {
     rc = store_migrate(s, s->opts.migrate_to, NULL, NULL, err, errlen);
-    if (STORE_OK != rc)
+    if (STORE_OK != rc) {
       goto cleanup;
+    }
   }
   checkpointer_start(s);
   *out = s;
@@ -736,16 +785,21 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
 cleanup:
   if (NULL != s) {
     store_conn_close(s->writer);
-    if (wlock_init)
+    if (wlock_init) {
       pthread_mutex_destroy(&s->wlock);
-    if (plock_init)
+    }
+    if (plock_init) {
       pthread_mutex_destroy(&s->plock);
-    if (qlock_init)
+    }
+    if (qlock_init) {
       pthread_mutex_destroy(&s->qlock);
-    if (ckpt_lock_init)
+    }
+    if (ckpt_lock_init) {
       pthread_mutex_destroy(&s->ckpt_lock);
-    if (cwake_init)
+    }
+    if (cwake_init) {
       pthread_cond_destroy(&s->cwake);
+    }
     free(s->path);
     free(s);
   }
@@ -753,8 +807,9 @@ cleanup:
 }
 
 void store_close(struct store *s) {
-  if (NULL == s)
+  if (NULL == s) {
     return;
+  }
   checkpointer_stop(s);
   while (NULL != s->pool) {
     struct store_conn *c = s->pool;
@@ -806,8 +861,9 @@ int store_rd_begin(struct store *s, struct store_rd **out) {
 void store_rd_end(struct store_rd *rd) {
   struct store_conn *c = NULL;
   struct store *s = NULL;
-  if (NULL == rd)
+  if (NULL == rd) {
     return;
+  }
   c = rd->conn;
   s = c->st;
   store_conn_reset_active(c);
@@ -830,12 +886,14 @@ int store_health(struct store *s) {
   struct store_rd *rd = NULL;
   sqlite3_stmt *st = NULL;
   int rc = store_rd_begin(s, &rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   st = store_stmt(rd->conn, &core_set, CORE_HEALTH);
   rc = NULL == st ? STORE_HARD : store_step_row(rd->conn, st, "health");
-  if (STORE_NONE == rc)
+  if (STORE_NONE == rc) {
     rc = STORE_HARD;
+  }
   store_stmt_done(st);
   store_rd_end(rd);
   return rc;

@@ -37,8 +37,9 @@ struct txn_req {
  * one budget instead of one after another (N budgets). */
 static int64_t txn_budget_ms(const struct store *s) {
   int64_t budget = (int64_t)s->opts.busy_timeout_ms * (s->opts.txn_retries + 1);
-  for (int i = 0; i < s->opts.txn_retries; i++)
+  for (int i = 0; i < s->opts.txn_retries; i++) {
     budget += 10L * (i + 1);
+  }
   return budget;
 }
 
@@ -48,10 +49,12 @@ static int lock_writer(struct store *s, int64_t deadline) {
   struct timespec abs;
   int64_t wait = deadline - clock_mono_ms();
   int rc = pthread_mutex_trylock(&s->wlock);
-  if (EBUSY != rc)
+  if (EBUSY != rc) {
     return rc;
-  if (wait <= 0)
+  }
+  if (wait <= 0) {
     return ETIMEDOUT;
+  }
   clock_gettime(CLOCK_REALTIME, &abs); /* pthread_mutex_timedlock measures CLOCK_REALTIME */
   abs.tv_sec += (time_t)(wait / 1000);
   abs.tv_nsec += (long)(wait % 1000) * 1000000L;
@@ -116,13 +119,16 @@ static bool run_one(struct store_conn *c, struct store_tx *tx, struct txn_req *r
 static void run_batch(struct store *s, struct txn_req *batch) {
   struct store_conn *c = s->writer;
   int64_t deadline = batch->deadline;
-  for (struct txn_req *r = batch; NULL != r; r = r->next)
-    if (r->deadline < deadline)
+  for (struct txn_req *r = batch; NULL != r; r = r->next) {
+    if (r->deadline < deadline) {
       deadline = r->deadline;
+    }
+  }
   int64_t now = clock_mono_ms();
   bool degraded = now < (int64_t)atomic_load(&s->busy_until_ms);
-  if (degraded && deadline > now + STORE_BUSY_PROBE_MS)
+  if (degraded && deadline > now + STORE_BUSY_PROBE_MS) {
     deadline = now + STORE_BUSY_PROBE_MS;
+  }
   int lrc = lock_writer(s, deadline);
   if (0 != lrc) {
     if (ETIMEDOUT == lrc) {
@@ -137,16 +143,19 @@ static void run_batch(struct store *s, struct txn_req *batch) {
   int last = STORE_OK;
   for (int attempt = 0;; attempt++) {
     bool pending = false;
-    for (struct txn_req *r = batch; NULL != r; r = r->next)
+    for (struct txn_req *r = batch; NULL != r; r = r->next) {
       pending = pending || !r->settled;
-    if (!pending)
+    }
+    if (!pending) {
       break;
+    }
     now = clock_mono_ms();
     if (!degraded && now < (int64_t)atomic_load(&s->busy_until_ms)) {
       /* Writers gave up behind us meanwhile: stop waiting a full budget too. */
       degraded = true;
-      if (deadline > now + STORE_BUSY_PROBE_MS)
+      if (deadline > now + STORE_BUSY_PROBE_MS) {
         deadline = now + STORE_BUSY_PROBE_MS;
+      }
     }
     int64_t left = deadline - now;
     bool retry_left = attempt < s->opts.txn_retries;
@@ -168,9 +177,11 @@ static void run_batch(struct store *s, struct txn_req *batch) {
       break;
     }
     bool alive = true;
-    for (struct txn_req *r = batch; alive && NULL != r; r = r->next)
-      if (!r->settled)
+    for (struct txn_req *r = batch; alive && NULL != r; r = r->next) {
+      if (!r->settled) {
         alive = run_one(c, &tx, r);
+      }
+    }
     rc = STORE_BUSY;
     if (alive) {
       rc = store_core_exec(c, CORE_COMMIT, "commit");
@@ -183,29 +194,33 @@ static void run_batch(struct store *s, struct txn_req *batch) {
         }
       }
     }
-    if (0 == sqlite3_get_autocommit(c->db))
+    if (0 == sqlite3_get_autocommit(c->db)) {
       store_core_exec(c, CORE_ROLLBACK, "rollback");
+    }
     /* Bodies that succeeded in a transaction that did not commit run again. */
-    for (struct txn_req *r = batch; NULL != r; r = r->next)
+    for (struct txn_req *r = batch; NULL != r; r = r->next) {
       r->tentative = false;
+    }
     last = rc;
     if (!retry_left || deadline <= clock_mono_ms()) {
       /* Whatever is still pending gets the last failure, or BUSY. */
       settle_rest(batch, STORE_OK == rc ? STORE_BUSY : rc);
       break;
     }
-    if (STORE_BUSY == rc)
+    if (STORE_BUSY == rc) {
       store_sleep_ms(10L * (attempt + 1));
+    }
   }
   bool any_ok = false, any_busy = false;
   for (struct txn_req *r = batch; NULL != r; r = r->next) {
     any_ok = any_ok || STORE_OK == r->result;
     any_busy = any_busy || STORE_BUSY == r->result;
   }
-  if (any_ok)
+  if (any_ok) {
     atomic_store(&s->busy_until_ms, 0LL);
-  else if (any_busy && STORE_BUSY == last)
+  } else if (any_busy && STORE_BUSY == last) {
     atomic_store(&s->busy_until_ms, (long long)(clock_mono_ms() + txn_budget_ms(s)));
+  }
   pthread_mutex_unlock(&s->wlock);
 }
 
@@ -213,8 +228,9 @@ static void run_batch(struct store *s, struct txn_req *batch) {
 static struct timespec realtime_at(int64_t mono_deadline) {
   struct timespec abs;
   int64_t wait = mono_deadline - clock_mono_ms();
-  if (wait < 0)
+  if (wait < 0) {
     wait = 0;
+  }
   clock_gettime(CLOCK_REALTIME, &abs);
   abs.tv_sec += (time_t)(wait / 1000);
   abs.tv_nsec += (long)(wait % 1000) * 1000000L;
@@ -227,22 +243,26 @@ static struct timespec realtime_at(int64_t mono_deadline) {
 
 /* Wakes the caller queued first, which leads the next batch (under qlock). */
 static void wake_next_leader(struct store *s) {
-  if (!s->leading && NULL != s->qhead)
+  if (!s->leading && NULL != s->qhead) {
     pthread_cond_signal(&s->qhead->wake);
+  }
 }
 
 /* Takes a request that gave up out of the queue (under qlock). */
 static void unqueue(struct store *s, struct txn_req *me) {
   struct txn_req *prev = NULL;
   for (struct txn_req *r = s->qhead; NULL != r; prev = r, r = r->next) {
-    if (r != me)
+    if (r != me) {
       continue;
-    if (NULL == prev)
+    }
+    if (NULL == prev) {
       s->qhead = r->next;
-    else
+    } else {
       prev->next = r->next;
-    if (s->qtail == r)
+    }
+    if (s->qtail == r) {
       s->qtail = prev;
+    }
     return;
   }
 }
@@ -254,8 +274,9 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
                        .ctx = ctx,
                        .deadline = start + (degraded ? STORE_BUSY_PROBE_MS : txn_budget_ms(s)),
                        .result = STORE_HARD};
-  if (0 != pthread_cond_init(&me.wake, NULL))
+  if (0 != pthread_cond_init(&me.wake, NULL)) {
     return STORE_HARD;
+  }
   pthread_mutex_lock(&s->qlock);
   if (s->leading && pthread_equal(s->leader, pthread_self())) {
     pthread_mutex_unlock(&s->qlock);
@@ -263,18 +284,20 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
     store_logf(s, STORE_LOG_ERROR, "store_txn: nested transaction refused (deadlock)");
     return STORE_HARD;
   }
-  if (NULL == s->qtail)
+  if (NULL == s->qtail) {
     s->qhead = &me;
-  else
+  } else {
     s->qtail->next = &me;
+  }
   s->qtail = &me;
   while (!me.done) {
     if (!s->leading) {
       /* Lead: take everything queued so far (our own request included). */
       struct txn_req *batch = s->qhead;
       s->qhead = s->qtail = NULL;
-      for (struct txn_req *r = batch; NULL != r; r = r->next)
+      for (struct txn_req *r = batch; NULL != r; r = r->next) {
         r->taken = true;
+      }
       s->leading = true;
       s->leader = pthread_self();
       pthread_mutex_unlock(&s->qlock);
@@ -283,8 +306,9 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
       for (struct txn_req *r = batch, *next = NULL; NULL != r; r = next) {
         next = r->next;
         r->done = true; /* its caller reads it only after we release qlock */
-        if (r != &me)
+        if (r != &me) {
           pthread_cond_signal(&r->wake);
+        }
       }
       s->leading = false;
       wake_next_leader(s);

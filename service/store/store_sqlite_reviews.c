@@ -82,10 +82,11 @@ static int64_t col_int_or_zero(sqlite3_stmt *st, int col) {
 }
 
 static void bind_id_or_null(sqlite3_stmt *st, int idx, int64_t id) {
-  if (0 == id)
+  if (0 == id) {
     sqlite3_bind_null(st, idx);
-  else
+  } else {
     sqlite3_bind_int64(st, idx, id);
+  }
 }
 
 /* Runs a write with ?1 = id and returns OK / NONE (no row changed) / negative. */
@@ -93,8 +94,9 @@ static int exec_changes(struct store_conn *c, sqlite3_stmt *st, const char *what
   int64_t changes = 0;
   int rc = store_step_done(c, st, what, &changes);
   store_stmt_done(st);
-  if (STORE_OK == rc && 0 == changes)
+  if (STORE_OK == rc && 0 == changes) {
     return STORE_NONE;
+  }
   return rc;
 }
 
@@ -105,8 +107,9 @@ static int claim_read(struct store_conn *c, struct store_claim *out, int64_t att
   sqlite3_stmt *st = store_stmt(c, &reviews_set, CLAIM_GET);
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, attempt_id);
   rc = store_step_row(c, st, "claim get");
   if (STORE_OK == rc) {
@@ -130,32 +133,39 @@ int store_claim_take(struct store_tx *tx, struct store_claim *out, int64_t attem
   sqlite3_stmt *st = NULL;
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
-  if (ttl_ms <= 0 || assessor_id <= 0)
+  if (ttl_ms <= 0 || assessor_id <= 0) {
     return STORE_HARD;
+  }
   st = store_stmt(c, &reviews_set, ATTEMPT_PENDING);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, attempt_id);
   rc = store_step_row(c, st, "claim attempt");
   store_stmt_done(st);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   rc = claim_read(c, out, attempt_id);
-  if (rc < 0)
+  if (rc < 0) {
     return rc;
-  if (STORE_OK == rc && out->assessor_id != assessor_id && out->expires_ms > now)
+  }
+  if (STORE_OK == rc && out->assessor_id != assessor_id && out->expires_ms > now) {
     return STORE_CONFLICT;
+  }
   st = store_stmt(c, &reviews_set, CLAIM_PUT);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, attempt_id);
   sqlite3_bind_int64(st, 2, assessor_id);
   sqlite3_bind_int64(st, 3, now);
   sqlite3_bind_int64(st, 4, now + ttl_ms);
   rc = store_step_done(c, st, "claim put", NULL);
   store_stmt_done(st);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     *out = (struct store_claim){attempt_id, assessor_id, now, now + ttl_ms};
+  }
   return rc;
 }
 
@@ -163,8 +173,9 @@ int store_claim_release(struct store_tx *tx, int64_t attempt_id) {
   struct store_conn *c = store_tx_conn(tx);
   sqlite3_stmt *st = store_stmt(c, &reviews_set, CLAIM_DELETE);
   int rc = STORE_HARD;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, attempt_id);
   rc = exec_changes(c, st, "claim delete");
   return STORE_NONE == rc ? STORE_OK : rc;
@@ -177,8 +188,9 @@ static int queue_row(sqlite3_stmt *st, void *elem) {
   struct store_queue_entry *e = elem;
   e->attempt_id = sqlite3_column_int64(st, 0);
   e->user_id = sqlite3_column_int64(st, 1);
-  if (0 != store_col_copy(st, 2, e->exam_id, sizeof e->exam_id))
+  if (0 != store_col_copy(st, 2, e->exam_id, sizeof e->exam_id)) {
     return STORE_HARD;
+  }
   e->since_ms = col_int_or_zero(st, 3);
   e->holder_id = col_int_or_zero(st, 4);
   e->claim_expires_ms = col_int_or_zero(st, 5);
@@ -200,8 +212,9 @@ int store_review_queue(struct store_rd *rd, struct store_queue_entry **out, size
   void *list = NULL;
   if (NULL != st) {
     sqlite3_bind_int(st, 1, limit);
-    if (NULL != exam_id)
+    if (NULL != exam_id) {
       store_bind_text(st, 2, exam_id);
+    }
   }
   int rc = store_rows_collect(c, st, &queue_rows, limit, &list, out_n);
   *out = list;
@@ -212,8 +225,9 @@ int store_review_queue(struct store_rd *rd, struct store_queue_entry **out, size
 /* decisions */
 
 void store_decision_clear(struct store_decision *d) {
-  if (NULL == d)
+  if (NULL == d) {
     return;
+  }
   free(d->marks);
   free(d->units);
   free(d->feedback);
@@ -226,16 +240,19 @@ int store_decision_add(struct store_tx *tx, int64_t *out_id, const struct store_
   sqlite3_stmt *st = store_stmt(c, &reviews_set, DECISION_INSERT);
   int rc = STORE_HARD;
   *out_id = 0;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
-  if (NULL == d->marks || NULL == d->units)
+  }
+  if (NULL == d->marks || NULL == d->units) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, d->attempt_id);
   sqlite3_bind_int64(st, 2, d->decided_by);
   store_bind_text(st, 3, d->kind);
   sqlite3_bind_int64(st, 4, store_tx_now_ms(tx));
-  if (VERDICT_K != d->overall && VERDICT_BK != d->overall)
+  if (VERDICT_K != d->overall && VERDICT_BK != d->overall) {
     return STORE_HARD;
+  }
   store_bind_text(st, 5, verdict_name(d->overall));
   store_bind_text(st, 6, d->marks);
   store_bind_text(st, 7, d->units);
@@ -244,10 +261,12 @@ int store_decision_add(struct store_tx *tx, int64_t *out_id, const struct store_
   bind_id_or_null(st, 10, d->appeal_id);
   rc = store_step_done(c, st, "decision insert", NULL);
   store_stmt_done(st);
-  if (STORE_EXISTS == rc)
+  if (STORE_EXISTS == rc) {
     rc = STORE_HARD;
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     *out_id = store_conn_last_rowid(c);
+  }
   return rc;
 }
 
@@ -259,8 +278,9 @@ static int decision_read(sqlite3_stmt *st, struct store_decision *d) {
   d->attempt_id = sqlite3_column_int64(st, 1);
   d->decided_by = sqlite3_column_int64(st, 2);
   if (0 != store_col_copy(st, 3, d->kind, sizeof d->kind) ||
-      !verdict_parse((const char *)sqlite3_column_text(st, 5), &d->overall))
+      !verdict_parse((const char *)sqlite3_column_text(st, 5), &d->overall)) {
     return STORE_HARD;
+  }
   d->decided_ms = sqlite3_column_int64(st, 4);
   d->marks = store_col_strdup(st, 6, &oom[0]);
   d->units = store_col_strdup(st, 7, &oom[1]);
@@ -279,12 +299,14 @@ int store_decision_latest(struct store_rd *rd, struct store_decision *out, int64
   sqlite3_stmt *st = store_stmt(c, &reviews_set, DECISION_LATEST);
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, attempt_id);
   rc = store_step_row(c, st, "decision latest");
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = decision_read(st, out);
+  }
   store_stmt_done(st);
   return rc;
 }
@@ -309,8 +331,9 @@ int store_decision_history(struct store_rd *rd, struct store_decision **out, siz
   struct store_conn *c = store_rd_conn(rd);
   sqlite3_stmt *st = store_stmt(c, &reviews_set, DECISION_HISTORY);
   void *list = NULL;
-  if (NULL != st)
+  if (NULL != st) {
     sqlite3_bind_int64(st, 1, attempt_id);
+  }
   int rc = store_rows_collect_all(c, st, &decision_rows, &list, out_n);
   *out = list;
   return rc;
@@ -320,8 +343,9 @@ int store_decision_history(struct store_rd *rd, struct store_decision **out, siz
 /* appeals */
 
 void store_appeal_clear(struct store_appeal *a) {
-  if (NULL == a)
+  if (NULL == a) {
     return;
+  }
   free(a->reason);
   a->reason = NULL;
 }
@@ -355,8 +379,9 @@ int store_appeal_create(struct store_tx *tx, int64_t *out_id, int64_t attempt_id
   sqlite3_stmt *st = store_stmt(c, &reviews_set, APPEAL_INSERT);
   int rc = STORE_HARD;
   *out_id = 0;
-  if (NULL == st || NULL == reason)
+  if (NULL == st || NULL == reason) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, attempt_id);
   sqlite3_bind_int64(st, 2, candidate_id);
   store_bind_text(st, 3, reason);
@@ -364,8 +389,9 @@ int store_appeal_create(struct store_tx *tx, int64_t *out_id, int64_t attempt_id
   bind_id_or_null(st, 5, original_assessor_id);
   rc = store_step_done(c, st, "appeal insert", NULL);
   store_stmt_done(st);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     *out_id = store_conn_last_rowid(c);
+  }
   return rc;
 }
 
@@ -374,12 +400,14 @@ static int appeal_lookup(struct store_rd *rd, struct store_appeal *out, int whic
   sqlite3_stmt *st = store_stmt(c, &reviews_set, which);
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, key);
   rc = store_step_row(c, st, "appeal get");
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = appeal_read(st, out);
+  }
   store_stmt_done(st);
   return rc;
 }
@@ -398,8 +426,9 @@ static int appeal_transition(struct store_tx *tx, int which, int64_t id, int64_t
   sqlite3_stmt *st = store_stmt(c, &reviews_set, which);
   struct store_appeal a;
   int rc = STORE_HARD;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, id);
   if (APPEAL_ASSIGN == which) {
     sqlite3_bind_int64(st, 2, who);
@@ -408,16 +437,18 @@ static int appeal_transition(struct store_tx *tx, int which, int64_t id, int64_t
     sqlite3_bind_int64(st, 2, store_tx_now_ms(tx));
   }
   rc = exec_changes(c, st, "appeal update");
-  if (STORE_NONE != rc)
+  if (STORE_NONE != rc) {
     return rc;
+  }
   rc = store_appeal_get(store_tx_rd(tx), &a, id);
   store_appeal_clear(&a);
   return STORE_OK == rc ? STORE_CONFLICT : rc;
 }
 
 int store_appeal_assign(struct store_tx *tx, int64_t id, int64_t assessor_id) {
-  if (assessor_id <= 0)
+  if (assessor_id <= 0) {
     return STORE_HARD;
+  }
   return appeal_transition(tx, APPEAL_ASSIGN, id, assessor_id);
 }
 
@@ -447,8 +478,9 @@ int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *ou
   void *list = NULL;
   if (NULL != st) {
     sqlite3_bind_int(st, 1, limit);
-    if (NULL != status)
+    if (NULL != status) {
       store_bind_text(st, 2, appeal_status_name(*status));
+    }
   }
   int rc = store_rows_collect(c, st, &appeal_rows, limit, &list, out_n);
   *out = list;

@@ -79,8 +79,9 @@ static int read_user(sqlite3_stmt *st, struct store_user *u) {
   if (0 != store_col_copy(st, 1, u->email, sizeof u->email) ||
       0 != store_col_copy(st, 2, u->name, sizeof u->name) ||
       !role_parse((const char *)sqlite3_column_text(st, 3), &u->role) ||
-      0 != store_col_copy(st, 4, u->password_hash, sizeof u->password_hash))
+      0 != store_col_copy(st, 4, u->password_hash, sizeof u->password_hash)) {
     return -1;
+  }
   u->disabled = 0 != sqlite3_column_int(st, 5);
   u->created_ms = sqlite3_column_int64(st, 6);
   return 0;
@@ -92,11 +93,13 @@ int store_user_create(struct store_tx *tx, int64_t *out_id, const char *email, c
   sqlite3_stmt *st = NULL;
   int rc = STORE_HARD;
   *out_id = 0;
-  if (!user_role_valid(role) || NULL == email || NULL == name || NULL == password_hash)
+  if (!user_role_valid(role) || NULL == email || NULL == name || NULL == password_hash) {
     return STORE_HARD;
+  }
   st = store_stmt(c, &users_set, USERS_INSERT);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, email);
   store_bind_text(st, 2, name);
   store_bind_text(st, 3, role_name(role));
@@ -104,8 +107,9 @@ int store_user_create(struct store_tx *tx, int64_t *out_id, const char *email, c
   sqlite3_bind_int64(st, 5, store_tx_now_ms(tx));
   rc = store_step_done(c, st, "user insert", NULL);
   store_stmt_done(st);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     *out_id = store_conn_last_rowid(c);
+  }
   return rc;
 }
 
@@ -114,15 +118,18 @@ static int user_lookup(struct store_rd *rd, struct store_user *out, int which, i
   struct store_conn *c = store_rd_conn(rd);
   sqlite3_stmt *st = store_stmt(c, &users_set, which);
   int rc = STORE_HARD;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
-  if (USERS_BY_ID == which)
+  }
+  if (USERS_BY_ID == which) {
     sqlite3_bind_int64(st, 1, id);
-  else
+  } else {
     store_bind_text(st, 1, email);
+  }
   rc = store_step_row(c, st, "user lookup");
-  if (STORE_OK == rc && 0 != read_user(st, out))
+  if (STORE_OK == rc && 0 != read_user(st, out)) {
     rc = STORE_HARD;
+  }
   store_stmt_done(st);
   return rc;
 }
@@ -132,8 +139,9 @@ int store_user_by_id(struct store_rd *rd, struct store_user *out, int64_t id) {
 }
 
 int store_user_by_email(struct store_rd *rd, struct store_user *out, const char *email) {
-  if (NULL == email)
+  if (NULL == email) {
     return STORE_NONE;
+  }
   return user_lookup(rd, out, USERS_BY_EMAIL, 0, email);
 }
 
@@ -144,17 +152,20 @@ static int user_update(struct store_tx *tx, int which, int64_t id, const char *t
   sqlite3_stmt *st = store_stmt(c, &users_set, which);
   int64_t changes = 0;
   int rc = STORE_HARD;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, id);
-  if (NULL != text)
+  if (NULL != text) {
     store_bind_text(st, 2, text);
-  else
+  } else {
     sqlite3_bind_int64(st, 2, num);
+  }
   rc = store_step_done(c, st, what, &changes);
   store_stmt_done(st);
-  if (STORE_OK == rc && 0 == changes)
+  if (STORE_OK == rc && 0 == changes) {
     rc = STORE_NONE;
+  }
   return rc;
 }
 
@@ -163,14 +174,16 @@ int store_user_set_disabled(struct store_tx *tx, int64_t id, bool disabled) {
 }
 
 int store_user_set_password(struct store_tx *tx, int64_t id, const char *password_hash) {
-  if (NULL == password_hash)
+  if (NULL == password_hash) {
     return STORE_HARD;
+  }
   return user_update(tx, USERS_SET_PASSWORD, id, password_hash, 0, "user password");
 }
 
 int store_user_set_role(struct store_tx *tx, int64_t id, enum role role) {
-  if (!user_role_valid(role))
+  if (!user_role_valid(role)) {
     return STORE_HARD;
+  }
   return user_update(tx, USERS_SET_ROLE, id, role_name(role), 0, "user role");
 }
 
@@ -193,8 +206,9 @@ int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n,
   if (NULL != st) {
     sqlite3_bind_int64(st, 1, after_id);
     sqlite3_bind_int(st, 2, limit);
-    if (NULL != role)
+    if (NULL != role) {
       store_bind_text(st, 3, role_name(*role));
+    }
   }
   int rc = store_rows_collect(c, st, &user_rows, limit, &list, out_n);
   *out = list;
@@ -206,15 +220,18 @@ int store_user_count(struct store_rd *rd, int64_t *out, const enum role *role) {
   sqlite3_stmt *st = store_stmt(c, &users_set, NULL == role ? USERS_COUNT : USERS_COUNT_ROLE);
   int rc = STORE_HARD;
   *out = 0;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
-  if (NULL != role)
+  }
+  if (NULL != role) {
     store_bind_text(st, 1, role_name(*role));
+  }
   rc = store_step_row(c, st, "user count");
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     *out = sqlite3_column_int64(st, 0);
-  else if (STORE_NONE == rc)
+  } else if (STORE_NONE == rc) {
     rc = STORE_HARD;
+  }
   store_stmt_done(st);
   return rc;
 }
@@ -226,8 +243,9 @@ int store_session_create(struct store_tx *tx, const struct store_session *s) {
   struct store_conn *c = store_tx_conn(tx);
   sqlite3_stmt *st = store_stmt(c, &users_set, SESSIONS_INSERT);
   int rc = STORE_HARD;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, s->token_hash);
   sqlite3_bind_int64(st, 2, s->user_id);
   sqlite3_bind_int64(st, 3, s->created_ms);
@@ -242,17 +260,20 @@ int store_session_create(struct store_tx *tx, const struct store_session *s) {
 static int session_get(struct store_conn *c, struct store_session *out, const char *token_hash) {
   sqlite3_stmt *st = NULL;
   int rc = STORE_HARD;
-  if (NULL == token_hash)
+  if (NULL == token_hash) {
     return STORE_NONE;
+  }
   st = store_stmt(c, &users_set, SESSIONS_GET);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, token_hash);
   rc = store_step_row(c, st, "session get");
   if (STORE_OK == rc) {
     memset(out, 0, sizeof *out);
-    if (0 != store_col_copy(st, 0, out->token_hash, sizeof out->token_hash))
+    if (0 != store_col_copy(st, 0, out->token_hash, sizeof out->token_hash)) {
       rc = STORE_HARD;
+    }
     out->user_id = sqlite3_column_int64(st, 1);
     out->created_ms = sqlite3_column_int64(st, 2);
     out->last_seen_ms = sqlite3_column_int64(st, 3);
@@ -272,11 +293,13 @@ int store_session_user_get(struct store_rd *rd, struct store_session *out_sessio
   struct store_conn *c = store_rd_conn(rd);
   sqlite3_stmt *st = NULL;
   int rc = STORE_HARD;
-  if (NULL == token_hash)
+  if (NULL == token_hash) {
     return STORE_NONE;
+  }
   st = store_stmt(c, &users_set, SESSIONS_GET_USER);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, token_hash);
   rc = store_step_row(c, st, "session and user get");
   if (STORE_OK == rc) {
@@ -287,8 +310,9 @@ int store_session_user_get(struct store_rd *rd, struct store_session *out_sessio
     if (0 != store_col_copy(st, 0, s->token_hash, sizeof s->token_hash) ||
         0 != store_col_copy(st, 7, u->email, sizeof u->email) ||
         0 != store_col_copy(st, 8, u->name, sizeof u->name) ||
-        !role_parse((const char *)sqlite3_column_text(st, 9), &u->role))
+        !role_parse((const char *)sqlite3_column_text(st, 9), &u->role)) {
       rc = STORE_HARD;
+    }
     s->user_id = sqlite3_column_int64(st, 1);
     s->created_ms = sqlite3_column_int64(st, 2);
     s->last_seen_ms = sqlite3_column_int64(st, 3);
@@ -307,13 +331,15 @@ static int delete_by_text(struct store_tx *tx, int which, const char *key, const
   sqlite3_stmt *st = store_stmt(c, &users_set, which);
   int64_t changes = 0;
   int rc = STORE_HARD;
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, key);
   rc = store_step_done(c, st, what, &changes);
   store_stmt_done(st);
-  if (STORE_OK == rc && 0 == changes)
+  if (STORE_OK == rc && 0 == changes) {
     rc = STORE_NONE;
+  }
   return rc;
 }
 
@@ -323,18 +349,21 @@ int store_session_touch(struct store_tx *tx, struct store_session *out, const ch
   sqlite3_stmt *st = NULL;
   int64_t expires = 0;
   int rc = session_get(c, out, token_hash);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   if (now_ms >= out->expires_ms || now_ms >= out->absolute_expires_ms) {
     rc = delete_by_text(tx, SESSIONS_DELETE, token_hash, "session expire");
     return rc < 0 ? rc : STORE_NONE;
   }
   expires = now_ms + idle_ms;
-  if (expires > out->absolute_expires_ms)
+  if (expires > out->absolute_expires_ms) {
     expires = out->absolute_expires_ms;
+  }
   st = store_stmt(c, &users_set, SESSIONS_TOUCH);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, token_hash);
   sqlite3_bind_int64(st, 2, now_ms);
   sqlite3_bind_int64(st, 3, expires);
@@ -348,8 +377,9 @@ int store_session_touch(struct store_tx *tx, struct store_session *out, const ch
 }
 
 int store_session_delete(struct store_tx *tx, const char *token_hash) {
-  if (NULL == token_hash)
+  if (NULL == token_hash) {
     return STORE_NONE;
+  }
   return delete_by_text(tx, SESSIONS_DELETE, token_hash, "session delete");
 }
 
@@ -359,15 +389,18 @@ static int delete_by_num(struct store_tx *tx, int which, int64_t num, int64_t *o
   sqlite3_stmt *st = store_stmt(c, &users_set, which);
   int64_t changes = 0;
   int rc = STORE_HARD;
-  if (NULL != out_n)
+  if (NULL != out_n) {
     *out_n = 0;
-  if (NULL == st)
+  }
+  if (NULL == st) {
     return STORE_HARD;
+  }
   sqlite3_bind_int64(st, 1, num);
   rc = store_step_done(c, st, what, &changes);
   store_stmt_done(st);
-  if (STORE_OK == rc && NULL != out_n)
+  if (STORE_OK == rc && NULL != out_n) {
     *out_n = changes;
+  }
   return rc;
 }
 
@@ -386,8 +419,9 @@ static int rate_get(struct store_conn *c, struct store_ratelimit *out, const cha
   sqlite3_stmt *st = store_stmt(c, &users_set, RATE_GET);
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, key);
   rc = store_step_row(c, st, "rate get");
   if (STORE_OK == rc) {
@@ -400,8 +434,9 @@ static int rate_get(struct store_conn *c, struct store_ratelimit *out, const cha
 }
 
 int store_ratelimit_get(struct store_rd *rd, struct store_ratelimit *out, const char *key) {
-  if (NULL == key)
+  if (NULL == key) {
     return STORE_NONE;
+  }
   return rate_get(store_rd_conn(rd), out, key);
 }
 
@@ -411,33 +446,40 @@ int store_ratelimit_hit(struct store_tx *tx, struct store_ratelimit *out, const 
   struct store_ratelimit r;
   sqlite3_stmt *st = NULL;
   int rc = STORE_HARD;
-  if (NULL == key || window_ms <= 0 || limit < 0 || block_ms < 0)
+  if (NULL == key || window_ms <= 0 || limit < 0 || block_ms < 0) {
     return STORE_HARD;
+  }
   rc = rate_get(c, &r, key);
-  if (rc < 0)
+  if (rc < 0) {
     return rc;
+  }
   if (STORE_NONE == rc || now_ms - r.window_start_ms >= window_ms || now_ms < r.window_start_ms) {
     /* A new window; an expired block is forgotten, a running one is kept. */
     r.window_start_ms = now_ms;
     r.count = 0;
-    if (r.blocked_until_ms <= now_ms)
+    if (r.blocked_until_ms <= now_ms) {
       r.blocked_until_ms = 0;
+    }
   }
-  if (r.count < INT64_MAX)
+  if (r.count < INT64_MAX) {
     r.count++;
-  if (r.count > limit && r.blocked_until_ms <= now_ms)
+  }
+  if (r.count > limit && r.blocked_until_ms <= now_ms) {
     r.blocked_until_ms = now_ms + block_ms;
+  }
   st = store_stmt(c, &users_set, RATE_PUT);
-  if (NULL == st)
+  if (NULL == st) {
     return STORE_HARD;
+  }
   store_bind_text(st, 1, key);
   sqlite3_bind_int64(st, 2, r.window_start_ms);
   sqlite3_bind_int64(st, 3, r.count);
   sqlite3_bind_int64(st, 4, r.blocked_until_ms);
   rc = store_step_done(c, st, "rate put", NULL);
   store_stmt_done(st);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     *out = r;
+  }
   return rc;
 }
 

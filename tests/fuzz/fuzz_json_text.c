@@ -31,8 +31,9 @@ static bool utf8_key_ok(const char *key) {
 
 static size_t brackets(const char *s) {
   size_t n = 0;
-  for (; '\0' != *s; s++)
+  for (; '\0' != *s; s++) {
     n += '[' == *s || '{' == *s;
+  }
   return n;
 }
 
@@ -48,20 +49,22 @@ static unsigned next_byte(struct program *pr) {
 /* Up to 15 input bytes as a C string (it ends at a NUL byte, as stored texts do). */
 static void next_text(struct program *pr, char out[16]) {
   size_t n = next_byte(pr) % 16u, i = 0;
-  for (; i < n && pr->p < pr->end; i++)
+  for (; i < n && pr->p < pr->end; i++) {
     out[i] = (char)*pr->p++;
+  }
   out[i] = '\0';
 }
 
 /* Adds v to the container on top (key in an object, unique so that jansson keeps each), or
  * makes it the root. Takes v. */
 static void add(json_t **root, json_t *top, const char *key, json_t *v) {
-  if (NULL == top)
+  if (NULL == top) {
     *root = v;
-  else if (json_is_object(top))
+  } else if (json_is_object(top)) {
     json_object_set_new(top, key, v);
-  else
+  } else {
     json_array_append_new(top, v);
+  }
 }
 
 static void keyed_writer(const uint8_t *data, size_t size) {
@@ -79,12 +82,14 @@ static void keyed_writer(const uint8_t *data, size_t size) {
     const char *k = NULL;
     unsigned op = next_byte(&pr) % 8u;
     if (2 == op) {
-      if (0 == depth)
+      if (0 == depth) {
         continue;
-      if (json_is_object(top))
+      }
+      if (json_is_object(top)) {
         jt_obj_close(&t);
-      else
+      } else {
         jt_arr_close(&t);
+      }
       depth--;
       continue;
     }
@@ -98,21 +103,24 @@ static void keyed_writer(const uint8_t *data, size_t size) {
       qk.len = 0; /* the key as written: jt_str of it, then ':' */
       jt_str(&qk, key);
       JT_LIT(&qk, ":");
-      if (qk.failed)
+      if (qk.failed) {
         abort(); /* a UTF-8 key must be writable */
+      }
       k = key;
     }
     json_t *v = NULL;
     switch (op) {
     case 0:
     case 1:
-      if (depth == JT_MAX_DEPTH)
+      if (depth == JT_MAX_DEPTH) {
         continue;
+      }
       v = 0 == op ? json_object() : json_array();
-      if (0 == op)
+      if (0 == op) {
         NULL == k ? jt_obj_open(&t) : jt_objp_open_q(&t, qk.s, qk.len);
-      else
+      } else {
         NULL == k ? jt_arr_open(&t) : jt_arrp_open_q(&t, qk.s, qk.len);
+      }
       add(&root, top, k, json_incref(v));
       stack[depth++] = v;
       json_decref(v);
@@ -121,13 +129,15 @@ static void keyed_writer(const uint8_t *data, size_t size) {
       next_text(&pr, text);
       NULL == k ? jt_putstring(&t, text) : jt_putstringp_q(&t, qk.s, qk.len, text);
       v = json_string(text);
-      if (NULL == v)
+      if (NULL == v) {
         bad_text = true; /* not UTF-8: jansson refuses it, the writer must fail */
+      }
       break;
     case 4: {
       int64_t n = 0;
-      for (int i = 0; i < 8; i++)
+      for (int i = 0; i < 8; i++) {
         n = (int64_t)((uint64_t)n << 8 | next_byte(&pr));
+      }
       NULL == k ? jt_putint(&t, n) : jt_putintp_q(&t, qk.s, qk.len, n);
       v = json_integer((json_int_t)n);
       break;
@@ -154,18 +164,21 @@ static void keyed_writer(const uint8_t *data, size_t size) {
   } while (depth > 0 && pr.p < pr.end);
   while (!bad_text && !unchecked && depth > 0) {
     depth--; /* json_is_object evaluates its argument twice */
-    if (json_is_object(stack[depth]))
+    if (json_is_object(stack[depth])) {
       jt_obj_close(&t);
-    else
+    } else {
       jt_arr_close(&t);
+    }
   }
   if (bad_text) {
-    if (!t.failed)
+    if (!t.failed) {
       abort(); /* wrote a text jansson refuses */
+    }
   } else if (!unchecked && NULL != root) {
     char *want = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
-    if (NULL == want || !jt_done(&t) || 0 != strcmp(want, t.s) || t.len != strlen(want))
+    if (NULL == want || !jt_done(&t) || 0 != strcmp(want, t.s) || t.len != strlen(want)) {
       abort(); /* not the document jansson writes */
+    }
     free(want);
   }
   json_decref(root);
@@ -176,8 +189,9 @@ static void keyed_writer(const uint8_t *data, size_t size) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   keyed_writer(data, size);
   char *s = malloc(size + 1);
-  if (NULL == s)
+  if (NULL == s) {
     return 0;
+  }
   memcpy(s, data, size);
   s[size] = '\0'; /* stored texts are C strings: the text ends at the first NUL */
   bool mine = json_text_valid(s);
@@ -196,11 +210,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct jtext t = {0};
   jt_str(&t, s);
   if (!t.failed) {
-    if (!json_text_valid(t.s))
+    if (!json_text_valid(t.s)) {
       abort();
+    }
     json_t *back = json_loads(t.s, JSON_DECODE_ANY, &err);
-    if (NULL == back || !json_is_string(back) || 0 != strcmp(json_string_value(back), s))
+    if (NULL == back || !json_is_string(back) || 0 != strcmp(json_string_value(back), s)) {
       abort();
+    }
     json_decref(back);
   }
   free(t.s);

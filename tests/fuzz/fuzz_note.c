@@ -18,8 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!ready) {
     unsigned char seed[NOTE_SEED_LEN];
     memset(seed, 0x5a, sizeof seed);
-    if (0 != note_signer_from_seed(&signer, "ujikom.example/log", seed))
+    if (0 != note_signer_from_seed(&signer, "ujikom.example/log", seed)) {
       abort();
+    }
     ready = 1;
   }
   const char *in = (const char *)data;
@@ -27,26 +28,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *text = NULL;
   size_t textlen = 0;
   if (0 == note_open(&text, &textlen, in, size, &signer.key, 1, err, sizeof err)) {
-    if (textlen >= size || 0 != memcmp(text, in, textlen) || '\n' != text[textlen - 1])
+    if (textlen >= size || 0 != memcmp(text, in, textlen) || '\n' != text[textlen - 1]) {
       abort(); /* the text is the signed prefix of the note */
+    }
     free(text);
   }
   struct tlog_checkpoint c;
   if (0 == tlog_checkpoint_parse(&c, in, size, err, sizeof err)) {
     char *again = NULL;
     if (0 != tlog_checkpoint_format(&again, &c) || strlen(again) != size ||
-        0 != memcmp(again, in, size))
+        0 != memcmp(again, in, size)) {
       abort();
+    }
     free(again);
   }
   if (0 == tlog_checkpoint_open(&c, in, size, &signer.key, 1, NULL, err, sizeof err) &&
-      0 != strcmp(c.origin, "ujikom.example/log"))
+      0 != strcmp(c.origin, "ujikom.example/log")) {
     abort(); /* only the fuzz key signed the seeds; its checkpoints carry its name */
+  }
   struct note_key k;
   if (0 == note_vkey_parse(&k, in, size, err, sizeof err)) {
     char *again = note_vkey_format(&k);
-    if (NULL == again || strlen(again) != size || 0 != memcmp(again, in, size))
+    if (NULL == again || strlen(again) != size || 0 != memcmp(again, in, size)) {
       abort();
+    }
     free(again);
   }
   return 0;

@@ -14,17 +14,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *out = NULL, *again = NULL, err[160];
-  if (PERSON_NAME_OK != person_name_normalize(&out, (const char *)data, size, err, sizeof err))
+  if (PERSON_NAME_OK != person_name_normalize(&out, (const char *)data, size, err, sizeof err)) {
     return 0;
+  }
   size_t n = strlen(out), chars = 0;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
     chars += 0x80 != ((unsigned char)out[i] & 0xc0);
+  }
   if (0 == n || chars > PERSON_NAME_MAX_CHARS || ' ' == out[0] || ' ' == out[n - 1] ||
-      NULL != strstr(out, "  "))
+      NULL != strstr(out, "  ")) {
     abort();
+  }
   if (PERSON_NAME_OK != person_name_normalize(&again, out, n, err, sizeof err) ||
-      0 != strcmp(out, again))
+      0 != strcmp(out, again)) {
     abort();
+  }
   free(again);
   free(out);
   return 0;

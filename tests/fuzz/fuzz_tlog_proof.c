@@ -18,32 +18,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!ready) {
     unsigned char seed[NOTE_SEED_LEN];
     memset(seed, 0x5a, sizeof seed);
-    if (0 != note_signer_from_seed(&signer, "ujikom.example/log", seed))
+    if (0 != note_signer_from_seed(&signer, "ujikom.example/log", seed)) {
       abort();
+    }
     ready = 1;
   }
   const char *in = (const char *)data;
   char err[160];
   struct tlog_proof *p = malloc(sizeof *p);
-  if (NULL == p)
+  if (NULL == p) {
     return 0;
+  }
   if (0 == tlog_proof_parse(p, in, size, err, sizeof err)) {
     char *again = NULL;
     if (0 != tlog_proof_format(&again, p->index, p->extra, p->extra_len, p->hashes, p->n,
                                p->checkpoint, p->checkpoint_len) ||
-        strlen(again) != size || 0 != memcmp(again, in, size))
+        strlen(again) != size || 0 != memcmp(again, in, size)) {
       abort();
+    }
     free(again);
     /* The seeds prove entry "issue UJK-0000-0064 index 100\n" (see tlog_fixture.c). */
     const char entry[] = "issue UJK-0000-0064 index 100\n";
     struct tlog_hash leaf;
     struct tlog_checkpoint cp;
-    if (0 != tlog_leaf_hash(&leaf, entry, sizeof entry - 1))
+    if (0 != tlog_leaf_hash(&leaf, entry, sizeof entry - 1)) {
       abort();
+    }
     if (0 == tlog_proof_verify(&cp, p, &leaf, &signer.key, 1, "ujikom.example/log", err,
                                sizeof err) &&
-        (p->index >= cp.size || 0 != strcmp(cp.origin, "ujikom.example/log")))
+        (p->index >= cp.size || 0 != strcmp(cp.origin, "ujikom.example/log"))) {
       abort();
+    }
     tlog_proof_free(p);
   }
   free(p);
@@ -51,18 +56,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (0 == tlog_tile_parse_path(&t, in, size)) {
     char path[TLOG_PATH_SIZE];
     if (0 != tlog_tile_path(path, sizeof path, &t) || strlen(path) != size ||
-        0 != memcmp(path, in, size))
+        0 != memcmp(path, in, size)) {
       abort();
+    }
   }
   size_t pos = 0, total = 0, elen = 0;
   const unsigned char *e = NULL;
   int rc;
   while (1 == (rc = tlog_bundle_next(data, size, &pos, &e, &elen))) {
-    if (e < data || e + elen > data + size)
+    if (e < data || e + elen > data + size) {
       abort();
+    }
     total += 2 + elen;
   }
-  if (0 == rc && total != size)
+  if (0 == rc && total != size) {
     abort();
+  }
   return 0;
 }

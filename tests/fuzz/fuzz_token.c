@@ -15,16 +15,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check(const struct cert_verification *v) {
   char canon[CERT_SERIAL_SIZE];
-  if (CERT_REVOKED == v->verdict)
+  if (CERT_REVOKED == v->verdict) {
     abort(); /* only the caller's store can revoke */
-  if ((CERT_GENUINE == v->verdict || CERT_EXPIRED == v->verdict) && !v->claims_valid)
+  }
+  if ((CERT_GENUINE == v->verdict || CERT_EXPIRED == v->verdict) && !v->claims_valid) {
     abort();
+  }
   if (v->claims_valid && (0 != cert_serial_parse(canon, NULL, v->claims.serial) ||
                           0 != strcmp(canon, v->claims.serial) || '\0' == v->claims.holder[0] ||
-                          v->claims.expires <= v->claims.issued))
+                          v->claims.expires <= v->claims.issued)) {
     abort();
-  if (CERT_NOT_GENUINE == v->verdict && !v->claims_valid && '\0' == v->reason[0])
+  }
+  if (CERT_NOT_GENUINE == v->verdict && !v->claims_valid && '\0' == v->reason[0]) {
     abort();
+  }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -33,13 +37,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!ready) {
     unsigned char seed[TOKEN_SEED_LEN];
     memset(seed, 0x5a, sizeof seed);
-    if (0 != token_key_from_seed(&key, seed))
+    if (0 != token_key_from_seed(&key, seed)) {
       abort();
+    }
     ready = 1;
   }
   struct cert_verification *v = malloc(sizeof *v);
-  if (NULL == v)
+  if (NULL == v) {
     return 0;
+  }
   cert_jws_verify(v, (const char *)data, size, &key.pub, 1, 1795341600);
   check(v);
   cert_qr_token_verify(v, (const char *)data, size, &key.pub, 1, 1795341600);

@@ -40,10 +40,12 @@ static int tx_append(struct store_tx *tx, void *ctx) {
     snprintf(after, sizeof after, "{\"overall\":\"%s\"}", i % 2 ? "BK" : "K");
     int rc = store_audit_append(tx, &seq, 7, "review.decision", subject,
                                 i % 3 ? "{\"overall\":null}" : NULL, after);
-    if (STORE_OK != rc)
+    if (STORE_OK != rc) {
       return rc;
-    if (seq <= 0)
+    }
+    if (seq <= 0) {
       return STORE_HARD;
+    }
   }
   return a->refuse ? STORE_CONFLICT : STORE_OK;
 }
@@ -65,11 +67,13 @@ static void expect_broken_at(struct fixture *f, int64_t seq, const char *reason)
   int64_t bad = -1;
   char why[200] = "";
   assert_int_equal(STORE_CONFLICT, store_audit_verify(f->t.s, &bad, NULL, why, sizeof why));
-  if (seq != bad)
+  if (seq != bad) {
     fail_msg("expected the first broken entry to be %lld, got %lld (%s)", (long long)seq,
              (long long)bad, why);
-  if (NULL == strstr(why, reason))
+  }
+  if (NULL == strstr(why, reason)) {
     fail_msg("reason '%s' does not mention '%s'", why, reason);
+  }
 }
 
 /* Runs SQL on a separate raw connection, as someone editing the file would. */
@@ -78,8 +82,9 @@ static void tamper(struct fixture *f, const char *sql) {
   char *msg = NULL;
   assert_int_equal(SQLITE_OK, sqlite3_open(f->t.db, &db));
   sqlite3_busy_timeout(db, 2000);
-  if (SQLITE_OK != sqlite3_exec(db, sql, NULL, NULL, &msg))
+  if (SQLITE_OK != sqlite3_exec(db, sql, NULL, NULL, &msg)) {
     fail_msg("tamper: %s", msg);
+  }
   sqlite3_close(db);
 }
 

@@ -35,8 +35,9 @@ struct fixture_keys {
 static inline void fixture_key(struct token_key *k, unsigned char fill) {
   unsigned char seed[TOKEN_SEED_LEN];
   memset(seed, fill, sizeof seed);
-  if (0 != token_key_from_seed(k, seed))
+  if (0 != token_key_from_seed(k, seed)) {
     memset(k, 0, sizeof *k);
+  }
 }
 
 static inline void fixture_keys_init(struct fixture_keys *keys) {

@@ -55,12 +55,14 @@ struct attempt_txn {
 static int create_attempt(struct store_tx *tx, void *arg) {
   struct attempt_txn *a = arg;
   int rc = store_exam_source_put(tx, a->f->version, EXAM_ID, "dkv.exam.yaml", a->src, a->len);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   rc = store_attempt_create(tx, &a->id, a->f->user_id, EXAM_ID, a->f->version, "{}",
                             store_tx_now_ms(tx) + 3600000);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   return store_attempt_finish(tx, a->id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), a->verdict, "{}");
 }
 
@@ -70,15 +72,17 @@ static int64_t new_attempt(struct fixture *f, enum verdict verdict) {
   assert_int_equal(0, catalog_source(f->svc.catalog, f->version, &src, &len, &file));
   struct attempt_txn a = {f, verdict, src, len, 0};
   int rc = store_txn(f->svc.store, create_attempt, &a);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     fail_msg("create attempt: %s", store_rc_name(rc));
+  }
   return a.id;
 }
 
 static int setup(void **state) {
   char err[512], exams[600];
-  if (0 != temp_store_setup_with(state, sizeof(struct fixture), "issue", NULL, NULL))
+  if (0 != temp_store_setup_with(state, sizeof(struct fixture), "issue", NULL, NULL)) {
     return -1;
+  }
   struct fixture *f = *state;
   f->cfg.cert_validity_years = 3;
   snprintf(f->cfg.cert_issuer, sizeof f->cfg.cert_issuer, "LSP Uji Coba");
@@ -99,12 +103,14 @@ static int setup(void **state) {
     return -1;
   }
   const struct exam *e = catalog_current(f->svc.catalog, EXAM_ID);
-  if (NULL == e)
+  if (NULL == e) {
     return -1;
+  }
   memcpy(f->version, e->version, sizeof f->version);
   struct user_txn u = {0};
-  if (STORE_OK != store_txn(f->svc.store, create_user, &u))
+  if (STORE_OK != store_txn(f->svc.store, create_user, &u)) {
     return -1;
+  }
   f->user_id = u.id;
   return 0;
 }
@@ -195,14 +201,16 @@ static void test_twenty_concurrent(void **state) {
   int created = 0;
   for (int i = 0; i < N; i++) {
     pthread_join(th[i], NULL);
-    if (ISSUE_CREATED == rs[i].rc)
+    if (ISSUE_CREATED == rs[i].rc) {
       created++;
-    else if (ISSUE_EXISTING != rs[i].rc)
+    } else if (ISSUE_EXISTING != rs[i].rc) {
       fail_msg("racer %d: %s", i, issue_rc_name(rs[i].rc));
+    }
   }
   assert_int_equal(1, created);
-  for (int i = 1; i < N; i++)
+  for (int i = 1; i < N; i++) {
     assert_string_equal(rs[0].serial, rs[i].serial);
+  }
   /* exactly one row for the attempt's user with this attempt id */
   struct store_rd *rd = NULL;
   struct store_cert *list = NULL;
@@ -210,8 +218,9 @@ static void test_twenty_concurrent(void **state) {
   assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
   assert_int_equal(STORE_OK, store_cert_list(rd, &list, &n, f->user_id, 0, 1000));
   store_rd_end(rd);
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
     hits += list[i].attempt_id == id;
+  }
   store_cert_list_free(list, n);
   assert_int_equal(1, hits);
 }

@@ -33,14 +33,16 @@ struct ctx {
 
 static int setup(void **state) {
   struct ctx *c = calloc(1, sizeof *c);
-  if (NULL == c)
+  if (NULL == c) {
     return -1;
+  }
   fixture_keys_init(&c->keys);
   c->set[0] = c->keys.signer.pub;
   fixture_claims(&c->claims);
   if (0 != cert_qr_token_sign(&c->token, &c->claims, &c->keys.signer) ||
-      0 != cert_jws_sign(&c->jws, &c->claims, &c->keys.signer))
+      0 != cert_jws_sign(&c->jws, &c->claims, &c->keys.signer)) {
     return -1;
+  }
   *state = c;
   return 0;
 }
@@ -66,9 +68,11 @@ static void test_issued_qr_token_gets_the_full_verdict(void **state) {
   /* Letter case does not matter to base32; dates still do. */
   char *lower = strdup(c->token);
   assert_non_null(lower);
-  for (char *p = lower; *p; p++)
-    if (*p >= 'A' && *p <= 'Z')
+  for (char *p = lower; *p; p++) {
+    if (*p >= 'A' && *p <= 'Z') {
       *p = (char)(*p - 'A' + 'a');
+    }
+  }
   cert_qr_token_verify_issued(&c->quick, lower, len, c->set, 1, NOW, c->token);
   assert_int_equal(CERT_GENUINE, c->quick.verdict);
   cert_qr_token_verify_issued(&c->quick, c->token, len, c->set, 1, FIX_EXPIRES + 86400 * 2,
@@ -139,8 +143,9 @@ static void test_serial_reader_is_safe_on_any_bytes(void **state) {
     char *t = token_b32_encode(raw, n);
     assert_non_null(t);
     int rc = cert_qr_token_serial(serial, t, strlen(t));
-    if (0 == rc)
+    if (0 == rc) {
       assert_string_equal(c->claims.serial, serial); /* the serial came before the cut */
+    }
     free(t);
   }
   unsigned char *m = malloc(rawlen);
@@ -232,8 +237,9 @@ static void test_display_text_that_is_not_exactly_the_shape_is_refused(void **st
       "1" US "a\tb" US "b" US "c" US "0",                              /* a control character */
       "1" US "\xff" US "b" US "c" US "0",                              /* not UTF-8 */
   };
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     assert_int_equal(-1, cert_display_decode(back, bad[i]));
+  }
   assert_int_equal(-1, cert_display_decode(back, NULL));
   char *long_title = malloc(600);
   assert_non_null(long_title);

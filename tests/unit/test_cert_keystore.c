@@ -120,8 +120,9 @@ static void test_jwks_parse_errors(void **state) {
       "\"6JZL-4I1rJT0feT29B_LOfJHi9wrid14lWPZGp8JN4U\",\"kid\":\"AAAAAAAA\"}]}",
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    if (0 == token_jwks_parse(&keys, &n, bad[i], strlen(bad[i]), err, sizeof err))
+    if (0 == token_jwks_parse(&keys, &n, bad[i], strlen(bad[i]), err, sizeof err)) {
       fail_msg("accepted bad JWKS #%zu", i);
+    }
     assert_null(keys);
     assert_true(strlen(err) > 0);
   }

@@ -87,8 +87,9 @@ static void test_png_and_svg(void **state) {
     snprintf(cmd, sizeof cmd, "zbarimg --raw -q -Sdisable -Sqrcode.enable %s 2>/dev/null", path);
     char *decoded = run(cmd);
     size_t dl = strlen(decoded);
-    while (dl > 0 && '\n' == decoded[dl - 1])
+    while (dl > 0 && '\n' == decoded[dl - 1]) {
       decoded[--dl] = '\0';
+    }
     assert_string_equal(url, decoded);
     free(decoded);
   } else {
@@ -137,8 +138,9 @@ static void test_pdf(void **state) {
   unsigned char *pdf = NULL;
   size_t pdf_len = 0;
   char err[200];
-  if (0 != cert_pdf_render(&pdf, &pdf_len, c, &opt, err, sizeof err))
+  if (0 != cert_pdf_render(&pdf, &pdf_len, c, &opt, err, sizeof err)) {
     fail_msg("render failed: %s", err);
+  }
   assert_memory_equal("%PDF-", pdf, 5);
   /* a missing font is a clear error, not a crash */
   struct cert_pdf_options bad = opt;
@@ -166,8 +168,9 @@ static void test_pdf(void **state) {
     free(text);
     snprintf(cmd, sizeof cmd, "pdfinfo %s", path);
     char *info = run(cmd);
-    if (NULL == strstr(info, "Pages:           2"))
+    if (NULL == strstr(info, "Pages:           2")) {
       fail_msg("expected 2 pages:\n%s", info);
+    }
     assert_non_null(strstr(info, "595.276 x 841.89 pts (A4)"));
     free(info);
   }
@@ -178,8 +181,9 @@ static void test_pdf(void **state) {
              path, dir, dir);
     char *decoded = run(cmd);
     size_t dl = strlen(decoded);
-    while (dl > 0 && '\n' == decoded[dl - 1])
+    while (dl > 0 && '\n' == decoded[dl - 1]) {
       decoded[--dl] = '\0';
+    }
     assert_string_equal(url, decoded);
     free(decoded);
   }

@@ -28,12 +28,14 @@ struct ctx {
 
 static int setup(void **state) {
   struct ctx *c = calloc(1, sizeof *c);
-  if (NULL == c)
+  if (NULL == c) {
     return -1;
+  }
   fixture_keys_init(&c->keys);
   fixture_claims(&c->claims);
-  if (0 != cert_qr_token_sign(&c->token, &c->claims, &c->keys.signer))
+  if (0 != cert_qr_token_sign(&c->token, &c->claims, &c->keys.signer)) {
     return -1;
+  }
   *state = c;
   return 0;
 }
@@ -51,8 +53,9 @@ static enum cert_verdict verdict_of(const struct ctx *c, const char *tok, size_t
   assert_non_null(v);
   cert_qr_token_verify(v, tok, len, c->keys.trusted, 2, NOW);
   enum cert_verdict r = v->verdict;
-  if (CERT_NOT_GENUINE == r && (v->claims_valid || 0 == strlen(v->reason)))
+  if (CERT_NOT_GENUINE == r && (v->claims_valid || 0 == strlen(v->reason))) {
     fail_msg("not genuine without a reason, or with claims");
+  }
   free(v);
   return r;
 }
@@ -62,8 +65,9 @@ static void test_round_trip(void **state) {
   struct cert_verification *v = malloc(sizeof *v);
   assert_non_null(v);
   cert_qr_token_verify(v, c->token, strlen(c->token), c->keys.trusted, 2, NOW);
-  if (CERT_GENUINE != v->verdict)
+  if (CERT_GENUINE != v->verdict) {
     fail_msg("fresh token: %s (%s)", cert_verdict_name(v->verdict), v->reason);
+  }
   assert_true(v->claims_valid);
   assert_string_equal(c->claims.serial, v->claims.serial);
   assert_string_equal(c->claims.holder, v->claims.holder);
@@ -75,9 +79,11 @@ static void test_round_trip(void **state) {
   assert_int_equal((FIX_EXPIRES + 86399) / 86400 * 86400, v->claims.expires);
   /* lower case (some scanners lower-case URLs) verifies too */
   char *lower = strdup(c->token);
-  for (char *p = lower; *p; p++)
-    if (*p >= 'A' && *p <= 'Z')
+  for (char *p = lower; *p; p++) {
+    if (*p >= 'A' && *p <= 'Z') {
       *p = (char)(*p - 'A' + 'a');
+    }
+  }
   cert_qr_token_verify(v, lower, strlen(lower), c->keys.trusted, 2, NOW);
   assert_int_equal(CERT_GENUINE, v->verdict);
   free(lower);
@@ -104,8 +110,9 @@ static void test_url_and_qr_size(void **state) {
                 strlen(c->token), strlen(url), qr.version, qr.width, qr.width);
   cert_qr_free(&qr);
   free(url);
-  if (qr.version > 13)
+  if (qr.version > 13) {
     fail_msg("QR version %d exceeds the target of 13", qr.version);
+  }
   /* a public URL outside the QR alphanumeric set is refused */
   assert_null(cert_qr_url("https://example.org/sertifikat?x=1", c->token));
   /* URL parsing */
@@ -116,9 +123,11 @@ static void test_url_and_qr_size(void **state) {
                                     "AB=C",
                                     "https://x/V/AB%20CD",
                                     "https://x/V/AB1"};
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-    if (0 == cert_qr_url_token(&tok, &tl, bad[i], strlen(bad[i])))
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    if (0 == cert_qr_url_token(&tok, &tl, bad[i], strlen(bad[i]))) {
       fail_msg("accepted \"%s\" as a token URL", bad[i]);
+    }
+  }
   assert_int_equal(0, cert_qr_url_token(&tok, &tl, " http://h:1/v/abc2?utm=1 \n", 26));
   assert_int_equal(4, tl);
   assert_memory_equal("abc2", tok, 4);
@@ -133,8 +142,9 @@ static void test_every_changed_byte(void **state) {
     for (int bit = 0; bit < 8; bit++) {
       raw[i] ^= (unsigned char)(1u << bit);
       char *t = token_b32_encode(raw, rl);
-      if (CERT_NOT_GENUINE != verdict_of(c, t, strlen(t)))
+      if (CERT_NOT_GENUINE != verdict_of(c, t, strlen(t))) {
         fail_msg("byte %zu bit %d flipped, still accepted", i, bit);
+      }
       free(t);
       raw[i] ^= (unsigned char)(1u << bit);
     }
@@ -144,8 +154,9 @@ static void test_every_changed_byte(void **state) {
   for (size_t i = 0; t[i]; i++) {
     char orig = t[i];
     t[i] = ('A' == orig) ? 'B' : 'A';
-    if (CERT_NOT_GENUINE != verdict_of(c, t, strlen(t)))
+    if (CERT_NOT_GENUINE != verdict_of(c, t, strlen(t))) {
       fail_msg("character %zu changed, still accepted", i);
+    }
     t[i] = orig;
   }
   free(t);
@@ -155,9 +166,11 @@ static void test_every_changed_byte(void **state) {
 static void test_truncated_and_long(void **state) {
   struct ctx *c = *state;
   size_t n = strlen(c->token);
-  for (size_t cut = 0; cut < n; cut++)
-    if (CERT_NOT_GENUINE != verdict_of(c, c->token, cut))
+  for (size_t cut = 0; cut < n; cut++) {
+    if (CERT_NOT_GENUINE != verdict_of(c, c->token, cut)) {
       fail_msg("truncated to %zu, still accepted", cut);
+    }
+  }
   char *t = malloc(CERT_QR_TOKEN_MAX + 64);
   memcpy(t, c->token, n);
   memset(t + n, 'A', CERT_QR_TOKEN_MAX + 8 - n);
@@ -186,9 +199,11 @@ static void test_swapped_kid_and_strangers(void **state) {
   assert_int_equal(0, token_b32_decode(&raw, &rl, c->token, strlen(c->token)));
   /* The kid is the only 8-byte run equal to ours: replace it with the other known kid. */
   unsigned char *hit = NULL;
-  for (size_t i = 0; i + TOKEN_KID_LEN <= rl; i++)
-    if (0 == memcmp(raw + i, c->keys.signer.pub.kid, TOKEN_KID_LEN))
+  for (size_t i = 0; i + TOKEN_KID_LEN <= rl; i++) {
+    if (0 == memcmp(raw + i, c->keys.signer.pub.kid, TOKEN_KID_LEN)) {
       hit = raw + i;
+    }
+  }
   assert_non_null(hit);
   memcpy(hit, c->keys.other.pub.kid, TOKEN_KID_LEN);
   char *t = token_b32_encode(raw, rl);
@@ -251,8 +266,9 @@ static void test_hostile_cbor(void **state) {
   };
   for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
     char *t = token_b32_encode(samples[i], sizeof samples[i]);
-    if (CERT_NOT_GENUINE != verdict_of(c, t, strlen(t)))
+    if (CERT_NOT_GENUINE != verdict_of(c, t, strlen(t))) {
       fail_msg("hostile sample %zu accepted", i);
+    }
     free(t);
   }
   unsigned char deep[600];

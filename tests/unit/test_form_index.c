@@ -38,8 +38,9 @@ static int setup(void **state) {
   }
   f->exam = list[0];
   free(list);
-  if (0 != exam_form_assemble(&f->form, f->exam, 42))
+  if (0 != exam_form_assemble(&f->form, f->exam, 42)) {
     return -1;
+  }
   *state = f;
   return 0;
 }
@@ -61,13 +62,14 @@ static void test_finds_every_item_and_nothing_else(void **state) {
   assert_int_equal(-1, form_index_find(fx, &item, 7, v, "x")); /* not cached yet */
   assert_int_equal(0, form_index_put(fx, 7, v, f->form));
   size_t seen = 0;
-  for (size_t u = 0; u < f->form->nunits; u++)
+  for (size_t u = 0; u < f->form->nunits; u++) {
     for (size_t i = 0; i < f->form->units[u].nitems; i++) {
       const struct exam_item *want = f->form->units[u].items[i].item;
       assert_int_equal(1, form_index_find(fx, &item, 7, v, want->id));
       assert_ptr_equal(want, item);
       seen++;
     }
+  }
   assert_int_equal(exam_form_item_count(f->form), seen);
   assert_int_equal(0, form_index_find(fx, &item, 7, v, "BUKAN-ITEM-INI"));
   assert_null(item);
@@ -89,15 +91,18 @@ static void test_full_set_replaces_its_oldest(void **state) {
   const char *v = f->exam->version;
   const char *id = f->form->units[0].items[0].item->id;
   assert_int_equal(0, form_index_new(&fx, 1)); /* one set of 8: every attempt shares it */
-  for (int64_t a = 1; a <= 8; a++)
+  for (int64_t a = 1; a <= 8; a++) {
     assert_int_equal(0, form_index_put(fx, a, v, f->form));
-  for (int64_t a = 1; a <= 8; a++)
+  }
+  for (int64_t a = 1; a <= 8; a++) {
     assert_int_equal(1, form_index_find(fx, &item, a, v, id));
+  }
   assert_int_equal(0, form_index_put(fx, 3, v, f->form)); /* again: replaces its own entry */
   assert_int_equal(0, form_index_put(fx, 9, v, f->form)); /* full: the oldest (1) goes */
   assert_int_equal(-1, form_index_find(fx, &item, 1, v, id));
-  for (int64_t a = 2; a <= 9; a++)
+  for (int64_t a = 2; a <= 9; a++) {
     assert_int_equal(1, form_index_find(fx, &item, a, v, id));
+  }
   assert_int_equal(0, form_index_put(fx, 10, v, f->form)); /* then 2 */
   assert_int_equal(-1, form_index_find(fx, &item, 2, v, id));
   assert_int_equal(1, form_index_find(fx, &item, 10, v, id));
@@ -205,8 +210,9 @@ static void *work(void *arg) {
     struct exam_form *back = NULL;
     rc = form_index_form(w->fx, &back, a, w->f->exam->version);
     if (1 == rc && (back->units[0].items[0].item != w->f->form->units[0].items[0].item ||
-                    exam_form_item_count(back) != exam_form_item_count(w->f->form)))
+                    exam_form_item_count(back) != exam_form_item_count(w->f->form))) {
       w->wrong++;
+    }
     exam_form_free(back);
   }
   return NULL;

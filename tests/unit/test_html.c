@@ -135,8 +135,9 @@ static void test_text_sub(void **state) {
 static void test_take_and_growth(void **state) {
   (void)state;
   struct html *h = html_new();
-  for (int i = 0; i < 10000; i++)
+  for (int i = 0; i < 10000; i++) {
     html_text(h, "<>");
+  }
   size_t len = 0;
   char *out = html_take(h, &len);
   assert_int_equal(len, 80000);

@@ -36,9 +36,11 @@ static void valid_values(void **state) {
       "{\"a\":{\"b\":[true,null]},\"c\":\"d\"}",
       "\t\r\n[ 1 , 2 ]\n",
   };
-  for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-    if (!json_text_valid(ok[i]))
+  for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+    if (!json_text_valid(ok[i])) {
       fail_msg("'%s' is one JSON value", ok[i]);
+    }
+  }
 }
 
 static void invalid_values(void **state) {
@@ -77,9 +79,11 @@ static void invalid_values(void **state) {
       "[",
       "]",
   };
-  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-    if (json_text_valid(bad[i]))
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    if (json_text_valid(bad[i])) {
       fail_msg("'%s' is not one JSON value", bad[i]);
+    }
+  }
   /* nesting: 64 levels pass, 65 do not */
   char deep[200];
   memset(deep, '[', 64);
@@ -122,8 +126,9 @@ static void expect_jansson(struct jtext *t, json_t *j) {
   char *want = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
   assert_non_null(want);
   assert_true(jt_done(t));
-  if (0 != strcmp(want, t->s))
+  if (0 != strcmp(want, t->s)) {
     fail_msg("keyed writer: %s\njansson:      %s", t->s, want);
+  }
   assert_int_equal(strlen(t->s), t->len);
   free(want);
   json_decref(j);
@@ -164,8 +169,8 @@ static void keyed_writer_matches_jansson(void **state) {
   json_t *j =
       json_pack("{s:s, s:I, s:b, s:b, s:n, s:[], s:{}, s:[i, s, {s:s}, [n, b], {s:[i, i]}], "
                 "s:I}",
-                "name", "Désain \"grafis\" \\ 🙂\n\x01/", "n", (json_int_t)-42, "yes", 1, "no",
-                0, "none", "empty", "nothing", "list", 1, "two", "k\"ey\x02é", "v", 1, "raw", 1, 2,
+                "name", "Désain \"grafis\" \\ 🙂\n\x01/", "n", (json_int_t)-42, "yes", 1, "no", 0,
+                "none", "empty", "nothing", "list", 1, "two", "k\"ey\x02é", "v", 1, "raw", 1, 2,
                 "big", (json_int_t)INT64_MIN);
   expect_jansson(&u, j);
 
@@ -243,17 +248,20 @@ static void keyed_writer_refuses_misuse(void **state) {
 
   /* JT_MAX_DEPTH containers nest; one more fails */
   struct jtext d = {0};
-  for (int i = 0; i < JT_MAX_DEPTH; i++)
+  for (int i = 0; i < JT_MAX_DEPTH; i++) {
     jt_arr_open(&d);
+  }
   assert_false(d.failed);
-  for (int i = 0; i < JT_MAX_DEPTH; i++)
+  for (int i = 0; i < JT_MAX_DEPTH; i++) {
     jt_arr_close(&d);
+  }
   assert_true(jt_done(&d));
   assert_true(json_text_valid(d.s));
   free(d.s);
   struct jtext e = {0};
-  for (int i = 0; i <= JT_MAX_DEPTH; i++)
+  for (int i = 0; i <= JT_MAX_DEPTH; i++) {
     jt_arr_open(&e);
+  }
   assert_true(e.failed);
   free(e.s);
 }

@@ -26,12 +26,14 @@ struct ctx {
 
 static int setup(void **state) {
   struct ctx *c = calloc(1, sizeof *c);
-  if (NULL == c)
+  if (NULL == c) {
     return -1;
+  }
   fixture_keys_init(&c->keys);
   fixture_claims(&c->claims);
-  if (0 != cert_jws_sign(&c->jws, &c->claims, &c->keys.signer))
+  if (0 != cert_jws_sign(&c->jws, &c->claims, &c->keys.signer)) {
     return -1;
+  }
   *state = c;
   return 0;
 }
@@ -52,8 +54,9 @@ static void expect_not_genuine(const struct ctx *c, const char *jws, const char 
   struct cert_verification *v = malloc(sizeof *v);
   assert_non_null(v);
   verify(v, c, jws, NOW);
-  if (CERT_NOT_GENUINE != v->verdict || v->claims_valid)
+  if (CERT_NOT_GENUINE != v->verdict || v->claims_valid) {
     fail_msg("%s: verdict %s, expected not_genuine", what, cert_verdict_name(v->verdict));
+  }
   assert_true(strlen(v->reason) > 0);
   free(v);
 }

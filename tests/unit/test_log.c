@@ -28,8 +28,9 @@ static void expect_time(int64_t secs, long nsec) {
   char want[64];
   size_t n = strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S", &tm);
   snprintf(want + n, sizeof(want) - n, ".%03ldZ", nsec / 1000000);
-  if (0 != strcmp(got, want))
+  if (0 != strcmp(got, want)) {
     fail_msg("%lld s %ld ns: got %s, want %s", (long long)secs, nsec, got, want);
+  }
 }
 
 static void time_text_matches_gmtime(void **state) {
@@ -38,11 +39,13 @@ static void time_text_matches_gmtime(void **state) {
   const int64_t fixed[] = {0,          59,         86399,      86400,       951782400,  951868799,
                            951868800,  1078012800, 1709164800, 1709251199,  4107542400, 4102444799,
                            4102444800, 1798761599, 1798761600, 253402300799};
-  for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+  for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
     expect_time(fixed[i], 999999999);
+  }
   /* every day from 1970 to 2200, at a moving second of the day */
-  for (int64_t d = 0; d < 84000; d++)
+  for (int64_t d = 0; d < 84000; d++) {
     expect_time(d * 86400 + (d * 7919) % 86400, (long)(d % 1000) * 1000000);
+  }
 }
 
 /* Runs log_access with stderr sent to a file; returns the line without its time. */
@@ -82,8 +85,9 @@ static void access_line_matches_printf(void **state) {
                "/static/app.css", 200u, (size_t)5790, ms, aborted ? " (aborted)" : "");
       /* printf rounds a tie to even; the integer rounding goes up: both are fine, the
        * durations above are not ties */
-      if (0 != strcmp(got, want))
+      if (0 != strcmp(got, want)) {
         fail_msg("got '%s', want '%s'", got, want);
+      }
     }
   }
   /* a path longer than a line is cut, and the line still ends with its newline */

@@ -36,8 +36,9 @@
 static struct note_key key(const char *vkey) {
   struct note_key k;
   char err[128];
-  if (0 != note_vkey_parse(&k, vkey, strlen(vkey), err, sizeof err))
+  if (0 != note_vkey_parse(&k, vkey, strlen(vkey), err, sizeof err)) {
     fail_msg("verifier key %s refused: %s", vkey, err);
+  }
   return k;
 }
 
@@ -47,14 +48,16 @@ static int open_with(const char *msg, size_t len, const struct note_key *keys, s
   char err[160];
   char *t = NULL;
   int rc = note_open(&t, &tl, msg, len, keys, n, err, sizeof err);
-  if (0 == rc)
+  if (0 == rc) {
     assert_int_equal(strlen(t), tl);
-  else
+  } else {
     assert_true('\0' != err[0]);
-  if (NULL != text)
+  }
+  if (NULL != text) {
     *text = t;
-  else
+  } else {
     free(t);
+  }
   return rc;
 }
 
@@ -74,16 +77,19 @@ static void test_verifier_keys(void **state) {
   char err[128];
   for (size_t i = 0; i <= len; i++) {
     for (size_t j = i + 1; j <= len; j++) {
-      if (0 == i && j == len)
+      if (0 == i && j == len) {
         continue;
-      if (0 == note_vkey_parse(&out, b + i, j - i, err, sizeof err))
+      }
+      if (0 == note_vkey_parse(&out, b + i, j - i, err, sizeof err)) {
         fail_msg("substring [%zu,%zu) of the key was accepted", i, j);
+      }
     }
   }
   for (size_t i = 0; i < len; i++) {
     b[i]++;
-    if (0 == note_vkey_parse(&out, b, len, err, sizeof err))
+    if (0 == note_vkey_parse(&out, b, len, err, sizeof err)) {
       fail_msg("key with byte %zu changed was accepted", i);
+    }
     b[i]--;
   }
   static const char *const bad[] = {
@@ -97,8 +103,9 @@ static void test_verifier_keys(void **state) {
       "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq_LDE4izWy10TW",
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    if (0 == note_vkey_parse(&out, bad[i], strlen(bad[i]), err, sizeof err))
+    if (0 == note_vkey_parse(&out, bad[i], strlen(bad[i]), err, sizeof err)) {
       fail_msg("bad key %zu was accepted", i);
+    }
   }
   k = key(ENOCH_VKEY);
   assert_true(0xaf0cfe78u == k.id);
@@ -139,8 +146,9 @@ static void test_sign_known_answer(void **state) {
                                     "bad \xff\n"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     msg = NULL;
-    if (0 == note_sign(&msg, bad[i], strlen(bad[i]), &s))
+    if (0 == note_sign(&msg, bad[i], strlen(bad[i]), &s)) {
       fail_msg("note text %zu was signed", i);
+    }
     assert_null(msg);
   }
   /* A signer whose seed does not match its public key refuses to sign. */
@@ -186,11 +194,13 @@ static void test_open_refuses(void **state) {
   /* Every single-byte change and every truncation of a singly-signed note is refused. */
   for (int i = 0; i < len; i++) {
     msg[i]++;
-    if (0 == open_with(msg, (size_t)len, &peter, 1, NULL))
+    if (0 == open_with(msg, (size_t)len, &peter, 1, NULL)) {
       fail_msg("note with byte %d changed was accepted", i);
+    }
     msg[i]--;
-    if (0 == open_with(msg, (size_t)i, &peter, 1, NULL))
+    if (0 == open_with(msg, (size_t)i, &peter, 1, NULL)) {
       fail_msg("note cut at %d was accepted", i);
+    }
   }
   assert_int_equal(0, open_with(msg, (size_t)len, &peter, 1, NULL));
   /* A known key's bad signature spoils the note even beside a good one; so does a second
@@ -229,8 +239,9 @@ static void test_open_refuses(void **state) {
   };
   struct note_key both[2] = {peter, enoch};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    if (0 == open_with(bad[i], strlen(bad[i]), both, 2, NULL))
+    if (0 == open_with(bad[i], strlen(bad[i]), both, 2, NULL)) {
       fail_msg("bad note %zu was accepted", i);
+    }
   }
   /* Unknown signatures are ignored (the note still needs one known one). */
   const char *unknown = TEXT "\n" PETER_SIG "\xE2\x80\x94 witness.example AAAAAAAA\n" ENOCH_SIG;
@@ -243,8 +254,9 @@ static void test_open_refuses(void **state) {
   char *many = malloc(cap);
   assert_non_null(many);
   size_t o = (size_t)snprintf(many, cap, "%s", TEXT "\n" PETER_SIG);
-  for (int i = 0; i < NOTE_MAX_SIGS; i++)
+  for (int i = 0; i < NOTE_MAX_SIGS; i++) {
     o += (size_t)snprintf(many + o, cap - o, "\xE2\x80\x94 w%d.example AAAAAAAA\n", i);
+  }
   assert_int_equal(-1, open_with(many, o, &peter, 1, NULL));
   free(many);
   /* Text with inner blank lines: the split is at the last one. */
@@ -287,8 +299,9 @@ static void test_base64(void **state) {
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     unsigned char *d = NULL;
     size_t n = 0;
-    if (0 == note_b64_decode(&d, &n, bad[i], strlen(bad[i])))
+    if (0 == note_b64_decode(&d, &n, bad[i], strlen(bad[i]))) {
       fail_msg("base64 \"%s\" was accepted", bad[i]);
+    }
     assert_null(d);
   }
 }

@@ -21,18 +21,20 @@ static void refused(const char *pw, const char *email, const char *name, const c
                     enum password_policy_verdict want) {
   struct password_policy_report r;
   enum password_policy_verdict v = password_policy_check(&r, pw, email, name, extra);
-  if (want != v)
+  if (want != v) {
     fail_msg("\"%s\": %s (%.1f bits, %zu chars), want %s", pw, password_policy_code(v), r.bits,
              r.chars, password_policy_code(want));
+  }
   assert_int_equal(v, r.verdict);
 }
 
 static void accepted(const char *pw, const char *email, const char *name) {
   struct password_policy_report r;
   enum password_policy_verdict v = password_policy_check(&r, pw, email, name, NULL);
-  if (PASSWORD_POLICY_OK != v)
+  if (PASSWORD_POLICY_OK != v) {
     fail_msg("\"%s\" refused: %s (%.1f bits, %zu chars)", pw, password_policy_code(v), r.bits,
              r.chars);
+  }
   assert_true(r.bits >= PASSWORD_POLICY_MIN_BITS);
 }
 
@@ -53,8 +55,9 @@ static void test_review_weak_passwords_refused(void **state) {
     struct password_policy_report r;
     enum password_policy_verdict v =
         password_policy_check(&r, weak[i], "rina@example.id", "Rina Wulandari", NULL);
-    if (PASSWORD_POLICY_OK == v)
+    if (PASSWORD_POLICY_OK == v) {
       fail_msg("weak password \"%s\" accepted (%.1f bits)", weak[i], r.bits);
+    }
   }
   /* With the reason each one is refused for. */
   refused("          x", NULL, NULL, NULL, PASSWORD_POLICY_TOO_SHORT);
@@ -90,8 +93,9 @@ static void test_guessable_patterns(void **state) {
   for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++) {
     struct password_policy_report r;
     enum password_policy_verdict v = password_policy_check(&r, weak[i], NULL, NULL, NULL);
-    if (PASSWORD_POLICY_OK == v)
+    if (PASSWORD_POLICY_OK == v) {
       fail_msg("guessable password \"%s\" accepted (%.1f bits)", weak[i], r.bits);
+    }
   }
 }
 
@@ -131,8 +135,9 @@ static void test_invalid_input(void **state) {
   refused(NULL, NULL, NULL, NULL, PASSWORD_POLICY_INVALID);
   char *big = malloc(PASSWORD_MAX_LEN + 2);
   assert_non_null(big);
-  for (size_t i = 0; i <= PASSWORD_MAX_LEN; i++)
+  for (size_t i = 0; i <= PASSWORD_MAX_LEN; i++) {
     big[i] = (char)('a' + (i * 7 + i / 26) % 26);
+  }
   big[PASSWORD_MAX_LEN + 1] = '\0';
   refused(big, NULL, NULL, NULL, PASSWORD_POLICY_TOO_LONG);
   assert_int_equal(PASSWORD_POLICY_TOO_LONG, password_policy_normalize(&out, big));
@@ -198,8 +203,9 @@ static void test_codes_and_messages(void **state) {
   assert_string_equal("contains_personal", password_policy_code(PASSWORD_POLICY_CONTAINS_PERSONAL));
   assert_string_equal("too_guessable", password_policy_code(PASSWORD_POLICY_TOO_GUESSABLE));
   assert_string_equal("error", password_policy_code(PASSWORD_POLICY_ERROR));
-  for (int v = PASSWORD_POLICY_OK; v <= PASSWORD_POLICY_ERROR; v++)
+  for (int v = PASSWORD_POLICY_OK; v <= PASSWORD_POLICY_ERROR; v++) {
     assert_true(strlen(password_policy_message((enum password_policy_verdict)v)) > 0);
+  }
 }
 
 int main(void) {

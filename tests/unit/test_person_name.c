@@ -19,8 +19,9 @@
 static void accepts(const char *in, const char *want) {
   char *out = NULL, err[160];
   enum person_name_status st = person_name_normalize(&out, in, strlen(in), err, sizeof err);
-  if (PERSON_NAME_OK != st)
+  if (PERSON_NAME_OK != st) {
     fail_msg("\"%s\" refused: %s", in, err);
+  }
   assert_string_equal(want, out);
   free(out);
 }
@@ -28,11 +29,13 @@ static void accepts(const char *in, const char *want) {
 static void refuses(const char *in, size_t len, enum person_name_status want, const char *msg) {
   char *out = NULL, err[160] = "";
   enum person_name_status st = person_name_normalize(&out, in, len, err, sizeof err);
-  if (want != st)
+  if (want != st) {
     fail_msg("status %d, want %d for input starting \"%.20s\" (%s)", (int)st, (int)want, in, err);
+  }
   assert_null(out);
-  if (NULL == strstr(err, msg))
+  if (NULL == strstr(err, msg)) {
     fail_msg("message \"%s\" does not say \"%s\"", err, msg);
+  }
 }
 
 static void test_ascii_unchanged(void **state) {
@@ -106,16 +109,18 @@ static void test_length_in_characters(void **state) {
   (void)state;
   char buf[2048];
   /* 200 two-byte letters (U+00E9): 400 bytes, accepted. */
-  for (int i = 0; i < 200; i++)
+  for (int i = 0; i < 200; i++) {
     memcpy(buf + 2 * i, "\xC3\xA9", 2);
+  }
   buf[400] = '\0';
   accepts(buf, buf);
   /* 150, the case refused before this validator existed. */
   buf[300] = '\0';
   accepts(buf, buf);
   /* 201: refused. */
-  for (int i = 0; i < 201; i++)
+  for (int i = 0; i < 201; i++) {
     memcpy(buf + 2 * i, "\xC3\xA9", 2);
+  }
   refuses(buf, 402, PERSON_NAME_TOO_LONG, "200 characters");
   /* 200 decomposed e + U+0301 (400 code points, 600 bytes) are 200 characters after NFC. */
   char nfd[1024], nfc[512];
@@ -127,8 +132,9 @@ static void test_length_in_characters(void **state) {
   nfc[400] = '\0';
   accepts(nfd, nfc);
   /* 200 four-byte characters (U+1F600 is So, a symbol; U+20000 is a CJK letter). */
-  for (int i = 0; i < 200; i++)
+  for (int i = 0; i < 200; i++) {
     memcpy(buf + 4 * i, "\xF0\xA0\x80\x80", 4);
+  }
   buf[800] = '\0';
   accepts(buf, buf);
   /* Spaces count once folded: 199 letters with runs of spaces between are fine. */

@@ -24,15 +24,17 @@ static const char *src_dir(void) {
 /* The whole file, NUL-terminated, or NULL. */
 static char *slurp(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
-  if (NULL == f)
+  if (NULL == f) {
     return NULL;
+  }
   size_t cap = 4096, n = 0;
   char *buf = malloc(cap);
   while (NULL != buf) {
     size_t got = fread(buf + n, 1, cap - n - 1, f);
     n += got;
-    if (n + 1 < cap)
+    if (n + 1 < cap) {
       break;
+    }
     char *p = realloc(buf, cap * 2);
     if (NULL == p) {
       free(buf);
@@ -53,8 +55,9 @@ static char *slurp(const char *path, size_t *len) {
 static int canonicalize_text(char **out, size_t *outlen, const char *text, size_t len, char *err,
                              size_t errlen) {
   struct rdf_dataset *d = NULL;
-  if (0 != rdf_nquads_parse(&d, text, len, err, errlen))
+  if (0 != rdf_nquads_parse(&d, text, len, err, errlen)) {
     return RDFC_ERR_INVALID;
+  }
   int rc = rdfc_canonicalize(out, outlen, d, err, errlen);
   rdf_dataset_free(d);
   return rc;
@@ -70,8 +73,9 @@ static void test_w3c_suite(void **state) {
   size_t cases = 0, passed = 0;
   for (char *line = manifest; '\0' != *line;) {
     char *eol = strchr(line, '\n');
-    if (NULL != eol)
+    if (NULL != eol) {
       *eol = '\0';
+    }
     char id[16] = {0}, kind[16] = {0};
     const char *sp = strchr(line, ' ');
     const char *sp2 = NULL == sp ? NULL : strchr(sp + 1, ' ');
@@ -89,24 +93,27 @@ static void test_w3c_suite(void **state) {
       bool ok = false;
       if (0 == strcmp(kind, "refuse")) {
         ok = RDFC_ERR_LIMIT == rc && NULL == out;
-        if (!ok)
+        if (!ok) {
           print_error("%s: expected a refusal, got %d\n", id, rc);
+        }
       } else {
         snprintf(path, sizeof path, "%s/tests/data/rdfc/%s-rdfc10.nq", src_dir(), id);
         char *expected = slurp(path, &explen);
         assert_non_null(expected);
         ok = 0 == rc && outlen == explen && 0 == memcmp(out, expected, explen);
-        if (!ok)
+        if (!ok) {
           print_error("%s (%s): rc %d %s\n--- got\n%s--- expected\n%s", id, sp2 + 1, rc, err,
                       NULL == out ? "" : out, expected);
+        }
         /* The canonical form parses back and is its own canonical form. */
         if (ok) {
           char *again = NULL;
           size_t againlen = 0;
           ok = 0 == canonicalize_text(&again, &againlen, out, outlen, err, sizeof err) &&
                againlen == outlen && 0 == memcmp(again, out, outlen);
-          if (!ok)
+          if (!ok) {
             print_error("%s: canonical form is not stable\n", id);
+          }
           free(again);
         }
         free(expected);
@@ -115,8 +122,9 @@ static void test_w3c_suite(void **state) {
       free(out);
       free(in);
     }
-    if (NULL == eol)
+    if (NULL == eol) {
       break;
+    }
     line = eol + 1;
   }
   free(manifest);
@@ -129,12 +137,14 @@ static void expect_parse_error(const char *text, const char *where) {
   struct rdf_dataset *d = NULL;
   char err[200] = "";
   int rc = rdf_nquads_parse(&d, text, strlen(text), err, sizeof err);
-  if (0 == rc)
+  if (0 == rc) {
     print_error("accepted: %s\n", text);
+  }
   assert_int_equal(-1, rc);
   assert_null(d);
-  if (0 != strncmp(err, where, strlen(where)))
+  if (0 != strncmp(err, where, strlen(where))) {
     print_error("input %s: error \"%s\", expected it to start with \"%s\"\n", text, err, where);
+  }
   assert_int_equal(0, strncmp(err, where, strlen(where)));
 }
 
@@ -271,8 +281,9 @@ static void test_relabelling_invariance(void **state) {
   for (int round = 0; round < 300; round++) {
     size_t nb = 1 + rng_next(&seed) % 7, nq = 1 + rng_next(&seed) % 14;
     size_t rename[8];
-    for (size_t i = 0; i < nb; i++)
+    for (size_t i = 0; i < nb; i++) {
       rename[i] = i;
+    }
     for (size_t i = nb; i > 1; i--) {
       size_t j = rng_next(&seed) % i, t = rename[i - 1];
       rename[i - 1] = rename[j];
@@ -293,17 +304,19 @@ static void test_relabelling_invariance(void **state) {
         size_t w = 0;
         for (const char *c = lines[q]; '\0' != *c && w + 16 < sizeof line; c++) {
           size_t bn = 'S' == *c ? s1 : ('O' == *c ? o1 : (r >> 24) % nb);
-          if ('S' == *c || 'O' == *c || 'G' == *c)
+          if ('S' == *c || 'O' == *c || 'G' == *c) {
             w += (size_t)snprintf(line + w, sizeof line - w, which ? "_:x%zu" : "_:n%zu",
                                   which ? rename[bn] : bn);
-          else
+          } else {
             line[w++] = *c;
+          }
         }
         line[w] = '\0';
-        if (0 == which)
+        if (0 == which) {
           strncat(a, line, sizeof a - strlen(a) - 1);
-        else
+        } else {
           snprintf(lines[q], sizeof lines[q], "%s", line);
+        }
       }
     }
     for (size_t i = nq; i > 1; i--) {
@@ -311,17 +324,19 @@ static void test_relabelling_invariance(void **state) {
       order[i - 1] = order[j];
       order[j] = t;
     }
-    for (size_t q = 0; q < nq; q++)
+    for (size_t q = 0; q < nq; q++) {
       strncat(b, lines[order[q]], sizeof b - strlen(b) - 1);
+    }
     char *ca = NULL, *cb = NULL, err[200] = "";
     size_t la = 0, lb = 0;
     int ra = canonicalize_text(&ca, &la, a, strlen(a), err, sizeof err);
     int rb = canonicalize_text(&cb, &lb, b, strlen(b), err, sizeof err);
     assert_int_equal(ra, rb);
     if (0 == ra) {
-      if (la != lb || 0 != memcmp(ca, cb, la))
+      if (la != lb || 0 != memcmp(ca, cb, la)) {
         print_error("round %d differs:\n%s--- vs\n%s--- canonical\n%s--- vs\n%s", round, a, b, ca,
                     cb);
+      }
       assert_memory_equal(ca, cb, la);
       assert_int_equal(la, lb);
       compared++;
@@ -340,8 +355,9 @@ static void test_rings(void **state) {
     char *text = malloc(n * 48);
     assert_non_null(text);
     size_t w = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
       w += (size_t)snprintf(text + w, n * 48 - w, "_:r%zu <p:next> _:r%zu .\n", i, (i + 1) % n);
+    }
     char *out = NULL, err[200] = "";
     size_t outlen = 0;
     int rc = canonicalize_text(&out, &outlen, text, w, err, sizeof err);
@@ -361,10 +377,12 @@ static void test_rings(void **state) {
   size_t cap = 40 * 48 + 30000 * 40, w = 0;
   char *text = malloc(cap);
   assert_non_null(text);
-  for (size_t i = 0; i < 40; i++)
+  for (size_t i = 0; i < 40; i++) {
     w += (size_t)snprintf(text + w, cap - w, "_:r%zu <p:next> _:r%zu .\n", i, (i + 1) % 40);
-  for (size_t i = 0; i < 30000; i++)
+  }
+  for (size_t i = 0; i < 30000; i++) {
     w += (size_t)snprintf(text + w, cap - w, "_:u%zu <p:v> \"%zu\" .\n", i, i);
+  }
   char *out = NULL, err[200] = "";
   size_t outlen = 0;
   assert_int_equal(RDFC_ERR_LIMIT, canonicalize_text(&out, &outlen, text, w, err, sizeof err));

@@ -97,12 +97,14 @@ struct fixture {
 static int setup(void **state) {
   struct fixture *f = calloc(1, sizeof *f);
   struct exam_errors errs = {0};
-  if (NULL == f)
+  if (NULL == f) {
     return -1;
+  }
   if (0 != exam_parse(&f->exam, &errs, exam_yaml, sizeof exam_yaml - 1, "review.exam.yaml", NULL) ||
       0 != exam_form_assemble(&f->form, f->exam, 42)) {
-    for (size_t i = 0; i < errs.n; i++)
+    for (size_t i = 0; i < errs.n; i++) {
       fprintf(stderr, "%s\n", errs.lines[i]);
+    }
     exam_errors_clear(&errs);
     exam_free(f->exam);
     free(f);
@@ -131,8 +133,9 @@ static enum review_status decide(struct fixture *f, const char *body_text,
   json_t *body = json_loads(body_text, 0, &e);
   struct review_request rq;
   enum review_status st;
-  if (NULL == body)
+  if (NULL == body) {
     fail_msg("bad test JSON: %s", e.text);
+  }
   rq = (struct review_request){.items = json_object_get(body, "items"),
                                .units = json_object_get(body, "units"),
                                .overall = json_object_get(body, "overall"),
@@ -195,10 +198,12 @@ static void test_refusals(void **state) {
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     enum review_status st = decide(f, cases[i].body, &o, why, sizeof why);
-    if (cases[i].st != st)
+    if (cases[i].st != st) {
       fail_msg("case %zu: status %d, expected %d (%s)", i, (int)st, (int)cases[i].st, why);
-    if (NULL == strstr(why, cases[i].mention))
+    }
+    if (NULL == strstr(why, cases[i].mention)) {
       fail_msg("case %zu: reason '%s' does not name '%s'", i, why, cases[i].mention);
+    }
     assert_null(o.items);
   }
 }

@@ -17,21 +17,28 @@ static void every_row_is_well_formed(void **state) {
   (void)state;
   for (size_t i = 0; i < routes_count; i++) {
     const struct route *r = &routes[i];
-    if ('/' != r->pattern[0])
+    if ('/' != r->pattern[0]) {
       fail_msg("route %zu pattern '%s' must start with '/'", i, r->pattern);
-    if (0 == r->roles)
+    }
+    if (0 == r->roles) {
       fail_msg("route %s %s allows no role", r->method, r->pattern);
-    if (NULL == r->handler)
+    }
+    if (NULL == r->handler) {
       fail_msg("route %s %s has no handler", r->method, r->pattern);
+    }
     const char *methods[] = {"GET", "POST", "PUT", "DELETE"};
     int known = 0;
-    for (size_t m = 0; m < 4; m++)
+    for (size_t m = 0; m < 4; m++) {
       known |= 0 == strcmp(methods[m], r->method);
-    if (!known)
+    }
+    if (!known) {
       fail_msg("route %s %s: unknown method", r->method, r->pattern);
-    for (size_t j = 0; j < i; j++)
-      if (0 == strcmp(routes[j].method, r->method) && 0 == strcmp(routes[j].pattern, r->pattern))
+    }
+    for (size_t j = 0; j < i; j++) {
+      if (0 == strcmp(routes[j].method, r->method) && 0 == strcmp(routes[j].pattern, r->pattern)) {
         fail_msg("route %s %s appears twice", r->method, r->pattern);
+      }
+    }
   }
 }
 
@@ -62,8 +69,9 @@ static void params_are_captured(void **state) {
     for (size_t k = 0; p[k] && o < sizeof(sample) - 8; k++) {
       if (':' == p[k]) {
         o += (size_t)snprintf(sample + o, sizeof(sample) - o, "v%zu", expected++);
-        while (p[k + 1] && '/' != p[k + 1])
+        while (p[k + 1] && '/' != p[k + 1]) {
           k++;
+        }
       } else if ('*' == p[k]) {
         o += (size_t)snprintf(sample + o, sizeof(sample) - o, "v%zu/rest", expected++);
       } else {
@@ -75,15 +83,18 @@ static void params_are_captured(void **state) {
     const struct route *rt = NULL;
     const char *params[REQ_MAX_PARAMS];
     size_t n = 0;
-    if (ROUTE_FOUND != routes_match(routes[i].method, sample, scratch, &rt, params, &n))
+    if (ROUTE_FOUND != routes_match(routes[i].method, sample, scratch, &rt, params, &n)) {
       fail_msg("sample path %s for %s %s did not match", sample, routes[i].method, p);
-    if (n != expected)
+    }
+    if (n != expected) {
       fail_msg("%s: expected %zu params, got %zu", p, expected, n);
+    }
     for (size_t k = 0; k < n; k++) {
       char want[32];
       snprintf(want, sizeof(want), "v%zu", k);
-      if (0 != strncmp(params[k], want, strlen(want)))
+      if (0 != strncmp(params[k], want, strlen(want))) {
         fail_msg("%s: param %zu is '%s', expected '%s'", p, k, params[k], want);
+      }
     }
   }
 }
@@ -94,17 +105,20 @@ static int naive_matches(const char *pattern, const char *path) {
   const char *p = pattern;
   const char *s = path;
   while ('\0' != *p) {
-    if ('/' != *p || '/' != *s)
+    if ('/' != *p || '/' != *s) {
       return 0;
+    }
     p++;
     s++;
     size_t plen = strcspn(p, "/");
     size_t slen = strcspn(s, "/");
-    if (1 == plen && '*' == p[0])
+    if (1 == plen && '*' == p[0]) {
       return '\0' != *s;
+    }
     if (':' == p[0]) {
-      if (0 == slen)
+      if (0 == slen) {
         return 0;
+      }
     } else if (plen != slen || 0 != strncmp(p, s, plen)) {
       return 0;
     }
@@ -118,8 +132,9 @@ static enum route_match naive_match(const char *method, const char *path, size_t
   enum route_match result = ROUTE_NOT_FOUND;
   const char *m = 0 == strcmp(method, "HEAD") ? "GET" : method;
   for (size_t i = 0; i < routes_count; i++) {
-    if (!naive_matches(routes[i].pattern, path))
+    if (!naive_matches(routes[i].pattern, path)) {
       continue;
+    }
     if (0 != strcmp(routes[i].method, m)) {
       result = ROUTE_BAD_METHOD;
       continue;
@@ -144,8 +159,9 @@ static void index_agrees_with_table_walk(void **state) {
     for (const char *p = routes[i].pattern; *p && o < sizeof(base) - 8; p++) {
       if (':' == *p) {
         base[o++] = '7';
-        while (p[1] && '/' != p[1])
+        while (p[1] && '/' != p[1]) {
           p++;
+        }
       } else if ('*' == *p) {
         memcpy(base + o, "a.css", 5);
         o += 5;
@@ -169,11 +185,13 @@ static void index_agrees_with_table_walk(void **state) {
           size_t want_row = 0;
           enum route_match want = naive_match(methods[k], variants[v], &want_row);
           enum route_match got = routes_match(methods[k], variants[v], scratch, &rt, params, &n);
-          if (want != got)
+          if (want != got) {
             fail_msg("%s %s: got %d, want %d", methods[k], variants[v], got, want);
-          if (ROUTE_FOUND == got && rt != &routes[want_row])
+          }
+          if (ROUTE_FOUND == got && rt != &routes[want_row]) {
             fail_msg("%s %s: got row %s, want %s", methods[k], variants[v], rt->pattern,
                      routes[want_row].pattern);
+          }
         }
       }
     }

@@ -24,10 +24,11 @@ static void test_generate_shape(void **state) {
     assert_int_equal(CERT_SERIAL_LEN, strlen(a));
     assert_memory_equal("UJK-", a, 4);
     for (int k = 4; k < CERT_SERIAL_LEN; k++) {
-      if (8 == k || 13 == k || 18 == k || 23 == k)
+      if (8 == k || 13 == k || 18 == k || 23 == k) {
         assert_int_equal('-', a[k]);
-      else if (NULL == strchr(crockford, a[k]))
+      } else if (NULL == strchr(crockford, a[k])) {
         fail_msg("serial %s has a non-Crockford character at %d", a, k);
+      }
     }
     assert_int_equal(0, cert_serial_parse(canon, NULL, a));
     assert_string_equal(a, canon);
@@ -58,9 +59,11 @@ static void test_typing_tolerance(void **state) {
   /* lower case, no hyphens, spaces around */
   size_t o = 0;
   typed[o++] = ' ';
-  for (const char *p = s; *p; p++)
-    if ('-' != *p)
+  for (const char *p = s; *p; p++) {
+    if ('-' != *p) {
       typed[o++] = (char)((*p >= 'A' && *p <= 'Z') ? *p - 'A' + 'a' : *p);
+    }
+  }
   typed[o++] = ' ';
   typed[o] = '\0';
   assert_int_equal(0, cert_serial_parse(canon, NULL, typed));
@@ -88,15 +91,18 @@ static void test_single_errors_caught(void **state) {
   for (int trial = 0; trial < 50; trial++) {
     assert_int_equal(0, cert_serial_generate(s));
     for (int pos = 4; pos < CERT_SERIAL_LEN; pos++) {
-      if ('-' == s[pos])
+      if ('-' == s[pos]) {
         continue;
+      }
       for (const char *c = crockford; *c; c++) {
-        if (*c == s[pos])
+        if (*c == s[pos]) {
           continue;
+        }
         memcpy(bad, s, sizeof bad);
         bad[pos] = *c;
-        if (0 == cert_serial_parse(NULL, NULL, bad))
+        if (0 == cert_serial_parse(NULL, NULL, bad)) {
           fail_msg("%s accepted though it differs from %s at %d", bad, s, pos);
+        }
       }
     }
   }
@@ -116,9 +122,11 @@ static void test_rejects(void **state) {
       "UJK-0000-0000-0000-0000-\xc3\xa9",
       "UJK-0000\n0000-0000-0000-0",
   };
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-    if (0 == cert_serial_parse(NULL, NULL, bad[i]))
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    if (0 == cert_serial_parse(NULL, NULL, bad[i])) {
       fail_msg("accepted bad serial #%zu \"%s\"", i, bad[i]);
+    }
+  }
   assert_int_equal(-1, cert_serial_parse(NULL, NULL, NULL));
   char longtext[300];
   memset(longtext, '0', sizeof longtext - 1);

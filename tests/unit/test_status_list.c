@@ -35,8 +35,9 @@ static void test_spec_example(void **state) {
       0, status_list_decode(&l, SPEC_EMPTY_LIST, strlen(SPEC_EMPTY_LIST), err, sizeof err));
   assert_int_equal(STATUS_LIST_MIN_BITS, l->nbits);
   for (uint64_t i = 0; i < l->nbits; i++) {
-    if (0 != status_list_get(l, i))
+    if (0 != status_list_get(l, i)) {
       fail_msg("bit %u of the example list is set", (unsigned)i);
+    }
   }
   status_list_free(l);
 }
@@ -129,11 +130,13 @@ static char *encoded(size_t n, unsigned char fill, int window_bits, const char *
 static void expect_refused(const char *text, size_t len, const char *why) {
   struct status_list *l = NULL;
   char err[128] = "";
-  if (0 == status_list_decode(&l, text, len, err, sizeof err))
+  if (0 == status_list_decode(&l, text, len, err, sizeof err)) {
     fail_msg("status list accepted: %s", why);
+  }
   assert_null(l);
-  if ('\0' == err[0])
+  if ('\0' == err[0]) {
     fail_msg("no reason given for: %s", why);
+  }
 }
 
 static void test_decode_refuses(void **state) {

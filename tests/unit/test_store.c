@@ -28,8 +28,9 @@ static unsigned char *slurp(const char *path, size_t *out_len) {
   unsigned char *buf = NULL;
   long n = 0;
   *out_len = 0;
-  if (NULL == fp)
+  if (NULL == fp) {
     return NULL;
+  }
   if (0 == fseek(fp, 0, SEEK_END) && (n = ftell(fp)) >= 0 && 0 == fseek(fp, 0, SEEK_SET)) {
     buf = malloc((size_t)n + 1);
     if (NULL != buf && (size_t)n != fread(buf, 1, (size_t)n, fp)) {
@@ -38,8 +39,9 @@ static unsigned char *slurp(const char *path, size_t *out_len) {
     }
   }
   fclose(fp);
-  if (NULL != buf)
+  if (NULL != buf) {
     *out_len = (size_t)n;
+  }
   return buf;
 }
 
@@ -56,8 +58,9 @@ static struct store *open_ok(const struct temp_store *f, int migrate_to) {
   char err[512] = "";
   struct store_opts o = {.busy_timeout_ms = 2000, .migrate_to = migrate_to};
   int rc = store_open(&s, f->db, &o, err, sizeof err);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     fail_msg("store_open(%s): %s (%s)", f->db, err, store_rc_name(rc));
+  }
   return s;
 }
 
@@ -76,16 +79,18 @@ static int tx_create_user(struct store_tx *tx, void *ctx) {
 static int create_user(struct store *s, const char *email, enum role role, int64_t *out_id) {
   struct user_args a = {email, "Siti Rahayu", role, 0};
   int rc = store_txn(s, tx_create_user, &a);
-  if (NULL != out_id)
+  if (NULL != out_id) {
     *out_id = a.id;
+  }
   return rc;
 }
 
 static int user_by_email(struct store *s, const char *email, struct store_user *out) {
   struct store_rd *rd = NULL;
   int rc = store_rd_begin(s, &rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   rc = store_user_by_email(rd, out, email);
   store_rd_end(rd);
   return rc;
@@ -126,23 +131,29 @@ static int tx_sample(struct store_tx *tx, void *ctx) {
   struct store_claim claim;
   int rc =
       store_user_create(tx, &m->user_id, m->email, "Siti Rahayu", ROLE_CANDIDATE, "$scrypt$test");
-  if (STORE_OK != rc || m->version < 2)
+  if (STORE_OK != rc || m->version < 2) {
     return rc;
+  }
   rc = store_exam_source_put(tx, sample_version, "DKV-UJI", "dkv-uji.exam.yaml", "format: 1\n", 10);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_attempt_create(tx, &m->attempt_id, m->user_id, "DKV-UJI", sample_version,
                               "{\"units\":[]}", store_tx_now_ms(tx) + 60000);
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_attempt_finish(tx, m->attempt_id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx),
                               VERDICT_PENDING, "{\"overall\":\"PENDING\"}");
-  if (STORE_OK != rc || m->version < 4)
+  }
+  if (STORE_OK != rc || m->version < 4) {
     return rc;
+  }
   rc = store_user_create(tx, &m->assessor_id, "asesor-sample@contoh.id", "Asesor", ROLE_ASSESSOR,
                          "$scrypt$test");
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_claim_take(tx, &claim, m->attempt_id, m->assessor_id, 60000);
-  if (STORE_OK != rc || m->version < 5)
+  }
+  if (STORE_OK != rc || m->version < 5) {
     return rc;
+  }
   return store_audit_append(tx, NULL, m->assessor_id, "review.claim", "attempt:1", NULL, "{}");
 }
 
@@ -162,20 +173,23 @@ static void test_upgrade_from_every_older_version(void **state) {
     unlink(f->db);
     s = open_ok(f, k);
     assert_int_equal(STORE_OK, store_schema_version(s, &v));
-    if (v != k) /* k is not a migration number: the store stops at the one below */
+    if (v != k) { /* k is not a migration number: the store stops at the one below */
       assert_true(v < k);
+    }
     snprintf(email, sizeof email, "asesi%d@contoh.id", k);
     m.version = v;
     m.email = email;
-    if (STORE_OK != store_txn(s, tx_sample, &m))
+    if (STORE_OK != store_txn(s, tx_sample, &m)) {
       fail_msg("sample rows at schema %d", v);
+    }
     store_close(s);
 
     s = open_ok(f, 0);
     assert_int_equal(STORE_OK, store_schema_version(s, &v));
     assert_int_equal(latest, v);
-    if (STORE_OK != user_by_email(s, email, &u))
+    if (STORE_OK != user_by_email(s, email, &u)) {
       fail_msg("user written at schema %d lost after migrating to %d", k, latest);
+    }
     assert_string_equal("Siti Rahayu", u.name);
     assert_int_equal(STORE_OK, store_rd_begin(s, &rd));
     if (m.attempt_id > 0) {
@@ -200,8 +214,9 @@ static void test_garbage_file_is_refused_unchanged(void **state) {
   unsigned char junk[8192];
   size_t n1 = 0, n2 = 0;
   unsigned char *before = NULL, *after = NULL;
-  for (size_t i = 0; i < sizeof junk; i++)
+  for (size_t i = 0; i < sizeof junk; i++) {
     junk[i] = (unsigned char)(i * 131 + 7);
+  }
   write_file(f->db, junk, sizeof junk);
   before = slurp(f->db, &n1);
   assert_int_equal(STORE_HARD, store_open(&s, f->db, NULL, err, sizeof err));
@@ -229,8 +244,9 @@ static void test_corrupt_database_is_refused_unchanged(void **state) {
   before = slurp(f->db, &n1);
   assert_true(n1 >= 3 * 4096);
   /* Scribble over the second page (a b-tree page) but keep the header intact. */
-  for (size_t i = 4096; i < 2 * 4096; i++)
+  for (size_t i = 4096; i < 2 * 4096; i++) {
     before[i] = (unsigned char)(0xA5 ^ i);
+  }
   write_file(f->db, before, n1);
   s = NULL;
   assert_true(store_open(&s, f->db, NULL, err, sizeof err) < 0);
@@ -273,8 +289,9 @@ static int tx_create_users(struct store_tx *tx, void *ctx) {
     int64_t id = 0;
     snprintf(email, sizeof email, "asesi%04d@contoh.id", i);
     int rc = store_user_create(tx, &id, email, "Siti Rahayu", ROLE_CANDIDATE, "$scrypt$test");
-    if (STORE_OK != rc)
+    if (STORE_OK != rc) {
       return rc;
+    }
   }
   return STORE_OK;
 }
@@ -296,8 +313,9 @@ static void test_full_check_reads_every_page(void **state) {
   before = slurp(f->db, &n1);
   assert_true(n1 >= 40 * 4096);
   size_t page = n1 / 4096 / 2; /* a page in the middle of the users table's leaves */
-  for (size_t i = page * 4096; i < (page + 1) * 4096; i++)
+  for (size_t i = page * 4096; i < (page + 1) * 4096; i++) {
     before[i] = (unsigned char)(0xA5 ^ i);
+  }
   write_file(f->db, before, n1);
   err[0] = '\0';
   assert_int_equal(STORE_HARD, store_check_file(f->db, err, sizeof err));
@@ -333,8 +351,9 @@ static void test_wal_is_checkpointed_in_the_background(void **state) {
   size_t len = 64 * 1024;
   char *blob = malloc(len);
   assert_non_null(blob);
-  for (size_t i = 0; i < len; i++)
+  for (size_t i = 0; i < len; i++) {
     blob[i] = (char)('a' + (i * 7919) % 26);
+  }
   for (int i = 0; i < 400; i++) {
     struct source_args a = {i, blob, len};
     assert_int_equal(STORE_OK, store_txn(s, tx_put_source, &a));
@@ -386,8 +405,9 @@ static void test_unwritable_directory_is_refused(void **state) {
   struct temp_store *f = *state;
   struct store *s = NULL;
   char err[512] = "";
-  if (0 == geteuid())
+  if (0 == geteuid()) {
     skip(); /* root writes anywhere */
+  }
   assert_int_equal(0, chmod(f->dir, 0500));
   assert_true(store_open(&s, f->db, NULL, err, sizeof err) < 0);
   assert_null(s);
@@ -454,15 +474,17 @@ static void *hammer_thread(void *arg) {
   for (int i = 0; i < 50; i++) {
     struct store_rd *rd = NULL;
     struct store_ratelimit r;
-    if (STORE_OK != store_txn(h->s, tx_hit, NULL))
+    if (STORE_OK != store_txn(h->s, tx_hit, NULL)) {
       h->fails++;
+    }
     /* Readers run beside the writer. */
     if (STORE_OK != store_rd_begin(h->s, &rd)) {
       h->fails++;
       continue;
     }
-    if (STORE_OK != store_ratelimit_get(rd, &r, "hammer"))
+    if (STORE_OK != store_ratelimit_get(rd, &r, "hammer")) {
       h->fails++;
+    }
     store_rd_end(rd);
   }
   return NULL;
@@ -563,11 +585,13 @@ static void test_blocked_writers_do_not_queue(void **state) {
   for (int i = 0; i < 6; i++) {
     pthread_join(t[i], NULL);
     assert_int_equal(STORE_BUSY, w[i].rc);
-    if (w[i].ms > worst)
+    if (w[i].ms > worst) {
       worst = w[i].ms;
+    }
   }
-  if (worst >= 3 * 210)
+  if (worst >= 3 * 210) {
     fail_msg("a blocked writer waited %lld ms; the budget is 210 ms", (long long)worst);
+  }
   assert_int_equal(SQLITE_OK, sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL));
   sqlite3_close(other);
   assert_int_equal(STORE_OK, create_user(s, "sesudah@contoh.id", ROLE_CANDIDATE, NULL));
@@ -756,8 +780,9 @@ static void test_backup_and_restore(void **state) {
   struct temp_store copy;
   snprintf(bak, sizeof bak, "%s/backup.db", f->dir);
   assert_int_equal(STORE_OK, create_user(s, "sebelum@contoh.id", ROLE_CANDIDATE, NULL));
-  if (STORE_OK != store_backup(s, bak, err, sizeof err))
+  if (STORE_OK != store_backup(s, bak, err, sizeof err)) {
     fail_msg("backup: %s", err);
+  }
   /* Never overwrites. */
   assert_int_equal(STORE_EXISTS, store_backup(s, bak, err, sizeof err));
   assert_int_equal(STORE_OK, create_user(s, "sesudah@contoh.id", ROLE_CANDIDATE, NULL));
@@ -772,8 +797,9 @@ static void test_backup_and_restore(void **state) {
   store_close(b);
 
   /* Restoring brings the database back to the backup's state. */
-  if (STORE_OK != store_restore(f->db, bak, NULL, err, sizeof err))
+  if (STORE_OK != store_restore(f->db, bak, NULL, err, sizeof err)) {
     fail_msg("restore: %s", err);
+  }
   s = open_ok(f, 0);
   assert_int_equal(STORE_OK, user_by_email(s, "sebelum@contoh.id", &u));
   assert_int_equal(STORE_NONE, user_by_email(s, "sesudah@contoh.id", &u));

@@ -27,11 +27,13 @@ static int make_txn(struct store_tx *tx, void *arg) {
   struct fixture *m = arg;
   int rc = store_user_create(tx, &m->user, "asesi-simpan@contoh.id", "Asesi", ROLE_CANDIDATE,
                              "$scrypt$test");
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_exam_source_put(tx, version, "DKV-UJI", "dkv-uji.exam.yaml", "format: 1\n", 10);
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_attempt_create(tx, &m->attempt, m->user, "DKV-UJI", version, "{\"format\":1}",
                               store_tx_now_ms(tx) + 60000);
+  }
   return rc;
 }
 

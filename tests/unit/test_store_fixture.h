@@ -33,8 +33,9 @@ static inline int temp_store_close(struct temp_store *t) {
   int rc = 0;
   store_close(t->s);
   t->s = NULL;
-  if ('\0' == t->dir[0])
+  if ('\0' == t->dir[0]) {
     return 0;
+  }
   rc = test_tmpdir_remove(t->dir);
   t->dir[0] = '\0';
   return rc;
@@ -43,8 +44,9 @@ static inline int temp_store_close(struct temp_store *t) {
 /* Makes the directory and names the database in it, without opening it. 0 or -1. */
 static inline int temp_store_make_dir(struct temp_store *t, const char *tag) {
   t->s = NULL;
-  if (0 != test_tmpdir_make(t->dir, sizeof t->dir, tag))
+  if (0 != test_tmpdir_make(t->dir, sizeof t->dir, tag)) {
     return -1;
+  }
   snprintf(t->db, sizeof t->db, "%s/ujikom.db", t->dir);
   return 0;
 }
@@ -54,8 +56,9 @@ static inline int temp_store_make_dir(struct temp_store *t, const char *tag) {
 static inline int temp_store_open(struct temp_store *t, const char *tag,
                                   const struct store_opts *opts) {
   char err[256];
-  if (0 != temp_store_make_dir(t, tag))
+  if (0 != temp_store_make_dir(t, tag)) {
     return -1;
+  }
   if (STORE_OK != store_open(&t->s, t->db, opts, err, sizeof err)) {
     fprintf(stderr, "store_open: %s\n", err);
     temp_store_close(t);
@@ -72,8 +75,9 @@ static inline int temp_store_setup_with(void **state, size_t size, const char *t
                                         const struct store_opts *opts, store_txn_fn seed) {
   struct temp_store *t = NULL;
   *state = NULL;
-  if (size < sizeof *t || NULL == (t = calloc(1, size)))
+  if (size < sizeof *t || NULL == (t = calloc(1, size))) {
     return -1;
+  }
   if (0 != temp_store_open(t, tag, opts)) {
     free(t);
     return -1;
@@ -111,8 +115,9 @@ static inline int temp_store_dir_setup(void **state) {
 static inline int temp_store_teardown(void **state) {
   struct temp_store *t = *state;
   int rc = 0;
-  if (NULL == t)
+  if (NULL == t) {
     return 0;
+  }
   rc = temp_store_close(t);
   free(t);
   *state = NULL;

@@ -48,8 +48,9 @@ static int tx_create(struct store_tx *tx, void *ctx) {
   int64_t id = 0;
   int rc = store_user_create(tx, &id, a->email, "Penguji Serentak", ROLE_CANDIDATE,
                              "$scrypt$ln=10,r=8,p=1$c2FsdA$aGFzaA");
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return rc;
+  }
   return a->refuse ? STORE_CONFLICT : STORE_OK;
 }
 
@@ -59,12 +60,13 @@ static void *writer_thread(void *arg) {
     struct create_args a = {.refuse = 0 == i % 3};
     snprintf(a.email, sizeof a.email, "t%d-%d@serentak.id", w->thread, i);
     int rc = store_txn(w->s, tx_create, &a);
-    if (STORE_OK == rc && !a.refuse)
+    if (STORE_OK == rc && !a.refuse) {
       w->ok++;
-    else if (STORE_CONFLICT == rc && a.refuse)
+    } else if (STORE_CONFLICT == rc && a.refuse) {
       w->refused++;
-    else
+    } else {
       w->unexpected++;
+    }
   }
   return NULL;
 }
@@ -73,8 +75,9 @@ static int lookup(struct store *s, const char *email) {
   struct store_rd *rd = NULL;
   struct store_user u;
   int rc = store_rd_begin(s, &rd);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_user_by_email(rd, &u, email);
+  }
   store_rd_end(rd);
   return rc;
 }
@@ -128,8 +131,9 @@ static int tx_hold(struct store_tx *tx, void *ctx) {
   (void)tx;
   atomic_store(&g->holder_inside, 1);
   /* Keep the transaction open until both followers are waiting in the queue. */
-  for (int i = 0; i < 2000 && atomic_load(&g->queued) < 2; i++)
+  for (int i = 0; i < 2000 && atomic_load(&g->queued) < 2; i++) {
     nap_ms(1);
+  }
   nap_ms(50);
   return STORE_OK;
 }
@@ -155,8 +159,9 @@ static void *holder_thread(void *arg) {
 
 static void *follower_thread(void *arg) {
   struct follower *fl = arg;
-  while (!atomic_load(&fl->g->holder_inside))
+  while (!atomic_load(&fl->g->holder_inside)) {
     nap_ms(1);
+  }
   atomic_fetch_add(&fl->g->queued, 1);
   fl->rc = store_txn(fl->g->s, tx_note, fl);
   return NULL;

@@ -27,20 +27,26 @@ static const char version[] = "0123456789abcdef0123456789abcdef0123456789abcdef0
 static int tx_seed(struct store_tx *tx, void *ctx) {
   struct fixture *f = ctx;
   int rc = store_user_create(tx, &f->candidate, "asesi@contoh.id", "Asesi", ROLE_CANDIDATE, "$h");
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_user_create(tx, &f->assessor1, "a1@contoh.id", "Asesor 1", ROLE_ASSESSOR, "$h");
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_user_create(tx, &f->assessor2, "a2@contoh.id", "Asesor 2", ROLE_ASSESSOR, "$h");
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_user_create(tx, &f->admin, "adm@contoh.id", "Admin", ROLE_ADMIN, "$h");
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_exam_source_put(tx, version, "DKV-UJI", "dkv.exam.yaml", "format: 1\n", 10);
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_attempt_create(tx, &f->attempt, f->candidate, "DKV-UJI", version, "{}",
                               store_tx_now_ms(tx) + 60000);
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_attempt_finish(tx, f->attempt, ATTEMPT_SUBMITTED, store_tx_now_ms(tx),
                               VERDICT_PENDING, "{}");
+  }
   return rc;
 }
 
@@ -61,8 +67,9 @@ static int tx_claim(struct store_tx *tx, void *ctx) {
 static int claim(struct fixture *f, int64_t assessor, int64_t ttl, struct store_claim *out) {
   struct claim_args a = {f->attempt, assessor, ttl, {0}};
   int rc = store_txn(f->t.s, tx_claim, &a);
-  if (NULL != out)
+  if (NULL != out) {
     *out = a.out;
+  }
   return rc;
 }
 
@@ -98,10 +105,12 @@ struct decide_args {
 static int tx_decide(struct store_tx *tx, void *ctx) {
   struct decide_args *a = ctx;
   int rc = store_decision_add(tx, &a->id, &a->d);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_attempt_set_result(tx, a->d.attempt_id, a->verdict, "{}");
-  if (STORE_OK == rc)
+  }
+  if (STORE_OK == rc) {
     rc = store_claim_release(tx, a->d.attempt_id);
+  }
   return rc;
 }
 

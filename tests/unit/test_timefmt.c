@@ -38,9 +38,10 @@ static void expect_strftime(int64_t secs) {
     size_t n = reference(want, sizeof want, (enum time_style)style, &tm);
     assert_true(n > 0);
     size_t len = time_format(got, sizeof got, secs, (enum time_style)style);
-    if (len != n || 0 != strcmp(got, want))
+    if (len != n || 0 != strcmp(got, want)) {
       fail_msg("%lld s, style %d: got \"%s\" (%zu), want \"%s\"", (long long)secs, style, got, len,
                want);
+    }
   }
 }
 
@@ -89,8 +90,9 @@ static void test_fixed_points(void **state) {
                            951868799,  951868800,  1078012800, 1709164800, 1709251199,
                            4107542400, 4102444799, 4102444800, 1798761599, 1798761600,
                            -1,         -86400,     -86401,     -2208988800};
-  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
     expect_strftime(fixed[i]);
+  }
 }
 
 static void test_years_without_four_digits(void **state) {

@@ -186,11 +186,13 @@ static struct tlog_hash naive_mth(const struct tlog_hash *leaves, uint64_t n) {
     tlog_empty_root(&h);
     return h;
   }
-  if (1 == n)
+  if (1 == n) {
     return leaves[0];
+  }
   uint64_t k = 1;
-  while (k * 2 < n)
+  while (k * 2 < n) {
     k *= 2;
+  }
   struct tlog_hash l = naive_mth(leaves, k), r = naive_mth(leaves + k, n - k);
   assert_int_equal(0, tlog_node_hash(&h, &l, &r));
   return h;
@@ -211,8 +213,9 @@ static void test_known_roots(void **state) {
     }
     struct tlog_hash root, want = hexhash(roots_hex[size]);
     assert_int_equal(0, tlog_tree_hash(&root, &r, size));
-    if (0 != memcmp(root.b, want.b, TLOG_HASH_LEN))
+    if (0 != memcmp(root.b, want.b, TLOG_HASH_LEN)) {
       fail_msg("root of the %u-leaf tree differs from the RFC 6962 vector", (unsigned)size);
+    }
   }
   /* An earlier size of the grown tree still has its own root. */
   struct tlog_hash root, want = hexhash(roots_hex[5]);
@@ -227,10 +230,12 @@ static void test_inclusion_vectors(void **state) {
   for (size_t v = 0; v < sizeof inclusion_vectors / sizeof inclusion_vectors[0]; v++) {
     const struct inclusion_vector *iv = &inclusion_vectors[v];
     struct tlog_hash proof[3], root = b64hash(iv->root), leaf = b64hash(iv->leaf);
-    for (size_t i = 0; i < iv->n; i++)
+    for (size_t i = 0; i < iv->n; i++) {
       proof[i] = b64hash(iv->proof[i]);
-    if (!tlog_inclusion_verify(&leaf, iv->index, iv->size, proof, iv->n, &root))
+    }
+    if (!tlog_inclusion_verify(&leaf, iv->index, iv->size, proof, iv->n, &root)) {
       fail_msg("inclusion vector %zu does not verify", v);
+    }
     /* Every mutation of the published proof is refused. */
     assert_false(tlog_inclusion_verify(&leaf, iv->index + 1, iv->size, proof, iv->n, &root));
     /* (A size one larger can share a proof, so the published mutations halve and double.) */
@@ -239,10 +244,12 @@ static void test_inclusion_vectors(void **state) {
     assert_false(tlog_inclusion_verify(&leaf, iv->index, iv->index, proof, iv->n, &root));
     assert_false(tlog_inclusion_verify(&root, iv->index, iv->size, proof, iv->n, &leaf) &&
                  0 != memcmp(root.b, leaf.b, TLOG_HASH_LEN));
-    if (iv->index > 0)
+    if (iv->index > 0) {
       assert_false(tlog_inclusion_verify(&leaf, iv->index - 1, iv->size, proof, iv->n, &root));
-    if (iv->n > 0)
+    }
+    if (iv->n > 0) {
       assert_false(tlog_inclusion_verify(&leaf, iv->index, iv->size, proof, iv->n - 1, &root));
+    }
     struct tlog_hash longer[4];
     memcpy(longer, proof, iv->n * sizeof proof[0]);
     longer[iv->n] = root;
@@ -265,10 +272,12 @@ static void test_consistency_vectors(void **state) {
   for (size_t v = 0; v < sizeof consistency_vectors / sizeof consistency_vectors[0]; v++) {
     const struct consistency_vector *cv = &consistency_vectors[v];
     struct tlog_hash proof[3], r1 = b64hash(cv->root1), r2 = b64hash(cv->root2);
-    for (size_t i = 0; i < cv->n; i++)
+    for (size_t i = 0; i < cv->n; i++) {
       proof[i] = b64hash(cv->proof[i]);
-    if (!tlog_consistency_verify(cv->size1, &r1, cv->size2, &r2, proof, cv->n))
+    }
+    if (!tlog_consistency_verify(cv->size1, &r1, cv->size2, &r2, proof, cv->n)) {
       fail_msg("consistency vector %zu does not verify", v);
+    }
     if (cv->size1 != cv->size2) {
       assert_false(tlog_consistency_verify(cv->size1, &r2, cv->size2, &r1, proof, cv->n));
       assert_false(tlog_consistency_verify(cv->size1 + 1, &r1, cv->size2, &r2, proof, cv->n));
@@ -308,8 +317,9 @@ static void test_all_small_trees(void **state) {
   struct tlog_memtree *t = tree_of(N);
   struct tlog_hash_reader r = tlog_memtree_reader(t);
   struct tlog_hash leaves[N], roots[N + 1], proof[TLOG_MAX_PROOF];
-  for (uint64_t i = 0; i < N; i++)
+  for (uint64_t i = 0; i < N; i++) {
     assert_int_equal(0, r.read(r.ctx, 0, i, &leaves[i]));
+  }
   for (uint64_t n = 0; n <= N; n++) {
     assert_int_equal(0, tlog_tree_hash(&roots[n], &r, n));
     struct tlog_hash want = naive_mth(leaves, n);
@@ -319,17 +329,20 @@ static void test_all_small_trees(void **state) {
   for (uint64_t n = 1; n <= N; n++) {
     for (uint64_t i = 0; i < n; i++) {
       assert_int_equal(0, tlog_inclusion_proof(proof, &np, &r, n, i));
-      if (!tlog_inclusion_verify(&leaves[i], i, n, proof, np, &roots[n]))
+      if (!tlog_inclusion_verify(&leaves[i], i, n, proof, np, &roots[n])) {
         fail_msg("inclusion proof of %u in %u does not verify", (unsigned)i, (unsigned)n);
-      if (n > 1)
+      }
+      if (n > 1) {
         assert_false(tlog_inclusion_verify(&leaves[i], (i + 1) % n, n, proof, np, &roots[n]));
+      }
       assert_false(tlog_inclusion_verify(&leaves[i], i, n + 1, proof, np, &roots[n + (n < N)]));
     }
     assert_int_equal(-1, tlog_inclusion_proof(proof, &np, &r, n, n));
     for (uint64_t m = 1; m <= n; m++) {
       assert_int_equal(0, tlog_consistency_proof(proof, &np, &r, m, n));
-      if (!tlog_consistency_verify(m, &roots[m], n, &roots[n], proof, np))
+      if (!tlog_consistency_verify(m, &roots[m], n, &roots[n], proof, np)) {
         fail_msg("consistency proof %u -> %u does not verify", (unsigned)m, (unsigned)n);
+      }
       if (m < n) {
         assert_false(tlog_consistency_verify(m, &roots[m - 1], n, &roots[n], proof, np));
         assert_false(tlog_consistency_verify(m, &roots[m], n, &roots[n - 1], proof, np));
@@ -392,8 +405,9 @@ static void test_tile_paths(void **state) {
                                     ""};
   struct tlog_tile t;
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    if (0 == tlog_tile_parse_path(&t, bad[i], strlen(bad[i])))
+    if (0 == tlog_tile_parse_path(&t, bad[i], strlen(bad[i]))) {
       fail_msg("tile path \"%s\" was accepted", bad[i]);
+    }
   }
   char small[8];
   struct tlog_tile ok = {0, 1234067, 256}, wide = {0, 0, 257}, high = {64, 0, 256};
@@ -410,8 +424,9 @@ static void test_tiles_for_size(void **state) {
   size_t n = tlog_tiles_for_size(tiles, 400, 70000);
   assert_int_equal(273 + 1 + 1 + 1 + 1, n);
   size_t full0 = 0;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
     full0 += 0 == tiles[i].level && 256 == tiles[i].width;
+  }
   assert_int_equal(273, full0);
   assert_int_equal(0, tiles[273].level);
   assert_int_equal(112, tiles[273].width);
@@ -477,13 +492,15 @@ static int serve_tile(void *ctx, const struct tlog_tile *t, const unsigned char 
   struct tlog_tile all[600];
   size_t n = tlog_tiles_for_size(all, 600, s->size);
   bool exists = false;
-  for (size_t i = 0; i < n && i < 600; i++)
+  for (size_t i = 0; i < n && i < 600; i++) {
     exists |= all[i].level == t->level && all[i].index == t->index && all[i].width == t->width;
+  }
   if (NULL != s->allowed) {
     bool ok = false;
-    for (size_t i = 0; i < s->nallowed; i++)
+    for (size_t i = 0; i < s->nallowed; i++) {
       ok |= s->allowed[i].level == t->level && s->allowed[i].index == t->index &&
             s->allowed[i].width == t->width;
+    }
     exists &= ok;
   }
   if (!exists) {
@@ -491,8 +508,9 @@ static int serve_tile(void *ctx, const struct tlog_tile *t, const unsigned char 
     return -1;
   }
   s->fetched++;
-  if (0 != tlog_tile_data(s->buf, &s->src, t))
+  if (0 != tlog_tile_data(s->buf, &s->src, t)) {
     return -1;
+  }
   *data = s->buf;
   return 0;
 }
@@ -587,20 +605,24 @@ static void test_bundles(void **state) {
   for (int i = 0; i < 3; i++) {
     assert_int_equal(1, tlog_bundle_next(buf, len, &pos, &e, &el));
     assert_int_equal(lens[i], el);
-    if (el > 0)
+    if (el > 0) {
       assert_memory_equal(entries[i], e, el);
+    }
   }
   assert_int_equal(0, tlog_bundle_next(buf, len, &pos, &e, &el));
   /* Truncated anywhere inside an entry or its length: an error, never a short entry. */
   for (size_t cut = 1; cut < 9; cut++) {
-    if (7 == cut)
+    if (7 == cut) {
       continue; /* a cut between entries is a shorter valid bundle */
+    }
     pos = 0;
     int rc;
-    while (1 == (rc = tlog_bundle_next(buf, cut, &pos, &e, &el)))
+    while (1 == (rc = tlog_bundle_next(buf, cut, &pos, &e, &el))) {
       ;
-    if (-1 != rc)
+    }
+    if (-1 != rc) {
       fail_msg("bundle cut at %zu was not refused", cut);
+    }
   }
   free(buf);
   lens[2] = TLOG_ENTRY_MAX + 1;
@@ -676,8 +698,9 @@ static void test_checkpoint(void **state) {
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     err[0] = '\0';
-    if (0 == tlog_checkpoint_parse(&back, bad[i], strlen(bad[i]), err, sizeof err))
+    if (0 == tlog_checkpoint_parse(&back, bad[i], strlen(bad[i]), err, sizeof err)) {
       fail_msg("checkpoint %zu was accepted", i);
+    }
     assert_true('\0' != err[0]);
   }
   /* The example of the C2SP tlog-checkpoint specification (its key is not published, so
@@ -749,22 +772,25 @@ static void test_proof_document(void **state) {
   size_t len = strlen(doc);
   for (size_t i = 0; i < len; i++) {
     /* The extra line is not authenticated (the spec says so): skip its bytes. */
-    if (i >= 29 && i < 49)
+    if (i >= 29 && i < 49) {
       continue;
+    }
     char saved = doc[i];
     doc[i] = (char)(saved + 1);
     if (0 == tlog_proof_parse(&p, doc, len, err, sizeof err)) {
       if (0 ==
-          tlog_proof_verify(NULL, &p, &leaf, &log.key, 1, "ujikom.example/log", err, sizeof err))
+          tlog_proof_verify(NULL, &p, &leaf, &log.key, 1, "ujikom.example/log", err, sizeof err)) {
         fail_msg("proof document with byte %zu changed still verifies", i);
+      }
       tlog_proof_free(&p);
     }
     doc[i] = saved;
   }
   for (size_t cut = 0; cut < len; cut++) {
     if (0 == tlog_proof_parse(&p, doc, cut, err, sizeof err)) {
-      if (0 == tlog_proof_verify(NULL, &p, &leaf, &log.key, 1, NULL, err, sizeof err))
+      if (0 == tlog_proof_verify(NULL, &p, &leaf, &log.key, 1, NULL, err, sizeof err)) {
         fail_msg("proof document cut at %zu still verifies", cut);
+      }
       tlog_proof_free(&p);
     }
   }
@@ -797,8 +823,9 @@ static void test_proof_document(void **state) {
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     err[0] = '\0';
-    if (0 == tlog_proof_parse(&p, bad[i], strlen(bad[i]), err, sizeof err))
+    if (0 == tlog_proof_parse(&p, bad[i], strlen(bad[i]), err, sizeof err)) {
       fail_msg("proof document %zu was accepted", i);
+    }
     assert_true('\0' != err[0]);
   }
   /* More hashes than any proof can have. */
@@ -806,8 +833,9 @@ static void test_proof_document(void **state) {
   char *many = malloc(cap);
   assert_non_null(many);
   size_t o = (size_t)snprintf(many, cap, "c2sp.org/tlog-proof@v1\nindex 0\n");
-  for (int i = 0; i <= TLOG_MAX_PROOF; i++)
+  for (int i = 0; i <= TLOG_MAX_PROOF; i++) {
     o += (size_t)snprintf(many + o, cap - o, "XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n");
+  }
   o += (size_t)snprintf(many + o, cap - o, "\nx\n");
   assert_int_equal(-1, tlog_proof_parse(&p, many, o, err, sizeof err));
   free(many);

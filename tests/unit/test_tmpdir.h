@@ -18,8 +18,9 @@ static inline int test_tmpdir_make(char *dir, size_t dirsize, const char *tag) {
   int n = snprintf(dir, dirsize, "/tmp/ujikom-%s-XXXXXX", tag);
   if (n < 0 || (size_t)n >= dirsize || NULL == mkdtemp(dir)) {
     perror("mkdtemp");
-    if (dirsize > 0)
+    if (dirsize > 0) {
       dir[0] = '\0';
+    }
     return -1;
   }
   return 0;
@@ -32,25 +33,31 @@ static inline int test_tmpdir_remove_tree(const char *path) {
   DIR *d = NULL;
   struct dirent *e = NULL;
   int rc = 0;
-  if (0 != lstat(path, &sb))
+  if (0 != lstat(path, &sb)) {
     return -1;
-  if (!S_ISDIR(sb.st_mode))
+  }
+  if (!S_ISDIR(sb.st_mode)) {
     return unlink(path);
+  }
   chmod(path, 0700); /* a test may have left it read-only */
   d = opendir(path);
-  if (NULL == d)
+  if (NULL == d) {
     return -1;
+  }
   while (NULL != (e = readdir(d))) {
     char child[PATH_MAX];
-    if (0 == strcmp(e->d_name, ".") || 0 == strcmp(e->d_name, ".."))
+    if (0 == strcmp(e->d_name, ".") || 0 == strcmp(e->d_name, "..")) {
       continue;
+    }
     int n = snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-    if (n < 0 || (size_t)n >= sizeof child || 0 != test_tmpdir_remove_tree(child))
+    if (n < 0 || (size_t)n >= sizeof child || 0 != test_tmpdir_remove_tree(child)) {
       rc = -1;
+    }
   }
   closedir(d);
-  if (0 != rmdir(path))
+  if (0 != rmdir(path)) {
     rc = -1;
+  }
   return rc;
 }
 

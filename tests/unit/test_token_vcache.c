@@ -45,8 +45,9 @@ static void test_hits_only_for_the_same_key_message_and_signature(void **state) 
   /* A tampered signature never passes, however often it is tried. */
   memcpy(bad, sig, sizeof bad);
   bad[10] ^= 0x01;
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < 3; i++) {
     assert_false(token_pubkey_verify(&p1, msg, strlen(msg), bad));
+  }
   token_vcache_stats(c, &hits, &misses);
   assert_int_equal(1, hits);
   assert_int_equal(6, misses);
@@ -73,11 +74,12 @@ static void test_a_full_table_still_answers_right(void **state) {
     snprintf(msgs[i], sizeof msgs[i], "pesan nomor %d", i);
     sign(sigs[i], &k, msgs[i]);
   }
-  for (int round = 0; round < 2; round++)
+  for (int round = 0; round < 2; round++) {
     for (int i = 0; i < 40; i++) {
       assert_true(token_pubkey_verify(&p, msgs[i], strlen(msgs[i]), sigs[i]));
       assert_false(token_pubkey_verify(&p, msgs[i], strlen(msgs[i]), sigs[(i + 1) % 40]));
     }
+  }
   struct token_vcache *none = NULL;
   assert_int_equal(-1, token_vcache_new(&none, 0)); /* no slots: refused */
   assert_null(none);
@@ -93,9 +95,11 @@ struct shared {
 
 static void *verifier(void *arg) {
   struct shared *s = arg;
-  for (int i = 0; i < 200; i++)
-    if (!token_pubkey_verify(&s->p, "bersama", 7, s->sig))
+  for (int i = 0; i < 200; i++) {
+    if (!token_pubkey_verify(&s->p, "bersama", 7, s->sig)) {
       s->wrong++;
+    }
+  }
   return NULL;
 }
 

@@ -29,8 +29,9 @@ static void test_hotp_rfc4226(void **state) {
   for (uint64_t c = 0; c < 10; c++) {
     uint32_t got = 0;
     assert_int_equal(TOTP_OK, totp_hotp(&got, rfc_key, RFC_KEY_LEN, c, 6));
-    if (hotp_vectors[c] != got)
+    if (hotp_vectors[c] != got) {
       fail_msg("HOTP counter %u: got %06u, want %06u", (unsigned)c, got, hotp_vectors[c]);
+    }
   }
 }
 
@@ -52,12 +53,14 @@ static void test_totp_rfc6238_sha1(void **state) {
     uint64_t step = 0;
     uint32_t got = 0;
     assert_true(totp_step_at(&step, rows[i].t));
-    if (rows[i].step != step)
+    if (rows[i].step != step) {
       fail_msg("t=%lld: step %llx, want %llx", (long long)rows[i].t, (unsigned long long)step,
                (unsigned long long)rows[i].step);
+    }
     assert_int_equal(TOTP_OK, totp_hotp(&got, rfc_key, RFC_KEY_LEN, step, 8));
-    if (rows[i].code != got)
+    if (rows[i].code != got) {
       fail_msg("t=%lld: got %08u, want %08u", (long long)rows[i].t, got, rows[i].code);
+    }
     /* The six-digit code the service uses is the same value modulo 10^6. */
     char code[16];
     snprintf(code, sizeof code, "%06u", rows[i].code % 1000000u);
@@ -137,9 +140,11 @@ static void test_code_syntax(void **state) {
       "",         "25467",        "2546760", "25467a", "+54676", "254-676",
       "254676\n", "２５４６７６", "0x1234",  "-54676", "254 67", "\t254676",
   };
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-    if (TOTP_MALFORMED != totp_verify(&step, rfc_key, bad[i], now, 0))
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    if (TOTP_MALFORMED != totp_verify(&step, rfc_key, bad[i], now, 0)) {
       fail_msg("code \"%s\" was not refused as malformed", bad[i]);
+    }
+  }
   char longcode[TOTP_INPUT_MAX + 8];
   memset(longcode, ' ', sizeof longcode - 1);
   memcpy(longcode + sizeof longcode - 7, "254676", 7);
@@ -163,8 +168,9 @@ static void test_base32_rfc4648(void **state) {
   for (size_t i = 0; i < 7; i++) {
     char enc[32];
     size_t plen = strlen(padded[i]), unpadded = plen;
-    while (unpadded > 0 && '=' == padded[i][unpadded - 1])
+    while (unpadded > 0 && '=' == padded[i][unpadded - 1]) {
       unpadded--;
+    }
     assert_int_equal(
         unpadded, totp_base32_encode(enc, sizeof enc, (const uint8_t *)plain[i], strlen(plain[i])));
     assert_int_equal(0, strncmp(enc, padded[i], unpadded));
@@ -208,8 +214,9 @@ static void test_base32_strict(void **state) {
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     uint8_t dec[16];
     size_t dlen = 99;
-    if (TOTP_MALFORMED != totp_base32_decode(dec, sizeof dec, &dlen, bad[i], strlen(bad[i])))
+    if (TOTP_MALFORMED != totp_base32_decode(dec, sizeof dec, &dlen, bad[i], strlen(bad[i]))) {
       fail_msg("base32 \"%s\" was accepted", bad[i]);
+    }
     assert_int_equal(0, dlen);
   }
   uint8_t small[5];
@@ -275,12 +282,14 @@ static void test_recovery_format(void **state) {
   (void)state;
   uint8_t rnd[TOTP_RECOVERY_CHARS];
   char out[TOTP_RECOVERY_TEXT_SIZE];
-  for (uint8_t i = 0; i < TOTP_RECOVERY_CHARS; i++)
+  for (uint8_t i = 0; i < TOTP_RECOVERY_CHARS; i++) {
     rnd[i] = i;
+  }
   totp_recovery_code_format(out, rnd);
   assert_string_equal("01234-56789", out);
-  for (uint8_t i = 0; i < TOTP_RECOVERY_CHARS; i++)
+  for (uint8_t i = 0; i < TOTP_RECOVERY_CHARS; i++) {
     rnd[i] = (uint8_t)(0xff - i); /* only the low 5 bits count */
+  }
   totp_recovery_code_format(out, rnd);
   assert_string_equal("ZYXWV-TSRQP", out);
 }
@@ -296,9 +305,11 @@ static void test_recovery_generate(void **state) {
     assert_int_equal(TOTP_OK, totp_recovery_normalize(norm, codes[i]));
     assert_int_equal(0, strncmp(norm, codes[i], 5));
     assert_int_equal(0, strcmp(norm + 5, codes[i] + 6));
-    for (size_t j = 0; j < i; j++)
-      if (0 == strcmp(codes[i], codes[j]))
+    for (size_t j = 0; j < i; j++) {
+      if (0 == strcmp(codes[i], codes[j])) {
         fail_msg("recovery codes %zu and %zu are equal: %s", j, i, codes[i]);
+      }
+    }
   }
 }
 
@@ -315,8 +326,9 @@ static void test_recovery_normalize(void **state) {
   };
   for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
     char out[TOTP_RECOVERY_TEXT_SIZE];
-    if (TOTP_OK != totp_recovery_normalize(out, ok[i].in))
+    if (TOTP_OK != totp_recovery_normalize(out, ok[i].in)) {
       fail_msg("recovery code \"%s\" refused", ok[i].in);
+    }
     assert_string_equal(ok[i].want, out);
     assert_true(totp_equal(out, ok[i].want, TOTP_RECOVERY_CHARS));
   }
@@ -333,8 +345,9 @@ static void test_recovery_normalize(void **state) {
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     char out[TOTP_RECOVERY_TEXT_SIZE] = "x";
-    if (TOTP_MALFORMED != totp_recovery_normalize(out, bad[i]))
+    if (TOTP_MALFORMED != totp_recovery_normalize(out, bad[i])) {
       fail_msg("recovery code \"%s\" accepted", bad[i]);
+    }
     assert_string_equal("", out);
   }
   char longcode[TOTP_INPUT_MAX + 12], out[TOTP_RECOVERY_TEXT_SIZE];

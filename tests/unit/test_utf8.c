@@ -73,10 +73,12 @@ static void test_sequences(void **state) {
   for (size_t i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
     const struct seq *s = &seqs[i];
     size_t got = utf8_seq_len(s->bytes, s->len);
-    if (got != s->valid)
+    if (got != s->valid) {
       fail_msg("%s: utf8_seq_len %zu, expected %zu", s->what, got, s->valid);
-    if (utf8_well_formed(s->bytes, s->len) != (0 != s->valid))
+    }
+    if (utf8_well_formed(s->bytes, s->len) != (0 != s->valid)) {
       fail_msg("%s: utf8_well_formed disagrees", s->what);
+    }
   }
 }
 

@@ -23,8 +23,9 @@ static const char tricky[] = "Désain \"grafis\" \\ 🙂\n\t\x01\x1f/ <b>&amp;</
 static void reference_date(char *out, size_t size, int64_t secs) {
   time_t t = (time_t)secs;
   struct tm tm;
-  if (NULL == gmtime_r(&t, &tm) || 0 == strftime(out, size, "%Y-%m-%d", &tm))
+  if (NULL == gmtime_r(&t, &tm) || 0 == strftime(out, size, "%Y-%m-%d", &tm)) {
     snprintf(out, size, "?");
+  }
 }
 
 /* The same document built with jansson, dumped compactly. */
@@ -35,17 +36,19 @@ static char *with_jansson(const struct verify_answer *a) {
   json_object_set_new(doc, "form", json_string(a->form));
   json_object_set_new(doc, "verdict_text",
                       json_pack("{s:s, s:s}", "id", a->verdict_id, "en", a->verdict_en));
-  if (v->reason[0])
+  if (v->reason[0]) {
     json_object_set_new(doc, "reason", json_string(v->reason));
+  }
   if (v->claims_valid) {
     const struct cert_claims *c = &v->claims;
     char issued[16], expires[16];
     reference_date(issued, sizeof issued, c->issued);
     reference_date(expires, sizeof expires, c->expires);
     json_t *units = json_array();
-    for (size_t i = 0; i < c->nunits; i++)
+    for (size_t i = 0; i < c->nunits; i++) {
       json_array_append_new(
           units, json_pack("{s:s, s:s}", "code", c->units[i].code, "title", c->units[i].title));
+    }
     json_object_set_new(
         doc, "certificate",
         json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I, s:I, s:s, s:s}", "serial",
@@ -73,8 +76,9 @@ static void expect_same(const struct verify_answer *a) {
   assert_true(jt_done(&b));
   char *want = with_jansson(a);
   assert_non_null(want);
-  if (0 != strcmp(want, b.s))
+  if (0 != strcmp(want, b.s)) {
     fail_msg("writer:  %s\njansson: %s", b.s, want);
+  }
   assert_int_equal(strlen(want), b.len);
   free(want);
   free(b.s);

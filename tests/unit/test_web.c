@@ -33,16 +33,20 @@ static void test_catalogues_have_same_keys(void **state) {
   const char *key;
   json_t *value;
   json_object_foreach((json_t *)(uintptr_t)id, key, value) {
-    if (!i18n_has("en", key))
+    if (!i18n_has("en", key)) {
       fail_msg("key %s is in id.json but not in en.json", key);
+    }
     const char *s = json_string_value(value);
-    if (NULL == s || '\0' == s[0])
+    if (NULL == s || '\0' == s[0]) {
       fail_msg("key %s has no Indonesian text", key);
+    }
     bool known = false;
-    for (size_t i = 0; i < sizeof(key_prefixes) / sizeof(key_prefixes[0]); i++)
+    for (size_t i = 0; i < sizeof(key_prefixes) / sizeof(key_prefixes[0]); i++) {
       known = known || 0 == strncmp(key, key_prefixes[i], strlen(key_prefixes[i]));
-    if (!known)
+    }
+    if (!known) {
       fail_msg("key %s has no known prefix (add it to key_prefixes)", key);
+    }
   }
   assert_string_equal(i18n("id", "nav.login"), "Masuk");
   assert_string_equal(i18n("en", "nav.login"), "Log in");
@@ -63,27 +67,33 @@ static void check_file_keys(const char *path) {
   buf[n] = '\0';
   /* Only files that render with the catalogue; others may use dotted names of their own
    * (audit actions, log tags). */
-  if (NULL == strstr(buf, "\"http/layout.h\"") && NULL == strstr(buf, "\"http/i18n.h\""))
+  if (NULL == strstr(buf, "\"http/layout.h\"") && NULL == strstr(buf, "\"http/i18n.h\"")) {
     return;
+  }
   for (char *p = buf; NULL != (p = strchr(p, '"')); p++) {
     for (size_t i = 0; i < sizeof(key_prefixes) / sizeof(key_prefixes[0]); i++) {
       size_t plen = strlen(key_prefixes[i]);
-      if (0 != strncmp(p + 1, key_prefixes[i], plen))
+      if (0 != strncmp(p + 1, key_prefixes[i], plen)) {
         continue;
+      }
       size_t len = plen;
       while (('a' <= p[1 + len] && p[1 + len] <= 'z') || ('0' <= p[1 + len] && p[1 + len] <= '9') ||
-             '_' == p[1 + len] || '.' == p[1 + len])
+             '_' == p[1 + len] || '.' == p[1 + len]) {
         len++;
+      }
       /* A trailing '_' or '.' marks a prefix for i18n_subset, not a key. */
-      if ('"' != p[1 + len] || len == plen || '_' == p[len] || '.' == p[len])
+      if ('"' != p[1 + len] || len == plen || '_' == p[len] || '.' == p[len]) {
         continue;
+      }
       char key[128];
-      if (len >= sizeof(key))
+      if (len >= sizeof(key)) {
         continue;
+      }
       memcpy(key, p + 1, len);
       key[len] = '\0';
-      if (!i18n_has("id", key) || !i18n_has("en", key))
+      if (!i18n_has("id", key) || !i18n_has("en", key)) {
         fail_msg("%s uses catalogue key \"%s\" that is missing from id.json or en.json", path, key);
+      }
     }
   }
 }
@@ -91,19 +101,22 @@ static void check_file_keys(const char *path) {
 static void test_source_keys_exist(void **state) {
   (void)state;
   const char *src = getenv("UJIKOM_SOURCE_DIR");
-  if (NULL == src)
+  if (NULL == src) {
     src = ".";
+  }
   char dir[1024];
   snprintf(dir, sizeof(dir), "%s/service/http", src);
   DIR *d = opendir(dir);
-  if (NULL == d)
+  if (NULL == d) {
     fail_msg("cannot open %s (set UJIKOM_SOURCE_DIR)", dir);
+  }
   size_t checked = 0;
   struct dirent *e;
   while (NULL != (e = readdir(d))) {
     size_t len = strlen(e->d_name);
-    if (len < 3 || 0 != strcmp(e->d_name + len - 2, ".c"))
+    if (len < 3 || 0 != strcmp(e->d_name + len - 2, ".c")) {
       continue;
+    }
     char path[2048];
     snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
     check_file_keys(path);
@@ -199,16 +212,18 @@ static void test_layout_links(void **state) {
       for (const unsigned char *p = (const unsigned char *)back; *p && pos + 4 < 1024; p++) {
         size_t before = o;
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            NULL != strchr("/-_.~", *p))
+            NULL != strchr("/-_.~", *p)) {
           want[o++] = (char)*p;
-        else
+        } else {
           o += (size_t)snprintf(want + o, sizeof(want) - o, "%%%02X", *p);
+        }
         pos += o - before;
       }
       snprintf(want + o, sizeof(want) - o, "\" lang=\"%s\" hreflang=\"%s\">", en ? "id" : "en",
                en ? "id" : "en");
-      if (NULL == strstr(html_data(h), want))
+      if (NULL == strstr(html_data(h), want)) {
         fail_msg("path %s: no '%s' in %s", paths[i] ? paths[i] : "(none)", want, html_data(h));
+      }
       char css[128];
       assert_true(layout_asset_url(css, sizeof(css), "static/app.css"));
       char link[256];

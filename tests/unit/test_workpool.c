@@ -50,11 +50,13 @@ static void every_job_runs_once(void **state) {
     s[i] = (struct submitter){wp, i * PER_SUBMITTER, 0};
     assert_int_equal(0, pthread_create(&t[i], NULL, submit_main, &s[i]));
   }
-  for (int i = 0; i < SUBMITTERS; i++)
+  for (int i = 0; i < SUBMITTERS; i++) {
     pthread_join(t[i], NULL);
+  }
   workpool_stop(wp);
-  for (int i = 0; i < SUBMITTERS * PER_SUBMITTER; i++)
+  for (int i = 0; i < SUBMITTERS * PER_SUBMITTER; i++) {
     assert_int_equal(1, atomic_load(&runs[i]));
+  }
 }
 
 static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -65,8 +67,9 @@ static atomic_int gated_done;
 static void gated_job(void *arg) {
   (void)arg;
   pthread_mutex_lock(&gate_mu);
-  while (!gate_open)
+  while (!gate_open) {
     pthread_cond_wait(&gate_cv, &gate_mu);
+  }
   pthread_mutex_unlock(&gate_mu);
   atomic_fetch_add(&gated_done, 1);
 }
@@ -79,10 +82,11 @@ static void full_queue_refuses_and_stop_drains(void **state) {
   assert_int_equal(0, workpool_submit(wp, gated_job, NULL));
   int queued = 1;
   for (int tries = 0; tries < 1000 && queued < 3; tries++) {
-    if (0 == workpool_submit(wp, gated_job, NULL))
+    if (0 == workpool_submit(wp, gated_job, NULL)) {
       queued++;
-    else
+    } else {
       usleep(1000); /* the thread has not taken the first job yet */
+    }
   }
   assert_int_equal(3, queued);
   assert_int_equal(-1, workpool_submit(wp, gated_job, NULL));
