@@ -24,9 +24,9 @@ enum itembank_format {
 };
 
 /* Hard limits on untrusted input. */
-#define ITEMBANK_MAX_INPUT (8u * 1024u * 1024u) /* bytes in one file */
-#define ITEMBANK_MAX_LINE  65536u               /* bytes in one line */
-#define ITEMBANK_MAX_ITEMS 5000u                /* questions in one file */
+#define ITEMBANK_MAX_INPUT ((size_t)8 * 1024 * 1024) /* bytes in one file */
+#define ITEMBANK_MAX_LINE  65536u                    /* bytes in one line */
+#define ITEMBANK_MAX_ITEMS 5000u                     /* questions in one file */
 
 struct itembank_options {
   const char *file;       /* name used in error lines; NULL gives "input" */

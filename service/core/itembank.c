@@ -462,7 +462,7 @@ static bool line_blank(const struct line *l) {
 static struct line *split_lines(struct imp *imp, const char *buf, size_t len, size_t *nout) {
   *nout = 0;
   if (len > ITEMBANK_MAX_INPUT) {
-    IMP_ERR(imp, 1, 1, "the file is larger than %u bytes", ITEMBANK_MAX_INPUT);
+    IMP_ERR(imp, 1, 1, "the file is larger than %zu bytes", ITEMBANK_MAX_INPUT);
     return NULL;
   }
   size_t i = 0;
@@ -589,14 +589,14 @@ static void aiken_parse(struct imp *imp, const struct line *lines, size_t n) {
                   "ANSWER line before any option (question at line %u)", qline);
           failed = true;
           break;
-        } else if (ans == 0) {
+        }
+        if (ans == 0) {
           IMP_ERR(imp, l->no, indent_cols + 8, "ANSWER must be one capital letter");
           failed = true;
           break;
-        } else {
-          key = ans;
-          done = true;
         }
+        key = ans;
+        done = true;
       } else if (letter != 0 && memchr(letters, letter, nopt) == NULL) {
         letters[nopt] = letter;
         opts[nopt] = dup_n(t, tl);

@@ -823,7 +823,9 @@ comment:
   return 0;
 }
 
-int rdf_nquads_parse(struct rdf_dataset **out, const char *text, size_t len, char *err,
+/* err is written through the parser struct, which clang-tidy does not follow. */
+int rdf_nquads_parse(struct rdf_dataset **out, const char *text, size_t len,
+                     char *err, // NOLINT(readability-non-const-parameter)
                      size_t errlen) {
   *out = NULL;
   struct parser p = {.s = text, .n = len, .line = 1, .err = err, .errlen = errlen};
