@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/accounts.h"
 #include "common/catalog.h"
@@ -23,19 +22,24 @@
 
 #define ADMIN_LIST_LIMIT 100
 
-static void format_time(char *out, size_t outlen, int64_t ms) {
-  time_t t = (time_t)(ms / 1000);
-  struct tm tm;
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
-      0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm)) {
-    snprintf(out, outlen, "—");
-  }
+/* Opens a section with its heading: <section> labelled by the <h2> with the given id. */
+static void section_begin(struct html *h, const struct req *r, const char *id,
+                          const char *title_key) {
+  html_fmt(h, "<section aria-labelledby=\"%s\"><h2 id=\"%s\">%s</h2>", id, id, L(r, title_key));
 }
 
-static void th(struct html *h, const struct req *r, const char *key) {
-  HTML_LIT(h, "<th scope=\"col\">");
-  html_text(h, L(r, key));
-  HTML_LIT(h, "</th>");
+/* Opens a section holding a table, up to the opened <tbody>: the header row has the
+ * catalogue's text for each column key, after a "#" column when numbered. */
+static void table_section_begin(struct html *h, const struct req *r, const char *id,
+                                const char *title_key, bool numbered, const char *const *cols,
+                                size_t ncols) {
+  section_begin(h, r, id, title_key);
+  HTML_LIT(h, "<div class=\"table-wrap\"><table><thead><tr>");
+  if (numbered) {
+    HTML_LIT(h, "<th scope=\"col\">#</th>");
+  }
+  layout_th(h, r, cols, ncols);
+  HTML_LIT(h, "</tr></thead><tbody>");
 }
 
 static const char *role_key(enum role role) {
@@ -67,15 +71,10 @@ static void input(struct html *h, const char *type, const char *name, const char
 
 static void section_accounts(struct html *h, const struct req *r, const struct store_user *u,
                              size_t n) {
-  HTML_LIT(h, "<section aria-labelledby=\"s-accounts\"><h2 id=\"s-accounts\">");
-  html_text(h, L(r, "admin.accounts"));
-  HTML_LIT(h, "</h2><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">#</th>");
-  th(h, r, "admin.name");
-  th(h, r, "admin.email");
-  th(h, r, "admin.role");
-  th(h, r, "page.status");
-  th(h, r, "page.actions");
-  HTML_LIT(h, "</tr></thead><tbody>");
+  static const char *const cols[] = {"admin.name", "admin.email", "admin.role", "page.status",
+                                     "page.actions"};
+  table_section_begin(h, r, "s-accounts", "admin.accounts", true, cols,
+                      sizeof(cols) / sizeof(cols[0]));
   for (size_t i = 0; i < n; i++) {
     html_fmt(h, "<tr><td>%lld</td><td>", (long long)u[i].id);
     html_text(h, u[i].name);
@@ -118,16 +117,10 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
 
 static void section_attempts(struct html *h, const struct req *r, struct store_rd *rd,
                              const struct store_attempt *a, size_t n) {
-  HTML_LIT(h, "<section aria-labelledby=\"s-attempts\"><h2 id=\"s-attempts\">");
-  html_text(h, L(r, "admin.attempts"));
-  HTML_LIT(h, "</h2><div class=\"table-wrap\"><table><thead><tr>");
-  th(h, r, "admin.attempt");
-  th(h, r, "review.candidate");
-  th(h, r, "review.exam");
-  th(h, r, "page.status");
-  th(h, r, "me.result");
-  th(h, r, "page.actions");
-  HTML_LIT(h, "</tr></thead><tbody>");
+  static const char *const cols[] = {"admin.attempt", "review.candidate", "review.exam",
+                                     "page.status",   "me.result",        "page.actions"};
+  table_section_begin(h, r, "s-attempts", "admin.attempts", false, cols,
+                      sizeof(cols) / sizeof(cols[0]));
   for (size_t i = 0; i < n; i++) {
     struct store_user cand;
     memset(&cand, 0, sizeof(cand));
@@ -146,7 +139,7 @@ static void section_attempts(struct html *h, const struct req *r, struct store_r
                                                       : "me.status_submitted"));
     if (open) {
       char when[40];
-      format_time(when, sizeof(when), a[i].deadline_ms);
+      layout_format_time(when, sizeof(when), a[i].deadline_ms);
       html_fmt(h, "<br><span class=\"hint\">%s: %s</span>", L(r, "me.deadline"), when);
     }
     HTML_LIT(h, "</td><td>");
@@ -178,9 +171,7 @@ static void section_attempts(struct html *h, const struct req *r, struct store_r
 
 static void section_appeals(struct html *h, const struct req *r, const struct store_appeal *ap,
                             size_t n, const struct store_user *users, size_t nusers) {
-  HTML_LIT(h, "<section aria-labelledby=\"s-appeals\"><h2 id=\"s-appeals\">");
-  html_text(h, L(r, "admin.appeals"));
-  HTML_LIT(h, "</h2>");
+  section_begin(h, r, "s-appeals", "admin.appeals");
   size_t shown = 0;
   for (size_t i = 0; i < n; i++) {
     if (APPEAL_DECIDED == ap[i].status) {
@@ -212,24 +203,17 @@ static void section_appeals(struct html *h, const struct req *r, const struct st
     HTML_LIT(h, "</button></form></div>");
   }
   if (0 == shown) {
-    HTML_LIT(h, "<p>");
-    html_text(h, L(r, "admin.no_appeals"));
-    HTML_LIT(h, "</p>");
+    html_fmt(h, "<p>%s</p>", L(r, "admin.no_appeals"));
   }
   HTML_LIT(h, "</section>");
 }
 
 static void section_certificates(struct html *h, const struct req *r, const struct store_cert *c,
                                  size_t n) {
-  HTML_LIT(h, "<section aria-labelledby=\"s-certs\"><h2 id=\"s-certs\">");
-  html_text(h, L(r, "admin.certificates"));
-  HTML_LIT(h, "</h2><div class=\"table-wrap\"><table><thead><tr>");
-  th(h, r, "me.cert_serial");
-  th(h, r, "admin.holder");
-  th(h, r, "review.exam");
-  th(h, r, "page.status");
-  th(h, r, "page.actions");
-  HTML_LIT(h, "</tr></thead><tbody>");
+  static const char *const cols[] = {"me.cert_serial", "admin.holder", "review.exam", "page.status",
+                                     "page.actions"};
+  table_section_begin(h, r, "s-certs", "admin.certificates", false, cols,
+                      sizeof(cols) / sizeof(cols[0]));
   for (size_t i = 0; i < n; i++) {
     bool revoked = 0 == strcmp(c[i].status, STORE_CERT_REVOKED);
     HTML_LIT(h, "<tr><td>");
@@ -260,11 +244,8 @@ static void section_certificates(struct html *h, const struct req *r, const stru
 }
 
 static void section_analysis_keys(struct html *h, const struct req *r) {
-  HTML_LIT(h, "<section aria-labelledby=\"s-analysis\"><h2 id=\"s-analysis\">");
-  html_text(h, L(r, "admin.analysis"));
-  HTML_LIT(h, "</h2><p>");
-  html_text(h, L(r, "admin.analysis_hint"));
-  HTML_LIT(h, "</p><ul>");
+  section_begin(h, r, "s-analysis", "admin.analysis");
+  html_fmt(h, "<p>%s</p><ul>", L(r, "admin.analysis_hint"));
   const struct exam **exams = NULL;
   size_t n = 0;
   if (NULL != r->svc->catalog && 0 == catalog_list(r->svc->catalog, &exams, &n)) {
@@ -282,9 +263,9 @@ static void section_analysis_keys(struct html *h, const struct req *r) {
   html_attr(h, "data-cols", L(r, "admin.analysis_cols"));
   html_attr(h, "data-outcomes", L(r, "admin.analysis_outcomes"));
   HTML_LIT(h, "></div>");
-  HTML_LIT(h, "</section><section aria-labelledby=\"s-keys\"><h2 id=\"s-keys\">");
-  html_text(h, L(r, "admin.keys"));
-  HTML_LIT(h, "</h2><ul>");
+  HTML_LIT(h, "</section>");
+  section_begin(h, r, "s-keys", "admin.keys");
+  HTML_LIT(h, "<ul>");
   if (NULL != r->svc->keys) {
     size_t nk = 0;
     const struct token_pubkey *pk = keystore_public(r->svc->keys, &nk);

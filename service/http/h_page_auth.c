@@ -23,13 +23,9 @@ static const char *start_page(enum role role) {
 
 static void field(struct html *h, const char *id, const char *type, const char *label,
                   const char *hint, const char *value, const char *autocomplete) {
-  html_fmt(h, "<label for=\"%s\">", id);
-  html_text(h, label);
-  HTML_LIT(h, "</label>");
+  html_fmt(h, "<label for=\"%s\">%s</label>", id, label);
   if (NULL != hint) {
-    html_fmt(h, "<p class=\"hint\" id=\"%s-hint\">", id);
-    html_text(h, hint);
-    HTML_LIT(h, "</p>");
+    html_fmt(h, "<p class=\"hint\" id=\"%s-hint\">%s</p>", id, hint);
   }
   HTML_LIT(h, "<input required");
   html_attr(h, "type", type);
@@ -43,64 +39,72 @@ static void field(struct html *h, const char *id, const char *type, const char *
   HTML_LIT(h, ">");
 }
 
+/* Opens an account form page: the heading, the error (a catalogue key) if any, and the form
+ * posting to action; the caller writes the fields and closes with form_end. NULL when out of
+ * memory. */
+static struct html *form_begin(const struct req *r, const char *title_key, const char *error_key,
+                               const char *action) {
+  struct html *h = html_new();
+  if (NULL == h) {
+    return NULL;
+  }
+  layout_begin(h, r, L(r, title_key));
+  html_fmt(h, "<h1>%s</h1>", L(r, title_key));
+  if (NULL != error_key) {
+    html_fmt(h, "<p class=\"notice err\" role=\"alert\">%s</p>", L(r, error_key));
+  }
+  html_fmt(h, "<form method=\"post\" action=\"%s\" class=\"card\">", action);
+  return h;
+}
+
+/* Closes the form with its submit button and a link to the other form, and replies. */
+static int form_end(struct req *r, struct html *h, unsigned status, const char *submit_key,
+                    const char *link, const char *link_key) {
+  html_fmt(h, "<p><button type=\"submit\">%s</button></p></form><p><a href=\"%s\">%s</a></p>",
+           L(r, submit_key), link, L(r, link_key));
+  layout_end(h, r);
+  return layout_reply(r, status, h);
+}
+
 /* The log-in form, optionally with an error (catalogue key) and the e-mail kept. */
 static int login_form(struct req *r, unsigned status, const char *error_key, const char *email) {
-  struct html *h = html_new();
+  struct html *h = form_begin(r, "auth.login_title", error_key, "/login");
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
-  layout_begin(h, r, L(r, "auth.login_title"));
-  HTML_LIT(h, "<h1>");
-  html_text(h, L(r, "auth.login_title"));
-  HTML_LIT(h, "</h1>");
-  if (NULL != error_key) {
-    HTML_LIT(h, "<p class=\"notice err\" role=\"alert\">");
-    html_text(h, L(r, error_key));
-    HTML_LIT(h, "</p>");
-  }
-  HTML_LIT(h, "<form method=\"post\" action=\"/login\" class=\"card\">");
   field(h, "email", "email", L(r, "auth.email"), NULL, email, "username");
   field(h, "password", "password", L(r, "auth.password"), NULL, NULL, "current-password");
-  HTML_LIT(h, "<p><button type=\"submit\">");
-  html_text(h, L(r, "auth.submit_login"));
-  HTML_LIT(h, "</button></p></form><p><a href=\"/register\">");
-  html_text(h, L(r, "auth.no_account"));
-  HTML_LIT(h, "</a></p>");
-  layout_end(h, r);
-  return layout_reply(r, status, h);
+  return form_end(r, h, status, "auth.submit_login", "/register", "auth.no_account");
 }
 
 static int register_form(struct req *r, unsigned status, const char *error_key, const char *name,
                          const char *email) {
-  struct html *h = html_new();
+  struct html *h = form_begin(r, "auth.register_title", error_key, "/register");
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
-  layout_begin(h, r, L(r, "auth.register_title"));
-  HTML_LIT(h, "<h1>");
-  html_text(h, L(r, "auth.register_title"));
-  HTML_LIT(h, "</h1>");
-  if (NULL != error_key) {
-    HTML_LIT(h, "<p class=\"notice err\" role=\"alert\">");
-    html_text(h, L(r, error_key));
-    HTML_LIT(h, "</p>");
-  }
-  HTML_LIT(h, "<form method=\"post\" action=\"/register\" class=\"card\">");
   field(h, "name", "text", L(r, "auth.name"), L(r, "auth.name_hint"), name, "name");
   field(h, "email", "email", L(r, "auth.email"), NULL, email, "email");
   field(h, "password", "password", L(r, "auth.password"), L(r, "auth.password_hint"), NULL,
         "new-password");
-  HTML_LIT(h, "<p><button type=\"submit\">");
-  html_text(h, L(r, "auth.submit_register"));
-  HTML_LIT(h, "</button></p></form><p><a href=\"/login\">");
-  html_text(h, L(r, "auth.have_account"));
-  HTML_LIT(h, "</a></p>");
-  layout_end(h, r);
-  return layout_reply(r, status, h);
+  return form_end(r, h, status, "auth.submit_register", "/login", "auth.have_account");
 }
 
 static bool blank(const char *s) {
   return NULL == s || '\0' == s[0];
+}
+
+/* Logs in and sends the user to their start page (on failure auth_login has replied: wrong
+ * password, back-off, disabled account). */
+static int sign_in(struct req *r, const char *email, const char *password) {
+  char token[44];
+  struct req_user user;
+  if (0 != auth_login(r, email, password, token, &user)) {
+    return 0;
+  }
+  auth_set_cookie(r, token);
+  memset(token, 0, sizeof(token));
+  return reply_redirect(r, start_page(user.role));
 }
 
 int h_page_login_form(struct req *r) {
@@ -113,18 +117,10 @@ int h_page_login_form(struct req *r) {
 int h_page_login(struct req *r) {
   const char *email = req_form(r, "email");
   const char *password = req_form(r, "password");
-  char token[44];
-  struct req_user user;
   if (blank(email) || blank(password)) {
     return login_form(r, 400, "auth.invalid", email);
   }
-  /* On failure auth_login has replied (wrong password, back-off, disabled account). */
-  if (0 != auth_login(r, email, password, token, &user)) {
-    return 0;
-  }
-  auth_set_cookie(r, token);
-  memset(token, 0, sizeof(token));
-  return reply_redirect(r, start_page(user.role));
+  return sign_in(r, email, password);
 }
 
 int h_page_register_form(struct req *r) {
@@ -138,8 +134,6 @@ int h_page_register(struct req *r) {
   const char *name = req_form(r, "name");
   const char *email = req_form(r, "email");
   const char *password = req_form(r, "password");
-  char token[44];
-  struct req_user user;
   int64_t id = 0;
   if (blank(name) || blank(email) || blank(password)) {
     return register_form(r, 400, "auth.invalid", name, email);
@@ -147,12 +141,7 @@ int h_page_register(struct req *r) {
   if (0 != h_auth_register_account(r, name, email, password, &id)) {
     return 0;
   }
-  if (0 != auth_login(r, email, password, token, &user)) {
-    return 0;
-  }
-  auth_set_cookie(r, token);
-  memset(token, 0, sizeof(token));
-  return reply_redirect(r, start_page(user.role));
+  return sign_in(r, email, password);
 }
 
 int h_page_logout(struct req *r) {

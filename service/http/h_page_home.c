@@ -15,17 +15,10 @@
 static void render_home(struct html *h, const struct req *r, const struct exam_subsectors *subs,
                         const struct exam *const *exams, size_t nexams) {
   bool en = 0 == strcmp(r->lang, "en");
-  HTML_LIT(h, "<h1>");
-  html_text(h, L(r, "home.title"));
-  HTML_LIT(h, "</h1><p>");
-  html_text(h, L(r, "home.lead"));
-  HTML_LIT(h, "</p><h2>");
-  html_text(h, L(r, "home.subsectors"));
-  HTML_LIT(h, "</h2>");
+  html_fmt(h, "<h1>%s</h1><p>%s</p><h2>%s</h2>", L(r, "home.title"), L(r, "home.lead"),
+           L(r, "home.subsectors"));
   if (NULL == subs) {
-    HTML_LIT(h, "<p class=\"notice warn\">");
-    html_text(h, L(r, "home.catalog_unavailable"));
-    HTML_LIT(h, "</p>");
+    html_fmt(h, "<p class=\"notice warn\">%s</p>", L(r, "home.catalog_unavailable"));
     return;
   }
   HTML_LIT(h, "<div class=\"grid\">");
@@ -49,19 +42,14 @@ static void render_home(struct html *h, const struct req *r, const struct exam_s
       char units[24];
       snprintf(minutes, sizeof(minutes), "%ld", x->duration_minutes);
       snprintf(units, sizeof(units), "%zu", x->nunits);
-      HTML_LIT(h, "<li><strong>");
-      html_text(h, en && NULL != x->title_en ? x->title_en : x->title);
-      HTML_LIT(h, "</strong><br><span class=\"hint\">");
-      html_text(h, x->scheme);
-      HTML_LIT(h, " · ");
+      html_fmt(h, "<li><strong>%s</strong><br><span class=\"hint\">%s · ",
+               en && NULL != x->title_en ? x->title_en : x->title, x->scheme);
       html_text_sub(h, L(r, "home.units"), "n", units, NULL);
       HTML_LIT(h, " · ");
       html_text_sub(h, L(r, "home.duration"), "minutes", minutes, NULL);
       HTML_LIT(h, "</span>");
       if (NULL == r->user) {
-        HTML_LIT(h, "<br><a href=\"/login\">");
-        html_text(h, L(r, "home.login_to_start"));
-        HTML_LIT(h, "</a>");
+        html_fmt(h, "<br><a href=\"/login\">%s</a>", L(r, "home.login_to_start"));
       } else if (ROLE_CANDIDATE == r->user->role) {
         HTML_LIT(h, "<form method=\"post\"");
         html_fmt(h, " action=\"/exams/%s/start\">", x->id);
@@ -75,9 +63,7 @@ static void render_home(struct html *h, const struct req *r, const struct exam_s
       HTML_LIT(h, "</li>");
     }
     if (0 == shown) {
-      HTML_LIT(h, "<p class=\"hint\">");
-      html_text(h, L(r, "home.no_exams"));
-      HTML_LIT(h, "</p>");
+      html_fmt(h, "<p class=\"hint\">%s</p>", L(r, "home.no_exams"));
     } else {
       HTML_LIT(h, "</ul>");
     }

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/catalog.h"
 #include "common/reviews.h"
@@ -25,15 +24,6 @@
 static int64_t path_id(const char *s) {
   int64_t id = 0;
   return parse_id(s, &id) ? id : 0;
-}
-
-static void format_time(char *out, size_t outlen, int64_t ms) {
-  time_t t = (time_t)(ms / 1000);
-  struct tm tm;
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
-      0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm)) {
-    snprintf(out, outlen, "—");
-  }
 }
 
 static const char *exam_title(const struct req *r, const char *exam_id, const char *version) {
@@ -77,26 +67,15 @@ int h_page_review_queue(struct req *r) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   layout_begin(h, r, L(r, "review.queue_title"));
-  HTML_LIT(h, "<h1>");
-  html_text(h, L(r, "review.queue_title"));
-  HTML_LIT(h, "</h1><p>");
-  html_text(h, L(r, "review.queue_lead"));
-  HTML_LIT(h, "</p>");
+  html_fmt(h, "<h1>%s</h1><p>%s</p>", L(r, "review.queue_title"), L(r, "review.queue_lead"));
   if (0 == n) {
-    HTML_LIT(h, "<p class=\"notice\">");
-    html_text(h, L(r, "review.queue_empty"));
-    HTML_LIT(h, "</p>");
+    html_fmt(h, "<p class=\"notice\">%s</p>", L(r, "review.queue_empty"));
   } else {
-    HTML_LIT(h, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">#</th>"
-                "<th scope=\"col\">");
-    html_text(h, L(r, "review.candidate"));
-    HTML_LIT(h, "</th><th scope=\"col\">");
-    html_text(h, L(r, "review.exam"));
-    HTML_LIT(h, "</th><th scope=\"col\">");
-    html_text(h, L(r, "review.waiting_since"));
-    HTML_LIT(h, "</th><th scope=\"col\">");
-    html_text(h, L(r, "review.holder"));
-    HTML_LIT(h, "</th></tr></thead><tbody>");
+    static const char *const cols[] = {"review.candidate", "review.exam", "review.waiting_since",
+                                       "review.holder"};
+    HTML_LIT(h, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">#</th>");
+    layout_th(h, r, cols, sizeof(cols) / sizeof(cols[0]));
+    HTML_LIT(h, "</tr></thead><tbody>");
     for (size_t i = 0; i < n; i++) {
       struct store_user cand, holder;
       memset(&cand, 0, sizeof(cand));
@@ -109,7 +88,7 @@ int h_page_review_queue(struct req *r) {
         snprintf(holder.name, sizeof(holder.name), "#%" PRId64, q[i].holder_id);
       }
       char since[40];
-      format_time(since, sizeof(since), q[i].since_ms);
+      layout_format_time(since, sizeof(since), q[i].since_ms);
       html_fmt(h, "<tr><td><a href=\"/review/%lld\">", (long long)q[i].attempt_id);
       html_fmt(h, "%s #%lld</a>", L(r, "review.open_sheet"), (long long)q[i].attempt_id);
       if (q[i].appeal_id > 0) {
@@ -142,17 +121,40 @@ static void option_text(struct html *h, const struct exam_item *it, const char *
   html_text(h, NULL != o ? o->text : id);
 }
 
+/* Options as a list, numbered for an ordering item: the ids in the JSON array answer, or the
+ * item's key (with the key's class) when answer is NULL. */
+static void option_list(struct html *h, const struct exam_item *it, const json_t *answer) {
+  bool ordered = EXAM_ITEM_ORDERING == it->type;
+  size_t n = NULL == answer ? it->nkey_ids : json_array_size(answer);
+  if (ordered) {
+    HTML_LIT(h, "<ol");
+  } else {
+    HTML_LIT(h, "<ul");
+  }
+  if (NULL == answer) {
+    HTML_LIT(h, " class=\"key\"");
+  }
+  HTML_LIT(h, ">");
+  for (size_t k = 0; k < n; k++) {
+    HTML_LIT(h, "<li>");
+    option_text(h, it,
+                NULL == answer ? it->key_ids[k] : json_string_value(json_array_get(answer, k)));
+    HTML_LIT(h, "</li>");
+  }
+  if (ordered) {
+    HTML_LIT(h, "</ol>");
+  } else {
+    HTML_LIT(h, "</ul>");
+  }
+}
+
 /* The candidate's answer in words. */
 static void render_answer(struct html *h, const struct req *r, const struct exam_item *it,
                           const json_t *v) {
   if (NULL == v || json_is_null(v)) {
-    HTML_LIT(h, "<em>");
-    html_text(h, L(r, "review.no_answer"));
-    HTML_LIT(h, "</em>");
+    html_fmt(h, "<em>%s</em>", L(r, "review.no_answer"));
     return;
   }
-  size_t i;
-  const json_t *e;
   char num[64];
   switch (it->type) {
   case EXAM_ITEM_SINGLE:
@@ -160,21 +162,7 @@ static void render_answer(struct html *h, const struct req *r, const struct exam
     break;
   case EXAM_ITEM_MULTIPLE:
   case EXAM_ITEM_ORDERING:
-    if (EXAM_ITEM_ORDERING == it->type) {
-      HTML_LIT(h, "<ol>");
-    } else {
-      HTML_LIT(h, "<ul>");
-    }
-    json_array_foreach(v, i, e) {
-      HTML_LIT(h, "<li>");
-      option_text(h, it, json_string_value(e));
-      HTML_LIT(h, "</li>");
-    }
-    if (EXAM_ITEM_ORDERING == it->type) {
-      HTML_LIT(h, "</ol>");
-    } else {
-      HTML_LIT(h, "</ul>");
-    }
+    option_list(h, it, v);
     break;
   case EXAM_ITEM_TRUEFALSE:
     html_text(h, L(r, json_is_true(v) ? "exam.true" : "exam.false"));
@@ -202,21 +190,7 @@ static void render_key(struct html *h, const struct req *r, const struct exam_it
   case EXAM_ITEM_SINGLE:
   case EXAM_ITEM_MULTIPLE:
   case EXAM_ITEM_ORDERING:
-    if (EXAM_ITEM_ORDERING == it->type) {
-      HTML_LIT(h, "<ol class=\"key\">");
-    } else {
-      HTML_LIT(h, "<ul class=\"key\">");
-    }
-    for (size_t k = 0; k < it->nkey_ids; k++) {
-      HTML_LIT(h, "<li>");
-      option_text(h, it, it->key_ids[k]);
-      HTML_LIT(h, "</li>");
-    }
-    if (EXAM_ITEM_ORDERING == it->type) {
-      HTML_LIT(h, "</ol>");
-    } else {
-      HTML_LIT(h, "</ul>");
-    }
+    option_list(h, it, NULL);
     break;
   case EXAM_ITEM_TRUEFALSE:
     HTML_LIT(h, "<span class=\"key\">");
@@ -251,15 +225,12 @@ static void render_key(struct html *h, const struct req *r, const struct exam_it
 static void render_rubric(struct html *h, const struct req *r, const struct exam_item *it,
                           const json_t *marks, bool editable) {
   const json_t *given = json_object_get(json_object_get(marks, it->id), "criteria");
-  HTML_LIT(h, "<div class=\"table-wrap\"><table class=\"rubric\"><caption>");
-  html_text(h, L(r, "review.rubric"));
-  HTML_LIT(h, "</caption><thead><tr><th scope=\"col\">");
-  html_text(h, L(r, "review.criterion"));
-  HTML_LIT(h, "</th><th scope=\"col\">");
-  html_text(h, L(r, "review.max"));
-  HTML_LIT(h, "</th><th scope=\"col\">");
-  html_text(h, L(r, "review.given"));
-  HTML_LIT(h, "</th></tr></thead><tbody>");
+  static const char *const cols[] = {"review.criterion", "review.max", "review.given"};
+  html_fmt(h, "<div class=\"table-wrap\"><table class=\"rubric\"><caption>%s</caption>",
+           L(r, "review.rubric"));
+  HTML_LIT(h, "<thead><tr>");
+  layout_th(h, r, cols, sizeof(cols) / sizeof(cols[0]));
+  HTML_LIT(h, "</tr></thead><tbody>");
   for (size_t c = 0; c < it->nrubric; c++) {
     const struct exam_criterion *cr = &it->rubric[c];
     char field[200], fid[200], value[24] = "";
@@ -318,7 +289,7 @@ static void render_claim(struct html *h, const struct req *r, const struct revie
   bool live = reviews_claim_is_live(claim, r->now_ms);
   bool mine = reviews_claim_is_mine(claim, r->user->id, r->now_ms);
   if (live) {
-    format_time(until, sizeof(until), s->claim.expires_ms);
+    layout_format_time(until, sizeof(until), s->claim.expires_ms);
     HTML_LIT(h, "<p class=\"notice\">");
     html_text_sub(h, L(r, mine ? "review.claimed_by_you" : "review.claimed_by_other"), "time",
                   until, NULL);
@@ -352,22 +323,14 @@ static void render_sheet_head(struct html *h, const struct req *r, const struct 
   HTML_LIT(h, "</h1>");
   const char *done = req_query(r, "done");
   if (NULL != done && 0 == strcmp(done, "1") && NULL != dec) {
-    HTML_LIT(h, "<p class=\"notice ok\" role=\"status\">");
-    html_text(h, L(r, "review.done"));
-    HTML_LIT(h, "</p>");
+    html_fmt(h, "<p class=\"notice ok\" role=\"status\">%s</p>", L(r, "review.done"));
   }
-  HTML_LIT(h, "<dl class=\"facts\"><dt>");
-  html_text(h, L(r, "review.candidate"));
-  HTML_LIT(h, "</dt><dd>");
-  html_text(h, s->candidate.name);
-  HTML_LIT(h, "</dd><dt>");
-  html_text(h, L(r, "review.exam"));
-  HTML_LIT(h, "</dt><dd>");
-  html_text(h, exam_title(r, s->att.exam_id, s->att.exam_version));
-  HTML_LIT(h, "</dd></dl>");
+  html_fmt(h, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
+           L(r, "review.candidate"), s->candidate.name, L(r, "review.exam"),
+           exam_title(r, s->att.exam_id, s->att.exam_version));
   if (NULL != dec) {
     char when[40], by[24];
-    format_time(when, sizeof(when), dec->decided_ms);
+    layout_format_time(when, sizeof(when), dec->decided_ms);
     snprintf(by, sizeof(by), "%" PRId64, dec->decided_by);
     HTML_LIT(h, "<p class=\"notice\">");
     html_text_sub(h, L(r, "review.decided"), "overall",
@@ -390,17 +353,12 @@ static void render_item(struct html *h, const struct req *r, const struct review
   HTML_LIT(h, "<div class=\"review-item\"><h3>");
   html_text_sub(h, L(r, "exam.question"), "n", nbuf, "total", tbuf, NULL);
   html_fmt(h, " <span class=\"hint\">%s · %s</span></h3>", it->id, exam_item_type_name(it->type));
-  HTML_LIT(h, "<p class=\"prompt\">");
-  html_text(h, it->prompt);
-  HTML_LIT(h, "</p><dl class=\"facts\"><dt>");
-  html_text(h, L(r, "review.answer"));
-  HTML_LIT(h, "</dt><dd>");
+  html_fmt(h, "<p class=\"prompt\">%s</p><dl class=\"facts\"><dt>%s</dt><dd>", it->prompt,
+           L(r, "review.answer"));
   render_answer(h, r, it, json_object_get(s->answers, it->id));
   HTML_LIT(h, "</dd>");
   if (!exam_item_is_open(it)) {
-    HTML_LIT(h, "<dt>");
-    html_text(h, L(r, "review.key"));
-    HTML_LIT(h, "</dt><dd>");
+    html_fmt(h, "<dt>%s</dt><dd>", L(r, "review.key"));
     render_key(h, r, it);
     HTML_LIT(h, "</dd>");
   }
@@ -409,11 +367,8 @@ static void render_item(struct html *h, const struct req *r, const struct review
                 "possible", possible, NULL);
   HTML_LIT(h, "</p>");
   if (NULL != it->explanation) {
-    HTML_LIT(h, "<details><summary>");
-    html_text(h, L(r, "review.explanation"));
-    HTML_LIT(h, "</summary><p>");
-    html_text(h, it->explanation);
-    HTML_LIT(h, "</p></details>");
+    html_fmt(h, "<details><summary>%s</summary><p>%s</p></details>", L(r, "review.explanation"),
+             it->explanation);
   }
   if (exam_item_is_open(it)) {
     render_rubric(h, r, it, s->marks, editable);

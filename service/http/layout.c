@@ -8,12 +8,28 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "http/assets.h"
 #include "http/i18n.h"
 
 const char *layout_t(const struct req *r, const char *key) {
   return i18n(NULL != r ? r->lang : NULL, key);
+}
+
+void layout_format_time(char *out, size_t outlen, int64_t ms) {
+  time_t t = (time_t)(ms / 1000);
+  struct tm tm;
+  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
+      0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm)) {
+    snprintf(out, outlen, "—");
+  }
+}
+
+void layout_th(struct html *h, const struct req *r, const char *const *keys, size_t nkeys) {
+  for (size_t i = 0; i < nkeys; i++) {
+    html_fmt(h, "<th scope=\"col\">%s</th>", L(r, keys[i]));
+  }
 }
 
 bool layout_asset_url(char *out, size_t outlen, const char *asset_path) {
@@ -233,11 +249,8 @@ struct html *layout_error_html(const struct req *r, unsigned status, const char 
     }
   }
   layout_begin(h, r, L(r, title_key));
-  HTML_LIT(h, "<h1>");
-  html_text(h, L(r, title_key));
-  HTML_LIT(h, "</h1><p class=\"notice err\" role=\"alert\">");
-  html_text(h, text);
-  HTML_LIT(h, "</p><ul>");
+  html_fmt(h, "<h1>%s</h1><p class=\"notice err\" role=\"alert\">%s</p><ul>", L(r, title_key),
+           text);
   bool form_page = NULL != r->path && NULL != r->method && 0 == strcmp(r->method, "POST") &&
                    (0 == strcmp(r->path, "/login") || 0 == strcmp(r->path, "/register"));
   if (form_page) {
@@ -248,13 +261,9 @@ struct html *layout_error_html(const struct req *r, unsigned status, const char 
     HTML_LIT(h, "</a></li>");
   }
   if (NULL != r->user && ROLE_CANDIDATE == r->user->role) {
-    HTML_LIT(h, "<li><a href=\"/me\">");
-    html_text(h, L(r, "nav.me"));
-    HTML_LIT(h, "</a></li>");
+    html_fmt(h, "<li><a href=\"/me\">%s</a></li>", L(r, "nav.me"));
   }
-  HTML_LIT(h, "<li><a href=\"/\">");
-  html_text(h, L(r, "layout.back_home"));
-  HTML_LIT(h, "</a></li></ul>");
+  html_fmt(h, "<li><a href=\"/\">%s</a></li></ul>", L(r, "layout.back_home"));
   layout_end(h, r);
   return h;
 }

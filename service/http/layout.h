@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http/html.h"
 #include "http/server.h"
@@ -32,6 +33,13 @@ void layout_csrf_field(struct html *h, const struct req *r);
  * HTML_LIT(h, "</form>"). */
 void layout_api_form(struct html *h, const struct req *r, const char *action, const char *api,
                      const char *next);
+
+/* A time for pages, "2026-01-31 14:05 UTC" (UTC, from milliseconds since the epoch), into
+ * out; "—" when ms <= 0 or the time cannot be formatted. */
+void layout_format_time(char *out, size_t outlen, int64_t ms);
+
+/* Header cells of a table, one <th scope="col"> per catalogue key, in order. */
+void layout_th(struct html *h, const struct req *r, const char *const *keys, size_t nkeys);
 
 /* A catalogue string in the request's language. */
 const char *layout_t(const struct req *r, const char *key);
