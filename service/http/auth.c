@@ -260,15 +260,29 @@ static int login_txn(struct store_tx *tx, void *arg) {
   return store_session_create(tx, &c->session);
 }
 
-static int read_user_by_email(struct svc *svc, const char *email, struct store_user *out) {
+/* Reads an account in its own snapshot: by e-mail when email is not NULL, else by id. */
+static int read_user(struct svc *svc, const char *email, int64_t id, struct store_user *out) {
   struct store_rd *rd = NULL;
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK != rc) {
     return rc;
   }
-  rc = store_user_by_email(rd, out, email);
+  rc = NULL != email ? store_user_by_email(rd, out, email) : store_user_by_id(rd, out, id);
   store_rd_end(rd);
   return rc;
+}
+
+/* The common end of a log-in and a password change: on failure the token is wiped; the new
+ * password hash is freed and the loaded account's hash wiped either way. Returns ret. */
+static int session_end(int ret, char out_token[SESSION_TOKEN_LEN + 1], char *new_hash,
+                       struct store_user *u) {
+  if (0 != ret) {
+    OPENSSL_cleanse(out_token, SESSION_TOKEN_LEN + 1);
+    out_token[0] = '\0';
+  }
+  password_free(new_hash);
+  OPENSSL_cleanse(u->password_hash, sizeof u->password_hash);
+  return ret;
 }
 
 /* Creates the session described by lc (deleting what lc says first) with a fresh token,
@@ -346,7 +360,7 @@ int auth_login(struct req *r, const char *email, const char *password,
   if (RATELIMIT_OK != ratelimit_login_begin(r, email)) {
     goto cleanup;
   }
-  rc = read_user_by_email(r->svc, email, &u);
+  rc = read_user(r->svc, email, 0, &u);
   if (rc < 0) {
     reply_store_error(r, rc, "login look-up");
     goto cleanup;
@@ -400,24 +414,7 @@ int auth_login(struct req *r, const char *email, const char *password,
   log_msg(LOG_INFO, r->request_id, "account %lld logged in", (long long)u.id);
   ret = 0;
 cleanup:
-  if (0 != ret) {
-    OPENSSL_cleanse(out_token, SESSION_TOKEN_LEN + 1);
-    out_token[0] = '\0';
-  }
-  password_free(rehash);
-  OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
-  return ret;
-}
-
-static int read_user_by_id(struct svc *svc, int64_t id, struct store_user *out) {
-  struct store_rd *rd = NULL;
-  int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK != rc) {
-    return rc;
-  }
-  rc = store_user_by_id(rd, out, id);
-  store_rd_end(rd);
-  return rc;
+  return session_end(ret, out_token, rehash, &u);
 }
 
 int auth_change_password(struct req *r, const char *current, const char *new_password,
@@ -451,7 +448,7 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
   if (RATELIMIT_OK != ratelimit_login_begin(r, r->user->email)) {
     goto cleanup;
   }
-  rc = read_user_by_id(r->svc, r->user->id, &u);
+  rc = read_user(r->svc, NULL, r->user->id, &u);
   if (rc < 0) {
     reply_store_error(r, rc, "password change look-up");
     goto cleanup;
@@ -491,13 +488,7 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
   log_msg(LOG_INFO, r->request_id, "account %lld changed its password", (long long)u.id);
   ret = 0;
 cleanup:
-  if (0 != ret) {
-    OPENSSL_cleanse(out_token, SESSION_TOKEN_LEN + 1);
-    out_token[0] = '\0';
-  }
-  password_free(hash);
-  OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
-  return ret;
+  return session_end(ret, out_token, hash, &u);
 }
 
 int auth_logout(struct req *r) {

@@ -88,6 +88,28 @@ static json_t *user_json(int64_t id, const char *name, const char *email, enum r
                    "role", role_name(role));
 }
 
+/* {"user": ..., "csrf": ...}: the signed-in account and its session's CSRF token. */
+static json_t *session_json(const struct req_user *u) {
+  return json_pack("{s:o, s:s}", "user", user_json(u->id, u->name, u->email, u->role), "csrf",
+                   u->csrf);
+}
+
+/* Answers a new session: the cookie, and the account (with the token too when bearer);
+ * then wipes the token and the user. */
+static int reply_session(struct req *r, char token[SESSION_TOKEN_LEN + 1], struct req_user *u,
+                         bool bearer) {
+  json_t *body = session_json(u);
+  if (NULL != body && bearer) {
+    json_object_set_new(body, "token", json_string(token));
+  }
+  auth_set_cookie(r, token);
+  reply_header(r, "Cache-Control", "no-store");
+  int ret = reply_json(r, 200, body);
+  OPENSSL_cleanse(token, SESSION_TOKEN_LEN + 1);
+  OPENSSL_cleanse(u, sizeof *u);
+  return ret;
+}
+
 static int require_object(struct req *r) {
   if (NULL == r->json || !json_is_object(r->json)) {
     reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
@@ -114,9 +136,7 @@ int h_auth_register(struct req *r) {
 int h_auth_login(struct req *r) {
   struct req_user u;
   char token[44];
-  json_t *body = NULL;
   json_t *bearer;
-  int ret;
   if (require_object(r)) {
     return 0;
   }
@@ -127,16 +147,7 @@ int h_auth_login(struct req *r) {
   if (0 != auth_login(r, json_str(r, "email"), json_str(r, "password"), token, &u)) {
     return 0; /* already answered */
   }
-  body = json_pack("{s:o, s:s}", "user", user_json(u.id, u.name, u.email, u.role), "csrf", u.csrf);
-  if (NULL != body && json_is_true(bearer)) {
-    json_object_set_new(body, "token", json_string(token));
-  }
-  auth_set_cookie(r, token);
-  reply_header(r, "Cache-Control", "no-store");
-  ret = reply_json(r, 200, body);
-  OPENSSL_cleanse(token, sizeof token);
-  OPENSSL_cleanse(&u, sizeof u);
-  return ret;
+  return reply_session(r, token, &u, json_is_true(bearer));
 }
 
 int h_auth_logout(struct req *r) {
@@ -158,16 +169,12 @@ int h_auth_logout_all(struct req *r) {
 
 int h_auth_me(struct req *r) {
   const struct req_user *u = r->user;
-  return reply_json(r, 200,
-                    json_pack("{s:o, s:s}", "user", user_json(u->id, u->name, u->email, u->role),
-                              "csrf", u->csrf));
+  return reply_json(r, 200, session_json(u));
 }
 
 int h_auth_password(struct req *r) {
   struct req_user u;
   char token[44];
-  json_t *body;
-  int ret;
   if (require_object(r)) {
     return 0;
   }
@@ -175,11 +182,5 @@ int h_auth_password(struct req *r) {
                                 token, &u)) {
     return 0; /* already answered */
   }
-  body = json_pack("{s:o, s:s}", "user", user_json(u.id, u.name, u.email, u.role), "csrf", u.csrf);
-  auth_set_cookie(r, token);
-  reply_header(r, "Cache-Control", "no-store");
-  ret = reply_json(r, 200, body);
-  OPENSSL_cleanse(token, sizeof token);
-  OPENSSL_cleanse(&u, sizeof u);
-  return ret;
+  return reply_session(r, token, &u, false);
 }
