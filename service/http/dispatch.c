@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "http/auth.h"
+#include "http/handlers.h"
 #include "http/parse.h"
 #include "http/reply.h"
 #include "http/routes.h"
@@ -153,7 +154,11 @@ static void run(struct req *r) {
       return;
     }
   }
-  rt->handler(r);
+  if (rt->flags & ROUTE_FORM) {
+    h_page_form_bridge(r, rt->handler);
+  } else {
+    rt->handler(r);
+  }
   if (!reply_done(r)) {
     log_msg(LOG_ERROR, r->request_id, "handler for %s %s gave no reply", r->method, r->path);
     reply_error(r, ERR_INTERNAL, NULL);

@@ -73,7 +73,7 @@ static json_t *form_to_json(const struct kv_list *kv) {
   return body;
 }
 
-static int bridge(struct req *r, handler_fn api) {
+int h_page_form_bridge(struct req *r, handler_fn api) {
   struct kv_list kv = {0};
   enum parse_rc rc = parse_urlencoded(&kv, NULL != r->body ? r->body : "", r->body_len,
                                       (size_t)r->svc->cfg->form_max_fields);
@@ -91,44 +91,4 @@ static int bridge(struct req *r, handler_fn api) {
   json_decref(r->json);
   r->json = body; /* owned by the request from here on */
   return api(r);
-}
-
-int h_page_form_claim(struct req *r) {
-  return bridge(r, h_reviews_claim);
-}
-
-int h_page_form_decide(struct req *r) {
-  return bridge(r, h_reviews_decide);
-}
-
-int h_page_form_admin_decide(struct req *r) {
-  return bridge(r, h_admin_attempt_decision);
-}
-
-int h_page_form_appeal(struct req *r) {
-  return bridge(r, h_appeals_create);
-}
-
-int h_page_form_appeal_assign(struct req *r) {
-  return bridge(r, h_appeals_assign);
-}
-
-int h_page_form_issue(struct req *r) {
-  return bridge(r, h_cert_issue);
-}
-
-int h_page_form_revoke(struct req *r) {
-  return bridge(r, h_cert_revoke);
-}
-
-int h_page_form_user_create(struct req *r) {
-  return bridge(r, h_admin_users_create);
-}
-
-int h_page_form_user_disable(struct req *r) {
-  return bridge(r, h_admin_users_disable);
-}
-
-int h_page_form_extra_time(struct req *r) {
-  return bridge(r, h_admin_attempts_extra_time);
 }

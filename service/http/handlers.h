@@ -103,16 +103,8 @@ int h_page_attempt_submit(struct req *r);
 int h_page_review_queue(struct req *r);
 int h_page_review(struct req *r);
 int h_page_admin(struct req *r);
-/* forms that act through the JSON API (h_page_forms.c) */
-int h_page_form_claim(struct req *r);
-int h_page_form_decide(struct req *r);
-int h_page_form_admin_decide(struct req *r);
-int h_page_form_appeal(struct req *r);
-int h_page_form_appeal_assign(struct req *r);
-int h_page_form_issue(struct req *r);
-int h_page_form_revoke(struct req *r);
-int h_page_form_user_create(struct req *r);
-int h_page_form_user_disable(struct req *r);
-int h_page_form_extra_time(struct req *r);
+/* A form that acts through the JSON API (h_page_forms.c): turns the url-encoded fields into
+ * the JSON body api expects and runs api on it (routes flagged ROUTE_FORM). */
+int h_page_form_bridge(struct req *r, handler_fn api);
 
 #endif

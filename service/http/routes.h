@@ -13,6 +13,8 @@ enum route_flags {
   ROUTE_NO_CSRF = 1u << 0, /* state-changing but safe without a CSRF token (e.g. login) */
   ROUTE_HTML = 1u << 1,    /* a page: anonymous users are redirected to /login, not 401 */
   ROUTE_HASHES = 1u << 2,  /* hashes a password: runs on the password threads, not a writer's */
+  ROUTE_FORM = 1u << 3,    /* a page form acting through the API handler of the row: its
+                              fields become that handler's JSON body (h_page_form_bridge) */
 };
 
 struct route {
