@@ -285,14 +285,15 @@ static int session_end(int ret, char out_token[SESSION_TOKEN_LEN + 1], char *new
   return ret;
 }
 
-/* Creates the session described by lc (deleting what lc says first) with a fresh token,
- * and fills out_token / *out_user. 0, or -1 after replying. */
+/* Creates the session of account u described by lc (deleting what lc says first) with a
+ * fresh token, and fills out_token / *out_user. 0, or -1 after replying. */
 static int start_session(struct req *r, struct login_ctx *lc, const struct store_user *u,
                          enum role role, char out_token[SESSION_TOKEN_LEN + 1],
                          struct req_user *out_user) {
   const struct config *cfg = r->svc->cfg;
   int rc = STORE_HARD;
 
+  lc->user_id = u->id;
   /* A collision of 256-bit random tokens will not happen; one retry keeps it harmless. */
   for (int attempt = 0; attempt < 2; attempt++) {
     if (0 != session_token_new(out_token) ||
@@ -407,7 +408,6 @@ int auth_login(struct req *r, const char *email, const char *password,
   if (NULL != old_token && 0 == session_token_hash(old_hash, old_token)) {
     lc.old_hash = old_hash;
   }
-  lc.user_id = u.id;
   if (0 != start_session(r, &lc, &u, role, out_token, out_user)) {
     goto cleanup;
   }
@@ -481,7 +481,6 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
   }
   lc.delete_all = true;
   lc.rehash = hash;
-  lc.user_id = u.id;
   if (0 != start_session(r, &lc, &u, role, out_token, out_user)) {
     goto cleanup;
   }

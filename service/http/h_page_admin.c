@@ -104,15 +104,12 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
   input(h, "text", "name", L(r, "admin.name"), "new", true);
   input(h, "email", "email", L(r, "admin.email"), "new", true);
   input(h, "password", "password", L(r, "admin.password"), "new", true);
-  HTML_LIT(h, "<label for=\"f-role-new\">");
-  html_text(h, L(r, "admin.role"));
-  HTML_LIT(h, "</label><select id=\"f-role-new\" name=\"role\"><option value=\"assessor\">");
-  html_text(h, L(r, "role.assessor"));
-  HTML_LIT(h, "</option><option value=\"admin\">");
-  html_text(h, L(r, "role.admin"));
-  HTML_LIT(h, "</option></select><p><button type=\"submit\">");
-  html_text(h, L(r, "admin.create"));
-  HTML_LIT(h, "</button></p></form></div></section>");
+  html_fmt(h,
+           "<label for=\"f-role-new\">%s</label><select id=\"f-role-new\" name=\"role\">"
+           "<option value=\"assessor\">%s</option><option value=\"admin\">%s</option></select>",
+           L(r, "admin.role"), L(r, "role.assessor"), L(r, "role.admin"));
+  html_fmt(h, "<p><button type=\"submit\">%s</button></p></form></div></section>",
+           L(r, "admin.create"));
 }
 
 static void section_attempts(struct html *h, const struct req *r, struct store_rd *rd,

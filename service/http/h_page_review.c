@@ -408,17 +408,13 @@ static void render_unit_outcome(struct html *h, const struct req *r, const struc
 /* The overall outcome, the feedback and (for an administrator) the reason; ends the form. */
 static void render_decision_end(struct html *h, const struct req *r,
                                 const struct store_decision *dec, bool admin_can) {
-  HTML_LIT(h, "<section class=\"card\"><label for=\"overall\">");
-  html_text(h, L(r, "review.overall"));
-  HTML_LIT(h, "</label><select id=\"overall\" name=\"overall\" required><option value=\"\">—"
-              "</option><option value=\"K\">");
-  html_text(h, L(r, "result.K"));
-  HTML_LIT(h, "</option><option value=\"BK\">");
-  html_text(h, L(r, "result.BK"));
-  HTML_LIT(h, "</option></select><label for=\"feedback\">");
-  html_text(h, L(r, "review.feedback"));
-  HTML_LIT(h, "</label><p class=\"hint\" id=\"feedback-hint\">");
-  html_text(h, L(r, "review.feedback_hint"));
+  html_fmt(h,
+           "<section class=\"card\"><label for=\"overall\">%s</label><select id=\"overall\" "
+           "name=\"overall\" required><option value=\"\">—</option><option value=\"K\">%s</option>"
+           "<option value=\"BK\">%s</option></select>",
+           L(r, "review.overall"), L(r, "result.K"), L(r, "result.BK"));
+  html_fmt(h, "<label for=\"feedback\">%s</label><p class=\"hint\" id=\"feedback-hint\">%s",
+           L(r, "review.feedback"), L(r, "review.feedback_hint"));
   HTML_LIT(h, "</p><textarea id=\"feedback\" name=\"feedback\" maxlength=\"5000\" "
               "aria-describedby=\"feedback-hint\">");
   if (NULL != dec) {
