@@ -26,6 +26,7 @@
 #include "http/routes.h"
 #include "http/server.h"
 #include "store/store.h"
+#include "ujikom/clock.h"
 
 static void store_log(void *ctx, enum store_log_level level, const char *msg) {
   (void)ctx;
@@ -58,18 +59,14 @@ static int write_port_file(const char *path, unsigned port) {
   char tmp[600];
   snprintf(tmp, sizeof(tmp), "%s.tmp", path);
   FILE *f = fopen(tmp, "w");
-  if (NULL == f)
+  if (NULL == f) {
     return -1;
+  }
   fprintf(f, "%u\n", port);
-  if (0 != fclose(f))
+  if (0 != fclose(f)) {
     return -1;
+  }
   return rename(tmp, path);
-}
-
-static int64_t wall_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 #define SWEEP_INTERVAL_S 15
@@ -80,11 +77,13 @@ static int64_t wall_ms(void) {
 static void close_overdue(struct svc *svc) {
   for (int batch = 0; batch < 64; batch++) {
     size_t closed = 0;
-    enum attempts_rc rc = attempts_close_overdue(svc, wall_ms(), &closed);
-    if (ATTEMPTS_OK != rc)
+    enum attempts_rc rc = attempts_close_overdue(svc, clock_wall_ms(), &closed);
+    if (ATTEMPTS_OK != rc) {
       log_msg(LOG_WARN, NULL, "overdue sweep: %s; retrying later", attempts_rc_name(rc));
-    if (ATTEMPTS_OK != rc || 0 == closed)
+    }
+    if (ATTEMPTS_OK != rc || 0 == closed) {
       return;
+    }
   }
 }
 
@@ -96,10 +95,11 @@ static void close_overdue(struct svc *svc) {
  * and the signing keys (after `ujikom keys rotate`). */
 static void reload(struct svc *svc, struct keystore **old_keys, size_t *n_old_keys) {
   char err[1024] = "";
-  if (0 != catalog_reload(svc->catalog, err, sizeof(err)))
+  if (0 != catalog_reload(svc->catalog, err, sizeof(err))) {
     log_msg(LOG_ERROR, NULL, "SIGHUP: exams not reloaded: %s", err);
-  else
+  } else {
     log_msg(LOG_INFO, NULL, "SIGHUP: exams reloaded");
+  }
   if (*n_old_keys >= MAX_KEY_RELOADS) {
     log_msg(LOG_ERROR, NULL, "SIGHUP: keys not reloaded: too many reloads, restart instead");
     return;
@@ -157,10 +157,11 @@ int main(int argc, char **argv) {
   bool pool_size = false;
   int nargs = argc > 0 ? 1 : 0;
   for (int i = 1; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--pool-size"))
+    if (0 == strcmp(argv[i], "--pool-size")) {
       pool_size = true;
-    else
+    } else {
       argv[nargs++] = argv[i]; /* the flag is taken out; the options are read as usual */
+    }
   }
   if (0 != config_load(&cfg, nargs, argv, &help, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: %s\n", err);
@@ -185,7 +186,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   svc.cfg = &cfg;
-  svc.started_ms = wall_ms();
+  svc.started_ms = clock_wall_ms();
   /* The database holds password hashes and personal data, the key directory the signing
    * keys: nothing the daemon creates is readable by anyone else. */
   umask(077);
@@ -232,13 +233,15 @@ int main(int argc, char **argv) {
 
   /* Answer saves look up the item in the candidate's form; 32,768 forms' items (~10 MB)
    * cover an exam day's open attempts. Without it every save rebuilds the form. */
-  if (0 != form_index_new(&svc.forms, 32768))
+  if (0 != form_index_new(&svc.forms, 32768)) {
     log_msg(LOG_WARN, NULL, "no memory for the form index; saves rebuild each form");
+  }
   size_t displayed = 0; /* certificates issued before their display text was stored */
-  if (STORE_OK != issue_display_backfill(&svc, &displayed))
+  if (STORE_OK != issue_display_backfill(&svc, &displayed)) {
     log_msg(LOG_WARN, NULL, "certificates: some lack their display text, verified the long way");
-  else if (displayed > 0)
+  } else if (displayed > 0) {
     log_msg(LOG_INFO, NULL, "certificates: stored the display text of %zu older ones", displayed);
+  }
 
   if (0 != http_start(&svc, &srv, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: %s\n", err);
@@ -246,8 +249,9 @@ int main(int argc, char **argv) {
   }
   log_msg(LOG_INFO, NULL, "ujikomd %s listening on %s (port %u), data in %s", UJIKOM_VERSION,
           cfg.listen, server_port(srv), cfg.data_dir);
-  if (cfg.port_file[0] && 0 != write_port_file(cfg.port_file, server_port(srv)))
+  if (cfg.port_file[0] && 0 != write_port_file(cfg.port_file, server_port(srv))) {
     log_msg(LOG_WARN, NULL, "cannot write port file %s: %s", cfg.port_file, strerror(errno));
+  }
 
   close_overdue(&svc);
   for (;;) {
@@ -256,8 +260,9 @@ int main(int argc, char **argv) {
     struct timespec interval = {SWEEP_INTERVAL_S, 0};
     int sig = sigtimedwait(&sigs, NULL, &interval);
     if (sig < 0) {
-      if (EAGAIN == errno)
+      if (EAGAIN == errno) {
         close_overdue(&svc);
+      }
       continue;
     }
     if (SIGHUP == sig) {
@@ -270,18 +275,21 @@ int main(int argc, char **argv) {
   }
   unsigned left = server_stop(srv, cfg.shutdown_grace);
   srv = NULL;
-  if (left)
+  if (left) {
     log_msg(LOG_WARN, NULL, "%u request(s) still running at the end of the grace period", left);
+  }
   status = 0;
 
 cleanup:
   server_stop(srv, 0);
   form_index_free(svc.forms); /* borrows items from the catalogue: free it first */
   catalog_free(svc.catalog);
-  for (size_t i = 0; i < n_old_keys; i++)
+  for (size_t i = 0; i < n_old_keys; i++) {
     keystore_free(old_keys[i]);
+  }
   store_close(svc.store);
-  if (0 == status)
+  if (0 == status) {
     log_msg(LOG_INFO, NULL, "stopped cleanly");
+  }
   return status;
 }

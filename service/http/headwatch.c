@@ -9,11 +9,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-int64_t headwatch_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "ujikom/clock.h"
 
 /* The entry (and so the descriptor) stays the adapter's until headwatch_remove, which comes
  * before libmicrohttpd closes the descriptor, so a reused descriptor is never touched. */
@@ -22,7 +18,7 @@ static void *watchdog_main(void *arg) {
   while (!atomic_load(&hw->stopping)) {
     struct timespec nap = {0, 250 * 1000 * 1000};
     nanosleep(&nap, NULL);
-    int64_t now = headwatch_now_ms();
+    int64_t now = clock_mono_ms();
     pthread_mutex_lock(&hw->mu);
     for (struct conn_watch *w = hw->list; NULL != w; w = w->next) {
       int64_t since = atomic_load_explicit(&w->head_since_ms, memory_order_relaxed);
@@ -52,37 +48,43 @@ int headwatch_run(struct headwatch *hw) {
 
 void headwatch_stop(struct headwatch *hw) {
   atomic_store(&hw->stopping, true);
-  if (hw->started)
+  if (hw->started) {
     pthread_join(hw->thread, NULL);
+  }
   hw->started = false;
   pthread_mutex_destroy(&hw->mu);
 }
 
 struct conn_watch *headwatch_add(struct headwatch *hw, int fd) {
   struct conn_watch *w = calloc(1, sizeof(*w));
-  if (NULL == w)
+  if (NULL == w) {
     return NULL;
+  }
   w->fd = fd;
-  atomic_init(&w->head_since_ms, headwatch_now_ms());
+  atomic_init(&w->head_since_ms, clock_mono_ms());
   pthread_mutex_lock(&hw->mu);
   w->next = hw->list;
-  if (NULL != w->next)
+  if (NULL != w->next) {
     w->next->prev = w;
+  }
   hw->list = w;
   pthread_mutex_unlock(&hw->mu);
   return w;
 }
 
 void headwatch_remove(struct headwatch *hw, struct conn_watch *w) {
-  if (NULL == w)
+  if (NULL == w) {
     return;
+  }
   pthread_mutex_lock(&hw->mu);
-  if (NULL != w->prev)
+  if (NULL != w->prev) {
     w->prev->next = w->next;
-  else
+  } else {
     hw->list = w->next;
-  if (NULL != w->next)
+  }
+  if (NULL != w->next) {
     w->next->prev = w->prev;
+  }
   pthread_mutex_unlock(&hw->mu);
   free(w);
 }

@@ -32,9 +32,6 @@ struct headwatch {
   int64_t timeout_ms;
 };
 
-/* Milliseconds of the monotonic clock. */
-int64_t headwatch_now_ms(void);
-
 /* Prepares hw (no thread yet) for heads that may take timeout_ms. */
 void headwatch_init(struct headwatch *hw, int64_t timeout_ms);
 /* Starts the thread. Returns 0 or pthread_create's error: then only the idle timeout
@@ -54,8 +51,9 @@ void headwatch_remove(struct headwatch *hw, struct conn_watch *w);
  * entry lives until headwatch_remove, which comes after its last request, so its worker
  * may write the clock without the list lock. NULL is ignored. */
 static inline void headwatch_set(struct conn_watch *w, int64_t since) {
-  if (NULL != w)
+  if (NULL != w) {
     atomic_store_explicit(&w->head_since_ms, since, memory_order_relaxed);
+  }
 }
 
 #endif

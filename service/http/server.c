@@ -34,6 +34,7 @@
 #include <openssl/rand.h>
 
 #include "common/log.h"
+#include "ujikom/clock.h"
 #include "http/headwatch.h"
 #include "http/listener.h"
 #include "http/parse.h"
@@ -120,12 +121,6 @@ struct req_impl {
   char scratch_buf[REQ_INLINE];
 };
 
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static struct req_impl *impl_of(const struct req *r) {
   return (struct req_impl *)r->impl;
 }
@@ -137,12 +132,15 @@ static struct req_impl *impl_of(const struct req *r) {
 const char *req_header(const struct req *r, const char *name) {
   const struct req_impl *ri = impl_of(r);
   if (ri->heads_known) {
-    if (0 == strcmp(name, "Authorization"))
+    if (0 == strcmp(name, "Authorization")) {
       return ri->h_authorization;
-    if (0 == strcmp(name, "Cookie"))
+    }
+    if (0 == strcmp(name, "Cookie")) {
       return ri->h_cookie;
-    if (0 == strcmp(name, "If-None-Match"))
+    }
+    if (0 == strcmp(name, "If-None-Match")) {
       return ri->h_if_none_match;
+    }
   }
   return MHD_lookup_connection_value(ri->conn, MHD_HEADER_KIND, name);
 }
@@ -158,18 +156,22 @@ const char *req_form(const struct req *r, const char *name) {
 const char *req_cookie(const struct req *r, const char *name) {
   struct req_impl *ri = impl_of(r);
   const char *have = kv_get(&ri->cookies, name);
-  if (have)
+  if (have) {
     return have;
+  }
   const char *hdr = req_header(r, "Cookie");
-  if (NULL == hdr)
+  if (NULL == hdr) {
     return NULL;
+  }
   char buf[512];
-  if (!parse_cookie(hdr, name, buf, sizeof(buf)))
+  if (!parse_cookie(hdr, name, buf, sizeof(buf))) {
     return NULL;
+  }
   /* Parsed values are cached on the request so the pointer lives as long as it. */
   struct kv *n = realloc(ri->cookies.items, (ri->cookies.count + 1) * sizeof(*n));
-  if (NULL == n)
+  if (NULL == n) {
     return NULL;
+  }
   ri->cookies.items = n;
   n[ri->cookies.count].name = strdup(name);
   n[ri->cookies.count].value = strdup(buf);
@@ -182,12 +184,14 @@ const char *req_cookie(const struct req *r, const char *name) {
 }
 
 bool req_wants_json(const struct req *r) {
-  if (0 == strncmp(r->path, "/api/", 5) || 0 == strncmp(r->path, "/.well-known/", 13))
+  if (0 == strncmp(r->path, "/api/", 5) || 0 == strncmp(r->path, "/.well-known/", 13)) {
     return true;
+  }
   /* Browsers ask for text/html; every other client (curl, scripts, apps) gets JSON. */
   const char *accept = req_header(r, "Accept");
-  if (NULL == accept)
+  if (NULL == accept) {
     return true;
+  }
   const char *j = strstr(accept, "application/json");
   const char *h = strstr(accept, "text/html");
   return NULL == h || (NULL != j && j < h);
@@ -200,8 +204,9 @@ bool req_wants_json(const struct req *r) {
 void reply_header(struct req *r, const char *name, const char *value) {
   struct req_impl *ri = impl_of(r);
   struct header *n = realloc(ri->headers, (ri->nheaders + 1) * sizeof(*n));
-  if (NULL == n)
+  if (NULL == n) {
     return;
+  }
   ri->headers = n;
   n[ri->nheaders].name = strdup(name);
   n[ri->nheaders].value = strdup(value);
@@ -210,17 +215,20 @@ void reply_header(struct req *r, const char *name, const char *value) {
     free(n[ri->nheaders].value);
     return;
   }
-  if (0 == strcasecmp(name, "Cache-Control"))
+  if (0 == strcasecmp(name, "Cache-Control")) {
     ri->has_cache_control = true;
+  }
   ri->nheaders++;
 }
 
 bool reply_has_header(const struct req *r, const char *name) {
   const struct req_impl *ri = impl_of(r);
   bool found = false;
-  for (size_t i = 0; i < ri->nheaders; i++)
-    if (0 == strcasecmp(ri->headers[i].name, name))
+  for (size_t i = 0; i < ri->nheaders; i++) {
+    if (0 == strcasecmp(ri->headers[i].name, name)) {
       found = true;
+    }
+  }
   return found;
 }
 
@@ -233,8 +241,9 @@ void reply_cookie(struct req *r, const char *name, const char *value, long max_a
                   bool http_only) {
   char buf[1024];
   char age[48] = "";
-  if (max_age_s >= 0)
+  if (max_age_s >= 0) {
     snprintf(age, sizeof(age), "; Max-Age=%ld", max_age_s);
+  }
   snprintf(buf, sizeof(buf), "%s=%s; Path=/; SameSite=Strict%s%s%s", name, value, age,
            http_only ? "; HttpOnly" : "", impl_of(r)->srv->https ? "; Secure" : "");
   reply_header(r, "Set-Cookie", buf);
@@ -251,14 +260,16 @@ static int set_response(struct req *r, unsigned status, struct MHD_Response *res
   }
   if (NULL != ri->resp || NULL != ri->shared) {
     log_msg(LOG_ERROR, ri->request_id, "handler replied twice; keeping the last reply");
-    if (NULL != ri->resp)
+    if (NULL != ri->resp) {
       MHD_destroy_response(ri->resp);
+    }
     ri->resp = NULL;
     prebuilt_release(ri->shared);
     ri->shared = NULL;
   }
-  if (content_type)
+  if (content_type) {
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+  }
   ri->resp = resp;
   ri->status = status;
   ri->resp_bytes = len;
@@ -275,14 +286,16 @@ int reply_bytes(struct req *r, unsigned status, const char *content_type, const 
 int reply_bytes_owned(struct req *r, unsigned status, const char *content_type, void *data,
                       size_t len) {
   struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(len, data, free);
-  if (NULL == resp)
+  if (NULL == resp) {
     free(data);
+  }
   return set_response(r, status, resp, len, content_type);
 }
 
 int reply_redirect(struct req *r, const char *location) {
-  if (NULL == location || '/' != location[0] || '/' == location[1])
+  if (NULL == location || '/' != location[0] || '/' == location[1]) {
     location = "/";
+  }
   reply_header(r, "Location", location);
   return reply_bytes(r, 303, "text/plain; charset=utf-8", "", 0);
 }
@@ -304,10 +317,12 @@ struct prebuilt {
 };
 
 static void prebuilt_free(struct prebuilt *p) {
-  if (NULL == p)
+  if (NULL == p) {
     return;
-  if (NULL != p->resp)
+  }
+  if (NULL != p->resp) {
     MHD_destroy_response(p->resp); /* frees a copied body once its last send is done */
+  }
   for (size_t i = 0; i < p->nheaders; i++) {
     free(p->headers[i].name);
     free(p->headers[i].value);
@@ -320,15 +335,17 @@ static void prebuilt_free(struct prebuilt *p) {
 struct prebuilt *prebuilt_new(unsigned status, const char *content_type, const void *data,
                               size_t len, bool copy, const char *const *headers) {
   struct prebuilt *p = calloc(1, sizeof(*p));
-  if (NULL == p)
+  if (NULL == p) {
     return NULL;
+  }
   atomic_init(&p->refs, 1);
   p->status = status;
   p->len = len;
   p->content_type = strdup(content_type ? content_type : "application/octet-stream");
   size_t n = 0;
-  while (NULL != headers && NULL != headers[2 * n])
+  while (NULL != headers && NULL != headers[2 * n]) {
     n++;
+  }
   p->headers = calloc(n + 1, sizeof(*p->headers));
   if (NULL == p->content_type || NULL == p->headers) {
     prebuilt_free(p);
@@ -344,8 +361,9 @@ struct prebuilt *prebuilt_new(unsigned status, const char *content_type, const v
     /* libmicrohttpd frees the copy when the response's last user is done with it. */
     p->data = body;
     p->resp = MHD_create_response_from_buffer_with_free_callback(len, body, free);
-    if (NULL == p->resp)
+    if (NULL == p->resp) {
       free(body);
+    }
   } else {
     p->resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
     p->data = data;
@@ -362,8 +380,9 @@ struct prebuilt *prebuilt_new(unsigned status, const char *content_type, const v
     p->nheaders = i + 1;
     ok = NULL != p->headers[i].name && NULL != p->headers[i].value &&
          MHD_YES == MHD_add_response_header(p->resp, headers[2 * i], headers[2 * i + 1]);
-    if (0 == strcasecmp(headers[2 * i], "Cache-Control"))
+    if (0 == strcasecmp(headers[2 * i], "Cache-Control")) {
       p->has_cache_control = true;
+    }
   }
   if (!ok) {
     prebuilt_free(p);
@@ -380,23 +399,27 @@ void prebuilt_ref(struct prebuilt *p) {
 }
 
 void prebuilt_release(struct prebuilt *p) {
-  if (NULL != p && 1 == atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel))
+  if (NULL != p && 1 == atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel)) {
     prebuilt_free(p);
+  }
 }
 
 int reply_prebuilt(struct req *r, struct prebuilt *p) {
   struct req_impl *ri = impl_of(r);
-  if (NULL == p)
+  if (NULL == p) {
     return ri->srv->app->error(r, ERR_INTERNAL, NULL);
+  }
   if (ri->nheaders > 0 || (NULL != r->user && p->has_cache_control)) {
-    for (size_t i = 0; i < p->nheaders; i++)
+    for (size_t i = 0; i < p->nheaders; i++) {
       reply_header(r, p->headers[i].name, p->headers[i].value);
+    }
     return reply_bytes(r, p->status, p->content_type, p->data, p->len);
   }
   if (NULL != ri->resp || NULL != ri->shared) {
     log_msg(LOG_ERROR, ri->request_id, "handler replied twice; keeping the last reply");
-    if (NULL != ri->resp)
+    if (NULL != ri->resp) {
       MHD_destroy_response(ri->resp);
+    }
     ri->resp = NULL;
     prebuilt_release(ri->shared);
   }
@@ -408,16 +431,19 @@ int reply_prebuilt(struct req *r, struct prebuilt *p) {
 }
 
 bool etag_matches(const char *header, const char *etag) {
-  if (NULL == header)
+  if (NULL == header) {
     return false;
-  if (0 == strcmp(header, "*"))
+  }
+  if (0 == strcmp(header, "*")) {
     return true;
+  }
   size_t elen = strlen(etag);
   for (const char *p = header; NULL != (p = strstr(p, etag)); p += elen) {
     bool start_ok = p == header || ' ' == p[-1] || ',' == p[-1] || '/' == p[-1];
     bool end_ok = '\0' == p[elen] || ',' == p[elen] || ' ' == p[elen];
-    if (start_ok && end_ok)
+    if (start_ok && end_ok) {
       return true;
+    }
   }
   return false;
 }
@@ -438,8 +464,9 @@ bool server_has_credentials(const struct req *r) {
 bool server_set_user(struct req *r, const struct req_user *u) {
   struct req_impl *ri = impl_of(r);
   ri->user = malloc(sizeof(*ri->user));
-  if (NULL == ri->user)
+  if (NULL == ri->user) {
     return false;
+  }
   memcpy(ri->user, u, sizeof(*u));
   r->user = ri->user;
   return true;
@@ -457,12 +484,15 @@ static enum MHD_Result queue(struct req_impl *ri) {
     ri->shared = NULL;
     return ret;
   }
-  if (NULL == ri->resp)
+  if (NULL == ri->resp) {
     ri->srv->app->error(&ri->r, ERR_INTERNAL, NULL);
-  if (NULL == ri->resp)
+  }
+  if (NULL == ri->resp) {
     return MHD_NO;
-  for (size_t i = 0; i < ri->nheaders; i++)
+  }
+  for (size_t i = 0; i < ri->nheaders; i++) {
     MHD_add_response_header(ri->resp, ri->headers[i].name, ri->headers[i].value);
+  }
   secheaders_apply(ri->resp, NULL != ri->r.user, ri->has_cache_control);
   enum MHD_Result ret = MHD_queue_response(ri->conn, ri->status, ri->resp);
   MHD_destroy_response(ri->resp);
@@ -498,10 +528,12 @@ static void ipv4_text(char *out, const unsigned char *b) {
   size_t o = 0;
   for (int i = 0; i < 4; i++) {
     unsigned v = b[i];
-    if (v >= 100)
+    if (v >= 100) {
       out[o++] = (char)('0' + v / 100);
-    if (v >= 10)
+    }
+    if (v >= 10) {
       out[o++] = (char)('0' + v / 10 % 10);
+    }
     out[o++] = (char)('0' + v % 10);
     out[o++] = i < 3 ? '.' : '\0';
   }
@@ -512,22 +544,26 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
   /* Only the fields before the inline buffers need zeroing; user is filled by the
    * dispatcher before it is read. */
   struct req_impl *ri = malloc(sizeof(*ri));
-  if (NULL == ri)
+  if (NULL == ri) {
     return NULL;
+  }
   memset(ri, 0, offsetof(struct req_impl, target_buf));
   clock_gettime(CLOCK_MONOTONIC, &ri->t0);
   ri->srv = srv;
   ri->conn = conn;
   ri->watch = watch_of(conn);
-  if (NULL == uri)
+  if (NULL == uri) {
     uri = "";
+  }
   size_t ulen = strlen(uri);
   ri->raw_target = ulen < sizeof(ri->target_buf) ? ri->target_buf : malloc(ulen + 1);
-  if (NULL != ri->raw_target)
+  if (NULL != ri->raw_target) {
     memcpy(ri->raw_target, uri, ulen + 1);
+  }
   uint32_t id = (uint32_t)(atomic_fetch_add(&srv->next_id, 1) & 0xffffffffu);
-  for (int i = 0; i < 8; i++)
+  for (int i = 0; i < 8; i++) {
     ri->request_id[i] = hexdigits[(id >> (28 - 4 * i)) & 15u];
+  }
   ri->request_id[8] = '\0';
   ri->r.impl = ri;
   ri->r.svc = srv->svc;
@@ -538,13 +574,14 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
   const union MHD_ConnectionInfo *ci =
       MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
   if (ci && ci->client_addr) {
-    if (AF_INET == ci->client_addr->sa_family)
+    if (AF_INET == ci->client_addr->sa_family) {
       ipv4_text(ri->client_ip,
                 (const unsigned char *)&((const struct sockaddr_in *)(const void *)ci->client_addr)
                     ->sin_addr);
-    else if (AF_INET6 == ci->client_addr->sa_family)
+    } else if (AF_INET6 == ci->client_addr->sa_family) {
       inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr,
                 ri->client_ip, sizeof(ri->client_ip));
+    }
   }
   return ri;
 }
@@ -581,17 +618,21 @@ static enum MHD_Result add_head_size(void *cls, enum MHD_ValueKind kind, const c
       /* nothing to remember */
     } else if (NAME_IS(key, key_size, MHD_HTTP_HEADER_COOKIE)) {
       hs->pool_bytes += value_size + 16; /* libmicrohttpd's copy, split into cookies */
-      if (NULL == ri->h_cookie)
+      if (NULL == ri->h_cookie) {
         ri->h_cookie = value;
+      }
     } else if (NAME_IS(key, key_size, MHD_HTTP_HEADER_AUTHORIZATION)) {
-      if (NULL == ri->h_authorization)
+      if (NULL == ri->h_authorization) {
         ri->h_authorization = value;
+      }
     } else if (NAME_IS(key, key_size, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
-      if (NULL == ri->h_content_length)
+      if (NULL == ri->h_content_length) {
         ri->h_content_length = value;
+      }
     } else if (NAME_IS(key, key_size, MHD_HTTP_HEADER_IF_NONE_MATCH)) {
-      if (NULL == ri->h_if_none_match)
+      if (NULL == ri->h_if_none_match) {
         ri->h_if_none_match = value;
+      }
     }
   }
   return MHD_YES;
@@ -627,8 +668,9 @@ static enum MHD_Result refuse_raw(struct req_impl *ri, enum err code) {
         MHD_get_connection_info(ri->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     for (size_t sent = 0; NULL != ci && sent < len;) {
       ssize_t w = send(ci->connect_fd, out + sent, len - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (w <= 0)
+      if (w <= 0) {
         break; /* a client that does not read gets the close alone */
+      }
       sent += (size_t)w;
     }
   }
@@ -647,7 +689,7 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
   ri->started = true;
   atomic_fetch_add(&srv->inflight, 1);
   r->method = method;
-  r->now_ms = now_ms();
+  r->now_ms = clock_wall_ms();
 
   size_t url_len = NULL == ri->raw_target ? 0 : strlen(ri->raw_target);
   struct head_size hs = {ri, 0, 0};
@@ -656,9 +698,10 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
   ri->heads_known = true;
   /* "METHOD TARGET HTTP/1.1\r\n", the headers, the blank line */
   size_t head = strlen(method) + url_len + 12 + hs.pool_bytes + 2;
-  if (head + ANSWER_HEADER_RESERVE > srv->pool_size)
+  if (head + ANSWER_HEADER_RESERVE > srv->pool_size) {
     return refuse_raw(ri,
                       url_len > (size_t)cfg->max_url ? ERR_URI_TOO_LONG : ERR_HEADERS_TOO_LARGE);
+  }
   if (NULL == ri->raw_target || url_len > (size_t)cfg->max_url) {
     early_error(ri, ERR_URI_TOO_LONG);
     return MHD_YES;
@@ -691,17 +734,20 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
     early_error(ri, refusal);
     return MHD_YES;
   }
-  if (atomic_load(&srv->connections) > cfg->max_conns)
+  if (atomic_load(&srv->connections) > cfg->max_conns) {
     return refuse_now(ri, ERR_BUSY);
+  }
   const char *cl = ri->h_content_length;
   if (cl) {
     char *end = NULL;
     errno = 0;
     long long n = strtoll(cl, &end, 10);
-    if (0 != errno || end == cl || '\0' != *end || n < 0)
+    if (0 != errno || end == cl || '\0' != *end || n < 0) {
       return refuse_now(ri, ERR_BAD_REQUEST);
-    if (n > cfg->max_body)
+    }
+    if (n > cfg->max_body) {
       return refuse_now(ri, ERR_BODY_TOO_LARGE);
+    }
   }
   return MHD_YES;
 }
@@ -722,8 +768,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   (void)url;
   (void)version;
   struct req_impl *ri = *con_cls;
-  if (NULL == ri)
+  if (NULL == ri) {
     return MHD_NO;
+  }
   if (!ri->started) {
     headwatch_set(ri->watch, 0);
     return first_call(ri, method);
@@ -731,13 +778,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   if (*upload_data_size > 0) {
     size_t n = *upload_data_size;
     *upload_data_size = 0;
-    if (ri->has_early_error)
+    if (ri->has_early_error) {
       return MHD_YES; /* discard; the error is answered at the end */
-    if (ri->body_len + n > (size_t)ri->srv->svc->cfg->max_body)
+    }
+    if (ri->body_len + n > (size_t)ri->srv->svc->cfg->max_body) {
       return refuse_now(ri, ERR_BODY_TOO_LARGE);
+    }
     char *nb = realloc(ri->body, ri->body_len + n + 1);
-    if (NULL == nb)
+    if (NULL == nb) {
       return refuse_now(ri, ERR_INTERNAL);
+    }
     memcpy(nb + ri->body_len, upload_data, n);
     ri->body = nb;
     ri->body_len += n;
@@ -752,8 +802,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   default:
     break;
   }
-  if (NULL != ri->resp || ri->status)
+  if (NULL != ri->resp || ri->status) {
     return MHD_YES; /* already answered (refused mid-upload) */
+  }
   ri->r.body = ri->body;
   ri->r.body_len = ri->body_len;
   struct server *srv = ri->srv;
@@ -768,8 +819,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct workpool *pool = SERVER_POOL_HASHERS == ri->pool ? srv->hashers : srv->writers;
     atomic_store(&ri->offload, OFFLOAD_RUNNING);
     MHD_suspend_connection(conn);
-    if (0 == workpool_submit(pool, run_offloaded, ri))
+    if (0 == workpool_submit(pool, run_offloaded, ri)) {
       return MHD_YES;
+    }
     MHD_resume_connection(conn); /* queue full: answer here, as without writer threads */
     atomic_store(&ri->offload, OFFLOAD_NONE);
   }
@@ -786,8 +838,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   /* a kept-alive connection's next head starts now */
   int64_t now = (int64_t)t1.tv_sec * 1000 + t1.tv_nsec / 1000000;
   headwatch_set(NULL != ri ? ri->watch : watch_of(conn), 0 == now ? 1 : now);
-  if (NULL == ri)
+  if (NULL == ri) {
     return;
+  }
   *con_cls = NULL;
   if (ri->started) {
     int64_t ns = (int64_t)(t1.tv_sec - ri->t0.tv_sec) * 1000000000 + (t1.tv_nsec - ri->t0.tv_nsec);
@@ -796,8 +849,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                ns > 0 ? (uint64_t)ns : 0, MHD_REQUEST_TERMINATED_COMPLETED_OK != toe);
     atomic_fetch_sub(&srv->inflight, 1);
   }
-  if (ri->resp)
+  if (ri->resp) {
     MHD_destroy_response(ri->resp);
+  }
   prebuilt_release(ri->shared);
   json_decref(ri->r.json);
   kv_list_free(&ri->query);
@@ -809,12 +863,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   }
   free(ri->headers);
   free(ri->body);
-  if (ri->scratch != ri->scratch_buf)
+  if (ri->scratch != ri->scratch_buf) {
     free(ri->scratch);
-  if (ri->path != ri->path_buf)
+  }
+  if (ri->path != ri->path_buf) {
     free(ri->path);
-  if (ri->raw_target != ri->target_buf)
+  }
+  if (ri->raw_target != ri->target_buf) {
     free(ri->raw_target);
+  }
   if (NULL != ri->user) {
     OPENSSL_cleanse(ri->user, sizeof(*ri->user));
     free(ri->user);
@@ -844,8 +901,9 @@ __attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const ch
   char buf[512];
   vsnprintf(buf, sizeof(buf), fmt, ap);
   size_t n = strlen(buf);
-  while (n > 0 && '\n' == buf[n - 1])
+  while (n > 0 && '\n' == buf[n - 1]) {
     buf[--n] = '\0';
+  }
   log_msg(LOG_WARN, NULL, "libmicrohttpd: %s", buf);
 }
 
@@ -859,8 +917,9 @@ int server_start(struct svc *svc, const struct server_app *app, struct server **
   *out = NULL;
   uint16_t port = 0;
   int fd = listener_open(cfg->listen, &port, err, errlen);
-  if (fd < 0)
+  if (fd < 0) {
     return -1;
+  }
 
   struct server *srv = calloc(1, sizeof(*srv));
   if (NULL == srv) {
@@ -927,8 +986,9 @@ int server_start(struct svc *svc, const struct server_app *app, struct server **
   }
   /* Without the watchdog only the idle timeout applies; serving is still possible. */
   int prc = headwatch_run(&srv->watch);
-  if (0 != prc)
+  if (0 != prc) {
     log_msg(LOG_WARN, NULL, "no request-head watchdog: %s", strerror(prc));
+  }
   *out = srv;
   return 0;
 }
@@ -938,19 +998,22 @@ uint16_t server_port(const struct server *s) {
 }
 
 unsigned server_stop(struct server *s, long grace_s) {
-  if (NULL == s)
+  if (NULL == s) {
     return 0;
+  }
   /* Stop accepting first, so no new request starts while we wait. */
   MHD_socket lfd = MHD_quiesce_daemon(s->daemon);
-  if (MHD_INVALID_SOCKET != lfd)
+  if (MHD_INVALID_SOCKET != lfd) {
     close(lfd);
+  }
   struct timespec t0, t;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   for (;;) {
     long inflight = atomic_load(&s->inflight);
     clock_gettime(CLOCK_MONOTONIC, &t);
-    if (inflight <= 0 || (t.tv_sec - t0.tv_sec) >= grace_s)
+    if (inflight <= 0 || (t.tv_sec - t0.tv_sec) >= grace_s) {
       break;
+    }
     struct timespec nap = {0, 20L * 1000 * 1000};
     nanosleep(&nap, NULL);
   }
