@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/attempts.h"
 #include "common/catalog.h"
@@ -26,6 +25,8 @@
 #include "store/store.h"
 #include "ujikom/exam_form.h"
 #include "ujikom/score.h"
+#include "ujikom/timefmt.h"
+#include "ujikom/utf8.h"
 
 /* A positive decimal id from a path segment, or 0 (ids start at 1). */
 static int64_t path_id(const char *s) {
@@ -87,8 +88,9 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
                         const json_t *answer, size_t n, size_t total, const char *error) {
   const char *id = json_string_value(json_object_get(item, "id"));
   const char *type = json_string_value(json_object_get(item, "type"));
-  if (NULL == id || NULL == type)
+  if (NULL == id || NULL == type) {
     return;
+  }
   char name[32]; /* fields are named by position ("q7", "q7.c"): short pages */
   snprintf(name, sizeof(name), "q%zu", n);
   char nbuf[24], tbuf[24], pbuf[24];
@@ -127,8 +129,9 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
     }
     json_array_foreach(options, i, opt) {
       const char *oid = json_string_value(json_object_get(opt, "id"));
-      if (NULL == oid)
+      if (NULL == oid) {
         continue;
+      }
       bool checked = false;
       if (multi && json_is_array(answer)) {
         size_t k;
@@ -142,8 +145,9 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
       html_attr(h, "type", multi ? "checkbox" : "radio");
       html_attr(h, "name", name);
       html_attr(h, "value", oid);
-      if (checked)
+      if (checked) {
         HTML_LIT(h, " checked");
+      }
       HTML_LIT(h, "> ");
       html_text(h, json_string_value(json_object_get(opt, "text")));
       HTML_LIT(h, "</label>");
@@ -155,8 +159,9 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
       HTML_LIT(h, "<label><input type=\"radio\"");
       html_attr(h, "name", name);
       html_attr(h, "value", vals[k]);
-      if (checked)
+      if (checked) {
         HTML_LIT(h, " checked");
+      }
       HTML_LIT(h, "> ");
       html_text(h, L(r, 0 == k ? "exam.true" : "exam.false"));
       HTML_LIT(h, "</label>");
@@ -164,8 +169,9 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
   } else if (0 == strcmp(type, "numeric") || 0 == strcmp(type, "short")) {
     bool numeric = 0 == strcmp(type, "numeric");
     char value[64] = "";
-    if (json_is_number(answer))
+    if (json_is_number(answer)) {
       snprintf(value, sizeof(value), "%.15g", json_number_value(answer));
+    }
     html_fmt(h, "<label for=\"in-%s\">", id);
     html_text(h, L(r, "exam.your_answer"));
     HTML_LIT(h, "</label>");
@@ -217,8 +223,9 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
     HTML_LIT(h, "</p><ul class=\"order-list\">");
     json_array_foreach(options, i, opt) {
       const char *oid = json_string_value(json_object_get(opt, "id"));
-      if (NULL == oid)
+      if (NULL == oid) {
         continue;
+      }
       size_t pos = 0;
       if (json_is_array(answer)) {
         size_t k;
@@ -239,8 +246,9 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
       HTML_LIT(h, "</option>");
       for (size_t p = 1; p <= nopt; p++) {
         html_fmt(h, "<option value=\"%zu\"", p);
-        if (p == pos)
+        if (p == pos) {
           HTML_LIT(h, " selected");
+        }
         html_fmt(h, ">%zu</option>", p);
       }
       HTML_LIT(h, "</select></li>");
@@ -268,18 +276,18 @@ struct exam_view {
 
 /* The deadline as "YYYY-MM-DD HH:MM UTC" for people without JavaScript. */
 static void format_deadline(char *out, size_t outlen, int64_t ms) {
-  time_t t = (time_t)(ms / 1000);
-  struct tm tm;
-  if (NULL == gmtime_r(&t, &tm) || 0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm))
+  if (0 == time_format(out, outlen, ms / 1000, TIME_MINUTE_UTC)) {
     snprintf(out, outlen, "-");
+  }
 }
 
 static void render_exam(struct html *h, struct req *r, const struct exam_view *v) {
   bool en = 0 == strcmp(r->lang, "en");
   bool open = v->open;
   const char *title = json_string_value(json_object_get(v->form, en ? "title_en" : "title"));
-  if (NULL == title)
+  if (NULL == title) {
     title = json_string_value(json_object_get(v->form, "title"));
+  }
   HTML_LIT(h, "<div id=\"exam\"");
   html_fmt(h,
            " data-attempt=\"%lld\" data-remaining=\"%lld\" data-deadline-ms=\"%lld\""
@@ -290,8 +298,9 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
   html_attr(h, "data-csrf", NULL != r->user ? r->user->csrf : "");
   HTML_LIT(h, ">");
   json_t *strings = i18n_subset(r->lang, "exam.js_");
-  if (NULL != strings)
+  if (NULL != strings) {
     html_json_script(h, "exam-strings", strings);
+  }
   json_decref(strings);
 
   HTML_LIT(h, "<h1>");
@@ -340,8 +349,9 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
   size_t n = 0;
   json_array_foreach(json_object_get(v->form, "units"), u, unit) {
     const char *utitle = json_string_value(json_object_get(unit, en ? "title_en" : "title"));
-    if (NULL == utitle)
+    if (NULL == utitle) {
       utitle = json_string_value(json_object_get(unit, "title"));
+    }
     html_fmt(h, "<section class=\"unit\" aria-labelledby=\"unit-%zu\"><h2", u);
     html_fmt(h, " id=\"unit-%zu\">", u);
     html_text_sub(h, L(r, "exam.unit"), "code", json_string_value(json_object_get(unit, "code")),
@@ -376,25 +386,26 @@ static void item_link(struct html *h, const struct req *r, int64_t attempt_id, c
   HTML_LIT(h, "</a> — ");
   /* The first 80 bytes of the prompt, cut at a UTF-8 boundary. */
   size_t len = NULL != prompt ? strlen(prompt) : 0;
-  size_t cut = len > 80 ? 80 : len;
-  while (cut > 0 && cut < len && 0x80 == ((unsigned char)prompt[cut] & 0xC0))
-    cut--;
+  size_t cut = utf8_cut(prompt, len, 80);
   html_textn(h, prompt, cut);
-  if (cut < len)
+  if (cut < len) {
     HTML_LIT(h, "…");
+  }
   HTML_LIT(h, "</li>");
 }
 
 /* True when flags (comma-separated item ids from the query) names id. */
 static bool flagged(const char *flags, const char *id) {
-  if (NULL == flags)
+  if (NULL == flags) {
     return false;
+  }
   size_t idlen = strlen(id);
   for (const char *p = flags; NULL != p && '\0' != *p;) {
     const char *comma = strchr(p, ',');
     size_t len = NULL != comma ? (size_t)(comma - p) : strlen(p);
-    if (len == idlen && 0 == strncmp(p, id, len))
+    if (len == idlen && 0 == strncmp(p, id, len)) {
       return true;
+    }
     p = NULL != comma ? comma + 1 : NULL;
   }
   return false;
@@ -410,8 +421,9 @@ static void render_review(struct html *h, const struct req *r, int64_t attempt_i
     json_array_foreach(json_object_get(unit, "items"), i, item) {
       const json_t *a = json_object_get(answers, json_string_value(json_object_get(item, "id")));
       total++;
-      if (NULL != a && !json_is_null(a))
+      if (NULL != a && !json_is_null(a)) {
         answered++;
+      }
     }
   }
   char nbuf[24], tbuf[24];
@@ -428,12 +440,14 @@ static void render_review(struct html *h, const struct req *r, int64_t attempt_i
       json_array_foreach(json_object_get(unit, "items"), i, item) {
         const char *id = json_string_value(json_object_get(item, "id"));
         n++;
-        if (NULL == id)
+        if (NULL == id) {
           continue;
+        }
         const json_t *a = json_object_get(answers, id);
         bool show = 0 == pass ? (NULL == a || json_is_null(a)) : flagged(flags, id);
-        if (!show)
+        if (!show) {
           continue;
+        }
         if (0 == listed++) {
           HTML_LIT(h, "<h2>");
           html_text(h, L(r, 0 == pass ? "exam.review_unanswered" : "exam.review_flagged"));
@@ -443,9 +457,9 @@ static void render_review(struct html *h, const struct req *r, int64_t attempt_i
                   json_string_value(json_object_get(item, "prompt")));
       }
     }
-    if (listed > 0)
+    if (listed > 0) {
       HTML_LIT(h, "</ul>");
-    else if (0 == pass) {
+    } else if (0 == pass) {
       HTML_LIT(h, "<p class=\"notice ok\">");
       html_text(h, L(r, "exam.review_all_answered"));
       HTML_LIT(h, "</p>");
@@ -474,8 +488,9 @@ static void render_review(struct html *h, const struct req *r, int64_t attempt_i
  * the registry error, falling back to detail. */
 static int refuse(struct req *r, unsigned status, const char *error_name, const char *detail) {
   struct html *h = layout_error_html(r, status, error_name, detail);
-  if (NULL == h)
+  if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
   return layout_reply(r, status, h);
 }
 
@@ -519,11 +534,13 @@ static int exam_page(struct req *r, const struct store_attempt *a, unsigned stat
   struct exam_form *form = NULL;
   json_t *answers = NULL;
   json_t *view = NULL;
-  if (0 != attempt_form(r, a, &form))
+  if (0 != attempt_form(r, a, &form)) {
     return 0;
+  }
   enum attempts_rc rc = ATTEMPTS_OK;
-  if (NULL == answers_override)
+  if (NULL == answers_override) {
     rc = attempts_answers_json(&answers, r->svc, a->id);
+  }
   if (ATTEMPTS_OK != rc) {
     exam_form_free(form);
     return attempts_failed(r, rc);
@@ -560,8 +577,9 @@ static int exam_page(struct req *r, const struct store_attempt *a, unsigned stat
 
 int h_page_attempt(struct req *r) {
   struct store_attempt a;
-  if (0 != own_attempt(r, &a))
+  if (0 != own_attempt(r, &a)) {
     return 0;
+  }
   const char *saved = req_query(r, "saved");
   int ret = exam_page(r, &a, 200, NULL, NULL, NULL != saved && 0 == strcmp(saved, "1"));
   store_attempt_clear(&a);
@@ -575,16 +593,18 @@ static size_t form_values(const struct kv_list *kv, const char *name, const char
                           size_t max) {
   size_t n = 0;
   for (size_t i = 0; i < kv->count && n < max; i++) {
-    if (0 == strcmp(kv->items[i].name, name))
+    if (0 == strcmp(kv->items[i].name, name)) {
       out[n++] = kv->items[i].value;
+    }
   }
   return n;
 }
 
 static bool blank(const char *s) {
   for (; NULL != s && '\0' != *s; s++) {
-    if (' ' != *s && '\t' != *s && '\r' != *s && '\n' != *s)
+    if (' ' != *s && '\t' != *s && '\r' != *s && '\n' != *s) {
       return false;
+    }
   }
   return true;
 }
@@ -602,28 +622,34 @@ static json_t *answer_from_fields(const struct kv_list *kv, const struct form_it
   case EXAM_ITEM_SINGLE:
     return 0 == n || blank(vals[0]) ? json_null() : json_string(vals[0]);
   case EXAM_ITEM_MULTIPLE: {
-    if (0 == n)
+    if (0 == n) {
       return json_null();
+    }
     json_t *arr = json_array();
-    for (size_t i = 0; NULL != arr && i < n; i++)
+    for (size_t i = 0; NULL != arr && i < n; i++) {
       json_array_append_new(arr, json_string(vals[i]));
+    }
     return arr;
   }
   case EXAM_ITEM_TRUEFALSE:
-    if (0 == n || blank(vals[0]))
+    if (0 == n || blank(vals[0])) {
       return json_null();
-    if (0 == strcmp(vals[0], "true") || 0 == strcmp(vals[0], "false"))
+    }
+    if (0 == strcmp(vals[0], "true") || 0 == strcmp(vals[0], "false")) {
       return json_boolean(0 == strcmp(vals[0], "true"));
+    }
     *err_key = "err.bad_answer";
     return NULL;
   case EXAM_ITEM_NUMERIC: {
-    if (0 == n || blank(vals[0]))
+    if (0 == n || blank(vals[0])) {
       return json_null();
+    }
     char buf[64];
     size_t len = 0;
     for (const char *p = vals[0]; '\0' != *p && len + 1 < sizeof(buf); p++) {
-      if (' ' == *p)
+      if (' ' == *p) {
         continue;
+      }
       buf[len++] = ',' == *p ? '.' : *p; /* Indonesian decimal comma */
     }
     buf[len] = '\0';
@@ -651,8 +677,9 @@ static json_t *answer_from_fields(const struct kv_list *kv, const struct form_it
     for (size_t o = 0; o < k; o++) {
       const char *pv[1];
       snprintf(name, sizeof(name), "q%zu.%s", position, fi->options[o]->id);
-      if (0 == form_values(kv, name, pv, 1) || blank(pv[0]))
+      if (0 == form_values(kv, name, pv, 1) || blank(pv[0])) {
         continue;
+      }
       char *end = NULL;
       long pos = strtol(pv[0], &end, 10);
       if ('\0' != *end || pos < 1 || (size_t)pos > k || NULL != by_pos[pos - 1]) {
@@ -662,15 +689,17 @@ static json_t *answer_from_fields(const struct kv_list *kv, const struct form_it
       by_pos[pos - 1] = fi->options[o]->id;
       filled++;
     }
-    if (0 == filled)
+    if (0 == filled) {
       return json_null();
+    }
     if (filled != k) {
       *err_key = "exam.err_order";
       return NULL;
     }
     json_t *arr = json_array();
-    for (size_t p = 0; NULL != arr && p < k; p++)
+    for (size_t p = 0; NULL != arr && p < k; p++) {
       json_array_append_new(arr, json_string(by_pos[p]));
+    }
     return arr;
   }
   }
@@ -692,15 +721,17 @@ int h_page_attempt_save(struct req *r) {
   json_t *answers = NULL, *errors = NULL;
   struct changed_answers sc = {0};
   int ret = 0;
-  if (0 != own_attempt(r, &a))
+  if (0 != own_attempt(r, &a)) {
     return 0;
+  }
   enum attempts_rc rc = attempts_accepts_answers(&a);
   if (ATTEMPTS_OK != rc) {
     ret = refuse(r, 409, ATTEMPTS_DEADLINE == rc ? "attempt_deadline" : "attempt_closed", NULL);
     goto cleanup;
   }
-  if (0 != attempt_form(r, &a, &form))
+  if (0 != attempt_form(r, &a, &form)) {
     goto cleanup;
+  }
   if (PARSE_OK != parse_urlencoded(&kv, NULL != r->body ? r->body : "", r->body_len,
                                    (size_t)r->svc->cfg->form_max_fields)) {
     ret = refuse(r, 400, "bad_request", NULL);
@@ -754,20 +785,23 @@ int h_page_attempt_save(struct req *r) {
   if (json_object_size(errors) > 0) {
     int64_t id = a.id;
     store_attempt_clear(&a);
-    if (0 == own_attempt_id(r, id, &a))
+    if (0 == own_attempt_id(r, id, &a)) {
       ret = exam_page(r, &a, 400, NULL, errors, false);
+    }
     goto cleanup;
   }
   const char *go = req_form(r, "go");
   char where[96];
-  if (NULL != go && 0 == strcmp(go, "review"))
+  if (NULL != go && 0 == strcmp(go, "review")) {
     snprintf(where, sizeof(where), "/attempts/%" PRId64 "/review", a.id);
-  else
+  } else {
     snprintf(where, sizeof(where), "/attempts/%" PRId64 "?saved=1", a.id);
+  }
   ret = reply_redirect(r, where);
 cleanup:
-  for (size_t i = 0; NULL != sc.values && i < sc.n; i++)
+  for (size_t i = 0; NULL != sc.values && i < sc.n; i++) {
     free(sc.values[i]);
+  }
   free(sc.values);
   free(sc.items);
   json_decref(answers);
@@ -784,8 +818,9 @@ static int review_page(struct req *r, const struct store_attempt *a, unsigned st
                        bool confirm_missing) {
   struct exam_form *form = NULL;
   json_t *answers = NULL;
-  if (0 != attempt_form(r, a, &form))
+  if (0 != attempt_form(r, a, &form)) {
     return 0;
+  }
   enum attempts_rc rc = attempts_answers_json(&answers, r->svc, a->id);
   json_t *view = ATTEMPTS_OK == rc ? exam_form_candidate_json(form) : NULL;
   struct html *h = NULL != view ? html_new() : NULL;
@@ -806,8 +841,9 @@ static int review_page(struct req *r, const struct store_attempt *a, unsigned st
 
 int h_page_attempt_review(struct req *r) {
   struct store_attempt a;
-  if (0 != own_attempt(r, &a))
+  if (0 != own_attempt(r, &a)) {
     return 0;
+  }
   int ret = attempts_is_open(&a) ? review_page(r, &a, 200, false) : reply_redirect(r, "/me");
   store_attempt_clear(&a);
   return ret;
@@ -816,8 +852,9 @@ int h_page_attempt_review(struct req *r) {
 int h_page_attempt_submit(struct req *r) {
   struct store_attempt a;
   int ret = 0;
-  if (0 != own_attempt(r, &a))
+  if (0 != own_attempt(r, &a)) {
     return 0;
+  }
   char where[64];
   snprintf(where, sizeof(where), "/me#attempt-%" PRId64, a.id);
   if (!attempts_is_open(&a)) {
@@ -831,8 +868,9 @@ int h_page_attempt_submit(struct req *r) {
   }
   /* The API's submit: scores, commits, and issues the certificate on K. */
   enum attempts_rc rc = attempts_finish(r->svc, a.id, r->now_ms, true);
-  if (ATTEMPTS_EXAM_VERSION_MISSING == rc)
+  if (ATTEMPTS_EXAM_VERSION_MISSING == rc) {
     rc = ATTEMPTS_INTERNAL;
+  }
   ret = ATTEMPTS_OK == rc ? reply_redirect(r, where) : attempts_failed(r, rc);
 cleanup:
   store_attempt_clear(&a);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/attempts.h"
 #include "common/catalog.h"
@@ -14,47 +13,55 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "store/store.h"
+#include "ujikom/timefmt.h"
 
 #define ME_MAX_ATTEMPTS 50
 
 static void format_time(char *out, size_t outlen, int64_t ms) {
-  time_t t = (time_t)(ms / 1000);
-  struct tm tm;
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm) || 0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm))
+  if (ms <= 0 || 0 == time_format(out, outlen, ms / 1000, TIME_MINUTE_UTC)) {
     snprintf(out, outlen, "—");
+  }
 }
 
 static const char *status_key(enum attempt_status status) {
-  if (ATTEMPT_OPEN == status)
+  if (ATTEMPT_OPEN == status) {
     return "me.status_open";
-  if (ATTEMPT_CLOSED == status)
+  }
+  if (ATTEMPT_CLOSED == status) {
     return "me.status_closed";
+  }
   return "me.status_submitted";
 }
 
 static const char *verdict_key(enum verdict verdict) {
-  if (VERDICT_K == verdict)
+  if (VERDICT_K == verdict) {
     return "result.K";
-  if (VERDICT_BK == verdict)
+  }
+  if (VERDICT_BK == verdict) {
     return "result.BK";
-  if (VERDICT_PENDING == verdict)
+  }
+  if (VERDICT_PENDING == verdict) {
     return "result.PENDING";
+  }
   return "result.open";
 }
 
 static const char *badge_class(enum verdict verdict) {
-  if (VERDICT_K == verdict)
+  if (VERDICT_K == verdict) {
     return "badge k";
-  if (VERDICT_BK == verdict)
+  }
+  if (VERDICT_BK == verdict) {
     return "badge bk";
+  }
   return "badge pending";
 }
 
 /* Per-unit table from the stored result JSON ({"units":[{code,title,percent,verdict}]}). */
 static void render_units(struct html *h, const struct req *r, const json_t *result) {
   const json_t *units = json_object_get(result, "units");
-  if (!json_is_array(units) || 0 == json_array_size(units))
+  if (!json_is_array(units) || 0 == json_array_size(units)) {
     return;
+  }
   bool en = 0 == strcmp(r->lang, "en");
   HTML_LIT(h, "<div class=\"table-wrap\"><table><caption>");
   html_text(h, L(r, "me.units"));
@@ -71,21 +78,24 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
   const json_t *u;
   json_array_foreach(units, i, u) {
     enum verdict verdict = VERDICT_NONE;
-    if (!verdict_parse(json_string_value(json_object_get(u, "verdict")), &verdict))
+    if (!verdict_parse(json_string_value(json_object_get(u, "verdict")), &verdict)) {
       verdict = VERDICT_NONE;
+    }
     const char *title = json_string_value(json_object_get(u, en ? "title_en" : "title"));
-    if (NULL == title)
+    if (NULL == title) {
       title = json_string_value(json_object_get(u, "title"));
+    }
     HTML_LIT(h, "<tr><td>");
     html_text(h, json_string_value(json_object_get(u, "code")));
     HTML_LIT(h, "</td><td>");
     html_text(h, title);
     HTML_LIT(h, "</td><td>");
     const json_t *pct = json_object_get(u, "percent");
-    if ((VERDICT_K == verdict || VERDICT_BK == verdict) && json_is_number(pct))
+    if ((VERDICT_K == verdict || VERDICT_BK == verdict) && json_is_number(pct)) {
       html_fmt(h, "%lld%%", (long long)(json_number_value(pct) + 0.5));
-    else
+    } else {
       HTML_LIT(h, "—");
+    }
     HTML_LIT(h, "</td><td>");
     html_fmt(h, "<span class=\"%s\">", badge_class(verdict));
     html_text(h, L(r, verdict_key(verdict)));
@@ -100,8 +110,9 @@ static void render_attempt(struct html *h, const struct req *r, const struct sto
   bool en = 0 == strcmp(r->lang, "en");
   const struct exam *x = attempts_exam(r->svc, a);
   const char *title = a->exam_id;
-  if (NULL != x)
+  if (NULL != x) {
     title = en && NULL != x->title_en ? x->title_en : x->title;
+  }
   char id[24];
   snprintf(id, sizeof(id), "%lld", (long long)a->id);
   html_fmt(h, "<section class=\"card\" id=\"attempt-%lld\"><h3>", (long long)a->id);
@@ -180,11 +191,10 @@ static void render_certificates(struct html *h, const struct req *r, const struc
     HTML_LIT(h, "</dd><dt>");
     html_text(h, L(r, "me.cert_valid_until"));
     HTML_LIT(h, "</dt><dd>");
-    char when[40];
-    time_t t = (time_t)c->expires_s;
-    struct tm tm;
-    if (NULL == gmtime_r(&t, &tm) || 0 == strftime(when, sizeof(when), "%Y-%m-%d", &tm))
+    char when[TIME_TEXT_SIZE];
+    if (0 == time_format(when, sizeof(when), c->expires_s, TIME_DATE)) {
       snprintf(when, sizeof(when), "—");
+    }
     html_text(h, when);
     HTML_LIT(h, "</dd><dt>");
     html_text(h, L(r, "page.status"));
@@ -258,10 +268,12 @@ static void render_issue(struct html *h, const struct req *r, int64_t attempt_id
 /* The stored result with the latest decision laid over it: unit outcomes, feedback. */
 static json_t *merged_result(const struct store_attempt *full, const struct store_decision *d) {
   json_t *result = NULL != full->result ? json_loads(full->result, 0, NULL) : NULL;
-  if (NULL == result)
+  if (NULL == result) {
     result = json_object();
-  if (NULL == result || NULL == d)
+  }
+  if (NULL == result || NULL == d) {
     return result;
+  }
   json_t *units = NULL != d->units ? json_loads(d->units, 0, NULL) : NULL;
   size_t i;
   json_t *u;
@@ -269,14 +281,17 @@ static json_t *merged_result(const struct store_attempt *full, const struct stor
     const char *code = json_string_value(json_object_get(u, "code"));
     const json_t *decided = NULL != code ? json_object_get(units, code) : NULL;
     const char *outcome = json_string_value(json_object_get(decided, "outcome"));
-    if (NULL == outcome)
+    if (NULL == outcome) {
       outcome = json_string_value(decided);
-    if (NULL != outcome)
+    }
+    if (NULL != outcome) {
       json_object_set_new(u, "verdict", json_string(outcome));
+    }
   }
   json_decref(units);
-  if (NULL != d->feedback)
+  if (NULL != d->feedback) {
     json_object_set_new(result, "feedback", json_string(d->feedback));
+  }
   return result;
 }
 
@@ -288,11 +303,13 @@ int h_page_me(struct req *r) {
   struct html *h = NULL;
   int ret;
   int rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK != rc)
+  if (STORE_OK != rc) {
     return layout_store_error(r, rc);
+  }
   rc = store_attempt_list_user(rd, &list, &n, r->user->id, NULL, ME_MAX_ATTEMPTS);
-  if (STORE_OK == rc)
+  if (STORE_OK == rc) {
     rc = store_cert_list(rd, &certs, &ncerts, r->user->id, 0, 100);
+  }
   if (STORE_OK != rc) {
     ret = layout_store_error(r, rc);
     goto cleanup;
@@ -344,10 +361,12 @@ int h_page_me(struct req *r) {
     render_attempt(h, r, a, result);
     bool decided = attempts_decided(a);
     bool has_cert = false;
-    for (size_t c = 0; c < ncerts; c++)
+    for (size_t c = 0; c < ncerts; c++) {
       has_cert = has_cert || certs[c].attempt_id == a->id;
-    if (VERDICT_K == a->verdict && !has_cert)
+    }
+    if (VERDICT_K == a->verdict && !has_cert) {
       render_issue(h, r, a->id);
+    }
     if (decided) {
       render_appeal(h, r, a, STORE_OK == rc_app ? &appeal : NULL);
     }
