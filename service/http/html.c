@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/utf8.h"
+
 /* A page larger than this is a bug (or an attack through stored data); fail instead. */
 #define HTML_MAX_BYTES ((size_t)16 * 1024 * 1024)
 
@@ -23,8 +25,9 @@ struct html {
 
 struct html *html_new(void) {
   struct html *h = calloc(1, sizeof(*h));
-  if (NULL == h)
+  if (NULL == h) {
     return NULL;
+  }
   h->cap = 4096;
   h->buf = malloc(h->cap);
   if (NULL == h->buf) {
@@ -36,8 +39,9 @@ struct html *html_new(void) {
 }
 
 void html_free(struct html *h) {
-  if (NULL == h)
+  if (NULL == h) {
     return;
+  }
   free(h->buf);
   free(h);
 }
@@ -47,26 +51,30 @@ bool html_failed(const struct html *h) {
 }
 
 const char *html_data(const struct html *h) {
-  if (NULL == h || h->failed)
+  if (NULL == h || h->failed) {
     return "";
+  }
   return h->buf;
 }
 
 size_t html_len(const struct html *h) {
-  if (NULL == h || h->failed)
+  if (NULL == h || h->failed) {
     return 0;
+  }
   return h->len;
 }
 
 char *html_take(struct html *h, size_t *out_len) {
   char *data = NULL;
-  if (NULL == h)
+  if (NULL == h) {
     return NULL;
+  }
   if (!h->failed) {
     data = h->buf;
     h->buf = NULL;
-    if (NULL != out_len)
+    if (NULL != out_len) {
       *out_len = h->len;
+    }
   }
   html_free(h);
   return data;
@@ -74,18 +82,21 @@ char *html_take(struct html *h, size_t *out_len) {
 
 /* Makes room for n more bytes plus the terminating NUL. */
 static bool reserve(struct html *h, size_t n) {
-  if (NULL == h || h->failed)
+  if (NULL == h || h->failed) {
     return false;
+  }
   if (n > HTML_MAX_BYTES - h->len) {
     h->failed = true;
     return false;
   }
   size_t need = h->len + n + 1;
-  if (need <= h->cap)
+  if (need <= h->cap) {
     return true;
+  }
   size_t cap = h->cap;
-  while (cap < need)
+  while (cap < need) {
     cap *= 2;
+  }
   char *nb = realloc(h->buf, cap);
   if (NULL == nb) {
     h->failed = true;
@@ -97,8 +108,9 @@ static bool reserve(struct html *h, size_t n) {
 }
 
 static void put(struct html *h, const char *s, size_t n) {
-  if (!reserve(h, n))
+  if (!reserve(h, n)) {
     return;
+  }
   memcpy(h->buf + h->len, s, n);
   h->len += n;
   h->buf[h->len] = '\0';
@@ -108,55 +120,12 @@ void html_raw_(struct html *h, const char *lit, size_t len) {
   put(h, lit, len);
 }
 
-/* Length of the well-formed UTF-8 sequence at s (1..4), or 0 when it is invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
-  unsigned char c = s[0];
-  if (c < 0x80)
-    return 1;
-  size_t len;
-  uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-    cp = c & 0x1Fu;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    cp = c & 0x0Fu;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    cp = c & 0x07u;
-  } else {
-    return 0;
-  }
-  if (len > n)
-    return 0;
-  for (size_t i = 1; i < len; i++) {
-    if (0x80 != (s[i] & 0xC0))
-      return 0;
-    cp = (cp << 6) | (s[i] & 0x3Fu);
-  }
-  if ((3 == len && cp < 0x800) || (4 == len && cp < 0x10000) || cp > 0x10FFFF ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return len;
-}
-
-bool html_utf8_valid(const char *s, size_t n) {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    size_t k = utf8_seq(p + i, n - i);
-    if (0 == k)
-      return false;
-    i += k;
-  }
-  return true;
-}
-
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
 void html_textn(struct html *h, const char *s, size_t n) {
-  if (NULL == s || NULL == h || h->failed)
+  if (NULL == s || NULL == h || h->failed) {
     return;
+  }
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   size_t run = 0; /* start of the pending run of bytes copied verbatim */
@@ -191,7 +160,7 @@ void html_textn(struct html *h, const char *s, size_t n) {
         esc = replacement;
         esclen = 3;
       } else if (c >= 0x80) {
-        adv = utf8_seq(p + i, n - i);
+        adv = utf8_seq_len(s + i, n - i);
         if (0 == adv) {
           esc = replacement;
           esclen = 3;
@@ -213,14 +182,16 @@ void html_textn(struct html *h, const char *s, size_t n) {
 }
 
 void html_text(struct html *h, const char *s) {
-  if (NULL == s)
+  if (NULL == s) {
     return;
+  }
   html_textn(h, s, strlen(s));
 }
 
 void html_attr_(struct html *h, const char *name, const char *value) {
-  if (NULL == value)
+  if (NULL == value) {
     return;
+  }
   put(h, " ", 1);
   put(h, name, strlen(name));
   put(h, "=\"", 2);
@@ -230,37 +201,45 @@ void html_attr_(struct html *h, const char *name, const char *value) {
 
 /* A URL we are willing to put into href/src/action. */
 static bool url_allowed(const char *url) {
-  if ('#' == url[0])
+  if ('#' == url[0]) {
     return true;
-  if (html_local_path(url))
+  }
+  if (html_local_path(url)) {
     return true;
+  }
   const char *rest = NULL;
-  if (0 == strncmp(url, "https://", 8))
+  if (0 == strncmp(url, "https://", 8)) {
     rest = url + 8;
-  else if (0 == strncmp(url, "http://", 7))
+  } else if (0 == strncmp(url, "http://", 7)) {
     rest = url + 7;
-  if (NULL == rest || '\0' == *rest || '/' == *rest)
+  }
+  if (NULL == rest || '\0' == *rest || '/' == *rest) {
     return false;
+  }
   for (const char *p = url; *p; p++) {
-    if ((unsigned char)*p < 0x21 || 0x7F == (unsigned char)*p || '\\' == *p)
+    if ((unsigned char)*p < 0x21 || 0x7F == (unsigned char)*p || '\\' == *p) {
       return false;
+    }
   }
   return true;
 }
 
 void html_attr_url_(struct html *h, const char *name, const char *url) {
-  if (NULL == url)
+  if (NULL == url) {
     return;
+  }
   html_attr_(h, name, url_allowed(url) ? url : "#");
 }
 
 bool html_local_path(const char *s) {
-  if (NULL == s || '/' != s[0] || '/' == s[1] || '\\' == s[1])
+  if (NULL == s || '/' != s[0] || '/' == s[1] || '\\' == s[1]) {
     return false;
+  }
   for (const char *p = s; *p; p++) {
     unsigned char c = (unsigned char)*p;
-    if (c < 0x20 || 0x7F == c || '\\' == c)
+    if (c < 0x20 || 0x7F == c || '\\' == c) {
       return false;
+    }
   }
   return true;
 }
@@ -273,8 +252,9 @@ static void put_number(struct html *h, const char *fmt, ...) {
   int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
   va_end(ap);
   if (n < 0 || (size_t)n >= sizeof(tmp)) {
-    if (NULL != h)
+    if (NULL != h) {
       h->failed = true;
+    }
     return;
   }
   put(h, tmp, (size_t)n);
@@ -325,14 +305,16 @@ void html_fmt_(struct html *h, const char *fmt, ...) {
     }
     run = p;
   }
-  if (NULL != h && !h->failed)
+  if (NULL != h && !h->failed) {
     put(h, run, (size_t)(p - run));
+  }
   va_end(ap);
 }
 
 void html_text_sub(struct html *h, const char *tmpl, ...) {
-  if (NULL == tmpl)
+  if (NULL == tmpl) {
     return;
+  }
   const char *names[8];
   const char *values[8];
   size_t npairs = 0;
@@ -340,8 +322,9 @@ void html_text_sub(struct html *h, const char *tmpl, ...) {
   va_start(ap, tmpl);
   for (;;) {
     const char *name = va_arg(ap, const char *);
-    if (NULL == name)
+    if (NULL == name) {
       break;
+    }
     const char *value = va_arg(ap, const char *);
     if (npairs < 8) {
       names[npairs] = name;
@@ -358,13 +341,15 @@ void html_text_sub(struct html *h, const char *tmpl, ...) {
       continue;
     }
     const char *close = strchr(p + 1, '}');
-    if (NULL == close)
+    if (NULL == close) {
       break;
+    }
     size_t nlen = (size_t)(close - p - 1);
     size_t k = 0;
     for (; k < npairs; k++) {
-      if (strlen(names[k]) == nlen && 0 == strncmp(names[k], p + 1, nlen))
+      if (strlen(names[k]) == nlen && 0 == strncmp(names[k], p + 1, nlen)) {
         break;
+      }
     }
     if (k == npairs) {
       p++;
@@ -381,8 +366,9 @@ void html_text_sub(struct html *h, const char *tmpl, ...) {
 void html_json_script_(struct html *h, const char *id, const json_t *value) {
   char *json = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
   if (NULL == json) {
-    if (NULL != h)
+    if (NULL != h) {
       h->failed = true;
+    }
     return;
   }
   HTML_LIT(h, "<script type=\"application/json\"");
@@ -393,13 +379,13 @@ void html_json_script_(struct html *h, const char *id, const json_t *value) {
   while ('\0' != *p) {
     const char *esc = NULL;
     size_t adv = 1;
-    if ('<' == *p)
+    if ('<' == *p) {
       esc = "\\u003c";
-    else if ('>' == *p)
+    } else if ('>' == *p) {
       esc = "\\u003e";
-    else if ('&' == *p)
+    } else if ('&' == *p) {
       esc = "\\u0026";
-    else if (0 == strncmp(p, "\xE2\x80\xA8", 3)) {
+    } else if (0 == strncmp(p, "\xE2\x80\xA8", 3)) {
       esc = "\\u2028";
       adv = 3;
     } else if (0 == strncmp(p, "\xE2\x80\xA9", 3)) {

@@ -9,13 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/utf8.h"
+
 static int hexval(char c) {
-  if (c >= '0' && c <= '9')
+  if (c >= '0' && c <= '9') {
     return c - '0';
-  if (c >= 'a' && c <= 'f')
+  }
+  if (c >= 'a' && c <= 'f') {
     return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
+  }
+  if (c >= 'A' && c <= 'F') {
     return c - 'A' + 10;
+  }
   return -1;
 }
 
@@ -26,12 +31,14 @@ static bool pct_decode_into(char *out, const char *s, size_t len, bool plus_is_s
   for (size_t i = 0; i < len; i++) {
     char c = s[i];
     if ('%' == c) {
-      if (i + 2 >= len)
+      if (i + 2 >= len) {
         return false;
+      }
       int hi = hexval(s[i + 1]);
       int lo = hexval(s[i + 2]);
-      if (hi < 0 || lo < 0)
+      if (hi < 0 || lo < 0) {
         return false;
+      }
       out[o++] = (char)((hi << 4) | lo);
       i += 2;
     } else if ('+' == c && plus_is_space) {
@@ -42,14 +49,15 @@ static bool pct_decode_into(char *out, const char *s, size_t len, bool plus_is_s
   }
   out[o] = '\0';
   /* A decoded NUL would let "a%00b" pass as "a"; invalid UTF-8 is refused here once. */
-  return NULL == memchr(out, '\0', o) && utf8_valid(out, o);
+  return NULL == memchr(out, '\0', o) && utf8_well_formed(out, o);
 }
 
 /* Percent-decodes s[0..len) into a new string; NULL when malformed or out of memory. */
 static char *pct_decode(const char *s, size_t len, bool plus_is_space) {
   char *out = malloc(len + 1);
-  if (NULL == out)
+  if (NULL == out) {
     return NULL;
+  }
   if (!pct_decode_into(out, s, len, plus_is_space)) {
     free(out);
     return NULL;
@@ -58,8 +66,9 @@ static char *pct_decode(const char *s, size_t len, bool plus_is_space) {
 }
 
 void kv_list_free(struct kv_list *l) {
-  if (NULL == l)
+  if (NULL == l) {
     return;
+  }
   for (size_t i = 0; i < l->count; i++) {
     free(l->items[i].name);
     free(l->items[i].value);
@@ -72,14 +81,16 @@ void kv_list_free(struct kv_list *l) {
 enum parse_rc parse_urlencoded(struct kv_list *out, const char *s, size_t len, size_t max_fields) {
   out->items = NULL;
   out->count = 0;
-  if (NULL == s || 0 == len)
+  if (NULL == s || 0 == len) {
     return PARSE_OK;
+  }
   size_t cap = 0;
   size_t i = 0;
   while (i <= len) {
     size_t end = i;
-    while (end < len && '&' != s[end])
+    while (end < len && '&' != s[end]) {
       end++;
+    }
     if (end > i) {
       const char *eq = memchr(s + i, '=', end - i);
       size_t nlen = eq ? (size_t)(eq - (s + i)) : end - i;
@@ -120,13 +131,15 @@ enum parse_rc parse_target_buf(char **out_path, const char **out_query, const ch
                                char *buf, size_t buflen) {
   *out_path = NULL;
   *out_query = NULL;
-  if (NULL == target || '/' != target[0])
+  if (NULL == target || '/' != target[0]) {
     return PARSE_BAD;
+  }
   const char *q = strchr(target, '?');
   size_t plen = q ? (size_t)(q - target) : strlen(target);
   char *path = (NULL != buf && plen < buflen) ? buf : malloc(plen + 1);
-  if (NULL == path)
+  if (NULL == path) {
     return PARSE_NOMEM;
+  }
   /* Most targets are plain printable ASCII: copied as they are. Anything else (escapes,
    * other bytes) goes through the decoder and its checks. */
   bool plain = true;
@@ -135,22 +148,26 @@ enum parse_rc parse_target_buf(char **out_path, const char **out_query, const ch
     plain = c > 0x20 && c < 0x7f && '%' != c;
     path[i] = (char)c;
   }
-  if (plain)
+  if (plain) {
     path[plen] = '\0';
+  }
   if (!plain && !pct_decode_into(path, target, plen, false)) {
-    if (path != buf)
+    if (path != buf) {
       free(path);
+    }
     return PARSE_BAD;
   }
   /* Dot segments never name a resource here; refusing them closes traversal tricks. */
   for (const char *seg = path; NULL != seg; seg = strchr(seg + 1, '/')) {
-    if ('.' != seg[1])
+    if ('.' != seg[1]) {
       continue;
+    }
     const char *name = seg + 1;
     size_t n = strcspn(name, "/");
     if ((1 == n && '.' == name[0]) || (2 == n && 0 == strncmp(name, "..", 2))) {
-      if (path != buf)
+      if (path != buf) {
         free(path);
+      }
       return PARSE_BAD;
     }
   }
@@ -165,85 +182,55 @@ enum parse_rc parse_target(char **out_path, const char **out_query, const char *
 }
 
 bool parse_cookie(const char *header, const char *name, char *out, size_t outlen) {
-  if (NULL == header || NULL == name || 0 == outlen)
+  if (NULL == header || NULL == name || 0 == outlen) {
     return false;
+  }
   size_t nlen = strlen(name);
   const char *p = header;
   while ('\0' != *p) {
-    while (' ' == *p || '\t' == *p || ';' == *p)
+    while (' ' == *p || '\t' == *p || ';' == *p) {
       p++;
+    }
     const char *end = strchr(p, ';');
     size_t len = end ? (size_t)(end - p) : strlen(p);
     if (len > nlen && 0 == strncmp(p, name, nlen) && '=' == p[nlen]) {
       const char *v = p + nlen + 1;
       size_t vlen = len - nlen - 1;
-      while (vlen > 0 && (' ' == v[vlen - 1] || '\t' == v[vlen - 1]))
+      while (vlen > 0 && (' ' == v[vlen - 1] || '\t' == v[vlen - 1])) {
         vlen--;
+      }
       if (vlen >= 2 && '"' == v[0] && '"' == v[vlen - 1]) {
         v++;
         vlen -= 2;
       }
-      if (vlen >= outlen)
+      if (vlen >= outlen) {
         return false;
+      }
       for (size_t i = 0; i < vlen; i++) {
         unsigned char c = (unsigned char)v[i];
-        if (c < 0x21 || c > 0x7e || '"' == c || ',' == c || '\\' == c)
+        if (c < 0x21 || c > 0x7e || '"' == c || ',' == c || '\\' == c) {
           return false;
+        }
       }
       memcpy(out, v, vlen);
       out[vlen] = '\0';
       return true;
     }
-    if (NULL == end)
+    if (NULL == end) {
       break;
+    }
     p = end + 1;
   }
   return false;
 }
 
 const char *kv_get(const struct kv_list *l, const char *name) {
-  for (size_t i = 0; NULL != l && i < l->count; i++)
-    if (0 == strcmp(l->items[i].name, name))
+  for (size_t i = 0; NULL != l && i < l->count; i++) {
+    if (0 == strcmp(l->items[i].name, name)) {
       return l->items[i].value;
-  return NULL;
-}
-
-bool utf8_valid(const char *str, size_t len) {
-  const unsigned char *s = (const unsigned char *)str;
-  size_t i = 0;
-  while (i < len) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
     }
-    size_t n;
-    uint32_t cp;
-    if (c >= 0xc2 && c <= 0xdf) {
-      n = 1;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 2;
-      cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= len)
-      return false;
-    for (size_t k = 1; k <= n; k++) {
-      if ((s[i + k] & 0xc0) != 0x80)
-        return false;
-      cp = (cp << 6) | (s[i + k] & 0x3f);
-    }
-    if ((2 == n && cp < 0x800) || (3 == n && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-      return false;
-    i += n + 1;
   }
-  return true;
+  return NULL;
 }
 
 bool json_depth_ok(const char *s, size_t len, int max_depth) {
@@ -252,17 +239,19 @@ bool json_depth_ok(const char *s, size_t len, int max_depth) {
   for (size_t i = 0; i < len; i++) {
     char c = s[i];
     if (in_string) {
-      if ('\\' == c)
+      if ('\\' == c) {
         i++;
-      else if ('"' == c)
+      } else if ('"' == c) {
         in_string = false;
+      }
       continue;
     }
     if ('"' == c) {
       in_string = true;
     } else if ('[' == c || '{' == c) {
-      if (++depth > max_depth)
+      if (++depth > max_depth) {
         return false;
+      }
     } else if (']' == c || '}' == c) {
       depth--;
     }
@@ -272,15 +261,20 @@ bool json_depth_ok(const char *s, size_t len, int max_depth) {
 
 /* A qvalue (RFC 9110, 12.4.2) that is zero: "0", "0.", "0.0", "0.00" or "0.000". */
 static bool qvalue_zero(const char *v, size_t n) {
-  if (0 == n || '0' != v[0])
+  if (0 == n || '0' != v[0]) {
     return false;
-  if (1 == n)
+  }
+  if (1 == n) {
     return true;
-  if ('.' != v[1] || n > 5)
+  }
+  if ('.' != v[1] || n > 5) {
     return false;
-  for (size_t i = 2; i < n; i++)
-    if ('0' != v[i])
+  }
+  for (size_t i = 2; i < n; i++) {
+    if ('0' != v[i]) {
       return false;
+    }
+  }
   return true;
 }
 
@@ -289,36 +283,44 @@ static bool is_ows(char c) {
 }
 
 bool accepts_gzip(const char *header) {
-  if (NULL == header)
+  if (NULL == header) {
     return false;
+  }
   int gzip = -1, star = -1; /* -1 unlisted, 0 refused (q=0), 1 accepted */
   const char *p = header;
   while ('\0' != *p) {
     const char *end = strchr(p, ',');
-    if (NULL == end)
+    if (NULL == end) {
       end = p + strlen(p);
-    while (p < end && is_ows(*p))
+    }
+    while (p < end && is_ows(*p)) {
       p++;
+    }
     const char *name = p;
-    while (p < end && ';' != *p && !is_ows(*p))
+    while (p < end && ';' != *p && !is_ows(*p)) {
       p++;
+    }
     size_t nlen = (size_t)(p - name);
     int accepted = 1;
     while (p < end) { /* parameters: only q matters */
-      while (p < end && (is_ows(*p) || ';' == *p))
+      while (p < end && (is_ows(*p) || ';' == *p)) {
         p++;
+      }
       const char *param = p;
-      while (p < end && ';' != *p && !is_ows(*p))
+      while (p < end && ';' != *p && !is_ows(*p)) {
         p++;
+      }
       size_t plen = (size_t)(p - param);
-      if (plen >= 2 && ('q' == param[0] || 'Q' == param[0]) && '=' == param[1])
+      if (plen >= 2 && ('q' == param[0] || 'Q' == param[0]) && '=' == param[1]) {
         accepted = qvalue_zero(param + 2, plen - 2) ? 0 : 1;
+      }
     }
     if ((4 == nlen && 0 == strncasecmp(name, "gzip", 4)) ||
-        (6 == nlen && 0 == strncasecmp(name, "x-gzip", 6)))
+        (6 == nlen && 0 == strncasecmp(name, "x-gzip", 6))) {
       gzip = gzip < 0 ? accepted : (gzip && accepted);
-    else if (1 == nlen && '*' == name[0])
+    } else if (1 == nlen && '*' == name[0]) {
       star = accepted;
+    }
     p = '\0' == *end ? end : end + 1;
   }
   return gzip >= 0 ? 1 == gzip : 1 == star;

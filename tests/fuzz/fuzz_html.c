@@ -8,13 +8,15 @@
 #include <string.h>
 
 #include "http/html.h"
+#include "ujikom/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *s = malloc(size + 1);
-  if (NULL == s)
+  if (NULL == s) {
     return 0;
+  }
   memcpy(s, data, size);
   s[size] = '\0';
 
@@ -24,14 +26,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   }
   html_textn(h, s, size); /* the raw bytes, NULs included */
-  if (html_failed(h))
+  if (html_failed(h)) {
     abort();
+  }
   const char *out = html_data(h);
   size_t len = html_len(h);
-  if (!html_utf8_valid(out, len) || NULL != memchr(out, '<', len) ||
+  if (!utf8_well_formed(out, len) || NULL != memchr(out, '<', len) ||
       NULL != memchr(out, '>', len) || NULL != memchr(out, '"', len) ||
-      NULL != memchr(out, '\'', len) || strlen(out) != len)
+      NULL != memchr(out, '\'', len) || strlen(out) != len) {
     abort();
+  }
   html_free(h);
 
   /* As an attribute, a template parameter and a URL (s is cut at its first NUL). */
@@ -46,14 +50,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   html_attr_url(h, "href", s);
   out = html_data(h);
   len = html_len(h);
-  if (!html_utf8_valid(out, len) || NULL != memchr(out, '<', len))
+  if (!utf8_well_formed(out, len) || NULL != memchr(out, '<', len)) {
     abort();
+  }
   const char *href = out + before;
   if (0 != strncmp(href, " href=\"#", 8) && 0 != strncmp(href, " href=\"/", 8) &&
-      0 != strncmp(href, " href=\"http://", 14) && 0 != strncmp(href, " href=\"https://", 15))
+      0 != strncmp(href, " href=\"http://", 14) && 0 != strncmp(href, " href=\"https://", 15)) {
     abort();
-  if (0 == strncmp(href, " href=\"//", 9))
+  }
+  if (0 == strncmp(href, " href=\"//", 9)) {
     abort();
+  }
   html_free(h);
   free(s);
   return 0;

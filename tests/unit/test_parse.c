@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "http/parse.h"
+#include "ujikom/utf8.h"
 
 static void target_splits_path_and_query(void **state) {
   (void)state;
@@ -42,8 +43,9 @@ static void target_refuses_traversal_nul_and_bad_escapes(void **state) {
     char *path = NULL;
     const char *query = NULL;
     enum parse_rc rc = parse_target(&path, &query, bad[i]);
-    if (PARSE_BAD != rc)
+    if (PARSE_BAD != rc) {
       fail_msg("target '%s' should be refused", bad[i]);
+    }
     assert_null(path);
   }
 }
@@ -99,13 +101,13 @@ static void cookie_finds_exact_names_only(void **state) {
 
 static void utf8_validation(void **state) {
   (void)state;
-  assert_true(utf8_valid("Kompeten \xe2\x9c\x93", 12));
-  assert_true(utf8_valid("\xf0\x9f\x8e\xa8", 4));  /* U+1F3A8 */
-  assert_false(utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
-  assert_false(utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
-  assert_false(utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
-  assert_false(utf8_valid("\xe2\x9c", 2));         /* truncated */
-  assert_false(utf8_valid("\x80", 1));
+  assert_true(utf8_well_formed("Kompeten \xe2\x9c\x93", 12));
+  assert_true(utf8_well_formed("\xf0\x9f\x8e\xa8", 4));  /* U+1F3A8 */
+  assert_false(utf8_well_formed("\xc0\xaf", 2));         /* overlong '/' */
+  assert_false(utf8_well_formed("\xed\xa0\x80", 3));     /* surrogate */
+  assert_false(utf8_well_formed("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+  assert_false(utf8_well_formed("\xe2\x9c", 2));         /* truncated */
+  assert_false(utf8_well_formed("\x80", 1));
 }
 
 static void json_depth(void **state) {
@@ -152,17 +154,20 @@ static void target_buf_agrees_with_target(void **state) {
       char *got = NULL;
       const char *got_q = NULL;
       enum parse_rc got_rc = parse_target_buf(&got, &got_q, targets[i], buf, cap);
-      if (want_rc != got_rc)
+      if (want_rc != got_rc) {
         fail_msg("%s (buffer %zu): rc %d, want %d", targets[i], cap, got_rc, want_rc);
+      }
       if (PARSE_OK == want_rc) {
         assert_string_equal(want, got);
         assert_ptr_equal(want_q, got_q);
-        if (strcspn(targets[i], "?") < cap) /* the target's path part fits */
+        if (strcspn(targets[i], "?") < cap) { /* the target's path part fits */
           assert_ptr_equal(buf, got);
-        else
+        } else {
           assert_ptr_not_equal(buf, got);
-        if (got != buf)
+        }
+        if (got != buf) {
           free(got);
+        }
       } else {
         assert_null(got);
       }
@@ -191,12 +196,16 @@ static void accept_encoding_gzip(void **state) {
       ",,,",   "br, gzip;Q=0.0", "x-gzip;q=0, gzip",
   };
   assert_false(accepts_gzip(NULL));
-  for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-    if (!accepts_gzip(yes[i]))
+  for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+    if (!accepts_gzip(yes[i])) {
       fail_msg("'%s' accepts gzip", yes[i]);
-  for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-    if (accepts_gzip(no[i]))
+    }
+  }
+  for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+    if (accepts_gzip(no[i])) {
       fail_msg("'%s' does not accept gzip", no[i]);
+    }
+  }
 }
 
 int main(void) {
