@@ -13,17 +13,18 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "ujikom/b64.h"
 #include "ujikom/totp.h"
 
-static const char b32_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 /* Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand survives. */
 static const char recovery_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 enum totp_status totp_hotp(uint32_t *out, const uint8_t *key, size_t key_len, uint64_t counter,
                            unsigned digits) {
   if (NULL == out || NULL == key || key_len < TOTP_KEY_MIN || key_len > TOTP_KEY_MAX ||
-      digits < 6 || digits > 8)
+      digits < 6 || digits > 8) {
     return TOTP_MALFORMED;
+  }
   uint8_t msg[8], mac[EVP_MAX_MD_SIZE];
   for (int i = 7; i >= 0; i--) {
     msg[i] = (uint8_t)(counter & 0xff);
@@ -43,15 +44,17 @@ enum totp_status totp_hotp(uint32_t *out, const uint8_t *key, size_t key_len, ui
                  ((uint32_t)mac[off + 2] << 8) | (uint32_t)mac[off + 3];
   OPENSSL_cleanse(mac, sizeof mac);
   uint32_t mod = 1;
-  for (unsigned i = 0; i < digits; i++)
+  for (unsigned i = 0; i < digits; i++) {
     mod *= 10;
+  }
   *out = bin % mod;
   return TOTP_OK;
 }
 
 bool totp_step_at(uint64_t *out, int64_t t) {
-  if (NULL == out || t < 0)
+  if (NULL == out || t < 0) {
     return false;
+  }
   *out = (uint64_t)t / TOTP_PERIOD;
   return true;
 }
@@ -59,21 +62,25 @@ bool totp_step_at(uint64_t *out, int64_t t) {
 /* Reads TOTP_DIGITS digits, skipping ASCII spaces, into *out. */
 static bool parse_code(uint32_t *out, const char *code) {
   size_t len = strnlen(code, TOTP_INPUT_MAX + 1);
-  if (len > TOTP_INPUT_MAX)
+  if (len > TOTP_INPUT_MAX) {
     return false;
+  }
   uint32_t v = 0;
   unsigned n = 0;
   for (size_t i = 0; i < len; i++) {
     char c = code[i];
-    if (' ' == c)
+    if (' ' == c) {
       continue;
-    if (c < '0' || c > '9' || n == TOTP_DIGITS)
+    }
+    if (c < '0' || c > '9' || n == TOTP_DIGITS) {
       return false;
+    }
     v = v * 10 + (uint32_t)(c - '0');
     n++;
   }
-  if (TOTP_DIGITS != n)
+  if (TOTP_DIGITS != n) {
     return false;
+  }
   *out = v;
   return true;
 }
@@ -87,16 +94,18 @@ enum totp_status totp_verify(uint64_t *out_step, const uint8_t *secret, const ch
   uint32_t want = 0;
   uint64_t step = 0;
   if (NULL == out_step || NULL == secret || NULL == code || !parse_code(&want, code) ||
-      !totp_step_at(&step, now) || step < TOTP_WINDOW)
+      !totp_step_at(&step, now) || step < TOTP_WINDOW) {
     return TOTP_MALFORMED;
+  }
   uint64_t fresh = 0;
   bool matched = false, matched_fresh = false;
   /* Compute and compare every step of the window whatever matched, so the time taken says
    * nothing about which step (if any) the code belongs to. */
   for (uint64_t s = step - TOTP_WINDOW; s <= step + TOTP_WINDOW; s++) {
     uint32_t got = 0;
-    if (TOTP_OK != totp_hotp(&got, secret, TOTP_SECRET_LEN, s, TOTP_DIGITS))
+    if (TOTP_OK != totp_hotp(&got, secret, TOTP_SECRET_LEN, s, TOTP_DIGITS)) {
       return TOTP_ERROR;
+    }
     bool eq = totp_equal(&got, &want, sizeof got);
     matched |= eq;
     if (eq && s > last_step) {
@@ -120,78 +129,30 @@ enum totp_status totp_secret_generate(uint8_t out[TOTP_SECRET_LEN]) {
 }
 
 size_t totp_base32_encode(char *out, size_t out_size, const uint8_t *in, size_t len) {
-  if (NULL == out || 0 == out_size)
+  if (NULL == out || 0 == out_size) {
     return 0;
-  out[0] = '\0';
-  if (len > (SIZE_MAX - 4) / 8)
-    return 0;
-  size_t need = (len * 8 + 4) / 5;
-  if (need >= out_size || (len > 0 && NULL == in))
-    return 0;
-  size_t o = 0;
-  uint32_t acc = 0;
-  unsigned bits = 0;
-  for (size_t i = 0; i < len; i++) {
-    acc = (acc << 8) | in[i];
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out[o++] = b32_alphabet[(acc >> bits) & 31u];
-    }
   }
-  if (bits > 0)
-    out[o++] = b32_alphabet[(acc << (5 - bits)) & 31u];
-  out[o] = '\0';
-  return o;
-}
-
-static int b32_value(char c) {
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= '2' && c <= '7')
-    return c - '2' + 26;
-  return -1;
+  out[0] = '\0';
+  if (len > (SIZE_MAX - 4) / 8 || (len > 0 && NULL == in)) {
+    return 0;
+  }
+  return b64_encode(out, out_size, in, len, B64_BASE32);
 }
 
 enum totp_status totp_base32_decode(uint8_t *out, size_t out_size, size_t *out_len, const char *in,
                                     size_t in_len) {
-  if (NULL == out_len || (in_len > 0 && NULL == in) || (out_size > 0 && NULL == out))
+  if (NULL == out_len || (in_len > 0 && NULL == in) || (out_size > 0 && NULL == out)) {
     return TOTP_MALFORMED;
+  }
   *out_len = 0;
-  /* Padding: allowed only as the exact tail that makes a multiple of 8 characters. */
-  size_t data = in_len;
-  while (data > 0 && '=' == in[data - 1])
-    data--;
-  size_t pad = in_len - data;
-  size_t rem = data % 8;
-  /* Characters in a final group that carry whole bytes: 2, 4, 5 or 7 (1, 3, 6 cannot). */
-  if (1 == rem || 3 == rem || 6 == rem)
-    return TOTP_MALFORMED;
-  if (pad > 0 && (0 == rem || pad != 8 - rem))
-    return TOTP_MALFORMED;
-  size_t nbytes = data / 8 * 5 + rem * 5 / 8;
-  if (nbytes > out_size)
-    return TOTP_MALFORMED;
-  uint32_t acc = 0;
-  unsigned bits = 0;
-  size_t o = 0;
-  for (size_t i = 0; i < data; i++) {
-    int v = b32_value(in[i]);
-    if (v < 0)
-      return TOTP_MALFORMED;
-    acc = ((acc << 5) | (uint32_t)v) & 0xffffu;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (uint8_t)(acc >> bits);
+  long n = b64_decode(out, out_size, in, in_len, B64_BASE32_STRICT);
+  if (n < 0) {
+    if (out_size > 0) {
+      OPENSSL_cleanse(out, out_size); /* no part of a secret stays behind */
     }
-  }
-  /* Canonical form only: the bits left after the last whole byte must be zero. */
-  if (0 != (acc & ((1u << bits) - 1u))) {
-    OPENSSL_cleanse(out, o);
     return TOTP_MALFORMED;
   }
-  *out_len = o;
+  *out_len = (size_t)n;
   return TOTP_OK;
 }
 
@@ -212,15 +173,18 @@ static void percent_encode(char *buf, size_t *pos, const char *s) {
 }
 
 static bool uri_part_ok(const char *s, size_t *len) {
-  if (NULL == s)
+  if (NULL == s) {
     return false;
+  }
   size_t n = strnlen(s, 256);
-  if (0 == n || n > 255)
+  if (0 == n || n > 255) {
     return false;
+  }
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (':' == c || c < 0x20 || 0x7f == c)
+    if (':' == c || c < 0x20 || 0x7f == c) {
       return false;
+    }
   }
   *len = n;
   return true;
@@ -235,11 +199,13 @@ static void append(char *buf, size_t *pos, const char *s) {
 char *totp_uri(const char *issuer, const char *account, const uint8_t *secret, size_t secret_len) {
   size_t ilen = 0, alen = 0;
   if (!uri_part_ok(issuer, &ilen) || !uri_part_ok(account, &alen) || NULL == secret ||
-      TOTP_SECRET_LEN != secret_len)
+      TOTP_SECRET_LEN != secret_len) {
     return NULL;
+  }
   char b32[TOTP_SECRET_B32_LEN + 1];
-  if (TOTP_SECRET_B32_LEN != totp_base32_encode(b32, sizeof b32, secret, secret_len))
+  if (TOTP_SECRET_B32_LEN != totp_base32_encode(b32, sizeof b32, secret, secret_len)) {
     return NULL;
+  }
   static const char scheme[] = "otpauth://totp/", q_secret[] = "?secret=", q_issuer[] = "&issuer=",
                     q_rest[] = "&algorithm=SHA1&digits=6&period=30";
   /* Each byte encodes to at most 3; the issuer appears twice. */
@@ -266,8 +232,9 @@ char *totp_uri(const char *issuer, const char *account, const uint8_t *secret, s
 }
 
 void totp_uri_free(char *uri) {
-  if (NULL == uri)
+  if (NULL == uri) {
     return;
+  }
   OPENSSL_cleanse(uri, strlen(uri));
   free(uri);
 }
@@ -276,8 +243,9 @@ void totp_recovery_code_format(char out[TOTP_RECOVERY_TEXT_SIZE],
                                const uint8_t random[TOTP_RECOVERY_CHARS]) {
   size_t o = 0;
   for (size_t i = 0; i < TOTP_RECOVERY_CHARS; i++) {
-    if (TOTP_RECOVERY_CHARS / 2 == i)
+    if (TOTP_RECOVERY_CHARS / 2 == i) {
       out[o++] = '-';
+    }
     out[o++] = recovery_alphabet[random[i] & 31u];
   }
   out[o] = '\0';
@@ -291,32 +259,39 @@ totp_recovery_codes_generate(char out[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_TEXT_SI
     OPENSSL_cleanse(out, TOTP_RECOVERY_COUNT * TOTP_RECOVERY_TEXT_SIZE);
     return TOTP_ERROR;
   }
-  for (size_t i = 0; i < TOTP_RECOVERY_COUNT; i++)
+  for (size_t i = 0; i < TOTP_RECOVERY_COUNT; i++) {
     totp_recovery_code_format(out[i], rnd + i * TOTP_RECOVERY_CHARS);
+  }
   OPENSSL_cleanse(rnd, sizeof rnd);
   return TOTP_OK;
 }
 
 enum totp_status totp_recovery_normalize(char out[TOTP_RECOVERY_TEXT_SIZE], const char *in) {
-  if (NULL == out)
+  if (NULL == out) {
     return TOTP_MALFORMED;
+  }
   out[0] = '\0';
-  if (NULL == in)
+  if (NULL == in) {
     return TOTP_MALFORMED;
+  }
   size_t len = strnlen(in, TOTP_INPUT_MAX + 1);
-  if (len > TOTP_INPUT_MAX)
+  if (len > TOTP_INPUT_MAX) {
     return TOTP_MALFORMED;
+  }
   size_t n = 0;
   for (size_t i = 0; i < len; i++) {
     char c = in[i];
-    if (' ' == c || '-' == c || '_' == c)
+    if (' ' == c || '-' == c || '_' == c) {
       continue;
-    if (c >= 'a' && c <= 'z')
+    }
+    if (c >= 'a' && c <= 'z') {
       c = (char)(c - 'a' + 'A');
-    if ('O' == c)
+    }
+    if ('O' == c) {
       c = '0';
-    else if ('I' == c || 'L' == c)
+    } else if ('I' == c || 'L' == c) {
       c = '1';
+    }
     if (NULL == memchr(recovery_alphabet, c, sizeof recovery_alphabet - 1) || '\0' == c ||
         n == TOTP_RECOVERY_CHARS) {
       OPENSSL_cleanse(out, TOTP_RECOVERY_TEXT_SIZE);

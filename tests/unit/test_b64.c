@@ -76,10 +76,12 @@ static void test_round_trip_every_length(void **state) {
   (void)state;
   unsigned char in[70], back[70];
   char text[128];
-  for (size_t i = 0; i < sizeof in; i++)
+  for (size_t i = 0; i < sizeof in; i++) {
     in[i] = (unsigned char)(i * 37 + 11);
-  static const enum b64_alphabet all[] = {B64_STD, B64_URL, B64_BASE32, B64_STD_PADDED};
-  for (size_t k = 0; k < 4; k++) {
+  }
+  static const enum b64_alphabet all[] = {B64_STD, B64_URL, B64_BASE32, B64_STD_PADDED,
+                                          B64_BASE32_STRICT};
+  for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
     for (size_t len = 0; len <= sizeof in; len++) {
       size_t n = b64_encode(text, sizeof text, in, len, all[k]);
       assert_int_equal(b64_encoded_len(len, all[k]), n);
@@ -97,21 +99,34 @@ static void test_strict_refusals(void **state) {
   static const char *const bad64[] = {"Zg==",  "Zm8=",   "Z",    "Zh",      "Zm9vY",
                                       "Zm 9v", "Zm9v\n", "Zm.9", "\xc3\xa9"};
   for (size_t i = 0; i < sizeof bad64 / sizeof bad64[0]; i++) {
-    if (b64_decode(back, sizeof back, bad64[i], strlen(bad64[i]), B64_STD) >= 0)
+    if (b64_decode(back, sizeof back, bad64[i], strlen(bad64[i]), B64_STD) >= 0) {
       fail_msg("base64 accepted \"%s\"", bad64[i]);
+    }
   }
   static const char *const bad32[] = {"MZ", "M", "MZX", "MY======", "MZXW6YQ1", "MZXW60", "MZ XW"};
   for (size_t i = 0; i < sizeof bad32 / sizeof bad32[0]; i++) {
-    if (b64_decode(back, sizeof back, bad32[i], strlen(bad32[i]), B64_BASE32) >= 0)
+    if (b64_decode(back, sizeof back, bad32[i], strlen(bad32[i]), B64_BASE32) >= 0) {
       fail_msg("base32 accepted \"%s\"", bad32[i]);
+    }
   }
   /* padding: whole groups of four, '=' only at the end, canonical bits before it */
   static const char *const bad_padded[] = {
       "Zg", "Zg=", "Zg=a", "Z===", "====", "Zh==", "Zm9=", "Zg==Zg==", "Zm9v\n"};
   for (size_t i = 0; i < sizeof bad_padded / sizeof bad_padded[0]; i++) {
-    if (b64_decode(back, sizeof back, bad_padded[i], strlen(bad_padded[i]), B64_STD_PADDED) >= 0)
+    if (b64_decode(back, sizeof back, bad_padded[i], strlen(bad_padded[i]), B64_STD_PADDED) >= 0) {
       fail_msg("padded base64 accepted \"%s\"", bad_padded[i]);
+    }
   }
+  /* strict base32: upper case only, no padding or exactly the padding the length needs */
+  static const char *const bad32s[] = {
+      "mzxw6ytb", "MY=====", "MY=======", "MZXW6YTB========", "MY==MY==", "=", "========", "MZ"};
+  for (size_t i = 0; i < sizeof bad32s / sizeof bad32s[0]; i++) {
+    if (b64_decode(back, sizeof back, bad32s[i], strlen(bad32s[i]), B64_BASE32_STRICT) >= 0) {
+      fail_msg("strict base32 accepted \"%s\"", bad32s[i]);
+    }
+  }
+  assert_int_equal(1, b64_decode(back, sizeof back, "MY======", 8, B64_BASE32_STRICT));
+  assert_int_equal(1, b64_decode(back, sizeof back, "MY", 2, B64_BASE32_STRICT));
   /* the result must fit */
   assert_int_equal(-1, b64_decode(back, 5, "Zm9vYmFy", 8, B64_STD));
   assert_int_equal(6, b64_decode(back, 6, "Zm9vYmFy", 8, B64_STD));
