@@ -42,8 +42,9 @@ struct line {
 /* Lines hold at most sizeof(buf) - 2 bytes of text before their newline, as ever. */
 static void put(struct line *l, const char *s, size_t n) {
   size_t room = sizeof(l->buf) - 2 - l->len;
-  if (n > room)
+  if (n > room) {
     n = room;
+  }
   memcpy(l->buf + l->len, s, n);
   l->len += n;
 }
@@ -99,11 +100,13 @@ static void put_path(struct line *l, const char *path) {
   const char *run = path;
   for (const char *p = path;; p++) {
     unsigned char c = (unsigned char)*p;
-    if ('\0' != c && c > ' ' && c != 0x7f && c != '\\')
+    if (c > ' ' && c != 0x7f && c != '\\') {
       continue;
+    }
     put(l, run, (size_t)(p - run));
-    if ('\0' == c)
+    if ('\0' == c) {
       return;
+    }
     char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
     put(l, esc, sizeof esc);
     run = p + 1;
@@ -112,8 +115,9 @@ static void put_path(struct line *l, const char *path) {
 
 void log_access(const char *request_id, const char *method, const char *path, unsigned status,
                 size_t bytes, uint64_t elapsed_ns, bool aborted) {
-  if ((int)LOG_INFO > atomic_load(&threshold))
+  if ((int)LOG_INFO > atomic_load(&threshold)) {
     return;
+  }
   struct line l;
   l.len = 0;
   put_prefix(&l, LOG_INFO, request_id);
@@ -130,14 +134,16 @@ void log_access(const char *request_id, const char *method, const char *path, un
   put(&l, ".", 1);
   put_uint(&l, tenths % 10, 1);
   put(&l, "ms", 2);
-  if (aborted)
+  if (aborted) {
     put_str(&l, " (aborted)");
+  }
   emit(&l);
 }
 
 void log_msg(enum log_level level, const char *request_id, const char *fmt, ...) {
-  if ((int)level > atomic_load(&threshold))
+  if ((int)level > atomic_load(&threshold)) {
     return;
+  }
   struct line l;
   l.len = 0;
   put_prefix(&l, level, request_id);
@@ -147,10 +153,12 @@ void log_msg(enum log_level level, const char *request_id, const char *fmt, ...)
   va_start(ap, fmt);
   int m = vsnprintf(line + len, sizeof(l.buf) - len, fmt, ap);
   va_end(ap);
-  if (m > 0)
+  if (m > 0) {
     len += (size_t)m < sizeof(l.buf) - len ? (size_t)m : sizeof(l.buf) - len - 1;
-  if (len >= sizeof(l.buf) - 1)
+  }
+  if (len >= sizeof(l.buf) - 1) {
     len = sizeof(l.buf) - 2;
+  }
   l.len = len;
   emit(&l);
 }
