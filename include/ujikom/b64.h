@@ -26,10 +26,10 @@ enum b64_alphabet {
 /* Characters of the encoding of len bytes (without the NUL). */
 size_t b64_encoded_len(size_t len, enum b64_alphabet a);
 
-/* Writes the encoding of in[0..len) and a NUL into out. Returns the characters
+/* Writes the encoding of data[0..len) and a NUL into out. Returns the characters
  * written (without the NUL), or 0 with out untouched when outlen is too small (also 0 for
  * len == 0, with out[0] = '\0' when outlen > 0). */
-size_t b64_encode(char *out, size_t outlen, const void *in, size_t len, enum b64_alphabet a);
+size_t b64_encode(char *out, size_t outlen, const void *data, size_t len, enum b64_alphabet a);
 
 /* Strictly decodes text[0..len) into out. Returns the bytes written, or -1 on a character
  * outside the alphabet, an impossible length, non-zero trailing bits or when the result does
@@ -44,7 +44,7 @@ int b64_value(unsigned char c, enum b64_alphabet a);
  * when memory runs out or len is too large to encode. Decode returns 0 and *out (malloc'd,
  * NUL-terminated for convenience, free()) of *out_len bytes, or -1 (with *out NULL) on any
  * invalid input. */
-char *b64_encode_alloc(const void *in, size_t len, enum b64_alphabet a);
+char *b64_encode_alloc(const void *data, size_t len, enum b64_alphabet a);
 int b64_decode_alloc(unsigned char **out, size_t *out_len, const char *text, size_t len,
                      enum b64_alphabet a);
 

@@ -256,7 +256,7 @@ totp_recovery_codes_generate(char out[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_TEXT_SI
   uint8_t rnd[TOTP_RECOVERY_COUNT * TOTP_RECOVERY_CHARS];
   if (1 != RAND_bytes(rnd, sizeof rnd)) {
     OPENSSL_cleanse(rnd, sizeof rnd);
-    OPENSSL_cleanse(out, TOTP_RECOVERY_COUNT * TOTP_RECOVERY_TEXT_SIZE);
+    OPENSSL_cleanse(out, (size_t)TOTP_RECOVERY_COUNT * TOTP_RECOVERY_TEXT_SIZE);
     return TOTP_ERROR;
   }
   for (size_t i = 0; i < TOTP_RECOVERY_COUNT; i++) {

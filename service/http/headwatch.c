@@ -16,7 +16,7 @@
 static void *watchdog_main(void *arg) {
   struct headwatch *hw = arg;
   while (!atomic_load(&hw->stopping)) {
-    struct timespec nap = {0, 250 * 1000 * 1000};
+    struct timespec nap = {0, 250L * 1000 * 1000};
     nanosleep(&nap, NULL);
     int64_t now = clock_mono_ms();
     pthread_mutex_lock(&hw->mu);
