@@ -12,14 +12,16 @@
 #include <string.h>
 
 #include "rdf_buf.h"
+#include "ujikom/utf8.h"
 
 /* ---- UTF-8 and character classes ---- */
 
 /* Decodes one UTF-8 sequence at s (n bytes available). Returns its length and *cp, or 0 when
  * the bytes are not valid UTF-8 (overlong forms, surrogates and values past U+10FFFF too). */
 static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
-  if (0 == n)
+  if (0 == n) {
     return 0;
+  }
   unsigned char c = s[0];
   if (c < 0x80) {
     *cp = c;
@@ -36,15 +38,18 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
   } else {
     return 0;
   }
-  if (n < len)
+  if (n < len) {
     return 0;
+  }
   for (size_t i = 1; i < len; i++) {
-    if (0x80 != (s[i] & 0xC0))
+    if (0x80 != (s[i] & 0xC0)) {
       return 0;
+    }
     v = (v << 6) | (s[i] & 0x3Fu);
   }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
     return 0;
+  }
   *cp = v;
   return len;
 }
@@ -70,19 +75,6 @@ static size_t utf8_encode(char *out, uint32_t cp) {
   out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
   out[3] = (char)(0x80 | (cp & 0x3F));
   return 4;
-}
-
-static bool utf8_valid(const char *s, size_t n) {
-  const unsigned char *u = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    uint32_t cp;
-    size_t k = utf8_decode(u + i, n - i, &cp);
-    if (0 == k)
-      return false;
-    i += k;
-  }
-  return true;
 }
 
 static bool pn_chars_base(uint32_t c) {
@@ -121,56 +113,71 @@ static bool is_digit(int c) {
 
 /* An absolute IRI as N-Quads can write it: a scheme, then no forbidden character. */
 static const char *iri_problem(const char *s, size_t n) {
-  if (!utf8_valid(s, n))
+  if (!utf8_well_formed(s, n)) {
     return "IRI is not valid UTF-8";
-  if (0 == n || !is_alpha((unsigned char)s[0]))
+  }
+  if (0 == n || !is_alpha((unsigned char)s[0])) {
     return "IRI is not absolute (no scheme)";
+  }
   size_t i = 1;
   while (i < n && (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i]) || '+' == s[i] ||
-                   '-' == s[i] || '.' == s[i]))
+                   '-' == s[i] || '.' == s[i])) {
     i++;
-  if (i >= n || ':' != s[i])
+  }
+  if (i >= n || ':' != s[i]) {
     return "IRI is not absolute (no scheme)";
-  for (size_t k = 0; k < n; k++)
-    if ((unsigned char)s[k] < 0x80 && iri_forbidden((unsigned char)s[k]))
+  }
+  for (size_t k = 0; k < n; k++) {
+    if ((unsigned char)s[k] < 0x80 && iri_forbidden((unsigned char)s[k])) {
       return "IRI holds a character N-Quads forbids in IRIs";
+    }
+  }
   return NULL;
 }
 
 static const char *blank_problem(const char *s, size_t n) {
   const unsigned char *u = (const unsigned char *)s;
-  if (0 == n)
+  if (0 == n) {
     return "empty blank node label";
+  }
   size_t i = 0;
   uint32_t c = 0;
   while (i < n) {
     size_t k = utf8_decode(u + i, n - i, &c);
-    if (0 == k)
+    if (0 == k) {
       return "blank node label is not valid UTF-8";
+    }
     bool ok = 0 == i ? (pn_chars_u(c) || is_digit((int)c)) : (pn_chars(c) || '.' == c);
-    if (!ok)
+    if (!ok) {
       return "character not allowed in a blank node label";
+    }
     i += k;
   }
-  if ('.' == c)
+  if ('.' == c) {
     return "blank node label ends with '.'";
+  }
   return NULL;
 }
 
 static const char *language_problem(const char *s, size_t n) {
   size_t i = 0;
-  while (i < n && is_alpha((unsigned char)s[i]))
+  while (i < n && is_alpha((unsigned char)s[i])) {
     i++;
-  if (0 == i)
+  }
+  if (0 == i) {
     return "language tag must start with a letter";
+  }
   while (i < n) {
-    if ('-' != s[i])
+    if ('-' != s[i]) {
       return "character not allowed in a language tag";
+    }
     size_t start = ++i;
-    while (i < n && (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i])))
+    while (i < n && (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i]))) {
       i++;
-    if (i == start)
+    }
+    if (i == start) {
       return "empty language subtag";
+    }
   }
   return NULL;
 }
@@ -182,26 +189,34 @@ static const char *term_problem(const struct rdf_term *t, enum position pos) {
   case RDF_TERM_DEFAULT_GRAPH:
     return POS_GRAPH == pos ? NULL : "default graph outside the graph position";
   case RDF_TERM_IRI:
-    if (NULL == t->value)
+    if (NULL == t->value) {
       return "missing value";
+    }
     return iri_problem(t->value, t->len);
   case RDF_TERM_BLANK:
-    if (POS_PREDICATE == pos)
+    if (POS_PREDICATE == pos) {
       return "blank node as predicate";
-    if (NULL == t->value)
+    }
+    if (NULL == t->value) {
       return "missing value";
+    }
     return blank_problem(t->value, t->len);
   case RDF_TERM_LITERAL:
-    if (POS_OBJECT != pos)
+    if (POS_OBJECT != pos) {
       return "literal outside the object position";
-    if (NULL == t->value || !utf8_valid(t->value, t->len))
+    }
+    if (NULL == t->value || !utf8_well_formed(t->value, t->len)) {
       return "literal is not valid UTF-8";
-    if (NULL != t->datatype && NULL != t->language)
+    }
+    if (NULL != t->datatype && NULL != t->language) {
       return "literal with both datatype and language";
-    if (NULL != t->datatype)
+    }
+    if (NULL != t->datatype) {
       return iri_problem(t->datatype, strlen(t->datatype));
-    if (NULL != t->language)
+    }
+    if (NULL != t->language) {
       return language_problem(t->language, strlen(t->language));
+    }
     return NULL;
   }
   return "unknown term kind";
@@ -228,23 +243,27 @@ struct rdf_dataset *rdf_dataset_new(void) {
 }
 
 void rdf_dataset_free(struct rdf_dataset *d) {
-  if (NULL == d)
+  if (NULL == d) {
     return;
-  for (size_t i = 0; i < d->nquads; i++)
+  }
+  for (size_t i = 0; i < d->nquads; i++) {
     quad_clear(&d->quads[i]);
+  }
   free(d->quads);
   free(d);
 }
 
 /* Takes q's strings over (q is zeroed) on success. */
 static int dataset_push(struct rdf_dataset *d, struct rdf_quad *q) {
-  if (d->nquads >= RDF_NQUADS_MAX_QUADS)
+  if (d->nquads >= RDF_NQUADS_MAX_QUADS) {
     return -1;
+  }
   if (d->nquads == d->cap) {
     size_t cap = d->cap ? d->cap * 2 : 16;
     struct rdf_quad *p = realloc(d->quads, cap * sizeof *p);
-    if (NULL == p)
+    if (NULL == p) {
       return -1;
+    }
     d->quads = p;
     d->cap = cap;
   }
@@ -255,8 +274,9 @@ static int dataset_push(struct rdf_dataset *d, struct rdf_quad *q) {
 
 static char *dup_bytes(const char *s, size_t n) {
   char *p = malloc(n + 1);
-  if (NULL == p)
+  if (NULL == p) {
     return NULL;
+  }
   memcpy(p, s, n);
   p[n] = '\0';
   return p;
@@ -265,22 +285,26 @@ static char *dup_bytes(const char *s, size_t n) {
 static int term_copy(struct rdf_term *dst, const struct rdf_term *src) {
   memset(dst, 0, sizeof *dst);
   dst->kind = src->kind;
-  if (RDF_TERM_DEFAULT_GRAPH == src->kind)
+  if (RDF_TERM_DEFAULT_GRAPH == src->kind) {
     return 0;
+  }
   dst->len = src->len;
   dst->value = dup_bytes(src->value, src->len);
-  if (NULL == dst->value)
+  if (NULL == dst->value) {
     return -1;
+  }
   /* xsd:string is the default datatype: stored as none, as the parser does. */
   if (NULL != src->datatype && 0 != strcmp(src->datatype, RDF_XSD_STRING)) {
     dst->datatype = dup_bytes(src->datatype, strlen(src->datatype));
-    if (NULL == dst->datatype)
+    if (NULL == dst->datatype) {
       return -1;
+    }
   }
   if (NULL != src->language) {
     dst->language = dup_bytes(src->language, strlen(src->language));
-    if (NULL == dst->language)
+    if (NULL == dst->language) {
       return -1;
+    }
   }
   return 0;
 }
@@ -288,10 +312,12 @@ static int term_copy(struct rdf_term *dst, const struct rdf_term *src) {
 int rdf_dataset_add(struct rdf_dataset *d, const struct rdf_quad *q) {
   if (NULL == d || NULL == q || NULL != term_problem(&q->subject, POS_SUBJECT) ||
       NULL != term_problem(&q->predicate, POS_PREDICATE) ||
-      NULL != term_problem(&q->object, POS_OBJECT) || NULL != term_problem(&q->graph, POS_GRAPH))
+      NULL != term_problem(&q->object, POS_OBJECT) || NULL != term_problem(&q->graph, POS_GRAPH)) {
     return -1;
-  if (RDF_TERM_IRI != q->predicate.kind)
+  }
+  if (RDF_TERM_IRI != q->predicate.kind) {
     return -1;
+  }
   struct rdf_quad c;
   memset(&c, 0, sizeof c);
   if (0 != term_copy(&c.subject, &q->subject) || 0 != term_copy(&c.predicate, &q->predicate) ||
@@ -336,12 +362,14 @@ static int buf_escaped_literal(struct rdf_buf *b, const char *s, size_t n) {
       break;
     }
     if (NULL != esc) {
-      if (0 != rdf_buf_str(b, esc))
+      if (0 != rdf_buf_str(b, esc)) {
         return -1;
+      }
     } else if (c < 0x20 || 0x7F == c) {
       char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
-      if (0 != rdf_buf_add(b, u, sizeof u))
+      if (0 != rdf_buf_add(b, u, sizeof u)) {
         return -1;
+      }
     } else if (0 != rdf_buf_char(b, (char)c)) {
       return -1;
     }
@@ -428,9 +456,11 @@ static int fail_at(struct parser *p, size_t at, const char *msg) {
   if (NULL != p->err && p->errlen > 0) {
     /* Columns count characters (UTF-8 sequences), from 1. */
     size_t col = 1;
-    for (size_t k = p->line_start; k < at && k < p->n; k++)
-      if (0x80 != ((unsigned char)p->s[k] & 0xC0))
+    for (size_t k = p->line_start; k < at && k < p->n; k++) {
+      if (0x80 != ((unsigned char)p->s[k] & 0xC0)) {
         col++;
+      }
+    }
     snprintf(p->err, p->errlen, "%zu:%zu: %s", p->line, col, msg);
   }
   return -1;
@@ -441,17 +471,21 @@ static int peek(const struct parser *p) {
 }
 
 static void skip_ws(struct parser *p) {
-  while (p->i < p->n && (' ' == p->s[p->i] || '\t' == p->s[p->i]))
+  while (p->i < p->n && (' ' == p->s[p->i] || '\t' == p->s[p->i])) {
     p->i++;
+  }
 }
 
 static int hex_value(int c) {
-  if (c >= '0' && c <= '9')
+  if (c >= '0' && c <= '9') {
     return c - '0';
-  if (c >= 'a' && c <= 'f')
+  }
+  if (c >= 'a' && c <= 'f') {
     return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
+  }
+  if (c >= 'A' && c <= 'F') {
     return c - 'A' + 10;
+  }
   return -1;
 }
 
@@ -460,17 +494,20 @@ static int read_uchar(struct parser *p, uint32_t *cp) {
   size_t start = p->i - 1;
   size_t digits = 'u' == p->s[p->i] ? 4 : 8;
   p->i++;
-  if (p->n - p->i < digits)
+  if (p->n - p->i < digits) {
     return fail_at(p, start, "truncated \\u escape");
+  }
   uint32_t v = 0;
   for (size_t k = 0; k < digits; k++) {
     int h = hex_value((unsigned char)p->s[p->i + k]);
-    if (h < 0)
+    if (h < 0) {
       return fail_at(p, start, "bad hex digit in \\u escape");
+    }
     v = (v << 4) | (uint32_t)h;
   }
-  if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+  if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
     return fail_at(p, start, "escape is not a Unicode scalar value");
+  }
   p->i += digits;
   *cp = v;
   return 0;
@@ -479,10 +516,12 @@ static int read_uchar(struct parser *p, uint32_t *cp) {
 /* Reads characters (one UTF-8 sequence, validated) into b. */
 static int copy_char(struct parser *p, struct rdf_buf *b, uint32_t *cp) {
   size_t k = utf8_decode((const unsigned char *)p->s + p->i, p->n - p->i, cp);
-  if (0 == k)
+  if (0 == k) {
     return fail_at(p, p->i, "invalid UTF-8");
-  if (0 != rdf_buf_add(b, p->s + p->i, k))
+  }
+  if (0 != rdf_buf_add(b, p->s + p->i, k)) {
     return fail_at(p, p->i, "out of memory");
+  }
   p->i += k;
   return 0;
 }
@@ -551,18 +590,22 @@ static int parse_blank(struct parser *p, struct rdf_term *t) {
   while (p->i < p->n) {
     uint32_t c;
     size_t k = utf8_decode((const unsigned char *)p->s + p->i, p->n - p->i, &c);
-    if (0 == k)
+    if (0 == k) {
       return fail_at(p, p->i, "invalid UTF-8");
+    }
     bool ok = first ? (pn_chars_u(c) || is_digit((int)c)) : (pn_chars(c) || '.' == c);
-    if (!ok)
+    if (!ok) {
       break;
+    }
     first = false;
     p->i += k;
-    if ('.' != c)
+    if ('.' != c) {
       end = p->i;
+    }
   }
-  if (first)
+  if (first) {
     return fail_at(p, start, "empty blank node label");
+  }
   p->i = end; /* trailing dots belong to the statement */
   t->kind = RDF_TERM_BLANK;
   t->value = dup_bytes(p->s + label, end - label);
@@ -650,21 +693,25 @@ static int parse_literal(struct parser *p, struct rdf_term *t) {
   if ('@' == peek(p)) {
     size_t ls = ++p->i;
     while (p->i < p->n && (is_alpha((unsigned char)p->s[p->i]) ||
-                           is_digit((unsigned char)p->s[p->i]) || '-' == p->s[p->i]))
+                           is_digit((unsigned char)p->s[p->i]) || '-' == p->s[p->i])) {
       p->i++;
+    }
     const char *why = language_problem(p->s + ls, p->i - ls);
-    if (NULL != why)
+    if (NULL != why) {
       return fail_at(p, ls, why);
+    }
     t->language = dup_bytes(p->s + ls, p->i - ls);
     return NULL == t->language ? fail_at(p, ls, "out of memory") : 0;
   }
   if ('^' == peek(p)) {
-    if (p->i + 2 >= p->n || '^' != p->s[p->i + 1] || '<' != p->s[p->i + 2])
+    if (p->i + 2 >= p->n || '^' != p->s[p->i + 1] || '<' != p->s[p->i + 2]) {
       return fail_at(p, p->i, "expected ^^<datatype IRI>");
+    }
     p->i += 2;
     size_t len;
-    if (0 != parse_iri(p, &t->datatype, &len))
+    if (0 != parse_iri(p, &t->datatype, &len)) {
       return -1;
+    }
     if (NULL == t->datatype || 0 == strcmp(t->datatype, RDF_XSD_STRING)) {
       free(t->datatype);
       t->datatype = NULL;
@@ -680,12 +727,14 @@ static int parse_term(struct parser *p, struct rdf_term *t, enum position pos) {
     return parse_iri(p, &t->value, &t->len);
   }
   if ('_' == c && POS_PREDICATE != pos) {
-    if (p->i + 1 >= p->n || ':' != p->s[p->i + 1])
+    if (p->i + 1 >= p->n || ':' != p->s[p->i + 1]) {
       return fail_at(p, p->i, "expected '_:' of a blank node");
+    }
     return parse_blank(p, t);
   }
-  if ('"' == c && POS_OBJECT == pos)
+  if ('"' == c && POS_OBJECT == pos) {
     return parse_literal(p, t);
+  }
   static const char *const expected[] = {
       [POS_SUBJECT] = "expected subject (IRI or blank node)",
       [POS_PREDICATE] = "expected predicate (IRI)",
@@ -699,23 +748,28 @@ static int parse_term(struct parser *p, struct rdf_term *t, enum position pos) {
 static int parse_line(struct parser *p, struct rdf_dataset *d) {
   skip_ws(p);
   int c = peek(p);
-  if (c < 0 || '\n' == c || '\r' == c)
+  if (c < 0 || '\n' == c || '\r' == c) {
     return 0;
+  }
   if ('#' != c) {
     struct rdf_quad q;
     memset(&q, 0, sizeof q);
     size_t start = p->i;
-    if (0 != parse_term(p, &q.subject, POS_SUBJECT))
+    if (0 != parse_term(p, &q.subject, POS_SUBJECT)) {
       goto fail;
+    }
     skip_ws(p);
-    if (0 != parse_term(p, &q.predicate, POS_PREDICATE))
+    if (0 != parse_term(p, &q.predicate, POS_PREDICATE)) {
       goto fail;
+    }
     skip_ws(p);
-    if (0 != parse_term(p, &q.object, POS_OBJECT))
+    if (0 != parse_term(p, &q.object, POS_OBJECT)) {
       goto fail;
+    }
     skip_ws(p);
-    if ('.' != peek(p) && 0 != parse_term(p, &q.graph, POS_GRAPH))
+    if ('.' != peek(p) && 0 != parse_term(p, &q.graph, POS_GRAPH)) {
       goto fail;
+    }
     skip_ws(p);
     if ('.' != peek(p)) {
       fail_at(p, p->i, "expected '.' at the end of the statement");
@@ -732,10 +786,12 @@ static int parse_line(struct parser *p, struct rdf_dataset *d) {
     }
     skip_ws(p);
     c = peek(p);
-    if (c >= 0 && '\n' != c && '\r' != c && '#' != c)
+    if (c >= 0 && '\n' != c && '\r' != c && '#' != c) {
       return fail_at(p, p->i, "expected end of line after '.'");
-    if ('#' != c)
+    }
+    if ('#' != c) {
       return 0;
+    }
     goto comment;
   fail:
     quad_clear(&q);
@@ -746,8 +802,9 @@ comment:
   while (p->i < p->n && '\n' != p->s[p->i] && '\r' != p->s[p->i]) {
     uint32_t cp;
     size_t k = utf8_decode((const unsigned char *)p->s + p->i, p->n - p->i, &cp);
-    if (0 == k)
+    if (0 == k) {
       return fail_at(p, p->i, "invalid UTF-8");
+    }
     p->i += k;
   }
   return 0;
@@ -756,12 +813,15 @@ comment:
 int rdf_nquads_parse(struct rdf_dataset **out, const char *text, size_t len, char *err,
                      size_t errlen) {
   *out = NULL;
-  struct parser p = {.s = text, .n = len, .line = 1, .err = err, .errlen = errlen};
-  if (len > RDF_NQUADS_MAX_BYTES)
+  struct parser p = {.s = text, .n = len, .line = 1, .errlen = errlen};
+  p.err = err;
+  if (len > RDF_NQUADS_MAX_BYTES) {
     return fail_at(&p, 0, "input too large");
+  }
   struct rdf_dataset *d = rdf_dataset_new();
-  if (NULL == d)
+  if (NULL == d) {
     return fail_at(&p, 0, "out of memory");
+  }
   while (p.i < p.n) {
     if (0 != parse_line(&p, d)) {
       rdf_dataset_free(d);
