@@ -78,6 +78,16 @@ int store_step_row(struct store_conn *c, sqlite3_stmt *st, const char *what);
  * NULL) receives sqlite3_changes(). */
 int store_step_done(struct store_conn *c, sqlite3_stmt *st, const char *what, int64_t *out_changes);
 
+/* Steps a write statement (parameters bound by the caller) to completion and resets it:
+ * STORE_OK when it changed a row, STORE_NONE when it changed none, or a mapped error. st may
+ * be NULL (store_stmt failed: STORE_HARD). */
+int store_step_changes(struct store_conn *c, sqlite3_stmt *st, const char *what);
+
+/* A query that always yields one row (a count, a pragma): its first column into *out, which
+ * is left untouched otherwise. No row is STORE_HARD. st may be NULL (STORE_HARD); it is
+ * always reset. */
+int store_row_int64(struct store_conn *c, sqlite3_stmt *st, const char *what, int64_t *out);
+
 /* Binds text (NULL binds SQL NULL); SQLITE_TRANSIENT copy. Returns the sqlite rc. */
 int store_bind_text(sqlite3_stmt *st, int idx, const char *text);
 
@@ -94,8 +104,8 @@ char *store_col_strdup(sqlite3_stmt *st, int col, int *out_oom);
 struct store_rowtype {
   const char *what; /* for log messages, e.g. "user list" */
   size_t size;      /* sizeof one element */
-  /* Fills elem (zeroed beforehand) from the current row: STORE_OK, STORE_HARD (a value does
-   * not fit its field) or STORE_UNAVAILABLE (out of memory). On failure it leaves nothing
+  /* Fills elem (zeroed beforehand in lists) from the current row: STORE_OK, STORE_HARD (a value
+   * does not fit its field) or STORE_UNAVAILABLE (out of memory). On failure it leaves nothing
    * allocated in elem. */
   int (*read)(sqlite3_stmt *st, void *elem);
   /* Frees what read allocated inside one element; NULL when elements own nothing. */
@@ -118,6 +128,14 @@ int store_rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct stor
  * come, and *out is NULL when there are none. */
 int store_rows_collect_all(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
                            void **out, size_t *out_n);
+
+/* Every single-row look-up in one place: steps st (parameters bound by the caller) once and,
+ * on a row, has type->read fill out (type->read NULL: only whether a row exists). st may be
+ * NULL (store_stmt failed: STORE_HARD); it is always reset. Returns STORE_OK, STORE_NONE (no
+ * row: *out untouched, so the caller zeroes it first where callers expect that) or what
+ * type->read returned, or a negative mapped error. Nothing is allocated here. */
+int store_row_get(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
+                  void *out);
 
 /* Frees a list made by store_rows_collect(_all) with the same type: type->clear on each of
  * the n elements, then the array. NULL allowed. Every public *_list_free is this. */
