@@ -378,6 +378,19 @@ int store_answers_get(struct store_rd *rd, struct store_answer **out, size_t *ou
   return rc;
 }
 
+/* Binds the verdict, the result and the decision time (NULL while the verdict is pending) to
+ * ?first, ?first+1 and ?first+2: the columns that finishing and re-deciding both write. */
+static void bind_decision(sqlite3_stmt *st, int first, struct store_tx *tx, enum verdict verdict,
+                          const char *result_json) {
+  store_bind_text(st, first, verdict_name(verdict));
+  store_bind_text(st, first + 1, result_json);
+  if (VERDICT_PENDING == verdict) {
+    sqlite3_bind_null(st, first + 2);
+  } else {
+    sqlite3_bind_int64(st, first + 2, store_tx_now_ms(tx));
+  }
+}
+
 /* An UPDATE that only applies in one state (st bound, or NULL when store_stmt failed): 0
  * changes means no row (NONE) or the wrong state (CONFLICT). */
 static int update_in_state(struct store_conn *c, sqlite3_stmt *st, int64_t id, const char *what) {
@@ -400,17 +413,10 @@ int store_attempt_finish(struct store_tx *tx, int64_t id, enum attempt_status st
     return STORE_HARD;
   }
   sqlite3_stmt *st = stmt_by_id(c, ATT_FINISH, id);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  store_bind_text(st, 2, attempt_status_name(status));
-  sqlite3_bind_int64(st, 3, finished_ms);
-  store_bind_text(st, 4, verdict_name(verdict));
-  store_bind_text(st, 5, result_json);
-  if (VERDICT_PENDING == verdict) {
-    sqlite3_bind_null(st, 6);
-  } else {
-    sqlite3_bind_int64(st, 6, store_tx_now_ms(tx));
+  if (NULL != st) {
+    store_bind_text(st, 2, attempt_status_name(status));
+    sqlite3_bind_int64(st, 3, finished_ms);
+    bind_decision(st, 4, tx, verdict, result_json);
   }
   return update_in_state(c, st, id, "attempt finish");
 }
@@ -422,15 +428,8 @@ int store_attempt_set_result(struct store_tx *tx, int64_t id, enum verdict verdi
     return STORE_HARD;
   }
   sqlite3_stmt *st = stmt_by_id(c, ATT_SET_RESULT, id);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  store_bind_text(st, 2, verdict_name(verdict));
-  store_bind_text(st, 3, result_json);
-  if (VERDICT_PENDING == verdict) {
-    sqlite3_bind_null(st, 4);
-  } else {
-    sqlite3_bind_int64(st, 4, store_tx_now_ms(tx));
+  if (NULL != st) {
+    bind_decision(st, 2, tx, verdict, result_json);
   }
   return update_in_state(c, st, id, "attempt set result"); /* open -> conflict; none -> none */
 }

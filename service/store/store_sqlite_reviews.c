@@ -260,8 +260,10 @@ int store_decision_add(struct store_tx *tx, int64_t *out_id, const struct store_
   return rc;
 }
 
-/* Fills *d from DECISION_COLS; STORE_OK or STORE_UNAVAILABLE (out of memory). */
-static int decision_read(sqlite3_stmt *st, struct store_decision *d) {
+/* Fills a struct store_decision from DECISION_COLS (a row type's read): STORE_OK, STORE_HARD
+ * or STORE_UNAVAILABLE (out of memory). */
+static int decision_row(sqlite3_stmt *st, void *elem) {
+  struct store_decision *d = elem;
   int oom[4] = {0, 0, 0, 0};
   memset(d, 0, sizeof *d);
   d->id = sqlite3_column_int64(st, 0);
@@ -282,10 +284,6 @@ static int decision_read(sqlite3_stmt *st, struct store_decision *d) {
     return STORE_UNAVAILABLE;
   }
   return STORE_OK;
-}
-
-static int decision_row(sqlite3_stmt *st, void *elem) {
-  return decision_read(st, elem);
 }
 
 static void decision_row_clear(void *elem) {
@@ -329,7 +327,9 @@ void store_appeal_clear(struct store_appeal *a) {
   a->reason = NULL;
 }
 
-static int appeal_read(sqlite3_stmt *st, struct store_appeal *a) {
+/* Fills a struct store_appeal from APPEAL_COLS (a row type's read). */
+static int appeal_row(sqlite3_stmt *st, void *elem) {
+  struct store_appeal *a = elem;
   int oom = 0;
   memset(a, 0, sizeof *a);
   a->id = sqlite3_column_int64(st, 0);
@@ -372,10 +372,6 @@ int store_appeal_create(struct store_tx *tx, int64_t *out_id, int64_t attempt_id
     *out_id = store_conn_last_rowid(c);
   }
   return rc;
-}
-
-static int appeal_row(sqlite3_stmt *st, void *elem) {
-  return appeal_read(st, elem);
 }
 
 static void appeal_row_clear(void *elem) {
