@@ -39,6 +39,8 @@
 #define UJIKOM_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -90,6 +92,19 @@ int store_row_int64(struct store_conn *c, sqlite3_stmt *st, const char *what, in
 
 /* Binds text (NULL binds SQL NULL); SQLITE_TRANSIENT copy. Returns the sqlite rc. */
 int store_bind_text(sqlite3_stmt *st, int idx, const char *text);
+
+/* One parameter of a statement for store_bind_all: an integer or a text (a NULL text binds
+ * SQL NULL, as store_bind_text does). */
+struct store_arg {
+  bool is_text;
+  int64_t num;
+  const char *text;
+};
+#define STORE_ARG_INT(v)  ((struct store_arg){false, (v), NULL})
+#define STORE_ARG_TEXT(v) ((struct store_arg){true, 0, (v)})
+
+/* Binds args[0], args[1], ... to ?1, ?2, ... in the order of the statement's parameters. */
+void store_bind_all(sqlite3_stmt *st, const struct store_arg *args, size_t n);
 
 /* Copies a text column into buf (NUL-terminated, truncated never: returns -1 if the value
  * does not fit, 0 otherwise; NULL columns give ""). */

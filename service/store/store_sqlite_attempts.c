@@ -155,12 +155,13 @@ int store_attempt_create(struct store_tx *tx, int64_t *out_id, int64_t user_id, 
   if (NULL == st) {
     return STORE_HARD;
   }
-  sqlite3_bind_int64(st, 1, user_id);
-  store_bind_text(st, 2, exam_id);
-  store_bind_text(st, 3, version);
-  store_bind_text(st, 4, form_json);
-  sqlite3_bind_int64(st, 5, store_tx_now_ms(tx));
-  sqlite3_bind_int64(st, 6, deadline_ms);
+  const struct store_arg args[] = {STORE_ARG_INT(user_id),
+                                   STORE_ARG_TEXT(exam_id),
+                                   STORE_ARG_TEXT(version),
+                                   STORE_ARG_TEXT(form_json),
+                                   STORE_ARG_INT(store_tx_now_ms(tx)),
+                                   STORE_ARG_INT(deadline_ms)};
+  store_bind_all(st, args, sizeof args / sizeof args[0]);
   int rc = store_step_done(c, st, "attempt insert", NULL);
   store_stmt_done(st);
   if (STORE_OK == rc) {

@@ -120,23 +120,14 @@ int store_cert_insert(struct store_tx *tx, const struct store_cert *c) {
   if (NULL == st) {
     return STORE_HARD;
   }
-  store_bind_text(st, 1, c->serial);
-  sqlite3_bind_int64(st, 2, c->attempt_id);
-  sqlite3_bind_int64(st, 3, c->user_id);
-  store_bind_text(st, 4, c->holder);
-  store_bind_text(st, 5, c->subsector);
-  store_bind_text(st, 6, c->exam_id);
-  store_bind_text(st, 7, c->units);
-  sqlite3_bind_int64(st, 8, c->issued_s);
-  sqlite3_bind_int64(st, 9, c->expires_s);
-  store_bind_text(st, 10, c->kid);
-  store_bind_text(st, 11, c->jws);
-  store_bind_text(st, 12, c->qr_token);
-  if (NULL != c->display) {
-    store_bind_text(st, 13, c->display);
-  } else {
-    sqlite3_bind_null(st, 13);
-  }
+  /* In the order of CERTS_INSERT's columns; a NULL display stays NULL until it is rendered. */
+  const struct store_arg args[] = {
+      STORE_ARG_TEXT(c->serial), STORE_ARG_INT(c->attempt_id), STORE_ARG_INT(c->user_id),
+      STORE_ARG_TEXT(c->holder), STORE_ARG_TEXT(c->subsector), STORE_ARG_TEXT(c->exam_id),
+      STORE_ARG_TEXT(c->units),  STORE_ARG_INT(c->issued_s),   STORE_ARG_INT(c->expires_s),
+      STORE_ARG_TEXT(c->kid),    STORE_ARG_TEXT(c->jws),       STORE_ARG_TEXT(c->qr_token),
+      STORE_ARG_TEXT(c->display)};
+  store_bind_all(st, args, sizeof args / sizeof args[0]);
   int rc = store_step_done(conn, st, "certificate insert", NULL);
   store_stmt_done(st);
   return rc;

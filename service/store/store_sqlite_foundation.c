@@ -290,6 +290,16 @@ int store_bind_text(sqlite3_stmt *st, int idx, const char *text) {
   return sqlite3_bind_text(st, idx, text, -1, SQLITE_TRANSIENT);
 }
 
+void store_bind_all(sqlite3_stmt *st, const struct store_arg *args, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (args[i].is_text) {
+      store_bind_text(st, (int)i + 1, args[i].text);
+    } else {
+      sqlite3_bind_int64(st, (int)i + 1, args[i].num);
+    }
+  }
+}
+
 int store_col_copy(sqlite3_stmt *st, int col, char *buf, size_t bufsize) {
   const unsigned char *t = sqlite3_column_text(st, col);
   size_t n = (size_t)sqlite3_column_bytes(st, col);

@@ -100,11 +100,10 @@ int store_user_create(struct store_tx *tx, int64_t *out_id, const char *email, c
   if (NULL == st) {
     return STORE_HARD;
   }
-  store_bind_text(st, 1, email);
-  store_bind_text(st, 2, name);
-  store_bind_text(st, 3, role_name(role));
-  store_bind_text(st, 4, password_hash);
-  sqlite3_bind_int64(st, 5, store_tx_now_ms(tx));
+  const struct store_arg args[] = {STORE_ARG_TEXT(email), STORE_ARG_TEXT(name),
+                                   STORE_ARG_TEXT(role_name(role)), STORE_ARG_TEXT(password_hash),
+                                   STORE_ARG_INT(store_tx_now_ms(tx))};
+  store_bind_all(st, args, sizeof args / sizeof args[0]);
   rc = store_step_done(c, st, "user insert", NULL);
   store_stmt_done(st);
   if (STORE_OK == rc) {
@@ -223,12 +222,11 @@ int store_session_create(struct store_tx *tx, const struct store_session *s) {
   if (NULL == st) {
     return STORE_HARD;
   }
-  store_bind_text(st, 1, s->token_hash);
-  sqlite3_bind_int64(st, 2, s->user_id);
-  sqlite3_bind_int64(st, 3, s->created_ms);
-  sqlite3_bind_int64(st, 4, s->last_seen_ms);
-  sqlite3_bind_int64(st, 5, s->expires_ms);
-  sqlite3_bind_int64(st, 6, s->absolute_expires_ms);
+  const struct store_arg args[] = {
+      STORE_ARG_TEXT(s->token_hash), STORE_ARG_INT(s->user_id),
+      STORE_ARG_INT(s->created_ms),  STORE_ARG_INT(s->last_seen_ms),
+      STORE_ARG_INT(s->expires_ms),  STORE_ARG_INT(s->absolute_expires_ms)};
+  store_bind_all(st, args, sizeof args / sizeof args[0]);
   rc = store_step_done(c, st, "session insert", NULL);
   store_stmt_done(st);
   return rc;
