@@ -12,18 +12,20 @@
  *   };
  *   static const struct store_sqlset attempts_set = {"attempts", attempts_sqls, ATTEMPTS__MAX};
  *
+ *   static const struct store_rowtype attempt_one = {"attempt by id", sizeof(struct
+ *       store_attempt), attempt_row, NULL};                // attempt_row reads the columns
+ *
  *   int store_attempt_get(struct store_rd *rd, struct store_attempt *out, int64_t id) {
  *     struct store_conn *c = store_rd_conn(rd);
  *     sqlite3_stmt *st = store_stmt(c, &attempts_set, ATTEMPTS_BY_ID);
- *     if (NULL == st)
- *       return STORE_HARD;
- *     sqlite3_bind_int64(st, 1, id);
- *     int rc = store_step_row(c, st, "attempt by id");   // STORE_OK on a row, NONE, or < 0
- *     if (STORE_OK == rc) { ... read columns ... }
- *     store_stmt_done(st);                                 // reset + clear bindings
- *     return rc;
+ *     if (NULL != st)
+ *       sqlite3_bind_int64(st, 1, id);
+ *     return store_row_get(c, st, &attempt_one, out);    // OK on a row, NONE, or < 0; resets st
  *   }
  *
+ *   Single rows: store_row_get (as above; the blob reads and the answer-save path's state
+ *   checks step themselves); a count: store_row_int64; a write whose "no row changed" is an
+ *   answer: store_step_changes; many parameters: store_bind_all.
  *   Lists: one `static const struct store_rowtype` per element type (its size, a row reader
  *   and, when elements own memory, a clear), then bind and hand the statement to
  *   store_rows_collect(c, st, &type, limit, &list, out_n); the public *_list_free(list, n)
