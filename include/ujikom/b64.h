@@ -2,10 +2,10 @@
  * The one home of the RFC 4648 text codecs: base64 (standard alphabet, for password hashes;
  * padded, for signed notes, checkpoints and proofs), base64url (tokens, JWS, JWKS, session
  * and CSRF tokens, status lists) and base32 (the QR token, which must stay inside the QR
- * alphanumeric set). Only B64_STD_PADDED writes padding. Decoders are strict: one alphabet,
- * padding exactly where the variant has it, no whitespace, canonical trailing bits — so one
- * byte string has exactly one text form and a changed character can never decode to the
- * same bytes. Pure functions; only the _alloc forms allocate.
+ * alphanumeric set; TOTP secrets as people type them). Only B64_STD_PADDED writes padding. Decoders
+ * are strict: one alphabet, padding exactly where the variant has it, no whitespace, canonical
+ * trailing bits — so one byte string has exactly one text form and a changed character can never
+ * decode to the same bytes. Pure functions; only the _alloc forms allocate.
  */
 #ifndef UJIKOM_B64_H
 #define UJIKOM_B64_H
@@ -18,6 +18,9 @@ enum b64_alphabet {
   B64_URL,        /* RFC 4648 section 5: A-Z a-z 0-9 - _ */
   B64_BASE32,     /* RFC 4648 section 6: A-Z 2-7 (upper case written, lower case read too) */
   B64_STD_PADDED, /* RFC 4648 section 4 with '=' padding to a multiple of four */
+  /* RFC 4648 section 6 as TOTP secrets are read: upper case only, and either no padding or
+   * exactly the '=' that make a multiple of eight characters. Written as B64_BASE32. */
+  B64_BASE32_STRICT,
 };
 
 /* Characters of the encoding of len bytes (without the NUL). */

@@ -100,7 +100,7 @@ static void put_path(struct line *l, const char *path) {
   const char *run = path;
   for (const char *p = path;; p++) {
     unsigned char c = (unsigned char)*p;
-    if ('\0' != c && c > ' ' && c != 0x7f && c != '\\') {
+    if (c > ' ' && c != 0x7f && c != '\\') {
       continue;
     }
     put(l, run, (size_t)(p - run));

@@ -15,13 +15,23 @@ static const char *const alphabets[] = {
     [B64_URL] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
     [B64_BASE32] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
     [B64_STD_PADDED] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+    [B64_BASE32_STRICT] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
 };
 
 static unsigned bits_of(enum b64_alphabet a) {
-  return B64_BASE32 == a ? 5u : 6u;
+  return B64_BASE32 == a || B64_BASE32_STRICT == a ? 5u : 6u;
 }
 
 int b64_value(unsigned char c, enum b64_alphabet a) {
+  if (B64_BASE32_STRICT == a) {
+    if (c >= 'A' && c <= 'Z') {
+      return c - 'A';
+    }
+    if (c >= '2' && c <= '7') {
+      return c - '2' + 26;
+    }
+    return -1;
+  }
   if (B64_BASE32 == a) {
     if (c >= 'A' && c <= 'Z') {
       return c - 'A';
@@ -102,6 +112,16 @@ long b64_decode(unsigned char *out, size_t outlen, const char *text, size_t len,
       len -= '=' == text[len - 2] ? 2 : 1;
     }
     a = B64_STD;
+  } else if (B64_BASE32_STRICT == a) {
+    /* Padding only as the exact tail that makes a multiple of eight characters. */
+    size_t data = len;
+    while (data > 0 && '=' == text[data - 1]) {
+      data--;
+    }
+    if (data < len && (0 == data % 8 || len - data != 8 - data % 8)) {
+      return -1;
+    }
+    len = data;
   }
   unsigned bits = bits_of(a);
   /* A trailing group too short to hold a whole byte is never produced by the encoder. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rdf_buf.h"
+#include "ujikom/utf8.h"
 
 /* ---- UTF-8 and character classes ---- */
 
@@ -76,20 +77,6 @@ static size_t utf8_encode(char *out, uint32_t cp) {
   return 4;
 }
 
-static bool utf8_valid(const char *s, size_t n) {
-  const unsigned char *u = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    uint32_t cp;
-    size_t k = utf8_decode(u + i, n - i, &cp);
-    if (0 == k) {
-      return false;
-    }
-    i += k;
-  }
-  return true;
-}
-
 static bool pn_chars_base(uint32_t c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= 0xC0 && c <= 0xD6) ||
          (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) || (c >= 0x370 && c <= 0x37D) ||
@@ -126,7 +113,7 @@ static bool is_digit(int c) {
 
 /* An absolute IRI as N-Quads can write it: a scheme, then no forbidden character. */
 static const char *iri_problem(const char *s, size_t n) {
-  if (!utf8_valid(s, n)) {
+  if (!utf8_well_formed(s, n)) {
     return "IRI is not valid UTF-8";
   }
   if (0 == n || !is_alpha((unsigned char)s[0])) {
@@ -218,7 +205,7 @@ static const char *term_problem(const struct rdf_term *t, enum position pos) {
     if (POS_OBJECT != pos) {
       return "literal outside the object position";
     }
-    if (NULL == t->value || !utf8_valid(t->value, t->len)) {
+    if (NULL == t->value || !utf8_well_formed(t->value, t->len)) {
       return "literal is not valid UTF-8";
     }
     if (NULL != t->datatype && NULL != t->language) {
@@ -823,12 +810,11 @@ comment:
   return 0;
 }
 
-/* err is written through the parser struct, which clang-tidy does not follow. */
-int rdf_nquads_parse(struct rdf_dataset **out, const char *text, size_t len,
-                     char *err, // NOLINT(readability-non-const-parameter)
+int rdf_nquads_parse(struct rdf_dataset **out, const char *text, size_t len, char *err,
                      size_t errlen) {
   *out = NULL;
-  struct parser p = {.s = text, .n = len, .line = 1, .err = err, .errlen = errlen};
+  struct parser p = {.s = text, .n = len, .line = 1, .errlen = errlen};
+  p.err = err;
   if (len > RDF_NQUADS_MAX_BYTES) {
     return fail_at(&p, 0, "input too large");
   }

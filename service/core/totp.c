@@ -13,9 +13,9 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "ujikom/b64.h"
 #include "ujikom/totp.h"
 
-static const char b32_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 /* Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand survives. */
 static const char recovery_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -133,39 +133,10 @@ size_t totp_base32_encode(char *out, size_t out_size, const uint8_t *in, size_t 
     return 0;
   }
   out[0] = '\0';
-  if (len > (SIZE_MAX - 4) / 8) {
+  if (len > (SIZE_MAX - 4) / 8 || (len > 0 && NULL == in)) {
     return 0;
   }
-  size_t need = (len * 8 + 4) / 5;
-  if (need >= out_size || (len > 0 && NULL == in)) {
-    return 0;
-  }
-  size_t o = 0;
-  uint32_t acc = 0;
-  unsigned bits = 0;
-  for (size_t i = 0; i < len; i++) {
-    acc = (acc << 8) | in[i];
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out[o++] = b32_alphabet[(acc >> bits) & 31u];
-    }
-  }
-  if (bits > 0) {
-    out[o++] = b32_alphabet[(acc << (5 - bits)) & 31u];
-  }
-  out[o] = '\0';
-  return o;
-}
-
-static int b32_value(char c) {
-  if (c >= 'A' && c <= 'Z') {
-    return c - 'A';
-  }
-  if (c >= '2' && c <= '7') {
-    return c - '2' + 26;
-  }
-  return -1;
+  return b64_encode(out, out_size, in, len, B64_BASE32);
 }
 
 enum totp_status totp_base32_decode(uint8_t *out, size_t out_size, size_t *out_len, const char *in,
@@ -174,45 +145,14 @@ enum totp_status totp_base32_decode(uint8_t *out, size_t out_size, size_t *out_l
     return TOTP_MALFORMED;
   }
   *out_len = 0;
-  /* Padding: allowed only as the exact tail that makes a multiple of 8 characters. */
-  size_t data = in_len;
-  while (data > 0 && '=' == in[data - 1]) {
-    data--;
-  }
-  size_t pad = in_len - data;
-  size_t rem = data % 8;
-  /* Characters in a final group that carry whole bytes: 2, 4, 5 or 7 (1, 3, 6 cannot). */
-  if (1 == rem || 3 == rem || 6 == rem) {
-    return TOTP_MALFORMED;
-  }
-  if (pad > 0 && (0 == rem || pad != 8 - rem)) {
-    return TOTP_MALFORMED;
-  }
-  size_t nbytes = data / 8 * 5 + rem * 5 / 8;
-  if (nbytes > out_size) {
-    return TOTP_MALFORMED;
-  }
-  uint32_t acc = 0;
-  unsigned bits = 0;
-  size_t o = 0;
-  for (size_t i = 0; i < data; i++) {
-    int v = b32_value(in[i]);
-    if (v < 0) {
-      return TOTP_MALFORMED;
+  long n = b64_decode(out, out_size, in, in_len, B64_BASE32_STRICT);
+  if (n < 0) {
+    if (out_size > 0) {
+      OPENSSL_cleanse(out, out_size); /* no part of a secret stays behind */
     }
-    acc = ((acc << 5) | (uint32_t)v) & 0xffffu;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (uint8_t)(acc >> bits);
-    }
-  }
-  /* Canonical form only: the bits left after the last whole byte must be zero. */
-  if (0 != (acc & ((1u << bits) - 1u))) {
-    OPENSSL_cleanse(out, o);
     return TOTP_MALFORMED;
   }
-  *out_len = o;
+  *out_len = (size_t)n;
   return TOTP_OK;
 }
 
@@ -316,7 +256,7 @@ totp_recovery_codes_generate(char out[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_TEXT_SI
   uint8_t rnd[TOTP_RECOVERY_COUNT * TOTP_RECOVERY_CHARS];
   if (1 != RAND_bytes(rnd, sizeof rnd)) {
     OPENSSL_cleanse(rnd, sizeof rnd);
-    OPENSSL_cleanse(out, TOTP_RECOVERY_COUNT * TOTP_RECOVERY_TEXT_SIZE);
+    OPENSSL_cleanse(out, (size_t)TOTP_RECOVERY_COUNT * TOTP_RECOVERY_TEXT_SIZE);
     return TOTP_ERROR;
   }
   for (size_t i = 0; i < TOTP_RECOVERY_COUNT; i++) {

@@ -26,6 +26,7 @@
 #include "http/routes.h"
 #include "http/server.h"
 #include "store/store.h"
+#include "ujikom/clock.h"
 
 static void store_log(void *ctx, enum store_log_level level, const char *msg) {
   (void)ctx;
@@ -68,12 +69,6 @@ static int write_port_file(const char *path, unsigned port) {
   return rename(tmp, path);
 }
 
-static int64_t wall_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 #define SWEEP_INTERVAL_S 15
 
 /* Closes and scores every open attempt past its deadline (plus the save grace), at its
@@ -82,7 +77,7 @@ static int64_t wall_ms(void) {
 static void close_overdue(struct svc *svc) {
   for (int batch = 0; batch < 64; batch++) {
     size_t closed = 0;
-    enum attempts_rc rc = attempts_close_overdue(svc, wall_ms(), &closed);
+    enum attempts_rc rc = attempts_close_overdue(svc, clock_wall_ms(), &closed);
     if (ATTEMPTS_OK != rc) {
       log_msg(LOG_WARN, NULL, "overdue sweep: %s; retrying later", attempts_rc_name(rc));
     }
@@ -191,7 +186,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   svc.cfg = &cfg;
-  svc.started_ms = wall_ms();
+  svc.started_ms = clock_wall_ms();
   /* The database holds password hashes and personal data, the key directory the signing
    * keys: nothing the daemon creates is readable by anyone else. */
   umask(077);

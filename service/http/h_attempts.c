@@ -15,6 +15,7 @@
 #include "http/jsontext.h"
 #include "store/store.h"
 #include "ujikom/exam_form.h"
+#include "ujikom/timefmt.h"
 
 /* The attempt id in the path, or 0 (no attempt has it: answered as not found). */
 static int64_t path_attempt_id(const struct req *r) {
@@ -63,51 +64,17 @@ static int reply_attempts_error(struct req *r, enum attempts_rc rc, const char *
 
 /* ------------------------------------------------------------------ the attempt as text */
 
-/* As json_time(): "YYYY-MM-DDTHH:MM:SSZ" (UTC), or null for "not yet" (ms <= 0). Computed
- * directly (days to civil date, proleptic Gregorian) rather than with gmtime_r and strftime,
- * which took more than the rest of a save's answer; years past 9999 fall back to them. */
+/* As json_time(): "YYYY-MM-DDTHH:MM:SSZ" (UTC), or null for "not yet" (ms <= 0). */
 static void jt_time(struct jtext *b, int64_t ms) {
   if (ms <= 0) {
     JT_LIT(b, "null");
     return;
   }
-  int64_t secs = ms / 1000;
-  int64_t days = secs / 86400;
-  int64_t rem = secs % 86400;
-  /* civil_from_days (H. Hinnant), days since 1970-01-01 >= 0 */
-  int64_t z = days + 719468;
-  int64_t era = z / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2 ? 1 : 0;
-  if (y > 9999) {
-    char buf[32];
-    iso_time(buf, sizeof buf, ms);
-    jt_str(b, buf);
-    return;
-  }
-  int64_t hh = rem / 3600, mm = rem % 3600 / 60, ss = rem % 60;
-  char t[23] = "\"0000-00-00T00:00:00Z\"";
-  t[1] = (char)('0' + y / 1000);
-  t[2] = (char)('0' + y / 100 % 10);
-  t[3] = (char)('0' + y / 10 % 10);
-  t[4] = (char)('0' + y % 10);
-  t[6] = (char)('0' + m / 10);
-  t[7] = (char)('0' + m % 10);
-  t[9] = (char)('0' + d / 10);
-  t[10] = (char)('0' + d % 10);
-  t[12] = (char)('0' + hh / 10);
-  t[13] = (char)('0' + hh % 10);
-  t[15] = (char)('0' + mm / 10);
-  t[16] = (char)('0' + mm % 10);
-  t[18] = (char)('0' + ss / 10);
-  t[19] = (char)('0' + ss % 10);
-  jt_raw(b, t, 22);
+  char t[TIME_TEXT_SIZE + 2];
+  t[0] = '"';
+  size_t n = time_format(t + 1, TIME_TEXT_SIZE, ms / 1000, TIME_ISO);
+  t[n + 1] = '"';
+  jt_raw(b, t, n + 2);
 }
 
 void attempt_summary_text(struct jtext *b, const struct svc *svc, const struct store_attempt *a,

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/attempts.h"
 #include "common/catalog.h"
@@ -26,6 +25,8 @@
 #include "store/store.h"
 #include "ujikom/exam_form.h"
 #include "ujikom/score.h"
+#include "ujikom/timefmt.h"
+#include "ujikom/utf8.h"
 
 /* A positive decimal id from a path segment, or 0 (ids start at 1). */
 static int64_t path_id(const char *s) {
@@ -275,9 +276,7 @@ struct exam_view {
 
 /* The deadline as "YYYY-MM-DD HH:MM UTC" for people without JavaScript. */
 static void format_deadline(char *out, size_t outlen, int64_t ms) {
-  time_t t = (time_t)(ms / 1000);
-  struct tm tm;
-  if (NULL == gmtime_r(&t, &tm) || 0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm)) {
+  if (0 == time_format(out, outlen, ms / 1000, TIME_MINUTE_UTC)) {
     snprintf(out, outlen, "-");
   }
 }
@@ -387,10 +386,7 @@ static void item_link(struct html *h, const struct req *r, int64_t attempt_id, c
   HTML_LIT(h, "</a> — ");
   /* The first 80 bytes of the prompt, cut at a UTF-8 boundary. */
   size_t len = NULL != prompt ? strlen(prompt) : 0;
-  size_t cut = len > 80 ? 80 : len;
-  while (cut > 0 && cut < len && 0x80 == ((unsigned char)prompt[cut] & 0xC0)) {
-    cut--;
-  }
+  size_t cut = utf8_cut(prompt, len, 80);
   html_textn(h, prompt, cut);
   if (cut < len) {
     HTML_LIT(h, "…");

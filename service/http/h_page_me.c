@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/attempts.h"
 #include "common/catalog.h"
@@ -14,14 +13,12 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "store/store.h"
+#include "ujikom/timefmt.h"
 
 #define ME_MAX_ATTEMPTS 50
 
 static void format_time(char *out, size_t outlen, int64_t ms) {
-  time_t t = (time_t)(ms / 1000);
-  struct tm tm;
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
-      0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm)) {
+  if (ms <= 0 || 0 == time_format(out, outlen, ms / 1000, TIME_MINUTE_UTC)) {
     snprintf(out, outlen, "—");
   }
 }
@@ -194,10 +191,8 @@ static void render_certificates(struct html *h, const struct req *r, const struc
     HTML_LIT(h, "</dd><dt>");
     html_text(h, L(r, "me.cert_valid_until"));
     HTML_LIT(h, "</dt><dd>");
-    char when[40];
-    time_t t = (time_t)c->expires_s;
-    struct tm tm;
-    if (NULL == gmtime_r(&t, &tm) || 0 == strftime(when, sizeof(when), "%Y-%m-%d", &tm)) {
+    char when[TIME_TEXT_SIZE];
+    if (0 == time_format(when, sizeof(when), c->expires_s, TIME_DATE)) {
       snprintf(when, sizeof(when), "—");
     }
     html_text(h, when);

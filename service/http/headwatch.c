@@ -9,20 +9,16 @@
 #include <sys/socket.h>
 #include <time.h>
 
-int64_t headwatch_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "ujikom/clock.h"
 
 /* The entry (and so the descriptor) stays the adapter's until headwatch_remove, which comes
  * before libmicrohttpd closes the descriptor, so a reused descriptor is never touched. */
 static void *watchdog_main(void *arg) {
   struct headwatch *hw = arg;
   while (!atomic_load(&hw->stopping)) {
-    struct timespec nap = {0, 250 * 1000 * 1000};
+    struct timespec nap = {0, 250L * 1000 * 1000};
     nanosleep(&nap, NULL);
-    int64_t now = headwatch_now_ms();
+    int64_t now = clock_mono_ms();
     pthread_mutex_lock(&hw->mu);
     for (struct conn_watch *w = hw->list; NULL != w; w = w->next) {
       int64_t since = atomic_load_explicit(&w->head_since_ms, memory_order_relaxed);
@@ -65,7 +61,7 @@ struct conn_watch *headwatch_add(struct headwatch *hw, int fd) {
     return NULL;
   }
   w->fd = fd;
-  atomic_init(&w->head_since_ms, headwatch_now_ms());
+  atomic_init(&w->head_since_ms, clock_mono_ms());
   pthread_mutex_lock(&hw->mu);
   w->next = hw->list;
   if (NULL != w->next) {

@@ -32,9 +32,6 @@ struct headwatch {
   int64_t timeout_ms;
 };
 
-/* Milliseconds of the monotonic clock. */
-int64_t headwatch_now_ms(void);
-
 /* Prepares hw (no thread yet) for heads that may take timeout_ms. */
 void headwatch_init(struct headwatch *hw, int64_t timeout_ms);
 /* Starts the thread. Returns 0 or pthread_create's error: then only the idle timeout

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/utf8.h"
+
 /* A page larger than this is a bug (or an attack through stored data); fail instead. */
 #define HTML_MAX_BYTES ((size_t)16 * 1024 * 1024)
 
@@ -118,55 +120,6 @@ void html_raw_(struct html *h, const char *lit, size_t len) {
   put(h, lit, len);
 }
 
-/* Length of the well-formed UTF-8 sequence at s (1..4), or 0 when it is invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
-  unsigned char c = s[0];
-  if (c < 0x80) {
-    return 1;
-  }
-  size_t len;
-  uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-    cp = c & 0x1Fu;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    cp = c & 0x0Fu;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    cp = c & 0x07u;
-  } else {
-    return 0;
-  }
-  if (len > n) {
-    return 0;
-  }
-  for (size_t i = 1; i < len; i++) {
-    if (0x80 != (s[i] & 0xC0)) {
-      return 0;
-    }
-    cp = (cp << 6) | (s[i] & 0x3Fu);
-  }
-  if ((3 == len && cp < 0x800) || (4 == len && cp < 0x10000) || cp > 0x10FFFF ||
-      (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return 0;
-  }
-  return len;
-}
-
-bool html_utf8_valid(const char *s, size_t n) {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    size_t k = utf8_seq(p + i, n - i);
-    if (0 == k) {
-      return false;
-    }
-    i += k;
-  }
-  return true;
-}
-
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
 void html_textn(struct html *h, const char *s, size_t n) {
@@ -207,7 +160,7 @@ void html_textn(struct html *h, const char *s, size_t n) {
         esc = replacement;
         esclen = 3;
       } else if (c >= 0x80) {
-        adv = utf8_seq(p + i, n - i);
+        adv = utf8_seq_len(s + i, n - i);
         if (0 == adv) {
           esc = replacement;
           esclen = 3;

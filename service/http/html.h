@@ -71,10 +71,6 @@ void html_text_sub(struct html *h, const char *tmpl, ...);
 void html_json_script_(struct html *h, const char *id, const json_t *value);
 #define html_json_script(h, id, value) html_json_script_((h), "" id "", (value))
 
-/* True when the n bytes at s are well-formed UTF-8 (no overlongs, surrogates or code points
- * above U+10FFFF). */
-bool html_utf8_valid(const char *s, size_t n);
-
 /* True when s is a safe local redirect target: starts with a single '/', no backslash, no
  * control characters. */
 bool html_local_path(const char *s);

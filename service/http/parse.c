@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/utf8.h"
+
 static int hexval(char c) {
   if (c >= '0' && c <= '9') {
     return c - '0';
@@ -47,7 +49,7 @@ static bool pct_decode_into(char *out, const char *s, size_t len, bool plus_is_s
   }
   out[o] = '\0';
   /* A decoded NUL would let "a%00b" pass as "a"; invalid UTF-8 is refused here once. */
-  return NULL == memchr(out, '\0', o) && utf8_valid(out, o);
+  return NULL == memchr(out, '\0', o) && utf8_well_formed(out, o);
 }
 
 /* Percent-decodes s[0..len) into a new string; NULL when malformed or out of memory. */
@@ -229,47 +231,6 @@ const char *kv_get(const struct kv_list *l, const char *name) {
     }
   }
   return NULL;
-}
-
-bool utf8_valid(const char *str, size_t len) {
-  const unsigned char *s = (const unsigned char *)str;
-  size_t i = 0;
-  while (i < len) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t n;
-    uint32_t cp;
-    if (c >= 0xc2 && c <= 0xdf) {
-      n = 1;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 2;
-      cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= len) {
-      return false;
-    }
-    for (size_t k = 1; k <= n; k++) {
-      if ((s[i + k] & 0xc0) != 0x80) {
-        return false;
-      }
-      cp = (cp << 6) | (s[i + k] & 0x3f);
-    }
-    if ((2 == n && cp < 0x800) || (3 == n && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    i += n + 1;
-  }
-  return true;
 }
 
 bool json_depth_ok(const char *s, size_t len, int max_depth) {

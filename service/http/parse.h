@@ -50,9 +50,6 @@ bool parse_cookie(const char *header, const char *name, char *out, size_t outlen
 const char *kv_get(const struct kv_list *l, const char *name);
 void kv_list_free(struct kv_list *l);
 
-/* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
-bool utf8_valid(const char *s, size_t len);
-
 /* Whether an Accept-Encoding header value (RFC 9110, 12.5.3; NULL: no header) accepts gzip:
  * "gzip" or "x-gzip" listed with a non-zero weight, or "*" with a non-zero weight and gzip
  * not refused by name. Malformed elements are skipped. */

@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "ujikom/timefmt.h"
 
 bool parse_id(const char *s, int64_t *out) {
   if (NULL == s || s[0] < '1' || s[0] > '9' || strlen(s) > 18) {
@@ -30,17 +31,13 @@ bool parse_id(const char *s, int64_t *out) {
 }
 
 void iso_time(char *out, size_t outlen, int64_t ms) {
-  struct tm tm;
-  time_t t = (time_t)(ms / 1000);
-  if (outlen > 0) {
-    out[0] = '\0';
-  }
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm)) {
+  if (ms <= 0) {
+    if (outlen > 0) {
+      out[0] = '\0';
+    }
     return;
   }
-  if (0 == strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) && outlen > 0) {
-    out[0] = '\0';
-  }
+  time_format(out, outlen, ms / 1000, TIME_ISO);
 }
 
 json_t *json_time(int64_t ms) {

@@ -34,6 +34,7 @@
 #include <openssl/rand.h>
 
 #include "common/log.h"
+#include "ujikom/clock.h"
 #include "http/headwatch.h"
 #include "http/listener.h"
 #include "http/parse.h"
@@ -119,12 +120,6 @@ struct req_impl {
   char path_buf[REQ_INLINE];
   char scratch_buf[REQ_INLINE];
 };
-
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static struct req_impl *impl_of(const struct req *r) {
   return (struct req_impl *)r->impl;
@@ -694,7 +689,7 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
   ri->started = true;
   atomic_fetch_add(&srv->inflight, 1);
   r->method = method;
-  r->now_ms = now_ms();
+  r->now_ms = clock_wall_ms();
 
   size_t url_len = NULL == ri->raw_target ? 0 : strlen(ri->raw_target);
   struct head_size hs = {ri, 0, 0};

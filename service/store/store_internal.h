@@ -12,18 +12,20 @@
  *   };
  *   static const struct store_sqlset attempts_set = {"attempts", attempts_sqls, ATTEMPTS__MAX};
  *
+ *   static const struct store_rowtype attempt_one = {"attempt by id", sizeof(struct
+ *       store_attempt), attempt_row, NULL};                // attempt_row reads the columns
+ *
  *   int store_attempt_get(struct store_rd *rd, struct store_attempt *out, int64_t id) {
  *     struct store_conn *c = store_rd_conn(rd);
  *     sqlite3_stmt *st = store_stmt(c, &attempts_set, ATTEMPTS_BY_ID);
- *     if (NULL == st)
- *       return STORE_HARD;
- *     sqlite3_bind_int64(st, 1, id);
- *     int rc = store_step_row(c, st, "attempt by id");   // STORE_OK on a row, NONE, or < 0
- *     if (STORE_OK == rc) { ... read columns ... }
- *     store_stmt_done(st);                                 // reset + clear bindings
- *     return rc;
+ *     if (NULL != st)
+ *       sqlite3_bind_int64(st, 1, id);
+ *     return store_row_get(c, st, &attempt_one, out);    // OK on a row, NONE, or < 0; resets st
  *   }
  *
+ *   Single rows: store_row_get (as above; the blob reads and the answer-save path's state
+ *   checks step themselves); a count: store_row_int64; a write whose "no row changed" is an
+ *   answer: store_step_changes; many parameters: store_bind_all.
  *   Lists: one `static const struct store_rowtype` per element type (its size, a row reader
  *   and, when elements own memory, a clear), then bind and hand the statement to
  *   store_rows_collect(c, st, &type, limit, &list, out_n); the public *_list_free(list, n)
@@ -39,6 +41,8 @@
 #define UJIKOM_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -78,8 +82,31 @@ int store_step_row(struct store_conn *c, sqlite3_stmt *st, const char *what);
  * NULL) receives sqlite3_changes(). */
 int store_step_done(struct store_conn *c, sqlite3_stmt *st, const char *what, int64_t *out_changes);
 
+/* Steps a write statement (parameters bound by the caller) to completion and resets it:
+ * STORE_OK when it changed a row, STORE_NONE when it changed none, or a mapped error. st may
+ * be NULL (store_stmt failed: STORE_HARD). */
+int store_step_changes(struct store_conn *c, sqlite3_stmt *st, const char *what);
+
+/* A query that always yields one row (a count, a pragma): its first column into *out, which
+ * is left untouched otherwise. No row is STORE_HARD. st may be NULL (STORE_HARD); it is
+ * always reset. */
+int store_row_int64(struct store_conn *c, sqlite3_stmt *st, const char *what, int64_t *out);
+
 /* Binds text (NULL binds SQL NULL); SQLITE_TRANSIENT copy. Returns the sqlite rc. */
 int store_bind_text(sqlite3_stmt *st, int idx, const char *text);
+
+/* One parameter of a statement for store_bind_all: an integer or a text (a NULL text binds
+ * SQL NULL, as store_bind_text does). */
+struct store_arg {
+  bool is_text;
+  int64_t num;
+  const char *text;
+};
+#define STORE_ARG_INT(v)  ((struct store_arg){false, (v), NULL})
+#define STORE_ARG_TEXT(v) ((struct store_arg){true, 0, (v)})
+
+/* Binds args[0], args[1], ... to ?1, ?2, ... in the order of the statement's parameters. */
+void store_bind_all(sqlite3_stmt *st, const struct store_arg *args, size_t n);
 
 /* Copies a text column into buf (NUL-terminated, truncated never: returns -1 if the value
  * does not fit, 0 otherwise; NULL columns give ""). */
@@ -94,8 +121,8 @@ char *store_col_strdup(sqlite3_stmt *st, int col, int *out_oom);
 struct store_rowtype {
   const char *what; /* for log messages, e.g. "user list" */
   size_t size;      /* sizeof one element */
-  /* Fills elem (zeroed beforehand) from the current row: STORE_OK, STORE_HARD (a value does
-   * not fit its field) or STORE_UNAVAILABLE (out of memory). On failure it leaves nothing
+  /* Fills elem (zeroed beforehand in lists) from the current row: STORE_OK, STORE_HARD (a value
+   * does not fit its field) or STORE_UNAVAILABLE (out of memory). On failure it leaves nothing
    * allocated in elem. */
   int (*read)(sqlite3_stmt *st, void *elem);
   /* Frees what read allocated inside one element; NULL when elements own nothing. */
@@ -118,6 +145,14 @@ int store_rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct stor
  * come, and *out is NULL when there are none. */
 int store_rows_collect_all(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
                            void **out, size_t *out_n);
+
+/* Every single-row look-up in one place: steps st (parameters bound by the caller) once and,
+ * on a row, has type->read fill out (type->read NULL: only whether a row exists). st may be
+ * NULL (store_stmt failed: STORE_HARD); it is always reset. Returns STORE_OK, STORE_NONE (no
+ * row: *out untouched, so the caller zeroes it first where callers expect that) or what
+ * type->read returned, or a negative mapped error. Nothing is allocated here. */
+int store_row_get(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
+                  void *out);
 
 /* Frees a list made by store_rows_collect(_all) with the same type: type->clear on each of
  * the n elements, then the array. NULL allowed. Every public *_list_free is this. */

@@ -155,12 +155,13 @@ int store_attempt_create(struct store_tx *tx, int64_t *out_id, int64_t user_id, 
   if (NULL == st) {
     return STORE_HARD;
   }
-  sqlite3_bind_int64(st, 1, user_id);
-  store_bind_text(st, 2, exam_id);
-  store_bind_text(st, 3, version);
-  store_bind_text(st, 4, form_json);
-  sqlite3_bind_int64(st, 5, store_tx_now_ms(tx));
-  sqlite3_bind_int64(st, 6, deadline_ms);
+  const struct store_arg args[] = {STORE_ARG_INT(user_id),
+                                   STORE_ARG_TEXT(exam_id),
+                                   STORE_ARG_TEXT(version),
+                                   STORE_ARG_TEXT(form_json),
+                                   STORE_ARG_INT(store_tx_now_ms(tx)),
+                                   STORE_ARG_INT(deadline_ms)};
+  store_bind_all(st, args, sizeof args / sizeof args[0]);
   int rc = store_step_done(c, st, "attempt insert", NULL);
   store_stmt_done(st);
   if (STORE_OK == rc) {
@@ -169,57 +170,66 @@ int store_attempt_create(struct store_tx *tx, int64_t *out_id, int64_t user_id, 
   return rc;
 }
 
+int store_attempt_row(sqlite3_stmt *st, void *elem) {
+  return 0 == read_attempt(st, elem) ? STORE_OK : STORE_HARD;
+}
+
+void store_attempt_row_clear(void *elem) {
+  store_attempt_clear(elem);
+}
+
+/* The brief columns, then the form and the result. */
+static int attempt_full_row(sqlite3_stmt *st, void *elem) {
+  struct store_attempt *a = elem;
+  int oom1 = 0, oom2 = 0;
+  if (0 != read_attempt(st, a)) {
+    return STORE_HARD;
+  }
+  a->form = store_col_strdup(st, 10, &oom1);
+  a->result = store_col_strdup(st, 11, &oom2);
+  if (oom1 || oom2 || NULL == a->form) {
+    store_attempt_clear(a);
+    return oom1 || oom2 ? STORE_UNAVAILABLE : STORE_HARD;
+  }
+  return STORE_OK;
+}
+
+static const struct store_rowtype attempt_full_one = {"attempt get", sizeof(struct store_attempt),
+                                                      attempt_full_row, NULL};
+static const struct store_rowtype attempt_brief_one = {
+    "attempt get brief", sizeof(struct store_attempt), store_attempt_row, NULL};
+static const struct store_rowtype attempt_open_one = {
+    "attempt open for user", sizeof(struct store_attempt), store_attempt_row, NULL};
+
+/* One statement of this file with ?1 = id bound, or NULL (store_stmt failed). */
+static sqlite3_stmt *stmt_by_id(struct store_conn *c, int which, int64_t id) {
+  sqlite3_stmt *st = store_stmt(c, &attempts_set, which);
+  if (NULL != st) {
+    sqlite3_bind_int64(st, 1, id);
+  }
+  return st;
+}
+
 int store_attempt_get(struct store_rd *rd, struct store_attempt *out, int64_t id) {
   struct store_conn *c = store_rd_conn(rd);
   memset(out, 0, sizeof *out);
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_GET);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  sqlite3_bind_int64(st, 1, id);
-  int rc = store_step_row(c, st, "attempt get");
-  if (STORE_OK == rc) {
-    int oom1 = 0, oom2 = 0;
-    if (0 != read_attempt(st, out)) {
-      rc = STORE_HARD;
-    } else {
-      out->form = store_col_strdup(st, 10, &oom1);
-      out->result = store_col_strdup(st, 11, &oom2);
-      if (oom1 || oom2 || NULL == out->form) {
-        store_attempt_clear(out);
-        rc = oom1 || oom2 ? STORE_UNAVAILABLE : STORE_HARD;
-      }
-    }
-  }
-  store_stmt_done(st);
-  return rc;
+  return store_row_get(c, stmt_by_id(c, ATT_GET, id), &attempt_full_one, out);
 }
 
 int store_attempt_get_brief(struct store_rd *rd, struct store_attempt *out, int64_t id) {
   struct store_conn *c = store_rd_conn(rd);
   memset(out, 0, sizeof *out);
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_BRIEF);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  sqlite3_bind_int64(st, 1, id);
-  int rc = store_step_row(c, st, "attempt get brief");
-  if (STORE_OK == rc && 0 != read_attempt(st, out)) {
-    rc = STORE_HARD;
-  }
-  store_stmt_done(st);
-  return rc;
+  return store_row_get(c, stmt_by_id(c, ATT_BRIEF, id), &attempt_brief_one, out);
 }
 
 int store_attempt_state(struct store_rd *rd, int64_t id, bool *out_open, int64_t *out_deadline_ms) {
   struct store_conn *c = store_rd_conn(rd);
   *out_open = false;
   *out_deadline_ms = 0;
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_STATE);
+  sqlite3_stmt *st = stmt_by_id(c, ATT_STATE, id);
   if (NULL == st) {
     return STORE_HARD;
   }
-  sqlite3_bind_int64(st, 1, id);
   int rc = store_step_row(c, st, "attempt state");
   if (STORE_OK == rc) {
     enum attempt_status status = ATTEMPT_CLOSED;
@@ -235,26 +245,11 @@ int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64
                            const char *exam_id) {
   struct store_conn *c = store_rd_conn(rd);
   memset(out, 0, sizeof *out);
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_OPEN_FOR);
-  if (NULL == st) {
-    return STORE_HARD;
+  sqlite3_stmt *st = stmt_by_id(c, ATT_OPEN_FOR, user_id);
+  if (NULL != st) {
+    store_bind_text(st, 2, exam_id);
   }
-  sqlite3_bind_int64(st, 1, user_id);
-  store_bind_text(st, 2, exam_id);
-  int rc = store_step_row(c, st, "attempt open for user");
-  if (STORE_OK == rc && 0 != read_attempt(st, out)) {
-    rc = STORE_HARD;
-  }
-  store_stmt_done(st);
-  return rc;
-}
-
-int store_attempt_row(sqlite3_stmt *st, void *elem) {
-  return 0 == read_attempt(st, elem) ? STORE_OK : STORE_HARD;
-}
-
-void store_attempt_row_clear(void *elem) {
-  store_attempt_clear(elem);
+  return store_row_get(c, st, &attempt_open_one, out);
 }
 
 static const struct store_rowtype attempt_rows = {"attempt list", sizeof(struct store_attempt),
@@ -284,11 +279,10 @@ int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, siz
 
 /* STORE_OK when the attempt is open, STORE_CONFLICT when finished, STORE_NONE, or < 0. */
 static int attempt_is_open(struct store_conn *c, int64_t id) {
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_STATUS);
+  sqlite3_stmt *st = stmt_by_id(c, ATT_STATUS, id);
   if (NULL == st) {
     return STORE_HARD;
   }
-  sqlite3_bind_int64(st, 1, id);
   int rc = store_step_row(c, st, "attempt status");
   if (STORE_OK == rc) {
     enum attempt_status status = ATTEMPT_CLOSED;
@@ -378,22 +372,31 @@ void store_answers_free(struct store_answer *list, size_t n) {
 int store_answers_get(struct store_rd *rd, struct store_answer **out, size_t *out_n,
                       int64_t attempt_id) {
   struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ANS_GET);
+  sqlite3_stmt *st = stmt_by_id(c, ANS_GET, attempt_id);
   void *list = NULL;
-  if (NULL != st) {
-    sqlite3_bind_int64(st, 1, attempt_id);
-  }
   int rc = store_rows_collect_all(c, st, &answer_rows, &list, out_n);
   *out = list;
   return rc;
 }
 
-/* An UPDATE that only applies in one state: 0 changes means no row or the wrong state. */
+/* Binds the verdict, the result and the decision time (NULL while the verdict is pending) to
+ * ?first, ?first+1 and ?first+2: the columns that finishing and re-deciding both write. */
+static void bind_decision(sqlite3_stmt *st, int first, struct store_tx *tx, enum verdict verdict,
+                          const char *result_json) {
+  store_bind_text(st, first, verdict_name(verdict));
+  store_bind_text(st, first + 1, result_json);
+  if (VERDICT_PENDING == verdict) {
+    sqlite3_bind_null(st, first + 2);
+  } else {
+    sqlite3_bind_int64(st, first + 2, store_tx_now_ms(tx));
+  }
+}
+
+/* An UPDATE that only applies in one state (st bound, or NULL when store_stmt failed): 0
+ * changes means no row (NONE) or the wrong state (CONFLICT). */
 static int update_in_state(struct store_conn *c, sqlite3_stmt *st, int64_t id, const char *what) {
-  int64_t changes = 0;
-  int rc = store_step_done(c, st, what, &changes);
-  store_stmt_done(st);
-  if (STORE_OK != rc || changes > 0) {
+  int rc = store_step_changes(c, st, what);
+  if (STORE_NONE != rc) {
     return rc;
   }
   rc = attempt_is_open(c, id);
@@ -410,19 +413,11 @@ int store_attempt_finish(struct store_tx *tx, int64_t id, enum attempt_status st
       (ATTEMPT_SUBMITTED != status && ATTEMPT_CLOSED != status)) {
     return STORE_HARD;
   }
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_FINISH);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  sqlite3_bind_int64(st, 1, id);
-  store_bind_text(st, 2, attempt_status_name(status));
-  sqlite3_bind_int64(st, 3, finished_ms);
-  store_bind_text(st, 4, verdict_name(verdict));
-  store_bind_text(st, 5, result_json);
-  if (VERDICT_PENDING == verdict) {
-    sqlite3_bind_null(st, 6);
-  } else {
-    sqlite3_bind_int64(st, 6, store_tx_now_ms(tx));
+  sqlite3_stmt *st = stmt_by_id(c, ATT_FINISH, id);
+  if (NULL != st) {
+    store_bind_text(st, 2, attempt_status_name(status));
+    sqlite3_bind_int64(st, 3, finished_ms);
+    bind_decision(st, 4, tx, verdict, result_json);
   }
   return update_in_state(c, st, id, "attempt finish");
 }
@@ -433,26 +428,11 @@ int store_attempt_set_result(struct store_tx *tx, int64_t id, enum verdict verdi
   if (!verdict_valid(verdict) || NULL == result_json) {
     return STORE_HARD;
   }
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_SET_RESULT);
-  if (NULL == st) {
-    return STORE_HARD;
+  sqlite3_stmt *st = stmt_by_id(c, ATT_SET_RESULT, id);
+  if (NULL != st) {
+    bind_decision(st, 2, tx, verdict, result_json);
   }
-  sqlite3_bind_int64(st, 1, id);
-  store_bind_text(st, 2, verdict_name(verdict));
-  store_bind_text(st, 3, result_json);
-  if (VERDICT_PENDING == verdict) {
-    sqlite3_bind_null(st, 4);
-  } else {
-    sqlite3_bind_int64(st, 4, store_tx_now_ms(tx));
-  }
-  int64_t changes = 0;
-  int rc = store_step_done(c, st, "attempt set result", &changes);
-  store_stmt_done(st);
-  if (STORE_OK != rc || changes > 0) {
-    return rc;
-  }
-  rc = attempt_is_open(c, id);
-  return STORE_OK == rc ? STORE_CONFLICT : rc; /* open -> conflict; none -> none */
+  return update_in_state(c, st, id, "attempt set result"); /* open -> conflict; none -> none */
 }
 
 int store_attempt_extend_deadline(struct store_tx *tx, int64_t id, int64_t extra_ms) {
@@ -460,12 +440,10 @@ int store_attempt_extend_deadline(struct store_tx *tx, int64_t id, int64_t extra
   if (extra_ms <= 0) {
     return STORE_HARD;
   }
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_EXTEND);
-  if (NULL == st) {
-    return STORE_HARD;
+  sqlite3_stmt *st = stmt_by_id(c, ATT_EXTEND, id);
+  if (NULL != st) {
+    sqlite3_bind_int64(st, 2, extra_ms);
   }
-  sqlite3_bind_int64(st, 1, id);
-  sqlite3_bind_int64(st, 2, extra_ms);
   return update_in_state(c, st, id, "attempt extend deadline");
 }
 

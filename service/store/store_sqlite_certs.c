@@ -120,59 +120,17 @@ int store_cert_insert(struct store_tx *tx, const struct store_cert *c) {
   if (NULL == st) {
     return STORE_HARD;
   }
-  store_bind_text(st, 1, c->serial);
-  sqlite3_bind_int64(st, 2, c->attempt_id);
-  sqlite3_bind_int64(st, 3, c->user_id);
-  store_bind_text(st, 4, c->holder);
-  store_bind_text(st, 5, c->subsector);
-  store_bind_text(st, 6, c->exam_id);
-  store_bind_text(st, 7, c->units);
-  sqlite3_bind_int64(st, 8, c->issued_s);
-  sqlite3_bind_int64(st, 9, c->expires_s);
-  store_bind_text(st, 10, c->kid);
-  store_bind_text(st, 11, c->jws);
-  store_bind_text(st, 12, c->qr_token);
-  if (NULL != c->display) {
-    store_bind_text(st, 13, c->display);
-  } else {
-    sqlite3_bind_null(st, 13);
-  }
+  /* In the order of CERTS_INSERT's columns; a NULL display stays NULL until it is rendered. */
+  const struct store_arg args[] = {
+      STORE_ARG_TEXT(c->serial), STORE_ARG_INT(c->attempt_id), STORE_ARG_INT(c->user_id),
+      STORE_ARG_TEXT(c->holder), STORE_ARG_TEXT(c->subsector), STORE_ARG_TEXT(c->exam_id),
+      STORE_ARG_TEXT(c->units),  STORE_ARG_INT(c->issued_s),   STORE_ARG_INT(c->expires_s),
+      STORE_ARG_TEXT(c->kid),    STORE_ARG_TEXT(c->jws),       STORE_ARG_TEXT(c->qr_token),
+      STORE_ARG_TEXT(c->display)};
+  store_bind_all(st, args, sizeof args / sizeof args[0]);
   int rc = store_step_done(conn, st, "certificate insert", NULL);
   store_stmt_done(st);
   return rc;
-}
-
-static int cert_get(struct store_rd *rd, struct store_cert *out, int which, const char *serial,
-                    int64_t attempt_id) {
-  struct store_conn *conn = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(conn, &certs_set, which);
-  memset(out, 0, sizeof *out);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  if (CERTS_BY_ATTEMPT != which) {
-    store_bind_text(st, 1, serial);
-  } else {
-    sqlite3_bind_int64(st, 1, attempt_id);
-  }
-  int rc = store_step_row(conn, st, "certificate look-up");
-  if (STORE_OK == rc && 0 != read_cert(st, out, 1)) {
-    rc = STORE_HARD;
-  }
-  store_stmt_done(st);
-  return rc;
-}
-
-int store_cert_by_serial(struct store_rd *rd, struct store_cert *out, const char *serial) {
-  return cert_get(rd, out, CERTS_BY_SERIAL, serial, 0);
-}
-
-int store_cert_by_attempt(struct store_rd *rd, struct store_cert *out, int64_t attempt_id) {
-  return cert_get(rd, out, CERTS_BY_ATTEMPT, NULL, attempt_id);
-}
-
-int store_cert_by_serial_brief(struct store_rd *rd, struct store_cert *out, const char *serial) {
-  return cert_get(rd, out, CERTS_BY_SERIAL_BRIEF, serial, 0);
 }
 
 static void cert_row_clear(void *elem) {
@@ -187,10 +145,50 @@ static int cert_row_with_tokens(sqlite3_stmt *st, void *elem) {
   return 0 == read_cert(st, elem, 1) ? STORE_OK : STORE_HARD;
 }
 
+static const struct store_rowtype cert_one = {"certificate look-up", sizeof(struct store_cert),
+                                              cert_row_with_tokens, cert_row_clear};
 static const struct store_rowtype cert_rows = {"certificate list", sizeof(struct store_cert),
                                                cert_row, cert_row_clear};
 static const struct store_rowtype cert_rows_with_tokens = {
     "certificate list", sizeof(struct store_cert), cert_row_with_tokens, cert_row_clear};
+/* Only whether the certificate exists. */
+static const struct store_rowtype cert_exists = {"certificate status", 0, NULL, NULL};
+
+/* One statement of this file with ?1 = serial bound, or NULL (store_stmt failed). */
+static sqlite3_stmt *stmt_by_serial(struct store_conn *conn, int which, const char *serial) {
+  sqlite3_stmt *st = store_stmt(conn, &certs_set, which);
+  if (NULL != st) {
+    store_bind_text(st, 1, serial);
+  }
+  return st;
+}
+
+static int cert_get(struct store_rd *rd, struct store_cert *out, int which, const char *serial,
+                    int64_t attempt_id) {
+  struct store_conn *conn = store_rd_conn(rd);
+  sqlite3_stmt *st = store_stmt(conn, &certs_set, which);
+  memset(out, 0, sizeof *out);
+  if (NULL != st) {
+    if (CERTS_BY_ATTEMPT != which) {
+      store_bind_text(st, 1, serial);
+    } else {
+      sqlite3_bind_int64(st, 1, attempt_id);
+    }
+  }
+  return store_row_get(conn, st, &cert_one, out);
+}
+
+int store_cert_by_serial(struct store_rd *rd, struct store_cert *out, const char *serial) {
+  return cert_get(rd, out, CERTS_BY_SERIAL, serial, 0);
+}
+
+int store_cert_by_attempt(struct store_rd *rd, struct store_cert *out, int64_t attempt_id) {
+  return cert_get(rd, out, CERTS_BY_ATTEMPT, NULL, attempt_id);
+}
+
+int store_cert_by_serial_brief(struct store_rd *rd, struct store_cert *out, const char *serial) {
+  return cert_get(rd, out, CERTS_BY_SERIAL_BRIEF, serial, 0);
+}
 
 void store_cert_list_free(struct store_cert *list, size_t n) {
   store_rows_free(&cert_rows, list, n);
@@ -229,27 +227,20 @@ int store_cert_list_undisplayed(struct store_rd *rd, struct store_cert **out, si
 
 int store_cert_set_display(struct store_tx *tx, const char *serial, const char *display) {
   struct store_conn *conn = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_SET_DISPLAY);
-  int64_t changes = 0;
-  if (NULL == st) {
-    return STORE_HARD;
+  sqlite3_stmt *st = stmt_by_serial(conn, CERTS_SET_DISPLAY, serial);
+  if (NULL != st) {
+    store_bind_text(st, 2, display);
   }
-  store_bind_text(st, 1, serial);
-  store_bind_text(st, 2, display);
-  int rc = store_step_done(conn, st, "certificate display", &changes);
-  store_stmt_done(st);
-  return (STORE_OK == rc && 0 == changes) ? STORE_NONE : rc;
+  return store_step_changes(conn, st, "certificate display");
 }
 
 int store_cert_revoke(struct store_tx *tx, const char *serial, int64_t by_user_id,
                       const char *reason) {
   struct store_conn *conn = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_REVOKE);
-  int64_t changes = 0;
+  sqlite3_stmt *st = stmt_by_serial(conn, CERTS_REVOKE, serial);
   if (NULL == st) {
     return STORE_HARD;
   }
-  store_bind_text(st, 1, serial);
   sqlite3_bind_int64(st, 2, store_tx_now_ms(tx));
   store_bind_text(st, 3, reason);
   if (by_user_id > 0) {
@@ -257,32 +248,25 @@ int store_cert_revoke(struct store_tx *tx, const char *serial, int64_t by_user_i
   } else {
     sqlite3_bind_null(st, 4);
   }
-  int rc = store_step_done(conn, st, "certificate revoke", &changes);
-  store_stmt_done(st);
-  if (STORE_OK != rc || 1 == changes) {
+  /* The serial is the primary key: at most one row changes. */
+  int rc = store_step_changes(conn, st, "certificate revoke");
+  if (STORE_NONE != rc) {
     return rc;
   }
   /* Nothing changed: tell "no such certificate" from "already revoked". */
-  st = store_stmt(conn, &certs_set, CERTS_STATUS);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  store_bind_text(st, 1, serial);
-  rc = store_step_row(conn, st, "certificate status");
-  store_stmt_done(st);
+  rc = store_row_get(conn, stmt_by_serial(conn, CERTS_STATUS, serial), &cert_exists, NULL);
   return STORE_OK == rc ? STORE_CONFLICT : rc;
 }
 
 int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len,
                        const char *serial, const char *url) {
   struct store_conn *conn = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_PNG_GET);
+  sqlite3_stmt *st = stmt_by_serial(conn, CERTS_PNG_GET, serial);
   *out = NULL;
   *out_len = 0;
   if (NULL == st) {
     return STORE_HARD;
   }
-  store_bind_text(st, 1, serial);
   store_bind_text(st, 2, url);
   int rc = store_step_row(conn, st, "certificate png");
   if (STORE_OK == rc) {
@@ -303,15 +287,10 @@ int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len
 int store_cert_png_put(struct store_tx *tx, const char *serial, const char *url, const void *png,
                        size_t len) {
   struct store_conn *conn = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_PNG_PUT);
-  int64_t changes = 0;
-  if (NULL == st) {
-    return STORE_HARD;
+  sqlite3_stmt *st = stmt_by_serial(conn, CERTS_PNG_PUT, serial);
+  if (NULL != st) {
+    sqlite3_bind_blob(st, 2, png, (int)len, SQLITE_TRANSIENT);
+    store_bind_text(st, 3, url);
   }
-  store_bind_text(st, 1, serial);
-  sqlite3_bind_blob(st, 2, png, (int)len, SQLITE_TRANSIENT);
-  store_bind_text(st, 3, url);
-  int rc = store_step_done(conn, st, "certificate png cache", &changes);
-  store_stmt_done(st);
-  return (STORE_OK == rc && 0 == changes) ? STORE_NONE : rc;
+  return store_step_changes(conn, st, "certificate png cache");
 }

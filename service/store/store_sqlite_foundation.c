@@ -240,11 +240,64 @@ int store_step_done(struct store_conn *c, sqlite3_stmt *st, const char *what,
   return STORE_OK;
 }
 
+int store_step_changes(struct store_conn *c, sqlite3_stmt *st, const char *what) {
+  int64_t changes = 0;
+  int rc = STORE_HARD;
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  rc = store_step_done(c, st, what, &changes);
+  store_stmt_done(st);
+  if (STORE_OK == rc && 0 == changes) {
+    return STORE_NONE;
+  }
+  return rc;
+}
+
+int store_row_get(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
+                  void *out) {
+  int rc = STORE_HARD;
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  rc = store_step_row(c, st, type->what);
+  if (STORE_OK == rc && NULL != type->read) {
+    rc = type->read(st, out);
+  }
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_row_int64(struct store_conn *c, sqlite3_stmt *st, const char *what, int64_t *out) {
+  int rc = STORE_HARD;
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  rc = store_step_row(c, st, what);
+  if (STORE_OK == rc) {
+    *out = sqlite3_column_int64(st, 0);
+  } else if (STORE_NONE == rc) {
+    rc = STORE_HARD;
+  }
+  store_stmt_done(st);
+  return rc;
+}
+
 int store_bind_text(sqlite3_stmt *st, int idx, const char *text) {
   if (NULL == text) {
     return sqlite3_bind_null(st, idx);
   }
   return sqlite3_bind_text(st, idx, text, -1, SQLITE_TRANSIENT);
+}
+
+void store_bind_all(sqlite3_stmt *st, const struct store_arg *args, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (args[i].is_text) {
+      store_bind_text(st, (int)i + 1, args[i].text);
+    } else {
+      sqlite3_bind_int64(st, (int)i + 1, args[i].num);
+    }
+  }
 }
 
 int store_col_copy(sqlite3_stmt *st, int col, char *buf, size_t bufsize) {
@@ -493,18 +546,12 @@ cleanup:
 /* migrations */
 
 static int read_user_version(struct store_conn *c, int *out) {
-  sqlite3_stmt *st = store_stmt(c, &core_set, CORE_USER_VERSION);
-  int rc = STORE_HARD;
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  rc = store_step_row(c, st, "read user_version");
+  int64_t version = 0;
+  int rc = store_row_int64(c, store_stmt(c, &core_set, CORE_USER_VERSION), "read user_version",
+                           &version);
   if (STORE_OK == rc) {
-    *out = sqlite3_column_int(st, 0);
-  } else if (STORE_NONE == rc) {
-    rc = STORE_HARD;
+    *out = (int)version;
   }
-  store_stmt_done(st);
   return rc;
 }
 

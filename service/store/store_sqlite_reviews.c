@@ -89,37 +89,39 @@ static void bind_id_or_null(sqlite3_stmt *st, int idx, int64_t id) {
   }
 }
 
-/* Runs a write with ?1 = id and returns OK / NONE (no row changed) / negative. */
-static int exec_changes(struct store_conn *c, sqlite3_stmt *st, const char *what) {
-  int64_t changes = 0;
-  int rc = store_step_done(c, st, what, &changes);
-  store_stmt_done(st);
-  if (STORE_OK == rc && 0 == changes) {
-    return STORE_NONE;
-  }
-  return rc;
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* claims */
 
+/* One statement of this file with ?1 = id bound, or NULL (store_stmt failed). */
+static sqlite3_stmt *stmt_by_id(struct store_conn *c, int which, int64_t id) {
+  sqlite3_stmt *st = store_stmt(c, &reviews_set, which);
+  if (NULL != st) {
+    sqlite3_bind_int64(st, 1, id);
+  }
+  return st;
+}
+
+static int claim_row(sqlite3_stmt *st, void *elem) {
+  struct store_claim *cl = elem;
+  cl->attempt_id = sqlite3_column_int64(st, 0);
+  cl->assessor_id = sqlite3_column_int64(st, 1);
+  cl->claimed_ms = sqlite3_column_int64(st, 2);
+  cl->expires_ms = sqlite3_column_int64(st, 3);
+  return STORE_OK;
+}
+
+static const struct store_rowtype claim_one = {"claim get", sizeof(struct store_claim), claim_row,
+                                               NULL};
+/* Only whether the attempt waits for a decision. */
+static const struct store_rowtype pending_one = {"claim attempt", 0, NULL, NULL};
+
 static int claim_read(struct store_conn *c, struct store_claim *out, int64_t attempt_id) {
   sqlite3_stmt *st = store_stmt(c, &reviews_set, CLAIM_GET);
-  int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
-  if (NULL == st) {
-    return STORE_HARD;
+  if (NULL != st) {
+    sqlite3_bind_int64(st, 1, attempt_id);
   }
-  sqlite3_bind_int64(st, 1, attempt_id);
-  rc = store_step_row(c, st, "claim get");
-  if (STORE_OK == rc) {
-    out->attempt_id = sqlite3_column_int64(st, 0);
-    out->assessor_id = sqlite3_column_int64(st, 1);
-    out->claimed_ms = sqlite3_column_int64(st, 2);
-    out->expires_ms = sqlite3_column_int64(st, 3);
-  }
-  store_stmt_done(st);
-  return rc;
+  return store_row_get(c, st, &claim_one, out);
 }
 
 int store_claim_get(struct store_rd *rd, struct store_claim *out, int64_t attempt_id) {
@@ -136,13 +138,7 @@ int store_claim_take(struct store_tx *tx, struct store_claim *out, int64_t attem
   if (ttl_ms <= 0 || assessor_id <= 0) {
     return STORE_HARD;
   }
-  st = store_stmt(c, &reviews_set, ATTEMPT_PENDING);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  sqlite3_bind_int64(st, 1, attempt_id);
-  rc = store_step_row(c, st, "claim attempt");
-  store_stmt_done(st);
+  rc = store_row_get(c, stmt_by_id(c, ATTEMPT_PENDING, attempt_id), &pending_one, NULL);
   if (STORE_OK != rc) {
     return rc;
   }
@@ -171,13 +167,7 @@ int store_claim_take(struct store_tx *tx, struct store_claim *out, int64_t attem
 
 int store_claim_release(struct store_tx *tx, int64_t attempt_id) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, CLAIM_DELETE);
-  int rc = STORE_HARD;
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  sqlite3_bind_int64(st, 1, attempt_id);
-  rc = exec_changes(c, st, "claim delete");
+  int rc = store_step_changes(c, stmt_by_id(c, CLAIM_DELETE, attempt_id), "claim delete");
   return STORE_NONE == rc ? STORE_OK : rc;
 }
 
@@ -270,8 +260,10 @@ int store_decision_add(struct store_tx *tx, int64_t *out_id, const struct store_
   return rc;
 }
 
-/* Fills *d from DECISION_COLS; STORE_OK or STORE_UNAVAILABLE (out of memory). */
-static int decision_read(sqlite3_stmt *st, struct store_decision *d) {
+/* Fills a struct store_decision from DECISION_COLS (a row type's read): STORE_OK, STORE_HARD
+ * or STORE_UNAVAILABLE (out of memory). */
+static int decision_row(sqlite3_stmt *st, void *elem) {
+  struct store_decision *d = elem;
   int oom[4] = {0, 0, 0, 0};
   memset(d, 0, sizeof *d);
   d->id = sqlite3_column_int64(st, 0);
@@ -294,33 +286,21 @@ static int decision_read(sqlite3_stmt *st, struct store_decision *d) {
   return STORE_OK;
 }
 
-int store_decision_latest(struct store_rd *rd, struct store_decision *out, int64_t attempt_id) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, DECISION_LATEST);
-  int rc = STORE_HARD;
-  memset(out, 0, sizeof *out);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  sqlite3_bind_int64(st, 1, attempt_id);
-  rc = store_step_row(c, st, "decision latest");
-  if (STORE_OK == rc) {
-    rc = decision_read(st, out);
-  }
-  store_stmt_done(st);
-  return rc;
-}
-
-static int decision_row(sqlite3_stmt *st, void *elem) {
-  return decision_read(st, elem);
-}
-
 static void decision_row_clear(void *elem) {
   store_decision_clear(elem);
 }
 
+static const struct store_rowtype decision_one = {"decision latest", sizeof(struct store_decision),
+                                                  decision_row, decision_row_clear};
 static const struct store_rowtype decision_rows = {
     "decision history", sizeof(struct store_decision), decision_row, decision_row_clear};
+
+int store_decision_latest(struct store_rd *rd, struct store_decision *out, int64_t attempt_id) {
+  struct store_conn *c = store_rd_conn(rd);
+  sqlite3_stmt *st = stmt_by_id(c, DECISION_LATEST, attempt_id);
+  memset(out, 0, sizeof *out);
+  return store_row_get(c, st, &decision_one, out);
+}
 
 void store_decision_list_free(struct store_decision *list, size_t n) {
   store_rows_free(&decision_rows, list, n);
@@ -329,11 +309,8 @@ void store_decision_list_free(struct store_decision *list, size_t n) {
 int store_decision_history(struct store_rd *rd, struct store_decision **out, size_t *out_n,
                            int64_t attempt_id) {
   struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, DECISION_HISTORY);
+  sqlite3_stmt *st = stmt_by_id(c, DECISION_HISTORY, attempt_id);
   void *list = NULL;
-  if (NULL != st) {
-    sqlite3_bind_int64(st, 1, attempt_id);
-  }
   int rc = store_rows_collect_all(c, st, &decision_rows, &list, out_n);
   *out = list;
   return rc;
@@ -350,7 +327,9 @@ void store_appeal_clear(struct store_appeal *a) {
   a->reason = NULL;
 }
 
-static int appeal_read(sqlite3_stmt *st, struct store_appeal *a) {
+/* Fills a struct store_appeal from APPEAL_COLS (a row type's read). */
+static int appeal_row(sqlite3_stmt *st, void *elem) {
+  struct store_appeal *a = elem;
   int oom = 0;
   memset(a, 0, sizeof *a);
   a->id = sqlite3_column_int64(st, 0);
@@ -395,21 +374,20 @@ int store_appeal_create(struct store_tx *tx, int64_t *out_id, int64_t attempt_id
   return rc;
 }
 
+static void appeal_row_clear(void *elem) {
+  store_appeal_clear(elem);
+}
+
+static const struct store_rowtype appeal_one = {"appeal get", sizeof(struct store_appeal),
+                                                appeal_row, appeal_row_clear};
+static const struct store_rowtype appeal_rows = {"appeal list", sizeof(struct store_appeal),
+                                                 appeal_row, appeal_row_clear};
+
 static int appeal_lookup(struct store_rd *rd, struct store_appeal *out, int which, int64_t key) {
   struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, which);
-  int rc = STORE_HARD;
+  sqlite3_stmt *st = stmt_by_id(c, which, key);
   memset(out, 0, sizeof *out);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  sqlite3_bind_int64(st, 1, key);
-  rc = store_step_row(c, st, "appeal get");
-  if (STORE_OK == rc) {
-    rc = appeal_read(st, out);
-  }
-  store_stmt_done(st);
-  return rc;
+  return store_row_get(c, st, &appeal_one, out);
 }
 
 int store_appeal_get(struct store_rd *rd, struct store_appeal *out, int64_t id) {
@@ -436,7 +414,7 @@ static int appeal_transition(struct store_tx *tx, int which, int64_t id, int64_t
   } else {
     sqlite3_bind_int64(st, 2, store_tx_now_ms(tx));
   }
-  rc = exec_changes(c, st, "appeal update");
+  rc = store_step_changes(c, st, "appeal update");
   if (STORE_NONE != rc) {
     return rc;
   }
@@ -455,17 +433,6 @@ int store_appeal_assign(struct store_tx *tx, int64_t id, int64_t assessor_id) {
 int store_appeal_set_decided(struct store_tx *tx, int64_t id) {
   return appeal_transition(tx, APPEAL_SET_DECIDED, id, 0);
 }
-
-static int appeal_row(sqlite3_stmt *st, void *elem) {
-  return appeal_read(st, elem);
-}
-
-static void appeal_row_clear(void *elem) {
-  store_appeal_clear(elem);
-}
-
-static const struct store_rowtype appeal_rows = {"appeal list", sizeof(struct store_appeal),
-                                                 appeal_row, appeal_row_clear};
 
 void store_appeal_list_free(struct store_appeal *list, size_t n) {
   store_rows_free(&appeal_rows, list, n);

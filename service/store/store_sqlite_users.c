@@ -100,11 +100,10 @@ int store_user_create(struct store_tx *tx, int64_t *out_id, const char *email, c
   if (NULL == st) {
     return STORE_HARD;
   }
-  store_bind_text(st, 1, email);
-  store_bind_text(st, 2, name);
-  store_bind_text(st, 3, role_name(role));
-  store_bind_text(st, 4, password_hash);
-  sqlite3_bind_int64(st, 5, store_tx_now_ms(tx));
+  const struct store_arg args[] = {STORE_ARG_TEXT(email), STORE_ARG_TEXT(name),
+                                   STORE_ARG_TEXT(role_name(role)), STORE_ARG_TEXT(password_hash),
+                                   STORE_ARG_INT(store_tx_now_ms(tx))};
+  store_bind_all(st, args, sizeof args / sizeof args[0]);
   rc = store_step_done(c, st, "user insert", NULL);
   store_stmt_done(st);
   if (STORE_OK == rc) {
@@ -113,25 +112,25 @@ int store_user_create(struct store_tx *tx, int64_t *out_id, const char *email, c
   return rc;
 }
 
+static int user_row(sqlite3_stmt *st, void *elem) {
+  return 0 == read_user(st, elem) ? STORE_OK : STORE_HARD;
+}
+
+static const struct store_rowtype user_one = {"user lookup", sizeof(struct store_user), user_row,
+                                              NULL};
+
 static int user_lookup(struct store_rd *rd, struct store_user *out, int which, int64_t id,
                        const char *email) {
   struct store_conn *c = store_rd_conn(rd);
   sqlite3_stmt *st = store_stmt(c, &users_set, which);
-  int rc = STORE_HARD;
-  if (NULL == st) {
-    return STORE_HARD;
+  if (NULL != st) {
+    if (USERS_BY_ID == which) {
+      sqlite3_bind_int64(st, 1, id);
+    } else {
+      store_bind_text(st, 1, email);
+    }
   }
-  if (USERS_BY_ID == which) {
-    sqlite3_bind_int64(st, 1, id);
-  } else {
-    store_bind_text(st, 1, email);
-  }
-  rc = store_step_row(c, st, "user lookup");
-  if (STORE_OK == rc && 0 != read_user(st, out)) {
-    rc = STORE_HARD;
-  }
-  store_stmt_done(st);
-  return rc;
+  return store_row_get(c, st, &user_one, out);
 }
 
 int store_user_by_id(struct store_rd *rd, struct store_user *out, int64_t id) {
@@ -150,23 +149,15 @@ static int user_update(struct store_tx *tx, int which, int64_t id, const char *t
                        const char *what) {
   struct store_conn *c = store_tx_conn(tx);
   sqlite3_stmt *st = store_stmt(c, &users_set, which);
-  int64_t changes = 0;
-  int rc = STORE_HARD;
-  if (NULL == st) {
-    return STORE_HARD;
+  if (NULL != st) {
+    sqlite3_bind_int64(st, 1, id);
+    if (NULL != text) {
+      store_bind_text(st, 2, text);
+    } else {
+      sqlite3_bind_int64(st, 2, num);
+    }
   }
-  sqlite3_bind_int64(st, 1, id);
-  if (NULL != text) {
-    store_bind_text(st, 2, text);
-  } else {
-    sqlite3_bind_int64(st, 2, num);
-  }
-  rc = store_step_done(c, st, what, &changes);
-  store_stmt_done(st);
-  if (STORE_OK == rc && 0 == changes) {
-    rc = STORE_NONE;
-  }
-  return rc;
+  return store_step_changes(c, st, what);
 }
 
 int store_user_set_disabled(struct store_tx *tx, int64_t id, bool disabled) {
@@ -185,10 +176,6 @@ int store_user_set_role(struct store_tx *tx, int64_t id, enum role role) {
     return STORE_HARD;
   }
   return user_update(tx, USERS_SET_ROLE, id, role_name(role), 0, "user role");
-}
-
-static int user_row(sqlite3_stmt *st, void *elem) {
-  return 0 == read_user(st, elem) ? STORE_OK : STORE_HARD;
 }
 
 static const struct store_rowtype user_rows = {"user list", sizeof(struct store_user), user_row,
@@ -218,22 +205,11 @@ int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n,
 int store_user_count(struct store_rd *rd, int64_t *out, const enum role *role) {
   struct store_conn *c = store_rd_conn(rd);
   sqlite3_stmt *st = store_stmt(c, &users_set, NULL == role ? USERS_COUNT : USERS_COUNT_ROLE);
-  int rc = STORE_HARD;
   *out = 0;
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  if (NULL != role) {
+  if (NULL != st && NULL != role) {
     store_bind_text(st, 1, role_name(*role));
   }
-  rc = store_step_row(c, st, "user count");
-  if (STORE_OK == rc) {
-    *out = sqlite3_column_int64(st, 0);
-  } else if (STORE_NONE == rc) {
-    rc = STORE_HARD;
-  }
-  store_stmt_done(st);
-  return rc;
+  return store_row_int64(c, st, "user count", out);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -246,42 +222,77 @@ int store_session_create(struct store_tx *tx, const struct store_session *s) {
   if (NULL == st) {
     return STORE_HARD;
   }
-  store_bind_text(st, 1, s->token_hash);
-  sqlite3_bind_int64(st, 2, s->user_id);
-  sqlite3_bind_int64(st, 3, s->created_ms);
-  sqlite3_bind_int64(st, 4, s->last_seen_ms);
-  sqlite3_bind_int64(st, 5, s->expires_ms);
-  sqlite3_bind_int64(st, 6, s->absolute_expires_ms);
+  const struct store_arg args[] = {
+      STORE_ARG_TEXT(s->token_hash), STORE_ARG_INT(s->user_id),
+      STORE_ARG_INT(s->created_ms),  STORE_ARG_INT(s->last_seen_ms),
+      STORE_ARG_INT(s->expires_ms),  STORE_ARG_INT(s->absolute_expires_ms)};
+  store_bind_all(st, args, sizeof args / sizeof args[0]);
   rc = store_step_done(c, st, "session insert", NULL);
   store_stmt_done(st);
   return rc;
 }
 
-static int session_get(struct store_conn *c, struct store_session *out, const char *token_hash) {
+/* Fills the session (zeroed first) from the SESSION_COLS columns; STORE_HARD when the token
+ * does not fit, with the other fields still read. */
+static int session_row(sqlite3_stmt *st, void *elem) {
+  struct store_session *s = elem;
+  int rc = STORE_OK;
+  memset(s, 0, sizeof *s);
+  if (0 != store_col_copy(st, 0, s->token_hash, sizeof s->token_hash)) {
+    rc = STORE_HARD;
+  }
+  s->user_id = sqlite3_column_int64(st, 1);
+  s->created_ms = sqlite3_column_int64(st, 2);
+  s->last_seen_ms = sqlite3_column_int64(st, 3);
+  s->expires_ms = sqlite3_column_int64(st, 4);
+  s->absolute_expires_ms = sqlite3_column_int64(st, 5);
+  return rc;
+}
+
+/* A session and its user from one SESSIONS_GET_USER row: the session's columns, then the
+ * user's without the password hash. */
+struct session_user {
+  struct store_session *session;
+  struct store_user *user;
+};
+
+static int session_user_row(sqlite3_stmt *st, void *elem) {
+  struct session_user *su = elem;
+  struct store_user *u = su->user;
+  int rc = session_row(st, su->session);
+  memset(u, 0, sizeof *u);
+  if (STORE_OK == rc && (0 != store_col_copy(st, 7, u->email, sizeof u->email) ||
+                         0 != store_col_copy(st, 8, u->name, sizeof u->name) ||
+                         !role_parse((const char *)sqlite3_column_text(st, 9), &u->role))) {
+    rc = STORE_HARD;
+  }
+  u->id = sqlite3_column_int64(st, 6);
+  u->disabled = 0 != sqlite3_column_int(st, 10);
+  u->created_ms = sqlite3_column_int64(st, 11);
+  return rc;
+}
+
+static const struct store_rowtype session_one = {"session get", sizeof(struct store_session),
+                                                 session_row, NULL};
+static const struct store_rowtype session_user_one = {
+    "session and user get", sizeof(struct session_user), session_user_row, NULL};
+
+/* The look-up by token hash behind both session reads (a NULL token finds nothing). */
+static int session_lookup(struct store_conn *c, int which, const struct store_rowtype *type,
+                          void *out, const char *token_hash) {
   sqlite3_stmt *st = NULL;
-  int rc = STORE_HARD;
   if (NULL == token_hash) {
     return STORE_NONE;
   }
-  st = store_stmt(c, &users_set, SESSIONS_GET);
-  if (NULL == st) {
-    return STORE_HARD;
+  st = store_stmt(c, &users_set, which);
+  if (NULL != st) {
+    store_bind_text(st, 1, token_hash);
   }
-  store_bind_text(st, 1, token_hash);
-  rc = store_step_row(c, st, "session get");
-  if (STORE_OK == rc) {
-    memset(out, 0, sizeof *out);
-    if (0 != store_col_copy(st, 0, out->token_hash, sizeof out->token_hash)) {
-      rc = STORE_HARD;
-    }
-    out->user_id = sqlite3_column_int64(st, 1);
-    out->created_ms = sqlite3_column_int64(st, 2);
-    out->last_seen_ms = sqlite3_column_int64(st, 3);
-    out->expires_ms = sqlite3_column_int64(st, 4);
-    out->absolute_expires_ms = sqlite3_column_int64(st, 5);
-  }
-  store_stmt_done(st);
-  return rc;
+  return store_row_get(c, st, type, out);
+}
+
+static int session_get(struct store_conn *c, struct store_session *out, const char *token_hash) {
+  return session_lookup(c, SESSIONS_GET, &session_one, out, token_hash);
 }
 
 int store_session_get(struct store_rd *rd, struct store_session *out, const char *token_hash) {
@@ -290,57 +301,17 @@ int store_session_get(struct store_rd *rd, struct store_session *out, const char
 
 int store_session_user_get(struct store_rd *rd, struct store_session *out_session,
                            struct store_user *out_user, const char *token_hash) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = NULL;
-  int rc = STORE_HARD;
-  if (NULL == token_hash) {
-    return STORE_NONE;
-  }
-  st = store_stmt(c, &users_set, SESSIONS_GET_USER);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  store_bind_text(st, 1, token_hash);
-  rc = store_step_row(c, st, "session and user get");
-  if (STORE_OK == rc) {
-    struct store_session *s = out_session;
-    struct store_user *u = out_user;
-    memset(s, 0, sizeof *s);
-    memset(u, 0, sizeof *u);
-    if (0 != store_col_copy(st, 0, s->token_hash, sizeof s->token_hash) ||
-        0 != store_col_copy(st, 7, u->email, sizeof u->email) ||
-        0 != store_col_copy(st, 8, u->name, sizeof u->name) ||
-        !role_parse((const char *)sqlite3_column_text(st, 9), &u->role)) {
-      rc = STORE_HARD;
-    }
-    s->user_id = sqlite3_column_int64(st, 1);
-    s->created_ms = sqlite3_column_int64(st, 2);
-    s->last_seen_ms = sqlite3_column_int64(st, 3);
-    s->expires_ms = sqlite3_column_int64(st, 4);
-    s->absolute_expires_ms = sqlite3_column_int64(st, 5);
-    u->id = sqlite3_column_int64(st, 6);
-    u->disabled = 0 != sqlite3_column_int(st, 10);
-    u->created_ms = sqlite3_column_int64(st, 11);
-  }
-  store_stmt_done(st);
-  return rc;
+  struct session_user su = {out_session, out_user};
+  return session_lookup(store_rd_conn(rd), SESSIONS_GET_USER, &session_user_one, &su, token_hash);
 }
 
 static int delete_by_text(struct store_tx *tx, int which, const char *key, const char *what) {
   struct store_conn *c = store_tx_conn(tx);
   sqlite3_stmt *st = store_stmt(c, &users_set, which);
-  int64_t changes = 0;
-  int rc = STORE_HARD;
-  if (NULL == st) {
-    return STORE_HARD;
+  if (NULL != st) {
+    store_bind_text(st, 1, key);
   }
-  store_bind_text(st, 1, key);
-  rc = store_step_done(c, st, what, &changes);
-  store_stmt_done(st);
-  if (STORE_OK == rc && 0 == changes) {
-    rc = STORE_NONE;
-  }
-  return rc;
+  return store_step_changes(c, st, what);
 }
 
 int store_session_touch(struct store_tx *tx, struct store_session *out, const char *token_hash,
@@ -415,22 +386,25 @@ int store_session_purge(struct store_tx *tx, int64_t now_ms, int64_t *out_n) {
 /* ------------------------------------------------------------------------------------ */
 /* rate limits */
 
+static int rate_row(sqlite3_stmt *st, void *elem) {
+  struct store_ratelimit *r = elem;
+  r->window_start_ms = sqlite3_column_int64(st, 0);
+  r->count = sqlite3_column_int64(st, 1);
+  r->blocked_until_ms = sqlite3_column_int64(st, 2);
+  return STORE_OK;
+}
+
+static const struct store_rowtype rate_one = {"rate get", sizeof(struct store_ratelimit), rate_row,
+                                              NULL};
+
+/* *out is zeroed even when there is no row: a first hit starts from an empty counter. */
 static int rate_get(struct store_conn *c, struct store_ratelimit *out, const char *key) {
   sqlite3_stmt *st = store_stmt(c, &users_set, RATE_GET);
-  int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
-  if (NULL == st) {
-    return STORE_HARD;
+  if (NULL != st) {
+    store_bind_text(st, 1, key);
   }
-  store_bind_text(st, 1, key);
-  rc = store_step_row(c, st, "rate get");
-  if (STORE_OK == rc) {
-    out->window_start_ms = sqlite3_column_int64(st, 0);
-    out->count = sqlite3_column_int64(st, 1);
-    out->blocked_until_ms = sqlite3_column_int64(st, 2);
-  }
-  store_stmt_done(st);
-  return rc;
+  return store_row_get(c, st, &rate_one, out);
 }
 
 int store_ratelimit_get(struct store_rd *rd, struct store_ratelimit *out, const char *key) {

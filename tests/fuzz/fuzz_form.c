@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http/parse.h"
+#include "ujikom/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -32,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (size_t i = 0; i < l.count; i++) {
     const char *n = l.items[i].name;
     const char *v = l.items[i].value;
-    if (NULL == n || NULL == v || !utf8_valid(n, strlen(n)) || !utf8_valid(v, strlen(v))) {
+    if (NULL == n || NULL == v || !utf8_well_formed(n, strlen(n)) ||
+        !utf8_well_formed(v, strlen(v))) {
       abort();
     }
     /* Each decoded part is no longer than the raw input. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http/html.h"
+#include "ujikom/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   const char *out = html_data(h);
   size_t len = html_len(h);
-  if (!html_utf8_valid(out, len) || NULL != memchr(out, '<', len) ||
+  if (!utf8_well_formed(out, len) || NULL != memchr(out, '<', len) ||
       NULL != memchr(out, '>', len) || NULL != memchr(out, '"', len) ||
       NULL != memchr(out, '\'', len) || strlen(out) != len) {
     abort();
@@ -49,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   html_attr_url(h, "href", s);
   out = html_data(h);
   len = html_len(h);
-  if (!html_utf8_valid(out, len) || NULL != memchr(out, '<', len)) {
+  if (!utf8_well_formed(out, len) || NULL != memchr(out, '<', len)) {
     abort();
   }
   const char *href = out + before;

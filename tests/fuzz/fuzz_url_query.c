@@ -9,12 +9,13 @@
 #include <string.h>
 
 #include "http/parse.h"
+#include "ujikom/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_path(const char *path) {
   size_t n = strlen(path);
-  if ('/' != path[0] || !utf8_valid(path, n)) {
+  if ('/' != path[0] || !utf8_well_formed(path, n)) {
     abort();
   }
   for (const char *seg = path; NULL != seg; seg = strchr(seg + 1, '/')) {

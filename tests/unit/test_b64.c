@@ -79,8 +79,9 @@ static void test_round_trip_every_length(void **state) {
   for (size_t i = 0; i < sizeof in; i++) {
     in[i] = (unsigned char)(i * 37 + 11);
   }
-  static const enum b64_alphabet all[] = {B64_STD, B64_URL, B64_BASE32, B64_STD_PADDED};
-  for (size_t k = 0; k < 4; k++) {
+  static const enum b64_alphabet all[] = {B64_STD, B64_URL, B64_BASE32, B64_STD_PADDED,
+                                          B64_BASE32_STRICT};
+  for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
     for (size_t len = 0; len <= sizeof in; len++) {
       size_t n = b64_encode(text, sizeof text, in, len, all[k]);
       assert_int_equal(b64_encoded_len(len, all[k]), n);
@@ -116,6 +117,16 @@ static void test_strict_refusals(void **state) {
       fail_msg("padded base64 accepted \"%s\"", bad_padded[i]);
     }
   }
+  /* strict base32: upper case only, no padding or exactly the padding the length needs */
+  static const char *const bad32s[] = {
+      "mzxw6ytb", "MY=====", "MY=======", "MZXW6YTB========", "MY==MY==", "=", "========", "MZ"};
+  for (size_t i = 0; i < sizeof bad32s / sizeof bad32s[0]; i++) {
+    if (b64_decode(back, sizeof back, bad32s[i], strlen(bad32s[i]), B64_BASE32_STRICT) >= 0) {
+      fail_msg("strict base32 accepted \"%s\"", bad32s[i]);
+    }
+  }
+  assert_int_equal(1, b64_decode(back, sizeof back, "MY======", 8, B64_BASE32_STRICT));
+  assert_int_equal(1, b64_decode(back, sizeof back, "MY", 2, B64_BASE32_STRICT));
   /* the result must fit */
   assert_int_equal(-1, b64_decode(back, 5, "Zm9vYmFy", 8, B64_STD));
   assert_int_equal(6, b64_decode(back, 6, "Zm9vYmFy", 8, B64_STD));

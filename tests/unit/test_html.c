@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "http/html.h"
+#include "ujikom/utf8.h"
 
 static char *render_text(const char *s, size_t n) {
   struct html *h = html_new();
@@ -36,15 +37,15 @@ static void test_invalid_utf8_replaced(void **state) {
                     "c\xED\xA0\x80"
                     "d\xC3\xA9\xF0\x9F\x98\x80\xE2\x82";
   char *out = render_text(in, sizeof(in) - 1);
-  assert_true(html_utf8_valid(out, strlen(out)));
+  assert_true(utf8_well_formed(out, strlen(out)));
   assert_non_null(strstr(out, "d\xC3\xA9\xF0\x9F\x98\x80"));
   assert_null(strstr(out, "\xC0\xAF"));
   assert_int_equal(out[0], 'a');
   assert_memory_equal(out + 1, "\xEF\xBF\xBD", 3);
   free(out);
-  assert_false(html_utf8_valid("\xC0\xAF", 2));
-  assert_false(html_utf8_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
-  assert_true(html_utf8_valid("Rp 150.000 — ok", strlen("Rp 150.000 — ok")));
+  assert_false(utf8_well_formed("\xC0\xAF", 2));
+  assert_false(utf8_well_formed("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
+  assert_true(utf8_well_formed("Rp 150.000 — ok", strlen("Rp 150.000 — ok")));
 }
 
 static void test_controls_replaced_nul_safe(void **state) {

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "http/parse.h"
+#include "ujikom/utf8.h"
 
 static void target_splits_path_and_query(void **state) {
   (void)state;
@@ -100,13 +101,13 @@ static void cookie_finds_exact_names_only(void **state) {
 
 static void utf8_validation(void **state) {
   (void)state;
-  assert_true(utf8_valid("Kompeten \xe2\x9c\x93", 12));
-  assert_true(utf8_valid("\xf0\x9f\x8e\xa8", 4));  /* U+1F3A8 */
-  assert_false(utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
-  assert_false(utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
-  assert_false(utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
-  assert_false(utf8_valid("\xe2\x9c", 2));         /* truncated */
-  assert_false(utf8_valid("\x80", 1));
+  assert_true(utf8_well_formed("Kompeten \xe2\x9c\x93", 12));
+  assert_true(utf8_well_formed("\xf0\x9f\x8e\xa8", 4));  /* U+1F3A8 */
+  assert_false(utf8_well_formed("\xc0\xaf", 2));         /* overlong '/' */
+  assert_false(utf8_well_formed("\xed\xa0\x80", 3));     /* surrogate */
+  assert_false(utf8_well_formed("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+  assert_false(utf8_well_formed("\xe2\x9c", 2));         /* truncated */
+  assert_false(utf8_well_formed("\x80", 1));
 }
 
 static void json_depth(void **state) {
