@@ -8,20 +8,17 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "http/assets.h"
 #include "http/i18n.h"
+#include "ujikom/timefmt.h"
 
 const char *layout_t(const struct req *r, const char *key) {
   return i18n(NULL != r ? r->lang : NULL, key);
 }
 
 void layout_format_time(char *out, size_t outlen, int64_t ms) {
-  time_t t = (time_t)(ms / 1000);
-  struct tm tm;
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
-      0 == strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm)) {
+  if (ms <= 0 || 0 == time_format(out, outlen, ms / 1000, TIME_MINUTE_UTC)) {
     snprintf(out, outlen, "—");
   }
 }
