@@ -1088,6 +1088,25 @@ static bool setup(struct ld *ld, yaml_document_t *doc) {
   return true;
 }
 
+/* The start of a parse, shared by exams and the subsector list: the loader's memory, then the
+ * YAML document (load_doc, setup). Returns the document's root, marked as reached, or NULL:
+ * with ld->mem NULL when the memory could not be had (reported; there is nothing to finish),
+ * else after a reported failure that ld_finish ends. */
+static yaml_node_t *ld_begin(struct ld *ld, yaml_document_t *doc, bool *loaded, const char *buf,
+                             size_t len) {
+  ld->mem = mem_new();
+  if (ld->mem == NULL) {
+    exam_errors_add(ld->errs, ld->file, 1, 1, "out of memory");
+    return NULL;
+  }
+  yaml_node_t *root = load_doc(ld, doc, loaded, buf, len);
+  if (root == NULL || !setup(ld, doc)) {
+    return NULL;
+  }
+  ld->seen[1] = 1; /* the root */
+  return root;
+}
+
 static void check_format(struct ld *ld, const yaml_node_t *n) {
   long fmt = 0;
   if (n == NULL || !is_scalar(n)) {
@@ -1110,13 +1129,11 @@ int exam_parse(struct exam **out, struct exam_errors *errs, const char *buf, siz
   yaml_document_t doc;
   bool loaded = false;
   struct exam *exam = NULL;
-  ld.mem = mem_new();
-  if (ld.mem == NULL) {
-    exam_errors_add(errs, file, 1, 1, "out of memory");
+  yaml_node_t *root = ld_begin(&ld, &doc, &loaded, buf, len);
+  if (root == NULL && ld.mem == NULL) {
     return -1;
   }
-  yaml_node_t *root = load_doc(&ld, &doc, &loaded, buf, len);
-  if (root == NULL || !setup(&ld, &doc)) {
+  if (root == NULL) {
     goto cleanup;
   }
   struct field f[] = {{"format", true, NULL},
@@ -1133,7 +1150,6 @@ int exam_parse(struct exam **out, struct exam_errors *errs, const char *buf, siz
                       {"shuffle_options", false, NULL},
                       {"units", true, NULL}};
   const size_t nf = sizeof(f) / sizeof(f[0]);
-  ld.seen[1] = 1; /* the root */
   if (read_map(&ld, root, "an exam file", f, nf) != 0) {
     goto cleanup;
   }
@@ -1191,16 +1207,13 @@ int exam_subsectors_parse(struct exam_subsectors **out, struct exam_errors *errs
   yaml_document_t doc;
   bool loaded = false;
   struct exam_subsectors *subs = NULL;
-  ld.mem = mem_new();
-  if (ld.mem == NULL) {
-    exam_errors_add(errs, file, 1, 1, "out of memory");
+  yaml_node_t *root = ld_begin(&ld, &doc, &loaded, buf, len);
+  if (root == NULL && ld.mem == NULL) {
     return -1;
   }
-  yaml_node_t *root = load_doc(&ld, &doc, &loaded, buf, len);
-  if (root == NULL || !setup(&ld, &doc)) {
+  if (root == NULL) {
     goto cleanup;
   }
-  ld.seen[1] = 1;
   struct field f[] = {{"format", true, NULL}, {"subsectors", true, NULL}};
   if (read_map(&ld, root, "the subsector catalogue", f, 2) != 0) {
     goto cleanup;
