@@ -39,23 +39,40 @@ static int wants_help(int argc, char **argv) {
   return 0;
 }
 
+/* The start shared by backup and restore: --help prints usage (exit code 0), then FILE (exit
+ * code 2 when it is missing) and the database path into db. Returns FILE, or NULL with
+ * *exit_code set. */
+static const char *file_and_db(int argc, char **argv, const char *cmd, const char *usage, char *db,
+                               size_t dbsize, int *exit_code) {
+  char dir[512];
+  if (wants_help(argc, argv)) {
+    fputs(usage, stdout);
+    *exit_code = 0;
+    return NULL;
+  }
+  const char *file = file_argument(argc, argv, cmd);
+  if (NULL == file) {
+    *exit_code = 2;
+    return NULL;
+  }
+  config_db_path(db, dbsize, cli_data_dir(argc, argv, dir, sizeof dir));
+  return file;
+}
+
 int cmd_backup(int argc, char **argv) {
-  char dir[512], db[600], err[512] = "";
+  char db[600], err[512] = "";
   struct store_opts opts = {.migrate_to = -1};
   struct store *s = NULL;
-  const char *file = NULL;
   int rc = 0;
-  if (wants_help(argc, argv)) {
-    printf("usage: ujikom backup FILE [--data-dir DIR]\n"
-           "  Writes a consistent copy of DIR/ujikom.db to FILE (which must not exist).\n"
-           "  Safe while ujikomd is running.\n");
-    return 0;
-  }
-  file = file_argument(argc, argv, "backup");
+  const char *file =
+      file_and_db(argc, argv, "backup",
+                  "usage: ujikom backup FILE [--data-dir DIR]\n"
+                  "  Writes a consistent copy of DIR/ujikom.db to FILE (which must not exist).\n"
+                  "  Safe while ujikomd is running.\n",
+                  db, sizeof db, &rc);
   if (NULL == file) {
-    return 2;
+    return rc;
   }
-  config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
   if (STORE_OK != store_open(&s, db, &opts, err, sizeof err)) {
     fprintf(stderr, "ujikom backup: %s\n", err);
     return 1;
@@ -71,19 +88,17 @@ int cmd_backup(int argc, char **argv) {
 }
 
 int cmd_restore(int argc, char **argv) {
-  char dir[512], db[600], err[512] = "";
-  const char *file = NULL;
-  if (wants_help(argc, argv)) {
-    printf("usage: ujikom restore FILE [--data-dir DIR]\n"
-           "  Replaces DIR/ujikom.db with the backup FILE after checking it, then migrates it.\n"
-           "  Stop ujikomd first.\n");
-    return 0;
-  }
-  file = file_argument(argc, argv, "restore");
+  char db[600], err[512] = "";
+  int rc = 0;
+  const char *file = file_and_db(
+      argc, argv, "restore",
+      "usage: ujikom restore FILE [--data-dir DIR]\n"
+      "  Replaces DIR/ujikom.db with the backup FILE after checking it, then migrates it.\n"
+      "  Stop ujikomd first.\n",
+      db, sizeof db, &rc);
   if (NULL == file) {
-    return 2;
+    return rc;
   }
-  config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
   if (STORE_OK != store_restore(db, file, NULL, err, sizeof err)) {
     fprintf(stderr, "ujikom restore: %s\n", err);
     return 1;

@@ -31,6 +31,7 @@
 #include "cli/commands.h"
 #include "common/catalog.h"
 #include "common/config.h"
+#include "common/issue.h"
 #include "common/keystore.h"
 #include "store/store.h"
 #include "ujikom/cert.h"
@@ -40,7 +41,6 @@
 #include "ujikom/score.h"
 #include "ujikom/clock.h"
 #include "ujikom/session_token.h"
-#include "ujikom/utf8.h"
 
 /* The password of every seeded account (documented in docs/performance.md). */
 #define SEED_PASSWORD    "Uji-Kompetensi-2026!"
@@ -691,16 +691,9 @@ static int sources_txn(struct store_tx *tx, void *arg) {
 
 /* ------------------------------------------------------------------ certificates */
 
-static void claim_copy(char *dst, size_t size, const char *src) {
-  size_t len = NULL == src ? 0 : utf8_cut(src, strlen(src), size - 1);
-  memcpy(dst, NULL == src ? "" : src, len);
-  dst[len] = '\0';
-}
-
-/* The claims of a certificate for attempt a, as the issuing code builds them. */
+/* The claims of a certificate for attempt a, built and signed by the issuing code's own
+ * functions (the seed differs only in its holder, its clock and its audit transaction). */
 static int build_cert(struct seed *s, struct store_cert *out, const struct seed_attempt *a) {
-  const struct exam *e = a->exam;
-  const struct token_key *key = keystore_active(s->keys);
   struct cert_claims *cl = calloc(1, sizeof *cl);
   int rc = -1;
   if (NULL == cl) {
@@ -708,52 +701,17 @@ static int build_cert(struct seed *s, struct store_cert *out, const struct seed_
   }
   memset(out, 0, sizeof *out);
   holder_name(cl->holder, sizeof cl->holder, a->candidate);
-  claim_copy(cl->subsector, sizeof cl->subsector, e->subsector);
-  const struct exam_subsector *sub =
-      exam_subsector_find(catalog_subsectors(s->catalog), e->subsector);
-  claim_copy(cl->subsector_name, sizeof cl->subsector_name, NULL == sub ? NULL : sub->name_id);
-  claim_copy(cl->scheme_id, sizeof cl->scheme_id, e->id);
-  claim_copy(cl->scheme_title, sizeof cl->scheme_title,
-             (NULL != e->scheme && e->scheme[0]) ? e->scheme : e->title);
-  claim_copy(cl->issuer_name, sizeof cl->issuer_name, s->cfg.cert_issuer);
-  claim_copy(cl->issuer_url, sizeof cl->issuer_url, s->o.public_url);
-  if (e->nunits > CERT_MAX_UNITS) {
+  /* issued: the seed's start, certainly not in the future */
+  if (0 != issue_claims_from_exam(cl, a->exam, catalog_subsectors(s->catalog),
+                                  s->cfg.cert_validity_years, s->now_ms / 1000, s->cfg.cert_issuer,
+                                  s->o.public_url)) {
     goto cleanup;
   }
-  cl->nunits = e->nunits;
-  for (size_t i = 0; i < e->nunits; i++) {
-    claim_copy(cl->units[i].code, sizeof cl->units[i].code, e->units[i].code);
-    claim_copy(cl->units[i].title, sizeof cl->units[i].title, e->units[i].title);
-  }
-  long years = e->validity_years > 0 ? e->validity_years : s->cfg.cert_validity_years;
-  cl->issued = s->now_ms / 1000; /* the seed's start: certainly not in the future */
-  cl->expires = cl->issued + (int64_t)years * 365 * 86400;
-  memcpy(cl->kid, key->pub.kid, sizeof cl->kid);
-  if (0 != cert_serial_generate(cl->serial)) {
-    goto cleanup;
-  }
-  json_t *units = json_array();
-  for (size_t i = 0; NULL != units && i < cl->nunits; i++) {
-    json_array_append_new(
-        units, json_pack("{s:s, s:s}", "code", cl->units[i].code, "title", cl->units[i].title));
-  }
-  out->units = NULL == units ? NULL : json_dumps(units, JSON_COMPACT);
-  json_decref(units);
-  if (NULL == out->units || 0 != cert_jws_sign(&out->jws, cl, key) ||
-      0 != cert_qr_token_sign(&out->qr_token, cl, key) ||
-      NULL == (out->display = cert_display_encode(cl))) {
+  if (0 != issue_cert_sign(out, cl, keystore_active(s->keys))) {
     store_cert_clear(out);
     goto cleanup;
   }
-  memcpy(out->serial, cl->serial, sizeof out->serial);
   out->user_id = s->user_ids[a->candidate];
-  claim_copy(out->holder, sizeof out->holder, cl->holder);
-  claim_copy(out->subsector, sizeof out->subsector, cl->subsector);
-  claim_copy(out->exam_id, sizeof out->exam_id, cl->scheme_id);
-  out->issued_s = cl->issued;
-  out->expires_s = cl->expires;
-  memcpy(out->kid, cl->kid, sizeof out->kid);
-  snprintf(out->status, sizeof out->status, "%s", STORE_CERT_VALID);
   rc = 0;
 cleanup:
   free(cl);

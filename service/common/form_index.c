@@ -117,6 +117,16 @@ static const struct form_entry *lookup(const struct form_index *fx, size_t set, 
   return NULL;
 }
 
+/* Takes the lock of attempt_id's set (*lock; the caller releases it) and returns the attempt's
+ * entry at `version` there, or NULL. */
+static const struct form_entry *lock_lookup(struct form_index *fx, int64_t attempt_id,
+                                            const char *version, pthread_mutex_t **lock) {
+  size_t set = set_of(fx, attempt_id);
+  *lock = lock_of(fx, set);
+  pthread_mutex_lock(*lock);
+  return lookup(fx, set, attempt_id, version);
+}
+
 static void count(struct form_index *fx, bool hit) {
   atomic_fetch_add_explicit(hit ? &fx->hits : &fx->misses, 1, memory_order_relaxed);
 }
@@ -128,10 +138,8 @@ int form_index_find(struct form_index *fx, const struct exam_item **out_item, in
   if (NULL == fx || NULL == version || NULL == item_id) {
     return -1;
   }
-  size_t set = set_of(fx, attempt_id);
-  pthread_mutex_t *lock = lock_of(fx, set);
-  pthread_mutex_lock(lock);
-  const struct form_entry *e = lookup(fx, set, attempt_id, version);
+  pthread_mutex_t *lock = NULL;
+  const struct form_entry *e = lock_lookup(fx, attempt_id, version, &lock);
   if (NULL != e) {
     found = 0;
     for (size_t i = 0; i < e->nitems; i++) {
@@ -200,10 +208,8 @@ int form_index_form(struct form_index *fx, struct exam_form **out, int64_t attem
   if (NULL == fx || NULL == version) {
     return -1;
   }
-  size_t set = set_of(fx, attempt_id);
-  pthread_mutex_t *lock = lock_of(fx, set);
-  pthread_mutex_lock(lock);
-  const struct form_entry *e = lookup(fx, set, attempt_id, version);
+  pthread_mutex_t *lock = NULL;
+  const struct form_entry *e = lock_lookup(fx, attempt_id, version, &lock);
   if (NULL != e) {
     *out = materialise(e);
     rc = NULL != *out ? 1 : -2;
@@ -219,10 +225,8 @@ int form_index_view_text(struct form_index *fx, int64_t attempt_id, const char *
   if (NULL == fx || NULL == version) {
     return -1;
   }
-  size_t set = set_of(fx, attempt_id);
-  pthread_mutex_t *lock = lock_of(fx, set);
-  pthread_mutex_lock(lock);
-  const struct form_entry *e = lookup(fx, set, attempt_id, version);
+  pthread_mutex_t *lock = NULL;
+  const struct form_entry *e = lock_lookup(fx, attempt_id, version, &lock);
   if (NULL != e) {
     /* views are made under their own lock, never taken the other way round */
     const struct exam_view *view = form_index_view(fx, e->exam);

@@ -155,6 +155,52 @@ cleanup:
   return result;
 }
 
+int issue_claims_from_exam(struct cert_claims *cl, const struct exam *exam,
+                           const struct exam_subsectors *subsectors, long default_years,
+                           int64_t issued, const char *issuer_name, const char *issuer_url) {
+  if (exam->nunits > CERT_MAX_UNITS) {
+    return -1;
+  }
+  claim_copy(cl->subsector, sizeof cl->subsector, exam->subsector);
+  const struct exam_subsector *sub = exam_subsector_find(subsectors, exam->subsector);
+  claim_copy(cl->subsector_name, sizeof cl->subsector_name, NULL == sub ? NULL : sub->name_id);
+  claim_copy(cl->scheme_id, sizeof cl->scheme_id, exam->id);
+  claim_copy(cl->scheme_title, sizeof cl->scheme_title,
+             (NULL != exam->scheme && exam->scheme[0]) ? exam->scheme : exam->title);
+  claim_copy(cl->issuer_name, sizeof cl->issuer_name, issuer_name);
+  claim_copy(cl->issuer_url, sizeof cl->issuer_url, issuer_url);
+  cl->nunits = exam->nunits;
+  for (size_t i = 0; i < exam->nunits; i++) {
+    claim_copy(cl->units[i].code, sizeof cl->units[i].code, exam->units[i].code);
+    claim_copy(cl->units[i].title, sizeof cl->units[i].title, exam->units[i].title);
+  }
+  long years = exam->validity_years > 0 ? exam->validity_years : default_years;
+  cl->issued = issued;
+  cl->expires = add_years(issued, years);
+  return 0;
+}
+
+int issue_cert_sign(struct store_cert *out, struct cert_claims *cl, const struct token_key *key) {
+  memcpy(cl->kid, key->pub.kid, sizeof cl->kid);
+  if (0 != cert_serial_generate(cl->serial)) {
+    return -1;
+  }
+  if (0 != cert_jws_sign(&out->jws, cl, key) || 0 != cert_qr_token_sign(&out->qr_token, cl, key) ||
+      NULL == (out->units = units_json(cl)) || NULL == (out->display = cert_display_encode(cl))) {
+    return -2;
+  }
+  memcpy(out->serial, cl->serial, sizeof out->serial);
+  claim_copy(out->holder, sizeof out->holder, cl->holder);
+  claim_copy(out->subsector, sizeof out->subsector, cl->subsector);
+  claim_copy(out->exam_id, sizeof out->exam_id, cl->scheme_id);
+  out->issued_s = cl->issued;
+  out->expires_s = cl->expires;
+  memcpy(out->kid, cl->kid, sizeof out->kid);
+  snprintf(out->status, sizeof out->status, "%s", STORE_CERT_VALID);
+  return 0;
+}
+
+/* The claims of the exam version the attempt was taken in (issue_claims_from_exam). */
 static enum issue_rc fill_exam_claims(struct cert_claims *cl, struct svc *svc, const char *version,
                                       char *err, size_t errlen) {
   const struct exam *exam = NULL;
@@ -163,25 +209,12 @@ static enum issue_rc fill_exam_claims(struct cert_claims *cl, struct svc *svc, c
     snprintf(err, errlen, "exam version %s is not available", version);
     return ISSUE_INTERNAL;
   }
-  claim_copy(cl->subsector, sizeof cl->subsector, exam->subsector);
-  const struct exam_subsector *sub =
-      exam_subsector_find(catalog_subsectors(svc->catalog), exam->subsector);
-  claim_copy(cl->subsector_name, sizeof cl->subsector_name, NULL == sub ? NULL : sub->name_id);
-  claim_copy(cl->scheme_id, sizeof cl->scheme_id, exam->id);
-  claim_copy(cl->scheme_title, sizeof cl->scheme_title,
-             (NULL != exam->scheme && exam->scheme[0]) ? exam->scheme : exam->title);
-  if (exam->nunits > CERT_MAX_UNITS) {
+  if (0 != issue_claims_from_exam(cl, exam, catalog_subsectors(svc->catalog),
+                                  svc->cfg->cert_validity_years, clock_wall_s(),
+                                  svc->cfg->cert_issuer, svc->cfg->public_url)) {
     snprintf(err, errlen, "exam %s has more than %d units", exam->id, CERT_MAX_UNITS);
     return ISSUE_INTERNAL;
   }
-  cl->nunits = exam->nunits;
-  for (size_t i = 0; i < exam->nunits; i++) {
-    claim_copy(cl->units[i].code, sizeof cl->units[i].code, exam->units[i].code);
-    claim_copy(cl->units[i].title, sizeof cl->units[i].title, exam->units[i].title);
-  }
-  long years = exam->validity_years > 0 ? exam->validity_years : svc->cfg->cert_validity_years;
-  cl->issued = clock_wall_s();
-  cl->expires = add_years(cl->issued, years);
   return ISSUE_CREATED;
 }
 
@@ -211,28 +244,16 @@ enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t
     goto cleanup;
   }
   result = ISSUE_INTERNAL;
-  const struct token_key *key = keystore_active(svc->keys);
-  claim_copy(cl->issuer_name, sizeof cl->issuer_name, svc->cfg->cert_issuer);
-  claim_copy(cl->issuer_url, sizeof cl->issuer_url, svc->cfg->public_url);
-  memcpy(cl->kid, key->pub.kid, sizeof cl->kid);
-  if (0 != cert_serial_generate(cl->serial)) {
+  int signed_rc = issue_cert_sign(&cert, cl, keystore_active(svc->keys));
+  if (-1 == signed_rc) {
     snprintf(err, errlen, "CSPRNG failure");
     goto cleanup;
   }
-  if (0 != cert_jws_sign(&cert.jws, cl, key) || 0 != cert_qr_token_sign(&cert.qr_token, cl, key) ||
-      NULL == (cert.units = units_json(cl)) || NULL == (cert.display = cert_display_encode(cl))) {
+  if (0 != signed_rc) {
     snprintf(err, errlen, "cannot sign the claims of attempt %lld", (long long)attempt_id);
     goto cleanup;
   }
-  memcpy(cert.serial, cl->serial, sizeof cert.serial);
   cert.attempt_id = attempt_id;
-  claim_copy(cert.holder, sizeof cert.holder, cl->holder);
-  claim_copy(cert.subsector, sizeof cert.subsector, cl->subsector);
-  claim_copy(cert.exam_id, sizeof cert.exam_id, cl->scheme_id);
-  cert.issued_s = cl->issued;
-  cert.expires_s = cl->expires;
-  memcpy(cert.kid, cl->kid, sizeof cert.kid);
-  snprintf(cert.status, sizeof cert.status, "%s", STORE_CERT_VALID);
 
   struct issue_txn t = {.cert = &cert, .actor = actor_user_id};
   json_t *after = json_pack("{s:I, s:s, s:s, s:s}", "attempt", (json_int_t)attempt_id, "serial",

@@ -15,6 +15,8 @@
 #include "common/svc.h"
 #include "store/store.h"
 #include "ujikom/cert.h"
+#include "ujikom/exam.h"
+#include "ujikom/token.h"
 
 enum issue_rc {
   ISSUE_CREATED = 0,   /* a new certificate was issued and audited */
@@ -32,6 +34,22 @@ enum issue_rc {
  * (it opens its own). Thread-safe. */
 enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t attempt_id,
                                 int64_t actor_user_id, char *err, size_t errlen);
+
+/* Fills the claims an exam decides, for the issuing code and the seed alike: subsector (and
+ * its name from subsectors), scheme, units, the issuing service (issuer_name, issuer_url),
+ * issued, and expires: the exam's validity (default_years when it has none) in whole calendar
+ * years after issued. The holder, serial and kid are left to the caller. Returns 0, or -1 when
+ * the exam has more than CERT_MAX_UNITS units. */
+int issue_claims_from_exam(struct cert_claims *cl, const struct exam *exam,
+                           const struct exam_subsectors *subsectors, long default_years,
+                           int64_t issued, const char *issuer_name, const char *issuer_url);
+
+/* Signs the claims with key (setting their kid and a fresh serial) and fills the certificate
+ * to store from them: serial, holder, subsector, exam, dates, kid, status valid, the signed
+ * credential and QR token, the units and the display text. The attempt and user ids are left
+ * to the caller. Returns 0, -1 when the CSPRNG fails, or -2 when signing or encoding fails
+ * (out may then hold strings: free them with store_cert_clear). */
+int issue_cert_sign(struct store_cert *out, struct cert_claims *cl, const struct token_key *key);
 
 /* The full claims of a stored certificate, read back from its signed credential (so the PDF
  * and pages show exactly what was signed). Returns 0, or -1 when the stored credential does

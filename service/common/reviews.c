@@ -575,6 +575,27 @@ static void take_outcome(struct decide_ctx *c, struct review_outcome *o) {
   memset(o, 0, sizeof *o);
 }
 
+/* Scores the marks of rq against the attempt's form (review_decide) and, when they stand, takes
+ * the outcome into c as the decision of attempt_id by actor. REVIEWS_OK, or why the marks are
+ * refused (err->why says it). */
+static enum reviews_rc decide_marks(struct decide_ctx *c, const struct loaded *l,
+                                    const struct review_request *rq, int64_t attempt_id,
+                                    int64_t actor, struct reviews_err *err) {
+  struct review_outcome o;
+  memset(&o, 0, sizeof o);
+  enum review_status st = review_decide(&o, l->form, l->answers, rq, err->why, sizeof err->why);
+  if (REVIEW_OK != st) {
+    review_outcome_free(&o);
+    return refused(st);
+  }
+  c->attempt_id = attempt_id;
+  c->actor = actor;
+  c->d.attempt_id = attempt_id;
+  c->d.decided_by = actor;
+  take_outcome(c, &o);
+  return REVIEWS_OK;
+}
+
 void reviews_decision_clear(struct reviews_decision *d) {
   free(d->units);
   free(d->feedback);
@@ -630,17 +651,14 @@ enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, in
   struct loaded l;
   struct store_rd *rd = NULL;
   struct store_appeal appeal;
-  struct review_outcome o;
   struct review_request rq;
   struct decide_ctx c;
   enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
-  enum review_status st;
   enum reviews_rc res = REVIEWS_INTERNAL;
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
   memset(&c, 0, sizeof c);
   memset(&appeal, 0, sizeof appeal);
-  memset(&o, 0, sizeof o);
   err_reset(err);
   res = load_finished(&l, svc, attempt_id, err);
   if (REVIEWS_OK != res) {
@@ -663,8 +681,6 @@ enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, in
   if (REVIEWS_OK != res) {
     goto cleanup;
   }
-  c.attempt_id = attempt_id;
-  c.actor = actor;
   if (REVIEWS_APPEAL == kind) {
     snprintf(c.d.kind, sizeof c.d.kind, "%s", STORE_DECISION_APPEAL);
     c.appeal_id = appeal.id;
@@ -681,19 +697,14 @@ enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, in
   }
   rq = (struct review_request){
       .items = in->items, .units = in->units, .overall = in->overall, .feedback = in->feedback};
-  st = review_decide(&o, l.form, l.answers, &rq, err->why, sizeof err->why);
-  if (REVIEW_OK != st) {
-    res = refused(st);
+  res = decide_marks(&c, &l, &rq, attempt_id, actor, err);
+  if (REVIEWS_OK != res) {
     goto cleanup;
   }
-  c.d.attempt_id = attempt_id;
-  c.d.decided_by = actor;
   c.d.appeal_id = c.appeal_id;
-  take_outcome(&c, &o);
   res = decide_commit(out, svc, &c, err);
 cleanup:
   decide_ctx_free(&c);
-  review_outcome_free(&o);
   store_appeal_clear(&appeal);
   loaded_free(&l);
   return res;
@@ -705,17 +716,14 @@ enum reviews_rc reviews_override(struct reviews_decision *out, struct svc *svc, 
   struct loaded l;
   struct store_rd *rd = NULL;
   struct store_decision prev;
-  struct review_outcome o;
   struct review_request rq;
   struct decide_ctx c;
   json_t *kept = NULL;
-  enum review_status st;
   enum reviews_rc res = REVIEWS_INTERNAL;
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
   memset(&c, 0, sizeof c);
   memset(&prev, 0, sizeof prev);
-  memset(&o, 0, sizeof o);
   memset(&l, 0, sizeof l);
   err_reset(err);
   if (NULL == reason || '\0' == reason[0]) {
@@ -749,20 +757,14 @@ enum reviews_rc reviews_override(struct reviews_decision *out, struct svc *svc, 
                                .feedback = in->feedback,
                                .kept_feedback = STORE_OK == rc ? prev.feedback : NULL,
                                .reason_all = reason};
-  st = review_decide(&o, l.form, l.answers, &rq, err->why, sizeof err->why);
-  if (REVIEW_OK != st) {
-    res = refused(st);
+  res = decide_marks(&c, &l, &rq, attempt_id, actor, err);
+  if (REVIEWS_OK != res) {
     goto cleanup;
   }
-  c.attempt_id = attempt_id;
-  c.actor = actor;
   c.admin = true;
   c.audit_action = "review.admin_change";
-  c.d.attempt_id = attempt_id;
-  c.d.decided_by = actor;
   c.d.reason = strdup(reason);
   snprintf(c.d.kind, sizeof c.d.kind, "%s", STORE_DECISION_ADMIN);
-  take_outcome(&c, &o);
   if (NULL == c.d.reason) {
     res = REVIEWS_INTERNAL;
     goto cleanup;
@@ -770,7 +772,6 @@ enum reviews_rc reviews_override(struct reviews_decision *out, struct svc *svc, 
   res = decide_commit(out, svc, &c, err);
 cleanup:
   decide_ctx_free(&c);
-  review_outcome_free(&o);
   json_decref(kept);
   store_decision_clear(&prev);
   loaded_free(&l);

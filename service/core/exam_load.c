@@ -435,6 +435,69 @@ static bool note_id(struct ld *ld, struct seen_id *list, size_t *n, const char *
   return true;
 }
 
+/* A walk over the entries of a list, each entry reached once through ld_node (entries it
+ * refuses are passed over), with a list of the ids seen in it for note_id. */
+struct seq_walk {
+  const yaml_node_item_t *next, *end;
+  size_t len;
+  struct seen_id *seen;
+  size_t nseen;
+};
+
+/* Starts a walk over the list n under key: get_seq's checks (at least min entries), at most max
+ * entries when max > 0, then an array of as many elements of size bytes, which it returns, and
+ * the walk's seen-id list. NULL when the list is absent, reported or memory ran out. */
+static void *seq_open(struct ld *ld, struct seq_walk *w, const yaml_node_t *n, const char *key,
+                      size_t min, size_t max, size_t size) {
+  const yaml_node_t *seq = get_seq(ld, n, key, min);
+  if (seq == NULL) {
+    return NULL;
+  }
+  w->len = seq_len(seq);
+  if (max > 0 && w->len > max) {
+    ERR_AT(ld, seq, "'%s' must have at most %zu entries (got %zu)", key, max, w->len);
+    return NULL;
+  }
+  void *arr = ld_alloc(ld, w->len, size);
+  w->seen = ld_alloc(ld, w->len, sizeof(*w->seen));
+  w->nseen = 0;
+  w->next = seq->data.sequence.items.start;
+  w->end = seq->data.sequence.items.top;
+  return w->seen == NULL ? NULL : arr;
+}
+
+/* The walk's next entry; NULL after the last. */
+static yaml_node_t *seq_next(struct ld *ld, struct seq_walk *w) {
+  while (w->next < w->end) {
+    yaml_node_t *n = ld_node(ld, *w->next++);
+    if (n != NULL) {
+      return n;
+    }
+  }
+  return NULL;
+}
+
+/* The walk's next entry that is a mapping (what, in messages), read into fields (read_map);
+ * NULL after the last. */
+static yaml_node_t *seq_next_map(struct ld *ld, struct seq_walk *w, const char *what,
+                                 struct field *fields, size_t nfields) {
+  for (yaml_node_t *n; (n = seq_next(ld, w)) != NULL;) {
+    for (size_t i = 0; i < nfields; i++) {
+      fields[i].val = NULL;
+    }
+    if (read_map(ld, n, what, fields, nfields) == 0) {
+      return n;
+    }
+  }
+  return NULL;
+}
+
+/* note_id over the walk's seen-id list. */
+static bool seq_note_id(struct ld *ld, struct seq_walk *w, const char *id, const yaml_node_t *at,
+                        const char *what) {
+  return note_id(ld, w->seen, &w->nseen, id, at, what);
+}
+
 /* ------------------------------------------------------------------ items */
 
 static const char *const type_names[] = {"single", "multiple", "truefalse", "numeric",
@@ -477,37 +540,20 @@ static const struct exam_option *find_option(const struct exam_option *opts, siz
 }
 
 static void read_options(struct ld *ld, struct exam_item *it, const yaml_node_t *n) {
-  const yaml_node_t *seq = get_seq(ld, n, "options", 2);
-  if (seq == NULL) {
+  struct seq_walk w;
+  struct exam_option *opts = seq_open(ld, &w, n, "options", 2, 8, sizeof(*opts));
+  if (opts == NULL) {
     return;
   }
-  size_t cnt = seq_len(seq);
-  if (cnt > 8) {
-    ERR_AT(ld, seq, "'options' must have at most 8 entries (got %zu)", cnt);
-    return;
-  }
-  struct exam_option *opts = ld_alloc(ld, cnt, sizeof(*opts));
-  struct seen_id *ids = ld_alloc(ld, cnt, sizeof(*ids));
-  if (opts == NULL || ids == NULL) {
-    return;
-  }
-  size_t nopt = 0, nids = 0;
-  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
-       p++) {
-    yaml_node_t *on = ld_node(ld, *p);
-    if (on == NULL) {
-      continue;
-    }
-    struct field f[] = {{"id", true, NULL}, {"text", true, NULL}};
-    if (read_map(ld, on, "an option", f, 2) != 0) {
-      continue;
-    }
+  size_t nopt = 0;
+  struct field f[] = {{"id", true, NULL}, {"text", true, NULL}};
+  while (seq_next_map(ld, &w, "an option", f, 2) != NULL) {
     const char *id = get_id(ld, f[0].val, "id", "a-z0-9", 1, 8, "[a-z0-9]{1,8}");
     const char *text = get_text(ld, f[1].val, "text", false);
     if (id == NULL || text == NULL) {
       continue;
     }
-    if (!note_id(ld, ids, &nids, id, f[0].val, "option id")) {
+    if (!seq_note_id(ld, &w, id, f[0].val, "option id")) {
       continue;
     }
     opts[nopt].id = id;
@@ -520,23 +566,13 @@ static void read_options(struct ld *ld, struct exam_item *it, const yaml_node_t 
 
 /* A list of option ids for multiple/ordering keys; NULL entries are skipped. */
 static void read_key_ids(struct ld *ld, struct exam_item *it, const yaml_node_t *n) {
-  const yaml_node_t *seq = get_seq(ld, n, "answer", 1);
-  if (seq == NULL) {
+  struct seq_walk w;
+  const char **ids = seq_open(ld, &w, n, "answer", 1, 0, sizeof(*ids));
+  if (ids == NULL) {
     return;
   }
-  size_t cnt = seq_len(seq);
-  const char **ids = ld_alloc(ld, cnt, sizeof(*ids));
-  struct seen_id *seen = ld_alloc(ld, cnt, sizeof(*seen));
-  if (ids == NULL || seen == NULL) {
-    return;
-  }
-  size_t nids = 0, nseen = 0;
-  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
-       p++) {
-    yaml_node_t *an = ld_node(ld, *p);
-    if (an == NULL) {
-      continue;
-    }
+  size_t nids = 0;
+  for (yaml_node_t *an; (an = seq_next(ld, &w)) != NULL;) {
     const char *id = get_text(ld, an, "answer", false);
     if (id == NULL) {
       continue;
@@ -545,7 +581,7 @@ static void read_key_ids(struct ld *ld, struct exam_item *it, const yaml_node_t 
       ERR_AT(ld, an, "answer '%s' is not one of the options", id);
       continue;
     }
-    if (!note_id(ld, seen, &nseen, id, an, "answer option")) {
+    if (!seq_note_id(ld, &w, id, an, "answer option")) {
       continue;
     }
     ids[nids++] = id;
@@ -559,7 +595,7 @@ static void read_key_ids(struct ld *ld, struct exam_item *it, const yaml_node_t 
         found = strcmp(ids[j], it->options[i].id) == 0;
       }
       if (!found) {
-        ERR_AT(ld, seq, "an ordering answer must list every option exactly once (missing '%s')",
+        ERR_AT(ld, n, "an ordering answer must list every option exactly once (missing '%s')",
                it->options[i].id);
         break;
       }
@@ -611,21 +647,15 @@ static void read_answer(struct ld *ld, struct exam_item *it, const yaml_node_t *
     return;
   }
   case EXAM_ITEM_SHORT: {
-    const yaml_node_t *seq = get_seq(ld, n, "answer", 1);
-    if (seq == NULL) {
-      return;
-    }
-    size_t cnt = seq_len(seq);
-    const char **acc = ld_alloc(ld, cnt, sizeof(*acc));
-    const char **norm = ld_alloc(ld, cnt, sizeof(*norm));
-    if (acc == NULL || norm == NULL) {
+    struct seq_walk w;
+    const char **acc = seq_open(ld, &w, n, "answer", 1, 0, sizeof(*acc));
+    const char **norm = acc == NULL ? NULL : ld_alloc(ld, w.len, sizeof(*norm));
+    if (norm == NULL) {
       return;
     }
     size_t k = 0;
-    for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
-         p++) {
-      yaml_node_t *an = ld_node(ld, *p);
-      const char *s = an == NULL ? NULL : get_text(ld, an, "answer", false);
+    for (yaml_node_t *an; (an = seq_next(ld, &w)) != NULL;) {
+      const char *s = get_text(ld, an, "answer", false);
       if (s == NULL) {
         continue;
       }
@@ -655,27 +685,14 @@ static void read_answer(struct ld *ld, struct exam_item *it, const yaml_node_t *
 }
 
 static void read_rubric(struct ld *ld, struct exam_item *it, const yaml_node_t *n) {
-  const yaml_node_t *seq = get_seq(ld, n, "rubric", 1);
-  if (seq == NULL) {
+  struct seq_walk w;
+  struct exam_criterion *crit = seq_open(ld, &w, n, "rubric", 1, 0, sizeof(*crit));
+  if (crit == NULL) {
     return;
   }
-  size_t cnt = seq_len(seq);
-  struct exam_criterion *crit = ld_alloc(ld, cnt, sizeof(*crit));
-  struct seen_id *ids = ld_alloc(ld, cnt, sizeof(*ids));
-  if (crit == NULL || ids == NULL) {
-    return;
-  }
-  size_t k = 0, nids = 0;
-  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
-       p++) {
-    yaml_node_t *cn = ld_node(ld, *p);
-    if (cn == NULL) {
-      continue;
-    }
-    struct field f[] = {{"id", true, NULL}, {"text", true, NULL}, {"max_points", true, NULL}};
-    if (read_map(ld, cn, "a rubric criterion", f, 3) != 0) {
-      continue;
-    }
+  size_t k = 0;
+  struct field f[] = {{"id", true, NULL}, {"text", true, NULL}, {"max_points", true, NULL}};
+  while (seq_next_map(ld, &w, "a rubric criterion", f, 3) != NULL) {
     const char *id = get_id(ld, f[0].val, "id", "A-Za-z0-9._-", 1, 32, "[A-Za-z0-9._-]{1,32}");
     const char *text = get_text(ld, f[1].val, "text", false);
     long maxp = 0;
@@ -683,7 +700,7 @@ static void read_rubric(struct ld *ld, struct exam_item *it, const yaml_node_t *
     if (id == NULL || text == NULL || !ok) {
       continue;
     }
-    if (!note_id(ld, ids, &nids, id, f[0].val, "rubric criterion id")) {
+    if (!seq_note_id(ld, &w, id, f[0].val, "rubric criterion id")) {
       continue;
     }
     crit[k].id = id;
@@ -697,25 +714,18 @@ static void read_rubric(struct ld *ld, struct exam_item *it, const yaml_node_t *
 
 static void read_item_kuk(struct ld *ld, struct exam_item *it, const yaml_node_t *n,
                           struct unit_ctx *u) {
-  const yaml_node_t *seq = get_seq(ld, n, "kuk", 1);
-  if (seq == NULL) {
+  struct seq_walk w;
+  const char **ids = seq_open(ld, &w, n, "kuk", 1, 0, sizeof(*ids));
+  if (ids == NULL) {
     return;
   }
-  size_t cnt = seq_len(seq);
-  const char **ids = ld_alloc(ld, cnt, sizeof(*ids));
-  struct seen_id *seen = ld_alloc(ld, cnt, sizeof(*seen));
-  if (ids == NULL || seen == NULL) {
-    return;
-  }
-  size_t k = 0, nseen = 0;
-  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
-       p++) {
-    yaml_node_t *kn = ld_node(ld, *p);
-    const char *id = kn == NULL ? NULL : get_text(ld, kn, "kuk", false);
+  size_t k = 0;
+  for (yaml_node_t *kn; (kn = seq_next(ld, &w)) != NULL;) {
+    const char *id = get_text(ld, kn, "kuk", false);
     if (id == NULL) {
       continue;
     }
-    if (!note_id(ld, seen, &nseen, id, kn, "KUK in item")) {
+    if (!seq_note_id(ld, &w, id, kn, "KUK in item")) {
       continue;
     }
     size_t j = 0;
@@ -830,31 +840,18 @@ static bool read_item(struct ld *ld, struct exam_item *it, const yaml_node_t *n,
 
 static void read_pools(struct ld *ld, struct exam_unit *unit, const yaml_node_t *n,
                        struct unit_ctx *u, struct exam_ctx *ex) {
-  const yaml_node_t *seq = get_seq(ld, n, "pools", 1);
-  if (seq == NULL) {
+  struct seq_walk w;
+  struct exam_pool *pools = seq_open(ld, &w, n, "pools", 1, 0, sizeof(*pools));
+  if (pools == NULL) {
     return;
   }
-  size_t cnt = seq_len(seq);
-  struct exam_pool *pools = ld_alloc(ld, cnt, sizeof(*pools));
-  struct seen_id *ids = ld_alloc(ld, cnt, sizeof(*ids));
-  if (pools == NULL || ids == NULL) {
-    return;
-  }
-  size_t k = 0, nids = 0;
-  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
-       p++) {
-    yaml_node_t *pn = ld_node(ld, *p);
-    if (pn == NULL) {
-      continue;
-    }
-    struct field f[] = {{"id", true, NULL}, {"draw", true, NULL}, {"items", true, NULL}};
-    if (read_map(ld, pn, "a pool", f, 3) != 0) {
-      continue;
-    }
+  size_t k = 0;
+  struct field f[] = {{"id", true, NULL}, {"draw", true, NULL}, {"items", true, NULL}};
+  while (seq_next_map(ld, &w, "a pool", f, 3) != NULL) {
     struct exam_pool *pool = &pools[k];
     pool->id = get_id(ld, f[0].val, "id", "A-Za-z0-9._-", 1, 32, "[A-Za-z0-9._-]{1,32}");
     if (pool->id != NULL) {
-      note_id(ld, ids, &nids, pool->id, f[0].val, "pool id");
+      seq_note_id(ld, &w, pool->id, f[0].val, "pool id");
     }
     const yaml_node_t *items = get_seq(ld, f[2].val, "items", 1);
     size_t nitems = 0;
@@ -888,21 +885,15 @@ static void read_pools(struct ld *ld, struct exam_unit *unit, const yaml_node_t 
 
 static void read_elements(struct ld *ld, struct exam_unit *unit, const yaml_node_t *n,
                           struct unit_ctx *u) {
-  const yaml_node_t *seq = get_seq(ld, n, "elements", 1);
-  if (seq == NULL) {
-    return;
-  }
-  size_t cnt = seq_len(seq);
-  struct exam_element *els = ld_alloc(ld, cnt, sizeof(*els));
-  struct seen_id *ids = ld_alloc(ld, cnt, sizeof(*ids));
-  char(*idtext)[24] = ld_alloc(ld, cnt, sizeof(*idtext));
-  if (els == NULL || ids == NULL || idtext == NULL) {
+  struct seq_walk w;
+  struct exam_element *els = seq_open(ld, &w, n, "elements", 1, 0, sizeof(*els));
+  char(*idtext)[24] = els == NULL ? NULL : ld_alloc(ld, w.len, sizeof(*idtext));
+  if (idtext == NULL) {
     return;
   }
   /* Count KUK entries first so the unit-wide list can be allocated once. */
   size_t total_kuk = 0;
-  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
-       p++) {
+  for (const yaml_node_item_t *p = w.next; p < w.end; p++) {
     yaml_node_t *en = yaml_document_get_node(ld->doc, *p);
     if (en != NULL && en->type == YAML_MAPPING_NODE) {
       for (yaml_node_pair_t *q = en->data.mapping.pairs.start; q < en->data.mapping.pairs.top;
@@ -921,22 +912,14 @@ static void read_elements(struct ld *ld, struct exam_unit *unit, const yaml_node
   if (u->kuk == NULL || kuk_ids == NULL) {
     return;
   }
-  size_t nkuk_ids = 0, k = 0, nids = 0;
-  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
-       p++) {
-    yaml_node_t *en = ld_node(ld, *p);
-    if (en == NULL) {
-      continue;
-    }
-    struct field f[] = {{"id", true, NULL}, {"title", true, NULL}, {"kuk", true, NULL}};
-    if (read_map(ld, en, "an element", f, 3) != 0) {
-      continue;
-    }
+  size_t nkuk_ids = 0, k = 0;
+  struct field f[] = {{"id", true, NULL}, {"title", true, NULL}, {"kuk", true, NULL}};
+  while (seq_next_map(ld, &w, "an element", f, 3) != NULL) {
     struct exam_element *el = &els[k];
     bool id_ok = get_long(ld, f[0].val, "id", 1, 99, &el->id);
     if (id_ok) {
       snprintf(idtext[k], sizeof(idtext[k]), "%ld", el->id);
-      id_ok = note_id(ld, ids, &nids, idtext[k], f[0].val, "element id");
+      id_ok = seq_note_id(ld, &w, idtext[k], f[0].val, "element id");
     }
     el->title = get_text(ld, f[1].val, "title", false);
     const yaml_node_t *ks = get_seq(ld, f[2].val, "kuk", 1);
@@ -997,36 +980,23 @@ static void read_elements(struct ld *ld, struct exam_unit *unit, const yaml_node
 }
 
 static void read_units(struct ld *ld, struct exam *exam, const yaml_node_t *n) {
-  const yaml_node_t *seq = get_seq(ld, n, "units", 1);
-  if (seq == NULL) {
-    return;
-  }
-  size_t cnt = seq_len(seq);
-  struct exam_unit *units = ld_alloc(ld, cnt, sizeof(*units));
-  struct seen_id *codes = ld_alloc(ld, cnt, sizeof(*codes));
+  struct seq_walk w;
+  struct exam_unit *units = seq_open(ld, &w, n, "units", 1, 0, sizeof(*units));
   struct exam_ctx ex = {0};
   /* Item ids are unique across the exam: bound the list by the number of nodes. */
-  ex.items = ld_alloc(ld, ld->nnodes, sizeof(*ex.items));
-  if (units == NULL || codes == NULL || ex.items == NULL) {
+  ex.items = units == NULL ? NULL : ld_alloc(ld, ld->nnodes, sizeof(*ex.items));
+  if (ex.items == NULL) {
     return;
   }
-  size_t k = 0, ncodes = 0;
-  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
-       p++) {
-    yaml_node_t *un = ld_node(ld, *p);
-    if (un == NULL) {
-      continue;
-    }
-    struct field f[] = {{"code", true, NULL},      {"title", true, NULL},
-                        {"title_en", false, NULL}, {"cut_score", true, NULL},
-                        {"elements", true, NULL},  {"pools", true, NULL}};
-    if (read_map(ld, un, "a unit", f, 6) != 0) {
-      continue;
-    }
+  size_t k = 0;
+  struct field f[] = {{"code", true, NULL},      {"title", true, NULL},
+                      {"title_en", false, NULL}, {"cut_score", true, NULL},
+                      {"elements", true, NULL},  {"pools", true, NULL}};
+  while (seq_next_map(ld, &w, "a unit", f, 6) != NULL) {
     struct exam_unit *unit = &units[k];
     unit->code = get_id(ld, f[0].val, "code", "A-Za-z0-9._-", 3, 64, "[A-Za-z0-9._-]{3,64}");
     if (unit->code != NULL) {
-      note_id(ld, codes, &ncodes, unit->code, f[0].val, "unit code");
+      seq_note_id(ld, &w, unit->code, f[0].val, "unit code");
     }
     unit->title = get_text(ld, f[1].val, "title", false);
     if (f[2].val != NULL) {
@@ -1118,6 +1088,25 @@ static bool setup(struct ld *ld, yaml_document_t *doc) {
   return true;
 }
 
+/* The start of a parse, shared by exams and the subsector list: the loader's memory, then the
+ * YAML document (load_doc, setup). Returns the document's root, marked as reached, or NULL:
+ * with ld->mem NULL when the memory could not be had (reported; there is nothing to finish),
+ * else after a reported failure that ld_finish ends. */
+static yaml_node_t *ld_begin(struct ld *ld, yaml_document_t *doc, bool *loaded, const char *buf,
+                             size_t len) {
+  ld->mem = mem_new();
+  if (ld->mem == NULL) {
+    exam_errors_add(ld->errs, ld->file, 1, 1, "out of memory");
+    return NULL;
+  }
+  yaml_node_t *root = load_doc(ld, doc, loaded, buf, len);
+  if (root == NULL || !setup(ld, doc)) {
+    return NULL;
+  }
+  ld->seen[1] = 1; /* the root */
+  return root;
+}
+
 static void check_format(struct ld *ld, const yaml_node_t *n) {
   long fmt = 0;
   if (n == NULL || !is_scalar(n)) {
@@ -1140,13 +1129,11 @@ int exam_parse(struct exam **out, struct exam_errors *errs, const char *buf, siz
   yaml_document_t doc;
   bool loaded = false;
   struct exam *exam = NULL;
-  ld.mem = mem_new();
-  if (ld.mem == NULL) {
-    exam_errors_add(errs, file, 1, 1, "out of memory");
+  yaml_node_t *root = ld_begin(&ld, &doc, &loaded, buf, len);
+  if (root == NULL && ld.mem == NULL) {
     return -1;
   }
-  yaml_node_t *root = load_doc(&ld, &doc, &loaded, buf, len);
-  if (root == NULL || !setup(&ld, &doc)) {
+  if (root == NULL) {
     goto cleanup;
   }
   struct field f[] = {{"format", true, NULL},
@@ -1163,7 +1150,6 @@ int exam_parse(struct exam **out, struct exam_errors *errs, const char *buf, siz
                       {"shuffle_options", false, NULL},
                       {"units", true, NULL}};
   const size_t nf = sizeof(f) / sizeof(f[0]);
-  ld.seen[1] = 1; /* the root */
   if (read_map(&ld, root, "an exam file", f, nf) != 0) {
     goto cleanup;
   }
@@ -1221,48 +1207,31 @@ int exam_subsectors_parse(struct exam_subsectors **out, struct exam_errors *errs
   yaml_document_t doc;
   bool loaded = false;
   struct exam_subsectors *subs = NULL;
-  ld.mem = mem_new();
-  if (ld.mem == NULL) {
-    exam_errors_add(errs, file, 1, 1, "out of memory");
+  yaml_node_t *root = ld_begin(&ld, &doc, &loaded, buf, len);
+  if (root == NULL && ld.mem == NULL) {
     return -1;
   }
-  yaml_node_t *root = load_doc(&ld, &doc, &loaded, buf, len);
-  if (root == NULL || !setup(&ld, &doc)) {
+  if (root == NULL) {
     goto cleanup;
   }
-  ld.seen[1] = 1;
   struct field f[] = {{"format", true, NULL}, {"subsectors", true, NULL}};
   if (read_map(&ld, root, "the subsector catalogue", f, 2) != 0) {
     goto cleanup;
   }
   check_format(&ld, f[0].val);
-  const yaml_node_t *seq = get_seq(&ld, f[1].val, "subsectors", 1);
-  if (seq == NULL) {
+  struct seq_walk w;
+  struct exam_subsector *items = seq_open(&ld, &w, f[1].val, "subsectors", 1, 0, sizeof(*items));
+  if (items == NULL || NULL == (subs = ld_alloc(&ld, 1, sizeof(*subs)))) {
     goto cleanup;
   }
-  size_t cnt = seq_len(seq);
-  subs = ld_alloc(&ld, 1, sizeof(*subs));
-  struct exam_subsector *items = ld_alloc(&ld, cnt, sizeof(*items));
-  struct seen_id *ids = ld_alloc(&ld, cnt, sizeof(*ids));
-  if (subs == NULL || items == NULL || ids == NULL) {
-    goto cleanup;
-  }
-  size_t k = 0, nids = 0;
-  for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top;
-       p++) {
-    yaml_node_t *sn = ld_node(&ld, *p);
-    if (sn == NULL) {
-      continue;
-    }
-    struct field sf[] = {{"code", true, NULL}, {"name_id", true, NULL}, {"name_en", true, NULL}};
-    if (read_map(&ld, sn, "a subsector", sf, 3) != 0) {
-      continue;
-    }
+  size_t k = 0;
+  struct field sf[] = {{"code", true, NULL}, {"name_id", true, NULL}, {"name_en", true, NULL}};
+  while (seq_next_map(&ld, &w, "a subsector", sf, 3) != NULL) {
     const char *code = get_id(&ld, sf[0].val, "code", "A-Z", 2, 8, "[A-Z]{2,8}");
     const char *nid = get_text(&ld, sf[1].val, "name_id", false);
     const char *nen = get_text(&ld, sf[2].val, "name_en", false);
     if (code == NULL || nid == NULL || nen == NULL ||
-        !note_id(&ld, ids, &nids, code, sf[0].val, "subsector code")) {
+        !seq_note_id(&ld, &w, code, sf[0].val, "subsector code")) {
       continue;
     }
     items[k].code = code;

@@ -129,6 +129,15 @@ int tlog_inclusion_proof(struct tlog_hash out[TLOG_MAX_PROOF], size_t *out_n,
   return path(out, out_n, r, index, 0, size);
 }
 
+/* The verification step that follows a left-hand proof node (RFC 9162, 2.1.3.2 and 2.1.4.2):
+ * shifts fn and sn right together while fn is even and not 0. */
+static void shift_while_even(uint64_t *fn, uint64_t *sn) {
+  while (0 == (*fn & 1) && 0 != *fn) {
+    *fn >>= 1;
+    *sn >>= 1;
+  }
+}
+
 bool tlog_inclusion_verify(const struct tlog_hash *leaf, uint64_t index, uint64_t size,
                            const struct tlog_hash *proof, size_t n, const struct tlog_hash *root) {
   if (index >= size || n > TLOG_MAX_PROOF) {
@@ -144,12 +153,7 @@ bool tlog_inclusion_verify(const struct tlog_hash *leaf, uint64_t index, uint64_
       if (0 != tlog_node_hash(&h, &proof[i], &h)) {
         return false;
       }
-      if (0 == (fn & 1)) {
-        while (0 == (fn & 1) && 0 != fn) {
-          fn >>= 1;
-          sn >>= 1;
-        }
-      }
+      shift_while_even(&fn, &sn);
     } else {
       if (0 != tlog_node_hash(&h, &h, &proof[i])) {
         return false;
@@ -240,12 +244,7 @@ bool tlog_consistency_verify(uint64_t size1, const struct tlog_hash *root1, uint
       if (0 != tlog_node_hash(&fr, &proof[i], &fr) || 0 != tlog_node_hash(&sr, &proof[i], &sr)) {
         return false;
       }
-      if (0 == (fn & 1)) {
-        while (0 == (fn & 1) && 0 != fn) {
-          fn >>= 1;
-          sn >>= 1;
-        }
-      }
+      shift_while_even(&fn, &sn);
     } else {
       if (0 != tlog_node_hash(&sr, &sr, &proof[i])) {
         return false;

@@ -294,6 +294,23 @@ static bool path_worse(const struct rdf_buf *path, const struct rdf_buf *chosen)
   return chosen->len > 0 && path->len >= chosen->len && strcmp(path->p, chosen->p) > 0;
 }
 
+/* After a step of a permutation's path: true when the permutation ends there, out of memory
+ * (reported; *rc is left as it is) or because the path can no longer beat chosen (*skipped,
+ * *rc 0). */
+static bool path_ends(struct canon *c, const struct rdf_buf *path, const struct rdf_buf *chosen,
+                      bool *skipped, int *rc) {
+  if (path->failed) {
+    oom(c);
+    return true;
+  }
+  if (path_worse(path, chosen)) {
+    *skipped = true;
+    *rc = 0;
+    return true;
+  }
+  return false;
+}
+
 static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *issuer_in,
                          char hash_out[HEX_LEN + 1], struct issuer **issuer_out);
 
@@ -320,13 +337,7 @@ static int try_permutation(struct canon *c, const size_t *perm, size_t n,
       }
       buf_issued(path, copy, issuer_issue(copy, related));
     }
-    if (path->failed) {
-      oom(c);
-      goto cleanup;
-    }
-    if (path_worse(path, chosen)) {
-      *skipped = true;
-      rc = 0;
+    if (path_ends(c, path, chosen, skipped, &rc)) {
       goto cleanup;
     }
   }
@@ -342,13 +353,7 @@ static int try_permutation(struct canon *c, const size_t *perm, size_t n,
     rdf_buf_char(path, '>');
     issuer_free(copy);
     copy = result;
-    if (path->failed) {
-      oom(c);
-      goto cleanup;
-    }
-    if (path_worse(path, chosen)) {
-      *skipped = true;
-      rc = 0;
+    if (path_ends(c, path, chosen, skipped, &rc)) {
       goto cleanup;
     }
   }

@@ -237,32 +237,33 @@ static int record_read(void *ctx, unsigned level, uint64_t index, struct tlog_ha
   return 0;
 }
 
-int tlog_tiles_for_inclusion(struct tlog_tile out[TLOG_MAX_TILES], size_t *out_n, uint64_t size,
-                             uint64_t index) {
+/* The tiles a proof reads: the proof is made against a reader that records them. The proof is
+ * of consistency with the tree of size `from` when consistency, else of the inclusion of the
+ * leaf at index `from`. */
+static int tiles_for_proof(struct tlog_tile out[TLOG_MAX_TILES], size_t *out_n, uint64_t size,
+                           bool consistency, uint64_t from) {
   struct tile_recorder rec = {size, out, 0};
   struct tlog_hash_reader r = {record_read, &rec};
   struct tlog_hash proof[TLOG_MAX_PROOF];
   size_t n = 0;
   *out_n = 0;
-  if (0 != tlog_inclusion_proof(proof, &n, &r, size, index)) {
+  int rc = consistency ? tlog_consistency_proof(proof, &n, &r, from, size)
+                       : tlog_inclusion_proof(proof, &n, &r, size, from);
+  if (0 != rc) {
     return -1;
   }
   *out_n = rec.n;
   return 0;
 }
 
+int tlog_tiles_for_inclusion(struct tlog_tile out[TLOG_MAX_TILES], size_t *out_n, uint64_t size,
+                             uint64_t index) {
+  return tiles_for_proof(out, out_n, size, false, index);
+}
+
 int tlog_tiles_for_consistency(struct tlog_tile out[TLOG_MAX_TILES], size_t *out_n, uint64_t size1,
                                uint64_t size) {
-  struct tile_recorder rec = {size, out, 0};
-  struct tlog_hash_reader r = {record_read, &rec};
-  struct tlog_hash proof[TLOG_MAX_PROOF];
-  size_t n = 0;
-  *out_n = 0;
-  if (0 != tlog_consistency_proof(proof, &n, &r, size1, size)) {
-    return -1;
-  }
-  *out_n = rec.n;
-  return 0;
+  return tiles_for_proof(out, out_n, size, true, size1);
 }
 
 int tlog_tile_data(unsigned char *out, const struct tlog_hash_reader *r,

@@ -138,15 +138,11 @@ static void print_routes(void) {
   }
 }
 
-int main(int argc, char **argv) {
-  struct config cfg;
-  struct svc svc = {0};
-  struct server *srv = NULL;
-  struct keystore *old_keys[MAX_KEY_RELOADS];
-  size_t n_old_keys = 0;
+/* Reads the command line into cfg. Returns -1 to go on and start, or the exit status of a
+ * command that ends here (--routes, --pool-size, --help, or 2 for a bad option). */
+static int read_options(struct config *cfg, int argc, char **argv) {
   char err[1024] = "";
   bool help = false;
-  int status = 1;
 
   if (2 == argc && 0 == strcmp(argv[1], "--routes")) {
     print_routes();
@@ -163,12 +159,12 @@ int main(int argc, char **argv) {
       argv[nargs++] = argv[i]; /* the flag is taken out; the options are read as usual */
     }
   }
-  if (0 != config_load(&cfg, nargs, argv, &help, err, sizeof(err))) {
+  if (0 != config_load(cfg, nargs, argv, &help, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: %s\n", err);
     return 2;
   }
   if (pool_size) {
-    printf("%zu\n", server_pool_size(&cfg));
+    printf("%zu\n", server_pool_size(cfg));
     return 0;
   }
   if (help) {
@@ -176,73 +172,124 @@ int main(int argc, char **argv) {
                       "The ujikom daemon: competency exams, assessment and signed certificates.");
     return 0;
   }
-  if (0 != log_set_level(cfg.log_level)) {
+  if (0 != log_set_level(cfg->log_level)) {
     fprintf(stderr, "ujikomd: --log-level: '%s' is not error, warn, info or debug\n",
-            cfg.log_level);
+            cfg->log_level);
     return 2;
   }
-  if (0 != strcmp(cfg.event_loop, "epoll") && 0 != strcmp(cfg.event_loop, "poll")) {
-    fprintf(stderr, "ujikomd: --event-loop: '%s' is not epoll or poll\n", cfg.event_loop);
+  if (0 != strcmp(cfg->event_loop, "epoll") && 0 != strcmp(cfg->event_loop, "poll")) {
+    fprintf(stderr, "ujikomd: --event-loop: '%s' is not epoll or poll\n", cfg->event_loop);
     return 2;
   }
+  return -1;
+}
+
+/* Signals are taken by sigwait() in the main thread only; worker threads inherit the mask. */
+static void block_signals(sigset_t *sigs) {
+  sigemptyset(sigs);
+  sigaddset(sigs, SIGTERM);
+  sigaddset(sigs, SIGINT);
+  sigaddset(sigs, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, sigs, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  /* A file-size limit (or a full quota) must fail the write with EFBIG, answered 503, not
+   * kill the daemon. */
+  signal(SIGXFSZ, SIG_IGN);
+}
+
+/* Opens what the service runs on: the data directory, the store, the signing keys (also kept
+ * in old_keys for the clean-up), the exam catalogue and the form index. Returns 0, or -1
+ * after printing why; what was opened is in svc either way. */
+static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_old_keys) {
+  const struct config *cfg = svc->cfg;
+  char err[1024] = "";
+
+  if (0 != prepare_data_dir(cfg->data_dir, err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: %s\n", err);
+    return -1;
+  }
+  char db_path[600];
+  config_db_path(db_path, sizeof(db_path), cfg->data_dir);
+  struct store_opts sopts = {.busy_timeout_ms = cfg->busy_timeout_ms,
+                             .txn_retries = 3,
+                             .migrate_to = 0,
+                             .log = store_log,
+                             .log_ctx = NULL};
+  if (STORE_OK != store_open(&svc->store, db_path, &sopts, err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: %s\n", err);
+    return -1;
+  }
+  struct keystore *ks = NULL;
+  if (0 != keystore_open(&ks, cfg->data_dir, true, err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: signing keys: %s\n", err);
+    return -1;
+  }
+  svc->keys = ks;
+  old_keys[(*n_old_keys)++] = ks;
+  if (0 != catalog_open(&svc->catalog, cfg->exams_dir, err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: exams: %s\n", err);
+    return -1;
+  }
+  /* Answer saves look up the item in the candidate's form; 32,768 forms' items (~10 MB)
+   * cover an exam day's open attempts. Without it every save rebuilds the form. */
+  if (0 != form_index_new(&svc->forms, 32768)) {
+    log_msg(LOG_WARN, NULL, "no memory for the form index; saves rebuild each form");
+  }
+  size_t displayed = 0; /* certificates issued before their display text was stored */
+  if (STORE_OK != issue_display_backfill(svc, &displayed)) {
+    log_msg(LOG_WARN, NULL, "certificates: some lack their display text, verified the long way");
+  } else if (displayed > 0) {
+    log_msg(LOG_INFO, NULL, "certificates: stored the display text of %zu older ones", displayed);
+  }
+  return 0;
+}
+
+/* Waits for signals until SIGTERM or SIGINT: SIGHUP reloads, and between signals every
+ * SWEEP_INTERVAL_S the attempts whose deadline passed while nobody looked at them are
+ * closed, so results do not wait for the next read. Returns the signal that ends it. */
+static int serve(struct svc *svc, const sigset_t *sigs, struct keystore **old_keys,
+                 size_t *n_old_keys) {
+  close_overdue(svc);
+  for (;;) {
+    struct timespec interval = {SWEEP_INTERVAL_S, 0};
+    int sig = sigtimedwait(sigs, NULL, &interval);
+    if (sig < 0) {
+      if (EAGAIN == errno) {
+        close_overdue(svc);
+      }
+      continue;
+    }
+    if (SIGHUP == sig) {
+      reload(svc, old_keys, n_old_keys);
+      continue;
+    }
+    return sig;
+  }
+}
+
+int main(int argc, char **argv) {
+  struct config cfg;
+  struct svc svc = {0};
+  struct server *srv = NULL;
+  struct keystore *old_keys[MAX_KEY_RELOADS];
+  size_t n_old_keys = 0;
+  char err[1024] = "";
+  int status = read_options(&cfg, argc, argv);
+  if (status >= 0) {
+    return status;
+  }
+  status = 1;
   svc.cfg = &cfg;
   svc.started_ms = clock_wall_ms();
   /* The database holds password hashes and personal data, the key directory the signing
    * keys: nothing the daemon creates is readable by anyone else. */
   umask(077);
-
-  /* Signals are taken by sigwait() in this thread only; worker threads inherit the mask. */
   sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGTERM);
-  sigaddset(&sigs, SIGINT);
-  sigaddset(&sigs, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-  signal(SIGPIPE, SIG_IGN);
-  /* A file-size limit (or a full quota) must fail the write with EFBIG, answered 503, not
-   * kill the daemon. */
-  signal(SIGXFSZ, SIG_IGN);
+  block_signals(&sigs);
 
-  if (0 != prepare_data_dir(cfg.data_dir, err, sizeof(err))) {
-    fprintf(stderr, "ujikomd: %s\n", err);
+  if (0 != open_service(&svc, old_keys, &n_old_keys)) {
     goto cleanup;
   }
-  char db_path[600];
-  config_db_path(db_path, sizeof(db_path), cfg.data_dir);
-  struct store_opts sopts = {.busy_timeout_ms = cfg.busy_timeout_ms,
-                             .txn_retries = 3,
-                             .migrate_to = 0,
-                             .log = store_log,
-                             .log_ctx = NULL};
-  if (STORE_OK != store_open(&svc.store, db_path, &sopts, err, sizeof(err))) {
-    fprintf(stderr, "ujikomd: %s\n", err);
-    goto cleanup;
-  }
-
-  struct keystore *ks = NULL;
-  if (0 != keystore_open(&ks, cfg.data_dir, true, err, sizeof(err))) {
-    fprintf(stderr, "ujikomd: signing keys: %s\n", err);
-    goto cleanup;
-  }
-  svc.keys = ks;
-  old_keys[n_old_keys++] = ks;
-  if (0 != catalog_open(&svc.catalog, cfg.exams_dir, err, sizeof(err))) {
-    fprintf(stderr, "ujikomd: exams: %s\n", err);
-    goto cleanup;
-  }
-
-  /* Answer saves look up the item in the candidate's form; 32,768 forms' items (~10 MB)
-   * cover an exam day's open attempts. Without it every save rebuilds the form. */
-  if (0 != form_index_new(&svc.forms, 32768)) {
-    log_msg(LOG_WARN, NULL, "no memory for the form index; saves rebuild each form");
-  }
-  size_t displayed = 0; /* certificates issued before their display text was stored */
-  if (STORE_OK != issue_display_backfill(&svc, &displayed)) {
-    log_msg(LOG_WARN, NULL, "certificates: some lack their display text, verified the long way");
-  } else if (displayed > 0) {
-    log_msg(LOG_INFO, NULL, "certificates: stored the display text of %zu older ones", displayed);
-  }
-
   if (0 != http_start(&svc, &srv, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: %s\n", err);
     goto cleanup;
@@ -253,26 +300,9 @@ int main(int argc, char **argv) {
     log_msg(LOG_WARN, NULL, "cannot write port file %s: %s", cfg.port_file, strerror(errno));
   }
 
-  close_overdue(&svc);
-  for (;;) {
-    /* Between signals, every SWEEP_INTERVAL_S close the attempts whose deadline passed
-     * while nobody looked at them, so results do not wait for the next read. */
-    struct timespec interval = {SWEEP_INTERVAL_S, 0};
-    int sig = sigtimedwait(&sigs, NULL, &interval);
-    if (sig < 0) {
-      if (EAGAIN == errno) {
-        close_overdue(&svc);
-      }
-      continue;
-    }
-    if (SIGHUP == sig) {
-      reload(&svc, old_keys, &n_old_keys);
-      continue;
-    }
-    log_msg(LOG_INFO, NULL, "%s: shutting down (grace %lds)", SIGTERM == sig ? "SIGTERM" : "SIGINT",
-            cfg.shutdown_grace);
-    break;
-  }
+  int sig = serve(&svc, &sigs, old_keys, &n_old_keys);
+  log_msg(LOG_INFO, NULL, "%s: shutting down (grace %lds)", SIGTERM == sig ? "SIGTERM" : "SIGINT",
+          cfg.shutdown_grace);
   unsigned left = server_stop(srv, cfg.shutdown_grace);
   srv = NULL;
   if (left) {

@@ -40,14 +40,27 @@ static int check_header(const char *path, char *err, size_t errlen) {
     store_set_err(err, errlen, "%s: not an SQLite database (refusing to touch it)", path);
     return STORE_HARD;
   }
-  unsigned page = (unsigned)h[16] << 8 | h[17];
+  /* Offsets and expected values of the database header (sqlite.org/fileformat.html 1.3). */
+  enum {
+    HDR_PAGE_SIZE = 16,     /* 2 bytes, big-endian; 1 means 65536 */
+    HDR_WRITE_VERSION = 18, /* 1 legacy, 2 WAL */
+    HDR_READ_VERSION = 19,  /* 1 legacy, 2 WAL */
+    HDR_MAX_PAYLOAD = 21,   /* must be 64 */
+    HDR_MIN_PAYLOAD = 22,   /* must be 32 */
+    HDR_LEAF_PAYLOAD = 23,  /* must be 32 */
+    HDR_SCHEMA_FORMAT = 44, /* 4 bytes big-endian, 0..4 (the first byte is checked) */
+    HDR_TEXT_ENCODING = 56, /* 4 bytes big-endian, 0..3 (the first byte is checked) */
+  };
+  unsigned page = (unsigned)h[HDR_PAGE_SIZE] << 8 | h[HDR_PAGE_SIZE + 1];
   if (1 == page) {
     page = 65536;
   }
   bool page_ok = page >= 512 && page <= 65536 && 0 == (page & (page - 1));
   if (got != (ssize_t)sizeof h || !page_ok || sb.st_size < (off_t)page ||
-      0 != sb.st_size % (off_t)page || h[18] < 1 || h[18] > 2 || h[19] < 1 || h[19] > 2 ||
-      64 != h[21] || 32 != h[22] || 32 != h[23] || h[44] > 4 || h[56] > 3) {
+      0 != sb.st_size % (off_t)page || h[HDR_WRITE_VERSION] < 1 || h[HDR_WRITE_VERSION] > 2 ||
+      h[HDR_READ_VERSION] < 1 || h[HDR_READ_VERSION] > 2 || 64 != h[HDR_MAX_PAYLOAD] ||
+      32 != h[HDR_MIN_PAYLOAD] || 32 != h[HDR_LEAF_PAYLOAD] || h[HDR_SCHEMA_FORMAT] > 4 ||
+      h[HDR_TEXT_ENCODING] > 3) {
     store_set_err(err, errlen, "%s: database is corrupt: invalid header (refusing to touch it)",
                   path);
     return STORE_HARD;
