@@ -17,12 +17,6 @@
 
 #define ME_MAX_ATTEMPTS 50
 
-static void format_time(char *out, size_t outlen, int64_t ms) {
-  if (ms <= 0 || 0 == time_format(out, outlen, ms / 1000, TIME_MINUTE_UTC)) {
-    snprintf(out, outlen, "—");
-  }
-}
-
 static const char *status_key(enum attempt_status status) {
   if (ATTEMPT_OPEN == status) {
     return "me.status_open";
@@ -123,14 +117,14 @@ static void render_attempt(struct html *h, const struct req *r, const struct sto
   html_text(h, L(r, status_key(a->status)));
   HTML_LIT(h, "</dd><dt>");
   char when[40];
-  format_time(when, sizeof(when), a->started_ms);
+  layout_format_time(when, sizeof(when), a->started_ms);
   html_text(h, L(r, "me.started"));
   HTML_LIT(h, "</dt><dd>");
   html_text(h, when);
   HTML_LIT(h, "</dd>");
   bool open = attempts_is_open(a);
   if (open) {
-    format_time(when, sizeof(when), a->deadline_ms);
+    layout_format_time(when, sizeof(when), a->deadline_ms);
     HTML_LIT(h, "<dt>");
     html_text(h, L(r, "me.deadline"));
     HTML_LIT(h, "</dt><dd>");
