@@ -10,6 +10,8 @@
 
 #include <openssl/crypto.h>
 
+#include "common/audit_text.h"
+
 bool accounts_plain_text(const char *s, size_t min, size_t max) {
   size_t n = 0;
   if (NULL == s) {
@@ -112,12 +114,6 @@ enum accounts_rc accounts_check_password(const char *password, const char *email
   return PASSWORD_STRONG == *out_strength ? ACCOUNTS_OK : ACCOUNTS_WEAK_PASSWORD;
 }
 
-static char *dump(json_t *j) {
-  char *s = NULL == j ? NULL : json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-  json_decref(j);
-  return s;
-}
-
 static enum accounts_rc store_failed(int *out_store_rc, int rc) {
   *out_store_rc = rc < 0 ? rc : STORE_HARD;
   return ACCOUNTS_STORE_FAILED;
@@ -138,9 +134,9 @@ static int tx_create(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc) {
     return rc;
   }
-  after =
-      dump(json_pack("{s:I, s:s, s:s, s:s, s:b, s:s?}", "id", (json_int_t)c->id, "email", in->email,
-                     "name", in->name, "role", role_name(in->role), "disabled", 0, "via", in->via));
+  after = audit_text(json_pack("{s:I, s:s, s:s, s:s, s:b, s:s?}", "id", (json_int_t)c->id, "email",
+                               in->email, "name", in->name, "role", role_name(in->role), "disabled",
+                               0, "via", in->via));
   if (NULL == after) {
     return STORE_HARD;
   }
@@ -285,8 +281,8 @@ static int tx_disable(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc) {
     return rc;
   }
-  before = dump(json_pack("{s:s, s:b}", "role", role_name(u.role), "disabled", 0));
-  after = dump(
+  before = audit_text(json_pack("{s:s, s:b}", "role", role_name(u.role), "disabled", 0));
+  after = audit_text(
       json_pack("{s:s, s:b, s:s?}", "role", role_name(u.role), "disabled", 1, "reason", c->reason));
   snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
   rc = NULL == before || NULL == after

@@ -16,6 +16,7 @@
 #include "common/catalog.h"
 #include "common/form_index.h"
 #include "common/issue.h"
+#include "common/audit_text.h"
 #include "common/log.h"
 #include "ujikom/exam_form.h"
 #include "ujikom/score.h"
@@ -795,4 +796,63 @@ enum attempts_rc attempts_close_overdue(struct svc *svc, int64_t now_ms, size_t 
     }
   }
   return ATTEMPTS_OK;
+}
+
+/* ------------------------------------------------------------------ extra time (admin) */
+
+struct extend_ctx {
+  int64_t id;
+  int64_t actor;
+  int64_t minutes;
+  const char *reason;
+  struct attempts_extended *out;
+};
+
+static int extend_txn(struct store_tx *tx, void *arg) {
+  struct extend_ctx *c = arg;
+  struct store_attempt a;
+  char subject[40];
+  char *before = NULL;
+  char *after = NULL;
+  memset(&a, 0, sizeof a);
+  int rc = store_attempt_get_brief(store_tx_rd(tx), &a, c->id);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  c->out->old_deadline_ms = a.deadline_ms;
+  c->out->new_deadline_ms = a.deadline_ms + c->minutes * 60000;
+  rc = store_attempt_extend_deadline(tx, c->id, c->minutes * 60000);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  before = audit_text(json_pack("{s:I}", "deadline_at", (json_int_t)c->out->old_deadline_ms));
+  after =
+      audit_text(json_pack("{s:I, s:I, s:s}", "deadline_at", (json_int_t)c->out->new_deadline_ms,
+                           "minutes", (json_int_t)c->minutes, "reason", c->reason));
+  snprintf(subject, sizeof subject, "attempt:%lld", (long long)c->id);
+  rc = NULL == before || NULL == after
+           ? STORE_HARD
+           : store_audit_append(tx, NULL, c->actor, "attempt.extra_time", subject, before, after);
+  free(before);
+  free(after);
+  return rc;
+}
+
+enum attempts_rc attempts_extend_deadline(struct attempts_extended *out, struct svc *svc,
+                                          int64_t attempt_id, int64_t minutes, const char *reason,
+                                          int64_t actor_user_id) {
+  struct extend_ctx c = {
+      .id = attempt_id, .actor = actor_user_id, .minutes = minutes, .reason = reason, .out = out};
+  memset(out, 0, sizeof(*out));
+  if (minutes < 1 || minutes > ATTEMPTS_MAX_EXTRA_MINUTES || NULL == reason || '\0' == reason[0]) {
+    return ATTEMPTS_INTERNAL;
+  }
+  int rc = store_txn(svc->store, extend_txn, &c);
+  if (STORE_NONE == rc) {
+    return ATTEMPTS_NOT_FOUND;
+  }
+  if (STORE_CONFLICT == rc) {
+    return ATTEMPTS_CLOSED;
+  }
+  return STORE_OK == rc ? ATTEMPTS_OK : from_store(rc, "extending a deadline");
 }

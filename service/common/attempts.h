@@ -172,4 +172,23 @@ enum attempts_rc attempts_list_own(struct store_attempt **out, size_t *out_n, st
  * not be read. An attempt that cannot be closed is logged and left for the next sweep. */
 enum attempts_rc attempts_close_overdue(struct svc *svc, int64_t now_ms, size_t *out_closed);
 
+/* ------------------------------------------------------------------ extra time (admin) */
+
+/* Extra time an administrator may give an attempt at once, in minutes. */
+#define ATTEMPTS_MAX_EXTRA_MINUTES 600
+
+struct attempts_extended {
+  int64_t old_deadline_ms;
+  int64_t new_deadline_ms;
+};
+
+/* Gives attempt_id `minutes` (1..ATTEMPTS_MAX_EXTRA_MINUTES) more, a reasonable adjustment
+ * with its reason (non-empty text), recorded with actor_user_id in the audit log in the same
+ * transaction. Only an attempt in progress gets extra time. ATTEMPTS_OK with *out,
+ * ATTEMPTS_NOT_FOUND, ATTEMPTS_CLOSED (not open), ATTEMPTS_BUSY, ATTEMPTS_UNAVAILABLE or
+ * ATTEMPTS_INTERNAL (also for minutes out of range). */
+enum attempts_rc attempts_extend_deadline(struct attempts_extended *out, struct svc *svc,
+                                          int64_t attempt_id, int64_t minutes, const char *reason,
+                                          int64_t actor_user_id);
+
 #endif

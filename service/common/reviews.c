@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 
 #include "common/attempts.h"
+#include "common/audit_text.h"
 #include "common/catalog.h"
 #include "ujikom/review.h"
 
@@ -857,10 +858,7 @@ json_t *reviews_appeal_json(const struct store_appeal *a) {
 
 /* The appeal as compact JSON for the audit log (caller frees). */
 static char *appeal_audit_text(const struct store_appeal *a) {
-  json_t *j = reviews_appeal_json(a);
-  char *s = NULL == j ? NULL : json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-  json_decref(j);
-  return s;
+  return audit_text(reviews_appeal_json(a));
 }
 
 static enum reviews_rc read_appeal(struct store_appeal *out, struct svc *svc, int64_t id,

@@ -16,14 +16,14 @@
 
 #include "common/accounts.h"
 #include "common/analysis.h"
+#include "common/attempts.h"
 #include "http/auth.h"
 #include "http/handlers.h"
 #include "store/store.h"
 #include "ujikom/exam.h"
 #include "ujikom/password.h"
 
-#define ADMIN_MAX_EXTRA_MINUTES 600
-#define ADMIN_LIST_LIMIT        500
+#define ADMIN_LIST_LIMIT 500
 
 /* A string member without NUL bytes, or NULL. */
 static const char *member_str(const json_t *obj, const char *name) {
@@ -32,12 +32,6 @@ static const char *member_str(const json_t *obj, const char *name) {
     return NULL;
   }
   return json_string_value(v);
-}
-
-static char *dump(json_t *j) {
-  char *s = NULL == j ? NULL : json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-  json_decref(j);
-  return s;
 }
 
 static json_t *user_json(const struct store_user *u) {
@@ -224,48 +218,12 @@ int h_admin_attempts_list(struct req *r) {
                               before > 0 ? json_integer(before) : json_null()));
 }
 
-struct extra_ctx {
-  int64_t id, actor, minutes;
-  const char *reason;
-  int64_t old_deadline, new_deadline;
-};
-
-static int tx_extra_time(struct store_tx *tx, void *vctx) {
-  struct extra_ctx *c = vctx;
-  struct store_attempt a;
-  char subject[40];
-  char *before = NULL, *after = NULL;
-  int rc = STORE_HARD;
-  memset(&a, 0, sizeof a);
-  rc = store_attempt_get(store_tx_rd(tx), &a, c->id);
-  store_attempt_clear(&a);
-  if (STORE_OK != rc) {
-    return rc;
-  }
-  c->old_deadline = a.deadline_ms;
-  c->new_deadline = a.deadline_ms + c->minutes * 60000;
-  rc = store_attempt_extend_deadline(tx, c->id, c->minutes * 60000);
-  if (STORE_OK != rc) {
-    return rc;
-  }
-  before = dump(json_pack("{s:I}", "deadline_at", (json_int_t)c->old_deadline));
-  after = dump(json_pack("{s:I, s:I, s:s}", "deadline_at", (json_int_t)c->new_deadline, "minutes",
-                         (json_int_t)c->minutes, "reason", c->reason));
-  snprintf(subject, sizeof subject, "attempt:%lld", (long long)c->id);
-  rc = NULL == before || NULL == after
-           ? STORE_HARD
-           : store_audit_append(tx, NULL, c->actor, "attempt.extra_time", subject, before, after);
-  free(before);
-  free(after);
-  return rc;
-}
-
 /* POST /api/admin/attempts/:id/extra-time {"minutes": N, "reason": "..."} */
 int h_admin_attempts_extra_time(struct req *r) {
-  struct extra_ctx c = {0};
+  struct attempts_extended out = {0};
+  int64_t id = 0;
   json_t *minutes = NULL;
-  int rc = STORE_HARD;
-  if (!parse_id(r->params[0], &c.id)) {
+  if (!parse_id(r->params[0], &id)) {
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
   }
   if (NULL == r->json || !json_is_object(r->json)) {
@@ -273,34 +231,38 @@ int h_admin_attempts_extra_time(struct req *r) {
   }
   minutes = json_object_get(r->json, "minutes");
   if (!json_is_integer(minutes) || json_integer_value(minutes) < 1 ||
-      json_integer_value(minutes) > ADMIN_MAX_EXTRA_MINUTES) {
+      json_integer_value(minutes) > ATTEMPTS_MAX_EXTRA_MINUTES) {
     return reply_error(r, ERR_INVALID_FIELD, "minutes: a whole number from 1 to 600.");
   }
-  c.minutes = (int64_t)json_integer_value(minutes);
-  c.reason = member_str(r->json, "reason");
-  if (NULL == c.reason || '\0' == c.reason[0]) {
+  const char *reason = member_str(r->json, "reason");
+  if (NULL == reason || '\0' == reason[0]) {
     return reply_error(r, ERR_REASON_REQUIRED, "reason: say why extra time is given.");
   }
-  if (!accounts_plain_text(c.reason, 1, ACCOUNTS_MAX_REASON)) {
+  if (!accounts_plain_text(reason, 1, ACCOUNTS_MAX_REASON)) {
     return reply_error(r, ERR_INVALID_FIELD, "reason: at most 1000 bytes of text.");
   }
-  c.actor = r->user->id;
-  rc = store_txn(r->svc->store, tx_extra_time, &c);
-  if (STORE_NONE == rc) {
+  switch (attempts_extend_deadline(&out, r->svc, id, (int64_t)json_integer_value(minutes), reason,
+                                   r->user->id)) {
+  case ATTEMPTS_OK:
+    break;
+  case ATTEMPTS_NOT_FOUND:
     return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
-  }
-  if (STORE_CONFLICT == rc) {
+  case ATTEMPTS_CLOSED:
     return reply_error(r, ERR_ATTEMPT_CLOSED,
                        "Extra time can only be given to an attempt in "
                        "progress.");
-  }
-  if (STORE_OK != rc) {
-    return reply_store_error(r, rc, __func__);
+  case ATTEMPTS_BUSY:
+    return reply_store_error(r, STORE_BUSY, __func__);
+  case ATTEMPTS_UNAVAILABLE:
+    return reply_store_error(r, STORE_UNAVAILABLE, __func__);
+  default:
+    return reply_store_error(r, STORE_HARD, __func__);
   }
   return reply_json(r, 200,
-                    json_pack("{s:{s:I, s:o, s:o}, s:I}", "attempt", "id", (json_int_t)c.id,
-                              "deadline_at", json_time(c.new_deadline), "previous_deadline_at",
-                              json_time(c.old_deadline), "minutes", (json_int_t)c.minutes));
+                    json_pack("{s:{s:I, s:o, s:o}, s:I}", "attempt", "id", (json_int_t)id,
+                              "deadline_at", json_time(out.new_deadline_ms), "previous_deadline_at",
+                              json_time(out.old_deadline_ms), "minutes",
+                              json_integer_value(minutes)));
 }
 
 /* ------------------------------------------------------------------------------------ */
