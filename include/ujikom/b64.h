@@ -37,6 +37,9 @@ size_t b64_encode(char *out, size_t outlen, const void *data, size_t len, enum b
 long b64_decode(unsigned char *out, size_t outlen, const char *text, size_t len,
                 enum b64_alphabet a);
 
+/* The value (0..15) of the base16 (hex) digit c, either case, or -1. */
+int b16_value(int c);
+
 /* The value (0..63, or 0..31 for base32) of character c in alphabet a, or -1 ('=' too). */
 int b64_value(unsigned char c, enum b64_alphabet a);
 

@@ -204,3 +204,16 @@ char *token_b32_encode(const void *data, size_t len) {
 int token_b32_decode(unsigned char **out, size_t *out_len, const char *text, size_t len) {
   return b64_decode_alloc(out, out_len, text, len, B64_BASE32);
 }
+
+int b16_value(int c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}

@@ -9,6 +9,7 @@
 #include "ujikom/itembank.h"
 
 #include "ujikom/exam_text.h"
+#include "ujikom/utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -119,40 +120,6 @@ static char *trim(char *s) {
 
 /* ------------------------------------------------------------------ UTF-8 */
 
-/* Decodes one UTF-8 sequence at s (n bytes left). Returns its length and the code point in
- * *cp, or 0 when the bytes are not valid UTF-8 (overlongs and surrogates included). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
-  if (s[0] < 0x80) {
-    *cp = s[0];
-    return 1;
-  }
-  size_t len;
-  uint32_t c, min;
-  if ((s[0] & 0xE0) == 0xC0) {
-    len = 2, c = s[0] & 0x1Fu, min = 0x80;
-  } else if ((s[0] & 0xF0) == 0xE0) {
-    len = 3, c = s[0] & 0x0Fu, min = 0x800;
-  } else if ((s[0] & 0xF8) == 0xF0) {
-    len = 4, c = s[0] & 0x07u, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (len > n) {
-    return 0;
-  }
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) {
-      return 0;
-    }
-    c = (c << 6) | (s[i] & 0x3Fu);
-  }
-  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-    return 0;
-  }
-  *cp = c;
-  return len;
-}
-
 /* ------------------------------------------------------------------ YAML writing */
 
 /* Writes s as one double-quoted YAML scalar. Printable ASCII and valid UTF-8 pass through;
@@ -165,7 +132,7 @@ static void yaml_quoted(struct sbuf *b, const char *s) {
   size_t i = 0;
   while (i < n) {
     uint32_t cp = 0;
-    size_t k = utf8_decode(u + i, n - i, &cp);
+    size_t k = utf8_decode((const char *)u + i, n - i, &cp);
     if (k == 0) { /* cannot happen after validation; never emit a broken byte */
       sb_str(b, "\\uFFFD");
       i++;
@@ -511,7 +478,7 @@ static struct line *split_lines(struct imp *imp, const char *buf, size_t len, si
       continue;
     }
     uint32_t cp = 0;
-    size_t k = utf8_decode(u + i, len - i, &cp);
+    size_t k = utf8_decode((const char *)u + i, len - i, &cp);
     if (k == 0) {
       IMP_ERR(imp, no, (unsigned)(i - start + 1), "invalid UTF-8 (byte 0x%02X)", u[i]);
       i++;

@@ -12,47 +12,10 @@
 #include <string.h>
 
 #include "rdf_buf.h"
+#include "ujikom/b64.h"
 #include "ujikom/utf8.h"
 
 /* ---- UTF-8 and character classes ---- */
-
-/* Decodes one UTF-8 sequence at s (n bytes available). Returns its length and *cp, or 0 when
- * the bytes are not valid UTF-8 (overlong forms, surrogates and values past U+10FFFF too). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
-  if (0 == n) {
-    return 0;
-  }
-  unsigned char c = s[0];
-  if (c < 0x80) {
-    *cp = c;
-    return 1;
-  }
-  size_t len;
-  uint32_t v, min;
-  if (0xC0 == (c & 0xE0)) {
-    len = 2, v = c & 0x1Fu, min = 0x80;
-  } else if (0xE0 == (c & 0xF0)) {
-    len = 3, v = c & 0x0Fu, min = 0x800;
-  } else if (0xF0 == (c & 0xF8)) {
-    len = 4, v = c & 0x07u, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (n < len) {
-    return 0;
-  }
-  for (size_t i = 1; i < len; i++) {
-    if (0x80 != (s[i] & 0xC0)) {
-      return 0;
-    }
-    v = (v << 6) | (s[i] & 0x3Fu);
-  }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-    return 0;
-  }
-  *cp = v;
-  return len;
-}
 
 static size_t utf8_encode(char *out, uint32_t cp) {
   if (cp < 0x80) {
@@ -143,7 +106,7 @@ static const char *blank_problem(const char *s, size_t n) {
   size_t i = 0;
   uint32_t c = 0;
   while (i < n) {
-    size_t k = utf8_decode(u + i, n - i, &c);
+    size_t k = utf8_decode((const char *)u + i, n - i, &c);
     if (0 == k) {
       return "blank node label is not valid UTF-8";
     }
@@ -476,19 +439,6 @@ static void skip_ws(struct parser *p) {
   }
 }
 
-static int hex_value(int c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 /* After a backslash and 'u' or 'U' at p->i: reads the hex digits into *cp. */
 static int read_uchar(struct parser *p, uint32_t *cp) {
   size_t start = p->i - 1;
@@ -499,7 +449,7 @@ static int read_uchar(struct parser *p, uint32_t *cp) {
   }
   uint32_t v = 0;
   for (size_t k = 0; k < digits; k++) {
-    int h = hex_value((unsigned char)p->s[p->i + k]);
+    int h = b16_value((unsigned char)p->s[p->i + k]);
     if (h < 0) {
       return fail_at(p, start, "bad hex digit in \\u escape");
     }
@@ -515,7 +465,7 @@ static int read_uchar(struct parser *p, uint32_t *cp) {
 
 /* Reads characters (one UTF-8 sequence, validated) into b. */
 static int copy_char(struct parser *p, struct rdf_buf *b, uint32_t *cp) {
-  size_t k = utf8_decode((const unsigned char *)p->s + p->i, p->n - p->i, cp);
+  size_t k = utf8_decode(p->s + p->i, p->n - p->i, cp);
   if (0 == k) {
     return fail_at(p, p->i, "invalid UTF-8");
   }
@@ -589,7 +539,7 @@ static int parse_blank(struct parser *p, struct rdf_term *t) {
   bool first = true;
   while (p->i < p->n) {
     uint32_t c;
-    size_t k = utf8_decode((const unsigned char *)p->s + p->i, p->n - p->i, &c);
+    size_t k = utf8_decode(p->s + p->i, p->n - p->i, &c);
     if (0 == k) {
       return fail_at(p, p->i, "invalid UTF-8");
     }
@@ -801,7 +751,7 @@ comment:
   /* A comment runs to the end of the line; it must still be valid UTF-8. */
   while (p->i < p->n && '\n' != p->s[p->i] && '\r' != p->s[p->i]) {
     uint32_t cp;
-    size_t k = utf8_decode((const unsigned char *)p->s + p->i, p->n - p->i, &cp);
+    size_t k = utf8_decode(p->s + p->i, p->n - p->i, &cp);
     if (0 == k) {
       return fail_at(p, p->i, "invalid UTF-8");
     }

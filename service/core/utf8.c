@@ -6,13 +6,14 @@
 
 #include <stdint.h>
 
-size_t utf8_seq_len(const char *str, size_t n) {
+size_t utf8_decode(const char *str, size_t n, uint32_t *out_cp) {
   const unsigned char *s = (const unsigned char *)str;
   if (0 == n) {
     return 0;
   }
   unsigned char c = s[0];
   if (c < 0x80) {
+    *out_cp = c;
     return 1;
   }
   size_t len;
@@ -39,7 +40,13 @@ size_t utf8_seq_len(const char *str, size_t n) {
       (cp >= 0xD800 && cp <= 0xDFFF)) {
     return 0;
   }
+  *out_cp = cp;
   return len;
+}
+
+size_t utf8_seq_len(const char *s, size_t n) {
+  uint32_t cp;
+  return utf8_decode(s, n, &cp);
 }
 
 bool utf8_well_formed(const char *s, size_t n) {

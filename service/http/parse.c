@@ -9,20 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/b64.h"
 #include "ujikom/utf8.h"
-
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 /* Percent-decodes s[0..len) into out (at least len + 1 bytes); '+' becomes ' ' when
  * plus_is_space. Returns false for a bad escape, a decoded NUL or invalid UTF-8. */
@@ -34,8 +22,8 @@ static bool pct_decode_into(char *out, const char *s, size_t len, bool plus_is_s
       if (i + 2 >= len) {
         return false;
       }
-      int hi = hexval(s[i + 1]);
-      int lo = hexval(s[i + 2]);
+      int hi = b16_value((unsigned char)s[i + 1]);
+      int lo = b16_value((unsigned char)s[i + 2]);
       if (hi < 0 || lo < 0) {
         return false;
       }

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +155,21 @@ static void test_values(void **state) {
   assert_int_equal(-1, b64_value(0x80, B64_URL));
 }
 
+static void test_b16_values(void **state) {
+  (void)state;
+  const char digits[] = "0123456789abcdef";
+  for (int i = 0; i < 16; i++) {
+    assert_int_equal(b16_value(digits[i]), i);
+    assert_int_equal(b16_value(toupper((unsigned char)digits[i])), i);
+  }
+  assert_int_equal(b16_value('g'), -1);
+  assert_int_equal(b16_value('G'), -1);
+  assert_int_equal(b16_value('/'), -1);
+  assert_int_equal(b16_value(':'), -1);
+  assert_int_equal(b16_value(0), -1);
+  assert_int_equal(b16_value(0xFF), -1);
+}
+
 static void test_alloc_forms(void **state) {
   (void)state;
   char *e = b64_encode_alloc("fooba", 5, B64_STD_PADDED);
@@ -175,6 +191,7 @@ static void test_alloc_forms(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rfc4648_vectors),
+      cmocka_unit_test(test_b16_values),
       cmocka_unit_test(test_alphabets_differ_in_62_63),
       cmocka_unit_test(test_round_trip_every_length),
       cmocka_unit_test(test_strict_refusals),

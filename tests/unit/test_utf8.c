@@ -82,6 +82,32 @@ static void test_sequences(void **state) {
   }
 }
 
+/* utf8_decode gives the code point of what utf8_seq_len accepts, and nothing else. */
+static void test_decode(void **state) {
+  (void)state;
+  const struct {
+    const char *s;
+    size_t len;
+    uint32_t cp;
+  } ok[] = {{"A", 1, 0x41},
+            {"\xC3\xA9", 2, 0xE9},
+            {"\xE2\x80\xAE", 3, 0x202E},
+            {"\xEF\xBF\xBF", 3, 0xFFFF},
+            {"\xF0\x9F\x98\x80", 4, 0x1F600},
+            {"\xF4\x8F\xBF\xBF", 4, 0x10FFFF}};
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    uint32_t cp = 0;
+    assert_int_equal(utf8_decode(ok[i].s, ok[i].len, &cp), ok[i].len);
+    assert_int_equal(cp, ok[i].cp);
+  }
+  const char *bad[] = {"\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\x80", "\xE2\x80"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    uint32_t cp = 7;
+    assert_int_equal(utf8_decode(bad[i], strlen(bad[i]), &cp), 0);
+    assert_int_equal(cp, 7); /* untouched */
+  }
+}
+
 static void test_truncation_by_length(void **state) {
   (void)state;
   static const char snowman[] = "\xe2\x98\x83"; /* U+2603 */
@@ -126,6 +152,7 @@ static void test_cut(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sequences),
+      cmocka_unit_test(test_decode),
       cmocka_unit_test(test_truncation_by_length),
       cmocka_unit_test(test_text),
       cmocka_unit_test(test_cut),
