@@ -249,6 +249,21 @@ void reply_cookie(struct req *r, const char *name, const char *value, long max_a
   reply_header(r, "Set-Cookie", buf);
 }
 
+/* A handler that replies twice is our bug: the earlier reply is dropped (logged) and the
+ * last one kept. */
+static void drop_earlier_reply(struct req_impl *ri) {
+  if (NULL == ri->resp && NULL == ri->shared) {
+    return;
+  }
+  log_msg(LOG_ERROR, ri->request_id, "handler replied twice; keeping the last reply");
+  if (NULL != ri->resp) {
+    MHD_destroy_response(ri->resp);
+  }
+  ri->resp = NULL;
+  prebuilt_release(ri->shared);
+  ri->shared = NULL;
+}
+
 /* Installs resp as the request's response; the last reply wins if a handler replies twice
  * (a bug, logged). */
 static int set_response(struct req *r, unsigned status, struct MHD_Response *resp, size_t len,
@@ -258,15 +273,7 @@ static int set_response(struct req *r, unsigned status, struct MHD_Response *res
     log_msg(LOG_ERROR, ri->request_id, "out of memory building a response");
     return -1;
   }
-  if (NULL != ri->resp || NULL != ri->shared) {
-    log_msg(LOG_ERROR, ri->request_id, "handler replied twice; keeping the last reply");
-    if (NULL != ri->resp) {
-      MHD_destroy_response(ri->resp);
-    }
-    ri->resp = NULL;
-    prebuilt_release(ri->shared);
-    ri->shared = NULL;
-  }
+  drop_earlier_reply(ri);
   if (content_type) {
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
   }
@@ -415,14 +422,7 @@ int reply_prebuilt(struct req *r, struct prebuilt *p) {
     }
     return reply_bytes(r, p->status, p->content_type, p->data, p->len);
   }
-  if (NULL != ri->resp || NULL != ri->shared) {
-    log_msg(LOG_ERROR, ri->request_id, "handler replied twice; keeping the last reply");
-    if (NULL != ri->resp) {
-      MHD_destroy_response(ri->resp);
-    }
-    ri->resp = NULL;
-    prebuilt_release(ri->shared);
-  }
+  drop_earlier_reply(ri);
   prebuilt_ref(p);
   ri->shared = p;
   ri->status = p->status;
