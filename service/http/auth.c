@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 
 #include "common/log.h"
+#include "common/second_factor.h"
 #include "http/ratelimit.h"
 #include "http/reply.h"
 #include "store/store.h"
@@ -276,7 +277,7 @@ static int read_user(struct svc *svc, const char *email, int64_t id, struct stor
  * password hash is freed and the loaded account's hash wiped either way. Returns ret. */
 static int session_end(int ret, char out_token[SESSION_TOKEN_LEN + 1], char *new_hash,
                        struct store_user *u) {
-  if (0 != ret) {
+  if (ret < 0) {
     OPENSSL_cleanse(out_token, SESSION_TOKEN_LEN + 1);
     out_token[0] = '\0';
   }
@@ -329,6 +330,34 @@ static int start_session(struct req *r, struct login_ctx *lc, const struct store
     return -1;
   }
   return 0;
+}
+
+/* After a correct password: a staff account with a confirmed second factor gets a log-in
+ * ticket in out_token instead of a session (AUTH_SECOND_FACTOR_DUE); 0 when no factor is
+ * due; -1 after replying. */
+static int second_factor_ticket(struct req *r, const struct store_user *u,
+                                char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
+  int store_rc = STORE_OK;
+  if (!second_factor_due(r->svc, u->id, u->role, &store_rc)) {
+    return STORE_OK == store_rc ? 0 : (reply_store_error(r, store_rc, "second factor"), -1);
+  }
+  enum second_factor_rc sr =
+      second_factor_ticket_issue(out_token, r->svc, u->id, r->now_ms, &store_rc);
+  if (SECOND_FACTOR_STORE_FAILED == sr) {
+    reply_store_error(r, store_rc, "login ticket");
+    return -1;
+  }
+  if (SECOND_FACTOR_OK != sr) {
+    reply_error(r, ERR_INTERNAL, NULL);
+    return -1;
+  }
+  out_user->id = u->id;
+  out_user->role = u->role;
+  snprintf(out_user->name, sizeof out_user->name, "%s", u->name);
+  snprintf(out_user->email, sizeof out_user->email, "%s", u->email);
+  log_msg(LOG_INFO, r->request_id, "account %lld: password accepted, second factor due",
+          (long long)u->id);
+  return AUTH_SECOND_FACTOR_DUE;
 }
 
 int auth_login(struct req *r, const char *email, const char *password,
@@ -397,6 +426,11 @@ int auth_login(struct req *r, const char *email, const char *password,
     reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
     goto cleanup;
   }
+  ret = second_factor_ticket(r, &u, out_token, out_user);
+  if (0 != ret) {
+    goto cleanup; /* a ticket for the code step, or replied */
+  }
+  ret = -1;
   /* The account's back-off counter is cleared in the session's transaction (one write). */
   ratelimit_login_key(reset_key, sizeof reset_key, email);
   lc.reset_key = reset_key;
@@ -533,4 +567,99 @@ int auth_logout_all(struct req *r, int64_t user_id, int64_t *out_n) {
     *out_n = c.n;
   }
   return 0;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The second factor's log-in step                                                      */
+/* ------------------------------------------------------------------------------------ */
+
+/* Answers a code the second factor refused. A wrong, malformed or replayed code counts
+ * against the client address like a wrong password (the account's attempt was counted when
+ * it began). */
+static void reply_code_refused(struct req *r, enum second_factor_rc sr, int store_rc) {
+  switch (sr) {
+  case SECOND_FACTOR_WRONG_CODE:
+  case SECOND_FACTOR_BAD_CODE:
+    ratelimit_login_failed(r);
+    log_msg(LOG_INFO, r->request_id, "login: wrong second-factor code");
+    reply_error(r, ERR_SECOND_FACTOR_WRONG, NULL);
+    break;
+  case SECOND_FACTOR_REPLAYED:
+    ratelimit_login_failed(r);
+    log_msg(LOG_INFO, r->request_id, "login: replayed second-factor code refused");
+    reply_error(r, ERR_SECOND_FACTOR_REPLAYED, NULL);
+    break;
+  case SECOND_FACTOR_BAD_TICKET:
+    reply_error(r, ERR_SECOND_FACTOR_TICKET, NULL);
+    break;
+  case SECOND_FACTOR_STORE_FAILED:
+    reply_store_error(r, store_rc, "second factor");
+    break;
+  default:
+    log_msg(LOG_ERROR, r->request_id, "second factor: cannot check codes (key or crypto)");
+    reply_error(r, ERR_INTERNAL, NULL);
+    break;
+  }
+}
+
+int auth_login_second_factor(struct req *r, const char *ticket, const char *code,
+                             const char *recovery, char out_token[SESSION_TOKEN_LEN + 1],
+                             struct req_user *out_user) {
+  struct store_user u;
+  struct login_ctx lc;
+  char previous[SESSION_HASH_LEN + 1];
+  char counter[320];
+  const char *given = NULL != code ? code : recovery;
+  const char *presented;
+  bool cookie = false;
+  bool used_recovery = false;
+  int64_t user_id = 0;
+  int store_rc = STORE_OK;
+  enum second_factor_rc sr;
+  int ret = -1;
+
+  memset(&u, 0, sizeof u);
+  memset(&lc, 0, sizeof lc);
+  memset(out_user, 0, sizeof *out_user);
+  out_token[0] = '\0';
+  if (NULL == ticket || (NULL == code) == (NULL == recovery) || strlen(given) > TOTP_INPUT_MAX) {
+    reply_error(r, ERR_INVALID_FIELD,
+                "ticket and exactly one of code and recovery_code are required.");
+    goto cleanup;
+  }
+  sr = second_factor_ticket_user(&user_id, r->svc, ticket, r->now_ms, &store_rc);
+  if (SECOND_FACTOR_OK != sr) {
+    reply_code_refused(r, sr, store_rc);
+    goto cleanup;
+  }
+  store_rc = read_user(r->svc, NULL, user_id, &u);
+  if (store_rc < 0) {
+    reply_store_error(r, store_rc, "login look-up");
+    goto cleanup;
+  }
+  if (STORE_NONE == store_rc || u.disabled || 0 == u.role) {
+    reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
+    goto cleanup;
+  }
+  if (RATELIMIT_OK != ratelimit_login_begin(r, u.email)) {
+    goto cleanup;
+  }
+  sr = second_factor_login(&used_recovery, r->svc, user_id, ticket, code, recovery, r->now_ms,
+                           &store_rc);
+  if (SECOND_FACTOR_OK != sr) {
+    reply_code_refused(r, sr, store_rc);
+    goto cleanup;
+  }
+  ratelimit_login_key(counter, sizeof counter, u.email);
+  lc.reset_key = counter;
+  presented = auth_request_token(r, &cookie);
+  lc.old_hash = NULL != presented && 0 == session_token_hash(previous, presented) ? previous : NULL;
+  if (0 != start_session(r, &lc, &u, u.role, out_token, out_user)) {
+    goto cleanup;
+  }
+  log_msg(LOG_INFO, r->request_id, "account %lld logged in with its second factor%s",
+          (long long)u.id, used_recovery ? " (a recovery code)" : "");
+  ret = 0;
+cleanup:
+  return session_end(ret, out_token, NULL, &u);
 }
