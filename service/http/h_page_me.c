@@ -393,8 +393,8 @@ static struct html *second_factor_page(const struct req *r, const char *error_ke
   if (NULL == h) {
     return NULL;
   }
-  layout_begin(h, r, L(r, "twofa.title"));
-  html_fmt(h, "<h1>%s</h1>", L(r, "twofa.title"));
+  layout_begin(h, r, L(r, "auth.twofa_title"));
+  html_fmt(h, "<h1>%s</h1>", L(r, "auth.twofa_title"));
   if (NULL != error_key) {
     html_fmt(h, "<p class=\"notice err\" role=\"alert\">%s</p>", L(r, error_key));
   }
@@ -434,17 +434,17 @@ static int second_factor_state_page(struct req *r, unsigned status, const char *
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   if (SECOND_FACTOR_STATE_CONFIRMED == st.state) {
-    html_fmt(h, "<p class=\"notice ok\">%s</p><p>", L(r, "twofa.active"));
+    html_fmt(h, "<p class=\"notice ok\">%s</p><p>", L(r, "auth.twofa_active"));
     char left[24];
     snprintf(left, sizeof left, "%lld", (long long)st.recovery_left);
-    html_text_sub(h, L(r, "twofa.codes_left"), "n", left, (const char *)NULL);
-    html_fmt(h, "</p><p>%s</p>", L(r, "twofa.reset_hint"));
+    html_text_sub(h, L(r, "auth.twofa_codes_left"), "n", left, (const char *)NULL);
+    html_fmt(h, "</p><p>%s</p>", L(r, "auth.twofa_reset_hint"));
   } else {
     if (second_factor_enforced(r->svc->cfg)) {
-      html_fmt(h, "<p class=\"notice\">%s</p>", L(r, "twofa.required"));
+      html_fmt(h, "<p class=\"notice\">%s</p>", L(r, "auth.twofa_required"));
     }
-    html_fmt(h, "<p>%s</p>", L(r, "twofa.intro"));
-    second_factor_form(h, r, "/account/2fa/enrol", false, "twofa.begin");
+    html_fmt(h, "<p>%s</p>", L(r, "auth.twofa_intro"));
+    second_factor_form(h, r, "/account/2fa/enrol", false, "auth.twofa_begin");
   }
   return second_factor_reply(r, h, status);
 }
@@ -468,7 +468,7 @@ int h_page_second_factor_enrol(struct req *r) {
     return layout_store_error(r, store_rc);
   }
   if (SECOND_FACTOR_OK != rc || 0 != cert_qr_encode(&qr, e.uri) ||
-      0 != cert_qr_svg(&svg, &svg_len, &qr, L(r, "twofa.qr_title"))) {
+      0 != cert_qr_svg(&svg, &svg_len, &qr, L(r, "auth.twofa_qr_title"))) {
     cert_qr_free(&qr);
     second_factor_enrolment_clear(&e);
     return reply_error(r, ERR_INTERNAL, NULL);
@@ -476,12 +476,12 @@ int h_page_second_factor_enrol(struct req *r) {
   cert_qr_free(&qr);
   struct html *h = second_factor_page(r, NULL);
   if (NULL != h) {
-    html_fmt(h, "<p>%s</p><div class=\"qr\">", L(r, "twofa.scan"));
+    html_fmt(h, "<p>%s</p><div class=\"qr\">", L(r, "auth.twofa_scan"));
     html_raw_(h, svg, svg_len);
-    html_fmt(h, "</div><p>%s <code id=\"secret\">", L(r, "twofa.manual"));
+    html_fmt(h, "</div><p>%s <code id=\"secret\">", L(r, "auth.twofa_manual"));
     html_text(h, e.secret_b32);
     HTML_LIT(h, "</code></p>");
-    second_factor_form(h, r, "/account/2fa/confirm", true, "twofa.confirm");
+    second_factor_form(h, r, "/account/2fa/confirm", true, "auth.twofa_confirm");
   }
   OPENSSL_cleanse(svg, svg_len);
   free(svg);
@@ -505,15 +505,15 @@ int h_page_second_factor_confirm(struct req *r) {
   }
   if (SECOND_FACTOR_WRONG_CODE == rc || SECOND_FACTOR_BAD_CODE == rc ||
       SECOND_FACTOR_REPLAYED == rc) {
-    return second_factor_state_page(r, 400, "twofa.wrong_code");
+    return second_factor_state_page(r, 400, "auth.twofa_wrong_code");
   }
   if (SECOND_FACTOR_OK != rc) {
-    return second_factor_state_page(r, 409, "twofa.not_pending");
+    return second_factor_state_page(r, 409, "auth.twofa_not_pending");
   }
   struct html *h = second_factor_page(r, NULL);
   if (NULL != h) {
     html_fmt(h, "<p class=\"notice ok\">%s</p><p>%s</p><ol class=\"recovery-codes\">",
-             L(r, "twofa.active"), L(r, "twofa.codes_once"));
+             L(r, "auth.twofa_active"), L(r, "auth.twofa_codes_once"));
     for (size_t i = 0; i < TOTP_RECOVERY_COUNT; i++) {
       HTML_LIT(h, "<li><code>");
       html_text(h, codes[i]);
