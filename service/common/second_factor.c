@@ -382,8 +382,8 @@ static int audit_factor(struct store_tx *tx, int64_t actor, int64_t user_id, con
   char *b = audit_text(before);
   char *a = audit_text(after);
   snprintf(subject, sizeof subject, "user:%lld", (long long)user_id);
-  int rc = (NULL == a) ? STORE_UNAVAILABLE
-                       : store_audit_append(tx, NULL, actor, action, subject, b, a);
+  int rc =
+      (NULL == a) ? STORE_UNAVAILABLE : store_audit_append(tx, NULL, actor, action, subject, b, a);
   free(b);
   free(a);
   return rc;
@@ -426,9 +426,9 @@ static int confirm_txn(struct store_tx *tx, void *arg) {
   }
   OPENSSL_cleanse(norm, sizeof norm);
   if (STORE_OK == rc) {
-    rc = audit_factor(tx, c->user_id, c->user_id, "user.second_factor.enrol", NULL,
-                      json_pack("{s:s, s:i}", "second_factor", "totp", "recovery_codes",
-                                TOTP_RECOVERY_COUNT));
+    rc = audit_factor(
+        tx, c->user_id, c->user_id, "user.second_factor.enrol", NULL,
+        json_pack("{s:s, s:i}", "second_factor", "totp", "recovery_codes", TOTP_RECOVERY_COUNT));
   }
   return rc;
 }
@@ -603,10 +603,9 @@ static int login_txn(struct store_tx *tx, void *arg) {
   return rc < 0 ? rc : STORE_OK;
 }
 
-enum second_factor_rc second_factor_login(bool *out_used_recovery, struct svc *svc,
-                                          int64_t user_id, const char *ticket, const char *code,
-                                          const char *recovery, int64_t now_ms,
-                                          int *out_store_rc) {
+enum second_factor_rc second_factor_login(bool *out_used_recovery, struct svc *svc, int64_t user_id,
+                                          const char *ticket, const char *code,
+                                          const char *recovery, int64_t now_ms, int *out_store_rc) {
   char hash[SESSION_HASH_LEN + 1];
   struct login_ctx c = {.key = svc->second_factor_key,
                         .user_id = user_id,
@@ -647,8 +646,8 @@ static int reset_txn(struct store_tx *tx, void *arg) {
                       json_pack("{s:n}", "second_factor"));
 }
 
-enum second_factor_rc second_factor_reset(int64_t *out_user_id, struct store *store,
-                                          int64_t actor, const char *email, int *out_store_rc) {
+enum second_factor_rc second_factor_reset(int64_t *out_user_id, struct store *store, int64_t actor,
+                                          const char *email, int *out_store_rc) {
   struct store_user u;
   struct store_rd *rd = NULL;
   struct reset_ctx c = {.actor = actor};

@@ -141,15 +141,14 @@ enum second_factor_rc second_factor_ticket_user(int64_t *out_user_id, struct svc
  * forward (code) or uses the recovery code up (once; audited), and sets *out_used_recovery.
  * WRONG_CODE, REPLAYED and BAD_CODE count against the ticket, which wears out after
  * SECOND_FACTOR_TICKET_MAX_FAILURES. */
-enum second_factor_rc second_factor_login(bool *out_used_recovery, struct svc *svc,
-                                          int64_t user_id, const char *ticket, const char *code,
-                                          const char *recovery, int64_t now_ms,
-                                          int *out_store_rc);
+enum second_factor_rc second_factor_login(bool *out_used_recovery, struct svc *svc, int64_t user_id,
+                                          const char *ticket, const char *code,
+                                          const char *recovery, int64_t now_ms, int *out_store_rc);
 
 /* Removes the factor of the account with this e-mail address (it enrols again at its next
  * log-in); audited with actor (STORE_AUDIT_SYSTEM for the command line). *out_user_id gets
  * the account. NO_ACCOUNT for an unknown address, NOT_ENROLLED when it had no factor. */
-enum second_factor_rc second_factor_reset(int64_t *out_user_id, struct store *store,
-                                          int64_t actor, const char *email, int *out_store_rc);
+enum second_factor_rc second_factor_reset(int64_t *out_user_id, struct store *store, int64_t actor,
+                                          const char *email, int *out_store_rc);
 
 #endif

@@ -13,7 +13,8 @@ struct store;      /* service/store/store.h */
 struct catalog;    /* service/common/catalog.h: exams and subsectors loaded from exams/ */
 struct keystore;   /* service/common/keystore.h: Ed25519 signing keys under the data dir */
 struct form_index; /* service/common/form_index.h: items of recently used attempt forms */
-struct second_factor_key; /* service/common/second_factor.h */
+/* service/common/second_factor.h: the keys that seal staff TOTP secrets */
+struct second_factor_key;
 
 struct svc {
   const struct config *cfg;

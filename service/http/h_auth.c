@@ -267,13 +267,13 @@ int h_auth_second_factor(struct req *r) {
 int h_auth_second_factor_enrol(struct req *r) {
   struct second_factor_enrolment e;
   int store_rc = STORE_OK;
-  enum second_factor_rc rc = second_factor_enrol_begin(&e, r->svc, r->user->id, r->user->role,
-                                                       r->user->email, &store_rc);
+  enum second_factor_rc rc =
+      second_factor_enrol_begin(&e, r->svc, r->user->id, r->user->role, r->user->email, &store_rc);
   if (SECOND_FACTOR_OK != rc) {
     return second_factor_refused(r, rc, store_rc);
   }
-  json_t *body = json_pack("{s:s, s:s, s:s}", "state", "pending", "secret", e.secret_b32, "uri",
-                           e.uri);
+  json_t *body =
+      json_pack("{s:s, s:s, s:s}", "state", "pending", "secret", e.secret_b32, "uri", e.uri);
   second_factor_enrolment_clear(&e);
   reply_header(r, "Cache-Control", "no-store");
   return reply_json(r, 200, body);
@@ -302,6 +302,5 @@ int h_auth_second_factor_confirm(struct req *r) {
   OPENSSL_cleanse(codes, sizeof codes);
   log_msg(LOG_INFO, r->request_id, "account %lld enrolled a second factor", (long long)r->user->id);
   reply_header(r, "Cache-Control", "no-store");
-  return reply_json(r, 200,
-                    json_pack("{s:s, s:o}", "state", "confirmed", "recovery_codes", list));
+  return reply_json(r, 200, json_pack("{s:s, s:o}", "state", "confirmed", "recovery_codes", list));
 }

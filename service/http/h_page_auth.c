@@ -167,8 +167,8 @@ int h_page_login_totp(struct req *r) {
     return login_form(r, 400, "auth.invalid", NULL);
   }
   bool totp = looks_like_code(code);
-  if (0 != auth_login_second_factor(r, ticket, totp ? code : NULL, totp ? NULL : code, token,
-                                    &user)) {
+  if (0 !=
+      auth_login_second_factor(r, ticket, totp ? code : NULL, totp ? NULL : code, token, &user)) {
     return 0;
   }
   auth_set_cookie(r, token);

@@ -459,8 +459,8 @@ int h_page_second_factor_enrol(struct req *r) {
   char *svg = NULL;
   size_t svg_len = 0;
   int store_rc = STORE_OK;
-  enum second_factor_rc rc = second_factor_enrol_begin(&e, r->svc, r->user->id, r->user->role,
-                                                       r->user->email, &store_rc);
+  enum second_factor_rc rc =
+      second_factor_enrol_begin(&e, r->svc, r->user->id, r->user->role, r->user->email, &store_rc);
   if (SECOND_FACTOR_ALREADY_ENROLLED == rc) {
     return second_factor_state_page(r, 409, NULL);
   }
