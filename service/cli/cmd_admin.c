@@ -114,23 +114,19 @@ static unsigned kdf_cost(void) {
 /* `ujikom admin reset-2fa EMAIL [--data-dir DIR]`. */
 static int reset_second_factor(int argc, char **argv) {
   char dir[512], db[600], err[512] = "";
-  const char *email = NULL;
+  const char *email = argc > 2 && '-' != argv[2][0] ? argv[2] : NULL;
   struct store *s = NULL;
   int64_t id = 0;
   int store_rc = STORE_OK;
   int status = 1;
-  for (int i = 2; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
-      i++;
-    } else if (0 == strncmp(argv[i], "--data-dir=", 11)) {
-      continue;
-    } else if (NULL == email && '-' != argv[i][0]) {
-      email = argv[i];
-    } else {
-      fprintf(stderr, "ujikom admin: unknown argument '%s'\n", argv[i]);
-      admin_usage(stderr);
+  /* After the address only --data-dir (cli_data_dir reads it) may follow. */
+  for (int i = NULL == email ? 2 : 3; i < argc; i++) {
+    bool dir_value = 0 == strcmp(argv[i], "--data-dir") && i + 1 < argc;
+    if (!dir_value && 0 != strncmp(argv[i], "--data-dir=", 11)) {
+      fprintf(stderr, "ujikom admin reset-2fa: unexpected argument '%s'\n", argv[i]);
       return 2;
     }
+    i += dir_value ? 1 : 0;
   }
   if (NULL == email || '\0' == email[0] || strlen(email) > 254) {
     fprintf(stderr, "ujikom admin reset-2fa: the account's e-mail address is required\n");

@@ -573,33 +573,41 @@ int auth_logout_all(struct req *r, int64_t user_id, int64_t *out_n) {
 /* The second factor's log-in step                                                      */
 /* ------------------------------------------------------------------------------------ */
 
-/* Answers a code the second factor refused. A wrong, malformed or replayed code counts
- * against the client address like a wrong password (the account's attempt was counted when
- * it began). */
-static void reply_code_refused(struct req *r, enum second_factor_rc sr, int store_rc) {
-  switch (sr) {
-  case SECOND_FACTOR_WRONG_CODE:
-  case SECOND_FACTOR_BAD_CODE:
-    ratelimit_login_failed(r);
-    log_msg(LOG_INFO, r->request_id, "login: wrong second-factor code");
-    reply_error(r, ERR_SECOND_FACTOR_WRONG, NULL);
-    break;
-  case SECOND_FACTOR_REPLAYED:
-    ratelimit_login_failed(r);
-    log_msg(LOG_INFO, r->request_id, "login: replayed second-factor code refused");
-    reply_error(r, ERR_SECOND_FACTOR_REPLAYED, NULL);
-    break;
-  case SECOND_FACTOR_BAD_TICKET:
-    reply_error(r, ERR_SECOND_FACTOR_TICKET, NULL);
-    break;
-  case SECOND_FACTOR_STORE_FAILED:
-    reply_store_error(r, store_rc, "second factor");
-    break;
-  default:
-    log_msg(LOG_ERROR, r->request_id, "second factor: cannot check codes (key or crypto)");
-    reply_error(r, ERR_INTERNAL, NULL);
-    break;
+int auth_second_factor_refused(struct req *r, enum second_factor_rc rc, int store_rc) {
+  static const struct {
+    enum second_factor_rc rc;
+    enum err err;
+  } answers[] = {
+      {SECOND_FACTOR_NOT_STAFF, ERR_SECOND_FACTOR_STAFF_ONLY},
+      {SECOND_FACTOR_ALREADY_ENROLLED, ERR_SECOND_FACTOR_ENROLLED},
+      {SECOND_FACTOR_NOT_PENDING, ERR_SECOND_FACTOR_NOT_PENDING},
+      {SECOND_FACTOR_BAD_CODE, ERR_SECOND_FACTOR_WRONG},
+      {SECOND_FACTOR_WRONG_CODE, ERR_SECOND_FACTOR_WRONG},
+      {SECOND_FACTOR_REPLAYED, ERR_SECOND_FACTOR_REPLAYED},
+      {SECOND_FACTOR_BAD_TICKET, ERR_SECOND_FACTOR_TICKET},
+  };
+  if (SECOND_FACTOR_STORE_FAILED == rc) {
+    return reply_store_error(r, store_rc, "second factor");
   }
+  for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+    if (answers[i].rc == rc) {
+      return reply_error(r, answers[i].err, NULL);
+    }
+  }
+  log_msg(LOG_ERROR, r->request_id, "second factor: cannot check codes (outcome %d)", (int)rc);
+  return reply_error(r, ERR_INTERNAL, NULL);
+}
+
+/* Answers a refused code step. A wrong, malformed or replayed code counts against the client
+ * address like a wrong password (the account's attempt was counted when the step began). */
+static void reply_code_refused(struct req *r, enum second_factor_rc sr, int store_rc) {
+  if (SECOND_FACTOR_WRONG_CODE == sr || SECOND_FACTOR_BAD_CODE == sr ||
+      SECOND_FACTOR_REPLAYED == sr) {
+    ratelimit_login_failed(r);
+    log_msg(LOG_INFO, r->request_id, "login: second-factor code refused (%s)",
+            SECOND_FACTOR_REPLAYED == sr ? "replayed" : "wrong");
+  }
+  auth_second_factor_refused(r, sr, store_rc);
 }
 
 int auth_login_second_factor(struct req *r, const char *ticket, const char *code,

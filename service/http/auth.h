@@ -6,6 +6,7 @@
 #ifndef UJIKOM_AUTH_H
 #define UJIKOM_AUTH_H
 
+#include "common/second_factor.h"
 #include "http/server.h"
 #include "ujikom/password.h"
 #include "ujikom/session_token.h"
@@ -73,6 +74,10 @@ int auth_login(struct req *r, const char *email, const char *password,
 int auth_login_second_factor(struct req *r, const char *ticket, const char *code,
                              const char *recovery, char out_token[SESSION_TOKEN_LEN + 1],
                              struct req_user *out_user);
+
+/* Answers a second-factor outcome other than SECOND_FACTOR_OK with its registry error (503
+ * or 500 for the store and for failures of our own). Returns the reply's value. */
+int auth_second_factor_refused(struct req *r, enum second_factor_rc rc, int store_rc);
 
 /* Ends the session the request presented, if any. Never fails towards the client:
  * returns 0, or -1 after replying 503 when the store could not delete it. */

@@ -208,40 +208,16 @@ int h_auth_password(struct req *r) {
 int h_auth_login_totp(struct req *r) {
   struct req_user u;
   char token[SESSION_TOKEN_LEN + 1];
-  json_t *bearer;
-  if (require_object(r)) {
-    return 0;
-  }
-  bearer = json_object_get(r->json, "bearer");
-  if (NULL != bearer && !json_is_boolean(bearer)) {
-    return reply_error(r, ERR_INVALID_FIELD, "bearer: must be true or false.");
+  const json_t *bearer = json_is_object(r->json) ? json_object_get(r->json, "bearer") : NULL;
+  if (!json_is_object(r->json) || (NULL != bearer && !json_is_boolean(bearer))) {
+    return reply_error(r, ERR_INVALID_FIELD,
+                       "A JSON object is required, with bearer true or false if given.");
   }
   if (0 != auth_login_second_factor(r, json_str(r, "ticket"), json_str(r, "code"),
                                     json_str(r, "recovery_code"), token, &u)) {
     return 0; /* already answered */
   }
   return reply_session(r, token, &u, json_is_true(bearer));
-}
-
-static int second_factor_refused(struct req *r, enum second_factor_rc rc, int store_rc) {
-  switch (rc) {
-  case SECOND_FACTOR_NOT_STAFF:
-    return reply_error(r, ERR_SECOND_FACTOR_STAFF_ONLY, NULL);
-  case SECOND_FACTOR_ALREADY_ENROLLED:
-    return reply_error(r, ERR_SECOND_FACTOR_ENROLLED, NULL);
-  case SECOND_FACTOR_NOT_PENDING:
-    return reply_error(r, ERR_SECOND_FACTOR_NOT_PENDING, NULL);
-  case SECOND_FACTOR_WRONG_CODE:
-  case SECOND_FACTOR_BAD_CODE:
-    return reply_error(r, ERR_SECOND_FACTOR_WRONG, NULL);
-  case SECOND_FACTOR_REPLAYED:
-    return reply_error(r, ERR_SECOND_FACTOR_REPLAYED, NULL);
-  case SECOND_FACTOR_STORE_FAILED:
-    return reply_store_error(r, store_rc, "second factor");
-  default:
-    log_msg(LOG_ERROR, r->request_id, "second factor: outcome %d", (int)rc);
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
 }
 
 static const char *state_name(enum second_factor_state s) {
@@ -256,7 +232,7 @@ int h_auth_second_factor(struct req *r) {
   int store_rc = STORE_OK;
   enum second_factor_rc rc = second_factor_status_get(&st, r->svc, r->user->id, &store_rc);
   if (SECOND_FACTOR_OK != rc) {
-    return second_factor_refused(r, rc, store_rc);
+    return auth_second_factor_refused(r, rc, store_rc);
   }
   return reply_json(r, 200,
                     json_pack("{s:s, s:b, s:I}", "state", state_name(st.state), "required",
@@ -270,7 +246,7 @@ int h_auth_second_factor_enrol(struct req *r) {
   enum second_factor_rc rc =
       second_factor_enrol_begin(&e, r->svc, r->user->id, r->user->role, r->user->email, &store_rc);
   if (SECOND_FACTOR_OK != rc) {
-    return second_factor_refused(r, rc, store_rc);
+    return auth_second_factor_refused(r, rc, store_rc);
   }
   json_t *body =
       json_pack("{s:s, s:s, s:s}", "state", "pending", "secret", e.secret_b32, "uri", e.uri);
@@ -293,7 +269,7 @@ int h_auth_second_factor_confirm(struct req *r) {
   enum second_factor_rc rc =
       second_factor_enrol_confirm(codes, r->svc, r->user->id, code, r->now_ms, &store_rc);
   if (SECOND_FACTOR_OK != rc) {
-    return second_factor_refused(r, rc, store_rc);
+    return auth_second_factor_refused(r, rc, store_rc);
   }
   list = json_array();
   for (size_t i = 0; NULL != list && i < TOTP_RECOVERY_COUNT; i++) {

@@ -70,21 +70,27 @@ static int factor_row(sqlite3_stmt *st, void *elem) {
 static const struct store_rowtype factor_one = {"second factor", sizeof(struct store_second_factor),
                                                 factor_row, NULL};
 
-static int factor_get(struct store_conn *c, struct store_second_factor *out, int64_t user_id) {
-  sqlite3_stmt *st = store_stmt(c, &sf_set, SF_GET);
-  if (NULL != st) {
-    sqlite3_bind_int64(st, 1, user_id);
+/* The one row statement `which` finds by ?1 = key (a text when key_text is not NULL, else
+ * key_id), read by type into out: STORE_OK, STORE_NONE or negative. */
+static int row_by_key(struct store_conn *c, int which, const struct store_rowtype *type, void *out,
+                      int64_t key_id, const char *key_text) {
+  sqlite3_stmt *st = store_stmt(c, &sf_set, which);
+  memset(out, 0, type->size);
+  if (NULL != st && NULL != key_text) {
+    store_bind_text(st, 1, key_text);
+  } else if (NULL != st) {
+    sqlite3_bind_int64(st, 1, key_id);
   }
-  return store_row_get(c, st, &factor_one, out);
+  return store_row_get(c, st, type, out);
 }
 
 int store_second_factor_get(struct store_rd *rd, struct store_second_factor *out, int64_t user_id) {
-  return factor_get(store_rd_conn(rd), out, user_id);
+  return row_by_key(store_rd_conn(rd), SF_GET, &factor_one, out, user_id, NULL);
 }
 
 int store_second_factor_get_tx(struct store_tx *tx, struct store_second_factor *out,
                                int64_t user_id) {
-  return factor_get(store_tx_conn(tx), out, user_id);
+  return row_by_key(store_tx_conn(tx), SF_GET, &factor_one, out, user_id, NULL);
 }
 
 /* Runs statement `which` with ?1 = id and, when args is not NULL, ?2... = args: STORE_OK when
@@ -201,24 +207,16 @@ static int ticket_row(sqlite3_stmt *st, void *elem) {
 static const struct store_rowtype ticket_one = {"login ticket", sizeof(struct store_login_ticket),
                                                 ticket_row, NULL};
 
-static int ticket_get(struct store_conn *c, struct store_login_ticket *out,
-                      const char *ticket_hash) {
-  sqlite3_stmt *st = store_stmt(c, &sf_set, TICKET_GET);
-  memset(out, 0, sizeof *out);
-  if (NULL != st) {
-    store_bind_text(st, 1, ticket_hash);
-  }
-  return store_row_get(c, st, &ticket_one, out);
-}
-
 int store_login_ticket_get(struct store_rd *rd, struct store_login_ticket *out,
                            const char *ticket_hash) {
-  return ticket_get(store_rd_conn(rd), out, ticket_hash);
+  return row_by_key(store_rd_conn(rd), TICKET_GET, &ticket_one, out, 0,
+                    NULL == ticket_hash ? "" : ticket_hash);
 }
 
 int store_login_ticket_get_tx(struct store_tx *tx, struct store_login_ticket *out,
                               const char *ticket_hash) {
-  return ticket_get(store_tx_conn(tx), out, ticket_hash);
+  return row_by_key(store_tx_conn(tx), TICKET_GET, &ticket_one, out, 0,
+                    NULL == ticket_hash ? "" : ticket_hash);
 }
 
 /* Runs a ticket statement keyed by ?1 = the ticket's hash. */
