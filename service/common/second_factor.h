@@ -34,7 +34,7 @@
 #define SECOND_FACTOR_HASH_SIZE 65
 /* A log-in ticket lives this long, and is worn out after this many wrong codes (the login
  * back-off counts each of them too). */
-#define SECOND_FACTOR_TICKET_TTL_MS       (5 * 60 * 1000)
+#define SECOND_FACTOR_TICKET_TTL_MS       300000 /* five minutes */
 #define SECOND_FACTOR_TICKET_MAX_FAILURES 5
 
 enum second_factor_rc {
