@@ -646,11 +646,30 @@ static int reset_txn(struct store_tx *tx, void *arg) {
                       json_pack("{s:n}", "second_factor"));
 }
 
+/* Removes user_id's factor, audited with actor. */
+static enum second_factor_rc reset_factor(struct store *store, int64_t actor, int64_t user_id,
+                                          int *out_store_rc) {
+  struct reset_ctx c = {.actor = actor, .user_id = user_id};
+  int rc = store_txn(store, reset_txn, &c);
+  if (STORE_NONE == rc) {
+    return SECOND_FACTOR_NOT_ENROLLED;
+  }
+  return STORE_OK == rc ? SECOND_FACTOR_OK : store_failed(rc, out_store_rc);
+}
+
+enum second_factor_rc second_factor_reset_account(struct store *store, int64_t actor,
+                                                  int64_t user_id, int *out_store_rc) {
+  *out_store_rc = STORE_OK;
+  if (actor == user_id) {
+    return SECOND_FACTOR_OWN_RESET;
+  }
+  return reset_factor(store, actor, user_id, out_store_rc);
+}
+
 enum second_factor_rc second_factor_reset(int64_t *out_user_id, struct store *store, int64_t actor,
                                           const char *email, int *out_store_rc) {
   struct store_user u;
   struct store_rd *rd = NULL;
-  struct reset_ctx c = {.actor = actor};
   *out_user_id = 0;
   *out_store_rc = STORE_OK;
   memset(&u, 0, sizeof u);
@@ -667,10 +686,5 @@ enum second_factor_rc second_factor_reset(int64_t *out_user_id, struct store *st
     return store_failed(rc, out_store_rc);
   }
   *out_user_id = u.id;
-  c.user_id = u.id;
-  rc = store_txn(store, reset_txn, &c);
-  if (STORE_NONE == rc) {
-    return SECOND_FACTOR_NOT_ENROLLED;
-  }
-  return STORE_OK == rc ? SECOND_FACTOR_OK : store_failed(rc, out_store_rc);
+  return reset_factor(store, actor, u.id, out_store_rc);
 }

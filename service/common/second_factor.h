@@ -44,6 +44,7 @@ enum second_factor_rc {
   SECOND_FACTOR_NOT_PENDING,      /* confirming without an enrolment begun */
   SECOND_FACTOR_NOT_ENROLLED,     /* the account has no factor (reset) */
   SECOND_FACTOR_NO_ACCOUNT,       /* no account with this e-mail address (reset) */
+  SECOND_FACTOR_OWN_RESET,        /* an admin resetting their own factor (ask another admin) */
   SECOND_FACTOR_BAD_CODE,         /* not a well-formed code or recovery code */
   SECOND_FACTOR_WRONG_CODE,       /* well-formed, but matches nothing */
   SECOND_FACTOR_REPLAYED,         /* the code's time step was already used */
@@ -150,5 +151,10 @@ enum second_factor_rc second_factor_login(bool *out_used_recovery, struct svc *s
  * the account. NO_ACCOUNT for an unknown address, NOT_ENROLLED when it had no factor. */
 enum second_factor_rc second_factor_reset(int64_t *out_user_id, struct store *store, int64_t actor,
                                           const char *email, int *out_store_rc);
+/* The same for an administrator acting on account user_id through the API: OWN_RESET when
+ * actor is user_id (a stolen session must not be able to move its own account's factor),
+ * NOT_ENROLLED when it has none (also for an unknown id). */
+enum second_factor_rc second_factor_reset_account(struct store *store, int64_t actor,
+                                                  int64_t user_id, int *out_store_rc);
 
 #endif

@@ -585,6 +585,8 @@ int auth_second_factor_refused(struct req *r, enum second_factor_rc rc, int stor
       {SECOND_FACTOR_WRONG_CODE, ERR_SECOND_FACTOR_WRONG},
       {SECOND_FACTOR_REPLAYED, ERR_SECOND_FACTOR_REPLAYED},
       {SECOND_FACTOR_BAD_TICKET, ERR_SECOND_FACTOR_TICKET},
+      {SECOND_FACTOR_NOT_ENROLLED, ERR_SECOND_FACTOR_NONE},
+      {SECOND_FACTOR_OWN_RESET, ERR_SECOND_FACTOR_OWN},
   };
   if (SECOND_FACTOR_STORE_FAILED == rc) {
     return reply_store_error(r, store_rc, "second factor");

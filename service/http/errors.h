@@ -41,6 +41,8 @@
   ERR(SECOND_FACTOR_ENROLLED, 409, "A second factor is already set up; an admin can reset it.")    \
   ERR(SECOND_FACTOR_NOT_PENDING, 409, "Start the second-factor set-up first.")                     \
   ERR(SECOND_FACTOR_STAFF_ONLY, 403, "Only staff accounts have a second factor.")                  \
+  ERR(SECOND_FACTOR_NONE, 409, "This account has no second factor.")                               \
+  ERR(SECOND_FACTOR_OWN, 409, "Your own second factor is reset by another admin or the CLI.")      \
   /* --- exams and attempts --- */                                                                 \
   ERR(EXAM_NOT_FOUND, 404, "No such exam.")                                                        \
   ERR(ATTEMPT_NOT_FOUND, 404, "No such attempt.")                                                  \

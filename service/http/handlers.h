@@ -83,6 +83,7 @@ int h_appeals_assign(struct req *r);
 int h_admin_users_create(struct req *r);
 int h_admin_users_list(struct req *r);
 int h_admin_users_disable(struct req *r);
+int h_admin_users_reset_second_factor(struct req *r);
 int h_admin_attempts_list(struct req *r);
 int h_admin_attempts_extra_time(struct req *r);
 int h_admin_analysis(struct req *r);

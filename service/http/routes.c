@@ -60,6 +60,7 @@ const struct route routes[] = {
     {"GET", "/api/admin/users", ROLE_ADMIN, 0, h_admin_users_list},
     {"POST", "/api/admin/users", ROLE_ADMIN, ROUTE_HASHES, h_admin_users_create},
     {"POST", "/api/admin/users/:id/disable", ROLE_ADMIN, 0, h_admin_users_disable},
+    {"POST", "/api/admin/users/:id/2fa/reset", ROLE_ADMIN, 0, h_admin_users_reset_second_factor},
     {"GET", "/api/admin/attempts", ROLE_ADMIN, 0, h_admin_attempts_list},
     {"POST", "/api/admin/attempts/:id/extra-time", ROLE_ADMIN, 0, h_admin_attempts_extra_time},
     {"POST", "/api/admin/attempts/:id/decision", ROLE_ADMIN, 0, h_admin_attempt_decision},

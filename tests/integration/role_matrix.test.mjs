@@ -60,6 +60,7 @@ const MATRIX = {
   'GET /api/admin/users': 'U F F F A',
   'POST /api/admin/users': 'U F F F A',
   'POST /api/admin/users/:id/disable': 'U F F F A',
+  'POST /api/admin/users/:id/2fa/reset': 'U F F F A',
   'GET /api/admin/attempts': 'U F F F A',
   'POST /api/admin/attempts/:id/extra-time': 'U F F F A',
   'POST /api/admin/attempts/:id/decision': 'U F F F A',

@@ -299,6 +299,31 @@ test('ujikom admin reset-2fa removes the factor (audited); the password alone lo
   assert.match(unknown.stderr, /no account/);
 });
 
+test('an admin resets another staff member\'s factor through the API, never their own', async () => {
+  const c = await staff('assessor');
+  await enrol(c);
+  const r = await admin.post(`/api/admin/users/${c.id}/2fa/reset`, {});
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { user: { id: c.id, second_factor: 'none' } });
+  assert.equal((await c.get('/api/auth/2fa')).json.state, 'none');
+  const l = await new Client(d.url).post('/api/auth/login', { email: c.email, password: PASSWORD });
+  assert.ok(l.json.csrf, 'the password alone logs in again');
+  const entries = (await admin.get(`/api/admin/audit?subject=user:${c.id}`)).json.items;
+  const reset = entries.find((e) => e.action === 'user.second_factor.reset');
+  assert.ok(reset, 'audited');
+  assert.equal(reset.actor, admin.id);
+  const again = await admin.post(`/api/admin/users/${c.id}/2fa/reset`, {});
+  assert.equal(again.status, 409);
+  assert.equal(again.json.error, 'second_factor_none');
+  await enrol(admin);
+  const own = await admin.post(`/api/admin/users/${admin.id}/2fa/reset`, {});
+  assert.equal(own.status, 409);
+  assert.equal(own.json.error, 'second_factor_own');
+  assert.equal((await admin.get('/api/auth/2fa')).json.state, 'confirmed');
+  // An assessor or a candidate may not reset anyone's.
+  assert.equal((await c.post(`/api/admin/users/${admin.id}/2fa/reset`, {})).status, 403);
+});
+
 test('--staff-2fa required: unenrolled staff reach only the enrolment until they enrol', async () => {
   const req = await startDaemon({ args: ['--staff-2fa', 'required'] });
   try {
