@@ -461,7 +461,7 @@ second_factor_enrol_confirm(char out_codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_TE
 }
 
 struct ticket_ctx {
-  const char *hash;
+  char hash[SESSION_HASH_LEN + 1]; /* the ticket's, which alone is stored */
   int64_t user_id;
   int64_t expires_ms;
 };
@@ -474,14 +474,12 @@ static int ticket_txn(struct store_tx *tx, void *arg) {
 enum second_factor_rc second_factor_ticket_issue(char out_ticket[SESSION_TOKEN_LEN + 1],
                                                  struct svc *svc, int64_t user_id, int64_t now_ms,
                                                  int *out_store_rc) {
-  char hash[SESSION_HASH_LEN + 1];
-  struct ticket_ctx c = {
-      .hash = hash, .user_id = user_id, .expires_ms = now_ms + SECOND_FACTOR_TICKET_TTL_MS};
+  struct ticket_ctx c = {.user_id = user_id, .expires_ms = now_ms + SECOND_FACTOR_TICKET_TTL_MS};
   int rc = STORE_HARD;
   *out_store_rc = STORE_OK;
   /* A collision of 256-bit random tickets will not happen; one retry keeps it harmless. */
   for (int attempt = 0; attempt < 2; attempt++) {
-    if (0 != session_token_new(out_ticket) || 0 != session_token_hash(hash, out_ticket)) {
+    if (0 != session_token_new(out_ticket) || 0 != session_token_hash(c.hash, out_ticket)) {
       OPENSSL_cleanse(out_ticket, SESSION_TOKEN_LEN + 1);
       return SECOND_FACTOR_INTERNAL;
     }

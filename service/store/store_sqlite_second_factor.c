@@ -43,7 +43,7 @@ static const char *const sf_sqls[SF__MAX] = {
     [RC_USE] = "DELETE FROM staff_recovery_codes WHERE user_id = ?1 AND code_hash = ?2",
     [RC_COUNT] = "SELECT count(*) FROM staff_recovery_codes WHERE user_id = ?1",
     [TICKET_PURGE] = "DELETE FROM second_factor_tickets WHERE expires_at <= ?1",
-    [TICKET_INSERT] = "INSERT INTO second_factor_tickets(ticket_hash, user_id, expires_at, "
+    [TICKET_INSERT] = "INSERT INTO second_factor_tickets(user_id, ticket_hash, expires_at, "
                       "failures) VALUES(?1, ?2, ?3, 0)",
     [TICKET_GET] = "SELECT user_id, expires_at, failures FROM second_factor_tickets "
                    "WHERE ticket_hash = ?1",
@@ -53,18 +53,22 @@ static const char *const sf_sqls[SF__MAX] = {
 };
 static const struct store_sqlset sf_set = {"second factor", sf_sqls, SF__MAX};
 
+/* Integer columns from `first` on into the fields named, in order. */
+static void read_ints(sqlite3_stmt *st, int first, int64_t *const *fields, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    *fields[i] = sqlite3_column_int64(st, first + (int)i);
+  }
+}
+
 static int factor_row(sqlite3_stmt *st, void *elem) {
   struct store_second_factor *f = elem;
+  int64_t *const times[] = {&f->last_step, &f->created_ms, &f->confirmed_ms};
   memset(f, 0, sizeof *f);
   f->user_id = sqlite3_column_int64(st, 0);
-  if (0 != store_col_copy(st, 1, f->secret_sealed, sizeof f->secret_sealed)) {
-    return STORE_HARD;
-  }
   f->confirmed = 0 != sqlite3_column_int(st, 2);
-  f->last_step = sqlite3_column_int64(st, 3);
-  f->created_ms = sqlite3_column_int64(st, 4);
-  f->confirmed_ms = sqlite3_column_int64(st, 5);
-  return STORE_OK;
+  read_ints(st, 3, times, sizeof times / sizeof times[0]);
+  return 0 == store_col_copy(st, 1, f->secret_sealed, sizeof f->secret_sealed) ? STORE_OK
+                                                                               : STORE_HARD;
 }
 
 static const struct store_rowtype factor_one = {"second factor", sizeof(struct store_second_factor),
@@ -172,35 +176,23 @@ int store_recovery_code_count(struct store_rd *rd, int64_t user_id, int64_t *out
 
 int store_login_ticket_create(struct store_tx *tx, const char *ticket_hash, int64_t user_id,
                               int64_t expires_ms) {
-  struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &sf_set, TICKET_PURGE);
   if (NULL == ticket_hash) {
     return STORE_HARD;
   }
-  if (NULL != st) {
-    sqlite3_bind_int64(st, 1, store_tx_now_ms(tx));
-  }
-  int rc = store_step_changes(c, st, "login tickets purge");
+  /* TICKET_PURGE's ?1 is the time; TICKET_INSERT's the account. */
+  int rc = sf_write(tx, TICKET_PURGE, store_tx_now_ms(tx), NULL, 0, "login tickets purge");
   if (rc < 0) {
     return rc;
   }
-  st = store_stmt(c, &sf_set, TICKET_INSERT);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  const struct store_arg args[] = {STORE_ARG_TEXT(ticket_hash), STORE_ARG_INT(user_id),
-                                   STORE_ARG_INT(expires_ms)};
-  store_bind_all(st, args, sizeof args / sizeof args[0]);
-  rc = store_step_done(c, st, "login ticket insert", NULL);
-  store_stmt_done(st);
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_TEXT(ticket_hash), STORE_ARG_INT(expires_ms)};
+  rc = sf_write(tx, TICKET_INSERT, user_id, args, 2, "login ticket insert");
+  return STORE_NONE == rc ? STORE_HARD : rc;
 }
 
 static int ticket_row(sqlite3_stmt *st, void *elem) {
   struct store_login_ticket *t = elem;
-  t->user_id = sqlite3_column_int64(st, 0);
-  t->expires_ms = sqlite3_column_int64(st, 1);
-  t->failures = sqlite3_column_int64(st, 2);
+  int64_t *const cols[] = {&t->user_id, &t->expires_ms, &t->failures};
+  read_ints(st, 0, cols, sizeof cols / sizeof cols[0]);
   return STORE_OK;
 }
 

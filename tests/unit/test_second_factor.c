@@ -148,11 +148,12 @@ static void test_key_file(void **state) {
   test_tmpdir_remove(dir);
 }
 
+static const struct CMUnitTest second_factor_tests[] = {
+    cmocka_unit_test(test_seal_round_trip), cmocka_unit_test(test_seal_is_bound),
+    cmocka_unit_test(test_recovery_hash),   cmocka_unit_test(test_modes_and_roles),
+    cmocka_unit_test(test_key_file),
+};
+
 int main(void) {
-  const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_seal_round_trip), cmocka_unit_test(test_seal_is_bound),
-      cmocka_unit_test(test_recovery_hash),   cmocka_unit_test(test_modes_and_roles),
-      cmocka_unit_test(test_key_file),
-  };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  return cmocka_run_group_tests_name("second factor", second_factor_tests, NULL, NULL);
 }
