@@ -596,7 +596,10 @@ int auth_second_factor_refused(struct req *r, enum second_factor_rc rc, int stor
       return reply_error(r, answers[i].err, NULL);
     }
   }
-  log_msg(LOG_ERROR, r->request_id, "second factor: cannot check codes (outcome %d)", (int)rc);
+  log_msg(LOG_ERROR, r->request_id,
+          "second factor: cannot check codes (outcome %d; a sealed secret that does not open "
+          "means second-factor.key changed: reset with ujikom admin reset-2fa)",
+          (int)rc);
   return reply_error(r, ERR_INTERNAL, NULL);
 }
 
