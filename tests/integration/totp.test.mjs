@@ -145,6 +145,7 @@ test('the enrolment page shows the QR code and the secret, and confirms with a f
   assert.equal(page.status, 200);
   assert.match(page.headers.get('cache-control') || '', /no-store/);
   assert.ok(page.text.includes('action="/account/2fa/enrol"'), page.text);
+  assert.ok(page.text.includes('href="/account/2fa"'), 'staff find the page in the navigation');
   const form = (fields) => new URLSearchParams({ csrf: c.csrf, ...fields }).toString();
   const opts = { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } };
   const en = await c.post('/account/2fa/enrol', form({}), opts);
