@@ -603,21 +603,29 @@ int auth_second_factor_refused(struct req *r, enum second_factor_rc rc, int stor
   return reply_error(r, ERR_INTERNAL, NULL);
 }
 
-/* Answers a refused code step. A wrong, malformed or replayed code counts against the client
- * address like a wrong password (the account's attempt was counted when the step began). */
-static void reply_code_refused(struct req *r, enum second_factor_rc sr, int store_rc) {
+/* A refused code step. A wrong, malformed or replayed code counts against the client address
+ * like a wrong password (the account's attempt was counted when the step began) and, when
+ * out_refused is not NULL, is left to the caller to answer (AUTH_CODE_REFUSED); anything else
+ * is answered here (-1). */
+static int code_refused(struct req *r, enum second_factor_rc sr, int store_rc,
+                        enum second_factor_rc *out_refused) {
   if (SECOND_FACTOR_WRONG_CODE == sr || SECOND_FACTOR_BAD_CODE == sr ||
       SECOND_FACTOR_REPLAYED == sr) {
     ratelimit_login_failed(r);
     log_msg(LOG_INFO, r->request_id, "login: second-factor code refused (%s)",
             SECOND_FACTOR_REPLAYED == sr ? "replayed" : "wrong");
+    if (NULL != out_refused) {
+      *out_refused = sr;
+      return AUTH_CODE_REFUSED;
+    }
   }
   auth_second_factor_refused(r, sr, store_rc);
+  return -1;
 }
 
 int auth_login_second_factor(struct req *r, const char *ticket, const char *code,
                              const char *recovery, char out_token[SESSION_TOKEN_LEN + 1],
-                             struct req_user *out_user) {
+                             struct req_user *out_user, enum second_factor_rc *out_refused) {
   struct store_user u;
   struct login_ctx lc;
   char previous[SESSION_HASH_LEN + 1];
@@ -642,7 +650,7 @@ int auth_login_second_factor(struct req *r, const char *ticket, const char *code
   }
   sr = second_factor_ticket_user(&user_id, r->svc, ticket, r->now_ms, &store_rc);
   if (SECOND_FACTOR_OK != sr) {
-    reply_code_refused(r, sr, store_rc);
+    ret = code_refused(r, sr, store_rc, out_refused);
     goto cleanup;
   }
   store_rc = read_user(r->svc, NULL, user_id, &u);
@@ -660,7 +668,7 @@ int auth_login_second_factor(struct req *r, const char *ticket, const char *code
   sr = second_factor_login(&used_recovery, r->svc, user_id, ticket, code, recovery, r->now_ms,
                            &store_rc);
   if (SECOND_FACTOR_OK != sr) {
-    reply_code_refused(r, sr, store_rc);
+    ret = code_refused(r, sr, store_rc, out_refused);
     goto cleanup;
   }
   ratelimit_login_key(counter, sizeof counter, u.email);

@@ -70,10 +70,13 @@ int auth_login(struct req *r, const char *email, const char *password,
  * authenticator app's) and recovery (a one-time recovery code). Under the same back-off as
  * passwords: a wrong or replayed code counts as a wrong password. On 0 a session is made as
  * by auth_login (out_token, *out_user); -1 after replying (401 wrong/replayed code or an
- * expired ticket, 429, 503...). */
+ * expired ticket, 429, 503...). With out_refused not NULL a wrong, malformed or replayed code
+ * is counted but not answered: AUTH_CODE_REFUSED with the outcome in *out_refused, so a page
+ * can show its code form again. */
 int auth_login_second_factor(struct req *r, const char *ticket, const char *code,
                              const char *recovery, char out_token[SESSION_TOKEN_LEN + 1],
-                             struct req_user *out_user);
+                             struct req_user *out_user, enum second_factor_rc *out_refused);
+#define AUTH_CODE_REFUSED 2
 
 /* Answers a second-factor outcome other than SECOND_FACTOR_OK with its registry error (503
  * or 500 for the store and for failures of our own). Returns the reply's value. */

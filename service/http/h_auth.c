@@ -214,7 +214,7 @@ int h_auth_login_totp(struct req *r) {
                        "A JSON object is required, with bearer true or false if given.");
   }
   if (0 != auth_login_second_factor(r, json_str(r, "ticket"), json_str(r, "code"),
-                                    json_str(r, "recovery_code"), token, &u)) {
+                                    json_str(r, "recovery_code"), token, &u, NULL)) {
     return 0; /* already answered */
   }
   return reply_session(r, token, &u, json_is_true(bearer));

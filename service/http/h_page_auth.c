@@ -96,9 +96,10 @@ static bool blank(const char *s) {
 }
 
 /* The code step of a staff log-in: the ticket travels in a hidden field (the page is never
- * cached), the code or a recovery code is typed. */
-static int code_form(struct req *r, const char *ticket) {
-  struct html *h = form_begin(r, "auth.code_title", NULL, "/login/totp");
+ * cached), the code or a recovery code is typed; error_key says why the last one was not
+ * taken. */
+static int code_form(struct req *r, unsigned status, const char *ticket, const char *error_key) {
+  struct html *h = form_begin(r, "auth.code_title", error_key, "/login/totp");
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
@@ -107,7 +108,7 @@ static int code_form(struct req *r, const char *ticket) {
   HTML_LIT(h, ">");
   field(h, "code", "text", L(r, "auth.code"), L(r, "auth.code_hint"), NULL, "one-time-code");
   reply_header(r, "Cache-Control", "no-store");
-  return form_end(r, h, 200, "auth.submit_code", "/login", "auth.code_restart");
+  return form_end(r, h, status, "auth.submit_code", "/login", "auth.code_restart");
 }
 
 /* Logs in and sends the user to their start page (on failure auth_login has replied: wrong
@@ -117,7 +118,7 @@ static int sign_in(struct req *r, const char *email, const char *password) {
   struct req_user user;
   int rc = auth_login(r, email, password, token, &user);
   if (AUTH_SECOND_FACTOR_DUE == rc) {
-    rc = code_form(r, token);
+    rc = code_form(r, 200, token, NULL);
     memset(token, 0, sizeof(token));
     return rc;
   }
@@ -167,8 +168,15 @@ int h_page_login_totp(struct req *r) {
     return login_form(r, 400, "auth.invalid", NULL);
   }
   bool totp = looks_like_code(code);
-  if (0 !=
-      auth_login_second_factor(r, ticket, totp ? code : NULL, totp ? NULL : code, token, &user)) {
+  enum second_factor_rc refused = SECOND_FACTOR_OK;
+  int rc = auth_login_second_factor(r, ticket, totp ? code : NULL, totp ? NULL : code, token, &user,
+                                    &refused);
+  if (AUTH_CODE_REFUSED == rc) {
+    return code_form(r, 401, ticket,
+                     SECOND_FACTOR_REPLAYED == refused ? "err.second_factor_replayed"
+                                                       : "err.second_factor_wrong");
+  }
+  if (0 != rc) {
     return 0;
   }
   auth_set_cookie(r, token);

@@ -208,6 +208,12 @@ test('the login page asks for the code after the password', async () => {
   assert.ok(pw.text.includes('action="/login/totp"'));
   const ticket = /name="ticket" value="([A-Za-z0-9_-]{43})"/.exec(pw.text)?.[1];
   assert.ok(ticket, 'the ticket travels in the form');
+  // A mistyped code shows the form again, with the same ticket and the reason.
+  const typo = await b.post('/login/totp', new URLSearchParams({ ticket, code: wrongCode(secret) }).toString(), opts);
+  assert.equal(typo.status, 401, typo.text);
+  assert.ok(typo.text.includes('role="alert"'), 'the error is shown');
+  assert.ok(typo.text.includes(`name="ticket" value="${ticket}"`), 'the form keeps its ticket');
+  assert.equal(b.cookies.has('ujikom_session'), false);
   const done = await b.post('/login/totp', new URLSearchParams({ ticket, code: totp(secret, 1) }).toString(), opts);
   assert.equal(done.status, 303, done.text);
   assert.equal(done.headers.get('location'), '/review');
