@@ -407,7 +407,7 @@ static void second_factor_form(struct html *h, const struct req *r, const char *
   html_fmt(h, "<form method=\"post\" action=\"%s\" class=\"card\">", action);
   layout_csrf_field(h, r);
   if (code_field) {
-    html_fmt(h, "<label for=\"code\">%s</label>", L(r, "auth.code"));
+    html_fmt(h, "<label for=\"code\">%s</label>", L(r, "auth.twofa_code"));
     HTML_LIT(h, "<input required type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" "
                 "autocomplete=\"one-time-code\" maxlength=\"16\">");
   }
