@@ -426,11 +426,11 @@ int auth_login(struct req *r, const char *email, const char *password,
     reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
     goto cleanup;
   }
-  ret = second_factor_ticket(r, &u, out_token, out_user);
-  if (0 != ret) {
-    goto cleanup; /* a ticket for the code step, or replied */
+  int due = second_factor_ticket(r, &u, out_token, out_user);
+  if (0 != due) {
+    ret = due; /* a ticket for the code step, or replied */
+    goto cleanup;
   }
-  ret = -1;
   /* The account's back-off counter is cleared in the session's transaction (one write). */
   ratelimit_login_key(reset_key, sizeof reset_key, email);
   lc.reset_key = reset_key;
