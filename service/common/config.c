@@ -36,8 +36,13 @@ const struct config_option config_options[] = {
      "memory pool is this plus 2 KB"},
     {"conn-timeout", L(conn_timeout), "30", 1, 3600,
      "Seconds an idle or slow connection may hold a worker"},
+    {"body-timeout", L(body_timeout), "30", 1, 3600,
+     "Seconds a request body may take to arrive after its head; a slower one is cut"},
     {"max-conns", L(max_conns), "16384", 16, 1000000,
      "Open connections before new requests get 503"},
+    {"max-conns-per-addr", L(max_conns_per_addr), "2048", 0, 1000000,
+     "Open connections one client address may hold; more are closed at once (0: no cap; a "
+     "test site's cohort may share one address)"},
     {"shutdown-grace", L(shutdown_grace), "10", 0, 600,
      "Seconds to finish in-flight requests on SIGTERM"},
     {"json-max-depth", L(json_max_depth), "32", 2, 1000, "Deepest nesting accepted in a JSON body"},

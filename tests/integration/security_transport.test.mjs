@@ -153,7 +153,7 @@ test('9: heads with many or large cookies and bad Content-Length get one answer 
     for (let i = 0; i < 60; i++) u.cookies.set(`pref${i}`, 'x'.repeat(10));
     const me = await u.get('/api/auth/me');
     assert.equal(me.status, 200, me.text);
-    assert.equal(me.json.email, email);
+    assert.equal(me.json.user.email, email);
 
     const cases = [
       { name: '80 cookies', lines: ['GET / HTTP/1.1', 'Host: 127.0.0.1', `Cookie: ${cookies(80, 12)}`], status: [200] },
