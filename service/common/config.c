@@ -33,7 +33,7 @@ const struct config_option config_options[] = {
     {"max-url", L(max_url), "2048", 256, 65536, "Longest request URL accepted, in bytes"},
     {"max-header", L(max_header), "4096", 4096, 262144,
      "Largest total size of a request's headers, in bytes (431 above it); each connection's "
-     "memory pool is this plus 2 KB"},
+     "memory pool is twice this plus 2 KB"},
     {"conn-timeout", L(conn_timeout), "30", 1, 3600,
      "Seconds an idle or slow connection may hold a worker"},
     {"body-timeout", L(body_timeout), "30", 1, 3600,

@@ -27,7 +27,7 @@ struct config {
   long body_timeout; /* seconds a request body may take to arrive, from the end of its head */
   long max_conns;
   long max_conns_per_addr; /* open connections from one client address; 0: no cap */
-  long shutdown_grace; /* seconds to finish in-flight requests on SIGTERM */
+  long shutdown_grace;     /* seconds to finish in-flight requests on SIGTERM */
   long json_max_depth;
   long form_max_fields;
   /* --- store --- */

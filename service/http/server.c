@@ -493,10 +493,15 @@ static enum MHD_Result queue(struct req_impl *ri) {
   if (NULL == ri->resp) {
     return MHD_NO;
   }
+  /* A logged-in user's answer is never cached: its one Cache-Control is no-store, whatever
+   * policy the handler chose for everyone else (static assets, JWKS). */
+  bool authenticated = NULL != ri->r.user;
   for (size_t i = 0; i < ri->nheaders; i++) {
-    MHD_add_response_header(ri->resp, ri->headers[i].name, ri->headers[i].value);
+    if (!authenticated || 0 != strcasecmp(ri->headers[i].name, "Cache-Control")) {
+      MHD_add_response_header(ri->resp, ri->headers[i].name, ri->headers[i].value);
+    }
   }
-  secheaders_apply(ri->resp, NULL != ri->r.user, ri->has_cache_control);
+  secheaders_apply(ri->resp, authenticated, ri->has_cache_control);
   enum MHD_Result ret = MHD_queue_response(ri->conn, ri->status, ri->resp);
   MHD_destroy_response(ri->resp);
   ri->resp = NULL;
@@ -515,18 +520,19 @@ static enum MHD_Result refuse_now(struct req_impl *ri, enum err code) {
  * Cache-Control and what handlers add (two cookies, a Location, an ETag) stay under it. */
 #define ANSWER_HEADER_RESERVE 1152
 /* libmicrohttpd's record of one header, cookie or query argument in the pool (0.9.75:
- * two pointers, two sizes, the kind and the list link, 16-byte aligned). */
-#define HEAD_RECORD_BYTES 48
+ * three pointers, two sizes and the kind, rounded up to 16 bytes). */
+#define HEAD_RECORD_BYTES 64
 /* The pool beyond --max-header: the request line, the records and the answer's header. */
 #define POOL_SLACK 2048
 
 /* libmicrohttpd splits the Cookie header in the pool: a copy of it and a record for each
- * cookie (up to 64 bytes with alignment), beside the head itself and its records. Three
- * times --max-header holds a head of cookies averaging 24 bytes or more up to
- * --max-header (60 cookies in 1 KB need about 6 KB); a head the pool cannot split is
- * refused in one answer (on_mhd_log). */
+ * cookie, beside the head itself and its records. Twice --max-header holds 60 cookies in
+ * 1 KB with room to spare (at the default 4 KB: up to 85 cookies of 12-byte values, 50
+ * of 40-byte ones); a larger head gets one 431 (refuse_raw, or on_mhd_log when the
+ * library itself cannot split it). The pool is zeroed after every request, so it is no
+ * larger than that. */
 size_t server_pool_size(const struct config *cfg) {
-  return 3 * (size_t)cfg->max_header + POOL_SLACK;
+  return 2 * (size_t)cfg->max_header + POOL_SLACK;
 }
 
 static const char hexdigits[] = "0123456789abcdef";
@@ -663,8 +669,9 @@ static enum MHD_Result add_head_size(void *cls, enum MHD_ValueKind kind, const c
  * and no answer started). The caller then closes the connection. Returns the body's length. */
 static size_t send_raw_error(int fd, enum err code) {
   unsigned status = err_status(code);
-  char *body = json_dumps(
-      json_pack("{s:s, s:s}", "error", err_name(code), "message", err_message(code)), JSON_COMPACT);
+  json_t *j = json_pack("{s:s, s:s}", "error", err_name(code), "message", err_message(code));
+  char *body = NULL == j ? NULL : json_dumps(j, JSON_COMPACT);
+  json_decref(j);
   size_t blen = NULL == body ? 0 : strlen(body);
   char out[2048];
   int n = snprintf(out, sizeof(out),
@@ -780,13 +787,14 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method, const
   }
   const char *cl = ri->h_content_length;
   if (cl) {
-    char *end = NULL;
-    errno = 0;
-    long long n = strtoll(cl, &end, 10);
-    if (0 != errno || end == cl || '\0' != *end || n < 0) {
+    /* digits only; a number too large for strtoll is too large a body, not a bad one */
+    size_t ndigits = strspn(cl, "0123456789");
+    if (0 == ndigits || '\0' != cl[ndigits]) {
       return refuse_now(ri, ERR_BAD_REQUEST);
     }
-    if (n > cfg->max_body) {
+    errno = 0;
+    long long n = strtoll(cl, NULL, 10);
+    if (0 != errno || n > cfg->max_body) {
       return refuse_now(ri, ERR_BODY_TOO_LARGE);
     }
   }
@@ -1041,8 +1049,7 @@ int server_start(struct svc *svc, const struct server_app *app, struct server **
   srv->listen_fd = fd;
   srv->port = port;
   srv->https = 0 == strncmp(cfg->public_url, "https://", 8);
-  headwatch_init(&srv->watch, (int64_t)cfg->conn_timeout * 1000,
-                 (int64_t)cfg->body_timeout * 1000);
+  headwatch_init(&srv->watch, (int64_t)cfg->conn_timeout * 1000, (int64_t)cfg->body_timeout * 1000);
   uint32_t seed = 0;
   RAND_bytes((unsigned char *)&seed, sizeof(seed));
   atomic_init(&srv->next_id, (uint_fast64_t)seed);
