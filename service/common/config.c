@@ -19,7 +19,8 @@ const struct config_option config_options[] = {
     {"data-dir", S(data_dir), "var", 0, 0, "Directory for the database and signing keys"},
     {"exams-dir", S(exams_dir), "exams", 0, 0, "Directory of exam definitions (*.exam.yaml)"},
     {"public-url", S(public_url), "http://127.0.0.1:8080", 0, 0,
-     "Public base URL used in QR codes and links"},
+     "Public base URL used in QR codes and links; a browser's state-changing request must "
+     "come from its origin (scheme, host and port)"},
     {"threads", L(threads), "0", 0, 256, "HTTP worker threads (0: four per CPU, at most 256)"},
     {"event-loop", S(event_loop), "epoll", 0, 0,
      "How HTTP workers wait for their connections: epoll (cost per event independent of the "
