@@ -45,13 +45,23 @@ function freePort() {
 // Starts ujikomd. Resolves once it is listening; `d.url` is its base URL.
 // Options: dataDir (default: new temp dir), examsDir, args (extra flags), env.
 export async function startDaemon(opts = {}) {
-  const dataDir = opts.dataDir || tmpDir();
-  const examsDir = opts.examsDir || EXAMS_DIR;
-  const portFile = path.join(dataDir, `port-${process.pid}-${Date.now()}`);
   // Browsers' requests carry Origin, which must be --public-url's: unless a test sets its
   // own, the daemon listens on a free port chosen here and that is its public URL.
   const own = (opts.args || []).some((a) => a === '--listen' || a === '--public-url');
-  const port0 = own ? 0 : await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDaemonOn(opts, own ? 0 : await freePort(), own);
+    } catch (e) {
+      // another process took the port between freePort() and the daemon's bind
+      if (own || attempt >= 3 || !/cannot listen/.test(String(e.message))) throw e;
+    }
+  }
+}
+
+async function startDaemonOn(opts, port0, own) {
+  const dataDir = opts.dataDir || tmpDir();
+  const examsDir = opts.examsDir || EXAMS_DIR;
+  const portFile = path.join(dataDir, `port-${process.pid}-${Date.now()}`);
   const args = [
     '--listen', `127.0.0.1:${port0}`,
     ...(own ? [] : ['--public-url', `http://127.0.0.1:${port0}`]),
