@@ -36,7 +36,8 @@ function rawJson(text) {
 
 // A client that sends a request head promising `length` body bytes, then one byte every
 // `everyMs`; resolves to the milliseconds until the server closed the connection.
-function dripper(port, { localAddress = '127.0.0.1', length = 1000, everyMs = 400, path = '/api/auth/login' } = {}) {
+// With chunked, the body is sent in chunks of one byte instead.
+function dripper(port, { localAddress = '127.0.0.1', length = 1000, everyMs = 400, path = '/api/auth/login', chunked = false } = {}) {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const s = net.connect({ port, host: '127.0.0.1', localAddress });
@@ -45,8 +46,8 @@ function dripper(port, { localAddress = '127.0.0.1', length = 1000, everyMs = 40
     const done = () => { clearInterval(timer); s.destroy(); resolve({ ms: Date.now() - t0, got }); };
     s.on('connect', () => {
       s.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${length}\r\n\r\n`);
-      timer = setInterval(() => { if (!s.destroyed) s.write(' '); }, everyMs);
+        `${chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${length}`}\r\n\r\n`);
+      timer = setInterval(() => { if (!s.destroyed) s.write(chunked ? '1\r\n \r\n' : ' '); }, everyMs);
     });
     s.on('data', (b) => { got += b.toString('latin1'); });
     s.on('error', done);
@@ -62,7 +63,7 @@ async function healthz(d) {
 }
 
 test('1: a dripping body is cut at --body-timeout and frees its slot', { timeout: 60_000 }, () => withDaemon({ args: ['--max-conns', '20', '--body-timeout', '2'] }, async (d) => {
-  const drips = Array.from({ length: 25 }, () => dripper(d.port));
+  const drips = Array.from({ length: 25 }, (_, i) => dripper(d.port, { chunked: i % 2 === 1 }));
   await sleep(300);
   const closed = await Promise.all(drips);
   // Five are over --max-conns (503 at once); the twenty others are cut at the deadline
