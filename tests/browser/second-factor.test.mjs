@@ -2,48 +2,20 @@
 // by the QR code's secret (typed, as a person would without a camera), sees the recovery
 // codes once, and later logs in with the password and then a code from the app. Every page is
 // checked with axe, photographed at 360 px and 1280 px, and must not scroll sideways.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { startDaemon, cli, uniqueEmail, PASSWORD } from '../integration/lib/daemon.mjs';
+import { totp } from '../integration/lib/totp.mjs';
 import { launch, newPage, checkPage, assertNoDialogs } from './lib/browser.mjs';
 
-const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-// The RFC 6238 code (HMAC-SHA1, 30 s, 6 digits) of the step `offset` steps from now.
-function totp(secret, offset = 0) {
-  let bits = 0;
-  let value = 0;
-  const key = [];
-  for (const ch of secret) {
-    value = (value << 5) | B32.indexOf(ch);
-    bits += 5;
-    if (bits >= 8) {
-      key.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000) + offset));
-  const mac = createHmac('sha1', Buffer.from(key)).update(counter).digest();
-  const at = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
-
-let d;
-let browser;
-
-before(async () => {
-  d = await startDaemon();
-  browser = await launch();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (d) { await d.stop(); d.cleanup(); }
-});
-
-test('an admin enrols a second factor in the browser and logs in with a code', async () => {
+test('an admin enrols a second factor in the browser and logs in with a code', async (t) => {
+  const d = await startDaemon();
+  const browser = await launch();
+  t.after(async () => {
+    await browser.close();
+    await d.stop();
+    d.cleanup();
+  });
   const email = uniqueEmail('admin2fa');
   const made = cli(['admin', 'create', '--email', email, '--name', 'Admin Dua Faktor', '--role', 'admin'], {
     input: `${PASSWORD}\n`, dataDir: d.dataDir,

@@ -2,53 +2,14 @@
 // page with its QR code), log-in with a code, a wrong code counted like a wrong password, a
 // replayed code refused, a recovery code that works once, the secret sealed at rest,
 // `--staff-2fa required` keeping unenrolled staff out of staff routes, and the CLI reset.
-// Codes are computed here with node's crypto (HMAC-SHA1, 30-second steps, 6 digits), so the
+// Codes are computed in the test with node's crypto (lib/totp.mjs: HMAC-SHA1, 30 s, 6 digits), so the
 // test checks the daemon against the RFC, not against itself.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 
 import { startDaemon, stopClean, Client, candidateClient, cli, uniqueEmail, PASSWORD } from './lib/daemon.mjs';
 import { sql, haveSqliteCli } from './lib/reliability.mjs';
-
-const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-function base32Decode(text) {
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const ch of text.replace(/=+$/, '')) {
-    const v = B32.indexOf(ch);
-    assert.ok(v >= 0, `base32 character ${ch}`);
-    value = (value << 5) | v;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-// The RFC 6238 code of the 30-second step `offset` steps away from now.
-function totp(secret, offset = 0) {
-  const step = Math.floor(Date.now() / 1000 / 30) + offset;
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
-  const at = mac[mac.length - 1] & 0x0f;
-  const value = (mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000;
-  return String(value).padStart(6, '0');
-}
-
-// A wrong code: the right one for no step in the window.
-function wrongCode(secret) {
-  const near = new Set([-2, -1, 0, 1, 2].map((o) => totp(secret, o)));
-  for (let n = 0; ; n++) {
-    const c = String((123456 + n * 7919) % 1_000_000).padStart(6, '0');
-    if (!near.has(c)) return c;
-  }
-}
+import { base32Decode, totp, wrongCode } from './lib/totp.mjs';
 
 let d;
 let admin; // the admin who reads the audit log
