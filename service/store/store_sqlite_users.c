@@ -1,5 +1,5 @@
 /*
- * Users, sessions and rate-limit counters in SQLite.
+ * Users, sessions, rate-limit counters and known login devices in SQLite.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +27,10 @@ enum users_stmt {
   RATE_GET,
   RATE_PUT,
   RATE_DELETE,
+  DEVICE_GET,
+  DEVICE_PUT,
+  DEVICE_TRIM,
+  DEVICE_PURGE,
   USERS__MAX
 };
 
@@ -64,6 +68,15 @@ static const char *const users_sqls[USERS__MAX] = {
                  "window_start = excluded.window_start, count = excluded.count, "
                  "blocked_until = excluded.blocked_until",
     [RATE_DELETE] = "DELETE FROM rate_limits WHERE key = ?1",
+    [DEVICE_GET] = "SELECT user_id, created_at, last_used_at FROM login_devices "
+                   "WHERE token_hash = ?1",
+    [DEVICE_PUT] = "INSERT INTO login_devices(token_hash, user_id, created_at, last_used_at) "
+                   "VALUES(?1, ?2, ?3, ?3) ON CONFLICT(token_hash) DO UPDATE SET "
+                   "user_id = excluded.user_id, last_used_at = excluded.last_used_at",
+    [DEVICE_TRIM] = "DELETE FROM login_devices WHERE user_id = ?1 AND token_hash NOT IN "
+                    "(SELECT token_hash FROM login_devices WHERE user_id = ?1 "
+                    "ORDER BY last_used_at DESC, token_hash LIMIT ?2)",
+    [DEVICE_PURGE] = "DELETE FROM login_devices WHERE last_used_at < ?1",
 };
 static const struct store_sqlset users_set = {"users", users_sqls, USERS__MAX};
 
@@ -459,5 +472,69 @@ int store_ratelimit_hit(struct store_tx *tx, struct store_ratelimit *out, const 
 
 int store_ratelimit_reset(struct store_tx *tx, const char *key) {
   int rc = delete_by_text(tx, RATE_DELETE, key, "rate reset");
+  return STORE_NONE == rc ? STORE_OK : rc;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* known login devices */
+
+static int device_row(sqlite3_stmt *st, void *elem) {
+  struct store_login_device *d = elem;
+  d->user_id = sqlite3_column_int64(st, 0);
+  d->created_ms = sqlite3_column_int64(st, 1);
+  d->last_used_ms = sqlite3_column_int64(st, 2);
+  return STORE_OK;
+}
+
+static const struct store_rowtype device_one = {"device get", sizeof(struct store_login_device),
+                                                device_row, NULL};
+
+int store_login_device_get(struct store_rd *rd, struct store_login_device *out,
+                           const char *token_hash) {
+  struct store_conn *c = store_rd_conn(rd);
+  sqlite3_stmt *st = NULL;
+  memset(out, 0, sizeof *out);
+  if (NULL == token_hash) {
+    return STORE_NONE;
+  }
+  st = store_stmt(c, &users_set, DEVICE_GET);
+  if (NULL != st) {
+    store_bind_text(st, 1, token_hash);
+  }
+  return store_row_get(c, st, &device_one, out);
+}
+
+int store_login_device_put(struct store_tx *tx, const char *token_hash, int64_t user_id,
+                           int64_t now_ms, int64_t keep, int64_t unused_before_ms) {
+  struct store_conn *c = store_tx_conn(tx);
+  sqlite3_stmt *st = NULL;
+  int rc;
+  if (NULL == token_hash || keep < 1) {
+    return STORE_HARD;
+  }
+  st = store_stmt(c, &users_set, DEVICE_PUT);
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  store_bind_text(st, 1, token_hash);
+  sqlite3_bind_int64(st, 2, user_id);
+  sqlite3_bind_int64(st, 3, now_ms);
+  rc = store_step_done(c, st, "device put", NULL);
+  store_stmt_done(st);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  st = store_stmt(c, &users_set, DEVICE_TRIM);
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_int64(st, 2, keep);
+  rc = store_step_done(c, st, "device trim", NULL);
+  store_stmt_done(st);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  rc = delete_by_num(tx, DEVICE_PURGE, unused_before_ms, NULL, "device purge");
   return STORE_NONE == rc ? STORE_OK : rc;
 }
