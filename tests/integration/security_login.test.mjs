@@ -59,7 +59,7 @@ test('a guesser cannot lock the owner out of a device that has logged in before'
     assert.ok(mc.cookies.has(DEVICE_COOKIE));
     mc.cookies.delete('ujikom_session');
     assert.equal((await mc.login(email, PASSWORD)).status, 429, "another account's device cookie");
-    mc.cookies.set(DEVICE_COOKIE, 'not a token\u0001');
+    mc.cookies.set(DEVICE_COOKIE, `${'A'.repeat(42)}!`);
     assert.equal((await mc.login(email, PASSWORD)).status, 429, 'malformed device cookie');
 
     // The owner's known device gets in at once, during the attacker's back-off.
