@@ -390,8 +390,8 @@ struct login_device {
  * device, and a store error all count as an unknown device. */
 static void login_device_read(struct req *r, int64_t user_id, struct login_device *dev) {
   const char *token = req_cookie(r, AUTH_DEVICE_COOKIE);
-  struct store_login_device d;
   struct store_rd *rd = NULL;
+  int64_t device_user = 0;
   int rc;
 
   memset(dev, 0, sizeof *dev);
@@ -402,14 +402,14 @@ static void login_device_read(struct req *r, int64_t user_id, struct login_devic
   snprintf(dev->token, sizeof dev->token, "%s", token);
   rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_login_device_get(rd, &d, dev->hash);
+    rc = store_login_device_user(rd, dev->hash, r->now_ms - (int64_t)AUTH_DEVICE_MAX_AGE_S * 1000,
+                                 &device_user);
     store_rd_end(rd);
   }
   if (rc < 0) {
     log_msg(LOG_WARN, r->request_id, "device look-up: store %s", store_rc_name(rc));
   }
-  dev->known = STORE_OK == rc && user_id > 0 && d.user_id == user_id &&
-               r->now_ms - d.last_used_ms <= (int64_t)AUTH_DEVICE_MAX_AGE_S * 1000;
+  dev->known = STORE_OK == rc && user_id > 0 && device_user == user_id;
 }
 
 /* After a successful login: an unknown device gets a fresh token (a device cookie is never

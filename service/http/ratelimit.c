@@ -99,11 +99,11 @@ static int email_digest(char out[2 * 32 + 1], const char *email) {
   if (!ok) {
     return -1;
   }
-  for (unsigned int i = 0; i < mdlen; i++) {
+  for (size_t i = 0; i < 32; i++) {
     out[2 * i] = hex[md[i] >> 4];
     out[2 * i + 1] = hex[md[i] & 15];
   }
-  out[2 * mdlen] = '\0';
+  out[64] = '\0';
   return 0;
 }
 

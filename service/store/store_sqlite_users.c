@@ -68,8 +68,7 @@ static const char *const users_sqls[USERS__MAX] = {
                  "window_start = excluded.window_start, count = excluded.count, "
                  "blocked_until = excluded.blocked_until",
     [RATE_DELETE] = "DELETE FROM rate_limits WHERE key = ?1",
-    [DEVICE_GET] = "SELECT user_id, created_at, last_used_at FROM login_devices "
-                   "WHERE token_hash = ?1",
+    [DEVICE_GET] = "SELECT user_id FROM login_devices WHERE token_hash = ?1 AND last_used_at >= ?2",
     [DEVICE_PUT] = "INSERT INTO login_devices(token_hash, user_id, created_at, last_used_at) "
                    "VALUES(?1, ?2, ?3, ?3) ON CONFLICT(token_hash) DO UPDATE SET "
                    "user_id = excluded.user_id, last_used_at = excluded.last_used_at",
@@ -478,63 +477,61 @@ int store_ratelimit_reset(struct store_tx *tx, const char *key) {
 /* ------------------------------------------------------------------------------------ */
 /* known login devices */
 
-static int device_row(sqlite3_stmt *st, void *elem) {
-  struct store_login_device *d = elem;
-  d->user_id = sqlite3_column_int64(st, 0);
-  d->created_ms = sqlite3_column_int64(st, 1);
-  d->last_used_ms = sqlite3_column_int64(st, 2);
+static int device_user_row(sqlite3_stmt *st, void *elem) {
+  *(int64_t *)elem = sqlite3_column_int64(st, 0);
   return STORE_OK;
 }
 
-static const struct store_rowtype device_one = {"device get", sizeof(struct store_login_device),
-                                                device_row, NULL};
+static const struct store_rowtype device_user = {"device get", sizeof(int64_t), device_user_row,
+                                                 NULL};
 
-int store_login_device_get(struct store_rd *rd, struct store_login_device *out,
-                           const char *token_hash) {
+int store_login_device_user(struct store_rd *rd, const char *token_hash, int64_t used_since_ms,
+                            int64_t *out_user_id) {
   struct store_conn *c = store_rd_conn(rd);
+  const struct store_arg args[] = {STORE_ARG_TEXT(token_hash), STORE_ARG_INT(used_since_ms)};
   sqlite3_stmt *st = NULL;
-  memset(out, 0, sizeof *out);
+  *out_user_id = 0;
   if (NULL == token_hash) {
     return STORE_NONE;
   }
   st = store_stmt(c, &users_set, DEVICE_GET);
   if (NULL != st) {
-    store_bind_text(st, 1, token_hash);
+    store_bind_all(st, args, 2);
   }
-  return store_row_get(c, st, &device_one, out);
+  return store_row_get(c, st, &device_user, out_user_id);
+}
+
+/* Runs one write of this file's set with args bound: STORE_OK or negative. */
+static int users_exec(struct store_conn *c, int which, const struct store_arg *args, size_t n,
+                      const char *what) {
+  sqlite3_stmt *st = store_stmt(c, &users_set, which);
+  int rc;
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  store_bind_all(st, args, n);
+  rc = store_step_done(c, st, what, NULL);
+  store_stmt_done(st);
+  return rc;
 }
 
 int store_login_device_put(struct store_tx *tx, const char *token_hash, int64_t user_id,
                            int64_t now_ms, int64_t keep, int64_t unused_before_ms) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = NULL;
+  const struct store_arg put[] = {STORE_ARG_TEXT(token_hash), STORE_ARG_INT(user_id),
+                                  STORE_ARG_INT(now_ms)};
+  const struct store_arg trim[] = {STORE_ARG_INT(user_id), STORE_ARG_INT(keep)};
+  const struct store_arg purge[] = {STORE_ARG_INT(unused_before_ms)};
   int rc;
   if (NULL == token_hash || keep < 1) {
     return STORE_HARD;
   }
-  st = store_stmt(c, &users_set, DEVICE_PUT);
-  if (NULL == st) {
-    return STORE_HARD;
+  rc = users_exec(c, DEVICE_PUT, put, 3, "device put");
+  if (STORE_OK == rc) {
+    rc = users_exec(c, DEVICE_TRIM, trim, 2, "device trim");
   }
-  store_bind_text(st, 1, token_hash);
-  sqlite3_bind_int64(st, 2, user_id);
-  sqlite3_bind_int64(st, 3, now_ms);
-  rc = store_step_done(c, st, "device put", NULL);
-  store_stmt_done(st);
-  if (STORE_OK != rc) {
-    return rc;
+  if (STORE_OK == rc) {
+    rc = users_exec(c, DEVICE_PURGE, purge, 1, "device purge");
   }
-  st = store_stmt(c, &users_set, DEVICE_TRIM);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  sqlite3_bind_int64(st, 1, user_id);
-  sqlite3_bind_int64(st, 2, keep);
-  rc = store_step_done(c, st, "device trim", NULL);
-  store_stmt_done(st);
-  if (STORE_OK != rc) {
-    return rc;
-  }
-  rc = delete_by_num(tx, DEVICE_PURGE, unused_before_ms, NULL, "device purge");
-  return STORE_NONE == rc ? STORE_OK : rc;
+  return rc;
 }

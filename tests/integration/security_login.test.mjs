@@ -16,6 +16,23 @@ function setCookies(r) {
   return r.headers.getSetCookie ? r.headers.getSetCookie() : [];
 }
 
+// Runs fn with a daemon started with opts, which is stopped (cleanly) and removed after.
+async function withDaemon(opts, fn) {
+  const d = await startDaemon(opts);
+  try {
+    await fn(d);
+  } finally {
+    await stopClean(d);
+    d.cleanup();
+  }
+}
+
+// The login back-off's flags: max failures per bucket, a 60 s first back-off, a 600 s window.
+function backoffArgs(maxFailures, ...extra) {
+  return ['--login-max-failures', String(maxFailures), '--login-backoff', '60',
+    '--login-window', '600', ...extra];
+}
+
 async function register(base, email = uniqueEmail('kunci')) {
   const r = await new Client(base).register('Dewi Lestari', email, PASSWORD);
   assert.equal(r.status, 201, `register: ${r.status} ${r.text}`);
@@ -23,11 +40,7 @@ async function register(base, email = uniqueEmail('kunci')) {
 }
 
 test('a guesser cannot lock the owner out of a device that has logged in before', async () => {
-  const d = await startDaemon({
-    args: ['--login-max-failures', '3', '--login-backoff', '60', '--login-backoff-max', '900',
-      '--login-window', '600'],
-  });
-  try {
+  await withDaemon({ args: backoffArgs(3, '--login-backoff-max', '900') }, async (d) => {
     const email = await register(d.url);
     // The owner's browser logs in once and is remembered as a known device of this account.
     const owner = new Client(d.url);
@@ -76,17 +89,13 @@ test('a guesser cannot lock the owner out of a device that has logged in before'
     for (let i = 0; i < 4; i++) ownerTypos.push((await phone.login(email, `Salah-Ketik-${i}x`)).status);
     assert.deepEqual(ownerTypos, [401, 401, 401, 429], 'a known device is limited too');
     assert.equal((await phone.login(email, PASSWORD)).status, 429, 'its back-off holds the right password too');
-  } finally {
-    await stopClean(d);
-    d.cleanup();
-  }
+  });
 });
 
 test('the per-address back-off does not shut out a known device either', async () => {
-  const d = await startDaemon({
+  await withDaemon({
     args: ['--login-ip-max-failures', '4', '--login-backoff', '60', '--login-window', '600'],
-  });
-  try {
+  }, async (d) => {
     const email = await register(d.url);
     const owner = new Client(d.url);
     assert.equal((await owner.login(email, PASSWORD)).status, 200);
@@ -97,10 +106,7 @@ test('the per-address back-off does not shut out a known device either', async (
     assert.equal((await new Client(d.url).login(email, PASSWORD)).status, 429, 'unknown device from that address waits');
     const ok = await owner.login(email, PASSWORD);
     assert.equal(ok.status, 200, `known device: ${ok.status} ${ok.text}`);
-  } finally {
-    await stopClean(d);
-    d.cleanup();
-  }
+  });
 });
 
 function median(xs) {
@@ -173,11 +179,7 @@ function longEmail(n, tag) {
 }
 
 test('addresses of 245 to 254 bytes register and log in; longer ones are a 4xx', async () => {
-  const d = await startDaemon({
-    args: ['--login-max-failures', '2', '--login-backoff', '60', '--login-window', '600',
-      '--register-per-hour', '100'],
-  });
-  try {
+  await withDaemon({ args: backoffArgs(2, '--register-per-hour', '100') }, async (d) => {
     for (const n of [245, 250, 254]) {
       const email = longEmail(n, `p${n}`);
       const c = new Client(d.url);
@@ -199,43 +201,39 @@ test('addresses of 245 to 254 bytes register and log in; longer ones are a 4xx',
       const r = await new Client(d.url).login(email, 'Salah-Sandi-12345');
       assert.ok(r.status >= 400 && r.status < 500, `${n} bytes: ${r.status} ${r.text}`);
     }
-  } finally {
-    await stopClean(d);
-    d.cleanup();
-  }
+  });
 });
 
 test('client text in a debug log line cannot forge another line', async () => {
   const examsDir = makeExamsDir();
-  const d = await startDaemon({ examsDir, logLevel: 'debug' });
   try {
-    const cand = await candidateClient(d);
-    const asesor = await assessorClient(d, 'Asesor Log');
-    const id = await finishedAttempt(cand);
-    assert.equal((await asesor.post(`/api/reviews/${id}/claim`, {})).status, 200);
-    const forged = 'U9\n2026-01-01T00:00:00.000Z ERROR [forged] PALSU\r\u0085\u001b[31m';
-    const r = await asesor.post(`/api/reviews/${id}/decision`, {
-      items: FULL_MARKS, overall: 'K', units: { [forged]: { outcome: 'K' } },
+    await withDaemon({ examsDir, logLevel: 'debug' }, async (d) => {
+      const cand = await candidateClient(d);
+      const asesor = await assessorClient(d, 'Asesor Log');
+      const id = await finishedAttempt(cand);
+      assert.equal((await asesor.post(`/api/reviews/${id}/claim`, {})).status, 200);
+      const forged = 'U9\n2026-01-01T00:00:00.000Z ERROR [forged] PALSU\r\u0085\u001b[31m';
+      const r = await asesor.post(`/api/reviews/${id}/decision`, {
+        items: FULL_MARKS, overall: 'K', units: { [forged]: { outcome: 'K' } },
+      });
+      assert.equal(r.status, 400, r.text);
+      const r2 = await asesor.req('POST', `/api/reviews/${id}/decision`,
+        Buffer.concat([Buffer.from('{"overall":"K","items":{},"units":{"U'), Buffer.from([0xc3, 0x28, 0x0a]), Buffer.from('x":{}}}')]),
+        { headers: { 'Content-Type': 'application/json' }, raw: true });
+      assert.ok(r2.status >= 400 && r2.status < 500, r2.text);
+      const out = d.output();
+      const lines = out.split('\n');
+      assert.ok(out.includes('U9\\x0a2026-01-01T00:00:00.000Z ERROR [forged] PALSU\\x0d'),
+        `the key is logged, escaped:\n${out.slice(-3000)}`);
+      assert.ok(!lines.some((l) => l.startsWith('2026-01-01T00:00:00.000Z')), 'no forged line');
+      assert.ok(!lines.some((l) => /PALSU/.test(l) && !/\\x0a/.test(l)), 'no line that starts inside the key');
+      assert.ok(!out.includes('\r'), 'no carriage return in the log');
+      assert.ok(!out.includes('\u001b'), 'no escape character in the log');
+      assert.ok(!out.includes('\u0085'), 'no C1 control in the log');
+      // The harness decodes the log as UTF-8: a byte that is not would show as U+FFFD.
+      assert.ok(!out.includes('\ufffd'), 'the log is valid UTF-8');
     });
-    assert.equal(r.status, 400, r.text);
-    const r2 = await asesor.req('POST', `/api/reviews/${id}/decision`,
-      Buffer.concat([Buffer.from('{"overall":"K","items":{},"units":{"U'), Buffer.from([0xc3, 0x28, 0x0a]), Buffer.from('x":{}}}')]),
-      { headers: { 'Content-Type': 'application/json' }, raw: true });
-    assert.ok(r2.status >= 400 && r2.status < 500, r2.text);
-    const out = d.output();
-    const lines = out.split('\n');
-    assert.ok(out.includes('U9\\x0a2026-01-01T00:00:00.000Z ERROR [forged] PALSU\\x0d'),
-      `the key is logged, escaped:\n${out.slice(-3000)}`);
-    assert.ok(!lines.some((l) => l.startsWith('2026-01-01T00:00:00.000Z')), 'no forged line');
-    assert.ok(!lines.some((l) => /PALSU/.test(l) && !/\\x0a/.test(l)), 'no line that starts inside the key');
-    assert.ok(!out.includes('\r'), 'no carriage return in the log');
-    assert.ok(!out.includes('\u001b'), 'no escape character in the log');
-    assert.ok(!out.includes('\u0085'), 'no C1 control in the log');
-    assert.ok(Buffer.from(out, 'utf8').toString('utf8') === out && !out.includes('\ufffd'),
-      'the log is valid UTF-8');
   } finally {
-    await stopClean(d);
-    d.cleanup();
     rmSync(examsDir, { recursive: true, force: true });
   }
 });
