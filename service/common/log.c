@@ -98,8 +98,14 @@ static void emit(struct line *l) {
  * line is escaped here, where no caller can forget it: control bytes (C0, DEL), C1 controls
  * and the Unicode line and paragraph separators (written byte by byte), bytes that are not
  * well-formed UTF-8, and the backslash itself are written as \xNN; with fields set, spaces too
- * (a path cannot shift the fields after it). Well-formed UTF-8 text stays as it is. An escape
- * that no longer fits is left out whole. */
+ * (a path cannot shift the fields after it). Well-formed UTF-8 text stays as it is. Neither an
+ * escape nor a character that no longer fits is cut in half. */
+/* A run of text that needs no escapes, cut at the line's end without splitting a
+ * character. */
+static void put_run(struct line *l, const char *s, size_t n) {
+  put(l, s, utf8_cut(s, n, sizeof(l->buf) - 2 - l->len));
+}
+
 static void put_escaped(struct line *l, const char *s, size_t n, bool fields) {
   static const char hex[] = "0123456789abcdef";
   size_t run = 0;
@@ -122,7 +128,7 @@ static void put_escaped(struct line *l, const char *s, size_t n, bool fields) {
       i += len;
       continue;
     }
-    put(l, s + run, i - run);
+    put_run(l, s + run, i - run);
     for (size_t k = 0; k < len; k++) {
       unsigned char b = (unsigned char)s[i + k];
       char esc[4] = {'\\', 'x', hex[b >> 4], hex[b & 15]};
@@ -134,7 +140,7 @@ static void put_escaped(struct line *l, const char *s, size_t n, bool fields) {
     i += len;
     run = i;
   }
-  put(l, s + run, n - run);
+  put_run(l, s + run, n - run);
 }
 
 void log_access(const char *request_id, const char *method, const char *path, unsigned status,

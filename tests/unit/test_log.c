@@ -18,6 +18,7 @@
 
 #include "common/log.h"
 #include "ujikom/timefmt.h"
+#include "ujikom/utf8.h"
 
 static void expect_time(int64_t secs, long nsec) {
   char got[LOG_TIME_TEXT_LEN + 1];
@@ -171,6 +172,19 @@ static void message_escapes_client_text(void **state) {
   assert_int_equal('\n', got[len - 1]);
   assert_ptr_equal(got + len - 1, strchr(got, '\n')); /* one line */
   assert_int_equal(0, (len - 1 - strlen("INFO [0badc0de] detail: ")) % 4);
+  /* and a long run of two-byte characters without half a character */
+  char *wide = malloc(3001);
+  assert_non_null(wide);
+  for (size_t i = 0; i + 1 < 3000; i += 2) {
+    wide[i] = '\xc3';
+    wide[i + 1] = '\x84';
+  }
+  wide[3000] = '\0';
+  msg_line(got, sizeof(got), wide);
+  free(wide);
+  len = strlen(got);
+  assert_true(utf8_well_formed(got, len));
+  assert_int_equal('\n', got[len - 1]);
 }
 
 int main(void) {
