@@ -81,6 +81,14 @@ test('a guesser cannot lock the owner out of a device that has logged in before'
     assert.equal((await owner.get('/api/auth/me')).status, 200);
     // ... and that does not reset the shared bucket for the attacker.
     assert.equal((await attacker.login(email, 'Tebakan-lagi-Salah')).status, 429);
+    // The owner can change the password from there too (same buckets as a login).
+    const NEW_PASSWORD = 'Songket-Palembang-88';
+    const changed = await owner.post('/api/auth/password', { current_password: PASSWORD, new_password: NEW_PASSWORD });
+    assert.equal(changed.status, 200, `password change during the back-off: ${changed.text}`);
+    owner.csrf = changed.json.csrf;
+    assert.equal((await owner.post('/api/auth/logout', {})).status, 200);
+    assert.equal((await owner.login(email, NEW_PASSWORD)).status, 200, 'the new password, known device');
+    assert.equal((await new Client(d.url).login(email, NEW_PASSWORD)).status, 429, 'the new password, new browser');
 
     // The known device has its own small bucket: its own wrong passwords back off there.
     const ownerTypos = [];
@@ -88,7 +96,7 @@ test('a guesser cannot lock the owner out of a device that has logged in before'
     phone.cookies.set(DEVICE_COOKIE, owner.cookies.get(DEVICE_COOKIE));
     for (let i = 0; i < 4; i++) ownerTypos.push((await phone.login(email, `Salah-Ketik-${i}x`)).status);
     assert.deepEqual(ownerTypos, [401, 401, 401, 429], 'a known device is limited too');
-    assert.equal((await phone.login(email, PASSWORD)).status, 429, 'its back-off holds the right password too');
+    assert.equal((await phone.login(email, NEW_PASSWORD)).status, 429, 'its back-off holds the right password too');
   });
 });
 
