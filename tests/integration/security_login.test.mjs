@@ -117,6 +117,27 @@ test('the per-address back-off does not shut out a known device either', async (
   });
 });
 
+test('the login page remembers the device as well', async () => {
+  await withDaemon({ args: backoffArgs(2) }, async (d) => {
+    const email = await register(d.url);
+    const form = (c, password) => c.req('POST', '/login',
+      new URLSearchParams({ email, password }).toString(),
+      { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const browser = new Client(d.url);
+    const first = await form(browser, PASSWORD);
+    assert.equal(first.status, 303, first.text);
+    assert.ok(browser.cookies.has(DEVICE_COOKIE), 'the page login sets the device cookie');
+    browser.cookies.delete('ujikom_session');
+    const attacker = new Client(d.url);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await form(attacker, `Tebakan-${i}-Salah`)).status);
+    assert.deepEqual(statuses, [401, 401, 429], 'the guesser backs off');
+    assert.equal((await form(new Client(d.url), PASSWORD)).status, 429, 'a new browser waits');
+    const again = await form(browser, PASSWORD);
+    assert.equal(again.status, 303, `the known browser gets in: ${again.status}`);
+  });
+});
+
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
