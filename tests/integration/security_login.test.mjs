@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 
-import { startDaemon, stopClean, Client, tmpDir, uniqueEmail, PASSWORD, candidateClient } from './lib/daemon.mjs';
+import { startDaemon, stopClean, withDaemon, Client, tmpDir, uniqueEmail, PASSWORD, candidateClient } from './lib/daemon.mjs';
 import { assessorClient } from './lib/reliability.mjs';
 import { makeExamsDir, finishedAttempt, FULL_MARKS } from './lib/reviews.mjs';
 
@@ -14,17 +14,6 @@ const DEVICE_COOKIE = 'ujikom_device';
 
 function setCookies(r) {
   return r.headers.getSetCookie ? r.headers.getSetCookie() : [];
-}
-
-// Runs fn with a daemon started with opts, which is stopped (cleanly) and removed after.
-async function withDaemon(opts, fn) {
-  const d = await startDaemon(opts);
-  try {
-    await fn(d);
-  } finally {
-    await stopClean(d);
-    d.cleanup();
-  }
 }
 
 // The login back-off's flags: max failures per bucket, a 60 s first back-off, a 600 s window.
