@@ -149,6 +149,7 @@ test('login with a code: the password alone gives no session, the code does', as
   assert.ok(r.json.csrf);
   assert.equal(r.json.user.email, c.email);
   fresh.csrf = r.json.csrf;
+  assert.ok(fresh.cookies.has('ujikom_device'), 'the code step remembers the device, as a password log-in does');
   assert.equal((await fresh.get('/api/admin/users')).status, 200, 'a full admin session');
   // The ticket was used up.
   const again = await new Client(d.url).post('/api/auth/login/totp', { ticket, code: totp(secret, 1) });
