@@ -158,7 +158,7 @@ int cmd_verify(int argc, char **argv) {
   char dir[512], err[512] = "";
   int64_t now = clock_wall_s();
   for (int i = 1; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
+    if (cli_is_help(argv[i])) {
       verify_usage(stdout);
       return 0;
     }
@@ -173,9 +173,7 @@ int cmd_verify(int argc, char **argv) {
         return 2;
       }
       now = (int64_t)v;
-    } else if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
-      i++;
-    } else if (0 == strncmp(argv[i], "--data-dir=", 11)) {
+    } else if (cli_skip_data_dir(argc, argv, &i)) {
       continue;
     } else if (NULL == input && ('-' != argv[i][0] || '\0' == argv[i][1])) {
       input = argv[i];
