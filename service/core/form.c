@@ -607,10 +607,14 @@ static const struct view_item *view_item_of(const struct exam_view *v, size_t un
   return NULL;
 }
 
-/* Where a view takes its items and option orders from: a drawn form, or a compact order
- * (then k and q are its item and option cursors). Exactly one of form and order is set. */
+/* Where a view takes its items and option orders from: a drawn form (is_order false; fu and
+ * fi are the unit and item being walked), or a compact order (k and q are its item and option
+ * cursors). */
 struct view_source {
+  bool is_order;
   const struct exam_form *form;
+  const struct form_unit *fu;
+  const struct form_item *fi;
   const struct exam_form_order *order;
   size_t k, q;
 };
@@ -624,28 +628,28 @@ static inline void view_put(char *dst, size_t *n, const char *p, size_t l) {
 }
 
 /* True when the source is one of exam's forms (its units in the exam's order). */
-static bool source_fits(const struct view_source *src, const struct exam *exam) {
-  if (src->form != NULL) {
+static inline bool source_fits(const struct view_source *src, const struct exam *exam) {
+  if (!src->is_order) {
     return src->form->exam == exam && src->form->nunits == exam->nunits;
   }
   return src->order->exam == exam;
 }
 
-/* How many items the source shows of unit u, or SIZE_MAX when its unit u is another. */
-static size_t source_nitems(const struct view_source *src, size_t u) {
-  if (src->form != NULL) {
-    const struct form_unit *fu = &src->form->units[u];
-    return fu->unit_index == u ? fu->nitems : SIZE_MAX;
+/* How many items the source shows of unit u (the next one), or SIZE_MAX when its unit u is
+ * another. */
+static inline size_t source_nitems(struct view_source *src, size_t u) {
+  if (!src->is_order) {
+    src->fu = &src->form->units[u];
+    return src->fu->unit_index == u ? src->fu->nitems : SIZE_MAX;
   }
   return src->order->unit_nitems[u];
 }
 
-/* Item i of unit u; NULL when the source has no such item or not all its options. Moves an
- * order's item cursor on. */
-static const struct exam_item *source_item(struct view_source *src, size_t u, size_t i) {
-  if (src->form != NULL) {
-    const struct form_item *fi = &src->form->units[u].items[i];
-    return fi->noptions == fi->item->noptions ? fi->item : NULL;
+/* Item i of the unit; NULL when the source has no such item or not all its options. */
+static inline const struct exam_item *source_item(struct view_source *src, size_t i) {
+  if (!src->is_order) {
+    src->fi = &src->fu->items[i];
+    return src->fi->noptions == src->fi->item->noptions ? src->fi->item : NULL;
   }
   const struct exam_form_order *o = src->order;
   const struct exam_item *item = src->k < o->nitems ? o->items[src->k] : NULL;
@@ -653,30 +657,32 @@ static const struct exam_item *source_item(struct view_source *src, size_t u, si
   return item != NULL && src->q + item->noptions <= o->nopts ? item : NULL;
 }
 
-/* The index among item's options of the j-th one the source shows (item i of unit u), or
- * SIZE_MAX when it is not one of them. Moves an order's option cursor on. */
-static size_t source_option(struct view_source *src, size_t u, size_t i,
-                            const struct exam_item *item, size_t j) {
-  size_t at = SIZE_MAX;
-  if (src->form != NULL) {
-    const struct exam_option *opt = src->form->units[u].items[i].options[j];
-    if (opt >= item->options && opt < item->options + item->noptions) {
-      at = (size_t)(opt - item->options);
-    }
-  } else {
-    at = src->order->opts[src->q++];
+/* The index among item's options of the j-th one the source shows, or SIZE_MAX when it is
+ * not one of them. */
+static inline size_t source_option(struct view_source *src, const struct exam_item *item,
+                                   size_t j) {
+  if (!src->is_order) {
+    const struct exam_option *opt = src->fi->options[j];
+    return opt >= item->options && opt < item->options + item->noptions
+               ? (size_t)(opt - item->options)
+               : SIZE_MAX;
   }
+  size_t at = src->order->opts[src->q++];
   return at < item->noptions ? at : SIZE_MAX;
 }
 
 /* True when the source has shown all it holds (an order has no items or options left). */
-static bool source_done(const struct view_source *src) {
-  return src->form != NULL || (src->k == src->order->nitems && src->q == src->order->nopts);
+static inline bool source_done(const struct view_source *src) {
+  return !src->is_order || (src->k == src->order->nitems && src->q == src->order->nopts);
 }
 
 /* Walks the pieces of the view of a form (or of its compact order): with dst NULL only
- * counts. Returns the length, or SIZE_MAX when the form is not one of the view's exam. */
-static size_t view_walk(const struct exam_view *v, struct view_source *src, char *dst) {
+ * counts. Returns the length, or SIZE_MAX when the form is not one of the view's exam.
+ * Inlined into view_walk_form and view_walk_order (the exam-form hot path), so that each
+ * is compiled for its one kind of source with its cursors in registers. */
+static inline __attribute__((always_inline)) size_t
+view_walk(const struct exam_view *v, struct view_source source, char *dst) {
+  struct view_source *src = &source;
   size_t n = 0;
   if (!source_fits(src, v->exam)) {
     return SIZE_MAX;
@@ -692,7 +698,7 @@ static size_t view_walk(const struct exam_view *v, struct view_source *src, char
     }
     view_put(dst, &n, v->units[u].head.s, v->units[u].head.len);
     for (size_t i = 0; i < nitems; i++) {
-      const struct exam_item *item = source_item(src, u, i);
+      const struct exam_item *item = source_item(src, i);
       const struct view_item *vi = item != NULL ? view_item_of(v, u, item) : NULL;
       if (vi == NULL) {
         return SIZE_MAX;
@@ -704,7 +710,7 @@ static size_t view_walk(const struct exam_view *v, struct view_source *src, char
       if (item->noptions > 0) {
         view_put(dst, &n, ",\"options\":[", 12);
         for (size_t j = 0; j < item->noptions; j++) {
-          size_t at = source_option(src, u, i, item, j);
+          size_t at = source_option(src, item, j);
           if (at == SIZE_MAX) {
             return SIZE_MAX;
           }
@@ -723,25 +729,30 @@ static size_t view_walk(const struct exam_view *v, struct view_source *src, char
   return source_done(src) ? n : SIZE_MAX;
 }
 
+static size_t view_walk_form(const struct exam_view *v, const struct exam_form *form, char *dst) {
+  return view_walk(v, (struct view_source){.form = form}, dst);
+}
+
+static size_t view_walk_order(const struct exam_view *v, const struct exam_form_order *order,
+                              char *dst) {
+  return view_walk(v, (struct view_source){.is_order = true, .order = order}, dst);
+}
+
 size_t exam_view_order_size(const struct exam_view *view, const struct exam_form_order *order) {
-  struct view_source src = {.order = order};
-  return view_walk(view, &src, NULL);
+  return view_walk_order(view, order, NULL);
 }
 
 size_t exam_view_order_write(const struct exam_view *view, const struct exam_form_order *order,
                              char *dst) {
-  struct view_source src = {.order = order};
-  return view_walk(view, &src, dst);
+  return view_walk_order(view, order, dst);
 }
 
 size_t exam_view_form_size(const struct exam_view *view, const struct exam_form *form) {
-  struct view_source src = {.form = form};
-  return view_walk(view, &src, NULL);
+  return view_walk_form(view, form, NULL);
 }
 
 size_t exam_view_form_write(const struct exam_view *view, const struct exam_form *form, char *dst) {
-  struct view_source src = {.form = form};
-  return view_walk(view, &src, dst);
+  return view_walk_form(view, form, dst);
 }
 
 /* ------------------------------------------------------------------ stored form, fast */
