@@ -96,6 +96,15 @@ int tlog_tree_hash(struct tlog_hash *out, const struct tlog_hash_reader *r, uint
   return tlog_subtree_hash(out, r, 0, size);
 }
 
+/* Appends h to a proof being built; -1 when the proof is full. */
+static int proof_push(struct tlog_hash *out, size_t *n, const struct tlog_hash *h) {
+  if (*n >= TLOG_MAX_PROOF) {
+    return -1;
+  }
+  out[(*n)++] = *h;
+  return 0;
+}
+
 /* PATH(m, D[lo:hi]) of RFC 9162 section 2.1.3.1, appended leaf-side first. */
 static int path(struct tlog_hash *out, size_t *n, const struct tlog_hash_reader *r, uint64_t m,
                 uint64_t lo, uint64_t hi) {
@@ -113,11 +122,7 @@ static int path(struct tlog_hash *out, size_t *n, const struct tlog_hash_reader 
       return -1;
     }
   }
-  if (*n >= TLOG_MAX_PROOF) {
-    return -1;
-  }
-  out[(*n)++] = h;
-  return 0;
+  return proof_push(out, n, &h);
 }
 
 int tlog_inclusion_proof(struct tlog_hash out[TLOG_MAX_PROOF], size_t *out_n,
@@ -190,11 +195,7 @@ static int subproof(struct tlog_hash *out, size_t *n, const struct tlog_hash_rea
       }
     }
   }
-  if (*n >= TLOG_MAX_PROOF) {
-    return -1;
-  }
-  out[(*n)++] = h;
-  return 0;
+  return proof_push(out, n, &h);
 }
 
 int tlog_consistency_proof(struct tlog_hash out[TLOG_MAX_PROOF], size_t *out_n,

@@ -234,13 +234,18 @@ struct related {
   size_t bnode;
 };
 
-static int cmp_related(const void *a, const void *b) {
-  const struct related *x = a, *y = b;
-  int r = strcmp(x->hash, y->hash);
+/* The order of blank nodes by hash, then (for equal hashes) by number. */
+static int cmp_hash_then_bnode(const char *ha, size_t ba, const char *hb, size_t bb) {
+  int r = strcmp(ha, hb);
   if (0 != r) {
     return r;
   }
-  return x->bnode < y->bnode ? -1 : x->bnode > y->bnode;
+  return ba < bb ? -1 : ba > bb;
+}
+
+static int cmp_related(const void *a, const void *b) {
+  const struct related *x = a, *y = b;
+  return cmp_hash_then_bnode(x->hash, x->bnode, y->hash, y->bnode);
 }
 
 /* The next permutation in lexicographic order; false after the last. */
@@ -712,11 +717,7 @@ struct hashed {
 
 static int cmp_hashed(const void *a, const void *b) {
   const struct hashed *x = a, *y = b;
-  int r = strcmp(x->hash, y->hash);
-  if (0 != r) {
-    return r;
-  }
-  return x->bnode < y->bnode ? -1 : x->bnode > y->bnode;
+  return cmp_hash_then_bnode(x->hash, x->bnode, y->hash, y->bnode);
 }
 
 static int label_canonical(struct growbuf *b, const struct canon *c, size_t bnode,
