@@ -273,14 +273,24 @@ static yaml_node_t *field_val(struct field *fields, size_t nfields, const char *
 
 /* ------------------------------------------------------------------ scalars */
 
-/* A text value; NULL (reported) when not a scalar or empty and !allow_empty. */
-static const char *get_text(struct ld *ld, const yaml_node_t *n, const char *key,
-                            bool allow_empty) {
+/* The text of the scalar n, the value of key; NULL when n is missing (the map check has
+ * reported that) or is no scalar (reported: "'key' must be <what>"). */
+static const char *scalar_of(struct ld *ld, const yaml_node_t *n, const char *key,
+                             const char *what) {
   if (n == NULL) {
     return NULL;
   }
   if (!is_scalar(n)) {
-    ERR_AT(ld, n, "'%s' must be text, not a list or mapping", key);
+    ERR_AT(ld, n, "'%s' must be %s", key, what);
+    return NULL;
+  }
+  return scalar_text(n);
+}
+
+/* A text value; NULL (reported) when not a scalar or empty and !allow_empty. */
+static const char *get_text(struct ld *ld, const yaml_node_t *n, const char *key,
+                            bool allow_empty) {
+  if (scalar_of(ld, n, key, "text, not a list or mapping") == NULL) {
     return NULL;
   }
   size_t len = n->data.scalar.length;
@@ -342,14 +352,10 @@ static const char *get_id(struct ld *ld, const yaml_node_t *n, const char *key, 
 /* An integer in [min, max]; returns false (reported) otherwise. */
 static bool get_long(struct ld *ld, const yaml_node_t *n, const char *key, long min, long max,
                      long *out) {
-  if (n == NULL) {
+  const char *s = scalar_of(ld, n, key, "a whole number");
+  if (s == NULL) {
     return false;
   }
-  if (!is_scalar(n)) {
-    ERR_AT(ld, n, "'%s' must be a whole number", key);
-    return false;
-  }
-  const char *s = scalar_text(n);
   char *end = NULL;
   errno = 0;
   long v = strtol(s, &end, 10);
@@ -366,14 +372,10 @@ static bool get_long(struct ld *ld, const yaml_node_t *n, const char *key, long 
 }
 
 static bool get_double(struct ld *ld, const yaml_node_t *n, const char *key, double *out) {
-  if (n == NULL) {
+  const char *s = scalar_of(ld, n, key, "a number");
+  if (s == NULL) {
     return false;
   }
-  if (!is_scalar(n)) {
-    ERR_AT(ld, n, "'%s' must be a number", key);
-    return false;
-  }
-  const char *s = scalar_text(n);
   char *end = NULL;
   errno = 0;
   double v = strtod(s, &end);
@@ -386,21 +388,16 @@ static bool get_double(struct ld *ld, const yaml_node_t *n, const char *key, dou
 }
 
 static bool get_bool(struct ld *ld, const yaml_node_t *n, const char *key, bool *out) {
-  if (n == NULL) {
+  const char *s = scalar_of(ld, n, key, "true or false");
+  if (s == NULL) {
     return false;
   }
-  if (is_scalar(n)) {
-    if (strcmp(scalar_text(n), "true") == 0) {
-      *out = true;
-      return true;
-    }
-    if (strcmp(scalar_text(n), "false") == 0) {
-      *out = false;
-      return true;
-    }
+  if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0) {
+    ERR_AT(ld, n, "'%s' must be true or false", key);
+    return false;
   }
-  ERR_AT(ld, n, "'%s' must be true or false", key);
-  return false;
+  *out = strcmp(s, "true") == 0;
+  return true;
 }
 
 /* A sequence with at least min entries; NULL (reported) otherwise. */
