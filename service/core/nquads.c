@@ -476,56 +476,65 @@ static int copy_char(struct parser *p, struct growbuf *b, uint32_t *cp) {
   return 0;
 }
 
-static int parse_iri(struct parser *p, char **out, size_t *outlen) {
-  size_t start = p->i;
-  struct growbuf b = {.max = RDF_BUF_MAX};
-  p->i++; /* '<' */
-  for (;;) {
-    int c = peek(p);
-    if (c < 0 || '\n' == c || '\r' == c) {
-      free(b.p);
-      return fail_at(p, start, "unterminated IRI");
-    }
-    if ('>' == c) {
-      p->i++;
-      break;
-    }
+/* The closing character of a quoted term was read (see quoted_char). */
+#define QUOTED_END 256
+
+/* The next character inside a quoted term that opened at start and ends at close: the
+ * character (not consumed), QUOTED_END once close is read, or -1 (reported as unterminated)
+ * at the end of the line. */
+static int quoted_char(struct parser *p, size_t start, int close, const char *unterminated) {
+  int c = peek(p);
+  if (c < 0 || '\n' == c || '\r' == c) {
+    return fail_at(p, start, unterminated);
+  }
+  if (close == c) {
+    p->i++;
+    return QUOTED_END;
+  }
+  return c;
+}
+
+/* The characters of an IRI (after its '<', through its '>') into b. */
+static int iri_chars(struct parser *p, size_t start, struct growbuf *b) {
+  int c;
+  while (QUOTED_END != (c = quoted_char(p, start, '>', "unterminated IRI"))) {
     uint32_t cp = 0;
+    if (c < 0) {
+      return -1;
+    }
     if ('\\' == c) {
       p->i++;
       int e = peek(p);
       if ('u' != e && 'U' != e) {
-        free(b.p);
         return fail_at(p, p->i - 1, "only \\u and \\U escapes are allowed in IRIs");
       }
       if (0 != read_uchar(p, &cp)) {
-        free(b.p);
         return -1;
       }
       if (iri_forbidden(cp)) {
-        free(b.p);
         return fail_at(p, start, "escape stands for a character IRIs cannot hold");
       }
       char u[4];
-      if (0 != growbuf_add(&b, u, utf8_encode(u, cp))) {
-        free(b.p);
+      if (0 != growbuf_add(b, u, utf8_encode(u, cp))) {
         return fail_at(p, start, "out of memory");
       }
-      continue;
-    }
-    if (c < 0x80 && iri_forbidden((uint32_t)c)) {
-      free(b.p);
+    } else if (c < 0x80 && iri_forbidden((uint32_t)c)) {
       return fail_at(p, p->i, "character not allowed in an IRI");
-    }
-    if (0 != copy_char(p, &b, &cp)) {
-      free(b.p);
+    } else if (0 != copy_char(p, b, &cp)) {
       return -1;
     }
   }
-  const char *why = NULL == b.p ? "IRI is not absolute (no scheme)" : iri_problem(b.p, b.len);
-  if (NULL != why) {
+  const char *why = NULL == b->p ? "IRI is not absolute (no scheme)" : iri_problem(b->p, b->len);
+  return NULL != why ? fail_at(p, start, why) : 0;
+}
+
+static int parse_iri(struct parser *p, char **out, size_t *outlen) {
+  size_t start = p->i;
+  struct growbuf b = {.max = RDF_BUF_MAX};
+  p->i++; /* '<' */
+  if (0 != iri_chars(p, start, &b)) {
     free(b.p);
-    return fail_at(p, start, why);
+    return -1;
   }
   *out = b.p;
   *outlen = b.len;
@@ -563,79 +572,51 @@ static int parse_blank(struct parser *p, struct rdf_term *t) {
   return NULL == t->value ? fail_at(p, start, "out of memory") : 0;
 }
 
+/* What the one-character escapes of a string stand for (ECHAR); 0: none. */
+static const char string_escapes[128] = {['t'] = '\t', ['b'] = '\b', ['n'] = '\n',  ['r'] = '\r',
+                                         ['f'] = '\f', ['"'] = '"',  ['\''] = '\'', ['\\'] = '\\'};
+
+/* The characters of a string (after its opening '"', through its closing one) into b. */
+static int string_chars(struct parser *p, size_t start, struct growbuf *b) {
+  int c;
+  while (QUOTED_END != (c = quoted_char(p, start, '"', "unterminated string"))) {
+    uint32_t cp;
+    if (c < 0) {
+      return -1;
+    }
+    if ('\\' != c) {
+      if (0 != copy_char(p, b, &cp)) {
+        return -1;
+      }
+      continue;
+    }
+    p->i++;
+    int e = peek(p);
+    if (e >= 0 && e < 128 && 0 != string_escapes[e]) {
+      p->i++;
+      growbuf_char(b, string_escapes[e]);
+      continue;
+    }
+    if ('u' != e && 'U' != e) {
+      return fail_at(p, p->i - 1, "unknown escape in string");
+    }
+    if (0 != read_uchar(p, &cp)) {
+      return -1;
+    }
+    char u[4];
+    growbuf_add(b, u, utf8_encode(u, cp));
+  }
+  return b->failed ? fail_at(p, start, "out of memory") : 0;
+}
+
 static int parse_literal(struct parser *p, struct rdf_term *t) {
   size_t start = p->i;
   struct growbuf b = {.max = RDF_BUF_MAX};
   growbuf_reserve(&b, 0);
   p->i++; /* '"' */
-  for (;;) {
-    int c = peek(p);
-    if (c < 0 || '\n' == c || '\r' == c) {
-      free(b.p);
-      return fail_at(p, start, "unterminated string");
-    }
-    if ('"' == c) {
-      p->i++;
-      break;
-    }
-    uint32_t cp;
-    if ('\\' == c) {
-      p->i++;
-      int e = peek(p);
-      const char *plain = NULL;
-      switch (e) {
-      case 't':
-        plain = "\t";
-        break;
-      case 'b':
-        plain = "\b";
-        break;
-      case 'n':
-        plain = "\n";
-        break;
-      case 'r':
-        plain = "\r";
-        break;
-      case 'f':
-        plain = "\f";
-        break;
-      case '"':
-        plain = "\"";
-        break;
-      case '\'':
-        plain = "'";
-        break;
-      case '\\':
-        plain = "\\";
-        break;
-      default:
-        break;
-      }
-      if (NULL != plain) {
-        p->i++;
-        growbuf_str(&b, plain);
-        continue;
-      }
-      if ('u' != e && 'U' != e) {
-        free(b.p);
-        return fail_at(p, p->i - 1, "unknown escape in string");
-      }
-      if (0 != read_uchar(p, &cp)) {
-        free(b.p);
-        return -1;
-      }
-      char u[4];
-      growbuf_add(&b, u, utf8_encode(u, cp));
-      continue;
-    }
-    if (0 != copy_char(p, &b, &cp)) {
-      free(b.p);
-      return -1;
-    }
-  }
-  if (b.failed) {
+  if (0 != string_chars(p, start, &b)) {
     free(b.p);
-    return fail_at(p, start, "out of memory");
+    return -1;
   }
   t->kind = RDF_TERM_LITERAL;
   t->value = b.p;
