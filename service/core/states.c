@@ -35,40 +35,28 @@ static size_t name_index(const char *const *names, size_t n, const char *s) {
   return NULL == s ? n : i;
 }
 
+/* The indexed states' enums are int-sized (checked here), so one parse serves them all. */
+_Static_assert(sizeof(enum verdict) == sizeof(int) && sizeof(enum attempt_status) == sizeof(int) &&
+                   sizeof(enum appeal_status) == sizeof(int),
+               "state_parse stores an int");
+
+/* Stores the index of s in names into *out, an indexed state's enum; false (and *out
+ * untouched) when s is none of the names. */
+static bool state_parse(const char *const *names, size_t n, const char *s, void *out) {
+  int v = (int)name_index(names, n, s);
+  if ((size_t)v >= n) {
+    return false;
+  }
+  memcpy(out, &v, sizeof v);
+  return true;
+}
+
 const char *verdict_name(enum verdict v) {
   return name_at(verdict_names, NAMES_N(verdict_names), (unsigned)v, "PENDING");
 }
 
 bool verdict_parse(const char *s, enum verdict *out) {
-  size_t i = name_index(verdict_names, NAMES_N(verdict_names), s);
-  if (i < NAMES_N(verdict_names)) {
-    *out = (enum verdict)i;
-  }
-  return i < NAMES_N(verdict_names);
-}
-
-const char *attempt_status_name(enum attempt_status s) {
-  return name_at(attempt_status_names, NAMES_N(attempt_status_names), (unsigned)s, "open");
-}
-
-bool attempt_status_parse(const char *s, enum attempt_status *out) {
-  size_t i = name_index(attempt_status_names, NAMES_N(attempt_status_names), s);
-  if (i < NAMES_N(attempt_status_names)) {
-    *out = (enum attempt_status)i;
-  }
-  return i < NAMES_N(attempt_status_names);
-}
-
-const char *appeal_status_name(enum appeal_status s) {
-  return name_at(appeal_status_names, NAMES_N(appeal_status_names), (unsigned)s, "open");
-}
-
-bool appeal_status_parse(const char *s, enum appeal_status *out) {
-  size_t i = name_index(appeal_status_names, NAMES_N(appeal_status_names), s);
-  if (i < NAMES_N(appeal_status_names)) {
-    *out = (enum appeal_status)i;
-  }
-  return i < NAMES_N(appeal_status_names);
+  return state_parse(verdict_names, NAMES_N(verdict_names), s, out);
 }
 
 const char *role_name(enum role r) {
@@ -88,4 +76,20 @@ bool role_parse(const char *s, enum role *out) {
     }
   }
   return false;
+}
+
+const char *attempt_status_name(enum attempt_status s) {
+  return name_at(attempt_status_names, NAMES_N(attempt_status_names), (unsigned)s, "open");
+}
+
+bool attempt_status_parse(const char *s, enum attempt_status *out) {
+  return state_parse(attempt_status_names, NAMES_N(attempt_status_names), s, out);
+}
+
+const char *appeal_status_name(enum appeal_status s) {
+  return name_at(appeal_status_names, NAMES_N(appeal_status_names), (unsigned)s, "open");
+}
+
+bool appeal_status_parse(const char *s, enum appeal_status *out) {
+  return state_parse(appeal_status_names, NAMES_N(appeal_status_names), s, out);
 }
