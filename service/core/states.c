@@ -1,6 +1,7 @@
 /*
  * The name/parse pairs of the domain states (ujikom/states.h): the only place their text
- * forms are spelled out in C. Each state is a table of names walked by the same two helpers.
+ * forms are spelled out in C. Each state is a table of names walked by the same helpers; the
+ * functions come in the header's order.
  */
 #include "ujikom/states.h"
 
@@ -59,6 +60,14 @@ bool verdict_parse(const char *s, enum verdict *out) {
   return state_parse(verdict_names, NAMES_N(verdict_names), s, out);
 }
 
+const char *attempt_status_name(enum attempt_status s) {
+  return name_at(attempt_status_names, NAMES_N(attempt_status_names), (unsigned)s, "open");
+}
+
+bool attempt_status_parse(const char *s, enum attempt_status *out) {
+  return state_parse(attempt_status_names, NAMES_N(attempt_status_names), s, out);
+}
+
 const char *role_name(enum role r) {
   for (size_t i = 0; i < NAMES_N(roles); i++) {
     if (roles[i].role == r) {
@@ -76,14 +85,6 @@ bool role_parse(const char *s, enum role *out) {
     }
   }
   return false;
-}
-
-const char *attempt_status_name(enum attempt_status s) {
-  return name_at(attempt_status_names, NAMES_N(attempt_status_names), (unsigned)s, "open");
-}
-
-bool attempt_status_parse(const char *s, enum attempt_status *out) {
-  return state_parse(attempt_status_names, NAMES_N(attempt_status_names), s, out);
 }
 
 const char *appeal_status_name(enum appeal_status s) {
