@@ -28,9 +28,8 @@ static const char *file_argument(int argc, char **argv, const char *cmd) {
     if ('-' == argv[i][0] || NULL != file) {
       fprintf(stderr, "ujikom %s: unexpected argument '%s'\n", cmd, argv[i]);
       return NULL;
-    } else {
-      file = argv[i];
     }
+    file = argv[i];
   }
   if (NULL == file) {
     fprintf(stderr, "ujikom %s: missing FILE\n", cmd);
