@@ -82,8 +82,7 @@ const struct config_option config_options[] = {
     {"smtp-url", S(smtp_url), "", 0, 0,
      "SMTP server for password-reset mails, e.g. smtp://127.0.0.1:25 or smtps://host:465 "
      "(empty: candidates cannot ask for a link by e-mail; administrators issue links)"},
-    {"smtp-from", S(smtp_from), "ujikom@localhost", 0, 0,
-     "Sender address of password-reset mails"},
+    {"smtp-from", S(smtp_from), "ujikom@localhost", 0, 0, "Sender address of password-reset mails"},
     /* --- certificates --- */
     {"cert-validity-years", L(cert_validity_years), "3", 1, 10,
      "Default certificate validity when an exam does not say"},

@@ -123,8 +123,8 @@ static void *mailer_main(void *arg) {
     while (0 == m->count && !m->stopping) {
       pthread_cond_wait(&m->cond, &m->lock);
     }
-    if (0 == m->count) {
-      break; /* stopping and nothing left */
+    if (m->stopping) {
+      break; /* what is still queued is dropped by mailer_stop */
     }
     struct mail mail = m->queue[m->head];
     memset(&m->queue[m->head], 0, sizeof mail);
@@ -187,8 +187,8 @@ fail:
 
 /* The mail as sent: headers (Date, From, To, Subject, MIME) and the body with CRLF line
  * ends; a body line starting with '.' is not special here (libcurl escapes it). */
-static char *compose(const struct mailer *m, const char *to, const char *subject,
-                     const char *body, size_t *out_len) {
+static char *compose(const struct mailer *m, const char *to, const char *subject, const char *body,
+                     size_t *out_len) {
   char date[64];
   time_t now = time(NULL);
   struct tm tm;
@@ -271,6 +271,12 @@ void mailer_stop(struct mailer *m) {
   pthread_cond_signal(&m->cond);
   pthread_mutex_unlock(&m->lock);
   pthread_join(m->thread, NULL);
+  if (m->count > 0) {
+    log_msg(LOG_WARN, NULL, "mail: %zu queued mail(s) dropped at shutdown", m->count);
+  }
+  for (; m->count > 0; m->count--, m->head = (m->head + 1) % MAILER_QUEUE_MAX) {
+    mail_clear(&m->queue[m->head]);
+  }
   pthread_cond_destroy(&m->cond);
   pthread_mutex_destroy(&m->lock);
   free(m->url);

@@ -29,8 +29,8 @@ int mailer_start(struct mailer **out, const char *smtp_url, const char *from, ch
  * the queue is full, an argument is refused or memory ran out (logged). Thread-safe. */
 bool mailer_send(struct mailer *m, const char *to, const char *subject, const char *body);
 
-/* Sends what is queued (each under the timeouts), stops the thread and frees m. NULL
- * allowed. */
+/* Waits for the mail being sent (at most the total timeout), drops what is still queued
+ * (logged), stops the thread and frees m. NULL allowed. */
 void mailer_stop(struct mailer *m);
 
 /* Mails sent and failed so far (for logs and tests). */

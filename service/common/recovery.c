@@ -64,6 +64,10 @@ static int store_link(struct store_tx *tx, struct store_reset *r, long ttl_s) {
 /* ------------------------------------------------------------------------------------ */
 /* issue */
 
+bool recovery_may_issue(const struct store_user *u) {
+  return ROLE_CANDIDATE == u->role && !u->disabled;
+}
+
 struct issue_ctx {
   const struct recovery_issue_in *in;
   const char *hash;
@@ -86,7 +90,7 @@ static int tx_issue(struct store_tx *tx, void *vctx) {
     return rc;
   }
   OPENSSL_cleanse(c->user.password_hash, sizeof c->user.password_hash);
-  if (ROLE_CANDIDATE != c->user.role || c->user.disabled) {
+  if (!recovery_may_issue(&c->user)) {
     c->outcome = ROLE_CANDIDATE != c->user.role ? RECOVERY_NOT_CANDIDATE : RECOVERY_DISABLED;
     return STORE_CONFLICT;
   }
@@ -98,8 +102,8 @@ static int tx_issue(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc) {
     return STORE_EXISTS == rc ? STORE_HARD : rc; /* a 256-bit collision: a broken generator */
   }
-  after = audit_text(json_pack("{s:I, s:s?}", "expires_at", (json_int_t)c->reset.expires_ms, "via",
-                               in->via));
+  after = audit_text(
+      json_pack("{s:I, s:s?}", "expires_at", (json_int_t)c->reset.expires_ms, "via", in->via));
   if (NULL == after) {
     return STORE_HARD;
   }
@@ -134,6 +138,7 @@ enum recovery_rc recovery_issue(struct recovery_link *out, struct store *store,
   }
   out->user_id = c.user.id;
   memcpy(out->email, c.user.email, sizeof out->email);
+  memcpy(out->name, c.user.name, sizeof out->name);
   out->expires_ms = c.reset.expires_ms;
   res = RECOVERY_OK;
 cleanup:
@@ -176,7 +181,7 @@ static enum recovery_rc link_lookup(struct store *store, const char *token,
   /* The row was found by its hash; comparing again in constant time keeps any difference in
    * the look-up's timing from mattering. */
   if (0 != CRYPTO_memcmp(r.token_hash, hash, SESSION_HASH_LEN) || 0 != r.used_ms ||
-      now >= r.expires_ms || ROLE_CANDIDATE != out_user->role || out_user->disabled) {
+      now >= r.expires_ms || !recovery_may_issue(out_user)) {
     return RECOVERY_BAD_TOKEN;
   }
   return RECOVERY_OK;
@@ -205,7 +210,7 @@ static int tx_redeem(struct store_tx *tx, void *vctx) {
   if (STORE_OK == rc) {
     rc = store_user_by_id(store_tx_rd(tx), &u, c->user_id);
     OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
-    if (STORE_OK == rc && (u.disabled || ROLE_CANDIDATE != u.role)) {
+    if (STORE_OK == rc && !recovery_may_issue(&u)) {
       rc = STORE_NONE; /* disabled since the look-up */
     }
   }
@@ -314,8 +319,8 @@ static int tx_request(struct store_tx *tx, void *vctx) {
   const struct recovery_request_in *in = c->in;
   struct store_ratelimit addr, mail;
   int64_t now = store_tx_now_ms(tx);
-  int rc = store_ratelimit_hit(tx, &addr, c->addr_key, now, HOUR_MS, in->per_addr_per_hour,
-                               HOUR_MS);
+  int rc =
+      store_ratelimit_hit(tx, &addr, c->addr_key, now, HOUR_MS, in->per_addr_per_hour, HOUR_MS);
   c->limited = false;
   c->mail = false;
   if (STORE_OK != rc) {
@@ -333,8 +338,8 @@ static int tx_request(struct store_tx *tx, void *vctx) {
     rc = store_user_by_email(store_tx_rd(tx), &c->user, in->email);
     OPENSSL_cleanse(c->user.password_hash, sizeof c->user.password_hash);
   }
-  if (STORE_NONE == rc || (STORE_OK == rc && (ROLE_CANDIDATE != c->user.role ||
-                                              c->user.disabled || mail.blocked_until_ms > now))) {
+  if (STORE_NONE == rc ||
+      (STORE_OK == rc && (!recovery_may_issue(&c->user) || mail.blocked_until_ms > now))) {
     return STORE_OK;
   }
   if (STORE_OK != rc) {

@@ -46,16 +46,21 @@ struct recovery_link {
   char url[RECOVERY_URL_MAX]; /* public URL + RECOVERY_PAGE + "?t=" + token */
   int64_t user_id;
   char email[255];
+  char name[256];
   int64_t expires_ms;
 };
 
+/* May a link be issued for account u (an enabled candidate)? The admin page shows the
+ * button only then. */
+bool recovery_may_issue(const struct store_user *u);
+
 struct recovery_issue_in {
-  int64_t user_id;    /* the account, or 0 to find it by email */
-  const char *email;  /* used when user_id is 0 */
-  int64_t actor;      /* the administrator, or STORE_AUDIT_SYSTEM (command line) */
-  const char *via;    /* recorded in the audit entry ("cli"), or NULL */
+  int64_t user_id;   /* the account, or 0 to find it by email */
+  const char *email; /* used when user_id is 0 */
+  int64_t actor;     /* the administrator, or STORE_AUDIT_SYSTEM (command line) */
+  const char *via;   /* recorded in the audit entry ("cli"), or NULL */
   const char *public_url;
-  long ttl_s;         /* lifetime of the link, > 0 */
+  long ttl_s; /* lifetime of the link, > 0 */
 };
 
 /* Issues a link for a candidate: ends the account's earlier unused links, stores the new
@@ -93,9 +98,9 @@ struct recovery_request_in {
   const char *client_addr; /* the requesting client's address */
   const char *public_url;
   long ttl_s;
-  long per_addr_per_hour;  /* requests one client address may make per hour */
-  long mails_per_hour;     /* mails one account receives per hour */
-  struct mailer *mailer;   /* where the mail goes (not NULL) */
+  long per_addr_per_hour; /* requests one client address may make per hour */
+  long mails_per_hour;    /* mails one account receives per hour */
+  struct mailer *mailer;  /* where the mail goes (not NULL) */
 };
 
 /* A candidate asks for a link by e-mail. The answer and the work are the same whether or not

@@ -13,6 +13,7 @@ struct store;      /* service/store/store.h */
 struct catalog;    /* service/common/catalog.h: exams and subsectors loaded from exams/ */
 struct keystore;   /* service/common/keystore.h: Ed25519 signing keys under the data dir */
 struct form_index; /* service/common/form_index.h: items of recently used attempt forms */
+struct mailer;     /* service/common/mailer.h: outgoing mail */
 
 struct svc {
   const struct config *cfg;
@@ -23,6 +24,7 @@ struct svc {
   struct keystore *_Atomic keys;
   int64_t started_ms;       /* wall clock at start, for /healthz uptime */
   struct form_index *forms; /* thread-safe itself; may be NULL (no cache) */
+  struct mailer *mailer;    /* thread-safe itself; NULL without --smtp-url */
 };
 
 #endif

@@ -34,6 +34,8 @@
   ERR(WEAK_PASSWORD, 400, "The password is too short or too common.")                              \
   ERR(ACCOUNT_DISABLED, 403, "This account is disabled.")                                          \
   ERR(WRONG_PASSWORD, 403, "The current password is wrong.")                                       \
+  ERR(RESET_LINK_INVALID, 400, "This password-reset link is invalid, used or expired.")            \
+  ERR(RESET_NOT_CANDIDATE, 409, "Reset links are for candidate accounts only.")                    \
   /* --- exams and attempts --- */                                                                 \
   ERR(EXAM_NOT_FOUND, 404, "No such exam.")                                                        \
   ERR(ATTEMPT_NOT_FOUND, 404, "No such attempt.")                                                  \
