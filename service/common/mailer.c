@@ -29,7 +29,6 @@ struct mailer {
   struct mail queue[MAILER_QUEUE_MAX];
   size_t head, count;
   bool stopping;
-  unsigned long sent, failed;
 };
 
 /* No CR, LF or other control characters, 1..max bytes. */
@@ -131,14 +130,9 @@ static void *mailer_main(void *arg) {
     m->head = (m->head + 1) % MAILER_QUEUE_MAX;
     m->count--;
     pthread_mutex_unlock(&m->lock);
-    bool ok = transfer(m, &mail);
+    transfer(m, &mail); /* a failure is logged there */
     mail_clear(&mail);
     pthread_mutex_lock(&m->lock);
-    if (ok) {
-      m->sent++;
-    } else {
-      m->failed++;
-    }
   }
   pthread_mutex_unlock(&m->lock);
   return NULL;
@@ -253,13 +247,6 @@ bool mailer_send(struct mailer *m, const char *to, const char *subject, const ch
     log_msg(LOG_WARN, NULL, "mail: the queue is full; a mail was dropped");
   }
   return queued;
-}
-
-void mailer_counts(struct mailer *m, unsigned long *out_sent, unsigned long *out_failed) {
-  pthread_mutex_lock(&m->lock);
-  *out_sent = m->sent;
-  *out_failed = m->failed;
-  pthread_mutex_unlock(&m->lock);
 }
 
 void mailer_stop(struct mailer *m) {

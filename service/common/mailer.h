@@ -33,7 +33,4 @@ bool mailer_send(struct mailer *m, const char *to, const char *subject, const ch
  * (logged), stops the thread and frees m. NULL allowed. */
 void mailer_stop(struct mailer *m);
 
-/* Mails sent and failed so far (for logs and tests). */
-void mailer_counts(struct mailer *m, unsigned long *out_sent, unsigned long *out_failed);
-
 #endif
