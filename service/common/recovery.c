@@ -240,7 +240,7 @@ static int tx_redeem(struct store_tx *tx, void *vctx) {
   return rc;
 }
 
-enum recovery_rc recovery_redeem(int64_t *out_user_id, struct store *store,
+enum recovery_rc recovery_redeem(struct store_user *out, struct store *store,
                                  const struct recovery_redeem_in *in,
                                  enum password_strength *out_strength, int *out_store_rc) {
   char hash[SESSION_HASH_LEN + 1];
@@ -250,7 +250,7 @@ enum recovery_rc recovery_redeem(int64_t *out_user_id, struct store *store,
   enum accounts_rc arc;
   enum recovery_rc res;
   int rc = STORE_HARD;
-  *out_user_id = 0;
+  memset(out, 0, sizeof *out);
   *out_strength = PASSWORD_STRONG;
   *out_store_rc = STORE_OK;
   res = link_lookup(store, in->token, hash, &u, out_store_rc);
@@ -274,7 +274,7 @@ enum recovery_rc recovery_redeem(int64_t *out_user_id, struct store *store,
   if (STORE_OK != rc) {
     return store_failed(out_store_rc, rc);
   }
-  *out_user_id = u.id;
+  *out = u;
   return RECOVERY_OK;
 }
 

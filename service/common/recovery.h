@@ -86,10 +86,11 @@ struct recovery_redeem_in {
  * enabled candidate; the password must pass accounts_check_password (a refused password
  * leaves the link usable). Then, in one transaction: uses the link (a link raced by another
  * redemption is refused), sets the password, ends the account's sessions and other links,
- * and appends "user.password_reset" to the audit log. RECOVERY_OK with *out_user_id;
+ * and appends "user.password_reset" to the audit log. RECOVERY_OK with *out the account
+ * (password hash wiped);
  * RECOVERY_BAD_TOKEN, RECOVERY_NO_PASSWORD, RECOVERY_WEAK_PASSWORD (*out_strength),
  * RECOVERY_STORE_FAILED (*out_store_rc) or RECOVERY_INTERNAL. */
-enum recovery_rc recovery_redeem(int64_t *out_user_id, struct store *store,
+enum recovery_rc recovery_redeem(struct store_user *out, struct store *store,
                                  const struct recovery_redeem_in *in,
                                  enum password_strength *out_strength, int *out_store_rc);
 

@@ -70,11 +70,13 @@ enum recovery_rc h_recovery_redeem(struct req *r, const char *token, const char 
                                   .password = password,
                                   .hash = auth_password_hash,
                                   .log2n = (unsigned)r->svc->cfg->kdf_log2n};
-  int64_t user_id = 0;
-  enum recovery_rc rc = recovery_redeem(&user_id, r->svc->store, &in, out_strength, out_store_rc);
+  struct store_user u;
+  enum recovery_rc rc = recovery_redeem(&u, r->svc->store, &in, out_strength, out_store_rc);
   if (RECOVERY_OK == rc) {
     log_msg(LOG_INFO, r->request_id, "account %lld set a new password with a reset link",
-            (long long)user_id);
+            (long long)u.id);
+    /* The holder of the link may log in at once, even during a login back-off. */
+    ratelimit_login_succeeded(r, u.email);
   }
   return rc;
 }

@@ -97,7 +97,8 @@ int reply_recovery(struct req *r, enum recovery_rc rc, enum password_strength st
 /* Issues a link for the account of path parameter :id as the request's administrator:
  * 0 with *out (wipe out->url after use), or -1 after replying. */
 int h_recovery_issue(struct req *r, struct recovery_link *out);
-/* Redeems token with password (the recovery module's outcome; nothing replied). */
+/* Redeems token with password and clears the account's login back-off (the recovery
+ * module's outcome; nothing replied). */
 enum recovery_rc h_recovery_redeem(struct req *r, const char *token, const char *password,
                                    enum password_strength *out_strength, int *out_store_rc);
 /* Asks for a link by e-mail: 0 when accepted (the same for every address; nothing replied),
