@@ -113,10 +113,10 @@ int h_page_admin_reset_link(struct req *r) {
   HTML_LIT(h, "</h1><div class=\"card\"><p>");
   html_text_sub(h, L(r, "reset.admin_text"), "name", link.name, "email", link.email, "expires",
                 expires, NULL);
-  HTML_LIT(h, "</p><p><label for=\"reset-url\">URL</label><input id=\"reset-url\" type=\"text\" "
-              "readonly data-reset-url");
-  html_attr(h, "value", link.url);
-  HTML_LIT(h, "></p></div><p><a href=\"/admin#s-accounts\">");
+  HTML_LIT(h, "</p><p><label for=\"reset-url\">URL</label><textarea id=\"reset-url\" rows=\"3\" "
+              "readonly>");
+  html_text(h, link.url);
+  HTML_LIT(h, "</textarea></p></div><p><a href=\"/admin#s-accounts\">");
   html_text(h, L(r, "page.back"));
   HTML_LIT(h, "</a></p>");
   layout_end(h, r);
