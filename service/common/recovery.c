@@ -356,7 +356,7 @@ static int tx_request(struct store_tx *tx, void *vctx) {
 
 /* The mail of a link, in Indonesian. */
 static bool send_link(struct mailer *m, const struct store_user *u, const char *url, long ttl_s) {
-  char body[1024];
+  char body[2048];
   long minutes = (ttl_s + 59) / 60;
   int n = snprintf(body, sizeof body,
                    "Halo %s,\n\n"
