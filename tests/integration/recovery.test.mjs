@@ -291,9 +291,22 @@ test('a candidate asks by e-mail: same answer for every address, mail only for a
   // Per address: the third request within the hour gets the same answer and no mail.
   const third = await new Client(dm.url).post('/api/auth/reset-request', { email: cand.email });
   assert.equal(third.status, 202);
+  assert.equal(third.text, unknown.text);
+
+  // Staff and disabled accounts get the same answer and no mail.
+  const staff = await adminClient(dm);
+  const gone = await candidateClient(dm, 'Akun Nonaktif');
+  assert.equal((await staff.post(`/api/admin/users/${gone.user.id}/disable`, {})).status, 200);
+  for (const email of [staff.email, gone.email]) {
+    const r = await new Client(dm.url).post('/api/auth/reset-request', { email });
+    assert.equal(r.status, 202);
+    assert.equal(r.text, unknown.text, `the same answer for ${email}`);
+  }
   await sleep(1500);
   assert.equal(sink.mails.filter((x) => x.to.includes(cand.email)).length, 2, 'two mails, then no more');
   assert.ok(!sink.mails.some((x) => x.to.includes(unknownEmail)), 'no mail for an unknown address');
+  assert.ok(!sink.mails.some((x) => x.to.includes(staff.email)), 'no mail for a staff account');
+  assert.ok(!sink.mails.some((x) => x.to.includes(gone.email)), 'no mail for a disabled account');
   assert.ok(!dm.output().includes(token), 'no token in the daemon log');
   // The mail thread stops with the daemon: a clean exit, no sanitizer report.
   await stopClean(dm);
