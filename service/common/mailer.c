@@ -12,6 +12,7 @@
 
 #include <openssl/crypto.h>
 
+#include "common/accounts.h"
 #include "common/log.h"
 
 struct mail {
@@ -31,25 +32,10 @@ struct mailer {
   bool stopping;
 };
 
-/* No CR, LF or other control characters, 1..max bytes. */
-static bool header_safe(const char *s, size_t max) {
-  size_t n = NULL == s ? 0 : strnlen(s, max + 1);
-  if (0 == n || n > max) {
-    return false;
-  }
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c < 0x20 || 0x7f == c) {
-      return false;
-    }
-  }
-  return true;
-}
-
 /* A plain address for the envelope: no spaces or angle brackets, one '@'. */
 static bool address_safe(const char *s) {
   const char *at = NULL;
-  if (!header_safe(s, 254) || NULL != strpbrk(s, " <>\"\\,;")) {
+  if (!accounts_plain_text(s, 1, 254) || NULL != strpbrk(s, " <>\"\\,;")) {
     return false;
   }
   at = strchr(s, '@');
@@ -142,7 +128,7 @@ int mailer_start(struct mailer **out, const char *smtp_url, const char *from, ch
                  size_t errlen) {
   struct mailer *m = NULL;
   *out = NULL;
-  if (!header_safe(smtp_url, 255) || NULL != strchr(smtp_url, ' ') ||
+  if (!accounts_plain_text(smtp_url, 1, 255) || NULL != strchr(smtp_url, ' ') ||
       (0 != strncmp(smtp_url, "smtp://", 7) && 0 != strncmp(smtp_url, "smtps://", 8))) {
     snprintf(err, errlen, "--smtp-url: must start with smtp:// or smtps://");
     return -1;
@@ -223,7 +209,7 @@ static char *compose(const struct mailer *m, const char *to, const char *subject
 bool mailer_send(struct mailer *m, const char *to, const char *subject, const char *body) {
   struct mail mail = {0};
   bool queued = false;
-  if (NULL == m || !address_safe(to) || !header_safe(subject, 200) || NULL == body) {
+  if (NULL == m || !address_safe(to) || !accounts_plain_text(subject, 1, 200) || NULL == body) {
     log_msg(LOG_WARN, NULL, "mail: refused a mail with an unusable address or subject");
     return false;
   }

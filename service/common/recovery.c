@@ -41,10 +41,6 @@ static bool link_url(char out[RECOVERY_URL_MAX], const char *public_url, const c
   return n > 0 && n < RECOVERY_URL_MAX;
 }
 
-static void subject_of(char *out, size_t outlen, int64_t user_id) {
-  snprintf(out, outlen, "user:%lld", (long long)user_id);
-}
-
 /* Ends the account's unused links, purges long-expired ones and stores r (its time fields
  * are set here from the transaction's clock). */
 static int store_link(struct store_tx *tx, struct store_reset *r, long ttl_s) {
@@ -80,8 +76,6 @@ static int tx_issue(struct store_tx *tx, void *vctx) {
   struct issue_ctx *c = vctx;
   const struct recovery_issue_in *in = c->in;
   struct store_rd *rd = store_tx_rd(tx);
-  char subject[40];
-  char *after = NULL;
   int rc = 0 != in->user_id ? store_user_by_id(rd, &c->user, in->user_id)
                             : store_user_by_email(rd, &c->user, in->email);
   c->outcome = RECOVERY_OK;
@@ -102,15 +96,9 @@ static int tx_issue(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc) {
     return STORE_EXISTS == rc ? STORE_HARD : rc; /* a 256-bit collision: a broken generator */
   }
-  after = audit_text(
+  return audit_user_entry(
+      tx, in->actor, "user.reset_link", c->user.id,
       json_pack("{s:I, s:s?}", "expires_at", (json_int_t)c->reset.expires_ms, "via", in->via));
-  if (NULL == after) {
-    return STORE_HARD;
-  }
-  subject_of(subject, sizeof subject, c->user.id);
-  rc = store_audit_append(tx, NULL, in->actor, "user.reset_link", subject, NULL, after);
-  free(after);
-  return rc;
 }
 
 enum recovery_rc recovery_issue(struct recovery_link *out, struct store *store,
@@ -203,7 +191,6 @@ struct redeem_ctx {
 static int tx_redeem(struct store_tx *tx, void *vctx) {
   struct redeem_ctx *c = vctx;
   struct store_user u;
-  char subject[40];
   int64_t ended = 0;
   int rc = store_reset_use(tx, c->token_hash, store_tx_now_ms(tx));
   c->token_refused = false;
@@ -230,14 +217,8 @@ static int tx_redeem(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc) {
     return rc;
   }
-  char *after = audit_text(json_pack("{s:I}", "sessions_ended", (json_int_t)ended));
-  if (NULL == after) {
-    return STORE_HARD;
-  }
-  subject_of(subject, sizeof subject, c->user_id);
-  rc = store_audit_append(tx, NULL, c->user_id, "user.password_reset", subject, NULL, after);
-  free(after);
-  return rc;
+  return audit_user_entry(tx, c->user_id, "user.password_reset", c->user_id,
+                          json_pack("{s:I}", "sessions_ended", (json_int_t)ended));
 }
 
 enum recovery_rc recovery_redeem(struct store_user *out, struct store *store,

@@ -15,30 +15,34 @@
 #include "http/handlers.h"
 #include "http/ratelimit.h"
 
+/* The plain refusals: the registry error (and detail) of each outcome that needs nothing
+ * else; the other outcomes are answered in reply_recovery itself. */
+static const struct {
+  bool set;
+  enum err code;
+  const char *detail;
+} refusals[] = {
+    [RECOVERY_NOT_FOUND] = {true, ERR_USER_NOT_FOUND, NULL},
+    [RECOVERY_NOT_CANDIDATE] = {true, ERR_RESET_NOT_CANDIDATE, NULL},
+    [RECOVERY_DISABLED] = {true, ERR_ACCOUNT_DISABLED, NULL},
+    [RECOVERY_BAD_TOKEN] = {true, ERR_RESET_LINK_INVALID, NULL},
+    [RECOVERY_NO_PASSWORD] = {true, ERR_INVALID_FIELD, "password: a new password is required."},
+    [RECOVERY_BAD_EMAIL] = {true, ERR_INVALID_FIELD, "email: 3 to 254 bytes of text."},
+};
+
 int reply_recovery(struct req *r, enum recovery_rc rc, enum password_strength strength,
                    int store_rc, int64_t retry_s) {
-  switch (rc) {
-  case RECOVERY_NOT_FOUND:
-    return reply_error(r, ERR_USER_NOT_FOUND, NULL);
-  case RECOVERY_NOT_CANDIDATE:
-    return reply_error(r, ERR_RESET_NOT_CANDIDATE, NULL);
-  case RECOVERY_DISABLED:
-    return reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
-  case RECOVERY_BAD_TOKEN:
-    return reply_error(r, ERR_RESET_LINK_INVALID, NULL);
-  case RECOVERY_NO_PASSWORD:
-    return reply_error(r, ERR_INVALID_FIELD, "password: a new password is required.");
-  case RECOVERY_WEAK_PASSWORD:
+  if ((size_t)rc < sizeof refusals / sizeof refusals[0] && refusals[rc].set) {
+    return reply_error(r, refusals[rc].code, refusals[rc].detail);
+  }
+  if (RECOVERY_WEAK_PASSWORD == rc) {
     return reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
-  case RECOVERY_BAD_EMAIL:
-    return reply_error(r, ERR_INVALID_FIELD, "email: 3 to 254 bytes of text.");
-  case RECOVERY_RATE_LIMITED:
+  }
+  if (RECOVERY_RATE_LIMITED == rc) {
     return ratelimit_reply(r, retry_s);
-  case RECOVERY_STORE_FAILED:
+  }
+  if (RECOVERY_STORE_FAILED == rc) {
     return reply_store_error(r, store_rc, "password reset");
-  case RECOVERY_OK:
-  case RECOVERY_INTERNAL:
-    break;
   }
   log_msg(LOG_ERROR, r->request_id, "password reset: internal failure");
   return reply_error(r, ERR_INTERNAL, NULL);

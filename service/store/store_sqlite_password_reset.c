@@ -21,27 +21,35 @@ static const char *const reset_sqls[RESET__MAX] = {
 };
 static const struct store_sqlset reset_set = {"password_resets", reset_sqls, RESET__MAX};
 
-int store_reset_create(struct store_tx *tx, const struct store_reset *r) {
+/* Runs the write statement `which` with args bound to ?1, ?2, ...: STORE_OK or a mapped
+ * error; *out_n (may be NULL) receives the rows it changed. */
+static int reset_run(struct store_tx *tx, int which, const struct store_arg *args, size_t nargs,
+                     int64_t *out_n, const char *what) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = NULL;
+  sqlite3_stmt *st = store_stmt(c, &reset_set, which);
+  int64_t changes = 0;
   int rc = STORE_HARD;
+  if (NULL != st) {
+    store_bind_all(st, args, nargs);
+    rc = store_step_done(c, st, what, &changes);
+    store_stmt_done(st);
+  }
+  if (NULL != out_n) {
+    *out_n = STORE_OK == rc ? changes : 0;
+  }
+  return rc;
+}
+
+int store_reset_create(struct store_tx *tx, const struct store_reset *r) {
   if (NULL == r || r->expires_ms <= r->created_ms) {
     return STORE_HARD;
   }
-  st = store_stmt(c, &reset_set, RESET_INSERT);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
+  /* A link the account holder asked for by e-mail has no issuer: SQL NULL. */
   const struct store_arg args[] = {STORE_ARG_TEXT(r->token_hash), STORE_ARG_INT(r->user_id),
-                                   STORE_ARG_INT(r->issued_by), STORE_ARG_INT(r->created_ms),
-                                   STORE_ARG_INT(r->expires_ms)};
-  store_bind_all(st, args, sizeof args / sizeof args[0]);
-  if (STORE_RESET_SELF == r->issued_by) {
-    sqlite3_bind_null(st, 3);
-  }
-  rc = store_step_done(c, st, "reset insert", NULL);
-  store_stmt_done(st);
-  return rc;
+                                   STORE_RESET_SELF == r->issued_by ? STORE_ARG_TEXT(NULL)
+                                                                    : STORE_ARG_INT(r->issued_by),
+                                   STORE_ARG_INT(r->created_ms), STORE_ARG_INT(r->expires_ms)};
+  return reset_run(tx, RESET_INSERT, args, sizeof args / sizeof args[0], NULL, "reset insert");
 }
 
 static int reset_row(sqlite3_stmt *st, void *elem) {
@@ -50,11 +58,11 @@ static int reset_row(sqlite3_stmt *st, void *elem) {
   if (0 != store_col_copy(st, 0, r->token_hash, sizeof r->token_hash)) {
     return STORE_HARD;
   }
-  r->user_id = sqlite3_column_int64(st, 1);
-  r->issued_by = sqlite3_column_int64(st, 2);
-  r->created_ms = sqlite3_column_int64(st, 3);
-  r->expires_ms = sqlite3_column_int64(st, 4);
-  r->used_ms = sqlite3_column_int64(st, 5);
+  /* columns 1.. in the order of RESET_GET */
+  int64_t *const nums[] = {&r->user_id, &r->issued_by, &r->created_ms, &r->expires_ms, &r->used_ms};
+  for (int i = 0; i < (int)(sizeof nums / sizeof nums[0]); i++) {
+    *nums[i] = sqlite3_column_int64(st, i + 1);
+  }
   return STORE_OK;
 }
 
@@ -63,61 +71,31 @@ static const struct store_rowtype reset_one = {"reset lookup", sizeof(struct sto
 
 int store_reset_get(struct store_rd *rd, struct store_reset *out, const char *token_hash) {
   struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = NULL;
-  if (NULL == token_hash) {
-    return STORE_NONE;
+  const struct store_arg key = STORE_ARG_TEXT(token_hash);
+  sqlite3_stmt *st = NULL == token_hash ? NULL : store_stmt(c, &reset_set, RESET_GET);
+  if (NULL == st) {
+    return NULL == token_hash ? STORE_NONE : STORE_HARD;
   }
-  st = store_stmt(c, &reset_set, RESET_GET);
-  if (NULL != st) {
-    store_bind_text(st, 1, token_hash);
-  }
+  store_bind_all(st, &key, 1);
   return store_row_get(c, st, &reset_one, out);
 }
 
 int store_reset_use(struct store_tx *tx, const char *token_hash, int64_t now_ms) {
-  struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = NULL;
-  if (NULL == token_hash) {
-    return STORE_NONE;
+  const struct store_arg args[] = {STORE_ARG_TEXT(token_hash), STORE_ARG_INT(now_ms)};
+  int64_t changed = 0;
+  int rc = STORE_NONE;
+  if (NULL != token_hash) {
+    rc = reset_run(tx, RESET_USE, args, 2, &changed, "reset use");
   }
-  st = store_stmt(c, &reset_set, RESET_USE);
-  if (NULL != st) {
-    store_bind_text(st, 1, token_hash);
-    sqlite3_bind_int64(st, 2, now_ms);
-  }
-  return store_step_changes(c, st, "reset use");
-}
-
-/* Runs a write bound to (?1 = a, ?2 = b, when the statement has it) and reports the rows it
- * changed through *out_n (may be NULL). */
-static int reset_write(struct store_tx *tx, int which, int64_t a, int64_t b, int64_t *out_n,
-                       const char *what) {
-  struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &reset_set, which);
-  int64_t changes = 0;
-  int rc = STORE_HARD;
-  if (NULL != out_n) {
-    *out_n = 0;
-  }
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  sqlite3_bind_int64(st, 1, a);
-  if (sqlite3_bind_parameter_count(st) >= 2) {
-    sqlite3_bind_int64(st, 2, b);
-  }
-  rc = store_step_done(c, st, what, &changes);
-  store_stmt_done(st);
-  if (STORE_OK == rc && NULL != out_n) {
-    *out_n = changes;
-  }
-  return rc;
+  return STORE_OK == rc && 0 == changed ? STORE_NONE : rc;
 }
 
 int store_reset_end_user(struct store_tx *tx, int64_t user_id, int64_t now_ms, int64_t *out_n) {
-  return reset_write(tx, RESET_END_USER, user_id, now_ms, out_n, "reset end user");
+  const struct store_arg args[] = {STORE_ARG_INT(user_id), STORE_ARG_INT(now_ms)};
+  return reset_run(tx, RESET_END_USER, args, 2, out_n, "reset end user");
 }
 
 int store_reset_purge(struct store_tx *tx, int64_t before_ms, int64_t *out_n) {
-  return reset_write(tx, RESET_PURGE, before_ms, 0, out_n, "reset purge");
+  const struct store_arg args[] = {STORE_ARG_INT(before_ms)};
+  return reset_run(tx, RESET_PURGE, args, 1, out_n, "reset purge");
 }

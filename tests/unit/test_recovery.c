@@ -26,13 +26,21 @@ struct fixture {
   int64_t cand, staff;
 };
 
+/* The accounts of the fixture: a candidate and an assessor. */
+static const struct {
+  size_t field; /* offsetof the id in struct fixture */
+  const char *email, *name;
+  enum role role;
+} people[] = {
+    {offsetof(struct fixture, cand), "lupa@contoh.id", "Rina Lupa", ROLE_CANDIDATE},
+    {offsetof(struct fixture, staff), "asesor@contoh.id", "Asesor", ROLE_ASSESSOR},
+};
+
 static int seed(struct store_tx *tx, void *arg) {
-  struct fixture *f = arg;
-  int rc = store_user_create(tx, &f->cand, "lupa@contoh.id", "Rina Lupa", ROLE_CANDIDATE,
-                             "$scrypt$lama");
-  if (STORE_OK == rc) {
-    rc = store_user_create(tx, &f->staff, "asesor@contoh.id", "Asesor", ROLE_ASSESSOR,
-                           "$scrypt$lama");
+  int rc = STORE_OK;
+  for (size_t i = 0; STORE_OK == rc && i < sizeof people / sizeof people[0]; i++) {
+    int64_t *id = (int64_t *)((char *)arg + people[i].field);
+    rc = store_user_create(tx, id, people[i].email, people[i].name, people[i].role, "$scrypt$x");
   }
   return rc;
 }

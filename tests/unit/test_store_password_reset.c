@@ -148,11 +148,10 @@ static void test_end_user_and_purge(void **state) {
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_create_get_use_once, setup, temp_store_teardown),
-      cmocka_unit_test_setup_teardown(test_requested_by_mail, setup, temp_store_teardown),
-      cmocka_unit_test_setup_teardown(test_refusals, setup, temp_store_teardown),
-      cmocka_unit_test_setup_teardown(test_end_user_and_purge, setup, temp_store_teardown),
-  };
+/* Every test runs on a fresh store with one candidate. */
+#define WITH_STORE(test) cmocka_unit_test_setup_teardown(test, setup, temp_store_teardown)
+  const struct CMUnitTest tests[] = {WITH_STORE(test_create_get_use_once),
+                                     WITH_STORE(test_requested_by_mail), WITH_STORE(test_refusals),
+                                     WITH_STORE(test_end_user_and_purge)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
