@@ -298,7 +298,7 @@ struct request_ctx {
 static int tx_request(struct store_tx *tx, void *vctx) {
   struct request_ctx *c = vctx;
   const struct recovery_request_in *in = c->in;
-  struct store_ratelimit addr, mail;
+  struct store_ratelimit addr = {0}, mail = {0};
   int64_t now = store_tx_now_ms(tx);
   int rc =
       store_ratelimit_hit(tx, &addr, c->addr_key, now, HOUR_MS, in->per_addr_per_hour, HOUR_MS);
