@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { SMTPServer } from 'smtp-server';
-import { startDaemon, stopClean, Client, adminClient, candidateClient, cli, uniqueEmail, PASSWORD, SOURCE_DIR } from './lib/daemon.mjs';
+import { startDaemon, stopClean, Client, adminClient, candidateClient, cli, uniqueEmail, tmpDir, PASSWORD, SOURCE_DIR } from './lib/daemon.mjs';
 
 const PUBLIC = 'https://ujikom.contoh.test';
 const NEW_PASSWORD = 'Tenun-Ikat-Sumba-77';
@@ -215,6 +216,16 @@ test('without --smtp-url there is no e-mail request', async () => {
   assert.equal(r.status, 404);
   const login = await new Client(d.url).get('/login');
   assert.ok(!login.text.includes('/lupa-sandi'), 'no link on the login page');
+});
+
+test('an unusable --smtp-url or --smtp-from stops the daemon at start-up', async () => {
+  const dataDir = tmpDir();
+  try {
+    await assert.rejects(startDaemon({ dataDir, args: ['--smtp-url', 'http://127.0.0.1:25'] }), /smtp-url: must start with smtp/);
+    await assert.rejects(startDaemon({ dataDir, args: ['--smtp-url', 'smtp://127.0.0.1:25', '--smtp-from', 'no address'] }), /smtp-from/);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
 
 // --- by e-mail, against a local SMTP sink -------------------------------------------
