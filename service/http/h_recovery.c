@@ -79,8 +79,8 @@ enum recovery_rc h_recovery_redeem(struct req *r, const char *token, const char 
   if (RECOVERY_OK == rc) {
     log_msg(LOG_INFO, r->request_id, "account %lld set a new password with a reset link",
             (long long)u.id);
-    /* The holder of the link may log in at once, even during a login back-off. */
-    ratelimit_login_succeeded(r, u.email);
+    /* The holder of the link may log in at once, from any device, even during a back-off. */
+    ratelimit_login_succeeded(r, u.email, NULL);
   }
   return rc;
 }
