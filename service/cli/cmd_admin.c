@@ -114,8 +114,9 @@ int cmd_admin(int argc, char **argv) {
   struct accounts_new_staff in = {0};
   struct store_user u;
   struct store *s = NULL;
-  enum password_strength strength = PASSWORD_STRONG;
+  enum password_policy_verdict verdict = PASSWORD_POLICY_OK;
   enum accounts_rc arc;
+  char why[400];
   int store_rc = STORE_OK;
   int status = 1;
   if (argc < 2 || 0 == strcmp(argv[1], "--help") || 0 == strcmp(argv[1], "-h")) {
@@ -158,7 +159,8 @@ int cmd_admin(int argc, char **argv) {
     fprintf(stderr, "ujikom admin: --email must be an e-mail address (3-254 bytes)\n");
     return 2;
   case ACCOUNTS_BAD_NAME:
-    fprintf(stderr, "ujikom admin: --name must be 1-255 bytes of text\n");
+    accounts_name_refusal(why, sizeof why, name);
+    fprintf(stderr, "ujikom admin: --%s\n", why);
     return 2;
   default:
     fprintf(stderr, "ujikom admin: --role must be admin or assessor\n");
@@ -168,8 +170,8 @@ int cmd_admin(int argc, char **argv) {
     goto cleanup;
   }
   /* Refuse a weak password before touching the data directory. */
-  if (ACCOUNTS_OK != accounts_check_password(password, email, name, &strength)) {
-    fprintf(stderr, "ujikom admin: password refused: %s\n", password_strength_message(strength));
+  if (ACCOUNTS_OK != accounts_check_password(password, email, name, &verdict)) {
+    fprintf(stderr, "ujikom admin: password refused: %s\n", password_policy_message(verdict));
     goto cleanup;
   }
   config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
@@ -185,7 +187,7 @@ int cmd_admin(int argc, char **argv) {
                                    .via = "cli",
                                    .hash = password_hash,
                                    .log2n = kdf_cost()};
-  arc = accounts_create_staff(&u, s, &in, &strength, &store_rc);
+  arc = accounts_create_staff(&u, s, &in, &verdict, &store_rc);
   if (ACCOUNTS_EMAIL_TAKEN == arc) {
     fprintf(stderr, "ujikom admin: an account with the e-mail %s already exists\n", email);
     goto cleanup;
