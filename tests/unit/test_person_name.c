@@ -178,8 +178,7 @@ static void test_for_record(void **state) {
   assert_int_equal(PERSON_NAME_CONTROL,
                    person_name_for_record(&out, "Rina\xC2\x85W", 7, err, sizeof err));
   assert_non_null(strstr(err, "U+0085"));
-  assert_int_equal(PERSON_NAME_OK,
-                   person_name_for_record(&out, "  Rene\xCC\x81  W ", 12, NULL, 0));
+  assert_int_equal(PERSON_NAME_OK, person_name_for_record(&out, "  Rene\xCC\x81  W ", 12, NULL, 0));
   assert_string_equal("Ren\xC3\xA9 W", out);
   free(out);
   /* A holder is accepted only as the validator would store it. */

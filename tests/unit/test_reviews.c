@@ -434,12 +434,13 @@ static void test_accounts(void **state) {
   assert_int_equal(ACCOUNTS_BAD_ROLE, accounts_check_staff("a@b.c", "N", ROLE_ANON));
   assert_int_equal(ACCOUNTS_OK, accounts_check_staff("a@b.c", "N", ROLE_ADMIN));
   /* One validator per field: staff and candidates share the name and e-mail rules. */
-  const char *bad_names[] = {"Rina\xC2\x85W", "Rina \xE2\x80\xAEW", "Rina\xE2\x80\x8BW", "\xC2\xA0"};
+  const char *bad_names[] = {"Rina\xC2\x85W", "Rina \xE2\x80\xAEW", "Rina\xE2\x80\x8BW",
+                             "\xC2\xA0"};
   for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
     assert_int_equal(ACCOUNTS_BAD_NAME, accounts_check_staff("a@b.c", bad_names[i], ROLE_ADMIN));
-    assert_int_equal(ACCOUNTS_BAD_NAME, accounts_check_registration(bad_names[i], "c@d.id",
-                                                                    "Lintang-Kemukus-1987",
-                                                                    &strength));
+    assert_int_equal(
+        ACCOUNTS_BAD_NAME,
+        accounts_check_registration(bad_names[i], "c@d.id", "Lintang-Kemukus-1987", &strength));
   }
   assert_int_equal(ACCOUNTS_BAD_EMAIL, accounts_check_staff("a@b", "N", ROLE_ADMIN));
   assert_int_equal(ACCOUNTS_BAD_EMAIL, accounts_check_staff("a@.b.c", "N", ROLE_ADMIN));
@@ -506,10 +507,9 @@ static void test_accounts(void **state) {
   assert_true(cand > 0);
   /* Stored as the validator normalises it (NFC, spaces folded). */
   int64_t nfd = 0;
-  assert_int_equal(ACCOUNTS_OK,
-                   accounts_register(&nfd, f->svc.store, "  Rene\xCC\x81   Sari ", "rene@contoh.id",
-                                     "Lintang-Kemukus-1987", password_hash, 10, &strength,
-                                     &store_rc));
+  assert_int_equal(ACCOUNTS_OK, accounts_register(&nfd, f->svc.store, "  Rene\xCC\x81   Sari ",
+                                                  "rene@contoh.id", "Lintang-Kemukus-1987",
+                                                  password_hash, 10, &strength, &store_rc));
   struct store_rd *rd = NULL;
   struct store_user back;
   assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
@@ -517,8 +517,8 @@ static void test_accounts(void **state) {
   store_rd_end(rd);
   assert_string_equal("Ren\xC3\xA9 Sari", back.name);
   /* The policy, not the older rules alone: the report's weak passwords. */
-  const char *weak[] = {"          x", "aaaaaaaaab", "12345678901", "abcdabcdab", "passwordxy",
-                        "P a s s w o r d 1"};
+  const char *weak[] = {"          x", "aaaaaaaaab", "12345678901",
+                        "abcdabcdab",  "passwordxy", "P a s s w o r d 1"};
   for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++) {
     assert_int_equal(ACCOUNTS_WEAK_PASSWORD,
                      accounts_check_password(weak[i], "c@d.id", "Sari", &strength));
