@@ -14,56 +14,12 @@ import {
   startDaemon, stopClean, cli, tmpDir, Client, candidateClient, adminClient, uniqueEmail, PASSWORD,
   EXAMS_DIR, UJIKOMD,
 } from './lib/daemon.mjs';
+import { REVIEW_EXAM, REVIEW_EXAM_ID } from './lib/reviews.mjs';
 
 const EXAM_ID = 'DKV-UJI-INPUTS';
-// One unit, two single-choice items: all answers 'a' is K, decided without an assessor.
-const EXAM = `format: 1
-id: ${EXAM_ID}
-subsector: DKV
-title: Uji Masukan
-title_en: Input Test
-scheme: Skema Uji Masukan
-standard: SKKNI Uji
-duration_minutes: 30
-validity_years: 3
-retake:
-  max_attempts: 20
-  cooldown_days: 0
-units:
-  - code: U.OBJ.001
-    title: Unit Objektif
-    cut_score: 50
-    elements:
-      - id: 1
-        title: Elemen satu
-        kuk:
-          - id: "1.1"
-            text: Kriteria satu.
-    pools:
-      - id: P1
-        draw: 2
-        items:
-          - id: OBJ-1
-            type: single
-            kuk: ["1.1"]
-            prompt: Warna primer cahaya adalah?
-            options:
-              - id: a
-                text: Merah, hijau, biru
-              - id: b
-                text: Merah, kuning, biru
-            answer: a
-          - id: OBJ-2
-            type: single
-            kuk: ["1.1"]
-            prompt: Satuan resolusi cetak adalah?
-            options:
-              - id: a
-                text: dpi
-              - id: b
-                text: fps
-            answer: a
-`;
+// The review exam's objective unit alone (two single-choice items): all answers 'a' is K,
+// decided without an assessor, so the certificate is issued at submit.
+const EXAM = REVIEW_EXAM.slice(0, REVIEW_EXAM.indexOf('  - code: U.ESS.002')).replaceAll(REVIEW_EXAM_ID, EXAM_ID);
 
 // The weak passwords of the report, each of which passed before.
 const WEAK = ['          x', 'aaaaaaaaab', '12345678901', 'abcdabcdab', 'passwordxy', 'P a s s w o r d 1',
