@@ -176,12 +176,13 @@ test('the weak passwords of the report are refused as a new password', async () 
 // 2. answers are judged by the time their body completed
 
 // Sends the head of a request now, waits until `bodyAt` (ms since the epoch), then sends the
-// body; resolves to { status, body }.
+// body (an object as JSON, a string as a form); resolves to { status, body }.
 function lateBody(c, method, p, body, bodyAt) {
-  const payload = Buffer.from(JSON.stringify(body));
+  const form = typeof body === 'string';
+  const payload = Buffer.from(form ? body : JSON.stringify(body));
   const head = `${method} ${p} HTTP/1.1\r\nHost: 127.0.0.1:${d.port}\r\nCookie: ${c.cookieHeader()}\r\n` +
-    `X-CSRF-Token: ${c.csrf}\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\n` +
-    'Connection: close\r\n\r\n';
+    `X-CSRF-Token: ${c.csrf}\r\nContent-Type: ${form ? 'application/x-www-form-urlencoded' : 'application/json'}\r\n` +
+    `Content-Length: ${payload.length}\r\nConnection: close\r\n\r\n`;
   return new Promise((resolve, reject) => {
     const s = net.connect(d.port, '127.0.0.1');
     let got = '';
@@ -232,23 +233,19 @@ test('a submit whose body completes after deadline + grace closes the attempt at
   assert.equal(Number(sql(`SELECT finished_at FROM attempts WHERE id = ${id}`)), deadline, 'ends AT the deadline');
 });
 
-test('the exam page\'s save is judged by its body too', async () => {
+test('the exam page\'s save and submit are judged by their body too', async () => {
   const c = await candidateClient(d, 'Kadek Lambat');
   const { id } = await attemptEndingIn(c, 1500);
-  const form = new URLSearchParams({ q1: 'a', q2: 'a' }).toString();
-  const head = `POST /attempts/${id}/save HTTP/1.1\r\nHost: 127.0.0.1:${d.port}\r\nCookie: ${c.cookieHeader()}\r\n` +
-    `X-CSRF-Token: ${c.csrf}\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
-    `Content-Length: ${Buffer.byteLength(form)}\r\nConnection: close\r\n\r\n`;
-  const status = await new Promise((resolve, reject) => {
-    const s = net.connect(d.port, '127.0.0.1');
-    let got = '';
-    s.on('data', (b) => { got += b; });
-    s.on('error', reject);
-    s.on('end', () => resolve(Number((/^HTTP\/1\.1 (\d{3})/.exec(got) || [0, 0])[1])));
-    s.on('connect', () => { s.write(head); setTimeout(() => s.write(form), 3000); });
-  });
-  assert.equal(status, 409);
+  const r = await lateBody(c, 'POST', `/attempts/${id}/save`, 'q1=a&q2=a', Date.now() + 3000);
+  assert.equal(r.status, 409);
   assert.equal(sql(`SELECT count(*) FROM attempt_answers WHERE attempt_id = ${id}`), '0');
+
+  const c2 = await candidateClient(d, 'Kadek Telat');
+  const a2 = await attemptEndingIn(c2, 1500);
+  const sub = await lateBody(c2, 'POST', `/attempts/${a2.id}/submit`, 'confirm=yes', Date.now() + 3000);
+  assert.equal(sub.status, 303);
+  assert.equal(sql(`SELECT status FROM attempts WHERE id = ${a2.id}`), 'closed');
+  assert.equal(Number(sql(`SELECT finished_at FROM attempts WHERE id = ${a2.id}`)), a2.deadline, 'ends AT the deadline');
 });
 
 // ---------------------------------------------------------------------------------------
