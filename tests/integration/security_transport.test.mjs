@@ -9,19 +9,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startDaemon, stopClean, Client, uniqueEmail, PASSWORD } from './lib/daemon.mjs';
+import { withDaemon, Client, uniqueEmail, PASSWORD } from './lib/daemon.mjs';
 import { rawRequest } from './lib/reliability.mjs';
-
-// Runs fn(d) against a daemon started with opts, then stops it (checking a clean exit).
-async function withDaemon(opts, fn) {
-  const d = await startDaemon(opts);
-  try {
-    await fn(d);
-  } finally {
-    await stopClean(d);
-    d.cleanup();
-  }
-}
 
 // Status lines in a raw reply: exactly one per answer.
 function statusLines(text) {

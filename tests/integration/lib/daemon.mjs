@@ -226,6 +226,18 @@ export async function stopClean(d, timeoutMs = 20_000) {
   return r;
 }
 
+// Runs fn(d) against a daemon started with opts, then stops it (asserting a clean exit as
+// stopClean does) and removes its data directory.
+export async function withDaemon(opts, fn) {
+  const d = await startDaemon(opts);
+  try {
+    await fn(d);
+  } finally {
+    await stopClean(d);
+    d.cleanup();
+  }
+}
+
 // Sends `signal` and resolves to { code, signal } once the daemon exits (SIGKILL after
 // timeoutMs). Unlike d.stop(), leaves no timer behind to keep the test process alive.
 export async function stopWith(d, signal = 'SIGTERM', timeoutMs = 20_000) {
