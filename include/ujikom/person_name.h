@@ -20,9 +20,13 @@
 #ifndef UJIKOM_PERSON_NAME_H
 #define UJIKOM_PERSON_NAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define PERSON_NAME_MAX_CHARS 200
+/* Bytes a stored name may take once normalised: what the accounts table holds and what a
+ * certificate's holder field carries (CERT_HOLDER_MAX less its NUL). */
+#define PERSON_NAME_MAX_BYTES 255
 
 enum person_name_status {
   PERSON_NAME_OK = 0,
@@ -41,5 +45,15 @@ enum person_name_status {
  * which rule failed, in English, naming the offending code point where there is one. */
 enum person_name_status person_name_normalize(char **out, const char *in, size_t len, char *err,
                                               size_t errlen);
+
+/* The validator of a name that is stored (an account's name, a certificate's holder), and the
+ * only one every entry point uses: person_name_normalize, then at most PERSON_NAME_MAX_BYTES
+ * bytes once normalised (PERSON_NAME_TOO_LONG otherwise, saying so). Same contract. */
+enum person_name_status person_name_for_record(char **out, const char *in, size_t len, char *err,
+                                               size_t errlen);
+
+/* True when s (NUL-terminated) is a name person_name_for_record accepts unchanged: what a
+ * certificate may name as its holder. */
+bool person_name_is_record(const char *s);
 
 #endif

@@ -273,13 +273,13 @@ static int admin_args(int argc, char **argv, struct admin_args *a) {
 static int admin_store(const char *db, const struct accounts_new_staff *in) {
   struct store *s = cli_store_open("admin", db, true);
   struct store_user u;
-  enum password_strength strength = PASSWORD_STRONG;
+  enum password_policy_verdict verdict = PASSWORD_POLICY_OK;
   int store_rc = STORE_OK;
   int status = 1;
   if (NULL == s) {
     return 1;
   }
-  enum accounts_rc arc = accounts_create_staff(&u, s, in, &strength, &store_rc);
+  enum accounts_rc arc = accounts_create_staff(&u, s, in, &verdict, &store_rc);
   if (ACCOUNTS_EMAIL_TAKEN == arc) {
     fprintf(stderr, "ujikom admin: an account with the e-mail %s already exists\n", in->email);
   } else if (ACCOUNTS_INTERNAL == arc) {
@@ -299,7 +299,8 @@ int cmd_admin(int argc, char **argv) {
   char db[600];
   char password[PASSWORD_MAX_LEN + 2];
   enum role role = ROLE_ANON;
-  enum password_strength strength = PASSWORD_STRONG;
+  enum password_policy_verdict verdict = PASSWORD_POLICY_OK;
+  char why[400];
   int status = admin_args(argc, argv, &a);
   if (status >= 0) {
     return status;
@@ -314,7 +315,8 @@ int cmd_admin(int argc, char **argv) {
     fprintf(stderr, "ujikom admin: --email must be an e-mail address (3-254 bytes)\n");
     return 2;
   case ACCOUNTS_BAD_NAME:
-    fprintf(stderr, "ujikom admin: --name must be 1-255 bytes of text\n");
+    accounts_name_refusal(why, sizeof why, a.name);
+    fprintf(stderr, "ujikom admin: --%s\n", why);
     return 2;
   default:
     fprintf(stderr, "ujikom admin: --role must be admin or assessor\n");
@@ -325,8 +327,8 @@ int cmd_admin(int argc, char **argv) {
     goto cleanup;
   }
   /* Refuse a weak password before touching the data directory. */
-  if (ACCOUNTS_OK != accounts_check_password(password, a.email, a.name, &strength)) {
-    fprintf(stderr, "ujikom admin: password refused: %s\n", password_strength_message(strength));
+  if (ACCOUNTS_OK != accounts_check_password(password, a.email, a.name, &verdict)) {
+    fprintf(stderr, "ujikom admin: password refused: %s\n", password_policy_message(verdict));
     goto cleanup;
   }
   cli_db_path(argc, argv, db, sizeof db);

@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "common/audit_text.h"
+#include "ujikom/person_name.h"
 
 bool accounts_plain_text(const char *s, size_t min, size_t max) {
   size_t n = 0;
@@ -53,49 +54,60 @@ static bool email_valid(const char *email) {
          '.' != email[len - 1] && NULL == strstr(domain, "..");
 }
 
-/* 1-200 characters of (already valid) UTF-8, at most 255 bytes, no control characters,
- * not only spaces. */
-static bool name_valid(const char *name) {
-  size_t bytes = strnlen(name, 256);
-  size_t chars = 0;
-  bool visible = false;
-  if (0 == bytes || bytes > 255) {
-    return false;
+enum accounts_rc accounts_name(char **out, const char *name, char *why, size_t whylen) {
+  *out = NULL;
+  if (NULL != why && whylen > 0) {
+    snprintf(why, whylen, "the name is missing");
   }
-  for (size_t i = 0; i < bytes; i++) {
-    unsigned char c = (unsigned char)name[i];
-    if (c < 0x20 || 0x7f == c) {
-      return false;
-    }
-    if (' ' != c) {
-      visible = true;
-    }
-    if ((c & 0xc0) != 0x80) {
-      chars++;
-    }
+  if (NULL == name ||
+      PERSON_NAME_OK != person_name_for_record(out, name, strlen(name), why, whylen)) {
+    return ACCOUNTS_BAD_NAME;
   }
-  return visible && chars <= 200;
+  return ACCOUNTS_OK;
+}
+
+void accounts_name_refusal(char *buf, size_t len, const char *name) {
+  char why[160], *norm = NULL;
+  if (ACCOUNTS_OK == accounts_name(&norm, name, why, sizeof why)) {
+    snprintf(why, sizeof why, "accepted");
+  }
+  free(norm);
+  snprintf(buf, len,
+           "name: %s. A name is 1 to 200 characters (at most 255 bytes of UTF-8) without "
+           "control, invisible or bidirectional formatting characters.",
+           why);
+}
+
+bool accounts_email_valid(const char *email) {
+  return NULL != email && email_valid(email);
+}
+
+/* The name rule without keeping the normalised form. */
+static enum accounts_rc check_name(const char *name) {
+  char *norm = NULL;
+  enum accounts_rc rc = accounts_name(&norm, name, NULL, 0);
+  free(norm);
+  return rc;
 }
 
 enum accounts_rc accounts_check_registration(const char *name, const char *email,
                                              const char *password,
-                                             enum password_strength *out_strength) {
-  *out_strength = PASSWORD_STRONG;
-  if (NULL == name || !name_valid(name)) {
+                                             enum password_policy_verdict *out_verdict) {
+  *out_verdict = PASSWORD_POLICY_OK;
+  if (ACCOUNTS_OK != check_name(name)) {
     return ACCOUNTS_BAD_NAME;
   }
-  if (NULL == email || !email_valid(email)) {
+  if (!accounts_email_valid(email)) {
     return ACCOUNTS_BAD_EMAIL;
   }
-  return accounts_check_password(password, email, name, out_strength);
+  return accounts_check_password(password, email, name, out_verdict);
 }
 
 enum accounts_rc accounts_check_staff(const char *email, const char *name, enum role role) {
-  if (!accounts_plain_text(email, 3, 254) || NULL == strchr(email, '@') ||
-      NULL != strchr(email, ' ')) {
+  if (!accounts_email_valid(email)) {
     return ACCOUNTS_BAD_EMAIL;
   }
-  if (!accounts_plain_text(name, 1, 255)) {
+  if (ACCOUNTS_OK != check_name(name)) {
     return ACCOUNTS_BAD_NAME;
   }
   if (ROLE_ASSESSOR != role && ROLE_ADMIN != role) {
@@ -105,13 +117,13 @@ enum accounts_rc accounts_check_staff(const char *email, const char *name, enum 
 }
 
 enum accounts_rc accounts_check_password(const char *password, const char *email, const char *name,
-                                         enum password_strength *out_strength) {
-  *out_strength = PASSWORD_STRONG;
+                                         enum password_policy_verdict *out_verdict) {
+  *out_verdict = PASSWORD_POLICY_OK;
   if (NULL == password) {
     return ACCOUNTS_NO_PASSWORD;
   }
-  *out_strength = password_check_strength(password, email, name);
-  return PASSWORD_STRONG == *out_strength ? ACCOUNTS_OK : ACCOUNTS_WEAK_PASSWORD;
+  *out_verdict = password_policy_check(NULL, password, email, name, NULL);
+  return PASSWORD_POLICY_OK == *out_verdict ? ACCOUNTS_OK : ACCOUNTS_WEAK_PASSWORD;
 }
 
 static enum accounts_rc store_failed(int *out_store_rc, int rc) {
@@ -121,6 +133,7 @@ static enum accounts_rc store_failed(int *out_store_rc, int rc) {
 
 struct create_ctx {
   const struct accounts_new_staff *in;
+  const char *name; /* normalised */
   const char *hash;
   int64_t id;
 };
@@ -130,12 +143,12 @@ static int tx_create(struct store_tx *tx, void *vctx) {
   const struct accounts_new_staff *in = c->in;
   char subject[40];
   char *after = NULL;
-  int rc = store_user_create(tx, &c->id, in->email, in->name, in->role, c->hash);
+  int rc = store_user_create(tx, &c->id, in->email, c->name, in->role, c->hash);
   if (STORE_OK != rc) {
     return rc;
   }
   after = audit_text(json_pack("{s:I, s:s, s:s, s:s, s:b, s:s?}", "id", (json_int_t)c->id, "email",
-                               in->email, "name", in->name, "role", role_name(in->role), "disabled",
+                               in->email, "name", c->name, "role", role_name(in->role), "disabled",
                                0, "via", in->via));
   if (NULL == after) {
     return STORE_HARD;
@@ -148,28 +161,35 @@ static int tx_create(struct store_tx *tx, void *vctx) {
 
 enum accounts_rc accounts_create_staff(struct store_user *out, struct store *store,
                                        const struct accounts_new_staff *in,
-                                       enum password_strength *out_strength, int *out_store_rc) {
+                                       enum password_policy_verdict *out_verdict,
+                                       int *out_store_rc) {
   struct create_ctx c = {.in = in};
   struct store_rd *rd = NULL;
-  char *hash = NULL;
+  char *hash = NULL, *name = NULL;
   enum accounts_rc res = accounts_check_staff(in->email, in->name, in->role);
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
-  *out_strength = PASSWORD_STRONG;
+  *out_verdict = PASSWORD_POLICY_OK;
   *out_store_rc = STORE_OK;
   if (ACCOUNTS_OK != res) {
     return res;
   }
-  res = accounts_check_password(in->password, in->email, in->name, out_strength);
+  res = accounts_check_password(in->password, in->email, in->name, out_verdict);
   if (ACCOUNTS_OK != res) {
     return res;
   }
+  if (ACCOUNTS_OK != accounts_name(&name, in->name, NULL, 0)) {
+    return ACCOUNTS_BAD_NAME;
+  }
   if (PASSWORD_OK != in->hash(&hash, in->password, in->log2n)) {
+    free(name);
     return ACCOUNTS_INTERNAL;
   }
   c.hash = hash;
+  c.name = name;
   rc = store_txn(store, tx_create, &c);
   password_free(hash);
+  free(name);
   if (STORE_EXISTS == rc) {
     return ACCOUNTS_EMAIL_TAKEN;
   }
@@ -203,23 +223,29 @@ static int tx_register(struct store_tx *tx, void *vctx) {
 
 enum accounts_rc accounts_register(int64_t *out_id, struct store *store, const char *name,
                                    const char *email, const char *password, accounts_hash_fn hash,
-                                   unsigned log2n, enum password_strength *out_strength,
+                                   unsigned log2n, enum password_policy_verdict *out_verdict,
                                    int *out_store_rc) {
-  struct register_ctx c = {.email = email, .name = name};
-  char *hashed = NULL;
-  enum accounts_rc res = accounts_check_registration(name, email, password, out_strength);
+  struct register_ctx c = {.email = email};
+  char *hashed = NULL, *normalised = NULL;
+  enum accounts_rc res = accounts_check_registration(name, email, password, out_verdict);
   int rc = STORE_HARD;
   *out_id = 0;
   *out_store_rc = STORE_OK;
   if (ACCOUNTS_OK != res) {
     return res;
   }
+  if (ACCOUNTS_OK != accounts_name(&normalised, name, NULL, 0)) {
+    return ACCOUNTS_BAD_NAME;
+  }
   if (PASSWORD_OK != hash(&hashed, password, log2n)) {
+    free(normalised);
     return ACCOUNTS_INTERNAL;
   }
   c.hash = hashed;
+  c.name = normalised;
   rc = store_txn(store, tx_register, &c);
   password_free(hashed);
+  free(normalised);
   if (STORE_EXISTS == rc) {
     return ACCOUNTS_EMAIL_TAKEN;
   }

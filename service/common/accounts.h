@@ -18,6 +18,7 @@
 
 #include "store/store.h"
 #include "ujikom/password.h"
+#include "ujikom/password_policy.h"
 
 #define ACCOUNTS_MAX_REASON 1000 /* bytes of an administrator's reason */
 #define ACCOUNTS_LIST_MAX   1000 /* accounts a list shows */
@@ -25,10 +26,10 @@
 enum accounts_rc {
   ACCOUNTS_OK = 0,
   ACCOUNTS_BAD_EMAIL,     /* not an e-mail address of 3 to 254 bytes */
-  ACCOUNTS_BAD_NAME,      /* not 1 to 255 bytes of text */
+  ACCOUNTS_BAD_NAME,      /* refused by the name validator (person_name_for_record) */
   ACCOUNTS_BAD_ROLE,      /* staff accounts are "assessor" or "admin" */
   ACCOUNTS_NO_PASSWORD,   /* an initial password is required */
-  ACCOUNTS_WEAK_PASSWORD, /* refused by the password policy (see *out_strength) */
+  ACCOUNTS_WEAK_PASSWORD, /* refused by the password policy (see *out_verdict) */
   ACCOUNTS_EMAIL_TAKEN,   /* an account with that e-mail address exists */
   ACCOUNTS_NOT_FOUND,     /* no such account */
   ACCOUNTS_DISABLE_SELF,  /* an administrator cannot disable their own account */
@@ -37,15 +38,31 @@ enum accounts_rc {
   ACCOUNTS_INTERNAL,      /* hashing failed or a broken invariant */
 };
 
+/* --- the one validator of each field, for every entry point --- */
+
+/* A person's name (registration, staff accounts over HTTP, pages and the CLI; the
+ * certificate's holder is checked by the same core rule): person_name_for_record, i.e. NFC,
+ * no control, bidirectional or invisible character, spaces folded, 1-200 characters and at
+ * most 255 bytes. ACCOUNTS_OK with *out the normalised name to store (free()), or
+ * ACCOUNTS_BAD_NAME with why (when not NULL) saying which rule failed (NULL name: missing). */
+enum accounts_rc accounts_name(char **out, const char *name, char *why, size_t whylen);
+
+/* The message for a name accounts_name refuses, as every entry point gives it: "name: ",
+ * which rule failed and what a name may be, into buf. */
+void accounts_name_refusal(char *buf, size_t len, const char *name);
+
+/* An e-mail address, for candidates and staff alike: 3-254 printable ASCII bytes, one '@',
+ * a local part of 1-64 bytes, a domain with an inner dot and no "..". NULL: false. */
+bool accounts_email_valid(const char *email);
+
 /* --- a candidate's self-registration --- */
 
-/* Checks a registration: a name of 1-200 characters (at most 255 bytes, no control
- * characters, not only spaces), a plain e-mail address, and a password that passes the
- * policy. ACCOUNTS_OK, ACCOUNTS_BAD_NAME, ACCOUNTS_BAD_EMAIL, ACCOUNTS_NO_PASSWORD or
- * ACCOUNTS_WEAK_PASSWORD with *out_strength (NULL texts count as missing). */
+/* Checks a registration: accounts_name, accounts_email_valid, and accounts_check_password.
+ * ACCOUNTS_OK, ACCOUNTS_BAD_NAME, ACCOUNTS_BAD_EMAIL, ACCOUNTS_NO_PASSWORD or
+ * ACCOUNTS_WEAK_PASSWORD with *out_verdict (NULL texts count as missing). */
 enum accounts_rc accounts_check_registration(const char *name, const char *email,
                                              const char *password,
-                                             enum password_strength *out_strength);
+                                             enum password_policy_verdict *out_verdict);
 
 /* Hashes a password (the HTTP shell bounds how many run at once; the CLI hashes directly). */
 typedef enum password_result (*accounts_hash_fn)(char **out, const char *password, unsigned log2n);
@@ -53,15 +70,19 @@ typedef enum password_result (*accounts_hash_fn)(char **out, const char *passwor
 /* True for min..max bytes of text without control characters (NULL: false). */
 bool accounts_plain_text(const char *s, size_t min, size_t max);
 
-/* Checks a new staff account's e-mail, name and role (assessor or admin; a caller that could
- * not parse the role's text passes ROLE_ANON): ACCOUNTS_OK, ACCOUNTS_BAD_EMAIL,
- * ACCOUNTS_BAD_NAME or ACCOUNTS_BAD_ROLE (NULL texts count as invalid). */
+/* Checks a new staff account's e-mail and name (the same validators as registration) and
+ * role (assessor or admin; a caller that could not parse the role's text passes ROLE_ANON):
+ * ACCOUNTS_OK, ACCOUNTS_BAD_EMAIL, ACCOUNTS_BAD_NAME or ACCOUNTS_BAD_ROLE (NULL texts count
+ * as invalid). */
 enum accounts_rc accounts_check_staff(const char *email, const char *name, enum role role);
 
-/* Checks a new password against the policy for the account's e-mail and name:
- * ACCOUNTS_OK, ACCOUNTS_NO_PASSWORD or ACCOUNTS_WEAK_PASSWORD with *out_strength. */
+/* The one check of a new password, wherever one is chosen (registration, password change,
+ * staff accounts, the CLI): password_policy_check for the account's e-mail and name
+ * (NFKC, white space removed, common and personal words, zxcvbn's estimate). ACCOUNTS_OK,
+ * ACCOUNTS_NO_PASSWORD or ACCOUNTS_WEAK_PASSWORD with *out_verdict, whose
+ * password_policy_message says why. */
 enum accounts_rc accounts_check_password(const char *password, const char *email, const char *name,
-                                         enum password_strength *out_strength);
+                                         enum password_policy_verdict *out_verdict);
 
 struct accounts_new_staff {
   const char *email, *name;
@@ -73,20 +94,23 @@ struct accounts_new_staff {
   unsigned log2n; /* the password hashing cost */
 };
 
-/* Creates a staff account after accounts_check_staff and accounts_check_password. On
- * ACCOUNTS_OK *out is the stored account (password_hash wiped). Otherwise one of the
- * check outcomes, ACCOUNTS_EMAIL_TAKEN, ACCOUNTS_STORE_FAILED (*out_store_rc set) or
- * ACCOUNTS_INTERNAL. *out_strength is set with ACCOUNTS_WEAK_PASSWORD. */
+/* Creates a staff account after accounts_check_staff and accounts_check_password, with the
+ * name as accounts_name normalises it. On ACCOUNTS_OK *out is the stored account
+ * (password_hash wiped). Otherwise one of the check outcomes, ACCOUNTS_EMAIL_TAKEN,
+ * ACCOUNTS_STORE_FAILED (*out_store_rc set) or ACCOUNTS_INTERNAL. *out_verdict is set with
+ * ACCOUNTS_WEAK_PASSWORD. */
 enum accounts_rc accounts_create_staff(struct store_user *out, struct store *store,
                                        const struct accounts_new_staff *in,
-                                       enum password_strength *out_strength, int *out_store_rc);
+                                       enum password_policy_verdict *out_verdict,
+                                       int *out_store_rc);
 
-/* Creates a candidate account after accounts_check_registration: ACCOUNTS_OK with *out_id,
- * a check outcome, ACCOUNTS_EMAIL_TAKEN, ACCOUNTS_STORE_FAILED (*out_store_rc set) or
- * ACCOUNTS_INTERNAL (hashing failed). */
+/* Creates a candidate account after accounts_check_registration, with the name as
+ * accounts_name normalises it: ACCOUNTS_OK with *out_id, a check outcome,
+ * ACCOUNTS_EMAIL_TAKEN, ACCOUNTS_STORE_FAILED (*out_store_rc set) or ACCOUNTS_INTERNAL
+ * (hashing failed). */
 enum accounts_rc accounts_register(int64_t *out_id, struct store *store, const char *name,
                                    const char *email, const char *password, accounts_hash_fn hash,
-                                   unsigned log2n, enum password_strength *out_strength,
+                                   unsigned log2n, enum password_policy_verdict *out_verdict,
                                    int *out_store_rc);
 
 /* Accounts ordered by id, of one role (NULL = all), at most

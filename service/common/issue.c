@@ -14,6 +14,7 @@
 #include "common/catalog.h"
 #include "common/keystore.h"
 #include "ujikom/clock.h"
+#include "ujikom/person_name.h"
 #include "ujikom/utf8.h"
 
 const char *issue_rc_name(enum issue_rc rc) {
@@ -28,6 +29,8 @@ const char *issue_rc_name(enum issue_rc rc) {
     return "not_competent";
   case ISSUE_UNAVAILABLE:
     return "unavailable";
+  case ISSUE_BAD_HOLDER:
+    return "bad_holder";
   case ISSUE_INTERNAL:
     break;
   }
@@ -145,7 +148,19 @@ static enum issue_rc read_inputs(struct cert_claims *cl, int64_t *user_id, char 
     result = (enum issue_rc)map_store_rc(rc, err, errlen, "holder look-up");
     goto cleanup;
   }
-  claim_copy(cl->holder, sizeof cl->holder, u.name);
+  /* An account stored before names had one validator may hold a name no certificate can
+   * carry: say so rather than fail at signing. */
+  char why[160] = "", *holder = NULL;
+  if (PERSON_NAME_OK != person_name_for_record(&holder, u.name, strlen(u.name), why, sizeof why)) {
+    snprintf(err, errlen,
+             "the holder's name cannot be printed on a certificate: %s; the account's name must "
+             "be corrected first",
+             why);
+    result = ISSUE_BAD_HOLDER;
+    goto cleanup;
+  }
+  claim_copy(cl->holder, sizeof cl->holder, holder);
+  free(holder);
   *user_id = a.user_id;
   snprintf(version, version_size, "%s", a.exam_version);
   result = ISSUE_CREATED; /* meaning: go on */

@@ -24,6 +24,7 @@ enum issue_rc {
   ISSUE_NOT_FOUND,     /* no such attempt */
   ISSUE_NOT_COMPETENT, /* the attempt's overall outcome is not (yet) K */
   ISSUE_UNAVAILABLE,   /* the store is busy or unavailable: retry later (503) */
+  ISSUE_BAD_HOLDER,    /* the holder's stored name fails the name validator (err says why) */
   ISSUE_INTERNAL,      /* broken invariant (keys or exam catalogue missing, corrupt data) */
 };
 

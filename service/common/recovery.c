@@ -223,7 +223,7 @@ static int tx_redeem(struct store_tx *tx, void *vctx) {
 
 enum recovery_rc recovery_redeem(struct store_user *out, struct store *store,
                                  const struct recovery_redeem_in *in,
-                                 enum password_strength *out_strength, int *out_store_rc) {
+                                 enum password_policy_verdict *out_strength, int *out_store_rc) {
   char hash[SESSION_HASH_LEN + 1];
   struct store_user u;
   struct redeem_ctx c = {.token_hash = hash};
@@ -232,7 +232,7 @@ enum recovery_rc recovery_redeem(struct store_user *out, struct store *store,
   enum recovery_rc res;
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
-  *out_strength = PASSWORD_STRONG;
+  *out_strength = PASSWORD_POLICY_OK;
   *out_store_rc = STORE_OK;
   res = link_lookup(store, in->token, hash, &u, out_store_rc);
   if (RECOVERY_OK != res) {

@@ -92,7 +92,7 @@ struct recovery_redeem_in {
  * RECOVERY_STORE_FAILED (*out_store_rc) or RECOVERY_INTERNAL. */
 enum recovery_rc recovery_redeem(struct store_user *out, struct store *store,
                                  const struct recovery_redeem_in *in,
-                                 enum password_strength *out_strength, int *out_store_rc);
+                                 enum password_policy_verdict *out_strength, int *out_store_rc);
 
 struct recovery_request_in {
   const char *email;       /* as typed */

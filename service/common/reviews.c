@@ -400,6 +400,12 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
     res = REVIEWS_OWN_ATTEMPT;
     goto fail;
   }
+  /* Answers beside the key while the candidate can still change them: not before the
+   * attempt is over. */
+  if (ATTEMPT_OPEN == out->att.status) {
+    res = REVIEWS_STILL_OPEN;
+    goto fail;
+  }
   out->answers = answers_object(ans, nans);
   if (NULL == out->answers) {
     res = REVIEWS_INTERNAL;

@@ -144,7 +144,8 @@ struct reviews_sheet {
 };
 
 /* Loads the sheet of attempt_id for viewer_id. REVIEWS_OK (free with reviews_sheet_free),
- * REVIEWS_NOT_FOUND, REVIEWS_OWN_ATTEMPT, REVIEWS_EXAM_VERSION_MISSING,
+ * REVIEWS_NOT_FOUND, REVIEWS_OWN_ATTEMPT, REVIEWS_STILL_OPEN (the attempt is in progress:
+ * nobody sees its answers beside the key), REVIEWS_EXAM_VERSION_MISSING,
  * REVIEWS_EXAM_VERSION_UNAVAILABLE, REVIEWS_STORE_FAILED or REVIEWS_INTERNAL. */
 enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, int64_t attempt_id,
                                    int64_t viewer_id, struct reviews_err *err);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/cert_internal.h"
+#include "ujikom/person_name.h"
 #include "ujikom/utf8.h"
 
 /* Seconds a verifier's clock may lag behind the issuer's before "not yet valid". */
@@ -69,8 +70,9 @@ int cert_claims_check(const struct cert_claims *c) {
   if (0 != cert_serial_parse(canon, NULL, c->serial) || 0 != strcmp(canon, c->serial)) {
     return -1;
   }
-  if (!field_ok(c->holder, sizeof c->holder, 1) ||
-      !field_ok(c->holder_id, sizeof c->holder_id, 0) ||
+  /* The holder is a person's name: signed only as the one name validator stores it. */
+  if (strnlen(c->holder, sizeof c->holder) >= sizeof c->holder ||
+      !person_name_is_record(c->holder) || !field_ok(c->holder_id, sizeof c->holder_id, 0) ||
       !field_ok(c->subsector, sizeof c->subsector, 1) ||
       !field_ok(c->subsector_name, sizeof c->subsector_name, 0) ||
       !field_ok(c->scheme_id, sizeof c->scheme_id, 1) ||

@@ -122,3 +122,25 @@ cleanup:
   free(nfc);
   return st;
 }
+
+enum person_name_status person_name_for_record(char **out, const char *in, size_t len, char *err,
+                                               size_t errlen) {
+  enum person_name_status st = person_name_normalize(out, in, len, err, errlen);
+  if (PERSON_NAME_OK != st || strlen(*out) <= PERSON_NAME_MAX_BYTES) {
+    return st;
+  }
+  free(*out);
+  *out = NULL;
+  return fail(err, errlen, PERSON_NAME_TOO_LONG,
+              "the name is longer than 255 bytes of UTF-8 (200 characters of plain ASCII, "
+              "fewer with accented or non-Latin letters)",
+              -1);
+}
+
+bool person_name_is_record(const char *s) {
+  char *norm = NULL;
+  bool same = PERSON_NAME_OK == person_name_for_record(&norm, s, strlen(s), NULL, 0) &&
+              0 == strcmp(norm, s);
+  free(norm);
+  return same;
+}

@@ -14,6 +14,7 @@
 
 #include <openssl/crypto.h>
 
+#include "common/accounts.h"
 #include "common/log.h"
 #include "common/second_factor.h"
 #include "http/ratelimit.h"
@@ -572,7 +573,7 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
   struct login_device dev;
   char *hash = NULL;
   enum password_result pr;
-  enum password_strength strength;
+  enum password_policy_verdict verdict = PASSWORD_POLICY_OK;
   enum role role;
   int ret = -1;
   int rc;
@@ -619,9 +620,8 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
     goto cleanup;
   }
   ratelimit_login_succeeded(r, u.email, dev.known ? dev.hash : NULL);
-  strength = password_check_strength(new_password, u.email, u.name);
-  if (PASSWORD_STRONG != strength) {
-    reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
+  if (ACCOUNTS_OK != accounts_check_password(new_password, u.email, u.name, &verdict)) {
+    reply_error(r, ERR_WEAK_PASSWORD, password_policy_message(verdict));
     goto cleanup;
   }
   if (PASSWORD_OK != auth_password_hash(&hash, new_password, (unsigned)cfg->kdf_log2n)) {

@@ -44,19 +44,21 @@ static json_t *user_json(const struct store_user *u) {
 /* users */
 
 /* Answers a refused or failed account operation. */
-static int reply_accounts(struct req *r, enum accounts_rc rc, enum password_strength strength,
-                          int store_rc) {
+static int reply_accounts(struct req *r, enum accounts_rc rc, enum password_policy_verdict verdict,
+                          int store_rc, const char *name) {
+  char text[400];
   switch (rc) {
   case ACCOUNTS_BAD_EMAIL:
     return reply_error(r, ERR_INVALID_FIELD, "email: an e-mail address is required.");
   case ACCOUNTS_BAD_NAME:
-    return reply_error(r, ERR_INVALID_FIELD, "name: 1 to 255 bytes of text.");
+    accounts_name_refusal(text, sizeof text, name);
+    return reply_error(r, ERR_INVALID_FIELD, text);
   case ACCOUNTS_BAD_ROLE:
     return reply_error(r, ERR_INVALID_FIELD, "role: \"assessor\" or \"admin\".");
   case ACCOUNTS_NO_PASSWORD:
     return reply_error(r, ERR_INVALID_FIELD, "password: an initial password is required.");
   case ACCOUNTS_WEAK_PASSWORD:
-    return reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
+    return reply_error(r, ERR_WEAK_PASSWORD, password_policy_message(verdict));
   case ACCOUNTS_EMAIL_TAKEN:
     return reply_error(r, ERR_EMAIL_TAKEN, NULL);
   case ACCOUNTS_NOT_FOUND:
@@ -79,7 +81,7 @@ int h_admin_users_create(struct req *r) {
   struct accounts_new_staff in = {0};
   struct store_user u;
   const char *role = NULL;
-  enum password_strength strength = PASSWORD_STRONG;
+  enum password_policy_verdict verdict = PASSWORD_POLICY_OK;
   enum accounts_rc rc;
   int store_rc = STORE_OK;
   if (NULL == r->json || !json_is_object(r->json)) {
@@ -96,9 +98,9 @@ int h_admin_users_create(struct req *r) {
   in.actor = r->user->id;
   in.hash = auth_password_hash;
   in.log2n = (unsigned)r->svc->cfg->kdf_log2n;
-  rc = accounts_create_staff(&u, r->svc->store, &in, &strength, &store_rc);
+  rc = accounts_create_staff(&u, r->svc->store, &in, &verdict, &store_rc);
   if (ACCOUNTS_OK != rc) {
-    return reply_accounts(r, rc, strength, store_rc);
+    return reply_accounts(r, rc, verdict, store_rc, in.name);
   }
   return reply_json(r, 201, json_pack("{s:o}", "user", user_json(&u)));
 }
@@ -117,7 +119,7 @@ int h_admin_users_list(struct req *r) {
   }
   rc = accounts_list(&list, &n, r->svc->store, NULL == role_text ? NULL : &role, &store_rc);
   if (ACCOUNTS_OK != rc) {
-    return reply_accounts(r, rc, PASSWORD_STRONG, store_rc);
+    return reply_accounts(r, rc, PASSWORD_POLICY_OK, store_rc, NULL);
   }
   items = json_array();
   for (size_t i = 0; NULL != items && i < n; i++) {
@@ -149,7 +151,7 @@ int h_admin_users_disable(struct req *r) {
   }
   rc = accounts_disable(&changed, r->svc->store, r->user->id, id, given, reason, &store_rc);
   if (ACCOUNTS_OK != rc) {
-    return reply_accounts(r, rc, PASSWORD_STRONG, store_rc);
+    return reply_accounts(r, rc, PASSWORD_POLICY_OK, store_rc, NULL);
   }
   return reply_json(r, 200,
                     json_pack("{s:{s:I, s:b}, s:b}", "user", "id", (json_int_t)id, "disabled", 1,

@@ -14,6 +14,7 @@
 #include "http/handlers.h"
 #include "http/jsontext.h"
 #include "store/store.h"
+#include "ujikom/clock.h"
 #include "ujikom/exam_form.h"
 #include "ujikom/timefmt.h"
 
@@ -289,6 +290,9 @@ int h_attempts_save_answer(struct req *r) {
   struct attempts_saved sv;
   char err[160];
   const json_t *value = NULL;
+  /* Judged by when the body completed (now), not by when the head arrived: a body sent
+   * after time was up must not count. */
+  r->now_ms = clock_wall_ms();
   if (NULL != r->json && json_is_object(r->json) && 1 == json_object_size(r->json)) {
     value = json_object_get(r->json, "value");
   }
@@ -313,6 +317,7 @@ int h_attempts_save_answer(struct req *r) {
 
 int h_attempts_submit(struct req *r) {
   struct store_attempt a;
+  r->now_ms = clock_wall_ms(); /* as a save: the time the body completed */
   enum attempts_rc rc = attempts_submit(&a, r->svc, r->user->id, path_attempt_id(r), r->now_ms);
   if (ATTEMPTS_OK != rc) {
     return reply_attempts_error(r, rc, NULL);

@@ -19,9 +19,9 @@
 int h_auth_register_account(struct req *r, const char *name, const char *email,
                             const char *password, int64_t *out_id) {
   const struct config *cfg = r->svc->cfg;
-  enum password_strength strength = PASSWORD_STRONG;
-  enum accounts_rc rc = accounts_check_registration(name, email, password, &strength);
-  char key[128];
+  enum password_policy_verdict verdict = PASSWORD_POLICY_OK;
+  enum accounts_rc rc = accounts_check_registration(name, email, password, &verdict);
+  char key[128], text[400];
   int store_rc = STORE_OK;
   *out_id = 0;
   /* Counted after the checks (typos cost nothing) but before the e-mail look-up, so the
@@ -32,15 +32,15 @@ int h_auth_register_account(struct req *r, const char *name, const char *email,
       return -1;
     }
     rc = accounts_register(out_id, r->svc->store, name, email, password, auth_password_hash,
-                           (unsigned)cfg->kdf_log2n, &strength, &store_rc);
+                           (unsigned)cfg->kdf_log2n, &verdict, &store_rc);
   }
   switch (rc) {
   case ACCOUNTS_OK:
     log_msg(LOG_INFO, r->request_id, "account %lld registered", (long long)*out_id);
     return 0;
   case ACCOUNTS_BAD_NAME:
-    reply_error(r, ERR_INVALID_FIELD,
-                "name: 1 to 200 characters, without control characters, is required.");
+    accounts_name_refusal(text, sizeof text, name);
+    reply_error(r, ERR_INVALID_FIELD, text);
     break;
   case ACCOUNTS_BAD_EMAIL:
     reply_error(r, ERR_INVALID_FIELD, "email: a valid e-mail address is required.");
@@ -49,7 +49,7 @@ int h_auth_register_account(struct req *r, const char *name, const char *email,
     reply_error(r, ERR_INVALID_FIELD, "password: is required.");
     break;
   case ACCOUNTS_WEAK_PASSWORD:
-    reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
+    reply_error(r, ERR_WEAK_PASSWORD, password_policy_message(verdict));
     break;
   case ACCOUNTS_EMAIL_TAKEN:
     reply_error(r, ERR_EMAIL_TAKEN, NULL);

@@ -375,6 +375,8 @@ int h_cert_issue(struct req *r) {
     return reply_error(r, ERR_CERT_NOT_COMPETENT, NULL);
   case ISSUE_UNAVAILABLE:
     return reply_error(r, ERR_UNAVAILABLE, NULL);
+  case ISSUE_BAD_HOLDER:
+    return reply_error(r, ERR_CONFLICT, err);
   case ISSUE_INTERNAL:
     break;
   }

@@ -23,6 +23,7 @@
 #include "http/layout.h"
 #include "http/parse.h"
 #include "store/store.h"
+#include "ujikom/clock.h"
 #include "ujikom/exam_form.h"
 #include "ujikom/score.h"
 #include "ujikom/timefmt.h"
@@ -721,6 +722,8 @@ int h_page_attempt_save(struct req *r) {
   json_t *answers = NULL, *errors = NULL;
   struct changed_answers sc = {0};
   int ret = 0;
+  /* Judged by when the form's body completed (now), not by when the head arrived. */
+  r->now_ms = clock_wall_ms();
   if (0 != own_attempt(r, &a)) {
     return 0;
   }
@@ -852,6 +855,7 @@ int h_page_attempt_review(struct req *r) {
 int h_page_attempt_submit(struct req *r) {
   struct store_attempt a;
   int ret = 0;
+  r->now_ms = clock_wall_ms(); /* as a save: the time the body completed */
   if (0 != own_attempt(r, &a)) {
     return 0;
   }

@@ -77,7 +77,7 @@ int h_page_reset_form(struct req *r) {
 /* POST /reset-sandi (t, password) */
 int h_page_reset(struct req *r) {
   const char *token = req_form(r, "t");
-  enum password_strength strength = PASSWORD_STRONG;
+  enum password_policy_verdict strength = PASSWORD_POLICY_OK;
   int store_rc = STORE_OK;
   enum recovery_rc rc = h_recovery_redeem(r, token, req_form(r, "password"), &strength, &store_rc);
   switch (rc) {

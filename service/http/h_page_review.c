@@ -494,6 +494,8 @@ int h_page_review(struct req *r) {
     return layout_message_page(r, 404, "page.not_found", "page.not_found_text");
   case REVIEWS_OWN_ATTEMPT:
     return layout_message_page(r, 403, "page.forbidden", "review.own_attempt");
+  case REVIEWS_STILL_OPEN:
+    return layout_message_page(r, 409, "page.forbidden", "review.still_open");
   case REVIEWS_STORE_FAILED:
     return layout_store_error(r, err.store_rc);
   case REVIEWS_EXAM_VERSION_MISSING:

@@ -30,13 +30,13 @@ static const struct {
     [RECOVERY_BAD_EMAIL] = {true, ERR_INVALID_FIELD, "email: 3 to 254 bytes of text."},
 };
 
-int reply_recovery(struct req *r, enum recovery_rc rc, enum password_strength strength,
+int reply_recovery(struct req *r, enum recovery_rc rc, enum password_policy_verdict strength,
                    int store_rc, int64_t retry_s) {
   if ((size_t)rc < sizeof refusals / sizeof refusals[0] && refusals[rc].set) {
     return reply_error(r, refusals[rc].code, refusals[rc].detail);
   }
   if (RECOVERY_WEAK_PASSWORD == rc) {
-    return reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
+    return reply_error(r, ERR_WEAK_PASSWORD, password_policy_message(strength));
   }
   if (RECOVERY_RATE_LIMITED == rc) {
     return ratelimit_reply(r, retry_s);
@@ -60,7 +60,7 @@ int h_recovery_issue(struct req *r, struct recovery_link *out) {
   }
   rc = recovery_issue(out, r->svc->store, &in, &store_rc);
   if (RECOVERY_OK != rc) {
-    reply_recovery(r, rc, PASSWORD_STRONG, store_rc, 0);
+    reply_recovery(r, rc, PASSWORD_POLICY_OK, store_rc, 0);
     return -1;
   }
   log_msg(LOG_INFO, r->request_id, "administrator %lld issued a reset link for account %lld",
@@ -69,7 +69,7 @@ int h_recovery_issue(struct req *r, struct recovery_link *out) {
 }
 
 enum recovery_rc h_recovery_redeem(struct req *r, const char *token, const char *password,
-                                   enum password_strength *out_strength, int *out_store_rc) {
+                                   enum password_policy_verdict *out_strength, int *out_store_rc) {
   struct recovery_redeem_in in = {.token = token,
                                   .password = password,
                                   .hash = auth_password_hash,
@@ -103,7 +103,7 @@ int h_recovery_request(struct req *r, const char *email) {
   }
   rc = recovery_request(r->svc->store, &in, &retry_s, &store_rc);
   if (RECOVERY_OK != rc) {
-    reply_recovery(r, rc, PASSWORD_STRONG, store_rc, retry_s);
+    reply_recovery(r, rc, PASSWORD_POLICY_OK, store_rc, retry_s);
     return -1;
   }
   return 0;
@@ -136,7 +136,7 @@ int h_recovery_admin_link(struct req *r) {
 
 /* POST /api/auth/reset {"token","password"} */
 int h_recovery_reset(struct req *r) {
-  enum password_strength strength = PASSWORD_STRONG;
+  enum password_policy_verdict strength = PASSWORD_POLICY_OK;
   int store_rc = STORE_OK;
   enum recovery_rc rc =
       h_recovery_redeem(r, body_text(r, "token"), body_text(r, "password"), &strength, &store_rc);

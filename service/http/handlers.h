@@ -97,7 +97,7 @@ int h_recovery_reset(struct req *r);
 int h_recovery_request_api(struct req *r);
 /* Answers a refused or failed recovery operation with its registry error (429 with
  * Retry-After retry_s for RECOVERY_RATE_LIMITED). */
-int reply_recovery(struct req *r, enum recovery_rc rc, enum password_strength strength,
+int reply_recovery(struct req *r, enum recovery_rc rc, enum password_policy_verdict strength,
                    int store_rc, int64_t retry_s);
 /* Issues a link for the account of path parameter :id as the request's administrator:
  * 0 with *out (wipe out->url after use), or -1 after replying. */
@@ -105,7 +105,7 @@ int h_recovery_issue(struct req *r, struct recovery_link *out);
 /* Redeems token with password and clears the account's login back-off (the recovery
  * module's outcome; nothing replied). */
 enum recovery_rc h_recovery_redeem(struct req *r, const char *token, const char *password,
-                                   enum password_strength *out_strength, int *out_store_rc);
+                                   enum password_policy_verdict *out_strength, int *out_store_rc);
 /* Asks for a link by e-mail: 0 when accepted (the same for every address; nothing replied),
  * or -1 after replying (404 without --smtp-url, 400, 429, 503). */
 int h_recovery_request(struct req *r, const char *email);

@@ -229,6 +229,32 @@ int store_file_check_directory(const char *path, char *err, size_t errlen) {
   return STORE_OK;
 }
 
+/* The database holds password hashes, answers and the audit log: like the signing keys, it
+ * is the service's alone. A missing file is created empty with mode 0600 whatever the umask
+ * (SQLite gives the -wal and -shm files the database's mode); an existing one that group or
+ * others may read or write is refused, as a key file is. */
+int store_file_check_private(const char *path, char *err, size_t errlen) {
+  struct stat sb;
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    close(fd);
+    return STORE_OK;
+  }
+  if (EEXIST != errno || 0 != stat(path, &sb)) {
+    store_set_err(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+    return STORE_UNAVAILABLE;
+  }
+  if (0 != (sb.st_mode & 077)) {
+    store_set_err(err, errlen,
+                  "%s: the database is readable or writable by group or others (mode %03o); "
+                  "refusing to use it (chmod 600 it, and find out who could read it: it holds "
+                  "password hashes and answers)",
+                  path, (unsigned)(sb.st_mode & 0777));
+    return STORE_HARD;
+  }
+  return STORE_OK;
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* backup and restore */
 

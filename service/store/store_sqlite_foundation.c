@@ -778,6 +778,10 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
     store_set_err(err, errlen, "%s: %s", path, strerror(errno));
     return STORE_UNAVAILABLE;
   }
+  rc = store_file_check_private(path, err, errlen);
+  if (STORE_OK != rc) {
+    return rc;
+  }
 
   s = calloc(1, sizeof *s);
   if (NULL == s) {

@@ -114,5 +114,8 @@ int store_file_check_existing(const char *path, bool full, int *out_version, cha
                               size_t errlen);
 /* Refuses a directory we cannot write (WAL needs the -wal and -shm files beside the db). */
 int store_file_check_directory(const char *path, char *err, size_t errlen);
+/* Creates a missing database file empty with mode 0600, or refuses an existing one that
+ * group or others may read or write (STORE_HARD with a message saying what to do). */
+int store_file_check_private(const char *path, char *err, size_t errlen);
 
 #endif

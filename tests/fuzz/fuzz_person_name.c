@@ -1,7 +1,8 @@
 /*
  * Fuzzes the person-name validator with arbitrary bytes. It must never crash or leak, and a
  * name it accepts is stable (validating it again changes nothing), 1..200 characters, with
- * no leading, trailing or doubled space.
+ * no leading, trailing or doubled space; and the stored form (person_name_for_record) takes
+ * it unchanged exactly when it fits PERSON_NAME_MAX_BYTES.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     abort();
   }
   free(again);
+  if (person_name_is_record(out) != (n <= PERSON_NAME_MAX_BYTES)) {
+    abort();
+  }
   free(out);
   return 0;
 }

@@ -312,8 +312,13 @@ static void test_largest_certificate(void **state) {
     memset(big->units[i].title, 'a', sizeof big->units[i].title - 1);
     big->units[i].title[sizeof big->units[i].title - 1] = '\0';
   }
-  memset(big->holder, 'b', sizeof big->holder - 1);
-  big->holder[sizeof big->holder - 1] = '\0';
+  /* The longest holder the one name validator lets through: 255 bytes, here 63 four-byte
+   * letters (U+20000) and three ASCII ones (a name is at most 200 characters). */
+  for (size_t i = 0; i < 63; i++) {
+    memcpy(big->holder + 4 * i, "\xF0\xA0\x80\x80", 4);
+  }
+  memcpy(big->holder + 252, "bbb", 4);
+  assert_int_equal(sizeof big->holder - 1, strlen(big->holder));
   char *jws = NULL;
   assert_int_equal(0, cert_jws_sign(&jws, big, &c->keys.signer));
   assert_true(strlen(jws) <= CERT_JWS_MAX);

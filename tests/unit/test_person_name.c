@@ -157,11 +157,48 @@ static void test_length_in_characters(void **state) {
   refuses(huge, sizeof huge, PERSON_NAME_TOO_LONG, "200 characters");
 }
 
+/* The stored form: what fits the accounts table and a certificate's holder field. */
+static void test_for_record(void **state) {
+  (void)state;
+  char buf[1024], *out = NULL, err[160] = "";
+  /* 127 two-byte letters (254 bytes) fit; 128 (256 bytes) do not, and the message says so. */
+  for (int i = 0; i < 128; i++) {
+    memcpy(buf + 2 * i, "\xC3\xA9", 2);
+  }
+  assert_int_equal(PERSON_NAME_OK, person_name_for_record(&out, buf, 254, err, sizeof err));
+  assert_int_equal(254, strlen(out));
+  free(out);
+  assert_int_equal(PERSON_NAME_TOO_LONG, person_name_for_record(&out, buf, 256, err, sizeof err));
+  assert_null(out);
+  assert_non_null(strstr(err, "255 bytes"));
+  /* 200 ASCII letters fit; the other rules are person_name_normalize's. */
+  memset(buf, 'a', 200);
+  assert_int_equal(PERSON_NAME_OK, person_name_for_record(&out, buf, 200, NULL, 0));
+  free(out);
+  assert_int_equal(PERSON_NAME_CONTROL,
+                   person_name_for_record(&out, "Rina\xC2\x85W", 7, err, sizeof err));
+  assert_non_null(strstr(err, "U+0085"));
+  assert_int_equal(PERSON_NAME_OK, person_name_for_record(&out, "  Rene\xCC\x81  W ", 12, NULL, 0));
+  assert_string_equal("Ren\xC3\xA9 W", out);
+  free(out);
+  /* A holder is accepted only as the validator would store it. */
+  assert_true(person_name_is_record("Ren\xC3\xA9 Wulandari"));
+  assert_false(person_name_is_record("Rene\xCC\x81 Wulandari")); /* NFD */
+  assert_false(person_name_is_record(" Rina"));
+  assert_false(person_name_is_record("Rina  W"));
+  assert_false(person_name_is_record("Rina\xC2\x85W"));
+  assert_false(person_name_is_record(""));
+  memset(buf, 'a', 256);
+  buf[256] = '\0';
+  assert_false(person_name_is_record(buf));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ascii_unchanged), cmocka_unit_test(test_nfc),
       cmocka_unit_test(test_spaces),          cmocka_unit_test(test_controls_and_format),
       cmocka_unit_test(test_invalid_utf8),    cmocka_unit_test(test_length_in_characters),
+      cmocka_unit_test(test_for_record),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

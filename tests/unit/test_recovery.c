@@ -66,7 +66,7 @@ static enum recovery_rc redeem(struct fixture *f, const char *token, const char 
                                struct store_user *out) {
   struct recovery_redeem_in in = {
       .token = token, .password = password, .hash = cheap_hash, .log2n = 0};
-  enum password_strength strength;
+  enum password_policy_verdict strength;
   int store_rc = STORE_OK;
   return recovery_redeem(out, f->t.s, &in, &strength, &store_rc);
 }
