@@ -42,16 +42,6 @@ static void table_section_begin(struct html *h, const struct req *r, const char 
   HTML_LIT(h, "</tr></thead><tbody>");
 }
 
-static const char *role_key(enum role role) {
-  if (ROLE_ADMIN == role) {
-    return "role.admin";
-  }
-  if (ROLE_ASSESSOR == role) {
-    return "role.assessor";
-  }
-  return "role.candidate";
-}
-
 /* A labelled text input inside an action form (ids made unique with a suffix). */
 static void input(struct html *h, const char *type, const char *name, const char *label,
                   const char *suffix, bool required) {
@@ -81,7 +71,7 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
     HTML_LIT(h, "</td><td>");
     html_text(h, u[i].email);
     HTML_LIT(h, "</td><td>");
-    html_text(h, L(r, role_key(u[i].role)));
+    html_text(h, layout_role_text(r, u[i].role));
     HTML_LIT(h, "</td><td>");
     html_text(h, L(r, u[i].disabled ? "admin.disabled" : "admin.active"));
     HTML_LIT(h, "</td><td>");
@@ -131,19 +121,14 @@ static void section_attempts(struct html *h, const struct req *r, struct store_r
     HTML_LIT(h, "</td><td>");
     html_text(h, a[i].exam_id);
     HTML_LIT(h, "</td><td>");
-    html_text(h, L(r, open                            ? "me.status_open"
-                      : ATTEMPT_CLOSED == a[i].status ? "me.status_closed"
-                                                      : "me.status_submitted"));
+    html_text(h, layout_status_text(r, a[i].status));
     if (open) {
       char when[40];
       layout_format_time(when, sizeof(when), a[i].deadline_ms);
       html_fmt(h, "<br><span class=\"hint\">%s: %s</span>", L(r, "me.deadline"), when);
     }
     HTML_LIT(h, "</td><td>");
-    html_text(h, L(r, VERDICT_K == a[i].verdict         ? "result.K"
-                      : VERDICT_BK == a[i].verdict      ? "result.BK"
-                      : VERDICT_PENDING == a[i].verdict ? "result.PENDING"
-                                                        : "result.open"));
+    html_text(h, layout_verdict_text(r, a[i].verdict));
     HTML_LIT(h, "</td><td>");
     if (open) {
       char action[64], api[80], suffix[24];
@@ -304,19 +289,11 @@ int h_page_admin(struct req *r) {
   if (STORE_OK == rc) {
     rc = store_cert_list(rd, &certs, &ncerts, 0, 0, ADMIN_LIST_LIMIT);
   }
-  if (STORE_OK != rc) {
-    ret = layout_store_error(r, rc);
-    goto cleanup;
-  }
-  h = html_new();
+  h = layout_page_open(r, rc, "admin.title", "static/staff.js", &ret);
   if (NULL == h) {
-    ret = reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
   }
-  layout_begin_script(h, r, L(r, "admin.title"), "static/staff.js");
-  HTML_LIT(h, "<h1>");
-  html_text(h, L(r, "admin.title"));
-  HTML_LIT(h, "</h1><nav class=\"toc\"><ul>");
+  HTML_LIT(h, "<nav class=\"toc\"><ul>");
   html_fmt(h, "<li><a href=\"#s-accounts\">%s</a></li>", L(r, "admin.accounts"));
   html_fmt(h, "<li><a href=\"#s-attempts\">%s</a></li>", L(r, "admin.attempts"));
   html_fmt(h, "<li><a href=\"#s-appeals\">%s</a></li>", L(r, "admin.appeals"));

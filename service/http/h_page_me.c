@@ -17,29 +17,6 @@
 
 #define ME_MAX_ATTEMPTS 50
 
-static const char *status_key(enum attempt_status status) {
-  if (ATTEMPT_OPEN == status) {
-    return "me.status_open";
-  }
-  if (ATTEMPT_CLOSED == status) {
-    return "me.status_closed";
-  }
-  return "me.status_submitted";
-}
-
-static const char *verdict_key(enum verdict verdict) {
-  if (VERDICT_K == verdict) {
-    return "result.K";
-  }
-  if (VERDICT_BK == verdict) {
-    return "result.BK";
-  }
-  if (VERDICT_PENDING == verdict) {
-    return "result.PENDING";
-  }
-  return "result.open";
-}
-
 static const char *badge_class(enum verdict verdict) {
   if (VERDICT_K == verdict) {
     return "badge k";
@@ -92,7 +69,7 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
     }
     HTML_LIT(h, "</td><td>");
     html_fmt(h, "<span class=\"%s\">", badge_class(verdict));
-    html_text(h, L(r, verdict_key(verdict)));
+    html_text(h, layout_verdict_text(r, verdict));
     HTML_LIT(h, "</span></td></tr>");
   }
   HTML_LIT(h, "</tbody></table></div>");
@@ -114,7 +91,7 @@ static void render_attempt(struct html *h, const struct req *r, const struct sto
   HTML_LIT(h, "</h3><dl class=\"facts\"><dt>");
   html_text(h, L(r, "page.status"));
   HTML_LIT(h, "</dt><dd>");
-  html_text(h, L(r, status_key(a->status)));
+  html_text(h, layout_status_text(r, a->status));
   HTML_LIT(h, "</dd><dt>");
   char when[40];
   layout_format_time(when, sizeof(when), a->started_ms);
@@ -135,7 +112,7 @@ static void render_attempt(struct html *h, const struct req *r, const struct sto
   html_text(h, L(r, "me.result"));
   HTML_LIT(h, "</dt><dd>");
   html_fmt(h, "<span class=\"%s\">", badge_class(a->verdict));
-  html_text(h, L(r, open ? "result.open" : verdict_key(a->verdict)));
+  html_text(h, open ? L(r, "result.open") : layout_verdict_text(r, a->verdict));
   HTML_LIT(h, "</span></dd></dl>");
   if (open) {
     html_fmt(h, "<p><a class=\"button\" href=\"/attempts/%lld\">", (long long)a->id);
@@ -219,10 +196,7 @@ static void render_appeal(struct html *h, const struct req *r, const struct stor
                           const struct store_appeal *appeal) {
   if (NULL != appeal) {
     HTML_LIT(h, "<p class=\"notice\">");
-    html_text_sub(h, L(r, "me.appeal_status"), "status",
-                  L(r, APPEAL_DECIDED == appeal->status    ? "me.appeal_decided"
-                       : APPEAL_ASSIGNED == appeal->status ? "me.appeal_assigned"
-                                                           : "me.appeal_open"),
+    html_text_sub(h, L(r, "me.appeal_status"), "status", layout_appeal_text(r, appeal->status),
                   NULL);
     HTML_LIT(h, "</p>");
     return;
@@ -304,19 +278,11 @@ int h_page_me(struct req *r) {
   if (STORE_OK == rc) {
     rc = store_cert_list(rd, &certs, &ncerts, r->user->id, 0, 100);
   }
-  if (STORE_OK != rc) {
-    ret = layout_store_error(r, rc);
-    goto cleanup;
-  }
-  h = html_new();
+  h = layout_page_open(r, rc, "me.title", "static/staff.js", &ret);
   if (NULL == h) {
-    ret = reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
   }
-  layout_begin_script(h, r, L(r, "me.title"), "static/staff.js");
-  HTML_LIT(h, "<h1>");
-  html_text(h, L(r, "me.title"));
-  HTML_LIT(h, "</h1><p>");
+  HTML_LIT(h, "<p>");
   html_text_sub(h, L(r, "me.welcome"), "name", r->user->name, NULL);
   HTML_LIT(h, "</p>");
   render_certificates(h, r, certs, ncerts);

@@ -60,14 +60,13 @@ int h_page_review_queue(struct req *r) {
     free(q);
     return layout_store_error(r, rc);
   }
-  struct html *h = html_new();
+  struct html *h = layout_page_new(r, "review.queue_title", NULL);
   if (NULL == h) {
     store_rd_end(rd);
     reviews_queue_free(q, n);
     return reply_error(r, ERR_INTERNAL, NULL);
   }
-  layout_begin(h, r, L(r, "review.queue_title"));
-  html_fmt(h, "<h1>%s</h1><p>%s</p>", L(r, "review.queue_title"), L(r, "review.queue_lead"));
+  html_fmt(h, "<p>%s</p>", L(r, "review.queue_lead"));
   if (0 == n) {
     html_fmt(h, "<p class=\"notice\">%s</p>", L(r, "review.queue_empty"));
   } else {
