@@ -127,10 +127,7 @@ int h_admin_users_list(struct req *r) {
     OPENSSL_cleanse(list, n * sizeof *list);
   }
   store_user_list_free(list, n);
-  if (NULL == items) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  return reply_json(r, 200, json_pack("{s:o}", "items", items));
+  return reply_json_list(r, "items", items);
 }
 
 /* POST /api/admin/users/:id/disable {"reason": optional} — also ends the user's sessions. */
@@ -374,10 +371,7 @@ int h_admin_audit_list(struct req *r) {
                          NULL != a ? a : json_string(list[i].after), "hash", list[i].hash));
   }
   store_audit_list_free(list, n);
-  if (NULL == items) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  return reply_json(r, 200, json_pack("{s:o}", "items", items));
+  return reply_json_list(r, "items", items);
 }
 
 /* GET /api/admin/audit/verify */

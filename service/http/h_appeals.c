@@ -63,10 +63,7 @@ int h_appeals_list(struct req *r) {
     json_array_append_new(items, reviews_appeal_json(&list[i]));
   }
   store_appeal_list_free(list, n);
-  if (NULL == items) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  return reply_json(r, 200, json_pack("{s:o}", "items", items));
+  return reply_json_list(r, "items", items);
 }
 
 /* POST /api/admin/appeals/:id/assign {"assessor_id": N} */

@@ -197,10 +197,7 @@ int h_reviews_queue(struct req *r) {
             q[i].appeal_id > 0 ? json_integer((json_int_t)q[i].appeal_id) : json_null()));
   }
   reviews_queue_free(q, n);
-  if (NULL == items) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  return reply_json(r, 200, json_pack("{s:o}", "items", items));
+  return reply_json_list(r, "items", items);
 }
 
 /* ------------------------------------------------------------------------------------ */

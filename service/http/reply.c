@@ -24,6 +24,22 @@ int reply_json(struct req *r, unsigned status, json_t *body) {
   return reply_bytes_owned(r, status, "application/json; charset=utf-8", text, strlen(text));
 }
 
+int reply_prebuilt_held(struct req *r, struct prebuilt *p) {
+  if (NULL == p) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  int rc = reply_prebuilt(r, p);
+  prebuilt_release(p);
+  return rc;
+}
+
+int reply_json_list(struct req *r, const char *key, json_t *list) {
+  if (NULL == list) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_json(r, 200, json_pack("{s:o}", key, list));
+}
+
 int reply_error(struct req *r, enum err code, const char *detail) {
   unsigned status = err_status(code);
   const char *message = detail ? detail : err_message(code);
