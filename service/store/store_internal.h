@@ -27,10 +27,11 @@
  *   checks step themselves); a count: store_row_int64; a write whose "no row changed" is an
  *   answer: store_step_changes; many parameters: store_bind_all.
  *   Lists: one `static const struct store_rowtype` per element type (its size, a row reader
- *   and, when elements own memory, a clear), then bind and hand the statement to
- *   store_rows_collect(c, st, &type, limit, &list, out_n); the public *_list_free(list, n)
- *   is store_rows_free(&type, list, n). (Only store_attempts_overdue, which fills the caller's
- *   array, and the audit chain's verification step through rows themselves.)
+ *   and, when elements own memory, a clear), then one call with the parameters as
+ *   store_args: store_rows_query(c, &set, id, args, nargs, &type, limit, out, out_n) (or
+ *   store_rows_query_all); the public *_list_free(list, n) is store_rows_free(&type, list, n).
+ * (Only store_attempts_overdue, which fills the caller's array, and the audit chain's verification
+ * step through rows themselves.)
  *
  *   Writes take struct store_tx * and use store_tx_conn(tx); they run inside store_txn().
  *   store_stmt() prepares each SQL text once per connection (SQLITE_PREPARE_PERSISTENT) and
@@ -145,6 +146,19 @@ int store_rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct stor
  * come, and *out is NULL when there are none. */
 int store_rows_collect_all(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
                            void **out, size_t *out_n);
+
+/* A list query in one call: statement id of set, args bound to ?1, ?2, ... (store_bind_all),
+ * its rows collected as store_rows_collect does. out_list is the address of the caller's
+ * element pointer (a struct store_x **), set as *out is there: every object pointer has the
+ * representation of void * on the platforms this builds for. */
+int store_rows_query(struct store_conn *c, const struct store_sqlset *set, int id,
+                     const struct store_arg *args, size_t nargs, const struct store_rowtype *type,
+                     int limit, void *out_list, size_t *out_n);
+
+/* The same without a limit, as store_rows_collect_all. */
+int store_rows_query_all(struct store_conn *c, const struct store_sqlset *set, int id,
+                         const struct store_arg *args, size_t nargs,
+                         const struct store_rowtype *type, void *out_list, size_t *out_n);
 
 /* Every single-row look-up in one place: steps st (parameters bound by the caller) once and,
  * on a row, has type->read fill out (type->read NULL: only whether a row exists). st may be

@@ -261,20 +261,11 @@ void store_attempt_list_free(struct store_attempt *list, size_t n) {
 
 int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                             int64_t user_id, const char *exam_id, int limit) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st =
-      store_stmt(c, &attempts_set, NULL == exam_id ? ATT_LIST_USER : ATT_LIST_USER_EXAM);
-  void *list = NULL;
-  if (NULL != st) {
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int(st, 2, limit);
-    if (NULL != exam_id) {
-      store_bind_text(st, 3, exam_id);
-    }
-  }
-  int rc = store_rows_collect(c, st, &attempt_rows, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(user_id), STORE_ARG_INT(limit),
+                                   STORE_ARG_TEXT(exam_id)};
+  return store_rows_query(store_rd_conn(rd), &attempts_set,
+                          NULL == exam_id ? ATT_LIST_USER : ATT_LIST_USER_EXAM, args,
+                          NULL == exam_id ? 2 : 3, &attempt_rows, limit, out, out_n);
 }
 
 /* STORE_OK when the attempt is open, STORE_CONFLICT when finished, STORE_NONE, or < 0. */
@@ -371,12 +362,9 @@ void store_answers_free(struct store_answer *list, size_t n) {
 
 int store_answers_get(struct store_rd *rd, struct store_answer **out, size_t *out_n,
                       int64_t attempt_id) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = stmt_by_id(c, ANS_GET, attempt_id);
-  void *list = NULL;
-  int rc = store_rows_collect_all(c, st, &answer_rows, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(attempt_id)};
+  return store_rows_query_all(store_rd_conn(rd), &attempts_set, ANS_GET, args, 1, &answer_rows, out,
+                              out_n);
 }
 
 /* Binds the verdict, the result and the decision time (NULL while the verdict is pending) to

@@ -297,17 +297,9 @@ void store_audit_list_free(struct store_audit_entry *list, size_t n) {
 
 int store_audit_list(struct store_rd *rd, struct store_audit_entry **out, size_t *out_n,
                      const char *subject, int64_t before_seq, int limit) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &audit_set, NULL == subject ? AUDIT_LIST : AUDIT_LIST_SUBJECT);
-  void *list = NULL;
-  if (NULL != st) {
-    sqlite3_bind_int64(st, 1, before_seq);
-    sqlite3_bind_int(st, 2, limit);
-    if (NULL != subject) {
-      store_bind_text(st, 3, subject);
-    }
-  }
-  int rc = store_rows_collect(c, st, &audit_entry_rows, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(before_seq), STORE_ARG_INT(limit),
+                                   STORE_ARG_TEXT(subject)};
+  return store_rows_query(store_rd_conn(rd), &audit_set,
+                          NULL == subject ? AUDIT_LIST : AUDIT_LIST_SUBJECT, args,
+                          NULL == subject ? 2 : 3, &audit_entry_rows, limit, out, out_n);
 }

@@ -196,33 +196,19 @@ void store_cert_list_free(struct store_cert *list, size_t n) {
 
 int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n, int64_t user_id,
                     int64_t before_s, int limit) {
-  struct store_conn *conn = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(conn, &certs_set, user_id > 0 ? CERTS_LIST_USER : CERTS_LIST_ALL);
-  void *list = NULL;
-  if (NULL != st) {
-    sqlite3_bind_int64(st, 1, before_s);
-    sqlite3_bind_int(st, 2, limit);
-    if (user_id > 0) {
-      sqlite3_bind_int64(st, 3, user_id);
-    }
-  }
-  int rc = store_rows_collect(conn, st, &cert_rows, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(before_s), STORE_ARG_INT(limit),
+                                   STORE_ARG_INT(user_id)};
+  return store_rows_query(store_rd_conn(rd), &certs_set,
+                          user_id > 0 ? CERTS_LIST_USER : CERTS_LIST_ALL, args, user_id > 0 ? 3 : 2,
+                          &cert_rows, limit, out, out_n);
 }
 
 int store_cert_list_undisplayed(struct store_rd *rd, struct store_cert **out, size_t *out_n,
                                 const char *after, int limit) {
-  struct store_conn *conn = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_LIST_UNDISPLAYED);
-  void *list = NULL;
-  if (NULL != st) {
-    store_bind_text(st, 1, NULL == after ? "" : after);
-    sqlite3_bind_int(st, 2, limit);
-  }
-  int rc = store_rows_collect(conn, st, &cert_rows_with_tokens, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_TEXT(NULL == after ? "" : after),
+                                   STORE_ARG_INT(limit)};
+  return store_rows_query(store_rd_conn(rd), &certs_set, CERTS_LIST_UNDISPLAYED, args, 2,
+                          &cert_rows_with_tokens, limit, out, out_n);
 }
 
 int store_cert_set_display(struct store_tx *tx, const char *serial, const char *display) {

@@ -422,6 +422,34 @@ int store_rows_collect_all(struct store_conn *c, sqlite3_stmt *st, const struct 
   return rows_collect(c, st, type, 0, out, out_n);
 }
 
+/* Binds and collects for store_rows_query (limit >= 0) and store_rows_query_all (limit < 0). */
+static int rows_query(struct store_conn *c, const struct store_sqlset *set, int id,
+                      const struct store_arg *args, size_t nargs, const struct store_rowtype *type,
+                      int limit, void *out_list, size_t *out_n) {
+  sqlite3_stmt *st = store_stmt(c, set, id);
+  if (NULL != st) {
+    store_bind_all(st, args, nargs);
+  }
+  void *list = NULL;
+  int rc = limit < 0 ? store_rows_collect_all(c, st, type, &list, out_n)
+                     : store_rows_collect(c, st, type, limit, &list, out_n);
+  memcpy(out_list, &list, sizeof(list));
+  return rc;
+}
+
+int store_rows_query(struct store_conn *c, const struct store_sqlset *set, int id,
+                     const struct store_arg *args, size_t nargs, const struct store_rowtype *type,
+                     int limit, void *out_list, size_t *out_n) {
+  /* A limit below 1 is refused by store_rows_collect, never taken as "all". */
+  return rows_query(c, set, id, args, nargs, type, limit < 0 ? 0 : limit, out_list, out_n);
+}
+
+int store_rows_query_all(struct store_conn *c, const struct store_sqlset *set, int id,
+                         const struct store_arg *args, size_t nargs,
+                         const struct store_rowtype *type, void *out_list, size_t *out_n) {
+  return rows_query(c, set, id, args, nargs, type, -1, out_list, out_n);
+}
+
 int64_t store_conn_last_rowid(struct store_conn *c) {
   return sqlite3_last_insert_rowid(c->db);
 }

@@ -197,18 +197,9 @@ void store_queue_list_free(struct store_queue_entry *list, size_t n) {
 
 int store_review_queue(struct store_rd *rd, struct store_queue_entry **out, size_t *out_n,
                        const char *exam_id, int limit) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, NULL == exam_id ? QUEUE_ALL : QUEUE_EXAM);
-  void *list = NULL;
-  if (NULL != st) {
-    sqlite3_bind_int(st, 1, limit);
-    if (NULL != exam_id) {
-      store_bind_text(st, 2, exam_id);
-    }
-  }
-  int rc = store_rows_collect(c, st, &queue_rows, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(limit), STORE_ARG_TEXT(exam_id)};
+  return store_rows_query(store_rd_conn(rd), &reviews_set, NULL == exam_id ? QUEUE_ALL : QUEUE_EXAM,
+                          args, NULL == exam_id ? 1 : 2, &queue_rows, limit, out, out_n);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -308,12 +299,9 @@ void store_decision_list_free(struct store_decision *list, size_t n) {
 
 int store_decision_history(struct store_rd *rd, struct store_decision **out, size_t *out_n,
                            int64_t attempt_id) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = stmt_by_id(c, DECISION_HISTORY, attempt_id);
-  void *list = NULL;
-  int rc = store_rows_collect_all(c, st, &decision_rows, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(attempt_id)};
+  return store_rows_query_all(store_rd_conn(rd), &reviews_set, DECISION_HISTORY, args, 1,
+                              &decision_rows, out, out_n);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -440,18 +428,11 @@ void store_appeal_list_free(struct store_appeal *list, size_t n) {
 
 int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
                       const enum appeal_status *status, int limit) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, NULL == status ? APPEAL_LIST : APPEAL_LIST_STATUS);
-  void *list = NULL;
-  if (NULL != st) {
-    sqlite3_bind_int(st, 1, limit);
-    if (NULL != status) {
-      store_bind_text(st, 2, appeal_status_name(*status));
-    }
-  }
-  int rc = store_rows_collect(c, st, &appeal_rows, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {
+      STORE_ARG_INT(limit), STORE_ARG_TEXT(NULL == status ? NULL : appeal_status_name(*status))};
+  return store_rows_query(store_rd_conn(rd), &reviews_set,
+                          NULL == status ? APPEAL_LIST : APPEAL_LIST_STATUS, args,
+                          NULL == status ? 1 : 2, &appeal_rows, limit, out, out_n);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -464,17 +445,10 @@ static const struct store_rowtype admin_attempt_rows = {
 int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                           const char *exam_id, const enum attempt_status *status,
                           const enum verdict *verdict, int64_t before_id, int limit) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, ADMIN_ATTEMPTS);
-  void *list = NULL;
-  if (NULL != st) {
-    store_bind_text(st, 1, exam_id);
-    store_bind_text(st, 2, NULL == status ? NULL : attempt_status_name(*status));
-    store_bind_text(st, 3, NULL == verdict ? NULL : verdict_name(*verdict));
-    sqlite3_bind_int64(st, 4, before_id);
-    sqlite3_bind_int(st, 5, limit);
-  }
-  int rc = store_rows_collect(c, st, &admin_attempt_rows, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {
+      STORE_ARG_TEXT(exam_id), STORE_ARG_TEXT(NULL == status ? NULL : attempt_status_name(*status)),
+      STORE_ARG_TEXT(NULL == verdict ? NULL : verdict_name(*verdict)), STORE_ARG_INT(before_id),
+      STORE_ARG_INT(limit)};
+  return store_rows_query(store_rd_conn(rd), &reviews_set, ADMIN_ATTEMPTS, args, 5,
+                          &admin_attempt_rows, limit, out, out_n);
 }
