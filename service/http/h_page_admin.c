@@ -28,18 +28,41 @@ static void section_begin(struct html *h, const struct req *r, const char *id,
   html_fmt(h, "<section aria-labelledby=\"%s\"><h2 id=\"%s\">%s</h2>", id, id, L(r, title_key));
 }
 
-/* Opens a section holding a table, up to the opened <tbody>: the header row has the
- * catalogue's text for each column key, after a "#" column when numbered. */
-static void table_section_begin(struct html *h, const struct req *r, const char *id,
-                                const char *title_key, bool numbered, const char *const *cols,
-                                size_t ncols) {
-  section_begin(h, r, id, title_key);
-  HTML_LIT(h, "<div class=\"table-wrap\"><table><thead><tr>");
-  if (numbered) {
-    HTML_LIT(h, "<th scope=\"col\">#</th>");
+/* A section holding a table: its id, heading, whether the rows are numbered (a "#" column
+ * first) and the catalogue keys of its columns, up to a NULL. */
+struct table_section {
+  const char *id;
+  const char *title_key;
+  bool numbered;
+  const char *cols[8];
+};
+
+static const struct table_section accounts_table = {
+    "s-accounts",
+    "admin.accounts",
+    true,
+    {"admin.name", "admin.email", "admin.role", "page.status", "page.actions", NULL}};
+static const struct table_section attempts_table = {"s-attempts",
+                                                    "admin.attempts",
+                                                    false,
+                                                    {"admin.attempt", "review.candidate",
+                                                     "review.exam", "page.status", "me.result",
+                                                     "page.actions", NULL}};
+static const struct table_section certs_table = {
+    "s-certs",
+    "admin.certificates",
+    false,
+    {"me.cert_serial", "admin.holder", "review.exam", "page.status", "page.actions", NULL}};
+
+/* Opens a table's section, up to the opened <tbody>. */
+static void table_section_begin(struct html *h, const struct req *r,
+                                const struct table_section *t) {
+  size_t ncols = 0;
+  while (NULL != t->cols[ncols]) {
+    ncols++;
   }
-  layout_th(h, r, cols, ncols);
-  HTML_LIT(h, "</tr></thead><tbody>");
+  section_begin(h, r, t->id, t->title_key);
+  layout_table_begin(h, r, t->numbered, t->cols, ncols);
 }
 
 /* A labelled text input inside an action form (ids made unique with a suffix). */
@@ -61,10 +84,7 @@ static void input(struct html *h, const char *type, const char *name, const char
 
 static void section_accounts(struct html *h, const struct req *r, const struct store_user *u,
                              size_t n) {
-  static const char *const cols[] = {"admin.name", "admin.email", "admin.role", "page.status",
-                                     "page.actions"};
-  table_section_begin(h, r, "s-accounts", "admin.accounts", true, cols,
-                      sizeof(cols) / sizeof(cols[0]));
+  table_section_begin(h, r, &accounts_table);
   for (size_t i = 0; i < n; i++) {
     html_fmt(h, "<tr><td>%lld</td><td>", (long long)u[i].id);
     html_text(h, u[i].name);
@@ -104,10 +124,7 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
 
 static void section_attempts(struct html *h, const struct req *r, struct store_rd *rd,
                              const struct store_attempt *a, size_t n) {
-  static const char *const cols[] = {"admin.attempt", "review.candidate", "review.exam",
-                                     "page.status",   "me.result",        "page.actions"};
-  table_section_begin(h, r, "s-attempts", "admin.attempts", false, cols,
-                      sizeof(cols) / sizeof(cols[0]));
+  table_section_begin(h, r, &attempts_table);
   for (size_t i = 0; i < n; i++) {
     struct store_user cand;
     memset(&cand, 0, sizeof(cand));
@@ -192,10 +209,7 @@ static void section_appeals(struct html *h, const struct req *r, const struct st
 
 static void section_certificates(struct html *h, const struct req *r, const struct store_cert *c,
                                  size_t n) {
-  static const char *const cols[] = {"me.cert_serial", "admin.holder", "review.exam", "page.status",
-                                     "page.actions"};
-  table_section_begin(h, r, "s-certs", "admin.certificates", false, cols,
-                      sizeof(cols) / sizeof(cols[0]));
+  table_section_begin(h, r, &certs_table);
   for (size_t i = 0; i < n; i++) {
     bool revoked = 0 == strcmp(c[i].status, STORE_CERT_REVOKED);
     HTML_LIT(h, "<tr><td>");

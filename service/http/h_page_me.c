@@ -17,14 +17,28 @@
 
 #define ME_MAX_ATTEMPTS 50
 
-static const char *badge_class(enum verdict verdict) {
-  if (VERDICT_K == verdict) {
-    return "badge k";
+/* The badge's class for each verdict. */
+static const char *const badge_class[] = {[VERDICT_K] = "badge k",
+                                          [VERDICT_BK] = "badge bk",
+                                          [VERDICT_PENDING] = "badge pending",
+                                          [VERDICT_NONE] = "badge pending"};
+
+/* A list's heading (an <h2>, with the id unless NULL) and, when the list is empty (n 0),
+ * the paragraph that says so, left open for the caller to add to and close. Returns
+ * whether the list is empty. */
+static bool list_heading(struct html *h, const struct req *r, const char *id, const char *title_key,
+                         size_t n, const char *empty_key) {
+  HTML_LIT(h, "<h2");
+  html_attr(h, "id", id);
+  HTML_LIT(h, ">");
+  html_text(h, L(r, title_key));
+  HTML_LIT(h, "</h2>");
+  if (0 != n) {
+    return false;
   }
-  if (VERDICT_BK == verdict) {
-    return "badge bk";
-  }
-  return "badge pending";
+  HTML_LIT(h, "<p>");
+  html_text(h, L(r, empty_key));
+  return true;
 }
 
 /* Per-unit table from the stored result JSON ({"units":[{code,title,percent,verdict}]}). */
@@ -68,7 +82,7 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
       HTML_LIT(h, "—");
     }
     HTML_LIT(h, "</td><td>");
-    html_fmt(h, "<span class=\"%s\">", badge_class(verdict));
+    html_fmt(h, "<span class=\"%s\">", badge_class[verdict]);
     html_text(h, layout_verdict_text(r, verdict));
     HTML_LIT(h, "</span></td></tr>");
   }
@@ -111,7 +125,7 @@ static void render_attempt(struct html *h, const struct req *r, const struct sto
   HTML_LIT(h, "<dt>");
   html_text(h, L(r, "me.result"));
   HTML_LIT(h, "</dt><dd>");
-  html_fmt(h, "<span class=\"%s\">", badge_class(a->verdict));
+  html_fmt(h, "<span class=\"%s\">", badge_class[a->verdict]);
   html_text(h, open ? L(r, "result.open") : layout_verdict_text(r, a->verdict));
   HTML_LIT(h, "</span></dd></dl>");
   if (open) {
@@ -138,12 +152,7 @@ static void render_attempt(struct html *h, const struct req *r, const struct sto
 
 static void render_certificates(struct html *h, const struct req *r, const struct store_cert *certs,
                                 size_t n) {
-  HTML_LIT(h, "<h2 id=\"certificates\">");
-  html_text(h, L(r, "me.certificates"));
-  HTML_LIT(h, "</h2>");
-  if (0 == n) {
-    HTML_LIT(h, "<p>");
-    html_text(h, L(r, "me.no_certificates"));
+  if (list_heading(h, r, "certificates", "me.certificates", n, "me.no_certificates")) {
     HTML_LIT(h, "</p>");
     return;
   }
@@ -286,12 +295,7 @@ int h_page_me(struct req *r) {
   html_text_sub(h, L(r, "me.welcome"), "name", r->user->name, NULL);
   HTML_LIT(h, "</p>");
   render_certificates(h, r, certs, ncerts);
-  HTML_LIT(h, "<h2>");
-  html_text(h, L(r, "me.attempts"));
-  HTML_LIT(h, "</h2>");
-  if (0 == n) {
-    HTML_LIT(h, "<p>");
-    html_text(h, L(r, "me.no_attempts"));
+  if (list_heading(h, r, NULL, "me.attempts", n, "me.no_attempts")) {
     HTML_LIT(h, " <a href=\"/\">");
     html_text(h, L(r, "nav.home"));
     HTML_LIT(h, "</a></p>");

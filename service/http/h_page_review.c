@@ -72,9 +72,7 @@ int h_page_review_queue(struct req *r) {
   } else {
     static const char *const cols[] = {"review.candidate", "review.exam", "review.waiting_since",
                                        "review.holder"};
-    HTML_LIT(h, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">#</th>");
-    layout_th(h, r, cols, sizeof(cols) / sizeof(cols[0]));
-    HTML_LIT(h, "</tr></thead><tbody>");
+    layout_table_begin(h, r, true, cols, sizeof(cols) / sizeof(cols[0]));
     for (size_t i = 0; i < n; i++) {
       struct store_user cand, holder;
       memset(&cand, 0, sizeof(cand));

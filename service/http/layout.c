@@ -69,6 +69,16 @@ void layout_th(struct html *h, const struct req *r, const char *const *keys, siz
   }
 }
 
+void layout_table_begin(struct html *h, const struct req *r, bool numbered, const char *const *keys,
+                        size_t nkeys) {
+  HTML_LIT(h, "<div class=\"table-wrap\"><table><thead><tr>");
+  if (numbered) {
+    HTML_LIT(h, "<th scope=\"col\">#</th>");
+  }
+  layout_th(h, r, keys, nkeys);
+  HTML_LIT(h, "</tr></thead><tbody>");
+}
+
 bool layout_asset_url(char *out, size_t outlen, const char *asset_path) {
   const struct asset *a = asset_find(asset_path);
   if (NULL == a) {

@@ -43,6 +43,10 @@ void layout_format_time(char *out, size_t outlen, int64_t ms);
 
 /* Header cells of a table, one <th scope="col"> per catalogue key, in order. */
 void layout_th(struct html *h, const struct req *r, const char *const *keys, size_t nkeys);
+/* Opens a table up to its opened <tbody>: a header row with layout_th's cells, after a "#"
+ * column when numbered. */
+void layout_table_begin(struct html *h, const struct req *r, bool numbered, const char *const *keys,
+                        size_t nkeys);
 
 /* The catalogue's text for a domain state, in the request's language: the one place a state
  * becomes words on a page. A verdict of VERDICT_NONE reads "not finished". */
