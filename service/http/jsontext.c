@@ -10,26 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/growbuf.h"
 #include "ujikom/utf8.h"
 
 bool jt_reserve(struct jtext *b, size_t n) {
   if (b->failed) {
     return false;
   }
-  if (n + 1 > b->cap - b->len || 0 == b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap - b->len < n + 1) {
-      cap *= 2;
-    }
-    char *s = realloc(b->s, cap);
-    if (NULL == s) {
-      b->failed = true;
-      return false;
-    }
-    b->s = s;
-    b->cap = cap;
+  if (n >= SIZE_MAX - b->len) {
+    b->failed = true;
+    return false;
   }
-  return true;
+  return growbuf_fit(&b->s, &b->cap, b->len + n + 1, 4096, &b->failed);
 }
 
 void jt_raw(struct jtext *b, const char *p, size_t n) {
