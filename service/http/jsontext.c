@@ -156,32 +156,18 @@ static bool key_given(struct jtext *b, const char *qkey) {
   return true;
 }
 
-void jt_obj_open(struct jtext *b) {
-  open_container(b, NULL, 0, true);
+void jt_open(struct jtext *b, bool is_object) {
+  open_container(b, NULL, 0, is_object);
 }
 
-void jt_objp_open_q(struct jtext *b, const char *qkey, size_t qlen) {
+void jt_openp_q(struct jtext *b, const char *qkey, size_t qlen, bool is_object) {
   if (key_given(b, qkey)) {
-    open_container(b, qkey, qlen, true);
+    open_container(b, qkey, qlen, is_object);
   }
 }
 
-void jt_obj_close(struct jtext *b) {
-  close_container(b, true);
-}
-
-void jt_arr_open(struct jtext *b) {
-  open_container(b, NULL, 0, false);
-}
-
-void jt_arrp_open_q(struct jtext *b, const char *qkey, size_t qlen) {
-  if (key_given(b, qkey)) {
-    open_container(b, qkey, qlen, false);
-  }
-}
-
-void jt_arr_close(struct jtext *b) {
-  close_container(b, false);
+void jt_close(struct jtext *b, bool is_object) {
+  close_container(b, is_object);
 }
 
 static void put_string(struct jtext *b, const char *qkey, size_t qlen, const char *s) {
