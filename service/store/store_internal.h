@@ -25,7 +25,8 @@
  *
  *   Single rows: store_row_get (as above; the blob reads and the answer-save path's state
  *   checks step themselves); a count: store_row_int64; a write whose "no row changed" is an
- *   answer: store_step_changes; many parameters: store_bind_all.
+ *   answer: store_step_changes; many parameters: store_bind_all; a plain write (bind, step,
+ *   reset): store_write.
  *   Lists: one `static const struct store_rowtype` per element type (its size, a row reader
  *   and, when elements own memory, a clear), then one call with the parameters as
  *   store_args: store_rows_query(c, &set, id, args, nargs, &type, limit, out, out_n) (or
@@ -105,9 +106,22 @@ struct store_arg {
 };
 #define STORE_ARG_INT(v)  ((struct store_arg){false, (v), NULL})
 #define STORE_ARG_TEXT(v) ((struct store_arg){true, 0, (v)})
+#define STORE_ARG_NULL    ((struct store_arg){true, 0, NULL})
+
+/* An id where 0 means none (an optional reference, the audit's system actor): SQL NULL for
+ * 0, else the number. */
+static inline struct store_arg store_arg_id(int64_t id) {
+  return 0 == id ? STORE_ARG_NULL : STORE_ARG_INT(id);
+}
 
 /* Binds args[0], args[1], ... to ?1, ?2, ... in the order of the statement's parameters. */
 void store_bind_all(sqlite3_stmt *st, const struct store_arg *args, size_t n);
+
+/* A write in one call: statement id of set with args bound (store_bind_all), stepped to
+ * completion and reset. STORE_OK or a mapped error (STORE_HARD when the statement cannot be
+ * prepared). */
+int store_write(struct store_conn *c, const struct store_sqlset *set, int id,
+                const struct store_arg *args, size_t nargs, const char *what);
 
 /* Copies a text column into buf (NUL-terminated, truncated never: returns -1 if the value
  * does not fit, 0 otherwise; NULL columns give ""). */

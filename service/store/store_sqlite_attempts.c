@@ -151,19 +151,14 @@ int store_attempt_create(struct store_tx *tx, int64_t *out_id, int64_t user_id, 
   if (NULL == exam_id || NULL == version || NULL == form_json) {
     return STORE_HARD;
   }
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_INSERT);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
   const struct store_arg args[] = {STORE_ARG_INT(user_id),
                                    STORE_ARG_TEXT(exam_id),
                                    STORE_ARG_TEXT(version),
                                    STORE_ARG_TEXT(form_json),
                                    STORE_ARG_INT(store_tx_now_ms(tx)),
                                    STORE_ARG_INT(deadline_ms)};
-  store_bind_all(st, args, sizeof args / sizeof args[0]);
-  int rc = store_step_done(c, st, "attempt insert", NULL);
-  store_stmt_done(st);
+  int rc = store_write(c, &attempts_set, ATT_INSERT, args, sizeof args / sizeof args[0],
+                       "attempt insert");
   if (STORE_OK == rc) {
     *out_id = store_conn_last_rowid(c);
   }
@@ -289,17 +284,9 @@ static int attempt_is_open(struct store_conn *c, int64_t id) {
 /* The upsert alone: the attempt is known to be open in this transaction. */
 static int answer_upsert(struct store_conn *c, int64_t attempt_id, const char *item_id,
                          const char *value_json, int64_t saved_ms) {
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ANS_PUT);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  sqlite3_bind_int64(st, 1, attempt_id);
-  store_bind_text(st, 2, item_id);
-  store_bind_text(st, 3, value_json);
-  sqlite3_bind_int64(st, 4, saved_ms);
-  int rc = store_step_done(c, st, "answer save", NULL);
-  store_stmt_done(st);
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(attempt_id), STORE_ARG_TEXT(item_id),
+                                   STORE_ARG_TEXT(value_json), STORE_ARG_INT(saved_ms)};
+  return store_write(c, &attempts_set, ANS_PUT, args, sizeof args / sizeof args[0], "answer save");
 }
 
 int store_answer_put(struct store_tx *tx, int64_t attempt_id, const char *item_id,

@@ -115,11 +115,6 @@ static int read_cert(sqlite3_stmt *st, struct store_cert *c, int with_tokens) {
 }
 
 int store_cert_insert(struct store_tx *tx, const struct store_cert *c) {
-  struct store_conn *conn = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_INSERT);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
   /* In the order of CERTS_INSERT's columns; a NULL display stays NULL until it is rendered. */
   const struct store_arg args[] = {
       STORE_ARG_TEXT(c->serial), STORE_ARG_INT(c->attempt_id), STORE_ARG_INT(c->user_id),
@@ -127,10 +122,8 @@ int store_cert_insert(struct store_tx *tx, const struct store_cert *c) {
       STORE_ARG_TEXT(c->units),  STORE_ARG_INT(c->issued_s),   STORE_ARG_INT(c->expires_s),
       STORE_ARG_TEXT(c->kid),    STORE_ARG_TEXT(c->jws),       STORE_ARG_TEXT(c->qr_token),
       STORE_ARG_TEXT(c->display)};
-  store_bind_all(st, args, sizeof args / sizeof args[0]);
-  int rc = store_step_done(conn, st, "certificate insert", NULL);
-  store_stmt_done(st);
-  return rc;
+  return store_write(store_tx_conn(tx), &certs_set, CERTS_INSERT, args,
+                     sizeof args / sizeof args[0], "certificate insert");
 }
 
 static void cert_row_clear(void *elem) {

@@ -300,6 +300,18 @@ void store_bind_all(sqlite3_stmt *st, const struct store_arg *args, size_t n) {
   }
 }
 
+int store_write(struct store_conn *c, const struct store_sqlset *set, int id,
+                const struct store_arg *args, size_t nargs, const char *what) {
+  sqlite3_stmt *st = store_stmt(c, set, id);
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  store_bind_all(st, args, nargs);
+  int rc = store_step_done(c, st, what, NULL);
+  store_stmt_done(st);
+  return rc;
+}
+
 int store_col_copy(sqlite3_stmt *st, int col, char *buf, size_t bufsize) {
   const unsigned char *t = sqlite3_column_text(st, col);
   size_t n = (size_t)sqlite3_column_bytes(st, col);
