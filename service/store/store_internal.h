@@ -131,6 +131,10 @@ int store_col_copy(sqlite3_stmt *st, int col, char *buf, size_t bufsize);
  * allocation failed (so NULL-as-NULL and NULL-as-failure differ). */
 char *store_col_strdup(sqlite3_stmt *st, int col, int *out_oom);
 
+/* Frees the malloc'd texts that fields point at (each a char * inside one struct) and sets
+ * them to NULL: the clear of a struct that owns several texts. */
+void store_free_texts(char **const *fields, size_t n);
+
 /* How one row of a list query becomes one element of the array that store_rows_collect
  * returns. Define it `static const` next to the query. */
 struct store_rowtype {

@@ -217,6 +217,13 @@ int store_attempt_get_brief(struct store_rd *rd, struct store_attempt *out, int6
   return store_row_get(c, stmt_by_id(c, ATT_BRIEF, id), &attempt_brief_one, out);
 }
 
+/* Whether the status in column col of the current row is "open". */
+static bool row_is_open(sqlite3_stmt *st, int col) {
+  enum attempt_status status = ATTEMPT_CLOSED;
+  return attempt_status_parse((const char *)sqlite3_column_text(st, col), &status) &&
+         ATTEMPT_OPEN == status;
+}
+
 int store_attempt_state(struct store_rd *rd, int64_t id, bool *out_open, int64_t *out_deadline_ms) {
   struct store_conn *c = store_rd_conn(rd);
   *out_open = false;
@@ -227,9 +234,7 @@ int store_attempt_state(struct store_rd *rd, int64_t id, bool *out_open, int64_t
   }
   int rc = store_step_row(c, st, "attempt state");
   if (STORE_OK == rc) {
-    enum attempt_status status = ATTEMPT_CLOSED;
-    *out_open = attempt_status_parse((const char *)sqlite3_column_text(st, 0), &status) &&
-                ATTEMPT_OPEN == status;
+    *out_open = row_is_open(st, 0);
     *out_deadline_ms = sqlite3_column_int64(st, 1);
   }
   store_stmt_done(st);
@@ -271,9 +276,7 @@ static int attempt_is_open(struct store_conn *c, int64_t id) {
   }
   int rc = store_step_row(c, st, "attempt status");
   if (STORE_OK == rc) {
-    enum attempt_status status = ATTEMPT_CLOSED;
-    if (!attempt_status_parse((const char *)sqlite3_column_text(st, 0), &status) ||
-        ATTEMPT_OPEN != status) {
+    if (!row_is_open(st, 0)) {
       rc = STORE_CONFLICT;
     }
   }

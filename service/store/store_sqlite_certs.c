@@ -59,14 +59,10 @@ static const char *const certs_sqls[CERTS__MAX] = {
 static const struct store_sqlset certs_set = {"certificates", certs_sqls, CERTS__MAX};
 
 void store_cert_clear(struct store_cert *c) {
-  if (NULL == c) {
-    return;
+  if (NULL != c) {
+    char **const owned[] = {&c->units, &c->jws, &c->qr_token, &c->display};
+    store_free_texts(owned, sizeof owned / sizeof owned[0]);
   }
-  free(c->units);
-  free(c->jws);
-  free(c->qr_token);
-  free(c->display);
-  c->units = c->jws = c->qr_token = c->display = NULL;
 }
 
 static char *col_dup(sqlite3_stmt *st, int col) {

@@ -312,6 +312,13 @@ int store_write(struct store_conn *c, const struct store_sqlset *set, int id,
   return rc;
 }
 
+void store_free_texts(char **const *fields, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(*fields[i]);
+    *fields[i] = NULL;
+  }
+}
+
 int store_col_copy(sqlite3_stmt *st, int col, char *buf, size_t bufsize) {
   const unsigned char *t = sqlite3_column_text(st, col);
   size_t n = (size_t)sqlite3_column_bytes(st, col);

@@ -190,14 +190,10 @@ int store_review_queue(struct store_rd *rd, struct store_queue_entry **out, size
 /* decisions */
 
 void store_decision_clear(struct store_decision *d) {
-  if (NULL == d) {
-    return;
+  if (NULL != d) {
+    char **const owned[] = {&d->marks, &d->units, &d->feedback, &d->reason};
+    store_free_texts(owned, sizeof owned / sizeof owned[0]);
   }
-  free(d->marks);
-  free(d->units);
-  free(d->feedback);
-  free(d->reason);
-  d->marks = d->units = d->feedback = d->reason = NULL;
 }
 
 int store_decision_add(struct store_tx *tx, int64_t *out_id, const struct store_decision *d) {
