@@ -131,6 +131,11 @@ int store_col_copy(sqlite3_stmt *st, int col, char *buf, size_t bufsize);
  * allocation failed (so NULL-as-NULL and NULL-as-failure differ). */
 char *store_col_strdup(sqlite3_stmt *st, int col, int *out_oom);
 
+/* A malloc'd copy of a blob column with a NUL after it (so a text blob reads as a string);
+ * *out_len receives the column's length in bytes (0 for NULL or empty). NULL when out of
+ * memory. */
+void *store_col_blob(sqlite3_stmt *st, int col, size_t *out_len);
+
 /* Frees the malloc'd texts that fields point at (each a char * inside one struct) and sets
  * them to NULL: the clear of a struct that owns several texts. */
 void store_free_texts(char **const *fields, size_t n);

@@ -123,21 +123,16 @@ int store_exam_source_get(struct store_rd *rd, char **out, size_t *out_len, char
   store_bind_text(st, 1, version);
   int rc = store_step_row(c, st, "exam source get");
   if (STORE_OK == rc) {
-    const void *blob = sqlite3_column_blob(st, 0);
-    int n = sqlite3_column_bytes(st, 0);
-    char *buf = malloc((size_t)n + 1);
+    size_t n = 0;
+    char *buf = store_col_blob(st, 0, &n);
     if (NULL == buf) {
       rc = STORE_UNAVAILABLE;
     } else if (0 != store_col_copy(st, 1, file, filelen)) {
       free(buf);
       rc = STORE_HARD;
     } else {
-      if (n > 0) {
-        memcpy(buf, blob, (size_t)n);
-      }
-      buf[n] = '\0';
       *out = buf;
-      *out_len = (size_t)n;
+      *out_len = n;
     }
   }
   store_stmt_done(st);

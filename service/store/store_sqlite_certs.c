@@ -245,14 +245,14 @@ int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len
   store_bind_text(st, 2, url);
   int rc = store_step_row(conn, st, "certificate png");
   if (STORE_OK == rc) {
-    const void *blob = sqlite3_column_blob(st, 0);
-    int n = sqlite3_column_bytes(st, 0);
-    *out = n > 0 ? malloc((size_t)n) : NULL;
-    if (NULL == *out) {
-      rc = n > 0 ? STORE_UNAVAILABLE : STORE_NONE;
+    size_t n = 0;
+    unsigned char *png = store_col_blob(st, 0, &n);
+    if (0 == n || NULL == png) {
+      free(png);
+      rc = 0 == n ? STORE_NONE : STORE_UNAVAILABLE;
     } else {
-      memcpy(*out, blob, (size_t)n);
-      *out_len = (size_t)n;
+      *out = png;
+      *out_len = n;
     }
   }
   store_stmt_done(st);

@@ -312,6 +312,21 @@ int store_write(struct store_conn *c, const struct store_sqlset *set, int id,
   return rc;
 }
 
+void *store_col_blob(sqlite3_stmt *st, int col, size_t *out_len) {
+  const void *blob = sqlite3_column_blob(st, col);
+  size_t n = (size_t)sqlite3_column_bytes(st, col);
+  *out_len = n;
+  char *copy = malloc(n + 1);
+  if (NULL == copy) {
+    return NULL;
+  }
+  if (n > 0) {
+    memcpy(copy, blob, n);
+  }
+  copy[n] = '\0';
+  return copy;
+}
+
 void store_free_texts(char **const *fields, size_t n) {
   for (size_t i = 0; i < n; i++) {
     free(*fields[i]);
