@@ -3,8 +3,26 @@
  */
 #include "common/audit_text.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 char *audit_text(json_t *j) {
   char *s = NULL == j ? NULL : json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
   json_decref(j);
   return s;
+}
+
+int audit_change(struct store_tx *tx, int64_t actor, const char *action, const char *kind,
+                 int64_t id, json_t *before, json_t *after) {
+  char subject[48];
+  char *before_text = audit_text(before);
+  char *after_text = audit_text(after);
+  int rc = STORE_HARD;
+  int n = snprintf(subject, sizeof subject, "%s:%lld", kind, (long long)id);
+  if (NULL != before_text && NULL != after_text && n > 0 && (size_t)n < sizeof subject) {
+    rc = store_audit_append(tx, NULL, actor, action, subject, before_text, after_text);
+  }
+  free(before_text);
+  free(after_text);
+  return rc;
 }

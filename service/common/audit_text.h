@@ -7,9 +7,20 @@
 #define UJIKOM_AUDIT_TEXT_H
 
 #include <jansson.h>
+#include <stdint.h>
+
+#include "store/store.h"
 
 /* Writes j as compact JSON with sorted keys and releases j (NULL allowed: returns NULL).
  * Returns malloc'd text (free()) or NULL when j is NULL or memory ran out. */
 char *audit_text(json_t *j);
+
+/* Appends, in this transaction, the audit entry of a change to the record "<kind>:<id>"
+ * (its subject), made by actor: the states before and after, each written by audit_text
+ * (which releases them). A state that is NULL or cannot be written (out of memory) is
+ * STORE_HARD, so that a change is never recorded half. Otherwise store_audit_append's
+ * result. */
+int audit_change(struct store_tx *tx, int64_t actor, const char *action, const char *kind,
+                 int64_t id, json_t *before, json_t *after);
 
 #endif

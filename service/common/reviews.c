@@ -467,9 +467,6 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
   struct store_attempt att;
   struct store_claim claim;
   struct store_decision prev;
-  json_t *before = NULL, *after = NULL;
-  char *before_s = NULL, *after_s = NULL;
-  char subject[40];
   int64_t prev_id = 0;
   int rc = STORE_HARD;
   c->decision_id = 0;
@@ -528,25 +525,14 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc) {
     goto done;
   }
-  before = json_pack("{s:s, s:o}", "verdict", verdict_name(att.verdict), "decision_id",
-                     prev_id > 0 ? json_integer((json_int_t)prev_id) : json_null());
-  after =
-      json_pack("{s:s, s:I, s:s, s:o?, s:s?, s:s?}", "verdict", verdict_name(c->d.overall),
-                "decision_id", (json_int_t)c->decision_id, "kind", c->d.kind, "units",
-                json_loads(c->d.units, 0, NULL), "reason", c->d.reason, "feedback", c->d.feedback);
-  before_s = NULL == before ? NULL : json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS);
-  after_s = NULL == after ? NULL : json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
-  if (NULL == before_s || NULL == after_s) {
-    rc = STORE_HARD;
-    goto done;
-  }
-  snprintf(subject, sizeof subject, "attempt:%lld", (long long)c->attempt_id);
-  rc = store_audit_append(tx, NULL, c->actor, c->audit_action, subject, before_s, after_s);
+  rc = audit_change(tx, c->actor, c->audit_action, "attempt", c->attempt_id,
+                    json_pack("{s:s, s:o}", "verdict", verdict_name(att.verdict), "decision_id",
+                              prev_id > 0 ? json_integer((json_int_t)prev_id) : json_null()),
+                    json_pack("{s:s, s:I, s:s, s:o?, s:s?, s:s?}", "verdict",
+                              verdict_name(c->d.overall), "decision_id", (json_int_t)c->decision_id,
+                              "kind", c->d.kind, "units", json_loads(c->d.units, 0, NULL), "reason",
+                              c->d.reason, "feedback", c->d.feedback));
 done:
-  json_decref(before);
-  json_decref(after);
-  free(before_s);
-  free(after_s);
   store_attempt_clear(&att);
   return rc;
 }
@@ -988,8 +974,6 @@ static int tx_assign(struct store_tx *tx, void *vctx) {
   struct store_rd *rd = store_tx_rd(tx);
   struct store_appeal before, after;
   struct store_user u;
-  char *before_s = NULL, *after_s = NULL;
-  char subject[40];
   int rc = STORE_HARD;
   c->refusal = REVIEWS_OK;
   memset(&before, 0, sizeof before);
@@ -1023,17 +1007,9 @@ static int tx_assign(struct store_tx *tx, void *vctx) {
     rc = rc < 0 ? rc : STORE_HARD;
     goto done;
   }
-  before_s = appeal_audit_text(&before);
-  after_s = appeal_audit_text(&after);
-  if (NULL == before_s || NULL == after_s) {
-    rc = STORE_HARD;
-    goto done;
-  }
-  snprintf(subject, sizeof subject, "attempt:%lld", (long long)before.attempt_id);
-  rc = store_audit_append(tx, NULL, c->actor, "appeal.assign", subject, before_s, after_s);
+  rc = audit_change(tx, c->actor, "appeal.assign", "attempt", before.attempt_id,
+                    reviews_appeal_json(&before), reviews_appeal_json(&after));
 done:
-  free(before_s);
-  free(after_s);
   store_appeal_clear(&before);
   store_appeal_clear(&after);
   return rc;
