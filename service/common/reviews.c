@@ -632,14 +632,43 @@ static void decide_ctx_free(struct decide_ctx *c) {
   c->result_json = NULL;
 }
 
+/* An attempt's latest decision and its appeal, each read in rd when its out is not NULL;
+ * *has_decision and *has_appeal say whether it exists. STORE_OK, or the first negative
+ * result. */
+static int read_beside(struct store_rd *rd, int64_t attempt_id, struct store_decision *d,
+                       bool *has_decision, struct store_appeal *appeal, bool *has_appeal) {
+  int rc = STORE_OK;
+  if (NULL != d) {
+    rc = store_decision_latest(rd, d, attempt_id);
+    *has_decision = STORE_OK == rc;
+  }
+  if (rc >= 0 && NULL != appeal) {
+    rc = store_appeal_for_attempt(rd, appeal, attempt_id);
+    *has_appeal = STORE_OK == rc;
+  }
+  return rc < 0 ? rc : STORE_OK;
+}
+
+/* The same in a reader of its own. */
+static int load_beside(struct svc *svc, int64_t attempt_id, struct store_decision *d,
+                       bool *has_decision, struct store_appeal *appeal, bool *has_appeal) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = read_beside(rd, attempt_id, d, has_decision, appeal, has_appeal);
+  }
+  store_rd_end(rd);
+  return rc;
+}
+
 enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, int64_t attempt_id,
                                int64_t actor, const struct reviews_marks *in,
                                struct reviews_err *err) {
   struct loaded l;
-  struct store_rd *rd = NULL;
   struct store_appeal appeal;
   struct review_request rq;
   struct decide_ctx c;
+  bool has_appeal = false;
   enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
   enum reviews_rc res = REVIEWS_INTERNAL;
   int rc = STORE_HARD;
@@ -655,16 +684,12 @@ enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, in
     res = REVIEWS_OWN_ATTEMPT;
     goto cleanup;
   }
-  rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_appeal_for_attempt(rd, &appeal, attempt_id);
-  }
-  store_rd_end(rd);
+  rc = load_beside(svc, attempt_id, NULL, NULL, &appeal, &has_appeal);
   if (rc < 0) {
     res = store_failed(err, rc);
     goto cleanup;
   }
-  res = reviews_assessor_may_decide(&kind, &l.att, STORE_OK == rc ? &appeal : NULL, actor);
+  res = reviews_assessor_may_decide(&kind, &l.att, has_appeal ? &appeal : NULL, actor);
   if (REVIEWS_OK != res) {
     goto cleanup;
   }
@@ -701,10 +726,10 @@ enum reviews_rc reviews_override(struct reviews_decision *out, struct svc *svc, 
                                  int64_t actor, const char *reason, const struct reviews_marks *in,
                                  struct reviews_err *err) {
   struct loaded l;
-  struct store_rd *rd = NULL;
   struct store_decision prev;
   struct review_request rq;
   struct decide_ctx c;
+  bool has_prev = false;
   json_t *kept = NULL;
   enum reviews_rc res = REVIEWS_INTERNAL;
   int rc = STORE_HARD;
@@ -725,16 +750,12 @@ enum reviews_rc reviews_override(struct reviews_decision *out, struct svc *svc, 
     res = REVIEWS_NOT_DECIDED;
     goto cleanup;
   }
-  rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_decision_latest(rd, &prev, attempt_id);
-  }
-  store_rd_end(rd);
+  rc = load_beside(svc, attempt_id, &prev, &has_prev, NULL, NULL);
   if (rc < 0) {
     res = store_failed(err, rc);
     goto cleanup;
   }
-  if (STORE_OK == rc && NULL == (kept = json_loads(prev.marks, 0, NULL))) {
+  if (has_prev && NULL == (kept = json_loads(prev.marks, 0, NULL))) {
     res = REVIEWS_INTERNAL;
     goto cleanup;
   }
@@ -742,7 +763,7 @@ enum reviews_rc reviews_override(struct reviews_decision *out, struct svc *svc, 
                                .units = in->units,
                                .overall = in->overall,
                                .feedback = in->feedback,
-                               .kept_feedback = STORE_OK == rc ? prev.feedback : NULL,
+                               .kept_feedback = has_prev ? prev.feedback : NULL,
                                .reason_all = reason};
   res = decide_marks(&c, &l, &rq, attempt_id, actor, err);
   if (REVIEWS_OK != res) {
@@ -778,7 +799,7 @@ enum reviews_rc reviews_feedback(struct reviews_feedback *out, struct svc *svc, 
                                  int64_t candidate, struct reviews_err *err) {
   struct store_rd *rd = NULL;
   struct store_attempt att;
-  int rc = STORE_HARD, drc = STORE_NONE, arc = STORE_NONE;
+  int rc = STORE_HARD, drc = STORE_OK;
   memset(out, 0, sizeof *out);
   memset(&att, 0, sizeof att);
   err_reset(err);
@@ -787,15 +808,13 @@ enum reviews_rc reviews_feedback(struct reviews_feedback *out, struct svc *svc, 
     rc = store_attempt_get(rd, &att, attempt_id);
   }
   if (STORE_OK == rc && att.user_id == candidate) {
-    drc = store_decision_latest(rd, &out->decision, attempt_id);
-    arc = store_appeal_for_attempt(rd, &out->appeal, attempt_id);
+    drc = read_beside(rd, attempt_id, &out->decision, &out->has_decision, &out->appeal,
+                      &out->has_appeal);
   }
   store_rd_end(rd);
   store_attempt_clear(&att);
-  out->has_decision = STORE_OK == drc;
-  out->has_appeal = STORE_OK == arc;
-  if (STORE_OK == rc && (drc < 0 || arc < 0)) {
-    rc = drc < 0 ? drc : arc;
+  if (STORE_OK == rc && drc < 0) {
+    rc = drc;
   }
   /* Someone else's attempt is "not found", like a missing one. */
   if (STORE_NONE == rc || (STORE_OK == rc && att.user_id != candidate)) {
@@ -897,7 +916,8 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
   struct store_attempt att;
   struct store_decision d;
   int64_t decided_ms = 0;
-  int rc = STORE_HARD, drc = STORE_NONE;
+  int rc = STORE_HARD, drc = STORE_OK;
+  bool has_d = false;
   memset(out, 0, sizeof *out);
   memset(&att, 0, sizeof att);
   memset(&d, 0, sizeof d);
@@ -910,7 +930,7 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
     rc = store_attempt_get(rd, &att, attempt_id);
   }
   if (STORE_OK == rc && att.user_id == candidate) {
-    drc = store_decision_latest(rd, &d, attempt_id);
+    drc = read_beside(rd, attempt_id, &d, &has_d, NULL, NULL);
   }
   store_rd_end(rd);
   store_attempt_clear(&att);
@@ -932,8 +952,8 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
     return REVIEWS_NOT_DECIDED;
   }
   /* The period runs from the decision that is being appealed. */
-  decided_ms = decided_at(&att, STORE_OK == drc ? &d : NULL);
-  c.original_assessor_id = STORE_OK == drc ? d.decided_by : 0;
+  decided_ms = decided_at(&att, has_d ? &d : NULL);
+  c.original_assessor_id = has_d ? d.decided_by : 0;
   store_decision_clear(&d);
   if (now_ms - decided_ms > appeal_period_ms(svc)) {
     return REVIEWS_APPEAL_PERIOD_OVER;
