@@ -54,6 +54,14 @@ static enum reviews_rc store_failed(struct reviews_err *err, int store_rc) {
   return REVIEWS_STORE_FAILED;
 }
 
+/* A read's store result as an outcome: no row is REVIEWS_NOT_FOUND. */
+static enum reviews_rc read_result(struct reviews_err *err, int store_rc) {
+  if (STORE_OK == store_rc) {
+    return REVIEWS_OK;
+  }
+  return STORE_NONE == store_rc ? REVIEWS_NOT_FOUND : store_failed(err, store_rc);
+}
+
 static void err_reset(struct reviews_err *err) {
   err->store_rc = STORE_OK;
   err->why[0] = '\0';
@@ -197,11 +205,9 @@ enum reviews_rc reviews_claim(struct store_claim *out, struct svc *svc, int64_t 
   }
   store_rd_end(rd);
   store_attempt_clear(&att);
-  if (STORE_NONE == rc) {
-    return REVIEWS_NOT_FOUND;
-  }
-  if (STORE_OK != rc) {
-    return store_failed(err, rc);
+  enum reviews_rc res = read_result(err, rc);
+  if (REVIEWS_OK != res) {
+    return res;
   }
   if (att.user_id == assessor) {
     return REVIEWS_OWN_ATTEMPT;
@@ -267,6 +273,16 @@ static enum reviews_rc rebuild_form(struct loaded *l, struct svc *svc) {
   return REVIEWS_OK;
 }
 
+/* An attempt and its answers, in rd: STORE_OK, STORE_NONE (no such attempt) or negative. */
+static int read_attempt_answers(struct store_rd *rd, int64_t id, struct store_attempt *att,
+                                struct store_answer **ans, size_t *nans) {
+  int rc = store_attempt_get(rd, att, id);
+  if (STORE_OK == rc) {
+    rc = store_answers_get(rd, ans, nans, id);
+  }
+  return rc;
+}
+
 /* Loads a finished attempt for a decision. */
 static enum reviews_rc load_finished(struct loaded *out, struct svc *svc, int64_t id,
                                      struct reviews_err *err) {
@@ -280,17 +296,10 @@ static enum reviews_rc load_finished(struct loaded *out, struct svc *svc, int64_
   if (STORE_OK != rc) {
     return store_failed(err, rc);
   }
-  rc = store_attempt_get(rd, &out->att, id);
-  if (STORE_OK == rc) {
-    rc = store_answers_get(rd, &ans, &nans, id);
-  }
+  rc = read_attempt_answers(rd, id, &out->att, &ans, &nans);
   store_rd_end(rd);
-  if (STORE_NONE == rc) {
-    res = REVIEWS_NOT_FOUND;
-    goto fail;
-  }
-  if (STORE_OK != rc) {
-    res = store_failed(err, rc);
+  res = read_result(err, rc);
+  if (REVIEWS_OK != res) {
     goto fail;
   }
   if (ATTEMPT_OPEN == out->att.status) {
@@ -362,12 +371,9 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
   if (STORE_OK != rc) {
     return store_failed(err, rc);
   }
-  rc = store_attempt_get(rd, &out->att, attempt_id);
+  rc = read_attempt_answers(rd, attempt_id, &out->att, &ans, &nans);
   if (STORE_OK == rc) {
     rc = store_user_by_id(rd, &out->candidate, out->att.user_id);
-  }
-  if (STORE_OK == rc) {
-    rc = store_answers_get(rd, &ans, &nans, attempt_id);
   }
   if (STORE_OK == rc) {
     crc = store_claim_get(rd, &out->claim, attempt_id);
@@ -379,12 +385,8 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
   OPENSSL_cleanse(out->candidate.password_hash, sizeof out->candidate.password_hash);
   out->has_claim = STORE_OK == crc;
   out->has_appeal = STORE_OK == arc;
-  if (STORE_NONE == rc) {
-    res = REVIEWS_NOT_FOUND;
-    goto fail;
-  }
-  if (STORE_OK != rc) {
-    res = store_failed(err, rc);
+  res = read_result(err, rc);
+  if (REVIEWS_OK != res) {
     goto fail;
   }
   /* The form is rebuilt from the stored attempt (l borrows out->att; only the exam and form
@@ -941,11 +943,9 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
   if (drc < 0) {
     rc = drc;
   }
-  if (STORE_NONE == rc) {
-    return REVIEWS_NOT_FOUND;
-  }
-  if (STORE_OK != rc) {
-    return store_failed(err, rc);
+  enum reviews_rc res = read_result(err, rc);
+  if (REVIEWS_OK != res) {
+    return res;
   }
   if (!attempts_decided(&att)) {
     store_decision_clear(&d);
