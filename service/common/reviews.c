@@ -190,20 +190,65 @@ static int tx_claim(struct store_tx *tx, void *vctx) {
   return store_claim_take(tx, &c->claim, c->attempt_id, c->assessor_id, c->ttl_ms);
 }
 
+/* An attempt's latest decision and its appeal, each read in rd when its out is not NULL;
+ * *has_decision and *has_appeal say whether it exists. STORE_OK, or the first negative
+ * result. */
+static int read_beside(struct store_rd *rd, int64_t attempt_id, struct store_decision *d,
+                       bool *has_decision, struct store_appeal *appeal, bool *has_appeal) {
+  int rc = STORE_OK;
+  if (NULL != d) {
+    rc = store_decision_latest(rd, d, attempt_id);
+    *has_decision = STORE_OK == rc;
+  }
+  if (rc >= 0 && NULL != appeal) {
+    rc = store_appeal_for_attempt(rd, appeal, attempt_id);
+    *has_appeal = STORE_OK == rc;
+  }
+  return rc < 0 ? rc : STORE_OK;
+}
+
+/* An attempt and, when it is found, its latest decision and appeal (as read_beside reads
+ * them), in one reader. With owner not 0, someone else's attempt reads as STORE_NONE, like
+ * a missing one, so that its existence is not confirmed. STORE_OK, STORE_NONE or negative. */
+static int load_attempt(struct svc *svc, int64_t attempt_id, int64_t owner,
+                        struct store_attempt *att, struct store_decision *d, bool *has_decision,
+                        struct store_appeal *appeal, bool *has_appeal) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_get(rd, att, attempt_id);
+  }
+  if (STORE_OK == rc && 0 != owner && att->user_id != owner) {
+    rc = STORE_NONE;
+  }
+  if (STORE_OK == rc) {
+    rc = read_beside(rd, attempt_id, d, has_decision, appeal, has_appeal);
+  }
+  store_rd_end(rd);
+  return rc;
+}
+
+/* The same in a reader of its own. */
+static int load_beside(struct svc *svc, int64_t attempt_id, struct store_decision *d,
+                       bool *has_decision, struct store_appeal *appeal, bool *has_appeal) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = read_beside(rd, attempt_id, d, has_decision, appeal, has_appeal);
+  }
+  store_rd_end(rd);
+  return rc;
+}
+
 enum reviews_rc reviews_claim(struct store_claim *out, struct svc *svc, int64_t attempt_id,
                               int64_t assessor, struct reviews_err *err) {
   struct claim_ctx c = {.attempt_id = attempt_id, .assessor_id = assessor};
-  struct store_rd *rd = NULL;
   struct store_attempt att;
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
   memset(&att, 0, sizeof att);
   err_reset(err);
-  rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_attempt_get(rd, &att, attempt_id);
-  }
-  store_rd_end(rd);
+  rc = load_attempt(svc, attempt_id, 0, &att, NULL, NULL, NULL, NULL);
   store_attempt_clear(&att);
   enum reviews_rc res = read_result(err, rc);
   if (REVIEWS_OK != res) {
@@ -634,35 +679,6 @@ static void decide_ctx_free(struct decide_ctx *c) {
   c->result_json = NULL;
 }
 
-/* An attempt's latest decision and its appeal, each read in rd when its out is not NULL;
- * *has_decision and *has_appeal say whether it exists. STORE_OK, or the first negative
- * result. */
-static int read_beside(struct store_rd *rd, int64_t attempt_id, struct store_decision *d,
-                       bool *has_decision, struct store_appeal *appeal, bool *has_appeal) {
-  int rc = STORE_OK;
-  if (NULL != d) {
-    rc = store_decision_latest(rd, d, attempt_id);
-    *has_decision = STORE_OK == rc;
-  }
-  if (rc >= 0 && NULL != appeal) {
-    rc = store_appeal_for_attempt(rd, appeal, attempt_id);
-    *has_appeal = STORE_OK == rc;
-  }
-  return rc < 0 ? rc : STORE_OK;
-}
-
-/* The same in a reader of its own. */
-static int load_beside(struct svc *svc, int64_t attempt_id, struct store_decision *d,
-                       bool *has_decision, struct store_appeal *appeal, bool *has_appeal) {
-  struct store_rd *rd = NULL;
-  int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = read_beside(rd, attempt_id, d, has_decision, appeal, has_appeal);
-  }
-  store_rd_end(rd);
-  return rc;
-}
-
 enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, int64_t attempt_id,
                                int64_t actor, const struct reviews_marks *in,
                                struct reviews_err *err) {
@@ -799,33 +815,17 @@ void reviews_feedback_clear(struct reviews_feedback *f) {
 
 enum reviews_rc reviews_feedback(struct reviews_feedback *out, struct svc *svc, int64_t attempt_id,
                                  int64_t candidate, struct reviews_err *err) {
-  struct store_rd *rd = NULL;
   struct store_attempt att;
-  int rc = STORE_HARD, drc = STORE_OK;
   memset(out, 0, sizeof *out);
   memset(&att, 0, sizeof att);
   err_reset(err);
-  rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_attempt_get(rd, &att, attempt_id);
-  }
-  if (STORE_OK == rc && att.user_id == candidate) {
-    drc = read_beside(rd, attempt_id, &out->decision, &out->has_decision, &out->appeal,
-                      &out->has_appeal);
-  }
-  store_rd_end(rd);
+  int rc = load_attempt(svc, attempt_id, candidate, &att, &out->decision, &out->has_decision,
+                        &out->appeal, &out->has_appeal);
   store_attempt_clear(&att);
-  if (STORE_OK == rc && drc < 0) {
-    rc = drc;
-  }
-  /* Someone else's attempt is "not found", like a missing one. */
-  if (STORE_NONE == rc || (STORE_OK == rc && att.user_id != candidate)) {
+  enum reviews_rc res = read_result(err, rc);
+  if (REVIEWS_OK != res) {
     reviews_feedback_clear(out);
-    return REVIEWS_NOT_FOUND;
-  }
-  if (STORE_OK != rc) {
-    reviews_feedback_clear(out);
-    return store_failed(err, rc);
+    return res;
   }
   if (!attempts_decided(&att)) {
     reviews_feedback_clear(out);
@@ -914,11 +914,10 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
                                     int64_t candidate, const char *reason, int64_t now_ms,
                                     struct reviews_err *err) {
   struct create_ctx c = {.attempt_id = attempt_id, .candidate_id = candidate, .reason = reason};
-  struct store_rd *rd = NULL;
   struct store_attempt att;
   struct store_decision d;
   int64_t decided_ms = 0;
-  int rc = STORE_HARD, drc = STORE_OK;
+  int rc = STORE_HARD;
   bool has_d = false;
   memset(out, 0, sizeof *out);
   memset(&att, 0, sizeof att);
@@ -927,22 +926,8 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
   if (NULL == reason || '\0' == reason[0] || strlen(reason) > REVIEWS_APPEAL_MAX) {
     return REVIEWS_APPEAL_REASON_INVALID;
   }
-  rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_attempt_get(rd, &att, attempt_id);
-  }
-  if (STORE_OK == rc && att.user_id == candidate) {
-    drc = read_beside(rd, attempt_id, &d, &has_d, NULL, NULL);
-  }
-  store_rd_end(rd);
+  rc = load_attempt(svc, attempt_id, candidate, &att, &d, &has_d, NULL, NULL);
   store_attempt_clear(&att);
-  /* Someone else's attempt is "not found": do not confirm that it exists. */
-  if (STORE_NONE == rc || (STORE_OK == rc && att.user_id != candidate)) {
-    rc = STORE_NONE;
-  }
-  if (drc < 0) {
-    rc = drc;
-  }
   enum reviews_rc res = read_result(err, rc);
   if (REVIEWS_OK != res) {
     return res;
