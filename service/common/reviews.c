@@ -12,6 +12,7 @@
 
 #include <openssl/crypto.h>
 
+#include "common/api_time.h"
 #include "common/attempts.h"
 #include "common/audit_text.h"
 #include "common/catalog.h"
@@ -840,27 +841,15 @@ enum reviews_rc reviews_feedback(struct reviews_feedback *out, struct svc *svc, 
 /* ------------------------------------------------------------------------------------ */
 /* appeals */
 
-/* ISO-8601 UTC time as JSON, null for "not yet" (the API's time format). */
-static json_t *time_json(int64_t ms) {
-  char buf[32];
-  struct tm tm;
-  time_t t = (time_t)(ms / 1000);
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
-      0 == strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
-    return json_null();
-  }
-  return json_string(buf);
-}
-
 json_t *reviews_appeal_json(const struct store_appeal *a) {
   return json_pack(
       "{s:I, s:I, s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id, "attempt_id",
       (json_int_t)a->attempt_id, "candidate_id", (json_int_t)a->candidate_id, "reason", a->reason,
-      "created_at", time_json(a->created_ms), "status", appeal_status_name(a->status),
+      "created_at", json_time(a->created_ms), "status", appeal_status_name(a->status),
       "original_assessor_id",
       a->original_assessor_id > 0 ? json_integer(a->original_assessor_id) : json_null(),
       "assessor_id", a->assessor_id > 0 ? json_integer(a->assessor_id) : json_null(), "assigned_at",
-      time_json(a->assigned_ms), "decided_at", time_json(a->decided_ms));
+      json_time(a->assigned_ms), "decided_at", json_time(a->decided_ms));
 }
 
 /* The appeal as compact JSON for the audit log (caller frees). */
