@@ -208,11 +208,10 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
       HTML_LIT(h, "</li>");
     }
     HTML_LIT(h, "</ul>");
-    html_fmt(h, "<label for=\"in-%s\">", id);
-    html_text(h, L(r, "exam.your_answer"));
-    HTML_LIT(h, "</label><textarea maxlength=\"20000\" rows=\"8\"");
-    html_fmt(h, " id=\"in-%s\"", id);
-    html_attr(h, "name", name);
+    char in_id[160];
+    snprintf(in_id, sizeof(in_id), "in-%s", id);
+    html_labelled(h, in_id, L(r, "exam.your_answer"), "<textarea maxlength=\"20000\" rows=\"8\"",
+                  name);
     HTML_LIT(h, ">");
     html_text(h, json_string_value(answer));
     HTML_LIT(h, "</textarea>");

@@ -257,11 +257,7 @@ static void render_rubric(struct html *h, const struct req *r, const struct exam
   char field[200], fid[200];
   snprintf(field, sizeof(field), "items/%s/comment", it->id);
   snprintf(fid, sizeof(fid), "c-%s", it->id);
-  html_fmt(h, "<label for=\"%s\">", fid);
-  html_text(h, L(r, "review.comment"));
-  HTML_LIT(h, "</label><input type=\"text\" maxlength=\"2000\"");
-  html_attr(h, "id", fid);
-  html_attr(h, "name", field);
+  html_labelled(h, fid, L(r, "review.comment"), "<input type=\"text\" maxlength=\"2000\"", field);
   html_attr(h, "value",
             json_string_value(json_object_get(json_object_get(marks, it->id), "comment")));
   if (!editable) {
@@ -394,11 +390,8 @@ static void render_unit_outcome(struct html *h, const struct req *r, const struc
   HTML_LIT(h, "</option></select>");
   snprintf(field, sizeof(field), "units/%s/reason", fu->unit->code);
   snprintf(fid, sizeof(fid), "ur-%zu", u);
-  html_fmt(h, "<label for=\"%s\">", fid);
-  html_text(h, L(r, "review.reason"));
-  HTML_LIT(h, "</label><input type=\"text\" class=\"override-reason\" maxlength=\"500\"");
-  html_attr(h, "id", fid);
-  html_attr(h, "name", field);
+  html_labelled(h, fid, L(r, "review.reason"),
+                "<input type=\"text\" class=\"override-reason\" maxlength=\"500\"", field);
   HTML_LIT(h, ">");
 }
 

@@ -391,3 +391,15 @@ void html_json_script_(struct html *h, const char *id, const json_t *value) {
   HTML_LIT(h, "</script>");
   free(json);
 }
+
+void html_labelled_(struct html *h, const char *id, const char *label, const char *open,
+                    size_t openlen, const char *name) {
+  HTML_LIT(h, "<label");
+  html_attr(h, "for", id);
+  HTML_LIT(h, ">");
+  html_text(h, label);
+  HTML_LIT(h, "</label>");
+  html_raw_(h, open, openlen);
+  html_attr(h, "id", id);
+  html_attr(h, "name", name);
+}
