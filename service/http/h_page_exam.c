@@ -82,6 +82,13 @@ static int attempt_form(struct req *r, const struct store_attempt *a, struct exa
   return 0;
 }
 
+/* A hint paragraph: the catalogue's text for key. */
+static void hint(struct html *h, const struct req *r, const char *key) {
+  HTML_LIT(h, "<p class=\"hint\">");
+  html_text(h, L(r, key));
+  HTML_LIT(h, "</p>");
+}
+
 /* Renders one item's inputs from the candidate view (never the exam itself, so no key can
  * reach the page). */
 static void render_item(struct html *h, const struct req *r, const json_t *item,
@@ -123,9 +130,7 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
   if (0 == strcmp(type, "single") || 0 == strcmp(type, "multiple")) {
     bool multi = 0 == strcmp(type, "multiple");
     if (multi) { /* radio buttons say "one" by themselves */
-      HTML_LIT(h, "<p class=\"hint\">");
-      html_text(h, L(r, "exam.choose_many"));
-      HTML_LIT(h, "</p>");
+      hint(h, r, "exam.choose_many");
     }
     json_array_foreach(options, i, opt) {
       const char *oid = json_string_value(json_object_get(opt, "id"));
@@ -198,9 +203,8 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
     }
     HTML_LIT(h, ">");
   } else if (0 == strcmp(type, "open")) {
-    HTML_LIT(h, "<p class=\"hint\">");
-    html_text(h, L(r, "exam.rubric_intro"));
-    HTML_LIT(h, "</p><ul>");
+    hint(h, r, "exam.rubric_intro");
+    HTML_LIT(h, "<ul>");
     const json_t *crit;
     json_array_foreach(json_object_get(item, "rubric"), i, crit) {
       HTML_LIT(h, "<li>");
@@ -217,9 +221,8 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
     HTML_LIT(h, "</textarea>");
   } else if (0 == strcmp(type, "ordering")) {
     size_t nopt = json_array_size(options);
-    HTML_LIT(h, "<p class=\"hint\">");
-    html_text(h, L(r, "exam.ordering_hint"));
-    HTML_LIT(h, "</p><ul class=\"order-list\">");
+    hint(h, r, "exam.ordering_hint");
+    HTML_LIT(h, "<ul class=\"order-list\">");
     json_array_foreach(options, i, opt) {
       const char *oid = json_string_value(json_object_get(opt, "id"));
       if (NULL == oid) {
