@@ -17,12 +17,9 @@
 #include "ujikom/utf8.h"
 
 static const char *const rc_names[] = {
-    [ISSUE_CREATED] = "created",
-    [ISSUE_EXISTING] = "existing",
-    [ISSUE_NOT_FOUND] = "not_found",
-    [ISSUE_NOT_COMPETENT] = "not_competent",
-    [ISSUE_UNAVAILABLE] = "unavailable",
-    [ISSUE_INTERNAL] = "internal",
+    [ISSUE_CREATED] = "created",         [ISSUE_EXISTING] = "existing",
+    [ISSUE_NOT_FOUND] = "not_found",     [ISSUE_NOT_COMPETENT] = "not_competent",
+    [ISSUE_UNAVAILABLE] = "unavailable", [ISSUE_INTERNAL] = "internal",
 };
 
 const char *issue_rc_name(enum issue_rc rc) {
