@@ -585,19 +585,14 @@ done:
   return rc;
 }
 
+/* The outcome of a refusal by the core's decision check. */
 static enum reviews_rc refused(enum review_status st) {
-  switch (st) {
-  case REVIEW_BAD_MARKS:
-    return REVIEWS_BAD_MARKS;
-  case REVIEW_INVALID_FIELD:
-    return REVIEWS_INVALID_FIELD;
-  case REVIEW_REASON_REQUIRED:
-    return REVIEWS_REASON_REQUIRED;
-  case REVIEW_OK:
-  case REVIEW_NOMEM:
-    break;
-  }
-  return REVIEWS_INTERNAL;
+  static const enum reviews_rc outcomes[] = {[REVIEW_OK] = REVIEWS_INTERNAL,
+                                             [REVIEW_BAD_MARKS] = REVIEWS_BAD_MARKS,
+                                             [REVIEW_INVALID_FIELD] = REVIEWS_INVALID_FIELD,
+                                             [REVIEW_REASON_REQUIRED] = REVIEWS_REASON_REQUIRED,
+                                             [REVIEW_NOMEM] = REVIEWS_INTERNAL};
+  return (size_t)st < sizeof outcomes / sizeof outcomes[0] ? outcomes[st] : REVIEWS_INTERNAL;
 }
 
 /* Copies a checked outcome into the decision to store (strings owned by the context). */
