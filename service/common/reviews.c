@@ -301,6 +301,16 @@ static json_t *answers_object(const struct store_answer *ans, size_t n) {
   return o;
 }
 
+/* The read answers as {item: value} into *out; the list is freed (and *ans, *nans
+ * emptied) either way. REVIEWS_OK, or REVIEWS_INTERNAL when out of memory. */
+static enum reviews_rc take_answers(json_t **out, struct store_answer **ans, size_t *nans) {
+  *out = answers_object(*ans, *nans);
+  store_answers_free(*ans, *nans);
+  *ans = NULL;
+  *nans = 0;
+  return NULL == *out ? REVIEWS_INTERNAL : REVIEWS_OK;
+}
+
 /* The exam version and form of a read attempt. */
 static enum reviews_rc rebuild_form(struct loaded *l, struct svc *svc) {
   char why[200];
@@ -356,12 +366,10 @@ static enum reviews_rc load_finished(struct loaded *out, struct svc *svc, int64_
   if (REVIEWS_OK != res) {
     goto fail;
   }
-  out->answers = answers_object(ans, nans);
-  if (NULL == out->answers) {
-    res = REVIEWS_INTERNAL;
+  res = take_answers(&out->answers, &ans, &nans);
+  if (REVIEWS_OK != res) {
     goto fail;
   }
-  store_answers_free(ans, nans);
   return REVIEWS_OK;
 fail:
   store_answers_free(ans, nans);
@@ -448,9 +456,8 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
     res = REVIEWS_OWN_ATTEMPT;
     goto fail;
   }
-  out->answers = answers_object(ans, nans);
-  if (NULL == out->answers) {
-    res = REVIEWS_INTERNAL;
+  res = take_answers(&out->answers, &ans, &nans);
+  if (REVIEWS_OK != res) {
     goto fail;
   }
   if (out->nhistory > 0) {
@@ -464,7 +471,6 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
     }
     json_decref(criteria);
   }
-  store_answers_free(ans, nans);
   return REVIEWS_OK;
 fail:
   store_answers_free(ans, nans);
