@@ -23,4 +23,8 @@ char *audit_text(json_t *j);
 int audit_change(struct store_tx *tx, int64_t actor, const char *action, const char *kind,
                  int64_t id, json_t *before, json_t *after);
 
+/* The same for a new record: nothing before it, after as audit_change takes it. */
+int audit_creation(struct store_tx *tx, int64_t actor, const char *action, const char *kind,
+                   int64_t id, json_t *after);
+
 #endif

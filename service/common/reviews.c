@@ -853,11 +853,6 @@ json_t *reviews_appeal_json(const struct store_appeal *a) {
       json_time(a->assigned_ms), "decided_at", json_time(a->decided_ms));
 }
 
-/* The appeal as compact JSON for the audit log (caller frees). */
-static char *appeal_audit_text(const struct store_appeal *a) {
-  return audit_text(reviews_appeal_json(a));
-}
-
 static enum reviews_rc read_appeal(struct store_appeal *out, struct svc *svc, int64_t id,
                                    struct reviews_err *err) {
   struct store_rd *rd = NULL;
@@ -878,8 +873,6 @@ struct create_ctx {
 static int tx_create(struct store_tx *tx, void *vctx) {
   struct create_ctx *c = vctx;
   struct store_appeal a;
-  char subject[40];
-  char *after = NULL;
   int rc = store_appeal_create(tx, &c->appeal_id, c->attempt_id, c->candidate_id, c->reason,
                                c->original_assessor_id);
   if (STORE_OK != rc) {
@@ -889,14 +882,9 @@ static int tx_create(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc) {
     return rc < 0 ? rc : STORE_HARD;
   }
-  after = appeal_audit_text(&a);
+  rc = audit_creation(tx, c->candidate_id, "appeal.create", "attempt", c->attempt_id,
+                      reviews_appeal_json(&a));
   store_appeal_clear(&a);
-  if (NULL == after) {
-    return STORE_HARD;
-  }
-  snprintf(subject, sizeof subject, "attempt:%lld", (long long)c->attempt_id);
-  rc = store_audit_append(tx, NULL, c->candidate_id, "appeal.create", subject, NULL, after);
-  free(after);
   return rc;
 }
 
