@@ -18,38 +18,6 @@
 #include "common/catalog.h"
 #include "ujikom/review.h"
 
-const char *reviews_rc_name(enum reviews_rc rc) {
-  static const char *const names[] = {
-      [REVIEWS_OK] = "ok",
-      [REVIEWS_NOT_FOUND] = "not_found",
-      [REVIEWS_OWN_ATTEMPT] = "own_attempt",
-      [REVIEWS_STILL_OPEN] = "still_open",
-      [REVIEWS_NOT_AWAITING_REVIEW] = "not_awaiting_review",
-      [REVIEWS_CLAIM_HELD] = "claim_held",
-      [REVIEWS_NOT_CLAIMED] = "not_claimed",
-      [REVIEWS_NOT_DECIDED] = "not_decided",
-      [REVIEWS_APPEAL_ELSEWHERE] = "appeal_elsewhere",
-      [REVIEWS_BAD_MARKS] = "bad_marks",
-      [REVIEWS_INVALID_FIELD] = "invalid_field",
-      [REVIEWS_REASON_REQUIRED] = "reason_required",
-      [REVIEWS_APPEAL_REASON_INVALID] = "appeal_reason_invalid",
-      [REVIEWS_APPEAL_PERIOD_OVER] = "appeal_period_over",
-      [REVIEWS_ALREADY_APPEALED] = "already_appealed",
-      [REVIEWS_APPEAL_NOT_FOUND] = "appeal_not_found",
-      [REVIEWS_NOT_AN_ASSESSOR] = "not_an_assessor",
-      [REVIEWS_SAME_ASSESSOR] = "same_assessor",
-      [REVIEWS_APPEAL_DECIDED] = "appeal_decided",
-      [REVIEWS_EXAM_VERSION_MISSING] = "exam_version_missing",
-      [REVIEWS_EXAM_VERSION_UNAVAILABLE] = "exam_version_unavailable",
-      [REVIEWS_STORE_FAILED] = "store_failed",
-      [REVIEWS_INTERNAL] = "internal",
-  };
-  if ((size_t)rc < sizeof names / sizeof names[0] && NULL != names[rc]) {
-    return names[rc];
-  }
-  return "internal";
-}
-
 static enum reviews_rc store_failed(struct reviews_err *err, int store_rc) {
   err->store_rc = store_rc < 0 ? store_rc : STORE_HARD;
   return REVIEWS_STORE_FAILED;
