@@ -117,6 +117,14 @@ static inline struct store_arg store_arg_id(int64_t id) {
 /* Binds args[0], args[1], ... to ?1, ?2, ... in the order of the statement's parameters. */
 void store_bind_all(sqlite3_stmt *st, const struct store_arg *args, size_t n);
 
+/* A query of one row whose columns the caller reads itself: statement id of set, args bound
+ * (store_bind_all), stepped once. STORE_OK (the row is current in *out_st), STORE_NONE or a
+ * negative result; in every case the caller resets *out_st with store_stmt_done (NULL
+ * allowed) once done with it. */
+int store_row_step(struct store_conn *c, const struct store_sqlset *set, int id,
+                   const struct store_arg *args, size_t nargs, const char *what,
+                   sqlite3_stmt **out_st);
+
 /* A write in one call: statement id of set with args bound (store_bind_all), stepped to
  * completion and reset. STORE_OK or a mapped error (STORE_HARD when the statement cannot be
  * prepared). */

@@ -116,12 +116,9 @@ int store_exam_source_get(struct store_rd *rd, char **out, size_t *out_len, char
   struct store_conn *c = store_rd_conn(rd);
   *out = NULL;
   *out_len = 0;
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, SRC_GET);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  store_bind_text(st, 1, version);
-  int rc = store_step_row(c, st, "exam source get");
+  const struct store_arg args[] = {STORE_ARG_TEXT(version)};
+  sqlite3_stmt *st = NULL;
+  int rc = store_row_step(c, &attempts_set, SRC_GET, args, 1, "exam source get", &st);
   if (STORE_OK == rc) {
     size_t n = 0;
     char *buf = store_col_blob(st, 0, &n);
@@ -223,11 +220,9 @@ int store_attempt_state(struct store_rd *rd, int64_t id, bool *out_open, int64_t
   struct store_conn *c = store_rd_conn(rd);
   *out_open = false;
   *out_deadline_ms = 0;
-  sqlite3_stmt *st = stmt_by_id(c, ATT_STATE, id);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  int rc = store_step_row(c, st, "attempt state");
+  const struct store_arg args[] = {STORE_ARG_INT(id)};
+  sqlite3_stmt *st = NULL;
+  int rc = store_row_step(c, &attempts_set, ATT_STATE, args, 1, "attempt state", &st);
   if (STORE_OK == rc) {
     *out_open = row_is_open(st, 0);
     *out_deadline_ms = sqlite3_column_int64(st, 1);
@@ -265,15 +260,11 @@ int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, siz
 
 /* STORE_OK when the attempt is open, STORE_CONFLICT when finished, STORE_NONE, or < 0. */
 static int attempt_is_open(struct store_conn *c, int64_t id) {
-  sqlite3_stmt *st = stmt_by_id(c, ATT_STATUS, id);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  int rc = store_step_row(c, st, "attempt status");
-  if (STORE_OK == rc) {
-    if (!row_is_open(st, 0)) {
-      rc = STORE_CONFLICT;
-    }
+  const struct store_arg args[] = {STORE_ARG_INT(id)};
+  sqlite3_stmt *st = NULL;
+  int rc = store_row_step(c, &attempts_set, ATT_STATUS, args, 1, "attempt status", &st);
+  if (STORE_OK == rc && !row_is_open(st, 0)) {
+    rc = STORE_CONFLICT;
   }
   store_stmt_done(st);
   return rc;

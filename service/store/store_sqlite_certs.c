@@ -235,15 +235,12 @@ int store_cert_revoke(struct store_tx *tx, const char *serial, int64_t by_user_i
 
 int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len,
                        const char *serial, const char *url) {
-  struct store_conn *conn = store_rd_conn(rd);
-  sqlite3_stmt *st = stmt_by_serial(conn, CERTS_PNG_GET, serial);
+  const struct store_arg args[] = {STORE_ARG_TEXT(serial), STORE_ARG_TEXT(url)};
+  sqlite3_stmt *st = NULL;
   *out = NULL;
   *out_len = 0;
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  store_bind_text(st, 2, url);
-  int rc = store_step_row(conn, st, "certificate png");
+  int rc =
+      store_row_step(store_rd_conn(rd), &certs_set, CERTS_PNG_GET, args, 2, "certificate png", &st);
   if (STORE_OK == rc) {
     size_t n = 0;
     unsigned char *png = store_col_blob(st, 0, &n);

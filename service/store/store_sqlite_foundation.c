@@ -300,6 +300,18 @@ void store_bind_all(sqlite3_stmt *st, const struct store_arg *args, size_t n) {
   }
 }
 
+int store_row_step(struct store_conn *c, const struct store_sqlset *set, int id,
+                   const struct store_arg *args, size_t nargs, const char *what,
+                   sqlite3_stmt **out_st) {
+  sqlite3_stmt *st = store_stmt(c, set, id);
+  *out_st = st;
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  store_bind_all(st, args, nargs);
+  return store_step_row(c, st, what);
+}
+
 int store_write(struct store_conn *c, const struct store_sqlset *set, int id,
                 const struct store_arg *args, size_t nargs, const char *what) {
   sqlite3_stmt *st = store_stmt(c, set, id);
