@@ -58,6 +58,9 @@ enum password_result password_verify(const char *encoded, const char *password);
  * next successful login. */
 bool password_needs_rehash(const char *encoded, unsigned log2n);
 
+/* The cost (log2 of N) encoded was made with, or -1 when encoded cannot be parsed. */
+int password_cost_log2n(const char *encoded);
+
 /* Applies the password policy to a new password. email and name may be NULL; when given,
  * passwords containing the e-mail's local part or any word of the name (4+ letters) are
  * refused. Comparisons are case-insensitive for ASCII. */

@@ -19,7 +19,8 @@ const struct config_option config_options[] = {
     {"data-dir", S(data_dir), "var", 0, 0, "Directory for the database and signing keys"},
     {"exams-dir", S(exams_dir), "exams", 0, 0, "Directory of exam definitions (*.exam.yaml)"},
     {"public-url", S(public_url), "http://127.0.0.1:8080", 0, 0,
-     "Public base URL used in QR codes and links"},
+     "Public base URL used in QR codes and links; a browser's state-changing request must "
+     "come from its origin (scheme, host and port)"},
     {"threads", L(threads), "0", 0, 256, "HTTP worker threads (0: four per CPU, at most 256)"},
     {"event-loop", S(event_loop), "epoll", 0, 0,
      "How HTTP workers wait for their connections: epoll (cost per event independent of the "
@@ -33,11 +34,16 @@ const struct config_option config_options[] = {
     {"max-url", L(max_url), "2048", 256, 65536, "Longest request URL accepted, in bytes"},
     {"max-header", L(max_header), "4096", 4096, 262144,
      "Largest total size of a request's headers, in bytes (431 above it); each connection's "
-     "memory pool is this plus 2 KB"},
+     "memory pool is twice this plus 2 KB"},
     {"conn-timeout", L(conn_timeout), "30", 1, 3600,
      "Seconds an idle or slow connection may hold a worker"},
+    {"body-timeout", L(body_timeout), "30", 1, 3600,
+     "Seconds a request body may take to arrive after its head; a slower one is cut"},
     {"max-conns", L(max_conns), "16384", 16, 1000000,
      "Open connections before new requests get 503"},
+    {"max-conns-per-addr", L(max_conns_per_addr), "2048", 0, 1000000,
+     "Open connections one client address may hold; more are closed at once (0: no cap; a "
+     "test site's cohort may share one address)"},
     {"shutdown-grace", L(shutdown_grace), "10", 0, 600,
      "Seconds to finish in-flight requests on SIGTERM"},
     {"json-max-depth", L(json_max_depth), "32", 2, 1000, "Deepest nesting accepted in a JSON body"},

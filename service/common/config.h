@@ -24,8 +24,10 @@ struct config {
   long max_url;      /* bytes */
   long max_header;   /* bytes of all request headers (libmicrohttpd memory pool) */
   long conn_timeout; /* seconds of inactivity before a connection is closed */
+  long body_timeout; /* seconds a request body may take to arrive, from the end of its head */
   long max_conns;
-  long shutdown_grace; /* seconds to finish in-flight requests on SIGTERM */
+  long max_conns_per_addr; /* open connections from one client address; 0: no cap */
+  long shutdown_grace;     /* seconds to finish in-flight requests on SIGTERM */
   long json_max_depth;
   long form_max_fields;
   /* --- store --- */

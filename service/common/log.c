@@ -14,6 +14,7 @@
 
 #include "ujikom/clock.h"
 #include "ujikom/timefmt.h"
+#include "ujikom/utf8.h"
 
 /* The threshold is configuration, written once at start-up before any thread exists. */
 static atomic_int threshold = LOG_INFO;
@@ -93,24 +94,53 @@ static void emit(struct line *l) {
   (void)w;
 }
 
-/* A request path as the client sent it (decoded): control bytes, spaces and backslashes are
- * written as \xNN, so a path cannot end the line, forge another line or shift the fields. */
-static void put_path(struct line *l, const char *path) {
+/* Client text reaches log lines (paths, JSON keys echoed in error details, ...), so every
+ * line is escaped here, where no caller can forget it: control bytes (C0, DEL), C1 controls
+ * and the Unicode line and paragraph separators (written byte by byte), bytes that are not
+ * well-formed UTF-8, and the backslash itself are written as \xNN; with fields set, spaces too
+ * (a path cannot shift the fields after it). Well-formed UTF-8 text stays as it is. Neither an
+ * escape nor a character that no longer fits is cut in half. */
+/* A run of text that needs no escapes, cut at the line's end without splitting a
+ * character. */
+static void put_run(struct line *l, const char *s, size_t n) {
+  put(l, s, utf8_cut(s, n, sizeof(l->buf) - 2 - l->len));
+}
+
+static void put_escaped(struct line *l, const char *s, size_t n, bool fields) {
   static const char hex[] = "0123456789abcdef";
-  const char *run = path;
-  for (const char *p = path;; p++) {
-    unsigned char c = (unsigned char)*p;
-    if (c > ' ' && c != 0x7f && c != '\\') {
+  size_t run = 0;
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    size_t len = 1;
+    bool escape;
+    if (c < 0x80) {
+      escape = c < ' ' || c == 0x7f || c == '\\' || (fields && c == ' ');
+    } else {
+      uint32_t cp = 0;
+      len = utf8_decode(s + i, n - i, &cp);
+      escape = 0 == len || (cp >= 0x80 && cp <= 0x9f) || 0x2028 == cp || 0x2029 == cp;
+      if (0 == len) {
+        len = 1;
+      }
+    }
+    if (!escape) {
+      i += len;
       continue;
     }
-    put(l, run, (size_t)(p - run));
-    if ('\0' == c) {
-      return;
+    put_run(l, s + run, i - run);
+    for (size_t k = 0; k < len; k++) {
+      unsigned char b = (unsigned char)s[i + k];
+      char esc[4] = {'\\', 'x', hex[b >> 4], hex[b & 15]};
+      if (sizeof(l->buf) - 2 - l->len < sizeof esc) {
+        return;
+      }
+      put(l, esc, sizeof esc);
     }
-    char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
-    put(l, esc, sizeof esc);
-    run = p + 1;
+    i += len;
+    run = i;
   }
+  put_run(l, s + run, n - run);
 }
 
 void log_access(const char *request_id, const char *method, const char *path, unsigned status,
@@ -121,9 +151,9 @@ void log_access(const char *request_id, const char *method, const char *path, un
   struct line l;
   l.len = 0;
   put_prefix(&l, LOG_INFO, request_id);
-  put_str(&l, method);
+  put_escaped(&l, method, strlen(method), true);
   put(&l, " ", 1);
-  put_path(&l, path);
+  put_escaped(&l, path, strlen(path), true);
   put(&l, " ", 1);
   put_uint(&l, status, 1);
   put(&l, " ", 1);
@@ -147,18 +177,13 @@ void log_msg(enum log_level level, const char *request_id, const char *fmt, ...)
   struct line l;
   l.len = 0;
   put_prefix(&l, level, request_id);
-  char *line = l.buf;
-  size_t len = l.len;
+  char text[LINE_MAX_BYTES];
   va_list ap;
   va_start(ap, fmt);
-  int m = vsnprintf(line + len, sizeof(l.buf) - len, fmt, ap);
+  int m = vsnprintf(text, sizeof text, fmt, ap);
   va_end(ap);
   if (m > 0) {
-    len += (size_t)m < sizeof(l.buf) - len ? (size_t)m : sizeof(l.buf) - len - 1;
+    put_escaped(&l, text, (size_t)m < sizeof text ? (size_t)m : sizeof text - 1, false);
   }
-  if (len >= sizeof(l.buf) - 1) {
-    len = sizeof(l.buf) - 2;
-  }
-  l.len = len;
   emit(&l);
 }

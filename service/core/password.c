@@ -242,6 +242,18 @@ bool password_needs_rehash(const char *encoded, unsigned log2n) {
   return stale;
 }
 
+int password_cost_log2n(const char *encoded) {
+  struct scrypt_params sp;
+  int log2n = -1;
+
+  memset(&sp, 0, sizeof sp);
+  if (0 == parse_encoded(&sp, encoded)) {
+    log2n = (int)sp.log2n;
+  }
+  OPENSSL_cleanse(&sp, sizeof sp);
+  return log2n;
+}
+
 /* --- policy --- */
 
 static char ascii_lower(char c) {

@@ -64,6 +64,42 @@ enum password_result auth_password_verify(const char *hash, const char *password
   return rc;
 }
 
+/* One throw-away hash at cost log2n: the work of one check at that cost. */
+static void spend_hash(const char *password, unsigned log2n) {
+  char *dummy = NULL;
+  if (PASSWORD_OK == password_hash(&dummy, password, log2n)) {
+    password_free(dummy);
+  }
+}
+
+/* A log-in's password check (stored is NULL when the address has no account). A failed check
+ * costs the same as one check at the configured cost log2n, whether or not the account exists
+ * and whatever cost its hash was made with: an unknown account spends one hash at log2n; an
+ * account whose hash is cheaper (made before --kdf-log2n was raised) adds hashes at costs
+ * have, have + 1, ..., log2n - 1 to its check at 2^have, which sums to 2^log2n; an unreadable
+ * hash adds a full one. A hash dearer than log2n (the cost was lowered) cannot be evened out
+ * (docs/security.md). One hashing slot is held throughout. */
+static enum password_result login_verify(const char *stored, const char *password, unsigned log2n) {
+  enum password_result pr = PASSWORD_MISMATCH;
+  kdf_enter();
+  if (NULL == stored) {
+    spend_hash(password, log2n);
+  } else {
+    pr = password_verify(stored, password);
+    if (PASSWORD_MISMATCH == pr || PASSWORD_MALFORMED == pr) {
+      int have = password_cost_log2n(stored);
+      if (have < 0) {
+        spend_hash(password, log2n);
+      }
+      for (unsigned k = have < 0 ? log2n : (unsigned)have; k < log2n; k++) {
+        spend_hash(password, k);
+      }
+    }
+  }
+  kdf_leave();
+  return pr;
+}
+
 /* "Bearer <token>": scheme case-insensitive, spaces after it, then the token to the end. */
 static const char *bearer_token(const char *header) {
   const char *p;
@@ -223,8 +259,10 @@ struct login_ctx {
   bool delete_all;      /* end every session of the user first (password change) */
   struct store_session session;
   int64_t user_id;
-  const char *rehash;    /* new or upgraded password hash, or NULL */
-  const char *reset_key; /* login back-off counter to clear, or NULL */
+  const char *rehash;      /* new or upgraded password hash, or NULL */
+  const char *reset_key;   /* login back-off counter to clear, or NULL */
+  const char *device_hash; /* device to record as known to the account, or NULL */
+  int64_t devices_unused_before_ms;
 };
 
 static int login_txn(struct store_tx *tx, void *arg) {
@@ -253,6 +291,13 @@ static int login_txn(struct store_tx *tx, void *arg) {
   }
   if (NULL != c->reset_key) {
     rc = store_ratelimit_reset(tx, c->reset_key);
+    if (rc < 0) {
+      return rc;
+    }
+  }
+  if (NULL != c->device_hash) {
+    rc = store_login_device_put(tx, c->device_hash, c->user_id, store_tx_now_ms(tx),
+                                AUTH_DEVICES_PER_ACCOUNT, c->devices_unused_before_ms);
     if (rc < 0) {
       return rc;
     }
@@ -331,15 +376,68 @@ static int start_session(struct req *r, struct login_ctx *lc, const struct store
   return 0;
 }
 
+/* A login's device (docs/security.md, "Lock-out"): the device cookie the request came with,
+ * and whether it belongs to a device that has logged in to the account before. */
+struct login_device {
+  char token[SESSION_TOKEN_LEN + 1]; /* the cookie's token, or a new one after a login */
+  char hash[SESSION_HASH_LEN + 1];   /* its hash */
+  bool known;                        /* it logged in to this account within the max age */
+};
+
+/* Reads the device cookie and looks its hash up (whether or not the account exists, so the
+ * look-up's time says nothing): known when it last logged in to account user_id (0: none)
+ * at most AUTH_DEVICE_MAX_AGE_S ago. A malformed cookie, an unknown or another account's
+ * device, and a store error all count as an unknown device. */
+static void login_device_read(struct req *r, int64_t user_id, struct login_device *dev) {
+  const char *token = req_cookie(r, AUTH_DEVICE_COOKIE);
+  struct store_rd *rd = NULL;
+  int64_t device_user = 0;
+  int rc;
+
+  memset(dev, 0, sizeof *dev);
+  if (NULL == token || !session_token_well_formed(token) ||
+      0 != session_token_hash(dev->hash, token)) {
+    return;
+  }
+  snprintf(dev->token, sizeof dev->token, "%s", token);
+  rc = store_rd_begin(r->svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_login_device_user(rd, dev->hash, r->now_ms - (int64_t)AUTH_DEVICE_MAX_AGE_S * 1000,
+                                 &device_user);
+    store_rd_end(rd);
+  }
+  if (rc < 0) {
+    log_msg(LOG_WARN, r->request_id, "device look-up: store %s", store_rc_name(rc));
+  }
+  dev->known = STORE_OK == rc && user_id > 0 && device_user == user_id;
+}
+
+/* After a successful login: an unknown device gets a fresh token (a device cookie is never
+ * adopted from the client); the login's transaction records it (lc) and the reply sets the
+ * cookie, renewed on every login. 0, or -1 when there was no randomness (logged; the login
+ * goes ahead without remembering the device). */
+static int login_device_remember(struct req *r, struct login_device *dev, struct login_ctx *lc) {
+  if (!dev->known &&
+      (0 != session_token_new(dev->token) || 0 != session_token_hash(dev->hash, dev->token))) {
+    log_msg(LOG_ERROR, r->request_id, "no randomness for a device token");
+    return -1;
+  }
+  lc->device_hash = dev->hash;
+  lc->devices_unused_before_ms = r->now_ms - (int64_t)AUTH_DEVICE_MAX_AGE_S * 1000;
+  return 0;
+}
+
 int auth_login(struct req *r, const char *email, const char *password,
                char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
   const struct config *cfg = r->svc->cfg;
   struct store_user u;
   struct login_ctx lc;
+  struct login_device dev;
   char old_hash[SESSION_HASH_LEN + 1];
-  char reset_key[320];
+  char reset_key[RATELIMIT_LOGIN_KEY_MAX];
   char *rehash = NULL;
   bool cookie = false;
+  bool remember = false;
   const char *old_token;
   enum password_result pr;
   enum role role;
@@ -348,17 +446,15 @@ int auth_login(struct req *r, const char *email, const char *password,
 
   memset(&u, 0, sizeof u);
   memset(&lc, 0, sizeof lc);
+  memset(&dev, 0, sizeof dev);
   memset(out_user, 0, sizeof *out_user);
   out_token[0] = '\0';
   if (NULL == email || '\0' == email[0] || strlen(email) > 254) {
-    reply_error(r, ERR_INVALID_FIELD, "email: is required.");
+    reply_error(r, ERR_INVALID_FIELD, "email: is required (at most 254 bytes).");
     goto cleanup;
   }
   if (NULL == password || '\0' == password[0] || strlen(password) > PASSWORD_MAX_LEN) {
     reply_error(r, ERR_INVALID_FIELD, "password: is required (at most 1024 bytes).");
-    goto cleanup;
-  }
-  if (RATELIMIT_OK != ratelimit_login_begin(r, email)) {
     goto cleanup;
   }
   rc = read_user(r->svc, email, 0, &u);
@@ -366,17 +462,11 @@ int auth_login(struct req *r, const char *email, const char *password,
     reply_store_error(r, rc, "login look-up");
     goto cleanup;
   }
-  if (STORE_NONE == rc) {
-    /* Spend the same time as a real check so the answer's timing does not reveal that the
-     * address has no account. */
-    char *dummy = NULL;
-    if (PASSWORD_OK == auth_password_hash(&dummy, password, (unsigned)cfg->kdf_log2n)) {
-      password_free(dummy);
-    }
-    pr = PASSWORD_MISMATCH;
-  } else {
-    pr = auth_password_verify(u.password_hash, password);
+  login_device_read(r, STORE_OK == rc ? u.id : 0, &dev);
+  if (RATELIMIT_OK != ratelimit_login_begin(r, email, dev.known ? dev.hash : NULL)) {
+    goto cleanup;
   }
+  pr = login_verify(STORE_OK == rc ? u.password_hash : NULL, password, (unsigned)cfg->kdf_log2n);
   if (PASSWORD_ERROR == pr) {
     log_msg(LOG_ERROR, r->request_id, "password verification failed in the crypto library");
     reply_error(r, ERR_INTERNAL, NULL);
@@ -397,9 +487,14 @@ int auth_login(struct req *r, const char *email, const char *password,
     reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
     goto cleanup;
   }
-  /* The account's back-off counter is cleared in the session's transaction (one write). */
-  ratelimit_login_key(reset_key, sizeof reset_key, email);
+  /* Password right, account enabled: the session starts below. The bucket the attempt
+   * counted in is cleared and the device remembered in the session's transaction. */
+  if (0 != ratelimit_login_key(reset_key, sizeof reset_key, email, dev.known ? dev.hash : NULL)) {
+    reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
   lc.reset_key = reset_key;
+  remember = 0 == login_device_remember(r, &dev, &lc);
   if (password_needs_rehash(u.password_hash, (unsigned)cfg->kdf_log2n) &&
       PASSWORD_OK == auth_password_hash(&rehash, password, (unsigned)cfg->kdf_log2n)) {
     lc.rehash = rehash;
@@ -411,9 +506,14 @@ int auth_login(struct req *r, const char *email, const char *password,
   if (0 != start_session(r, &lc, &u, role, out_token, out_user)) {
     goto cleanup;
   }
-  log_msg(LOG_INFO, r->request_id, "account %lld logged in", (long long)u.id);
+  if (remember) {
+    reply_cookie(r, AUTH_DEVICE_COOKIE, dev.token, AUTH_DEVICE_MAX_AGE_S, true);
+  }
+  log_msg(LOG_INFO, r->request_id, "account %lld logged in%s", (long long)u.id,
+          dev.known ? " from a known device" : "");
   ret = 0;
 cleanup:
+  OPENSSL_cleanse(&dev, sizeof dev);
   return session_end(ret, out_token, rehash, &u);
 }
 
@@ -422,6 +522,7 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
   const struct config *cfg = r->svc->cfg;
   struct store_user u;
   struct login_ctx lc;
+  struct login_device dev;
   char *hash = NULL;
   enum password_result pr;
   enum password_strength strength;
@@ -445,7 +546,8 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
     reply_error(r, ERR_INVALID_FIELD, "new_password: is required.");
     goto cleanup;
   }
-  if (RATELIMIT_OK != ratelimit_login_begin(r, r->user->email)) {
+  login_device_read(r, r->user->id, &dev);
+  if (RATELIMIT_OK != ratelimit_login_begin(r, r->user->email, dev.known ? dev.hash : NULL)) {
     goto cleanup;
   }
   rc = read_user(r->svc, NULL, r->user->id, &u);
@@ -469,7 +571,7 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
     reply_error(r, ERR_WRONG_PASSWORD, NULL);
     goto cleanup;
   }
-  ratelimit_login_succeeded(r, u.email);
+  ratelimit_login_succeeded(r, u.email, dev.known ? dev.hash : NULL);
   strength = password_check_strength(new_password, u.email, u.name);
   if (PASSWORD_STRONG != strength) {
     reply_error(r, ERR_WEAK_PASSWORD, password_strength_message(strength));
@@ -487,6 +589,7 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
   log_msg(LOG_INFO, r->request_id, "account %lld changed its password", (long long)u.id);
   ret = 0;
 cleanup:
+  OPENSSL_cleanse(&dev, sizeof dev);
   return session_end(ret, out_token, hash, &u);
 }
 

@@ -15,6 +15,13 @@
 #define AUTH_CSRF_HEADER "X-CSRF-Token"
 /* Form field that carries it in HTML forms. */
 #define AUTH_CSRF_FIELD "csrf"
+/* The device cookie: a random token a browser gets at its first successful login to an
+ * account, which gives it a login back-off of its own there (docs/security.md, "Lock-out").
+ * It grants nothing else. Renewed at each login; forgotten after this long unused. */
+#define AUTH_DEVICE_COOKIE    "ujikom_device"
+#define AUTH_DEVICE_MAX_AGE_S (180L * 24 * 3600)
+/* The most recently used devices an account keeps. */
+#define AUTH_DEVICES_PER_ACCOUNT 20
 /* A session's last_seen is written at most this often (one write per minute, not per
  * request); idle expiry is therefore exact to within this interval. */
 #define AUTH_TOUCH_INTERVAL_MS 60000
@@ -54,9 +61,11 @@ void auth_init(void);
 enum password_result auth_password_hash(char **out, const char *password, unsigned log2n);
 enum password_result auth_password_verify(const char *hash, const char *password);
 
-/* Checks the back-off, the password (same cost for unknown accounts, so timing does not tell
- * which e-mail addresses exist) and the account, then ends the session the request came
- * with (no session fixation) and starts a new one. On 0, out_token holds the new session
+/* Checks the back-off (a known device's own bucket, else the account's and the address's),
+ * the password (a failure costs one hash at --kdf-log2n whether or not the account exists
+ * and whatever its hash's cost, so timing does not tell which e-mail addresses exist) and
+ * the account, then ends the session the request came with (no session fixation) and starts
+ * a new one, remembering the device (device cookie). On 0, out_token holds the new session
  * token (for the cookie / bearer answer) and *out_user the account with its CSRF token.
  * Old-cost password hashes are upgraded on the way. */
 int auth_login(struct req *r, const char *email, const char *password,

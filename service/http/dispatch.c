@@ -41,24 +41,79 @@ static bool route(struct req *r, char *scratch, enum server_pool *pool, enum err
   return true;
 }
 
-/* Origin check for state-changing requests: a browser always sends Origin on cross-site
- * POSTs, so a mismatch with Host is a cross-site request whatever the cookie says. It is
- * the only one: it also guards the routes without a CSRF token (log-in and registration,
- * against login CSRF). Requests without Origin (non-browser clients) pass. */
-static bool origin_ok(const struct req *r) {
-  const char *origin = req_header(r, "Origin");
-  const char *host = req_header(r, "Host");
-  if (NULL == origin || 0 == strcmp(origin, "null")) {
-    return NULL == origin;
-  }
-  if (NULL == host) {
-    return false;
-  }
-  const char *sep = strstr(origin, "://");
+/* The origin (RFC 6454) of "scheme://host[:port]", and of what follows when rest_ok (a
+ * path): scheme and host as written (compared without case), the port made explicit. */
+struct origin {
+  const char *scheme;
+  size_t scheme_len;
+  const char *host;
+  size_t host_len;
+  long port;
+};
+
+static bool origin_parse(const char *s, bool rest_ok, struct origin *o) {
+  const char *sep = strstr(s, "://");
   if (NULL == sep) {
     return false;
   }
-  return 0 == strcmp(sep + 3, host);
+  o->scheme = s;
+  o->scheme_len = (size_t)(sep - s);
+  if (5 == o->scheme_len && 0 == strncasecmp(s, "https", 5)) {
+    o->port = 443;
+  } else if (4 == o->scheme_len && 0 == strncasecmp(s, "http", 4)) {
+    o->port = 80;
+  } else {
+    return false;
+  }
+  o->host = sep + 3;
+  const char *p = o->host;
+  if ('[' == *p) {
+    p = strchr(p, ']');
+    if (NULL == p) {
+      return false;
+    }
+    p++;
+  } else {
+    p += strcspn(p, ":/?#");
+  }
+  o->host_len = (size_t)(p - o->host);
+  if (0 == o->host_len) {
+    return false;
+  }
+  if (':' == *p) {
+    long port = 0;
+    const char *digits = ++p;
+    while (*p >= '0' && *p <= '9' && port <= 65535) {
+      port = port * 10 + (*p++ - '0');
+    }
+    if (p == digits || port < 1 || port > 65535) {
+      return false;
+    }
+    o->port = port;
+  }
+  return '\0' == *p || (rest_ok && '/' == *p);
+}
+
+/* Origin check for state-changing requests: a browser always sends Origin on cross-site
+ * POSTs, so an Origin other than --public-url's (scheme, host and port) is a cross-site
+ * request whatever the cookie says; the Host header plays no part (a proxy may rewrite
+ * it, and a client chooses it). It is the only one: it also guards the routes without a
+ * CSRF token (log-in and registration, against login CSRF). Requests without Origin
+ * (non-browser clients) pass; "null" (an opaque origin) does not. */
+static bool origin_ok(const struct req *r) {
+  const char *origin = req_header(r, "Origin");
+  if (NULL == origin) {
+    return true;
+  }
+  struct origin want;
+  struct origin got;
+  if (!origin_parse(r->svc->cfg->public_url, true, &want) || !origin_parse(origin, false, &got)) {
+    return false;
+  }
+  return want.scheme_len == got.scheme_len &&
+         0 == strncasecmp(want.scheme, got.scheme, got.scheme_len) &&
+         want.host_len == got.host_len && 0 == strncasecmp(want.host, got.host, got.host_len) &&
+         want.port == got.port;
 }
 
 static bool content_type_is(const struct req *r, const char *type) {

@@ -1,7 +1,8 @@
 /*
- * The request-head watchdog: a thread that, every 250 ms, shuts down the socket of each
- * connection whose request head has taken longer than the limit. libmicrohttpd then sees
- * the end of the stream and closes the connection.
+ * The request watchdog: a thread that, every 250 ms, shuts down the socket of each
+ * connection whose request head or body has taken longer than its limit. libmicrohttpd then
+ * sees the end of the stream and closes the connection; a cut body is never handed to the
+ * application.
  */
 #include "http/headwatch.h"
 
@@ -22,7 +23,9 @@ static void *watchdog_main(void *arg) {
     pthread_mutex_lock(&hw->mu);
     for (struct conn_watch *w = hw->list; NULL != w; w = w->next) {
       int64_t since = atomic_load_explicit(&w->head_since_ms, memory_order_relaxed);
-      if (!w->cut && 0 != since && now - since > hw->timeout_ms) {
+      int64_t body = atomic_load_explicit(&w->body_since_ms, memory_order_relaxed);
+      if (!w->cut && ((0 != since && now - since > hw->timeout_ms) ||
+                      (0 != body && now - body > hw->body_timeout_ms))) {
         shutdown(w->fd, SHUT_RDWR);
         w->cut = true;
       }
@@ -32,10 +35,11 @@ static void *watchdog_main(void *arg) {
   return NULL;
 }
 
-void headwatch_init(struct headwatch *hw, int64_t timeout_ms) {
+void headwatch_init(struct headwatch *hw, int64_t timeout_ms, int64_t body_timeout_ms) {
   hw->list = NULL;
   hw->started = false;
   hw->timeout_ms = timeout_ms;
+  hw->body_timeout_ms = body_timeout_ms;
   atomic_init(&hw->stopping, false);
   pthread_mutex_init(&hw->mu, NULL);
 }
@@ -55,13 +59,17 @@ void headwatch_stop(struct headwatch *hw) {
   pthread_mutex_destroy(&hw->mu);
 }
 
-struct conn_watch *headwatch_add(struct headwatch *hw, int fd) {
+struct conn_watch *headwatch_add(struct headwatch *hw, int fd, void *conn) {
   struct conn_watch *w = calloc(1, sizeof(*w));
   if (NULL == w) {
     return NULL;
   }
   w->fd = fd;
+  w->conn = conn;
+  atomic_init(&w->worker, 0);
+  atomic_init(&w->in_head, false);
   atomic_init(&w->head_since_ms, clock_mono_ms());
+  atomic_init(&w->body_since_ms, 0);
   pthread_mutex_lock(&hw->mu);
   w->next = hw->list;
   if (NULL != w->next) {
@@ -87,4 +95,14 @@ void headwatch_remove(struct headwatch *hw, struct conn_watch *w) {
   }
   pthread_mutex_unlock(&hw->mu);
   free(w);
+}
+
+void headwatch_each(struct headwatch *hw, bool (*fn)(struct conn_watch *w, void *arg), void *arg) {
+  pthread_mutex_lock(&hw->mu);
+  for (struct conn_watch *w = hw->list; NULL != w; w = w->next) {
+    if (fn(w, arg)) {
+      break;
+    }
+  }
+  pthread_mutex_unlock(&hw->mu);
 }

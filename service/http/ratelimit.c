@@ -1,11 +1,14 @@
 /*
  * Store-backed rate limits and the login back-off. The key texts are built here so every
- * caller counts the same thing the same way ("login:acct:<email>", "login:ip:<addr>").
+ * caller counts the same thing the same way ("login:acct:<hash of the e-mail>",
+ * "login:dev:<device hash>", "login:ip:<addr>").
  */
 #include "http/ratelimit.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "common/log.h"
 #include "http/reply.h"
@@ -72,19 +75,50 @@ enum ratelimit_rc ratelimit_hit(struct req *r, const char *key, long limit, long
   return RATELIMIT_OK;
 }
 
-/* "login:acct:" + the e-mail with ASCII upper case folded, so "A@x" and "a@x" share one
- * counter (the store compares e-mail addresses case-insensitively too). */
-void ratelimit_login_key(char *out, size_t outlen, const char *email) {
-  size_t o = (size_t)snprintf(out, outlen, "login:acct:");
-  for (size_t i = 0; NULL != email && email[i] != '\0' && o < outlen - 1; i++) {
-    char ch = email[i];
-    out[o++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+/* SHA-256 (lower-case hex) of the e-mail with ASCII upper case folded, so "A@x" and "a@x"
+ * share one counter (the store compares e-mail addresses case-insensitively too) and the key
+ * has one length whatever the address's. -1 when hashing fails. */
+static int email_digest(char out[2 * 32 + 1], const char *email) {
+  static const char hex[] = "0123456789abcdef";
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0;
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  int ok = NULL != ctx && 1 == EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+  for (size_t i = 0; ok && '\0' != email[i];) {
+    char chunk[64];
+    size_t n = 0;
+    for (; n < sizeof chunk && '\0' != email[i]; n++, i++) {
+      char ch = email[i];
+      chunk[n] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+    }
+    ok = 1 == EVP_DigestUpdate(ctx, chunk, n);
   }
-  out[o] = '\0';
+  ok = ok && 1 == EVP_DigestFinal_ex(ctx, md, &mdlen) && 32 == mdlen;
+  EVP_MD_CTX_free(ctx);
+  out[0] = '\0';
+  if (!ok) {
+    return -1;
+  }
+  for (size_t i = 0; i < 32; i++) {
+    out[2 * i] = hex[md[i] >> 4];
+    out[2 * i + 1] = hex[md[i] & 15];
+  }
+  out[64] = '\0';
+  return 0;
 }
 
-static void account_key(char out[KEY_MAX], const char *email) {
-  ratelimit_login_key(out, KEY_MAX, email);
+int ratelimit_login_key(char *out, size_t outlen, const char *email, const char *device_hash) {
+  char digest[2 * 32 + 1];
+  if (NULL != device_hash) {
+    snprintf(out, outlen, "login:dev:%s", device_hash);
+    return 0;
+  }
+  if (0 != email_digest(digest, NULL != email ? email : "")) {
+    out[0] = '\0';
+    return -1;
+  }
+  snprintf(out, outlen, "login:acct:%s", digest);
+  return 0;
 }
 
 static void address_key(char out[KEY_MAX], const struct req *r) {
@@ -173,18 +207,25 @@ static int address_blocked_until(struct req *r, const char *key, int64_t *out) {
   return rc < 0 ? rc : STORE_OK;
 }
 
-enum ratelimit_rc ratelimit_login_begin(struct req *r, const char *email) {
-  char acct[KEY_MAX];
+enum ratelimit_rc ratelimit_login_begin(struct req *r, const char *email, const char *device_hash) {
+  char bucket[KEY_MAX];
   char addr[KEY_MAX];
   struct attempt_ctx c;
   int64_t until = 0;
-  int rc;
+  int rc = STORE_OK;
 
-  account_key(acct, email ? email : "");
-  address_key(addr, r);
-  rc = address_blocked_until(r, addr, &until);
+  if (0 != ratelimit_login_key(bucket, sizeof bucket, email, device_hash)) {
+    log_msg(LOG_ERROR, r->request_id, "login back-off: hashing the e-mail failed");
+    reply_error(r, ERR_INTERNAL, NULL);
+    return RATELIMIT_REPLIED;
+  }
+  /* A known device is not held by its address's back-off: it has its own bucket. */
+  if (NULL == device_hash) {
+    address_key(addr, r);
+    rc = address_blocked_until(r, addr, &until);
+  }
   if (STORE_OK == rc && until <= r->now_ms) {
-    attempt_init(&c, r, acct, r->svc->cfg->login_max_failures);
+    attempt_init(&c, r, bucket, r->svc->cfg->login_max_failures);
     c.refuse_when_blocked = true;
     rc = store_txn(r->svc->store, attempt_txn, &c);
     until = c.blocked_until_ms;
@@ -226,14 +267,15 @@ static int reset_txn(struct store_tx *tx, void *arg) {
   return store_ratelimit_reset(tx, c->key);
 }
 
-int ratelimit_login_succeeded(struct req *r, const char *email) {
-  char acct[KEY_MAX];
+int ratelimit_login_succeeded(struct req *r, const char *email, const char *device_hash) {
+  char bucket[KEY_MAX];
   struct reset_ctx c;
-  int rc;
+  int rc = STORE_HARD;
 
-  account_key(acct, email ? email : "");
-  c.key = acct;
-  rc = store_txn(r->svc->store, reset_txn, &c);
+  if (0 == ratelimit_login_key(bucket, sizeof bucket, email, device_hash)) {
+    c.key = bucket;
+    rc = store_txn(r->svc->store, reset_txn, &c);
+  }
   if (STORE_OK != rc) {
     log_msg(LOG_WARN, r->request_id, "resetting login failures: store %s", store_rc_name(rc));
     return -1;

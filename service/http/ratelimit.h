@@ -1,8 +1,9 @@
 /*
  * Abuse resistance: counters kept in the store (so they hold across restarts and across
  * several daemons sharing one database), answered with 429 and Retry-After.
- * Login failures get a growing back-off per account and per client address; anything else
- * (registrations, serial look-ups on the verify form) uses the generic fixed window.
+ * Login failures get a growing back-off per account, per known device and per client
+ * address; anything else (registrations, serial look-ups on the verify form) uses the
+ * generic fixed window.
  */
 #ifndef UJIKOM_RATELIMIT_H
 #define UJIKOM_RATELIMIT_H
@@ -22,27 +23,39 @@ enum ratelimit_rc {
  * handler must return without replying again. */
 enum ratelimit_rc ratelimit_hit(struct req *r, const char *key, long limit, long window_s);
 
-/* Before checking a password: refuses with 429 + Retry-After while the client address or
- * the account (key from the e-mail, ASCII case folded) is in its back-off; otherwise counts
- * this attempt against the account in the same transaction, so parallel guesses cannot slip
- * past the limit: the attempt that reaches login-max-failures, and each one after a back-off
- * ran out, goes ahead but starts the next (doubled) back-off at once. A successful login
- * clears it (ratelimit_login_succeeded). */
-enum ratelimit_rc ratelimit_login_begin(struct req *r, const char *email);
+/* The buckets of the login back-off (docs/security.md, "Lock-out"):
+ * - an account's shared bucket, "login:acct:" + SHA-256 (hex) of the e-mail with ASCII case
+ *   folded (one key length for every address), where attempts from unknown devices count;
+ * - a known device's own bucket, "login:dev:" + the device token's hash, for a browser that
+ *   has logged in to this account before (the caller checks that binding), so guesses from
+ *   elsewhere never hold the owner's device;
+ * - the client address's bucket, "login:ip:<addr>", where every failure counts and which
+ *   holds unknown devices only. */
+
+/* Writes the key of the bucket an attempt counts in: the device's when device_hash is not
+ * NULL, else the account's. outlen >= RATELIMIT_LOGIN_KEY_MAX. 0, or -1 when hashing failed
+ * (out is then empty). */
+#define RATELIMIT_LOGIN_KEY_MAX 96
+int ratelimit_login_key(char *out, size_t outlen, const char *email, const char *device_hash);
+
+/* Before checking a password: refuses with 429 + Retry-After while the bucket (the known
+ * device's, or for an unknown device the account's shared one and the client address) is
+ * in its back-off; otherwise counts this attempt in the bucket in the same transaction, so
+ * parallel guesses cannot slip past the limit: the attempt that reaches login-max-failures,
+ * and each one after a back-off ran out, goes ahead but starts the next (doubled) back-off
+ * at once. A successful login clears the bucket (ratelimit_login_succeeded). */
+enum ratelimit_rc ratelimit_login_begin(struct req *r, const char *email, const char *device_hash);
 
 /* After a wrong password (or unknown account): counts the failure for the client address
- * (the account's attempt was counted by ratelimit_login_begin) and, past its limit, starts
- * or doubles the address's back-off. Returns 0, or -1 when the store could not record it
- * (the caller still answers 401). */
+ * (the attempt was counted in its bucket by ratelimit_login_begin) and, past its limit,
+ * starts or doubles the address's back-off. Returns 0, or -1 when the store could not
+ * record it (the caller still answers 401). */
 int ratelimit_login_failed(struct req *r);
 
-/* The counter key of an account's login attempts ("login:acct:" + e-mail with ASCII case
- * folded), for callers that clear it inside their own transaction. outlen >= 64. */
-void ratelimit_login_key(char *out, size_t outlen, const char *email);
-
-/* After a successful login: forgets the account's failures (the address's stay, so one
- * good account cannot be used to reset a guessing run against others). 0 or -1. */
-int ratelimit_login_succeeded(struct req *r, const char *email);
+/* After a successful login: forgets the failures in the bucket the attempt counted in (the
+ * address's stay, so one good account cannot be used to reset a guessing run against
+ * others; a known device's success leaves the shared bucket to the guesser). 0 or -1. */
+int ratelimit_login_succeeded(struct req *r, const char *email, const char *device_hash);
 
 /* Sends 429 with Retry-After: retry_after_s (at least 1); returns reply_error's value. */
 int ratelimit_reply(struct req *r, int64_t retry_after_s);

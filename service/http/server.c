@@ -114,6 +114,9 @@ struct req_impl {
   const char *h_authorization;
   const char *h_content_length;
   const char *h_if_none_match;
+  unsigned n_host;           /* Host headers in the head */
+  unsigned n_content_length; /* Content-Length headers in the head */
+  bool h_transfer_encoding;
   /* Not zeroed when the context is allocated (everything above is). The context stays
    * small enough for the allocator's per-thread cache. */
   char target_buf[REQ_INLINE];
@@ -490,10 +493,15 @@ static enum MHD_Result queue(struct req_impl *ri) {
   if (NULL == ri->resp) {
     return MHD_NO;
   }
+  /* A logged-in user's answer is never cached: its one Cache-Control is no-store, whatever
+   * policy the handler chose for everyone else (static assets, JWKS). */
+  bool authenticated = NULL != ri->r.user;
   for (size_t i = 0; i < ri->nheaders; i++) {
-    MHD_add_response_header(ri->resp, ri->headers[i].name, ri->headers[i].value);
+    if (!authenticated || 0 != strcasecmp(ri->headers[i].name, "Cache-Control")) {
+      MHD_add_response_header(ri->resp, ri->headers[i].name, ri->headers[i].value);
+    }
   }
-  secheaders_apply(ri->resp, NULL != ri->r.user, ri->has_cache_control);
+  secheaders_apply(ri->resp, authenticated, ri->has_cache_control);
   enum MHD_Result ret = MHD_queue_response(ri->conn, ri->status, ri->resp);
   MHD_destroy_response(ri->resp);
   ri->resp = NULL;
@@ -512,13 +520,19 @@ static enum MHD_Result refuse_now(struct req_impl *ri, enum err code) {
  * Cache-Control and what handlers add (two cookies, a Location, an ETag) stay under it. */
 #define ANSWER_HEADER_RESERVE 1152
 /* libmicrohttpd's record of one header, cookie or query argument in the pool (0.9.75:
- * two pointers, two sizes, the kind and the list link, 16-byte aligned). */
-#define HEAD_RECORD_BYTES 48
+ * three pointers, two sizes and the kind, rounded up to 16 bytes). */
+#define HEAD_RECORD_BYTES 64
 /* The pool beyond --max-header: the request line, the records and the answer's header. */
 #define POOL_SLACK 2048
 
+/* libmicrohttpd splits the Cookie header in the pool: a copy of it and a record for each
+ * cookie, beside the head itself and its records. Twice --max-header holds 60 cookies in
+ * 1 KB with room to spare (at the default 4 KB: up to 85 cookies of 12-byte values, 50
+ * of 40-byte ones); a larger head gets one 431 (refuse_raw, or on_mhd_log when the
+ * library itself cannot split it). The pool is zeroed after every request, so it is no
+ * larger than that. */
 size_t server_pool_size(const struct config *cfg) {
-  return (size_t)cfg->max_header + POOL_SLACK;
+  return 2 * (size_t)cfg->max_header + POOL_SLACK;
 }
 
 static const char hexdigits[] = "0123456789abcdef";
@@ -539,6 +553,9 @@ static void ipv4_text(char *out, const unsigned char *b) {
   }
 }
 
+/* One per worker thread: its address tells the threads apart (see on_mhd_log). */
+static _Thread_local char worker_tag;
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
   struct server *srv = cls;
   /* Only the fields before the inline buffers need zeroing; user is filled by the
@@ -552,6 +569,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
   ri->srv = srv;
   ri->conn = conn;
   ri->watch = watch_of(conn);
+  if (NULL != ri->watch) {
+    atomic_store(&ri->watch->worker, (uintptr_t)&worker_tag);
+    atomic_store(&ri->watch->in_head, true);
+  }
   if (NULL == uri) {
     uri = "";
   }
@@ -626,9 +647,14 @@ static enum MHD_Result add_head_size(void *cls, enum MHD_ValueKind kind, const c
         ri->h_authorization = value;
       }
     } else if (NAME_IS(key, key_size, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+      ri->n_content_length++;
       if (NULL == ri->h_content_length) {
         ri->h_content_length = value;
       }
+    } else if (NAME_IS(key, key_size, MHD_HTTP_HEADER_HOST)) {
+      ri->n_host++;
+    } else if (NAME_IS(key, key_size, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+      ri->h_transfer_encoding = true;
     } else if (NAME_IS(key, key_size, MHD_HTTP_HEADER_IF_NONE_MATCH)) {
       if (NULL == ri->h_if_none_match) {
         ri->h_if_none_match = value;
@@ -638,15 +664,14 @@ static enum MHD_Result add_head_size(void *cls, enum MHD_ValueKind kind, const c
   return MHD_YES;
 }
 
-/* Answers a request whose head leaves its connection's pool no room for an answer's
- * header: libmicrohttpd would accept the head and then fail to build any reply, closing
- * the connection without a word. The refusal goes straight to the socket (the connection
- * is between requests, so nothing else is being sent on it), in the registry's shape and
- * with the security headers; then the connection is closed. */
-static enum MHD_Result refuse_raw(struct req_impl *ri, enum err code) {
+/* Writes a refusal straight to the socket fd, in the registry's shape and with the security
+ * headers, for a connection on which nothing else is being sent (its request head is read
+ * and no answer started). The caller then closes the connection. Returns the body's length. */
+static size_t send_raw_error(int fd, enum err code) {
   unsigned status = err_status(code);
-  char *body = json_dumps(
-      json_pack("{s:s, s:s}", "error", err_name(code), "message", err_message(code)), JSON_COMPACT);
+  json_t *j = json_pack("{s:s, s:s}", "error", err_name(code), "message", err_message(code));
+  char *body = NULL == j ? NULL : json_dumps(j, JSON_COMPACT);
+  json_decref(j);
   size_t blen = NULL == body ? 0 : strlen(body);
   char out[2048];
   int n = snprintf(out, sizeof(out),
@@ -664,10 +689,8 @@ static enum MHD_Result refuse_raw(struct req_impl *ri, enum err code) {
     memcpy(out + len, "\r\n", 2);
     memcpy(out + len + 2, body, blen);
     len += 2 + blen;
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(ri->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    for (size_t sent = 0; NULL != ci && sent < len;) {
-      ssize_t w = send(ci->connect_fd, out + sent, len - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    for (size_t sent = 0; fd >= 0 && sent < len;) {
+      ssize_t w = send(fd, out + sent, len - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
       if (w <= 0) {
         break; /* a client that does not read gets the close alone */
       }
@@ -675,18 +698,32 @@ static enum MHD_Result refuse_raw(struct req_impl *ri, enum err code) {
     }
   }
   free(body);
-  ri->status = status;
-  ri->resp_bytes = blen;
+  return blen;
+}
+
+/* Answers a request whose head leaves its connection's pool no room for an answer's
+ * header: libmicrohttpd would accept the head and then fail to build any reply, closing
+ * the connection without a word. The refusal goes straight to the socket (the connection
+ * is between requests, so nothing else is being sent on it); then the connection is
+ * closed. */
+static enum MHD_Result refuse_raw(struct req_impl *ri, enum err code) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(ri->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+  ri->resp_bytes = send_raw_error(NULL == ci ? -1 : ci->connect_fd, code);
+  ri->status = err_status(code);
   log_msg(LOG_DEBUG, ri->request_id, "%s: the request head fills the connection's pool",
           err_name(code));
   return MHD_NO; /* libmicrohttpd closes the connection */
 }
 
-static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
+static enum MHD_Result first_call(struct req_impl *ri, const char *method, const char *version) {
   struct server *srv = ri->srv;
   const struct config *cfg = srv->svc->cfg;
   struct req *r = &ri->r;
   ri->started = true;
+  if (NULL != ri->watch) {
+    atomic_store(&ri->watch->in_head, false);
+  }
   atomic_fetch_add(&srv->inflight, 1);
   r->method = method;
   r->now_ms = clock_wall_ms();
@@ -696,6 +733,10 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
   MHD_get_connection_values_n(ri->conn, MHD_HEADER_KIND | MHD_COOKIE_KIND | MHD_GET_ARGUMENT_KIND,
                               add_head_size, &hs);
   ri->heads_known = true;
+  /* The body, if any, must be complete within --body-timeout from now (see on_request). */
+  if (NULL != ri->h_content_length || ri->h_transfer_encoding) {
+    headwatch_set_body(ri->watch, clock_mono_ms());
+  }
   /* "METHOD TARGET HTTP/1.1\r\n", the headers, the blank line */
   size_t head = strlen(method) + url_len + 12 + hs.pool_bytes + 2;
   if (head + ANSWER_HEADER_RESERVE > srv->pool_size) {
@@ -718,6 +759,13 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
     return MHD_YES;
   }
   r->path = ri->path;
+  /* One framing only (no request smuggling past a proxy), and the one Host an HTTP/1.1
+   * request must carry (RFC 9112, section 3.2). */
+  bool http11 = NULL != version && 0 == strcmp(version, "HTTP/1.1");
+  if (ri->n_content_length > 1 || (ri->n_content_length > 0 && ri->h_transfer_encoding) ||
+      ri->n_host > 1 || (http11 && 0 == ri->n_host)) {
+    return refuse_now(ri, ERR_BAD_REQUEST);
+  }
   if (query && PARSE_OK != parse_urlencoded(&ri->query, query, strlen(query),
                                             (size_t)cfg->form_max_fields)) {
     early_error(ri, ERR_BAD_REQUEST);
@@ -739,13 +787,14 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method) {
   }
   const char *cl = ri->h_content_length;
   if (cl) {
-    char *end = NULL;
-    errno = 0;
-    long long n = strtoll(cl, &end, 10);
-    if (0 != errno || end == cl || '\0' != *end || n < 0) {
+    /* digits only; a number too large for strtoll is too large a body, not a bad one */
+    size_t ndigits = strspn(cl, "0123456789");
+    if (0 == ndigits || '\0' != cl[ndigits]) {
       return refuse_now(ri, ERR_BAD_REQUEST);
     }
-    if (n > cfg->max_body) {
+    errno = 0;
+    long long n = strtoll(cl, NULL, 10);
+    if (0 != errno || n > cfg->max_body) {
       return refuse_now(ri, ERR_BODY_TOO_LARGE);
     }
   }
@@ -766,14 +815,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   size_t *upload_data_size, void **con_cls) {
   (void)cls;
   (void)url;
-  (void)version;
   struct req_impl *ri = *con_cls;
   if (NULL == ri) {
     return MHD_NO;
   }
   if (!ri->started) {
     headwatch_set(ri->watch, 0);
-    return first_call(ri, method);
+    return first_call(ri, method, version);
   }
   if (*upload_data_size > 0) {
     size_t n = *upload_data_size;
@@ -794,6 +842,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     ri->body[ri->body_len] = '\0';
     return MHD_YES;
   }
+  headwatch_set_body(ri->watch, 0); /* the body is complete */
   switch (atomic_load(&ri->offload)) {
   case OFFLOAD_DONE: /* resumed: a writer thread has run the handler */
     return queue(ri);
@@ -837,7 +886,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   clock_gettime(CLOCK_MONOTONIC, &t1);
   /* a kept-alive connection's next head starts now */
   int64_t now = (int64_t)t1.tv_sec * 1000 + t1.tv_nsec / 1000000;
-  headwatch_set(NULL != ri ? ri->watch : watch_of(conn), 0 == now ? 1 : now);
+  struct conn_watch *w = NULL != ri ? ri->watch : watch_of(conn);
+  headwatch_set(w, 0 == now ? 1 : now);
+  headwatch_set_body(w, 0);
+  if (NULL != w) {
+    atomic_store(&w->in_head, false);
+  }
   if (NULL == ri) {
     return;
   }
@@ -887,7 +941,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     /* NULL (unwatched) when out of memory: only the idle timeout applies */
-    *socket_context = NULL == ci ? NULL : headwatch_add(&srv->watch, ci->connect_fd);
+    *socket_context = NULL == ci ? NULL : headwatch_add(&srv->watch, ci->connect_fd, conn);
     return;
   }
   atomic_fetch_sub(&srv->connections, 1);
@@ -895,9 +949,72 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
   *socket_context = NULL;
 }
 
+/* libmicrohttpd 0.9.75 refuses some heads itself after reading them whole: a Cookie header
+ * its pool cannot split, a Content-Length it cannot parse (-1, 2^64) and, if asked, a
+ * missing Host. Its state machine then builds the refusal's header block a second time
+ * (parse_connection_headers' error is overwritten by the next state), so the client would
+ * get two status lines. It logs "Error processing request" on the connection's worker
+ * thread just before; there the connection is found and the refusal is written here, in
+ * the registry's shape, and the socket shut down, so libmicrohttpd's own bytes never go. */
+#define MHD_REFUSAL_LOG "Error processing request (HTTP response code is %u"
+
+struct refusal {
+  uintptr_t worker;
+  enum err code;
+  bool found;
+};
+
+static enum err err_of_status(unsigned status) {
+  switch (status) {
+  case 413:
+    return ERR_BODY_TOO_LARGE;
+  case 414:
+    return ERR_URI_TOO_LONG;
+  case 431:
+    return ERR_HEADERS_TOO_LARGE;
+  default:
+    return ERR_BAD_REQUEST;
+  }
+}
+
+/* The connection the worker thread is refusing: its target is read and its head is whole
+ * (the library answers the head-size question only from then on), it is not yet handed
+ * to the application and has no answer yet. Heads are parsed and handed over in one pass
+ * of a thread, so this is at most one of the thread's connections. Connections of other
+ * threads are not looked at. */
+static bool refuse_if_culprit(struct conn_watch *w, void *arg) {
+  struct refusal *rf = arg;
+  if (w->cut || rf->worker != atomic_load(&w->worker) || !atomic_load(&w->in_head)) {
+    return false;
+  }
+  struct MHD_Connection *conn = w->conn;
+  if (NULL == MHD_get_connection_info(conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE) ||
+      NULL != MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS)) {
+    return false;
+  }
+  send_raw_error(w->fd, rf->code);
+  shutdown(w->fd, SHUT_RDWR);
+  w->cut = true;
+  atomic_store(&w->in_head, false);
+  rf->found = true;
+  return true;
+}
+
 __attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt,
                                                              va_list ap) {
-  (void)cls;
+  struct server *srv = cls;
+  if (0 == strncmp(fmt, MHD_REFUSAL_LOG, sizeof(MHD_REFUSAL_LOG) - 1)) {
+    va_list copy;
+    va_copy(copy, ap);
+    struct refusal rf = {(uintptr_t)&worker_tag, err_of_status(va_arg(copy, unsigned)), false};
+    va_end(copy);
+    headwatch_each(&srv->watch, refuse_if_culprit, &rf);
+    if (rf.found) {
+      log_msg(LOG_INFO, NULL, "%s: refused a request head the HTTP library cannot take",
+              err_name(rf.code));
+      return;
+    }
+  }
   char buf[512];
   vsnprintf(buf, sizeof(buf), fmt, ap);
   size_t n = strlen(buf);
@@ -932,7 +1049,7 @@ int server_start(struct svc *svc, const struct server_app *app, struct server **
   srv->listen_fd = fd;
   srv->port = port;
   srv->https = 0 == strncmp(cfg->public_url, "https://", 8);
-  headwatch_init(&srv->watch, (int64_t)cfg->conn_timeout * 1000);
+  headwatch_init(&srv->watch, (int64_t)cfg->conn_timeout * 1000, (int64_t)cfg->body_timeout * 1000);
   uint32_t seed = 0;
   RAND_bytes((unsigned char *)&seed, sizeof(seed));
   atomic_init(&srv->next_id, (uint_fast64_t)seed);
@@ -966,7 +1083,7 @@ int server_start(struct svc *svc, const struct server_app *app, struct server **
       (unsigned)cfg->conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_size,
       MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
       MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-      MHD_OPTION_END);
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_conns_per_addr, MHD_OPTION_END);
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   if (NULL != srv->daemon && cfg->write_threads > 0 &&
       (0 != workpool_start(&srv->writers, (unsigned)cfg->write_threads, (size_t)cfg->max_conns) ||

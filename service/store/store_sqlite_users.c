@@ -1,5 +1,5 @@
 /*
- * Users, sessions and rate-limit counters in SQLite.
+ * Users, sessions, rate-limit counters and known login devices in SQLite.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +27,10 @@ enum users_stmt {
   RATE_GET,
   RATE_PUT,
   RATE_DELETE,
+  DEVICE_GET,
+  DEVICE_PUT,
+  DEVICE_TRIM,
+  DEVICE_PURGE,
   USERS__MAX
 };
 
@@ -64,6 +68,14 @@ static const char *const users_sqls[USERS__MAX] = {
                  "window_start = excluded.window_start, count = excluded.count, "
                  "blocked_until = excluded.blocked_until",
     [RATE_DELETE] = "DELETE FROM rate_limits WHERE key = ?1",
+    [DEVICE_GET] = "SELECT user_id FROM login_devices WHERE token_hash = ?1 AND last_used_at >= ?2",
+    [DEVICE_PUT] = "INSERT INTO login_devices(token_hash, user_id, created_at, last_used_at) "
+                   "VALUES(?1, ?2, ?3, ?3) ON CONFLICT(token_hash) DO UPDATE SET "
+                   "user_id = excluded.user_id, last_used_at = excluded.last_used_at",
+    [DEVICE_TRIM] = "DELETE FROM login_devices WHERE user_id = ?1 AND token_hash NOT IN "
+                    "(SELECT token_hash FROM login_devices WHERE user_id = ?1 "
+                    "ORDER BY last_used_at DESC, token_hash LIMIT ?2)",
+    [DEVICE_PURGE] = "DELETE FROM login_devices WHERE last_used_at < ?1",
 };
 static const struct store_sqlset users_set = {"users", users_sqls, USERS__MAX};
 
@@ -460,4 +472,66 @@ int store_ratelimit_hit(struct store_tx *tx, struct store_ratelimit *out, const 
 int store_ratelimit_reset(struct store_tx *tx, const char *key) {
   int rc = delete_by_text(tx, RATE_DELETE, key, "rate reset");
   return STORE_NONE == rc ? STORE_OK : rc;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* known login devices */
+
+static int device_user_row(sqlite3_stmt *st, void *elem) {
+  *(int64_t *)elem = sqlite3_column_int64(st, 0);
+  return STORE_OK;
+}
+
+static const struct store_rowtype device_user = {"device get", sizeof(int64_t), device_user_row,
+                                                 NULL};
+
+int store_login_device_user(struct store_rd *rd, const char *token_hash, int64_t used_since_ms,
+                            int64_t *out_user_id) {
+  struct store_conn *c = store_rd_conn(rd);
+  const struct store_arg args[] = {STORE_ARG_TEXT(token_hash), STORE_ARG_INT(used_since_ms)};
+  sqlite3_stmt *st = NULL;
+  *out_user_id = 0;
+  if (NULL == token_hash) {
+    return STORE_NONE;
+  }
+  st = store_stmt(c, &users_set, DEVICE_GET);
+  if (NULL != st) {
+    store_bind_all(st, args, 2);
+  }
+  return store_row_get(c, st, &device_user, out_user_id);
+}
+
+/* Runs one write of this file's set with args bound: STORE_OK or negative. */
+static int users_exec(struct store_conn *c, int which, const struct store_arg *args, size_t n,
+                      const char *what) {
+  sqlite3_stmt *st = store_stmt(c, &users_set, which);
+  int rc;
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  store_bind_all(st, args, n);
+  rc = store_step_done(c, st, what, NULL);
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_login_device_put(struct store_tx *tx, const char *token_hash, int64_t user_id,
+                           int64_t now_ms, int64_t keep, int64_t unused_before_ms) {
+  struct store_conn *c = store_tx_conn(tx);
+  const struct store_arg put[] = {STORE_ARG_TEXT(token_hash), STORE_ARG_INT(user_id),
+                                  STORE_ARG_INT(now_ms)};
+  const struct store_arg trim[] = {STORE_ARG_INT(user_id), STORE_ARG_INT(keep)};
+  const struct store_arg purge[] = {STORE_ARG_INT(unused_before_ms)};
+  int rc;
+  if (NULL == token_hash || keep < 1) {
+    return STORE_HARD;
+  }
+  rc = users_exec(c, DEVICE_PUT, put, 3, "device put");
+  if (STORE_OK == rc) {
+    rc = users_exec(c, DEVICE_TRIM, trim, 2, "device trim");
+  }
+  if (STORE_OK == rc) {
+    rc = users_exec(c, DEVICE_PURGE, purge, 1, "device purge");
+  }
+  return rc;
 }

@@ -107,4 +107,17 @@ int store_ratelimit_get(struct store_rd *rd, struct store_ratelimit *out, const 
 /* Forgets the counter (e.g. after a successful login): STORE_OK (also when absent). */
 int store_ratelimit_reset(struct store_tx *tx, const char *key);
 
+/* --- known login devices: a browser that logged in to an account keeps a random device
+ * token; only its SHA-256 (hex, 64 characters) is stored, with the account. --- */
+/* The account the device token_hash logged in to, when its last login was at or after
+ * used_since_ms: STORE_OK with *out_user_id, STORE_NONE when it is unknown or was unused
+ * since, or negative. */
+int store_login_device_user(struct store_rd *rd, const char *token_hash, int64_t used_since_ms,
+                            int64_t *out_user_id);
+/* Records a successful login of user_id from the device token_hash at now_ms (adds it, or
+ * moves its last use); then keeps only the user's keep most recently used devices and
+ * forgets every device unused since before unused_before_ms. STORE_OK or negative. */
+int store_login_device_put(struct store_tx *tx, const char *token_hash, int64_t user_id,
+                           int64_t now_ms, int64_t keep, int64_t unused_before_ms);
+
 #endif

@@ -18,6 +18,7 @@
 
 #include "common/log.h"
 #include "ujikom/timefmt.h"
+#include "ujikom/utf8.h"
 
 static void expect_time(int64_t secs, long nsec) {
   char got[LOG_TIME_TEXT_LEN + 1];
@@ -48,27 +49,50 @@ static void time_text_matches_gmtime(void **state) {
   }
 }
 
-/* Runs log_access with stderr sent to a file; returns the line without its time. */
-static void access_line(char *out, size_t outlen, const char *method, const char *path,
-                        unsigned status, size_t bytes, uint64_t ns, bool aborted) {
+/* Sends stderr to a fresh unlinked file; capture_end returns the line without its time. */
+struct capture {
+  int fd;
+  int saved;
+};
+
+static void capture_begin(struct capture *c) {
   char name[] = "/tmp/ujikom-test-log-XXXXXX";
-  int fd = mkstemp(name);
-  assert_true(fd >= 0);
+  c->fd = mkstemp(name);
+  assert_true(c->fd >= 0);
   unlink(name);
-  int saved = dup(STDERR_FILENO);
-  assert_true(saved >= 0);
-  assert_true(dup2(fd, STDERR_FILENO) >= 0);
-  log_access("0badc0de", method, path, status, bytes, ns, aborted);
-  assert_true(dup2(saved, STDERR_FILENO) >= 0);
-  close(saved);
+  c->saved = dup(STDERR_FILENO);
+  assert_true(c->saved >= 0);
+  assert_true(dup2(c->fd, STDERR_FILENO) >= 0);
+}
+
+static void capture_end(struct capture *c, char *out, size_t outlen) {
+  assert_true(dup2(c->saved, STDERR_FILENO) >= 0);
+  close(c->saved);
   char buf[4096];
-  ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-  close(fd);
+  ssize_t n = pread(c->fd, buf, sizeof(buf) - 1, 0);
+  close(c->fd);
   assert_true(n > LOG_TIME_TEXT_LEN);
   buf[n] = '\0';
   assert_int_equal('\n', buf[n - 1]);
   assert_int_equal(' ', buf[LOG_TIME_TEXT_LEN]);
   snprintf(out, outlen, "%s", buf + LOG_TIME_TEXT_LEN + 1);
+}
+
+/* Runs log_access with stderr sent to a file; returns the line without its time. */
+static void access_line(char *out, size_t outlen, const char *method, const char *path,
+                        unsigned status, size_t bytes, uint64_t ns, bool aborted) {
+  struct capture c;
+  capture_begin(&c);
+  log_access("0badc0de", method, path, status, bytes, ns, aborted);
+  capture_end(&c, out, outlen);
+}
+
+/* The line log_msg writes for "detail: %s." with text, without its time. */
+static void msg_line(char *out, size_t outlen, const char *text) {
+  struct capture c;
+  capture_begin(&c);
+  log_msg(LOG_INFO, "0badc0de", "detail: %s.", text);
+  capture_end(&c, out, outlen);
 }
 
 static void access_line_matches_printf(void **state) {
@@ -116,11 +140,59 @@ static void access_line_escapes_path(void **state) {
   assert_string_equal("INFO [0badc0de] GET /V/UJK-ÄÖ 200 1 0.0ms\n", got); /* UTF-8 as is */
 }
 
+/* Client text in a message (e.g. a JSON key echoed in an error detail) stays on its line:
+ * control characters, C1 controls, line separators, bytes that are not UTF-8 and the
+ * backslash are escaped; spaces and well-formed UTF-8 stay. */
+static void message_escapes_client_text(void **state) {
+  (void)state;
+  char got[4096];
+  msg_line(got, sizeof(got), "k\n2026-01-01T00:00:00.000Z ERROR [x] forged\r\t\x1b[31m\x7f");
+  assert_string_equal("INFO [0badc0de] detail: k\\x0a2026-01-01T00:00:00.000Z ERROR [x] "
+                      "forged\\x0d\\x09\\x1b[31m\\x7f.\n",
+                      got);
+  /* U+0085 (NEL) and U+009B (CSI), U+2028, a lone continuation byte, a truncated sequence,
+   * an overlong '/', a surrogate, and a backslash */
+  msg_line(got, sizeof(got),
+           "a\xc2\x85"
+           "b\xc2\x9b\xe2\x80\xa8\x80\xe2\x82 \xc0\xaf\xed\xa0\x80\\n");
+  assert_string_equal("INFO [0badc0de] detail: a\\xc2\\x85b\\xc2\\x9b\\xe2\\x80\\xa8\\x80\\xe2"
+                      "\\x82 \\xc0\\xaf\\xed\\xa0\\x80\\x5cn.\n",
+                      got);
+  msg_line(got, sizeof(got), "Sertifikat ÄÖ – ✓ 🎓 valid");
+  assert_string_equal("INFO [0badc0de] detail: Sertifikat ÄÖ – ✓ 🎓 valid.\n", got);
+  /* a long run of escapes is cut at the line's end without half an escape */
+  char *ctl = malloc(3000);
+  assert_non_null(ctl);
+  memset(ctl, '\n', 2999);
+  ctl[2999] = '\0';
+  msg_line(got, sizeof(got), ctl);
+  free(ctl);
+  size_t len = strlen(got);
+  assert_true(len <= 2046 - LOG_TIME_TEXT_LEN);
+  assert_int_equal('\n', got[len - 1]);
+  assert_ptr_equal(got + len - 1, strchr(got, '\n')); /* one line */
+  assert_int_equal(0, (len - 1 - strlen("INFO [0badc0de] detail: ")) % 4);
+  /* and a long run of two-byte characters without half a character */
+  char *wide = malloc(3001);
+  assert_non_null(wide);
+  for (size_t i = 0; i + 1 < 3000; i += 2) {
+    wide[i] = '\xc3';
+    wide[i + 1] = '\x84';
+  }
+  wide[3000] = '\0';
+  msg_line(got, sizeof(got), wide);
+  free(wide);
+  len = strlen(got);
+  assert_true(utf8_well_formed(got, len));
+  assert_int_equal('\n', got[len - 1]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(time_text_matches_gmtime),
       cmocka_unit_test(access_line_matches_printf),
       cmocka_unit_test(access_line_escapes_path),
+      cmocka_unit_test(message_escapes_client_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,6 +79,7 @@ static void test_malformed_hashes(void **state) {
       fail_msg("hash string %zu (%s) was not refused as malformed", i, bad[i]);
     }
     assert_true(password_needs_rehash(bad[i], 10));
+    assert_int_equal(-1, password_cost_log2n(bad[i]));
   }
   assert_int_equal(PASSWORD_MALFORMED, password_verify(NULL, "whatever password"));
 }
@@ -114,6 +115,8 @@ static void test_needs_rehash(void **state) {
   assert_true(password_needs_rehash(h, 12));
   assert_true(password_needs_rehash(h, 10));
   assert_true(password_needs_rehash(NULL, 11));
+  assert_int_equal(11, password_cost_log2n(h));
+  assert_int_equal(-1, password_cost_log2n(NULL));
   password_free(h);
 }
 

@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -29,14 +30,41 @@ export function cli(args, { input = '', env = {}, dataDir } = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// A TCP port free on the loopback address a moment ago.
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 // Starts ujikomd. Resolves once it is listening; `d.url` is its base URL.
 // Options: dataDir (default: new temp dir), examsDir, args (extra flags), env.
 export async function startDaemon(opts = {}) {
+  // Browsers' requests carry Origin, which must be --public-url's: unless a test sets its
+  // own, the daemon listens on a free port chosen here and that is its public URL.
+  const own = (opts.args || []).some((a) => a === '--listen' || a === '--public-url');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDaemonOn(opts, own ? 0 : await freePort(), own);
+    } catch (e) {
+      // another process took the port between freePort() and the daemon's bind
+      if (own || attempt >= 3 || !/cannot listen/.test(String(e.message))) throw e;
+    }
+  }
+}
+
+async function startDaemonOn(opts, port0, own) {
   const dataDir = opts.dataDir || tmpDir();
   const examsDir = opts.examsDir || EXAMS_DIR;
   const portFile = path.join(dataDir, `port-${process.pid}-${Date.now()}`);
   const args = [
-    '--listen', '127.0.0.1:0',
+    '--listen', `127.0.0.1:${port0}`,
+    ...(own ? [] : ['--public-url', `http://127.0.0.1:${port0}`]),
     '--data-dir', dataDir,
     '--exams-dir', examsDir,
     '--port-file', portFile,
@@ -196,6 +224,18 @@ export async function stopClean(d, timeoutMs = 20_000) {
   assert.ok(!/AddressSanitizer/.test(out), `AddressSanitizer report in daemon output:\n${out.slice(-4000)}`);
   assert.deepEqual(r, { code: 0, signal: null }, `ujikomd did not exit cleanly:\n${out.slice(-4000)}`);
   return r;
+}
+
+// Runs fn(d) against a daemon started with opts, then stops it (asserting a clean exit as
+// stopClean does) and removes its data directory.
+export async function withDaemon(opts, fn) {
+  const d = await startDaemon(opts);
+  try {
+    await fn(d);
+  } finally {
+    await stopClean(d);
+    d.cleanup();
+  }
 }
 
 // Sends `signal` and resolves to { code, signal } once the daemon exits (SIGKILL after

@@ -1,0 +1,147 @@
+/*
+ * Known login devices: a device is known to the account it logged in to, and only within
+ * the age the caller asks for; a later login moves its last use; an account keeps its most
+ * recently used devices only; devices unused past the cut-off are forgotten; the schema
+ * refuses a malformed hash.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "test_store_fixture.h"
+
+struct fixture {
+  struct temp_store t;
+  int64_t users[2]; /* the owner, another account */
+};
+
+static int make_txn(struct store_tx *tx, void *arg) {
+  static const char *const emails[] = {"pemilik@contoh.id", "lain@contoh.id"};
+  struct fixture *f = arg;
+  int rc = STORE_OK;
+  for (int i = 0; STORE_OK == rc && i < 2; i++) {
+    rc = store_user_create(tx, &f->users[i], emails[i], "Sri Wahyuni", ROLE_CANDIDATE,
+                           "$scrypt$rahasia");
+  }
+  return rc;
+}
+
+static int setup(void **state) {
+  return temp_store_setup_with(state, sizeof(struct fixture), "devices", NULL, make_txn);
+}
+
+/* A 64-character hash made of one character. */
+static void hash_of(char out[65], char c) {
+  memset(out, c, 64);
+  out[64] = '\0';
+}
+
+struct put_args {
+  const char *hash;
+  int64_t user;
+  int64_t now;
+  int64_t keep;
+  int64_t unused_before;
+};
+
+static int put_txn(struct store_tx *tx, void *arg) {
+  struct put_args *a = arg;
+  return store_login_device_put(tx, a->hash, a->user, a->now, a->keep, a->unused_before);
+}
+
+static int put(struct fixture *f, const char *hash, int64_t user, int64_t now, int64_t keep,
+               int64_t unused_before) {
+  struct put_args a = {hash, user, now, keep, unused_before};
+  return store_txn(f->t.s, put_txn, &a);
+}
+
+/* store_login_device_user; *user is -1 unless STORE_OK. */
+static int user_of(struct fixture *f, const char *hash, int64_t used_since, int64_t *user) {
+  struct store_rd *rd = NULL;
+  *user = -1;
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  int rc = store_login_device_user(rd, hash, used_since, user);
+  store_rd_end(rd);
+  return rc;
+}
+
+static void test_known_to_its_account_within_age(void **state) {
+  struct fixture *f = *state;
+  char a[65];
+  char b[65];
+  int64_t user = 0;
+  hash_of(a, 'a');
+  hash_of(b, 'b');
+  assert_int_equal(STORE_NONE, user_of(f, a, 0, &user));
+  assert_int_equal(STORE_OK, put(f, a, f->users[0], 1000, 20, 0));
+  assert_int_equal(STORE_OK, user_of(f, a, 1000, &user));
+  assert_int_equal(f->users[0], user);
+  assert_int_equal(STORE_NONE, user_of(f, b, 0, &user));
+  /* too old for the caller's age limit */
+  assert_int_equal(STORE_NONE, user_of(f, a, 1001, &user));
+  /* a later login moves its last use */
+  assert_int_equal(STORE_OK, put(f, a, f->users[0], 5000, 20, 0));
+  assert_int_equal(STORE_OK, user_of(f, a, 4000, &user));
+  assert_int_equal(f->users[0], user);
+  assert_int_equal(STORE_NONE, user_of(f, NULL, 0, &user));
+}
+
+static void test_keeps_most_recent_and_purges_unused(void **state) {
+  struct fixture *f = *state;
+  char h[5][65];
+  int64_t user = 0;
+  for (int i = 0; i < 5; i++) {
+    hash_of(h[i], (char)('c' + i));
+  }
+  /* the other account's device, last used at 100 */
+  assert_int_equal(STORE_OK, put(f, h[4], f->users[1], 100, 3, 0));
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(STORE_OK, put(f, h[i], f->users[0], 1000 + i, 3, 0));
+  }
+  /* the owner keeps its three most recent: the first is gone */
+  assert_int_equal(STORE_NONE, user_of(f, h[0], 0, &user));
+  for (int i = 1; i < 4; i++) {
+    assert_int_equal(STORE_OK, user_of(f, h[i], 0, &user));
+    assert_int_equal(f->users[0], user);
+  }
+  assert_int_equal(STORE_OK, user_of(f, h[4], 0, &user));
+  assert_int_equal(f->users[1], user);
+  /* using an old device again makes it recent, so the oldest of the others goes */
+  assert_int_equal(STORE_OK, put(f, h[1], f->users[0], 2000, 3, 0));
+  assert_int_equal(STORE_OK, put(f, h[0], f->users[0], 2001, 3, 0));
+  assert_int_equal(STORE_NONE, user_of(f, h[2], 0, &user));
+  assert_int_equal(STORE_OK, user_of(f, h[1], 0, &user));
+  /* devices unused since before the cut-off are forgotten, whoever's they are */
+  assert_int_equal(STORE_OK, put(f, h[0], f->users[0], 3000, 3, 1500));
+  assert_int_equal(STORE_NONE, user_of(f, h[4], 0, &user));
+  assert_int_equal(STORE_NONE, user_of(f, h[3], 0, &user));
+  assert_int_equal(STORE_OK, user_of(f, h[1], 0, &user));
+  assert_int_equal(STORE_OK, user_of(f, h[0], 0, &user));
+}
+
+static void test_refuses_bad_arguments(void **state) {
+  struct fixture *f = *state;
+  char a[65];
+  hash_of(a, 'a');
+  assert_true(put(f, "pendek", f->users[0], 1000, 20, 0) < 0); /* CHECK: 64 characters */
+  assert_true(put(f, NULL, f->users[0], 1000, 20, 0) < 0);
+  assert_true(put(f, a, f->users[0], 1000, 0, 0) < 0);
+  assert_true(put(f, a, 999999, 1000, 20, 0) < 0); /* no such account */
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_known_to_its_account_within_age, setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_keeps_most_recent_and_purges_unused, setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_refuses_bad_arguments, setup, temp_store_teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
