@@ -128,22 +128,14 @@ struct create_ctx {
 static int tx_create(struct store_tx *tx, void *vctx) {
   struct create_ctx *c = vctx;
   const struct accounts_new_staff *in = c->in;
-  char subject[40];
-  char *after = NULL;
   int rc = store_user_create(tx, &c->id, in->email, in->name, in->role, c->hash);
   if (STORE_OK != rc) {
     return rc;
   }
-  after = audit_text(json_pack("{s:I, s:s, s:s, s:s, s:b, s:s?}", "id", (json_int_t)c->id, "email",
-                               in->email, "name", in->name, "role", role_name(in->role), "disabled",
-                               0, "via", in->via));
-  if (NULL == after) {
-    return STORE_HARD;
-  }
-  snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
-  rc = store_audit_append(tx, NULL, in->actor, "user.create", subject, NULL, after);
-  free(after);
-  return rc;
+  return audit_creation(tx, in->actor, "user.create", "user", c->id,
+                        json_pack("{s:I, s:s, s:s, s:s, s:b, s:s?}", "id", (json_int_t)c->id,
+                                  "email", in->email, "name", in->name, "role", role_name(in->role),
+                                  "disabled", 0, "via", in->via));
 }
 
 enum accounts_rc accounts_create_staff(struct store_user *out, struct store *store,
@@ -263,8 +255,6 @@ struct disable_ctx {
 static int tx_disable(struct store_tx *tx, void *vctx) {
   struct disable_ctx *c = vctx;
   struct store_user u;
-  char subject[40];
-  char *before = NULL, *after = NULL;
   int rc = store_user_by_id(store_tx_rd(tx), &u, c->id);
   c->changed = false;
   if (STORE_OK != rc) {
@@ -281,15 +271,10 @@ static int tx_disable(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc) {
     return rc;
   }
-  before = audit_text(json_pack("{s:s, s:b}", "role", role_name(u.role), "disabled", 0));
-  after = audit_text(
+  rc = audit_change(
+      tx, c->actor, "user.disable", "user", c->id,
+      json_pack("{s:s, s:b}", "role", role_name(u.role), "disabled", 0),
       json_pack("{s:s, s:b, s:s?}", "role", role_name(u.role), "disabled", 1, "reason", c->reason));
-  snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
-  rc = NULL == before || NULL == after
-           ? STORE_HARD
-           : store_audit_append(tx, NULL, c->actor, "user.disable", subject, before, after);
-  free(before);
-  free(after);
   c->changed = STORE_OK == rc;
   return rc;
 }
