@@ -119,6 +119,28 @@ static enum accounts_rc store_failed(int *out_store_rc, int rc) {
   return ACCOUNTS_STORE_FAILED;
 }
 
+/* Stores a new account: the password hashed by hash (at log2n) goes to *hash_slot for txn,
+ * which creates the account with it, and is freed afterwards. ACCOUNTS_OK,
+ * ACCOUNTS_INTERNAL (hashing failed), ACCOUNTS_EMAIL_TAKEN or ACCOUNTS_STORE_FAILED
+ * (*out_store_rc). */
+static enum accounts_rc store_new_account(struct store *store, accounts_hash_fn hash,
+                                          const char *password, unsigned log2n,
+                                          const char **hash_slot, store_txn_fn txn, void *ctx,
+                                          int *out_store_rc) {
+  char *hashed = NULL;
+  if (PASSWORD_OK != hash(&hashed, password, log2n)) {
+    return ACCOUNTS_INTERNAL;
+  }
+  *hash_slot = hashed;
+  int rc = store_txn(store, txn, ctx);
+  *hash_slot = NULL;
+  password_free(hashed);
+  if (STORE_EXISTS == rc) {
+    return ACCOUNTS_EMAIL_TAKEN;
+  }
+  return STORE_OK == rc ? ACCOUNTS_OK : store_failed(out_store_rc, rc);
+}
+
 struct create_ctx {
   const struct accounts_new_staff *in;
   const char *hash;
@@ -143,7 +165,6 @@ enum accounts_rc accounts_create_staff(struct store_user *out, struct store *sto
                                        enum password_strength *out_strength, int *out_store_rc) {
   struct create_ctx c = {.in = in};
   struct store_rd *rd = NULL;
-  char *hash = NULL;
   enum accounts_rc res = accounts_check_staff(in->email, in->name, in->role);
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
@@ -156,17 +177,10 @@ enum accounts_rc accounts_create_staff(struct store_user *out, struct store *sto
   if (ACCOUNTS_OK != res) {
     return res;
   }
-  if (PASSWORD_OK != in->hash(&hash, in->password, in->log2n)) {
-    return ACCOUNTS_INTERNAL;
-  }
-  c.hash = hash;
-  rc = store_txn(store, tx_create, &c);
-  password_free(hash);
-  if (STORE_EXISTS == rc) {
-    return ACCOUNTS_EMAIL_TAKEN;
-  }
-  if (STORE_OK != rc) {
-    return store_failed(out_store_rc, rc);
+  res = store_new_account(store, in->hash, in->password, in->log2n, &c.hash, tx_create, &c,
+                          out_store_rc);
+  if (ACCOUNTS_OK != res) {
+    return res;
   }
   rc = store_rd_begin(store, &rd);
   if (STORE_OK == rc) {
@@ -198,25 +212,15 @@ enum accounts_rc accounts_register(int64_t *out_id, struct store *store, const c
                                    unsigned log2n, enum password_strength *out_strength,
                                    int *out_store_rc) {
   struct register_ctx c = {.email = email, .name = name};
-  char *hashed = NULL;
   enum accounts_rc res = accounts_check_registration(name, email, password, out_strength);
-  int rc = STORE_HARD;
   *out_id = 0;
   *out_store_rc = STORE_OK;
   if (ACCOUNTS_OK != res) {
     return res;
   }
-  if (PASSWORD_OK != hash(&hashed, password, log2n)) {
-    return ACCOUNTS_INTERNAL;
-  }
-  c.hash = hashed;
-  rc = store_txn(store, tx_register, &c);
-  password_free(hashed);
-  if (STORE_EXISTS == rc) {
-    return ACCOUNTS_EMAIL_TAKEN;
-  }
-  if (STORE_OK != rc) {
-    return store_failed(out_store_rc, rc);
+  res = store_new_account(store, hash, password, log2n, &c.hash, tx_register, &c, out_store_rc);
+  if (ACCOUNTS_OK != res) {
+    return res;
   }
   *out_id = c.id;
   return ACCOUNTS_OK;
