@@ -22,12 +22,16 @@ struct cert_qr {
  * QR code, or allocation failure). */
 int cert_qr_encode(struct cert_qr *out, const char *text);
 void cert_qr_free(struct cert_qr *qr);
+/* How many dark modules run from row y, column x rightwards (0 when that one is light): the
+ * renderings draw each run as one rectangle. */
+int cert_qr_dark_run(const struct cert_qr *qr, int y, int x);
 
 /* PNG, 8-bit greyscale, `scale` pixels per module (1..64) and a 4-module quiet zone.
  * *out is malloc'd (free()), *out_len its size. Returns 0 or -1. */
 int cert_qr_png(unsigned char **out, size_t *out_len, const struct cert_qr *qr, int scale);
 /* SVG text (one path, quiet zone included, viewBox in modules). *out is malloc'd (free()),
- * NUL-terminated, *out_len excludes the NUL. title is escaped (may be NULL). */
+ * NUL-terminated, *out_len excludes the NUL. title is escaped (may be NULL). Returns 0, or -1
+ * when memory runs out or the text would pass 16 MiB (a title of megabytes). */
 int cert_qr_svg(char **out, size_t *out_len, const struct cert_qr *qr, const char *title);
 
 /* What the PDF needs besides the claims. */

@@ -106,19 +106,14 @@ static unsigned kdf_cost(void) {
   return (unsigned)v;
 }
 
-int cmd_admin(int argc, char **argv) {
-  char dir[512], db[600], err[512] = "";
-  char password[PASSWORD_MAX_LEN + 2];
-  const char *email = NULL, *name = NULL, *role_text = role_name(ROLE_ADMIN);
-  enum role role = ROLE_ANON;
-  struct accounts_new_staff in = {0};
-  struct store_user u;
-  struct store *s = NULL;
-  enum password_strength strength = PASSWORD_STRONG;
-  enum accounts_rc arc;
-  int store_rc = STORE_OK;
-  int status = 1;
-  if (argc < 2 || 0 == strcmp(argv[1], "--help") || 0 == strcmp(argv[1], "-h")) {
+/* `admin create`'s options. */
+struct admin_args {
+  const char *email, *name, *role_text;
+};
+
+/* Reads the command line into *a. Returns -1 to go on, or the exit status to leave with. */
+static int admin_args(int argc, char **argv, struct admin_args *a) {
+  if (argc < 2 || cli_is_help(argv[1])) {
     admin_usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
@@ -129,14 +124,12 @@ int cmd_admin(int argc, char **argv) {
   }
   for (int i = 2; i < argc; i++) {
     if (0 == strcmp(argv[i], "--email") && i + 1 < argc) {
-      email = argv[++i];
+      a->email = argv[++i];
     } else if (0 == strcmp(argv[i], "--name") && i + 1 < argc) {
-      name = argv[++i];
+      a->name = argv[++i];
     } else if (0 == strcmp(argv[i], "--role") && i + 1 < argc) {
-      role_text = argv[++i];
-    } else if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
-      i++;
-    } else if (0 == strncmp(argv[i], "--data-dir=", 11)) {
+      a->role_text = argv[++i];
+    } else if (cli_skip_data_dir(argc, argv, &i)) {
       continue;
     } else if (0 == strcmp(argv[i], "--password")) {
       fprintf(stderr, "ujikom admin: passwords are never taken from the command line; "
@@ -148,10 +141,48 @@ int cmd_admin(int argc, char **argv) {
       return 2;
     }
   }
-  if (!role_parse(role_text, &role)) {
+  return -1;
+}
+
+/* Creates the account in the database file db. Returns the exit status. */
+static int admin_store(const char *db, const struct accounts_new_staff *in) {
+  struct store *s = cli_store_open("admin", db, true);
+  struct store_user u;
+  enum password_strength strength = PASSWORD_STRONG;
+  int store_rc = STORE_OK;
+  int status = 1;
+  if (NULL == s) {
+    return 1;
+  }
+  enum accounts_rc arc = accounts_create_staff(&u, s, in, &strength, &store_rc);
+  if (ACCOUNTS_EMAIL_TAKEN == arc) {
+    fprintf(stderr, "ujikom admin: an account with the e-mail %s already exists\n", in->email);
+  } else if (ACCOUNTS_INTERNAL == arc) {
+    fprintf(stderr, "ujikom admin: could not hash the password\n");
+  } else if (ACCOUNTS_OK != arc && 0 == u.id) {
+    fprintf(stderr, "ujikom admin: could not store the account (%s)\n", store_rc_name(store_rc));
+  } else {
+    printf("created %s account %lld for %s\n", role_name(in->role), (long long)u.id, in->email);
+    status = 0;
+  }
+  store_close(s);
+  return status;
+}
+
+int cmd_admin(int argc, char **argv) {
+  struct admin_args a = {.role_text = role_name(ROLE_ADMIN)};
+  char db[600];
+  char password[PASSWORD_MAX_LEN + 2];
+  enum role role = ROLE_ANON;
+  enum password_strength strength = PASSWORD_STRONG;
+  int status = admin_args(argc, argv, &a);
+  if (status >= 0) {
+    return status;
+  }
+  if (!role_parse(a.role_text, &role)) {
     role = ROLE_ANON; /* refused below, after the e-mail and name */
   }
-  switch (accounts_check_staff(email, name, role)) {
+  switch (accounts_check_staff(a.email, a.name, role)) {
   case ACCOUNTS_OK:
     break;
   case ACCOUNTS_BAD_EMAIL:
@@ -164,44 +195,25 @@ int cmd_admin(int argc, char **argv) {
     fprintf(stderr, "ujikom admin: --role must be admin or assessor\n");
     return 2;
   }
+  status = 1;
   if (0 != read_password(password, sizeof password)) {
     goto cleanup;
   }
   /* Refuse a weak password before touching the data directory. */
-  if (ACCOUNTS_OK != accounts_check_password(password, email, name, &strength)) {
+  if (ACCOUNTS_OK != accounts_check_password(password, a.email, a.name, &strength)) {
     fprintf(stderr, "ujikom admin: password refused: %s\n", password_strength_message(strength));
     goto cleanup;
   }
-  config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
-  if (STORE_OK != store_open(&s, db, NULL, err, sizeof err)) {
-    fprintf(stderr, "ujikom admin: %s\n", err);
-    goto cleanup;
-  }
-  in = (struct accounts_new_staff){.email = email,
-                                   .name = name,
-                                   .role = role,
-                                   .password = password,
-                                   .actor = STORE_AUDIT_SYSTEM,
-                                   .via = "cli",
-                                   .hash = password_hash,
-                                   .log2n = kdf_cost()};
-  arc = accounts_create_staff(&u, s, &in, &strength, &store_rc);
-  if (ACCOUNTS_EMAIL_TAKEN == arc) {
-    fprintf(stderr, "ujikom admin: an account with the e-mail %s already exists\n", email);
-    goto cleanup;
-  }
-  if (ACCOUNTS_INTERNAL == arc) {
-    fprintf(stderr, "ujikom admin: could not hash the password\n");
-    goto cleanup;
-  }
-  if (ACCOUNTS_OK != arc && 0 == u.id) {
-    fprintf(stderr, "ujikom admin: could not store the account (%s)\n", store_rc_name(store_rc));
-    goto cleanup;
-  }
-  printf("created %s account %lld for %s\n", role_name(role), (long long)u.id, email);
-  status = 0;
+  cli_db_path(argc, argv, db, sizeof db);
+  status = admin_store(db, &(struct accounts_new_staff){.email = a.email,
+                                                        .name = a.name,
+                                                        .role = role,
+                                                        .password = password,
+                                                        .actor = STORE_AUDIT_SYSTEM,
+                                                        .via = "cli",
+                                                        .hash = password_hash,
+                                                        .log2n = kdf_cost()});
 cleanup:
   OPENSSL_cleanse(password, sizeof password);
-  store_close(s);
   return status;
 }

@@ -12,12 +12,14 @@
 #include "store/store.h"
 #include "ujikom/timefmt.h"
 
-static void audit_usage(FILE *out) {
+/* Prints the usage on out and returns status, the exit status to leave with. */
+static int audit_usage(FILE *out, int status) {
   fprintf(out, "usage: ujikom audit verify [--data-dir DIR]\n"
                "       ujikom audit list [--data-dir DIR] [--subject SUBJECT] [--limit N]\n"
                "  verify  re-computes the hash chain; exit 0 when intact, 1 when broken\n"
                "  list    prints the newest entries (default 20), optionally about one subject\n"
                "          such as attempt:42 or user:7\n");
+  return status;
 }
 
 static int audit_verify(struct store *s) {
@@ -64,22 +66,19 @@ static int audit_list(struct store *s, const char *subject, int limit) {
 }
 
 int cmd_audit(int argc, char **argv) {
-  char dir[512], db[600], err[512] = "";
-  struct store_opts opts = {.migrate_to = -1}; /* a check must not change the database */
+  char db[600];
   struct store *s = NULL;
   const char *sub = NULL, *subject = NULL;
   long limit = 20;
   int rc = 0;
   for (int i = 1; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
-      audit_usage(stdout);
-      return 0;
+    if (cli_is_help(argv[i])) {
+      return audit_usage(stdout, 0);
     }
-    if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
-      i++;
-    } else if (0 == strncmp(argv[i], "--data-dir=", 11)) {
+    if (cli_skip_data_dir(argc, argv, &i)) {
       continue;
-    } else if (0 == strcmp(argv[i], "--subject") && i + 1 < argc) {
+    }
+    if (0 == strcmp(argv[i], "--subject") && i + 1 < argc) {
       subject = argv[++i];
     } else if (0 == strcmp(argv[i], "--limit") && i + 1 < argc) {
       char *end = NULL;
@@ -93,17 +92,14 @@ int cmd_audit(int argc, char **argv) {
       sub = argv[i];
     } else {
       fprintf(stderr, "ujikom audit: unknown argument '%s'\n", argv[i]);
-      audit_usage(stderr);
-      return 2;
+      return audit_usage(stderr, 2);
     }
   }
   if (NULL == sub || (0 != strcmp(sub, "verify") && 0 != strcmp(sub, "list"))) {
-    audit_usage(stderr);
-    return 2;
+    return audit_usage(stderr, 2);
   }
-  config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
-  if (STORE_OK != store_open(&s, db, &opts, err, sizeof err)) {
-    fprintf(stderr, "ujikom audit: %s\n", err);
+  cli_db_path(argc, argv, db, sizeof db);
+  if (NULL == (s = cli_store_open("audit", db, false))) {
     return 1;
   }
   if (0 == strcmp(sub, "verify")) {

@@ -9,20 +9,27 @@
 #include "common/config.h"
 #include "store/store.h"
 
+static const char backup_usage[] =
+    "usage: ujikom backup FILE [--data-dir DIR]\n"
+    "  Writes a consistent copy of DIR/ujikom.db to FILE (which must not exist).\n"
+    "  Safe while ujikomd is running.\n";
+static const char restore_usage[] =
+    "usage: ujikom restore FILE [--data-dir DIR]\n"
+    "  Replaces DIR/ujikom.db with the backup FILE after checking it, then migrates it.\n"
+    "  Stop ujikomd first.\n";
+
 /* The one positional argument (FILE), or NULL when missing or repeated. */
 static const char *file_argument(int argc, char **argv, const char *cmd) {
   const char *file = NULL;
   for (int i = 1; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
-      i++;
-    } else if (0 == strncmp(argv[i], "--data-dir=", 11)) {
+    if (cli_skip_data_dir(argc, argv, &i)) {
       continue;
-    } else if ('-' == argv[i][0] || NULL != file) {
+    }
+    if ('-' == argv[i][0] || NULL != file) {
       fprintf(stderr, "ujikom %s: unexpected argument '%s'\n", cmd, argv[i]);
       return NULL;
-    } else {
-      file = argv[i];
     }
+    file = argv[i];
   }
   if (NULL == file) {
     fprintf(stderr, "ujikom %s: missing FILE\n", cmd);
@@ -32,7 +39,7 @@ static const char *file_argument(int argc, char **argv, const char *cmd) {
 
 static int wants_help(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
+    if (cli_is_help(argv[i])) {
       return 1;
     }
   }
@@ -44,7 +51,6 @@ static int wants_help(int argc, char **argv) {
  * *exit_code set. */
 static const char *file_and_db(int argc, char **argv, const char *cmd, const char *usage, char *db,
                                size_t dbsize, int *exit_code) {
-  char dir[512];
   if (wants_help(argc, argv)) {
     fputs(usage, stdout);
     *exit_code = 0;
@@ -55,26 +61,19 @@ static const char *file_and_db(int argc, char **argv, const char *cmd, const cha
     *exit_code = 2;
     return NULL;
   }
-  config_db_path(db, dbsize, cli_data_dir(argc, argv, dir, sizeof dir));
+  cli_db_path(argc, argv, db, dbsize);
   return file;
 }
 
 int cmd_backup(int argc, char **argv) {
   char db[600], err[512] = "";
-  struct store_opts opts = {.migrate_to = -1};
   struct store *s = NULL;
   int rc = 0;
-  const char *file =
-      file_and_db(argc, argv, "backup",
-                  "usage: ujikom backup FILE [--data-dir DIR]\n"
-                  "  Writes a consistent copy of DIR/ujikom.db to FILE (which must not exist).\n"
-                  "  Safe while ujikomd is running.\n",
-                  db, sizeof db, &rc);
+  const char *file = file_and_db(argc, argv, "backup", backup_usage, db, sizeof db, &rc);
   if (NULL == file) {
     return rc;
   }
-  if (STORE_OK != store_open(&s, db, &opts, err, sizeof err)) {
-    fprintf(stderr, "ujikom backup: %s\n", err);
+  if (NULL == (s = cli_store_open("backup", db, false))) {
     return 1;
   }
   rc = store_backup(s, file, err, sizeof err);
@@ -90,12 +89,7 @@ int cmd_backup(int argc, char **argv) {
 int cmd_restore(int argc, char **argv) {
   char db[600], err[512] = "";
   int rc = 0;
-  const char *file = file_and_db(
-      argc, argv, "restore",
-      "usage: ujikom restore FILE [--data-dir DIR]\n"
-      "  Replaces DIR/ujikom.db with the backup FILE after checking it, then migrates it.\n"
-      "  Stop ujikomd first.\n",
-      db, sizeof db, &rc);
+  const char *file = file_and_db(argc, argv, "restore", restore_usage, db, sizeof db, &rc);
   if (NULL == file) {
     return rc;
   }

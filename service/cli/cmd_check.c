@@ -11,29 +11,27 @@
 #include "common/config.h"
 #include "store/store.h"
 
-static void check_usage(FILE *out) {
+/* Prints the usage on out and returns status, the exit status to leave with. */
+static int check_usage(FILE *out, int status) {
   fprintf(out, "usage: ujikom check [--data-dir DIR]\n"
                "  Checks every page of DIR/ujikom.db read-only (PRAGMA quick_check), its header\n"
                "  and its schema version. Prints 'ok' and exits 0 when intact; exits 1 with one\n"
                "  line on stderr when it is not (or cannot be read). Safe while ujikomd runs.\n");
+  return status;
 }
 
 int cmd_check(int argc, char **argv) {
-  char dir[512], db[600], err[512] = "";
+  char db[600], err[512] = "";
   for (int i = 1; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
-      check_usage(stdout);
-      return 0;
+    if (cli_is_help(argv[i])) {
+      return check_usage(stdout, 0);
     }
-    if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
-      i++;
-    } else if (0 != strncmp(argv[i], "--data-dir=", 11)) {
+    if (!cli_skip_data_dir(argc, argv, &i)) {
       fprintf(stderr, "ujikom check: unknown argument '%s'\n", argv[i]);
-      check_usage(stderr);
-      return 2;
+      return check_usage(stderr, 2);
     }
   }
-  config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
+  cli_db_path(argc, argv, db, sizeof db);
   int rc = store_check_file(db, err, sizeof err);
   if (STORE_OK != rc) {
     fprintf(stderr, "ujikom check: %s\n", err);

@@ -77,7 +77,7 @@ static int exams_check(int argc, char **argv) {
     return 2;
   }
   for (int i = 1; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
+    if (cli_is_help(argv[i])) {
       exams_usage(stdout);
       status = 0;
       goto cleanup;
@@ -138,7 +138,7 @@ cleanup:
 }
 
 int cmd_exams(int argc, char **argv) {
-  if (argc < 2 || 0 == strcmp(argv[1], "--help") || 0 == strcmp(argv[1], "-h")) {
+  if (argc < 2 || cli_is_help(argv[1])) {
     exams_usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }

@@ -12,7 +12,8 @@
 #include "common/keystore.h"
 #include "store/store.h"
 
-static void keys_usage(FILE *out) {
+/* Prints the usage on out and returns status, the exit status to leave with. */
+static int keys_usage(FILE *out, int status) {
   fprintf(out, "usage: ujikom keys list   [--data-dir DIR]\n"
                "       ujikom keys rotate [--data-dir DIR]\n"
                "       ujikom keys jwks   [--data-dir DIR]\n"
@@ -21,6 +22,7 @@ static void keys_usage(FILE *out) {
                "          certificates signed with them still verify. Restart the daemon (or\n"
                "          send it SIGHUP) to start signing with the new key.\n"
                "  jwks    prints the public keys as a JWKS document (RFC 7517)\n");
+  return status;
 }
 
 struct rotation_audit {
@@ -60,26 +62,22 @@ int cmd_keys(int argc, char **argv) {
   char dir[512], err[512] = "";
   const char *sub = NULL;
   for (int i = 1; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
-      keys_usage(stdout);
-      return 0;
+    if (cli_is_help(argv[i])) {
+      return keys_usage(stdout, 0);
     }
-    if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
-      i++;
-    } else if (0 == strncmp(argv[i], "--data-dir=", 11)) {
+    if (cli_skip_data_dir(argc, argv, &i)) {
       continue;
-    } else if (NULL == sub && '-' != argv[i][0]) {
+    }
+    if (NULL == sub && '-' != argv[i][0]) {
       sub = argv[i];
     } else {
       fprintf(stderr, "ujikom keys: unexpected argument '%s'\n", argv[i]);
-      keys_usage(stderr);
-      return 2;
+      return keys_usage(stderr, 2);
     }
   }
   cli_data_dir(argc, argv, dir, sizeof dir);
   if (NULL == sub) {
-    keys_usage(stderr);
-    return 2;
+    return keys_usage(stderr, 2);
   }
   if (0 == strcmp(sub, "rotate")) {
     char kid[TOKEN_KID_LEN + 1];
@@ -103,8 +101,7 @@ int cmd_keys(int argc, char **argv) {
   }
   if (0 != strcmp(sub, "list") && 0 != strcmp(sub, "jwks")) {
     fprintf(stderr, "ujikom keys: unknown subcommand '%s'\n", sub);
-    keys_usage(stderr);
-    return 2;
+    return keys_usage(stderr, 2);
   }
   struct keystore *ks = NULL;
   if (0 != keystore_open(&ks, dir, false, err, sizeof err)) {

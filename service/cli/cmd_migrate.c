@@ -9,38 +9,33 @@
 #include "common/config.h"
 #include "store/store.h"
 
-static void migrate_usage(FILE *out) {
+/* Prints the usage on out and returns status, the exit status to leave with. */
+static int migrate_usage(FILE *out, int status) {
   fprintf(out, "usage: ujikom migrate [--data-dir DIR] [--status]\n"
                "  Applies pending schema migrations to DIR/ujikom.db (created if missing).\n"
                "  --status  only print the current and the latest schema version\n");
+  return status;
 }
 
 int cmd_migrate(int argc, char **argv) {
-  char dir[512], db[600], err[512] = "";
-  struct store_opts opts = {.migrate_to = -1};
+  char db[600], err[512] = "";
   struct store *s = NULL;
   int status_only = 0;
   int from = 0, to = 0;
   int rc = 0;
   for (int i = 1; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
-      migrate_usage(stdout);
-      return 0;
+    if (cli_is_help(argv[i])) {
+      return migrate_usage(stdout, 0);
     }
     if (0 == strcmp(argv[i], "--status")) {
       status_only = 1;
-    } else if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
-      i++;
-    } else if (0 != strncmp(argv[i], "--data-dir=", 11)) {
+    } else if (!cli_skip_data_dir(argc, argv, &i)) {
       fprintf(stderr, "ujikom migrate: unknown argument '%s'\n", argv[i]);
-      migrate_usage(stderr);
-      return 2;
+      return migrate_usage(stderr, 2);
     }
   }
-  config_db_path(db, sizeof db, cli_data_dir(argc, argv, dir, sizeof dir));
-  rc = store_open(&s, db, &opts, err, sizeof err);
-  if (STORE_OK != rc) {
-    fprintf(stderr, "ujikom migrate: %s\n", err);
+  cli_db_path(argc, argv, db, sizeof db);
+  if (NULL == (s = cli_store_open("migrate", db, false))) {
     return 1;
   }
   if (status_only) {

@@ -135,7 +135,7 @@ static int parse_args(struct seed_opts *o, int argc, char **argv) {
   o->issuable = o->open = o->login_candidates = -1;
   o->threads = 2;
   for (int i = 1; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
+    if (cli_is_help(argv[i])) {
       seed_usage(stdout);
       exit(0);
     }

@@ -153,17 +153,21 @@ static void print_result(const struct cert_verification *v, const char *form) {
   printf("%-22s %s\n", "Kunci / Key id:", c->kid);
 }
 
-int cmd_verify(int argc, char **argv) {
-  const char *jwks_path = NULL, *input = NULL;
-  char dir[512], err[512] = "";
-  int64_t now = clock_wall_s();
+/* `verify`'s command line. */
+struct verify_args {
+  const char *jwks_path, *input;
+  int64_t now;
+};
+
+/* Reads the command line into *a. Returns -1 to go on, or the exit status to leave with. */
+static int verify_args(int argc, char **argv, struct verify_args *a) {
   for (int i = 1; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
+    if (cli_is_help(argv[i])) {
       verify_usage(stdout);
       return 0;
     }
     if (0 == strcmp(argv[i], "--jwks") && i + 1 < argc) {
-      jwks_path = argv[++i];
+      a->jwks_path = argv[++i];
     } else if (0 == strcmp(argv[i], "--now") && i + 1 < argc) {
       char *end = NULL;
       errno = 0;
@@ -172,34 +176,70 @@ int cmd_verify(int argc, char **argv) {
         fprintf(stderr, "ujikom verify: --now: '%s' is not a number of seconds\n", argv[i]);
         return 2;
       }
-      now = (int64_t)v;
-    } else if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
-      i++;
-    } else if (0 == strncmp(argv[i], "--data-dir=", 11)) {
+      a->now = (int64_t)v;
+    } else if (cli_skip_data_dir(argc, argv, &i)) {
       continue;
-    } else if (NULL == input && ('-' != argv[i][0] || '\0' == argv[i][1])) {
-      input = argv[i];
+    } else if (NULL == a->input && ('-' != argv[i][0] || '\0' == argv[i][1])) {
+      a->input = argv[i];
     } else {
       fprintf(stderr, "ujikom verify: unexpected argument '%s'\n", argv[i]);
       verify_usage(stderr);
       return 2;
     }
   }
-  if (NULL == input) {
+  if (NULL == a->input) {
     verify_usage(stderr);
     return 2;
+  }
+  return -1;
+}
+
+/* Verifies text (a credential, a QR URL or a QR token) against the keys and prints the
+ * result. Returns the exit status: 0 genuine, 1 not, 2 out of memory. */
+static int verify_text(const char *text, const struct token_pubkey *keys, size_t nkeys,
+                       int64_t now) {
+  struct cert_verification *v = calloc(1, sizeof *v);
+  if (NULL == v) {
+    return 2;
+  }
+  const char *tok = NULL;
+  size_t tlen = 0;
+  const char *form;
+  if (NULL != strchr(text, '.') && NULL == strstr(text, "/V/") && NULL == strstr(text, "/v/")) {
+    form = "JWS (credential)";
+    cert_jws_verify(v, text, strlen(text), keys, nkeys, now);
+  } else if (0 == cert_qr_url_token(&tok, &tlen, text, strlen(text))) {
+    form = "QR token (COSE_Sign1)";
+    cert_qr_token_verify(v, tok, tlen, keys, nkeys, now);
+  } else {
+    form = "unrecognised";
+    v->verdict = CERT_NOT_GENUINE;
+    snprintf(v->reason, sizeof v->reason, "input is neither a credential, a QR URL nor a QR token");
+  }
+  print_result(v, form);
+  int rc = CERT_GENUINE == v->verdict ? 0 : 1;
+  free(v);
+  return rc;
+}
+
+int cmd_verify(int argc, char **argv) {
+  struct verify_args a = {.now = clock_wall_s()};
+  char dir[512], err[512] = "";
+  int rc = verify_args(argc, argv, &a);
+  if (rc >= 0) {
+    return rc;
   }
   /* The key set: a JWKS file, or the data directory's keys. */
   struct token_pubkey *keys = NULL;
   size_t nkeys = 0;
   struct keystore *ks = NULL;
   char *text = NULL;
-  int rc = 2;
-  if (NULL != jwks_path) {
+  rc = 2;
+  if (NULL != a.jwks_path) {
     size_t len = 0;
-    char *json = read_file(jwks_path, 1 << 20, &len, err, sizeof err);
+    char *json = read_file(a.jwks_path, 1 << 20, &len, err, sizeof err);
     if (NULL == json || 0 != token_jwks_parse(&keys, &nkeys, json, len, err, sizeof err)) {
-      fprintf(stderr, "ujikom verify: %s: %s\n", jwks_path, err);
+      fprintf(stderr, "ujikom verify: %s: %s\n", a.jwks_path, err);
       free(json);
       goto cleanup;
     }
@@ -215,42 +255,20 @@ int cmd_verify(int argc, char **argv) {
   if (NULL != ks) {
     set = keystore_public(ks, &nkeys);
   }
-
   /* The input: an image of a QR code, or text. */
-  size_t ilen = strlen(input);
-  if (ilen > 4 && 0 == strcmp(input + ilen - 4, ".png")) {
-    text = decode_png(input, err, sizeof err);
+  size_t ilen = strlen(a.input);
+  if (ilen > 4 && 0 == strcmp(a.input + ilen - 4, ".png")) {
+    text = decode_png(a.input, err, sizeof err);
     if (NULL == text) {
       fprintf(stderr, "ujikom verify: %s\n", err);
       goto cleanup;
     }
   } else {
-    text = strdup(input);
+    text = strdup(a.input);
   }
-  if (NULL == text) {
-    goto cleanup;
+  if (NULL != text) {
+    rc = verify_text(text, set, nkeys, a.now);
   }
-  struct cert_verification *v = calloc(1, sizeof *v);
-  if (NULL == v) {
-    goto cleanup;
-  }
-  const char *tok = NULL;
-  size_t tlen = 0;
-  const char *form;
-  if (NULL != strchr(text, '.') && NULL == strstr(text, "/V/") && NULL == strstr(text, "/v/")) {
-    form = "JWS (credential)";
-    cert_jws_verify(v, text, strlen(text), set, nkeys, now);
-  } else if (0 == cert_qr_url_token(&tok, &tlen, text, strlen(text))) {
-    form = "QR token (COSE_Sign1)";
-    cert_qr_token_verify(v, tok, tlen, set, nkeys, now);
-  } else {
-    form = "unrecognised";
-    v->verdict = CERT_NOT_GENUINE;
-    snprintf(v->reason, sizeof v->reason, "input is neither a credential, a QR URL nor a QR token");
-  }
-  print_result(v, form);
-  rc = CERT_GENUINE == v->verdict ? 0 : 1;
-  free(v);
 cleanup:
   free(text);
   free(keys);

@@ -5,6 +5,11 @@
 #ifndef UJIKOM_COMMANDS_H
 #define UJIKOM_COMMANDS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
+struct store;
+
 struct command {
   const char *name;
   int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
@@ -31,5 +36,16 @@ int cmd_seed(int argc, char **argv);
 /* Shared by commands: the value of "--data-dir DIR" / "--data-dir=DIR" in argv, falling back
  * to UJIKOM_DATA_DIR and then "var". Copies into out; returns out. */
 char *cli_data_dir(int argc, char **argv, char *out, unsigned long outlen);
+/* True when arg asks for a command's usage: --help or -h. */
+bool cli_is_help(const char *arg);
+/* True when argv[*i] is "--data-dir DIR" (then *i moves on to DIR) or "--data-dir=DIR": the
+ * options cli_data_dir reads, which a command's own argument loop passes over. */
+bool cli_skip_data_dir(int argc, char **argv, int *i);
+/* The database file of the data directory argv names (see cli_data_dir), into db. */
+void cli_db_path(int argc, char **argv, char *db, size_t dbsize);
+/* Opens the database file db, migrated to the latest schema, or as it is when migrate is false
+ * (a command that only reads or checks must not change it). Returns the store (close with
+ * store_close), or NULL after printing "ujikom CMD: why" on stderr. */
+struct store *cli_store_open(const char *cmd, const char *db, bool migrate);
 
 #endif

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "common/config.h"
+#include "store/store.h"
 
 static const struct command commands[] = {
     /* --- store, accounts, audit, backup --- */
@@ -48,9 +50,36 @@ char *cli_data_dir(int argc, char **argv, char *out, unsigned long outlen) {
   return out;
 }
 
+bool cli_is_help(const char *arg) {
+  return 0 == strcmp(arg, "--help") || 0 == strcmp(arg, "-h");
+}
+
+bool cli_skip_data_dir(int argc, char **argv, int *i) {
+  if (0 == strcmp(argv[*i], "--data-dir") && *i + 1 < argc) {
+    (*i)++;
+    return true;
+  }
+  return 0 == strncmp(argv[*i], "--data-dir=", 11);
+}
+
+void cli_db_path(int argc, char **argv, char *db, size_t dbsize) {
+  char dir[512];
+  config_db_path(db, dbsize, cli_data_dir(argc, argv, dir, sizeof dir));
+}
+
+struct store *cli_store_open(const char *cmd, const char *db, bool migrate) {
+  const struct store_opts as_is = {.migrate_to = -1};
+  char err[512] = "";
+  struct store *s = NULL;
+  if (STORE_OK != store_open(&s, db, migrate ? NULL : &as_is, err, sizeof err)) {
+    fprintf(stderr, "ujikom %s: %s\n", cmd, err);
+    return NULL;
+  }
+  return s;
+}
+
 int main(int argc, char **argv) {
-  if (argc < 2 || 0 == strcmp(argv[1], "--help") || 0 == strcmp(argv[1], "-h") ||
-      0 == strcmp(argv[1], "help")) {
+  if (argc < 2 || cli_is_help(argv[1]) || 0 == strcmp(argv[1], "help")) {
     usage(stdout);
     return argc < 2 ? 2 : 0;
   }

@@ -10,70 +10,67 @@
 #include "ujikom/b64.h"
 #include "ujikom/token.h"
 
-static const char *const alphabets[] = {
-    [B64_STD] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-    [B64_URL] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
-    [B64_BASE32] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
-    [B64_STD_PADDED] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-    [B64_BASE32_STRICT] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+/* A run of consecutive characters and the value of its first. */
+struct char_run {
+  unsigned char first, last;
+  int value;
 };
 
-static unsigned bits_of(enum b64_alphabet a) {
-  return B64_BASE32 == a || B64_BASE32_STRICT == a ? 5u : 6u;
+/* Each alphabet's values as runs (base32 also takes lower case, except strictly). */
+static const struct char_run b64_runs[] = {
+    {'A', 'Z', 0}, {'a', 'z', 26}, {'0', '9', 52}, {'+', '+', 62}, {'/', '/', 63}};
+static const struct char_run b64url_runs[] = {
+    {'A', 'Z', 0}, {'a', 'z', 26}, {'0', '9', 52}, {'-', '-', 62}, {'_', '_', 63}};
+static const struct char_run b32_runs[] = {{'A', 'Z', 0}, {'a', 'z', 0}, {'2', '7', 26}};
+static const struct char_run b32_strict_runs[] = {{'A', 'Z', 0}, {'2', '7', 26}};
+static const struct char_run b16_runs[] = {{'0', '9', 0}, {'a', 'f', 10}, {'A', 'F', 10}};
+
+#define RUNS(t) (t), (sizeof(t) / sizeof((t)[0]))
+
+static const char b64_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char b64url_chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char b32_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/* An alphabet: what the encoder writes, the bits per character, and what the decoder reads.
+ * The padded and strict variants differ from their plain ones in padding only. */
+static const struct alphabet {
+  const char *chars;
+  unsigned bits;
+  const struct char_run *runs;
+  size_t nruns;
+} alphabets[] = {[B64_STD] = {b64_chars, 6, RUNS(b64_runs)},
+                 [B64_URL] = {b64url_chars, 6, RUNS(b64url_runs)},
+                 [B64_BASE32] = {b32_chars, 5, RUNS(b32_runs)},
+                 [B64_STD_PADDED] = {b64_chars, 6, RUNS(b64_runs)},
+                 [B64_BASE32_STRICT] = {b32_chars, 5, RUNS(b32_strict_runs)}};
+
+/* The value of c in runs, or -1 when no run holds it. */
+static int run_value(unsigned char c, const struct char_run *runs, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (c >= runs[i].first && c <= runs[i].last) {
+      return runs[i].value + (c - runs[i].first);
+    }
+  }
+  return -1;
 }
 
 int b64_value(unsigned char c, enum b64_alphabet a) {
-  if (B64_BASE32_STRICT == a) {
-    if (c >= 'A' && c <= 'Z') {
-      return c - 'A';
-    }
-    if (c >= '2' && c <= '7') {
-      return c - '2' + 26;
-    }
-    return -1;
-  }
-  if (B64_BASE32 == a) {
-    if (c >= 'A' && c <= 'Z') {
-      return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-      return c - 'a';
-    }
-    if (c >= '2' && c <= '7') {
-      return c - '2' + 26;
-    }
-    return -1;
-  }
-  if (c >= 'A' && c <= 'Z') {
-    return c - 'A';
-  }
-  if (c >= 'a' && c <= 'z') {
-    return c - 'a' + 26;
-  }
-  if (c >= '0' && c <= '9') {
-    return c - '0' + 52;
-  }
-  if ((B64_URL == a ? '-' : '+') == c) {
-    return 62;
-  }
-  if ((B64_URL == a ? '_' : '/') == c) {
-    return 63;
-  }
-  return -1;
+  return run_value(c, alphabets[a].runs, alphabets[a].nruns);
 }
 
 size_t b64_encoded_len(size_t len, enum b64_alphabet a) {
   if (B64_STD_PADDED == a) {
     return (len + 2) / 3 * 4;
   }
-  unsigned bits = bits_of(a);
+  unsigned bits = alphabets[a].bits;
   return (len * 8 + bits - 1) / bits;
 }
 
 size_t b64_encode(char *out, size_t outlen, const void *data, size_t len, enum b64_alphabet a) {
   const unsigned char *in = data;
-  const char *alphabet = alphabets[a];
-  unsigned bits = bits_of(a);
+  const char *alphabet = alphabets[a].chars;
+  unsigned bits = alphabets[a].bits;
   size_t need = b64_encoded_len(len, a);
   if (need + 1 > outlen) {
     return 0;
@@ -123,7 +120,7 @@ long b64_decode(unsigned char *out, size_t outlen, const char *text, size_t len,
     }
     len = data;
   }
-  unsigned bits = bits_of(a);
+  unsigned bits = alphabets[a].bits;
   /* A trailing group too short to hold a whole byte is never produced by the encoder. */
   size_t rem_bits = (len * bits) % 8;
   if (len > 0 && rem_bits >= bits) {
@@ -206,14 +203,5 @@ int token_b32_decode(unsigned char **out, size_t *out_len, const char *text, siz
 }
 
 int b16_value(int c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
+  return c < 0 || c > 255 ? -1 : run_value((unsigned char)c, RUNS(b16_runs));
 }

@@ -14,16 +14,14 @@
 /* Seconds a verifier's clock may lag behind the issuer's before "not yet valid". */
 #define CERT_CLOCK_SKEW_S 300
 
+static const char *const verdict_names[] = {[CERT_GENUINE] = "genuine",
+                                            [CERT_EXPIRED] = "expired",
+                                            [CERT_REVOKED] = "revoked",
+                                            [CERT_NOT_GENUINE] = "not_genuine"};
+
 const char *cert_verdict_name(enum cert_verdict v) {
-  switch (v) {
-  case CERT_GENUINE:
-    return "genuine";
-  case CERT_EXPIRED:
-    return "expired";
-  case CERT_REVOKED:
-    return "revoked";
-  case CERT_NOT_GENUINE:
-    break;
+  if ((unsigned)v < sizeof verdict_names / sizeof verdict_names[0]) {
+    return verdict_names[v];
   }
   return "not_genuine";
 }

@@ -5,7 +5,9 @@
 #define UJIKOM_CERT_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ujikom/cert.h"
 
@@ -25,5 +27,29 @@ void cert_verification_fail(struct cert_verification *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Applies the validity window to a verification whose signature checked out. */
 void cert_verification_dates(struct cert_verification *out, int64_t now);
+
+/* Starts a verification: out is NOT_GENUINE until proven otherwise. False, with the reason
+ * ("empty WHAT", "WHAT too long"), when token is NULL or empty or longer than max bytes. */
+bool cert_verification_start(struct cert_verification *out, const char *token, size_t len,
+                             size_t max, const char *what);
+/* What a verifier found signed: the signed bytes (NULL when they could not be made: out of
+ * memory) and the signature (NULL when it could not be decoded). made_here: the token is
+ * the one this service issued, whose signature is not checked again. */
+struct cert_signed {
+  const void *msg;
+  size_t msglen;
+  const unsigned char *sig;
+  size_t siglen;
+  bool made_here;
+};
+/* The key of keys named kid, when it made the signature in s; NULL, with the reason in out
+ * (unknown key, malformed signature, out of memory, no match: checked in that order),
+ * otherwise. */
+const struct token_pubkey *cert_verification_key(struct cert_verification *out,
+                                                 const struct token_pubkey *keys, size_t nkeys,
+                                                 const char *kid, const struct cert_signed *s);
+/* Accepts the decoded claims as signed by key, then applies the validity window. */
+void cert_verification_accept(struct cert_verification *out, const struct token_pubkey *key,
+                              int64_t now);
 
 #endif

@@ -91,6 +91,22 @@ void token_signer_free(struct token_signer *signer) {
   free(signer);
 }
 
+/* A digest context set up to sign (or verify) with pkey; NULL when pkey is NULL or OpenSSL
+ * fails. Free with EVP_MD_CTX_free. */
+static EVP_MD_CTX *ed25519_ctx(EVP_PKEY *pkey, bool sign) {
+  EVP_MD_CTX *ctx = NULL != pkey ? EVP_MD_CTX_new() : NULL;
+  int init = 0;
+  if (NULL != ctx) {
+    init = sign ? EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey)
+                : EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pkey);
+  }
+  if (1 != init) {
+    EVP_MD_CTX_free(ctx);
+    return NULL;
+  }
+  return ctx;
+}
+
 int token_ed25519_sign(unsigned char out[TOKEN_SIG_LEN], const struct token_key *key,
                        const void *msg, size_t len) {
   int rc = -1;
@@ -101,14 +117,8 @@ int token_ed25519_sign(unsigned char out[TOKEN_SIG_LEN], const struct token_key 
   if (NULL == pkey) {
     pkey = own = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
   }
-  if (NULL == pkey) {
-    goto cleanup;
-  }
-  ctx = EVP_MD_CTX_new();
+  ctx = ed25519_ctx(pkey, true);
   if (NULL == ctx) {
-    goto cleanup;
-  }
-  if (1 != EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey)) {
     goto cleanup;
   }
   if (1 != EVP_DigestSign(ctx, out, &siglen, msg, len) || TOKEN_SIG_LEN != siglen) {
@@ -123,21 +133,9 @@ cleanup:
 
 bool token_ed25519_verify(const unsigned char pub[TOKEN_PUB_LEN], const void *msg, size_t len,
                           const unsigned char sig[TOKEN_SIG_LEN]) {
-  bool ok = false;
-  EVP_MD_CTX *ctx = NULL;
   EVP_PKEY *pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, TOKEN_PUB_LEN);
-  if (NULL == pkey) {
-    goto cleanup;
-  }
-  ctx = EVP_MD_CTX_new();
-  if (NULL == ctx) {
-    goto cleanup;
-  }
-  if (1 != EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pkey)) {
-    goto cleanup;
-  }
-  ok = (1 == EVP_DigestVerify(ctx, sig, TOKEN_SIG_LEN, msg, len));
-cleanup:
+  EVP_MD_CTX *ctx = ed25519_ctx(pkey, false);
+  bool ok = NULL != ctx && 1 == EVP_DigestVerify(ctx, sig, TOKEN_SIG_LEN, msg, len);
   EVP_MD_CTX_free(ctx);
   EVP_PKEY_free(pkey);
   return ok;

@@ -284,47 +284,51 @@ static bool uint_key(const cbor_item_t *k, uint64_t *out) {
   return true;
 }
 
-/* Protected header: exactly {1: -8, 4: kid}. Writes the kid (NUL-terminated). */
-static int parse_protected(char kid[TOKEN_KID_LEN + 1], const unsigned char *data, size_t len) {
+/* Walks a CBOR map of exactly n entries whose keys are small unsigned integers, each seen
+ * once, calling take(ctx, key, value) for each (0, or -1 to refuse it). Returns 0, or -1
+ * when data is not such a map or an entry was refused. */
+static int each_entry(const unsigned char *data, size_t len, size_t n,
+                      int (*take)(void *ctx, uint64_t key, const cbor_item_t *value), void *ctx) {
   int rc = -1;
-  bool have_alg = false, have_kid = false;
+  unsigned seen = 0;
   cbor_item_t *m = load_exact(data, len);
-  if (!is_definite_map(m) || 2 != cbor_map_size(m)) {
-    goto cleanup;
-  }
-  struct cbor_pair *pairs = cbor_map_handle(m);
-  for (size_t i = 0; i < 2; i++) {
-    uint64_t key;
-    if (!uint_key(pairs[i].key, &key)) {
-      goto cleanup;
-    }
-    if (COSE_HDR_ALG == key && !have_alg) {
-      if (!cbor_isa_negint(pairs[i].value) ||
-          (uint64_t)(-1 - COSE_ALG_EDDSA) != cbor_get_int(pairs[i].value)) {
-        goto cleanup;
+  if (is_definite_map(m) && n == cbor_map_size(m)) {
+    struct cbor_pair *pairs = cbor_map_handle(m);
+    rc = 0;
+    for (size_t i = 0; 0 == rc && i < n; i++) {
+      uint64_t key;
+      if (!uint_key(pairs[i].key, &key) || key >= 32 || (seen & (1u << key))) {
+        rc = -1;
+      } else {
+        seen |= 1u << key;
+        rc = take(ctx, key, pairs[i].value);
       }
-      have_alg = true;
-    } else if (COSE_HDR_KID == key && !have_kid) {
-      if (!is_definite_bstr(pairs[i].value) ||
-          TOKEN_KID_LEN != cbor_bytestring_length(pairs[i].value)) {
-        goto cleanup;
-      }
-      memcpy(kid, cbor_bytestring_handle(pairs[i].value), TOKEN_KID_LEN);
-      kid[TOKEN_KID_LEN] = '\0';
-      if (strlen(kid) != TOKEN_KID_LEN) {
-        goto cleanup;
-      }
-      have_kid = true;
-    } else {
-      goto cleanup;
     }
   }
-  rc = (have_alg && have_kid) ? 0 : -1;
-cleanup:
   if (NULL != m) {
     cbor_decref(&m);
   }
   return rc;
+}
+
+/* The protected header's entries: alg must be EdDSA, kid TOKEN_KID_LEN bytes of text. */
+static int take_protected(void *ctx, uint64_t key, const cbor_item_t *v) {
+  char *kid = ctx;
+  if (COSE_HDR_ALG == key) {
+    return cbor_isa_negint(v) && (uint64_t)(-1 - COSE_ALG_EDDSA) == cbor_get_int(v) ? 0 : -1;
+  }
+  if (COSE_HDR_KID != key || !is_definite_bstr(v) || TOKEN_KID_LEN != cbor_bytestring_length(v)) {
+    return -1;
+  }
+  memcpy(kid, cbor_bytestring_handle(v), TOKEN_KID_LEN);
+  kid[TOKEN_KID_LEN] = '\0';
+  return strlen(kid) == TOKEN_KID_LEN ? 0 : -1;
+}
+
+/* Protected header: exactly {1: -8, 4: kid} (two entries, each key once, so both are there).
+ * Writes the kid (NUL-terminated). */
+static int parse_protected(char kid[TOKEN_KID_LEN + 1], const unsigned char *data, size_t len) {
+  return each_entry(data, len, 2, take_protected, kid);
 }
 
 static int copy_tstr(char *dst, size_t size, const cbor_item_t *v, bool required) {
@@ -343,65 +347,49 @@ static int copy_tstr(char *dst, size_t size, const cbor_item_t *v, bool required
   return cert_copy_text(dst, size, s, len);
 }
 
+/* The claims of a QR token as they are read, and the two dates as whole days. */
+struct payload {
+  struct cert_claims *c;
+  uint64_t issued_day, expiry_day;
+};
+
+static int take_claim(void *ctx, uint64_t key, const cbor_item_t *v) {
+  struct payload *p = ctx;
+  struct cert_claims *c = p->c;
+  switch (key) {
+  case QR_SERIAL:
+    if (!is_definite_bstr(v) || CERT_SERIAL_BYTES != cbor_bytestring_length(v)) {
+      return -1;
+    }
+    cert_serial_format(c->serial, cbor_bytestring_handle(v));
+    return 0;
+  case QR_HOLDER:
+    return copy_tstr(c->holder, sizeof c->holder, v, true);
+  case QR_SUBSECTOR:
+    return copy_tstr(c->subsector, sizeof c->subsector, v, true);
+  case QR_SCHEME:
+    return copy_tstr(c->scheme_id, sizeof c->scheme_id, v, true);
+  case QR_ISSUED:
+  case QR_EXPIRES:
+    if (NULL == v || !cbor_isa_uint(v) || cbor_get_int(v) > (uint64_t)INT32_MAX) {
+      return -1;
+    }
+    *(QR_ISSUED == key ? &p->issued_day : &p->expiry_day) = cbor_get_int(v);
+    return 0;
+  default:
+    return -1;
+  }
+}
+
+/* The payload: exactly the six claims, each once, expiry after issue. */
 static int parse_payload(struct cert_claims *c, const unsigned char *data, size_t len) {
-  int rc = -1;
-  unsigned seen = 0;
-  uint64_t issued_day = 0, expiry_day = 0;
-  cbor_item_t *m = load_exact(data, len);
-  if (!is_definite_map(m) || 6 != cbor_map_size(m)) {
-    goto cleanup;
+  struct payload p = {.c = c};
+  if (0 != each_entry(data, len, 6, take_claim, &p) || p.expiry_day <= p.issued_day) {
+    return -1;
   }
-  struct cbor_pair *pairs = cbor_map_handle(m);
-  for (size_t i = 0; i < 6; i++) {
-    uint64_t key;
-    const cbor_item_t *v = pairs[i].value;
-    if (!uint_key(pairs[i].key, &key) || key < QR_SERIAL || key > QR_EXPIRES ||
-        (seen & (1u << key))) {
-      goto cleanup;
-    }
-    seen |= 1u << key;
-    switch ((enum qr_claim)key) {
-    case QR_SERIAL:
-      if (!is_definite_bstr(v) || CERT_SERIAL_BYTES != cbor_bytestring_length(v)) {
-        goto cleanup;
-      }
-      cert_serial_format(c->serial, cbor_bytestring_handle(v));
-      break;
-    case QR_HOLDER:
-      if (0 != copy_tstr(c->holder, sizeof c->holder, v, true)) {
-        goto cleanup;
-      }
-      break;
-    case QR_SUBSECTOR:
-      if (0 != copy_tstr(c->subsector, sizeof c->subsector, v, true)) {
-        goto cleanup;
-      }
-      break;
-    case QR_SCHEME:
-      if (0 != copy_tstr(c->scheme_id, sizeof c->scheme_id, v, true)) {
-        goto cleanup;
-      }
-      break;
-    case QR_ISSUED:
-    case QR_EXPIRES:
-      if (NULL == v || !cbor_isa_uint(v) || cbor_get_int(v) > (uint64_t)INT32_MAX) {
-        goto cleanup;
-      }
-      *(QR_ISSUED == key ? &issued_day : &expiry_day) = cbor_get_int(v);
-      break;
-    }
-  }
-  if (expiry_day <= issued_day) {
-    goto cleanup;
-  }
-  c->issued = (int64_t)issued_day * DAY_S;
-  c->expires = (int64_t)expiry_day * DAY_S;
-  rc = 0;
-cleanup:
-  if (NULL != m) {
-    cbor_decref(&m);
-  }
-  return rc;
+  c->issued = (int64_t)p.issued_day * DAY_S;
+  c->expires = (int64_t)p.expiry_day * DAY_S;
+  return 0;
 }
 
 /* The QR verifier; `made_here` skips the Ed25519 check (see cert_qr_token_verify_issued). */
@@ -411,14 +399,7 @@ static void qr_verify(struct cert_verification *out, const char *token, size_t l
   size_t rawlen = 0, tbslen = 0;
   cbor_item_t *inner = NULL;
   char kid[TOKEN_KID_LEN + 1];
-  memset(out, 0, sizeof *out);
-  out->verdict = CERT_NOT_GENUINE;
-  if (NULL == token || 0 == len) {
-    cert_verification_fail(out, "empty token");
-    goto cleanup;
-  }
-  if (len > CERT_QR_TOKEN_MAX) {
-    cert_verification_fail(out, "token too long");
+  if (!cert_verification_start(out, token, len, CERT_QR_TOKEN_MAX, "token")) {
     goto cleanup;
   }
   if (0 != token_b32_decode(&raw, &rawlen, token, len)) {
@@ -448,24 +429,16 @@ static void qr_verify(struct cert_verification *out, const char *token, size_t l
     cert_verification_fail(out, "protected header must be exactly alg EdDSA and a kid");
     goto cleanup;
   }
-  const struct token_pubkey *key = token_keyset_find(keys, nkeys, kid);
-  if (NULL == key) {
-    cert_verification_fail(out, "unknown signing key");
-    goto cleanup;
-  }
-  if (TOKEN_SIG_LEN != cbor_bytestring_length(parts[3])) {
-    cert_verification_fail(out, "malformed signature");
-    goto cleanup;
-  }
   tbs = encode_sig_structure(&tbslen, cbor_bytestring_handle(parts[0]),
                              cbor_bytestring_length(parts[0]), cbor_bytestring_handle(parts[2]),
                              cbor_bytestring_length(parts[2]));
-  if (NULL == tbs) {
-    cert_verification_fail(out, "out of memory");
-    goto cleanup;
-  }
-  if (!made_here && !token_pubkey_verify(key, tbs, tbslen, cbor_bytestring_handle(parts[3]))) {
-    cert_verification_fail(out, "signature does not match");
+  const struct cert_signed sig = {.msg = tbs,
+                                  .msglen = tbslen,
+                                  .sig = cbor_bytestring_handle(parts[3]),
+                                  .siglen = cbor_bytestring_length(parts[3]),
+                                  .made_here = made_here};
+  const struct token_pubkey *key = cert_verification_key(out, keys, nkeys, kid, &sig);
+  if (NULL == key) {
     goto cleanup;
   }
   if (0 != parse_payload(&out->claims, cbor_bytestring_handle(parts[2]),
@@ -473,9 +446,7 @@ static void qr_verify(struct cert_verification *out, const char *token, size_t l
     cert_verification_fail(out, "token claims are malformed");
     goto cleanup;
   }
-  memcpy(out->claims.kid, key->kid, sizeof out->claims.kid);
-  out->claims_valid = true;
-  cert_verification_dates(out, now);
+  cert_verification_accept(out, key, now);
 cleanup:
   if (NULL != inner) {
     cbor_decref(&inner);

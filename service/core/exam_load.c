@@ -273,14 +273,24 @@ static yaml_node_t *field_val(struct field *fields, size_t nfields, const char *
 
 /* ------------------------------------------------------------------ scalars */
 
-/* A text value; NULL (reported) when not a scalar or empty and !allow_empty. */
-static const char *get_text(struct ld *ld, const yaml_node_t *n, const char *key,
-                            bool allow_empty) {
+/* The text of the scalar n, the value of key; NULL when n is missing (the map check has
+ * reported that) or is no scalar (reported: "'key' must be <what>"). */
+static const char *scalar_of(struct ld *ld, const yaml_node_t *n, const char *key,
+                             const char *what) {
   if (n == NULL) {
     return NULL;
   }
   if (!is_scalar(n)) {
-    ERR_AT(ld, n, "'%s' must be text, not a list or mapping", key);
+    ERR_AT(ld, n, "'%s' must be %s", key, what);
+    return NULL;
+  }
+  return scalar_text(n);
+}
+
+/* A text value; NULL (reported) when not a scalar or empty and !allow_empty. */
+static const char *get_text(struct ld *ld, const yaml_node_t *n, const char *key,
+                            bool allow_empty) {
+  if (scalar_of(ld, n, key, "text, not a list or mapping") == NULL) {
     return NULL;
   }
   size_t len = n->data.scalar.length;
@@ -342,14 +352,10 @@ static const char *get_id(struct ld *ld, const yaml_node_t *n, const char *key, 
 /* An integer in [min, max]; returns false (reported) otherwise. */
 static bool get_long(struct ld *ld, const yaml_node_t *n, const char *key, long min, long max,
                      long *out) {
-  if (n == NULL) {
+  const char *s = scalar_of(ld, n, key, "a whole number");
+  if (s == NULL) {
     return false;
   }
-  if (!is_scalar(n)) {
-    ERR_AT(ld, n, "'%s' must be a whole number", key);
-    return false;
-  }
-  const char *s = scalar_text(n);
   char *end = NULL;
   errno = 0;
   long v = strtol(s, &end, 10);
@@ -366,14 +372,10 @@ static bool get_long(struct ld *ld, const yaml_node_t *n, const char *key, long 
 }
 
 static bool get_double(struct ld *ld, const yaml_node_t *n, const char *key, double *out) {
-  if (n == NULL) {
+  const char *s = scalar_of(ld, n, key, "a number");
+  if (s == NULL) {
     return false;
   }
-  if (!is_scalar(n)) {
-    ERR_AT(ld, n, "'%s' must be a number", key);
-    return false;
-  }
-  const char *s = scalar_text(n);
   char *end = NULL;
   errno = 0;
   double v = strtod(s, &end);
@@ -386,21 +388,16 @@ static bool get_double(struct ld *ld, const yaml_node_t *n, const char *key, dou
 }
 
 static bool get_bool(struct ld *ld, const yaml_node_t *n, const char *key, bool *out) {
-  if (n == NULL) {
+  const char *s = scalar_of(ld, n, key, "true or false");
+  if (s == NULL) {
     return false;
   }
-  if (is_scalar(n)) {
-    if (strcmp(scalar_text(n), "true") == 0) {
-      *out = true;
-      return true;
-    }
-    if (strcmp(scalar_text(n), "false") == 0) {
-      *out = false;
-      return true;
-    }
+  if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0) {
+    ERR_AT(ld, n, "'%s' must be true or false", key);
+    return false;
   }
-  ERR_AT(ld, n, "'%s' must be true or false", key);
-  return false;
+  *out = strcmp(s, "true") == 0;
+  return true;
 }
 
 /* A sequence with at least min entries; NULL (reported) otherwise. */
@@ -1107,6 +1104,33 @@ static yaml_node_t *ld_begin(struct ld *ld, yaml_document_t *doc, bool *loaded, 
   return root;
 }
 
+/* What a file's reader makes of its root map, in ld's memory; NULL when there is nothing. */
+typedef void *(*ld_read_fn)(struct ld *ld, yaml_node_t *root, const void *ctx);
+
+/* The whole of one parse, shared by exams and the subsector list: ld_begin, the reader, and
+ * ld_finish. Returns what the reader made, with the memory holding it in *mem, or NULL when
+ * it failed (every problem reported in errs, at least one). */
+static void *ld_parse(struct exam_mem **mem, struct exam_errors *errs, const char *buf, size_t len,
+                      const char *file, ld_read_fn read, const void *ctx, const char *failure_msg) {
+  struct ld ld = {.file = file, .errs = errs, .errs_at_start = errs->n};
+  yaml_document_t doc;
+  bool loaded = false;
+  void *result = NULL;
+  *mem = NULL;
+  yaml_node_t *root = ld_begin(&ld, &doc, &loaded, buf, len);
+  if (root == NULL && ld.mem == NULL) {
+    return NULL;
+  }
+  if (root != NULL) {
+    result = read(&ld, root, ctx);
+  }
+  if (!ld_finish(&ld, &doc, loaded, result != NULL, failure_msg)) {
+    return NULL;
+  }
+  *mem = ld.mem;
+  return result;
+}
+
 static void check_format(struct ld *ld, const yaml_node_t *n) {
   long fmt = 0;
   if (n == NULL || !is_scalar(n)) {
@@ -1122,20 +1146,10 @@ static void check_format(struct ld *ld, const yaml_node_t *n) {
   }
 }
 
-int exam_parse(struct exam **out, struct exam_errors *errs, const char *buf, size_t len,
-               const char *file, const struct exam_subsectors *subs) {
-  *out = NULL;
-  struct ld ld = {.file = file, .errs = errs, .errs_at_start = errs->n};
-  yaml_document_t doc;
-  bool loaded = false;
+/* An exam from its file's root map (in ld's memory), or NULL; problems are reported. */
+static void *read_exam(struct ld *ld, yaml_node_t *root, const void *ctx) {
+  const struct exam_subsectors *subs = ctx;
   struct exam *exam = NULL;
-  yaml_node_t *root = ld_begin(&ld, &doc, &loaded, buf, len);
-  if (root == NULL && ld.mem == NULL) {
-    return -1;
-  }
-  if (root == NULL) {
-    goto cleanup;
-  }
   struct field f[] = {{"format", true, NULL},
                       {"id", true, NULL},
                       {"subsector", true, NULL},
@@ -1150,47 +1164,54 @@ int exam_parse(struct exam **out, struct exam_errors *errs, const char *buf, siz
                       {"shuffle_options", false, NULL},
                       {"units", true, NULL}};
   const size_t nf = sizeof(f) / sizeof(f[0]);
-  if (read_map(&ld, root, "an exam file", f, nf) != 0) {
-    goto cleanup;
+  if (read_map(ld, root, "an exam file", f, nf) != 0) {
+    return NULL;
   }
-  exam = ld_alloc(&ld, 1, sizeof(*exam));
+  exam = ld_alloc(ld, 1, sizeof(*exam));
   if (exam == NULL) {
-    goto cleanup;
+    return NULL;
   }
-  check_format(&ld, f[0].val);
-  exam->id = get_id(&ld, f[1].val, "id", "A-Z0-9-", 3, 40, "[A-Z0-9-]{3,40}");
-  exam->subsector = get_text(&ld, f[2].val, "subsector", false);
+  check_format(ld, f[0].val);
+  exam->id = get_id(ld, f[1].val, "id", "A-Z0-9-", 3, 40, "[A-Z0-9-]{3,40}");
+  exam->subsector = get_text(ld, f[2].val, "subsector", false);
   if (exam->subsector != NULL && subs != NULL &&
       exam_subsector_find(subs, exam->subsector) == NULL) {
-    ERR_AT(&ld, f[2].val, "unknown subsector '%s'", exam->subsector);
+    ERR_AT(ld, f[2].val, "unknown subsector '%s'", exam->subsector);
   }
-  exam->title = get_text(&ld, f[3].val, "title", false);
-  exam->title_en = get_text(&ld, f[4].val, "title_en", false);
-  exam->scheme = get_text(&ld, f[5].val, "scheme", false);
-  exam->standard = get_text(&ld, f[6].val, "standard", false);
+  exam->title = get_text(ld, f[3].val, "title", false);
+  exam->title_en = get_text(ld, f[4].val, "title_en", false);
+  exam->scheme = get_text(ld, f[5].val, "scheme", false);
+  exam->standard = get_text(ld, f[6].val, "standard", false);
   if (f[7].val != NULL) {
-    exam->description = get_text(&ld, f[7].val, "description", true);
+    exam->description = get_text(ld, f[7].val, "description", true);
   }
-  get_long(&ld, f[8].val, "duration_minutes", 5, 600, &exam->duration_minutes);
-  get_long(&ld, f[9].val, "validity_years", 1, 5, &exam->validity_years);
+  get_long(ld, f[8].val, "duration_minutes", 5, 600, &exam->duration_minutes);
+  get_long(ld, f[9].val, "validity_years", 1, 5, &exam->validity_years);
   if (f[10].val != NULL) {
     struct field rf[] = {{"max_attempts", true, NULL}, {"cooldown_days", true, NULL}};
-    if (read_map(&ld, f[10].val, "retake", rf, 2) == 0) {
-      get_long(&ld, rf[0].val, "max_attempts", 1, 20, &exam->max_attempts);
-      get_long(&ld, rf[1].val, "cooldown_days", 0, 365, &exam->cooldown_days);
+    if (read_map(ld, f[10].val, "retake", rf, 2) == 0) {
+      get_long(ld, rf[0].val, "max_attempts", 1, 20, &exam->max_attempts);
+      get_long(ld, rf[1].val, "cooldown_days", 0, 365, &exam->cooldown_days);
     }
   }
   if (f[11].val != NULL) {
-    get_bool(&ld, f[11].val, "shuffle_options", &exam->shuffle_options);
+    get_bool(ld, f[11].val, "shuffle_options", &exam->shuffle_options);
   }
-  read_units(&ld, exam, f[12].val);
-  hash_hex(buf, len, exam->version);
-cleanup:
-  if (!ld_finish(&ld, &doc, loaded, exam != NULL, "could not load the exam")) {
+  read_units(ld, exam, f[12].val);
+  return exam;
+}
+
+int exam_parse(struct exam **out, struct exam_errors *errs, const char *buf, size_t len,
+               const char *file, const struct exam_subsectors *subs) {
+  struct exam_mem *mem = NULL;
+  struct exam *exam =
+      ld_parse(&mem, errs, buf, len, file, read_exam, subs, "could not load the exam");
+  *out = exam;
+  if (exam == NULL) {
     return -1;
   }
-  exam->mem = ld.mem;
-  *out = exam;
+  hash_hex(buf, len, exam->version);
+  exam->mem = mem;
   return 0;
 }
 
@@ -1200,38 +1221,28 @@ void exam_free(struct exam *exam) {
   }
 }
 
-int exam_subsectors_parse(struct exam_subsectors **out, struct exam_errors *errs, const char *buf,
-                          size_t len, const char *file) {
-  *out = NULL;
-  struct ld ld = {.file = file, .errs = errs, .errs_at_start = errs->n};
-  yaml_document_t doc;
-  bool loaded = false;
+/* The subsector catalogue from its file's root map (in ld's memory), or NULL. */
+static void *read_subsectors(struct ld *ld, yaml_node_t *root, const void *ctx) {
+  (void)ctx;
   struct exam_subsectors *subs = NULL;
-  yaml_node_t *root = ld_begin(&ld, &doc, &loaded, buf, len);
-  if (root == NULL && ld.mem == NULL) {
-    return -1;
-  }
-  if (root == NULL) {
-    goto cleanup;
-  }
   struct field f[] = {{"format", true, NULL}, {"subsectors", true, NULL}};
-  if (read_map(&ld, root, "the subsector catalogue", f, 2) != 0) {
-    goto cleanup;
+  if (read_map(ld, root, "the subsector catalogue", f, 2) != 0) {
+    return NULL;
   }
-  check_format(&ld, f[0].val);
+  check_format(ld, f[0].val);
   struct seq_walk w;
-  struct exam_subsector *items = seq_open(&ld, &w, f[1].val, "subsectors", 1, 0, sizeof(*items));
-  if (items == NULL || NULL == (subs = ld_alloc(&ld, 1, sizeof(*subs)))) {
-    goto cleanup;
+  struct exam_subsector *items = seq_open(ld, &w, f[1].val, "subsectors", 1, 0, sizeof(*items));
+  if (items == NULL || NULL == (subs = ld_alloc(ld, 1, sizeof(*subs)))) {
+    return NULL;
   }
   size_t k = 0;
   struct field sf[] = {{"code", true, NULL}, {"name_id", true, NULL}, {"name_en", true, NULL}};
-  while (seq_next_map(&ld, &w, "a subsector", sf, 3) != NULL) {
-    const char *code = get_id(&ld, sf[0].val, "code", "A-Z", 2, 8, "[A-Z]{2,8}");
-    const char *nid = get_text(&ld, sf[1].val, "name_id", false);
-    const char *nen = get_text(&ld, sf[2].val, "name_en", false);
+  while (seq_next_map(ld, &w, "a subsector", sf, 3) != NULL) {
+    const char *code = get_id(ld, sf[0].val, "code", "A-Z", 2, 8, "[A-Z]{2,8}");
+    const char *nid = get_text(ld, sf[1].val, "name_id", false);
+    const char *nen = get_text(ld, sf[2].val, "name_en", false);
     if (code == NULL || nid == NULL || nen == NULL ||
-        !seq_note_id(&ld, &w, code, sf[0].val, "subsector code")) {
+        !seq_note_id(ld, &w, code, sf[0].val, "subsector code")) {
       continue;
     }
     items[k].code = code;
@@ -1241,12 +1252,19 @@ int exam_subsectors_parse(struct exam_subsectors **out, struct exam_errors *errs
   }
   subs->items = items;
   subs->n = k;
-cleanup:
-  if (!ld_finish(&ld, &doc, loaded, subs != NULL, "could not load the subsector catalogue")) {
+  return subs;
+}
+
+int exam_subsectors_parse(struct exam_subsectors **out, struct exam_errors *errs, const char *buf,
+                          size_t len, const char *file) {
+  struct exam_mem *mem = NULL;
+  struct exam_subsectors *subs = ld_parse(&mem, errs, buf, len, file, read_subsectors, NULL,
+                                          "could not load the subsector catalogue");
+  *out = subs;
+  if (subs == NULL) {
     return -1;
   }
-  subs->mem = ld.mem;
-  *out = subs;
+  subs->mem = mem;
   return 0;
 }
 

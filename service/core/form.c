@@ -607,115 +607,135 @@ static const struct view_item *view_item_of(const struct exam_view *v, size_t un
   return NULL;
 }
 
-/* Walks the pieces of form's view: with dst NULL only counts. Returns the length, or
- * SIZE_MAX when the form is not one of the view's exam. */
-static size_t view_walk(const struct exam_view *v, const struct exam_form *form, char *dst) {
+/* Where a view takes its items and option orders from: a drawn form (is_order false; fu and
+ * fi are the unit and item being walked), or a compact order (k and q are its item and option
+ * cursors). */
+struct view_source {
+  bool is_order;
+  const struct exam_form *form;
+  const struct form_unit *fu;
+  const struct form_item *fi;
+  const struct exam_form_order *order;
+  size_t k, q;
+};
+
+/* Copies l bytes from p to dst + *n (when dst is not NULL) and counts them in *n. */
+static inline void view_put(char *dst, size_t *n, const char *p, size_t l) {
+  if (dst != NULL) {
+    memcpy(dst + *n, p, l);
+  }
+  *n += l;
+}
+
+/* True when the source is one of exam's forms (its units in the exam's order). */
+static inline bool source_fits(const struct view_source *src, const struct exam *exam) {
+  if (!src->is_order) {
+    return src->form->exam == exam && src->form->nunits == exam->nunits;
+  }
+  return src->order->exam == exam;
+}
+
+/* How many items the source shows of unit u (the next one), or SIZE_MAX when its unit u is
+ * another. */
+static inline size_t source_nitems(struct view_source *src, size_t u) {
+  if (!src->is_order) {
+    src->fu = &src->form->units[u];
+    return src->fu->unit_index == u ? src->fu->nitems : SIZE_MAX;
+  }
+  return src->order->unit_nitems[u];
+}
+
+/* Item i of the unit; NULL when the source has no such item or not all its options. */
+static inline const struct exam_item *source_item(struct view_source *src, size_t i) {
+  if (!src->is_order) {
+    src->fi = &src->fu->items[i];
+    return src->fi->noptions == src->fi->item->noptions ? src->fi->item : NULL;
+  }
+  const struct exam_form_order *o = src->order;
+  const struct exam_item *item = src->k < o->nitems ? o->items[src->k] : NULL;
+  src->k++;
+  return item != NULL && src->q + item->noptions <= o->nopts ? item : NULL;
+}
+
+/* The index among item's options of the j-th one the source shows, or SIZE_MAX when it is
+ * not one of them. */
+static inline size_t source_option(struct view_source *src, const struct exam_item *item,
+                                   size_t j) {
+  if (!src->is_order) {
+    const struct exam_option *opt = src->fi->options[j];
+    return opt >= item->options && opt < item->options + item->noptions
+               ? (size_t)(opt - item->options)
+               : SIZE_MAX;
+  }
+  size_t at = src->order->opts[src->q++];
+  return at < item->noptions ? at : SIZE_MAX;
+}
+
+/* True when the source has shown all it holds (an order has no items or options left). */
+static inline bool source_done(const struct view_source *src) {
+  return !src->is_order || (src->k == src->order->nitems && src->q == src->order->nopts);
+}
+
+/* Walks the pieces of the view of a form (or of its compact order): with dst NULL only
+ * counts. Returns the length, or SIZE_MAX when the form is not one of the view's exam.
+ * Inlined into view_walk_form and view_walk_order (the exam-form hot path), so that each
+ * is compiled for its one kind of source with its cursors in registers. */
+static inline __attribute__((always_inline)) size_t
+view_walk(const struct exam_view *v, struct view_source source, char *dst) {
+  struct view_source *src = &source;
   size_t n = 0;
-#define VIEW_PUT(p, l)                                                                             \
-  do {                                                                                             \
-    if (dst != NULL) {                                                                             \
-      memcpy(dst + n, (p), (l));                                                                   \
-    }                                                                                              \
-    n += (l);                                                                                      \
-  } while (0)
-  if (form->exam != v->exam || form->nunits != v->exam->nunits) {
+  if (!source_fits(src, v->exam)) {
     return SIZE_MAX;
   }
-  VIEW_PUT(v->head.s, v->head.len);
-  for (size_t u = 0; u < form->nunits; u++) {
-    const struct form_unit *fu = &form->units[u];
-    if (fu->unit_index != u) {
+  view_put(dst, &n, v->head.s, v->head.len);
+  for (size_t u = 0; u < v->exam->nunits; u++) {
+    size_t nitems = source_nitems(src, u);
+    if (nitems == SIZE_MAX) {
       return SIZE_MAX;
     }
     if (u > 0) {
-      VIEW_PUT(",", 1);
+      view_put(dst, &n, ",", 1);
     }
-    VIEW_PUT(v->units[u].head.s, v->units[u].head.len);
-    for (size_t i = 0; i < fu->nitems; i++) {
-      const struct form_item *fi = &fu->items[i];
-      const struct view_item *vi = view_item_of(v, u, fi->item);
-      if (vi == NULL || fi->noptions != fi->item->noptions) {
-        return SIZE_MAX;
-      }
-      if (i > 0) {
-        VIEW_PUT(",", 1);
-      }
-      VIEW_PUT(vi->head.s, vi->head.len);
-      if (fi->noptions > 0) {
-        VIEW_PUT(",\"options\":[", 12);
-        for (size_t o = 0; o < fi->noptions; o++) {
-          const struct exam_option *opt = fi->options[o];
-          if (opt < fi->item->options || opt >= fi->item->options + fi->item->noptions) {
-            return SIZE_MAX;
-          }
-          if (o > 0) {
-            VIEW_PUT(",", 1);
-          }
-          const struct view_text *ot = &vi->opts[opt - fi->item->options];
-          VIEW_PUT(ot->s, ot->len);
-        }
-        VIEW_PUT("]", 1);
-      }
-      VIEW_PUT(vi->tail.s, vi->tail.len);
-    }
-    VIEW_PUT(v->units[u].tail.s, v->units[u].tail.len);
-  }
-  VIEW_PUT("]}", 2);
-#undef VIEW_PUT
-  return n;
-}
-
-/* view_walk() over a compact order instead of a form. */
-static size_t view_walk_order(const struct exam_view *v, const struct exam_form_order *o,
-                              char *dst) {
-  size_t n = 0, k = 0, q = 0;
-#define VIEW_PUT(p, l)                                                                             \
-  do {                                                                                             \
-    if (dst != NULL) {                                                                             \
-      memcpy(dst + n, (p), (l));                                                                   \
-    }                                                                                              \
-    n += (l);                                                                                      \
-  } while (0)
-  if (o->exam != v->exam) {
-    return SIZE_MAX;
-  }
-  VIEW_PUT(v->head.s, v->head.len);
-  for (size_t u = 0; u < v->exam->nunits; u++) {
-    if (u > 0) {
-      VIEW_PUT(",", 1);
-    }
-    VIEW_PUT(v->units[u].head.s, v->units[u].head.len);
-    for (size_t i = 0; i < o->unit_nitems[u]; i++, k++) {
-      const struct exam_item *item = k < o->nitems ? o->items[k] : NULL;
+    view_put(dst, &n, v->units[u].head.s, v->units[u].head.len);
+    for (size_t i = 0; i < nitems; i++) {
+      const struct exam_item *item = source_item(src, i);
       const struct view_item *vi = item != NULL ? view_item_of(v, u, item) : NULL;
-      if (vi == NULL || q + item->noptions > o->nopts) {
+      if (vi == NULL) {
         return SIZE_MAX;
       }
       if (i > 0) {
-        VIEW_PUT(",", 1);
+        view_put(dst, &n, ",", 1);
       }
-      VIEW_PUT(vi->head.s, vi->head.len);
+      view_put(dst, &n, vi->head.s, vi->head.len);
       if (item->noptions > 0) {
-        VIEW_PUT(",\"options\":[", 12);
-        for (size_t j = 0; j < item->noptions; j++, q++) {
-          if (o->opts[q] >= item->noptions) {
+        view_put(dst, &n, ",\"options\":[", 12);
+        for (size_t j = 0; j < item->noptions; j++) {
+          size_t at = source_option(src, item, j);
+          if (at == SIZE_MAX) {
             return SIZE_MAX;
           }
           if (j > 0) {
-            VIEW_PUT(",", 1);
+            view_put(dst, &n, ",", 1);
           }
-          const struct view_text *ot = &vi->opts[o->opts[q]];
-          VIEW_PUT(ot->s, ot->len);
+          view_put(dst, &n, vi->opts[at].s, vi->opts[at].len);
         }
-        VIEW_PUT("]", 1);
+        view_put(dst, &n, "]", 1);
       }
-      VIEW_PUT(vi->tail.s, vi->tail.len);
+      view_put(dst, &n, vi->tail.s, vi->tail.len);
     }
-    VIEW_PUT(v->units[u].tail.s, v->units[u].tail.len);
+    view_put(dst, &n, v->units[u].tail.s, v->units[u].tail.len);
   }
-  VIEW_PUT("]}", 2);
-#undef VIEW_PUT
-  return k == o->nitems && q == o->nopts ? n : SIZE_MAX;
+  view_put(dst, &n, "]}", 2);
+  return source_done(src) ? n : SIZE_MAX;
+}
+
+static size_t view_walk_form(const struct exam_view *v, const struct exam_form *form, char *dst) {
+  return view_walk(v, (struct view_source){.form = form}, dst);
+}
+
+static size_t view_walk_order(const struct exam_view *v, const struct exam_form_order *order,
+                              char *dst) {
+  return view_walk(v, (struct view_source){.is_order = true, .order = order}, dst);
 }
 
 size_t exam_view_order_size(const struct exam_view *view, const struct exam_form_order *order) {
@@ -728,11 +748,11 @@ size_t exam_view_order_write(const struct exam_view *view, const struct exam_for
 }
 
 size_t exam_view_form_size(const struct exam_view *view, const struct exam_form *form) {
-  return view_walk(view, form, NULL);
+  return view_walk_form(view, form, NULL);
 }
 
 size_t exam_view_form_write(const struct exam_view *view, const struct exam_form *form, char *dst) {
-  return view_walk(view, form, dst);
+  return view_walk_form(view, form, dst);
 }
 
 /* ------------------------------------------------------------------ stored form, fast */

@@ -11,6 +11,8 @@
 #include "ujikom/exam_text.h"
 #include "ujikom/utf8.h"
 
+#include "growbuf.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -23,69 +25,9 @@
 #define MAX_ACCEPTED 32u
 #define MAX_ERRORS   50u
 #define PREFIX_MAX   56u
-
-/* ------------------------------------------------------------------ growable text */
-
-struct sbuf {
-  char *p;
-  size_t n;
-  size_t cap;
-  bool oom;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t len) {
-  if (b->oom) {
-    return;
-  }
-  if (b->n + len + 1 > b->cap) {
-    size_t ncap = b->cap ? b->cap : 256;
-    while (ncap < b->n + len + 1) {
-      ncap *= 2;
-    }
-    char *np = realloc(b->p, ncap);
-    if (np == NULL) {
-      b->oom = true;
-      return;
-    }
-    b->p = np;
-    b->cap = ncap;
-  }
-  memcpy(b->p + b->n, s, len);
-  b->n += len;
-  b->p[b->n] = '\0';
-}
-
-static void sb_str(struct sbuf *b, const char *s) {
-  sb_add(b, s, strlen(s));
-}
-
-static void sb_fmt(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_fmt(struct sbuf *b, const char *fmt, ...) {
-  char tmp[256];
-  va_list ap;
-  va_start(ap, fmt);
-  int k = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-  va_end(ap);
-  if (k > 0) {
-    sb_add(b, tmp, (size_t)k < sizeof(tmp) ? (size_t)k : sizeof(tmp) - 1);
-  }
-}
-
-/* Takes the buffer's text (never NULL unless out of memory). */
-static char *sb_take(struct sbuf *b) {
-  if (b->p == NULL && !b->oom) {
-    sb_add(b, "", 0);
-  }
-  if (b->oom) {
-    free(b->p);
-    b->p = NULL;
-    return NULL;
-  }
-  char *p = b->p;
-  b->p = NULL;
-  b->n = b->cap = 0;
-  return p;
-}
+/* The cap of every text the importer builds (the YAML, a prompt, a question block): what an
+ * input of ITEMBANK_MAX_INPUT bytes can become, each byte at most escaped as \uFFFD. */
+#define IMPORT_TEXT_MAX ((size_t)8 * ITEMBANK_MAX_INPUT)
 
 static char *dup_n(const char *s, size_t len) {
   char *p = malloc(len + 1);
@@ -125,8 +67,8 @@ static char *trim(char *s) {
 /* Writes s as one double-quoted YAML scalar. Printable ASCII and valid UTF-8 pass through;
  * quotes, backslashes, control characters, line breaks and the code points YAML forbids or
  * reads as breaks are escaped, so the scalar is always one line and carries no structure. */
-static void yaml_quoted(struct sbuf *b, const char *s) {
-  sb_add(b, "\"", 1);
+static void yaml_quoted(struct growbuf *b, const char *s) {
+  growbuf_add(b, "\"", 1);
   const unsigned char *u = (const unsigned char *)s;
   size_t n = strlen(s);
   size_t i = 0;
@@ -134,27 +76,27 @@ static void yaml_quoted(struct sbuf *b, const char *s) {
     uint32_t cp = 0;
     size_t k = utf8_decode((const char *)u + i, n - i, &cp);
     if (k == 0) { /* cannot happen after validation; never emit a broken byte */
-      sb_str(b, "\\uFFFD");
+      growbuf_str(b, "\\uFFFD");
       i++;
       continue;
     }
     if (cp == '"') {
-      sb_str(b, "\\\"");
+      growbuf_str(b, "\\\"");
     } else if (cp == '\\') {
-      sb_str(b, "\\\\");
+      growbuf_str(b, "\\\\");
     } else if (cp == '\n') {
-      sb_str(b, "\\n");
+      growbuf_str(b, "\\n");
     } else if (cp == '\t') {
-      sb_str(b, "\\t");
+      growbuf_str(b, "\\t");
     } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 ||
                cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF) {
-      sb_fmt(b, "\\u%04X", (unsigned)cp);
+      growbuf_fmt(b, "\\u%04X", (unsigned)cp);
     } else {
-      sb_add(b, s + i, k);
+      growbuf_add(b, s + i, k);
     }
     i += k;
   }
-  sb_add(b, "\"", 1);
+  growbuf_add(b, "\"", 1);
 }
 
 /* ------------------------------------------------------------------ neutral items */
@@ -192,7 +134,7 @@ struct imp {
   struct exam_errors *errs;
   size_t errs_at_start;
   struct itembank_report *report;
-  struct sbuf yaml;
+  struct growbuf yaml;
   unsigned next_id;
   char *category;
   bool too_many; /* ITEMBANK_MAX_ITEMS questions read; the rest is refused */
@@ -207,7 +149,7 @@ struct imp {
   } while (0)
 
 static bool imp_failed(const struct imp *imp) {
-  return imp->oom || imp->yaml.oom || imp->errs->n > imp->errs_at_start;
+  return imp->oom || imp->yaml.failed || imp->errs->n > imp->errs_at_start;
 }
 
 static struct itembank_entry *report_add(struct imp *imp, unsigned line, const char *title) {
@@ -250,15 +192,15 @@ static void report_unmapped(struct imp *imp, unsigned line, const char *title, c
 static void indent(struct imp *imp, unsigned extra) {
   static const char spaces[] = "                                                                ";
   unsigned n = imp->opts->indent + extra;
-  sb_add(&imp->yaml, spaces, n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1);
+  growbuf_add(&imp->yaml, spaces, n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1);
 }
 
 static void key_text(struct imp *imp, unsigned extra, const char *key, const char *text) {
   indent(imp, extra);
-  sb_str(&imp->yaml, key);
-  sb_str(&imp->yaml, ": ");
+  growbuf_str(&imp->yaml, key);
+  growbuf_str(&imp->yaml, ": ");
   yaml_quoted(&imp->yaml, text);
-  sb_str(&imp->yaml, "\n");
+  growbuf_str(&imp->yaml, "\n");
 }
 
 /* A number as text that strtod reads back to the same double. */
@@ -312,29 +254,29 @@ static void emit_item(struct imp *imp, struct ib_item *it, const char *title, co
   }
   char id[PREFIX_MAX + 16];
   snprintf(id, sizeof(id), "%s-%03u", imp->opts->id_prefix, ++imp->next_id);
-  struct sbuf *y = &imp->yaml;
+  struct growbuf *y = &imp->yaml;
   indent(imp, 2);
-  sb_str(y, "- id: ");
+  growbuf_str(y, "- id: ");
   yaml_quoted(y, id);
-  sb_str(y, "\n");
+  growbuf_str(y, "\n");
   key_text(imp, 4, "type", exam_item_type_name(it->type));
   indent(imp, 4);
-  sb_str(y, "kuk: [");
+  growbuf_str(y, "kuk: [");
   for (size_t i = 0; i < imp->opts->nkuk; i++) {
-    sb_str(y, i ? ", " : "");
+    growbuf_str(y, i ? ", " : "");
     yaml_quoted(y, imp->opts->kuk[i]);
   }
-  sb_str(y, "]\n");
+  growbuf_str(y, "]\n");
   key_text(imp, 4, "prompt", it->prompt);
   if (it->noptions > 0) {
     indent(imp, 4);
-    sb_str(y, "options:\n");
+    growbuf_str(y, "options:\n");
     for (size_t i = 0; i < it->noptions; i++) {
       char oid[2] = {(char)('a' + i), '\0'};
       indent(imp, 6);
-      sb_str(y, "- id: ");
+      growbuf_str(y, "- id: ");
       yaml_quoted(y, oid);
-      sb_str(y, "\n");
+      growbuf_str(y, "\n");
       key_text(imp, 8, "text", it->options[i]);
     }
   }
@@ -343,17 +285,17 @@ static void emit_item(struct imp *imp, struct ib_item *it, const char *title, co
   case EXAM_ITEM_SINGLE:
   case EXAM_ITEM_MULTIPLE: {
     indent(imp, 4);
-    sb_str(y, it->type == EXAM_ITEM_SINGLE ? "answer: " : "answer: [");
+    growbuf_str(y, it->type == EXAM_ITEM_SINGLE ? "answer: " : "answer: [");
     bool first = true;
     for (size_t i = 0; i < it->noptions; i++) {
       if (it->correct[i]) {
         char oid[2] = {(char)('a' + i), '\0'};
-        sb_str(y, first ? "" : ", ");
+        growbuf_str(y, first ? "" : ", ");
         yaml_quoted(y, oid);
         first = false;
       }
     }
-    sb_str(y, it->type == EXAM_ITEM_SINGLE ? "\n" : "]\n");
+    growbuf_str(y, it->type == EXAM_ITEM_SINGLE ? "\n" : "]\n");
     break;
   }
   case EXAM_ITEM_TRUEFALSE:
@@ -361,7 +303,7 @@ static void emit_item(struct imp *imp, struct ib_item *it, const char *title, co
     break;
   case EXAM_ITEM_NUMERIC:
     indent(imp, 4);
-    sb_str(y, "answer:\n");
+    growbuf_str(y, "answer:\n");
     num_text(num, it->value);
     key_text(imp, 6, "value", num);
     num_text(num, it->tolerance);
@@ -369,19 +311,19 @@ static void emit_item(struct imp *imp, struct ib_item *it, const char *title, co
     break;
   case EXAM_ITEM_SHORT:
     indent(imp, 4);
-    sb_str(y, "answer:\n");
+    growbuf_str(y, "answer:\n");
     for (size_t i = 0; i < it->naccepted; i++) {
       indent(imp, 6);
-      sb_str(y, "- ");
+      growbuf_str(y, "- ");
       yaml_quoted(y, it->accepted[i]);
-      sb_str(y, "\n");
+      growbuf_str(y, "\n");
     }
     break;
   case EXAM_ITEM_OPEN:
     indent(imp, 4);
-    sb_str(y, "rubric:\n");
+    growbuf_str(y, "rubric:\n");
     indent(imp, 6);
-    sb_str(y, "- id: \"R1\"\n");
+    growbuf_str(y, "- id: \"R1\"\n");
     key_text(imp, 8, "text",
              imp->opts->open_rubric_text != NULL
                  ? imp->opts->open_rubric_text
@@ -532,7 +474,7 @@ static void aiken_parse(struct imp *imp, const struct line *lines, size_t n) {
       continue;
     }
     unsigned qline = lines[i].no;
-    struct sbuf prompt = {0};
+    struct growbuf prompt = {.max = IMPORT_TEXT_MAX};
     char letters[26] = {0};
     char *opts[26] = {0};
     size_t nopt = 0;
@@ -583,10 +525,10 @@ static void aiken_parse(struct imp *imp, const struct line *lines, size_t n) {
         failed = true;
         break;
       } else {
-        if (prompt.n > 0) {
-          sb_add(&prompt, "\n", 1);
+        if (prompt.len > 0) {
+          growbuf_add(&prompt, "\n", 1);
         }
-        sb_add(&prompt, l->s, l->len);
+        growbuf_add(&prompt, l->s, l->len);
       }
     }
     if (!done && !failed) {
@@ -594,7 +536,7 @@ static void aiken_parse(struct imp *imp, const struct line *lines, size_t n) {
               "missing ANSWER line for the question at line %u (end of file)", qline);
       failed = true;
     }
-    char *ptext = sb_take(&prompt);
+    char *ptext = growbuf_take(&prompt, NULL);
     if (ptext == NULL) {
       imp->oom = true;
     }
@@ -636,14 +578,14 @@ static void aiken_parse(struct imp *imp, const struct line *lines, size_t n) {
 /* A question block: its text with comment lines removed and lines joined by '\n', and for
  * every byte its line and column in the file. */
 struct block {
-  struct sbuf text;
+  struct growbuf text;
   unsigned *lno;
   unsigned *col;
   size_t cap;
 };
 
 static void block_add(struct imp *imp, struct block *b, const struct line *l, bool newline) {
-  size_t need = b->text.n + l->len + 1;
+  size_t need = b->text.len + l->len + 1;
   if (need > b->cap) {
     size_t ncap = b->cap ? b->cap : 256;
     while (ncap < need) {
@@ -663,19 +605,19 @@ static void block_add(struct imp *imp, struct block *b, const struct line *l, bo
     }
     b->cap = ncap;
   }
-  size_t at = b->text.n;
+  size_t at = b->text.len;
   if (newline) {
-    sb_add(&b->text, "\n", 1);
+    growbuf_add(&b->text, "\n", 1);
     b->lno[at] = l->no;
     b->col[at] = 0;
     at++;
   }
-  sb_add(&b->text, l->s, l->len);
+  growbuf_add(&b->text, l->s, l->len);
   for (size_t k = 0; k < l->len; k++) {
     b->lno[at + k] = l->no;
     b->col[at + k] = (unsigned)k + 1;
   }
-  if (b->text.oom) {
+  if (b->text.failed) {
     imp->oom = true;
   }
 }
@@ -700,19 +642,19 @@ static size_t find_unescaped(const char *s, size_t from, size_t to, char c) {
 
 /* Text of s[from..to) with GIFT escapes resolved (\~ \= \# \{ \} \: and \n), trimmed. */
 static char *gift_text(const char *s, size_t from, size_t to) {
-  struct sbuf b = {0};
+  struct growbuf b = {.max = IMPORT_TEXT_MAX};
   for (size_t i = from; i < to; i++) {
     if (s[i] == '\\' && i + 1 < to && gift_special(s[i + 1])) {
-      sb_add(&b, s + i + 1, 1);
+      growbuf_add(&b, s + i + 1, 1);
       i++;
     } else if (s[i] == '\\' && i + 1 < to && s[i + 1] == 'n') {
-      sb_add(&b, "\n", 1);
+      growbuf_add(&b, "\n", 1);
       i++;
     } else {
-      sb_add(&b, s + i, 1);
+      growbuf_add(&b, s + i, 1);
     }
   }
-  char *r = sb_take(&b);
+  char *r = growbuf_take(&b, NULL);
   return r == NULL ? NULL : trim(r);
 }
 
@@ -1033,7 +975,7 @@ static const char *gift_map_answers(const char *s, size_t from, size_t to, struc
 /* Reads one question block. */
 static void gift_question(struct imp *imp, struct block *b) {
   const char *s = b->text.p;
-  size_t len = b->text.n;
+  size_t len = b->text.len;
   size_t i = 0;
   while (i < len && is_space(s[i])) {
     i++;
@@ -1106,13 +1048,13 @@ static void gift_question(struct imp *imp, struct block *b) {
     why = "out of memory";
   } else {
     strip_format(before, &html);
-    struct sbuf p = {0};
-    sb_str(&p, before);
+    struct growbuf p = {.max = IMPORT_TEXT_MAX};
+    growbuf_str(&p, before);
     if (after[0] != '\0') { /* missing word: the blank goes where the answers were */
-      sb_str(&p, " _____ ");
-      sb_str(&p, after);
+      growbuf_str(&p, " _____ ");
+      growbuf_str(&p, after);
     }
-    it.prompt = sb_take(&p);
+    it.prompt = growbuf_take(&p, NULL);
     if (it.prompt == NULL) {
       imp->oom = true;
       why = "out of memory";
@@ -1155,27 +1097,27 @@ static bool gift_category(const struct line *l) {
 }
 
 static void gift_parse(struct imp *imp, const struct line *lines, size_t n) {
-  struct block b = {0};
+  struct block b = {.text = {.max = IMPORT_TEXT_MAX}};
   size_t i = 0;
   while (i <= n && !imp->oom) {
     if (i == n || line_blank(&lines[i])) {
-      if (b.text.n > 0) {
+      if (b.text.len > 0) {
         gift_question(imp, &b);
       }
-      b.text.n = 0;
+      b.text.len = 0;
       i++;
       continue;
     }
     if (gift_category(&lines[i])) { /* a category line stands alone even without blank lines */
-      if (b.text.n > 0) {
+      if (b.text.len > 0) {
         gift_question(imp, &b);
       }
-      b.text.n = 0;
+      b.text.len = 0;
       block_add(imp, &b, &lines[i], false);
       gift_question(imp, &b);
-      b.text.n = 0;
+      b.text.len = 0;
     } else if (!gift_comment(&lines[i])) {
-      block_add(imp, &b, &lines[i], b.text.n > 0);
+      block_add(imp, &b, &lines[i], b.text.len > 0);
     }
     i++;
   }
@@ -1205,7 +1147,11 @@ int itembank_import(char **out, struct itembank_report *report, struct exam_erro
                     enum itembank_format format, const char *buf, size_t len,
                     const struct itembank_options *opts) {
   *out = NULL;
-  struct imp imp = {.opts = opts, .errs = errs, .errs_at_start = errs->n, .report = report};
+  struct imp imp = {.opts = opts,
+                    .errs = errs,
+                    .errs_at_start = errs->n,
+                    .report = report,
+                    .yaml = {.max = IMPORT_TEXT_MAX}};
   imp.file = opts != NULL && opts->file != NULL ? opts->file : "input";
   struct line *lines = NULL;
   size_t nlines = 0;
@@ -1230,7 +1176,7 @@ int itembank_import(char **out, struct itembank_report *report, struct exam_erro
     goto cleanup;
   }
   indent(&imp, 0);
-  sb_str(&imp.yaml, "items:\n");
+  growbuf_str(&imp.yaml, "items:\n");
   if (format == ITEMBANK_AIKEN) {
     aiken_parse(&imp, lines, nlines);
   } else {
@@ -1240,11 +1186,11 @@ int itembank_import(char **out, struct itembank_report *report, struct exam_erro
     IMP_ERR(&imp, 1, 1, "no questions found");
   }
 cleanup:
-  if (imp.oom || imp.yaml.oom) {
+  if (imp.oom || imp.yaml.failed) {
     exam_errors_add(errs, imp.file, 1, 1, "out of memory");
   }
   if (!imp_failed(&imp)) {
-    *out = sb_take(&imp.yaml);
+    *out = growbuf_take(&imp.yaml, NULL);
   }
   free(imp.yaml.p);
   free(imp.category);

@@ -46,11 +46,21 @@ static json_t *build_alignment(const struct cert_claims *c) {
   return arr;
 }
 
+/* obj with key set to the holder's id when there is one (it is optional); NULL, with obj
+ * freed, when obj is NULL or the id cannot be added. */
+static json_t *with_holder_id(json_t *obj, const char *key, const char *holder_id) {
+  if (NULL != obj && holder_id[0] && 0 != json_object_set_new(obj, key, json_string(holder_id))) {
+    json_decref(obj);
+    return NULL;
+  }
+  return obj;
+}
+
 static json_t *build_payload(const struct cert_claims *c) {
   char urn[sizeof URN_CERT + CERT_SERIAL_SIZE];
   char scheme_urn[sizeof URN_SCHEME + sizeof c->scheme_id];
   char from[32], until[32], name[300];
-  json_t *payload = NULL, *subject = NULL, *achievement = NULL, *alignment = NULL;
+  json_t *subject = NULL, *achievement = NULL, *alignment = NULL;
   snprintf(urn, sizeof urn, "%s%s", URN_CERT, c->serial);
   snprintf(scheme_urn, sizeof scheme_urn, "%s%s", URN_SCHEME, c->scheme_id);
   snprintf(name, sizeof name, "Sertifikat Kompetensi: %s",
@@ -76,33 +86,24 @@ static json_t *build_payload(const struct cert_claims *c) {
   if (NULL == achievement) {
     return NULL; /* json_pack steals "o" arguments even on failure */
   }
-  subject = json_pack("{s:[s], s:s, s:o}", "type", "AchievementSubject", "name", c->holder,
-                      "achievement", achievement);
+  subject = with_holder_id(json_pack("{s:[s], s:s, s:o}", "type", "AchievementSubject", "name",
+                                     c->holder, "achievement", achievement),
+                           "id", c->holder_id);
   if (NULL == subject) {
     return NULL;
   }
-  if (c->holder_id[0] && 0 != json_object_set_new(subject, "id", json_string(c->holder_id))) {
-    json_decref(subject);
-    return NULL;
-  }
-  payload = json_pack(
-      "{s:s, s:I, s:I, s:I, s:s, s:{s:[s,s], s:s, s:[s,s], s:{s:s, s:[s], s:s}, s:s, s:s, "
-      "s:s, s:o}}",
-      "jti", urn, "nbf", (json_int_t)c->issued, "iat", (json_int_t)c->issued, "exp",
-      (json_int_t)c->expires, "iss", c->issuer_url, "vc", "@context",
-      "https://www.w3.org/ns/credentials/v2",
-      "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "id", urn, "type",
-      "VerifiableCredential", "OpenBadgeCredential", "issuer", "id", c->issuer_url, "type",
-      "Profile", "name", c->issuer_name, "name", name, "validFrom", from, "validUntil", until,
-      "credentialSubject", subject);
-  if (NULL == payload) {
-    return NULL;
-  }
-  if (c->holder_id[0] && 0 != json_object_set_new(payload, "sub", json_string(c->holder_id))) {
-    json_decref(payload);
-    return NULL;
-  }
-  return payload;
+  return with_holder_id(
+      json_pack(
+          "{s:s, s:I, s:I, s:I, s:s, s:{s:[s,s], s:s, s:[s,s], s:{s:s, s:[s], s:s}, s:s, s:s, "
+          "s:s, s:o}}",
+          "jti", urn, "nbf", (json_int_t)c->issued, "iat", (json_int_t)c->issued, "exp",
+          (json_int_t)c->expires, "iss", c->issuer_url, "vc", "@context",
+          "https://www.w3.org/ns/credentials/v2",
+          "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "id", urn, "type",
+          "VerifiableCredential", "OpenBadgeCredential", "issuer", "id", c->issuer_url, "type",
+          "Profile", "name", c->issuer_name, "name", name, "validFrom", from, "validUntil", until,
+          "credentialSubject", subject),
+      "sub", c->holder_id);
 }
 
 static char *b64_json(const json_t *j) {
@@ -282,14 +283,7 @@ static void jws_verify(struct cert_verification *out, const char *jws, size_t le
   json_t *header = NULL, *payload = NULL;
   unsigned char *sig = NULL;
   size_t siglen = 0;
-  memset(out, 0, sizeof *out);
-  out->verdict = CERT_NOT_GENUINE;
-  if (NULL == jws || 0 == len) {
-    cert_verification_fail(out, "empty credential");
-    goto cleanup;
-  }
-  if (len > CERT_JWS_MAX) {
-    cert_verification_fail(out, "credential too long");
+  if (!cert_verification_start(out, jws, len, CERT_JWS_MAX, "credential")) {
     goto cleanup;
   }
   const char *dot1 = memchr(jws, '.', len);
@@ -328,17 +322,16 @@ static void jws_verify(struct cert_verification *out, const char *jws, size_t le
     cert_verification_fail(out, "wrong token type (expected " JWS_TYP ")");
     goto cleanup;
   }
-  const struct token_pubkey *key = token_keyset_find(keys, nkeys, kid);
+  if (0 != token_b64url_decode(&sig, &siglen, dot2 + 1, slen)) {
+    sig = NULL; /* reported as malformed, after the key */
+  }
+  const struct cert_signed s = {.msg = jws,
+                                .msglen = (size_t)(dot2 - jws),
+                                .sig = sig,
+                                .siglen = siglen,
+                                .made_here = made_here};
+  const struct token_pubkey *key = cert_verification_key(out, keys, nkeys, kid, &s);
   if (NULL == key) {
-    cert_verification_fail(out, "unknown signing key");
-    goto cleanup;
-  }
-  if (0 != token_b64url_decode(&sig, &siglen, dot2 + 1, slen) || TOKEN_SIG_LEN != siglen) {
-    cert_verification_fail(out, "malformed signature");
-    goto cleanup;
-  }
-  if (!made_here && !token_pubkey_verify(key, jws, (size_t)(dot2 - jws), sig)) {
-    cert_verification_fail(out, "signature does not match");
     goto cleanup;
   }
   payload = decode_json_segment(dot1 + 1, plen);
@@ -346,9 +339,7 @@ static void jws_verify(struct cert_verification *out, const char *jws, size_t le
     cert_verification_fail(out, "credential claims are malformed");
     goto cleanup;
   }
-  memcpy(out->claims.kid, key->kid, sizeof out->claims.kid);
-  out->claims_valid = true;
-  cert_verification_dates(out, now);
+  cert_verification_accept(out, key, now);
 cleanup:
   json_decref(header);
   json_decref(payload);

@@ -96,6 +96,15 @@ int tlog_tree_hash(struct tlog_hash *out, const struct tlog_hash_reader *r, uint
   return tlog_subtree_hash(out, r, 0, size);
 }
 
+/* Appends h to a proof being built; -1 when the proof is full. */
+static int proof_push(struct tlog_hash *out, size_t *n, const struct tlog_hash *h) {
+  if (*n >= TLOG_MAX_PROOF) {
+    return -1;
+  }
+  out[(*n)++] = *h;
+  return 0;
+}
+
 /* PATH(m, D[lo:hi]) of RFC 9162 section 2.1.3.1, appended leaf-side first. */
 static int path(struct tlog_hash *out, size_t *n, const struct tlog_hash_reader *r, uint64_t m,
                 uint64_t lo, uint64_t hi) {
@@ -113,11 +122,7 @@ static int path(struct tlog_hash *out, size_t *n, const struct tlog_hash_reader 
       return -1;
     }
   }
-  if (*n >= TLOG_MAX_PROOF) {
-    return -1;
-  }
-  out[(*n)++] = h;
-  return 0;
+  return proof_push(out, n, &h);
 }
 
 int tlog_inclusion_proof(struct tlog_hash out[TLOG_MAX_PROOF], size_t *out_n,
@@ -138,6 +143,28 @@ static void shift_while_even(uint64_t *fn, uint64_t *sn) {
   }
 }
 
+/* One step of RFC 9162's proof verification (sections 2.1.3.2 and 2.1.4.2): proof node p is
+ * a left sibling when fn is odd or the last node of its level, and goes before sr (and before
+ * fr, when given); else it goes after sr. Moves fn and sn up a level. False when sn reached
+ * the root before the proof ended, or hashing failed. */
+static bool proof_step(const struct tlog_hash *p, struct tlog_hash *fr, struct tlog_hash *sr,
+                       uint64_t *fn, uint64_t *sn) {
+  if (0 == *sn) {
+    return false;
+  }
+  if ((*fn & 1) || *fn == *sn) {
+    if ((NULL != fr && 0 != tlog_node_hash(fr, p, fr)) || 0 != tlog_node_hash(sr, p, sr)) {
+      return false;
+    }
+    shift_while_even(fn, sn);
+  } else if (0 != tlog_node_hash(sr, sr, p)) {
+    return false;
+  }
+  *fn >>= 1;
+  *sn >>= 1;
+  return true;
+}
+
 bool tlog_inclusion_verify(const struct tlog_hash *leaf, uint64_t index, uint64_t size,
                            const struct tlog_hash *proof, size_t n, const struct tlog_hash *root) {
   if (index >= size || n > TLOG_MAX_PROOF) {
@@ -146,21 +173,9 @@ bool tlog_inclusion_verify(const struct tlog_hash *leaf, uint64_t index, uint64_
   uint64_t fn = index, sn = size - 1;
   struct tlog_hash h = *leaf;
   for (size_t i = 0; i < n; i++) {
-    if (0 == sn) {
+    if (!proof_step(&proof[i], NULL, &h, &fn, &sn)) {
       return false;
     }
-    if ((fn & 1) || fn == sn) {
-      if (0 != tlog_node_hash(&h, &proof[i], &h)) {
-        return false;
-      }
-      shift_while_even(&fn, &sn);
-    } else {
-      if (0 != tlog_node_hash(&h, &h, &proof[i])) {
-        return false;
-      }
-    }
-    fn >>= 1;
-    sn >>= 1;
   }
   return 0 == sn && 0 == memcmp(h.b, root->b, TLOG_HASH_LEN);
 }
@@ -190,11 +205,7 @@ static int subproof(struct tlog_hash *out, size_t *n, const struct tlog_hash_rea
       }
     }
   }
-  if (*n >= TLOG_MAX_PROOF) {
-    return -1;
-  }
-  out[(*n)++] = h;
-  return 0;
+  return proof_push(out, n, &h);
 }
 
 int tlog_consistency_proof(struct tlog_hash out[TLOG_MAX_PROOF], size_t *out_n,
@@ -237,21 +248,9 @@ bool tlog_consistency_verify(uint64_t size1, const struct tlog_hash *root1, uint
     sn >>= 1;
   }
   for (size_t i = start; i < n; i++) {
-    if (0 == sn) {
+    if (!proof_step(&proof[i], &fr, &sr, &fn, &sn)) {
       return false;
     }
-    if ((fn & 1) || fn == sn) {
-      if (0 != tlog_node_hash(&fr, &proof[i], &fr) || 0 != tlog_node_hash(&sr, &proof[i], &sr)) {
-        return false;
-      }
-      shift_while_even(&fn, &sn);
-    } else {
-      if (0 != tlog_node_hash(&sr, &sr, &proof[i])) {
-        return false;
-      }
-    }
-    fn >>= 1;
-    sn >>= 1;
   }
   return 0 == sn && 0 == memcmp(fr.b, root1->b, TLOG_HASH_LEN) &&
          0 == memcmp(sr.b, root2->b, TLOG_HASH_LEN);

@@ -294,7 +294,7 @@ int rdf_dataset_add(struct rdf_dataset *d, const struct rdf_quad *q) {
 
 /* ---- canonical serialization ---- */
 
-static int buf_escaped_literal(struct rdf_buf *b, const char *s, size_t n) {
+static int buf_escaped_literal(struct growbuf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789ABCDEF";
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -325,44 +325,44 @@ static int buf_escaped_literal(struct rdf_buf *b, const char *s, size_t n) {
       break;
     }
     if (NULL != esc) {
-      if (0 != rdf_buf_str(b, esc)) {
+      if (0 != growbuf_str(b, esc)) {
         return -1;
       }
     } else if (c < 0x20 || 0x7F == c) {
       char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
-      if (0 != rdf_buf_add(b, u, sizeof u)) {
+      if (0 != growbuf_add(b, u, sizeof u)) {
         return -1;
       }
-    } else if (0 != rdf_buf_char(b, (char)c)) {
+    } else if (0 != growbuf_char(b, (char)c)) {
       return -1;
     }
   }
   return 0;
 }
 
-int rdf_buf_term(struct rdf_buf *b, const struct rdf_term *t) {
+int rdf_buf_term(struct growbuf *b, const struct rdf_term *t) {
   switch (t->kind) {
   case RDF_TERM_DEFAULT_GRAPH:
     return 0;
   case RDF_TERM_IRI:
-    rdf_buf_char(b, '<');
-    rdf_buf_add(b, t->value, t->len);
-    return rdf_buf_char(b, '>');
+    growbuf_char(b, '<');
+    growbuf_add(b, t->value, t->len);
+    return growbuf_char(b, '>');
   case RDF_TERM_BLANK:
-    rdf_buf_str(b, "_:");
-    return rdf_buf_add(b, t->value, t->len);
+    growbuf_str(b, "_:");
+    return growbuf_add(b, t->value, t->len);
   case RDF_TERM_LITERAL:
-    rdf_buf_char(b, '"');
+    growbuf_char(b, '"');
     buf_escaped_literal(b, t->value, t->len);
-    rdf_buf_char(b, '"');
+    growbuf_char(b, '"');
     if (NULL != t->language) {
-      rdf_buf_char(b, '@');
-      return rdf_buf_str(b, t->language);
+      growbuf_char(b, '@');
+      return growbuf_str(b, t->language);
     }
     if (NULL != t->datatype && 0 != strcmp(t->datatype, RDF_XSD_STRING)) {
-      rdf_buf_str(b, "^^<");
-      rdf_buf_str(b, t->datatype);
-      return rdf_buf_char(b, '>');
+      growbuf_str(b, "^^<");
+      growbuf_str(b, t->datatype);
+      return growbuf_char(b, '>');
     }
     return b->failed ? -1 : 0;
   }
@@ -370,8 +370,8 @@ int rdf_buf_term(struct rdf_buf *b, const struct rdf_term *t) {
 }
 
 char *rdf_term_to_nquads(const struct rdf_term *t) {
-  struct rdf_buf b = {0};
-  if (0 != rdf_buf_term(&b, t) || 0 != rdf_buf_reserve(&b, 0)) {
+  struct growbuf b = {.max = RDF_BUF_MAX};
+  if (0 != rdf_buf_term(&b, t) || 0 != growbuf_reserve(&b, 0)) {
     free(b.p);
     return NULL;
   }
@@ -381,20 +381,20 @@ char *rdf_term_to_nquads(const struct rdf_term *t) {
 int rdf_nquads_serialize(char **out, size_t *outlen, const struct rdf_dataset *d) {
   *out = NULL;
   *outlen = 0;
-  struct rdf_buf b = {0};
-  rdf_buf_reserve(&b, 0);
+  struct growbuf b = {.max = RDF_BUF_MAX};
+  growbuf_reserve(&b, 0);
   for (size_t i = 0; i < d->nquads; i++) {
     const struct rdf_quad *q = &d->quads[i];
     rdf_buf_term(&b, &q->subject);
-    rdf_buf_char(&b, ' ');
+    growbuf_char(&b, ' ');
     rdf_buf_term(&b, &q->predicate);
-    rdf_buf_char(&b, ' ');
+    growbuf_char(&b, ' ');
     rdf_buf_term(&b, &q->object);
     if (RDF_TERM_DEFAULT_GRAPH != q->graph.kind) {
-      rdf_buf_char(&b, ' ');
+      growbuf_char(&b, ' ');
       rdf_buf_term(&b, &q->graph);
     }
-    rdf_buf_str(&b, " .\n");
+    growbuf_str(&b, " .\n");
   }
   if (b.failed) {
     free(b.p);
@@ -464,68 +464,77 @@ static int read_uchar(struct parser *p, uint32_t *cp) {
 }
 
 /* Reads characters (one UTF-8 sequence, validated) into b. */
-static int copy_char(struct parser *p, struct rdf_buf *b, uint32_t *cp) {
+static int copy_char(struct parser *p, struct growbuf *b, uint32_t *cp) {
   size_t k = utf8_decode(p->s + p->i, p->n - p->i, cp);
   if (0 == k) {
     return fail_at(p, p->i, "invalid UTF-8");
   }
-  if (0 != rdf_buf_add(b, p->s + p->i, k)) {
+  if (0 != growbuf_add(b, p->s + p->i, k)) {
     return fail_at(p, p->i, "out of memory");
   }
   p->i += k;
   return 0;
 }
 
-static int parse_iri(struct parser *p, char **out, size_t *outlen) {
-  size_t start = p->i;
-  struct rdf_buf b = {0};
-  p->i++; /* '<' */
-  for (;;) {
-    int c = peek(p);
-    if (c < 0 || '\n' == c || '\r' == c) {
-      free(b.p);
-      return fail_at(p, start, "unterminated IRI");
-    }
-    if ('>' == c) {
-      p->i++;
-      break;
-    }
+/* The closing character of a quoted term was read (see quoted_char). */
+#define QUOTED_END 256
+
+/* The next character inside a quoted term that opened at start and ends at close: the
+ * character (not consumed), QUOTED_END once close is read, or -1 (reported as unterminated)
+ * at the end of the line. */
+static int quoted_char(struct parser *p, size_t start, int close, const char *unterminated) {
+  int c = peek(p);
+  if (c < 0 || '\n' == c || '\r' == c) {
+    return fail_at(p, start, unterminated);
+  }
+  if (close == c) {
+    p->i++;
+    return QUOTED_END;
+  }
+  return c;
+}
+
+/* The characters of an IRI (after its '<', through its '>') into b. */
+static int iri_chars(struct parser *p, size_t start, struct growbuf *b) {
+  int c;
+  while (QUOTED_END != (c = quoted_char(p, start, '>', "unterminated IRI"))) {
     uint32_t cp = 0;
+    if (c < 0) {
+      return -1;
+    }
     if ('\\' == c) {
       p->i++;
       int e = peek(p);
       if ('u' != e && 'U' != e) {
-        free(b.p);
         return fail_at(p, p->i - 1, "only \\u and \\U escapes are allowed in IRIs");
       }
       if (0 != read_uchar(p, &cp)) {
-        free(b.p);
         return -1;
       }
       if (iri_forbidden(cp)) {
-        free(b.p);
         return fail_at(p, start, "escape stands for a character IRIs cannot hold");
       }
       char u[4];
-      if (0 != rdf_buf_add(&b, u, utf8_encode(u, cp))) {
-        free(b.p);
+      if (0 != growbuf_add(b, u, utf8_encode(u, cp))) {
         return fail_at(p, start, "out of memory");
       }
-      continue;
-    }
-    if (c < 0x80 && iri_forbidden((uint32_t)c)) {
-      free(b.p);
+    } else if (c < 0x80 && iri_forbidden((uint32_t)c)) {
       return fail_at(p, p->i, "character not allowed in an IRI");
-    }
-    if (0 != copy_char(p, &b, &cp)) {
-      free(b.p);
+    } else if (0 != copy_char(p, b, &cp)) {
       return -1;
     }
   }
-  const char *why = NULL == b.p ? "IRI is not absolute (no scheme)" : iri_problem(b.p, b.len);
-  if (NULL != why) {
+  const char *why = NULL == b->p ? "IRI is not absolute (no scheme)" : iri_problem(b->p, b->len);
+  return NULL != why ? fail_at(p, start, why) : 0;
+}
+
+static int parse_iri(struct parser *p, char **out, size_t *outlen) {
+  size_t start = p->i;
+  struct growbuf b = {.max = RDF_BUF_MAX};
+  p->i++; /* '<' */
+  if (0 != iri_chars(p, start, &b)) {
     free(b.p);
-    return fail_at(p, start, why);
+    return -1;
   }
   *out = b.p;
   *outlen = b.len;
@@ -563,79 +572,51 @@ static int parse_blank(struct parser *p, struct rdf_term *t) {
   return NULL == t->value ? fail_at(p, start, "out of memory") : 0;
 }
 
-static int parse_literal(struct parser *p, struct rdf_term *t) {
-  size_t start = p->i;
-  struct rdf_buf b = {0};
-  rdf_buf_reserve(&b, 0);
-  p->i++; /* '"' */
-  for (;;) {
-    int c = peek(p);
-    if (c < 0 || '\n' == c || '\r' == c) {
-      free(b.p);
-      return fail_at(p, start, "unterminated string");
-    }
-    if ('"' == c) {
-      p->i++;
-      break;
-    }
+/* What the one-character escapes of a string stand for (ECHAR); 0: none. */
+static const char string_escapes[128] = {['t'] = '\t', ['b'] = '\b', ['n'] = '\n',  ['r'] = '\r',
+                                         ['f'] = '\f', ['"'] = '"',  ['\''] = '\'', ['\\'] = '\\'};
+
+/* The characters of a string (after its opening '"', through its closing one) into b. */
+static int string_chars(struct parser *p, size_t start, struct growbuf *b) {
+  int c;
+  while (QUOTED_END != (c = quoted_char(p, start, '"', "unterminated string"))) {
     uint32_t cp;
-    if ('\\' == c) {
-      p->i++;
-      int e = peek(p);
-      const char *plain = NULL;
-      switch (e) {
-      case 't':
-        plain = "\t";
-        break;
-      case 'b':
-        plain = "\b";
-        break;
-      case 'n':
-        plain = "\n";
-        break;
-      case 'r':
-        plain = "\r";
-        break;
-      case 'f':
-        plain = "\f";
-        break;
-      case '"':
-        plain = "\"";
-        break;
-      case '\'':
-        plain = "'";
-        break;
-      case '\\':
-        plain = "\\";
-        break;
-      default:
-        break;
-      }
-      if (NULL != plain) {
-        p->i++;
-        rdf_buf_str(&b, plain);
-        continue;
-      }
-      if ('u' != e && 'U' != e) {
-        free(b.p);
-        return fail_at(p, p->i - 1, "unknown escape in string");
-      }
-      if (0 != read_uchar(p, &cp)) {
-        free(b.p);
-        return -1;
-      }
-      char u[4];
-      rdf_buf_add(&b, u, utf8_encode(u, cp));
-      continue;
-    }
-    if (0 != copy_char(p, &b, &cp)) {
-      free(b.p);
+    if (c < 0) {
       return -1;
     }
+    if ('\\' != c) {
+      if (0 != copy_char(p, b, &cp)) {
+        return -1;
+      }
+      continue;
+    }
+    p->i++;
+    int e = peek(p);
+    if (e >= 0 && e < 128 && 0 != string_escapes[e]) {
+      p->i++;
+      growbuf_char(b, string_escapes[e]);
+      continue;
+    }
+    if ('u' != e && 'U' != e) {
+      return fail_at(p, p->i - 1, "unknown escape in string");
+    }
+    if (0 != read_uchar(p, &cp)) {
+      return -1;
+    }
+    char u[4];
+    growbuf_add(b, u, utf8_encode(u, cp));
   }
-  if (b.failed) {
+  return b->failed ? fail_at(p, start, "out of memory") : 0;
+}
+
+static int parse_literal(struct parser *p, struct rdf_term *t) {
+  size_t start = p->i;
+  struct growbuf b = {.max = RDF_BUF_MAX};
+  growbuf_reserve(&b, 0);
+  p->i++; /* '"' */
+  if (0 != string_chars(p, start, &b)) {
     free(b.p);
-    return fail_at(p, start, "out of memory");
+    return -1;
   }
   t->kind = RDF_TERM_LITERAL;
   t->value = b.p;

@@ -440,20 +440,18 @@ enum password_strength password_check_strength(const char *password, const char 
   return rc;
 }
 
+static const char *const strength_messages[] = {
+    [PASSWORD_STRONG] = "The password is acceptable.",
+    [PASSWORD_TOO_SHORT] = "The password must be at least 10 characters long.",
+    [PASSWORD_TOO_LONG] = "The password must be at most 1024 bytes long.",
+    [PASSWORD_COMMON] = "This password is too common; choose a less predictable one.",
+    [PASSWORD_TRIVIAL] =
+        "The password is a simple run or repetition; choose a less predictable one.",
+    [PASSWORD_PERSONAL] = "The password must not contain your name or e-mail address."};
+
 const char *password_strength_message(enum password_strength s) {
-  switch (s) {
-  case PASSWORD_STRONG:
-    return "The password is acceptable.";
-  case PASSWORD_TOO_SHORT:
-    return "The password must be at least 10 characters long.";
-  case PASSWORD_TOO_LONG:
-    return "The password must be at most 1024 bytes long.";
-  case PASSWORD_COMMON:
-    return "This password is too common; choose a less predictable one.";
-  case PASSWORD_TRIVIAL:
-    return "The password is a simple run or repetition; choose a less predictable one.";
-  case PASSWORD_PERSONAL:
-    return "The password must not contain your name or e-mail address.";
+  if ((unsigned)s < sizeof strength_messages / sizeof strength_messages[0]) {
+    return strength_messages[s];
   }
   return "The password is not acceptable.";
 }

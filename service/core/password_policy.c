@@ -196,20 +196,18 @@ static void personal_free(struct personal *p) {
   p->n = 0;
 }
 
+/* The policy's verdict for each of password.c's strength checks. */
+static const enum password_policy_verdict strength_verdicts[] = {
+    [PASSWORD_STRONG] = PASSWORD_POLICY_OK,
+    [PASSWORD_TOO_SHORT] = PASSWORD_POLICY_TOO_SHORT,
+    [PASSWORD_TOO_LONG] = PASSWORD_POLICY_TOO_LONG,
+    [PASSWORD_COMMON] = PASSWORD_POLICY_TOO_COMMON,
+    [PASSWORD_TRIVIAL] = PASSWORD_POLICY_TOO_GUESSABLE,
+    [PASSWORD_PERSONAL] = PASSWORD_POLICY_CONTAINS_PERSONAL};
+
 static enum password_policy_verdict from_strength(enum password_strength s) {
-  switch (s) {
-  case PASSWORD_STRONG:
-    return PASSWORD_POLICY_OK;
-  case PASSWORD_TOO_SHORT:
-    return PASSWORD_POLICY_TOO_SHORT;
-  case PASSWORD_TOO_LONG:
-    return PASSWORD_POLICY_TOO_LONG;
-  case PASSWORD_COMMON:
-    return PASSWORD_POLICY_TOO_COMMON;
-  case PASSWORD_TRIVIAL:
-    return PASSWORD_POLICY_TOO_GUESSABLE;
-  case PASSWORD_PERSONAL:
-    return PASSWORD_POLICY_CONTAINS_PERSONAL;
+  if ((unsigned)s < sizeof strength_verdicts / sizeof strength_verdicts[0]) {
+    return strength_verdicts[s];
   }
   return PASSWORD_POLICY_ERROR;
 }
@@ -335,46 +333,36 @@ done:
   return v;
 }
 
-const char *password_policy_code(enum password_policy_verdict v) {
-  switch (v) {
-  case PASSWORD_POLICY_OK:
-    return "ok";
-  case PASSWORD_POLICY_TOO_SHORT:
-    return "too_short";
-  case PASSWORD_POLICY_TOO_LONG:
-    return "too_long";
-  case PASSWORD_POLICY_INVALID:
-    return "invalid";
-  case PASSWORD_POLICY_TOO_COMMON:
-    return "too_common";
-  case PASSWORD_POLICY_CONTAINS_PERSONAL:
-    return "contains_personal";
-  case PASSWORD_POLICY_TOO_GUESSABLE:
-    return "too_guessable";
-  case PASSWORD_POLICY_ERROR:
-    return "error";
+/* Each verdict's code (stable, for clients) and its English message. */
+static const struct {
+  const char *code, *message;
+} verdict_texts[] = {
+    [PASSWORD_POLICY_OK] = {"ok", "password accepted"},
+    [PASSWORD_POLICY_TOO_SHORT] =
+        {"too_short", "password too short: at least 10 characters, spaces not counted"},
+    [PASSWORD_POLICY_TOO_LONG] = {"too_long", "password too long: at most 1024 bytes"},
+    [PASSWORD_POLICY_INVALID] = {"invalid",
+                                 "password is not valid UTF-8 or contains control characters"},
+    [PASSWORD_POLICY_TOO_COMMON] = {"too_common", "password is too common"},
+    [PASSWORD_POLICY_CONTAINS_PERSONAL] = {"contains_personal",
+                                           "password contains your e-mail name or your name"},
+    [PASSWORD_POLICY_TOO_GUESSABLE] =
+        {"too_guessable",
+         "password is too easy to guess: use a longer passphrase of unrelated words"},
+    [PASSWORD_POLICY_ERROR] = {"error", "password could not be checked"}};
+
+/* Where v's texts are: PASSWORD_POLICY_ERROR's for a value that is no verdict. */
+static size_t verdict_index(enum password_policy_verdict v) {
+  if ((unsigned)v < sizeof verdict_texts / sizeof verdict_texts[0]) {
+    return (size_t)v;
   }
-  return "error";
+  return PASSWORD_POLICY_ERROR;
+}
+
+const char *password_policy_code(enum password_policy_verdict v) {
+  return verdict_texts[verdict_index(v)].code;
 }
 
 const char *password_policy_message(enum password_policy_verdict v) {
-  switch (v) {
-  case PASSWORD_POLICY_OK:
-    return "password accepted";
-  case PASSWORD_POLICY_TOO_SHORT:
-    return "password too short: at least 10 characters, spaces not counted";
-  case PASSWORD_POLICY_TOO_LONG:
-    return "password too long: at most 1024 bytes";
-  case PASSWORD_POLICY_INVALID:
-    return "password is not valid UTF-8 or contains control characters";
-  case PASSWORD_POLICY_TOO_COMMON:
-    return "password is too common";
-  case PASSWORD_POLICY_CONTAINS_PERSONAL:
-    return "password contains your e-mail name or your name";
-  case PASSWORD_POLICY_TOO_GUESSABLE:
-    return "password is too easy to guess: use a longer passphrase of unrelated words";
-  case PASSWORD_POLICY_ERROR:
-    return "password could not be checked";
-  }
-  return "password could not be checked";
+  return verdict_texts[verdict_index(v)].message;
 }

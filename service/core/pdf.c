@@ -113,13 +113,9 @@ static void draw_qr(struct pdf *p, const struct cert_qr *qr, float x, float y) {
   HPDF_Page_SetRGBFill(p->page, 0, 0, 0);
   for (int r = 0; r < qr->width; r++) {
     for (int c = 0; c < qr->width; c++) {
-      if (!qr->modules[(size_t)r * (size_t)qr->width + (size_t)c]) {
+      int run = cert_qr_dark_run(qr, r, c);
+      if (0 == run) {
         continue;
-      }
-      int run = 1;
-      while (c + run < qr->width &&
-             qr->modules[(size_t)r * (size_t)qr->width + (size_t)(c + run)]) {
-        run++;
       }
       /* y grows upwards in PDF; row 0 is the top of the symbol. */
       HPDF_Page_Rectangle(p->page, x + (float)c * m, y + (float)(qr->width - 1 - r) * m,

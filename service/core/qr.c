@@ -12,7 +12,13 @@
 
 #include "ujikom/cert_render.h"
 
+#include "growbuf.h"
+
 #define QUIET 4
+/* Caps of the renderings: a version-40 symbol (177 modules a side) at the largest scale as
+ * 8-bit PNG is under 150 MB before compression; as SVG, under 1 MB plus the title. */
+#define QR_PNG_MAX ((size_t)256 * 1024 * 1024)
+#define QR_SVG_MAX ((size_t)16 * 1024 * 1024)
 
 int cert_qr_encode(struct cert_qr *out, const char *text) {
   memset(out, 0, sizeof *out);
@@ -44,32 +50,17 @@ void cert_qr_free(struct cert_qr *qr) {
   qr->width = 0;
 }
 
-struct membuf {
-  unsigned char *data;
-  size_t len, cap;
-  int failed;
-};
+int cert_qr_dark_run(const struct cert_qr *qr, int y, int x) {
+  const unsigned char *row = qr->modules + (size_t)y * (size_t)qr->width;
+  int run = 0;
+  while (x + run < qr->width && row[x + run]) {
+    run++;
+  }
+  return run;
+}
 
 static void membuf_write(png_structp png, png_bytep data, png_size_t len) {
-  struct membuf *b = png_get_io_ptr(png);
-  if (b->failed) {
-    return;
-  }
-  if (b->len + len > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + len) {
-      cap *= 2;
-    }
-    unsigned char *p = realloc(b->data, cap);
-    if (NULL == p) {
-      b->failed = 1;
-      return;
-    }
-    b->data = p;
-    b->cap = cap;
-  }
-  memcpy(b->data + b->len, data, len);
-  b->len += len;
+  growbuf_add(png_get_io_ptr(png), data, len);
 }
 
 static void membuf_flush(png_structp png) {
@@ -83,7 +74,7 @@ int cert_qr_png(unsigned char **out, size_t *out_len, const struct cert_qr *qr, 
     return -1;
   }
   size_t side = ((size_t)qr->width + 2 * (size_t)QUIET) * (size_t)scale;
-  struct membuf buf = {0};
+  struct growbuf buf = {.max = QR_PNG_MAX};
   unsigned char *row = malloc(side);
   png_structp png = NULL;
   png_infop info = NULL;
@@ -117,79 +108,32 @@ int cert_qr_png(unsigned char **out, size_t *out_len, const struct cert_qr *qr, 
   png_write_end(png, NULL);
   png_destroy_write_struct(&png, &info);
   free(row);
-  if (buf.failed) {
-    free(buf.data);
-    return -1;
-  }
-  *out = buf.data;
-  *out_len = buf.len;
-  return 0;
+  *out = (unsigned char *)growbuf_take(&buf, out_len);
+  return NULL != *out ? 0 : -1;
 fail:
   png_destroy_write_struct(&png, &info);
   free(row);
-  free(buf.data);
+  free(buf.p);
   return -1;
 }
 
-/* Appends to a growing string; sets *failed on allocation failure. */
-struct sbuf {
-  char *s;
-  size_t len, cap;
-  int failed;
-};
+/* What a character special to XML becomes in the SVG's text (NULL: itself). */
+static const char *const xml_entities[256] = {
+    ['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['"'] = "&quot;", ['\''] = "&#39;"};
 
-static void sbuf_add(struct sbuf *b, const char *s, size_t n) {
-  if (b->failed) {
-    return;
-  }
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 1024;
-    while (cap < b->len + n + 1) {
-      cap *= 2;
-    }
-    char *p = realloc(b->s, cap);
-    if (NULL == p) {
-      b->failed = 1;
-      return;
-    }
-    b->s = p;
-    b->cap = cap;
-  }
-  memcpy(b->s + b->len, s, n);
-  b->len += n;
-  b->s[b->len] = '\0';
-}
-
-static void sbuf_str(struct sbuf *b, const char *s) {
-  sbuf_add(b, s, strlen(s));
-}
-
-static void sbuf_escaped(struct sbuf *b, const char *s) {
+static void svg_escaped(struct growbuf *b, const char *s) {
   for (; *s; s++) {
-    switch (*s) {
-    case '<':
-      sbuf_str(b, "&lt;");
-      break;
-    case '>':
-      sbuf_str(b, "&gt;");
-      break;
-    case '&':
-      sbuf_str(b, "&amp;");
-      break;
-    case '"':
-      sbuf_str(b, "&quot;");
-      break;
-    case '\'':
-      sbuf_str(b, "&#39;");
-      break;
-    default:
-      sbuf_add(b, s, 1);
+    const char *entity = xml_entities[(unsigned char)*s];
+    if (NULL != entity) {
+      growbuf_str(b, entity);
+    } else {
+      growbuf_add(b, s, 1);
     }
   }
 }
 
 int cert_qr_svg(char **out, size_t *out_len, const struct cert_qr *qr, const char *title) {
-  struct sbuf b = {0};
+  struct growbuf b = {.max = QR_SVG_MAX};
   char tmp[160];
   int side = qr->width + 2 * QUIET;
   *out = NULL;
@@ -201,38 +145,28 @@ int cert_qr_svg(char **out, size_t *out_len, const struct cert_qr *qr, const cha
            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
            "shape-rendering=\"crispEdges\" role=\"img\">",
            side, side);
-  sbuf_str(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  sbuf_str(&b, tmp);
+  growbuf_str(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  growbuf_str(&b, tmp);
   if (NULL != title) {
-    sbuf_str(&b, "<title>");
-    sbuf_escaped(&b, title);
-    sbuf_str(&b, "</title>");
+    growbuf_str(&b, "<title>");
+    svg_escaped(&b, title);
+    growbuf_str(&b, "</title>");
   }
   snprintf(tmp, sizeof tmp, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path d=\"", side,
            side);
-  sbuf_str(&b, tmp);
+  growbuf_str(&b, tmp);
   for (int y = 0; y < qr->width; y++) {
     for (int x = 0; x < qr->width; x++) {
-      if (!qr->modules[(size_t)y * (size_t)qr->width + (size_t)x]) {
+      int run = cert_qr_dark_run(qr, y, x); /* one rectangle per run */
+      if (0 == run) {
         continue;
       }
-      /* Merge horizontal runs of dark modules into one rectangle. */
-      int run = 1;
-      while (x + run < qr->width &&
-             qr->modules[(size_t)y * (size_t)qr->width + (size_t)(x + run)]) {
-        run++;
-      }
       snprintf(tmp, sizeof tmp, "M%d %dh%dv1h-%dz", x + QUIET, y + QUIET, run, run);
-      sbuf_str(&b, tmp);
+      growbuf_str(&b, tmp);
       x += run - 1;
     }
   }
-  sbuf_str(&b, "\" fill=\"#000\"/></svg>\n");
-  if (b.failed) {
-    free(b.s);
-    return -1;
-  }
-  *out = b.s;
-  *out_len = b.len;
-  return 0;
+  growbuf_str(&b, "\" fill=\"#000\"/></svg>\n");
+  *out = growbuf_take(&b, out_len);
+  return NULL != *out ? 0 : -1;
 }

@@ -119,33 +119,33 @@ static long issuer_issue(struct issuer *is, size_t bnode) {
 }
 
 /* "_:" + prefix + number */
-static int buf_issued(struct rdf_buf *b, const struct issuer *is, long id) {
+static int buf_issued(struct growbuf *b, const struct issuer *is, long id) {
   char tmp[40];
   int n = snprintf(tmp, sizeof tmp, "_:%s%ld", is->prefix, id);
-  return n > 0 ? rdf_buf_add(b, tmp, (size_t)n) : -1;
+  return n > 0 ? growbuf_add(b, tmp, (size_t)n) : -1;
 }
 
 /* ---- serialization of prepared quads ---- */
 
 /* Label for a blank node in a quad line; writes it to b. */
-typedef int (*label_fn)(struct rdf_buf *b, const struct canon *c, size_t bnode, const void *ctx);
+typedef int (*label_fn)(struct growbuf *b, const struct canon *c, size_t bnode, const void *ctx);
 
-static int quad_line(struct rdf_buf *b, const struct canon *c, const struct cquad *q,
+static int quad_line(struct growbuf *b, const struct canon *c, const struct cquad *q,
                      label_fn label, const void *ctx) {
   for (int pos = 0; pos < 4; pos++) {
     if (3 == pos && q->bn[3] < 0 && NULL == q->txt[3]) {
       break; /* default graph */
     }
     if (pos > 0) {
-      rdf_buf_char(b, ' ');
+      growbuf_char(b, ' ');
     }
     if (q->bn[pos] >= 0) {
       label(b, c, (size_t)q->bn[pos], ctx);
     } else {
-      rdf_buf_str(b, q->txt[pos]);
+      growbuf_str(b, q->txt[pos]);
     }
   }
-  return rdf_buf_str(b, " .\n");
+  return growbuf_str(b, " .\n");
 }
 
 static int cmp_str(const void *a, const void *b) {
@@ -153,9 +153,9 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 /* Lines of quads (each NUL-terminated inside one buffer) sorted and joined into out. */
-static int sorted_join(struct rdf_buf *out, const struct canon *c, const size_t *qs, size_t n,
+static int sorted_join(struct growbuf *out, const struct canon *c, const size_t *qs, size_t n,
                        label_fn label, const void *ctx, bool dedup) {
-  struct rdf_buf all = {0};
+  struct growbuf all = {.max = RDF_BUF_MAX};
   size_t *off = malloc((n ? n : 1) * sizeof *off);
   char **lines = malloc((n ? n : 1) * sizeof *lines);
   int rc = -1;
@@ -165,7 +165,7 @@ static int sorted_join(struct rdf_buf *out, const struct canon *c, const size_t 
   for (size_t i = 0; i < n; i++) {
     off[i] = all.len;
     quad_line(&all, c, &c->q[NULL == qs ? i : qs[i]], label, ctx);
-    rdf_buf_add(&all, "", 1); /* keep the NUL between lines */
+    growbuf_add(&all, "", 1); /* keep the NUL between lines */
   }
   if (all.failed) {
     goto cleanup;
@@ -176,7 +176,7 @@ static int sorted_join(struct rdf_buf *out, const struct canon *c, const size_t 
   qsort(lines, n, sizeof *lines, cmp_str);
   for (size_t i = 0; i < n; i++) {
     if (!dedup || 0 == i || 0 != strcmp(lines[i], lines[i - 1])) {
-      rdf_buf_str(out, lines[i]);
+      growbuf_str(out, lines[i]);
     }
   }
   rc = out->failed ? -1 : 0;
@@ -189,14 +189,14 @@ cleanup:
 
 /* ---- Hash First Degree Quads ---- */
 
-static int label_first_degree(struct rdf_buf *b, const struct canon *c, size_t bnode,
+static int label_first_degree(struct growbuf *b, const struct canon *c, size_t bnode,
                               const void *ctx) {
   (void)c;
-  return rdf_buf_str(b, bnode == *(const size_t *)ctx ? "_:a" : "_:z");
+  return growbuf_str(b, bnode == *(const size_t *)ctx ? "_:a" : "_:z");
 }
 
 static int hash_first_degree(struct canon *c, size_t bnode) {
-  struct rdf_buf b = {0};
+  struct growbuf b = {.max = RDF_BUF_MAX};
   int rc = sorted_join(&b, c, c->bq[bnode], c->nbq[bnode], label_first_degree, &bnode, false);
   if (0 == rc) {
     rc = sha256_hex(c->h1[bnode], NULL == b.p ? "" : b.p, b.len);
@@ -210,17 +210,17 @@ static int hash_first_degree(struct canon *c, size_t bnode) {
 static int hash_related(char out[HEX_LEN + 1], const struct canon *c, size_t related,
                         const struct cquad *q, const struct issuer *issuer, int pos) {
   static const char position[4] = {'s', 'p', 'o', 'g'};
-  struct rdf_buf b = {0};
-  rdf_buf_char(&b, position[pos]);
+  struct growbuf b = {.max = RDF_BUF_MAX};
+  growbuf_char(&b, position[pos]);
   if (3 != pos) {
-    rdf_buf_str(&b, q->txt[1]); /* the predicate, "<iri>" */
+    growbuf_str(&b, q->txt[1]); /* the predicate, "<iri>" */
   }
   if (c->canon->id[related] >= 0) {
     buf_issued(&b, c->canon, c->canon->id[related]);
   } else if (issuer->id[related] >= 0) {
     buf_issued(&b, issuer, issuer->id[related]);
   } else {
-    rdf_buf_str(&b, c->h1[related]);
+    growbuf_str(&b, c->h1[related]);
   }
   int rc = b.failed ? -1 : sha256_hex(out, b.p, b.len);
   free(b.p);
@@ -234,13 +234,18 @@ struct related {
   size_t bnode;
 };
 
-static int cmp_related(const void *a, const void *b) {
-  const struct related *x = a, *y = b;
-  int r = strcmp(x->hash, y->hash);
+/* The order of blank nodes by hash, then (for equal hashes) by number. */
+static int cmp_hash_then_bnode(const char *ha, size_t ba, const char *hb, size_t bb) {
+  int r = strcmp(ha, hb);
   if (0 != r) {
     return r;
   }
-  return x->bnode < y->bnode ? -1 : x->bnode > y->bnode;
+  return ba < bb ? -1 : ba > bb;
+}
+
+static int cmp_related(const void *a, const void *b) {
+  const struct related *x = a, *y = b;
+  return cmp_hash_then_bnode(x->hash, x->bnode, y->hash, y->bnode);
 }
 
 /* The next permutation in lexicographic order; false after the last. */
@@ -290,14 +295,14 @@ static int oom(struct canon *c) {
   return -1;
 }
 
-static bool path_worse(const struct rdf_buf *path, const struct rdf_buf *chosen) {
+static bool path_worse(const struct growbuf *path, const struct growbuf *chosen) {
   return chosen->len > 0 && path->len >= chosen->len && strcmp(path->p, chosen->p) > 0;
 }
 
 /* After a step of a permutation's path: true when the permutation ends there, out of memory
  * (reported; *rc is left as it is) or because the path can no longer beat chosen (*skipped,
  * *rc 0). */
-static bool path_ends(struct canon *c, const struct rdf_buf *path, const struct rdf_buf *chosen,
+static bool path_ends(struct canon *c, const struct growbuf *path, const struct growbuf *chosen,
                       bool *skipped, int *rc) {
   if (path->failed) {
     oom(c);
@@ -316,8 +321,8 @@ static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *iss
 
 /* One permutation: its path and issuer, or *skipped when it cannot beat chosen. */
 static int try_permutation(struct canon *c, const size_t *perm, size_t n,
-                           const struct issuer *issuer, const struct rdf_buf *chosen,
-                           struct rdf_buf *path, struct issuer **copy_out, bool *skipped) {
+                           const struct issuer *issuer, const struct growbuf *chosen,
+                           struct growbuf *path, struct issuer **copy_out, bool *skipped) {
   struct issuer *copy = issuer_copy(issuer);
   size_t *recursion = malloc(n * sizeof *recursion);
   size_t nrec = 0;
@@ -348,9 +353,9 @@ static int try_permutation(struct canon *c, const size_t *perm, size_t n,
       goto cleanup;
     }
     buf_issued(path, copy, issuer_issue(copy, recursion[k]));
-    rdf_buf_char(path, '<');
-    rdf_buf_str(path, h);
-    rdf_buf_char(path, '>');
+    growbuf_char(path, '<');
+    growbuf_str(path, h);
+    growbuf_char(path, '>');
     issuer_free(copy);
     copy = result;
     if (path_ends(c, path, chosen, skipped, &rc)) {
@@ -371,7 +376,8 @@ static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *iss
   struct related *rel = NULL;
   size_t nrel = 0, cap = 0;
   struct issuer *owned = NULL; /* the current issuer once a chosen issuer replaced issuer_in */
-  struct rdf_buf data = {0}, chosen = {0}, path = {0};
+  struct growbuf data = {.max = RDF_BUF_MAX}, chosen = {.max = RDF_BUF_MAX},
+                 path = {.max = RDF_BUF_MAX};
   size_t *perm = NULL;
   int rc = -1;
   *issuer_out = NULL;
@@ -429,7 +435,7 @@ static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *iss
     for (size_t k = 0; k < n; k++) {
       perm[k] = rel[g + k].bnode;
     }
-    rdf_buf_str(&data, rel[g].hash);
+    growbuf_str(&data, rel[g].hash);
     chosen.len = 0;
     struct issuer *chosen_issuer = NULL;
     do {
@@ -440,7 +446,7 @@ static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *iss
       struct issuer *copy = NULL;
       bool skipped = false;
       path.len = 0;
-      if (0 != rdf_buf_reserve(&path, 0) ||
+      if (0 != growbuf_reserve(&path, 0) ||
           0 != try_permutation(c, perm, n, issuer, &chosen, &path, &copy, &skipped)) {
         issuer_free(chosen_issuer);
         oom(c);
@@ -451,14 +457,14 @@ static int hash_n_degree(struct canon *c, size_t bnode, const struct issuer *iss
       }
       if (0 == chosen.len || strcmp(path.p, chosen.p) < 0) {
         chosen.len = 0;
-        rdf_buf_add(&chosen, path.p, path.len);
+        growbuf_add(&chosen, path.p, path.len);
         issuer_free(chosen_issuer);
         chosen_issuer = copy;
       } else {
         issuer_free(copy);
       }
     } while (next_permutation(perm, n));
-    rdf_buf_add(&data, chosen.p, chosen.len);
+    growbuf_add(&data, chosen.p, chosen.len);
     if (data.failed || chosen.failed || NULL == chosen_issuer) {
       issuer_free(chosen_issuer);
       oom(c);
@@ -540,11 +546,11 @@ static void canon_clear(struct canon *c) {
 }
 
 /* Input quads with their own labels, unique (a dataset is a set). */
-static int label_original(struct rdf_buf *b, const struct canon *c, size_t bnode, const void *ctx) {
+static int label_original(struct growbuf *b, const struct canon *c, size_t bnode, const void *ctx) {
   (void)c;
   const struct label_ref *labels = ctx;
-  rdf_buf_str(b, "_:");
-  return rdf_buf_add(b, labels[bnode].s, labels[bnode].len);
+  growbuf_str(b, "_:");
+  return growbuf_add(b, labels[bnode].s, labels[bnode].len);
 }
 
 static int prepare(struct canon *c, const struct rdf_dataset *d) {
@@ -599,14 +605,14 @@ static int prepare(struct canon *c, const struct rdf_dataset *d) {
   }
   {
     /* Sort quad indexes by their line; keep the first of equal lines. */
-    struct rdf_buf all = {0};
+    struct growbuf all = {.max = RDF_BUF_MAX};
     size_t *off = malloc((c->nq ? c->nq : 1) * sizeof *off);
     size_t *keep = malloc((c->nq ? c->nq : 1) * sizeof *keep);
     bool ok = NULL != off && NULL != keep;
     for (size_t i = 0; ok && i < c->nq; i++) {
       off[i] = all.len;
       quad_line(&all, c, &c->q[i], label_original, labels);
-      rdf_buf_add(&all, "", 1);
+      growbuf_add(&all, "", 1);
     }
     ok = ok && !all.failed;
     size_t nkeep = 0;
@@ -711,14 +717,10 @@ struct hashed {
 
 static int cmp_hashed(const void *a, const void *b) {
   const struct hashed *x = a, *y = b;
-  int r = strcmp(x->hash, y->hash);
-  if (0 != r) {
-    return r;
-  }
-  return x->bnode < y->bnode ? -1 : x->bnode > y->bnode;
+  return cmp_hash_then_bnode(x->hash, x->bnode, y->hash, y->bnode);
 }
 
-static int label_canonical(struct rdf_buf *b, const struct canon *c, size_t bnode,
+static int label_canonical(struct growbuf *b, const struct canon *c, size_t bnode,
                            const void *ctx) {
   (void)ctx;
   return buf_issued(b, c->canon, c->canon->id[bnode]);
@@ -728,7 +730,7 @@ int rdfc_canonicalize(char **out, size_t *outlen, const struct rdf_dataset *d, c
                       size_t errlen) {
   struct canon c;
   struct hashed *first = NULL, *paths = NULL;
-  struct rdf_buf result = {0};
+  struct growbuf result = {.max = RDF_BUF_MAX};
   memset(&c, 0, sizeof c);
   *out = NULL;
   *outlen = 0;
@@ -807,7 +809,7 @@ int rdfc_canonicalize(char **out, size_t *outlen, const struct rdf_dataset *d, c
     g = end;
   }
   /* Step 6-7: relabelled quads, sorted. */
-  if (0 != rdf_buf_reserve(&result, 0) ||
+  if (0 != growbuf_reserve(&result, 0) ||
       0 != sorted_join(&result, &c, NULL, c.nq, label_canonical, NULL, true)) {
     oom(&c);
     goto cleanup;

@@ -4,6 +4,7 @@
  */
 #include "ujikom/exam_text.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,50 +19,39 @@ static int is_space(utf8proc_int32_t cp) {
 
 int exam_text_normalize(char **out, const char *s, size_t len) {
   *out = NULL;
-  utf8proc_uint8_t *mapped = NULL;
-  char *res = NULL;
-  int rc = -1;
+  utf8proc_uint8_t *text = NULL;
   if (len > (size_t)(SIZE_MAX / 8)) {
-    goto cleanup;
+    return -1;
   }
   utf8proc_ssize_t n =
-      utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &mapped,
+      utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &text,
                    UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
   if (n < 0) {
-    mapped = NULL;
-    goto cleanup;
+    return -1; /* nothing allocated */
   }
-  res = malloc((size_t)n + 1);
-  if (res == NULL) {
-    goto cleanup;
-  }
+  /* White space collapses in place: the text only shrinks, and each character is decoded
+   * before anything is written over it. */
   size_t w = 0;
-  int pending_space = 0;
-  utf8proc_ssize_t i = 0;
-  while (i < n) {
+  bool pending_space = false;
+  for (utf8proc_ssize_t i = 0, step = 0; i < n; i += step) {
     utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t step = utf8proc_iterate(mapped + i, n - i, &cp);
+    step = utf8proc_iterate(text + i, n - i, &cp);
     if (step <= 0) {
-      goto cleanup;
+      free(text);
+      return -1;
     }
     if (is_space(cp)) {
       pending_space = w > 0;
-    } else {
-      if (pending_space) {
-        res[w++] = ' ';
-        pending_space = 0;
-      }
-      memcpy(res + w, mapped + i, (size_t)step);
-      w += (size_t)step;
+      continue;
     }
-    i += step;
+    if (pending_space) {
+      text[w++] = ' ';
+      pending_space = false;
+    }
+    memmove(text + w, text + i, (size_t)step);
+    w += (size_t)step;
   }
-  res[w] = '\0';
-  *out = res;
-  res = NULL;
-  rc = 0;
-cleanup:
-  free(res);
-  free(mapped);
-  return rc;
+  text[w] = '\0';
+  *out = (char *)text;
+  return 0;
 }

@@ -27,17 +27,22 @@ struct token_vcache {
   atomic_size_t hits, misses;
 };
 
+/* The smallest power of two not below n: a slot count that a mask can index. */
+static size_t pow2_at_least(size_t n) {
+  size_t p = 1;
+  while (p < n) {
+    p <<= 1;
+  }
+  return p;
+}
+
 int token_vcache_new(struct token_vcache **out, size_t slots) {
-  struct token_vcache *c = NULL;
-  size_t n = 1;
   *out = NULL;
   if (slots < 1 || slots > ((size_t)1 << 24)) {
     return -1;
   }
-  while (n < slots) {
-    n <<= 1;
-  }
-  c = calloc(1, sizeof *c);
+  size_t n = pow2_at_least(slots);
+  struct token_vcache *c = calloc(1, sizeof *c);
   if (NULL == c) {
     return -1;
   }

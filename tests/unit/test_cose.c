@@ -278,6 +278,42 @@ static void test_hostile_cbor(void **state) {
   free(t);
 }
 
+/* The protected header is exactly {1: -8, 4: kid}: a key given twice or a third key is
+ * refused for that reason, before any signature is looked at. */
+static void test_protected_header_keys(void **state) {
+  struct ctx *c = *state;
+  unsigned char *raw = NULL;
+  size_t rl = 0;
+  assert_int_equal(0, token_b32_decode(&raw, &rl, c->token, strlen(c->token)));
+  /* tag, array(4), bstr(13) holding a2 01 27 04 48 <kid> */
+  static const unsigned char head[] = {0xd2, 0x84, 0x4d, 0xa2, 0x01, 0x27, 0x04, 0x48};
+  assert_true(rl > sizeof head);
+  assert_memory_equal(raw, head, sizeof head);
+  static const struct {
+    size_t at;
+    unsigned char byte;
+  } edits[] = {
+      {6, 0x01}, /* kid under the alg key: alg twice */
+      {4, 0x04}, /* alg under the kid key: kid twice */
+      {6, 0x05}, /* a key that is neither */
+      {5, 0x26}, /* alg -7 (ES256) instead of EdDSA */
+  };
+  for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+    unsigned char keep = raw[edits[i].at];
+    raw[edits[i].at] = edits[i].byte;
+    char *t = token_b32_encode(raw, rl);
+    struct cert_verification *v = malloc(sizeof *v);
+    assert_non_null(v);
+    cert_qr_token_verify(v, t, strlen(t), c->keys.trusted, 2, NOW);
+    assert_int_equal(CERT_NOT_GENUINE, v->verdict);
+    assert_string_equal(v->reason, "protected header must be exactly alg EdDSA and a kid");
+    free(v);
+    free(t);
+    raw[edits[i].at] = keep;
+  }
+  free(raw);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip),
@@ -287,6 +323,7 @@ int main(void) {
       cmocka_unit_test(test_swapped_kid_and_strangers),
       cmocka_unit_test(test_cross_protocol),
       cmocka_unit_test(test_hostile_cbor),
+      cmocka_unit_test(test_protected_header_keys),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

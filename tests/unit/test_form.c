@@ -396,6 +396,74 @@ static void test_from_text(void **state) {
   exam_free(exam);
 }
 
+/* A form's compact order (item pointers, items per unit, option indices) writes the same text
+ * as the form itself; an order that is short, long or names an option the item lacks is
+ * refused. */
+static void test_view_order_is_the_form_view(void **state) {
+  (void)state;
+  struct exam *exam = load("true");
+  struct exam_view *view = NULL;
+  assert_int_equal(exam_view_new(&view, exam), 0);
+  for (uint64_t seed = 0; seed < 50; seed++) {
+    struct exam_form *form = NULL;
+    assert_int_equal(exam_form_assemble(&form, exam, seed), 0);
+    uint32_t unit_nitems[16];
+    const struct exam_item *items[64];
+    uint16_t opts[257]; /* one spare for the too-long case */
+    size_t ni = 0, no = 0;
+    assert_true(form->nunits <= 16);
+    for (size_t u = 0; u < form->nunits; u++) {
+      unit_nitems[u] = (uint32_t)form->units[u].nitems;
+      for (size_t i = 0; i < form->units[u].nitems; i++) {
+        const struct form_item *fi = &form->units[u].items[i];
+        assert_true(ni < 64 && no + fi->noptions <= 256);
+        items[ni++] = fi->item;
+        for (size_t o = 0; o < fi->noptions; o++) {
+          opts[no++] = (uint16_t)(fi->options[o] - fi->item->options);
+        }
+      }
+    }
+    struct exam_form_order order = {.exam = exam,
+                                    .unit_nitems = unit_nitems,
+                                    .items = items,
+                                    .nitems = ni,
+                                    .opts = opts,
+                                    .nopts = no};
+    size_t n = exam_view_form_size(view, form);
+    assert_true(n != SIZE_MAX);
+    assert_int_equal(exam_view_order_size(view, &order), n);
+    char *want = malloc(n + 1), *got = malloc(n + 1);
+    assert_non_null(want);
+    assert_non_null(got);
+    assert_int_equal(exam_view_form_write(view, form, want), n);
+    assert_int_equal(exam_view_order_write(view, &order, got), n);
+    assert_memory_equal(got, want, n);
+    /* One option fewer or more than the items have, or an item fewer: refused. */
+    if (no > 0) {
+      order.nopts = no - 1;
+      assert_true(exam_view_order_size(view, &order) == SIZE_MAX);
+      order.nopts = no;
+      uint16_t keep = opts[no - 1];
+      opts[no - 1] = 999;
+      assert_true(exam_view_order_size(view, &order) == SIZE_MAX);
+      opts[no - 1] = keep;
+    }
+    opts[no] = 0;
+    order.nopts = no + 1;
+    assert_true(exam_view_order_size(view, &order) == SIZE_MAX);
+    order.nopts = no;
+    order.nitems = ni - 1;
+    assert_true(exam_view_order_size(view, &order) == SIZE_MAX);
+    order.nitems = ni;
+    assert_int_equal(exam_view_order_size(view, &order), n);
+    free(want);
+    free(got);
+    exam_form_free(form);
+  }
+  exam_view_free(view);
+  exam_free(exam);
+}
+
 /* A form of another exam (or version) is refused rather than spliced from the wrong pieces. */
 static void test_view_refuses_another_exams_form(void **state) {
   (void)state;
@@ -421,6 +489,7 @@ int main(void) {
       cmocka_unit_test(test_candidate_view_has_no_keys),
       cmocka_unit_test(test_view_text_is_the_candidate_view),
       cmocka_unit_test(test_view_refuses_another_exams_form),
+      cmocka_unit_test(test_view_order_is_the_form_view),
       cmocka_unit_test(test_from_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

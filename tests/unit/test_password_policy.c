@@ -206,6 +206,10 @@ static void test_codes_and_messages(void **state) {
   for (int v = PASSWORD_POLICY_OK; v <= PASSWORD_POLICY_ERROR; v++) {
     assert_true(strlen(password_policy_message((enum password_policy_verdict)v)) > 0);
   }
+  /* A value that is no verdict reads as the error. */
+  assert_string_equal("error", password_policy_code((enum password_policy_verdict)99));
+  assert_string_equal("password could not be checked",
+                      password_policy_message((enum password_policy_verdict)99));
 }
 
 int main(void) {

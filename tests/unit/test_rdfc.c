@@ -174,6 +174,24 @@ static void test_parse_refuses(void **state) {
   expect_parse_error("# fine\r\n<a:b> <a:c> <a:d> .\r\n<a:b>\r\n", "3:6: expected predicate");
 }
 
+/* Every one-character string escape (ECHAR) stands for its character; IRIs take only \u. */
+static void test_parse_string_escapes(void **state) {
+  (void)state;
+  const char *text = "<a:s> <a:p> \"\\t\\b\\n\\r\\f\\\"\\'\\\\x\" .\n"
+                     "<a:s\\u0041> <a:p> \"\" .\n";
+  struct rdf_dataset *d = NULL;
+  char err[200] = "";
+  assert_int_equal(0, rdf_nquads_parse(&d, text, strlen(text), err, sizeof err));
+  assert_int_equal(2, d->nquads);
+  assert_string_equal("\t\b\n\r\f\"'\\x", d->quads[0].object.value);
+  assert_string_equal("a:sA", d->quads[1].subject.value);
+  assert_string_equal("", d->quads[1].object.value);
+  rdf_dataset_free(d);
+  expect_parse_error("<a:b\\n> <a:c> <a:d> .\n", "1:5: only \\u and \\U escapes");
+  expect_parse_error("<a:b <a:c> <a:d> .\n", "1:5: character not allowed");
+  expect_parse_error("<a:b\n", "1:1: unterminated IRI");
+}
+
 static void test_parse_accepts(void **state) {
   (void)state;
   const char *text = "# comment\n"
@@ -393,9 +411,13 @@ static void test_rings(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_w3c_suite),     cmocka_unit_test(test_parse_refuses),
-      cmocka_unit_test(test_parse_accepts), cmocka_unit_test(test_escapes),
-      cmocka_unit_test(test_dataset_add),   cmocka_unit_test(test_relabelling_invariance),
+      cmocka_unit_test(test_w3c_suite),
+      cmocka_unit_test(test_parse_refuses),
+      cmocka_unit_test(test_parse_accepts),
+      cmocka_unit_test(test_parse_string_escapes),
+      cmocka_unit_test(test_escapes),
+      cmocka_unit_test(test_dataset_add),
+      cmocka_unit_test(test_relabelling_invariance),
       cmocka_unit_test(test_rings),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
