@@ -3,8 +3,8 @@
  * (jsontext.c) both double their capacity until the text fits, and both keep a sticky
  * failure flag after running out of memory.
  */
-#ifndef UJIKOM_GROWBUF_H
-#define UJIKOM_GROWBUF_H
+#ifndef UJIKOM_HTTP_GROWBUF_H
+#define UJIKOM_HTTP_GROWBUF_H
 
 #include <stdbool.h>
 #include <stddef.h>
