@@ -2,6 +2,8 @@
  * `ujikom admin create`: makes the first administrator (or an assessor) from the command
  * line. The password is read from standard input or a no-echo prompt, never from argv
  * (argv is visible to every user through ps and /proc).
+ * `ujikom admin reset-2fa`: removes a staff member's second factor (audited), for a lost
+ * device; they enrol again after their next log-in.
  */
 #include <errno.h>
 #include <openssl/crypto.h>
@@ -14,6 +16,7 @@
 #include "cli/commands.h"
 #include "common/accounts.h"
 #include "common/config.h"
+#include "common/second_factor.h"
 #include "store/store.h"
 #include "ujikom/password.h"
 
@@ -23,7 +26,9 @@ static void admin_usage(FILE *out) {
           "                           [--data-dir DIR]\n"
           "  Creates an account (default role: admin). The password is read from standard\n"
           "  input (one line) or, on a terminal, from a prompt that does not echo.\n"
-          "  The scrypt cost comes from UJIKOM_KDF_LOG2N (default %d).\n",
+          "  The scrypt cost comes from UJIKOM_KDF_LOG2N (default %d).\n"
+          "       ujikom admin reset-2fa EMAIL [--data-dir DIR]\n"
+          "  Removes the account's second factor (TOTP and recovery codes); audited.\n",
           PASSWORD_LOG2N_DEFAULT);
 }
 
@@ -106,6 +111,49 @@ static unsigned kdf_cost(void) {
   return (unsigned)v;
 }
 
+/* `ujikom admin reset-2fa EMAIL [--data-dir DIR]`. */
+static int reset_second_factor(int argc, char **argv) {
+  char db[600];
+  const char *email = argc > 2 && '-' != argv[2][0] ? argv[2] : NULL;
+  struct store *s = NULL;
+  int64_t id = 0;
+  int store_rc = STORE_OK;
+  int status = 1;
+  /* After the address only --data-dir (cli_data_dir reads it) may follow. */
+  for (int i = NULL == email ? 2 : 3; i < argc; i++) {
+    if (!cli_skip_data_dir(argc, argv, &i)) {
+      fprintf(stderr, "ujikom admin reset-2fa: unexpected argument '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  if (NULL == email || '\0' == email[0] || strlen(email) > 254) {
+    fprintf(stderr, "ujikom admin reset-2fa: the account's e-mail address is required\n");
+    return 2;
+  }
+  cli_db_path(argc, argv, db, sizeof db);
+  s = cli_store_open("admin", db, true);
+  if (NULL == s) {
+    return 1;
+  }
+  switch (second_factor_reset(&id, s, STORE_AUDIT_SYSTEM, email, &store_rc)) {
+  case SECOND_FACTOR_OK:
+    printf("removed the second factor of account %lld (%s)\n", (long long)id, email);
+    status = 0;
+    break;
+  case SECOND_FACTOR_NO_ACCOUNT:
+    fprintf(stderr, "ujikom admin reset-2fa: no account with the e-mail %s\n", email);
+    break;
+  case SECOND_FACTOR_NOT_ENROLLED:
+    fprintf(stderr, "ujikom admin reset-2fa: %s has no second factor\n", email);
+    break;
+  default:
+    fprintf(stderr, "ujikom admin reset-2fa: the store failed (%s)\n", store_rc_name(store_rc));
+    break;
+  }
+  store_close(s);
+  return status;
+}
+
 /* `admin create`'s options. */
 struct admin_args {
   const char *email, *name, *role_text;
@@ -116,6 +164,9 @@ static int admin_args(int argc, char **argv, struct admin_args *a) {
   if (argc < 2 || cli_is_help(argv[1])) {
     admin_usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
+  }
+  if (0 == strcmp(argv[1], "reset-2fa")) {
+    return reset_second_factor(argc, argv);
   }
   if (0 != strcmp(argv[1], "create")) {
     fprintf(stderr, "ujikom admin: unknown subcommand '%s'\n", argv[1]);

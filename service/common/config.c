@@ -74,6 +74,8 @@ const struct config_option config_options[] = {
      "Seconds after which counted login failures are forgotten"},
     {"verify-lookups-per-hour", L(verify_lookups_per_hour), "120", 1, 1000000,
      "Certificate-number look-ups on the verify form one client address may make per hour"},
+    {"staff-2fa", S(staff_2fa), "optional", 0, 0,
+     "optional or required: whether admins and assessors must enrol a second factor (TOTP)"},
     {"register-per-hour", L(register_per_hour), "50", 1, 100000,
      "New accounts one client address may register per hour (a test site's cohort may share "
      "one address)"},

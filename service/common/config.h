@@ -45,6 +45,7 @@ struct config {
   long login_window_s;          /* failures older than this are forgotten */
   long verify_lookups_per_hour; /* serial look-ups per client address per hour */
   long register_per_hour;       /* new accounts per client address per hour */
+  char staff_2fa[12];           /* optional or required: a second factor for staff */
   /* --- certificates --- */
   long cert_validity_years;
   char cert_issuer[256]; /* issuer name on certificates (signed claim) */

@@ -13,6 +13,8 @@ struct store;      /* service/store/store.h */
 struct catalog;    /* service/common/catalog.h: exams and subsectors loaded from exams/ */
 struct keystore;   /* service/common/keystore.h: Ed25519 signing keys under the data dir */
 struct form_index; /* service/common/form_index.h: items of recently used attempt forms */
+/* service/common/second_factor.h: the keys that seal staff TOTP secrets */
+struct second_factor_key;
 
 struct svc {
   const struct config *cfg;
@@ -23,6 +25,8 @@ struct svc {
   struct keystore *_Atomic keys;
   int64_t started_ms;       /* wall clock at start, for /healthz uptime */
   struct form_index *forms; /* thread-safe itself; may be NULL (no cache) */
+  /* common/second_factor.h: seals staff TOTP secrets; immutable once loaded */
+  struct second_factor_key *second_factor_key;
 };
 
 #endif

@@ -21,6 +21,7 @@
 #include "common/issue.h"
 #include "common/keystore.h"
 #include "common/log.h"
+#include "common/second_factor.h"
 #include "common/svc.h"
 #include "http/httpd.h"
 #include "http/routes.h"
@@ -181,6 +182,10 @@ static int read_options(struct config *cfg, int argc, char **argv) {
     fprintf(stderr, "ujikomd: --event-loop: '%s' is not epoll or poll\n", cfg->event_loop);
     return 2;
   }
+  if (!second_factor_mode_valid(cfg->staff_2fa)) {
+    fprintf(stderr, "ujikomd: --staff-2fa: '%s' is not optional or required\n", cfg->staff_2fa);
+    return 2;
+  }
   return -1;
 }
 
@@ -226,6 +231,10 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
   }
   svc->keys = ks;
   old_keys[(*n_old_keys)++] = ks;
+  if (0 != second_factor_key_open(&svc->second_factor_key, cfg->data_dir, true, err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: second factor key: %s\n", err);
+    return -1;
+  }
   if (0 != catalog_open(&svc->catalog, cfg->exams_dir, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: exams: %s\n", err);
     return -1;
@@ -317,6 +326,7 @@ cleanup:
   for (size_t i = 0; i < n_old_keys; i++) {
     keystore_free(old_keys[i]);
   }
+  second_factor_key_free(svc.second_factor_key);
   store_close(svc.store);
   if (0 == status) {
     log_msg(LOG_INFO, NULL, "stopped cleanly");

@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 
 #include "common/log.h"
+#include "common/second_factor.h"
 #include "http/ratelimit.h"
 #include "http/reply.h"
 #include "store/store.h"
@@ -321,7 +322,7 @@ static int read_user(struct svc *svc, const char *email, int64_t id, struct stor
  * password hash is freed and the loaded account's hash wiped either way. Returns ret. */
 static int session_end(int ret, char out_token[SESSION_TOKEN_LEN + 1], char *new_hash,
                        struct store_user *u) {
-  if (0 != ret) {
+  if (ret < 0) {
     OPENSSL_cleanse(out_token, SESSION_TOKEN_LEN + 1);
     out_token[0] = '\0';
   }
@@ -427,18 +428,73 @@ static int login_device_remember(struct req *r, struct login_device *dev, struct
   return 0;
 }
 
+/* After a correct password: a staff account with a confirmed second factor gets a log-in
+ * ticket in out_token instead of a session (AUTH_SECOND_FACTOR_DUE); 0 when no factor is
+ * due; -1 after replying. */
+static int second_factor_ticket(struct req *r, const struct store_user *u,
+                                char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
+  int store_rc = STORE_OK;
+  if (!second_factor_due(r->svc, u->id, u->role, &store_rc)) {
+    return STORE_OK == store_rc ? 0 : (reply_store_error(r, store_rc, "second factor"), -1);
+  }
+  enum second_factor_rc sr =
+      second_factor_ticket_issue(out_token, r->svc, u->id, r->now_ms, &store_rc);
+  if (SECOND_FACTOR_STORE_FAILED == sr) {
+    reply_store_error(r, store_rc, "login ticket");
+    return -1;
+  }
+  if (SECOND_FACTOR_OK != sr) {
+    reply_error(r, ERR_INTERNAL, NULL);
+    return -1;
+  }
+  out_user->id = u->id;
+  out_user->role = u->role;
+  snprintf(out_user->name, sizeof out_user->name, "%s", u->name);
+  snprintf(out_user->email, sizeof out_user->email, "%s", u->email);
+  log_msg(LOG_INFO, r->request_id, "account %lld: password accepted, second factor due",
+          (long long)u->id);
+  return AUTH_SECOND_FACTOR_DUE;
+}
+
+/* The end of every successful log-in (the password, or the password and then the second
+ * factor): the bucket the attempt counted in is cleared and the device remembered in the
+ * session's transaction (lc, which may already carry a rehashed password), the session the
+ * request came with ends, a new one starts, and the device cookie is set. 0, or -1 after
+ * replying. */
+static int login_finish(struct req *r, struct login_ctx *lc, const struct store_user *u,
+                        struct login_device *dev, char out_token[SESSION_TOKEN_LEN + 1],
+                        struct req_user *out_user) {
+  char reset_key[RATELIMIT_LOGIN_KEY_MAX];
+  char old_hash[SESSION_HASH_LEN + 1];
+  bool cookie = false;
+  const char *old_token;
+  if (0 !=
+      ratelimit_login_key(reset_key, sizeof reset_key, u->email, dev->known ? dev->hash : NULL)) {
+    reply_error(r, ERR_INTERNAL, NULL);
+    return -1;
+  }
+  lc->reset_key = reset_key;
+  bool remember = 0 == login_device_remember(r, dev, lc);
+  old_token = auth_request_token(r, &cookie);
+  if (NULL != old_token && 0 == session_token_hash(old_hash, old_token)) {
+    lc->old_hash = old_hash;
+  }
+  if (0 != start_session(r, lc, u, u->role, out_token, out_user)) {
+    return -1;
+  }
+  if (remember) {
+    reply_cookie(r, AUTH_DEVICE_COOKIE, dev->token, AUTH_DEVICE_MAX_AGE_S, true);
+  }
+  return 0;
+}
+
 int auth_login(struct req *r, const char *email, const char *password,
                char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
   const struct config *cfg = r->svc->cfg;
   struct store_user u;
   struct login_ctx lc;
   struct login_device dev;
-  char old_hash[SESSION_HASH_LEN + 1];
-  char reset_key[RATELIMIT_LOGIN_KEY_MAX];
   char *rehash = NULL;
-  bool cookie = false;
-  bool remember = false;
-  const char *old_token;
   enum password_result pr;
   enum role role;
   int ret = -1;
@@ -487,27 +543,18 @@ int auth_login(struct req *r, const char *email, const char *password,
     reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
     goto cleanup;
   }
-  /* Password right, account enabled: the session starts below. The bucket the attempt
-   * counted in is cleared and the device remembered in the session's transaction. */
-  if (0 != ratelimit_login_key(reset_key, sizeof reset_key, email, dev.known ? dev.hash : NULL)) {
-    reply_error(r, ERR_INTERNAL, NULL);
+  int due = second_factor_ticket(r, &u, out_token, out_user);
+  if (0 != due) {
+    ret = due; /* a ticket for the code step, or replied */
     goto cleanup;
   }
-  lc.reset_key = reset_key;
-  remember = 0 == login_device_remember(r, &dev, &lc);
+  /* Password right, account enabled: the session starts (login_finish). */
   if (password_needs_rehash(u.password_hash, (unsigned)cfg->kdf_log2n) &&
       PASSWORD_OK == auth_password_hash(&rehash, password, (unsigned)cfg->kdf_log2n)) {
     lc.rehash = rehash;
   }
-  old_token = auth_request_token(r, &cookie);
-  if (NULL != old_token && 0 == session_token_hash(old_hash, old_token)) {
-    lc.old_hash = old_hash;
-  }
-  if (0 != start_session(r, &lc, &u, role, out_token, out_user)) {
+  if (0 != login_finish(r, &lc, &u, &dev, out_token, out_user)) {
     goto cleanup;
-  }
-  if (remember) {
-    reply_cookie(r, AUTH_DEVICE_COOKIE, dev.token, AUTH_DEVICE_MAX_AGE_S, true);
   }
   log_msg(LOG_INFO, r->request_id, "account %lld logged in%s", (long long)u.id,
           dev.known ? " from a known device" : "");
@@ -636,4 +683,117 @@ int auth_logout_all(struct req *r, int64_t user_id, int64_t *out_n) {
     *out_n = c.n;
   }
   return 0;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The second factor's log-in step                                                      */
+/* ------------------------------------------------------------------------------------ */
+
+int auth_second_factor_refused(struct req *r, enum second_factor_rc rc, int store_rc) {
+  static const struct {
+    enum second_factor_rc rc;
+    enum err err;
+  } answers[] = {
+      {SECOND_FACTOR_NOT_STAFF, ERR_SECOND_FACTOR_STAFF_ONLY},
+      {SECOND_FACTOR_ALREADY_ENROLLED, ERR_SECOND_FACTOR_ENROLLED},
+      {SECOND_FACTOR_NOT_PENDING, ERR_SECOND_FACTOR_NOT_PENDING},
+      {SECOND_FACTOR_BAD_CODE, ERR_SECOND_FACTOR_WRONG},
+      {SECOND_FACTOR_WRONG_CODE, ERR_SECOND_FACTOR_WRONG},
+      {SECOND_FACTOR_REPLAYED, ERR_SECOND_FACTOR_REPLAYED},
+      {SECOND_FACTOR_BAD_TICKET, ERR_SECOND_FACTOR_TICKET},
+      {SECOND_FACTOR_NOT_ENROLLED, ERR_SECOND_FACTOR_NONE},
+      {SECOND_FACTOR_OWN_RESET, ERR_SECOND_FACTOR_OWN},
+  };
+  if (SECOND_FACTOR_STORE_FAILED == rc) {
+    return reply_store_error(r, store_rc, "second factor");
+  }
+  for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+    if (answers[i].rc == rc) {
+      return reply_error(r, answers[i].err, NULL);
+    }
+  }
+  log_msg(LOG_ERROR, r->request_id,
+          "second factor: cannot check codes (outcome %d; a sealed secret that does not open "
+          "means second-factor.key changed: reset with ujikom admin reset-2fa)",
+          (int)rc);
+  return reply_error(r, ERR_INTERNAL, NULL);
+}
+
+/* A refused code step. A wrong, malformed or replayed code counts against the client address
+ * like a wrong password (the account's attempt was counted when the step began) and, when
+ * out_refused is not NULL, is left to the caller to answer (AUTH_CODE_REFUSED); anything else
+ * is answered here (-1). */
+static int code_refused(struct req *r, enum second_factor_rc sr, int store_rc,
+                        enum second_factor_rc *out_refused) {
+  if (SECOND_FACTOR_WRONG_CODE == sr || SECOND_FACTOR_BAD_CODE == sr ||
+      SECOND_FACTOR_REPLAYED == sr) {
+    ratelimit_login_failed(r);
+    log_msg(LOG_INFO, r->request_id, "login: second-factor code refused (%s)",
+            SECOND_FACTOR_REPLAYED == sr ? "replayed" : "wrong");
+    if (NULL != out_refused) {
+      *out_refused = sr;
+      return AUTH_CODE_REFUSED;
+    }
+  }
+  auth_second_factor_refused(r, sr, store_rc);
+  return -1;
+}
+
+int auth_login_second_factor(struct req *r, const char *ticket, const char *code,
+                             const char *recovery, char out_token[SESSION_TOKEN_LEN + 1],
+                             struct req_user *out_user, enum second_factor_rc *out_refused) {
+  struct store_user u;
+  struct login_ctx lc;
+  struct login_device dev;
+  const char *given = NULL != code ? code : recovery;
+  bool used_recovery = false;
+  int64_t user_id = 0;
+  int store_rc = STORE_OK;
+  enum second_factor_rc sr;
+  int ret = -1;
+
+  memset(&u, 0, sizeof u);
+  memset(&lc, 0, sizeof lc);
+  memset(&dev, 0, sizeof dev);
+  memset(out_user, 0, sizeof *out_user);
+  out_token[0] = '\0';
+  if (NULL == ticket || (NULL == code) == (NULL == recovery) || strlen(given) > TOTP_INPUT_MAX) {
+    reply_error(r, ERR_INVALID_FIELD,
+                "ticket and exactly one of code and recovery_code are required.");
+    goto cleanup;
+  }
+  sr = second_factor_ticket_user(&user_id, r->svc, ticket, r->now_ms, &store_rc);
+  if (SECOND_FACTOR_OK != sr) {
+    ret = code_refused(r, sr, store_rc, out_refused);
+    goto cleanup;
+  }
+  store_rc = read_user(r->svc, NULL, user_id, &u);
+  if (store_rc < 0) {
+    reply_store_error(r, store_rc, "login look-up");
+    goto cleanup;
+  }
+  if (STORE_NONE == store_rc || u.disabled || 0 == u.role) {
+    reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
+    goto cleanup;
+  }
+  /* The same bucket as the password step: the account's, or this known device's. */
+  login_device_read(r, user_id, &dev);
+  if (RATELIMIT_OK != ratelimit_login_begin(r, u.email, dev.known ? dev.hash : NULL)) {
+    goto cleanup;
+  }
+  sr = second_factor_login(&used_recovery, r->svc, user_id, ticket, code, recovery, r->now_ms,
+                           &store_rc);
+  if (SECOND_FACTOR_OK != sr) {
+    ret = code_refused(r, sr, store_rc, out_refused);
+    goto cleanup;
+  }
+  if (0 != login_finish(r, &lc, &u, &dev, out_token, out_user)) {
+    goto cleanup;
+  }
+  log_msg(LOG_INFO, r->request_id, "account %lld logged in with its second factor%s",
+          (long long)u.id, used_recovery ? " (a recovery code)" : "");
+  ret = 0;
+cleanup:
+  OPENSSL_cleanse(&dev, sizeof dev);
+  return session_end(ret, out_token, NULL, &u);
 }

@@ -6,6 +6,7 @@
 #ifndef UJIKOM_AUTH_H
 #define UJIKOM_AUTH_H
 
+#include "common/second_factor.h"
 #include "http/server.h"
 #include "ujikom/password.h"
 #include "ujikom/session_token.h"
@@ -67,9 +68,28 @@ enum password_result auth_password_verify(const char *hash, const char *password
  * the account, then ends the session the request came with (no session fixation) and starts
  * a new one, remembering the device (device cookie). On 0, out_token holds the new session
  * token (for the cookie / bearer answer) and *out_user the account with its CSRF token.
- * Old-cost password hashes are upgraded on the way. */
+ * Old-cost password hashes are upgraded on the way. AUTH_SECOND_FACTOR_DUE (nothing replied,
+ * no session made): the account is staff with a confirmed second factor, out_token holds a
+ * log-in ticket for auth_login_second_factor and *out_user the account (without CSRF). */
 int auth_login(struct req *r, const char *email, const char *password,
                char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user);
+#define AUTH_SECOND_FACTOR_DUE 1
+
+/* The second step of a staff log-in: the ticket from auth_login and exactly one of code (the
+ * authenticator app's) and recovery (a one-time recovery code). Under the same back-off as
+ * passwords: a wrong or replayed code counts as a wrong password. On 0 a session is made as
+ * by auth_login (out_token, *out_user); -1 after replying (401 wrong/replayed code or an
+ * expired ticket, 429, 503...). With out_refused not NULL a wrong, malformed or replayed code
+ * is counted but not answered: AUTH_CODE_REFUSED with the outcome in *out_refused, so a page
+ * can show its code form again. */
+int auth_login_second_factor(struct req *r, const char *ticket, const char *code,
+                             const char *recovery, char out_token[SESSION_TOKEN_LEN + 1],
+                             struct req_user *out_user, enum second_factor_rc *out_refused);
+#define AUTH_CODE_REFUSED 2
+
+/* Answers a second-factor outcome other than SECOND_FACTOR_OK with its registry error (503
+ * or 500 for the store and for failures of our own). Returns the reply's value. */
+int auth_second_factor_refused(struct req *r, enum second_factor_rc rc, int store_rc);
 
 /* Ends the session the request presented, if any. Never fails towards the client:
  * returns 0, or -1 after replying 503 when the store could not delete it. */

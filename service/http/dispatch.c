@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "common/log.h"
+#include "common/second_factor.h"
 #include "http/auth.h"
 #include "http/handlers.h"
 #include "http/parse.h"
@@ -159,6 +160,31 @@ static int parse_body(struct req *r) {
   return 0; /* other types: the raw body is the handler's to interpret */
 }
 
+/* --staff-2fa required: a staff member without a confirmed second factor reaches only the
+ * routes marked ROUTE_BEFORE_2FA (enrolment, log-out, who am I); a page asked for with GET
+ * sends them to the enrolment page, anything else is 403. True when it replied. */
+static bool second_factor_missing(struct req *r) {
+  struct second_factor_status st;
+  int store_rc = STORE_OK;
+  if (NULL == r->user || (r->route->flags & ROUTE_BEFORE_2FA) ||
+      !second_factor_applies(r->user->role) || !second_factor_enforced(r->svc->cfg)) {
+    return false;
+  }
+  if (SECOND_FACTOR_OK != second_factor_status_get(&st, r->svc, r->user->id, &store_rc)) {
+    reply_store_error(r, store_rc, "second factor");
+    return true;
+  }
+  if (SECOND_FACTOR_STATE_CONFIRMED == st.state) {
+    return false;
+  }
+  if ((r->route->flags & ROUTE_HTML) && 0 == strcmp(r->method, "GET")) {
+    reply_redirect(r, "/account/2fa");
+  } else {
+    reply_error(r, ERR_SECOND_FACTOR_REQUIRED, NULL);
+  }
+  return true;
+}
+
 static void run(struct req *r) {
   if (0 != parse_body(r)) {
     return;
@@ -197,6 +223,9 @@ static void run(struct req *r) {
     }
     if (!(roles & (unsigned)r->user->role)) {
       reply_error(r, ERR_FORBIDDEN, NULL);
+      return;
+    }
+    if (second_factor_missing(r)) {
       return;
     }
   }

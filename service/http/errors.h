@@ -34,6 +34,15 @@
   ERR(WEAK_PASSWORD, 400, "The password is too short or too common.")                              \
   ERR(ACCOUNT_DISABLED, 403, "This account is disabled.")                                          \
   ERR(WRONG_PASSWORD, 403, "The current password is wrong.")                                       \
+  ERR(SECOND_FACTOR_WRONG, 401, "The code is wrong.")                                              \
+  ERR(SECOND_FACTOR_REPLAYED, 401, "This code was already used; wait for the next one.")           \
+  ERR(SECOND_FACTOR_TICKET, 401, "The log-in step has expired; log in with your password again.")  \
+  ERR(SECOND_FACTOR_REQUIRED, 403, "Set up your second factor first, at /account/2fa.")            \
+  ERR(SECOND_FACTOR_ENROLLED, 409, "A second factor is already set up; an admin can reset it.")    \
+  ERR(SECOND_FACTOR_NOT_PENDING, 409, "Start the second-factor set-up first.")                     \
+  ERR(SECOND_FACTOR_STAFF_ONLY, 403, "Only staff accounts have a second factor.")                  \
+  ERR(SECOND_FACTOR_NONE, 409, "This account has no second factor.")                               \
+  ERR(SECOND_FACTOR_OWN, 409, "Your own second factor is reset by another admin or the CLI.")      \
   /* --- exams and attempts --- */                                                                 \
   ERR(EXAM_NOT_FOUND, 404, "No such exam.")                                                        \
   ERR(ATTEMPT_NOT_FOUND, 404, "No such attempt.")                                                  \

@@ -153,6 +153,21 @@ int h_admin_users_disable(struct req *r) {
                               "changed", changed));
 }
 
+/* POST /api/admin/users/:id/2fa/reset: removes a staff member's second factor (audited). */
+int h_admin_users_reset_second_factor(struct req *r) {
+  int64_t id = 0;
+  int store_rc = STORE_OK;
+  if (!parse_id(r->params[0], &id)) {
+    return reply_error(r, ERR_USER_NOT_FOUND, NULL);
+  }
+  enum second_factor_rc rc = second_factor_reset_account(r->svc->store, r->user->id, id, &store_rc);
+  if (SECOND_FACTOR_OK != rc) {
+    return auth_second_factor_refused(r, rc, store_rc);
+  }
+  return reply_json(
+      r, 200, json_pack("{s:{s:I, s:s}}", "user", "id", (json_int_t)id, "second_factor", "none"));
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* attempts */
 

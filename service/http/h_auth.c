@@ -11,6 +11,7 @@
 
 #include "common/accounts.h"
 #include "common/log.h"
+#include "common/second_factor.h"
 #include "http/auth.h"
 #include "http/handlers.h"
 #include "http/ratelimit.h"
@@ -110,6 +111,19 @@ static int reply_session(struct req *r, char token[SESSION_TOKEN_LEN + 1], struc
   return ret;
 }
 
+/* {"second_factor":"totp","ticket":...}: the password was right, the code step is next
+ * (POST /api/auth/login/totp); then wipes the ticket and the user. */
+static int reply_second_factor_due(struct req *r, char ticket[SESSION_TOKEN_LEN + 1],
+                                   struct req_user *u) {
+  json_t *body = json_pack("{s:s, s:s, s:i}", "second_factor", "totp", "ticket", ticket,
+                           "expires_in", SECOND_FACTOR_TICKET_TTL_MS / 1000);
+  reply_header(r, "Cache-Control", "no-store");
+  int ret = reply_json(r, 200, body);
+  OPENSSL_cleanse(ticket, SESSION_TOKEN_LEN + 1);
+  OPENSSL_cleanse(u, sizeof *u);
+  return ret;
+}
+
 int h_auth_register(struct req *r) {
   const char *name;
   const char *email;
@@ -136,7 +150,11 @@ int h_auth_login(struct req *r) {
   if (NULL != bearer && !json_is_boolean(bearer)) {
     return reply_error(r, ERR_INVALID_FIELD, "bearer: must be true or false.");
   }
-  if (0 != auth_login(r, json_str(r, "email"), json_str(r, "password"), token, &u)) {
+  int rc = auth_login(r, json_str(r, "email"), json_str(r, "password"), token, &u);
+  if (AUTH_SECOND_FACTOR_DUE == rc) {
+    return reply_second_factor_due(r, token, &u);
+  }
+  if (0 != rc) {
     return 0; /* already answered */
   }
   return reply_session(r, token, &u, json_is_true(bearer));
@@ -175,4 +193,82 @@ int h_auth_password(struct req *r) {
     return 0; /* already answered */
   }
   return reply_session(r, token, &u, false);
+}
+
+/* --- the staff second factor --- */
+
+int h_auth_login_totp(struct req *r) {
+  struct req_user u;
+  char token[SESSION_TOKEN_LEN + 1];
+  const json_t *bearer = json_is_object(r->json) ? json_object_get(r->json, "bearer") : NULL;
+  if (!json_is_object(r->json) || (NULL != bearer && !json_is_boolean(bearer))) {
+    return reply_error(r, ERR_INVALID_FIELD,
+                       "A JSON object is required, with bearer true or false if given.");
+  }
+  if (0 != auth_login_second_factor(r, json_str(r, "ticket"), json_str(r, "code"),
+                                    json_str(r, "recovery_code"), token, &u, NULL)) {
+    return 0; /* already answered */
+  }
+  return reply_session(r, token, &u, json_is_true(bearer));
+}
+
+static const char *state_name(enum second_factor_state s) {
+  if (SECOND_FACTOR_STATE_CONFIRMED == s) {
+    return "confirmed";
+  }
+  return SECOND_FACTOR_STATE_PENDING == s ? "pending" : "none";
+}
+
+int h_auth_second_factor(struct req *r) {
+  struct second_factor_status st;
+  int store_rc = STORE_OK;
+  enum second_factor_rc rc = second_factor_status_get(&st, r->svc, r->user->id, &store_rc);
+  if (SECOND_FACTOR_OK != rc) {
+    return auth_second_factor_refused(r, rc, store_rc);
+  }
+  return reply_json(r, 200,
+                    json_pack("{s:s, s:b, s:I}", "state", state_name(st.state), "required",
+                              second_factor_enforced(r->svc->cfg), "recovery_codes_left",
+                              (json_int_t)st.recovery_left));
+}
+
+int h_auth_second_factor_enrol(struct req *r) {
+  struct second_factor_enrolment e;
+  int store_rc = STORE_OK;
+  enum second_factor_rc rc =
+      second_factor_enrol_begin(&e, r->svc, r->user->id, r->user->role, r->user->email, &store_rc);
+  if (SECOND_FACTOR_OK != rc) {
+    return auth_second_factor_refused(r, rc, store_rc);
+  }
+  json_t *body =
+      json_pack("{s:s, s:s, s:s}", "state", "pending", "secret", e.secret_b32, "uri", e.uri);
+  second_factor_enrolment_clear(&e);
+  reply_header(r, "Cache-Control", "no-store");
+  return reply_json(r, 200, body);
+}
+
+int h_auth_second_factor_confirm(struct req *r) {
+  char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_TEXT_SIZE];
+  int store_rc = STORE_OK;
+  json_t *list;
+  if (!reply_need_object(r)) {
+    return 0;
+  }
+  const char *code = json_str(r, "code");
+  if (NULL == code || strlen(code) > TOTP_INPUT_MAX) {
+    return reply_error(r, ERR_INVALID_FIELD, "code: the 6 digits the app shows are required.");
+  }
+  enum second_factor_rc rc =
+      second_factor_enrol_confirm(codes, r->svc, r->user->id, code, r->now_ms, &store_rc);
+  if (SECOND_FACTOR_OK != rc) {
+    return auth_second_factor_refused(r, rc, store_rc);
+  }
+  list = json_array();
+  for (size_t i = 0; NULL != list && i < TOTP_RECOVERY_COUNT; i++) {
+    json_array_append_new(list, json_string(codes[i]));
+  }
+  OPENSSL_cleanse(codes, sizeof codes);
+  log_msg(LOG_INFO, r->request_id, "account %lld enrolled a second factor", (long long)r->user->id);
+  reply_header(r, "Cache-Control", "no-store");
+  return reply_json(r, 200, json_pack("{s:s, s:o}", "state", "confirmed", "recovery_codes", list));
 }

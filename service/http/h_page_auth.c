@@ -1,7 +1,8 @@
 /*
  * Log-in, registration and log-out pages. The forms post to page routes that call the same
  * account functions as the JSON API (auth_login, h_auth_register_account, auth_logout); only
- * the answer differs: a redirect to the user's start page instead of JSON.
+ * the answer differs: a redirect to the user's start page instead of JSON. A staff account with
+ * a second factor gets the code form after its password (auth_login_second_factor).
  */
 #include <string.h>
 
@@ -92,12 +93,34 @@ static bool blank(const char *s) {
   return NULL == s || '\0' == s[0];
 }
 
+/* The code step of a staff log-in: the ticket travels in a hidden field (the page is never
+ * cached), the code or a recovery code is typed; error_key says why the last one was not
+ * taken. */
+static int code_form(struct req *r, unsigned status, const char *ticket, const char *error_key) {
+  struct html *h = form_begin(r, "auth.code_title", error_key, "/login/totp");
+  if (NULL == h) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  HTML_LIT(h, "<input type=\"hidden\" name=\"ticket\"");
+  html_attr(h, "value", ticket);
+  HTML_LIT(h, ">");
+  field(h, "code", "text", L(r, "auth.code"), L(r, "auth.code_hint"), NULL, "one-time-code");
+  reply_header(r, "Cache-Control", "no-store");
+  return form_end(r, h, status, "auth.submit_code", "/login", "auth.code_restart");
+}
+
 /* Logs in and sends the user to their start page (on failure auth_login has replied: wrong
- * password, back-off, disabled account). */
+ * password, back-off, disabled account), or to the code form when a second factor is due. */
 static int sign_in(struct req *r, const char *email, const char *password) {
   char token[44];
   struct req_user user;
-  if (0 != auth_login(r, email, password, token, &user)) {
+  int rc = auth_login(r, email, password, token, &user);
+  if (AUTH_SECOND_FACTOR_DUE == rc) {
+    rc = code_form(r, 200, token, NULL);
+    memset(token, 0, sizeof(token));
+    return rc;
+  }
+  if (0 != rc) {
     return 0;
   }
   auth_set_cookie(r, token);
@@ -119,6 +142,44 @@ int h_page_login(struct req *r) {
     return login_form(r, 400, "auth.invalid", email);
   }
   return sign_in(r, email, password);
+}
+
+/* True when s, spaces aside, is six digits: a code from the app rather than a recovery code. */
+static bool looks_like_code(const char *s) {
+  size_t digits = 0;
+  for (; '\0' != *s; s++) {
+    if (*s >= '0' && *s <= '9') {
+      digits++;
+    } else if (' ' != *s) {
+      return false;
+    }
+  }
+  return 6 == digits;
+}
+
+int h_page_login_totp(struct req *r) {
+  const char *ticket = req_form(r, "ticket");
+  const char *code = req_form(r, "code");
+  char token[44];
+  struct req_user user;
+  if (blank(ticket) || blank(code)) {
+    return login_form(r, 400, "auth.invalid", NULL);
+  }
+  bool totp = looks_like_code(code);
+  enum second_factor_rc refused = SECOND_FACTOR_OK;
+  int rc = auth_login_second_factor(r, ticket, totp ? code : NULL, totp ? NULL : code, token, &user,
+                                    &refused);
+  if (AUTH_CODE_REFUSED == rc) {
+    return code_form(r, 401, ticket,
+                     SECOND_FACTOR_REPLAYED == refused ? "err.second_factor_replayed"
+                                                       : "err.second_factor_wrong");
+  }
+  if (0 != rc) {
+    return 0;
+  }
+  auth_set_cookie(r, token);
+  memset(token, 0, sizeof(token));
+  return reply_redirect(r, start_page(user.role));
 }
 
 int h_page_register_form(struct req *r) {

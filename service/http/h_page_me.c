@@ -2,17 +2,23 @@
  * The candidate's dashboard: their attempts with status and deadline, per-unit results
  * with the assessor's feedback (or "awaiting assessor review"), certificates with their
  * download and verification links, and the appeal form for decided attempts.
+ * Also a staff member's second-factor page: enrolment (QR code and the secret as text), the
+ * confirmation with a first code, the recovery codes shown once, and the state afterwards.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "common/attempts.h"
 #include "common/catalog.h"
+#include "common/second_factor.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/layout.h"
 #include "store/store.h"
+#include "ujikom/cert_render.h"
 #include "ujikom/timefmt.h"
 
 #define ME_MAX_ATTEMPTS 50
@@ -347,4 +353,147 @@ cleanup:
   store_attempt_list_free(list, n);
   store_cert_list_free(certs, ncerts);
   return ret;
+}
+
+/* --- the staff second factor --------------------------------------------------------- */
+
+/* Opens the second-factor page with its heading and, when error_key is set, the error. */
+static struct html *second_factor_page(const struct req *r, const char *error_key) {
+  struct html *h = html_new();
+  if (NULL == h) {
+    return NULL;
+  }
+  layout_begin(h, r, L(r, "auth.twofa_title"));
+  html_fmt(h, "<h1>%s</h1>", L(r, "auth.twofa_title"));
+  if (NULL != error_key) {
+    html_fmt(h, "<p class=\"notice err\" role=\"alert\">%s</p>", L(r, error_key));
+  }
+  return h;
+}
+
+/* A form with one button posting to action (and, with code_field, the code input). */
+static void second_factor_form(struct html *h, const struct req *r, const char *action,
+                               bool code_field, const char *submit_key) {
+  html_fmt(h, "<form method=\"post\" action=\"%s\" class=\"card\">", action);
+  layout_csrf_field(h, r);
+  if (code_field) {
+    html_fmt(h, "<label for=\"code\">%s</label>", L(r, "auth.twofa_code"));
+    HTML_LIT(h, "<input required type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" "
+                "autocomplete=\"one-time-code\" maxlength=\"16\">");
+  }
+  html_fmt(h, "<p><button type=\"submit\">%s</button></p></form>", L(r, submit_key));
+}
+
+/* Sends the page; second-factor pages carry secrets or codes and are never cached. */
+static int second_factor_reply(struct req *r, struct html *h, unsigned status) {
+  layout_end(h, r);
+  reply_header(r, "Cache-Control", "no-store");
+  return layout_reply(r, status, h);
+}
+
+/* The page for the account's state: enrolled (with recovery codes left), or the button that
+ * begins an enrolment. */
+static int second_factor_state_page(struct req *r, unsigned status, const char *error_key) {
+  struct second_factor_status st;
+  int store_rc = STORE_OK;
+  if (SECOND_FACTOR_OK != second_factor_status_get(&st, r->svc, r->user->id, &store_rc)) {
+    return layout_store_error(r, store_rc);
+  }
+  struct html *h = second_factor_page(r, error_key);
+  if (NULL == h) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  if (SECOND_FACTOR_STATE_CONFIRMED == st.state) {
+    html_fmt(h, "<p class=\"notice ok\">%s</p><p>", L(r, "auth.twofa_active"));
+    char left[24];
+    snprintf(left, sizeof left, "%lld", (long long)st.recovery_left);
+    html_text_sub(h, L(r, "auth.twofa_codes_left"), "n", left, (const char *)NULL);
+    html_fmt(h, "</p><p>%s</p>", L(r, "auth.twofa_reset_hint"));
+  } else {
+    if (second_factor_enforced(r->svc->cfg)) {
+      html_fmt(h, "<p class=\"notice\">%s</p>", L(r, "auth.twofa_required"));
+    }
+    html_fmt(h, "<p>%s</p>", L(r, "auth.twofa_intro"));
+    second_factor_form(h, r, "/account/2fa/enrol", false, "auth.twofa_begin");
+  }
+  return second_factor_reply(r, h, status);
+}
+
+int h_page_second_factor(struct req *r) {
+  return second_factor_state_page(r, 200, NULL);
+}
+
+int h_page_second_factor_enrol(struct req *r) {
+  struct second_factor_enrolment e;
+  struct cert_qr qr = {0};
+  char *svg = NULL;
+  size_t svg_len = 0;
+  int store_rc = STORE_OK;
+  enum second_factor_rc rc =
+      second_factor_enrol_begin(&e, r->svc, r->user->id, r->user->role, r->user->email, &store_rc);
+  if (SECOND_FACTOR_ALREADY_ENROLLED == rc) {
+    return second_factor_state_page(r, 409, NULL);
+  }
+  if (SECOND_FACTOR_STORE_FAILED == rc) {
+    return layout_store_error(r, store_rc);
+  }
+  if (SECOND_FACTOR_OK != rc || 0 != cert_qr_encode(&qr, e.uri) ||
+      0 != cert_qr_svg(&svg, &svg_len, &qr, L(r, "auth.twofa_qr_title"))) {
+    cert_qr_free(&qr);
+    second_factor_enrolment_clear(&e);
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  cert_qr_free(&qr);
+  struct html *h = second_factor_page(r, NULL);
+  if (NULL != h) {
+    html_fmt(h, "<p>%s</p><div class=\"qr\">", L(r, "auth.twofa_scan"));
+    html_raw_(h, svg, svg_len);
+    html_fmt(h, "</div><p>%s <code id=\"secret\">", L(r, "auth.twofa_manual"));
+    html_text(h, e.secret_b32);
+    HTML_LIT(h, "</code></p>");
+    second_factor_form(h, r, "/account/2fa/confirm", true, "auth.twofa_confirm");
+  }
+  OPENSSL_cleanse(svg, svg_len);
+  free(svg);
+  second_factor_enrolment_clear(&e);
+  if (NULL == h) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return second_factor_reply(r, h, 200);
+}
+
+int h_page_second_factor_confirm(struct req *r) {
+  char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_TEXT_SIZE];
+  const char *code = req_form(r, "code");
+  int store_rc = STORE_OK;
+  enum second_factor_rc rc =
+      NULL == code || strlen(code) > TOTP_INPUT_MAX
+          ? SECOND_FACTOR_BAD_CODE
+          : second_factor_enrol_confirm(codes, r->svc, r->user->id, code, r->now_ms, &store_rc);
+  if (SECOND_FACTOR_STORE_FAILED == rc) {
+    return layout_store_error(r, store_rc);
+  }
+  if (SECOND_FACTOR_WRONG_CODE == rc || SECOND_FACTOR_BAD_CODE == rc ||
+      SECOND_FACTOR_REPLAYED == rc) {
+    return second_factor_state_page(r, 400, "auth.twofa_wrong_code");
+  }
+  if (SECOND_FACTOR_OK != rc) {
+    return second_factor_state_page(r, 409, "auth.twofa_not_pending");
+  }
+  struct html *h = second_factor_page(r, NULL);
+  if (NULL != h) {
+    html_fmt(h, "<p class=\"notice ok\">%s</p><p>%s</p><ol class=\"recovery-codes\">",
+             L(r, "auth.twofa_active"), L(r, "auth.twofa_codes_once"));
+    for (size_t i = 0; i < TOTP_RECOVERY_COUNT; i++) {
+      HTML_LIT(h, "<li><code>");
+      html_text(h, codes[i]);
+      HTML_LIT(h, "</code></li>");
+    }
+    HTML_LIT(h, "</ol>");
+  }
+  OPENSSL_cleanse(codes, sizeof codes);
+  if (NULL == h) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return second_factor_reply(r, h, 200);
 }

@@ -21,6 +21,10 @@ int h_auth_logout(struct req *r);
 int h_auth_logout_all(struct req *r);
 int h_auth_me(struct req *r);
 int h_auth_password(struct req *r);
+int h_auth_login_totp(struct req *r);
+int h_auth_second_factor(struct req *r);
+int h_auth_second_factor_enrol(struct req *r);
+int h_auth_second_factor_confirm(struct req *r);
 /* Registers a candidate (the JSON API and the registration page both come here): the
  * accounts module's checks, then the per-address registration limit, then the account.
  * Returns 0 with *out_id, or -1 after replying (400/409/429/503...). */
@@ -79,6 +83,7 @@ int h_appeals_assign(struct req *r);
 int h_admin_users_create(struct req *r);
 int h_admin_users_list(struct req *r);
 int h_admin_users_disable(struct req *r);
+int h_admin_users_reset_second_factor(struct req *r);
 int h_admin_attempts_list(struct req *r);
 int h_admin_attempts_extra_time(struct req *r);
 int h_admin_analysis(struct req *r);
@@ -90,11 +95,15 @@ int h_static(struct req *r);
 int h_lang(struct req *r);
 int h_page_login_form(struct req *r);
 int h_page_login(struct req *r);
+int h_page_login_totp(struct req *r);
 int h_page_register_form(struct req *r);
 int h_page_register(struct req *r);
 int h_page_logout(struct req *r);
 int h_page_home(struct req *r);
 int h_page_me(struct req *r);
+int h_page_second_factor(struct req *r);
+int h_page_second_factor_enrol(struct req *r);
+int h_page_second_factor_confirm(struct req *r);
 int h_page_exam_start(struct req *r);
 int h_page_attempt(struct req *r);
 int h_page_attempt_save(struct req *r);

@@ -239,6 +239,9 @@ void layout_begin_script(struct html *h, const struct req *r, const char *title,
     if (ROLE_ADMIN == r->user->role) {
       nav_link(h, r, "/admin", "nav.admin");
     }
+    if (0 != (r->user->role & ROLE_STAFF)) {
+      nav_link(h, r, "/account/2fa", "nav.second_factor");
+    }
     nav_link(h, r, "/verify", "nav.verify");
     HTML_LIT(h, "<li><form class=\"inline\" method=\"post\" action=\"/logout\">");
     layout_csrf_field(h, r);

@@ -15,6 +15,9 @@ enum route_flags {
   ROUTE_HASHES = 1u << 2,  /* hashes a password: runs on the password threads, not a writer's */
   ROUTE_FORM = 1u << 3,    /* a page form acting through the API handler of the row: its
                               fields become that handler's JSON body (h_page_form_bridge) */
+  /* reachable by staff who must still enrol a second factor (--staff-2fa required): the
+   * enrolment, logging out, who am I */
+  ROUTE_BEFORE_2FA = 1u << 4,
 };
 
 struct route {
