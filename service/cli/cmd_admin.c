@@ -4,6 +4,8 @@
  * (argv is visible to every user through ps and /proc).
  * `ujikom admin reset-2fa`: removes a staff member's second factor (audited), for a lost
  * device; they enrol again after their next log-in.
+ * `ujikom admin reset-link EMAIL`: issues a one-time password-reset link for a candidate and
+ * prints it, for an administrator to hand over.
  */
 #include <errno.h>
 #include <openssl/crypto.h>
@@ -17,6 +19,7 @@
 #include "common/accounts.h"
 #include "common/config.h"
 #include "common/second_factor.h"
+#include "common/recovery.h"
 #include "store/store.h"
 #include "ujikom/password.h"
 
@@ -28,7 +31,11 @@ static void admin_usage(FILE *out) {
           "  input (one line) or, on a terminal, from a prompt that does not echo.\n"
           "  The scrypt cost comes from UJIKOM_KDF_LOG2N (default %d).\n"
           "       ujikom admin reset-2fa EMAIL [--data-dir DIR]\n"
-          "  Removes the account's second factor (TOTP and recovery codes); audited.\n",
+          "  Removes the account's second factor (TOTP and recovery codes); audited.\n"
+          "       ujikom admin reset-link EMAIL [--data-dir DIR] [--public-url URL]\n"
+          "                           [--reset-ttl SECONDS]\n"
+          "  Prints a one-time password-reset link for the candidate with that e-mail\n"
+          "  (options and UJIKOM_* variables as for ujikomd).\n",
           PASSWORD_LOG2N_DEFAULT);
 }
 
@@ -154,6 +161,70 @@ static int reset_second_factor(int argc, char **argv) {
   return status;
 }
 
+/* `ujikom admin reset-link EMAIL [daemon options]`: argv[1] is "reset-link". */
+static int reset_link(int argc, char **argv) {
+  struct config cfg;
+  char db[600], err[512] = "";
+  char *opts[64];
+  const char *email = NULL;
+  struct recovery_issue_in in = {.actor = STORE_AUDIT_SYSTEM, .via = "cli"};
+  struct recovery_link link;
+  struct store *s = NULL;
+  bool help = false;
+  int nopts = 0, store_rc = STORE_OK, status = 1;
+  enum recovery_rc rc;
+  opts[nopts++] = argv[0];
+  for (int i = 2; i < argc; i++) {
+    if (0 != strncmp(argv[i], "--", 2) && NULL == email) {
+      email = argv[i];
+    } else if (nopts < (int)(sizeof opts / sizeof opts[0])) {
+      opts[nopts++] = argv[i];
+    } else {
+      fprintf(stderr, "ujikom admin: too many arguments\n");
+      return 2;
+    }
+  }
+  if (0 != config_load(&cfg, nopts, opts, &help, err, sizeof err)) {
+    fprintf(stderr, "ujikom admin: %s\n", err);
+    return 2;
+  }
+  if (help || NULL == email) {
+    admin_usage(help ? stdout : stderr);
+    return help ? 0 : 2;
+  }
+  config_db_path(db, sizeof db, cfg.data_dir);
+  s = cli_store_open("admin", db, true);
+  if (NULL == s) {
+    return 1;
+  }
+  in.email = email;
+  in.public_url = cfg.public_url;
+  in.ttl_s = cfg.reset_ttl_s;
+  rc = recovery_issue(&link, s, &in, &store_rc);
+  switch (rc) {
+  case RECOVERY_OK:
+    printf("%s\n", link.url);
+    fprintf(stderr, "one-time link for %s, valid for %ld s\n", link.email, cfg.reset_ttl_s);
+    status = 0;
+    break;
+  case RECOVERY_NOT_FOUND:
+    fprintf(stderr, "ujikom admin: no account with the e-mail %s\n", email);
+    break;
+  case RECOVERY_NOT_CANDIDATE:
+    fprintf(stderr, "ujikom admin: reset links are for candidate accounts only\n");
+    break;
+  case RECOVERY_DISABLED:
+    fprintf(stderr, "ujikom admin: the account %s is disabled\n", email);
+    break;
+  default:
+    fprintf(stderr, "ujikom admin: could not issue the link (%s)\n", store_rc_name(store_rc));
+    break;
+  }
+  OPENSSL_cleanse(link.url, sizeof link.url);
+  store_close(s);
+  return status;
+}
+
 /* `admin create`'s options. */
 struct admin_args {
   const char *email, *name, *role_text;
@@ -167,6 +238,9 @@ static int admin_args(int argc, char **argv, struct admin_args *a) {
   }
   if (0 == strcmp(argv[1], "reset-2fa")) {
     return reset_second_factor(argc, argv);
+  }
+  if (0 == strcmp(argv[1], "reset-link")) {
+    return reset_link(argc, argv);
   }
   if (0 != strcmp(argv[1], "create")) {
     fprintf(stderr, "ujikom admin: unknown subcommand '%s'\n", argv[1]);

@@ -38,3 +38,8 @@ int audit_creation(struct store_tx *tx, int64_t actor, const char *action, const
                    int64_t id, json_t *after) {
   return append(tx, actor, action, kind, id, false, NULL, audit_text(after));
 }
+
+int audit_user_entry(struct store_tx *tx, int64_t actor, const char *action, int64_t user_id,
+                     json_t *after) {
+  return audit_creation(tx, actor, action, "user", user_id, after);
+}

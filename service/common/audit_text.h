@@ -27,4 +27,10 @@ int audit_change(struct store_tx *tx, int64_t actor, const char *action, const c
 int audit_creation(struct store_tx *tx, int64_t actor, const char *action, const char *kind,
                    int64_t id, json_t *after);
 
+/* Appends an entry about account user_id ("user:<id>") with after as its after-state (taken
+ * and released; NULL: out of memory) inside the caller's transaction: audit_creation for the
+ * record "user:<user_id>". */
+int audit_user_entry(struct store_tx *tx, int64_t actor, const char *action, int64_t user_id,
+                     json_t *after);
+
 #endif

@@ -79,6 +79,18 @@ const struct config_option config_options[] = {
     {"register-per-hour", L(register_per_hour), "50", 1, 100000,
      "New accounts one client address may register per hour (a test site's cohort may share "
      "one address)"},
+    /* --- account recovery --- */
+    {"reset-ttl", L(reset_ttl_s), "3600", 1, 86400,
+     "Seconds a password-reset link stays valid (it works once)"},
+    {"reset-per-hour", L(reset_per_hour), "10", 1, 100000,
+     "Password-reset e-mail requests one client address may make per hour"},
+    {"reset-mails-per-hour", L(reset_mails_per_hour), "3", 1, 1000,
+     "Password-reset mails sent to one e-mail address per hour (further requests get the same "
+     "answer and no mail)"},
+    {"smtp-url", S(smtp_url), "", 0, 0,
+     "SMTP server for password-reset mails, e.g. smtp://127.0.0.1:25 or smtps://host:465 "
+     "(empty: candidates cannot ask for a link by e-mail; administrators issue links)"},
+    {"smtp-from", S(smtp_from), "ujikom@localhost", 0, 0, "Sender address of password-reset mails"},
     /* --- certificates --- */
     {"cert-validity-years", L(cert_validity_years), "3", 1, 10,
      "Default certificate validity when an exam does not say"},

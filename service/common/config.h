@@ -46,6 +46,12 @@ struct config {
   long verify_lookups_per_hour; /* serial look-ups per client address per hour */
   long register_per_hour;       /* new accounts per client address per hour */
   char staff_2fa[12];           /* optional or required: a second factor for staff */
+  /* --- account recovery --- */
+  long reset_ttl_s;          /* lifetime of a password-reset link */
+  long reset_per_hour;       /* reset-link requests per client address per hour */
+  long reset_mails_per_hour; /* reset mails per e-mail address per hour */
+  char smtp_url[256];        /* empty: no e-mail; links are issued by administrators only */
+  char smtp_from[256];       /* sender address of reset mails */
   /* --- certificates --- */
   long cert_validity_years;
   char cert_issuer[256]; /* issuer name on certificates (signed claim) */

@@ -15,6 +15,7 @@ struct keystore;   /* service/common/keystore.h: Ed25519 signing keys under the 
 struct form_index; /* service/common/form_index.h: items of recently used attempt forms */
 /* service/common/second_factor.h: the keys that seal staff TOTP secrets */
 struct second_factor_key;
+struct mailer; /* service/common/mailer.h: outgoing mail */
 
 struct svc {
   const struct config *cfg;
@@ -27,6 +28,7 @@ struct svc {
   struct form_index *forms; /* thread-safe itself; may be NULL (no cache) */
   /* common/second_factor.h: seals staff TOTP secrets; immutable once loaded */
   struct second_factor_key *second_factor_key;
+  struct mailer *mailer; /* thread-safe itself; NULL without --smtp-url */
 };
 
 #endif

@@ -22,6 +22,7 @@
 #include "common/keystore.h"
 #include "common/log.h"
 #include "common/second_factor.h"
+#include "common/mailer.h"
 #include "common/svc.h"
 #include "http/httpd.h"
 #include "http/routes.h"
@@ -296,6 +297,11 @@ int main(int argc, char **argv) {
   sigset_t sigs;
   block_signals(&sigs);
 
+  if ('\0' != cfg.smtp_url[0] &&
+      0 != mailer_start(&svc.mailer, cfg.smtp_url, cfg.smtp_from, err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: %s\n", err);
+    goto cleanup;
+  }
   if (0 != open_service(&svc, old_keys, &n_old_keys)) {
     goto cleanup;
   }
@@ -321,6 +327,7 @@ int main(int argc, char **argv) {
 
 cleanup:
   server_stop(srv, 0);
+  mailer_stop(svc.mailer);
   form_index_free(svc.forms); /* borrows items from the catalogue: free it first */
   catalog_free(svc.catalog);
   for (size_t i = 0; i < n_old_keys; i++) {

@@ -43,6 +43,8 @@
   ERR(SECOND_FACTOR_STAFF_ONLY, 403, "Only staff accounts have a second factor.")                  \
   ERR(SECOND_FACTOR_NONE, 409, "This account has no second factor.")                               \
   ERR(SECOND_FACTOR_OWN, 409, "Your own second factor is reset by another admin or the CLI.")      \
+  ERR(RESET_LINK_INVALID, 400, "This password-reset link is invalid, used or expired.")            \
+  ERR(RESET_NOT_CANDIDATE, 409, "Reset links are for candidate accounts only.")                    \
   /* --- exams and attempts --- */                                                                 \
   ERR(EXAM_NOT_FOUND, 404, "No such exam.")                                                        \
   ERR(ATTEMPT_NOT_FOUND, 404, "No such attempt.")                                                  \

@@ -14,6 +14,7 @@
 #include "common/accounts.h"
 #include "common/catalog.h"
 #include "common/keystore.h"
+#include "common/recovery.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/layout.h"
@@ -104,6 +105,14 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
       html_fmt(h, " aria-label=\"%s: %s\">", L(r, "admin.disable"), u[i].name);
       html_text(h, L(r, "admin.disable"));
       HTML_LIT(h, "</button></form>");
+    }
+    if (recovery_may_issue(&u[i])) {
+      html_fmt(h, "<form method=\"post\" action=\"/admin/users/%" PRId64 "/reset-link\">", u[i].id);
+      layout_csrf_field(h, r);
+      html_fmt(h,
+               "<button type=\"submit\" class=\"secondary\" aria-label=\"%s: %s\">%s</button>"
+               "</form>",
+               L(r, "reset.admin_button"), u[i].name, L(r, "reset.admin_button"));
     }
     HTML_LIT(h, "</td></tr>");
   }

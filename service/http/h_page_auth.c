@@ -73,6 +73,9 @@ static int login_form(struct req *r, unsigned status, const char *error_key, con
   }
   field(h, "email", "email", L(r, "auth.email"), NULL, email, "username");
   field(h, "password", "password", L(r, "auth.password"), NULL, NULL, "current-password");
+  if (NULL != r->svc->mailer) {
+    html_fmt(h, "<p><a href=\"/lupa-sandi\">%s</a></p>", L(r, "reset.forgot_link"));
+  }
   return form_end(r, h, status, "auth.submit_login", "/register", "auth.no_account");
 }
 
@@ -209,4 +212,20 @@ int h_page_logout(struct req *r) {
   }
   auth_set_cookie(r, NULL);
   return reply_redirect(r, "/");
+}
+
+/* The account-form pieces for the other account pages (password reset). */
+struct html *auth_form_begin(const struct req *r, const char *title_key, const char *error_key,
+                             const char *action) {
+  return form_begin(r, title_key, error_key, action);
+}
+
+void auth_form_field(struct html *h, const char *id, const char *type, const char *label,
+                     const char *hint, const char *value, const char *autocomplete) {
+  field(h, id, type, label, hint, value, autocomplete);
+}
+
+int auth_form_end(struct req *r, struct html *h, unsigned status, const char *submit_key,
+                  const char *link, const char *link_key) {
+  return form_end(r, h, status, submit_key, link, link_key);
 }

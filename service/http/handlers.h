@@ -5,6 +5,7 @@
 #ifndef UJIKOM_HANDLERS_H
 #define UJIKOM_HANDLERS_H
 
+#include "common/recovery.h"
 #include "common/reviews.h"
 #include "http/http.h"
 
@@ -90,6 +91,25 @@ int h_admin_analysis(struct req *r);
 int h_admin_audit_list(struct req *r);
 int h_admin_audit_verify(struct req *r);
 
+/* --- password-reset links (h_recovery.c; pages in h_page_reset.c) --- */
+int h_recovery_admin_link(struct req *r);
+int h_recovery_reset(struct req *r);
+int h_recovery_request_api(struct req *r);
+/* Answers a refused or failed recovery operation with its registry error (429 with
+ * Retry-After retry_s for RECOVERY_RATE_LIMITED). */
+int reply_recovery(struct req *r, enum recovery_rc rc, enum password_strength strength,
+                   int store_rc, int64_t retry_s);
+/* Issues a link for the account of path parameter :id as the request's administrator:
+ * 0 with *out (wipe out->url after use), or -1 after replying. */
+int h_recovery_issue(struct req *r, struct recovery_link *out);
+/* Redeems token with password and clears the account's login back-off (the recovery
+ * module's outcome; nothing replied). */
+enum recovery_rc h_recovery_redeem(struct req *r, const char *token, const char *password,
+                                   enum password_strength *out_strength, int *out_store_rc);
+/* Asks for a link by e-mail: 0 when accepted (the same for every address; nothing replied),
+ * or -1 after replying (404 without --smtp-url, 400, 429, 503). */
+int h_recovery_request(struct req *r, const char *email);
+
 /* --- pages and static assets (h_page_*.c, h_static.c, h_lang.c) --- */
 int h_static(struct req *r);
 int h_lang(struct req *r);
@@ -112,6 +132,21 @@ int h_page_attempt_submit(struct req *r);
 int h_page_review_queue(struct req *r);
 int h_page_review(struct req *r);
 int h_page_admin(struct req *r);
+/* The account forms' pieces (h_page_auth.c), for the other account pages: opens a form page
+ * (heading, the error's catalogue key if any, the form posting to action; NULL when out of
+ * memory), writes a labelled input, and closes the form with its button and a link. */
+struct html;
+struct html *auth_form_begin(const struct req *r, const char *title_key, const char *error_key,
+                             const char *action);
+void auth_form_field(struct html *h, const char *id, const char *type, const char *label,
+                     const char *hint, const char *value, const char *autocomplete);
+int auth_form_end(struct req *r, struct html *h, unsigned status, const char *submit_key,
+                  const char *link, const char *link_key);
+int h_page_reset_request_form(struct req *r);
+int h_page_reset_request(struct req *r);
+int h_page_reset_form(struct req *r);
+int h_page_reset(struct req *r);
+int h_page_admin_reset_link(struct req *r);
 /* A form that acts through the JSON API (h_page_forms.c): turns the url-encoded fields into
  * the JSON body api expects and runs api on it (routes flagged ROUTE_FORM). */
 int h_page_form_bridge(struct req *r, handler_fn api);

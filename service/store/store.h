@@ -188,5 +188,6 @@ const char *store_rc_name(int rc);
 #include "store/store_reviews.h"
 #include "store/store_audit.h"
 #include "store/store_second_factor.h"
+#include "store/store_password_reset.h"
 
 #endif

@@ -22,7 +22,7 @@
 
 static const char *const key_prefixes[] = {"site.", "layout.", "role.", "nav.",    "home.",
                                            "auth.", "me.",     "exam.", "review.", "admin.",
-                                           "page.", "result.", "err.",  "verify."};
+                                           "page.", "result.", "err.",  "verify.", "reset."};
 
 static void test_catalogues_have_same_keys(void **state) {
   (void)state;

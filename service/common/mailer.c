@@ -1,0 +1,259 @@
+/*
+ * SMTP mail from a background thread (see mailer.h).
+ */
+#include "common/mailer.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+
+#include "common/accounts.h"
+#include "common/log.h"
+
+struct mail {
+  char *to;
+  char *text; /* headers and body, CRLF line ends */
+  size_t len;
+};
+
+struct mailer {
+  char *url;
+  char *from;
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  struct mail queue[MAILER_QUEUE_MAX];
+  size_t head, count;
+  bool stopping;
+};
+
+/* A plain address for the envelope: no spaces or angle brackets, one '@'. */
+static bool address_safe(const char *s) {
+  const char *at = NULL;
+  if (!accounts_plain_text(s, 1, 254) || NULL != strpbrk(s, " <>\"\\,;")) {
+    return false;
+  }
+  at = strchr(s, '@');
+  return NULL != at && at != s && '\0' != at[1] && NULL == strchr(at + 1, '@');
+}
+
+static void mail_clear(struct mail *m) {
+  if (NULL != m->text) {
+    OPENSSL_cleanse(m->text, m->len);
+  }
+  free(m->text);
+  free(m->to);
+  memset(m, 0, sizeof *m);
+}
+
+struct upload {
+  const char *data;
+  size_t len, off;
+};
+
+static size_t read_cb(char *buf, size_t size, size_t nitems, void *arg) {
+  struct upload *u = arg;
+  size_t room = size * nitems;
+  size_t n = u->len - u->off < room ? u->len - u->off : room;
+  memcpy(buf, u->data + u->off, n);
+  u->off += n;
+  return n;
+}
+
+/* One SMTP transfer under the timeouts. True when the server accepted the mail. */
+static bool transfer(struct mailer *m, const struct mail *mail) {
+  CURL *curl = curl_easy_init();
+  struct curl_slist *rcpt = NULL;
+  struct upload up = {mail->text, mail->len, 0};
+  char from[300], to[300];
+  CURLcode rc = CURLE_FAILED_INIT;
+  if (NULL == curl) {
+    log_msg(LOG_ERROR, NULL, "mail: cannot start a transfer");
+    return false;
+  }
+  snprintf(from, sizeof from, "<%s>", m->from);
+  snprintf(to, sizeof to, "<%s>", mail->to);
+  rcpt = curl_slist_append(NULL, to);
+  if (NULL != rcpt) {
+    curl_easy_setopt(curl, CURLOPT_URL, m->url);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)MAILER_CONNECT_TIMEOUT_S);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)MAILER_TOTAL_TIMEOUT_S);
+    curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
+    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_cb);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &up);
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    rc = curl_easy_perform(curl);
+  }
+  if (CURLE_OK != rc) {
+    /* The recipient and the text stay out of the log: the text holds a secret link. */
+    log_msg(LOG_WARN, NULL, "mail: sending failed: %s", curl_easy_strerror(rc));
+  }
+  curl_slist_free_all(rcpt);
+  curl_easy_cleanup(curl);
+  return CURLE_OK == rc;
+}
+
+static void *mailer_main(void *arg) {
+  struct mailer *m = arg;
+  pthread_mutex_lock(&m->lock);
+  for (;;) {
+    while (0 == m->count && !m->stopping) {
+      pthread_cond_wait(&m->cond, &m->lock);
+    }
+    if (m->stopping) {
+      break; /* what is still queued is dropped by mailer_stop */
+    }
+    struct mail mail = m->queue[m->head];
+    memset(&m->queue[m->head], 0, sizeof mail);
+    m->head = (m->head + 1) % MAILER_QUEUE_MAX;
+    m->count--;
+    pthread_mutex_unlock(&m->lock);
+    transfer(m, &mail); /* a failure is logged there */
+    mail_clear(&mail);
+    pthread_mutex_lock(&m->lock);
+  }
+  pthread_mutex_unlock(&m->lock);
+  return NULL;
+}
+
+int mailer_start(struct mailer **out, const char *smtp_url, const char *from, char *err,
+                 size_t errlen) {
+  struct mailer *m = NULL;
+  *out = NULL;
+  if (!accounts_plain_text(smtp_url, 1, 255) || NULL != strchr(smtp_url, ' ') ||
+      (0 != strncmp(smtp_url, "smtp://", 7) && 0 != strncmp(smtp_url, "smtps://", 8))) {
+    snprintf(err, errlen, "--smtp-url: must start with smtp:// or smtps://");
+    return -1;
+  }
+  if (!address_safe(from)) {
+    snprintf(err, errlen, "--smtp-from: must be a plain e-mail address");
+    return -1;
+  }
+  if (CURLE_OK != curl_global_init(CURL_GLOBAL_DEFAULT)) {
+    snprintf(err, errlen, "cannot initialise libcurl");
+    return -1;
+  }
+  m = calloc(1, sizeof *m);
+  if (NULL == m || NULL == (m->url = strdup(smtp_url)) || NULL == (m->from = strdup(from))) {
+    goto fail;
+  }
+  pthread_mutex_init(&m->lock, NULL);
+  pthread_cond_init(&m->cond, NULL);
+  if (0 != pthread_create(&m->thread, NULL, mailer_main, m)) {
+    pthread_cond_destroy(&m->cond);
+    pthread_mutex_destroy(&m->lock);
+    goto fail;
+  }
+  *out = m;
+  return 0;
+fail:
+  snprintf(err, errlen, "cannot start the mail thread");
+  if (NULL != m) {
+    free(m->url);
+    free(m->from);
+  }
+  free(m);
+  curl_global_cleanup();
+  return -1;
+}
+
+/* The mail as sent: headers (Date, From, To, Subject, MIME) and the body with CRLF line
+ * ends; a body line starting with '.' is not special here (libcurl escapes it). */
+static char *compose(const struct mailer *m, const char *to, const char *subject, const char *body,
+                     size_t *out_len) {
+  char date[64];
+  time_t now = time(NULL);
+  struct tm tm;
+  size_t blen = strlen(body), cap = 0, n = 0;
+  char *text = NULL;
+  gmtime_r(&now, &tm);
+  strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  cap = 512 + strlen(m->from) + strlen(to) + strlen(subject) + 2 * blen;
+  text = malloc(cap);
+  if (NULL == text) {
+    return NULL;
+  }
+  int h = snprintf(text, cap,
+                   "Date: %s\r\nFrom: <%s>\r\nTo: <%s>\r\nSubject: %s\r\nMIME-Version: 1.0\r\n"
+                   "Content-Type: text/plain; charset=UTF-8\r\n"
+                   "Content-Transfer-Encoding: 8bit\r\n\r\n",
+                   date, m->from, to, subject);
+  if (h < 0 || (size_t)h >= cap) {
+    free(text);
+    return NULL;
+  }
+  n = (size_t)h;
+  for (size_t i = 0; i < blen; i++) {
+    if ('\n' == body[i] && (0 == i || '\r' != body[i - 1])) {
+      text[n++] = '\r';
+    }
+    text[n++] = body[i];
+  }
+  if (0 == blen || '\n' != body[blen - 1]) {
+    text[n++] = '\r';
+    text[n++] = '\n';
+  }
+  text[n] = '\0';
+  *out_len = n;
+  return text;
+}
+
+bool mailer_send(struct mailer *m, const char *to, const char *subject, const char *body) {
+  struct mail mail = {0};
+  bool queued = false;
+  if (NULL == m || !address_safe(to) || !accounts_plain_text(subject, 1, 200) || NULL == body) {
+    log_msg(LOG_WARN, NULL, "mail: refused a mail with an unusable address or subject");
+    return false;
+  }
+  mail.to = strdup(to);
+  mail.text = compose(m, to, subject, body, &mail.len);
+  if (NULL == mail.to || NULL == mail.text) {
+    mail_clear(&mail);
+    log_msg(LOG_ERROR, NULL, "mail: out of memory");
+    return false;
+  }
+  pthread_mutex_lock(&m->lock);
+  if (!m->stopping && m->count < MAILER_QUEUE_MAX) {
+    m->queue[(m->head + m->count) % MAILER_QUEUE_MAX] = mail;
+    m->count++;
+    queued = true;
+    pthread_cond_signal(&m->cond);
+  }
+  pthread_mutex_unlock(&m->lock);
+  if (!queued) {
+    mail_clear(&mail);
+    log_msg(LOG_WARN, NULL, "mail: the queue is full; a mail was dropped");
+  }
+  return queued;
+}
+
+void mailer_stop(struct mailer *m) {
+  if (NULL == m) {
+    return;
+  }
+  pthread_mutex_lock(&m->lock);
+  m->stopping = true;
+  pthread_cond_signal(&m->cond);
+  pthread_mutex_unlock(&m->lock);
+  pthread_join(m->thread, NULL);
+  if (m->count > 0) {
+    log_msg(LOG_WARN, NULL, "mail: %zu queued mail(s) dropped at shutdown", m->count);
+  }
+  for (; m->count > 0; m->count--, m->head = (m->head + 1) % MAILER_QUEUE_MAX) {
+    mail_clear(&m->queue[m->head]);
+  }
+  pthread_cond_destroy(&m->cond);
+  pthread_mutex_destroy(&m->lock);
+  free(m->url);
+  free(m->from);
+  free(m);
+  curl_global_cleanup();
+}
