@@ -131,6 +131,28 @@ static enum accounts_rc store_failed(int *out_store_rc, int rc) {
   return ACCOUNTS_STORE_FAILED;
 }
 
+/* Stores a new account: the password hashed by hash (at log2n) goes to *hash_slot for txn,
+ * which creates the account with it, and is freed afterwards. ACCOUNTS_OK,
+ * ACCOUNTS_INTERNAL (hashing failed), ACCOUNTS_EMAIL_TAKEN or ACCOUNTS_STORE_FAILED
+ * (*out_store_rc). */
+static enum accounts_rc store_new_account(struct store *store, accounts_hash_fn hash,
+                                          const char *password, unsigned log2n,
+                                          const char **hash_slot, store_txn_fn txn, void *ctx,
+                                          int *out_store_rc) {
+  char *hashed = NULL;
+  if (PASSWORD_OK != hash(&hashed, password, log2n)) {
+    return ACCOUNTS_INTERNAL;
+  }
+  *hash_slot = hashed;
+  int rc = store_txn(store, txn, ctx);
+  *hash_slot = NULL;
+  password_free(hashed);
+  if (STORE_EXISTS == rc) {
+    return ACCOUNTS_EMAIL_TAKEN;
+  }
+  return STORE_OK == rc ? ACCOUNTS_OK : store_failed(out_store_rc, rc);
+}
+
 struct create_ctx {
   const struct accounts_new_staff *in;
   const char *name; /* normalised */
@@ -141,22 +163,14 @@ struct create_ctx {
 static int tx_create(struct store_tx *tx, void *vctx) {
   struct create_ctx *c = vctx;
   const struct accounts_new_staff *in = c->in;
-  char subject[40];
-  char *after = NULL;
   int rc = store_user_create(tx, &c->id, in->email, c->name, in->role, c->hash);
   if (STORE_OK != rc) {
     return rc;
   }
-  after = audit_text(json_pack("{s:I, s:s, s:s, s:s, s:b, s:s?}", "id", (json_int_t)c->id, "email",
-                               in->email, "name", c->name, "role", role_name(in->role), "disabled",
-                               0, "via", in->via));
-  if (NULL == after) {
-    return STORE_HARD;
-  }
-  snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
-  rc = store_audit_append(tx, NULL, in->actor, "user.create", subject, NULL, after);
-  free(after);
-  return rc;
+  return audit_creation(tx, in->actor, "user.create", "user", c->id,
+                        json_pack("{s:I, s:s, s:s, s:s, s:b, s:s?}", "id", (json_int_t)c->id,
+                                  "email", in->email, "name", c->name, "role", role_name(in->role),
+                                  "disabled", 0, "via", in->via));
 }
 
 enum accounts_rc accounts_create_staff(struct store_user *out, struct store *store,
@@ -165,7 +179,7 @@ enum accounts_rc accounts_create_staff(struct store_user *out, struct store *sto
                                        int *out_store_rc) {
   struct create_ctx c = {.in = in};
   struct store_rd *rd = NULL;
-  char *hash = NULL, *name = NULL;
+  char *name = NULL;
   enum accounts_rc res = accounts_check_staff(in->email, in->name, in->role);
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
@@ -181,20 +195,12 @@ enum accounts_rc accounts_create_staff(struct store_user *out, struct store *sto
   if (ACCOUNTS_OK != accounts_name(&name, in->name, NULL, 0)) {
     return ACCOUNTS_BAD_NAME;
   }
-  if (PASSWORD_OK != in->hash(&hash, in->password, in->log2n)) {
-    free(name);
-    return ACCOUNTS_INTERNAL;
-  }
-  c.hash = hash;
   c.name = name;
-  rc = store_txn(store, tx_create, &c);
-  password_free(hash);
+  res = store_new_account(store, in->hash, in->password, in->log2n, &c.hash, tx_create, &c,
+                          out_store_rc);
   free(name);
-  if (STORE_EXISTS == rc) {
-    return ACCOUNTS_EMAIL_TAKEN;
-  }
-  if (STORE_OK != rc) {
-    return store_failed(out_store_rc, rc);
+  if (ACCOUNTS_OK != res) {
+    return res;
   }
   rc = store_rd_begin(store, &rd);
   if (STORE_OK == rc) {
@@ -226,9 +232,8 @@ enum accounts_rc accounts_register(int64_t *out_id, struct store *store, const c
                                    unsigned log2n, enum password_policy_verdict *out_verdict,
                                    int *out_store_rc) {
   struct register_ctx c = {.email = email};
-  char *hashed = NULL, *normalised = NULL;
+  char *normalised = NULL;
   enum accounts_rc res = accounts_check_registration(name, email, password, out_verdict);
-  int rc = STORE_HARD;
   *out_id = 0;
   *out_store_rc = STORE_OK;
   if (ACCOUNTS_OK != res) {
@@ -237,20 +242,11 @@ enum accounts_rc accounts_register(int64_t *out_id, struct store *store, const c
   if (ACCOUNTS_OK != accounts_name(&normalised, name, NULL, 0)) {
     return ACCOUNTS_BAD_NAME;
   }
-  if (PASSWORD_OK != hash(&hashed, password, log2n)) {
-    free(normalised);
-    return ACCOUNTS_INTERNAL;
-  }
-  c.hash = hashed;
   c.name = normalised;
-  rc = store_txn(store, tx_register, &c);
-  password_free(hashed);
+  res = store_new_account(store, hash, password, log2n, &c.hash, tx_register, &c, out_store_rc);
   free(normalised);
-  if (STORE_EXISTS == rc) {
-    return ACCOUNTS_EMAIL_TAKEN;
-  }
-  if (STORE_OK != rc) {
-    return store_failed(out_store_rc, rc);
+  if (ACCOUNTS_OK != res) {
+    return res;
   }
   *out_id = c.id;
   return ACCOUNTS_OK;
@@ -289,8 +285,6 @@ struct disable_ctx {
 static int tx_disable(struct store_tx *tx, void *vctx) {
   struct disable_ctx *c = vctx;
   struct store_user u;
-  char subject[40];
-  char *before = NULL, *after = NULL;
   int rc = store_user_by_id(store_tx_rd(tx), &u, c->id);
   c->changed = false;
   if (STORE_OK != rc) {
@@ -307,15 +301,10 @@ static int tx_disable(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc) {
     return rc;
   }
-  before = audit_text(json_pack("{s:s, s:b}", "role", role_name(u.role), "disabled", 0));
-  after = audit_text(
+  rc = audit_change(
+      tx, c->actor, "user.disable", "user", c->id,
+      json_pack("{s:s, s:b}", "role", role_name(u.role), "disabled", 0),
       json_pack("{s:s, s:b, s:s?}", "role", role_name(u.role), "disabled", 1, "reason", c->reason));
-  snprintf(subject, sizeof subject, "user:%lld", (long long)c->id);
-  rc = NULL == before || NULL == after
-           ? STORE_HARD
-           : store_audit_append(tx, NULL, c->actor, "user.disable", subject, before, after);
-  free(before);
-  free(after);
   c->changed = STORE_OK == rc;
   return rc;
 }

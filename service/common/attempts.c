@@ -811,9 +811,6 @@ struct extend_ctx {
 static int extend_txn(struct store_tx *tx, void *arg) {
   struct extend_ctx *c = arg;
   struct store_attempt a;
-  char subject[40];
-  char *before = NULL;
-  char *after = NULL;
   memset(&a, 0, sizeof a);
   int rc = store_attempt_get_brief(store_tx_rd(tx), &a, c->id);
   if (STORE_OK != rc) {
@@ -825,17 +822,11 @@ static int extend_txn(struct store_tx *tx, void *arg) {
   if (STORE_OK != rc) {
     return rc;
   }
-  before = audit_text(json_pack("{s:I}", "deadline_at", (json_int_t)c->out->old_deadline_ms));
-  after =
-      audit_text(json_pack("{s:I, s:I, s:s}", "deadline_at", (json_int_t)c->out->new_deadline_ms,
-                           "minutes", (json_int_t)c->minutes, "reason", c->reason));
-  snprintf(subject, sizeof subject, "attempt:%lld", (long long)c->id);
-  rc = NULL == before || NULL == after
-           ? STORE_HARD
-           : store_audit_append(tx, NULL, c->actor, "attempt.extra_time", subject, before, after);
-  free(before);
-  free(after);
-  return rc;
+  return audit_change(tx, c->actor, "attempt.extra_time", "attempt", c->id,
+                      json_pack("{s:I}", "deadline_at", (json_int_t)c->out->old_deadline_ms),
+                      json_pack("{s:I, s:I, s:s}", "deadline_at",
+                                (json_int_t)c->out->new_deadline_ms, "minutes",
+                                (json_int_t)c->minutes, "reason", c->reason));
 }
 
 enum attempts_rc attempts_extend_deadline(struct attempts_extended *out, struct svc *svc,

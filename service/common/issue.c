@@ -17,24 +17,15 @@
 #include "ujikom/person_name.h"
 #include "ujikom/utf8.h"
 
+static const char *const rc_names[] = {
+    [ISSUE_CREATED] = "created",         [ISSUE_EXISTING] = "existing",
+    [ISSUE_NOT_FOUND] = "not_found",     [ISSUE_NOT_COMPETENT] = "not_competent",
+    [ISSUE_UNAVAILABLE] = "unavailable", [ISSUE_BAD_HOLDER] = "bad_holder",
+    [ISSUE_INTERNAL] = "internal",
+};
+
 const char *issue_rc_name(enum issue_rc rc) {
-  switch (rc) {
-  case ISSUE_CREATED:
-    return "created";
-  case ISSUE_EXISTING:
-    return "existing";
-  case ISSUE_NOT_FOUND:
-    return "not_found";
-  case ISSUE_NOT_COMPETENT:
-    return "not_competent";
-  case ISSUE_UNAVAILABLE:
-    return "unavailable";
-  case ISSUE_BAD_HOLDER:
-    return "bad_holder";
-  case ISSUE_INTERNAL:
-    break;
-  }
-  return "internal";
+  return (size_t)rc < sizeof(rc_names) / sizeof(rc_names[0]) ? rc_names[rc] : "internal";
 }
 
 /* Copies text into a claim field, cutting at a UTF-8 boundary when it is too long. */

@@ -70,6 +70,16 @@ static bool valid_kid(const char *s, size_t len) {
   return true;
 }
 
+/* Releases what reading or writing a key file holds: the file (fd < 0: none), the PEM's
+ * BIO (a secure memory BIO is cleansed on free) and the key. */
+static void key_file_end(int fd, BIO *bio, EVP_PKEY *pkey) {
+  if (fd >= 0) {
+    close(fd);
+  }
+  BIO_free(bio);
+  EVP_PKEY_free(pkey);
+}
+
 /* Writes a new private key file; never overwrites, never follows a symlink. */
 static int write_key_file(const char *dir, const struct token_key *key, char *err, size_t errlen) {
   char path[1024];
@@ -103,11 +113,7 @@ static int write_key_file(const char *dir, const struct token_key *key, char *er
   }
   rc = 0;
 cleanup:
-  if (fd >= 0) {
-    close(fd);
-  }
-  BIO_free(bio); /* secure memory BIO: cleansed on free */
-  EVP_PKEY_free(pkey);
+  key_file_end(fd, bio, pkey);
   return rc;
 }
 
@@ -205,11 +211,7 @@ static int load_key_file(struct token_key *out, const char *dir, const char *nam
   }
   rc = 0;
 cleanup:
-  if (fd >= 0) {
-    close(fd);
-  }
-  BIO_free(bio);
-  EVP_PKEY_free(pkey);
+  key_file_end(fd, bio, pkey);
   OPENSSL_cleanse(buf, sizeof buf);
   OPENSSL_cleanse(seed, sizeof seed);
   return rc;

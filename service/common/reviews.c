@@ -12,46 +12,23 @@
 
 #include <openssl/crypto.h>
 
+#include "common/api_time.h"
 #include "common/attempts.h"
 #include "common/audit_text.h"
 #include "common/catalog.h"
 #include "ujikom/review.h"
 
-const char *reviews_rc_name(enum reviews_rc rc) {
-  static const char *const names[] = {
-      [REVIEWS_OK] = "ok",
-      [REVIEWS_NOT_FOUND] = "not_found",
-      [REVIEWS_OWN_ATTEMPT] = "own_attempt",
-      [REVIEWS_STILL_OPEN] = "still_open",
-      [REVIEWS_NOT_AWAITING_REVIEW] = "not_awaiting_review",
-      [REVIEWS_CLAIM_HELD] = "claim_held",
-      [REVIEWS_NOT_CLAIMED] = "not_claimed",
-      [REVIEWS_NOT_DECIDED] = "not_decided",
-      [REVIEWS_APPEAL_ELSEWHERE] = "appeal_elsewhere",
-      [REVIEWS_BAD_MARKS] = "bad_marks",
-      [REVIEWS_INVALID_FIELD] = "invalid_field",
-      [REVIEWS_REASON_REQUIRED] = "reason_required",
-      [REVIEWS_APPEAL_REASON_INVALID] = "appeal_reason_invalid",
-      [REVIEWS_APPEAL_PERIOD_OVER] = "appeal_period_over",
-      [REVIEWS_ALREADY_APPEALED] = "already_appealed",
-      [REVIEWS_APPEAL_NOT_FOUND] = "appeal_not_found",
-      [REVIEWS_NOT_AN_ASSESSOR] = "not_an_assessor",
-      [REVIEWS_SAME_ASSESSOR] = "same_assessor",
-      [REVIEWS_APPEAL_DECIDED] = "appeal_decided",
-      [REVIEWS_EXAM_VERSION_MISSING] = "exam_version_missing",
-      [REVIEWS_EXAM_VERSION_UNAVAILABLE] = "exam_version_unavailable",
-      [REVIEWS_STORE_FAILED] = "store_failed",
-      [REVIEWS_INTERNAL] = "internal",
-  };
-  if ((size_t)rc < sizeof names / sizeof names[0] && NULL != names[rc]) {
-    return names[rc];
-  }
-  return "internal";
-}
-
 static enum reviews_rc store_failed(struct reviews_err *err, int store_rc) {
   err->store_rc = store_rc < 0 ? store_rc : STORE_HARD;
   return REVIEWS_STORE_FAILED;
+}
+
+/* A read's store result as an outcome: no row is REVIEWS_NOT_FOUND. */
+static enum reviews_rc read_result(struct reviews_err *err, int store_rc) {
+  if (STORE_OK == store_rc) {
+    return REVIEWS_OK;
+  }
+  return STORE_NONE == store_rc ? REVIEWS_NOT_FOUND : store_failed(err, store_rc);
 }
 
 static void err_reset(struct reviews_err *err) {
@@ -182,26 +159,69 @@ static int tx_claim(struct store_tx *tx, void *vctx) {
   return store_claim_take(tx, &c->claim, c->attempt_id, c->assessor_id, c->ttl_ms);
 }
 
+/* An attempt's latest decision and its appeal, each read in rd when its out is not NULL;
+ * *has_decision and *has_appeal say whether it exists. STORE_OK, or the first negative
+ * result. */
+static int read_beside(struct store_rd *rd, int64_t attempt_id, struct store_decision *d,
+                       bool *has_decision, struct store_appeal *appeal, bool *has_appeal) {
+  int rc = STORE_OK;
+  if (NULL != d) {
+    rc = store_decision_latest(rd, d, attempt_id);
+    *has_decision = STORE_OK == rc;
+  }
+  if (rc >= 0 && NULL != appeal) {
+    rc = store_appeal_for_attempt(rd, appeal, attempt_id);
+    *has_appeal = STORE_OK == rc;
+  }
+  return rc < 0 ? rc : STORE_OK;
+}
+
+/* An attempt and, when it is found, its latest decision and appeal (as read_beside reads
+ * them), in one reader. With owner not 0, someone else's attempt reads as STORE_NONE, like
+ * a missing one, so that its existence is not confirmed. STORE_OK, STORE_NONE or negative. */
+static int load_attempt(struct svc *svc, int64_t attempt_id, int64_t owner,
+                        struct store_attempt *att, struct store_decision *d, bool *has_decision,
+                        struct store_appeal *appeal, bool *has_appeal) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_get(rd, att, attempt_id);
+  }
+  if (STORE_OK == rc && 0 != owner && att->user_id != owner) {
+    rc = STORE_NONE;
+  }
+  if (STORE_OK == rc) {
+    rc = read_beside(rd, attempt_id, d, has_decision, appeal, has_appeal);
+  }
+  store_rd_end(rd);
+  return rc;
+}
+
+/* The same in a reader of its own. */
+static int load_beside(struct svc *svc, int64_t attempt_id, struct store_decision *d,
+                       bool *has_decision, struct store_appeal *appeal, bool *has_appeal) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = read_beside(rd, attempt_id, d, has_decision, appeal, has_appeal);
+  }
+  store_rd_end(rd);
+  return rc;
+}
+
 enum reviews_rc reviews_claim(struct store_claim *out, struct svc *svc, int64_t attempt_id,
                               int64_t assessor, struct reviews_err *err) {
   struct claim_ctx c = {.attempt_id = attempt_id, .assessor_id = assessor};
-  struct store_rd *rd = NULL;
   struct store_attempt att;
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
   memset(&att, 0, sizeof att);
   err_reset(err);
-  rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_attempt_get(rd, &att, attempt_id);
-  }
-  store_rd_end(rd);
+  rc = load_attempt(svc, attempt_id, 0, &att, NULL, NULL, NULL, NULL);
   store_attempt_clear(&att);
-  if (STORE_NONE == rc) {
-    return REVIEWS_NOT_FOUND;
-  }
-  if (STORE_OK != rc) {
-    return store_failed(err, rc);
+  enum reviews_rc res = read_result(err, rc);
+  if (REVIEWS_OK != res) {
+    return res;
   }
   if (att.user_id == assessor) {
     return REVIEWS_OWN_ATTEMPT;
@@ -249,6 +269,16 @@ static json_t *answers_object(const struct store_answer *ans, size_t n) {
   return o;
 }
 
+/* The read answers as {item: value} into *out; the list is freed (and *ans, *nans
+ * emptied) either way. REVIEWS_OK, or REVIEWS_INTERNAL when out of memory. */
+static enum reviews_rc take_answers(json_t **out, struct store_answer **ans, size_t *nans) {
+  *out = answers_object(*ans, *nans);
+  store_answers_free(*ans, *nans);
+  *ans = NULL;
+  *nans = 0;
+  return NULL == *out ? REVIEWS_INTERNAL : REVIEWS_OK;
+}
+
 /* The exam version and form of a read attempt. */
 static enum reviews_rc rebuild_form(struct loaded *l, struct svc *svc) {
   char why[200];
@@ -267,6 +297,16 @@ static enum reviews_rc rebuild_form(struct loaded *l, struct svc *svc) {
   return REVIEWS_OK;
 }
 
+/* An attempt and its answers, in rd: STORE_OK, STORE_NONE (no such attempt) or negative. */
+static int read_attempt_answers(struct store_rd *rd, int64_t id, struct store_attempt *att,
+                                struct store_answer **ans, size_t *nans) {
+  int rc = store_attempt_get(rd, att, id);
+  if (STORE_OK == rc) {
+    rc = store_answers_get(rd, ans, nans, id);
+  }
+  return rc;
+}
+
 /* Loads a finished attempt for a decision. */
 static enum reviews_rc load_finished(struct loaded *out, struct svc *svc, int64_t id,
                                      struct reviews_err *err) {
@@ -280,17 +320,10 @@ static enum reviews_rc load_finished(struct loaded *out, struct svc *svc, int64_
   if (STORE_OK != rc) {
     return store_failed(err, rc);
   }
-  rc = store_attempt_get(rd, &out->att, id);
-  if (STORE_OK == rc) {
-    rc = store_answers_get(rd, &ans, &nans, id);
-  }
+  rc = read_attempt_answers(rd, id, &out->att, &ans, &nans);
   store_rd_end(rd);
-  if (STORE_NONE == rc) {
-    res = REVIEWS_NOT_FOUND;
-    goto fail;
-  }
-  if (STORE_OK != rc) {
-    res = store_failed(err, rc);
+  res = read_result(err, rc);
+  if (REVIEWS_OK != res) {
     goto fail;
   }
   if (ATTEMPT_OPEN == out->att.status) {
@@ -301,12 +334,10 @@ static enum reviews_rc load_finished(struct loaded *out, struct svc *svc, int64_
   if (REVIEWS_OK != res) {
     goto fail;
   }
-  out->answers = answers_object(ans, nans);
-  if (NULL == out->answers) {
-    res = REVIEWS_INTERNAL;
+  res = take_answers(&out->answers, &ans, &nans);
+  if (REVIEWS_OK != res) {
     goto fail;
   }
-  store_answers_free(ans, nans);
   return REVIEWS_OK;
 fail:
   store_answers_free(ans, nans);
@@ -362,12 +393,9 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
   if (STORE_OK != rc) {
     return store_failed(err, rc);
   }
-  rc = store_attempt_get(rd, &out->att, attempt_id);
+  rc = read_attempt_answers(rd, attempt_id, &out->att, &ans, &nans);
   if (STORE_OK == rc) {
     rc = store_user_by_id(rd, &out->candidate, out->att.user_id);
-  }
-  if (STORE_OK == rc) {
-    rc = store_answers_get(rd, &ans, &nans, attempt_id);
   }
   if (STORE_OK == rc) {
     crc = store_claim_get(rd, &out->claim, attempt_id);
@@ -379,12 +407,8 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
   OPENSSL_cleanse(out->candidate.password_hash, sizeof out->candidate.password_hash);
   out->has_claim = STORE_OK == crc;
   out->has_appeal = STORE_OK == arc;
-  if (STORE_NONE == rc) {
-    res = REVIEWS_NOT_FOUND;
-    goto fail;
-  }
-  if (STORE_OK != rc) {
-    res = store_failed(err, rc);
+  res = read_result(err, rc);
+  if (REVIEWS_OK != res) {
     goto fail;
   }
   /* The form is rebuilt from the stored attempt (l borrows out->att; only the exam and form
@@ -406,9 +430,8 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
     res = REVIEWS_STILL_OPEN;
     goto fail;
   }
-  out->answers = answers_object(ans, nans);
-  if (NULL == out->answers) {
-    res = REVIEWS_INTERNAL;
+  res = take_answers(&out->answers, &ans, &nans);
+  if (REVIEWS_OK != res) {
     goto fail;
   }
   if (out->nhistory > 0) {
@@ -422,7 +445,6 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
     }
     json_decref(criteria);
   }
-  store_answers_free(ans, nans);
   return REVIEWS_OK;
 fail:
   store_answers_free(ans, nans);
@@ -473,9 +495,6 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
   struct store_attempt att;
   struct store_claim claim;
   struct store_decision prev;
-  json_t *before = NULL, *after = NULL;
-  char *before_s = NULL, *after_s = NULL;
-  char subject[40];
   int64_t prev_id = 0;
   int rc = STORE_HARD;
   c->decision_id = 0;
@@ -534,42 +553,26 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc) {
     goto done;
   }
-  before = json_pack("{s:s, s:o}", "verdict", verdict_name(att.verdict), "decision_id",
-                     prev_id > 0 ? json_integer((json_int_t)prev_id) : json_null());
-  after =
-      json_pack("{s:s, s:I, s:s, s:o?, s:s?, s:s?}", "verdict", verdict_name(c->d.overall),
-                "decision_id", (json_int_t)c->decision_id, "kind", c->d.kind, "units",
-                json_loads(c->d.units, 0, NULL), "reason", c->d.reason, "feedback", c->d.feedback);
-  before_s = NULL == before ? NULL : json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS);
-  after_s = NULL == after ? NULL : json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
-  if (NULL == before_s || NULL == after_s) {
-    rc = STORE_HARD;
-    goto done;
-  }
-  snprintf(subject, sizeof subject, "attempt:%lld", (long long)c->attempt_id);
-  rc = store_audit_append(tx, NULL, c->actor, c->audit_action, subject, before_s, after_s);
+  rc = audit_change(tx, c->actor, c->audit_action, "attempt", c->attempt_id,
+                    json_pack("{s:s, s:o}", "verdict", verdict_name(att.verdict), "decision_id",
+                              prev_id > 0 ? json_integer((json_int_t)prev_id) : json_null()),
+                    json_pack("{s:s, s:I, s:s, s:o?, s:s?, s:s?}", "verdict",
+                              verdict_name(c->d.overall), "decision_id", (json_int_t)c->decision_id,
+                              "kind", c->d.kind, "units", json_loads(c->d.units, 0, NULL), "reason",
+                              c->d.reason, "feedback", c->d.feedback));
 done:
-  json_decref(before);
-  json_decref(after);
-  free(before_s);
-  free(after_s);
   store_attempt_clear(&att);
   return rc;
 }
 
+/* The outcome of a refusal by the core's decision check. */
 static enum reviews_rc refused(enum review_status st) {
-  switch (st) {
-  case REVIEW_BAD_MARKS:
-    return REVIEWS_BAD_MARKS;
-  case REVIEW_INVALID_FIELD:
-    return REVIEWS_INVALID_FIELD;
-  case REVIEW_REASON_REQUIRED:
-    return REVIEWS_REASON_REQUIRED;
-  case REVIEW_OK:
-  case REVIEW_NOMEM:
-    break;
-  }
-  return REVIEWS_INTERNAL;
+  static const enum reviews_rc outcomes[] = {[REVIEW_OK] = REVIEWS_INTERNAL,
+                                             [REVIEW_BAD_MARKS] = REVIEWS_BAD_MARKS,
+                                             [REVIEW_INVALID_FIELD] = REVIEWS_INVALID_FIELD,
+                                             [REVIEW_REASON_REQUIRED] = REVIEWS_REASON_REQUIRED,
+                                             [REVIEW_NOMEM] = REVIEWS_INTERNAL};
+  return (size_t)st < sizeof outcomes / sizeof outcomes[0] ? outcomes[st] : REVIEWS_INTERNAL;
 }
 
 /* Copies a checked outcome into the decision to store (strings owned by the context). */
@@ -656,10 +659,10 @@ enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, in
                                int64_t actor, const struct reviews_marks *in,
                                struct reviews_err *err) {
   struct loaded l;
-  struct store_rd *rd = NULL;
   struct store_appeal appeal;
   struct review_request rq;
   struct decide_ctx c;
+  bool has_appeal = false;
   enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
   enum reviews_rc res = REVIEWS_INTERNAL;
   int rc = STORE_HARD;
@@ -675,16 +678,12 @@ enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, in
     res = REVIEWS_OWN_ATTEMPT;
     goto cleanup;
   }
-  rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_appeal_for_attempt(rd, &appeal, attempt_id);
-  }
-  store_rd_end(rd);
+  rc = load_beside(svc, attempt_id, NULL, NULL, &appeal, &has_appeal);
   if (rc < 0) {
     res = store_failed(err, rc);
     goto cleanup;
   }
-  res = reviews_assessor_may_decide(&kind, &l.att, STORE_OK == rc ? &appeal : NULL, actor);
+  res = reviews_assessor_may_decide(&kind, &l.att, has_appeal ? &appeal : NULL, actor);
   if (REVIEWS_OK != res) {
     goto cleanup;
   }
@@ -721,10 +720,10 @@ enum reviews_rc reviews_override(struct reviews_decision *out, struct svc *svc, 
                                  int64_t actor, const char *reason, const struct reviews_marks *in,
                                  struct reviews_err *err) {
   struct loaded l;
-  struct store_rd *rd = NULL;
   struct store_decision prev;
   struct review_request rq;
   struct decide_ctx c;
+  bool has_prev = false;
   json_t *kept = NULL;
   enum reviews_rc res = REVIEWS_INTERNAL;
   int rc = STORE_HARD;
@@ -745,16 +744,12 @@ enum reviews_rc reviews_override(struct reviews_decision *out, struct svc *svc, 
     res = REVIEWS_NOT_DECIDED;
     goto cleanup;
   }
-  rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_decision_latest(rd, &prev, attempt_id);
-  }
-  store_rd_end(rd);
+  rc = load_beside(svc, attempt_id, &prev, &has_prev, NULL, NULL);
   if (rc < 0) {
     res = store_failed(err, rc);
     goto cleanup;
   }
-  if (STORE_OK == rc && NULL == (kept = json_loads(prev.marks, 0, NULL))) {
+  if (has_prev && NULL == (kept = json_loads(prev.marks, 0, NULL))) {
     res = REVIEWS_INTERNAL;
     goto cleanup;
   }
@@ -762,7 +757,7 @@ enum reviews_rc reviews_override(struct reviews_decision *out, struct svc *svc, 
                                .units = in->units,
                                .overall = in->overall,
                                .feedback = in->feedback,
-                               .kept_feedback = STORE_OK == rc ? prev.feedback : NULL,
+                               .kept_feedback = has_prev ? prev.feedback : NULL,
                                .reason_all = reason};
   res = decide_marks(&c, &l, &rq, attempt_id, actor, err);
   if (REVIEWS_OK != res) {
@@ -796,35 +791,17 @@ void reviews_feedback_clear(struct reviews_feedback *f) {
 
 enum reviews_rc reviews_feedback(struct reviews_feedback *out, struct svc *svc, int64_t attempt_id,
                                  int64_t candidate, struct reviews_err *err) {
-  struct store_rd *rd = NULL;
   struct store_attempt att;
-  int rc = STORE_HARD, drc = STORE_NONE, arc = STORE_NONE;
   memset(out, 0, sizeof *out);
   memset(&att, 0, sizeof att);
   err_reset(err);
-  rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_attempt_get(rd, &att, attempt_id);
-  }
-  if (STORE_OK == rc && att.user_id == candidate) {
-    drc = store_decision_latest(rd, &out->decision, attempt_id);
-    arc = store_appeal_for_attempt(rd, &out->appeal, attempt_id);
-  }
-  store_rd_end(rd);
+  int rc = load_attempt(svc, attempt_id, candidate, &att, &out->decision, &out->has_decision,
+                        &out->appeal, &out->has_appeal);
   store_attempt_clear(&att);
-  out->has_decision = STORE_OK == drc;
-  out->has_appeal = STORE_OK == arc;
-  if (STORE_OK == rc && (drc < 0 || arc < 0)) {
-    rc = drc < 0 ? drc : arc;
-  }
-  /* Someone else's attempt is "not found", like a missing one. */
-  if (STORE_NONE == rc || (STORE_OK == rc && att.user_id != candidate)) {
+  enum reviews_rc res = read_result(err, rc);
+  if (REVIEWS_OK != res) {
     reviews_feedback_clear(out);
-    return REVIEWS_NOT_FOUND;
-  }
-  if (STORE_OK != rc) {
-    reviews_feedback_clear(out);
-    return store_failed(err, rc);
+    return res;
   }
   if (!attempts_decided(&att)) {
     reviews_feedback_clear(out);
@@ -839,32 +816,15 @@ enum reviews_rc reviews_feedback(struct reviews_feedback *out, struct svc *svc, 
 /* ------------------------------------------------------------------------------------ */
 /* appeals */
 
-/* ISO-8601 UTC time as JSON, null for "not yet" (the API's time format). */
-static json_t *time_json(int64_t ms) {
-  char buf[32];
-  struct tm tm;
-  time_t t = (time_t)(ms / 1000);
-  if (ms <= 0 || NULL == gmtime_r(&t, &tm) ||
-      0 == strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
-    return json_null();
-  }
-  return json_string(buf);
-}
-
 json_t *reviews_appeal_json(const struct store_appeal *a) {
   return json_pack(
       "{s:I, s:I, s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id, "attempt_id",
       (json_int_t)a->attempt_id, "candidate_id", (json_int_t)a->candidate_id, "reason", a->reason,
-      "created_at", time_json(a->created_ms), "status", appeal_status_name(a->status),
+      "created_at", json_time(a->created_ms), "status", appeal_status_name(a->status),
       "original_assessor_id",
       a->original_assessor_id > 0 ? json_integer(a->original_assessor_id) : json_null(),
       "assessor_id", a->assessor_id > 0 ? json_integer(a->assessor_id) : json_null(), "assigned_at",
-      time_json(a->assigned_ms), "decided_at", time_json(a->decided_ms));
-}
-
-/* The appeal as compact JSON for the audit log (caller frees). */
-static char *appeal_audit_text(const struct store_appeal *a) {
-  return audit_text(reviews_appeal_json(a));
+      json_time(a->assigned_ms), "decided_at", json_time(a->decided_ms));
 }
 
 static enum reviews_rc read_appeal(struct store_appeal *out, struct svc *svc, int64_t id,
@@ -887,8 +847,6 @@ struct create_ctx {
 static int tx_create(struct store_tx *tx, void *vctx) {
   struct create_ctx *c = vctx;
   struct store_appeal a;
-  char subject[40];
-  char *after = NULL;
   int rc = store_appeal_create(tx, &c->appeal_id, c->attempt_id, c->candidate_id, c->reason,
                                c->original_assessor_id);
   if (STORE_OK != rc) {
@@ -898,14 +856,9 @@ static int tx_create(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc) {
     return rc < 0 ? rc : STORE_HARD;
   }
-  after = appeal_audit_text(&a);
+  rc = audit_creation(tx, c->candidate_id, "appeal.create", "attempt", c->attempt_id,
+                      reviews_appeal_json(&a));
   store_appeal_clear(&a);
-  if (NULL == after) {
-    return STORE_HARD;
-  }
-  snprintf(subject, sizeof subject, "attempt:%lld", (long long)c->attempt_id);
-  rc = store_audit_append(tx, NULL, c->candidate_id, "appeal.create", subject, NULL, after);
-  free(after);
   return rc;
 }
 
@@ -913,11 +866,11 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
                                     int64_t candidate, const char *reason, int64_t now_ms,
                                     struct reviews_err *err) {
   struct create_ctx c = {.attempt_id = attempt_id, .candidate_id = candidate, .reason = reason};
-  struct store_rd *rd = NULL;
   struct store_attempt att;
   struct store_decision d;
   int64_t decided_ms = 0;
-  int rc = STORE_HARD, drc = STORE_NONE;
+  int rc = STORE_HARD;
+  bool has_d = false;
   memset(out, 0, sizeof *out);
   memset(&att, 0, sizeof att);
   memset(&d, 0, sizeof d);
@@ -925,35 +878,19 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
   if (NULL == reason || '\0' == reason[0] || strlen(reason) > REVIEWS_APPEAL_MAX) {
     return REVIEWS_APPEAL_REASON_INVALID;
   }
-  rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_attempt_get(rd, &att, attempt_id);
-  }
-  if (STORE_OK == rc && att.user_id == candidate) {
-    drc = store_decision_latest(rd, &d, attempt_id);
-  }
-  store_rd_end(rd);
+  rc = load_attempt(svc, attempt_id, candidate, &att, &d, &has_d, NULL, NULL);
   store_attempt_clear(&att);
-  /* Someone else's attempt is "not found": do not confirm that it exists. */
-  if (STORE_NONE == rc || (STORE_OK == rc && att.user_id != candidate)) {
-    rc = STORE_NONE;
-  }
-  if (drc < 0) {
-    rc = drc;
-  }
-  if (STORE_NONE == rc) {
-    return REVIEWS_NOT_FOUND;
-  }
-  if (STORE_OK != rc) {
-    return store_failed(err, rc);
+  enum reviews_rc res = read_result(err, rc);
+  if (REVIEWS_OK != res) {
+    return res;
   }
   if (!attempts_decided(&att)) {
     store_decision_clear(&d);
     return REVIEWS_NOT_DECIDED;
   }
   /* The period runs from the decision that is being appealed. */
-  decided_ms = decided_at(&att, STORE_OK == drc ? &d : NULL);
-  c.original_assessor_id = STORE_OK == drc ? d.decided_by : 0;
+  decided_ms = decided_at(&att, has_d ? &d : NULL);
+  c.original_assessor_id = has_d ? d.decided_by : 0;
   store_decision_clear(&d);
   if (now_ms - decided_ms > appeal_period_ms(svc)) {
     return REVIEWS_APPEAL_PERIOD_OVER;
@@ -994,8 +931,6 @@ static int tx_assign(struct store_tx *tx, void *vctx) {
   struct store_rd *rd = store_tx_rd(tx);
   struct store_appeal before, after;
   struct store_user u;
-  char *before_s = NULL, *after_s = NULL;
-  char subject[40];
   int rc = STORE_HARD;
   c->refusal = REVIEWS_OK;
   memset(&before, 0, sizeof before);
@@ -1029,17 +964,9 @@ static int tx_assign(struct store_tx *tx, void *vctx) {
     rc = rc < 0 ? rc : STORE_HARD;
     goto done;
   }
-  before_s = appeal_audit_text(&before);
-  after_s = appeal_audit_text(&after);
-  if (NULL == before_s || NULL == after_s) {
-    rc = STORE_HARD;
-    goto done;
-  }
-  snprintf(subject, sizeof subject, "attempt:%lld", (long long)before.attempt_id);
-  rc = store_audit_append(tx, NULL, c->actor, "appeal.assign", subject, before_s, after_s);
+  rc = audit_change(tx, c->actor, "appeal.assign", "attempt", before.attempt_id,
+                    reviews_appeal_json(&before), reviews_appeal_json(&after));
 done:
-  free(before_s);
-  free(after_s);
   store_appeal_clear(&before);
   store_appeal_clear(&after);
   return rc;

@@ -64,9 +64,6 @@ struct reviews_err {
   char why[300];
 };
 
-/* A short English name of an outcome, for logs. */
-const char *reviews_rc_name(enum reviews_rc rc);
-
 /* --- the rules, as predicates the pages use to show only what may be done --- */
 
 /* Which decision an assessor makes on an attempt. */

@@ -23,14 +23,19 @@ static void hash_version(const struct asset *a, char out[ASSET_VERSION_LEN + 1])
   snprintf(out, ASSET_VERSION_LEN + 1, "%016llx", (unsigned long long)hash);
 }
 
-void assets_init(void) {
-  if (NULL != versions) {
-    return;
-  }
+size_t assets_count(void) {
   size_t n = 0;
   while (NULL != assets[n].path) {
     n++;
   }
+  return n;
+}
+
+void assets_init(void) {
+  if (NULL != versions) {
+    return;
+  }
+  size_t n = assets_count();
   char(*v)[ASSET_VERSION_LEN + 1] = calloc(n + 1, sizeof(*v));
   if (NULL == v) {
     return;

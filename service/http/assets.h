@@ -16,6 +16,9 @@ struct asset {
 /* Ends with an entry whose path is NULL. */
 extern const struct asset assets[];
 
+/* How many entries the table has before the one whose path is NULL. */
+size_t assets_count(void);
+
 /* Computes every asset's version once, at start-up (http_init), before any thread reads
  * them; without it (out of memory) versions are hashed per call. */
 void assets_init(void);

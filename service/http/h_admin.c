@@ -84,8 +84,8 @@ int h_admin_users_create(struct req *r) {
   enum password_policy_verdict verdict = PASSWORD_POLICY_OK;
   enum accounts_rc rc;
   int store_rc = STORE_OK;
-  if (NULL == r->json || !json_is_object(r->json)) {
-    return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
+  if (!reply_need_object(r)) {
+    return 0; /* answered */
   }
   in.email = member_str(r->json, "email");
   in.name = member_str(r->json, "name");
@@ -129,10 +129,7 @@ int h_admin_users_list(struct req *r) {
     OPENSSL_cleanse(list, n * sizeof *list);
   }
   store_user_list_free(list, n);
-  if (NULL == items) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  return reply_json(r, 200, json_pack("{s:o}", "items", items));
+  return reply_json_list(r, "items", items);
 }
 
 /* POST /api/admin/users/:id/disable {"reason": optional} — also ends the user's sessions. */
@@ -142,8 +139,8 @@ int h_admin_users_disable(struct req *r) {
   int64_t id = 0;
   enum accounts_rc rc;
   int store_rc = STORE_OK;
-  if (!parse_id(r->params[0], &id)) {
-    return reply_error(r, ERR_USER_NOT_FOUND, NULL);
+  if (!reply_need_id(r, ERR_USER_NOT_FOUND, &id)) {
+    return 0; /* answered */
   }
   if (NULL != r->json && json_is_object(r->json) && NULL != json_object_get(r->json, "reason")) {
     given = true;
@@ -240,11 +237,8 @@ int h_admin_attempts_extra_time(struct req *r) {
   struct attempts_extended out = {0};
   int64_t id = 0;
   json_t *minutes = NULL;
-  if (!parse_id(r->params[0], &id)) {
-    return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
-  }
-  if (NULL == r->json || !json_is_object(r->json)) {
-    return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
+  if (!reply_need_id(r, ERR_ATTEMPT_NOT_FOUND, &id) || !reply_need_object(r)) {
+    return 0; /* answered */
   }
   minutes = json_object_get(r->json, "minutes");
   if (!json_is_integer(minutes) || json_integer_value(minutes) < 1 ||
@@ -391,10 +385,7 @@ int h_admin_audit_list(struct req *r) {
                          NULL != a ? a : json_string(list[i].after), "hash", list[i].hash));
   }
   store_audit_list_free(list, n);
-  if (NULL == items) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  return reply_json(r, 200, json_pack("{s:o}", "items", items));
+  return reply_json_list(r, "items", items);
 }
 
 /* GET /api/admin/audit/verify */

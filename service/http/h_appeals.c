@@ -22,11 +22,8 @@ int h_appeals_create(struct req *r) {
   json_t *reason = NULL;
   int64_t id = 0;
   enum reviews_rc rc;
-  if (!parse_id(r->params[0], &id)) {
-    return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
-  }
-  if (NULL == r->json || !json_is_object(r->json)) {
-    return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
+  if (!reply_need_id(r, ERR_ATTEMPT_NOT_FOUND, &id) || !reply_need_object(r)) {
+    return 0; /* answered */
   }
   reason = json_object_get(r->json, "reason");
   rc = reviews_appeal_file(&a, r->svc, id, r->user->id,
@@ -63,10 +60,7 @@ int h_appeals_list(struct req *r) {
     json_array_append_new(items, reviews_appeal_json(&list[i]));
   }
   store_appeal_list_free(list, n);
-  if (NULL == items) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  return reply_json(r, 200, json_pack("{s:o}", "items", items));
+  return reply_json_list(r, "items", items);
 }
 
 /* POST /api/admin/appeals/:id/assign {"assessor_id": N} */
@@ -76,11 +70,8 @@ int h_appeals_assign(struct req *r) {
   json_t *who = NULL;
   int64_t id = 0, assessor = 0;
   enum reviews_rc rc;
-  if (!parse_id(r->params[0], &id)) {
-    return reply_error(r, ERR_APPEAL_NOT_FOUND, NULL);
-  }
-  if (NULL == r->json || !json_is_object(r->json)) {
-    return reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
+  if (!reply_need_id(r, ERR_APPEAL_NOT_FOUND, &id) || !reply_need_object(r)) {
+    return 0; /* answered */
   }
   who = json_object_get(r->json, "assessor_id");
   /* A number, or its decimal text (what an HTML form without JavaScript sends). */

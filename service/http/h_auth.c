@@ -124,19 +124,11 @@ static int reply_second_factor_due(struct req *r, char ticket[SESSION_TOKEN_LEN 
   return ret;
 }
 
-static int require_object(struct req *r) {
-  if (NULL == r->json || !json_is_object(r->json)) {
-    reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
-    return -1;
-  }
-  return 0;
-}
-
 int h_auth_register(struct req *r) {
   const char *name;
   const char *email;
   int64_t id = 0;
-  if (require_object(r)) {
+  if (!reply_need_object(r)) {
     return 0;
   }
   name = json_str(r, "name");
@@ -151,7 +143,7 @@ int h_auth_login(struct req *r) {
   struct req_user u;
   char token[44];
   json_t *bearer;
-  if (require_object(r)) {
+  if (!reply_need_object(r)) {
     return 0;
   }
   bearer = json_object_get(r->json, "bearer");
@@ -193,7 +185,7 @@ int h_auth_me(struct req *r) {
 int h_auth_password(struct req *r) {
   struct req_user u;
   char token[44];
-  if (require_object(r)) {
+  if (!reply_need_object(r)) {
     return 0;
   }
   if (0 != auth_change_password(r, json_str(r, "current_password"), json_str(r, "new_password"),
@@ -259,7 +251,7 @@ int h_auth_second_factor_confirm(struct req *r) {
   char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_TEXT_SIZE];
   int store_rc = STORE_OK;
   json_t *list;
-  if (require_object(r)) {
+  if (!reply_need_object(r)) {
     return 0;
   }
   const char *code = json_str(r, "code");

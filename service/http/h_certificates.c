@@ -108,10 +108,7 @@ int h_cert_list(struct req *r) {
     json_array_append_new(arr, cert_summary(&list[i]));
   }
   store_cert_list_free(list, n);
-  if (NULL == arr) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  return reply_json(r, 200, json_pack("{s:o}", "certificates", arr));
+  return reply_json_list(r, "certificates", arr);
 }
 
 int h_cert_get(struct req *r) {

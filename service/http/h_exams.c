@@ -45,10 +45,7 @@ int h_exams_list(struct req *r) {
     }
   }
   free(exams);
-  if (NULL == list) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  return reply_json(r, 200, json_pack("{s:o}", "exams", list));
+  return reply_json_list(r, "exams", list);
 }
 
 static json_t *unit_json(const struct exam_unit *u) {

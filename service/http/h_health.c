@@ -73,12 +73,7 @@ int h_healthz(struct req *r) {
     prebuilt_ref(p);
   }
   pthread_mutex_unlock(&health_mu);
-  if (NULL == p) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  int rc = reply_prebuilt(r, p);
-  prebuilt_release(p);
-  return rc;
+  return reply_prebuilt_held(r, p);
 }
 
 int h_readyz(struct req *r) {

@@ -77,10 +77,5 @@ int h_jwks(struct req *r) {
     prebuilt_ref(p);
   }
   pthread_mutex_unlock(&jwks_mu);
-  if (NULL == p) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  int rc = reply_prebuilt(r, p);
-  prebuilt_release(p);
-  return rc;
+  return reply_prebuilt_held(r, p);
 }

@@ -29,28 +29,41 @@ static void section_begin(struct html *h, const struct req *r, const char *id,
   html_fmt(h, "<section aria-labelledby=\"%s\"><h2 id=\"%s\">%s</h2>", id, id, L(r, title_key));
 }
 
-/* Opens a section holding a table, up to the opened <tbody>: the header row has the
- * catalogue's text for each column key, after a "#" column when numbered. */
-static void table_section_begin(struct html *h, const struct req *r, const char *id,
-                                const char *title_key, bool numbered, const char *const *cols,
-                                size_t ncols) {
-  section_begin(h, r, id, title_key);
-  HTML_LIT(h, "<div class=\"table-wrap\"><table><thead><tr>");
-  if (numbered) {
-    HTML_LIT(h, "<th scope=\"col\">#</th>");
-  }
-  layout_th(h, r, cols, ncols);
-  HTML_LIT(h, "</tr></thead><tbody>");
-}
+/* A section holding a table: its id, heading, whether the rows are numbered (a "#" column
+ * first) and the catalogue keys of its columns, up to a NULL. */
+struct table_section {
+  const char *id;
+  const char *title_key;
+  bool numbered;
+  const char *cols[8];
+};
 
-static const char *role_key(enum role role) {
-  if (ROLE_ADMIN == role) {
-    return "role.admin";
+static const struct table_section accounts_table = {
+    "s-accounts",
+    "admin.accounts",
+    true,
+    {"admin.name", "admin.email", "admin.role", "page.status", "page.actions", NULL}};
+static const struct table_section attempts_table = {"s-attempts",
+                                                    "admin.attempts",
+                                                    false,
+                                                    {"admin.attempt", "review.candidate",
+                                                     "review.exam", "page.status", "me.result",
+                                                     "page.actions", NULL}};
+static const struct table_section certs_table = {
+    "s-certs",
+    "admin.certificates",
+    false,
+    {"me.cert_serial", "admin.holder", "review.exam", "page.status", "page.actions", NULL}};
+
+/* Opens a table's section, up to the opened <tbody>. */
+static void table_section_begin(struct html *h, const struct req *r,
+                                const struct table_section *t) {
+  size_t ncols = 0;
+  while (NULL != t->cols[ncols]) {
+    ncols++;
   }
-  if (ROLE_ASSESSOR == role) {
-    return "role.assessor";
-  }
-  return "role.candidate";
+  section_begin(h, r, t->id, t->title_key);
+  layout_table_begin(h, r, t->numbered, t->cols, ncols);
 }
 
 /* A labelled text input inside an action form (ids made unique with a suffix). */
@@ -72,17 +85,14 @@ static void input(struct html *h, const char *type, const char *name, const char
 
 static void section_accounts(struct html *h, const struct req *r, const struct store_user *u,
                              size_t n) {
-  static const char *const cols[] = {"admin.name", "admin.email", "admin.role", "page.status",
-                                     "page.actions"};
-  table_section_begin(h, r, "s-accounts", "admin.accounts", true, cols,
-                      sizeof(cols) / sizeof(cols[0]));
+  table_section_begin(h, r, &accounts_table);
   for (size_t i = 0; i < n; i++) {
     html_fmt(h, "<tr><td>%lld</td><td>", (long long)u[i].id);
     html_text(h, u[i].name);
     HTML_LIT(h, "</td><td>");
     html_text(h, u[i].email);
     HTML_LIT(h, "</td><td>");
-    html_text(h, L(r, role_key(u[i].role)));
+    html_text(h, layout_role_text(r, u[i].role));
     HTML_LIT(h, "</td><td>");
     html_text(h, L(r, u[i].disabled ? "admin.disabled" : "admin.active"));
     HTML_LIT(h, "</td><td>");
@@ -123,10 +133,7 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
 
 static void section_attempts(struct html *h, const struct req *r, struct store_rd *rd,
                              const struct store_attempt *a, size_t n) {
-  static const char *const cols[] = {"admin.attempt", "review.candidate", "review.exam",
-                                     "page.status",   "me.result",        "page.actions"};
-  table_section_begin(h, r, "s-attempts", "admin.attempts", false, cols,
-                      sizeof(cols) / sizeof(cols[0]));
+  table_section_begin(h, r, &attempts_table);
   for (size_t i = 0; i < n; i++) {
     struct store_user cand;
     memset(&cand, 0, sizeof(cand));
@@ -140,19 +147,14 @@ static void section_attempts(struct html *h, const struct req *r, struct store_r
     HTML_LIT(h, "</td><td>");
     html_text(h, a[i].exam_id);
     HTML_LIT(h, "</td><td>");
-    html_text(h, L(r, open                            ? "me.status_open"
-                      : ATTEMPT_CLOSED == a[i].status ? "me.status_closed"
-                                                      : "me.status_submitted"));
+    html_text(h, layout_status_text(r, a[i].status));
     if (open) {
       char when[40];
       layout_format_time(when, sizeof(when), a[i].deadline_ms);
       html_fmt(h, "<br><span class=\"hint\">%s: %s</span>", L(r, "me.deadline"), when);
     }
     HTML_LIT(h, "</td><td>");
-    html_text(h, L(r, VERDICT_K == a[i].verdict         ? "result.K"
-                      : VERDICT_BK == a[i].verdict      ? "result.BK"
-                      : VERDICT_PENDING == a[i].verdict ? "result.PENDING"
-                                                        : "result.open"));
+    html_text(h, layout_verdict_text(r, a[i].verdict));
     HTML_LIT(h, "</td><td>");
     if (open) {
       char action[64], api[80], suffix[24];
@@ -216,10 +218,7 @@ static void section_appeals(struct html *h, const struct req *r, const struct st
 
 static void section_certificates(struct html *h, const struct req *r, const struct store_cert *c,
                                  size_t n) {
-  static const char *const cols[] = {"me.cert_serial", "admin.holder", "review.exam", "page.status",
-                                     "page.actions"};
-  table_section_begin(h, r, "s-certs", "admin.certificates", false, cols,
-                      sizeof(cols) / sizeof(cols[0]));
+  table_section_begin(h, r, &certs_table);
   for (size_t i = 0; i < n; i++) {
     bool revoked = 0 == strcmp(c[i].status, STORE_CERT_REVOKED);
     HTML_LIT(h, "<tr><td>");
@@ -313,19 +312,11 @@ int h_page_admin(struct req *r) {
   if (STORE_OK == rc) {
     rc = store_cert_list(rd, &certs, &ncerts, 0, 0, ADMIN_LIST_LIMIT);
   }
-  if (STORE_OK != rc) {
-    ret = layout_store_error(r, rc);
-    goto cleanup;
-  }
-  h = html_new();
+  h = layout_page_open(r, rc, "admin.title", "static/staff.js", &ret);
   if (NULL == h) {
-    ret = reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
   }
-  layout_begin_script(h, r, L(r, "admin.title"), "static/staff.js");
-  HTML_LIT(h, "<h1>");
-  html_text(h, L(r, "admin.title"));
-  HTML_LIT(h, "</h1><nav class=\"toc\"><ul>");
+  HTML_LIT(h, "<nav class=\"toc\"><ul>");
   html_fmt(h, "<li><a href=\"#s-accounts\">%s</a></li>", L(r, "admin.accounts"));
   html_fmt(h, "<li><a href=\"#s-attempts\">%s</a></li>", L(r, "admin.attempts"));
   html_fmt(h, "<li><a href=\"#s-appeals\">%s</a></li>", L(r, "admin.appeals"));

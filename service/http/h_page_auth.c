@@ -45,12 +45,10 @@ static void field(struct html *h, const char *id, const char *type, const char *
  * memory. */
 static struct html *form_begin(const struct req *r, const char *title_key, const char *error_key,
                                const char *action) {
-  struct html *h = html_new();
+  struct html *h = layout_page_new(r, title_key, NULL);
   if (NULL == h) {
     return NULL;
   }
-  layout_begin(h, r, L(r, title_key));
-  html_fmt(h, "<h1>%s</h1>", L(r, title_key));
   if (NULL != error_key) {
     html_fmt(h, "<p class=\"notice err\" role=\"alert\">%s</p>", L(r, error_key));
   }

@@ -83,6 +83,13 @@ static int attempt_form(struct req *r, const struct store_attempt *a, struct exa
   return 0;
 }
 
+/* A hint paragraph: the catalogue's text for key. */
+static void hint(struct html *h, const struct req *r, const char *key) {
+  HTML_LIT(h, "<p class=\"hint\">");
+  html_text(h, L(r, key));
+  HTML_LIT(h, "</p>");
+}
+
 /* Renders one item's inputs from the candidate view (never the exam itself, so no key can
  * reach the page). */
 static void render_item(struct html *h, const struct req *r, const json_t *item,
@@ -124,9 +131,7 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
   if (0 == strcmp(type, "single") || 0 == strcmp(type, "multiple")) {
     bool multi = 0 == strcmp(type, "multiple");
     if (multi) { /* radio buttons say "one" by themselves */
-      HTML_LIT(h, "<p class=\"hint\">");
-      html_text(h, L(r, "exam.choose_many"));
-      HTML_LIT(h, "</p>");
+      hint(h, r, "exam.choose_many");
     }
     json_array_foreach(options, i, opt) {
       const char *oid = json_string_value(json_object_get(opt, "id"));
@@ -199,9 +204,8 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
     }
     HTML_LIT(h, ">");
   } else if (0 == strcmp(type, "open")) {
-    HTML_LIT(h, "<p class=\"hint\">");
-    html_text(h, L(r, "exam.rubric_intro"));
-    HTML_LIT(h, "</p><ul>");
+    hint(h, r, "exam.rubric_intro");
+    HTML_LIT(h, "<ul>");
     const json_t *crit;
     json_array_foreach(json_object_get(item, "rubric"), i, crit) {
       HTML_LIT(h, "<li>");
@@ -209,19 +213,17 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
       HTML_LIT(h, "</li>");
     }
     HTML_LIT(h, "</ul>");
-    html_fmt(h, "<label for=\"in-%s\">", id);
-    html_text(h, L(r, "exam.your_answer"));
-    HTML_LIT(h, "</label><textarea maxlength=\"20000\" rows=\"8\"");
-    html_fmt(h, " id=\"in-%s\"", id);
-    html_attr(h, "name", name);
+    char in_id[160];
+    snprintf(in_id, sizeof(in_id), "in-%s", id);
+    html_labelled(h, in_id, L(r, "exam.your_answer"), "<textarea maxlength=\"20000\" rows=\"8\"",
+                  name);
     HTML_LIT(h, ">");
     html_text(h, json_string_value(answer));
     HTML_LIT(h, "</textarea>");
   } else if (0 == strcmp(type, "ordering")) {
     size_t nopt = json_array_size(options);
-    HTML_LIT(h, "<p class=\"hint\">");
-    html_text(h, L(r, "exam.ordering_hint"));
-    HTML_LIT(h, "</p><ul class=\"order-list\">");
+    hint(h, r, "exam.ordering_hint");
+    HTML_LIT(h, "<ul class=\"order-list\">");
     json_array_foreach(options, i, opt) {
       const char *oid = json_string_value(json_object_get(opt, "id"));
       if (NULL == oid) {
@@ -529,51 +531,79 @@ int h_page_exam_start(struct req *r) {
 
 /* ------------------------------------------------------------------ the exam page */
 
+/* What the exam and review pages are built from: the attempt's form, its candidate view,
+ * the saved answers (unless the page shows others) and the page being written. */
+struct page {
+  struct exam_form *form;
+  json_t *view;
+  json_t *answers;
+  struct html *h;
+};
+
+static void page_free(struct page *p) {
+  html_free(p->h);
+  json_decref(p->view);
+  json_decref(p->answers);
+  exam_form_free(p->form);
+  memset(p, 0, sizeof *p);
+}
+
+/* Loads p for attempt a, with the saved answers when with_answers: 0, or -1 after answering
+ * (nothing is left to free). */
+static int page_load(struct req *r, const struct store_attempt *a, bool with_answers,
+                     struct page *p) {
+  memset(p, 0, sizeof *p);
+  if (0 != attempt_form(r, a, &p->form)) {
+    return -1;
+  }
+  enum attempts_rc rc =
+      with_answers ? attempts_answers_json(&p->answers, r->svc, a->id) : ATTEMPTS_OK;
+  if (ATTEMPTS_OK != rc) {
+    page_free(p);
+    attempts_failed(r, rc);
+    return -1;
+  }
+  p->view = exam_form_candidate_json(p->form);
+  p->h = NULL != p->view ? html_new() : NULL;
+  if (NULL == p->h) {
+    page_free(p);
+    reply_error(r, ERR_INTERNAL, NULL);
+    return -1;
+  }
+  return 0;
+}
+
+/* Ends p's page and answers with it (status); frees p. */
+static int page_send(struct req *r, struct page *p, unsigned status) {
+  struct html *h = p->h;
+  p->h = NULL;
+  layout_end(h, r);
+  page_free(p);
+  return layout_reply(r, status, h);
+}
+
 /* Builds the candidate view and the saved answers and renders the page with status. */
 static int exam_page(struct req *r, const struct store_attempt *a, unsigned status,
                      const json_t *answers_override, const json_t *errors, bool saved) {
-  struct exam_form *form = NULL;
-  json_t *answers = NULL;
-  json_t *view = NULL;
-  if (0 != attempt_form(r, a, &form)) {
+  struct page p;
+  if (0 != page_load(r, a, NULL == answers_override, &p)) {
     return 0;
-  }
-  enum attempts_rc rc = ATTEMPTS_OK;
-  if (NULL == answers_override) {
-    rc = attempts_answers_json(&answers, r->svc, a->id);
-  }
-  if (ATTEMPTS_OK != rc) {
-    exam_form_free(form);
-    return attempts_failed(r, rc);
-  }
-  view = exam_form_candidate_json(form);
-  struct html *h = html_new();
-  if (NULL == view || NULL == h) {
-    json_decref(view);
-    json_decref(answers);
-    exam_form_free(form);
-    html_free(h);
-    return reply_error(r, ERR_INTERNAL, NULL);
   }
   struct exam_view v = {.attempt_id = a->id,
                         .open = attempts_is_open(a),
                         .deadline_ms = a->deadline_ms,
                         .remaining_s = attempts_remaining_s(a, r->now_ms),
-                        .form = view,
-                        .answers = NULL != answers_override ? answers_override : answers,
+                        .form = p.view,
+                        .answers = NULL != answers_override ? answers_override : p.answers,
                         .errors = errors,
                         .saved_notice = saved};
   bool en = 0 == strcmp(r->lang, "en");
-  const char *title = json_string_value(json_object_get(view, en ? "title_en" : "title"));
+  const char *title = json_string_value(json_object_get(p.view, en ? "title_en" : "title"));
   char page_title[300];
   snprintf(page_title, sizeof(page_title), "%s", NULL != title ? title : a->exam_id);
-  layout_begin_script(h, r, page_title, "static/exam.js");
-  render_exam(h, r, &v);
-  layout_end(h, r);
-  json_decref(view);
-  json_decref(answers);
-  exam_form_free(form);
-  return layout_reply(r, status, h);
+  layout_begin_script(p.h, r, page_title, "static/exam.js");
+  render_exam(p.h, r, &v);
+  return page_send(r, &p, status);
 }
 
 int h_page_attempt(struct req *r) {
@@ -819,27 +849,13 @@ cleanup:
 
 static int review_page(struct req *r, const struct store_attempt *a, unsigned status,
                        bool confirm_missing) {
-  struct exam_form *form = NULL;
-  json_t *answers = NULL;
-  if (0 != attempt_form(r, a, &form)) {
+  struct page p;
+  if (0 != page_load(r, a, true, &p)) {
     return 0;
   }
-  enum attempts_rc rc = attempts_answers_json(&answers, r->svc, a->id);
-  json_t *view = ATTEMPTS_OK == rc ? exam_form_candidate_json(form) : NULL;
-  struct html *h = NULL != view ? html_new() : NULL;
-  if (NULL == h) {
-    json_decref(view);
-    json_decref(answers);
-    exam_form_free(form);
-    return ATTEMPTS_OK != rc ? attempts_failed(r, rc) : reply_error(r, ERR_INTERNAL, NULL);
-  }
-  layout_begin(h, r, L(r, "exam.review_title"));
-  render_review(h, r, a->id, view, answers, req_query(r, "flags"), confirm_missing);
-  layout_end(h, r);
-  json_decref(view);
-  json_decref(answers);
-  exam_form_free(form);
-  return layout_reply(r, status, h);
+  layout_begin(p.h, r, L(r, "exam.review_title"));
+  render_review(p.h, r, a->id, p.view, p.answers, req_query(r, "flags"), confirm_missing);
+  return page_send(r, &p, status);
 }
 
 int h_page_attempt_review(struct req *r) {

@@ -23,37 +23,28 @@
 
 #define ME_MAX_ATTEMPTS 50
 
-static const char *status_key(enum attempt_status status) {
-  if (ATTEMPT_OPEN == status) {
-    return "me.status_open";
-  }
-  if (ATTEMPT_CLOSED == status) {
-    return "me.status_closed";
-  }
-  return "me.status_submitted";
-}
+/* The badge's class for each verdict. */
+static const char *const badge_class[] = {[VERDICT_K] = "badge k",
+                                          [VERDICT_BK] = "badge bk",
+                                          [VERDICT_PENDING] = "badge pending",
+                                          [VERDICT_NONE] = "badge pending"};
 
-static const char *verdict_key(enum verdict verdict) {
-  if (VERDICT_K == verdict) {
-    return "result.K";
+/* A list's heading (an <h2>, with the id unless NULL) and, when the list is empty (n 0),
+ * the paragraph that says so, left open for the caller to add to and close. Returns
+ * whether the list is empty. */
+static bool list_heading(struct html *h, const struct req *r, const char *id, const char *title_key,
+                         size_t n, const char *empty_key) {
+  HTML_LIT(h, "<h2");
+  html_attr(h, "id", id);
+  HTML_LIT(h, ">");
+  html_text(h, L(r, title_key));
+  HTML_LIT(h, "</h2>");
+  if (0 != n) {
+    return false;
   }
-  if (VERDICT_BK == verdict) {
-    return "result.BK";
-  }
-  if (VERDICT_PENDING == verdict) {
-    return "result.PENDING";
-  }
-  return "result.open";
-}
-
-static const char *badge_class(enum verdict verdict) {
-  if (VERDICT_K == verdict) {
-    return "badge k";
-  }
-  if (VERDICT_BK == verdict) {
-    return "badge bk";
-  }
-  return "badge pending";
+  HTML_LIT(h, "<p>");
+  html_text(h, L(r, empty_key));
+  return true;
 }
 
 /* Per-unit table from the stored result JSON ({"units":[{code,title,percent,verdict}]}). */
@@ -97,8 +88,8 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
       HTML_LIT(h, "—");
     }
     HTML_LIT(h, "</td><td>");
-    html_fmt(h, "<span class=\"%s\">", badge_class(verdict));
-    html_text(h, L(r, verdict_key(verdict)));
+    html_fmt(h, "<span class=\"%s\">", badge_class[verdict]);
+    html_text(h, layout_verdict_text(r, verdict));
     HTML_LIT(h, "</span></td></tr>");
   }
   HTML_LIT(h, "</tbody></table></div>");
@@ -120,7 +111,7 @@ static void render_attempt(struct html *h, const struct req *r, const struct sto
   HTML_LIT(h, "</h3><dl class=\"facts\"><dt>");
   html_text(h, L(r, "page.status"));
   HTML_LIT(h, "</dt><dd>");
-  html_text(h, L(r, status_key(a->status)));
+  html_text(h, layout_status_text(r, a->status));
   HTML_LIT(h, "</dd><dt>");
   char when[40];
   layout_format_time(when, sizeof(when), a->started_ms);
@@ -140,8 +131,8 @@ static void render_attempt(struct html *h, const struct req *r, const struct sto
   HTML_LIT(h, "<dt>");
   html_text(h, L(r, "me.result"));
   HTML_LIT(h, "</dt><dd>");
-  html_fmt(h, "<span class=\"%s\">", badge_class(a->verdict));
-  html_text(h, L(r, open ? "result.open" : verdict_key(a->verdict)));
+  html_fmt(h, "<span class=\"%s\">", badge_class[a->verdict]);
+  html_text(h, open ? L(r, "result.open") : layout_verdict_text(r, a->verdict));
   HTML_LIT(h, "</span></dd></dl>");
   if (open) {
     html_fmt(h, "<p><a class=\"button\" href=\"/attempts/%lld\">", (long long)a->id);
@@ -167,12 +158,7 @@ static void render_attempt(struct html *h, const struct req *r, const struct sto
 
 static void render_certificates(struct html *h, const struct req *r, const struct store_cert *certs,
                                 size_t n) {
-  HTML_LIT(h, "<h2 id=\"certificates\">");
-  html_text(h, L(r, "me.certificates"));
-  HTML_LIT(h, "</h2>");
-  if (0 == n) {
-    HTML_LIT(h, "<p>");
-    html_text(h, L(r, "me.no_certificates"));
+  if (list_heading(h, r, "certificates", "me.certificates", n, "me.no_certificates")) {
     HTML_LIT(h, "</p>");
     return;
   }
@@ -225,10 +211,7 @@ static void render_appeal(struct html *h, const struct req *r, const struct stor
                           const struct store_appeal *appeal) {
   if (NULL != appeal) {
     HTML_LIT(h, "<p class=\"notice\">");
-    html_text_sub(h, L(r, "me.appeal_status"), "status",
-                  L(r, APPEAL_DECIDED == appeal->status    ? "me.appeal_decided"
-                       : APPEAL_ASSIGNED == appeal->status ? "me.appeal_assigned"
-                                                           : "me.appeal_open"),
+    html_text_sub(h, L(r, "me.appeal_status"), "status", layout_appeal_text(r, appeal->status),
                   NULL);
     HTML_LIT(h, "</p>");
     return;
@@ -310,28 +293,15 @@ int h_page_me(struct req *r) {
   if (STORE_OK == rc) {
     rc = store_cert_list(rd, &certs, &ncerts, r->user->id, 0, 100);
   }
-  if (STORE_OK != rc) {
-    ret = layout_store_error(r, rc);
-    goto cleanup;
-  }
-  h = html_new();
+  h = layout_page_open(r, rc, "me.title", "static/staff.js", &ret);
   if (NULL == h) {
-    ret = reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
   }
-  layout_begin_script(h, r, L(r, "me.title"), "static/staff.js");
-  HTML_LIT(h, "<h1>");
-  html_text(h, L(r, "me.title"));
-  HTML_LIT(h, "</h1><p>");
+  HTML_LIT(h, "<p>");
   html_text_sub(h, L(r, "me.welcome"), "name", r->user->name, NULL);
   HTML_LIT(h, "</p>");
   render_certificates(h, r, certs, ncerts);
-  HTML_LIT(h, "<h2>");
-  html_text(h, L(r, "me.attempts"));
-  HTML_LIT(h, "</h2>");
-  if (0 == n) {
-    HTML_LIT(h, "<p>");
-    html_text(h, L(r, "me.no_attempts"));
+  if (list_heading(h, r, NULL, "me.attempts", n, "me.no_attempts")) {
     HTML_LIT(h, " <a href=\"/\">");
     html_text(h, L(r, "nav.home"));
     HTML_LIT(h, "</a></p>");

@@ -60,22 +60,19 @@ int h_page_review_queue(struct req *r) {
     free(q);
     return layout_store_error(r, rc);
   }
-  struct html *h = html_new();
+  struct html *h = layout_page_new(r, "review.queue_title", NULL);
   if (NULL == h) {
     store_rd_end(rd);
     reviews_queue_free(q, n);
     return reply_error(r, ERR_INTERNAL, NULL);
   }
-  layout_begin(h, r, L(r, "review.queue_title"));
-  html_fmt(h, "<h1>%s</h1><p>%s</p>", L(r, "review.queue_title"), L(r, "review.queue_lead"));
+  html_fmt(h, "<p>%s</p>", L(r, "review.queue_lead"));
   if (0 == n) {
     html_fmt(h, "<p class=\"notice\">%s</p>", L(r, "review.queue_empty"));
   } else {
     static const char *const cols[] = {"review.candidate", "review.exam", "review.waiting_since",
                                        "review.holder"};
-    HTML_LIT(h, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">#</th>");
-    layout_th(h, r, cols, sizeof(cols) / sizeof(cols[0]));
-    HTML_LIT(h, "</tr></thead><tbody>");
+    layout_table_begin(h, r, true, cols, sizeof(cols) / sizeof(cols[0]));
     for (size_t i = 0; i < n; i++) {
       struct store_user cand, holder;
       memset(&cand, 0, sizeof(cand));
@@ -260,11 +257,7 @@ static void render_rubric(struct html *h, const struct req *r, const struct exam
   char field[200], fid[200];
   snprintf(field, sizeof(field), "items/%s/comment", it->id);
   snprintf(fid, sizeof(fid), "c-%s", it->id);
-  html_fmt(h, "<label for=\"%s\">", fid);
-  html_text(h, L(r, "review.comment"));
-  HTML_LIT(h, "</label><input type=\"text\" maxlength=\"2000\"");
-  html_attr(h, "id", fid);
-  html_attr(h, "name", field);
+  html_labelled(h, fid, L(r, "review.comment"), "<input type=\"text\" maxlength=\"2000\"", field);
   html_attr(h, "value",
             json_string_value(json_object_get(json_object_get(marks, it->id), "comment")));
   if (!editable) {
@@ -397,11 +390,8 @@ static void render_unit_outcome(struct html *h, const struct req *r, const struc
   HTML_LIT(h, "</option></select>");
   snprintf(field, sizeof(field), "units/%s/reason", fu->unit->code);
   snprintf(fid, sizeof(fid), "ur-%zu", u);
-  html_fmt(h, "<label for=\"%s\">", fid);
-  html_text(h, L(r, "review.reason"));
-  HTML_LIT(h, "</label><input type=\"text\" class=\"override-reason\" maxlength=\"500\"");
-  html_attr(h, "id", fid);
-  html_attr(h, "name", field);
+  html_labelled(h, fid, L(r, "review.reason"),
+                "<input type=\"text\" class=\"override-reason\" maxlength=\"500\"", field);
   HTML_LIT(h, ">");
 }
 

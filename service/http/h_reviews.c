@@ -197,10 +197,7 @@ int h_reviews_queue(struct req *r) {
             q[i].appeal_id > 0 ? json_integer((json_int_t)q[i].appeal_id) : json_null()));
   }
   reviews_queue_free(q, n);
-  if (NULL == items) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  return reply_json(r, 200, json_pack("{s:o}", "items", items));
+  return reply_json_list(r, "items", items);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -211,8 +208,8 @@ int h_reviews_claim(struct req *r) {
   struct reviews_err err;
   int64_t id = 0;
   enum reviews_rc rc;
-  if (!parse_id(r->params[0], &id)) {
-    return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
+  if (!reply_need_id(r, ERR_ATTEMPT_NOT_FOUND, &id)) {
+    return 0; /* answered */
   }
   rc = reviews_claim(&claim, r->svc, id, r->user->id, &err);
   if (REVIEWS_OK != rc) {
@@ -261,8 +258,8 @@ int h_reviews_get(struct req *r) {
   json_t *units = NULL, *decisions = NULL, *body = NULL;
   int64_t id = 0;
   enum reviews_rc rc;
-  if (!parse_id(r->params[0], &id)) {
-    return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
+  if (!reply_need_id(r, ERR_ATTEMPT_NOT_FOUND, &id)) {
+    return 0; /* answered */
   }
   rc = reviews_sheet_load(&s, r->svc, id, r->user->id, &err);
   if (REVIEWS_OK != rc) {
@@ -303,12 +300,7 @@ int h_reviews_get(struct req *r) {
 /* Parses a decision request: the attempt id of the path and the body's members (each NULL
  * when absent). Returns 0, or -1 after replying. */
 static int decision_request(struct req *r, int64_t *out_id, struct reviews_marks *out) {
-  if (!parse_id(r->params[0], out_id)) {
-    reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
-    return -1;
-  }
-  if (NULL == r->json || !json_is_object(r->json)) {
-    reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
+  if (!reply_need_id(r, ERR_ATTEMPT_NOT_FOUND, out_id) || !reply_need_object(r)) {
     return -1;
   }
   *out = (struct reviews_marks){.items = json_object_get(r->json, "items"),
@@ -387,8 +379,8 @@ int h_reviews_feedback(struct req *r) {
   json_t *units = NULL, *marks = NULL, *comments = NULL, *body = NULL;
   int64_t id = 0;
   enum reviews_rc rc;
-  if (!parse_id(r->params[0], &id)) {
-    return reply_error(r, ERR_ATTEMPT_NOT_FOUND, NULL);
+  if (!reply_need_id(r, ERR_ATTEMPT_NOT_FOUND, &id)) {
+    return 0; /* answered */
   }
   rc = reviews_feedback(&f, r->svc, id, r->user->id, &err);
   if (REVIEWS_OK != rc) {

@@ -29,8 +29,5 @@ int h_subsectors_list(struct req *r) {
                                           s->name_id, "name_en", s->name_en, "exams", count));
   }
   free(exams);
-  if (NULL == list) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  return reply_json(r, 200, json_pack("{s:o}", "subsectors", list));
+  return reply_json_list(r, "subsectors", list);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/growbuf.h"
 #include "ujikom/utf8.h"
 
 /* A page larger than this is a bug (or an attack through stored data); fail instead. */
@@ -89,22 +90,7 @@ static bool reserve(struct html *h, size_t n) {
     h->failed = true;
     return false;
   }
-  size_t need = h->len + n + 1;
-  if (need <= h->cap) {
-    return true;
-  }
-  size_t cap = h->cap;
-  while (cap < need) {
-    cap *= 2;
-  }
-  char *nb = realloc(h->buf, cap);
-  if (NULL == nb) {
-    h->failed = true;
-    return false;
-  }
-  h->buf = nb;
-  h->cap = cap;
-  return true;
+  return growbuf_fit(&h->buf, &h->cap, h->len + n + 1, h->cap, &h->failed);
 }
 
 static void put(struct html *h, const char *s, size_t n) {
@@ -404,4 +390,16 @@ void html_json_script_(struct html *h, const char *id, const json_t *value) {
   put(h, run, (size_t)(p - run));
   HTML_LIT(h, "</script>");
   free(json);
+}
+
+void html_labelled_(struct html *h, const char *id, const char *label, const char *open,
+                    size_t openlen, const char *name) {
+  HTML_LIT(h, "<label");
+  html_attr(h, "for", id);
+  HTML_LIT(h, ">");
+  html_text(h, label);
+  HTML_LIT(h, "</label>");
+  html_raw_(h, open, openlen);
+  html_attr(h, "id", id);
+  html_attr(h, "name", name);
 }

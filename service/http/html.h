@@ -51,6 +51,13 @@ void html_attr_(struct html *h, const char *name, const char *value);
  * "//x"), "#fragment", or an absolute http(s) URL is kept; anything else (javascript:,
  * data:, ...) is replaced by "#". */
 void html_attr_url_(struct html *h, const char *name, const char *url);
+/* A labelled form control: <label for="id">label</label> (label escaped), then the opening
+ * of the control, `open` (a string literal such as "<input type=\"text\""), with the id and
+ * name attributes; the caller adds any further attributes and closes the tag ">". */
+void html_labelled_(struct html *h, const char *id, const char *label, const char *open,
+                    size_t openlen, const char *name);
+#define html_labelled(h, id, label, open, name)                                                    \
+  html_labelled_((h), (id), (label), "" open "", sizeof(open) - 1, (name))
 #define html_attr_url(h, name, url) html_attr_url_((h), "" name "", (url))
 
 /* printf-like with a literal format. Conversions: %s (ALWAYS escaped; NULL prints nothing),

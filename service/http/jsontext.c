@@ -10,26 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/growbuf.h"
 #include "ujikom/utf8.h"
 
 bool jt_reserve(struct jtext *b, size_t n) {
   if (b->failed) {
     return false;
   }
-  if (n + 1 > b->cap - b->len || 0 == b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap - b->len < n + 1) {
-      cap *= 2;
-    }
-    char *s = realloc(b->s, cap);
-    if (NULL == s) {
-      b->failed = true;
-      return false;
-    }
-    b->s = s;
-    b->cap = cap;
+  if (n >= SIZE_MAX - b->len) {
+    b->failed = true;
+    return false;
   }
-  return true;
+  return growbuf_fit(&b->s, &b->cap, b->len + n + 1, 4096, &b->failed);
 }
 
 void jt_raw(struct jtext *b, const char *p, size_t n) {
@@ -164,32 +156,18 @@ static bool key_given(struct jtext *b, const char *qkey) {
   return true;
 }
 
-void jt_obj_open(struct jtext *b) {
-  open_container(b, NULL, 0, true);
+void jt_open(struct jtext *b, bool is_object) {
+  open_container(b, NULL, 0, is_object);
 }
 
-void jt_objp_open_q(struct jtext *b, const char *qkey, size_t qlen) {
+void jt_openp_q(struct jtext *b, const char *qkey, size_t qlen, bool is_object) {
   if (key_given(b, qkey)) {
-    open_container(b, qkey, qlen, true);
+    open_container(b, qkey, qlen, is_object);
   }
 }
 
-void jt_obj_close(struct jtext *b) {
-  close_container(b, true);
-}
-
-void jt_arr_open(struct jtext *b) {
-  open_container(b, NULL, 0, false);
-}
-
-void jt_arrp_open_q(struct jtext *b, const char *qkey, size_t qlen) {
-  if (key_given(b, qkey)) {
-    open_container(b, qkey, qlen, false);
-  }
-}
-
-void jt_arr_close(struct jtext *b) {
-  close_container(b, false);
+void jt_close(struct jtext *b, bool is_object) {
+  close_container(b, is_object);
 }
 
 static void put_string(struct jtext *b, const char *qkey, size_t qlen, const char *s) {

@@ -58,19 +58,22 @@ void jt_int(struct jtext *b, int64_t v);
  * that written form and its length; a key known only at run time is written as jt_str
  * writes it, followed by ':', and passed to the _q function. */
 #define JT_QKEY(key)                "\"" key "\":", sizeof("\"" key "\":") - 1
-#define jt_objp_open(b, key)        jt_objp_open_q((b), JT_QKEY(key))
-#define jt_arrp_open(b, key)        jt_arrp_open_q((b), JT_QKEY(key))
+#define jt_objp_open(b, key)        jt_openp_q((b), JT_QKEY(key), true)
+#define jt_arrp_open(b, key)        jt_openp_q((b), JT_QKEY(key), false)
 #define jt_putstringp(b, key, s)    jt_putstringp_q((b), JT_QKEY(key), (s))
 #define jt_putintp(b, key, v)       jt_putintp_q((b), JT_QKEY(key), (v))
 #define jt_putboolp(b, key, v)      jt_putboolp_q((b), JT_QKEY(key), (v))
 #define jt_putnullp(b, key)         jt_putnullp_q((b), JT_QKEY(key))
 #define jt_putrawp(b, key, json, n) jt_putrawp_q((b), JT_QKEY(key), (json), (n))
-void jt_obj_open(struct jtext *b);
-void jt_objp_open_q(struct jtext *b, const char *qkey, size_t qlen);
-void jt_obj_close(struct jtext *b);
-void jt_arr_open(struct jtext *b);
-void jt_arrp_open_q(struct jtext *b, const char *qkey, size_t qlen);
-void jt_arr_close(struct jtext *b);
+/* Containers: an object when is_object, else an array; opened as a value (jt_open) or as
+ * the member qkey of the enclosing object (jt_openp_q), closed by the same kind. */
+void jt_open(struct jtext *b, bool is_object);
+void jt_openp_q(struct jtext *b, const char *qkey, size_t qlen, bool is_object);
+void jt_close(struct jtext *b, bool is_object);
+#define jt_obj_open(b)  jt_open((b), true)
+#define jt_obj_close(b) jt_close((b), true)
+#define jt_arr_open(b)  jt_open((b), false)
+#define jt_arr_close(b) jt_close((b), false)
 void jt_putstring(struct jtext *b, const char *s);
 void jt_putstringp_q(struct jtext *b, const char *qkey, size_t qlen, const char *s);
 void jt_putint(struct jtext *b, int64_t v);

@@ -17,6 +17,46 @@ const char *layout_t(const struct req *r, const char *key) {
   return i18n(NULL != r ? r->lang : NULL, key);
 }
 
+/* The catalogue keys of the states, in the order of their enums. */
+static const char *const status_keys[] = {[ATTEMPT_OPEN] = "me.status_open",
+                                          [ATTEMPT_SUBMITTED] = "me.status_submitted",
+                                          [ATTEMPT_CLOSED] = "me.status_closed"};
+static const char *const verdict_keys[] = {[VERDICT_K] = "result.K",
+                                           [VERDICT_BK] = "result.BK",
+                                           [VERDICT_PENDING] = "result.PENDING",
+                                           [VERDICT_NONE] = "result.open"};
+static const char *const appeal_keys[] = {[APPEAL_OPEN] = "me.appeal_open",
+                                          [APPEAL_ASSIGNED] = "me.appeal_assigned",
+                                          [APPEAL_DECIDED] = "me.appeal_decided"};
+
+/* keys[state]; a value outside the table (never made by the parsers) reads as the last. */
+static const char *state_text(const struct req *r, const char *const *keys, size_t nkeys,
+                              unsigned state) {
+  return L(r, keys[state < nkeys ? state : nkeys - 1]);
+}
+
+const char *layout_role_text(const struct req *r, enum role role) {
+  if (ROLE_ADMIN == role) {
+    return L(r, "role.admin");
+  }
+  if (ROLE_ASSESSOR == role) {
+    return L(r, "role.assessor");
+  }
+  return L(r, "role.candidate");
+}
+
+const char *layout_status_text(const struct req *r, enum attempt_status status) {
+  return state_text(r, status_keys, sizeof(status_keys) / sizeof(status_keys[0]), status);
+}
+
+const char *layout_verdict_text(const struct req *r, enum verdict verdict) {
+  return state_text(r, verdict_keys, sizeof(verdict_keys) / sizeof(verdict_keys[0]), verdict);
+}
+
+const char *layout_appeal_text(const struct req *r, enum appeal_status status) {
+  return state_text(r, appeal_keys, sizeof(appeal_keys) / sizeof(appeal_keys[0]), status);
+}
+
 void layout_format_time(char *out, size_t outlen, int64_t ms) {
   if (ms <= 0 || 0 == time_format(out, outlen, ms / 1000, TIME_MINUTE_UTC)) {
     snprintf(out, outlen, "—");
@@ -27,6 +67,16 @@ void layout_th(struct html *h, const struct req *r, const char *const *keys, siz
   for (size_t i = 0; i < nkeys; i++) {
     html_fmt(h, "<th scope=\"col\">%s</th>", L(r, keys[i]));
   }
+}
+
+void layout_table_begin(struct html *h, const struct req *r, bool numbered, const char *const *keys,
+                        size_t nkeys) {
+  HTML_LIT(h, "<div class=\"table-wrap\"><table><thead><tr>");
+  if (numbered) {
+    HTML_LIT(h, "<th scope=\"col\">#</th>");
+  }
+  layout_th(h, r, keys, nkeys);
+  HTML_LIT(h, "</tr></thead><tbody>");
 }
 
 bool layout_asset_url(char *out, size_t outlen, const char *asset_path) {
@@ -205,13 +255,22 @@ void layout_begin_script(struct html *h, const struct req *r, const char *title,
   if (NULL != r->user) {
     HTML_LIT(h, "<div class=\"wrap who\">");
     html_text_sub(h, L(r, "layout.signed_in_as"), "name", r->user->name, "role",
-                  L(r, ROLE_ADMIN == r->user->role      ? "role.admin"
-                       : ROLE_ASSESSOR == r->user->role ? "role.assessor"
-                                                        : "role.candidate"),
-                  NULL);
+                  layout_role_text(r, r->user->role), NULL);
     HTML_LIT(h, "</div>");
   }
   HTML_LIT(h, "</header><main id=\"main\" class=\"wrap\" tabindex=\"-1\">");
+}
+
+struct html *layout_page_new(const struct req *r, const char *title_key, const char *script) {
+  struct html *h = html_new();
+  if (NULL == h) {
+    return NULL;
+  }
+  layout_begin_script(h, r, L(r, title_key), script);
+  HTML_LIT(h, "<h1>");
+  html_text(h, L(r, title_key));
+  HTML_LIT(h, "</h1>");
+  return h;
 }
 
 void layout_begin(struct html *h, const struct req *r, const char *title) {

@@ -20,6 +20,9 @@ void layout_begin(struct html *h, const struct req *r, const char *title);
  * "static/exam.js"; a literal) with defer. NULL loads nothing extra. */
 void layout_begin_script(struct html *h, const struct req *r, const char *title,
                          const char *script);
+/* A new page, opened by layout_begin_script and headed by an <h1>: both the catalogue's
+ * text for title_key. NULL when out of memory. */
+struct html *layout_page_new(const struct req *r, const char *title_key, const char *script);
 /* Closes <main>, writes the footer and closes the document. */
 void layout_end(struct html *h, const struct req *r);
 
@@ -40,6 +43,17 @@ void layout_format_time(char *out, size_t outlen, int64_t ms);
 
 /* Header cells of a table, one <th scope="col"> per catalogue key, in order. */
 void layout_th(struct html *h, const struct req *r, const char *const *keys, size_t nkeys);
+/* Opens a table up to its opened <tbody>: a header row with layout_th's cells, after a "#"
+ * column when numbered. */
+void layout_table_begin(struct html *h, const struct req *r, bool numbered, const char *const *keys,
+                        size_t nkeys);
+
+/* The catalogue's text for a domain state, in the request's language: the one place a state
+ * becomes words on a page. A verdict of VERDICT_NONE reads "not finished". */
+const char *layout_role_text(const struct req *r, enum role role);
+const char *layout_status_text(const struct req *r, enum attempt_status status);
+const char *layout_verdict_text(const struct req *r, enum verdict verdict);
+const char *layout_appeal_text(const struct req *r, enum appeal_status status);
 
 /* A catalogue string in the request's language. */
 const char *layout_t(const struct req *r, const char *key);

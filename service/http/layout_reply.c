@@ -6,6 +6,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "http/reply.h"
+#include "store/store.h"
 
 int layout_reply(struct req *r, unsigned status, struct html *h) {
   return reply_html(r, status, h);
@@ -15,16 +16,27 @@ int layout_store_error(struct req *r, int store_rc) {
   return reply_store_error(r, store_rc, r->path);
 }
 
+struct html *layout_page_open(struct req *r, int store_rc, const char *title_key,
+                              const char *script, int *ret) {
+  if (STORE_OK != store_rc) {
+    *ret = layout_store_error(r, store_rc);
+    return NULL;
+  }
+  struct html *h = layout_page_new(r, title_key, script);
+  if (NULL == h) {
+    *ret = reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return h;
+}
+
 int layout_message_page(struct req *r, unsigned status, const char *title_key,
                         const char *message_key) {
-  struct html *h = html_new();
+  int ret = 0;
+  struct html *h = layout_page_open(r, STORE_OK, title_key, NULL, &ret);
   if (NULL == h) {
-    return reply_error(r, ERR_INTERNAL, NULL);
+    return ret;
   }
-  layout_begin(h, r, L(r, title_key));
-  HTML_LIT(h, "<h1>");
-  html_text(h, L(r, title_key));
-  HTML_LIT(h, "</h1><p>");
+  HTML_LIT(h, "<p>");
   html_text(h, L(r, message_key));
   HTML_LIT(h, "</p><p><a href=\"/\">");
   html_text(h, L(r, "layout.back_home"));

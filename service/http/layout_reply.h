@@ -17,6 +17,12 @@ int layout_reply(struct req *r, unsigned status, struct html *h);
  * Returns the reply's value. */
 int layout_store_error(struct req *r, int store_rc);
 
+/* Opens a page once its reads are done: a store_rc other than STORE_OK answers as
+ * layout_store_error does, no memory answers 500, and either way NULL comes back with the
+ * reply's value in *ret. Otherwise the page as layout_page_new opens it. */
+struct html *layout_page_open(struct req *r, int store_rc, const char *title_key,
+                              const char *script, int *ret);
+
 /* A complete page with a heading and one message paragraph (both catalogue keys), e.g. for
  * "not found" on pages. Returns the reply's value. */
 int layout_message_page(struct req *r, unsigned status, const char *title_key,

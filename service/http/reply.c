@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/requtil.h"
 #include "store/store.h"
 
 int reply_json(struct req *r, unsigned status, json_t *body) {
@@ -22,6 +23,38 @@ int reply_json(struct req *r, unsigned status, json_t *body) {
                        "{\"error\":\"internal\",\"message\":\"Internal error.\"}", 47);
   }
   return reply_bytes_owned(r, status, "application/json; charset=utf-8", text, strlen(text));
+}
+
+bool reply_need_id(struct req *r, enum err missing, int64_t *out) {
+  if (!parse_id(r->params[0], out)) {
+    reply_error(r, missing, NULL);
+    return false;
+  }
+  return true;
+}
+
+bool reply_need_object(struct req *r) {
+  if (NULL == r->json || !json_is_object(r->json)) {
+    reply_error(r, ERR_INVALID_FIELD, "A JSON object body is required.");
+    return false;
+  }
+  return true;
+}
+
+int reply_prebuilt_held(struct req *r, struct prebuilt *p) {
+  if (NULL == p) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  int rc = reply_prebuilt(r, p);
+  prebuilt_release(p);
+  return rc;
+}
+
+int reply_json_list(struct req *r, const char *key, json_t *list) {
+  if (NULL == list) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_json(r, 200, json_pack("{s:o}", key, list));
 }
 
 int reply_error(struct req *r, enum err code, const char *detail) {

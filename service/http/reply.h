@@ -14,6 +14,20 @@ struct html; /* service/http/html.h: an HTML buffer that escapes by default */
 
 /* Takes ownership of body (may be NULL for an empty object). */
 int reply_json(struct req *r, unsigned status, json_t *body);
+/* Checks that answer for themselves: each returns true when the request passes and otherwise
+ * answers it and returns false, so that the handler returns at once. */
+/* The path's first parameter as an id into *out; anything else answers `missing` (the
+ * resource's not-found error). */
+bool reply_need_id(struct req *r, enum err missing, int64_t *out);
+/* A JSON object as the body; anything else answers 400 invalid_field. */
+bool reply_need_object(struct req *r);
+
+/* Answers with a prebuilt answer whose reference the caller holds and gives up here (see
+ * prebuilt_ref); NULL, an answer that could not be built, answers 500. */
+int reply_prebuilt_held(struct req *r, struct prebuilt *p);
+/* Answers 200 {"<key>": list}, taking ownership of list; a NULL list (out of memory while
+ * building it) answers 500. */
+int reply_json_list(struct req *r, const char *key, json_t *list);
 /* The one error path: {"error":"<name>","message":"<registry text or detail>"}; HTML
  * clients get the same as a page. detail may be NULL (the registry message is used). */
 int reply_error(struct req *r, enum err code, const char *detail);

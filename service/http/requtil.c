@@ -39,9 +39,3 @@ void iso_time(char *out, size_t outlen, int64_t ms) {
   }
   time_format(out, outlen, ms / 1000, TIME_ISO);
 }
-
-json_t *json_time(int64_t ms) {
-  char buf[32];
-  iso_time(buf, sizeof(buf), ms);
-  return '\0' == buf[0] ? json_null() : json_string(buf);
-}

@@ -86,10 +86,7 @@ void static_assets_init(void) {
   if (NULL != cache) {
     return;
   }
-  size_t n = 0;
-  while (NULL != assets[n].path) {
-    n++;
-  }
+  size_t n = assets_count();
   struct asset_cache *c = calloc(n + 1, sizeof(*c));
   if (NULL == c) {
     return; /* answers are then built per request */

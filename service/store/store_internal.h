@@ -25,12 +25,14 @@
  *
  *   Single rows: store_row_get (as above; the blob reads and the answer-save path's state
  *   checks step themselves); a count: store_row_int64; a write whose "no row changed" is an
- *   answer: store_step_changes; many parameters: store_bind_all.
+ *   answer: store_step_changes; many parameters: store_bind_all; a plain write (bind, step,
+ *   reset): store_write.
  *   Lists: one `static const struct store_rowtype` per element type (its size, a row reader
- *   and, when elements own memory, a clear), then bind and hand the statement to
- *   store_rows_collect(c, st, &type, limit, &list, out_n); the public *_list_free(list, n)
- *   is store_rows_free(&type, list, n). (Only store_attempts_overdue, which fills the caller's
- *   array, and the audit chain's verification step through rows themselves.)
+ *   and, when elements own memory, a clear), then one call with the parameters as
+ *   store_args: store_rows_query(c, &set, id, args, nargs, &type, limit, out, out_n) (or
+ *   store_rows_query_all); the public *_list_free(list, n) is store_rows_free(&type, list, n).
+ * (Only store_attempts_overdue, which fills the caller's array, and the audit chain's verification
+ * step through rows themselves.)
  *
  *   Writes take struct store_tx * and use store_tx_conn(tx); they run inside store_txn().
  *   store_stmt() prepares each SQL text once per connection (SQLITE_PREPARE_PERSISTENT) and
@@ -104,9 +106,30 @@ struct store_arg {
 };
 #define STORE_ARG_INT(v)  ((struct store_arg){false, (v), NULL})
 #define STORE_ARG_TEXT(v) ((struct store_arg){true, 0, (v)})
+#define STORE_ARG_NULL    ((struct store_arg){true, 0, NULL})
+
+/* An id where 0 means none (an optional reference, the audit's system actor): SQL NULL for
+ * 0, else the number. */
+static inline struct store_arg store_arg_id(int64_t id) {
+  return 0 == id ? STORE_ARG_NULL : STORE_ARG_INT(id);
+}
 
 /* Binds args[0], args[1], ... to ?1, ?2, ... in the order of the statement's parameters. */
 void store_bind_all(sqlite3_stmt *st, const struct store_arg *args, size_t n);
+
+/* A query of one row whose columns the caller reads itself: statement id of set, args bound
+ * (store_bind_all), stepped once. STORE_OK (the row is current in *out_st), STORE_NONE or a
+ * negative result; in every case the caller resets *out_st with store_stmt_done (NULL
+ * allowed) once done with it. */
+int store_row_step(struct store_conn *c, const struct store_sqlset *set, int id,
+                   const struct store_arg *args, size_t nargs, const char *what,
+                   sqlite3_stmt **out_st);
+
+/* A write in one call: statement id of set with args bound (store_bind_all), stepped to
+ * completion and reset. STORE_OK or a mapped error (STORE_HARD when the statement cannot be
+ * prepared). */
+int store_write(struct store_conn *c, const struct store_sqlset *set, int id,
+                const struct store_arg *args, size_t nargs, const char *what);
 
 /* Copies a text column into buf (NUL-terminated, truncated never: returns -1 if the value
  * does not fit, 0 otherwise; NULL columns give ""). */
@@ -115,6 +138,15 @@ int store_col_copy(sqlite3_stmt *st, int col, char *buf, size_t bufsize);
 /* A malloc'd copy of a text column, or NULL for SQL NULL. *out_oom is set to 1 when the
  * allocation failed (so NULL-as-NULL and NULL-as-failure differ). */
 char *store_col_strdup(sqlite3_stmt *st, int col, int *out_oom);
+
+/* A malloc'd copy of a blob column with a NUL after it (so a text blob reads as a string);
+ * *out_len receives the column's length in bytes (0 for NULL or empty). NULL when out of
+ * memory. */
+void *store_col_blob(sqlite3_stmt *st, int col, size_t *out_len);
+
+/* Frees the malloc'd texts that fields point at (each a char * inside one struct) and sets
+ * them to NULL: the clear of a struct that owns several texts. */
+void store_free_texts(char **const *fields, size_t n);
 
 /* How one row of a list query becomes one element of the array that store_rows_collect
  * returns. Define it `static const` next to the query. */
@@ -145,6 +177,19 @@ int store_rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct stor
  * come, and *out is NULL when there are none. */
 int store_rows_collect_all(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
                            void **out, size_t *out_n);
+
+/* A list query in one call: statement id of set, args bound to ?1, ?2, ... (store_bind_all),
+ * its rows collected as store_rows_collect does. out_list is the address of the caller's
+ * element pointer (a struct store_x **), set as *out is there: every object pointer has the
+ * representation of void * on the platforms this builds for. */
+int store_rows_query(struct store_conn *c, const struct store_sqlset *set, int id,
+                     const struct store_arg *args, size_t nargs, const struct store_rowtype *type,
+                     int limit, void *out_list, size_t *out_n);
+
+/* The same without a limit, as store_rows_collect_all. */
+int store_rows_query_all(struct store_conn *c, const struct store_sqlset *set, int id,
+                         const struct store_arg *args, size_t nargs,
+                         const struct store_rowtype *type, void *out_list, size_t *out_n);
 
 /* Every single-row look-up in one place: steps st (parameters bound by the caller) once and,
  * on a row, has type->read fill out (type->read NULL: only whether a row exists). st may be

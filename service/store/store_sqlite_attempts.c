@@ -116,28 +116,20 @@ int store_exam_source_get(struct store_rd *rd, char **out, size_t *out_len, char
   struct store_conn *c = store_rd_conn(rd);
   *out = NULL;
   *out_len = 0;
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, SRC_GET);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  store_bind_text(st, 1, version);
-  int rc = store_step_row(c, st, "exam source get");
+  const struct store_arg args[] = {STORE_ARG_TEXT(version)};
+  sqlite3_stmt *st = NULL;
+  int rc = store_row_step(c, &attempts_set, SRC_GET, args, 1, "exam source get", &st);
   if (STORE_OK == rc) {
-    const void *blob = sqlite3_column_blob(st, 0);
-    int n = sqlite3_column_bytes(st, 0);
-    char *buf = malloc((size_t)n + 1);
+    size_t n = 0;
+    char *buf = store_col_blob(st, 0, &n);
     if (NULL == buf) {
       rc = STORE_UNAVAILABLE;
     } else if (0 != store_col_copy(st, 1, file, filelen)) {
       free(buf);
       rc = STORE_HARD;
     } else {
-      if (n > 0) {
-        memcpy(buf, blob, (size_t)n);
-      }
-      buf[n] = '\0';
       *out = buf;
-      *out_len = (size_t)n;
+      *out_len = n;
     }
   }
   store_stmt_done(st);
@@ -151,19 +143,14 @@ int store_attempt_create(struct store_tx *tx, int64_t *out_id, int64_t user_id, 
   if (NULL == exam_id || NULL == version || NULL == form_json) {
     return STORE_HARD;
   }
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_INSERT);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
   const struct store_arg args[] = {STORE_ARG_INT(user_id),
                                    STORE_ARG_TEXT(exam_id),
                                    STORE_ARG_TEXT(version),
                                    STORE_ARG_TEXT(form_json),
                                    STORE_ARG_INT(store_tx_now_ms(tx)),
                                    STORE_ARG_INT(deadline_ms)};
-  store_bind_all(st, args, sizeof args / sizeof args[0]);
-  int rc = store_step_done(c, st, "attempt insert", NULL);
-  store_stmt_done(st);
+  int rc = store_write(c, &attempts_set, ATT_INSERT, args, sizeof args / sizeof args[0],
+                       "attempt insert");
   if (STORE_OK == rc) {
     *out_id = store_conn_last_rowid(c);
   }
@@ -222,19 +209,22 @@ int store_attempt_get_brief(struct store_rd *rd, struct store_attempt *out, int6
   return store_row_get(c, stmt_by_id(c, ATT_BRIEF, id), &attempt_brief_one, out);
 }
 
+/* Whether the status in column col of the current row is "open". */
+static bool row_is_open(sqlite3_stmt *st, int col) {
+  enum attempt_status status = ATTEMPT_CLOSED;
+  return attempt_status_parse((const char *)sqlite3_column_text(st, col), &status) &&
+         ATTEMPT_OPEN == status;
+}
+
 int store_attempt_state(struct store_rd *rd, int64_t id, bool *out_open, int64_t *out_deadline_ms) {
   struct store_conn *c = store_rd_conn(rd);
   *out_open = false;
   *out_deadline_ms = 0;
-  sqlite3_stmt *st = stmt_by_id(c, ATT_STATE, id);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  int rc = store_step_row(c, st, "attempt state");
+  const struct store_arg args[] = {STORE_ARG_INT(id)};
+  sqlite3_stmt *st = NULL;
+  int rc = store_row_step(c, &attempts_set, ATT_STATE, args, 1, "attempt state", &st);
   if (STORE_OK == rc) {
-    enum attempt_status status = ATTEMPT_CLOSED;
-    *out_open = attempt_status_parse((const char *)sqlite3_column_text(st, 0), &status) &&
-                ATTEMPT_OPEN == status;
+    *out_open = row_is_open(st, 0);
     *out_deadline_ms = sqlite3_column_int64(st, 1);
   }
   store_stmt_done(st);
@@ -261,35 +251,20 @@ void store_attempt_list_free(struct store_attempt *list, size_t n) {
 
 int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                             int64_t user_id, const char *exam_id, int limit) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st =
-      store_stmt(c, &attempts_set, NULL == exam_id ? ATT_LIST_USER : ATT_LIST_USER_EXAM);
-  void *list = NULL;
-  if (NULL != st) {
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int(st, 2, limit);
-    if (NULL != exam_id) {
-      store_bind_text(st, 3, exam_id);
-    }
-  }
-  int rc = store_rows_collect(c, st, &attempt_rows, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(user_id), STORE_ARG_INT(limit),
+                                   STORE_ARG_TEXT(exam_id)};
+  return store_rows_query(store_rd_conn(rd), &attempts_set,
+                          NULL == exam_id ? ATT_LIST_USER : ATT_LIST_USER_EXAM, args,
+                          NULL == exam_id ? 2 : 3, &attempt_rows, limit, out, out_n);
 }
 
 /* STORE_OK when the attempt is open, STORE_CONFLICT when finished, STORE_NONE, or < 0. */
 static int attempt_is_open(struct store_conn *c, int64_t id) {
-  sqlite3_stmt *st = stmt_by_id(c, ATT_STATUS, id);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  int rc = store_step_row(c, st, "attempt status");
-  if (STORE_OK == rc) {
-    enum attempt_status status = ATTEMPT_CLOSED;
-    if (!attempt_status_parse((const char *)sqlite3_column_text(st, 0), &status) ||
-        ATTEMPT_OPEN != status) {
-      rc = STORE_CONFLICT;
-    }
+  const struct store_arg args[] = {STORE_ARG_INT(id)};
+  sqlite3_stmt *st = NULL;
+  int rc = store_row_step(c, &attempts_set, ATT_STATUS, args, 1, "attempt status", &st);
+  if (STORE_OK == rc && !row_is_open(st, 0)) {
+    rc = STORE_CONFLICT;
   }
   store_stmt_done(st);
   return rc;
@@ -298,17 +273,9 @@ static int attempt_is_open(struct store_conn *c, int64_t id) {
 /* The upsert alone: the attempt is known to be open in this transaction. */
 static int answer_upsert(struct store_conn *c, int64_t attempt_id, const char *item_id,
                          const char *value_json, int64_t saved_ms) {
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ANS_PUT);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  sqlite3_bind_int64(st, 1, attempt_id);
-  store_bind_text(st, 2, item_id);
-  store_bind_text(st, 3, value_json);
-  sqlite3_bind_int64(st, 4, saved_ms);
-  int rc = store_step_done(c, st, "answer save", NULL);
-  store_stmt_done(st);
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(attempt_id), STORE_ARG_TEXT(item_id),
+                                   STORE_ARG_TEXT(value_json), STORE_ARG_INT(saved_ms)};
+  return store_write(c, &attempts_set, ANS_PUT, args, sizeof args / sizeof args[0], "answer save");
 }
 
 int store_answer_put(struct store_tx *tx, int64_t attempt_id, const char *item_id,
@@ -371,12 +338,9 @@ void store_answers_free(struct store_answer *list, size_t n) {
 
 int store_answers_get(struct store_rd *rd, struct store_answer **out, size_t *out_n,
                       int64_t attempt_id) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = stmt_by_id(c, ANS_GET, attempt_id);
-  void *list = NULL;
-  int rc = store_rows_collect_all(c, st, &answer_rows, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(attempt_id)};
+  return store_rows_query_all(store_rd_conn(rd), &attempts_set, ANS_GET, args, 1, &answer_rows, out,
+                              out_n);
 }
 
 /* Binds the verdict, the result and the decision time (NULL while the verdict is pending) to

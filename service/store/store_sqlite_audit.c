@@ -142,25 +142,12 @@ int store_audit_append(struct store_tx *tx, int64_t *out_seq, int64_t actor_user
   if (0 != audit_hash(&f, hash)) {
     return STORE_HARD;
   }
-  st = store_stmt(c, &audit_set, AUDIT_INSERT);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  sqlite3_bind_int64(st, 1, seq);
-  sqlite3_bind_int64(st, 2, f.at);
-  if (STORE_AUDIT_SYSTEM == actor_user_id) {
-    sqlite3_bind_null(st, 3);
-  } else {
-    sqlite3_bind_int64(st, 3, actor_user_id);
-  }
-  store_bind_text(st, 4, action);
-  store_bind_text(st, 5, subject);
-  store_bind_text(st, 6, before_json);
-  store_bind_text(st, 7, after_json);
-  store_bind_text(st, 8, prev);
-  store_bind_text(st, 9, hash);
-  rc = store_step_done(c, st, "audit insert", NULL);
-  store_stmt_done(st);
+  /* STORE_AUDIT_SYSTEM (0), no acting user, is stored as NULL. */
+  const struct store_arg args[] = {
+      STORE_ARG_INT(seq),         STORE_ARG_INT(f.at),     store_arg_id(actor_user_id),
+      STORE_ARG_TEXT(action),     STORE_ARG_TEXT(subject), STORE_ARG_TEXT(before_json),
+      STORE_ARG_TEXT(after_json), STORE_ARG_TEXT(prev),    STORE_ARG_TEXT(hash)};
+  rc = store_write(c, &audit_set, AUDIT_INSERT, args, sizeof args / sizeof args[0], "audit insert");
   if (STORE_EXISTS == rc) {
     rc = STORE_HARD; /* seq taken: impossible under the single writer */
   }
@@ -297,17 +284,9 @@ void store_audit_list_free(struct store_audit_entry *list, size_t n) {
 
 int store_audit_list(struct store_rd *rd, struct store_audit_entry **out, size_t *out_n,
                      const char *subject, int64_t before_seq, int limit) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &audit_set, NULL == subject ? AUDIT_LIST : AUDIT_LIST_SUBJECT);
-  void *list = NULL;
-  if (NULL != st) {
-    sqlite3_bind_int64(st, 1, before_seq);
-    sqlite3_bind_int(st, 2, limit);
-    if (NULL != subject) {
-      store_bind_text(st, 3, subject);
-    }
-  }
-  int rc = store_rows_collect(c, st, &audit_entry_rows, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(before_seq), STORE_ARG_INT(limit),
+                                   STORE_ARG_TEXT(subject)};
+  return store_rows_query(store_rd_conn(rd), &audit_set,
+                          NULL == subject ? AUDIT_LIST : AUDIT_LIST_SUBJECT, args,
+                          NULL == subject ? 2 : 3, &audit_entry_rows, limit, out, out_n);
 }

@@ -59,14 +59,10 @@ static const char *const certs_sqls[CERTS__MAX] = {
 static const struct store_sqlset certs_set = {"certificates", certs_sqls, CERTS__MAX};
 
 void store_cert_clear(struct store_cert *c) {
-  if (NULL == c) {
-    return;
+  if (NULL != c) {
+    char **const owned[] = {&c->units, &c->jws, &c->qr_token, &c->display};
+    store_free_texts(owned, sizeof owned / sizeof owned[0]);
   }
-  free(c->units);
-  free(c->jws);
-  free(c->qr_token);
-  free(c->display);
-  c->units = c->jws = c->qr_token = c->display = NULL;
 }
 
 static char *col_dup(sqlite3_stmt *st, int col) {
@@ -115,11 +111,6 @@ static int read_cert(sqlite3_stmt *st, struct store_cert *c, int with_tokens) {
 }
 
 int store_cert_insert(struct store_tx *tx, const struct store_cert *c) {
-  struct store_conn *conn = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_INSERT);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
   /* In the order of CERTS_INSERT's columns; a NULL display stays NULL until it is rendered. */
   const struct store_arg args[] = {
       STORE_ARG_TEXT(c->serial), STORE_ARG_INT(c->attempt_id), STORE_ARG_INT(c->user_id),
@@ -127,10 +118,8 @@ int store_cert_insert(struct store_tx *tx, const struct store_cert *c) {
       STORE_ARG_TEXT(c->units),  STORE_ARG_INT(c->issued_s),   STORE_ARG_INT(c->expires_s),
       STORE_ARG_TEXT(c->kid),    STORE_ARG_TEXT(c->jws),       STORE_ARG_TEXT(c->qr_token),
       STORE_ARG_TEXT(c->display)};
-  store_bind_all(st, args, sizeof args / sizeof args[0]);
-  int rc = store_step_done(conn, st, "certificate insert", NULL);
-  store_stmt_done(st);
-  return rc;
+  return store_write(store_tx_conn(tx), &certs_set, CERTS_INSERT, args,
+                     sizeof args / sizeof args[0], "certificate insert");
 }
 
 static void cert_row_clear(void *elem) {
@@ -196,33 +185,19 @@ void store_cert_list_free(struct store_cert *list, size_t n) {
 
 int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n, int64_t user_id,
                     int64_t before_s, int limit) {
-  struct store_conn *conn = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(conn, &certs_set, user_id > 0 ? CERTS_LIST_USER : CERTS_LIST_ALL);
-  void *list = NULL;
-  if (NULL != st) {
-    sqlite3_bind_int64(st, 1, before_s);
-    sqlite3_bind_int(st, 2, limit);
-    if (user_id > 0) {
-      sqlite3_bind_int64(st, 3, user_id);
-    }
-  }
-  int rc = store_rows_collect(conn, st, &cert_rows, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(before_s), STORE_ARG_INT(limit),
+                                   STORE_ARG_INT(user_id)};
+  return store_rows_query(store_rd_conn(rd), &certs_set,
+                          user_id > 0 ? CERTS_LIST_USER : CERTS_LIST_ALL, args, user_id > 0 ? 3 : 2,
+                          &cert_rows, limit, out, out_n);
 }
 
 int store_cert_list_undisplayed(struct store_rd *rd, struct store_cert **out, size_t *out_n,
                                 const char *after, int limit) {
-  struct store_conn *conn = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(conn, &certs_set, CERTS_LIST_UNDISPLAYED);
-  void *list = NULL;
-  if (NULL != st) {
-    store_bind_text(st, 1, NULL == after ? "" : after);
-    sqlite3_bind_int(st, 2, limit);
-  }
-  int rc = store_rows_collect(conn, st, &cert_rows_with_tokens, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_TEXT(NULL == after ? "" : after),
+                                   STORE_ARG_INT(limit)};
+  return store_rows_query(store_rd_conn(rd), &certs_set, CERTS_LIST_UNDISPLAYED, args, 2,
+                          &cert_rows_with_tokens, limit, out, out_n);
 }
 
 int store_cert_set_display(struct store_tx *tx, const char *serial, const char *display) {
@@ -260,24 +235,21 @@ int store_cert_revoke(struct store_tx *tx, const char *serial, int64_t by_user_i
 
 int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len,
                        const char *serial, const char *url) {
-  struct store_conn *conn = store_rd_conn(rd);
-  sqlite3_stmt *st = stmt_by_serial(conn, CERTS_PNG_GET, serial);
+  const struct store_arg args[] = {STORE_ARG_TEXT(serial), STORE_ARG_TEXT(url)};
+  sqlite3_stmt *st = NULL;
   *out = NULL;
   *out_len = 0;
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  store_bind_text(st, 2, url);
-  int rc = store_step_row(conn, st, "certificate png");
+  int rc =
+      store_row_step(store_rd_conn(rd), &certs_set, CERTS_PNG_GET, args, 2, "certificate png", &st);
   if (STORE_OK == rc) {
-    const void *blob = sqlite3_column_blob(st, 0);
-    int n = sqlite3_column_bytes(st, 0);
-    *out = n > 0 ? malloc((size_t)n) : NULL;
-    if (NULL == *out) {
-      rc = n > 0 ? STORE_UNAVAILABLE : STORE_NONE;
+    size_t n = 0;
+    unsigned char *png = store_col_blob(st, 0, &n);
+    if (0 == n || NULL == png) {
+      free(png);
+      rc = 0 == n ? STORE_NONE : STORE_UNAVAILABLE;
     } else {
-      memcpy(*out, blob, (size_t)n);
-      *out_len = (size_t)n;
+      *out = png;
+      *out_len = n;
     }
   }
   store_stmt_done(st);

@@ -300,6 +300,52 @@ void store_bind_all(sqlite3_stmt *st, const struct store_arg *args, size_t n) {
   }
 }
 
+int store_row_step(struct store_conn *c, const struct store_sqlset *set, int id,
+                   const struct store_arg *args, size_t nargs, const char *what,
+                   sqlite3_stmt **out_st) {
+  sqlite3_stmt *st = store_stmt(c, set, id);
+  *out_st = st;
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  store_bind_all(st, args, nargs);
+  return store_step_row(c, st, what);
+}
+
+int store_write(struct store_conn *c, const struct store_sqlset *set, int id,
+                const struct store_arg *args, size_t nargs, const char *what) {
+  sqlite3_stmt *st = store_stmt(c, set, id);
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  store_bind_all(st, args, nargs);
+  int rc = store_step_done(c, st, what, NULL);
+  store_stmt_done(st);
+  return rc;
+}
+
+void *store_col_blob(sqlite3_stmt *st, int col, size_t *out_len) {
+  const void *blob = sqlite3_column_blob(st, col);
+  size_t n = (size_t)sqlite3_column_bytes(st, col);
+  *out_len = n;
+  char *copy = malloc(n + 1);
+  if (NULL == copy) {
+    return NULL;
+  }
+  if (n > 0) {
+    memcpy(copy, blob, n);
+  }
+  copy[n] = '\0';
+  return copy;
+}
+
+void store_free_texts(char **const *fields, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(*fields[i]);
+    *fields[i] = NULL;
+  }
+}
+
 int store_col_copy(sqlite3_stmt *st, int col, char *buf, size_t bufsize) {
   const unsigned char *t = sqlite3_column_text(st, col);
   size_t n = (size_t)sqlite3_column_bytes(st, col);
@@ -420,6 +466,34 @@ int store_rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct stor
 int store_rows_collect_all(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
                            void **out, size_t *out_n) {
   return rows_collect(c, st, type, 0, out, out_n);
+}
+
+/* Binds and collects for store_rows_query (limit >= 0) and store_rows_query_all (limit < 0). */
+static int rows_query(struct store_conn *c, const struct store_sqlset *set, int id,
+                      const struct store_arg *args, size_t nargs, const struct store_rowtype *type,
+                      int limit, void *out_list, size_t *out_n) {
+  sqlite3_stmt *st = store_stmt(c, set, id);
+  if (NULL != st) {
+    store_bind_all(st, args, nargs);
+  }
+  void *list = NULL;
+  int rc = limit < 0 ? store_rows_collect_all(c, st, type, &list, out_n)
+                     : store_rows_collect(c, st, type, limit, &list, out_n);
+  memcpy(out_list, &list, sizeof(list));
+  return rc;
+}
+
+int store_rows_query(struct store_conn *c, const struct store_sqlset *set, int id,
+                     const struct store_arg *args, size_t nargs, const struct store_rowtype *type,
+                     int limit, void *out_list, size_t *out_n) {
+  /* A limit below 1 is refused by store_rows_collect, never taken as "all". */
+  return rows_query(c, set, id, args, nargs, type, limit < 0 ? 0 : limit, out_list, out_n);
+}
+
+int store_rows_query_all(struct store_conn *c, const struct store_sqlset *set, int id,
+                         const struct store_arg *args, size_t nargs,
+                         const struct store_rowtype *type, void *out_list, size_t *out_n) {
+  return rows_query(c, set, id, args, nargs, type, -1, out_list, out_n);
 }
 
 int64_t store_conn_last_rowid(struct store_conn *c) {

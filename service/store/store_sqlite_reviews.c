@@ -81,14 +81,6 @@ static int64_t col_int_or_zero(sqlite3_stmt *st, int col) {
   return SQLITE_NULL == sqlite3_column_type(st, col) ? 0 : sqlite3_column_int64(st, col);
 }
 
-static void bind_id_or_null(sqlite3_stmt *st, int idx, int64_t id) {
-  if (0 == id) {
-    sqlite3_bind_null(st, idx);
-  } else {
-    sqlite3_bind_int64(st, idx, id);
-  }
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* claims */
 
@@ -132,7 +124,6 @@ int store_claim_take(struct store_tx *tx, struct store_claim *out, int64_t attem
                      int64_t assessor_id, int64_t ttl_ms) {
   struct store_conn *c = store_tx_conn(tx);
   int64_t now = store_tx_now_ms(tx);
-  sqlite3_stmt *st = NULL;
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
   if (ttl_ms <= 0 || assessor_id <= 0) {
@@ -149,16 +140,9 @@ int store_claim_take(struct store_tx *tx, struct store_claim *out, int64_t attem
   if (STORE_OK == rc && out->assessor_id != assessor_id && out->expires_ms > now) {
     return STORE_CONFLICT;
   }
-  st = store_stmt(c, &reviews_set, CLAIM_PUT);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  sqlite3_bind_int64(st, 1, attempt_id);
-  sqlite3_bind_int64(st, 2, assessor_id);
-  sqlite3_bind_int64(st, 3, now);
-  sqlite3_bind_int64(st, 4, now + ttl_ms);
-  rc = store_step_done(c, st, "claim put", NULL);
-  store_stmt_done(st);
+  const struct store_arg args[] = {STORE_ARG_INT(attempt_id), STORE_ARG_INT(assessor_id),
+                                   STORE_ARG_INT(now), STORE_ARG_INT(now + ttl_ms)};
+  rc = store_write(c, &reviews_set, CLAIM_PUT, args, sizeof args / sizeof args[0], "claim put");
   if (STORE_OK == rc) {
     *out = (struct store_claim){attempt_id, assessor_id, now, now + ttl_ms};
   }
@@ -197,60 +181,40 @@ void store_queue_list_free(struct store_queue_entry *list, size_t n) {
 
 int store_review_queue(struct store_rd *rd, struct store_queue_entry **out, size_t *out_n,
                        const char *exam_id, int limit) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, NULL == exam_id ? QUEUE_ALL : QUEUE_EXAM);
-  void *list = NULL;
-  if (NULL != st) {
-    sqlite3_bind_int(st, 1, limit);
-    if (NULL != exam_id) {
-      store_bind_text(st, 2, exam_id);
-    }
-  }
-  int rc = store_rows_collect(c, st, &queue_rows, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(limit), STORE_ARG_TEXT(exam_id)};
+  return store_rows_query(store_rd_conn(rd), &reviews_set, NULL == exam_id ? QUEUE_ALL : QUEUE_EXAM,
+                          args, NULL == exam_id ? 1 : 2, &queue_rows, limit, out, out_n);
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* decisions */
 
 void store_decision_clear(struct store_decision *d) {
-  if (NULL == d) {
-    return;
+  if (NULL != d) {
+    char **const owned[] = {&d->marks, &d->units, &d->feedback, &d->reason};
+    store_free_texts(owned, sizeof owned / sizeof owned[0]);
   }
-  free(d->marks);
-  free(d->units);
-  free(d->feedback);
-  free(d->reason);
-  d->marks = d->units = d->feedback = d->reason = NULL;
 }
 
 int store_decision_add(struct store_tx *tx, int64_t *out_id, const struct store_decision *d) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, DECISION_INSERT);
-  int rc = STORE_HARD;
   *out_id = 0;
-  if (NULL == st) {
+  if (NULL == d->marks || NULL == d->units ||
+      (VERDICT_K != d->overall && VERDICT_BK != d->overall)) {
     return STORE_HARD;
   }
-  if (NULL == d->marks || NULL == d->units) {
-    return STORE_HARD;
-  }
-  sqlite3_bind_int64(st, 1, d->attempt_id);
-  sqlite3_bind_int64(st, 2, d->decided_by);
-  store_bind_text(st, 3, d->kind);
-  sqlite3_bind_int64(st, 4, store_tx_now_ms(tx));
-  if (VERDICT_K != d->overall && VERDICT_BK != d->overall) {
-    return STORE_HARD;
-  }
-  store_bind_text(st, 5, verdict_name(d->overall));
-  store_bind_text(st, 6, d->marks);
-  store_bind_text(st, 7, d->units);
-  store_bind_text(st, 8, d->feedback);
-  store_bind_text(st, 9, d->reason);
-  bind_id_or_null(st, 10, d->appeal_id);
-  rc = store_step_done(c, st, "decision insert", NULL);
-  store_stmt_done(st);
+  const struct store_arg args[] = {STORE_ARG_INT(d->attempt_id),
+                                   STORE_ARG_INT(d->decided_by),
+                                   STORE_ARG_TEXT(d->kind),
+                                   STORE_ARG_INT(store_tx_now_ms(tx)),
+                                   STORE_ARG_TEXT(verdict_name(d->overall)),
+                                   STORE_ARG_TEXT(d->marks),
+                                   STORE_ARG_TEXT(d->units),
+                                   STORE_ARG_TEXT(d->feedback),
+                                   STORE_ARG_TEXT(d->reason),
+                                   store_arg_id(d->appeal_id)};
+  int rc = store_write(c, &reviews_set, DECISION_INSERT, args, sizeof args / sizeof args[0],
+                       "decision insert");
   if (STORE_EXISTS == rc) {
     rc = STORE_HARD;
   }
@@ -308,12 +272,9 @@ void store_decision_list_free(struct store_decision *list, size_t n) {
 
 int store_decision_history(struct store_rd *rd, struct store_decision **out, size_t *out_n,
                            int64_t attempt_id) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = stmt_by_id(c, DECISION_HISTORY, attempt_id);
-  void *list = NULL;
-  int rc = store_rows_collect_all(c, st, &decision_rows, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(attempt_id)};
+  return store_rows_query_all(store_rd_conn(rd), &reviews_set, DECISION_HISTORY, args, 1,
+                              &decision_rows, out, out_n);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -355,19 +316,15 @@ static int appeal_row(sqlite3_stmt *st, void *elem) {
 int store_appeal_create(struct store_tx *tx, int64_t *out_id, int64_t attempt_id,
                         int64_t candidate_id, const char *reason, int64_t original_assessor_id) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, APPEAL_INSERT);
-  int rc = STORE_HARD;
   *out_id = 0;
-  if (NULL == st || NULL == reason) {
+  if (NULL == reason) {
     return STORE_HARD;
   }
-  sqlite3_bind_int64(st, 1, attempt_id);
-  sqlite3_bind_int64(st, 2, candidate_id);
-  store_bind_text(st, 3, reason);
-  sqlite3_bind_int64(st, 4, store_tx_now_ms(tx));
-  bind_id_or_null(st, 5, original_assessor_id);
-  rc = store_step_done(c, st, "appeal insert", NULL);
-  store_stmt_done(st);
+  const struct store_arg args[] = {STORE_ARG_INT(attempt_id), STORE_ARG_INT(candidate_id),
+                                   STORE_ARG_TEXT(reason), STORE_ARG_INT(store_tx_now_ms(tx)),
+                                   store_arg_id(original_assessor_id)};
+  int rc = store_write(c, &reviews_set, APPEAL_INSERT, args, sizeof args / sizeof args[0],
+                       "appeal insert");
   if (STORE_OK == rc) {
     *out_id = store_conn_last_rowid(c);
   }
@@ -440,18 +397,11 @@ void store_appeal_list_free(struct store_appeal *list, size_t n) {
 
 int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
                       const enum appeal_status *status, int limit) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, NULL == status ? APPEAL_LIST : APPEAL_LIST_STATUS);
-  void *list = NULL;
-  if (NULL != st) {
-    sqlite3_bind_int(st, 1, limit);
-    if (NULL != status) {
-      store_bind_text(st, 2, appeal_status_name(*status));
-    }
-  }
-  int rc = store_rows_collect(c, st, &appeal_rows, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {
+      STORE_ARG_INT(limit), STORE_ARG_TEXT(NULL == status ? NULL : appeal_status_name(*status))};
+  return store_rows_query(store_rd_conn(rd), &reviews_set,
+                          NULL == status ? APPEAL_LIST : APPEAL_LIST_STATUS, args,
+                          NULL == status ? 1 : 2, &appeal_rows, limit, out, out_n);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -464,17 +414,10 @@ static const struct store_rowtype admin_attempt_rows = {
 int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                           const char *exam_id, const enum attempt_status *status,
                           const enum verdict *verdict, int64_t before_id, int limit) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, ADMIN_ATTEMPTS);
-  void *list = NULL;
-  if (NULL != st) {
-    store_bind_text(st, 1, exam_id);
-    store_bind_text(st, 2, NULL == status ? NULL : attempt_status_name(*status));
-    store_bind_text(st, 3, NULL == verdict ? NULL : verdict_name(*verdict));
-    sqlite3_bind_int64(st, 4, before_id);
-    sqlite3_bind_int(st, 5, limit);
-  }
-  int rc = store_rows_collect(c, st, &admin_attempt_rows, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {
+      STORE_ARG_TEXT(exam_id), STORE_ARG_TEXT(NULL == status ? NULL : attempt_status_name(*status)),
+      STORE_ARG_TEXT(NULL == verdict ? NULL : verdict_name(*verdict)), STORE_ARG_INT(before_id),
+      STORE_ARG_INT(limit)};
+  return store_rows_query(store_rd_conn(rd), &reviews_set, ADMIN_ATTEMPTS, args, 5,
+                          &admin_attempt_rows, limit, out, out_n);
 }

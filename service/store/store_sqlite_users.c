@@ -102,22 +102,15 @@ static int read_user(sqlite3_stmt *st, struct store_user *u) {
 int store_user_create(struct store_tx *tx, int64_t *out_id, const char *email, const char *name,
                       enum role role, const char *password_hash) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = NULL;
   int rc = STORE_HARD;
   *out_id = 0;
   if (!user_role_valid(role) || NULL == email || NULL == name || NULL == password_hash) {
     return STORE_HARD;
   }
-  st = store_stmt(c, &users_set, USERS_INSERT);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
   const struct store_arg args[] = {STORE_ARG_TEXT(email), STORE_ARG_TEXT(name),
                                    STORE_ARG_TEXT(role_name(role)), STORE_ARG_TEXT(password_hash),
                                    STORE_ARG_INT(store_tx_now_ms(tx))};
-  store_bind_all(st, args, sizeof args / sizeof args[0]);
-  rc = store_step_done(c, st, "user insert", NULL);
-  store_stmt_done(st);
+  rc = store_write(c, &users_set, USERS_INSERT, args, sizeof args / sizeof args[0], "user insert");
   if (STORE_OK == rc) {
     *out_id = store_conn_last_rowid(c);
   }
@@ -199,19 +192,11 @@ void store_user_list_free(struct store_user *list, size_t n) {
 
 int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n,
                     const enum role *role, int64_t after_id, int limit) {
-  struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &users_set, NULL == role ? USERS_LIST : USERS_LIST_ROLE);
-  void *list = NULL;
-  if (NULL != st) {
-    sqlite3_bind_int64(st, 1, after_id);
-    sqlite3_bind_int(st, 2, limit);
-    if (NULL != role) {
-      store_bind_text(st, 3, role_name(*role));
-    }
-  }
-  int rc = store_rows_collect(c, st, &user_rows, limit, &list, out_n);
-  *out = list;
-  return rc;
+  const struct store_arg args[] = {STORE_ARG_INT(after_id), STORE_ARG_INT(limit),
+                                   STORE_ARG_TEXT(NULL == role ? NULL : role_name(*role))};
+  return store_rows_query(store_rd_conn(rd), &users_set,
+                          NULL == role ? USERS_LIST : USERS_LIST_ROLE, args, NULL == role ? 2 : 3,
+                          &user_rows, limit, out, out_n);
 }
 
 int store_user_count(struct store_rd *rd, int64_t *out, const enum role *role) {
@@ -228,20 +213,12 @@ int store_user_count(struct store_rd *rd, int64_t *out, const enum role *role) {
 /* sessions */
 
 int store_session_create(struct store_tx *tx, const struct store_session *s) {
-  struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &users_set, SESSIONS_INSERT);
-  int rc = STORE_HARD;
-  if (NULL == st) {
-    return STORE_HARD;
-  }
   const struct store_arg args[] = {
       STORE_ARG_TEXT(s->token_hash), STORE_ARG_INT(s->user_id),
       STORE_ARG_INT(s->created_ms),  STORE_ARG_INT(s->last_seen_ms),
       STORE_ARG_INT(s->expires_ms),  STORE_ARG_INT(s->absolute_expires_ms)};
-  store_bind_all(st, args, sizeof args / sizeof args[0]);
-  rc = store_step_done(c, st, "session insert", NULL);
-  store_stmt_done(st);
-  return rc;
+  return store_write(store_tx_conn(tx), &users_set, SESSIONS_INSERT, args,
+                     sizeof args / sizeof args[0], "session insert");
 }
 
 /* Fills the session (zeroed first) from the SESSION_COLS columns; STORE_HARD when the token

@@ -117,9 +117,9 @@ static void keyed_writer(const uint8_t *data, size_t size) {
       }
       v = 0 == op ? json_object() : json_array();
       if (0 == op) {
-        NULL == k ? jt_obj_open(&t) : jt_objp_open_q(&t, qk.s, qk.len);
+        NULL == k ? jt_obj_open(&t) : jt_openp_q(&t, qk.s, qk.len, true);
       } else {
-        NULL == k ? jt_arr_open(&t) : jt_arrp_open_q(&t, qk.s, qk.len);
+        NULL == k ? jt_arr_open(&t) : jt_openp_q(&t, qk.s, qk.len, false);
       }
       add(&root, top, k, json_incref(v));
       stack[depth++] = v;

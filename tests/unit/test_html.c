@@ -133,6 +133,18 @@ static void test_text_sub(void **state) {
   html_free(h);
 }
 
+static void test_labelled_control(void **state) {
+  (void)state;
+  struct html *h = html_new();
+  assert_non_null(h);
+  html_labelled(h, "c-q\"1", "Comment <b>", "<input type=\"text\"", "items/q1/comment");
+  HTML_LIT(h, ">");
+  char *out = html_take(h, NULL);
+  assert_string_equal(out, "<label for=\"c-q&quot;1\">Comment &lt;b&gt;</label><input "
+                           "type=\"text\" id=\"c-q&quot;1\" name=\"items/q1/comment\">");
+  free(out);
+}
+
 static void test_take_and_growth(void **state) {
   (void)state;
   struct html *h = html_new();
@@ -157,6 +169,7 @@ int main(void) {
       cmocka_unit_test(test_local_path),
       cmocka_unit_test(test_json_script_cannot_close),
       cmocka_unit_test(test_text_sub),
+      cmocka_unit_test(test_labelled_control),
       cmocka_unit_test(test_take_and_growth),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,88 @@
+/*
+ * Tests of recording a change in the audit log (common/audit_text.c): the subject names the
+ * record, before and after are compact JSON with sorted keys, a new record has nothing
+ * before it, and a state that could not be built records nothing at all. The tests share
+ * one store.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/audit_text.h"
+#include "store/store.h"
+#include "test_store_fixture.h"
+
+struct fixture {
+  struct temp_store t;
+};
+
+static int group_setup(void **state) {
+  return temp_store_setup_with(state, sizeof(struct fixture), "audit-text", NULL, NULL);
+}
+
+static int tx_record(struct store_tx *tx, void *ctx) {
+  (void)ctx;
+  int rc =
+      audit_change(tx, 7, "attempt.extra_time", "attempt", 42,
+                   json_pack("{s:I}", "deadline_at", (json_int_t)1000),
+                   json_pack("{s:s, s:I}", "reason", "power cut", "deadline_at", (json_int_t)2000));
+  if (STORE_OK == rc) {
+    rc = audit_creation(tx, 9, "appeal.create", "attempt", 5, json_pack("{s:s}", "status", "open"));
+  }
+  return rc;
+}
+
+static int tx_missing_before(struct store_tx *tx, void *ctx) {
+  (void)ctx;
+  return audit_change(tx, 7, "user.disable", "user", 3, NULL, json_pack("{s:b}", "disabled", 1));
+}
+
+/* The newest entries of the log, at most limit. */
+static size_t newest(struct fixture *f, struct store_audit_entry **list, int limit) {
+  struct store_rd *rd = NULL;
+  size_t n = 0;
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  assert_int_equal(STORE_OK, store_audit_list(rd, list, &n, NULL, 0, limit));
+  store_rd_end(rd);
+  return n;
+}
+
+static void test_change_and_creation_are_recorded(void **state) {
+  struct fixture *f = *state;
+  struct store_audit_entry *e = NULL;
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_record, NULL));
+  assert_int_equal(2, newest(f, &e, 2));
+  /* newest first: the creation, then the change */
+  assert_string_equal("attempt:5", e[0].subject);
+  assert_int_equal(9, e[0].actor);
+  assert_null(e[0].before);
+  assert_string_equal("{\"status\":\"open\"}", e[0].after);
+  assert_string_equal("attempt.extra_time", e[1].action);
+  assert_string_equal("attempt:42", e[1].subject);
+  assert_string_equal("{\"deadline_at\":1000}", e[1].before);
+  assert_string_equal("{\"deadline_at\":2000,\"reason\":\"power cut\"}", e[1].after);
+  store_audit_list_free(e, 2);
+}
+
+static void test_missing_state_records_nothing(void **state) {
+  struct fixture *f = *state;
+  struct store_audit_entry *before = NULL, *after = NULL;
+  size_t n = newest(f, &before, 1000);
+  assert_int_equal(STORE_HARD, store_txn(f->t.s, tx_missing_before, NULL));
+  assert_int_equal(n, newest(f, &after, 1000));
+  store_audit_list_free(before, n);
+  store_audit_list_free(after, n);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_change_and_creation_are_recorded),
+      cmocka_unit_test(test_missing_state_records_nothing),
+  };
+  return cmocka_run_group_tests(tests, group_setup, temp_store_teardown);
+}
