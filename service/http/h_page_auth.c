@@ -104,9 +104,7 @@ static int code_form(struct req *r, unsigned status, const char *ticket, const c
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
-  HTML_LIT(h, "<input type=\"hidden\" name=\"ticket\"");
-  html_attr(h, "value", ticket);
-  HTML_LIT(h, ">");
+  html_hidden(h, "ticket", ticket);
   field(h, "code", "text", L(r, "auth.code"), L(r, "auth.code_hint"), NULL, "one-time-code");
   reply_header(r, "Cache-Control", "no-store");
   return form_end(r, h, status, "auth.submit_code", "/login", "auth.code_restart");

@@ -90,6 +90,181 @@ static void hint(struct html *h, const struct req *r, const char *key) {
   HTML_LIT(h, "</p>");
 }
 
+/* What every item renderer gets: the candidate view's item, the saved answer, the item's
+ * id and type, its field name ("q7") and its number on the page. */
+struct item_ctx {
+  const json_t *item, *answer;
+  const char *id, *type, *name;
+  size_t n;
+};
+
+/* Single and multiple choice: radio buttons or check boxes. */
+static void render_choices(struct html *h, const struct req *r, const struct item_ctx *c) {
+  const json_t *answer = c->answer, *options = json_object_get(c->item, "options"), *opt;
+  const char *name = c->name;
+  size_t i;
+  bool multi = 0 == strcmp(c->type, "multiple");
+  if (multi) { /* radio buttons say "one" by themselves */
+    hint(h, r, "exam.choose_many");
+  }
+  json_array_foreach(options, i, opt) {
+    const char *oid = json_string_value(json_object_get(opt, "id"));
+    if (NULL == oid) {
+      continue;
+    }
+    bool checked = false;
+    if (multi && json_is_array(answer)) {
+      size_t k;
+      const json_t *a;
+      json_array_foreach(answer, k, a) checked =
+          checked || (json_is_string(a) && 0 == strcmp(json_string_value(a), oid));
+    } else if (json_is_string(answer)) {
+      checked = 0 == strcmp(json_string_value(answer), oid);
+    }
+    HTML_LIT(h, "<label><input");
+    html_attr(h, "type", multi ? "checkbox" : "radio");
+    html_attr(h, "name", name);
+    html_attr(h, "value", oid);
+    if (checked) {
+      HTML_LIT(h, " checked");
+    }
+    HTML_LIT(h, "> ");
+    html_text(h, json_string_value(json_object_get(opt, "text")));
+    HTML_LIT(h, "</label>");
+  }
+}
+
+/* True/false: two radio buttons. */
+static void render_truefalse(struct html *h, const struct req *r, const struct item_ctx *c) {
+  const json_t *answer = c->answer;
+  const char *name = c->name;
+  static const char *const vals[] = {"true", "false"};
+  for (int k = 0; k < 2; k++) {
+    bool checked = json_is_boolean(answer) && (0 == k) == json_is_true(answer);
+    HTML_LIT(h, "<label><input type=\"radio\"");
+    html_attr(h, "name", name);
+    html_attr(h, "value", vals[k]);
+    if (checked) {
+      HTML_LIT(h, " checked");
+    }
+    HTML_LIT(h, "> ");
+    html_text(h, L(r, 0 == k ? "exam.true" : "exam.false"));
+    HTML_LIT(h, "</label>");
+  }
+}
+
+/* Numeric and short answers: one text field (numeric with its hint and unit). */
+static void render_text_input(struct html *h, const struct req *r, const struct item_ctx *c) {
+  const json_t *item = c->item, *answer = c->answer;
+  const char *id = c->id, *name = c->name;
+  bool numeric = 0 == strcmp(c->type, "numeric");
+  char value[64] = "";
+  if (json_is_number(answer)) {
+    snprintf(value, sizeof(value), "%.15g", json_number_value(answer));
+  }
+  html_fmt(h, "<label for=\"in-%s\">", id);
+  html_text(h, L(r, "exam.your_answer"));
+  HTML_LIT(h, "</label>");
+  if (numeric) {
+    html_fmt(h, "<p class=\"hint\" id=\"h-%s\">", id);
+    html_text(h, L(r, "exam.numeric_hint"));
+    const char *unit = json_string_value(json_object_get(item, "unit"));
+    if (NULL != unit) {
+      HTML_LIT(h, " ");
+      html_text_sub(h, L(r, "exam.numeric_unit"), "unit", unit, NULL);
+    }
+    HTML_LIT(h, "</p>");
+  }
+  HTML_LIT(h, "<input type=\"text\" autocomplete=\"off\"");
+  html_fmt(h, " id=\"in-%s\"", id);
+  html_attr(h, "name", name);
+  if (numeric) {
+    HTML_LIT(h, " inputmode=\"decimal\" maxlength=\"40\"");
+    html_fmt(h, " aria-describedby=\"h-%s\"", id);
+    html_attr(h, "value", value);
+  } else {
+    HTML_LIT(h, " maxlength=\"1000\"");
+    html_attr(h, "value", json_string_value(answer));
+  }
+  HTML_LIT(h, ">");
+}
+
+/* Open answers: the rubric, then a text area. */
+static void render_open(struct html *h, const struct req *r, const struct item_ctx *c) {
+  const json_t *item = c->item, *answer = c->answer;
+  const char *id = c->id, *name = c->name;
+  size_t i;
+  hint(h, r, "exam.rubric_intro");
+  HTML_LIT(h, "<ul>");
+  const json_t *crit;
+  json_array_foreach(json_object_get(item, "rubric"), i, crit) {
+    HTML_LIT(h, "<li>");
+    html_text(h, json_string_value(json_object_get(crit, "text")));
+    HTML_LIT(h, "</li>");
+  }
+  HTML_LIT(h, "</ul>");
+  char in_id[160];
+  snprintf(in_id, sizeof(in_id), "in-%s", id);
+  html_labelled(h, in_id, L(r, "exam.your_answer"), "<textarea maxlength=\"20000\" rows=\"8\"",
+                name);
+  HTML_LIT(h, ">");
+  html_text(h, json_string_value(answer));
+  HTML_LIT(h, "</textarea>");
+}
+
+/* Ordering: a position select for every option. */
+static void render_ordering(struct html *h, const struct req *r, const struct item_ctx *c) {
+  const json_t *item = c->item, *answer = c->answer;
+  const char *id = c->id;
+  const json_t *options = json_object_get(item, "options"), *opt;
+  size_t i, n = c->n;
+  size_t nopt = json_array_size(options);
+  hint(h, r, "exam.ordering_hint");
+  HTML_LIT(h, "<ul class=\"order-list\">");
+  json_array_foreach(options, i, opt) {
+    const char *oid = json_string_value(json_object_get(opt, "id"));
+    if (NULL == oid) {
+      continue;
+    }
+    size_t pos = 0;
+    if (json_is_array(answer)) {
+      size_t k;
+      const json_t *a;
+      json_array_foreach(answer, k, a) if (json_is_string(a) &&
+                                           0 == strcmp(json_string_value(a), oid)) pos = k + 1;
+    }
+    char sel_name[64];
+    snprintf(sel_name, sizeof(sel_name), "q%zu.%s", n, oid);
+    html_fmt(h, "<li><label for=\"o-%s-%s\">", id, oid);
+    html_text(h, json_string_value(json_object_get(opt, "text")));
+    HTML_LIT(h, "</label><select");
+    html_fmt(h, " id=\"o-%s-%s\"", id, oid);
+    html_attr(h, "name", sel_name);
+    html_attr(h, "data-option", oid);
+    HTML_LIT(h, "><option value=\"\">");
+    html_text(h, L(r, "exam.position"));
+    HTML_LIT(h, "</option>");
+    for (size_t p = 1; p <= nopt; p++) {
+      html_fmt(h, "<option value=\"%zu\"", p);
+      if (p == pos) {
+        HTML_LIT(h, " selected");
+      }
+      html_fmt(h, ">%zu</option>", p);
+    }
+    HTML_LIT(h, "</select></li>");
+  }
+  HTML_LIT(h, "</ul>");
+}
+
+static const struct {
+  const char *type;
+  void (*render)(struct html *h, const struct req *r, const struct item_ctx *c);
+} item_renderers[] = {
+    {"single", render_choices},     {"multiple", render_choices}, {"truefalse", render_truefalse},
+    {"numeric", render_text_input}, {"short", render_text_input}, {"open", render_open},
+    {"ordering", render_ordering},
+};
+
 /* Renders one item's inputs from the candidate view (never the exam itself, so no key can
  * reach the page). */
 static void render_item(struct html *h, const struct req *r, const json_t *item,
@@ -125,138 +300,12 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
     HTML_LIT(h, "</p>");
   }
 
-  const json_t *options = json_object_get(item, "options");
-  size_t i;
-  const json_t *opt;
-  if (0 == strcmp(type, "single") || 0 == strcmp(type, "multiple")) {
-    bool multi = 0 == strcmp(type, "multiple");
-    if (multi) { /* radio buttons say "one" by themselves */
-      hint(h, r, "exam.choose_many");
+  const struct item_ctx c = {item, answer, id, type, name, n};
+  for (size_t k = 0; k < sizeof item_renderers / sizeof item_renderers[0]; k++) {
+    if (0 == strcmp(type, item_renderers[k].type)) {
+      item_renderers[k].render(h, r, &c);
+      break;
     }
-    json_array_foreach(options, i, opt) {
-      const char *oid = json_string_value(json_object_get(opt, "id"));
-      if (NULL == oid) {
-        continue;
-      }
-      bool checked = false;
-      if (multi && json_is_array(answer)) {
-        size_t k;
-        const json_t *a;
-        json_array_foreach(answer, k, a) checked =
-            checked || (json_is_string(a) && 0 == strcmp(json_string_value(a), oid));
-      } else if (json_is_string(answer)) {
-        checked = 0 == strcmp(json_string_value(answer), oid);
-      }
-      HTML_LIT(h, "<label><input");
-      html_attr(h, "type", multi ? "checkbox" : "radio");
-      html_attr(h, "name", name);
-      html_attr(h, "value", oid);
-      if (checked) {
-        HTML_LIT(h, " checked");
-      }
-      HTML_LIT(h, "> ");
-      html_text(h, json_string_value(json_object_get(opt, "text")));
-      HTML_LIT(h, "</label>");
-    }
-  } else if (0 == strcmp(type, "truefalse")) {
-    static const char *const vals[] = {"true", "false"};
-    for (int k = 0; k < 2; k++) {
-      bool checked = json_is_boolean(answer) && (0 == k) == json_is_true(answer);
-      HTML_LIT(h, "<label><input type=\"radio\"");
-      html_attr(h, "name", name);
-      html_attr(h, "value", vals[k]);
-      if (checked) {
-        HTML_LIT(h, " checked");
-      }
-      HTML_LIT(h, "> ");
-      html_text(h, L(r, 0 == k ? "exam.true" : "exam.false"));
-      HTML_LIT(h, "</label>");
-    }
-  } else if (0 == strcmp(type, "numeric") || 0 == strcmp(type, "short")) {
-    bool numeric = 0 == strcmp(type, "numeric");
-    char value[64] = "";
-    if (json_is_number(answer)) {
-      snprintf(value, sizeof(value), "%.15g", json_number_value(answer));
-    }
-    html_fmt(h, "<label for=\"in-%s\">", id);
-    html_text(h, L(r, "exam.your_answer"));
-    HTML_LIT(h, "</label>");
-    if (numeric) {
-      html_fmt(h, "<p class=\"hint\" id=\"h-%s\">", id);
-      html_text(h, L(r, "exam.numeric_hint"));
-      const char *unit = json_string_value(json_object_get(item, "unit"));
-      if (NULL != unit) {
-        HTML_LIT(h, " ");
-        html_text_sub(h, L(r, "exam.numeric_unit"), "unit", unit, NULL);
-      }
-      HTML_LIT(h, "</p>");
-    }
-    HTML_LIT(h, "<input type=\"text\" autocomplete=\"off\"");
-    html_fmt(h, " id=\"in-%s\"", id);
-    html_attr(h, "name", name);
-    if (numeric) {
-      HTML_LIT(h, " inputmode=\"decimal\" maxlength=\"40\"");
-      html_fmt(h, " aria-describedby=\"h-%s\"", id);
-      html_attr(h, "value", value);
-    } else {
-      HTML_LIT(h, " maxlength=\"1000\"");
-      html_attr(h, "value", json_string_value(answer));
-    }
-    HTML_LIT(h, ">");
-  } else if (0 == strcmp(type, "open")) {
-    hint(h, r, "exam.rubric_intro");
-    HTML_LIT(h, "<ul>");
-    const json_t *crit;
-    json_array_foreach(json_object_get(item, "rubric"), i, crit) {
-      HTML_LIT(h, "<li>");
-      html_text(h, json_string_value(json_object_get(crit, "text")));
-      HTML_LIT(h, "</li>");
-    }
-    HTML_LIT(h, "</ul>");
-    char in_id[160];
-    snprintf(in_id, sizeof(in_id), "in-%s", id);
-    html_labelled(h, in_id, L(r, "exam.your_answer"), "<textarea maxlength=\"20000\" rows=\"8\"",
-                  name);
-    HTML_LIT(h, ">");
-    html_text(h, json_string_value(answer));
-    HTML_LIT(h, "</textarea>");
-  } else if (0 == strcmp(type, "ordering")) {
-    size_t nopt = json_array_size(options);
-    hint(h, r, "exam.ordering_hint");
-    HTML_LIT(h, "<ul class=\"order-list\">");
-    json_array_foreach(options, i, opt) {
-      const char *oid = json_string_value(json_object_get(opt, "id"));
-      if (NULL == oid) {
-        continue;
-      }
-      size_t pos = 0;
-      if (json_is_array(answer)) {
-        size_t k;
-        const json_t *a;
-        json_array_foreach(answer, k, a) if (json_is_string(a) &&
-                                             0 == strcmp(json_string_value(a), oid)) pos = k + 1;
-      }
-      char sel_name[64];
-      snprintf(sel_name, sizeof(sel_name), "q%zu.%s", n, oid);
-      html_fmt(h, "<li><label for=\"o-%s-%s\">", id, oid);
-      html_text(h, json_string_value(json_object_get(opt, "text")));
-      HTML_LIT(h, "</label><select");
-      html_fmt(h, " id=\"o-%s-%s\"", id, oid);
-      html_attr(h, "name", sel_name);
-      html_attr(h, "data-option", oid);
-      HTML_LIT(h, "><option value=\"\">");
-      html_text(h, L(r, "exam.position"));
-      HTML_LIT(h, "</option>");
-      for (size_t p = 1; p <= nopt; p++) {
-        html_fmt(h, "<option value=\"%zu\"", p);
-        if (p == pos) {
-          HTML_LIT(h, " selected");
-        }
-        html_fmt(h, ">%zu</option>", p);
-      }
-      HTML_LIT(h, "</select></li>");
-    }
-    HTML_LIT(h, "</ul>");
   }
 
   /* exam.js adds the "flag for review" box and makes the state a live region. */

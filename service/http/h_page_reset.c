@@ -48,9 +48,7 @@ static int reset_form(struct req *r, unsigned status, const char *error_key, con
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
-  HTML_LIT(h, "<input type=\"hidden\" name=\"t\"");
-  html_attr(h, "value", token);
-  HTML_LIT(h, ">");
+  html_hidden(h, "t", token);
   auth_form_field(h, "password", "password", L(r, "reset.new_password"), L(r, "auth.password_hint"),
                   NULL, "new-password");
   return auth_form_end(r, h, status, "reset.submit", "/login", "auth.have_account");

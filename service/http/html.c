@@ -185,6 +185,13 @@ void html_attr_(struct html *h, const char *name, const char *value) {
   put(h, "\"", 1);
 }
 
+void html_hidden_(struct html *h, const char *name, const char *value) {
+  HTML_LIT(h, "<input type=\"hidden\"");
+  html_attr_(h, "name", name);
+  html_attr_(h, "value", value);
+  HTML_LIT(h, ">");
+}
+
 /* A URL we are willing to put into href/src/action. */
 static bool url_allowed(const char *url) {
   if ('#' == url[0]) {

@@ -59,6 +59,9 @@ void html_labelled_(struct html *h, const char *id, const char *label, const cha
 #define html_labelled(h, id, label, open, name)                                                    \
   html_labelled_((h), (id), (label), "" open "", sizeof(open) - 1, (name))
 #define html_attr_url(h, name, url) html_attr_url_((h), "" name "", (url))
+/* A hidden form field: <input type="hidden" name="NAME" value="VALUE"> (no value when NULL). */
+void html_hidden_(struct html *h, const char *name, const char *value);
+#define html_hidden(h, name, value) html_hidden_((h), "" name "", (value))
 
 /* printf-like with a literal format. Conversions: %s (ALWAYS escaped; NULL prints nothing),
  * %d %i %u %ld %lu %lld %llu %zu (numbers), %% (a percent sign). There is no unescaped

@@ -172,9 +172,7 @@ void layout_csrf_field(struct html *h, const struct req *r) {
   if (NULL == r->user) {
     return;
   }
-  HTML_LIT(h, "<input type=\"hidden\" name=\"csrf\"");
-  html_attr(h, "value", r->user->csrf);
-  HTML_LIT(h, ">");
+  html_hidden(h, "csrf", r->user->csrf);
 }
 
 static void stylesheet(struct html *h, const char *asset) {
