@@ -73,9 +73,10 @@ static bool is_space_cp(utf8proc_int32_t cp) {
 /* NFKC (and case folding when asked) with default ignorables dropped, then white space
  * removed (or made one ASCII space each when keep_spaces); counts the remaining code points
  * into *chars. */
-static enum password_policy_verdict fold(char **out, size_t *chars, const char *in, bool casefold,
-                                         bool keep_spaces) {
+static enum password_policy_verdict fold_once(char **out, size_t *chars, bool *removed,
+                                              const char *in, bool casefold, bool keep_spaces) {
   *out = NULL;
+  *removed = false;
   utf8proc_uint8_t *mapped = NULL;
   int opts = UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
              UTF8PROC_IGNORE | (casefold ? UTF8PROC_CASEFOLD : 0);
@@ -94,7 +95,9 @@ static enum password_policy_verdict fold(char **out, size_t *chars, const char *
     }
     if (keep_spaces && is_space_cp(cp)) {
       mapped[w++] = ' ';
-    } else if (!is_space_cp(cp)) {
+    } else if (is_space_cp(cp)) {
+      *removed = true;
+    } else {
       if (UTF8PROC_CATEGORY_CC == utf8proc_category(cp)) {
         wipe_free((char *)mapped);
         return PASSWORD_POLICY_INVALID;
@@ -112,6 +115,23 @@ static enum password_policy_verdict fold(char **out, size_t *chars, const char *
     *chars = count;
   }
   return PASSWORD_POLICY_OK;
+}
+
+/* Removing a space can leave a combining mark next to a letter it composes with (U+00B8
+ * is NFKC " " U+0327, so "k" U+00B8 folds to "k" U+0327): then one more pass composes them,
+ * so that folding is idempotent. A second pass removes nothing: the text is already NFKC and
+ * composition makes no space. */
+static enum password_policy_verdict fold(char **out, size_t *chars, const char *in, bool casefold,
+                                         bool keep_spaces) {
+  bool removed = false;
+  enum password_policy_verdict v = fold_once(out, chars, &removed, in, casefold, keep_spaces);
+  if (PASSWORD_POLICY_OK != v || !removed) {
+    return v;
+  }
+  char *first = *out;
+  v = fold_once(out, chars, &removed, first, casefold, keep_spaces);
+  wipe_free(first);
+  return v;
 }
 
 enum password_policy_verdict password_policy_normalize(char **out, const char *password) {
