@@ -8,26 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_log_signer.h"
 #include "ujikom/tlog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static struct note_signer signer;
-  static int ready = 0;
-  if (!ready) {
-    unsigned char seed[NOTE_SEED_LEN];
-    memset(seed, 0x5a, sizeof seed);
-    if (0 != note_signer_from_seed(&signer, "ujikom.example/log", seed)) {
-      abort();
-    }
-    ready = 1;
-  }
+  const struct note_signer *signer = fuzz_log_signer();
   const char *in = (const char *)data;
   char err[160];
   char *text = NULL;
   size_t textlen = 0;
-  if (0 == note_open(&text, &textlen, in, size, &signer.key, 1, err, sizeof err)) {
+  if (0 == note_open(&text, &textlen, in, size, &signer->key, 1, err, sizeof err)) {
     if (textlen >= size || 0 != memcmp(text, in, textlen) || '\n' != text[textlen - 1]) {
       abort(); /* the text is the signed prefix of the note */
     }
@@ -42,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     free(again);
   }
-  if (0 == tlog_checkpoint_open(&c, in, size, &signer.key, 1, NULL, err, sizeof err) &&
+  if (0 == tlog_checkpoint_open(&c, in, size, &signer->key, 1, NULL, err, sizeof err) &&
       0 != strcmp(c.origin, "ujikom.example/log")) {
     abort(); /* only the fuzz key signed the seeds; its checkpoints carry its name */
   }

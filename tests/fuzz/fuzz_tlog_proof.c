@@ -8,21 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_log_signer.h"
 #include "ujikom/tlog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static struct note_signer signer;
-  static int ready = 0;
-  if (!ready) {
-    unsigned char seed[NOTE_SEED_LEN];
-    memset(seed, 0x5a, sizeof seed);
-    if (0 != note_signer_from_seed(&signer, "ujikom.example/log", seed)) {
-      abort();
-    }
-    ready = 1;
-  }
+  const struct note_signer *signer = fuzz_log_signer();
   const char *in = (const char *)data;
   char err[160];
   struct tlog_proof *p = malloc(sizeof *p);
@@ -44,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (0 != tlog_leaf_hash(&leaf, entry, sizeof entry - 1)) {
       abort();
     }
-    if (0 == tlog_proof_verify(&cp, p, &leaf, &signer.key, 1, "ujikom.example/log", err,
+    if (0 == tlog_proof_verify(&cp, p, &leaf, &signer->key, 1, "ujikom.example/log", err,
                                sizeof err) &&
         (p->index >= cp.size || 0 != strcmp(cp.origin, "ujikom.example/log"))) {
       abort();
