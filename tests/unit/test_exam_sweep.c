@@ -21,35 +21,12 @@
 #include "common/config.h"
 #include "common/svc.h"
 #include "store/store.h"
+#include "test_exam_fixture.h"
 #include "test_store_fixture.h"
 #include "ujikom/exam_form.h"
 
-static const char subsectors[] = "format: 1\nsubsectors:\n"
-                                 "  - {code: FSN, name_id: Fesyen, name_en: Fashion}\n";
-static const char exam_src[] = "format: 1\n"
-                               "id: FSN-SWEEP\n"
-                               "subsector: FSN\n"
-                               "title: Uji Sapu\n"
-                               "title_en: Sweep\n"
-                               "scheme: S\n"
-                               "standard: SKKNI\n"
-                               "duration_minutes: 30\n"
-                               "validity_years: 3\n"
-                               "retake: {max_attempts: 2, cooldown_days: 1}\n"
-                               "units:\n"
-                               "  - code: U.001\n"
-                               "    title: U\n"
-                               "    cut_score: 50\n"
-                               "    elements:\n"
-                               "      - {id: 1, title: E, kuk: [{id: \"1.1\", text: K}]}\n"
-                               "    pools:\n"
-                               "      - id: P\n"
-                               "        draw: 2\n"
-                               "        items:\n"
-                               "          - {id: Q1, type: truefalse, kuk: [\"1.1\"], prompt: p, "
-                               "answer: true}\n"
-                               "          - {id: Q2, type: truefalse, kuk: [\"1.1\"], prompt: p, "
-                               "answer: false}\n";
+static const char subsectors[] = TEST_SUBSECTORS_FSN;
+static const char exam_src[] = TEST_EXAM_TWO_TRUEFALSE("FSN-SWEEP", "Uji Sapu", "Sweep");
 
 struct fx {
   struct temp_store t; /* the store, and the catalogue directory too */
