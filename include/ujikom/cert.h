@@ -65,6 +65,7 @@ enum cert_verdict {
   CERT_EXPIRED,     /* signature valid, but now is past the expiry (or before issue) */
   CERT_REVOKED,     /* filled in by the caller from its store */
   CERT_NOT_GENUINE, /* anything else: malformed, unknown key, bad signature */
+  CERT_SUSPENDED,   /* filled in by the caller from its store: suspended (reversible) */
 };
 
 struct cert_verification {
@@ -74,7 +75,7 @@ struct cert_verification {
   struct cert_claims claims;
 };
 
-/* Stable lower-case names: "genuine", "expired", "revoked", "not_genuine". */
+/* Stable lower-case names: "genuine", "expired", "revoked", "not_genuine", "suspended". */
 const char *cert_verdict_name(enum cert_verdict v);
 
 /* Longest token text accepted by the verifiers (anything longer is NOT_GENUINE unread). */

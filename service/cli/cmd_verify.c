@@ -126,6 +126,7 @@ static void print_result(const struct cert_verification *v, const char *form) {
       [CERT_EXPIRED] = "KEDALUWARSA / EXPIRED",
       [CERT_REVOKED] = "DICABUT / REVOKED",
       [CERT_NOT_GENUINE] = "TIDAK ASLI / NOT GENUINE",
+      [CERT_SUSPENDED] = "DIBEKUKAN / SUSPENDED",
   };
   printf("%-22s %s\n", "Hasil / Verdict:", verdict_text[v->verdict]);
   if (v->reason[0]) {

@@ -18,7 +18,8 @@
 static const char *const verdict_names[] = {[CERT_GENUINE] = "genuine",
                                             [CERT_EXPIRED] = "expired",
                                             [CERT_REVOKED] = "revoked",
-                                            [CERT_NOT_GENUINE] = "not_genuine"};
+                                            [CERT_NOT_GENUINE] = "not_genuine",
+                                            [CERT_SUSPENDED] = "suspended"};
 
 const char *cert_verdict_name(enum cert_verdict v) {
   if ((unsigned)v < sizeof verdict_names / sizeof verdict_names[0]) {

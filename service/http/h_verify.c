@@ -56,6 +56,7 @@ static struct outcome *outcome_new(void) {
   X(VT_VERDICT_EXPIRED, "verify.verdict.expired")                                                  \
   X(VT_VERDICT_REVOKED, "verify.verdict.revoked")                                                  \
   X(VT_VERDICT_NOT_GENUINE, "verify.verdict.not_genuine")                                          \
+  X(VT_VERDICT_SUSPENDED, "verify.verdict.suspended")                                              \
   X(VT_CHECK, "verify.check")                                                                      \
   X(VT_CHECK_ANOTHER, "verify.check_another")                                                      \
   X(VT_EXPLAIN_EXPIRED, "verify.explain.expired")                                                  \
@@ -120,7 +121,8 @@ static void vt_text(struct html *h, bool en, enum vt t) {
 
 _Static_assert(VT_VERDICT_NOT_GENUINE - VT_VERDICT_GENUINE == CERT_NOT_GENUINE &&
                    VT_VERDICT_REVOKED - VT_VERDICT_GENUINE == CERT_REVOKED &&
-                   VT_VERDICT_EXPIRED - VT_VERDICT_GENUINE == CERT_EXPIRED,
+                   VT_VERDICT_EXPIRED - VT_VERDICT_GENUINE == CERT_EXPIRED &&
+                   VT_VERDICT_SUSPENDED - VT_VERDICT_GENUINE == CERT_SUSPENDED,
                "verdict texts follow enum cert_verdict");
 
 /* The verdict in Indonesian (en false) or English ("verify.verdict.<name>"). */

@@ -11,8 +11,9 @@
 struct store_tx;
 struct store_rd;
 
-#define STORE_CERT_VALID   "valid"
-#define STORE_CERT_REVOKED "revoked"
+#define STORE_CERT_VALID     "valid"
+#define STORE_CERT_REVOKED   "revoked"
+#define STORE_CERT_SUSPENDED "suspended" /* reversible (BNSP pembekuan) */
 
 struct store_cert {
   char serial[26];
@@ -28,7 +29,7 @@ struct store_cert {
   char *jws;                /* malloc'd */
   char *qr_token;           /* malloc'd */
   char *display;            /* cert_display_encode text, malloc'd; NULL when not stored */
-  char status[8];           /* STORE_CERT_VALID or STORE_CERT_REVOKED */
+  char status[10];          /* STORE_CERT_VALID, _REVOKED or _SUSPENDED */
   int64_t revoked_ms;       /* 0 unless revoked */
   char revoked_reason[501]; /* "" unless revoked */
   int64_t revoked_by;       /* user id, 0 unless revoked */
