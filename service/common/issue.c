@@ -5,6 +5,8 @@
  */
 #include "common/issue.h"
 
+#include "common/certlog.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +77,9 @@ static int issue_txn_fn(struct store_tx *tx, void *arg) {
     return rc;
   }
   rc = store_cert_insert(tx, t->cert);
+  if (STORE_OK == rc) {
+    rc = certlog_append_tx(tx, CERTLOG_ISSUE, t->cert, NULL);
+  }
   if (STORE_OK != rc) {
     return rc;
   }
