@@ -4,13 +4,9 @@
  */
 #include "common/second_factor.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -18,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "common/audit_text.h"
+#include "common/keyfile.h"
 #include "store/store.h"
 #include "ujikom/b64.h"
 
@@ -63,60 +60,19 @@ void second_factor_key_free(struct second_factor_key *key) {
   }
 }
 
-/* Creates the key file with fresh material (never over an existing file). */
-static int create_key_file(const char *path, uint8_t material[SECOND_FACTOR_KEY_LEN], char *err,
-                           size_t errlen) {
-  if (1 != RAND_bytes(material, SECOND_FACTOR_KEY_LEN)) {
-    snprintf(err, errlen, "%s: no randomness for a new key", path);
-    return -1;
-  }
-  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
-    return -1;
-  }
-  ssize_t w = write(fd, material, SECOND_FACTOR_KEY_LEN);
-  int synced = fsync(fd);
-  close(fd);
-  if (SECOND_FACTOR_KEY_LEN != w || 0 != synced) {
-    unlink(path);
-    snprintf(err, errlen, "cannot write %s", path);
-    return -1;
-  }
-  return 0;
-}
-
 int second_factor_key_open(struct second_factor_key **out, const char *data_dir, bool create,
                            char *err, size_t errlen) {
   uint8_t material[SECOND_FACTOR_KEY_LEN];
   char path[1024];
-  struct stat st;
   int ret = -1;
-  int fd = -1;
   *out = NULL;
   if ((size_t)snprintf(path, sizeof path, "%s/%s", data_dir, SECOND_FACTOR_KEY_FILE) >=
       sizeof path) {
     snprintf(err, errlen, "the data directory's path is too long");
     return -1;
   }
-  fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 && ENOENT == errno && create) {
-    if (0 != create_key_file(path, material, err, errlen)) {
-      goto cleanup;
-    }
-  } else if (fd < 0) {
-    snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+  if (0 != keyfile_secret(material, SECOND_FACTOR_KEY_LEN, path, create, err, errlen)) {
     goto cleanup;
-  } else {
-    if (0 != fstat(fd, &st) || !S_ISREG(st.st_mode) || 0 != (st.st_mode & 077)) {
-      snprintf(err, errlen, "%s must be a regular file of mode 0600", path);
-      goto cleanup;
-    }
-    if (SECOND_FACTOR_KEY_LEN != read(fd, material, SECOND_FACTOR_KEY_LEN) ||
-        SECOND_FACTOR_KEY_LEN != st.st_size) {
-      snprintf(err, errlen, "%s must hold exactly %d bytes", path, SECOND_FACTOR_KEY_LEN);
-      goto cleanup;
-    }
   }
   *out = second_factor_key_from(material);
   if (NULL == *out) {
@@ -125,9 +81,6 @@ int second_factor_key_open(struct second_factor_key **out, const char *data_dir,
   }
   ret = 0;
 cleanup:
-  if (fd >= 0) {
-    close(fd);
-  }
   OPENSSL_cleanse(material, sizeof material);
   return ret;
 }
