@@ -30,6 +30,7 @@
 
 #include "cli/commands.h"
 #include "common/catalog.h"
+#include "common/certlog.h"
 #include "common/config.h"
 #include "common/issue.h"
 #include "common/keystore.h"
@@ -732,6 +733,9 @@ static int certs_txn(struct store_tx *tx, void *arg) {
       continue;
     }
     int rc = store_cert_insert(tx, c);
+    if (STORE_OK == rc) {
+      rc = certlog_append_tx(tx, CERTLOG_ISSUE, c, NULL);
+    }
     if (STORE_OK != rc) {
       return rc;
     }

@@ -8,6 +8,8 @@
 #ifndef UJIKOM_CERTLOG_H
 #define UJIKOM_CERTLOG_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -31,5 +33,61 @@ int certlog_append_tx(struct store_tx *tx, enum certlog_event ev, const struct s
  * for it, or a negative store code. */
 int certlog_issued_at(struct store_rd *rd, const char *serial, uint64_t *out_index,
                       int64_t *out_logged_ms);
+
+/* --- the published log (tiles, checkpoints, proofs; docs/transparency-log.md) --- */
+
+#define CERTLOG_KEY_FILE   "log-signing.key" /* under the data directory: the Ed25519 seed */
+#define CERTLOG_ORIGIN_MAX 255
+
+struct certlog; /* thread-safe; one per process */
+struct tlog_tile;
+
+/* The log's origin (its checkpoints' first line and its key's name) for a public URL: the URL
+ * without its scheme and trailing slashes, then "/log" ("https://lsp.example.id" ->
+ * "lsp.example.id/log"). Returns 0, or -1 when the result is not a valid key name. */
+int certlog_origin_of(char out[CERTLOG_ORIGIN_MAX + 1], const char *public_url);
+
+/* Opens the published log over store: reads the signing key <data_dir>/log-signing.key (32
+ * bytes, mode 0600; created when missing and create is true; a symlink, a file others may
+ * read, or one of another size is refused) and names it after public_url's origin. Returns 0
+ * and *out (free with certlog_free), or -1 with one line in err. */
+int certlog_open(struct certlog **out, struct store *store, const char *data_dir,
+                 const char *public_url, bool create, char *err, size_t errlen);
+/* Wipes the key and frees. NULL allowed. */
+void certlog_free(struct certlog *l);
+/* The origin, and the verifier key string ("<origin>+<key id>+<base64 key>"); valid as long
+ * as l. */
+const char *certlog_origin(const struct certlog *l);
+const char *certlog_vkey(const struct certlog *l);
+
+/* The signed checkpoint of the whole log as it is now: the stored one when the log has not
+ * grown since, else a new one, signed and stored. STORE_OK with *out (malloc'd, free()) of
+ * *out_len bytes and the tree size in *out_size (may be NULL), or a negative store code. */
+int certlog_checkpoint(struct certlog *l, char **out, size_t *out_len, uint64_t *out_size);
+
+/* The contents of tile t (tlog-tiles: t->width hashes of level 8 * t->level, or for
+ * TLOG_ENTRIES the entry bundle). STORE_OK with *out (malloc'd, free()) of *out_len bytes;
+ * STORE_NONE when the log does not (yet) hold that tile; a negative store code. */
+int certlog_tile(struct certlog *l, const struct tlog_tile *t, unsigned char **out,
+                 size_t *out_len);
+
+/* The inclusion proof (C2SP tlog-proof) of serial's issue entry in the current checkpoint,
+ * with the entry's bytes as its extra data. STORE_OK with *out (malloc'd, free()) of
+ * *out_len bytes and the certificate's holder in *out_user_id; STORE_NONE when there is no
+ * such certificate or it has no issue entry; a negative store code. */
+int certlog_proof(struct certlog *l, const char *serial, char **out, size_t *out_len,
+                  int64_t *out_user_id);
+
+/* Appends the issuance of every certificate that predates the log and has no entry yet, in
+ * issue order (idempotent; run at start-up). *out_n: how many were appended. STORE_OK or a
+ * negative store code. */
+int certlog_backfill(struct store *store, size_t *out_n);
+
+/* The register <-> log cross-check, in one read snapshot: every certificate without an issue
+ * entry (up to cap serials into out, *out_n their total) and every entry whose stored leaf
+ * hash is not the hash of its bytes or whose bytes do not parse (*out_bad_entries).
+ * STORE_OK or negative. */
+int certlog_cross_check(struct store *store, struct store_tlog_serial *out, size_t cap,
+                        size_t *out_n, uint64_t *out_bad_entries, uint64_t *out_entries);
 
 #endif

@@ -15,7 +15,8 @@ struct keystore;   /* service/common/keystore.h: Ed25519 signing keys under the 
 struct form_index; /* service/common/form_index.h: items of recently used attempt forms */
 /* service/common/second_factor.h: the keys that seal staff TOTP secrets */
 struct second_factor_key;
-struct mailer; /* service/common/mailer.h: outgoing mail */
+struct mailer;  /* service/common/mailer.h: outgoing mail */
+struct certlog; /* service/common/certlog.h: the published transparency log */
 
 struct svc {
   const struct config *cfg;
@@ -29,6 +30,7 @@ struct svc {
   /* common/second_factor.h: seals staff TOTP secrets; immutable once loaded */
   struct second_factor_key *second_factor_key;
   struct mailer *mailer; /* thread-safe itself; NULL without --smtp-url */
+  struct certlog *log;   /* thread-safe itself: tiles, checkpoints and proofs */
 };
 
 #endif

@@ -49,11 +49,13 @@ struct writer {
   bool failed;
 };
 
-static void put(struct writer *w, const char *fmt, const char *name, const char *value) {
+/* Writes "<name> <value>\n", or "<name>\n" when value is NULL. */
+static void put(struct writer *w, const char *name, const char *value) {
   if (w->failed) {
     return;
   }
-  int n = snprintf(w->out + w->len, w->cap - w->len, fmt, name, value);
+  int n = NULL == value ? snprintf(w->out + w->len, w->cap - w->len, "%s\n", name)
+                        : snprintf(w->out + w->len, w->cap - w->len, "%s %s\n", name, value);
   if (n < 0 || (size_t)n >= w->cap - w->len) {
     w->failed = true;
     return;
@@ -65,13 +67,13 @@ static void put_text(struct writer *w, const char *name, const char *value) {
   if (!field_valid(value, strnlen(value, CERTLOG_FIELD_MAX + 1))) {
     w->failed = true;
   }
-  put(w, "%s %s\n", name, value);
+  put(w, name, value);
 }
 
 static void put_int(struct writer *w, const char *name, int64_t v) {
   char num[24];
   snprintf(num, sizeof num, "%lld", (long long)v);
-  put(w, "%s %s\n", name, num);
+  put(w, name, num);
 }
 
 static void put_digest(struct writer *w, const char *name, const unsigned char d[32]) {
@@ -79,7 +81,7 @@ static void put_digest(struct writer *w, const char *name, const unsigned char d
   for (size_t i = 0; i < CERTLOG_DIGEST_LEN; i++) {
     snprintf(hex + 2 * i, 3, "%02x", d[i]);
   }
-  put(w, "%s %s\n", name, hex);
+  put(w, name, hex);
 }
 
 int certlog_entry_encode(char *out, size_t cap, size_t *out_len, const struct certlog_entry *e) {
@@ -88,8 +90,8 @@ int certlog_entry_encode(char *out, size_t cap, size_t *out_len, const struct ce
   if (NULL == ev || e->time_ms < 0) {
     return -1;
   }
-  put(&w, "%s%s\n", CERTLOG_ENTRY_VERSION, "");
-  put(&w, "%s %s\n", "event", ev);
+  put(&w, CERTLOG_ENTRY_VERSION, NULL);
+  put(&w, "event", ev);
   put_text(&w, "serial", e->serial);
   put_int(&w, "time", e->time_ms);
   put_text(&w, "kid", e->kid);

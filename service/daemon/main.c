@@ -16,6 +16,7 @@
 
 #include "common/attempts.h"
 #include "common/catalog.h"
+#include "common/certlog.h"
 #include "common/config.h"
 #include "common/form_index.h"
 #include "common/issue.h"
@@ -236,6 +237,21 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
     fprintf(stderr, "ujikomd: second factor key: %s\n", err);
     return -1;
   }
+  if (0 != certlog_open(&svc->log, svc->store, cfg->data_dir, cfg->public_url, true, err,
+                        sizeof(err))) {
+    fprintf(stderr, "ujikomd: transparency log: %s\n", err);
+    return -1;
+  }
+  size_t backfilled = 0; /* certificates issued before the log existed */
+  int logged = certlog_backfill(svc->store, &backfilled);
+  if (STORE_OK != logged) {
+    fprintf(stderr, "ujikomd: transparency log: backfill: store %s\n", store_rc_name(logged));
+    return -1;
+  }
+  if (backfilled > 0) {
+    log_msg(LOG_INFO, NULL, "transparency log: appended %zu certificates issued before it",
+            backfilled);
+  }
   if (0 != catalog_open(&svc->catalog, cfg->exams_dir, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: exams: %s\n", err);
     return -1;
@@ -334,6 +350,7 @@ cleanup:
     keystore_free(old_keys[i]);
   }
   second_factor_key_free(svc.second_factor_key);
+  certlog_free(svc.log);
   store_close(svc.store);
   if (0 == status) {
     log_msg(LOG_INFO, NULL, "stopped cleanly");
