@@ -464,6 +464,7 @@ int certlog_proof(struct certlog *l, const char *serial, char **out, size_t *out
   size_t np = 0;
   memset(&c, 0, sizeof c);
   *out = NULL;
+  *out_user_id = 0;
   pthread_mutex_lock(&l->mu);
   int rc = store_rd_begin(l->store, &rd);
   if (STORE_OK == rc) {

@@ -58,6 +58,11 @@ int h_cert_credential(struct req *r);
 int h_cert_qr_png(struct req *r);
 int h_cert_qr_svg(struct req *r);
 int h_cert_pdf(struct req *r);
+/* --- the transparency log (h_log.c) --- */
+int h_log_checkpoint(struct req *r);
+int h_log_key(struct req *r);
+int h_log_tile(struct req *r);
+int h_log_proof(struct req *r);
 int h_cert_revoke(struct req *r);
 int h_cert_issue(struct req *r);
 int h_verify_qr(struct req *r);

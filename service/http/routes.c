@@ -44,8 +44,13 @@ const struct route routes[] = {
     {"GET", "/api/certificates/:serial/qr.png", ROLE_USER, 0, h_cert_qr_png},
     {"GET", "/api/certificates/:serial/qr.svg", ROLE_USER, 0, h_cert_qr_svg},
     {"GET", "/api/certificates/:serial/pdf", ROLE_USER, 0, h_cert_pdf},
+    {"GET", "/api/certificates/:serial/log-proof", ROLE_USER, 0, h_log_proof},
     {"POST", "/api/certificates/:serial/revoke", ROLE_ADMIN, 0, h_cert_revoke},
     {"POST", "/api/attempts/:id/certificate", ROLE_CANDIDATE | ROLE_ADMIN, 0, h_cert_issue},
+    /* --- the transparency log (static files) --- */
+    {"GET", "/log/checkpoint", ROLE_ANY, 0, h_log_checkpoint},
+    {"GET", "/log/key", ROLE_ANY, 0, h_log_key},
+    {"GET", "/log/tile/*", ROLE_ANY, 0, h_log_tile},
     {"GET", "/V/:token", ROLE_ANY, 0, h_verify_qr},
     {"GET", "/v/:token", ROLE_ANY, 0, h_verify_qr},
     {"GET", "/verify", ROLE_ANY, 0, h_verify_page},
