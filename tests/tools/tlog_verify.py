@@ -15,6 +15,13 @@ Usage:
   tlog_verify.py DIR                  verify a log directory
   tlog_verify.py --fixture PROGRAM    write a log with PROGRAM into a temporary directory
                                       (two sizes) and verify it
+  tlog_verify.py --service URL DIR [VKEY]
+                                      download the log a ujikom service publishes at URL
+                                      (its /log/ base) into DIR, then verify it: the
+                                      checkpoint under VKEY (default: DIR/key as served),
+                                      every tile, the root, every DIR/proof/<serial>.tlog-proof
+                                      (its entry must be that certificate's issuance), and
+                                      the consistency of DIR/checkpoint.old when present
 """
 
 import base64
@@ -24,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.request
 
 # --- Ed25519 verification (RFC 8032, section 5.1.7) ---
 
@@ -122,7 +130,7 @@ def b64decode_strict(s):
 
 
 def parse_vkey(text):
-    parts = text.split("+")
+    parts = text.split("+", 2)  # the name has no "+", the base64 key may
     if len(parts) != 3:
         raise Invalid("verifier key must be name+keyid+key")
     name, keyid_hex, key64 = parts
@@ -433,6 +441,122 @@ def verify_dir(base, quiet=False):
     return vkey, size, root, size1, root1, cproof, leaves
 
 
+# --- a live ujikom service (docs/transparency-log.md, "The service's log") ---
+
+
+def subproof(m, hashes, complete):
+    """SUBPROOF(m, D[n], b) of RFC 9162 section 2.1.4.1, over leaf hashes."""
+    n = len(hashes)
+    if m == n:
+        return [] if complete else [mth(hashes)]
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    if m <= k:
+        return subproof(m, hashes[:k], complete) + [mth(hashes[k:])]
+    return subproof(m - k, hashes[k:], False) + [mth(hashes[:k])]
+
+
+def parse_entry(data):
+    """A ujikom.certlog/v1 entry: its fields as a dict (strict line order)."""
+    lines = data.decode("ascii").split("\n")
+    if lines[0] != "ujikom.certlog/v1" or lines[-1] != "":
+        raise Invalid("not a ujikom.certlog/v1 entry")
+    fields = [tuple(line.split(" ", 1)) for line in lines[1:-1]]
+    names = [f[0] for f in fields]
+    common = ["event", "serial", "time", "kid", "subsector", "scheme", "issued", "expires"]
+    tail = ["credential", "token"] if fields and fields[0] == ("event", "issue") else ["reason"]
+    if names != common + tail or any(len(f) != 2 or not f[1] for f in fields):
+        raise Invalid("entry fields are not %s" % (common + tail))
+    return dict(fields)
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=30) as r:
+        if r.status != 200:
+            raise Invalid("%s: HTTP %d" % (url, r.status))
+        return r.read()
+
+
+def download(url, base):
+    """Saves the checkpoint, key, every tile and entry bundle the checkpoint needs."""
+    url = url.rstrip("/")
+    os.makedirs(base, exist_ok=True)
+    cp = fetch(url + "/checkpoint")
+    with open(os.path.join(base, "checkpoint"), "wb") as f:
+        f.write(cp)
+    with open(os.path.join(base, "key"), "wb") as f:
+        f.write(fetch(url + "/key"))
+    size = int(cp.split(b"\n")[1])
+    level, paths = 0, []
+    while size >> (8 * level):
+        paths += [tile_path(lv, n, w) for lv, n, w in tiles_of_level(size, level)]
+        level += 1
+    paths += [tile_path("entries", n, w) for _, n, w in tiles_of_level(size, 0)]
+    for p in paths:
+        os.makedirs(os.path.dirname(os.path.join(base, p)), exist_ok=True)
+        with open(os.path.join(base, p), "wb") as f:
+            f.write(fetch(url + "/" + p))
+    return len(paths)
+
+
+def verify_service_dir(base, vkey_text=None):
+    if vkey_text is None:
+        with open(os.path.join(base, "key")) as f:
+            vkey_text = f.read().strip()
+    vkey = parse_vkey(vkey_text)
+    with open(os.path.join(base, "checkpoint"), "rb") as f:
+        origin, size, root = parse_checkpoint(open_note(f.read(), vkey))
+    if origin != vkey[0]:
+        raise Invalid("checkpoint origin is not the log's key name")
+    entries, leaves, tiles_root = load_log(base, size)
+    if tiles_root != root:
+        raise Invalid("root recomputed from the tiles differs from the checkpoint")
+    parsed = [parse_entry(e) for e in entries]
+    issued = {e["serial"]: i for i, e in enumerate(parsed) if e["event"] == "issue"}
+    if len(issued) != sum(1 for e in parsed if e["event"] == "issue"):
+        raise Invalid("a serial is issued twice in the log")
+    proofs = 0
+    proof_dir = os.path.join(base, "proof")
+    for name in sorted(os.listdir(proof_dir)) if os.path.isdir(proof_dir) else []:
+        serial = name[: -len(".tlog-proof")]
+        with open(os.path.join(proof_dir, name), "rb") as f:
+            data = f.read()
+        index, path, cp = parse_proof(data)
+        extra = [line for line in data.decode().split("\n\n")[0].split("\n")
+                 if line.startswith("extra ")]
+        if len(extra) != 1:
+            raise Invalid("proof of %s carries no entry" % serial)
+        entry = b64decode_strict(extra[0][6:])
+        e = parse_entry(entry)
+        if e["event"] != "issue" or e["serial"] != serial or issued.get(serial) != index:
+            raise Invalid("proof of %s is not for its issuance entry" % serial)
+        _, psize, proot = parse_checkpoint(open_note(cp, vkey))
+        if not verify_inclusion(leaf_hash(entry), index, psize, path, proot):
+            raise Invalid("inclusion proof of %s does not verify" % serial)
+        proofs += 1
+    old = os.path.join(base, "checkpoint.old")
+    size1 = None
+    if os.path.exists(old):
+        with open(old, "rb") as f:
+            _, size1, root1 = parse_checkpoint(open_note(f.read(), vkey))
+        if size1 > size:
+            raise Invalid("the log shrank")
+        if size1 > 0 and size1 < size:
+            cproof = subproof(size1, leaves, True)
+            if not verify_consistency(size1, root1, size, root, cproof):
+                raise Invalid("consistency %d -> %d does not verify" % (size1, size))
+            if verify_consistency(size1, root1, size, root, cproof[1:]):
+                raise Invalid("a truncated consistency proof verified")
+        if mth(leaves[:size1]) != root1:
+            raise Invalid("the older checkpoint is not a prefix of this log")
+    print("service log %s: %d entries (%d issued), signature, tiles, root, %d inclusion proofs%s "
+          "verified" % (origin, size, len(issued), proofs,
+                        "" if size1 is None else ", consistency from %d" % size1))
+    for serial in sorted(issued):
+        print("issued %s at %d" % (serial, issued[serial]))
+
+
 def expect_invalid(what, fn):
     try:
         fn()
@@ -497,6 +621,13 @@ def main(argv):
             raise SystemExit("FAIL: %s" % e)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+        return 0
+    if len(argv) in (4, 5) and argv[1] == "--service":
+        try:
+            download(argv[2], argv[3])
+            verify_service_dir(argv[3], argv[4] if len(argv) == 5 else None)
+        except Invalid as e:
+            raise SystemExit("FAIL: %s" % e)
         return 0
     if len(argv) == 2:
         try:
