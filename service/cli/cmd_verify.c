@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/verify_log.h"
 #include "common/keystore.h"
 #include "ujikom/cert.h"
 #include "ujikom/clock.h"
@@ -22,13 +23,18 @@
 
 static void verify_usage(FILE *out) {
   fprintf(out,
-          "usage: ujikom verify [--jwks FILE | --data-dir DIR] [--now EPOCH] TOKEN|URL|FILE.png\n"
+          "usage: ujikom verify [--jwks FILE | --data-dir DIR] [--now EPOCH]\n"
+          "                     [--log-proof FILE --log-key VKEY] TOKEN|URL|FILE.png\n"
           "  TOKEN     a certificate credential (JWS) or a QR token\n"
           "  URL       the URL in the QR code (<public-url>/V/<token>)\n"
           "  FILE.png  an image of the QR code (needs zbarimg from zbar-tools)\n"
           "  --jwks    verify against this JWKS document (e.g. saved from\n"
           "            <public-url>/.well-known/jwks.json); default: the keys in the data dir\n"
           "  --now     judge validity at this time (seconds since the epoch) instead of now\n"
+          "  --log-proof FILE --log-key VKEY\n"
+          "            also check that the certificate's issuance is in the transparency log:\n"
+          "            FILE is its inclusion proof (downloaded beside the PDF), VKEY the log's\n"
+          "            verifier key (<public-url>/log/key)\n"
           "  exit status: 0 genuine and valid, 1 expired or not genuine, 2 usage error\n"
           "  (revocation is known only online: see <public-url>/verify)\n");
 }
@@ -157,6 +163,7 @@ static void print_result(const struct cert_verification *v, const char *form) {
 /* `verify`'s command line. */
 struct verify_args {
   const char *jwks_path, *input;
+  const char *log_proof, *log_key; /* verify_log.h */
   int64_t now;
 };
 
@@ -178,6 +185,10 @@ static int verify_args(int argc, char **argv, struct verify_args *a) {
         return 2;
       }
       a->now = (int64_t)v;
+    } else if (0 == strcmp(argv[i], "--log-proof") && i + 1 < argc) {
+      a->log_proof = argv[++i];
+    } else if (0 == strcmp(argv[i], "--log-key") && i + 1 < argc) {
+      a->log_key = argv[++i];
     } else if (cli_skip_data_dir(argc, argv, &i)) {
       continue;
     } else if (NULL == a->input && ('-' != argv[i][0] || '\0' == argv[i][1])) {
@@ -188,7 +199,7 @@ static int verify_args(int argc, char **argv, struct verify_args *a) {
       return 2;
     }
   }
-  if (NULL == a->input) {
+  if (NULL == a->input || (NULL == a->log_proof) != (NULL == a->log_key)) {
     verify_usage(stderr);
     return 2;
   }
@@ -269,6 +280,10 @@ int cmd_verify(int argc, char **argv) {
   }
   if (NULL != text) {
     rc = verify_text(text, set, nkeys, a.now);
+  }
+  if (NULL != text && NULL != a.log_proof) {
+    int logged = verify_log_proof(a.log_proof, a.log_key, text);
+    rc = logged > rc ? logged : rc;
   }
 cleanup:
   free(text);
