@@ -198,6 +198,9 @@ static void render_certificates(struct html *h, const struct req *r, const struc
     HTML_LIT(h, "</dd></dl><ul class=\"links\">");
     html_fmt(h, "<li><a data-kind=\"pdf\" href=\"/api/certificates/%s/pdf\">", c->serial);
     html_text(h, L(r, "me.cert_pdf"));
+    html_fmt(h, "</a></li><li><a data-kind=\"log-proof\" href=\"/api/certificates/%s/log-proof\">",
+             c->serial);
+    html_text(h, L(r, "me.cert_log_proof"));
     html_fmt(h, "</a></li><li><a data-kind=\"qr\" href=\"/api/certificates/%s/qr.png\">",
              c->serial);
     html_text(h, L(r, "me.cert_qr"));
