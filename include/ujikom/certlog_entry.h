@@ -50,7 +50,7 @@ int certlog_entry_digest(unsigned char out[CERTLOG_DIGEST_LEN], const void *data
 
 /* Writes the canonical entry of e into out (no NUL is added). Returns 0 and *out_len, or -1
  * when e is not valid (a text field empty, too long, or with a byte outside 0x21..0x7e; a
- * negative time; an event out of range) or cap is too small. */
+ * negative time; an event out of range) or cap is too small (out is then zeroed). */
 int certlog_entry_encode(char *out, size_t cap, size_t *out_len, const struct certlog_entry *e);
 
 /* Parses an entry strictly (exactly what certlog_entry_encode writes). Returns 0, or -1 with

@@ -205,8 +205,8 @@ static int check_leaves(struct monitor *m, const struct tlog_tile *tiles, size_t
     size_t elen = 0;
     int more = 0;
     int bad = tlen != (size_t)tiles[i].width * TLOG_HASH_LEN;
-    while (!bad && 1 == (more = tlog_bundle_next((const unsigned char *)bundle, blen, &pos, &e,
-                                                 &elen))) {
+    while (!bad &&
+           1 == (more = tlog_bundle_next((const unsigned char *)bundle, blen, &pos, &e, &elen))) {
       struct tlog_hash h;
       bad = k >= tiles[i].width || 0 != tlog_leaf_hash(&h, e, elen) ||
             0 != memcmp(h.b, tile + k * TLOG_HASH_LEN, TLOG_HASH_LEN) ||
@@ -236,8 +236,8 @@ static int check_tiles(struct monitor *m, const struct tlog_tile *tiles, size_t 
       ret = -1;
       break;
     }
-    if (0 != tlog_tile_data(want, &r, &tiles[i]) ||
-        len != (size_t)tiles[i].width * TLOG_HASH_LEN || 0 != memcmp(want, got, len)) {
+    if (0 != tlog_tile_data(want, &r, &tiles[i]) || len != (size_t)tiles[i].width * TLOG_HASH_LEN ||
+        0 != memcmp(want, got, len)) {
       char path[TLOG_PATH_SIZE] = "?";
       tlog_tile_path(path, sizeof path, &tiles[i]);
       snprintf(m->err, sizeof m->err, "%s is not the hashes of the tiles below it", path);
@@ -330,8 +330,8 @@ static int choose_key(struct monitor *m, const char *given, const struct state *
   }
   m->vkey = strdup(k);
   free(fetched);
-  if (NULL == m->vkey || 0 != note_vkey_parse(&m->key, m->vkey, strlen(m->vkey), m->err,
-                                              sizeof m->err)) {
+  if (NULL == m->vkey ||
+      0 != note_vkey_parse(&m->key, m->vkey, strlen(m->vkey), m->err, sizeof m->err)) {
     return fail(m, "the verifier key is not valid");
   }
   return 0;
@@ -397,8 +397,8 @@ static int monitor_run(struct monitor *m, const char *given_key, const char *sta
   if (0 != (rc = list_entries(m))) {
     goto cleanup;
   }
-  if (NULL != state_path && 0 != state_write(state_path, m->vkey, m->cp_note, m->err,
-                                             sizeof m->err)) {
+  if (NULL != state_path &&
+      0 != state_write(state_path, m->vkey, m->cp_note, m->err, sizeof m->err)) {
     rc = fail(m, "cannot save the state");
     goto cleanup;
   }

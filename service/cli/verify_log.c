@@ -24,8 +24,7 @@ static char *read_proof(const char *path, size_t *out_len) {
   size_t n = NULL == buf ? 0 : fread(buf, 1, TLOG_PROOF_MAX + 1, f);
   fclose(f);
   if (NULL == buf || n > TLOG_PROOF_MAX) {
-    fprintf(stderr, "ujikom verify: --log-proof %s: larger than %zu bytes\n", path,
-            TLOG_PROOF_MAX);
+    fprintf(stderr, "ujikom verify: --log-proof %s: larger than %zu bytes\n", path, TLOG_PROOF_MAX);
     free(buf);
     return NULL;
   }

@@ -350,7 +350,8 @@ static int checkpoint_of(struct certlog *l, struct store_rd *rd, uint64_t size) 
   memcpy(cp.origin, l->origin, sizeof l->origin);
   cp.size = size;
   struct tlog_hash_reader r = tlog_memtree_reader(l->tree);
-  if (0 != tlog_tree_hash(&cp.root, &r, size) || 0 != tlog_checkpoint_sign(&note, &cp, &l->signer)) {
+  if (0 != tlog_tree_hash(&cp.root, &r, size) ||
+      0 != tlog_checkpoint_sign(&note, &cp, &l->signer)) {
     return STORE_HARD;
   }
   free(l->checkpoint);
@@ -441,7 +442,9 @@ int certlog_tile(struct certlog *l, const struct tlog_tile *t, unsigned char **o
     struct tlog_hash_reader r = tlog_memtree_reader(l->tree);
     *out_len = (size_t)t->width * TLOG_HASH_LEN;
     *out = malloc(*out_len);
-    rc = NULL == *out ? STORE_UNAVAILABLE : 0 == tlog_tile_data(*out, &r, t) ? STORE_OK : STORE_HARD;
+    rc = NULL == *out                       ? STORE_UNAVAILABLE
+         : 0 == tlog_tile_data(*out, &r, t) ? STORE_OK
+                                            : STORE_HARD;
   }
   store_rd_end(rd);
   pthread_mutex_unlock(&l->mu);

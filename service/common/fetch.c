@@ -33,8 +33,7 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *arg) {
   return n;
 }
 
-long fetch_url(char **out, size_t *out_len, const char *url, size_t max, char *err,
-               size_t errlen) {
+long fetch_url(char **out, size_t *out_len, const char *url, size_t max, char *err, size_t errlen) {
   struct body b = {.data = NULL, .len = 0, .max = max, .too_large = false};
   long status = -1;
   *out = NULL;

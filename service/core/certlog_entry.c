@@ -106,6 +106,7 @@ int certlog_entry_encode(char *out, size_t cap, size_t *out_len, const struct ce
     put_digest(&w, "reason", e->reason);
   }
   if (w.failed) {
+    memset(out, 0, cap); /* nothing half-written is mistaken for an entry */
     return -1;
   }
   *out_len = w.len;
@@ -183,7 +184,7 @@ static bool read_digest(struct reader *r, const char *name, unsigned char out[32
   if (!next_value(r, name, &v, &len)) {
     return false;
   }
-  bool ok = 2 * CERTLOG_DIGEST_LEN == len;
+  bool ok = (size_t)2 * CERTLOG_DIGEST_LEN == len;
   for (size_t i = 0; ok && i < CERTLOG_DIGEST_LEN; i++) {
     int hi = b16_value(v[2 * i]), lo = b16_value(v[2 * i + 1]);
     /* lower case only: one spelling per digest */

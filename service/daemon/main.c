@@ -237,8 +237,8 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
     fprintf(stderr, "ujikomd: second factor key: %s\n", err);
     return -1;
   }
-  if (0 != certlog_open(&svc->log, svc->store, cfg->data_dir, cfg->public_url, true, err,
-                        sizeof(err))) {
+  if (0 !=
+      certlog_open(&svc->log, svc->store, cfg->data_dir, cfg->public_url, true, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: transparency log: %s\n", err);
     return -1;
   }

@@ -66,8 +66,8 @@
   ERR(CERT_KEYS_UNAVAILABLE, 503, "Certificate signing keys are not loaded.")                      \
   /* --- transparency log --- */                                                                   \
   ERR(LOG_UNAVAILABLE, 503, "The transparency log is not loaded.")                                 \
-  ERR(LOG_NO_TILE, 404, "The log has no such tile (not a tile path, or beyond the log's size).")  \
-  ERR(LOG_NOT_LOGGED, 404, "This certificate has no issuance entry in the transparency log.")     \
+  ERR(LOG_NO_TILE, 404, "The log has no such tile (not a tile path, or beyond the log's size).")   \
+  ERR(LOG_NOT_LOGGED, 404, "This certificate has no issuance entry in the transparency log.")      \
   /* --- reviews, appeals, admin --- */                                                            \
   ERR(NOT_AWAITING_REVIEW, 409, "This attempt is not awaiting review.")                            \
   ERR(OWN_ATTEMPT, 403, "You cannot review your own attempt.")                                     \

@@ -90,7 +90,7 @@ int store_tlog_leaves(struct store_rd *rd, unsigned char *out, uint64_t from, si
     return STORE_HARD;
   }
   sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
-  sqlite3_bind_int64(st, 2, (sqlite3_int64)(from + n));
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)from + (sqlite3_int64)n);
   while (got < n && STORE_OK == (rc = store_step_row(c, st, "tlog leaves"))) {
     if ((uint64_t)sqlite3_column_int64(st, 0) != from + got ||
         STORE_TLOG_HASH_LEN != sqlite3_column_bytes(st, 1)) {
@@ -164,8 +164,8 @@ int store_tlog_checkpoint_latest(struct store_rd *rd, uint64_t *out_size, char *
   sqlite3_stmt *st = NULL;
   int oom = 0;
   *out_note = NULL;
-  int rc = store_row_step(store_rd_conn(rd), &tlog_set, TLOG_CP_LATEST, NULL, 0,
-                          "tlog checkpoint", &st);
+  int rc =
+      store_row_step(store_rd_conn(rd), &tlog_set, TLOG_CP_LATEST, NULL, 0, "tlog checkpoint", &st);
   if (STORE_OK == rc) {
     *out_size = (uint64_t)sqlite3_column_int64(st, 0);
     *out_note = store_col_strdup(st, 1, &oom);
@@ -190,8 +190,8 @@ static int serials(struct store_rd *rd, int id, struct store_tlog_serial **out, 
                           out_n);
 }
 
-int store_tlog_backfill_pending(struct store_rd *rd, struct store_tlog_serial **out,
-                                size_t *out_n, int limit) {
+int store_tlog_backfill_pending(struct store_rd *rd, struct store_tlog_serial **out, size_t *out_n,
+                                int limit) {
   return serials(rd, TLOG_BACKFILL, out, out_n, limit);
 }
 

@@ -14,7 +14,7 @@
 struct store_tx;
 struct store_rd;
 
-#define STORE_TLOG_HASH_LEN 32
+#define STORE_TLOG_HASH_LEN  32
 #define STORE_TLOG_ENTRY_MAX 65535
 
 /* Appends one entry at index = the current number of entries, inside tx. leaf: its RFC 9162
@@ -68,8 +68,8 @@ struct store_tlog_serial {
 };
 /* Certificates that predate the log (listed when it was created) and have no issue entry
  * yet, in issue order, at most limit (1..1000). */
-int store_tlog_backfill_pending(struct store_rd *rd, struct store_tlog_serial **out,
-                                size_t *out_n, int limit);
+int store_tlog_backfill_pending(struct store_rd *rd, struct store_tlog_serial **out, size_t *out_n,
+                                int limit);
 /* Every certificate of the register without an issue entry in the log, in issue order, at
  * most limit (1..1000): a row written around the service (or not yet backfilled). */
 int store_tlog_unlogged(struct store_rd *rd, struct store_tlog_serial **out, size_t *out_n,

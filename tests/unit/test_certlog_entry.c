@@ -99,15 +99,15 @@ static void test_parser_is_strict(void **state) {
   refused("ujikom.certlog/v1", "ujikom.certlog/v2");
   refused("event issue", "event Issue");
   refused("event issue", "event publish");
-  refused("serial UJK", "serial  UJK");              /* two spaces */
-  refused("kid W2GWJ2ZS", "kid W2GW J2ZS");          /* a space inside */
+  refused("serial UJK", "serial  UJK");     /* two spaces */
+  refused("kid W2GWJ2ZS", "kid W2GW J2ZS"); /* a space inside */
   refused("time 1764749537123", "time 01764749537123");
   refused("time 1764749537123", "time -1764749537123"); /* no time before the epoch */
   refused("time 1764749537123", "time 99999999999999999999");
   refused("issued 1764749537", "issued +1764749537");
   refused("issued 1764749537", "issued -0");
-  refused("token ffff", "token FFFF");                /* lower-case hex only */
-  refused("credential 00", "credential 0");          /* 63 digits */
+  refused("token ffff", "token FFFF");                       /* lower-case hex only */
+  refused("credential 00", "credential 0");                  /* 63 digits */
   refused("subsector DKV\nscheme", "scheme DKV\nsubsector"); /* order */
   refused("token ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n",
           "token ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\nx\n");

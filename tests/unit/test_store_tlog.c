@@ -64,7 +64,7 @@ static void test_append_numbers_without_gaps(void **state) {
   assert_int_equal(STORE_OK, store_tlog_leaves(rd, leaves, 0, 3));
   assert_int_equal('A', leaves[0]);
   assert_int_equal('B', leaves[STORE_TLOG_HASH_LEN]);
-  assert_int_equal('A', leaves[2 * STORE_TLOG_HASH_LEN]);
+  assert_int_equal('A', leaves[(size_t)2 * STORE_TLOG_HASH_LEN]);
   assert_int_equal(STORE_NONE, store_tlog_leaves(rd, leaves, 2, 2)); /* beyond the end */
   assert_int_equal(STORE_OK, store_tlog_issued(rd, "B", &idx, &at));
   assert_int_equal(1, idx);
