@@ -360,6 +360,19 @@ static int checkpoint_of(struct certlog *l, struct store_rd *rd, uint64_t size) 
   return store_txn(l->store, store_cp_txn, l);
 }
 
+/* Takes l->mu, then a read snapshot into *rd; unlock_read releases both, whatever this
+ * returned. */
+static int lock_read(struct certlog *l, struct store_rd **rd) {
+  *rd = NULL;
+  pthread_mutex_lock(&l->mu);
+  return store_rd_begin(l->store, rd);
+}
+
+static void unlock_read(struct certlog *l, struct store_rd *rd) {
+  store_rd_end(rd);
+  pthread_mutex_unlock(&l->mu);
+}
+
 /* The current checkpoint (l->mu held) in rd's snapshot: *out_size entries. */
 static int current_checkpoint(struct certlog *l, struct store_rd *rd, uint64_t *out_size) {
   int rc = sync_tree(l, rd, out_size);
@@ -370,17 +383,15 @@ int certlog_checkpoint(struct certlog *l, char **out, size_t *out_len, uint64_t 
   struct store_rd *rd = NULL;
   uint64_t size = 0;
   *out = NULL;
-  pthread_mutex_lock(&l->mu);
-  int rc = store_rd_begin(l->store, &rd);
+  int rc = lock_read(l, &rd);
   if (STORE_OK == rc) {
     rc = current_checkpoint(l, rd, &size);
   }
-  store_rd_end(rd);
   if (STORE_OK == rc) {
     *out = strdup(l->checkpoint);
     rc = NULL == *out ? STORE_UNAVAILABLE : STORE_OK;
   }
-  pthread_mutex_unlock(&l->mu);
+  unlock_read(l, rd);
   if (STORE_OK == rc) {
     *out_len = strlen(*out);
     if (NULL != out_size) {
@@ -428,8 +439,7 @@ int certlog_tile(struct certlog *l, const struct tlog_tile *t, unsigned char **o
   struct store_rd *rd = NULL;
   uint64_t size = 0;
   *out = NULL;
-  pthread_mutex_lock(&l->mu);
-  int rc = store_rd_begin(l->store, &rd);
+  int rc = lock_read(l, &rd);
   if (STORE_OK == rc) {
     rc = sync_tree(l, rd, &size);
   }
@@ -446,8 +456,7 @@ int certlog_tile(struct certlog *l, const struct tlog_tile *t, unsigned char **o
          : 0 == tlog_tile_data(*out, &r, t) ? STORE_OK
                                             : STORE_HARD;
   }
-  store_rd_end(rd);
-  pthread_mutex_unlock(&l->mu);
+  unlock_read(l, rd);
   if (STORE_OK != rc) {
     free(*out);
     *out = NULL;
@@ -468,8 +477,7 @@ int certlog_proof(struct certlog *l, const char *serial, char **out, size_t *out
   memset(&c, 0, sizeof c);
   *out = NULL;
   *out_user_id = 0;
-  pthread_mutex_lock(&l->mu);
-  int rc = store_rd_begin(l->store, &rd);
+  int rc = lock_read(l, &rd);
   if (STORE_OK == rc) {
     rc = store_cert_by_serial_brief(rd, &c, serial);
   }
@@ -492,8 +500,7 @@ int certlog_proof(struct certlog *l, const char *serial, char **out, size_t *out
                                                l->checkpoint, strlen(l->checkpoint))) {
     rc = STORE_UNAVAILABLE;
   }
-  store_rd_end(rd);
-  pthread_mutex_unlock(&l->mu);
+  unlock_read(l, rd);
   store_cert_clear(&c);
   store_tlog_entries_free(e, ne);
   if (STORE_OK == rc) {
