@@ -46,8 +46,12 @@ const MATRIX = {
   'GET /api/certificates/:serial/qr.png': 'U A H H A',
   'GET /api/certificates/:serial/qr.svg': 'U A H H A',
   'GET /api/certificates/:serial/pdf': 'U A H H A',
+  'GET /api/certificates/:serial/log-proof': 'U A H H A',
   'POST /api/certificates/:serial/revoke': 'U F F F A',
   'POST /api/attempts/:id/certificate': 'U A H F A',
+  'GET /log/checkpoint': 'A A A A A',
+  'GET /log/key': 'A A A A A',
+  'GET /log/tile/*': 'A A A A A',
   'GET /V/:token': 'A A A A A',
   'GET /v/:token': 'A A A A A',
   'GET /verify': 'A A A A A',
@@ -211,6 +215,7 @@ test('every route answers each role as the matrix says, and never 5xx', async (t
     else if (p.startsWith('/admin/users/')) id = String(victim.user?.id ?? '0');
     return pattern.split('/').map((seg) => {
       if (seg === ':id') return id;
+      if (seg === '*' && pattern.startsWith('/log/')) return '0/000.p/1'; // the first entry's tile
       if (seg in params) return params[seg];
       return seg;
     }).join('/');
