@@ -12,6 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import net from 'node:net';
+
 import { startDaemon, stopClean, cli, tmpDir, Client, candidateClient, adminClient, SOURCE_DIR } from './lib/daemon.mjs';
 import { objectiveExamsDir, certify } from './lib/certify.mjs';
 
@@ -265,6 +267,51 @@ test('certificates that predate the log are appended once, in issue order, at st
     assert.match(r.stdout, /NOT IN THE LOG: certificate UJK-AAAA-BBBB-CCCC-DDDD-F/);
   } finally {
     await stopClean(d2);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => { const p = srv.address().port; srv.close(() => resolve(p)); });
+    srv.on('error', reject);
+  });
+}
+
+test('a log rewound by a restore, then rewritten, fails the monitor that saw it before', async () => {
+  const dataDir = tmpDir('ujikom-tlog-fork-');
+  const backup = path.join(work, 'fork-backup.db');
+  const st = path.join(work, 'fork.state');
+  const port = await freePort();
+  // The same public URL on every start: the same log origin, the same key name.
+  const opts = { examsDir, dataDir, args: ['--listen', `127.0.0.1:${port}`, '--public-url', `http://127.0.0.1:${port}`] };
+  let d3 = await startDaemon(opts);
+  const monitor = () => cli(['log', 'verify', '--url', `${d3.url}/log`, '--state', st]);
+  try {
+    await certify(await candidateClient(d3, 'Peserta Satu'), EXAM_ID);
+    assert.equal(cli(['backup', backup], { dataDir }).status, 0);
+    await certify(await candidateClient(d3, 'Peserta Dua'), EXAM_ID);
+    const seen = monitor();
+    assert.equal(seen.status, 0, seen.stdout + seen.stderr);
+    assert.match(seen.stdout, /log verified: 2 entries/);
+  } finally {
+    await stopClean(d3);
+  }
+  const r = cli(['restore', backup], { dataDir });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  d3 = await startDaemon(opts);
+  try {
+    const shrunk = monitor();
+    assert.equal(shrunk.status, 1, shrunk.stdout);
+    assert.match(shrunk.stderr, /consistency with the last checkpoint seen: the log shrank from 2 to 1 entries/);
+    // Another certificate takes position 1: same size as seen, another history.
+    await certify(await candidateClient(d3, 'Peserta Tiga'), EXAM_ID);
+    const forked = monitor();
+    assert.equal(forked.status, 1, forked.stdout);
+    assert.match(forked.stderr, /does not extend the checkpoint of 2 seen before \(a fork or a rewritten history\)/);
+  } finally {
+    await stopClean(d3);
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
