@@ -226,7 +226,7 @@ static void test_twenty_concurrent(void **state) {
 }
 
 static int revoke_fn(struct store_tx *tx, void *arg) {
-  return store_cert_revoke(tx, arg, 0, "Data pemegang tidak benar");
+  return store_cert_set_status(tx, arg, STORE_CERT_TO_REVOKED, 0, "Data pemegang tidak benar");
 }
 
 struct png_txn {
