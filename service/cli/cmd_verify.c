@@ -238,7 +238,7 @@ static int load_status_list(struct status_list_credential *out, const char *sour
 
 /* What the status lists said, printed after the verdict they may have changed. */
 struct status_report {
-  char line[2][400];
+  char line[2][1600];
 };
 
 /* The bit for claims c in the status lists given, each checked to be the list c names (its
