@@ -35,13 +35,14 @@ int cert_serial_parse(char out[CERT_SERIAL_SIZE], unsigned char raw[CERT_SERIAL_
                       const char *text);
 
 /* --- claims --- */
+#define CERT_HOLDER_MAX 256
+#define CERT_MAX_UNITS  64
+
 /* The status lists a credential names (docs/certificates.md): <issuer_url> followed by
  * these paths, one list per purpose, indexes below CERT_STATUS_LIST_BITS. */
 #define CERT_STATUS_PATH_REVOCATION "/status/revocation"
 #define CERT_STATUS_PATH_SUSPENSION "/status/suspension"
 #define CERT_STATUS_LIST_BITS       131072u
-#define CERT_HOLDER_MAX 256
-#define CERT_MAX_UNITS  64
 
 struct cert_unit {
   char code[64];   /* SKKNI unit code, e.g. M.74100.001.02 */
@@ -61,11 +62,13 @@ struct cert_claims {
   int64_t issued;               /* seconds since epoch (UTC); QR token keeps whole days */
   int64_t expires;              /* seconds since epoch (UTC); QR token keeps whole days */
   char kid[TOKEN_KID_LEN + 1];  /* signing key id (filled by sign and verify) */
-  char replaces[CERT_SERIAL_SIZE]; /* JWS only: the revoked certificate this one replaces, or "" */
-  bool has_status;                 /* JWS only: carries credentialStatus (Bitstring Status List) */
-  uint64_t status_index;           /* its statusListIndex in both lists, when has_status */
-  size_t nunits;                   /* JWS only; 0 in claims decoded from a QR token */
+  size_t nunits;                /* JWS only; 0 in claims decoded from a QR token */
   struct cert_unit units[CERT_MAX_UNITS];
+
+  /* The lifecycle, JWS only (zero: none). */
+  char replaces[CERT_SERIAL_SIZE]; /* the revoked certificate this one replaces, or "" */
+  bool has_status;                 /* carries credentialStatus (Bitstring Status List entries) */
+  uint64_t status_index;           /* their statusListIndex (both purposes), when has_status */
 };
 
 enum cert_verdict {

@@ -66,16 +66,17 @@ const char *status_purpose_name(enum status_purpose p);
  * statusListCredential that certificates name), issued by issuer (a URL) at valid_from
  * (seconds), as a compact JWS: header {"alg":"EdDSA","kid":..,"typ":"vc+jwt"}, payload the
  * credential itself (VC 2.0 JOSE). Returns 0 and *out (malloc'd, free()), or -1. */
-int status_list_credential_sign(char **out, const struct status_list *l, enum status_purpose purpose,
-                                const char *list_url, const char *issuer, int64_t valid_from,
+int status_list_credential_sign(char **out, const struct status_list *l,
+                                enum status_purpose purpose, const char *list_url,
+                                const char *issuer, int64_t valid_from,
                                 const struct token_key *key);
 
 /* What a verified status list credential says. */
 struct status_list_credential {
   enum status_purpose purpose;
-  char id[512];     /* the list's URL (credential id) */
-  char issuer[256]; /* issuer id */
-  char valid_from[40]; /* as written (RFC 3339) */
+  char id[512];                /* the list's URL (credential id) */
+  char issuer[256];            /* issuer id */
+  char valid_from[40];         /* as written (RFC 3339) */
   char kid[TOKEN_KID_LEN + 1]; /* the key that signed it */
   struct status_list *list;    /* owned; free with status_list_credential_clear */
 };

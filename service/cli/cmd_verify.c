@@ -221,10 +221,10 @@ static int load_status_list(struct status_list_credential *out, const char *sour
                             const struct token_pubkey *keys, size_t nkeys, char *err,
                             size_t errlen) {
   size_t len = 0;
-  char *text = fetch_is_url(source)
-                   ? (0 == fetch_url(&text, &len, source, STATUS_LIST_FILE_MAX, err, errlen) ? text
-                                                                                             : NULL)
-                   : read_file(source, STATUS_LIST_FILE_MAX, &len, err, errlen);
+  char *text =
+      fetch_is_url(source)
+          ? (0 == fetch_url(&text, &len, source, STATUS_LIST_FILE_MAX, err, errlen) ? text : NULL)
+          : read_file(source, STATUS_LIST_FILE_MAX, &len, err, errlen);
   if (NULL == text) {
     return -1;
   }
@@ -251,9 +251,8 @@ static int check_status(struct status_report *out, struct cert_verification *v,
                         size_t nkeys) {
   static const char *const label[] = {[STATUS_PURPOSE_REVOCATION] = "Status (revocation):",
                                       [STATUS_PURPOSE_SUSPENSION] = "Status (suspension):"};
-  static const char *const set_text[] = {
-      [STATUS_PURPOSE_REVOCATION] = "DICABUT / REVOKED",
-      [STATUS_PURPOSE_SUSPENSION] = "DIBEKUKAN / SUSPENDED"};
+  static const char *const set_text[] = {[STATUS_PURPOSE_REVOCATION] = "DICABUT / REVOKED",
+                                         [STATUS_PURPOSE_SUSPENSION] = "DIBEKUKAN / SUSPENDED"};
   static const char *const clear_text[] = {
       [STATUS_PURPOSE_REVOCATION] = "tidak dicabut / not revoked",
       [STATUS_PURPOSE_SUSPENSION] = "tidak dibekukan / not suspended"};

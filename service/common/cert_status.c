@@ -143,5 +143,5 @@ enum cert_status_rc cert_status_change(struct store_cert *out, struct svc *svc,
     return CERT_STATUS_OK;
   }
   return (STORE_BUSY == rc || STORE_UNAVAILABLE == rc) ? CERT_STATUS_UNAVAILABLE
-                                                      : CERT_STATUS_INTERNAL;
+                                                       : CERT_STATUS_INTERNAL;
 }

@@ -17,13 +17,13 @@ enum cert_status_op { CERT_STATUS_REVOKE = 0, CERT_STATUS_SUSPEND, CERT_STATUS_R
 
 enum cert_status_rc {
   CERT_STATUS_OK = 0,
-  CERT_STATUS_NOT_FOUND,         /* no certificate with this serial */
-  CERT_STATUS_IS_REVOKED,        /* revoked already: final, nothing changes it */
-  CERT_STATUS_IS_SUSPENDED,      /* suspend: it is suspended already */
-  CERT_STATUS_NOT_SUSPENDED,     /* reinstate: it is not suspended */
-  CERT_STATUS_REASON_REQUIRED,   /* the reason is missing, blank or longer than 500 bytes */
-  CERT_STATUS_UNAVAILABLE,       /* the store is busy or unavailable: retry (503) */
-  CERT_STATUS_INTERNAL,          /* a broken invariant */
+  CERT_STATUS_NOT_FOUND,       /* no certificate with this serial */
+  CERT_STATUS_IS_REVOKED,      /* revoked already: final, nothing changes it */
+  CERT_STATUS_IS_SUSPENDED,    /* suspend: it is suspended already */
+  CERT_STATUS_NOT_SUSPENDED,   /* reinstate: it is not suspended */
+  CERT_STATUS_REASON_REQUIRED, /* the reason is missing, blank or longer than 500 bytes */
+  CERT_STATUS_UNAVAILABLE,     /* the store is busy or unavailable: retry (503) */
+  CERT_STATUS_INTERNAL,        /* a broken invariant */
 };
 
 /* The longest reason (bytes) a status change records. */

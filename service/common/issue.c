@@ -189,8 +189,8 @@ static enum issue_rc fill_exam_claims(struct cert_claims *cl, struct svc *svc, c
   return ISSUE_CREATED;
 }
 
-enum issue_rc issue_prepare(struct issue_prep *out, struct svc *svc, int64_t attempt_id,
-                           char *err, size_t errlen) {
+enum issue_rc issue_prepare(struct issue_prep *out, struct svc *svc, int64_t attempt_id, char *err,
+                            size_t errlen) {
   char version[65] = "";
   memset(out, 0, sizeof *out);
   snprintf(err, errlen, "internal error");
@@ -240,8 +240,8 @@ static bool index_in_use(void *ctx, uint64_t index) {
 /* The audit entry of an issuance: attempt, serial, kid, exam and what it replaces. */
 static int audit_issue(struct store_tx *tx, const struct store_cert *c, int64_t actor) {
   char subject[48];
-  json_t *after = json_pack("{s:I, s:s, s:s, s:s}", "attempt", (json_int_t)c->attempt_id,
-                            "serial", c->serial, "kid", c->kid, "exam", c->exam_id);
+  json_t *after = json_pack("{s:I, s:s, s:s, s:s}", "attempt", (json_int_t)c->attempt_id, "serial",
+                            c->serial, "kid", c->kid, "exam", c->exam_id);
   if (NULL != after && c->replaces[0]) {
     json_object_set_new(after, "replaces", json_string(c->replaces));
   }
@@ -360,8 +360,7 @@ enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t
   if (ISSUE_CREATED != result) {
     return result;
   }
-  struct issue_txn t = {
-      .prep = &prep, .key = keystore_active(svc->keys), .actor = actor_user_id};
+  struct issue_txn t = {.prep = &prep, .key = keystore_active(svc->keys), .actor = actor_user_id};
   memset(&t.cert, 0, sizeof t.cert);
   rc = store_txn(svc->store, issue_txn_fn, &t);
   issue_prep_clear(&prep);

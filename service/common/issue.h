@@ -50,8 +50,8 @@ struct issue_prep {
  * verdict (a decision may make it K in the same transaction as the issuance). Returns
  * ISSUE_CREATED (meaning ready; clear *out with issue_prep_clear), or ISSUE_NOT_FOUND,
  * ISSUE_BAD_HOLDER, ISSUE_UNAVAILABLE, ISSUE_INTERNAL with err set (*out zeroed). */
-enum issue_rc issue_prepare(struct issue_prep *out, struct svc *svc, int64_t attempt_id,
-                            char *err, size_t errlen);
+enum issue_rc issue_prepare(struct issue_prep *out, struct svc *svc, int64_t attempt_id, char *err,
+                            size_t errlen);
 void issue_prep_clear(struct issue_prep *p);
 
 /* Issues the certificate of p's attempt inside tx, by actor, signed with key: when the

@@ -507,9 +507,8 @@ static void revocation_reason(char *out, size_t size, const struct decide_ctx *c
            verdict_name(c->d.overall), verdict_name(c->d.overall), c->d.kind,
            (long long)c->decision_id, NULL != c->d.reason ? ": " : "",
            NULL != c->d.reason ? c->d.reason : "");
-  size_t len = utf8_cut(text, strlen(text), size - 1 < CERT_STATUS_REASON_MAX
-                                                ? size - 1
-                                                : CERT_STATUS_REASON_MAX);
+  size_t len = utf8_cut(text, strlen(text),
+                        size - 1 < CERT_STATUS_REASON_MAX ? size - 1 : CERT_STATUS_REASON_MAX);
   memcpy(out, text, len);
   out[len] = '\0';
 }

@@ -95,7 +95,8 @@ enum status_lists_rc status_lists_credential(char **out, struct svc *svc,
   if (0 != brc) {
     return STATUS_LISTS_INTERNAL;
   }
-  struct store_status_list fresh_list = {.epoch = epoch, .built_ms = now_ms, .credential = signed_list};
+  struct store_status_list fresh_list = {
+      .epoch = epoch, .built_ms = now_ms, .credential = signed_list};
   snprintf(fresh_list.kid, sizeof fresh_list.kid, "%s", key->pub.kid);
   snprintf(fresh_list.url, sizeof fresh_list.url, "%s", url);
   struct put_ctx put = {status_purpose_name(purpose), &fresh_list};

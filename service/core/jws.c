@@ -77,9 +77,8 @@ static json_t *with_lifecycle(json_t *payload, const struct cert_claims *c) {
     return NULL;
   }
   if (c->has_status) {
-    json_t *list = json_pack(
-        "[o, o]", status_entry(c, "revocation", CERT_STATUS_PATH_REVOCATION),
-        status_entry(c, "suspension", CERT_STATUS_PATH_SUSPENSION));
+    json_t *list = json_pack("[o, o]", status_entry(c, "revocation", CERT_STATUS_PATH_REVOCATION),
+                             status_entry(c, "suspension", CERT_STATUS_PATH_SUSPENSION));
     if (NULL == list || 0 != json_object_set_new(vc, "credentialStatus", list)) {
       json_decref(payload);
       return NULL;

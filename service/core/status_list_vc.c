@@ -15,8 +15,8 @@
 #define LIST_TYP     "vc+jwt"
 #define LIST_JWS_MAX (STATUS_LIST_MAX_ENCODED + 65536)
 
-static const char *const purpose_names[] = {[STATUS_PURPOSE_REVOCATION] = "revocation",
-                                             [STATUS_PURPOSE_SUSPENSION] = "suspension"};
+static const char *const purpose_names[] = {
+    [STATUS_PURPOSE_REVOCATION] = "revocation", [STATUS_PURPOSE_SUSPENSION] = "suspension"};
 
 const char *status_purpose_name(enum status_purpose p) {
   return (size_t)p < sizeof purpose_names / sizeof purpose_names[0] ? purpose_names[p] : "?";
@@ -30,8 +30,9 @@ static char *segment_of(const json_t *j) {
   return seg;
 }
 
-int status_list_credential_sign(char **out, const struct status_list *l, enum status_purpose purpose,
-                                const char *list_url, const char *issuer, int64_t valid_from,
+int status_list_credential_sign(char **out, const struct status_list *l,
+                                enum status_purpose purpose, const char *list_url,
+                                const char *issuer, int64_t valid_from,
                                 const struct token_key *key) {
   char *encoded = NULL, *head = NULL, *body = NULL, *sig64 = NULL, *jws = NULL;
   char from[32], subject_id[600];
@@ -112,8 +113,8 @@ static json_t *object_of(const char *seg, size_t len) {
 }
 
 /* Checks the signed header and signature: the key of keys that signed, or NULL. */
-static const struct token_pubkey *signed_by(const json_t *header, const char *jws, size_t signed_len,
-                                            const char *sig64, size_t siglen,
+static const struct token_pubkey *signed_by(const json_t *header, const char *jws,
+                                            size_t signed_len, const char *sig64, size_t siglen,
                                             const struct token_pubkey *keys, size_t nkeys,
                                             char *err, size_t errlen) {
   const char *alg = json_string_value(json_object_get(header, "alg"));

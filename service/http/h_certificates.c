@@ -2,8 +2,8 @@
  * Certificates for their holders and for admins: listing, details, the signed credential,
  * the QR code (PNG cached in the store, SVG), the printable PDF (credential and PDF only
  * while the certificate is valid), revocation, suspension and reinstatement (admin,
- * audited, common/cert_status.c) and issuance for a passed attempt (idempotent). Holders see only their own certificates;
- * anybody else gets 404 so serials cannot be probed.
+ * audited, common/cert_status.c) and issuance for a passed attempt (idempotent). Holders see only
+ * their own certificates; anybody else gets 404 so serials cannot be probed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -143,9 +143,10 @@ static bool refused_not_valid(struct req *r, struct store_cert *c, int *replied)
     return false;
   }
   char msg[200];
-  snprintf(msg, sizeof msg,
-           "This certificate is %s: its credential and PDF are not handed out. See /verify?serial=%s.",
-           c->status, c->serial);
+  snprintf(
+      msg, sizeof msg,
+      "This certificate is %s: its credential and PDF are not handed out. See /verify?serial=%s.",
+      c->status, c->serial);
   store_cert_clear(c);
   *replied = reply_error(r, ERR_CERT_NOT_VALID, msg);
   return true;

@@ -36,6 +36,7 @@ struct store_cert {
   int64_t revoked_ms;       /* 0 unless revoked */
   char revoked_reason[501]; /* "" unless revoked */
   int64_t revoked_by;       /* user id, 0 unless revoked */
+
   int64_t suspended_ms;       /* 0 unless suspended */
   char suspended_reason[501]; /* "" unless suspended */
   int64_t suspended_by;       /* user id, 0 unless suspended */

@@ -36,15 +36,16 @@ enum certs_stmt {
 
 #define CERT_COLS                                                                                  \
   "serial, attempt_id, user_id, holder, subsector, exam_id, units, issued_at, expires_at, kid, "   \
-  "status, coalesce(revoked_at, 0), coalesce(revoked_reason, ''), coalesce(revoked_by, 0), "         \
+  "status, coalesce(revoked_at, 0), coalesce(revoked_reason, ''), coalesce(revoked_by, 0), "       \
   "coalesce(suspended_at, 0), coalesce(suspended_reason, ''), coalesce(suspended_by, 0), "         \
   "coalesce(replaces, ''), status_index"
 
 static const char *const certs_sqls[CERTS__MAX] = {
-    [CERTS_INSERT] = "INSERT INTO certificates(serial, attempt_id, user_id, holder, subsector, "
-                     "exam_id, units, issued_at, expires_at, kid, jws, qr_token, display, replaces, "
-                     "status_index) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                     "?14, ?15)",
+    [CERTS_INSERT] =
+        "INSERT INTO certificates(serial, attempt_id, user_id, holder, subsector, "
+        "exam_id, units, issued_at, expires_at, kid, jws, qr_token, display, replaces, "
+        "status_index) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+        "?14, ?15)",
     [CERTS_BY_SERIAL] =
         "SELECT " CERT_COLS ", jws, qr_token, display FROM certificates WHERE serial = ?1",
     [CERTS_BY_ATTEMPT] =
@@ -158,14 +159,22 @@ static int read_cert(sqlite3_stmt *st, struct store_cert *c, int with_tokens) {
 
 int store_cert_insert(struct store_tx *tx, const struct store_cert *c) {
   /* In the order of CERTS_INSERT's columns; a NULL display stays NULL until it is rendered. */
-  const struct store_arg args[] = {
-      STORE_ARG_TEXT(c->serial), STORE_ARG_INT(c->attempt_id), STORE_ARG_INT(c->user_id),
-      STORE_ARG_TEXT(c->holder), STORE_ARG_TEXT(c->subsector), STORE_ARG_TEXT(c->exam_id),
-      STORE_ARG_TEXT(c->units),  STORE_ARG_INT(c->issued_s),   STORE_ARG_INT(c->expires_s),
-      STORE_ARG_TEXT(c->kid),    STORE_ARG_TEXT(c->jws),       STORE_ARG_TEXT(c->qr_token),
-      STORE_ARG_TEXT(c->display),
-      STORE_ARG_TEXT(c->replaces[0] ? c->replaces : NULL),
-      c->has_status_index ? STORE_ARG_INT(c->status_index) : STORE_ARG_NULL};
+  const struct store_arg args[] = {STORE_ARG_TEXT(c->serial),
+                                   STORE_ARG_INT(c->attempt_id),
+                                   STORE_ARG_INT(c->user_id),
+                                   STORE_ARG_TEXT(c->holder),
+                                   STORE_ARG_TEXT(c->subsector),
+                                   STORE_ARG_TEXT(c->exam_id),
+                                   STORE_ARG_TEXT(c->units),
+                                   STORE_ARG_INT(c->issued_s),
+                                   STORE_ARG_INT(c->expires_s),
+                                   STORE_ARG_TEXT(c->kid),
+                                   STORE_ARG_TEXT(c->jws),
+                                   STORE_ARG_TEXT(c->qr_token),
+                                   STORE_ARG_TEXT(c->display),
+                                   STORE_ARG_TEXT(c->replaces[0] ? c->replaces : NULL),
+                                   c->has_status_index ? STORE_ARG_INT(c->status_index)
+                                                       : STORE_ARG_NULL};
   return store_write(store_tx_conn(tx), &certs_set, CERTS_INSERT, args,
                      sizeof args / sizeof args[0], "certificate insert");
 }
@@ -328,8 +337,7 @@ int store_cert_status_indexes(struct store_rd *rd, int64_t **out, size_t *out_n,
 
 int store_cert_status_epoch(struct store_rd *rd, int64_t *out) {
   struct store_conn *conn = store_rd_conn(rd);
-  return store_row_int64(conn, store_stmt(conn, &certs_set, CERTS_EPOCH), "certificate epoch",
-                         out);
+  return store_row_int64(conn, store_stmt(conn, &certs_set, CERTS_EPOCH), "certificate epoch", out);
 }
 
 void store_status_list_clear(struct store_status_list *l) {
@@ -362,8 +370,8 @@ int store_status_list_get(struct store_rd *rd, struct store_status_list *out, co
 
 int store_status_list_put(struct store_tx *tx, const char *purpose,
                           const struct store_status_list *l) {
-  const struct store_arg args[] = {STORE_ARG_TEXT(purpose), STORE_ARG_INT(l->epoch),
-                                   STORE_ARG_TEXT(l->kid),  STORE_ARG_TEXT(l->url),
+  const struct store_arg args[] = {STORE_ARG_TEXT(purpose),    STORE_ARG_INT(l->epoch),
+                                   STORE_ARG_TEXT(l->kid),     STORE_ARG_TEXT(l->url),
                                    STORE_ARG_INT(l->built_ms), STORE_ARG_TEXT(l->credential)};
   return store_write(store_tx_conn(tx), &certs_set, CERTS_LIST_PUT, args,
                      sizeof args / sizeof args[0], "status list store");

@@ -383,7 +383,6 @@ static void test_display_text(void **state) {
   store_cert_clear(&c);
 }
 
-
 struct status_txn {
   const char *serial;
   enum store_cert_change change;
@@ -560,9 +559,12 @@ static void test_status_indexes_random(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_issue_once),        cmocka_unit_test(test_refusals),
-      cmocka_unit_test(test_twenty_concurrent), cmocka_unit_test(test_revoke_and_audit),
-      cmocka_unit_test(test_display_text),      cmocka_unit_test(test_store_suspend_reinstate),
+      cmocka_unit_test(test_issue_once),
+      cmocka_unit_test(test_refusals),
+      cmocka_unit_test(test_twenty_concurrent),
+      cmocka_unit_test(test_revoke_and_audit),
+      cmocka_unit_test(test_display_text),
+      cmocka_unit_test(test_store_suspend_reinstate),
       cmocka_unit_test(test_reissue_after_revocation),
       cmocka_unit_test(test_status_indexes_random),
   };

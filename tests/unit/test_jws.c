@@ -334,7 +334,6 @@ static void test_largest_certificate(void **state) {
   free(big);
 }
 
-
 /* jws with its payload's vc changed by edit (jansson) and signed again with the signer's key:
  * what a holder of the key could sign, to test the claims parser beyond the signature. */
 static char *resign(const struct ctx *c, const char *jws, void (*edit)(json_t *vc)) {
@@ -429,7 +428,8 @@ static void test_status_and_replaces(void **state) {
   assert_string_equal("BitstringStatusListEntry",
                       json_string_value(json_object_get(entry(vc, 1), "type")));
   assert_string_equal("4242", json_string_value(json_object_get(entry(vc, 1), "statusListIndex")));
-  assert_string_equal(url, json_string_value(json_object_get(entry(vc, 1), "statusListCredential")));
+  assert_string_equal(url,
+                      json_string_value(json_object_get(entry(vc, 1), "statusListCredential")));
   assert_string_equal("urn:ujikom:cert:UJK-0000-0000-0000-0000-0",
                       json_string_value(json_object_get(vc, "replaces")));
   json_decref(p);
@@ -442,8 +442,8 @@ static void test_status_and_replaces(void **state) {
   assert_false(v->claims.has_status);
   assert_string_equal("", v->claims.replaces);
   free(t);
-  void (*const bad[])(json_t *) = {swap_purpose, leading_zero,  two_indexes,   index_too_large,
-                                   other_host,   one_entry,     numeric_index, bad_replaces};
+  void (*const bad[])(json_t *) = {swap_purpose, leading_zero, two_indexes,   index_too_large,
+                                   other_host,   one_entry,    numeric_index, bad_replaces};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     char what[32];
     snprintf(what, sizeof what, "lifecycle edit %zu", i);

@@ -241,7 +241,6 @@ static void test_random_index(void **state) {
   status_list_free(used);
 }
 
-
 static void key_of(struct token_key *k, unsigned char fill) {
   unsigned char seed[TOKEN_SEED_LEN];
   memset(seed, fill, sizeof seed);
@@ -266,8 +265,8 @@ static void test_credential(void **state) {
                                                   "https://lsp.example/status/suspension",
                                                   "https://lsp.example", 1700000000, &signer));
   struct token_pubkey keys[2] = {other.pub, signer.pub};
-  assert_int_equal(0, status_list_credential_verify(&got, jws, strlen(jws), keys, 2, err,
-                                                    sizeof err));
+  assert_int_equal(0,
+                   status_list_credential_verify(&got, jws, strlen(jws), keys, 2, err, sizeof err));
   assert_int_equal(STATUS_PURPOSE_SUSPENSION, got.purpose);
   assert_string_equal("https://lsp.example/status/suspension", got.id);
   assert_string_equal("https://lsp.example", got.issuer);
@@ -281,8 +280,8 @@ static void test_credential(void **state) {
   }
   status_list_credential_clear(&got);
   /* not among the keys */
-  assert_int_equal(-1, status_list_credential_verify(&got, jws, strlen(jws), keys, 1, err,
-                                                     sizeof err));
+  assert_int_equal(-1,
+                   status_list_credential_verify(&got, jws, strlen(jws), keys, 1, err, sizeof err));
   assert_non_null(strstr(err, "not among the given keys"));
   assert_null(got.list);
   /* every changed character of the signed text or the signature */
