@@ -158,8 +158,7 @@ static char *b64_json(const json_t *j) {
 int cert_jws_sign(char **out, const struct cert_claims *claims, const struct token_key *key) {
   int rc = -1;
   json_t *header = NULL, *payload = NULL;
-  char *h64 = NULL, *p64 = NULL, *s64 = NULL, *jws = NULL;
-  unsigned char sig[TOKEN_SIG_LEN];
+  char *h64 = NULL, *p64 = NULL;
   *out = NULL;
   if (0 != cert_claims_check(claims)) {
     goto cleanup;
@@ -179,32 +178,13 @@ int cert_jws_sign(char **out, const struct cert_claims *claims, const struct tok
   if (hl + pl + 2 + 86 > CERT_JWS_MAX) { /* 86 = base64url of a 64-byte signature */
     goto cleanup;
   }
-  jws = malloc(hl + pl + 2 + (TOKEN_SIG_LEN * 4 / 3 + 4));
-  if (NULL == jws) {
-    goto cleanup;
-  }
-  memcpy(jws, h64, hl);
-  jws[hl] = '.';
-  memcpy(jws + hl + 1, p64, pl);
-  if (0 != token_ed25519_sign(sig, key, jws, hl + 1 + pl)) {
-    goto cleanup;
-  }
-  s64 = token_b64url_encode(sig, sizeof sig);
-  if (NULL == s64) {
-    goto cleanup;
-  }
-  jws[hl + 1 + pl] = '.';
-  memcpy(jws + hl + 2 + pl, s64, strlen(s64) + 1);
-  *out = jws;
-  jws = NULL;
-  rc = 0;
+  *out = token_jws_compact(h64, hl, p64, pl, key);
+  rc = NULL == *out ? -1 : 0;
 cleanup:
   json_decref(header);
   json_decref(payload);
   free(h64);
   free(p64);
-  free(s64);
-  free(jws);
   return rc;
 }
 

@@ -34,16 +34,15 @@ int status_list_credential_sign(char **out, const struct status_list *l,
                                 enum status_purpose purpose, const char *list_url,
                                 const char *issuer, int64_t valid_from,
                                 const struct token_key *key) {
-  char *encoded = NULL, *head = NULL, *body = NULL, *sig64 = NULL, *jws = NULL;
+  char *encoded = NULL, *head = NULL, *body = NULL;
   char from[32], subject_id[600];
-  unsigned char sig[TOKEN_SIG_LEN];
   json_t *header = NULL, *vc = NULL;
-  int rc = -1;
   *out = NULL;
   if ((size_t)purpose >= sizeof purpose_names / sizeof purpose_names[0] ||
       0 == time_format(from, sizeof from, valid_from, TIME_ISO) ||
       0 != status_list_encode(&encoded, l)) {
-    goto cleanup;
+    free(encoded);
+    return -1;
   }
   snprintf(subject_id, sizeof subject_id, "%s#list", list_url);
   header = json_pack("{s:s, s:s, s:s}", "alg", "EdDSA", "kid", key->pub.kid, "typ", LIST_TYP);
@@ -55,32 +54,15 @@ int status_list_credential_sign(char **out, const struct status_list *l,
                  encoded);
   head = segment_of(header);
   body = segment_of(vc);
-  if (NULL == head || NULL == body) {
-    goto cleanup;
+  if (NULL != head && NULL != body) {
+    *out = token_jws_compact(head, strlen(head), body, strlen(body), key);
   }
-  size_t hl = strlen(head), bl = strlen(body);
-  jws = malloc(hl + bl + 2 + 90);
-  if (NULL == jws) {
-    goto cleanup;
-  }
-  snprintf(jws, hl + bl + 2, "%s.%s", head, body);
-  if (0 != token_ed25519_sign(sig, key, jws, hl + 1 + bl) ||
-      NULL == (sig64 = token_b64url_encode(sig, sizeof sig))) {
-    goto cleanup;
-  }
-  snprintf(jws + hl + 1 + bl, 90, ".%s", sig64);
-  *out = jws;
-  jws = NULL;
-  rc = 0;
-cleanup:
   json_decref(header);
   json_decref(vc);
   free(encoded);
   free(head);
   free(body);
-  free(sig64);
-  free(jws);
-  return rc;
+  return NULL == *out ? -1 : 0;
 }
 
 void status_list_credential_clear(struct status_list_credential *c) {

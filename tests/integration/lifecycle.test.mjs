@@ -9,7 +9,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import * as jose from 'jose';
 import { decodeList } from '@digitalbazaar/vc-bitstring-status-list';
@@ -26,22 +25,12 @@ let asesor1;
 let asesor2;
 let jwks;
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
-
 before(async () => {
   examsDir = makeExamsDir();
   work = tmpDir('ujikom-lifecycle-');
-  const port = await freePort();
-  d = await startDaemon({
-    examsDir,
-    args: ['--listen', `127.0.0.1:${port}`, '--public-url', `http://127.0.0.1:${port}`],
-  });
+  // No --listen/--public-url: the daemon's public URL is where it listens (d.url), which the
+  // credentials' status list URLs name.
+  d = await startDaemon({ examsDir });
   admin = await adminClient(d);
   asesor1 = await assessorClient(d, 'Asesor Pertama');
   asesor2 = await assessorClient(d, 'Asesor Kedua');
