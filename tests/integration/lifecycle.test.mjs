@@ -8,7 +8,7 @@
 // offline verifier reads them (`ujikom verify --status-list`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, rmSync } from 'node:fs';
+import { writeFileSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import * as jose from 'jose';
 import { decodeList } from '@digitalbazaar/vc-bitstring-status-list';
@@ -179,6 +179,18 @@ test('K → BK by an admin revokes in the decision\'s transaction; K again issue
   const unchecked = cli(['verify', '--jwks', jwksPath, jwt]);
   assert.equal(unchecked.status, 0, unchecked.stdout);
   assert.match(unchecked.stdout, /not checked - no status list given/);
+  // A list signed with the right key but for another URL is not the list the credential
+  // names, and is refused (so is an altered signature).
+  const kid = JSON.parse(Buffer.from(rev.jws.split('.')[0], 'base64url')).kid;
+  const signer = await jose.importPKCS8(readFileSync(path.join(d.dataDir, 'keys', `${kid}.pem`), 'utf8'), 'EdDSA');
+  const elsewhere = { ...rev.credential, id: 'https://elsewhere.example/status/revocation' };
+  const otherJws = await new jose.CompactSign(new TextEncoder().encode(JSON.stringify(elsewhere)))
+    .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'vc+jwt' }).sign(signer);
+  const otherFile = path.join(work, 'elsewhere.jwt');
+  writeFileSync(otherFile, otherJws);
+  const other = cli(['verify', '--jwks', jwksPath, '--status-list', otherFile, jwt]);
+  assert.equal(other.status, 1, other.stdout);
+  assert.match(other.stdout, /not the one the certificate names/);
   // Only the suspension list: revocation is said to be unchecked, not passed as fine.
   const suspFile = path.join(work, 'suspension.jwt');
   writeFileSync(suspFile, (await statusList('suspension')).jws);
