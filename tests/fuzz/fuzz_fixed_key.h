@@ -12,7 +12,7 @@
 #include "ujikom/token.h"
 
 /* The key whose 32-byte seed is every byte `fill`; one key per process (the first fill). */
-static const struct token_key *fuzz_fixed_key(unsigned char fill) {
+static inline const struct token_key *fuzz_fixed_key(unsigned char fill) {
   static struct token_key key;
   static int ready = 0;
   if (!ready) {
