@@ -23,7 +23,9 @@
 #include "ujikom/timefmt.h"
 #include "ujikom/tlog.h"
 
-#define LOG_FILE_MAX ((size_t)16 * 1024 * 1024) /* any one file of the log (a bundle: ~100 KiB) */
+/* The largest file of a certificate log: an entry bundle of 256 entries of at most
+ * CERTLOG_ENTRY_MAX bytes, each with its 2-byte length. */
+#define LOG_FILE_MAX ((size_t)TLOG_TILE_WIDTH * (2 + CERTLOG_ENTRY_MAX))
 #define STATE_KEY    "key "
 
 static int log_usage(FILE *out, int status) {
@@ -69,7 +71,8 @@ static int read_local(const char *path, char **out, size_t *out_len, char *err, 
 }
 
 /* One file of the log: path relative to the base. Returns 0 with *out (malloc'd, NUL after
- * it, free()), or -1 with a message in err (status 404 too: a log must have every file). */
+ * it, free()), or -1 with a message in err (any HTTP status but 200 too: a log must have
+ * every file). */
 static int get_file(const struct source *src, const char *path, char **out, size_t *out_len,
                     char *err, size_t errlen) {
   char where[2048];
@@ -83,14 +86,7 @@ static int get_file(const struct source *src, const char *path, char **out, size
     return -1;
   }
   if (NULL != src->url) {
-    long status = fetch_url(out, out_len, where, LOG_FILE_MAX, err, errlen);
-    if (200 == status) {
-      return 0;
-    }
-    if (status > 0) {
-      snprintf(err, errlen, "%s: HTTP status %ld", where, status);
-    }
-    return -1;
+    return fetch_url(out, out_len, where, LOG_FILE_MAX, err, errlen);
   }
   return read_local(where, out, out_len, err, errlen);
 }

@@ -1,13 +1,16 @@
 /*
- * One bounded GET with libcurl (see fetch.h).
+ * One bounded HTTP GET with libcurl (see fetch.h).
  */
 #include "common/fetch.h"
 
 #include <curl/curl.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+bool fetch_is_url(const char *text) {
+  return 0 == strncmp(text, "https://", 8) || 0 == strncmp(text, "http://", 7);
+}
 
 struct body {
   char *data;
@@ -15,59 +18,56 @@ struct body {
   bool too_large;
 };
 
-static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *arg) {
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg) {
   struct body *b = arg;
   size_t n = size * nmemb;
   if (n > b->max - b->len) {
     b->too_large = true;
-    return 0; /* aborts the transfer */
+    return 0; /* stops the transfer */
   }
-  char *grown = realloc(b->data, b->len + n + 1);
-  if (NULL == grown) {
-    return 0;
-  }
-  b->data = grown;
   memcpy(b->data + b->len, ptr, n);
   b->len += n;
-  b->data[b->len] = '\0';
   return n;
 }
 
-long fetch_url(char **out, size_t *out_len, const char *url, size_t max, char *err, size_t errlen) {
-  struct body b = {.data = NULL, .len = 0, .max = max, .too_large = false};
-  long status = -1;
+int fetch_url(char **out, size_t *out_len, const char *url, size_t max, char *err, size_t errlen) {
+  struct body b = {.data = malloc(max + 1), .max = max};
+  long status = 0;
+  int rc = -1;
   *out = NULL;
   *out_len = 0;
-  CURL *curl = curl_easy_init();
+  CURL *curl = NULL == b.data ? NULL : curl_easy_init();
   if (NULL == curl) {
-    snprintf(err, errlen, "cannot start an HTTP client");
+    snprintf(err, errlen, "%s: out of memory", url);
+    free(b.data);
     return -1;
   }
   curl_easy_setopt(curl, CURLOPT_URL, url);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 3L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)FETCH_TIMEOUT_S);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
-  CURLcode rc = curl_easy_perform(curl);
-  if (CURLE_OK == rc) {
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  } else if (b.too_large) {
+  CURLcode cc = curl_easy_perform(curl);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  if (b.too_large) {
     snprintf(err, errlen, "%s: larger than %zu bytes", url, max);
+  } else if (CURLE_OK != cc) {
+    snprintf(err, errlen, "%s: %s", url, curl_easy_strerror(cc));
+  } else if (200 != status) {
+    snprintf(err, errlen, "%s: HTTP status %ld", url, status);
   } else {
-    snprintf(err, errlen, "%s: %s", url, curl_easy_strerror(rc));
-  }
-  curl_easy_cleanup(curl);
-  if (200 == status) {
-    if (NULL == b.data && NULL == (b.data = calloc(1, 1))) {
-      snprintf(err, errlen, "out of memory");
-      return -1;
-    }
+    b.data[b.len] = '\0';
     *out = b.data;
     *out_len = b.len;
-    return status;
+    b.data = NULL;
+    rc = 0;
   }
+  curl_easy_cleanup(curl);
   free(b.data);
-  return status;
+  return rc;
 }
