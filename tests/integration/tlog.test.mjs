@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import net from 'node:net';
@@ -229,17 +229,40 @@ test('a certificate row written with sqlite3 has no issuance entry: the cross-ch
   assert.match(r.stdout, /register and log DISAGREE/);
 });
 
+// A database as a release before the log left it: the migrations up to 0009 applied with
+// sqlite3 to a new file, and the users, attempts and certificates (the columns of that
+// schema) of the database the service made in from. The signing keys come along.
+function preLogDatabase(from, dataDir) {
+  const dir = path.join(SOURCE_DIR, 'service/store/migrations');
+  const schema = readdirSync(dir).filter((f) => /^000\d_.*\.sql$/.test(f)).sort()
+    .map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
+  const cols = 'serial, attempt_id, user_id, holder, subsector, exam_id, units, issued_at, expires_at, ' +
+    'kid, jws, qr_token, status, revoked_at, revoked_reason, revoked_by, display';
+  const r = spawnSync('sqlite3', [path.join(dataDir, 'ujikom.db')], {
+    encoding: 'utf8',
+    input: `${schema}\nPRAGMA user_version = 9;\nATTACH '${path.join(from, 'ujikom.db')}' AS src;\n` +
+      'INSERT INTO users SELECT * FROM src.users;\nINSERT INTO attempts SELECT * FROM src.attempts;\n' +
+      `INSERT INTO certificates(${cols}) SELECT ${cols} FROM src.certificates;\n`,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '', 'the old schema takes the rows as they are');
+  chmodSync(path.join(dataDir, 'ujikom.db'), 0o600);
+  cpSync(path.join(from, 'keys'), path.join(dataDir, 'keys'), { recursive: true });
+}
+
 test('certificates that predate the log are appended once, in issue order, at start-up', async () => {
+  const made = tmpDir('ujikom-tlog-made-');
   const dataDir = tmpDir('ujikom-tlog-backfill-');
-  let d2 = await startDaemon({ examsDir, dataDir });
+  let d2 = await startDaemon({ examsDir, dataDir: made });
   const serials = [];
   for (let i = 0; i < 3; i++) {
     const c = await candidateClient(d2, `Peserta Lama ${i}`);
     serials.push(await certify(c, EXAM_ID));
   }
   await stopClean(d2);
-  // The database as it was before the log: schema 9, certificates and no log tables.
-  sql(dataDir, 'DROP TABLE tlog_backfill; DROP TABLE tlog_checkpoints; DROP TABLE tlog_entries; PRAGMA user_version = 9;');
+  preLogDatabase(made, dataDir);
+  rmSync(made, { recursive: true, force: true });
+  assert.equal(sql(dataDir, 'SELECT count(*) FROM certificates'), '3');
   const before = cli(['log', 'verify'], { dataDir });
   assert.notEqual(before.status, 0, 'an old database has no log to check');
   d2 = await startDaemon({ examsDir, dataDir });
