@@ -18,6 +18,7 @@
 #include "test_tmpdir.h"
 #include "ujikom/cert.h"
 #include "ujikom/cert_render.h"
+#include "ujikom/person_name.h"
 
 static bool have_tool(const char *name) {
   char cmd[128];
@@ -194,10 +195,123 @@ static void test_pdf(void **state) {
   token_key_wipe(&k);
 }
 
+/* Renders the PDF of c with its QR code and returns pdftotext's text of page one
+ * (malloc'd), or NULL when poppler-utils is not installed. */
+static char *pdf_text(const struct cert_claims *c, const struct token_key *k) {
+  char *url = make_url(c, k);
+  struct cert_pdf_options opt = {.qr_url = url, .verify_url = FIX_PUBLIC_URL "/verify"};
+  unsigned char *pdf = NULL;
+  size_t pdf_len = 0;
+  char err[200], dir[] = "/tmp/ujikom-pdf-XXXXXX", path[256], cmd[768];
+  char *text = NULL;
+  if (0 != cert_pdf_render(&pdf, &pdf_len, c, &opt, err, sizeof err)) {
+    fail_msg("render failed: %s", err);
+  }
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/cert.pdf", dir);
+  write_file(path, pdf, pdf_len);
+  if (have_tool("pdftotext")) {
+    snprintf(cmd, sizeof cmd, "pdftotext -f 1 -l 1 %s - 2>/dev/null", path);
+    text = run(cmd);
+  }
+  if (have_tool("pdftoppm") && have_tool("zbarimg")) {
+    /* The QR code still scans with the longest names: 300 dpi, as printed. */
+    snprintf(cmd, sizeof cmd,
+             "pdftoppm -r 300 -png -f 1 -l 1 %s %s/page 2>/dev/null && "
+             "zbarimg --raw -q -Sdisable -Sqrcode.enable %s/page*.png 2>/dev/null",
+             path, dir, dir);
+    char *decoded = run(cmd);
+    size_t dl = strlen(decoded);
+    while (dl > 0 && '\n' == decoded[dl - 1]) {
+      decoded[--dl] = '\0';
+    }
+    assert_string_equal(url, decoded);
+    free(decoded);
+  }
+  assert_int_equal(0, test_tmpdir_remove(dir));
+  free(pdf);
+  free(url);
+  return text;
+}
+
+/* The holder's line(s) as pdftotext reads them: between the two sentences around the name,
+ * lines joined by one space (a long name wraps at its spaces). malloc'd. */
+static char *holder_from_text(const char *text) {
+  static const char before[] = "Diberikan kepada / This is to certify that";
+  const char *a = strstr(text, before), *b = strstr(text, "telah dinyatakan KOMPETEN");
+  assert_non_null(a);
+  assert_non_null(b);
+  a += strlen(before);
+  assert_true(a < b);
+  char *out = malloc((size_t)(b - a) + 1);
+  size_t o = 0;
+  for (const char *p = a; p < b; p++) {
+    bool space = '\n' == *p || ' ' == *p || '\f' == *p;
+    if (space && (0 == o || ' ' == out[o - 1])) {
+      continue;
+    }
+    out[o++] = space ? ' ' : *p;
+  }
+  while (o > 0 && ' ' == out[o - 1]) {
+    o--;
+  }
+  out[o] = '\0';
+  return out;
+}
+
+/* What the PDF prints as the holder is exactly the stored (NFC) name, read back as text:
+ * Latin letters with diacritics, and 200 characters of two-byte letters (wrapped, every
+ * glyph embedded). */
+static void test_pdf_holder_is_the_name(void **state) {
+  (void)state;
+  struct token_key k;
+  struct cert_claims *c = malloc(sizeof *c);
+  fixture_signer_key(&k);
+  fixture_claims(c);
+  memcpy(c->kid, k.pub.kid, sizeof c->kid);
+  char long_name[CERT_HOLDER_MAX];
+  size_t o = 0;
+  /* 200 characters: words of nine two-byte letters (Latin-1, Latin Extended, Greek,
+   * Cyrillic) and one space, 20 words. */
+  static const char *const two[] = {"\xC3\x91", "\xC4\x95", "\xC5\xA1", "\xCE\xB1", "\xD0\x96",
+                                    "\xC3\xA9", "\xC3\xBC", "\xC4\x8D", "\xD0\xBB"};
+  for (int w = 0; w < 20; w++) {
+    for (int i = 0; i < (w < 19 ? 9 : 10); i++) {
+      memcpy(long_name + o, two[(w + i) % 9], 2);
+      o += 2;
+    }
+    if (w < 19) {
+      long_name[o++] = ' ';
+    }
+  }
+  long_name[o] = '\0';
+  const char *names[] = {"\xE1\xB9\xA2\xC4\x95kar Ayu \xC3\x91oviant\xC3\xAF", long_name};
+  for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
+    char *out = NULL;
+    assert_int_equal(PERSON_NAME_OK,
+                     person_name_for_record(&out, names[n], strlen(names[n]), NULL, 0));
+    assert_string_equal(names[n], out); /* already NFC */
+    free(out);
+    snprintf(c->holder, sizeof c->holder, "%s", names[n]);
+    char *text = pdf_text(c, &k);
+    if (NULL == text) {
+      print_message("pdftotext not installed: PDF text not read back\n");
+      continue;
+    }
+    char *holder = holder_from_text(text);
+    assert_string_equal(names[n], holder);
+    free(holder);
+    free(text);
+  }
+  free(c);
+  token_key_wipe(&k);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_png_and_svg),
       cmocka_unit_test(test_pdf),
+      cmocka_unit_test(test_pdf_holder_is_the_name),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
