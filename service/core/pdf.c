@@ -6,6 +6,7 @@
  * rendered literally as text (never interpreted).
  */
 #include <hpdf.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 #define PAGE_H            841.89f
 #define MARGIN            (20.0f * MM)
 #define QR_MM             40.0f /* printed width of the symbol itself, quiet zone excluded */
+#define QR_MODULE_MM      0.4f  /* smallest printed module: larger symbols print larger */
+#define QR_MAX_MM         60.0f /* up to this width (a version 32 symbol at 0.4 mm) */
 
 struct pdf {
   HPDF_Doc doc;
@@ -55,10 +58,11 @@ static void text_centered(struct pdf *p, HPDF_Font f, float size, float y, const
   text_at(p, f, size, (PAGE_W - w) / 2, y, s);
 }
 
-/* Draws s wrapped into lines of at most width points starting at baseline y; returns the
- * baseline below the last line. Never loops forever: each line consumes at least a byte. */
-static float text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float y, float width,
-                          float leading, const char *s) {
+/* Draws s wrapped (at spaces where it can) into lines of at most width points starting at
+ * baseline y, each line from x or centred in the width; returns the baseline below the last
+ * line. Never loops forever: each line consumes at least a byte. */
+static float wrap_lines(struct pdf *p, HPDF_Font f, float size, float x, float y, float width,
+                        float leading, const char *s, bool center) {
   size_t len = strlen(s);
   char *line = malloc(len + 1);
   if (NULL == line) {
@@ -83,7 +87,15 @@ static float text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float
     }
     memcpy(line, s + pos, n);
     line[n] = '\0';
-    text_at(p, f, size, x, y, line);
+    float lx = x;
+    if (center) {
+      size_t end = n;
+      while (end > 0 && ' ' == line[end - 1]) {
+        line[--end] = '\0';
+      }
+      lx = x + (width - text_width(p, f, size, line)) / 2;
+    }
+    text_at(p, f, size, lx, y, line);
     y -= leading;
     pos += n;
     while (pos < len && ' ' == s[pos]) {
@@ -92,6 +104,11 @@ static float text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float
   }
   free(line);
   return y;
+}
+
+static float text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float y, float width,
+                          float leading, const char *s) {
+  return wrap_lines(p, f, size, x, y, width, leading, s, false);
 }
 
 static void date_text(char *out, size_t size, int64_t t) {
@@ -108,8 +125,15 @@ static void new_page(struct pdf *p) {
   HPDF_Page_Stroke(p->page);
 }
 
+/* The printed width of the symbol: QR_MM, more for a symbol of many modules (a long name
+ * makes a long token) so that a module stays QR_MODULE_MM wide, up to QR_MAX_MM. */
+static float qr_side_mm(const struct cert_qr *qr) {
+  float mm = (float)qr->width * QR_MODULE_MM;
+  return mm < QR_MM ? QR_MM : (mm > QR_MAX_MM ? QR_MAX_MM : mm);
+}
+
 static void draw_qr(struct pdf *p, const struct cert_qr *qr, float x, float y) {
-  float m = QR_MM * MM / (float)qr->width;
+  float m = qr_side_mm(qr) * MM / (float)qr->width;
   HPDF_Page_SetRGBFill(p->page, 0, 0, 0);
   for (int r = 0; r < qr->width; r++) {
     for (int c = 0; c < qr->width; c++) {
@@ -222,14 +246,16 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   y -= 34;
   text_centered(&p, p.font, 11, y, "Diberikan kepada / This is to certify that");
   y -= 30;
-  /* The name: shrink to fit one line, wrap only when even 12 pt is too wide. */
+  /* The name: shrink to fit one line, wrap (centred, at spaces) only when even 12 pt is too
+   * wide. Every character is drawn as text in the embedded font, so the PDF's text is the
+   * stored (NFC) name, which pdftotext gives back. */
   float size = 22, avail = PAGE_W - 2 * MARGIN;
   float w = text_width(&p, p.bold, size, c->holder);
   if (w > avail && w > 0) {
     size = size * avail / w;
   }
   if (size < 12) {
-    y = text_wrapped(&p, p.bold, 12, MARGIN, y, avail, 15, c->holder) + 15;
+    y = wrap_lines(&p, p.bold, 12, MARGIN, y, avail, 15, c->holder, true) + 15;
   } else {
     text_centered(&p, p.bold, size, y, c->holder);
   }
@@ -247,7 +273,7 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   y = text_wrapped(&p, p.font, 11, MARGIN, y, avail, 14, line);
   y -= 12;
   /* The QR block occupies the bottom of page one; the transcript stops above it. */
-  float qr_side = QR_MM * MM;
+  float qr_side = qr_side_mm(&qr) * MM;
   float qr_x = PAGE_W - MARGIN - qr_side, qr_y = MARGIN + 22;
   float bottom = qr_y + qr_side + 20;
   draw_transcript(&p, c, y, bottom);
@@ -255,20 +281,22 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   p.page = HPDF_GetPageByIndex(p.doc, 0);
   date_text(d1, sizeof d1, c->issued);
   date_text(d2, sizeof d2, c->expires);
-  float by = qr_y + qr_side - 10;
+  /* Beside the QR code, each line wrapped to the room left of it (a larger symbol leaves
+   * less). */
+  float by = qr_y + qr_side - 10, side = qr_x - MARGIN - 10;
   snprintf(line, sizeof line, "Tanggal terbit / Date of issue: %s", d1);
-  text_at(&p, p.font, 10, MARGIN, by, line);
+  by = text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
   snprintf(line, sizeof line, "Berlaku sampai / Valid until: %s", d2);
-  text_at(&p, p.font, 10, MARGIN, by - 15, line);
+  by = text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
   snprintf(line, sizeof line, "Nomor sertifikat / Certificate number: %s", c->serial);
-  text_at(&p, p.font, 10, MARGIN, by - 30, line);
+  by = text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
   if (c->issuer_name[0]) {
     snprintf(line, sizeof line, "Penerbit / Issuer: %s", c->issuer_name);
-    text_wrapped(&p, p.font, 10, MARGIN, by - 45, qr_x - MARGIN - 10, 12, line);
+    by = text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
   }
   snprintf(line, sizeof line, "Ditandatangani secara elektronik (Ed25519), kunci / key %s",
            c->kid[0] ? c->kid : "-");
-  text_at(&p, p.font, 8, MARGIN, by - 75, line);
+  text_wrapped(&p, p.font, 8, MARGIN, by - 12, side, 10, line);
   draw_qr(&p, &qr, qr_x, qr_y);
   const char *scan = "Pindai untuk verifikasi / Scan to verify";
   text_at(&p, p.font, 8, PAGE_W - MARGIN - text_width(&p, p.font, 8, scan), qr_y - 10, scan);
