@@ -7,12 +7,14 @@
  */
 #include <hpdf.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ujikom/cert_render.h"
 #include "ujikom/timefmt.h"
+#include "ujikom/utf8.h"
 
 #define DEFAULT_FONT      "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 #define DEFAULT_FONT_BOLD "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -111,6 +113,39 @@ static float text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float
   return wrap_lines(p, f, size, x, y, width, leading, s, false);
 }
 
+/* The holder's name as this PDF can print it. libharu's UTF-8 encoder carries only the Basic
+ * Multilingual Plane (it turns any other character into a space), and a character the
+ * embedded font has no glyph for prints as an empty box: either would show a name other
+ * than the one stored. Such a character is written as "[U+XXXX]" instead, never dropped,
+ * and *out_marked says so (the page then says what the brackets mean). malloc'd, or NULL
+ * when memory runs out. */
+static char *printable_name(const char *name, HPDF_FontDef def, bool *out_marked) {
+  static const size_t mark_max = sizeof "[U+10FFFF]" - 1;
+  size_t len = strlen(name), o = 0;
+  char *out = malloc(len * mark_max + 1);
+  *out_marked = false;
+  if (NULL == out) {
+    return NULL;
+  }
+  for (size_t i = 0; i < len;) {
+    uint32_t cp = 0xFFFD;
+    size_t n = utf8_decode(name + i, len - i, &cp);
+    if (0 == n) {
+      n = 1; /* not reached: names are validated UTF-8 */
+    }
+    if (cp <= 0xFFFF && 0 != HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp)) {
+      memcpy(out + o, name + i, n);
+      o += n;
+    } else {
+      o += (size_t)snprintf(out + o, mark_max + 1, "[U+%04X]", (unsigned)cp);
+      *out_marked = true;
+    }
+    i += n;
+  }
+  out[o] = '\0';
+  return out;
+}
+
 static void date_text(char *out, size_t size, int64_t t) {
   if (0 == time_format(out, size, t, TIME_DATE)) {
     snprintf(out, size, "?");
@@ -187,7 +222,7 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   struct pdf p = {0};
   struct cert_qr qr = {0};
   unsigned char *buf = NULL;
-  char line[600], d1[32], d2[32];
+  char line[600], d1[32], d2[32], *holder = NULL;
   int rc = -1;
   const char *font_path = opt->font_path ? opt->font_path : DEFAULT_FONT;
   const char *bold_path = opt->font_bold_path ? opt->font_bold_path : DEFAULT_FONT_BOLD;
@@ -248,16 +283,35 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   y -= 30;
   /* The name: shrink to fit one line, wrap (centred, at spaces) only when even 12 pt is too
    * wide. Every character is drawn as text in the embedded font, so the PDF's text is the
-   * stored (NFC) name, which pdftotext gives back. */
+   * stored (NFC) name, which pdftotext gives back; one the font cannot draw is marked. */
+  bool marked = false;
+  holder = printable_name(c->holder, HPDF_GetFontDef(p.doc, bname), &marked);
+  if (NULL == holder) {
+    goto cleanup;
+  }
   float size = 22, avail = PAGE_W - 2 * MARGIN;
-  float w = text_width(&p, p.bold, size, c->holder);
+  float w = text_width(&p, p.bold, size, holder);
   if (w > avail && w > 0) {
     size = size * avail / w;
   }
   if (size < 12) {
-    y = wrap_lines(&p, p.bold, 12, MARGIN, y, avail, 15, c->holder, true) + 15;
+    /* At most about four lines: smaller type for the longest names (down to 7 pt). */
+    float wsize = 12;
+    while (wsize > 7 && text_width(&p, p.bold, wsize, holder) > 3.5f * avail) {
+      wsize -= 1;
+    }
+    y = wrap_lines(&p, p.bold, wsize, MARGIN, y, avail, wsize + 3, holder, true) + wsize + 3;
   } else {
-    text_centered(&p, p.bold, size, y, c->holder);
+    text_centered(&p, p.bold, size, y, holder);
+  }
+  if (marked) {
+    y -= 16;
+    y = wrap_lines(&p, p.font, 8, MARGIN, y, avail, 10,
+                   "[U+\xE2\x80\xA6]: aksara yang tidak dapat dicetak pada PDF ini; nama "
+                   "lengkapnya ada di halaman verifikasi. / A character this PDF cannot print; "
+                   "the full name is on the verification page.",
+                   true) +
+        10;
   }
   y -= 28;
   text_centered(
@@ -335,5 +389,6 @@ cleanup:
   }
   cert_qr_free(&qr);
   free(buf);
+  free(holder);
   return rc;
 }

@@ -261,7 +261,7 @@ static char *holder_from_text(const char *text) {
 
 /* What the PDF prints as the holder is exactly the stored (NFC) name, read back as text:
  * Latin letters with diacritics, and 200 characters of two-byte letters (wrapped, every
- * glyph embedded). */
+ * glyph embedded); the QR code of each scans at 300 dpi. */
 static void test_pdf_holder_is_the_name(void **state) {
   (void)state;
   struct token_key k;
@@ -300,9 +300,28 @@ static void test_pdf_holder_is_the_name(void **state) {
     }
     char *holder = holder_from_text(text);
     assert_string_equal(names[n], holder);
+    assert_null(strstr(text, "[U+")); /* nothing marked as unprintable */
     free(holder);
     free(text);
   }
+  /* A character the PDF cannot draw (no glyph in the font; outside the BMP, which libharu
+   * turns into a space) is printed as [U+XXXX] with a note, never dropped. */
+  snprintf(c->holder, sizeof c->holder, "Ayu \xE7\x8E\x8B \xF0\xA0\x80\x80 \xC3\x91oviant\xC3\xAF");
+  char *text = pdf_text(c, &k);
+  if (NULL != text) {
+    if (NULL == strstr(text, "Ayu [U+738B] [U+20000] \xC3\x91oviant\xC3\xAF\n")) {
+      fail_msg("unprintable characters not marked:\n%s", text);
+    }
+    assert_non_null(strstr(text, "the full name is on the verification page"));
+    free(text);
+  }
+  /* The longest QR token (200 four-byte letters, 1,485 characters here) still scans off the
+   * printed page (pdf_text decodes it). */
+  for (int i = 0; i < 200; i++) {
+    memcpy(c->holder + 4 * i, "\xF0\xA0\x80\x80", 4);
+  }
+  c->holder[800] = '\0';
+  free(pdf_text(c, &k));
   free(c);
   token_key_wipe(&k);
 }
