@@ -32,7 +32,7 @@
 
 #define PERSON_NAME_MAX_CHARS 200
 /* The most bytes a name that passes can take: 200 code points of at most 4 bytes each. */
-#define PERSON_NAME_MAX_BYTES (4 * PERSON_NAME_MAX_CHARS)
+#define PERSON_NAME_MAX_BYTES 800
 /* The size of every buffer that holds a stored name, its NUL included. */
 #define PERSON_NAME_SIZE (PERSON_NAME_MAX_BYTES + 1)
 

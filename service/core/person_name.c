@@ -12,6 +12,9 @@
 #include <string.h>
 #include <utf8proc.h>
 
+_Static_assert(PERSON_NAME_MAX_BYTES == 4 * PERSON_NAME_MAX_CHARS,
+               "a code point takes at most four bytes of UTF-8");
+
 static enum person_name_status fail(char *err, size_t errlen, enum person_name_status st,
                                     const char *msg, utf8proc_int32_t cp) {
   if (NULL != err && errlen > 0) {

@@ -6,13 +6,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 
 import {
   startDaemon, stopClean, cli, tmpDir, Client, adminClient, uniqueEmail, PASSWORD, EXAMS_DIR,
+  freePort,
 } from './lib/daemon.mjs';
-import { loadExams, correctValue } from './attempts-keys.mjs';
+import { sql } from './lib/reliability.mjs';
+import { loadExams, passExam } from './attempts-keys.mjs';
 
 const exams = loadExams(EXAMS_DIR).filter((e) =>
   e.exam.units.every((u) => u.pools.every((p) => p.items.every((it) => it.type !== 'open'))));
@@ -40,24 +41,17 @@ let port;
 let work;
 let admin;
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
+// One value read with sqlite3 from the daemon's database (null when there is no row).
+function sqlValue(query) {
+  const rows = sql(d.dataDir, query);
+  return rows.length === 0 ? null : Object.values(rows[0])[0];
 }
 
-function sql(query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(d.dataDir, 'ujikom.db'), query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
-  return r.stdout.replace(/\n$/, '');
-}
-
-// The stored name of an account, read with sqlite3 (hex, so no terminal or shell re-encodes it).
+// The stored name of an account, read with sqlite3 (as hex, so that nothing between the
+// database and the test re-encodes it).
 function storedName(email) {
-  const hex = sql(`SELECT hex(name) FROM users WHERE email = '${email}'`);
-  return hex === '' ? null : Buffer.from(hex, 'hex').toString('utf8');
+  const hex = sqlValue(`SELECT hex(name) FROM users WHERE email = '${email}'`);
+  return hex === null ? null : Buffer.from(hex, 'hex').toString('utf8');
 }
 
 function codePoints(s) {
@@ -101,8 +95,8 @@ test('a name typed in NFD is stored, answered and shown in NFC', async () => {
   assert.equal(SEKAR_NFD.normalize('NFC'), SEKAR_NFC);
   assert.equal(r.json.user.name, SEKAR_NFC, 'the answer gives the stored form');
   assert.equal(storedName(email), SEKAR_NFC, 'sqlite3 reads the NFC bytes');
-  assert.equal(sql(`SELECT length(CAST(name AS BLOB)) FROM users WHERE email = '${email}'`),
-    String(Buffer.byteLength(SEKAR_NFC)));
+  assert.equal(sqlValue(`SELECT length(CAST(name AS BLOB)) FROM users WHERE email = '${email}'`),
+    Buffer.byteLength(SEKAR_NFC));
   const l = await c.login(email, PASSWORD);
   assert.equal(l.status, 200);
   assert.equal(l.json.user.name, SEKAR_NFC);
@@ -174,25 +168,6 @@ test('the limit is 200 characters whatever their bytes, at every entry point', a
   assert.equal(storedName(cliEmail), twoByteName(3));
 });
 
-// Takes an exam with every answer right (verdict K: certified at submit).
-async function passExam(c, entry) {
-  const start = await c.post(`/api/exams/${entry.exam.id}/attempts`);
-  assert.equal(start.status, 201, start.text);
-  const id = start.json.id;
-  const got = await c.get(`/api/attempts/${id}`);
-  for (const u of got.json.form.units) {
-    for (const it of u.items) {
-      const r = await c.put(`/api/attempts/${id}/answers/${encodeURIComponent(it.id)}`,
-        { value: correctValue(entry.items.get(it.id)) });
-      assert.equal(r.status, 200, r.text);
-    }
-  }
-  const submit = await c.post(`/api/attempts/${id}/submit`);
-  assert.equal(submit.status, 200, submit.text);
-  assert.equal(submit.json.verdict, 'K', submit.text);
-  return id;
-}
-
 // The holder's line(s) of the PDF as pdftotext reads them: between the sentences around the
 // name, lines joined by one space (a long name wraps at its spaces).
 function pdfHolder(pdfPath) {
@@ -222,9 +197,9 @@ for (const [label, typed, shown] of [
     const cert = await c.get(`/api/certificates/${serial}`);
     assert.equal(cert.status, 200);
     assert.equal(cert.json.holder, shown);
-    assert.equal(sql(`SELECT hex(holder) FROM certificates WHERE serial = '${serial}'`),
+    assert.equal(sqlValue(`SELECT hex(holder) FROM certificates WHERE serial = '${serial}'`),
       Buffer.from(shown).toString('hex').toUpperCase(), 'the store holds the NFC name');
-    assert.equal(sql(`SELECT count(*) FROM certificates WHERE attempt_id = ${Number(attempt)}`), '1');
+    assert.equal(sqlValue(`SELECT count(*) FROM certificates WHERE attempt_id = ${Number(attempt)}`), 1);
 
     // The holder's own page.
     const me = await c.get('/me');

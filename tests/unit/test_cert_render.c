@@ -61,6 +61,31 @@ static char *make_url(const struct cert_claims *c, const struct token_key *k) {
   return url;
 }
 
+/* Runs a decoding command (zbarimg) and checks that it prints exactly url. */
+static void assert_decodes_to(const char *cmd, const char *url) {
+  char *decoded = run(cmd);
+  size_t dl = strlen(decoded);
+  while (dl > 0 && '\n' == decoded[dl - 1]) {
+    decoded[--dl] = '\0';
+  }
+  assert_string_equal(url, decoded);
+  free(decoded);
+}
+
+/* Where poppler-utils and zbar are installed: page one of the PDF at path, rendered at dpi
+ * into dir, shows a QR code that decodes to exactly url. */
+static void assert_page_qr(const char *path, const char *dir, int dpi, const char *url) {
+  char cmd[768];
+  if (!have_tool("pdftoppm") || !have_tool("zbarimg")) {
+    return;
+  }
+  snprintf(cmd, sizeof cmd,
+           "pdftoppm -r %d -png -f 1 -l 1 %s %s/page 2>/dev/null && "
+           "zbarimg --raw -q -Sdisable -Sqrcode.enable %s/page*.png 2>/dev/null",
+           dpi, path, dir, dir);
+  assert_decodes_to(cmd, url);
+}
+
 static void test_png_and_svg(void **state) {
   (void)state;
   struct token_key k;
@@ -86,13 +111,7 @@ static void test_png_and_svg(void **state) {
   write_file(path, png, png_len);
   if (have_tool("zbarimg")) {
     snprintf(cmd, sizeof cmd, "zbarimg --raw -q -Sdisable -Sqrcode.enable %s 2>/dev/null", path);
-    char *decoded = run(cmd);
-    size_t dl = strlen(decoded);
-    while (dl > 0 && '\n' == decoded[dl - 1]) {
-      decoded[--dl] = '\0';
-    }
-    assert_string_equal(url, decoded);
-    free(decoded);
+    assert_decodes_to(cmd, url);
   } else {
     print_message("zbarimg not installed: PNG not decoded\n");
   }
@@ -175,19 +194,7 @@ static void test_pdf(void **state) {
     assert_non_null(strstr(info, "595.276 x 841.89 pts (A4)"));
     free(info);
   }
-  if (have_tool("pdftoppm") && have_tool("zbarimg")) {
-    snprintf(cmd, sizeof cmd,
-             "pdftoppm -r 150 -png -f 1 -l 1 %s %s/page 2>/dev/null && "
-             "zbarimg --raw -q -Sdisable -Sqrcode.enable %s/page*.png 2>/dev/null",
-             path, dir, dir);
-    char *decoded = run(cmd);
-    size_t dl = strlen(decoded);
-    while (dl > 0 && '\n' == decoded[dl - 1]) {
-      decoded[--dl] = '\0';
-    }
-    assert_string_equal(url, decoded);
-    free(decoded);
-  }
+  assert_page_qr(path, dir, 150, url);
   assert_int_equal(0, test_tmpdir_remove(dir));
   free(pdf);
   free(url);
@@ -214,20 +221,7 @@ static char *pdf_text(const struct cert_claims *c, const struct token_key *k) {
     snprintf(cmd, sizeof cmd, "pdftotext -f 1 -l 1 %s - 2>/dev/null", path);
     text = run(cmd);
   }
-  if (have_tool("pdftoppm") && have_tool("zbarimg")) {
-    /* The QR code still scans with the longest names: 300 dpi, as printed. */
-    snprintf(cmd, sizeof cmd,
-             "pdftoppm -r 300 -png -f 1 -l 1 %s %s/page 2>/dev/null && "
-             "zbarimg --raw -q -Sdisable -Sqrcode.enable %s/page*.png 2>/dev/null",
-             path, dir, dir);
-    char *decoded = run(cmd);
-    size_t dl = strlen(decoded);
-    while (dl > 0 && '\n' == decoded[dl - 1]) {
-      decoded[--dl] = '\0';
-    }
-    assert_string_equal(url, decoded);
-    free(decoded);
-  }
+  assert_page_qr(path, dir, 300, url); /* still scans with the longest names, as printed */
   assert_int_equal(0, test_tmpdir_remove(dir));
   free(pdf);
   free(url);
@@ -317,7 +311,7 @@ static void test_pdf_holder_is_the_name(void **state) {
   }
   /* The longest QR token (200 four-byte letters, 1,485 characters here) still scans off the
    * printed page (pdf_text decodes it). */
-  for (int i = 0; i < 200; i++) {
+  for (size_t i = 0; i < 200; i++) {
     memcpy(c->holder + 4 * i, "\xF0\xA0\x80\x80", 4);
   }
   c->holder[800] = '\0';

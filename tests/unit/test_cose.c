@@ -145,10 +145,10 @@ static void test_longest_holder(void **state) {
   assert_non_null(cl);
   assert_non_null(v);
   *cl = c->claims;
-  for (int i = 0; i < PERSON_NAME_MAX_CHARS; i++) {
+  for (size_t i = 0; i < PERSON_NAME_MAX_CHARS; i++) {
     memcpy(cl->holder + 4 * i, "\xF0\xA0\x80\x80", 4);
   }
-  cl->holder[4 * PERSON_NAME_MAX_CHARS] = '\0';
+  cl->holder[PERSON_NAME_MAX_BYTES] = '\0';
   memset(cl->subsector, 'S', 15);
   cl->subsector[15] = '\0';
   memset(cl->scheme_id, 'X', sizeof cl->scheme_id - 1);
