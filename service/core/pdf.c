@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "ujikom/cert_render.h"
 #include "ujikom/timefmt.h"
@@ -113,12 +114,23 @@ static float text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float
   return wrap_lines(p, f, size, x, y, width, leading, s, false);
 }
 
-/* The holder's name as this PDF can print it. libharu's UTF-8 encoder carries only the Basic
- * Multilingual Plane (it turns any other character into a space), and a character the
- * embedded font has no glyph for prints as an empty box: either would show a name other
- * than the one stored. Such a character is written as "[U+XXXX]" instead, never dropped,
- * and *out_marked says so (the page then says what the brackets mean). malloc'd, or NULL
- * when memory runs out. */
+/* True when the PDF can show cp as it is: libharu's UTF-8 encoder carries only the Basic
+ * Multilingual Plane (it turns any other character into a space), a character the embedded
+ * font has no glyph for prints as an empty box, and text is drawn left to right without
+ * shaping (a right-to-left name would read reversed). */
+static bool pdf_can_show(HPDF_FontDef def, uint32_t cp) {
+  if (cp > 0xFFFF) {
+    return false;
+  }
+  int bidi = utf8proc_get_property((utf8proc_int32_t)cp)->bidi_class;
+  return UTF8PROC_BIDI_CLASS_R != bidi && UTF8PROC_BIDI_CLASS_AL != bidi &&
+         0 != HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
+}
+
+/* The holder's name as this PDF can print it: a character it cannot show as it is
+ * (pdf_can_show) would show a name other than the one stored, so it is written as
+ * "[U+XXXX]" instead, never dropped, and *out_marked says so (the page then says what the
+ * brackets mean). malloc'd, or NULL when memory runs out. */
 static char *printable_name(const char *name, HPDF_FontDef def, bool *out_marked) {
   static const size_t mark_max = sizeof "[U+10FFFF]" - 1;
   size_t len = strlen(name), o = 0;
@@ -133,7 +145,7 @@ static char *printable_name(const char *name, HPDF_FontDef def, bool *out_marked
     if (0 == n) {
       n = 1; /* not reached: names are validated UTF-8 */
     }
-    if (cp <= 0xFFFF && 0 != HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp)) {
+    if (pdf_can_show(def, cp)) {
       memcpy(out + o, name + i, n);
       o += n;
     } else {
