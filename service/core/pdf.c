@@ -158,6 +158,69 @@ static char *printable_name(const char *name, HPDF_FontDef def, bool *out_marked
   return out;
 }
 
+/* Reads a big-endian 16-bit value at p. */
+static unsigned be16(const unsigned char *p) {
+  return (unsigned)p[0] << 8 | p[1];
+}
+
+/* Marks the components of glyph gid (when it is composite) as used; true when it marked one
+ * that was not. Glyph data per the TrueType 'glyf' table: int16 numberOfContours (negative:
+ * composite), a 8-byte box, then components of uint16 flags, uint16 glyphIndex, arguments
+ * (2 or 4 bytes) and a transform (0, 2, 4 or 8 bytes) while flags has MORE_COMPONENTS. */
+static bool mark_components(HPDF_TTFontDefAttr a, unsigned gid) {
+  enum { WORDS = 0x1, SCALE = 0x8, MORE = 0x20, XY_SCALE = 0x40, TWO_BY_TWO = 0x80 };
+  unsigned char buf[1024];
+  HPDF_UINT32 unit = 0 == a->header.index_to_loc_format ? 2 : 1;
+  HPDF_UINT32 from = a->glyph_tbl.offsets[gid] * unit, to = a->glyph_tbl.offsets[gid + 1] * unit;
+  HPDF_UINT n = to > from ? (HPDF_UINT)(to - from) : 0;
+  n = n > sizeof buf ? (HPDF_UINT)sizeof buf : n; /* components come before instructions */
+  if (n < 10 ||
+      HPDF_OK !=
+          HPDF_Stream_Seek(a->stream, (HPDF_INT)(a->glyph_tbl.base_offset + from), HPDF_SEEK_SET) ||
+      HPDF_OK != HPDF_Stream_Read(a->stream, buf, &n) || n < 10 || 0 == (buf[0] & 0x80)) {
+    return false; /* empty, unreadable, or a simple glyph */
+  }
+  bool marked = false;
+  for (size_t i = 10; i + 4 <= n;) {
+    unsigned flags = be16(buf + i), component = be16(buf + i + 2);
+    if (component < a->num_glyphs && !a->glyph_tbl.flgs[component]) {
+      a->glyph_tbl.flgs[component] = 1;
+      marked = true;
+    }
+    i += 4 + ((flags & WORDS) ? 4 : 2) +
+         ((flags & SCALE)        ? 2
+          : (flags & XY_SCALE)   ? 4
+          : (flags & TWO_BY_TWO) ? 8
+                                 : 0);
+    if (0 == (flags & MORE)) {
+      break;
+    }
+  }
+  return marked;
+}
+
+/* libharu 2.3 embeds a subset of a TrueType font: the glyphs it measured and the components
+ * of those that are composite, but neither the components of a component (a letter with two
+ * marks: U+1EC5 "ễ" in DejaVu Sans is ê and a tilde, and ê is e and a circumflex) nor any
+ * glyph id above 32767. Such a letter would print without its marks while the PDF's text
+ * keeps them: a name other than the one stored. This marks every component of every glyph
+ * in use, to any depth, before the font is written. */
+static void embed_all_components(HPDF_FontDef def) {
+  HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)def->attr;
+  if (NULL == a || !a->embedding || NULL == a->glyph_tbl.flgs || NULL == a->glyph_tbl.offsets) {
+    return;
+  }
+  bool again = true;
+  for (int depth = 0; again && depth < 16; depth++) { /* fonts nest a few levels at most */
+    again = false;
+    for (unsigned gid = 0; gid < a->num_glyphs; gid++) {
+      if (a->glyph_tbl.flgs[gid] && mark_components(a, gid)) {
+        again = true;
+      }
+    }
+  }
+}
+
 static void date_text(char *out, size_t size, int64_t t) {
   if (0 == time_format(out, size, t, TIME_DATE)) {
     snprintf(out, size, "?");
@@ -370,6 +433,8 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
     text_wrapped(&p, p.font, 7, MARGIN, qr_y - 10, qr_x - MARGIN - 10, 9, opt->verify_url);
   }
 
+  embed_all_components(HPDF_GetFontDef(p.doc, fname));
+  embed_all_components(HPDF_GetFontDef(p.doc, bname));
   if (p.failed || HPDF_OK != HPDF_SaveToStream(p.doc)) {
     goto cleanup;
   }

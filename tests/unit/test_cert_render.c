@@ -322,11 +322,76 @@ static void test_pdf_holder_is_the_name(void **state) {
   token_key_wipe(&k);
 }
 
+/* Page one of the certificate of c, with a fixed QR code, rasterised by pdftoppm (72 dpi,
+ * grey): its bytes (malloc'd, *out_len), or NULL when poppler-utils is not installed. */
+static unsigned char *page_pixels(const struct cert_claims *c, size_t *out_len) {
+  struct cert_pdf_options opt = {.qr_url = FIX_PUBLIC_URL "/V/ABCDEFGH",
+                                 .verify_url = FIX_PUBLIC_URL "/verify"};
+  unsigned char *pdf = NULL;
+  size_t pdf_len = 0;
+  char err[200], dir[] = "/tmp/ujikom-pdf-XXXXXX", path[256], cmd[768];
+  if (!have_tool("pdftoppm")) {
+    return NULL;
+  }
+  if (0 != cert_pdf_render(&pdf, &pdf_len, c, &opt, err, sizeof err)) {
+    fail_msg("render failed: %s", err);
+  }
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/cert.pdf", dir);
+  write_file(path, pdf, pdf_len);
+  snprintf(cmd, sizeof cmd, "pdftoppm -r 72 -gray -f 1 -l 1 %s %s/page 2>/dev/null && cat %s/page*",
+           path, dir, dir);
+  FILE *pipe = popen(cmd, "r");
+  assert_non_null(pipe);
+  size_t cap = 1 << 20, len = 0, n;
+  unsigned char *px = malloc(cap);
+  while ((n = fread(px + len, 1, cap - len, pipe)) > 0) {
+    len += n;
+    if (len == cap) {
+      cap *= 2;
+      px = realloc(px, cap);
+    }
+  }
+  pclose(pipe);
+  assert_int_equal(0, test_tmpdir_remove(dir));
+  free(pdf);
+  *out_len = len;
+  return px;
+}
+
+/* A letter with two marks is a composite glyph whose part is composite too (U+1EC5 "ễ" is ê
+ * and a tilde, ê is e and a circumflex): every part is embedded, so the page shows the marks
+ * (it differs from the page of "Nguyen"; libharu alone draws a bare e), not only the
+ * PDF's text. */
+static void test_pdf_draws_every_mark(void **state) {
+  (void)state;
+  struct cert_claims *c = malloc(sizeof *c);
+  fixture_claims(c);
+  snprintf(c->holder, sizeof c->holder, "Nguy\xE1\xBB\x85n Ho\xC3\xA0ng");
+  size_t marked_len = 0, plain_len = 0;
+  unsigned char *marked = page_pixels(c, &marked_len);
+  snprintf(c->holder, sizeof c->holder, "Nguyen Ho\xC3\xA0ng");
+  unsigned char *plain = page_pixels(c, &plain_len);
+  if (NULL == marked) {
+    print_message("pdftoppm not installed: the page not rasterised\n");
+  } else {
+    assert_true(marked_len > 1000);
+    assert_int_equal(plain_len, marked_len); /* same page size */
+    if (0 == memcmp(marked, plain, marked_len)) {
+      fail_msg("the page of \"Nguy\xE1\xBB\x85n Ho\xC3\xA0ng\" shows no marks on its e");
+    }
+  }
+  free(marked);
+  free(plain);
+  free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_png_and_svg),
       cmocka_unit_test(test_pdf),
       cmocka_unit_test(test_pdf_holder_is_the_name),
+      cmocka_unit_test(test_pdf_draws_every_mark),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
