@@ -33,8 +33,9 @@ static void write_file(const char *path, const void *data, size_t len) {
   assert_int_equal(0, fclose(f));
 }
 
-/* Runs a shell command and returns its stdout (malloc'd, NUL-terminated). */
-static char *run(const char *cmd) {
+/* Runs a shell command and returns its stdout (malloc'd, NUL-terminated; *out_len its length
+ * when out_len is not NULL). */
+static char *run_n(const char *cmd, size_t *out_len) {
   FILE *p = popen(cmd, "r");
   assert_non_null(p);
   size_t cap = 1 << 16, len = 0;
@@ -49,7 +50,31 @@ static char *run(const char *cmd) {
   }
   out[len] = '\0';
   pclose(p);
+  if (NULL != out_len) {
+    *out_len = len;
+  }
   return out;
+}
+
+static char *run(const char *cmd) {
+  return run_n(cmd, NULL);
+}
+
+/* Renders the certificate of c with the QR code of qr_url into dir/cert.pdf (path), dir a
+ * new temporary directory made from its template. */
+static void render_into(char *dir, char *path, size_t pathlen, const struct cert_claims *c,
+                        const char *qr_url) {
+  struct cert_pdf_options opt = {.qr_url = qr_url, .verify_url = FIX_PUBLIC_URL "/verify"};
+  unsigned char *pdf = NULL;
+  size_t pdf_len = 0;
+  char err[200];
+  if (0 != cert_pdf_render(&pdf, &pdf_len, c, &opt, err, sizeof err)) {
+    fail_msg("render failed: %s", err);
+  }
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, pathlen, "%s/cert.pdf", dir);
+  write_file(path, pdf, pdf_len);
+  free(pdf);
 }
 
 static char *make_url(const struct cert_claims *c, const struct token_key *k) {
@@ -206,24 +231,15 @@ static void test_pdf(void **state) {
  * (malloc'd), or NULL when poppler-utils is not installed. */
 static char *pdf_text(const struct cert_claims *c, const struct token_key *k) {
   char *url = make_url(c, k);
-  struct cert_pdf_options opt = {.qr_url = url, .verify_url = FIX_PUBLIC_URL "/verify"};
-  unsigned char *pdf = NULL;
-  size_t pdf_len = 0;
-  char err[200], dir[] = "/tmp/ujikom-pdf-XXXXXX", path[256], cmd[768];
+  char dir[] = "/tmp/ujikom-pdf-XXXXXX", path[256], cmd[768];
   char *text = NULL;
-  if (0 != cert_pdf_render(&pdf, &pdf_len, c, &opt, err, sizeof err)) {
-    fail_msg("render failed: %s", err);
-  }
-  assert_non_null(mkdtemp(dir));
-  snprintf(path, sizeof path, "%s/cert.pdf", dir);
-  write_file(path, pdf, pdf_len);
+  render_into(dir, path, sizeof path, c, url);
   if (have_tool("pdftotext")) {
     snprintf(cmd, sizeof cmd, "pdftotext -f 1 -l 1 %s - 2>/dev/null", path);
     text = run(cmd);
   }
   assert_page_qr(path, dir, 300, url); /* still scans with the longest names, as printed */
   assert_int_equal(0, test_tmpdir_remove(dir));
-  free(pdf);
   free(url);
   return text;
 }
@@ -325,37 +341,15 @@ static void test_pdf_holder_is_the_name(void **state) {
 /* Page one of the certificate of c, with a fixed QR code, rasterised by pdftoppm (72 dpi,
  * grey): its bytes (malloc'd, *out_len), or NULL when poppler-utils is not installed. */
 static unsigned char *page_pixels(const struct cert_claims *c, size_t *out_len) {
-  struct cert_pdf_options opt = {.qr_url = FIX_PUBLIC_URL "/V/ABCDEFGH",
-                                 .verify_url = FIX_PUBLIC_URL "/verify"};
-  unsigned char *pdf = NULL;
-  size_t pdf_len = 0;
-  char err[200], dir[] = "/tmp/ujikom-pdf-XXXXXX", path[256], cmd[768];
+  char dir[] = "/tmp/ujikom-pdf-XXXXXX", path[256], cmd[768];
   if (!have_tool("pdftoppm")) {
     return NULL;
   }
-  if (0 != cert_pdf_render(&pdf, &pdf_len, c, &opt, err, sizeof err)) {
-    fail_msg("render failed: %s", err);
-  }
-  assert_non_null(mkdtemp(dir));
-  snprintf(path, sizeof path, "%s/cert.pdf", dir);
-  write_file(path, pdf, pdf_len);
+  render_into(dir, path, sizeof path, c, FIX_PUBLIC_URL "/V/ABCDEFGH");
   snprintf(cmd, sizeof cmd, "pdftoppm -r 72 -gray -f 1 -l 1 %s %s/page 2>/dev/null && cat %s/page*",
            path, dir, dir);
-  FILE *pipe = popen(cmd, "r");
-  assert_non_null(pipe);
-  size_t cap = 1 << 20, len = 0, n;
-  unsigned char *px = malloc(cap);
-  while ((n = fread(px + len, 1, cap - len, pipe)) > 0) {
-    len += n;
-    if (len == cap) {
-      cap *= 2;
-      px = realloc(px, cap);
-    }
-  }
-  pclose(pipe);
+  unsigned char *px = (unsigned char *)run_n(cmd, out_len);
   assert_int_equal(0, test_tmpdir_remove(dir));
-  free(pdf);
-  *out_len = len;
   return px;
 }
 
