@@ -3,7 +3,9 @@
  * Indonesian/English, with the holder's name, scheme, subsector, the transcript of
  * competency units, dates, serial, issuer, and the verification QR code drawn as vector
  * squares. Text is set in embedded DejaVu Sans with UTF-8 encoding, so every name is
- * rendered literally as text (never interpreted).
+ * rendered literally as text (never interpreted), and the holder's name is the stored one:
+ * pdftotext gives it back, and a character the PDF cannot show as it is, is marked
+ * [U+XXXX] rather than drawn as something else (see printable_name, embed_all_components).
  */
 #include <hpdf.h>
 #include <stdbool.h>
@@ -25,7 +27,7 @@
 #define MARGIN            (20.0f * MM)
 #define QR_MM             40.0f /* printed width of the symbol itself, quiet zone excluded */
 #define QR_MODULE_MM      0.4f  /* smallest printed module: larger symbols print larger */
-#define QR_MAX_MM         60.0f /* up to this width (a version 32 symbol at 0.4 mm) */
+#define QR_MAX_MM         60.0f /* up to this width (150 modules at 0.4 mm: version 33) */
 
 struct pdf {
   HPDF_Doc doc;
