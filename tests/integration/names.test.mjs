@@ -183,6 +183,7 @@ function pdfHolder(pdfPath) {
 for (const [label, typed, shown] of [
   ['Latin letters with diacritics, typed in NFD', SEKAR_NFD, SEKAR_NFC],
   ['200 characters of two-byte letters', LONG, LONG],
+  ['letters with two marks (composite glyphs of composite glyphs)', 'Nguy\u1EC5n Th\u1ECB \u00C1nh Tuy\u1EBFt', 'Nguy\u1EC5n Th\u1ECB \u00C1nh Tuy\u1EBFt'],
 ]) {
   test(`certificate of ${label}: page, verification page, tokens and PDF show one string`, async () => {
     const c = new Client(d.url);
