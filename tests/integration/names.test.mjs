@@ -147,7 +147,7 @@ test('the limit is 200 characters whatever their bytes, at every entry point', a
     assert.equal(over.status, 400, over.text);
     assert.match(over.json.message, /longer than 200 characters/);
   }
-  // The registration page (a form), staff accounts over HTTP and the CLI.
+  // The registration page (a form), staff accounts over the API, the admin page and the CLI.
   const pageEmail = uniqueEmail('page');
   const form = new URLSearchParams({ name: twoByteName(1), email: pageEmail, password: PASSWORD, password2: PASSWORD });
   const page = await fetch(`${d.url}/register`, {
@@ -161,6 +161,13 @@ test('the limit is 200 characters whatever their bytes, at every entry point', a
   assert.equal(s.status, 201, s.text);
   assert.equal(s.json.user ? s.json.user.name : s.json.name, twoByteName(2));
   assert.equal(storedName(staffEmail), twoByteName(2));
+  // The admin page's form (no JavaScript) hands its fields to the same handler.
+  const formEmail = uniqueEmail('staffform');
+  const viaForm = await admin.req('POST', '/admin/users',
+    new URLSearchParams({ csrf: admin.csrf, name: twoByteName(4), email: formEmail, password: PASSWORD, role: 'assessor' }).toString(),
+    { raw: true, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: d.url } });
+  assert.ok([200, 201].includes(viaForm.status), `${viaForm.status} ${viaForm.text}`);
+  assert.equal(storedName(formEmail), twoByteName(4));
   const cliEmail = uniqueEmail('cli');
   const cl = cli(['admin', 'create', '--email', cliEmail, '--name', twoByteName(3), '--role', 'assessor'],
     { input: `${PASSWORD}\n`, dataDir: d.dataDir });
