@@ -410,36 +410,43 @@ cleanup:
 /* The register <-> log cross-check of the data directory's database. */
 static int cross_check(int argc, char **argv) {
   char db[600];
-  struct store_tlog_serial missing[100];
-  size_t nmissing = 0;
-  uint64_t bad = 0, entries = 0;
+  struct certlog_check *check = calloc(1, sizeof *check);
   cli_db_path(argc, argv, db, sizeof db);
-  struct store *s = cli_store_open("log verify", db, false);
+  struct store *s = NULL == check ? NULL : cli_store_open("log verify", db, false);
   if (NULL == s) {
+    free(check);
     return 1;
   }
-  int rc = certlog_cross_check(s, missing, sizeof missing / sizeof missing[0], &nmissing, &bad,
-                               &entries);
+  int rc = certlog_cross_check(s, check);
   store_close(s);
   if (STORE_OK != rc) {
     fprintf(stderr, "ujikom log verify: cannot read the log (%s)\n", store_rc_name(rc));
+    free(check);
     return 1;
   }
-  for (size_t i = 0; i < nmissing; i++) {
+  for (size_t i = 0; i < check->nunlogged; i++) {
     printf("NOT IN THE LOG: certificate %s is in the register without an issuance entry\n",
-           missing[i].serial);
+           check->unlogged[i].serial);
   }
-  if (bad > 0) {
+  for (size_t i = 0; i < check->ndiffers; i++) {
+    printf("STATUS DIFFERS: certificate %s is %s in the register but %s in the log\n",
+           check->differs[i].serial, check->differs[i].status, check->differs[i].logged);
+  }
+  if (check->bad_entries > 0) {
     printf("DAMAGED: %llu log entries do not hash to their stored leaf or do not parse\n",
-           (unsigned long long)bad);
+           (unsigned long long)check->bad_entries);
   }
-  if (nmissing > 0 || bad > 0) {
+  int status = 0;
+  if (check->nunlogged > 0 || check->ndiffers > 0 || check->bad_entries > 0) {
     printf("register and log DISAGREE\n");
-    return 1;
+    status = 1;
+  } else {
+    printf("register and log agree: %llu log entries, every certificate logged with its "
+           "status\n",
+           (unsigned long long)check->entries);
   }
-  printf("register and log agree: %llu log entries, every certificate logged\n",
-         (unsigned long long)entries);
-  return 0;
+  free(check);
+  return status;
 }
 
 int cmd_log(int argc, char **argv) {

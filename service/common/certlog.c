@@ -120,7 +120,14 @@ static int backfill_txn(struct store_tx *tx, void *arg) {
     int64_t at = 0;
     int rc = store_tlog_issued(store_tx_rd(tx), b->certs[i].serial, &idx, &at);
     if (STORE_NONE == rc) { /* another process may have appended it meanwhile */
-      rc = certlog_append_tx(tx, CERTLOG_ISSUE, &b->certs[i], NULL);
+      const struct store_cert *c = &b->certs[i];
+      rc = certlog_append_tx(tx, CERTLOG_ISSUE, c, NULL);
+      /* what happened to it before the log existed, so the log tells its present state */
+      if (STORE_OK == rc && 0 == strcmp(c->status, STORE_CERT_REVOKED)) {
+        rc = certlog_append_tx(tx, CERTLOG_REVOKE, c, c->revoked_reason);
+      } else if (STORE_OK == rc && 0 == strcmp(c->status, STORE_CERT_SUSPENDED)) {
+        rc = certlog_append_tx(tx, CERTLOG_SUSPEND, c, c->suspended_reason);
+      }
       b->appended += STORE_OK == rc ? 1 : 0;
     }
     if (rc < 0) {
@@ -167,23 +174,27 @@ int certlog_backfill(struct store *store, size_t *out_n) {
 
 /* --- cross-check --- */
 
-int certlog_cross_check(struct store *store, struct store_tlog_serial *out, size_t cap,
-                        size_t *out_n, uint64_t *out_bad_entries, uint64_t *out_entries) {
+int certlog_cross_check(struct store *store, struct certlog_check *out) {
   struct store_rd *rd = NULL;
   struct store_tlog_serial *list = NULL;
-  size_t n = 0;
-  *out_n = 0;
-  *out_bad_entries = 0;
-  *out_entries = 0;
+  struct store_tlog_status *differs = NULL;
+  size_t n = 0, nd = 0;
+  memset(out, 0, sizeof *out);
   int rc = store_rd_begin(store, &rd);
   if (STORE_OK == rc) {
-    rc = store_tlog_unlogged(rd, &list, &n, (int)(cap < 1 ? 1 : cap > 1000 ? 1000 : cap));
+    rc = store_tlog_unlogged(rd, &list, &n, CERTLOG_CHECK_MAX);
   }
-  for (size_t i = 0; STORE_OK == rc && i < n && i < cap; i++) {
-    out[i] = list[i];
+  if (STORE_OK == rc) {
+    memcpy(out->unlogged, list, n * sizeof *list);
+    out->nunlogged = n;
+    rc = store_tlog_status_differs(rd, &differs, &nd, CERTLOG_CHECK_MAX);
   }
-  *out_n = STORE_OK == rc ? (n < cap ? n : cap) : 0;
+  if (STORE_OK == rc) {
+    memcpy(out->differs, differs, nd * sizeof *differs);
+    out->ndiffers = nd;
+  }
   store_tlog_serials_free(list, n);
+  store_tlog_statuses_free(differs, nd);
   for (uint64_t from = 0; STORE_OK == rc;) {
     struct store_tlog_entry *e = NULL;
     size_t got = 0;
@@ -196,10 +207,10 @@ int certlog_cross_check(struct store *store, struct store_tlog_serial *out, size
           0 != memcmp(h.b, e[i].leaf, TLOG_HASH_LEN) ||
           0 != certlog_entry_parse(&parsed, e[i].entry, e[i].len, err, sizeof err) ||
           0 != strcmp(parsed.serial, e[i].serial)) {
-        (*out_bad_entries)++;
+        out->bad_entries++;
       }
     }
-    *out_entries += got;
+    out->entries += got;
     from += got;
     store_tlog_entries_free(e, got);
     if (0 == got) {

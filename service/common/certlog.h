@@ -79,15 +79,26 @@ int certlog_proof(struct certlog *l, const char *serial, char **out, size_t *out
                   int64_t *out_user_id);
 
 /* Appends the issuance of every certificate that predates the log and has no entry yet, in
- * issue order (idempotent; run at start-up). *out_n: how many were appended. STORE_OK or a
+ * issue order, each followed by its revocation or suspension when it is revoked or suspended
+ * (idempotent; run at start-up). *out_n: how many certificates were appended. STORE_OK or a
  * negative store code. */
 int certlog_backfill(struct store *store, size_t *out_n);
 
-/* The register <-> log cross-check, in one read snapshot: every certificate without an issue
- * entry (up to cap serials into out, *out_n their total) and every entry whose stored leaf
- * hash is not the hash of its bytes or whose bytes do not parse (*out_bad_entries).
- * STORE_OK or negative. */
-int certlog_cross_check(struct store *store, struct store_tlog_serial *out, size_t cap,
-                        size_t *out_n, uint64_t *out_bad_entries, uint64_t *out_entries);
+/* What the register <-> log cross-check found (the first CERTLOG_CHECK_MAX of each kind). */
+#define CERTLOG_CHECK_MAX 100
+struct certlog_check {
+  struct store_tlog_serial unlogged[CERTLOG_CHECK_MAX]; /* certificates without an issue entry */
+  size_t nunlogged;
+  struct store_tlog_status differs[CERTLOG_CHECK_MAX]; /* status not what the log says */
+  size_t ndiffers;
+  uint64_t bad_entries; /* entries whose bytes do not hash to their leaf or do not parse */
+  uint64_t entries;     /* entries checked */
+};
+
+/* The register <-> log cross-check, in one read snapshot: every certificate must have its
+ * issue entry, its status must be what its log entries make it, and every stored entry must
+ * hash to its stored leaf hash and parse. STORE_OK (see *out for what was found) or
+ * negative. */
+int certlog_cross_check(struct store *store, struct certlog_check *out);
 
 #endif

@@ -19,6 +19,7 @@ enum tlog_stmt {
   TLOG_CP_LATEST,
   TLOG_BACKFILL,
   TLOG_UNLOGGED,
+  TLOG_STATUS_DIFFERS,
   TLOG__MAX
 };
 static const char *const tlog_sqls[TLOG__MAX] = {
@@ -39,6 +40,13 @@ static const char *const tlog_sqls[TLOG__MAX] = {
     [TLOG_UNLOGGED] = "SELECT c.serial FROM certificates c WHERE NOT EXISTS (SELECT 1 FROM "
                       "tlog_entries t WHERE t.serial = c.serial AND t.event = 'issue') "
                       "ORDER BY c.issued_at, c.serial LIMIT ?1",
+    [TLOG_STATUS_DIFFERS] =
+        "SELECT serial, status, logged FROM (SELECT c.serial, c.issued_at, c.status, "
+        "coalesce((SELECT CASE t.event WHEN 'revoke' THEN 'revoked' WHEN 'suspend' THEN "
+        "'suspended' ELSE 'valid' END FROM tlog_entries t WHERE t.serial = c.serial AND "
+        "t.event <> 'issue' ORDER BY t.idx DESC LIMIT 1), 'valid') AS logged FROM certificates c "
+        "WHERE EXISTS (SELECT 1 FROM tlog_entries t WHERE t.serial = c.serial AND "
+        "t.event = 'issue')) WHERE status <> logged ORDER BY issued_at, serial LIMIT ?1",
 };
 static const struct store_sqlset tlog_set = {"tlog", tlog_sqls, TLOG__MAX};
 
@@ -202,4 +210,27 @@ int store_tlog_unlogged(struct store_rd *rd, struct store_tlog_serial **out, siz
 
 void store_tlog_serials_free(struct store_tlog_serial *list, size_t n) {
   store_rows_free(&serial_rows, list, n);
+}
+
+static int status_row(sqlite3_stmt *st, void *elem) {
+  struct store_tlog_status *s = elem;
+  return 0 == store_col_copy(st, 0, s->serial, sizeof s->serial) &&
+                 0 == store_col_copy(st, 1, s->status, sizeof s->status) &&
+                 0 == store_col_copy(st, 2, s->logged, sizeof s->logged)
+             ? STORE_OK
+             : STORE_HARD;
+}
+
+static const struct store_rowtype status_rows = {"tlog statuses", sizeof(struct store_tlog_status),
+                                                 status_row, NULL};
+
+int store_tlog_status_differs(struct store_rd *rd, struct store_tlog_status **out, size_t *out_n,
+                              int limit) {
+  const struct store_arg args[] = {STORE_ARG_INT(limit)};
+  return store_rows_query(store_rd_conn(rd), &tlog_set, TLOG_STATUS_DIFFERS, args, 1, &status_rows,
+                          limit, out, out_n);
+}
+
+void store_tlog_statuses_free(struct store_tlog_status *list, size_t n) {
+  store_rows_free(&status_rows, list, n);
 }

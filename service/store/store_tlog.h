@@ -76,4 +76,17 @@ int store_tlog_unlogged(struct store_rd *rd, struct store_tlog_serial **out, siz
                         int limit);
 void store_tlog_serials_free(struct store_tlog_serial *list, size_t n);
 
+/* A certificate whose status in the register is not what its log entries say. */
+struct store_tlog_status {
+  char serial[26];
+  char status[10]; /* the register's: "valid", "revoked" or "suspended" */
+  char logged[10]; /* what its last revoke/suspend/reinstate entry makes it ("valid": none) */
+};
+/* Every logged certificate whose register status differs from its log's, in issue order, at
+ * most limit (1..1000): a status changed around the service (e.g. a revocation undone with
+ * sqlite3). Free with store_tlog_statuses_free. */
+int store_tlog_status_differs(struct store_rd *rd, struct store_tlog_status **out, size_t *out_n,
+                              int limit);
+void store_tlog_statuses_free(struct store_tlog_status *list, size_t n);
+
 #endif

@@ -229,6 +229,28 @@ test('a certificate row written with sqlite3 has no issuance entry: the cross-ch
   assert.match(r.stdout, /register and log DISAGREE/);
 });
 
+test('a status changed around the service is reported; one changed through it is logged', async () => {
+  const admin = await adminClient(d);
+  const h = holders[3];
+  const logBefore = Number(sql(d.dataDir, 'SELECT count(*) FROM tlog_entries'));
+  const s = await admin.post(`/api/certificates/${h.serial}/suspend`, { reason: 'Pemeriksaan dokumen' });
+  assert.equal(s.status, 200, s.text);
+  assert.equal(Number(sql(d.dataDir, 'SELECT count(*) FROM tlog_entries')), logBefore + 1);
+  assert.equal(sql(d.dataDir, `SELECT event FROM tlog_entries WHERE serial = '${h.serial}' ORDER BY idx DESC LIMIT 1`), 'suspend');
+  const agree = cli(['log', 'verify'], { dataDir: d.dataDir });
+  assert.doesNotMatch(agree.stdout, /STATUS DIFFERS/);
+  // The monitor lists the suspension with the certificate's number.
+  const m = cli(['log', 'verify', '--url', `${d.url}/log`, '--key', vkey]);
+  assert.equal(m.status, 0, m.stdout + m.stderr);
+  assert.match(m.stdout, new RegExp(`^${logBefore} suspend ${h.serial} `, 'm'));
+  // Lifted with sqlite3, without the service: the log still says suspended.
+  sql(d.dataDir, `UPDATE certificates SET status = 'valid', suspended_at = NULL, suspended_reason = NULL,
+    suspended_by = NULL WHERE serial = '${h.serial}'`);
+  const r = cli(['log', 'verify'], { dataDir: d.dataDir });
+  assert.equal(r.status, 1, r.stdout);
+  assert.match(r.stdout, new RegExp(`STATUS DIFFERS: certificate ${h.serial} is valid in the register but suspended in the log`));
+});
+
 // A database as a release before the log left it: the migrations up to 0009 applied with
 // sqlite3 to a new file, and the users, attempts and certificates (the columns of that
 // schema) of the database the service made in from. The signing keys come along.
@@ -263,6 +285,9 @@ test('certificates that predate the log are appended once, in issue order, at st
   preLogDatabase(made, dataDir);
   rmSync(made, { recursive: true, force: true });
   assert.equal(sql(dataDir, 'SELECT count(*) FROM certificates'), '3');
+  // One of them was revoked before the log existed.
+  sql(dataDir, `UPDATE certificates SET status = 'revoked', revoked_at = issued_at * 1000 + 1,
+    revoked_reason = 'Dicabut sebelum log' WHERE serial = '${serials[1]}'`);
   const before = cli(['log', 'verify'], { dataDir });
   assert.notEqual(before.status, 0, 'an old database has no log to check');
   d2 = await startDaemon({ examsDir, dataDir });
@@ -270,9 +295,13 @@ test('certificates that predate the log are appended once, in issue order, at st
     const order = sql(dataDir, 'SELECT serial FROM certificates ORDER BY issued_at, serial').split('\n');
     assert.deepEqual(sql(dataDir, "SELECT serial FROM tlog_entries WHERE event = 'issue' ORDER BY idx").split('\n'), order);
     assert.deepEqual([...order].sort(), [...serials].sort());
+    // The revoked one: its issuance, then its revocation, so the log tells its present state.
+    const at = order.indexOf(serials[1]);
+    assert.equal(sql(dataDir, `SELECT group_concat(event, ' ') FROM (SELECT event FROM tlog_entries WHERE serial = '${serials[1]}' ORDER BY idx)`), 'issue revoke');
     const r = cli(['log', 'verify', '--url', `${d2.url}/log`]);
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /log verified: 3 entries/);
+    assert.match(r.stdout, /log verified: 4 entries/);
+    assert.match(r.stdout, new RegExp(`^${at + 1} revoke ${serials[1]} `, 'm'));
     assert.equal(cli(['log', 'verify'], { dataDir }).status, 0);
   } finally {
     await stopClean(d2);
@@ -284,7 +313,7 @@ test('certificates that predate the log are appended once, in issue order, at st
     subsector, exam_id, units, issued_at, expires_at, kid, 'x.y.z', 'AAAA' FROM certificates LIMIT 1`);
   d2 = await startDaemon({ examsDir, dataDir });
   try {
-    assert.equal(sql(dataDir, 'SELECT count(*) FROM tlog_entries'), '3');
+    assert.equal(sql(dataDir, 'SELECT count(*) FROM tlog_entries'), '4');
     const r = cli(['log', 'verify'], { dataDir });
     assert.equal(r.status, 1, r.stdout);
     assert.match(r.stdout, /NOT IN THE LOG: certificate UJK-AAAA-BBBB-CCCC-DDDD-F/);
