@@ -437,9 +437,13 @@ static void render_rubric(struct html *h, const struct req *r, const struct exam
   const json_t *crit = json_object_get(given, "criteria");
   const json_t *notes = json_object_get(given, "notes");
   long total = 0;
-  html_fmt(h, "<div class=\"mark-rubric\" role=\"group\" aria-labelledby=\"rh-%s\">"
-              "<h4 id=\"rh-%s\">%s</h4>",
-           it->id, it->id, L(r, "review.rubric"));
+  html_fmt(h, "<div class=\"mark-rubric\" role=\"group\" aria-labelledby=\"rh-%s\"", it->id);
+  if (!editable) {
+    /* the panel may scroll inside itself; with every field disabled the keyboard needs the
+     * panel itself to reach what is below */
+    HTML_LIT(h, " tabindex=\"0\"");
+  }
+  html_fmt(h, "><h4 id=\"rh-%s\">%s</h4>", it->id, L(r, "review.rubric"));
   for (size_t c = 0; c < it->nrubric; c++) {
     const struct exam_criterion *cr = &it->rubric[c];
     const json_t *g = json_object_get(crit, cr->id);
