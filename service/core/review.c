@@ -74,12 +74,12 @@ static enum review_status check_notes(json_t **out, const struct exam_item *it, 
       return fail(REVIEW_BAD_MARKS, err, errlen,
                   "items.%.64s.notes: %.32s is not a criterion of the rubric.", it->id, crit);
     }
-    enum review_status st =
-        text_value(v, "notes", REVIEW_MAX_COMMENT, false, &text, err, errlen);
+    enum review_status st = text_value(v, "notes", REVIEW_MAX_COMMENT, false, &text, err, errlen);
     if (REVIEW_OK != st) {
       return st;
     }
-    if (NULL != text && '\0' != text[0] && 0 != json_object_set_new(*out, crit, json_string(text))) {
+    if (NULL != text && '\0' != text[0] &&
+        0 != json_object_set_new(*out, crit, json_string(text))) {
       return REVIEW_NOMEM;
     }
   }

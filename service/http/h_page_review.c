@@ -100,25 +100,27 @@ static void render_filters(struct html *h, const struct req *r, const char *exam
     }
     free(list);
   }
-  html_fmt(h, "</select></div><div><label for=\"f-sub\">%s</label><select id=\"f-sub\" "
-              "name=\"subsector\">",
+  html_fmt(h,
+           "</select></div><div><label for=\"f-sub\">%s</label><select id=\"f-sub\" "
+           "name=\"subsector\">",
            L(r, "review.subsector"));
   option(h, "", L(r, "review.filter_any"), subsector);
   const struct exam_subsectors *subs =
       NULL == r->svc->catalog ? NULL : catalog_subsectors(r->svc->catalog);
   for (size_t i = 0; NULL != subs && i < subs->n; i++) {
-    option(h, subs->items[i].code, en ? subs->items[i].name_en : subs->items[i].name_id,
-           subsector);
+    option(h, subs->items[i].code, en ? subs->items[i].name_en : subs->items[i].name_id, subsector);
   }
-  html_fmt(h, "</select></div><div><label for=\"f-state\">%s</label><select id=\"f-state\" "
-              "name=\"state\">",
+  html_fmt(h,
+           "</select></div><div><label for=\"f-state\">%s</label><select id=\"f-state\" "
+           "name=\"state\">",
            L(r, "review.state"));
   option(h, "", L(r, "review.filter_any"), state);
   for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
     option(h, states[i][0], L(r, states[i][1]), state);
   }
-  html_fmt(h, "</select></div></div><p><button type=\"submit\">%s</button> <a href=\"/review\">%s"
-              "</a></p></form>",
+  html_fmt(h,
+           "</select></div></div><p><button type=\"submit\">%s</button> <a href=\"/review\">%s"
+           "</a></p></form>",
            L(r, "review.filter_apply"), L(r, "review.filter_clear"));
 }
 
@@ -418,8 +420,9 @@ static void criterion_input(struct html *h, const struct req *r, const struct ex
   }
   html_fmt(h, "<label for=\"%s\">", fid);
   html_text_sub(h, L(r, "review.points_field"), "max", max, NULL);
-  html_fmt(h, "</label><input type=\"number\" min=\"0\" step=\"1\" max=\"%ld\" "
-              "data-max=\"%ld\"",
+  html_fmt(h,
+           "</label><input type=\"number\" min=\"0\" step=\"1\" max=\"%ld\" "
+           "data-max=\"%ld\"",
            cr->max_points, cr->max_points);
   html_attr(h, "id", fid);
   html_attr(h, "name", field);
@@ -791,8 +794,8 @@ int h_page_review(struct req *r) {
 /* Where marking by question stands: the attempts in the viewer's queue whose form has the
  * item (in queue order), and the one to mark now. */
 struct by_item {
-  size_t total;    /* answers to mark */
-  size_t position; /* 1-based position of the current one, 0 when none is left */
+  size_t total;               /* answers to mark */
+  size_t position;            /* 1-based position of the current one, 0 when none is left */
   struct reviews_sheet sheet; /* the current one's, when position > 0 */
 };
 
@@ -848,8 +851,9 @@ static void render_by_item(struct html *h, const struct req *r, struct by_item *
   snprintf(next, sizeof(next), "/marking/%s/%s?after=%" PRId64, exam_id, it->id, s->att.id);
   HTML_LIT(h, "<p class=\"progress\"><strong>");
   html_text_sub(h, L(r, "review.by_item_progress"), "n", pos, "total", total, NULL);
-  html_fmt(h, "</strong></p><dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>"
-              "<a href=\"/review/%lld\">%s #%lld</a></dd></dl>",
+  html_fmt(h,
+           "</strong></p><dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>"
+           "<a href=\"/review/%lld\">%s #%lld</a></dd></dl>",
            L(r, "review.candidate"),
            reviews_candidate_hidden(s->exam, s->nhistory > 0, false) ? L(r, "review.anonymous")
                                                                      : s->candidate.name,
@@ -874,7 +878,8 @@ static void render_by_item(struct html *h, const struct req *r, struct by_item *
 /* GET /marking/:exam/:item[?after=<attempt>] — one open item, every candidate's answer in turn. */
 int h_page_marking(struct req *r) {
   struct by_item b;
-  const struct exam *ex = NULL == r->svc->catalog ? NULL : catalog_current(r->svc->catalog, r->params[0]);
+  const struct exam *ex =
+      NULL == r->svc->catalog ? NULL : catalog_current(r->svc->catalog, r->params[0]);
   const struct exam_item *it = NULL == ex ? NULL : exam_find_item(ex, r->params[1], NULL);
   const char *after_s = req_query(r, "after");
   int64_t after = NULL == after_s ? 0 : path_id(after_s);
@@ -904,8 +909,8 @@ int h_page_marking(struct req *r) {
   }
   layout_script(h, "static/mark.js");
   HTML_LIT(h, "<p>");
-  html_text_sub(h, L(r, "review.by_item_link"), "item", it->id, "exam",
-                exam_title(r, ex->id, NULL), NULL);
+  html_text_sub(h, L(r, "review.by_item_link"), "item", it->id, "exam", exam_title(r, ex->id, NULL),
+                NULL);
   HTML_LIT(h, "</p>");
   if (0 == b.position) {
     html_fmt(h, "<p class=\"notice\" role=\"status\">%s</p><p><a href=\"/review\">%s</a></p>",

@@ -107,11 +107,11 @@ static json_t *decision_json(const struct store_decision *d) {
 /* The attempt as the sheet shows it; hidden: blind marking keeps the candidate unnamed. */
 static json_t *attempt_summary_json(const struct store_attempt *a, bool hidden) {
   return json_pack(
-      "{s:I, s:o, s:b, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id,
-      "candidate_id", hidden ? json_null() : json_integer((json_int_t)a->user_id), "blind", hidden,
-      "exam_id", a->exam_id, "exam_version", a->exam_version, "status",
-      attempt_status_name(a->status), "started_at", json_time(a->started_ms), "deadline_at",
-      json_time(a->deadline_ms), "finished_at", json_time(a->finished_ms), "verdict",
+      "{s:I, s:o, s:b, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id, "candidate_id",
+      hidden ? json_null() : json_integer((json_int_t)a->user_id), "blind", hidden, "exam_id",
+      a->exam_id, "exam_version", a->exam_version, "status", attempt_status_name(a->status),
+      "started_at", json_time(a->started_ms), "deadline_at", json_time(a->deadline_ms),
+      "finished_at", json_time(a->finished_ms), "verdict",
       VERDICT_NONE != a->verdict ? json_string(verdict_name(a->verdict)) : json_null());
 }
 
@@ -211,8 +211,7 @@ int h_reviews_queue(struct req *r) {
             "{s:I, s:o, s:b, s:s, s:s?, s:s?, s:o, s:o, s:o, s:o}", "attempt_id",
             (json_int_t)q[i].attempt_id, "candidate_id",
             hidden ? json_null() : json_integer((json_int_t)q[i].candidate_id), "blind", hidden,
-            "exam_id",
-            q[i].exam_id, "exam_title", NULL == ex ? NULL : ex->title, "subsector",
+            "exam_id", q[i].exam_id, "exam_title", NULL == ex ? NULL : ex->title, "subsector",
             NULL == ex ? NULL : ex->subsector, "since", json_time(q[i].since_ms), "claimed_by",
             q[i].holder_id > 0 ? json_integer((json_int_t)q[i].holder_id) : json_null(),
             "claim_expires_at",
@@ -295,8 +294,8 @@ int h_reviews_get(struct req *r) {
   }
   body = json_pack(
       "{s:o, s:{s:s, s:s, s:s}, s:o, s:o, s:o, s:o}", "attempt",
-      attempt_summary_json(&s.att, reviews_candidate_hidden(s.exam, s.nhistory > 0,
-                                                            ROLE_ADMIN == r->user->role)),
+      attempt_summary_json(
+          &s.att, reviews_candidate_hidden(s.exam, s.nhistory > 0, ROLE_ADMIN == r->user->role)),
       "exam", "id", s.exam->id, "title", s.exam->title, "subsector", s.exam->subsector, "claim",
       s.has_claim && reviews_claim_is_live(&s.claim, r->now_ms)
           ? json_pack("{s:I, s:o}", "assessor_id", (json_int_t)s.claim.assessor_id, "expires_at",
@@ -435,8 +434,7 @@ static json_t *rubric_notes_json(json_t *marks) {
     json_object_foreach(json_object_get(v, "criteria"), crit, pts) {
       json_t *level = json_object_get(levels, crit), *note = json_object_get(notes, crit);
       if (NULL != per && (NULL != level || NULL != note)) {
-        json_object_set_new(per, crit,
-                            json_pack("{s:O?, s:O?}", "level", level, "comment", note));
+        json_object_set_new(per, crit, json_pack("{s:O?, s:O?}", "level", level, "comment", note));
       }
     }
     if (NULL != out && json_object_size(per) > 0) {
@@ -474,16 +472,15 @@ int h_reviews_feedback(struct req *r) {
     }
     notes = rubric_notes_json(marks);
   }
-  body = json_pack("{s:I, s:s, s:o, s:s?, s:o, s:o, s:o, s:o, s:o}", "attempt_id", (json_int_t)id,
-                   "verdict", verdict_name(f.verdict), "decided_at", json_time(f.decided_ms),
-                   "feedback", f.has_decision ? f.decision.feedback : NULL, "units",
-                   NULL != units ? units : json_object(), "comments",
-                   NULL != comments ? comments : json_object(), "notes",
-                   NULL != notes ? notes : json_object(), "appeal_until",
-                   json_time(f.appeal_until_ms), "appeal",
-                   f.has_appeal ? json_pack("{s:I, s:s}", "id", (json_int_t)f.appeal.id, "status",
-                                            appeal_status_name(f.appeal.status))
-                                : json_null());
+  body = json_pack(
+      "{s:I, s:s, s:o, s:s?, s:o, s:o, s:o, s:o, s:o}", "attempt_id", (json_int_t)id, "verdict",
+      verdict_name(f.verdict), "decided_at", json_time(f.decided_ms), "feedback",
+      f.has_decision ? f.decision.feedback : NULL, "units", NULL != units ? units : json_object(),
+      "comments", NULL != comments ? comments : json_object(), "notes",
+      NULL != notes ? notes : json_object(), "appeal_until", json_time(f.appeal_until_ms), "appeal",
+      f.has_appeal ? json_pack("{s:I, s:s}", "id", (json_int_t)f.appeal.id, "status",
+                               appeal_status_name(f.appeal.status))
+                   : json_null());
   json_decref(marks);
   reviews_feedback_clear(&f);
   return NULL == body ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, body);

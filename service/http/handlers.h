@@ -72,7 +72,7 @@ int h_reviews_queue(struct req *r);
 int h_reviews_claim(struct req *r);
 int h_reviews_get(struct req *r);
 int h_reviews_decide(struct req *r);
-int h_reviews_item_marks(struct req *r); /* marks for one item ahead of the decision */
+int h_reviews_item_marks(struct req *r);     /* marks for one item ahead of the decision */
 int h_admin_attempt_decision(struct req *r); /* in h_reviews.c: shares the decision code */
 int h_reviews_feedback(struct req *r);       /* the candidate's view of the decision */
 /* Answers a refused or failed reviews operation with its registry error (h_reviews.c);

@@ -16,8 +16,7 @@ static const char *const item_marks_sqls[ITEM_MARKS__MAX] = {
     [ITEM_MARKS_LIST] = "SELECT item_id, marks, saved_at FROM review_item_marks "
                         "WHERE attempt_id = ?1 AND assessor_id = ?2 ORDER BY item_id",
 };
-static const struct store_sqlset item_marks_set = {"item marks", item_marks_sqls,
-                                                   ITEM_MARKS__MAX};
+static const struct store_sqlset item_marks_set = {"item marks", item_marks_sqls, ITEM_MARKS__MAX};
 
 int store_item_marks_put(struct store_tx *tx, int64_t attempt_id, const char *item_id,
                          int64_t assessor_id, const char *marks) {
@@ -52,8 +51,8 @@ static int item_marks_row(sqlite3_stmt *st, void *elem) {
   return STORE_OK;
 }
 
-static const struct store_rowtype item_marks_rows = {
-    "item marks", sizeof(struct store_item_marks), item_marks_row, item_marks_row_clear};
+static const struct store_rowtype item_marks_rows = {"item marks", sizeof(struct store_item_marks),
+                                                     item_marks_row, item_marks_row_clear};
 
 int store_item_marks_list(struct store_rd *rd, struct store_item_marks **out, size_t *out_n,
                           int64_t attempt_id, int64_t assessor_id) {

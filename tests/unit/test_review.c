@@ -266,9 +266,9 @@ static void test_item_marks_notes_and_levels(void **state) {
   assert_non_null(big);
   memset(big, 'a', REVIEW_MAX_COMMENT + 1);
   big[REVIEW_MAX_COMMENT + 1] = '\0';
-  json_t *v = json_pack("{s:{s:i, s:i}, s:{s:s, s:s}, s:s#}", "criteria", "R1", 1, "R2", 2, "notes",
-                        "R1", "Contoh kurang.", "R2", "", "comment", big,
-                        (size_t)REVIEW_MAX_COMMENT);
+  json_t *v =
+      json_pack("{s:{s:i, s:i}, s:{s:s, s:s}, s:s#}", "criteria", "R1", 1, "R2", 2, "notes", "R1",
+                "Contoh kurang.", "R2", "", "comment", big, (size_t)REVIEW_MAX_COMMENT);
   assert_int_equal(REVIEW_OK, review_item_marks(&out, &pts, fi->item, v, why, sizeof why));
   assert_true(3.0 == pts);
   assert_string_equal("Contoh kurang.",
@@ -295,10 +295,11 @@ static void test_item_marks_notes_and_levels(void **state) {
   struct review_outcome o;
   assert_int_equal(
       REVIEW_OK,
-      decide(f,
-             "{\"items\":{\"ESS-1\":{\"criteria\":{\"R1\":4,\"R2\":2},\"notes\":{\"R2\":\"Baik.\"}}},"
-             "\"overall\":\"K\"}",
-             &o, why, sizeof why));
+      decide(
+          f,
+          "{\"items\":{\"ESS-1\":{\"criteria\":{\"R1\":4,\"R2\":2},\"notes\":{\"R2\":\"Baik.\"}}},"
+          "\"overall\":\"K\"}",
+          &o, why, sizeof why));
   assert_non_null(strstr(o.items, "\"levels\":{\"R1\":\"Runtut dan lengkap\"}"));
   assert_non_null(strstr(o.items, "\"notes\":{\"R2\":\"Baik.\"}"));
   review_outcome_free(&o);
