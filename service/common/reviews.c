@@ -655,6 +655,38 @@ static void decide_ctx_free(struct decide_ctx *c) {
   c->result_json = NULL;
 }
 
+/* The attempt an assessor would decide or mark, with its appeal (*appeal, cleared when none),
+ * and which decision it would be: REVIEWS_OK (free l with loaded_free and the appeal with
+ * store_appeal_clear), or what load_finished, the own-attempt rule or
+ * reviews_assessor_may_decide refuses (nothing left to free). */
+static enum reviews_rc load_for_assessor(struct loaded *l, struct store_appeal *appeal,
+                                         enum reviews_kind *kind, struct svc *svc,
+                                         int64_t attempt_id, int64_t actor,
+                                         struct reviews_err *err) {
+  bool has_appeal = false;
+  memset(appeal, 0, sizeof *appeal);
+  enum reviews_rc res = load_finished(l, svc, attempt_id, err);
+  if (REVIEWS_OK != res) {
+    return res;
+  }
+  int rc = STORE_OK;
+  if (l->att.user_id == actor) {
+    res = REVIEWS_OWN_ATTEMPT;
+  } else {
+    rc = load_beside(svc, attempt_id, NULL, NULL, appeal, &has_appeal);
+  }
+  if (rc < 0) {
+    res = store_failed(err, rc);
+  } else if (REVIEWS_OK == res) {
+    res = reviews_assessor_may_decide(kind, &l->att, has_appeal ? appeal : NULL, actor);
+  }
+  if (REVIEWS_OK != res) {
+    store_appeal_clear(appeal);
+    loaded_free(l);
+  }
+  return res;
+}
+
 enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, int64_t attempt_id,
                                int64_t actor, const struct reviews_marks *in,
                                struct reviews_err *err) {
@@ -662,30 +694,14 @@ enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, in
   struct store_appeal appeal;
   struct review_request rq;
   struct decide_ctx c;
-  bool has_appeal = false;
   enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
   enum reviews_rc res = REVIEWS_INTERNAL;
-  int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
   memset(&c, 0, sizeof c);
-  memset(&appeal, 0, sizeof appeal);
   err_reset(err);
-  res = load_finished(&l, svc, attempt_id, err);
+  res = load_for_assessor(&l, &appeal, &kind, svc, attempt_id, actor, err);
   if (REVIEWS_OK != res) {
     return res;
-  }
-  if (l.att.user_id == actor) {
-    res = REVIEWS_OWN_ATTEMPT;
-    goto cleanup;
-  }
-  rc = load_beside(svc, attempt_id, NULL, NULL, &appeal, &has_appeal);
-  if (rc < 0) {
-    res = store_failed(err, rc);
-    goto cleanup;
-  }
-  res = reviews_assessor_may_decide(&kind, &l.att, has_appeal ? &appeal : NULL, actor);
-  if (REVIEWS_OK != res) {
-    goto cleanup;
   }
   if (REVIEWS_APPEAL == kind) {
     snprintf(c.d.kind, sizeof c.d.kind, "%s", STORE_DECISION_APPEAL);
@@ -1117,28 +1133,13 @@ enum reviews_rc reviews_save_item_marks(struct reviews_item_marks *out, struct s
   struct item_marks_ctx c = {.attempt_id = attempt_id, .actor = actor, .item_id = item_id};
   const struct form_item *fi = NULL;
   enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
-  bool has_appeal = false;
   char *text = NULL;
   int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
-  memset(&appeal, 0, sizeof appeal);
   err_reset(err);
-  enum reviews_rc res = load_finished(&l, svc, attempt_id, err);
+  enum reviews_rc res = load_for_assessor(&l, &appeal, &kind, svc, attempt_id, actor, err);
   if (REVIEWS_OK != res) {
     return res;
-  }
-  if (l.att.user_id == actor) {
-    res = REVIEWS_OWN_ATTEMPT;
-    goto cleanup;
-  }
-  rc = load_beside(svc, attempt_id, NULL, NULL, &appeal, &has_appeal);
-  if (rc < 0) {
-    res = store_failed(err, rc);
-    goto cleanup;
-  }
-  res = reviews_assessor_may_decide(&kind, &l.att, has_appeal ? &appeal : NULL, actor);
-  if (REVIEWS_OK != res) {
-    goto cleanup;
   }
   fi = exam_form_find_item(l.form, item_id);
   if (NULL == fi) {

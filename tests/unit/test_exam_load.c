@@ -50,12 +50,18 @@ static const char *src_dir(void) {
   return d ? d : ".";
 }
 
-static struct exam_subsectors *load_subsectors(void) {
+/* A file of the source tree (rel from its top), read whole; fails the test when missing. */
+static char *read_source(const char *rel, size_t *len) {
   char path[1024];
-  snprintf(path, sizeof(path), "%s/exams/subsectors.yaml", src_dir());
-  size_t len = 0;
-  char *buf = read_all(path, &len);
+  snprintf(path, sizeof(path), "%s/%s", src_dir(), rel);
+  char *buf = read_all(path, len);
   assert_non_null(buf);
+  return buf;
+}
+
+static struct exam_subsectors *load_subsectors(void) {
+  size_t len = 0;
+  char *buf = read_source("exams/subsectors.yaml", &len);
   struct exam_errors errs = {0};
   struct exam_subsectors *subs = NULL;
   int rc = exam_subsectors_parse(&subs, &errs, buf, len, "exams/subsectors.yaml");
@@ -325,11 +331,8 @@ static void test_subsector_checked_against_catalogue(void **state) {
 /* Level descriptors and blind marking, as the corpus file that exercises them holds them. */
 static void test_levels_and_blind_marking(void **state) {
   (void)state;
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/exam_load/levels-blind.exam.yaml", src_dir());
   size_t len = 0;
-  char *buf = read_all(path, &len);
-  assert_non_null(buf);
+  char *buf = read_source("tests/fuzz/corpus/exam_load/levels-blind.exam.yaml", &len);
   struct exam_errors errs = {0};
   struct exam *exam = NULL;
   int rc = exam_parse(&exam, &errs, buf, len, "levels-blind", NULL);
