@@ -5,11 +5,8 @@
 // candidates, and blind marking. Every state is checked with axe and photographed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-
-import { startDaemon, stopClean, candidateClient, PASSWORD } from '../integration/lib/daemon.mjs';
-import { assessorClient } from '../integration/lib/reliability.mjs';
-import { makeExamsDir, markingExam, finishedAttempt } from '../integration/lib/reviews.mjs';
+import { candidateClient, PASSWORD } from '../integration/lib/daemon.mjs';
+import { reviewDaemon, markingExam, finishedAttempt } from '../integration/lib/reviews.mjs';
 import { launch, newPage, checkPage, assertAccessible, assertNoDialogs } from './lib/browser.mjs';
 
 const LEVELS = 'DKV-UJI-LEVELS';
@@ -18,19 +15,18 @@ const BLIND = 'DKV-UJI-BLIND';
 const ESSAY = Array.from({ length: 40 }, (_, i) => `Paragraf ${i + 1}: hierarki visual menuntun mata `
   + 'dari judul ke subjudul lalu ke isi, dengan ukuran, warna dan jarak yang berbeda.').join('\n\n');
 
+let ctx;
 let d;
-let examsDir;
 let browser;
 let asesor;
 const ids = {};
 
 before(async () => {
-  examsDir = makeExamsDir({
+  ctx = await reviewDaemon({
     'dkv-uji-levels.exam.yaml': markingExam(LEVELS),
     'dkv-uji-blind.exam.yaml': markingExam(BLIND, { blind: true }),
   });
-  d = await startDaemon({ examsDir });
-  asesor = await assessorClient(d, 'Asesor Satu');
+  ({ d, asesor1: asesor } = ctx);
   ids.rani = await finishedAttempt(await candidateClient(d, 'Rani Puspita'), { exam: LEVELS, essay: ESSAY });
   ids.bima = await finishedAttempt(await candidateClient(d, 'Bima Sakti'), { exam: LEVELS, essay: 'Judul, subjudul, isi.' });
   ids.blind = await finishedAttempt(await candidateClient(d, 'Nama Rahasia'), { exam: BLIND });
@@ -39,12 +35,14 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
-  if (d) {
-    await stopClean(d);
-    d.cleanup();
-  }
-  if (examsDir) rmSync(examsDir, { recursive: true, force: true });
+  if (ctx) await ctx.stop();
 });
+
+// Ends a page's test: no dialog or script error happened, then the context closes.
+async function done(p) {
+  assertNoDialogs(p);
+  await p.context.close();
+}
 
 async function assessorPage(width = 1280) {
   const p = await newPage(browser, { width });
@@ -83,8 +81,7 @@ test('the queue shows names, hides a blind exam\'s candidate, and filters', asyn
   await Promise.all([page.waitForURL(/subsector=FSN/), page.click('form.filters button[type=submit]')]);
   assert.equal((await rows(page)).length, 0, 'no DKV attempt under FSN');
   await assertAccessible(page, 'marking-queue-filtered');
-  assertNoDialogs(p);
-  await p.context.close();
+  await done(p);
 });
 
 test('marking by question goes through both candidates\' answers in turn', async () => {
@@ -112,8 +109,7 @@ test('marking by question goes through both candidates\' answers in turn', async
   // The saved marks: both attempts are now claimed by the assessor.
   const mine = await asesor.get(`/api/reviews/queue?exam=${LEVELS}&state=mine`);
   assert.deepEqual(mine.json.items.map((e) => e.attempt_id).sort(), [ids.rani, ids.bima].sort());
-  assertNoDialogs(p);
-  await p.context.close();
+  await done(p);
 });
 
 test('the sheet at 1280 px: sticky rubric beside a long essay, levels, notes, total, 5,000 characters, names', async () => {
@@ -172,8 +168,7 @@ test('the sheet at 1280 px: sticky rubric beside a long essay, levels, notes, to
   assert.equal((await page.inputValue('#c-ESS-1')).length, 5000, 'the 5,000-character comment was accepted');
   assert.equal(await page.isChecked('input[name="#items/ESS-1/criteria/R1"][value="4"]'), true);
   await checkPage(page, 'marking-decided');
-  assertNoDialogs(p);
-  await p.context.close();
+  await done(p);
 });
 
 test('the sheet at 360 px: one column, the rubric after the answer', async () => {
@@ -188,8 +183,7 @@ test('the sheet at 360 px: one column, the rubric after the answer', async () =>
   await page.check('input[name="#items/ESS-1/criteria/R1"][value="0"]');
   assert.equal(await page.textContent('output.item-total'), '2');
   await assertAccessible(page, 'marking-sheet-360');
-  assertNoDialogs(p);
-  await p.context.close();
+  await done(p);
 });
 
 test('blind marking: the sheet does not name the candidate until the decision', async () => {
@@ -206,6 +200,5 @@ test('blind marking: the sheet does not name the candidate until the decision', 
   await page.selectOption('#overall', 'K');
   await Promise.all([page.waitForURL(/done=1/), page.click('form[data-api$="/decision"] button[type=submit]')]);
   assert.match(await page.textContent('main dl.facts'), /Nama Rahasia/, 'named once decided');
-  assertNoDialogs(p);
-  await p.context.close();
+  await done(p);
 });

@@ -4,37 +4,27 @@
 // candidate receives in the feedback (never the points).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-
-import { startDaemon, stopClean, adminClient, candidateClient } from './lib/daemon.mjs';
-import { assessorClient } from './lib/reliability.mjs';
-import { makeExamsDir, markingExam, finishedAttempt } from './lib/reviews.mjs';
+import { candidateClient } from './lib/daemon.mjs';
+import { reviewDaemon, markingExam, finishedAttempt } from './lib/reviews.mjs';
 
 const LEVELS = 'DKV-UJI-LEVELS';
 const BLIND = 'DKV-UJI-BLIND';
+let ctx;
 let d;
-let examsDir;
 let admin;
 let asesor1;
 let asesor2;
 
 before(async () => {
-  examsDir = makeExamsDir({
+  ctx = await reviewDaemon({
     'dkv-uji-levels.exam.yaml': markingExam(LEVELS),
     'dkv-uji-blind.exam.yaml': markingExam(BLIND, { blind: true }),
   });
-  d = await startDaemon({ examsDir });
-  admin = await adminClient(d);
-  asesor1 = await assessorClient(d, 'Asesor Satu');
-  asesor2 = await assessorClient(d, 'Asesor Dua');
+  ({ d, admin, asesor1, asesor2 } = ctx);
 });
 
 after(async () => {
-  if (d) {
-    await stopClean(d);
-    d.cleanup();
-  }
-  if (examsDir) rmSync(examsDir, { recursive: true, force: true });
+  if (ctx) await ctx.stop();
 });
 
 test('marks for one item: checked like a decision, claim taken, notes and levels kept', async () => {

@@ -2,10 +2,11 @@
 // unit and one unit scored by rubric, an exams directory holding it, and a helper that
 // takes a candidate through an attempt to "awaiting review".
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-import { tmpDir, EXAMS_DIR } from './daemon.mjs';
+import { tmpDir, EXAMS_DIR, startDaemon, stopClean, adminClient } from './daemon.mjs';
+import { assessorClient } from './reliability.mjs';
 
 export const REVIEW_EXAM_ID = 'DKV-UJI-REVIEW';
 
@@ -107,6 +108,25 @@ export function makeExamsDir(extra = {}) {
   writeFileSync(path.join(dir, 'dkv-uji-review.exam.yaml'), REVIEW_EXAM);
   for (const [name, text] of Object.entries(extra)) writeFileSync(path.join(dir, name), text);
   return dir;
+}
+
+// A daemon over makeExamsDir(extra) with an administrator and two assessors ("Asesor Satu",
+// "Asesor Dua"): { d, admin, asesor1, asesor2, stop() }; stop() ends the daemon and removes
+// its data and exams directories.
+export async function reviewDaemon(extra = {}) {
+  const examsDir = makeExamsDir(extra);
+  const d = await startDaemon({ examsDir });
+  return {
+    d,
+    admin: await adminClient(d),
+    asesor1: await assessorClient(d, 'Asesor Satu'),
+    asesor2: await assessorClient(d, 'Asesor Dua'),
+    async stop() {
+      await stopClean(d);
+      d.cleanup();
+      rmSync(examsDir, { recursive: true, force: true });
+    },
+  };
 }
 
 // Starts an attempt of exam (default the review exam), answers (objective items right or
