@@ -495,16 +495,18 @@ static const struct score_item_result *item_result(const struct score_unit_resul
   return NULL;
 }
 
-static void render_claim(struct html *h, const struct req *r, const struct reviews_sheet *s) {
-  char until[40];
+static void render_claim(struct html *h, const struct req *r, const struct reviews_sheet *s,
+                         struct store_rd *rd) {
+  char until[40], holder[160];
   const struct store_claim *claim = s->has_claim ? &s->claim : NULL;
   bool live = reviews_claim_is_live(claim, r->now_ms);
   bool mine = reviews_claim_is_mine(claim, r->user->id, r->now_ms);
   if (live) {
     layout_format_time(until, sizeof(until), s->claim.expires_ms);
+    user_name(rd, s->claim.assessor_id, holder, sizeof(holder));
     HTML_LIT(h, "<p class=\"notice\">");
     html_text_sub(h, L(r, mine ? "review.claimed_by_you" : "review.claimed_by_other"), "time",
-                  until, NULL);
+                  until, "name", holder, NULL);
     HTML_LIT(h, "</p>");
   }
   enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
@@ -670,7 +672,7 @@ static void render_sheet(struct html *h, const struct req *r, const struct revie
   bool en = 0 == strcmp(r->lang, "en");
   render_sheet_head(h, r, s, dec, rd,
                     reviews_candidate_hidden(s->exam, NULL != dec, ROLE_ADMIN == r->user->role));
-  render_claim(h, r, s);
+  render_claim(h, r, s, rd);
   enum reviews_editor editor = reviews_sheet_editor(s, r->user->id, ROLE_ASSESSOR == r->user->role,
                                                     ROLE_ADMIN == r->user->role, r->now_ms);
   bool admin_can = REVIEWS_EDIT_ADMIN == editor;

@@ -44,10 +44,10 @@ async function done(p) {
   await p.context.close();
 }
 
-async function assessorPage(width = 1280) {
+async function assessorPage(width = 1280, who = asesor) {
   const p = await newPage(browser, { width });
   await p.page.goto(`${d.url}/login`);
-  await p.page.fill('#email', asesor.email);
+  await p.page.fill('#email', who.email);
   await p.page.fill('#password', PASSWORD);
   await Promise.all([p.page.waitForNavigation(), p.page.click('form[action="/login"] button[type=submit]')]);
   return p;
@@ -183,6 +183,20 @@ test('the sheet at 360 px: one column, the rubric after the answer', async () =>
   await page.check('input[name="#items/ESS-1/criteria/R1"][value="0"]');
   assert.equal(await page.textContent('output.item-total'), '2');
   await assertAccessible(page, 'marking-sheet-360');
+  await done(p);
+});
+
+test('another assessor sees who holds an attempt, by name, and cannot take it', async () => {
+  const p = await assessorPage(1280, ctx.asesor2);
+  const { page } = p;
+  await page.goto(`${d.url}/review/${ids.bima}`);
+  const main = await page.textContent('main');
+  assert.match(main, /sedang ditangani Asesor Satu sampai/);
+  assert.equal(await page.locator('form[action$="/claim"]').count(), 0);
+  assert.equal(await page.locator('.mark-rubric input:not([disabled])').count(), 0, 'nothing to mark');
+  await page.goto(`${d.url}/review`);
+  assert.match((await rows(page)).join('\n'), /Asesor Satu/, 'the queue names the holder');
+  await assertAccessible(page, 'marking-queue-other');
   await done(p);
 });
 
