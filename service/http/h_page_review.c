@@ -782,6 +782,7 @@ int h_page_review(struct req *r) {
   char title[64];
   snprintf(title, sizeof(title), "%s #%" PRId64, L(r, "review.open_sheet"), id);
   layout_begin_script(h, r, title, "static/staff.js");
+  layout_stylesheet(h, "static/mark.css");
   layout_script(h, "static/mark.js");
   render_sheet(h, r, &s, saved, rd);
   layout_end(h, r);
@@ -909,6 +910,7 @@ int h_page_marking(struct req *r) {
     json_decref(saved);
     return reply_error(r, ERR_INTERNAL, NULL);
   }
+  layout_stylesheet(h, "static/mark.css");
   layout_script(h, "static/mark.js");
   HTML_LIT(h, "<p>");
   html_text_sub(h, L(r, "review.by_item_link"), "item", it->id, "exam", exam_title(r, ex->id, NULL),

@@ -216,3 +216,27 @@ test('blind marking: the sheet does not name the candidate until the decision', 
   assert.match(await page.textContent('main dl.facts'), /Nama Rahasia/, 'named once decided');
   await done(p);
 });
+
+test('without JavaScript the sheet still decides, with levels and notes', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${d.url}/login`);
+  await page.fill('#email', asesor.email);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+  await page.goto(`${d.url}/review/${ids.bima}`);
+  assert.equal(await page.textContent('output.item-total'), '6', 'the server renders the saved total');
+  await page.check('input[name="#items/ESS-1/criteria/R1"][value="2"]');
+  await page.fill('input[name="#items/ESS-1/criteria/R2"]', '1');
+  await page.fill('textarea[name="items/ESS-1/notes/R2"]', 'Tanpa skrip.');
+  await page.selectOption('#overall', 'K');
+  const [resp] = await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/review/${ids.bima}/decision`)),
+    page.click('form[data-api$="/decision"] button[type=submit]')]);
+  assert.equal(resp.status(), 200, await resp.text());
+  const sheet = await asesor.get(`/api/reviews/${ids.bima}`);
+  const marks = sheet.json.decisions.at(-1).items['ESS-1'];
+  assert.deepEqual(marks.criteria, { R1: 2, R2: 1 });
+  assert.equal(marks.levels.R1, 'Urutan baca disebut tanpa alasan');
+  assert.deepEqual(marks.notes, { R1: 'Runtut.', R2: 'Tanpa skrip.' }, 'the note saved by question is posted with it');
+  await context.close();
+});
