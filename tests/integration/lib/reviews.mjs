@@ -84,10 +84,11 @@ units:
                 max_points: 2
 `;
 
-// The review exam under another id, its R1 with level descriptors (4, 2, 0 points), its
+// The review exam under another id (and a title naming it), its R1 with level descriptors (4, 2, 0 points), its
 // essay prompt replaced when given, and blind marking when asked: for the marking tests.
 export function markingExam(id, { blind = false, prompt } = {}) {
-  let text = REVIEW_EXAM.replace(`id: ${REVIEW_EXAM_ID}`, `id: ${id}`).replace(
+  let text = REVIEW_EXAM.replace(`id: ${REVIEW_EXAM_ID}`, `id: ${id}`)
+    .replace('title: Uji Tinjauan Asesor', `title: Uji Tinjauan Asesor ${id}`).replace(
     '                text: Menjelaskan urutan baca\n                max_points: 4\n',
     '                text: Menjelaskan urutan baca\n                max_points: 4\n'
       + '                levels:\n'
