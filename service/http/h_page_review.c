@@ -804,14 +804,17 @@ struct by_item {
 
 /* Walks the viewer's queue of exam_id for attempts with item_id on their form that the
  * viewer may mark (not held by someone else), keeping the sheet of the first one after
- * attempt after (0: from the start). REVIEWS_OK, or the queue's failure. */
+ * attempt after (0: from the start). When after is no longer in that list (decided or taken
+ * meanwhile), it starts again from the first. REVIEWS_OK, or the queue's failure. */
 static enum reviews_rc by_item_find(struct by_item *out, struct req *r, const char *exam_id,
                                     const char *item_id, int64_t after, struct reviews_err *err) {
   struct reviews_viewer viewer = {.id = r->user->id, .admin = false};
   struct reviews_queue_entry *q = NULL;
+  struct reviews_sheet first;
   size_t n = 0;
-  bool passed = 0 == after;
+  bool passed = 0 == after, found_after = false;
   memset(out, 0, sizeof(*out));
+  memset(&first, 0, sizeof(first));
   enum reviews_rc rc = reviews_queue(&q, &n, r->svc, &viewer, exam_id, NULL, r->now_ms, err);
   for (size_t i = 0; REVIEWS_OK == rc && i < n; i++) {
     struct reviews_sheet s;
@@ -831,12 +834,21 @@ static enum reviews_rc by_item_find(struct by_item *out, struct req *r, const ch
     if (passed && 0 == out->position) {
       out->position = out->total;
       out->sheet = s;
+    } else if (1 == out->total) {
+      first = s; /* kept in case after is gone */
     } else {
       reviews_sheet_free(&s);
     }
+    found_after = found_after || q[i].attempt_id == after;
     passed = passed || q[i].attempt_id == after;
   }
   reviews_queue_free(q, n);
+  if (0 == out->position && !found_after && out->total > 0 && NULL != first.form) {
+    out->position = 1;
+    out->sheet = first;
+  } else if (NULL != first.form) {
+    reviews_sheet_free(&first);
+  }
   return rc;
 }
 

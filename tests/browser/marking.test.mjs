@@ -106,6 +106,13 @@ test('marking by question goes through both candidates\' answers in turn', async
   assert.deepEqual(seen.sort(), ['Bima Sakti', 'Rani Puspita'], 'each candidate once');
   assert.match(await page.textContent('main'), /Tidak ada lagi jawaban soal ini/);
   await assertAccessible(page, 'marking-by-question-done');
+  // An attempt that is no longer in the list starts the round again; saved marks are shown.
+  await page.goto(`${d.url}/marking/${LEVELS}/ESS-1?after=999999`);
+  assert.match(await page.textContent('.progress'), /Jawaban 1 dari 2/);
+  assert.match(await page.textContent('main'), /Nilai Anda untuk jawaban ini sudah tersimpan/);
+  assert.equal(await page.inputValue('textarea[name="notes/R1"]'), 'Alasan belum ada.');
+  const missing = await page.goto(`${d.url}/marking/${LEVELS}/OBJ-1`);
+  assert.equal(missing.status(), 404, 'an objective item is not marked by question');
   // The saved marks: both attempts are now claimed by the assessor.
   const mine = await asesor.get(`/api/reviews/queue?exam=${LEVELS}&state=mine`);
   assert.deepEqual(mine.json.items.map((e) => e.attempt_id).sort(), [ids.rani, ids.bima].sort());
