@@ -247,3 +247,19 @@ test('without JavaScript the sheet still decides, with levels and notes', async 
   assert.deepEqual(marks.notes, { R1: 'Runtut.', R2: 'Tanpa skrip.' }, 'the note saved by question is posted with it');
   await context.close();
 });
+
+test('in English the marking screens speak English', async () => {
+  const p = await assessorPage();
+  const { page } = p;
+  await page.goto(`${d.url}/lang?to=en&back=/review/${ids.rani}`);
+  await page.waitForURL(new RegExp(`/review/${ids.rani}$`));
+  const main = await page.textContent('main');
+  for (const re of [/Points for this question:/, /Comment on this criterion/, /by Asesor Satu on/, /4 points —/, /\d+ \/ 5000 characters/]) {
+    assert.match(main, re);
+  }
+  assert.doesNotMatch(main, /Komentar untuk kriteria|Jumlah poin|karakter\b/);
+  await page.goto(`${d.url}/review`);
+  assert.match(await page.textContent('main'), /Filter the queue/);
+  await assertAccessible(page, 'marking-queue-en');
+  await done(p);
+});
