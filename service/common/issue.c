@@ -8,6 +8,7 @@
 #include "common/certlog.h"
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,8 +188,35 @@ int issue_claims_from_exam(struct cert_claims *cl, const struct exam *exam,
   }
   long years = exam->validity_years > 0 ? exam->validity_years : default_years;
   cl->issued = issued;
-  cl->expires = add_years(issued, years);
+  /* Expiry at 00:00 UTC, so the QR token's whole days say exactly what the credential's
+   * seconds say, and "valid until" (the day before) is one date everywhere (ujikom/cert.h). */
+  cl->expires = cert_day_ceil(add_years(issued, years));
   return 0;
+}
+
+/* The display text of the certificate whose tokens out holds, with the register seals of
+ * both tokens in front (ujikom/cert.h, "the register seal"). 0 or -1. */
+static int seal_display(struct store_cert *out, const struct cert_claims *cl,
+                        const struct token_key *key) {
+  unsigned char k[CERT_SEAL_LEN], qr[CERT_SEAL_LEN], jws[CERT_SEAL_LEN];
+  const struct cert_record r = {.serial = cl->serial,
+                                .holder = cl->holder,
+                                .subsector = cl->subsector,
+                                .scheme_id = cl->scheme_id,
+                                .kid = cl->kid,
+                                .issued = cl->issued,
+                                .expires = cl->expires};
+  char *display = cert_display_encode(cl);
+  int rc = -1;
+  if (NULL != display && 0 == cert_seal_key(k, key) &&
+      0 == cert_seal(qr, k, CERT_SEAL_QR, &r, out->qr_token, display) &&
+      0 == cert_seal(jws, k, CERT_SEAL_JWS, &r, out->jws, display) &&
+      NULL != (out->display = cert_display_sealed(display, qr, jws))) {
+    rc = 0;
+  }
+  OPENSSL_cleanse(k, sizeof k);
+  free(display);
+  return rc;
 }
 
 int issue_cert_sign(struct store_cert *out, struct cert_claims *cl, const struct token_key *key) {
@@ -197,7 +225,7 @@ int issue_cert_sign(struct store_cert *out, struct cert_claims *cl, const struct
     return -1;
   }
   if (0 != cert_jws_sign(&out->jws, cl, key) || 0 != cert_qr_token_sign(&out->qr_token, cl, key) ||
-      NULL == (out->units = units_json(cl)) || NULL == (out->display = cert_display_encode(cl))) {
+      NULL == (out->units = units_json(cl)) || 0 != seal_display(out, cl, key)) {
     return -2;
   }
   memcpy(out->serial, cl->serial, sizeof out->serial);
