@@ -63,9 +63,11 @@ static enum verify_reason fault_reason(enum cert_fault f) {
 void verify_judge(enum cert_verdict *out_verdict, enum verify_reason *out_reason,
                   const struct verify_facts *f) {
   const struct cert_verification *v = f->v;
+  enum cert_verdict signed_verdict = v->verdict; /* *out_verdict may be v->verdict itself */
+  enum cert_fault fault = v->fault;
   *out_verdict = CERT_NOT_GENUINE;
   if (!v->claims_valid) {
-    *out_reason = fault_reason(v->fault);
+    *out_reason = fault_reason(fault);
     return;
   }
   bool issued = f->in_register && f->claims_equal && f->logged;
@@ -86,8 +88,8 @@ void verify_judge(enum cert_verdict *out_verdict, enum verify_reason *out_reason
     *out_reason = VERIFY_NOT_IN_LOG;
     return;
   }
-  if (CERT_NOT_GENUINE == v->verdict) {
-    *out_reason = fault_reason(v->fault); /* not yet valid */
+  if (CERT_NOT_GENUINE == signed_verdict) {
+    *out_reason = fault_reason(fault); /* not yet valid */
     return;
   }
   *out_reason = VERIFY_REASON_NONE;
@@ -96,7 +98,7 @@ void verify_judge(enum cert_verdict *out_verdict, enum verify_reason *out_reason
   } else if (NULL != f->status && 0 == strcmp(f->status, STORE_CERT_SUSPENDED)) {
     *out_verdict = CERT_SUSPENDED;
   } else {
-    *out_verdict = v->verdict; /* genuine or expired */
+    *out_verdict = signed_verdict; /* genuine or expired */
   }
 }
 
@@ -175,13 +177,43 @@ static bool claims_equal(const struct cert_claims *t, const struct store_cert *c
   return same;
 }
 
-/* Adds the display claims (units, titles) a QR token does not carry, from a sealed row whose
- * record the token's claims equal. */
-static void enrich(struct cert_claims *cl, const struct keystore *ks, const struct store_cert *c) {
-  if (0 == cl->nunits && sealed(ks, c, CERT_SEAL_QR, c->qr_token) &&
-      0 != cert_display_decode(cl, c->display)) {
-    cl->nunits = 0;
+/* Adds the display claims (units, titles) a QR token does not carry, for a token whose
+ * claims equal the register's record: from the sealed display text, or, for a row without
+ * one (issued before seals), from the stored credential verified in full. */
+static void enrich(struct cert_claims *cl, struct svc *svc, const struct keystore *ks,
+                   const struct store_cert *c, int64_t now) {
+  if (0 != cl->nunits) {
+    return;
   }
+  if (sealed(ks, c, CERT_SEAL_QR, c->qr_token)) {
+    if (0 != cert_display_decode(cl, c->display)) {
+      cl->nunits = 0;
+    }
+    return;
+  }
+  struct store_rd *rd = NULL;
+  struct store_cert full;
+  struct cert_verification *v = malloc(sizeof *v);
+  size_t nkeys = 0;
+  const struct token_pubkey *keys = NULL == ks ? NULL : keystore_public(ks, &nkeys);
+  memset(&full, 0, sizeof full);
+  if (NULL == v || STORE_OK != store_rd_begin(svc->store, &rd)) {
+    free(v);
+    return;
+  }
+  if (STORE_OK == store_cert_by_serial(rd, &full, c->serial) && NULL != full.jws) {
+    cert_jws_verify(v, full.jws, strlen(full.jws), keys, nkeys, now);
+    if (v->claims_valid && claims_equal(&v->claims, &full, false)) {
+      memcpy(cl->subsector_name, v->claims.subsector_name, sizeof cl->subsector_name);
+      memcpy(cl->scheme_title, v->claims.scheme_title, sizeof cl->scheme_title);
+      memcpy(cl->issuer_name, v->claims.issuer_name, sizeof cl->issuer_name);
+      cl->nunits = v->claims.nunits;
+      memcpy(cl->units, v->claims.units, cl->nunits * sizeof cl->units[0]);
+    }
+  }
+  store_rd_end(rd);
+  store_cert_clear(&full);
+  free(v);
 }
 
 /* --- alarms --- */
@@ -423,7 +455,7 @@ int verify_certificate(struct verify_result *out, struct svc *svc, enum verify_f
     copy(out->status_reason, sizeof out->status_reason, f.row.revoked_reason);
   }
   if (same) {
-    enrich(&out->v.claims, ks, &f.row);
+    enrich(&out->v.claims, svc, ks, &f.row, now);
   }
   if (verify_reason_alarms(out->reason)) {
     out->alarmed = raise_alarm(svc, out, request_id);

@@ -250,7 +250,8 @@ static void explain_status(struct html *h, enum vt key, const struct verify_resu
 
 /* The banner: the verdict as the page's first heading, its icon, and why. */
 static void verdict_banner(struct html *h, const struct verify_result *o) {
-  bool invalid = VERIFY_MALFORMED == o->reason;
+  /* Only a typed number can be mistyped; a malformed QR token or credential is not genuine. */
+  bool invalid = VERIFY_MALFORMED == o->reason && VERIFY_FORM_SERIAL == o->form;
   const char *kind = invalid ? "invalid" : cert_verdict_name(o->v.verdict);
   enum vt verdict = invalid ? VT_VERDICT_INVALID : (enum vt)(VT_VERDICT_GENUINE + (int)o->v.verdict);
   html_fmt(h, "<section class=\"verdict verdict-%s\" role=\"status\" aria-labelledby=\"verdict\">",

@@ -366,10 +366,10 @@ test('a token the service issued is answered from its row exactly as a full veri
   assert.ok(fromRow.certificate.units.length > 0, 'the units are shown');
   assert.ok(fromRow.certificate.subsector_name && fromRow.certificate.scheme_title);
   // The document of docs/api.md, keys in that order.
-  assert.deepEqual(Object.keys(fromRow), ['verdict', 'form', 'verdict_text', 'certificate']);
+  assert.deepEqual(Object.keys(fromRow), ['verdict', 'form', 'verdict_text', 'certificate', 'log']);
   assert.deepEqual(Object.keys(fromRow.certificate), ['serial', 'holder', 'subsector',
-    'subsector_name', 'scheme_id', 'scheme_title', 'units', 'issued', 'expires', 'issued_at',
-    'expires_at', 'kid', 'issuer']);
+    'subsector_name', 'scheme_id', 'scheme_title', 'units', 'issued', 'expires', 'valid_until',
+    'issued_at', 'expires_at', 'kid', 'issuer']);
   assert.deepEqual(Object.keys(fromRow.certificate.units[0]), ['code', 'title']);
   // The same signed COSE_Sign1 with a longer (non-canonical) array head, which the signature
   // does not cover, is another text, so it is verified in full, signature and stored
@@ -489,8 +489,11 @@ test('the verification form works without JavaScript', async () => {
   assert.equal(page.status, 200);
   const html = await page.text();
   assert.match(html, /<form method="get" action="\/verify"/);
+  // A mistyped number (wrong check character) is a typing error, not a forgery.
   const typo = await (await fetch(`${d.url}/verify?serial=${encodeURIComponent('UJK-0000-0000-0000-0000-1')}`)).text();
-  assert.match(typo, /TIDAK ASLI/);
+  assert.match(typo, /Nomor tidak valid — periksa ketikan/);
+  assert.match(typo, /Not a valid number — check what you typed/);
+  assert.doesNotMatch(typo, /TIDAK ASLI/);
   const revoked = await (await fetch(`${d.url}/verify?serial=${cert.serial}`)).text();
   assert.match(revoked, /DICABUT/);
 });

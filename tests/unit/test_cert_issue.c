@@ -326,13 +326,31 @@ static void test_display_text(void **state) {
   assert_non_null(cl);
   assert_int_equal(ISSUE_CREATED,
                    issue_certificate(&c, &f->svc, new_attempt(f, VERDICT_K), 0, err, sizeof err));
-  /* Stored at issuance: the credential's own display claims. */
+  /* Stored at issuance: the credential's own display claims, behind the register seals of
+   * both tokens, made with the signing key's seal key. */
   assert_int_equal(0, issue_claims_of(cl, &f->svc, &c));
   char *expect = cert_display_encode(cl);
   assert_non_null(expect);
   char *got = display_of(f, c.serial);
   assert_non_null(got);
-  assert_string_equal(expect, got);
+  const char *inside = NULL;
+  unsigned char seals[2][CERT_SEAL_LEN];
+  assert_int_equal(0, cert_display_unseal(&inside, seals[0], seals[1], got));
+  assert_string_equal(expect, inside);
+  const struct cert_record rec = {.serial = c.serial,
+                                  .holder = c.holder,
+                                  .subsector = c.subsector,
+                                  .scheme_id = c.exam_id,
+                                  .kid = c.kid,
+                                  .issued = c.issued_s,
+                                  .expires = c.expires_s};
+  const unsigned char *sk = keystore_seal_key(f->svc.keys, c.kid);
+  assert_non_null(sk);
+  assert_true(cert_seal_check(sk, CERT_SEAL_QR, &rec, c.qr_token, inside, seals[CERT_SEAL_QR]));
+  assert_true(cert_seal_check(sk, CERT_SEAL_JWS, &rec, c.jws, inside, seals[CERT_SEAL_JWS]));
+  assert_false(cert_seal_check(sk, CERT_SEAL_JWS, &rec, c.qr_token, inside, seals[CERT_SEAL_QR]));
+  /* The expiry is at a day boundary, so both tokens say the same window. */
+  assert_int_equal(0, c.expires_s % 86400);
   free(got);
   free(expect);
   /* A certificate stored without it, as before migration 0006. */
