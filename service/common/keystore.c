@@ -261,8 +261,8 @@ static int read_active(char kid[TOKEN_KID_LEN + 1], const char *dir, char *err, 
 
 /* Reads <dir>/<kid>.retired into *out (not retired when the file is absent). 0, or -1 with a
  * message in err (err is left empty on success). */
-static int read_retired(struct keystore_key_state *out, const char *dir, const char *kid,
-                        char *err, size_t errlen) {
+static int read_retired(struct keystore_key_state *out, const char *dir, const char *kid, char *err,
+                        size_t errlen) {
   char path[1024], buf[256];
   memset(out, 0, sizeof *out);
   out->compromised_since_ms = -1;
@@ -452,7 +452,8 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
     if (0 != load_key_file(&k, dir, names[i], err, errlen)) {
       goto cleanup;
     }
-    if (0 != cert_seal_key(x.seal, &k) || 0 != read_retired(&x.state, dir, k.pub.kid, err, errlen)) {
+    if (0 != cert_seal_key(x.seal, &k) ||
+        0 != read_retired(&x.state, dir, k.pub.kid, err, errlen)) {
       if ('\0' == err[0]) {
         snprintf(err, errlen, "cannot derive the seal key of %s", k.pub.kid);
       }
@@ -528,8 +529,7 @@ static size_t index_of(const struct keystore *ks, const char *kid) {
   return NULL == k ? ks->npubs : (size_t)(k - ks->pubs);
 }
 
-int keystore_key_state(const struct keystore *ks, const char *kid,
-                       struct keystore_key_state *out) {
+int keystore_key_state(const struct keystore *ks, const char *kid, struct keystore_key_state *out) {
   size_t i = index_of(ks, kid);
   if (i >= ks->npubs) {
     return -1;

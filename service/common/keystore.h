@@ -49,8 +49,7 @@ struct keystore_key_state {
   int64_t compromised_since_ms; /* -1 when not compromised */
 };
 /* The state of key kid: 0 and *out, or -1 when kid is not in the key set. */
-int keystore_key_state(const struct keystore *ks, const char *kid,
-                       struct keystore_key_state *out);
+int keystore_key_state(const struct keystore *ks, const char *kid, struct keystore_key_state *out);
 /* The register seal key (ujikom/cert.h) of key kid, valid as long as ks; NULL when kid is not
  * in the key set. */
 const unsigned char *keystore_seal_key(const struct keystore *ks, const char *kid);

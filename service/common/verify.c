@@ -15,10 +15,10 @@
 #include "common/log.h"
 #include "store/store.h"
 
-#define HOUR_MS (3600 * 1000)
+#define HOUR_MS ((int64_t)3600 * 1000)
 
 static const char *const reason_codes[VERIFY_REASON__MAX] = {
-#define VERIFY_REASON_CODE(name, code) [name] = code,
+#define VERIFY_REASON_CODE(name, code) [name] = (code),
     VERIFY_REASONS(VERIFY_REASON_CODE)
 #undef VERIFY_REASON_CODE
 };
@@ -248,8 +248,8 @@ static int alarm_tx(struct store_tx *tx, void *arg) {
   snprintf(subject, sizeof subject, "certificate:%s", a->serial);
   snprintf(after, sizeof after, "{\"reason\":\"%s\",\"form\":\"%s\",\"kid\":\"%s\"}", a->reason,
            a->form, a->kid);
-  rc = store_audit_append(tx, NULL, STORE_AUDIT_SYSTEM, "certificate.forgery", subject, NULL,
-                          after);
+  rc =
+      store_audit_append(tx, NULL, STORE_AUDIT_SYSTEM, "certificate.forgery", subject, NULL, after);
   a->written = STORE_OK == rc;
   return rc;
 }
@@ -332,7 +332,8 @@ static int check_qr(struct verify_result *o, struct found *f, struct store_rd *r
     refuse(&o->v, "not a QR token or QR URL");
     return STORE_OK;
   }
-  if (0 == cert_qr_token_serial(serial, tok, tlen) && 0 == cert_serial_parse(serial, NULL, serial)) {
+  if (0 == cert_qr_token_serial(serial, tok, tlen) &&
+      0 == cert_serial_parse(serial, NULL, serial)) {
     int rc = look_up(f, rd, serial, false);
     if (STORE_OK != rc) {
       return rc;
@@ -442,8 +443,8 @@ int verify_certificate(struct verify_result *out, struct svc *svc, enum verify_f
                                      .claims_equal = same,
                                      .logged = f.logged,
                                      .logged_ms = f.logged_ms,
-                                     .compromised_since_ms = st.retired ? st.compromised_since_ms
-                                                                        : -1,
+                                     .compromised_since_ms =
+                                         st.retired ? st.compromised_since_ms : -1,
                                      .status = f.in_register ? f.row.status : NULL};
   verify_judge(&out->v.verdict, &out->reason, &facts);
   out->in_register = f.in_register;

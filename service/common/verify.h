@@ -34,14 +34,14 @@ enum verify_form {
  * suspended certificates. */
 #define VERIFY_REASONS(X)                                                                          \
   X(VERIFY_REASON_NONE, "")                                                                        \
-  X(VERIFY_MALFORMED, "malformed")             /* not a number / token: check what was typed */   \
-  X(VERIFY_UNKNOWN_KEY, "unknown_key")         /* signed with a key the issuer never had */       \
+  X(VERIFY_MALFORMED, "malformed")             /* not a number / token: check what was typed */    \
+  X(VERIFY_UNKNOWN_KEY, "unknown_key")         /* signed with a key the issuer never had */        \
   X(VERIFY_BAD_SIGNATURE, "bad_signature")     /* the signature does not hold (forged, altered) */ \
-  X(VERIFY_NOT_FOUND, "not_found")             /* a well-formed number no certificate has */      \
-  X(VERIFY_NOT_IN_REGISTER, "not_in_register") /* signed, but not issued by this register */      \
-  X(VERIFY_CLAIMS_DIFFER, "claims_differ")     /* signed, but says other than the register */     \
-  X(VERIFY_NOT_IN_LOG, "not_in_log")           /* in the register, not in the public log */       \
-  X(VERIFY_KEY_COMPROMISED, "key_compromised") /* signed with a stolen key after the theft */     \
+  X(VERIFY_NOT_FOUND, "not_found")             /* a well-formed number no certificate has */       \
+  X(VERIFY_NOT_IN_REGISTER, "not_in_register") /* signed, but not issued by this register */       \
+  X(VERIFY_CLAIMS_DIFFER, "claims_differ")     /* signed, but says other than the register */      \
+  X(VERIFY_NOT_IN_LOG, "not_in_log")           /* in the register, not in the public log */        \
+  X(VERIFY_KEY_COMPROMISED, "key_compromised") /* signed with a stolen key after the theft */      \
   X(VERIFY_NOT_YET_VALID, "not_yet_valid")     /* issued in the future */
 #define VERIFY_REASON_ENUM(name, code) name,
 enum verify_reason { VERIFY_REASONS(VERIFY_REASON_ENUM) VERIFY_REASON__MAX };
@@ -60,13 +60,13 @@ struct verify_result {
   struct cert_verification v; /* verdict; claims (claims_valid) as the form carries them */
   enum verify_reason reason;
   enum verify_form form;
-  bool in_register;         /* the serial is in the register (status fields below are read) */
-  bool logged;              /* the issuance is in the transparency log */
-  uint64_t log_index;       /* its position there (0-based), when logged */
-  int64_t logged_ms;        /* when it was logged */
-  int64_t status_ms;        /* when revoked or suspended */
-  char status_reason[501];  /* why revoked or suspended */
-  bool alarmed;             /* this verification wrote an alarm (audit entry and log line) */
+  bool in_register;        /* the serial is in the register (status fields below are read) */
+  bool logged;             /* the issuance is in the transparency log */
+  uint64_t log_index;      /* its position there (0-based), when logged */
+  int64_t logged_ms;       /* when it was logged */
+  int64_t status_ms;       /* when revoked or suspended */
+  char status_reason[501]; /* why revoked or suspended */
+  bool alarmed;            /* this verification wrote an alarm (audit entry and log line) */
 };
 
 /* A result, zeroed except for the unit table (which every path writes up to nunits before

@@ -20,7 +20,7 @@
 #define SEAL_TAG       "ujikom-register-seal/1"
 #define SEAL_PREFIX    "S1"
 #define SEAL_SEP       '\x1f'
-#define SEAL_B64_LEN   43 /* base64url of 32 bytes, unpadded */
+#define SEAL_B64_LEN   ((size_t)43) /* base64url of 32 bytes, unpadded */
 
 void cert_valid_until_text(char *out, size_t size, int64_t expires) {
   if (0 == time_format(out, size, expires - 1, TIME_DATE)) {
@@ -85,8 +85,8 @@ int cert_seal(unsigned char out[CERT_SEAL_LEN], const unsigned char key[CERT_SEA
       0 == put_text(ctx, SEAL_TAG) && 0 == put_text(ctx, forms[form]) &&
       0 == put_text(ctx, r->serial) && 0 == put_text(ctx, r->holder) &&
       0 == put_text(ctx, r->subsector) && 0 == put_text(ctx, r->scheme_id) &&
-      0 == put_text(ctx, r->kid) && 0 == put_int(ctx, r->issued) &&
-      0 == put_int(ctx, r->expires) && 0 == put_text(ctx, display) && 0 == put_text(ctx, token) &&
+      0 == put_text(ctx, r->kid) && 0 == put_int(ctx, r->issued) && 0 == put_int(ctx, r->expires) &&
+      0 == put_text(ctx, display) && 0 == put_text(ctx, token) &&
       1 == EVP_MAC_final(ctx, out, &len, CERT_SEAL_LEN) && CERT_SEAL_LEN == len) {
     rc = 0;
   }

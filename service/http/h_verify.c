@@ -130,8 +130,9 @@ static enum vt reason_vt(enum verify_reason r) {
   return (enum vt)(VT_REASON_NONE + (int)r);
 }
 
-static const char *const form_names[] = {
-    [VERIFY_FORM_QR] = "qr", [VERIFY_FORM_CREDENTIAL] = "credential", [VERIFY_FORM_SERIAL] = "serial"};
+static const char *const form_names[] = {[VERIFY_FORM_QR] = "qr",
+                                         [VERIFY_FORM_CREDENTIAL] = "credential",
+                                         [VERIFY_FORM_SERIAL] = "serial"};
 
 /* The outcome as JSON text (malloc'd, *len bytes), or NULL when out of memory. */
 static char *outcome_json(const struct verify_result *o, size_t *len) {
@@ -253,7 +254,8 @@ static void verdict_banner(struct html *h, const struct verify_result *o) {
   /* Only a typed number can be mistyped; a malformed QR token or credential is not genuine. */
   bool invalid = VERIFY_MALFORMED == o->reason && VERIFY_FORM_SERIAL == o->form;
   const char *kind = invalid ? "invalid" : cert_verdict_name(o->v.verdict);
-  enum vt verdict = invalid ? VT_VERDICT_INVALID : (enum vt)(VT_VERDICT_GENUINE + (int)o->v.verdict);
+  enum vt verdict =
+      invalid ? VT_VERDICT_INVALID : (enum vt)(VT_VERDICT_GENUINE + (int)o->v.verdict);
   html_fmt(h, "<section class=\"verdict verdict-%s\" role=\"status\" aria-labelledby=\"verdict\">",
            kind);
   HTML_LIT(h, "<h1 id=\"verdict\" class=\"verdict-text\">");

@@ -40,7 +40,7 @@ static void test_issue_once(void **state) {
   assert_string_equal(keystore_active(f->svc.keys)->pub.kid, c1.kid);
   /* about three years */
   int64_t span = c1.expires_s - c1.issued_s;
-  assert_true(span >= 1095 * 86400 && span <= 1097 * 86400);
+  assert_true(span >= (int64_t)1095 * 86400 && span <= (int64_t)1097 * 86400);
   /* the stored credential and QR token verify and carry the same claims */
   struct cert_claims *cl = malloc(sizeof *cl);
   assert_int_equal(0, issue_claims_of(cl, &f->svc, &c1));

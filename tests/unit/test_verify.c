@@ -58,8 +58,7 @@ static void test_judge(void **state) {
   v->verdict = CERT_NOT_GENUINE;
   const enum cert_fault faults[] = {CERT_FAULT_MALFORMED, CERT_FAULT_UNKNOWN_KEY,
                                     CERT_FAULT_BAD_SIGNATURE};
-  const enum verify_reason reasons[] = {VERIFY_MALFORMED, VERIFY_UNKNOWN_KEY,
-                                        VERIFY_BAD_SIGNATURE};
+  const enum verify_reason reasons[] = {VERIFY_MALFORMED, VERIFY_UNKNOWN_KEY, VERIFY_BAD_SIGNATURE};
   for (size_t i = 0; i < 3; i++) {
     v->fault = faults[i];
     expect(judge(v, true, true, true, 1, -1, STORE_CERT_VALID), CERT_NOT_GENUINE, reasons[i]);
@@ -72,8 +71,7 @@ static void test_judge(void **state) {
   expect(judge(v, false, false, false, 0, -1, NULL), CERT_NOT_GENUINE, VERIFY_NOT_IN_REGISTER);
   expect(judge(v, true, false, true, 1, -1, STORE_CERT_VALID), CERT_NOT_GENUINE,
          VERIFY_CLAIMS_DIFFER);
-  expect(judge(v, true, true, false, 0, -1, STORE_CERT_VALID), CERT_NOT_GENUINE,
-         VERIFY_NOT_IN_LOG);
+  expect(judge(v, true, true, false, 0, -1, STORE_CERT_VALID), CERT_NOT_GENUINE, VERIFY_NOT_IN_LOG);
   /* Status, once all of that holds. */
   expect(judge(v, true, true, true, 1, -1, STORE_CERT_REVOKED), CERT_REVOKED, VERIFY_REASON_NONE);
   expect(judge(v, true, true, true, 1, -1, STORE_CERT_SUSPENDED), CERT_SUSPENDED,
@@ -92,8 +90,7 @@ static void test_judge(void **state) {
   /* A compromised key: only what the log recorded before the compromise is genuine. */
   v->verdict = CERT_GENUINE;
   v->fault = CERT_FAULT_NONE;
-  expect(judge(v, true, true, true, 999, 1000, STORE_CERT_VALID), CERT_GENUINE,
-         VERIFY_REASON_NONE);
+  expect(judge(v, true, true, true, 999, 1000, STORE_CERT_VALID), CERT_GENUINE, VERIFY_REASON_NONE);
   expect(judge(v, true, true, true, 1000, 1000, STORE_CERT_VALID), CERT_NOT_GENUINE,
          VERIFY_KEY_COMPROMISED);
   expect(judge(v, false, false, false, 0, 1000, NULL), CERT_NOT_GENUINE, VERIFY_KEY_COMPROMISED);
@@ -101,8 +98,7 @@ static void test_judge(void **state) {
          VERIFY_KEY_COMPROMISED);
   expect(judge(v, true, true, false, 0, 1000, STORE_CERT_VALID), CERT_NOT_GENUINE,
          VERIFY_KEY_COMPROMISED);
-  expect(judge(v, true, true, true, 1, 1000, STORE_CERT_REVOKED), CERT_REVOKED,
-         VERIFY_REASON_NONE);
+  expect(judge(v, true, true, true, 1, 1000, STORE_CERT_REVOKED), CERT_REVOKED, VERIFY_REASON_NONE);
   /* Every code is distinct, stable and alarms only for "signed, but not issued so". */
   for (int i = 0; i < VERIFY_REASON__MAX; i++) {
     for (int k = i + 1; k < VERIFY_REASON__MAX; k++) {
@@ -133,8 +129,7 @@ static void expect_verdict(struct fixture *f, enum verify_form form, const char 
   struct verify_result *o = verify(f, form, text);
   if (o->v.verdict != verdict || o->reason != reason) {
     fail_msg("%.40s: got %s/%s, want %s/%s", text, cert_verdict_name(o->v.verdict),
-             verify_reason_code(o->reason), cert_verdict_name(verdict),
-             verify_reason_code(reason));
+             verify_reason_code(o->reason), cert_verdict_name(verdict), verify_reason_code(reason));
   }
   free(o);
 }
@@ -296,8 +291,8 @@ static void test_compromised_key(void **state) {
   forge(f, &honest, NULL, serial, &qr, &jws);
   /* Stolen since an hour from now: the honest certificate was logged before that. */
   int64_t now = clock_wall_ms();
-  assert_int_equal(0, keystore_retire(active, f->t.dir, honest.kid, now, now + 3600 * 1000, err,
-                                      sizeof err));
+  assert_int_equal(0, keystore_retire(active, f->t.dir, honest.kid, now, now + (int64_t)3600 * 1000,
+                                      err, sizeof err));
   assert_string_not_equal(active, honest.kid);
   struct keystore *ks = NULL;
   assert_int_equal(0, keystore_open(&ks, f->t.dir, false, err, sizeof err));

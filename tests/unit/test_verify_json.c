@@ -61,9 +61,8 @@ static char *with_jansson(const struct verify_answer *a) {
                   "serial", c->serial, "holder", c->holder, "subsector", c->subsector,
                   "subsector_name", c->subsector_name, "scheme_id", c->scheme_id, "scheme_title",
                   c->scheme_title, "units", units, "issued", issued, "expires", expires,
-                  "valid_until", until, "issued_at",
-                  (json_int_t)c->issued, "expires_at", (json_int_t)c->expires, "kid", c->kid,
-                  "issuer", c->issuer_name));
+                  "valid_until", until, "issued_at", (json_int_t)c->issued, "expires_at",
+                  (json_int_t)c->expires, "kid", c->kid, "issuer", c->issuer_name));
   }
   if (CERT_REVOKED == v->verdict || CERT_SUSPENDED == v->verdict) {
     char when[16];
@@ -74,8 +73,8 @@ static char *with_jansson(const struct verify_answer *a) {
   }
   if (a->logged) {
     json_object_set_new(doc, "log",
-                        json_pack("{s:I, s:I}", "index", (json_int_t)a->log_index,
-                                  "logged_at_ms", (json_int_t)a->logged_ms));
+                        json_pack("{s:I, s:I}", "index", (json_int_t)a->log_index, "logged_at_ms",
+                                  (json_int_t)a->logged_ms));
   }
   char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(doc);
