@@ -194,18 +194,22 @@ int issue_claims_from_exam(struct cert_claims *cl, const struct exam *exam,
   return 0;
 }
 
-/* The display text of the certificate whose tokens out holds, with the register seals of
- * both tokens in front (ujikom/cert.h, "the register seal"). 0 or -1. */
+struct cert_record issue_record_of(const struct store_cert *c) {
+  return (struct cert_record){.serial = c->serial,
+                              .holder = c->holder,
+                              .subsector = c->subsector,
+                              .scheme_id = c->exam_id,
+                              .kid = c->kid,
+                              .issued = c->issued_s,
+                              .expires = c->expires_s};
+}
+
+/* The display text of certificate out (its record and tokens filled), with the register seals
+ * of both tokens in front (ujikom/cert.h, "the register seal"). 0 or -1. */
 static int seal_display(struct store_cert *out, const struct cert_claims *cl,
                         const struct token_key *key) {
   unsigned char k[CERT_SEAL_LEN], qr[CERT_SEAL_LEN], jws[CERT_SEAL_LEN];
-  const struct cert_record r = {.serial = cl->serial,
-                                .holder = cl->holder,
-                                .subsector = cl->subsector,
-                                .scheme_id = cl->scheme_id,
-                                .kid = cl->kid,
-                                .issued = cl->issued,
-                                .expires = cl->expires};
+  const struct cert_record r = issue_record_of(out);
   char *display = cert_display_encode(cl);
   int rc = -1;
   if (NULL != display && 0 == cert_seal_key(k, key) &&
@@ -224,10 +228,6 @@ int issue_cert_sign(struct store_cert *out, struct cert_claims *cl, const struct
   if (0 != cert_serial_generate(cl->serial)) {
     return -1;
   }
-  if (0 != cert_jws_sign(&out->jws, cl, key) || 0 != cert_qr_token_sign(&out->qr_token, cl, key) ||
-      NULL == (out->units = units_json(cl)) || 0 != seal_display(out, cl, key)) {
-    return -2;
-  }
   memcpy(out->serial, cl->serial, sizeof out->serial);
   claim_copy(out->holder, sizeof out->holder, cl->holder);
   claim_copy(out->subsector, sizeof out->subsector, cl->subsector);
@@ -236,6 +236,11 @@ int issue_cert_sign(struct store_cert *out, struct cert_claims *cl, const struct
   out->expires_s = cl->expires;
   memcpy(out->kid, cl->kid, sizeof out->kid);
   snprintf(out->status, sizeof out->status, "%s", STORE_CERT_VALID);
+  /* The seal covers the record as stored (the row's fields, not the claims they came from). */
+  if (0 != cert_jws_sign(&out->jws, cl, key) || 0 != cert_qr_token_sign(&out->qr_token, cl, key) ||
+      NULL == (out->units = units_json(cl)) || 0 != seal_display(out, cl, key)) {
+    return -2;
+  }
   return 0;
 }
 

@@ -127,6 +127,28 @@ cleanup:
   return rc;
 }
 
+/* Creates the new file path (never over an existing one, never through a link, mode 0600)
+ * holding text, synced. 0, or -1 with a message in err (exists: what to say when the file is
+ * there already; NULL for the error's own text); a file half written is removed. */
+static int write_new_file(const char *path, const char *text, const char *exists, char *err,
+                          size_t errlen) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot create %s: %s", path,
+             EEXIST == errno && NULL != exists ? exists : strerror(errno));
+    return -1;
+  }
+  ssize_t len = (ssize_t)strlen(text);
+  if (len != write(fd, text, (size_t)len) || 0 != fsync(fd)) {
+    snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    close(fd);
+    unlink(path);
+    return -1;
+  }
+  close(fd);
+  return 0;
+}
+
 /* Replaces the active file atomically (write a temporary, rename over). */
 static int write_active(const char *dir, const char *kid, char *err, size_t errlen) {
   char tmp[1024], path[1024], line[TOKEN_KID_LEN + 2];
@@ -139,19 +161,9 @@ static int write_active(const char *dir, const char *kid, char *err, size_t errl
   line[TOKEN_KID_LEN] = '\n';
   line[TOKEN_KID_LEN + 1] = '\0';
   unlink(tmp);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+  if (0 != write_new_file(tmp, line, NULL, err, errlen)) {
     return -1;
   }
-  ssize_t len = (ssize_t)strlen(line);
-  if (len != write(fd, line, (size_t)len) || 0 != fsync(fd)) {
-    snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-    close(fd);
-    unlink(tmp);
-    return -1;
-  }
-  close(fd);
   if (0 != rename(tmp, path)) {
     snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
     unlink(tmp);
@@ -227,24 +239,35 @@ cleanup:
   return rc;
 }
 
-static int read_active(char kid[TOKEN_KID_LEN + 1], const char *dir, char *err, size_t errlen) {
-  char path[1024], buf[64];
-  if (0 != path_join(path, sizeof path, dir, "active", "")) {
+/* Reads the small text file <dir>/<name><suffix> into buf (NUL-terminated, at most size - 1
+ * bytes; no symbolic link) and writes its path to path: the length read, -2 when the file does
+ * not exist, or -1 with a message in err. */
+static ssize_t read_small(char *buf, size_t size, char path[1024], const char *dir,
+                          const char *name, const char *suffix, char *err, size_t errlen) {
+  if (0 != path_join(path, 1024, dir, name, suffix)) {
     snprintf(err, errlen, "key directory path too long");
     return -1;
   }
   int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     if (ENOENT == errno) {
-      return 1;
+      return -2;
     }
     snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
     return -1;
   }
-  ssize_t n = read(fd, buf, sizeof buf - 1);
+  ssize_t n = read(fd, buf, size - 1);
   close(fd);
+  n = n < 0 ? 0 : n;
+  buf[n] = '\0';
+  return n;
+}
+
+static int read_active(char kid[TOKEN_KID_LEN + 1], const char *dir, char *err, size_t errlen) {
+  char path[1024], buf[64];
+  ssize_t n = read_small(buf, sizeof buf, path, dir, "active", "", err, errlen);
   if (n < 0) {
-    n = 0;
+    return -2 == n ? 1 : -1;
   }
   size_t len = (size_t)n;
   while (len > 0 && ('\n' == buf[len - 1] || '\r' == buf[len - 1] || ' ' == buf[len - 1])) {
@@ -267,21 +290,10 @@ static int read_retired(struct keystore_key_state *out, const char *dir, const c
   memset(out, 0, sizeof *out);
   out->compromised_since_ms = -1;
   err[0] = '\0';
-  if (0 != path_join(path, sizeof path, dir, kid, ".retired")) {
-    snprintf(err, errlen, "key directory path too long");
-    return -1;
+  ssize_t n = read_small(buf, sizeof buf, path, dir, kid, ".retired", err, errlen);
+  if (n < 0) {
+    return -2 == n ? 0 : -1;
   }
-  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    if (ENOENT == errno) {
-      return 0;
-    }
-    snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-    return -1;
-  }
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  buf[n > 0 ? n : 0] = '\0';
   char *line = buf;
   bool seen_retired = false;
   while ('\0' != *line) {
@@ -327,31 +339,17 @@ static int write_retired(const char *dir, const char *kid, int64_t now_ms,
     return -1;
   }
   time_format(when, sizeof when, now_ms / 1000, TIME_ISO);
-  int len;
   if (compromised_since_ms >= 0) {
     char ms[8];
     time_format(since, sizeof since, compromised_since_ms / 1000, TIME_ISO);
     /* Keep the milliseconds: a compromise time is compared with log times in ms. */
     snprintf(ms, sizeof ms, ".%03dZ", (int)(compromised_since_ms % 1000));
     since[19] = '\0';
-    len = snprintf(line, sizeof line, "retired %s\ncompromised-since %s%s\n", when, since, ms);
+    snprintf(line, sizeof line, "retired %s\ncompromised-since %s%s\n", when, since, ms);
   } else {
-    len = snprintf(line, sizeof line, "retired %s\n", when);
+    snprintf(line, sizeof line, "retired %s\n", when);
   }
-  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    snprintf(err, errlen, "cannot create %s: %s", path,
-             EEXIST == errno ? "the key is already retired" : strerror(errno));
-    return -1;
-  }
-  if (len != write(fd, line, (size_t)len) || 0 != fsync(fd)) {
-    snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-    close(fd);
-    unlink(path);
-    return -1;
-  }
-  close(fd);
-  return 0;
+  return write_new_file(path, line, "the key is already retired", err, errlen);
 }
 
 void keystore_free(struct keystore *ks) {

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "common/certlog.h"
+#include "common/issue.h"
 #include "common/keystore.h"
 #include "common/log.h"
 #include "store/store.h"
@@ -110,16 +111,6 @@ static void copy(char *dst, size_t size, const char *src) {
   dst[n] = '\0';
 }
 
-static struct cert_record record_of(const struct store_cert *c) {
-  return (struct cert_record){.serial = c->serial,
-                              .holder = c->holder,
-                              .subsector = c->subsector,
-                              .scheme_id = c->exam_id,
-                              .kid = c->kid,
-                              .issued = c->issued_s,
-                              .expires = c->expires_s};
-}
-
 /* True when the row's seal for form holds with token (the stored text of that form). */
 static bool sealed(const struct keystore *ks, const struct store_cert *c, enum cert_seal_form form,
                    const char *token) {
@@ -130,7 +121,7 @@ static bool sealed(const struct keystore *ks, const struct store_cert *c, enum c
       0 != cert_display_unseal(&display, seals[0], seals[1], c->display)) {
     return false;
   }
-  const struct cert_record r = record_of(c);
+  const struct cert_record r = issue_record_of(c);
   return cert_seal_check(key, form, &r, token, display, seals[form]);
 }
 

@@ -16,6 +16,7 @@ import { ed25519 } from '@noble/curves/ed25519';
 
 import { startDaemon, candidateClient, adminClient, stopClean, cli, tmpDir, EXAMS_DIR } from './lib/daemon.mjs';
 import { loadExams, correctValue } from './attempts-keys.mjs';
+import { base32Encode, base32Decode } from './lib/certforge.mjs';
 
 const HOLDER = '<img src=x onerror=alert(1)> Ayu Ñandini';
 const exams = loadExams(EXAMS_DIR).filter((e) =>
@@ -79,20 +80,6 @@ async function passExam(c, entry) {
   assert.equal(submit.status, 200, submit.text);
   assert.equal(submit.json.verdict, 'K', `${entry.exam.id}: ${submit.text}`);
   return id;
-}
-
-function base32Decode(s) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0, value = 0;
-  const out = [];
-  for (const ch of s.toUpperCase()) {
-    const v = alphabet.indexOf(ch);
-    assert.ok(v >= 0, `base32 character ${ch}`);
-    value = (value << 5) | v;
-    bits += 5;
-    if (bits >= 8) { bits -= 8; out.push((value >> bits) & 0xff); }
-  }
-  return new Uint8Array(out);
 }
 
 function b64urlDecode(s) {
@@ -330,18 +317,6 @@ test('tampering over HTTP is NOT GENUINE, never a server error', async () => {
   const bad = await fetch(`${d.url}/api/verify`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"token":1}' });
   assert.equal(bad.status, 400);
 });
-
-function base32Encode(bytes) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0, value = 0, out = '';
-  for (const b of bytes) {
-    value = ((value << 8) | b) & 0xffff;
-    bits += 8;
-    while (bits >= 5) { bits -= 5; out += alphabet[(value >> bits) & 31]; }
-  }
-  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
-  return out;
-}
 
 // The verdict, claims and units shown for a certificate, from the verdict to the units table.
 function claimsSection(html) {
