@@ -21,6 +21,7 @@ const exams = loadExams(EXAMS_DIR).filter((e) =>
 
 let d; let cand; let admin; let work;
 let cert; // { serial, kid, qr, cred }
+let next; // a certificate signed by the key that replaced cert's
 
 function sql(query) {
   const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(d.dataDir, 'ujikom.db'), query], { encoding: 'utf8' });
@@ -51,13 +52,13 @@ async function takeExam(c, i, right) {
 }
 
 // A new certificate of the candidate: serial, kid, QR token, credential.
-async function newCertificate(i) {
-  const id = await takeExam(cand, i, true);
-  const r = await cand.post(`/api/attempts/${id}/certificate`);
+async function newCertificate(i, c = cand) {
+  const id = await takeExam(c, i, true);
+  const r = await c.post(`/api/attempts/${id}/certificate`);
   assert.ok(r.status === 200 || r.status === 201, r.text);
   const { serial, kid } = r.json;
   const qr = sql(`SELECT qr_token FROM certificates WHERE serial = '${serial}'`);
-  const cred = (await cand.get(`/api/certificates/${serial}/credential`)).text;
+  const cred = (await c.get(`/api/certificates/${serial}/credential`)).text;
   return { serial, kid, qr, cred, json: r.json };
 }
 
@@ -217,7 +218,29 @@ test('after keys retire --compromised-since, honest certificates from before sta
   assert.match(await qrPage(forgeQr(cert.qr, pem, { 1: never })), /Signed with a stolen key after it was stolen/);
   assert.equal(alarms(never), 1);
   // New certificates are signed by the new key and are genuine.
-  const next = await newCertificate(1);
+  next = await newCertificate(1);
   assert.notEqual(next.kid, cert.kid);
   assert.equal((await viaQr(next.qr)).verdict, 'genuine');
+});
+
+test('a certificate the log recorded after the compromise time is key_compromised, one recorded before stays genuine', async (t) => {
+  const later = await newCertificate(2, await candidateClient(d, 'Eka Putri'));
+  assert.equal(later.kid, next.kid);
+  const before = (await viaQr(next.qr)).log.logged_at_ms;
+  const after = (await viaQr(later.qr)).log.logged_at_ms;
+  if (!(before > 0 && after > before)) {
+    t.skip(`the transparency log gives no issuance times to compare (${before}, ${after})`);
+    return;
+  }
+  const since = new Date(Math.floor((before + after) / 2)).toISOString();
+  assert.equal(cli(['keys', 'retire', next.kid, '--compromised-since', since], { dataDir: d.dataDir }).status, 0);
+  d.proc.kill('SIGHUP');
+  for (let i = 0; i < 200; i++) {
+    const jwks = await (await fetch(`${d.url}/.well-known/jwks.json`)).json();
+    if (jwks.keys.some((k) => k.kid === next.kid && k.revoked)) break;
+    await sleep(25);
+  }
+  assert.equal((await viaQr(next.qr)).verdict, 'genuine');
+  expectNot(await viaQr(later.qr), 'key_compromised', 'logged after the compromise time');
+  expectNot(await viaSerial(later.serial), 'key_compromised', 'by serial');
 });
