@@ -168,14 +168,18 @@ struct cert_record {
   int64_t issued, expires;
 };
 enum cert_seal_form { CERT_SEAL_QR = 0, CERT_SEAL_JWS = 1 };
-/* The sealing key of a signing key (HMAC-SHA256(seed, label)). 0 or -1 (OpenSSL). */
-int cert_seal_key(unsigned char out[CERT_SEAL_LEN], const struct token_key *key);
+struct cert_sealer; /* a seal key prepared once (HMAC's inner and outer states) */
+/* Prepares the sealing key of a signing key (HMAC-SHA256(seed, label)) for repeated use:
+ * 0 and *out (free with cert_sealer_free; thread-safe to use once made), or -1. */
+int cert_sealer_new(struct cert_sealer **out, const struct token_key *key);
+/* Frees (and cleanses) a sealer; NULL allowed. */
+void cert_sealer_free(struct cert_sealer *s);
 /* The seal of the record with one of its tokens and its display text. 0 or -1. */
-int cert_seal(unsigned char out[CERT_SEAL_LEN], const unsigned char key[CERT_SEAL_LEN],
+int cert_seal(unsigned char out[CERT_SEAL_LEN], const struct cert_sealer *s,
               enum cert_seal_form form, const struct cert_record *r, const char *token,
               const char *display);
-/* True when seal is the record's seal with token and display under key (constant time). */
-bool cert_seal_check(const unsigned char key[CERT_SEAL_LEN], enum cert_seal_form form,
+/* True when seal is the record's seal with token and display (constant-time compare). */
+bool cert_seal_check(const struct cert_sealer *s, enum cert_seal_form form,
                      const struct cert_record *r, const char *token, const char *display,
                      const unsigned char seal[CERT_SEAL_LEN]);
 /* The stored display text with both seals in front:

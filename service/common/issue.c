@@ -8,7 +8,6 @@
 #include "common/certlog.h"
 
 #include <jansson.h>
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,17 +207,18 @@ struct cert_record issue_record_of(const struct store_cert *c) {
  * of both tokens in front (ujikom/cert.h, "the register seal"). 0 or -1. */
 static int seal_display(struct store_cert *out, const struct cert_claims *cl,
                         const struct token_key *key) {
-  unsigned char k[CERT_SEAL_LEN], qr[CERT_SEAL_LEN], jws[CERT_SEAL_LEN];
+  unsigned char qr[CERT_SEAL_LEN], jws[CERT_SEAL_LEN];
   const struct cert_record r = issue_record_of(out);
   char *display = cert_display_encode(cl);
+  struct cert_sealer *sealer = NULL;
   int rc = -1;
-  if (NULL != display && 0 == cert_seal_key(k, key) &&
-      0 == cert_seal(qr, k, CERT_SEAL_QR, &r, out->qr_token, display) &&
-      0 == cert_seal(jws, k, CERT_SEAL_JWS, &r, out->jws, display) &&
+  if (NULL != display && 0 == cert_sealer_new(&sealer, key) &&
+      0 == cert_seal(qr, sealer, CERT_SEAL_QR, &r, out->qr_token, display) &&
+      0 == cert_seal(jws, sealer, CERT_SEAL_JWS, &r, out->jws, display) &&
       NULL != (out->display = cert_display_sealed(display, qr, jws))) {
     rc = 0;
   }
-  OPENSSL_cleanse(k, sizeof k);
+  cert_sealer_free(sealer);
   free(display);
   return rc;
 }

@@ -25,7 +25,7 @@
 
 /* What the key set knows of each key beside its public half (parallel to pubs). */
 struct key_extra {
-  unsigned char seal[CERT_SEAL_LEN]; /* the register seal key (secret) */
+  struct cert_sealer *sealer; /* the register seal key, prepared (secret) */
   struct keystore_key_state state;
 };
 
@@ -359,7 +359,9 @@ void keystore_free(struct keystore *ks) {
   token_key_wipe(&ks->active);
   free(ks->pubs);
   if (NULL != ks->extra) {
-    OPENSSL_cleanse(ks->extra, ks->npubs * sizeof *ks->extra);
+    for (size_t i = 0; i < ks->npubs; i++) {
+      cert_sealer_free(ks->extra[i].sealer);
+    }
     free(ks->extra);
   }
   token_vcache_free(ks->vcache);
@@ -446,17 +448,16 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
   ks->npubs = 1; /* slot 0 is reserved for the active key */
   for (size_t i = 0; i < nnames; i++) {
     struct token_key k;
-    struct key_extra x;
+    struct key_extra x = {0};
     if (0 != load_key_file(&k, dir, names[i], err, errlen)) {
       goto cleanup;
     }
-    if (0 != cert_seal_key(x.seal, &k) ||
-        0 != read_retired(&x.state, dir, k.pub.kid, err, errlen)) {
+    if (0 != read_retired(&x.state, dir, k.pub.kid, err, errlen) ||
+        0 != cert_sealer_new(&x.sealer, &k)) {
       if ('\0' == err[0]) {
         snprintf(err, errlen, "cannot derive the seal key of %s", k.pub.kid);
       }
       token_key_wipe(&k);
-      OPENSSL_cleanse(&x, sizeof x);
       goto cleanup;
     }
     size_t at = ks->npubs;
@@ -475,7 +476,6 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
     }
     ks->extra[at] = x;
     token_key_wipe(&k);
-    OPENSSL_cleanse(&x, sizeof x);
   }
   if (!found_active) {
     snprintf(err, errlen, "%s/active names key %s, which has no %s.pem", dir, active_kid,
@@ -536,9 +536,9 @@ int keystore_key_state(const struct keystore *ks, const char *kid, struct keysto
   return 0;
 }
 
-const unsigned char *keystore_seal_key(const struct keystore *ks, const char *kid) {
+const struct cert_sealer *keystore_sealer(const struct keystore *ks, const char *kid) {
   size_t i = index_of(ks, kid);
-  return i < ks->npubs ? ks->extra[i].seal : NULL;
+  return i < ks->npubs ? ks->extra[i].sealer : NULL;
 }
 
 int keystore_retire(char out_active[TOKEN_KID_LEN + 1], const char *data_dir, const char *kid,

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ujikom/cert.h"
 #include "ujikom/token.h"
 
 struct keystore; /* opaque; immutable once opened, so it may be shared between threads */
@@ -50,9 +51,9 @@ struct keystore_key_state {
 };
 /* The state of key kid: 0 and *out, or -1 when kid is not in the key set. */
 int keystore_key_state(const struct keystore *ks, const char *kid, struct keystore_key_state *out);
-/* The register seal key (ujikom/cert.h) of key kid, valid as long as ks; NULL when kid is not
+/* The register sealer (ujikom/cert.h) of key kid, valid as long as ks; NULL when kid is not
  * in the key set. */
-const unsigned char *keystore_seal_key(const struct keystore *ks, const char *kid);
+const struct cert_sealer *keystore_sealer(const struct keystore *ks, const char *kid);
 
 /* Retires key kid at now_ms: it stops signing (when it is the active key, a new key is
  * created and made active first; its kid goes to out_active, else out_active gets the

@@ -116,7 +116,7 @@ static bool sealed(const struct keystore *ks, const struct store_cert *c, enum c
                    const char *token) {
   unsigned char seals[2][CERT_SEAL_LEN];
   const char *display = NULL;
-  const unsigned char *key = NULL == ks ? NULL : keystore_seal_key(ks, c->kid);
+  const struct cert_sealer *key = NULL == ks ? NULL : keystore_sealer(ks, c->kid);
   if (NULL == key || NULL == token || NULL == c->display ||
       0 != cert_display_unseal(&display, seals[0], seals[1], c->display)) {
     return false;
@@ -149,23 +149,17 @@ static void claims_from_row(struct cert_verification *v, const struct store_cert
   cert_verification_issued(v, now);
 }
 
-/* True when every claim the token signed equals the register's record. */
+/* True when every claim the token signed equals the register's record (a QR token keeps
+ * whole days: the start of the issue day, and expiry rounded up to a day boundary). */
 static bool claims_equal(const struct cert_claims *t, const struct store_cert *c, bool qr_days) {
-  struct cert_claims *want = calloc(1, sizeof *want);
-  bool same = false;
-  if (NULL == want) {
-    return false;
+  int64_t issued = c->issued_s, expires = c->expires_s;
+  if (qr_days) { /* as cert_claims_qr_days rounds */
+    issued = issued < 0 ? 0 : issued - issued % 86400;
+    expires = expires < 0 ? 0 : cert_day_ceil(expires);
   }
-  want->issued = c->issued_s;
-  want->expires = c->expires_s;
-  if (qr_days) {
-    cert_claims_qr_days(want);
-  }
-  same = 0 == strcmp(t->serial, c->serial) && 0 == strcmp(t->holder, c->holder) &&
+  return 0 == strcmp(t->serial, c->serial) && 0 == strcmp(t->holder, c->holder) &&
          0 == strcmp(t->subsector, c->subsector) && 0 == strcmp(t->scheme_id, c->exam_id) &&
-         0 == strcmp(t->kid, c->kid) && t->issued == want->issued && t->expires == want->expires;
-  free(want);
-  return same;
+         0 == strcmp(t->kid, c->kid) && t->issued == issued && t->expires == expires;
 }
 
 /* Adds the display claims (units, titles) a QR token does not carry, for a token whose
@@ -287,6 +281,7 @@ static void refuse(struct cert_verification *v, const char *why) {
 /* What a verification read from the store. */
 struct found {
   struct store_cert row;
+  bool from_row; /* the claims are the sealed row's own */
   bool in_register;
   bool logged;
   uint64_t index;
@@ -334,6 +329,7 @@ static int check_qr(struct verify_result *o, struct found *f, struct store_rd *r
   if (NULL != stored && strlen(stored) == tlen && 0 == strncasecmp(tok, stored, tlen) &&
       sealed(ks, &f->row, CERT_SEAL_QR, stored)) {
     claims_from_row(&o->v, &f->row, true, now);
+    f->from_row = true;
     return STORE_OK;
   }
   cert_qr_token_verify(&o->v, tok, tlen, keys, nkeys, now);
@@ -379,6 +375,7 @@ static int check_serial(struct verify_result *o, struct found *f, struct store_r
   const char *jws = NULL == f->row.jws ? "" : f->row.jws;
   if (sealed(ks, &f->row, CERT_SEAL_JWS, jws)) {
     claims_from_row(&o->v, &f->row, false, now);
+    f->from_row = true;
     return STORE_OK;
   }
   cert_jws_verify(&o->v, jws, strlen(jws), keys, nkeys, now);
@@ -428,7 +425,7 @@ int verify_certificate(struct verify_result *out, struct svc *svc, enum verify_f
     (void)keystore_key_state(ks, out->v.claims.kid, &st);
   }
   bool same = f.in_register && out->v.claims_valid &&
-              claims_equal(&out->v.claims, &f.row, VERIFY_FORM_QR == form);
+              (f.from_row || claims_equal(&out->v.claims, &f.row, VERIFY_FORM_QR == form));
   const struct verify_facts facts = {.v = &out->v,
                                      .in_register = f.in_register,
                                      .claims_equal = same,
@@ -446,7 +443,7 @@ int verify_certificate(struct verify_result *out, struct svc *svc, enum verify_f
     out->status_ms = f.row.revoked_ms;
     copy(out->status_reason, sizeof out->status_reason, f.row.revoked_reason);
   }
-  if (same) {
+  if (same && !f.from_row) {
     enrich(&out->v.claims, svc, ks, &f.row, now);
   }
   if (verify_reason_alarms(out->reason)) {

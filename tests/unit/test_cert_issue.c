@@ -241,7 +241,7 @@ static void test_display_text(void **state) {
   assert_int_equal(0, cert_display_unseal(&inside, seals[0], seals[1], got));
   assert_string_equal(expect, inside);
   const struct cert_record rec = issue_record_of(&c);
-  const unsigned char *sk = keystore_seal_key(f->svc.keys, c.kid);
+  const struct cert_sealer *sk = keystore_sealer(f->svc.keys, c.kid);
   assert_non_null(sk);
   assert_true(cert_seal_check(sk, CERT_SEAL_QR, &rec, c.qr_token, inside, seals[CERT_SEAL_QR]));
   assert_true(cert_seal_check(sk, CERT_SEAL_JWS, &rec, c.jws, inside, seals[CERT_SEAL_JWS]));
