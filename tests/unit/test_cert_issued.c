@@ -75,7 +75,7 @@ static void test_issued_qr_token_gets_the_full_verdict(void **state) {
   }
   cert_qr_token_verify_issued(&c->quick, lower, len, c->set, 1, NOW, c->token);
   assert_int_equal(CERT_GENUINE, c->quick.verdict);
-  cert_qr_token_verify_issued(&c->quick, c->token, len, c->set, 1, FIX_EXPIRES + 86400 * 2,
+  cert_qr_token_verify_issued(&c->quick, c->token, len, c->set, 1, FIX_EXPIRES + (int64_t)86400 * 2,
                               c->token);
   assert_int_equal(CERT_EXPIRED, c->quick.verdict);
   free(lower);

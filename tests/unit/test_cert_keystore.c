@@ -116,8 +116,8 @@ static void test_jwks_parse_errors(void **state) {
       "{\"keys\":[]}",
       "{\"keys\":[{\"kty\":\"RSA\",\"n\":\"x\",\"e\":\"AQAB\"}]}",
       "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"AAAA\",\"kid\":\"X\"}]}",
-      "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":"
-      "\"6JZL-4I1rJT0feT29B_LOfJHi9wrid14lWPZGp8JN4U\",\"kid\":\"AAAAAAAA\"}]}",
+      ("{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":"
+       "\"6JZL-4I1rJT0feT29B_LOfJHi9wrid14lWPZGp8JN4U\",\"kid\":\"AAAAAAAA\"}]}"),
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     if (0 == token_jwks_parse(&keys, &n, bad[i], strlen(bad[i]), err, sizeof err)) {

@@ -62,7 +62,7 @@ static void test_leap_days_and_centuries(void **state) {
     expect_strftime(feb28);
     expect_strftime(feb28 + 86400);
     expect_strftime(feb28 + 86400 - 1);
-    expect_strftime(feb28 + 2 * 86400);
+    expect_strftime(feb28 + (int64_t)2 * 86400);
     expect_strftime(at(y, 12, 31) + 86399);
     expect_strftime(at(y, 1, 1));
   }
@@ -123,7 +123,7 @@ static void test_sweep(void **state) {
 static void test_civil(void **state) {
   (void)state;
   struct time_civil c;
-  time_civil_of(&c, at(2000, 2, 29) + 23 * 3600 + 59 * 60 + 58);
+  time_civil_of(&c, at(2000, 2, 29) + (int64_t)23 * 3600 + (int64_t)59 * 60 + 58);
   assert_int_equal(2000, c.year);
   assert_int_equal(2, c.month);
   assert_int_equal(29, c.day);
@@ -163,11 +163,11 @@ static void test_parse_rfc3339(void **state) {
   (void)state;
   int64_t ms = 0;
   assert_int_equal(0, time_parse_rfc3339(&ms, "2026-12-03T18:00:00Z"));
-  assert_int_equal(at(2026, 12, 3) * 1000 + 18 * 3600000, ms);
+  assert_int_equal(at(2026, 12, 3) * 1000 + (int64_t)18 * 3600000, ms);
   assert_int_equal(0, time_parse_rfc3339(&ms, "2026-12-01T10:00:00.250+07:00"));
-  assert_int_equal(at(2026, 12, 1) * 1000 + 3 * 3600000 + 250, ms);
+  assert_int_equal(at(2026, 12, 1) * 1000 + (int64_t)3 * 3600000 + 250, ms);
   assert_int_equal(0, time_parse_rfc3339(&ms, "2026-12-01 00:30:00-01:30"));
-  assert_int_equal(at(2026, 12, 1) * 1000 + 2 * 3600000, ms);
+  assert_int_equal(at(2026, 12, 1) * 1000 + (int64_t)2 * 3600000, ms);
   assert_int_equal(0, time_parse_rfc3339(&ms, "2024-02-29"));
   assert_int_equal(at(2024, 2, 29) * 1000, ms);
   assert_int_equal(0, time_parse_rfc3339(&ms, "1969-12-31t23:59:59z"));
