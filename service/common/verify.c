@@ -439,9 +439,12 @@ int verify_certificate(struct verify_result *out, struct svc *svc, enum verify_f
   out->logged = f.logged;
   out->log_index = f.index;
   out->logged_ms = f.logged_ms;
-  if (CERT_REVOKED == out->v.verdict || CERT_SUSPENDED == out->v.verdict) {
+  if (CERT_REVOKED == out->v.verdict) {
     out->status_ms = f.row.revoked_ms;
     copy(out->status_reason, sizeof out->status_reason, f.row.revoked_reason);
+  } else if (CERT_SUSPENDED == out->v.verdict) {
+    out->status_ms = f.row.suspended_ms;
+    copy(out->status_reason, sizeof out->status_reason, f.row.suspended_reason);
   }
   if (same && !f.from_row) {
     enrich(&out->v.claims, svc, ks, &f.row, now);
