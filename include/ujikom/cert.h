@@ -194,7 +194,8 @@ bool cert_seal_check(const struct cert_sealer *s, enum cert_seal_form form,
                      const struct cert_record *r, const char *token, const char *display,
                      const unsigned char seal[CERT_SEAL_LEN]);
 /* The stored display text with both seals in front:
- *   "S1" US base64url(qr seal) US base64url(jws seal) US <cert_display_encode text>
+ *   "S1" US hex(qr seal) US hex(jws seal) US <cert_display_encode text>   (lower-case hex)
+ * cert_display_unseal with NULL seals only finds the display text (no seal is decoded).
  * cert_display_sealed returns it malloc'd (NULL on allocation failure). cert_display_unseal
  * finds the seals and the display text inside such a text: returns 0 with the seals and
  * *out_display (a pointer into text), or -1 when the text carries no (well-formed) seals. */

@@ -20,7 +20,7 @@
 #define SEAL_TAG       "ujikom-register-seal/1"
 #define SEAL_PREFIX    "S1"
 #define SEAL_SEP       '\x1f'
-#define SEAL_B64_LEN   ((size_t)43) /* base64url of 32 bytes, unpadded */
+#define SEAL_HEX_LEN   ((size_t)(2 * CERT_SEAL_LEN)) /* lower-case hex */
 
 void cert_valid_until_text(char *out, size_t size, int64_t expires) {
   if (0 == time_format(out, size, expires - 1, TIME_DATE)) {
@@ -147,38 +147,56 @@ bool cert_seal_check(const struct cert_sealer *s, enum cert_seal_form form,
          0 == CRYPTO_memcmp(want, seal, CERT_SEAL_LEN);
 }
 
+/* Writes the 32 bytes as lower-case hex (no NUL). */
+static void put_hex(char *out, const unsigned char *b) {
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < CERT_SEAL_LEN; i++) {
+    out[2 * i] = digits[b[i] >> 4];
+    out[2 * i + 1] = digits[b[i] & 15];
+  }
+}
+
 char *cert_display_sealed(const char *display, const unsigned char qr_seal[CERT_SEAL_LEN],
                           const unsigned char jws_seal[CERT_SEAL_LEN]) {
-  char *a = token_b64url_encode(qr_seal, CERT_SEAL_LEN);
-  char *b = token_b64url_encode(jws_seal, CERT_SEAL_LEN);
-  char *out = NULL;
-  if (NULL != a && NULL != b) {
-    size_t size = sizeof SEAL_PREFIX + 2 * (SEAL_B64_LEN + 1) + strlen(display) + 1;
-    out = malloc(size);
-    if (NULL != out) {
-      snprintf(out, size, "%s%c%s%c%s%c%s", SEAL_PREFIX, SEAL_SEP, a, SEAL_SEP, b, SEAL_SEP,
-               display);
-    }
+  const size_t plen = sizeof SEAL_PREFIX - 1, dlen = strlen(display);
+  char *out = malloc(plen + 2 * (1 + SEAL_HEX_LEN) + 1 + dlen + 1);
+  if (NULL == out) {
+    return NULL;
   }
-  free(a);
-  free(b);
+  char *p = out;
+  memcpy(p, SEAL_PREFIX, plen);
+  p += plen;
+  *p++ = SEAL_SEP;
+  put_hex(p, qr_seal);
+  p += SEAL_HEX_LEN;
+  *p++ = SEAL_SEP;
+  put_hex(p, jws_seal);
+  p += SEAL_HEX_LEN;
+  *p++ = SEAL_SEP;
+  memcpy(p, display, dlen + 1);
   return out;
 }
 
-/* Decodes one base64url seal of exactly SEAL_B64_LEN characters at p. */
-static int seal_field(unsigned char out[CERT_SEAL_LEN], const char *p) {
-  unsigned char *raw = NULL;
-  size_t len = 0;
-  if (NULL != memchr(p, '\0', SEAL_B64_LEN) || SEAL_SEP != p[SEAL_B64_LEN] ||
-      0 != token_b64url_decode(&raw, &len, p, SEAL_B64_LEN)) {
-    return -1;
+static int hex_value(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
   }
-  int rc = CERT_SEAL_LEN == len ? 0 : -1;
-  if (0 == rc) {
-    memcpy(out, raw, CERT_SEAL_LEN);
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Reads one seal of exactly SEAL_HEX_LEN lower-case hex digits and its separator at p (out may
+ * be NULL: only check the shape). 0 or -1. */
+static int seal_field(unsigned char *out, const char *p) {
+  for (size_t i = 0; i < CERT_SEAL_LEN; i++) {
+    int hi = hex_value(p[2 * i]), lo = hi < 0 ? -1 : hex_value(p[2 * i + 1]);
+    if (lo < 0) {
+      return -1; /* also at a NUL: the text ends inside the seal */
+    }
+    if (NULL != out) {
+      out[i] = (unsigned char)(hi << 4 | lo);
+    }
   }
-  free(raw);
-  return rc;
+  return SEAL_SEP == p[SEAL_HEX_LEN] ? 0 : -1;
 }
 
 int cert_display_unseal(const char **out_display, unsigned char qr_seal[CERT_SEAL_LEN],
@@ -188,9 +206,9 @@ int cert_display_unseal(const char **out_display, unsigned char qr_seal[CERT_SEA
     return -1;
   }
   const char *p = text + plen + 1;
-  if (0 != seal_field(qr_seal, p) || 0 != seal_field(jws_seal, p + SEAL_B64_LEN + 1)) {
+  if (0 != seal_field(qr_seal, p) || 0 != seal_field(jws_seal, p + SEAL_HEX_LEN + 1)) {
     return -1;
   }
-  *out_display = p + 2 * (SEAL_B64_LEN + 1);
+  *out_display = p + 2 * (SEAL_HEX_LEN + 1);
   return 0;
 }
