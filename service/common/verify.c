@@ -314,7 +314,10 @@ static int check_qr(struct verify_result *o, struct found *f, struct store_rd *r
   char serial[CERT_SERIAL_SIZE];
   size_t nkeys = 0;
   const struct token_pubkey *keys = NULL == ks ? NULL : keystore_public(ks, &nkeys);
-  if (0 != cert_qr_url_token(&tok, &tlen, text, len)) {
+  if (strcspn(text, "/?# \t\r\n") >= len) { /* a bare token, as /V/<token> gives it */
+    tok = text;
+    tlen = len;
+  } else if (0 != cert_qr_url_token(&tok, &tlen, text, len)) {
     refuse(&o->v, "not a QR token or QR URL");
     return STORE_OK;
   }

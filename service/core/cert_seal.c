@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,28 +93,47 @@ cleanup:
   return rc;
 }
 
-/* Adds one field, length first (8 bytes, big-endian), so no two inputs give the same bytes. */
-static int put(EVP_MD_CTX *ctx, const void *data, size_t len) {
-  unsigned char l[8];
-  for (int i = 0; i < 8; i++) {
-    l[i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+/* The sealed bytes, gathered: short fields collect in buf and reach the hash in one update,
+ * long ones (display text, token) go straight through. */
+struct feed {
+  EVP_MD_CTX *ctx;
+  unsigned char buf[512];
+  size_t n;
+  bool ok;
+};
+
+static void feed_bytes(struct feed *f, const void *data, size_t len) {
+  if (len > sizeof f->buf - f->n) {
+    f->ok = f->ok && 1 == EVP_DigestUpdate(f->ctx, f->buf, f->n);
+    f->n = 0;
   }
-  return 1 == EVP_DigestUpdate(ctx, l, sizeof l) &&
-                 (0 == len || 1 == EVP_DigestUpdate(ctx, data, len))
-             ? 0
-             : -1;
+  if (len > sizeof f->buf) {
+    f->ok = f->ok && 1 == EVP_DigestUpdate(f->ctx, data, len);
+  } else if (len > 0) {
+    memcpy(f->buf + f->n, data, len);
+    f->n += len;
+  }
 }
 
-static int put_text(EVP_MD_CTX *ctx, const char *s) {
-  return put(ctx, NULL == s ? "" : s, NULL == s ? 0 : strlen(s));
-}
-
-static int put_int(EVP_MD_CTX *ctx, int64_t v) {
+/* 8 bytes, big-endian. */
+static void feed_u64(struct feed *f, uint64_t v) {
   unsigned char b[8];
   for (int i = 0; i < 8; i++) {
-    b[i] = (unsigned char)((uint64_t)v >> (56 - 8 * i));
+    b[i] = (unsigned char)(v >> (56 - 8 * i));
   }
-  return put(ctx, b, sizeof b);
+  feed_bytes(f, b, sizeof b);
+}
+
+/* One field, length first, so no two inputs give the same bytes. */
+static void feed_text(struct feed *f, const char *s) {
+  size_t len = NULL == s ? 0 : strlen(s);
+  feed_u64(f, len);
+  feed_bytes(f, s, len);
+}
+
+static void feed_int(struct feed *f, int64_t v) {
+  feed_u64(f, 8);
+  feed_u64(f, (uint64_t)v);
 }
 
 int cert_seal(unsigned char out[CERT_SEAL_LEN], const struct cert_sealer *s,
@@ -122,20 +142,30 @@ int cert_seal(unsigned char out[CERT_SEAL_LEN], const struct cert_sealer *s,
   static const char *const forms[] = {[CERT_SEAL_QR] = "qr", [CERT_SEAL_JWS] = "jws"};
   unsigned char inner[CERT_SEAL_LEN];
   unsigned int len = 0, olen = 0;
+  struct feed f = {.ctx = EVP_MD_CTX_new(), .n = 0, .ok = true};
   int rc = -1;
-  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-  if (NULL != ctx && 1 == EVP_MD_CTX_copy_ex(ctx, s->inner) && 0 == put_text(ctx, SEAL_TAG) &&
-      0 == put_text(ctx, forms[form]) && 0 == put_text(ctx, r->serial) &&
-      0 == put_text(ctx, r->holder) && 0 == put_text(ctx, r->subsector) &&
-      0 == put_text(ctx, r->scheme_id) && 0 == put_text(ctx, r->kid) &&
-      0 == put_int(ctx, r->issued) && 0 == put_int(ctx, r->expires) &&
-      0 == put_text(ctx, display) && 0 == put_text(ctx, token) &&
-      1 == EVP_DigestFinal_ex(ctx, inner, &len) && CERT_SEAL_LEN == len &&
-      1 == EVP_MD_CTX_copy_ex(ctx, s->outer) && 1 == EVP_DigestUpdate(ctx, inner, len) &&
-      1 == EVP_DigestFinal_ex(ctx, out, &olen) && CERT_SEAL_LEN == olen) {
+  if (NULL == f.ctx || 1 != EVP_MD_CTX_copy_ex(f.ctx, s->inner)) {
+    goto cleanup;
+  }
+  feed_text(&f, SEAL_TAG);
+  feed_text(&f, forms[form]);
+  feed_text(&f, r->serial);
+  feed_text(&f, r->holder);
+  feed_text(&f, r->subsector);
+  feed_text(&f, r->scheme_id);
+  feed_text(&f, r->kid);
+  feed_int(&f, r->issued);
+  feed_int(&f, r->expires);
+  feed_text(&f, display);
+  feed_text(&f, token);
+  if (f.ok && 1 == EVP_DigestUpdate(f.ctx, f.buf, f.n) &&
+      1 == EVP_DigestFinal_ex(f.ctx, inner, &len) && CERT_SEAL_LEN == len &&
+      1 == EVP_MD_CTX_copy_ex(f.ctx, s->outer) && 1 == EVP_DigestUpdate(f.ctx, inner, len) &&
+      1 == EVP_DigestFinal_ex(f.ctx, out, &olen) && CERT_SEAL_LEN == olen) {
     rc = 0;
   }
-  EVP_MD_CTX_free(ctx);
+cleanup:
+  EVP_MD_CTX_free(f.ctx);
   return rc;
 }
 

@@ -197,6 +197,11 @@ static void script(struct html *h, const char *asset) {
 
 void layout_begin_script(struct html *h, const struct req *r, const char *title,
                          const char *extra_script) {
+  layout_begin_assets(h, r, title, extra_script, NULL);
+}
+
+void layout_begin_assets(struct html *h, const struct req *r, const char *title,
+                         const char *extra_script, const char *extra_style) {
   const char *lang = i18n_lang(r->lang);
   HTML_LIT(h, "<!DOCTYPE html>\n<html");
   html_attr(h, "lang", lang);
@@ -213,6 +218,9 @@ void layout_begin_script(struct html *h, const struct req *r, const char *title,
   html_text(h, L(r, "site.name"));
   HTML_LIT(h, "</title>");
   stylesheet(h, "static/app.css");
+  if (NULL != extra_style) {
+    stylesheet(h, extra_style);
+  }
   script(h, extra_script);
   HTML_LIT(h, "</head><body><a class=\"skip\" href=\"#main\">");
   html_text(h, L(r, "layout.skip"));

@@ -20,6 +20,10 @@ void layout_begin(struct html *h, const struct req *r, const char *title);
  * "static/exam.js"; a literal) with defer. NULL loads nothing extra. */
 void layout_begin_script(struct html *h, const struct req *r, const char *title,
                          const char *script);
+/* Same, also loading the stylesheet asset extra_style after app.css (a path from the asset
+ * table such as "static/verify.css", for the one page that needs it); either may be NULL. */
+void layout_begin_assets(struct html *h, const struct req *r, const char *title, const char *script,
+                         const char *extra_style);
 /* A new page, opened by layout_begin_script and headed by an <h1>: both the catalogue's
  * text for title_key. NULL when out of memory. */
 struct html *layout_page_new(const struct req *r, const char *title_key, const char *script);
