@@ -54,6 +54,19 @@ void cert_sealer_free(struct cert_sealer *s) {
   free(s);
 }
 
+/* Starts ctx as SHA-256 over the key padded to a block and XORed with pad_byte (RFC 2104's
+ * ipad 0x36 or opad 0x5c); pad is scratch space. 0 or -1. */
+static int keyed_state(EVP_MD_CTX *ctx, unsigned char pad[64], const unsigned char k[CERT_SEAL_LEN],
+                       unsigned char pad_byte) {
+  memset(pad, pad_byte, 64);
+  for (size_t i = 0; i < CERT_SEAL_LEN; i++) {
+    pad[i] ^= k[i];
+  }
+  return 1 == EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) && 1 == EVP_DigestUpdate(ctx, pad, 64)
+             ? 0
+             : -1;
+}
+
 int cert_sealer_new(struct cert_sealer **out, const struct token_key *key) {
   unsigned char k[CERT_SEAL_LEN], pad[64];
   unsigned int len = 0;
@@ -67,20 +80,7 @@ int cert_sealer_new(struct cert_sealer **out, const struct token_key *key) {
       NULL == (s->outer = EVP_MD_CTX_new())) {
     goto cleanup;
   }
-  memset(pad, 0x36, sizeof pad);
-  for (size_t i = 0; i < CERT_SEAL_LEN; i++) {
-    pad[i] ^= k[i];
-  }
-  if (1 != EVP_DigestInit_ex(s->inner, EVP_sha256(), NULL) ||
-      1 != EVP_DigestUpdate(s->inner, pad, sizeof pad)) {
-    goto cleanup;
-  }
-  memset(pad, 0x5c, sizeof pad);
-  for (size_t i = 0; i < CERT_SEAL_LEN; i++) {
-    pad[i] ^= k[i];
-  }
-  if (1 != EVP_DigestInit_ex(s->outer, EVP_sha256(), NULL) ||
-      1 != EVP_DigestUpdate(s->outer, pad, sizeof pad)) {
+  if (0 != keyed_state(s->inner, pad, k, 0x36) || 0 != keyed_state(s->outer, pad, k, 0x5c)) {
     goto cleanup;
   }
   *out = s;
