@@ -188,7 +188,8 @@ static void row(struct html *h, enum vt key, const char *value) {
 static void page_begin(struct html *h, struct req *r) {
   char title[160];
   snprintf(title, sizeof title, "%s / %s", vt(false, VT_TITLE), vt(true, VT_TITLE));
-  layout_begin_assets(h, r, title, NULL, "static/verify.css");
+  layout_begin(h, r, title);
+  layout_stylesheet(h, "static/verify.css");
 }
 
 static void serial_form(struct html *h, const char *value) {

@@ -20,10 +20,6 @@ void layout_begin(struct html *h, const struct req *r, const char *title);
  * "static/exam.js"; a literal) with defer. NULL loads nothing extra. */
 void layout_begin_script(struct html *h, const struct req *r, const char *title,
                          const char *script);
-/* Same, also loading the stylesheet asset extra_style after app.css (a path from the asset
- * table such as "static/verify.css", for the one page that needs it); either may be NULL. */
-void layout_begin_assets(struct html *h, const struct req *r, const char *title, const char *script,
-                         const char *extra_style);
 /* A new page, opened by layout_begin_script and headed by an <h1>: both the catalogue's
  * text for title_key. NULL when out of memory. */
 struct html *layout_page_new(const struct req *r, const char *title_key, const char *script);
@@ -74,5 +70,11 @@ struct html *layout_error_html(const struct req *r, unsigned status, const char 
 /* The versioned URL of an asset for links: "/static/app.css?v=<hash>" into out. Returns
  * false when the asset does not exist or out is too small. */
 bool layout_asset_url(char *out, size_t outlen, const char *asset_path);
+/* A deferred <script> of the versioned asset (nothing when asset is NULL or unknown): a page's
+ * second script, written into its body. */
+void layout_script(struct html *h, const char *asset);
+/* A stylesheet link of the versioned asset (nothing when unknown): a page's own styles beside
+ * app.css, written into its body. */
+void layout_stylesheet(struct html *h, const char *asset);
 
 #endif
