@@ -12,7 +12,8 @@
 # EXAMDAY_THINK EXAMDAY_SAVES (simulation; EXAMDAY_CHECKIN defaults to what the measured
 # log-in rate allows, see below), IDLE_CONNECTIONS, CALLGRIND_REQUESTS, BENCH_THREADS,
 # BENCH_MAX_HEADER, BENCH_EVENT_LOOP, BENCH_QUICK=1 (small volume and short runs: a smoke test of the harness,
-# not a result).
+# not a result), BENCH_ONLY=verify (the ceiling and the two verify scenarios only, at full
+# volume; printed, not written to results/).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -262,6 +263,17 @@ scenario() { # NAME CONNS PATH SCRIPT KIND TARGET CEIL [ARGS...]
 
 scenario "(a) verify page from QR URL" 64 / bench/lua/verify.lua ratio 0.5 "$CEIL64" "$MAN/verify.txt" html
 scenario "(b) verify as JSON" 64 / bench/lua/verify.lua ratio 0.5 "$CEIL64" "$MAN/verify.txt" json
+if [ "${BENCH_ONLY:-}" = verify ]; then
+  echo "# ujikom benchmark, verify scenarios only, $STAMP"
+  echo
+  echo "Machine: $NPROC CPUs ($CPU_MODEL), load average $(cut -d' ' -f1-3 /proc/loadavg). Core split: $SPLIT."
+  echo "Volume: $CERTIFICATES certificates (database $DB_MB MB). Ceiling: $CEIL64 rps at 64 connections."
+  echo
+  echo "| scenario | conns | rps | p50 ms | p99 ms | × ceiling | target | result | ujikomd RSS MB |"
+  echo "|---|---:|---:|---:|---:|---:|---|---|---:|"
+  printf '%s\n' "${ROWS[@]}"
+  exit 0
+fi
 scenario "(c) JWKS" 64 /.well-known/jwks.json bench/lua/plain.lua ratio 0.8 "$CEIL64"
 scenario "(c) static asset (as a browser asks: gzip)" 64 /static/app.css bench/lua/plain.lua ratio 0.8 "$CEIL64" "Accept-Encoding: gzip, deflate, br"
 scenario "(c) healthz" 64 /healthz bench/lua/plain.lua ratio 0.8 "$CEIL64"

@@ -81,11 +81,21 @@ enum cert_verdict {
   CERT_SUSPENDED,   /* filled in by the caller from its store: suspended (reversible) */
 };
 
+/* Why a verification came out NOT_GENUINE, as a code (the reason text says it in English). */
+enum cert_fault {
+  CERT_FAULT_NONE = 0,      /* not NOT_GENUINE, or not for a reason of the token itself */
+  CERT_FAULT_MALFORMED,     /* not a token of this kind at all (shape, encoding, claims) */
+  CERT_FAULT_UNKNOWN_KEY,   /* well formed, but its kid is not in the key set */
+  CERT_FAULT_BAD_SIGNATURE, /* the named key did not make this signature */
+  CERT_FAULT_NOT_YET_VALID, /* correctly signed, but issued in the future (claims kept) */
+};
+
 struct cert_verification {
   enum cert_verdict verdict;
   char reason[160];  /* English, for NOT_GENUINE; empty otherwise */
   bool claims_valid; /* claims below were decoded from a correctly signed token */
   struct cert_claims claims;
+  enum cert_fault fault; /* CERT_FAULT_NONE unless the verdict is NOT_GENUINE */
 };
 
 /* Stable lower-case names: "genuine", "expired", "revoked", "not_genuine", "suspended". */
@@ -139,7 +149,8 @@ int cert_qr_token_serial(char out[CERT_SERIAL_SIZE], const char *token, size_t l
  *   "1" US subsector_name US scheme_title US issuer_name US nunits { US code US title }
  * cert_display_encode returns it malloc'd (free()), or NULL when a claim is out of range or
  * on allocation failure. cert_display_decode fills exactly those fields of *c (the others are
- * untouched) and returns 0, or -1 when the text is not exactly that shape. */
+ * untouched) and returns 0, or -1 when the text is not exactly that shape. A sealed text
+ * (cert_display_sealed) decodes as the display text inside it; its seals are not checked. */
 char *cert_display_encode(const struct cert_claims *c);
 int cert_display_decode(struct cert_claims *c, const char *text);
 /* Rounds issued/expires to what a QR token carries: the start of the issue day and the first
@@ -150,6 +161,54 @@ void cert_claims_qr_days(struct cert_claims *c);
  * sets claims_valid and judges the validity window at now exactly as the verifiers do
  * (GENUINE, EXPIRED, or NOT_GENUINE "not yet valid"). Revocation stays the caller's. */
 void cert_verification_issued(struct cert_verification *out, int64_t now);
+
+/* --- the validity window, said once for every surface --- */
+/* A certificate is valid from `issued` up to, not including, `expires`; issuance puts
+ * `expires` at 00:00:00 UTC of a day (issue_claims_from_exam), which the QR token's whole
+ * days express exactly. "Valid until" on every surface (verification page and JSON, PDF, CLI)
+ * is the last day on which it is valid: the UTC date of expires - 1 second. Writes it as
+ * "YYYY-MM-DD" (or "?" when it cannot be written) into out (at least 11 bytes). */
+void cert_valid_until_text(char *out, size_t size, int64_t expires);
+/* The first 00:00:00 UTC at or after t: where issuance puts an expiry. */
+int64_t cert_day_ceil(int64_t t);
+
+/* --- the register seal: a verification done once, at issuance --- */
+/* The service signs a certificate's tokens and, in the same step, seals the register record
+ * it stores with them: HMAC-SHA256, under a key derived from the signing key, over a purpose
+ * tag, the record (serial, holder, subsector, scheme, dates, kid), the display text and one
+ * signed token. A row whose seal holds was written by a holder of the signing key together
+ * with that token, so presenting exactly that token again needs neither an Ed25519 check
+ * nor parsing, and a row written into the database without the key has no valid seal. */
+#define CERT_SEAL_LEN 32
+struct cert_record {
+  const char *serial, *holder, *subsector, *scheme_id, *kid;
+  int64_t issued, expires;
+};
+enum cert_seal_form { CERT_SEAL_QR = 0, CERT_SEAL_JWS = 1 };
+struct cert_sealer; /* a seal key prepared once (HMAC's inner and outer states) */
+/* Prepares the sealing key of a signing key (HMAC-SHA256(seed, label)) for repeated use:
+ * 0 and *out (free with cert_sealer_free; thread-safe to use once made), or -1. */
+int cert_sealer_new(struct cert_sealer **out, const struct token_key *key);
+/* Frees (and cleanses) a sealer; NULL allowed. */
+void cert_sealer_free(struct cert_sealer *s);
+/* The seal of the record with one of its tokens and its display text. 0 or -1. */
+int cert_seal(unsigned char out[CERT_SEAL_LEN], const struct cert_sealer *s,
+              enum cert_seal_form form, const struct cert_record *r, const char *token,
+              const char *display);
+/* True when seal is the record's seal with token and display (constant-time compare). */
+bool cert_seal_check(const struct cert_sealer *s, enum cert_seal_form form,
+                     const struct cert_record *r, const char *token, const char *display,
+                     const unsigned char seal[CERT_SEAL_LEN]);
+/* The stored display text with both seals in front:
+ *   "S1" US hex(qr seal) US hex(jws seal) US <cert_display_encode text>   (lower-case hex)
+ * cert_display_unseal with NULL seals only finds the display text (no seal is decoded).
+ * cert_display_sealed returns it malloc'd (NULL on allocation failure). cert_display_unseal
+ * finds the seals and the display text inside such a text: returns 0 with the seals and
+ * *out_display (a pointer into text), or -1 when the text carries no (well-formed) seals. */
+char *cert_display_sealed(const char *display, const unsigned char qr_seal[CERT_SEAL_LEN],
+                          const unsigned char jws_seal[CERT_SEAL_LEN]);
+int cert_display_unseal(const char **out_display, unsigned char qr_seal[CERT_SEAL_LEN],
+                        unsigned char jws_seal[CERT_SEAL_LEN], const char *text);
 
 /* Builds the QR URL "<PUBLIC_URL>/V/<TOKEN>" in upper case (QR alphanumeric mode).
  * Returns a malloc'd string or NULL (allocation failure, or a public URL containing

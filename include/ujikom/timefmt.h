@@ -39,4 +39,10 @@ size_t time_format(char *out, size_t size, int64_t secs, enum time_style style);
 #define TIME_ISO_MS_LEN 24
 size_t time_format_iso_ms(char out[TIME_ISO_MS_LEN + 1], int64_t secs, unsigned ms);
 
+/* Parses an RFC 3339 time ("2026-12-03T18:00:00Z", "2026-12-03T18:00:00.5+07:00", "T" or
+ * a space between date and time, any case) or a bare date ("2026-12-03": 00:00 UTC), years
+ * 0000..9999. Writes milliseconds since the epoch (UTC) and returns 0, or -1 when the text
+ * is anything else. Pure; for outside input (tests/fuzz/fuzz_time_parse.c). */
+int time_parse_rfc3339(int64_t *out_ms, const char *text);
+
 #endif

@@ -27,6 +27,11 @@ struct token_pubkey {
   /* Optional (NULL = none): a cache shared by a key set, consulted by token_pubkey_verify.
    * Borrowed: whoever builds the key set owns it and frees it after the keys. */
   struct token_vcache *vcache;
+  /* Seconds since the epoch since when the private key is known to be compromised; 0 = not.
+   * Published in the JWKS as "revoked" (the JWK member OpenID Federation 1.0 defines:
+   * {"revoked_at": .., "reason": "keyCompromise"}); the key still verifies signatures, and
+   * the verdict decides what they are worth. */
+  int64_t compromised_since;
 };
 
 struct token_signer; /* a signing key prepared once (see token_signer_new) */
@@ -105,7 +110,8 @@ int token_b32_decode(unsigned char **out, size_t *out_len, const char *text, siz
 
 /* --- JWKS (RFC 7517 / RFC 8037 OKP keys) --- */
 /* The public keys as a JWKS document: {"keys":[{"kty":"OKP","crv":"Ed25519","x":..,
- * "kid":..,"alg":"EdDSA","use":"sig"},...]} (compact JSON, malloc'd, free()); NULL on
+ * "kid":..,"alg":"EdDSA","use":"sig"(,"revoked":{"revoked_at":..,"reason":"keyCompromise"})?},
+ * ...]} (compact JSON, malloc'd, free()); NULL on
  * allocation failure. */
 char *token_jwks_build(const struct token_pubkey *keys, size_t nkeys);
 /* Parses a JWKS document. Keys that are not Ed25519 OKP signing keys are skipped; a

@@ -1,6 +1,7 @@
 /*
- * `ujikom keys`: list the signing keys, rotate to a new one, print the JWKS (for offline
- * verification elsewhere). Rotation is recorded in the audit log when a database exists.
+ * `ujikom keys`: list the signing keys, rotate to a new one, retire one (possibly as
+ * compromised since a given time), print the JWKS (for offline verification elsewhere).
+ * Rotation and retirement are recorded in the audit log when a database exists.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,56 +12,126 @@
 #include "common/config.h"
 #include "common/keystore.h"
 #include "store/store.h"
+#include "ujikom/clock.h"
+#include "ujikom/timefmt.h"
 
 /* Prints the usage on out and returns status, the exit status to leave with. */
 static int keys_usage(FILE *out, int status) {
   fprintf(out, "usage: ujikom keys list   [--data-dir DIR]\n"
                "       ujikom keys rotate [--data-dir DIR]\n"
+               "       ujikom keys retire KID [--compromised-since TIME] [--data-dir DIR]\n"
                "       ujikom keys jwks   [--data-dir DIR]\n"
-               "  list    prints every key id; the active (signing) key is marked with *\n"
+               "  list    prints every key id; the active (signing) key is marked with *,\n"
+               "          a retired one says so (and since when it is compromised)\n"
                "  rotate  creates a new key and makes it active; old keys stay published so\n"
                "          certificates signed with them still verify. Restart the daemon (or\n"
                "          send it SIGHUP) to start signing with the new key.\n"
+               "  retire  the key never signs again (a new key becomes active if it was the\n"
+               "          active one) and stays published. --compromised-since TIME (RFC 3339,\n"
+               "          e.g. 2026-12-01T00:00:00Z, or a date: 00:00 UTC) marks it stolen\n"
+               "          since then: certificates it signed that the transparency log\n"
+               "          recorded before TIME stay genuine, anything else signed with it is\n"
+               "          not genuine (key_compromised). Send the daemon SIGHUP afterwards.\n"
                "  jwks    prints the public keys as a JWKS document (RFC 7517)\n");
   return status;
 }
 
-struct rotation_audit {
+struct key_audit {
+  const char *action; /* "keys.rotate", "keys.retire" */
   char subject[32];
-  char after[64];
+  char after[160];
 };
 
-static int append_rotation(struct store_tx *tx, void *arg) {
-  const struct rotation_audit *a = arg;
-  return store_audit_append(tx, NULL, STORE_AUDIT_SYSTEM, "keys.rotate", a->subject, NULL,
-                            a->after);
+static int append_key_audit(struct store_tx *tx, void *arg) {
+  const struct key_audit *a = arg;
+  return store_audit_append(tx, NULL, STORE_AUDIT_SYSTEM, a->action, a->subject, NULL, a->after);
 }
 
-static void audit_rotation(const char *data_dir, const char *kid) {
+/* Records a key change (action) about kid in the audit log, when there is a database. */
+static void audit_key_change(const char *data_dir, const char *action, const char *kid,
+                             const char *after) {
   char db[600], err[512] = "";
   struct store_opts opts = {.migrate_to = -1};
   struct store *s = NULL;
-  struct rotation_audit a;
+  struct key_audit a = {.action = action};
   config_db_path(db, sizeof db, data_dir);
   if (0 != access(db, F_OK)) {
     return; /* no database yet: nothing to audit into */
   }
   if (STORE_OK != store_open(&s, db, &opts, err, sizeof err)) {
-    fprintf(stderr, "ujikom keys: warning: key rotated but not audited: %s\n", err);
+    fprintf(stderr, "ujikom keys: warning: %s done but not audited: %s\n", action, err);
     return;
   }
   snprintf(a.subject, sizeof a.subject, "key:%s", kid);
-  snprintf(a.after, sizeof a.after, "{\"active\":\"%s\"}", kid);
-  int rc = store_txn(s, append_rotation, &a);
+  snprintf(a.after, sizeof a.after, "%s", after);
+  int rc = store_txn(s, append_key_audit, &a);
   if (STORE_OK != rc) {
-    fprintf(stderr, "ujikom keys: warning: key rotated but not audited (%s)\n", store_rc_name(rc));
+    fprintf(stderr, "ujikom keys: warning: %s done but not audited (%s)\n", action,
+            store_rc_name(rc));
   }
   store_close(s);
 }
 
+/* `keys retire KID [--compromised-since TIME]`. Returns the exit status. */
+static int keys_retire(const char *dir, const char *kid, const char *since_text) {
+  char err[512] = "", active[TOKEN_KID_LEN + 1], after[160], since[TIME_TEXT_SIZE] = "";
+  int64_t now_ms = clock_wall_ms(), since_ms = -1;
+  if (NULL == kid) {
+    fprintf(stderr, "ujikom keys retire: which key? (see ujikom keys list)\n");
+    return 2;
+  }
+  if (NULL != since_text) {
+    if (0 != time_parse_rfc3339(&since_ms, since_text) || since_ms < 0) {
+      fprintf(stderr,
+              "ujikom keys retire: --compromised-since '%s' is not an RFC 3339 time "
+              "(e.g. 2026-12-01T00:00:00Z or 2026-12-01)\n",
+              since_text);
+      return 2;
+    }
+    if (since_ms > now_ms) {
+      fprintf(stderr, "ujikom keys retire: --compromised-since is in the future\n");
+      return 2;
+    }
+    time_format(since, sizeof since, since_ms / 1000, TIME_ISO);
+  }
+  if (0 != keystore_retire(active, dir, kid, now_ms, since_ms, err, sizeof err)) {
+    fprintf(stderr, "ujikom keys retire: %s\n", err);
+    return 1;
+  }
+  struct keystore *ks = NULL;
+  if (0 != keystore_open(&ks, dir, false, err, sizeof err)) {
+    fprintf(stderr, "ujikom keys retire: key %s retired, but the key directory does not load: %s\n",
+            kid, err);
+    return 1;
+  }
+  keystore_free(ks);
+  snprintf(after, sizeof after, "{\"retired\":true,\"compromised_since\":%s%s%s,\"active\":\"%s\"}",
+           since[0] ? "\"" : "", since[0] ? since : "null", since[0] ? "\"" : "", active);
+  audit_key_change(dir, "keys.retire", kid, after);
+  printf("retired %s%s%s; active key %s\n", kid, since[0] ? ", compromised since " : "", since,
+         active);
+  return 0;
+}
+
+/* One line of `keys list`: "* KID" (active), "  KID" or "  KID retired ...". */
+static void list_key(const struct keystore *ks, const struct token_pubkey *k, bool active) {
+  struct keystore_key_state st;
+  char when[TIME_TEXT_SIZE], since[TIME_TEXT_SIZE];
+  printf("%s %s", active ? "*" : " ", k->kid);
+  if (0 == keystore_key_state(ks, k->kid, &st) && st.retired) {
+    time_format(when, sizeof when, st.retired_ms / 1000, TIME_ISO);
+    printf(" retired %s", when);
+    if (st.compromised_since_ms >= 0) {
+      time_format(since, sizeof since, st.compromised_since_ms / 1000, TIME_ISO);
+      printf(" compromised-since %s", since);
+    }
+  }
+  printf("\n");
+}
+
 int cmd_keys(int argc, char **argv) {
   char dir[512], err[512] = "";
-  const char *sub = NULL;
+  const char *sub = NULL, *kid = NULL, *since = NULL;
   for (int i = 1; i < argc; i++) {
     if (cli_is_help(argv[i])) {
       return keys_usage(stdout, 0);
@@ -70,6 +141,11 @@ int cmd_keys(int argc, char **argv) {
     }
     if (NULL == sub && '-' != argv[i][0]) {
       sub = argv[i];
+    } else if (NULL != sub && 0 == strcmp(sub, "retire") && NULL == kid && '-' != argv[i][0]) {
+      kid = argv[i];
+    } else if (NULL != sub && 0 == strcmp(sub, "retire") && NULL == since &&
+               0 == strcmp(argv[i], "--compromised-since") && i + 1 < argc) {
+      since = argv[++i];
     } else {
       fprintf(stderr, "ujikom keys: unexpected argument '%s'\n", argv[i]);
       return keys_usage(stderr, 2);
@@ -80,8 +156,8 @@ int cmd_keys(int argc, char **argv) {
     return keys_usage(stderr, 2);
   }
   if (0 == strcmp(sub, "rotate")) {
-    char kid[TOKEN_KID_LEN + 1];
-    if (0 != keystore_rotate(kid, dir, err, sizeof err)) {
+    char newkid[TOKEN_KID_LEN + 1];
+    if (0 != keystore_rotate(newkid, dir, err, sizeof err)) {
       fprintf(stderr, "ujikom keys rotate: %s\n", err);
       return 1;
     }
@@ -91,13 +167,18 @@ int cmd_keys(int argc, char **argv) {
       fprintf(stderr,
               "ujikom keys rotate: new key %s written, but the key directory does not "
               "load: %s\n",
-              kid, err);
+              newkid, err);
       return 1;
     }
     keystore_free(ks);
-    audit_rotation(dir, kid);
-    printf("%s\n", kid);
+    char after[64];
+    snprintf(after, sizeof after, "{\"active\":\"%s\"}", newkid);
+    audit_key_change(dir, "keys.rotate", newkid, after);
+    printf("%s\n", newkid);
     return 0;
+  }
+  if (0 == strcmp(sub, "retire")) {
+    return keys_retire(dir, kid, since);
   }
   if (0 != strcmp(sub, "list") && 0 != strcmp(sub, "jwks")) {
     fprintf(stderr, "ujikom keys: unknown subcommand '%s'\n", sub);
@@ -122,7 +203,7 @@ int cmd_keys(int argc, char **argv) {
     size_t n = 0;
     const struct token_pubkey *pubs = keystore_public(ks, &n);
     for (size_t i = 0; i < n; i++) {
-      printf("%s %s\n", 0 == i ? "*" : " ", pubs[i].kid);
+      list_key(ks, &pubs[i], 0 == i);
     }
   }
   keystore_free(ks);

@@ -162,7 +162,9 @@ static void print_result(const struct cert_verification *v, const char *form) {
     printf("%-22s %s %s\n", 0 == i ? "Unit:" : "", c->units[i].code, c->units[i].title);
   }
   print_date("Terbit / Issued:", c->issued);
-  print_date("Berlaku s.d. / Until:", c->expires);
+  char until[16];
+  cert_valid_until_text(until, sizeof until, c->expires); /* the last valid day */
+  printf("%-22s %s\n", "Berlaku s.d. / Until:", until);
   if (c->issuer_name[0]) {
     printf("%-22s %s\n", "Penerbit / Issuer:", c->issuer_name);
   }

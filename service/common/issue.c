@@ -144,18 +144,46 @@ int issue_claims_from_exam(struct cert_claims *cl, const struct exam *exam,
   }
   long years = exam->validity_years > 0 ? exam->validity_years : default_years;
   cl->issued = issued;
-  cl->expires = add_years(issued, years);
+  /* Expiry at 00:00 UTC, so the QR token's whole days say exactly what the credential's
+   * seconds say, and "valid until" (the day before) is one date everywhere (ujikom/cert.h). */
+  cl->expires = cert_day_ceil(add_years(issued, years));
   return 0;
+}
+
+struct cert_record issue_record_of(const struct store_cert *c) {
+  return (struct cert_record){.serial = c->serial,
+                              .holder = c->holder,
+                              .subsector = c->subsector,
+                              .scheme_id = c->exam_id,
+                              .kid = c->kid,
+                              .issued = c->issued_s,
+                              .expires = c->expires_s};
+}
+
+/* The display text of certificate out (its record and tokens filled), with the register seals
+ * of both tokens in front (ujikom/cert.h, "the register seal"). 0 or -1. */
+static int seal_display(struct store_cert *out, const struct cert_claims *cl,
+                        const struct token_key *key) {
+  unsigned char qr[CERT_SEAL_LEN], jws[CERT_SEAL_LEN];
+  const struct cert_record r = issue_record_of(out);
+  char *display = cert_display_encode(cl);
+  struct cert_sealer *sealer = NULL;
+  int rc = -1;
+  if (NULL != display && 0 == cert_sealer_new(&sealer, key) &&
+      0 == cert_seal(qr, sealer, CERT_SEAL_QR, &r, out->qr_token, display) &&
+      0 == cert_seal(jws, sealer, CERT_SEAL_JWS, &r, out->jws, display) &&
+      NULL != (out->display = cert_display_sealed(display, qr, jws))) {
+    rc = 0;
+  }
+  cert_sealer_free(sealer);
+  free(display);
+  return rc;
 }
 
 int issue_cert_sign(struct store_cert *out, struct cert_claims *cl, const struct token_key *key) {
   memcpy(cl->kid, key->pub.kid, sizeof cl->kid);
   if (0 != cert_serial_generate(cl->serial)) {
     return -1;
-  }
-  if (0 != cert_jws_sign(&out->jws, cl, key) || 0 != cert_qr_token_sign(&out->qr_token, cl, key) ||
-      NULL == (out->units = units_json(cl)) || NULL == (out->display = cert_display_encode(cl))) {
-    return -2;
   }
   memcpy(out->serial, cl->serial, sizeof out->serial);
   claim_copy(out->holder, sizeof out->holder, cl->holder);
@@ -168,6 +196,11 @@ int issue_cert_sign(struct store_cert *out, struct cert_claims *cl, const struct
   out->has_status_index = cl->has_status;
   out->status_index = (int64_t)cl->status_index;
   snprintf(out->status, sizeof out->status, "%s", STORE_CERT_VALID);
+  /* The seal covers the record as stored (the row's fields, not the claims they came from). */
+  if (0 != cert_jws_sign(&out->jws, cl, key) || 0 != cert_qr_token_sign(&out->qr_token, cl, key) ||
+      NULL == (out->units = units_json(cl)) || 0 != seal_display(out, cl, key)) {
+    return -2;
+  }
   return 0;
 }
 

@@ -80,6 +80,10 @@ int issue_claims_from_exam(struct cert_claims *cl, const struct exam *exam,
  * (out may then hold strings: free them with store_cert_clear). */
 int issue_cert_sign(struct store_cert *out, struct cert_claims *cl, const struct token_key *key);
 
+/* The register record of a stored certificate, as the register seal covers it (ujikom/cert.h);
+ * its strings point into c. */
+struct cert_record issue_record_of(const struct store_cert *c);
+
 /* The full claims of a stored certificate, read back from its signed credential (so the PDF
  * and pages show exactly what was signed). Returns 0, or -1 when the stored credential does
  * not verify against the service's keys (a broken invariant). */

@@ -5,6 +5,9 @@
  */
 #include "common/keystore.h"
 
+#include "ujikom/cert.h"
+#include "ujikom/timefmt.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,9 +23,16 @@
 #define KEY_FILE_MAX 4096
 #define KEYS_MAX     256
 
+/* What the key set knows of each key beside its public half (parallel to pubs). */
+struct key_extra {
+  struct cert_sealer *sealer; /* the register seal key, prepared (secret) */
+  struct keystore_key_state state;
+};
+
 struct keystore {
   struct token_key active;
   struct token_pubkey *pubs; /* active first */
+  struct key_extra *extra;   /* one per pubs entry */
   size_t npubs;
   struct token_vcache *vcache; /* signatures verified under these keys (shared by pubs) */
   struct token_signer *signer; /* the active key prepared for signing (active.signer) */
@@ -117,6 +127,28 @@ cleanup:
   return rc;
 }
 
+/* Creates the new file path (never over an existing one, never through a link, mode 0600)
+ * holding text, synced. 0, or -1 with a message in err (exists: what to say when the file is
+ * there already; NULL for the error's own text); a file half written is removed. */
+static int write_new_file(const char *path, const char *text, const char *exists, char *err,
+                          size_t errlen) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot create %s: %s", path,
+             EEXIST == errno && NULL != exists ? exists : strerror(errno));
+    return -1;
+  }
+  ssize_t len = (ssize_t)strlen(text);
+  if (len != write(fd, text, (size_t)len) || 0 != fsync(fd)) {
+    snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    close(fd);
+    unlink(path);
+    return -1;
+  }
+  close(fd);
+  return 0;
+}
+
 /* Replaces the active file atomically (write a temporary, rename over). */
 static int write_active(const char *dir, const char *kid, char *err, size_t errlen) {
   char tmp[1024], path[1024], line[TOKEN_KID_LEN + 2];
@@ -129,19 +161,9 @@ static int write_active(const char *dir, const char *kid, char *err, size_t errl
   line[TOKEN_KID_LEN] = '\n';
   line[TOKEN_KID_LEN + 1] = '\0';
   unlink(tmp);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+  if (0 != write_new_file(tmp, line, NULL, err, errlen)) {
     return -1;
   }
-  ssize_t len = (ssize_t)strlen(line);
-  if (len != write(fd, line, (size_t)len) || 0 != fsync(fd)) {
-    snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-    close(fd);
-    unlink(tmp);
-    return -1;
-  }
-  close(fd);
   if (0 != rename(tmp, path)) {
     snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
     unlink(tmp);
@@ -217,24 +239,35 @@ cleanup:
   return rc;
 }
 
-static int read_active(char kid[TOKEN_KID_LEN + 1], const char *dir, char *err, size_t errlen) {
-  char path[1024], buf[64];
-  if (0 != path_join(path, sizeof path, dir, "active", "")) {
+/* Reads the small text file <dir>/<name><suffix> into buf (NUL-terminated, at most size - 1
+ * bytes; no symbolic link) and writes its path to path: the length read, -2 when the file does
+ * not exist, or -1 with a message in err. */
+static ssize_t read_small(char *buf, size_t size, char path[1024], const char *dir,
+                          const char *name, const char *suffix, char *err, size_t errlen) {
+  if (0 != path_join(path, 1024, dir, name, suffix)) {
     snprintf(err, errlen, "key directory path too long");
     return -1;
   }
   int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     if (ENOENT == errno) {
-      return 1;
+      return -2;
     }
     snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
     return -1;
   }
-  ssize_t n = read(fd, buf, sizeof buf - 1);
+  ssize_t n = read(fd, buf, size - 1);
   close(fd);
+  n = n < 0 ? 0 : n;
+  buf[n] = '\0';
+  return n;
+}
+
+static int read_active(char kid[TOKEN_KID_LEN + 1], const char *dir, char *err, size_t errlen) {
+  char path[1024], buf[64];
+  ssize_t n = read_small(buf, sizeof buf, path, dir, "active", "", err, errlen);
   if (n < 0) {
-    n = 0;
+    return -2 == n ? 1 : -1;
   }
   size_t len = (size_t)n;
   while (len > 0 && ('\n' == buf[len - 1] || '\r' == buf[len - 1] || ' ' == buf[len - 1])) {
@@ -249,12 +282,88 @@ static int read_active(char kid[TOKEN_KID_LEN + 1], const char *dir, char *err, 
   return 0;
 }
 
+/* Reads <dir>/<kid>.retired into *out (not retired when the file is absent). 0, or -1 with a
+ * message in err (err is left empty on success). */
+static int read_retired(struct keystore_key_state *out, const char *dir, const char *kid, char *err,
+                        size_t errlen) {
+  char path[1024], buf[256];
+  memset(out, 0, sizeof *out);
+  out->compromised_since_ms = -1;
+  err[0] = '\0';
+  ssize_t n = read_small(buf, sizeof buf, path, dir, kid, ".retired", err, errlen);
+  if (n < 0) {
+    return -2 == n ? 0 : -1;
+  }
+  char *line = buf;
+  bool seen_retired = false;
+  while ('\0' != *line) {
+    char *nl = strchr(line, '\n');
+    if (NULL == nl) {
+      break; /* every line ends with a newline */
+    }
+    *nl = '\0';
+    char *sp = strchr(line, ' ');
+    int64_t ms = 0;
+    if (NULL == sp || 0 != time_parse_rfc3339(&ms, sp + 1)) {
+      break;
+    }
+    *sp = '\0';
+    if (0 == strcmp(line, "retired") && !seen_retired) {
+      seen_retired = true;
+      out->retired_ms = ms;
+    } else if (0 == strcmp(line, "compromised-since") && seen_retired &&
+               out->compromised_since_ms < 0) {
+      out->compromised_since_ms = ms;
+    } else {
+      break;
+    }
+    line = nl + 1;
+  }
+  if ('\0' != *line || !seen_retired) {
+    snprintf(err, errlen,
+             "%s is not a retirement record (\"retired TIME\" and an optional "
+             "\"compromised-since TIME\" line)",
+             path);
+    return -1;
+  }
+  out->retired = true;
+  return 0;
+}
+
+/* Writes <dir>/<kid>.retired; never overwrites one. */
+static int write_retired(const char *dir, const char *kid, int64_t now_ms,
+                         int64_t compromised_since_ms, char *err, size_t errlen) {
+  char path[1024], line[160], when[TIME_TEXT_SIZE], since[TIME_TEXT_SIZE];
+  if (0 != path_join(path, sizeof path, dir, kid, ".retired")) {
+    snprintf(err, errlen, "key directory path too long");
+    return -1;
+  }
+  time_format(when, sizeof when, now_ms / 1000, TIME_ISO);
+  if (compromised_since_ms >= 0) {
+    char ms[8];
+    time_format(since, sizeof since, compromised_since_ms / 1000, TIME_ISO);
+    /* Keep the milliseconds: a compromise time is compared with log times in ms. */
+    snprintf(ms, sizeof ms, ".%03dZ", (int)(compromised_since_ms % 1000));
+    since[19] = '\0';
+    snprintf(line, sizeof line, "retired %s\ncompromised-since %s%s\n", when, since, ms);
+  } else {
+    snprintf(line, sizeof line, "retired %s\n", when);
+  }
+  return write_new_file(path, line, "the key is already retired", err, errlen);
+}
+
 void keystore_free(struct keystore *ks) {
   if (NULL == ks) {
     return;
   }
   token_key_wipe(&ks->active);
   free(ks->pubs);
+  if (NULL != ks->extra) {
+    for (size_t i = 0; i < ks->npubs; i++) {
+      cert_sealer_free(ks->extra[i].sealer);
+    }
+    free(ks->extra);
+  }
   token_vcache_free(ks->vcache);
   token_signer_free(ks->signer);
   OPENSSL_cleanse(ks, sizeof *ks);
@@ -330,29 +439,51 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
   ks = calloc(1, sizeof *ks);
   if (NULL != ks) {
     ks->pubs = calloc(nnames + 1, sizeof *ks->pubs); /* + slot 0, even if active is absent */
+    ks->extra = calloc(nnames + 1, sizeof *ks->extra);
   }
-  if (NULL == ks || NULL == ks->pubs) {
+  if (NULL == ks || NULL == ks->pubs || NULL == ks->extra) {
     snprintf(err, errlen, "out of memory");
     goto cleanup;
   }
   ks->npubs = 1; /* slot 0 is reserved for the active key */
   for (size_t i = 0; i < nnames; i++) {
     struct token_key k;
+    struct key_extra x = {0};
     if (0 != load_key_file(&k, dir, names[i], err, errlen)) {
       goto cleanup;
     }
+    if (0 != read_retired(&x.state, dir, k.pub.kid, err, errlen) ||
+        0 != cert_sealer_new(&x.sealer, &k)) {
+      if ('\0' == err[0]) {
+        snprintf(err, errlen, "cannot derive the seal key of %s", k.pub.kid);
+      }
+      token_key_wipe(&k);
+      goto cleanup;
+    }
+    size_t at = ks->npubs;
     if (0 == strcmp(k.pub.kid, active_kid)) {
       ks->active = k;
-      ks->pubs[0] = k.pub;
+      at = 0;
       found_active = true;
     } else {
-      ks->pubs[ks->npubs++] = k.pub;
+      ks->npubs++;
     }
+    ks->pubs[at] = k.pub;
+    if (x.state.compromised_since_ms >= 0) {
+      /* "revoked_at" in the JWKS is a NumericDate; 0 there means "not compromised". */
+      int64_t s = x.state.compromised_since_ms / 1000;
+      ks->pubs[at].compromised_since = s > 0 ? s : 1;
+    }
+    ks->extra[at] = x;
     token_key_wipe(&k);
   }
   if (!found_active) {
     snprintf(err, errlen, "%s/active names key %s, which has no %s.pem", dir, active_kid,
              active_kid);
+    goto cleanup;
+  }
+  if (ks->extra[0].state.retired) {
+    snprintf(err, errlen, "%s/active names key %s, which is retired", dir, active_kid);
     goto cleanup;
   }
   if (0 != token_vcache_new(&ks->vcache, KEYSTORE_VCACHE_SLOTS)) {
@@ -388,6 +519,58 @@ const struct token_key *keystore_active(const struct keystore *ks) {
 const struct token_pubkey *keystore_public(const struct keystore *ks, size_t *out_n) {
   *out_n = ks->npubs;
   return ks->pubs;
+}
+
+/* The index of kid in ks->pubs, or npubs when absent. */
+static size_t index_of(const struct keystore *ks, const char *kid) {
+  const struct token_pubkey *k = token_keyset_find(ks->pubs, ks->npubs, kid);
+  return NULL == k ? ks->npubs : (size_t)(k - ks->pubs);
+}
+
+int keystore_key_state(const struct keystore *ks, const char *kid, struct keystore_key_state *out) {
+  size_t i = index_of(ks, kid);
+  if (i >= ks->npubs) {
+    return -1;
+  }
+  *out = ks->extra[i].state;
+  return 0;
+}
+
+const struct cert_sealer *keystore_sealer(const struct keystore *ks, const char *kid) {
+  size_t i = index_of(ks, kid);
+  return i < ks->npubs ? ks->extra[i].sealer : NULL;
+}
+
+int keystore_retire(char out_active[TOKEN_KID_LEN + 1], const char *data_dir, const char *kid,
+                    int64_t now_ms, int64_t compromised_since_ms, char *err, size_t errlen) {
+  char dir[1024];
+  struct keystore *ks = NULL;
+  struct keystore_key_state st;
+  int rc = -1;
+  if (0 != keys_dir(dir, sizeof dir, data_dir)) {
+    snprintf(err, errlen, "data directory path too long");
+    return -1;
+  }
+  if (0 != keystore_open(&ks, data_dir, false, err, errlen)) {
+    return -1;
+  }
+  if (0 != keystore_key_state(ks, kid, &st)) {
+    snprintf(err, errlen, "no key %s in %s", kid, dir);
+    goto cleanup;
+  }
+  if (st.retired) {
+    snprintf(err, errlen, "key %s is already retired", kid);
+    goto cleanup;
+  }
+  memcpy(out_active, ks->active.pub.kid, TOKEN_KID_LEN + 1);
+  if (0 == strcmp(kid, ks->active.pub.kid) &&
+      0 != keystore_rotate(out_active, data_dir, err, errlen)) {
+    goto cleanup;
+  }
+  rc = write_retired(dir, kid, now_ms, compromised_since_ms, err, errlen);
+cleanup:
+  keystore_free(ks);
+  return rc;
 }
 
 char *keystore_jwks(const struct keystore *ks) {

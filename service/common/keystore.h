@@ -4,15 +4,23 @@
  * Layout under <data-dir>/keys/ (directory mode 0700):
  *   <kid>.pem   the private key, PEM PKCS#8, mode 0600, created with O_EXCL|O_NOFOLLOW
  *   active      one line: the kid that signs new certificates
+ *   <kid>.retired  present once the key was retired (`ujikom keys retire`), mode 0600:
+ *               "retired <RFC 3339 time>\n", then, when the key was compromised,
+ *               "compromised-since <RFC 3339 time>\n"
  * Public keys are derived from the private ones; every key ever created stays in the JWKS so
- * certificates signed before a rotation still verify.
+ * certificates signed before a rotation still verify. A retired key never signs again; a
+ * compromised one stays published (marked "revoked" in the JWKS), and the verdict trusts
+ * its signature only for certificates the transparency log recorded before the compromise
+ * (common/verify.h).
  */
 #ifndef UJIKOM_KEYSTORE_H
 #define UJIKOM_KEYSTORE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "ujikom/cert.h"
 #include "ujikom/token.h"
 
 struct keystore; /* opaque; immutable once opened, so it may be shared between threads */
@@ -34,6 +42,25 @@ const struct token_key *keystore_active(const struct keystore *ks);
 const struct token_pubkey *keystore_public(const struct keystore *ks, size_t *out_n);
 /* The JWKS document of all public keys (malloc'd, free()), NULL on allocation failure. */
 char *keystore_jwks(const struct keystore *ks);
+
+/* What the key set says about one key. */
+struct keystore_key_state {
+  bool retired;                 /* no longer signs */
+  int64_t retired_ms;           /* when it was retired (0 when not) */
+  int64_t compromised_since_ms; /* -1 when not compromised */
+};
+/* The state of key kid: 0 and *out, or -1 when kid is not in the key set. */
+int keystore_key_state(const struct keystore *ks, const char *kid, struct keystore_key_state *out);
+/* The register sealer (ujikom/cert.h) of key kid, valid as long as ks; NULL when kid is not
+ * in the key set. */
+const struct cert_sealer *keystore_sealer(const struct keystore *ks, const char *kid);
+
+/* Retires key kid at now_ms: it stops signing (when it is the active key, a new key is
+ * created and made active first; its kid goes to out_active, else out_active gets the
+ * unchanged active kid) and stays published. compromised_since_ms >= 0 marks it compromised
+ * since then. Refuses an unknown or already retired kid. 0, or -1 with a message in err. */
+int keystore_retire(char out_active[TOKEN_KID_LEN + 1], const char *data_dir, const char *kid,
+                    int64_t now_ms, int64_t compromised_since_ms, char *err, size_t errlen);
 
 /* Creates a new key under <data_dir>/keys/ and makes it the active one; older keys are kept.
  * Writes the new kid to out_kid. Returns 0 or -1 with a message in err. Safe to run while a

@@ -107,14 +107,17 @@ void cert_verification_fail(struct cert_verification *out, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(out->reason, sizeof out->reason, fmt, ap);
   va_end(ap);
+  out->fault = CERT_FAULT_MALFORMED;
 }
 
 void cert_verification_dates(struct cert_verification *out, int64_t now) {
   out->reason[0] = '\0';
+  out->fault = CERT_FAULT_NONE;
   if (now + CERT_CLOCK_SKEW_S < out->claims.issued) {
     /* Signed by us, but claiming a future date: the claims are real, the certificate is
      * not in force; report it as not genuine (yet) and keep the claims for display. */
     out->verdict = CERT_NOT_GENUINE;
+    out->fault = CERT_FAULT_NOT_YET_VALID;
     snprintf(out->reason, sizeof out->reason, "not yet valid");
     return;
   }
@@ -186,6 +189,9 @@ int cert_display_decode(struct cert_claims *c, const char *text) {
   char version[4], count[4];
   const char *p = text;
   bool more = false;
+  if (0 == cert_display_unseal(&p, NULL, NULL, text)) {
+    text = p; /* the seals are the verifier's to check */
+  }
   if (NULL == text || 0 != get_field(version, sizeof version, &p, &more) || !more ||
       0 != strcmp(version, DISPLAY_VERSION) ||
       0 != get_field(c->subsector_name, sizeof c->subsector_name, &p, &more) || !more ||

@@ -26,6 +26,14 @@ char *token_jwks_build(const struct token_pubkey *keys, size_t nkeys) {
     json_t *k = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "OKP", "crv", "Ed25519", "x", x,
                           "kid", keys[i].kid, "alg", "EdDSA", "use", "sig");
     free(x);
+    if (NULL != k && keys[i].compromised_since > 0 &&
+        0 != json_object_set_new(k, "revoked",
+                                 json_pack("{s:I, s:s}", "revoked_at",
+                                           (json_int_t)keys[i].compromised_since, "reason",
+                                           "keyCompromise"))) {
+      json_decref(k);
+      k = NULL;
+    }
     if (NULL == k || 0 != json_array_append_new(arr, k)) {
       goto cleanup;
     }

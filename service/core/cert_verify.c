@@ -29,6 +29,7 @@ const struct token_pubkey *cert_verification_key(struct cert_verification *out,
   const struct token_pubkey *key = token_keyset_find(keys, nkeys, kid);
   if (NULL == key) {
     cert_verification_fail(out, "unknown signing key");
+    out->fault = CERT_FAULT_UNKNOWN_KEY;
     return NULL;
   }
   if (NULL == s->sig || TOKEN_SIG_LEN != s->siglen) {
@@ -41,6 +42,7 @@ const struct token_pubkey *cert_verification_key(struct cert_verification *out,
   }
   if (!s->made_here && !token_pubkey_verify(key, s->msg, s->msglen, s->sig)) {
     cert_verification_fail(out, "signature does not match");
+    out->fault = CERT_FAULT_BAD_SIGNATURE;
     return NULL;
   }
   return key;

@@ -411,7 +411,7 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
 
   p.page = HPDF_GetPageByIndex(p.doc, 0);
   date_text(d1, sizeof d1, c->issued);
-  date_text(d2, sizeof d2, c->expires);
+  cert_valid_until_text(d2, sizeof d2, c->expires); /* the last valid day, as everywhere */
   /* Beside the QR code, each line wrapped to the room left of it (a larger symbol leaves
    * less). */
   float by = qr_y + qr_side - 10, side = qr_x - MARGIN - 10;

@@ -5,6 +5,7 @@
  */
 #include "ujikom/timefmt.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -129,4 +130,86 @@ size_t time_format_iso_ms(char out[TIME_ISO_MS_LEN + 1], int64_t secs, unsigned 
   *p++ = 'Z';
   *p = '\0';
   return (size_t)(p - out);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static int64_t days_of(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t mp = m > 2 ? (int64_t)m - 3 : (int64_t)m + 9;
+  int64_t doy = (153 * mp + 2) / 5 + (int64_t)d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* n decimal digits at p as a number; -1 when one of them is not a digit. */
+static int64_t digits(const char *p, int n) {
+  int64_t v = 0;
+  for (int i = 0; i < n; i++) {
+    if (p[i] < '0' || p[i] > '9') {
+      return -1;
+    }
+    v = v * 10 + (p[i] - '0');
+  }
+  return v;
+}
+
+static bool leap(int64_t y) {
+  return 0 == y % 4 && (0 != y % 100 || 0 == y % 400);
+}
+
+int time_parse_rfc3339(int64_t *out_ms, const char *text) {
+  static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  size_t len = strlen(text);
+  if (len < 10 || '-' != text[4] || '-' != text[7]) {
+    return -1;
+  }
+  int64_t y = digits(text, 4), mo = digits(text + 5, 2), d = digits(text + 8, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 ||
+      d > (int64_t)mdays[mo - 1] + (2 == mo && leap(y) ? 1 : 0)) {
+    return -1;
+  }
+  int64_t secs = days_of(y, (unsigned)mo, (unsigned)d) * 86400;
+  int64_t ms = 0;
+  if (10 == len) {
+    *out_ms = secs * 1000;
+    return 0;
+  }
+  const char *p = text + 10;
+  if (('T' != *p && 't' != *p && ' ' != *p) || strlen(p) < 9 || ':' != p[3] || ':' != p[6]) {
+    return -1;
+  }
+  int64_t h = digits(p + 1, 2), mi = digits(p + 4, 2), s = digits(p + 7, 2);
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) {
+    return -1;
+  }
+  secs += h * 3600 + mi * 60 + (60 == s ? 59 : s); /* a leap second counts as :59 */
+  p += 9;
+  if ('.' == *p) {
+    int n = 0;
+    int64_t scale = 100;
+    for (p++; *p >= '0' && *p <= '9'; p++, n++) {
+      ms += (*p - '0') * scale;
+      scale /= 10;
+    }
+    if (0 == n || n > 9) {
+      return -1;
+    }
+  }
+  if (('Z' == *p || 'z' == *p) && '\0' == p[1]) {
+    *out_ms = secs * 1000 + ms;
+    return 0;
+  }
+  if (('+' != *p && '-' != *p) || 6 != strlen(p) || ':' != p[3]) {
+    return -1;
+  }
+  int64_t oh = digits(p + 1, 2), om = digits(p + 4, 2);
+  if (oh < 0 || oh > 23 || om < 0 || om > 59) {
+    return -1;
+  }
+  int64_t off = oh * 3600 + om * 60;
+  secs += '+' == *p ? -off : off;
+  *out_ms = secs * 1000 + ms;
+  return 0;
 }

@@ -4,8 +4,8 @@
  * credential, a QR token or a serial). Pages need no JavaScript and state the verdict in
  * Indonesian and English; clients asking for JSON get the same result as data.
  *
- * The signature decides authenticity; the store adds only what a signature cannot know:
- * revocation, and the full transcript for a token that carries just the core claims.
+ * The verdict itself (signature, register, log, status) is common/verify.c's; this adapter
+ * parses the request and renders the result.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,8 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/issue.h"
-#include "common/keystore.h"
+#include "common/verify.h"
 #include "http/handlers.h"
 #include "http/jsontext.h"
 #include "http/html.h"
@@ -24,29 +23,6 @@
 #include "http/ratelimit.h"
 #include "http/verify_json.h"
 #include "store/store.h"
-
-/* What a verification found, whichever way it was asked. */
-struct outcome {
-  struct cert_verification v;
-  const char *form;   /* "qr", "credential", "serial" */
-  int64_t revoked_ms; /* when revoked */
-  char revoked_reason[501];
-};
-
-/* A zeroed outcome, except for the unit table (20 KB, most of it), which every path writes up
- * to nunits before anything reads it: the verifiers clear everything themselves, from_row
- * fills what it reads. */
-static struct outcome *outcome_new(void) {
-  struct outcome *o = malloc(sizeof *o);
-  if (NULL == o) {
-    return NULL;
-  }
-  size_t units = offsetof(struct outcome, v.claims.units);
-  size_t after = units + sizeof o->v.claims.units;
-  memset(o, 0, units);
-  memset((char *)o + after, 0, sizeof *o - after);
-  return o;
-}
 
 /* The catalogue texts of this page, looked up once: the catalogues are compiled into the
  * binary and loaded once for the life of the process (http/i18n.c), so these pointers never
@@ -57,6 +33,20 @@ static struct outcome *outcome_new(void) {
   X(VT_VERDICT_REVOKED, "verify.verdict.revoked")                                                  \
   X(VT_VERDICT_NOT_GENUINE, "verify.verdict.not_genuine")                                          \
   X(VT_VERDICT_SUSPENDED, "verify.verdict.suspended")                                              \
+  X(VT_VERDICT_INVALID, "verify.verdict.invalid")                                                  \
+  X(VT_REASON_NONE, "verify.reason.none")                                                          \
+  X(VT_REASON_MALFORMED, "verify.reason.malformed")                                                \
+  X(VT_REASON_UNKNOWN_KEY, "verify.reason.unknown_key")                                            \
+  X(VT_REASON_BAD_SIGNATURE, "verify.reason.bad_signature")                                        \
+  X(VT_REASON_NOT_FOUND, "verify.reason.not_found")                                                \
+  X(VT_REASON_NOT_IN_REGISTER, "verify.reason.not_in_register")                                    \
+  X(VT_REASON_CLAIMS_DIFFER, "verify.reason.claims_differ")                                        \
+  X(VT_REASON_NOT_IN_LOG, "verify.reason.not_in_log")                                              \
+  X(VT_REASON_KEY_COMPROMISED, "verify.reason.key_compromised")                                    \
+  X(VT_REASON_NOT_YET_VALID, "verify.reason.not_yet_valid")                                        \
+  X(VT_EXPLAIN_INVALID, "verify.explain.invalid")                                                  \
+  X(VT_EXPLAIN_SUSPENDED, "verify.explain.suspended")                                              \
+  X(VT_LOGGED, "verify.logged")                                                                    \
   X(VT_CHECK, "verify.check")                                                                      \
   X(VT_CHECK_ANOTHER, "verify.check_another")                                                      \
   X(VT_EXPLAIN_EXPIRED, "verify.explain.expired")                                                  \
@@ -119,6 +109,11 @@ static void vt_text(struct html *h, bool en, enum vt t) {
   }
 }
 
+_Static_assert(VT_REASON_NOT_YET_VALID - VT_REASON_NONE == VERIFY_NOT_YET_VALID &&
+                   VT_REASON_MALFORMED - VT_REASON_NONE == VERIFY_MALFORMED &&
+                   VERIFY_NOT_YET_VALID + 1 == VERIFY_REASON__MAX,
+               "reason texts follow enum verify_reason");
+
 _Static_assert(VT_VERDICT_NOT_GENUINE - VT_VERDICT_GENUINE == CERT_NOT_GENUINE &&
                    VT_VERDICT_REVOKED - VT_VERDICT_GENUINE == CERT_REVOKED &&
                    VT_VERDICT_EXPIRED - VT_VERDICT_GENUINE == CERT_EXPIRED &&
@@ -130,188 +125,30 @@ static const char *verdict_text(bool en, enum cert_verdict v) {
   return vt(en, (enum vt)(VT_VERDICT_GENUINE + (int)v));
 }
 
-/* Adds the store's knowledge to a verification whose signature held: revocation, and the
- * complete claims (units, titles) from the stored credential when the token is short.
- * Returns 0, or a negative store_rc when the store could not be read. */
-static int apply_store(struct outcome *o, struct svc *svc) {
-  struct store_rd *rd = NULL;
-  struct store_cert c;
-  if (!o->v.claims_valid) {
-    return 0;
-  }
-  int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_cert_by_serial(rd, &c, o->v.claims.serial);
-  }
-  store_rd_end(rd);
-  if (STORE_NONE == rc) {
-    return 0; /* signed by us, but unknown here (e.g. an older database): trust the signature */
-  }
-  if (STORE_OK != rc) {
-    return rc;
-  }
-  if (0 == o->v.claims.nunits) {
-    struct cert_claims *full = malloc(sizeof *full);
-    /* Only enrich when the stored credential says exactly what the token says. */
-    if (NULL != full && 0 == issue_claims_of(full, svc, &c) &&
-        0 == strcmp(full->holder, o->v.claims.holder) &&
-        0 == strcmp(full->scheme_id, o->v.claims.scheme_id) &&
-        0 == strcmp(full->subsector, o->v.claims.subsector)) {
-      full->issued = o->v.claims.issued;
-      full->expires = o->v.claims.expires;
-      memcpy(full->kid, o->v.claims.kid, sizeof full->kid);
-      o->v.claims = *full;
-    }
-    free(full);
-  }
-  if (0 == strcmp(c.status, STORE_CERT_REVOKED)) {
-    o->v.verdict = CERT_REVOKED;
-    o->revoked_ms = c.revoked_ms;
-    snprintf(o->revoked_reason, sizeof o->revoked_reason, "%s", c.revoked_reason);
-  } else if (0 == strcmp(c.status, STORE_CERT_SUSPENDED)) {
-    o->v.verdict = CERT_SUSPENDED;
-  }
-  store_cert_clear(&c);
-  return 0;
+/* The text of a reason (VT_REASON_NONE for none). */
+static enum vt reason_vt(enum verify_reason r) {
+  return (enum vt)(VT_REASON_NONE + (int)r);
 }
 
-static const struct token_pubkey *keys_of(struct svc *svc, size_t *n) {
-  *n = 0;
-  return NULL == svc->keys ? NULL : keystore_public(svc->keys, n);
-}
-
-/* The certificate row named by the serial that QR token tok carries, read without the
- * credential: STORE_OK (*c filled; clear it), STORE_NONE (no such certificate, or tok does
- * not lead to a serial), or a negative store_rc. */
-static int row_of_qr_token(struct store_cert *c, struct svc *svc, const char *tok, size_t len) {
-  char serial[CERT_SERIAL_SIZE];
-  struct store_rd *rd = NULL;
-  memset(c, 0, sizeof *c);
-  if (0 != cert_qr_token_serial(serial, tok, len) || 0 != cert_serial_parse(serial, NULL, serial)) {
-    return STORE_NONE;
-  }
-  int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_cert_by_serial_brief(rd, c, serial);
-  }
-  store_rd_end(rd);
-  return rc;
-}
-
-/* Copies a NUL-terminated string into dst, cut to fit (the row's fields are no longer than
- * the claims'). */
-static void copy(char *dst, size_t size, const char *src) {
-  size_t n = strnlen(src, size - 1);
-  memcpy(dst, src, n);
-  dst[n] = '\0';
-}
-
-/* The verification of a certificate this service issued, from its row alone. The caller has
- * found the presented token to be the very text stored in that row at issuance (the QR token
- * letter case aside, or the stored credential itself), so it is genuine by construction —
- * the service signed exactly that text, and a row's signed content never changes (triggers
- * certificates_immutable and certificates_display_once) — and its claims are the row's,
- * written by the same insert from the same claims. Nothing here can go stale: the only thing
- * that changes, revocation, and the clock are read now. The signing key must still be in the
- * key set, as a verifier requires. qr_days: report dates as the QR token carries them.
- * Returns false when the row has no (usable) display text or its key is gone: the caller
- * then verifies in full, as for any other token. */
-static bool from_row(struct outcome *o, struct svc *svc, const struct store_cert *c, int64_t now,
-                     bool qr_days) {
-  size_t n;
-  const struct token_pubkey *keys = keys_of(svc, &n);
-  struct cert_claims *cl = &o->v.claims;
-  if (NULL == c->display || NULL == token_keyset_find(keys, n, c->kid) ||
-      0 != cert_display_decode(cl, c->display)) {
-    return false;
-  }
-  copy(cl->serial, sizeof cl->serial, c->serial);
-  copy(cl->holder, sizeof cl->holder, c->holder);
-  copy(cl->subsector, sizeof cl->subsector, c->subsector);
-  copy(cl->scheme_id, sizeof cl->scheme_id, c->exam_id);
-  copy(cl->kid, sizeof cl->kid, c->kid);
-  cl->holder_id[0] = cl->issuer_url[0] = '\0'; /* neither is shown */
-  cl->issued = c->issued_s;
-  cl->expires = c->expires_s;
-  if (qr_days) {
-    cert_claims_qr_days(cl);
-  }
-  o->v.reason[0] = '\0';
-  cert_verification_issued(&o->v, now);
-  if (0 == strcmp(c->status, STORE_CERT_REVOKED)) {
-    o->v.verdict = CERT_REVOKED;
-    o->revoked_ms = c->revoked_ms;
-    snprintf(o->revoked_reason, sizeof o->revoked_reason, "%s", c->revoked_reason);
-  } else if (0 == strcmp(c->status, STORE_CERT_SUSPENDED)) {
-    o->v.verdict = CERT_SUSPENDED;
-  }
-  return true;
-}
-
-/* Verifies a QR token (form "qr"). A token that is the one stored for the serial it names
- * is answered from that row; anything else (tampered, forged, re-encoded, an unknown serial,
- * a key no longer trusted) is verified in full, signature included. Returns 0 or a
- * negative store_rc. */
-static int verify_qr(struct outcome *o, struct svc *svc, const char *tok, size_t len, int64_t now) {
-  struct store_cert c;
-  size_t n;
-  const struct token_pubkey *keys = keys_of(svc, &n);
-  int rc = row_of_qr_token(&c, svc, tok, len);
-  const char *issued = STORE_OK == rc ? c.qr_token : NULL;
-  bool same = NULL != issued && strlen(issued) == len && 0 == strncasecmp(tok, issued, len);
-  if (same && from_row(o, svc, &c, now, true)) {
-    store_cert_clear(&c);
-    return 0;
-  }
-  cert_qr_token_verify_issued(&o->v, tok, len, keys, n, now, issued);
-  store_cert_clear(&c);
-  return apply_store(o, svc);
-}
-
-static int by_serial(struct outcome *o, struct svc *svc, const char *text, int64_t now) {
-  char serial[CERT_SERIAL_SIZE];
-  struct store_rd *rd = NULL;
-  struct store_cert c;
-  memset(o, 0, sizeof *o);
-  o->form = "serial";
-  o->v.verdict = CERT_NOT_GENUINE;
-  if (0 != cert_serial_parse(serial, NULL, text)) {
-    snprintf(o->v.reason, sizeof o->v.reason, "not a certificate number (or a mistyped one)");
-    return 0;
-  }
-  int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_cert_by_serial(rd, &c, serial);
-  }
-  store_rd_end(rd);
-  if (STORE_NONE == rc) {
-    snprintf(o->v.reason, sizeof o->v.reason, "no certificate with this number");
-    return 0;
-  }
-  if (STORE_OK != rc) {
-    return rc;
-  }
-  /* The stored credential is what this service issued: its row says what it says. */
-  if (from_row(o, svc, &c, now, false)) {
-    store_cert_clear(&c);
-    return 0;
-  }
-  size_t n;
-  const struct token_pubkey *keys = keys_of(svc, &n);
-  cert_jws_verify_issued(&o->v, c.jws, strlen(c.jws), keys, n, now, c.jws);
-  store_cert_clear(&c);
-  return apply_store(o, svc);
-}
+static const char *const form_names[] = {[VERIFY_FORM_QR] = "qr",
+                                         [VERIFY_FORM_CREDENTIAL] = "credential",
+                                         [VERIFY_FORM_SERIAL] = "serial"};
 
 /* The outcome as JSON text (malloc'd, *len bytes), or NULL when out of memory. */
-static char *outcome_json(const struct outcome *o, size_t *len) {
+static char *outcome_json(const struct verify_result *o, size_t *len) {
   struct jtext b = {0};
   const struct verify_answer a = {.v = &o->v,
-                                  .form = o->form,
+                                  .form = form_names[o->form],
                                   .verdict_id = verdict_text(false, o->v.verdict),
                                   .verdict_en = verdict_text(true, o->v.verdict),
-                                  .revoked_ms = o->revoked_ms,
-                                  .revoked_reason = o->revoked_reason};
+                                  .revoked_ms = o->status_ms,
+                                  .revoked_reason = o->status_reason,
+                                  .reason_code = verify_reason_code(o->reason),
+                                  .reason_id = vt(false, reason_vt(o->reason)),
+                                  .reason_en = vt(true, reason_vt(o->reason)),
+                                  .logged = o->logged,
+                                  .log_index = o->log_index,
+                                  .logged_ms = o->logged_ms};
   verify_json_write(&b, &a);
   if (!jt_done(&b)) {
     free(b.s);
@@ -321,7 +158,7 @@ static char *outcome_json(const struct outcome *o, size_t *len) {
   return b.s;
 }
 
-static int reply_outcome_json(struct req *r, const struct outcome *o) {
+static int reply_outcome_json(struct req *r, const struct verify_result *o) {
   size_t len = 0;
   char *text = outcome_json(o, &len);
   if (NULL == text) {
@@ -352,9 +189,7 @@ static void page_begin(struct html *h, struct req *r) {
   char title[160];
   snprintf(title, sizeof title, "%s / %s", vt(false, VT_TITLE), vt(true, VT_TITLE));
   layout_begin(h, r, title);
-  HTML_LIT(h, "<h1>");
-  both(h, VT_TITLE);
-  HTML_LIT(h, "</h1>");
+  layout_stylesheet(h, "static/verify.css");
 }
 
 static void serial_form(struct html *h, const char *value) {
@@ -378,78 +213,144 @@ static void explain(struct html *h, enum vt key) {
   HTML_LIT(h, "</span></p>");
 }
 
-static int outcome_page(struct req *r, const struct outcome *o, const char *typed) {
+/* The banner's icon: a different shape for each verdict, so that it is never told by colour
+ * alone (inline SVG: no font needs the glyph). */
+static void verdict_icon(struct html *h, const char *kind) {
+  HTML_LIT(h, "<svg class=\"verdict-icon\" viewBox=\"0 0 24 24\" width=\"40\" height=\"40\" "
+              "aria-hidden=\"true\" focusable=\"false\">");
+  if (0 == strcmp(kind, "genuine")) { /* a check mark in a circle */
+    HTML_LIT(h, "<circle cx=\"12\" cy=\"12\" r=\"11\"/><path d=\"M6 12.5l4 4 8-9\" fill=\"none\" "
+                "stroke-width=\"2.6\"/>");
+  } else if (0 == strcmp(kind, "expired")) { /* an hourglass */
+    HTML_LIT(h, "<path d=\"M5 2h14v2l-5 8 5 8v2H5v-2l5-8-5-8z\"/>");
+  } else if (0 == strcmp(kind, "revoked")) { /* a circle struck through */
+    HTML_LIT(h, "<circle cx=\"12\" cy=\"12\" r=\"9.5\" fill=\"none\" stroke-width=\"3\"/>"
+                "<path d=\"M5.5 5.5l13 13\" stroke-width=\"3\"/>");
+  } else if (0 == strcmp(kind, "suspended")) { /* pause bars */
+    HTML_LIT(h, "<rect x=\"5\" y=\"3\" width=\"5\" height=\"18\"/>"
+                "<rect x=\"14\" y=\"3\" width=\"5\" height=\"18\"/>");
+  } else if (0 == strcmp(kind, "invalid")) { /* a question mark */
+    HTML_LIT(h, "<path d=\"M8 8a4 4 0 1 1 5.5 3.7c-1 .4-1.5 1.1-1.5 2.3v1\" fill=\"none\" "
+                "stroke-width=\"2.8\"/><circle cx=\"12\" cy=\"20\" r=\"1.8\"/>");
+  } else { /* not genuine: a cross in a warning triangle */
+    HTML_LIT(h, "<path d=\"M12 1l11 21H1z\"/><path d=\"M9 11l6 6M15 11l-6 6\" "
+                "class=\"verdict-icon-inner\" stroke-width=\"2.4\"/>");
+  }
+  HTML_LIT(h, "</svg>");
+}
+
+/* A catalogue text with {date} and {reason}, in both languages. */
+static void explain_status(struct html *h, enum vt key, const struct verify_result *o) {
+  char when[16];
+  verify_date_text(when, sizeof when, o->status_ms / 1000);
+  HTML_LIT(h, "<p>");
+  html_text_sub(h, vt(false, key), "date", when, "reason", o->status_reason, NULL);
+  HTML_LIT(h, "<br><span lang=\"en\">");
+  html_text_sub(h, vt(true, key), "date", when, "reason", o->status_reason, NULL);
+  HTML_LIT(h, "</span></p>");
+}
+
+/* The banner: the verdict as the page's first heading, its icon, and why. */
+static void verdict_banner(struct html *h, const struct verify_result *o) {
+  /* Only a typed number can be mistyped; a malformed QR token or credential is not genuine. */
+  bool invalid = VERIFY_MALFORMED == o->reason && VERIFY_FORM_SERIAL == o->form;
+  const char *kind = invalid ? "invalid" : cert_verdict_name(o->v.verdict);
+  enum vt verdict =
+      invalid ? VT_VERDICT_INVALID : (enum vt)(VT_VERDICT_GENUINE + (int)o->v.verdict);
+  html_fmt(h, "<section class=\"verdict verdict-%s\" role=\"status\" aria-labelledby=\"verdict\">",
+           kind);
+  HTML_LIT(h, "<h1 id=\"verdict\" class=\"verdict-text\">");
+  verdict_icon(h, kind);
+  HTML_LIT(h, "<span>");
+  vt_text(h, false, verdict);
+  HTML_LIT(h, " <span lang=\"en\">/ ");
+  vt_text(h, true, verdict);
+  HTML_LIT(h, "</span></span></h1>");
+  if (invalid) {
+    explain(h, VT_EXPLAIN_INVALID);
+  } else if (CERT_REVOKED == o->v.verdict) {
+    explain_status(h, VT_EXPLAIN_REVOKED, o);
+  } else if (CERT_SUSPENDED == o->v.verdict) {
+    explain_status(h, VT_EXPLAIN_SUSPENDED, o);
+  } else if (CERT_EXPIRED == o->v.verdict) {
+    explain(h, VT_EXPLAIN_EXPIRED);
+  } else if (CERT_NOT_GENUINE == o->v.verdict) {
+    explain(h, VT_EXPLAIN_NOT_GENUINE);
+  } else {
+    explain(h, VT_EXPLAIN_GENUINE);
+  }
+  if (VERIFY_REASON_NONE != o->reason) {
+    HTML_LIT(h, "<p class=\"verdict-reason\">");
+    vt_text(h, false, reason_vt(o->reason));
+    HTML_LIT(h, "<br><span lang=\"en\">");
+    vt_text(h, true, reason_vt(o->reason));
+    HTML_LIT(h, "</span></p>");
+  }
+  if (o->logged && CERT_NOT_GENUINE != o->v.verdict) {
+    char index[24];
+    snprintf(index, sizeof index, "%llu", (unsigned long long)o->log_index);
+    HTML_LIT(h, "<p class=\"verdict-log\">");
+    html_text_sub(h, vt(false, VT_LOGGED), "index", index, NULL);
+    HTML_LIT(h, "<br><span lang=\"en\">");
+    html_text_sub(h, vt(true, VT_LOGGED), "index", index, NULL);
+    HTML_LIT(h, "</span></p>");
+  }
+  HTML_LIT(h, "</section>");
+}
+
+/* The certificate's claims; "valid until" only when it is neither revoked nor suspended. */
+static void claims_list(struct html *h, const struct verify_result *o) {
+  const struct cert_claims *c = &o->v.claims;
+  char d1[16], d2[16], line[400];
+  verify_date_text(d1, sizeof d1, c->issued);
+  cert_valid_until_text(d2, sizeof d2, c->expires);
+  HTML_LIT(h, "<dl class=\"cert-claims\">");
+  row(h, VT_FIELD_NAME, c->holder);
+  row(h, VT_FIELD_NUMBER, c->serial);
+  snprintf(line, sizeof line, "%s%s%s%s", c->subsector_name, c->subsector_name[0] ? " (" : "",
+           c->subsector, c->subsector_name[0] ? ")" : "");
+  row(h, VT_FIELD_SUBSECTOR, line);
+  snprintf(line, sizeof line, "%s%s%s%s", c->scheme_title, c->scheme_title[0] ? " (" : "",
+           c->scheme_id, c->scheme_title[0] ? ")" : "");
+  row(h, VT_FIELD_SCHEME, line);
+  row(h, VT_FIELD_ISSUED, d1);
+  if (CERT_REVOKED != o->v.verdict && CERT_SUSPENDED != o->v.verdict) {
+    row(h, VT_FIELD_EXPIRES, d2);
+  }
+  if (c->issuer_name[0]) {
+    row(h, VT_FIELD_ISSUER, c->issuer_name);
+  }
+  row(h, VT_FIELD_KID, c->kid);
+  HTML_LIT(h, "</dl>");
+  if (c->nunits > 0) {
+    HTML_LIT(h, "<h2>");
+    both(h, VT_UNITS);
+    HTML_LIT(h, "</h2><table class=\"units\"><thead><tr><th scope=\"col\">");
+    both(h, VT_UNIT_CODE);
+    HTML_LIT(h, "</th><th scope=\"col\">");
+    both(h, VT_UNIT_TITLE);
+    HTML_LIT(h, "</th></tr></thead><tbody>");
+    for (size_t i = 0; i < c->nunits; i++) {
+      HTML_LIT(h, "<tr><td>");
+      html_text(h, c->units[i].code);
+      HTML_LIT(h, "</td><td>");
+      html_text(h, c->units[i].title);
+      HTML_LIT(h, "</td></tr>");
+    }
+    HTML_LIT(h, "</tbody></table>");
+  }
+}
+
+static int outcome_page(struct req *r, const struct verify_result *o, const char *typed) {
   struct html *h = html_new();
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   page_begin(h, r);
-  html_fmt(h, "<section class=\"verdict verdict-%s\" role=\"status\"><p class=\"verdict-text\">",
-           cert_verdict_name(o->v.verdict));
-  enum vt verdict = (enum vt)(VT_VERDICT_GENUINE + (int)o->v.verdict);
-  HTML_LIT(h, "<strong>");
-  vt_text(h, false, verdict);
-  HTML_LIT(h, "</strong> / <strong lang=\"en\">");
-  vt_text(h, true, verdict);
-  HTML_LIT(h, "</strong></p>");
-  if (CERT_REVOKED == o->v.verdict) {
-    char when[16];
-    verify_date_text(when, sizeof when, o->revoked_ms / 1000);
-    HTML_LIT(h, "<p>");
-    html_text_sub(h, vt(false, VT_EXPLAIN_REVOKED), "date", when, "reason", o->revoked_reason,
-                  NULL);
-    HTML_LIT(h, "<br><span lang=\"en\">");
-    html_text_sub(h, vt(true, VT_EXPLAIN_REVOKED), "date", when, "reason", o->revoked_reason, NULL);
-    HTML_LIT(h, "</span></p>");
-  } else if (CERT_EXPIRED == o->v.verdict) {
-    explain(h, VT_EXPLAIN_EXPIRED);
-  } else if (CERT_NOT_GENUINE == o->v.verdict) {
-    explain(h, VT_EXPLAIN_NOT_GENUINE);
-    if (o->v.reason[0]) {
-      html_fmt(h, "<p class=\"verdict-reason\" lang=\"en\">(%s)</p>", o->v.reason);
-    }
-  } else {
-    explain(h, VT_EXPLAIN_GENUINE);
-  }
-  HTML_LIT(h, "</section>");
-  if (o->v.claims_valid) {
-    const struct cert_claims *c = &o->v.claims;
-    char d1[16], d2[16], line[400];
-    verify_date_text(d1, sizeof d1, c->issued);
-    verify_date_text(d2, sizeof d2, c->expires);
-    HTML_LIT(h, "<dl class=\"cert-claims\">");
-    row(h, VT_FIELD_NAME, c->holder);
-    row(h, VT_FIELD_NUMBER, c->serial);
-    snprintf(line, sizeof line, "%s%s%s%s", c->subsector_name, c->subsector_name[0] ? " (" : "",
-             c->subsector, c->subsector_name[0] ? ")" : "");
-    row(h, VT_FIELD_SUBSECTOR, line);
-    snprintf(line, sizeof line, "%s%s%s%s", c->scheme_title, c->scheme_title[0] ? " (" : "",
-             c->scheme_id, c->scheme_title[0] ? ")" : "");
-    row(h, VT_FIELD_SCHEME, line);
-    row(h, VT_FIELD_ISSUED, d1);
-    row(h, VT_FIELD_EXPIRES, d2);
-    if (c->issuer_name[0]) {
-      row(h, VT_FIELD_ISSUER, c->issuer_name);
-    }
-    row(h, VT_FIELD_KID, c->kid);
-    HTML_LIT(h, "</dl>");
-    if (c->nunits > 0) {
-      HTML_LIT(h, "<h2>");
-      both(h, VT_UNITS);
-      HTML_LIT(h, "</h2><table class=\"units\"><thead><tr><th scope=\"col\">");
-      both(h, VT_UNIT_CODE);
-      HTML_LIT(h, "</th><th scope=\"col\">");
-      both(h, VT_UNIT_TITLE);
-      HTML_LIT(h, "</th></tr></thead><tbody>");
-      for (size_t i = 0; i < c->nunits; i++) {
-        HTML_LIT(h, "<tr><td>");
-        html_text(h, c->units[i].code);
-        HTML_LIT(h, "</td><td>");
-        html_text(h, c->units[i].title);
-        HTML_LIT(h, "</td></tr>");
-      }
-      HTML_LIT(h, "</tbody></table>");
-    }
+  verdict_banner(h, o);
+  /* A forgery's claims are not shown: they are what the forger wanted read. */
+  if (o->v.claims_valid && CERT_NOT_GENUINE != o->v.verdict) {
+    claims_list(h, o);
   }
   HTML_LIT(h, "<h2>");
   both(h, VT_CHECK_ANOTHER);
@@ -469,7 +370,7 @@ static bool verify_wants_json(const struct req *r) {
   return NULL != j && (NULL == h || j < h);
 }
 
-static int reply_outcome(struct req *r, const struct outcome *o, const char *typed) {
+static int reply_outcome(struct req *r, const struct verify_result *o, const char *typed) {
   if (verify_wants_json(r)) {
     reply_header(r, "Cache-Control", "no-store");
     return reply_outcome_json(r, o);
@@ -477,17 +378,28 @@ static int reply_outcome(struct req *r, const struct outcome *o, const char *typ
   return outcome_page(r, o, typed);
 }
 
-int h_verify_qr(struct req *r) {
-  struct outcome *o = outcome_new();
+/* Verifies text in form and answers (JSON when json, else as the client prefers). */
+static int answer(struct req *r, enum verify_form form, const char *text, const char *typed,
+                  bool json) {
+  struct verify_result *o = verify_result_new();
   if (NULL == o) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
-  const char *tok = r->params[0];
-  o->form = "qr";
-  int rc = verify_qr(o, r->svc, tok, strlen(tok), r->now_ms / 1000);
-  int ret = 0 == rc ? reply_outcome(r, o, NULL) : reply_store_error(r, rc, __func__);
+  int rc = verify_certificate(o, r->svc, form, text, strlen(text), r->now_ms, r->request_id);
+  int ret;
+  if (0 != rc) {
+    ret = reply_store_error(r, rc, __func__);
+  } else if (json) {
+    ret = reply_outcome_json(r, o);
+  } else {
+    ret = reply_outcome(r, o, typed);
+  }
   free(o);
   return ret;
+}
+
+int h_verify_qr(struct req *r) {
+  return answer(r, VERIFY_FORM_QR, r->params[0], NULL, false);
 }
 
 /* Typing serials reveals holders' names, so look-ups by serial are counted per client
@@ -506,6 +418,9 @@ int h_verify_page(struct req *r) {
       return reply_error(r, ERR_INTERNAL, NULL);
     }
     page_begin(h, r);
+    HTML_LIT(h, "<h1>");
+    both(h, VT_TITLE);
+    HTML_LIT(h, "</h1>");
     explain(h, VT_INTRO);
     serial_form(h, NULL);
     layout_end(h, r);
@@ -514,14 +429,7 @@ int h_verify_page(struct req *r) {
   if (RATELIMIT_OK != throttle_serial_lookup(r)) {
     return 0;
   }
-  struct outcome *o = outcome_new();
-  if (NULL == o) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  int rc = by_serial(o, r->svc, serial, r->now_ms / 1000);
-  int ret = 0 == rc ? reply_outcome(r, o, serial) : reply_store_error(r, rc, __func__);
-  free(o);
-  return ret;
+  return answer(r, VERIFY_FORM_SERIAL, serial, serial, false);
 }
 
 int h_verify_api(struct req *r) {
@@ -536,37 +444,11 @@ int h_verify_api(struct req *r) {
   if (NULL != serial && RATELIMIT_OK != throttle_serial_lookup(r)) {
     return 0;
   }
-  struct outcome *o = outcome_new();
-  if (NULL == o) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  size_t n;
-  const struct token_pubkey *keys = keys_of(r->svc, &n);
-  int64_t now = r->now_ms / 1000;
-  int rc = 0;
   if (NULL != credential) {
-    o->form = "credential";
-    cert_jws_verify(&o->v, credential, strlen(credential), keys, n, now);
-    rc = apply_store(o, r->svc);
-  } else if (NULL != token) {
-    const char *tok = NULL;
-    size_t tlen = 0;
-    o->form = "qr";
-    if (0 == cert_qr_url_token(&tok, &tlen, token, strlen(token))) {
-      rc = verify_qr(o, r->svc, tok, tlen, now);
-    } else {
-      o->v.verdict = CERT_NOT_GENUINE;
-      snprintf(o->v.reason, sizeof o->v.reason, "not a QR token or QR URL");
-    }
-  } else {
-    rc = by_serial(o, r->svc, serial, now);
+    return answer(r, VERIFY_FORM_CREDENTIAL, credential, NULL, true);
   }
-  int ret;
-  if (0 != rc) {
-    ret = reply_store_error(r, rc, __func__);
-  } else {
-    ret = reply_outcome_json(r, o);
+  if (NULL != token) {
+    return answer(r, VERIFY_FORM_QR, token, NULL, true);
   }
-  free(o);
-  return ret;
+  return answer(r, VERIFY_FORM_SERIAL, serial, NULL, true);
 }

@@ -14,9 +14,10 @@ void verify_date_text(char *out, size_t size, int64_t secs) {
 }
 
 static void put_claims(struct jtext *b, const struct cert_claims *c) {
-  char issued[16], expires[16];
+  char issued[16], expires[16], until[16];
   verify_date_text(issued, sizeof issued, c->issued);
   verify_date_text(expires, sizeof expires, c->expires);
+  cert_valid_until_text(until, sizeof until, c->expires);
   jt_objp_open(b, "certificate");
   jt_putstringp(b, "serial", c->serial);
   jt_putstringp(b, "holder", c->holder);
@@ -34,6 +35,7 @@ static void put_claims(struct jtext *b, const struct cert_claims *c) {
   jt_arr_close(b);
   jt_putstringp(b, "issued", issued);
   jt_putstringp(b, "expires", expires);
+  jt_putstringp(b, "valid_until", until);
   jt_putintp(b, "issued_at", c->issued);
   jt_putintp(b, "expires_at", c->expires);
   jt_putstringp(b, "kid", c->kid);
@@ -53,16 +55,33 @@ void verify_json_write(struct jtext *b, const struct verify_answer *a) {
   if (v->reason[0]) {
     jt_putstringp(b, "reason", v->reason);
   }
+  if (NULL != a->reason_code && a->reason_code[0]) {
+    jt_putstringp(b, "reason_code", a->reason_code);
+    jt_objp_open(b, "reason_text");
+    jt_putstringp(b, "id", a->reason_id);
+    jt_putstringp(b, "en", a->reason_en);
+    jt_obj_close(b);
+  }
   if (v->claims_valid) {
     put_claims(b, &v->claims);
   }
-  if (CERT_REVOKED == v->verdict) {
+  if (CERT_REVOKED == v->verdict || CERT_SUSPENDED == v->verdict) {
     char when[16];
     verify_date_text(when, sizeof when, a->revoked_ms / 1000);
-    jt_objp_open(b, "revocation");
+    if (CERT_REVOKED == v->verdict) {
+      jt_objp_open(b, "revocation");
+    } else {
+      jt_objp_open(b, "suspension");
+    }
     jt_putstringp(b, "date", when);
     jt_putintp(b, "at_ms", a->revoked_ms);
     jt_putstringp(b, "reason", a->revoked_reason);
+    jt_obj_close(b);
+  }
+  if (a->logged) {
+    jt_objp_open(b, "log");
+    jt_putintp(b, "index", (int64_t)a->log_index);
+    jt_putintp(b, "logged_at_ms", a->logged_ms);
     jt_obj_close(b);
   }
   jt_obj_close(b);

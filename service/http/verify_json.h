@@ -7,6 +7,7 @@
 #ifndef UJIKOM_VERIFY_JSON_H
 #define UJIKOM_VERIFY_JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,15 +20,25 @@ struct verify_answer {
   const char *form;                  /* "qr", "credential", "serial" */
   const char *verdict_id;            /* the verdict in Indonesian */
   const char *verdict_en;            /* the verdict in English */
-  int64_t revoked_ms;                /* read when the verdict is CERT_REVOKED */
-  const char *revoked_reason;        /* likewise */
+  int64_t revoked_ms;                /* when revoked / suspended (CERT_REVOKED, CERT_SUSPENDED) */
+  const char *revoked_reason;        /* likewise: why */
+  const char *reason_code;           /* stable code (common/verify.h); NULL or "" for none */
+  const char *reason_id;             /* its text in Indonesian (read with reason_code) */
+  const char *reason_en;             /* its text in English */
+  bool logged;                       /* the issuance is in the transparency log: */
+  uint64_t log_index;                /*   at this position */
+  int64_t logged_ms;                 /*   and time */
 };
 
 /* Appends the answer to b as one document:
  *   {"verdict":..,"form":..,"verdict_text":{"id":..,"en":..},"reason":..?,
+ *    "reason_code":..?,"reason_text":{"id":..,"en":..}?,
  *    "certificate":{"serial","holder","subsector","subsector_name","scheme_id",
- *    "scheme_title","units":[{"code","title"}],"issued","expires","issued_at","expires_at",
- *    "kid","issuer"}?,"revocation":{"date","at_ms","reason"}?}
+ *    "scheme_title","units":[{"code","title"}],"issued","expires","valid_until","issued_at",
+ *    "expires_at","kid","issuer"}?,"revocation":{"date","at_ms","reason"}?,
+ *    "suspension":{"date","at_ms","reason"}?,"log":{"index","logged_at_ms"}?}
+ * "expires" is the date of the instant the certificate stops being valid, "valid_until" the
+ * last day on which it is (cert_valid_until_text): what every surface prints.
  * b fails (see jsontext.h) when memory runs out or a text is not UTF-8. */
 void verify_json_write(struct jtext *b, const struct verify_answer *a);
 

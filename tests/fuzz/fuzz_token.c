@@ -30,6 +30,10 @@ static void check(const struct cert_verification *v) {
   if (CERT_NOT_GENUINE == v->verdict && !v->claims_valid && '\0' == v->reason[0]) {
     abort();
   }
+  /* The fault code goes with the verdict: one for every NOT_GENUINE, none otherwise. */
+  if ((CERT_NOT_GENUINE == v->verdict) == (CERT_FAULT_NONE == v->fault)) {
+    abort();
+  }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

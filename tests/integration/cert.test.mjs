@@ -16,6 +16,7 @@ import { ed25519 } from '@noble/curves/ed25519';
 
 import { startDaemon, candidateClient, adminClient, stopClean, cli, tmpDir, EXAMS_DIR } from './lib/daemon.mjs';
 import { loadExams, answerAll, passExam } from './attempts-keys.mjs';
+import { base32Encode, base32Decode } from './lib/certforge.mjs';
 
 const HOLDER = '<img src=x onerror=alert(1)> Ayu Ñandini';
 const exams = loadExams(EXAMS_DIR).filter((e) =>
@@ -55,20 +56,6 @@ after(async () => {
   }
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-function base32Decode(s) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0, value = 0;
-  const out = [];
-  for (const ch of s.toUpperCase()) {
-    const v = alphabet.indexOf(ch);
-    assert.ok(v >= 0, `base32 character ${ch}`);
-    value = (value << 5) | v;
-    bits += 5;
-    if (bits >= 8) { bits -= 8; out.push((value >> bits) & 0xff); }
-  }
-  return new Uint8Array(out);
-}
 
 function b64urlDecode(s) {
   return new Uint8Array(Buffer.from(s, 'base64url'));
@@ -306,18 +293,6 @@ test('tampering over HTTP is NOT GENUINE, never a server error', async () => {
   assert.equal(bad.status, 400);
 });
 
-function base32Encode(bytes) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0, value = 0, out = '';
-  for (const b of bytes) {
-    value = ((value << 8) | b) & 0xffff;
-    bits += 8;
-    while (bits >= 5) { bits -= 5; out += alphabet[(value >> bits) & 31]; }
-  }
-  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
-  return out;
-}
-
 // The verdict, claims and units shown for a certificate, from the verdict to the units table.
 function claimsSection(html) {
   const from = html.indexOf('<section class="verdict');
@@ -341,10 +316,10 @@ test('a token the service issued is answered from its row exactly as a full veri
   assert.ok(fromRow.certificate.units.length > 0, 'the units are shown');
   assert.ok(fromRow.certificate.subsector_name && fromRow.certificate.scheme_title);
   // The document of docs/api.md, keys in that order.
-  assert.deepEqual(Object.keys(fromRow), ['verdict', 'form', 'verdict_text', 'certificate']);
+  assert.deepEqual(Object.keys(fromRow), ['verdict', 'form', 'verdict_text', 'certificate', 'log']);
   assert.deepEqual(Object.keys(fromRow.certificate), ['serial', 'holder', 'subsector',
-    'subsector_name', 'scheme_id', 'scheme_title', 'units', 'issued', 'expires', 'issued_at',
-    'expires_at', 'kid', 'issuer']);
+    'subsector_name', 'scheme_id', 'scheme_title', 'units', 'issued', 'expires', 'valid_until',
+    'issued_at', 'expires_at', 'kid', 'issuer']);
   assert.deepEqual(Object.keys(fromRow.certificate.units[0]), ['code', 'title']);
   // The same signed COSE_Sign1 with a longer (non-canonical) array head, which the signature
   // does not cover, is another text, so it is verified in full, signature and stored
@@ -464,8 +439,11 @@ test('the verification form works without JavaScript', async () => {
   assert.equal(page.status, 200);
   const html = await page.text();
   assert.match(html, /<form method="get" action="\/verify"/);
+  // A mistyped number (wrong check character) is a typing error, not a forgery.
   const typo = await (await fetch(`${d.url}/verify?serial=${encodeURIComponent('UJK-0000-0000-0000-0000-1')}`)).text();
-  assert.match(typo, /TIDAK ASLI/);
+  assert.match(typo, /Nomor tidak valid — periksa ketikan/);
+  assert.match(typo, /Not a valid number — check what you typed/);
+  assert.doesNotMatch(typo, /TIDAK ASLI/);
   const revoked = await (await fetch(`${d.url}/verify?serial=${cert.serial}`)).text();
   assert.match(revoked, /DICABUT/);
 });

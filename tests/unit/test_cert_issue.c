@@ -25,105 +25,8 @@
 #include "common/issue.h"
 #include "common/keystore.h"
 #include "store/store.h"
-#include "test_store_fixture.h"
 
-#define EXAM_ID "DKV-DGM-JR"
-
-struct fixture {
-  struct temp_store t; /* the store, and the key directory too */
-  struct config cfg;
-  struct svc svc;
-  int64_t user_id;
-  char version[65];
-};
-
-struct user_txn {
-  int64_t id;
-};
-
-static int create_user(struct store_tx *tx, void *arg) {
-  struct user_txn *u = arg;
-  return store_user_create(tx, &u->id, "ayu@contoh.test",
-                           "Raden Ajeng Kartika Sekar Ayu Prameswari", ROLE_CANDIDATE, "x");
-}
-
-struct attempt_txn {
-  const struct fixture *f;
-  enum verdict verdict;
-  const char *src;
-  size_t len;
-  int64_t id;
-};
-
-static int create_attempt(struct store_tx *tx, void *arg) {
-  struct attempt_txn *a = arg;
-  int rc = store_exam_source_put(tx, a->f->version, EXAM_ID, "dkv.exam.yaml", a->src, a->len);
-  if (STORE_OK != rc) {
-    return rc;
-  }
-  rc = store_attempt_create(tx, &a->id, a->f->user_id, EXAM_ID, a->f->version, "{}",
-                            store_tx_now_ms(tx) + 3600000);
-  if (STORE_OK != rc) {
-    return rc;
-  }
-  return store_attempt_finish(tx, a->id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), a->verdict, "{}");
-}
-
-static int64_t new_attempt(struct fixture *f, enum verdict verdict) {
-  const char *src = NULL, *file = NULL;
-  size_t len = 0;
-  assert_int_equal(0, catalog_source(f->svc.catalog, f->version, &src, &len, &file));
-  struct attempt_txn a = {f, verdict, src, len, 0};
-  int rc = store_txn(f->svc.store, create_attempt, &a);
-  if (STORE_OK != rc) {
-    fail_msg("create attempt: %s", store_rc_name(rc));
-  }
-  return a.id;
-}
-
-static int setup(void **state) {
-  char err[512], exams[600];
-  if (0 != temp_store_setup_with(state, sizeof(struct fixture), "issue", NULL, NULL)) {
-    return -1;
-  }
-  struct fixture *f = *state;
-  f->cfg.cert_validity_years = 3;
-  snprintf(f->cfg.cert_issuer, sizeof f->cfg.cert_issuer, "LSP Uji Coba");
-  snprintf(f->cfg.public_url, sizeof f->cfg.public_url, "https://sertifikat.contoh.id");
-  snprintf(f->cfg.data_dir, sizeof f->cfg.data_dir, "%s", f->t.dir);
-  f->svc.cfg = &f->cfg;
-  f->svc.store = f->t.s;
-  struct keystore *ks = NULL;
-  if (0 != keystore_open(&ks, f->t.dir, true, err, sizeof err)) {
-    print_error("%s\n", err);
-    return -1;
-  }
-  f->svc.keys = ks;
-  const char *src = getenv("UJIKOM_SOURCE_DIR");
-  snprintf(exams, sizeof exams, "%s/exams", src ? src : ".");
-  if (0 != catalog_open(&f->svc.catalog, exams, err, sizeof err)) {
-    print_error("%s\n", err);
-    return -1;
-  }
-  const struct exam *e = catalog_current(f->svc.catalog, EXAM_ID);
-  if (NULL == e) {
-    return -1;
-  }
-  memcpy(f->version, e->version, sizeof f->version);
-  struct user_txn u = {0};
-  if (STORE_OK != store_txn(f->svc.store, create_user, &u)) {
-    return -1;
-  }
-  f->user_id = u.id;
-  return 0;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  catalog_free(f->svc.catalog);
-  keystore_free(f->svc.keys);
-  return temp_store_teardown(state);
-}
+#include "test_issue_fixture.h"
 
 static void test_issue_once(void **state) {
   struct fixture *f = *state;
@@ -140,7 +43,7 @@ static void test_issue_once(void **state) {
   assert_string_equal(keystore_active(f->svc.keys)->pub.kid, c1.kid);
   /* about three years */
   int64_t span = c1.expires_s - c1.issued_s;
-  assert_true(span >= 1095 * 86400 && span <= 1097 * 86400);
+  assert_true(span >= (int64_t)1095 * 86400 && span <= (int64_t)1097 * 86400);
   /* the stored credential and QR token verify and carry the same claims */
   struct cert_claims *cl = malloc(sizeof *cl);
   assert_int_equal(0, issue_claims_of(cl, &f->svc, &c1));
@@ -329,13 +232,25 @@ static void test_display_text(void **state) {
   assert_non_null(cl);
   assert_int_equal(ISSUE_CREATED,
                    issue_certificate(&c, &f->svc, new_attempt(f, VERDICT_K), 0, err, sizeof err));
-  /* Stored at issuance: the credential's own display claims. */
+  /* Stored at issuance: the credential's own display claims, behind the register seals of
+   * both tokens, made with the signing key's seal key. */
   assert_int_equal(0, issue_claims_of(cl, &f->svc, &c));
   char *expect = cert_display_encode(cl);
   assert_non_null(expect);
   char *got = display_of(f, c.serial);
   assert_non_null(got);
-  assert_string_equal(expect, got);
+  const char *inside = NULL;
+  unsigned char seals[2][CERT_SEAL_LEN];
+  assert_int_equal(0, cert_display_unseal(&inside, seals[0], seals[1], got));
+  assert_string_equal(expect, inside);
+  const struct cert_record rec = issue_record_of(&c);
+  const struct cert_sealer *sk = keystore_sealer(f->svc.keys, c.kid);
+  assert_non_null(sk);
+  assert_true(cert_seal_check(sk, CERT_SEAL_QR, &rec, c.qr_token, inside, seals[CERT_SEAL_QR]));
+  assert_true(cert_seal_check(sk, CERT_SEAL_JWS, &rec, c.jws, inside, seals[CERT_SEAL_JWS]));
+  assert_false(cert_seal_check(sk, CERT_SEAL_JWS, &rec, c.qr_token, inside, seals[CERT_SEAL_QR]));
+  /* The expiry is at a day boundary, so both tokens say the same window. */
+  assert_int_equal(0, c.expires_s % 86400);
   free(got);
   free(expect);
   /* A certificate stored without it, as before migration 0006. */

@@ -75,7 +75,7 @@ static void test_issued_qr_token_gets_the_full_verdict(void **state) {
   }
   cert_qr_token_verify_issued(&c->quick, lower, len, c->set, 1, NOW, c->token);
   assert_int_equal(CERT_GENUINE, c->quick.verdict);
-  cert_qr_token_verify_issued(&c->quick, c->token, len, c->set, 1, FIX_EXPIRES + 86400 * 2,
+  cert_qr_token_verify_issued(&c->quick, c->token, len, c->set, 1, FIX_EXPIRES + (int64_t)86400 * 2,
                               c->token);
   assert_int_equal(CERT_EXPIRED, c->quick.verdict);
   free(lower);
@@ -284,8 +284,81 @@ static void test_stored_claims_judge_like_the_verifier(void **state) {
   free(v);
 }
 
+/* The register seal: it holds for exactly the record, display text and token it was made for,
+ * under the key it was made with, and the sealed display text still decodes. */
+static void test_register_seal(void **state) {
+  struct ctx *c = *state;
+  struct cert_sealer *s = NULL, *other = NULL;
+  unsigned char qr[CERT_SEAL_LEN], jws[CERT_SEAL_LEN], got[2][CERT_SEAL_LEN];
+  assert_int_equal(0, cert_sealer_new(&s, &c->keys.signer));
+  assert_int_equal(0, cert_sealer_new(&other, &c->keys.other));
+  char *display = cert_display_encode(&c->claims);
+  assert_non_null(display);
+  struct cert_record r = {.serial = c->claims.serial,
+                          .holder = c->claims.holder,
+                          .subsector = c->claims.subsector,
+                          .scheme_id = c->claims.scheme_id,
+                          .kid = c->claims.kid,
+                          .issued = c->claims.issued,
+                          .expires = c->claims.expires};
+  assert_int_equal(0, cert_seal(qr, s, CERT_SEAL_QR, &r, c->token, display));
+  assert_int_equal(0, cert_seal(jws, s, CERT_SEAL_JWS, &r, c->jws, display));
+  char *sealed = cert_display_sealed(display, qr, jws);
+  assert_non_null(sealed);
+  const char *inside = NULL;
+  assert_int_equal(0, cert_display_unseal(&inside, got[0], got[1], sealed));
+  assert_string_equal(display, inside);
+  assert_memory_equal(qr, got[0], CERT_SEAL_LEN);
+  assert_memory_equal(jws, got[1], CERT_SEAL_LEN);
+  struct cert_claims *back = calloc(1, sizeof *back);
+  assert_non_null(back);
+  assert_int_equal(0, cert_display_decode(back, sealed)); /* the display text inside */
+  assert_int_equal(c->claims.nunits, back->nunits);
+  assert_true(cert_seal_check(s, CERT_SEAL_QR, &r, c->token, display, qr));
+  assert_true(cert_seal_check(s, CERT_SEAL_JWS, &r, c->jws, display, jws));
+  /* Another key, form, token, display text or any field of the record: no seal. */
+  assert_false(cert_seal_check(other, CERT_SEAL_QR, &r, c->token, display, qr));
+  assert_false(cert_seal_check(s, CERT_SEAL_JWS, &r, c->token, display, qr));
+  assert_false(cert_seal_check(s, CERT_SEAL_QR, &r, c->jws, display, qr));
+  assert_false(cert_seal_check(s, CERT_SEAL_QR, &r, c->token, "", qr));
+  struct cert_record changed = r;
+  changed.holder = "Budi Santoso";
+  assert_false(cert_seal_check(s, CERT_SEAL_QR, &changed, c->token, display, qr));
+  changed = r;
+  changed.expires++;
+  assert_false(cert_seal_check(s, CERT_SEAL_QR, &changed, c->token, display, qr));
+  changed = r;
+  changed.kid = "AAAAAAAA";
+  assert_false(cert_seal_check(s, CERT_SEAL_QR, &changed, c->token, display, qr));
+  /* Not sealed, or seals cut short: no seals found (a plain display text still decodes). */
+  assert_int_equal(-1, cert_display_unseal(&inside, got[0], got[1], display));
+  sealed[10] = '\0';
+  assert_int_equal(-1, cert_display_unseal(&inside, got[0], got[1], sealed));
+  free(back);
+  free(sealed);
+  free(display);
+  cert_sealer_free(s);
+  cert_sealer_free(other);
+}
+
+/* "Valid until" is the last valid day, and issuance's day boundary is the next midnight. */
+static void test_valid_until(void **state) {
+  (void)state;
+  char d[16];
+  cert_valid_until_text(d, sizeof d, 1891036800); /* 2029-12-04T00:00:00Z */
+  assert_string_equal("2029-12-03", d);
+  cert_valid_until_text(d, sizeof d, 1891036801);
+  assert_string_equal("2029-12-04", d);
+  assert_int_equal(1891036800, cert_day_ceil(1891036800));
+  assert_int_equal(1891036800, cert_day_ceil(1891036800 - 86399));
+  assert_int_equal(1891036800 + 86400, cert_day_ceil(1891036801));
+  assert_int_equal(0, cert_day_ceil(-86399));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_register_seal),
+      cmocka_unit_test(test_valid_until),
       cmocka_unit_test(test_issued_qr_token_gets_the_full_verdict),
       cmocka_unit_test(test_anything_else_is_verified_in_full),
       cmocka_unit_test(test_issued_credential),

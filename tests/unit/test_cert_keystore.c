@@ -116,8 +116,8 @@ static void test_jwks_parse_errors(void **state) {
       "{\"keys\":[]}",
       "{\"keys\":[{\"kty\":\"RSA\",\"n\":\"x\",\"e\":\"AQAB\"}]}",
       "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"AAAA\",\"kid\":\"X\"}]}",
-      "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":"
-      "\"6JZL-4I1rJT0feT29B_LOfJHi9wrid14lWPZGp8JN4U\",\"kid\":\"AAAAAAAA\"}]}",
+      ("{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":"
+       "\"6JZL-4I1rJT0feT29B_LOfJHi9wrid14lWPZGp8JN4U\",\"kid\":\"AAAAAAAA\"}]}"),
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     if (0 == token_jwks_parse(&keys, &n, bad[i], strlen(bad[i]), err, sizeof err)) {
@@ -128,10 +128,66 @@ static void test_jwks_parse_errors(void **state) {
   }
 }
 
+/* Retirement: the active key is replaced, the record is kept and read back, the JWKS marks a
+ * compromised key, and a bad record or an active file naming a retired key is refused. */
+static void test_retire(void **state) {
+  (void)state;
+  char dir[] = "/tmp/ujikom-keys-XXXXXX", data[128], err[512], path[256], active[TOKEN_KID_LEN + 1];
+  char first[TOKEN_KID_LEN + 1];
+  struct keystore *ks = NULL;
+  struct keystore_key_state st;
+  assert_non_null(mkdtemp(dir));
+  snprintf(data, sizeof data, "%s/data", dir);
+  assert_int_equal(0, keystore_open(&ks, data, true, err, sizeof err));
+  memcpy(first, keystore_active(ks)->pub.kid, sizeof first);
+  assert_int_equal(0, keystore_key_state(ks, first, &st));
+  assert_false(st.retired);
+  assert_int_equal(-1, st.compromised_since_ms);
+  assert_non_null(keystore_sealer(ks, first));
+  assert_null(keystore_sealer(ks, "AAAAAAAA"));
+  keystore_free(ks);
+  assert_int_equal(-1, keystore_retire(active, data, "AAAAAAAA", 1000, -1, err, sizeof err));
+  assert_int_equal(
+      0, keystore_retire(active, data, first, 1796320000123, 1796310000250, err, sizeof err));
+  assert_string_not_equal(first, active);
+  assert_int_equal(-1, keystore_retire(active, data, first, 1796320000123, -1, err, sizeof err));
+  assert_non_null(strstr(err, "already retired"));
+  assert_int_equal(0, keystore_open(&ks, data, false, err, sizeof err));
+  assert_string_equal(active, keystore_active(ks)->pub.kid);
+  assert_int_equal(0, keystore_key_state(ks, first, &st));
+  assert_true(st.retired);
+  assert_int_equal(1796320000000, st.retired_ms);
+  assert_int_equal(1796310000250, st.compromised_since_ms);
+  char *jwks = keystore_jwks(ks);
+  assert_non_null(
+      strstr(jwks, "\"revoked\":{\"revoked_at\":1796310000,\"reason\":\"keyCompromise\"}"));
+  free(jwks);
+  keystore_free(ks);
+  /* A record that is not exactly "retired TIME" (+ "compromised-since TIME") is refused. */
+  snprintf(path, sizeof path, "%s/keys/%s.retired", data, first);
+  FILE *f = fopen(path, "w");
+  fputs("retired yesterday\n", f);
+  fclose(f);
+  assert_int_equal(-1, keystore_open(&ks, data, false, err, sizeof err));
+  assert_non_null(strstr(err, "not a retirement record"));
+  /* The active file may not name a retired key. */
+  f = fopen(path, "w");
+  fputs("retired 2026-12-03T00:00:00Z\n", f);
+  fclose(f);
+  snprintf(path, sizeof path, "%s/keys/%s.retired", data, active);
+  f = fopen(path, "w");
+  fputs("retired 2026-12-03T00:00:00Z\n", f);
+  fclose(f);
+  assert_int_equal(-1, keystore_open(&ks, data, false, err, sizeof err));
+  assert_non_null(strstr(err, "retired"));
+  assert_int_equal(0, test_tmpdir_remove(dir));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_lifecycle),
       cmocka_unit_test(test_jwks_parse_errors),
+      cmocka_unit_test(test_retire),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

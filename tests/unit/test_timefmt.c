@@ -62,7 +62,7 @@ static void test_leap_days_and_centuries(void **state) {
     expect_strftime(feb28);
     expect_strftime(feb28 + 86400);
     expect_strftime(feb28 + 86400 - 1);
-    expect_strftime(feb28 + 2 * 86400);
+    expect_strftime(feb28 + (int64_t)2 * 86400);
     expect_strftime(at(y, 12, 31) + 86399);
     expect_strftime(at(y, 1, 1));
   }
@@ -123,7 +123,7 @@ static void test_sweep(void **state) {
 static void test_civil(void **state) {
   (void)state;
   struct time_civil c;
-  time_civil_of(&c, at(2000, 2, 29) + 23 * 3600 + 59 * 60 + 58);
+  time_civil_of(&c, at(2000, 2, 29) + (int64_t)23 * 3600 + (int64_t)59 * 60 + 58);
   assert_int_equal(2000, c.year);
   assert_int_equal(2, c.month);
   assert_int_equal(29, c.day);
@@ -158,15 +158,48 @@ static void test_iso_ms(void **state) {
   assert_string_equal("0000-01-01T00:00:00.000Z", got); /* keeps its width */
 }
 
+/* RFC 3339 in, milliseconds out: offsets, fractions, bare dates, and everything else refused. */
+static void test_parse_rfc3339(void **state) {
+  (void)state;
+  int64_t ms = 0;
+  assert_int_equal(0, time_parse_rfc3339(&ms, "2026-12-03T18:00:00Z"));
+  assert_int_equal(at(2026, 12, 3) * 1000 + (int64_t)18 * 3600000, ms);
+  assert_int_equal(0, time_parse_rfc3339(&ms, "2026-12-01T10:00:00.250+07:00"));
+  assert_int_equal(at(2026, 12, 1) * 1000 + (int64_t)3 * 3600000 + 250, ms);
+  assert_int_equal(0, time_parse_rfc3339(&ms, "2026-12-01 00:30:00-01:30"));
+  assert_int_equal(at(2026, 12, 1) * 1000 + (int64_t)2 * 3600000, ms);
+  assert_int_equal(0, time_parse_rfc3339(&ms, "2024-02-29"));
+  assert_int_equal(at(2024, 2, 29) * 1000, ms);
+  assert_int_equal(0, time_parse_rfc3339(&ms, "1969-12-31t23:59:59z"));
+  assert_int_equal(-1000, ms);
+  assert_int_equal(0, time_parse_rfc3339(&ms, "2016-12-31T23:59:60Z")); /* leap second */
+  assert_int_equal(at(2017, 1, 1) * 1000 - 1000, ms);
+  static const char *const bad[] = {"",
+                                    "2026-12-3",
+                                    "2023-02-29",
+                                    "2026-13-01",
+                                    "2026-12-01T24:00:00Z",
+                                    "2026-12-01T10:00:00",
+                                    "2026-12-01T10:00Z",
+                                    "2026-12-01T10:00:00.Z",
+                                    "2026-12-01T10:00:00+0700",
+                                    "2026-12-01T10:00:00Z ",
+                                    "2026-12-01x",
+                                    "+2026-12-01",
+                                    "yesterday"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    if (0 == time_parse_rfc3339(&ms, bad[i])) {
+      fail_msg("accepted '%s'", bad[i]);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_leap_days_and_centuries),
-      cmocka_unit_test(test_fixed_points),
-      cmocka_unit_test(test_years_without_four_digits),
-      cmocka_unit_test(test_sweep),
-      cmocka_unit_test(test_civil),
-      cmocka_unit_test(test_room),
-      cmocka_unit_test(test_iso_ms),
+      cmocka_unit_test(test_parse_rfc3339), cmocka_unit_test(test_leap_days_and_centuries),
+      cmocka_unit_test(test_fixed_points),  cmocka_unit_test(test_years_without_four_digits),
+      cmocka_unit_test(test_sweep),         cmocka_unit_test(test_civil),
+      cmocka_unit_test(test_room),          cmocka_unit_test(test_iso_ms),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

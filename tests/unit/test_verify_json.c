@@ -39,11 +39,17 @@ static char *with_jansson(const struct verify_answer *a) {
   if (v->reason[0]) {
     json_object_set_new(doc, "reason", json_string(v->reason));
   }
+  if (NULL != a->reason_code && a->reason_code[0]) {
+    json_object_set_new(doc, "reason_code", json_string(a->reason_code));
+    json_object_set_new(doc, "reason_text",
+                        json_pack("{s:s, s:s}", "id", a->reason_id, "en", a->reason_en));
+  }
   if (v->claims_valid) {
     const struct cert_claims *c = &v->claims;
-    char issued[16], expires[16];
+    char issued[16], expires[16], until[16];
     reference_date(issued, sizeof issued, c->issued);
     reference_date(expires, sizeof expires, c->expires);
+    reference_date(until, sizeof until, c->expires - 1); /* the last second it is valid */
     json_t *units = json_array();
     for (size_t i = 0; i < c->nunits; i++) {
       json_array_append_new(
@@ -51,19 +57,24 @@ static char *with_jansson(const struct verify_answer *a) {
     }
     json_object_set_new(
         doc, "certificate",
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I, s:I, s:s, s:s}", "serial",
-                  c->serial, "holder", c->holder, "subsector", c->subsector, "subsector_name",
-                  c->subsector_name, "scheme_id", c->scheme_id, "scheme_title", c->scheme_title,
-                  "units", units, "issued", issued, "expires", expires, "issued_at",
-                  (json_int_t)c->issued, "expires_at", (json_int_t)c->expires, "kid", c->kid,
-                  "issuer", c->issuer_name));
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:s, s:s}",
+                  "serial", c->serial, "holder", c->holder, "subsector", c->subsector,
+                  "subsector_name", c->subsector_name, "scheme_id", c->scheme_id, "scheme_title",
+                  c->scheme_title, "units", units, "issued", issued, "expires", expires,
+                  "valid_until", until, "issued_at", (json_int_t)c->issued, "expires_at",
+                  (json_int_t)c->expires, "kid", c->kid, "issuer", c->issuer_name));
   }
-  if (CERT_REVOKED == v->verdict) {
+  if (CERT_REVOKED == v->verdict || CERT_SUSPENDED == v->verdict) {
     char when[16];
     reference_date(when, sizeof when, a->revoked_ms / 1000);
-    json_object_set_new(doc, "revocation",
+    json_object_set_new(doc, CERT_REVOKED == v->verdict ? "revocation" : "suspension",
                         json_pack("{s:s, s:I, s:s}", "date", when, "at_ms",
                                   (json_int_t)a->revoked_ms, "reason", a->revoked_reason));
+  }
+  if (a->logged) {
+    json_object_set_new(doc, "log",
+                        json_pack("{s:I, s:I}", "index", (json_int_t)a->log_index, "logged_at_ms",
+                                  (json_int_t)a->logged_ms));
   }
   char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(doc);
@@ -131,6 +142,35 @@ static void test_not_genuine_with_reason(void **state) {
   expect_same(&a);
   v->reason[0] = '\0'; /* no reason: no key */
   expect_same(&a);
+  a.reason_code = "not_in_register"; /* the code and its texts */
+  a.reason_id = tricky;
+  a.reason_en = "Signed, but not issued by this register.";
+  expect_same(&a);
+  v->claims_valid = true; /* a forgery's claims, as signed */
+  expect_same(&a);
+  a.reason_code = ""; /* an empty code is no code */
+  expect_same(&a);
+  free(v);
+}
+
+static void test_suspended_and_logged(void **state) {
+  (void)state;
+  struct cert_verification *v = new_verification(CERT_SUSPENDED);
+  v->claims_valid = true;
+  struct verify_answer a = {.v = v,
+                            .form = "qr",
+                            .verdict_id = "DIBEKUKAN",
+                            .verdict_en = "SUSPENDED",
+                            .revoked_ms = 1800000000123,
+                            .revoked_reason = tricky,
+                            .logged = true,
+                            .log_index = 4294967297ULL,
+                            .logged_ms = 1795334400456};
+  expect_same(&a);
+  v->verdict = CERT_GENUINE; /* genuine: the log position, no suspension */
+  expect_same(&a);
+  a.logged = false;
+  expect_same(&a);
   free(v);
 }
 
@@ -187,7 +227,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_genuine_with_units),  cmocka_unit_test(test_not_genuine_with_reason),
       cmocka_unit_test(test_revoked_and_expired), cmocka_unit_test(test_dates_at_the_edges),
-      cmocka_unit_test(test_not_utf8_fails),
+      cmocka_unit_test(test_not_utf8_fails),      cmocka_unit_test(test_suspended_and_logged),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
