@@ -39,4 +39,9 @@ size_t time_format(char *out, size_t size, int64_t secs, enum time_style style);
 #define TIME_ISO_MS_LEN 24
 size_t time_format_iso_ms(char out[TIME_ISO_MS_LEN + 1], int64_t secs, unsigned ms);
 
+/* Parses a calendar date "YYYY-MM-DD" (exactly that: four-digit year 1970..9999, a real
+ * day of the month, as an <input type="date"> sends it) into the seconds since the epoch of
+ * its UTC midnight. Returns 0, or -1 (*out untouched) for anything else. */
+int time_parse_date(const char *s, int64_t *out_secs);
+
 #endif

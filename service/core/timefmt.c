@@ -5,6 +5,7 @@
  */
 #include "ujikom/timefmt.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -129,4 +130,43 @@ size_t time_format_iso_ms(char out[TIME_ISO_MS_LEN + 1], int64_t secs, unsigned 
   *p++ = 'Z';
   *p = '\0';
   return (size_t)(p - out);
+}
+
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar (H. Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (int64_t)(m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+int time_parse_date(const char *s, int64_t *out_secs) {
+  static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  unsigned v[8];
+  static const int pos[] = {0, 1, 2, 3, 5, 6, 8, 9};
+  if (NULL == s || 10 != strlen(s) || '-' != s[4] || '-' != s[7]) {
+    return -1;
+  }
+  for (size_t i = 0; i < 8; i++) {
+    char c = s[pos[i]];
+    if (c < '0' || c > '9') {
+      return -1;
+    }
+    v[i] = (unsigned)(c - '0');
+  }
+  int64_t year = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
+  unsigned month = v[4] * 10 + v[5], day = v[6] * 10 + v[7];
+  if (year < 1970 || month < 1 || month > 12 || day < 1) {
+    return -1;
+  }
+  bool leap = (0 == year % 4 && 0 != year % 100) || 0 == year % 400;
+  unsigned last = mdays[month - 1] + (2 == month && leap ? 1u : 0u);
+  if (day > last) {
+    return -1;
+  }
+  *out_secs = days_from_civil(year, month, day) * 86400;
+  return 0;
 }

@@ -268,6 +268,7 @@ struct html *layout_page_new(const struct req *r, const char *title_key, const c
   HTML_LIT(h, "<h1>");
   html_text(h, L(r, title_key));
   HTML_LIT(h, "</h1>");
+  layout_notice(h, r);
   return h;
 }
 
@@ -333,8 +334,28 @@ void layout_api_form(struct html *h, const struct req *r, const char *action, co
   html_attr_url(h, "data-next", next);
   HTML_LIT(h, ">");
   layout_csrf_field(h, r);
+  if (NULL != next) {
+    HTML_LIT(h, "<input type=\"hidden\" name=\"" LAYOUT_FORM_NEXT "\"");
+    html_attr(h, "value", next);
+    HTML_LIT(h, ">");
+  }
   HTML_LIT(h, "<p class=\"form-error notice err\" role=\"alert\" tabindex=\"-1\" hidden");
   html_attr(h, "data-prefix", L(r, "page.action_failed"));
   html_attr(h, "data-offline", L(r, "page.action_offline"));
   HTML_LIT(h, "></p>");
+}
+
+void layout_notice(struct html *h, const struct req *r) {
+  const char *code = req_query(r, "notice");
+  char key[48];
+  size_t n = NULL == code ? 0 : strlen(code);
+  if (0 == n || n > 32 || n != strspn(code, "abcdefghijklmnopqrstuvwxyz_0123456789")) {
+    return;
+  }
+  snprintf(key, sizeof key, "notice.%s", code);
+  if (!i18n_has(r->lang, key)) {
+    return;
+  }
+  html_fmt(h, "<p class=\"notice ok\" role=\"status\" tabindex=\"-1\" id=\"notice\">%s</p>",
+           L(r, key));
 }
