@@ -135,6 +135,7 @@ test('attempts: search by candidate and status, paged 50 at a time', async () =>
     .find((u) => u.id === some.candidate_id);
   const theirs = (await admin.client.get(`/api/admin/attempts?candidate=${encodeURIComponent(owner.email)}`)).json.items;
   assert.ok(theirs.length >= 1 && theirs.every((a) => a.candidate_id === owner.id), 'the API filters by candidate');
+  await page.goto(`${d.url}/admin#s-attempts`);
   await page.fill('#q-aq', owner.email);
   await Promise.all([page.waitForURL(/aq=/), page.click('form[aria-label="Cari percobaan"] button[type=submit]')]);
   assert.equal(await attempts.count(), theirs.length, 'the page lists the candidate\'s attempts');
