@@ -249,7 +249,9 @@ void analysis_prompt_excerpt(char *out, size_t outlen, const char *prompt) {
   static const char ellipsis[] = "\xE2\x80\xA6";
   size_t o = 0;
   bool space = false, cut = false;
-  out[0] = '\0';
+  if (outlen > 0) {
+    out[0] = '\0';
+  }
   if (NULL == prompt || outlen < 8) {
     return;
   }
@@ -258,8 +260,7 @@ void analysis_prompt_excerpt(char *out, size_t outlen, const char *prompt) {
       space = o > 0;
       continue;
     }
-    size_t need = (space ? 1u : 0u) + 1;
-    if (o + need > outlen - sizeof ellipsis) {
+    if (o + (space ? 2u : 1u) > outlen - 1) {
       cut = true;
       break;
     }
@@ -269,24 +270,30 @@ void analysis_prompt_excerpt(char *out, size_t outlen, const char *prompt) {
     }
     out[o++] = *p;
   }
-  if (cut) {
-    /* the last character may be copied in part: drop it then */
-    size_t start = o;
-    while (start > 0 && 0x80 == ((unsigned char)out[start - 1] & 0xC0)) {
-      start--;
-    }
-    if (start > 0 && ((unsigned char)out[start - 1] & 0x80)) {
-      size_t lead = start - 1;
-      unsigned char c = (unsigned char)out[lead];
-      size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-      if (lead + len > o) {
-        o = lead;
-      }
-    }
-    memcpy(out + o, ellipsis, sizeof ellipsis);
+  if (!cut) {
+    out[o] = '\0';
     return;
   }
-  out[o] = '\0';
+  if (o > outlen - sizeof ellipsis) {
+    o = outlen - sizeof ellipsis; /* room for the ellipsis and the NUL */
+  }
+  /* a character of several bytes that the cut splits is left out whole */
+  size_t start = o;
+  while (start > 0 && 0x80 == ((unsigned char)out[start - 1] & 0xC0)) {
+    start--;
+  }
+  if (start > 0 && 0 != ((unsigned char)out[start - 1] & 0x80)) {
+    size_t lead = start - 1;
+    unsigned char c = (unsigned char)out[lead];
+    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (lead + len > o) {
+      o = lead;
+    }
+  }
+  while (o > 0 && ' ' == out[o - 1]) {
+    o--;
+  }
+  memcpy(out + o, ellipsis, sizeof ellipsis);
 }
 
 char *analysis_report_csv(const struct analysis_report *rep, const struct analysis_csv_texts *t,

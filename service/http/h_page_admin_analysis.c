@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/analysis.h"
 #include "http/handlers.h"
@@ -13,10 +14,15 @@
 #include "http/layout.h"
 #include "http/layout_reply.h"
 
-/* "0.85" into out, or "—" without a value. */
-static void fmt_stat(char *out, size_t len, bool has, double v) {
+/* "0.85" into out ("0,85" in Indonesian, which writes a decimal comma), or "—" without a
+ * value. */
+static void fmt_stat(char *out, size_t len, const struct req *r, bool has, double v) {
   if (has) {
     snprintf(out, len, "%.2f", v);
+    char *dot = strchr(out, '.');
+    if (NULL != dot && 0 == strcmp(r->lang, "id")) {
+      *dot = ',';
+    }
   } else {
     snprintf(out, len, "\xE2\x80\x94");
   }
@@ -26,7 +32,7 @@ static void fmt_stat(char *out, size_t len, bool has, double v) {
 static void stat_cell(struct html *h, const struct req *r, bool has, double v,
                       enum analysis_band band) {
   char num[24], key[48];
-  fmt_stat(num, sizeof num, has, v);
+  fmt_stat(num, sizeof num, r, has, v);
   snprintf(key, sizeof key, "analysis.%s", analysis_band_name(band));
   html_fmt(h, "<td><span class=\"num\">%s</span> <span class=\"band band-%s\">%s</span></td>", num,
            analysis_band_name(band), L(r, key));
