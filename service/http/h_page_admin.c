@@ -672,6 +672,9 @@ int h_page_admin_2fa_reset_confirm(struct req *r) {
   if (!page_user(r, &u)) {
     return 0; /* answered */
   }
+  if (ROLE_CANDIDATE == u.role) {
+    return reply_error(r, ERR_SECOND_FACTOR_NONE, NULL); /* only staff have one */
+  }
   snprintf(action, sizeof action, "/admin/users/%" PRId64 "/2fa/reset", u.id);
   snprintf(api, sizeof api, "/api/admin/users/%" PRId64 "/2fa/reset", u.id);
   const struct confirm c = {.title_key = "confirm.reset_2fa_title",

@@ -213,6 +213,9 @@ void layout_begin_script(struct html *h, const struct req *r, const char *title,
   html_text(h, L(r, "site.name"));
   HTML_LIT(h, "</title>");
   stylesheet(h, "static/app.css");
+  if (NULL != r->user && ROLE_CANDIDATE != r->user->role) {
+    stylesheet(h, "static/staff.css");
+  }
   script(h, extra_script);
   HTML_LIT(h, "</head><body><a class=\"skip\" href=\"#main\">");
   html_text(h, L(r, "layout.skip"));

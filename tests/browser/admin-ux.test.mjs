@@ -312,7 +312,7 @@ test('item analysis: question text, labels in words, small-sample warning, CSV e
   const body = await page.locator('main').textContent();
   assert.doesNotMatch(body, /too_easy|too_hard|negative_discrimination/, 'no raw codes');
   assert.match(body, /Terlalu mudah|Terlalu sulit|Wajar|tanpa data/);
-  await checkPage(page, 'admin-analysis');
+  await checkPage(page, 'admin-analysis-small-sample');
   // The CSV download.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[download]')]);
   const file = path.join(work, 'analysis.csv');
