@@ -45,16 +45,28 @@ int audit_user_entry(struct store_tx *tx, int64_t actor, const char *action, int
   return audit_creation(tx, actor, action, "user", user_id, after);
 }
 
-const char *const audit_known_actions[] = {
-    "user.create",          "user.disable",         "user.reset_link",
-    "user.password_reset",  "user.second_factor.enrol", "user.second_factor.reset",
-    "user.second_factor.recovery_used",             "user.extra_time",
-    "user.extra_time_removed",                      "attempt.extra_time",
-    "attempt.planned_extra_time",                   "review.decision",
-    "review.admin_change",  "appeal.create",        "appeal.assign",
-    "appeal.decision",      "certificate.issue",    "certificate.revoke",
-    "certificate.suspend",  "certificate.reinstate", "keys.rotate",
-    NULL};
+const char *const audit_known_actions[] = {"user.create",
+                                           "user.disable",
+                                           "user.reset_link",
+                                           "user.password_reset",
+                                           "user.second_factor.enrol",
+                                           "user.second_factor.reset",
+                                           "user.second_factor.recovery_used",
+                                           "user.extra_time",
+                                           "user.extra_time_removed",
+                                           "attempt.extra_time",
+                                           "attempt.planned_extra_time",
+                                           "review.decision",
+                                           "review.admin_change",
+                                           "appeal.create",
+                                           "appeal.assign",
+                                           "appeal.decision",
+                                           "certificate.issue",
+                                           "certificate.revoke",
+                                           "certificate.suspend",
+                                           "certificate.reinstate",
+                                           "keys.rotate",
+                                           NULL};
 
 static bool known_action(const char *action) {
   for (size_t i = 0; NULL != audit_known_actions[i]; i++) {
@@ -80,7 +92,7 @@ static bool member_text(char *value, size_t len, const json_t *v) {
 }
 
 void audit_describe(struct audit_description *out, const char *action, const char *after_json) {
-  static const char *const fields[] = {"reason", "minutes", "verdict", "role",
+  static const char *const fields[] = {"reason", "minutes",     "verdict", "role",
                                        "serial", "assessor_id", "email"};
   memset(out, 0, sizeof *out);
   if (NULL != action && known_action(action)) {

@@ -15,12 +15,12 @@
 
 enum planned_time_rc {
   PLANNED_TIME_OK = 0,
-  PLANNED_TIME_NOT_CANDIDATE,   /* no such account, or not a candidate's */
-  PLANNED_TIME_EXAM_NOT_FOUND,  /* no such exam in the catalogue */
-  PLANNED_TIME_BAD_MINUTES,     /* outside 0..ATTEMPTS_MAX_EXTRA_MINUTES */
-  PLANNED_TIME_BAD_REASON,      /* missing (for a grant), too long or with control characters */
-  PLANNED_TIME_NONE,            /* removing a grant that does not exist */
-  PLANNED_TIME_STORE_FAILED,    /* see *out_store_rc */
+  PLANNED_TIME_NOT_CANDIDATE,  /* no such account, or not a candidate's */
+  PLANNED_TIME_EXAM_NOT_FOUND, /* no such exam in the catalogue */
+  PLANNED_TIME_BAD_MINUTES,    /* outside 0..ATTEMPTS_MAX_EXTRA_MINUTES */
+  PLANNED_TIME_BAD_REASON,     /* missing (for a grant), too long or with control characters */
+  PLANNED_TIME_NONE,           /* removing a grant that does not exist */
+  PLANNED_TIME_STORE_FAILED,   /* see *out_store_rc */
 };
 
 /* Grants user_id `minutes` (1..ATTEMPTS_MAX_EXTRA_MINUTES) on exam_id, replacing an earlier

@@ -182,10 +182,10 @@ enum analysis_band analysis_discrimination_band(const struct analysis_item *it) 
 
 const char *analysis_band_name(enum analysis_band b) {
   static const char *const names[] = {
-      [ANALYSIS_BAND_NONE] = "none",         [ANALYSIS_BAND_TOO_HARD] = "too_hard",
-      [ANALYSIS_BAND_MODERATE] = "moderate", [ANALYSIS_BAND_TOO_EASY] = "too_easy",
-      [ANALYSIS_BAND_NEGATIVE] = "negative", [ANALYSIS_BAND_POOR] = "poor",
-      [ANALYSIS_BAND_FAIR] = "fair",         [ANALYSIS_BAND_GOOD] = "good",
+      [ANALYSIS_BAND_NONE] = "none",          [ANALYSIS_BAND_TOO_HARD] = "too_hard",
+      [ANALYSIS_BAND_MODERATE] = "moderate",  [ANALYSIS_BAND_TOO_EASY] = "too_easy",
+      [ANALYSIS_BAND_NEGATIVE] = "negative",  [ANALYSIS_BAND_POOR] = "poor",
+      [ANALYSIS_BAND_FAIR] = "fair",          [ANALYSIS_BAND_GOOD] = "good",
       [ANALYSIS_BAND_VERY_GOOD] = "very_good"};
   return (unsigned)b < sizeof names / sizeof names[0] ? names[b] : "none";
 }

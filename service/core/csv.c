@@ -24,8 +24,8 @@ struct csv *csv_new(size_t max_bytes) {
 }
 
 int csv_needs_guard(const char *s) {
-  return NULL != s && ('=' == s[0] || '+' == s[0] || '-' == s[0] || '@' == s[0] || '\t' == s[0] ||
-                       '\r' == s[0]);
+  return NULL != s &&
+         ('=' == s[0] || '+' == s[0] || '-' == s[0] || '@' == s[0] || '\t' == s[0] || '\r' == s[0]);
 }
 
 static void cell_start(struct csv *c) {

@@ -387,15 +387,15 @@ static json_t *analysis_item_json(const struct analysis_report_item *col) {
   if (st->flags & ANALYSIS_NEGATIVE_DISCRIMINATION) {
     json_array_append_new(flags, json_string("negative_discrimination"));
   }
-  return json_pack(
-      "{s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:o, s:s, s:b, s:o}", "id", col->item->id, "unit",
-      col->unit_code, "type", exam_item_type_name(col->item->type), "question",
-      NULL != col->item->prompt ? col->item->prompt : "", "n", (json_int_t)st->n, "facility",
-      st->n > 0 ? json_real(st->facility) : json_null(), "facility_band",
-      analysis_band_name(analysis_facility_band(st)), "discrimination",
-      st->has_discrimination ? json_real(st->discrimination) : json_null(), "discrimination_band",
-      analysis_band_name(analysis_discrimination_band(st)), "small_sample",
-      analysis_small_sample(st->n), "flags", NULL != flags ? flags : json_array());
+  return json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:o, s:s, s:b, s:o}", "id", col->item->id,
+                   "unit", col->unit_code, "type", exam_item_type_name(col->item->type), "question",
+                   NULL != col->item->prompt ? col->item->prompt : "", "n", (json_int_t)st->n,
+                   "facility", st->n > 0 ? json_real(st->facility) : json_null(), "facility_band",
+                   analysis_band_name(analysis_facility_band(st)), "discrimination",
+                   st->has_discrimination ? json_real(st->discrimination) : json_null(),
+                   "discrimination_band", analysis_band_name(analysis_discrimination_band(st)),
+                   "small_sample", analysis_small_sample(st->n), "flags",
+                   NULL != flags ? flags : json_array());
 }
 
 /* GET /api/admin/analysis/:exam */

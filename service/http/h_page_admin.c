@@ -227,7 +227,8 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
   static const char *const states[] = {"active", "admin.state_active", "disabled",
                                        "admin.state_disabled", NULL};
   section_begin(h, r, "s-accounts", "admin.accounts");
-  HTML_LIT(h, "<form method=\"get\" action=\"/admin#s-accounts\" class=\"filters\" role=\"search\"");
+  HTML_LIT(h,
+           "<form method=\"get\" action=\"/admin#s-accounts\" class=\"filters\" role=\"search\"");
   html_attr(h, "aria-label", L(r, "admin.search_accounts"));
   HTML_LIT(h, ">");
   search_input(h, r, "uq", "admin.search_text");
@@ -254,7 +255,8 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
   HTML_LIT(h, "<div class=\"card\"><h3>");
   html_text(h, L(r, "admin.create_user"));
   HTML_LIT(h, "</h3>");
-  layout_api_form(h, r, "/admin/users", "/api/admin/users", "/admin?notice=user_created#s-accounts");
+  layout_api_form(h, r, "/admin/users", "/api/admin/users",
+                  "/admin?notice=user_created#s-accounts");
   input(h, "text", "name", L(r, "admin.name"), "new", true);
   input(h, "email", "email", L(r, "admin.email"), "new", true);
   input(h, "password", "password", L(r, "admin.password"), "new", true);
@@ -323,11 +325,12 @@ static void attempt_actions(struct html *h, const struct req *r, const struct st
 
 static void section_attempts(struct html *h, const struct req *r, struct store_rd *rd,
                              const struct store_attempt *a, size_t n, int64_t next) {
-  static const char *const statuses[] = {"open", "me.status_open", "submitted",
-                                         "me.status_submitted", "closed", "me.status_closed",
-                                         NULL};
+  static const char *const statuses[] = {
+      "open",   "me.status_open",   "submitted", "me.status_submitted",
+      "closed", "me.status_closed", NULL};
   section_begin(h, r, "s-attempts", "admin.attempts");
-  HTML_LIT(h, "<form method=\"get\" action=\"/admin#s-attempts\" class=\"filters\" role=\"search\"");
+  HTML_LIT(h,
+           "<form method=\"get\" action=\"/admin#s-attempts\" class=\"filters\" role=\"search\"");
   html_attr(h, "aria-label", L(r, "admin.search_attempts"));
   HTML_LIT(h, ">");
   search_input(h, r, "aq", "admin.search_candidate");
@@ -444,8 +447,8 @@ static void section_appeals(struct html *h, const struct req *r, struct store_rd
       continue;
     }
     shown++;
-    html_fmt(h, "<div class=\"card appeal\" id=\"appeal-%lld\"><h3>%s #%lld</h3>", (long long)ap[i].id,
-             L(r, "admin.attempt"), (long long)ap[i].attempt_id);
+    html_fmt(h, "<div class=\"card appeal\" id=\"appeal-%lld\"><h3>%s #%lld</h3>",
+             (long long)ap[i].id, L(r, "admin.attempt"), (long long)ap[i].attempt_id);
     appeal_details(h, r, rd, &ap[i]);
     html_fmt(h, "<p><strong>%s:</strong></p><p class=\"prompt\">", L(r, "admin.appeal_reason"));
     html_text(h, ap[i].reason);
@@ -734,8 +737,8 @@ int h_page_admin_revoke_confirm(struct req *r) {
 static void planned_list(struct html *h, const struct req *r, const struct store_user *u,
                          const struct store_planned_time *p, size_t n, const char *action,
                          const char *api, const char *next) {
-  static const char *const cols[] = {"review.exam", "admin.minutes", "admin.reason",
-                                     "page.date", "page.actions"};
+  static const char *const cols[] = {"review.exam", "admin.minutes", "admin.reason", "page.date",
+                                     "page.actions"};
   if (0 == n) {
     html_fmt(h, "<p>%s</p>", L(r, "admin.plan_none"));
     return;
@@ -800,8 +803,9 @@ int h_page_admin_extra_time(struct req *r) {
   html_text(h, L(r, "admin.plan_new"));
   HTML_LIT(h, "</h2>");
   layout_api_form(h, r, action, api, next);
-  html_fmt(h, "<label for=\"f-exam-plan\">%s</label><select id=\"f-exam-plan\" name=\"exam\" "
-              "required>",
+  html_fmt(h,
+           "<label for=\"f-exam-plan\">%s</label><select id=\"f-exam-plan\" name=\"exam\" "
+           "required>",
            L(r, "review.exam"));
   if (NULL != r->svc->catalog && 0 == catalog_list(r->svc->catalog, &exams, &nexams)) {
     for (size_t i = 0; i < nexams; i++) {

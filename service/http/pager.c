@@ -18,8 +18,8 @@ const char *pager_query(const struct req *r, const char *name) {
 static bool put_encoded(char *out, size_t outlen, size_t *pos, const char *s) {
   static const char hex[] = "0123456789ABCDEF";
   for (const unsigned char *p = (const unsigned char *)s; '\0' != *p; p++) {
-    bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                 (*p >= '0' && *p <= '9') || NULL != strchr("-._~", *p);
+    bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                 NULL != strchr("-._~", *p);
     size_t need = plain ? 1 : 3;
     if (*pos + need >= outlen) {
       return false;

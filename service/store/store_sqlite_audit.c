@@ -10,7 +10,15 @@
 
 #include "store/store_internal.h"
 
-enum audit_stmt { AUDIT_LAST, AUDIT_INSERT, AUDIT_ALL, AUDIT_LIST, AUDIT_LIST_SUBJECT, AUDIT_SEARCH, AUDIT__MAX };
+enum audit_stmt {
+  AUDIT_LAST,
+  AUDIT_INSERT,
+  AUDIT_ALL,
+  AUDIT_LIST,
+  AUDIT_LIST_SUBJECT,
+  AUDIT_SEARCH,
+  AUDIT__MAX
+};
 static const char *const audit_sqls[AUDIT__MAX] = {
     [AUDIT_LAST] = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
     [AUDIT_INSERT] = "INSERT INTO audit_log(seq, at, actor, action, subject, before, after, "

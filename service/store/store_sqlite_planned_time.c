@@ -23,9 +23,9 @@ static const char *const planned_sqls[PLANNED__MAX] = {
 static const struct store_sqlset planned_set = {"planned_extra_time", planned_sqls, PLANNED__MAX};
 
 int store_planned_time_put(struct store_tx *tx, const struct store_planned_time *p) {
-  const struct store_arg args[] = {STORE_ARG_INT(p->user_id),    STORE_ARG_TEXT(p->exam_id),
-                                   STORE_ARG_INT(p->minutes),    STORE_ARG_TEXT(p->reason),
-                                   STORE_ARG_INT(p->created_by), STORE_ARG_INT(store_tx_now_ms(tx))};
+  const struct store_arg args[] = {
+      STORE_ARG_INT(p->user_id), STORE_ARG_TEXT(p->exam_id),   STORE_ARG_INT(p->minutes),
+      STORE_ARG_TEXT(p->reason), STORE_ARG_INT(p->created_by), STORE_ARG_INT(store_tx_now_ms(tx))};
   return store_write(store_tx_conn(tx), &planned_set, PLANNED_PUT, args,
                      sizeof args / sizeof args[0], "planned time put");
 }

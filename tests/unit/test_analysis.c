@@ -179,9 +179,8 @@ static void test_bands(void **state) {
   const struct {
     double d;
     enum analysis_band band;
-  } dis[] = {{-0.01, ANALYSIS_BAND_NEGATIVE}, {0.0, ANALYSIS_BAND_POOR},
-             {0.19, ANALYSIS_BAND_POOR},      {0.2, ANALYSIS_BAND_FAIR},
-             {0.3, ANALYSIS_BAND_GOOD},       {0.39, ANALYSIS_BAND_GOOD},
+  } dis[] = {{-0.01, ANALYSIS_BAND_NEGATIVE}, {0.0, ANALYSIS_BAND_POOR}, {0.19, ANALYSIS_BAND_POOR},
+             {0.2, ANALYSIS_BAND_FAIR},       {0.3, ANALYSIS_BAND_GOOD}, {0.39, ANALYSIS_BAND_GOOD},
              {0.4, ANALYSIS_BAND_VERY_GOOD}};
   it.has_discrimination = true;
   for (size_t i = 0; i < sizeof dis / sizeof dis[0]; i++) {

@@ -30,8 +30,9 @@ static void test_excerpt(void **state) {
   assert_string_equal("Suhu 5-60 derajat \xC2\xB0\xE2\x80\xA6", out);
   analysis_prompt_excerpt(out, sizeof out, "Tepat dua puluh tiga b");
   assert_string_equal("Tepat dua puluh tiga b", out); /* fits whole: no ellipsis */
-  analysis_prompt_excerpt(out, sizeof out, "\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC"
-                                           "\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC");
+  analysis_prompt_excerpt(out, sizeof out,
+                          "\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC"
+                          "\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC");
   assert_string_equal("\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC"
                       "\xE2\x82\xAC\xE2\x80\xA6",
                       out);
@@ -73,13 +74,13 @@ static void test_csv(void **state) {
   memset(&rep, 0, sizeof rep);
   rep.items = cols;
   rep.nitems = 2;
-  const struct analysis_csv_texts t = {
-      .headings = {"Butir", "Unit", "Jenis", "Soal", "n", "Kemudahan", "Ket", "Daya beda", "Ket",
-                   "Kecil"},
-      .yes = "ya",
-      .no = "tidak",
-      .label = label,
-      .ctx = NULL};
+  const struct analysis_csv_texts t = {.headings = {"Butir", "Unit", "Jenis", "Soal", "n",
+                                                    "Kemudahan", "Ket", "Daya beda", "Ket",
+                                                    "Kecil"},
+                                       .yes = "ya",
+                                       .no = "tidak",
+                                       .label = label,
+                                       .ctx = NULL};
   size_t len = 0;
   char *csv = analysis_report_csv(&rep, &t, &len);
   assert_non_null(csv);

@@ -56,8 +56,7 @@ static int tx_seed(struct store_tx *tx, void *ctx) {
         f->first_attempt_of_7 = id;
       }
       if (STORE_OK == rc && k < 2) {
-        rc = store_attempt_finish(tx, id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), VERDICT_BK,
-                                  "{}");
+        rc = store_attempt_finish(tx, id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), VERDICT_BK, "{}");
       }
     }
   }
@@ -66,8 +65,8 @@ static int tx_seed(struct store_tx *tx, void *ctx) {
   for (int i = 0; STORE_OK == rc && i < 60; i++) {
     char subject[32];
     snprintf(subject, sizeof subject, "user:%d", i % 4);
-    rc = store_audit_append(tx, NULL, f->users[0 == i % 2 ? 0 : 10], actions[i % 5], subject,
-                            NULL, "{}");
+    rc = store_audit_append(tx, NULL, f->users[0 == i % 2 ? 0 : 10], actions[i % 5], subject, NULL,
+                            "{}");
   }
   return rc;
 }
@@ -218,8 +217,8 @@ static void test_audit_search(void **state) {
   assert_int_equal(0, walk_audit(s, &later, 50));
   const struct store_audit_filter earlier = {.to_ms = f->t0 - 1000};
   assert_int_equal(0, walk_audit(s, &earlier, 50));
-  const struct store_audit_filter mixed = {.action = "user.", .subject = "user:0",
-                                           .actor_text = "peserta 000"};
+  const struct store_audit_filter mixed = {
+      .action = "user.", .subject = "user:0", .actor_text = "peserta 000"};
   assert_int_equal(walk_audit(s, &mixed, 50), walk_audit(s, &mixed, 1));
 }
 
