@@ -20,6 +20,7 @@
 #include "common/planned_time.h"
 #include "http/auth.h"
 #include "http/handlers.h"
+#include "http/pager.h"
 #include "store/store.h"
 #include "ujikom/exam.h"
 #include "ujikom/password.h"
@@ -111,8 +112,7 @@ int h_admin_users_create(struct req *r) {
 int h_admin_users_list(struct req *r) {
   const char *role_text = req_query(r, "role");
   const char *state = req_query(r, "state");
-  const char *after_s = req_query(r, "after");
-  struct store_user_filter f = {req_query(r, "q"), NULL, STORE_USER_ANY};
+  struct store_user_filter f = {NULL, NULL, STORE_USER_ANY};
   enum role role = ROLE_ANON;
   struct store_user *list = NULL;
   size_t n = 0;
@@ -126,17 +126,14 @@ int h_admin_users_list(struct req *r) {
     }
     f.role = &role;
   }
-  if (NULL != f.text && strlen(f.text) > 100) {
-    return reply_error(r, ERR_INVALID_FIELD, "q: at most 100 bytes.");
+  if (!pager_text(r, "q", &f.text) || !pager_cursor(r, "after", &after)) {
+    return 0; /* answered */
   }
   if (NULL != state) {
     if (0 != strcmp(state, "active") && 0 != strcmp(state, "disabled")) {
       return reply_error(r, ERR_INVALID_FIELD, "state: active or disabled.");
     }
     f.disabled = 0 == strcmp(state, "disabled") ? 1 : 0;
-  }
-  if (NULL != after_s && !parse_id(after_s, &after)) {
-    return reply_error(r, ERR_INVALID_FIELD, "after: an account id.");
   }
   rc = accounts_search(&list, &n, r->svc->store, &f, after, ADMIN_LIST_LIMIT, &store_rc);
   if (ACCOUNTS_OK != rc) {
@@ -215,8 +212,7 @@ int h_admin_attempts_list(struct req *r) {
   const char *exam = req_query(r, "exam");
   const char *status_text = req_query(r, "status");
   const char *verdict_text = req_query(r, "verdict");
-  const char *before_s = req_query(r, "before");
-  const char *candidate = req_query(r, "candidate");
+  const char *candidate = NULL;
   enum attempt_status status = ATTEMPT_OPEN;
   enum verdict verdict = VERDICT_NONE;
   struct store_rd *rd = NULL;
@@ -234,11 +230,8 @@ int h_admin_attempts_list(struct req *r) {
   if (NULL != verdict_text && (!verdict_parse(verdict_text, &verdict) || VERDICT_NONE == verdict)) {
     return reply_error(r, ERR_INVALID_FIELD, "verdict: K, BK or PENDING.");
   }
-  if (NULL != before_s && !parse_id(before_s, &before)) {
-    return reply_error(r, ERR_INVALID_FIELD, "before: an attempt id.");
-  }
-  if (NULL != candidate && strlen(candidate) > 100) {
-    return reply_error(r, ERR_INVALID_FIELD, "candidate: at most 100 bytes.");
+  if (!pager_cursor(r, "before", &before) || !pager_text(r, "candidate", &candidate)) {
+    return 0; /* answered */
   }
   const struct store_attempt_filter f = {exam, NULL == status_text ? NULL : &status,
                                          NULL == verdict_text ? NULL : &verdict, candidate};
@@ -434,25 +427,13 @@ int h_admin_analysis(struct req *r) {
 /* audit */
 
 bool h_admin_audit_query(struct req *r, struct h_audit_query *q) {
-  const char *before_s = req_query(r, "before");
   const char *from = req_query(r, "from");
   const char *to = req_query(r, "to");
   int64_t secs = 0;
   memset(q, 0, sizeof *q);
-  q->f.subject = req_query(r, "subject");
-  q->f.action = req_query(r, "action");
-  q->f.actor_text = req_query(r, "actor");
-  if (NULL != q->f.subject && strlen(q->f.subject) > 100) {
-    reply_error(r, ERR_INVALID_FIELD, "subject: such as attempt:42 or user:7.");
-    return false;
-  }
-  if (NULL != q->f.action && strlen(q->f.action) > 100) {
-    reply_error(r, ERR_INVALID_FIELD, "action: such as user.disable, or user. for all of them.");
-    return false;
-  }
-  if (NULL != q->f.actor_text && strlen(q->f.actor_text) > 100) {
-    reply_error(r, ERR_INVALID_FIELD, "actor: part of a name or e-mail address.");
-    return false;
+  if (!pager_text(r, "subject", &q->f.subject) || !pager_text(r, "action", &q->f.action) ||
+      !pager_text(r, "actor", &q->f.actor_text) || !pager_cursor(r, "before", &q->before)) {
+    return false; /* answered */
   }
   if (NULL != from && '\0' != from[0]) {
     if (0 != time_parse_date(from, &secs)) {
@@ -470,10 +451,6 @@ bool h_admin_audit_query(struct req *r, struct h_audit_query *q) {
   }
   if (q->f.from_ms > 0 && q->f.to_ms > 0 && q->f.to_ms <= q->f.from_ms) {
     reply_error(r, ERR_INVALID_FIELD, "to: on or after from.");
-    return false;
-  }
-  if (NULL != before_s && '\0' != before_s[0] && !parse_id(before_s, &q->before)) {
-    reply_error(r, ERR_INVALID_FIELD, "before: an entry number.");
     return false;
   }
   return true;

@@ -129,20 +129,29 @@ static void search_select(struct html *h, const struct req *r, const char *name,
   HTML_LIT(h, "</select></p>");
 }
 
-/* The end of a filter form: its button, and a link that clears the filters. */
-static void search_end(struct html *h, const struct req *r, const char *fragment) {
-  html_fmt(h, "<p class=\"actions\"><button type=\"submit\" class=\"secondary\">%s</button> ",
-           L(r, "admin.search"));
-  html_fmt(h, "<a href=\"/admin#%s\">%s</a></p></form>", fragment, L(r, "admin.search_clear"));
+/* Opens a list's section with the opening of its filter form (a GET of /admin that comes
+ * back to the section), named by label_key. */
+static void search_begin(struct html *h, const struct req *r, const struct table_section *t,
+                         const char *label_key) {
+  section_begin(h, r, t->id, t->title_key);
+  html_fmt(h, "<form method=\"get\" action=\"/admin#%s\" class=\"filters\" role=\"search\"", t->id);
+  html_attr(h, "aria-label", L(r, label_key));
+  HTML_LIT(h, ">");
 }
 
-/* "Showing N" with the list's filters named when there are any. */
-static void list_count(struct html *h, const struct req *r, size_t shown) {
+/* The end of a filter form (its button, and a link that clears the filters), how many rows
+ * are shown, and the opening of the list's table. */
+static void search_end(struct html *h, const struct req *r, const struct table_section *t,
+                       size_t shown) {
   char n[24];
+  html_fmt(h, "<p class=\"actions\"><button type=\"submit\" class=\"secondary\">%s</button> ",
+           L(r, "admin.search"));
+  html_fmt(h, "<a href=\"/admin#%s\">%s</a></p></form>", t->id, L(r, "admin.search_clear"));
   snprintf(n, sizeof n, "%zu", shown);
   HTML_LIT(h, "<p class=\"hint\" role=\"status\">");
   html_text_sub(h, L(r, 0 == shown ? "admin.none_found" : "admin.shown"), "n", n, NULL);
   HTML_LIT(h, "</p>");
+  table_begin(h, r, t);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -162,13 +171,10 @@ struct account_query {
 static bool parse_account_query(struct req *r, struct account_query *q) {
   const char *role = pager_query(r, "urole");
   const char *state = pager_query(r, "ustate");
-  const char *after = pager_query(r, "uafter");
   memset(q, 0, sizeof *q);
-  q->f.text = pager_query(r, "uq");
   q->f.disabled = STORE_USER_ANY;
-  if (NULL != q->f.text && strlen(q->f.text) > 100) {
-    reply_error(r, ERR_INVALID_FIELD, "uq: at most 100 bytes.");
-    return false;
+  if (!pager_text(r, "uq", &q->f.text) || !pager_cursor(r, "uafter", &q->after)) {
+    return false; /* answered */
   }
   if (NULL != role) {
     if (!role_parse(role, &q->role)) {
@@ -183,10 +189,6 @@ static bool parse_account_query(struct req *r, struct account_query *q) {
       return false;
     }
     q->f.disabled = 0 == strcmp(state, "disabled") ? 1 : 0;
-  }
-  if (NULL != after && !parse_id(after, &q->after)) {
-    reply_error(r, ERR_INVALID_FIELD, "uafter: an account id.");
-    return false;
   }
   return true;
 }
@@ -226,17 +228,11 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
                                       "admin",     "role.admin",     NULL};
   static const char *const states[] = {"active", "admin.state_active", "disabled",
                                        "admin.state_disabled", NULL};
-  section_begin(h, r, "s-accounts", "admin.accounts");
-  HTML_LIT(h,
-           "<form method=\"get\" action=\"/admin#s-accounts\" class=\"filters\" role=\"search\"");
-  html_attr(h, "aria-label", L(r, "admin.search_accounts"));
-  HTML_LIT(h, ">");
+  search_begin(h, r, &accounts_table, "admin.search_accounts");
   search_input(h, r, "uq", "admin.search_text");
   search_select(h, r, "urole", "admin.role", roles);
   search_select(h, r, "ustate", "page.status", states);
-  search_end(h, r, "s-accounts");
-  list_count(h, r, n);
-  table_begin(h, r, &accounts_table);
+  search_end(h, r, &accounts_table, n);
   for (size_t i = 0; i < n; i++) {
     html_fmt(h, "<tr><td>%lld</td><td>", (long long)u[i].id);
     html_text(h, u[i].name);
@@ -282,12 +278,9 @@ struct attempt_query {
 
 static bool parse_attempt_query(struct req *r, struct attempt_query *q) {
   const char *status = pager_query(r, "astatus");
-  const char *before = pager_query(r, "abefore");
   memset(q, 0, sizeof *q);
-  q->f.candidate = pager_query(r, "aq");
-  if (NULL != q->f.candidate && strlen(q->f.candidate) > 100) {
-    reply_error(r, ERR_INVALID_FIELD, "aq: at most 100 bytes.");
-    return false;
+  if (!pager_text(r, "aq", &q->f.candidate) || !pager_cursor(r, "abefore", &q->before)) {
+    return false; /* answered */
   }
   if (NULL != status) {
     if (!attempt_status_parse(status, &q->status)) {
@@ -295,10 +288,6 @@ static bool parse_attempt_query(struct req *r, struct attempt_query *q) {
       return false;
     }
     q->f.status = &q->status;
-  }
-  if (NULL != before && !parse_id(before, &q->before)) {
-    reply_error(r, ERR_INVALID_FIELD, "abefore: an attempt id.");
-    return false;
   }
   return true;
 }
@@ -328,16 +317,10 @@ static void section_attempts(struct html *h, const struct req *r, struct store_r
   static const char *const statuses[] = {
       "open",   "me.status_open",   "submitted", "me.status_submitted",
       "closed", "me.status_closed", NULL};
-  section_begin(h, r, "s-attempts", "admin.attempts");
-  HTML_LIT(h,
-           "<form method=\"get\" action=\"/admin#s-attempts\" class=\"filters\" role=\"search\"");
-  html_attr(h, "aria-label", L(r, "admin.search_attempts"));
-  HTML_LIT(h, ">");
+  search_begin(h, r, &attempts_table, "admin.search_attempts");
   search_input(h, r, "aq", "admin.search_candidate");
   search_select(h, r, "astatus", "page.status", statuses);
-  search_end(h, r, "s-attempts");
-  list_count(h, r, n);
-  table_begin(h, r, &attempts_table);
+  search_end(h, r, &attempts_table, n);
   for (size_t i = 0; i < n; i++) {
     struct store_user cand;
     memset(&cand, 0, sizeof(cand));
@@ -821,9 +804,7 @@ int h_page_admin_extra_time(struct req *r) {
   input(h, "text", "reason", L(r, "admin.reason"), "plan", true);
   html_fmt(h, "<p class=\"hint\">%s</p><p><button type=\"submit\">%s</button></p></form></div>",
            L(r, "admin.plan_hint"), L(r, "admin.plan_save"));
-  html_fmt(h, "<p><a href=\"/admin#s-accounts\">%s</a></p>", L(r, "page.back"));
-  layout_end(h, r);
-  ret = layout_reply(r, 200, h);
+  ret = layout_reply_with_back(r, h, "/admin#s-accounts");
 cleanup:
   free(exams);
   store_planned_time_list_free(plans, nplans);

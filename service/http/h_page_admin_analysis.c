@@ -108,10 +108,9 @@ int h_page_admin_analysis(struct req *r) {
   for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++) {
     html_fmt(h, "<li>%s</li>", L(r, legend[i]));
   }
-  html_fmt(h, "</ul><p><a href=\"/admin#s-analysis\">%s</a></p>", L(r, "page.back"));
-  layout_end(h, r);
+  HTML_LIT(h, "</ul>");
   analysis_report_free(&rep);
-  return layout_reply(r, 200, h);
+  return layout_reply_with_back(r, h, "/admin#s-analysis");
 }
 
 static const char *catalogue_text(const void *ctx, const char *key) {

@@ -188,9 +188,7 @@ int h_page_admin_audit(struct req *r) {
     HTML_LIT(h, "</tbody></table></div>");
   }
   pager_nav(h, r, &audit_pager, more ? list[AUDIT_PAGE_SIZE - 1].seq : 0, "audit.pages");
-  html_fmt(h, "<p><a href=\"/admin\">%s</a></p>", L(r, "page.back"));
-  layout_end(h, r);
-  ret = layout_reply(r, 200, h);
+  ret = layout_reply_with_back(r, h, "/admin");
 cleanup:
   store_rd_end(rd);
   store_audit_list_free(list, n);

@@ -8,10 +8,35 @@
 #include <string.h>
 
 #include "http/layout.h"
+#include "http/reply.h"
+#include "http/requtil.h"
 
 const char *pager_query(const struct req *r, const char *name) {
   const char *v = req_query(r, name);
   return NULL != v && '\0' != v[0] ? v : NULL;
+}
+
+bool pager_text(struct req *r, const char *name, const char **out) {
+  char msg[64];
+  *out = pager_query(r, name);
+  if (NULL == *out || strlen(*out) <= PAGER_TEXT_MAX) {
+    return true;
+  }
+  snprintf(msg, sizeof msg, "%s: at most %d bytes.", name, PAGER_TEXT_MAX);
+  reply_error(r, ERR_INVALID_FIELD, msg);
+  return false;
+}
+
+bool pager_cursor(struct req *r, const char *name, int64_t *out) {
+  char msg[64];
+  const char *v = pager_query(r, name);
+  *out = 0;
+  if (NULL == v || parse_id(v, out)) {
+    return true;
+  }
+  snprintf(msg, sizeof msg, "%s: a number from a \"next page\" link.", name);
+  reply_error(r, ERR_INVALID_FIELD, msg);
+  return false;
 }
 
 /* Appends s to out at *pos, percent-encoding everything but unreserved characters. */

@@ -38,4 +38,12 @@ bool pager_param_href(char *out, size_t outlen, const char *path, const char *na
 /* The request's query value of name when it is set and non-empty, else NULL. */
 const char *pager_query(const struct req *r, const char *name);
 
+/* A list's search text: the request's `name` (pager_query's) into *out; false, with 400
+ * answered, when it is longer than PAGER_TEXT_MAX bytes. */
+#define PAGER_TEXT_MAX 100
+bool pager_text(struct req *r, const char *name, const char **out);
+/* A list's cursor: the request's `name` as an id into *out (0 when unset); false, with 400
+ * answered, when it is not an id. */
+bool pager_cursor(struct req *r, const char *name, int64_t *out);
+
 #endif
