@@ -135,7 +135,7 @@ int h_admin_users_list(struct req *r) {
     }
     f.disabled = 0 == strcmp(state, "disabled") ? 1 : 0;
   }
-  rc = accounts_search(&list, &n, r->svc->store, &f, after, ADMIN_LIST_LIMIT, &store_rc);
+  rc = accounts_search(&list, &n, r->svc->store, &f, after, ACCOUNTS_LIST_MAX, &store_rc);
   if (ACCOUNTS_OK != rc) {
     return reply_accounts(r, rc, PASSWORD_POLICY_OK, store_rc, NULL);
   }
@@ -143,7 +143,7 @@ int h_admin_users_list(struct req *r) {
   for (size_t i = 0; NULL != items && i < n; i++) {
     json_array_append_new(items, user_json(&list[i]));
   }
-  after = n == ADMIN_LIST_LIMIT ? list[n - 1].id : 0; /* where the next page starts */
+  after = n == ACCOUNTS_LIST_MAX ? list[n - 1].id : 0; /* where the next page starts */
   if (NULL != list) {
     OPENSSL_cleanse(list, n * sizeof *list);
   }
