@@ -19,6 +19,8 @@
 #include "common/keystore.h"
 #include "common/recovery.h"
 #include "common/reviews.h"
+#include "common/second_factor.h"
+#include "http/auth.h"
 #include "http/confirm.h"
 #include "http/handlers.h"
 #include "http/html.h"
@@ -201,7 +203,7 @@ static void account_actions(struct html *h, const struct req *r, const struct st
     snprintf(aria, sizeof aria, "%s: %s", L(r, "admin.disable"), u->name);
     confirm_link(h, href, L(r, "admin.disable"), aria);
   }
-  if (ROLE_CANDIDATE != u->role && !u->disabled) {
+  if (ROLE_CANDIDATE != u->role && !u->disabled && u->id != r->user->id) {
     snprintf(href, sizeof href, "/admin/users/%" PRId64 "/2fa/reset", u->id);
     snprintf(aria, sizeof aria, "%s: %s", L(r, "admin.reset_2fa"), u->name);
     confirm_link(h, href, L(r, "admin.reset_2fa"), aria);
@@ -381,15 +383,16 @@ static void appeal_details(struct html *h, const struct req *r, struct store_rd 
 /* The assignment form of an appeal, or why it has no assessor to offer. */
 static void appeal_assign(struct html *h, const struct req *r, const struct store_appeal *ap,
                           const struct store_user *assessors, size_t nassessors) {
-  size_t eligible = 0;
+  size_t eligible = 0, active = 0;
   for (size_t k = 0; k < nassessors; k++) {
+    active += assessors[k].disabled ? 0 : 1;
     if (REVIEWS_OK == reviews_may_assign(&assessors[k], ap)) {
       eligible++;
     }
   }
   if (0 == eligible) {
     HTML_LIT(h, "<p class=\"notice warn\">");
-    html_text(h, L(r, 0 == nassessors ? "admin.no_assessors" : "admin.no_other_assessor"));
+    html_text(h, L(r, 0 == active ? "admin.no_assessors" : "admin.no_other_assessor"));
     HTML_LIT(h, " <a href=\"/admin#s-accounts\">");
     html_text(h, L(r, "admin.create_user"));
     HTML_LIT(h, "</a></p>");
@@ -658,8 +661,21 @@ int h_page_admin_2fa_reset_confirm(struct req *r) {
   if (!page_user(r, &u)) {
     return 0; /* answered */
   }
-  if (ROLE_CANDIDATE == u.role) {
-    return reply_error(r, ERR_SECOND_FACTOR_NONE, NULL); /* only staff have one */
+  if (u.id == r->user->id) {
+    return reply_error(r, ERR_SECOND_FACTOR_OWN, NULL);
+  }
+  struct second_factor_status st = {0};
+  int store_rc = STORE_OK;
+  bool none = ROLE_CANDIDATE == u.role; /* only staff have one */
+  if (!none) {
+    enum second_factor_rc sfrc = second_factor_status_get(&st, r->svc, u.id, &store_rc);
+    if (SECOND_FACTOR_OK != sfrc) {
+      return auth_second_factor_refused(r, sfrc, store_rc);
+    }
+    none = SECOND_FACTOR_STATE_NONE == st.state;
+  }
+  if (none) {
+    return reply_error(r, ERR_SECOND_FACTOR_NONE, NULL);
   }
   snprintf(action, sizeof action, "/admin/users/%" PRId64 "/2fa/reset", u.id);
   snprintf(api, sizeof api, "/api/admin/users/%" PRId64 "/2fa/reset", u.id);

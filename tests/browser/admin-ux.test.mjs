@@ -16,6 +16,7 @@ import {
 import {
   launch, newPage, checkPage, assertAccessible, assertNoDialogs,
 } from './lib/browser.mjs';
+import { totp } from '../integration/lib/totp.mjs';
 
 const SEED_PASSWORD = 'Uji-Kompetensi-2026!';
 const CSV_EXAM = 'KLN-CSV-JR';
@@ -176,6 +177,42 @@ test('disabling an account asks first in a dialog; cancel changes nothing, confi
   await assertAccessible(page, 'admin with a success notice');
   const after = await admin.client.get('/api/admin/users?q=asesi0000003');
   assert.equal(after.json.items[0].disabled, true);
+  assertNoDialogs(p);
+  await p.context.close();
+});
+
+test('resetting a staff member\'s second factor asks first; one without a factor is told so', async () => {
+  const email = uniqueEmail('asesor2fa');
+  const mk = await admin.client.post('/api/admin/users', { email, name: 'Asesor Dua Faktor', password: PASSWORD, role: 'assessor' });
+  assert.equal(mk.status, 201, mk.text);
+  const staff = new Client(d.url);
+  assert.equal((await staff.login(email, PASSWORD)).status, 200);
+  const begin = await staff.post('/api/auth/2fa/enrol', {});
+  assert.equal((await staff.post('/api/auth/2fa/confirm', { code: totp(begin.json.secret) })).status, 200);
+  const p = await adminPage();
+  const { page } = p;
+  await page.goto(`${d.url}/admin?uq=${encodeURIComponent(email)}#s-accounts`);
+  await page.locator('section:has(#s-accounts) a[data-confirm][href$="/2fa/reset"]').click();
+  const dialog = page.locator('dialog.confirm-dialog[open]');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /Faktor kedua \(2FA\) milik Asesor Dua Faktor akan dihapus/);
+  await assertAccessible(page, '2FA reset dialog');
+  // Escape closes the dialog like "Batal", and focus returns to the link.
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('dialog[open]').count(), 0);
+  assert.match(await page.evaluate(() => document.activeElement.getAttribute('href') || ''), /\/2fa\/reset$/);
+  assert.equal((await staff.get('/api/auth/2fa')).json.state, 'confirmed', 'nothing happened');
+  await page.keyboard.press('Enter');
+  await dialog.waitFor();
+  await Promise.all([page.waitForURL(/notice=second_factor_reset/), dialog.locator('button[type=submit]').click()]);
+  assert.match(await page.locator('main p.notice.ok').textContent(), /Faktor kedua telah diatur ulang/);
+  const id = mk.json.user.id;
+  // Now it has none: the confirmation page says so instead of asking.
+  const again = await admin.client.get(`/admin/users/${id}/2fa/reset`, { headers: { Accept: 'text/html' } });
+  assert.equal(again.status, 409);
+  assert.match(again.text, /class="notice err"/);
+  // Disabled again, so that the appeal test below starts without an active assessor.
+  assert.equal((await admin.client.post(`/api/admin/users/${id}/disable`, {})).status, 200);
   assertNoDialogs(p);
   await p.context.close();
 });
