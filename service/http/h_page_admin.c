@@ -451,15 +451,52 @@ static void section_appeals(struct html *h, const struct req *r, struct store_rd
 /* ------------------------------------------------------------------------------------ */
 /* certificates */
 
-/* The actions on a certificate: revocation behind its confirmation page. */
+/* A certificate action behind its confirmation page: revoke, suspend or reinstate. */
+struct cert_action {
+  const char *verb;       /* the path's last segment, as in the API */
+  const char *label_key;  /* the link's words */
+  const char *reason_key; /* the reason field's label */
+  const char *title_key, *what_key, *button_key;
+  const char *next; /* with the success notice */
+};
+static const struct cert_action cert_revoke = {"revoke",
+                                               "admin.revoke",
+                                               "admin.revoke_reason",
+                                               "confirm.revoke_title",
+                                               "confirm.revoke_what",
+                                               "confirm.revoke_button",
+                                               "/admin?notice=certificate_revoked#s-certs"};
+static const struct cert_action cert_suspend = {"suspend",
+                                                "admin.suspend",
+                                                "admin.suspend_reason",
+                                                "confirm.suspend_title",
+                                                "confirm.suspend_what",
+                                                "confirm.suspend_button",
+                                                "/admin?notice=certificate_suspended#s-certs"};
+static const struct cert_action cert_reinstate = {"reinstate",
+                                                  "admin.reinstate",
+                                                  "admin.reinstate_reason",
+                                                  "confirm.reinstate_title",
+                                                  "confirm.reinstate_what",
+                                                  "confirm.reinstate_button",
+                                                  "/admin?notice=certificate_reinstated#s-certs"};
+
+static void cert_action_link(struct html *h, const struct req *r, const struct store_cert *c,
+                             const struct cert_action *a) {
+  char href[96], aria[400];
+  snprintf(href, sizeof href, "/admin/certificates/%s/%s", c->serial, a->verb);
+  snprintf(aria, sizeof aria, "%s: %s (%s)", L(r, a->label_key), c->serial, c->holder);
+  confirm_link(h, href, L(r, a->label_key), aria);
+}
+
+/* The actions on a certificate that is not revoked: revoke, and suspend or reinstate. */
 static void cert_actions(struct html *h, const struct req *r, const struct store_cert *c) {
   if (0 == strcmp(c->status, STORE_CERT_REVOKED)) {
     return;
   }
-  char href[96], aria[400];
-  snprintf(href, sizeof href, "/admin/certificates/%s/revoke", c->serial);
-  snprintf(aria, sizeof aria, "%s: %s (%s)", L(r, "admin.revoke"), c->serial, c->holder);
-  confirm_link(h, href, L(r, "admin.revoke"), aria);
+  cert_action_link(h, r, c, &cert_revoke);
+  cert_action_link(h, r, c,
+                   0 == strcmp(c->status, STORE_CERT_SUSPENDED) ? &cert_reinstate : &cert_suspend);
 }
 
 static void section_certificates(struct html *h, const struct req *r, const struct store_cert *c,
@@ -467,16 +504,19 @@ static void section_certificates(struct html *h, const struct req *r, const stru
   table_section_begin(h, r, &certs_table);
   for (size_t i = 0; i < n; i++) {
     bool revoked = 0 == strcmp(c[i].status, STORE_CERT_REVOKED);
+    bool suspended = 0 == strcmp(c[i].status, STORE_CERT_SUSPENDED);
     HTML_LIT(h, "<tr><td>");
     html_fmt(h, "<a href=\"/verify?serial=%s\">%s</a></td><td>", c[i].serial, c[i].serial);
     html_text(h, c[i].holder);
     HTML_LIT(h, "</td><td>");
     html_text(h, c[i].exam_id);
     HTML_LIT(h, "</td><td>");
-    html_text(h, L(r, revoked ? "me.cert_revoked" : "admin.active"));
-    if (revoked) {
+    html_text(h, L(r, revoked     ? "me.cert_revoked"
+                      : suspended ? "me.cert_suspended"
+                                  : "admin.active"));
+    if (revoked || suspended) {
       HTML_LIT(h, ": ");
-      html_text(h, c[i].revoked_reason);
+      html_text(h, revoked ? c[i].revoked_reason : c[i].suspended_reason);
     }
     HTML_LIT(h, "</td><td class=\"row-actions\">");
     cert_actions(h, r, &c[i]);
@@ -690,12 +730,18 @@ int h_page_admin_2fa_reset_confirm(struct req *r) {
   return confirm_page(r, &c);
 }
 
-/* GET /admin/certificates/:serial/revoke: what revoking does, with the reason asked. */
-int h_page_admin_revoke_confirm(struct req *r) {
+/* The reason field of a certificate action, labelled for it. */
+static void cert_reason_field(struct html *h, const struct req *r, const void *ctx) {
+  const struct cert_action *a = ctx;
+  input(h, "text", "reason", L(r, a->reason_key), "confirm", true);
+}
+
+/* GET /admin/certificates/:serial/<verb>: what the action does to the certificate, with the
+ * reason asked; refused (409) when the certificate's status does not allow it. */
+static int cert_confirm(struct req *r, const struct cert_action *a) {
   char serial[CERT_SERIAL_SIZE], action[96], api[96], name[320];
   struct store_rd *rd = NULL;
   struct store_cert c;
-  static const bool required = true;
   memset(&c, 0, sizeof c);
   if (0 != cert_serial_parse(serial, NULL, r->params[0])) {
     return reply_error(r, ERR_CERT_NOT_FOUND, NULL);
@@ -713,23 +759,42 @@ int h_page_admin_revoke_confirm(struct req *r) {
   }
   snprintf(name, sizeof name, "%s (%s)", c.serial, c.holder);
   bool revoked = 0 == strcmp(c.status, STORE_CERT_REVOKED);
+  bool suspended = 0 == strcmp(c.status, STORE_CERT_SUSPENDED);
   store_cert_clear(&c);
   if (revoked) {
     return reply_error(r, ERR_CERT_REVOKED_ALREADY, NULL);
   }
-  snprintf(action, sizeof action, "/admin/certificates/%s/revoke", serial);
-  snprintf(api, sizeof api, "/api/certificates/%s/revoke", serial);
-  const struct confirm cf = {.title_key = "confirm.revoke_title",
-                             .what_key = "confirm.revoke_what",
+  if (&cert_suspend == a && suspended) {
+    return reply_error(r, ERR_CERT_SUSPENDED_ALREADY, NULL);
+  }
+  if (&cert_reinstate == a && !suspended) {
+    return reply_error(r, ERR_CERT_NOT_SUSPENDED, NULL);
+  }
+  snprintf(action, sizeof action, "/admin/certificates/%s/%s", serial, a->verb);
+  snprintf(api, sizeof api, "/api/certificates/%s/%s", serial, a->verb);
+  const struct confirm cf = {.title_key = a->title_key,
+                             .what_key = a->what_key,
                              .name = name,
                              .action = action,
                              .api = api,
-                             .next = "/admin?notice=certificate_revoked#s-certs",
+                             .next = a->next,
                              .back = "/admin#s-certs",
-                             .button_key = "confirm.revoke_button",
-                             .fields = reason_field,
-                             .ctx = &required};
+                             .button_key = a->button_key,
+                             .fields = cert_reason_field,
+                             .ctx = a};
   return confirm_page(r, &cf);
+}
+
+int h_page_admin_revoke_confirm(struct req *r) {
+  return cert_confirm(r, &cert_revoke);
+}
+
+int h_page_admin_suspend_confirm(struct req *r) {
+  return cert_confirm(r, &cert_suspend);
+}
+
+int h_page_admin_reinstate_confirm(struct req *r) {
+  return cert_confirm(r, &cert_reinstate);
 }
 
 /* The grants of a candidate, each with a form removing it. */

@@ -45,6 +45,10 @@ const struct route routes[] = {
     {"GET", "/api/certificates/:serial/qr.svg", ROLE_USER, 0, h_cert_qr_svg},
     {"GET", "/api/certificates/:serial/pdf", ROLE_USER, 0, h_cert_pdf},
     {"POST", "/api/certificates/:serial/revoke", ROLE_ADMIN, 0, h_cert_revoke},
+    {"POST", "/api/certificates/:serial/suspend", ROLE_ADMIN, 0, h_cert_suspend},
+    {"POST", "/api/certificates/:serial/reinstate", ROLE_ADMIN, 0, h_cert_reinstate},
+    {"GET", "/status/revocation", ROLE_ANY, 0, h_status_revocation},
+    {"GET", "/status/suspension", ROLE_ANY, 0, h_status_suspension},
     {"POST", "/api/attempts/:id/certificate", ROLE_CANDIDATE | ROLE_ADMIN, 0, h_cert_issue},
     {"GET", "/V/:token", ROLE_ANY, 0, h_verify_qr},
     {"GET", "/v/:token", ROLE_ANY, 0, h_verify_qr},
@@ -129,6 +133,14 @@ const struct route routes[] = {
      h_cert_revoke},
     {"GET", "/admin/audit", ROLE_ADMIN, ROUTE_HTML, h_page_admin_audit},
     {"GET", "/admin/analysis/:exam", ROLE_ADMIN, ROUTE_HTML, h_page_admin_analysis},
+    {"GET", "/admin/certificates/:serial/suspend", ROLE_ADMIN, ROUTE_HTML,
+     h_page_admin_suspend_confirm},
+    {"POST", "/admin/certificates/:serial/suspend", ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM,
+     h_cert_suspend},
+    {"GET", "/admin/certificates/:serial/reinstate", ROLE_ADMIN, ROUTE_HTML,
+     h_page_admin_reinstate_confirm},
+    {"POST", "/admin/certificates/:serial/reinstate", ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM,
+     h_cert_reinstate},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
