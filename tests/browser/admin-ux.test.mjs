@@ -267,6 +267,36 @@ test('revoking at 360 px: the dialog fits, asks for a reason and reports success
   await p.context.close();
 });
 
+test('suspending and reinstating a certificate use the same confirmation, each with its notice', async () => {
+  const p = await adminPage();
+  const { page } = p;
+  await page.goto(`${d.url}/admin#s-certs`);
+  const suspend = page.locator('section:has(#s-certs) a[data-confirm][href$="/suspend"]').first();
+  const serial = (await suspend.getAttribute('href')).split('/')[3];
+  await suspend.click();
+  const dialog = page.locator('dialog.confirm-dialog[open]');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /akan dibekukan/);
+  await assertAccessible(page, 'suspend dialog');
+  await dialog.locator('input[name=reason]').fill('Pemeriksaan ulang dokumen.');
+  await Promise.all([page.waitForURL(/notice=certificate_suspended/), dialog.locator('button[type=submit]').click()]);
+  assert.match(await page.locator('main p.notice.ok').textContent(), /Sertifikat telah dibekukan/);
+  const row = page.locator('section:has(#s-certs) tbody tr', { hasText: serial });
+  assert.match(await row.textContent(), /Dibekukan: Pemeriksaan ulang dokumen\./);
+  await row.locator('a[data-confirm][href$="/reinstate"]').click();
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /akan dicabut: pemeriksaan keaslian akan kembali/);
+  await dialog.locator('input[name=reason]').fill('Dokumen sudah diperiksa.');
+  await Promise.all([page.waitForURL(/notice=certificate_reinstated/), dialog.locator('button[type=submit]').click()]);
+  assert.match(await page.locator('main p.notice.ok').textContent(), /Sertifikat telah dipulihkan/);
+  assert.match(await page.locator('section:has(#s-certs) tbody tr', { hasText: serial }).textContent(), /aktif/);
+  // A reinstatement of a certificate that is not suspended is refused on its page.
+  const refused = await admin.client.get(`/admin/certificates/${serial}/reinstate`, { headers: { Accept: 'text/html' } });
+  assert.equal(refused.status, 409);
+  assertNoDialogs(p);
+  await p.context.close();
+});
+
 test('audit log: described entries, newest first, filters and paging, chain check shown', async () => {
   const p = await adminPage();
   const { page } = p;
