@@ -485,6 +485,26 @@ test('extra time planned before the start is applied when the candidate starts',
   const candId = cand.user?.id;
   assert.equal((await admin.client.post(`/api/admin/users/${candId}/extra-time`, { exam: 'NOPE', minutes: 5, reason: 'x' })).status, 404);
   assert.equal((await admin.client.post(`/api/admin/users/${candId}/extra-time`, { exam: 'KLN-JMK-JR', minutes: 601, reason: 'x' })).status, 400);
+  // The plain form post: a success goes to the form's local next page (post, redirect, get);
+  // a next page elsewhere is never followed, and a refusal is the API's error, not a redirect.
+  const form = (fields) => admin.client.req('POST', `/admin/users/${candId}/extra-time`,
+    new URLSearchParams({ csrf: admin.client.csrf, ...fields }).toString(),
+    { raw: true, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: d.url } });
+  const plan = { exam: 'FSN-PBW-JR', '#minutes': '5', reason: 'Penyesuaian wajar.' };
+  const prg = await form({ ...plan, _next: `/admin/users/${candId}/extra-time?notice=extra_time_planned` });
+  assert.equal(prg.status, 303);
+  assert.equal(prg.headers.get('location'), `/admin/users/${candId}/extra-time?notice=extra_time_planned`);
+  for (const evil of ['//evil.test/x', 'https://evil.test/', '/\\evil.test']) {
+    const r = await form({ ...plan, _next: evil });
+    assert.equal(r.status, 200, `next ${evil} is not followed`);
+    assert.equal(r.json.planned_extra_time.minutes, 5);
+  }
+  const refused = await form({ ...plan, '#minutes': '601', _next: '/admin' });
+  assert.equal(refused.status, 400, 'a refusal is not redirected');
+  const removed = await admin.client.post(`/api/admin/users/${candId}/extra-time`, { exam: 'FSN-PBW-JR', minutes: 0 });
+  assert.equal(removed.status, 200);
+  const gone = await admin.client.post(`/api/admin/users/${candId}/extra-time`, { exam: 'FSN-PBW-JR', minutes: 0 });
+  assert.equal(gone.status, 404, 'nothing left to remove');
   // Removing the plan.
   await page.goto(`${d.url}/admin/users/${candId}/extra-time`);
   await Promise.all([page.waitForURL(/notice=extra_time_removed/), page.locator('main table button[type=submit]').click()]);
