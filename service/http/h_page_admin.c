@@ -29,6 +29,7 @@
 #include "http/pager.h"
 #include "store/store.h"
 #include "ujikom/cert.h"
+#include "ujikom/person_name.h"
 #include "ujikom/token.h"
 
 #define ADMIN_LIST_LIMIT 100
@@ -197,7 +198,7 @@ static bool parse_account_query(struct req *r, struct account_query *q) {
 
 /* The actions on one account: each irreversible one behind its confirmation page. */
 static void account_actions(struct html *h, const struct req *r, const struct store_user *u) {
-  char href[96], aria[400];
+  char href[96], aria[PERSON_NAME_SIZE + 160];
   if (accounts_may_disable(r->user->id, u)) {
     snprintf(href, sizeof href, "/admin/users/%" PRId64 "/disable", u->id);
     snprintf(aria, sizeof aria, "%s: %s", L(r, "admin.disable"), u->name);
@@ -483,7 +484,7 @@ static const struct cert_action cert_reinstate = {"reinstate",
 
 static void cert_action_link(struct html *h, const struct req *r, const struct store_cert *c,
                              const struct cert_action *a) {
-  char href[96], aria[400];
+  char href[96], aria[PERSON_NAME_SIZE + 160];
   snprintf(href, sizeof href, "/admin/certificates/%s/%s", c->serial, a->verb);
   snprintf(aria, sizeof aria, "%s: %s (%s)", L(r, a->label_key), c->serial, c->holder);
   confirm_link(h, href, L(r, a->label_key), aria);
@@ -739,7 +740,7 @@ static void cert_reason_field(struct html *h, const struct req *r, const void *c
 /* GET /admin/certificates/:serial/<verb>: what the action does to the certificate, with the
  * reason asked; refused (409) when the certificate's status does not allow it. */
 static int cert_confirm(struct req *r, const struct cert_action *a) {
-  char serial[CERT_SERIAL_SIZE], action[96], api[96], name[320];
+  char serial[CERT_SERIAL_SIZE], action[96], api[96], name[PERSON_NAME_SIZE + 64];
   struct store_rd *rd = NULL;
   struct store_cert c;
   memset(&c, 0, sizeof c);
