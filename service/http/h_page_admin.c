@@ -132,6 +132,33 @@ static void search_select(struct html *h, const struct req *r, const char *name,
   HTML_LIT(h, "</select></p>");
 }
 
+/* A choice filter of the request: the index of its value among choices (value, catalogue
+ * key, ..., NULL; the index counts pairs) into *out, -1 when unset; false, with 400 answered
+ * naming the values, when it is none of them. */
+static bool search_choice(struct req *r, const char *name, const char *const *choices, int *out) {
+  const char *v = pager_query(r, name);
+  char msg[160];
+  size_t len = 0;
+  *out = -1;
+  if (NULL == v) {
+    return true;
+  }
+  for (int i = 0; NULL != choices[2 * i]; i++) {
+    if (0 == strcmp(v, choices[2 * i])) {
+      *out = i;
+      return true;
+    }
+  }
+  int n = snprintf(msg, sizeof msg, "%s: one of", name);
+  len = n > 0 ? (size_t)n : 0;
+  for (size_t i = 0; NULL != choices[2 * i] && len < sizeof msg; i++) {
+    n = snprintf(msg + len, sizeof msg - len, " %s", choices[2 * i]);
+    len += n > 0 ? (size_t)n : 0;
+  }
+  reply_error(r, ERR_INVALID_FIELD, msg);
+  return false;
+}
+
 /* Opens a list's section with the opening of its filter form (a GET of /admin that comes
  * back to the section), named by label_key. */
 static void search_begin(struct html *h, const struct req *r, const struct table_section *t,
@@ -163,6 +190,13 @@ static void search_end(struct html *h, const struct req *r, const struct table_s
 static const char *const account_filters[] = {"uq", "urole", "ustate", NULL};
 static const struct pager accounts_pager = {"/admin", account_filters, "uafter", "s-accounts"};
 
+/* The choices of the accounts' filters (value, catalogue key); a state's index is the
+ * store's disabled flag. */
+static const char *const account_roles[] = {
+    "candidate", "role.candidate", "assessor", "role.assessor", "admin", "role.admin", NULL};
+static const char *const account_states[] = {"active", "admin.state_active", "disabled",
+                                             "admin.state_disabled", NULL};
+
 /* The accounts filter of the request: false (an error answered) when a value is not one of
  * the choices. */
 struct account_query {
@@ -172,26 +206,18 @@ struct account_query {
 };
 
 static bool parse_account_query(struct req *r, struct account_query *q) {
-  const char *role = pager_query(r, "urole");
-  const char *state = pager_query(r, "ustate");
+  int role = -1;
   memset(q, 0, sizeof *q);
-  q->f.disabled = STORE_USER_ANY;
-  if (!pager_text(r, "uq", &q->f.text) || !pager_cursor(r, "uafter", &q->after)) {
+  if (!pager_text(r, "uq", &q->f.text) || !pager_cursor(r, "uafter", &q->after) ||
+      !search_choice(r, "urole", account_roles, &role) ||
+      !search_choice(r, "ustate", account_states, &q->f.disabled)) {
     return false; /* answered */
   }
-  if (NULL != role) {
-    if (!role_parse(role, &q->role)) {
-      reply_error(r, ERR_INVALID_FIELD, "urole: candidate, assessor or admin.");
-      return false;
-    }
+  if (role >= 0 && role_parse(account_roles[2 * role], &q->role)) {
     q->f.role = &q->role;
   }
-  if (NULL != state) {
-    if (0 != strcmp(state, "active") && 0 != strcmp(state, "disabled")) {
-      reply_error(r, ERR_INVALID_FIELD, "ustate: active or disabled.");
-      return false;
-    }
-    q->f.disabled = 0 == strcmp(state, "disabled") ? 1 : 0;
+  if (q->f.disabled < 0) {
+    q->f.disabled = STORE_USER_ANY;
   }
   return true;
 }
@@ -227,14 +253,10 @@ static void account_actions(struct html *h, const struct req *r, const struct st
 
 static void section_accounts(struct html *h, const struct req *r, const struct store_user *u,
                              size_t n, int64_t next) {
-  static const char *const roles[] = {"candidate", "role.candidate", "assessor", "role.assessor",
-                                      "admin",     "role.admin",     NULL};
-  static const char *const states[] = {"active", "admin.state_active", "disabled",
-                                       "admin.state_disabled", NULL};
   search_begin(h, r, &accounts_table, "admin.search_accounts");
   search_input(h, r, "uq", "admin.search_text");
-  search_select(h, r, "urole", "admin.role", roles);
-  search_select(h, r, "ustate", "page.status", states);
+  search_select(h, r, "urole", "admin.role", account_roles);
+  search_select(h, r, "ustate", "page.status", account_states);
   search_end(h, r, &accounts_table, n);
   for (size_t i = 0; i < n; i++) {
     html_fmt(h, "<tr><td>%lld</td><td>", (long long)u[i].id);
@@ -273,6 +295,11 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
 static const char *const attempt_filters[] = {"aq", "astatus", NULL};
 static const struct pager attempts_pager = {"/admin", attempt_filters, "abefore", "s-attempts"};
 
+/* The choices of the attempts' status filter (value, catalogue key). */
+static const char *const attempt_statuses[] = {
+    "open",   "me.status_open",   "submitted", "me.status_submitted",
+    "closed", "me.status_closed", NULL};
+
 struct attempt_query {
   struct store_attempt_filter f;
   enum attempt_status status;
@@ -280,16 +307,13 @@ struct attempt_query {
 };
 
 static bool parse_attempt_query(struct req *r, struct attempt_query *q) {
-  const char *status = pager_query(r, "astatus");
+  int status = -1;
   memset(q, 0, sizeof *q);
-  if (!pager_text(r, "aq", &q->f.candidate) || !pager_cursor(r, "abefore", &q->before)) {
+  if (!pager_text(r, "aq", &q->f.candidate) || !pager_cursor(r, "abefore", &q->before) ||
+      !search_choice(r, "astatus", attempt_statuses, &status)) {
     return false; /* answered */
   }
-  if (NULL != status) {
-    if (!attempt_status_parse(status, &q->status)) {
-      reply_error(r, ERR_INVALID_FIELD, "astatus: open, submitted or closed.");
-      return false;
-    }
+  if (status >= 0 && attempt_status_parse(attempt_statuses[2 * status], &q->status)) {
     q->f.status = &q->status;
   }
   return true;
@@ -317,12 +341,9 @@ static void attempt_actions(struct html *h, const struct req *r, const struct st
 
 static void section_attempts(struct html *h, const struct req *r, struct store_rd *rd,
                              const struct store_attempt *a, size_t n, int64_t next) {
-  static const char *const statuses[] = {
-      "open",   "me.status_open",   "submitted", "me.status_submitted",
-      "closed", "me.status_closed", NULL};
   search_begin(h, r, &attempts_table, "admin.search_attempts");
   search_input(h, r, "aq", "admin.search_candidate");
-  search_select(h, r, "astatus", "page.status", statuses);
+  search_select(h, r, "astatus", "page.status", attempt_statuses);
   search_end(h, r, &attempts_table, n);
   for (size_t i = 0; i < n; i++) {
     struct store_user cand;
