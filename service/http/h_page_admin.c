@@ -143,9 +143,9 @@ static bool search_choice(struct req *r, const char *name, const char *const *ch
   if (NULL == v) {
     return true;
   }
-  for (int i = 0; NULL != choices[2 * i]; i++) {
+  for (size_t i = 0; NULL != choices[2 * i]; i++) {
     if (0 == strcmp(v, choices[2 * i])) {
-      *out = i;
+      *out = (int)i;
       return true;
     }
   }
@@ -213,7 +213,7 @@ static bool parse_account_query(struct req *r, struct account_query *q) {
       !search_choice(r, "ustate", account_states, &q->f.disabled)) {
     return false; /* answered */
   }
-  if (role >= 0 && role_parse(account_roles[2 * role], &q->role)) {
+  if (role >= 0 && role_parse(account_roles[2 * (size_t)role], &q->role)) {
     q->f.role = &q->role;
   }
   if (q->f.disabled < 0) {
@@ -313,7 +313,7 @@ static bool parse_attempt_query(struct req *r, struct attempt_query *q) {
       !search_choice(r, "astatus", attempt_statuses, &status)) {
     return false; /* answered */
   }
-  if (status >= 0 && attempt_status_parse(attempt_statuses[2 * status], &q->status)) {
+  if (status >= 0 && attempt_status_parse(attempt_statuses[2 * (size_t)status], &q->status)) {
     q->f.status = &q->status;
   }
   return true;
