@@ -531,7 +531,9 @@ static void section_certificates(struct html *h, const struct req *r, const stru
     html_fmt(h, "<a href=\"/verify?serial=%s\">%s</a></td><td>", c[i].serial, c[i].serial);
     html_text(h, c[i].holder);
     HTML_LIT(h, "</td><td>");
-    html_text(h, c[i].exam_id);
+    const struct exam *ex =
+        NULL == r->svc->catalog ? NULL : catalog_current(r->svc->catalog, c[i].exam_id);
+    html_text(h, NULL != ex ? ex->title : c[i].exam_id); /* the exam by its title */
     HTML_LIT(h, "</td><td>");
     html_text(h, L(r, revoked     ? "me.cert_revoked"
                       : suspended ? "me.cert_suspended"
