@@ -15,7 +15,7 @@ int confirm_page(struct req *r, const struct confirm *c) {
   HTML_LIT(h, "<div class=\"confirm\" data-confirm-body><p class=\"notice warn\">");
   html_text_sub(h, L(r, c->what_key), "name", c->name, NULL);
   HTML_LIT(h, "</p>");
-  layout_api_form(h, r, c->action, c->api, c->next);
+  layout_action_form(h, r, c->action, c->api, c->next);
   if (NULL != c->fields) {
     c->fields(h, r, c->ctx);
   }

@@ -276,8 +276,8 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
   HTML_LIT(h, "<div class=\"card\"><h3>");
   html_text(h, L(r, "admin.create_user"));
   HTML_LIT(h, "</h3>");
-  layout_api_form(h, r, "/admin/users", "/api/admin/users",
-                  "/admin?notice=user_created#s-accounts");
+  layout_action_form(h, r, "/admin/users", "/api/admin/users",
+                     "/admin?notice=user_created#s-accounts");
   input(h, "text", "name", L(r, "admin.name"), "new", true);
   input(h, "email", "email", L(r, "admin.email"), "new", true);
   input(h, "password", "password", L(r, "admin.password"), "new", true);
@@ -331,7 +331,7 @@ static void attempt_actions(struct html *h, const struct req *r, const struct st
   snprintf(action, sizeof(action), "/admin/attempts/%" PRId64 "/extra-time", a->id);
   snprintf(api, sizeof(api), "/api/admin/attempts/%" PRId64 "/extra-time", a->id);
   snprintf(suffix, sizeof(suffix), "%" PRId64, a->id);
-  layout_api_form(h, r, action, api, "/admin?notice=extra_time#s-attempts");
+  layout_action_form(h, r, action, api, "/admin?notice=extra_time#s-attempts");
   input(h, "number", "#minutes", L(r, "admin.minutes"), suffix, true);
   input(h, "text", "reason", L(r, "admin.reason"), suffix, true);
   HTML_LIT(h, "<button type=\"submit\" class=\"secondary\">");
@@ -424,7 +424,7 @@ static void appeal_assign(struct html *h, const struct req *r, const struct stor
   snprintf(suffix, sizeof(suffix), "a%" PRId64, ap->id);
   snprintf(action, sizeof(action), "/admin/appeals/%" PRId64 "/assign", ap->id);
   snprintf(api, sizeof(api), "/api/admin/appeals/%" PRId64 "/assign", ap->id);
-  layout_api_form(h, r, action, api, "/admin?notice=appeal_assigned#s-appeals");
+  layout_action_form(h, r, action, api, "/admin?notice=appeal_assigned#s-appeals");
   html_fmt(h, "<label for=\"f-assessor-%s\">", suffix);
   html_text(h, L(r, "admin.assign_to"));
   html_fmt(h, "</label><select name=\"#assessor_id\" id=\"f-assessor-%s\" required>", suffix);
@@ -842,7 +842,7 @@ static void planned_list(struct html *h, const struct req *r, const struct store
     html_fmt(h, "</td><td>%lld</td><td>", (long long)p[i].minutes);
     html_text(h, p[i].reason);
     html_fmt(h, "</td><td>%s</td><td>", when);
-    layout_api_form(h, r, action, api, next);
+    layout_action_form(h, r, action, api, next);
     html_hidden(h, "exam", p[i].exam_id);
     HTML_LIT(h, "<input type=\"hidden\" name=\"#minutes\" value=\"0\">");
     html_fmt(h, "<button type=\"submit\" class=\"secondary\" aria-label=\"%s: %s, ",
@@ -890,7 +890,7 @@ int h_page_admin_extra_time(struct req *r) {
   HTML_LIT(h, "<div class=\"card\"><h2>");
   html_text(h, L(r, "admin.plan_new"));
   HTML_LIT(h, "</h2>");
-  layout_api_form(h, r, action, api, next);
+  layout_action_form(h, r, action, api, next);
   html_fmt(h,
            "<label for=\"f-exam-plan\">%s</label><select id=\"f-exam-plan\" name=\"exam\" "
            "required>",

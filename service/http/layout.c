@@ -329,15 +329,17 @@ struct html *layout_error_html(const struct req *r, unsigned status, const char 
   return h;
 }
 
-void layout_api_form(struct html *h, const struct req *r, const char *action, const char *api,
-                     const char *next) {
+/* The opening of an API form; with_next: it also carries its next page for the form route's
+ * redirect (LAYOUT_FORM_NEXT). */
+static void api_form(struct html *h, const struct req *r, const char *action, const char *api,
+                     const char *next, bool with_next) {
   HTML_LIT(h, "<form method=\"post\"");
   html_attr_url(h, "action", action);
   html_attr_url(h, "data-api", api);
   html_attr_url(h, "data-next", next);
   HTML_LIT(h, ">");
   layout_csrf_field(h, r);
-  if (NULL != next) {
+  if (with_next && NULL != next) {
     HTML_LIT(h, "<input type=\"hidden\" name=\"" LAYOUT_FORM_NEXT "\"");
     html_attr(h, "value", next);
     HTML_LIT(h, ">");
@@ -346,6 +348,16 @@ void layout_api_form(struct html *h, const struct req *r, const char *action, co
   html_attr(h, "data-prefix", L(r, "page.action_failed"));
   html_attr(h, "data-offline", L(r, "page.action_offline"));
   HTML_LIT(h, "></p>");
+}
+
+void layout_api_form(struct html *h, const struct req *r, const char *action, const char *api,
+                     const char *next) {
+  api_form(h, r, action, api, next, false);
+}
+
+void layout_action_form(struct html *h, const struct req *r, const char *action, const char *api,
+                        const char *next) {
+  api_form(h, r, action, api, next, true);
 }
 
 void layout_notice(struct html *h, const struct req *r) {
