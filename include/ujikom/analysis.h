@@ -48,6 +48,33 @@ struct analysis_item {
  * or a size that overflows). */
 int analysis_items(struct analysis_item *out, const struct analysis_input *in);
 
+/* Below this many attempts an item's statistics are too unstable to act on: one more
+ * attempt can move a facility by several points and a point-biserial by much more (a common
+ * rule of thumb in classical test theory; docs/web.md). Pages and exports warn then. */
+#define ANALYSIS_SMALL_SAMPLE 30
+
+/* Whether statistics over n attempts are a small sample (n < ANALYSIS_SMALL_SAMPLE). */
+bool analysis_small_sample(size_t n);
+
+/* How an item's facility and discrimination read, for labels (the names are stable codes
+ * for exports; pages show the catalogue's "analysis.<name>"). */
+enum analysis_band {
+  ANALYSIS_BAND_NONE = 0,  /* no data (no attempt, or no discrimination) */
+  ANALYSIS_BAND_TOO_HARD,  /* facility < ANALYSIS_TOO_HARD_BELOW */
+  ANALYSIS_BAND_MODERATE,  /* facility in between */
+  ANALYSIS_BAND_TOO_EASY,  /* facility > ANALYSIS_TOO_EASY_ABOVE */
+  ANALYSIS_BAND_NEGATIVE,  /* discrimination < 0: stronger candidates do worse on it */
+  ANALYSIS_BAND_POOR,      /* 0 <= discrimination < 0.2 */
+  ANALYSIS_BAND_FAIR,      /* 0.2 .. < 0.3 */
+  ANALYSIS_BAND_GOOD,      /* 0.3 .. < 0.4 */
+  ANALYSIS_BAND_VERY_GOOD, /* >= 0.4 (Ebel's classes) */
+};
+enum analysis_band analysis_facility_band(const struct analysis_item *it);
+enum analysis_band analysis_discrimination_band(const struct analysis_item *it);
+/* "none", "too_hard", "moderate", "too_easy", "negative", "poor", "fair", "good",
+ * "very_good". */
+const char *analysis_band_name(enum analysis_band b);
+
 /* Outcome counts for an exam or a unit. */
 struct analysis_outcomes {
   size_t attempts; /* every attempt counted */

@@ -44,5 +44,9 @@ size_t time_format_iso_ms(char out[TIME_ISO_MS_LEN + 1], int64_t secs, unsigned 
  * 0000..9999. Writes milliseconds since the epoch (UTC) and returns 0, or -1 when the text
  * is anything else. Pure; for outside input (tests/fuzz/fuzz_time_parse.c). */
 int time_parse_rfc3339(int64_t *out_ms, const char *text);
+/* Parses a calendar date "YYYY-MM-DD" (exactly that: four-digit year 1970..9999, a real
+ * day of the month, as an <input type="date"> sends it) into the seconds since the epoch of
+ * its UTC midnight. Returns 0, or -1 (*out untouched) for anything else. */
+int time_parse_date(const char *s, int64_t *out_secs);
 
 #endif

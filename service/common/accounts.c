@@ -254,13 +254,20 @@ enum accounts_rc accounts_register(int64_t *out_id, struct store *store, const c
 
 enum accounts_rc accounts_list(struct store_user **out, size_t *out_n, struct store *store,
                                const enum role *role, int *out_store_rc) {
+  const struct store_user_filter f = {NULL, role, STORE_USER_ANY};
+  return accounts_search(out, out_n, store, &f, 0, ACCOUNTS_LIST_MAX, out_store_rc);
+}
+
+enum accounts_rc accounts_search(struct store_user **out, size_t *out_n, struct store *store,
+                                 const struct store_user_filter *f, int64_t after_id, int limit,
+                                 int *out_store_rc) {
   struct store_rd *rd = NULL;
   int rc = store_rd_begin(store, &rd);
   *out = NULL;
   *out_n = 0;
   *out_store_rc = STORE_OK;
   if (STORE_OK == rc) {
-    rc = store_user_list(rd, out, out_n, role, 0, ACCOUNTS_LIST_MAX);
+    rc = store_user_search(rd, out, out_n, f, after_id, limit);
   }
   store_rd_end(rd);
   if (STORE_OK != rc) {

@@ -7,11 +7,14 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/catalog.h"
 #include "store/store.h"
+#include "ujikom/csv.h"
 #include "ujikom/exam_form.h"
 #include "ujikom/score.h"
 
@@ -240,4 +243,84 @@ cleanup:
   free(stats);
   free(scores);
   return res;
+}
+
+void analysis_prompt_excerpt(char *out, size_t outlen, const char *prompt) {
+  static const char ellipsis[] = "\xE2\x80\xA6";
+  size_t o = 0;
+  bool space = false, cut = false;
+  if (outlen > 0) {
+    out[0] = '\0';
+  }
+  if (NULL == prompt || outlen < 8) {
+    return;
+  }
+  for (const char *p = prompt; '\0' != *p; p++) {
+    if (' ' == *p || '\t' == *p || '\n' == *p || '\r' == *p) {
+      space = o > 0;
+      continue;
+    }
+    if (o + (space ? 2u : 1u) > outlen - 1) {
+      cut = true;
+      break;
+    }
+    if (space) {
+      out[o++] = ' ';
+      space = false;
+    }
+    out[o++] = *p;
+  }
+  if (!cut) {
+    out[o] = '\0';
+    return;
+  }
+  if (o > outlen - sizeof ellipsis) {
+    o = outlen - sizeof ellipsis; /* room for the ellipsis and the NUL */
+  }
+  /* a character of several bytes that the cut splits is left out whole */
+  size_t start = o;
+  while (start > 0 && 0x80 == ((unsigned char)out[start - 1] & 0xC0)) {
+    start--;
+  }
+  if (start > 0 && 0 != ((unsigned char)out[start - 1] & 0x80)) {
+    size_t lead = start - 1;
+    unsigned char c = (unsigned char)out[lead];
+    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (lead + len > o) {
+      o = lead;
+    }
+  }
+  while (o > 0 && ' ' == out[o - 1]) {
+    o--;
+  }
+  memcpy(out + o, ellipsis, sizeof ellipsis);
+}
+
+char *analysis_report_csv(const struct analysis_report *rep, const struct analysis_csv_texts *t,
+                          size_t *out_len) {
+  struct csv *c = csv_new((size_t)64 << 20);
+  for (size_t k = 0; k < ANALYSIS_CSV_COLS; k++) {
+    csv_text(c, t->headings[k]);
+  }
+  csv_end_record(c);
+  for (size_t i = 0; i < rep->nitems; i++) {
+    const struct analysis_report_item *col = &rep->items[i];
+    char key[48];
+    csv_text(c, col->item->id);
+    csv_text(c, col->unit_code);
+    csv_text(c, exam_item_type_name(col->item->type));
+    csv_text(c, col->item->prompt);
+    csv_number(c, (double)col->stats.n, 0);
+    csv_number(c, col->stats.n > 0 ? col->stats.facility : NAN, 2);
+    snprintf(key, sizeof key, "analysis.%s",
+             analysis_band_name(analysis_facility_band(&col->stats)));
+    csv_text(c, t->label(t->ctx, key));
+    csv_number(c, col->stats.has_discrimination ? col->stats.discrimination : NAN, 2);
+    snprintf(key, sizeof key, "analysis.%s",
+             analysis_band_name(analysis_discrimination_band(&col->stats)));
+    csv_text(c, t->label(t->ctx, key));
+    csv_text(c, analysis_small_sample(col->stats.n) ? t->yes : t->no);
+    csv_end_record(c);
+  }
+  return csv_take(c, out_len);
 }

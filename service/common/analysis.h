@@ -44,4 +44,38 @@ enum analysis_report_rc analysis_report_build(struct analysis_report *out, struc
                                               const char *exam_id, int *out_store_rc);
 void analysis_report_free(struct analysis_report *r);
 
+/* The first words of an item's prompt for a table cell: runs of white space (the file's hard
+ * line breaks included) become one space, and a prompt longer than outlen - 1 bytes is cut
+ * at a character boundary with "…" at the end. out is always terminated (outlen >= 8). */
+void analysis_prompt_excerpt(char *out, size_t outlen, const char *prompt);
+
+/* The columns of the CSV export, in order: their headings are the caller's (the page's
+ * language), as are the band labels (label(ctx, "analysis.<band name>")) and the words for
+ * yes and no in the small-sample column. */
+enum analysis_csv_col {
+  ANALYSIS_CSV_ITEM,
+  ANALYSIS_CSV_UNIT,
+  ANALYSIS_CSV_TYPE,
+  ANALYSIS_CSV_QUESTION,
+  ANALYSIS_CSV_N,
+  ANALYSIS_CSV_FACILITY,
+  ANALYSIS_CSV_FACILITY_LABEL,
+  ANALYSIS_CSV_DISCRIMINATION,
+  ANALYSIS_CSV_DISCRIMINATION_LABEL,
+  ANALYSIS_CSV_SMALL_SAMPLE,
+  ANALYSIS_CSV_COLS
+};
+struct analysis_csv_texts {
+  const char *headings[ANALYSIS_CSV_COLS];
+  const char *yes, *no;
+  const char *(*label)(const void *ctx, const char *key);
+  const void *ctx;
+};
+
+/* The report as CSV (ujikom/csv.h: RFC 4180, UTF-8 with a BOM, formula cells guarded), one
+ * record per item with its whole prompt. Returns malloc'd text (free()) with its length, or
+ * NULL when out of memory. */
+char *analysis_report_csv(const struct analysis_report *rep, const struct analysis_csv_texts *t,
+                          size_t *out_len);
+
 #endif

@@ -18,6 +18,7 @@
 #include "common/issue.h"
 #include "common/audit_text.h"
 #include "common/log.h"
+#include "common/planned_time.h"
 #include "ujikom/exam_form.h"
 #include "ujikom/score.h"
 
@@ -485,9 +486,19 @@ static int start_txn(struct store_tx *tx, void *arg) {
   if (STORE_OK != rc) {
     return rc;
   }
-  int64_t deadline = sc->now_ms + (int64_t)sc->exam->duration_minutes * 60 * 1000;
-  return store_attempt_create(tx, &sc->id, sc->user_id, sc->exam->id, sc->exam->version,
-                              sc->form_text, deadline);
+  /* Extra time planned in advance for this candidate and exam joins the duration. */
+  int64_t planned = 0;
+  rc = planned_time_minutes(tx, sc->user_id, sc->exam->id, &planned);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  int64_t deadline = sc->now_ms + ((int64_t)sc->exam->duration_minutes + planned) * 60 * 1000;
+  rc = store_attempt_create(tx, &sc->id, sc->user_id, sc->exam->id, sc->exam->version,
+                            sc->form_text, deadline);
+  if (STORE_OK != rc || 0 == planned) {
+    return rc;
+  }
+  return planned_time_record_use(tx, sc->user_id, sc->id, planned, deadline);
 }
 
 /* The retake policy over the candidate's earlier attempts at the exam (newest first):

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 char *audit_text(json_t *j) {
   char *s = NULL == j ? NULL : json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
@@ -42,4 +43,69 @@ int audit_creation(struct store_tx *tx, int64_t actor, const char *action, const
 int audit_user_entry(struct store_tx *tx, int64_t actor, const char *action, int64_t user_id,
                      json_t *after) {
   return audit_creation(tx, actor, action, "user", user_id, after);
+}
+
+const char *const audit_known_actions[] = {"user.create",
+                                           "user.disable",
+                                           "user.reset_link",
+                                           "user.password_reset",
+                                           "user.second_factor.enrol",
+                                           "user.second_factor.reset",
+                                           "user.second_factor.recovery_used",
+                                           "user.extra_time",
+                                           "user.extra_time_removed",
+                                           "attempt.extra_time",
+                                           "attempt.planned_extra_time",
+                                           "review.decision",
+                                           "review.admin_change",
+                                           "appeal.create",
+                                           "appeal.assign",
+                                           "appeal.decision",
+                                           "certificate.issue",
+                                           "certificate.revoke",
+                                           "certificate.suspend",
+                                           "certificate.reinstate",
+                                           "keys.rotate",
+                                           NULL};
+
+static bool known_action(const char *action) {
+  for (size_t i = 0; NULL != audit_known_actions[i]; i++) {
+    if (0 == strcmp(action, audit_known_actions[i])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/* A scalar member as text into value; false when absent or not a scalar. */
+static bool member_text(char *value, size_t len, const json_t *v) {
+  if (json_is_string(v)) {
+    snprintf(value, len, "%s", json_string_value(v));
+  } else if (json_is_integer(v)) {
+    snprintf(value, len, "%lld", (long long)json_integer_value(v));
+  } else if (json_is_real(v)) {
+    snprintf(value, len, "%.2f", json_real_value(v));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void audit_describe(struct audit_description *out, const char *action, const char *after_json) {
+  static const char *const fields[] = {"reason", "minutes",     "verdict", "role",
+                                       "serial", "assessor_id", "email"};
+  memset(out, 0, sizeof *out);
+  if (NULL != action && known_action(action)) {
+    snprintf(out->key, sizeof out->key, "audit.%s", action);
+  } else {
+    snprintf(out->key, sizeof out->key, "audit.other");
+  }
+  json_t *after = NULL == after_json ? NULL : json_loads(after_json, 0, NULL);
+  for (size_t i = 0; json_is_object(after) && i < sizeof fields / sizeof fields[0]; i++) {
+    if (member_text(out->value, sizeof out->value, json_object_get(after, fields[i]))) {
+      snprintf(out->field, sizeof out->field, "%s", fields[i]);
+      break;
+    }
+  }
+  json_decref(after);
 }

@@ -148,3 +148,44 @@ bool analysis_pass_rate(const struct analysis_outcomes *o, double *out) {
   *out = (double)o->k / (double)(o->k + o->bk);
   return true;
 }
+
+bool analysis_small_sample(size_t n) {
+  return n < ANALYSIS_SMALL_SAMPLE;
+}
+
+enum analysis_band analysis_facility_band(const struct analysis_item *it) {
+  if (0 == it->n) {
+    return ANALYSIS_BAND_NONE;
+  }
+  if (it->facility > ANALYSIS_TOO_EASY_ABOVE) {
+    return ANALYSIS_BAND_TOO_EASY;
+  }
+  return it->facility < ANALYSIS_TOO_HARD_BELOW ? ANALYSIS_BAND_TOO_HARD : ANALYSIS_BAND_MODERATE;
+}
+
+enum analysis_band analysis_discrimination_band(const struct analysis_item *it) {
+  if (!it->has_discrimination) {
+    return ANALYSIS_BAND_NONE;
+  }
+  double d = it->discrimination;
+  if (d < 0) {
+    return ANALYSIS_BAND_NEGATIVE;
+  }
+  if (d < 0.2) {
+    return ANALYSIS_BAND_POOR;
+  }
+  if (d < 0.3) {
+    return ANALYSIS_BAND_FAIR;
+  }
+  return d < 0.4 ? ANALYSIS_BAND_GOOD : ANALYSIS_BAND_VERY_GOOD;
+}
+
+const char *analysis_band_name(enum analysis_band b) {
+  static const char *const names[] = {
+      [ANALYSIS_BAND_NONE] = "none",          [ANALYSIS_BAND_TOO_HARD] = "too_hard",
+      [ANALYSIS_BAND_MODERATE] = "moderate",  [ANALYSIS_BAND_TOO_EASY] = "too_easy",
+      [ANALYSIS_BAND_NEGATIVE] = "negative",  [ANALYSIS_BAND_POOR] = "poor",
+      [ANALYSIS_BAND_FAIR] = "fair",          [ANALYSIS_BAND_GOOD] = "good",
+      [ANALYSIS_BAND_VERY_GOOD] = "very_good"};
+  return (unsigned)b < sizeof names / sizeof names[0] ? names[b] : "none";
+}

@@ -213,3 +213,13 @@ int time_parse_rfc3339(int64_t *out_ms, const char *text) {
   *out_ms = secs * 1000 + ms;
   return 0;
 }
+
+int time_parse_date(const char *s, int64_t *out_secs) {
+  int64_t ms;
+  /* A bare date is the one form of ten characters time_parse_rfc3339 takes. */
+  if (NULL == s || 10 != strlen(s) || 0 != time_parse_rfc3339(&ms, s) || ms < 0) {
+    return -1;
+  }
+  *out_secs = ms / 1000;
+  return 0;
+}

@@ -17,11 +17,14 @@
 #include "common/accounts.h"
 #include "common/analysis.h"
 #include "common/attempts.h"
+#include "common/planned_time.h"
 #include "http/auth.h"
 #include "http/handlers.h"
+#include "http/pager.h"
 #include "store/store.h"
 #include "ujikom/exam.h"
 #include "ujikom/password.h"
+#include "ujikom/timefmt.h"
 
 #define ADMIN_LIST_LIMIT 500
 
@@ -105,19 +108,34 @@ int h_admin_users_create(struct req *r) {
   return reply_json(r, 201, json_pack("{s:o}", "user", user_json(&u)));
 }
 
-/* GET /api/admin/users?role= */
+/* GET /api/admin/users?role=&q=&state=&after= (keyset paging: next_after) */
 int h_admin_users_list(struct req *r) {
   const char *role_text = req_query(r, "role");
+  const char *state = req_query(r, "state");
+  struct store_user_filter f = {NULL, NULL, STORE_USER_ANY};
   enum role role = ROLE_ANON;
   struct store_user *list = NULL;
   size_t n = 0;
+  int64_t after = 0;
   json_t *items = NULL;
   enum accounts_rc rc;
   int store_rc = STORE_OK;
-  if (NULL != role_text && !role_parse(role_text, &role)) {
-    return reply_error(r, ERR_INVALID_FIELD, "role: candidate, assessor or admin.");
+  if (NULL != role_text) {
+    if (!role_parse(role_text, &role)) {
+      return reply_error(r, ERR_INVALID_FIELD, "role: candidate, assessor or admin.");
+    }
+    f.role = &role;
   }
-  rc = accounts_list(&list, &n, r->svc->store, NULL == role_text ? NULL : &role, &store_rc);
+  if (!pager_text(r, "q", &f.text) || !pager_cursor(r, "after", &after)) {
+    return 0; /* answered */
+  }
+  if (NULL != state) {
+    if (0 != strcmp(state, "active") && 0 != strcmp(state, "disabled")) {
+      return reply_error(r, ERR_INVALID_FIELD, "state: active or disabled.");
+    }
+    f.disabled = 0 == strcmp(state, "disabled") ? 1 : 0;
+  }
+  rc = accounts_search(&list, &n, r->svc->store, &f, after, ACCOUNTS_LIST_MAX, &store_rc);
   if (ACCOUNTS_OK != rc) {
     return reply_accounts(r, rc, PASSWORD_POLICY_OK, store_rc, NULL);
   }
@@ -125,11 +143,17 @@ int h_admin_users_list(struct req *r) {
   for (size_t i = 0; NULL != items && i < n; i++) {
     json_array_append_new(items, user_json(&list[i]));
   }
+  after = n == ACCOUNTS_LIST_MAX ? list[n - 1].id : 0; /* where the next page starts */
   if (NULL != list) {
     OPENSSL_cleanse(list, n * sizeof *list);
   }
   store_user_list_free(list, n);
-  return reply_json_list(r, "items", items);
+  if (NULL == items) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_json(r, 200,
+                    json_pack("{s:o, s:o}", "items", items, "next_after",
+                              after > 0 ? json_integer(after) : json_null()));
 }
 
 /* POST /api/admin/users/:id/disable {"reason": optional} — also ends the user's sessions. */
@@ -183,12 +207,12 @@ static json_t *attempt_json(const struct store_attempt *a) {
                    "decided_at", json_time(a->decided_ms));
 }
 
-/* GET /api/admin/attempts?exam=&status=&verdict=&before= */
+/* GET /api/admin/attempts?exam=&status=&verdict=&candidate=&before= */
 int h_admin_attempts_list(struct req *r) {
   const char *exam = req_query(r, "exam");
   const char *status_text = req_query(r, "status");
   const char *verdict_text = req_query(r, "verdict");
-  const char *before_s = req_query(r, "before");
+  const char *candidate = NULL;
   enum attempt_status status = ATTEMPT_OPEN;
   enum verdict verdict = VERDICT_NONE;
   struct store_rd *rd = NULL;
@@ -206,13 +230,14 @@ int h_admin_attempts_list(struct req *r) {
   if (NULL != verdict_text && (!verdict_parse(verdict_text, &verdict) || VERDICT_NONE == verdict)) {
     return reply_error(r, ERR_INVALID_FIELD, "verdict: K, BK or PENDING.");
   }
-  if (NULL != before_s && !parse_id(before_s, &before)) {
-    return reply_error(r, ERR_INVALID_FIELD, "before: an attempt id.");
+  if (!pager_cursor(r, "before", &before) || !pager_text(r, "candidate", &candidate)) {
+    return 0; /* answered */
   }
+  const struct store_attempt_filter f = {exam, NULL == status_text ? NULL : &status,
+                                         NULL == verdict_text ? NULL : &verdict, candidate};
   rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_review_attempts(rd, &list, &n, exam, NULL == status_text ? NULL : &status,
-                               NULL == verdict_text ? NULL : &verdict, before, ADMIN_LIST_LIMIT);
+    rc = store_attempt_search(rd, &list, &n, &f, before, ADMIN_LIST_LIMIT);
   }
   store_rd_end(rd);
   if (STORE_OK != rc) {
@@ -276,6 +301,44 @@ int h_admin_attempts_extra_time(struct req *r) {
                               json_integer_value(minutes)));
 }
 
+/* POST /api/admin/users/:id/extra-time {"exam", "minutes": 0..600, "reason"}: extra time
+ * planned for a candidate on an exam before they start it (minutes 0 removes it). */
+int h_admin_users_extra_time(struct req *r) {
+  int64_t id = 0;
+  int store_rc = STORE_OK;
+  if (!reply_need_id(r, ERR_USER_NOT_FOUND, &id) || !reply_need_object(r)) {
+    return 0; /* answered */
+  }
+  json_t *minutes = json_object_get(r->json, "minutes");
+  const char *exam = member_str(r->json, "exam");
+  const char *reason = member_str(r->json, "reason");
+  if (!json_is_integer(minutes)) {
+    return reply_error(r, ERR_INVALID_FIELD, "minutes: a whole number from 0 to 600.");
+  }
+  switch (planned_time_set(r->svc, r->user->id, id, exam, (int64_t)json_integer_value(minutes),
+                           reason, &store_rc)) {
+  case PLANNED_TIME_OK:
+    break;
+  case PLANNED_TIME_NOT_CANDIDATE:
+    return reply_error(r, ERR_USER_NOT_FOUND, "No candidate account with this id.");
+  case PLANNED_TIME_EXAM_NOT_FOUND:
+    return reply_error(r, ERR_EXAM_NOT_FOUND, NULL);
+  case PLANNED_TIME_BAD_MINUTES:
+    return reply_error(r, ERR_INVALID_FIELD, "minutes: a whole number from 0 to 600.");
+  case PLANNED_TIME_BAD_REASON:
+    return reply_error(r, ERR_REASON_REQUIRED, "reason: say why (at most 1000 bytes of text).");
+  case PLANNED_TIME_NONE:
+    return reply_error(r, ERR_NOT_FOUND, "No extra time is planned for this exam.");
+  case PLANNED_TIME_STORE_FAILED:
+  default:
+    return reply_store_error(r, store_rc, __func__);
+  }
+  return reply_json(r, 200,
+                    json_pack("{s:{s:I, s:s, s:I}}", "planned_extra_time", "user_id",
+                              (json_int_t)id, "exam_id", exam, "minutes",
+                              json_integer_value(minutes)));
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* item analysis */
 
@@ -287,57 +350,72 @@ static json_t *outcomes_json(const struct analysis_outcomes *o) {
                    "pass_rate", has ? json_real(rate) : json_null());
 }
 
+bool h_admin_analysis_load(struct req *r, struct analysis_report *rep) {
+  int store_rc = STORE_OK;
+  switch (analysis_report_build(rep, r->svc, r->params[0], &store_rc)) {
+  case ANALYSIS_REPORT_OK:
+    return true;
+  case ANALYSIS_REPORT_EXAM_NOT_FOUND:
+    reply_error(r, ERR_EXAM_NOT_FOUND, NULL);
+    return false;
+  case ANALYSIS_REPORT_STORE_FAILED:
+    reply_store_error(r, store_rc, __func__);
+    return false;
+  case ANALYSIS_REPORT_INTERNAL:
+  default:
+    reply_error(r, ERR_INTERNAL, NULL);
+    return false;
+  }
+}
+
+static json_t *analysis_item_json(const struct analysis_report_item *col) {
+  const struct analysis_item *st = &col->stats;
+  json_t *flags = json_array();
+  if (st->flags & ANALYSIS_TOO_EASY) {
+    json_array_append_new(flags, json_string("too_easy"));
+  }
+  if (st->flags & ANALYSIS_TOO_HARD) {
+    json_array_append_new(flags, json_string("too_hard"));
+  }
+  if (st->flags & ANALYSIS_NEGATIVE_DISCRIMINATION) {
+    json_array_append_new(flags, json_string("negative_discrimination"));
+  }
+  return json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:o, s:s, s:b, s:o}", "id", col->item->id,
+                   "unit", col->unit_code, "type", exam_item_type_name(col->item->type), "question",
+                   NULL != col->item->prompt ? col->item->prompt : "", "n", (json_int_t)st->n,
+                   "facility", st->n > 0 ? json_real(st->facility) : json_null(), "facility_band",
+                   analysis_band_name(analysis_facility_band(st)), "discrimination",
+                   st->has_discrimination ? json_real(st->discrimination) : json_null(),
+                   "discrimination_band", analysis_band_name(analysis_discrimination_band(st)),
+                   "small_sample", analysis_small_sample(st->n), "flags",
+                   NULL != flags ? flags : json_array());
+}
+
 /* GET /api/admin/analysis/:exam */
 int h_admin_analysis(struct req *r) {
   struct analysis_report rep;
   const struct exam *ex = NULL;
   json_t *jitems = NULL, *junits = NULL, *body = NULL;
-  int store_rc = STORE_OK;
-  switch (analysis_report_build(&rep, r->svc, r->params[0], &store_rc)) {
-  case ANALYSIS_REPORT_OK:
-    break;
-  case ANALYSIS_REPORT_EXAM_NOT_FOUND:
-    return reply_error(r, ERR_EXAM_NOT_FOUND, NULL);
-  case ANALYSIS_REPORT_STORE_FAILED:
-    return reply_store_error(r, store_rc, __func__);
-  case ANALYSIS_REPORT_INTERNAL:
-  default:
-    return reply_error(r, ERR_INTERNAL, NULL);
+  if (!h_admin_analysis_load(r, &rep)) {
+    return 0; /* answered */
   }
   ex = rep.exam;
   jitems = json_array();
   junits = json_array();
   for (size_t c = 0; NULL != jitems && c < rep.nitems; c++) {
-    const struct analysis_report_item *col = &rep.items[c];
-    json_t *flags = json_array();
-    if (col->stats.flags & ANALYSIS_TOO_EASY) {
-      json_array_append_new(flags, json_string("too_easy"));
-    }
-    if (col->stats.flags & ANALYSIS_TOO_HARD) {
-      json_array_append_new(flags, json_string("too_hard"));
-    }
-    if (col->stats.flags & ANALYSIS_NEGATIVE_DISCRIMINATION) {
-      json_array_append_new(flags, json_string("negative_discrimination"));
-    }
-    json_array_append_new(
-        jitems,
-        json_pack(
-            "{s:s, s:s, s:s, s:I, s:o, s:o, s:o}", "id", col->item->id, "unit", col->unit_code,
-            "type", exam_item_type_name(col->item->type), "n", (json_int_t)col->stats.n, "facility",
-            col->stats.n > 0 ? json_real(col->stats.facility) : json_null(), "discrimination",
-            col->stats.has_discrimination ? json_real(col->stats.discrimination) : json_null(),
-            "flags", NULL != flags ? flags : json_array()));
+    json_array_append_new(jitems, analysis_item_json(&rep.items[c]));
   }
   for (size_t u = 0; NULL != junits && u < ex->nunits; u++) {
     json_array_append_new(junits,
                           json_pack("{s:s, s:s, s:o}", "code", ex->units[u].code, "title",
                                     ex->units[u].title, "outcomes", outcomes_json(&rep.units[u])));
   }
-  body = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:{s:f, s:f}}", "exam", ex->id, "title",
+  body = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:{s:f, s:f, s:i}}", "exam", ex->id, "title",
                    ex->title, "version", ex->version, "outcomes", outcomes_json(&rep.overall),
                    "units", NULL != junits ? junits : json_array(), "items",
                    NULL != jitems ? jitems : json_array(), "thresholds", "too_easy_above",
-                   ANALYSIS_TOO_EASY_ABOVE, "too_hard_below", ANALYSIS_TOO_HARD_BELOW);
+                   ANALYSIS_TOO_EASY_ABOVE, "too_hard_below", ANALYSIS_TOO_HARD_BELOW,
+                   "small_sample_below", ANALYSIS_SMALL_SAMPLE);
   analysis_report_free(&rep);
   if (NULL == body) {
     return reply_error(r, ERR_INTERNAL, NULL);
@@ -348,25 +426,50 @@ int h_admin_analysis(struct req *r) {
 /* ------------------------------------------------------------------------------------ */
 /* audit */
 
-/* GET /api/admin/audit?subject=&before= */
+bool h_admin_audit_query(struct req *r, struct h_audit_query *q) {
+  const char *from = req_query(r, "from");
+  const char *to = req_query(r, "to");
+  int64_t secs = 0;
+  memset(q, 0, sizeof *q);
+  if (!pager_text(r, "subject", &q->f.subject) || !pager_text(r, "action", &q->f.action) ||
+      !pager_text(r, "actor", &q->f.actor_text) || !pager_cursor(r, "before", &q->before)) {
+    return false; /* answered */
+  }
+  if (NULL != from && '\0' != from[0]) {
+    if (0 != time_parse_date(from, &secs)) {
+      reply_error(r, ERR_INVALID_FIELD, "from: a date, YYYY-MM-DD.");
+      return false;
+    }
+    q->f.from_ms = secs * 1000;
+  }
+  if (NULL != to && '\0' != to[0]) {
+    if (0 != time_parse_date(to, &secs)) {
+      reply_error(r, ERR_INVALID_FIELD, "to: a date, YYYY-MM-DD.");
+      return false;
+    }
+    q->f.to_ms = (secs + 86400) * 1000; /* the whole day is included */
+  }
+  if (q->f.from_ms > 0 && q->f.to_ms > 0 && q->f.to_ms <= q->f.from_ms) {
+    reply_error(r, ERR_INVALID_FIELD, "to: on or after from.");
+    return false;
+  }
+  return true;
+}
+
+/* GET /api/admin/audit?actor=&action=&subject=&from=&to=&before= (keyset: next_before) */
 int h_admin_audit_list(struct req *r) {
-  const char *subject = req_query(r, "subject");
-  const char *before_s = req_query(r, "before");
+  struct h_audit_query q;
   struct store_rd *rd = NULL;
   struct store_audit_entry *list = NULL;
   size_t n = 0;
-  int64_t before = 0;
   json_t *items = NULL;
   int rc = STORE_HARD;
-  if (NULL != subject && (strlen(subject) < 1 || strlen(subject) > 100)) {
-    return reply_error(r, ERR_INVALID_FIELD, "subject: such as attempt:42 or user:7.");
-  }
-  if (NULL != before_s && !parse_id(before_s, &before)) {
-    return reply_error(r, ERR_INVALID_FIELD, "before: an entry number.");
+  if (!h_admin_audit_query(r, &q)) {
+    return 0; /* answered */
   }
   rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_audit_list(rd, &list, &n, subject, before, 200);
+    rc = store_audit_search(rd, &list, &n, &q.f, q.before, 200);
   }
   store_rd_end(rd);
   if (STORE_OK != rc) {
@@ -384,8 +487,14 @@ int h_admin_audit_list(struct req *r) {
                          NULL != b ? b : json_string(list[i].before), "after",
                          NULL != a ? a : json_string(list[i].after), "hash", list[i].hash));
   }
+  int64_t next = 200 == n ? list[n - 1].seq : 0;
   store_audit_list_free(list, n);
-  return reply_json_list(r, "items", items);
+  if (NULL == items) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_json(r, 200,
+                    json_pack("{s:o, s:o}", "items", items, "next_before",
+                              next > 0 ? json_integer(next) : json_null()));
 }
 
 /* GET /api/admin/audit/verify */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/attempts.h"
+#include "common/planned_time.h"
 #include "common/form_index.h"
 #include "http/handlers.h"
 #include "http/jsontext.h"
@@ -252,6 +253,14 @@ int h_attempts_list(struct req *r) {
   if (ATTEMPTS_OK != rc) {
     return reply_attempts_error(r, rc, NULL);
   }
+  /* Extra time planned for the candidate: the pre-start page tells them before they start. */
+  struct store_planned_time *plans = NULL;
+  size_t nplans = 0;
+  int store_rc = STORE_OK;
+  if (PLANNED_TIME_OK != planned_time_list(&plans, &nplans, r->svc, r->user->id, &store_rc)) {
+    store_attempt_list_free(list, n);
+    return reply_store_error(r, store_rc, __func__);
+  }
   struct jtext b = {0};
   JT_LIT(&b, "{\"attempts\":[");
   for (size_t i = 0; i < n; i++) {
@@ -261,8 +270,20 @@ int h_attempts_list(struct req *r) {
     attempt_summary_text(&b, r->svc, &list[i], r->now_ms);
     JT_LIT(&b, "}");
   }
+  JT_LIT(&b, "],\"planned_extra_time\":[");
+  for (size_t i = 0; i < nplans; i++) {
+    if (i > 0) {
+      JT_LIT(&b, ",");
+    }
+    JT_LIT(&b, "{\"exam_id\":");
+    jt_str(&b, plans[i].exam_id);
+    JT_LIT(&b, ",\"minutes\":");
+    jt_int(&b, plans[i].minutes);
+    JT_LIT(&b, "}");
+  }
   JT_LIT(&b, "]}");
   store_attempt_list_free(list, n);
+  store_planned_time_list_free(plans, nplans);
   return reply_text(r, 200, &b);
 }
 

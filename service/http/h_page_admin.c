@@ -1,10 +1,12 @@
 /*
- * The administrator's page: accounts (create assessors and admins, disable), attempts with
- * extra time and the review sheet for changing a decision, open appeals with assignment,
- * certificates with revocation, item analysis per scheme, the signing keys and the audit
- * chain. Every action is a form that acts through the admin JSON API; which actions a row
- * offers (disable an account, assign an appeal to an assessor) the accounts and reviews
- * modules decide.
+ * The administrator's page: accounts (search, paging, create assessors and admins, disable,
+ * reset a second factor, plan extra time), attempts (search, paging, extra time for an
+ * attempt in progress, the review sheet), open appeals with assignment, certificates with
+ * revocation, links to the item analysis per scheme and the audit log, the signing keys.
+ * Every action is a form that acts through the admin JSON API; an irreversible one asks
+ * first (confirm.h) and every one comes back with a success notice (layout_notice). Which
+ * actions a row offers (disable an account, assign an appeal to an assessor) the accounts
+ * and reviews modules decide.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,16 +14,27 @@
 #include <string.h>
 
 #include "common/accounts.h"
+#include "common/attempts.h"
 #include "common/catalog.h"
 #include "common/keystore.h"
 #include "common/recovery.h"
+#include "common/reviews.h"
+#include "common/second_factor.h"
+#include "http/auth.h"
+#include "http/confirm.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/layout_reply.h"
+#include "http/pager.h"
 #include "store/store.h"
+#include "ujikom/cert.h"
+#include "ujikom/person_name.h"
 #include "ujikom/token.h"
 
 #define ADMIN_LIST_LIMIT 100
+/* Rows per page of the accounts and attempts lists. */
+#define ADMIN_PAGE_SIZE 50
 
 /* Opens a section with its heading: <section> labelled by the <h2> with the given id. */
 static void section_begin(struct html *h, const struct req *r, const char *id,
@@ -55,15 +68,20 @@ static const struct table_section certs_table = {
     false,
     {"me.cert_serial", "admin.holder", "review.exam", "page.status", "page.actions", NULL}};
 
-/* Opens a table's section, up to the opened <tbody>. */
-static void table_section_begin(struct html *h, const struct req *r,
-                                const struct table_section *t) {
+/* The opening of a table (after its section's heading), up to the opened <tbody>. */
+static void table_begin(struct html *h, const struct req *r, const struct table_section *t) {
   size_t ncols = 0;
   while (NULL != t->cols[ncols]) {
     ncols++;
   }
-  section_begin(h, r, t->id, t->title_key);
   layout_table_begin(h, r, t->numbered, t->cols, ncols);
+}
+
+/* Opens a table's section, up to the opened <tbody>. */
+static void table_section_begin(struct html *h, const struct req *r,
+                                const struct table_section *t) {
+  section_begin(h, r, t->id, t->title_key);
+  table_begin(h, r, t);
 }
 
 /* A labelled text input inside an action form (ids made unique with a suffix). */
@@ -83,9 +101,163 @@ static void input(struct html *h, const char *type, const char *name, const char
   HTML_LIT(h, ">");
 }
 
+/* A search field of a list's filter form, showing the request's value. */
+static void search_input(struct html *h, const struct req *r, const char *name,
+                         const char *label_key) {
+  html_fmt(h, "<p><label for=\"q-%s\">%s</label><input type=\"search\" id=\"q-%s\"", name,
+           L(r, label_key), name);
+  html_attr(h, "name", name);
+  html_attr(h, "value", pager_query(r, name));
+  HTML_LIT(h, " maxlength=\"100\"></p>");
+}
+
+/* A choice of a list's filter form: "all" and the given values with their catalogue keys
+ * (value, key, ..., NULL), the request's value selected. */
+static void search_select(struct html *h, const struct req *r, const char *name,
+                          const char *label_key, const char *const *choices) {
+  const char *cur = pager_query(r, name);
+  html_fmt(h, "<p><label for=\"q-%s\">%s</label><select id=\"q-%s\"", name, L(r, label_key), name);
+  html_attr(h, "name", name);
+  html_fmt(h, "><option value=\"\">%s</option>", L(r, "admin.filter_all"));
+  for (size_t i = 0; NULL != choices[i]; i += 2) {
+    HTML_LIT(h, "<option");
+    html_attr(h, "value", choices[i]);
+    if (NULL != cur && 0 == strcmp(cur, choices[i])) {
+      HTML_LIT(h, " selected");
+    }
+    HTML_LIT(h, ">");
+    html_text(h, L(r, choices[i + 1]));
+    HTML_LIT(h, "</option>");
+  }
+  HTML_LIT(h, "</select></p>");
+}
+
+/* A choice filter of the request: the index of its value among choices (value, catalogue
+ * key, ..., NULL; the index counts pairs) into *out, -1 when unset; false, with 400 answered
+ * naming the values, when it is none of them. */
+static bool search_choice(struct req *r, const char *name, const char *const *choices, int *out) {
+  const char *v = pager_query(r, name);
+  char msg[160];
+  size_t len = 0;
+  *out = -1;
+  if (NULL == v) {
+    return true;
+  }
+  for (size_t i = 0; NULL != choices[2 * i]; i++) {
+    if (0 == strcmp(v, choices[2 * i])) {
+      *out = (int)i;
+      return true;
+    }
+  }
+  int n = snprintf(msg, sizeof msg, "%s: one of", name);
+  len = n > 0 ? (size_t)n : 0;
+  for (size_t i = 0; NULL != choices[2 * i] && len < sizeof msg; i++) {
+    n = snprintf(msg + len, sizeof msg - len, " %s", choices[2 * i]);
+    len += n > 0 ? (size_t)n : 0;
+  }
+  reply_error(r, ERR_INVALID_FIELD, msg);
+  return false;
+}
+
+/* Opens a list's section with the opening of its filter form (a GET of /admin that comes
+ * back to the section), named by label_key. */
+static void search_begin(struct html *h, const struct req *r, const struct table_section *t,
+                         const char *label_key) {
+  section_begin(h, r, t->id, t->title_key);
+  html_fmt(h, "<form method=\"get\" action=\"/admin#%s\" class=\"filters\" role=\"search\"", t->id);
+  html_attr(h, "aria-label", L(r, label_key));
+  HTML_LIT(h, ">");
+}
+
+/* The end of a filter form (its button, and a link that clears the filters), how many rows
+ * are shown, and the opening of the list's table. */
+static void search_end(struct html *h, const struct req *r, const struct table_section *t,
+                       size_t shown) {
+  char n[24];
+  html_fmt(h, "<p class=\"actions\"><button type=\"submit\" class=\"secondary\">%s</button> ",
+           L(r, "admin.search"));
+  html_fmt(h, "<a href=\"/admin#%s\">%s</a></p></form>", t->id, L(r, "admin.search_clear"));
+  snprintf(n, sizeof n, "%zu", shown);
+  HTML_LIT(h, "<p class=\"hint\" role=\"status\">");
+  html_text_sub(h, L(r, 0 == shown ? "admin.none_found" : "admin.shown"), "n", n, NULL);
+  HTML_LIT(h, "</p>");
+  table_begin(h, r, t);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* accounts */
+
+static const char *const account_filters[] = {"uq", "urole", "ustate", NULL};
+static const struct pager accounts_pager = {"/admin", account_filters, "uafter", "s-accounts"};
+
+/* The choices of the accounts' filters (value, catalogue key); a state's index is the
+ * store's disabled flag. */
+static const char *const account_roles[] = {
+    "candidate", "role.candidate", "assessor", "role.assessor", "admin", "role.admin", NULL};
+static const char *const account_states[] = {"active", "admin.state_active", "disabled",
+                                             "admin.state_disabled", NULL};
+
+/* The accounts filter of the request: false (an error answered) when a value is not one of
+ * the choices. */
+struct account_query {
+  struct store_user_filter f;
+  enum role role;
+  int64_t after;
+};
+
+static bool parse_account_query(struct req *r, struct account_query *q) {
+  int role = -1;
+  memset(q, 0, sizeof *q);
+  if (!pager_text(r, "uq", &q->f.text) || !pager_cursor(r, "uafter", &q->after) ||
+      !search_choice(r, "urole", account_roles, &role) ||
+      !search_choice(r, "ustate", account_states, &q->f.disabled)) {
+    return false; /* answered */
+  }
+  if (role >= 0 && role_parse(account_roles[2 * (size_t)role], &q->role)) {
+    q->f.role = &q->role;
+  }
+  if (q->f.disabled < 0) {
+    q->f.disabled = STORE_USER_ANY;
+  }
+  return true;
+}
+
+/* The actions on one account: each irreversible one behind its confirmation page. */
+static void account_actions(struct html *h, const struct req *r, const struct store_user *u) {
+  char href[96], aria[PERSON_NAME_SIZE + 160];
+  if (accounts_may_disable(r->user->id, u)) {
+    snprintf(href, sizeof href, "/admin/users/%" PRId64 "/disable", u->id);
+    snprintf(aria, sizeof aria, "%s: %s", L(r, "admin.disable"), u->name);
+    confirm_link(h, href, L(r, "admin.disable"), aria);
+  }
+  if (ROLE_CANDIDATE != u->role && !u->disabled && u->id != r->user->id) {
+    snprintf(href, sizeof href, "/admin/users/%" PRId64 "/2fa/reset", u->id);
+    snprintf(aria, sizeof aria, "%s: %s", L(r, "admin.reset_2fa"), u->name);
+    confirm_link(h, href, L(r, "admin.reset_2fa"), aria);
+  }
+  if (ROLE_CANDIDATE == u->role) {
+    html_fmt(h, "<a class=\"button secondary\" href=\"/admin/users/%lld/extra-time\"",
+             (long long)u->id);
+    html_fmt(h, " aria-label=\"%s: %s\">%s</a>", L(r, "admin.plan_extra"), u->name,
+             L(r, "admin.plan_extra"));
+  }
+  if (recovery_may_issue(u)) {
+    html_fmt(h, "<form method=\"post\" action=\"/admin/users/%" PRId64 "/reset-link\">", u->id);
+    layout_csrf_field(h, r);
+    html_fmt(h,
+             "<button type=\"submit\" class=\"secondary\" aria-label=\"%s: %s\">%s</button>"
+             "</form>",
+             L(r, "reset.admin_button"), u->name, L(r, "reset.admin_button"));
+  }
+}
+
 static void section_accounts(struct html *h, const struct req *r, const struct store_user *u,
-                             size_t n) {
-  table_section_begin(h, r, &accounts_table);
+                             size_t n, int64_t next) {
+  search_begin(h, r, &accounts_table, "admin.search_accounts");
+  search_input(h, r, "uq", "admin.search_text");
+  search_select(h, r, "urole", "admin.role", account_roles);
+  search_select(h, r, "ustate", "page.status", account_states);
+  search_end(h, r, &accounts_table, n);
   for (size_t i = 0; i < n; i++) {
     html_fmt(h, "<tr><td>%lld</td><td>", (long long)u[i].id);
     html_text(h, u[i].name);
@@ -95,31 +267,17 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
     html_text(h, layout_role_text(r, u[i].role));
     HTML_LIT(h, "</td><td>");
     html_text(h, L(r, u[i].disabled ? "admin.disabled" : "admin.active"));
-    HTML_LIT(h, "</td><td>");
-    if (accounts_may_disable(r->user->id, &u[i])) {
-      char action[64], api[80];
-      snprintf(action, sizeof(action), "/admin/users/%" PRId64 "/disable", u[i].id);
-      snprintf(api, sizeof(api), "/api/admin/users/%" PRId64 "/disable", u[i].id);
-      layout_api_form(h, r, action, api, "/admin#s-accounts");
-      HTML_LIT(h, "<button type=\"submit\" class=\"secondary\"");
-      html_fmt(h, " aria-label=\"%s: %s\">", L(r, "admin.disable"), u[i].name);
-      html_text(h, L(r, "admin.disable"));
-      HTML_LIT(h, "</button></form>");
-    }
-    if (recovery_may_issue(&u[i])) {
-      html_fmt(h, "<form method=\"post\" action=\"/admin/users/%" PRId64 "/reset-link\">", u[i].id);
-      layout_csrf_field(h, r);
-      html_fmt(h,
-               "<button type=\"submit\" class=\"secondary\" aria-label=\"%s: %s\">%s</button>"
-               "</form>",
-               L(r, "reset.admin_button"), u[i].name, L(r, "reset.admin_button"));
-    }
+    HTML_LIT(h, "</td><td class=\"row-actions\">");
+    account_actions(h, r, &u[i]);
     HTML_LIT(h, "</td></tr>");
   }
-  HTML_LIT(h, "</tbody></table></div><div class=\"card\"><h3>");
+  HTML_LIT(h, "</tbody></table></div>");
+  pager_nav(h, r, &accounts_pager, next, "admin.accounts_pages");
+  HTML_LIT(h, "<div class=\"card\"><h3>");
   html_text(h, L(r, "admin.create_user"));
   HTML_LIT(h, "</h3>");
-  layout_api_form(h, r, "/admin/users", "/api/admin/users", "/admin#s-accounts");
+  layout_action_form(h, r, "/admin/users", "/api/admin/users",
+                     "/admin?notice=user_created#s-accounts");
   input(h, "text", "name", L(r, "admin.name"), "new", true);
   input(h, "email", "email", L(r, "admin.email"), "new", true);
   input(h, "password", "password", L(r, "admin.password"), "new", true);
@@ -131,9 +289,62 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
            L(r, "admin.create"));
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* attempts */
+
+static const char *const attempt_filters[] = {"aq", "astatus", NULL};
+static const struct pager attempts_pager = {"/admin", attempt_filters, "abefore", "s-attempts"};
+
+/* The choices of the attempts' status filter (value, catalogue key). */
+static const char *const attempt_statuses[] = {
+    "open",   "me.status_open",   "submitted", "me.status_submitted",
+    "closed", "me.status_closed", NULL};
+
+struct attempt_query {
+  struct store_attempt_filter f;
+  enum attempt_status status;
+  int64_t before;
+};
+
+static bool parse_attempt_query(struct req *r, struct attempt_query *q) {
+  int status = -1;
+  memset(q, 0, sizeof *q);
+  if (!pager_text(r, "aq", &q->f.candidate) || !pager_cursor(r, "abefore", &q->before) ||
+      !search_choice(r, "astatus", attempt_statuses, &status)) {
+    return false; /* answered */
+  }
+  if (status >= 0 && attempt_status_parse(attempt_statuses[2 * (size_t)status], &q->status)) {
+    q->f.status = &q->status;
+  }
+  return true;
+}
+
+/* The extra-time form of an open attempt, or the link to a finished one's review sheet. */
+static void attempt_actions(struct html *h, const struct req *r, const struct store_attempt *a) {
+  if (ATTEMPT_OPEN != a->status) {
+    html_fmt(h, "<a href=\"/review/%lld\">", (long long)a->id);
+    html_text(h, L(r, "admin.view_sheet"));
+    HTML_LIT(h, "</a>");
+    return;
+  }
+  char action[64], api[80], suffix[24];
+  snprintf(action, sizeof(action), "/admin/attempts/%" PRId64 "/extra-time", a->id);
+  snprintf(api, sizeof(api), "/api/admin/attempts/%" PRId64 "/extra-time", a->id);
+  snprintf(suffix, sizeof(suffix), "%" PRId64, a->id);
+  layout_action_form(h, r, action, api, "/admin?notice=extra_time#s-attempts");
+  input(h, "number", "#minutes", L(r, "admin.minutes"), suffix, true);
+  input(h, "text", "reason", L(r, "admin.reason"), suffix, true);
+  HTML_LIT(h, "<button type=\"submit\" class=\"secondary\">");
+  html_text(h, L(r, "admin.grant"));
+  HTML_LIT(h, "</button></form>");
+}
+
 static void section_attempts(struct html *h, const struct req *r, struct store_rd *rd,
-                             const struct store_attempt *a, size_t n) {
-  table_section_begin(h, r, &attempts_table);
+                             const struct store_attempt *a, size_t n, int64_t next) {
+  search_begin(h, r, &attempts_table, "admin.search_attempts");
+  search_input(h, r, "aq", "admin.search_candidate");
+  search_select(h, r, "astatus", "page.status", attempt_statuses);
+  search_end(h, r, &attempts_table, n);
   for (size_t i = 0; i < n; i++) {
     struct store_user cand;
     memset(&cand, 0, sizeof(cand));
@@ -141,14 +352,13 @@ static void section_attempts(struct html *h, const struct req *r, struct store_r
       snprintf(cand.name, sizeof(cand.name), "#%" PRId64, a[i].user_id);
     }
     memset(cand.password_hash, 0, sizeof(cand.password_hash));
-    bool open = ATTEMPT_OPEN == a[i].status;
     html_fmt(h, "<tr><td>#%lld</td><td>", (long long)a[i].id);
     html_text(h, cand.name);
     HTML_LIT(h, "</td><td>");
-    html_text(h, a[i].exam_id);
+    html_text(h, attempts_exam_title(r->svc, &a[i]));
     HTML_LIT(h, "</td><td>");
     html_text(h, layout_status_text(r, a[i].status));
-    if (open) {
+    if (ATTEMPT_OPEN == a[i].status) {
       char when[40];
       layout_format_time(when, sizeof(when), a[i].deadline_ms);
       html_fmt(h, "<br><span class=\"hint\">%s: %s</span>", L(r, "me.deadline"), when);
@@ -156,29 +366,88 @@ static void section_attempts(struct html *h, const struct req *r, struct store_r
     HTML_LIT(h, "</td><td>");
     html_text(h, layout_verdict_text(r, a[i].verdict));
     HTML_LIT(h, "</td><td>");
-    if (open) {
-      char action[64], api[80], suffix[24];
-      snprintf(action, sizeof(action), "/admin/attempts/%" PRId64 "/extra-time", a[i].id);
-      snprintf(api, sizeof(api), "/api/admin/attempts/%" PRId64 "/extra-time", a[i].id);
-      snprintf(suffix, sizeof(suffix), "%" PRId64, a[i].id);
-      layout_api_form(h, r, action, api, "/admin#s-attempts");
-      input(h, "number", "#minutes", L(r, "admin.minutes"), suffix, true);
-      input(h, "text", "reason", L(r, "admin.reason"), suffix, true);
-      HTML_LIT(h, "<button type=\"submit\" class=\"secondary\">");
-      html_text(h, L(r, "admin.grant"));
-      HTML_LIT(h, "</button></form>");
-    } else {
-      html_fmt(h, "<a href=\"/review/%lld\">", (long long)a[i].id);
-      html_text(h, L(r, "admin.view_sheet"));
-      HTML_LIT(h, "</a>");
-    }
+    attempt_actions(h, r, &a[i]);
     HTML_LIT(h, "</td></tr>");
   }
-  HTML_LIT(h, "</tbody></table></div></section>");
+  HTML_LIT(h, "</tbody></table></div>");
+  pager_nav(h, r, &attempts_pager, next, "admin.attempts_pages");
+  HTML_LIT(h, "</section>");
 }
 
-static void section_appeals(struct html *h, const struct req *r, const struct store_appeal *ap,
-                            size_t n, const struct store_user *users, size_t nusers) {
+/* ------------------------------------------------------------------------------------ */
+/* appeals */
+
+/* The candidate, exam and dates of the attempt an appeal is against, as a list of terms. */
+static void appeal_details(struct html *h, const struct req *r, struct store_rd *rd,
+                           const struct store_appeal *ap) {
+  struct store_user cand;
+  struct store_attempt att;
+  char filed[40], finished[40];
+  memset(&cand, 0, sizeof cand);
+  memset(&att, 0, sizeof att);
+  if (STORE_OK != store_user_by_id(rd, &cand, ap->candidate_id)) {
+    snprintf(cand.name, sizeof cand.name, "#%" PRId64, ap->candidate_id);
+  }
+  memset(cand.password_hash, 0, sizeof cand.password_hash);
+  bool have_attempt = STORE_OK == store_attempt_get_brief(rd, &att, ap->attempt_id);
+  layout_format_time(filed, sizeof filed, ap->created_ms);
+  layout_format_time(finished, sizeof finished, have_attempt ? att.finished_ms : 0);
+  html_fmt(h, "<dl class=\"facts\"><dt>%s</dt><dd>", L(r, "review.candidate"));
+  html_text(h, cand.name);
+  html_fmt(h, "</dd><dt>%s</dt><dd>", L(r, "review.exam"));
+  html_text(h, have_attempt ? attempts_exam_title(r->svc, &att) : "—");
+  html_fmt(h, "</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
+           L(r, "admin.appeal_finished"), finished, L(r, "admin.appeal_filed"), filed,
+           L(r, "page.status"), layout_appeal_text(r, ap->status));
+  store_attempt_clear(&att);
+}
+
+/* The assignment form of an appeal, or why it has no assessor to offer. */
+static void appeal_assign(struct html *h, const struct req *r, const struct store_appeal *ap,
+                          const struct store_user *assessors, size_t nassessors) {
+  size_t eligible = 0, active = 0;
+  for (size_t k = 0; k < nassessors; k++) {
+    active += assessors[k].disabled ? 0 : 1;
+    if (REVIEWS_OK == reviews_may_assign(&assessors[k], ap)) {
+      eligible++;
+    }
+  }
+  if (0 == eligible) {
+    HTML_LIT(h, "<p class=\"notice warn\">");
+    html_text(h, L(r, 0 == active ? "admin.no_assessors" : "admin.no_other_assessor"));
+    HTML_LIT(h, " <a href=\"/admin#s-accounts\">");
+    html_text(h, L(r, "admin.create_user"));
+    HTML_LIT(h, "</a></p>");
+    return;
+  }
+  char suffix[24], action[64], api[80];
+  snprintf(suffix, sizeof(suffix), "a%" PRId64, ap->id);
+  snprintf(action, sizeof(action), "/admin/appeals/%" PRId64 "/assign", ap->id);
+  snprintf(api, sizeof(api), "/api/admin/appeals/%" PRId64 "/assign", ap->id);
+  layout_action_form(h, r, action, api, "/admin?notice=appeal_assigned#s-appeals");
+  html_fmt(h, "<label for=\"f-assessor-%s\">", suffix);
+  html_text(h, L(r, "admin.assign_to"));
+  html_fmt(h, "</label><select name=\"#assessor_id\" id=\"f-assessor-%s\" required>", suffix);
+  for (size_t k = 0; k < nassessors; k++) {
+    if (REVIEWS_OK != reviews_may_assign(&assessors[k], ap)) {
+      continue;
+    }
+    html_fmt(h, "<option value=\"%lld\"", (long long)assessors[k].id);
+    if (assessors[k].id == ap->assessor_id) {
+      HTML_LIT(h, " selected");
+    }
+    HTML_LIT(h, ">");
+    html_text(h, assessors[k].name);
+    HTML_LIT(h, "</option>");
+  }
+  HTML_LIT(h, "</select> <button type=\"submit\" class=\"secondary\">");
+  html_text(h, L(r, "admin.assign"));
+  HTML_LIT(h, "</button></form>");
+}
+
+static void section_appeals(struct html *h, const struct req *r, struct store_rd *rd,
+                            const struct store_appeal *ap, size_t n,
+                            const struct store_user *assessors, size_t nassessors) {
   section_begin(h, r, "s-appeals", "admin.appeals");
   size_t shown = 0;
   for (size_t i = 0; i < n; i++) {
@@ -186,29 +455,14 @@ static void section_appeals(struct html *h, const struct req *r, const struct st
       continue;
     }
     shown++;
-    char suffix[24], action[64], api[80];
-    snprintf(suffix, sizeof(suffix), "a%" PRId64, ap[i].id);
-    snprintf(action, sizeof(action), "/admin/appeals/%" PRId64 "/assign", ap[i].id);
-    snprintf(api, sizeof(api), "/api/admin/appeals/%" PRId64 "/assign", ap[i].id);
-    html_fmt(h, "<div class=\"card\"><h3>%s #%lld</h3><p class=\"prompt\">", L(r, "admin.attempt"),
-             (long long)ap[i].attempt_id);
+    html_fmt(h, "<div class=\"card appeal\" id=\"appeal-%lld\"><h3>%s #%lld</h3>",
+             (long long)ap[i].id, L(r, "admin.attempt"), (long long)ap[i].attempt_id);
+    appeal_details(h, r, rd, &ap[i]);
+    html_fmt(h, "<p><strong>%s:</strong></p><p class=\"prompt\">", L(r, "admin.appeal_reason"));
     html_text(h, ap[i].reason);
     HTML_LIT(h, "</p>");
-    layout_api_form(h, r, action, api, "/admin#s-appeals");
-    html_fmt(h, "<label for=\"f-assessor-%s\">", suffix);
-    html_text(h, L(r, "admin.assign_to"));
-    html_fmt(h, "</label><select name=\"#assessor_id\" id=\"f-assessor-%s\" required>", suffix);
-    for (size_t k = 0; k < nusers; k++) {
-      if (REVIEWS_OK != reviews_may_assign(&users[k], &ap[i])) {
-        continue;
-      }
-      html_fmt(h, "<option value=\"%lld\">", (long long)users[k].id);
-      html_text(h, users[k].name);
-      HTML_LIT(h, "</option>");
-    }
-    HTML_LIT(h, "</select> <button type=\"submit\" class=\"secondary\">");
-    html_text(h, L(r, "admin.assign"));
-    HTML_LIT(h, "</button></form></div>");
+    appeal_assign(h, r, &ap[i], assessors, nassessors);
+    HTML_LIT(h, "</div>");
   }
   if (0 == shown) {
     html_fmt(h, "<p>%s</p>", L(r, "admin.no_appeals"));
@@ -216,21 +470,55 @@ static void section_appeals(struct html *h, const struct req *r, const struct st
   HTML_LIT(h, "</section>");
 }
 
-/* A form that changes a certificate's status (suspend or reinstate): a reason and a
- * checkbox that must be ticked first, so the change is never one stray click. */
-static void status_form(struct html *h, const struct req *r, const char *serial, const char *verb,
-                        const char *label_key, const char *button_key) {
-  char action[96], api[112], suffix[64];
-  snprintf(action, sizeof(action), "/admin/certificates/%s/%s", serial, verb);
-  snprintf(api, sizeof(api), "/api/certificates/%s/%s", serial, verb);
-  snprintf(suffix, sizeof(suffix), "%s-%s", verb, serial);
-  layout_api_form(h, r, action, api, "/admin#s-certs");
-  input(h, "text", "reason", L(r, label_key), suffix, true);
-  HTML_LIT(h, "<label><input type=\"checkbox\" name=\"confirm\" required> ");
-  html_text(h, L(r, "admin.status_confirm"));
-  HTML_LIT(h, "</label> <button type=\"submit\" class=\"secondary\">");
-  html_text(h, L(r, button_key));
-  HTML_LIT(h, "</button></form>");
+/* ------------------------------------------------------------------------------------ */
+/* certificates */
+
+/* A certificate action behind its confirmation page: revoke, suspend or reinstate. */
+struct cert_action {
+  const char *verb;       /* the path's last segment, as in the API */
+  const char *label_key;  /* the link's words */
+  const char *reason_key; /* the reason field's label */
+  const char *title_key, *what_key, *button_key;
+  const char *next; /* with the success notice */
+};
+static const struct cert_action cert_revoke = {"revoke",
+                                               "admin.revoke",
+                                               "admin.revoke_reason",
+                                               "confirm.revoke_title",
+                                               "confirm.revoke_what",
+                                               "confirm.revoke_button",
+                                               "/admin?notice=certificate_revoked#s-certs"};
+static const struct cert_action cert_suspend = {"suspend",
+                                                "admin.suspend",
+                                                "admin.suspend_reason",
+                                                "confirm.suspend_title",
+                                                "confirm.suspend_what",
+                                                "confirm.suspend_button",
+                                                "/admin?notice=certificate_suspended#s-certs"};
+static const struct cert_action cert_reinstate = {"reinstate",
+                                                  "admin.reinstate",
+                                                  "admin.reinstate_reason",
+                                                  "confirm.reinstate_title",
+                                                  "confirm.reinstate_what",
+                                                  "confirm.reinstate_button",
+                                                  "/admin?notice=certificate_reinstated#s-certs"};
+
+static void cert_action_link(struct html *h, const struct req *r, const struct store_cert *c,
+                             const struct cert_action *a) {
+  char href[96], aria[PERSON_NAME_SIZE + 160];
+  snprintf(href, sizeof href, "/admin/certificates/%s/%s", c->serial, a->verb);
+  snprintf(aria, sizeof aria, "%s: %s (%s)", L(r, a->label_key), c->serial, c->holder);
+  confirm_link(h, href, L(r, a->label_key), aria);
+}
+
+/* The actions on a certificate that is not revoked: revoke, and suspend or reinstate. */
+static void cert_actions(struct html *h, const struct req *r, const struct store_cert *c) {
+  if (0 == strcmp(c->status, STORE_CERT_REVOKED)) {
+    return;
+  }
+  cert_action_link(h, r, c, &cert_revoke);
+  cert_action_link(h, r, c,
+                   0 == strcmp(c->status, STORE_CERT_SUSPENDED) ? &cert_reinstate : &cert_suspend);
 }
 
 static void section_certificates(struct html *h, const struct req *r, const struct store_cert *c,
@@ -243,7 +531,9 @@ static void section_certificates(struct html *h, const struct req *r, const stru
     html_fmt(h, "<a href=\"/verify?serial=%s\">%s</a></td><td>", c[i].serial, c[i].serial);
     html_text(h, c[i].holder);
     HTML_LIT(h, "</td><td>");
-    html_text(h, c[i].exam_id);
+    const struct exam *ex =
+        NULL == r->svc->catalog ? NULL : catalog_current(r->svc->catalog, c[i].exam_id);
+    html_text(h, NULL != ex ? ex->title : c[i].exam_id); /* the exam by its title */
     HTML_LIT(h, "</td><td>");
     html_text(h, L(r, revoked     ? "me.cert_revoked"
                       : suspended ? "me.cert_suspended"
@@ -252,22 +542,8 @@ static void section_certificates(struct html *h, const struct req *r, const stru
       HTML_LIT(h, ": ");
       html_text(h, revoked ? c[i].revoked_reason : c[i].suspended_reason);
     }
-    HTML_LIT(h, "</td><td>");
-    if (!revoked) {
-      char action[80], api[96];
-      snprintf(action, sizeof(action), "/admin/certificates/%s/revoke", c[i].serial);
-      snprintf(api, sizeof(api), "/api/certificates/%s/revoke", c[i].serial);
-      layout_api_form(h, r, action, api, "/admin#s-certs");
-      input(h, "text", "reason", L(r, "admin.revoke_reason"), c[i].serial, true);
-      HTML_LIT(h, "<button type=\"submit\" class=\"danger\">");
-      html_text(h, L(r, "admin.revoke"));
-      HTML_LIT(h, "</button></form>");
-      if (suspended) {
-        status_form(h, r, c[i].serial, "reinstate", "admin.reinstate_reason", "admin.reinstate");
-      } else {
-        status_form(h, r, c[i].serial, "suspend", "admin.suspend_reason", "admin.suspend");
-      }
-    }
+    HTML_LIT(h, "</td><td class=\"row-actions\">");
+    cert_actions(h, r, &c[i]);
     HTML_LIT(h, "</td></tr>");
   }
   HTML_LIT(h, "</tbody></table></div></section>");
@@ -280,20 +556,19 @@ static void section_analysis_keys(struct html *h, const struct req *r) {
   size_t n = 0;
   if (NULL != r->svc->catalog && 0 == catalog_list(r->svc->catalog, &exams, &n)) {
     for (size_t i = 0; i < n; i++) {
-      html_fmt(h, "<li><a data-analysis href=\"/api/admin/analysis/%s\">%s</a> — ", exams[i]->id,
-               exams[i]->id);
+      HTML_LIT(h, "<li><a");
+      char href[96];
+      snprintf(href, sizeof href, "/admin/analysis/%s", exams[i]->id);
+      html_attr_url(h, "href", href);
+      HTML_LIT(h, ">");
       html_text(h, exams[i]->title);
-      HTML_LIT(h, "</li>");
+      HTML_LIT(h, "</a> <span class=\"hint\">");
+      html_text(h, exams[i]->id);
+      HTML_LIT(h, "</span></li>");
     }
   }
   free(exams);
-  /* staff.js shows a chosen exam's analysis here as a table (without it, the links give the
-   * JSON); the column names come from the catalogue. */
-  HTML_LIT(h, "</ul><div id=\"analysis-out\" aria-live=\"polite\"");
-  html_attr(h, "data-cols", L(r, "admin.analysis_cols"));
-  html_attr(h, "data-outcomes", L(r, "admin.analysis_outcomes"));
-  HTML_LIT(h, "></div>");
-  HTML_LIT(h, "</section>");
+  HTML_LIT(h, "</ul></section>");
   section_begin(h, r, "s-keys", "admin.keys");
   HTML_LIT(h, "<ul>");
   if (NULL != r->svc->keys) {
@@ -305,25 +580,33 @@ static void section_analysis_keys(struct html *h, const struct req *r) {
       HTML_LIT(h, "</li>");
     }
   }
-  HTML_LIT(h, "</ul><p><a href=\"/.well-known/jwks.json\">JWKS</a></p><h2>");
-  html_text(h, L(r, "admin.audit"));
-  HTML_LIT(h, "</h2><p><a href=\"/api/admin/audit/verify\">");
-  html_text(h, L(r, "admin.audit_verify"));
-  HTML_LIT(h, "</a></p></section>");
+  HTML_LIT(h, "</ul><p><a href=\"/.well-known/jwks.json\">JWKS</a></p></section>");
+  section_begin(h, r, "s-audit", "admin.audit");
+  html_fmt(h, "<p>%s</p><p><a class=\"button secondary\" href=\"/admin/audit\">%s</a></p>",
+           L(r, "admin.audit_hint"), L(r, "admin.audit_open"));
+  HTML_LIT(h, "</section>");
 }
 
 int h_page_admin(struct req *r) {
   struct store_rd *rd = NULL;
-  struct store_user *users = NULL;
+  struct store_user *users = NULL, *assessors = NULL;
   struct store_attempt *attempts = NULL;
   struct store_appeal *appeals = NULL;
   struct store_cert *certs = NULL;
-  size_t nusers = 0, nattempts = 0, nappeals = 0, ncerts = 0;
+  size_t nusers = 0, nassessors = 0, nattempts = 0, nappeals = 0, ncerts = 0;
+  struct account_query uq;
+  struct attempt_query aq;
+  const enum role assessor = ROLE_ASSESSOR;
   struct html *h = NULL;
-  int ret;
+  int ret = 0;
   struct reviews_err err;
   int rc = STORE_OK;
-  if (ACCOUNTS_OK == accounts_list(&users, &nusers, r->svc->store, NULL, &rc) &&
+  if (!parse_account_query(r, &uq) || !parse_attempt_query(r, &aq)) {
+    return 0; /* answered */
+  }
+  if (ACCOUNTS_OK == accounts_search(&users, &nusers, r->svc->store, &uq.f, uq.after,
+                                     ADMIN_PAGE_SIZE + 1, &rc) &&
+      ACCOUNTS_OK == accounts_list(&assessors, &nassessors, r->svc->store, &assessor, &rc) &&
       REVIEWS_OK !=
           reviews_appeal_list(&appeals, &nappeals, r->svc, NULL, ADMIN_LIST_LIMIT, &err)) {
     rc = err.store_rc;
@@ -332,7 +615,7 @@ int h_page_admin(struct req *r) {
     rc = store_rd_begin(r->svc->store, &rd);
   }
   if (STORE_OK == rc) {
-    rc = store_review_attempts(rd, &attempts, &nattempts, NULL, NULL, NULL, 0, ADMIN_LIST_LIMIT);
+    rc = store_attempt_search(rd, &attempts, &nattempts, &aq.f, aq.before, ADMIN_PAGE_SIZE + 1);
   }
   if (STORE_OK == rc) {
     rc = store_cert_list(rd, &certs, &ncerts, 0, 0, ADMIN_LIST_LIMIT);
@@ -341,17 +624,24 @@ int h_page_admin(struct req *r) {
   if (NULL == h) {
     goto cleanup;
   }
-  HTML_LIT(h, "<nav class=\"toc\"><ul>");
+  /* One more row than a page is read: its presence says there is a next page. */
+  bool more_users = nusers > ADMIN_PAGE_SIZE, more_attempts = nattempts > ADMIN_PAGE_SIZE;
+  HTML_LIT(h, "<nav class=\"toc\"");
+  html_attr(h, "aria-label", L(r, "admin.sections"));
+  HTML_LIT(h, "><ul>");
   html_fmt(h, "<li><a href=\"#s-accounts\">%s</a></li>", L(r, "admin.accounts"));
   html_fmt(h, "<li><a href=\"#s-attempts\">%s</a></li>", L(r, "admin.attempts"));
   html_fmt(h, "<li><a href=\"#s-appeals\">%s</a></li>", L(r, "admin.appeals"));
   html_fmt(h, "<li><a href=\"#s-certs\">%s</a></li>", L(r, "admin.certificates"));
   html_fmt(h, "<li><a href=\"#s-analysis\">%s</a></li>", L(r, "admin.analysis"));
   html_fmt(h, "<li><a href=\"#s-keys\">%s</a></li>", L(r, "admin.keys"));
+  html_fmt(h, "<li><a href=\"/admin/audit\">%s</a></li>", L(r, "admin.audit"));
   HTML_LIT(h, "</ul></nav>");
-  section_accounts(h, r, users, nusers);
-  section_attempts(h, r, rd, attempts, nattempts);
-  section_appeals(h, r, appeals, nappeals, users, nusers);
+  section_accounts(h, r, users, more_users ? ADMIN_PAGE_SIZE : nusers,
+                   more_users ? users[ADMIN_PAGE_SIZE - 1].id : 0);
+  section_attempts(h, r, rd, attempts, more_attempts ? ADMIN_PAGE_SIZE : nattempts,
+                   more_attempts ? attempts[ADMIN_PAGE_SIZE - 1].id : 0);
+  section_appeals(h, r, rd, appeals, nappeals, assessors, nassessors);
   section_certificates(h, r, certs, ncerts);
   section_analysis_keys(h, r);
   layout_end(h, r);
@@ -359,8 +649,269 @@ int h_page_admin(struct req *r) {
 cleanup:
   store_rd_end(rd);
   store_user_list_free(users, nusers);
+  store_user_list_free(assessors, nassessors);
   store_attempt_list_free(attempts, nattempts);
   store_appeal_list_free(appeals, nappeals);
   store_cert_list_free(certs, ncerts);
+  return ret;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* confirmations and the planned extra time of a candidate */
+
+/* The account of the request's :id into *out (password hash wiped): false when answered
+ * (no such account: 404; the store failed: 503/500). */
+static bool page_user(struct req *r, struct store_user *out) {
+  struct store_rd *rd = NULL;
+  int64_t id = 0;
+  memset(out, 0, sizeof *out);
+  if (!reply_need_id(r, ERR_USER_NOT_FOUND, &id)) {
+    return false;
+  }
+  int rc = store_rd_begin(r->svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_user_by_id(rd, out, id);
+  }
+  store_rd_end(rd);
+  memset(out->password_hash, 0, sizeof out->password_hash);
+  if (STORE_NONE == rc) {
+    reply_error(r, ERR_USER_NOT_FOUND, NULL);
+    return false;
+  }
+  if (STORE_OK != rc) {
+    layout_store_error(r, rc);
+    return false;
+  }
+  return true;
+}
+
+/* A free-text reason field of a confirmation (required or not). */
+static void reason_field(struct html *h, const struct req *r, const void *ctx) {
+  const bool *required = ctx;
+  input(h, "text", "reason", L(r, "admin.reason"), "confirm", *required);
+}
+
+/* GET /admin/users/:id/disable: what disabling the account does, and the form doing it. */
+int h_page_admin_disable_confirm(struct req *r) {
+  struct store_user u;
+  char action[64], api[80];
+  static const bool optional = false;
+  if (!page_user(r, &u)) {
+    return 0; /* answered */
+  }
+  if (!accounts_may_disable(r->user->id, &u)) {
+    return reply_error(r, u.id == r->user->id ? ERR_CANNOT_DISABLE_SELF : ERR_CONFLICT,
+                       "The account is disabled already.");
+  }
+  snprintf(action, sizeof action, "/admin/users/%" PRId64 "/disable", u.id);
+  snprintf(api, sizeof api, "/api/admin/users/%" PRId64 "/disable", u.id);
+  const struct confirm c = {.title_key = "confirm.disable_title",
+                            .what_key = "confirm.disable_what",
+                            .name = u.name,
+                            .action = action,
+                            .api = api,
+                            .next = "/admin?notice=user_disabled#s-accounts",
+                            .back = "/admin#s-accounts",
+                            .button_key = "confirm.disable_button",
+                            .fields = reason_field,
+                            .ctx = &optional};
+  return confirm_page(r, &c);
+}
+
+/* GET /admin/users/:id/2fa/reset: what removing a staff member's second factor does. */
+int h_page_admin_2fa_reset_confirm(struct req *r) {
+  struct store_user u;
+  char action[64], api[80];
+  if (!page_user(r, &u)) {
+    return 0; /* answered */
+  }
+  if (u.id == r->user->id) {
+    return reply_error(r, ERR_SECOND_FACTOR_OWN, NULL);
+  }
+  struct second_factor_status st = {0};
+  int store_rc = STORE_OK;
+  bool none = ROLE_CANDIDATE == u.role; /* only staff have one */
+  if (!none) {
+    enum second_factor_rc sfrc = second_factor_status_get(&st, r->svc, u.id, &store_rc);
+    if (SECOND_FACTOR_OK != sfrc) {
+      return auth_second_factor_refused(r, sfrc, store_rc);
+    }
+    none = SECOND_FACTOR_STATE_NONE == st.state;
+  }
+  if (none) {
+    return reply_error(r, ERR_SECOND_FACTOR_NONE, NULL);
+  }
+  snprintf(action, sizeof action, "/admin/users/%" PRId64 "/2fa/reset", u.id);
+  snprintf(api, sizeof api, "/api/admin/users/%" PRId64 "/2fa/reset", u.id);
+  const struct confirm c = {.title_key = "confirm.reset_2fa_title",
+                            .what_key = "confirm.reset_2fa_what",
+                            .name = u.name,
+                            .action = action,
+                            .api = api,
+                            .next = "/admin?notice=second_factor_reset#s-accounts",
+                            .back = "/admin#s-accounts",
+                            .button_key = "confirm.reset_2fa_button"};
+  return confirm_page(r, &c);
+}
+
+/* The reason field of a certificate action, labelled for it. */
+static void cert_reason_field(struct html *h, const struct req *r, const void *ctx) {
+  const struct cert_action *a = ctx;
+  input(h, "text", "reason", L(r, a->reason_key), "confirm", true);
+}
+
+/* GET /admin/certificates/:serial/<verb>: what the action does to the certificate, with the
+ * reason asked; refused (409) when the certificate's status does not allow it. */
+static int cert_confirm(struct req *r, const struct cert_action *a) {
+  char serial[CERT_SERIAL_SIZE], action[96], api[96], name[PERSON_NAME_SIZE + 64];
+  struct store_rd *rd = NULL;
+  struct store_cert c;
+  memset(&c, 0, sizeof c);
+  if (0 != cert_serial_parse(serial, NULL, r->params[0])) {
+    return reply_error(r, ERR_CERT_NOT_FOUND, NULL);
+  }
+  int rc = store_rd_begin(r->svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_cert_by_serial_brief(rd, &c, serial);
+  }
+  store_rd_end(rd);
+  if (STORE_NONE == rc) {
+    return reply_error(r, ERR_CERT_NOT_FOUND, NULL);
+  }
+  if (STORE_OK != rc) {
+    return layout_store_error(r, rc);
+  }
+  snprintf(name, sizeof name, "%s (%s)", c.serial, c.holder);
+  bool revoked = 0 == strcmp(c.status, STORE_CERT_REVOKED);
+  bool suspended = 0 == strcmp(c.status, STORE_CERT_SUSPENDED);
+  store_cert_clear(&c);
+  if (revoked) {
+    return reply_error(r, ERR_CERT_REVOKED_ALREADY, NULL);
+  }
+  if (&cert_suspend == a && suspended) {
+    return reply_error(r, ERR_CERT_SUSPENDED_ALREADY, NULL);
+  }
+  if (&cert_reinstate == a && !suspended) {
+    return reply_error(r, ERR_CERT_NOT_SUSPENDED, NULL);
+  }
+  snprintf(action, sizeof action, "/admin/certificates/%s/%s", serial, a->verb);
+  snprintf(api, sizeof api, "/api/certificates/%s/%s", serial, a->verb);
+  const struct confirm cf = {.title_key = a->title_key,
+                             .what_key = a->what_key,
+                             .name = name,
+                             .action = action,
+                             .api = api,
+                             .next = a->next,
+                             .back = "/admin#s-certs",
+                             .button_key = a->button_key,
+                             .fields = cert_reason_field,
+                             .ctx = a};
+  return confirm_page(r, &cf);
+}
+
+int h_page_admin_revoke_confirm(struct req *r) {
+  return cert_confirm(r, &cert_revoke);
+}
+
+int h_page_admin_suspend_confirm(struct req *r) {
+  return cert_confirm(r, &cert_suspend);
+}
+
+int h_page_admin_reinstate_confirm(struct req *r) {
+  return cert_confirm(r, &cert_reinstate);
+}
+
+/* The grants of a candidate, each with a form removing it. */
+static void planned_list(struct html *h, const struct req *r, const struct store_user *u,
+                         const struct store_planned_time *p, size_t n, const char *action,
+                         const char *api, const char *next) {
+  static const char *const cols[] = {"review.exam", "admin.minutes", "admin.reason", "page.date",
+                                     "page.actions"};
+  if (0 == n) {
+    html_fmt(h, "<p>%s</p>", L(r, "admin.plan_none"));
+    return;
+  }
+  layout_table_begin(h, r, false, cols, sizeof cols / sizeof cols[0]);
+  for (size_t i = 0; i < n; i++) {
+    const struct exam *ex =
+        NULL == r->svc->catalog ? NULL : catalog_current(r->svc->catalog, p[i].exam_id);
+    char when[40];
+    layout_format_time(when, sizeof when, p[i].created_ms);
+    HTML_LIT(h, "<tr><td>");
+    html_text(h, NULL != ex ? ex->title : p[i].exam_id);
+    html_fmt(h, "</td><td>%lld</td><td>", (long long)p[i].minutes);
+    html_text(h, p[i].reason);
+    html_fmt(h, "</td><td>%s</td><td>", when);
+    layout_action_form(h, r, action, api, next);
+    html_hidden(h, "exam", p[i].exam_id);
+    HTML_LIT(h, "<input type=\"hidden\" name=\"#minutes\" value=\"0\">");
+    html_fmt(h, "<button type=\"submit\" class=\"secondary\" aria-label=\"%s: %s, ",
+             L(r, "admin.plan_remove"), u->name);
+    html_text(h, NULL != ex ? ex->title : p[i].exam_id);
+    html_fmt(h, "\">%s</button></form></td></tr>", L(r, "admin.plan_remove"));
+  }
+  HTML_LIT(h, "</tbody></table></div>");
+}
+
+/* GET /admin/users/:id/extra-time: a candidate's extra time planned per exam, and the form
+ * planning more. */
+int h_page_admin_extra_time(struct req *r) {
+  struct store_user u;
+  struct store_rd *rd = NULL;
+  struct store_planned_time *plans = NULL;
+  size_t nplans = 0;
+  const struct exam **exams = NULL;
+  size_t nexams = 0;
+  char action[64], api[80], next[96];
+  int ret = 0;
+  if (!page_user(r, &u)) {
+    return 0; /* answered */
+  }
+  if (ROLE_CANDIDATE != u.role) {
+    return reply_error(r, ERR_INVALID_FIELD, "Extra time is planned for candidates.");
+  }
+  int rc = store_rd_begin(r->svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_planned_time_list(rd, &plans, &nplans, u.id, ADMIN_LIST_LIMIT);
+  }
+  store_rd_end(rd);
+  struct html *h = layout_page_open(r, rc, "admin.plan_title", "static/staff.js", &ret);
+  if (NULL == h) {
+    goto cleanup;
+  }
+  snprintf(action, sizeof action, "/admin/users/%" PRId64 "/extra-time", u.id);
+  snprintf(api, sizeof api, "/api/admin/users/%" PRId64 "/extra-time", u.id);
+  HTML_LIT(h, "<p>");
+  html_text_sub(h, L(r, "admin.plan_intro"), "name", u.name, "email", u.email, NULL);
+  HTML_LIT(h, "</p>");
+  snprintf(next, sizeof next, "%s?notice=extra_time_removed", action);
+  planned_list(h, r, &u, plans, nplans, action, api, next);
+  snprintf(next, sizeof next, "%s?notice=extra_time_planned", action);
+  HTML_LIT(h, "<div class=\"card\"><h2>");
+  html_text(h, L(r, "admin.plan_new"));
+  HTML_LIT(h, "</h2>");
+  layout_action_form(h, r, action, api, next);
+  html_fmt(h,
+           "<label for=\"f-exam-plan\">%s</label><select id=\"f-exam-plan\" name=\"exam\" "
+           "required>",
+           L(r, "review.exam"));
+  if (NULL != r->svc->catalog && 0 == catalog_list(r->svc->catalog, &exams, &nexams)) {
+    for (size_t i = 0; i < nexams; i++) {
+      HTML_LIT(h, "<option");
+      html_attr(h, "value", exams[i]->id);
+      HTML_LIT(h, ">");
+      html_text(h, exams[i]->title);
+      HTML_LIT(h, "</option>");
+    }
+  }
+  HTML_LIT(h, "</select>");
+  input(h, "number", "#minutes", L(r, "admin.minutes"), "plan", true);
+  input(h, "text", "reason", L(r, "admin.reason"), "plan", true);
+  html_fmt(h, "<p class=\"hint\">%s</p><p><button type=\"submit\">%s</button></p></form></div>",
+           L(r, "admin.plan_hint"), L(r, "admin.plan_save"));
+  ret = layout_reply_with_back(r, h, "/admin#s-accounts");
+cleanup:
+  free(exams);
+  store_planned_time_list_free(plans, nplans);
   return ret;
 }

@@ -4,13 +4,17 @@
  * without it the form arrives here, its fields are turned into the very JSON body the API
  * expects (field names are paths split on '/', a leading '#' marks an integer, empty fields
  * are left out) and the API handler runs on it. The rules therefore live in one place; the
- * answer is the API's.
+ * answer is the API's, except that a success of a form carrying "_next" (a local path, see
+ * layout_api_form) becomes a 303 redirect there: post, redirect, get, with the notice the
+ * path names.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/handlers.h"
+#include "http/html.h"
+#include "http/layout.h"
 #include "http/parse.h"
 
 /* Sets body[path] = value, creating the objects on the way; a path that runs into a
@@ -52,7 +56,7 @@ static json_t *form_to_json(const struct kv_list *kv) {
   for (size_t i = 0; NULL != body && i < kv->count; i++) {
     const char *name = kv->items[i].name;
     const char *value = kv->items[i].value;
-    if (0 == strcmp(name, "csrf") || '\0' == value[0]) {
+    if (0 == strcmp(name, "csrf") || 0 == strcmp(name, LAYOUT_FORM_NEXT) || '\0' == value[0]) {
       continue;
     }
     json_t *v = NULL;
@@ -84,11 +88,21 @@ int h_page_form_bridge(struct req *r, handler_fn api) {
     return reply_error(r, ERR_BAD_REQUEST, "The form data is malformed or not UTF-8.");
   }
   json_t *body = form_to_json(&kv);
+  const char *next_field = kv_get(&kv, LAYOUT_FORM_NEXT);
+  char *next = NULL != next_field && html_local_path(next_field) ? strdup(next_field) : NULL;
   kv_list_free(&kv);
   if (NULL == body) {
+    free(next);
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   json_decref(r->json);
   r->json = body; /* owned by the request from here on */
-  return api(r);
+  int ret = api(r);
+  unsigned status = reply_status(r);
+  if (NULL != next && status >= 200 && status < 300) {
+    reply_discard(r);
+    ret = reply_redirect(r, next);
+  }
+  free(next);
+  return ret;
 }

@@ -8,6 +8,7 @@
 #include "common/recovery.h"
 #include "common/reviews.h"
 #include "http/http.h"
+#include "store/store.h"
 
 struct exam; /* include/ujikom/exam.h */
 
@@ -100,6 +101,19 @@ int h_admin_attempts_extra_time(struct req *r);
 int h_admin_analysis(struct req *r);
 int h_admin_audit_list(struct req *r);
 int h_admin_audit_verify(struct req *r);
+int h_admin_users_extra_time(struct req *r);
+int h_admin_analysis_csv(struct req *r);
+/* Builds the item analysis of the exam in the request's first parameter into *rep (free with
+ * analysis_report_free); false when it answered a refusal or failure instead. */
+struct analysis_report;
+bool h_admin_analysis_load(struct req *r, struct analysis_report *rep);
+/* The audit log's filters and cursor from the request's query (actor, action, subject,
+ * from, to: dates YYYY-MM-DD, to included; before): false when it answered a bad value. */
+struct h_audit_query {
+  struct store_audit_filter f;
+  int64_t before;
+};
+bool h_admin_audit_query(struct req *r, struct h_audit_query *q);
 
 /* --- password-reset links (h_recovery.c; pages in h_page_reset.c) --- */
 int h_recovery_admin_link(struct req *r);
@@ -143,6 +157,14 @@ int h_page_review_queue(struct req *r);
 int h_page_marking(struct req *r); /* marking by question (h_page_review.c) */
 int h_page_review(struct req *r);
 int h_page_admin(struct req *r);
+int h_page_admin_disable_confirm(struct req *r);
+int h_page_admin_2fa_reset_confirm(struct req *r);
+int h_page_admin_revoke_confirm(struct req *r);
+int h_page_admin_suspend_confirm(struct req *r);
+int h_page_admin_reinstate_confirm(struct req *r);
+int h_page_admin_extra_time(struct req *r);
+int h_page_admin_audit(struct req *r);
+int h_page_admin_analysis(struct req *r);
 /* The account forms' pieces (h_page_auth.c), for the other account pages: opens a form page
  * (heading, the error's catalogue key if any, the form posting to action; NULL when out of
  * memory), writes a labelled input, and closes the form with its button and a link. */

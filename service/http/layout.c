@@ -213,6 +213,9 @@ void layout_begin_script(struct html *h, const struct req *r, const char *title,
   html_text(h, L(r, "site.name"));
   HTML_LIT(h, "</title>");
   layout_stylesheet(h, "static/app.css");
+  if (NULL != r->user && ROLE_CANDIDATE != r->user->role) {
+    layout_stylesheet(h, "static/staff.css");
+  }
   layout_script(h, extra_script);
   HTML_LIT(h, "</head><body><a class=\"skip\" href=\"#main\">");
   html_text(h, L(r, "layout.skip"));
@@ -268,6 +271,7 @@ struct html *layout_page_new(const struct req *r, const char *title_key, const c
   HTML_LIT(h, "<h1>");
   html_text(h, L(r, title_key));
   HTML_LIT(h, "</h1>");
+  layout_notice(h, r);
   return h;
 }
 
@@ -325,16 +329,48 @@ struct html *layout_error_html(const struct req *r, unsigned status, const char 
   return h;
 }
 
-void layout_api_form(struct html *h, const struct req *r, const char *action, const char *api,
-                     const char *next) {
+/* The opening of an API form; with_next: it also carries its next page for the form route's
+ * redirect (LAYOUT_FORM_NEXT). */
+static void api_form(struct html *h, const struct req *r, const char *action, const char *api,
+                     const char *next, bool with_next) {
   HTML_LIT(h, "<form method=\"post\"");
   html_attr_url(h, "action", action);
   html_attr_url(h, "data-api", api);
   html_attr_url(h, "data-next", next);
   HTML_LIT(h, ">");
   layout_csrf_field(h, r);
+  if (with_next && NULL != next) {
+    HTML_LIT(h, "<input type=\"hidden\" name=\"" LAYOUT_FORM_NEXT "\"");
+    html_attr(h, "value", next);
+    HTML_LIT(h, ">");
+  }
   HTML_LIT(h, "<p class=\"form-error notice err\" role=\"alert\" tabindex=\"-1\" hidden");
   html_attr(h, "data-prefix", L(r, "page.action_failed"));
   html_attr(h, "data-offline", L(r, "page.action_offline"));
   HTML_LIT(h, "></p>");
+}
+
+void layout_api_form(struct html *h, const struct req *r, const char *action, const char *api,
+                     const char *next) {
+  api_form(h, r, action, api, next, false);
+}
+
+void layout_action_form(struct html *h, const struct req *r, const char *action, const char *api,
+                        const char *next) {
+  api_form(h, r, action, api, next, true);
+}
+
+void layout_notice(struct html *h, const struct req *r) {
+  const char *code = req_query(r, "notice");
+  char key[48];
+  size_t n = NULL == code ? 0 : strlen(code);
+  if (0 == n || n > 32 || n != strspn(code, "abcdefghijklmnopqrstuvwxyz_0123456789")) {
+    return;
+  }
+  snprintf(key, sizeof key, "notice.%s", code);
+  if (!i18n_has(r->lang, key)) {
+    return;
+  }
+  html_fmt(h, "<p class=\"notice ok\" role=\"status\" tabindex=\"-1\" id=\"notice\">%s</p>",
+           L(r, key));
 }

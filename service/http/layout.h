@@ -32,10 +32,22 @@ void layout_csrf_field(struct html *h, const struct req *r);
 /* Opens a POST form that acts through the JSON API: with static/staff.js loaded the fields
  * are sent as JSON to `api` and the browser goes to `next` on success; without JavaScript
  * the form posts to `action`, a page route that forwards the same fields to the same API
- * handler. Writes the CSRF field and an (initially hidden) error line. Close with
- * HTML_LIT(h, "</form>"). */
+ * handler, whose answer it shows. Writes the CSRF field and an (initially hidden) error
+ * line. Close with HTML_LIT(h, "</form>"). */
 void layout_api_form(struct html *h, const struct req *r, const char *action, const char *api,
                      const char *next);
+/* The same for an action that reports its success on the next page: without JavaScript too,
+ * the form route then redirects to `next` (the hidden field LAYOUT_FORM_NEXT: post, redirect,
+ * get). A `next` carrying "?notice=<code>" shows the catalogue's "notice.<code>" there. */
+void layout_action_form(struct html *h, const struct req *r, const char *action, const char *api,
+                        const char *next);
+#define LAYOUT_FORM_NEXT "_next"
+
+/* The success notice a page was redirected to after an action: the catalogue's
+ * "notice.<code>" for the query's notice=<code> (a short lower-case word), as a status
+ * message; nothing when there is none or the code is unknown. layout_page_new writes it
+ * after the <h1>. */
+void layout_notice(struct html *h, const struct req *r);
 
 /* A time for pages, "2026-01-31 14:05 UTC" (UTC, from milliseconds since the epoch), into
  * out; "—" when ms <= 0 or the time cannot be formatted. */

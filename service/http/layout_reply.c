@@ -44,3 +44,13 @@ int layout_message_page(struct req *r, unsigned status, const char *title_key,
   layout_end(h, r);
   return layout_reply(r, status, h);
 }
+
+int layout_reply_with_back(struct req *r, struct html *h, const char *back) {
+  HTML_LIT(h, "<p><a");
+  html_attr_url(h, "href", back);
+  HTML_LIT(h, ">");
+  html_text(h, L(r, "page.back"));
+  HTML_LIT(h, "</a></p>");
+  layout_end(h, r);
+  return layout_reply(r, 200, h);
+}

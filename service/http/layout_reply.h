@@ -23,6 +23,10 @@ int layout_store_error(struct req *r, int store_rc);
 struct html *layout_page_open(struct req *r, int store_rc, const char *title_key,
                               const char *script, int *ret);
 
+/* Ends a page with a "Kembali / Back" link to back (a local path), closes it (layout_end)
+ * and sends it with status 200 as layout_reply does (taking h). */
+int layout_reply_with_back(struct req *r, struct html *h, const char *back);
+
 /* A complete page with a heading and one message paragraph (both catalogue keys), e.g. for
  * "not found" on pages. Returns the reply's value. */
 int layout_message_page(struct req *r, unsigned status, const char *title_key,

@@ -240,6 +240,21 @@ bool reply_done(const struct req *r) {
   return NULL != ri->resp || NULL != ri->shared;
 }
 
+unsigned reply_status(const struct req *r) {
+  return reply_done(r) ? impl_of(r)->status : 0;
+}
+
+void reply_discard(struct req *r) {
+  struct req_impl *ri = impl_of(r);
+  if (NULL != ri->resp) {
+    MHD_destroy_response(ri->resp);
+  }
+  ri->resp = NULL;
+  prebuilt_release(ri->shared);
+  ri->shared = NULL;
+  ri->status = 0;
+}
+
 void reply_cookie(struct req *r, const char *name, const char *value, long max_age_s,
                   bool http_only) {
   char buf[1024];

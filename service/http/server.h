@@ -88,6 +88,11 @@ int reply_bytes_owned(struct req *r, unsigned status, const char *content_type, 
 int reply_redirect(struct req *r, const char *location);
 /* True once the request has an answer. */
 bool reply_done(const struct req *r);
+/* The status of the answer so far (0 when there is none yet). */
+unsigned reply_status(const struct req *r);
+/* Drops the answer so far (body and status; the extra headers stay), so that the caller can
+ * answer differently: the form bridge turns an API success into a redirect. */
+void reply_discard(struct req *r);
 
 /* --- prebuilt answers ---------------------------------------------------------------
  * An immutable answer (status, body, Content-Type, extra headers and the security headers)

@@ -54,4 +54,21 @@ int store_audit_list(struct store_rd *rd, struct store_audit_entry **out, size_t
                      const char *subject, int64_t before_seq, int limit);
 void store_audit_list_free(struct store_audit_entry *list, size_t n);
 
+/* What a search of the audit log keeps; each member NULL / 0 = any. actor_text is matched as
+ * store_user_search's text against the acting user's name and e-mail address; action is an
+ * action ("user.disable") or a family ending in '.' ("user." = every user.* action);
+ * from_ms / to_ms bound the entry's time (from inclusive, to exclusive). */
+struct store_audit_filter {
+  const char *subject;
+  const char *action;
+  const char *actor_text;
+  int64_t from_ms;
+  int64_t to_ms;
+};
+
+/* Keyset paging over the log: entries matching f (NULL = all) with seq < before_seq
+ * (0 = from the newest), newest first, at most limit (1..1000); as store_audit_list. */
+int store_audit_search(struct store_rd *rd, struct store_audit_entry **out, size_t *out_n,
+                       const struct store_audit_filter *f, int64_t before_seq, int limit);
+
 #endif

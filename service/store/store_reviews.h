@@ -149,4 +149,18 @@ int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_
                           const char *exam_id, const enum attempt_status *status,
                           const enum verdict *verdict, int64_t before_id, int limit);
 
+/* What a search of attempts keeps: each member NULL = any. candidate is matched as
+ * store_user_search's text, against the candidate's name and e-mail address. */
+struct store_attempt_filter {
+  const char *exam_id;
+  const enum attempt_status *status;
+  const enum verdict *verdict;
+  const char *candidate;
+};
+
+/* Keyset paging over every attempt: those matching f (NULL = all) with id < before_id
+ * (0 = from the newest), newest first, as store_review_attempts. */
+int store_attempt_search(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
+                         const struct store_attempt_filter *f, int64_t before_id, int limit);
+
 #endif

@@ -10,7 +10,15 @@
 
 #include "store/store_internal.h"
 
-enum audit_stmt { AUDIT_LAST, AUDIT_INSERT, AUDIT_ALL, AUDIT_LIST, AUDIT_LIST_SUBJECT, AUDIT__MAX };
+enum audit_stmt {
+  AUDIT_LAST,
+  AUDIT_INSERT,
+  AUDIT_ALL,
+  AUDIT_LIST,
+  AUDIT_LIST_SUBJECT,
+  AUDIT_SEARCH,
+  AUDIT__MAX
+};
 static const char *const audit_sqls[AUDIT__MAX] = {
     [AUDIT_LAST] = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
     [AUDIT_INSERT] = "INSERT INTO audit_log(seq, at, actor, action, subject, before, after, "
@@ -22,6 +30,16 @@ static const char *const audit_sqls[AUDIT__MAX] = {
     [AUDIT_LIST_SUBJECT] = "SELECT seq, at, actor, action, subject, before, after, hash "
                            "FROM audit_log WHERE subject = ?3 AND (?1 = 0 OR seq < ?1) "
                            "ORDER BY seq DESC LIMIT ?2",
+    /* a family "user." matches by prefix: substr keeps '%' and '_' literal */
+    [AUDIT_SEARCH] = "SELECT seq, at, actor, action, subject, before, after, hash FROM audit_log "
+                     "WHERE (?1 = 0 OR seq < ?1) AND (?3 IS NULL OR subject = ?3) "
+                     "AND (?4 IS NULL OR action = ?4 OR (substr(?4, -1) = '.' "
+                     "AND substr(action, 1, length(?4)) = ?4)) "
+                     "AND (?5 IS NULL OR actor IN (SELECT id FROM users "
+                     "WHERE instr(lower(name), lower(?5)) > 0 "
+                     "OR instr(lower(email), lower(?5)) > 0)) "
+                     "AND (?6 = 0 OR at >= ?6) AND (?7 = 0 OR at < ?7) "
+                     "ORDER BY seq DESC LIMIT ?2",
 };
 static const struct store_sqlset audit_set = {"audit", audit_sqls, AUDIT__MAX};
 
@@ -289,4 +307,26 @@ int store_audit_list(struct store_rd *rd, struct store_audit_entry **out, size_t
   return store_rows_query(store_rd_conn(rd), &audit_set,
                           NULL == subject ? AUDIT_LIST : AUDIT_LIST_SUBJECT, args,
                           NULL == subject ? 2 : 3, &audit_entry_rows, limit, out, out_n);
+}
+
+/* "" is no filter, as NULL. */
+static const char *filter_text(const char *s) {
+  return NULL != s && '\0' != s[0] ? s : NULL;
+}
+
+int store_audit_search(struct store_rd *rd, struct store_audit_entry **out, size_t *out_n,
+                       const struct store_audit_filter *f, int64_t before_seq, int limit) {
+  const struct store_audit_filter any = {0};
+  if (NULL == f) {
+    f = &any;
+  }
+  const struct store_arg args[] = {STORE_ARG_INT(before_seq),
+                                   STORE_ARG_INT(limit),
+                                   STORE_ARG_TEXT(filter_text(f->subject)),
+                                   STORE_ARG_TEXT(filter_text(f->action)),
+                                   STORE_ARG_TEXT(filter_text(f->actor_text)),
+                                   STORE_ARG_INT(f->from_ms),
+                                   STORE_ARG_INT(f->to_ms)};
+  return store_rows_query(store_rd_conn(rd), &audit_set, AUDIT_SEARCH, args,
+                          sizeof args / sizeof args[0], &audit_entry_rows, limit, out, out_n);
 }

@@ -73,6 +73,9 @@ static const char *const reviews_sqls[REVIEWS__MAX] = {
     [ADMIN_ATTEMPTS] = "SELECT " STORE_ATTEMPT_COLS " FROM attempts "
                        "WHERE (?1 IS NULL OR exam_id = ?1) AND (?2 IS NULL OR status = ?2) "
                        "AND (?3 IS NULL OR coalesce(verdict, '') = ?3) AND (?4 = 0 OR id < ?4) "
+                       "AND (?6 IS NULL OR user_id IN (SELECT id FROM users "
+                       "WHERE instr(lower(name), lower(?6)) > 0 "
+                       "OR instr(lower(email), lower(?6)) > 0)) "
                        "ORDER BY id DESC LIMIT ?5",
 };
 static const struct store_sqlset reviews_set = {"reviews", reviews_sqls, REVIEWS__MAX};
@@ -411,13 +414,27 @@ int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *ou
 static const struct store_rowtype admin_attempt_rows = {
     "admin attempts", sizeof(struct store_attempt), store_attempt_row, store_attempt_row_clear};
 
+int store_attempt_search(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
+                         const struct store_attempt_filter *f, int64_t before_id, int limit) {
+  const struct store_attempt_filter any = {0};
+  if (NULL == f) {
+    f = &any;
+  }
+  const char *candidate = NULL != f->candidate && '\0' != f->candidate[0] ? f->candidate : NULL;
+  const struct store_arg args[] = {
+      STORE_ARG_TEXT(f->exam_id),
+      STORE_ARG_TEXT(NULL == f->status ? NULL : attempt_status_name(*f->status)),
+      STORE_ARG_TEXT(NULL == f->verdict ? NULL : verdict_name(*f->verdict)),
+      STORE_ARG_INT(before_id),
+      STORE_ARG_INT(limit),
+      STORE_ARG_TEXT(candidate)};
+  return store_rows_query(store_rd_conn(rd), &reviews_set, ADMIN_ATTEMPTS, args,
+                          sizeof args / sizeof args[0], &admin_attempt_rows, limit, out, out_n);
+}
+
 int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                           const char *exam_id, const enum attempt_status *status,
                           const enum verdict *verdict, int64_t before_id, int limit) {
-  const struct store_arg args[] = {
-      STORE_ARG_TEXT(exam_id), STORE_ARG_TEXT(NULL == status ? NULL : attempt_status_name(*status)),
-      STORE_ARG_TEXT(NULL == verdict ? NULL : verdict_name(*verdict)), STORE_ARG_INT(before_id),
-      STORE_ARG_INT(limit)};
-  return store_rows_query(store_rd_conn(rd), &reviews_set, ADMIN_ATTEMPTS, args, 5,
-                          &admin_attempt_rows, limit, out, out_n);
+  const struct store_attempt_filter f = {exam_id, status, verdict, NULL};
+  return store_attempt_search(rd, out, out_n, &f, before_id, limit);
 }

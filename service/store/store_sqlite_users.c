@@ -15,6 +15,7 @@ enum users_stmt {
   USERS_SET_ROLE,
   USERS_LIST,
   USERS_LIST_ROLE,
+  USERS_SEARCH,
   USERS_COUNT,
   USERS_COUNT_ROLE,
   SESSIONS_INSERT,
@@ -49,6 +50,11 @@ static const char *const users_sqls[USERS__MAX] = {
     [USERS_LIST] = "SELECT " USER_COLS " FROM users WHERE id > ?1 ORDER BY id LIMIT ?2",
     [USERS_LIST_ROLE] =
         "SELECT " USER_COLS " FROM users WHERE id > ?1 AND role = ?3 ORDER BY id LIMIT ?2",
+    [USERS_SEARCH] = "SELECT " USER_COLS " FROM users WHERE id > ?1 "
+                     "AND (?3 IS NULL OR instr(lower(name), lower(?3)) > 0 "
+                     "OR instr(lower(email), lower(?3)) > 0) "
+                     "AND (?4 IS NULL OR role = ?4) AND (?5 < 0 OR disabled = ?5) "
+                     "ORDER BY id LIMIT ?2",
     [USERS_COUNT] = "SELECT count(*) FROM users",
     [USERS_COUNT_ROLE] = "SELECT count(*) FROM users WHERE role = ?1",
     [SESSIONS_INSERT] = "INSERT INTO sessions(" SESSION_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
@@ -197,6 +203,21 @@ int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n,
   return store_rows_query(store_rd_conn(rd), &users_set,
                           NULL == role ? USERS_LIST : USERS_LIST_ROLE, args, NULL == role ? 2 : 3,
                           &user_rows, limit, out, out_n);
+}
+
+int store_user_search(struct store_rd *rd, struct store_user **out, size_t *out_n,
+                      const struct store_user_filter *f, int64_t after_id, int limit) {
+  const struct store_user_filter any = {NULL, NULL, STORE_USER_ANY};
+  if (NULL == f) {
+    f = &any;
+  }
+  const char *text = NULL != f->text && '\0' != f->text[0] ? f->text : NULL;
+  const struct store_arg args[] = {STORE_ARG_INT(after_id), STORE_ARG_INT(limit),
+                                   STORE_ARG_TEXT(text),
+                                   STORE_ARG_TEXT(NULL == f->role ? NULL : role_name(*f->role)),
+                                   STORE_ARG_INT(f->disabled < 0 ? -1 : (f->disabled ? 1 : 0))};
+  return store_rows_query(store_rd_conn(rd), &users_set, USERS_SEARCH, args,
+                          sizeof args / sizeof args[0], &user_rows, limit, out, out_n);
 }
 
 int store_user_count(struct store_rd *rd, int64_t *out, const enum role *role) {

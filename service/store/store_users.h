@@ -48,6 +48,21 @@ int store_user_list(struct store_rd *rd, struct store_user **out, size_t *out_n,
                     const enum role *role, int64_t after_id, int limit);
 void store_user_list_free(struct store_user *list, size_t n);
 
+/* What a search of accounts keeps: text is matched case-insensitively (ASCII letters) as a
+ * part of the name or the e-mail address (NULL or "" = any), role NULL = any, disabled
+ * STORE_USER_ANY or 0/1. */
+#define STORE_USER_ANY (-1)
+struct store_user_filter {
+  const char *text;
+  const enum role *role;
+  int disabled;
+};
+
+/* Keyset paging over accounts: the users matching f (NULL = all) with id > after_id,
+ * ordered by id, at most limit (1..1000). As store_user_list otherwise. */
+int store_user_search(struct store_rd *rd, struct store_user **out, size_t *out_n,
+                      const struct store_user_filter *f, int64_t after_id, int limit);
+
 /* Number of users with a role (NULL = all): for "is there an admin yet?". */
 int store_user_count(struct store_rd *rd, int64_t *out, const enum role *role);
 

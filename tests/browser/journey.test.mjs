@@ -327,15 +327,17 @@ test('an admin sees the candidate as text on the admin pages', async () => {
   await checkPage(page, 'admin');
   await assertNameIsText(page, '/admin');
   // Item analysis of the fesyen exam, shown as a table.
-  await page.click(`a[data-analysis][href$="/${EXAM}"]`);
-  await page.locator('#analysis-out table').waitFor();
-  assert.ok(await page.locator('#analysis-out tbody tr').count() >= 10, 'one row per item of the exam');
+  await Promise.all([page.waitForURL(new RegExp(`/admin/analysis/${EXAM}$`)), page.click(`a[href="/admin/analysis/${EXAM}"]`)]);
+  assert.ok(await page.locator('main table tbody tr').count() >= 10, 'one row per item of the exam');
   await checkPage(page, 'admin-analysis');
-  // Revoking the certificate from the admin page: the QR's page then says DICABUT.
+  // Revoking the certificate from the admin page (after its confirmation dialog): the QR's
+  // page then says DICABUT.
   if (state.verifyUrl) {
-    const revoke = page.locator('form[data-api$="/revoke"]').first();
-    await revoke.locator('input[name=reason]').fill('Sertifikat diterbitkan untuk uji coba.');
-    await revoke.locator('button[type=submit]').click();
+    await page.goto(`${d.url}/admin#s-certs`);
+    await page.locator('a[data-confirm][href$="/revoke"]').first().click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.locator('input[name=reason]').fill('Sertifikat diterbitkan untuk uji coba.');
+    await dialog.locator('button[type=submit]').click();
     await page.locator('#s-certs ~ .table-wrap td', { hasText: 'Dicabut: Sertifikat diterbitkan untuk uji coba.' }).waitFor();
     await page.goto(state.verifyUrl);
     assert.match(await page.textContent('main'), /DICABUT/);

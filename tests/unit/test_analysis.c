@@ -158,12 +158,50 @@ static void test_outcomes_and_pass_rate(void **state) {
   assert_near(0.75, rate, EPS); /* 3 K of 4 decided; pending ones do not count */
 }
 
+/* The words an item's statistics are shown with: facility and discrimination bands at their
+ * edges, no band without data, and the small-sample rule. */
+static void test_bands(void **state) {
+  (void)state;
+  struct analysis_item it = {0};
+  assert_int_equal(ANALYSIS_BAND_NONE, analysis_facility_band(&it));
+  assert_int_equal(ANALYSIS_BAND_NONE, analysis_discrimination_band(&it));
+  it.n = 40;
+  const struct {
+    double facility;
+    enum analysis_band band;
+  } fac[] = {{0.0, ANALYSIS_BAND_TOO_HARD},  {0.19, ANALYSIS_BAND_TOO_HARD},
+             {0.2, ANALYSIS_BAND_MODERATE},  {0.9, ANALYSIS_BAND_MODERATE},
+             {0.91, ANALYSIS_BAND_TOO_EASY}, {1.0, ANALYSIS_BAND_TOO_EASY}};
+  for (size_t i = 0; i < sizeof fac / sizeof fac[0]; i++) {
+    it.facility = fac[i].facility;
+    assert_int_equal(fac[i].band, analysis_facility_band(&it));
+  }
+  const struct {
+    double d;
+    enum analysis_band band;
+  } dis[] = {{-0.01, ANALYSIS_BAND_NEGATIVE}, {0.0, ANALYSIS_BAND_POOR}, {0.19, ANALYSIS_BAND_POOR},
+             {0.2, ANALYSIS_BAND_FAIR},       {0.3, ANALYSIS_BAND_GOOD}, {0.39, ANALYSIS_BAND_GOOD},
+             {0.4, ANALYSIS_BAND_VERY_GOOD}};
+  it.has_discrimination = true;
+  for (size_t i = 0; i < sizeof dis / sizeof dis[0]; i++) {
+    it.discrimination = dis[i].d;
+    assert_int_equal(dis[i].band, analysis_discrimination_band(&it));
+  }
+  assert_string_equal("too_easy", analysis_band_name(ANALYSIS_BAND_TOO_EASY));
+  assert_string_equal("very_good", analysis_band_name(ANALYSIS_BAND_VERY_GOOD));
+  assert_string_equal("none", analysis_band_name((enum analysis_band)99));
+  assert_true(analysis_small_sample(0));
+  assert_true(analysis_small_sample(ANALYSIS_SMALL_SAMPLE - 1));
+  assert_false(analysis_small_sample(ANALYSIS_SMALL_SAMPLE));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dichotomous_items),
       cmocka_unit_test(test_partial_credit_and_pools),
       cmocka_unit_test(test_inconsistent_input_is_refused),
       cmocka_unit_test(test_outcomes_and_pass_rate),
+      cmocka_unit_test(test_bands),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,10 +79,38 @@ static void test_missing_state_records_nothing(void **state) {
   store_audit_list_free(after, n);
 }
 
+/* How entries read: a known action has its catalogue key, an unknown one "audit.other"; the
+ * detail is the first telling member of the after-state, numbers as text. */
+static void test_describe(void **state) {
+  (void)state;
+  struct audit_description d;
+  audit_describe(&d, "user.disable", "{\"disabled\":true,\"reason\":\"Akun ganda.\"}");
+  assert_string_equal("audit.user.disable", d.key);
+  assert_string_equal("reason", d.field);
+  assert_string_equal("Akun ganda.", d.value);
+  audit_describe(&d, "attempt.extra_time", "{\"deadline_at\":5,\"minutes\":15}");
+  assert_string_equal("audit.attempt.extra_time", d.key);
+  assert_string_equal("minutes", d.field);
+  assert_string_equal("15", d.value);
+  audit_describe(&d, "something.new", NULL);
+  assert_string_equal("audit.other", d.key);
+  assert_string_equal("", d.field);
+  audit_describe(&d, "keys.rotate", "not json");
+  assert_string_equal("audit.keys.rotate", d.key);
+  assert_string_equal("", d.field);
+  audit_describe(&d, NULL, "[1]");
+  assert_string_equal("audit.other", d.key);
+  for (size_t i = 0; NULL != audit_known_actions[i]; i++) {
+    audit_describe(&d, audit_known_actions[i], "{}");
+    assert_string_not_equal("audit.other", d.key);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_change_and_creation_are_recorded),
       cmocka_unit_test(test_missing_state_records_nothing),
+      cmocka_unit_test(test_describe),
   };
   return cmocka_run_group_tests(tests, group_setup, temp_store_teardown);
 }

@@ -194,12 +194,40 @@ static void test_parse_rfc3339(void **state) {
   }
 }
 
+/* The date filter's parser: exact form, real days, the century leap rules; refusals leave
+ * the output untouched. */
+static void test_parse_date(void **state) {
+  (void)state;
+  int64_t secs = 7;
+  assert_int_equal(0, time_parse_date("1970-01-01", &secs));
+  assert_int_equal(0, secs);
+  assert_int_equal(0, time_parse_date("2026-12-03", &secs));
+  assert_int_equal(1796256000, secs);
+  assert_int_equal(0, time_parse_date("2000-02-29", &secs));
+  assert_int_equal(951782400, secs);
+  assert_int_equal(0, time_parse_date("2024-02-29", &secs));
+  assert_int_equal(0, time_parse_date("9999-12-31", &secs));
+  char back[TIME_TEXT_SIZE];
+  time_format(back, sizeof back, secs, TIME_DATE);
+  assert_string_equal(back, "9999-12-31");
+  secs = 7;
+  const char *bad[] = {"2023-02-29",  "2100-02-29", "2026-13-01", "2026-00-10", "2026-04-31",
+                       "2026-01-00",  "1969-12-31", "2026-1-01",  "2026/01/01", "2026-01-01 ",
+                       " 2026-01-01", "20260101",   "",           "2026-01-0a", "+026-01-01"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_int_equal(-1, time_parse_date(bad[i], &secs));
+  }
+  assert_int_equal(-1, time_parse_date(NULL, &secs));
+  assert_int_equal(7, secs);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parse_rfc3339), cmocka_unit_test(test_leap_days_and_centuries),
       cmocka_unit_test(test_fixed_points),  cmocka_unit_test(test_years_without_four_digits),
       cmocka_unit_test(test_sweep),         cmocka_unit_test(test_civil),
       cmocka_unit_test(test_room),          cmocka_unit_test(test_iso_ms),
+      cmocka_unit_test(test_parse_date),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,9 +20,10 @@
 #include "http/httpd.h"
 #include "http/layout.h"
 
-static const char *const key_prefixes[] = {"site.", "layout.", "role.", "nav.",    "home.",
-                                           "auth.", "me.",     "exam.", "review.", "admin.",
-                                           "page.", "result.", "err.",  "verify.", "reset."};
+static const char *const key_prefixes[] = {
+    "site.",  "layout.",   "role.",  "nav.",     "home.",   "auth.",  "me.",
+    "exam.",  "review.",   "admin.", "page.",    "result.", "err.",   "verify.",
+    "reset.", "analysis.", "audit.", "confirm.", "notice.", "pager.", "itemtype."};
 
 static void test_catalogues_have_same_keys(void **state) {
   (void)state;

@@ -1,14 +1,15 @@
 /* ujikom staff and candidate forms that act through the JSON API: the form's fields are
    turned into the API's JSON body (names are paths split on "/", a leading "#" marks an
    integer; empty fields are left out) and posted with the CSRF token. Without this script
-   the same form posts to a page route that builds the same JSON on the server. */
+   the same form posts to a page route that builds the same JSON on the server and redirects
+   to the form's next page ("_next"). Confirmation pages open in a dialog. */
 (function () {
   'use strict';
   if (!window.fetch || !window.JSON) return;
   function build(form) {
     var body = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name === 'csrf' || el.disabled) return;
+      if (!el.name || el.name === 'csrf' || el.name === '_next' || el.disabled) return;
       if ((el.type === 'checkbox' || el.type === 'radio') && !el.checked) return;
       if (el.value === '') return;
       var name = el.name, v = el.value;
@@ -22,39 +23,56 @@
     });
     return body;
   }
-  // Item analysis on the admin page: the JSON of a chosen exam as a table.
+  // Confirmation before an irreversible action: a[data-confirm] leads to a confirmation
+  // page (which works without scripts); here its text and form open in a <dialog> instead.
+  // The form inside acts through the API like every other (see the submit handler below).
+  var dialog = null, opener = null;
+  function closeDialog() {
+    if (!dialog) return;
+    dialog.close();
+  }
+  function confirmDialog() {
+    if (dialog) return dialog;
+    dialog = document.createElement('dialog');
+    dialog.className = 'confirm-dialog';
+    dialog.setAttribute('aria-labelledby', 'confirm-dialog-title');
+    dialog.addEventListener('close', function () {
+      dialog.replaceChildren();
+      if (opener) opener.focus();
+    });
+    document.body.appendChild(dialog);
+    return dialog;
+  }
   document.addEventListener('click', function (ev) {
-    var a = ev.target.closest ? ev.target.closest('a[data-analysis]') : null;
-    var out = document.getElementById('analysis-out');
-    if (!a || !out) return;
-    ev.preventDefault();
-    fetch(a.getAttribute('href'), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
-      .then(function (r) { return r.json(); })
-      .then(function (j) {
-        var cols = out.getAttribute('data-cols').split('|');
-        var o = j.outcomes || {};
-        var p = document.createElement('p');
-        p.textContent = (j.title || '') + ' — ' + out.getAttribute('data-outcomes')
-          .replace('{attempts}', o.attempts).replace('{k}', o.k).replace('{bk}', o.bk)
-          .replace('{pending}', o.pending);
-        var table = document.createElement('table'), tr = document.createElement('tr');
-        cols.forEach(function (c) {
-          var th = document.createElement('th'); th.scope = 'col'; th.textContent = c; tr.appendChild(th);
-        });
-        table.appendChild(document.createElement('thead')).appendChild(tr);
-        var body = table.appendChild(document.createElement('tbody'));
-        (j.items || []).forEach(function (it) {
-          var row = body.insertRow();
-          [it.id, it.unit, it.type, it.n,
-            it.facility === null ? '—' : it.facility.toFixed(2),
-            it.discrimination === null ? '—' : it.discrimination.toFixed(2),
-            (it.flags || []).join(', ')].forEach(function (v) { row.insertCell().textContent = String(v); });
-        });
-        var wrap = document.createElement('div');
-        wrap.className = 'table-wrap';
-        wrap.appendChild(table);
-        out.replaceChildren(p, wrap);
-      }).catch(function () { location.href = a.getAttribute('href'); });
+    var a = ev.target.closest ? ev.target.closest('a[data-confirm]') : null;
+    if (a && typeof HTMLDialogElement === 'function') {
+      ev.preventDefault();
+      opener = a;
+      fetch(a.getAttribute('href'), { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+        .then(function (r) {
+          if (!r.ok) throw new Error(String(r.status));
+          return r.text();
+        })
+        .then(function (html) {
+          var doc = new DOMParser().parseFromString(html, 'text/html');
+          var body = doc.querySelector('[data-confirm-body]'), h1 = doc.querySelector('main h1');
+          if (!body || !h1) throw new Error('no confirmation');
+          var d = confirmDialog(), title = document.createElement('h2');
+          title.id = 'confirm-dialog-title';
+          title.textContent = h1.textContent;
+          d.replaceChildren(title, document.importNode(body, true));
+          d.showModal();
+          var first = d.querySelector('input:not([type=hidden]), button[type=submit]');
+          if (first) first.focus();
+        })
+        .catch(function () { location.href = a.getAttribute('href'); });
+      return;
+    }
+    var cancel = ev.target.closest ? ev.target.closest('dialog [data-confirm-cancel]') : null;
+    if (cancel) {
+      ev.preventDefault();
+      closeDialog();
+    }
   });
 
   var en = document.documentElement.lang === 'en';

@@ -1,0 +1,196 @@
+/*
+ * The audit log as people read it: entries newest first, 50 to a page (keyset paging on the
+ * entry number), filtered by who acted, what was done, on which record and when; each entry
+ * described in words (common/audit_text.c says which) with its actor's name; and the result
+ * of re-computing the hash chain at the top.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/audit_text.h"
+#include "http/handlers.h"
+#include "http/html.h"
+#include "http/layout.h"
+#include "http/layout_reply.h"
+#include "http/pager.h"
+
+#define AUDIT_PAGE_SIZE 50
+
+static const char *const audit_filters[] = {"actor", "action", "subject", "from", "to", NULL};
+static const struct pager audit_pager = {"/admin/audit", audit_filters, "before", "audit-list"};
+
+/* The chain check's result (store_audit_verify's), run before the page's own reads. */
+struct chain_check {
+  int rc;
+  int64_t bad, count;
+  char why[256];
+};
+
+static void chain_result(struct html *h, const struct req *r, const struct chain_check *c) {
+  int rc = c->rc;
+  int64_t bad = c->bad;
+  const char *why = c->why;
+  char n[24];
+  snprintf(n, sizeof n, "%" PRId64, c->count);
+  if (STORE_OK == rc) {
+    HTML_LIT(h, "<p class=\"notice ok\" id=\"chain\">");
+    html_text_sub(h, L(r, "audit.chain_ok"), "n", n, NULL);
+  } else if (STORE_CONFLICT == rc) {
+    char seq[24];
+    snprintf(seq, sizeof seq, "%" PRId64, bad);
+    HTML_LIT(h, "<p class=\"notice err\" id=\"chain\">");
+    html_text_sub(h, L(r, "audit.chain_broken"), "seq", seq, "why", why, NULL);
+  } else {
+    HTML_LIT(h, "<p class=\"notice warn\" id=\"chain\">");
+    html_text(h, L(r, "audit.chain_unknown"));
+  }
+  HTML_LIT(h, " <a href=\"/api/admin/audit/verify\">JSON</a></p>");
+}
+
+static void text_filter(struct html *h, const struct req *r, const char *name, const char *type,
+                        const char *label_key, const char *hint_key) {
+  html_fmt(h, "<p><label for=\"af-%s\">%s</label>", name, L(r, label_key));
+  if (NULL != hint_key) {
+    html_fmt(h, "<span class=\"hint\" id=\"af-%s-hint\">%s</span>", name, L(r, hint_key));
+  }
+  html_fmt(h, "<input id=\"af-%s\"", name);
+  html_attr(h, "type", type);
+  html_attr(h, "name", name);
+  html_attr(h, "value", pager_query(r, name));
+  if (NULL != hint_key) {
+    html_fmt(h, " aria-describedby=\"af-%s-hint\"", name);
+  }
+  HTML_LIT(h, " maxlength=\"100\"></p>");
+}
+
+static void filters(struct html *h, const struct req *r) {
+  const char *action = pager_query(r, "action");
+  HTML_LIT(h, "<form method=\"get\" action=\"/admin/audit\" class=\"filters\" role=\"search\"");
+  html_attr(h, "aria-label", L(r, "audit.filters"));
+  HTML_LIT(h, ">");
+  text_filter(h, r, "actor", "search", "audit.actor", "audit.actor_hint");
+  html_fmt(h, "<p><label for=\"af-action\">%s</label><select id=\"af-action\" name=\"action\">",
+           L(r, "audit.action"));
+  html_fmt(h, "<option value=\"\">%s</option>", L(r, "admin.filter_all"));
+  for (size_t i = 0; NULL != audit_known_actions[i]; i++) {
+    char key[112];
+    snprintf(key, sizeof key, "audit.%s", audit_known_actions[i]);
+    HTML_LIT(h, "<option");
+    html_attr(h, "value", audit_known_actions[i]);
+    if (NULL != action && 0 == strcmp(action, audit_known_actions[i])) {
+      HTML_LIT(h, " selected");
+    }
+    HTML_LIT(h, ">");
+    html_text(h, L(r, key));
+    HTML_LIT(h, "</option>");
+  }
+  HTML_LIT(h, "</select></p>");
+  text_filter(h, r, "subject", "search", "audit.subject", "audit.subject_hint");
+  text_filter(h, r, "from", "date", "audit.from", NULL);
+  text_filter(h, r, "to", "date", "audit.to", NULL);
+  html_fmt(h,
+           "<p class=\"actions\"><button type=\"submit\" class=\"secondary\">%s</button> "
+           "<a href=\"/admin/audit\">%s</a></p></form>",
+           L(r, "admin.search"), L(r, "admin.search_clear"));
+}
+
+/* Who acted: the account's name (and e-mail), or "system". */
+static void actor_cell(struct html *h, const struct req *r, struct store_rd *rd, int64_t actor) {
+  struct store_user u;
+  memset(&u, 0, sizeof u);
+  if (actor <= 0) {
+    html_text(h, L(r, "audit.system"));
+    return;
+  }
+  if (STORE_OK != store_user_by_id(rd, &u, actor)) {
+    html_fmt(h, "#%lld", (long long)actor);
+    return;
+  }
+  memset(u.password_hash, 0, sizeof u.password_hash);
+  html_text(h, u.name);
+  HTML_LIT(h, "<br><span class=\"hint\">");
+  html_text(h, u.email);
+  HTML_LIT(h, "</span>");
+}
+
+static void entry_row(struct html *h, const struct req *r, struct store_rd *rd,
+                      const struct store_audit_entry *e) {
+  struct audit_description d;
+  char when[40], href[160];
+  audit_describe(&d, e->action, e->after);
+  layout_format_time(when, sizeof when, e->at_ms);
+  html_fmt(h, "<tr><td>%lld</td><td>%s</td><td>", (long long)e->seq, when);
+  actor_cell(h, r, rd, e->actor);
+  HTML_LIT(h, "</td><td>");
+  html_text(h, L(r, d.key));
+  if (0 == strcmp(d.key, "audit.other")) {
+    HTML_LIT(h, " <code>");
+    html_text(h, e->action);
+    HTML_LIT(h, "</code>");
+  }
+  if ('\0' != d.field[0]) {
+    char fkey[40];
+    snprintf(fkey, sizeof fkey, "audit.field.%s", d.field);
+    HTML_LIT(h, "<br><span class=\"hint\">");
+    html_text(h, L(r, fkey));
+    HTML_LIT(h, ": ");
+    html_text(h, d.value);
+    HTML_LIT(h, "</span>");
+  }
+  /* the subject filters the log to that record */
+  HTML_LIT(h, "</td><td><a");
+  pager_param_href(href, sizeof href, "/admin/audit", "subject", e->subject);
+  html_attr_url(h, "href", href);
+  html_attr(h, "title", L(r, "audit.subject_link"));
+  HTML_LIT(h, ">");
+  html_text(h, e->subject);
+  HTML_LIT(h, "</a></td></tr>");
+}
+
+/* GET /admin/audit?actor=&action=&subject=&from=&to=&before= */
+int h_page_admin_audit(struct req *r) {
+  static const char *const cols[] = {"audit.seq", "audit.when", "audit.actor", "audit.what",
+                                     "audit.subject"};
+  struct h_audit_query q;
+  struct store_rd *rd = NULL;
+  struct store_audit_entry *list = NULL;
+  size_t n = 0;
+  int ret = 0;
+  struct chain_check chain = {0};
+  if (!h_admin_audit_query(r, &q)) {
+    return 0; /* answered */
+  }
+  chain.rc =
+      store_audit_verify(r->svc->store, &chain.bad, &chain.count, chain.why, sizeof chain.why);
+  int rc = store_rd_begin(r->svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_audit_search(rd, &list, &n, &q.f, q.before, AUDIT_PAGE_SIZE + 1);
+  }
+  struct html *h = layout_page_open(r, rc, "audit.title", "static/staff.js", &ret);
+  if (NULL == h) {
+    goto cleanup;
+  }
+  bool more = n > AUDIT_PAGE_SIZE;
+  size_t shown = more ? AUDIT_PAGE_SIZE : n;
+  chain_result(h, r, &chain);
+  filters(h, r);
+  HTML_LIT(h, "<h2 id=\"audit-list\">");
+  html_text(h, L(r, "audit.entries"));
+  HTML_LIT(h, "</h2>");
+  if (0 == shown) {
+    html_fmt(h, "<p role=\"status\">%s</p>", L(r, "audit.none"));
+  } else {
+    layout_table_begin(h, r, false, cols, sizeof cols / sizeof cols[0]);
+    for (size_t i = 0; i < shown; i++) {
+      entry_row(h, r, rd, &list[i]);
+    }
+    HTML_LIT(h, "</tbody></table></div>");
+  }
+  pager_nav(h, r, &audit_pager, more ? list[AUDIT_PAGE_SIZE - 1].seq : 0, "audit.pages");
+  ret = layout_reply_with_back(r, h, "/admin");
+cleanup:
+  store_rd_end(rd);
+  store_audit_list_free(list, n);
+  return ret;
+}
