@@ -37,6 +37,7 @@ static const char *const rc_names[] = {
     [ATTEMPTS_ITEM_NOT_IN_FORM] = "item_not_in_form",
     [ATTEMPTS_NO_VALUE] = "no_value",
     [ATTEMPTS_BAD_ANSWER] = "bad_answer",
+    [ATTEMPTS_BAD_NUMBER] = "bad_number",
     [ATTEMPTS_TOO_LONG] = "too_long",
     [ATTEMPTS_EXAM_VERSION_MISSING] = "exam_version_missing",
     [ATTEMPTS_BUSY] = "busy",
@@ -619,13 +620,38 @@ enum attempts_rc attempts_start(struct attempts_started *out, struct svc *svc, i
 
 /* ------------------------------------------------------------------ saves */
 
-enum attempts_rc attempts_answer_text(char **out, const struct exam_item *item, const json_t *value,
-                                      char *err, size_t errlen) {
+enum attempts_rc attempts_answer_text(char **out, enum numeric_rc *out_number,
+                                      const struct exam_item *item, const json_t *value, char *err,
+                                      size_t errlen) {
   *out = NULL;
+  if (NULL != out_number) {
+    *out_number = NUMERIC_OK;
+  }
+  /* A number typed as text is stored as the number it reads as, so that every later reader
+   * (scorer, review page, analysis) sees one value; text that does not read is refused. */
+  json_t *number = NULL;
+  if (EXAM_ITEM_NUMERIC == item->type && json_is_string(value)) {
+    double x = 0.0;
+    enum numeric_rc nrc = score_numeric_answer(&x, item, value);
+    if (NUMERIC_OK != nrc) {
+      if (NULL != out_number) {
+        *out_number = nrc;
+      }
+      snprintf(err, errlen, "%s", numeric_rc_message(nrc));
+      return ATTEMPTS_BAD_NUMBER;
+    }
+    number = json_real(x);
+    if (NULL == number) {
+      return ATTEMPTS_INTERNAL;
+    }
+    value = number;
+  }
   if (!score_answer_shape_ok(item, value, err, errlen)) {
+    json_decref(number);
     return ATTEMPTS_BAD_ANSWER;
   }
   char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+  json_decref(number);
   if (NULL == text) {
     return ATTEMPTS_INTERNAL;
   }
@@ -711,7 +737,7 @@ enum attempts_rc attempts_save(struct attempts_saved *out, struct svc *svc, int6
   if (ATTEMPTS_OK != arc) {
     goto cleanup;
   }
-  arc = attempts_answer_text(&value_text, item, value, err, errlen);
+  arc = attempts_answer_text(&value_text, &out->number, item, value, err, errlen);
   if (ATTEMPTS_OK != arc) {
     goto cleanup;
   }

@@ -21,6 +21,7 @@
 
 #include "common/svc.h"
 #include "store/store.h"
+#include "ujikom/numeric.h"
 
 struct exam;
 struct exam_form;
@@ -43,6 +44,7 @@ enum attempts_rc {
   ATTEMPTS_ITEM_NOT_IN_FORM,     /* save: the item is not part of the attempt's form */
   ATTEMPTS_NO_VALUE,             /* save: no answer value was given */
   ATTEMPTS_BAD_ANSWER,           /* save: the value does not have the item's shape (err says) */
+  ATTEMPTS_BAD_NUMBER,           /* save: a numeric answer's text does not read as a number */
   ATTEMPTS_TOO_LONG,             /* save: the answer's JSON text passes ATTEMPTS_MAX_ANSWER_JSON */
   ATTEMPTS_EXAM_VERSION_MISSING, /* the attempt's exam version cannot be loaded or rebuilt */
   ATTEMPTS_BUSY,                 /* the store's write lock was not obtained: retry (503) */
@@ -122,20 +124,26 @@ enum attempts_rc attempts_form(struct exam_form **out, struct svc *svc,
 enum attempts_rc attempts_answers_json(json_t **out, struct svc *svc, int64_t attempt_id);
 
 /* The stored text of value as an answer to item: ATTEMPTS_OK with *out (free()),
- * ATTEMPTS_BAD_ANSWER (err says why), ATTEMPTS_TOO_LONG or ATTEMPTS_INTERNAL. */
-enum attempts_rc attempts_answer_text(char **out, const struct exam_item *item, const json_t *value,
-                                      char *err, size_t errlen);
+ * ATTEMPTS_BAD_ANSWER (err says why), ATTEMPTS_BAD_NUMBER (a numeric item's text that
+ * numeric_parse refuses: *out_number says why, if out_number is not NULL, err in English),
+ * ATTEMPTS_TOO_LONG or ATTEMPTS_INTERNAL. A numeric answer given as text is stored as the
+ * number it reads as ("30.000" in a whole-number item: 30000). */
+enum attempts_rc attempts_answer_text(char **out, enum numeric_rc *out_number,
+                                      const struct exam_item *item, const json_t *value, char *err,
+                                      size_t errlen);
 
 /* One answer saved, as the API saves it. */
 struct attempts_saved {
   const struct exam_item *item; /* the item answered (borrowed from the catalogue) */
   int64_t deadline_ms;          /* the deadline as read when saving */
   int64_t remaining_s;          /* seconds left then */
+  enum numeric_rc number;       /* with ATTEMPTS_BAD_NUMBER: why the text is not a number */
 };
 /* Saves value (NULL: none was given) as user_id's answer to item_id in attempt_id at now_ms;
  * durable on ATTEMPTS_OK. In this order: ATTEMPTS_NO_CATALOG, ATTEMPTS_NOT_FOUND, ATTEMPTS_
  * DEADLINE / ATTEMPTS_CLOSED, ATTEMPTS_ITEM_NOT_IN_FORM, ATTEMPTS_NO_VALUE, ATTEMPTS_BAD_
- * ANSWER (err says why), ATTEMPTS_TOO_LONG, or an error outcome. */
+ * ANSWER (err says why), ATTEMPTS_BAD_NUMBER (out->number says why), ATTEMPTS_TOO_LONG, or an error
+ * outcome. */
 enum attempts_rc attempts_save(struct attempts_saved *out, struct svc *svc, int64_t user_id,
                                int64_t attempt_id, const char *item_id, const json_t *value,
                                int64_t now_ms, char *err, size_t errlen);

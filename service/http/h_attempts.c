@@ -43,6 +43,7 @@ static const struct {
     [ATTEMPTS_ITEM_NOT_IN_FORM] = {ERR_ITEM_NOT_IN_FORM, NULL},
     [ATTEMPTS_NO_VALUE] = {ERR_BAD_ANSWER, "The body must be a JSON object {\"value\": ...}."},
     [ATTEMPTS_BAD_ANSWER] = {ERR_BAD_ANSWER, NULL},
+    [ATTEMPTS_BAD_NUMBER] = {ERR_NUMBER_NOT_DIGITS, NULL},
     [ATTEMPTS_TOO_LONG] = {ERR_BAD_ANSWER, "The answer is too long."},
     [ATTEMPTS_EXAM_VERSION_MISSING] = {ERR_EXAM_VERSION_MISSING, NULL},
     [ATTEMPTS_BUSY] = {ERR_BUSY, NULL},
@@ -61,6 +62,21 @@ static int reply_attempts_error(struct req *r, enum attempts_rc rc, const char *
                         : own_detail                       ? detail
                                                            : NULL;
   return reply_error(r, outcome_errors[rc].code, message);
+}
+
+/* Answers a numeric answer's text that does not read as a number: one registry error per
+ * reason, so that a page can say which in its own language. */
+static int reply_number_error(struct req *r, enum numeric_rc why) {
+  switch (why) {
+  case NUMERIC_AMBIGUOUS:
+    return reply_error(r, ERR_NUMBER_AMBIGUOUS, NULL);
+  case NUMERIC_SEPARATORS:
+    return reply_error(r, ERR_NUMBER_SEPARATORS, NULL);
+  case NUMERIC_TOO_LONG:
+    return reply_error(r, ERR_NUMBER_TOO_LONG, NULL);
+  default:
+    return reply_error(r, ERR_NUMBER_NOT_DIGITS, NULL);
+  }
 }
 
 /* ------------------------------------------------------------------ the attempt as text */
@@ -298,6 +314,9 @@ int h_attempts_save_answer(struct req *r) {
   }
   enum attempts_rc rc = attempts_save(&sv, r->svc, r->user->id, path_attempt_id(r), r->params[1],
                                       value, r->now_ms, err, sizeof(err));
+  if (ATTEMPTS_BAD_NUMBER == rc) {
+    return reply_number_error(r, sv.number);
+  }
   if (ATTEMPTS_OK != rc) {
     return reply_attempts_error(r, rc, err);
   }

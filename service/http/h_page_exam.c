@@ -9,7 +9,6 @@
  * for the JSON API: retake policy, deadline plus save grace, scoring at submit. This file
  * parses the forms, calls the layer and renders its outcome.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "store/store.h"
 #include "ujikom/clock.h"
 #include "ujikom/exam_form.h"
+#include "ujikom/numeric.h"
 #include "ujikom/score.h"
 #include "ujikom/timefmt.h"
 #include "ujikom/utf8.h"
@@ -96,6 +96,8 @@ struct item_ctx {
   const json_t *item, *answer;
   const char *id, *type, *name;
   size_t n;
+  const char *typed; /* text typed that was refused, shown back instead of answer; or NULL */
+  bool invalid;      /* the item's answer was refused: the error paragraph is "e-<id>" */
 };
 
 /* Single and multiple choice: radio buttons or check boxes. */
@@ -159,7 +161,8 @@ static void render_text_input(struct html *h, const struct req *r, const struct 
   const char *id = c->id, *name = c->name;
   bool numeric = 0 == strcmp(c->type, "numeric");
   char value[64] = "";
-  if (json_is_number(answer)) {
+  if (json_is_number(answer) && 0 == numeric_format(value, sizeof(value), json_number_value(answer),
+                                                    0 != strcmp(r->lang, "en"))) {
     snprintf(value, sizeof(value), "%.15g", json_number_value(answer));
   }
   html_fmt(h, "<label for=\"in-%s\">", id);
@@ -178,13 +181,17 @@ static void render_text_input(struct html *h, const struct req *r, const struct 
   HTML_LIT(h, "<input type=\"text\" autocomplete=\"off\"");
   html_fmt(h, " id=\"in-%s\"", id);
   html_attr(h, "name", name);
+  if (c->invalid) {
+    HTML_LIT(h, " aria-invalid=\"true\"");
+  }
   if (numeric) {
     HTML_LIT(h, " inputmode=\"decimal\" maxlength=\"40\"");
-    html_fmt(h, " aria-describedby=\"h-%s\"", id);
-    html_attr(h, "value", value);
+    html_fmt(h, " aria-describedby=\"h-%s%s%s\"", id, c->invalid ? " e-" : "",
+             c->invalid ? id : "");
+    html_attr(h, "value", NULL != c->typed ? c->typed : value);
   } else {
     HTML_LIT(h, " maxlength=\"1000\"");
-    html_attr(h, "value", json_string_value(answer));
+    html_attr(h, "value", NULL != c->typed ? c->typed : json_string_value(answer));
   }
   HTML_LIT(h, ">");
 }
@@ -268,7 +275,8 @@ static const struct {
 /* Renders one item's inputs from the candidate view (never the exam itself, so no key can
  * reach the page). */
 static void render_item(struct html *h, const struct req *r, const json_t *item,
-                        const json_t *answer, size_t n, size_t total, const char *error) {
+                        const json_t *answer, size_t n, size_t total, const char *error,
+                        const char *typed) {
   const char *id = json_string_value(json_object_get(item, "id"));
   const char *type = json_string_value(json_object_get(item, "type"));
   if (NULL == id || NULL == type) {
@@ -295,12 +303,12 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
   html_text(h, json_string_value(json_object_get(item, "prompt")));
   HTML_LIT(h, "</span></legend>");
   if (NULL != error) {
-    HTML_LIT(h, "<p class=\"notice err\" role=\"alert\">");
+    html_fmt(h, "<p class=\"notice err\" role=\"alert\" id=\"e-%s\">", id);
     html_text(h, error);
     HTML_LIT(h, "</p>");
   }
 
-  const struct item_ctx c = {item, answer, id, type, name, n};
+  const struct item_ctx c = {item, answer, id, type, name, n, typed, NULL != error};
   for (size_t k = 0; k < sizeof item_renderers / sizeof item_renderers[0]; k++) {
     if (0 == strcmp(type, item_renderers[k].type)) {
       item_renderers[k].render(h, r, &c);
@@ -323,7 +331,13 @@ struct exam_view {
   const json_t *form;    /* the candidate view of the form */
   const json_t *answers; /* item id -> saved value */
   const json_t *errors;  /* item id -> message, from a failed no-JS save; may be NULL */
+  const json_t *typed;   /* item id -> text typed that was refused (shown back); may be NULL */
   bool saved_notice;     /* after a successful no-JS save */
+};
+
+/* What a refused no-JS save shows back: item id -> message, item id -> text typed. */
+struct exam_refusal {
+  const json_t *errors, *typed;
 };
 
 /* The deadline as "YYYY-MM-DD HH:MM UTC" for people without JavaScript. */
@@ -415,7 +429,9 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
       const char *error = NULL != id && NULL != v->errors
                               ? json_string_value(json_object_get(v->errors, id))
                               : NULL;
-      render_item(h, r, item, answer, ++n, total, error);
+      const char *typed =
+          NULL != id && NULL != v->typed ? json_string_value(json_object_get(v->typed, id)) : NULL;
+      render_item(h, r, item, answer, ++n, total, error, typed);
     }
     HTML_LIT(h, "</section>");
   }
@@ -633,7 +649,8 @@ static int page_send(struct req *r, struct page *p, unsigned status) {
 
 /* Builds the candidate view and the saved answers and renders the page with status. */
 static int exam_page(struct req *r, const struct store_attempt *a, unsigned status,
-                     const json_t *answers_override, const json_t *errors, bool saved) {
+                     const json_t *answers_override, const struct exam_refusal *refused,
+                     bool saved) {
   struct page p;
   if (0 != page_load(r, a, NULL == answers_override, &p)) {
     return 0;
@@ -644,7 +661,8 @@ static int exam_page(struct req *r, const struct store_attempt *a, unsigned stat
                         .remaining_s = attempts_remaining_s(a, r->now_ms),
                         .form = p.view,
                         .answers = NULL != answers_override ? answers_override : p.answers,
-                        .errors = errors,
+                        .errors = NULL != refused ? refused->errors : NULL,
+                        .typed = NULL != refused ? refused->typed : NULL,
                         .saved_notice = saved};
   bool en = 0 == strcmp(r->lang, "en");
   const char *title = json_string_value(json_object_get(p.view, en ? "title_en" : "title"));
@@ -689,10 +707,25 @@ static bool blank(const char *s) {
   return true;
 }
 
+/* The catalogue key of why a typed number was refused. */
+static const char *number_err_key(enum numeric_rc rc) {
+  switch (rc) {
+  case NUMERIC_AMBIGUOUS:
+    return "exam.js_number_ambiguous";
+  case NUMERIC_SEPARATORS:
+    return "exam.js_number_separators";
+  case NUMERIC_TOO_LONG:
+    return "exam.js_number_too_long";
+  default:
+    return "exam.js_number_not_digits";
+  }
+}
+
 /* The answer the form fields give for one item: a new JSON value (json null = no answer),
- * or NULL with *err_key set when the fields cannot be an answer. */
+ * or NULL with *err_key set when the fields cannot be an answer (and *typed the text typed,
+ * when it is worth showing back). */
 static json_t *answer_from_fields(const struct kv_list *kv, const struct form_item *fi,
-                                  size_t position, const char **err_key) {
+                                  size_t position, const char **err_key, const char **typed) {
   const struct exam_item *it = fi->item;
   char name[64];
   const char *vals[16];
@@ -724,23 +757,16 @@ static json_t *answer_from_fields(const struct kv_list *kv, const struct form_it
     if (0 == n || blank(vals[0])) {
       return json_null();
     }
-    char buf[64];
-    size_t len = 0;
-    for (const char *p = vals[0]; '\0' != *p && len + 1 < sizeof(buf); p++) {
-      if (' ' == *p) {
-        continue;
-      }
-      buf[len++] = ',' == *p ? '.' : *p; /* Indonesian decimal comma */
-    }
-    buf[len] = '\0';
-    char *end = NULL;
-    errno = 0;
-    double d = strtod(buf, &end);
-    if (0 == len || 0 != errno || '\0' != *end || d != d || d > 1e300 || d < -1e300) {
-      *err_key = "exam.err_number";
+    /* The core's one reader of typed numbers ("30.000", "2,5"); what it refuses is shown
+     * back as typed, marked invalid with its reason. */
+    double x = 0.0;
+    enum numeric_rc nrc = numeric_parse(&x, vals[0], strlen(vals[0]), score_item_whole(it));
+    if (NUMERIC_OK != nrc) {
+      *err_key = number_err_key(nrc);
+      *typed = vals[0];
       return NULL;
     }
-    return json_real(d);
+    return json_real(x);
   }
   case EXAM_ITEM_SHORT:
   case EXAM_ITEM_OPEN:
@@ -798,7 +824,7 @@ int h_page_attempt_save(struct req *r) {
   struct store_attempt a;
   struct exam_form *form = NULL;
   struct kv_list kv = {0};
-  json_t *answers = NULL, *errors = NULL;
+  json_t *answers = NULL, *errors = NULL, *typed = NULL;
   struct changed_answers sc = {0};
   int ret = 0;
   /* Judged by when the form's body completed (now), not by when the head arrived. */
@@ -821,10 +847,12 @@ int h_page_attempt_save(struct req *r) {
   }
   rc = attempts_answers_json(&answers, r->svc, a.id);
   errors = json_object();
+  typed = json_object();
   size_t total = exam_form_item_count(form);
   sc.items = calloc(total + 1, sizeof(*sc.items));
   sc.values = calloc(total + 1, sizeof(*sc.values));
-  if (ATTEMPTS_OK != rc || NULL == errors || NULL == sc.items || NULL == sc.values) {
+  if (ATTEMPTS_OK != rc || NULL == errors || NULL == typed || NULL == sc.items ||
+      NULL == sc.values) {
     ret = ATTEMPTS_OK != rc ? attempts_failed(r, rc) : reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
   }
@@ -833,20 +861,23 @@ int h_page_attempt_save(struct req *r) {
     for (size_t i = 0; i < form->units[u].nitems; i++) {
       const struct form_item *fi = &form->units[u].items[i];
       const char *id = fi->item->id;
-      const char *err_key = NULL;
+      const char *err_key = NULL, *typed_text = NULL;
       char reason[160];
-      json_t *value = answer_from_fields(&kv, fi, ++position, &err_key);
+      json_t *value = answer_from_fields(&kv, fi, ++position, &err_key, &typed_text);
       if (NULL == value) {
         json_object_set_new(errors, id,
                             json_string(L(r, NULL != err_key ? err_key : "err.bad_answer")));
+        if (NULL != typed_text) {
+          json_object_set_new(typed, id, json_string(typed_text));
+        }
         continue;
       }
       const json_t *stored = json_object_get(answers, id);
       bool same =
           (NULL == stored && json_is_null(value)) || (NULL != stored && json_equal(stored, value));
       char *text = NULL;
-      if (!same &&
-          ATTEMPTS_OK != attempts_answer_text(&text, fi->item, value, reason, sizeof(reason))) {
+      if (!same && ATTEMPTS_OK !=
+                       attempts_answer_text(&text, NULL, fi->item, value, reason, sizeof(reason))) {
         json_object_set_new(errors, id, json_string(L(r, "err.bad_answer")));
       } else if (!same) {
         sc.items[sc.n] = id;
@@ -868,7 +899,8 @@ int h_page_attempt_save(struct req *r) {
     int64_t id = a.id;
     store_attempt_clear(&a);
     if (0 == own_attempt_id(r, id, &a)) {
-      ret = exam_page(r, &a, 400, NULL, errors, false);
+      const struct exam_refusal refused = {errors, typed};
+      ret = exam_page(r, &a, 400, NULL, &refused, false);
     }
     goto cleanup;
   }
@@ -888,6 +920,7 @@ cleanup:
   free(sc.items);
   json_decref(answers);
   json_decref(errors);
+  json_decref(typed);
   kv_list_free(&kv);
   exam_form_free(form);
   store_attempt_clear(&a);
