@@ -106,6 +106,8 @@ struct attempts_sheet {
   struct store_attempt attempt;
   struct store_answer *answers;
   size_t nanswers;
+  struct store_flag *flags; /* items flagged for review */
+  size_t nflags;
 };
 /* As attempts_get_own(), with the saved answers. On ATTEMPTS_OK the caller frees *out with
  * attempts_sheet_clear; otherwise it is zeroed. */
@@ -153,6 +155,16 @@ enum attempts_rc attempts_save(struct attempts_saved *out, struct svc *svc, int6
  * (nothing saved), or an error outcome. The caller has checked ownership and the form. */
 enum attempts_rc attempts_save_many(struct svc *svc, int64_t attempt_id, const char *const *items,
                                     char *const *values, size_t n, int64_t now_ms);
+
+/* Flags (flagged true) or unflags item_id for review in user_id's attempt_id at now_ms, kept
+ * with the attempt while it is open; idempotent. ATTEMPTS_OK, ATTEMPTS_NOT_FOUND, ATTEMPTS_
+ * DEADLINE / ATTEMPTS_CLOSED, ATTEMPTS_ITEM_NOT_IN_FORM, or an error outcome. */
+enum attempts_rc attempts_flag(struct svc *svc, int64_t user_id, int64_t attempt_id,
+                               const char *item_id, bool flagged, int64_t now_ms);
+
+/* The items flagged in attempt_id as a new JSON object item id -> true. ATTEMPTS_OK with
+ * *out (the caller's reference), or an error outcome. The caller has checked ownership. */
+enum attempts_rc attempts_flags_json(json_t **out, struct svc *svc, int64_t attempt_id);
 
 /* Ends attempt id: scores it from its stored answers and commits the result — at now_ms when
  * submitted in time (by_candidate), at its deadline when its deadline plus grace has passed —

@@ -90,6 +90,24 @@ static void hint(struct html *h, const struct req *r, const char *key) {
   HTML_LIT(h, "</p>");
 }
 
+struct exam_view {
+  int64_t attempt_id;
+  bool open;             /* answers may be saved */
+  int64_t deadline_ms;   /* server deadline */
+  int64_t remaining_s;   /* seconds left at now (server time) */
+  const json_t *form;    /* the candidate view of the form */
+  const json_t *answers; /* item id -> saved value */
+  const json_t *errors;  /* item id -> message, from a failed no-JS save; may be NULL */
+  const json_t *typed;   /* item id -> text typed that was refused (shown back); may be NULL */
+  const json_t *flags;   /* item id -> true for the items flagged for review; may be NULL */
+  bool saved_notice;     /* after a successful no-JS save */
+};
+
+/* What a refused no-JS save shows back: item id -> message, item id -> text typed. */
+struct exam_refusal {
+  const json_t *errors, *typed;
+};
+
 /* What every item renderer gets: the candidate view's item, the saved answer, the item's
  * id and type, its field name ("q7") and its number on the page. */
 struct item_ctx {
@@ -274,14 +292,17 @@ static const struct {
 
 /* Renders one item's inputs from the candidate view (never the exam itself, so no key can
  * reach the page). */
-static void render_item(struct html *h, const struct req *r, const json_t *item,
-                        const json_t *answer, size_t n, size_t total, const char *error,
-                        const char *typed) {
+static void render_item(struct html *h, const struct req *r, const struct exam_view *v,
+                        const json_t *item, size_t n, size_t total) {
   const char *id = json_string_value(json_object_get(item, "id"));
   const char *type = json_string_value(json_object_get(item, "type"));
   if (NULL == id || NULL == type) {
     return;
   }
+  const json_t *answer = json_object_get(v->answers, id);
+  const char *error = NULL != v->errors ? json_string_value(json_object_get(v->errors, id)) : NULL;
+  const char *typed = NULL != v->typed ? json_string_value(json_object_get(v->typed, id)) : NULL;
+  bool is_flagged = NULL != v->flags && NULL != json_object_get(v->flags, id);
   char name[32]; /* fields are named by position ("q7", "q7.c"): short pages */
   snprintf(name, sizeof(name), "q%zu", n);
   char nbuf[24], tbuf[24], pbuf[24];
@@ -294,6 +315,9 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
   HTML_LIT(h, "<fieldset class=\"item\"");
   html_fmt(h, " id=\"item-%s\"", id);
   html_attr(h, "data-type", type);
+  if (is_flagged) {
+    HTML_LIT(h, " data-flagged");
+  }
   /* The prompt is part of the legend, so it is announced with every control of the item. */
   HTML_LIT(h, "><legend><span class=\"qn\">");
   html_text_sub(h, L(r, "exam.question"), "n", nbuf, "total", tbuf, NULL);
@@ -316,29 +340,21 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
     }
   }
 
-  /* exam.js adds the "flag for review" box and makes the state a live region. */
+  /* Flag for review without the script: the save form's button, which saves the answers and
+   * flips the flag on the server. exam.js puts a check box in its place. */
+  HTML_LIT(h, "<button class=\"flagb secondary\"");
+  html_attr(h, "name", is_flagged ? "unflag" : "flag");
+  html_attr(h, "value", id);
+  HTML_LIT(h, ">");
+  html_text(h, L(r, is_flagged ? "exam.unflag" : "exam.flag"));
+  HTML_LIT(h, "</button>");
+  /* exam.js makes the state a live region. */
   HTML_LIT(h, "<p class=save-state");
   html_attr(h, "data-state", answered ? "saved" : "empty");
   HTML_LIT(h, ">");
   html_text(h, L(r, answered ? "exam.state_saved" : "exam.state_empty"));
   HTML_LIT(h, "</p></fieldset>");
 }
-struct exam_view {
-  int64_t attempt_id;
-  bool open;             /* answers may be saved */
-  int64_t deadline_ms;   /* server deadline */
-  int64_t remaining_s;   /* seconds left at now (server time) */
-  const json_t *form;    /* the candidate view of the form */
-  const json_t *answers; /* item id -> saved value */
-  const json_t *errors;  /* item id -> message, from a failed no-JS save; may be NULL */
-  const json_t *typed;   /* item id -> text typed that was refused (shown back); may be NULL */
-  bool saved_notice;     /* after a successful no-JS save */
-};
-
-/* What a refused no-JS save shows back: item id -> message, item id -> text typed. */
-struct exam_refusal {
-  const json_t *errors, *typed;
-};
 
 /* The deadline as "YYYY-MM-DD HH:MM UTC" for people without JavaScript. */
 static void format_deadline(char *out, size_t outlen, int64_t ms) {
@@ -407,6 +423,8 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
   html_fmt(h, "<form id=\"exam-form\" method=\"post\" action=\"/attempts/%lld/save\" novalidate>",
            (long long)v->attempt_id);
   layout_csrf_field(h, r);
+  /* The default button (Enter in a field) saves; the items' flag buttons come later. */
+  HTML_LIT(h, "<button name=\"go\" value=\"save\" hidden></button>");
   size_t total = 0;
   const json_t *unit, *item;
   size_t u, i;
@@ -424,14 +442,7 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
                   "title", utitle, NULL);
     HTML_LIT(h, "</h2>");
     json_array_foreach(json_object_get(unit, "items"), i, item) {
-      const char *id = json_string_value(json_object_get(item, "id"));
-      const json_t *answer = NULL != id ? json_object_get(v->answers, id) : NULL;
-      const char *error = NULL != id && NULL != v->errors
-                              ? json_string_value(json_object_get(v->errors, id))
-                              : NULL;
-      const char *typed =
-          NULL != id && NULL != v->typed ? json_string_value(json_object_get(v->typed, id)) : NULL;
-      render_item(h, r, item, answer, ++n, total, error, typed);
+      render_item(h, r, v, item, ++n, total);
     }
     HTML_LIT(h, "</section>");
   }
@@ -480,8 +491,8 @@ static bool flagged(const char *flags, const char *id) {
 }
 
 static void render_review(struct html *h, const struct req *r, int64_t attempt_id,
-                          const json_t *form, const json_t *answers, const char *flags,
-                          bool confirm_missing) {
+                          const json_t *form, const json_t *answers, const json_t *flag_set,
+                          const char *flags, bool confirm_missing) {
   size_t total = 0, answered = 0;
   const json_t *unit, *item;
   size_t u, i;
@@ -512,7 +523,8 @@ static void render_review(struct html *h, const struct req *r, int64_t attempt_i
           continue;
         }
         const json_t *a = json_object_get(answers, id);
-        bool show = 0 == pass ? (NULL == a || json_is_null(a)) : flagged(flags, id);
+        bool show = 0 == pass ? (NULL == a || json_is_null(a))
+                              : NULL != json_object_get(flag_set, id) || flagged(flags, id);
         if (!show) {
           continue;
         }
@@ -602,6 +614,7 @@ struct page {
   struct exam_form *form;
   json_t *view;
   json_t *answers;
+  json_t *flags; /* item id -> true: flagged for review */
   struct html *h;
 };
 
@@ -609,6 +622,7 @@ static void page_free(struct page *p) {
   html_free(p->h);
   json_decref(p->view);
   json_decref(p->answers);
+  json_decref(p->flags);
   exam_form_free(p->form);
   memset(p, 0, sizeof *p);
 }
@@ -623,6 +637,9 @@ static int page_load(struct req *r, const struct store_attempt *a, bool with_ans
   }
   enum attempts_rc rc =
       with_answers ? attempts_answers_json(&p->answers, r->svc, a->id) : ATTEMPTS_OK;
+  if (ATTEMPTS_OK == rc) {
+    rc = attempts_flags_json(&p->flags, r->svc, a->id);
+  }
   if (ATTEMPTS_OK != rc) {
     page_free(p);
     attempts_failed(r, rc);
@@ -663,6 +680,7 @@ static int exam_page(struct req *r, const struct store_attempt *a, unsigned stat
                         .answers = NULL != answers_override ? answers_override : p.answers,
                         .errors = NULL != refused ? refused->errors : NULL,
                         .typed = NULL != refused ? refused->typed : NULL,
+                        .flags = p.flags,
                         .saved_notice = saved};
   bool en = 0 == strcmp(r->lang, "en");
   const char *title = json_string_value(json_object_get(p.view, en ? "title_en" : "title"));
@@ -895,6 +913,22 @@ int h_page_attempt_save(struct req *r) {
     ret = attempts_failed(r, rc);
     goto cleanup;
   }
+  /* The no-JS flag button: the answers are saved above, then the flag flips. */
+  const char *flag_item = req_form(r, "flag"), *unflag_item = req_form(r, "unflag");
+  if (NULL != flag_item || NULL != unflag_item) {
+    rc = attempts_flag(r->svc, r->user->id, a.id, NULL != flag_item ? flag_item : unflag_item,
+                       NULL != flag_item, r->now_ms);
+    if (ATTEMPTS_ITEM_NOT_IN_FORM == rc) {
+      ret = refuse(r, 400, "item_not_in_form", NULL);
+      goto cleanup;
+    }
+    if (ATTEMPTS_OK != rc) {
+      ret = ATTEMPTS_DEADLINE == rc || ATTEMPTS_CLOSED == rc
+                ? refuse(r, 409, "attempt_deadline", NULL)
+                : attempts_failed(r, rc);
+      goto cleanup;
+    }
+  }
   if (json_object_size(errors) > 0) {
     int64_t id = a.id;
     store_attempt_clear(&a);
@@ -905,9 +939,12 @@ int h_page_attempt_save(struct req *r) {
     goto cleanup;
   }
   const char *go = req_form(r, "go");
-  char where[96];
+  char where[192];
   if (NULL != go && 0 == strcmp(go, "review")) {
     snprintf(where, sizeof(where), "/attempts/%" PRId64 "/review", a.id);
+  } else if (NULL != flag_item || NULL != unflag_item) {
+    snprintf(where, sizeof(where), "/attempts/%" PRId64 "?saved=1#item-%s", a.id,
+             NULL != flag_item ? flag_item : unflag_item);
   } else {
     snprintf(where, sizeof(where), "/attempts/%" PRId64 "?saved=1", a.id);
   }
@@ -936,7 +973,7 @@ static int review_page(struct req *r, const struct store_attempt *a, unsigned st
     return 0;
   }
   layout_begin(p.h, r, L(r, "exam.review_title"));
-  render_review(p.h, r, a->id, p.view, p.answers, req_query(r, "flags"), confirm_missing);
+  render_review(p.h, r, a->id, p.view, p.answers, p.flags, req_query(r, "flags"), confirm_missing);
   return page_send(r, &p, status);
 }
 

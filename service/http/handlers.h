@@ -40,6 +40,7 @@ int h_attempts_start(struct req *r);
 int h_attempts_list(struct req *r);
 int h_attempts_get(struct req *r);
 int h_attempts_save_answer(struct req *r);
+int h_attempts_flag(struct req *r);
 int h_attempts_submit(struct req *r);
 int h_attempts_result(struct req *r);
 /* The attempt summary document ({"id":..,"exam_id":..,...,"verdict":..}) written to b
@@ -111,6 +112,7 @@ enum recovery_rc h_recovery_redeem(struct req *r, const char *token, const char 
 int h_recovery_request(struct req *r, const char *email);
 
 /* --- pages and static assets (h_page_*.c, h_static.c, h_lang.c) --- */
+int h_favicon(struct req *r);
 int h_static(struct req *r);
 int h_lang(struct req *r);
 int h_page_login_form(struct req *r);

@@ -34,6 +34,7 @@ const struct route routes[] = {
     {"GET", "/api/attempts", ROLE_CANDIDATE, 0, h_attempts_list},
     {"GET", "/api/attempts/:id", ROLE_CANDIDATE, 0, h_attempts_get},
     {"PUT", "/api/attempts/:id/answers/:item", ROLE_CANDIDATE, 0, h_attempts_save_answer},
+    {"PUT", "/api/attempts/:id/flags/:item", ROLE_CANDIDATE, 0, h_attempts_flag},
     {"POST", "/api/attempts/:id/submit", ROLE_CANDIDATE, 0, h_attempts_submit},
     {"GET", "/api/attempts/:id/result", ROLE_CANDIDATE, 0, h_attempts_result},
     /* --- certificates and verification --- */
@@ -72,6 +73,7 @@ const struct route routes[] = {
     {"GET", "/api/admin/audit", ROLE_ADMIN, 0, h_admin_audit_list},
     /* --- pages and static assets --- */
     {"GET", "/static/*", ROLE_ANY, 0, h_static},
+    {"GET", "/favicon.ico", ROLE_ANY, 0, h_favicon},
     {"GET", "/lang", ROLE_ANY, ROUTE_HTML, h_lang},
     {"POST", "/lang", ROLE_ANY, ROUTE_HTML | ROUTE_NO_CSRF, h_lang},
     {"GET", "/", ROLE_ANY, ROUTE_HTML, h_page_home},

@@ -189,5 +189,6 @@ const char *store_rc_name(int rc);
 #include "store/store_audit.h"
 #include "store/store_second_factor.h"
 #include "store/store_password_reset.h"
+#include "store/store_candidate.h"
 
 #endif

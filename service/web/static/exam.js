@@ -114,11 +114,8 @@ function valueOf(fs) {
   }
   var f = $('input[type=text], textarea', fs), text = f ? f.value.trim() : '';
   if (text === '') return null;
-  if (type === 'numeric') {
-    var n = Number(text.replace(/\s/g, '').replace(',', '.'));
-    return isFinite(n) ? n : undefined;
-  }
-  return f.value;
+  // Numbers go as typed: the server reads them ("30.000", "2,5") or says why not.
+  return type === 'numeric' ? text : f.value;
 }
 function has(fs) { var v = valueOf(fs); return v !== null && v !== undefined; }
 function applyValue(fs, v) {
@@ -161,6 +158,7 @@ function pump() {
     function done() { queue = queue.filter((q) => q.seq !== e.seq); store(qKey, queue); }
     if (x.r.ok) {
       done();
+      if (!queue.some((q) => q.item === e.item)) invalid(e.item, '');
       setRemaining(x.j.remaining_seconds);
       if (!queue.some((q) => q.item === e.item)) setState(e.item, 'saved');
       pump();
@@ -174,7 +172,9 @@ function pump() {
       showError(t('session'));
     } else if (st >= 400 && st < 500 && st !== 429) {
       done();
-      setState(e.item, 'unsent', t('invalid') + ' ' + (x.j.message || st));
+      var num = /^number_/.test(x.j.error) && t(x.j.error);
+      setState(e.item, num ? 'invalid' : 'unsent', num || t('invalid') + ' ' + (x.j.message || st));
+      if (num) invalid(e.item, num);
       pump();
     } else if (expired) lost();
     else { setState(e.item, 'unsent'); later(); }
@@ -189,7 +189,29 @@ function pump() {
 window.addEventListener('online', () => { setOffline(false); pump(); });
 window.addEventListener('offline', () => { setOffline(true); unsent(); });
 
-var timers = {}, flags = load(fKey, {});
+// Flags live on the server (data-flagged); changes not yet acknowledged wait in fKey.
+var timers = {}, flags = {}, flagsOut = load(fKey, {});
+function sendFlag(id) {
+  fetch('/api/attempts/' + attempt + '/flags/' + encodeURIComponent(id), {
+    method: 'PUT', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
+    body: JSON.stringify({ flagged: !!flags[id] })
+  }).then((r) => {
+    if (r.ok || (r.status >= 400 && r.status < 500 && r.status !== 429 && r.status !== 401 && r.status !== 403)) {
+      delete flagsOut[id];
+      store(fKey, flagsOut);
+    }
+  }).catch(() => { });
+}
+// A refused number: the field says so (aria-invalid, the reason) until a save is taken.
+function invalid(id, msg) {
+  var fs = fsOf(id), f = fs && $('input[type=text]', fs), st = fs && $('.save-state', fs);
+  if (!f) return;
+  st.id = st.id || 'st-' + id;
+  var by = (attr(f, 'aria-describedby') || '').split(' ').filter((x) => x && x !== st.id);
+  if (msg) { f.setAttribute('aria-invalid', 'true'); by.push(st.id); } else f.removeAttribute('aria-invalid');
+  if (by.length) f.setAttribute('aria-describedby', by.join(' ')); else f.removeAttribute('aria-describedby');
+}
 function changed(fs, now) {
   var id = idOf(fs);
   clearTimeout(timers[id]);
@@ -204,9 +226,12 @@ var fieldsets = all('fieldset.item', form);
 fieldsets.forEach((fs) => {
   var id = idOf(fs), st = $('.save-state', fs), pr = $('.prompt', fs);
   st.setAttribute('aria-live', 'polite');
-  var label = mk('label', 'flagl', '', fs, st), box = mk('input', 'flag', '', label);
+  var label = mk('label', 'flagl', '', fs, st), box = mk('input', 'flag', '', label), fb = $('.flagb', fs);
   box.type = 'checkbox';
-  box.checked = !!flags[id];
+  flags[id] = id in flagsOut ? flagsOut[id] : fs.hasAttribute('data-flagged');
+  if (id in flagsOut) sendFlag(id);
+  if (fb) fb.remove();
+  box.checked = flags[id];
   fs.classList.toggle('flagged', box.checked);
   label.appendChild(D.createTextNode(' ' + t('flag')));
   var radios = all('input[type=radio]', fs), clear = radios.length && mk('button', 'secondary', t('clear'), fs, label);
@@ -231,9 +256,10 @@ fieldsets.forEach((fs) => {
   fs.addEventListener('change', (ev) => {
     shown();
     if (ev.target !== box) return changed(fs, true);
-    if (box.checked) flags[id] = true; else delete flags[id];
+    flags[id] = flagsOut[id] = box.checked;
     fs.classList.toggle('flagged', box.checked);
-    store(fKey, flags);
+    store(fKey, flagsOut);
+    sendFlag(id);
     mark(id);
   });
   fs.addEventListener('input', (ev) => {
@@ -268,7 +294,7 @@ function mark(id) {
   var b = navEl && $('button[data-item="' + id + '"]', navEl), fs = fsOf(id);
   if (!b) return;
   var st = attr($('.save-state', fs), 'data-state'), n = b.dataset.n;
-  st = /saving|unsent|incomplete/.test(st) ? 'unsaved' : has(fs) ? 'answered' : 'empty';
+  st = /saving|unsent|incomplete|invalid/.test(st) ? 'unsaved' : has(fs) ? 'answered' : 'empty';
   b.dataset.state = st;
   b.textContent = n;
   var icon = { answered: '✓', unsaved: '!' }[st] || '';
@@ -304,7 +330,7 @@ form.addEventListener('submit', (ev) => {
   fieldsets.forEach((fs) => { if (timers[idOf(fs)]) changed(fs, true); });
   (function wait() {
     if (!queue.length && !busy) {
-      var f = Object.keys(flags).map(encodeURIComponent).join(',');
+      var f = Object.keys(flags).filter((k) => flags[k]).map(encodeURIComponent).join(',');
       if (go === 'review') location.href = '/attempts/' + attempt + '/review' + (f ? '?flags=' + f : '');
       return;
     }
