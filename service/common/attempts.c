@@ -73,6 +73,10 @@ bool attempts_is_open(const struct store_attempt *a) {
   return ATTEMPT_OPEN == a->status;
 }
 
+bool attempts_time_up(const struct store_attempt *a, int64_t now_ms) {
+  return attempts_is_open(a) && now_ms >= a->deadline_ms;
+}
+
 bool attempts_overdue(const struct svc *svc, const struct store_attempt *a, int64_t now_ms) {
   return attempts_is_open(a) && now_ms > a->deadline_ms + grace_ms(svc);
 }
@@ -576,8 +580,10 @@ cleanup:
   return arc;
 }
 
-enum attempts_rc attempts_start(struct attempts_started *out, struct svc *svc, int64_t user_id,
-                                const char *exam_id, int64_t now_ms) {
+/* attempts_start (create) or attempts_start_check (!create). */
+static enum attempts_rc start_or_check(struct attempts_started *out, struct svc *svc,
+                                       int64_t user_id, const char *exam_id, int64_t now_ms,
+                                       bool create) {
   struct store_attempt *list = NULL, open_a;
   size_t n = 0;
   memset(out, 0, sizeof(*out));
@@ -617,10 +623,21 @@ enum attempts_rc attempts_start(struct attempts_started *out, struct svc *svc, i
   }
   enum attempts_rc arc = retake_policy(exam, list, n, now_ms, &out->retry_at_ms);
   store_attempt_list_free(list, n);
-  if (ATTEMPTS_OK != arc) {
+  out->used = n;
+  if (ATTEMPTS_OK != arc || !create) {
     return arc;
   }
   return start_new(out, svc, user_id, exam, now_ms);
+}
+
+enum attempts_rc attempts_start(struct attempts_started *out, struct svc *svc, int64_t user_id,
+                                const char *exam_id, int64_t now_ms) {
+  return start_or_check(out, svc, user_id, exam_id, now_ms, true);
+}
+
+enum attempts_rc attempts_start_check(struct attempts_started *out, struct svc *svc,
+                                      int64_t user_id, const char *exam_id, int64_t now_ms) {
+  return start_or_check(out, svc, user_id, exam_id, now_ms, false);
 }
 
 /* ------------------------------------------------------------------ saves */

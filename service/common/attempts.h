@@ -59,6 +59,9 @@ const char *attempts_rc_name(enum attempts_rc rc);
 
 /* Whether answers may still be saved into a (ATTEMPT_OPEN). */
 bool attempts_is_open(const struct store_attempt *a);
+/* Whether a is open and its deadline has passed at now_ms: finished as its candidate lives it
+ * (no more "continue"), while saves sent in time may still land within the save grace. */
+bool attempts_time_up(const struct store_attempt *a, int64_t now_ms);
 /* Whether a is open past its deadline plus the save grace at now_ms (to be closed). */
 bool attempts_overdue(const struct svc *svc, const struct store_attempt *a, int64_t now_ms);
 /* Whole seconds left until a's deadline at now_ms, rounded up; 0 once it is not open. */
@@ -89,9 +92,18 @@ struct attempts_started {
   bool created;
   int64_t retry_at_ms;
   long max_attempts;
+  size_t used; /* attempts at the exam before this one (when the policy was applied) */
 };
 enum attempts_rc attempts_start(struct attempts_started *out, struct svc *svc, int64_t user_id,
                                 const char *exam_id, int64_t now_ms);
+
+/* What attempts_start would answer, without starting: ATTEMPTS_OK with out->id the open
+ * attempt to continue (0: a new one may start; out->used attempts so far), or the same
+ * refusals (ATTEMPTS_COOLDOWN with out->retry_at_ms, ATTEMPTS_LIMIT, ...). An overdue open
+ * attempt is closed first, as attempts_start does. For the page shown before the clock
+ * starts. */
+enum attempts_rc attempts_start_check(struct attempts_started *out, struct svc *svc,
+                                      int64_t user_id, const char *exam_id, int64_t now_ms);
 
 /* Reads attempt_id for user_id into *out (brief: without its form and result texts), closing
  * it at its deadline first when it is overdue (then it is read again, in full). ATTEMPTS_OK,

@@ -11,6 +11,7 @@
 
 #include "common/attempts.h"
 #include "common/form_index.h"
+#include "common/prefs.h"
 #include "http/handlers.h"
 #include "http/jsontext.h"
 #include "store/store.h"
@@ -364,6 +365,31 @@ int h_attempts_flag(struct req *r) {
   } else {
     JT_LIT(&b, ",\"flagged\":false}");
   }
+  return reply_text(r, 200, &b);
+}
+
+/* PUT /api/me/time-zone {"time_zone": "WIB"|"WITA"|"WIT"}: the zone the candidate's pages
+ * show every time in. */
+int h_attempts_time_zone(struct req *r) {
+  const json_t *zone = NULL;
+  if (NULL != r->json && json_is_object(r->json) && 1 == json_object_size(r->json)) {
+    zone = json_object_get(r->json, "time_zone");
+  }
+  switch (prefs_set_time_zone(r->svc, r->user->id, json_string_value(zone))) {
+  case PREFS_OK:
+    break;
+  case PREFS_BAD_ZONE:
+    return reply_error(r, ERR_INVALID_FIELD,
+                       "The body must be {\"time_zone\": \"WIB\"}, \"WITA\" or \"WIT\".");
+  case PREFS_BUSY:
+    return reply_error(r, ERR_BUSY, NULL);
+  default:
+    return reply_error(r, ERR_UNAVAILABLE, NULL);
+  }
+  struct jtext b = {0};
+  JT_LIT(&b, "{\"time_zone\":");
+  jt_str(&b, json_string_value(zone));
+  JT_LIT(&b, "}");
   return reply_text(r, 200, &b);
 }
 

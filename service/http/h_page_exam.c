@@ -20,6 +20,7 @@
 #include "http/html.h"
 #include "http/i18n.h"
 #include "http/layout.h"
+#include "http/page_time.h"
 #include "http/parse.h"
 #include "store/store.h"
 #include "ujikom/clock.h"
@@ -356,25 +357,15 @@ static void render_item(struct html *h, const struct req *r, const struct exam_v
   HTML_LIT(h, "</p></fieldset>");
 }
 
-/* The deadline as "YYYY-MM-DD HH:MM UTC" for people without JavaScript. */
-static void format_deadline(char *out, size_t outlen, int64_t ms) {
-  if (0 == time_format(out, outlen, ms / 1000, TIME_MINUTE_UTC)) {
-    snprintf(out, outlen, "-");
-  }
-}
-
-static void render_exam(struct html *h, struct req *r, const struct exam_view *v) {
-  bool en = 0 == strcmp(r->lang, "en");
-  bool open = v->open;
-  const char *title = json_string_value(json_object_get(v->form, en ? "title_en" : "title"));
-  if (NULL == title) {
-    title = json_string_value(json_object_get(v->form, "title"));
-  }
+/* Opens the element exam.js works in (#exam): the attempt, its time and state, the CSRF
+ * token and the script's texts. The caller closes it. */
+static void exam_root(struct html *h, struct req *r, int64_t attempt_id, int64_t remaining_s,
+                      int64_t deadline_ms, bool open) {
   HTML_LIT(h, "<div id=\"exam\"");
   html_fmt(h,
            " data-attempt=\"%lld\" data-remaining=\"%lld\" data-deadline-ms=\"%lld\""
            " data-server-now-ms=\"%lld\"",
-           (long long)v->attempt_id, (long long)v->remaining_s, (long long)v->deadline_ms,
+           (long long)attempt_id, (long long)remaining_s, (long long)deadline_ms,
            (long long)r->now_ms);
   html_attr(h, "data-status", open ? "open" : "closed");
   html_attr(h, "data-csrf", NULL != r->user ? r->user->csrf : "");
@@ -384,13 +375,14 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
     html_json_script(h, "exam-strings", strings);
   }
   json_decref(strings);
+}
 
-  HTML_LIT(h, "<h1>");
-  html_text_sub(h, L(r, "exam.title"), "title", title, NULL);
-  HTML_LIT(h, "</h1>");
-  char deadline[40], minutes[24];
-  format_deadline(deadline, sizeof(deadline), v->deadline_ms);
-  snprintf(minutes, sizeof(minutes), "%lld", (long long)((v->remaining_s + 59) / 60));
+/* The sticky bar with the time left (counted down by exam.js) and the deadline in the
+ * reader's time zone, then the offline and error banners. */
+static void timer_bar(struct html *h, struct req *r, int64_t deadline_ms, int64_t remaining_s) {
+  char deadline[48], minutes[24];
+  page_time(deadline, sizeof(deadline), deadline_ms, page_zone(r), false);
+  snprintf(minutes, sizeof(minutes), "%lld", (long long)((remaining_s + 59) / 60));
   HTML_LIT(h, "<div class=\"exam-bar\"><span id=\"timer\" class=\"timer\" role=\"timer\">");
   html_text_sub(h, L(r, "exam.remaining_static"), "minutes", minutes, NULL);
   HTML_LIT(h, "</span><span class=\"hint\">");
@@ -399,6 +391,20 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
   HTML_LIT(h, "<div id=\"offline-banner\" class=\"banner offline\" role=\"status\" hidden>");
   html_text(h, L(r, "exam.offline"));
   HTML_LIT(h, "</div><div id=\"error-banner\" class=\"banner error\" role=\"alert\" hidden></div>");
+}
+
+static void render_exam(struct html *h, struct req *r, const struct exam_view *v) {
+  bool en = 0 == strcmp(r->lang, "en");
+  bool open = v->open;
+  const char *title = json_string_value(json_object_get(v->form, en ? "title_en" : "title"));
+  if (NULL == title) {
+    title = json_string_value(json_object_get(v->form, "title"));
+  }
+  exam_root(h, r, v->attempt_id, v->remaining_s, v->deadline_ms, open);
+  HTML_LIT(h, "<h1>");
+  html_text_sub(h, L(r, "exam.title"), "title", title, NULL);
+  HTML_LIT(h, "</h1>");
+  timer_bar(h, r, v->deadline_ms, v->remaining_s);
   if (!open) {
     HTML_LIT(h, "<p class=\"notice warn\">");
     html_text(h, L(r, "exam.closed"));
@@ -508,9 +514,7 @@ static void render_review(struct html *h, const struct req *r, int64_t attempt_i
   char nbuf[24], tbuf[24];
   snprintf(nbuf, sizeof(nbuf), "%zu", answered);
   snprintf(tbuf, sizeof(tbuf), "%zu", total);
-  HTML_LIT(h, "<h1>");
-  html_text(h, L(r, "exam.review_title"));
-  HTML_LIT(h, "</h1><p>");
+  HTML_LIT(h, "<p>");
   html_text_sub(h, L(r, "exam.review_answered"), "n", nbuf, "total", tbuf, NULL);
   HTML_LIT(h, "</p>");
   for (int pass = 0; pass < 2; pass++) {
@@ -582,23 +586,170 @@ static int redirect_attempt(struct req *r, int64_t id) {
   return reply_redirect(r, where);
 }
 
+/* The refusal of a start as the pre-start page says it, with the date when there is one. */
+static void start_refusal(struct html *h, struct req *r, enum attempts_rc rc,
+                          const struct attempts_started *st, enum time_zone zone) {
+  const char *key = NULL;
+  switch (rc) {
+  case ATTEMPTS_LIMIT:
+    key = "exam.pre_limit";
+    break;
+  case ATTEMPTS_ALREADY_COMPETENT:
+    key = "exam.pre_competent";
+    break;
+  case ATTEMPTS_AWAITING_REVIEW:
+    key = "exam.pre_awaiting";
+    break;
+  case ATTEMPTS_COOLDOWN:
+    key = "exam.pre_cooldown";
+    break;
+  default:
+    key = "page.error";
+    break;
+  }
+  char when[48];
+  page_time(when, sizeof(when), st->retry_at_ms, zone, false);
+  HTML_LIT(h, "<p class=\"notice warn\" role=\"status\" id=\"start-refused\">");
+  html_text_sub(h, L(r, key), "time", when, NULL);
+  HTML_LIT(h, " <a href=\"/me\">");
+  html_text(h, L(r, "exam.go_dashboard"));
+  HTML_LIT(h, "</a></p>");
+}
+
+/* A fact of the pre-start page: <dt>label</dt><dd>text</dd>. */
+static void fact(struct html *h, const struct req *r, const char *label_key, const char *text) {
+  HTML_LIT(h, "<dt>");
+  html_text(h, L(r, label_key));
+  HTML_LIT(h, "</dt><dd>");
+  html_text(h, text);
+  HTML_LIT(h, "</dd>");
+}
+
+/* The page before the clock starts: what the exam is (units with their cut scores, duration,
+ * number of items), its rules and retake policy, and the button that starts it — or why it
+ * cannot start now, with the date. */
+static int prestart_page(struct req *r, const struct exam *x, unsigned status, enum attempts_rc rc,
+                         const struct attempts_started *st) {
+  bool en = 0 == strcmp(r->lang, "en");
+  const char *title = en && NULL != x->title_en ? x->title_en : x->title;
+  enum time_zone zone = page_zone(r);
+  struct html *h = html_new();
+  if (NULL == h) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  layout_begin(h, r, L(r, "exam.pre_title"));
+  HTML_LIT(h, "<h1>");
+  html_text_sub(h, L(r, "exam.pre_heading"), "title", title, NULL);
+  HTML_LIT(h, "</h1>");
+  if (ATTEMPTS_OK != rc) {
+    start_refusal(h, r, rc, st, zone);
+  }
+  size_t nitems = 0;
+  for (size_t u = 0; u < x->nunits; u++) {
+    for (size_t p = 0; p < x->units[u].npools; p++) {
+      nitems += (size_t)x->units[u].pools[p].draw;
+    }
+  }
+  char buf[64], buf2[64];
+  HTML_LIT(h, "<dl class=\"facts\">");
+  fact(h, r, "exam.pre_scheme", x->scheme);
+  snprintf(buf, sizeof(buf), "%ld", x->duration_minutes);
+  HTML_LIT(h, "<dt>");
+  html_text(h, L(r, "exam.pre_duration"));
+  HTML_LIT(h, "</dt><dd>");
+  html_text_sub(h, L(r, "home.duration"), "minutes", buf, NULL);
+  HTML_LIT(h, "</dd>");
+  snprintf(buf, sizeof(buf), "%zu", nitems);
+  fact(h, r, "exam.pre_items", buf);
+  page_time(buf2, sizeof(buf2), r->now_ms + (int64_t)x->duration_minutes * 60000, zone, false);
+  fact(h, r, "exam.pre_deadline_if_now", buf2);
+  HTML_LIT(h, "<dt>");
+  html_text(h, L(r, "exam.pre_attempts"));
+  HTML_LIT(h, "</dt><dd>");
+  snprintf(buf, sizeof(buf), "%zu", st->used + 1);
+  snprintf(buf2, sizeof(buf2), "%ld", x->max_attempts);
+  html_text_sub(h, L(r, "exam.pre_attempt_of"), "n", buf, "max", buf2, NULL);
+  HTML_LIT(h, " ");
+  snprintf(buf, sizeof(buf), "%ld", x->cooldown_days);
+  html_text_sub(h, L(r, "exam.pre_cooldown_rule"), "days", buf, NULL);
+  HTML_LIT(h, "</dd></dl><h2>");
+  html_text(h, L(r, "exam.pre_units"));
+  HTML_LIT(h, "</h2><ul>");
+  for (size_t u = 0; u < x->nunits; u++) {
+    const struct exam_unit *unit = &x->units[u];
+    snprintf(buf, sizeof(buf), "%ld", unit->cut_score);
+    HTML_LIT(h, "<li>");
+    html_text_sub(h, L(r, "exam.pre_unit"), "code", unit->code, "title",
+                  en && NULL != unit->title_en ? unit->title_en : unit->title, "cut", buf, NULL);
+    HTML_LIT(h, "</li>");
+  }
+  HTML_LIT(h, "</ul><h2>");
+  html_text(h, L(r, "exam.pre_rules"));
+  HTML_LIT(h, "</h2><ul>");
+  static const char *const rules[] = {"exam.pre_rule_clock", "exam.pre_rule_save",
+                                      "exam.pre_rule_flag", "exam.pre_rule_submit"};
+  for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+    HTML_LIT(h, "<li>");
+    html_text(h, L(r, rules[i]));
+    HTML_LIT(h, "</li>");
+  }
+  HTML_LIT(h, "</ul>");
+  if (ATTEMPTS_OK == rc) {
+    HTML_LIT(h, "<form method=\"post\" class=\"card\"");
+    html_fmt(h, " action=\"/exams/%s/start\">", x->id);
+    layout_csrf_field(h, r);
+    HTML_LIT(h, "<p>");
+    html_text(h, L(r, "exam.pre_confirm_text"));
+    HTML_LIT(h, "</p><p><button type=\"submit\">");
+    html_text(h, L(r, "exam.pre_confirm"));
+    HTML_LIT(h, "</button> <a href=\"/\">");
+    html_text(h, L(r, "exam.pre_not_now"));
+    HTML_LIT(h, "</a></p></form>");
+  }
+  layout_end(h, r);
+  return layout_reply(r, status, h);
+}
+
+int h_page_exam_prestart(struct req *r) {
+  struct attempts_started st;
+  enum attempts_rc rc = attempts_start_check(&st, r->svc, r->user->id, r->params[0], r->now_ms);
+  const struct exam *x =
+      NULL != r->svc->catalog ? catalog_current(r->svc->catalog, r->params[0]) : NULL;
+  if (ATTEMPTS_EXAM_NOT_FOUND == rc || (ATTEMPTS_OK == rc && NULL == x)) {
+    return not_found(r);
+  }
+  if (ATTEMPTS_OK == rc && st.id > 0) {
+    return redirect_attempt(r, st.id); /* the clock already runs: straight back to it */
+  }
+  switch (rc) {
+  case ATTEMPTS_OK:
+  case ATTEMPTS_LIMIT:
+  case ATTEMPTS_ALREADY_COMPETENT:
+  case ATTEMPTS_AWAITING_REVIEW:
+  case ATTEMPTS_COOLDOWN:
+    return NULL != x ? prestart_page(r, x, 200, rc, &st) : not_found(r);
+  default:
+    return attempts_failed(r, rc);
+  }
+}
+
 int h_page_exam_start(struct req *r) {
   /* The API's start: retake policy, form draw, or the open attempt resumed. */
   struct attempts_started st;
   enum attempts_rc rc = attempts_start(&st, r->svc, r->user->id, r->params[0], r->now_ms);
+  const struct exam *x =
+      NULL != r->svc->catalog ? catalog_current(r->svc->catalog, r->params[0]) : NULL;
   switch (rc) {
   case ATTEMPTS_OK:
     return redirect_attempt(r, st.id);
   case ATTEMPTS_EXAM_NOT_FOUND:
     return not_found(r);
   case ATTEMPTS_LIMIT:
-    return refuse(r, 409, "attempt_limit", NULL);
   case ATTEMPTS_ALREADY_COMPETENT:
-    return refuse(r, 409, "already_competent", NULL);
   case ATTEMPTS_AWAITING_REVIEW:
-    return refuse(r, 409, "awaiting_review", NULL);
   case ATTEMPTS_COOLDOWN:
-    return refuse(r, 409, "attempt_cooldown", NULL);
+    /* Refused: the pre-start page says why, with the date a retake may start. */
+    return NULL != x ? prestart_page(r, x, 409, rc, &st) : not_found(r);
   case ATTEMPTS_EXAM_VERSION_MISSING:
     return reply_error(r, ERR_INTERNAL, NULL);
   default:
@@ -972,7 +1123,14 @@ static int review_page(struct req *r, const struct store_attempt *a, unsigned st
   if (0 != page_load(r, a, true, &p)) {
     return 0;
   }
-  layout_begin(p.h, r, L(r, "exam.review_title"));
+  /* The heading, then the time left: the clock still runs while the answers are reviewed. */
+  layout_begin_script(p.h, r, L(r, "exam.review_title"), "static/exam.js");
+  exam_root(p.h, r, a->id, attempts_remaining_s(a, r->now_ms), a->deadline_ms, true);
+  HTML_LIT(p.h, "<h1>");
+  html_text(p.h, L(r, "exam.review_title"));
+  HTML_LIT(p.h, "</h1>");
+  timer_bar(p.h, r, a->deadline_ms, attempts_remaining_s(a, r->now_ms));
+  HTML_LIT(p.h, "</div>");
   render_review(p.h, r, a->id, p.view, p.answers, p.flags, req_query(r, "flags"), confirm_missing);
   return page_send(r, &p, status);
 }
@@ -994,8 +1152,8 @@ int h_page_attempt_submit(struct req *r) {
   if (0 != own_attempt(r, &a)) {
     return 0;
   }
-  char where[64];
-  snprintf(where, sizeof(where), "/me#attempt-%" PRId64, a.id);
+  char where[96];
+  snprintf(where, sizeof(where), "/me?submitted=%" PRId64 "#attempt-%" PRId64, a.id, a.id);
   if (!attempts_is_open(&a)) {
     ret = reply_redirect(r, where);
     goto cleanup;

@@ -16,7 +16,7 @@ function load(k, d) {
   try { var v = JSON.parse(localStorage.getItem(k)); return v === null ? d : v; } catch (e) { return d; }
 }
 function store(k, v) { try { localStorage.setItem(k, JSON.stringify(v)); } catch (e) { } }
-if (attr(root, 'data-status') !== 'open' || !form) {
+if (attr(root, 'data-status') !== 'open') {
   try { localStorage.removeItem(qKey); localStorage.removeItem(fKey); } catch (e) { }
   return;
 }
@@ -72,6 +72,7 @@ function timeUp() {
   timerEl.textContent = t('time_up');
   timerEl.className = 'timer low';
   showError(t('time_up_detail'));
+  if (!form) return;
   all('input, select, textarea, button', form).forEach((el) => { if (el.type !== 'hidden') el.disabled = true; });
   fieldsets.forEach((fs) => { if (timers[idOf(fs)]) changed(fs, true); });
   lost();
@@ -79,8 +80,13 @@ function timeUp() {
 }
 function lost() { queue.forEach((q) => setState(q.item, 'unsent', t('lost'))); }
 D.addEventListener('visibilitychange', () => {
-  if (D.visibilityState === 'visible') { resync(); pump(); }
+  if (D.visibilityState === 'visible') { resync(); if (form) pump(); }
 });
+// The review page: the clock only.
+if (!form) {
+  setInterval(tick, 1000);
+  return tick();
+}
 
 function showError(msg) { var e = D.getElementById('error-banner'); e.textContent = msg; e.hidden = false; }
 function setOffline(off) { D.getElementById('offline-banner').hidden = !off; }
