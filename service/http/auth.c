@@ -489,8 +489,9 @@ static int login_finish(struct req *r, struct login_ctx *lc, const struct store_
   return 0;
 }
 
-int auth_login(struct req *r, const char *email, const char *password,
-               char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
+/* auth_login, and auth_login_form with quiet (a wrong e-mail or password not answered). */
+static int login(struct req *r, const char *email, const char *password,
+                 char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user, bool quiet) {
   const struct config *cfg = r->svc->cfg;
   struct store_user u;
   struct login_ctx lc;
@@ -536,7 +537,11 @@ int auth_login(struct req *r, const char *email, const char *password,
   if (PASSWORD_OK != pr) {
     ratelimit_login_failed(r);
     log_msg(LOG_INFO, r->request_id, "login failed");
-    reply_error(r, ERR_BAD_CREDENTIALS, NULL);
+    if (quiet) {
+      ret = AUTH_CREDENTIALS_REFUSED;
+    } else {
+      reply_error(r, ERR_BAD_CREDENTIALS, NULL);
+    }
     goto cleanup;
   }
   role = u.role;
@@ -563,6 +568,16 @@ int auth_login(struct req *r, const char *email, const char *password,
 cleanup:
   OPENSSL_cleanse(&dev, sizeof dev);
   return session_end(ret, out_token, rehash, &u);
+}
+
+int auth_login(struct req *r, const char *email, const char *password,
+               char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
+  return login(r, email, password, out_token, out_user, false);
+}
+
+int auth_login_form(struct req *r, const char *email, const char *password,
+                    char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
+  return login(r, email, password, out_token, out_user, true);
 }
 
 int auth_change_password(struct req *r, const char *current, const char *new_password,

@@ -75,6 +75,13 @@ int auth_login(struct req *r, const char *email, const char *password,
                char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user);
 #define AUTH_SECOND_FACTOR_DUE 1
 
+/* auth_login for a log-in page: a wrong e-mail or password is counted as by auth_login but
+ * not answered, AUTH_CREDENTIALS_REFUSED, so the page can show its form again with the
+ * e-mail kept. Every other outcome is auth_login's. */
+int auth_login_form(struct req *r, const char *email, const char *password,
+                    char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user);
+#define AUTH_CREDENTIALS_REFUSED 3
+
 /* The second step of a staff log-in: the ticket from auth_login and exactly one of code (the
  * authenticator app's) and recovery (a one-time recovery code). Under the same back-off as
  * passwords: a wrong or replayed code counts as a wrong password. On 0 a session is made as

@@ -429,8 +429,8 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
   html_fmt(h, "<form id=\"exam-form\" method=\"post\" action=\"/attempts/%lld/save\" novalidate>",
            (long long)v->attempt_id);
   layout_csrf_field(h, r);
-  /* The default button (Enter in a field) saves; the items' flag buttons come later. */
-  HTML_LIT(h, "<button name=\"go\" value=\"save\" hidden></button>");
+  /* The default button (Enter in a field): a plain save, before the items' flag buttons. */
+  HTML_LIT(h, "<button hidden></button>");
   size_t total = 0;
   const json_t *unit, *item;
   size_t u, i;

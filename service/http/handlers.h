@@ -5,6 +5,7 @@
 #ifndef UJIKOM_HANDLERS_H
 #define UJIKOM_HANDLERS_H
 
+#include "common/accounts.h"
 #include "common/recovery.h"
 #include "common/reviews.h"
 #include "http/http.h"
@@ -31,6 +32,12 @@ int h_auth_second_factor_confirm(struct req *r);
  * Returns 0 with *out_id, or -1 after replying (400/409/429/503...). */
 int h_auth_register_account(struct req *r, const char *name, const char *email,
                             const char *password, int64_t *out_id);
+/* The same for the registration page: a refusal of what was typed (name, e-mail, a missing or
+ * weak password, an e-mail already registered) is not answered: -2 with *out_refused (and
+ * *out_verdict for a weak password), so the page shows its form again with the reason. */
+int h_auth_register_form(struct req *r, const char *name, const char *email, const char *password,
+                         int64_t *out_id, enum accounts_rc *out_refused,
+                         enum password_policy_verdict *out_verdict);
 
 /* --- exams and attempts (h_subsectors.c, h_exams.c, h_attempts.c) --- */
 int h_subsectors_list(struct req *r);
