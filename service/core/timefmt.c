@@ -136,9 +136,9 @@ static const struct {
   const char *name;
   int64_t offset_s;
 } zones[TIME_ZONE_COUNT] = {
-    [TIME_ZONE_WIB] = {"WIB", 7 * 3600},
-    [TIME_ZONE_WITA] = {"WITA", 8 * 3600},
-    [TIME_ZONE_WIT] = {"WIT", 9 * 3600},
+    [TIME_ZONE_WIB] = {"WIB", (int64_t)7 * 3600},
+    [TIME_ZONE_WITA] = {"WITA", (int64_t)8 * 3600},
+    [TIME_ZONE_WIT] = {"WIT", (int64_t)9 * 3600},
 };
 
 const char *time_zone_name(enum time_zone zone) {

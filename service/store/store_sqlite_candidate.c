@@ -57,17 +57,16 @@ void store_flags_free(struct store_flag *list, size_t n) {
   store_rows_free(&flag_rows, list, n);
 }
 
-struct zone_buf {
-  char *buf;
-  size_t len;
+struct zone_name {
+  char text[8]; /* "WITA" and a NUL, with room */
 };
 
 static int zone_row(sqlite3_stmt *st, void *elem) {
-  struct zone_buf *z = elem;
-  return 0 == store_col_copy(st, 0, z->buf, z->len) ? STORE_OK : STORE_HARD;
+  struct zone_name *z = elem;
+  return 0 == store_col_copy(st, 0, z->text, sizeof z->text) ? STORE_OK : STORE_HARD;
 }
 
-static const struct store_rowtype zone_one = {"time zone get", sizeof(struct zone_buf), zone_row,
+static const struct store_rowtype zone_one = {"time zone get", sizeof(struct zone_name), zone_row,
                                               NULL};
 
 int store_user_time_zone_get(struct store_rd *rd, int64_t user_id, char *buf, size_t buflen) {
@@ -78,8 +77,16 @@ int store_user_time_zone_get(struct store_rd *rd, int64_t user_id, char *buf, si
   }
   const struct store_arg key = STORE_ARG_INT(user_id);
   store_bind_all(st, &key, 1);
-  struct zone_buf z = {buf, buflen};
-  return store_row_get(c, st, &zone_one, &z);
+  struct zone_name z = {{0}};
+  int rc = store_row_get(c, st, &zone_one, &z);
+  if (STORE_OK == rc) {
+    size_t n = strlen(z.text);
+    if (n >= buflen) {
+      return STORE_HARD;
+    }
+    memcpy(buf, z.text, n + 1);
+  }
+  return rc;
 }
 
 int store_user_time_zone_set(struct store_tx *tx, int64_t user_id, const char *zone) {
