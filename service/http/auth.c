@@ -580,8 +580,11 @@ int auth_login_form(struct req *r, const char *email, const char *password,
   return login(r, email, password, out_token, out_user, true);
 }
 
-int auth_change_password(struct req *r, const char *current, const char *new_password,
-                         char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
+/* auth_change_password; with out_verdict not NULL (a page), a wrong current password or a
+ * weak new one is not answered (see auth_change_password_form). */
+static int change_password(struct req *r, const char *current, const char *new_password,
+                           char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user,
+                           enum password_policy_verdict *out_verdict) {
   const struct config *cfg = r->svc->cfg;
   struct store_user u;
   struct login_ctx lc;
@@ -631,12 +634,21 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
   if (PASSWORD_OK != pr) {
     ratelimit_login_failed(r);
     log_msg(LOG_INFO, r->request_id, "password change: wrong current password");
-    reply_error(r, ERR_WRONG_PASSWORD, NULL);
+    if (NULL != out_verdict) {
+      ret = AUTH_CREDENTIALS_REFUSED;
+    } else {
+      reply_error(r, ERR_WRONG_PASSWORD, NULL);
+    }
     goto cleanup;
   }
   ratelimit_login_succeeded(r, u.email, dev.known ? dev.hash : NULL);
   if (ACCOUNTS_OK != accounts_check_password(new_password, u.email, u.name, &verdict)) {
-    reply_error(r, ERR_WEAK_PASSWORD, password_policy_message(verdict));
+    if (NULL != out_verdict) {
+      *out_verdict = verdict;
+      ret = AUTH_PASSWORD_REFUSED;
+    } else {
+      reply_error(r, ERR_WEAK_PASSWORD, password_policy_message(verdict));
+    }
     goto cleanup;
   }
   if (PASSWORD_OK != auth_password_hash(&hash, new_password, (unsigned)cfg->kdf_log2n)) {
@@ -653,6 +665,18 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
 cleanup:
   OPENSSL_cleanse(&dev, sizeof dev);
   return session_end(ret, out_token, hash, &u);
+}
+
+int auth_change_password(struct req *r, const char *current, const char *new_password,
+                         char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
+  return change_password(r, current, new_password, out_token, out_user, NULL);
+}
+
+int auth_change_password_form(struct req *r, const char *current, const char *new_password,
+                              char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user,
+                              enum password_policy_verdict *out_verdict) {
+  *out_verdict = PASSWORD_POLICY_OK;
+  return change_password(r, current, new_password, out_token, out_user, out_verdict);
 }
 
 int auth_logout(struct req *r) {

@@ -2,7 +2,9 @@
  * Log-in, registration and log-out pages. The forms post to page routes that call the same
  * account functions as the JSON API (auth_login, h_auth_register_account, auth_logout); only
  * the answer differs: a redirect to the user's start page instead of JSON. A staff account with
- * a second factor gets the code form after its password (auth_login_second_factor).
+ * a second factor gets the code form after its password (auth_login_second_factor). A refusal
+ * of what was typed shows the form again, with what was typed (never a password) and the
+ * reason. The password page changes the password (auth_change_password).
  */
 #include <string.h>
 
@@ -269,6 +271,60 @@ int h_page_register(struct req *r) {
     return 0;
   }
   return sign_in(r, email, password);
+}
+
+/* The password page: the current and the new password (never written back into the page),
+ * after a refusal its reason with the field it is about marked invalid. */
+static int password_form(struct req *r, unsigned status, const char *error_key,
+                         bool current_wrong) {
+  struct html *h = form_begin(r, "auth.change_title", error_key, "/account/password");
+  if (NULL == h) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  layout_csrf_field(h, r);
+  field_input(h, "current_password", "password", L(r, "auth.current_password"), NULL, NULL,
+              "current-password", NULL != error_key && current_wrong);
+  field_input(h, "new_password", "password", L(r, "auth.new_password"), L(r, "auth.password_hint"),
+              NULL, "new-password", NULL != error_key && !current_wrong);
+  return form_end(r, h, status, "auth.change_submit", start_page(r->user->role),
+                  "auth.change_back");
+}
+
+int h_page_password_form(struct req *r) {
+  const char *done = req_query(r, "changed");
+  if (NULL != done && 0 == strcmp(done, "1")) {
+    return layout_message_page(r, 200, "auth.change_title", "auth.changed");
+  }
+  return password_form(r, 200, NULL, false);
+}
+
+int h_page_password(struct req *r) {
+  const char *current = req_form(r, "current_password");
+  const char *new_password = req_form(r, "new_password");
+  char token[44];
+  struct req_user user;
+  enum password_policy_verdict verdict;
+  if (blank(current)) {
+    return password_form(r, 400, "auth.current_missing", true);
+  }
+  if (blank(new_password)) {
+    return password_form(r, 400, "auth.pw_too_short", false);
+  }
+  int rc = auth_change_password_form(r, current, new_password, token, &user, &verdict);
+  if (AUTH_CREDENTIALS_REFUSED == rc) {
+    return password_form(r, 403, "auth.current_wrong", true);
+  }
+  if (AUTH_PASSWORD_REFUSED == rc) {
+    enum reg_field bad = REG_PASSWORD;
+    return password_form(r, 400, refusal_key(ACCOUNTS_WEAK_PASSWORD, verdict, &bad), false);
+  }
+  if (0 != rc) {
+    return 0;
+  }
+  /* Every session ended, this client's renewed: the new cookie, then the confirmation. */
+  auth_set_cookie(r, token);
+  memset(token, 0, sizeof(token));
+  return reply_redirect(r, "/account/password?changed=1");
 }
 
 int h_page_logout(struct req *r) {

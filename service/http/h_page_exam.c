@@ -343,16 +343,20 @@ static void render_item(struct html *h, const struct req *r, const struct exam_v
 
   /* Flag for review without the script: the save form's button, which saves the answers and
    * flips the flag on the server. exam.js puts a check box in its place. */
-  HTML_LIT(h, "<button class=\"flagb secondary\"");
-  html_attr(h, "name", is_flagged ? "unflag" : "flag");
-  html_attr(h, "value", id);
-  HTML_LIT(h, ">");
+  if (is_flagged) {
+    HTML_LIT(h, "<button name=unflag");
+  } else {
+    HTML_LIT(h, "<button name=flag");
+  }
+  html_fmt(h, " value=%zu>", n); /* the position, as the fields are named */
   html_text(h, L(r, is_flagged ? "exam.unflag" : "exam.flag"));
   HTML_LIT(h, "</button>");
   /* exam.js makes the state a live region. */
-  HTML_LIT(h, "<p class=save-state");
-  html_attr(h, "data-state", answered ? "saved" : "empty");
-  HTML_LIT(h, ">");
+  if (answered) {
+    HTML_LIT(h, "<p class=save-state data-state=saved>");
+  } else {
+    HTML_LIT(h, "<p class=save-state>");
+  }
   html_text(h, L(r, answered ? "exam.state_saved" : "exam.state_empty"));
   HTML_LIT(h, "</p></fieldset>");
 }
@@ -370,10 +374,17 @@ static void exam_root(struct html *h, struct req *r, int64_t attempt_id, int64_t
   html_attr(h, "data-status", open ? "open" : "closed");
   html_attr(h, "data-csrf", NULL != r->user ? r->user->csrf : "");
   HTML_LIT(h, ">");
-  json_t *strings = i18n_subset(r->lang, "exam.js_");
-  if (NULL != strings) {
-    html_json_script(h, "exam-strings", strings);
+  /* The script's texts, named without their "exam.js_" prefix (bytes on every exam page). */
+  json_t *strings = i18n_subset(r->lang, "exam.js_"), *named = json_object();
+  const char *key;
+  json_t *text;
+  json_object_foreach(strings, key, text) {
+    json_object_set(named, key + strlen("exam.js_"), text);
   }
+  if (NULL != named) {
+    html_json_script(h, "exam-strings", named);
+  }
+  json_decref(named);
   json_decref(strings);
 }
 
@@ -982,6 +993,17 @@ static json_t *answer_from_fields(const struct kv_list *kv, const struct form_it
   return NULL;
 }
 
+/* The item at position (1-based, in page order) of form, or NULL. */
+static const struct form_item *item_at(const struct exam_form *form, int64_t position) {
+  for (size_t u = 0; u < form->nunits && position > 0; u++) {
+    if ((size_t)position <= form->units[u].nitems) {
+      return &form->units[u].items[position - 1];
+    }
+    position -= (int64_t)form->units[u].nitems;
+  }
+  return NULL;
+}
+
 /* The answers the form changes: item ids (borrowed) and their JSON texts (owned). */
 struct changed_answers {
   const char **items;
@@ -1064,11 +1086,18 @@ int h_page_attempt_save(struct req *r) {
     ret = attempts_failed(r, rc);
     goto cleanup;
   }
-  /* The no-JS flag button: the answers are saved above, then the flag flips. */
-  const char *flag_item = req_form(r, "flag"), *unflag_item = req_form(r, "unflag");
-  if (NULL != flag_item || NULL != unflag_item) {
-    rc = attempts_flag(r->svc, r->user->id, a.id, NULL != flag_item ? flag_item : unflag_item,
-                       NULL != flag_item, r->now_ms);
+  /* The no-JS flag button (the item's position, as fields are named): the answers are saved
+   * above, then the flag flips. */
+  const char *flag_pos = req_form(r, "flag"), *unflag_pos = req_form(r, "unflag");
+  const char *flag_item = NULL;
+  if (NULL != flag_pos || NULL != unflag_pos) {
+    int64_t pos = 0;
+    const struct form_item *fi =
+        parse_id(NULL != flag_pos ? flag_pos : unflag_pos, &pos) ? item_at(form, pos) : NULL;
+    flag_item = NULL != fi ? fi->item->id : "";
+    rc = NULL == fi
+             ? ATTEMPTS_ITEM_NOT_IN_FORM
+             : attempts_flag(r->svc, r->user->id, a.id, flag_item, NULL != flag_pos, r->now_ms);
     if (ATTEMPTS_ITEM_NOT_IN_FORM == rc) {
       ret = refuse(r, 400, "item_not_in_form", NULL);
       goto cleanup;
@@ -1093,9 +1122,8 @@ int h_page_attempt_save(struct req *r) {
   char where[192];
   if (NULL != go && 0 == strcmp(go, "review")) {
     snprintf(where, sizeof(where), "/attempts/%" PRId64 "/review", a.id);
-  } else if (NULL != flag_item || NULL != unflag_item) {
-    snprintf(where, sizeof(where), "/attempts/%" PRId64 "?saved=1#item-%s", a.id,
-             NULL != flag_item ? flag_item : unflag_item);
+  } else if (NULL != flag_item) {
+    snprintf(where, sizeof(where), "/attempts/%" PRId64 "?saved=1#item-%s", a.id, flag_item);
   } else {
     snprintf(where, sizeof(where), "/attempts/%" PRId64 "?saved=1", a.id);
   }

@@ -512,6 +512,9 @@ int h_page_me(struct req *r) {
   html_text_sub(h, L(r, "me.welcome"), "name", r->user->name, NULL);
   HTML_LIT(h, "</p>");
   render_zone_form(h, r, zone);
+  HTML_LIT(h, "<p><a href=\"/account/password\">");
+  html_text(h, L(r, "auth.change_title"));
+  HTML_LIT(h, "</a></p>");
   render_certificates(h, r, certs, ncerts, zone);
   if (list_heading(h, r, NULL, "me.attempts", n, "me.no_attempts")) {
     HTML_LIT(h, " <a href=\"/\">");

@@ -127,6 +127,8 @@ int h_page_login_form(struct req *r);
 int h_page_login(struct req *r);
 int h_page_login_totp(struct req *r);
 int h_page_register_form(struct req *r);
+int h_page_password_form(struct req *r);
+int h_page_password(struct req *r);
 int h_page_register(struct req *r);
 int h_page_logout(struct req *r);
 int h_page_home(struct req *r);

@@ -305,6 +305,27 @@ test('forms keep what was typed and say why; the favicon is served', async () =>
   assert.match(await page.textContent('main'), /Lupa kata sandi\?/);
   await assertAccessible(page, 'log-in refused');
 
+  // The password page: a weak new password and a wrong current one, each said as it is.
+  await register(page, 'sandi', 'Putri Ayu');
+  await page.click('a[href="/account/password"]');
+  await page.fill('#current_password', PASSWORD);
+  await page.fill('#new_password', 'putriayu12345');
+  await page.click('form[action="/account/password"] button[type=submit]');
+  await page.waitForLoadState();
+  assert.match(await page.textContent('#form-error'), /tidak boleh memuat nama atau alamat email/);
+  assert.equal(await page.getAttribute('#new_password', 'aria-invalid'), 'true');
+  await assertAccessible(page, 'password change refused');
+  await page.fill('#current_password', 'bukan-sandi-saya-1');
+  await page.fill('#new_password', 'Kopi-Susu-Gula-Aren-77');
+  await page.click('form[action="/account/password"] button[type=submit]');
+  await page.waitForLoadState();
+  assert.match(await page.textContent('#form-error'), /Kata sandi sekarang salah/);
+  assert.equal(await page.getAttribute('#current_password', 'aria-invalid'), 'true');
+  await page.fill('#current_password', PASSWORD);
+  await page.fill('#new_password', 'Kopi-Susu-Gula-Aren-77');
+  await Promise.all([page.waitForURL(/changed=1$/), page.click('form[action="/account/password"] button[type=submit]')]);
+  assert.match(await page.textContent('main'), /sudah diganti/);
+
   const icon = await page.request.get(`${d.url}/favicon.ico`);
   assert.equal(icon.status(), 200);
   assert.match(icon.headers()['content-type'], /^image\//);

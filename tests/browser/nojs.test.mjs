@@ -48,7 +48,7 @@ test('without JavaScript a candidate can take and submit an exam with plain form
   const total = await items.count();
   assert.ok(total >= 5, 'the form has items');
   assert.equal(await page.locator('input.flag').count(), 0, 'the check box is the script\'s');
-  assert.equal(await page.locator('button.flagb').count(), total, 'every item has a flag button without JavaScript');
+  assert.equal(await page.locator('fieldset.item button[name=flag]').count(), total, 'every item has a flag button without JavaScript');
 
   // Answer the first radio/checkbox item and put text into a numeric item.
   const choice = page.locator('fieldset.item[data-type=single], fieldset.item[data-type=truefalse]').first();

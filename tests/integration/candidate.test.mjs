@@ -108,9 +108,21 @@ test('flags for review are kept with the attempt, for its candidate, while it is
 
   // The page shows it to a browser without the script: the item is marked, its button unflags.
   const page = await c.get(`/attempts/${id}`);
-  assert.match(page.text, /id="item-HARGA"[^>]*data-flagged/);
-  assert.match(page.text, /name="unflag" value="HARGA"/);
-  assert.match(page.text, /name="flag" value="DPI"/);
+  assert.match(page.text, /id="item-HARGA"[^>]*data-flagged[^]*?<button name=unflag value=\d+>/);
+  assert.match(page.text, /id="item-DPI"[^>]*>[^]*?<button name=flag value=\d+>/);
+  // Its button posts the item's position (fields are named by position); the flag flips and
+  // the page comes back at the item.
+  const pos = Number(page.text.match(/id="item-DPI"[^>]*>[^]*?<button name=flag value=(\d+)>/)[1]);
+  const csrf = page.text.match(/name="csrf" value="([^"]+)"/)[1];
+  const post = await c.req('POST', `/attempts/${id}/save`, new URLSearchParams({ csrf, flag: String(pos) }).toString(),
+    { headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' }, raw: true });
+  assert.equal(post.status, 303, post.text);
+  assert.equal(post.headers.get('location'), `/attempts/${id}?saved=1#item-DPI`);
+  assert.deepEqual((await c.get(`/api/attempts/${id}`)).json.flags, ['DPI', 'HARGA']);
+  const bad = await c.req('POST', `/attempts/${id}/save`, new URLSearchParams({ csrf, flag: '99' }).toString(),
+    { headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' }, raw: true });
+  assert.equal(bad.status, 400);
+  assert.deepEqual((await c.get(`/api/attempts/${id}`)).json.flags, ['DPI', 'HARGA']);
 
   // Once submitted, flags are closed with the attempt.
   assert.equal((await c.post(`/api/attempts/${id}/submit`, {})).status, 200);

@@ -86,6 +86,8 @@ const MATRIX = {
   'POST /lupa-sandi': 'H H H H H',
   'GET /reset-sandi': 'A A A A A',
   'POST /reset-sandi': 'A A A A A',
+  'GET /account/password': 'U A A A A',
+  'POST /account/password': 'U A A A A',
   'POST /logout': 'U A A A A',
   'GET /me': 'U A A F F',
   'POST /me/time-zone': 'U A A F F',

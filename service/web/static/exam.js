@@ -6,7 +6,7 @@ var D = document, root = D.getElementById('exam');
 if (!root || !window.fetch) return;
 var S = {};
 try { S = JSON.parse(D.getElementById('exam-strings').textContent); } catch (e) { }
-function t(k, n) { return (S['exam.js_' + k] || k).replace('{n}', n); }
+function t(k, n) { return (S[k] || k).replace('{n}', n); }
 function attr(el, k) { return el.getAttribute(k); }
 var attempt = attr(root, 'data-attempt'), csrf = attr(root, 'data-csrf');
 var form = D.getElementById('exam-form'), timerEl = D.getElementById('timer');
@@ -151,11 +151,7 @@ function pump() {
   var e = queue[0];
   busy = true;
   if (!expired) setState(e.item, 'saving');
-  fetch('/api/attempts/' + attempt + '/answers/' + encodeURIComponent(e.item), {
-    method: 'PUT', credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
-    body: JSON.stringify({ value: e.value })
-  }).then((r) => {
+  put('/answers/', e.item, { value: e.value }).then((r) => {
     return r.json().catch(() => { return {}; }).then((j) => { return { r: r, j: j }; });
   }).then((x) => {
     var st = x.r.status;
@@ -197,16 +193,16 @@ window.addEventListener('offline', () => { setOffline(true); unsent(); });
 
 // Flags live on the server (data-flagged); changes not yet acknowledged wait in fKey.
 var timers = {}, flags = {}, flagsOut = load(fKey, {});
-function sendFlag(id) {
-  fetch('/api/attempts/' + attempt + '/flags/' + encodeURIComponent(id), {
+function put(path, id, body) {
+  return fetch('/api/attempts/' + attempt + path + encodeURIComponent(id), {
     method: 'PUT', credentials: 'same-origin',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
-    body: JSON.stringify({ flagged: !!flags[id] })
-  }).then((r) => {
-    if (r.ok || (r.status >= 400 && r.status < 500 && r.status !== 429 && r.status !== 401 && r.status !== 403)) {
-      delete flagsOut[id];
-      store(fKey, flagsOut);
-    }
+    body: JSON.stringify(body)
+  });
+}
+function sendFlag(id) {
+  put('/flags/', id, { flagged: !!flags[id] }).then((r) => {
+    if (!/^(5|429|40[13])/.test(r.status)) { delete flagsOut[id]; store(fKey, flagsOut); }
   }).catch(() => { });
 }
 // A refused number: the field says so (aria-invalid, the reason) until a save is taken.
@@ -232,7 +228,7 @@ var fieldsets = all('fieldset.item', form);
 fieldsets.forEach((fs) => {
   var id = idOf(fs), st = $('.save-state', fs), pr = $('.prompt', fs);
   st.setAttribute('aria-live', 'polite');
-  var label = mk('label', 'flagl', '', fs, st), box = mk('input', 'flag', '', label), fb = $('.flagb', fs);
+  var label = mk('label', 'flagl', '', fs, st), box = mk('input', 'flag', '', label), fb = $('button[name$=flag]', fs);
   box.type = 'checkbox';
   flags[id] = id in flagsOut ? flagsOut[id] : fs.hasAttribute('data-flagged');
   if (id in flagsOut) sendFlag(id);
