@@ -80,6 +80,14 @@ static int reply_number_error(struct req *r, enum numeric_rc why) {
   }
 }
 
+/* The body's field name when the body is an object with that field alone, else NULL. */
+static const json_t *sole_field(const struct req *r, const char *name) {
+  if (NULL == r->json || !json_is_object(r->json) || 1 != json_object_size(r->json)) {
+    return NULL;
+  }
+  return json_object_get(r->json, name);
+}
+
 /* ------------------------------------------------------------------ the attempt as text */
 
 /* As json_time(): "YYYY-MM-DDTHH:MM:SSZ" (UTC), or null for "not yet" (ms <= 0). */
@@ -318,9 +326,7 @@ int h_attempts_save_answer(struct req *r) {
   /* Judged by when the body completed (now), not by when the head arrived: a body sent
    * after time was up must not count. */
   r->now_ms = clock_wall_ms();
-  if (NULL != r->json && json_is_object(r->json) && 1 == json_object_size(r->json)) {
-    value = json_object_get(r->json, "value");
-  }
+  value = sole_field(r, "value");
   enum attempts_rc rc = attempts_save(&sv, r->svc, r->user->id, path_attempt_id(r), r->params[1],
                                       value, r->now_ms, err, sizeof(err));
   if (ATTEMPTS_BAD_NUMBER == rc) {
@@ -344,11 +350,7 @@ int h_attempts_save_answer(struct req *r) {
 }
 
 int h_attempts_flag(struct req *r) {
-  /* {"flagged": true|false}, nothing else. */
-  const json_t *flagged = NULL;
-  if (NULL != r->json && json_is_object(r->json) && 1 == json_object_size(r->json)) {
-    flagged = json_object_get(r->json, "flagged");
-  }
+  const json_t *flagged = sole_field(r, "flagged"); /* {"flagged": true|false} */
   if (!json_is_boolean(flagged)) {
     return reply_error(r, ERR_INVALID_FIELD, "The body must be {\"flagged\": true} or false.");
   }
@@ -371,10 +373,7 @@ int h_attempts_flag(struct req *r) {
 /* PUT /api/me/time-zone {"time_zone": "WIB"|"WITA"|"WIT"}: the zone the candidate's pages
  * show every time in. */
 int h_attempts_time_zone(struct req *r) {
-  const json_t *zone = NULL;
-  if (NULL != r->json && json_is_object(r->json) && 1 == json_object_size(r->json)) {
-    zone = json_object_get(r->json, "time_zone");
-  }
+  const json_t *zone = sole_field(r, "time_zone");
   switch (prefs_set_time_zone(r->svc, r->user->id, json_string_value(zone))) {
   case PREFS_OK:
     break;

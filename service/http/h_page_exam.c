@@ -700,22 +700,14 @@ static int prestart_page(struct req *r, const struct exam *x, unsigned status, e
   static const char *const rules[] = {"exam.pre_rule_clock", "exam.pre_rule_save",
                                       "exam.pre_rule_flag", "exam.pre_rule_submit"};
   for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
-    HTML_LIT(h, "<li>");
-    html_text(h, L(r, rules[i]));
-    HTML_LIT(h, "</li>");
+    html_fmt(h, "<li>%s</li>", L(r, rules[i]));
   }
   HTML_LIT(h, "</ul>");
   if (ATTEMPTS_OK == rc) {
-    HTML_LIT(h, "<form method=\"post\" class=\"card\"");
-    html_fmt(h, " action=\"/exams/%s/start\">", x->id);
+    html_fmt(h, "<form method=\"post\" class=\"card\" action=\"/exams/%s/start\">", x->id);
     layout_csrf_field(h, r);
-    HTML_LIT(h, "<p>");
-    html_text(h, L(r, "exam.pre_confirm_text"));
-    HTML_LIT(h, "</p><p><button type=\"submit\">");
-    html_text(h, L(r, "exam.pre_confirm"));
-    HTML_LIT(h, "</button> <a href=\"/\">");
-    html_text(h, L(r, "exam.pre_not_now"));
-    HTML_LIT(h, "</a></p></form>");
+    html_fmt(h, "<p>%s</p><p><button type=\"submit\">%s</button> <a href=\"/\">%s</a></p></form>",
+             L(r, "exam.pre_confirm_text"), L(r, "exam.pre_confirm"), L(r, "exam.pre_not_now"));
   }
   layout_end(h, r);
   return layout_reply(r, status, h);

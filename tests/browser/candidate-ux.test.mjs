@@ -110,7 +110,7 @@ test('numbers: "30.000" is thirty thousand, words and ambiguous input are refuse
   // Words: the field says so (aria-invalid, the reason as its description), never "saved".
   await harga.fill('tiga puluh ribu');
   await page.waitForFunction(() => document.querySelector('#in-HARGA').getAttribute('aria-invalid') === 'true');
-  assert.match(await stateOf(page, 'HARGA').textContent(), /Tulis angka dengan digit/);
+  assert.match(await stateOf(page, 'HARGA').textContent(), /Tulis dengan angka/);
   assert.equal(await stateOf(page, 'HARGA').getAttribute('data-state'), 'invalid');
   const described = await harga.getAttribute('aria-describedby');
   assert.ok(described.split(' ').includes(await stateOf(page, 'HARGA').getAttribute('id')), 'the reason describes the field');
@@ -121,7 +121,7 @@ test('numbers: "30.000" is thirty thousand, words and ambiguous input are refuse
   // "1.234" where decimals are allowed: thousands or decimals? Refused, with how to write it.
   await panjang.fill('1.234');
   await page.waitForFunction(() => document.querySelector('#in-PANJANG').getAttribute('aria-invalid') === 'true');
-  assert.match(await stateOf(page, 'PANJANG').textContent(), /ribuan atau desimal/);
+  assert.match(await stateOf(page, 'PANJANG').textContent(), /Ribuan atau desimal/);
   await panjang.fill('2,5');
   await page.waitForFunction(() => document.querySelector('#item-PANJANG .save-state').dataset.state === 'saved');
   assert.equal(await panjang.getAttribute('aria-invalid'), null, 'fixed: no longer invalid');
@@ -266,7 +266,7 @@ test('a K result offers no appeal', async () => {
   const cand = await candidateClient(d, 'Budi Santoso');
   const s = await cand.post(`/api/exams/${NUM_EXAM_ID}/attempts`, {});
   const id = s.json.id;
-  for (const [item, value] of [['HARGA', '30.000'], ['PANJANG', '2,5'], ['WARNA', 'a'], ['DPI', 'a']]) {
+  for (const [item, value] of [['HARGA', '30.000'], ['PANJANG', '2,5'], ['WARNA', true], ['DPI', 'dpi']]) {
     assert.equal((await cand.put(`/api/attempts/${id}/answers/${item}`, { value })).status, 200);
   }
   assert.equal((await cand.post(`/api/attempts/${id}/submit`, {})).json.verdict, 'K');

@@ -59,7 +59,7 @@ test('without JavaScript a candidate can take and submit an exam with plain form
   await Promise.all([page.waitForNavigation(), page.click('button[value=save]')]);
   if (hasNumeric) {
     // The malformed number is refused with a message; the good answer was still saved.
-    assert.match(await page.textContent('main'), /Tulis angka dengan digit/);
+    assert.match(await page.textContent('main'), /Tulis dengan angka/);
     assert.equal(await page.locator('fieldset.item[data-type=numeric] input[aria-invalid=true]').first().inputValue(), 'bukan angka', 'the text typed stays, marked invalid');
     await page.locator('fieldset.item[data-type=numeric]').first().locator('input[type=text]').fill('4,5');
     await Promise.all([page.waitForNavigation(), page.click('button[value=save]')]);

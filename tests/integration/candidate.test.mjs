@@ -70,8 +70,8 @@ test('numbers as typed: read once by the server, refused with a reason, never gu
   assert.equal(r.status, 200, r.text);
 
   // Scored from what was read: 30000 and 2.5 are right.
-  await put('WARNA', 'a');
-  await put('DPI', 'a');
+  await put('WARNA', true);
+  await put('DPI', 'DPI');
   r = await put('HARGA', '30.000');
   assert.equal(r.status, 200);
   const sub = await c.post(`/api/attempts/${id}/submit`, {});

@@ -1,5 +1,5 @@
 // Shared by the candidate integration and browser tests: a small exam with a whole-number
-// numeric item (30000 rupiah), one that allows decimals (2.5 m) and two single-choice items,
+// numeric item (30000 rupiah), one that allows decimals (2.5 m), a true/false and a short item,
 // with a waiting period after BK, in an exams directory of its own.
 import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -45,25 +45,15 @@ units:
             prompt: Kain 5 m dipotong menjadi dua bagian sama panjang. Berapa meter setiap bagian?
             answer: {value: 2.5, tolerance: 0.01, unit: m}
           - id: WARNA
-            type: single
+            type: truefalse
             kuk: ["1.1"]
-            prompt: Warna primer cahaya adalah?
-            options:
-              - id: a
-                text: Merah, hijau, biru
-              - id: b
-                text: Merah, kuning, biru
-            answer: a
+            prompt: Merah, hijau dan biru adalah warna primer cahaya.
+            answer: true
           - id: DPI
-            type: single
+            type: short
             kuk: ["1.1"]
-            prompt: Satuan resolusi cetak adalah?
-            options:
-              - id: a
-                text: dpi
-              - id: b
-                text: fps
-            answer: a
+            prompt: Tulis singkatan satuan resolusi cetak (titik per inci).
+            answer: [dpi]
 `;
 
 // An exams directory with the subsector list and the numbers exam.
