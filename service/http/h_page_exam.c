@@ -1,9 +1,10 @@
 /*
- * The exam pages: start an exam, the exam page itself (every item of the form as a
- * fieldset, the saved answers filled in), the no-JavaScript save, the review screen and the
- * confirmed submit. Items are rendered from the candidate view of the form, which carries no
- * keys, so nothing secret can reach the page. exam.js enhances the page through the JSON
- * API (per-answer saves, offline queue, countdown).
+ * The exam pages: the page before the clock starts and the start itself, the exam page
+ * (every item of the form as a fieldset, the saved answers and flags filled in), the
+ * no-JavaScript save (answers, typed numbers read by the core's numeric_parse, a flag), the
+ * review screen with the timer and the confirmed submit. Items are rendered from the candidate view
+ * of the form, which carries no keys, so nothing secret can reach the page. exam.js enhances the
+ * page through the JSON API (per-answer saves, offline queue, countdown).
  *
  * The state changes (start, save, submit) are the attempts layer's (common/attempts.h), as
  * for the JSON API: retake policy, deadline plus save grace, scoring at submit. This file

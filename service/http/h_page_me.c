@@ -1,7 +1,10 @@
 /*
- * The candidate's dashboard: their attempts with status and deadline, per-unit results
- * with the assessor's feedback (or "awaiting assessor review"), certificates with their
- * download and verification links, and the appeal form for decided attempts.
+ * The candidate's dashboard: their attempts as the attempts rules see them now (one past its
+ * deadline is finished), each with the candidate's own count at its exam, per-unit results
+ * with their pass marks, the assessor's feedback and per-item comments (or "awaiting
+ * assessor review"), the appeal deadline and form (BK, within the period) and the retake
+ * date; certificates with their download and verification links; the submit notice and the
+ * choice of time zone, in which every time here is shown.
  * Also a staff member's second-factor page: enrolment (QR code and the secret as text), the
  * confirmation with a first code, the recovery codes shown once, and the state afterwards.
  */

@@ -209,10 +209,10 @@ function sendFlag(id) {
 function invalid(id, msg) {
   var fs = fsOf(id), f = fs && $('input[type=text]', fs), st = fs && $('.save-state', fs);
   if (!f) return;
-  st.id = st.id || 'st-' + id;
-  var by = (attr(f, 'aria-describedby') || '').split(' ').filter((x) => x && x !== st.id);
-  if (msg) { f.setAttribute('aria-invalid', 'true'); by.push(st.id); } else f.removeAttribute('aria-invalid');
-  if (by.length) f.setAttribute('aria-describedby', by.join(' ')); else f.removeAttribute('aria-describedby');
+  var by = attr(f, 'aria-describedby') || '';
+  st.id = 'st-' + id;
+  if (by.indexOf(st.id) < 0) f.setAttribute('aria-describedby', (by + ' ' + st.id).trim());
+  if (msg) f.setAttribute('aria-invalid', 'true'); else f.removeAttribute('aria-invalid');
 }
 function changed(fs, now) {
   var id = idOf(fs);
