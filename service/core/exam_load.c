@@ -1162,7 +1162,8 @@ static void *read_exam(struct ld *ld, yaml_node_t *root, const void *ctx) {
                       {"validity_years", true, NULL},
                       {"retake", true, NULL},
                       {"shuffle_options", false, NULL},
-                      {"units", true, NULL}};
+                      {"units", true, NULL},
+                      {"time_zone", false, NULL}};
   const size_t nf = sizeof(f) / sizeof(f[0]);
   if (read_map(ld, root, "an exam file", f, nf) != 0) {
     return NULL;
@@ -1198,6 +1199,13 @@ static void *read_exam(struct ld *ld, yaml_node_t *root, const void *ctx) {
     get_bool(ld, f[11].val, "shuffle_options", &exam->shuffle_options);
   }
   read_units(ld, exam, f[12].val);
+  if (f[13].val != NULL) {
+    const char *zone = get_text(ld, f[13].val, "time_zone", false);
+    exam->has_time_zone = zone != NULL && time_zone_parse(zone, &exam->time_zone);
+    if (zone != NULL && !exam->has_time_zone) {
+      ERR_AT(ld, f[13].val, "'time_zone' must be WIB, WITA or WIT, not '%s'", zone);
+    }
+  }
   return exam;
 }
 

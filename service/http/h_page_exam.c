@@ -102,6 +102,7 @@ struct exam_view {
   const json_t *errors;  /* item id -> message, from a failed no-JS save; may be NULL */
   const json_t *typed;   /* item id -> text typed that was refused (shown back); may be NULL */
   const json_t *flags;   /* item id -> true for the items flagged for review; may be NULL */
+  enum time_zone zone;   /* the times' zone (the test site's, else the candidate's) */
   bool saved_notice;     /* after a successful no-JS save */
 };
 
@@ -389,11 +390,12 @@ static void exam_root(struct html *h, struct req *r, int64_t attempt_id, int64_t
   json_decref(strings);
 }
 
-/* The sticky bar with the time left (counted down by exam.js) and the deadline in the
- * reader's time zone, then the offline and error banners. */
-static void timer_bar(struct html *h, struct req *r, int64_t deadline_ms, int64_t remaining_s) {
+/* The sticky bar with the time left (counted down by exam.js) and the deadline in zone, then
+ * the offline and error banners. */
+static void timer_bar(struct html *h, struct req *r, int64_t deadline_ms, int64_t remaining_s,
+                      enum time_zone zone) {
   char deadline[48], minutes[24];
-  page_time(deadline, sizeof(deadline), deadline_ms, page_zone(r), false);
+  page_time(deadline, sizeof(deadline), deadline_ms, zone, false);
   snprintf(minutes, sizeof(minutes), "%lld", (long long)((remaining_s + 59) / 60));
   HTML_LIT(h, "<div class=\"exam-bar\"><span id=\"timer\" class=\"timer\" role=\"timer\">");
   html_text_sub(h, L(r, "exam.remaining_static"), "minutes", minutes, NULL);
@@ -416,7 +418,7 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
   HTML_LIT(h, "<h1>");
   html_text_sub(h, L(r, "exam.title"), "title", title, NULL);
   HTML_LIT(h, "</h1>");
-  timer_bar(h, r, v->deadline_ms, v->remaining_s);
+  timer_bar(h, r, v->deadline_ms, v->remaining_s, v->zone);
   if (!open) {
     HTML_LIT(h, "<p class=\"notice warn\">");
     html_text(h, L(r, "exam.closed"));
@@ -644,7 +646,7 @@ static int prestart_page(struct req *r, const struct exam *x, unsigned status, e
                          const struct attempts_started *st) {
   bool en = 0 == strcmp(r->lang, "en");
   const char *title = en && NULL != x->title_en ? x->title_en : x->title;
-  enum time_zone zone = page_zone(r);
+  enum time_zone zone = page_zone_for(page_zone(r), x);
   struct html *h = html_new();
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
@@ -675,6 +677,9 @@ static int prestart_page(struct req *r, const struct exam *x, unsigned status, e
   fact(h, r, "exam.pre_items", buf);
   page_time(buf2, sizeof(buf2), r->now_ms + (int64_t)x->duration_minutes * 60000, zone, false);
   fact(h, r, "exam.pre_deadline_if_now", buf2);
+  if (x->has_time_zone) {
+    fact(h, r, "exam.pre_site_zone", time_zone_name(x->time_zone));
+  }
   HTML_LIT(h, "<dt>");
   html_text(h, L(r, "exam.pre_attempts"));
   HTML_LIT(h, "</dt><dd>");
@@ -836,6 +841,7 @@ static int exam_page(struct req *r, const struct store_attempt *a, unsigned stat
                         .errors = NULL != refused ? refused->errors : NULL,
                         .typed = NULL != refused ? refused->typed : NULL,
                         .flags = p.flags,
+                        .zone = page_zone_for(page_zone(r), p.form->exam),
                         .saved_notice = saved};
   bool en = 0 == strcmp(r->lang, "en");
   const char *title = json_string_value(json_object_get(p.view, en ? "title_en" : "title"));
@@ -1150,7 +1156,8 @@ static int review_page(struct req *r, const struct store_attempt *a, unsigned st
   HTML_LIT(p.h, "<h1>");
   html_text(p.h, L(r, "exam.review_title"));
   HTML_LIT(p.h, "</h1>");
-  timer_bar(p.h, r, a->deadline_ms, attempts_remaining_s(a, r->now_ms));
+  timer_bar(p.h, r, a->deadline_ms, attempts_remaining_s(a, r->now_ms),
+            page_zone_for(page_zone(r), p.form->exam));
   HTML_LIT(p.h, "</div>");
   render_review(p.h, r, a->id, p.view, p.answers, p.flags, req_query(r, "flags"), confirm_missing);
   return page_send(r, &p, status);

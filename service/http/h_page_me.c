@@ -468,6 +468,8 @@ static int me_attempt(struct html *h, struct req *r, const struct store_attempt 
   }
   json_t *result =
       finished ? merged_result(&full, decided && f.has_decision ? &f.decision : NULL) : NULL;
+  /* An exam held at a test site with a zone of its own shows its times in that zone. */
+  zone = page_zone_for(zone, attempts_exam(r->svc, a));
   const struct attempt_view v = {a, result, ordinal, zone};
   render_attempt(h, r, &v);
   if (decided && f.has_decision) {

@@ -13,7 +13,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { startDaemon, candidateClient, uniqueEmail, PASSWORD } from '../integration/lib/daemon.mjs';
-import { makeNumExamsDir, NUM_EXAM_ID } from '../integration/lib/candidate.mjs';
+import { makeNumExamsDir, NUM_EXAM, NUM_EXAM_ID } from '../integration/lib/candidate.mjs';
 import { REVIEW_EXAM, finishedAttempt, LOW_MARKS } from '../integration/lib/reviews.mjs';
 import { assessorClient } from '../integration/lib/reliability.mjs';
 import { launch, newPage, checkPage, assertAccessible, screenshots, assertNoDialogs } from './lib/browser.mjs';
@@ -22,6 +22,9 @@ let d, browser, examsDir;
 before(async () => {
   examsDir = makeNumExamsDir();
   writeFileSync(path.join(examsDir, 'dkv-uji-review.exam.yaml'), REVIEW_EXAM);
+  // The same exam held at a test site in Jayapura: its times in WIT, whatever the account's.
+  writeFileSync(path.join(examsDir, 'dkv-uji-situs.exam.yaml'),
+    `${NUM_EXAM.replace(`id: ${NUM_EXAM_ID}`, 'id: DKV-UJI-SITUS').replace('title: Uji Angka', 'title: Uji Situs')}time_zone: WIT\n`);
   d = await startDaemon({ examsDir });
   browser = await launch();
 });
@@ -200,6 +203,17 @@ test('times in the candidate\'s zone, labelled; a finished attempt is finished a
   assert.match(text, /Dimulai\s*\d{4}-\d\d-\d\d \d\d:\d\d WITA/);
   assert.match(text, /Uji Angka — percobaan ke-1/);
   await assertAccessible(page, 'dashboard with time zone labels');
+
+  // An exam at a test site with a zone of its own: its times in that zone, said on the
+  // pre-start page, whatever the account's zone.
+  await page.goto(`${d.url}/exams/DKV-UJI-SITUS/start`);
+  assert.match(await page.textContent('main'), /Zona waktu tempat uji[^]*WIT/);
+  assert.match(await page.textContent('main'), /Batas waktu jika mulai sekarang\s*\d{4}-\d\d-\d\d \d\d:\d\d WIT(?!A)/);
+  await Promise.all([page.waitForURL(/\/attempts\/\d+$/), page.click('form[action="/exams/DKV-UJI-SITUS/start"] button')]);
+  const wit = (await page.textContent('.exam-bar')).match(/(\d\d):(\d\d) WIT(?!A)/);
+  assert.ok(wit, 'the deadline is labelled WIT');
+  await page.goto(`${d.url}/me`);
+  assert.match(await page.textContent('main'), /Uji Situs — percobaan ke-1[^]*?Dimulai\s*\d{4}-\d\d-\d\d \d\d:\d\d WIT(?!A)/);
   assertNoDialogs(p);
   await p.context.close();
 });
