@@ -206,6 +206,8 @@ test('times in the candidate\'s zone, labelled; a finished attempt is finished a
 
   // An exam at a test site with a zone of its own: its times in that zone, said on the
   // pre-start page, whatever the account's zone.
+  const api = await page.request.get(`${d.url}/api/exams/DKV-UJI-SITUS`);
+  assert.equal((await api.json()).time_zone, 'WIT', 'the API gives the test site\'s zone');
   await page.goto(`${d.url}/exams/DKV-UJI-SITUS/start`);
   assert.match(await page.textContent('main'), /Zona waktu tempat uji[^]*WIT/);
   assert.match(await page.textContent('main'), /Batas waktu jika mulai sekarang\s*\d{4}-\d\d-\d\d \d\d:\d\d WIT(?!A)/);

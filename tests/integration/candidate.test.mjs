@@ -129,6 +129,12 @@ test('flags for review are kept with the attempt, for its candidate, while it is
   assert.equal((await flag('DPI', true)).status, 409);
 });
 
+test('an exam without a test site has no time_zone in its details', async () => {
+  const r = await fetch(`${d.url}/api/exams/${NUM_EXAM_ID}`);
+  assert.equal(r.status, 200);
+  assert.equal('time_zone' in (await r.json()), false);
+});
+
 test('/favicon.ico is an icon, cached', async () => {
   const r = await fetch(`${d.url}/favicon.ico`);
   assert.equal(r.status, 200);
