@@ -354,14 +354,14 @@ static void render_item(struct html *h, const struct req *r, const struct exam_v
   html_text(h, L(r, is_flagged ? "exam.unflag" : "exam.flag"));
   HTML_LIT(h, "</button>");
   /* exam.js makes the state a live region. */
-  /* An unanswered item's state is empty here (the script says "not answered"): bytes. */
+  /* A saved answer says so; an unanswered item's state paragraph is the script's (it says
+   * "not answered"): bytes on every exam page. */
   if (answered) {
     HTML_LIT(h, "<p class=save-state data-state=saved>");
     html_text(h, L(r, "exam.state_saved"));
-    HTML_LIT(h, "</p></fieldset>");
-  } else {
-    HTML_LIT(h, "<p class=save-state></p></fieldset>");
+    HTML_LIT(h, "</p>");
   }
+  HTML_LIT(h, "</fieldset>");
 }
 
 /* Opens the element exam.js works in (#exam): the attempt, its time and state, the CSRF

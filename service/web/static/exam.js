@@ -226,8 +226,7 @@ function changed(fs, now) {
 }
 var fieldsets = all('fieldset.item', form);
 fieldsets.forEach((fs) => {
-  var id = idOf(fs), st = $('.save-state', fs), pr = $('.prompt', fs);
-  if (!attr(st, 'data-state')) st.textContent = t('empty');
+  var id = idOf(fs), st = $('.save-state', fs) || mk('p', 'save-state', t('empty'), fs), pr = $('.prompt', fs);
   st.setAttribute('aria-live', 'polite');
   var label = mk('label', 'flagl', '', fs, st), box = mk('input', 'flag', '', label), fb = $('button[name$=flag]', fs);
   box.type = 'checkbox';
