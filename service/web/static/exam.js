@@ -310,6 +310,13 @@ barSize();
 if (window.ResizeObserver) new ResizeObserver(barSize).observe(bar);
 var tg = location.hash && D.getElementById(location.hash.slice(1));
 if (tg) tg.scrollIntoView();
+// A link followed within the page (review links, navigator): the bar measured now, not as
+// the last resize left it.
+window.addEventListener('hashchange', () => {
+  var el = D.getElementById(location.hash.slice(1));
+  barSize();
+  if (el) el.scrollIntoView();
+});
 
 var lf = $('header form[action="/logout"]');
 if (lf && window.HTMLDialogElement) {
