@@ -12,7 +12,8 @@
  * - short: the answer and each accepted answer are normalised (NFKC, case folded,
  *   whitespace collapsed) and compared for equality;
  * - numeric: correct when |answer - value| <= tolerance (plus a rounding allowance of 1e-9
- *   relative to the value);
+ *   relative to the value); the answer is a JSON number or the text the candidate typed,
+ *   read by numeric_parse (ujikom/numeric.h: "30.000", "2,5"); text it refuses is refused;
  * - an answer of the wrong JSON shape scores 0 (the API refuses it earlier with 400).
  */
 #ifndef UJIKOM_SCORE_H
@@ -24,6 +25,7 @@
 
 #include "ujikom/exam.h"
 #include "ujikom/exam_form.h"
+#include "ujikom/numeric.h"
 #include "ujikom/states.h"
 
 /* Largest accepted answer texts, in bytes. */
@@ -34,6 +36,15 @@
  * the answer). On false, err holds a one-line reason for a 400 reply. */
 bool score_answer_shape_ok(const struct exam_item *item, const json_t *value, char *err,
                            size_t errlen);
+
+/* Whether item is numeric with a whole-number value and tolerance: such an item reads
+ * "30.000" as 30000 (numeric_parse's whole_item). */
+bool score_item_whole(const struct exam_item *item);
+
+/* A numeric item's answer value (a JSON number, or text read by numeric_parse for item) as a
+ * number in *out (untouched unless NUMERIC_OK). Anything else is NUMERIC_NOT_DIGITS. */
+enum numeric_rc score_numeric_answer(double *out, const struct exam_item *item,
+                                     const json_t *value);
 
 /* Points earned by a closed item's answer (value may be NULL = no answer); 0 for open items. */
 double score_item(const struct exam_item *item, const json_t *value);

@@ -7,6 +7,7 @@
 #ifndef UJIKOM_TIMEFMT_H
 #define UJIKOM_TIMEFMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,25 @@ void time_civil_of(struct time_civil *out, int64_t secs);
 /* Writes secs in style, and a NUL, into out. Returns the length, or 0 with out = "" (when
  * size > 0) when it does not fit or gmtime_r cannot represent the year. */
 size_t time_format(char *out, size_t size, int64_t secs, enum time_style style);
+
+/* Indonesia's three time zones, fixed offsets from UTC (no daylight saving). */
+enum time_zone {
+  TIME_ZONE_WIB = 0, /* UTC+7, the default */
+  TIME_ZONE_WITA,    /* UTC+8 */
+  TIME_ZONE_WIT,     /* UTC+9 */
+};
+#define TIME_ZONE_COUNT 3
+
+/* "WIB", "WITA" or "WIT". */
+const char *time_zone_name(enum time_zone zone);
+/* The zone named s (exactly "WIB", "WITA", "WIT") into *out; false for anything else. */
+bool time_zone_parse(const char *s, enum time_zone *out);
+
+/* secs as the local date or time in zone, labelled: TIME_DATE "2026-11-22" (the local date),
+ * TIME_MINUTE_UTC's shape with the zone's name, "2026-11-22 15:00 WIB"; TIME_ISO is not
+ * local and is written as time_format does. Returns the length, or 0 as time_format. */
+size_t time_format_zone(char *out, size_t size, int64_t secs, enum time_zone zone,
+                        enum time_style style);
 
 /* "2026-11-22T08:00:00.123Z" (TIME_ISO_MS_LEN characters and a NUL, size at least
  * TIME_ISO_MS_LEN + 1): secs and ms (0..999) as log lines start. A year outside 0..9999 is

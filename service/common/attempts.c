@@ -38,6 +38,7 @@ static const char *const rc_names[] = {
     [ATTEMPTS_ITEM_NOT_IN_FORM] = "item_not_in_form",
     [ATTEMPTS_NO_VALUE] = "no_value",
     [ATTEMPTS_BAD_ANSWER] = "bad_answer",
+    [ATTEMPTS_BAD_NUMBER] = "bad_number",
     [ATTEMPTS_TOO_LONG] = "too_long",
     [ATTEMPTS_EXAM_VERSION_MISSING] = "exam_version_missing",
     [ATTEMPTS_BUSY] = "busy",
@@ -71,6 +72,10 @@ static int64_t grace_ms(const struct svc *svc) {
 
 bool attempts_is_open(const struct store_attempt *a) {
   return ATTEMPT_OPEN == a->status;
+}
+
+bool attempts_time_up(const struct store_attempt *a, int64_t now_ms) {
+  return attempts_is_open(a) && now_ms >= a->deadline_ms;
 }
 
 bool attempts_overdue(const struct svc *svc, const struct store_attempt *a, int64_t now_ms) {
@@ -373,6 +378,7 @@ enum attempts_rc attempts_get_own(struct store_attempt *out, struct svc *svc, in
 
 void attempts_sheet_clear(struct attempts_sheet *s) {
   store_answers_free(s->answers, s->nanswers);
+  store_flags_free(s->flags, s->nflags);
   store_attempt_clear(&s->attempt);
   memset(s, 0, sizeof(*s));
 }
@@ -397,9 +403,13 @@ enum attempts_rc attempts_get_sheet(struct attempts_sheet *out, struct svc *svc,
     }
     if (STORE_OK == rc) {
       rc = store_answers_get(rd, &out->answers, &out->nanswers, attempt_id);
-      if (STORE_OK != rc) {
-        store_attempt_clear(a);
-      }
+    }
+    if (STORE_OK == rc) {
+      rc = store_flags_get(rd, &out->flags, &out->nflags, attempt_id);
+    }
+    if (STORE_OK != rc) {
+      store_answers_free(out->answers, out->nanswers);
+      store_attempt_clear(a);
     }
     store_rd_end(rd);
   }
@@ -581,8 +591,10 @@ cleanup:
   return arc;
 }
 
-enum attempts_rc attempts_start(struct attempts_started *out, struct svc *svc, int64_t user_id,
-                                const char *exam_id, int64_t now_ms) {
+/* attempts_start (create) or attempts_start_check (!create). */
+static enum attempts_rc start_or_check(struct attempts_started *out, struct svc *svc,
+                                       int64_t user_id, const char *exam_id, int64_t now_ms,
+                                       bool create) {
   struct store_attempt *list = NULL, open_a;
   size_t n = 0;
   memset(out, 0, sizeof(*out));
@@ -622,21 +634,57 @@ enum attempts_rc attempts_start(struct attempts_started *out, struct svc *svc, i
   }
   enum attempts_rc arc = retake_policy(exam, list, n, now_ms, &out->retry_at_ms);
   store_attempt_list_free(list, n);
-  if (ATTEMPTS_OK != arc) {
+  out->used = n;
+  if (ATTEMPTS_OK != arc || !create) {
     return arc;
   }
   return start_new(out, svc, user_id, exam, now_ms);
 }
 
+enum attempts_rc attempts_start(struct attempts_started *out, struct svc *svc, int64_t user_id,
+                                const char *exam_id, int64_t now_ms) {
+  return start_or_check(out, svc, user_id, exam_id, now_ms, true);
+}
+
+enum attempts_rc attempts_start_check(struct attempts_started *out, struct svc *svc,
+                                      int64_t user_id, const char *exam_id, int64_t now_ms) {
+  return start_or_check(out, svc, user_id, exam_id, now_ms, false);
+}
+
 /* ------------------------------------------------------------------ saves */
 
-enum attempts_rc attempts_answer_text(char **out, const struct exam_item *item, const json_t *value,
-                                      char *err, size_t errlen) {
+enum attempts_rc attempts_answer_text(char **out, enum numeric_rc *out_number,
+                                      const struct exam_item *item, const json_t *value, char *err,
+                                      size_t errlen) {
   *out = NULL;
+  if (NULL != out_number) {
+    *out_number = NUMERIC_OK;
+  }
+  /* A number typed as text is stored as the number it reads as, so that every later reader
+   * (scorer, review page, analysis) sees one value; text that does not read is refused. */
+  json_t *number = NULL;
+  if (EXAM_ITEM_NUMERIC == item->type && json_is_string(value)) {
+    double x = 0.0;
+    enum numeric_rc nrc = score_numeric_answer(&x, item, value);
+    if (NUMERIC_OK != nrc) {
+      if (NULL != out_number) {
+        *out_number = nrc;
+      }
+      snprintf(err, errlen, "%s", numeric_rc_message(nrc));
+      return ATTEMPTS_BAD_NUMBER;
+    }
+    number = json_real(x);
+    if (NULL == number) {
+      return ATTEMPTS_INTERNAL;
+    }
+    value = number;
+  }
   if (!score_answer_shape_ok(item, value, err, errlen)) {
+    json_decref(number);
     return ATTEMPTS_BAD_ANSWER;
   }
   char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+  json_decref(number);
   if (NULL == text) {
     return ATTEMPTS_INTERNAL;
   }
@@ -690,6 +738,35 @@ enum attempts_rc attempts_save_many(struct svc *svc, int64_t attempt_id, const c
   return save_answers(svc, &sc, now_ms);
 }
 
+/* user_id's attempt_id into *a (brief; the caller clears it with store_attempt_clear, also
+ * on failure: it is zeroed when it could not be read) when it accepts answers,
+ * and item_id of its form into *out_item; *out_form may receive the form rebuilt for the
+ * look-up (the caller frees it). ATTEMPTS_OK, ATTEMPTS_DEADLINE / ATTEMPTS_CLOSED,
+ * ATTEMPTS_ITEM_NOT_IN_FORM, or an error outcome. */
+static enum attempts_rc open_item(struct store_attempt *a, const struct exam_item **out_item,
+                                  struct exam_form **out_form, struct svc *svc, int64_t user_id,
+                                  int64_t attempt_id, const char *item_id, int64_t now_ms) {
+  *out_item = NULL;
+  enum attempts_rc arc = attempts_get_own(a, svc, user_id, attempt_id, true, now_ms);
+  if (ATTEMPTS_OK != arc) {
+    return arc;
+  }
+  arc = attempts_accepts_answers(a);
+  if (ATTEMPTS_OK != arc) {
+    return arc;
+  }
+  /* Which item this is: from the form index, else from the rebuilt form (then indexed). */
+  if (form_index_find(svc->forms, out_item, a->id, a->exam_version, item_id) < 0) {
+    arc = attempts_form(out_form, svc, a);
+    if (ATTEMPTS_OK != arc) {
+      return arc;
+    }
+    const struct form_item *fi = exam_form_find_item(*out_form, item_id);
+    *out_item = NULL == fi ? NULL : fi->item;
+  }
+  return NULL == *out_item ? ATTEMPTS_ITEM_NOT_IN_FORM : ATTEMPTS_OK;
+}
+
 enum attempts_rc attempts_save(struct attempts_saved *out, struct svc *svc, int64_t user_id,
                                int64_t attempt_id, const char *item_id, const json_t *value,
                                int64_t now_ms, char *err, size_t errlen) {
@@ -700,29 +777,13 @@ enum attempts_rc attempts_save(struct attempts_saved *out, struct svc *svc, int6
   if (errlen > 0) {
     err[0] = '\0';
   }
-  enum attempts_rc arc = attempts_get_own(&a, svc, user_id, attempt_id, true, now_ms);
-  if (ATTEMPTS_OK != arc) {
-    return arc;
-  }
-  arc = attempts_accepts_answers(&a);
-  if (ATTEMPTS_OK != arc) {
-    goto cleanup;
-  }
-  /* Which item this is: from the form index, else from the rebuilt form (then indexed). */
   const struct exam_item *item = NULL;
-  if (form_index_find(svc->forms, &item, a.id, a.exam_version, item_id) < 0) {
-    arc = attempts_form(&form, svc, &a);
-    if (ATTEMPTS_OK != arc) {
-      goto cleanup;
-    }
-    const struct form_item *fi = exam_form_find_item(form, item_id);
-    item = NULL == fi ? NULL : fi->item;
-  }
-  arc = NULL == item ? ATTEMPTS_ITEM_NOT_IN_FORM : NULL == value ? ATTEMPTS_NO_VALUE : ATTEMPTS_OK;
+  enum attempts_rc arc = open_item(&a, &item, &form, svc, user_id, attempt_id, item_id, now_ms);
+  arc = ATTEMPTS_OK != arc ? arc : NULL == value ? ATTEMPTS_NO_VALUE : ATTEMPTS_OK;
   if (ATTEMPTS_OK != arc) {
     goto cleanup;
   }
-  arc = attempts_answer_text(&value_text, item, value, err, errlen);
+  arc = attempts_answer_text(&value_text, &out->number, item, value, err, errlen);
   if (ATTEMPTS_OK != arc) {
     goto cleanup;
   }
@@ -742,6 +803,65 @@ cleanup:
   exam_form_free(form);
   store_attempt_clear(&a);
   return arc;
+}
+
+/* ------------------------------------------------------------------ flags for review */
+
+struct flag_ctx {
+  int64_t id;
+  const char *item_id;
+  bool flagged;
+};
+
+static int flag_txn(struct store_tx *tx, void *arg) {
+  const struct flag_ctx *fc = arg;
+  return store_flag_set(tx, fc->id, fc->item_id, fc->flagged, store_tx_now_ms(tx));
+}
+
+enum attempts_rc attempts_flag(struct svc *svc, int64_t user_id, int64_t attempt_id,
+                               const char *item_id, bool flagged, int64_t now_ms) {
+  struct store_attempt a;
+  struct exam_form *form = NULL;
+  const struct exam_item *item = NULL;
+  enum attempts_rc arc = open_item(&a, &item, &form, svc, user_id, attempt_id, item_id, now_ms);
+  if (ATTEMPTS_OK == arc) {
+    struct flag_ctx fc = {a.id, item->id, flagged};
+    int rc = store_txn(svc->store, flag_txn, &fc);
+    arc = STORE_CONFLICT == rc ? ATTEMPTS_CLOSED
+          : STORE_OK == rc     ? ATTEMPTS_OK
+                               : from_store(rc, "flag");
+  }
+  exam_form_free(form);
+  store_attempt_clear(&a);
+  return arc;
+}
+
+enum attempts_rc attempts_flags_json(json_t **out, struct svc *svc, int64_t attempt_id) {
+  struct store_rd *rd = NULL;
+  struct store_flag *flags = NULL;
+  size_t n = 0;
+  *out = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_flags_get(rd, &flags, &n, attempt_id);
+    store_rd_end(rd);
+  }
+  if (STORE_OK != rc) {
+    return from_store(rc, "flags read");
+  }
+  json_t *ids = json_object();
+  for (size_t i = 0; NULL != ids && i < n; i++) {
+    if (0 != json_object_set_new(ids, flags[i].item_id, json_true())) {
+      json_decref(ids);
+      ids = NULL;
+    }
+  }
+  store_flags_free(flags, n);
+  if (NULL == ids) {
+    return ATTEMPTS_UNAVAILABLE;
+  }
+  *out = ids;
+  return ATTEMPTS_OK;
 }
 
 /* ------------------------------------------------------------------ submit and the sweep */

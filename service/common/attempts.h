@@ -21,6 +21,7 @@
 
 #include "common/svc.h"
 #include "store/store.h"
+#include "ujikom/numeric.h"
 
 struct exam;
 struct exam_form;
@@ -43,6 +44,7 @@ enum attempts_rc {
   ATTEMPTS_ITEM_NOT_IN_FORM,     /* save: the item is not part of the attempt's form */
   ATTEMPTS_NO_VALUE,             /* save: no answer value was given */
   ATTEMPTS_BAD_ANSWER,           /* save: the value does not have the item's shape (err says) */
+  ATTEMPTS_BAD_NUMBER,           /* save: a numeric answer's text does not read as a number */
   ATTEMPTS_TOO_LONG,             /* save: the answer's JSON text passes ATTEMPTS_MAX_ANSWER_JSON */
   ATTEMPTS_EXAM_VERSION_MISSING, /* the attempt's exam version cannot be loaded or rebuilt */
   ATTEMPTS_BUSY,                 /* the store's write lock was not obtained: retry (503) */
@@ -57,6 +59,9 @@ const char *attempts_rc_name(enum attempts_rc rc);
 
 /* Whether answers may still be saved into a (ATTEMPT_OPEN). */
 bool attempts_is_open(const struct store_attempt *a);
+/* Whether a is open and its deadline has passed at now_ms: finished as its candidate lives it
+ * (no more "continue"), while saves sent in time may still land within the save grace. */
+bool attempts_time_up(const struct store_attempt *a, int64_t now_ms);
 /* Whether a is open past its deadline plus the save grace at now_ms (to be closed). */
 bool attempts_overdue(const struct svc *svc, const struct store_attempt *a, int64_t now_ms);
 /* Whole seconds left until a's deadline at now_ms, rounded up; 0 once it is not open. */
@@ -87,9 +92,18 @@ struct attempts_started {
   bool created;
   int64_t retry_at_ms;
   long max_attempts;
+  size_t used; /* attempts at the exam before this one (when the policy was applied) */
 };
 enum attempts_rc attempts_start(struct attempts_started *out, struct svc *svc, int64_t user_id,
                                 const char *exam_id, int64_t now_ms);
+
+/* What attempts_start would answer, without starting: ATTEMPTS_OK with out->id the open
+ * attempt to continue (0: a new one may start; out->used attempts so far), or the same
+ * refusals (ATTEMPTS_COOLDOWN with out->retry_at_ms, ATTEMPTS_LIMIT, ...). An overdue open
+ * attempt is closed first, as attempts_start does. For the page shown before the clock
+ * starts. */
+enum attempts_rc attempts_start_check(struct attempts_started *out, struct svc *svc,
+                                      int64_t user_id, const char *exam_id, int64_t now_ms);
 
 /* Reads attempt_id for user_id into *out (brief: without its form and result texts), closing
  * it at its deadline first when it is overdue (then it is read again, in full). ATTEMPTS_OK,
@@ -104,6 +118,8 @@ struct attempts_sheet {
   struct store_attempt attempt;
   struct store_answer *answers;
   size_t nanswers;
+  struct store_flag *flags; /* items flagged for review */
+  size_t nflags;
 };
 /* As attempts_get_own(), with the saved answers. On ATTEMPTS_OK the caller frees *out with
  * attempts_sheet_clear; otherwise it is zeroed. */
@@ -122,20 +138,26 @@ enum attempts_rc attempts_form(struct exam_form **out, struct svc *svc,
 enum attempts_rc attempts_answers_json(json_t **out, struct svc *svc, int64_t attempt_id);
 
 /* The stored text of value as an answer to item: ATTEMPTS_OK with *out (free()),
- * ATTEMPTS_BAD_ANSWER (err says why), ATTEMPTS_TOO_LONG or ATTEMPTS_INTERNAL. */
-enum attempts_rc attempts_answer_text(char **out, const struct exam_item *item, const json_t *value,
-                                      char *err, size_t errlen);
+ * ATTEMPTS_BAD_ANSWER (err says why), ATTEMPTS_BAD_NUMBER (a numeric item's text that
+ * numeric_parse refuses: *out_number says why, if out_number is not NULL, err in English),
+ * ATTEMPTS_TOO_LONG or ATTEMPTS_INTERNAL. A numeric answer given as text is stored as the
+ * number it reads as ("30.000" in a whole-number item: 30000). */
+enum attempts_rc attempts_answer_text(char **out, enum numeric_rc *out_number,
+                                      const struct exam_item *item, const json_t *value, char *err,
+                                      size_t errlen);
 
 /* One answer saved, as the API saves it. */
 struct attempts_saved {
   const struct exam_item *item; /* the item answered (borrowed from the catalogue) */
   int64_t deadline_ms;          /* the deadline as read when saving */
   int64_t remaining_s;          /* seconds left then */
+  enum numeric_rc number;       /* with ATTEMPTS_BAD_NUMBER: why the text is not a number */
 };
 /* Saves value (NULL: none was given) as user_id's answer to item_id in attempt_id at now_ms;
  * durable on ATTEMPTS_OK. In this order: ATTEMPTS_NO_CATALOG, ATTEMPTS_NOT_FOUND, ATTEMPTS_
  * DEADLINE / ATTEMPTS_CLOSED, ATTEMPTS_ITEM_NOT_IN_FORM, ATTEMPTS_NO_VALUE, ATTEMPTS_BAD_
- * ANSWER (err says why), ATTEMPTS_TOO_LONG, or an error outcome. */
+ * ANSWER (err says why), ATTEMPTS_BAD_NUMBER (out->number says why), ATTEMPTS_TOO_LONG, or an error
+ * outcome. */
 enum attempts_rc attempts_save(struct attempts_saved *out, struct svc *svc, int64_t user_id,
                                int64_t attempt_id, const char *item_id, const json_t *value,
                                int64_t now_ms, char *err, size_t errlen);
@@ -145,6 +167,16 @@ enum attempts_rc attempts_save(struct attempts_saved *out, struct svc *svc, int6
  * (nothing saved), or an error outcome. The caller has checked ownership and the form. */
 enum attempts_rc attempts_save_many(struct svc *svc, int64_t attempt_id, const char *const *items,
                                     char *const *values, size_t n, int64_t now_ms);
+
+/* Flags (flagged true) or unflags item_id for review in user_id's attempt_id at now_ms, kept
+ * with the attempt while it is open; idempotent. ATTEMPTS_OK, ATTEMPTS_NOT_FOUND, ATTEMPTS_
+ * DEADLINE / ATTEMPTS_CLOSED, ATTEMPTS_ITEM_NOT_IN_FORM, or an error outcome. */
+enum attempts_rc attempts_flag(struct svc *svc, int64_t user_id, int64_t attempt_id,
+                               const char *item_id, bool flagged, int64_t now_ms);
+
+/* The items flagged in attempt_id as a new JSON object item id -> true. ATTEMPTS_OK with
+ * *out (the caller's reference), or an error outcome. The caller has checked ownership. */
+enum attempts_rc attempts_flags_json(json_t **out, struct svc *svc, int64_t attempt_id);
 
 /* Ends attempt id: scores it from its stored answers and commits the result — at now_ms when
  * submitted in time (by_candidate), at its deadline when its deadline plus grace has passed —

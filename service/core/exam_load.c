@@ -1204,7 +1204,8 @@ static void *read_exam(struct ld *ld, yaml_node_t *root, const void *ctx) {
                       {"retake", true, NULL},
                       {"shuffle_options", false, NULL},
                       {"units", true, NULL},
-                      {"blind_marking", false, NULL}};
+                      {"blind_marking", false, NULL},
+                      {"time_zone", false, NULL}};
   const size_t nf = sizeof(f) / sizeof(f[0]);
   if (read_map(ld, root, "an exam file", f, nf) != 0) {
     return NULL;
@@ -1242,6 +1243,13 @@ static void *read_exam(struct ld *ld, yaml_node_t *root, const void *ctx) {
   read_units(ld, exam, f[12].val);
   if (f[13].val != NULL) {
     get_bool(ld, f[13].val, "blind_marking", &exam->blind_marking);
+  }
+  if (f[14].val != NULL) {
+    const char *zone = get_text(ld, f[14].val, "time_zone", false);
+    exam->has_time_zone = zone != NULL && time_zone_parse(zone, &exam->time_zone);
+    if (zone != NULL && !exam->has_time_zone) {
+      ERR_AT(ld, f[14].val, "'time_zone' must be WIB, WITA or WIT, not '%s'", zone);
+    }
   }
   return exam;
 }

@@ -4,6 +4,7 @@
  */
 #include "ujikom/score.h"
 #include "ujikom/exam_text.h"
+#include "ujikom/numeric.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -47,6 +48,28 @@ static bool text_ok(const json_t *v, size_t max, char *err, size_t errlen) {
   return true;
 }
 
+bool score_item_whole(const struct exam_item *item) {
+  return item->type == EXAM_ITEM_NUMERIC && floor(item->key_value) == item->key_value &&
+         floor(item->key_tolerance) == item->key_tolerance;
+}
+
+enum numeric_rc score_numeric_answer(double *out, const struct exam_item *item,
+                                     const json_t *value) {
+  if (json_is_number(value)) {
+    double x = json_number_value(value);
+    if (!isfinite(x)) {
+      return NUMERIC_NOT_DIGITS;
+    }
+    *out = x;
+    return NUMERIC_OK;
+  }
+  if (!json_is_string(value)) {
+    return NUMERIC_NOT_DIGITS;
+  }
+  return numeric_parse(out, json_string_value(value), json_string_length(value),
+                       score_item_whole(item));
+}
+
 bool score_answer_shape_ok(const struct exam_item *item, const json_t *value, char *err,
                            size_t errlen) {
   if (value == NULL) {
@@ -72,12 +95,15 @@ bool score_answer_shape_ok(const struct exam_item *item, const json_t *value, ch
       return false;
     }
     return true;
-  case EXAM_ITEM_NUMERIC:
-    if (!json_is_number(value)) {
-      snprintf(err, errlen, "the answer must be a number");
+  case EXAM_ITEM_NUMERIC: {
+    double x;
+    enum numeric_rc rc = score_numeric_answer(&x, item, value);
+    if (NUMERIC_OK != rc) {
+      snprintf(err, errlen, "%s", numeric_rc_message(rc));
       return false;
     }
     return true;
+  }
   case EXAM_ITEM_SHORT:
     return text_ok(value, SCORE_MAX_SHORT_ANSWER, err, errlen);
   case EXAM_ITEM_OPEN:
@@ -173,7 +199,10 @@ double score_item(const struct exam_item *item, const json_t *value) {
   case EXAM_ITEM_TRUEFALSE:
     return json_is_true(value) == item->key_bool ? (double)item->points : 0.0;
   case EXAM_ITEM_NUMERIC: {
-    double x = json_number_value(value);
+    double x = 0.0;
+    if (NUMERIC_OK != score_numeric_answer(&x, item, value)) {
+      return 0.0;
+    }
     double allowance = 1e-9 * fmax(1.0, fabs(item->key_value));
     return fabs(x - item->key_value) <= item->key_tolerance + allowance ? (double)item->points
                                                                         : 0.0;

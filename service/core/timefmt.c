@@ -6,6 +6,7 @@
 #include "ujikom/timefmt.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -222,4 +223,67 @@ int time_parse_date(const char *s, int64_t *out_secs) {
   }
   *out_secs = ms / 1000;
   return 0;
+}
+
+static const struct {
+  const char *name;
+  int64_t offset_s;
+} zones[TIME_ZONE_COUNT] = {
+    [TIME_ZONE_WIB] = {"WIB", (int64_t)7 * 3600},
+    [TIME_ZONE_WITA] = {"WITA", (int64_t)8 * 3600},
+    [TIME_ZONE_WIT] = {"WIT", (int64_t)9 * 3600},
+};
+
+const char *time_zone_name(enum time_zone zone) {
+  return (size_t)zone < TIME_ZONE_COUNT ? zones[zone].name : zones[TIME_ZONE_WIB].name;
+}
+
+bool time_zone_parse(const char *s, enum time_zone *out) {
+  for (size_t i = 0; NULL != s && i < TIME_ZONE_COUNT; i++) {
+    if (0 == strcmp(s, zones[i].name)) {
+      *out = (enum time_zone)i;
+      return true;
+    }
+  }
+  return false;
+}
+
+size_t time_format_zone(char *out, size_t size, int64_t secs, enum time_zone zone,
+                        enum time_style style) {
+  if (TIME_ISO == style) {
+    return time_format(out, size, secs, style);
+  }
+  if ((size_t)zone >= TIME_ZONE_COUNT) {
+    zone = TIME_ZONE_WIB;
+  }
+  /* The local wall clock is UTC's at secs plus the offset; " UTC" becomes the zone's name. */
+  char buf[TIME_TEXT_SIZE];
+  int64_t local = secs > INT64_MAX - zones[zone].offset_s ? secs : secs + zones[zone].offset_s;
+  size_t n = time_format(buf, sizeof buf, local, style);
+  if (0 == n) {
+    if (size > 0) {
+      out[0] = '\0';
+    }
+    return 0;
+  }
+  if (TIME_MINUTE_UTC == style && n > 4 && 0 == strcmp(buf + n - 4, " UTC")) {
+    n -= 3;
+    buf[n] = '\0';
+    size_t zl = strlen(zones[zone].name);
+    if (n + zl + 1 > sizeof buf) {
+      n = 0;
+      buf[0] = '\0';
+    } else {
+      memcpy(buf + n, zones[zone].name, zl + 1);
+    }
+    n += 0 != n ? zl : 0;
+  }
+  if (0 == n || n + 1 > size) {
+    if (size > 0) {
+      out[0] = '\0';
+    }
+    return 0;
+  }
+  memcpy(out, buf, n + 1);
+  return n;
 }

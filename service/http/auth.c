@@ -489,8 +489,9 @@ static int login_finish(struct req *r, struct login_ctx *lc, const struct store_
   return 0;
 }
 
-int auth_login(struct req *r, const char *email, const char *password,
-               char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
+/* auth_login, and auth_login_form with quiet (a wrong e-mail or password not answered). */
+static int login(struct req *r, const char *email, const char *password,
+                 char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user, bool quiet) {
   const struct config *cfg = r->svc->cfg;
   struct store_user u;
   struct login_ctx lc;
@@ -536,7 +537,11 @@ int auth_login(struct req *r, const char *email, const char *password,
   if (PASSWORD_OK != pr) {
     ratelimit_login_failed(r);
     log_msg(LOG_INFO, r->request_id, "login failed");
-    reply_error(r, ERR_BAD_CREDENTIALS, NULL);
+    if (quiet) {
+      ret = AUTH_CREDENTIALS_REFUSED;
+    } else {
+      reply_error(r, ERR_BAD_CREDENTIALS, NULL);
+    }
     goto cleanup;
   }
   role = u.role;
@@ -565,8 +570,21 @@ cleanup:
   return session_end(ret, out_token, rehash, &u);
 }
 
-int auth_change_password(struct req *r, const char *current, const char *new_password,
-                         char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
+int auth_login(struct req *r, const char *email, const char *password,
+               char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
+  return login(r, email, password, out_token, out_user, false);
+}
+
+int auth_login_form(struct req *r, const char *email, const char *password,
+                    char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
+  return login(r, email, password, out_token, out_user, true);
+}
+
+/* auth_change_password; with out_verdict not NULL (a page), a wrong current password or a
+ * weak new one is not answered (see auth_change_password_form). */
+static int change_password(struct req *r, const char *current, const char *new_password,
+                           char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user,
+                           enum password_policy_verdict *out_verdict) {
   const struct config *cfg = r->svc->cfg;
   struct store_user u;
   struct login_ctx lc;
@@ -616,12 +634,21 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
   if (PASSWORD_OK != pr) {
     ratelimit_login_failed(r);
     log_msg(LOG_INFO, r->request_id, "password change: wrong current password");
-    reply_error(r, ERR_WRONG_PASSWORD, NULL);
+    if (NULL != out_verdict) {
+      ret = AUTH_CREDENTIALS_REFUSED;
+    } else {
+      reply_error(r, ERR_WRONG_PASSWORD, NULL);
+    }
     goto cleanup;
   }
   ratelimit_login_succeeded(r, u.email, dev.known ? dev.hash : NULL);
   if (ACCOUNTS_OK != accounts_check_password(new_password, u.email, u.name, &verdict)) {
-    reply_error(r, ERR_WEAK_PASSWORD, password_policy_message(verdict));
+    if (NULL != out_verdict) {
+      *out_verdict = verdict;
+      ret = AUTH_PASSWORD_REFUSED;
+    } else {
+      reply_error(r, ERR_WEAK_PASSWORD, password_policy_message(verdict));
+    }
     goto cleanup;
   }
   if (PASSWORD_OK != auth_password_hash(&hash, new_password, (unsigned)cfg->kdf_log2n)) {
@@ -638,6 +665,18 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
 cleanup:
   OPENSSL_cleanse(&dev, sizeof dev);
   return session_end(ret, out_token, hash, &u);
+}
+
+int auth_change_password(struct req *r, const char *current, const char *new_password,
+                         char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user) {
+  return change_password(r, current, new_password, out_token, out_user, NULL);
+}
+
+int auth_change_password_form(struct req *r, const char *current, const char *new_password,
+                              char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user,
+                              enum password_policy_verdict *out_verdict) {
+  *out_verdict = PASSWORD_POLICY_OK;
+  return change_password(r, current, new_password, out_token, out_user, out_verdict);
 }
 
 int auth_logout(struct req *r) {

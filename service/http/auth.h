@@ -9,6 +9,7 @@
 #include "common/second_factor.h"
 #include "http/server.h"
 #include "ujikom/password.h"
+#include "ujikom/password_policy.h"
 #include "ujikom/session_token.h"
 
 #define AUTH_COOKIE "ujikom_session"
@@ -75,6 +76,13 @@ int auth_login(struct req *r, const char *email, const char *password,
                char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user);
 #define AUTH_SECOND_FACTOR_DUE 1
 
+/* auth_login for a log-in page: a wrong e-mail or password is counted as by auth_login but
+ * not answered, AUTH_CREDENTIALS_REFUSED, so the page can show its form again with the
+ * e-mail kept. Every other outcome is auth_login's. */
+int auth_login_form(struct req *r, const char *email, const char *password,
+                    char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user);
+#define AUTH_CREDENTIALS_REFUSED 3
+
 /* The second step of a staff log-in: the ticket from auth_login and exactly one of code (the
  * authenticator app's) and recovery (a one-time recovery code). Under the same back-off as
  * passwords: a wrong or replayed code counts as a wrong password. On 0 a session is made as
@@ -105,6 +113,15 @@ int auth_logout_all(struct req *r, int64_t user_id, int64_t *out_n);
  * fresh session for this client. On 0, out_token / *out_user are as for auth_login. */
 int auth_change_password(struct req *r, const char *current, const char *new_password,
                          char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user);
+
+/* auth_change_password for the password page: a wrong current password is counted but not
+ * answered (AUTH_CREDENTIALS_REFUSED), a new password the policy refuses is not answered
+ * (AUTH_PASSWORD_REFUSED, *out_verdict says why), so the page can show its form again with
+ * the reason. Every other outcome is auth_change_password's. */
+int auth_change_password_form(struct req *r, const char *current, const char *new_password,
+                              char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user,
+                              enum password_policy_verdict *out_verdict);
+#define AUTH_PASSWORD_REFUSED 4
 
 /* Sets the session cookie (HttpOnly, SameSite=Strict, Secure under https) for token, or
  * deletes it when token is NULL. */

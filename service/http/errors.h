@@ -50,6 +50,10 @@
   ERR(ATTEMPT_NOT_FOUND, 404, "No such attempt.")                                                  \
   ERR(ITEM_NOT_IN_FORM, 400, "This item is not part of your exam form.")                           \
   ERR(BAD_ANSWER, 400, "The answer does not have the shape this item needs.")                      \
+  ERR(NUMBER_NOT_DIGITS, 400, "Write the number in digits, such as 30.000 or 2,5.")                \
+  ERR(NUMBER_SEPARATORS, 400, "Group thousands by three (30.000) and use one decimal mark (2,5).") \
+  ERR(NUMBER_AMBIGUOUS, 400, "Thousands or decimals? Write 1234 or 1234,0, or 1,2340.")            \
+  ERR(NUMBER_TOO_LONG, 400, "The number has more than 15 digits.")                                 \
   ERR(ATTEMPT_CLOSED, 409, "This attempt has already been submitted or closed.")                   \
   ERR(ATTEMPT_DEADLINE, 409, "The time for this attempt is over; answers can no longer be saved.") \
   ERR(ATTEMPT_LIMIT, 409, "You have used every attempt this exam allows.")                         \

@@ -12,6 +12,7 @@
 #include "common/attempts.h"
 #include "common/planned_time.h"
 #include "common/form_index.h"
+#include "common/prefs.h"
 #include "http/handlers.h"
 #include "http/jsontext.h"
 #include "store/store.h"
@@ -44,6 +45,7 @@ static const struct {
     [ATTEMPTS_ITEM_NOT_IN_FORM] = {ERR_ITEM_NOT_IN_FORM, NULL},
     [ATTEMPTS_NO_VALUE] = {ERR_BAD_ANSWER, "The body must be a JSON object {\"value\": ...}."},
     [ATTEMPTS_BAD_ANSWER] = {ERR_BAD_ANSWER, NULL},
+    [ATTEMPTS_BAD_NUMBER] = {ERR_NUMBER_NOT_DIGITS, NULL},
     [ATTEMPTS_TOO_LONG] = {ERR_BAD_ANSWER, "The answer is too long."},
     [ATTEMPTS_EXAM_VERSION_MISSING] = {ERR_EXAM_VERSION_MISSING, NULL},
     [ATTEMPTS_BUSY] = {ERR_BUSY, NULL},
@@ -62,6 +64,29 @@ static int reply_attempts_error(struct req *r, enum attempts_rc rc, const char *
                         : own_detail                       ? detail
                                                            : NULL;
   return reply_error(r, outcome_errors[rc].code, message);
+}
+
+/* Answers a numeric answer's text that does not read as a number: one registry error per
+ * reason, so that a page can say which in its own language. */
+static int reply_number_error(struct req *r, enum numeric_rc why) {
+  switch (why) {
+  case NUMERIC_AMBIGUOUS:
+    return reply_error(r, ERR_NUMBER_AMBIGUOUS, NULL);
+  case NUMERIC_SEPARATORS:
+    return reply_error(r, ERR_NUMBER_SEPARATORS, NULL);
+  case NUMERIC_TOO_LONG:
+    return reply_error(r, ERR_NUMBER_TOO_LONG, NULL);
+  default:
+    return reply_error(r, ERR_NUMBER_NOT_DIGITS, NULL);
+  }
+}
+
+/* The body's field name when the body is an object with that field alone, else NULL. */
+static const json_t *sole_field(const struct req *r, const char *name) {
+  if (NULL == r->json || !json_is_object(r->json) || 1 != json_object_size(r->json)) {
+    return NULL;
+  }
+  return json_object_get(r->json, name);
 }
 
 /* ------------------------------------------------------------------ the attempt as text */
@@ -125,11 +150,20 @@ static int reply_summary(struct req *r, unsigned status, const struct store_atte
   return reply_text(r, status, &b);
 }
 
-/* Ends the form read's text: "answers" from the stored answer texts (each stored by a save
- * as JSON; one that is not JSON is left out), then replies with it. */
-static int reply_answers_tail(struct req *r, struct jtext *b, const struct store_answer *answers,
-                              size_t nanswers) {
-  JT_LIT(b, ",\"answers\":{");
+/* Ends the form read's text: "flags" (the items flagged for review) and "answers" from the
+ * stored answer texts (each stored by a save as JSON; one that is not JSON is left out), then
+ * replies with it. */
+static int reply_answers_tail(struct req *r, struct jtext *b, const struct attempts_sheet *s) {
+  const struct store_answer *answers = s->answers;
+  size_t nanswers = s->nanswers;
+  JT_LIT(b, ",\"flags\":[");
+  for (size_t i = 0; i < s->nflags; i++) {
+    if (i > 0) {
+      JT_LIT(b, ",");
+    }
+    jt_str(b, s->flags[i].item_id);
+  }
+  JT_LIT(b, "],\"answers\":{");
   bool first = true;
   for (size_t i = 0; i < nanswers; i++) {
     if (!json_text_valid(answers[i].value)) {
@@ -147,11 +181,11 @@ static int reply_answers_tail(struct req *r, struct jtext *b, const struct store
   return reply_text(r, 200, b);
 }
 
-/* Room for the summary and the answers, plus extra. */
-static size_t form_read_cap(const struct store_answer *answers, size_t nanswers, size_t extra) {
-  size_t cap = 1024 + extra;
-  for (size_t i = 0; i < nanswers; i++) {
-    cap += strlen(answers[i].value) + sizeof(answers[i].item_id) + 4;
+/* Room for the summary, the flags and the answers, plus extra. */
+static size_t form_read_cap(const struct attempts_sheet *s, size_t extra) {
+  size_t cap = 1024 + extra + s->nflags * (sizeof(s->flags[0].item_id) + 4);
+  for (size_t i = 0; i < s->nanswers; i++) {
+    cap += strlen(s->answers[i].value) + sizeof(s->answers[i].item_id) + 4;
   }
   return cap;
 }
@@ -159,9 +193,9 @@ static size_t form_read_cap(const struct store_answer *answers, size_t nanswers,
 /* GET /api/attempts/:id's answer for a form made (not indexed): the summary, "form" spliced
  * from the exam version's pre-serialised candidate view (form_index_view), else the
  * candidate view written by jansson when no view can be had, and "answers". */
-static int reply_attempt_form(struct req *r, const struct store_attempt *a,
-                              const struct exam_form *form, const struct store_answer *answers,
-                              size_t nanswers) {
+static int reply_attempt_form(struct req *r, const struct attempts_sheet *s,
+                              const struct exam_form *form) {
+  const struct store_attempt *a = &s->attempt;
   const struct exam_view *view = form_index_view(r->svc->forms, form->exam);
   size_t flen = NULL != view ? exam_view_form_size(view, form) : SIZE_MAX;
   char *ftext = NULL;
@@ -174,7 +208,7 @@ static int reply_attempt_form(struct req *r, const struct store_attempt *a,
     }
   }
   struct jtext b = {0};
-  size_t cap = form_read_cap(answers, nanswers, NULL != ftext ? strlen(ftext) : flen);
+  size_t cap = form_read_cap(s, NULL != ftext ? strlen(ftext) : flen);
   b.s = malloc(cap);
   b.cap = NULL != b.s ? cap : 0;
   attempt_summary_text(&b, r->svc, a, r->now_ms);
@@ -187,16 +221,16 @@ static int reply_attempt_form(struct req *r, const struct store_attempt *a,
   } else {
     b.failed = true;
   }
-  return reply_answers_tail(r, &b, answers, nanswers);
+  return reply_answers_tail(r, &b, s);
 }
 
 /* The form read for an attempt whose form is in the form index: the view is written straight
  * from the index entry (form_index_view_text), no form is made. Returns 1 after replying, or
  * 0 when the form is not indexed (nothing replied). */
-static int reply_attempt_indexed(struct req *r, const struct store_attempt *a,
-                                 const struct store_answer *answers, size_t nanswers, int *ret) {
+static int reply_attempt_indexed(struct req *r, const struct attempts_sheet *s, int *ret) {
+  const struct store_attempt *a = &s->attempt;
   struct jtext b = {0};
-  if (!jt_reserve(&b, form_read_cap(answers, nanswers, 15360))) {
+  if (!jt_reserve(&b, form_read_cap(s, 15360))) {
     *ret = reply_error(r, ERR_INTERNAL, NULL);
     return 1;
   }
@@ -210,7 +244,7 @@ static int reply_attempt_indexed(struct req *r, const struct store_attempt *a,
     return 0;
   }
   b.failed = b.failed || 1 != vrc;
-  *ret = reply_answers_tail(r, &b, answers, nanswers);
+  *ret = reply_answers_tail(r, &b, s);
   return 1;
 }
 
@@ -295,12 +329,11 @@ int h_attempts_get(struct req *r) {
     return reply_attempts_error(r, rc, NULL);
   }
   int ret = 0;
-  if (1 == reply_attempt_indexed(r, &s.attempt, s.answers, s.nanswers, &ret)) {
+  if (1 == reply_attempt_indexed(r, &s, &ret)) {
     goto cleanup;
   }
   rc = attempts_form(&form, r->svc, &s.attempt);
-  ret = ATTEMPTS_OK == rc ? reply_attempt_form(r, &s.attempt, form, s.answers, s.nanswers)
-                          : reply_attempts_error(r, rc, NULL);
+  ret = ATTEMPTS_OK == rc ? reply_attempt_form(r, &s, form) : reply_attempts_error(r, rc, NULL);
 cleanup:
   exam_form_free(form);
   attempts_sheet_clear(&s);
@@ -314,11 +347,12 @@ int h_attempts_save_answer(struct req *r) {
   /* Judged by when the body completed (now), not by when the head arrived: a body sent
    * after time was up must not count. */
   r->now_ms = clock_wall_ms();
-  if (NULL != r->json && json_is_object(r->json) && 1 == json_object_size(r->json)) {
-    value = json_object_get(r->json, "value");
-  }
+  value = sole_field(r, "value");
   enum attempts_rc rc = attempts_save(&sv, r->svc, r->user->id, path_attempt_id(r), r->params[1],
                                       value, r->now_ms, err, sizeof(err));
+  if (ATTEMPTS_BAD_NUMBER == rc) {
+    return reply_number_error(r, sv.number);
+  }
   if (ATTEMPTS_OK != rc) {
     return reply_attempts_error(r, rc, err);
   }
@@ -332,6 +366,49 @@ int h_attempts_save_answer(struct req *r) {
   jt_time(&b, sv.deadline_ms);
   JT_LIT(&b, ",\"remaining_seconds\":");
   jt_int(&b, sv.remaining_s);
+  JT_LIT(&b, "}");
+  return reply_text(r, 200, &b);
+}
+
+int h_attempts_flag(struct req *r) {
+  const json_t *flagged = sole_field(r, "flagged"); /* {"flagged": true|false} */
+  if (!json_is_boolean(flagged)) {
+    return reply_error(r, ERR_INVALID_FIELD, "The body must be {\"flagged\": true} or false.");
+  }
+  enum attempts_rc rc = attempts_flag(r->svc, r->user->id, path_attempt_id(r), r->params[1],
+                                      json_is_true(flagged), clock_wall_ms());
+  if (ATTEMPTS_OK != rc) {
+    return reply_attempts_error(r, rc, NULL);
+  }
+  struct jtext b = {0};
+  JT_LIT(&b, "{\"item\":");
+  jt_str(&b, r->params[1]);
+  if (json_is_true(flagged)) {
+    JT_LIT(&b, ",\"flagged\":true}");
+  } else {
+    JT_LIT(&b, ",\"flagged\":false}");
+  }
+  return reply_text(r, 200, &b);
+}
+
+/* PUT /api/me/time-zone {"time_zone": "WIB"|"WITA"|"WIT"}: the zone the candidate's pages
+ * show every time in. */
+int h_attempts_time_zone(struct req *r) {
+  const json_t *zone = sole_field(r, "time_zone");
+  switch (prefs_set_time_zone(r->svc, r->user->id, json_string_value(zone))) {
+  case PREFS_OK:
+    break;
+  case PREFS_BAD_ZONE:
+    return reply_error(r, ERR_INVALID_FIELD,
+                       "The body must be {\"time_zone\": \"WIB\"}, \"WITA\" or \"WIT\".");
+  case PREFS_BUSY:
+    return reply_error(r, ERR_BUSY, NULL);
+  default:
+    return reply_error(r, ERR_UNAVAILABLE, NULL);
+  }
+  struct jtext b = {0};
+  JT_LIT(&b, "{\"time_zone\":");
+  jt_str(&b, json_string_value(zone));
   JT_LIT(&b, "}");
   return reply_text(r, 200, &b);
 }

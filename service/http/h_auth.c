@@ -17,8 +17,11 @@
 #include "http/handlers.h"
 #include "http/ratelimit.h"
 
-int h_auth_register_account(struct req *r, const char *name, const char *email,
-                            const char *password, int64_t *out_id) {
+/* h_auth_register_account; with out_refused not NULL, a refusal of what was typed is not
+ * answered but returned there (with *out_verdict for a weak password). */
+static int register_account(struct req *r, const char *name, const char *email,
+                            const char *password, int64_t *out_id, enum accounts_rc *out_refused,
+                            enum password_policy_verdict *out_verdict) {
   const struct config *cfg = r->svc->cfg;
   enum password_policy_verdict verdict = PASSWORD_POLICY_OK;
   enum accounts_rc rc = accounts_check_registration(name, email, password, &verdict);
@@ -34,6 +37,13 @@ int h_auth_register_account(struct req *r, const char *name, const char *email,
     }
     rc = accounts_register(out_id, r->svc->store, name, email, password, auth_password_hash,
                            (unsigned)cfg->kdf_log2n, &verdict, &store_rc);
+  }
+  bool typed = ACCOUNTS_BAD_NAME == rc || ACCOUNTS_BAD_EMAIL == rc || ACCOUNTS_NO_PASSWORD == rc ||
+               ACCOUNTS_WEAK_PASSWORD == rc || ACCOUNTS_EMAIL_TAKEN == rc;
+  if (NULL != out_refused && typed) {
+    *out_refused = rc;
+    *out_verdict = verdict;
+    return -2;
   }
   switch (rc) {
   case ACCOUNTS_OK:
@@ -67,6 +77,19 @@ int h_auth_register_account(struct req *r, const char *name, const char *email,
     break;
   }
   return -1;
+}
+
+int h_auth_register_account(struct req *r, const char *name, const char *email,
+                            const char *password, int64_t *out_id) {
+  return register_account(r, name, email, password, out_id, NULL, NULL);
+}
+
+int h_auth_register_form(struct req *r, const char *name, const char *email, const char *password,
+                         int64_t *out_id, enum accounts_rc *out_refused,
+                         enum password_policy_verdict *out_verdict) {
+  *out_refused = ACCOUNTS_OK;
+  *out_verdict = PASSWORD_POLICY_OK;
+  return register_account(r, name, email, password, out_id, out_refused, out_verdict);
 }
 
 /* A string member of the JSON body, or NULL when the body is not an object or the member

@@ -98,6 +98,9 @@ int h_exams_get(struct req *r) {
   if (NULL != exam->description) {
     json_object_set_new(j, "description", json_string(exam->description));
   }
+  if (exam->has_time_zone) { /* the test site's zone, when the exam has one */
+    json_object_set_new(j, "time_zone", json_string(time_zone_name(exam->time_zone)));
+  }
   if (NULL != s) {
     json_object_set_new(j, "subsector_name_id", json_string(s->name_id));
     json_object_set_new(j, "subsector_name_en", json_string(s->name_en));

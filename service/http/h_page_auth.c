@@ -2,7 +2,9 @@
  * Log-in, registration and log-out pages. The forms post to page routes that call the same
  * account functions as the JSON API (auth_login, h_auth_register_account, auth_logout); only
  * the answer differs: a redirect to the user's start page instead of JSON. A staff account with
- * a second factor gets the code form after its password (auth_login_second_factor).
+ * a second factor gets the code form after its password (auth_login_second_factor). A refusal
+ * of what was typed shows the form again, with what was typed (never a password) and the
+ * reason. The password page changes the password (auth_change_password).
  */
 #include <string.h>
 
@@ -22,8 +24,11 @@ static const char *start_page(enum role role) {
   return "/me";
 }
 
-static void field(struct html *h, const char *id, const char *type, const char *label,
-                  const char *hint, const char *value, const char *autocomplete) {
+/* A labelled input; invalid marks it (aria-invalid) and adds the form's error paragraph
+ * (#form-error) to its description. */
+static void field_input(struct html *h, const char *id, const char *type, const char *label,
+                        const char *hint, const char *value, const char *autocomplete,
+                        bool invalid) {
   html_fmt(h, "<label for=\"%s\">%s</label>", id, label);
   if (NULL != hint) {
     html_fmt(h, "<p class=\"hint\" id=\"%s-hint\">%s</p>", id, hint);
@@ -33,11 +38,20 @@ static void field(struct html *h, const char *id, const char *type, const char *
   html_attr(h, "id", id);
   html_attr(h, "name", id);
   html_attr(h, "autocomplete", autocomplete);
-  if (NULL != hint) {
-    html_fmt(h, " aria-describedby=\"%s-hint\"", id);
+  if (NULL != hint || invalid) {
+    html_fmt(h, " aria-describedby=\"%s%s%s\"", NULL != hint ? id : "", NULL != hint ? "-hint" : "",
+             invalid ? (NULL != hint ? " form-error" : "form-error") : "");
+  }
+  if (invalid) {
+    HTML_LIT(h, " aria-invalid=\"true\"");
   }
   html_attr(h, "value", value);
   HTML_LIT(h, ">");
+}
+
+static void field(struct html *h, const char *id, const char *type, const char *label,
+                  const char *hint, const char *value, const char *autocomplete) {
+  field_input(h, id, type, label, hint, value, autocomplete, false);
 }
 
 /* Opens an account form page: the heading, the error (a catalogue key) if any, and the form
@@ -50,7 +64,7 @@ static struct html *form_begin(const struct req *r, const char *title_key, const
     return NULL;
   }
   if (NULL != error_key) {
-    html_fmt(h, "<p class=\"notice err\" role=\"alert\">%s</p>", L(r, error_key));
+    html_fmt(h, "<p class=\"notice err\" role=\"alert\" id=\"form-error\">%s</p>", L(r, error_key));
   }
   html_fmt(h, "<form method=\"post\" action=\"%s\" class=\"card\">", action);
   return h;
@@ -71,24 +85,34 @@ static int login_form(struct req *r, unsigned status, const char *error_key, con
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
-  field(h, "email", "email", L(r, "auth.email"), NULL, email, "username");
-  field(h, "password", "password", L(r, "auth.password"), NULL, NULL, "current-password");
+  bool wrong = NULL != error_key;
+  field_input(h, "email", "email", L(r, "auth.email"), NULL, email, "username", wrong);
+  field_input(h, "password", "password", L(r, "auth.password"), NULL, NULL, "current-password",
+              wrong);
   if (NULL != r->svc->mailer) {
     html_fmt(h, "<p><a href=\"/lupa-sandi\">%s</a></p>", L(r, "reset.forgot_link"));
+  } else { /* no e-mail: reset links come from an administrator */
+    html_fmt(h, "<p class=\"hint\">%s</p>", L(r, "auth.forgot_ask_admin"));
   }
   return form_end(r, h, status, "auth.submit_login", "/register", "auth.no_account");
 }
 
+/* Which field of the registration form a refusal is about. */
+enum reg_field { REG_NONE, REG_NAME, REG_EMAIL, REG_PASSWORD };
+
+/* The registration form, with the name and e-mail as typed (never the password) and, after a
+ * refusal, its reason (a catalogue key) with the field it is about marked invalid. */
 static int register_form(struct req *r, unsigned status, const char *error_key, const char *name,
-                         const char *email) {
+                         const char *email, enum reg_field bad) {
   struct html *h = form_begin(r, "auth.register_title", error_key, "/register");
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
-  field(h, "name", "text", L(r, "auth.name"), L(r, "auth.name_hint"), name, "name");
-  field(h, "email", "email", L(r, "auth.email"), NULL, email, "email");
-  field(h, "password", "password", L(r, "auth.password"), L(r, "auth.password_hint"), NULL,
-        "new-password");
+  field_input(h, "name", "text", L(r, "auth.name"), L(r, "auth.name_hint"), name, "name",
+              REG_NAME == bad);
+  field_input(h, "email", "email", L(r, "auth.email"), NULL, email, "email", REG_EMAIL == bad);
+  field_input(h, "password", "password", L(r, "auth.password"), L(r, "auth.password_hint"), NULL,
+              "new-password", REG_PASSWORD == bad);
   return form_end(r, h, status, "auth.submit_register", "/login", "auth.have_account");
 }
 
@@ -115,7 +139,10 @@ static int code_form(struct req *r, unsigned status, const char *ticket, const c
 static int sign_in(struct req *r, const char *email, const char *password) {
   char token[44];
   struct req_user user;
-  int rc = auth_login(r, email, password, token, &user);
+  int rc = auth_login_form(r, email, password, token, &user);
+  if (AUTH_CREDENTIALS_REFUSED == rc) {
+    return login_form(r, 401, "auth.bad_credentials", email); /* the e-mail stays */
+  }
   if (AUTH_SECOND_FACTOR_DUE == rc) {
     rc = code_form(r, 200, token, NULL);
     memset(token, 0, sizeof(token));
@@ -183,11 +210,42 @@ int h_page_login_totp(struct req *r) {
   return reply_redirect(r, start_page(user.role));
 }
 
+/* The catalogue key of a registration refusal, and the field it is about. */
+static const char *refusal_key(enum accounts_rc rc, enum password_policy_verdict verdict,
+                               enum reg_field *out_field) {
+  static const char *const weak[] = {
+      [PASSWORD_POLICY_OK] = "auth.weak_password",
+      [PASSWORD_POLICY_TOO_SHORT] = "auth.pw_too_short",
+      [PASSWORD_POLICY_TOO_LONG] = "auth.pw_too_long",
+      [PASSWORD_POLICY_INVALID] = "auth.pw_invalid",
+      [PASSWORD_POLICY_TOO_COMMON] = "auth.pw_too_common",
+      [PASSWORD_POLICY_CONTAINS_PERSONAL] = "auth.pw_personal",
+      [PASSWORD_POLICY_TOO_GUESSABLE] = "auth.pw_guessable",
+      [PASSWORD_POLICY_ERROR] = "auth.weak_password",
+  };
+  *out_field = REG_PASSWORD;
+  switch (rc) {
+  case ACCOUNTS_BAD_NAME:
+    *out_field = REG_NAME;
+    return "auth.bad_name";
+  case ACCOUNTS_BAD_EMAIL:
+    *out_field = REG_EMAIL;
+    return "auth.bad_email";
+  case ACCOUNTS_EMAIL_TAKEN:
+    *out_field = REG_EMAIL;
+    return "auth.email_taken";
+  case ACCOUNTS_WEAK_PASSWORD:
+    return (size_t)verdict < sizeof weak / sizeof weak[0] ? weak[verdict] : "auth.weak_password";
+  default:
+    return "auth.invalid";
+  }
+}
+
 int h_page_register_form(struct req *r) {
   if (NULL != r->user) {
     return reply_redirect(r, start_page(r->user->role));
   }
-  return register_form(r, 200, NULL, NULL, NULL);
+  return register_form(r, 200, NULL, NULL, NULL, REG_NONE);
 }
 
 int h_page_register(struct req *r) {
@@ -196,12 +254,77 @@ int h_page_register(struct req *r) {
   const char *password = req_form(r, "password");
   int64_t id = 0;
   if (blank(name) || blank(email) || blank(password)) {
-    return register_form(r, 400, "auth.invalid", name, email);
+    return register_form(r, 400, "auth.invalid", name, email,
+                         blank(name)    ? REG_NAME
+                         : blank(email) ? REG_EMAIL
+                                        : REG_PASSWORD);
   }
-  if (0 != h_auth_register_account(r, name, email, password, &id)) {
+  enum accounts_rc refused;
+  enum password_policy_verdict verdict;
+  int rc = h_auth_register_form(r, name, email, password, &id, &refused, &verdict);
+  if (-2 == rc) {
+    enum reg_field bad = REG_PASSWORD;
+    const char *key = refusal_key(refused, verdict, &bad);
+    return register_form(r, ACCOUNTS_EMAIL_TAKEN == refused ? 409 : 400, key, name, email, bad);
+  }
+  if (0 != rc) {
     return 0;
   }
   return sign_in(r, email, password);
+}
+
+/* The password page: the current and the new password (never written back into the page),
+ * after a refusal its reason with the field it is about marked invalid. */
+static int password_form(struct req *r, unsigned status, const char *error_key,
+                         bool current_wrong) {
+  struct html *h = form_begin(r, "auth.change_title", error_key, "/account/password");
+  if (NULL == h) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  layout_csrf_field(h, r);
+  field_input(h, "current_password", "password", L(r, "auth.current_password"), NULL, NULL,
+              "current-password", NULL != error_key && current_wrong);
+  field_input(h, "new_password", "password", L(r, "auth.new_password"), L(r, "auth.password_hint"),
+              NULL, "new-password", NULL != error_key && !current_wrong);
+  return form_end(r, h, status, "auth.change_submit", start_page(r->user->role),
+                  "auth.change_back");
+}
+
+int h_page_password_form(struct req *r) {
+  const char *done = req_query(r, "changed");
+  if (NULL != done && 0 == strcmp(done, "1")) {
+    return layout_message_page(r, 200, "auth.change_title", "auth.changed");
+  }
+  return password_form(r, 200, NULL, false);
+}
+
+int h_page_password(struct req *r) {
+  const char *current = req_form(r, "current_password");
+  const char *new_password = req_form(r, "new_password");
+  char token[44];
+  struct req_user user;
+  enum password_policy_verdict verdict;
+  if (blank(current)) {
+    return password_form(r, 400, "auth.current_missing", true);
+  }
+  if (blank(new_password)) {
+    return password_form(r, 400, "auth.pw_too_short", false);
+  }
+  int rc = auth_change_password_form(r, current, new_password, token, &user, &verdict);
+  if (AUTH_CREDENTIALS_REFUSED == rc) {
+    return password_form(r, 403, "auth.current_wrong", true);
+  }
+  if (AUTH_PASSWORD_REFUSED == rc) {
+    enum reg_field bad = REG_PASSWORD;
+    return password_form(r, 400, refusal_key(ACCOUNTS_WEAK_PASSWORD, verdict, &bad), false);
+  }
+  if (0 != rc) {
+    return 0;
+  }
+  /* Every session ended, this client's renewed: the new cookie, then the confirmation. */
+  auth_set_cookie(r, token);
+  memset(token, 0, sizeof(token));
+  return reply_redirect(r, "/account/password?changed=1");
 }
 
 int h_page_logout(struct req *r) {

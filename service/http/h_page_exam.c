@@ -1,15 +1,15 @@
 /*
- * The exam pages: start an exam, the exam page itself (every item of the form as a
- * fieldset, the saved answers filled in), the no-JavaScript save, the review screen and the
- * confirmed submit. Items are rendered from the candidate view of the form, which carries no
- * keys, so nothing secret can reach the page. exam.js enhances the page through the JSON
- * API (per-answer saves, offline queue, countdown).
+ * The exam pages: the page before the clock starts and the start itself, the exam page
+ * (every item of the form as a fieldset, the saved answers and flags filled in), the
+ * no-JavaScript save (answers, typed numbers read by the core's numeric_parse, a flag), the
+ * review screen with the timer and the confirmed submit. Items are rendered from the candidate view
+ * of the form, which carries no keys, so nothing secret can reach the page. exam.js enhances the
+ * page through the JSON API (per-answer saves, offline queue, countdown).
  *
  * The state changes (start, save, submit) are the attempts layer's (common/attempts.h), as
  * for the JSON API: retake policy, deadline plus save grace, scoring at submit. This file
  * parses the forms, calls the layer and renders its outcome.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +21,12 @@
 #include "http/html.h"
 #include "http/i18n.h"
 #include "http/layout.h"
+#include "http/page_time.h"
 #include "http/parse.h"
 #include "store/store.h"
 #include "ujikom/clock.h"
 #include "ujikom/exam_form.h"
+#include "ujikom/numeric.h"
 #include "ujikom/score.h"
 #include "ujikom/timefmt.h"
 #include "ujikom/utf8.h"
@@ -90,12 +92,33 @@ static void hint(struct html *h, const struct req *r, const char *key) {
   HTML_LIT(h, "</p>");
 }
 
+struct exam_view {
+  int64_t attempt_id;
+  bool open;             /* answers may be saved */
+  int64_t deadline_ms;   /* server deadline */
+  int64_t remaining_s;   /* seconds left at now (server time) */
+  const json_t *form;    /* the candidate view of the form */
+  const json_t *answers; /* item id -> saved value */
+  const json_t *errors;  /* item id -> message, from a failed no-JS save; may be NULL */
+  const json_t *typed;   /* item id -> text typed that was refused (shown back); may be NULL */
+  const json_t *flags;   /* item id -> true for the items flagged for review; may be NULL */
+  enum time_zone zone;   /* the times' zone (the test site's, else the candidate's) */
+  bool saved_notice;     /* after a successful no-JS save */
+};
+
+/* What a refused no-JS save shows back: item id -> message, item id -> text typed. */
+struct exam_refusal {
+  const json_t *errors, *typed;
+};
+
 /* What every item renderer gets: the candidate view's item, the saved answer, the item's
  * id and type, its field name ("q7") and its number on the page. */
 struct item_ctx {
   const json_t *item, *answer;
   const char *id, *type, *name;
   size_t n;
+  const char *typed; /* text typed that was refused, shown back instead of answer; or NULL */
+  bool invalid;      /* the item's answer was refused: the error paragraph is "e-<id>" */
 };
 
 /* Single and multiple choice: radio buttons or check boxes. */
@@ -159,7 +182,8 @@ static void render_text_input(struct html *h, const struct req *r, const struct 
   const char *id = c->id, *name = c->name;
   bool numeric = 0 == strcmp(c->type, "numeric");
   char value[64] = "";
-  if (json_is_number(answer)) {
+  if (json_is_number(answer) && 0 == numeric_format(value, sizeof(value), json_number_value(answer),
+                                                    0 != strcmp(r->lang, "en"))) {
     snprintf(value, sizeof(value), "%.15g", json_number_value(answer));
   }
   html_fmt(h, "<label for=\"in-%s\">", id);
@@ -178,13 +202,17 @@ static void render_text_input(struct html *h, const struct req *r, const struct 
   HTML_LIT(h, "<input type=\"text\" autocomplete=\"off\"");
   html_fmt(h, " id=\"in-%s\"", id);
   html_attr(h, "name", name);
+  if (c->invalid) {
+    HTML_LIT(h, " aria-invalid=\"true\"");
+  }
   if (numeric) {
     HTML_LIT(h, " inputmode=\"decimal\" maxlength=\"40\"");
-    html_fmt(h, " aria-describedby=\"h-%s\"", id);
-    html_attr(h, "value", value);
+    html_fmt(h, " aria-describedby=\"h-%s%s%s\"", id, c->invalid ? " e-" : "",
+             c->invalid ? id : "");
+    html_attr(h, "value", NULL != c->typed ? c->typed : value);
   } else {
     HTML_LIT(h, " maxlength=\"1000\"");
-    html_attr(h, "value", json_string_value(answer));
+    html_attr(h, "value", NULL != c->typed ? c->typed : json_string_value(answer));
   }
   HTML_LIT(h, ">");
 }
@@ -267,13 +295,17 @@ static const struct {
 
 /* Renders one item's inputs from the candidate view (never the exam itself, so no key can
  * reach the page). */
-static void render_item(struct html *h, const struct req *r, const json_t *item,
-                        const json_t *answer, size_t n, size_t total, const char *error) {
+static void render_item(struct html *h, const struct req *r, const struct exam_view *v,
+                        const json_t *item, size_t n, size_t total) {
   const char *id = json_string_value(json_object_get(item, "id"));
   const char *type = json_string_value(json_object_get(item, "type"));
   if (NULL == id || NULL == type) {
     return;
   }
+  const json_t *answer = json_object_get(v->answers, id);
+  const char *error = NULL != v->errors ? json_string_value(json_object_get(v->errors, id)) : NULL;
+  const char *typed = NULL != v->typed ? json_string_value(json_object_get(v->typed, id)) : NULL;
+  bool is_flagged = NULL != v->flags && NULL != json_object_get(v->flags, id);
   char name[32]; /* fields are named by position ("q7", "q7.c"): short pages */
   snprintf(name, sizeof(name), "q%zu", n);
   char nbuf[24], tbuf[24], pbuf[24];
@@ -286,6 +318,9 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
   HTML_LIT(h, "<fieldset class=\"item\"");
   html_fmt(h, " id=\"item-%s\"", id);
   html_attr(h, "data-type", type);
+  if (is_flagged) {
+    HTML_LIT(h, " data-flagged");
+  }
   /* The prompt is part of the legend, so it is announced with every control of the item. */
   HTML_LIT(h, "><legend><span class=\"qn\">");
   html_text_sub(h, L(r, "exam.question"), "n", nbuf, "total", tbuf, NULL);
@@ -295,12 +330,12 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
   html_text(h, json_string_value(json_object_get(item, "prompt")));
   HTML_LIT(h, "</span></legend>");
   if (NULL != error) {
-    HTML_LIT(h, "<p class=\"notice err\" role=\"alert\">");
+    html_fmt(h, "<p class=\"notice err\" role=\"alert\" id=\"e-%s\">", id);
     html_text(h, error);
     HTML_LIT(h, "</p>");
   }
 
-  const struct item_ctx c = {item, answer, id, type, name, n};
+  const struct item_ctx c = {item, answer, id, type, name, n, typed, NULL != error};
   for (size_t k = 0; k < sizeof item_renderers / sizeof item_renderers[0]; k++) {
     if (0 == strcmp(type, item_renderers[k].type)) {
       item_renderers[k].render(h, r, &c);
@@ -308,29 +343,69 @@ static void render_item(struct html *h, const struct req *r, const json_t *item,
     }
   }
 
-  /* exam.js adds the "flag for review" box and makes the state a live region. */
-  HTML_LIT(h, "<p class=save-state");
-  html_attr(h, "data-state", answered ? "saved" : "empty");
-  HTML_LIT(h, ">");
-  html_text(h, L(r, answered ? "exam.state_saved" : "exam.state_empty"));
-  HTML_LIT(h, "</p></fieldset>");
-}
-struct exam_view {
-  int64_t attempt_id;
-  bool open;             /* answers may be saved */
-  int64_t deadline_ms;   /* server deadline */
-  int64_t remaining_s;   /* seconds left at now (server time) */
-  const json_t *form;    /* the candidate view of the form */
-  const json_t *answers; /* item id -> saved value */
-  const json_t *errors;  /* item id -> message, from a failed no-JS save; may be NULL */
-  bool saved_notice;     /* after a successful no-JS save */
-};
-
-/* The deadline as "YYYY-MM-DD HH:MM UTC" for people without JavaScript. */
-static void format_deadline(char *out, size_t outlen, int64_t ms) {
-  if (0 == time_format(out, outlen, ms / 1000, TIME_MINUTE_UTC)) {
-    snprintf(out, outlen, "-");
+  /* Flag for review without the script: the save form's button, which saves the answers and
+   * flips the flag on the server. exam.js puts a check box in its place. */
+  if (is_flagged) {
+    HTML_LIT(h, "<button name=unflag");
+  } else {
+    HTML_LIT(h, "<button name=flag");
   }
+  html_fmt(h, " value=%zu>", n); /* the position, as the fields are named */
+  html_text(h, L(r, is_flagged ? "exam.unflag" : "exam.flag"));
+  HTML_LIT(h, "</button>");
+  /* exam.js makes the state a live region. */
+  /* A saved answer says so; an unanswered item's state paragraph is the script's (it says
+   * "not answered"): bytes on every exam page. */
+  if (answered) {
+    HTML_LIT(h, "<p class=save-state data-state=saved>");
+    html_text(h, L(r, "exam.state_saved"));
+    HTML_LIT(h, "</p>");
+  }
+  HTML_LIT(h, "</fieldset>");
+}
+
+/* Opens the element exam.js works in (#exam): the attempt, its time and state, the CSRF
+ * token and the script's texts. The caller closes it. */
+static void exam_root(struct html *h, struct req *r, int64_t attempt_id, int64_t remaining_s,
+                      int64_t deadline_ms, bool open) {
+  HTML_LIT(h, "<div id=\"exam\"");
+  html_fmt(h,
+           " data-attempt=\"%lld\" data-remaining=\"%lld\" data-deadline-ms=\"%lld\""
+           " data-server-now-ms=\"%lld\"",
+           (long long)attempt_id, (long long)remaining_s, (long long)deadline_ms,
+           (long long)r->now_ms);
+  html_attr(h, "data-status", open ? "open" : "closed");
+  html_attr(h, "data-csrf", NULL != r->user ? r->user->csrf : "");
+  HTML_LIT(h, ">");
+  /* The script's texts, named without their "exam.js_" prefix (bytes on every exam page). */
+  json_t *strings = i18n_subset(r->lang, "exam.js_"), *named = json_object();
+  const char *key;
+  json_t *text;
+  json_object_foreach(strings, key, text) {
+    json_object_set(named, key + strlen("exam.js_"), text);
+  }
+  if (NULL != named) {
+    html_json_script(h, "exam-strings", named);
+  }
+  json_decref(named);
+  json_decref(strings);
+}
+
+/* The sticky bar with the time left (counted down by exam.js) and the deadline in zone, then
+ * the offline and error banners. */
+static void timer_bar(struct html *h, struct req *r, int64_t deadline_ms, int64_t remaining_s,
+                      enum time_zone zone) {
+  char deadline[48], minutes[24];
+  page_time(deadline, sizeof(deadline), deadline_ms, zone, false);
+  snprintf(minutes, sizeof(minutes), "%lld", (long long)((remaining_s + 59) / 60));
+  HTML_LIT(h, "<div class=\"exam-bar\"><span id=\"timer\" class=\"timer\" role=\"timer\">");
+  html_text_sub(h, L(r, "exam.remaining_static"), "minutes", minutes, NULL);
+  HTML_LIT(h, "</span><span class=\"hint\">");
+  html_text_sub(h, L(r, "exam.deadline"), "time", deadline, NULL);
+  HTML_LIT(h, "</span></div>");
+  HTML_LIT(h, "<div id=\"offline-banner\" class=\"banner offline\" role=\"status\" hidden>");
+  html_text(h, L(r, "exam.offline"));
+  HTML_LIT(h, "</div><div id=\"error-banner\" class=\"banner error\" role=\"alert\" hidden></div>");
 }
 
 static void render_exam(struct html *h, struct req *r, const struct exam_view *v) {
@@ -340,35 +415,11 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
   if (NULL == title) {
     title = json_string_value(json_object_get(v->form, "title"));
   }
-  HTML_LIT(h, "<div id=\"exam\"");
-  html_fmt(h,
-           " data-attempt=\"%lld\" data-remaining=\"%lld\" data-deadline-ms=\"%lld\""
-           " data-server-now-ms=\"%lld\"",
-           (long long)v->attempt_id, (long long)v->remaining_s, (long long)v->deadline_ms,
-           (long long)r->now_ms);
-  html_attr(h, "data-status", open ? "open" : "closed");
-  html_attr(h, "data-csrf", NULL != r->user ? r->user->csrf : "");
-  HTML_LIT(h, ">");
-  json_t *strings = i18n_subset(r->lang, "exam.js_");
-  if (NULL != strings) {
-    html_json_script(h, "exam-strings", strings);
-  }
-  json_decref(strings);
-
+  exam_root(h, r, v->attempt_id, v->remaining_s, v->deadline_ms, open);
   HTML_LIT(h, "<h1>");
   html_text_sub(h, L(r, "exam.title"), "title", title, NULL);
   HTML_LIT(h, "</h1>");
-  char deadline[40], minutes[24];
-  format_deadline(deadline, sizeof(deadline), v->deadline_ms);
-  snprintf(minutes, sizeof(minutes), "%lld", (long long)((v->remaining_s + 59) / 60));
-  HTML_LIT(h, "<div class=\"exam-bar\"><span id=\"timer\" class=\"timer\" role=\"timer\">");
-  html_text_sub(h, L(r, "exam.remaining_static"), "minutes", minutes, NULL);
-  HTML_LIT(h, "</span><span class=\"hint\">");
-  html_text_sub(h, L(r, "exam.deadline"), "time", deadline, NULL);
-  HTML_LIT(h, "</span></div>");
-  HTML_LIT(h, "<div id=\"offline-banner\" class=\"banner offline\" role=\"status\" hidden>");
-  html_text(h, L(r, "exam.offline"));
-  HTML_LIT(h, "</div><div id=\"error-banner\" class=\"banner error\" role=\"alert\" hidden></div>");
+  timer_bar(h, r, v->deadline_ms, v->remaining_s, v->zone);
   if (!open) {
     HTML_LIT(h, "<p class=\"notice warn\">");
     html_text(h, L(r, "exam.closed"));
@@ -393,6 +444,8 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
   html_fmt(h, "<form id=\"exam-form\" method=\"post\" action=\"/attempts/%lld/save\" novalidate>",
            (long long)v->attempt_id);
   layout_csrf_field(h, r);
+  /* The default button (Enter in a field): a plain save, before the items' flag buttons. */
+  HTML_LIT(h, "<button hidden></button>");
   size_t total = 0;
   const json_t *unit, *item;
   size_t u, i;
@@ -410,12 +463,7 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
                   "title", utitle, NULL);
     HTML_LIT(h, "</h2>");
     json_array_foreach(json_object_get(unit, "items"), i, item) {
-      const char *id = json_string_value(json_object_get(item, "id"));
-      const json_t *answer = NULL != id ? json_object_get(v->answers, id) : NULL;
-      const char *error = NULL != id && NULL != v->errors
-                              ? json_string_value(json_object_get(v->errors, id))
-                              : NULL;
-      render_item(h, r, item, answer, ++n, total, error);
+      render_item(h, r, v, item, ++n, total);
     }
     HTML_LIT(h, "</section>");
   }
@@ -464,8 +512,8 @@ static bool flagged(const char *flags, const char *id) {
 }
 
 static void render_review(struct html *h, const struct req *r, int64_t attempt_id,
-                          const json_t *form, const json_t *answers, const char *flags,
-                          bool confirm_missing) {
+                          const json_t *form, const json_t *answers, const json_t *flag_set,
+                          const char *flags, bool confirm_missing) {
   size_t total = 0, answered = 0;
   const json_t *unit, *item;
   size_t u, i;
@@ -481,9 +529,7 @@ static void render_review(struct html *h, const struct req *r, int64_t attempt_i
   char nbuf[24], tbuf[24];
   snprintf(nbuf, sizeof(nbuf), "%zu", answered);
   snprintf(tbuf, sizeof(tbuf), "%zu", total);
-  HTML_LIT(h, "<h1>");
-  html_text(h, L(r, "exam.review_title"));
-  HTML_LIT(h, "</h1><p>");
+  HTML_LIT(h, "<p>");
   html_text_sub(h, L(r, "exam.review_answered"), "n", nbuf, "total", tbuf, NULL);
   HTML_LIT(h, "</p>");
   for (int pass = 0; pass < 2; pass++) {
@@ -496,7 +542,8 @@ static void render_review(struct html *h, const struct req *r, int64_t attempt_i
           continue;
         }
         const json_t *a = json_object_get(answers, id);
-        bool show = 0 == pass ? (NULL == a || json_is_null(a)) : flagged(flags, id);
+        bool show = 0 == pass ? (NULL == a || json_is_null(a))
+                              : NULL != json_object_get(flag_set, id) || flagged(flags, id);
         if (!show) {
           continue;
         }
@@ -554,23 +601,165 @@ static int redirect_attempt(struct req *r, int64_t id) {
   return reply_redirect(r, where);
 }
 
+/* The refusal of a start as the pre-start page says it, with the date when there is one. */
+static void start_refusal(struct html *h, struct req *r, enum attempts_rc rc,
+                          const struct attempts_started *st, enum time_zone zone) {
+  const char *key = NULL;
+  switch (rc) {
+  case ATTEMPTS_LIMIT:
+    key = "exam.pre_limit";
+    break;
+  case ATTEMPTS_ALREADY_COMPETENT:
+    key = "exam.pre_competent";
+    break;
+  case ATTEMPTS_AWAITING_REVIEW:
+    key = "exam.pre_awaiting";
+    break;
+  case ATTEMPTS_COOLDOWN:
+    key = "exam.pre_cooldown";
+    break;
+  default:
+    key = "page.error";
+    break;
+  }
+  char when[48];
+  page_time(when, sizeof(when), st->retry_at_ms, zone, false);
+  HTML_LIT(h, "<p class=\"notice warn\" role=\"status\" id=\"start-refused\">");
+  html_text_sub(h, L(r, key), "time", when, NULL);
+  HTML_LIT(h, " <a href=\"/me\">");
+  html_text(h, L(r, "exam.go_dashboard"));
+  HTML_LIT(h, "</a></p>");
+}
+
+/* A fact of the pre-start page: <dt>label</dt><dd>text</dd>. */
+static void fact(struct html *h, const struct req *r, const char *label_key, const char *text) {
+  HTML_LIT(h, "<dt>");
+  html_text(h, L(r, label_key));
+  HTML_LIT(h, "</dt><dd>");
+  html_text(h, text);
+  HTML_LIT(h, "</dd>");
+}
+
+/* The page before the clock starts: what the exam is (units with their cut scores, duration,
+ * number of items), its rules and retake policy, and the button that starts it — or why it
+ * cannot start now, with the date. */
+static int prestart_page(struct req *r, const struct exam *x, unsigned status, enum attempts_rc rc,
+                         const struct attempts_started *st) {
+  bool en = 0 == strcmp(r->lang, "en");
+  const char *title = en && NULL != x->title_en ? x->title_en : x->title;
+  enum time_zone zone = page_zone_for(page_zone(r), x);
+  struct html *h = html_new();
+  if (NULL == h) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  layout_begin(h, r, L(r, "exam.pre_title"));
+  HTML_LIT(h, "<h1>");
+  html_text_sub(h, L(r, "exam.pre_heading"), "title", title, NULL);
+  HTML_LIT(h, "</h1>");
+  if (ATTEMPTS_OK != rc) {
+    start_refusal(h, r, rc, st, zone);
+  }
+  size_t nitems = 0;
+  for (size_t u = 0; u < x->nunits; u++) {
+    for (size_t p = 0; p < x->units[u].npools; p++) {
+      nitems += (size_t)x->units[u].pools[p].draw;
+    }
+  }
+  char buf[64], buf2[64];
+  HTML_LIT(h, "<dl class=\"facts\">");
+  fact(h, r, "exam.pre_scheme", x->scheme);
+  snprintf(buf, sizeof(buf), "%ld", x->duration_minutes);
+  HTML_LIT(h, "<dt>");
+  html_text(h, L(r, "exam.pre_duration"));
+  HTML_LIT(h, "</dt><dd>");
+  html_text_sub(h, L(r, "home.duration"), "minutes", buf, NULL);
+  HTML_LIT(h, "</dd>");
+  snprintf(buf, sizeof(buf), "%zu", nitems);
+  fact(h, r, "exam.pre_items", buf);
+  page_time(buf2, sizeof(buf2), r->now_ms + (int64_t)x->duration_minutes * 60000, zone, false);
+  fact(h, r, "exam.pre_deadline_if_now", buf2);
+  if (x->has_time_zone) {
+    fact(h, r, "exam.pre_site_zone", time_zone_name(x->time_zone));
+  }
+  HTML_LIT(h, "<dt>");
+  html_text(h, L(r, "exam.pre_attempts"));
+  HTML_LIT(h, "</dt><dd>");
+  snprintf(buf, sizeof(buf), "%zu", st->used + 1);
+  snprintf(buf2, sizeof(buf2), "%ld", x->max_attempts);
+  html_text_sub(h, L(r, "exam.pre_attempt_of"), "n", buf, "max", buf2, NULL);
+  HTML_LIT(h, " ");
+  snprintf(buf, sizeof(buf), "%ld", x->cooldown_days);
+  html_text_sub(h, L(r, "exam.pre_cooldown_rule"), "days", buf, NULL);
+  HTML_LIT(h, "</dd></dl><h2>");
+  html_text(h, L(r, "exam.pre_units"));
+  HTML_LIT(h, "</h2><ul>");
+  for (size_t u = 0; u < x->nunits; u++) {
+    const struct exam_unit *unit = &x->units[u];
+    snprintf(buf, sizeof(buf), "%ld", unit->cut_score);
+    HTML_LIT(h, "<li>");
+    html_text_sub(h, L(r, "exam.pre_unit"), "code", unit->code, "title",
+                  en && NULL != unit->title_en ? unit->title_en : unit->title, "cut", buf, NULL);
+    HTML_LIT(h, "</li>");
+  }
+  HTML_LIT(h, "</ul><h2>");
+  html_text(h, L(r, "exam.pre_rules"));
+  HTML_LIT(h, "</h2><ul>");
+  static const char *const rules[] = {"exam.pre_rule_clock", "exam.pre_rule_save",
+                                      "exam.pre_rule_flag", "exam.pre_rule_submit"};
+  for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+    html_fmt(h, "<li>%s</li>", L(r, rules[i]));
+  }
+  HTML_LIT(h, "</ul>");
+  if (ATTEMPTS_OK == rc) {
+    html_fmt(h, "<form method=\"post\" class=\"card\" action=\"/exams/%s/start\">", x->id);
+    layout_csrf_field(h, r);
+    html_fmt(h, "<p>%s</p><p><button type=\"submit\">%s</button> <a href=\"/\">%s</a></p></form>",
+             L(r, "exam.pre_confirm_text"), L(r, "exam.pre_confirm"), L(r, "exam.pre_not_now"));
+  }
+  layout_end(h, r);
+  return layout_reply(r, status, h);
+}
+
+int h_page_exam_prestart(struct req *r) {
+  struct attempts_started st;
+  enum attempts_rc rc = attempts_start_check(&st, r->svc, r->user->id, r->params[0], r->now_ms);
+  const struct exam *x =
+      NULL != r->svc->catalog ? catalog_current(r->svc->catalog, r->params[0]) : NULL;
+  if (ATTEMPTS_EXAM_NOT_FOUND == rc || (ATTEMPTS_OK == rc && NULL == x)) {
+    return not_found(r);
+  }
+  if (ATTEMPTS_OK == rc && st.id > 0) {
+    return redirect_attempt(r, st.id); /* the clock already runs: straight back to it */
+  }
+  switch (rc) {
+  case ATTEMPTS_OK:
+  case ATTEMPTS_LIMIT:
+  case ATTEMPTS_ALREADY_COMPETENT:
+  case ATTEMPTS_AWAITING_REVIEW:
+  case ATTEMPTS_COOLDOWN:
+    return NULL != x ? prestart_page(r, x, 200, rc, &st) : not_found(r);
+  default:
+    return attempts_failed(r, rc);
+  }
+}
+
 int h_page_exam_start(struct req *r) {
   /* The API's start: retake policy, form draw, or the open attempt resumed. */
   struct attempts_started st;
   enum attempts_rc rc = attempts_start(&st, r->svc, r->user->id, r->params[0], r->now_ms);
+  const struct exam *x =
+      NULL != r->svc->catalog ? catalog_current(r->svc->catalog, r->params[0]) : NULL;
   switch (rc) {
   case ATTEMPTS_OK:
     return redirect_attempt(r, st.id);
   case ATTEMPTS_EXAM_NOT_FOUND:
     return not_found(r);
   case ATTEMPTS_LIMIT:
-    return refuse(r, 409, "attempt_limit", NULL);
   case ATTEMPTS_ALREADY_COMPETENT:
-    return refuse(r, 409, "already_competent", NULL);
   case ATTEMPTS_AWAITING_REVIEW:
-    return refuse(r, 409, "awaiting_review", NULL);
   case ATTEMPTS_COOLDOWN:
-    return refuse(r, 409, "attempt_cooldown", NULL);
+    /* Refused: the pre-start page says why, with the date a retake may start. */
+    return NULL != x ? prestart_page(r, x, 409, rc, &st) : not_found(r);
   case ATTEMPTS_EXAM_VERSION_MISSING:
     return reply_error(r, ERR_INTERNAL, NULL);
   default:
@@ -586,6 +775,7 @@ struct page {
   struct exam_form *form;
   json_t *view;
   json_t *answers;
+  json_t *flags; /* item id -> true: flagged for review */
   struct html *h;
 };
 
@@ -593,6 +783,7 @@ static void page_free(struct page *p) {
   html_free(p->h);
   json_decref(p->view);
   json_decref(p->answers);
+  json_decref(p->flags);
   exam_form_free(p->form);
   memset(p, 0, sizeof *p);
 }
@@ -607,6 +798,9 @@ static int page_load(struct req *r, const struct store_attempt *a, bool with_ans
   }
   enum attempts_rc rc =
       with_answers ? attempts_answers_json(&p->answers, r->svc, a->id) : ATTEMPTS_OK;
+  if (ATTEMPTS_OK == rc) {
+    rc = attempts_flags_json(&p->flags, r->svc, a->id);
+  }
   if (ATTEMPTS_OK != rc) {
     page_free(p);
     attempts_failed(r, rc);
@@ -633,7 +827,8 @@ static int page_send(struct req *r, struct page *p, unsigned status) {
 
 /* Builds the candidate view and the saved answers and renders the page with status. */
 static int exam_page(struct req *r, const struct store_attempt *a, unsigned status,
-                     const json_t *answers_override, const json_t *errors, bool saved) {
+                     const json_t *answers_override, const struct exam_refusal *refused,
+                     bool saved) {
   struct page p;
   if (0 != page_load(r, a, NULL == answers_override, &p)) {
     return 0;
@@ -644,7 +839,10 @@ static int exam_page(struct req *r, const struct store_attempt *a, unsigned stat
                         .remaining_s = attempts_remaining_s(a, r->now_ms),
                         .form = p.view,
                         .answers = NULL != answers_override ? answers_override : p.answers,
-                        .errors = errors,
+                        .errors = NULL != refused ? refused->errors : NULL,
+                        .typed = NULL != refused ? refused->typed : NULL,
+                        .flags = p.flags,
+                        .zone = page_zone_for(page_zone(r), p.form->exam),
                         .saved_notice = saved};
   bool en = 0 == strcmp(r->lang, "en");
   const char *title = json_string_value(json_object_get(p.view, en ? "title_en" : "title"));
@@ -689,10 +887,25 @@ static bool blank(const char *s) {
   return true;
 }
 
+/* The catalogue key of why a typed number was refused. */
+static const char *number_err_key(enum numeric_rc rc) {
+  switch (rc) {
+  case NUMERIC_AMBIGUOUS:
+    return "exam.js_number_ambiguous";
+  case NUMERIC_SEPARATORS:
+    return "exam.js_number_separators";
+  case NUMERIC_TOO_LONG:
+    return "exam.js_number_too_long";
+  default:
+    return "exam.js_number_not_digits";
+  }
+}
+
 /* The answer the form fields give for one item: a new JSON value (json null = no answer),
- * or NULL with *err_key set when the fields cannot be an answer. */
+ * or NULL with *err_key set when the fields cannot be an answer (and *typed the text typed,
+ * when it is worth showing back). */
 static json_t *answer_from_fields(const struct kv_list *kv, const struct form_item *fi,
-                                  size_t position, const char **err_key) {
+                                  size_t position, const char **err_key, const char **typed) {
   const struct exam_item *it = fi->item;
   char name[64];
   const char *vals[16];
@@ -724,23 +937,16 @@ static json_t *answer_from_fields(const struct kv_list *kv, const struct form_it
     if (0 == n || blank(vals[0])) {
       return json_null();
     }
-    char buf[64];
-    size_t len = 0;
-    for (const char *p = vals[0]; '\0' != *p && len + 1 < sizeof(buf); p++) {
-      if (' ' == *p) {
-        continue;
-      }
-      buf[len++] = ',' == *p ? '.' : *p; /* Indonesian decimal comma */
-    }
-    buf[len] = '\0';
-    char *end = NULL;
-    errno = 0;
-    double d = strtod(buf, &end);
-    if (0 == len || 0 != errno || '\0' != *end || d != d || d > 1e300 || d < -1e300) {
-      *err_key = "exam.err_number";
+    /* The core's one reader of typed numbers ("30.000", "2,5"); what it refuses is shown
+     * back as typed, marked invalid with its reason. */
+    double x = 0.0;
+    enum numeric_rc nrc = numeric_parse(&x, vals[0], strlen(vals[0]), score_item_whole(it));
+    if (NUMERIC_OK != nrc) {
+      *err_key = number_err_key(nrc);
+      *typed = vals[0];
       return NULL;
     }
-    return json_real(d);
+    return json_real(x);
   }
   case EXAM_ITEM_SHORT:
   case EXAM_ITEM_OPEN:
@@ -787,6 +993,17 @@ static json_t *answer_from_fields(const struct kv_list *kv, const struct form_it
   return NULL;
 }
 
+/* The item at position (1-based, in page order) of form, or NULL. */
+static const struct form_item *item_at(const struct exam_form *form, int64_t position) {
+  for (size_t u = 0; u < form->nunits && position > 0; u++) {
+    if ((size_t)position <= form->units[u].nitems) {
+      return &form->units[u].items[position - 1];
+    }
+    position -= (int64_t)form->units[u].nitems;
+  }
+  return NULL;
+}
+
 /* The answers the form changes: item ids (borrowed) and their JSON texts (owned). */
 struct changed_answers {
   const char **items;
@@ -798,7 +1015,7 @@ int h_page_attempt_save(struct req *r) {
   struct store_attempt a;
   struct exam_form *form = NULL;
   struct kv_list kv = {0};
-  json_t *answers = NULL, *errors = NULL;
+  json_t *answers = NULL, *errors = NULL, *typed = NULL;
   struct changed_answers sc = {0};
   int ret = 0;
   /* Judged by when the form's body completed (now), not by when the head arrived. */
@@ -821,10 +1038,12 @@ int h_page_attempt_save(struct req *r) {
   }
   rc = attempts_answers_json(&answers, r->svc, a.id);
   errors = json_object();
+  typed = json_object();
   size_t total = exam_form_item_count(form);
   sc.items = calloc(total + 1, sizeof(*sc.items));
   sc.values = calloc(total + 1, sizeof(*sc.values));
-  if (ATTEMPTS_OK != rc || NULL == errors || NULL == sc.items || NULL == sc.values) {
+  if (ATTEMPTS_OK != rc || NULL == errors || NULL == typed || NULL == sc.items ||
+      NULL == sc.values) {
     ret = ATTEMPTS_OK != rc ? attempts_failed(r, rc) : reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
   }
@@ -833,20 +1052,23 @@ int h_page_attempt_save(struct req *r) {
     for (size_t i = 0; i < form->units[u].nitems; i++) {
       const struct form_item *fi = &form->units[u].items[i];
       const char *id = fi->item->id;
-      const char *err_key = NULL;
+      const char *err_key = NULL, *typed_text = NULL;
       char reason[160];
-      json_t *value = answer_from_fields(&kv, fi, ++position, &err_key);
+      json_t *value = answer_from_fields(&kv, fi, ++position, &err_key, &typed_text);
       if (NULL == value) {
         json_object_set_new(errors, id,
                             json_string(L(r, NULL != err_key ? err_key : "err.bad_answer")));
+        if (NULL != typed_text) {
+          json_object_set_new(typed, id, json_string(typed_text));
+        }
         continue;
       }
       const json_t *stored = json_object_get(answers, id);
       bool same =
           (NULL == stored && json_is_null(value)) || (NULL != stored && json_equal(stored, value));
       char *text = NULL;
-      if (!same &&
-          ATTEMPTS_OK != attempts_answer_text(&text, fi->item, value, reason, sizeof(reason))) {
+      if (!same && ATTEMPTS_OK !=
+                       attempts_answer_text(&text, NULL, fi->item, value, reason, sizeof(reason))) {
         json_object_set_new(errors, id, json_string(L(r, "err.bad_answer")));
       } else if (!same) {
         sc.items[sc.n] = id;
@@ -864,18 +1086,44 @@ int h_page_attempt_save(struct req *r) {
     ret = attempts_failed(r, rc);
     goto cleanup;
   }
+  /* The no-JS flag button (the item's position, as fields are named): the answers are saved
+   * above, then the flag flips. */
+  const char *flag_pos = req_form(r, "flag"), *unflag_pos = req_form(r, "unflag");
+  const char *flag_item = NULL;
+  if (NULL != flag_pos || NULL != unflag_pos) {
+    int64_t pos = 0;
+    const struct form_item *fi =
+        parse_id(NULL != flag_pos ? flag_pos : unflag_pos, &pos) ? item_at(form, pos) : NULL;
+    flag_item = NULL != fi ? fi->item->id : "";
+    rc = NULL == fi
+             ? ATTEMPTS_ITEM_NOT_IN_FORM
+             : attempts_flag(r->svc, r->user->id, a.id, flag_item, NULL != flag_pos, r->now_ms);
+    if (ATTEMPTS_ITEM_NOT_IN_FORM == rc) {
+      ret = refuse(r, 400, "item_not_in_form", NULL);
+      goto cleanup;
+    }
+    if (ATTEMPTS_OK != rc) {
+      ret = ATTEMPTS_DEADLINE == rc || ATTEMPTS_CLOSED == rc
+                ? refuse(r, 409, "attempt_deadline", NULL)
+                : attempts_failed(r, rc);
+      goto cleanup;
+    }
+  }
   if (json_object_size(errors) > 0) {
     int64_t id = a.id;
     store_attempt_clear(&a);
     if (0 == own_attempt_id(r, id, &a)) {
-      ret = exam_page(r, &a, 400, NULL, errors, false);
+      const struct exam_refusal refused = {errors, typed};
+      ret = exam_page(r, &a, 400, NULL, &refused, false);
     }
     goto cleanup;
   }
   const char *go = req_form(r, "go");
-  char where[96];
+  char where[192];
   if (NULL != go && 0 == strcmp(go, "review")) {
     snprintf(where, sizeof(where), "/attempts/%" PRId64 "/review", a.id);
+  } else if (NULL != flag_item) {
+    snprintf(where, sizeof(where), "/attempts/%" PRId64 "?saved=1#item-%s", a.id, flag_item);
   } else {
     snprintf(where, sizeof(where), "/attempts/%" PRId64 "?saved=1", a.id);
   }
@@ -888,6 +1136,7 @@ cleanup:
   free(sc.items);
   json_decref(answers);
   json_decref(errors);
+  json_decref(typed);
   kv_list_free(&kv);
   exam_form_free(form);
   store_attempt_clear(&a);
@@ -902,8 +1151,16 @@ static int review_page(struct req *r, const struct store_attempt *a, unsigned st
   if (0 != page_load(r, a, true, &p)) {
     return 0;
   }
-  layout_begin(p.h, r, L(r, "exam.review_title"));
-  render_review(p.h, r, a->id, p.view, p.answers, req_query(r, "flags"), confirm_missing);
+  /* The heading, then the time left: the clock still runs while the answers are reviewed. */
+  layout_begin_script(p.h, r, L(r, "exam.review_title"), "static/exam.js");
+  exam_root(p.h, r, a->id, attempts_remaining_s(a, r->now_ms), a->deadline_ms, true);
+  HTML_LIT(p.h, "<h1>");
+  html_text(p.h, L(r, "exam.review_title"));
+  HTML_LIT(p.h, "</h1>");
+  timer_bar(p.h, r, a->deadline_ms, attempts_remaining_s(a, r->now_ms),
+            page_zone_for(page_zone(r), p.form->exam));
+  HTML_LIT(p.h, "</div>");
+  render_review(p.h, r, a->id, p.view, p.answers, p.flags, req_query(r, "flags"), confirm_missing);
   return page_send(r, &p, status);
 }
 
@@ -924,8 +1181,8 @@ int h_page_attempt_submit(struct req *r) {
   if (0 != own_attempt(r, &a)) {
     return 0;
   }
-  char where[64];
-  snprintf(where, sizeof(where), "/me#attempt-%" PRId64, a.id);
+  char where[96];
+  snprintf(where, sizeof(where), "/me?submitted=%" PRId64 "#attempt-%" PRId64, a.id, a.id);
   if (!attempts_is_open(&a)) {
     ret = reply_redirect(r, where);
     goto cleanup;

@@ -1,6 +1,6 @@
 /*
  * The home page: the subsectors of the catalogue, each with its exams, and a start button
- * for candidates. Starting an exam is a form post (see the exam pages).
+ * for candidates. "Mulai uji" leads to the page before the clock starts (see the exam pages).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,14 +51,12 @@ static void render_home(struct html *h, const struct req *r, const struct exam_s
       if (NULL == r->user) {
         html_fmt(h, "<br><a href=\"/login\">%s</a>", L(r, "home.login_to_start"));
       } else if (ROLE_CANDIDATE == r->user->role) {
-        HTML_LIT(h, "<form method=\"post\"");
-        html_fmt(h, " action=\"/exams/%s/start\">", x->id);
-        layout_csrf_field(h, r);
-        HTML_LIT(h, "<button type=\"submit\"");
+        /* To the page before the clock starts: the attempt starts only when it is confirmed. */
+        html_fmt(h, "<br><a class=\"button\" href=\"/exams/%s/start\"", x->id);
         html_fmt(h, " aria-label=\"%s: %s\">", L(r, "home.start"),
                  en && NULL != x->title_en ? x->title_en : x->title);
         html_text(h, L(r, "home.start"));
-        HTML_LIT(h, "</button></form>");
+        HTML_LIT(h, "</a>");
       }
       HTML_LIT(h, "</li>");
     }

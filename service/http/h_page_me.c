@@ -1,7 +1,10 @@
 /*
- * The candidate's dashboard: their attempts with status and deadline, per-unit results
- * with the assessor's feedback (or "awaiting assessor review"), certificates with their
- * download and verification links, and the appeal form for decided attempts.
+ * The candidate's dashboard: their attempts as the attempts rules see them now (one past its
+ * deadline is finished), each with the candidate's own count at its exam, per-unit results
+ * with their pass marks, the assessor's feedback and per-item comments (or "awaiting
+ * assessor review"), the appeal deadline and form (BK, within the period) and the retake
+ * date; certificates with their download and verification links; the submit notice and the
+ * choice of time zone, in which every time here is shown.
  * Also a staff member's second-factor page: enrolment (QR code and the secret as text), the
  * confirmation with a first code, the recovery codes shown once, and the state afterwards.
  */
@@ -13,12 +16,18 @@
 
 #include "common/attempts.h"
 #include "common/catalog.h"
+#include "common/prefs.h"
+#include "common/reviews.h"
 #include "common/second_factor.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/parse.h"
+#include "http/page_time.h"
 #include "store/store.h"
 #include "ujikom/cert_render.h"
+#include "ujikom/exam_form.h"
+#include "ujikom/utf8.h"
 #include "ujikom/timefmt.h"
 
 #define ME_MAX_ATTEMPTS 50
@@ -63,6 +72,8 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
   HTML_LIT(h, "</th><th scope=\"col\">");
   html_text(h, L(r, "me.unit_score"));
   HTML_LIT(h, "</th><th scope=\"col\">");
+  html_text(h, L(r, "me.unit_cut"));
+  HTML_LIT(h, "</th><th scope=\"col\">");
   html_text(h, L(r, "me.unit_outcome"));
   HTML_LIT(h, "</th></tr></thead><tbody>");
   size_t i;
@@ -88,6 +99,13 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
       HTML_LIT(h, "—");
     }
     HTML_LIT(h, "</td><td>");
+    const json_t *cut = json_object_get(u, "cut_score");
+    if (json_is_integer(cut)) {
+      html_fmt(h, "%lld%%", (long long)json_integer_value(cut));
+    } else {
+      HTML_LIT(h, "—");
+    }
+    HTML_LIT(h, "</td><td>");
     html_fmt(h, "<span class=\"%s\">", badge_class[verdict]);
     html_text(h, layout_verdict_text(r, verdict));
     HTML_LIT(h, "</span></td></tr>");
@@ -95,49 +113,62 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
   HTML_LIT(h, "</tbody></table></div>");
 }
 
-/* One attempt: heading, status, deadline, result per unit, links. */
-static void render_attempt(struct html *h, const struct req *r, const struct store_attempt *a,
-                           const json_t *result) {
+/* What the dashboard shows of one attempt beside the attempt itself. */
+struct attempt_view {
+  const struct store_attempt *a;
+  const json_t *result; /* the stored result with the latest decision laid over it */
+  size_t ordinal;       /* the candidate's own count at this exam: "percobaan ke-3" */
+  enum time_zone zone;  /* every time in the reader's zone */
+};
+
+/* One attempt: heading, status, times, result per unit with cut scores, feedback. An attempt
+ * still open past its deadline is finished as the candidate lives it (the attempts rule,
+ * attempts_time_up): no "continue", its result follows. */
+static void render_attempt(struct html *h, const struct req *r, const struct attempt_view *v) {
+  const struct store_attempt *a = v->a;
+  const json_t *result = v->result;
   bool en = 0 == strcmp(r->lang, "en");
   const struct exam *x = attempts_exam(r->svc, a);
   const char *title = a->exam_id;
   if (NULL != x) {
     title = en && NULL != x->title_en ? x->title_en : x->title;
   }
-  char id[24];
-  snprintf(id, sizeof(id), "%lld", (long long)a->id);
+  char nth[24];
+  snprintf(nth, sizeof(nth), "%zu", v->ordinal);
   html_fmt(h, "<section class=\"card\" id=\"attempt-%lld\"><h3>", (long long)a->id);
-  html_text_sub(h, L(r, "me.attempt_heading"), "exam", title, "id", id, NULL);
+  html_text_sub(h, L(r, "me.attempt_heading"), "exam", title, "n", nth, NULL);
+  bool time_up = attempts_time_up(a, r->now_ms);
+  bool open = attempts_is_open(a) && !time_up;
   HTML_LIT(h, "</h3><dl class=\"facts\"><dt>");
   html_text(h, L(r, "page.status"));
   HTML_LIT(h, "</dt><dd>");
-  html_text(h, layout_status_text(r, a->status));
+  html_text(h, time_up ? L(r, "me.status_time_up") : layout_status_text(r, a->status));
   HTML_LIT(h, "</dd><dt>");
-  char when[40];
-  layout_format_time(when, sizeof(when), a->started_ms);
+  char when[48];
+  page_time(when, sizeof(when), a->started_ms, v->zone, false);
   html_text(h, L(r, "me.started"));
   HTML_LIT(h, "</dt><dd>");
   html_text(h, when);
-  HTML_LIT(h, "</dd>");
-  bool open = attempts_is_open(a);
-  if (open) {
-    layout_format_time(when, sizeof(when), a->deadline_ms);
-    HTML_LIT(h, "<dt>");
-    html_text(h, L(r, "me.deadline"));
-    HTML_LIT(h, "</dt><dd>");
-    html_text(h, when);
-    HTML_LIT(h, "</dd>");
-  }
-  HTML_LIT(h, "<dt>");
+  HTML_LIT(h, "</dd><dt>");
+  page_time(when, sizeof(when), open || time_up ? a->deadline_ms : a->finished_ms, v->zone, false);
+  html_text(h, L(r, open || time_up ? "me.deadline" : "me.finished"));
+  HTML_LIT(h, "</dt><dd>");
+  html_text(h, when);
+  HTML_LIT(h, "</dd><dt>");
   html_text(h, L(r, "me.result"));
   HTML_LIT(h, "</dt><dd>");
-  html_fmt(h, "<span class=\"%s\">", badge_class[a->verdict]);
-  html_text(h, open ? L(r, "result.open") : layout_verdict_text(r, a->verdict));
+  html_fmt(h, "<span class=\"%s\">", badge_class[attempts_is_open(a) ? VERDICT_NONE : a->verdict]);
+  html_text(h, open      ? L(r, "result.open")
+               : time_up ? L(r, "me.result_soon")
+                         : layout_verdict_text(r, a->verdict));
   HTML_LIT(h, "</span></dd></dl>");
   if (open) {
     html_fmt(h, "<p><a class=\"button\" href=\"/attempts/%lld\">", (long long)a->id);
     html_text(h, L(r, "me.continue"));
     HTML_LIT(h, "</a></p>");
+    return;
+  }
+  if (time_up) {
     return;
   }
   if (VERDICT_BK == a->verdict) {
@@ -156,8 +187,49 @@ static void render_attempt(struct html *h, const struct req *r, const struct sto
   }
 }
 
+/* The assessor's comment on each item (the decision's marks: item id -> {"comment"}), each
+ * under the start of its question. */
+static void render_item_comments(struct html *h, const struct req *r, struct svc *svc,
+                                 const struct store_attempt *a, const char *marks_text) {
+  json_t *marks = NULL != marks_text ? json_loads(marks_text, 0, NULL) : NULL;
+  struct exam_form *form = NULL;
+  const char *item_id;
+  json_t *m;
+  size_t shown = 0;
+  json_object_foreach(marks, item_id, m) {
+    const char *comment = json_string_value(json_object_get(m, "comment"));
+    if (NULL == comment || '\0' == comment[0]) {
+      continue;
+    }
+    if (0 == shown++) {
+      if (ATTEMPTS_OK != attempts_form(&form, svc, a)) {
+        form = NULL;
+      }
+      HTML_LIT(h, "<h4>");
+      html_text(h, L(r, "me.item_comments"));
+      HTML_LIT(h, "</h4><ul class=\"comments\">");
+    }
+    const struct form_item *fi = NULL != form ? exam_form_find_item(form, item_id) : NULL;
+    const char *prompt = NULL != fi ? fi->item->prompt : item_id;
+    size_t len = strlen(prompt), cut = utf8_cut(prompt, len, 80);
+    HTML_LIT(h, "<li><strong>");
+    html_textn(h, prompt, cut);
+    if (cut < len) {
+      HTML_LIT(h, "…");
+    }
+    HTML_LIT(h, "</strong><br>");
+    html_text(h, comment);
+    HTML_LIT(h, "</li>");
+  }
+  if (shown > 0) {
+    HTML_LIT(h, "</ul>");
+  }
+  exam_form_free(form);
+  json_decref(marks);
+}
+
 static void render_certificates(struct html *h, const struct req *r, const struct store_cert *certs,
-                                size_t n) {
+                                size_t n, enum time_zone zone) {
   if (list_heading(h, r, "certificates", "me.certificates", n, "me.no_certificates")) {
     HTML_LIT(h, "</p>");
     return;
@@ -183,9 +255,7 @@ static void render_certificates(struct html *h, const struct req *r, const struc
     html_text(h, L(r, "me.cert_valid_until"));
     HTML_LIT(h, "</dt><dd>");
     char when[TIME_TEXT_SIZE];
-    if (0 == time_format(when, sizeof(when), c->expires_s, TIME_DATE)) {
-      snprintf(when, sizeof(when), "—");
-    }
+    page_time(when, sizeof(when), c->expires_s * 1000, zone, true);
     html_text(h, when);
     HTML_LIT(h, "</dd><dt>");
     html_text(h, L(r, "page.status"));
@@ -224,13 +294,27 @@ static void render_certificates(struct html *h, const struct req *r, const struc
   }
 }
 
+/* The appeal: its status once filed; else, on a BK result, the end of the appeal period (in
+ * the reader's zone) and, while it runs, the form. A K result has nothing to appeal. */
 static void render_appeal(struct html *h, const struct req *r, const struct store_attempt *a,
-                          const struct store_appeal *appeal) {
-  if (NULL != appeal) {
+                          const struct reviews_feedback *f, enum time_zone zone) {
+  if (f->has_appeal) {
     HTML_LIT(h, "<p class=\"notice\">");
-    html_text_sub(h, L(r, "me.appeal_status"), "status", layout_appeal_text(r, appeal->status),
+    html_text_sub(h, L(r, "me.appeal_status"), "status", layout_appeal_text(r, f->appeal.status),
                   NULL);
     HTML_LIT(h, "</p>");
+    return;
+  }
+  if (VERDICT_BK != f->verdict) {
+    return;
+  }
+  char until[48];
+  page_time(until, sizeof(until), f->appeal_until_ms, zone, false);
+  bool within = r->now_ms <= f->appeal_until_ms;
+  HTML_LIT(h, "<p class=\"appeal-until\">");
+  html_text_sub(h, L(r, within ? "me.appeal_until" : "me.appeal_over"), "time", until, NULL);
+  HTML_LIT(h, "</p>");
+  if (!within) {
     return;
   }
   char action[64], api[80], next[64];
@@ -295,6 +379,133 @@ static json_t *merged_result(const struct store_attempt *full, const struct stor
   return result;
 }
 
+/* After a BK result, the newest at its exam: when a retake may start (the retake policy's
+ * own answer, attempts_start_check), in the reader's zone, with the way there. */
+static void render_retake(struct html *h, struct req *r, const char *exam_id, enum time_zone zone) {
+  struct attempts_started st;
+  enum attempts_rc rc = attempts_start_check(&st, r->svc, r->user->id, exam_id, r->now_ms);
+  char when[48];
+  HTML_LIT(h, "<p class=\"retake\">");
+  if (ATTEMPTS_COOLDOWN == rc) {
+    page_time(when, sizeof(when), st.retry_at_ms, zone, false);
+    html_text_sub(h, L(r, "me.retake_from"), "time", when, NULL);
+  } else if (ATTEMPTS_OK == rc) {
+    html_fmt(h, "<a href=\"/exams/%s/start\">", exam_id);
+    html_text(h, L(r, "me.retake_now"));
+    HTML_LIT(h, "</a>");
+  } else if (ATTEMPTS_LIMIT == rc) {
+    html_text(h, L(r, "me.retake_none"));
+  }
+  HTML_LIT(h, "</p>");
+}
+
+/* The choice of time zone for every time on the candidate's pages. */
+static void render_zone_form(struct html *h, const struct req *r, enum time_zone zone) {
+  HTML_LIT(h, "<form method=\"post\" action=\"/me/time-zone\" class=\"card zone\">");
+  layout_csrf_field(h, r);
+  HTML_LIT(h, "<label for=\"time-zone\">");
+  html_text(h, L(r, "me.time_zone"));
+  HTML_LIT(h, "</label> <select id=\"time-zone\" name=\"time_zone\">");
+  static const char *const keys[TIME_ZONE_COUNT] = {"me.zone_wib", "me.zone_wita", "me.zone_wit"};
+  for (int z = 0; z < TIME_ZONE_COUNT; z++) {
+    HTML_LIT(h, "<option");
+    html_attr(h, "value", time_zone_name((enum time_zone)z));
+    if ((int)zone == z) {
+      HTML_LIT(h, " selected");
+    }
+    HTML_LIT(h, ">");
+    html_text(h, L(r, keys[z]));
+    HTML_LIT(h, "</option>");
+  }
+  HTML_LIT(h, "</select> <button type=\"submit\" class=\"secondary\">");
+  html_text(h, L(r, "me.time_zone_save"));
+  HTML_LIT(h, "</button></form>");
+}
+
+/* The notice a redirect to /me asks for: ?submitted=<attempt> after a submit, ?zone=1 after
+ * the time zone was saved. */
+static void render_notices(struct html *h, struct req *r) {
+  const char *submitted = req_query(r, "submitted"), *zone = req_query(r, "zone");
+  int64_t id = 0;
+  if (NULL != submitted && parse_id(submitted, &id)) {
+    HTML_LIT(h, "<p class=\"notice ok\" role=\"status\" id=\"submitted-notice\">");
+    html_text(h, L(r, "me.submitted_notice"));
+    html_fmt(h, " <a href=\"#attempt-%lld\">", (long long)id);
+    html_text(h, L(r, "me.submitted_see"));
+    HTML_LIT(h, "</a></p>");
+  }
+  if (NULL != zone && 0 == strcmp(zone, "1")) {
+    HTML_LIT(h, "<p class=\"notice ok\" role=\"status\">");
+    html_text(h, L(r, "me.time_zone_saved"));
+    HTML_LIT(h, "</p>");
+  }
+}
+
+/* One attempt of the list (newest first; i its place): read in full once finished, with the
+ * decision, appeal and retake, and rendered. 0, or a store code after which nothing more
+ * can be read. */
+static int me_attempt(struct html *h, struct req *r, const struct store_attempt *list, size_t n,
+                      size_t i, const struct store_cert *certs, size_t ncerts,
+                      enum time_zone zone) {
+  const struct store_attempt *a = &list[i];
+  struct store_attempt full;
+  struct reviews_feedback f;
+  struct reviews_err err;
+  bool finished = !attempts_is_open(a);
+  bool decided = attempts_decided(a);
+  memset(&full, 0, sizeof(full));
+  memset(&f, 0, sizeof(f));
+  enum attempts_rc arc = finished
+                             ? attempts_get_own(&full, r->svc, r->user->id, a->id, false, r->now_ms)
+                             : ATTEMPTS_OK;
+  enum reviews_rc rrc =
+      decided ? reviews_feedback(&f, r->svc, a->id, r->user->id, &err) : REVIEWS_NOT_DECIDED;
+  if (ATTEMPTS_OK != arc || (decided && REVIEWS_OK != rrc)) {
+    store_attempt_clear(&full);
+    if (REVIEWS_OK == rrc) {
+      reviews_feedback_clear(&f);
+    }
+    return ATTEMPTS_BUSY == arc ? STORE_BUSY : STORE_UNAVAILABLE;
+  }
+  size_t ordinal = 0; /* the candidate's own count at this exam */
+  for (size_t k = i; k < n; k++) {
+    ordinal += 0 == strcmp(list[k].exam_id, a->exam_id);
+  }
+  bool newest_at_exam = true;
+  for (size_t k = 0; k < i; k++) {
+    newest_at_exam = newest_at_exam && 0 != strcmp(list[k].exam_id, a->exam_id);
+  }
+  json_t *result =
+      finished ? merged_result(&full, decided && f.has_decision ? &f.decision : NULL) : NULL;
+  /* An exam held at a test site with a zone of its own shows its times in that zone. */
+  zone = page_zone_for(zone, attempts_exam(r->svc, a));
+  const struct attempt_view v = {a, result, ordinal, zone};
+  render_attempt(h, r, &v);
+  if (decided && f.has_decision) {
+    render_item_comments(h, r, r->svc, a, f.decision.marks);
+  }
+  bool has_cert = false;
+  for (size_t c = 0; c < ncerts; c++) {
+    has_cert = has_cert || certs[c].attempt_id == a->id;
+  }
+  if (VERDICT_K == a->verdict && !has_cert) {
+    render_issue(h, r, a->id);
+  }
+  if (decided) {
+    render_appeal(h, r, a, &f, zone);
+  }
+  if (VERDICT_BK == a->verdict && newest_at_exam) {
+    render_retake(h, r, a->exam_id, zone);
+  }
+  HTML_LIT(h, "</section>");
+  json_decref(result);
+  store_attempt_clear(&full);
+  if (decided) {
+    reviews_feedback_clear(&f);
+  }
+  return 0;
+}
+
 int h_page_me(struct req *r) {
   struct store_rd *rd = NULL;
   struct store_attempt *list = NULL;
@@ -302,74 +513,65 @@ int h_page_me(struct req *r) {
   size_t n = 0, ncerts = 0;
   struct html *h = NULL;
   int ret;
-  int rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK != rc) {
-    return layout_store_error(r, rc);
+  /* Listed by the attempts rules: an overdue attempt is closed on sight, whatever the sweep. */
+  enum attempts_rc arc =
+      attempts_list_own(&list, &n, r->svc, r->user->id, ME_MAX_ATTEMPTS, r->now_ms);
+  int rc = ATTEMPTS_OK == arc ? STORE_OK : ATTEMPTS_BUSY == arc ? STORE_BUSY : STORE_UNAVAILABLE;
+  if (STORE_OK == rc) {
+    rc = store_rd_begin(r->svc->store, &rd);
   }
-  rc = store_attempt_list_user(rd, &list, &n, r->user->id, NULL, ME_MAX_ATTEMPTS);
   if (STORE_OK == rc) {
     rc = store_cert_list(rd, &certs, &ncerts, r->user->id, 0, 100);
+    store_rd_end(rd);
   }
+  enum time_zone zone = page_zone(r);
   h = layout_page_open(r, rc, "me.title", "static/staff.js", &ret);
   if (NULL == h) {
     goto cleanup;
   }
+  render_notices(h, r);
   HTML_LIT(h, "<p>");
   html_text_sub(h, L(r, "me.welcome"), "name", r->user->name, NULL);
   HTML_LIT(h, "</p>");
-  render_certificates(h, r, certs, ncerts);
+  render_zone_form(h, r, zone);
+  HTML_LIT(h, "<p><a href=\"/account/password\">");
+  html_text(h, L(r, "auth.change_title"));
+  HTML_LIT(h, "</a></p>");
+  render_certificates(h, r, certs, ncerts, zone);
   if (list_heading(h, r, NULL, "me.attempts", n, "me.no_attempts")) {
     HTML_LIT(h, " <a href=\"/\">");
     html_text(h, L(r, "nav.home"));
     HTML_LIT(h, "</a></p>");
   }
   for (size_t i = 0; i < n; i++) {
-    const struct store_attempt *a = &list[i];
-    struct store_attempt full;
-    struct store_decision d;
-    struct store_appeal appeal;
-    memset(&full, 0, sizeof(full));
-    memset(&d, 0, sizeof(d));
-    memset(&appeal, 0, sizeof(appeal));
-    bool open = attempts_is_open(a);
-    int rc_full = open ? STORE_NONE : store_attempt_get(rd, &full, a->id);
-    int rc_dec = open ? STORE_NONE : store_decision_latest(rd, &d, a->id);
-    int rc_app = open ? STORE_NONE : store_appeal_for_attempt(rd, &appeal, a->id);
-    if (rc_full < 0 || rc_dec < 0 || rc_app < 0) {
-      store_attempt_clear(&full);
-      store_decision_clear(&d);
-      store_appeal_clear(&appeal);
+    rc = me_attempt(h, r, list, n, i, certs, ncerts, zone);
+    if (0 != rc) {
       html_free(h);
-      ret = layout_store_error(r, rc_full < 0 ? rc_full : rc_dec < 0 ? rc_dec : rc_app);
+      ret = layout_store_error(r, rc);
       goto cleanup;
     }
-    json_t *result =
-        STORE_OK == rc_full ? merged_result(&full, STORE_OK == rc_dec ? &d : NULL) : NULL;
-    render_attempt(h, r, a, result);
-    bool decided = attempts_decided(a);
-    bool has_cert = false;
-    for (size_t c = 0; c < ncerts; c++) {
-      has_cert = has_cert || certs[c].attempt_id == a->id;
-    }
-    if (VERDICT_K == a->verdict && !has_cert) {
-      render_issue(h, r, a->id);
-    }
-    if (decided) {
-      render_appeal(h, r, a, STORE_OK == rc_app ? &appeal : NULL);
-    }
-    HTML_LIT(h, "</section>");
-    json_decref(result);
-    store_attempt_clear(&full);
-    store_decision_clear(&d);
-    store_appeal_clear(&appeal);
   }
   layout_end(h, r);
   ret = layout_reply(r, 200, h);
 cleanup:
-  store_rd_end(rd);
   store_attempt_list_free(list, n);
   store_cert_list_free(certs, ncerts);
   return ret;
+}
+
+/* POST /me/time-zone: the time zone every time on the candidate's pages is shown in. */
+int h_page_me_time_zone(struct req *r) {
+  enum prefs_rc rc = prefs_set_time_zone(r->svc, r->user->id, req_form(r, "time_zone"));
+  switch (rc) {
+  case PREFS_OK:
+    return reply_redirect(r, "/me?zone=1");
+  case PREFS_BAD_ZONE:
+    return layout_message_page(r, 400, "page.invalid", "me.time_zone_invalid");
+  case PREFS_BUSY:
+    return reply_error(r, ERR_BUSY, NULL);
+  default:
+    return reply_error(r, ERR_UNAVAILABLE, NULL);
+  }
 }
 
 /* --- the staff second factor --------------------------------------------------------- */

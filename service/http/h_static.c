@@ -1,6 +1,7 @@
 /*
  * GET /static/<path>: the assets under static/ in the compiled-in table (static_assets.c serves
- * them), so no request path reaches the file system.
+ * them), so no request path reaches the file system; and GET /favicon.ico, the icon browsers
+ * ask for at the site's root, from the same table.
  */
 #include <string.h>
 
@@ -20,4 +21,8 @@ int h_static(struct req *r) {
   memcpy(path, "static/", 7);
   memcpy(path + 7, rest, rlen + 1);
   return static_assets_reply(r, path);
+}
+
+int h_favicon(struct req *r) {
+  return static_assets_reply(r, "static/favicon.ico");
 }

@@ -5,6 +5,7 @@
 #ifndef UJIKOM_HANDLERS_H
 #define UJIKOM_HANDLERS_H
 
+#include "common/accounts.h"
 #include "common/recovery.h"
 #include "common/reviews.h"
 #include "http/http.h"
@@ -32,6 +33,12 @@ int h_auth_second_factor_confirm(struct req *r);
  * Returns 0 with *out_id, or -1 after replying (400/409/429/503...). */
 int h_auth_register_account(struct req *r, const char *name, const char *email,
                             const char *password, int64_t *out_id);
+/* The same for the registration page: a refusal of what was typed (name, e-mail, a missing or
+ * weak password, an e-mail already registered) is not answered: -2 with *out_refused (and
+ * *out_verdict for a weak password), so the page shows its form again with the reason. */
+int h_auth_register_form(struct req *r, const char *name, const char *email, const char *password,
+                         int64_t *out_id, enum accounts_rc *out_refused,
+                         enum password_policy_verdict *out_verdict);
 
 /* --- exams and attempts (h_subsectors.c, h_exams.c, h_attempts.c) --- */
 int h_subsectors_list(struct req *r);
@@ -41,6 +48,8 @@ int h_attempts_start(struct req *r);
 int h_attempts_list(struct req *r);
 int h_attempts_get(struct req *r);
 int h_attempts_save_answer(struct req *r);
+int h_attempts_flag(struct req *r);
+int h_attempts_time_zone(struct req *r);
 int h_attempts_submit(struct req *r);
 int h_attempts_result(struct req *r);
 /* The attempt summary document ({"id":..,"exam_id":..,...,"verdict":..}) written to b
@@ -135,19 +144,24 @@ enum recovery_rc h_recovery_redeem(struct req *r, const char *token, const char 
 int h_recovery_request(struct req *r, const char *email);
 
 /* --- pages and static assets (h_page_*.c, h_static.c, h_lang.c) --- */
+int h_favicon(struct req *r);
 int h_static(struct req *r);
 int h_lang(struct req *r);
 int h_page_login_form(struct req *r);
 int h_page_login(struct req *r);
 int h_page_login_totp(struct req *r);
 int h_page_register_form(struct req *r);
+int h_page_password_form(struct req *r);
+int h_page_password(struct req *r);
 int h_page_register(struct req *r);
 int h_page_logout(struct req *r);
 int h_page_home(struct req *r);
 int h_page_me(struct req *r);
+int h_page_me_time_zone(struct req *r);
 int h_page_second_factor(struct req *r);
 int h_page_second_factor_enrol(struct req *r);
 int h_page_second_factor_confirm(struct req *r);
+int h_page_exam_prestart(struct req *r);
 int h_page_exam_start(struct req *r);
 int h_page_attempt(struct req *r);
 int h_page_attempt_save(struct req *r);

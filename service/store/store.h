@@ -191,5 +191,6 @@ const char *store_rc_name(int rc);
 #include "store/store_password_reset.h"
 #include "store/store_tlog.h"
 #include "store/store_planned_time.h"
+#include "store/store_candidate.h"
 
 #endif

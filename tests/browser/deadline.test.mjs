@@ -34,7 +34,7 @@ test('the countdown follows the server, and a save after the deadline is refused
   await page.fill('#email', uniqueEmail('deadline'));
   await page.fill('#password', PASSWORD);
   await Promise.all([page.waitForURL(/\/me$/), page.click('form[action="/register"] button[type=submit]')]);
-  await page.goto(`${d.url}/`);
+  await page.goto(`${d.url}/exams/KLN-JMK-JR/start`); // the pre-start page
   await Promise.all([page.waitForURL(/\/attempts\/\d+$/), page.click('form[action="/exams/KLN-JMK-JR/start"] button')]);
   const id = await page.locator('#exam').getAttribute('data-attempt');
   await page.locator('#timer').filter({ hasText: /:/ }).waitFor();

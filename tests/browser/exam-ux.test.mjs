@@ -38,7 +38,7 @@ async function register(page, tag) {
 }
 
 async function startExam(page, exam) {
-  await page.goto(`${d.url}/`);
+  await page.goto(`${d.url}/exams/${exam}/start`); // the pre-start page
   await Promise.all([page.waitForURL(/\/attempts\/\d+$/), page.click(`form[action="/exams/${exam}/start"] button`)]);
   await page.locator('#timer').filter({ hasText: /:/ }).waitFor();
   return page.locator('#exam').getAttribute('data-attempt');

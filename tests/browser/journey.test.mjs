@@ -96,6 +96,9 @@ test('a candidate registers, takes the exam with a reload and an offline spell, 
 
   await page.goto(`${d.url}/`);
   await checkPage(page, 'home-candidate');
+  // "Mulai uji" leads to the page before the clock starts.
+  await Promise.all([page.waitForURL(new RegExp(`/exams/${EXAM}/start$`)), page.click(`a[href="/exams/${EXAM}/start"]`)]);
+  await checkPage(page, 'prestart');
   const sizes = new Map();
   const onResponse = async (resp) => {
     const type = resp.request().resourceType();

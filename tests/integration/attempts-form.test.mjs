@@ -95,7 +95,7 @@ test('the form read is the exam file, answers come back as saved, and a restart 
       const got = await c.get(`/api/attempts/${start.json.id}`);
       assert.equal(got.status, 200, got.text);
       checkForm(e, got.json.form);
-      assert.deepEqual(Object.keys(got.json), [...SUMMARY_KEYS, 'form', 'answers']);
+      assert.deepEqual(Object.keys(got.json), [...SUMMARY_KEYS, 'form', 'flags', 'answers']);
       assert.deepEqual(got.json.answers, {});
       const t = got.json.form.units.flatMap((u) => u.items).find((it) => it.type === 'short' || it.type === 'open');
       if (t && !entry) {
@@ -197,7 +197,7 @@ test('the form read is the exam file, answers come back as saved, and a restart 
     assert.deepEqual(stable(again.json), stable(r.json));
     r = await c3.get(`/api/attempts/${victim.id}`);
     assert.equal(r.status, 200);
-    assert.deepEqual(Object.keys(r.json), [...SUMMARY_KEYS, 'finished_at', 'verdict', 'form', 'answers']);
+    assert.deepEqual(Object.keys(r.json), [...SUMMARY_KEYS, 'finished_at', 'verdict', 'form', 'flags', 'answers']);
     assert.equal(r.json.status, 'submitted');
     assert.ok(['K', 'BK', 'pending'].includes(r.json.verdict));
   } finally {

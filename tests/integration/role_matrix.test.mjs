@@ -36,6 +36,8 @@ const MATRIX = {
   'GET /api/attempts': 'U A A F F',
   'GET /api/attempts/:id': 'U A H F F',
   'PUT /api/attempts/:id/answers/:item': 'U A H F F',
+  'PUT /api/attempts/:id/flags/:item': 'U A H F F',
+  'PUT /api/me/time-zone': 'U A A F F',
   'POST /api/attempts/:id/submit': 'U A H F F',
   'GET /api/attempts/:id/result': 'U A H F F',
   'GET /api/attempts/:id/feedback': 'U A H F F',
@@ -82,6 +84,7 @@ const MATRIX = {
   'GET /api/admin/audit/verify': 'U F F F A',
   'GET /api/admin/audit': 'U F F F A',
   'GET /static/*': 'A A A A A',
+  'GET /favicon.ico': 'A A A A A',
   'GET /lang': 'A A A A A',
   'POST /lang': 'A A A A A',
   'GET /': 'A A A A A',
@@ -94,11 +97,15 @@ const MATRIX = {
   'POST /lupa-sandi': 'H H H H H',
   'GET /reset-sandi': 'A A A A A',
   'POST /reset-sandi': 'A A A A A',
+  'GET /account/password': 'U A A A A',
+  'POST /account/password': 'U A A A A',
   'POST /logout': 'U A A A A',
   'GET /me': 'U A A F F',
+  'POST /me/time-zone': 'U A A F F',
   'GET /account/2fa': 'U F F A A',
   'POST /account/2fa/enrol': 'U F F A A',
   'POST /account/2fa/confirm': 'U F F A A',
+  'GET /exams/:id/start': 'U A A F F',
   'POST /exams/:id/start': 'U A A F F',
   'GET /attempts/:id': 'U A H F F',
   'POST /attempts/:id/save': 'U A H F F',
@@ -150,6 +157,8 @@ const ROLES = ['anon', 'owner', 'other', 'assessor', 'admin'];
 const BODIES = {
   '/attempts/:id/appeal': { reason: 'Saya mohon peninjauan ulang unit kedua.' },
   '/admin/appeals/:id/assign': { assessor_id: 1 },
+  '/attempts/:id/flags/:item': { flagged: true },
+  '/me/time-zone': { time_zone: 'WITA' },
 };
 
 function tableRoutes() {

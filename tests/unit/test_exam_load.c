@@ -279,6 +279,7 @@ static void test_model_holds_the_file(void **state) {
   assert_int_equal(exam->max_attempts, 2);
   assert_int_equal(exam->cooldown_days, 7);
   assert_true(exam->shuffle_options);
+  assert_false(exam->has_time_zone); /* no test site's zone: the reader's */
   assert_int_equal(exam->nunits, 1);
   assert_int_equal(exam->units[0].cut_score, 70);
   assert_null(exam->units[0].title_en);
@@ -304,6 +305,20 @@ static void test_model_holds_the_file(void **state) {
   assert_int_equal(exam_parse(&other, &errs, copy, sizeof(copy) - 1, "copy", NULL), 0);
   assert_string_not_equal(exam->version, other->version);
   exam_free(other);
+  exam_free(exam);
+  exam_errors_clear(&errs);
+}
+
+/* A test site's time zone, when the file gives one. */
+static void test_time_zone(void **state) {
+  (void)state;
+  char text[sizeof(small_exam) + 32];
+  snprintf(text, sizeof text, "%stime_zone: WIT\n", small_exam);
+  struct exam_errors errs = {0};
+  struct exam *exam = NULL;
+  assert_int_equal(exam_parse(&exam, &errs, text, strlen(text), "site", NULL), 0);
+  assert_true(exam->has_time_zone);
+  assert_int_equal(exam->time_zone, TIME_ZONE_WIT);
   exam_free(exam);
   exam_errors_clear(&errs);
 }
@@ -371,6 +386,7 @@ int main(void) {
       cmocka_unit_test(test_shipped_exams_are_valid),
       cmocka_unit_test(test_bad_exams_report_expected_errors),
       cmocka_unit_test(test_model_holds_the_file),
+      cmocka_unit_test(test_time_zone),
       cmocka_unit_test(test_subsector_checked_against_catalogue),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -167,7 +167,14 @@ static void test_numeric_tolerance(void **state) {
   assert_true(sc(it, "13.01") == 0.0);
   assert_true(sc(it, "11.99") == 0.0);
   assert_true(sc(it, "-12.5") == 0.0);
-  assert_true(sc(it, "\"12.5\"") == 0.0);
+  /* Text as typed is read by numeric_parse: Indonesian and English decimal marks alike. */
+  assert_true(sc(it, "\"12,5\"") == 1.0);
+  assert_true(sc(it, "\" 12.5 \"") == 1.0);
+  assert_true(sc(it, "\"13,01\"") == 0.0);
+  /* Text that does not read is no answer, never a guess. */
+  assert_true(sc(it, "\"dua belas koma lima\"") == 0.0);
+  assert_true(sc(it, "\"12,5,0\"") == 0.0);
+  assert_true(sc(it, "\"\"") == 0.0);
 }
 
 static void test_short_normalisation(void **state) {
@@ -204,7 +211,10 @@ static void test_answer_shapes(void **state) {
   assert_false(shape(item(state, "T1"), "0"));
   assert_true(shape(item(state, "N1"), "3"));
   assert_true(shape(item(state, "N1"), "3.25"));
-  assert_false(shape(item(state, "N1"), "\"3\""));
+  assert_true(shape(item(state, "N1"), "\"3,25\"")); /* text as typed, read as a number */
+  assert_false(shape(item(state, "N1"), "\"tiga\""));
+  assert_false(shape(item(state, "N1"), "\"1.234\"")); /* N1 allows decimals: ambiguous */
+  assert_false(shape(item(state, "N1"), "true"));
   assert_true(shape(item(state, "SH1"), "\"x\""));
   assert_false(shape(item(state, "SH1"), "{}"));
   assert_false(shape(item(state, "O1"), "{\"a\":1}"));

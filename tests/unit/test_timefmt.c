@@ -221,13 +221,46 @@ static void test_parse_date(void **state) {
   assert_int_equal(7, secs);
 }
 
+/* Indonesia's zones: the local wall clock and date, labelled; the date may be the next day. */
+static void test_zones(void **state) {
+  (void)state;
+  char out[TIME_TEXT_SIZE];
+  const int64_t t = 1795334400; /* 2026-11-22T08:00:00Z */
+  assert_int_equal(20, time_format_zone(out, sizeof out, t, TIME_ZONE_WIB, TIME_MINUTE_UTC));
+  assert_string_equal("2026-11-22 15:00 WIB", out);
+  time_format_zone(out, sizeof out, t, TIME_ZONE_WITA, TIME_MINUTE_UTC);
+  assert_string_equal("2026-11-22 16:00 WITA", out);
+  time_format_zone(out, sizeof out, t, TIME_ZONE_WIT, TIME_MINUTE_UTC);
+  assert_string_equal("2026-11-22 17:00 WIT", out);
+  /* 20:30 UTC is already the next day in Jayapura. */
+  time_format_zone(out, sizeof out, t + 12 * 3600 + 1800, TIME_ZONE_WIT, TIME_DATE);
+  assert_string_equal("2026-11-23", out);
+  time_format_zone(out, sizeof out, t + 12 * 3600 + 1800, TIME_ZONE_WIB, TIME_DATE);
+  assert_string_equal("2026-11-23", out);
+  time_format_zone(out, sizeof out, t + 12 * 3600, TIME_ZONE_WIB, TIME_DATE);
+  assert_string_equal("2026-11-23", out);
+  time_format_zone(out, sizeof out, t + 12 * 3600 - 3600 * 8, TIME_ZONE_WIB, TIME_DATE);
+  assert_string_equal("2026-11-22", out);
+  time_format_zone(out, sizeof out, t, TIME_ZONE_WIT, TIME_ISO);
+  assert_string_equal("2026-11-22T08:00:00Z", out); /* ISO stays UTC */
+  assert_int_equal(0, time_format_zone(out, 20, t, TIME_ZONE_WITA, TIME_MINUTE_UTC));
+  assert_string_equal("", out);
+  enum time_zone z = TIME_ZONE_WIB;
+  assert_true(time_zone_parse("WITA", &z));
+  assert_int_equal(TIME_ZONE_WITA, z);
+  assert_false(time_zone_parse("wita", &z));
+  assert_false(time_zone_parse("UTC", &z));
+  assert_false(time_zone_parse(NULL, &z));
+  assert_string_equal("WIT", time_zone_name(TIME_ZONE_WIT));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parse_rfc3339), cmocka_unit_test(test_leap_days_and_centuries),
       cmocka_unit_test(test_fixed_points),  cmocka_unit_test(test_years_without_four_digits),
       cmocka_unit_test(test_sweep),         cmocka_unit_test(test_civil),
       cmocka_unit_test(test_room),          cmocka_unit_test(test_iso_ms),
-      cmocka_unit_test(test_parse_date),
+      cmocka_unit_test(test_parse_date),    cmocka_unit_test(test_zones),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,7 @@ var D = document, root = D.getElementById('exam');
 if (!root || !window.fetch) return;
 var S = {};
 try { S = JSON.parse(D.getElementById('exam-strings').textContent); } catch (e) { }
-function t(k, n) { return (S['exam.js_' + k] || k).replace('{n}', n); }
+function t(k, n) { return (S[k] || k).replace('{n}', n); }
 function attr(el, k) { return el.getAttribute(k); }
 var attempt = attr(root, 'data-attempt'), csrf = attr(root, 'data-csrf');
 var form = D.getElementById('exam-form'), timerEl = D.getElementById('timer');
@@ -16,7 +16,7 @@ function load(k, d) {
   try { var v = JSON.parse(localStorage.getItem(k)); return v === null ? d : v; } catch (e) { return d; }
 }
 function store(k, v) { try { localStorage.setItem(k, JSON.stringify(v)); } catch (e) { } }
-if (attr(root, 'data-status') !== 'open' || !form) {
+if (attr(root, 'data-status') !== 'open') {
   try { localStorage.removeItem(qKey); localStorage.removeItem(fKey); } catch (e) { }
   return;
 }
@@ -72,6 +72,7 @@ function timeUp() {
   timerEl.textContent = t('time_up');
   timerEl.className = 'timer low';
   showError(t('time_up_detail'));
+  if (!form) return;
   all('input, select, textarea, button', form).forEach((el) => { if (el.type !== 'hidden') el.disabled = true; });
   fieldsets.forEach((fs) => { if (timers[idOf(fs)]) changed(fs, true); });
   lost();
@@ -79,8 +80,13 @@ function timeUp() {
 }
 function lost() { queue.forEach((q) => setState(q.item, 'unsent', t('lost'))); }
 D.addEventListener('visibilitychange', () => {
-  if (D.visibilityState === 'visible') { resync(); pump(); }
+  if (D.visibilityState === 'visible') { resync(); if (form) pump(); }
 });
+// The review page: the clock only.
+if (!form) {
+  setInterval(tick, 1000);
+  return tick();
+}
 
 function showError(msg) { var e = D.getElementById('error-banner'); e.textContent = msg; e.hidden = false; }
 function setOffline(off) { D.getElementById('offline-banner').hidden = !off; }
@@ -114,11 +120,8 @@ function valueOf(fs) {
   }
   var f = $('input[type=text], textarea', fs), text = f ? f.value.trim() : '';
   if (text === '') return null;
-  if (type === 'numeric') {
-    var n = Number(text.replace(/\s/g, '').replace(',', '.'));
-    return isFinite(n) ? n : undefined;
-  }
-  return f.value;
+  // Numbers go as typed: the server reads them ("30.000", "2,5") or says why not.
+  return type === 'numeric' ? text : f.value;
 }
 function has(fs) { var v = valueOf(fs); return v !== null && v !== undefined; }
 function applyValue(fs, v) {
@@ -148,11 +151,7 @@ function pump() {
   var e = queue[0];
   busy = true;
   if (!expired) setState(e.item, 'saving');
-  fetch('/api/attempts/' + attempt + '/answers/' + encodeURIComponent(e.item), {
-    method: 'PUT', credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
-    body: JSON.stringify({ value: e.value })
-  }).then((r) => {
+  put('/answers/', e.item, { value: e.value }).then((r) => {
     return r.json().catch(() => { return {}; }).then((j) => { return { r: r, j: j }; });
   }).then((x) => {
     var st = x.r.status;
@@ -161,6 +160,7 @@ function pump() {
     function done() { queue = queue.filter((q) => q.seq !== e.seq); store(qKey, queue); }
     if (x.r.ok) {
       done();
+      if (!queue.some((q) => q.item === e.item)) invalid(e.item, '');
       setRemaining(x.j.remaining_seconds);
       if (!queue.some((q) => q.item === e.item)) setState(e.item, 'saved');
       pump();
@@ -174,7 +174,9 @@ function pump() {
       showError(t('session'));
     } else if (st >= 400 && st < 500 && st !== 429) {
       done();
-      setState(e.item, 'unsent', t('invalid') + ' ' + (x.j.message || st));
+      var num = /^number_/.test(x.j.error) && t(x.j.error);
+      setState(e.item, num ? 'invalid' : 'unsent', num || t('invalid') + ' ' + (x.j.message || st));
+      if (num) invalid(e.item, num);
       pump();
     } else if (expired) lost();
     else { setState(e.item, 'unsent'); later(); }
@@ -189,7 +191,29 @@ function pump() {
 window.addEventListener('online', () => { setOffline(false); pump(); });
 window.addEventListener('offline', () => { setOffline(true); unsent(); });
 
-var timers = {}, flags = load(fKey, {});
+// Flags live on the server (data-flagged); changes not yet acknowledged wait in fKey.
+var timers = {}, flags = {}, flagsOut = load(fKey, {});
+function put(path, id, body) {
+  return fetch('/api/attempts/' + attempt + path + encodeURIComponent(id), {
+    method: 'PUT', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
+    body: JSON.stringify(body)
+  });
+}
+function sendFlag(id) {
+  put('/flags/', id, { flagged: !!flags[id] }).then((r) => {
+    if (!/^(5|429|40[13])/.test(r.status)) { delete flagsOut[id]; store(fKey, flagsOut); }
+  }).catch(() => { });
+}
+// A refused number: the field says so (aria-invalid, the reason) until a save is taken.
+function invalid(id, msg) {
+  var fs = fsOf(id), f = fs && $('input[type=text]', fs), st = fs && $('.save-state', fs);
+  if (!f) return;
+  var by = attr(f, 'aria-describedby') || '';
+  st.id = 'st-' + id;
+  if (by.indexOf(st.id) < 0) f.setAttribute('aria-describedby', (by + ' ' + st.id).trim());
+  if (msg) f.setAttribute('aria-invalid', 'true'); else f.removeAttribute('aria-invalid');
+}
 function changed(fs, now) {
   var id = idOf(fs);
   clearTimeout(timers[id]);
@@ -202,11 +226,14 @@ function changed(fs, now) {
 }
 var fieldsets = all('fieldset.item', form);
 fieldsets.forEach((fs) => {
-  var id = idOf(fs), st = $('.save-state', fs), pr = $('.prompt', fs);
+  var id = idOf(fs), st = $('.save-state', fs) || mk('p', 'save-state', t('empty'), fs), pr = $('.prompt', fs);
   st.setAttribute('aria-live', 'polite');
-  var label = mk('label', 'flagl', '', fs, st), box = mk('input', 'flag', '', label);
+  var label = mk('label', 'flagl', '', fs, st), box = mk('input', 'flag', '', label), fb = $('button[name$=flag]', fs);
   box.type = 'checkbox';
-  box.checked = !!flags[id];
+  flags[id] = id in flagsOut ? flagsOut[id] : fs.hasAttribute('data-flagged');
+  if (id in flagsOut) sendFlag(id);
+  if (fb) fb.remove();
+  box.checked = flags[id];
   fs.classList.toggle('flagged', box.checked);
   label.appendChild(D.createTextNode(' ' + t('flag')));
   var radios = all('input[type=radio]', fs), clear = radios.length && mk('button', 'secondary', t('clear'), fs, label);
@@ -231,9 +258,10 @@ fieldsets.forEach((fs) => {
   fs.addEventListener('change', (ev) => {
     shown();
     if (ev.target !== box) return changed(fs, true);
-    if (box.checked) flags[id] = true; else delete flags[id];
+    flags[id] = flagsOut[id] = box.checked;
     fs.classList.toggle('flagged', box.checked);
-    store(fKey, flags);
+    store(fKey, flagsOut);
+    sendFlag(id);
     mark(id);
   });
   fs.addEventListener('input', (ev) => {
@@ -268,7 +296,7 @@ function mark(id) {
   var b = navEl && $('button[data-item="' + id + '"]', navEl), fs = fsOf(id);
   if (!b) return;
   var st = attr($('.save-state', fs), 'data-state'), n = b.dataset.n;
-  st = /saving|unsent|incomplete/.test(st) ? 'unsaved' : has(fs) ? 'answered' : 'empty';
+  st = /saving|unsent|incomplete|invalid/.test(st) ? 'unsaved' : has(fs) ? 'answered' : 'empty';
   b.dataset.state = st;
   b.textContent = n;
   var icon = { answered: '✓', unsaved: '!' }[st] || '';
@@ -282,6 +310,13 @@ barSize();
 if (window.ResizeObserver) new ResizeObserver(barSize).observe(bar);
 var tg = location.hash && D.getElementById(location.hash.slice(1));
 if (tg) tg.scrollIntoView();
+// A link followed within the page (review links, navigator): the bar measured now, not as
+// the last resize left it.
+window.addEventListener('hashchange', () => {
+  var el = D.getElementById(location.hash.slice(1));
+  barSize();
+  if (el) el.scrollIntoView();
+});
 
 var lf = $('header form[action="/logout"]');
 if (lf && window.HTMLDialogElement) {
@@ -304,7 +339,7 @@ form.addEventListener('submit', (ev) => {
   fieldsets.forEach((fs) => { if (timers[idOf(fs)]) changed(fs, true); });
   (function wait() {
     if (!queue.length && !busy) {
-      var f = Object.keys(flags).map(encodeURIComponent).join(',');
+      var f = Object.keys(flags).filter((k) => flags[k]).map(encodeURIComponent).join(',');
       if (go === 'review') location.href = '/attempts/' + attempt + '/review' + (f ? '?flags=' + f : '');
       return;
     }
