@@ -15,7 +15,7 @@
 
 /* Levels: static assets are compressed once, at start-up (best); every other answer per
  * request (zlib's default, about 3/4 of the time of best for nearly the same size). */
-#define GZIP_LEVEL_ONCE 9
+#define GZIP_LEVEL_ONCE        9
 #define GZIP_LEVEL_PER_REQUEST 6
 
 /* Whether a body of this content type (its parameters ignored) is text that gzip shrinks:

@@ -74,9 +74,9 @@ void static_assets_init(void) {
     const char *type = content_type(assets[i].path);
     bool sw = 0 == strcmp(assets[i].path, SW_ASSET);
     size_t gz_len = 0;
-    unsigned char *gz = gzip_worthwhile_type(type)
-                            ? gzip_compress(assets[i].data, assets[i].size, GZIP_LEVEL_ONCE, &gz_len)
-                            : NULL;
+    unsigned char *gz = gzip_worthwhile_type(type) ? gzip_compress(assets[i].data, assets[i].size,
+                                                                   GZIP_LEVEL_ONCE, &gz_len)
+                                                   : NULL;
     for (int zipped = 0; zipped < 2; zipped++) {
       if (zipped && NULL == gz) {
         break;
