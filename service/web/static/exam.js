@@ -17,7 +17,7 @@ function load(k, d) {
 }
 function store(k, v) { try { localStorage.setItem(k, JSON.stringify(v)); } catch (e) { } }
 if (attr(root, 'data-status') !== 'open' || !form) {
-  try { localStorage.removeItem(qKey); localStorage.removeItem(fKey); } catch (e) { }
+  try { localStorage.removeItem(qKey); localStorage.removeItem(fKey); localStorage.removeItem(ackKey()); } catch (e) { }
   return;
 }
 function $(sel, el) { return (el || D).querySelector(sel); }
@@ -161,6 +161,7 @@ function pump() {
     function done() { queue = queue.filter((q) => q.seq !== e.seq); store(qKey, queue); }
     if (x.r.ok) {
       done();
+      acked(e);
       setRemaining(x.j.remaining_seconds);
       if (!queue.some((q) => q.item === e.item)) setState(e.item, 'saved');
       pump();
@@ -172,6 +173,7 @@ function pump() {
     } else if (st === 401 || st === 403) {
       setState(e.item, 'unsent');
       showError(t('session'));
+      relogin();
     } else if (st >= 400 && st < 500 && st !== 429) {
       done();
       setState(e.item, 'unsent', t('invalid') + ' ' + (x.j.message || st));
@@ -242,6 +244,7 @@ fieldsets.forEach((fs) => {
   shown();
 });
 
+restoreAcked();
 // Resume: unacknowledged answers go back in and are sent again.
 queue = queue.filter((e) => fsOf(e.item));
 queue.forEach((e) => { applyValue(fsOf(e.item), e.value); setState(e.item, 'unsent'); });
@@ -318,4 +321,56 @@ setInterval(tick, 1000);
 tick();
 if (navigator.onLine === false) setOffline(true);
 pump();
+offlineShell();
+
+// The banners stay in view: they go into the sticky bar.
+function stickyBanners() {
+  ['error-banner', 'offline-banner'].forEach((id) => { var b = D.getElementById(id); if (b) bar.appendChild(b); });
+}
+stickyBanners();
+
+// Offline shell (static/sw.js): a reload without a connection gets the worker's last copy
+// of this page. A page loaded before the worker took control asks it for a copy once.
+function offlineShell() {
+  var sw = navigator.serviceWorker;
+  if (!sw) return;
+  sw.register('/static/sw.js', { scope: '/attempts/' }).catch(() => { });
+  if (!sw.controller) sw.ready.then((reg) => reg.active && reg.active.postMessage({ keep: location.pathname }));
+}
+// Answers acknowledged since that copy was made are kept here and put back on a copy; a
+// page fresh from the server shows them itself, so the list starts again.
+function ackKey() { return 'ujikom.attempt.' + attempt + '.acked'; }
+function acked(e) { var a = load(ackKey(), {}); a[e.item] = e.value; store(ackKey(), a); }
+function restoreAcked() {
+  var a = load(ackKey(), {});
+  if (!attr(root, 'data-offline-copy')) return store(ackKey(), {});
+  Object.keys(a).forEach((id) => { if (fsOf(id)) { applyValue(fsOf(id), a[id]); setState(id, 'saved'); } });
+}
+
+// After the session ended (401) or changed (403, an old token): once the candidate has
+// logged in again, in another tab, the page takes the new session's token and sends what
+// is waiting, without a reload. Someone else's session is not used: it cannot read this
+// attempt.
+var renewing = null;
+function relogin() {
+  if (renewing) return;
+  renewing = setInterval(renew, 4000);
+  window.addEventListener('focus', renew);
+  D.addEventListener('visibilitychange', renew);
+}
+function renew() {
+  if (!renewing) return;
+  function get(u) {
+    return fetch(u, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then((r) => r.ok ? r.json() : null);
+  }
+  get('/api/auth/me').then((me) => me && me.csrf && me.csrf !== csrf && get('/api/attempts/' + attempt).then((a) => {
+    if (!a || !renewing) return;
+    clearInterval(renewing);
+    renewing = null;
+    csrf = me.csrf;
+    all('input[name=csrf]').forEach((el) => { el.value = csrf; });
+    D.getElementById('error-banner').hidden = true;
+    pump();
+  })).catch(() => { });
+}
 })();
