@@ -621,7 +621,8 @@ int auth_change_password(struct req *r, const char *current, const char *new_pas
   }
   ratelimit_login_succeeded(r, u.email, dev.known ? dev.hash : NULL);
   if (ACCOUNTS_OK != accounts_check_password(new_password, u.email, u.name, &verdict)) {
-    reply_error(r, ERR_WEAK_PASSWORD, password_policy_message(verdict));
+    reply_error_reason(r, ERR_WEAK_PASSWORD, password_policy_code(verdict),
+                       password_policy_message(verdict));
     goto cleanup;
   }
   if (PASSWORD_OK != auth_password_hash(&hash, new_password, (unsigned)cfg->kdf_log2n)) {

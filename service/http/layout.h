@@ -61,7 +61,8 @@ const char *layout_t(const struct req *r, const char *key);
 
 /* An error page for browsers, for reply_error when the client wants HTML:
  * the title follows the status, the text is the catalogue's "err.<error_name>" when it
- * exists, else message (the registry's English text or a detail). Offers a way back to the
+ * exists, else message (reply_error passes error_name NULL and the catalogue's text for the
+ * error and its reason, http/errors.h err_text). Offers a way back to the
  * form after a failed log-in or registration. NULL when out of memory; the caller passes
  * the buffer to reply_html. */
 struct html *layout_error_html(const struct req *r, unsigned status, const char *error_name,
