@@ -12,6 +12,7 @@
 
 #include "http/html.h"
 #include "http/server.h"
+#include "ujikom/exam.h"
 
 /* Opens the page: everything up to and including <main id="main">. title is plain text
  * (escaped; the site name is appended). Shortcut for text from the catalogue: L(r, key). */
@@ -54,6 +55,8 @@ const char *layout_role_text(const struct req *r, enum role role);
 const char *layout_status_text(const struct req *r, enum attempt_status status);
 const char *layout_verdict_text(const struct req *r, enum verdict verdict);
 const char *layout_appeal_text(const struct req *r, enum appeal_status status);
+/* An item's type for staff ("Pilihan tunggal", not "single"). */
+const char *layout_item_type_text(const struct req *r, enum exam_item_type type);
 
 /* A catalogue string in the request's language. */
 const char *layout_t(const struct req *r, const char *key);

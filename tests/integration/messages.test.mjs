@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startDaemon, candidateClient, adminClient, uniqueEmail, PASSWORD, SOURCE_DIR } from './lib/daemon.mjs';
+import { makeExamsDir, finishedAttempt } from './lib/reviews.mjs';
 
 const ID = JSON.parse(readFileSync(path.join(SOURCE_DIR, 'service/web/i18n/id.json'), 'utf8'));
 const EN = JSON.parse(readFileSync(path.join(SOURCE_DIR, 'service/web/i18n/en.json'), 'utf8'));
@@ -92,4 +93,22 @@ test('pages: the error page speaks the page\'s language', async () => {
   assert.doesNotMatch(id.text, /password too short/i);
   const en = await form('pendek', 'en');
   assert.match(en.text, /password too short/, 'the English reason is on the page');
+});
+
+test('staff pages name item types and verdicts in words, not raw codes', async () => {
+  const examsDir = makeExamsDir();
+  const rd = await startDaemon({ examsDir });
+  try {
+    const cand = await candidateClient(rd);
+    const id = await finishedAttempt(cand);
+    const assessor = await adminClient(rd, { name: 'Asesor Uji' });
+    const page = await assessor.get(`/review/${id}`, { headers: { Accept: 'text/html' } });
+    assert.equal(page.status, 200, page.text.slice(0, 300));
+    assert.ok(page.text.includes(ID['exam.type_open']), 'the essay is labelled in Indonesian');
+    assert.doesNotMatch(page.text, /· (single|multiple|truefalse|numeric|short|ordering|open)</, 'no raw type code');
+    assert.doesNotMatch(page.text, />[^<]*PENDING[^<]*</, 'no raw verdict code');
+  } finally {
+    await rd.stop();
+    rd.cleanup();
+  }
 });
