@@ -323,22 +323,18 @@ if (navigator.onLine === false) setOffline(true);
 pump();
 offlineShell();
 
-// The banners stay in view: they go into the sticky bar.
-function stickyBanners() {
-  ['error-banner', 'offline-banner'].forEach((id) => { var b = D.getElementById(id); if (b) bar.appendChild(b); });
-}
-stickyBanners();
+// Banners stay in view, in the sticky bar.
+['error-banner', 'offline-banner'].forEach((id) => bar.appendChild(D.getElementById(id)));
 
-// Offline shell (static/sw.js): a reload without a connection gets the worker's last copy
-// of this page. A page loaded before the worker took control asks it for a copy once.
+// Offline shell: static/sw.js keeps this page for a reload without a connection; a page
+// loaded before the worker took control asks it for a copy.
 function offlineShell() {
   var sw = navigator.serviceWorker;
   if (!sw) return;
   sw.register('/static/sw.js', { scope: '/attempts/' }).catch(() => { });
-  if (!sw.controller) sw.ready.then((reg) => reg.active && reg.active.postMessage({ keep: location.pathname }));
+  if (!sw.controller) sw.ready.then((r) => r.active.postMessage({ keep: location.pathname }));
 }
-// Answers acknowledged since that copy was made are kept here and put back on a copy; a
-// page fresh from the server shows them itself, so the list starts again.
+// Answers acknowledged since the kept copy was made, put back on that copy.
 function ackKey() { return 'ujikom.attempt.' + attempt + '.acked'; }
 function acked(e) { var a = load(ackKey(), {}); a[e.item] = e.value; store(ackKey(), a); }
 function restoreAcked() {
@@ -347,23 +343,19 @@ function restoreAcked() {
   Object.keys(a).forEach((id) => { if (fsOf(id)) { applyValue(fsOf(id), a[id]); setState(id, 'saved'); } });
 }
 
-// After the session ended (401) or changed (403, an old token): once the candidate has
-// logged in again, in another tab, the page takes the new session's token and sends what
-// is waiting, without a reload. Someone else's session is not used: it cannot read this
-// attempt.
+// Session ended (401) or changed (403): once the candidate logged in again elsewhere, take
+// the new session's token (if it can read this attempt) and send what waits.
 var renewing = null;
 function relogin() {
   if (renewing) return;
   renewing = setInterval(renew, 4000);
   window.addEventListener('focus', renew);
-  D.addEventListener('visibilitychange', renew);
+}
+function get(u) {
+  return fetch(u, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then((r) => r.ok ? r.json() : null);
 }
 function renew() {
-  if (!renewing) return;
-  function get(u) {
-    return fetch(u, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then((r) => r.ok ? r.json() : null);
-  }
-  get('/api/auth/me').then((me) => me && me.csrf && me.csrf !== csrf && get('/api/attempts/' + attempt).then((a) => {
+  if (renewing) get('/api/auth/me').then((me) => me && me.csrf !== csrf && get('/api/attempts/' + attempt).then((a) => {
     if (!a || !renewing) return;
     clearInterval(renewing);
     renewing = null;
