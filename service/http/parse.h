@@ -59,7 +59,7 @@ bool accepts_gzip(const char *accept_encoding);
  * 12.5.4; NULL: no header) prefers: the one with the highest non-zero weight, the first of
  * equal weights; "id-ID", "in" and "en-GB" count as their primary language. NULL when it
  * names neither ("*" says nothing about which). Malformed elements are skipped. */
-const char *accept_language_pick(const char *accept_language);
+const char *accept_language_pick(const char *header);
 
 /* True when the JSON text nests arrays/objects no deeper than max_depth (strings are
  * skipped, so brackets inside strings do not count). Cheap pre-check before parsing. */

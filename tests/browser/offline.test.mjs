@@ -4,36 +4,18 @@
 // connection returns; the offline banner stays in view; after the session expired and the
 // candidate logged in again in another tab, the page takes the new session's CSRF token and
 // sends the waiting answers without a reload.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { startDaemon, uniqueEmail, PASSWORD } from '../integration/lib/daemon.mjs';
-import { launch, newPage, checkPage, assertNoDialogs } from './lib/browser.mjs';
+import { PASSWORD } from '../integration/lib/daemon.mjs';
+import { newPage, checkPage, assertNoDialogs, daemonAndBrowser, registerCandidate } from './lib/browser.mjs';
 
 const EXAM = 'FSN-PBW-JR';
-let d;
-let browser;
-before(async () => {
-  d = await startDaemon();
-  browser = await launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (d) { await d.stop(); d.cleanup(); }
-});
-
-async function register(page, tag) {
-  const email = uniqueEmail(tag);
-  await page.goto(`${d.url}/register`);
-  await page.fill('#name', 'Rina Marlina');
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForURL(/\/me$/), page.click('form[action="/register"] button[type=submit]')]);
-  return email;
-}
+const env = daemonAndBrowser();
 
 async function startExam(page) {
+  const { d } = env;
   await page.goto(`${d.url}/`);
   await Promise.all([page.waitForURL(/\/attempts\/\d+$/), page.click(`form[action="/exams/${EXAM}/start"] button`)]);
   await page.locator('.qnav').waitFor();
@@ -51,6 +33,7 @@ async function answer(fs) {
 const state = (fs) => fs.locator('.save-state').getAttribute('data-state');
 
 async function serverAnswers(page, id) {
+  const { d } = env;
   const r = await page.request.get(`${d.url}/api/attempts/${id}`, { headers: { Accept: 'application/json' } });
   assert.equal(r.status(), 200);
   return (await r.json()).answers;
@@ -58,9 +41,9 @@ async function serverAnswers(page, id) {
 const same = (saved, a) => String(saved) === a.value;
 
 test('a reload while offline shows the exam shell with its answers; back online they are sent', async () => {
-  const p = await newPage(browser, { width: 360, height: 800 });
+  const p = await newPage(env.browser, { width: 360, height: 800 });
   const { page, context } = p;
-  await register(page, 'offline');
+  await registerCandidate(page, env.d.url, 'offline');
   const id = await startExam(page);
   // The worker keeps a copy of the page (asked for once: the first load came before it).
   for (let i = 0; !(await page.evaluate(() => caches.match(location.pathname).then((r) => !!r))); i++) {
@@ -105,9 +88,10 @@ test('a reload while offline shows the exam shell with its answers; back online 
 });
 
 test('after the session expired, logging in again in another tab sends the waiting answers', async () => {
-  const p = await newPage(browser, { width: 360, height: 800 });
+  const { d } = env;
+  const p = await newPage(env.browser, { width: 360, height: 800 });
   const { page, context } = p;
-  const email = await register(page, 'relogin');
+  const email = await registerCandidate(page, d.url, 'relogin');
   const id = await startExam(page);
   const items = choiceItems(page);
   const a1 = await answer(items.nth(0));

@@ -4,26 +4,16 @@
 // an empty cache, and only the HTML on a second visit (the assets' versioned URLs are
 // cached as immutable, also for a logged-in user). The figures are written to
 // tests/artifacts/exam-transfer.json.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startDaemon, uniqueEmail, PASSWORD, ARTIFACTS } from '../integration/lib/daemon.mjs';
-import { launch, newPage, assertNoDialogs } from './lib/browser.mjs';
+import { ARTIFACTS } from '../integration/lib/daemon.mjs';
+import { newPage, assertNoDialogs, daemonAndBrowser, registerCandidate } from './lib/browser.mjs';
 
 const EXAM = 'FSN-PBW-JR'; // 32 items
 const BUDGET = 10 * 1024;
-
-let d;
-let browser;
-before(async () => {
-  d = await startDaemon({ logLevel: 'info' }); // the access log shows what reached the server
-  browser = await launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (d) { await d.stop(); d.cleanup(); }
-});
+const env = daemonAndBrowser({ logLevel: 'info' }); // the access log shows what reached the server
 
 // Records every response of the page until stop(): url, type, status, encoding and the
 // bytes CDP reports for it.
@@ -59,13 +49,10 @@ function pagePart(r) {
 let firstVisit = null;
 
 test('the 32-item exam page: compressed on a first visit, the HTML alone on a second', async () => {
-  const p = await newPage(browser, { width: 360, height: 800 });
+  const { d } = env;
+  const p = await newPage(env.browser, { width: 360, height: 800 });
   const { page, context } = p;
-  await page.goto(`${d.url}/register`);
-  await page.fill('#name', 'Rina Marlina');
-  await page.fill('#email', uniqueEmail('xfer'));
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForURL(/\/me$/), page.click('form[action="/register"] button[type=submit]')]);
+  await registerCandidate(page, d.url, 'xfer');
   // The start form is on the home page; its assets are not the exam page's and are
   // dropped from the cache below, so the first visit starts from nothing.
   await page.goto(`${d.url}/`);
