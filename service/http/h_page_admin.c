@@ -17,6 +17,7 @@
 #include "common/recovery.h"
 #include "http/handlers.h"
 #include "http/html.h"
+#include "http/i18n.h"
 #include "http/layout.h"
 #include "store/store.h"
 #include "ujikom/token.h"
@@ -267,6 +268,18 @@ static void section_analysis_keys(struct html *h, const struct req *r) {
   HTML_LIT(h, "</ul><div id=\"analysis-out\" aria-live=\"polite\"");
   html_attr(h, "data-cols", L(r, "admin.analysis_cols"));
   html_attr(h, "data-outcomes", L(r, "admin.analysis_outcomes"));
+  /* The item types and flags in words; the JSON has their codes. */
+  json_t *labels = i18n_subset(r->lang, "exam.type_");
+  json_t *flags = i18n_subset(r->lang, "admin.flag_");
+  char *text = NULL != labels && NULL != flags && 0 == json_object_update(labels, flags)
+                   ? json_dumps(labels, JSON_COMPACT)
+                   : NULL;
+  if (NULL != text) {
+    html_attr(h, "data-labels", text);
+  }
+  free(text);
+  json_decref(labels);
+  json_decref(flags);
   HTML_LIT(h, "></div>");
   HTML_LIT(h, "</section>");
   section_begin(h, r, "s-keys", "admin.keys");

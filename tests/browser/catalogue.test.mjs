@@ -1,7 +1,8 @@
 // One message catalogue in the browser (issue 16, point 11): a refusal shown by a staff form
 // reads in the page's language — "Tidak berhasil: Kata sandi terlalu pendek…", not
 // "Tidak berhasil: password too short…" — even when the browser itself prefers English
-// (the pages are Indonesian until the person switches), and in English after the switch.
+// (the pages are Indonesian until the person switches), and in English after the switch;
+// the item analysis names item types in words.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -44,6 +45,15 @@ test('a staff form shows the refusal in the page\'s language, whatever the brows
   assert.ok(id.includes(ID['reason.weak_password.too_short']), `Indonesian reason: ${id}`);
   assert.doesNotMatch(id, /password too short/i);
   await checkPage(page, 'admin-refusal-id');
+
+  // The item analysis names item types in words, not codes.
+  await page.click('a[data-analysis][href$="/FSN-PBW-JR"]');
+  const table = page.locator('#analysis-out table');
+  await table.waitFor();
+  const types = await table.locator('tbody tr td:nth-child(3)').allTextContents();
+  assert.ok(types.length > 0);
+  const words = Object.entries(ID).filter(([k]) => k.startsWith('exam.type_')).map(([, v]) => v);
+  for (const t of types) assert.ok(words.includes(t), `item type "${t}" is a word of the catalogue`);
 
   // After switching to English the same refusal reads in English.
   await page.goto(`${d.url}/lang?to=en&back=/admin`);

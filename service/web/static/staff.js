@@ -32,6 +32,8 @@
       .then(function (r) { return r.json(); })
       .then(function (j) {
         var cols = out.getAttribute('data-cols').split('|');
+        var labels = JSON.parse(out.getAttribute('data-labels') || '{}');
+        var word = function (prefix, code) { return labels[prefix + code] || code; };
         var o = j.outcomes || {};
         var p = document.createElement('p');
         p.textContent = (j.title || '') + ' — ' + out.getAttribute('data-outcomes')
@@ -45,10 +47,10 @@
         var body = table.appendChild(document.createElement('tbody'));
         (j.items || []).forEach(function (it) {
           var row = body.insertRow();
-          [it.id, it.unit, it.type, it.n,
+          [it.id, it.unit, word('exam.type_', it.type), it.n,
             it.facility === null ? '—' : it.facility.toFixed(2),
             it.discrimination === null ? '—' : it.discrimination.toFixed(2),
-            (it.flags || []).join(', ')].forEach(function (v) { row.insertCell().textContent = String(v); });
+            (it.flags || []).map(function (f) { return word('admin.flag_', f); }).join(', ')].forEach(function (v) { row.insertCell().textContent = String(v); });
         });
         var wrap = document.createElement('div');
         wrap.className = 'table-wrap';
