@@ -38,6 +38,12 @@ int cert_serial_parse(char out[CERT_SERIAL_SIZE], unsigned char raw[CERT_SERIAL_
 #define CERT_HOLDER_MAX 256
 #define CERT_MAX_UNITS  64
 
+/* The status lists a credential names (docs/certificates.md): <issuer_url> followed by
+ * these paths, one list per purpose, indexes below CERT_STATUS_LIST_BITS. */
+#define CERT_STATUS_PATH_REVOCATION "/status/revocation"
+#define CERT_STATUS_PATH_SUSPENSION "/status/suspension"
+#define CERT_STATUS_LIST_BITS       131072u
+
 struct cert_unit {
   char code[64];   /* SKKNI unit code, e.g. M.74100.001.02 */
   char title[256]; /* unit title (Indonesian) */
@@ -58,6 +64,11 @@ struct cert_claims {
   char kid[TOKEN_KID_LEN + 1];  /* signing key id (filled by sign and verify) */
   size_t nunits;                /* JWS only; 0 in claims decoded from a QR token */
   struct cert_unit units[CERT_MAX_UNITS];
+
+  /* The lifecycle, JWS only (zero: none). */
+  char replaces[CERT_SERIAL_SIZE]; /* the revoked certificate this one replaces, or "" */
+  bool has_status;                 /* carries credentialStatus (Bitstring Status List entries) */
+  uint64_t status_index;           /* their statusListIndex (both purposes), when has_status */
 };
 
 enum cert_verdict {

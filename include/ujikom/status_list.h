@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ujikom/token.h"
+
 /* The specification's minimum: 16 KiB uncompressed, 131,072 entries (herd privacy). */
 #define STATUS_LIST_MIN_BITS 131072u
 /* The largest list this code makes or decodes: 2 MiB uncompressed (16,777,216 entries).
@@ -54,5 +56,39 @@ typedef bool (*status_list_in_use_fn)(void *ctx, uint64_t index);
  * CSPRNG fails. */
 int status_list_random_index(uint64_t *out, uint64_t nbits, status_list_in_use_fn in_use,
                              void *ctx);
+
+/* --- the published list: a BitstringStatusListCredential (VC 2.0) signed as a JWS --- */
+enum status_purpose { STATUS_PURPOSE_REVOCATION = 0, STATUS_PURPOSE_SUSPENSION };
+/* "revocation" or "suspension". */
+const char *status_purpose_name(enum status_purpose p);
+
+/* The credential publishing list l for purpose at list_url (its id, and the
+ * statusListCredential that certificates name), issued by issuer (a URL) at valid_from
+ * (seconds), as a compact JWS: header {"alg":"EdDSA","kid":..,"typ":"vc+jwt"}, payload the
+ * credential itself (VC 2.0 JOSE). Returns 0 and *out (malloc'd, free()), or -1. */
+int status_list_credential_sign(char **out, const struct status_list *l,
+                                enum status_purpose purpose, const char *list_url,
+                                const char *issuer, int64_t valid_from,
+                                const struct token_key *key);
+
+/* What a verified status list credential says. */
+struct status_list_credential {
+  enum status_purpose purpose;
+  char id[512];                /* the list's URL (credential id) */
+  char issuer[256];            /* issuer id */
+  char valid_from[40];         /* as written (RFC 3339) */
+  char kid[TOKEN_KID_LEN + 1]; /* the key that signed it */
+  struct status_list *list;    /* owned; free with status_list_credential_clear */
+};
+void status_list_credential_clear(struct status_list_credential *c);
+/* Verifies a status list credential strictly (an untrusted file or download): a compact JWS
+ * of at most STATUS_LIST_MAX_ENCODED + 64 KiB bytes with exactly the header above, a kid in
+ * keys whose Ed25519 signature checks, a payload that is a VC 2.0
+ * BitstringStatusListCredential with one credentialSubject of type BitstringStatusList, a
+ * known statusPurpose and an encodedList that status_list_decode accepts. Returns 0 and
+ * *out (clear with status_list_credential_clear), or -1 with a reason in err. */
+int status_list_credential_verify(struct status_list_credential *out, const char *jws, size_t len,
+                                  const struct token_pubkey *keys, size_t nkeys, char *err,
+                                  size_t errlen);
 
 #endif

@@ -60,6 +60,11 @@ void token_signer_free(struct token_signer *signer);
  * (OpenSSL failure). */
 int token_ed25519_sign(unsigned char out[TOKEN_SIG_LEN], const struct token_key *key,
                        const void *msg, size_t len);
+/* A compact JWS: "<header64>.<payload64>.<signature>", the Ed25519 signature (base64url) of
+ * the first two segments (given in base64url, hl and pl bytes) under key. Returns the
+ * malloc'd NUL-terminated text (free()), or NULL (allocation or OpenSSL failure). */
+char *token_jws_compact(const char *header64, size_t hl, const char *payload64, size_t pl,
+                        const struct token_key *key);
 /* True only when sig is a valid signature of msg under pub. Never fails otherwise. */
 bool token_ed25519_verify(const unsigned char pub[TOKEN_PUB_LEN], const void *msg, size_t len,
                           const unsigned char sig[TOKEN_SIG_LEN]);

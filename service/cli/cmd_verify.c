@@ -1,8 +1,9 @@
 /*
  * `ujikom verify`: offline verification of a certificate — a JWS credential, a QR URL or bare
  * QR token, or a PNG image of the QR code (decoded with zbarimg when it is installed) —
- * against a JWKS file or the keys in the data directory. Prints the claims and the verdict;
- * exits 0 only for a genuine, valid certificate.
+ * against a JWKS file or the keys in the data directory, and its status in the Bitstring
+ * Status Lists it is given (files or URLs). Prints the claims and the verdict; exits 0 only
+ * for a genuine, valid certificate.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,24 +14,31 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "common/fetch.h"
 #include "common/keystore.h"
 #include "ujikom/cert.h"
 #include "ujikom/clock.h"
+#include "ujikom/status_list.h"
 #include "ujikom/timefmt.h"
 
 #define INPUT_MAX (CERT_JWS_MAX + 1)
 
 static void verify_usage(FILE *out) {
   fprintf(out,
-          "usage: ujikom verify [--jwks FILE | --data-dir DIR] [--now EPOCH] TOKEN|URL|FILE.png\n"
+          "usage: ujikom verify [--jwks FILE | --data-dir DIR] [--now EPOCH]\n"
+          "                     [--status-list FILE|URL]... TOKEN|URL|FILE.png\n"
           "  TOKEN     a certificate credential (JWS) or a QR token\n"
           "  URL       the URL in the QR code (<public-url>/V/<token>)\n"
           "  FILE.png  an image of the QR code (needs zbarimg from zbar-tools)\n"
           "  --jwks    verify against this JWKS document (e.g. saved from\n"
           "            <public-url>/.well-known/jwks.json); default: the keys in the data dir\n"
           "  --now     judge validity at this time (seconds since the epoch) instead of now\n"
-          "  exit status: 0 genuine and valid, 1 expired or not genuine, 2 usage error\n"
-          "  (revocation is known only online: see <public-url>/verify)\n");
+          "  --status-list  a status list credential (saved from, or the URL\n"
+          "            <public-url>/status/revocation or /status/suspension), verified with\n"
+          "            the same keys; give one per purpose. Without it revocation and\n"
+          "            suspension are not checked (and a QR token carries no status entry)\n"
+          "  exit status: 0 genuine and valid, 1 expired, revoked, suspended, not genuine or\n"
+          "  a status list that does not verify, 2 usage error\n");
 }
 
 static char *read_file(const char *path, size_t max, size_t *out_len, char *err, size_t errlen) {
@@ -154,10 +162,16 @@ static void print_result(const struct cert_verification *v, const char *form) {
   printf("%-22s %s\n", "Kunci / Key id:", c->kid);
 }
 
+#define STATUS_LISTS_MAX 4
+/* The largest status list credential read: an encodedList at its limit and some JSON. */
+#define STATUS_LIST_FILE_MAX (STATUS_LIST_MAX_ENCODED + 65536)
+
 /* `verify`'s command line. */
 struct verify_args {
   const char *jwks_path, *input;
   int64_t now;
+  const char *status_lists[STATUS_LISTS_MAX];
+  size_t nstatus_lists;
 };
 
 /* Reads the command line into *a. Returns -1 to go on, or the exit status to leave with. */
@@ -178,6 +192,12 @@ static int verify_args(int argc, char **argv, struct verify_args *a) {
         return 2;
       }
       a->now = (int64_t)v;
+    } else if (0 == strcmp(argv[i], "--status-list") && i + 1 < argc) {
+      if (STATUS_LISTS_MAX == a->nstatus_lists) {
+        fprintf(stderr, "ujikom verify: at most %d --status-list\n", STATUS_LISTS_MAX);
+        return 2;
+      }
+      a->status_lists[a->nstatus_lists++] = argv[++i];
     } else if (cli_skip_data_dir(argc, argv, &i)) {
       continue;
     } else if (NULL == a->input && ('-' != argv[i][0] || '\0' == argv[i][1])) {
@@ -195,30 +215,144 @@ static int verify_args(int argc, char **argv, struct verify_args *a) {
   return -1;
 }
 
-/* Verifies text (a credential, a QR URL or a QR token) against the keys and prints the
- * result. Returns the exit status: 0 genuine, 1 not, 2 out of memory. */
-static int verify_text(const char *text, const struct token_pubkey *keys, size_t nkeys,
-                       int64_t now) {
+/* The status list credential at source (a file or an http(s) URL), verified against keys,
+ * in *out. 0, or -1 with the reason in err. */
+static int load_status_list(struct status_list_credential *out, const char *source,
+                            const struct token_pubkey *keys, size_t nkeys, char *err,
+                            size_t errlen) {
+  size_t len = 0;
+  char *text =
+      fetch_is_url(source)
+          ? (0 == fetch_url(&text, &len, source, STATUS_LIST_FILE_MAX, err, errlen) ? text : NULL)
+          : read_file(source, STATUS_LIST_FILE_MAX, &len, err, errlen);
+  if (NULL == text) {
+    return -1;
+  }
+  while (len > 0 && ('\n' == text[len - 1] || '\r' == text[len - 1] || ' ' == text[len - 1])) {
+    len--; /* a saved file may end with a newline */
+  }
+  int rc = status_list_credential_verify(out, text, len, keys, nkeys, err, errlen);
+  free(text);
+  return rc;
+}
+
+/* What the status lists said, printed after the verdict they may have changed. */
+struct status_report {
+  char line[2][1600];
+};
+
+/* The bit for claims c in the status lists given, each checked to be the list c names (its
+ * id is c's statusListCredential for that purpose, issued by c's issuer). Writes one line
+ * per purpose (or the one failure) to *out; sets the verdict to REVOKED or SUSPENDED when a
+ * bit is 1. Returns 0, or -1 when a list cannot be read or verified or is not the list c
+ * names. */
+static int check_status(struct status_report *out, struct cert_verification *v,
+                        const struct verify_args *a, const struct token_pubkey *keys,
+                        size_t nkeys) {
+  static const char *const label[] = {[STATUS_PURPOSE_REVOCATION] = "Status (revocation):",
+                                      [STATUS_PURPOSE_SUSPENSION] = "Status (suspension):"};
+  static const char *const set_text[] = {[STATUS_PURPOSE_REVOCATION] = "DICABUT / REVOKED",
+                                         [STATUS_PURPOSE_SUSPENSION] = "DIBEKUKAN / SUSPENDED"};
+  static const char *const clear_text[] = {
+      [STATUS_PURPOSE_REVOCATION] = "tidak dicabut / not revoked",
+      [STATUS_PURPOSE_SUSPENSION] = "tidak dibekukan / not suspended"};
+  static const char *const paths[] = {[STATUS_PURPOSE_REVOCATION] = CERT_STATUS_PATH_REVOCATION,
+                                      [STATUS_PURPOSE_SUSPENSION] = CERT_STATUS_PATH_SUSPENSION};
+  const struct cert_claims *c = &v->claims;
+  bool checked[2] = {false, false}, set[2] = {false, false};
+  char err[300];
+  for (size_t i = 0; i < a->nstatus_lists; i++) {
+    struct status_list_credential l;
+    char expected[sizeof c->issuer_url + 32];
+    if (0 != load_status_list(&l, a->status_lists[i], keys, nkeys, err, sizeof err)) {
+      snprintf(out->line[0], sizeof out->line[0], "%-22s %s: %s", "Status:", a->status_lists[i],
+               err);
+      return -1;
+    }
+    snprintf(expected, sizeof expected, "%s%s", c->issuer_url, paths[l.purpose]);
+    if (0 != strcmp(l.id, expected) || 0 != strcmp(l.issuer, c->issuer_url)) {
+      snprintf(out->line[0], sizeof out->line[0],
+               "%-22s %s: this is the list %s of %s, not the one the certificate names (%s)",
+               "Status:", a->status_lists[i], l.id, l.issuer, expected);
+      status_list_credential_clear(&l);
+      return -1;
+    }
+    int bit = status_list_get(l.list, c->status_index);
+    status_list_credential_clear(&l);
+    if (bit < 0) {
+      snprintf(out->line[0], sizeof out->line[0], "%-22s %s: index %llu is outside the list",
+               "Status:", a->status_lists[i], (unsigned long long)c->status_index);
+      return -1;
+    }
+    checked[l.purpose] = true;
+    set[l.purpose] = set[l.purpose] || 1 == bit;
+  }
+  for (int p = 0; p < 2; p++) {
+    snprintf(out->line[p], sizeof out->line[p], "%-22s %s", label[p],
+             !checked[p] ? "tidak diperiksa - tidak ada daftar status untuk ini / not checked - "
+                           "no status list given for it"
+                         : (set[p] ? set_text[p] : clear_text[p]));
+  }
+  if (set[STATUS_PURPOSE_REVOCATION]) {
+    v->verdict = CERT_REVOKED;
+  } else if (set[STATUS_PURPOSE_SUSPENSION]) {
+    v->verdict = CERT_SUSPENDED;
+  }
+  return 0;
+}
+
+/* Verifies text (a credential, a QR URL or a QR token) against the keys, checks its status
+ * in the lists given, and prints the result. Returns the exit status: 0 genuine, 1 not, 2
+ * out of memory. */
+static int verify_text(const char *text, const struct verify_args *a,
+                       const struct token_pubkey *keys, size_t nkeys) {
   struct cert_verification *v = calloc(1, sizeof *v);
   if (NULL == v) {
     return 2;
   }
   const char *tok = NULL;
   size_t tlen = 0;
-  const char *form;
+  const char *form, *status_note = NULL;
+  int status_rc = 0;
   if (NULL != strchr(text, '.') && NULL == strstr(text, "/V/") && NULL == strstr(text, "/v/")) {
     form = "JWS (credential)";
-    cert_jws_verify(v, text, strlen(text), keys, nkeys, now);
+    cert_jws_verify(v, text, strlen(text), keys, nkeys, a->now);
   } else if (0 == cert_qr_url_token(&tok, &tlen, text, strlen(text))) {
     form = "QR token (COSE_Sign1)";
-    cert_qr_token_verify(v, tok, tlen, keys, nkeys, now);
+    cert_qr_token_verify(v, tok, tlen, keys, nkeys, a->now);
+    status_note = "tidak diperiksa - token QR tidak membawa entri status; periksa daring di "
+                  "<public-url>/verify / not checked - a QR token carries no status entry; "
+                  "check online at <public-url>/verify";
   } else {
     form = "unrecognised";
     v->verdict = CERT_NOT_GENUINE;
     snprintf(v->reason, sizeof v->reason, "input is neither a credential, a QR URL nor a QR token");
   }
+  bool judged = v->claims_valid && CERT_NOT_GENUINE != v->verdict;
+  if (judged && NULL == status_note && !v->claims.has_status) {
+    status_note = "tidak diperiksa - kredensial ini tidak membawa entri status / not checked - "
+                  "this credential carries no status entry";
+  } else if (judged && NULL == status_note && 0 == a->nstatus_lists) {
+    status_note = "tidak diperiksa - tidak ada daftar status / not checked - no status list given";
+  }
+  struct status_report report;
+  memset(&report, 0, sizeof report);
+  if (judged && NULL == status_note) {
+    status_rc = check_status(&report, v, a, keys, nkeys);
+  }
   print_result(v, form);
-  int rc = CERT_GENUINE == v->verdict ? 0 : 1;
+  if (judged && NULL != status_note) {
+    printf("%-22s %s\n", "Status:", status_note);
+  }
+  for (size_t i = 0; i < 2; i++) {
+    if (report.line[i][0]) {
+      printf("%s\n", report.line[i]);
+    }
+  }
+  if (judged && v->claims.replaces[0]) {
+    printf("%-22s %s\n", "Menggantikan / Replaces:", v->claims.replaces);
+  }
+  int rc = CERT_GENUINE == v->verdict && 0 == status_rc ? 0 : 1;
   free(v);
   return rc;
 }
@@ -268,7 +402,7 @@ int cmd_verify(int argc, char **argv) {
     text = strdup(a.input);
   }
   if (NULL != text) {
-    rc = verify_text(text, set, nkeys, a.now);
+    rc = verify_text(text, &a, set, nkeys);
   }
 cleanup:
   free(text);

@@ -1,7 +1,8 @@
 /*
- * Certificate issuance: reads the attempt, its holder and its exam version, builds and signs
- * the claims outside the write lock, then stores the certificate and its audit entry in one
- * transaction, or returns the certificate that a concurrent caller stored first.
+ * Certificate issuance: reads the attempt's holder and exam version and builds the claims
+ * outside the write lock (issue_prepare), then, inside a transaction (its own, or the
+ * decision's), draws the status list index, signs, and stores the certificate with its
+ * audit and log entries, or returns the non-revoked certificate the attempt already has.
  */
 #include "common/issue.h"
 
@@ -13,10 +14,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/audit_text.h"
 #include "common/catalog.h"
 #include "common/keystore.h"
 #include "ujikom/clock.h"
 #include "ujikom/person_name.h"
+#include "ujikom/status_list.h"
 #include "ujikom/utf8.h"
 
 static const char *const rc_names[] = {
@@ -55,38 +58,6 @@ static int map_store_rc(int rc, char *err, size_t errlen, const char *what) {
   return (STORE_BUSY == rc || STORE_UNAVAILABLE == rc) ? ISSUE_UNAVAILABLE : ISSUE_INTERNAL;
 }
 
-struct issue_txn {
-  struct store_cert *cert; /* to insert */
-  int64_t actor;
-  char after[512];
-  bool existed; /* set by the transaction body when a certificate was already there */
-};
-
-static int issue_txn_fn(struct store_tx *tx, void *arg) {
-  struct issue_txn *t = arg;
-  struct store_cert existing;
-  char subject[48];
-  t->existed = false;
-  int rc = store_cert_by_attempt(store_tx_rd(tx), &existing, t->cert->attempt_id);
-  if (STORE_OK == rc) {
-    store_cert_clear(&existing);
-    t->existed = true;
-    return STORE_EXISTS;
-  }
-  if (STORE_NONE != rc) {
-    return rc;
-  }
-  rc = store_cert_insert(tx, t->cert);
-  if (STORE_OK == rc) {
-    rc = certlog_append_tx(tx, CERTLOG_ISSUE, t->cert, NULL);
-  }
-  if (STORE_OK != rc) {
-    return rc;
-  }
-  snprintf(subject, sizeof subject, "certificate:%s", t->cert->serial);
-  return store_audit_append(tx, NULL, t->actor, "certificate.issue", subject, NULL, t->after);
-}
-
 static char *units_json(const struct cert_claims *c) {
   json_t *arr = json_array();
   for (size_t i = 0; NULL != arr && i < c->nunits; i++) {
@@ -101,10 +72,11 @@ static char *units_json(const struct cert_claims *c) {
   return text;
 }
 
-/* Reads what the claims need; fills claims (except serial/dates/kid) and user_id. */
+/* Reads what the claims need outside any transaction: the attempt's holder (checked by the
+ * name validator) into cl, its user and exam version. ISSUE_CREATED means "go on". */
 static enum issue_rc read_inputs(struct cert_claims *cl, int64_t *user_id, char *version,
                                  size_t version_size, struct svc *svc, int64_t attempt_id,
-                                 struct store_cert *existing, char *err, size_t errlen) {
+                                 char *err, size_t errlen) {
   struct store_rd *rd = NULL;
   struct store_attempt a;
   struct store_user u;
@@ -114,15 +86,6 @@ static enum issue_rc read_inputs(struct cert_claims *cl, int64_t *user_id, char 
   if (STORE_OK != rc) {
     return (enum issue_rc)map_store_rc(rc, err, errlen, "read");
   }
-  rc = store_cert_by_attempt(rd, existing, attempt_id);
-  if (STORE_OK == rc) {
-    result = ISSUE_EXISTING;
-    goto cleanup;
-  }
-  if (STORE_NONE != rc) {
-    result = (enum issue_rc)map_store_rc(rc, err, errlen, "certificate look-up");
-    goto cleanup;
-  }
   rc = store_attempt_get(rd, &a, attempt_id);
   if (STORE_NONE == rc) {
     snprintf(err, errlen, "no attempt %lld", (long long)attempt_id);
@@ -131,12 +94,6 @@ static enum issue_rc read_inputs(struct cert_claims *cl, int64_t *user_id, char 
   }
   if (STORE_OK != rc) {
     result = (enum issue_rc)map_store_rc(rc, err, errlen, "attempt look-up");
-    goto cleanup;
-  }
-  if (VERDICT_K != a.verdict) {
-    snprintf(err, errlen, "attempt %lld is not competent (verdict '%s')", (long long)attempt_id,
-             verdict_name(a.verdict));
-    result = ISSUE_NOT_COMPETENT;
     goto cleanup;
   }
   rc = store_user_by_id(rd, &u, a.user_id);
@@ -207,6 +164,9 @@ int issue_cert_sign(struct store_cert *out, struct cert_claims *cl, const struct
   out->issued_s = cl->issued;
   out->expires_s = cl->expires;
   memcpy(out->kid, cl->kid, sizeof out->kid);
+  memcpy(out->replaces, cl->replaces, sizeof out->replaces);
+  out->has_status_index = cl->has_status;
+  out->status_index = (int64_t)cl->status_index;
   snprintf(out->status, sizeof out->status, "%s", STORE_CERT_VALID);
   return 0;
 }
@@ -229,84 +189,200 @@ static enum issue_rc fill_exam_claims(struct cert_claims *cl, struct svc *svc, c
   return ISSUE_CREATED;
 }
 
-enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t attempt_id,
-                                int64_t actor_user_id, char *err, size_t errlen) {
-  struct cert_claims *cl = calloc(1, sizeof *cl);
-  struct store_cert cert;
+enum issue_rc issue_prepare(struct issue_prep *out, struct svc *svc, int64_t attempt_id, char *err,
+                            size_t errlen) {
   char version[65] = "";
-  enum issue_rc result = ISSUE_INTERNAL;
   memset(out, 0, sizeof *out);
-  memset(&cert, 0, sizeof cert);
   snprintf(err, errlen, "internal error");
-  if (NULL == cl) {
-    return ISSUE_UNAVAILABLE;
-  }
   if (NULL == svc->keys || NULL == svc->store) {
     snprintf(err, errlen, "signing keys or store not loaded");
-    goto cleanup;
+    return ISSUE_INTERNAL;
   }
-  result =
-      read_inputs(cl, &cert.user_id, version, sizeof version, svc, attempt_id, out, err, errlen);
+  out->claims = calloc(1, sizeof *out->claims);
+  if (NULL == out->claims) {
+    return ISSUE_UNAVAILABLE;
+  }
+  out->attempt_id = attempt_id;
+  enum issue_rc result = read_inputs(out->claims, &out->user_id, version, sizeof version, svc,
+                                     attempt_id, err, errlen);
+  if (ISSUE_CREATED == result) {
+    result = fill_exam_claims(out->claims, svc, version, err, errlen);
+  }
   if (ISSUE_CREATED != result) {
-    goto cleanup;
+    issue_prep_clear(out);
+    return result;
   }
-  result = fill_exam_claims(cl, svc, version, err, errlen);
-  if (ISSUE_CREATED != result) {
-    goto cleanup;
-  }
-  result = ISSUE_INTERNAL;
-  int signed_rc = issue_cert_sign(&cert, cl, keystore_active(svc->keys));
-  if (-1 == signed_rc) {
-    snprintf(err, errlen, "CSPRNG failure");
-    goto cleanup;
-  }
-  if (0 != signed_rc) {
-    snprintf(err, errlen, "cannot sign the claims of attempt %lld", (long long)attempt_id);
-    goto cleanup;
-  }
-  cert.attempt_id = attempt_id;
+  err[0] = '\0';
+  return ISSUE_CREATED;
+}
 
-  struct issue_txn t = {.cert = &cert, .actor = actor_user_id};
-  json_t *after = json_pack("{s:I, s:s, s:s, s:s}", "attempt", (json_int_t)attempt_id, "serial",
-                            cert.serial, "kid", cert.kid, "exam", cert.exam_id);
-  char *after_text = NULL == after ? NULL : json_dumps(after, JSON_COMPACT);
-  json_decref(after);
-  if (NULL == after_text) {
-    goto cleanup;
+void issue_prep_clear(struct issue_prep *p) {
+  free(p->claims);
+  memset(p, 0, sizeof *p);
+}
+
+/* Whether a status index is taken, for status_list_random_index; a store failure is kept
+ * in rc (and the index counted as taken, so the draw ends). */
+struct index_probe {
+  struct store_rd *rd;
+  int rc;
+};
+
+static bool index_in_use(void *ctx, uint64_t index) {
+  struct index_probe *p = ctx;
+  int rc = store_cert_status_index_used(p->rd, (int64_t)index);
+  if (rc < 0) {
+    p->rc = rc;
   }
-  snprintf(t.after, sizeof t.after, "%s", after_text);
-  free(after_text);
-  int rc = store_txn(svc->store, issue_txn_fn, &t);
+  return STORE_NONE != rc;
+}
+
+/* The audit entry of an issuance: attempt, serial, kid, exam and what it replaces. */
+static int audit_issue(struct store_tx *tx, const struct store_cert *c, int64_t actor) {
+  char subject[48];
+  json_t *after = json_pack("{s:I, s:s, s:s, s:s}", "attempt", (json_int_t)c->attempt_id, "serial",
+                            c->serial, "kid", c->kid, "exam", c->exam_id);
+  if (NULL != after && c->replaces[0]) {
+    json_object_set_new(after, "replaces", json_string(c->replaces));
+  }
+  char *text = audit_text(after);
+  if (NULL == text) {
+    return STORE_UNAVAILABLE;
+  }
+  snprintf(subject, sizeof subject, "certificate:%s", c->serial);
+  int rc = store_audit_append(tx, NULL, actor, "certificate.issue", subject, NULL, text);
+  free(text);
+  return rc;
+}
+
+int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *out_rc,
+                    struct issue_prep *p, const struct token_key *key, int64_t actor) {
+  struct store_rd *rd = store_tx_rd(tx);
+  struct store_attempt a;
+  memset(out, 0, sizeof *out);
+  memset(&a, 0, sizeof a);
+  *out_rc = ISSUE_INTERNAL;
+  int rc = store_cert_by_attempt(rd, out, p->attempt_id);
   if (STORE_OK == rc) {
-    *out = cert;
-    memset(&cert, 0, sizeof cert); /* ownership moved */
-    result = ISSUE_CREATED;
-  } else if (STORE_EXISTS == rc) {
-    /* Someone else issued first (or, once in 2^80, the serial collided): return theirs. */
-    struct store_rd *rd = NULL;
-    rc = store_rd_begin(svc->store, &rd);
-    if (STORE_OK == rc) {
-      rc = store_cert_by_attempt(rd, out, attempt_id);
-    }
-    store_rd_end(rd);
-    if (STORE_OK == rc) {
-      result = ISSUE_EXISTING;
-    } else if (STORE_NONE == rc) {
-      result = ISSUE_UNAVAILABLE;
-      snprintf(err, errlen, "serial collision; retry");
-    } else {
-      result = (enum issue_rc)map_store_rc(rc, err, errlen, "certificate re-read");
-    }
-  } else {
-    result = (enum issue_rc)map_store_rc(rc, err, errlen, "certificate insert");
+    *out_rc = ISSUE_EXISTING;
+    return STORE_OK;
   }
-cleanup:
-  if (ISSUE_CREATED == result || ISSUE_EXISTING == result) {
+  if (STORE_NONE != rc) {
+    return rc;
+  }
+  rc = store_attempt_get(rd, &a, p->attempt_id);
+  enum verdict verdict = a.verdict;
+  store_attempt_clear(&a);
+  if (STORE_NONE == rc) {
+    *out_rc = ISSUE_NOT_FOUND;
+    return STORE_CONFLICT;
+  }
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  if (VERDICT_K != verdict) {
+    *out_rc = ISSUE_NOT_COMPETENT;
+    return STORE_CONFLICT;
+  }
+  /* A certificate revoked before (the decision went away from K and came back): the new one
+   * names it. */
+  struct cert_claims *cl = p->claims;
+  rc = store_cert_last_revoked(rd, cl->replaces, p->attempt_id);
+  if (rc < 0) {
+    return rc;
+  }
+  struct index_probe probe = {rd, STORE_OK};
+  uint64_t index = 0;
+  if (0 != status_list_random_index(&index, CERT_STATUS_LIST_BITS, index_in_use, &probe)) {
+    return probe.rc < 0 ? probe.rc : STORE_HARD; /* every index taken, or the CSPRNG failed */
+  }
+  cl->has_status = true;
+  cl->status_index = index;
+  if (0 != issue_cert_sign(out, cl, key)) {
+    store_cert_clear(out);
+    return STORE_HARD;
+  }
+  out->attempt_id = p->attempt_id;
+  out->user_id = p->user_id;
+  rc = store_cert_insert(tx, out);
+  if (STORE_OK == rc) {
+    rc = certlog_append_tx(tx, CERTLOG_ISSUE, out, NULL);
+  }
+  if (STORE_OK == rc) {
+    rc = audit_issue(tx, out, actor);
+  }
+  if (STORE_OK != rc) {
+    store_cert_clear(out);
+    return rc;
+  }
+  *out_rc = ISSUE_CREATED;
+  return STORE_OK;
+}
+
+struct issue_txn {
+  struct issue_prep *prep;
+  const struct token_key *key;
+  int64_t actor;
+  struct store_cert cert;
+  enum issue_rc result;
+};
+
+static int issue_txn_fn(struct store_tx *tx, void *arg) {
+  struct issue_txn *t = arg;
+  store_cert_clear(&t->cert); /* a retried transaction starts again */
+  return issue_insert_tx(tx, &t->cert, &t->result, t->prep, t->key, t->actor);
+}
+
+enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t attempt_id,
+                                int64_t actor_user_id, char *err, size_t errlen) {
+  struct issue_prep prep;
+  struct store_rd *rd = NULL;
+  memset(out, 0, sizeof *out);
+  snprintf(err, errlen, "internal error");
+  if (NULL == svc->keys || NULL == svc->store) {
+    snprintf(err, errlen, "signing keys or store not loaded");
+    return ISSUE_INTERNAL;
+  }
+  /* Issued already: no claims to build. */
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_cert_by_attempt(rd, out, attempt_id);
+  }
+  store_rd_end(rd);
+  if (STORE_OK == rc) {
     err[0] = '\0';
+    return ISSUE_EXISTING;
   }
-  store_cert_clear(&cert);
-  free(cl);
-  return result;
+  if (STORE_NONE != rc) {
+    return (enum issue_rc)map_store_rc(rc, err, errlen, "certificate look-up");
+  }
+  enum issue_rc result = issue_prepare(&prep, svc, attempt_id, err, errlen);
+  if (ISSUE_CREATED != result) {
+    return result;
+  }
+  struct issue_txn t = {.prep = &prep, .key = keystore_active(svc->keys), .actor = actor_user_id};
+  memset(&t.cert, 0, sizeof t.cert);
+  rc = store_txn(svc->store, issue_txn_fn, &t);
+  issue_prep_clear(&prep);
+  if (STORE_OK == rc) {
+    *out = t.cert;
+    err[0] = '\0';
+    return t.result;
+  }
+  store_cert_clear(&t.cert);
+  if (STORE_CONFLICT == rc && ISSUE_NOT_COMPETENT == t.result) {
+    snprintf(err, errlen, "attempt %lld is not competent", (long long)attempt_id);
+    return ISSUE_NOT_COMPETENT;
+  }
+  if (STORE_CONFLICT == rc && ISSUE_NOT_FOUND == t.result) {
+    snprintf(err, errlen, "no attempt %lld", (long long)attempt_id);
+    return ISSUE_NOT_FOUND;
+  }
+  if (STORE_EXISTS == rc) { /* once in 2^80, the serial collided */
+    snprintf(err, errlen, "serial collision; retry");
+    return ISSUE_UNAVAILABLE;
+  }
+  return (enum issue_rc)map_store_rc(rc, err, errlen, "certificate insert");
 }
 
 int issue_claims_of(struct cert_claims *out, const struct svc *svc, const struct store_cert *c) {

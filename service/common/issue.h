@@ -2,8 +2,10 @@
  * Issuing a certificate for a passed attempt: the one place that turns an attempt whose
  * overall outcome is K into signed claims, a stored certificate and an audit entry.
  * Called by the attempts code (automatic outcome), the reviews code (an assessor's
- * decision) and POST /api/attempts/:id/certificate. Idempotent: however many callers race,
- * an attempt gets exactly one certificate (the store's UNIQUE(attempt_id) decides).
+ * decision, inside the decision's transaction) and POST /api/attempts/:id/certificate.
+ * Idempotent: however many callers race, an attempt has at most one non-revoked certificate
+ * (checked inside the write transaction; the store's partial unique index backs it). After a
+ * revocation, issuing again gives a new certificate (new serial) that names the revoked one.
  */
 #ifndef UJIKOM_ISSUE_H
 #define UJIKOM_ISSUE_H
@@ -35,6 +37,32 @@ enum issue_rc {
  * (it opens its own). Thread-safe. */
 enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t attempt_id,
                                 int64_t actor_user_id, char *err, size_t errlen);
+
+/* What issuing reads outside a transaction: the claims of an attempt (holder, exam; no
+ * serial, key or status index yet) and its holder's user id. */
+struct issue_prep {
+  struct cert_claims *claims; /* malloc'd */
+  int64_t attempt_id;
+  int64_t user_id;
+};
+
+/* Reads the attempt's holder and exam version and builds its claims, whatever the attempt's
+ * verdict (a decision may make it K in the same transaction as the issuance). Returns
+ * ISSUE_CREATED (meaning ready; clear *out with issue_prep_clear), or ISSUE_NOT_FOUND,
+ * ISSUE_BAD_HOLDER, ISSUE_UNAVAILABLE, ISSUE_INTERNAL with err set (*out zeroed). */
+enum issue_rc issue_prepare(struct issue_prep *out, struct svc *svc, int64_t attempt_id, char *err,
+                            size_t errlen);
+void issue_prep_clear(struct issue_prep *p);
+
+/* Issues the certificate of p's attempt inside tx, by actor, signed with key: when the
+ * attempt has a non-revoked certificate, *out is that one (*out_rc ISSUE_EXISTING);
+ * otherwise, when its verdict in tx is K, draws a random unused status list index, signs the
+ * claims (naming the attempt's last revoked certificate in `replaces`), and stores the
+ * certificate with its log and audit entries (*out_rc ISSUE_CREATED). Returns STORE_OK (*out
+ * filled: store_cert_clear), STORE_CONFLICT (*out_rc ISSUE_NOT_COMPETENT or
+ * ISSUE_NOT_FOUND), or another store code (the caller rolls back). p's claims are updated. */
+int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *out_rc,
+                    struct issue_prep *p, const struct token_key *key, int64_t actor);
 
 /* Fills the claims an exam decides, for the issuing code and the seed alike: subsector (and
  * its name from subsectors), scheme, units, the issuing service (issuer_name, issuer_url),

@@ -16,7 +16,10 @@
 #include "common/attempts.h"
 #include "common/audit_text.h"
 #include "common/catalog.h"
+#include "common/cert_status.h"
+#include "common/keystore.h"
 #include "ujikom/review.h"
+#include "ujikom/utf8.h"
 
 static enum reviews_rc store_failed(struct reviews_err *err, int store_rc) {
   err->store_rc = store_rc < 0 ? store_rc : STORE_HARD;
@@ -483,11 +486,57 @@ struct decide_ctx {
   struct store_decision d;
   char *result_json;
   const char *audit_action;
+  /* issuing with a K, prepared before the transaction (prep.claims NULL: not prepared) */
+  struct issue_prep prep;
+  const struct token_key *key;
   /* out */
   int64_t decision_id;
   enum verdict old_verdict;
   enum reviews_rc refusal; /* a refusal found inside the transaction */
+  enum issue_rc issue;     /* with a K and prep: ISSUE_CREATED or ISSUE_EXISTING, cert set */
+  struct store_cert cert;
+  char revoked[CERT_SERIAL_SIZE]; /* the certificate a BK revoked, or "" */
 };
+
+/* Why a decision revokes a certificate, as recorded with the revocation (at most
+ * CERT_STATUS_REASON_MAX bytes, cut at a character boundary). */
+static void revocation_reason(char *out, size_t size, const struct decide_ctx *c) {
+  char text[CERT_STATUS_REASON_MAX + 200];
+  snprintf(text, sizeof text,
+           "Keputusan diubah menjadi %s / decision changed to %s (%s, decision %lld)%s%s",
+           verdict_name(c->d.overall), verdict_name(c->d.overall), c->d.kind,
+           (long long)c->decision_id, NULL != c->d.reason ? ": " : "",
+           NULL != c->d.reason ? c->d.reason : "");
+  size_t len = utf8_cut(text, strlen(text),
+                        size - 1 < CERT_STATUS_REASON_MAX ? size - 1 : CERT_STATUS_REASON_MAX);
+  memcpy(out, text, len);
+  out[len] = '\0';
+}
+
+/* The certificate follows the decision, inside its transaction: away from K revokes the
+ * attempt's certificate (valid or suspended) with the decision as reason; K issues one when
+ * the attempt has none that is not revoked (naming the revoked one it replaces). */
+static int certificate_follows(struct store_tx *tx, struct decide_ctx *c) {
+  store_cert_clear(&c->cert);
+  memset(&c->cert, 0, sizeof c->cert);
+  c->revoked[0] = '\0';
+  c->issue = ISSUE_NOT_COMPETENT;
+  if (VERDICT_K == c->d.overall) {
+    return NULL == c->prep.claims
+               ? STORE_OK /* could not be prepared: the decision stands, issuing is retried */
+               : issue_insert_tx(tx, &c->cert, &c->issue, &c->prep, c->key, c->actor);
+  }
+  struct store_cert live;
+  char reason[CERT_STATUS_REASON_MAX + 1];
+  int rc = store_cert_by_attempt(store_tx_rd(tx), &live, c->attempt_id);
+  if (STORE_OK != rc) {
+    return STORE_NONE == rc ? STORE_OK : rc;
+  }
+  snprintf(c->revoked, sizeof c->revoked, "%s", live.serial);
+  store_cert_clear(&live);
+  revocation_reason(reason, sizeof reason, c);
+  return cert_status_change_tx(tx, CERT_STATUS_REVOKE, c->revoked, c->actor, reason, NULL);
+}
 
 static int tx_decide(struct store_tx *tx, void *vctx) {
   struct decide_ctx *c = vctx;
@@ -560,6 +609,9 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
                               verdict_name(c->d.overall), "decision_id", (json_int_t)c->decision_id,
                               "kind", c->d.kind, "units", json_loads(c->d.units, 0, NULL), "reason",
                               c->d.reason, "feedback", c->d.feedback));
+  if (STORE_OK == rc) {
+    rc = certificate_follows(tx, c);
+  }
 done:
   store_attempt_clear(&att);
   return rc;
@@ -612,12 +664,18 @@ void reviews_decision_clear(struct reviews_decision *d) {
   memset(d, 0, sizeof *d);
 }
 
-/* Common tail: runs the transaction, fills *out and issues the certificate of a K. */
+/* Common tail: prepares the certificate of a K, runs the transaction (which revokes or issues
+ * the certificate with the decision) and fills *out. */
 static enum reviews_rc decide_commit(struct reviews_decision *out, struct svc *svc,
                                      struct decide_ctx *c, struct reviews_err *err) {
-  struct store_cert cert;
+  enum issue_rc prepared = ISSUE_NOT_COMPETENT;
+  if (VERDICT_K == c->d.overall) {
+    /* Claims are built outside the write lock; a failure here (a holder's name no
+     * certificate can carry) does not stop the decision: issuing is retried later. */
+    prepared = issue_prepare(&c->prep, svc, c->attempt_id, out->issue_err, sizeof out->issue_err);
+    c->key = ISSUE_CREATED == prepared ? keystore_active(svc->keys) : NULL;
+  }
   int rc = store_txn(svc->store, tx_decide, c);
-  memset(&cert, 0, sizeof cert);
   if (STORE_CONFLICT == rc) { /* the attempt changed under the decision */
     return REVIEWS_OK != c->refusal ? c->refusal
            : c->first_review        ? REVIEWS_NOT_AWAITING_REVIEW
@@ -635,22 +693,20 @@ static enum reviews_rc decide_commit(struct reviews_decision *out, struct svc *s
   out->feedback = c->d.feedback;
   c->d.units = NULL;
   c->d.feedback = NULL;
-  out->issue = ISSUE_NOT_COMPETENT;
-  if (VERDICT_K == c->d.overall) {
-    /* The decision is committed; issuing is idempotent and may be retried later, so a
-     * failure here does not undo the decision. */
-    out->issue = issue_certificate(&cert, svc, c->attempt_id, c->actor, out->issue_err,
-                                   sizeof out->issue_err);
-    if (ISSUE_CREATED == out->issue || ISSUE_EXISTING == out->issue) {
-      snprintf(out->serial, sizeof out->serial, "%s", cert.serial);
-    }
-    store_cert_clear(&cert);
+  snprintf(out->revoked, sizeof out->revoked, "%s", c->revoked);
+  out->issue = VERDICT_K == c->d.overall && ISSUE_CREATED == prepared ? c->issue : prepared;
+  if (ISSUE_CREATED == out->issue || ISSUE_EXISTING == out->issue) {
+    snprintf(out->serial, sizeof out->serial, "%s", c->cert.serial);
+    snprintf(out->replaces, sizeof out->replaces, "%s", c->cert.replaces);
+    out->issue_err[0] = '\0';
   }
   return REVIEWS_OK;
 }
 
 static void decide_ctx_free(struct decide_ctx *c) {
   store_decision_clear(&c->d);
+  issue_prep_clear(&c->prep);
+  store_cert_clear(&c->cert);
   free(c->result_json);
   c->result_json = NULL;
 }

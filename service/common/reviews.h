@@ -179,10 +179,13 @@ struct reviews_decision {
   enum verdict previous_verdict; /* the attempt's verdict before */
   char *units;                   /* JSON text of the unit outcomes */
   char *feedback;                /* may be NULL */
-  /* With overall K the certificate is issued at once: */
+  /* With overall K the certificate is issued in the decision's transaction: */
   enum issue_rc issue; /* ISSUE_CREATED / ISSUE_EXISTING: serial is set */
   char serial[64];     /* "" when none was issued */
   char issue_err[200]; /* why issuing failed (the decision stands; retry later) */
+  char replaces[64];   /* the revoked certificate the issued one replaces, or "" */
+  /* With overall BK the attempt's certificate, if any, is revoked in the same transaction: */
+  char revoked[64]; /* its serial, or "" */
 };
 void reviews_decision_clear(struct reviews_decision *d);
 

@@ -82,7 +82,12 @@ int cert_claims_check(const struct cert_claims *c) {
       !field_ok(c->issuer_url, sizeof c->issuer_url, 0)) {
     return -1;
   }
-  if (c->issued < 0 || c->expires <= c->issued || c->nunits > CERT_MAX_UNITS) {
+  if (c->issued < 0 || c->expires <= c->issued || c->nunits > CERT_MAX_UNITS ||
+      (c->has_status && c->status_index >= CERT_STATUS_LIST_BITS)) {
+    return -1;
+  }
+  if (c->replaces[0] && (0 != cert_serial_parse(canon, NULL, c->replaces) ||
+                         0 != strcmp(canon, c->replaces) || 0 == strcmp(c->replaces, c->serial))) {
     return -1;
   }
   for (size_t i = 0; i < c->nunits; i++) {

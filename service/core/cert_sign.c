@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,6 +130,27 @@ cleanup:
   EVP_MD_CTX_free(ctx);
   EVP_PKEY_free(own); /* EVP_PKEY_free cleanses the private key */
   return rc;
+}
+
+char *token_jws_compact(const char *header64, size_t hl, const char *payload64, size_t pl,
+                        const struct token_key *key) {
+  unsigned char sig[TOKEN_SIG_LEN];
+  size_t size = hl + pl + 2 + (TOKEN_SIG_LEN * 4 + 2) / 3 + 1;
+  char *jws = malloc(size), *s64 = NULL;
+  if (NULL == jws) {
+    return NULL;
+  }
+  memcpy(jws, header64, hl);
+  jws[hl] = '.';
+  memcpy(jws + hl + 1, payload64, pl);
+  if (0 != token_ed25519_sign(sig, key, jws, hl + 1 + pl) ||
+      NULL == (s64 = token_b64url_encode(sig, sizeof sig))) {
+    free(jws);
+    return NULL;
+  }
+  snprintf(jws + hl + 1 + pl, size - hl - 1 - pl, ".%s", s64);
+  free(s64);
+  return jws;
 }
 
 bool token_ed25519_verify(const unsigned char pub[TOKEN_PUB_LEN], const void *msg, size_t len,

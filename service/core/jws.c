@@ -56,6 +56,45 @@ static json_t *with_holder_id(json_t *obj, const char *key, const char *holder_i
   return obj;
 }
 
+/* One BitstringStatusListEntry of c for a purpose whose list is at <issuer_url><path>. */
+static json_t *status_entry(const struct cert_claims *c, const char *purpose, const char *path) {
+  char list[sizeof c->issuer_url + 32], id[sizeof list + 24], index[24];
+  snprintf(list, sizeof list, "%s%s", c->issuer_url, path);
+  snprintf(index, sizeof index, "%llu", (unsigned long long)c->status_index);
+  snprintf(id, sizeof id, "%s#%s", list, index);
+  return json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", id, "type", "BitstringStatusListEntry",
+                   "statusPurpose", purpose, "statusListIndex", index, "statusListCredential",
+                   list);
+}
+
+/* Adds what a certificate may carry beyond the claims every one has: its credentialStatus
+ * (W3C Bitstring Status List, revocation and suspension) and the certificate it replaces.
+ * Returns vc, or NULL (vc freed) on allocation failure. */
+static json_t *with_lifecycle(json_t *payload, const struct cert_claims *c) {
+  json_t *vc = json_object_get(payload, "vc");
+  if (NULL == vc) {
+    json_decref(payload);
+    return NULL;
+  }
+  if (c->has_status) {
+    json_t *list = json_pack("[o, o]", status_entry(c, "revocation", CERT_STATUS_PATH_REVOCATION),
+                             status_entry(c, "suspension", CERT_STATUS_PATH_SUSPENSION));
+    if (NULL == list || 0 != json_object_set_new(vc, "credentialStatus", list)) {
+      json_decref(payload);
+      return NULL;
+    }
+  }
+  if (c->replaces[0]) {
+    char urn[sizeof URN_CERT + CERT_SERIAL_SIZE];
+    snprintf(urn, sizeof urn, "%s%s", URN_CERT, c->replaces);
+    if (0 != json_object_set_new(vc, "replaces", json_string(urn))) {
+      json_decref(payload);
+      return NULL;
+    }
+  }
+  return payload;
+}
+
 static json_t *build_payload(const struct cert_claims *c) {
   char urn[sizeof URN_CERT + CERT_SERIAL_SIZE];
   char scheme_urn[sizeof URN_SCHEME + sizeof c->scheme_id];
@@ -119,14 +158,14 @@ static char *b64_json(const json_t *j) {
 int cert_jws_sign(char **out, const struct cert_claims *claims, const struct token_key *key) {
   int rc = -1;
   json_t *header = NULL, *payload = NULL;
-  char *h64 = NULL, *p64 = NULL, *s64 = NULL, *jws = NULL;
-  unsigned char sig[TOKEN_SIG_LEN];
+  char *h64 = NULL, *p64 = NULL;
   *out = NULL;
   if (0 != cert_claims_check(claims)) {
     goto cleanup;
   }
   header = json_pack("{s:s, s:s, s:s}", "alg", "EdDSA", "kid", key->pub.kid, "typ", JWS_TYP);
   payload = build_payload(claims);
+  payload = NULL == payload ? NULL : with_lifecycle(payload, claims);
   if (NULL == header || NULL == payload) {
     goto cleanup;
   }
@@ -139,32 +178,13 @@ int cert_jws_sign(char **out, const struct cert_claims *claims, const struct tok
   if (hl + pl + 2 + 86 > CERT_JWS_MAX) { /* 86 = base64url of a 64-byte signature */
     goto cleanup;
   }
-  jws = malloc(hl + pl + 2 + (TOKEN_SIG_LEN * 4 / 3 + 4));
-  if (NULL == jws) {
-    goto cleanup;
-  }
-  memcpy(jws, h64, hl);
-  jws[hl] = '.';
-  memcpy(jws + hl + 1, p64, pl);
-  if (0 != token_ed25519_sign(sig, key, jws, hl + 1 + pl)) {
-    goto cleanup;
-  }
-  s64 = token_b64url_encode(sig, sizeof sig);
-  if (NULL == s64) {
-    goto cleanup;
-  }
-  jws[hl + 1 + pl] = '.';
-  memcpy(jws + hl + 2 + pl, s64, strlen(s64) + 1);
-  *out = jws;
-  jws = NULL;
-  rc = 0;
+  *out = token_jws_compact(h64, hl, p64, pl, key);
+  rc = NULL == *out ? -1 : 0;
 cleanup:
   json_decref(header);
   json_decref(payload);
   free(h64);
   free(p64);
-  free(s64);
-  free(jws);
   return rc;
 }
 
@@ -202,6 +222,43 @@ static int get_time(int64_t *out, const json_t *obj, const char *key) {
     return -1;
   }
   *out = (int64_t)json_integer_value(v);
+  return 0;
+}
+
+/* Reads credentialStatus back when it is there: exactly the two entries the signer writes
+ * (revocation, then suspension), one index below CERT_STATUS_LIST_BITS, lists under iss. */
+static int parse_status(struct cert_claims *c, const json_t *vc) {
+  const json_t *list = json_object_get(vc, "credentialStatus");
+  static const char *const purposes[] = {"revocation", "suspension"};
+  static const char *const paths[] = {CERT_STATUS_PATH_REVOCATION, CERT_STATUS_PATH_SUSPENSION};
+  if (NULL == list) {
+    return 0;
+  }
+  if (!json_is_array(list) || 2 != json_array_size(list)) {
+    return -1;
+  }
+  for (size_t i = 0; i < 2; i++) {
+    const json_t *e = json_array_get(list, i);
+    const char *purpose = json_string_value(json_object_get(e, "statusPurpose"));
+    const char *type = json_string_value(json_object_get(e, "type"));
+    const char *index = json_string_value(json_object_get(e, "statusListIndex"));
+    const char *url = json_string_value(json_object_get(e, "statusListCredential"));
+    size_t ulen = strlen(c->issuer_url);
+    char *end = NULL;
+    if (NULL == purpose || NULL == type || NULL == index || NULL == url ||
+        0 != strcmp(purpose, purposes[i]) || 0 != strcmp(type, "BitstringStatusListEntry") ||
+        0 != strncmp(url, c->issuer_url, ulen) || 0 != strcmp(url + ulen, paths[i]) ||
+        index[0] < '0' || index[0] > '9' || ('0' == index[0] && '\0' != index[1])) {
+      return -1;
+    }
+    unsigned long long v = strtoull(index, &end, 10);
+    if ('\0' != *end || strlen(index) > 7 || v >= CERT_STATUS_LIST_BITS ||
+        (1 == i && v != c->status_index)) {
+      return -1;
+    }
+    c->status_index = (uint64_t)v;
+  }
+  c->has_status = true;
   return 0;
 }
 
@@ -244,6 +301,17 @@ static int parse_payload(struct cert_claims *c, const json_t *p) {
                           json_string_length(code)) ||
       '\0' == c->subsector[0] || !cert_text_ok(c->subsector, strlen(c->subsector))) {
     return -1;
+  }
+  if (0 != parse_status(c, vc)) {
+    return -1;
+  }
+  if (NULL != json_object_get(vc, "replaces")) {
+    char canon_old[CERT_SERIAL_SIZE];
+    if (0 != get_prefixed(c->replaces, sizeof c->replaces, vc, "replaces", URN_CERT) ||
+        0 != cert_serial_parse(canon_old, NULL, c->replaces) ||
+        0 != strcmp(canon_old, c->replaces) || 0 == strcmp(c->replaces, c->serial)) {
+      return -1;
+    }
   }
   const json_t *al = json_object_get(ach, "alignment");
   if (!json_is_array(al) || json_array_size(al) > CERT_MAX_UNITS) {

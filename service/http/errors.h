@@ -64,7 +64,12 @@
   ERR(CERT_NOT_FOUND, 404, "No certificate with this number.")                                     \
   ERR(CERT_NOT_COMPETENT, 409, "The attempt is not Kompeten (K); no certificate can be issued.")   \
   ERR(CERT_REVOKED_ALREADY, 409, "This certificate has already been revoked.")                     \
-  ERR(CERT_REASON_REQUIRED, 400, "A reason (1 to 500 characters) is required to revoke.")          \
+  ERR(CERT_REASON_REQUIRED, 400,                                                                   \
+      "A reason (1 to 500 bytes, not blank) is required to revoke, suspend or reinstate.")         \
+  ERR(CERT_SUSPENDED_ALREADY, 409, "This certificate is suspended already.")                       \
+  ERR(CERT_NOT_SUSPENDED, 409, "This certificate is not suspended; only a suspension is lifted.")  \
+  ERR(CERT_NOT_VALID, 409,                                                                         \
+      "This certificate is revoked or suspended: its credential and PDF are not handed out.")      \
   ERR(CERT_KEYS_UNAVAILABLE, 503, "Certificate signing keys are not loaded.")                      \
   /* --- reviews, appeals, admin --- */                                                            \
   ERR(NOT_AWAITING_REVIEW, 409, "This attempt is not awaiting review.")                            \

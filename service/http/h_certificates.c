@@ -1,14 +1,16 @@
 /*
  * Certificates for their holders and for admins: listing, details, the signed credential,
- * the QR code (PNG cached in the store, SVG), the printable PDF, revocation (admin, audited)
- * and issuance for a passed attempt (idempotent). Holders see only their own certificates;
- * anybody else gets 404 so serials cannot be probed.
+ * the QR code (PNG cached in the store, SVG), the printable PDF (credential and PDF only
+ * while the certificate is valid), revocation, suspension and reinstatement (admin,
+ * audited, common/cert_status.c) and issuance for a passed attempt (idempotent). Holders see only
+ * their own certificates; anybody else gets 404 so serials cannot be probed.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cert_status.h"
 #include "common/issue.h"
 #include "common/keystore.h"
 #include "http/handlers.h"
@@ -16,7 +18,6 @@
 #include "ujikom/cert_render.h"
 
 #define QR_PNG_SCALE 8
-#define REASON_MAX   500
 
 static bool is_admin(const struct req *r) {
   return NULL != r->user && ROLE_ADMIN == r->user->role;
@@ -61,6 +62,16 @@ static json_t *cert_summary(const struct store_cert *c) {
   if (NULL != j && 0 == strcmp(c->status, STORE_CERT_REVOKED)) {
     json_object_set_new(j, "revoked_at_ms", json_integer(c->revoked_ms));
     json_object_set_new(j, "revoked_reason", json_string(c->revoked_reason));
+  }
+  if (NULL != j && 0 == strcmp(c->status, STORE_CERT_SUSPENDED)) {
+    json_object_set_new(j, "suspended_at_ms", json_integer(c->suspended_ms));
+    json_object_set_new(j, "suspended_reason", json_string(c->suspended_reason));
+  }
+  if (NULL != j && c->replaces[0]) {
+    json_object_set_new(j, "replaces", json_string(c->replaces));
+  }
+  if (NULL != j && c->has_status_index) {
+    json_object_set_new(j, "status_list_index", json_integer(c->status_index));
   }
   if (NULL != j) {
     char link[96];
@@ -125,10 +136,26 @@ int h_cert_get(struct req *r) {
   return reply_json(r, 200, j);
 }
 
+/* A revoked or suspended certificate's credential and PDF are not handed out as if valid:
+ * true, having replied 409, when c is not valid (c is then cleared). */
+static bool refused_not_valid(struct req *r, struct store_cert *c, int *replied) {
+  if (0 == strcmp(c->status, STORE_CERT_VALID)) {
+    return false;
+  }
+  char msg[200];
+  snprintf(
+      msg, sizeof msg,
+      "This certificate is %s: its credential and PDF are not handed out. See /verify?serial=%s.",
+      c->status, c->serial);
+  store_cert_clear(c);
+  *replied = reply_error(r, ERR_CERT_NOT_VALID, msg);
+  return true;
+}
+
 int h_cert_credential(struct req *r) {
   struct store_cert c;
   int replied = 0;
-  if (0 != load_visible(r, &c, &replied)) {
+  if (0 != load_visible(r, &c, &replied) || refused_not_valid(r, &c, &replied)) {
     return replied;
   }
   char *jws = c.jws;
@@ -229,7 +256,7 @@ int h_cert_pdf(struct req *r) {
   if (NULL == r->svc->keys) {
     return reply_error(r, ERR_CERT_KEYS_UNAVAILABLE, NULL);
   }
-  if (0 != load_visible(r, &c, &replied)) {
+  if (0 != load_visible(r, &c, &replied) || refused_not_valid(r, &c, &replied)) {
     return replied;
   }
   struct cert_claims *claims = malloc(sizeof *claims);
@@ -252,26 +279,9 @@ int h_cert_pdf(struct req *r) {
   return reply_bytes_owned(r, 200, "application/pdf", pdf, len);
 }
 
-struct revoke_txn {
-  const char *serial;
-  int64_t by;
-  const char *reason;
-  char after[700];
-};
-
-static int revoke_fn(struct store_tx *tx, void *arg) {
-  const struct revoke_txn *t = arg;
-  char subject[48];
-  int rc = store_cert_revoke(tx, t->serial, t->by, t->reason);
-  if (STORE_OK != rc) {
-    return rc;
-  }
-  snprintf(subject, sizeof subject, "certificate:%s", t->serial);
-  return store_audit_append(tx, NULL, t->by, "certificate.revoke", subject,
-                            "{\"status\":\"valid\"}", t->after);
-}
-
-int h_cert_revoke(struct req *r) {
+/* POST .../revoke, .../suspend, .../reinstate: the reason from the JSON body or the form,
+ * then the change (common/cert_status.c) and the certificate as it is now. */
+static int status_change(struct req *r, enum cert_status_op op) {
   char serial[CERT_SERIAL_SIZE];
   if (0 != cert_serial_parse(serial, NULL, r->params[0])) {
     return reply_error(r, ERR_CERT_NOT_FOUND, NULL);
@@ -281,46 +291,44 @@ int h_cert_revoke(struct req *r) {
   if (NULL == reason) {
     reason = req_form(r, "reason");
   }
-  size_t rlen = NULL == reason ? 0 : strlen(reason);
-  while (rlen > 0 && ' ' == reason[rlen - 1]) {
-    rlen--;
-  }
-  if (NULL == reason || 0 == rlen || strlen(reason) > REASON_MAX ||
-      (NULL != jr && json_string_length(jr) != strlen(reason))) {
-    return reply_error(r, ERR_CERT_REASON_REQUIRED, NULL);
-  }
-  struct revoke_txn t = {.serial = serial, .by = r->user->id, .reason = reason};
-  json_t *after = json_pack("{s:s, s:s}", "status", "revoked", "reason", reason);
-  char *after_text = NULL == after ? NULL : json_dumps(after, JSON_COMPACT);
-  json_decref(after);
-  if (NULL == after_text) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  snprintf(t.after, sizeof t.after, "%s", after_text);
-  free(after_text);
-  int rc = store_txn(r->svc->store, revoke_fn, &t);
-  if (STORE_NONE == rc) {
-    return reply_error(r, ERR_CERT_NOT_FOUND, NULL);
-  }
-  if (STORE_CONFLICT == rc) {
-    return reply_error(r, ERR_CERT_REVOKED_ALREADY, NULL);
-  }
-  if (STORE_OK != rc) {
-    return reply_store_error(r, rc, __func__);
+  if (NULL != jr && (NULL == reason || json_string_length(jr) != strlen(reason))) {
+    return reply_error(r, ERR_CERT_REASON_REQUIRED, NULL); /* not a string, or with a NUL */
   }
   struct store_cert c;
-  struct store_rd *rd = NULL;
-  rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_cert_by_serial(rd, &c, serial);
-  }
-  store_rd_end(rd);
-  if (STORE_OK != rc) {
-    return reply_store_error(r, rc, __func__);
+  switch (cert_status_change(&c, r->svc, op, serial, r->user->id, reason)) {
+  case CERT_STATUS_OK:
+    break;
+  case CERT_STATUS_NOT_FOUND:
+    return reply_error(r, ERR_CERT_NOT_FOUND, NULL);
+  case CERT_STATUS_IS_REVOKED:
+    return reply_error(r, ERR_CERT_REVOKED_ALREADY, NULL);
+  case CERT_STATUS_IS_SUSPENDED:
+    return reply_error(r, ERR_CERT_SUSPENDED_ALREADY, NULL);
+  case CERT_STATUS_NOT_SUSPENDED:
+    return reply_error(r, ERR_CERT_NOT_SUSPENDED, NULL);
+  case CERT_STATUS_REASON_REQUIRED:
+    return reply_error(r, ERR_CERT_REASON_REQUIRED, NULL);
+  case CERT_STATUS_UNAVAILABLE:
+    return reply_error(r, ERR_UNAVAILABLE, NULL);
+  case CERT_STATUS_INTERNAL:
+  default:
+    return reply_error(r, ERR_INTERNAL, NULL);
   }
   json_t *j = cert_summary(&c);
   store_cert_clear(&c);
   return NULL == j ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, j);
+}
+
+int h_cert_revoke(struct req *r) {
+  return status_change(r, CERT_STATUS_REVOKE);
+}
+
+int h_cert_suspend(struct req *r) {
+  return status_change(r, CERT_STATUS_SUSPEND);
+}
+
+int h_cert_reinstate(struct req *r) {
+  return status_change(r, CERT_STATUS_REINSTATE);
 }
 
 int h_cert_issue(struct req *r) {

@@ -217,21 +217,41 @@ static void section_appeals(struct html *h, const struct req *r, const struct st
   HTML_LIT(h, "</section>");
 }
 
+/* A form that changes a certificate's status (suspend or reinstate): a reason and a
+ * checkbox that must be ticked first, so the change is never one stray click. */
+static void status_form(struct html *h, const struct req *r, const char *serial, const char *verb,
+                        const char *label_key, const char *button_key) {
+  char action[96], api[112], suffix[64];
+  snprintf(action, sizeof(action), "/admin/certificates/%s/%s", serial, verb);
+  snprintf(api, sizeof(api), "/api/certificates/%s/%s", serial, verb);
+  snprintf(suffix, sizeof(suffix), "%s-%s", verb, serial);
+  layout_api_form(h, r, action, api, "/admin#s-certs");
+  input(h, "text", "reason", L(r, label_key), suffix, true);
+  HTML_LIT(h, "<label><input type=\"checkbox\" name=\"confirm\" required> ");
+  html_text(h, L(r, "admin.status_confirm"));
+  HTML_LIT(h, "</label> <button type=\"submit\" class=\"secondary\">");
+  html_text(h, L(r, button_key));
+  HTML_LIT(h, "</button></form>");
+}
+
 static void section_certificates(struct html *h, const struct req *r, const struct store_cert *c,
                                  size_t n) {
   table_section_begin(h, r, &certs_table);
   for (size_t i = 0; i < n; i++) {
     bool revoked = 0 == strcmp(c[i].status, STORE_CERT_REVOKED);
+    bool suspended = 0 == strcmp(c[i].status, STORE_CERT_SUSPENDED);
     HTML_LIT(h, "<tr><td>");
     html_fmt(h, "<a href=\"/verify?serial=%s\">%s</a></td><td>", c[i].serial, c[i].serial);
     html_text(h, c[i].holder);
     HTML_LIT(h, "</td><td>");
     html_text(h, c[i].exam_id);
     HTML_LIT(h, "</td><td>");
-    html_text(h, L(r, revoked ? "me.cert_revoked" : "admin.active"));
-    if (revoked) {
+    html_text(h, L(r, revoked     ? "me.cert_revoked"
+                      : suspended ? "me.cert_suspended"
+                                  : "admin.active"));
+    if (revoked || suspended) {
       HTML_LIT(h, ": ");
-      html_text(h, c[i].revoked_reason);
+      html_text(h, revoked ? c[i].revoked_reason : c[i].suspended_reason);
     }
     HTML_LIT(h, "</td><td>");
     if (!revoked) {
@@ -243,6 +263,11 @@ static void section_certificates(struct html *h, const struct req *r, const stru
       HTML_LIT(h, "<button type=\"submit\" class=\"danger\">");
       html_text(h, L(r, "admin.revoke"));
       HTML_LIT(h, "</button></form>");
+      if (suspended) {
+        status_form(h, r, c[i].serial, "reinstate", "admin.reinstate_reason", "admin.reinstate");
+      } else {
+        status_form(h, r, c[i].serial, "suspend", "admin.suspend_reason", "admin.suspend");
+      }
     }
     HTML_LIT(h, "</td></tr>");
   }

@@ -165,6 +165,7 @@ static void render_certificates(struct html *h, const struct req *r, const struc
   for (size_t i = 0; i < n; i++) {
     const struct store_cert *c = &certs[i];
     bool revoked = 0 == strcmp(c->status, STORE_CERT_REVOKED);
+    bool suspended = 0 == strcmp(c->status, STORE_CERT_SUSPENDED);
     const struct exam *x =
         NULL != r->svc->catalog ? catalog_current(r->svc->catalog, c->exam_id) : NULL;
     bool en = 0 == strcmp(r->lang, "en");
@@ -190,16 +191,23 @@ static void render_certificates(struct html *h, const struct req *r, const struc
       html_text(h, L(r, "me.cert_revoked"));
       HTML_LIT(h, "</span> ");
       html_text(h, c->revoked_reason);
+    } else if (suspended) {
+      HTML_LIT(h, "<span class=\"badge revoked\">");
+      html_text(h, L(r, "me.cert_suspended"));
+      HTML_LIT(h, "</span> ");
+      html_text(h, c->suspended_reason);
     } else {
       HTML_LIT(h, "<span class=\"badge k\">");
       html_text(h, L(r, "result.K"));
       HTML_LIT(h, "</span>");
     }
     HTML_LIT(h, "</dd></dl><ul class=\"links\">");
-    html_fmt(h, "<li><a data-kind=\"pdf\" href=\"/api/certificates/%s/pdf\">", c->serial);
-    html_text(h, L(r, "me.cert_pdf"));
-    html_fmt(h, "</a></li><li><a data-kind=\"qr\" href=\"/api/certificates/%s/qr.png\">",
-             c->serial);
+    if (!revoked && !suspended) { /* the PDF is handed out only while valid */
+      html_fmt(h, "<li><a data-kind=\"pdf\" href=\"/api/certificates/%s/pdf\">", c->serial);
+      html_text(h, L(r, "me.cert_pdf"));
+      HTML_LIT(h, "</a></li>");
+    }
+    html_fmt(h, "<li><a data-kind=\"qr\" href=\"/api/certificates/%s/qr.png\">", c->serial);
     html_text(h, L(r, "me.cert_qr"));
     html_fmt(h, "</a></li><li><a data-kind=\"verify\" href=\"/verify?serial=%s\">", c->serial);
     html_text(h, L(r, "me.cert_verify"));

@@ -323,13 +323,18 @@ static int reply_decision(struct req *r, enum reviews_rc rc, struct reviews_deci
     log_msg(LOG_WARN, r->request_id, "attempt %lld decided K but not issued: %s (%s)",
             (long long)d->attempt_id, issue_rc_name(d->issue), d->issue_err);
   }
-  ret = reply_json(r, 200,
-                   json_pack("{s:{s:I, s:I, s:s, s:s, s:s, s:o?, s:s?}, s:o?}", "decision", "id",
-                             (json_int_t)d->id, "attempt_id", (json_int_t)d->attempt_id, "kind",
-                             d->kind, "overall", verdict_name(d->overall), "previous_verdict",
-                             verdict_name(d->previous_verdict), "units",
-                             json_loads(d->units, 0, NULL), "feedback", d->feedback,
-                             "certificate_serial", issued ? json_string(d->serial) : NULL));
+  /* The certificate followed the decision: the one issued (and the revoked one it
+   * replaces), or the one revoked. */
+  ret = reply_json(
+      r, 200,
+      json_pack("{s:{s:I, s:I, s:s, s:s, s:s, s:o?, s:s?}, s:o?, s:o?, s:o?}", "decision", "id",
+                (json_int_t)d->id, "attempt_id", (json_int_t)d->attempt_id, "kind", d->kind,
+                "overall", verdict_name(d->overall), "previous_verdict",
+                verdict_name(d->previous_verdict), "units", json_loads(d->units, 0, NULL),
+                "feedback", d->feedback, "certificate_serial",
+                issued ? json_string(d->serial) : NULL, "certificate_replaces",
+                issued && d->replaces[0] ? json_string(d->replaces) : NULL, "certificate_revoked",
+                d->revoked[0] ? json_string(d->revoked) : NULL));
   reviews_decision_clear(d);
   return ret;
 }

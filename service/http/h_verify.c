@@ -168,6 +168,8 @@ static int apply_store(struct outcome *o, struct svc *svc) {
     o->v.verdict = CERT_REVOKED;
     o->revoked_ms = c.revoked_ms;
     snprintf(o->revoked_reason, sizeof o->revoked_reason, "%s", c.revoked_reason);
+  } else if (0 == strcmp(c.status, STORE_CERT_SUSPENDED)) {
+    o->v.verdict = CERT_SUSPENDED;
   }
   store_cert_clear(&c);
   return 0;
@@ -240,6 +242,8 @@ static bool from_row(struct outcome *o, struct svc *svc, const struct store_cert
     o->v.verdict = CERT_REVOKED;
     o->revoked_ms = c->revoked_ms;
     snprintf(o->revoked_reason, sizeof o->revoked_reason, "%s", c->revoked_reason);
+  } else if (0 == strcmp(c->status, STORE_CERT_SUSPENDED)) {
+    o->v.verdict = CERT_SUSPENDED;
   }
   return true;
 }

@@ -59,6 +59,10 @@ int h_cert_qr_png(struct req *r);
 int h_cert_qr_svg(struct req *r);
 int h_cert_pdf(struct req *r);
 int h_cert_revoke(struct req *r);
+int h_cert_suspend(struct req *r);
+int h_cert_reinstate(struct req *r);
+int h_status_revocation(struct req *r);
+int h_status_suspension(struct req *r);
 int h_cert_issue(struct req *r);
 int h_verify_qr(struct req *r);
 /* Builds the verification page's texts (from the catalogues, so after i18n_init), once, at

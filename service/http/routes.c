@@ -45,6 +45,10 @@ const struct route routes[] = {
     {"GET", "/api/certificates/:serial/qr.svg", ROLE_USER, 0, h_cert_qr_svg},
     {"GET", "/api/certificates/:serial/pdf", ROLE_USER, 0, h_cert_pdf},
     {"POST", "/api/certificates/:serial/revoke", ROLE_ADMIN, 0, h_cert_revoke},
+    {"POST", "/api/certificates/:serial/suspend", ROLE_ADMIN, 0, h_cert_suspend},
+    {"POST", "/api/certificates/:serial/reinstate", ROLE_ADMIN, 0, h_cert_reinstate},
+    {"GET", "/status/revocation", ROLE_ANY, 0, h_status_revocation},
+    {"GET", "/status/suspension", ROLE_ANY, 0, h_status_suspension},
     {"POST", "/api/attempts/:id/certificate", ROLE_CANDIDATE | ROLE_ADMIN, 0, h_cert_issue},
     {"GET", "/V/:token", ROLE_ANY, 0, h_verify_qr},
     {"GET", "/v/:token", ROLE_ANY, 0, h_verify_qr},
@@ -116,6 +120,10 @@ const struct route routes[] = {
     {"POST", "/admin/appeals/:id/assign", ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM, h_appeals_assign},
     {"POST", "/admin/certificates/:serial/revoke", ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM,
      h_cert_revoke},
+    {"POST", "/admin/certificates/:serial/suspend", ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM,
+     h_cert_suspend},
+    {"POST", "/admin/certificates/:serial/reinstate", ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM,
+     h_cert_reinstate},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -1,10 +1,13 @@
 /*
- * Certificates in the store: the signed forms and the claims they carry, one certificate
- * per passed attempt, and their status (valid, or revoked once with who, when and why).
+ * Certificates in the store: the signed forms and the claims they carry, one non-revoked
+ * certificate per passed attempt (a revoked one may be followed by a new one that names it
+ * in `replaces`), and their status: valid, suspended (reversible) or revoked (final), with
+ * who, when and why; the random index of each in the published status lists.
  */
 #ifndef UJIKOM_STORE_CERTS_H
 #define UJIKOM_STORE_CERTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +36,13 @@ struct store_cert {
   int64_t revoked_ms;       /* 0 unless revoked */
   char revoked_reason[501]; /* "" unless revoked */
   int64_t revoked_by;       /* user id, 0 unless revoked */
+
+  int64_t suspended_ms;       /* 0 unless suspended */
+  char suspended_reason[501]; /* "" unless suspended */
+  int64_t suspended_by;       /* user id, 0 unless suspended */
+  char replaces[26];          /* the revoked certificate this one replaces, or "" */
+  bool has_status_index;      /* false: issued without a status list entry */
+  int64_t status_index;       /* index in the status lists when has_status_index */
 };
 
 /* Frees units, jws, qr_token and display of a certificate filled by a look-up (the struct itself is
@@ -40,15 +50,20 @@ struct store_cert {
 void store_cert_clear(struct store_cert *c);
 
 /* Inserts a new certificate (status valid; units/jws/qr_token must be set; display should
- * be, NULL leaves it to issue_display_backfill).
- * STORE_OK; STORE_EXISTS when the attempt already has a certificate (or, astronomically
- * unlikely, the serial is taken); negative on storage errors. */
+ * be, NULL leaves it to issue_display_backfill; replaces "" for none).
+ * STORE_OK; STORE_EXISTS when the attempt already has a non-revoked certificate, or the
+ * status index or (astronomically unlikely) the serial is taken; negative on storage
+ * errors. */
 int store_cert_insert(struct store_tx *tx, const struct store_cert *c);
 
 /* Look-ups: STORE_OK (clear with store_cert_clear), STORE_NONE, or negative. The serial
  * must be canonical (cert_serial_parse). */
 int store_cert_by_serial(struct store_rd *rd, struct store_cert *out, const char *serial);
+/* By attempt: its non-revoked certificate (STORE_NONE when it has none, or only revoked ones). */
 int store_cert_by_attempt(struct store_rd *rd, struct store_cert *out, int64_t attempt_id);
+/* The serial of the attempt's most recently revoked certificate: STORE_OK (out filled),
+ * STORE_NONE (out ""), or negative. */
+int store_cert_last_revoked(struct store_rd *rd, char out[26], int64_t attempt_id);
 /* The look-up for verification: as store_cert_by_serial with qr_token and display (NULL
  * when not stored), but without the bulk of a row: no credential (jws NULL) and no units
  * ("": the display text carries them). */
@@ -70,10 +85,42 @@ int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n,
                     int64_t before_s, int limit);
 void store_cert_list_free(struct store_cert *list, size_t n);
 
-/* Revokes a valid certificate at the transaction's time. STORE_OK, STORE_NONE (no such
- * serial), STORE_CONFLICT (already revoked), or negative. */
-int store_cert_revoke(struct store_tx *tx, const char *serial, int64_t by_user_id,
-                      const char *reason);
+/* The status changes: revoke (from valid or suspended; final), suspend (from valid) and
+ * reinstate (from suspended), at the transaction's time, by by_user_id (0: the system) with
+ * reason (ignored for reinstate). */
+enum store_cert_change { STORE_CERT_TO_REVOKED, STORE_CERT_TO_SUSPENDED, STORE_CERT_TO_VALID };
+/* STORE_OK, STORE_NONE (no such serial), STORE_CONFLICT (the certificate's status does not
+ * allow the change), or negative. */
+int store_cert_set_status(struct store_tx *tx, const char *serial, enum store_cert_change change,
+                          int64_t by_user_id, const char *reason);
+
+/* Whether a status index is given to a certificate: STORE_OK (it is), STORE_NONE, or
+ * negative. */
+int store_cert_status_index_used(struct store_rd *rd, int64_t index);
+/* The status indexes of every certificate whose status is `status` (STORE_CERT_REVOKED or
+ * STORE_CERT_SUSPENDED) and that has one. On STORE_OK *out (free()) holds *out_n indexes
+ * (NULL when none). */
+int store_cert_status_indexes(struct store_rd *rd, int64_t **out, size_t *out_n,
+                              const char *status);
+/* A number that grows with every status change of any certificate (STORE_OK or negative). */
+int store_cert_status_epoch(struct store_rd *rd, int64_t *out);
+
+/* A signed status list credential as published, kept so that it is signed again only when
+ * a status changed (epoch), the signing key (kid) or the public URL changed. */
+struct store_status_list {
+  int64_t epoch;
+  char kid[9];
+  char url[512];
+  int64_t built_ms;
+  char *credential; /* malloc'd */
+};
+void store_status_list_clear(struct store_status_list *l);
+/* purpose: "revocation" or "suspension". STORE_OK (clear with store_status_list_clear),
+ * STORE_NONE, or negative. */
+int store_status_list_get(struct store_rd *rd, struct store_status_list *out, const char *purpose);
+/* Stores (replaces) the list of purpose. STORE_OK or negative. */
+int store_status_list_put(struct store_tx *tx, const char *purpose,
+                          const struct store_status_list *l);
 
 /* The cached PNG of a certificate's QR code (QR encoding is expensive, so it is rendered
  * once per URL). STORE_OK with *out (malloc'd, free()) and *out_len; STORE_NONE when there

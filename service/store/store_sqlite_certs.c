@@ -1,6 +1,8 @@
 /*
- * Certificates in SQLite. The table's UNIQUE(attempt_id) is what makes issuance idempotent
- * under concurrency; triggers keep signed content immutable and revocation one-way.
+ * Certificates in SQLite. The partial unique index of non-revoked certificates per attempt
+ * is what makes issuance idempotent under concurrency; triggers keep signed content
+ * immutable and revocation one-way, and count status changes for the published status
+ * lists (whose signed credentials are cached here too).
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -21,27 +23,42 @@ enum certs_stmt {
   CERTS_BY_SERIAL_BRIEF,
   CERTS_LIST_UNDISPLAYED,
   CERTS_SET_DISPLAY,
+  CERTS_SUSPEND,
+  CERTS_REINSTATE,
+  CERTS_LAST_REVOKED,
+  CERTS_INDEX_USED,
+  CERTS_INDEXES,
+  CERTS_EPOCH,
+  CERTS_LIST_GET,
+  CERTS_LIST_PUT,
   CERTS__MAX
 };
 
 #define CERT_COLS                                                                                  \
   "serial, attempt_id, user_id, holder, subsector, exam_id, units, issued_at, expires_at, kid, "   \
-  "status, coalesce(revoked_at, 0), coalesce(revoked_reason, ''), coalesce(revoked_by, 0)"
+  "status, coalesce(revoked_at, 0), coalesce(revoked_reason, ''), coalesce(revoked_by, 0), "       \
+  "coalesce(suspended_at, 0), coalesce(suspended_reason, ''), coalesce(suspended_by, 0), "         \
+  "coalesce(replaces, ''), status_index"
 
 static const char *const certs_sqls[CERTS__MAX] = {
-    [CERTS_INSERT] = "INSERT INTO certificates(serial, attempt_id, user_id, holder, subsector, "
-                     "exam_id, units, issued_at, expires_at, kid, jws, qr_token, display) "
-                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [CERTS_INSERT] =
+        "INSERT INTO certificates(serial, attempt_id, user_id, holder, subsector, "
+        "exam_id, units, issued_at, expires_at, kid, jws, qr_token, display, replaces, "
+        "status_index) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+        "?14, ?15)",
     [CERTS_BY_SERIAL] =
         "SELECT " CERT_COLS ", jws, qr_token, display FROM certificates WHERE serial = ?1",
     [CERTS_BY_ATTEMPT] =
-        "SELECT " CERT_COLS ", jws, qr_token, display FROM certificates WHERE attempt_id = ?1",
+        "SELECT " CERT_COLS ", jws, qr_token, display FROM certificates WHERE attempt_id = ?1 "
+        "AND status <> 'revoked'",
     [CERTS_LIST_ALL] = "SELECT " CERT_COLS " FROM certificates WHERE (?1 = 0 OR issued_at < ?1) "
                        "ORDER BY issued_at DESC, serial LIMIT ?2",
     [CERTS_LIST_USER] = "SELECT " CERT_COLS " FROM certificates WHERE user_id = ?3 AND "
                         "(?1 = 0 OR issued_at < ?1) ORDER BY issued_at DESC, serial LIMIT ?2",
     [CERTS_REVOKE] = "UPDATE certificates SET status = 'revoked', revoked_at = ?2, "
-                     "revoked_reason = ?3, revoked_by = ?4 WHERE serial = ?1 AND status = 'valid'",
+                     "revoked_reason = ?3, revoked_by = ?4, suspended_at = NULL, "
+                     "suspended_reason = NULL, suspended_by = NULL WHERE serial = ?1 AND "
+                     "status IN ('valid', 'suspended')",
     [CERTS_STATUS] = "SELECT status FROM certificates WHERE serial = ?1",
     [CERTS_PNG_GET] = "SELECT qr_png FROM certificates WHERE serial = ?1 AND qr_png IS NOT NULL "
                       "AND qr_png_url = ?2",
@@ -50,11 +67,32 @@ static const char *const certs_sqls[CERTS__MAX] = {
     [CERTS_BY_SERIAL_BRIEF] =
         "SELECT serial, attempt_id, user_id, holder, subsector, exam_id, NULL, issued_at, "
         "expires_at, kid, status, coalesce(revoked_at, 0), coalesce(revoked_reason, ''), "
-        "coalesce(revoked_by, 0), NULL, qr_token, display FROM certificates WHERE serial = ?1",
+        "coalesce(revoked_by, 0), coalesce(suspended_at, 0), coalesce(suspended_reason, ''), "
+        "coalesce(suspended_by, 0), coalesce(replaces, ''), status_index, NULL, "
+        "qr_token, display FROM certificates WHERE serial = ?1",
     [CERTS_LIST_UNDISPLAYED] = "SELECT " CERT_COLS ", jws, qr_token, NULL FROM certificates "
                                "WHERE display IS NULL AND serial > ?1 ORDER BY serial LIMIT ?2",
     [CERTS_SET_DISPLAY] =
         "UPDATE certificates SET display = ?2 WHERE serial = ?1 AND display IS NULL",
+    [CERTS_SUSPEND] = "UPDATE certificates SET status = 'suspended', suspended_at = ?2, "
+                      "suspended_reason = ?3, suspended_by = ?4 WHERE serial = ?1 AND "
+                      "status = 'valid'",
+    [CERTS_REINSTATE] = "UPDATE certificates SET status = 'valid', suspended_at = NULL, "
+                        "suspended_reason = NULL, suspended_by = NULL WHERE serial = ?1 AND "
+                        "status = 'suspended'",
+    [CERTS_LAST_REVOKED] = "SELECT serial FROM certificates WHERE attempt_id = ?1 AND "
+                           "status = 'revoked' ORDER BY revoked_at DESC, serial LIMIT 1",
+    [CERTS_INDEX_USED] = "SELECT 1 FROM certificates WHERE status_index = ?1",
+    [CERTS_INDEXES] = "SELECT status_index FROM certificates WHERE status = ?1 AND "
+                      "status <> 'valid' AND status_index IS NOT NULL",
+    [CERTS_EPOCH] = "SELECT epoch FROM certificate_status_epoch WHERE id = 1",
+    [CERTS_LIST_GET] = "SELECT epoch, kid, url, built_at, credential FROM "
+                       "certificate_status_lists WHERE purpose = ?1",
+    [CERTS_LIST_PUT] = "INSERT INTO certificate_status_lists(purpose, epoch, kid, url, built_at, "
+                       "credential) VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(purpose) DO UPDATE "
+                       "SET epoch = excluded.epoch, kid = excluded.kid, url = excluded.url, "
+                       "built_at = excluded.built_at, credential = excluded.credential "
+                       "WHERE excluded.epoch >= certificate_status_lists.epoch",
 };
 static const struct store_sqlset certs_set = {"certificates", certs_sqls, CERTS__MAX};
 
@@ -70,6 +108,9 @@ static char *col_dup(sqlite3_stmt *st, int col) {
   return strdup(NULL == t ? "" : (const char *)t);
 }
 
+/* The columns after CERT_COLS in the queries that read the tokens. */
+enum { TOK_JWS = 19, TOK_QR, TOK_DISPLAY };
+
 /* Fills *c from CERT_COLS (and, with_tokens, the jws, qr_token and display that follow: a
  * NULL jws or display column stays NULL). */
 static int read_cert(sqlite3_stmt *st, struct store_cert *c, int with_tokens) {
@@ -80,7 +121,9 @@ static int read_cert(sqlite3_stmt *st, struct store_cert *c, int with_tokens) {
       0 != store_col_copy(st, 5, c->exam_id, sizeof c->exam_id) ||
       0 != store_col_copy(st, 9, c->kid, sizeof c->kid) ||
       0 != store_col_copy(st, 10, c->status, sizeof c->status) ||
-      0 != store_col_copy(st, 12, c->revoked_reason, sizeof c->revoked_reason)) {
+      0 != store_col_copy(st, 12, c->revoked_reason, sizeof c->revoked_reason) ||
+      0 != store_col_copy(st, 15, c->suspended_reason, sizeof c->suspended_reason) ||
+      0 != store_col_copy(st, 17, c->replaces, sizeof c->replaces)) {
     return -1;
   }
   c->attempt_id = sqlite3_column_int64(st, 1);
@@ -89,17 +132,21 @@ static int read_cert(sqlite3_stmt *st, struct store_cert *c, int with_tokens) {
   c->expires_s = sqlite3_column_int64(st, 8);
   c->revoked_ms = sqlite3_column_int64(st, 11);
   c->revoked_by = sqlite3_column_int64(st, 13);
+  c->suspended_ms = sqlite3_column_int64(st, 14);
+  c->suspended_by = sqlite3_column_int64(st, 16);
+  c->has_status_index = SQLITE_NULL != sqlite3_column_type(st, 18);
+  c->status_index = c->has_status_index ? sqlite3_column_int64(st, 18) : 0;
   c->units = col_dup(st, 6);
   bool failed = NULL == c->units;
   if (with_tokens) {
-    c->qr_token = col_dup(st, 15);
+    c->qr_token = col_dup(st, TOK_QR);
     failed = failed || NULL == c->qr_token;
-    if (SQLITE_NULL != sqlite3_column_type(st, 14)) {
-      c->jws = col_dup(st, 14);
+    if (SQLITE_NULL != sqlite3_column_type(st, TOK_JWS)) {
+      c->jws = col_dup(st, TOK_JWS);
       failed = failed || NULL == c->jws;
     }
-    if (SQLITE_NULL != sqlite3_column_type(st, 16)) {
-      c->display = col_dup(st, 16);
+    if (SQLITE_NULL != sqlite3_column_type(st, TOK_DISPLAY)) {
+      c->display = col_dup(st, TOK_DISPLAY);
       failed = failed || NULL == c->display;
     }
   }
@@ -112,12 +159,22 @@ static int read_cert(sqlite3_stmt *st, struct store_cert *c, int with_tokens) {
 
 int store_cert_insert(struct store_tx *tx, const struct store_cert *c) {
   /* In the order of CERTS_INSERT's columns; a NULL display stays NULL until it is rendered. */
-  const struct store_arg args[] = {
-      STORE_ARG_TEXT(c->serial), STORE_ARG_INT(c->attempt_id), STORE_ARG_INT(c->user_id),
-      STORE_ARG_TEXT(c->holder), STORE_ARG_TEXT(c->subsector), STORE_ARG_TEXT(c->exam_id),
-      STORE_ARG_TEXT(c->units),  STORE_ARG_INT(c->issued_s),   STORE_ARG_INT(c->expires_s),
-      STORE_ARG_TEXT(c->kid),    STORE_ARG_TEXT(c->jws),       STORE_ARG_TEXT(c->qr_token),
-      STORE_ARG_TEXT(c->display)};
+  const struct store_arg args[] = {STORE_ARG_TEXT(c->serial),
+                                   STORE_ARG_INT(c->attempt_id),
+                                   STORE_ARG_INT(c->user_id),
+                                   STORE_ARG_TEXT(c->holder),
+                                   STORE_ARG_TEXT(c->subsector),
+                                   STORE_ARG_TEXT(c->exam_id),
+                                   STORE_ARG_TEXT(c->units),
+                                   STORE_ARG_INT(c->issued_s),
+                                   STORE_ARG_INT(c->expires_s),
+                                   STORE_ARG_TEXT(c->kid),
+                                   STORE_ARG_TEXT(c->jws),
+                                   STORE_ARG_TEXT(c->qr_token),
+                                   STORE_ARG_TEXT(c->display),
+                                   STORE_ARG_TEXT(c->replaces[0] ? c->replaces : NULL),
+                                   c->has_status_index ? STORE_ARG_INT(c->status_index)
+                                                       : STORE_ARG_NULL};
   return store_write(store_tx_conn(tx), &certs_set, CERTS_INSERT, args,
                      sizeof args / sizeof args[0], "certificate insert");
 }
@@ -209,28 +266,115 @@ int store_cert_set_display(struct store_tx *tx, const char *serial, const char *
   return store_step_changes(conn, st, "certificate display");
 }
 
-int store_cert_revoke(struct store_tx *tx, const char *serial, int64_t by_user_id,
-                      const char *reason) {
+int store_cert_set_status(struct store_tx *tx, const char *serial, enum store_cert_change change,
+                          int64_t by_user_id, const char *reason) {
+  static const int stmts[] = {[STORE_CERT_TO_REVOKED] = CERTS_REVOKE,
+                              [STORE_CERT_TO_SUSPENDED] = CERTS_SUSPEND,
+                              [STORE_CERT_TO_VALID] = CERTS_REINSTATE};
+  if ((size_t)change >= sizeof stmts / sizeof stmts[0]) {
+    return STORE_HARD;
+  }
   struct store_conn *conn = store_tx_conn(tx);
-  sqlite3_stmt *st = stmt_by_serial(conn, CERTS_REVOKE, serial);
+  sqlite3_stmt *st = stmt_by_serial(conn, stmts[change], serial);
   if (NULL == st) {
     return STORE_HARD;
   }
-  sqlite3_bind_int64(st, 2, store_tx_now_ms(tx));
-  store_bind_text(st, 3, reason);
-  if (by_user_id > 0) {
-    sqlite3_bind_int64(st, 4, by_user_id);
-  } else {
-    sqlite3_bind_null(st, 4);
+  if (STORE_CERT_TO_VALID != change) {
+    sqlite3_bind_int64(st, 2, store_tx_now_ms(tx));
+    store_bind_text(st, 3, reason);
+    if (by_user_id > 0) {
+      sqlite3_bind_int64(st, 4, by_user_id);
+    } else {
+      sqlite3_bind_null(st, 4);
+    }
   }
   /* The serial is the primary key: at most one row changes. */
-  int rc = store_step_changes(conn, st, "certificate revoke");
+  int rc = store_step_changes(conn, st, "certificate status");
   if (STORE_NONE != rc) {
     return rc;
   }
-  /* Nothing changed: tell "no such certificate" from "already revoked". */
+  /* Nothing changed: tell "no such certificate" from "not in a state to change". */
   rc = store_row_get(conn, stmt_by_serial(conn, CERTS_STATUS, serial), &cert_exists, NULL);
   return STORE_OK == rc ? STORE_CONFLICT : rc;
+}
+
+int store_cert_last_revoked(struct store_rd *rd, char out[26], int64_t attempt_id) {
+  const struct store_arg args[] = {STORE_ARG_INT(attempt_id)};
+  sqlite3_stmt *st = NULL;
+  out[0] = '\0';
+  int rc = store_row_step(store_rd_conn(rd), &certs_set, CERTS_LAST_REVOKED, args, 1,
+                          "certificate revoked look-up", &st);
+  if (STORE_OK == rc && 0 != store_col_copy(st, 0, out, 26)) {
+    out[0] = '\0';
+    rc = STORE_HARD;
+  }
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_cert_status_index_used(struct store_rd *rd, int64_t index) {
+  const struct store_arg args[] = {STORE_ARG_INT(index)};
+  sqlite3_stmt *st = NULL;
+  int rc = store_row_step(store_rd_conn(rd), &certs_set, CERTS_INDEX_USED, args, 1,
+                          "certificate status index", &st);
+  store_stmt_done(st);
+  return rc;
+}
+
+static int index_row(sqlite3_stmt *st, void *elem) {
+  *(int64_t *)elem = sqlite3_column_int64(st, 0);
+  return STORE_OK;
+}
+
+int store_cert_status_indexes(struct store_rd *rd, int64_t **out, size_t *out_n,
+                              const char *status) {
+  static const struct store_rowtype index_rows = {"certificate status indexes", sizeof(int64_t),
+                                                  index_row, NULL};
+  const struct store_arg args[] = {STORE_ARG_TEXT(status)};
+  return store_rows_query_all(store_rd_conn(rd), &certs_set, CERTS_INDEXES, args, 1, &index_rows,
+                              out, out_n);
+}
+
+int store_cert_status_epoch(struct store_rd *rd, int64_t *out) {
+  struct store_conn *conn = store_rd_conn(rd);
+  return store_row_int64(conn, store_stmt(conn, &certs_set, CERTS_EPOCH), "certificate epoch", out);
+}
+
+void store_status_list_clear(struct store_status_list *l) {
+  if (NULL != l) {
+    free(l->credential);
+    l->credential = NULL;
+  }
+}
+
+int store_status_list_get(struct store_rd *rd, struct store_status_list *out, const char *purpose) {
+  const struct store_arg args[] = {STORE_ARG_TEXT(purpose)};
+  sqlite3_stmt *st = NULL;
+  memset(out, 0, sizeof *out);
+  int rc = store_row_step(store_rd_conn(rd), &certs_set, CERTS_LIST_GET, args, 1,
+                          "status list look-up", &st);
+  if (STORE_OK == rc) {
+    int oom = 0;
+    out->epoch = sqlite3_column_int64(st, 0);
+    out->built_ms = sqlite3_column_int64(st, 3);
+    if (0 != store_col_copy(st, 1, out->kid, sizeof out->kid) ||
+        0 != store_col_copy(st, 2, out->url, sizeof out->url)) {
+      rc = STORE_HARD;
+    } else if (NULL == (out->credential = store_col_strdup(st, 4, &oom))) {
+      rc = oom ? STORE_UNAVAILABLE : STORE_HARD;
+    }
+  }
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_status_list_put(struct store_tx *tx, const char *purpose,
+                          const struct store_status_list *l) {
+  const struct store_arg args[] = {STORE_ARG_TEXT(purpose),    STORE_ARG_INT(l->epoch),
+                                   STORE_ARG_TEXT(l->kid),     STORE_ARG_TEXT(l->url),
+                                   STORE_ARG_INT(l->built_ms), STORE_ARG_TEXT(l->credential)};
+  return store_write(store_tx_conn(tx), &certs_set, CERTS_LIST_PUT, args,
+                     sizeof args / sizeof args[0], "status list store");
 }
 
 int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_fixed_key.h"
 #include "ujikom/cert.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -32,28 +33,19 @@ static void check(const struct cert_verification *v) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static struct token_key key;
-  static int ready = 0;
-  if (!ready) {
-    unsigned char seed[TOKEN_SEED_LEN];
-    memset(seed, 0x5a, sizeof seed);
-    if (0 != token_key_from_seed(&key, seed)) {
-      abort();
-    }
-    ready = 1;
-  }
+  const struct token_key *key = fuzz_fixed_key(0x5a);
   struct cert_verification *v = malloc(sizeof *v);
   if (NULL == v) {
     return 0;
   }
-  cert_jws_verify(v, (const char *)data, size, &key.pub, 1, 1795341600);
+  cert_jws_verify(v, (const char *)data, size, &key->pub, 1, 1795341600);
   check(v);
-  cert_qr_token_verify(v, (const char *)data, size, &key.pub, 1, 1795341600);
+  cert_qr_token_verify(v, (const char *)data, size, &key->pub, 1, 1795341600);
   check(v);
   /* The same bytes as raw CBOR, base32-encoded, reach the COSE parser directly. */
   char *b32 = token_b32_encode(data, size);
   if (NULL != b32) {
-    cert_qr_token_verify(v, b32, strlen(b32), &key.pub, 1, 1795341600);
+    cert_qr_token_verify(v, b32, strlen(b32), &key->pub, 1, 1795341600);
     check(v);
     free(b32);
   }

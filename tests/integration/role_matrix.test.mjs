@@ -47,6 +47,10 @@ const MATRIX = {
   'GET /api/certificates/:serial/qr.svg': 'U A H H A',
   'GET /api/certificates/:serial/pdf': 'U A H H A',
   'POST /api/certificates/:serial/revoke': 'U F F F A',
+  'POST /api/certificates/:serial/suspend': 'U F F F A',
+  'POST /api/certificates/:serial/reinstate': 'U F F F A',
+  'GET /status/revocation': 'A A A A A',
+  'GET /status/suspension': 'A A A A A',
   'POST /api/attempts/:id/certificate': 'U A H F A',
   'GET /V/:token': 'A A A A A',
   'GET /v/:token': 'A A A A A',
@@ -107,11 +111,15 @@ const MATRIX = {
   'POST /admin/attempts/:id/decision': 'U F F F A',
   'POST /admin/appeals/:id/assign': 'U F F F H',
   'POST /admin/certificates/:serial/revoke': 'U F F F A',
+  'POST /admin/certificates/:serial/suspend': 'U F F F A',
+  'POST /admin/certificates/:serial/reinstate': 'U F F F A',
 };
 
 // Routes that end a session or change what later rows see run last, each with a fresh
 // session so the others keep theirs.
-const LAST = ['POST /api/certificates/:serial/revoke', 'POST /admin/certificates/:serial/revoke',
+const LAST = ['POST /api/certificates/:serial/suspend', 'POST /admin/certificates/:serial/suspend',
+  'POST /api/certificates/:serial/reinstate', 'POST /admin/certificates/:serial/reinstate',
+  'POST /api/certificates/:serial/revoke', 'POST /admin/certificates/:serial/revoke',
   'POST /api/admin/users/:id/disable', 'POST /admin/users/:id/disable',
   'POST /api/auth/logout', 'POST /logout', 'POST /api/auth/logout-all'];
 const FRESH_SESSION = new Set(['POST /api/auth/logout', 'POST /logout', 'POST /api/auth/logout-all']);

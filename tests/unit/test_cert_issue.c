@@ -4,7 +4,9 @@
  * same one, BK and unknown attempts are refused, revocation is one-way, and every issuance
  * and revocation is in the intact audit chain. The display text stored with a certificate is
  * its credential's display claims, and certificates stored without it (before migration
- * 0006) get it from their credential, once.
+ * 0006) get it from their credential, once. Suspension and reinstatement, a new certificate
+ * after a revocation (naming the old one; one non-revoked certificate per attempt), and
+ * random, distinct status list indexes.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -18,6 +20,7 @@
 #include <cmocka.h>
 
 #include "common/catalog.h"
+#include "common/cert_status.h"
 #include "common/config.h"
 #include "common/issue.h"
 #include "common/keystore.h"
@@ -226,7 +229,7 @@ static void test_twenty_concurrent(void **state) {
 }
 
 static int revoke_fn(struct store_tx *tx, void *arg) {
-  return store_cert_revoke(tx, arg, 0, "Data pemegang tidak benar");
+  return store_cert_set_status(tx, arg, STORE_CERT_TO_REVOKED, 0, "Data pemegang tidak benar");
 }
 
 struct png_txn {
@@ -380,11 +383,190 @@ static void test_display_text(void **state) {
   store_cert_clear(&c);
 }
 
+struct status_txn {
+  const char *serial;
+  enum store_cert_change change;
+  const char *reason;
+};
+
+static int status_fn(struct store_tx *tx, void *arg) {
+  const struct status_txn *t = arg;
+  return store_cert_set_status(tx, t->serial, t->change, 0, t->reason);
+}
+
+static int set_status(struct fixture *f, const char *serial, enum store_cert_change change) {
+  struct status_txn t = {serial, change, "Pemeriksaan surveilans"};
+  return store_txn(f->svc.store, status_fn, &t);
+}
+
+static struct store_cert read_cert(struct fixture *f, const char *serial) {
+  struct store_rd *rd = NULL;
+  struct store_cert c;
+  assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
+  assert_int_equal(STORE_OK, store_cert_by_serial(rd, &c, serial));
+  store_rd_end(rd);
+  return c;
+}
+
+/* The store's transitions: valid <-> suspended, either -> revoked, nothing out of revoked. */
+static void test_store_suspend_reinstate(void **state) {
+  struct fixture *f = *state;
+  struct store_cert c, back;
+  char err[256];
+  assert_int_equal(ISSUE_CREATED,
+                   issue_certificate(&c, &f->svc, new_attempt(f, VERDICT_K), 0, err, sizeof err));
+  assert_int_equal(STORE_CONFLICT, set_status(f, c.serial, STORE_CERT_TO_VALID));
+  assert_int_equal(STORE_OK, set_status(f, c.serial, STORE_CERT_TO_SUSPENDED));
+  assert_int_equal(STORE_CONFLICT, set_status(f, c.serial, STORE_CERT_TO_SUSPENDED));
+  back = read_cert(f, c.serial);
+  assert_string_equal(STORE_CERT_SUSPENDED, back.status);
+  assert_string_equal("Pemeriksaan surveilans", back.suspended_reason);
+  assert_true(back.suspended_ms > 0);
+  store_cert_clear(&back);
+  assert_int_equal(STORE_OK, set_status(f, c.serial, STORE_CERT_TO_VALID));
+  back = read_cert(f, c.serial);
+  assert_string_equal(STORE_CERT_VALID, back.status);
+  assert_string_equal("", back.suspended_reason);
+  assert_int_equal(0, back.suspended_ms);
+  store_cert_clear(&back);
+  /* suspended, then revoked: final */
+  assert_int_equal(STORE_OK, set_status(f, c.serial, STORE_CERT_TO_SUSPENDED));
+  assert_int_equal(STORE_OK, set_status(f, c.serial, STORE_CERT_TO_REVOKED));
+  for (int ch = STORE_CERT_TO_REVOKED; ch <= STORE_CERT_TO_VALID; ch++) {
+    assert_int_equal(STORE_CONFLICT, set_status(f, c.serial, (enum store_cert_change)ch));
+  }
+  back = read_cert(f, c.serial);
+  assert_string_equal(STORE_CERT_REVOKED, back.status);
+  assert_string_equal("", back.suspended_reason);
+  store_cert_clear(&back);
+  char unknown[] = "UJK-0000-0000-0000-0000-0";
+  assert_int_equal(STORE_NONE, set_status(f, unknown, STORE_CERT_TO_SUSPENDED));
+  /* the status lists see it: revoked, not suspended */
+  struct store_rd *rd = NULL;
+  int64_t *idx = NULL;
+  size_t n = 0;
+  bool found = false;
+  assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
+  assert_int_equal(STORE_OK, store_cert_status_indexes(rd, &idx, &n, STORE_CERT_REVOKED));
+  for (size_t i = 0; i < n; i++) {
+    found = found || idx[i] == c.status_index;
+  }
+  free(idx);
+  assert_true(found);
+  assert_int_equal(STORE_OK, store_cert_status_indexes(rd, &idx, &n, STORE_CERT_SUSPENDED));
+  for (size_t i = 0; i < n; i++) {
+    assert_true(idx[i] != c.status_index);
+  }
+  free(idx);
+  store_rd_end(rd);
+  store_cert_clear(&c);
+}
+
+static int cert_status_fn(struct store_tx *tx, void *arg) {
+  const char *serial = arg;
+  return cert_status_change_tx(tx, CERT_STATUS_REVOKE, serial, 0, "Data pemegang keliru", NULL);
+}
+
+static int insert_copy_fn(struct store_tx *tx, void *arg) {
+  return store_cert_insert(tx, arg);
+}
+
+/* After a revocation the attempt gets a new certificate naming the old one; only one
+ * non-revoked certificate per attempt (the partial unique index). */
+static void test_reissue_after_revocation(void **state) {
+  struct fixture *f = *state;
+  int64_t id = new_attempt(f, VERDICT_K);
+  struct store_cert first, second, again;
+  char err[256];
+  assert_int_equal(ISSUE_CREATED, issue_certificate(&first, &f->svc, id, 0, err, sizeof err));
+  assert_true(first.has_status_index);
+  assert_string_equal("", first.replaces);
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, cert_status_fn, first.serial));
+  assert_int_equal(ISSUE_CREATED, issue_certificate(&second, &f->svc, id, 0, err, sizeof err));
+  assert_string_not_equal(first.serial, second.serial);
+  assert_string_equal(first.serial, second.replaces);
+  assert_true(second.status_index != first.status_index);
+  assert_int_equal(ISSUE_EXISTING, issue_certificate(&again, &f->svc, id, 0, err, sizeof err));
+  assert_string_equal(second.serial, again.serial);
+  store_cert_clear(&again);
+  /* the credential says what it replaces and where its status is */
+  struct cert_claims *cl = malloc(sizeof *cl);
+  assert_non_null(cl);
+  assert_int_equal(0, issue_claims_of(cl, &f->svc, &second));
+  assert_string_equal(first.serial, cl->replaces);
+  assert_true(cl->has_status);
+  assert_int_equal((uint64_t)second.status_index, cl->status_index);
+  free(cl);
+  /* a second live certificate for the attempt is refused by the store itself */
+  struct store_cert copy = second;
+  copy.serial[5] = 'Z' == copy.serial[5] ? 'Y' : 'Z';
+  copy.status_index = (second.status_index + 1) % CERT_STATUS_LIST_BITS;
+  copy.replaces[0] = '\0';
+  assert_int_equal(STORE_EXISTS, store_txn(f->svc.store, insert_copy_fn, &copy));
+  /* the revocation was audited once */
+  char subject[48];
+  struct store_rd *rd = NULL;
+  struct store_audit_entry *entries = NULL;
+  size_t n = 0;
+  snprintf(subject, sizeof subject, "certificate:%s", first.serial);
+  assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
+  assert_int_equal(STORE_OK, store_audit_list(rd, &entries, &n, subject, 0, 10));
+  store_rd_end(rd);
+  assert_int_equal(2, n);
+  assert_string_equal("certificate.revoke", entries[0].action);
+  assert_string_equal("certificate.issue", entries[1].action);
+  store_audit_list_free(entries, n);
+  store_cert_clear(&first);
+  store_cert_clear(&second);
+}
+
+/* Status list indexes: distinct, in range, in no order (drawn at random). */
+static void test_status_indexes_random(void **state) {
+  struct fixture *f = *state;
+  enum { N = 40 };
+  int64_t idx[N];
+  char err[256];
+  bool increasing = true, decreasing = true;
+  int64_t lo = INT64_MAX, hi = -1;
+  for (int i = 0; i < N; i++) {
+    struct store_cert c;
+    assert_int_equal(ISSUE_CREATED,
+                     issue_certificate(&c, &f->svc, new_attempt(f, VERDICT_K), 0, err, sizeof err));
+    assert_true(c.has_status_index);
+    idx[i] = c.status_index;
+    store_cert_clear(&c);
+    assert_true(idx[i] >= 0 && idx[i] < (int64_t)CERT_STATUS_LIST_BITS);
+    for (int j = 0; j < i; j++) {
+      assert_true(idx[i] != idx[j]);
+    }
+    if (i > 0) {
+      increasing = increasing && idx[i] > idx[i - 1];
+      decreasing = decreasing && idx[i] < idx[i - 1];
+    }
+    lo = idx[i] < lo ? idx[i] : lo;
+    hi = idx[i] > hi ? idx[i] : hi;
+  }
+  /* 40 uniform draws are in order with probability 2/40!, and span less than a quarter of
+   * the list with probability below 1e-20. */
+  assert_false(increasing);
+  assert_false(decreasing);
+  assert_true(hi - lo > (int64_t)CERT_STATUS_LIST_BITS / 4);
+  struct store_rd *rd = NULL;
+  assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
+  assert_int_equal(STORE_OK, store_cert_status_index_used(rd, idx[0]));
+  store_rd_end(rd);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_issue_once),        cmocka_unit_test(test_refusals),
-      cmocka_unit_test(test_twenty_concurrent), cmocka_unit_test(test_revoke_and_audit),
+      cmocka_unit_test(test_issue_once),
+      cmocka_unit_test(test_refusals),
+      cmocka_unit_test(test_twenty_concurrent),
+      cmocka_unit_test(test_revoke_and_audit),
       cmocka_unit_test(test_display_text),
+      cmocka_unit_test(test_store_suspend_reinstate),
+      cmocka_unit_test(test_reissue_after_revocation),
+      cmocka_unit_test(test_status_indexes_random),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

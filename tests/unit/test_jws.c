@@ -1,7 +1,8 @@
 /*
  * The certificate JWS: round trip of every claim, and the strict verifier against forgery —
  * every changed character, swapped kid, alg none, HS256 keyed with the public key, extra or
- * missing segments, truncation, over-long input, duplicate header members, expiry.
+ * missing segments, truncation, over-long input, duplicate header members, expiry; the
+ * credentialStatus entries and the replaced serial, read back strictly.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <openssl/hmac.h>
 
 #include "test_cert_fixture.h"
@@ -332,6 +334,135 @@ static void test_largest_certificate(void **state) {
   free(big);
 }
 
+/* jws with its payload's vc changed by edit (jansson) and signed again with the signer's key:
+ * what a holder of the key could sign, to test the claims parser beyond the signature. */
+static char *resign(const struct ctx *c, const char *jws, void (*edit)(json_t *vc)) {
+  char *p64 = payload_of(jws);
+  unsigned char *raw = NULL;
+  size_t rawlen = 0;
+  assert_int_equal(0, token_b64url_decode(&raw, &rawlen, p64, strlen(p64)));
+  json_t *payload = json_loadb((const char *)raw, rawlen, 0, NULL);
+  assert_non_null(payload);
+  edit(json_object_get(payload, "vc"));
+  char *text = json_dumps(payload, JSON_COMPACT);
+  char *np64 = token_b64url_encode(text, strlen(text));
+  const char *d1 = strchr(jws, '.');
+  size_t hl = (size_t)(d1 - jws), pl = strlen(np64);
+  char *out = malloc(hl + pl + 100);
+  assert_non_null(out);
+  memcpy(out, jws, hl + 1);
+  memcpy(out + hl + 1, np64, pl + 1);
+  unsigned char sig[TOKEN_SIG_LEN];
+  assert_int_equal(0, token_ed25519_sign(sig, &c->keys.signer, out, hl + 1 + pl));
+  char *s64 = token_b64url_encode(sig, sizeof sig);
+  snprintf(out + hl + 1 + pl, 100, ".%s", s64);
+  free(s64);
+  free(np64);
+  free(text);
+  json_decref(payload);
+  free(raw);
+  free(p64);
+  return out;
+}
+
+static json_t *entry(json_t *vc, size_t i) {
+  return json_array_get(json_object_get(vc, "credentialStatus"), i);
+}
+static void swap_purpose(json_t *vc) {
+  json_object_set_new(entry(vc, 0), "statusPurpose", json_string("suspension"));
+}
+static void leading_zero(json_t *vc) {
+  json_object_set_new(entry(vc, 0), "statusListIndex", json_string("04242"));
+  json_object_set_new(entry(vc, 1), "statusListIndex", json_string("04242"));
+}
+static void two_indexes(json_t *vc) {
+  json_object_set_new(entry(vc, 1), "statusListIndex", json_string("4243"));
+}
+static void index_too_large(json_t *vc) {
+  json_object_set_new(entry(vc, 0), "statusListIndex", json_string("131072"));
+  json_object_set_new(entry(vc, 1), "statusListIndex", json_string("131072"));
+}
+static void other_host(json_t *vc) {
+  json_object_set_new(entry(vc, 0), "statusListCredential",
+                      json_string("https://elsewhere.example/status/revocation"));
+}
+static void one_entry(json_t *vc) {
+  json_array_remove(json_object_get(vc, "credentialStatus"), 1);
+}
+static void numeric_index(json_t *vc) {
+  json_object_set_new(entry(vc, 0), "statusListIndex", json_integer(4242));
+}
+static void bad_replaces(json_t *vc) {
+  json_object_set_new(vc, "replaces", json_string("UJK-not-a-serial"));
+}
+static void no_lifecycle(json_t *vc) {
+  json_object_del(vc, "credentialStatus");
+  json_object_del(vc, "replaces");
+}
+
+/* credentialStatus (Bitstring Status List) and replaces: signed, read back, and strict. */
+static void test_status_and_replaces(void **state) {
+  struct ctx *c = *state;
+  struct cert_claims cl = c->claims;
+  char *jws = NULL;
+  cl.has_status = true;
+  cl.status_index = 4242;
+  snprintf(cl.replaces, sizeof cl.replaces, "UJK-0000-0000-0000-0000-0");
+  assert_int_equal(0, cert_jws_sign(&jws, &cl, &c->keys.signer));
+  struct cert_verification *v = malloc(sizeof *v);
+  assert_non_null(v);
+  verify(v, c, jws, NOW);
+  assert_int_equal(CERT_GENUINE, v->verdict);
+  assert_true(v->claims.has_status);
+  assert_int_equal(4242, v->claims.status_index);
+  assert_string_equal(cl.replaces, v->claims.replaces);
+  /* the entries as the specification writes them */
+  char *p64 = payload_of(jws);
+  unsigned char *raw = NULL;
+  size_t rawlen = 0;
+  assert_int_equal(0, token_b64url_decode(&raw, &rawlen, p64, strlen(p64)));
+  json_t *p = json_loadb((const char *)raw, rawlen, 0, NULL);
+  json_t *vc = json_object_get(p, "vc");
+  char url[300];
+  snprintf(url, sizeof url, "%s/status/suspension", cl.issuer_url);
+  assert_string_equal("BitstringStatusListEntry",
+                      json_string_value(json_object_get(entry(vc, 1), "type")));
+  assert_string_equal("4242", json_string_value(json_object_get(entry(vc, 1), "statusListIndex")));
+  assert_string_equal(url,
+                      json_string_value(json_object_get(entry(vc, 1), "statusListCredential")));
+  assert_string_equal("urn:ujikom:cert:UJK-0000-0000-0000-0000-0",
+                      json_string_value(json_object_get(vc, "replaces")));
+  json_decref(p);
+  free(raw);
+  free(p64);
+  /* without them (as before), and with every malformed form refused */
+  char *t = resign(c, jws, no_lifecycle);
+  verify(v, c, t, NOW);
+  assert_int_equal(CERT_GENUINE, v->verdict);
+  assert_false(v->claims.has_status);
+  assert_string_equal("", v->claims.replaces);
+  free(t);
+  void (*const bad[])(json_t *) = {swap_purpose, leading_zero, two_indexes,   index_too_large,
+                                   other_host,   one_entry,    numeric_index, bad_replaces};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char what[32];
+    snprintf(what, sizeof what, "lifecycle edit %zu", i);
+    t = resign(c, jws, bad[i]);
+    expect_not_genuine(c, t, what);
+    free(t);
+  }
+  free(v);
+  free(jws);
+  /* the signer refuses what the parser would */
+  cl.status_index = CERT_STATUS_LIST_BITS;
+  assert_int_equal(-1, cert_jws_sign(&jws, &cl, &c->keys.signer));
+  cl.status_index = 1;
+  memcpy(cl.replaces, cl.serial, sizeof cl.replaces);
+  assert_int_equal(-1, cert_jws_sign(&jws, &cl, &c->keys.signer));
+  snprintf(cl.replaces, sizeof cl.replaces, "UJK-0000-0000-0000-0000-1");
+  assert_int_equal(-1, cert_jws_sign(&jws, &cl, &c->keys.signer));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip),
@@ -342,6 +473,7 @@ int main(void) {
       cmocka_unit_test(test_structure_attacks),
       cmocka_unit_test(test_sign_rejects_bad_claims),
       cmocka_unit_test(test_largest_certificate),
+      cmocka_unit_test(test_status_and_replaces),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -241,11 +241,99 @@ static void test_random_index(void **state) {
   status_list_free(used);
 }
 
+static void key_of(struct token_key *k, unsigned char fill) {
+  unsigned char seed[TOKEN_SEED_LEN];
+  memset(seed, fill, sizeof seed);
+  assert_int_equal(0, token_key_from_seed(k, seed));
+}
+
+/* The published credential: signed, verified back with its bits, and refused when the key,
+ * the signature, the header or the shape is wrong. */
+static void test_credential(void **state) {
+  (void)state;
+  struct token_key signer, other;
+  struct status_list *l = NULL;
+  struct status_list_credential got;
+  char *jws = NULL, err[200];
+  key_of(&signer, 7);
+  key_of(&other, 9);
+  assert_int_equal(0, status_list_new(&l, STATUS_LIST_MIN_BITS));
+  assert_int_equal(0, status_list_set(l, 0, true));
+  assert_int_equal(0, status_list_set(l, 4242, true));
+  assert_int_equal(0, status_list_set(l, STATUS_LIST_MIN_BITS - 1, true));
+  assert_int_equal(0, status_list_credential_sign(&jws, l, STATUS_PURPOSE_SUSPENSION,
+                                                  "https://lsp.example/status/suspension",
+                                                  "https://lsp.example", 1700000000, &signer));
+  struct token_pubkey keys[2] = {other.pub, signer.pub};
+  assert_int_equal(0,
+                   status_list_credential_verify(&got, jws, strlen(jws), keys, 2, err, sizeof err));
+  assert_int_equal(STATUS_PURPOSE_SUSPENSION, got.purpose);
+  assert_string_equal("https://lsp.example/status/suspension", got.id);
+  assert_string_equal("https://lsp.example", got.issuer);
+  assert_string_equal("2023-11-14T22:13:20Z", got.valid_from);
+  assert_string_equal(signer.pub.kid, got.kid);
+  for (uint64_t i = 0; i < got.list->nbits; i++) {
+    int want = (0 == i || 4242 == i || STATUS_LIST_MIN_BITS - 1 == i) ? 1 : 0;
+    if (want != status_list_get(got.list, i)) {
+      fail_msg("bit %u", (unsigned)i);
+    }
+  }
+  status_list_credential_clear(&got);
+  /* not among the keys */
+  assert_int_equal(-1,
+                   status_list_credential_verify(&got, jws, strlen(jws), keys, 1, err, sizeof err));
+  assert_non_null(strstr(err, "not among the given keys"));
+  assert_null(got.list);
+  /* every changed character of the signed text or the signature */
+  size_t n = strlen(jws);
+  char *t = strdup(jws);
+  for (size_t i = 0; i < n; i += 7) {
+    char keep = t[i];
+    t[i] = 'A' == keep ? 'B' : 'A';
+    if (0 == status_list_credential_verify(&got, t, n, keys, 2, err, sizeof err)) {
+      fail_msg("changed character %zu accepted", i);
+    }
+    t[i] = keep;
+  }
+  /* truncated, a fourth segment */
+  assert_int_equal(-1, status_list_credential_verify(&got, jws, n - 1, keys, 2, err, sizeof err));
+  free(t);
+  t = malloc(n + 8);
+  snprintf(t, n + 8, "%s.AAAA", jws);
+  assert_int_equal(-1, status_list_credential_verify(&got, t, strlen(t), keys, 2, err, sizeof err));
+  free(t);
+  assert_int_equal(-1, status_list_credential_verify(&got, "", 0, keys, 2, err, sizeof err));
+  /* a certificate-shaped payload signed by the right key is not a status list */
+  char header[128];
+  snprintf(header, sizeof header, "{\"alg\":\"EdDSA\",\"kid\":\"%s\",\"typ\":\"vc+jwt\"}",
+           signer.pub.kid);
+  const char *body = "{\"vc\":{\"type\":[\"VerifiableCredential\",\"OpenBadgeCredential\"]}}";
+  char *h64 = token_b64url_encode(header, strlen(header));
+  char *b64 = token_b64url_encode(body, strlen(body));
+  size_t len = strlen(h64) + strlen(b64) + 100;
+  t = malloc(len);
+  int m = snprintf(t, len, "%s.%s", h64, b64);
+  unsigned char sig[TOKEN_SIG_LEN];
+  assert_int_equal(0, token_ed25519_sign(sig, &signer, t, (size_t)m));
+  char *s64 = token_b64url_encode(sig, sizeof sig);
+  snprintf(t + m, len - (size_t)m, ".%s", s64);
+  assert_int_equal(-1, status_list_credential_verify(&got, t, strlen(t), keys, 2, err, sizeof err));
+  assert_non_null(strstr(err, "BitstringStatusListCredential"));
+  free(s64);
+  free(t);
+  free(h64);
+  free(b64);
+  free(jws);
+  status_list_free(l);
+  token_key_wipe(&signer);
+  token_key_wipe(&other);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_spec_example), cmocka_unit_test(test_bits),
       cmocka_unit_test(test_round_trip),   cmocka_unit_test(test_decode_refuses),
-      cmocka_unit_test(test_random_index),
+      cmocka_unit_test(test_random_index), cmocka_unit_test(test_credential),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

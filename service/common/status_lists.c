@@ -1,0 +1,109 @@
+/*
+ * Status list credentials (see status_lists.h): read the change counter and the stored
+ * credential in one read transaction; when they still match (and the key and URL do), serve
+ * the stored one, else set the bits of every revoked (or suspended) certificate, sign, and
+ * store the result for the next request.
+ */
+#include "common/status_lists.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/keystore.h"
+#include "common/log.h"
+#include "store/store.h"
+#include "ujikom/cert.h"
+#include "ujikom/clock.h"
+
+static const char *const status_of[] = {[STATUS_PURPOSE_REVOCATION] = STORE_CERT_REVOKED,
+                                        [STATUS_PURPOSE_SUSPENSION] = STORE_CERT_SUSPENDED};
+static const char *const path_of[] = {[STATUS_PURPOSE_REVOCATION] = CERT_STATUS_PATH_REVOCATION,
+                                      [STATUS_PURPOSE_SUSPENSION] = CERT_STATUS_PATH_SUSPENSION};
+
+/* The list of purpose with the bit of each index set. */
+static int build_list(struct status_list **out, const int64_t *indexes, size_t n) {
+  if (0 != status_list_new(out, CERT_STATUS_LIST_BITS)) {
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (indexes[i] < 0 || 0 != status_list_set(*out, (uint64_t)indexes[i], true)) {
+      status_list_free(*out);
+      *out = NULL;
+      return -1;
+    }
+  }
+  return 0;
+}
+
+struct put_ctx {
+  const char *purpose;
+  const struct store_status_list *list;
+};
+
+static int put_list_fn(struct store_tx *tx, void *arg) {
+  const struct put_ctx *p = arg;
+  return store_status_list_put(tx, p->purpose, p->list);
+}
+
+enum status_lists_rc status_lists_credential(char **out, struct svc *svc,
+                                             enum status_purpose purpose) {
+  const struct keystore *keys = svc->keys;
+  const struct token_key *key = NULL == keys ? NULL : keystore_active(keys);
+  struct store_status_list cached;
+  struct store_rd *rd = NULL;
+  int64_t *indexes = NULL;
+  size_t n = 0;
+  char url[sizeof cached.url];
+  *out = NULL;
+  memset(&cached, 0, sizeof cached);
+  if (NULL == key) {
+    return STATUS_LISTS_NO_KEYS;
+  }
+  snprintf(url, sizeof url, "%s%s", svc->cfg->public_url, path_of[purpose]);
+  int64_t epoch = 0;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_cert_status_epoch(rd, &epoch);
+  }
+  int crc = STORE_OK == rc ? store_status_list_get(rd, &cached, status_purpose_name(purpose)) : rc;
+  bool fresh = STORE_OK == crc && cached.epoch == epoch && 0 == strcmp(cached.kid, key->pub.kid) &&
+               0 == strcmp(cached.url, url);
+  if (STORE_OK == rc && !fresh) {
+    rc = store_cert_status_indexes(rd, &indexes, &n, status_of[purpose]);
+  }
+  store_rd_end(rd);
+  if (STORE_OK != rc || crc < 0) {
+    store_status_list_clear(&cached);
+    return STATUS_LISTS_UNAVAILABLE;
+  }
+  if (fresh) {
+    *out = cached.credential;
+    return STATUS_LISTS_OK;
+  }
+  store_status_list_clear(&cached);
+  struct status_list *list = NULL;
+  char *signed_list = NULL;
+  int64_t now_ms = clock_wall_ms();
+  int brc = build_list(&list, indexes, n);
+  free(indexes);
+  if (0 == brc) {
+    brc = status_list_credential_sign(&signed_list, list, purpose, url, svc->cfg->public_url,
+                                      now_ms / 1000, key);
+  }
+  status_list_free(list);
+  if (0 != brc) {
+    return STATUS_LISTS_INTERNAL;
+  }
+  struct store_status_list fresh_list = {
+      .epoch = epoch, .built_ms = now_ms, .credential = signed_list};
+  snprintf(fresh_list.kid, sizeof fresh_list.kid, "%s", key->pub.kid);
+  snprintf(fresh_list.url, sizeof fresh_list.url, "%s", url);
+  struct put_ctx put = {status_purpose_name(purpose), &fresh_list};
+  rc = store_txn(svc->store, put_list_fn, &put);
+  if (STORE_OK != rc) { /* only the next request signs again */
+    log_msg(LOG_WARN, NULL, "status list %s not cached: %s", put.purpose, store_rc_name(rc));
+  }
+  *out = signed_list;
+  return STATUS_LISTS_OK;
+}
