@@ -1,9 +1,9 @@
 // What the 32-item exam page costs on the wire (issue 16, point 13), in the bytes Chromium
 // itself reports (CDP Network.loadingFinished.encodedDataLength: headers and the body as
-// sent, compressed): at most 10 KB for the HTML, CSS and JavaScript on a first visit with
-// an empty cache, and only the HTML on a second visit (the assets' versioned URLs are
-// cached as immutable, also for a logged-in user). The figures are written to
-// tests/artifacts/exam-transfer.json.
+// sent, compressed): the HTML, CSS and JavaScript gzip-compressed on a first visit with an
+// empty cache (at most 20 KB; issue 16 asks for 10 KB, kept as a todo below), and only the
+// HTML on a second visit (the assets' versioned URLs are cached as immutable, also for a
+// logged-in user). The figures are written to tests/artifacts/exam-transfer.json.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { newPage, assertNoDialogs, daemonAndBrowser, registerCandidate } from '.
 
 const EXAM = 'FSN-PBW-JR'; // 32 items
 const BUDGET = 10 * 1024;
+const CEILING = 20 * 1024; // what the test holds today, against regressions
 const env = daemonAndBrowser({ logLevel: 'info' }); // the access log shows what reached the server
 
 // Records every response of the page until stop(): url, type, status, encoding and the
@@ -75,6 +76,12 @@ test('the 32-item exam page: compressed on a first visit, the HTML alone on a se
   const served = (from) => d.output().slice(from).split('\n')
     .map((l) => / (GET|HEAD|POST|PUT) (\S+) (\d{3}) (\d+) /.exec(l)).filter(Boolean)
     .map((m) => ({ method: m[1], path: m[2], status: Number(m[3]), bytes: Number(m[4]) }));
+  // The service worker's one copy of the page (asked for by a page it did not serve) is
+  // made before the second visit starts.
+  for (let i = 0; !(await page.evaluate(() => caches.match(location.pathname).then((r) => !!r))); i++) {
+    assert.ok(i < 100, 'the service worker keeps a copy of the exam page');
+    await page.waitForTimeout(100);
+  }
   const mark = d.output().length;
   await page.reload();
   await page.waitForLoadState('networkidle');
@@ -93,6 +100,7 @@ test('the 32-item exam page: compressed on a first visit, the HTML alone on a se
     assert.equal(r.encoding, 'gzip', `${r.url} is sent gzip-compressed`);
   }
   firstVisit = first;
+  assert.ok(sum(first) <= CEILING, `first visit transfers ${sum(first)} bytes, over ${CEILING}`);
   // Second visit: the versioned assets come from the cache without a request; only the
   // page itself reaches the server.
   const pages = second.filter((r) => r.path !== '/static/sw.js');
@@ -103,7 +111,7 @@ test('the 32-item exam page: compressed on a first visit, the HTML alone on a se
 });
 
 // The budget of issue 16. Not met yet: the page's text alone is ~4.3 KB compressed, the HTML
-// ~6.6 KB, exam.js ~5.7 KB and app.css ~2.4 KB, plus ~1.6 KB of response headers; see
+// ~6.5 KB, exam.js ~5.6 KB and app.css ~2.4 KB, plus ~1.6 KB of response headers; see
 // docs/web.md (Transfer size of the exam page) for the figures and what would close the gap.
 test('the first visit transfers at most 10 KB', { todo: 'exam.js and the HTML need to shrink; see docs/web.md' }, () => {
   assert.ok(firstVisit, 'the first visit was measured');
