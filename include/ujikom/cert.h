@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ujikom/person_name.h"
 #include "ujikom/token.h"
 
 /* --- serial numbers: UJK-XXXX-XXXX-XXXX-XXXX-C --- */
@@ -35,7 +36,8 @@ int cert_serial_parse(char out[CERT_SERIAL_SIZE], unsigned char raw[CERT_SERIAL_
                       const char *text);
 
 /* --- claims --- */
-#define CERT_HOLDER_MAX 256
+/* The holder is a person's name: the longest one the name rules allow (200 characters). */
+#define CERT_HOLDER_MAX PERSON_NAME_SIZE
 #define CERT_MAX_UNITS  64
 
 /* The status lists a credential names (docs/certificates.md): <issuer_url> followed by
@@ -90,8 +92,11 @@ struct cert_verification {
 const char *cert_verdict_name(enum cert_verdict v);
 
 /* Longest token text accepted by the verifiers (anything longer is NOT_GENUINE unread). */
-#define CERT_JWS_MAX      65536 /* 64 units with long titles stay well below */
-#define CERT_QR_TOKEN_MAX 1024
+#define CERT_JWS_MAX 65536 /* 64 units with long titles stay well below */
+/* The longest QR token signable is 1,693 characters (a 200-character name of four-byte
+ * letters, a 15-character subsector, a 127-character scheme id), and "/V/" + token stays
+ * inside the default --max-url (2,048). */
+#define CERT_QR_TOKEN_MAX 1800
 
 /* Signs the claims as a compact JWS ({"alg":"EdDSA","kid":..,"typ":"vc+jwt"}). The kid in
  * the header is the key's. *out is a malloc'd NUL-terminated string (free()). Returns 0, or
@@ -105,7 +110,8 @@ void cert_jws_verify(struct cert_verification *out, const char *jws, size_t len,
                      const struct token_pubkey *keys, size_t nkeys, int64_t now);
 
 /* Signs the core claims (serial, holder, subsector, scheme id, issue and expiry day) as a
- * COSE_Sign1 structure and returns it base32-encoded (the QR token; malloc'd, free()). */
+ * COSE_Sign1 structure and returns it base32-encoded (the QR token; malloc'd, free()).
+ * Returns 0, or -1 as cert_jws_sign does (a token longer than CERT_QR_TOKEN_MAX included). */
 int cert_qr_token_sign(char **out, const struct cert_claims *claims, const struct token_key *key);
 /* As cert_jws_verify, except that when `issued` (a credential this service signed and
  * stored itself; may be NULL) is byte for byte the same text, the Ed25519 check is skipped:

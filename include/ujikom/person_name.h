@@ -14,8 +14,15 @@
  *      U+1160, U+3164, U+FFA0;
  *   6. Unicode spaces (category Zs, e.g. U+00A0, U+3000) count as spaces: leading and
  *      trailing ones are removed and each inner run becomes one U+0020;
- *   7. 1 to 200 characters (code points, counted after steps 2 and 6). Input of more than
- *      4,096 bytes is refused as too long before any of this (no valid name comes near).
+ *   7. 1 to 200 characters (code points, counted after steps 2 and 6), whatever their
+ *      UTF-8 length: 200 letters of two, three or four bytes are as good as 200 of ASCII.
+ *      Input of more than 4,096 bytes is refused as too long before any of this (no valid
+ *      name comes near: 200 characters, each perhaps decomposed, stay below it).
+ *
+ * The limit is in characters only. Every buffer that holds a stored name (an account's name,
+ * a certificate's holder, the signed-in user of a request) is PERSON_NAME_SIZE bytes: room
+ * for the longest name the rules allow, so no name that passes is ever cut or refused for
+ * its bytes further on.
  */
 #ifndef UJIKOM_PERSON_NAME_H
 #define UJIKOM_PERSON_NAME_H
@@ -24,9 +31,10 @@
 #include <stddef.h>
 
 #define PERSON_NAME_MAX_CHARS 200
-/* Bytes a stored name may take once normalised: what the accounts table holds and what a
- * certificate's holder field carries (CERT_HOLDER_MAX less its NUL). */
-#define PERSON_NAME_MAX_BYTES 255
+/* The most bytes a name that passes can take: 200 code points of at most 4 bytes each. */
+#define PERSON_NAME_MAX_BYTES 800
+/* The size of every buffer that holds a stored name, its NUL included. */
+#define PERSON_NAME_SIZE (PERSON_NAME_MAX_BYTES + 1)
 
 enum person_name_status {
   PERSON_NAME_OK = 0,
@@ -47,8 +55,9 @@ enum person_name_status person_name_normalize(char **out, const char *in, size_t
                                               size_t errlen);
 
 /* The validator of a name that is stored (an account's name, a certificate's holder), and the
- * only one every entry point uses: person_name_normalize, then at most PERSON_NAME_MAX_BYTES
- * bytes once normalised (PERSON_NAME_TOO_LONG otherwise, saying so). Same contract. */
+ * only one every entry point uses: person_name_normalize, whose result always fits
+ * PERSON_NAME_SIZE (checked once more, as a broken invariant would cut a name). Same
+ * contract. */
 enum person_name_status person_name_for_record(char **out, const char *in, size_t len, char *err,
                                                size_t errlen);
 

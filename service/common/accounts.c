@@ -73,7 +73,7 @@ void accounts_name_refusal(char *buf, size_t len, const char *name) {
   }
   free(norm);
   snprintf(buf, len,
-           "name: %s. A name is 1 to 200 characters (at most 255 bytes of UTF-8) without "
+           "name: %s. A name is 1 to 200 characters (letters of any script) without "
            "control, invisible or bidirectional formatting characters.",
            why);
 }

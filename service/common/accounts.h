@@ -42,9 +42,10 @@ enum accounts_rc {
 
 /* A person's name (registration, staff accounts over HTTP, pages and the CLI; the
  * certificate's holder is checked by the same core rule): person_name_for_record, i.e. NFC,
- * no control, bidirectional or invisible character, spaces folded, 1-200 characters and at
- * most 255 bytes. ACCOUNTS_OK with *out the normalised name to store (free()), or
- * ACCOUNTS_BAD_NAME with why (when not NULL) saying which rule failed (NULL name: missing). */
+ * no control, bidirectional or invisible character, spaces folded, 1-200 characters (counted
+ * in characters, whatever their bytes). ACCOUNTS_OK with *out the normalised name to store
+ * (free()), or ACCOUNTS_BAD_NAME with why (when not NULL) saying which rule failed (NULL name:
+ * missing). */
 enum accounts_rc accounts_name(char **out, const char *name, char *why, size_t whylen);
 
 /* The message for a name accounts_name refuses, as every entry point gives it: "name: ",

@@ -19,6 +19,7 @@
 
 #include "common/accounts.h"
 #include "store/store.h"
+#include "ujikom/person_name.h"
 
 struct mailer; /* common/mailer.h */
 
@@ -46,7 +47,7 @@ struct recovery_link {
   char url[RECOVERY_URL_MAX]; /* public URL + RECOVERY_PAGE + "?t=" + token */
   int64_t user_id;
   char email[255];
-  char name[256];
+  char name[PERSON_NAME_SIZE];
   int64_t expires_ms;
 };
 

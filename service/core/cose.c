@@ -174,6 +174,10 @@ int cert_qr_token_sign(char **out, const struct cert_claims *claims, const struc
     goto cleanup;
   }
   *out = token_b32_encode(cose, coselen);
+  if (NULL != *out && strlen(*out) > CERT_QR_TOKEN_MAX) {
+    free(*out); /* a token the verifiers would refuse unread is never handed out */
+    *out = NULL;
+  }
   rc = NULL == *out ? -1 : 0;
 cleanup:
   if (NULL != arr) {

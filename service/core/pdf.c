@@ -3,15 +3,21 @@
  * Indonesian/English, with the holder's name, scheme, subsector, the transcript of
  * competency units, dates, serial, issuer, and the verification QR code drawn as vector
  * squares. Text is set in embedded DejaVu Sans with UTF-8 encoding, so every name is
- * rendered literally as text (never interpreted).
+ * rendered literally as text (never interpreted), and the holder's name is the stored one:
+ * pdftotext gives it back, and a character the PDF cannot show as it is, is marked
+ * [U+XXXX] rather than drawn as something else (see printable_name, embed_all_components).
  */
 #include <hpdf.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "ujikom/cert_render.h"
 #include "ujikom/timefmt.h"
+#include "ujikom/utf8.h"
 
 #define DEFAULT_FONT      "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 #define DEFAULT_FONT_BOLD "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -20,6 +26,8 @@
 #define PAGE_H            841.89f
 #define MARGIN            (20.0f * MM)
 #define QR_MM             40.0f /* printed width of the symbol itself, quiet zone excluded */
+#define QR_MODULE_MM      0.4f  /* smallest printed module: larger symbols print larger */
+#define QR_MAX_MM         60.0f /* up to this width (150 modules at 0.4 mm: version 33) */
 
 struct pdf {
   HPDF_Doc doc;
@@ -55,10 +63,11 @@ static void text_centered(struct pdf *p, HPDF_Font f, float size, float y, const
   text_at(p, f, size, (PAGE_W - w) / 2, y, s);
 }
 
-/* Draws s wrapped into lines of at most width points starting at baseline y; returns the
- * baseline below the last line. Never loops forever: each line consumes at least a byte. */
-static float text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float y, float width,
-                          float leading, const char *s) {
+/* Draws s wrapped (at spaces where it can) into lines of at most width points starting at
+ * baseline y, each line from x or centred in the width; returns the baseline below the last
+ * line. Never loops forever: each line consumes at least a byte. */
+static float wrap_lines(struct pdf *p, HPDF_Font f, float size, float x, float y, float width,
+                        float leading, const char *s, bool center) {
   size_t len = strlen(s);
   char *line = malloc(len + 1);
   if (NULL == line) {
@@ -83,7 +92,15 @@ static float text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float
     }
     memcpy(line, s + pos, n);
     line[n] = '\0';
-    text_at(p, f, size, x, y, line);
+    float lx = x;
+    if (center) {
+      size_t end = n;
+      while (end > 0 && ' ' == line[end - 1]) {
+        line[--end] = '\0';
+      }
+      lx = x + (width - text_width(p, f, size, line)) / 2;
+    }
+    text_at(p, f, size, lx, y, line);
     y -= leading;
     pos += n;
     while (pos < len && ' ' == s[pos]) {
@@ -92,6 +109,118 @@ static float text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float
   }
   free(line);
   return y;
+}
+
+static float text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float y, float width,
+                          float leading, const char *s) {
+  return wrap_lines(p, f, size, x, y, width, leading, s, false);
+}
+
+/* True when the PDF can show cp as it is: libharu's UTF-8 encoder carries only the Basic
+ * Multilingual Plane (it turns any other character into a space), a character the embedded
+ * font has no glyph for prints as an empty box, and text is drawn left to right without
+ * shaping (a right-to-left name would read reversed). */
+static bool pdf_can_show(HPDF_FontDef def, uint32_t cp) {
+  if (cp > 0xFFFF) {
+    return false;
+  }
+  int bidi = utf8proc_get_property((utf8proc_int32_t)cp)->bidi_class;
+  return UTF8PROC_BIDI_CLASS_R != bidi && UTF8PROC_BIDI_CLASS_AL != bidi &&
+         0 != HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
+}
+
+/* The holder's name as this PDF can print it: a character it cannot show as it is
+ * (pdf_can_show) would show a name other than the one stored, so it is written as
+ * "[U+XXXX]" instead, never dropped, and *out_marked says so (the page then says what the
+ * brackets mean). malloc'd, or NULL when memory runs out. */
+static char *printable_name(const char *name, HPDF_FontDef def, bool *out_marked) {
+  static const size_t mark_max = sizeof "[U+10FFFF]" - 1;
+  size_t len = strlen(name), o = 0;
+  char *out = malloc(len * mark_max + 1);
+  *out_marked = false;
+  if (NULL == out) {
+    return NULL;
+  }
+  for (size_t i = 0; i < len;) {
+    uint32_t cp = 0xFFFD;
+    size_t n = utf8_decode(name + i, len - i, &cp);
+    if (0 == n) {
+      n = 1; /* not reached: names are validated UTF-8 */
+    }
+    if (pdf_can_show(def, cp)) {
+      memcpy(out + o, name + i, n);
+      o += n;
+    } else {
+      o += (size_t)snprintf(out + o, mark_max + 1, "[U+%04X]", (unsigned)cp);
+      *out_marked = true;
+    }
+    i += n;
+  }
+  out[o] = '\0';
+  return out;
+}
+
+/* Reads a big-endian 16-bit value at p. */
+static unsigned be16(const unsigned char *p) {
+  return (unsigned)p[0] << 8 | p[1];
+}
+
+/* Marks the components of glyph gid (when it is composite) as used; true when it marked one
+ * that was not. Glyph data per the TrueType 'glyf' table: int16 numberOfContours (negative:
+ * composite), a 8-byte box, then components of uint16 flags, uint16 glyphIndex, arguments
+ * (2 or 4 bytes) and a transform (0, 2, 4 or 8 bytes) while flags has MORE_COMPONENTS. */
+static bool mark_components(HPDF_TTFontDefAttr a, unsigned gid) {
+  enum { WORDS = 0x1, SCALE = 0x8, MORE = 0x20, XY_SCALE = 0x40, TWO_BY_TWO = 0x80 };
+  unsigned char buf[1024];
+  HPDF_UINT32 unit = 0 == a->header.index_to_loc_format ? 2 : 1;
+  HPDF_UINT32 from = a->glyph_tbl.offsets[gid] * unit, to = a->glyph_tbl.offsets[gid + 1] * unit;
+  HPDF_UINT n = to > from ? (HPDF_UINT)(to - from) : 0;
+  n = n > sizeof buf ? (HPDF_UINT)sizeof buf : n; /* components come before instructions */
+  if (n < 10 ||
+      HPDF_OK !=
+          HPDF_Stream_Seek(a->stream, (HPDF_INT)(a->glyph_tbl.base_offset + from), HPDF_SEEK_SET) ||
+      HPDF_OK != HPDF_Stream_Read(a->stream, buf, &n) || n < 10 || 0 == (buf[0] & 0x80)) {
+    return false; /* empty, unreadable, or a simple glyph */
+  }
+  bool marked = false;
+  for (size_t i = 10; i + 4 <= n;) {
+    unsigned flags = be16(buf + i), component = be16(buf + i + 2);
+    if (component < a->num_glyphs && !a->glyph_tbl.flgs[component]) {
+      a->glyph_tbl.flgs[component] = 1;
+      marked = true;
+    }
+    i += 4 + ((flags & WORDS) ? 4 : 2) +
+         ((flags & SCALE)        ? 2
+          : (flags & XY_SCALE)   ? 4
+          : (flags & TWO_BY_TWO) ? 8
+                                 : 0);
+    if (0 == (flags & MORE)) {
+      break;
+    }
+  }
+  return marked;
+}
+
+/* libharu 2.3 embeds a subset of a TrueType font: the glyphs it measured and the components
+ * of those that are composite, but neither the components of a component (a letter with two
+ * marks: U+1EC5 "ễ" in DejaVu Sans is ê and a tilde, and ê is e and a circumflex) nor any
+ * glyph id above 32767. Such a letter would print without its marks while the PDF's text
+ * keeps them: a name other than the one stored. This marks every component of every glyph
+ * in use, to any depth, before the font is written. */
+static void embed_all_components(HPDF_FontDef def) {
+  HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)def->attr;
+  if (NULL == a || !a->embedding || NULL == a->glyph_tbl.flgs || NULL == a->glyph_tbl.offsets) {
+    return;
+  }
+  bool again = true;
+  for (int depth = 0; again && depth < 16; depth++) { /* fonts nest a few levels at most */
+    again = false;
+    for (unsigned gid = 0; gid < a->num_glyphs; gid++) {
+      if (a->glyph_tbl.flgs[gid] && mark_components(a, gid)) {
+        again = true;
+      }
+    }
+  }
 }
 
 static void date_text(char *out, size_t size, int64_t t) {
@@ -108,8 +237,15 @@ static void new_page(struct pdf *p) {
   HPDF_Page_Stroke(p->page);
 }
 
+/* The printed width of the symbol: QR_MM, more for a symbol of many modules (a long name
+ * makes a long token) so that a module stays QR_MODULE_MM wide, up to QR_MAX_MM. */
+static float qr_side_mm(const struct cert_qr *qr) {
+  float mm = (float)qr->width * QR_MODULE_MM;
+  return mm < QR_MM ? QR_MM : (mm > QR_MAX_MM ? QR_MAX_MM : mm);
+}
+
 static void draw_qr(struct pdf *p, const struct cert_qr *qr, float x, float y) {
-  float m = QR_MM * MM / (float)qr->width;
+  float m = qr_side_mm(qr) * MM / (float)qr->width;
   HPDF_Page_SetRGBFill(p->page, 0, 0, 0);
   for (int r = 0; r < qr->width; r++) {
     for (int c = 0; c < qr->width; c++) {
@@ -163,7 +299,7 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   struct pdf p = {0};
   struct cert_qr qr = {0};
   unsigned char *buf = NULL;
-  char line[600], d1[32], d2[32];
+  char line[600], d1[32], d2[32], *holder = NULL;
   int rc = -1;
   const char *font_path = opt->font_path ? opt->font_path : DEFAULT_FONT;
   const char *bold_path = opt->font_bold_path ? opt->font_bold_path : DEFAULT_FONT_BOLD;
@@ -222,16 +358,37 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   y -= 34;
   text_centered(&p, p.font, 11, y, "Diberikan kepada / This is to certify that");
   y -= 30;
-  /* The name: shrink to fit one line, wrap only when even 12 pt is too wide. */
+  /* The name: shrink to fit one line, wrap (centred, at spaces) only when even 12 pt is too
+   * wide. Every character is drawn as text in the embedded font, so the PDF's text is the
+   * stored (NFC) name, which pdftotext gives back; one the font cannot draw is marked. */
+  bool marked = false;
+  holder = printable_name(c->holder, HPDF_GetFontDef(p.doc, bname), &marked);
+  if (NULL == holder) {
+    goto cleanup;
+  }
   float size = 22, avail = PAGE_W - 2 * MARGIN;
-  float w = text_width(&p, p.bold, size, c->holder);
+  float w = text_width(&p, p.bold, size, holder);
   if (w > avail && w > 0) {
     size = size * avail / w;
   }
   if (size < 12) {
-    y = text_wrapped(&p, p.bold, 12, MARGIN, y, avail, 15, c->holder) + 15;
+    /* At most about four lines: smaller type for the longest names (down to 7 pt). */
+    float wsize = 12;
+    while (wsize > 7 && text_width(&p, p.bold, wsize, holder) > 3.5f * avail) {
+      wsize -= 1;
+    }
+    y = wrap_lines(&p, p.bold, wsize, MARGIN, y, avail, wsize + 3, holder, true) + wsize + 3;
   } else {
-    text_centered(&p, p.bold, size, y, c->holder);
+    text_centered(&p, p.bold, size, y, holder);
+  }
+  if (marked) {
+    y -= 16;
+    y = wrap_lines(&p, p.font, 8, MARGIN, y, avail, 10,
+                   "[U+\xE2\x80\xA6]: aksara yang tidak dapat dicetak pada PDF ini; nama "
+                   "lengkapnya ada di halaman verifikasi. / A character this PDF cannot print; "
+                   "the full name is on the verification page.",
+                   true) +
+        10;
   }
   y -= 28;
   text_centered(
@@ -247,7 +404,7 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   y = text_wrapped(&p, p.font, 11, MARGIN, y, avail, 14, line);
   y -= 12;
   /* The QR block occupies the bottom of page one; the transcript stops above it. */
-  float qr_side = QR_MM * MM;
+  float qr_side = qr_side_mm(&qr) * MM;
   float qr_x = PAGE_W - MARGIN - qr_side, qr_y = MARGIN + 22;
   float bottom = qr_y + qr_side + 20;
   draw_transcript(&p, c, y, bottom);
@@ -255,20 +412,22 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   p.page = HPDF_GetPageByIndex(p.doc, 0);
   date_text(d1, sizeof d1, c->issued);
   date_text(d2, sizeof d2, c->expires);
-  float by = qr_y + qr_side - 10;
+  /* Beside the QR code, each line wrapped to the room left of it (a larger symbol leaves
+   * less). */
+  float by = qr_y + qr_side - 10, side = qr_x - MARGIN - 10;
   snprintf(line, sizeof line, "Tanggal terbit / Date of issue: %s", d1);
-  text_at(&p, p.font, 10, MARGIN, by, line);
+  by = text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
   snprintf(line, sizeof line, "Berlaku sampai / Valid until: %s", d2);
-  text_at(&p, p.font, 10, MARGIN, by - 15, line);
+  by = text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
   snprintf(line, sizeof line, "Nomor sertifikat / Certificate number: %s", c->serial);
-  text_at(&p, p.font, 10, MARGIN, by - 30, line);
+  by = text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
   if (c->issuer_name[0]) {
     snprintf(line, sizeof line, "Penerbit / Issuer: %s", c->issuer_name);
-    text_wrapped(&p, p.font, 10, MARGIN, by - 45, qr_x - MARGIN - 10, 12, line);
+    by = text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
   }
   snprintf(line, sizeof line, "Ditandatangani secara elektronik (Ed25519), kunci / key %s",
            c->kid[0] ? c->kid : "-");
-  text_at(&p, p.font, 8, MARGIN, by - 75, line);
+  text_wrapped(&p, p.font, 8, MARGIN, by - 12, side, 10, line);
   draw_qr(&p, &qr, qr_x, qr_y);
   const char *scan = "Pindai untuk verifikasi / Scan to verify";
   text_at(&p, p.font, 8, PAGE_W - MARGIN - text_width(&p, p.font, 8, scan), qr_y - 10, scan);
@@ -276,6 +435,8 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
     text_wrapped(&p, p.font, 7, MARGIN, qr_y - 10, qr_x - MARGIN - 10, 9, opt->verify_url);
   }
 
+  embed_all_components(HPDF_GetFontDef(p.doc, fname));
+  embed_all_components(HPDF_GetFontDef(p.doc, bname));
   if (p.failed || HPDF_OK != HPDF_SaveToStream(p.doc)) {
     goto cleanup;
   }
@@ -307,5 +468,6 @@ cleanup:
   }
   cert_qr_free(&qr);
   free(buf);
+  free(holder);
   return rc;
 }

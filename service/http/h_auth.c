@@ -5,6 +5,7 @@
  * and shape the answers.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -137,7 +138,16 @@ int h_auth_register(struct req *r) {
   if (0 != h_auth_register_account(r, name, email, json_str(r, "password"), &id)) {
     return 0; /* already answered */
   }
-  return reply_json(r, 201, json_pack("{s:o}", "user", user_json(id, name, email, ROLE_CANDIDATE)));
+  /* The name as stored (NFC, spaces folded), not as typed: the validator is deterministic
+   * and has just accepted it. */
+  char *stored = NULL;
+  if (ACCOUNTS_OK != accounts_name(&stored, name, NULL, 0)) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  int ret =
+      reply_json(r, 201, json_pack("{s:o}", "user", user_json(id, stored, email, ROLE_CANDIDATE)));
+  free(stored);
+  return ret;
 }
 
 int h_auth_login(struct req *r) {

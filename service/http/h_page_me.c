@@ -172,6 +172,10 @@ static void render_certificates(struct html *h, const struct req *r, const struc
     html_fmt(h, "<section class=\"card cert\" id=\"cert-%s\"><h3>", c->serial);
     html_text(h, NULL != x ? (en && NULL != x->title_en ? x->title_en : x->title) : c->exam_id);
     HTML_LIT(h, "</h3><dl class=\"facts\"><dt>");
+    html_text(h, L(r, "me.cert_holder"));
+    HTML_LIT(h, "</dt><dd class=\"holder\">"); /* as signed and printed on the PDF */
+    html_text(h, c->holder);
+    HTML_LIT(h, "</dd><dt>");
     html_text(h, L(r, "me.cert_serial"));
     HTML_LIT(h, "</dt><dd>");
     html_text(h, c->serial);

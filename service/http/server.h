@@ -16,6 +16,7 @@
 #include "common/config.h"
 #include "common/svc.h"
 #include "http/errors.h"
+#include "ujikom/person_name.h"
 #include "ujikom/session_token.h"
 #include "ujikom/states.h"
 
@@ -32,7 +33,7 @@ struct route;   /* service/http/routes.h: the matched row of the route table */
 struct req_user {
   int64_t id;
   enum role role;
-  char name[256];
+  char name[PERSON_NAME_SIZE];
   char email[256];
   char session_hash[65]; /* hex SHA-256 of the session token (never the token itself) */
   char

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ujikom/person_name.h"
+
 struct store_tx;
 struct store_rd;
 
@@ -22,7 +24,7 @@ struct store_cert {
   char serial[26];
   int64_t attempt_id;
   int64_t user_id;
-  char holder[256];
+  char holder[PERSON_NAME_SIZE];
   char subsector[16];
   char exam_id[41];
   char *units;      /* JSON text [{"code":..,"title":..}], malloc'd */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ujikom/person_name.h"
 #include "ujikom/states.h"
 
 struct store_tx;
@@ -17,9 +18,9 @@ struct store_rd;
 
 struct store_user {
   int64_t id;
-  char email[255]; /* 3..254 bytes */
-  char name[256];  /* 1..255 bytes of UTF-8 */
-  enum role role;  /* ROLE_CANDIDATE, ROLE_ASSESSOR or ROLE_ADMIN */
+  char email[255];             /* 3..254 bytes */
+  char name[PERSON_NAME_SIZE]; /* 1..200 characters (person_name_for_record) */
+  enum role role;              /* ROLE_CANDIDATE, ROLE_ASSESSOR or ROLE_ADMIN */
   char password_hash[256];
   bool disabled;
   int64_t created_ms;

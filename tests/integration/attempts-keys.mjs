@@ -1,6 +1,7 @@
 // Answer keys read straight from exams/*.exam.yaml (with the `yaml` package), so the
 // integration tests answer every shipped exam the way a competent candidate would, and a
 // wrong way, without any test-only endpoint in the daemon.
+import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -102,4 +103,29 @@ export function allKeys(v, out = new Set()) {
     for (const [k, x] of Object.entries(v)) { out.add(k); allKeys(x, out); }
   }
   return out;
+}
+
+// Starts an exam and saves every answer right, without submitting; returns the attempt id.
+export async function answerAll(c, entry) {
+  const start = await c.post(`/api/exams/${entry.exam.id}/attempts`);
+  assert.equal(start.status, 201, `start ${entry.exam.id}: ${start.status} ${start.text}`);
+  const id = start.json.id;
+  const got = await c.get(`/api/attempts/${id}`);
+  for (const u of got.json.form.units) {
+    for (const it of u.items) {
+      const r = await c.put(`/api/attempts/${id}/answers/${encodeURIComponent(it.id)}`,
+        { value: correctValue(entry.items.get(it.id)) });
+      assert.equal(r.status, 200, `save ${it.id}: ${r.text}`);
+    }
+  }
+  return id;
+}
+
+// Takes an exam with every answer right; returns the attempt id (verdict K).
+export async function passExam(c, entry) {
+  const id = await answerAll(c, entry);
+  const submit = await c.post(`/api/attempts/${id}/submit`);
+  assert.equal(submit.status, 200, submit.text);
+  assert.equal(submit.json.verdict, 'K', `${entry.exam.id}: ${submit.text}`);
+  return id;
 }

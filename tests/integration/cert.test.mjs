@@ -15,7 +15,7 @@ import { decode as cborDecode, encode as cborEncode, Tag } from 'cbor2';
 import { ed25519 } from '@noble/curves/ed25519';
 
 import { startDaemon, candidateClient, adminClient, stopClean, cli, tmpDir, EXAMS_DIR } from './lib/daemon.mjs';
-import { loadExams, correctValue } from './attempts-keys.mjs';
+import { loadExams, answerAll, passExam } from './attempts-keys.mjs';
 
 const HOLDER = '<img src=x onerror=alert(1)> Ayu Ñandini';
 const exams = loadExams(EXAMS_DIR).filter((e) =>
@@ -55,31 +55,6 @@ after(async () => {
   }
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-// Starts an exam and saves every answer right, without submitting; returns the attempt id.
-async function answerAll(c, entry) {
-  const start = await c.post(`/api/exams/${entry.exam.id}/attempts`);
-  assert.equal(start.status, 201, `start ${entry.exam.id}: ${start.status} ${start.text}`);
-  const id = start.json.id;
-  const got = await c.get(`/api/attempts/${id}`);
-  for (const u of got.json.form.units) {
-    for (const it of u.items) {
-      const r = await c.put(`/api/attempts/${id}/answers/${encodeURIComponent(it.id)}`,
-        { value: correctValue(entry.items.get(it.id)) });
-      assert.equal(r.status, 200, `save ${it.id}: ${r.text}`);
-    }
-  }
-  return id;
-}
-
-// Takes an exam with every answer right; returns the attempt id (verdict K).
-async function passExam(c, entry) {
-  const id = await answerAll(c, entry);
-  const submit = await c.post(`/api/attempts/${id}/submit`);
-  assert.equal(submit.status, 200, submit.text);
-  assert.equal(submit.json.verdict, 'K', `${entry.exam.id}: ${submit.text}`);
-  return id;
-}
 
 function base32Decode(s) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

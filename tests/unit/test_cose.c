@@ -133,6 +133,52 @@ static void test_url_and_qr_size(void **state) {
   assert_memory_equal("abc2", tok, 4);
 }
 
+/* The longest token the claims allow (a 200-character name of four-byte letters, a
+ * 15-character subsector, a 127-character scheme id) is signed, fits CERT_QR_TOKEN_MAX and
+ * the default --max-url with "/V/", verifies with the whole name, and still makes a QR code
+ * (level Q). */
+static void test_longest_holder(void **state) {
+  struct ctx *c = *state;
+  struct cert_claims *cl = malloc(sizeof *cl);
+  struct cert_verification *v = malloc(sizeof *v);
+  char *token = NULL;
+  assert_non_null(cl);
+  assert_non_null(v);
+  *cl = c->claims;
+  for (size_t i = 0; i < PERSON_NAME_MAX_CHARS; i++) {
+    memcpy(cl->holder + 4 * i, "\xF0\xA0\x80\x80", 4);
+  }
+  cl->holder[PERSON_NAME_MAX_BYTES] = '\0';
+  memset(cl->subsector, 'S', 15);
+  cl->subsector[15] = '\0';
+  memset(cl->scheme_id, 'X', sizeof cl->scheme_id - 1);
+  cl->scheme_id[sizeof cl->scheme_id - 1] = '\0';
+  assert_int_equal(0, cert_qr_token_sign(&token, cl, &c->keys.signer));
+  size_t n = strlen(token);
+  print_message("longest QR token: %zu characters (cap %d)\n", n, CERT_QR_TOKEN_MAX);
+  assert_true(n <= CERT_QR_TOKEN_MAX);
+  assert_true(sizeof "/V/" - 1 + CERT_QR_TOKEN_MAX <= 2048);
+  cert_qr_token_verify(v, token, n, c->keys.trusted, 2, NOW);
+  if (CERT_GENUINE != v->verdict) {
+    fail_msg("longest token: %s (%s)", cert_verdict_name(v->verdict), v->reason);
+  }
+  assert_string_equal(cl->holder, v->claims.holder);
+  char *url = cert_qr_url(FIX_PUBLIC_URL, token);
+  struct cert_qr qr;
+  assert_int_equal(0, cert_qr_encode(&qr, url));
+  print_message("longest QR URL: %zu characters, version %d\n", strlen(url), qr.version);
+  cert_qr_free(&qr);
+  free(url);
+  free(token);
+  /* 800 ASCII letters (800 characters, not a name) are not signed. */
+  memset(cl->holder, 'a', sizeof cl->holder - 1);
+  cl->holder[sizeof cl->holder - 1] = '\0';
+  assert_int_equal(-1, cert_qr_token_sign(&token, cl, &c->keys.signer));
+  assert_null(token);
+  free(v);
+  free(cl);
+}
+
 static void test_every_changed_byte(void **state) {
   struct ctx *c = *state;
   unsigned char *raw = NULL;
@@ -318,6 +364,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_url_and_qr_size),
+      cmocka_unit_test(test_longest_holder),
       cmocka_unit_test(test_every_changed_byte),
       cmocka_unit_test(test_truncated_and_long),
       cmocka_unit_test(test_swapped_kid_and_strangers),

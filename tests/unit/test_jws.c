@@ -314,12 +314,12 @@ static void test_largest_certificate(void **state) {
     memset(big->units[i].title, 'a', sizeof big->units[i].title - 1);
     big->units[i].title[sizeof big->units[i].title - 1] = '\0';
   }
-  /* The longest holder the one name validator lets through: 255 bytes, here 63 four-byte
-   * letters (U+20000) and three ASCII ones (a name is at most 200 characters). */
-  for (size_t i = 0; i < 63; i++) {
+  /* The longest holder the one name validator lets through: 200 characters of four-byte
+   * letters (U+20000), 800 bytes, all the holder field holds. */
+  for (size_t i = 0; i < PERSON_NAME_MAX_CHARS; i++) {
     memcpy(big->holder + 4 * i, "\xF0\xA0\x80\x80", 4);
   }
-  memcpy(big->holder + 252, "bbb", 4);
+  big->holder[PERSON_NAME_MAX_BYTES] = '\0';
   assert_int_equal(sizeof big->holder - 1, strlen(big->holder));
   char *jws = NULL;
   assert_int_equal(0, cert_jws_sign(&jws, big, &c->keys.signer));
@@ -329,6 +329,7 @@ static void test_largest_certificate(void **state) {
   assert_int_equal(CERT_GENUINE, v->verdict);
   assert_int_equal(CERT_MAX_UNITS, v->claims.nunits);
   assert_string_equal(big->units[63].title, v->claims.units[63].title);
+  assert_string_equal(big->holder, v->claims.holder);
   free(v);
   free(jws);
   free(big);

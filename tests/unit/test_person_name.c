@@ -157,29 +157,65 @@ static void test_length_in_characters(void **state) {
   refuses(huge, sizeof huge, PERSON_NAME_TOO_LONG, "200 characters");
 }
 
-/* The stored form: what fits the accounts table and a certificate's holder field. */
+/* n copies of the UTF-8 letter l into buf (NUL-terminated); returns the length. */
+static size_t repeat(char *buf, const char *l, int n) {
+  size_t len = strlen(l);
+  for (int i = 0; i < n; i++) {
+    memcpy(buf + (size_t)i * len, l, len);
+  }
+  buf[(size_t)n * len] = '\0';
+  return (size_t)n * len;
+}
+
+/* The stored form: the limit is 200 characters whatever their bytes, and the longest name
+ * that passes fits every buffer that holds one (PERSON_NAME_SIZE). */
 static void test_for_record(void **state) {
   (void)state;
+  static const char *const letters[] = {"a", "\xC3\xA9" /* é */, "\xE1\xB9\xA2" /* Ṣ */,
+                                        "\xF0\xA0\x80\x80" /* U+20000, a CJK letter */};
   char buf[1024], *out = NULL, err[160] = "";
-  /* 127 two-byte letters (254 bytes) fit; 128 (256 bytes) do not, and the message says so. */
-  for (int i = 0; i < 128; i++) {
-    memcpy(buf + 2 * i, "\xC3\xA9", 2);
+  for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++) {
+    size_t len = repeat(buf, letters[i], 200);
+    enum person_name_status st = person_name_for_record(&out, buf, len, err, sizeof err);
+    if (PERSON_NAME_OK != st) {
+      fail_msg("200 letters of %zu bytes refused: %s", strlen(letters[i]), err);
+    }
+    assert_string_equal(buf, out);
+    assert_true(strlen(out) < PERSON_NAME_SIZE);
+    assert_true(person_name_is_record(out));
+    free(out);
+    len = repeat(buf, letters[i], 201);
+    assert_int_equal(PERSON_NAME_TOO_LONG, person_name_for_record(&out, buf, len, err, sizeof err));
+    assert_null(out);
+    assert_non_null(strstr(err, "200 characters"));
+    assert_false(person_name_is_record(buf));
   }
-  assert_int_equal(PERSON_NAME_OK, person_name_for_record(&out, buf, 254, err, sizeof err));
-  assert_int_equal(254, strlen(out));
+  /* The case refused before: 150 two-byte letters (300 bytes). */
+  size_t len = repeat(buf, "\xC3\xA9", 150);
+  assert_int_equal(PERSON_NAME_OK, person_name_for_record(&out, buf, len, NULL, 0));
   free(out);
-  assert_int_equal(PERSON_NAME_TOO_LONG, person_name_for_record(&out, buf, 256, err, sizeof err));
-  assert_null(out);
-  assert_non_null(strstr(err, "255 bytes"));
-  /* 200 ASCII letters fit; the other rules are person_name_normalize's. */
-  memset(buf, 'a', 200);
-  assert_int_equal(PERSON_NAME_OK, person_name_for_record(&out, buf, 200, NULL, 0));
-  free(out);
+  assert_int_equal(PERSON_NAME_MAX_BYTES + 1, PERSON_NAME_SIZE);
+  assert_int_equal(4 * PERSON_NAME_MAX_CHARS, PERSON_NAME_MAX_BYTES);
+  /* The other rules are person_name_normalize's, with the rule and code point named. */
   assert_int_equal(PERSON_NAME_CONTROL,
                    person_name_for_record(&out, "Rina\xC2\x85W", 7, err, sizeof err));
-  assert_non_null(strstr(err, "U+0085"));
+  assert_non_null(strstr(err, "control character (U+0085)"));
+  assert_int_equal(PERSON_NAME_BIDI,
+                   person_name_for_record(&out, "Rina \xE2\x80\xAEkawan", 13, err, sizeof err));
+  assert_non_null(strstr(err, "bidirectional formatting character (U+202E)"));
+  assert_int_equal(PERSON_NAME_INVISIBLE,
+                   person_name_for_record(&out, "Rina\xE2\x80\x8BW", 8, err, sizeof err));
+  assert_non_null(strstr(err, "invisible character (U+200B)"));
+  assert_null(out);
   assert_int_equal(PERSON_NAME_OK, person_name_for_record(&out, "  Rene\xCC\x81  W ", 12, NULL, 0));
   assert_string_equal("Ren\xC3\xA9 W", out);
+  free(out);
+  /* NFD in, NFC out, for the name of the certificate tests. */
+  const char *nfd = "S\xCC\xA3"
+                    "e\xCC\x86kar Ayu N\xCC\x83oviant"
+                    "i\xCC\x88";
+  assert_int_equal(PERSON_NAME_OK, person_name_for_record(&out, nfd, strlen(nfd), NULL, 0));
+  assert_string_equal("\xE1\xB9\xA2\xC4\x95kar Ayu \xC3\x91oviant\xC3\xAF", out);
   free(out);
   /* A holder is accepted only as the validator would store it. */
   assert_true(person_name_is_record("Ren\xC3\xA9 Wulandari"));
@@ -188,9 +224,6 @@ static void test_for_record(void **state) {
   assert_false(person_name_is_record("Rina  W"));
   assert_false(person_name_is_record("Rina\xC2\x85W"));
   assert_false(person_name_is_record(""));
-  memset(buf, 'a', 256);
-  buf[256] = '\0';
-  assert_false(person_name_is_record(buf));
 }
 
 int main(void) {

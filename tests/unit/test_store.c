@@ -327,6 +327,64 @@ static void test_full_check_reads_every_page(void **state) {
   free(after);
 }
 
+/* n copies of the UTF-8 letter l, NUL-terminated, into buf. */
+static const char *repeat_letter(char *buf, size_t size, const char *l, int n) {
+  size_t len = strlen(l), o = 0;
+  for (int i = 0; i < n && o + len < size; i++, o += len) {
+    memcpy(buf + o, l, len);
+  }
+  buf[o] = '\0';
+  return buf;
+}
+
+static int name_user(struct store *s, const char *email, const char *name) {
+  struct user_args a = {email, name, ROLE_CANDIDATE, 0};
+  return store_txn(s, tx_create_user, &a);
+}
+
+/* The users table limits a name in characters (migration 0013): 200 letters of two, three
+ * or four bytes are stored and read back whole, 201 are refused by the table itself, in a
+ * new database and in one that existed before the change (whose old check counted bytes). */
+static void test_user_name_limit_in_characters(void **state) {
+  struct temp_store *f = *state;
+  static const char *const letters[] = {"\xC3\xA9", "\xE1\xB9\xA2", "\xF0\xA0\x80\x80"};
+  char name[1024], email[64], err[512] = "";
+  struct store_user u;
+  struct store *s = open_ok(f, 12);
+  /* Before: 150 two-byte letters (300 bytes) break the byte limit. */
+  assert_true(STORE_OK !=
+              name_user(s, "lama@contoh.id", repeat_letter(name, sizeof name, "\xC3\xA9", 150)));
+  assert_int_equal(STORE_OK, name_user(s, "lama@contoh.id", "Siti Rahayu"));
+  store_close(s);
+  for (int fresh = 0; fresh < 2; fresh++) {
+    if (fresh) {
+      unlink(f->db);
+    }
+    s = open_ok(f, 0);
+    for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++) {
+      snprintf(email, sizeof email, "nama%d-%zu@contoh.id", fresh, i);
+      repeat_letter(name, sizeof name, letters[i], 200);
+      if (STORE_OK != name_user(s, email, name)) {
+        fail_msg("200 letters of %zu bytes refused (fresh %d)", strlen(letters[i]), fresh);
+      }
+      memset(&u, 0, sizeof u);
+      assert_int_equal(STORE_OK, user_by_email(s, email, &u));
+      assert_string_equal(name, u.name);
+      snprintf(email, sizeof email, "lebih%d-%zu@contoh.id", fresh, i);
+      repeat_letter(name, sizeof name, letters[i], 201);
+      assert_true(STORE_OK != name_user(s, email, name));
+      assert_int_equal(STORE_NONE, user_by_email(s, email, &u));
+    }
+    assert_true(STORE_OK != name_user(s, "kosong@contoh.id", ""));
+    if (!fresh) {
+      assert_int_equal(STORE_OK, user_by_email(s, "lama@contoh.id", &u));
+      assert_string_equal("Siti Rahayu", u.name);
+    }
+    store_close(s);
+    assert_int_equal(STORE_OK, store_check_file(f->db, err, sizeof err));
+  }
+}
+
 struct source_args {
   int n;
   const char *blob;
@@ -826,6 +884,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_truncated_database_is_refused_unchanged,
                                       temp_store_dir_setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_full_check_reads_every_page, temp_store_dir_setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_user_name_limit_in_characters, temp_store_dir_setup,
                                       temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_wal_is_checkpointed_in_the_background,
                                       temp_store_dir_setup, temp_store_teardown),

@@ -31,7 +31,7 @@ export function cli(args, { input = '', env = {}, dataDir } = {}) {
 }
 
 // A TCP port free on the loopback address a moment ago.
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
