@@ -5,6 +5,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,44 +19,40 @@
 
 static void worthwhile_types(void **state) {
   (void)state;
-  static const char *const yes[] = {
-      "text/html; charset=utf-8",
-      "text/css; charset=utf-8",
-      "text/javascript; charset=utf-8",
-      "text/plain",
-      "application/json",
-      "application/json; charset=utf-8",
-      "APPLICATION/JSON",
-      "application/ld+json",
-      "application/problem+json; charset=utf-8",
-      "application/javascript",
-      "application/xml",
-      "image/svg+xml",
-  };
-  static const char *const no[] = {
-      "image/png",
-      "application/pdf",
-      "image/x-icon",
-      "font/woff2",
-      "application/zip",
-      "application/octet-stream",
-      "application/jwt",
-      "text/",
-      "text",
-      "",
-      "application/+json",
-      "image/svg+xmlx",
-      "application/jsonx",
+  static const struct {
+    const char *type;
+    bool worth;
+  } cases[] = {
+      {"text/html; charset=utf-8", true},
+      {"text/css; charset=utf-8", true},
+      {"text/javascript; charset=utf-8", true},
+      {"text/plain", true},
+      {"application/json", true},
+      {"application/json; charset=utf-8", true},
+      {"APPLICATION/JSON", true},
+      {"application/ld+json", true},
+      {"application/problem+json; charset=utf-8", true},
+      {"application/javascript", true},
+      {"application/xml", true},
+      {"image/svg+xml", true},
+      {"image/png", false},
+      {"application/pdf", false},
+      {"image/x-icon", false},
+      {"font/woff2", false},
+      {"application/zip", false},
+      {"application/octet-stream", false},
+      {"application/jwt", false},
+      {"text/", false},
+      {"text", false},
+      {"", false},
+      {"application/+json", false},
+      {"image/svg+xmlx", false},
+      {"application/jsonx", false},
   };
   assert_false(gzip_worthwhile_type(NULL));
-  for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-    if (!gzip_worthwhile_type(yes[i])) {
-      fail_msg("'%s' is worth compressing", yes[i]);
-    }
-  }
-  for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
-    if (gzip_worthwhile_type(no[i])) {
-      fail_msg("'%s' is not worth compressing", no[i]);
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    if (cases[i].worth != gzip_worthwhile_type(cases[i].type)) {
+      fail_msg("'%s' is %sworth compressing", cases[i].type, cases[i].worth ? "" : "not ");
     }
   }
 }
