@@ -83,6 +83,15 @@ test('a reload while offline shows the exam shell with its answers; back online 
   const saved = await serverAnswers(page, id);
   assert.ok(same(saved[a1.id], a1), `answer 1 on the server: ${JSON.stringify(saved)}`);
   assert.ok(same(saved[a2.id], a2), `answer 2 on the server: ${JSON.stringify(saved)}`);
+  // The worker keeps the page's versioned assets too, one version each.
+  await page.reload();
+  await page.locator('.qnav').waitFor();
+  const kept = await page.evaluate(() => caches.keys()
+    .then((names) => Promise.all(names.map((n) => caches.open(n).then((c) => c.keys()))))
+    .then((lists) => lists.flat().map((k) => new URL(k.url)).map((u) => u.pathname + u.search)));
+  for (const asset of ['/static/app.css?v=', '/static/exam.js?v=']) {
+    assert.equal(kept.filter((k) => k.startsWith(asset)).length, 1, `${asset} kept once: ${JSON.stringify(kept)}`);
+  }
   assertNoDialogs(p);
   await context.close();
 });

@@ -10,7 +10,7 @@ var PAGE = /^\/attempts\/\d+$/;
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (ev) => {
   ev.waitUntil(caches.keys()
-    .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+    .then((keys) => Promise.all(keys.filter((k) => /^ujikom-exam-/.test(k) && k !== CACHE).map((k) => caches.delete(k))))
     .then(() => self.clients.claim()));
 });
 
@@ -57,8 +57,9 @@ self.addEventListener('fetch', (ev) => {
     // of the asset's other versions).
     ev.respondWith(caches.open(CACHE).then((c) => c.match(req).then((hit) => hit || fetch(req).then((res) => {
       if (res.ok) {
+        var copy = res.clone();
         ev.waitUntil(c.keys().then((ks) => Promise.all(ks.filter((k) => new URL(k.url).pathname === url.pathname)
-          .map((k) => c.delete(k)))).then(() => c.put(req, res.clone())));
+          .map((k) => c.delete(k)))).then(() => c.put(req, copy)));
       }
       return res;
     }))));
