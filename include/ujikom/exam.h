@@ -26,10 +26,19 @@ struct exam_option {
   const char *text;
 };
 
+/* One level of a rubric criterion: the points an assessor gives for it and what an answer at
+ * that level looks like (the level descriptor). */
+struct exam_level {
+  long points; /* 0..the criterion's max_points, unique within the criterion */
+  const char *text;
+};
+
 struct exam_criterion {
   const char *id;
   const char *text;
   long max_points;
+  const struct exam_level *levels; /* optional descriptors, as listed in the file */
+  size_t nlevels;
 };
 
 struct exam_item {
@@ -102,6 +111,7 @@ struct exam {
   long max_attempts;
   long cooldown_days;
   bool shuffle_options;
+  bool blind_marking; /* assessors do not see who the candidate is until a decision */
   const struct exam_unit *units;
   size_t nunits;
   char version[65]; /* hex SHA-256 of the source bytes: the exam version */
@@ -161,6 +171,8 @@ const struct exam_option *exam_item_option(const struct exam_item *item, const c
 const char *exam_item_type_name(enum exam_item_type type);
 /* True when the item is scored by an assessor (type open). */
 bool exam_item_is_open(const struct exam_item *item);
+/* The level of criterion c worth exactly points, or NULL (no such level, or none listed). */
+const struct exam_level *exam_criterion_level(const struct exam_criterion *c, long points);
 /* Total points a unit's drawn form is worth is computed by the form; this is the number of
  * items a form draws from the unit (sum of its pools' draws). */
 size_t exam_unit_draw_count(const struct exam_unit *unit);

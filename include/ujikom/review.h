@@ -29,7 +29,8 @@ enum review_status {
 
 /* What a decision request says. Every member is borrowed. */
 struct review_request {
-  /* Assessor: the body's "items" ({item: {"criteria": {crit: points}, "comment"}}), which
+  /* Assessor: the body's "items" ({item: {"criteria": {crit: points}, "notes", "comment"}},
+   * each as review_item_marks checks it), which
    * must mark every open item of the form. Administrator: NULL, and kept_items (the stored
    * items of the current decision, or NULL) are used as they are. */
   const json_t *items;
@@ -41,10 +42,20 @@ struct review_request {
   const char *reason_all;    /* a reason covering every override (administrator), or NULL */
 };
 
+/* One open item's marks as a request gives them ({"criteria": {crit: points}, "notes":
+ * {crit: text}, "comment": text}; notes and comment optional, each text at most
+ * REVIEW_MAX_COMMENT bytes): checked against the item's rubric, the same rule for a decision
+ * and for marks saved ahead of it. On REVIEW_OK *out (the caller's reference) is what is kept:
+ * {"criteria", "comment"?, "notes"? (non-empty only), "levels"? ({crit: the level descriptor
+ * the points match}), "points"} and *out_points the item's points. Otherwise *out is NULL
+ * and err says why (REVIEW_BAD_MARKS, REVIEW_INVALID_FIELD for a text, REVIEW_NOMEM). */
+enum review_status review_item_marks(json_t **out, double *out_points, const struct exam_item *it,
+                                     const json_t *v, char *err, size_t errlen);
+
 /* A checked decision: what the store keeps. */
 struct review_outcome {
   enum verdict overall; /* VERDICT_K or VERDICT_BK */
-  char *items;          /* JSON text {item: {"criteria","comment","points"}} */
+  char *items;          /* JSON text {item: {"criteria","comment","notes","levels","points"}} */
   char *units;          /* JSON text {code: {"outcome","automatic","reason"}} */
   char *result;         /* JSON text: the scorer's result with the decided outcomes + feedback */
   char *feedback;       /* copy, or NULL */

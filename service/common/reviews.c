@@ -711,6 +711,38 @@ static void decide_ctx_free(struct decide_ctx *c) {
   c->result_json = NULL;
 }
 
+/* The attempt an assessor would decide or mark, with its appeal (*appeal, cleared when none),
+ * and which decision it would be: REVIEWS_OK (free l with loaded_free and the appeal with
+ * store_appeal_clear), or what load_finished, the own-attempt rule or
+ * reviews_assessor_may_decide refuses (nothing left to free). */
+static enum reviews_rc load_for_assessor(struct loaded *l, struct store_appeal *appeal,
+                                         enum reviews_kind *kind, struct svc *svc,
+                                         int64_t attempt_id, int64_t actor,
+                                         struct reviews_err *err) {
+  bool has_appeal = false;
+  memset(appeal, 0, sizeof *appeal);
+  enum reviews_rc res = load_finished(l, svc, attempt_id, err);
+  if (REVIEWS_OK != res) {
+    return res;
+  }
+  int rc = STORE_OK;
+  if (l->att.user_id == actor) {
+    res = REVIEWS_OWN_ATTEMPT;
+  } else {
+    rc = load_beside(svc, attempt_id, NULL, NULL, appeal, &has_appeal);
+  }
+  if (rc < 0) {
+    res = store_failed(err, rc);
+  } else if (REVIEWS_OK == res) {
+    res = reviews_assessor_may_decide(kind, &l->att, has_appeal ? appeal : NULL, actor);
+  }
+  if (REVIEWS_OK != res) {
+    store_appeal_clear(appeal);
+    loaded_free(l);
+  }
+  return res;
+}
+
 enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, int64_t attempt_id,
                                int64_t actor, const struct reviews_marks *in,
                                struct reviews_err *err) {
@@ -718,30 +750,14 @@ enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, in
   struct store_appeal appeal;
   struct review_request rq;
   struct decide_ctx c;
-  bool has_appeal = false;
   enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
   enum reviews_rc res = REVIEWS_INTERNAL;
-  int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
   memset(&c, 0, sizeof c);
-  memset(&appeal, 0, sizeof appeal);
   err_reset(err);
-  res = load_finished(&l, svc, attempt_id, err);
+  res = load_for_assessor(&l, &appeal, &kind, svc, attempt_id, actor, err);
   if (REVIEWS_OK != res) {
     return res;
-  }
-  if (l.att.user_id == actor) {
-    res = REVIEWS_OWN_ATTEMPT;
-    goto cleanup;
-  }
-  rc = load_beside(svc, attempt_id, NULL, NULL, &appeal, &has_appeal);
-  if (rc < 0) {
-    res = store_failed(err, rc);
-    goto cleanup;
-  }
-  res = reviews_assessor_may_decide(&kind, &l.att, has_appeal ? &appeal : NULL, actor);
-  if (REVIEWS_OK != res) {
-    goto cleanup;
   }
   if (REVIEWS_APPEAL == kind) {
     snprintf(c.d.kind, sizeof c.d.kind, "%s", STORE_DECISION_APPEAL);
@@ -1042,4 +1058,181 @@ enum reviews_rc reviews_appeal_assign(struct store_appeal *out, struct svc *svc,
     return store_failed(err, rc);
   }
   return read_appeal(out, svc, appeal_id, err);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* marking ahead of the decision */
+
+bool reviews_candidate_hidden(const struct exam *exam, bool decided, bool viewer_admin) {
+  return NULL != exam && exam->blind_marking && !decided && !viewer_admin;
+}
+
+bool reviews_queue_in_state(const struct reviews_queue_entry *e, enum reviews_queue_state state,
+                            int64_t viewer) {
+  switch (state) {
+  case REVIEWS_QUEUE_ANY:
+    return true;
+  case REVIEWS_QUEUE_FREE:
+    return 0 == e->appeal_id && 0 == e->holder_id;
+  case REVIEWS_QUEUE_MINE:
+    return viewer == e->holder_id;
+  case REVIEWS_QUEUE_OTHERS:
+    return 0 != e->holder_id && viewer != e->holder_id;
+  case REVIEWS_QUEUE_APPEALS:
+    return e->appeal_id > 0;
+  }
+  return false;
+}
+
+bool reviews_queue_state_parse(const char *s, enum reviews_queue_state *out) {
+  static const char *const names[] = {[REVIEWS_QUEUE_ANY] = "",
+                                      [REVIEWS_QUEUE_FREE] = "free",
+                                      [REVIEWS_QUEUE_MINE] = "mine",
+                                      [REVIEWS_QUEUE_OTHERS] = "others",
+                                      [REVIEWS_QUEUE_APPEALS] = "appeals"};
+  *out = REVIEWS_QUEUE_ANY;
+  for (size_t i = 0; NULL != s && i < sizeof names / sizeof names[0]; i++) {
+    if (0 == strcmp(s, names[i])) {
+      *out = (enum reviews_queue_state)i;
+      return true;
+    }
+  }
+  return NULL == s;
+}
+
+/* The viewer's saved marks of a loaded sheet as {item: marks}; rows that do not parse are
+ * skipped (a decision re-checks whatever the sheet shows). */
+static int read_saved_marks(struct store_rd *rd, json_t *into, int64_t attempt_id,
+                            int64_t viewer_id) {
+  struct store_item_marks *list = NULL;
+  size_t n = 0;
+  int rc = store_item_marks_list(rd, &list, &n, attempt_id, viewer_id);
+  for (size_t i = 0; STORE_OK == rc && i < n; i++) {
+    json_t *m = json_loads(list[i].marks, 0, NULL);
+    if (json_is_object(m)) {
+      json_object_set(into, list[i].item_id, m);
+    }
+    json_decref(m);
+  }
+  store_item_marks_list_free(list, n);
+  return rc;
+}
+
+enum reviews_rc reviews_sheet_saved_marks(json_t **out, struct svc *svc, int64_t attempt_id,
+                                          int64_t viewer_id, struct reviews_err *err) {
+  struct store_rd *rd = NULL;
+  int rc = STORE_HARD;
+  err_reset(err);
+  *out = json_object();
+  if (NULL == *out) {
+    return REVIEWS_INTERNAL;
+  }
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = read_saved_marks(rd, *out, attempt_id, viewer_id);
+  }
+  store_rd_end(rd);
+  if (STORE_OK != rc) {
+    json_decref(*out);
+    *out = NULL;
+    return store_failed(err, rc);
+  }
+  return REVIEWS_OK;
+}
+
+struct item_marks_ctx {
+  int64_t attempt_id, actor, appeal_id, ttl_ms;
+  const char *item_id;
+  const char *marks;
+  struct store_claim claim; /* out: the claim taken or renewed (first review) */
+  enum reviews_rc refusal;
+};
+
+/* Marks are saved under the same conditions a decision is taken: a first review needs the
+ * actor's claim (taken or renewed here, as a claim request would), an appeal must still be
+ * assigned to the actor. */
+static int tx_item_marks(struct store_tx *tx, void *vctx) {
+  struct item_marks_ctx *c = vctx;
+  struct store_appeal appeal;
+  int rc = STORE_HARD;
+  c->refusal = REVIEWS_OK;
+  memset(&appeal, 0, sizeof appeal);
+  if (0 == c->appeal_id) {
+    rc = store_claim_take(tx, &c->claim, c->attempt_id, c->actor, c->ttl_ms);
+    c->refusal = STORE_NONE == rc       ? REVIEWS_NOT_AWAITING_REVIEW
+                 : STORE_CONFLICT == rc ? REVIEWS_CLAIM_HELD
+                                        : REVIEWS_OK;
+  } else {
+    rc = store_appeal_get(store_tx_rd(tx), &appeal, c->appeal_id);
+    if (STORE_OK == rc && (APPEAL_ASSIGNED != appeal.status || appeal.assessor_id != c->actor)) {
+      c->refusal = REVIEWS_NOT_AWAITING_REVIEW;
+      rc = STORE_CONFLICT;
+    }
+    store_appeal_clear(&appeal);
+  }
+  if (STORE_OK != rc) {
+    return STORE_NONE == rc ? STORE_CONFLICT : rc;
+  }
+  return store_item_marks_put(tx, c->attempt_id, c->item_id, c->actor, c->marks);
+}
+
+void reviews_item_marks_clear(struct reviews_item_marks *m) {
+  json_decref(m->marks);
+  memset(m, 0, sizeof *m);
+}
+
+enum reviews_rc reviews_save_item_marks(struct reviews_item_marks *out, struct svc *svc,
+                                        int64_t attempt_id, const char *item_id, int64_t actor,
+                                        const json_t *marks, struct reviews_err *err) {
+  struct loaded l;
+  struct store_appeal appeal;
+  struct item_marks_ctx c = {.attempt_id = attempt_id, .actor = actor, .item_id = item_id};
+  const struct form_item *fi = NULL;
+  enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
+  char *text = NULL;
+  int rc = STORE_HARD;
+  memset(out, 0, sizeof *out);
+  err_reset(err);
+  enum reviews_rc res = load_for_assessor(&l, &appeal, &kind, svc, attempt_id, actor, err);
+  if (REVIEWS_OK != res) {
+    return res;
+  }
+  fi = exam_form_find_item(l.form, item_id);
+  if (NULL == fi) {
+    res = REVIEWS_BAD_MARKS;
+    snprintf(err->why, sizeof err->why, "items.%.64s: not an item of this attempt's form.",
+             item_id);
+    goto cleanup;
+  }
+  enum review_status st =
+      review_item_marks(&out->marks, &out->points, fi->item, marks, err->why, sizeof err->why);
+  if (REVIEW_OK != st) {
+    res = refused(st);
+    goto cleanup;
+  }
+  text = json_dumps(out->marks, JSON_COMPACT | JSON_SORT_KEYS);
+  if (NULL == text) {
+    res = REVIEWS_INTERNAL;
+    goto cleanup;
+  }
+  c.marks = text;
+  c.appeal_id = REVIEWS_APPEAL == kind ? appeal.id : 0;
+  c.ttl_ms = (int64_t)svc->cfg->claim_ttl_s * 1000;
+  rc = store_txn(svc->store, tx_item_marks, &c);
+  if (STORE_CONFLICT == rc) {
+    res = REVIEWS_OK != c.refusal ? c.refusal : REVIEWS_NOT_AWAITING_REVIEW;
+  } else if (STORE_OK != rc) {
+    res = store_failed(err, rc);
+  } else {
+    out->claim_expires_ms = c.claim.expires_ms;
+    res = REVIEWS_OK;
+  }
+cleanup:
+  if (REVIEWS_OK != res) {
+    reviews_item_marks_clear(out);
+  }
+  free(text);
+  store_appeal_clear(&appeal);
+  loaded_free(&l);
+  return res;
 }

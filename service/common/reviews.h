@@ -226,6 +226,52 @@ enum reviews_rc reviews_feedback(struct reviews_feedback *out, struct svc *svc, 
                                  int64_t candidate, struct reviews_err *err);
 void reviews_feedback_clear(struct reviews_feedback *f);
 
+/* --- marking ahead of the decision --- */
+
+/* Blind marking: may the viewer not see who the candidate of an attempt of exam is? True
+ * while the exam asks for blind marking, no decision is recorded (decided false) and the
+ * viewer is not an administrator. */
+bool reviews_candidate_hidden(const struct exam *exam, bool decided, bool viewer_admin);
+
+/* A queue filter by who holds an entry. */
+enum reviews_queue_state {
+  REVIEWS_QUEUE_ANY = 0,
+  REVIEWS_QUEUE_FREE,    /* first reviews nobody holds ("free") */
+  REVIEWS_QUEUE_MINE,    /* claimed by or assigned to the viewer ("mine") */
+  REVIEWS_QUEUE_OTHERS,  /* held by another assessor ("others") */
+  REVIEWS_QUEUE_APPEALS, /* assigned appeals ("appeals") */
+};
+/* "free", "mine", "others", "appeals", or "" / NULL for any; false for anything else. */
+bool reviews_queue_state_parse(const char *s, enum reviews_queue_state *out);
+bool reviews_queue_in_state(const struct reviews_queue_entry *e, enum reviews_queue_state state,
+                            int64_t viewer);
+
+/* Marks saved for one item. */
+struct reviews_item_marks {
+  json_t *marks;            /* as stored (review_item_marks), the caller's reference */
+  double points;            /* the item's points by these marks */
+  int64_t claim_expires_ms; /* the claim taken or renewed (first review), else 0 */
+};
+void reviews_item_marks_clear(struct reviews_item_marks *m);
+
+/* Assessor actor saves marks ({"criteria", "notes", "comment"}) for item_id of attempt_id
+ * ahead of the decision, checked by the same rubric rule as a decision (review_item_marks).
+ * A first review takes or renews actor's claim as reviews_claim does; an appeal must be
+ * assigned to actor. The decision still carries every item's marks itself. REVIEWS_OK with
+ * *out (free with reviews_item_marks_clear), or REVIEWS_NOT_FOUND, REVIEWS_STILL_OPEN,
+ * REVIEWS_OWN_ATTEMPT, REVIEWS_NOT_AWAITING_REVIEW, REVIEWS_APPEAL_ELSEWHERE,
+ * REVIEWS_CLAIM_HELD, REVIEWS_BAD_MARKS, REVIEWS_INVALID_FIELD (a text; err->why),
+ * REVIEWS_EXAM_VERSION_MISSING, REVIEWS_EXAM_VERSION_UNAVAILABLE, REVIEWS_STORE_FAILED or
+ * REVIEWS_INTERNAL. */
+enum reviews_rc reviews_save_item_marks(struct reviews_item_marks *out, struct svc *svc,
+                                        int64_t attempt_id, const char *item_id, int64_t actor,
+                                        const json_t *marks, struct reviews_err *err);
+
+/* viewer_id's saved marks of attempt_id as {item: marks} into *out (the caller's reference).
+ * REVIEWS_OK, REVIEWS_STORE_FAILED or REVIEWS_INTERNAL. */
+enum reviews_rc reviews_sheet_saved_marks(json_t **out, struct svc *svc, int64_t attempt_id,
+                                          int64_t viewer_id, struct reviews_err *err);
+
 /* --- appeals --- */
 
 /* Candidate appeals their decided attempt_id within the appeal period, with reason (1 to

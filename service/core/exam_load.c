@@ -681,6 +681,41 @@ static void read_answer(struct ld *ld, struct exam_item *it, const yaml_node_t *
   }
 }
 
+#define EXAM_MAX_LEVELS 10
+
+/* The level descriptors of criterion c (the list n): points within 0..max_points, each
+ * value once, a text for each. */
+static void read_levels(struct ld *ld, struct exam_criterion *c, const yaml_node_t *n) {
+  struct seq_walk w;
+  struct exam_level *lv = seq_open(ld, &w, n, "levels", 1, EXAM_MAX_LEVELS, sizeof(*lv));
+  if (lv == NULL) {
+    return;
+  }
+  size_t k = 0;
+  struct field f[] = {{"points", true, NULL}, {"text", true, NULL}};
+  while (seq_next_map(ld, &w, "a rubric level", f, 2) != NULL) {
+    long pts = 0;
+    bool ok = get_long(ld, f[0].val, "points", 0, c->max_points, &pts);
+    const char *text = get_text(ld, f[1].val, "text", false);
+    if (!ok || text == NULL) {
+      continue;
+    }
+    bool dup = false;
+    for (size_t i = 0; i < k && !dup; i++) {
+      dup = lv[i].points == pts;
+    }
+    if (dup) {
+      ERR_AT(ld, f[0].val, "two levels of criterion '%s' give %ld points", c->id, pts);
+      continue;
+    }
+    lv[k].points = pts;
+    lv[k].text = text;
+    k++;
+  }
+  c->levels = lv;
+  c->nlevels = k;
+}
+
 static void read_rubric(struct ld *ld, struct exam_item *it, const yaml_node_t *n) {
   struct seq_walk w;
   struct exam_criterion *crit = seq_open(ld, &w, n, "rubric", 1, 0, sizeof(*crit));
@@ -688,8 +723,11 @@ static void read_rubric(struct ld *ld, struct exam_item *it, const yaml_node_t *
     return;
   }
   size_t k = 0;
-  struct field f[] = {{"id", true, NULL}, {"text", true, NULL}, {"max_points", true, NULL}};
-  while (seq_next_map(ld, &w, "a rubric criterion", f, 3) != NULL) {
+  struct field f[] = {{"id", true, NULL},
+                      {"text", true, NULL},
+                      {"max_points", true, NULL},
+                      {"levels", false, NULL}};
+  while (seq_next_map(ld, &w, "a rubric criterion", f, 4) != NULL) {
     const char *id = get_id(ld, f[0].val, "id", "A-Za-z0-9._-", 1, 32, "[A-Za-z0-9._-]{1,32}");
     const char *text = get_text(ld, f[1].val, "text", false);
     long maxp = 0;
@@ -703,6 +741,9 @@ static void read_rubric(struct ld *ld, struct exam_item *it, const yaml_node_t *
     crit[k].id = id;
     crit[k].text = text;
     crit[k].max_points = maxp;
+    if (f[3].val != NULL) {
+      read_levels(ld, &crit[k], f[3].val);
+    }
     k++;
   }
   it->rubric = crit;
@@ -1162,7 +1203,8 @@ static void *read_exam(struct ld *ld, yaml_node_t *root, const void *ctx) {
                       {"validity_years", true, NULL},
                       {"retake", true, NULL},
                       {"shuffle_options", false, NULL},
-                      {"units", true, NULL}};
+                      {"units", true, NULL},
+                      {"blind_marking", false, NULL}};
   const size_t nf = sizeof(f) / sizeof(f[0]);
   if (read_map(ld, root, "an exam file", f, nf) != 0) {
     return NULL;
@@ -1198,6 +1240,9 @@ static void *read_exam(struct ld *ld, yaml_node_t *root, const void *ctx) {
     get_bool(ld, f[11].val, "shuffle_options", &exam->shuffle_options);
   }
   read_units(ld, exam, f[12].val);
+  if (f[13].val != NULL) {
+    get_bool(ld, f[13].val, "blind_marking", &exam->blind_marking);
+  }
   return exam;
 }
 
@@ -1310,6 +1355,15 @@ const struct exam_option *exam_item_option(const struct exam_item *item, const c
 
 bool exam_item_is_open(const struct exam_item *item) {
   return item->type == EXAM_ITEM_OPEN;
+}
+
+const struct exam_level *exam_criterion_level(const struct exam_criterion *c, long points) {
+  for (size_t i = 0; i < c->nlevels; i++) {
+    if (c->levels[i].points == points) {
+      return &c->levels[i];
+    }
+  }
+  return NULL;
 }
 
 size_t exam_unit_draw_count(const struct exam_unit *unit) {

@@ -49,39 +49,126 @@ static enum review_status text_value(const json_t *v, const char *name, size_t m
 /* jansson's iteration API takes non-const objects though it does not modify them; the
  * casts below go through uintptr_t for that reason only. */
 
+/* The per-criterion comments of an item's marks ({criterion: text}, or absent): each names a
+ * criterion of the rubric and is a text of at most REVIEW_MAX_COMMENT bytes; empty ones are
+ * left out of *out (an object, possibly empty). */
+static enum review_status check_notes(json_t **out, const struct exam_item *it, const json_t *notes,
+                                      char *err, size_t errlen) {
+  const char *crit;
+  json_t *v;
+  *out = json_object();
+  if (NULL == *out) {
+    return REVIEW_NOMEM;
+  }
+  if (NULL != notes && !json_is_null(notes) && !json_is_object(notes)) {
+    return fail(REVIEW_BAD_MARKS, err, errlen,
+                "items.%.64s.notes: must be an object keyed by criterion id.", it->id);
+  }
+  json_object_foreach((json_t *)(uintptr_t)notes, crit, v) {
+    const char *text = NULL;
+    bool known = false;
+    for (size_t c = 0; c < it->nrubric && !known; c++) {
+      known = 0 == strcmp(it->rubric[c].id, crit);
+    }
+    if (!known) {
+      return fail(REVIEW_BAD_MARKS, err, errlen,
+                  "items.%.64s.notes: %.32s is not a criterion of the rubric.", it->id, crit);
+    }
+    enum review_status st = text_value(v, "notes", REVIEW_MAX_COMMENT, false, &text, err, errlen);
+    if (REVIEW_OK != st) {
+      return st;
+    }
+    if (NULL != text && '\0' != text[0] &&
+        0 != json_object_set_new(*out, crit, json_string(text))) {
+      return REVIEW_NOMEM;
+    }
+  }
+  return REVIEW_OK;
+}
+
+/* The level descriptor each criterion's points match ({criterion: text}; criteria without
+ * levels, or with points between levels, are left out). crit has been checked. */
+static json_t *chosen_levels(const struct exam_item *it, const json_t *crit) {
+  json_t *levels = json_object();
+  for (size_t c = 0; NULL != levels && c < it->nrubric; c++) {
+    const struct exam_level *lv = exam_criterion_level(
+        &it->rubric[c], (long)json_integer_value(json_object_get(crit, it->rubric[c].id)));
+    if (NULL != lv && 0 != json_object_set_new(levels, it->rubric[c].id, json_string(lv->text))) {
+      json_decref(levels);
+      return NULL;
+    }
+  }
+  return levels;
+}
+
+enum review_status review_item_marks(json_t **out, double *out_points, const struct exam_item *it,
+                                     const json_t *v, char *err, size_t errlen) {
+  const json_t *crit = json_is_object(v) ? json_object_get(v, "criteria") : NULL;
+  const char *comment = NULL;
+  json_t *notes = NULL, *levels = NULL;
+  char why[200];
+  enum review_status st = REVIEW_BAD_MARKS;
+  *out = NULL;
+  *out_points = 0;
+  if (!exam_item_is_open(it)) {
+    return fail(REVIEW_BAD_MARKS, err, errlen,
+                "items.%.64s: not an assessor-scored item of this form.", it->id);
+  }
+  if (NULL == crit || 0 != score_open_item(out_points, it, crit, why, sizeof why)) {
+    return fail(REVIEW_BAD_MARKS, err, errlen, "items.%.64s.criteria: %s", it->id,
+                NULL == crit ? "missing." : why);
+  }
+  st = text_value(json_object_get(v, "comment"), "comment", REVIEW_MAX_COMMENT, false, &comment,
+                  err, errlen);
+  if (REVIEW_OK == st) {
+    st = check_notes(&notes, it, json_object_get(v, "notes"), err, errlen);
+  }
+  if (REVIEW_OK == st) {
+    st = REVIEW_NOMEM;
+    levels = chosen_levels(it, crit);
+    if (NULL != levels) {
+      *out = json_pack("{s:O, s:s?, s:f}", "criteria", crit, "comment", comment, "points",
+                       *out_points);
+    }
+    if (NULL != *out) {
+      st = REVIEW_OK;
+      /* Only what was given: a decision without notes or levels reads as before. */
+      if (json_object_size(notes) > 0) {
+        json_object_set(*out, "notes", notes);
+      }
+      if (json_object_size(levels) > 0) {
+        json_object_set(*out, "levels", levels);
+      }
+    }
+  }
+  json_decref(notes);
+  json_decref(levels);
+  return st;
+}
+
 /* Assessor marks: every open item of the form marked, criteria as the rubric says. Fills
  * *out_marks ({item: criteria}, for the scorer) and *out_stored (what is kept). */
 static enum review_status check_marks(const struct exam_form *form, const json_t *items,
                                       json_t *marks, json_t *stored, char *err, size_t errlen) {
   const char *id;
   json_t *v;
-  char why[200];
   if (!json_is_object(items)) {
     return fail(REVIEW_BAD_MARKS, err, errlen, "items: must be an object keyed by item id.");
   }
   json_object_foreach((json_t *)(uintptr_t)items, id, v) {
     const struct form_item *fi = exam_form_find_item(form, id);
-    json_t *crit = json_is_object(v) ? json_object_get(v, "criteria") : NULL;
-    const char *comment = NULL;
+    json_t *kept = NULL;
     double pts = 0;
-    enum review_status st;
-    if (NULL == fi || !exam_item_is_open(fi->item)) {
+    if (NULL == fi) {
       return fail(REVIEW_BAD_MARKS, err, errlen,
                   "items.%.64s: not an assessor-scored item of this form.", id);
     }
-    if (NULL == crit || 0 != score_open_item(&pts, fi->item, crit, why, sizeof why)) {
-      return fail(REVIEW_BAD_MARKS, err, errlen, "items.%.64s.criteria: %s", id,
-                  NULL == crit ? "missing." : why);
-    }
-    st = text_value(json_object_get(v, "comment"), "comment", REVIEW_MAX_COMMENT, false, &comment,
-                    err, errlen);
+    enum review_status st = review_item_marks(&kept, &pts, fi->item, v, err, errlen);
     if (REVIEW_OK != st) {
       return st;
     }
-    if (0 != json_object_set(marks, id, crit) ||
-        0 != json_object_set_new(stored, id,
-                                 json_pack("{s:O, s:s?, s:f}", "criteria", crit, "comment", comment,
-                                           "points", pts))) {
+    if (0 != json_object_set(marks, id, json_object_get(kept, "criteria")) ||
+        0 != json_object_set_new(stored, id, kept)) {
       return REVIEW_NOMEM;
     }
   }

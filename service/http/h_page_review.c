@@ -1,9 +1,11 @@
 /*
- * Assessor pages: the queue of attempts awaiting review, and the review sheet of one
- * attempt — every answer beside its key (or rubric), the points the scorer gave, rubric
- * point inputs for open items, unit outcomes with override reasons, overall decision and
- * feedback. What the sheet shows and who may decide come from the reviews module; the
- * decision form acts through the reviews API (see layout_api_form).
+ * Assessor pages: the queue of attempts awaiting review (filtered by exam, subsector and
+ * who holds an entry), the review sheet of one attempt — every answer beside its key, each
+ * open item's answer beside a sticky rubric with level descriptors, per-criterion comments
+ * and the item's total, unit outcomes with override reasons, overall decision and feedback —
+ * and marking by question: one open item, every candidate's answer in turn. What the pages
+ * show and who may mark or decide come from the reviews module; the forms act through the
+ * reviews API (see layout_api_form), and static/mark.js keeps totals and counters current.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,6 +19,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "store/store.h"
+#include "ujikom/review.h"
 #include "ujikom/exam_form.h"
 #include "ujikom/score.h"
 
@@ -40,24 +43,153 @@ static const char *exam_title(const struct req *r, const char *exam_id, const ch
   return 0 == strcmp(r->lang, "en") && NULL != x->title_en ? x->title_en : x->title;
 }
 
+/* ------------------------------------------------------------------ names */
+
+/* The display name of account id into buf, or "#id" when it cannot be read. */
+static void user_name(struct store_rd *rd, int64_t id, char *buf, size_t len) {
+  struct store_user u;
+  memset(&u, 0, sizeof(u));
+  if (NULL != rd && STORE_OK == store_user_by_id(rd, &u, id)) {
+    snprintf(buf, len, "%s", u.name);
+  } else {
+    snprintf(buf, len, "#%" PRId64, id);
+  }
+  memset(u.password_hash, 0, sizeof(u.password_hash));
+}
+
 /* ------------------------------------------------------------------ the queue */
+
+/* A query parameter when it is short enough to be an id or code (longer ones match nothing
+ * and are ignored), else NULL; "" counts as absent. */
+static const char *query_code(const struct req *r, const char *name, size_t max) {
+  const char *v = req_query(r, name);
+  return NULL == v || '\0' == v[0] || strlen(v) > max ? NULL : v;
+}
+
+static void option(struct html *h, const char *value, const char *text, const char *chosen) {
+  HTML_LIT(h, "<option");
+  html_attr(h, "value", value);
+  if (NULL != chosen && 0 == strcmp(chosen, value)) {
+    HTML_LIT(h, " selected");
+  }
+  HTML_LIT(h, ">");
+  html_text(h, text);
+  HTML_LIT(h, "</option>");
+}
+
+/* The queue's filters: a GET form of the queue API's parameters. */
+static void render_filters(struct html *h, const struct req *r, const char *exam,
+                           const char *subsector, const char *state) {
+  static const char *const states[][2] = {{"free", "review.state_free"},
+                                          {"mine", "review.state_mine"},
+                                          {"others", "review.state_others"},
+                                          {"appeals", "review.state_appeals"}};
+  const struct exam **list = NULL;
+  size_t n = 0;
+  bool en = 0 == strcmp(r->lang, "en");
+  html_fmt(h,
+           "<form method=\"get\" action=\"/review\" class=\"card filters\"><h2>%s</h2>"
+           "<div class=\"grid\"><div><label for=\"f-exam\">%s</label><select id=\"f-exam\" "
+           "name=\"exam\">",
+           L(r, "review.filter_title"), L(r, "review.exam"));
+  option(h, "", L(r, "review.filter_any"), exam);
+  if (NULL != r->svc->catalog && 0 == catalog_list(r->svc->catalog, &list, &n)) {
+    for (size_t i = 0; i < n; i++) {
+      option(h, list[i]->id, en && NULL != list[i]->title_en ? list[i]->title_en : list[i]->title,
+             exam);
+    }
+    free(list);
+  }
+  html_fmt(h,
+           "</select></div><div><label for=\"f-sub\">%s</label><select id=\"f-sub\" "
+           "name=\"subsector\">",
+           L(r, "review.subsector"));
+  option(h, "", L(r, "review.filter_any"), subsector);
+  const struct exam_subsectors *subs =
+      NULL == r->svc->catalog ? NULL : catalog_subsectors(r->svc->catalog);
+  for (size_t i = 0; NULL != subs && i < subs->n; i++) {
+    option(h, subs->items[i].code, en ? subs->items[i].name_en : subs->items[i].name_id, subsector);
+  }
+  html_fmt(h,
+           "</select></div><div><label for=\"f-state\">%s</label><select id=\"f-state\" "
+           "name=\"state\">",
+           L(r, "review.state"));
+  option(h, "", L(r, "review.filter_any"), state);
+  for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+    option(h, states[i][0], L(r, states[i][1]), state);
+  }
+  html_fmt(h,
+           "</select></div></div><p><button type=\"submit\">%s</button> <a href=\"/review\">%s"
+           "</a></p></form>",
+           L(r, "review.filter_apply"), L(r, "review.filter_clear"));
+}
+
+/* Links to marking by question: each open item of each exam in the (filtered) queue. */
+static void render_by_item_links(struct html *h, const struct req *r,
+                                 const struct reviews_queue_entry *q, size_t n) {
+  bool any = false;
+  for (size_t i = 0; i < n; i++) {
+    bool seen = false;
+    for (size_t j = 0; j < i && !seen; j++) {
+      seen = 0 == strcmp(q[j].exam_id, q[i].exam_id);
+    }
+    if (seen || NULL == q[i].exam) {
+      continue;
+    }
+    for (size_t u = 0; u < q[i].exam->nunits; u++) {
+      const struct exam_unit *unit = &q[i].exam->units[u];
+      for (size_t p = 0; p < unit->npools; p++) {
+        for (size_t k = 0; k < unit->pools[p].nitems; k++) {
+          const struct exam_item *it = &unit->pools[p].items[k];
+          if (!exam_item_is_open(it)) {
+            continue;
+          }
+          if (!any) {
+            html_fmt(h, "<section class=\"card\"><h2>%s</h2><p>%s</p><ul class=\"by-item\">",
+                     L(r, "review.by_item_title"), L(r, "review.by_item_lead"));
+            any = true;
+          }
+          html_fmt(h, "<li><a href=\"/marking/%s/%s\">", q[i].exam_id, it->id);
+          html_text_sub(h, L(r, "review.by_item_link"), "item", it->id, "exam",
+                        exam_title(r, q[i].exam_id, NULL), NULL);
+          HTML_LIT(h, "</a></li>");
+        }
+      }
+    }
+  }
+  if (any) {
+    HTML_LIT(h, "</ul></section>");
+  }
+}
 
 int h_page_review_queue(struct req *r) {
   struct store_rd *rd = NULL;
   struct reviews_queue_entry *q = NULL;
   struct reviews_err err;
-  size_t n = 0;
-  /* The page lists the whole queue (no viewer filter), as it always has. */
-  enum reviews_rc qrc = reviews_queue(&q, &n, r->svc, NULL, NULL, NULL, r->now_ms, &err);
+  struct reviews_viewer viewer = {.id = r->user->id, .admin = ROLE_ADMIN == r->user->role};
+  enum reviews_queue_state state = REVIEWS_QUEUE_ANY;
+  const char *exam = query_code(r, "exam", 40);
+  const char *subsector = query_code(r, "subsector", 16);
+  const char *state_name = query_code(r, "state", 16);
+  size_t n = 0, kept = 0;
+  if (!reviews_queue_state_parse(state_name, &state)) {
+    state_name = NULL;
+  }
+  enum reviews_rc qrc = reviews_queue(&q, &n, r->svc, &viewer, exam, subsector, r->now_ms, &err);
   if (REVIEWS_STORE_FAILED == qrc) {
     return layout_store_error(r, err.store_rc);
   }
   if (REVIEWS_OK != qrc) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
+  for (size_t i = 0; i < n; i++) {
+    if (reviews_queue_in_state(&q[i], state, r->user->id)) {
+      q[kept++] = q[i];
+    }
+  }
   int rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK != rc) {
-    free(q);
+    reviews_queue_free(q, n);
     return layout_store_error(r, rc);
   }
   struct html *h = layout_page_new(r, "review.queue_title", NULL);
@@ -67,24 +199,25 @@ int h_page_review_queue(struct req *r) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   html_fmt(h, "<p>%s</p>", L(r, "review.queue_lead"));
-  if (0 == n) {
+  render_filters(h, r, exam, subsector, state_name);
+  if (0 == kept) {
     html_fmt(h, "<p class=\"notice\">%s</p>", L(r, "review.queue_empty"));
   } else {
     static const char *const cols[] = {"review.candidate", "review.exam", "review.waiting_since",
                                        "review.holder"};
     layout_table_begin(h, r, true, cols, sizeof(cols) / sizeof(cols[0]));
-    for (size_t i = 0; i < n; i++) {
-      struct store_user cand, holder;
-      memset(&cand, 0, sizeof(cand));
-      memset(&holder, 0, sizeof(holder));
-      if (STORE_OK != store_user_by_id(rd, &cand, q[i].candidate_id)) {
-        snprintf(cand.name, sizeof(cand.name), "#%" PRId64, q[i].candidate_id);
+    for (size_t i = 0; i < kept; i++) {
+      char cand[160], holder[160], since[40];
+      if (reviews_candidate_hidden(q[i].exam, q[i].appeal_id > 0, viewer.admin)) {
+        snprintf(cand, sizeof(cand), "%s", L(r, "review.anonymous"));
+      } else {
+        user_name(rd, q[i].candidate_id, cand, sizeof(cand));
       }
-      bool held = q[i].holder_id > 0;
-      if (held && STORE_OK != store_user_by_id(rd, &holder, q[i].holder_id)) {
-        snprintf(holder.name, sizeof(holder.name), "#%" PRId64, q[i].holder_id);
+      if (q[i].holder_id > 0) {
+        user_name(rd, q[i].holder_id, holder, sizeof(holder));
+      } else {
+        snprintf(holder, sizeof(holder), "%s", L(r, "review.nobody"));
       }
-      char since[40];
       layout_format_time(since, sizeof(since), q[i].since_ms);
       html_fmt(h, "<tr><td><a href=\"/review/%lld\">", (long long)q[i].attempt_id);
       html_fmt(h, "%s #%lld</a>", L(r, "review.open_sheet"), (long long)q[i].attempt_id);
@@ -92,18 +225,19 @@ int h_page_review_queue(struct req *r) {
         html_fmt(h, " <span class=\"badge pending\">%s</span>", L(r, "review.appeal"));
       }
       HTML_LIT(h, "</td><td>");
-      html_text(h, cand.name);
+      html_text(h, cand);
       HTML_LIT(h, "</td><td>");
       html_text(h, exam_title(r, q[i].exam_id, NULL));
       HTML_LIT(h, "</td><td>");
       html_text(h, since);
       HTML_LIT(h, "</td><td>");
-      html_text(h, held ? holder.name : L(r, "review.nobody"));
+      html_text(h, holder);
       HTML_LIT(h, "</td></tr>");
-      memset(cand.password_hash, 0, sizeof(cand.password_hash));
-      memset(holder.password_hash, 0, sizeof(holder.password_hash));
     }
     HTML_LIT(h, "</tbody></table></div>");
+    if (ROLE_ASSESSOR == r->user->role) {
+      render_by_item_links(h, r, q, kept);
+    }
   }
   store_rd_end(rd);
   reviews_queue_free(q, n);
@@ -218,52 +352,137 @@ static void render_key(struct html *h, const struct req *r, const struct exam_it
   }
 }
 
-/* Rubric inputs for an open item, pre-filled from the current decision's marks. */
-static void render_rubric(struct html *h, const struct req *r, const struct exam_item *it,
-                          const json_t *marks, bool editable) {
-  const json_t *given = json_object_get(json_object_get(marks, it->id), "criteria");
-  static const char *const cols[] = {"review.criterion", "review.max", "review.given"};
-  html_fmt(h, "<div class=\"table-wrap\"><table class=\"rubric\"><caption>%s</caption>",
-           L(r, "review.rubric"));
-  HTML_LIT(h, "<thead><tr>");
-  layout_th(h, r, cols, sizeof(cols) / sizeof(cols[0]));
-  HTML_LIT(h, "</tr></thead><tbody>");
-  for (size_t c = 0; c < it->nrubric; c++) {
-    const struct exam_criterion *cr = &it->rubric[c];
-    char field[200], fid[200], value[24] = "";
-    snprintf(field, sizeof(field), "#items/%s/criteria/%s", it->id, cr->id);
-    snprintf(fid, sizeof(fid), "m-%s-%s", it->id, cr->id);
-    const json_t *g = json_object_get(given, cr->id);
-    if (json_is_integer(g)) {
-      snprintf(value, sizeof(value), "%lld", (long long)json_integer_value(g));
-    }
-    HTML_LIT(h, "<tr><td>");
-    html_fmt(h, "<label for=\"%s\">", fid);
-    html_text(h, cr->text);
-    html_fmt(h, "</label></td><td>%ld</td><td><input type=\"number\" min=\"0\" step=\"1\"",
-             cr->max_points);
-    html_fmt(h, " max=\"%ld\" data-max=\"%ld\"", cr->max_points, cr->max_points);
-    html_attr(h, "id", fid);
-    html_attr(h, "name", field);
-    html_attr(h, "value", value);
-    if (editable) {
-      HTML_LIT(h, " required");
-    } else {
-      HTML_LIT(h, " disabled");
-    }
-    HTML_LIT(h, "></td></tr>");
-  }
-  HTML_LIT(h, "</tbody></table></div>");
-  char field[200], fid[200];
-  snprintf(field, sizeof(field), "items/%s/comment", it->id);
-  snprintf(fid, sizeof(fid), "c-%s", it->id);
-  html_labelled(h, fid, L(r, "review.comment"), "<input type=\"text\" maxlength=\"2000\"", field);
-  html_attr(h, "value",
-            json_string_value(json_object_get(json_object_get(marks, it->id), "comment")));
+/* A comment box of at most REVIEW_MAX_COMMENT characters with its hint and a counter that
+ * mark.js keeps current. */
+static void comment_box(struct html *h, const struct req *r, const char *fid, const char *field,
+                        const char *label, const char *value, bool editable, bool large) {
+  char count[24], max[24];
+  snprintf(count, sizeof(count), "%zu", NULL == value ? (size_t)0 : strlen(value));
+  snprintf(max, sizeof(max), "%d", REVIEW_MAX_COMMENT);
+  html_fmt(h, "<label for=\"%s\">%s</label><textarea", fid, label);
+  html_attr(h, "id", fid);
+  html_attr(h, "name", field);
+  html_fmt(h, " maxlength=\"%d\" rows=\"%d\" class=\"%s\" data-counter=\"n-%s\"",
+           REVIEW_MAX_COMMENT, large ? 5 : 2, large ? "comment" : "note", fid);
+  html_fmt(h, " aria-describedby=\"n-%s\"", fid);
   if (!editable) {
     HTML_LIT(h, " disabled");
   }
   HTML_LIT(h, ">");
+  html_text(h, value);
+  html_fmt(h, "</textarea><p class=\"hint counter\" id=\"n-%s\"", fid);
+  html_attr(h, "data-template", L(r, "review.counter"));
+  HTML_LIT(h, ">");
+  html_text_sub(h, L(r, "review.counter"), "n", count, "max", max, NULL);
+  HTML_LIT(h, "</p>");
+}
+
+/* A marking field is required while the viewer may mark, and disabled otherwise. */
+static void input_state(struct html *h, bool editable) {
+  if (editable) {
+    HTML_LIT(h, " required");
+  } else {
+    HTML_LIT(h, " disabled");
+  }
+}
+
+/* One criterion's choice: a radio per level descriptor, or a points field. */
+static void criterion_input(struct html *h, const struct req *r, const struct exam_criterion *cr,
+                            const char *field, const char *fid, const json_t *g, bool editable) {
+  if (cr->nlevels > 0) {
+    for (size_t l = 0; l < cr->nlevels; l++) {
+      char pts[24];
+      snprintf(pts, sizeof(pts), "%ld", cr->levels[l].points);
+      HTML_LIT(h, "<label class=\"level\"><input type=\"radio\"");
+      html_attr(h, "name", field);
+      html_attr(h, "value", pts);
+      html_fmt(h, " data-points=\"%ld\"", cr->levels[l].points);
+      if (editable) {
+        HTML_LIT(h, " required");
+      } else {
+        HTML_LIT(h, " disabled");
+      }
+      if (json_is_integer(g) && json_integer_value(g) == cr->levels[l].points) {
+        HTML_LIT(h, " checked");
+      }
+      HTML_LIT(h, "><span><strong>");
+      html_text_sub(h, L(r, "review.level_points"), "points", pts, NULL);
+      HTML_LIT(h, "</strong> ");
+      html_text(h, cr->levels[l].text);
+      HTML_LIT(h, "</span></label>");
+    }
+    return;
+  }
+  char value[24] = "", max[24];
+  snprintf(max, sizeof(max), "%ld", cr->max_points);
+  if (json_is_integer(g)) {
+    snprintf(value, sizeof(value), "%lld", (long long)json_integer_value(g));
+  }
+  html_fmt(h, "<label for=\"%s\">", fid);
+  html_text_sub(h, L(r, "review.points_field"), "max", max, NULL);
+  html_fmt(h,
+           "</label><input type=\"number\" min=\"0\" step=\"1\" max=\"%ld\" "
+           "data-max=\"%ld\"",
+           cr->max_points, cr->max_points);
+  html_attr(h, "id", fid);
+  html_attr(h, "name", field);
+  html_attr(h, "value", value);
+  input_state(h, editable);
+  HTML_LIT(h, ">");
+}
+
+/* The rubric of an open item beside its answer: per criterion its text, level choices (or a
+ * points field) and a comment; the item's total and its comment. Field names start with
+ * prefix ("items/<id>/" in the decision form, "" when one item's marks are saved alone);
+ * given holds the marks shown ({"criteria", "notes", "comment"}, or NULL). */
+static void render_rubric(struct html *h, const struct req *r, const struct exam_item *it,
+                          const json_t *given, const char *prefix, bool editable) {
+  const json_t *crit = json_object_get(given, "criteria");
+  const json_t *notes = json_object_get(given, "notes");
+  long total = 0;
+  html_fmt(h, "<div class=\"mark-rubric\" role=\"group\" aria-labelledby=\"rh-%s\"", it->id);
+  if (!editable) {
+    /* the panel may scroll inside itself; with every field disabled the keyboard needs the
+     * panel itself to reach what is below */
+    HTML_LIT(h, " tabindex=\"0\"");
+  }
+  html_fmt(h, "><h4 id=\"rh-%s\">%s</h4>", it->id, L(r, "review.rubric"));
+  for (size_t c = 0; c < it->nrubric; c++) {
+    const struct exam_criterion *cr = &it->rubric[c];
+    const json_t *g = json_object_get(crit, cr->id);
+    char field[200], fid[200], max[24];
+    snprintf(max, sizeof(max), "%ld", cr->max_points);
+    total += json_is_integer(g) ? (long)json_integer_value(g) : 0;
+    HTML_LIT(h, "<fieldset class=\"criterion\"><legend>");
+    html_text(h, cr->text);
+    HTML_LIT(h, " <span class=\"hint\">");
+    html_text_sub(h, L(r, "review.criterion_max"), "max", max, NULL);
+    HTML_LIT(h, "</span></legend>");
+    snprintf(field, sizeof(field), "#%scriteria/%s", prefix, cr->id);
+    snprintf(fid, sizeof(fid), "m-%s-%s", it->id, cr->id);
+    criterion_input(h, r, cr, field, fid, g, editable);
+    snprintf(field, sizeof(field), "%snotes/%s", prefix, cr->id);
+    snprintf(fid, sizeof(fid), "cn-%s-%s", it->id, cr->id);
+    comment_box(h, r, fid, field, L(r, "review.criterion_comment"),
+                json_string_value(json_object_get(notes, cr->id)), editable, false);
+    HTML_LIT(h, "</fieldset>");
+  }
+  html_fmt(h, "<p class=\"mark-total\">%s <output class=\"item-total\">%ld</output> / %ld</p>",
+           L(r, "review.item_total"), total, it->points);
+  char field[200], fid[200];
+  snprintf(field, sizeof(field), "%scomment", prefix);
+  snprintf(fid, sizeof(fid), "c-%s", it->id);
+  comment_box(h, r, fid, field, L(r, "review.comment"),
+              json_string_value(json_object_get(given, "comment")), editable, true);
+  HTML_LIT(h, "</div>");
+}
+
+/* The candidate's answer to an open item as a block (the essay keeps its paragraphs). */
+static void render_open_answer(struct html *h, const struct req *r, const struct exam_item *it,
+                               const json_t *answers) {
+  html_fmt(h, "<h4>%s</h4><div class=\"answer-text\">", L(r, "review.answer"));
+  render_answer(h, r, it, json_object_get(answers, it->id));
+  HTML_LIT(h, "</div>");
 }
 
 static const struct score_item_result *item_result(const struct score_unit_result *ur,
@@ -276,19 +495,26 @@ static const struct score_item_result *item_result(const struct score_unit_resul
   return NULL;
 }
 
-static void render_claim(struct html *h, const struct req *r, const struct reviews_sheet *s) {
-  char until[40];
+static void render_claim(struct html *h, const struct req *r, const struct reviews_sheet *s,
+                         struct store_rd *rd) {
+  char until[40], holder[160];
   const struct store_claim *claim = s->has_claim ? &s->claim : NULL;
   bool live = reviews_claim_is_live(claim, r->now_ms);
   bool mine = reviews_claim_is_mine(claim, r->user->id, r->now_ms);
   if (live) {
     layout_format_time(until, sizeof(until), s->claim.expires_ms);
+    user_name(rd, s->claim.assessor_id, holder, sizeof(holder));
     HTML_LIT(h, "<p class=\"notice\">");
     html_text_sub(h, L(r, mine ? "review.claimed_by_you" : "review.claimed_by_other"), "time",
-                  until, NULL);
+                  until, "name", holder, NULL);
     HTML_LIT(h, "</p>");
   }
-  if (ROLE_ASSESSOR != r->user->role || (live && !mine)) {
+  enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
+  /* Only what may be done: nothing to take on a decided attempt or someone else's appeal. */
+  if (ROLE_ASSESSOR != r->user->role || (live && !mine) ||
+      REVIEWS_OK != reviews_assessor_may_decide(&kind, &s->att, s->has_appeal ? &s->appeal : NULL,
+                                                r->user->id) ||
+      REVIEWS_APPEAL == kind) {
     return;
   }
   char action[64], api[80], next[64];
@@ -306,9 +532,10 @@ static void render_claim(struct html *h, const struct req *r, const struct revie
   HTML_LIT(h, "</button></form>");
 }
 
-/* The sheet's heading, the candidate and exam, and the current decision. */
+/* The sheet's heading, the candidate (unless marking is blind) and exam, and the current
+ * decision with the name of who made it. */
 static void render_sheet_head(struct html *h, const struct req *r, const struct reviews_sheet *s,
-                              const struct store_decision *dec) {
+                              const struct store_decision *dec, struct store_rd *rd, bool hidden) {
   char idbuf[24];
   snprintf(idbuf, sizeof(idbuf), "%" PRId64, s->att.id);
   HTML_LIT(h, "<h1>");
@@ -319,12 +546,12 @@ static void render_sheet_head(struct html *h, const struct req *r, const struct 
     html_fmt(h, "<p class=\"notice ok\" role=\"status\">%s</p>", L(r, "review.done"));
   }
   html_fmt(h, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
-           L(r, "review.candidate"), s->candidate.name, L(r, "review.exam"),
-           exam_title(r, s->att.exam_id, s->att.exam_version));
+           L(r, "review.candidate"), hidden ? L(r, "review.anonymous") : s->candidate.name,
+           L(r, "review.exam"), exam_title(r, s->att.exam_id, s->att.exam_version));
   if (NULL != dec) {
-    char when[40], by[24];
+    char when[40], by[160];
     layout_format_time(when, sizeof(when), dec->decided_ms);
-    snprintf(by, sizeof(by), "%" PRId64, dec->decided_by);
+    user_name(rd, dec->decided_by, by, sizeof(by));
     HTML_LIT(h, "<p class=\"notice\">");
     html_text_sub(h, L(r, "review.decided"), "overall",
                   L(r, VERDICT_K == dec->overall ? "result.K" : "result.BK"), "by", by, "time",
@@ -333,12 +560,13 @@ static void render_sheet_head(struct html *h, const struct req *r, const struct 
   }
 }
 
-/* One item: the prompt, the answer beside the key (or the rubric), the points. number is
- * its position on the form. */
+/* One item: the prompt, the answer beside the key — or, for an open item, beside its sticky
+ * rubric (given: the marks shown) — and the points. number is its position on the form. */
 static void render_item(struct html *h, const struct req *r, const struct reviews_sheet *s,
                         const struct exam_item *it, const struct score_item_result *ir,
-                        size_t number, bool editable) {
+                        size_t number, bool editable, const json_t *given) {
   char nbuf[24], tbuf[24], earned[32], possible[32];
+  bool open = exam_item_is_open(it);
   snprintf(nbuf, sizeof(nbuf), "%zu", number);
   snprintf(tbuf, sizeof(tbuf), "%zu", exam_form_item_count(s->form));
   snprintf(earned, sizeof(earned), "%.4g", NULL != ir ? ir->earned : 0.0);
@@ -347,16 +575,20 @@ static void render_item(struct html *h, const struct req *r, const struct review
   html_text_sub(h, L(r, "exam.question"), "n", nbuf, "total", tbuf, NULL);
   html_fmt(h, " <span class=\"hint\">%s · %s</span></h3>", it->id,
            layout_item_type_text(r, it->type));
-  html_fmt(h, "<p class=\"prompt\">%s</p><dl class=\"facts\"><dt>%s</dt><dd>", it->prompt,
-           L(r, "review.answer"));
-  render_answer(h, r, it, json_object_get(s->answers, it->id));
-  HTML_LIT(h, "</dd>");
-  if (!exam_item_is_open(it)) {
-    html_fmt(h, "<dt>%s</dt><dd>", L(r, "review.key"));
-    render_key(h, r, it);
-    HTML_LIT(h, "</dd>");
+  if (open) {
+    HTML_LIT(h, "<div class=\"mark-grid\"><div class=\"mark-answer\">");
   }
-  HTML_LIT(h, "</dl><p>");
+  html_fmt(h, "<p class=\"prompt\">%s</p>", it->prompt);
+  if (open) {
+    render_open_answer(h, r, it, s->answers);
+  } else {
+    html_fmt(h, "<dl class=\"facts\"><dt>%s</dt><dd>", L(r, "review.answer"));
+    render_answer(h, r, it, json_object_get(s->answers, it->id));
+    html_fmt(h, "</dd><dt>%s</dt><dd>", L(r, "review.key"));
+    render_key(h, r, it);
+    HTML_LIT(h, "</dd></dl>");
+  }
+  HTML_LIT(h, "<p>");
   html_text_sub(h, L(r, "review.points"), "earned", NULL != ir && ir->pending ? "—" : earned,
                 "possible", possible, NULL);
   HTML_LIT(h, "</p>");
@@ -364,8 +596,12 @@ static void render_item(struct html *h, const struct req *r, const struct review
     html_fmt(h, "<details><summary>%s</summary><p>%s</p></details>", L(r, "review.explanation"),
              it->explanation);
   }
-  if (exam_item_is_open(it)) {
-    render_rubric(h, r, it, s->marks, editable);
+  if (open) {
+    char prefix[96];
+    snprintf(prefix, sizeof(prefix), "items/%s/", it->id);
+    HTML_LIT(h, "</div>");
+    render_rubric(h, r, it, given, prefix, editable);
+    HTML_LIT(h, "</div>");
   }
   HTML_LIT(h, "</div>");
 }
@@ -423,15 +659,27 @@ static void render_decision_end(struct html *h, const struct req *r,
   HTML_LIT(h, "</button></p></section></div></form>");
 }
 
-static void render_sheet(struct html *h, const struct req *r, const struct reviews_sheet *s) {
+/* The marks an item shows: the viewer's saved marks while they may decide, else the
+ * current decision's. */
+static const json_t *item_given(const struct reviews_sheet *s, const json_t *saved,
+                                const char *item_id, bool editable) {
+  const json_t *m = editable ? json_object_get(saved, item_id) : NULL;
+  return NULL != m ? m : json_object_get(s->marks, item_id);
+}
+
+static void render_sheet(struct html *h, const struct req *r, const struct reviews_sheet *s,
+                         const json_t *saved, struct store_rd *rd) {
   const struct store_decision *dec = reviews_sheet_current(s);
   bool en = 0 == strcmp(r->lang, "en");
-  render_sheet_head(h, r, s, dec);
-  render_claim(h, r, s);
+  render_sheet_head(h, r, s, dec, rd,
+                    reviews_candidate_hidden(s->exam, NULL != dec, ROLE_ADMIN == r->user->role));
+  render_claim(h, r, s, rd);
   enum reviews_editor editor = reviews_sheet_editor(s, r->user->id, ROLE_ASSESSOR == r->user->role,
                                                     ROLE_ADMIN == r->user->role, r->now_ms);
   bool admin_can = REVIEWS_EDIT_ADMIN == editor;
   bool editable = REVIEWS_EDIT_NONE != editor;
+  /* an administrator changes outcomes; the rubric marks stay the assessor's */
+  bool marks_editable = REVIEWS_EDIT_ASSESSOR == editor;
   char action[80], api[96], next[80];
   snprintf(next, sizeof(next), "/review/%" PRId64 "?done=1", s->att.id);
   if (admin_can) {
@@ -456,7 +704,8 @@ static void render_sheet(struct html *h, const struct req *r, const struct revie
     HTML_LIT(h, "</h2>");
     for (size_t i = 0; i < fu->nitems; i++) {
       const struct exam_item *it = fu->items[i].item;
-      render_item(h, r, s, it, item_result(ur, it->id), ++number, editable);
+      render_item(h, r, s, it, item_result(ur, it->id), ++number, marks_editable,
+                  item_given(s, saved, it->id, marks_editable));
     }
     if (editable) {
       render_unit_outcome(h, r, fu, ur, u);
@@ -468,9 +717,47 @@ static void render_sheet(struct html *h, const struct req *r, const struct revie
   }
 }
 
+/* Loads attempt id's sheet for the viewer, or answers the refusal (*answered then holds the
+ * reply's result). */
+static bool load_sheet(struct reviews_sheet *s, struct req *r, int64_t id, int *answered) {
+  struct reviews_err err;
+  enum reviews_rc rc = reviews_sheet_load(s, r->svc, id, r->user->id, &err);
+  switch (rc) {
+  case REVIEWS_OK:
+    if (NULL != s->score) {
+      return true;
+    }
+    reviews_sheet_free(s);
+    *answered = reply_error(r, ERR_INTERNAL, NULL);
+    return false;
+  case REVIEWS_NOT_FOUND:
+    *answered = layout_message_page(r, 404, "page.not_found", "page.not_found_text");
+    return false;
+  case REVIEWS_OWN_ATTEMPT:
+    *answered = layout_message_page(r, 403, "page.forbidden", "review.own_attempt");
+    return false;
+  case REVIEWS_STILL_OPEN:
+    *answered = layout_message_page(r, 409, "page.forbidden", "review.still_open");
+    return false;
+  case REVIEWS_STORE_FAILED:
+    *answered = layout_store_error(r, err.store_rc);
+    return false;
+  case REVIEWS_EXAM_VERSION_MISSING:
+  case REVIEWS_EXAM_VERSION_UNAVAILABLE:
+    *answered = reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
+    return false;
+  default:
+    *answered = reply_error(r, ERR_INTERNAL, NULL);
+    return false;
+  }
+}
+
 int h_page_review(struct req *r) {
   struct reviews_sheet s;
   struct reviews_err err;
+  struct store_rd *rd = NULL;
+  json_t *saved = NULL;
+  int answered = 0;
   int64_t id = path_id(r->params[0]);
   if (0 == id) {
     return layout_message_page(r, 404, "page.not_found", "page.not_found_text");
@@ -478,37 +765,178 @@ int h_page_review(struct req *r) {
   if (NULL == r->svc->catalog) {
     return reply_error(r, ERR_UNAVAILABLE, NULL);
   }
-  switch (reviews_sheet_load(&s, r->svc, id, r->user->id, &err)) {
-  case REVIEWS_OK:
-    break;
-  case REVIEWS_NOT_FOUND:
-    return layout_message_page(r, 404, "page.not_found", "page.not_found_text");
-  case REVIEWS_OWN_ATTEMPT:
-    return layout_message_page(r, 403, "page.forbidden", "review.own_attempt");
-  case REVIEWS_STILL_OPEN:
-    return layout_message_page(r, 409, "page.forbidden", "review.still_open");
-  case REVIEWS_STORE_FAILED:
+  if (!load_sheet(&s, r, id, &answered)) {
+    return answered;
+  }
+  if (REVIEWS_OK != reviews_sheet_saved_marks(&saved, r->svc, id, r->user->id, &err)) {
+    reviews_sheet_free(&s);
     return layout_store_error(r, err.store_rc);
-  case REVIEWS_EXAM_VERSION_MISSING:
-  case REVIEWS_EXAM_VERSION_UNAVAILABLE:
-    return reply_error(r, ERR_EXAM_VERSION_MISSING, NULL);
-  default:
-    return reply_error(r, ERR_INTERNAL, NULL);
   }
-  if (NULL == s.score) {
-    reviews_sheet_free(&s);
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  struct html *h = html_new();
+  int rc = store_rd_begin(r->svc->store, &rd);
+  struct html *h = STORE_OK == rc ? html_new() : NULL;
   if (NULL == h) {
+    store_rd_end(rd);
     reviews_sheet_free(&s);
-    return reply_error(r, ERR_INTERNAL, NULL);
+    json_decref(saved);
+    return STORE_OK == rc ? reply_error(r, ERR_INTERNAL, NULL) : layout_store_error(r, rc);
   }
   char title[64];
   snprintf(title, sizeof(title), "%s #%" PRId64, L(r, "review.open_sheet"), id);
   layout_begin_script(h, r, title, "static/staff.js");
-  render_sheet(h, r, &s);
+  layout_stylesheet(h, "static/mark.css");
+  layout_script(h, "static/mark.js");
+  render_sheet(h, r, &s, saved, rd);
   layout_end(h, r);
+  store_rd_end(rd);
   reviews_sheet_free(&s);
+  json_decref(saved);
+  return layout_reply(r, 200, h);
+}
+
+/* ------------------------------------------------------------------ marking by question */
+
+/* Where marking by question stands: the attempts in the viewer's queue whose form has the
+ * item (in queue order), and the one to mark now. */
+struct by_item {
+  size_t total;               /* answers to mark */
+  size_t position;            /* 1-based position of the current one, 0 when none is left */
+  struct reviews_sheet sheet; /* the current one's, when position > 0 */
+};
+
+/* Walks the viewer's queue of exam_id for attempts with item_id on their form that the
+ * viewer may mark (not held by someone else), keeping the sheet of the first one after
+ * attempt after (0: from the start). When after is no longer in that list (decided or taken
+ * meanwhile), it starts again from the first. REVIEWS_OK, or the queue's failure. */
+static enum reviews_rc by_item_find(struct by_item *out, struct req *r, const char *exam_id,
+                                    const char *item_id, int64_t after, struct reviews_err *err) {
+  struct reviews_viewer viewer = {.id = r->user->id, .admin = false};
+  struct reviews_queue_entry *q = NULL;
+  struct reviews_sheet first;
+  size_t n = 0;
+  bool passed = 0 == after, found_after = false;
+  memset(out, 0, sizeof(*out));
+  memset(&first, 0, sizeof(first));
+  enum reviews_rc rc = reviews_queue(&q, &n, r->svc, &viewer, exam_id, NULL, r->now_ms, err);
+  for (size_t i = 0; REVIEWS_OK == rc && i < n; i++) {
+    struct reviews_sheet s;
+    struct reviews_err skipped;
+    if (!reviews_queue_in_state(&q[i], REVIEWS_QUEUE_FREE, viewer.id) &&
+        !reviews_queue_in_state(&q[i], REVIEWS_QUEUE_MINE, viewer.id)) {
+      continue;
+    }
+    if (REVIEWS_OK != reviews_sheet_load(&s, r->svc, q[i].attempt_id, viewer.id, &skipped)) {
+      continue; /* gone from the queue meanwhile, or not readable: not offered */
+    }
+    if (NULL == exam_form_find_item(s.form, item_id)) {
+      reviews_sheet_free(&s);
+      continue;
+    }
+    out->total++;
+    if (passed && 0 == out->position) {
+      out->position = out->total;
+      out->sheet = s;
+    } else if (1 == out->total) {
+      first = s; /* kept in case after is gone */
+    } else {
+      reviews_sheet_free(&s);
+    }
+    found_after = found_after || q[i].attempt_id == after;
+    passed = passed || q[i].attempt_id == after;
+  }
+  reviews_queue_free(q, n);
+  if (0 == out->position && !found_after && out->total > 0 && NULL != first.form) {
+    out->position = 1;
+    out->sheet = first;
+  } else if (NULL != first.form) {
+    reviews_sheet_free(&first);
+  }
+  return rc;
+}
+
+static void render_by_item(struct html *h, const struct req *r, struct by_item *b,
+                           const char *exam_id, const struct exam_item *current,
+                           const json_t *saved) {
+  const struct reviews_sheet *s = &b->sheet;
+  const struct form_item *fi = exam_form_find_item(s->form, current->id);
+  const struct exam_item *it = NULL != fi ? fi->item : current;
+  char pos[24], total[24], action[200], api[200], next[200];
+  snprintf(pos, sizeof(pos), "%zu", b->position);
+  snprintf(total, sizeof(total), "%zu", b->total);
+  snprintf(action, sizeof(action), "/review/%" PRId64 "/marks/%s", s->att.id, it->id);
+  snprintf(api, sizeof(api), "/api/reviews/%" PRId64 "/marks/%s", s->att.id, it->id);
+  snprintf(next, sizeof(next), "/marking/%s/%s?after=%" PRId64, exam_id, it->id, s->att.id);
+  HTML_LIT(h, "<p class=\"progress\"><strong>");
+  html_text_sub(h, L(r, "review.by_item_progress"), "n", pos, "total", total, NULL);
+  html_fmt(h,
+           "</strong></p><dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>"
+           "<a href=\"/review/%lld\">%s #%lld</a></dd></dl>",
+           L(r, "review.candidate"),
+           reviews_candidate_hidden(s->exam, s->nhistory > 0, false) ? L(r, "review.anonymous")
+                                                                     : s->candidate.name,
+           L(r, "review.attempt"), (long long)s->att.id, L(r, "review.open_sheet"),
+           (long long)s->att.id);
+  if (NULL != json_object_get(saved, it->id)) {
+    html_fmt(h, "<p class=\"notice ok\">%s</p>", L(r, "review.marks_saved"));
+  }
+  layout_api_form(h, r, action, api, next);
+  html_fmt(h, "<div class=\"mark-grid\"><div class=\"mark-answer\"><p class=\"prompt\">%s</p>",
+           it->prompt);
+  render_open_answer(h, r, it, s->answers);
+  HTML_LIT(h, "</div>");
+  const json_t *given = json_object_get(saved, it->id);
+  render_rubric(h, r, it, NULL != given ? given : json_object_get(s->marks, it->id), "", true);
+  html_fmt(h, "</div><p class=\"actions\"><button type=\"submit\">%s</button> ",
+           L(r, "review.save_next"));
+  html_fmt(h, "<a class=\"button secondary\" href=\"/marking/%s/%s?after=%lld\">%s</a></p></form>",
+           exam_id, it->id, (long long)s->att.id, L(r, "review.skip"));
+}
+
+/* GET /marking/:exam/:item[?after=<attempt>] — one open item, every candidate's answer in turn. */
+int h_page_marking(struct req *r) {
+  struct by_item b;
+  const struct exam *ex =
+      NULL == r->svc->catalog ? NULL : catalog_current(r->svc->catalog, r->params[0]);
+  const struct exam_item *it = NULL == ex ? NULL : exam_find_item(ex, r->params[1], NULL);
+  const char *after_s = req_query(r, "after");
+  int64_t after = NULL == after_s ? 0 : path_id(after_s);
+  json_t *saved = NULL;
+  if (NULL == it || !exam_item_is_open(it)) {
+    return layout_message_page(r, 404, "page.not_found", "page.not_found_text");
+  }
+  struct reviews_err err;
+  enum reviews_rc rc = by_item_find(&b, r, ex->id, it->id, after, &err);
+  if (REVIEWS_OK == rc && b.position > 0) {
+    rc = reviews_sheet_saved_marks(&saved, r->svc, b.sheet.att.id, r->user->id, &err);
+  }
+  if (REVIEWS_OK != rc) {
+    if (b.position > 0) {
+      reviews_sheet_free(&b.sheet);
+    }
+    return REVIEWS_STORE_FAILED == rc ? layout_store_error(r, err.store_rc)
+                                      : reply_error(r, ERR_INTERNAL, NULL);
+  }
+  struct html *h = layout_page_new(r, "review.by_item_title", "static/staff.js");
+  if (NULL == h) {
+    if (b.position > 0) {
+      reviews_sheet_free(&b.sheet);
+    }
+    json_decref(saved);
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  layout_stylesheet(h, "static/mark.css");
+  layout_script(h, "static/mark.js");
+  HTML_LIT(h, "<p>");
+  html_text_sub(h, L(r, "review.by_item_link"), "item", it->id, "exam", exam_title(r, ex->id, NULL),
+                NULL);
+  HTML_LIT(h, "</p>");
+  if (0 == b.position) {
+    html_fmt(h, "<p class=\"notice\" role=\"status\">%s</p><p><a href=\"/review\">%s</a></p>",
+             L(r, "review.by_item_done"), L(r, "review.back_to_queue"));
+  } else {
+    render_by_item(h, r, &b, ex->id, it, saved);
+    reviews_sheet_free(&b.sheet);
+  }
+  json_decref(saved);
+  layout_end(h, r);
   return layout_reply(r, 200, h);
 }

@@ -44,6 +44,17 @@ static json_t *item_key_json(const struct exam_item *it) {
   }
 }
 
+/* A rubric criterion with its level descriptors (an empty list when it has none). */
+static json_t *criterion_json(const struct exam_criterion *c) {
+  json_t *levels = json_array();
+  for (size_t l = 0; NULL != levels && l < c->nlevels; l++) {
+    json_array_append_new(levels, json_pack("{s:I, s:s}", "points", (json_int_t)c->levels[l].points,
+                                            "text", c->levels[l].text));
+  }
+  return json_pack("{s:s, s:s, s:I, s:o}", "id", c->id, "text", c->text, "max_points",
+                   (json_int_t)c->max_points, "levels", NULL != levels ? levels : json_array());
+}
+
 static json_t *item_review_json(const struct form_item *fi, const json_t *answers,
                                 const struct score_item_result *res) {
   const struct exam_item *it = fi->item;
@@ -68,9 +79,7 @@ static json_t *item_review_json(const struct form_item *fi, const json_t *answer
         opts, json_pack("{s:s, s:s}", "id", fi->options[i]->id, "text", fi->options[i]->text));
   }
   for (size_t i = 0; i < it->nrubric; i++) {
-    json_array_append_new(rubric, json_pack("{s:s, s:s, s:I}", "id", it->rubric[i].id, "text",
-                                            it->rubric[i].text, "max_points",
-                                            (json_int_t)it->rubric[i].max_points));
+    json_array_append_new(rubric, criterion_json(&it->rubric[i]));
   }
   json_object_set_new(o, "kuk", kuk);
   json_object_set_new(o, "options", opts);
@@ -95,12 +104,14 @@ static json_t *decision_json(const struct store_decision *d) {
       "appeal_id", d->appeal_id > 0 ? json_integer((json_int_t)d->appeal_id) : json_null());
 }
 
-static json_t *attempt_summary_json(const struct store_attempt *a) {
+/* The attempt as the sheet shows it; hidden: blind marking keeps the candidate unnamed. */
+static json_t *attempt_summary_json(const struct store_attempt *a, bool hidden) {
   return json_pack(
-      "{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id, "candidate_id",
-      (json_int_t)a->user_id, "exam_id", a->exam_id, "exam_version", a->exam_version, "status",
-      attempt_status_name(a->status), "started_at", json_time(a->started_ms), "deadline_at",
-      json_time(a->deadline_ms), "finished_at", json_time(a->finished_ms), "verdict",
+      "{s:I, s:o, s:b, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id, "candidate_id",
+      hidden ? json_null() : json_integer((json_int_t)a->user_id), "blind", hidden, "exam_id",
+      a->exam_id, "exam_version", a->exam_version, "status", attempt_status_name(a->status),
+      "started_at", json_time(a->started_ms), "deadline_at", json_time(a->deadline_ms),
+      "finished_at", json_time(a->finished_ms), "verdict",
       VERDICT_NONE != a->verdict ? json_string(verdict_name(a->verdict)) : json_null());
 }
 
@@ -165,6 +176,8 @@ int reply_reviews(struct req *r, enum reviews_rc rc, const struct reviews_err *e
 int h_reviews_queue(struct req *r) {
   const char *exam = req_query(r, "exam");
   const char *subsector = req_query(r, "subsector");
+  enum reviews_queue_state state = REVIEWS_QUEUE_ANY;
+  bool admin = ROLE_ADMIN == r->user->role;
   struct reviews_viewer viewer = {.id = r->user->id, .admin = ROLE_ADMIN == r->user->role};
   struct reviews_queue_entry *q = NULL;
   struct reviews_err err;
@@ -177,6 +190,9 @@ int h_reviews_queue(struct req *r) {
   if (NULL != subsector && strlen(subsector) > 16) {
     return reply_error(r, ERR_INVALID_FIELD, "subsector: unknown subsector code.");
   }
+  if (!reviews_queue_state_parse(req_query(r, "state"), &state)) {
+    return reply_error(r, ERR_INVALID_FIELD, "state: one of free, mine, others, appeals.");
+  }
   rc = reviews_queue(&q, &n, r->svc, &viewer, exam, subsector, r->now_ms, &err);
   if (REVIEWS_OK != rc) {
     return reply_reviews(r, rc, &err, __func__);
@@ -184,12 +200,18 @@ int h_reviews_queue(struct req *r) {
   items = json_array();
   for (size_t i = 0; NULL != items && i < n; i++) {
     const struct exam *ex = q[i].exam;
+    /* an appeal's attempt has a decision, so its candidate is never hidden */
+    bool hidden = reviews_candidate_hidden(ex, q[i].appeal_id > 0, admin);
+    if (!reviews_queue_in_state(&q[i], state, r->user->id)) {
+      continue;
+    }
     json_array_append_new(
         items,
         json_pack(
-            "{s:I, s:I, s:s, s:s?, s:s?, s:o, s:o, s:o, s:o}", "attempt_id",
-            (json_int_t)q[i].attempt_id, "candidate_id", (json_int_t)q[i].candidate_id, "exam_id",
-            q[i].exam_id, "exam_title", NULL == ex ? NULL : ex->title, "subsector",
+            "{s:I, s:o, s:b, s:s, s:s?, s:s?, s:o, s:o, s:o, s:o}", "attempt_id",
+            (json_int_t)q[i].attempt_id, "candidate_id",
+            hidden ? json_null() : json_integer((json_int_t)q[i].candidate_id), "blind", hidden,
+            "exam_id", q[i].exam_id, "exam_title", NULL == ex ? NULL : ex->title, "subsector",
             NULL == ex ? NULL : ex->subsector, "since", json_time(q[i].since_ms), "claimed_by",
             q[i].holder_id > 0 ? json_integer((json_int_t)q[i].holder_id) : json_null(),
             "claim_expires_at",
@@ -271,7 +293,9 @@ int h_reviews_get(struct req *r) {
     json_array_append_new(decisions, decision_json(&s.history[i]));
   }
   body = json_pack(
-      "{s:o, s:{s:s, s:s, s:s}, s:o, s:o, s:o, s:o}", "attempt", attempt_summary_json(&s.att),
+      "{s:o, s:{s:s, s:s, s:s}, s:o, s:o, s:o, s:o}", "attempt",
+      attempt_summary_json(
+          &s.att, reviews_candidate_hidden(s.exam, s.nhistory > 0, ROLE_ADMIN == r->user->role)),
       "exam", "id", s.exam->id, "title", s.exam->title, "subsector", s.exam->subsector, "claim",
       s.has_claim && reviews_claim_is_live(&s.claim, r->now_ms)
           ? json_pack("{s:I, s:o}", "assessor_id", (json_int_t)s.claim.assessor_id, "expires_at",
@@ -376,12 +400,60 @@ int h_admin_attempt_decision(struct req *r) {
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* POST /api/reviews/:attempt/marks/:item — marks for one item ahead of the decision */
+
+int h_reviews_item_marks(struct req *r) {
+  struct reviews_item_marks m;
+  struct reviews_err err;
+  int64_t id = 0;
+  if (!reply_need_id(r, ERR_ATTEMPT_NOT_FOUND, &id) || !reply_need_object(r)) {
+    return 0; /* answered */
+  }
+  enum reviews_rc rc =
+      reviews_save_item_marks(&m, r->svc, id, r->params[1], r->user->id, r->json, &err);
+  if (REVIEWS_OK != rc) {
+    return reply_reviews(r, rc, &err, __func__);
+  }
+  json_t *body = json_pack("{s:I, s:s, s:O, s:f, s:o}", "attempt_id", (json_int_t)id, "item_id",
+                           r->params[1], "marks", m.marks, "points", m.points, "claim_expires_at",
+                           m.claim_expires_ms > 0 ? json_time(m.claim_expires_ms) : json_null());
+  reviews_item_marks_clear(&m);
+  return NULL == body ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, body);
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* GET /api/attempts/:id/feedback — the candidate's view of the assessor's decision */
+
+/* Per item and criterion what the candidate learns beyond the points, which stay with the
+ * assessors: {item: {crit: {"level", "comment"}}} from a decision's stored marks (the level
+ * descriptor the points matched, the assessor's comment; each only when there is one). */
+static json_t *rubric_notes_json(json_t *marks) {
+  json_t *out = json_object();
+  const char *item;
+  json_t *v;
+  json_object_foreach(marks, item, v) {
+    json_t *per = json_object(), *levels = json_object_get(v, "levels"),
+           *notes = json_object_get(v, "notes");
+    const char *crit;
+    json_t *pts;
+    json_object_foreach(json_object_get(v, "criteria"), crit, pts) {
+      json_t *level = json_object_get(levels, crit), *note = json_object_get(notes, crit);
+      if (NULL != per && (NULL != level || NULL != note)) {
+        json_object_set_new(per, crit, json_pack("{s:O?, s:O?}", "level", level, "comment", note));
+      }
+    }
+    if (NULL != out && json_object_size(per) > 0) {
+      json_object_set(out, item, per);
+    }
+    json_decref(per);
+  }
+  return out;
+}
 
 int h_reviews_feedback(struct req *r) {
   struct reviews_feedback f;
   struct reviews_err err;
-  json_t *units = NULL, *marks = NULL, *comments = NULL, *body = NULL;
+  json_t *units = NULL, *marks = NULL, *comments = NULL, *notes = NULL, *body = NULL;
   int64_t id = 0;
   enum reviews_rc rc;
   if (!reply_need_id(r, ERR_ATTEMPT_NOT_FOUND, &id)) {
@@ -403,16 +475,17 @@ int h_reviews_feedback(struct req *r) {
         json_object_set(comments, key, c);
       }
     }
+    notes = rubric_notes_json(marks);
   }
-  body = json_pack("{s:I, s:s, s:o, s:s?, s:o, s:o, s:o, s:o}", "attempt_id", (json_int_t)id,
-                   "verdict", verdict_name(f.verdict), "decided_at", json_time(f.decided_ms),
-                   "feedback", f.has_decision ? f.decision.feedback : NULL, "units",
-                   NULL != units ? units : json_object(), "comments",
-                   NULL != comments ? comments : json_object(), "appeal_until",
-                   json_time(f.appeal_until_ms), "appeal",
-                   f.has_appeal ? json_pack("{s:I, s:s}", "id", (json_int_t)f.appeal.id, "status",
-                                            appeal_status_name(f.appeal.status))
-                                : json_null());
+  body = json_pack(
+      "{s:I, s:s, s:o, s:s?, s:o, s:o, s:o, s:o, s:o}", "attempt_id", (json_int_t)id, "verdict",
+      verdict_name(f.verdict), "decided_at", json_time(f.decided_ms), "feedback",
+      f.has_decision ? f.decision.feedback : NULL, "units", NULL != units ? units : json_object(),
+      "comments", NULL != comments ? comments : json_object(), "notes",
+      NULL != notes ? notes : json_object(), "appeal_until", json_time(f.appeal_until_ms), "appeal",
+      f.has_appeal ? json_pack("{s:I, s:s}", "id", (json_int_t)f.appeal.id, "status",
+                               appeal_status_name(f.appeal.status))
+                   : json_null());
   json_decref(marks);
   reviews_feedback_clear(&f);
   return NULL == body ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, body);

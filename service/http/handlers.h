@@ -76,6 +76,7 @@ int h_reviews_queue(struct req *r);
 int h_reviews_claim(struct req *r);
 int h_reviews_get(struct req *r);
 int h_reviews_decide(struct req *r);
+int h_reviews_item_marks(struct req *r);     /* marks for one item ahead of the decision */
 int h_admin_attempt_decision(struct req *r); /* in h_reviews.c: shares the decision code */
 int h_reviews_feedback(struct req *r);       /* the candidate's view of the decision */
 /* Answers a refused or failed reviews operation with its registry error (h_reviews.c);
@@ -134,6 +135,7 @@ int h_page_attempt_save(struct req *r);
 int h_page_attempt_review(struct req *r);
 int h_page_attempt_submit(struct req *r);
 int h_page_review_queue(struct req *r);
+int h_page_marking(struct req *r); /* marking by question (h_page_review.c) */
 int h_page_review(struct req *r);
 int h_page_admin(struct req *r);
 /* The account forms' pieces (h_page_auth.c), for the other account pages: opens a form page

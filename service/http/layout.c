@@ -186,7 +186,7 @@ void layout_csrf_field(struct html *h, const struct req *r) {
   html_hidden(h, "csrf", r->user->csrf);
 }
 
-static void stylesheet(struct html *h, const char *asset) {
+void layout_stylesheet(struct html *h, const char *asset) {
   char url[256];
   if (!layout_asset_url(url, sizeof(url), asset)) {
     return;
@@ -196,7 +196,7 @@ static void stylesheet(struct html *h, const char *asset) {
   HTML_LIT(h, ">");
 }
 
-static void script(struct html *h, const char *asset) {
+void layout_script(struct html *h, const char *asset) {
   char url[256];
   if (NULL == asset || !layout_asset_url(url, sizeof(url), asset)) {
     return;
@@ -223,8 +223,8 @@ void layout_begin_script(struct html *h, const struct req *r, const char *title,
   HTML_LIT(h, " — ");
   html_text(h, L(r, "site.name"));
   HTML_LIT(h, "</title>");
-  stylesheet(h, "static/app.css");
-  script(h, extra_script);
+  layout_stylesheet(h, "static/app.css");
+  layout_script(h, extra_script);
   HTML_LIT(h, "</head><body><a class=\"skip\" href=\"#main\">");
   html_text(h, L(r, "layout.skip"));
   HTML_LIT(h, "</a><header class=\"site\"><div class=\"wrap bar\"><a class=\"brand\" "

@@ -74,5 +74,11 @@ struct html *layout_error_html(const struct req *r, unsigned status, const char 
 /* The versioned URL of an asset for links: "/static/app.css?v=<hash>" into out. Returns
  * false when the asset does not exist or out is too small. */
 bool layout_asset_url(char *out, size_t outlen, const char *asset_path);
+/* A deferred <script> of the versioned asset (nothing when asset is NULL or unknown): a page's
+ * second script, written into its body. */
+void layout_script(struct html *h, const char *asset);
+/* A stylesheet link of the versioned asset (nothing when unknown): a page's own styles beside
+ * app.css, written into its body. */
+void layout_stylesheet(struct html *h, const char *asset);
 
 #endif

@@ -121,6 +121,24 @@ int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *ou
 void store_appeal_clear(struct store_appeal *a);
 void store_appeal_list_free(struct store_appeal *list, size_t n);
 
+/* --- marks saved for one item ahead of a decision --- */
+struct store_item_marks {
+  char item_id[65];
+  char *marks; /* JSON text, malloc'd on read */
+  int64_t saved_ms;
+};
+
+/* Saves (or replaces) assessor_id's marks for item_id of attempt_id, at the transaction's
+ * time. Whether the assessor may mark is checked by the caller in the same transaction.
+ * STORE_OK or negative. */
+int store_item_marks_put(struct store_tx *tx, int64_t attempt_id, const char *item_id,
+                         int64_t assessor_id, const char *marks);
+/* assessor_id's saved marks for attempt_id, by item id. On STORE_OK *out (NULL when none)
+ * is the caller's to free with store_item_marks_list_free; negative otherwise. */
+int store_item_marks_list(struct store_rd *rd, struct store_item_marks **out, size_t *out_n,
+                          int64_t attempt_id, int64_t assessor_id);
+void store_item_marks_list_free(struct store_item_marks *list, size_t n);
+
 /* --- attempts as administrators see them --- */
 
 /* Every attempt (not only one user's), newest first, without form/result, filtered by

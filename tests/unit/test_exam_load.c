@@ -50,12 +50,18 @@ static const char *src_dir(void) {
   return d ? d : ".";
 }
 
-static struct exam_subsectors *load_subsectors(void) {
+/* A file of the source tree (rel from its top), read whole; fails the test when missing. */
+static char *read_source(const char *rel, size_t *len) {
   char path[1024];
-  snprintf(path, sizeof(path), "%s/exams/subsectors.yaml", src_dir());
-  size_t len = 0;
-  char *buf = read_all(path, &len);
+  snprintf(path, sizeof(path), "%s/%s", src_dir(), rel);
+  char *buf = read_all(path, len);
   assert_non_null(buf);
+  return buf;
+}
+
+static struct exam_subsectors *load_subsectors(void) {
+  size_t len = 0;
+  char *buf = read_source("exams/subsectors.yaml", &len);
   struct exam_errors errs = {0};
   struct exam_subsectors *subs = NULL;
   int rc = exam_subsectors_parse(&subs, &errs, buf, len, "exams/subsectors.yaml");
@@ -322,8 +328,46 @@ static void test_subsector_checked_against_catalogue(void **state) {
   exam_subsectors_free(subs);
 }
 
+/* Level descriptors and blind marking, as the corpus file that exercises them holds them. */
+static void test_levels_and_blind_marking(void **state) {
+  (void)state;
+  size_t len = 0;
+  char *buf = read_source("tests/fuzz/corpus/exam_load/levels-blind.exam.yaml", &len);
+  struct exam_errors errs = {0};
+  struct exam *exam = NULL;
+  int rc = exam_parse(&exam, &errs, buf, len, "levels-blind", NULL);
+  for (size_t k = 0; k < errs.n; k++) {
+    print_error("%s\n", errs.lines[k]);
+  }
+  assert_int_equal(rc, 0);
+  assert_true(exam->blind_marking);
+  const struct exam_item *open = NULL;
+  for (size_t p = 0; p < exam->units[0].npools && NULL == open; p++) {
+    for (size_t i = 0; i < exam->units[0].pools[p].nitems; i++) {
+      if (exam_item_is_open(&exam->units[0].pools[p].items[i])) {
+        open = &exam->units[0].pools[p].items[i];
+      }
+    }
+  }
+  assert_non_null(open);
+  const struct exam_criterion *c = &open->rubric[0];
+  assert_int_equal(c->nlevels, 3);
+  assert_int_equal(c->levels[0].points, 2);
+  assert_string_equal(c->levels[0].text, "Lengkap.");
+  assert_string_equal(exam_criterion_level(c, 1)->text, "Sebagian.");
+  assert_null(exam_criterion_level(c, 5));
+  exam_free(exam);
+  free(buf);
+  /* Without the key an exam is not blind, and a criterion without levels has none. */
+  assert_int_equal(exam_parse(&exam, &errs, small_exam, sizeof(small_exam) - 1, "small", NULL), 0);
+  assert_false(exam->blind_marking);
+  exam_free(exam);
+  exam_errors_clear(&errs);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_levels_and_blind_marking),
       cmocka_unit_test(test_shipped_exams_are_valid),
       cmocka_unit_test(test_bad_exams_report_expected_errors),
       cmocka_unit_test(test_model_holds_the_file),

@@ -2,7 +2,7 @@
  * The rules of a review decision (pure core): marks against rubrics, overrides and their
  * reasons, the overall outcome, feedback for BK, and an administrator's change. Uses a small
  * exam with one objective unit (two one-point items, cut 50) and one essay unit (rubric R1
- * max 4 + R2 max 2, cut 50).
+ * max 4, with level descriptors at 4 and 1, + R2 max 2, cut 50).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -84,6 +84,9 @@ static const char exam_yaml[] = "format: 1\n"
                                 "              - id: R1\n"
                                 "                text: Menjelaskan urutan baca\n"
                                 "                max_points: 4\n"
+                                "                levels:\n"
+                                "                  - {points: 4, text: Runtut dan lengkap}\n"
+                                "                  - {points: 1, text: Sebagian}\n"
                                 "              - id: R2\n"
                                 "                text: Memberi contoh\n"
                                 "                max_points: 2\n";
@@ -250,12 +253,67 @@ static void test_admin_change(void **state) {
   json_decref(overall);
 }
 
+/* One item's marks: per-criterion notes and the level the points match are kept; notes name
+ * rubric criteria and are texts of at most REVIEW_MAX_COMMENT bytes. */
+static void test_item_marks_notes_and_levels(void **state) {
+  struct fixture *f = *state;
+  const struct form_item *fi = exam_form_find_item(f->form, "ESS-1");
+  json_t *out = NULL;
+  double pts = -1;
+  char why[300];
+  char *big = malloc(REVIEW_MAX_COMMENT + 2);
+  assert_non_null(fi);
+  assert_non_null(big);
+  memset(big, 'a', REVIEW_MAX_COMMENT + 1);
+  big[REVIEW_MAX_COMMENT + 1] = '\0';
+  json_t *v =
+      json_pack("{s:{s:i, s:i}, s:{s:s, s:s}, s:s#}", "criteria", "R1", 1, "R2", 2, "notes", "R1",
+                "Contoh kurang.", "R2", "", "comment", big, (size_t)REVIEW_MAX_COMMENT);
+  assert_int_equal(REVIEW_OK, review_item_marks(&out, &pts, fi->item, v, why, sizeof why));
+  assert_true(3.0 == pts);
+  assert_string_equal("Contoh kurang.",
+                      json_string_value(json_object_get(json_object_get(out, "notes"), "R1")));
+  assert_null(json_object_get(json_object_get(out, "notes"), "R2")); /* empty: left out */
+  assert_string_equal("Sebagian",
+                      json_string_value(json_object_get(json_object_get(out, "levels"), "R1")));
+  assert_null(json_object_get(json_object_get(out, "levels"), "R2")); /* no levels listed */
+  assert_int_equal(REVIEW_MAX_COMMENT, json_string_length(json_object_get(out, "comment")));
+  json_decref(out);
+  /* a comment one byte over the limit */
+  json_object_set_new(v, "comment", json_string(big));
+  assert_int_equal(REVIEW_INVALID_FIELD,
+                   review_item_marks(&out, &pts, fi->item, v, why, sizeof why));
+  assert_null(out);
+  json_object_del(v, "comment");
+  /* a note on a criterion the rubric does not have */
+  json_object_set_new(json_object_get(v, "notes"), "R9", json_string("?"));
+  assert_int_equal(REVIEW_BAD_MARKS, review_item_marks(&out, &pts, fi->item, v, why, sizeof why));
+  assert_non_null(strstr(why, "R9"));
+  json_object_set_new(v, "notes", json_string("not an object"));
+  assert_int_equal(REVIEW_BAD_MARKS, review_item_marks(&out, &pts, fi->item, v, why, sizeof why));
+  /* the decision keeps the same shape */
+  struct review_outcome o;
+  assert_int_equal(
+      REVIEW_OK,
+      decide(
+          f,
+          "{\"items\":{\"ESS-1\":{\"criteria\":{\"R1\":4,\"R2\":2},\"notes\":{\"R2\":\"Baik.\"}}},"
+          "\"overall\":\"K\"}",
+          &o, why, sizeof why));
+  assert_non_null(strstr(o.items, "\"levels\":{\"R1\":\"Runtut dan lengkap\"}"));
+  assert_non_null(strstr(o.items, "\"notes\":{\"R2\":\"Baik.\"}"));
+  review_outcome_free(&o);
+  json_decref(v);
+  free(big);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_k_decision, setup, teardown),
       cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
       cmocka_unit_test_setup_teardown(test_override_with_reason, setup, teardown),
       cmocka_unit_test_setup_teardown(test_admin_change, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_item_marks_notes_and_levels, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

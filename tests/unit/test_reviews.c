@@ -536,11 +536,51 @@ static void test_accounts(void **state) {
   assert_true(count >= 2);
 }
 
+/* Blind marking hides the candidate from assessors of a blind exam until a decision; the
+ * queue's state filter by holder. */
+static void test_blind_and_queue_state(void **state) {
+  (void)state;
+  struct exam blind = {.blind_marking = true}, plain = {.blind_marking = false};
+  assert_true(reviews_candidate_hidden(&blind, false, false));
+  assert_false(reviews_candidate_hidden(&blind, true, false)); /* decided */
+  assert_false(reviews_candidate_hidden(&blind, false, true)); /* administrator */
+  assert_false(reviews_candidate_hidden(&plain, false, false));
+  assert_false(reviews_candidate_hidden(NULL, false, false));
+
+  enum reviews_queue_state st = REVIEWS_QUEUE_MINE;
+  assert_true(reviews_queue_state_parse(NULL, &st));
+  assert_int_equal(REVIEWS_QUEUE_ANY, st);
+  assert_true(reviews_queue_state_parse("others", &st));
+  assert_int_equal(REVIEWS_QUEUE_OTHERS, st);
+  assert_false(reviews_queue_state_parse("mine ", &st));
+  assert_false(reviews_queue_state_parse("MINE", &st));
+
+  struct reviews_queue_entry free_e = {.attempt_id = 1}, mine = {.attempt_id = 2, .holder_id = 7},
+                             other = {.attempt_id = 3, .holder_id = 8},
+                             appeal = {.attempt_id = 4, .holder_id = 7, .appeal_id = 1};
+  const struct {
+    const struct reviews_queue_entry *e;
+    bool any, free, mine, others, appeals;
+  } cases[] = {{&free_e, true, true, false, false, false},
+               {&mine, true, false, true, false, false},
+               {&other, true, false, false, true, false},
+               {&appeal, true, false, true, false, true}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    assert_int_equal(cases[i].any, reviews_queue_in_state(cases[i].e, REVIEWS_QUEUE_ANY, 7));
+    assert_int_equal(cases[i].free, reviews_queue_in_state(cases[i].e, REVIEWS_QUEUE_FREE, 7));
+    assert_int_equal(cases[i].mine, reviews_queue_in_state(cases[i].e, REVIEWS_QUEUE_MINE, 7));
+    assert_int_equal(cases[i].others, reviews_queue_in_state(cases[i].e, REVIEWS_QUEUE_OTHERS, 7));
+    assert_int_equal(cases[i].appeals,
+                     reviews_queue_in_state(cases[i].e, REVIEWS_QUEUE_APPEALS, 7));
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_who_may_decide),
       cmocka_unit_test(test_sheet_editor),
       cmocka_unit_test(test_may_assign),
+      cmocka_unit_test(test_blind_and_queue_state),
       cmocka_unit_test_setup_teardown(test_claim, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_feedback_and_appeal, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_decide, setup, temp_store_teardown),

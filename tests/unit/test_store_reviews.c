@@ -275,12 +275,57 @@ static void test_queue_and_admin_list(void **state) {
   store_rd_end(rd);
 }
 
+struct item_marks_args {
+  int64_t attempt, assessor;
+  const char *item, *marks;
+};
+
+static int tx_item_marks(struct store_tx *tx, void *ctx) {
+  struct item_marks_args *a = ctx;
+  return store_item_marks_put(tx, a->attempt, a->item, a->assessor, a->marks);
+}
+
+/* Marks saved ahead of a decision: one row per attempt, item and assessor, replaced when
+ * saved again, listed by item for their own assessor only. */
+static void test_item_marks(void **state) {
+  struct fixture *f = *state;
+  struct item_marks_args a = {f->attempt, f->assessor1, "ESS-2", "{\"points\":1}"};
+  struct store_rd *rd = NULL;
+  struct store_item_marks *list = NULL;
+  size_t n = 9;
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_item_marks, &a));
+  a.item = "ESS-1";
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_item_marks, &a));
+  a.marks = "{\"points\":4}";
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_item_marks, &a)); /* replaces */
+  struct item_marks_args other = {f->attempt, f->assessor2, "ESS-1", "{\"points\":0}"};
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_item_marks, &other));
+  struct item_marks_args bad = {f->attempt, f->assessor1, "ESS-1", NULL};
+  assert_int_equal(STORE_HARD, store_txn(f->t.s, tx_item_marks, &bad));
+  bad = (struct item_marks_args){f->attempt, f->assessor1, "", "{}"};
+  assert_true(store_txn(f->t.s, tx_item_marks, &bad) < 0); /* the table's CHECK */
+
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  assert_int_equal(STORE_OK, store_item_marks_list(rd, &list, &n, f->attempt, f->assessor1));
+  assert_int_equal(2, n);
+  assert_string_equal("ESS-1", list[0].item_id);
+  assert_string_equal("{\"points\":4}", list[0].marks);
+  assert_string_equal("ESS-2", list[1].item_id);
+  assert_true(list[0].saved_ms > 0);
+  store_item_marks_list_free(list, n);
+  assert_int_equal(STORE_OK, store_item_marks_list(rd, &list, &n, f->attempt, f->admin));
+  assert_int_equal(0, n);
+  store_item_marks_list_free(list, n);
+  store_rd_end(rd);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_claims, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_decisions_keep_history, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_appeals, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_queue_and_admin_list, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_item_marks, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

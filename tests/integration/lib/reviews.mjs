@@ -2,10 +2,11 @@
 // unit and one unit scored by rubric, an exams directory holding it, and a helper that
 // takes a candidate through an attempt to "awaiting review".
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-import { tmpDir, EXAMS_DIR } from './daemon.mjs';
+import { tmpDir, EXAMS_DIR, startDaemon, stopClean, adminClient } from './daemon.mjs';
+import { assessorClient } from './reliability.mjs';
 
 export const REVIEW_EXAM_ID = 'DKV-UJI-REVIEW';
 
@@ -83,25 +84,67 @@ units:
                 max_points: 2
 `;
 
-// An exams directory with the subsector list and the review exam.
-export function makeExamsDir() {
+// The review exam under another id (and a title naming it), its R1 with level descriptors (4, 2, 0 points), its
+// essay prompt replaced when given, and blind marking when asked: for the marking tests.
+export function markingExam(id, { blind = false, prompt } = {}) {
+  let text = REVIEW_EXAM.replace(`id: ${REVIEW_EXAM_ID}`, `id: ${id}`)
+    .replace('title: Uji Tinjauan Asesor', `title: Uji Tinjauan Asesor ${id}`).replace(
+    '                text: Menjelaskan urutan baca\n                max_points: 4\n',
+    '                text: Menjelaskan urutan baca\n                max_points: 4\n'
+      + '                levels:\n'
+      + '                  - {points: 4, text: Urutan baca dijelaskan runtut dengan alasan}\n'
+      + '                  - {points: 2, text: Urutan baca disebut tanpa alasan}\n'
+      + '                  - {points: 0, text: Urutan baca tidak dijelaskan}\n',
+  );
+  if (prompt) text = text.replace('prompt: Jelaskan prinsip hierarki visual.', `prompt: ${JSON.stringify(prompt)}`);
+  if (blind) text = text.replace('\nunits:\n', '\nblind_marking: true\nunits:\n');
+  return text;
+}
+
+// An exams directory with the subsector list and the review exam, plus any further exam
+// texts given as { fileName: text }.
+export function makeExamsDir(extra = {}) {
   const dir = tmpDir('ujikom-review-exams-');
   copyFileSync(path.join(EXAMS_DIR, 'subsectors.yaml'), path.join(dir, 'subsectors.yaml'));
   writeFileSync(path.join(dir, 'dkv-uji-review.exam.yaml'), REVIEW_EXAM);
+  for (const [name, text] of Object.entries(extra)) writeFileSync(path.join(dir, name), text);
   return dir;
 }
 
-// Starts an attempt, answers (objective items right or wrong, the essay), submits.
+// A daemon over makeExamsDir(extra) with an administrator and two assessors ("Asesor Satu",
+// "Asesor Dua"): { d, admin, asesor1, asesor2, stop() }; stop() ends the daemon and removes
+// its data and exams directories.
+export async function reviewDaemon(extra = {}) {
+  const examsDir = makeExamsDir(extra);
+  const d = await startDaemon({ examsDir });
+  return {
+    d,
+    admin: await adminClient(d),
+    asesor1: await assessorClient(d, 'Asesor Satu'),
+    asesor2: await assessorClient(d, 'Asesor Dua'),
+    async stop() {
+      await stopClean(d);
+      d.cleanup();
+      rmSync(examsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// Starts an attempt of exam (default the review exam), answers (objective items right or
+// wrong, the essay), submits.
 // Returns the attempt id; the attempt then awaits review (verdict PENDING).
-export async function finishedAttempt(cand, { objectiveRight = true } = {}) {
-  const s = await cand.post(`/api/exams/${REVIEW_EXAM_ID}/attempts`, {});
+export async function finishedAttempt(cand, {
+  objectiveRight = true, exam = REVIEW_EXAM_ID,
+  essay = 'Hierarki visual mengatur urutan baca: judul besar, subjudul, lalu isi.',
+} = {}) {
+  const s = await cand.post(`/api/exams/${exam}/attempts`, {});
   assert.ok(s.status === 201 || s.status === 200, `start: ${s.status} ${s.text}`);
   const id = s.json.id ?? s.json.attempt?.id;
   assert.ok(id, `attempt id in ${s.text}`);
   for (const [item, value] of [
     ['OBJ-1', objectiveRight ? 'a' : 'b'],
     ['OBJ-2', objectiveRight ? 'a' : 'b'],
-    ['ESS-1', 'Hierarki visual mengatur urutan baca: judul besar, subjudul, lalu isi.'],
+    ['ESS-1', essay],
   ]) {
     const a = await cand.put(`/api/attempts/${id}/answers/${item}`, { value });
     assert.equal(a.status, 200, `save ${item}: ${a.text}`);
