@@ -647,7 +647,8 @@ static int change_password(struct req *r, const char *current, const char *new_p
       *out_verdict = verdict;
       ret = AUTH_PASSWORD_REFUSED;
     } else {
-      reply_error(r, ERR_WEAK_PASSWORD, password_policy_message(verdict));
+      reply_error_reason(r, ERR_WEAK_PASSWORD, password_policy_code(verdict),
+                         password_policy_message(verdict));
     }
     goto cleanup;
   }

@@ -194,9 +194,11 @@ static void run(struct req *r) {
 
   struct req_user user; /* filled (and so secret) only when a session is found */
   bool via_cookie = false;
-  /* Without an Authorization or Cookie header there is no session to look for. */
-  enum auth_result ar =
-      server_has_credentials(r) ? auth_load_user(r, &user, &via_cookie) : AUTH_ANONYMOUS;
+  /* Without an Authorization or Cookie header there is no session to look for; a public
+   * route's answer does not depend on one. */
+  enum auth_result ar = server_has_credentials(r) && !(r->route->flags & ROUTE_PUBLIC)
+                            ? auth_load_user(r, &user, &via_cookie)
+                            : AUTH_ANONYMOUS;
   if (AUTH_STORE_ERROR == ar) {
     reply_error(r, ERR_UNAVAILABLE, NULL);
     return;

@@ -1,10 +1,14 @@
 /*
- * Lookups into the error registry (errors.h).
+ * Lookups into the error registry (errors.h) and the texts people read for its errors.
  */
 #include "http/errors.h"
 
 #include <ctype.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http/i18n.h"
 
 #define UJIKOM_ERR_ROW(name, status, msg) {#name, status, msg},
 static const struct {
@@ -40,4 +44,58 @@ unsigned err_status(enum err e) {
 
 const char *err_message(enum err e) {
   return e < ERR__MAX ? rows[e].message : "Internal error.";
+}
+
+void err_reason_of(char *out, size_t outlen, const char *detail) {
+  size_t n = 0;
+  if (NULL != detail && (isalpha((unsigned char)detail[0]) || '_' == detail[0])) {
+    while (isalnum((unsigned char)detail[n]) || '_' == detail[n]) {
+      n++;
+    }
+    if (':' != detail[n] && '.' != detail[n] && '[' != detail[n]) {
+      n = 0;
+    }
+  }
+  if (0 == outlen) {
+    return;
+  }
+  if (n >= outlen) {
+    n = 0;
+  }
+  memcpy(out, NULL != detail ? detail : "", n);
+  out[n] = '\0';
+}
+
+const char *err_text(char *buf, size_t buflen, enum err e, const char *lang, const char *reason,
+                     const char *detail) {
+  const char *name = err_name(e);
+  bool en = NULL != lang && 0 == strcmp(lang, "en");
+  lang = en ? "en" : "id";
+  if (en && NULL != detail) {
+    return detail;
+  }
+  char key[160];
+  bool has_reason = NULL != reason && '\0' != reason[0];
+  if (has_reason && (size_t)snprintf(key, sizeof key, "reason.%s.%s", name, reason) < sizeof key &&
+      i18n_has(lang, key)) {
+    return i18n(lang, key);
+  }
+  snprintf(key, sizeof key, "err.%s_field", name);
+  if (has_reason && i18n_has(lang, key) && buflen > 0) {
+    const char *tmpl = i18n(lang, key);
+    char fkey[160];
+    const char *field = reason;
+    if ((size_t)snprintf(fkey, sizeof fkey, "field.%s", reason) < sizeof fkey &&
+        i18n_has(lang, fkey)) {
+      field = i18n(lang, fkey);
+    }
+    const char *at = strstr(tmpl, "{field}");
+    if (NULL != at) {
+      snprintf(buf, buflen, "%.*s%s%s", (int)(at - tmpl), tmpl, field, at + 7);
+      return buf;
+    }
+    return tmpl;
+  }
+  snprintf(key, sizeof key, "err.%s", name);
+  return i18n_has(lang, key) ? i18n(lang, key) : err_message(e);
 }

@@ -6,6 +6,8 @@
 #ifndef UJIKOM_HTTP_ERRORS_H
 #define UJIKOM_HTTP_ERRORS_H
 
+#include <stddef.h>
+
 #define UJIKOM_ERRORS(ERR)                                                                         \
   /* --- generic / dispatcher --- */                                                               \
   ERR(BAD_REQUEST, 400, "The request is malformed.")                                               \
@@ -109,5 +111,19 @@ void errors_init(void);
 const char *err_name(enum err e);
 unsigned err_status(enum err e);
 const char *err_message(enum err e);
+
+/* The stable reason a detail written "field: ..." gives (its leading identifier, up to ':',
+ * '.' or '['), copied into out (at most outlen-1 bytes); "" when it names none. */
+void err_reason_of(char *out, size_t outlen, const char *detail);
+
+/* What a person reading lang ("en", else Indonesian) is told about error e. The catalogue
+ * (service/web/i18n) has err.<name> for every row of the registry, reason.<name>.<reason>
+ * for reasons worth their own sentence, field.<field> for the names of fields. In order: in
+ * English a detail (the exact English sentence) when given; reason.<name>.<reason>; for a
+ * reason that names a field, err.<name>_field with that field's name; else err.<name>.
+ * reason and detail may be NULL. Writes into buf when it fills in a field; returns the text
+ * (buf or a catalogue string), never NULL. */
+const char *err_text(char *buf, size_t buflen, enum err e, const char *lang, const char *reason,
+                     const char *detail);
 
 #endif

@@ -61,7 +61,8 @@ static int reply_accounts(struct req *r, enum accounts_rc rc, enum password_poli
   case ACCOUNTS_NO_PASSWORD:
     return reply_error(r, ERR_INVALID_FIELD, "password: an initial password is required.");
   case ACCOUNTS_WEAK_PASSWORD:
-    return reply_error(r, ERR_WEAK_PASSWORD, password_policy_message(verdict));
+    return reply_error_reason(r, ERR_WEAK_PASSWORD, password_policy_code(verdict),
+                              password_policy_message(verdict));
   case ACCOUNTS_EMAIL_TAKEN:
     return reply_error(r, ERR_EMAIL_TAKEN, NULL);
   case ACCOUNTS_NOT_FOUND:

@@ -60,7 +60,8 @@ static int register_account(struct req *r, const char *name, const char *email,
     reply_error(r, ERR_INVALID_FIELD, "password: is required.");
     break;
   case ACCOUNTS_WEAK_PASSWORD:
-    reply_error(r, ERR_WEAK_PASSWORD, password_policy_message(verdict));
+    reply_error_reason(r, ERR_WEAK_PASSWORD, password_policy_code(verdict),
+                       password_policy_message(verdict));
     break;
   case ACCOUNTS_EMAIL_TAKEN:
     reply_error(r, ERR_EMAIL_TAKEN, NULL);

@@ -24,6 +24,7 @@
 #include "http/confirm.h"
 #include "http/handlers.h"
 #include "http/html.h"
+#include "http/i18n.h"
 #include "http/layout.h"
 #include "http/layout_reply.h"
 #include "http/pager.h"

@@ -573,7 +573,8 @@ static void render_item(struct html *h, const struct req *r, const struct review
   snprintf(possible, sizeof(possible), "%ld", it->points);
   HTML_LIT(h, "<div class=\"review-item\"><h3>");
   html_text_sub(h, L(r, "exam.question"), "n", nbuf, "total", tbuf, NULL);
-  html_fmt(h, " <span class=\"hint\">%s · %s</span></h3>", it->id, exam_item_type_name(it->type));
+  html_fmt(h, " <span class=\"hint\">%s · %s</span></h3>", it->id,
+           layout_item_type_text(r, it->type));
   if (open) {
     HTML_LIT(h, "<div class=\"mark-grid\"><div class=\"mark-answer\">");
   }
@@ -608,7 +609,7 @@ static void render_item(struct html *h, const struct req *r, const struct review
 /* The outcome select and override reason of unit u (an editable sheet only). */
 static void render_unit_outcome(struct html *h, const struct req *r, const struct form_unit *fu,
                                 const struct score_unit_result *ur, size_t u) {
-  const char *automatic = verdict_name(NULL != ur ? ur->verdict : VERDICT_PENDING);
+  const char *automatic = layout_verdict_text(r, NULL != ur ? ur->verdict : VERDICT_PENDING);
   char field[160], fid[160];
   snprintf(field, sizeof(field), "units/%s/outcome", fu->unit->code);
   snprintf(fid, sizeof(fid), "u-%zu", u);

@@ -36,7 +36,8 @@ int reply_recovery(struct req *r, enum recovery_rc rc, enum password_policy_verd
     return reply_error(r, refusals[rc].code, refusals[rc].detail);
   }
   if (RECOVERY_WEAK_PASSWORD == rc) {
-    return reply_error(r, ERR_WEAK_PASSWORD, password_policy_message(strength));
+    return reply_error_reason(r, ERR_WEAK_PASSWORD, password_policy_code(strength),
+                              password_policy_message(strength));
   }
   if (RECOVERY_RATE_LIMITED == rc) {
     return ratelimit_reply(r, retry_s);

@@ -25,6 +25,13 @@ static const char *const verdict_keys[] = {[VERDICT_K] = "result.K",
                                            [VERDICT_BK] = "result.BK",
                                            [VERDICT_PENDING] = "result.PENDING",
                                            [VERDICT_NONE] = "result.open"};
+static const char *const item_type_keys[] = {[EXAM_ITEM_SINGLE] = "exam.type_single",
+                                             [EXAM_ITEM_MULTIPLE] = "exam.type_multiple",
+                                             [EXAM_ITEM_TRUEFALSE] = "exam.type_truefalse",
+                                             [EXAM_ITEM_NUMERIC] = "exam.type_numeric",
+                                             [EXAM_ITEM_SHORT] = "exam.type_short",
+                                             [EXAM_ITEM_ORDERING] = "exam.type_ordering",
+                                             [EXAM_ITEM_OPEN] = "exam.type_open"};
 static const char *const appeal_keys[] = {[APPEAL_OPEN] = "me.appeal_open",
                                           [APPEAL_ASSIGNED] = "me.appeal_assigned",
                                           [APPEAL_DECIDED] = "me.appeal_decided"};
@@ -55,6 +62,10 @@ const char *layout_verdict_text(const struct req *r, enum verdict verdict) {
 
 const char *layout_appeal_text(const struct req *r, enum appeal_status status) {
   return state_text(r, appeal_keys, sizeof(appeal_keys) / sizeof(appeal_keys[0]), status);
+}
+
+const char *layout_item_type_text(const struct req *r, enum exam_item_type type) {
+  return state_text(r, item_type_keys, sizeof(item_type_keys) / sizeof(item_type_keys[0]), type);
 }
 
 void layout_format_time(char *out, size_t outlen, int64_t ms) {

@@ -12,6 +12,7 @@
 
 #include "http/html.h"
 #include "http/server.h"
+#include "ujikom/exam.h"
 
 /* Opens the page: everything up to and including <main id="main">. title is plain text
  * (escaped; the site name is appended). Shortcut for text from the catalogue: L(r, key). */
@@ -66,6 +67,8 @@ const char *layout_role_text(const struct req *r, enum role role);
 const char *layout_status_text(const struct req *r, enum attempt_status status);
 const char *layout_verdict_text(const struct req *r, enum verdict verdict);
 const char *layout_appeal_text(const struct req *r, enum appeal_status status);
+/* An item's type for staff ("Pilihan tunggal", not "single"). */
+const char *layout_item_type_text(const struct req *r, enum exam_item_type type);
 
 /* A catalogue string in the request's language. */
 const char *layout_t(const struct req *r, const char *key);
@@ -73,7 +76,8 @@ const char *layout_t(const struct req *r, const char *key);
 
 /* An error page for browsers, for reply_error when the client wants HTML:
  * the title follows the status, the text is the catalogue's "err.<error_name>" when it
- * exists, else message (the registry's English text or a detail). Offers a way back to the
+ * exists, else message (reply_error passes error_name NULL and the catalogue's text for the
+ * error and its reason, http/errors.h err_text). Offers a way back to the
  * form after a failed log-in or registration. NULL when out of memory; the caller passes
  * the buffer to reply_html. */
 struct html *layout_error_html(const struct req *r, unsigned status, const char *error_name,

@@ -247,27 +247,63 @@ bool json_depth_ok(const char *s, size_t len, int max_depth) {
   return true;
 }
 
-/* A qvalue (RFC 9110, 12.4.2) that is zero: "0", "0.", "0.0", "0.00" or "0.000". */
-static bool qvalue_zero(const char *v, size_t n) {
-  if (0 == n || '0' != v[0]) {
-    return false;
+/* A qvalue (RFC 9110, 12.4.2) in thousandths: "0", "0.5", "0.125", "1", "1.000"; anything
+ * else (malformed) counts as 1000, so only a well-formed zero refuses. */
+static unsigned qvalue_milli(const char *v, size_t n) {
+  if (0 == n || ('0' != v[0] && '1' != v[0]) || n > 5 || (n > 1 && '.' != v[1])) {
+    return 1000;
   }
-  if (1 == n) {
-    return true;
-  }
-  if ('.' != v[1] || n > 5) {
-    return false;
-  }
-  for (size_t i = 2; i < n; i++) {
-    if ('0' != v[i]) {
-      return false;
+  unsigned q = '1' == v[0] ? 1000u : 0u;
+  unsigned scale = 100;
+  for (size_t i = 2; i < n; i++, scale /= 10) {
+    if (v[i] < '0' || v[i] > '9' || ('1' == v[0] && '0' != v[i])) {
+      return 1000;
     }
+    q += (unsigned)(v[i] - '0') * scale;
   }
-  return true;
+  return q;
 }
 
 static bool is_ows(char c) {
   return ' ' == c || '\t' == c;
+}
+
+/* One element of a weighted list (Accept-Encoding, Accept-Language): "name;q=0.5;x=y".
+ * From *p (advanced past the element and its comma): the name and its weight in
+ * thousandths (1000 without a q parameter). False at the end of the list. */
+static bool next_weighted(const char **p, const char **name, size_t *nlen, unsigned *q) {
+  const char *s = *p;
+  if ('\0' == *s) {
+    return false;
+  }
+  const char *end = strchr(s, ',');
+  if (NULL == end) {
+    end = s + strlen(s);
+  }
+  while (s < end && is_ows(*s)) {
+    s++;
+  }
+  *name = s;
+  while (s < end && ';' != *s && !is_ows(*s)) {
+    s++;
+  }
+  *nlen = (size_t)(s - *name);
+  *q = 1000;
+  while (s < end) { /* parameters: only q matters */
+    while (s < end && (is_ows(*s) || ';' == *s)) {
+      s++;
+    }
+    const char *param = s;
+    while (s < end && ';' != *s && !is_ows(*s)) {
+      s++;
+    }
+    size_t plen = (size_t)(s - param);
+    if (plen >= 2 && ('q' == param[0] || 'Q' == param[0]) && '=' == param[1]) {
+      *q = qvalue_milli(param + 2, plen - 2);
+    }
+  }
+  *p = '\0' == *end ? end : end + 1;
+  return true;
 }
 
 bool accepts_gzip(const char *header) {
@@ -276,40 +312,47 @@ bool accepts_gzip(const char *header) {
   }
   int gzip = -1, star = -1; /* -1 unlisted, 0 refused (q=0), 1 accepted */
   const char *p = header;
-  while ('\0' != *p) {
-    const char *end = strchr(p, ',');
-    if (NULL == end) {
-      end = p + strlen(p);
-    }
-    while (p < end && is_ows(*p)) {
-      p++;
-    }
-    const char *name = p;
-    while (p < end && ';' != *p && !is_ows(*p)) {
-      p++;
-    }
-    size_t nlen = (size_t)(p - name);
-    int accepted = 1;
-    while (p < end) { /* parameters: only q matters */
-      while (p < end && (is_ows(*p) || ';' == *p)) {
-        p++;
-      }
-      const char *param = p;
-      while (p < end && ';' != *p && !is_ows(*p)) {
-        p++;
-      }
-      size_t plen = (size_t)(p - param);
-      if (plen >= 2 && ('q' == param[0] || 'Q' == param[0]) && '=' == param[1]) {
-        accepted = qvalue_zero(param + 2, plen - 2) ? 0 : 1;
-      }
-    }
+  const char *name = NULL;
+  size_t nlen = 0;
+  unsigned q = 0;
+  while (next_weighted(&p, &name, &nlen, &q)) {
+    int accepted = q > 0 ? 1 : 0;
     if ((4 == nlen && 0 == strncasecmp(name, "gzip", 4)) ||
         (6 == nlen && 0 == strncasecmp(name, "x-gzip", 6))) {
       gzip = gzip < 0 ? accepted : (gzip && accepted);
     } else if (1 == nlen && '*' == name[0]) {
       star = accepted;
     }
-    p = '\0' == *end ? end : end + 1;
   }
   return gzip >= 0 ? 1 == gzip : 1 == star;
+}
+
+const char *accept_language_pick(const char *header) {
+  if (NULL == header) {
+    return NULL;
+  }
+  const char *best = NULL;
+  unsigned best_q = 0;
+  const char *p = header;
+  const char *name = NULL;
+  size_t nlen = 0;
+  unsigned q = 0;
+  while (next_weighted(&p, &name, &nlen, &q)) {
+    /* the primary subtag: "id", "id-ID", "en", "en-GB"; "in" is Indonesian's old code */
+    size_t primary = 0;
+    while (primary < nlen && '-' != name[primary] && '_' != name[primary]) {
+      primary++;
+    }
+    const char *lang = NULL;
+    if (2 == primary && (0 == strncasecmp(name, "id", 2) || 0 == strncasecmp(name, "in", 2))) {
+      lang = "id";
+    } else if (2 == primary && 0 == strncasecmp(name, "en", 2)) {
+      lang = "en";
+    }
+    if (NULL != lang && q > best_q) { /* the first of equal weights wins */
+      best = lang;
+      best_q = q;
+    }
+  }
+  return best;
 }

@@ -55,6 +55,12 @@ void kv_list_free(struct kv_list *l);
  * not refused by name. Malformed elements are skipped. */
 bool accepts_gzip(const char *accept_encoding);
 
+/* The language of ours ("id" or "en") that an Accept-Language header value (RFC 9110,
+ * 12.5.4; NULL: no header) prefers: the one with the highest non-zero weight, the first of
+ * equal weights; "id-ID", "in" and "en-GB" count as their primary language. NULL when it
+ * names neither ("*" says nothing about which). Malformed elements are skipped. */
+const char *accept_language_pick(const char *header);
+
 /* True when the JSON text nests arrays/objects no deeper than max_depth (strings are
  * skipped, so brackets inside strings do not count). Cheap pre-check before parsing. */
 bool json_depth_ok(const char *s, size_t len, int max_depth);

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/parse.h"
 #include "http/requtil.h"
 #include "store/store.h"
 
@@ -57,25 +58,60 @@ int reply_json_list(struct req *r, const char *key, json_t *list) {
   return reply_json(r, 200, json_pack("{s:o}", key, list));
 }
 
+/* The language of an error's message in JSON: the lang cookie (the language the person
+ * chose); else Indonesian for a request from one of our pages (Sec-Fetch-Site: same-origin),
+ * whose language without the cookie is Indonesian; else what Accept-Language prefers of
+ * the two; else English (API clients). */
+static const char *error_lang(const struct req *r) {
+  const char *cookie = req_cookie(r, "lang");
+  if (NULL != cookie && (0 == strcmp(cookie, "en") || 0 == strcmp(cookie, "id"))) {
+    return cookie;
+  }
+  const char *site = req_header(r, "Sec-Fetch-Site");
+  if (NULL != site && 0 == strcmp(site, "same-origin")) {
+    return "id";
+  }
+  const char *lang = accept_language_pick(req_header(r, "Accept-Language"));
+  return NULL != lang ? lang : "en";
+}
+
 int reply_error(struct req *r, enum err code, const char *detail) {
+  return reply_error_reason(r, code, NULL, detail);
+}
+
+int reply_error_reason(struct req *r, enum err code, const char *reason, const char *detail) {
   unsigned status = err_status(code);
-  const char *message = detail ? detail : err_message(code);
+  const char *logged = detail ? detail : err_message(code);
   if (status >= 500) {
-    log_msg(LOG_ERROR, r->request_id, "%s: %s", err_name(code), message);
+    log_msg(LOG_ERROR, r->request_id, "%s: %s", err_name(code), logged);
   } else {
-    log_msg(LOG_DEBUG, r->request_id, "%s: %s", err_name(code), message);
+    log_msg(LOG_DEBUG, r->request_id, "%s: %s", err_name(code), logged);
   }
   if ((429 == status || 503 == status) && !reply_has_header(r, "Retry-After")) {
     reply_header(r, "Retry-After", "1");
   }
+  char field[64];
+  if (NULL == reason) {
+    err_reason_of(field, sizeof field, detail);
+    reason = '\0' != field[0] ? field : NULL;
+  }
+  char buf[512];
   if (!req_wants_json(r)) {
-    struct html *page = layout_error_html(r, status, err_name(code), message);
+    const char *text = err_text(buf, sizeof buf, code, r->lang, reason, detail);
+    struct html *page = layout_error_html(r, status, NULL, text);
     if (NULL != page) {
       return reply_html(r, status, page);
     }
   }
-  return reply_json(r, status,
-                    json_pack("{s:s, s:s}", "error", err_name(code), "message", message));
+  json_t *body = json_pack("{s:s, s:s}", "error", err_name(code), "message",
+                           err_text(buf, sizeof buf, code, error_lang(r), reason, detail));
+  if (NULL != body && NULL != reason) {
+    json_object_set_new(body, "reason", json_string(reason));
+  }
+  if (NULL != body && NULL != detail) {
+    json_object_set_new(body, "detail", json_string(detail));
+  }
+  return reply_json(r, status, body);
 }
 
 int reply_html(struct req *r, unsigned status, struct html *h) {

@@ -28,9 +28,16 @@ int reply_prebuilt_held(struct req *r, struct prebuilt *p);
 /* Answers 200 {"<key>": list}, taking ownership of list; a NULL list (out of memory while
  * building it) answers 500. */
 int reply_json_list(struct req *r, const char *key, json_t *list);
-/* The one error path: {"error":"<name>","message":"<registry text or detail>"}; HTML
- * clients get the same as a page. detail may be NULL (the registry message is used). */
+/* The one error path: {"error":"<name>","message":"<text>"} and, when there are,
+ * "reason" (a stable code: the field a detail "field: ..." names) and "detail" (the exact
+ * English sentence, also logged). The message is the catalogue's (err_text) in the
+ * language of the lang cookie, else Indonesian for our own pages' requests
+ * (Sec-Fetch-Site: same-origin), else Accept-Language's pick, else English. HTML clients
+ * get the same as a page in the page's language. detail may be NULL. */
 int reply_error(struct req *r, enum err code, const char *detail);
+/* The same with a stable reason of its own (e.g. a password policy verdict's code), whose
+ * catalogue text is reason.<name>.<reason>. */
+int reply_error_reason(struct req *r, enum err code, const char *reason, const char *detail);
 /* Sends a finished page as text/html; takes ownership of the html buffer (NULL allowed): a
  * buffer that failed answers 500. */
 int reply_html(struct req *r, unsigned status, struct html *h);

@@ -85,8 +85,8 @@ const struct route routes[] = {
     {"GET", "/api/admin/audit/verify", ROLE_ADMIN, 0, h_admin_audit_verify},
     {"GET", "/api/admin/audit", ROLE_ADMIN, 0, h_admin_audit_list},
     /* --- pages and static assets --- */
-    {"GET", "/static/*", ROLE_ANY, 0, h_static},
-    {"GET", "/favicon.ico", ROLE_ANY, 0, h_favicon},
+    {"GET", "/static/*", ROLE_ANY, ROUTE_PUBLIC, h_static},
+    {"GET", "/favicon.ico", ROLE_ANY, ROUTE_PUBLIC, h_favicon},
     {"GET", "/lang", ROLE_ANY, ROUTE_HTML, h_lang},
     {"POST", "/lang", ROLE_ANY, ROUTE_HTML | ROUTE_NO_CSRF, h_lang},
     {"GET", "/", ROLE_ANY, ROUTE_HTML, h_page_home},

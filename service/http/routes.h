@@ -18,6 +18,9 @@ enum route_flags {
   /* reachable by staff who must still enrol a second factor (--staff-2fa required): the
    * enrolment, logging out, who am I */
   ROUTE_BEFORE_2FA = 1u << 4,
+  /* the same answer for everyone (static assets): no session is looked up, so a logged-in
+   * user's request keeps the handler's Cache-Control instead of no-store; ROLE_ANY only */
+  ROUTE_PUBLIC = 1u << 5,
 };
 
 struct route {

@@ -35,6 +35,7 @@
 
 #include "common/log.h"
 #include "ujikom/clock.h"
+#include "http/gzip.h"
 #include "http/headwatch.h"
 #include "http/listener.h"
 #include "http/parse.h"
@@ -301,20 +302,66 @@ static int set_response(struct req *r, unsigned status, struct MHD_Response *res
   return 0;
 }
 
+/* The body gzip-compressed for this request (a buffer the caller frees), or NULL to send
+ * it as it is: a text body of at least GZIP_MIN_BYTES that the client accepts gzip for,
+ * unless the handler chose an encoding or an ETag (a strong ETag names one encoding).
+ * Whether or not it is compressed, such a body's answer varies with Accept-Encoding, so
+ * *vary is set. HEAD runs the same handler, so it gets the same headers and length. */
+static unsigned char *gzip_for(const struct req *r, const char *content_type, const void *data,
+                               size_t len, size_t *out_len, bool *vary) {
+  *vary = false;
+  if (len < GZIP_MIN_BYTES || !gzip_worthwhile_type(content_type) ||
+      reply_has_header(r, "Content-Encoding") || reply_has_header(r, "ETag")) {
+    return NULL;
+  }
+  *vary = !reply_has_header(r, "Vary");
+  if (!accepts_gzip(req_header(r, "Accept-Encoding"))) {
+    return NULL;
+  }
+  return gzip_compress(data, len, GZIP_LEVEL_PER_REQUEST, out_len);
+}
+
+/* Installs a body answer: compressed when gzip_for says so (then data, when owned, is
+ * freed here), else data itself (copied unless owned). */
+static int reply_body(struct req *r, unsigned status, const char *content_type, void *data,
+                      size_t len, bool owned) {
+  size_t gz_len = 0;
+  bool vary = false;
+  unsigned char *gz = gzip_for(r, content_type, data, len, &gz_len, &vary);
+  struct MHD_Response *resp = NULL;
+  if (NULL != gz) {
+    if (owned) {
+      free(data);
+    }
+    resp = MHD_create_response_from_buffer_with_free_callback(gz_len, gz, free);
+    if (NULL == resp) {
+      free(gz);
+    } else {
+      MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    }
+    len = gz_len;
+  } else if (owned) {
+    resp = MHD_create_response_from_buffer_with_free_callback(len, data, free);
+    if (NULL == resp) {
+      free(data);
+    }
+  } else {
+    resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_COPY);
+  }
+  if (NULL != resp && vary) {
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+  }
+  return set_response(r, status, resp, len, content_type);
+}
+
 int reply_bytes(struct req *r, unsigned status, const char *content_type, const void *data,
                 size_t len) {
-  struct MHD_Response *resp =
-      MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_MUST_COPY);
-  return set_response(r, status, resp, len, content_type);
+  return reply_body(r, status, content_type, (void *)(uintptr_t)data, len, false);
 }
 
 int reply_bytes_owned(struct req *r, unsigned status, const char *content_type, void *data,
                       size_t len) {
-  struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(len, data, free);
-  if (NULL == resp) {
-    free(data);
-  }
-  return set_response(r, status, resp, len, content_type);
+  return reply_body(r, status, content_type, data, len, true);
 }
 
 int reply_redirect(struct req *r, const char *location) {

@@ -78,10 +78,12 @@ bool reply_has_header(const struct req *r, const char *name);
  * max_age_s < 0 means a session cookie, 0 deletes it. */
 void reply_cookie(struct req *r, const char *name, const char *value, long max_age_s,
                   bool http_only);
-/* Copies len bytes. Returns -1 only when out of memory (nothing is then queued). */
+/* Copies len bytes. Returns -1 only when out of memory (nothing is then queued). A text
+ * body of GZIP_MIN_BYTES or more (http/gzip.h) goes gzip-compressed to a client that accepts
+ * it, with Vary: Accept-Encoding, unless the handler set Content-Encoding or an ETag. */
 int reply_bytes(struct req *r, unsigned status, const char *content_type, const void *data,
                 size_t len);
-/* Takes ownership of data (freed with free()). */
+/* Takes ownership of data (freed with free()); compressed as reply_bytes. */
 int reply_bytes_owned(struct req *r, unsigned status, const char *content_type, void *data,
                       size_t len);
 /* 303 See Other to a local path (must start with '/'). */

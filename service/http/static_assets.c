@@ -12,15 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
-
 #include "http/assets.h"
+#include "http/gzip.h"
 #include "http/parse.h"
 #include "http/reply.h"
 
 /* Per asset, computed once: the assets are compiled in, so neither their versions, their
  * compressed copies nor the answers built from them can ever go stale.
  * answers[gzip][pinned][not_modified]; the gzip row is empty when compressing does not pay. */
+/* The exam pages' service worker (static/sw.js) may control the pages under /attempts/,
+ * outside the directory it is served from. */
+#define SW_ASSET "static/sw.js"
+#define SW_SCOPE "/attempts/"
+
 struct asset_cache {
   char version[ASSET_VERSION_LEN + 1];
   char etag[2][ASSET_VERSION_LEN + 6]; /* "<version>" and "<version>-gz" */
@@ -54,34 +58,6 @@ static const char *content_type(const char *path) {
   return "application/octet-stream";
 }
 
-/* data gzip-compressed (best compression, no file name or time in the header, so the bytes
- * and their ETag are the same on every start), or NULL when that does not save a tenth. */
-static unsigned char *gzip_of(const unsigned char *data, size_t size, size_t *out_len) {
-  z_stream z;
-  memset(&z, 0, sizeof z);
-  if (Z_OK != deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY)) {
-    return NULL;
-  }
-  uLong bound = deflateBound(&z, (uLong)size);
-  unsigned char *out = malloc(bound);
-  if (NULL == out) {
-    deflateEnd(&z);
-    return NULL;
-  }
-  z.next_in = (Bytef *)(uintptr_t)data;
-  z.avail_in = (uInt)size;
-  z.next_out = out;
-  z.avail_out = (uInt)bound;
-  int rc = deflate(&z, Z_FINISH);
-  *out_len = (size_t)z.total_out;
-  deflateEnd(&z);
-  if (Z_STREAM_END != rc || *out_len >= size - size / 10) {
-    free(out);
-    return NULL;
-  }
-  return out;
-}
-
 void static_assets_init(void) {
   if (NULL != cache) {
     return;
@@ -96,8 +72,11 @@ void static_assets_init(void) {
     snprintf(c[i].etag[0], sizeof(c[i].etag[0]), "\"%s\"", c[i].version);
     snprintf(c[i].etag[1], sizeof(c[i].etag[1]), "\"%s-gz\"", c[i].version);
     const char *type = content_type(assets[i].path);
+    bool sw = 0 == strcmp(assets[i].path, SW_ASSET);
     size_t gz_len = 0;
-    unsigned char *gz = gzip_of(assets[i].data, assets[i].size, &gz_len);
+    unsigned char *gz = gzip_worthwhile_type(type) ? gzip_compress(assets[i].data, assets[i].size,
+                                                                   GZIP_LEVEL_ONCE, &gz_len)
+                                                   : NULL;
     for (int zipped = 0; zipped < 2; zipped++) {
       if (zipped && NULL == gz) {
         break;
@@ -110,9 +89,20 @@ void static_assets_init(void) {
                                  cc,
                                  "Vary",
                                  "Accept-Encoding",
-                                 zipped ? "Content-Encoding" : NULL,
-                                 "gzip",
+                                 NULL,
+                                 NULL,
+                                 NULL,
+                                 NULL,
                                  NULL};
+        size_t nh = 6;
+        if (zipped) {
+          headers[nh++] = "Content-Encoding";
+          headers[nh++] = "gzip";
+        }
+        if (sw) {
+          headers[nh++] = "Service-Worker-Allowed";
+          headers[nh++] = SW_SCOPE;
+        }
         c[i].answers[zipped][pinned][0] =
             zipped ? prebuilt_new(200, type, gz, gz_len, true, headers)
                    : prebuilt_new(200, type, assets[i].data, assets[i].size, false, headers);
@@ -163,6 +153,9 @@ int static_assets_reply(struct req *r, const char *path) {
   reply_header(r, "Cache-Control",
                pinned ? "public, max-age=86400, immutable" : "public, max-age=3600");
   reply_header(r, "Vary", "Accept-Encoding");
+  if (0 == strcmp(path, SW_ASSET)) {
+    reply_header(r, "Service-Worker-Allowed", SW_SCOPE);
+  }
   if (etag_matches(req_header(r, "If-None-Match"), etag)) {
     return reply_bytes(r, 304, content_type(path), "", 0);
   }

@@ -99,11 +99,15 @@ test('a candidate registers, takes the exam with a reload and an offline spell, 
   // "Mulai uji" leads to the page before the clock starts.
   await Promise.all([page.waitForURL(new RegExp(`/exams/${EXAM}/start$`)), page.click(`a[href="/exams/${EXAM}/start"]`)]);
   await checkPage(page, 'prestart');
+  // What the exam page costs on the wire (headers and compressed bodies, as Chromium counts
+  // them): pages are gzip-compressed since issue 16, so the uncompressed 50 KB this used to
+  // bound is ~16 KB sent; tests/browser/transfer.test.mjs measures the parts.
   const sizes = new Map();
   const onResponse = async (resp) => {
     const type = resp.request().resourceType();
     if (['document', 'stylesheet', 'script'].includes(type) && resp.status() === 200) {
-      sizes.set(resp.url(), (await resp.body().catch(() => Buffer.alloc(0))).length);
+      const s = await resp.request().sizes().catch(() => ({ responseBodySize: 0, responseHeadersSize: 0 }));
+      sizes.set(resp.url(), s.responseBodySize + s.responseHeadersSize);
     }
   };
   page.on('response', onResponse);
@@ -115,8 +119,8 @@ test('a candidate registers, takes the exam with a reload and an offline spell, 
   page.off('response', onResponse);
   const examBytes = [...sizes.entries()].filter(([u]) => !u.endsWith('/')).reduce((a, [, n]) => a + n, 0);
   mkdirSync(ARTIFACTS, { recursive: true });
-  writeFileSync(path.join(ARTIFACTS, 'exam-transfer.json'), JSON.stringify({ bytes: examBytes, parts: Object.fromEntries(sizes) }, null, 1));
-  assert.ok(examBytes < 50_000, `the exam page (HTML+CSS+JS) transfers ${examBytes} bytes, over 50 KB`);
+  writeFileSync(path.join(ARTIFACTS, 'exam-transfer-journey.json'), JSON.stringify({ bytes: examBytes, parts: Object.fromEntries(sizes) }, null, 1));
+  assert.ok(examBytes > 5_000 && examBytes < 20_000, `the exam page (HTML+CSS+JS) transfers ${examBytes} bytes, not 5 to 20 KB`);
   const attemptId = await page.locator('#exam').getAttribute('data-attempt');
   state.attemptId = attemptId;
   await checkPage(page, 'exam');

@@ -2,7 +2,7 @@
  * Fuzzes the Cookie header parser and what the session layer does with its result: the
  * value found must fit the buffer and be a cookie-octet string, and a token that passes the
  * shape check must hash and derive a CSRF token. The same bytes go to the Accept-Encoding
- * parser.
+ * and Accept-Language parsers.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,6 +27,17 @@ static void check_value(const char *v, size_t outlen) {
       abort(); /* a separator or control character leaked into a value */
     }
   }
+}
+
+/* Whether needle occurs in s, ignoring ASCII case. */
+static const char *strcasestr_portable(const char *s, const char *needle) {
+  size_t n = strlen(needle);
+  for (; '\0' != *s; s++) {
+    if (0 == strncasecmp(s, needle, n)) {
+      return s;
+    }
+  }
+  return NULL;
 }
 
 static bool names_gzip_or_star(const char *s) {
@@ -69,6 +80,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   bool gz = accepts_gzip(header);
   if (gz && !names_gzip_or_star(header)) {
     abort(); /* gzip accepted without gzip or * being named */
+  }
+  /* As an Accept-Language value: one of our two languages or none, and a language only when
+   * the header names it. */
+  const char *lang = accept_language_pick(header);
+  if (NULL != lang && 0 != strcmp(lang, "id") && 0 != strcmp(lang, "en")) {
+    abort();
+  }
+  bool named =
+      NULL != lang && (0 == strcmp(lang, "en") ? NULL != strcasestr_portable(header, "en")
+                                               : (NULL != strcasestr_portable(header, "id") ||
+                                                  NULL != strcasestr_portable(header, "in")));
+  if (NULL != lang && !named) {
+    abort(); /* a language picked that the header does not name */
   }
   free(header);
   return 0;

@@ -191,7 +191,9 @@ test('static assets: ETag, cache policy, 304, and no-store for a logged-in user'
     assert.equal(r.headers['content-encoding'], undefined, ae);
     assert.equal(r.body.toString('utf8'), first.text, ae);
   }
-  // A logged-in user's answers are never cached, prebuilt or not.
+  // Static assets are the same for everyone: a logged-in user's copy keeps its one
+  // Cache-Control (issue 16: a second, no-store one kept them from being cached). Every
+  // other answer to a logged-in user is never cached, prebuilt or not.
   const u = new Client(d.url);
   const email = uniqueEmail('static');
   assert.equal((await u.register('Dewi Aset', email, PASSWORD)).status, 201);
@@ -199,7 +201,9 @@ test('static assets: ETag, cache policy, 304, and no-store for a logged-in user'
   const mine = await u.get('/static/app.css', { headers: identity });
   assert.equal(mine.status, 200);
   assert.equal(mine.text, first.text);
-  assert.match(mine.headers.get('cache-control'), /no-store/);
+  assert.equal(mine.headers.get('cache-control'), 'public, max-age=3600');
+  const minePinned = await u.get(`/static/app.css?v=${version}`, { headers: identity });
+  assert.equal(minePinned.headers.get('cache-control'), 'public, max-age=86400, immutable');
   assert.match(mine.headers.get('content-security-policy') || '', /frame-ancestors 'none'/);
   const jwks = await u.get('/.well-known/jwks.json');
   assert.equal(jwks.status, 200);

@@ -208,7 +208,9 @@ test('10: a logged-in user\'s static asset carries exactly one Cache-Control', {
         `Cookie: ${u.cookieHeader()}\r\nAccept-Encoding: ${ae}\r\nConnection: close\r\n\r\n`);
       assert.equal(r.status, 200, r.text.slice(0, 300));
       const cc = r.text.slice(0, r.text.indexOf('\r\n\r\n')).split('\r\n').filter((l) => /^cache-control:/i.test(l));
-      assert.deepEqual(cc, ['Cache-Control: no-store'], `${q} ${ae}`);
+      // The asset is the same for everyone: a session does not turn its caching off (issue 16).
+      const policy = q ? 'public, max-age=86400, immutable' : 'public, max-age=3600';
+      assert.deepEqual(cc, [`Cache-Control: ${policy}`], `${q} ${ae}`);
       const nm = await rawRequest(d.port, `GET /static/app.css${q} HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
         `Cookie: ${u.cookieHeader()}\r\nIf-None-Match: ${anon.headers.get('etag')}\r\nConnection: close\r\n\r\n`);
       const cc2 = nm.text.slice(0, nm.text.indexOf('\r\n\r\n')).split('\r\n').filter((l) => /^cache-control:/i.test(l));

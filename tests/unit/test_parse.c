@@ -208,6 +208,41 @@ static void accept_encoding_gzip(void **state) {
   }
 }
 
+static void accept_language_picks_ours(void **state) {
+  (void)state;
+  static const struct {
+    const char *header;
+    const char *want; /* NULL: neither */
+  } cases[] = {
+      {"id-ID,id;q=0.9,en-US;q=0.8,en;q=0.7", "id"},
+      {"en-US,en;q=0.9,id;q=0.8", "en"},
+      {"en-GB", "en"},
+      {"ID", "id"},
+      {"in", "id"},
+      {"fr, en;q=0.5, id;q=0.4", "en"},
+      {"fr, id;q=0.4, en;q=0.5", "en"},
+      {"de;q=1, id;q=0.001", "id"},
+      {"en;q=0.5, id;q=0.5", "en"},
+      {"id;q=0, en;q=0.1", "en"},
+      {"  id ; q=0.8 ,en;q=0.9", "en"},
+      {"*", NULL},
+      {"fr-FR, de", NULL},
+      {"", NULL},
+      {"id;q=0, en;q=0", NULL},
+      {"idx, enn, i-d", NULL},
+      {",,,;;;", NULL},
+  };
+  assert_null(accept_language_pick(NULL));
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    const char *got = accept_language_pick(cases[i].header);
+    if ((NULL == got) != (NULL == cases[i].want) ||
+        (NULL != got && 0 != strcmp(got, cases[i].want))) {
+      fail_msg("'%s' picks %s, not %s", cases[i].header, got ? got : "none",
+               cases[i].want ? cases[i].want : "none");
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(target_splits_path_and_query),
@@ -218,6 +253,7 @@ int main(void) {
       cmocka_unit_test(utf8_validation),
       cmocka_unit_test(json_depth),
       cmocka_unit_test(accept_encoding_gzip),
+      cmocka_unit_test(accept_language_picks_ours),
       cmocka_unit_test(target_buf_agrees_with_target),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

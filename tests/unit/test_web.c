@@ -15,15 +15,16 @@
 #include <cmocka.h>
 
 #include "http/assets.h"
+#include "http/errors.h"
 #include "http/html.h"
 #include "http/i18n.h"
 #include "http/httpd.h"
 #include "http/layout.h"
 
 static const char *const key_prefixes[] = {
-    "site.",  "layout.",   "role.",  "nav.",     "home.",   "auth.",  "me.",
-    "exam.",  "review.",   "admin.", "page.",    "result.", "err.",   "verify.",
-    "reset.", "analysis.", "audit.", "confirm.", "notice.", "pager.", "itemtype."};
+    "site.",   "layout.",  "role.",   "nav.",    "home.",     "auth.",   "me.",    "exam.",
+    "review.", "admin.",   "page.",   "result.", "err.",      "verify.", "reset.", "analysis.",
+    "audit.",  "confirm.", "notice.", "pager.",  "itemtype.", "reason.", "field."};
 
 static void test_catalogues_have_same_keys(void **state) {
   (void)state;
@@ -251,6 +252,86 @@ static void test_layout_links(void **state) {
 }
 
 /* The catalogues and the asset versions are built at start-up, as the daemon does. */
+/* One message catalogue: every error of the registry (errors.h) has its text in both
+ * languages, and the texts people read are the catalogue's in their language. */
+static void test_every_error_has_catalogue_text(void **state) {
+  (void)state;
+  int missing = 0;
+  for (int e = 0; e < ERR__MAX; e++) {
+    char key[96];
+    snprintf(key, sizeof key, "err.%s", err_name((enum err)e));
+    for (int l = 0; l < 2; l++) {
+      const char *lang = l ? "en" : "id";
+      if (!i18n_has(lang, key)) {
+        print_error("%s has no %s text\n", key, lang);
+        missing++;
+      }
+    }
+  }
+  assert_int_equal(missing, 0);
+  /* Every reason text belongs to a registry error. */
+  const char *key;
+  json_t *value;
+  json_object_foreach((json_t *)(uintptr_t)i18n_catalogue("id"), key, value) {
+    if (0 != strncmp(key, "reason.", 7)) {
+      continue;
+    }
+    bool known = false;
+    for (int e = 0; e < ERR__MAX && !known; e++) {
+      const char *name = err_name((enum err)e);
+      known = 0 == strncmp(key + 7, name, strlen(name)) && '.' == key[7 + strlen(name)];
+    }
+    if (!known) {
+      fail_msg("%s names no error of the registry", key);
+    }
+  }
+}
+
+static void test_error_texts(void **state) {
+  (void)state;
+  char buf[256];
+  char reason[32];
+  /* The reason a detail gives: its leading field name. */
+  err_reason_of(reason, sizeof reason, "feedback: a non-empty text of at most 5000 bytes.");
+  assert_string_equal(reason, "feedback");
+  err_reason_of(reason, sizeof reason, "items.FSN-1.c1: too high");
+  assert_string_equal(reason, "items");
+  err_reason_of(reason, sizeof reason, "The form data is malformed.");
+  assert_string_equal(reason, "");
+  err_reason_of(reason, sizeof reason, NULL);
+  assert_string_equal(reason, "");
+  err_reason_of(reason, 4, "feedback: x"); /* too long for out: no reason */
+  assert_string_equal(reason, "");
+  /* A reason with its own sentence, in each language. */
+  const char *t =
+      err_text(buf, sizeof buf, ERR_WEAK_PASSWORD, "id", "too_short", "password too short");
+  assert_string_equal(t, i18n("id", "reason.weak_password.too_short"));
+  assert_null(strstr(t, "password"));
+  t = err_text(buf, sizeof buf, ERR_WEAK_PASSWORD, "en", "too_short", NULL);
+  assert_string_equal(t, i18n("en", "reason.weak_password.too_short"));
+  t = err_text(buf, sizeof buf, ERR_WEAK_PASSWORD, "en", "too_short", "password too short");
+  assert_string_equal(t, "password too short"); /* in English, the exact sentence */
+  /* A field without a sentence of its own: the template with the field's name; in English
+   * the exact detail. */
+  t = err_text(buf, sizeof buf, ERR_INVALID_FIELD, "id", "verdict", "verdict: K, BK or PENDING.");
+  assert_string_equal(t, "Isian “keputusan” kosong atau tidak valid.");
+  t = err_text(buf, sizeof buf, ERR_INVALID_FIELD, "en", "verdict", "verdict: K, BK or PENDING.");
+  assert_string_equal(t, "verdict: K, BK or PENDING.");
+  t = err_text(buf, sizeof buf, ERR_INVALID_FIELD, "id", "zzz", "zzz: no.");
+  assert_string_equal(t, "Isian “zzz” kosong atau tidak valid.");
+  /* No reason: the error's own text; never the English detail in Indonesian. */
+  t = err_text(buf, sizeof buf, ERR_NOT_FOUND, "id", NULL, "Some English sentence.");
+  assert_string_equal(t, i18n("id", "err.not_found"));
+  t = err_text(buf, sizeof buf, ERR_NOT_FOUND, NULL, NULL, NULL);
+  assert_string_equal(t, i18n("id", "err.not_found"));
+  t = err_text(buf, sizeof buf, ERR_CLAIM_HELD, "en", NULL, NULL);
+  assert_string_equal(t, i18n("en", "err.claim_held"));
+  /* A buffer too small for the field template is cut, never overrun. */
+  char tiny[8];
+  t = err_text(tiny, sizeof tiny, ERR_INVALID_FIELD, "id", "verdict", NULL);
+  assert_true(strlen(t) < sizeof tiny);
+}
+
 static int start_up(void **state) {
   (void)state;
   http_init();
@@ -264,6 +345,8 @@ int main(void) {
       cmocka_unit_test(test_assets),
       cmocka_unit_test(test_subset_for_scripts),
       cmocka_unit_test(test_layout_links),
+      cmocka_unit_test(test_every_error_has_catalogue_text),
+      cmocka_unit_test(test_error_texts),
   };
   return cmocka_run_group_tests(tests, start_up, NULL);
 }

@@ -16,8 +16,8 @@ function load(k, d) {
   try { var v = JSON.parse(localStorage.getItem(k)); return v === null ? d : v; } catch (e) { return d; }
 }
 function store(k, v) { try { localStorage.setItem(k, JSON.stringify(v)); } catch (e) { } }
-if (attr(root, 'data-status') !== 'open') {
-  try { localStorage.removeItem(qKey); localStorage.removeItem(fKey); } catch (e) { }
+if (attr(root, 'data-status') !== 'open' || !form) {
+  try { localStorage.removeItem(qKey); localStorage.removeItem(fKey); localStorage.removeItem(ackKey()); } catch (e) { }
   return;
 }
 function $(sel, el) { return (el || D).querySelector(sel); }
@@ -161,6 +161,7 @@ function pump() {
     if (x.r.ok) {
       done();
       if (!queue.some((q) => q.item === e.item)) invalid(e.item, '');
+      acked(e);
       setRemaining(x.j.remaining_seconds);
       if (!queue.some((q) => q.item === e.item)) setState(e.item, 'saved');
       pump();
@@ -172,6 +173,7 @@ function pump() {
     } else if (st === 401 || st === 403) {
       setState(e.item, 'unsent');
       showError(t('session'));
+      relogin();
     } else if (st >= 400 && st < 500 && st !== 429) {
       done();
       var num = /^number_/.test(x.j.error) && t(x.j.error);
@@ -270,6 +272,7 @@ fieldsets.forEach((fs) => {
   shown();
 });
 
+restoreAcked();
 // Resume: unacknowledged answers go back in and are sent again.
 queue = queue.filter((e) => fsOf(e.item));
 queue.forEach((e) => { applyValue(fsOf(e.item), e.value); setState(e.item, 'unsent'); });
@@ -353,4 +356,48 @@ setInterval(tick, 1000);
 tick();
 if (navigator.onLine === false) setOffline(true);
 pump();
+offlineShell();
+
+// Banners stay in view, in the sticky bar.
+['error-banner', 'offline-banner'].forEach((id) => bar.appendChild(D.getElementById(id)));
+
+// Offline shell: static/sw.js keeps this page for a reload without a connection; a page
+// loaded before the worker took control asks it for a copy.
+function offlineShell() {
+  var sw = navigator.serviceWorker;
+  if (!sw) return;
+  sw.register('/static/sw.js', { scope: '/attempts/' }).catch(() => { });
+  if (!sw.controller) sw.ready.then((r) => r.active.postMessage({ keep: location.pathname }));
+}
+// Answers acknowledged since the kept copy was made, put back on that copy.
+function ackKey() { return 'ujikom.attempt.' + attempt + '.acked'; }
+function acked(e) { var a = load(ackKey(), {}); a[e.item] = e.value; store(ackKey(), a); }
+function restoreAcked() {
+  var a = load(ackKey(), {});
+  if (!attr(root, 'data-offline-copy')) return store(ackKey(), {});
+  Object.keys(a).forEach((id) => { if (fsOf(id)) { applyValue(fsOf(id), a[id]); setState(id, 'saved'); } });
+}
+
+// Session ended (401) or changed (403): once the candidate logged in again elsewhere, take
+// the new session's token (if it can read this attempt) and send what waits.
+var renewing = null;
+function relogin() {
+  if (renewing) return;
+  renewing = setInterval(renew, 4000);
+  window.addEventListener('focus', renew);
+}
+function get(u) {
+  return fetch(u, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then((r) => r.ok ? r.json() : null);
+}
+function renew() {
+  if (renewing) get('/api/auth/me').then((me) => me && me.csrf !== csrf && get('/api/attempts/' + attempt).then((a) => {
+    if (!a || !renewing) return;
+    clearInterval(renewing);
+    renewing = null;
+    csrf = me.csrf;
+    all('input[name=csrf]').forEach((el) => { el.value = csrf; });
+    D.getElementById('error-banner').hidden = true;
+    pump();
+  })).catch(() => { });
+}
 })();

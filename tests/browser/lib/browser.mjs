@@ -6,7 +6,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { ARTIFACTS } from '../../integration/lib/daemon.mjs';
+import { before, after } from 'node:test';
+import { ARTIFACTS, startDaemon, uniqueEmail, PASSWORD } from '../../integration/lib/daemon.mjs';
 
 export const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
 
@@ -95,4 +96,31 @@ export async function assertSkipLink(page) {
   assert.ok(skip.visible, 'the focused skip link is visible');
   await page.keyboard.press('Enter');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'main', 'the skip link moves focus to main');
+}
+
+// A daemon and a browser for a test file: node:test hooks start them before its tests and
+// stop them after. The returned object's `d` and `browser` are set once `before` has run.
+export function daemonAndBrowser(daemonOpts = {}) {
+  const env = { d: null, browser: null };
+  before(async () => {
+    env.d = await startDaemon(daemonOpts);
+    env.browser = await launch();
+  });
+  after(async () => {
+    if (env.browser) await env.browser.close();
+    if (env.d) { await env.d.stop(); env.d.cleanup(); }
+  });
+  return env;
+}
+
+// Registers a new candidate through the registration page; the page ends on /me. Returns
+// the e-mail address.
+export async function registerCandidate(page, base, tag, name = 'Rina Marlina') {
+  const email = uniqueEmail(tag);
+  await page.goto(`${base}/register`);
+  await page.fill('#name', name);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL(/\/me$/), page.click('form[action="/register"] button[type=submit]')]);
+  return email;
 }

@@ -1,0 +1,120 @@
+// What the 32-item exam page costs on the wire (issue 16, point 13), in the bytes Chromium
+// itself reports (CDP Network.loadingFinished.encodedDataLength: headers and the body as
+// sent, compressed): the HTML, CSS and JavaScript gzip-compressed on a first visit with an
+// empty cache (at most 20 KB; issue 16 asks for 10 KB, kept as a todo below), and only the
+// HTML on a second visit (the assets' versioned URLs are cached as immutable, also for a
+// logged-in user). The figures are written to tests/artifacts/exam-transfer.json.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ARTIFACTS } from '../integration/lib/daemon.mjs';
+import { newPage, assertNoDialogs, daemonAndBrowser, registerCandidate } from './lib/browser.mjs';
+
+const EXAM = 'FSN-PBW-JR'; // 32 items
+const BUDGET = 10 * 1024;
+const CEILING = 20 * 1024; // what the test holds today, against regressions
+const env = daemonAndBrowser({ logLevel: 'info' }); // the access log shows what reached the server
+
+// Records every response of the page until stop(): url, type, status, encoding and the
+// bytes CDP reports for it.
+async function recorder(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const seen = new Map();
+  cdp.on('Network.responseReceived', (e) => {
+    seen.set(e.requestId, {
+      url: e.response.url, type: e.type, status: e.response.status,
+      encoding: e.response.headers['Content-Encoding'] || e.response.headers['content-encoding'] || '',
+      fromCache: e.response.fromDiskCache || e.response.fromServiceWorker || false,
+    });
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const r = seen.get(e.requestId);
+    if (r) r.bytes = e.encodedDataLength;
+  });
+  return {
+    take() {
+      const list = [...seen.values()].filter((r) => r.bytes !== undefined);
+      seen.clear();
+      return list;
+    },
+    async stop() { await cdp.detach(); },
+  };
+}
+
+function pagePart(r) {
+  return ['Document', 'Stylesheet', 'Script'].includes(r.type) && !/\/sw\.js/.test(r.url);
+}
+
+let firstVisit = null;
+
+test('the 32-item exam page: compressed on a first visit, the HTML alone on a second', async () => {
+  const { d } = env;
+  const p = await newPage(env.browser, { width: 360, height: 800 });
+  const { page, context } = p;
+  await registerCandidate(page, d.url, 'xfer');
+  // The start form is on the home page; its assets are not the exam page's and are
+  // dropped from the cache below, so the first visit starts from nothing.
+  await page.goto(`${d.url}/`);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.clearBrowserCache');
+  await cdp.detach();
+
+  const rec = await recorder(context, page);
+  await Promise.all([
+    page.waitForURL(/\/attempts\/\d+$/),
+    page.click(`form[action="/exams/${EXAM}/start"] button`),
+  ]);
+  await page.waitForLoadState('networkidle');
+  const first = rec.take().filter(pagePart);
+  await rec.stop();
+  const items = await page.locator('fieldset.item').count();
+  assert.equal(items, 32, 'the exam page has 32 items');
+
+  // What reached the server, from its access log: "GET /path 200 <bytes> <time>ms".
+  const served = (from) => d.output().slice(from).split('\n')
+    .map((l) => / (GET|HEAD|POST|PUT) (\S+) (\d{3}) (\d+) /.exec(l)).filter(Boolean)
+    .map((m) => ({ method: m[1], path: m[2], status: Number(m[3]), bytes: Number(m[4]) }));
+  // The service worker's one copy of the page (asked for by a page it did not serve) is
+  // made before the second visit starts.
+  for (let i = 0; !(await page.evaluate(() => caches.match(location.pathname).then((r) => !!r))); i++) {
+    assert.ok(i < 100, 'the service worker keeps a copy of the exam page');
+    await page.waitForTimeout(100);
+  }
+  const mark = d.output().length;
+  await page.reload();
+  await page.waitForLoadState('networkidle');
+  const second = served(mark);
+
+  const sum = (list) => list.reduce((a, r) => a + r.bytes, 0);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(path.join(ARTIFACTS, 'exam-transfer.json'), JSON.stringify({
+    budget: BUDGET, first: { bytes: sum(first), parts: first }, second: { requests: second },
+  }, null, 1));
+
+  const types = (list) => list.map((r) => r.type).sort();
+  assert.deepEqual(types(first), ['Document', 'Script', 'Stylesheet'], `first visit: ${JSON.stringify(first)}`);
+  for (const r of first) {
+    assert.equal(r.status, 200, `${r.url} is sent`);
+    assert.equal(r.encoding, 'gzip', `${r.url} is sent gzip-compressed`);
+  }
+  firstVisit = first;
+  assert.ok(sum(first) <= CEILING, `first visit transfers ${sum(first)} bytes, over ${CEILING}`);
+  // Second visit: the versioned assets come from the cache without a request; only the
+  // page itself reaches the server.
+  const pages = second.filter((r) => r.path !== '/static/sw.js');
+  assert.deepEqual(pages.map((r) => `${r.method} ${r.path} ${r.status}`), [`GET ${new URL(page.url()).pathname} 200`],
+    `second visit: ${JSON.stringify(second)}`);
+  assertNoDialogs(p);
+  await p.context.close();
+});
+
+// The budget of issue 16. Not met yet: the page's text alone is ~4.3 KB compressed, the HTML
+// ~6.5 KB, exam.js ~5.6 KB and app.css ~2.4 KB, plus ~1.6 KB of response headers; see
+// docs/web.md (Transfer size of the exam page) for the figures and what would close the gap.
+test('the first visit transfers at most 10 KB', { todo: 'exam.js and the HTML need to shrink; see docs/web.md' }, () => {
+  assert.ok(firstVisit, 'the first visit was measured');
+  const total = firstVisit.reduce((a, r) => a + r.bytes, 0);
+  assert.ok(total <= BUDGET, `first visit transfers ${total} bytes (${JSON.stringify(firstVisit.map((r) => [r.type, r.bytes]))}), over ${BUDGET}`);
+});

@@ -1,0 +1,160 @@
+// How answers travel (issue 16, point 13): gzip for every text answer of 1 KB or more that
+// the client accepts it for (q-values honoured), with Vary: Accept-Encoding, a Content-Length
+// that is the compressed body's, HEAD alike and nothing compressed below the threshold; and
+// exactly one Cache-Control on every answer of every route of the route table, anonymous
+// and logged in (a logged-in user's static assets keep their immutable caching).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { startDaemon, candidateClient, adminClient, UJIKOMD } from './lib/daemon.mjs';
+
+let d;
+let cand;
+let admin;
+let attemptId;
+let item;
+before(async () => {
+  d = await startDaemon();
+  cand = await candidateClient(d);
+  admin = await adminClient(d);
+  const a = await cand.post('/api/exams/FSN-PBW-JR/attempts', {});
+  assert.equal(a.status, 201, a.text);
+  attemptId = a.json.id;
+  item = (await cand.get(`/api/attempts/${attemptId}`)).json.form.units[0].items[0].id;
+});
+after(async () => {
+  if (d) { await d.stop(); d.cleanup(); }
+});
+
+// One raw request: the headers as sent (rawHeaders keeps repeated ones apart) and the body
+// as received, undecoded.
+function raw(method, p, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${d.url}${p}`, { method, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (b) => chunks.push(b));
+      res.on('end', () => {
+        const all = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) all.push([res.rawHeaders[i].toLowerCase(), res.rawHeaders[i + 1]]);
+        const get = (n) => all.filter(([k]) => k === n).map(([, v]) => v);
+        resolve({ status: res.statusCode, all, get, body: Buffer.concat(chunks) });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const page = (c, extra = {}) => ({ Cookie: c.cookieHeader(), Accept: 'text/html', ...extra });
+
+test('pages and JSON of 1 KB or more go gzip-compressed to clients that accept it', async () => {
+  const url = `/attempts/${attemptId}`;
+  const plain = await raw('GET', url, page(cand, { 'Accept-Encoding': 'identity' }));
+  assert.equal(plain.status, 200);
+  assert.ok(plain.body.length > 20_000, `the 32-item page is large (${plain.body.length})`);
+  assert.deepEqual(plain.get('content-encoding'), []);
+  assert.deepEqual(plain.get('vary'), ['Accept-Encoding'], 'the answer varies with Accept-Encoding even when not compressed');
+  assert.deepEqual(plain.get('content-length'), [String(plain.body.length)]);
+  const withoutHeader = await raw('GET', url, page(cand));
+  assert.deepEqual(withoutHeader.get('content-encoding'), [], 'no Accept-Encoding: identity');
+
+  for (const ae of ['gzip', 'gzip, deflate, br', 'br;q=1, gzip;q=0.5', 'x-gzip', '*', 'identity;q=0.5, *;q=0.1']) {
+    const z = await raw('GET', url, page(cand, { 'Accept-Encoding': ae }));
+    assert.equal(z.status, 200, ae);
+    assert.deepEqual(z.get('content-encoding'), ['gzip'], ae);
+    assert.deepEqual(z.get('vary'), ['Accept-Encoding'], ae);
+    assert.deepEqual(z.get('content-length'), [String(z.body.length)], `${ae}: Content-Length is the compressed length`);
+    assert.ok(z.body.length < plain.body.length / 3, `${ae}: ${z.body.length} of ${plain.body.length} bytes`);
+    // The CSRF token and the deadline's milliseconds aside, the page is the same.
+    const norm = (b) => b.toString('utf8').replace(/data-(remaining|server-now-ms)="\d+"/g, '').replace(/Sisa waktu: \d+ menit/, '');
+    assert.equal(norm(gunzipSync(z.body)), norm(plain.body), ae);
+  }
+  for (const ae of ['gzip;q=0', 'gzip;q=0.000, *', '*;q=0', 'deflate, br', 'identity', 'gzipx']) {
+    const n = await raw('GET', url, page(cand, { 'Accept-Encoding': ae }));
+    assert.deepEqual(n.get('content-encoding'), [], `${ae} refuses gzip`);
+    assert.deepEqual(n.get('vary'), ['Accept-Encoding'], ae);
+  }
+
+  // HEAD: the same headers and Content-Length as GET, no body.
+  const get = await raw('GET', url, page(cand, { 'Accept-Encoding': 'gzip' }));
+  const head = await raw('HEAD', url, page(cand, { 'Accept-Encoding': 'gzip' }));
+  assert.equal(head.status, 200);
+  assert.deepEqual(head.get('content-encoding'), ['gzip']);
+  assert.deepEqual(head.get('vary'), ['Accept-Encoding']);
+  assert.equal(head.body.length, 0);
+  const hl = Number(head.get('content-length')[0]);
+  assert.ok(Math.abs(hl - get.body.length) < 16, `HEAD's Content-Length ${hl} is the compressed GET's ${get.body.length}`);
+
+  // JSON: a large list is compressed, a small answer is not (and does not vary).
+  const exams = await raw('GET', '/api/exams', { 'Accept-Encoding': 'gzip' });
+  assert.ok(gunzipSync(exams.body).length >= 1024);
+  assert.deepEqual(exams.get('content-encoding'), ['gzip']);
+  assert.ok(Array.isArray(JSON.parse(gunzipSync(exams.body).toString('utf8')).exams));
+  const me = await raw('GET', '/api/auth/me', { Cookie: cand.cookieHeader(), 'Accept-Encoding': 'gzip' });
+  assert.equal(me.status, 200);
+  assert.ok(me.body.length < 1024);
+  assert.deepEqual(me.get('content-encoding'), [], 'a body under 1 KB is sent as it is');
+  assert.deepEqual(me.get('vary'), []);
+  // An error page is compressed like any page when large enough; a JSON error is tiny.
+  const nf = await raw('GET', '/api/attempts/999999', { Cookie: cand.cookieHeader(), 'Accept-Encoding': 'gzip' });
+  assert.equal(nf.status, 404);
+  assert.deepEqual(nf.get('content-encoding'), []);
+});
+
+test('static assets: compressed once, and cached for logged-in users too', async () => {
+  const css = await raw('GET', '/static/app.css', { 'Accept-Encoding': 'gzip' });
+  const etag = css.get('etag')[0];
+  const version = etag.replace(/^"|-gz"$/g, '');
+  for (const c of [null, cand, admin]) {
+    const h = { 'Accept-Encoding': 'gzip', ...(c ? { Cookie: c.cookieHeader() } : {}) };
+    const pinned = await raw('GET', `/static/app.css?v=${version}`, h);
+    assert.deepEqual(pinned.get('cache-control'), ['public, max-age=86400, immutable'], c ? c.email : 'anonymous');
+    assert.deepEqual(pinned.get('content-encoding'), ['gzip']);
+    const nm = await raw('GET', `/static/app.css?v=${version}`, { ...h, 'If-None-Match': etag });
+    assert.equal(nm.status, 304);
+    assert.deepEqual(nm.get('cache-control'), ['public, max-age=86400, immutable']);
+  }
+});
+
+function routeTable() {
+  const r = spawnSync(UJIKOMD, ['--routes'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+}
+
+function concrete(pattern) {
+  return pattern
+    .replace(':id', String(attemptId)).replace(':attempt', String(attemptId))
+    .replace(':item', encodeURIComponent(item)).replace(':exam', 'FSN-PBW-JR')
+    .replace(':serial', 'UJK-0000-0000').replace(':token', 'x').replace('*', 'app.css');
+}
+
+test('every route answers with exactly one Cache-Control, anonymous and logged in', async () => {
+  const routes = routeTable();
+  assert.ok(routes.length > 50, `the table has its routes (${routes.length})`);
+  const bad = [];
+  let checked = 0;
+  for (const rt of routes) {
+    const p = concrete(rt.pattern);
+    // State-changing requests carry no CSRF token and no body: refused without a change.
+    const methods = rt.method === 'GET' ? ['GET', 'HEAD'] : [rt.method];
+    for (const [who, c] of [['anonymous', null], ['candidate', cand], ['admin', admin]]) {
+      for (const m of methods) {
+        for (const accept of ['application/json', 'text/html']) {
+          const h = { Accept: accept, 'Accept-Encoding': 'gzip', ...(c ? { Cookie: c.cookieHeader() } : {}) };
+          const r = await raw(m, p, h);
+          checked++;
+          const cc = r.get('cache-control');
+          if (cc.length !== 1) bad.push(`${who} ${m} ${p} (${accept}) ${r.status}: ${JSON.stringify(cc)}`);
+          if (r.get('content-encoding').length && r.get('vary').length !== 1) bad.push(`${who} ${m} ${p}: gzip without one Vary`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(bad, [], `answers without exactly one Cache-Control (of ${checked})`);
+  // The sessions survived (nothing above logged anyone out).
+  assert.equal((await cand.get('/api/auth/me')).status, 200);
+  assert.equal((await admin.get('/api/auth/me')).status, 200);
+});
