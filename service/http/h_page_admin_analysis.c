@@ -40,14 +40,14 @@ static void stat_cell(struct html *h, const struct req *r, bool has, double v,
 
 static void item_row(struct html *h, const struct req *r, size_t index,
                      const struct analysis_report_item *col) {
-  char excerpt[200], key[48];
+  char excerpt[200];
   const struct analysis_item *st = &col->stats;
   analysis_prompt_excerpt(excerpt, sizeof excerpt, col->item->prompt);
-  snprintf(key, sizeof key, "itemtype.%s", exam_item_type_name(col->item->type));
   html_fmt(h, "<tr><td>%zu</td><td><span class=\"question\">%s</span><br><span class=\"hint\">",
            index + 1, excerpt);
   html_text(h, col->item->id);
-  html_fmt(h, " · %s · %s</span></td><td>%zu", col->unit_code, L(r, key), st->n);
+  html_fmt(h, " · %s · %s</span></td><td>%zu", col->unit_code,
+           layout_item_type_text(r, col->item->type), st->n);
   if (analysis_small_sample(st->n)) {
     html_fmt(h, " <span class=\"band band-small\">%s</span>", L(r, "analysis.small"));
   }

@@ -215,13 +215,13 @@ static const char *refusal_key(enum accounts_rc rc, enum password_policy_verdict
                                enum reg_field *out_field) {
   static const char *const weak[] = {
       [PASSWORD_POLICY_OK] = "auth.weak_password",
-      [PASSWORD_POLICY_TOO_SHORT] = "auth.pw_too_short",
-      [PASSWORD_POLICY_TOO_LONG] = "auth.pw_too_long",
-      [PASSWORD_POLICY_INVALID] = "auth.pw_invalid",
-      [PASSWORD_POLICY_TOO_COMMON] = "auth.pw_too_common",
-      [PASSWORD_POLICY_CONTAINS_PERSONAL] = "auth.pw_personal",
-      [PASSWORD_POLICY_TOO_GUESSABLE] = "auth.pw_guessable",
-      [PASSWORD_POLICY_ERROR] = "auth.weak_password",
+      [PASSWORD_POLICY_TOO_SHORT] = "reason.weak_password.too_short",
+      [PASSWORD_POLICY_TOO_LONG] = "reason.weak_password.too_long",
+      [PASSWORD_POLICY_INVALID] = "reason.weak_password.invalid",
+      [PASSWORD_POLICY_TOO_COMMON] = "reason.weak_password.too_common",
+      [PASSWORD_POLICY_CONTAINS_PERSONAL] = "reason.weak_password.contains_personal",
+      [PASSWORD_POLICY_TOO_GUESSABLE] = "reason.weak_password.too_guessable",
+      [PASSWORD_POLICY_ERROR] = "reason.weak_password.error",
   };
   *out_field = REG_PASSWORD;
   switch (rc) {
@@ -308,7 +308,7 @@ int h_page_password(struct req *r) {
     return password_form(r, 400, "auth.current_missing", true);
   }
   if (blank(new_password)) {
-    return password_form(r, 400, "auth.pw_too_short", false);
+    return password_form(r, 400, "reason.weak_password.too_short", false);
   }
   int rc = auth_change_password_form(r, current, new_password, token, &user, &verdict);
   if (AUTH_CREDENTIALS_REFUSED == rc) {

@@ -331,7 +331,7 @@ test('forms keep what was typed and say why; the favicon is served', async () =>
   await page.fill('#new_password', 'putriayu12345');
   await page.click('form[action="/account/password"] button[type=submit]');
   await page.waitForLoadState();
-  assert.match(await page.textContent('#form-error'), /tidak boleh memuat nama atau alamat email/);
+  assert.match(await page.textContent('#form-error'), /tidak boleh memuat nama Anda atau bagian dari email Anda/);
   assert.equal(await page.getAttribute('#new_password', 'aria-invalid'), 'true');
   await assertAccessible(page, 'password change refused');
   await page.fill('#current_password', 'bukan-sandi-saya-1');

@@ -16,7 +16,7 @@ const env = daemonAndBrowser();
 
 async function startExam(page) {
   const { d } = env;
-  await page.goto(`${d.url}/`);
+  await page.goto(`${d.url}/exams/${EXAM}/start`); // the pre-start page
   await Promise.all([page.waitForURL(/\/attempts\/\d+$/), page.click(`form[action="/exams/${EXAM}/start"] button`)]);
   await page.locator('.qnav').waitFor();
   return page.locator('#exam').getAttribute('data-attempt');

@@ -54,9 +54,9 @@ test('the 32-item exam page: compressed on a first visit, the HTML alone on a se
   const p = await newPage(env.browser, { width: 360, height: 800 });
   const { page, context } = p;
   await registerCandidate(page, d.url, 'xfer');
-  // The start form is on the home page; its assets are not the exam page's and are
-  // dropped from the cache below, so the first visit starts from nothing.
-  await page.goto(`${d.url}/`);
+  // The start form is on the pre-start page; its assets are dropped from the cache below,
+  // so the first visit starts from nothing.
+  await page.goto(`${d.url}/exams/${EXAM}/start`);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.clearBrowserCache');
   await cdp.detach();

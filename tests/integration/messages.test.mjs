@@ -92,7 +92,7 @@ test('pages: the error page speaks the page\'s language', async () => {
   assert.ok(id.text.includes(ID['reason.weak_password.too_short']), 'the Indonesian reason is on the page');
   assert.doesNotMatch(id.text, /password too short/i);
   const en = await form('pendek', 'en');
-  assert.match(en.text, /password too short/, 'the English reason is on the page');
+  assert.ok(en.text.includes(EN['reason.weak_password.too_short']), 'the English reason is on the page');
 });
 
 test('staff pages name item types and verdicts in words, not raw codes', async () => {

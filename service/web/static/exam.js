@@ -16,7 +16,7 @@ function load(k, d) {
   try { var v = JSON.parse(localStorage.getItem(k)); return v === null ? d : v; } catch (e) { return d; }
 }
 function store(k, v) { try { localStorage.setItem(k, JSON.stringify(v)); } catch (e) { } }
-if (attr(root, 'data-status') !== 'open' || !form) {
+if (attr(root, 'data-status') !== 'open') {
   try { localStorage.removeItem(qKey); localStorage.removeItem(fKey); localStorage.removeItem(ackKey()); } catch (e) { }
   return;
 }
