@@ -517,8 +517,8 @@ const struct token_key *keystore_active(const struct keystore *ks) {
 }
 
 const struct token_pubkey *keystore_public(const struct keystore *ks, size_t *out_n) {
-  *out_n = ks->npubs;
-  return ks->pubs;
+  *out_n = NULL == ks ? 0 : ks->npubs;
+  return NULL == ks ? NULL : ks->pubs;
 }
 
 /* The index of kid in ks->pubs, or npubs when absent. */

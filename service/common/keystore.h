@@ -38,7 +38,8 @@ void keystore_free(struct keystore *ks);
 
 /* The key that signs new certificates. Valid as long as ks. */
 const struct token_key *keystore_active(const struct keystore *ks);
-/* All public keys (active first); *out_n receives the count. Valid as long as ks. */
+/* All public keys (active first); *out_n receives the count. Valid as long as ks. A NULL ks
+ * (no keys loaded) has none: NULL and 0. */
 const struct token_pubkey *keystore_public(const struct keystore *ks, size_t *out_n);
 /* The JWKS document of all public keys (malloc'd, free()), NULL on allocation failure. */
 char *keystore_jwks(const struct keystore *ks);

@@ -180,7 +180,7 @@ static void enrich(struct cert_claims *cl, struct svc *svc, const struct keystor
   struct store_cert full;
   struct cert_verification *v = malloc(sizeof *v);
   size_t nkeys = 0;
-  const struct token_pubkey *keys = NULL == ks ? NULL : keystore_public(ks, &nkeys);
+  const struct token_pubkey *keys = keystore_public(ks, &nkeys);
   memset(&full, 0, sizeof full);
   if (NULL == v || STORE_OK != store_rd_begin(svc->store, &rd)) {
     free(v);
@@ -313,7 +313,7 @@ static int check_qr(struct verify_result *o, struct found *f, struct store_rd *r
   size_t tlen = 0;
   char serial[CERT_SERIAL_SIZE];
   size_t nkeys = 0;
-  const struct token_pubkey *keys = NULL == ks ? NULL : keystore_public(ks, &nkeys);
+  const struct token_pubkey *keys = keystore_public(ks, &nkeys);
   if (strcspn(text, "/?# \t\r\n") >= len) { /* a bare token, as /V/<token> gives it */
     tok = text;
     tlen = len;
@@ -349,7 +349,7 @@ static int check_qr(struct verify_result *o, struct found *f, struct store_rd *r
 static int check_credential(struct verify_result *o, struct found *f, struct store_rd *rd,
                             const struct keystore *ks, const char *text, size_t len, int64_t now) {
   size_t nkeys = 0;
-  const struct token_pubkey *keys = NULL == ks ? NULL : keystore_public(ks, &nkeys);
+  const struct token_pubkey *keys = keystore_public(ks, &nkeys);
   cert_jws_verify(&o->v, text, len, keys, nkeys, now);
   char serial[CERT_SERIAL_SIZE];
   if (o->v.claims_valid && 0 == cert_serial_parse(serial, NULL, o->v.claims.serial)) {
@@ -363,7 +363,7 @@ static int check_serial(struct verify_result *o, struct found *f, struct store_r
                         const struct keystore *ks, const char *text, int64_t now) {
   char serial[CERT_SERIAL_SIZE];
   size_t nkeys = 0;
-  const struct token_pubkey *keys = NULL == ks ? NULL : keystore_public(ks, &nkeys);
+  const struct token_pubkey *keys = keystore_public(ks, &nkeys);
   if (0 != cert_serial_parse(serial, NULL, text)) {
     refuse(&o->v, "not a certificate number (or a mistyped one)");
     o->reason = VERIFY_MALFORMED;
