@@ -55,6 +55,9 @@ int token_key_from_seed(struct token_key *out, const unsigned char seed[TOKEN_SE
 void token_key_wipe(struct token_key *k);
 /* kid = first TOKEN_KID_LEN characters of the RFC 4648 base32 of SHA-256(pub). */
 void token_kid_from_pub(char out[TOKEN_KID_LEN + 1], const unsigned char pub[TOKEN_PUB_LEN]);
+/* The kid of any public key's bytes (the P-256 keys use their compressed point): the first
+ * 8 base32 characters of SHA-256(key). */
+void token_kid_from_bytes(char out[TOKEN_KID_LEN + 1], const void *key, size_t len);
 
 /* Prepares key for repeated signing. Returns 0 and *out (free with token_signer_free, after
  * every key that borrows it), or -1 when OpenSSL fails. Thread-safe to use once made. */

@@ -20,8 +20,12 @@ void token_key_wipe(struct token_key *k) {
 }
 
 void token_kid_from_pub(char out[TOKEN_KID_LEN + 1], const unsigned char pub[TOKEN_PUB_LEN]) {
+  token_kid_from_bytes(out, pub, TOKEN_PUB_LEN);
+}
+
+void token_kid_from_bytes(char out[TOKEN_KID_LEN + 1], const void *key, size_t len) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(pub, TOKEN_PUB_LEN, digest);
+  SHA256(key, len, digest);
   char *b32 = token_b32_encode(digest, sizeof digest);
   if (NULL == b32) {
     /* Only on allocation failure: a kid that matches no published key. */
