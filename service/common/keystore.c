@@ -6,7 +6,11 @@
 #include "common/keystore.h"
 
 #include "ujikom/cert.h"
+#include "ujikom/did.h"
+#include "ujikom/es256.h"
 #include "ujikom/timefmt.h"
+
+#include <jansson.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -36,6 +40,12 @@ struct keystore {
   size_t npubs;
   struct token_vcache *vcache; /* signatures verified under these keys (shared by pubs) */
   struct token_signer *signer; /* the active key prepared for signing (active.signer) */
+  /* The P-256 keys of the JWT form (<data-dir>/keys/es256/); none (es_active NULL) in a data
+   * directory opened without create that has none. */
+  struct es256_key *es_active;
+  struct es256_pubkey *es_pubs;        /* active first */
+  struct keystore_key_state *es_state; /* one per es_pubs entry */
+  size_t nes;
 };
 
 /* Entries of the verified-signature cache: 33 bytes each, 8.3 MiB in all (touched as used).
@@ -45,6 +55,12 @@ struct keystore {
 
 static int keys_dir(char *out, size_t size, const char *data_dir) {
   int n = snprintf(out, size, "%s/keys", data_dir);
+  return (n < 0 || (size_t)n >= size) ? -1 : 0;
+}
+
+/* The directory of the P-256 keys: the same layout as keys/ (<kid>.pem, active, .retired). */
+static int es256_dir(char *out, size_t size, const char *data_dir) {
+  int n = snprintf(out, size, "%s/keys/" KEYSTORE_ES256_DIR, data_dir);
   return (n < 0 || (size_t)n >= size) ? -1 : 0;
 }
 
@@ -80,50 +96,52 @@ static bool valid_kid(const char *s, size_t len) {
   return true;
 }
 
-/* Releases what reading or writing a key file holds: the file (fd < 0: none), the PEM's
- * BIO (a secure memory BIO is cleansed on free) and the key. */
-static void key_file_end(int fd, BIO *bio, EVP_PKEY *pkey) {
-  if (fd >= 0) {
-    close(fd);
-  }
+/* Releases what encoding or decoding a key holds: the PEM's BIO (a secure memory BIO is
+ * cleansed on free) and the key. */
+static void key_file_end(BIO *bio, EVP_PKEY *pkey) {
   BIO_free(bio);
   EVP_PKEY_free(pkey);
 }
 
-/* Writes a new private key file; never overwrites, never follows a symlink. */
-static int write_key_file(const char *dir, const struct token_key *key, char *err, size_t errlen) {
+/* Writes the new private key file <dir>/<kid>.pem holding pem (pem_len bytes); never
+ * overwrites, never follows a symlink, mode 0600 from the first byte. */
+static int write_pem_file(const char *dir, const char *kid, const char *pem, size_t pem_len,
+                          char *err, size_t errlen) {
   char path[1024];
-  int rc = -1, fd = -1;
-  EVP_PKEY *pkey = NULL;
-  BIO *bio = NULL;
-  if (0 != path_join(path, sizeof path, dir, key->pub.kid, ".pem")) {
+  if (0 != path_join(path, sizeof path, dir, kid, ".pem")) {
     snprintf(err, errlen, "key directory path too long");
     return -1;
   }
-  pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
-  bio = BIO_new(BIO_s_secmem());
-  if (NULL == pkey || NULL == bio ||
-      1 != PEM_write_bio_PKCS8PrivateKey(bio, pkey, NULL, NULL, 0, NULL, NULL)) {
-    snprintf(err, errlen, "cannot encode the private key");
-    goto cleanup;
-  }
-  char *pem = NULL;
-  long pem_len = BIO_get_mem_data(bio, &pem);
-  fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
     snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
-    goto cleanup;
+    return -1;
   }
-  if (pem_len <= 0 || (ssize_t)pem_len != write(fd, pem, (size_t)pem_len) || 0 != fsync(fd)) {
+  if (0 == pem_len || (ssize_t)pem_len != write(fd, pem, pem_len) || 0 != fsync(fd)) {
     snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
     close(fd);
-    fd = -1;
     unlink(path);
-    goto cleanup;
+    return -1;
   }
-  rc = 0;
-cleanup:
-  key_file_end(fd, bio, pkey);
+  close(fd);
+  return 0;
+}
+
+/* Writes a new Ed25519 private key file. */
+static int write_key_file(const char *dir, const struct token_key *key, char *err, size_t errlen) {
+  int rc = -1;
+  EVP_PKEY *pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
+  BIO *bio = BIO_new(BIO_s_secmem());
+  char *pem = NULL;
+  long pem_len = 0;
+  if (NULL == pkey || NULL == bio ||
+      1 != PEM_write_bio_PKCS8PrivateKey(bio, pkey, NULL, NULL, 0, NULL, NULL) ||
+      (pem_len = BIO_get_mem_data(bio, &pem)) <= 0) {
+    snprintf(err, errlen, "cannot encode the private key");
+  } else {
+    rc = write_pem_file(dir, key->pub.kid, pem, (size_t)pem_len, err, errlen);
+  }
+  key_file_end(bio, pkey);
   return rc;
 }
 
@@ -172,6 +190,48 @@ static int write_active(const char *dir, const char *kid, char *err, size_t errl
   return 0;
 }
 
+/* Reads the private key file <dir>/<name> into buf (size bytes) with the permission checks
+ * (no link, a regular file, nobody but the owner): its length, or -1 with a message in err
+ * (and path, for the caller's messages, filled when it fits). */
+static ssize_t read_key_file(unsigned char *buf, size_t size, char path[1024], const char *dir,
+                             const char *name, char *err, size_t errlen) {
+  struct stat st;
+  ssize_t n = -1;
+  if (0 != path_join(path, 1024, dir, name, "")) {
+    snprintf(err, errlen, "key file path too long");
+    return -1;
+  }
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot open key file %s: %s", path,
+             ELOOP == errno ? "it is a symbolic link" : strerror(errno));
+    return -1;
+  }
+  if (0 != fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+    snprintf(err, errlen, "key file %s is not a regular file", path);
+  } else if (0 != (st.st_mode & 077)) {
+    snprintf(err, errlen,
+             "key file %s is accessible by group or others (mode %03o); refusing to use it "
+             "(chmod 600 it if it was never exposed, otherwise rotate the key)",
+             path, (unsigned)(st.st_mode & 0777));
+  } else if ((n = read(fd, buf, size)) <= 0 || (size_t)n >= size) {
+    snprintf(err, errlen, "key file %s is empty, unreadable or too large", path);
+    n = -1;
+  }
+  close(fd);
+  return n;
+}
+
+/* Refuses a key file whose name is not <kid>.pem of the key it holds. */
+static int check_key_name(const char *path, const char *name, const char *kid, char *err,
+                          size_t errlen) {
+  if (0 != strncmp(name, kid, TOKEN_KID_LEN) || 0 != strcmp(name + TOKEN_KID_LEN, ".pem")) {
+    snprintf(err, errlen, "key file %s holds key %s; its name must be %s.pem", path, kid, kid);
+    return -1;
+  }
+  return 0;
+}
+
 /* Loads one private key file with the permission and consistency checks. */
 static int load_key_file(struct token_key *out, const char *dir, const char *name, char *err,
                          size_t errlen) {
@@ -179,36 +239,11 @@ static int load_key_file(struct token_key *out, const char *dir, const char *nam
   unsigned char buf[KEY_FILE_MAX];
   unsigned char seed[TOKEN_SEED_LEN];
   size_t seedlen = sizeof seed;
-  ssize_t n = 0;
   int rc = -1;
   BIO *bio = NULL;
   EVP_PKEY *pkey = NULL;
-  struct stat st;
-  int fd = -1;
-  if (0 != path_join(path, sizeof path, dir, name, "")) {
-    snprintf(err, errlen, "key file path too long");
-    goto cleanup;
-  }
-  fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    snprintf(err, errlen, "cannot open key file %s: %s", path,
-             ELOOP == errno ? "it is a symbolic link" : strerror(errno));
-    goto cleanup;
-  }
-  if (0 != fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-    snprintf(err, errlen, "key file %s is not a regular file", path);
-    goto cleanup;
-  }
-  if (0 != (st.st_mode & 077)) {
-    snprintf(err, errlen,
-             "key file %s is accessible by group or others (mode %03o); refusing to use it "
-             "(chmod 600 it if it was never exposed, otherwise rotate the key)",
-             path, (unsigned)(st.st_mode & 0777));
-    goto cleanup;
-  }
-  n = read(fd, buf, sizeof buf);
-  if (n <= 0 || (size_t)n >= sizeof buf) {
-    snprintf(err, errlen, "key file %s is empty, unreadable or too large", path);
+  ssize_t n = read_key_file(buf, sizeof buf, path, dir, name, err, errlen);
+  if (n < 0) {
     goto cleanup;
   }
   bio = BIO_new_mem_buf(buf, (int)n);
@@ -224,16 +259,13 @@ static int load_key_file(struct token_key *out, const char *dir, const char *nam
     snprintf(err, errlen, "key file %s: cannot derive the public key", path);
     goto cleanup;
   }
-  if (0 != strncmp(name, out->pub.kid, TOKEN_KID_LEN) ||
-      0 != strcmp(name + TOKEN_KID_LEN, ".pem")) {
-    snprintf(err, errlen, "key file %s holds key %s; its name must be %s.pem", path, out->pub.kid,
-             out->pub.kid);
+  if (0 != check_key_name(path, name, out->pub.kid, err, errlen)) {
     token_key_wipe(out);
     goto cleanup;
   }
   rc = 0;
 cleanup:
-  key_file_end(fd, bio, pkey);
+  key_file_end(bio, pkey);
   OPENSSL_cleanse(buf, sizeof buf);
   OPENSSL_cleanse(seed, sizeof seed);
   return rc;
@@ -352,6 +384,16 @@ static int write_retired(const char *dir, const char *kid, int64_t now_ms,
   return write_new_file(path, line, "the key is already retired", err, errlen);
 }
 
+/* The NumericDate a published key carries for its compromise ("revoked_at" in the JWKS, where
+ * 0 means "not compromised"). */
+static int64_t compromise_date(const struct keystore_key_state *st) {
+  if (st->compromised_since_ms < 0) {
+    return 0;
+  }
+  int64_t s = st->compromised_since_ms / 1000;
+  return s > 0 ? s : 1;
+}
+
 void keystore_free(struct keystore *ks) {
   if (NULL == ks) {
     return;
@@ -366,6 +408,9 @@ void keystore_free(struct keystore *ks) {
   }
   token_vcache_free(ks->vcache);
   token_signer_free(ks->signer);
+  es256_key_free(ks->es_active);
+  free(ks->es_pubs);
+  free(ks->es_state);
   OPENSSL_cleanse(ks, sizeof *ks);
   free(ks);
 }
@@ -374,11 +419,183 @@ static int cmp_name(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void free_names(char **names, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(names[i]);
+  }
+}
+
+/* The names of the key files (*.pem) in dir, sorted, into names (at most KEYS_MAX, each
+ * malloc'd: free_names) and *out_n. 0, or -1 with a message in err (nothing to free). A
+ * missing directory is an error unless missing_ok (then no names). */
+static int list_key_files_in(char **names, size_t *out_n, const char *dir, bool missing_ok,
+                             char *err, size_t errlen) {
+  size_t n = 0;
+  *out_n = 0;
+  DIR *d = opendir(dir);
+  if (NULL == d) {
+    if (missing_ok && ENOENT == errno) {
+      return 0;
+    }
+    snprintf(err, errlen, "cannot open key directory %s: %s", dir, strerror(errno));
+    return -1;
+  }
+  struct dirent *e;
+  while (NULL != (e = readdir(d))) {
+    size_t len = strlen(e->d_name);
+    if (len < 5 || 0 != strcmp(e->d_name + len - 4, ".pem")) {
+      continue;
+    }
+    if (n >= KEYS_MAX || NULL == (names[n] = strdup(e->d_name))) {
+      snprintf(err, errlen, n >= KEYS_MAX ? "more than %d key files in %s" : "out of memory",
+               KEYS_MAX, dir);
+      closedir(d);
+      free_names(names, n);
+      return -1;
+    }
+    n++;
+  }
+  closedir(d);
+  qsort(names, n, sizeof names[0], cmp_name);
+  *out_n = n;
+  return 0;
+}
+
+static int list_key_files(char **names, size_t *out_n, const char *dir, char *err, size_t errlen) {
+  return list_key_files_in(names, out_n, dir, false, err, errlen);
+}
+
+/* Loads one P-256 key file with the permission and consistency checks. */
+static int load_es256_file(struct es256_key **out, const char *dir, const char *name, char *err,
+                           size_t errlen) {
+  char path[1024];
+  unsigned char buf[KEY_FILE_MAX];
+  int rc = -1;
+  *out = NULL;
+  ssize_t n = read_key_file(buf, sizeof buf, path, dir, name, err, errlen);
+  if (n >= 0 && 0 != es256_key_from_pem(out, (const char *)buf, (size_t)n)) {
+    snprintf(err, errlen, "key file %s is not a P-256 (ES256) private key", path);
+  } else if (n >= 0 &&
+             0 != check_key_name(path, name, es256_key_public(*out)->kid, err, errlen)) {
+    es256_key_free(*out);
+    *out = NULL;
+  } else if (n >= 0) {
+    rc = 0;
+  }
+  OPENSSL_cleanse(buf, sizeof buf);
+  return rc;
+}
+
+int keystore_rotate_es256(char out_kid[TOKEN_KID_LEN + 1], const char *data_dir, char *err,
+                          size_t errlen) {
+  char keys[1024], dir[1024];
+  struct es256_key *key = NULL;
+  char *pem = NULL;
+  size_t pem_len = 0;
+  int rc = -1;
+  if (0 != keys_dir(keys, sizeof keys, data_dir) || 0 != es256_dir(dir, sizeof dir, data_dir)) {
+    snprintf(err, errlen, "data directory path too long");
+    return -1;
+  }
+  if (0 != ensure_dir(data_dir, err, errlen) || 0 != ensure_dir(keys, err, errlen) ||
+      0 != ensure_dir(dir, err, errlen)) {
+    return -1;
+  }
+  if (0 != es256_key_generate(&key) || 0 != es256_key_pem(&pem, &pem_len, key)) {
+    snprintf(err, errlen, "cannot generate a P-256 key");
+    goto cleanup;
+  }
+  const char *kid = es256_key_public(key)->kid;
+  if (0 != write_pem_file(dir, kid, pem, pem_len, err, errlen) ||
+      0 != write_active(dir, kid, err, errlen)) {
+    goto cleanup;
+  }
+  memcpy(out_kid, kid, TOKEN_KID_LEN + 1);
+  rc = 0;
+cleanup:
+  es256_pem_free(pem, pem_len);
+  es256_key_free(key);
+  return rc;
+}
+
+/* Loads the P-256 keys into ks (see struct keystore), creating the first one when there is
+ * none and create is true. 0, or -1 with a message in err. */
+static int open_es256(struct keystore *ks, const char *data_dir, bool create, char *err,
+                      size_t errlen) {
+  char dir[1024], active_kid[TOKEN_KID_LEN + 1] = "";
+  char *names[KEYS_MAX];
+  size_t nnames = 0;
+  int rc = -1;
+  if (0 != es256_dir(dir, sizeof dir, data_dir)) {
+    snprintf(err, errlen, "data directory path too long");
+    return -1;
+  }
+  if (0 != list_key_files_in(names, &nnames, dir, true, err, errlen)) {
+    return -1;
+  }
+  if (0 == nnames) {
+    char kid[TOKEN_KID_LEN + 1];
+    if (!create) {
+      return 0; /* a data directory from before the JWT form, read by a tool: no ES256 keys */
+    }
+    if (0 != keystore_rotate_es256(kid, data_dir, err, errlen) ||
+        0 != list_key_files(names, &nnames, dir, err, errlen)) {
+      return -1;
+    }
+  }
+  int ar = read_active(active_kid, dir, err, errlen);
+  if (0 != ar) {
+    if (ar > 0) {
+      snprintf(err, errlen, "%s/active is missing: it must name the ES256 signing key", dir);
+    }
+    goto cleanup;
+  }
+  ks->es_pubs = calloc(nnames + 1, sizeof *ks->es_pubs);
+  ks->es_state = calloc(nnames + 1, sizeof *ks->es_state);
+  if (NULL == ks->es_pubs || NULL == ks->es_state) {
+    snprintf(err, errlen, "out of memory");
+    goto cleanup;
+  }
+  ks->nes = 1; /* slot 0 is the active key's */
+  for (size_t i = 0; i < nnames; i++) {
+    struct es256_key *k = NULL;
+    struct keystore_key_state st;
+    if (0 != load_es256_file(&k, dir, names[i], err, errlen)) {
+      goto cleanup;
+    }
+    struct es256_pubkey pub = *es256_key_public(k);
+    if (0 != read_retired(&st, dir, pub.kid, err, errlen)) {
+      es256_key_free(k);
+      goto cleanup;
+    }
+    size_t at = ks->nes;
+    if (0 == strcmp(pub.kid, active_kid)) {
+      at = 0;
+      ks->es_active = k;
+      k = NULL;
+    } else {
+      ks->nes++;
+    }
+    es256_key_free(k);
+    pub.compromised_since = compromise_date(&st);
+    ks->es_pubs[at] = pub;
+    ks->es_state[at] = st;
+  }
+  if (NULL == ks->es_active || ks->es_state[0].retired) {
+    snprintf(err, errlen, "%s/active names key %s, which has no %s.pem or is retired", dir,
+             active_kid, active_kid);
+    goto cleanup;
+  }
+  rc = 0;
+cleanup:
+  free_names(names, nnames);
+  return rc;
+}
+
 int keystore_open(struct keystore **out, const char *data_dir, bool create, char *err,
                   size_t errlen) {
   char dir[1024], active_kid[TOKEN_KID_LEN + 1] = "";
   struct keystore *ks = NULL;
-  DIR *d = NULL;
   char *names[KEYS_MAX];
   size_t nnames = 0;
   int rc = -1;
@@ -391,27 +608,8 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
   if (create && (0 != ensure_dir(data_dir, err, errlen) || 0 != ensure_dir(dir, err, errlen))) {
     return -1;
   }
-  d = opendir(dir);
-  if (NULL == d) {
-    snprintf(err, errlen, "cannot open key directory %s: %s", dir, strerror(errno));
+  if (0 != list_key_files(names, &nnames, dir, err, errlen)) {
     return -1;
-  }
-  struct dirent *e;
-  while (NULL != (e = readdir(d))) {
-    size_t len = strlen(e->d_name);
-    if (len < 5 || 0 != strcmp(e->d_name + len - 4, ".pem")) {
-      continue;
-    }
-    if (nnames >= KEYS_MAX) {
-      snprintf(err, errlen, "more than %d key files in %s", KEYS_MAX, dir);
-      goto cleanup;
-    }
-    names[nnames] = strdup(e->d_name);
-    if (NULL == names[nnames]) {
-      snprintf(err, errlen, "out of memory");
-      goto cleanup;
-    }
-    nnames++;
   }
   if (0 == nnames) {
     if (!create) {
@@ -423,11 +621,8 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
     if (0 != keystore_rotate(kid, data_dir, err, errlen)) {
       goto cleanup;
     }
-    closedir(d);
-    d = NULL;
-    return keystore_open(out, data_dir, false, err, errlen);
+    return keystore_open(out, data_dir, create, err, errlen);
   }
-  qsort(names, nnames, sizeof names[0], cmp_name);
   int ar = read_active(active_kid, dir, err, errlen);
   if (ar < 0) {
     goto cleanup;
@@ -469,11 +664,7 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
       ks->npubs++;
     }
     ks->pubs[at] = k.pub;
-    if (x.state.compromised_since_ms >= 0) {
-      /* "revoked_at" in the JWKS is a NumericDate; 0 there means "not compromised". */
-      int64_t s = x.state.compromised_since_ms / 1000;
-      ks->pubs[at].compromised_since = s > 0 ? s : 1;
-    }
+    ks->pubs[at].compromised_since = compromise_date(&x.state);
     ks->extra[at] = x;
     token_key_wipe(&k);
   }
@@ -498,16 +689,14 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
     goto cleanup;
   }
   ks->active.signer = ks->signer;
+  if (0 != open_es256(ks, data_dir, create, err, errlen)) {
+    goto cleanup;
+  }
   *out = ks;
   ks = NULL;
   rc = 0;
 cleanup:
-  if (NULL != d) {
-    closedir(d);
-  }
-  for (size_t i = 0; i < nnames; i++) {
-    free(names[i]);
-  }
+  free_names(names, nnames);
   keystore_free(ks);
   return rc;
 }
@@ -527,13 +716,27 @@ static size_t index_of(const struct keystore *ks, const char *kid) {
   return NULL == k ? ks->npubs : (size_t)(k - ks->pubs);
 }
 
+/* The index of kid in ks->es_pubs, or nes when absent. */
+static size_t es_index_of(const struct keystore *ks, const char *kid) {
+  size_t i = 0;
+  while (i < ks->nes && 0 != strcmp(ks->es_pubs[i].kid, kid)) {
+    i++;
+  }
+  return i;
+}
+
 int keystore_key_state(const struct keystore *ks, const char *kid, struct keystore_key_state *out) {
   size_t i = index_of(ks, kid);
-  if (i >= ks->npubs) {
-    return -1;
+  if (i < ks->npubs) {
+    *out = ks->extra[i].state;
+    return 0;
   }
-  *out = ks->extra[i].state;
-  return 0;
+  i = es_index_of(ks, kid);
+  if (i < ks->nes) {
+    *out = ks->es_state[i];
+    return 0;
+  }
+  return -1;
 }
 
 const struct cert_sealer *keystore_sealer(const struct keystore *ks, const char *kid) {
@@ -547,12 +750,13 @@ int keystore_retire(char out_active[TOKEN_KID_LEN + 1], const char *data_dir, co
   struct keystore *ks = NULL;
   struct keystore_key_state st;
   int rc = -1;
-  if (0 != keys_dir(dir, sizeof dir, data_dir)) {
-    snprintf(err, errlen, "data directory path too long");
-    return -1;
-  }
   if (0 != keystore_open(&ks, data_dir, false, err, errlen)) {
     return -1;
+  }
+  bool es = es_index_of(ks, kid) < ks->nes;
+  if (0 != (es ? es256_dir(dir, sizeof dir, data_dir) : keys_dir(dir, sizeof dir, data_dir))) {
+    snprintf(err, errlen, "data directory path too long");
+    goto cleanup;
   }
   if (0 != keystore_key_state(ks, kid, &st)) {
     snprintf(err, errlen, "no key %s in %s", kid, dir);
@@ -562,9 +766,11 @@ int keystore_retire(char out_active[TOKEN_KID_LEN + 1], const char *data_dir, co
     snprintf(err, errlen, "key %s is already retired", kid);
     goto cleanup;
   }
-  memcpy(out_active, ks->active.pub.kid, TOKEN_KID_LEN + 1);
-  if (0 == strcmp(kid, ks->active.pub.kid) &&
-      0 != keystore_rotate(out_active, data_dir, err, errlen)) {
+  const char *active = es ? ks->es_pubs[0].kid : ks->active.pub.kid;
+  memcpy(out_active, active, TOKEN_KID_LEN + 1);
+  if (0 == strcmp(kid, active) &&
+      0 != (es ? keystore_rotate_es256(out_active, data_dir, err, errlen)
+               : keystore_rotate(out_active, data_dir, err, errlen))) {
     goto cleanup;
   }
   rc = write_retired(dir, kid, now_ms, compromised_since_ms, err, errlen);
@@ -573,8 +779,55 @@ cleanup:
   return rc;
 }
 
+const struct es256_key *keystore_es256_active(const struct keystore *ks) {
+  return NULL == ks ? NULL : ks->es_active;
+}
+
+const struct es256_pubkey *keystore_es256_public(const struct keystore *ks, size_t *out_n) {
+  *out_n = NULL == ks ? 0 : ks->nes;
+  return NULL == ks ? NULL : ks->es_pubs;
+}
+
+char *keystore_jwk(const struct keystore *ks, const char *kid) {
+  size_t i = index_of(ks, kid);
+  json_t *jwk = NULL;
+  char *text = NULL;
+  if (i < ks->npubs) {
+    char *jwks = token_jwks_build(&ks->pubs[i], 1);
+    json_t *doc = NULL == jwks ? NULL : json_loads(jwks, 0, NULL);
+    jwk = json_incref(json_array_get(json_object_get(doc, "keys"), 0));
+    json_decref(doc);
+    free(jwks);
+  } else if ((i = es_index_of(ks, kid)) < ks->nes) {
+    jwk = es256_jwk(&ks->es_pubs[i]);
+  }
+  text = NULL == jwk ? NULL : json_dumps(jwk, JSON_COMPACT);
+  json_decref(jwk);
+  return text;
+}
+
+char *keystore_did_document(const struct keystore *ks, const char *did) {
+  return did_document(did, ks->pubs, ks->npubs, ks->es_pubs, ks->nes);
+}
+
 char *keystore_jwks(const struct keystore *ks) {
-  return token_jwks_build(ks->pubs, ks->npubs);
+  char *ed = token_jwks_build(ks->pubs, ks->npubs);
+  if (NULL == ed || 0 == ks->nes) {
+    return ed;
+  }
+  json_t *doc = json_loads(ed, 0, NULL);
+  json_t *keys = json_object_get(doc, "keys");
+  char *text = NULL;
+  bool ok = json_is_array(keys);
+  for (size_t i = 0; ok && i < ks->nes; i++) {
+    ok = 0 == json_array_append_new(keys, es256_jwk(&ks->es_pubs[i]));
+  }
+  if (ok) {
+    text = json_dumps(doc, JSON_COMPACT);
+  }
+  json_decref(doc);
+  free(ed);
+  return text;
 }
 
 int keystore_rotate(char out_kid[TOKEN_KID_LEN + 1], const char *data_dir, char *err,

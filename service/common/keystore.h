@@ -7,6 +7,9 @@
  *   <kid>.retired  present once the key was retired (`ujikom keys retire`), mode 0600:
  *               "retired <RFC 3339 time>\n", then, when the key was compromised,
  *               "compromised-since <RFC 3339 time>\n"
+ *   es256/      the P-256 keys of the credential's JWT form, in the same layout (<kid>.pem,
+ *               active, <kid>.retired); created beside the first Ed25519 key, and on the first
+ *               start of a daemon whose data directory has none
  * Public keys are derived from the private ones; every key ever created stays in the JWKS so
  * certificates signed before a rotation still verify. A retired key never signs again; a
  * compromised one stays published (marked "revoked" in the JWKS), and the verdict trusts
@@ -21,7 +24,10 @@
 #include <stdint.h>
 
 #include "ujikom/cert.h"
+#include "ujikom/es256.h"
 #include "ujikom/token.h"
+
+#define KEYSTORE_ES256_DIR "es256"
 
 struct keystore; /* opaque; immutable once opened, so it may be shared between threads */
 
@@ -41,8 +47,21 @@ const struct token_key *keystore_active(const struct keystore *ks);
 /* All public keys (active first); *out_n receives the count. Valid as long as ks. A NULL ks
  * (no keys loaded) has none: NULL and 0. */
 const struct token_pubkey *keystore_public(const struct keystore *ks, size_t *out_n);
-/* The JWKS document of all public keys (malloc'd, free()), NULL on allocation failure. */
+/* The JWKS document of all public keys, Ed25519 (OKP) then P-256 (EC) (malloc'd, free()),
+ * NULL on allocation failure. */
 char *keystore_jwks(const struct keystore *ks);
+/* The one JWK of key kid (Ed25519 or P-256) as compact JSON (malloc'd, free()); NULL when
+ * kid is not in the key set or on allocation failure. */
+char *keystore_jwk(const struct keystore *ks, const char *kid);
+/* The DID document of every public key (ujikom/did.h) for the issuer did (malloc'd,
+ * free()); NULL on allocation failure. */
+char *keystore_did_document(const struct keystore *ks, const char *did);
+
+/* The P-256 key that signs new credentials' JWT form; NULL when the key set has none (a data
+ * directory opened without create from before the JWT form). Valid as long as ks. */
+const struct es256_key *keystore_es256_active(const struct keystore *ks);
+/* All public P-256 keys (active first) and their count; NULL and 0 for none or a NULL ks. */
+const struct es256_pubkey *keystore_es256_public(const struct keystore *ks, size_t *out_n);
 
 /* What the key set says about one key. */
 struct keystore_key_state {
@@ -50,14 +69,15 @@ struct keystore_key_state {
   int64_t retired_ms;           /* when it was retired (0 when not) */
   int64_t compromised_since_ms; /* -1 when not compromised */
 };
-/* The state of key kid: 0 and *out, or -1 when kid is not in the key set. */
+/* The state of key kid (Ed25519 or P-256): 0 and *out, or -1 when kid is not in the key
+ * set. */
 int keystore_key_state(const struct keystore *ks, const char *kid, struct keystore_key_state *out);
 /* The register sealer (ujikom/cert.h) of key kid, valid as long as ks; NULL when kid is not
  * in the key set. */
 const struct cert_sealer *keystore_sealer(const struct keystore *ks, const char *kid);
 
-/* Retires key kid at now_ms: it stops signing (when it is the active key, a new key is
- * created and made active first; its kid goes to out_active, else out_active gets the
+/* Retires key kid (Ed25519 or P-256) at now_ms: it stops signing (when it is the active key
+ * of its kind, a new key of that kind is created and made active first; its kid goes to out_active, else out_active gets the
  * unchanged active kid) and stays published. compromised_since_ms >= 0 marks it compromised
  * since then. Refuses an unknown or already retired kid. 0, or -1 with a message in err. */
 int keystore_retire(char out_active[TOKEN_KID_LEN + 1], const char *data_dir, const char *kid,
@@ -68,5 +88,8 @@ int keystore_retire(char out_active[TOKEN_KID_LEN + 1], const char *data_dir, co
  * daemon is up: the daemon keeps signing with its loaded key until restarted (or SIGHUP). */
 int keystore_rotate(char out_kid[TOKEN_KID_LEN + 1], const char *data_dir, char *err,
                     size_t errlen);
+/* As keystore_rotate, for the P-256 key of the JWT form (under <data_dir>/keys/es256/). */
+int keystore_rotate_es256(char out_kid[TOKEN_KID_LEN + 1], const char *data_dir, char *err,
+                          size_t errlen);
 
 #endif
