@@ -1,6 +1,7 @@
 /*
- * `ujikom keys`: list the signing keys, rotate to a new one, retire one (possibly as
- * compromised since a given time), print the JWKS (for offline verification elsewhere).
+ * `ujikom keys`: list the signing keys (Ed25519, and P-256 for the credential's JWT form),
+ * rotate to a new one, retire one (possibly as compromised since a given time), print the
+ * JWKS (for offline verification elsewhere).
  * Rotation and retirement are recorded in the audit log when a database exists.
  */
 #include <stdio.h>
@@ -18,14 +19,17 @@
 /* Prints the usage on out and returns status, the exit status to leave with. */
 static int keys_usage(FILE *out, int status) {
   fprintf(out, "usage: ujikom keys list   [--data-dir DIR]\n"
-               "       ujikom keys rotate [--data-dir DIR]\n"
+               "       ujikom keys rotate [--es256] [--data-dir DIR]\n"
                "       ujikom keys retire KID [--compromised-since TIME] [--data-dir DIR]\n"
                "       ujikom keys jwks   [--data-dir DIR]\n"
-               "  list    prints every key id; the active (signing) key is marked with *,\n"
-               "          a retired one says so (and since when it is compromised)\n"
-               "  rotate  creates a new key and makes it active; old keys stay published so\n"
-               "          certificates signed with them still verify. Restart the daemon (or\n"
-               "          send it SIGHUP) to start signing with the new key.\n"
+               "  list    prints every key id, the Ed25519 keys first, then under a heading\n"
+               "          the P-256 keys of the credential's JWT form; the active (signing)\n"
+               "          key of each kind is marked with *, a retired one says so (and since\n"
+               "          when it is compromised)\n"
+               "  rotate  creates a new Ed25519 key (with --es256: a new P-256 key) and makes\n"
+               "          it active; old keys stay published so certificates signed with them\n"
+               "          still verify. Restart the daemon (or send it SIGHUP) to start\n"
+               "          signing with the new key.\n"
                "  retire  the key never signs again (a new key becomes active if it was the\n"
                "          active one) and stays published. --compromised-since TIME (RFC 3339,\n"
                "          e.g. 2026-12-01T00:00:00Z, or a date: 00:00 UTC) marks it stolen\n"
@@ -114,11 +118,11 @@ static int keys_retire(const char *dir, const char *kid, const char *since_text)
 }
 
 /* One line of `keys list`: "* KID" (active), "  KID" or "  KID retired ...". */
-static void list_key(const struct keystore *ks, const struct token_pubkey *k, bool active) {
+static void list_key(const struct keystore *ks, const char *kid, bool active) {
   struct keystore_key_state st;
   char when[TIME_TEXT_SIZE], since[TIME_TEXT_SIZE];
-  printf("%s %s", active ? "*" : " ", k->kid);
-  if (0 == keystore_key_state(ks, k->kid, &st) && st.retired) {
+  printf("%s %s", active ? "*" : " ", kid);
+  if (0 == keystore_key_state(ks, kid, &st) && st.retired) {
     time_format(when, sizeof when, st.retired_ms / 1000, TIME_ISO);
     printf(" retired %s", when);
     if (st.compromised_since_ms >= 0) {
@@ -132,6 +136,7 @@ static void list_key(const struct keystore *ks, const struct token_pubkey *k, bo
 int cmd_keys(int argc, char **argv) {
   char dir[512], err[512] = "";
   const char *sub = NULL, *kid = NULL, *since = NULL;
+  bool es256 = false;
   for (int i = 1; i < argc; i++) {
     if (cli_is_help(argv[i])) {
       return keys_usage(stdout, 0);
@@ -146,6 +151,8 @@ int cmd_keys(int argc, char **argv) {
     } else if (NULL != sub && 0 == strcmp(sub, "retire") && NULL == since &&
                0 == strcmp(argv[i], "--compromised-since") && i + 1 < argc) {
       since = argv[++i];
+    } else if (NULL != sub && 0 == strcmp(sub, "rotate") && 0 == strcmp(argv[i], "--es256")) {
+      es256 = true;
     } else {
       fprintf(stderr, "ujikom keys: unexpected argument '%s'\n", argv[i]);
       return keys_usage(stderr, 2);
@@ -157,7 +164,8 @@ int cmd_keys(int argc, char **argv) {
   }
   if (0 == strcmp(sub, "rotate")) {
     char newkid[TOKEN_KID_LEN + 1];
-    if (0 != keystore_rotate(newkid, dir, err, sizeof err)) {
+    if (0 != (es256 ? keystore_rotate_es256(newkid, dir, err, sizeof err)
+                    : keystore_rotate(newkid, dir, err, sizeof err))) {
       fprintf(stderr, "ujikom keys rotate: %s\n", err);
       return 1;
     }
@@ -172,7 +180,8 @@ int cmd_keys(int argc, char **argv) {
     }
     keystore_free(ks);
     char after[64];
-    snprintf(after, sizeof after, "{\"active\":\"%s\"}", newkid);
+    snprintf(after, sizeof after, "{\"active\":\"%s\",\"alg\":\"%s\"}", newkid,
+             es256 ? "ES256" : "EdDSA");
     audit_key_change(dir, "keys.rotate", newkid, after);
     printf("%s\n", newkid);
     return 0;
@@ -203,7 +212,14 @@ int cmd_keys(int argc, char **argv) {
     size_t n = 0;
     const struct token_pubkey *pubs = keystore_public(ks, &n);
     for (size_t i = 0; i < n; i++) {
-      list_key(ks, &pubs[i], 0 == i);
+      list_key(ks, pubs[i].kid, 0 == i);
+    }
+    const struct es256_pubkey *ec = keystore_es256_public(ks, &n);
+    if (n > 0) {
+      printf("ES256 (the credential's JWT form):\n");
+    }
+    for (size_t i = 0; i < n; i++) {
+      list_key(ks, ec[i].kid, 0 == i);
     }
   }
   keystore_free(ks);

@@ -475,8 +475,7 @@ static int load_es256_file(struct es256_key **out, const char *dir, const char *
   ssize_t n = read_key_file(buf, sizeof buf, path, dir, name, err, errlen);
   if (n >= 0 && 0 != es256_key_from_pem(out, (const char *)buf, (size_t)n)) {
     snprintf(err, errlen, "key file %s is not a P-256 (ES256) private key", path);
-  } else if (n >= 0 &&
-             0 != check_key_name(path, name, es256_key_public(*out)->kid, err, errlen)) {
+  } else if (n >= 0 && 0 != check_key_name(path, name, es256_key_public(*out)->kid, err, errlen)) {
     es256_key_free(*out);
     *out = NULL;
   } else if (n >= 0) {

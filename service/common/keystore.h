@@ -77,9 +77,10 @@ int keystore_key_state(const struct keystore *ks, const char *kid, struct keysto
 const struct cert_sealer *keystore_sealer(const struct keystore *ks, const char *kid);
 
 /* Retires key kid (Ed25519 or P-256) at now_ms: it stops signing (when it is the active key
- * of its kind, a new key of that kind is created and made active first; its kid goes to out_active, else out_active gets the
- * unchanged active kid) and stays published. compromised_since_ms >= 0 marks it compromised
- * since then. Refuses an unknown or already retired kid. 0, or -1 with a message in err. */
+ * of its kind, a new key of that kind is created and made active first; its kid goes to out_active,
+ * else out_active gets the unchanged active kid) and stays published. compromised_since_ms >= 0
+ * marks it compromised since then. Refuses an unknown or already retired kid. 0, or -1 with a
+ * message in err. */
 int keystore_retire(char out_active[TOKEN_KID_LEN + 1], const char *data_dir, const char *kid,
                     int64_t now_ms, int64_t compromised_since_ms, char *err, size_t errlen);
 

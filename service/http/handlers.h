@@ -62,6 +62,9 @@ void attempt_summary_text(struct jtext *b, const struct svc *svc, const struct s
 
 /* --- certificates and verification (h_certificates.c, h_verify.c, h_jwks.c) --- */
 int h_jwks(struct req *r);
+/* h_did.c */
+int h_did_document(struct req *r);
+int h_key_jwk(struct req *r);
 int h_cert_list(struct req *r);
 int h_cert_get(struct req *r);
 int h_cert_credential(struct req *r);

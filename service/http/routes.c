@@ -40,6 +40,8 @@ const struct route routes[] = {
     {"GET", "/api/attempts/:id/result", ROLE_CANDIDATE, 0, h_attempts_result},
     /* --- certificates and verification --- */
     {"GET", "/.well-known/jwks.json", ROLE_ANY, 0, h_jwks},
+    {"GET", "/.well-known/did.json", ROLE_ANY, 0, h_did_document},
+    {"GET", "/api/keys/:kid", ROLE_ANY, 0, h_key_jwk},
     {"GET", "/api/certificates", ROLE_USER, 0, h_cert_list},
     {"GET", "/api/certificates/:serial", ROLE_USER, 0, h_cert_get},
     {"GET", "/api/certificates/:serial/credential", ROLE_USER, 0, h_cert_credential},

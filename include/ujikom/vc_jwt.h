@@ -1,0 +1,34 @@
+/*
+ * The credential's VC-JOSE JWT form (application/vc+jwt) as Open Badges 3.0 defines it for
+ * VC Data Model 2.0: the payload is the credential document itself (without a proof) plus
+ * the registered claims OB 3.0 requires, each derived from the document:
+ *   iss = issuer.id (or issuer, when it is a string)
+ *   sub = credentialSubject.id, or else the subject's first identifier's identityHash
+ *   nbf = validFrom, exp = validUntil (NumericDate, seconds)
+ *   jti = id
+ * signed ES256 with header {"alg":"ES256","typ":"JWT","kid":<URL of the one JWK>}.
+ *
+ * Pure functions: no files, no network.
+ */
+#ifndef UJIKOM_VC_JWT_H
+#define UJIKOM_VC_JWT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "ujikom/es256.h"
+
+/* The payload of credential (a new object: a copy of the document with "proof" removed and
+ * the five claims added; json_decref), or NULL when the document lacks what a claim comes
+ * from (an id, an issuer id, a subject id or identifier, a validFrom, a validUntil, all
+ * well-formed) or out of memory. */
+json_t *vc_jwt_payload(const json_t *credential);
+/* Signs credential as a JWT (vc_jwt_payload, then es256_jwt_sign): 0 and *out (free()), or
+ * -1. */
+int vc_jwt_sign(char **out, const json_t *credential, const char *kid_url,
+                const struct es256_key *key);
+/* Checks the OB 3.0 rules of a verified payload: the five claims present and equal to what
+ * the document in it says. 0, or -1 with the first broken rule in why. */
+int vc_jwt_check_claims(const json_t *payload, char *why, size_t whylen);
+
+#endif
