@@ -31,4 +31,18 @@ int vc_jwt_sign(char **out, const json_t *credential, const char *kid_url,
  * the document in it says. 0, or -1 with the first broken rule in why. */
 int vc_jwt_check_claims(const json_t *payload, char *why, size_t whylen);
 
+/* What an offline verifier shows of a credential document whose proof it checked: serial
+ * (the last segment of its id), holder (the subject's plain "name" identifier, if any),
+ * scheme title (the achievement's name), issuer name and URL (the status list's base when
+ * there is one, else the issuer id), issued/expires (validFrom/validUntil) and the status
+ * list index of its first BitstringStatusListEntry (has_status). Fills *out (zeroed first,
+ * units untouched) and returns 0, or -1 when the id, validFrom or validUntil is missing. */
+int vc_credential_claims(struct cert_claims *out, const json_t *doc);
+
+/* Verifies the JWT form offline: es256_jwt_verify, vc_jwt_check_claims, then the claims for
+ * display (vc_credential_claims of the payload, kid of the signing key) judged at now.
+ * Fills out completely (the verdict GENUINE, EXPIRED or NOT_GENUINE, as cert_jws_verify). */
+void vc_jwt_verify(struct cert_verification *out, const char *jwt, size_t len,
+                   const struct es256_pubkey *keys, size_t nkeys, int64_t now);
+
 #endif

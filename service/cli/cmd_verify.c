@@ -1,6 +1,7 @@
 /*
- * `ujikom verify`: offline verification of a certificate — a JWS credential, a QR URL or bare
- * QR token, or a PNG image of the QR code (decoded with zbarimg when it is installed) —
+ * `ujikom verify`: offline verification of a certificate — the credential's JWT form (ES256,
+ * a .jwt file or the text), the EdDSA JWS credential of certificates issued before it, a QR
+ * URL or bare QR token, or a PNG image of the QR code (decoded with zbarimg when installed) —
  * against a JWKS file or the keys in the data directory, and its status in the Bitstring
  * Status Lists it is given (files or URLs). Prints the claims and the verdict; exits 0 only
  * for a genuine, valid certificate.
@@ -19,21 +20,26 @@
 #include "common/keystore.h"
 #include "ujikom/cert.h"
 #include "ujikom/clock.h"
+#include "ujikom/es256.h"
 #include "ujikom/status_list.h"
 #include "ujikom/timefmt.h"
+#include "ujikom/vc_jwt.h"
 
-#define INPUT_MAX (CERT_JWS_MAX + 1)
+#define INPUT_MAX (ES256_JWT_MAX + 1)
 
 static void verify_usage(FILE *out) {
   fprintf(out,
           "usage: ujikom verify [--jwks FILE | --data-dir DIR] [--now EPOCH]\n"
           "                     [--status-list FILE|URL]... [--log-proof FILE --log-key VKEY]\n"
-          "                     TOKEN|URL|FILE.png\n"
-          "  TOKEN     a certificate credential (JWS) or a QR token\n"
+          "                     TOKEN|URL|FILE.png|FILE.jwt\n"
+          "  TOKEN     a certificate credential (its JWT form, or the EdDSA JWS of certificates\n"
+          "            issued before it) or a QR token\n"
+          "  FILE.jwt  a file holding the credential's JWT form (credential.jwt)\n"
           "  URL       the URL in the QR code (<public-url>/V/<token>)\n"
           "  FILE.png  an image of the QR code (needs zbarimg from zbar-tools)\n"
           "  --jwks    verify against this JWKS document (e.g. saved from\n"
-          "            <public-url>/.well-known/jwks.json); default: the keys in the data dir\n"
+          "            <public-url>/.well-known/jwks.json: its Ed25519 keys and the P-256 keys\n"
+          "            of the JWT form); default: the keys in the data dir\n"
           "  --now     judge validity at this time (seconds since the epoch) instead of now\n"
           "  --status-list  a status list credential (saved from, or the URL\n"
           "            <public-url>/status/revocation or /status/suspension), verified with\n"
@@ -318,8 +324,17 @@ static int check_status(struct status_report *out, struct cert_verification *v,
 /* Verifies text (a credential, a QR URL or a QR token) against the keys, checks its status
  * in the lists given, and prints the result. Returns the exit status: 0 genuine, 1 not, 2
  * out of memory. */
-static int verify_text(const char *text, const struct verify_args *a,
-                       const struct token_pubkey *keys, size_t nkeys) {
+/* The keys a verification may use: Ed25519 (JWS, QR token, status lists) and P-256 (JWT). */
+struct key_sets {
+  const struct token_pubkey *ed;
+  size_t ned;
+  const struct es256_pubkey *ec;
+  size_t nec;
+};
+
+static int verify_text(const char *text, const struct verify_args *a, const struct key_sets *ks) {
+  const struct token_pubkey *keys = ks->ed;
+  size_t nkeys = ks->ned;
   struct cert_verification *v = calloc(1, sizeof *v);
   if (NULL == v) {
     return 2;
@@ -328,7 +343,12 @@ static int verify_text(const char *text, const struct verify_args *a,
   size_t tlen = 0;
   const char *form, *status_note = NULL;
   int status_rc = 0;
-  if (NULL != strchr(text, '.') && NULL == strstr(text, "/V/") && NULL == strstr(text, "/v/")) {
+  char alg[16];
+  if (0 == es256_jws_alg(alg, sizeof alg, text, strlen(text)) && 0 == strcmp(alg, "ES256")) {
+    form = "JWT (credential, ES256)";
+    vc_jwt_verify(v, text, strlen(text), ks->ec, ks->nec, a->now);
+  } else if (NULL != strchr(text, '.') && NULL == strstr(text, "/V/") &&
+             NULL == strstr(text, "/v/")) {
     form = "JWS (credential)";
     cert_jws_verify(v, text, strlen(text), keys, nkeys, a->now);
   } else if (0 == cert_qr_url_token(&tok, &tlen, text, strlen(text))) {
@@ -380,14 +400,16 @@ int cmd_verify(int argc, char **argv) {
   }
   /* The key set: a JWKS file, or the data directory's keys. */
   struct token_pubkey *keys = NULL;
-  size_t nkeys = 0;
+  struct es256_pubkey *ec_keys = NULL;
+  size_t nkeys = 0, nec = 0;
   struct keystore *ks = NULL;
   char *text = NULL;
   rc = 2;
   if (NULL != a.jwks_path) {
     size_t len = 0;
     char *json = read_file(a.jwks_path, 1 << 20, &len, err, sizeof err);
-    if (NULL == json || 0 != token_jwks_parse(&keys, &nkeys, json, len, err, sizeof err)) {
+    if (NULL == json || 0 != token_jwks_parse(&keys, &nkeys, json, len, err, sizeof err) ||
+        0 != es256_jwks_parse(&ec_keys, &nec, json, len, err, sizeof err)) {
       fprintf(stderr, "ujikom verify: %s: %s\n", a.jwks_path, err);
       free(json);
       goto cleanup;
@@ -400,9 +422,10 @@ int cmd_verify(int argc, char **argv) {
       goto cleanup;
     }
   }
-  const struct token_pubkey *set = keys;
+  struct key_sets sets = {.ed = keys, .ned = nkeys, .ec = ec_keys, .nec = nec};
   if (NULL != ks) {
-    set = keystore_public(ks, &nkeys);
+    sets.ed = keystore_public(ks, &sets.ned);
+    sets.ec = keystore_es256_public(ks, &sets.nec);
   }
   /* The input: an image of a QR code, or text. */
   size_t ilen = strlen(a.input);
@@ -412,11 +435,21 @@ int cmd_verify(int argc, char **argv) {
       fprintf(stderr, "ujikom verify: %s\n", err);
       goto cleanup;
     }
+  } else if (ilen > 4 && 0 == strcmp(a.input + ilen - 4, ".jwt")) {
+    size_t len = 0;
+    text = read_file(a.input, INPUT_MAX - 1, &len, err, sizeof err);
+    if (NULL == text) {
+      fprintf(stderr, "ujikom verify: %s\n", err);
+      goto cleanup;
+    }
+    while (len > 0 && ('\n' == text[len - 1] || '\r' == text[len - 1] || ' ' == text[len - 1])) {
+      text[--len] = '\0'; /* a saved file may end with a newline */
+    }
   } else {
     text = strdup(a.input);
   }
   if (NULL != text) {
-    rc = verify_text(text, &a, set, nkeys);
+    rc = verify_text(text, &a, &sets);
   }
   if (NULL != text && NULL != a.log_proof) {
     int logged = verify_log_proof(a.log_proof, a.log_key, text);
@@ -425,6 +458,7 @@ int cmd_verify(int argc, char **argv) {
 cleanup:
   free(text);
   free(keys);
+  free(ec_keys);
   keystore_free(ks);
   return rc;
 }

@@ -15,6 +15,8 @@
 #include "common/keystore.h"
 #include "common/log.h"
 #include "store/store.h"
+#include "ujikom/es256.h"
+#include "ujikom/vc_jwt.h"
 
 #define HOUR_MS ((int64_t)3600 * 1000)
 
@@ -323,6 +325,7 @@ static int check_qr(struct verify_result *o, struct found *f, struct store_rd *r
   }
   if (0 == cert_qr_token_serial(serial, tok, tlen) &&
       0 == cert_serial_parse(serial, NULL, serial)) {
+    memcpy(serial, o->v.claims.serial, sizeof serial);
     int rc = look_up(f, rd, serial, false);
     if (STORE_OK != rc) {
       return rc;
@@ -345,9 +348,75 @@ static int check_qr(struct verify_result *o, struct found *f, struct store_rd *r
   return STORE_OK;
 }
 
+/* True when the signing input (header and payload, the text up to the second '.') of two
+ * compact JWTs is the same: the same claims under the same key. (ECDSA signatures differ
+ * from one signing to the next, so the signatures are not compared: the caller verified
+ * the presented one.) */
+static bool same_signing_input(const char *a, size_t alen, const char *b) {
+  const char *end = strrchr(b, '.');
+  size_t n = NULL == end ? 0 : (size_t)(end - b);
+  return n > 0 && alen > n && '.' == a[n] && 0 == memcmp(a, b, n);
+}
+
+/* The credential's JWT form (ES256): the signature under one of the issuer's P-256 keys, the
+ * OB 3.0 claim rules, then the register: the JWT stored at issuance for the serial its jti
+ * names must have the same header and payload, so the register's record answers for every
+ * claim (a JWT signed with our key that the register did not issue is CLAIMS_DIFFER or
+ * NOT_IN_REGISTER, and alarms). */
+static int check_credential_jwt(struct verify_result *o, struct found *f, struct store_rd *rd,
+                                const struct keystore *ks, const char *text, size_t len,
+                                int64_t now) {
+  size_t nkeys = 0;
+  const struct es256_pubkey *keys = keystore_es256_public(ks, &nkeys);
+  const struct es256_pubkey *key = NULL;
+  json_t *payload = NULL;
+  char serial[CERT_SERIAL_SIZE], why[160];
+  char *stored = NULL;
+  enum cert_fault fault = es256_jwt_verify(&payload, &key, text, len, keys, nkeys, why, sizeof why);
+  if (CERT_FAULT_NONE == fault && (0 != vc_jwt_check_claims(payload, why, sizeof why) ||
+                                   0 != vc_credential_claims(&o->v.claims, payload))) {
+    snprintf(why, sizeof why, "the credential does not follow the OB 3.0 JWT rules");
+    fault = CERT_FAULT_MALFORMED;
+  }
+  json_decref(payload);
+  if (CERT_FAULT_NONE != fault) {
+    refuse(&o->v, why);
+    o->v.fault = fault;
+    return STORE_OK;
+  }
+  memcpy(serial, o->v.claims.serial, sizeof serial);
+  int rc = look_up(f, rd, serial, false);
+  if (STORE_OK == rc && f->in_register) {
+    rc = store_cert_jwt_get(rd, &stored, serial);
+    rc = STORE_NONE == rc ? STORE_OK : rc;
+  }
+  if (STORE_OK != rc) {
+    free(stored);
+    return rc;
+  }
+  if (NULL != stored && same_signing_input(text, len, stored)) {
+    claims_from_row(&o->v, &f->row, false, now);
+    f->from_row = true;
+  } else {
+    /* Signed with our key, yet not the JWT the register issued for this serial: its claims
+     * (from its payload) are kept for the alarm; the verdict is that it was not issued so. */
+    o->v.claims_valid = true;
+    o->v.verdict = CERT_NOT_GENUINE;
+    o->v.fault = CERT_FAULT_NONE;
+    o->v.reason[0] = '\0';
+  }
+  memcpy(o->v.claims.kid, key->kid, sizeof o->v.claims.kid); /* the key that signed it */
+  free(stored);
+  return STORE_OK;
+}
+
 /* The credential form: always verified in full (the signature cache keeps repeats cheap). */
 static int check_credential(struct verify_result *o, struct found *f, struct store_rd *rd,
                             const struct keystore *ks, const char *text, size_t len, int64_t now) {
+  char alg[16];
+  if (0 == es256_jws_alg(alg, sizeof alg, text, len) && 0 == strcmp(alg, "ES256")) {
+    return check_credential_jwt(o, f, rd, ks, text, len, now);
+  }
   size_t nkeys = 0;
   const struct token_pubkey *keys = keystore_public(ks, &nkeys);
   cert_jws_verify(&o->v, text, len, keys, nkeys, now);

@@ -4,9 +4,12 @@
  */
 #include "ujikom/vc_jwt.h"
 
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/cert_internal.h"
 #include "ujikom/timefmt.h"
 
 /* What the five claims are, read from a credential document. */
@@ -114,4 +117,96 @@ int vc_jwt_check_claims(const json_t *payload, char *why, size_t whylen) {
     return -1;
   }
   return 0;
+}
+
+/* Copies the string value v into dst (size bytes) when it is text a claim may hold. */
+static void put_text(char *dst, size_t size, const json_t *v) {
+  const char *s = json_string_value(v);
+  size_t len = json_string_length(v);
+  if (NULL == s || !cert_text_ok(s, len) || 0 != cert_copy_text(dst, size, s, len)) {
+    dst[0] = '\0';
+  }
+}
+
+/* The holder's name: the first identifier that is not hashed. */
+static const json_t *plain_identifier(const json_t *subject) {
+  size_t i;
+  const json_t *e;
+  json_array_foreach(json_object_get(subject, "identifier"), i, e) {
+    if (json_is_false(json_object_get(e, "hashed"))) {
+      return json_object_get(e, "identityHash");
+    }
+  }
+  return NULL;
+}
+
+/* The first BitstringStatusListEntry (an object or in an array): its index and list URL. */
+static void status_of(struct cert_claims *out, const json_t *doc) {
+  const json_t *st = json_object_get(doc, "credentialStatus");
+  const json_t *e = json_is_array(st) ? json_array_get(st, 0) : st;
+  const char *index = json_string_value(json_object_get(e, "statusListIndex"));
+  const char *list = json_string_value(json_object_get(e, "statusListCredential"));
+  const char *purpose = json_string_value(json_object_get(e, "statusPurpose"));
+  char *end = NULL;
+  unsigned long long v = NULL == index ? 0 : strtoull(index, &end, 10);
+  size_t ll = NULL == list ? 0 : strlen(list), pl = strlen(CERT_STATUS_PATH_REVOCATION);
+  if (NULL == index || end == index || '\0' != *end || v >= CERT_STATUS_LIST_BITS ||
+      NULL == purpose || 0 != strcmp(purpose, "revocation") || ll <= pl ||
+      0 != strcmp(list + ll - pl, CERT_STATUS_PATH_REVOCATION) ||
+      ll - pl >= sizeof out->issuer_url) {
+    return;
+  }
+  out->has_status = true;
+  out->status_index = (uint64_t)v;
+  memcpy(out->issuer_url, list, ll - pl);
+  out->issuer_url[ll - pl] = '\0';
+}
+
+int vc_credential_claims(struct cert_claims *out, const json_t *doc) {
+  int64_t from = 0, until = 0;
+  const char *id = json_string_value(json_object_get(doc, "id"));
+  const char *last = NULL == id ? NULL : strrchr(id, '/');
+  memset(out, 0, offsetof(struct cert_claims, units));
+  if (NULL == last || 0 != doc_time(&from, doc, "validFrom") ||
+      0 != doc_time(&until, doc, "validUntil") ||
+      0 != cert_serial_parse(out->serial, NULL, last + 1)) {
+    return -1;
+  }
+  const json_t *subject = json_object_get(doc, "credentialSubject");
+  const json_t *issuer = json_object_get(doc, "issuer");
+  put_text(out->holder, sizeof out->holder, plain_identifier(subject));
+  put_text(out->holder_id, sizeof out->holder_id, json_object_get(subject, "id"));
+  put_text(out->scheme_title, sizeof out->scheme_title,
+           json_object_get(json_object_get(subject, "achievement"), "name"));
+  put_text(out->issuer_name, sizeof out->issuer_name, json_object_get(issuer, "name"));
+  put_text(out->issuer_url, sizeof out->issuer_url,
+           json_is_string(issuer) ? issuer : json_object_get(issuer, "id"));
+  status_of(out, doc);
+  out->issued = from;
+  out->expires = until;
+  return 0;
+}
+
+void vc_jwt_verify(struct cert_verification *out, const char *jwt, size_t len,
+                   const struct es256_pubkey *keys, size_t nkeys, int64_t now) {
+  json_t *payload = NULL;
+  const struct es256_pubkey *key = NULL;
+  char why[160];
+  memset(out, 0, offsetof(struct cert_verification, claims));
+  enum cert_fault fault = es256_jwt_verify(&payload, &key, jwt, len, keys, nkeys, why, sizeof why);
+  if (CERT_FAULT_NONE == fault && (0 != vc_jwt_check_claims(payload, why, sizeof why) ||
+                                   0 != vc_credential_claims(&out->claims, payload))) {
+    if ('\0' == why[0]) {
+      snprintf(why, sizeof why, "the credential's id names no certificate serial");
+    }
+    fault = CERT_FAULT_MALFORMED;
+  }
+  json_decref(payload);
+  if (CERT_FAULT_NONE != fault) {
+    cert_verification_fail(out, "%s", why);
+    out->fault = fault;
+    return;
+  }
+  memcpy(out->claims.kid, key->kid, sizeof out->claims.kid);
+  cert_verification_issued(out, now);
 }

@@ -433,16 +433,26 @@ int h_verify_page(struct req *r) {
 }
 
 int h_verify_api(struct req *r) {
-  const char *credential = json_string_value(json_object_get(r->json, "credential"));
+  const json_t *cred = json_object_get(r->json, "credential");
+  const char *credential = json_string_value(cred);
   const char *token = json_string_value(json_object_get(r->json, "token"));
   const char *serial = json_string_value(json_object_get(r->json, "serial"));
-  int given = (NULL != credential) + (NULL != token) + (NULL != serial);
+  int given = (NULL != credential || json_is_object(cred)) + (NULL != token) + (NULL != serial);
   if (!json_is_object(r->json) || 1 != given) {
     return reply_error(r, ERR_INVALID_FIELD,
-                       "Send exactly one of \"credential\", \"token\" or \"serial\" (strings).");
+                       "Send exactly one of \"credential\" (a JWT string or a JSON-LD "
+                       "object), \"token\" or \"serial\" (strings).");
   }
   if (NULL != serial && RATELIMIT_OK != throttle_serial_lookup(r)) {
     return 0;
+  }
+  if (json_is_object(cred)) {
+    /* The JSON-LD form: verified from its text; the verifier parses it again. */
+    char *text = json_dumps(cred, JSON_COMPACT);
+    int ret = NULL == text ? reply_error(r, ERR_INTERNAL, NULL)
+                           : answer(r, VERIFY_FORM_CREDENTIAL, text, NULL, true);
+    free(text);
+    return ret;
   }
   if (NULL != credential) {
     return answer(r, VERIFY_FORM_CREDENTIAL, credential, NULL, true);
