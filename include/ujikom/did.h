@@ -5,6 +5,8 @@
  * Data Integrity proof's verificationMethod, the JWT's kid) find the same keys the JWKS
  * publishes.
  *
+ * The did:web identifier itself comes from --public-url (ob3_did_web, ujikom/ob3.h).
+ *
  * Pure functions: no files, no network.
  */
 #ifndef UJIKOM_DID_H
@@ -14,14 +16,6 @@
 
 #include "ujikom/es256.h"
 #include "ujikom/token.h"
-
-#define DID_WEB_MAX 320
-
-/* The did:web of a public base URL: "https://host:port/path" becomes
- * "did:web:host%3Aport:path" (the port's colon percent-encoded, path segments joined with
- * ':'). Returns 0, or -1 when url is not an http(s) URL with a host, or the DID does not fit
- * in size bytes. */
-int did_web_from_url(char *out, size_t size, const char *url);
 
 /* The DID document of did with the given keys (Ed25519 first, then P-256), as compact JSON:
  * contexts https://www.w3.org/ns/did/v1 and https://w3id.org/security/multikey/v1, one

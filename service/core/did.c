@@ -1,5 +1,5 @@
 /*
- * did:web identifiers and the issuer's DID document (see ujikom/did.h).
+ * The issuer's DID document (see ujikom/did.h).
  */
 #include "ujikom/did.h"
 
@@ -9,53 +9,14 @@
 #include <string.h>
 
 #include "ujikom/multibase.h"
+#include "ujikom/ob3.h"
 #include "ujikom/timefmt.h"
-
-int did_web_from_url(char *out, size_t size, const char *url) {
-  static const char *const schemes[] = {"https://", "http://"};
-  const char *rest = NULL;
-  for (size_t i = 0; i < 2 && NULL == rest; i++) {
-    size_t n = strlen(schemes[i]);
-    rest = 0 == strncmp(url, schemes[i], n) ? url + n : NULL;
-  }
-  size_t host_len = NULL == rest ? 0 : strcspn(rest, "/?#");
-  if (0 == host_len || '\0' != rest[strcspn(rest, "?#")]) {
-    return -1;
-  }
-  size_t len = 0;
-  int n = snprintf(out, size, "did:web:");
-  if (n < 0 || (size_t)n >= size) {
-    return -1;
-  }
-  len = (size_t)n;
-  for (const char *p = rest; '\0' != *p; p++) {
-    const char *piece = NULL;
-    char one[2] = {*p, '\0'};
-    if (p < rest + host_len) {
-      piece = ':' == *p ? "%3A" : one; /* the port's colon */
-    } else if ('/' == *p) {
-      piece = '\0' == p[1] || '/' == p[1] ? "" : ":"; /* no empty path segment */
-    } else if (':' == *p) {
-      piece = "%3A";
-    } else {
-      piece = one;
-    }
-    size_t pl = strlen(piece);
-    if (len + pl + 1 > size) {
-      return -1;
-    }
-    memcpy(out + len, piece, pl);
-    len += pl;
-  }
-  out[len] = '\0';
-  return 0;
-}
 
 /* One verification method: {"id","type":"Multikey","controller","publicKeyMultibase"} and
  * "revoked" when the key was compromised; its id goes to ids. 0 or -1. */
 static int add_method(json_t *methods, json_t *ids, const char *did, const char *kid,
                       const char *multibase, int64_t compromised_since) {
-  char id[DID_WEB_MAX + TOKEN_KID_LEN + 2];
+  char id[OB3_DID_SIZE + TOKEN_KID_LEN + 2];
   snprintf(id, sizeof id, "%s#%s", did, kid);
   json_t *m = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "type", "Multikey", "controller", did,
                         "publicKeyMultibase", multibase);

@@ -15,7 +15,7 @@
 #include "http/handlers.h"
 #include "http/reply.h"
 #include "http/server.h"
-#include "ujikom/did.h"
+#include "ujikom/ob3.h"
 
 /* Answers a public key document (text, malloc'd, taken) with content_type, cacheable. */
 static int reply_key_document(struct req *r, const char *content_type, char *text) {
@@ -28,11 +28,11 @@ static int reply_key_document(struct req *r, const char *content_type, char *tex
 }
 
 int h_did_document(struct req *r) {
-  char did[DID_WEB_MAX];
+  char did[OB3_DID_SIZE];
   if (NULL == r->svc->keys) {
     return reply_error(r, ERR_CERT_KEYS_UNAVAILABLE, NULL);
   }
-  if (0 != did_web_from_url(did, sizeof did, r->svc->cfg->public_url)) {
+  if (0 != ob3_did_web(did, sizeof did, r->svc->cfg->public_url)) {
     return reply_error(r, ERR_INTERNAL, "The public URL gives no did:web identifier.");
   }
   return reply_key_document(r, "application/did+json", keystore_did_document(r->svc->keys, did));

@@ -1,6 +1,6 @@
 /*
  * base58btc multibase and Multikey: the base58 examples of the IETF base58 draft
- * (draft-msporny-base58), the did:key test vectors of the W3C CCG did:key method
+ * (draft-msporny-base58) through the Data Integrity proofs' codec, the did:key test vectors of the W3C CCG did:key method
  * (test-vectors/ed25519-x25519.json and nist-curves.json: Ed25519 keys as "z6Mk...", P-256
  * keys compressed as "zDn..."), round trips, and the decoder's refusals.
  */
@@ -16,16 +16,17 @@
 
 #include "ujikom/es256.h"
 #include "ujikom/multibase.h"
+#include "ujikom/ob3.h"
 #include "ujikom/token.h"
 
 static void check_b58(const unsigned char *data, size_t len, const char *expected) {
-  char text[256];
   unsigned char back[128];
-  int n = multibase_b58_encode(text, sizeof text, data, len);
-  assert_int_equal(n, (int)strlen(expected));
+  char *text = ob3_base58btc(data, len);
+  assert_non_null(text);
   assert_string_equal(text, expected);
-  assert_int_equal(multibase_b58_decode(back, sizeof back, text, strlen(text)), (int)len);
+  assert_int_equal(ob3_base58btc_decode(back, sizeof back, text), (int)len);
   assert_memory_equal(back, data, len);
+  free(text);
 }
 
 static void test_base58_draft_examples(void **state) {
@@ -43,13 +44,9 @@ static void test_base58_draft_examples(void **state) {
 static void test_base58_refusals(void **state) {
   (void)state;
   unsigned char out[64];
-  char small[4];
-  assert_int_equal(multibase_b58_decode(out, sizeof out, "2NEpo7", 6), -1); /* no 'z' */
-  assert_int_equal(multibase_b58_decode(out, sizeof out, "z", 1), -1);
-  assert_int_equal(multibase_b58_decode(out, sizeof out, "z0OIl", 5), -1);      /* not base58 */
-  assert_int_equal(multibase_b58_decode(out, 2, "z2NEpo7TZRRrLZSi2U", 18), -1); /* no room */
-  assert_int_equal(multibase_b58_encode(small, sizeof small, (const unsigned char *)"Hello", 5),
-                   -1);
+  assert_int_equal(ob3_base58btc_decode(out, sizeof out, "2NEpo7"), -1); /* no 'z' */
+  assert_int_equal(ob3_base58btc_decode(out, sizeof out, "z0OIl"), -1);  /* not base58 */
+  assert_int_equal(ob3_base58btc_decode(out, 2, "z2NEpo7TZRRrLZSi2U"), -1); /* no room */
 }
 
 static void test_ed25519_did_key_vectors(void **state) {
@@ -71,12 +68,11 @@ static void test_ed25519_did_key_vectors(void **state) {
     enum multikey_type t = MULTIKEY_P256;
     seed[TOKEN_SEED_LEN - 1] = v[i].last;
     assert_int_equal(token_key_from_seed(&k, seed), 0);
-    assert_int_equal(multibase_b58_decode(raw, sizeof raw, v[i].base58, strlen(v[i].base58)),
-                     TOKEN_PUB_LEN);
+    assert_int_equal(ob3_base58btc_decode(raw, sizeof raw, v[i].base58), TOKEN_PUB_LEN);
     assert_memory_equal(raw, k.pub.pub, TOKEN_PUB_LEN);
     assert_int_equal(multikey_encode(text, MULTIKEY_ED25519, k.pub.pub), 0);
     assert_string_equal(text, v[i].multikey);
-    assert_int_equal(multikey_decode(&t, key, text, strlen(text)), 0);
+    assert_int_equal(multikey_decode(&t, key, text), 0);
     assert_int_equal(t, MULTIKEY_ED25519);
     assert_memory_equal(key, k.pub.pub, TOKEN_PUB_LEN);
     token_key_wipe(&k);
@@ -105,7 +101,7 @@ static void test_p256_did_key_vectors(void **state) {
     es256_compress(c, pub);
     assert_int_equal(multikey_encode(text, MULTIKEY_P256, c), 0);
     assert_string_equal(text, v[i].multikey);
-    assert_int_equal(multikey_decode(&t, key, text, strlen(text)), 0);
+    assert_int_equal(multikey_decode(&t, key, text), 0);
     assert_int_equal(t, MULTIKEY_P256);
     assert_memory_equal(key, c, sizeof c);
     free(x);
@@ -118,9 +114,9 @@ static void test_multikey_refusals(void **state) {
   enum multikey_type t;
   unsigned char key[MULTIKEY_P256_LEN];
   const char *short_key = "z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDoo"; /* bytes missing */
-  assert_int_equal(multikey_decode(&t, key, short_key, strlen(short_key)), -1);
+  assert_int_equal(multikey_decode(&t, key, short_key), -1);
   const char *hello = "z2NEpo7TZRRrLZSi2U"; /* base58, but no key codec */
-  assert_int_equal(multikey_decode(&t, key, hello, strlen(hello)), -1);
+  assert_int_equal(multikey_decode(&t, key, hello), -1);
 }
 
 int main(void) {
