@@ -3,7 +3,8 @@
  * VC Data Model 2.0: the payload is the credential document itself (without a proof) plus
  * the registered claims OB 3.0 requires, each derived from the document:
  *   iss = issuer.id (or issuer, when it is a string)
- *   sub = credentialSubject.id, or else the subject's first identifier's identityHash
+ *   sub = credentialSubject.id, or else the identityHash of the subject's first hashed
+ *         identifier (the salted e-mail hash), or else of its first identifier
  *   nbf = validFrom, exp = validUntil (NumericDate, seconds)
  *   jti = id
  * signed ES256 with header {"alg":"ES256","typ":"JWT","kid":<URL of the one JWK>}.

@@ -358,8 +358,23 @@ static bool same_signing_input(const char *a, size_t alen, const char *b) {
   return n > 0 && alen > n && '.' == a[n] && 0 == memcmp(a, b, n);
 }
 
+/* Whether the register issued a JWT with the signing input of text for serial: STORE_OK with
+ * *out, or a negative store code. */
+static int jwt_issued(bool *out, struct store_rd *rd, const char *serial, const char *text,
+                      size_t len) {
+  char **issued = NULL;
+  size_t n = 0;
+  *out = false;
+  int rc = store_cert_jwt_list(rd, &issued, &n, serial);
+  for (size_t i = 0; STORE_OK == rc && i < n && !*out; i++) {
+    *out = same_signing_input(text, len, issued[i]);
+  }
+  store_cert_jwt_list_free(issued, n);
+  return rc;
+}
+
 /* The credential's JWT form (ES256): the signature under one of the issuer's P-256 keys, the
- * OB 3.0 claim rules, then the register: the JWT stored at issuance for the serial its jti
+ * OB 3.0 claim rules, then the register: one of the JWTs it issued for the serial the id
  * names must have the same header and payload, so the register's record answers for every
  * claim (a JWT signed with our key that the register did not issue is CLAIMS_DIFFER or
  * NOT_IN_REGISTER, and alarms). */
@@ -371,11 +386,12 @@ static int check_credential_jwt(struct verify_result *o, struct found *f, struct
   const struct es256_pubkey *key = NULL;
   json_t *payload = NULL;
   char serial[CERT_SERIAL_SIZE], why[160];
-  char *stored = NULL;
+  bool issued = false;
   enum cert_fault fault = es256_jwt_verify(&payload, &key, text, len, keys, nkeys, why, sizeof why);
-  if (CERT_FAULT_NONE == fault && (0 != vc_jwt_check_claims(payload, why, sizeof why) ||
-                                   0 != vc_credential_claims(&o->v.claims, payload))) {
-    snprintf(why, sizeof why, "the credential does not follow the OB 3.0 JWT rules");
+  if (CERT_FAULT_NONE == fault && 0 != vc_jwt_check_claims(payload, why, sizeof why)) {
+    fault = CERT_FAULT_MALFORMED;
+  } else if (CERT_FAULT_NONE == fault && 0 != vc_credential_claims(&o->v.claims, payload)) {
+    snprintf(why, sizeof why, "the credential's id names no certificate");
     fault = CERT_FAULT_MALFORMED;
   }
   json_decref(payload);
@@ -387,18 +403,16 @@ static int check_credential_jwt(struct verify_result *o, struct found *f, struct
   memcpy(serial, o->v.claims.serial, sizeof serial);
   int rc = look_up(f, rd, serial, false);
   if (STORE_OK == rc && f->in_register) {
-    rc = store_cert_jwt_get(rd, &stored, serial);
-    rc = STORE_NONE == rc ? STORE_OK : rc;
+    rc = jwt_issued(&issued, rd, serial, text, len);
   }
   if (STORE_OK != rc) {
-    free(stored);
     return rc;
   }
-  if (NULL != stored && same_signing_input(text, len, stored)) {
+  if (issued) {
     claims_from_row(&o->v, &f->row, false, now);
     f->from_row = true;
   } else {
-    /* Signed with our key, yet not the JWT the register issued for this serial: its claims
+    /* Signed with our key, yet not a JWT the register issued for this serial: its claims
      * (from its payload) are kept for the alarm; the verdict is that it was not issued so. */
     o->v.claims_valid = true;
     o->v.verdict = CERT_NOT_GENUINE;
@@ -406,7 +420,6 @@ static int check_credential_jwt(struct verify_result *o, struct found *f, struct
     o->v.reason[0] = '\0';
   }
   memcpy(o->v.claims.kid, key->kid, sizeof o->v.claims.kid); /* the key that signed it */
-  free(stored);
   return STORE_OK;
 }
 

@@ -29,15 +29,23 @@ static int doc_time(int64_t *out, const json_t *doc, const char *key) {
   return 0;
 }
 
-/* The subject: credentialSubject.id, else the first identifier's identityHash. */
+/* The subject: credentialSubject.id, else the identityHash of its first hashed identifier
+ * (the salted e-mail hash, not the name in clear), else of its first identifier. */
 static const char *subject_of(const json_t *doc) {
   const json_t *subject = json_object_get(doc, "credentialSubject");
   const char *id = json_string_value(json_object_get(subject, "id"));
+  const json_t *ids = json_object_get(subject, "identifier"), *e, *pick = json_array_get(ids, 0);
+  size_t i;
   if (NULL != id) {
     return id;
   }
-  const json_t *first = json_array_get(json_object_get(subject, "identifier"), 0);
-  return json_string_value(json_object_get(first, "identityHash"));
+  json_array_foreach(ids, i, e) {
+    if (json_is_true(json_object_get(e, "hashed"))) {
+      pick = e;
+      break;
+    }
+  }
+  return json_string_value(json_object_get(pick, "identityHash"));
 }
 
 static int claims_of(struct claims *out, const json_t *doc) {

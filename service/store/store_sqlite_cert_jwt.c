@@ -1,21 +1,25 @@
 /*
- * The credential's JWT form of each certificate in SQLite (see store_cert_jwt.h).
+ * The credential's JWT forms of each certificate in SQLite (see store_cert_jwt.h).
  */
 #include <stdlib.h>
 
 #include "store/store_internal.h"
 
-enum jwt_stmt { JWT_PUT, JWT_GET, JWT__MAX };
+enum jwt_stmt { JWT_PUT, JWT_LATEST, JWT_LIST, JWT__MAX };
 
 static const char *const jwt_sqls[JWT__MAX] = {
-    [JWT_PUT] = "INSERT INTO certificate_jwt(serial, jwt) VALUES(?1, ?2)",
-    [JWT_GET] = "SELECT jwt FROM certificate_jwt WHERE serial = ?1",
+    [JWT_PUT] =
+        "INSERT INTO certificate_jwt(serial, seq, jwt, made_at) "
+        "SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3 FROM certificate_jwt WHERE serial = ?1",
+    [JWT_LATEST] = "SELECT jwt FROM certificate_jwt WHERE serial = ?1 ORDER BY seq DESC LIMIT 1",
+    [JWT_LIST] = "SELECT jwt FROM certificate_jwt WHERE serial = ?1 ORDER BY seq",
 };
 static const struct store_sqlset jwt_set = {"certificate_jwt", jwt_sqls, JWT__MAX};
 
-int store_cert_jwt_put(struct store_tx *tx, const char *serial, const char *jwt) {
-  const struct store_arg args[] = {STORE_ARG_TEXT(serial), STORE_ARG_TEXT(jwt)};
-  return store_write(store_tx_conn(tx), &jwt_set, JWT_PUT, args, 2, "certificate jwt insert");
+int store_cert_jwt_put(struct store_tx *tx, const char *serial, const char *jwt, int64_t now_ms) {
+  const struct store_arg args[] = {STORE_ARG_TEXT(serial), STORE_ARG_TEXT(jwt),
+                                   STORE_ARG_INT(now_ms)};
+  return store_write(store_tx_conn(tx), &jwt_set, JWT_PUT, args, 3, "certificate jwt insert");
 }
 
 static int jwt_row(sqlite3_stmt *st, void *elem) {
@@ -25,16 +29,34 @@ static int jwt_row(sqlite3_stmt *st, void *elem) {
   return oom ? STORE_UNAVAILABLE : (NULL == *out ? STORE_HARD : STORE_OK);
 }
 
-static const struct store_rowtype jwt_one = {"certificate jwt", sizeof(char *), jwt_row, NULL};
+static void jwt_clear(void *elem) {
+  char **text = elem;
+  free(*text);
+  *text = NULL;
+}
 
-int store_cert_jwt_get(struct store_rd *rd, char **out, const char *serial) {
+static const struct store_rowtype jwt_type = {"certificate jwt", sizeof(char *), jwt_row,
+                                              jwt_clear};
+
+int store_cert_jwt_latest(struct store_rd *rd, char **out, const char *serial) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg key = STORE_ARG_TEXT(serial);
-  sqlite3_stmt *st = store_stmt(c, &jwt_set, JWT_GET);
+  sqlite3_stmt *st = store_stmt(c, &jwt_set, JWT_LATEST);
   *out = NULL;
-  if (NULL == st) {
-    return STORE_HARD;
+  if (NULL != st) {
+    store_bind_all(st, &key, 1);
   }
-  store_bind_all(st, &key, 1);
-  return store_row_get(c, st, &jwt_one, out);
+  return store_row_get(c, st, &jwt_type, out);
+}
+
+int store_cert_jwt_list(struct store_rd *rd, char ***out, size_t *out_n, const char *serial) {
+  const struct store_arg key = STORE_ARG_TEXT(serial);
+  *out = NULL;
+  *out_n = 0;
+  return store_rows_query_all(store_rd_conn(rd), &jwt_set, JWT_LIST, &key, 1, &jwt_type, out,
+                              out_n);
+}
+
+void store_cert_jwt_list_free(char **list, size_t n) {
+  store_rows_free(&jwt_type, list, n);
 }

@@ -1,8 +1,8 @@
 /*
  * base58btc multibase and Multikey: the base58 examples of the IETF base58 draft
- * (draft-msporny-base58) through the Data Integrity proofs' codec, the did:key test vectors of the W3C CCG did:key method
- * (test-vectors/ed25519-x25519.json and nist-curves.json: Ed25519 keys as "z6Mk...", P-256
- * keys compressed as "zDn..."), round trips, and the decoder's refusals.
+ * (draft-msporny-base58) through the Data Integrity proofs' codec, the did:key test vectors of the
+ * W3C CCG did:key method (test-vectors/ed25519-x25519.json and nist-curves.json: Ed25519 keys as
+ * "z6Mk...", P-256 keys compressed as "zDn..."), round trips, and the decoder's refusals.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -44,8 +44,8 @@ static void test_base58_draft_examples(void **state) {
 static void test_base58_refusals(void **state) {
   (void)state;
   unsigned char out[64];
-  assert_int_equal(ob3_base58btc_decode(out, sizeof out, "2NEpo7"), -1); /* no 'z' */
-  assert_int_equal(ob3_base58btc_decode(out, sizeof out, "z0OIl"), -1);  /* not base58 */
+  assert_int_equal(ob3_base58btc_decode(out, sizeof out, "2NEpo7"), -1);    /* no 'z' */
+  assert_int_equal(ob3_base58btc_decode(out, sizeof out, "z0OIl"), -1);     /* not base58 */
   assert_int_equal(ob3_base58btc_decode(out, 2, "z2NEpo7TZRRrLZSi2U"), -1); /* no room */
 }
 
