@@ -28,6 +28,7 @@ int cmd_exams(int argc, char **argv);
 /* --- keys and certificates (cmd_keys.c, cmd_verify.c) --- */
 int cmd_keys(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_jsonld(int argc, char **argv); /* cmd_jsonld.c */
 /* --- the transparency log (cmd_log.c) --- */
 int cmd_log(int argc, char **argv);
 /* --- configuration (cmd_config.c) --- */

@@ -23,6 +23,8 @@ static const struct command commands[] = {
     /* --- keys and certificates --- */
     {"keys", cmd_keys, "List, rotate or publish (JWKS) the certificate signing keys"},
     {"verify", cmd_verify, "Verify a certificate offline (credential, QR URL/token or QR image)"},
+    {"jsonld", cmd_jsonld,
+     "Canonical N-Quads (RDFC-1.0) of a credential, as its proof hashes them"},
     {"log", cmd_log, "Monitor the transparency log (log verify --url) or cross-check it"},
     /* --- configuration --- */
     {"config", cmd_config, "Print the configuration table (markdown) or the daemon's --help"},

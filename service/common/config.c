@@ -96,6 +96,9 @@ const struct config_option config_options[] = {
      "Default certificate validity when an exam does not say"},
     {"cert-issuer", S(cert_issuer), "LSP Ekonomi Kreatif", 0, 0,
      "Issuer name printed on certificates and signed into them (the LSP)"},
+    {"cert-licence", S(cert_licence), "", 0, 0,
+     "The LSP's BNSP licence number, in the Open Badges credential as the issuer's "
+     "otherIdentifier (empty: none)"},
     /* --- reviews --- */
     {"claim-ttl", L(claim_ttl_s), "1800", 30, 86400,
      "Seconds an assessor's claim on an attempt lasts"},

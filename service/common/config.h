@@ -54,7 +54,8 @@ struct config {
   char smtp_from[256];       /* sender address of reset mails */
   /* --- certificates --- */
   long cert_validity_years;
-  char cert_issuer[256]; /* issuer name on certificates (signed claim) */
+  char cert_issuer[256];  /* issuer name on certificates (signed claim) */
+  char cert_licence[128]; /* the LSP's BNSP licence number (OB 3.0 otherIdentifier), or "" */
   /* --- reviews --- */
   long claim_ttl_s;
   long appeal_days;

@@ -74,9 +74,9 @@ static char *units_json(const struct cert_claims *c) {
 
 /* Reads what the claims need outside any transaction: the attempt's holder (checked by the
  * name validator) into cl, its user and exam version. ISSUE_CREATED means "go on". */
-static enum issue_rc read_inputs(struct cert_claims *cl, int64_t *user_id, char *version,
-                                 size_t version_size, struct svc *svc, int64_t attempt_id,
-                                 char *err, size_t errlen) {
+static enum issue_rc read_inputs(struct issue_prep *p, char *version, size_t version_size,
+                                 struct svc *svc, int64_t attempt_id, char *err, size_t errlen) {
+  struct cert_claims *cl = p->claims;
   struct store_rd *rd = NULL;
   struct store_attempt a;
   struct store_user u;
@@ -114,7 +114,12 @@ static enum issue_rc read_inputs(struct cert_claims *cl, int64_t *user_id, char 
   }
   claim_copy(cl->holder, sizeof cl->holder, holder);
   free(holder);
-  *user_id = a.user_id;
+  rc = credential_holder_read(p->holder, rd, a.user_id);
+  if (STORE_OK != rc) {
+    result = (enum issue_rc)map_store_rc(rc, err, errlen, "holder look-up");
+    goto cleanup;
+  }
+  p->user_id = a.user_id;
   snprintf(version, version_size, "%s", a.exam_version);
   result = ISSUE_CREATED; /* meaning: go on */
 cleanup:
@@ -232,12 +237,14 @@ enum issue_rc issue_prepare(struct issue_prep *out, struct svc *svc, int64_t att
     return ISSUE_INTERNAL;
   }
   out->claims = calloc(1, sizeof *out->claims);
-  if (NULL == out->claims) {
+  out->holder = calloc(1, sizeof *out->holder);
+  if (NULL == out->claims || NULL == out->holder) {
+    issue_prep_clear(out);
     return ISSUE_UNAVAILABLE;
   }
   out->attempt_id = attempt_id;
-  enum issue_rc result = read_inputs(out->claims, &out->user_id, version, sizeof version, svc,
-                                     attempt_id, err, errlen);
+  out->licence = svc->cfg->cert_licence;
+  enum issue_rc result = read_inputs(out, version, sizeof version, svc, attempt_id, err, errlen);
   if (ISSUE_CREATED == result) {
     result = fill_exam_claims(out->claims, svc, version, err, errlen);
   }
@@ -251,6 +258,7 @@ enum issue_rc issue_prepare(struct issue_prep *out, struct svc *svc, int64_t att
 
 void issue_prep_clear(struct issue_prep *p) {
   free(p->claims);
+  free(p->holder);
   memset(p, 0, sizeof *p);
 }
 
@@ -338,6 +346,9 @@ int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *
   out->attempt_id = p->attempt_id;
   out->user_id = p->user_id;
   rc = store_cert_insert(tx, out);
+  if (STORE_OK == rc) { /* the OB 3.0 credential with its embedded proof, kept with it */
+    rc = credential_issue_tx(tx, cl, p->holder, p->licence, key);
+  }
   if (STORE_OK == rc) {
     rc = certlog_append_tx(tx, CERTLOG_ISSUE, out, NULL);
   }

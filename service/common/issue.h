@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/credential.h"
 #include "common/svc.h"
 #include "store/store.h"
 #include "ujikom/cert.h"
@@ -44,6 +45,8 @@ struct issue_prep {
   struct cert_claims *claims; /* malloc'd */
   int64_t attempt_id;
   int64_t user_id;
+  struct credential_holder *holder; /* malloc'd: whom the OB 3.0 credential names */
+  const char *licence;              /* the LSP's licence number (configuration) */
 };
 
 /* Reads the attempt's holder and exam version and builds its claims, whatever the attempt's

@@ -23,10 +23,7 @@ static bool is_admin(const struct req *r) {
   return NULL != r->user && ROLE_ADMIN == r->user->role;
 }
 
-/* Loads the certificate named by the :serial parameter if the caller may see it. On
- * success returns 0 with *out filled (store_cert_clear); otherwise has replied and returns
- * 1 with the reply's value in *replied. */
-static int load_visible(struct req *r, struct store_cert *out, int *replied) {
+int cert_load_visible(struct req *r, struct store_cert *out, int *replied) {
   char serial[CERT_SERIAL_SIZE];
   struct store_rd *rd = NULL;
   memset(out, 0, sizeof *out);
@@ -125,7 +122,7 @@ int h_cert_list(struct req *r) {
 int h_cert_get(struct req *r) {
   struct store_cert c;
   int replied = 0;
-  if (0 != load_visible(r, &c, &replied)) {
+  if (0 != cert_load_visible(r, &c, &replied)) {
     return replied;
   }
   json_t *j = cert_summary(&c);
@@ -136,9 +133,7 @@ int h_cert_get(struct req *r) {
   return reply_json(r, 200, j);
 }
 
-/* A revoked or suspended certificate's credential and PDF are not handed out as if valid:
- * true, having replied 409, when c is not valid (c is then cleared). */
-static bool refused_not_valid(struct req *r, struct store_cert *c, int *replied) {
+bool cert_refused_not_valid(struct req *r, struct store_cert *c, int *replied) {
   if (0 == strcmp(c->status, STORE_CERT_VALID)) {
     return false;
   }
@@ -155,7 +150,7 @@ static bool refused_not_valid(struct req *r, struct store_cert *c, int *replied)
 int h_cert_credential(struct req *r) {
   struct store_cert c;
   int replied = 0;
-  if (0 != load_visible(r, &c, &replied) || refused_not_valid(r, &c, &replied)) {
+  if (0 != cert_load_visible(r, &c, &replied) || cert_refused_not_valid(r, &c, &replied)) {
     return replied;
   }
   char *jws = c.jws;
@@ -186,7 +181,7 @@ int h_cert_qr_png(struct req *r) {
   unsigned char *png = NULL;
   size_t len = 0;
   int replied = 0;
-  if (0 != load_visible(r, &c, &replied)) {
+  if (0 != cert_load_visible(r, &c, &replied)) {
     return replied;
   }
   char *url = qr_url_of(r, &c);
@@ -229,7 +224,7 @@ int h_cert_qr_svg(struct req *r) {
   char *svg = NULL;
   size_t len = 0;
   int replied = 0;
-  if (0 != load_visible(r, &c, &replied)) {
+  if (0 != cert_load_visible(r, &c, &replied)) {
     return replied;
   }
   char *url = qr_url_of(r, &c);
@@ -256,7 +251,7 @@ int h_cert_pdf(struct req *r) {
   if (NULL == r->svc->keys) {
     return reply_error(r, ERR_CERT_KEYS_UNAVAILABLE, NULL);
   }
-  if (0 != load_visible(r, &c, &replied) || refused_not_valid(r, &c, &replied)) {
+  if (0 != cert_load_visible(r, &c, &replied) || cert_refused_not_valid(r, &c, &replied)) {
     return replied;
   }
   struct cert_claims *claims = malloc(sizeof *claims);

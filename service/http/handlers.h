@@ -68,6 +68,19 @@ int h_key_jwk(struct req *r);
 int h_cert_list(struct req *r);
 int h_cert_get(struct req *r);
 int h_cert_credential(struct req *r);
+/* Loads the certificate named by the :serial parameter if the caller may see it (its holder
+ * or an admin; anybody else gets 404). On success returns 0 with *out filled
+ * (store_cert_clear); otherwise has replied and returns 1 with the reply's value in *replied. */
+int cert_load_visible(struct req *r, struct store_cert *out, int *replied);
+/* A revoked or suspended certificate's credentials and PDF are not handed out as if valid:
+ * true, having replied 409, when c is not valid (c is then cleared). */
+bool cert_refused_not_valid(struct req *r, struct store_cert *c, int *replied);
+/* --- OB 3.0 credentials (h_credential.c) --- */
+int h_cert_credential_json(struct req *r);
+int h_me_did(struct req *r);
+/* --- the public pages of exam schemes and their SKKNI units (h_page_skkni.c) --- */
+int h_page_skkni_scheme(struct req *r);
+int h_page_skkni_unit(struct req *r);
 int h_cert_qr_png(struct req *r);
 int h_cert_qr_svg(struct req *r);
 int h_cert_pdf(struct req *r);
