@@ -15,6 +15,7 @@
 #define UJIKOM_VC_JWT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ujikom/es256.h"
@@ -28,6 +29,10 @@ json_t *vc_jwt_payload(const json_t *credential);
  * -1. */
 int vc_jwt_sign(char **out, const json_t *credential, const char *kid_url,
                 const struct es256_key *key);
+/* True when the payload segment of the compact JWT jwt is a JSON object equal to payload
+ * (no signature is checked: for comparing a JWT the issuer kept with a payload it would
+ * sign). */
+bool vc_jwt_has_payload(const char *jwt, const json_t *payload);
 /* Checks the OB 3.0 rules of a verified payload: the five claims present and equal to what
  * the document in it says. 0, or -1 with the first broken rule in why. */
 int vc_jwt_check_claims(const json_t *payload, char *why, size_t whylen);

@@ -7,6 +7,7 @@
 #include "common/issue.h"
 
 #include "common/certlog.h"
+#include "common/credential_jwt.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -244,6 +245,8 @@ enum issue_rc issue_prepare(struct issue_prep *out, struct svc *svc, int64_t att
   }
   out->attempt_id = attempt_id;
   out->licence = svc->cfg->cert_licence;
+  out->jwt_key = keystore_es256_active(svc->keys);
+  out->public_url = svc->cfg->public_url;
   enum issue_rc result = read_inputs(out, version, sizeof version, svc, attempt_id, err, errlen);
   if (ISSUE_CREATED == result) {
     result = fill_exam_claims(out->claims, svc, version, err, errlen);
@@ -348,6 +351,9 @@ int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *
   rc = store_cert_insert(tx, out);
   if (STORE_OK == rc) { /* the OB 3.0 credential with its embedded proof, kept with it */
     rc = credential_issue_tx(tx, cl, p->holder, p->licence, key);
+  }
+  if (STORE_OK == rc && NULL != p->jwt_key) { /* and its JWT form, from the same document */
+    rc = credential_jwt_issue_tx(tx, out->serial, p->jwt_key, p->public_url);
   }
   if (STORE_OK == rc) {
     rc = certlog_append_tx(tx, CERTLOG_ISSUE, out, NULL);

@@ -47,6 +47,8 @@ struct issue_prep {
   int64_t user_id;
   struct credential_holder *holder; /* malloc'd: whom the OB 3.0 credential names */
   const char *licence;              /* the LSP's licence number (configuration) */
+  const struct es256_key *jwt_key;  /* signs the credential's JWT form; NULL: made later */
+  const char *public_url;           /* under which the JWT's kid URL is */
 };
 
 /* Reads the attempt's holder and exam version and builds its claims, whatever the attempt's

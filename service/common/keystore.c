@@ -805,6 +805,11 @@ char *keystore_jwk(const struct keystore *ks, const char *kid) {
   return text;
 }
 
+int keystore_kid_url(char *out, size_t size, const char *public_url, const char *kid) {
+  int n = snprintf(out, size, "%s/api/keys/%s", public_url, kid);
+  return (n < 0 || (size_t)n >= size) ? -1 : 0;
+}
+
 char *keystore_did_document(const struct keystore *ks, const char *did) {
   return did_document(did, ks->pubs, ks->npubs, ks->es_pubs, ks->nes);
 }

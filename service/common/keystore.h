@@ -53,6 +53,10 @@ char *keystore_jwks(const struct keystore *ks);
 /* The one JWK of key kid (Ed25519 or P-256) as compact JSON (malloc'd, free()); NULL when
  * kid is not in the key set or on allocation failure. */
 char *keystore_jwk(const struct keystore *ks, const char *kid);
+/* The URL of key kid's one JWK, the JWT's kid: <public_url>/api/keys/<kid>. 0, or -1 when
+ * it does not fit size. */
+#define KEYSTORE_KID_URL_SIZE 300
+int keystore_kid_url(char *out, size_t size, const char *public_url, const char *kid);
 /* The DID document of every public key (ujikom/did.h) for the issuer did (malloc'd,
  * free()); NULL on allocation failure. */
 char *keystore_did_document(const struct keystore *ks, const char *did);

@@ -91,6 +91,21 @@ int vc_jwt_sign(char **out, const json_t *credential, const char *kid_url,
   return rc;
 }
 
+bool vc_jwt_has_payload(const char *jwt, const json_t *payload) {
+  const char *d1 = strchr(jwt, '.');
+  const char *d2 = NULL == d1 ? NULL : strchr(d1 + 1, '.');
+  unsigned char *raw = NULL;
+  size_t rl = 0;
+  bool same = false;
+  if (NULL != d2 && 0 == token_b64url_decode(&raw, &rl, d1 + 1, (size_t)(d2 - d1 - 1))) {
+    json_t *got = json_loadb((const char *)raw, rl, JSON_REJECT_DUPLICATES, NULL);
+    same = json_is_object(got) && json_equal(got, payload);
+    json_decref(got);
+  }
+  free(raw);
+  return same;
+}
+
 /* True when payload's key is the string want. */
 static bool text_is(const json_t *payload, const char *key, const char *want) {
   const char *have = json_string_value(json_object_get(payload, key));

@@ -77,6 +77,7 @@ int cert_load_visible(struct req *r, struct store_cert *out, int *replied);
 bool cert_refused_not_valid(struct req *r, struct store_cert *c, int *replied);
 /* --- OB 3.0 credentials (h_credential.c) --- */
 int h_cert_credential_json(struct req *r);
+int h_cert_credential_jwt(struct req *r);
 int h_me_did(struct req *r);
 /* --- the public pages of exam schemes and their SKKNI units (h_page_skkni.c) --- */
 int h_page_skkni_scheme(struct req *r);

@@ -46,6 +46,7 @@ const struct route routes[] = {
     {"GET", "/api/certificates/:serial", ROLE_USER, 0, h_cert_get},
     {"GET", "/api/certificates/:serial/credential", ROLE_USER, 0, h_cert_credential},
     {"GET", "/api/certificates/:serial/credential.json", ROLE_USER, 0, h_cert_credential_json},
+    {"GET", "/api/certificates/:serial/credential.jwt", ROLE_USER, 0, h_cert_credential_jwt},
     {"PUT", "/api/me/did", ROLE_CANDIDATE, 0, h_me_did},
     {"GET", "/api/certificates/:serial/qr.png", ROLE_USER, 0, h_cert_qr_png},
     {"GET", "/api/certificates/:serial/qr.svg", ROLE_USER, 0, h_cert_qr_svg},

@@ -84,7 +84,7 @@ test('the JWKS publishes a P-256 key beside the Ed25519 one, and each kid URL an
     assert.deepEqual(await r.json(), k);
   }
   assert.equal((await fetch(`${d.url}/api/keys/AAAAAAAA`)).status, 404);
-  assert.equal((await fetch(`${d.url}/api/keys/..%2Fx`)).status, 404);
+  assert.ok([400, 404].includes((await fetch(`${d.url}/api/keys/..%2Fx`)).status), 'no path tricks');
   // the private halves are files of mode 0600 under the data directory, one per kind
   const list = cli(['keys', 'list'], { dataDir: d.dataDir });
   assert.equal(list.status, 0, list.stderr);
