@@ -50,5 +50,16 @@ int vc_credential_claims(struct cert_claims *out, const json_t *doc);
  * Fills out completely (the verdict GENUINE, EXPIRED or NOT_GENUINE, as cert_jws_verify). */
 void vc_jwt_verify(struct cert_verification *out, const char *jwt, size_t len,
                    const struct es256_pubkey *keys, size_t nkeys, int64_t now);
+/* The embedded eddsa-rdfc-2022 proof of the JSON-LD credential doc under one of keys
+ * (ob3_proof_verify, its verificationMethod under the document's issuer id): CERT_FAULT_NONE
+ * with the signing kid in kid, or the fault with the reason in why. */
+enum cert_fault vc_jsonld_proof(char kid[TOKEN_KID_LEN + 1], const json_t *doc,
+                                const struct token_pubkey *keys, size_t nkeys, char *why,
+                                size_t whylen);
+/* Verifies the JSON-LD form offline: its embedded eddsa-rdfc-2022 proof under one of keys
+ * (ob3_proof_verify, the verificationMethod under the document's issuer id), then the claims
+ * for display as vc_jwt_verify. Fills out completely. */
+void vc_jsonld_verify(struct cert_verification *out, const char *text, size_t len,
+                      const struct token_pubkey *keys, size_t nkeys, int64_t now);
 
 #endif

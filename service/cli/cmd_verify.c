@@ -31,10 +31,12 @@ static void verify_usage(FILE *out) {
   fprintf(out,
           "usage: ujikom verify [--jwks FILE | --data-dir DIR] [--now EPOCH]\n"
           "                     [--status-list FILE|URL]... [--log-proof FILE --log-key VKEY]\n"
-          "                     TOKEN|URL|FILE.png|FILE.jwt\n"
+          "                     TOKEN|URL|FILE.png|FILE.jwt|FILE.json\n"
           "  TOKEN     a certificate credential (its JWT form, or the EdDSA JWS of certificates\n"
           "            issued before it) or a QR token\n"
           "  FILE.jwt  a file holding the credential's JWT form (credential.jwt)\n"
+          "  FILE.json a file holding the credential's JSON-LD form with its embedded proof\n"
+          "            (credential.json)\n"
           "  URL       the URL in the QR code (<public-url>/V/<token>)\n"
           "  FILE.png  an image of the QR code (needs zbarimg from zbar-tools)\n"
           "  --jwks    verify against this JWKS document (e.g. saved from\n"
@@ -344,7 +346,10 @@ static int verify_text(const char *text, const struct verify_args *a, const stru
   const char *form, *status_note = NULL;
   int status_rc = 0;
   char alg[16];
-  if (0 == es256_jws_alg(alg, sizeof alg, text, strlen(text)) && 0 == strcmp(alg, "ES256")) {
+  if ('{' == text[0]) {
+    form = "JSON-LD (credential, eddsa-rdfc-2022)";
+    vc_jsonld_verify(v, text, strlen(text), keys, nkeys, a->now);
+  } else if (0 == es256_jws_alg(alg, sizeof alg, text, strlen(text)) && 0 == strcmp(alg, "ES256")) {
     form = "JWT (credential, ES256)";
     vc_jwt_verify(v, text, strlen(text), ks->ec, ks->nec, a->now);
   } else if (NULL != strchr(text, '.') && NULL == strstr(text, "/V/") &&
@@ -435,7 +440,8 @@ int cmd_verify(int argc, char **argv) {
       fprintf(stderr, "ujikom verify: %s\n", err);
       goto cleanup;
     }
-  } else if (ilen > 4 && 0 == strcmp(a.input + ilen - 4, ".jwt")) {
+  } else if ((ilen > 4 && 0 == strcmp(a.input + ilen - 4, ".jwt")) ||
+             (ilen > 5 && 0 == strcmp(a.input + ilen - 5, ".json"))) {
     size_t len = 0;
     text = read_file(a.input, INPUT_MAX - 1, &len, err, sizeof err);
     if (NULL == text) {

@@ -358,6 +358,23 @@ static bool same_signing_input(const char *a, size_t alen, const char *b) {
   return n > 0 && alen > n && '.' == a[n] && 0 == memcmp(a, b, n);
 }
 
+/* A credential form whose signature held under key kid: when the register issued it as
+ * presented (issued), the register's record answers; otherwise its own claims are kept for
+ * the alarm and the verdict is that it was not issued so. */
+static void settle_credential(struct verify_result *o, struct found *f, bool issued,
+                              const char *kid, int64_t now) {
+  if (issued) {
+    claims_from_row(&o->v, &f->row, false, now);
+    f->from_row = true;
+  } else {
+    o->v.claims_valid = true;
+    o->v.verdict = CERT_NOT_GENUINE;
+    o->v.fault = CERT_FAULT_NONE;
+    o->v.reason[0] = '\0';
+  }
+  copy(o->v.claims.kid, sizeof o->v.claims.kid, kid); /* the key that signed it */
+}
+
 /* Whether the register issued a JWT with the signing input of text for serial: STORE_OK with
  * *out, or a negative store code. */
 static int jwt_issued(bool *out, struct store_rd *rd, const char *serial, const char *text,
@@ -408,25 +425,65 @@ static int check_credential_jwt(struct verify_result *o, struct found *f, struct
   if (STORE_OK != rc) {
     return rc;
   }
-  if (issued) {
-    claims_from_row(&o->v, &f->row, false, now);
-    f->from_row = true;
-  } else {
-    /* Signed with our key, yet not a JWT the register issued for this serial: its claims
-     * (from its payload) are kept for the alarm; the verdict is that it was not issued so. */
-    o->v.claims_valid = true;
-    o->v.verdict = CERT_NOT_GENUINE;
-    o->v.fault = CERT_FAULT_NONE;
-    o->v.reason[0] = '\0';
-  }
-  memcpy(o->v.claims.kid, key->kid, sizeof o->v.claims.kid); /* the key that signed it */
+  settle_credential(o, f, issued, key->kid, now);
   return STORE_OK;
+}
+
+/* Whether the register keeps the JSON-LD credential doc (proof and all) for serial: STORE_OK
+ * with *out, or a negative store code. */
+static int jsonld_issued(bool *out, struct store_rd *rd, const char *serial, const json_t *doc) {
+  char salt[STORE_SALT_SIZE], *kept = NULL;
+  *out = false;
+  int rc = store_credential_get(rd, salt, &kept, serial);
+  if (STORE_OK == rc && NULL != kept) {
+    json_t *k = json_loads(kept, 0, NULL);
+    *out = NULL != k && json_equal(k, doc);
+    json_decref(k);
+  }
+  free(kept);
+  return STORE_NONE == rc ? STORE_OK : rc;
+}
+
+/* The credential's JSON-LD form: its embedded eddsa-rdfc-2022 proof by one of the issuer's
+ * Ed25519 keys, then the register: the credential kept for the serial its id names must be
+ * this very document, so the register's record answers for every claim. */
+static int check_credential_jsonld(struct verify_result *o, struct found *f, struct store_rd *rd,
+                                   const struct keystore *ks, const char *text, size_t len,
+                                   int64_t now) {
+  size_t nkeys = 0;
+  const struct token_pubkey *keys = keystore_public(ks, &nkeys);
+  char kid[TOKEN_KID_LEN + 1], why[160];
+  bool issued = false;
+  json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+  enum cert_fault fault = vc_jsonld_proof(kid, doc, keys, nkeys, why, sizeof why);
+  if (CERT_FAULT_NONE == fault && 0 != vc_credential_claims(&o->v.claims, doc)) {
+    snprintf(why, sizeof why, "the credential's id names no certificate");
+    fault = CERT_FAULT_MALFORMED;
+  }
+  int rc = STORE_OK;
+  if (CERT_FAULT_NONE != fault) {
+    refuse(&o->v, why);
+    o->v.fault = fault;
+  } else {
+    rc = look_up(f, rd, o->v.claims.serial, false);
+    if (STORE_OK == rc && f->in_register) {
+      rc = jsonld_issued(&issued, rd, o->v.claims.serial, doc);
+    }
+    if (STORE_OK == rc) {
+      settle_credential(o, f, issued, kid, now);
+    }
+  }
+  json_decref(doc);
+  return rc;
 }
 
 /* The credential form: always verified in full (the signature cache keeps repeats cheap). */
 static int check_credential(struct verify_result *o, struct found *f, struct store_rd *rd,
                             const struct keystore *ks, const char *text, size_t len, int64_t now) {
   char alg[16];
+  if (len > 0 && '{' == text[0]) {
+    return check_credential_jsonld(o, f, rd, ks, text, len, now);
+  }
   if (0 == es256_jws_alg(alg, sizeof alg, text, len) && 0 == strcmp(alg, "ES256")) {
     return check_credential_jwt(o, f, rd, ks, text, len, now);
   }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/cert_internal.h"
+#include "ujikom/ob3.h"
 #include "ujikom/timefmt.h"
 
 /* What the five claims are, read from a credential document. */
@@ -231,5 +232,43 @@ void vc_jwt_verify(struct cert_verification *out, const char *jwt, size_t len,
     return;
   }
   memcpy(out->claims.kid, key->kid, sizeof out->claims.kid);
+  cert_verification_issued(out, now);
+}
+
+enum cert_fault vc_jsonld_proof(char kid[TOKEN_KID_LEN + 1], const json_t *doc,
+                                const struct token_pubkey *keys, size_t nkeys, char *why,
+                                size_t whylen) {
+  static const enum cert_fault faults[] = {[OB3_PROOF_OK] = CERT_FAULT_NONE,
+                                           [OB3_PROOF_MALFORMED] = CERT_FAULT_MALFORMED,
+                                           [OB3_PROOF_UNKNOWN_KEY] = CERT_FAULT_UNKNOWN_KEY,
+                                           [OB3_PROOF_BAD_SIGNATURE] = CERT_FAULT_BAD_SIGNATURE};
+  const json_t *issuer = json_object_get(doc, "issuer");
+  const char *did =
+      json_string_value(json_is_string(issuer) ? issuer : json_object_get(issuer, "id"));
+  if (NULL == did) {
+    snprintf(why, whylen, "not a JSON-LD credential with an issuer");
+    return CERT_FAULT_MALFORMED;
+  }
+  enum ob3_proof_rc rc = ob3_proof_verify(doc, did, keys, nkeys, kid, why, whylen);
+  return (size_t)rc < sizeof faults / sizeof faults[0] ? faults[rc] : CERT_FAULT_MALFORMED;
+}
+
+void vc_jsonld_verify(struct cert_verification *out, const char *text, size_t len,
+                      const struct token_pubkey *keys, size_t nkeys, int64_t now) {
+  char kid[TOKEN_KID_LEN + 1], why[160];
+  json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+  enum cert_fault fault = vc_jsonld_proof(kid, doc, keys, nkeys, why, sizeof why);
+  memset(out, 0, offsetof(struct cert_verification, claims));
+  if (CERT_FAULT_NONE == fault && 0 != vc_credential_claims(&out->claims, doc)) {
+    snprintf(why, sizeof why, "the credential's id names no certificate serial");
+    fault = CERT_FAULT_MALFORMED;
+  }
+  json_decref(doc);
+  if (CERT_FAULT_NONE != fault) {
+    cert_verification_fail(out, "%s", why);
+    out->fault = fault;
+    return;
+  }
+  memcpy(out->claims.kid, kid, sizeof out->claims.kid);
   cert_verification_issued(out, now);
 }

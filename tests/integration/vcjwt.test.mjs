@@ -207,3 +207,46 @@ test('a tampered payload or header is refused by jose, POST /api/verify and ujik
     assert.match(off.stdout, /NOT GENUINE/);
   }
 });
+
+test('one verdict for the JSON-LD form too: POST /api/verify with the object, and ujikom verify of a .json', async () => {
+  const r = await cand.get(`/api/certificates/${cert.serial}/credential.json`);
+  assert.equal(r.status, 200, r.text);
+  const doc = JSON.parse(r.text);
+  const a = await verifyApi(doc);
+  assert.equal(a.verdict, 'genuine', JSON.stringify(a).slice(0, 300));
+  const altered = structuredClone(doc);
+  altered.credentialSubject.identifier.find((i) => !i.hashed).identityHash = 'Dewi Lestarí';
+  const b = await verifyApi(altered);
+  assert.equal(b.verdict, 'not_genuine');
+  assert.equal(b.reason_code, 'bad_signature');
+  const jwksPath = path.join(work, 'jwks.json');
+  const file = path.join(work, 'credential.json');
+  writeFileSync(file, r.text);
+  const off = cli(['verify', '--jwks', jwksPath, file]);
+  assert.equal(off.status, 0, off.stdout + off.stderr);
+  assert.match(off.stdout, /JSON-LD \(credential, eddsa-rdfc-2022\)/);
+  assert.match(off.stdout, new RegExp(cert.serial));
+  writeFileSync(file, JSON.stringify(altered));
+  const bad = cli(['verify', '--jwks', jwksPath, file]);
+  assert.equal(bad.status, 1, bad.stdout);
+  assert.match(bad.stdout, /NOT GENUINE/);
+});
+
+test('a JWT signed with the issuer key that the register did not issue raises the alarm', async () => {
+  // The P-256 private key is the issuer's (read from the data directory, as a thief would):
+  // a JWT for the real serial with another holder is signed correctly yet not issued.
+  const { execFileSync } = await import('node:child_process');
+  const kid = jwks.keys.find((k) => k.kty === 'EC').kid;
+  const pem = readFileSync(path.join(d.dataDir, 'keys', 'es256', `${kid}.pem`), 'utf8');
+  const key = await jose.importPKCS8(pem, 'ES256');
+  const { header, payload } = segments(jwt);
+  payload.credentialSubject.identifier.find((i) => !i.hashed).identityHash = 'Orang Lain';
+  const forged = await new jose.SignJWT(payload).setProtectedHeader(header).sign(key);
+  await jose.jwtVerify(forged, await jose.importJWK(jwks.keys.find((k) => k.kty === 'EC'), 'ES256'));
+  const a = await verifyApi(forged);
+  assert.equal(a.verdict, 'not_genuine');
+  assert.equal(a.reason_code, 'claims_differ');
+  const rows = execFileSync('sqlite3', [path.join(d.dataDir, 'ujikom.db'),
+    `SELECT count(*) FROM audit_log WHERE action = 'certificate.forgery' AND subject = 'certificate:${cert.serial}'`], { encoding: 'utf8' });
+  assert.equal(rows.trim(), '1');
+});
