@@ -75,7 +75,7 @@ async function documentLoader(url) {
     if (!vm) throw new Error(`no verification method ${url}`);
     return { contextUrl: null, documentUrl: url, document: { '@context': 'https://w3id.org/security/multikey/v1', ...vm } };
   }
-  if (url === `${d.url}/status/revocation`) {
+  if (url === `${d.url}/status/revocation` || url === `${d.url}/status/suspension`) {
     // The list is a JWS (VC-JOSE): verified with jose against the JWKS, then its payload is
     // the status list credential.
     const res = await fetch(url);
@@ -153,7 +153,8 @@ test('every issued credential verifies with @digitalbazaar/vc, its status entry 
     const result = await verify(credential);
     assert.equal(result.verified, true, `${serial}: ${JSON.stringify(result.error || result, null, 1)}`);
     assert.equal(result.statusResult.verified, true);
-    assert.equal(result.statusResult.results[0].status, false, 'not revoked');
+    assert.deepEqual(result.statusResult.results.map((r) => [r.credentialStatus.statusPurpose, r.status]),
+      [['revocation', false], ['suspension', false]]);
   }
 });
 
@@ -171,7 +172,7 @@ test('the credential carries what OB 3.0 asks, and never the e-mail address', as
   assert.equal(mail.identityHash, `sha256$${createHash('sha256').update(cand.email.toLowerCase() + mail.salt).digest('hex')}`);
   assert.ok(!text.toLowerCase().includes(cand.email.toLowerCase()), 'no e-mail address in clear');
   assert.equal(c.awardedDate, c.validFrom);
-  assert.equal(c.credentialStatus.statusListCredential, `${d.url}/status/revocation`);
+  assert.deepEqual(c.credentialStatus.map((e) => e.statusListCredential), [`${d.url}/status/revocation`, `${d.url}/status/suspension`]);
   assert.equal(c.credentialSchema[0].type, '1EdTechJsonSchemaValidator2019');
   assert.equal(c.proof.verificationMethod.startsWith(`${did}#`), true);
   // Every alignment's targetUrl and the achievement's id resolve to a public page.
@@ -186,6 +187,9 @@ test('the credential carries what OB 3.0 asks, and never the e-mail address', as
   }
   assert.equal((await fetch(`${d.url}/skkni/${exam}/NO.SUCH.UNIT`)).status, 404);
   assert.equal((await fetch(`${d.url}/skkni/NO-SUCH-EXAM`)).status, 404);
+  const image = await fetch(c.image.id);
+  assert.equal(image.status, 200);
+  assert.equal(image.headers.get('content-type'), 'image/svg+xml');
 });
 
 test('the same certificate always yields the same bytes; only its holder or an admin gets it', async () => {
@@ -253,5 +257,14 @@ test('after a revocation the status list says so, and the credential is no longe
   const result = await verify(credential);
   assert.equal(result.statusResult.verified, true);
   assert.equal(result.statusResult.results[0].status, true, 'the revocation bit is set');
+  assert.equal(result.statusResult.results[1].status, false, 'the suspension bit is not');
   assert.equal((await admin.get(`/api/certificates/${serial}/credential.json`)).status, 409);
+});
+
+test('after a suspension the suspension list says so', async () => {
+  const { serial, credential } = issued[5];
+  const sus = await admin.post(`/api/certificates/${serial}/suspend`, { reason: 'Uji pembekuan' });
+  assert.equal(sus.status, 200, sus.text);
+  const result = await verify(credential);
+  assert.deepEqual(result.statusResult.results.map((r) => r.status), [false, true]);
 });
