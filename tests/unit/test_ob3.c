@@ -298,6 +298,24 @@ static json_t *signed_credential(const struct fixture_keys *keys, char *did, siz
   return vc;
 }
 
+/* docs/certificates.md's worked example is this credential, byte for byte. */
+static void test_documented_example(void **state) {
+  (void)state;
+  struct fixture_keys keys;
+  char did[OB3_DID_SIZE], err[200] = "";
+  size_t len = 0;
+  fixture_keys_init(&keys);
+  json_t *vc = signed_credential(&keys, did, sizeof did);
+  char *text = json_dumps(vc, JSON_COMPACT), *want = slurp("example-credential.json", &len);
+  assert_non_null(want);
+  assert_string_equal(want, text);
+  assert_int_equal(OB3_PROOF_OK, ob3_proof_verify(vc, did, keys.trusted, 2, NULL, err, sizeof err));
+  free(want);
+  free(text);
+  json_decref(vc);
+  fixture_keys_wipe(&keys);
+}
+
 static void test_proof_round_trip(void **state) {
   (void)state;
   struct fixture_keys keys;
@@ -440,6 +458,7 @@ int main(void) {
       cmocka_unit_test(test_email_hash),
       cmocka_unit_test(test_credential_members),
       cmocka_unit_test(test_credential_refused),
+      cmocka_unit_test(test_documented_example),
       cmocka_unit_test(test_proof_round_trip),
       cmocka_unit_test(test_proof_flips),
       cmocka_unit_test(test_mapper_refusals),
