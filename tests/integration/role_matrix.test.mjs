@@ -42,9 +42,12 @@ const MATRIX = {
   'GET /api/attempts/:id/result': 'U A H F F',
   'GET /api/attempts/:id/feedback': 'U A H F F',
   'GET /.well-known/jwks.json': 'A A A A A',
+  'GET /.well-known/did.json': 'A A A A A',
+  'GET /api/keys/:kid': 'A A A A A',
   'GET /api/certificates': 'U A A A A',
   'GET /api/certificates/:serial': 'U A H H A',
   'GET /api/certificates/:serial/credential': 'U A H H A',
+  'GET /api/certificates/:serial/credential.jwt': 'U A H H A',
   'GET /api/certificates/:serial/qr.png': 'U A H H A',
   'GET /api/certificates/:serial/qr.svg': 'U A H H A',
   'GET /api/certificates/:serial/pdf': 'U A H H A',
@@ -234,8 +237,9 @@ test('every route answers each role as the matrix says, and never 5xx', async (t
   const openForm = await owner.get(`/api/attempts/${open.json.id}`);
   const openItem = openForm.json.form.units[0].items[0].id;
 
+  const kid = (await (await fetch(`${d.url}/.well-known/jwks.json`)).json()).keys.at(-1).kid;
   const params = {
-    ':id': null, ':item': openItem, ':serial': serial, ':token': token, ':attempt': pending.id,
+    ':kid': kid, ':id': null, ':item': openItem, ':serial': serial, ':token': token, ':attempt': pending.id,
     ':exam': objective.exam.id, '*': 'app.css',
   };
   function pathFor(method, pattern) {
