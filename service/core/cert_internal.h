@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "ujikom/cert.h"
 
 /* Seconds in a day: the QR token keeps dates as whole days. */
@@ -51,5 +53,14 @@ const struct token_pubkey *cert_verification_key(struct cert_verification *out,
 /* Accepts the decoded claims as signed by key, then applies the validity window. */
 void cert_verification_accept(struct cert_verification *out, const struct token_pubkey *key,
                               int64_t now);
+
+/* The most keys a JWKS document may hold. */
+#define JWKS_MAX_KEYS 256
+/* Opens a JWKS document for a parser of one kind of key: its "keys" array (at most
+ * JWKS_MAX_KEYS), with *out_doc the parsed document (json_decref, also on failure) and
+ * *out_keys a zeroed array of one more entry than keys of key_size bytes (free()); NULL with
+ * a one-line message in err when the text is not such a document or memory runs out. */
+const json_t *cert_jwks_keys(json_t **out_doc, void **out_keys, size_t key_size, const char *json,
+                             size_t len, char *err, size_t errlen);
 
 #endif

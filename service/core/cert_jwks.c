@@ -8,9 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cert_internal.h"
 #include "ujikom/token.h"
-
-#define JWKS_MAX_KEYS 256
 
 char *token_jwks_build(const struct token_pubkey *keys, size_t nkeys) {
   json_t *arr = json_array();
@@ -48,30 +47,41 @@ cleanup:
   return text;
 }
 
+const json_t *cert_jwks_keys(json_t **out_doc, void **out_keys, size_t key_size, const char *json,
+                             size_t len, char *err, size_t errlen) {
+  json_error_t je;
+  json_t *doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+  const json_t *arr = json_object_get(doc, "keys");
+  *out_doc = doc;
+  *out_keys = NULL;
+  if (NULL == doc) {
+    snprintf(err, errlen, "JWKS is not valid JSON (line %d, column %d: %s)", je.line, je.column,
+             je.text);
+    return NULL;
+  }
+  if (!json_is_array(arr) || json_array_size(arr) > JWKS_MAX_KEYS) {
+    snprintf(err, errlen, "JWKS must be an object with a \"keys\" array (at most %d keys)",
+             JWKS_MAX_KEYS);
+    return NULL;
+  }
+  *out_keys = calloc(json_array_size(arr) + 1, key_size);
+  if (NULL == *out_keys) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  return arr;
+}
+
 int token_jwks_parse(struct token_pubkey **out, size_t *out_n, const char *json, size_t len,
                      char *err, size_t errlen) {
-  json_error_t je;
   json_t *doc = NULL;
   struct token_pubkey *keys = NULL;
   size_t n = 0;
   int rc = -1;
   *out = NULL;
   *out_n = 0;
-  doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-  if (NULL == doc) {
-    snprintf(err, errlen, "JWKS is not valid JSON (line %d, column %d: %s)", je.line, je.column,
-             je.text);
-    goto cleanup;
-  }
-  const json_t *arr = json_object_get(doc, "keys");
-  if (!json_is_array(arr) || json_array_size(arr) > JWKS_MAX_KEYS) {
-    snprintf(err, errlen, "JWKS must be an object with a \"keys\" array (at most %d keys)",
-             JWKS_MAX_KEYS);
-    goto cleanup;
-  }
-  keys = calloc(json_array_size(arr) + 1, sizeof *keys);
-  if (NULL == keys) {
-    snprintf(err, errlen, "out of memory");
+  const json_t *arr = cert_jwks_keys(&doc, (void **)&keys, sizeof *keys, json, len, err, errlen);
+  if (NULL == arr) {
     goto cleanup;
   }
   size_t i;

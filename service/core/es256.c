@@ -5,6 +5,8 @@
  */
 #include "ujikom/es256.h"
 
+#include "core/cert_internal.h"
+
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -15,8 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define JWKS_MAX_KEYS 256
 
 struct es256_key {
   EVP_PKEY *pkey;
@@ -264,22 +264,14 @@ static int coord(unsigned char out[ES256_COORD_LEN], const json_t *v) {
 
 int es256_jwks_parse(struct es256_pubkey **out, size_t *out_n, const char *json, size_t len,
                      char *err, size_t errlen) {
-  json_error_t je;
   struct es256_pubkey *keys = NULL;
+  json_t *doc = NULL;
   size_t n = 0;
   int rc = -1;
   *out = NULL;
   *out_n = 0;
-  json_t *doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-  const json_t *arr = json_object_get(doc, "keys");
-  if (!json_is_array(arr) || json_array_size(arr) > JWKS_MAX_KEYS) {
-    snprintf(err, errlen, "JWKS must be an object with a \"keys\" array (at most %d keys)",
-             JWKS_MAX_KEYS);
-    goto cleanup;
-  }
-  keys = calloc(json_array_size(arr) + 1, sizeof *keys);
-  if (NULL == keys) {
-    snprintf(err, errlen, "out of memory");
+  const json_t *arr = cert_jwks_keys(&doc, (void **)&keys, sizeof *keys, json, len, err, errlen);
+  if (NULL == arr) {
     goto cleanup;
   }
   size_t i;

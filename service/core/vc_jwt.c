@@ -211,28 +211,35 @@ int vc_credential_claims(struct cert_claims *out, const json_t *doc) {
   return 0;
 }
 
-void vc_jwt_verify(struct cert_verification *out, const char *jwt, size_t len,
-                   const struct es256_pubkey *keys, size_t nkeys, int64_t now) {
-  json_t *payload = NULL;
-  const struct es256_pubkey *key = NULL;
-  char why[160];
+/* Completes an offline verification of the credential document doc whose signature or proof
+ * gave fault (why) under key kid: its claims for display, judged at now, or the failure. */
+static void settle(struct cert_verification *out, enum cert_fault fault, char *why, size_t whylen,
+                   const json_t *doc, const char *kid, int64_t now) {
   memset(out, 0, offsetof(struct cert_verification, claims));
-  enum cert_fault fault = es256_jwt_verify(&payload, &key, jwt, len, keys, nkeys, why, sizeof why);
-  if (CERT_FAULT_NONE == fault && (0 != vc_jwt_check_claims(payload, why, sizeof why) ||
-                                   0 != vc_credential_claims(&out->claims, payload))) {
-    if ('\0' == why[0]) {
-      snprintf(why, sizeof why, "the credential's id names no certificate serial");
-    }
+  if (CERT_FAULT_NONE == fault && 0 != vc_credential_claims(&out->claims, doc)) {
+    snprintf(why, whylen, "the credential's id names no certificate serial");
     fault = CERT_FAULT_MALFORMED;
   }
-  json_decref(payload);
   if (CERT_FAULT_NONE != fault) {
     cert_verification_fail(out, "%s", why);
     out->fault = fault;
     return;
   }
-  memcpy(out->claims.kid, key->kid, sizeof out->claims.kid);
+  snprintf(out->claims.kid, sizeof out->claims.kid, "%s", kid);
   cert_verification_issued(out, now);
+}
+
+void vc_jwt_verify(struct cert_verification *out, const char *jwt, size_t len,
+                   const struct es256_pubkey *keys, size_t nkeys, int64_t now) {
+  json_t *payload = NULL;
+  const struct es256_pubkey *key = NULL;
+  char why[160];
+  enum cert_fault fault = es256_jwt_verify(&payload, &key, jwt, len, keys, nkeys, why, sizeof why);
+  if (CERT_FAULT_NONE == fault && 0 != vc_jwt_check_claims(payload, why, sizeof why)) {
+    fault = CERT_FAULT_MALFORMED;
+  }
+  settle(out, fault, why, sizeof why, payload, NULL == key ? "" : key->kid, now);
+  json_decref(payload);
 }
 
 enum cert_fault vc_jsonld_proof(char kid[TOKEN_KID_LEN + 1], const json_t *doc,
@@ -255,20 +262,9 @@ enum cert_fault vc_jsonld_proof(char kid[TOKEN_KID_LEN + 1], const json_t *doc,
 
 void vc_jsonld_verify(struct cert_verification *out, const char *text, size_t len,
                       const struct token_pubkey *keys, size_t nkeys, int64_t now) {
-  char kid[TOKEN_KID_LEN + 1], why[160];
+  char kid[TOKEN_KID_LEN + 1] = "", why[160];
   json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
   enum cert_fault fault = vc_jsonld_proof(kid, doc, keys, nkeys, why, sizeof why);
-  memset(out, 0, offsetof(struct cert_verification, claims));
-  if (CERT_FAULT_NONE == fault && 0 != vc_credential_claims(&out->claims, doc)) {
-    snprintf(why, sizeof why, "the credential's id names no certificate serial");
-    fault = CERT_FAULT_MALFORMED;
-  }
+  settle(out, fault, why, sizeof why, doc, kid, now);
   json_decref(doc);
-  if (CERT_FAULT_NONE != fault) {
-    cert_verification_fail(out, "%s", why);
-    out->fault = fault;
-    return;
-  }
-  memcpy(out->claims.kid, kid, sizeof out->claims.kid);
-  cert_verification_issued(out, now);
 }
