@@ -296,8 +296,14 @@ test('everything the daemon creates in its data directory is private to it', asy
     assert.equal(mode(dataDir), 0o700, 'data directory');
     assert.equal(mode(path.join(dataDir, 'ujikom.db')), 0o600, 'database');
     assert.equal(mode(path.join(dataDir, 'keys')), 0o700, 'key directory');
-    for (const f of readdirSync(path.join(dataDir, 'keys')))
-      assert.equal(mode(path.join(dataDir, 'keys', f)), 0o600, `keys/${f}`);
+    // the P-256 keys of the credential's JWT form live in keys/es256/, kept the same way
+    assert.equal(mode(path.join(dataDir, 'keys', 'es256')), 0o700, 'keys/es256');
+    for (const dir of ['keys', 'keys/es256']) {
+      const files = readdirSync(path.join(dataDir, dir)).filter((f) => !(dir === 'keys' && f === 'es256'));
+      assert.ok(files.some((f) => f.endsWith('.pem')), `${dir} holds a key`);
+      for (const f of files)
+        assert.equal(mode(path.join(dataDir, dir, f)), 0o600, `${dir}/${f}`);
+    }
   } finally {
     await d3.stop();
   }
