@@ -13,7 +13,8 @@
 # log-in rate allows, see below), IDLE_CONNECTIONS, CALLGRIND_REQUESTS, BENCH_THREADS,
 # BENCH_MAX_HEADER, BENCH_EVENT_LOOP, BENCH_QUICK=1 (small volume and short runs: a smoke test of the harness,
 # not a result), BENCH_ONLY=verify (the ceiling and the two verify scenarios only, at full
-# volume; printed, not written to results/).
+# volume; printed, not written to results/), BENCH_ONLY=issue (the ceiling and the issuance
+# scenario only, likewise).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -261,10 +262,8 @@ scenario() { # NAME CONNS PATH SCRIPT KIND TARGET CEIL [ARGS...]
   row "$name" "$conns" "$kind" "$target" "$ceil"
 }
 
-scenario "(a) verify page from QR URL" 64 / bench/lua/verify.lua ratio 0.5 "$CEIL64" "$MAN/verify.txt" html
-scenario "(b) verify as JSON" 64 / bench/lua/verify.lua ratio 0.5 "$CEIL64" "$MAN/verify.txt" json
-if [ "${BENCH_ONLY:-}" = verify ]; then
-  echo "# ujikom benchmark, verify scenarios only, $STAMP"
+only_report() { # TITLE: the rows so far, printed (BENCH_ONLY runs), and the end of the run
+  echo "# ujikom benchmark, $1, $STAMP"
   echo
   echo "Machine: $NPROC CPUs ($CPU_MODEL), load average $(cut -d' ' -f1-3 /proc/loadavg). Core split: $SPLIT."
   echo "Volume: $CERTIFICATES certificates (database $DB_MB MB). Ceiling: $CEIL64 rps at 64 connections."
@@ -273,6 +272,21 @@ if [ "${BENCH_ONLY:-}" = verify ]; then
   echo "|---|---:|---:|---:|---:|---:|---|---|---:|"
   printf '%s\n' "${ROWS[@]}"
   exit 0
+}
+issuance() { # (g): each request issues the certificate of another passed attempt
+  WU_ISSUE=$((NISSUE / 10))
+  warm 64 "$U/" bench/lua/issue.lua "$MAN/issuable.txt" 1 "$WU_ISSUE" "$MAN/admin.token"
+  run_wrk issue 64 "$U/" bench/lua/issue.lua "$MAN/issuable.txt" $((WU_ISSUE + 1)) "$NISSUE" "$MAN/admin.token"
+  row "(g) issuance (durable; JWS, QR token and JSON-LD with its eddsa-rdfc-2022 proof)" 64 rps 1000 "$CEIL64"
+}
+if [ "${BENCH_ONLY:-}" = issue ]; then
+  issuance
+  only_report "issuance only"
+fi
+scenario "(a) verify page from QR URL" 64 / bench/lua/verify.lua ratio 0.5 "$CEIL64" "$MAN/verify.txt" html
+scenario "(b) verify as JSON" 64 / bench/lua/verify.lua ratio 0.5 "$CEIL64" "$MAN/verify.txt" json
+if [ "${BENCH_ONLY:-}" = verify ]; then
+  only_report "verify scenarios only"
 fi
 scenario "(c) JWKS" 64 /.well-known/jwks.json bench/lua/plain.lua ratio 0.8 "$CEIL64"
 scenario "(c) static asset (as a browser asks: gzip)" 64 /static/app.css bench/lua/plain.lua ratio 0.8 "$CEIL64" "Accept-Encoding: gzip, deflate, br"
@@ -285,10 +299,7 @@ WU_SUBMIT=$(( (NOPEN - HALF) / 10 ))
 warm 64 "$U/" bench/lua/submit.lua "$MAN/open.tsv" $((HALF + 1)) $((HALF + WU_SUBMIT))
 run_wrk submit 64 "$U/" bench/lua/submit.lua "$MAN/open.tsv" $((HALF + WU_SUBMIT + 1)) "$NOPEN"
 row "(f) submit and score" 64 - - "$CEIL64"
-WU_ISSUE=$((NISSUE / 10))
-warm 64 "$U/" bench/lua/issue.lua "$MAN/issuable.txt" 1 "$WU_ISSUE" "$MAN/admin.token"
-run_wrk issue 64 "$U/" bench/lua/issue.lua "$MAN/issuable.txt" $((WU_ISSUE + 1)) "$NISSUE" "$MAN/admin.token"
-row "(g) issuance (durable)" 64 rps 1000 "$CEIL64"
+issuance
 scenario "(h) log-in (scrypt N=2^$KDF_LOG2N)" 64 / bench/lua/login.lua - - "$CEIL64" "$MAN/examday.tsv" 1 "$NDAY"
 LOGIN_RPS=$R_RPS
 

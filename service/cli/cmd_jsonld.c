@@ -14,22 +14,22 @@
 #include "cli/commands.h"
 #include "ujikom/ob3.h"
 
-static int usage(FILE *out, int status) {
-  fprintf(out, "usage: ujikom jsonld nquads [--hash] [FILE]\n"
-               "  The canonical N-Quads (RDFC-1.0) of the JSON-LD document in FILE (stdin when\n"
-               "  none or \"-\"); a \"proof\" member is left out, as the embedded proof does.\n"
-               "  --hash  print the SHA-256 (hex) of the N-Quads instead\n");
-  return status;
-}
+static const char usage_text[] =
+    "usage: ujikom jsonld nquads [--hash] [FILE]\n"
+    "  The canonical N-Quads (RDFC-1.0) of the JSON-LD document in FILE (stdin when\n"
+    "  none or \"-\"); a \"proof\" member is left out, as the embedded proof does.\n"
+    "  --hash  print the SHA-256 (hex) of the N-Quads instead\n";
 
 int cmd_jsonld(int argc, char **argv) {
   bool hash = false;
   const char *file = NULL;
-  if (argc < 2 || cli_is_help(argv[1])) {
-    return usage(argc < 2 ? stderr : stdout, argc < 2 ? 2 : 0);
+  if (argc >= 2 && cli_is_help(argv[1])) {
+    fputs(usage_text, stdout);
+    return 0;
   }
-  if (0 != strcmp(argv[1], "nquads")) {
-    return usage(stderr, 2);
+  if (argc < 2 || 0 != strcmp(argv[1], "nquads")) {
+    fputs(usage_text, stderr);
+    return 2;
   }
   for (int i = 2; i < argc; i++) {
     if (0 == strcmp(argv[i], "--hash")) {
@@ -37,7 +37,8 @@ int cmd_jsonld(int argc, char **argv) {
     } else if (NULL == file) {
       file = argv[i];
     } else {
-      return usage(stderr, 2);
+      fputs(usage_text, stderr);
+      return 2;
     }
   }
   json_error_t je;

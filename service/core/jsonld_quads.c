@@ -74,10 +74,20 @@ struct ctx {
   const struct ctx *previous; /* before a type-scoped context (not propagated), or NULL */
 };
 
+/* A context processed once for a document: the same local context on the same active context
+ * gives the same result (a credential's alignments all apply Alignment's). */
+struct memo {
+  const struct ctx *from, *result;
+  const json_t *local;
+  bool override_protected, propagate;
+};
+
 struct mapper {
   struct rdf_dataset *ds;
   struct ctx **made; /* every context made, freed at the end */
   size_t nmade, capmade;
+  struct memo memo[JSONLD_MAX_LOCALS];
+  size_t nmemo;
   size_t blanks;
   size_t nodes;
   char *err;
@@ -263,6 +273,9 @@ static int put_def(struct mapper *m, struct ctx *c, const struct tdef *d, bool o
 
 static const struct ctx *process(struct mapper *m, const struct ctx *active, const json_t *local,
                                  bool override_protected, bool propagate);
+static const struct ctx *process_uncached(struct mapper *m, const struct ctx *active,
+                                          const json_t *local, bool override_protected,
+                                          bool propagate);
 
 static const json_t *known_context(const char *url) {
   pthread_once(&known_once, load_known);
@@ -342,10 +355,28 @@ static const struct ctx *process_object(struct mapper *m, const struct ctx *acti
   return 0 == rc ? c : NULL;
 }
 
-/* The Context Processing algorithm for what this mapper supports: URLs of the known
- * contexts, context objects, arrays of them. */
+/* The Context Processing algorithm for what this mapper supports (process_uncached), each
+ * distinct call made once per document. */
 static const struct ctx *process(struct mapper *m, const struct ctx *active, const json_t *local,
                                  bool override_protected, bool propagate) {
+  for (size_t i = 0; i < m->nmemo; i++) {
+    const struct memo *e = &m->memo[i];
+    if (e->from == active && e->local == local && e->override_protected == override_protected &&
+        e->propagate == propagate) {
+      return e->result;
+    }
+  }
+  const struct ctx *result = process_uncached(m, active, local, override_protected, propagate);
+  if (NULL != result && m->nmemo < JSONLD_MAX_LOCALS) {
+    m->memo[m->nmemo++] = (struct memo){active, result, local, override_protected, propagate};
+  }
+  return result;
+}
+
+/* URLs of the known contexts, context objects, arrays of them. */
+static const struct ctx *process_uncached(struct mapper *m, const struct ctx *active,
+                                          const json_t *local, bool override_protected,
+                                          bool propagate) {
   const struct ctx *result = active;
   if (json_is_array(local)) {
     size_t i;

@@ -12,32 +12,13 @@
 #include "core/cert_internal.h"
 #include "ujikom/ob3.h"
 #include "ujikom/timefmt.h"
+#include "ujikom/urlenc.h"
 
 #define OB3_IMAGE_PATH "/static/badge.svg"
 
 static bool unreserved(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || '-' == c ||
          '.' == c || '_' == c || '~' == c;
-}
-
-/* Appends s percent-encoded (RFC 3986 unreserved kept) at out[*pos]. false when full. */
-static bool put_escaped(char *out, size_t size, size_t *pos, const char *s) {
-  static const char hex[] = "0123456789ABCDEF";
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    size_t need = unreserved(*p) ? 1 : 3;
-    if (*pos + need >= size) {
-      return false;
-    }
-    if (1 == need) {
-      out[(*pos)++] = (char)*p;
-    } else {
-      out[(*pos)++] = '%';
-      out[(*pos)++] = hex[*p >> 4];
-      out[(*pos)++] = hex[*p & 15];
-    }
-  }
-  out[*pos] = '\0';
-  return true;
 }
 
 int ob3_did_web(char *out, size_t size, const char *public_url) {
@@ -93,7 +74,7 @@ int ob3_did_web(char *out, size_t size, const char *public_url) {
     part[len] = '\0';
     out[pos++] = ':';
     out[pos] = '\0';
-    if (!put_escaped(out, size, &pos, part)) {
+    if (!url_percent_encode(out, size, &pos, part)) {
       return -1;
     }
     seg += len;
@@ -167,7 +148,7 @@ static bool service_url(char *out, size_t size, const char *base, const char *pa
     return false;
   }
   size_t pos = (size_t)n;
-  if (!put_escaped(out, size, &pos, a)) {
+  if (!url_percent_encode(out, size, &pos, a)) {
     return false;
   }
   if (NULL != b) {
@@ -176,7 +157,7 @@ static bool service_url(char *out, size_t size, const char *base, const char *pa
     }
     out[pos++] = '/';
     out[pos] = '\0';
-    return put_escaped(out, size, &pos, b);
+    return url_percent_encode(out, size, &pos, b);
   }
   return true;
 }

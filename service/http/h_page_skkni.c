@@ -45,19 +45,28 @@ static void scheme_head(struct html *h, const struct req *r, const struct exam *
   HTML_LIT(h, "</dd></dl>");
 }
 
+/* A page titled title, its heading and the lead paragraph (catalogue key lead); NULL when
+ * memory runs out. */
+static struct html *page_begin(struct req *r, const char *title, const char *lead) {
+  struct html *h = html_new();
+  if (NULL != h) {
+    layout_begin(h, r, title);
+    HTML_LIT(h, "<h1>");
+    html_text(h, title);
+    html_fmt(h, "</h1><p>%s</p>", L(r, lead));
+  }
+  return h;
+}
+
 int h_page_skkni_scheme(struct req *r) {
   const struct exam *x = scheme_of(r);
   if (NULL == x) {
     return not_found(r);
   }
-  struct html *h = html_new();
+  struct html *h = page_begin(r, scheme_title(r, x), "skkni.scheme_lead");
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
-  layout_begin(h, r, scheme_title(r, x));
-  HTML_LIT(h, "<h1>");
-  html_text(h, scheme_title(r, x));
-  html_fmt(h, "</h1><p>%s</p>", L(r, "skkni.scheme_lead"));
   scheme_head(h, r, x);
   html_fmt(h, "<h2>%s</h2><ul>", L(r, "skkni.units"));
   for (size_t i = 0; i < x->nunits; i++) {
@@ -87,15 +96,11 @@ int h_page_skkni_unit(struct req *r) {
   if (NULL == u) {
     return not_found(r);
   }
-  struct html *h = html_new();
+  struct html *h = page_begin(r, unit_title(r, u), "skkni.unit_lead");
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
-  layout_begin(h, r, unit_title(r, u));
-  HTML_LIT(h, "<h1>");
-  html_text(h, unit_title(r, u));
-  html_fmt(h, "</h1><p>%s</p><dl class=\"facts\"><dt>%s</dt><dd>", L(r, "skkni.unit_lead"),
-           L(r, "skkni.unit_code"));
+  html_fmt(h, "<dl class=\"facts\"><dt>%s</dt><dd>", L(r, "skkni.unit_code"));
   html_text(h, u->code);
   HTML_LIT(h, "</dd></dl>");
   scheme_head(h, r, x);

@@ -10,6 +10,7 @@
 #include "http/layout.h"
 #include "http/reply.h"
 #include "http/requtil.h"
+#include "ujikom/urlenc.h"
 
 const char *pager_query(const struct req *r, const char *name) {
   const char *v = req_query(r, name);
@@ -39,28 +40,6 @@ bool pager_cursor(struct req *r, const char *name, int64_t *out) {
   return false;
 }
 
-/* Appends s to out at *pos, percent-encoding everything but unreserved characters. */
-static bool put_encoded(char *out, size_t outlen, size_t *pos, const char *s) {
-  static const char hex[] = "0123456789ABCDEF";
-  for (const unsigned char *p = (const unsigned char *)s; '\0' != *p; p++) {
-    bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                 NULL != strchr("-._~", *p);
-    size_t need = plain ? 1 : 3;
-    if (*pos + need >= outlen) {
-      return false;
-    }
-    if (plain) {
-      out[(*pos)++] = (char)*p;
-    } else {
-      out[(*pos)++] = '%';
-      out[(*pos)++] = hex[*p >> 4];
-      out[(*pos)++] = hex[*p & 15];
-    }
-  }
-  out[*pos] = '\0';
-  return true;
-}
-
 static bool put_raw(char *out, size_t outlen, size_t *pos, const char *s) {
   size_t n = strlen(s);
   if (*pos + n >= outlen) {
@@ -74,7 +53,7 @@ static bool put_raw(char *out, size_t outlen, size_t *pos, const char *s) {
 static bool put_param(char *out, size_t outlen, size_t *pos, const char *name, const char *value) {
   return put_raw(out, outlen, pos, NULL == strchr(out, '?') ? "?" : "&") &&
          put_raw(out, outlen, pos, name) && put_raw(out, outlen, pos, "=") &&
-         put_encoded(out, outlen, pos, value);
+         url_percent_encode(out, outlen, pos, value);
 }
 
 bool pager_param_href(char *out, size_t outlen, const char *path, const char *name,

@@ -316,6 +316,34 @@ static void test_documented_example(void **state) {
   fixture_keys_wipe(&keys);
 }
 
+/* The largest certificate: every unit an alignment with a long title. */
+static void test_all_units(void **state) {
+  (void)state;
+  struct fixture_keys keys;
+  struct cert_claims *c = claims_new();
+  struct ob3_facts f;
+  char did[OB3_DID_SIZE], vm[OB3_DID_SIZE], err[200] = "";
+  fixture_keys_init(&keys);
+  c->nunits = CERT_MAX_UNITS;
+  for (size_t i = 0; i < CERT_MAX_UNITS; i++) {
+    snprintf(c->units[i].code, sizeof c->units[i].code, "M.74100.%03zu.02", i);
+    memset(c->units[i].title, 'a' + (int)(i % 26), sizeof c->units[i].title - 1);
+    c->units[i].title[sizeof c->units[i].title - 1] = '\0';
+  }
+  facts_of(&f, c);
+  json_t *vc = ob3_credential(&f);
+  assert_non_null(vc);
+  assert_int_equal(0, ob3_did_web(did, sizeof did, FIX_PUBLIC_URL));
+  assert_int_equal(0, ob3_verification_method(vm, sizeof vm, FIX_PUBLIC_URL, keys.signer.pub.kid));
+  if (0 != ob3_proof_add(vc, vm, c->issued, &keys.signer, err, sizeof err)) {
+    fail_msg("proof: %s", err);
+  }
+  assert_int_equal(OB3_PROOF_OK, ob3_proof_verify(vc, did, keys.trusted, 2, NULL, err, sizeof err));
+  json_decref(vc);
+  free(c);
+  fixture_keys_wipe(&keys);
+}
+
 static void test_proof_round_trip(void **state) {
   (void)state;
   struct fixture_keys keys;
@@ -459,6 +487,7 @@ int main(void) {
       cmocka_unit_test(test_credential_members),
       cmocka_unit_test(test_credential_refused),
       cmocka_unit_test(test_documented_example),
+      cmocka_unit_test(test_all_units),
       cmocka_unit_test(test_proof_round_trip),
       cmocka_unit_test(test_proof_flips),
       cmocka_unit_test(test_mapper_refusals),
