@@ -38,15 +38,19 @@ const MATRIX = {
   'PUT /api/attempts/:id/answers/:item': 'U A H F F',
   'PUT /api/attempts/:id/flags/:item': 'U A H F F',
   'PUT /api/me/time-zone': 'U A A F F',
+  'PUT /api/me/did': 'U A A F F',
   'POST /api/attempts/:id/submit': 'U A H F F',
   'GET /api/attempts/:id/result': 'U A H F F',
   'GET /api/attempts/:id/feedback': 'U A H F F',
   'GET /.well-known/jwks.json': 'A A A A A',
   'GET /.well-known/did.json': 'A A A A A',
+  'GET /skkni/:exam': 'A A A A A',
+  'GET /skkni/:exam/:unit': 'A A A A A',
   'GET /api/keys/:kid': 'A A A A A',
   'GET /api/certificates': 'U A A A A',
   'GET /api/certificates/:serial': 'U A H H A',
   'GET /api/certificates/:serial/credential': 'U A H H A',
+  'GET /api/certificates/:serial/credential.json': 'U A H H A',
   'GET /api/certificates/:serial/credential.jwt': 'U A H H A',
   'GET /api/certificates/:serial/qr.png': 'U A H H A',
   'GET /api/certificates/:serial/qr.svg': 'U A H H A',
@@ -239,7 +243,7 @@ test('every route answers each role as the matrix says, and never 5xx', async (t
 
   const kid = (await (await fetch(`${d.url}/.well-known/jwks.json`)).json()).keys.at(-1).kid;
   const params = {
-    ':kid': kid, ':id': null, ':item': openItem, ':serial': serial, ':token': token, ':attempt': pending.id,
+    ':kid': kid, ':unit': String(objective.exam.units[0].code), ':id': null, ':item': openItem, ':serial': serial, ':token': token, ':attempt': pending.id,
     ':exam': objective.exam.id, '*': 'app.css',
   };
   function pathFor(method, pattern) {
