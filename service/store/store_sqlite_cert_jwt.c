@@ -7,10 +7,13 @@
 
 enum jwt_stmt { JWT_PUT, JWT_LATEST, JWT_LIST, JWT__MAX };
 
+/* A new JWT is numbered after the certificate's others (its first is 1). */
+#define JWT_PUT_SQL                                                                                \
+  "INSERT INTO certificate_jwt(serial, seq, jwt, made_at) "                                        \
+  "SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3 FROM certificate_jwt WHERE serial = ?1"
+
 static const char *const jwt_sqls[JWT__MAX] = {
-    [JWT_PUT] =
-        "INSERT INTO certificate_jwt(serial, seq, jwt, made_at) "
-        "SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3 FROM certificate_jwt WHERE serial = ?1",
+    [JWT_PUT] = JWT_PUT_SQL,
     [JWT_LATEST] = "SELECT jwt FROM certificate_jwt WHERE serial = ?1 ORDER BY seq DESC LIMIT 1",
     [JWT_LIST] = "SELECT jwt FROM certificate_jwt WHERE serial = ?1 ORDER BY seq",
 };
