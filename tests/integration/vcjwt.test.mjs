@@ -250,3 +250,49 @@ test('a JWT signed with the issuer key that the register did not issue raises th
     `SELECT count(*) FROM audit_log WHERE action = 'certificate.forgery' AND subject = 'certificate:${cert.serial}'`], { encoding: 'utf8' });
   assert.equal(rows.trim(), '1');
 });
+
+test('a DID the holder binds becomes the JWT subject; the JWT issued before keeps verifying', async () => {
+  const bind = await cand.put('/api/me/did', { did: 'did:example:dewi123' });
+  assert.equal(bind.status, 200, bind.text);
+  const fresh = (await cand.get(`/api/certificates/${cert.serial}/credential.jwt`)).text;
+  assert.notEqual(fresh, jwt);
+  const { payload } = segments(fresh);
+  assert.equal(payload.sub, 'did:example:dewi123');
+  assert.equal(payload.credentialSubject.id, 'did:example:dewi123');
+  const json = JSON.parse((await cand.get(`/api/certificates/${cert.serial}/credential.json`)).text);
+  const { proof, ...document } = json;
+  assert.ok(proof);
+  const { iss, sub, nbf, exp, jti, ...carried } = payload;
+  assert.deepEqual(carried, document, 'the JWT carries the JSON-LD credential\'s document');
+  assert.equal((await verifyApi(fresh)).verdict, 'genuine');
+  assert.equal((await verifyApi(jwt)).verdict, 'genuine', 'the JWT downloaded before still verifies');
+  assert.equal((await cand.get(`/api/certificates/${cert.serial}/credential.jwt`)).text, fresh, 'kept');
+});
+
+test('retiring the P-256 key as compromised: a new key signs, the old one is marked in the JWKS and did.json', async () => {
+  const old = jwks.keys.find((k) => k.kty === 'EC').kid;
+  const r = cli(['keys', 'retire', old, '--compromised-since', new Date().toISOString()], { dataDir: d.dataDir });
+  assert.equal(r.status, 0, r.stderr);
+  const active = r.stdout.match(/active key ([A-Z2-7]{8})/)[1];
+  assert.notEqual(active, old);
+  d.proc.kill('SIGHUP');
+  let keys;
+  for (let i = 0; i < 200; i++) {
+    keys = await (await fetch(`${d.url}/.well-known/jwks.json`)).json();
+    if (keys.keys.some((k) => k.kid === active)) break;
+    await new Promise((res) => setTimeout(res, 25));
+  }
+  assert.ok(keys.keys.find((k) => k.kid === old).revoked, 'the stolen key is marked revoked');
+  const didDoc = await (await fetch(`${d.url}/.well-known/did.json`)).json();
+  assert.ok(didDoc.verificationMethod.find((m) => m.id.endsWith(`#${old}`)).revoked);
+  assert.ok(didDoc.verificationMethod.find((m) => m.id.endsWith(`#${active}`)));
+  // the JWT issued (and logged) before the compromise stays genuine
+  assert.equal((await verifyApi(jwt)).verdict, 'genuine');
+  // a new certificate's JWT is signed with the new key
+  const c2 = await candidateClient(d, 'Rahmat Hidayat');
+  await passExam(c2, exams[1]);
+  const serial2 = (await c2.get('/api/certificates')).json.certificates[0].serial;
+  const jwt2 = (await c2.get(`/api/certificates/${serial2}/credential.jwt`)).text;
+  assert.ok(segments(jwt2).header.kid.endsWith(`/api/keys/${active}`));
+  assert.equal((await verifyApi(jwt2)).verdict, 'genuine');
+});
