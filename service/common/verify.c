@@ -325,7 +325,6 @@ static int check_qr(struct verify_result *o, struct found *f, struct store_rd *r
   }
   if (0 == cert_qr_token_serial(serial, tok, tlen) &&
       0 == cert_serial_parse(serial, NULL, serial)) {
-    memcpy(serial, o->v.claims.serial, sizeof serial);
     int rc = look_up(f, rd, serial, false);
     if (STORE_OK != rc) {
       return rc;
