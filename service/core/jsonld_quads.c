@@ -47,15 +47,7 @@ static const struct {
 static json_t *known_docs[NKNOWN];
 static pthread_once_t known_once = PTHREAD_ONCE_INIT;
 
-static void load_known(void) {
-  for (size_t i = 0; i < NKNOWN; i++) {
-    for (const struct jsonld_context_file *f = jsonld_context_files; NULL != f->name; f++) {
-      if (0 == strcmp(f->name, known_contexts[i].file)) {
-        known_docs[i] = json_loadb(f->data, f->size, JSON_REJECT_DUPLICATES, NULL);
-      }
-    }
-  }
-}
+static void load_known(void);
 
 /* One term definition. Strings are borrowed from the context documents (compiled in, or
  * inline in the document being mapped), which outlive the mapping. */
@@ -106,13 +98,31 @@ __attribute__((format(printf, 2, 3))) static int fail(struct mapper *m, const ch
 #define MUT_JSON(p) ((json_t *)(uintptr_t)(p))
 #define MUT_TEXT(p) ((char *)(uintptr_t)(p))
 
-static const struct tdef *lookup(const struct ctx *c, const char *term) {
-  for (size_t i = 0; i < c->n; i++) {
-    if (0 == strcmp(c->defs[i].term, term)) {
-      return &c->defs[i];
+/* Where term is in c's definitions (kept sorted by term), or where it would go: *found says
+ * which. */
+static size_t position(const struct ctx *c, const char *term, bool *found) {
+  size_t lo = 0, hi = c->n;
+  *found = false;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int cmp = strcmp(c->defs[mid].term, term);
+    if (0 == cmp) {
+      *found = true;
+      return mid;
+    }
+    if (cmp < 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
     }
   }
-  return NULL;
+  return lo;
+}
+
+static const struct tdef *lookup(const struct ctx *c, const char *term) {
+  bool found = false;
+  size_t i = position(c, term, &found);
+  return found ? &c->defs[i] : NULL;
 }
 
 /* An absolute IRI as JSON-LD processors test it: a scheme, ':', and no white space. */
@@ -131,9 +141,21 @@ static bool absolute_iri(const char *s) {
   return NULL == strpbrk(s, " \t\r\n\f\v");
 }
 
-/* Whether s would be read as a compact IRI "prefix:suffix" with prefix a term of c (which
- * this mapper does not expand). */
-static bool compact_with_term(const struct ctx *c, const char *s) {
+/* A term being defined by a local context (fresh, n of them) or else of c; NULL when none. */
+static const struct tdef *find_term(const struct tdef *fresh, size_t n, const struct ctx *c,
+                                    const char *term) {
+  for (size_t i = 0; i < n; i++) {
+    if (0 == strcmp(fresh[i].term, term)) {
+      return &fresh[i];
+    }
+  }
+  return lookup(c, term);
+}
+
+/* Whether s would be read as a compact IRI "prefix:suffix" with prefix a term of c or of the
+ * fresh definitions (which this mapper does not expand). */
+static bool compact_with_fresh(const struct tdef *fresh, size_t n, const struct ctx *c,
+                               const char *s) {
   const char *colon = strchr(s, ':');
   if (NULL == colon || 0 == strncmp(colon + 1, "//", 2)) {
     return false;
@@ -145,7 +167,11 @@ static bool compact_with_term(const struct ctx *c, const char *s) {
   }
   memcpy(prefix, s, len);
   prefix[len] = '\0';
-  return NULL != lookup(c, prefix);
+  return NULL != find_term(fresh, n, c, prefix);
+}
+
+static bool compact_with_term(const struct ctx *c, const char *s) {
+  return compact_with_fresh(NULL, 0, c, s);
 }
 
 static bool same_text(const char *a, const char *b) {
@@ -232,8 +258,10 @@ static int read_def(struct mapper *m, struct tdef *d, const char *term, const js
 }
 
 /* Makes the IRI of d absolute where it names another term (as "AchievementCredential"
- * names "OpenBadgeCredential"), looking it up in c. 0 or -1. */
-static int resolve_def(struct mapper *m, struct tdef *d, const struct ctx *c) {
+ * names "OpenBadgeCredential"), looking it up among the terms being defined (fresh, n of
+ * them), then in c. 0 or -1. */
+static int resolve_def(struct mapper *m, struct tdef *d, const struct tdef *fresh, size_t n,
+                       const struct ctx *c) {
   for (int hop = 0; hop < JSONLD_MAX_CHAIN; hop++) {
     if (0 == strcmp(d->iri, "@id") || 0 == strcmp(d->iri, "@type")) {
       return 0;
@@ -242,11 +270,11 @@ static int resolve_def(struct mapper *m, struct tdef *d, const struct ctx *c) {
       return fail(m, "context: term \"%s\" is an alias of a keyword this mapper refuses", d->term);
     }
     if (absolute_iri(d->iri)) {
-      return compact_with_term(c, d->iri)
+      return compact_with_fresh(fresh, n, c, d->iri)
                  ? fail(m, "context: term \"%s\" uses a compact IRI", d->term)
                  : 0;
     }
-    const struct tdef *t = lookup(c, d->iri);
+    const struct tdef *t = find_term(fresh, n, c, d->iri);
     if (NULL == t || t == d) {
       return fail(m, "context: term \"%s\" has a relative IRI", d->term);
     }
@@ -258,16 +286,18 @@ static int resolve_def(struct mapper *m, struct tdef *d, const struct ctx *c) {
 /* Puts d into c (replacing a definition of the same term). A protected term may only be
  * redefined identically, unless override_protected (a property-scoped context). */
 static int put_def(struct mapper *m, struct ctx *c, const struct tdef *d, bool override_protected) {
-  for (size_t i = 0; i < c->n; i++) {
-    if (0 == strcmp(c->defs[i].term, d->term)) {
-      if (c->defs[i].prot && !override_protected && !same_def(&c->defs[i], d)) {
-        return fail(m, "context: protected term \"%s\" redefined", d->term);
-      }
-      c->defs[i] = *d;
-      return 0;
+  bool found = false;
+  size_t i = position(c, d->term, &found);
+  if (found) {
+    if (c->defs[i].prot && !override_protected && !same_def(&c->defs[i], d)) {
+      return fail(m, "context: protected term \"%s\" redefined", d->term);
     }
+    c->defs[i] = *d;
+    return 0;
   }
-  c->defs[c->n++] = *d;
+  memmove(&c->defs[i + 1], &c->defs[i], (c->n - i) * sizeof c->defs[0]);
+  c->defs[i] = *d;
+  c->n++;
   return 0;
 }
 
@@ -331,28 +361,58 @@ static const struct ctx *process_object(struct mapper *m, const struct ctx *acti
     }
     nfresh++;
   }
-  /* Terms may name terms of the same context: resolve against the context as defined. */
-  struct ctx scratch = *c;
-  struct tdef *all = calloc(c->n + nfresh + 1, sizeof *all);
-  if (NULL == all) {
-    free(fresh);
-    fail(m, "out of memory");
-    return NULL;
-  }
-  memcpy(all, c->defs, c->n * sizeof *all);
-  memcpy(all + c->n, fresh, nfresh * sizeof *all);
-  scratch.defs = all;
-  scratch.n = c->n + nfresh;
+  /* Terms may name terms of the same context: resolved before any is put in. */
   int rc = 0;
   for (size_t i = 0; 0 == rc && i < nfresh; i++) {
-    rc = resolve_def(m, &fresh[i], &scratch);
+    rc = resolve_def(m, &fresh[i], fresh, nfresh, c);
   }
   for (size_t i = 0; 0 == rc && i < nfresh; i++) {
     rc = put_def(m, c, &fresh[i], override_protected);
   }
-  free(all);
   free(fresh);
   return 0 == rc ? c : NULL;
+}
+
+/* The known contexts processed once, in their order, on an empty context: base[i] holds
+ * known_contexts[0..i] (NULL from the first that failed). Read-only once made; every
+ * document's @context starts with them, so their hundred-odd terms are defined once. */
+static const struct ctx *base[NKNOWN];
+static struct ctx **base_made; /* what they are made of, kept for the process's life */
+
+static void load_known(void) {
+  static const struct ctx empty = {NULL, 0, NULL};
+  static struct mapper m;
+  static char err[200];
+  const struct ctx *c = &empty;
+  m.err = err;
+  m.errlen = sizeof err;
+  for (size_t i = 0; i < NKNOWN; i++) {
+    for (const struct jsonld_context_file *f = jsonld_context_files; NULL != f->name; f++) {
+      if (0 == strcmp(f->name, known_contexts[i].file)) {
+        known_docs[i] = json_loadb(f->data, f->size, JSON_REJECT_DUPLICATES, NULL);
+      }
+    }
+    const json_t *local = json_object_get(known_docs[i], "@context");
+    c = (NULL == c || !json_is_object(local)) ? NULL : process_object(&m, c, local, false);
+    base[i] = c;
+  }
+  base_made = m.made;
+}
+
+/* How many of the known contexts local (an array) starts with, in their order, as they are
+ * processed on an empty active context. */
+static size_t known_prefix(const struct ctx *active, const json_t *local) {
+  size_t n = 0;
+  pthread_once(&known_once, load_known);
+  if (0 != active->n || NULL != active->previous) {
+    return 0;
+  }
+  while (n < NKNOWN && n < json_array_size(local) && NULL != base[n] &&
+         json_is_string(json_array_get(local, n)) &&
+         0 == strcmp(json_string_value(json_array_get(local, n)), known_contexts[n].url)) {
+    n++;
+  }
+  return n;
 }
 
 /* The Context Processing algorithm for what this mapper supports (process_uncached), each
@@ -379,9 +439,16 @@ static const struct ctx *process_uncached(struct mapper *m, const struct ctx *ac
                                           bool propagate) {
   const struct ctx *result = active;
   if (json_is_array(local)) {
-    size_t i;
+    /* (Only where the result propagates: a shared base context is never marked.) */
+    size_t i, known = propagate ? known_prefix(active, local) : 0;
     const json_t *item;
+    if (known > 0) {
+      result = base[known - 1];
+    }
     json_array_foreach(local, i, item) {
+      if (i < known) {
+        continue;
+      }
       if (json_is_array(item)) {
         fail(m, "context: nested arrays");
         return NULL;
