@@ -56,11 +56,16 @@ void cert_verification_accept(struct cert_verification *out, const struct token_
 
 /* The most keys a JWKS document may hold. */
 #define JWKS_MAX_KEYS 256
-/* Opens a JWKS document for a parser of one kind of key: its "keys" array (at most
- * JWKS_MAX_KEYS), with *out_doc the parsed document (json_decref, also on failure) and
- * *out_keys a zeroed array of one more entry than keys of key_size bytes (free()); NULL with
- * a one-line message in err when the text is not such a document or memory runs out. */
-const json_t *cert_jwks_keys(json_t **out_doc, void **out_keys, size_t key_size, const char *json,
-                             size_t len, char *err, size_t errlen);
+/* Reads one key of a JWKS into elem: 1 when jwk is a key of the reader's kind (elem filled),
+ * 0 when it is of another kind (skipped), -1 with a one-line message in err when it is of
+ * the kind but malformed (index: its position, for the message). */
+typedef int (*cert_jwk_read_fn)(void *elem, const json_t *jwk, size_t index, char *err,
+                                size_t errlen);
+/* The keys of one kind in a JWKS document (its "keys" array, at most JWKS_MAX_KEYS), each read
+ * by read into an array of key_size-byte elements: 0 with *out (free()) and *out_n (possibly
+ * 0), or -1 with a one-line message in err (*out NULL) when the text is not such a document,
+ * a key of the kind is malformed or memory runs out. */
+int cert_jwks_read(void **out, size_t *out_n, size_t key_size, const char *json, size_t len,
+                   cert_jwk_read_fn read, char *err, size_t errlen);
 
 #endif

@@ -47,77 +47,38 @@ cleanup:
   return text;
 }
 
-const json_t *cert_jwks_keys(json_t **out_doc, void **out_keys, size_t key_size, const char *json,
-                             size_t len, char *err, size_t errlen) {
+int cert_jwks_read(void **out, size_t *out_n, size_t key_size, const char *json, size_t len,
+                   cert_jwk_read_fn read, char *err, size_t errlen) {
   json_error_t je;
   json_t *doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
   const json_t *arr = json_object_get(doc, "keys");
-  *out_doc = doc;
-  *out_keys = NULL;
+  unsigned char *keys = NULL;
+  size_t n = 0, i;
+  const json_t *k;
+  int rc = -1;
+  *out = NULL;
+  *out_n = 0;
   if (NULL == doc) {
     snprintf(err, errlen, "JWKS is not valid JSON (line %d, column %d: %s)", je.line, je.column,
              je.text);
-    return NULL;
+    goto cleanup;
   }
   if (!json_is_array(arr) || json_array_size(arr) > JWKS_MAX_KEYS) {
     snprintf(err, errlen, "JWKS must be an object with a \"keys\" array (at most %d keys)",
              JWKS_MAX_KEYS);
-    return NULL;
+    goto cleanup;
   }
-  *out_keys = calloc(json_array_size(arr) + 1, key_size);
-  if (NULL == *out_keys) {
+  keys = calloc(json_array_size(arr) + 1, key_size);
+  if (NULL == keys) {
     snprintf(err, errlen, "out of memory");
-    return NULL;
-  }
-  return arr;
-}
-
-int token_jwks_parse(struct token_pubkey **out, size_t *out_n, const char *json, size_t len,
-                     char *err, size_t errlen) {
-  json_t *doc = NULL;
-  struct token_pubkey *keys = NULL;
-  size_t n = 0;
-  int rc = -1;
-  *out = NULL;
-  *out_n = 0;
-  const json_t *arr = cert_jwks_keys(&doc, (void **)&keys, sizeof *keys, json, len, err, errlen);
-  if (NULL == arr) {
     goto cleanup;
   }
-  size_t i;
-  const json_t *k;
   json_array_foreach(arr, i, k) {
-    const char *kty = json_string_value(json_object_get(k, "kty"));
-    const char *crv = json_string_value(json_object_get(k, "crv"));
-    const char *use = json_string_value(json_object_get(k, "use"));
-    const char *alg = json_string_value(json_object_get(k, "alg"));
-    if (NULL == kty || NULL == crv || 0 != strcmp(kty, "OKP") || 0 != strcmp(crv, "Ed25519") ||
-        (NULL != use && 0 != strcmp(use, "sig")) || (NULL != alg && 0 != strcmp(alg, "EdDSA"))) {
-      continue;
-    }
-    const json_t *xj = json_object_get(k, "x");
-    const char *kid = json_string_value(json_object_get(k, "kid"));
-    unsigned char *x = NULL;
-    size_t xl = 0;
-    if (!json_is_string(xj) ||
-        0 != token_b64url_decode(&x, &xl, json_string_value(xj), json_string_length(xj)) ||
-        TOKEN_PUB_LEN != xl) {
-      free(x);
-      snprintf(err, errlen, "JWKS key #%zu: \"x\" is not a base64url Ed25519 public key", i);
+    int got = read(keys + n * key_size, k, i, err, errlen);
+    if (got < 0) {
       goto cleanup;
     }
-    memcpy(keys[n].pub, x, TOKEN_PUB_LEN);
-    free(x);
-    token_kid_from_pub(keys[n].kid, keys[n].pub);
-    if (NULL == kid || 0 != strcmp(kid, keys[n].kid)) {
-      snprintf(err, errlen, "JWKS key #%zu: \"kid\" is not the key's own id (%s)", i, keys[n].kid);
-      goto cleanup;
-    }
-    n++;
-  }
-  if (0 == n) {
-    snprintf(err, errlen, "JWKS holds no Ed25519 signing key");
-    goto cleanup;
+    n += (size_t)got;
   }
   *out = keys;
   *out_n = n;
@@ -127,4 +88,53 @@ cleanup:
   free(keys);
   json_decref(doc);
   return rc;
+}
+
+/* One Ed25519 OKP signing key of a JWKS (see cert_jwk_read_fn). */
+static int read_okp(void *elem, const json_t *k, size_t i, char *err, size_t errlen) {
+  struct token_pubkey *key = elem;
+  const char *kty = json_string_value(json_object_get(k, "kty"));
+  const char *crv = json_string_value(json_object_get(k, "crv"));
+  const char *use = json_string_value(json_object_get(k, "use"));
+  const char *alg = json_string_value(json_object_get(k, "alg"));
+  if (NULL == kty || NULL == crv || 0 != strcmp(kty, "OKP") || 0 != strcmp(crv, "Ed25519") ||
+      (NULL != use && 0 != strcmp(use, "sig")) || (NULL != alg && 0 != strcmp(alg, "EdDSA"))) {
+    return 0;
+  }
+  const json_t *xj = json_object_get(k, "x");
+  const char *kid = json_string_value(json_object_get(k, "kid"));
+  unsigned char *x = NULL;
+  size_t xl = 0;
+  if (!json_is_string(xj) ||
+      0 != token_b64url_decode(&x, &xl, json_string_value(xj), json_string_length(xj)) ||
+      TOKEN_PUB_LEN != xl) {
+    free(x);
+    snprintf(err, errlen, "JWKS key #%zu: \"x\" is not a base64url Ed25519 public key", i);
+    return -1;
+  }
+  memcpy(key->pub, x, TOKEN_PUB_LEN);
+  free(x);
+  token_kid_from_pub(key->kid, key->pub);
+  if (NULL == kid || 0 != strcmp(kid, key->kid)) {
+    snprintf(err, errlen, "JWKS key #%zu: \"kid\" is not the key's own id (%s)", i, key->kid);
+    return -1;
+  }
+  return 1;
+}
+
+int token_jwks_parse(struct token_pubkey **out, size_t *out_n, const char *json, size_t len,
+                     char *err, size_t errlen) {
+  void *keys = NULL;
+  if (0 != cert_jwks_read(&keys, out_n, sizeof **out, json, len, read_okp, err, errlen)) {
+    *out = NULL;
+    return -1;
+  }
+  if (0 == *out_n) {
+    snprintf(err, errlen, "JWKS holds no Ed25519 signing key");
+    free(keys);
+    *out = NULL;
+    return -1;
+  }
+  *out = keys;
+  return 0;
 }

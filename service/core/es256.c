@@ -262,47 +262,34 @@ static int coord(unsigned char out[ES256_COORD_LEN], const json_t *v) {
   return rc;
 }
 
+/* One P-256 EC key of a JWKS (see cert_jwk_read_fn). */
+static int read_ec(void *elem, const json_t *k, size_t i, char *err, size_t errlen) {
+  struct es256_pubkey *key = elem;
+  const char *kty = json_string_value(json_object_get(k, "kty"));
+  const char *crv = json_string_value(json_object_get(k, "crv"));
+  const char *kid = json_string_value(json_object_get(k, "kid"));
+  unsigned char x[ES256_COORD_LEN], y[ES256_COORD_LEN];
+  if (NULL == kty || NULL == crv || 0 != strcmp(kty, "EC") || 0 != strcmp(crv, "P-256")) {
+    return 0;
+  }
+  if (0 != coord(x, json_object_get(k, "x")) || 0 != coord(y, json_object_get(k, "y")) ||
+      0 != es256_pub_from_xy(key->pub, x, y)) {
+    snprintf(err, errlen, "JWKS key #%zu: \"x\"/\"y\" are not a P-256 public key", i);
+    return -1;
+  }
+  es256_kid_from_pub(key->kid, key->pub);
+  if (NULL == kid || 0 != strcmp(kid, key->kid)) {
+    snprintf(err, errlen, "JWKS key #%zu: \"kid\" is not the key's own id (%s)", i, key->kid);
+    return -1;
+  }
+  return 1;
+}
+
 int es256_jwks_parse(struct es256_pubkey **out, size_t *out_n, const char *json, size_t len,
                      char *err, size_t errlen) {
-  struct es256_pubkey *keys = NULL;
-  json_t *doc = NULL;
-  size_t n = 0;
-  int rc = -1;
-  *out = NULL;
-  *out_n = 0;
-  const json_t *arr = cert_jwks_keys(&doc, (void **)&keys, sizeof *keys, json, len, err, errlen);
-  if (NULL == arr) {
-    goto cleanup;
-  }
-  size_t i;
-  const json_t *k;
-  json_array_foreach(arr, i, k) {
-    const char *kty = json_string_value(json_object_get(k, "kty"));
-    const char *crv = json_string_value(json_object_get(k, "crv"));
-    const char *kid = json_string_value(json_object_get(k, "kid"));
-    unsigned char x[ES256_COORD_LEN], y[ES256_COORD_LEN];
-    if (NULL == kty || NULL == crv || 0 != strcmp(kty, "EC") || 0 != strcmp(crv, "P-256")) {
-      continue;
-    }
-    if (0 != coord(x, json_object_get(k, "x")) || 0 != coord(y, json_object_get(k, "y")) ||
-        0 != es256_pub_from_xy(keys[n].pub, x, y)) {
-      snprintf(err, errlen, "JWKS key #%zu: \"x\"/\"y\" are not a P-256 public key", i);
-      goto cleanup;
-    }
-    es256_kid_from_pub(keys[n].kid, keys[n].pub);
-    if (NULL == kid || 0 != strcmp(kid, keys[n].kid)) {
-      snprintf(err, errlen, "JWKS key #%zu: \"kid\" is not the key's own id (%s)", i, keys[n].kid);
-      goto cleanup;
-    }
-    n++;
-  }
+  void *keys = NULL;
+  int rc = cert_jwks_read(&keys, out_n, sizeof **out, json, len, read_ec, err, errlen);
   *out = keys;
-  *out_n = n;
-  keys = NULL;
-  rc = 0;
-cleanup:
-  free(keys);
-  json_decref(doc);
   return rc;
 }
 

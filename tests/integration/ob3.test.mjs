@@ -117,7 +117,8 @@ before(async () => {
   admin = await adminClient(d);
   did = didWeb(d.url);
   jwks = (await admin.get('/.well-known/jwks.json')).json;
-  const methods = await Promise.all(jwks.keys.map(async (jwk) => {
+  // the Ed25519 keys (the JWKS also has the P-256 keys of the JWT form, not a proof's)
+  const methods = await Promise.all(jwks.keys.filter((k) => k.kty === 'OKP').map(async (jwk) => {
     const key = await Ed25519Multikey.fromJwk({ jwk, id: `${did}#${jwk.kid}`, controller: did });
     const { '@context': _, ...vm } = await key.export({ publicKey: true, includeContext: true });
     return vm;

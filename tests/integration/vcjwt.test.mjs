@@ -2,7 +2,8 @@
 // with libraries ujikom did not write: `jose` verifies the JWT (ES256) with the one JWK its
 // kid URL answers, `ajv` validates the payload against the 1EdTech OB 3.0
 // AchievementCredential JSON schema (tests/fixtures/ob3/), the OB 3.0 JWT rules are checked
-// here, did.json publishes every key as a Multikey that decodes to the JWKS's key, and a
+// here, did.json publishes every key as a Multikey that decodes to the JWKS's key (the
+// Ed25519 ones exactly as @digitalbazaar/ed25519-multikey exports them), and a
 // tampered payload or header is refused by jose, POST /api/verify and `ujikom verify`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import * as jose from 'jose';
 import Ajv2019 from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
 import { p256 } from '@noble/curves/p256';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 
 import { startDaemon, candidateClient, stopClean, cli, tmpDir, freePort, SOURCE_DIR, EXAMS_DIR } from './lib/daemon.mjs';
 import { loadExams, passExam } from './attempts-keys.mjs';
@@ -109,6 +111,10 @@ test('/.well-known/did.json names every key as a Multikey that decodes to the pu
     assert.ok(doc.assertionMethod.includes(vm.id));
     const raw = base58btc(vm.publicKeyMultibase);
     if (k.kty === 'OKP') {
+      // Digital Bazaar's Multikey library makes the same verification method from the JWK
+      const key = await Ed25519Multikey.fromJwk({ jwk: k, id: vm.id, controller: did });
+      const { '@context': _, ...exported } = await key.export({ publicKey: true, includeContext: true });
+      assert.deepEqual(exported, vm);
       assert.match(vm.publicKeyMultibase, /^z6Mk/);
       assert.deepEqual([...raw.subarray(0, 2)], [0xed, 0x01]);
       assert.deepEqual(raw.subarray(2), Buffer.from(k.x, 'base64url'));
@@ -147,12 +153,16 @@ test('the JWT verifies with jose under the key its kid URL answers', async () =>
   assert.equal((await fetch(`${d.url}/api/certificates/${cert.serial}/credential.jwt`)).status, 401);
 });
 
-test('the payload is the OB 3.0 credential: it passes the 1EdTech JSON schema and the OB 3.0 JWT rules', () => {
+test('the payload passes the 1EdTech OB 3.0 AchievementCredential JSON schema', () => {
   const { payload } = segments(jwt);
   const ajv = new Ajv2019({ strict: false, allErrors: true });
   addFormats(ajv);
   const validate = ajv.compile(schema);
   assert.ok(validate(payload), JSON.stringify(validate.errors, null, 1));
+});
+
+test('the payload is the OB 3.0 credential and follows the OB 3.0 JWT rules', () => {
+  const { payload } = segments(jwt);
   assert.deepEqual(payload['@context'].slice(0, 2), ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json']);
   assert.ok(payload.type.includes('VerifiableCredential') && payload.type.includes('AchievementCredential'));
   assert.equal(payload.proof, undefined, 'the JWT carries the credential without its embedded proof');
