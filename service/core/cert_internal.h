@@ -61,6 +61,9 @@ void cert_verification_accept(struct cert_verification *out, const struct token_
  * the kind but malformed (index: its position, for the message). */
 typedef int (*cert_jwk_read_fn)(void *elem, const json_t *jwk, size_t index, char *err,
                                 size_t errlen);
+/* The end of a cert_jwk_read_fn: 1 when the JWK's "kid" (NULL when absent) is own, the id
+ * computed from its key; otherwise -1 with the message in err. */
+int cert_jwk_own_kid(const char *kid, const char *own, size_t index, char *err, size_t errlen);
 /* The keys of one kind in a JWKS document (its "keys" array, at most JWKS_MAX_KEYS), each read
  * by read into an array of key_size-byte elements: 0 with *out (free()) and *out_n (possibly
  * 0), or -1 with a one-line message in err (*out NULL) when the text is not such a document,

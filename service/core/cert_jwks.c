@@ -90,6 +90,14 @@ cleanup:
   return rc;
 }
 
+int cert_jwk_own_kid(const char *kid, const char *own, size_t index, char *err, size_t errlen) {
+  if (NULL == kid || 0 != strcmp(kid, own)) {
+    snprintf(err, errlen, "JWKS key #%zu: \"kid\" is not the key's own id (%s)", index, own);
+    return -1;
+  }
+  return 1;
+}
+
 /* One Ed25519 OKP signing key of a JWKS (see cert_jwk_read_fn). */
 static int read_okp(void *elem, const json_t *k, size_t i, char *err, size_t errlen) {
   struct token_pubkey *key = elem;
@@ -115,11 +123,7 @@ static int read_okp(void *elem, const json_t *k, size_t i, char *err, size_t err
   memcpy(key->pub, x, TOKEN_PUB_LEN);
   free(x);
   token_kid_from_pub(key->kid, key->pub);
-  if (NULL == kid || 0 != strcmp(kid, key->kid)) {
-    snprintf(err, errlen, "JWKS key #%zu: \"kid\" is not the key's own id (%s)", i, key->kid);
-    return -1;
-  }
-  return 1;
+  return cert_jwk_own_kid(kid, key->kid, i, err, errlen);
 }
 
 int token_jwks_parse(struct token_pubkey **out, size_t *out_n, const char *json, size_t len,

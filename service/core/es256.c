@@ -278,11 +278,7 @@ static int read_ec(void *elem, const json_t *k, size_t i, char *err, size_t errl
     return -1;
   }
   es256_kid_from_pub(key->kid, key->pub);
-  if (NULL == kid || 0 != strcmp(kid, key->kid)) {
-    snprintf(err, errlen, "JWKS key #%zu: \"kid\" is not the key's own id (%s)", i, key->kid);
-    return -1;
-  }
-  return 1;
+  return cert_jwk_own_kid(kid, key->kid, i, err, errlen);
 }
 
 int es256_jwks_parse(struct es256_pubkey **out, size_t *out_n, const char *json, size_t len,
