@@ -38,6 +38,7 @@ const MATRIX = {
   'PUT /api/attempts/:id/answers/:item': 'U A H F F',
   'PUT /api/attempts/:id/flags/:item': 'U A H F F',
   'PUT /api/me/time-zone': 'U A A F F',
+  'PUT /api/me/did': 'U A A F F',
   'POST /api/attempts/:id/submit': 'U A H F F',
   'GET /api/attempts/:id/result': 'U A H F F',
   'GET /api/attempts/:id/feedback': 'U A H F F',
@@ -45,6 +46,7 @@ const MATRIX = {
   'GET /api/certificates': 'U A A A A',
   'GET /api/certificates/:serial': 'U A H H A',
   'GET /api/certificates/:serial/credential': 'U A H H A',
+  'GET /api/certificates/:serial/credential.json': 'U A H H A',
   'GET /api/certificates/:serial/qr.png': 'U A H H A',
   'GET /api/certificates/:serial/qr.svg': 'U A H H A',
   'GET /api/certificates/:serial/pdf': 'U A H H A',
@@ -59,6 +61,8 @@ const MATRIX = {
   'GET /log/key': 'A A A A A',
   'GET /log/tile/*': 'A A A A A',
   'GET /V/:token': 'A A A A A',
+  'GET /skkni/:exam': 'A A A A A',
+  'GET /skkni/:exam/:unit': 'A A A A A',
   'GET /v/:token': 'A A A A A',
   'GET /verify': 'A A A A A',
   'POST /api/verify': 'A A A A A',
@@ -159,6 +163,7 @@ const BODIES = {
   '/admin/appeals/:id/assign': { assessor_id: 1 },
   '/attempts/:id/flags/:item': { flagged: true },
   '/me/time-zone': { time_zone: 'WITA' },
+  '/me/did': { did: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK' },
 };
 
 function tableRoutes() {
@@ -236,7 +241,7 @@ test('every route answers each role as the matrix says, and never 5xx', async (t
 
   const params = {
     ':id': null, ':item': openItem, ':serial': serial, ':token': token, ':attempt': pending.id,
-    ':exam': objective.exam.id, '*': 'app.css',
+    ':exam': objective.exam.id, ':unit': String(objective.exam.units[0].code), '*': 'app.css',
   };
   function pathFor(method, pattern) {
     let id = open.json.id;
