@@ -13,6 +13,7 @@
 #include "common/audit_text.h"
 #include "common/issue.h"
 #include "common/keystore.h"
+#include "common/log.h"
 #include "ujikom/clock.h"
 #include "ujikom/ob3.h"
 
@@ -57,7 +58,11 @@ int credential_issue_tx(struct store_tx *tx, const struct cert_claims *cl,
   }
   char *text = make_jsonld(cl, h, salt, licence, key, cl->issued);
   if (NULL == text) {
-    return STORE_HARD;
+    /* Only a configuration no credential can name (a --public-url that gives no did:web,
+     * a licence number with control characters) or memory gets here: the certificate is
+     * issued all the same, and its JSON-LD form is tried again on request. */
+    log_msg(LOG_WARN, NULL, "certificate %s: its OB 3.0 credential cannot be made", cl->serial);
+    return STORE_OK;
   }
   int rc = store_credential_put(tx, cl->serial, salt, text, clock_wall_ms());
   free(text);

@@ -34,7 +34,9 @@ int credential_holder_read(struct credential_holder *out, struct store_rd *rd, i
 
 /* Makes the credential of the certificate signed with claims cl (serial, status index set)
  * by key, and keeps it, inside tx: a fresh salt, proof created at cl->issued. licence is the
- * LSP's (may be ""). Returns a store code (STORE_HARD when the document cannot be made). */
+ * LSP's (may be ""). Returns a store code; when the document cannot be made (a public URL
+ * that gives no did:web), STORE_OK with a warning logged and nothing kept, so issuing goes
+ * on and the credential is tried again on request. */
 int credential_issue_tx(struct store_tx *tx, const struct cert_claims *cl,
                         const struct credential_holder *h, const char *licence,
                         const struct token_key *key);

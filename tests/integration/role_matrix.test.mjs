@@ -44,8 +44,6 @@ const MATRIX = {
   'GET /api/attempts/:id/feedback': 'U A H F F',
   'GET /.well-known/jwks.json': 'A A A A A',
   'GET /.well-known/did.json': 'A A A A A',
-  'GET /skkni/:exam': 'A A A A A',
-  'GET /skkni/:exam/:unit': 'A A A A A',
   'GET /api/keys/:kid': 'A A A A A',
   'GET /api/certificates': 'U A A A A',
   'GET /api/certificates/:serial': 'U A H H A',
@@ -66,6 +64,8 @@ const MATRIX = {
   'GET /log/key': 'A A A A A',
   'GET /log/tile/*': 'A A A A A',
   'GET /V/:token': 'A A A A A',
+  'GET /skkni/:exam': 'A A A A A',
+  'GET /skkni/:exam/:unit': 'A A A A A',
   'GET /v/:token': 'A A A A A',
   'GET /verify': 'A A A A A',
   'POST /api/verify': 'A A A A A',
@@ -166,6 +166,7 @@ const BODIES = {
   '/admin/appeals/:id/assign': { assessor_id: 1 },
   '/attempts/:id/flags/:item': { flagged: true },
   '/me/time-zone': { time_zone: 'WITA' },
+  '/me/did': { did: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK' },
 };
 
 function tableRoutes() {
@@ -243,8 +244,8 @@ test('every route answers each role as the matrix says, and never 5xx', async (t
 
   const kid = (await (await fetch(`${d.url}/.well-known/jwks.json`)).json()).keys.at(-1).kid;
   const params = {
-    ':kid': kid, ':unit': String(objective.exam.units[0].code), ':id': null, ':item': openItem, ':serial': serial, ':token': token, ':attempt': pending.id,
-    ':exam': objective.exam.id, '*': 'app.css',
+    ':kid': kid, ':id': null, ':item': openItem, ':serial': serial, ':token': token, ':attempt': pending.id,
+    ':exam': objective.exam.id, ':unit': String(objective.exam.units[0].code), '*': 'app.css',
   };
   function pathFor(method, pattern) {
     let id = open.json.id;
