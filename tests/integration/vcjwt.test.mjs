@@ -195,6 +195,10 @@ test('POST /api/verify and ujikom verify judge the JWT genuine, and the EdDSA cr
   // with the keys of the data directory too
   const local = cli(['verify', file], { dataDir: d.dataDir });
   assert.equal(local.status, 0, local.stdout + local.stderr);
+  // and the status list the credential names, fetched from the service
+  const st = cli(['verify', '--jwks', jwksPath, '--status-list', `${d.url}/status/revocation`, file]);
+  assert.equal(st.status, 0, st.stdout + st.stderr);
+  assert.match(st.stdout, /Status \(revocation\):\s+tidak dicabut \/ not revoked/);
 });
 
 test('a tampered payload or header is refused by jose, POST /api/verify and ujikom verify', async () => {
