@@ -35,7 +35,7 @@ const struct route routes[] = {
     {"GET", "/api/attempts/:id", ROLE_CANDIDATE, 0, h_attempts_get},
     {"PUT", "/api/attempts/:id/answers/:item", ROLE_CANDIDATE, 0, h_attempts_save_answer},
     {"PUT", "/api/attempts/:id/flags/:item", ROLE_CANDIDATE, 0, h_attempts_flag},
-    {"PUT", "/api/me/time-zone", ROLE_CANDIDATE, 0, h_attempts_time_zone},
+    {"PUT", "/api/me/time-zone", ROLE_USER, 0, h_attempts_time_zone},
     {"POST", "/api/attempts/:id/submit", ROLE_CANDIDATE, 0, h_attempts_submit},
     {"GET", "/api/attempts/:id/result", ROLE_CANDIDATE, 0, h_attempts_result},
     /* --- certificates and verification --- */
@@ -104,7 +104,7 @@ const struct route routes[] = {
      h_page_password},
     {"POST", "/logout", ROLE_USER, ROUTE_HTML | ROUTE_BEFORE_2FA, h_page_logout},
     {"GET", "/me", ROLE_CANDIDATE, ROUTE_HTML, h_page_me},
-    {"POST", "/me/time-zone", ROLE_CANDIDATE, ROUTE_HTML, h_page_me_time_zone},
+    {"POST", "/me/time-zone", ROLE_USER, ROUTE_HTML, h_page_me_time_zone},
     {"GET", "/account/2fa", ROLE_STAFF, ROUTE_HTML | ROUTE_BEFORE_2FA, h_page_second_factor},
     {"POST", "/account/2fa/enrol", ROLE_STAFF, ROUTE_HTML | ROUTE_BEFORE_2FA,
      h_page_second_factor_enrol},
