@@ -228,7 +228,7 @@ static void render_item_comments(struct html *h, const struct req *r, struct svc
   json_decref(marks);
 }
 
-static void render_certificates(struct html *h, const struct req *r, const struct store_cert *certs,
+static void render_certificates(struct html *h, struct req *r, const struct store_cert *certs,
                                 size_t n, enum time_zone zone) {
   if (list_heading(h, r, "certificates", "me.certificates", n, "me.no_certificates")) {
     HTML_LIT(h, "</p>");
@@ -290,7 +290,9 @@ static void render_certificates(struct html *h, const struct req *r, const struc
     html_text(h, L(r, "me.cert_qr"));
     html_fmt(h, "</a></li><li><a data-kind=\"verify\" href=\"/verify?serial=%s\">", c->serial);
     html_text(h, L(r, "me.cert_verify"));
-    HTML_LIT(h, "</a></li></ul></section>");
+    HTML_LIT(h, "</a></li>");
+    h_share_delivery(h, r, c, zone);
+    HTML_LIT(h, "</section>");
   }
 }
 
@@ -411,9 +413,14 @@ static void render_notices(struct html *h, struct req *r) {
     html_text(h, L(r, "me.submitted_see"));
     HTML_LIT(h, "</a></p>");
   }
-  if (NULL != zone && 0 == strcmp(zone, "1")) {
+  const char *share = req_query(r, "share");
+  const char *key = NULL != zone && 0 == strcmp(zone, "1")         ? "me.time_zone_saved"
+                    : NULL != share && 0 == strcmp(share, "made")  ? "me.share_made"
+                    : NULL != share && 0 == strcmp(share, "ended") ? "me.share_ended"
+                                                                   : NULL;
+  if (NULL != key) {
     HTML_LIT(h, "<p class=\"notice ok\" role=\"status\">");
-    html_text(h, L(r, "me.time_zone_saved"));
+    html_text(h, L(r, key));
     HTML_LIT(h, "</p>");
   }
 }
