@@ -237,7 +237,7 @@ int h_share_open(struct req *r) {
     reply_header(r, "X-Robots-Tag", "noindex");
     return h_verify_serial_page(r, serial);
   case SHARE_NOT_FOUND:
-    return layout_message_page(r, 404, "share.gone_title", "share.gone_text");
+    return layout_message_page(r, 404, "verify.share_gone_title", "verify.share_gone_text");
   default:
     return reply_store_error(r, store_rc, __func__);
   }
