@@ -58,18 +58,31 @@ bool share_linkedin_url(char *out, size_t cap, const struct share_linkedin *l) {
   return ok;
 }
 
+/* An item of the card's link list: kind names it for scripts and tests; download (may be
+ * NULL) is the file name to save under; an external link opens in a new tab. */
+static void link_item(struct html *h, const char *kind, const char *href, const char *download,
+                      const char *text) {
+  HTML_LIT(h, "<li><a");
+  html_attr(h, "data-kind", kind);
+  html_attr_url(h, "href", href);
+  if (NULL != download) {
+    html_attr(h, "download", download);
+  } else {
+    HTML_LIT(h, " rel=\"noopener\" target=\"_blank\"");
+  }
+  HTML_LIT(h, ">");
+  html_text(h, text);
+  HTML_LIT(h, "</a></li>");
+}
+
 /* A download link of the credential in one form (ext "json" or "jwt"). */
 static void credential_link(struct html *h, const struct req *r, const char *serial,
                             const char *ext, const char *key) {
-  char href[96], name[64];
+  char href[96], name[64], kind[32];
   snprintf(href, sizeof href, "/api/certificates/%s/credential.%s", serial, ext);
   snprintf(name, sizeof name, "ujikom-%s.%s", serial, ext);
-  html_fmt(h, "<li><a data-kind=\"credential-%s\"", ext);
-  html_attr_url(h, "href", href);
-  html_attr(h, "download", name);
-  HTML_LIT(h, ">");
-  html_text(h, L(r, key));
-  HTML_LIT(h, "</a></li>");
+  snprintf(kind, sizeof kind, "credential-%s", ext);
+  link_item(h, kind, href, name, L(r, key));
 }
 
 /* The share block: the URL and the form ending it, or the form making it (valid only). */
@@ -141,11 +154,7 @@ void h_share_delivery(struct html *h, struct req *r, const struct store_cert *c,
         .cert_url = cert_url,
         .serial = c->serial};
     if (share_linkedin_url(link, sizeof link, &l)) {
-      HTML_LIT(h, "<li><a data-kind=\"linkedin\" rel=\"noopener\" target=\"_blank\"");
-      html_attr_url(h, "href", link);
-      HTML_LIT(h, ">");
-      html_text(h, L(r, "me.cert_linkedin"));
-      HTML_LIT(h, "</a></li>");
+      link_item(h, "linkedin", link, NULL, L(r, "me.cert_linkedin"));
     }
   }
   HTML_LIT(h, "</ul>");
@@ -154,34 +163,37 @@ void h_share_delivery(struct html *h, struct req *r, const struct store_cert *c,
 
 /* --- the holder's forms and the JSON routes ------------------------------------------ */
 
+/* The answer to a share operation that did not succeed: not_found (an error code of the
+ * JSON API), or for a page (json false) the not-found page; a store failure as such. */
+static int share_failed(struct req *r, enum share_rc rc, int store_rc, bool json,
+                        enum err not_found) {
+  if (SHARE_NOT_FOUND != rc) {
+    return reply_store_error(r, store_rc, __func__);
+  }
+  return json ? reply_error(r, not_found, NULL)
+              : layout_message_page(r, 404, "page.not_found", "page.not_found_text");
+}
+
 /* POST /me/certificates/:serial/share: makes (or keeps) the public URL, back to the card. */
 int h_page_share_create(struct req *r) {
   struct store_share s;
   bool created = false;
   int store_rc = STORE_OK;
   char back[96];
-  switch (share_create(&s, &created, r->svc, r->user->id, r->params[0], &store_rc)) {
-  case SHARE_OK:
-    snprintf(back, sizeof back, "/me?share=made#cert-%s", s.serial);
-    return reply_redirect(r, back);
-  case SHARE_NOT_FOUND:
-    return layout_message_page(r, 404, "page.not_found", "page.not_found_text");
-  default:
-    return reply_store_error(r, store_rc, __func__);
+  enum share_rc rc = share_create(&s, &created, r->svc, r->user->id, r->params[0], &store_rc);
+  if (SHARE_OK != rc) {
+    return share_failed(r, rc, store_rc, false, ERR_NOT_FOUND);
   }
+  snprintf(back, sizeof back, "/me?share=made#cert-%s", s.serial);
+  return reply_redirect(r, back);
 }
 
 /* POST /me/certificates/:serial/unshare: ends the public URL, back to the card. */
 int h_page_share_remove(struct req *r) {
   int store_rc = STORE_OK;
-  switch (share_remove(r->svc, r->user->id, r->params[0], &store_rc)) {
-  case SHARE_OK:
-    return reply_redirect(r, "/me?share=ended#certificates");
-  case SHARE_NOT_FOUND:
-    return layout_message_page(r, 404, "page.not_found", "page.not_found_text");
-  default:
-    return reply_store_error(r, store_rc, __func__);
-  }
+  enum share_rc rc = share_remove(r->svc, r->user->id, r->params[0], &store_rc);
+  return SHARE_OK == rc ? reply_redirect(r, "/me?share=ended#certificates")
+                        : share_failed(r, rc, store_rc, false, ERR_NOT_FOUND);
 }
 
 /* POST /api/certificates/:serial/share: 201 {"serial","url","created_at"} for a new URL,
@@ -191,13 +203,9 @@ int h_share_create(struct req *r) {
   bool created = false;
   int store_rc = STORE_OK;
   char url[SHARE_URL_MAX], when[TIME_TEXT_SIZE];
-  switch (share_create(&s, &created, r->svc, r->user->id, r->params[0], &store_rc)) {
-  case SHARE_OK:
-    break;
-  case SHARE_NOT_FOUND:
-    return reply_error(r, ERR_CERT_NOT_FOUND, NULL);
-  default:
-    return reply_store_error(r, store_rc, __func__);
+  enum share_rc rc = share_create(&s, &created, r->svc, r->user->id, r->params[0], &store_rc);
+  if (SHARE_OK != rc) {
+    return share_failed(r, rc, store_rc, true, ERR_CERT_NOT_FOUND);
   }
   if (!share_url(url, r->svc->cfg->public_url, s.token) ||
       0 == time_format(when, sizeof when, s.created_ms / 1000, TIME_ISO)) {
@@ -213,13 +221,9 @@ int h_share_create(struct req *r) {
 int h_share_delete(struct req *r) {
   int store_rc = STORE_OK;
   char serial[26];
-  switch (share_remove(r->svc, r->user->id, r->params[0], &store_rc)) {
-  case SHARE_OK:
-    break;
-  case SHARE_NOT_FOUND:
-    return reply_error(r, ERR_NOT_FOUND, NULL);
-  default:
-    return reply_store_error(r, store_rc, __func__);
+  enum share_rc rc = share_remove(r->svc, r->user->id, r->params[0], &store_rc);
+  if (SHARE_OK != rc) {
+    return share_failed(r, rc, store_rc, true, ERR_NOT_FOUND);
   }
   if (0 != cert_serial_parse(serial, NULL, r->params[0])) {
     return reply_error(r, ERR_INTERNAL, NULL);

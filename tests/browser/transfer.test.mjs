@@ -45,6 +45,15 @@ async function recorder(context, page) {
   };
 }
 
+// Starts the exam from its pre-start page and waits for the exam page to settle.
+async function startExam(page) {
+  await Promise.all([
+    page.waitForURL(/\/attempts\/\d+$/),
+    page.click(`form[action="/exams/${EXAM}/start"] button`),
+  ]);
+  await page.waitForLoadState('networkidle');
+}
+
 function pagePart(r) {
   return ['Document', 'Stylesheet', 'Script'].includes(r.type) && !/\/sw\.js/.test(r.url);
 }
@@ -64,11 +73,7 @@ test('the 32-item exam page: compressed on a first visit, the HTML alone on a se
   await cdp.detach();
 
   const rec = await recorder(context, page);
-  await Promise.all([
-    page.waitForURL(/\/attempts\/\d+$/),
-    page.click(`form[action="/exams/${EXAM}/start"] button`),
-  ]);
-  await page.waitForLoadState('networkidle');
+  await startExam(page);
   const first = rec.take().filter(pagePart);
   await rec.stop();
   const items = await page.locator('fieldset.item').count();
@@ -130,11 +135,7 @@ test('through the pre-start page, the exam page itself transfers at most 10 KB',
   const before = rec.take();
   const script = before.find((r) => /\/static\/exam\.js\?v=/.test(r.url));
   assert.ok(script && script.status === 200 && script.bytes > 0, `the pre-start page fetches exam.js ahead: ${JSON.stringify(before)}`);
-  await Promise.all([
-    page.waitForURL(/\/attempts\/\d+$/),
-    page.click(`form[action="/exams/${EXAM}/start"] button`),
-  ]);
-  await page.waitForLoadState('networkidle');
+  await startExam(page);
   const exam = rec.take().filter(pagePart);
   await rec.stop();
   assert.equal(await page.locator('fieldset.item').count(), 32);
