@@ -18,7 +18,8 @@ struct share_ctx {
   char serial[CERT_SERIAL_SIZE];
   struct store_share share;
   bool created;
-  bool refused; /* not the holder's certificate, or nothing to end */
+  bool valid;            /* the certificate is neither revoked nor suspended */
+  enum share_rc refusal; /* SHARE_OK, or why nothing was written */
 };
 
 static enum share_rc store_failed(int *out_store_rc, int rc) {
@@ -44,9 +45,10 @@ static int holder_check(struct store_tx *tx, struct share_ctx *c) {
   memset(&cert, 0, sizeof cert);
   int rc = store_cert_by_serial_brief(store_tx_rd(tx), &cert, c->serial);
   bool mine = STORE_OK == rc && cert.user_id == c->holder;
+  c->valid = STORE_OK == rc && 0 == strcmp(cert.status, STORE_CERT_VALID);
   store_cert_clear(&cert);
   if (STORE_NONE == rc || (STORE_OK == rc && !mine)) {
-    c->refused = true;
+    c->refusal = SHARE_NOT_FOUND;
     return STORE_CONFLICT;
   }
   return rc;
@@ -55,7 +57,7 @@ static int holder_check(struct store_tx *tx, struct share_ctx *c) {
 static int create_txn(struct store_tx *tx, void *arg) {
   struct share_ctx *c = arg;
   c->created = false;
-  c->refused = false;
+  c->refusal = SHARE_OK;
   int rc = holder_check(tx, c);
   if (STORE_OK != rc) {
     return rc;
@@ -63,6 +65,10 @@ static int create_txn(struct store_tx *tx, void *arg) {
   rc = store_share_by_serial(store_tx_rd(tx), &c->share, c->serial);
   if (STORE_NONE != rc) {
     return rc; /* STORE_OK: shared already, the same URL again */
+  }
+  if (!c->valid) {
+    c->refusal = SHARE_NOT_VALID; /* nothing to vouch for: no new URL */
+    return STORE_CONFLICT;
   }
   memset(&c->share, 0, sizeof c->share);
   memcpy(c->share.serial, c->serial, sizeof c->share.serial);
@@ -80,13 +86,13 @@ static int create_txn(struct store_tx *tx, void *arg) {
 
 static int remove_txn(struct store_tx *tx, void *arg) {
   struct share_ctx *c = arg;
-  c->refused = false;
+  c->refusal = SHARE_OK;
   int rc = holder_check(tx, c);
   if (STORE_OK == rc) {
     rc = store_share_delete(tx, c->serial);
   }
   if (STORE_NONE == rc) {
-    c->refused = true;
+    c->refusal = SHARE_NOT_FOUND;
     return STORE_CONFLICT;
   }
   return STORE_OK == rc ? audit_share(tx, c->holder, "certificate.unshare", c->serial) : rc;
@@ -102,8 +108,8 @@ static enum share_rc run(struct share_ctx *c, struct svc *svc, int64_t holder, c
     return SHARE_NOT_FOUND;
   }
   int rc = store_txn(svc->store, fn, c);
-  if (STORE_CONFLICT == rc && c->refused) {
-    return SHARE_NOT_FOUND;
+  if (STORE_CONFLICT == rc && SHARE_OK != c->refusal) {
+    return c->refusal;
   }
   return STORE_OK == rc ? SHARE_OK : store_failed(out_store_rc, rc);
 }

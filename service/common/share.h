@@ -22,12 +22,14 @@
 enum share_rc {
   SHARE_OK = 0,
   SHARE_NOT_FOUND,    /* no such certificate, not the holder's, or (removing, opening) no share */
+  SHARE_NOT_VALID,    /* making a URL for a revoked or suspended certificate */
   SHARE_STORE_FAILED, /* see *out_store_rc */
 };
 
 /* Shares holder's certificate `serial` (any spelling cert_serial_parse takes): *out is the
  * share, made now and audited (certificate.share), or the one that already exists
- * (idempotent: *out_created false). */
+ * (idempotent: *out_created false). A revoked or suspended certificate gets no new URL
+ * (SHARE_NOT_VALID); one made before keeps working and shows the verdict as it is. */
 enum share_rc share_create(struct store_share *out, bool *out_created, struct svc *svc,
                            int64_t holder, const char *serial, int *out_store_rc);
 

@@ -164,14 +164,21 @@ void h_share_delivery(struct html *h, struct req *r, const struct store_cert *c,
 /* --- the holder's forms and the JSON routes ------------------------------------------ */
 
 /* The answer to a share operation that did not succeed: not_found (an error code of the
- * JSON API), or for a page (json false) the not-found page; a store failure as such. */
+ * JSON API) or, for a page (json false), the not-found page; a certificate that is not
+ * valid 409; a store failure as such. */
 static int share_failed(struct req *r, enum share_rc rc, int store_rc, bool json,
                         enum err not_found) {
-  if (SHARE_NOT_FOUND != rc) {
+  switch (rc) {
+  case SHARE_NOT_FOUND:
+    return json ? reply_error(r, not_found, NULL)
+                : layout_message_page(r, 404, "page.not_found", "page.not_found_text");
+  case SHARE_NOT_VALID:
+    return json ? reply_error(r, ERR_CERT_NOT_VALID,
+                              "A revoked or suspended certificate gets no public link.")
+                : layout_message_page(r, 409, "me.share_title", "me.share_invalid");
+  default:
     return reply_store_error(r, store_rc, __func__);
   }
-  return json ? reply_error(r, not_found, NULL)
-              : layout_message_page(r, 404, "page.not_found", "page.not_found_text");
 }
 
 /* POST /me/certificates/:serial/share: makes (or keeps) the public URL, back to the card. */

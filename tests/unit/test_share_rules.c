@@ -3,7 +3,8 @@
  * or ends one; making it twice gives the same token; ending it makes the token open nothing,
  * for good, and sharing again gives a new one; malformed tokens and serials are refused
  * without a store error; each change is one audit entry by the holder, without the token, in
- * the intact chain; a token longer or shorter than the table allows is refused by the store.
+ * the intact chain; a suspended or revoked certificate gets no new URL (one made before keeps
+ * working); a token longer or shorter than the table allows is refused by the store.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -126,6 +127,44 @@ static void test_share_refusals(void **state) {
   }
 }
 
+static int suspend_fn(struct store_tx *tx, void *arg) {
+  return store_cert_set_status(tx, arg, STORE_CERT_TO_SUSPENDED, 0, "Pemeriksaan berkas");
+}
+
+static int revoke_fn(struct store_tx *tx, void *arg) {
+  return store_cert_set_status(tx, arg, STORE_CERT_TO_REVOKED, 0, "Data pemegang tidak benar");
+}
+
+static void test_not_valid(void **state) {
+  struct fixture *f = *state;
+  char shared[26], fresh[26], opened[26];
+  struct store_share s, again;
+  bool created = true;
+  int rc = STORE_OK;
+  certificate(f, shared);
+  certificate(f, fresh);
+  assert_int_equal(SHARE_OK, share_create(&s, &created, &f->svc, f->user_id, shared, &rc));
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, suspend_fn, shared));
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, suspend_fn, fresh));
+  /* no new URL for a suspended certificate; the one made before stays */
+  assert_int_equal(SHARE_NOT_VALID,
+                   share_create(&again, &created, &f->svc, f->user_id, fresh, &rc));
+  assert_false(created);
+  assert_int_equal(STORE_OK, rc);
+  assert_int_equal(SHARE_OK, share_create(&again, &created, &f->svc, f->user_id, shared, &rc));
+  assert_false(created);
+  assert_string_equal(again.token, s.token);
+  assert_int_equal(SHARE_OK, share_open(opened, &f->svc, s.token, &rc));
+  /* revoked: still no new URL; the holder may still end the old one */
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, revoke_fn, fresh));
+  assert_int_equal(SHARE_NOT_VALID,
+                   share_create(&again, &created, &f->svc, f->user_id, fresh, &rc));
+  assert_int_equal(SHARE_OK, share_remove(&f->svc, f->user_id, shared, &rc));
+  assert_int_equal(SHARE_NOT_VALID,
+                   share_create(&again, &created, &f->svc, f->user_id, shared, &rc));
+  assert_int_equal(SHARE_NOT_FOUND, share_of(&again, &f->svc, fresh, &rc));
+}
+
 struct put_txn {
   struct store_share s;
 };
@@ -156,6 +195,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_share_lifecycle, setup, teardown),
       cmocka_unit_test_setup_teardown(test_share_refusals, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_not_valid, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_checks, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
