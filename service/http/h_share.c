@@ -6,7 +6,6 @@
  * with its live verdict) and the JSON routes making and ending it. The rules (only the
  * holder, audited) are common/share.c's.
  */
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -133,6 +132,8 @@ void h_share_delivery(struct html *h, struct req *r, const struct store_cert *c,
   bool valid = 0 == strcmp(c->status, STORE_CERT_VALID);
   struct store_share s;
   int store_rc = STORE_OK;
+  /* A store failure reads as "not shared": the card offers the form, whose post then
+   * answers with the store's real state (the existing URL, or the failure). */
   bool shared = SHARE_OK == share_of(&s, r->svc, c->serial, &store_rc);
   if (valid) { /* as the PDF: handed out only while valid */
     credential_link(h, r, c->serial, "json", "me.cert_json");
