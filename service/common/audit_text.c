@@ -65,6 +65,8 @@ const char *const audit_known_actions[] = {"user.create",
                                            "certificate.revoke",
                                            "certificate.suspend",
                                            "certificate.reinstate",
+                                           "certificate.share",
+                                           "certificate.unshare",
                                            "keys.rotate",
                                            NULL};
 

@@ -27,6 +27,7 @@
 #include "http/i18n.h"
 #include "http/layout.h"
 #include "http/layout_reply.h"
+#include "http/page_time.h"
 #include "http/pager.h"
 #include "store/store.h"
 #include "ujikom/cert.h"
@@ -341,7 +342,8 @@ static void attempt_actions(struct html *h, const struct req *r, const struct st
 }
 
 static void section_attempts(struct html *h, const struct req *r, struct store_rd *rd,
-                             const struct store_attempt *a, size_t n, int64_t next) {
+                             const struct store_attempt *a, size_t n, int64_t next,
+                             enum time_zone zone) {
   search_begin(h, r, &attempts_table, "admin.search_attempts");
   search_input(h, r, "aq", "admin.search_candidate");
   search_select(h, r, "astatus", "page.status", attempt_statuses);
@@ -361,7 +363,7 @@ static void section_attempts(struct html *h, const struct req *r, struct store_r
     html_text(h, layout_status_text(r, a[i].status));
     if (ATTEMPT_OPEN == a[i].status) {
       char when[40];
-      layout_format_time(when, sizeof(when), a[i].deadline_ms);
+      page_time(when, sizeof(when), a[i].deadline_ms, zone, false);
       html_fmt(h, "<br><span class=\"hint\">%s: %s</span>", L(r, "me.deadline"), when);
     }
     HTML_LIT(h, "</td><td>");
@@ -380,7 +382,7 @@ static void section_attempts(struct html *h, const struct req *r, struct store_r
 
 /* The candidate, exam and dates of the attempt an appeal is against, as a list of terms. */
 static void appeal_details(struct html *h, const struct req *r, struct store_rd *rd,
-                           const struct store_appeal *ap) {
+                           const struct store_appeal *ap, enum time_zone zone) {
   struct store_user cand;
   struct store_attempt att;
   char filed[40], finished[40];
@@ -391,8 +393,8 @@ static void appeal_details(struct html *h, const struct req *r, struct store_rd 
   }
   memset(cand.password_hash, 0, sizeof cand.password_hash);
   bool have_attempt = STORE_OK == store_attempt_get_brief(rd, &att, ap->attempt_id);
-  layout_format_time(filed, sizeof filed, ap->created_ms);
-  layout_format_time(finished, sizeof finished, have_attempt ? att.finished_ms : 0);
+  page_time(filed, sizeof filed, ap->created_ms, zone, false);
+  page_time(finished, sizeof finished, have_attempt ? att.finished_ms : 0, zone, false);
   html_fmt(h, "<dl class=\"facts\"><dt>%s</dt><dd>", L(r, "review.candidate"));
   html_text(h, cand.name);
   html_fmt(h, "</dd><dt>%s</dt><dd>", L(r, "review.exam"));
@@ -448,7 +450,8 @@ static void appeal_assign(struct html *h, const struct req *r, const struct stor
 
 static void section_appeals(struct html *h, const struct req *r, struct store_rd *rd,
                             const struct store_appeal *ap, size_t n,
-                            const struct store_user *assessors, size_t nassessors) {
+                            const struct store_user *assessors, size_t nassessors,
+                            enum time_zone zone) {
   section_begin(h, r, "s-appeals", "admin.appeals");
   size_t shown = 0;
   for (size_t i = 0; i < n; i++) {
@@ -458,7 +461,7 @@ static void section_appeals(struct html *h, const struct req *r, struct store_rd
     shown++;
     html_fmt(h, "<div class=\"card appeal\" id=\"appeal-%lld\"><h3>%s #%lld</h3>",
              (long long)ap[i].id, L(r, "admin.attempt"), (long long)ap[i].attempt_id);
-    appeal_details(h, r, rd, &ap[i]);
+    appeal_details(h, r, rd, &ap[i], zone);
     html_fmt(h, "<p><strong>%s:</strong></p><p class=\"prompt\">", L(r, "admin.appeal_reason"));
     html_text(h, ap[i].reason);
     HTML_LIT(h, "</p>");
@@ -621,10 +624,12 @@ int h_page_admin(struct req *r) {
   if (STORE_OK == rc) {
     rc = store_cert_list(rd, &certs, &ncerts, 0, 0, ADMIN_LIST_LIMIT);
   }
+  enum time_zone zone = page_zone(r);
   h = layout_page_open(r, rc, "admin.title", "static/staff.js", &ret);
   if (NULL == h) {
     goto cleanup;
   }
+  page_zone_form(h, r, zone, "/admin");
   /* One more row than a page is read: its presence says there is a next page. */
   bool more_users = nusers > ADMIN_PAGE_SIZE, more_attempts = nattempts > ADMIN_PAGE_SIZE;
   HTML_LIT(h, "<nav class=\"toc\"");
@@ -641,8 +646,8 @@ int h_page_admin(struct req *r) {
   section_accounts(h, r, users, more_users ? ADMIN_PAGE_SIZE : nusers,
                    more_users ? users[ADMIN_PAGE_SIZE - 1].id : 0);
   section_attempts(h, r, rd, attempts, more_attempts ? ADMIN_PAGE_SIZE : nattempts,
-                   more_attempts ? attempts[ADMIN_PAGE_SIZE - 1].id : 0);
-  section_appeals(h, r, rd, appeals, nappeals, assessors, nassessors);
+                   more_attempts ? attempts[ADMIN_PAGE_SIZE - 1].id : 0, zone);
+  section_appeals(h, r, rd, appeals, nappeals, assessors, nassessors, zone);
   section_certificates(h, r, certs, ncerts);
   section_analysis_keys(h, r);
   layout_end(h, r);
@@ -825,7 +830,7 @@ int h_page_admin_reinstate_confirm(struct req *r) {
 /* The grants of a candidate, each with a form removing it. */
 static void planned_list(struct html *h, const struct req *r, const struct store_user *u,
                          const struct store_planned_time *p, size_t n, const char *action,
-                         const char *api, const char *next) {
+                         const char *api, const char *next, enum time_zone zone) {
   static const char *const cols[] = {"review.exam", "admin.minutes", "admin.reason", "page.date",
                                      "page.actions"};
   if (0 == n) {
@@ -837,7 +842,7 @@ static void planned_list(struct html *h, const struct req *r, const struct store
     const struct exam *ex =
         NULL == r->svc->catalog ? NULL : catalog_current(r->svc->catalog, p[i].exam_id);
     char when[40];
-    layout_format_time(when, sizeof when, p[i].created_ms);
+    page_time(when, sizeof when, p[i].created_ms, zone, false);
     HTML_LIT(h, "<tr><td>");
     html_text(h, NULL != ex ? ex->title : p[i].exam_id);
     html_fmt(h, "</td><td>%lld</td><td>", (long long)p[i].minutes);
@@ -886,7 +891,7 @@ int h_page_admin_extra_time(struct req *r) {
   html_text_sub(h, L(r, "admin.plan_intro"), "name", u.name, "email", u.email, NULL);
   HTML_LIT(h, "</p>");
   snprintf(next, sizeof next, "%s?notice=extra_time_removed", action);
-  planned_list(h, r, &u, plans, nplans, action, api, next);
+  planned_list(h, r, &u, plans, nplans, action, api, next, page_zone(r));
   snprintf(next, sizeof next, "%s?notice=extra_time_planned", action);
   HTML_LIT(h, "<div class=\"card\"><h2>");
   html_text(h, L(r, "admin.plan_new"));

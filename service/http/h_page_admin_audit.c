@@ -13,6 +13,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "http/layout_reply.h"
+#include "http/page_time.h"
 #include "http/pager.h"
 
 #define AUDIT_PAGE_SIZE 50
@@ -115,11 +116,11 @@ static void actor_cell(struct html *h, const struct req *r, struct store_rd *rd,
 }
 
 static void entry_row(struct html *h, const struct req *r, struct store_rd *rd,
-                      const struct store_audit_entry *e) {
+                      const struct store_audit_entry *e, enum time_zone zone) {
   struct audit_description d;
   char when[40], href[160];
   audit_describe(&d, e->action, e->after);
-  layout_format_time(when, sizeof when, e->at_ms);
+  page_time(when, sizeof when, e->at_ms, zone, false);
   html_fmt(h, "<tr><td>%lld</td><td>%s</td><td>", (long long)e->seq, when);
   actor_cell(h, r, rd, e->actor);
   HTML_LIT(h, "</td><td>");
@@ -167,6 +168,7 @@ int h_page_admin_audit(struct req *r) {
   if (STORE_OK == rc) {
     rc = store_audit_search(rd, &list, &n, &q.f, q.before, AUDIT_PAGE_SIZE + 1);
   }
+  enum time_zone zone = page_zone(r);
   struct html *h = layout_page_open(r, rc, "audit.title", "static/staff.js", &ret);
   if (NULL == h) {
     goto cleanup;
@@ -183,7 +185,7 @@ int h_page_admin_audit(struct req *r) {
   } else {
     layout_table_begin(h, r, false, cols, sizeof cols / sizeof cols[0]);
     for (size_t i = 0; i < shown; i++) {
-      entry_row(h, r, rd, &list[i]);
+      entry_row(h, r, rd, &list[i], zone);
     }
     HTML_LIT(h, "</tbody></table></div>");
   }

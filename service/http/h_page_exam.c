@@ -31,6 +31,9 @@
 #include "ujikom/timefmt.h"
 #include "ujikom/utf8.h"
 
+/* The exam and review pages' script (also fetched ahead by the page before the clock starts). */
+#define EXAM_SCRIPT "static/exam.js"
+
 /* A positive decimal id from a path segment, or 0 (ids start at 1). */
 static int64_t path_id(const char *s) {
   int64_t id = 0;
@@ -715,6 +718,14 @@ static int prestart_page(struct req *r, const struct exam *x, unsigned status, e
     layout_csrf_field(h, r);
     html_fmt(h, "<p>%s</p><p><button type=\"submit\">%s</button> <a href=\"/\">%s</a></p></form>",
              L(r, "exam.pre_confirm_text"), L(r, "exam.pre_confirm"), L(r, "exam.pre_not_now"));
+    /* The exam page's script is fetched now, while the clock does not run yet, so that the
+     * exam page itself brings only its HTML (its style sheet is this page's too). */
+    char url[256];
+    if (layout_asset_url(url, sizeof url, EXAM_SCRIPT)) {
+      HTML_LIT(h, "<link rel=\"prefetch\" as=\"script\"");
+      html_attr_url(h, "href", url);
+      HTML_LIT(h, ">");
+    }
   }
   layout_end(h, r);
   return layout_reply(r, status, h);
@@ -848,7 +859,7 @@ static int exam_page(struct req *r, const struct store_attempt *a, unsigned stat
   const char *title = json_string_value(json_object_get(p.view, en ? "title_en" : "title"));
   char page_title[300];
   snprintf(page_title, sizeof(page_title), "%s", NULL != title ? title : a->exam_id);
-  layout_begin_script(p.h, r, page_title, "static/exam.js");
+  layout_begin_script(p.h, r, page_title, EXAM_SCRIPT);
   render_exam(p.h, r, &v);
   return page_send(r, &p, status);
 }
@@ -1152,7 +1163,7 @@ static int review_page(struct req *r, const struct store_attempt *a, unsigned st
     return 0;
   }
   /* The heading, then the time left: the clock still runs while the answers are reviewed. */
-  layout_begin_script(p.h, r, L(r, "exam.review_title"), "static/exam.js");
+  layout_begin_script(p.h, r, L(r, "exam.review_title"), EXAM_SCRIPT);
   exam_root(p.h, r, a->id, attempts_remaining_s(a, r->now_ms), a->deadline_ms, true);
   HTML_LIT(p.h, "<h1>");
   html_text(p.h, L(r, "exam.review_title"));

@@ -228,7 +228,7 @@ static void render_item_comments(struct html *h, const struct req *r, struct svc
   json_decref(marks);
 }
 
-static void render_certificates(struct html *h, const struct req *r, const struct store_cert *certs,
+static void render_certificates(struct html *h, struct req *r, const struct store_cert *certs,
                                 size_t n, enum time_zone zone) {
   if (list_heading(h, r, "certificates", "me.certificates", n, "me.no_certificates")) {
     HTML_LIT(h, "</p>");
@@ -290,7 +290,9 @@ static void render_certificates(struct html *h, const struct req *r, const struc
     html_text(h, L(r, "me.cert_qr"));
     html_fmt(h, "</a></li><li><a data-kind=\"verify\" href=\"/verify?serial=%s\">", c->serial);
     html_text(h, L(r, "me.cert_verify"));
-    HTML_LIT(h, "</a></li></ul></section>");
+    HTML_LIT(h, "</a></li>");
+    h_share_delivery(h, r, c, zone);
+    HTML_LIT(h, "</section>");
   }
 }
 
@@ -399,29 +401,6 @@ static void render_retake(struct html *h, struct req *r, const char *exam_id, en
   HTML_LIT(h, "</p>");
 }
 
-/* The choice of time zone for every time on the candidate's pages. */
-static void render_zone_form(struct html *h, const struct req *r, enum time_zone zone) {
-  HTML_LIT(h, "<form method=\"post\" action=\"/me/time-zone\" class=\"card zone\">");
-  layout_csrf_field(h, r);
-  HTML_LIT(h, "<label for=\"time-zone\">");
-  html_text(h, L(r, "me.time_zone"));
-  HTML_LIT(h, "</label> <select id=\"time-zone\" name=\"time_zone\">");
-  static const char *const keys[TIME_ZONE_COUNT] = {"me.zone_wib", "me.zone_wita", "me.zone_wit"};
-  for (int z = 0; z < TIME_ZONE_COUNT; z++) {
-    HTML_LIT(h, "<option");
-    html_attr(h, "value", time_zone_name((enum time_zone)z));
-    if ((int)zone == z) {
-      HTML_LIT(h, " selected");
-    }
-    HTML_LIT(h, ">");
-    html_text(h, L(r, keys[z]));
-    HTML_LIT(h, "</option>");
-  }
-  HTML_LIT(h, "</select> <button type=\"submit\" class=\"secondary\">");
-  html_text(h, L(r, "me.time_zone_save"));
-  HTML_LIT(h, "</button></form>");
-}
-
 /* The notice a redirect to /me asks for: ?submitted=<attempt> after a submit, ?zone=1 after
  * the time zone was saved. */
 static void render_notices(struct html *h, struct req *r) {
@@ -434,9 +413,14 @@ static void render_notices(struct html *h, struct req *r) {
     html_text(h, L(r, "me.submitted_see"));
     HTML_LIT(h, "</a></p>");
   }
-  if (NULL != zone && 0 == strcmp(zone, "1")) {
+  const char *share = req_query(r, "share");
+  const char *key = NULL != zone && 0 == strcmp(zone, "1")         ? "me.time_zone_saved"
+                    : NULL != share && 0 == strcmp(share, "made")  ? "me.share_made"
+                    : NULL != share && 0 == strcmp(share, "ended") ? "me.share_ended"
+                                                                   : NULL;
+  if (NULL != key) {
     HTML_LIT(h, "<p class=\"notice ok\" role=\"status\">");
-    html_text(h, L(r, "me.time_zone_saved"));
+    html_text(h, L(r, key));
     HTML_LIT(h, "</p>");
   }
 }
@@ -533,7 +517,7 @@ int h_page_me(struct req *r) {
   HTML_LIT(h, "<p>");
   html_text_sub(h, L(r, "me.welcome"), "name", r->user->name, NULL);
   HTML_LIT(h, "</p>");
-  render_zone_form(h, r, zone);
+  page_zone_form(h, r, zone, NULL);
   HTML_LIT(h, "<p><a href=\"/account/password\">");
   html_text(h, L(r, "auth.change_title"));
   HTML_LIT(h, "</a></p>");
@@ -559,12 +543,28 @@ cleanup:
   return ret;
 }
 
-/* POST /me/time-zone: the time zone every time on the candidate's pages is shown in. */
+/* A staff page's form names its own page to come back to: a local path of plain visible
+ * ASCII (it goes into Location as it is), else the candidate's dashboard. */
+static const char *zone_back(const struct req *r) {
+  const char *back = req_form(r, "back");
+  if (NULL == back || !html_local_path(back) || strlen(back) > 200) {
+    return NULL;
+  }
+  for (const char *p = back; '\0' != *p; p++) {
+    if (*p <= 0x20 || *p >= 0x7F || '%' == *p) {
+      return NULL;
+    }
+  }
+  return back;
+}
+
+/* POST /me/time-zone: the time zone every time on the reader's pages is shown in. */
 int h_page_me_time_zone(struct req *r) {
   enum prefs_rc rc = prefs_set_time_zone(r->svc, r->user->id, req_form(r, "time_zone"));
+  const char *back = zone_back(r);
   switch (rc) {
   case PREFS_OK:
-    return reply_redirect(r, "/me?zone=1");
+    return reply_redirect(r, NULL != back ? back : "/me?zone=1");
   case PREFS_BAD_ZONE:
     return layout_message_page(r, 400, "page.invalid", "me.time_zone_invalid");
   case PREFS_BUSY:

@@ -11,6 +11,7 @@
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/page_time.h"
 
 static int request_form(struct req *r, unsigned status, const char *error_key, const char *email) {
   struct html *h = NULL;
@@ -104,7 +105,7 @@ int h_page_admin_reset_link(struct req *r) {
     OPENSSL_cleanse(link.url, sizeof link.url);
     return reply_error(r, ERR_INTERNAL, NULL);
   }
-  layout_format_time(expires, sizeof expires, link.expires_ms);
+  page_time(expires, sizeof expires, link.expires_ms, page_zone(r), false);
   layout_begin(h, r, L(r, "reset.admin_title"));
   HTML_LIT(h, "<h1>");
   html_text(h, L(r, "reset.admin_title"));

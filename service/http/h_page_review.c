@@ -18,6 +18,7 @@
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/page_time.h"
 #include "store/store.h"
 #include "ujikom/review.h"
 #include "ujikom/exam_form.h"
@@ -192,6 +193,7 @@ int h_page_review_queue(struct req *r) {
     reviews_queue_free(q, n);
     return layout_store_error(r, rc);
   }
+  enum time_zone zone = page_zone(r);
   struct html *h = layout_page_new(r, "review.queue_title", NULL);
   if (NULL == h) {
     store_rd_end(rd);
@@ -199,6 +201,7 @@ int h_page_review_queue(struct req *r) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   html_fmt(h, "<p>%s</p>", L(r, "review.queue_lead"));
+  page_zone_form(h, r, zone, "/review");
   render_filters(h, r, exam, subsector, state_name);
   if (0 == kept) {
     html_fmt(h, "<p class=\"notice\">%s</p>", L(r, "review.queue_empty"));
@@ -218,7 +221,7 @@ int h_page_review_queue(struct req *r) {
       } else {
         snprintf(holder, sizeof(holder), "%s", L(r, "review.nobody"));
       }
-      layout_format_time(since, sizeof(since), q[i].since_ms);
+      page_time(since, sizeof(since), q[i].since_ms, zone, false);
       html_fmt(h, "<tr><td><a href=\"/review/%lld\">", (long long)q[i].attempt_id);
       html_fmt(h, "%s #%lld</a>", L(r, "review.open_sheet"), (long long)q[i].attempt_id);
       if (q[i].appeal_id > 0) {
@@ -496,13 +499,13 @@ static const struct score_item_result *item_result(const struct score_unit_resul
 }
 
 static void render_claim(struct html *h, const struct req *r, const struct reviews_sheet *s,
-                         struct store_rd *rd) {
+                         struct store_rd *rd, enum time_zone zone) {
   char until[40], holder[160];
   const struct store_claim *claim = s->has_claim ? &s->claim : NULL;
   bool live = reviews_claim_is_live(claim, r->now_ms);
   bool mine = reviews_claim_is_mine(claim, r->user->id, r->now_ms);
   if (live) {
-    layout_format_time(until, sizeof(until), s->claim.expires_ms);
+    page_time(until, sizeof(until), s->claim.expires_ms, zone, false);
     user_name(rd, s->claim.assessor_id, holder, sizeof(holder));
     HTML_LIT(h, "<p class=\"notice\">");
     html_text_sub(h, L(r, mine ? "review.claimed_by_you" : "review.claimed_by_other"), "time",
@@ -535,7 +538,8 @@ static void render_claim(struct html *h, const struct req *r, const struct revie
 /* The sheet's heading, the candidate (unless marking is blind) and exam, and the current
  * decision with the name of who made it. */
 static void render_sheet_head(struct html *h, const struct req *r, const struct reviews_sheet *s,
-                              const struct store_decision *dec, struct store_rd *rd, bool hidden) {
+                              const struct store_decision *dec, struct store_rd *rd, bool hidden,
+                              enum time_zone zone) {
   char idbuf[24];
   snprintf(idbuf, sizeof(idbuf), "%" PRId64, s->att.id);
   HTML_LIT(h, "<h1>");
@@ -550,7 +554,7 @@ static void render_sheet_head(struct html *h, const struct req *r, const struct 
            L(r, "review.exam"), exam_title(r, s->att.exam_id, s->att.exam_version));
   if (NULL != dec) {
     char when[40], by[160];
-    layout_format_time(when, sizeof(when), dec->decided_ms);
+    page_time(when, sizeof(when), dec->decided_ms, zone, false);
     user_name(rd, dec->decided_by, by, sizeof(by));
     HTML_LIT(h, "<p class=\"notice\">");
     html_text_sub(h, L(r, "review.decided"), "overall",
@@ -668,12 +672,13 @@ static const json_t *item_given(const struct reviews_sheet *s, const json_t *sav
 }
 
 static void render_sheet(struct html *h, const struct req *r, const struct reviews_sheet *s,
-                         const json_t *saved, struct store_rd *rd) {
+                         const json_t *saved, struct store_rd *rd, enum time_zone zone) {
   const struct store_decision *dec = reviews_sheet_current(s);
   bool en = 0 == strcmp(r->lang, "en");
   render_sheet_head(h, r, s, dec, rd,
-                    reviews_candidate_hidden(s->exam, NULL != dec, ROLE_ADMIN == r->user->role));
-  render_claim(h, r, s, rd);
+                    reviews_candidate_hidden(s->exam, NULL != dec, ROLE_ADMIN == r->user->role),
+                    zone);
+  render_claim(h, r, s, rd, zone);
   enum reviews_editor editor = reviews_sheet_editor(s, r->user->id, ROLE_ASSESSOR == r->user->role,
                                                     ROLE_ADMIN == r->user->role, r->now_ms);
   bool admin_can = REVIEWS_EDIT_ADMIN == editor;
@@ -785,7 +790,7 @@ int h_page_review(struct req *r) {
   layout_begin_script(h, r, title, "static/staff.js");
   layout_stylesheet(h, "static/mark.css");
   layout_script(h, "static/mark.js");
-  render_sheet(h, r, &s, saved, rd);
+  render_sheet(h, r, &s, saved, rd, page_zone(r));
   layout_end(h, r);
   store_rd_end(rd);
   reviews_sheet_free(&s);

@@ -398,6 +398,10 @@ static int answer(struct req *r, enum verify_form form, const char *text, const 
   return ret;
 }
 
+int h_verify_serial_page(struct req *r, const char *serial) {
+  return answer(r, VERIFY_FORM_SERIAL, serial, NULL, false);
+}
+
 int h_verify_qr(struct req *r) {
   return answer(r, VERIFY_FORM_QR, r->params[0], NULL, false);
 }

@@ -10,6 +10,7 @@
 #include "common/reviews.h"
 #include "http/http.h"
 #include "store/store.h"
+#include "ujikom/timefmt.h"
 
 struct exam; /* include/ujikom/exam.h */
 
@@ -102,6 +103,35 @@ int h_verify_qr(struct req *r);
 void h_verify_init(void);
 int h_verify_page(struct req *r);
 int h_verify_api(struct req *r);
+/* The verification page (or JSON, as the client asks) of a canonical serial, without the
+ * look-up limit of typed serials: for callers that hold a capability to it. */
+int h_verify_serial_page(struct req *r, const char *serial);
+
+/* --- delivery to the holder and public credential URLs (h_share.c) --- */
+struct html;
+/* The certificate card's delivery on /me, inside its open <ul class="links">: the JSON-LD
+ * and JWT downloads and "Add to LinkedIn" (while valid), then closes the list and adds the
+ * public URL block (its URL and the form ending it, or the form making it). */
+void h_share_delivery(struct html *h, struct req *r, const struct store_cert *c,
+                      enum time_zone zone);
+/* What the "Add to LinkedIn" URL is made of. */
+struct share_linkedin {
+  const char *name;   /* the certification's name */
+  const char *issuer; /* the organisation */
+  int64_t issued_s;   /* dates, as year and month in zone */
+  int64_t expires_s;
+  enum time_zone zone;
+  const char *cert_url; /* where the credential can be seen */
+  const char *serial;   /* the credential id */
+};
+/* LinkedIn's add-to-profile URL for l, every value percent-encoded, into out; false when it
+ * does not fit. */
+bool share_linkedin_url(char *out, size_t cap, const struct share_linkedin *l);
+int h_page_share_create(struct req *r);
+int h_page_share_remove(struct req *r);
+int h_share_create(struct req *r);
+int h_share_delete(struct req *r);
+int h_share_open(struct req *r);
 
 /* --- reviews, appeals, admin (h_reviews.c, h_appeals.c, h_admin.c) --- */
 int h_reviews_queue(struct req *r);

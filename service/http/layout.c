@@ -68,12 +68,6 @@ const char *layout_item_type_text(const struct req *r, enum exam_item_type type)
   return state_text(r, item_type_keys, sizeof(item_type_keys) / sizeof(item_type_keys[0]), type);
 }
 
-void layout_format_time(char *out, size_t outlen, int64_t ms) {
-  if (ms <= 0 || 0 == time_format(out, outlen, ms / 1000, TIME_MINUTE_UTC)) {
-    snprintf(out, outlen, "—");
-  }
-}
-
 void layout_th(struct html *h, const struct req *r, const char *const *keys, size_t nkeys) {
   for (size_t i = 0; i < nkeys; i++) {
     html_fmt(h, "<th scope=\"col\">%s</th>", L(r, keys[i]));

@@ -50,10 +50,6 @@ void layout_action_form(struct html *h, const struct req *r, const char *action,
  * after the <h1>. */
 void layout_notice(struct html *h, const struct req *r);
 
-/* A time for pages, "2026-01-31 14:05 UTC" (UTC, from milliseconds since the epoch), into
- * out; "—" when ms <= 0 or the time cannot be formatted. */
-void layout_format_time(char *out, size_t outlen, int64_t ms);
-
 /* Header cells of a table, one <th scope="col"> per catalogue key, in order. */
 void layout_th(struct html *h, const struct req *r, const char *const *keys, size_t nkeys);
 /* Opens a table up to its opened <tbody>: a header row with layout_th's cells, after a "#"

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http/html.h"
 #include "http/server.h"
 #include "ujikom/exam.h"
 #include "ujikom/timefmt.h"
@@ -25,5 +26,10 @@ enum time_zone page_zone_for(enum time_zone account, const struct exam *x);
 /* ms (since the epoch) as "2026-11-22 15:00 WIB", or the local date "2026-11-22" with
  * date_only, in zone; "—" for ms <= 0 or a time that cannot be written. */
 void page_time(char *out, size_t outlen, int64_t ms, enum time_zone zone, bool date_only);
+
+/* The form choosing the zone every time on the reader's pages is shown in (POST
+ * /me/time-zone), with zone selected. back: the local path to return to after saving (staff
+ * pages), or NULL for the candidate's dashboard. */
+void page_zone_form(struct html *h, const struct req *r, enum time_zone zone, const char *back);
 
 #endif

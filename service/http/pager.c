@@ -56,6 +56,11 @@ static bool put_param(char *out, size_t outlen, size_t *pos, const char *name, c
          url_percent_encode(out, outlen, pos, value);
 }
 
+bool pager_add_param(char *out, size_t outlen, const char *name, const char *value) {
+  size_t pos = strlen(out);
+  return pos < outlen && put_param(out, outlen, &pos, name, value);
+}
+
 bool pager_param_href(char *out, size_t outlen, const char *path, const char *name,
                       const char *value) {
   size_t pos = 0;

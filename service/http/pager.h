@@ -35,6 +35,11 @@ void pager_nav(struct html *h, const struct req *r, const struct pager *p, int64
 bool pager_param_href(char *out, size_t outlen, const char *path, const char *name,
                       const char *value);
 
+/* Appends "?name=value" (or "&name=value" once out has a query) to the URL in out, value
+ * percent-encoded (all but A-Z a-z 0-9 - . _ ~). False when it does not fit (out is then
+ * cut anywhere: do not use it). */
+bool pager_add_param(char *out, size_t outlen, const char *name, const char *value);
+
 /* The request's query value of name when it is set and non-empty, else NULL. */
 const char *pager_query(const struct req *r, const char *name);
 

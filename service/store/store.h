@@ -194,5 +194,6 @@ const char *store_rc_name(int rc);
 #include "store/store_candidate.h"
 #include "store/store_cert_jwt.h"
 #include "store/store_credential.h"
+#include "store/store_share.h"
 
 #endif

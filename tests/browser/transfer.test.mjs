@@ -1,9 +1,11 @@
 // What the 32-item exam page costs on the wire (issue 16, point 13), in the bytes Chromium
 // itself reports (CDP Network.loadingFinished.encodedDataLength: headers and the body as
 // sent, compressed): the HTML, CSS and JavaScript gzip-compressed on a first visit with an
-// empty cache (at most 20 KB; issue 16 asks for 10 KB, kept as a todo below), and only the
-// HTML on a second visit (the assets' versioned URLs are cached as immutable, also for a
-// logged-in user). The figures are written to tests/artifacts/exam-transfer.json.
+// empty cache (at most 17 KB; issue 16 asks for 10 KB, kept as a todo below), only the HTML
+// on a second visit (the assets' versioned URLs are cached as immutable, also for a
+// logged-in user), and only the HTML (at most 10 KB) when the candidate comes, as every
+// candidate does, through the page before the clock starts, which fetches the script ahead.
+// The figures are written to tests/artifacts/exam-transfer.json and exam-transfer-path.json.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,7 @@ import { newPage, assertNoDialogs, daemonAndBrowser, registerCandidate } from '.
 
 const EXAM = 'FSN-PBW-JR'; // 32 items
 const BUDGET = 10 * 1024;
-const CEILING = 20 * 1024; // what the test holds today, against regressions
+const CEILING = 17 * 1024; // what the test holds today (~16.0 KB), against regressions
 const env = daemonAndBrowser({ logLevel: 'info' }); // the access log shows what reached the server
 
 // Records every response of the page until stop(): url, type, status, encoding and the
@@ -43,6 +45,15 @@ async function recorder(context, page) {
   };
 }
 
+// Starts the exam from its pre-start page and waits for the exam page to settle.
+async function startExam(page) {
+  await Promise.all([
+    page.waitForURL(/\/attempts\/\d+$/),
+    page.click(`form[action="/exams/${EXAM}/start"] button`),
+  ]);
+  await page.waitForLoadState('networkidle');
+}
+
 function pagePart(r) {
   return ['Document', 'Stylesheet', 'Script'].includes(r.type) && !/\/sw\.js/.test(r.url);
 }
@@ -62,11 +73,7 @@ test('the 32-item exam page: compressed on a first visit, the HTML alone on a se
   await cdp.detach();
 
   const rec = await recorder(context, page);
-  await Promise.all([
-    page.waitForURL(/\/attempts\/\d+$/),
-    page.click(`form[action="/exams/${EXAM}/start"] button`),
-  ]);
-  await page.waitForLoadState('networkidle');
+  await startExam(page);
   const first = rec.take().filter(pagePart);
   await rec.stop();
   const items = await page.locator('fieldset.item').count();
@@ -110,10 +117,46 @@ test('the 32-item exam page: compressed on a first visit, the HTML alone on a se
   await p.context.close();
 });
 
-// The budget of issue 16. Not met yet: the page's text alone is ~4.3 KB compressed, the HTML
-// ~6.5 KB, exam.js ~5.6 KB and app.css ~2.4 KB, plus ~1.6 KB of response headers; see
-// docs/web.md (Transfer size of the exam page) for the figures and what would close the gap.
-test('the first visit transfers at most 10 KB', { todo: 'exam.js and the HTML need to shrink; see docs/web.md' }, () => {
+// The way candidates reach the exam page: through the page before the clock starts, which
+// fetches the exam page's script ahead (rel=prefetch) while no clock runs, and uses the same
+// style sheet. From an empty cache before that page, the exam page itself then transfers
+// only its HTML: within the 10 KB budget, asserted on the bytes Chromium reports.
+test('through the pre-start page, the exam page itself transfers at most 10 KB', async () => {
+  const { d } = env;
+  const p = await newPage(env.browser, { width: 360, height: 800 });
+  const { page, context } = p;
+  await registerCandidate(page, d.url, 'xfer-path');
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.clearBrowserCache');
+  await cdp.detach();
+  const rec = await recorder(context, page);
+  await page.goto(`${d.url}/exams/${EXAM}/start`);
+  await page.waitForLoadState('networkidle');
+  const before = rec.take();
+  const script = before.find((r) => /\/static\/exam\.js\?v=/.test(r.url));
+  assert.ok(script && script.status === 200 && script.bytes > 0, `the pre-start page fetches exam.js ahead: ${JSON.stringify(before)}`);
+  await startExam(page);
+  const exam = rec.take().filter(pagePart);
+  await rec.stop();
+  assert.equal(await page.locator('fieldset.item').count(), 32);
+  assert.ok(await page.locator('nav.qnav button').count() === 32, 'exam.js runs (the navigator is built)');
+  const wire = exam.filter((r) => !r.fromCache && r.bytes > 0);
+  const total = wire.reduce((a, r) => a + r.bytes, 0);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(path.join(ARTIFACTS, 'exam-transfer-path.json'), JSON.stringify({
+    budget: BUDGET, prestart: before, exam: { bytes: total, parts: exam },
+  }, null, 1));
+  assert.deepEqual(wire.map((r) => r.type), ['Document'], `only the HTML comes over the wire: ${JSON.stringify(exam)}`);
+  assert.ok(total <= BUDGET, `the exam page transfers ${total} bytes, over ${BUDGET}`);
+  assertNoDialogs(p);
+  await p.context.close();
+});
+
+// The budget of issue 16 from an empty cache on the exam page itself (no pre-start page
+// before it). Not met: the HTML is ~7.4 KB on the wire (its text alone ~4.5 KB compressed),
+// exam.js ~5.8 KB and app.css ~2.8 KB, headers included; see docs/web.md (Transfer size of
+// the exam page) for the figures and why the remaining steps would cost candidates more.
+test('the first visit transfers at most 10 KB', { todo: 'from an empty cache the exam page needs ~16 KB; see docs/web.md' }, () => {
   assert.ok(firstVisit, 'the first visit was measured');
   const total = firstVisit.reduce((a, r) => a + r.bytes, 0);
   assert.ok(total <= BUDGET, `first visit transfers ${total} bytes (${JSON.stringify(firstVisit.map((r) => [r.type, r.bytes]))}), over ${BUDGET}`);

@@ -37,8 +37,8 @@ const MATRIX = {
   'GET /api/attempts/:id': 'U A H F F',
   'PUT /api/attempts/:id/answers/:item': 'U A H F F',
   'PUT /api/attempts/:id/flags/:item': 'U A H F F',
-  'PUT /api/me/time-zone': 'U A A F F',
   'PUT /api/me/did': 'U A A F F',
+  'PUT /api/me/time-zone': 'U A A A A', // staff choose the zone of their pages too
   'POST /api/attempts/:id/submit': 'U A H F F',
   'GET /api/attempts/:id/result': 'U A H F F',
   'GET /api/attempts/:id/feedback': 'U A H F F',
@@ -57,6 +57,10 @@ const MATRIX = {
   'POST /api/certificates/:serial/revoke': 'U F F F A',
   'POST /api/certificates/:serial/suspend': 'U F F F A',
   'POST /api/certificates/:serial/reinstate': 'U F F F A',
+  // Only the holder shares (not even an admin); the owner's share made here is ended by the
+  // next row, then made and ended again by the page forms.
+  'POST /api/certificates/:serial/share': 'U A H F F',
+  'DELETE /api/certificates/:serial/share': 'U A H F F',
   'GET /status/revocation': 'A A A A A',
   'GET /status/suspension': 'A A A A A',
   'POST /api/attempts/:id/certificate': 'U A H F A',
@@ -66,6 +70,8 @@ const MATRIX = {
   'GET /V/:token': 'A A A A A',
   'GET /skkni/:exam': 'A A A A A',
   'GET /skkni/:exam/:unit': 'A A A A A',
+  // Public; a QR token is no share token, so every role gets the same 404.
+  'GET /c/:token': 'H H H H H',
   'GET /v/:token': 'A A A A A',
   'GET /verify': 'A A A A A',
   'POST /api/verify': 'A A A A A',
@@ -108,7 +114,9 @@ const MATRIX = {
   'POST /account/password': 'U A A A A',
   'POST /logout': 'U A A A A',
   'GET /me': 'U A A F F',
-  'POST /me/time-zone': 'U A A F F',
+  'POST /me/time-zone': 'U A A A A',
+  'POST /me/certificates/:serial/share': 'U A H F F',
+  'POST /me/certificates/:serial/unshare': 'U A H F F',
   'GET /account/2fa': 'U F F A A',
   'POST /account/2fa/enrol': 'U F F A A',
   'POST /account/2fa/confirm': 'U F F A A',
