@@ -988,6 +988,8 @@ static json_t *answer_from_fields(const struct kv_list *kv, const struct form_it
     }
     return arr;
   }
+  case EXAM_ITEM_EVIDENCE: /* files come through the upload API alone */
+    break;
   }
   *err_key = "err.bad_answer";
   return NULL;
@@ -1054,6 +1056,10 @@ int h_page_attempt_save(struct req *r) {
       const char *id = fi->item->id;
       const char *err_key = NULL, *typed_text = NULL;
       char reason[160];
+      if (EXAM_ITEM_EVIDENCE == fi->item->type) { /* files come through the upload API */
+        ++position;
+        continue;
+      }
       json_t *value = answer_from_fields(&kv, fi, ++position, &err_key, &typed_text);
       if (NULL == value) {
         json_object_set_new(errors, id,
