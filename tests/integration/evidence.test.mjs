@@ -227,4 +227,17 @@ test('files: the candidate, the assessor holding the attempt and admins; everyon
   // uploads of a submitted attempt are refused
   const late = await createUpload(cand, id, 'EV-1', TINY_JPEG, 'telat.jpg');
   assert.equal(late.status, 409, late.text);
+
+  // the decision's audit entry records the files it was made on, by hash
+  const dec = await ctx.asesor1.post(`/api/reviews/${id}/decision`, {
+    overall: 'K',
+    items: { 'EV-1': { criteria: { R1: 4 } }, 'EV-2': { criteria: { R1: 1 } } },
+  });
+  assert.equal(dec.status, 200, dec.text);
+  const audit = await ctx.admin.get(`/api/admin/audit?subject=attempt:${id}`);
+  const entry = audit.json.items.find((e) => e.action === 'review.decision');
+  assert.ok(entry, audit.text);
+  assert.deepEqual(entry.after.evidence, { 'EV-1': [complete.json.sha256] });
+  // the assessor who decided still sees the files once the claim is released
+  assert.equal((await ctx.asesor1.get(url)).status, 200, 'the deciding assessor');
 });
