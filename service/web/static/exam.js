@@ -101,6 +101,8 @@ function setState(id, state, msg) {
 // null = no answer, undefined = incomplete (not sent).
 function valueOf(fs) {
   var type = attr(fs, 'data-type');
+  // Evidence: files go through upload.js; answered once a file is listed.
+  if (type === 'evidence') return $('.evidence-list li', fs) ? true : null;
   if (type === 'single' || type === 'truefalse') {
     var c = $('input[type=radio]:checked', fs);
     return !c ? null : type === 'truefalse' ? c.value === 'true' : c.value;
@@ -218,6 +220,8 @@ function invalid(id, msg) {
 }
 function changed(fs, now) {
   var id = idOf(fs);
+  if (attr(fs, 'data-type') === 'evidence') return mark(id); // saved by upload.js
+
   clearTimeout(timers[id]);
   timers[id] = null;
   function send() {
