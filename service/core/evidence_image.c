@@ -5,6 +5,8 @@
  */
 #include <ctype.h>
 #include <gd.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,8 +150,21 @@ bool evidence_has_markup(const unsigned char *buf, size_t len) {
   return false;
 }
 
+/* libgd reports a broken image on stderr; a refused upload is answered to its sender and
+ * logged by the caller, so the decoder stays quiet. */
+static void gd_quiet(int priority, const char *fmt, va_list ap) {
+  (void)priority;
+  (void)fmt;
+  (void)ap;
+}
+static void gd_quiet_once(void) {
+  gdSetErrorMethod(gd_quiet);
+}
+
 int evidence_preview_jpeg(void **out, size_t *out_len, const char *mime, const void *buf,
                           size_t len) {
+  static pthread_once_t quiet = PTHREAD_ONCE_INIT;
+  pthread_once(&quiet, gd_quiet_once);
   *out = NULL;
   *out_len = 0;
   if (len > (size_t)INT32_MAX) {
