@@ -25,7 +25,7 @@
 #include "ujikom/states.h"
 
 /* The largest chunk a client may send in one request (the upload routes' body limit). */
-#define EVIDENCE_CHUNK_MAX (1024 * 1024)
+#define EVIDENCE_CHUNK_MAX ((size_t)1024 * 1024)
 
 enum evidence_rc {
   EVIDENCE_OK = 0,

@@ -57,10 +57,10 @@ static void offset_headers(struct req *r, const struct store_upload *u) {
 /* {"id","attempt_id","item","name","size","offset","state","chunk_max","sha256"?,"reason"?} */
 static int reply_upload(struct req *r, unsigned status, const struct store_upload *u) {
   offset_headers(r, u);
-  json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:s, s:i}", "id", u->id, "attempt_id",
+  json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:s, s:I}", "id", u->id, "attempt_id",
                         (json_int_t)u->attempt_id, "item", u->item_id, "name", u->name, "size",
                         (json_int_t)u->size, "offset", (json_int_t)u->received, "state",
-                        state_names[u->state], "chunk_max", EVIDENCE_CHUNK_MAX);
+                        state_names[u->state], "chunk_max", (json_int_t)EVIDENCE_CHUNK_MAX);
   if (NULL != o && '\0' != u->sha256[0]) {
     json_object_set_new(o, "sha256", json_string(u->sha256));
   }

@@ -22,8 +22,8 @@
 #include "http/layout.h"
 
 static const char *const key_prefixes[] = {
-    "site.",   "layout.",  "role.",   "nav.",    "home.",   "auth.",   "me.",    "exam.",
-    "review.", "admin.",   "page.",   "result.", "err.",    "verify.", "reset.", "analysis.",
+    "site.",   "layout.",  "role.",   "nav.",    "home.",   "auth.",   "me.",       "exam.",
+    "review.", "admin.",   "page.",   "result.", "err.",    "verify.", "reset.",    "analysis.",
     "audit.",  "confirm.", "notice.", "pager.",  "reason.", "field.",  "evidence.", "upload."};
 
 static void test_catalogues_have_same_keys(void **state) {
