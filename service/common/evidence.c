@@ -18,26 +18,6 @@
 #include "ujikom/exam.h"
 #include "ujikom/exam_form.h"
 
-static const char *const rc_names[] = {
-    [EVIDENCE_OK] = "ok",
-    [EVIDENCE_NOT_FOUND] = "not_found",
-    [EVIDENCE_CLOSED] = "closed",
-    [EVIDENCE_NOT_EVIDENCE] = "not_evidence",
-    [EVIDENCE_TOO_LARGE] = "too_large",
-    [EVIDENCE_TOO_MANY] = "too_many",
-    [EVIDENCE_OFFSET_MISMATCH] = "offset_mismatch",
-    [EVIDENCE_UPLOAD_DONE] = "upload_done",
-    [EVIDENCE_INCOMPLETE] = "incomplete",
-    [EVIDENCE_REFUSED] = "refused",
-    [EVIDENCE_BUSY] = "busy",
-    [EVIDENCE_UNAVAILABLE] = "unavailable",
-    [EVIDENCE_INTERNAL] = "internal",
-};
-
-const char *evidence_rc_name(enum evidence_rc rc) {
-  return (size_t)rc < sizeof rc_names / sizeof rc_names[0] ? rc_names[rc] : "unknown";
-}
-
 /* A store code that is not an outcome of the operation at hand. */
 static enum evidence_rc from_store(int rc, const char *what) {
   log_msg(STORE_BUSY == rc || STORE_UNAVAILABLE == rc ? LOG_WARN : LOG_ERROR, NULL,

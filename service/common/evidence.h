@@ -108,7 +108,4 @@ enum evidence_rc evidence_file_read(struct evidence_blob *out, struct svc *svc,
  * -> [sha256, ...] (the caller's reference), or NULL (no files, or out of memory). */
 json_t *evidence_audit_json(struct store_rd *rd, int64_t attempt_id);
 
-/* A short English name of rc for logs. */
-const char *evidence_rc_name(enum evidence_rc rc);
-
 #endif

@@ -4,23 +4,17 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 
+import { REVIEW_EXAM, REVIEW_EXAM_ID } from './reviews.mjs';
+
 export const EVID_EXAM_ID = 'DKV-UJI-BUKTI';
 
-// One practical unit: EV-1 takes up to 3 images or PDFs of at most 6 MiB each; EV-2 audio
-// only (for the "not accepted" case); marked with a rubric.
-export const EVID_EXAM = `format: 1
-id: ${EVID_EXAM_ID}
-subsector: DKV
-title: Uji Bukti Portofolio
-title_en: Portfolio Evidence Test
-scheme: Skema Uji
-standard: SKKNI Uji
-duration_minutes: 60
-validity_years: 3
-retake:
-  max_attempts: 20
-  cooldown_days: 0
-units:
+// The review exam's head (subsector DKV, generous retakes) with one practical unit: EV-1
+// takes up to 3 images or PDFs of at most 6 MiB each; EV-2 audio only (for the "not
+// accepted" case); each marked with a rubric.
+export const EVID_EXAM = `${REVIEW_EXAM.slice(0, REVIEW_EXAM.indexOf('units:\n'))
+  .replace(`id: ${REVIEW_EXAM_ID}`, `id: ${EVID_EXAM_ID}`)
+  .replace('title: Uji Tinjauan Asesor', 'title: Uji Bukti Portofolio')
+  .replace('title_en: Assessor Review Test', 'title_en: Portfolio Evidence Test')}units:
   - code: U.PRAK.001
     title: Unit Praktik
     cut_score: 50
