@@ -545,6 +545,27 @@ static int may_view(bool *out, struct store_rd *rd, const struct evidence_viewer
   return STORE_OK == rc || STORE_NONE == rc ? STORE_OK : rc;
 }
 
+enum evidence_rc evidence_may_view(bool *out, struct svc *svc, const struct evidence_viewer *viewer,
+                                   int64_t attempt_id, int64_t now_ms) {
+  struct store_rd *rd = NULL;
+  struct store_attempt a;
+  memset(&a, 0, sizeof a);
+  *out = false;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_get_brief(rd, &a, attempt_id);
+  }
+  if (STORE_OK == rc) {
+    rc = may_view(out, rd, viewer, &a, now_ms);
+  }
+  store_rd_end(rd);
+  store_attempt_clear(&a);
+  if (STORE_NONE == rc) {
+    return EVIDENCE_NOT_FOUND;
+  }
+  return STORE_OK == rc ? EVIDENCE_OK : from_store(rc, "attempt read");
+}
+
 enum evidence_rc evidence_file_read(struct evidence_blob *out, struct svc *svc,
                                     const struct evidence_viewer *viewer, int64_t attempt_id,
                                     const char *sha256, bool preview, int64_t now_ms) {

@@ -87,6 +87,11 @@ struct evidence_viewer {
   enum role role;
 };
 
+/* Whether viewer may see the files of attempt_id at now_ms (the rule of evidence_file_read):
+ * EVIDENCE_OK with *out, EVIDENCE_NOT_FOUND (no such attempt), or an error outcome. */
+enum evidence_rc evidence_may_view(bool *out, struct svc *svc, const struct evidence_viewer *viewer,
+                                   int64_t attempt_id, int64_t now_ms);
+
 /* A file (or its preview) as it is served. */
 struct evidence_blob {
   void *data; /* malloc'd */

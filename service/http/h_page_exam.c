@@ -95,6 +95,7 @@ static void hint(struct html *h, const struct req *r, const char *key) {
 struct exam_view {
   int64_t attempt_id;
   bool open;             /* answers may be saved */
+  bool has_evidence;     /* the form has an evidence item (files: upload.js) */
   int64_t deadline_ms;   /* server deadline */
   int64_t remaining_s;   /* seconds left at now (server time) */
   const json_t *form;    /* the candidate view of the form */
@@ -426,9 +427,10 @@ static void render_item(struct html *h, const struct req *r, const struct exam_v
 }
 
 /* Opens the element exam.js works in (#exam): the attempt, its time and state, the CSRF
- * token and the script's texts. The caller closes it. */
+ * token, the script's texts and, when upload_asset is given, where the upload script is.
+ * The caller closes it. */
 static void exam_root(struct html *h, struct req *r, int64_t attempt_id, int64_t remaining_s,
-                      int64_t deadline_ms, bool open) {
+                      int64_t deadline_ms, bool open, const char *upload_asset) {
   HTML_LIT(h, "<div id=\"exam\"");
   html_fmt(h,
            " data-attempt=\"%lld\" data-remaining=\"%lld\" data-deadline-ms=\"%lld\""
@@ -437,6 +439,10 @@ static void exam_root(struct html *h, struct req *r, int64_t attempt_id, int64_t
            (long long)r->now_ms);
   html_attr(h, "data-status", open ? "open" : "closed");
   html_attr(h, "data-csrf", NULL != r->user ? r->user->csrf : "");
+  char upload_js[256];
+  if (NULL != upload_asset && layout_asset_url(upload_js, sizeof upload_js, upload_asset)) {
+    html_attr(h, "data-upload-js", upload_js);
+  }
   HTML_LIT(h, ">");
   /* The script's texts, named without their "exam.js_" prefix (bytes on every exam page). */
   json_t *strings = i18n_subset(r->lang, "exam.js_"), *named = json_object();
@@ -476,7 +482,8 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
   if (NULL == title) {
     title = json_string_value(json_object_get(v->form, "title"));
   }
-  exam_root(h, r, v->attempt_id, v->remaining_s, v->deadline_ms, open);
+  exam_root(h, r, v->attempt_id, v->remaining_s, v->deadline_ms, open,
+            open && v->has_evidence ? "static/upload.js" : NULL);
   HTML_LIT(h, "<h1>");
   html_text_sub(h, L(r, "exam.title"), "title", title, NULL);
   HTML_LIT(h, "</h1>");
@@ -916,14 +923,16 @@ static int exam_page(struct req *r, const struct store_attempt *a, unsigned stat
                         .typed = NULL != refused ? refused->typed : NULL,
                         .flags = p.flags,
                         .zone = page_zone_for(page_zone(r), p.form->exam),
-                        .saved_notice = saved};
+                        .saved_notice = saved,
+                        .has_evidence = form_has_evidence(p.form)};
   bool en = 0 == strcmp(r->lang, "en");
   const char *title = json_string_value(json_object_get(p.view, en ? "title_en" : "title"));
   char page_title[300];
   snprintf(page_title, sizeof(page_title), "%s", NULL != title ? title : a->exam_id);
   layout_begin_script(p.h, r, page_title, "static/exam.js");
-  if (v.open && form_has_evidence(p.form)) { /* the upload script and its texts, only here */
-    layout_script(p.h, "static/upload.js");
+  if (v.open && v.has_evidence) {
+    /* the upload script's texts; exam.js loads the script itself once an evidence item is
+     * touched or an upload waits to be resumed, so a first visit does not pay for it */
     json_t *strings = i18n_subset(r->lang, "upload.");
     if (NULL != strings) {
       html_json_script(p.h, "upload-strings", strings);
@@ -1240,7 +1249,7 @@ static int review_page(struct req *r, const struct store_attempt *a, unsigned st
   }
   /* The heading, then the time left: the clock still runs while the answers are reviewed. */
   layout_begin_script(p.h, r, L(r, "exam.review_title"), "static/exam.js");
-  exam_root(p.h, r, a->id, attempts_remaining_s(a, r->now_ms), a->deadline_ms, true);
+  exam_root(p.h, r, a->id, attempts_remaining_s(a, r->now_ms), a->deadline_ms, true, NULL);
   HTML_LIT(p.h, "<h1>");
   html_text(p.h, L(r, "exam.review_title"));
   HTML_LIT(p.h, "</h1>");

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "common/catalog.h"
+#include "common/evidence.h"
 #include "common/reviews.h"
 #include "http/handlers.h"
 #include "http/html.h"
@@ -531,8 +532,24 @@ static void render_open_answer(struct html *h, const struct req *r, const struct
   const json_t *v = json_object_get(answers, it->id);
   html_fmt(h, "<h4>%s</h4><div class=\"answer-text\">", L(r, "review.answer"));
   render_answer(h, r, it, v);
-  if (EXAM_ITEM_EVIDENCE == it->type && json_is_array(v)) {
-    render_evidence_files(h, attempt_id, v);
+  if (EXAM_ITEM_EVIDENCE == it->type && json_array_size(v) > 0) {
+    /* the files only to whom they may be served: an assessor once holding the attempt */
+    const struct evidence_viewer viewer = {r->user->id, r->user->role};
+    bool visible = false;
+    if (EVIDENCE_OK == evidence_may_view(&visible, r->svc, &viewer, attempt_id, r->now_ms) &&
+        visible) {
+      render_evidence_files(h, attempt_id, v);
+    } else {
+      char href[64];
+      snprintf(href, sizeof href, "/review/%" PRId64, attempt_id);
+      HTML_LIT(h, "<p class=\"notice\">");
+      html_text(h, L(r, "review.evidence_claim_first"));
+      HTML_LIT(h, " <a");
+      html_attr_url(h, "href", href);
+      HTML_LIT(h, ">");
+      html_text(h, L(r, "review.evidence_open_sheet"));
+      HTML_LIT(h, "</a></p>");
+    }
   }
   HTML_LIT(h, "</div>");
 }

@@ -41,8 +41,10 @@ test('a throttled phone uploads a 5 MB photo, cut off at half and reloaded, and 
   page.on('request', (req) => {
     if (req.method() === 'PUT' && /\/api\/uploads\//.test(req.url())) offsets.push(Number(req.headers()['upload-offset']));
   });
-  const box = page.locator('fieldset[data-type="evidence"]').first();
-  const item = (await box.getAttribute('id')).slice(5);
+  const item = 'EV-1'; // images or PDFs up to 6 MB (EV-2 takes audio)
+  const box = page.locator(`#item-${item}`);
+  assert.equal(await box.getAttribute('data-type'), 'evidence');
+  assert.equal(await box.locator('input[type=file]').getAttribute('accept'), 'image/*,application/pdf');
   await box.locator('input[type=file]').setInputFiles(file);
   // Wait for half of it acknowledged, then cut the connection.
   const bar = box.locator('progress');
@@ -103,6 +105,9 @@ test('a throttled phone uploads a 5 MB photo, cut off at half and reloaded, and 
   await a.page.fill('#password', PASSWORD);
   await Promise.all([a.page.waitForNavigation(), a.page.click('form[action="/login"] button[type=submit]')]);
   await a.page.goto(`${base}/review/${attempt}`);
+  // before the assessor takes the attempt, the files are not shown (nor served)
+  assert.equal(await a.page.locator('.evidence-file').count(), 0);
+  await a.page.locator('.answer-text .notice').waitFor();
   await a.page.click('form[action$="/claim"] button');
   const img = a.page.locator('.evidence-file img').first();
   await img.waitFor();

@@ -3,13 +3,15 @@
    resumed after a dropped connection or a reload. A browser cannot keep a picked file over a
    reload, so the upload's id is kept (localStorage) with the file's name, size and the SHA-256
    of its first chunk; picking the same file again goes on from the offset the server gives.
+   exam.js loads this script when an evidence item is first touched (or an upload waits).
    Texts: the server's catalogue (#upload-strings). */
 (() => {
 'use strict';
 var D = document, root = D.getElementById('exam');
 if (!root || !window.fetch || !window.Blob) return;
-var S = {};
+var S = {}, E = {};
 try { S = JSON.parse(D.getElementById('upload-strings').textContent); } catch (e) { }
+try { E = JSON.parse(D.getElementById('exam-strings').textContent); } catch (e) { }
 var CHUNK = 256 * 1024;
 var attempt = root.getAttribute('data-attempt');
 function t(k, v) {
@@ -110,6 +112,11 @@ function widget(box) {
         li.appendChild(code);
         list.appendChild(li);
         show('done', v);
+        var st = fs.querySelector('.save-state'); // the item's state, as exam.js shows it
+        if (st) {
+          st.setAttribute('data-state', 'saved');
+          st.textContent = E.saved || st.textContent;
+        }
         fs.dispatchEvent(new Event('change', { bubbles: true })); // exam.js marks it answered
       });
     }
@@ -131,11 +138,13 @@ function widget(box) {
       })).then((got) => send(file, got.up, got.offset));
     }).catch((r) => show('failed', { name: file.name, message: (r && r.json && r.json.message) || String(r && r.status) }));
   }
-  input.addEventListener('change', () => {
+  function picked() {
     var files = [].slice.call(input.files);
     input.value = '';
     files.reduce((p, f) => p.then(() => start(f)), Promise.resolve());
-  });
+  }
+  input.addEventListener('change', picked);
+  if (input.files.length) picked(); // chosen before this script arrived (exam.js loads it)
 }
 [].forEach.call(D.querySelectorAll('.evidence-upload'), widget);
 })();
