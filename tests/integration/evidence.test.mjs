@@ -148,9 +148,33 @@ test('the same content twice is stored once and attached once; limits on size an
   const extra = await cand.post(`/api/attempts/${id}/uploads`, { item: 'EV-1', name: 'a', size: 10, path: '/etc' });
   assert.equal(extra.status, 400, extra.text);
 
-  // max_files 3: two distinct more fill it (one attached already), the next is refused
+  // a PDF where PDFs are accepted, a WAV recording where audio is
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
+  const p = await uploadFile(cand, id, 'EV-1', pdf, 'portofolio.pdf');
+  assert.equal(p.complete.status, 200, p.complete.text);
+  assert.equal(p.complete.json.type, 'application/pdf');
+  const f = await cand.get(`/api/attempts/${id}/evidence/${sha256(pdf)}`);
+  assert.match(f.headers.get('content-disposition'), /^inline; filename="portofolio.pdf"/);
+  assert.equal((await cand.get(`/api/attempts/${id}/evidence/${sha256(pdf)}/preview`)).status, 404, 'no preview but for images');
+  const wav = Buffer.alloc(44 + 800);
+  wav.write('RIFF', 0, 'latin1');
+  wav.writeUInt32LE(wav.length - 8, 4);
+  wav.write('WAVEfmt ', 8, 'latin1');
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(8000, 24);
+  wav.writeUInt32LE(8000, 28);
+  wav.writeUInt16LE(1, 32);
+  wav.writeUInt16LE(8, 34);
+  wav.write('data', 36, 'latin1');
+  wav.writeUInt32LE(800, 40);
+  const w = await uploadFile(cand, id, 'EV-2', wav, 'penjelasan.wav');
+  assert.equal(w.complete.status, 200, w.complete.text);
+  assert.match(w.complete.json.type, /^audio\//);
+
+  // max_files 3: one more fills it (a photo and the PDF attached already), the next is refused
   assert.equal((await uploadFile(cand, id, 'EV-1', png(20, 20), 'dua.png')).complete.status, 200);
-  assert.equal((await uploadFile(cand, id, 'EV-1', png(21, 20), 'tiga.png')).complete.status, 200);
   const over = await createUpload(cand, id, 'EV-1', png(22, 20), 'empat.png');
   assert.equal(over.status, 409, over.text);
   assert.equal(over.json.error, 'evidence_too_many');
