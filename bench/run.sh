@@ -5,7 +5,8 @@
 # libmicrohttpd ceiling and every scenario back to back with the same core split, runs the
 # exam-day simulation, checks that no acknowledged answer was lost, measures start-up and idle
 # connection memory, counts instructions per request type under callgrind, and writes a
-# markdown report under bench/results/ (also printed).
+# markdown report under bench/results/ (also printed). Evidence upload throughput is measured
+# beside the disk's own write rate (bench/upload.sh; UPLOAD_MB, UPLOAD_CLIENTS).
 #
 # Knobs (environment): BENCH_CANDIDATES BENCH_ATTEMPTS BENCH_CERTIFICATES (volume),
 # BENCH_SECONDS BENCH_WARMUP (per scenario), EXAMDAY_N EXAMDAY_CHECKIN EXAMDAY_START_WINDOW
@@ -355,6 +356,15 @@ ACKED=$(sed -n 1p "$WORK/lost.txt")
 LOST=$(sed -n 2p "$WORK/lost.txt")
 say "exam day: $ACKED acknowledged saves, $LOST lost after kill -9"
 
+# --- evidence uploads -------------------------------------------------------------------------
+# Throughput of resumable uploads beside the disk's own write rate, measured now, on the
+# same file system (bench/upload.sh starts a daemon of its own on a fresh data directory).
+say "evidence upload throughput"
+[ "${BENCH_QUICK:-0}" = 1 ] && : "${UPLOAD_MB:=8}"
+UPLOAD_LINES=$(UPLOAD_MB=${UPLOAD_MB:-32} bench/upload.sh "$BUILD" "$WORK" 2>"$WORK/upload.err") ||
+  UPLOAD_LINES="(the upload measurement failed: $(tail -3 "$WORK/upload.err" | tr '\n' ' '))"
+say "$UPLOAD_LINES"
+
 # --- instructions per request (callgrind) ------------------------------------------------------
 say "instructions per request (callgrind)"
 mapfile -t CG_ROWS < <(BENCH_BUILD=$BUILD BENCH_REBUILD=0 BENCH_THREADS=$THREADS \
@@ -387,6 +397,10 @@ mapfile -t CG_ROWS < <(BENCH_BUILD=$BUILD BENCH_REBUILD=0 BENCH_THREADS=$THREADS
   cat "$WORK/examday.md" 2>/dev/null || echo "(no report: see examday.err)"
   echo
   echo "Acknowledged saves: $ACKED; missing or different in the database after kill -9: $LOST. RSS at the end: $RSS_DAY MB."
+  echo
+  echo "## Evidence uploads"
+  echo
+  echo "$UPLOAD_LINES"
   echo
   echo "## CPU cost per request (callgrind, instructions, whole process incl. libmicrohttpd and SQLite)"
   echo

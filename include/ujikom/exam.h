@@ -21,7 +21,21 @@ enum exam_item_type {
   EXAM_ITEM_SHORT,
   EXAM_ITEM_ORDERING,
   EXAM_ITEM_OPEN,
+  EXAM_ITEM_EVIDENCE, /* the candidate hands in files; marked by an assessor with a rubric */
 };
+
+/* The kinds of file an evidence item accepts (a mask in exam_item.accept), decided by the
+ * file's content, never by its name. */
+enum exam_accept {
+  EXAM_ACCEPT_IMAGE = 1u << 0, /* JPEG, PNG, WebP */
+  EXAM_ACCEPT_PDF = 1u << 1,
+  EXAM_ACCEPT_AUDIO = 1u << 2, /* MP3, Ogg, WAV, M4A/AAC, WebM audio */
+  EXAM_ACCEPT_VIDEO = 1u << 3, /* MP4, WebM, QuickTime */
+};
+
+/* Limits of an evidence item. */
+#define EXAM_EVIDENCE_MAX_FILES 20
+#define EXAM_EVIDENCE_MAX_MB    200
 
 struct exam_option {
   const char *id;
@@ -62,8 +76,11 @@ struct exam_item {
   const char **accepted;      /* short: accepted answers as written */
   const char **accepted_norm; /* short: the same, normalised for matching */
   size_t naccepted;
-  const struct exam_criterion *rubric; /* open */
+  const struct exam_criterion *rubric; /* open, evidence */
   size_t nrubric;
+  unsigned accept;         /* evidence: mask of enum exam_accept */
+  long max_files;          /* evidence: 1..EXAM_EVIDENCE_MAX_FILES */
+  long max_mb;             /* evidence: per file, 1..EXAM_EVIDENCE_MAX_MB (MiB) */
   const char *explanation; /* may be NULL */
   unsigned line;           /* where the item starts in its file (1-based) */
 };
@@ -173,8 +190,11 @@ const struct exam_item *exam_find_item(const struct exam *exam, const char *item
 const struct exam_option *exam_item_option(const struct exam_item *item, const char *option_id);
 /* "single", "multiple", ... */
 const char *exam_item_type_name(enum exam_item_type type);
-/* True when the item is scored by an assessor (type open). */
+/* True when the item is scored by an assessor with its rubric (types open and evidence). */
 bool exam_item_is_open(const struct exam_item *item);
+/* The name of one accept kind ("image", "pdf", "audio", "video"), or NULL for a mask that is
+ * not exactly one kind. */
+const char *exam_accept_name(unsigned kind);
 /* The level of criterion c worth exactly points, or NULL (no such level, or none listed). */
 const struct exam_level *exam_criterion_level(const struct exam_criterion *c, long points);
 /* Total points a unit's drawn form is worth is computed by the form; this is the number of

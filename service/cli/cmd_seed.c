@@ -424,6 +424,8 @@ static json_t *answer_value(const struct exam_item *it, bool right) {
   case EXAM_ITEM_OPEN:
     return json_string("Langkah kerja saya: menyiapkan alat dan bahan sesuai SOP, mengerjakan "
                        "tahap demi tahap, memeriksa hasil, lalu mendokumentasikannya.");
+  case EXAM_ITEM_EVIDENCE: /* seeded attempts hand in no files: marked on what is there */
+    return json_array();
   }
   return json_null();
 }
@@ -536,7 +538,7 @@ static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
         goto cleanup;
       }
       json_object_set_new(answers, it->id, v);
-      if (EXAM_ITEM_OPEN == it->type) {
+      if (exam_item_is_open(it)) {
         json_object_set_new(marks, it->id, open_marks(it, right));
       }
       memcpy(a->answers[a->nanswers].item, it->id, strlen(it->id) + 1);

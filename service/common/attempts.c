@@ -70,6 +70,10 @@ static int64_t grace_ms(const struct svc *svc) {
   return (int64_t)svc->cfg->save_grace_s * 1000;
 }
 
+int64_t attempts_save_not_after(const struct svc *svc, int64_t now_ms) {
+  return now_ms - grace_ms(svc);
+}
+
 bool attempts_is_open(const struct store_attempt *a) {
   return ATTEMPT_OPEN == a->status;
 }
@@ -660,6 +664,12 @@ enum attempts_rc attempts_answer_text(char **out, enum numeric_rc *out_number,
   if (NULL != out_number) {
     *out_number = NUMERIC_OK;
   }
+  if (EXAM_ITEM_EVIDENCE == item->type) {
+    snprintf(err, errlen,
+             "the files of an evidence item are handed in as uploads "
+             "(POST /api/attempts/{id}/uploads), not as an answer");
+    return ATTEMPTS_BAD_ANSWER;
+  }
   /* A number typed as text is stored as the number it reads as, so that every later reader
    * (scorer, review page, analysis) sees one value; text that does not read is refused. */
   json_t *number = NULL;
@@ -738,14 +748,9 @@ enum attempts_rc attempts_save_many(struct svc *svc, int64_t attempt_id, const c
   return save_answers(svc, &sc, now_ms);
 }
 
-/* user_id's attempt_id into *a (brief; the caller clears it with store_attempt_clear, also
- * on failure: it is zeroed when it could not be read) when it accepts answers,
- * and item_id of its form into *out_item; *out_form may receive the form rebuilt for the
- * look-up (the caller frees it). ATTEMPTS_OK, ATTEMPTS_DEADLINE / ATTEMPTS_CLOSED,
- * ATTEMPTS_ITEM_NOT_IN_FORM, or an error outcome. */
-static enum attempts_rc open_item(struct store_attempt *a, const struct exam_item **out_item,
-                                  struct exam_form **out_form, struct svc *svc, int64_t user_id,
-                                  int64_t attempt_id, const char *item_id, int64_t now_ms) {
+enum attempts_rc attempts_open_item(struct store_attempt *a, const struct exam_item **out_item,
+                                    struct exam_form **out_form, struct svc *svc, int64_t user_id,
+                                    int64_t attempt_id, const char *item_id, int64_t now_ms) {
   *out_item = NULL;
   enum attempts_rc arc = attempts_get_own(a, svc, user_id, attempt_id, true, now_ms);
   if (ATTEMPTS_OK != arc) {
@@ -778,7 +783,8 @@ enum attempts_rc attempts_save(struct attempts_saved *out, struct svc *svc, int6
     err[0] = '\0';
   }
   const struct exam_item *item = NULL;
-  enum attempts_rc arc = open_item(&a, &item, &form, svc, user_id, attempt_id, item_id, now_ms);
+  enum attempts_rc arc =
+      attempts_open_item(&a, &item, &form, svc, user_id, attempt_id, item_id, now_ms);
   arc = ATTEMPTS_OK != arc ? arc : NULL == value ? ATTEMPTS_NO_VALUE : ATTEMPTS_OK;
   if (ATTEMPTS_OK != arc) {
     goto cleanup;
@@ -823,7 +829,8 @@ enum attempts_rc attempts_flag(struct svc *svc, int64_t user_id, int64_t attempt
   struct store_attempt a;
   struct exam_form *form = NULL;
   const struct exam_item *item = NULL;
-  enum attempts_rc arc = open_item(&a, &item, &form, svc, user_id, attempt_id, item_id, now_ms);
+  enum attempts_rc arc =
+      attempts_open_item(&a, &item, &form, svc, user_id, attempt_id, item_id, now_ms);
   if (ATTEMPTS_OK == arc) {
     struct flag_ctx fc = {a.id, item->id, flagged};
     int rc = store_txn(svc->store, flag_txn, &fc);

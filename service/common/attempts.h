@@ -146,6 +146,19 @@ enum attempts_rc attempts_answer_text(char **out, enum numeric_rc *out_number,
                                       const struct exam_item *item, const json_t *value, char *err,
                                       size_t errlen);
 
+/* user_id's attempt_id into *a (brief; the caller clears it with store_attempt_clear, also
+ * on failure: it is zeroed when it could not be read) when it accepts answers, and item_id of
+ * its form into *out_item; *out_form may receive the form rebuilt for the look-up (the caller
+ * frees it with exam_form_free). ATTEMPTS_OK, ATTEMPTS_NOT_FOUND, ATTEMPTS_DEADLINE /
+ * ATTEMPTS_CLOSED, ATTEMPTS_ITEM_NOT_IN_FORM, or an error outcome. */
+enum attempts_rc attempts_open_item(struct store_attempt *a, const struct exam_item **out_item,
+                                    struct exam_form **out_form, struct svc *svc, int64_t user_id,
+                                    int64_t attempt_id, const char *item_id, int64_t now_ms);
+
+/* The not_after_ms of store_answer_put_checked for a save at now_ms: a save sent in time is
+ * still taken within the save grace after the deadline. */
+int64_t attempts_save_not_after(const struct svc *svc, int64_t now_ms);
+
 /* One answer saved, as the API saves it. */
 struct attempts_saved {
   const struct exam_item *item; /* the item answered (borrowed from the catalogue) */

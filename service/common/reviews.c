@@ -15,6 +15,7 @@
 #include "common/api_time.h"
 #include "common/attempts.h"
 #include "common/audit_text.h"
+#include "common/evidence.h"
 #include "common/catalog.h"
 #include "common/cert_status.h"
 #include "common/keystore.h"
@@ -605,10 +606,12 @@ static int tx_decide(struct store_tx *tx, void *vctx) {
   rc = audit_change(tx, c->actor, c->audit_action, "attempt", c->attempt_id,
                     json_pack("{s:s, s:o}", "verdict", verdict_name(att.verdict), "decision_id",
                               prev_id > 0 ? json_integer((json_int_t)prev_id) : json_null()),
-                    json_pack("{s:s, s:I, s:s, s:o?, s:s?, s:s?}", "verdict",
+                    json_pack("{s:s, s:I, s:s, s:o?, s:s?, s:s?, s:o?}", "verdict",
                               verdict_name(c->d.overall), "decision_id", (json_int_t)c->decision_id,
                               "kind", c->d.kind, "units", json_loads(c->d.units, 0, NULL), "reason",
-                              c->d.reason, "feedback", c->d.feedback));
+                              c->d.reason, "feedback", c->d.feedback,
+                              /* the files the decision was made on, by hash */
+                              "evidence", evidence_audit_json(store_tx_rd(tx), c->attempt_id)));
   if (STORE_OK == rc) {
     rc = certificate_follows(tx, c);
   }

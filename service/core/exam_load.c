@@ -498,7 +498,7 @@ static bool seq_note_id(struct ld *ld, struct seq_walk *w, const char *id, const
 /* ------------------------------------------------------------------ items */
 
 static const char *const type_names[] = {"single", "multiple", "truefalse", "numeric",
-                                         "short",  "ordering", "open"};
+                                         "short",  "ordering", "open",      "evidence"};
 
 const char *exam_item_type_name(enum exam_item_type type) {
   if ((size_t)type < sizeof(type_names) / sizeof(type_names[0])) {
@@ -677,6 +677,7 @@ static void read_answer(struct ld *ld, struct exam_item *it, const yaml_node_t *
     return;
   }
   case EXAM_ITEM_OPEN:
+  case EXAM_ITEM_EVIDENCE:
     return;
   }
 }
@@ -781,6 +782,68 @@ static void read_item_kuk(struct ld *ld, struct exam_item *it, const yaml_node_t
   it->nkuk = k;
 }
 
+static const char *const accept_names[] = {"image", "pdf", "audio", "video"};
+#define NACCEPT (sizeof(accept_names) / sizeof(accept_names[0]))
+
+const char *exam_accept_name(unsigned kind) {
+  for (size_t i = 0; i < NACCEPT; i++) {
+    if (kind == 1u << i) {
+      return accept_names[i];
+    }
+  }
+  return NULL;
+}
+
+/* The accept list of an evidence item: one or more of the kinds, each once. */
+static void read_accept(struct ld *ld, struct exam_item *it, const yaml_node_t *n) {
+  struct seq_walk w;
+  if (seq_open(ld, &w, n, "accept", 1, NACCEPT, sizeof(char)) == NULL) {
+    return;
+  }
+  for (yaml_node_t *kn; (kn = seq_next(ld, &w)) != NULL;) {
+    const char *name = get_text(ld, kn, "accept", false);
+    if (name == NULL) {
+      continue;
+    }
+    size_t k = 0;
+    while (k < NACCEPT && strcmp(accept_names[k], name) != 0) {
+      k++;
+    }
+    if (k == NACCEPT) {
+      ERR_AT(ld, kn, "unknown kind '%s' in 'accept' (expected image, pdf, audio or video)", name);
+    } else if (seq_note_id(ld, &w, name, kn, "accept kind")) {
+      it->accept |= 1u << k;
+    }
+  }
+}
+
+/* accept, max_files and max_mb: required in an evidence item, refused in any other. */
+static void read_evidence_limits(struct ld *ld, struct exam_item *it, const yaml_node_t *n,
+                                 struct field *f, size_t nf, const char *tname) {
+  static const char *const keys[] = {"accept", "max_files", "max_mb"};
+  const yaml_node_t *v[3];
+  for (size_t i = 0; i < 3; i++) {
+    v[i] = field_val(f, nf, keys[i]);
+    if (it->type != EXAM_ITEM_EVIDENCE && v[i] != NULL) {
+      ERR_AT(ld, v[i], "a %s item has no '%s'; only evidence items do", tname, keys[i]);
+    } else if (it->type == EXAM_ITEM_EVIDENCE && v[i] == NULL) {
+      ERR_AT(ld, n, "missing key '%s' in an evidence item", keys[i]);
+    }
+  }
+  if (it->type != EXAM_ITEM_EVIDENCE) {
+    return;
+  }
+  if (v[0] != NULL) {
+    read_accept(ld, it, v[0]);
+  }
+  if (v[1] != NULL) {
+    get_long(ld, v[1], "max_files", 1, EXAM_EVIDENCE_MAX_FILES, &it->max_files);
+  }
+  if (v[2] != NULL) {
+    get_long(ld, v[2], "max_mb", 1, EXAM_EVIDENCE_MAX_MB, &it->max_mb);
+  }
+}
+
 static bool type_has_options(enum exam_item_type t) {
   return t == EXAM_ITEM_SINGLE || t == EXAM_ITEM_MULTIPLE || t == EXAM_ITEM_ORDERING;
 }
@@ -789,9 +852,10 @@ static bool type_has_options(enum exam_item_type t) {
 static bool read_item(struct ld *ld, struct exam_item *it, const yaml_node_t *n, struct unit_ctx *u,
                       struct exam_ctx *ex) {
   struct field f[] = {
-      {"id", true, NULL},      {"type", true, NULL},    {"kuk", true, NULL},
-      {"points", false, NULL}, {"prompt", true, NULL},  {"options", false, NULL},
-      {"answer", false, NULL}, {"rubric", false, NULL}, {"explanation", false, NULL}};
+      {"id", true, NULL},      {"type", true, NULL},       {"kuk", true, NULL},
+      {"points", false, NULL}, {"prompt", true, NULL},     {"options", false, NULL},
+      {"answer", false, NULL}, {"rubric", false, NULL},    {"explanation", false, NULL},
+      {"accept", false, NULL}, {"max_files", false, NULL}, {"max_mb", false, NULL}};
   const size_t nf = sizeof(f) / sizeof(f[0]);
   if (read_map(ld, n, "an item", f, nf) != 0) {
     return false;
@@ -818,7 +882,7 @@ static bool read_item(struct ld *ld, struct exam_item *it, const yaml_node_t *n,
   if (t == sizeof(type_names) / sizeof(type_names[0])) {
     ERR_AT(ld, f[1].val,
            "unknown item type '%s' (expected single, multiple, truefalse, numeric, short, "
-           "ordering or open)",
+           "ordering, open or evidence)",
            tname);
     return true;
   }
@@ -838,12 +902,13 @@ static bool read_item(struct ld *ld, struct exam_item *it, const yaml_node_t *n,
     ERR_AT(ld, opts, "a %s item has no options", tname);
   }
 
-  if (it->type == EXAM_ITEM_OPEN) {
+  read_evidence_limits(ld, it, n, f, nf, tname);
+  if (exam_item_is_open(it)) {
     if (answer != NULL) {
-      ERR_AT(ld, answer, "an open item must not have an answer; it is scored with a rubric");
+      ERR_AT(ld, answer, "an %s item must not have an answer; it is scored with a rubric", tname);
     }
     if (rubric == NULL) {
-      ERR_AT(ld, n, "missing key 'rubric' in an open item");
+      ERR_AT(ld, n, "missing key 'rubric' in an %s item", tname);
       return true;
     }
     read_rubric(ld, it, rubric);
@@ -860,7 +925,7 @@ static bool read_item(struct ld *ld, struct exam_item *it, const yaml_node_t *n,
   }
 
   if (rubric != NULL) {
-    ERR_AT(ld, rubric, "a %s item must not have a rubric; only open items do", tname);
+    ERR_AT(ld, rubric, "a %s item must not have a rubric; only open and evidence items do", tname);
   }
   it->points = 1;
   if (points != NULL) {
@@ -1362,7 +1427,7 @@ const struct exam_option *exam_item_option(const struct exam_item *item, const c
 }
 
 bool exam_item_is_open(const struct exam_item *item) {
-  return item->type == EXAM_ITEM_OPEN;
+  return item->type == EXAM_ITEM_OPEN || item->type == EXAM_ITEM_EVIDENCE;
 }
 
 const struct exam_level *exam_criterion_level(const struct exam_criterion *c, long points) {

@@ -305,6 +305,28 @@ size_t exam_form_open_count(const struct exam_form *form) {
   return n;
 }
 
+/* The rubric of an open or evidence item as the candidate sees it (ids and texts). */
+static json_t *rubric_json(const struct exam_item *it) {
+  json_t *rub = json_array();
+  for (size_t r = 0; rub != NULL && r < it->nrubric; r++) {
+    json_array_append_new(
+        rub, json_pack("{s:s, s:s}", "id", it->rubric[r].id, "text", it->rubric[r].text));
+  }
+  return rub;
+}
+
+/* What an evidence item takes: {"accept": ["image", ...], "max_files", "max_mb"}. */
+static json_t *evidence_json(const struct exam_item *it) {
+  json_t *acc = json_array();
+  for (unsigned k = 1; acc != NULL && k <= EXAM_ACCEPT_VIDEO; k <<= 1) {
+    if (it->accept & k) {
+      json_array_append_new(acc, json_string(exam_accept_name(k)));
+    }
+  }
+  return json_pack("{s:o, s:I, s:I}", "accept", acc != NULL ? acc : json_array(), "max_files",
+                   (json_int_t)it->max_files, "max_mb", (json_int_t)it->max_mb);
+}
+
 static json_t *candidate_item(const struct form_item *fi) {
   const struct exam_item *it = fi->item;
   json_t *kuk = json_array();
@@ -328,13 +350,11 @@ static json_t *candidate_item(const struct form_item *fi) {
   if (it->type == EXAM_ITEM_NUMERIC && it->key_unit != NULL) {
     json_object_set_new(j, "unit", json_string(it->key_unit));
   }
-  if (it->type == EXAM_ITEM_OPEN) {
-    json_t *rub = json_array();
-    for (size_t r = 0; r < it->nrubric; r++) {
-      json_array_append_new(
-          rub, json_pack("{s:s, s:s}", "id", it->rubric[r].id, "text", it->rubric[r].text));
-    }
-    json_object_set_new(j, "rubric", rub);
+  if (exam_item_is_open(it)) {
+    json_object_set_new(j, "rubric", rubric_json(it));
+  }
+  if (it->type == EXAM_ITEM_EVIDENCE) {
+    json_object_update_new(j, evidence_json(it));
   }
   return j;
 }
@@ -512,13 +532,11 @@ static int view_item_build(struct view_item *vi, const struct exam_item *it) {
   json_t *rest = NULL;
   if (it->type == EXAM_ITEM_NUMERIC && it->key_unit != NULL) {
     rest = json_pack("{s:s}", "unit", it->key_unit);
-  } else if (it->type == EXAM_ITEM_OPEN) {
-    json_t *rub = json_array();
-    for (size_t r = 0; rub != NULL && r < it->nrubric; r++) {
-      json_array_append_new(
-          rub, json_pack("{s:s, s:s}", "id", it->rubric[r].id, "text", it->rubric[r].text));
+  } else if (exam_item_is_open(it)) {
+    rest = json_pack("{s:o}", "rubric", rubric_json(it));
+    if (rest != NULL && it->type == EXAM_ITEM_EVIDENCE) {
+      json_object_update_new(rest, evidence_json(it));
     }
-    rest = json_pack("{s:o}", "rubric", rub);
   } else {
     return view_set(&vi->tail, "}");
   }

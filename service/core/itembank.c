@@ -320,6 +320,7 @@ static void emit_item(struct imp *imp, struct ib_item *it, const char *title, co
     }
     break;
   case EXAM_ITEM_OPEN:
+  case EXAM_ITEM_EVIDENCE: /* never imported: item banks carry no files */
     indent(imp, 4);
     growbuf_str(y, "rubric:\n");
     indent(imp, 6);

@@ -32,6 +32,30 @@ static bool string_list_ok(const json_t *v, char *err, size_t errlen) {
   return true;
 }
 
+/* An evidence answer is written by the server when an upload completes: the list of the
+ * files handed in, each {"sha256": 64 lowercase hex digits, "name", "type", "size"}, at most
+ * the item's max_files. */
+static bool evidence_shape_ok(const struct exam_item *item, const json_t *v, char *err,
+                              size_t errlen) {
+  if (!json_is_array(v) || json_array_size(v) > (size_t)item->max_files) {
+    snprintf(err, errlen, "the answer must be a list of at most %ld files", item->max_files);
+    return false;
+  }
+  size_t i = 0;
+  const json_t *f = NULL;
+  json_array_foreach(v, i, f) {
+    const char *h = json_string_value(json_object_get(f, "sha256"));
+    if (NULL == h || 64 != strlen(h) || 64 != strspn(h, "0123456789abcdef") ||
+        !json_is_string(json_object_get(f, "name")) ||
+        !json_is_string(json_object_get(f, "type")) ||
+        !json_is_integer(json_object_get(f, "size"))) {
+      snprintf(err, errlen, "file %zu of the answer is not {sha256, name, type, size}", i + 1);
+      return false;
+    }
+  }
+  return true;
+}
+
 static bool text_ok(const json_t *v, size_t max, char *err, size_t errlen) {
   if (!json_is_string(v)) {
     snprintf(err, errlen, "the answer must be text");
@@ -108,6 +132,8 @@ bool score_answer_shape_ok(const struct exam_item *item, const json_t *value, ch
     return text_ok(value, SCORE_MAX_SHORT_ANSWER, err, errlen);
   case EXAM_ITEM_OPEN:
     return text_ok(value, SCORE_MAX_OPEN_ANSWER, err, errlen);
+  case EXAM_ITEM_EVIDENCE:
+    return evidence_shape_ok(item, value, err, errlen);
   }
   snprintf(err, errlen, "unknown item type");
   return false;
@@ -210,6 +236,7 @@ double score_item(const struct exam_item *item, const json_t *value) {
   case EXAM_ITEM_SHORT:
     return score_short(item, value);
   case EXAM_ITEM_OPEN:
+  case EXAM_ITEM_EVIDENCE:
     return 0.0;
   }
   return 0.0;
@@ -218,8 +245,8 @@ double score_item(const struct exam_item *item, const json_t *value) {
 int score_open_item(double *out, const struct exam_item *item, const json_t *marks, char *err,
                     size_t errlen) {
   *out = 0.0;
-  if (item->type != EXAM_ITEM_OPEN) {
-    snprintf(err, errlen, "item %s is not an open item", item->id);
+  if (!exam_item_is_open(item)) {
+    snprintf(err, errlen, "item %s is not an open or evidence item", item->id);
     return -1;
   }
   if (!json_is_object(marks)) {

@@ -10,6 +10,7 @@
 
 #include <openssl/crypto.h>
 
+#include "common/evidence.h"
 #include "common/log.h"
 #include "common/second_factor.h"
 #include "http/auth.h"
@@ -33,6 +34,9 @@ static bool route(struct req *r, char *scratch, enum server_pool *pool, enum err
   case ROUTE_NOT_FOUND:
     *refusal = ERR_NOT_FOUND;
     return false;
+  }
+  if (r->route->flags & ROUTE_UPLOAD) {
+    r->body_max = EVIDENCE_CHUNK_MAX;
   }
   if (!is_state_changing(r->method)) {
     *pool = SERVER_POOL_NONE;

@@ -64,6 +64,14 @@
   ERR(AWAITING_REVIEW, 409, "Your previous attempt is still awaiting assessor review.")            \
   ERR(RESULT_NOT_READY, 409, "Submit the attempt first; the result follows.")                      \
   ERR(EXAM_VERSION_MISSING, 500, "The exam version of this attempt cannot be loaded.")             \
+  /* --- evidence uploads --- */                                                                   \
+  ERR(EVIDENCE_ITEM, 400, "This item does not take files.")                                        \
+  ERR(EVIDENCE_TOO_LARGE, 413, "The file is larger than this item allows.")                        \
+  ERR(EVIDENCE_TOO_MANY, 409, "This item already has as many files as it allows.")                 \
+  ERR(UPLOAD_OFFSET, 409, "The chunk is not at the upload's offset; resume from Upload-Offset.")   \
+  ERR(UPLOAD_DONE, 409, "This upload is finished already.")                                        \
+  ERR(UPLOAD_INCOMPLETE, 409, "Not every byte of the file has arrived; resume the upload.")        \
+  ERR(EVIDENCE_REFUSED, 422, "The file was refused.")                                              \
   /* --- certificates and verification --- */                                                      \
   ERR(CERT_NOT_FOUND, 404, "No certificate with this number.")                                     \
   ERR(CERT_NOT_COMPETENT, 409, "The attempt is not Kompeten (K); no certificate can be issued.")   \

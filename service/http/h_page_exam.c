@@ -98,6 +98,7 @@ static void hint(struct html *h, const struct req *r, const char *key) {
 struct exam_view {
   int64_t attempt_id;
   bool open;             /* answers may be saved */
+  bool has_evidence;     /* the form has an evidence item (files: upload.js) */
   int64_t deadline_ms;   /* server deadline */
   int64_t remaining_s;   /* seconds left at now (server time) */
   const json_t *form;    /* the candidate view of the form */
@@ -122,6 +123,7 @@ struct item_ctx {
   size_t n;
   const char *typed; /* text typed that was refused, shown back instead of answer; or NULL */
   bool invalid;      /* the item's answer was refused: the error paragraph is "e-<id>" */
+  int64_t attempt_id;
 };
 
 /* Single and multiple choice: radio buttons or check boxes. */
@@ -220,20 +222,25 @@ static void render_text_input(struct html *h, const struct req *r, const struct 
   HTML_LIT(h, ">");
 }
 
-/* Open answers: the rubric, then a text area. */
-static void render_open(struct html *h, const struct req *r, const struct item_ctx *c) {
-  const json_t *item = c->item, *answer = c->answer;
-  const char *id = c->id, *name = c->name;
+/* What an open or evidence item is marked on: its rubric criteria. */
+static void render_rubric_list(struct html *h, const struct req *r, const json_t *item) {
   size_t i;
+  const json_t *crit;
   hint(h, r, "exam.rubric_intro");
   HTML_LIT(h, "<ul>");
-  const json_t *crit;
   json_array_foreach(json_object_get(item, "rubric"), i, crit) {
     HTML_LIT(h, "<li>");
     html_text(h, json_string_value(json_object_get(crit, "text")));
     HTML_LIT(h, "</li>");
   }
   HTML_LIT(h, "</ul>");
+}
+
+/* Open answers: the rubric, then a text area. */
+static void render_open(struct html *h, const struct req *r, const struct item_ctx *c) {
+  const json_t *item = c->item, *answer = c->answer;
+  const char *id = c->id, *name = c->name;
+  render_rubric_list(h, r, item);
   char in_id[160];
   snprintf(in_id, sizeof(in_id), "in-%s", id);
   html_labelled(h, in_id, L(r, "exam.your_answer"), "<textarea maxlength=\"20000\" rows=\"8\"",
@@ -287,13 +294,68 @@ static void render_ordering(struct html *h, const struct req *r, const struct it
   HTML_LIT(h, "</ul>");
 }
 
+/* Evidence: the rubric, what the item takes, the files handed in so far (each a link to the
+ * file as stored), and the picker that upload.js drives (uploads need the script: the page
+ * says so without it). */
+static void render_evidence(struct html *h, const struct req *r, const struct item_ctx *c) {
+  const json_t *item = c->item, *f;
+  size_t i;
+  char files[24], mb[24], accept[160] = "", kinds[160] = "";
+  render_rubric_list(h, r, item);
+  json_array_foreach(json_object_get(item, "accept"), i, f) {
+    static const char *const mime[][2] = {{"image", "image/*"},
+                                          {"pdf", "application/pdf"},
+                                          {"audio", "audio/*"},
+                                          {"video", "video/*"}};
+    for (size_t k = 0; k < sizeof mime / sizeof mime[0]; k++) {
+      if (0 == strcmp(mime[k][0], json_string_value(f))) {
+        size_t at = strlen(accept), kat = strlen(kinds);
+        snprintf(accept + at, sizeof accept - at, "%s%s", 0 == at ? "" : ",", mime[k][1]);
+        char key[48];
+        snprintf(key, sizeof key, "exam.accept_%s", mime[k][0]);
+        snprintf(kinds + kat, sizeof kinds - kat, "%s%s", 0 == kat ? "" : ", ", L(r, key));
+      }
+    }
+  }
+  snprintf(files, sizeof files, "%lld",
+           (long long)json_integer_value(json_object_get(item, "max_files")));
+  snprintf(mb, sizeof mb, "%lld", (long long)json_integer_value(json_object_get(item, "max_mb")));
+  HTML_LIT(h, "<p class=\"hint\">");
+  html_text_sub(h, L(r, "exam.evidence_limits"), "kinds", kinds, "files", files, "mb", mb, NULL);
+  HTML_LIT(h, "</p><ul class=\"evidence-list\">");
+  json_array_foreach(c->answer, i, f) {
+    const char *sha = json_string_value(json_object_get(f, "sha256"));
+    char url[160];
+    if (NULL == sha) {
+      continue;
+    }
+    snprintf(url, sizeof url, "/api/attempts/%lld/evidence/%s", (long long)c->attempt_id, sha);
+    HTML_LIT(h, "<li><a");
+    html_attr_url(h, "href", url);
+    HTML_LIT(h, " target=\"_blank\" rel=\"noopener\">");
+    html_text(h, json_string_value(json_object_get(f, "name")));
+    html_fmt(h, "</a> <code class=\"sha256\">%s</code></li>", sha);
+  }
+  HTML_LIT(h, "</ul><div class=\"evidence-upload\"");
+  html_attr(h, "data-item", c->id);
+  html_attr(h, "data-max-mb", mb);
+  html_attr(h, "data-max-files", files);
+  html_fmt(h, "><label for=\"f-%s\">", c->id);
+  html_text(h, L(r, "exam.evidence_pick"));
+  html_fmt(h, "</label><input type=\"file\" id=\"f-%s\" multiple", c->id);
+  html_attr(h, "accept", accept);
+  HTML_LIT(h, "><noscript><p class=\"hint\">");
+  html_text(h, L(r, "exam.evidence_noscript"));
+  HTML_LIT(h, "</p></noscript></div>");
+}
+
 static const struct {
   const char *type;
   void (*render)(struct html *h, const struct req *r, const struct item_ctx *c);
 } item_renderers[] = {
-    {"single", render_choices},     {"multiple", render_choices}, {"truefalse", render_truefalse},
-    {"numeric", render_text_input}, {"short", render_text_input}, {"open", render_open},
-    {"ordering", render_ordering},
+    {"evidence", render_evidence},   {"single", render_choices},     {"multiple", render_choices},
+    {"truefalse", render_truefalse}, {"numeric", render_text_input}, {"short", render_text_input},
+    {"open", render_open},           {"ordering", render_ordering},
 };
 
 /* Renders one item's inputs from the candidate view (never the exam itself, so no key can
@@ -338,7 +400,7 @@ static void render_item(struct html *h, const struct req *r, const struct exam_v
     HTML_LIT(h, "</p>");
   }
 
-  const struct item_ctx c = {item, answer, id, type, name, n, typed, NULL != error};
+  const struct item_ctx c = {item, answer, id, type, name, n, typed, NULL != error, v->attempt_id};
   for (size_t k = 0; k < sizeof item_renderers / sizeof item_renderers[0]; k++) {
     if (0 == strcmp(type, item_renderers[k].type)) {
       item_renderers[k].render(h, r, &c);
@@ -368,9 +430,10 @@ static void render_item(struct html *h, const struct req *r, const struct exam_v
 }
 
 /* Opens the element exam.js works in (#exam): the attempt, its time and state, the CSRF
- * token and the script's texts. The caller closes it. */
+ * token, the script's texts and, when upload_asset is given, where the upload script is.
+ * The caller closes it. */
 static void exam_root(struct html *h, struct req *r, int64_t attempt_id, int64_t remaining_s,
-                      int64_t deadline_ms, bool open) {
+                      int64_t deadline_ms, bool open, const char *upload_asset) {
   HTML_LIT(h, "<div id=\"exam\"");
   html_fmt(h,
            " data-attempt=\"%lld\" data-remaining=\"%lld\" data-deadline-ms=\"%lld\""
@@ -379,6 +442,10 @@ static void exam_root(struct html *h, struct req *r, int64_t attempt_id, int64_t
            (long long)r->now_ms);
   html_attr(h, "data-status", open ? "open" : "closed");
   html_attr(h, "data-csrf", NULL != r->user ? r->user->csrf : "");
+  char upload_js[256];
+  if (NULL != upload_asset && layout_asset_url(upload_js, sizeof upload_js, upload_asset)) {
+    html_attr(h, "data-upload-js", upload_js);
+  }
   HTML_LIT(h, ">");
   /* The script's texts, named without their "exam.js_" prefix (bytes on every exam page). */
   json_t *strings = i18n_subset(r->lang, "exam.js_"), *named = json_object();
@@ -418,7 +485,8 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
   if (NULL == title) {
     title = json_string_value(json_object_get(v->form, "title"));
   }
-  exam_root(h, r, v->attempt_id, v->remaining_s, v->deadline_ms, open);
+  exam_root(h, r, v->attempt_id, v->remaining_s, v->deadline_ms, open,
+            open && v->has_evidence ? "static/upload.js" : NULL);
   HTML_LIT(h, "<h1>");
   html_text_sub(h, L(r, "exam.title"), "title", title, NULL);
   HTML_LIT(h, "</h1>");
@@ -782,6 +850,18 @@ int h_page_exam_start(struct req *r) {
 
 /* What the exam and review pages are built from: the attempt's form, its candidate view,
  * the saved answers (unless the page shows others) and the page being written. */
+/* Whether form draws an evidence item (the page then loads the upload script). */
+static bool form_has_evidence(const struct exam_form *form) {
+  for (size_t u = 0; u < form->nunits; u++) {
+    for (size_t i = 0; i < form->units[u].nitems; i++) {
+      if (EXAM_ITEM_EVIDENCE == form->units[u].items[i].item->type) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 struct page {
   struct exam_form *form;
   json_t *view;
@@ -854,12 +934,22 @@ static int exam_page(struct req *r, const struct store_attempt *a, unsigned stat
                         .typed = NULL != refused ? refused->typed : NULL,
                         .flags = p.flags,
                         .zone = page_zone_for(page_zone(r), p.form->exam),
-                        .saved_notice = saved};
+                        .saved_notice = saved,
+                        .has_evidence = form_has_evidence(p.form)};
   bool en = 0 == strcmp(r->lang, "en");
   const char *title = json_string_value(json_object_get(p.view, en ? "title_en" : "title"));
   char page_title[300];
   snprintf(page_title, sizeof(page_title), "%s", NULL != title ? title : a->exam_id);
   layout_begin_script(p.h, r, page_title, EXAM_SCRIPT);
+  if (v.open && v.has_evidence) {
+    /* the upload script's texts; exam.js loads the script itself once an evidence item is
+     * touched or an upload waits to be resumed, so a first visit does not pay for it */
+    json_t *strings = i18n_subset(r->lang, "upload.");
+    if (NULL != strings) {
+      html_json_script(p.h, "upload-strings", strings);
+    }
+    json_decref(strings);
+  }
   render_exam(p.h, r, &v);
   return page_send(r, &p, status);
 }
@@ -999,6 +1089,8 @@ static json_t *answer_from_fields(const struct kv_list *kv, const struct form_it
     }
     return arr;
   }
+  case EXAM_ITEM_EVIDENCE: /* files come through the upload API alone */
+    break;
   }
   *err_key = "err.bad_answer";
   return NULL;
@@ -1065,6 +1157,10 @@ int h_page_attempt_save(struct req *r) {
       const char *id = fi->item->id;
       const char *err_key = NULL, *typed_text = NULL;
       char reason[160];
+      if (EXAM_ITEM_EVIDENCE == fi->item->type) { /* files come through the upload API */
+        ++position;
+        continue;
+      }
       json_t *value = answer_from_fields(&kv, fi, ++position, &err_key, &typed_text);
       if (NULL == value) {
         json_object_set_new(errors, id,
@@ -1164,7 +1260,7 @@ static int review_page(struct req *r, const struct store_attempt *a, unsigned st
   }
   /* The heading, then the time left: the clock still runs while the answers are reviewed. */
   layout_begin_script(p.h, r, L(r, "exam.review_title"), EXAM_SCRIPT);
-  exam_root(p.h, r, a->id, attempts_remaining_s(a, r->now_ms), a->deadline_ms, true);
+  exam_root(p.h, r, a->id, attempts_remaining_s(a, r->now_ms), a->deadline_ms, true, NULL);
   HTML_LIT(p.h, "<h1>");
   html_text(p.h, L(r, "exam.review_title"));
   HTML_LIT(p.h, "</h1>");

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "common/catalog.h"
+#include "common/evidence.h"
 #include "common/reviews.h"
 #include "http/handlers.h"
 #include "http/html.h"
@@ -314,6 +315,10 @@ static void render_answer(struct html *h, const struct req *r, const struct exam
     html_text(h, json_string_value(v));
     HTML_LIT(h, "</span>");
     break;
+  case EXAM_ITEM_EVIDENCE: /* the files themselves: render_evidence_files */
+    snprintf(num, sizeof(num), "%zu", json_array_size(v));
+    html_text_sub(h, L(r, "evidence.file_count"), "n", num, NULL);
+    break;
   }
 }
 
@@ -351,6 +356,7 @@ static void render_key(struct html *h, const struct req *r, const struct exam_it
     HTML_LIT(h, "</span>");
     break;
   case EXAM_ITEM_OPEN:
+  case EXAM_ITEM_EVIDENCE:
     break;
   }
 }
@@ -481,10 +487,73 @@ static void render_rubric(struct html *h, const struct req *r, const struct exam
 }
 
 /* The candidate's answer to an open item as a block (the essay keeps its paragraphs). */
+/* The files of an evidence answer beside the rubric: images as their preview (a link to the
+ * file), PDFs as a link that opens them, audio and video playable; each with its SHA-256. */
+static void render_evidence_files(struct html *h, int64_t attempt_id, const json_t *files) {
+  size_t i = 0;
+  const json_t *f = NULL;
+  HTML_LIT(h, "<ul class=\"evidence-files\">");
+  json_array_foreach(files, i, f) {
+    const char *sha = json_string_value(json_object_get(f, "sha256"));
+    const char *name = json_string_value(json_object_get(f, "name"));
+    const char *type = json_string_value(json_object_get(f, "type"));
+    char url[160], preview[176];
+    if (NULL == sha || NULL == name || NULL == type) {
+      continue;
+    }
+    snprintf(url, sizeof(url), "/api/attempts/%" PRId64 "/evidence/%s", attempt_id, sha);
+    snprintf(preview, sizeof(preview), "%s/preview", url);
+    HTML_LIT(h, "<li class=\"evidence-file\">");
+    if (0 == strncmp(type, "image/", 6)) {
+      HTML_LIT(h, "<a");
+      html_attr_url(h, "href", url);
+      HTML_LIT(h, "><img loading=\"lazy\"");
+      html_attr_url(h, "src", preview);
+      html_attr(h, "alt", name);
+      HTML_LIT(h, "></a>");
+    } else if (0 == strncmp(type, "audio/", 6)) {
+      HTML_LIT(h, "<audio controls preload=\"metadata\"");
+      html_attr_url(h, "src", url);
+      HTML_LIT(h, "></audio>");
+    } else if (0 == strncmp(type, "video/", 6)) {
+      HTML_LIT(h, "<video controls preload=\"metadata\"");
+      html_attr_url(h, "src", url);
+      HTML_LIT(h, "></video>");
+    }
+    HTML_LIT(h, "<p><a");
+    html_attr_url(h, "href", url);
+    HTML_LIT(h, " target=\"_blank\" rel=\"noopener\">");
+    html_text(h, name);
+    html_fmt(h, "</a> <span class=\"hint\">%s</span><br><code class=\"sha256\">%s</code></p></li>",
+             type, sha);
+  }
+  HTML_LIT(h, "</ul>");
+}
+
 static void render_open_answer(struct html *h, const struct req *r, const struct exam_item *it,
-                               const json_t *answers) {
+                               const json_t *answers, int64_t attempt_id) {
+  const json_t *v = json_object_get(answers, it->id);
   html_fmt(h, "<h4>%s</h4><div class=\"answer-text\">", L(r, "review.answer"));
-  render_answer(h, r, it, json_object_get(answers, it->id));
+  render_answer(h, r, it, v);
+  if (EXAM_ITEM_EVIDENCE == it->type && json_array_size(v) > 0) {
+    /* the files only to whom they may be served: an assessor once holding the attempt */
+    const struct evidence_viewer viewer = {r->user->id, r->user->role};
+    bool visible = false;
+    if (EVIDENCE_OK == evidence_may_view(&visible, r->svc, &viewer, attempt_id, r->now_ms) &&
+        visible) {
+      render_evidence_files(h, attempt_id, v);
+    } else {
+      char href[64];
+      snprintf(href, sizeof href, "/review/%" PRId64, attempt_id);
+      HTML_LIT(h, "<p class=\"notice\">");
+      html_text(h, L(r, "review.evidence_claim_first"));
+      HTML_LIT(h, " <a");
+      html_attr_url(h, "href", href);
+      HTML_LIT(h, ">");
+      html_text(h, L(r, "review.evidence_open_sheet"));
+      HTML_LIT(h, "</a></p>");
+    }
+  }
   HTML_LIT(h, "</div>");
 }
 
@@ -584,7 +653,7 @@ static void render_item(struct html *h, const struct req *r, const struct review
   }
   html_fmt(h, "<p class=\"prompt\">%s</p>", it->prompt);
   if (open) {
-    render_open_answer(h, r, it, s->answers);
+    render_open_answer(h, r, it, s->answers, s->att.id);
   } else {
     html_fmt(h, "<dl class=\"facts\"><dt>%s</dt><dd>", L(r, "review.answer"));
     render_answer(h, r, it, json_object_get(s->answers, it->id));
@@ -886,7 +955,7 @@ static void render_by_item(struct html *h, const struct req *r, struct by_item *
   layout_api_form(h, r, action, api, next);
   html_fmt(h, "<div class=\"mark-grid\"><div class=\"mark-answer\"><p class=\"prompt\">%s</p>",
            it->prompt);
-  render_open_answer(h, r, it, s->answers);
+  render_open_answer(h, r, it, s->answers, s->att.id);
   HTML_LIT(h, "</div>");
   const json_t *given = json_object_get(saved, it->id);
   render_rubric(h, r, it, NULL != given ? given : json_object_get(s->marks, it->id), "", true);

@@ -61,6 +61,14 @@ struct store_attempt;
 void attempt_summary_text(struct jtext *b, const struct svc *svc, const struct store_attempt *a,
                           int64_t now_ms);
 
+/* --- evidence uploads and files (h_evidence.c) --- */
+int h_evidence_create(struct req *r);
+int h_evidence_upload_get(struct req *r);
+int h_evidence_upload_put(struct req *r);
+int h_evidence_upload_complete(struct req *r);
+int h_evidence_file(struct req *r);
+int h_evidence_preview(struct req *r);
+
 /* --- certificates and verification (h_certificates.c, h_verify.c, h_jwks.c) --- */
 int h_jwks(struct req *r);
 /* h_did.c */

@@ -25,13 +25,11 @@ static const char *const verdict_keys[] = {[VERDICT_K] = "result.K",
                                            [VERDICT_BK] = "result.BK",
                                            [VERDICT_PENDING] = "result.PENDING",
                                            [VERDICT_NONE] = "result.open"};
-static const char *const item_type_keys[] = {[EXAM_ITEM_SINGLE] = "exam.type_single",
-                                             [EXAM_ITEM_MULTIPLE] = "exam.type_multiple",
-                                             [EXAM_ITEM_TRUEFALSE] = "exam.type_truefalse",
-                                             [EXAM_ITEM_NUMERIC] = "exam.type_numeric",
-                                             [EXAM_ITEM_SHORT] = "exam.type_short",
-                                             [EXAM_ITEM_ORDERING] = "exam.type_ordering",
-                                             [EXAM_ITEM_OPEN] = "exam.type_open"};
+static const char *const item_type_keys[] = {
+    [EXAM_ITEM_SINGLE] = "exam.type_single",       [EXAM_ITEM_MULTIPLE] = "exam.type_multiple",
+    [EXAM_ITEM_TRUEFALSE] = "exam.type_truefalse", [EXAM_ITEM_NUMERIC] = "exam.type_numeric",
+    [EXAM_ITEM_SHORT] = "exam.type_short",         [EXAM_ITEM_ORDERING] = "exam.type_ordering",
+    [EXAM_ITEM_OPEN] = "exam.type_open",           [EXAM_ITEM_EVIDENCE] = "exam.type_evidence"};
 static const char *const appeal_keys[] = {[APPEAL_OPEN] = "me.appeal_open",
                                           [APPEAL_ASSIGNED] = "me.appeal_assigned",
                                           [APPEAL_DECIDED] = "me.appeal_decided"};

@@ -38,6 +38,14 @@ const struct route routes[] = {
     {"PUT", "/api/me/time-zone", ROLE_USER, 0, h_attempts_time_zone},
     {"POST", "/api/attempts/:id/submit", ROLE_CANDIDATE, 0, h_attempts_submit},
     {"GET", "/api/attempts/:id/result", ROLE_CANDIDATE, 0, h_attempts_result},
+    /* --- evidence uploads and files --- */
+    {"POST", "/api/attempts/:id/uploads", ROLE_CANDIDATE, 0, h_evidence_create},
+    {"GET", "/api/uploads/:id", ROLE_CANDIDATE, 0, h_evidence_upload_get},
+    {"PUT", "/api/uploads/:id", ROLE_CANDIDATE, ROUTE_UPLOAD, h_evidence_upload_put},
+    {"POST", "/api/uploads/:id/complete", ROLE_CANDIDATE, 0, h_evidence_upload_complete},
+    /* anyone may ask; whoever may not see the file learns nothing (404, never 401/403) */
+    {"GET", "/api/attempts/:id/evidence/:sha256", ROLE_ANY, 0, h_evidence_file},
+    {"GET", "/api/attempts/:id/evidence/:sha256/preview", ROLE_ANY, 0, h_evidence_preview},
     /* --- certificates and verification --- */
     {"GET", "/.well-known/jwks.json", ROLE_ANY, 0, h_jwks},
     {"GET", "/.well-known/did.json", ROLE_ANY, 0, h_did_document},

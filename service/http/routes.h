@@ -21,6 +21,9 @@ enum route_flags {
   /* the same answer for everyone (static assets): no session is looked up, so a logged-in
    * user's request keeps the handler's Cache-Control instead of no-store; ROLE_ANY only */
   ROUTE_PUBLIC = 1u << 5,
+  /* takes a chunk of an evidence upload as its raw body: up to EVIDENCE_CHUNK_MAX bytes
+   * whatever --max-body says */
+  ROUTE_UPLOAD = 1u << 6,
 };
 
 struct route {

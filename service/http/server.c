@@ -778,6 +778,11 @@ static enum MHD_Result refuse_raw(struct req_impl *ri, enum err code) {
   return MHD_NO; /* libmicrohttpd closes the connection */
 }
 
+/* The largest body the matched route takes: its own limit (an upload's chunk) or --max-body. */
+static long long body_limit(const struct req *r, const struct config *cfg) {
+  return r->body_max > 0 ? (long long)r->body_max : (long long)cfg->max_body;
+}
+
 static enum MHD_Result first_call(struct req_impl *ri, const char *method, const char *version) {
   struct server *srv = ri->srv;
   const struct config *cfg = srv->svc->cfg;
@@ -856,7 +861,7 @@ static enum MHD_Result first_call(struct req_impl *ri, const char *method, const
     }
     errno = 0;
     long long n = strtoll(cl, NULL, 10);
-    if (0 != errno || n > cfg->max_body) {
+    if (0 != errno || n > body_limit(r, cfg)) {
       return refuse_now(ri, ERR_BODY_TOO_LARGE);
     }
   }
@@ -891,7 +896,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (ri->has_early_error) {
       return MHD_YES; /* discard; the error is answered at the end */
     }
-    if (ri->body_len + n > (size_t)ri->srv->svc->cfg->max_body) {
+    if (ri->body_len + n > (size_t)body_limit(&ri->r, ri->srv->svc->cfg)) {
       return refuse_now(ri, ERR_BODY_TOO_LARGE);
     }
     char *nb = realloc(ri->body, ri->body_len + n + 1);

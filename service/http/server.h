@@ -57,6 +57,7 @@ struct req {
   const char *lang;            /* "id" or "en": from the lang cookie, default "id" */
   int64_t now_ms;              /* wall-clock time the request was dispatched, ms since epoch */
   const struct route *route;   /* the matched route (set by the dispatcher) */
+  size_t body_max;             /* the route's body limit when it is not --max-body (0) */
   void *impl;                  /* adapter-private */
 };
 

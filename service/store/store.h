@@ -195,5 +195,6 @@ const char *store_rc_name(int rc);
 #include "store/store_cert_jwt.h"
 #include "store/store_credential.h"
 #include "store/store_share.h"
+#include "store/store_evidence.h"
 
 #endif

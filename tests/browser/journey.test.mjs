@@ -13,6 +13,7 @@ import {
   startDaemon, cli, tmpDir, uniqueEmail, PASSWORD, SOURCE_DIR, ARTIFACTS,
 } from '../integration/lib/daemon.mjs';
 import { launch, newPage, checkPage, assertNoDialogs, assertSkipLink } from './lib/browser.mjs';
+import { TINY_JPEG } from '../integration/lib/evidence.mjs';
 
 const EVIL = '<img src=x onerror=alert(1)>';
 const EXAM = 'FSN-PBW-JR';
@@ -67,6 +68,8 @@ async function answerItem(page, fs) {
     const sels = fs.locator('select');
     const n = await sels.count();
     for (let i = 0; i < n; i++) await sels.nth(i).selectOption(String(i + 1));
+  } else if (type === 'evidence') {
+    await fs.locator('input[type=file]').setInputFiles({ name: 'jahitan.jpg', mimeType: 'image/jpeg', buffer: TINY_JPEG });
   }
   return type;
 }

@@ -49,7 +49,8 @@ function checkForm(entry, form) {
       const keys = ['id', 'type', 'prompt', 'points', 'kuk'];
       if (item.options) keys.push('options');
       if (item.type === 'numeric' && item.answer && item.answer.unit) keys.push('unit');
-      if (item.type === 'open') keys.push('rubric');
+      if (item.type === 'open' || item.type === 'evidence') keys.push('rubric');
+      if (item.type === 'evidence') keys.push('accept', 'max_files', 'max_mb');
       assert.deepEqual(Object.keys(it), keys, `${it.id}: keys`);
       assert.equal(it.type, item.type);
       assert.equal(it.prompt, item.prompt);
@@ -63,9 +64,14 @@ function checkForm(entry, form) {
           assert.equal(o.text, byId.get(o.id));
         }
       }
-      if (item.type === 'open') {
+      if (item.type === 'open' || item.type === 'evidence') {
         assert.deepEqual(it.rubric, item.rubric.map((r) => ({ id: String(r.id), text: r.text })));
         assert.equal(it.points, item.rubric.reduce((s, r) => s + r.max_points, 0));
+      }
+      if (item.type === 'evidence') {
+        assert.deepEqual(it.accept, item.accept);
+        assert.equal(it.max_files, item.max_files);
+        assert.equal(it.max_mb, item.max_mb);
       }
     }
   });

@@ -70,6 +70,8 @@ async function takeExam(c, entry, pick) {
     const item = entry.items.get(it.id);
     assert.ok(item, `${entry.file}: form item ${it.id} is not in the file`);
     assert.equal(it.type, item.type);
+    // evidence items take files through uploads (evidence.test.mjs), not answers
+    if (item.type === 'evidence') continue;
     const r = await c.put(`/api/attempts/${id}/answers/${encodeURIComponent(it.id)}`, { value: pick(item) });
     assert.equal(r.status, 200, `${entry.file}: save ${it.id}: ${r.status} ${r.text}`);
     assertNoSecrets(entry, r.json, `save ${it.id}`);
@@ -79,7 +81,7 @@ async function takeExam(c, entry, pick) {
   const again = await c.get(`/api/attempts/${id}`);
   const { answers, ...rest } = again.json; // the candidate's own answers may echo key texts
   assertNoSecrets(entry, rest, 'attempt after answering');
-  assert.equal(Object.keys(answers).length, items.length);
+  assert.equal(Object.keys(answers).length, items.filter((it) => it.type !== 'evidence').length);
 
   const submit = await c.post(`/api/attempts/${id}/submit`);
   assert.equal(submit.status, 200, `${entry.file}: submit ${submit.status} ${submit.text}`);
@@ -102,7 +104,7 @@ test('every shipped exam taken with the right answers is K on every all-objectiv
   const c = await candidateClient(d, 'Dewi Lestari');
   for (const entry of exams) {
     const { id, items, submit } = await takeExam(c, entry, correctValue);
-    const openUnits = new Set(items.filter((it) => it.type === 'open').map((it) => it.unit));
+    const openUnits = new Set(items.filter((it) => it.type === 'open' || it.type === 'evidence').map((it) => it.unit));
     const { stored, view } = await results(c, entry, id);
     for (const u of stored.units) {
       if (openUnits.has(u.code)) {
@@ -139,7 +141,7 @@ test('wrong answers give BK on every all-objective unit, and the retake policy h
   const c = await candidateClient(d, 'Budi Santoso');
   for (const entry of exams) {
     const { id, items } = await takeExam(c, entry, wrongValue);
-    const openUnits = new Set(items.filter((it) => it.type === 'open').map((it) => it.unit));
+    const openUnits = new Set(items.filter((it) => it.type === 'open' || it.type === 'evidence').map((it) => it.unit));
     const { stored, view } = await results(c, entry, id);
     for (const u of stored.units) {
       if (!openUnits.has(u.code)) {

@@ -101,6 +101,8 @@ function setState(id, state, msg) {
 // null = no answer, undefined = incomplete (not sent).
 function valueOf(fs) {
   var type = attr(fs, 'data-type');
+  // Evidence: files go through upload.js; answered once a file is listed.
+  if (type === 'evidence') return $('.evidence-list li', fs) ? true : null;
   if (type === 'single' || type === 'truefalse') {
     var c = $('input[type=radio]:checked', fs);
     return !c ? null : type === 'truefalse' ? c.value === 'true' : c.value;
@@ -218,6 +220,8 @@ function invalid(id, msg) {
 }
 function changed(fs, now) {
   var id = idOf(fs);
+  if (attr(fs, 'data-type') === 'evidence') return mark(id); // saved by upload.js
+
   clearTimeout(timers[id]);
   timers[id] = null;
   function send() {
@@ -395,9 +399,22 @@ function renew() {
     clearInterval(renewing);
     renewing = null;
     csrf = me.csrf;
+    root.setAttribute('data-csrf', csrf); // upload.js reads it there
     all('input[name=csrf]').forEach((el) => { el.value = csrf; });
     D.getElementById('error-banner').hidden = true;
     pump();
   })).catch(() => { });
 }
+// Evidence items: upload.js is fetched once one is touched, or at once when an upload of this
+// attempt waits to be resumed (a first visit does not pay for it otherwise).
+var upJs = attr(root, 'data-upload-js');
+function loadUpload() {
+  if (!upJs) return;
+  mk('script', '', '', D.head).src = upJs;
+  upJs = null;
+}
+all('.evidence-upload').forEach((b) => ['pointerdown', 'focusin', 'change'].forEach((ev) => b.addEventListener(ev, loadUpload)));
+try {
+  if (Object.keys(localStorage).some((k) => !k.indexOf('ujikom.upload.' + attempt + '.'))) loadUpload();
+} catch (e) { }
 })();

@@ -1,0 +1,642 @@
+/*
+ * Evidence uploads: the rules (see common/evidence.h). Bytes go to the store as chunk rows;
+ * the checks on a completed file run on the bytes read back from the store, so what is
+ * checked is what is kept.
+ */
+#include "common/evidence.h"
+
+#include <magic.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/attempts.h"
+#include "common/log.h"
+#include "common/reviews.h"
+#include "ujikom/exam.h"
+#include "ujikom/exam_form.h"
+
+/* A store code that is not an outcome of the operation at hand. */
+static enum evidence_rc from_store(int rc, const char *what) {
+  log_msg(STORE_BUSY == rc || STORE_UNAVAILABLE == rc ? LOG_WARN : LOG_ERROR, NULL,
+          "evidence: %s: store %s", what, store_rc_name(rc));
+  if (STORE_BUSY == rc) {
+    return EVIDENCE_BUSY;
+  }
+  return STORE_UNAVAILABLE == rc ? EVIDENCE_UNAVAILABLE : EVIDENCE_INTERNAL;
+}
+
+static enum evidence_rc from_attempts(enum attempts_rc arc) {
+  switch (arc) {
+  case ATTEMPTS_OK:
+    return EVIDENCE_OK;
+  case ATTEMPTS_NOT_FOUND:
+    return EVIDENCE_NOT_FOUND;
+  case ATTEMPTS_CLOSED:
+  case ATTEMPTS_DEADLINE:
+    return EVIDENCE_CLOSED;
+  case ATTEMPTS_ITEM_NOT_IN_FORM:
+    return EVIDENCE_NOT_EVIDENCE;
+  case ATTEMPTS_BUSY:
+    return EVIDENCE_BUSY;
+  case ATTEMPTS_NO_CATALOG:
+  case ATTEMPTS_UNAVAILABLE:
+    return EVIDENCE_UNAVAILABLE;
+  default:
+    return EVIDENCE_INTERNAL;
+  }
+}
+
+/* The evidence item item_id of user_id's attempt_id, while it takes answers. */
+static enum evidence_rc open_evidence_item(const struct exam_item **out, struct svc *svc,
+                                           int64_t user_id, int64_t attempt_id, const char *item_id,
+                                           int64_t now_ms) {
+  struct store_attempt a;
+  struct exam_form *form = NULL;
+  enum attempts_rc arc =
+      attempts_open_item(&a, out, &form, svc, user_id, attempt_id, item_id, now_ms);
+  store_attempt_clear(&a);
+  exam_form_free(form); /* *out is the catalogue's, not the form's */
+  if (ATTEMPTS_OK != arc) {
+    return from_attempts(arc);
+  }
+  return EXAM_ITEM_EVIDENCE == (*out)->type ? EVIDENCE_OK : EVIDENCE_NOT_EVIDENCE;
+}
+
+/* ------------------------------------------------------------------ create */
+
+struct create_ctx {
+  struct store_upload *u;
+  long max_files;
+};
+
+static int create_txn(struct store_tx *tx, void *arg) {
+  struct create_ctx *c = arg;
+  struct store_rd *rd = store_tx_rd(tx);
+  int64_t open = 0;
+  struct store_attachment *att = NULL;
+  size_t natt = 0;
+  int rc = store_upload_count_open(rd, c->u->attempt_id, c->u->item_id, &open);
+  if (STORE_OK == rc) {
+    rc = store_evidence_attachments(rd, c->u->attempt_id, c->u->item_id, &att, &natt);
+  }
+  store_attachment_list_free(att, natt);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  if ((int64_t)natt + open >= c->max_files) {
+    return STORE_CONFLICT;
+  }
+  return store_upload_create(tx, c->u);
+}
+
+enum evidence_rc evidence_upload_create(struct store_upload *out, struct svc *svc, int64_t user_id,
+                                        int64_t attempt_id, const struct evidence_create *req,
+                                        int64_t now_ms) {
+  memset(out, 0, sizeof *out);
+  const struct exam_item *it = NULL;
+  enum evidence_rc erc = open_evidence_item(&it, svc, user_id, attempt_id, req->item, now_ms);
+  if (EVIDENCE_OK != erc) {
+    return erc;
+  }
+  if (req->size > (int64_t)it->max_mb * 1024 * 1024) {
+    return EVIDENCE_TOO_LARGE;
+  }
+  out->attempt_id = attempt_id;
+  out->user_id = user_id;
+  out->size = req->size;
+  out->created_ms = now_ms;
+  out->updated_ms = now_ms;
+  out->state = STORE_UPLOAD_OPEN;
+  memcpy(out->item_id, req->item, sizeof out->item_id);
+  memcpy(out->name, req->name, sizeof out->name);
+  memcpy(out->sha256_hint, req->sha256, sizeof out->sha256_hint);
+  struct create_ctx c = {out, it->max_files};
+  int rc = STORE_EXISTS;
+  for (int tries = 0; STORE_EXISTS == rc && tries < 3; tries++) {
+    unsigned char raw[16];
+    if (1 != RAND_bytes(raw, sizeof raw)) {
+      return EVIDENCE_INTERNAL;
+    }
+    for (size_t i = 0; i < sizeof raw; i++) {
+      snprintf(out->id + 2 * i, 3, "%02x", raw[i]);
+    }
+    rc = store_txn(svc->store, create_txn, &c);
+  }
+  if (STORE_CONFLICT == rc) {
+    return EVIDENCE_TOO_MANY;
+  }
+  return STORE_OK == rc ? EVIDENCE_OK : from_store(rc, "upload create");
+}
+
+enum evidence_rc evidence_upload_get(struct store_upload *out, struct svc *svc, int64_t user_id,
+                                     const char *upload_id) {
+  struct store_rd *rd = NULL;
+  memset(out, 0, sizeof *out);
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_upload_get(rd, out, upload_id);
+  }
+  store_rd_end(rd);
+  if (STORE_NONE == rc || (STORE_OK == rc && out->user_id != user_id)) {
+    memset(out, 0, sizeof *out);
+    return EVIDENCE_NOT_FOUND;
+  }
+  return STORE_OK == rc ? EVIDENCE_OK : from_store(rc, "upload read");
+}
+
+/* ------------------------------------------------------------------ chunks */
+
+struct append_ctx {
+  const char *id;
+  int64_t pos;
+  const void *data;
+  size_t len;
+};
+
+static int append_txn(struct store_tx *tx, void *arg) {
+  const struct append_ctx *c = arg;
+  return store_upload_append(tx, c->id, c->pos, c->data, c->len, store_tx_now_ms(tx));
+}
+
+/* A chunk at an offset already stored: the same bytes as the stored chunk there is a replay
+ * (nothing to do), anything else a mismatch. */
+static enum evidence_rc replayed(struct svc *svc, const char *id, int64_t offset, const void *data,
+                                 size_t len) {
+  struct store_rd *rd = NULL;
+  void *stored = NULL;
+  size_t stored_len = 0;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_upload_chunk_get(rd, id, offset, &stored, &stored_len);
+  }
+  store_rd_end(rd);
+  bool same = STORE_OK == rc && stored_len == len && 0 == memcmp(stored, data, len);
+  free(stored);
+  if (STORE_OK != rc && STORE_NONE != rc) {
+    return from_store(rc, "chunk read");
+  }
+  return same ? EVIDENCE_OK : EVIDENCE_OFFSET_MISMATCH;
+}
+
+enum evidence_rc evidence_upload_put(struct store_upload *out, struct svc *svc, int64_t user_id,
+                                     const char *upload_id, int64_t offset, const void *data,
+                                     size_t len, int64_t now_ms) {
+  enum evidence_rc erc = evidence_upload_get(out, svc, user_id, upload_id);
+  if (EVIDENCE_OK != erc) {
+    return erc;
+  }
+  if (STORE_UPLOAD_OPEN != out->state) {
+    return EVIDENCE_UPLOAD_DONE;
+  }
+  const struct exam_item *it = NULL;
+  erc = open_evidence_item(&it, svc, user_id, out->attempt_id, out->item_id, now_ms);
+  if (EVIDENCE_OK != erc) {
+    return erc;
+  }
+  if (0 == len || len > EVIDENCE_CHUNK_MAX) {
+    return EVIDENCE_TOO_LARGE;
+  }
+  if (offset < out->received) {
+    return replayed(svc, upload_id, offset, data, len);
+  }
+  if (offset > out->received) {
+    return EVIDENCE_OFFSET_MISMATCH;
+  }
+  if (offset + (int64_t)len > out->size) {
+    return EVIDENCE_TOO_LARGE;
+  }
+  struct append_ctx c = {upload_id, offset, data, len};
+  int rc = store_txn(svc->store, append_txn, &c);
+  if (STORE_CONFLICT == rc) { /* another request moved it meanwhile: answer where it stands */
+    erc = evidence_upload_get(out, svc, user_id, upload_id);
+    return EVIDENCE_OK == erc ? EVIDENCE_OFFSET_MISMATCH : erc;
+  }
+  if (STORE_OK != rc) {
+    return from_store(rc, "chunk append");
+  }
+  out->received += (int64_t)len;
+  out->updated_ms = now_ms;
+  return EVIDENCE_OK;
+}
+
+/* ------------------------------------------------------------------ complete */
+
+struct gather {
+  unsigned char *buf;
+  size_t len;
+  size_t cap;
+};
+
+static int gather_chunk(void *ctx, const void *data, size_t len) {
+  struct gather *g = ctx;
+  if (len > g->cap - g->len) {
+    return -1;
+  }
+  memcpy(g->buf + g->len, data, len);
+  g->len += len;
+  return 0;
+}
+
+/* Every stored byte of upload u into *out (malloc'd, exactly u->received bytes). */
+static int read_upload(struct svc *svc, const struct store_upload *u, unsigned char **out) {
+  struct gather g = {malloc(u->received > 0 ? (size_t)u->received : 1), 0, (size_t)u->received};
+  struct store_rd *rd = NULL;
+  *out = NULL;
+  if (NULL == g.buf) {
+    return STORE_UNAVAILABLE;
+  }
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_upload_read(rd, u->id, gather_chunk, &g);
+  }
+  store_rd_end(rd);
+  if (STORE_OK == rc && g.len != (size_t)u->received) {
+    rc = STORE_HARD; /* the chunks do not add up to the received count */
+  }
+  if (STORE_OK != rc) {
+    free(g.buf);
+    return rc;
+  }
+  *out = g.buf;
+  return STORE_OK;
+}
+
+static void sha256_hex(char out[65], const unsigned char *buf, size_t len) {
+  unsigned char md[32];
+  unsigned int mdlen = 0;
+  EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL);
+  for (size_t i = 0; i < sizeof md; i++) {
+    snprintf(out + 2 * i, 3, "%02x", md[i]);
+  }
+}
+
+/* The content type of buf by libmagic ("application/octet-stream" when it cannot tell). */
+static void content_type(char *out, size_t outlen, const unsigned char *buf, size_t len) {
+  snprintf(out, outlen, "application/octet-stream");
+  magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
+  if (NULL == m) {
+    return;
+  }
+  if (0 == magic_load(m, NULL)) {
+    /* the head decides the type of every kind accepted; a bound keeps the cost flat */
+    const char *t = magic_buffer(m, buf, len < (size_t)1 << 20 ? len : (size_t)1 << 20);
+    if (NULL != t) {
+      snprintf(out, outlen, "%s", t);
+    }
+  } else {
+    log_msg(LOG_ERROR, NULL, "evidence: libmagic: %s", magic_error(m));
+  }
+  magic_close(m);
+}
+
+/* The checks of a whole file: NULL when it may be kept (with its facts in *f and, for an
+ * image, its preview in *preview), else why not. */
+static const char *check_file(struct store_evidence_file *f, void **preview, size_t *preview_len,
+                              const struct exam_item *it, const struct store_upload *u,
+                              const unsigned char *buf) {
+  size_t len = (size_t)u->received;
+  sha256_hex(f->sha256, buf, len);
+  f->size = u->received;
+  if ('\0' != u->sha256_hint[0] && 0 != strcmp(u->sha256_hint, f->sha256)) {
+    return "checksum_mismatch";
+  }
+  content_type(f->mime, sizeof f->mime, buf, len);
+  unsigned kind = evidence_mime_kind(f->mime);
+  if (0 == kind) {
+    return "type_not_allowed";
+  }
+  if (0 == (it->accept & kind)) {
+    return "type_not_accepted";
+  }
+  if (EXAM_ACCEPT_IMAGE != kind) {
+    return NULL;
+  }
+  uint32_t w = 0, h = 0;
+  if (0 != evidence_image_size(buf, len, &w, &h)) {
+    return "image_unreadable";
+  }
+  if (!evidence_image_size_ok(w, h)) {
+    return "image_too_large";
+  }
+  if (evidence_has_markup(buf, len)) {
+    return "active_content";
+  }
+  f->width = w;
+  f->height = h;
+  if (0 != evidence_preview_jpeg(preview, preview_len, f->mime, buf, len)) {
+    return "image_unreadable";
+  }
+  return NULL;
+}
+
+/* The answer of an evidence item: its attached files, as the scorer's shape check wants. */
+static char *answer_text(const struct store_attachment *att, size_t n) {
+  json_t *arr = json_array();
+  for (size_t i = 0; NULL != arr && i < n; i++) {
+    json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:I}", "sha256", att[i].sha256, "name",
+                                         att[i].name, "type", att[i].mime, "size",
+                                         (json_int_t)att[i].size));
+  }
+  char *text = NULL == arr ? NULL : json_dumps(arr, JSON_COMPACT);
+  json_decref(arr);
+  return text;
+}
+
+struct complete_ctx {
+  const struct store_upload *u;
+  const struct store_evidence_file *f;
+  const void *preview;
+  size_t preview_len;
+  long max_files;
+  int64_t not_after_ms;
+  /* out */
+  struct store_attachment att;
+  bool closed;
+};
+
+static int complete_txn(struct store_tx *tx, void *arg) {
+  struct complete_ctx *c = arg;
+  struct store_rd *rd = store_tx_rd(tx);
+  struct store_attachment *att = NULL;
+  size_t natt = 0;
+  char *answer = NULL;
+  c->closed = false;
+  int rc = store_evidence_attachments(rd, c->u->attempt_id, c->u->item_id, &att, &natt);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  store_attachment_list_free(att, natt);
+  att = NULL;
+  if ((long)natt >= c->max_files) {
+    return STORE_CONFLICT;
+  }
+  rc = store_evidence_file_put(tx, c->f);
+  bool held_elsewhere = STORE_EXISTS == rc;
+  if (STORE_OK == rc || held_elsewhere) {
+    rc = store_upload_finish(tx, c->u->id, c->f->sha256, held_elsewhere, store_tx_now_ms(tx));
+  }
+  if (STORE_OK == rc && NULL != c->preview) {
+    rc = store_evidence_preview_put(tx, c->f->sha256, "image/jpeg", c->preview, c->preview_len);
+  }
+  if (STORE_OK == rc) {
+    rc = store_evidence_attach(tx, c->u->attempt_id, c->u->item_id, c->f->sha256, c->u->name,
+                               store_tx_now_ms(tx));
+    rc = STORE_EXISTS == rc ? STORE_OK : rc; /* the same content twice: attached once */
+  }
+  if (STORE_OK == rc) {
+    rc = store_evidence_attachments(rd, c->u->attempt_id, c->u->item_id, &att, &natt);
+  }
+  if (STORE_OK == rc) {
+    answer = answer_text(att, natt);
+    rc = NULL == answer ? STORE_UNAVAILABLE : STORE_OK;
+  }
+  if (STORE_OK == rc) {
+    int64_t deadline = 0;
+    rc = store_answer_put_checked(tx, c->u->attempt_id, c->u->item_id, answer, store_tx_now_ms(tx),
+                                  c->not_after_ms, &deadline);
+    c->closed = STORE_CONFLICT == rc;
+  }
+  for (size_t i = 0; STORE_OK == rc && i < natt; i++) {
+    if (0 == strcmp(att[i].sha256, c->f->sha256)) {
+      c->att = att[i];
+    }
+  }
+  free(answer);
+  store_attachment_list_free(att, natt);
+  return rc;
+}
+
+struct refuse_ctx {
+  const char *id;
+  const char *reason;
+};
+
+static int refuse_txn(struct store_tx *tx, void *arg) {
+  const struct refuse_ctx *c = arg;
+  int rc = store_upload_refuse(tx, c->id, c->reason, store_tx_now_ms(tx));
+  return STORE_CONFLICT == rc ? STORE_OK : rc; /* closed meanwhile: nothing left to drop */
+}
+
+/* The answer to completing an upload completed before: its attachment. */
+static enum evidence_rc completed_before(struct store_attachment *out, struct svc *svc,
+                                         const struct store_upload *u) {
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_evidence_attachment_get(rd, out, u->attempt_id, u->sha256);
+  }
+  store_rd_end(rd);
+  if (STORE_NONE == rc) {
+    return EVIDENCE_NOT_FOUND;
+  }
+  return STORE_OK == rc ? EVIDENCE_OK : from_store(rc, "attachment read");
+}
+
+enum evidence_rc evidence_upload_complete(struct store_attachment *out,
+                                          struct evidence_refusal *why, struct svc *svc,
+                                          int64_t user_id, const char *upload_id, int64_t now_ms) {
+  struct store_upload u;
+  memset(out, 0, sizeof *out);
+  memset(why, 0, sizeof *why);
+  enum evidence_rc erc = evidence_upload_get(&u, svc, user_id, upload_id);
+  if (EVIDENCE_OK != erc) {
+    return erc;
+  }
+  if (STORE_UPLOAD_COMPLETE == u.state) {
+    return completed_before(out, svc, &u);
+  }
+  if (STORE_UPLOAD_REFUSED == u.state) {
+    why->reason = NULL; /* the reason was answered when it was refused; it is in the upload */
+    return EVIDENCE_REFUSED;
+  }
+  const struct exam_item *it = NULL;
+  erc = open_evidence_item(&it, svc, user_id, u.attempt_id, u.item_id, now_ms);
+  if (EVIDENCE_OK != erc) {
+    return erc;
+  }
+  if (u.received != u.size) {
+    return EVIDENCE_INCOMPLETE;
+  }
+  unsigned char *buf = NULL;
+  int rc = read_upload(svc, &u, &buf);
+  if (STORE_OK != rc) {
+    return from_store(rc, "upload read");
+  }
+  struct store_evidence_file f;
+  memset(&f, 0, sizeof f);
+  memcpy(f.holder, u.id, sizeof f.holder);
+  f.created_ms = now_ms;
+  void *preview = NULL;
+  size_t preview_len = 0;
+  why->reason = check_file(&f, &preview, &preview_len, it, &u, buf);
+  free(buf);
+  if (NULL != why->reason) {
+    free(preview);
+    snprintf(why->mime, sizeof why->mime, "%s", f.mime);
+    log_msg(LOG_INFO, NULL, "evidence: upload %s refused: %s (%s)", u.id, why->reason, f.mime);
+    struct refuse_ctx rctx = {u.id, why->reason};
+    rc = store_txn(svc->store, refuse_txn, &rctx);
+    return STORE_OK == rc ? EVIDENCE_REFUSED : from_store(rc, "upload refuse");
+  }
+  struct complete_ctx c = {.u = &u,
+                           .f = &f,
+                           .preview = preview,
+                           .preview_len = preview_len,
+                           .max_files = it->max_files,
+                           .not_after_ms = attempts_save_not_after(svc, now_ms)};
+  rc = store_txn(svc->store, complete_txn, &c);
+  free(preview);
+  if (STORE_CONFLICT == rc) {
+    return c.closed ? EVIDENCE_CLOSED : EVIDENCE_TOO_MANY;
+  }
+  if (STORE_OK != rc) {
+    return from_store(rc, "upload complete");
+  }
+  *out = c.att;
+  return EVIDENCE_OK;
+}
+
+/* ------------------------------------------------------------------ reading */
+
+void evidence_blob_clear(struct evidence_blob *b) {
+  free(b->data);
+  memset(b, 0, sizeof *b);
+}
+
+/* May viewer see the files of attempt a? Its candidate and administrators always; an
+ * assessor while holding its live claim, once they decided it, or when its appeal is theirs. */
+static int may_view(bool *out, struct store_rd *rd, const struct evidence_viewer *v,
+                    const struct store_attempt *a, int64_t now_ms) {
+  *out = false;
+  if (ROLE_ADMIN == v->role || (ROLE_CANDIDATE == v->role && a->user_id == v->id)) {
+    *out = true;
+    return STORE_OK;
+  }
+  if (ROLE_ASSESSOR != v->role || ATTEMPT_OPEN == a->status) {
+    return STORE_OK;
+  }
+  struct store_claim claim;
+  int rc = store_claim_get(rd, &claim, a->id);
+  if (STORE_OK == rc && reviews_claim_is_mine(&claim, v->id, now_ms)) {
+    *out = true;
+    return STORE_OK;
+  }
+  if (STORE_OK != rc && STORE_NONE != rc) {
+    return rc;
+  }
+  struct store_decision dec;
+  memset(&dec, 0, sizeof dec);
+  rc = store_decision_latest(rd, &dec, a->id);
+  bool decided_by_viewer = STORE_OK == rc && dec.decided_by == v->id;
+  store_decision_clear(&dec);
+  if (decided_by_viewer) {
+    *out = true;
+    return STORE_OK;
+  }
+  if (STORE_OK != rc && STORE_NONE != rc) {
+    return rc;
+  }
+  struct store_appeal ap;
+  rc = store_appeal_for_attempt(rd, &ap, a->id);
+  *out = STORE_OK == rc && ap.assessor_id == v->id;
+  return STORE_OK == rc || STORE_NONE == rc ? STORE_OK : rc;
+}
+
+enum evidence_rc evidence_may_view(bool *out, struct svc *svc, const struct evidence_viewer *viewer,
+                                   int64_t attempt_id, int64_t now_ms) {
+  struct store_rd *rd = NULL;
+  struct store_attempt a;
+  memset(&a, 0, sizeof a);
+  *out = false;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_get_brief(rd, &a, attempt_id);
+  }
+  if (STORE_OK == rc) {
+    rc = may_view(out, rd, viewer, &a, now_ms);
+  }
+  store_rd_end(rd);
+  store_attempt_clear(&a);
+  if (STORE_NONE == rc) {
+    return EVIDENCE_NOT_FOUND;
+  }
+  return STORE_OK == rc ? EVIDENCE_OK : from_store(rc, "attempt read");
+}
+
+enum evidence_rc evidence_file_read(struct evidence_blob *out, struct svc *svc,
+                                    const struct evidence_viewer *viewer, int64_t attempt_id,
+                                    const char *sha256, bool preview, int64_t now_ms) {
+  memset(out, 0, sizeof *out);
+  if (!evidence_sha256_ok(sha256) || attempt_id <= 0) {
+    return EVIDENCE_NOT_FOUND;
+  }
+  struct store_rd *rd = NULL;
+  struct store_attempt a;
+  struct store_attachment att;
+  struct store_evidence_file f;
+  bool allowed = false;
+  memset(&a, 0, sizeof a);
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempt_get_brief(rd, &a, attempt_id);
+  }
+  if (STORE_OK == rc) {
+    rc = may_view(&allowed, rd, viewer, &a, now_ms);
+  }
+  if (STORE_OK == rc && !allowed) {
+    rc = STORE_NONE;
+  }
+  if (STORE_OK == rc) {
+    rc = store_evidence_attachment_get(rd, &att, attempt_id, sha256);
+  }
+  if (STORE_OK == rc) {
+    snprintf(out->name, sizeof out->name, "%s", att.name);
+    snprintf(out->sha256, sizeof out->sha256, "%s", sha256);
+    if (preview) {
+      rc = store_evidence_preview_get(rd, sha256, out->mime, &out->data, &out->len);
+    } else {
+      rc = store_evidence_file_get(rd, &f, sha256);
+    }
+  }
+  if (STORE_OK == rc && !preview) {
+    snprintf(out->mime, sizeof out->mime, "%s", f.mime);
+    struct gather g = {malloc(f.size > 0 ? (size_t)f.size : 1), 0, (size_t)f.size};
+    rc = NULL == g.buf ? STORE_UNAVAILABLE : store_upload_read(rd, f.holder, gather_chunk, &g);
+    if (STORE_OK == rc && g.len != (size_t)f.size) {
+      rc = STORE_HARD;
+    }
+    out->data = g.buf;
+    out->len = g.len;
+  }
+  store_rd_end(rd);
+  store_attempt_clear(&a);
+  if (STORE_OK != rc) {
+    evidence_blob_clear(out);
+  }
+  if (STORE_NONE == rc) {
+    return EVIDENCE_NOT_FOUND;
+  }
+  return STORE_OK == rc ? EVIDENCE_OK : from_store(rc, "file read");
+}
+
+json_t *evidence_audit_json(struct store_rd *rd, int64_t attempt_id) {
+  struct store_attachment *att = NULL;
+  size_t n = 0;
+  if (STORE_OK != store_evidence_attachments(rd, attempt_id, NULL, &att, &n) || 0 == n) {
+    return NULL;
+  }
+  json_t *o = json_object();
+  for (size_t i = 0; NULL != o && i < n; i++) {
+    json_t *list = json_object_get(o, att[i].item_id);
+    if (NULL == list) {
+      list = json_array();
+      json_object_set_new(o, att[i].item_id, list);
+    }
+    json_array_append_new(list, json_string(att[i].sha256));
+  }
+  store_attachment_list_free(att, n);
+  return o;
+}

@@ -1,0 +1,116 @@
+/*
+ * Evidence uploads, the one home of their rules: who may upload into which item and how much
+ * (the item's accept kinds, max_files and max_mb; only while the attempt takes answers),
+ * resumable chunks (each acknowledged chunk committed before the caller answers; a chunk
+ * out of order is refused, a replayed one is idempotent when its bytes are the same),
+ * completion (SHA-256 over the stored bytes, the type decided by content with libmagic,
+ * hostile files refused with nothing kept, the file attached by its hash and written into
+ * the answer), and who may read a file (the attempt's candidate, an administrator, and the
+ * assessor who holds the attempt's claim, decided it or was assigned its appeal; anyone else
+ * learns nothing: EVIDENCE_NOT_FOUND).
+ *
+ * Protocol (docs/api.md "Evidence uploads"): create -> PUT chunks at the durable offset ->
+ * complete. The bytes live in the store as chunk rows (store/store_evidence.h).
+ */
+#ifndef UJIKOM_COMMON_EVIDENCE_H
+#define UJIKOM_COMMON_EVIDENCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/svc.h"
+#include "store/store.h"
+#include "ujikom/evidence.h"
+#include "ujikom/states.h"
+
+/* The largest chunk a client may send in one request (the upload routes' body limit). */
+#define EVIDENCE_CHUNK_MAX ((size_t)1024 * 1024)
+
+enum evidence_rc {
+  EVIDENCE_OK = 0,
+  EVIDENCE_NOT_FOUND,       /* no such upload/attempt/file, or not the caller's to see */
+  EVIDENCE_CLOSED,          /* the attempt no longer takes answers (deadline or submitted) */
+  EVIDENCE_NOT_EVIDENCE,    /* create: the item is not in the form or not an evidence item */
+  EVIDENCE_TOO_LARGE,       /* create: over the item's max_mb; put: past the declared size */
+  EVIDENCE_TOO_MANY,        /* create/complete: the item has its max_files already */
+  EVIDENCE_OFFSET_MISMATCH, /* put: not at the durable offset (out of order, or a different
+                               replay); the caller answers with the durable offset */
+  EVIDENCE_UPLOAD_DONE,     /* put: the upload is complete or refused already */
+  EVIDENCE_INCOMPLETE,      /* complete: not every byte has arrived */
+  EVIDENCE_REFUSED,         /* complete: the file was refused (reason says why); nothing kept */
+  EVIDENCE_BUSY,
+  EVIDENCE_UNAVAILABLE,
+  EVIDENCE_INTERNAL,
+};
+
+/* Why a file was refused: a stable code for the API and the catalogue ("type_not_allowed",
+ * "type_not_accepted", "image_too_large", "image_unreadable", "active_content",
+ * "checksum_mismatch"). */
+struct evidence_refusal {
+  const char *reason;
+  char mime[64]; /* the type libmagic found, when it matters */
+};
+
+/* Opens a new upload for user_id into item req->item of their attempt_id. EVIDENCE_OK with
+ * *out (the new upload), EVIDENCE_NOT_FOUND, EVIDENCE_CLOSED, EVIDENCE_NOT_EVIDENCE,
+ * EVIDENCE_TOO_LARGE, EVIDENCE_TOO_MANY, or an error outcome. */
+enum evidence_rc evidence_upload_create(struct store_upload *out, struct svc *svc, int64_t user_id,
+                                        int64_t attempt_id, const struct evidence_create *req,
+                                        int64_t now_ms);
+
+/* user_id's upload id: EVIDENCE_OK with *out, EVIDENCE_NOT_FOUND, or an error outcome. */
+enum evidence_rc evidence_upload_get(struct store_upload *out, struct svc *svc, int64_t user_id,
+                                     const char *upload_id);
+
+/* Stores len bytes (1..EVIDENCE_CHUNK_MAX) at offset of user_id's upload id, durable on
+ * EVIDENCE_OK; *out is the upload afterwards (its received count the durable offset), also
+ * with EVIDENCE_OFFSET_MISMATCH, EVIDENCE_TOO_LARGE and EVIDENCE_UPLOAD_DONE. A chunk sent
+ * again at an offset already stored with the same bytes is EVIDENCE_OK and changes nothing.
+ */
+enum evidence_rc evidence_upload_put(struct store_upload *out, struct svc *svc, int64_t user_id,
+                                     const char *upload_id, int64_t offset, const void *data,
+                                     size_t len, int64_t now_ms);
+
+/* Completes user_id's upload id: every byte arrived, then the checks; the file is attached to
+ * the item and the answer lists the item's files. EVIDENCE_OK with *out (the attachment),
+ * EVIDENCE_REFUSED with *why (the upload's chunks are dropped), EVIDENCE_INCOMPLETE,
+ * EVIDENCE_NOT_FOUND, EVIDENCE_CLOSED, EVIDENCE_TOO_MANY, or an error outcome. Completing a
+ * completed upload again answers its file (idempotent). */
+enum evidence_rc evidence_upload_complete(struct store_attachment *out,
+                                          struct evidence_refusal *why, struct svc *svc,
+                                          int64_t user_id, const char *upload_id, int64_t now_ms);
+
+/* Who asks for a file. */
+struct evidence_viewer {
+  int64_t id;
+  enum role role;
+};
+
+/* Whether viewer may see the files of attempt_id at now_ms (the rule of evidence_file_read):
+ * EVIDENCE_OK with *out, EVIDENCE_NOT_FOUND (no such attempt), or an error outcome. */
+enum evidence_rc evidence_may_view(bool *out, struct svc *svc, const struct evidence_viewer *viewer,
+                                   int64_t attempt_id, int64_t now_ms);
+
+/* A file (or its preview) as it is served. */
+struct evidence_blob {
+  void *data; /* malloc'd */
+  size_t len;
+  char mime[64];
+  char name[256];
+  char sha256[65];
+};
+void evidence_blob_clear(struct evidence_blob *b);
+
+/* File sha256 of attempt_id for viewer at now_ms (the preview of an image when preview):
+ * EVIDENCE_OK with *out (clear with evidence_blob_clear), EVIDENCE_NOT_FOUND (no such file in the
+ * attempt, no preview, or not the viewer's to see), or an error outcome. */
+enum evidence_rc evidence_file_read(struct evidence_blob *out, struct svc *svc,
+                                    const struct evidence_viewer *viewer, int64_t attempt_id,
+                                    const char *sha256, bool preview, int64_t now_ms);
+
+/* The files attached to attempt_id as the audit trail records them: a new JSON object item id
+ * -> [sha256, ...] (the caller's reference), or NULL (no files, or out of memory). */
+json_t *evidence_audit_json(struct store_rd *rd, int64_t attempt_id);
+
+#endif
