@@ -66,6 +66,10 @@ const char *const audit_known_actions[] = {"user.create",
                                            "certificate.suspend",
                                            "certificate.reinstate",
                                            "keys.rotate",
+                                           "application.submit",
+                                           "application.decision",
+                                           "application.nik_view",
+                                           "observation.record",
                                            NULL};
 
 static bool known_action(const char *action) {
