@@ -18,6 +18,7 @@
 #include "common/attempts.h"
 #include "common/catalog.h"
 #include "common/config.h"
+#include "common/observation.h"
 #include "common/reviews.h"
 #include "store/store.h"
 #include "test_store_fixture.h"
@@ -329,6 +330,29 @@ static json_t *zero_marks(const struct exam_form *form) {
   return items;
 }
 
+/* Records every KUK of every observation unit of ex on attempt id as observed or not, as the
+ * assessor at the test site does. */
+static void observe_all(struct fixture *f, int64_t id, const struct exam *ex, bool observed) {
+  for (size_t u = 0; u < ex->nunits; u++) {
+    const struct exam_unit *unit = &ex->units[u];
+    for (size_t e = 0; exam_unit_is_observed(unit) && e < unit->nelements; e++) {
+      for (size_t k = 0; k < unit->elements[e].nkuk; k++) {
+        struct observation_saved saved;
+        struct observation_err oerr;
+        json_t *body = json_pack("{s:b, s:s, s:I, s:s}", "observed", observed, "notes",
+                                 "Diamati di TUK.", "recorded_at", (json_int_t)1767225600000,
+                                 "op", "op-test-observe-all");
+        assert_int_equal(OBSERVATION_OK,
+                         observation_record(&saved, &f->svc, id, unit->code,
+                                            unit->elements[e].kuk[k].id, f->assessor, body,
+                                            1767225600000, &oerr));
+        assert_true(saved.applied);
+        json_decref(body);
+      }
+    }
+  }
+}
+
 static void test_decide(void **state) {
   struct fixture *f = *state;
   struct catalog *cat = NULL;
@@ -371,6 +395,11 @@ static void test_decide(void **state) {
   assert_int_equal(REVIEWS_OK, reviews_claim(&claim, &f->svc, a.id, f->assessor, &err));
   assert_int_equal(REVIEWS_NOT_CLAIMED,
                    reviews_decide(&d, &f->svc, a.id, f->assessor2, &marks, &err));
+  /* The exam has an observation unit: no decision while its sheet has KUKs not recorded. */
+  assert_int_equal(REVIEWS_INVALID_FIELD,
+                   reviews_decide(&d, &f->svc, a.id, f->assessor, &marks, &err));
+  assert_non_null(strstr(err.why, "observation sheet"));
+  observe_all(f, a.id, ex, false);
   assert_int_equal(REVIEWS_OK, reviews_decide(&d, &f->svc, a.id, f->assessor, &marks, &err));
   assert_int_equal(VERDICT_BK, d.overall);
   assert_int_equal(VERDICT_PENDING, d.previous_verdict);
