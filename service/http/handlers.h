@@ -132,6 +132,9 @@ int h_application_own(struct req *r);
 int h_application_list(struct req *r);
 int h_application_get(struct req *r);
 int h_application_decide(struct req *r);
+int h_page_application(struct req *r);
+int h_page_application_list(struct req *r);
+int h_page_application_staff(struct req *r);
 /* Answers a refused or failed application operation with its registry error. */
 int reply_application(struct req *r, enum application_rc rc, const struct application_err *err,
                       const char *what);
@@ -142,6 +145,7 @@ json_t *application_view_json(const struct application_view *v, bool staff);
 /* --- the observation sheet (h_observation.c; page in h_page_observation.c) --- */
 int h_observation_sheet(struct req *r);
 int h_observation_save(struct req *r);
+int h_page_observation(struct req *r);
 /* Answers a refused or failed observation operation with its registry error. */
 int reply_observation(struct req *r, enum observation_rc rc, const struct observation_err *err,
                       const char *what);
