@@ -462,6 +462,10 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
     html_text_sub(h, L(r, "exam.unit"), "code", json_string_value(json_object_get(unit, "code")),
                   "title", utitle, NULL);
     HTML_LIT(h, "</h2>");
+    if (0 == json_array_size(json_object_get(unit, "items"))) {
+      /* An observation unit (FR.IA.01): nothing to answer here. */
+      html_fmt(h, "<p class=\"hint\">%s</p>", L(r, "exam.unit_observed"));
+    }
     json_array_foreach(json_object_get(unit, "items"), i, item) {
       render_item(h, r, v, item, ++n, total);
     }
@@ -709,7 +713,8 @@ static int prestart_page(struct req *r, const struct exam *x, unsigned status, e
     const struct exam_unit *unit = &x->units[u];
     snprintf(buf, sizeof(buf), "%ld", unit->cut_score);
     HTML_LIT(h, "<li>");
-    html_text_sub(h, L(r, "exam.pre_unit"), "code", unit->code, "title",
+    html_text_sub(h, L(r, exam_unit_is_observed(unit) ? "exam.pre_unit_observed" : "exam.pre_unit"),
+                  "code", unit->code, "title",
                   en && NULL != unit->title_en ? unit->title_en : unit->title, "cut", buf, NULL);
     HTML_LIT(h, "</li>");
   }
