@@ -68,7 +68,8 @@ static void kuk_form(struct html *h, const struct req *r, const struct observati
   int64_t attempt = sh->s.att.id;
   snprintf(action, sizeof action, "/review/%" PRId64 "/observations/%s/%s", attempt, unit->code,
            kuk->id);
-  snprintf(api, sizeof api, "/api%s", action);
+  snprintf(api, sizeof api, "/api/reviews/%" PRId64 "/observations/%s/%s", attempt, unit->code,
+           kuk->id);
   snprintf(next, sizeof next, "/review/%" PRId64 "/observations?notice=observation_saved",
            attempt);
   HTML_LIT(h, "<form class=\"obs-kuk card\" method=\"post\"");

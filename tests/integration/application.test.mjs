@@ -250,7 +250,15 @@ test('an observation unit is decided from its records; another assessor and the 
     const r = await asesor1.put(url(kuk), rec(true, t0 + 90_000, `op-obs-${kuk.replace('.', '-')}-x`));
     assert.equal(r.status, 200, r.text);
   }
+  // Without JavaScript the sheet's form posts its fields to the page route (a boolean as
+  // "!observed"), which forwards them to the same API and redirects back.
+  const form = new URLSearchParams({ '!observed': 'true', notes: 'Dari formulir.', '#recorded_at': String(t0 + 95_000),
+    op: 'op-form-00001', csrf: asesor1.csrf, _next: `/review/${id}/observations?notice=observation_saved` }).toString();
+  const posted = await asesor1.req('POST', `/review/${id}/observations/U.OBS.003/2.1`, form,
+    { headers: { Accept: 'text/html', 'Content-Type': 'application/x-www-form-urlencoded' }, raw: true });
+  assert.equal(posted.status, 303, posted.text);
   const done = await asesor1.get(`/api/reviews/${id}/observations`);
+  assert.equal(done.json.units[0].elements[1].kuk[0].record.notes, 'Dari formulir.');
   assert.equal(done.json.units[0].verdict, 'K');
   assert.equal(done.json.units[0].observed, 3);
   const dec = await asesor1.post(`/api/reviews/${id}/decision`, { items, overall: 'K', feedback: 'Praktik rapi.' });
