@@ -14,11 +14,11 @@
 
 #include "ujikom/exam.h"
 
-#define APPLICANT_NIK_LEN        16   /* digits of a NIK */
-#define APPLICANT_MAX_TEXT       200  /* bytes of a short personal field (place, education, ...) */
-#define APPLICANT_MAX_ADDRESS    500  /* bytes of the address */
-#define APPLICANT_MAX_EVIDENCE   1000 /* bytes of the evidence named for one element */
-#define APPLICANT_MAX_REASON     2000 /* bytes of an eligibility decision's reason */
+#define APPLICANT_NIK_LEN      16   /* digits of a NIK */
+#define APPLICANT_MAX_TEXT     200  /* bytes of a short personal field (place, education, ...) */
+#define APPLICANT_MAX_ADDRESS  500  /* bytes of the address */
+#define APPLICANT_MAX_EVIDENCE 1000 /* bytes of the evidence named for one element */
+#define APPLICANT_MAX_REASON   2000 /* bytes of an eligibility decision's reason */
 
 /* True when s is a NIK as the civil registry (Dukcapil) writes it: exactly 16 ASCII digits;
  * digits 1-2 a province code (11..94); digits 7-8 the day of birth, 01..31 (plus 40 for

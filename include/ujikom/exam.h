@@ -121,10 +121,10 @@ struct exam {
   long max_attempts;
   long cooldown_days;
   bool shuffle_options;
-  bool blind_marking;       /* assessors do not see who the candidate is until a decision */
+  bool blind_marking;        /* assessors do not see who the candidate is until a decision */
   bool requires_application; /* an eligible application (FR.APL.01) comes before a start */
-  bool has_time_zone;       /* the test site's zone is given (time_zone) */
-  enum time_zone time_zone; /* the test site's zone: the exam's times are shown in it */
+  bool has_time_zone;        /* the test site's zone is given (time_zone) */
+  enum time_zone time_zone;  /* the test site's zone: the exam's times are shown in it */
   const struct exam_unit *units;
   size_t nunits;
   char version[65]; /* hex SHA-256 of the source bytes: the exam version */

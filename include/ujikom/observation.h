@@ -22,7 +22,7 @@
 /* One observation as a save carries it. */
 struct observation_record {
   bool observed;
-  const char *notes; /* borrowed from the body; "" when absent */
+  const char *notes;   /* borrowed from the body; "" when absent */
   int64_t recorded_ms; /* when the assessor recorded it (the tablet's clock) */
   const char *op;      /* the save's id, [A-Za-z0-9_-]{8,64}: repeating a save is harmless */
 };

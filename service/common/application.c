@@ -33,8 +33,9 @@ struct application_key *application_key_from(const uint8_t material[APPLICATION_
   unsigned int n = 0;
   /* A purpose-labelled key (HMAC-SHA256 as a one-block HKDF-Expand): the file's material
    * never seals anything itself. */
-  if (NULL == k || NULL == HMAC(EVP_sha256(), material, APPLICATION_KEY_LEN,
-                                (const uint8_t *)label, sizeof label - 1, k->seal, &n) ||
+  if (NULL == k ||
+      NULL == HMAC(EVP_sha256(), material, APPLICATION_KEY_LEN, (const uint8_t *)label,
+                   sizeof label - 1, k->seal, &n) ||
       32 != n) {
     application_key_free(k);
     return NULL;
@@ -49,13 +50,12 @@ void application_key_free(struct application_key *key) {
   }
 }
 
-int application_key_open(struct application_key **out, const char *data_dir, bool create,
-                         char *err, size_t errlen) {
+int application_key_open(struct application_key **out, const char *data_dir, bool create, char *err,
+                         size_t errlen) {
   uint8_t material[APPLICATION_KEY_LEN];
   char path[1024];
   *out = NULL;
-  if ((size_t)snprintf(path, sizeof path, "%s/%s", data_dir, APPLICATION_KEY_FILE) >=
-      sizeof path) {
+  if ((size_t)snprintf(path, sizeof path, "%s/%s", data_dir, APPLICATION_KEY_FILE) >= sizeof path) {
     snprintf(err, errlen, "the data directory's path is too long");
     return -1;
   }
@@ -82,8 +82,7 @@ static bool nik_gcm(bool seal, const struct application_key *key, int64_t user_i
   bool ok = NULL != ctx &&
             1 == EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, key->seal, nonce, seal) &&
             1 == EVP_CipherUpdate(ctx, NULL, &n, (const uint8_t *)aad, aad_len) &&
-            1 == EVP_CipherUpdate(ctx, out, &n, in, APPLICANT_NIK_LEN) &&
-            APPLICANT_NIK_LEN == n &&
+            1 == EVP_CipherUpdate(ctx, out, &n, in, APPLICANT_NIK_LEN) && APPLICANT_NIK_LEN == n &&
             (seal || 1 == EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, SEAL_TAG, tag)) &&
             1 == EVP_CipherFinal_ex(ctx, out + n, &fin) && 0 == fin &&
             (!seal || 1 == EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, SEAL_TAG, tag));
@@ -102,9 +101,8 @@ int application_nik_seal(char out[APPLICATION_SEALED_SIZE], const struct applica
       nik_gcm(true, key, user_id, raw, (const uint8_t *)nik, raw + SEAL_NONCE,
               raw + SEAL_NONCE + APPLICANT_NIK_LEN)) {
     memcpy(out, SEAL_PREFIX, plen);
-    ret = 0 < b64_encode(out + plen, APPLICATION_SEALED_SIZE - plen, raw, sizeof raw, B64_URL)
-              ? 0
-              : -1;
+    ret = 0 < b64_encode(out + plen, APPLICATION_SEALED_SIZE - plen, raw, sizeof raw, B64_URL) ? 0
+                                                                                               : -1;
   }
   OPENSSL_cleanse(raw, sizeof raw);
   if (0 != ret) {
@@ -117,11 +115,11 @@ int application_nik_open(char out[APPLICANT_NIK_LEN + 1], const struct applicati
                          int64_t user_id, const char *sealed) {
   uint8_t raw[SEAL_RAW_LEN + 4];
   const size_t plen = sizeof SEAL_PREFIX - 1;
-  bool ok = NULL != key && NULL != sealed && 0 == strncmp(sealed, SEAL_PREFIX, plen) &&
-            SEAL_RAW_LEN == b64_decode(raw, sizeof raw, sealed + plen, strlen(sealed + plen),
-                                       B64_URL) &&
-            nik_gcm(false, key, user_id, raw, raw + SEAL_NONCE, (uint8_t *)out,
-                    raw + SEAL_NONCE + APPLICANT_NIK_LEN);
+  bool ok =
+      NULL != key && NULL != sealed && 0 == strncmp(sealed, SEAL_PREFIX, plen) &&
+      SEAL_RAW_LEN == b64_decode(raw, sizeof raw, sealed + plen, strlen(sealed + plen), B64_URL) &&
+      nik_gcm(false, key, user_id, raw, raw + SEAL_NONCE, (uint8_t *)out,
+              raw + SEAL_NONCE + APPLICANT_NIK_LEN);
   out[APPLICANT_NIK_LEN] = '\0';
   ok = ok && applicant_nik_valid(out);
   OPENSSL_cleanse(raw, sizeof raw);
@@ -332,9 +330,8 @@ static enum application_rc view_of(struct application_view *out, struct svc *svc
   return res;
 }
 
-enum application_rc application_own(struct application_view *out, struct svc *svc,
-                                    int64_t user_id, const char *exam_id, bool reveal,
-                                    struct application_err *err) {
+enum application_rc application_own(struct application_view *out, struct svc *svc, int64_t user_id,
+                                    const char *exam_id, bool reveal, struct application_err *err) {
   return view_of(out, svc, 0, user_id, exam_id, reveal, err);
 }
 
@@ -345,9 +342,9 @@ struct look_ctx {
 
 static int look_txn(struct store_tx *tx, void *arg) {
   const struct look_ctx *c = arg;
-  return audit_creation(tx, c->viewer, "application.nik_view", "application", c->a->id,
-                        json_pack("{s:I, s:s}", "candidate_id", (json_int_t)c->a->user_id,
-                                  "exam_id", c->a->exam_id));
+  return audit_creation(
+      tx, c->viewer, "application.nik_view", "application", c->a->id,
+      json_pack("{s:I, s:s}", "candidate_id", (json_int_t)c->a->user_id, "exam_id", c->a->exam_id));
 }
 
 enum application_rc application_for_staff(struct application_view *out, struct svc *svc,
@@ -376,9 +373,8 @@ static bool status_known(const char *s) {
          0 == strcmp(s, STORE_APPLICATION_NOT_YET);
 }
 
-enum application_rc application_list(struct store_application **out, size_t *out_n,
-                                     struct svc *svc, const char *status,
-                                     struct application_err *err) {
+enum application_rc application_list(struct store_application **out, size_t *out_n, struct svc *svc,
+                                     const char *status, struct application_err *err) {
   struct store_rd *rd = NULL;
   *out = NULL;
   *out_n = 0;

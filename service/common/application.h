@@ -53,8 +53,8 @@ struct application_err {
 struct application_key;
 /* Reads (creating it when missing and create is true) data_dir/APPLICATION_KEY_FILE and
  * derives the sealing key. 0 and *out (free with application_key_free), or -1 with err. */
-int application_key_open(struct application_key **out, const char *data_dir, bool create,
-                         char *err, size_t errlen);
+int application_key_open(struct application_key **out, const char *data_dir, bool create, char *err,
+                         size_t errlen);
 /* The key from raw material (tests); NULL when memory runs out. */
 struct application_key *application_key_from(const uint8_t material[APPLICATION_KEY_LEN]);
 void application_key_free(struct application_key *key);
@@ -82,7 +82,7 @@ struct application_view {
   struct store_application a; /* nik_sealed is NULL */
   json_t *personal;           /* without the NIK */
   json_t *self_assessment;
-  char nik_last4[5];          /* the NIK's last four digits ("" when the NIK is not opened) */
+  char nik_last4[5]; /* the NIK's last four digits ("" when the NIK is not opened) */
   bool nik_revealed;
   char nik[APPLICANT_NIK_LEN + 1]; /* when nik_revealed */
   char candidate_name[PERSON_NAME_SIZE];
@@ -93,9 +93,8 @@ void application_view_clear(struct application_view *v);
 /* Candidate user_id's own application for exam_id; reveal also opens the NIK.
  * APPLICATION_OK (clear *out), APPLICATION_NOT_FOUND, APPLICATION_NO_KEY,
  * APPLICATION_STORE_FAILED or APPLICATION_INTERNAL. */
-enum application_rc application_own(struct application_view *out, struct svc *svc,
-                                    int64_t user_id, const char *exam_id, bool reveal,
-                                    struct application_err *err);
+enum application_rc application_own(struct application_view *out, struct svc *svc, int64_t user_id,
+                                    const char *exam_id, bool reveal, struct application_err *err);
 
 /* Staff member viewer (an assessor or an administrator: the router checks the role) reads
  * application id; reveal opens the NIK and records the look in the audit log. Outcomes as
@@ -108,9 +107,8 @@ enum application_rc application_for_staff(struct application_view *out, struct s
  * first, at most APPLICATION_LIST_MAX, without NIKs. APPLICATION_OK with *out (free with
  * store_application_list_free), APPLICATION_INVALID (an unknown status) or
  * APPLICATION_STORE_FAILED. */
-enum application_rc application_list(struct store_application **out, size_t *out_n,
-                                     struct svc *svc, const char *status,
-                                     struct application_err *err);
+enum application_rc application_list(struct store_application **out, size_t *out_n, struct svc *svc,
+                                     const char *status, struct application_err *err);
 
 /* Staff member actor decides pending application id: outcome "eligible" or "not_yet",
  * reason 1..APPLICANT_MAX_REASON bytes of text (required for both), audited with both.

@@ -125,19 +125,18 @@ static json_t *unit_json(const struct observation_sheet *sh, const struct exam_u
       if (NULL != o) {
         json_object_set_new(marks, o->kuk_id, json_boolean(o->observed));
       }
-      ok = 0 == json_array_append_new(kuks, json_pack("{s:s, s:s, s:o}", "id", el->kuk[k].id,
-                                                      "text", el->kuk[k].text, "record",
-                                                      record_json(o)));
+      ok =
+          0 == json_array_append_new(kuks, json_pack("{s:s, s:s, s:o}", "id", el->kuk[k].id, "text",
+                                                     el->kuk[k].text, "record", record_json(o)));
     }
   }
   if (ok) {
     size_t observed = 0, missing = 0;
     enum verdict v = observation_unit_verdict(unit, marks, &observed, &missing);
     ju = json_pack("{s:s, s:s, s:s?, s:s, s:I, s:I, s:I, s:O}", "code", unit->code, "title",
-                   unit->title, "title_en", unit->title_en, "verdict", verdict_name(v),
-                   "observed", (json_int_t)observed, "kuk_total",
-                   (json_int_t)exam_unit_kuk_count(unit), "missing", (json_int_t)missing,
-                   "elements", els);
+                   unit->title, "title_en", unit->title_en, "verdict", verdict_name(v), "observed",
+                   (json_int_t)observed, "kuk_total", (json_int_t)exam_unit_kuk_count(unit),
+                   "missing", (json_int_t)missing, "elements", els);
   }
   json_decref(marks);
   json_decref(els);
@@ -147,11 +146,10 @@ static json_t *unit_json(const struct observation_sheet *sh, const struct exam_u
 json_t *observation_sheet_json(const struct observation_sheet *sh) {
   const struct exam *x = sh->s.exam;
   json_t *units = json_array();
-  json_t *root =
-      json_pack("{s:I, s:s, s:s, s:s?, s:b, s:o}", "attempt_id", (json_int_t)sh->s.att.id,
-                "exam_id", x->id, "exam_title", x->title, "candidate",
-                sh->hide_candidate ? NULL : sh->s.candidate.name, "may_record", sh->may_record,
-                "units", units);
+  json_t *root = json_pack("{s:I, s:s, s:s, s:s?, s:b, s:o}", "attempt_id",
+                           (json_int_t)sh->s.att.id, "exam_id", x->id, "exam_title", x->title,
+                           "candidate", sh->hide_candidate ? NULL : sh->s.candidate.name,
+                           "may_record", sh->may_record, "units", units);
   for (size_t u = 0; NULL != root && u < x->nunits; u++) {
     if (!exam_unit_is_observed(&x->units[u])) {
       continue;
@@ -201,8 +199,7 @@ static int save_txn(struct store_tx *tx, void *arg) {
   int rc = store_observation_put(tx, &c->rec, &applied);
   c->out->applied = applied;
   if (STORE_OK == rc && applied) {
-    rc = audit_creation(tx, c->rec.assessor_id, "observation.record", "attempt",
-                        c->rec.attempt_id,
+    rc = audit_creation(tx, c->rec.assessor_id, "observation.record", "attempt", c->rec.attempt_id,
                         json_pack("{s:s, s:s, s:b, s:I, s:s}", "unit", c->rec.unit_code, "kuk",
                                   c->rec.kuk_id, "observed", c->rec.observed, "recorded_at",
                                   (json_int_t)c->rec.recorded_ms, "op", c->rec.op));
@@ -224,13 +221,12 @@ static int fill_record(struct store_observation *rec, const struct observation_r
   rec->observed = in->observed;
   rec->assessor_id = actor;
   rec->recorded_ms = in->recorded_ms;
-  bool fits = (size_t)snprintf(rec->unit_code, sizeof rec->unit_code, "%s", unit->code) <
-                  sizeof rec->unit_code &&
-              (size_t)snprintf(rec->kuk_id, sizeof rec->kuk_id, "%s", kuk_id) <
-                  sizeof rec->kuk_id &&
-              (size_t)snprintf(rec->notes, sizeof rec->notes, "%s", in->notes) <
-                  sizeof rec->notes &&
-              (size_t)snprintf(rec->op, sizeof rec->op, "%s", in->op) < sizeof rec->op;
+  bool fits =
+      (size_t)snprintf(rec->unit_code, sizeof rec->unit_code, "%s", unit->code) <
+          sizeof rec->unit_code &&
+      (size_t)snprintf(rec->kuk_id, sizeof rec->kuk_id, "%s", kuk_id) < sizeof rec->kuk_id &&
+      (size_t)snprintf(rec->notes, sizeof rec->notes, "%s", in->notes) < sizeof rec->notes &&
+      (size_t)snprintf(rec->op, sizeof rec->op, "%s", in->op) < sizeof rec->op;
   return fits ? 0 : -1;
 }
 

@@ -66,7 +66,7 @@ json_t *observation_sheet_json(const struct observation_sheet *sh);
 
 /* What a save did. */
 struct observation_saved {
-  bool applied;                   /* false: a later (or the same) recording was kept */
+  bool applied;                    /* false: a later (or the same) recording was kept */
   struct store_observation record; /* the KUK's record as it stands now */
   enum verdict unit_verdict;       /* the unit's outcome from its records now */
   size_t observed, missing;

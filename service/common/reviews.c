@@ -474,8 +474,8 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
   {
     /* Scored with the current decision's rubric points beside each open item. */
     json_t *criteria = NULL == out->marks ? NULL : criteria_of(out->marks);
-    if (0 != score_form_observed(&out->score, out->form, out->answers, criteria,
-                                 out->observations)) {
+    if (0 !=
+        score_form_observed(&out->score, out->form, out->answers, criteria, out->observations)) {
       out->score = NULL;
     }
     json_decref(criteria);

@@ -135,7 +135,7 @@ struct reviews_sheet {
   struct store_appeal appeal;
   struct store_decision *history; /* every decision, oldest first; the last is current */
   size_t nhistory;
-  json_t *marks; /* the current decision's items ({item: {criteria, comment}}), or NULL */
+  json_t *marks;        /* the current decision's items ({item: {criteria, comment}}), or NULL */
   json_t *observations; /* the observation units' records ({unit: {kuk: observed}}) */
   struct score_result *score; /* with the current decision's rubric points; NULL when the
                                  form could not be scored */

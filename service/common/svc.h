@@ -15,7 +15,7 @@ struct keystore;   /* service/common/keystore.h: Ed25519 signing keys under the 
 struct form_index; /* service/common/form_index.h: items of recently used attempt forms */
 /* service/common/second_factor.h: the keys that seal staff TOTP secrets */
 struct second_factor_key;
-struct mailer;  /* service/common/mailer.h: outgoing mail */
+struct mailer; /* service/common/mailer.h: outgoing mail */
 /* service/common/application.h: the key that seals national identity numbers */
 struct application_key;
 struct certlog; /* service/common/certlog.h: the published transparency log */

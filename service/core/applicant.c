@@ -34,8 +34,8 @@ bool applicant_nik_valid(const char *s) {
   if (day > 40) {
     day -= 40; /* women's NIKs add 40 to the day of birth */
   }
-  return province >= 11 && province <= 94 && day >= 1 && day <= 31 && month >= 1 &&
-         month <= 12 && strncmp(s + 12, "0000", 4) != 0;
+  return province >= 11 && province <= 94 && day >= 1 && day <= 31 && month >= 1 && month <= 12 &&
+         strncmp(s + 12, "0000", 4) != 0;
 }
 
 bool applicant_text_ok(const char *text, size_t len, size_t max) {
@@ -115,16 +115,15 @@ static const struct {
   const char *name;
   enum field_kind kind;
 } personal_fields[] = {
-    {"full_name", F_NAME},     {"birth_place", F_TEXT},  {"birth_date", F_DATE},
-    {"address", F_ADDRESS},    {"phone", F_PHONE},       {"education", F_TEXT},
-    {"occupation", F_TEXT},    {"nik", F_NIK},
+    {"full_name", F_NAME}, {"birth_place", F_TEXT}, {"birth_date", F_DATE}, {"address", F_ADDRESS},
+    {"phone", F_PHONE},    {"education", F_TEXT},   {"occupation", F_TEXT}, {"nik", F_NIK},
 };
 #define NPERSONAL (sizeof personal_fields / sizeof personal_fields[0])
 
 /* Checks one field's text; on success adds its clean form to out (the NIK goes to nik_out).
  * Returns 0, or -1 with err set. */
-static int personal_field(json_t *out, char nik_out[APPLICANT_NIK_LEN + 1], size_t i,
-                          const char *v, size_t len, char *err, size_t errlen) {
+static int personal_field(json_t *out, char nik_out[APPLICANT_NIK_LEN + 1], size_t i, const char *v,
+                          size_t len, char *err, size_t errlen) {
   const char *name = personal_fields[i].name;
   json_t *clean = NULL;
   switch (personal_fields[i].kind) {
@@ -145,7 +144,8 @@ static int personal_field(json_t *out, char nik_out[APPLICANT_NIK_LEN + 1], size
                            F_ADDRESS == personal_fields[i].kind ? APPLICANT_MAX_ADDRESS
                                                                 : APPLICANT_MAX_TEXT)) {
       snprintf(err, errlen, "personal.%s: must be 1 to %d bytes of text without control characters",
-               name, F_ADDRESS == personal_fields[i].kind ? APPLICANT_MAX_ADDRESS : APPLICANT_MAX_TEXT);
+               name,
+               F_ADDRESS == personal_fields[i].kind ? APPLICANT_MAX_ADDRESS : APPLICANT_MAX_TEXT);
       return -1;
     }
     clean = trimmed(v);
@@ -223,7 +223,8 @@ static int self_entry(json_t **out, const char *unit, long element, const json_t
   const json_t *answer = json_object_get(e, "answer");
   const json_t *evidence = json_object_get(e, "evidence");
   const char *a = json_string_value(answer);
-  if (!json_is_object(e) || a == NULL || (strcmp(a, "dapat") != 0 && strcmp(a, "belum_dapat") != 0)) {
+  if (!json_is_object(e) || a == NULL ||
+      (strcmp(a, "dapat") != 0 && strcmp(a, "belum_dapat") != 0)) {
     snprintf(err, errlen, "self_assessment.%s.%ld.answer: must be dapat or belum_dapat", unit,
              element);
     return -1;
@@ -236,7 +237,8 @@ static int self_entry(json_t **out, const char *unit, long element, const json_t
   if (!ev_ok) {
     snprintf(err, errlen,
              "self_assessment.%s.%ld.evidence: %s 1 to %d bytes of text (no other key)", unit,
-             element, can ? "dapat needs the evidence that shows it," : "may be", APPLICANT_MAX_EVIDENCE);
+             element, can ? "dapat needs the evidence that shows it," : "may be",
+             APPLICANT_MAX_EVIDENCE);
     return -1;
   }
   *out = json_pack("{s:s, s:s%}", "answer", a, "evidence", ev, evlen);

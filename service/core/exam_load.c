@@ -1062,9 +1062,9 @@ static void read_units(struct ld *ld, struct exam *exam, const yaml_node_t *n) {
   size_t k = 0;
   /* cut_score and pools are required of a written unit, absent from an observation unit
    * (read_assessment checks which). */
-  struct field f[] = {{"code", true, NULL},      {"title", true, NULL},
-                      {"title_en", false, NULL}, {"cut_score", false, NULL},
-                      {"elements", true, NULL},  {"pools", false, NULL},
+  struct field f[] = {{"code", true, NULL},       {"title", true, NULL},
+                      {"title_en", false, NULL},  {"cut_score", false, NULL},
+                      {"elements", true, NULL},   {"pools", false, NULL},
                       {"assessment", false, NULL}};
   for (const yaml_node_t *un; (un = seq_next_map(ld, &w, "a unit", f, 7)) != NULL;) {
     struct exam_unit *unit = &units[k];

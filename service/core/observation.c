@@ -36,8 +36,8 @@ static bool notes_ok(const char *s, size_t len) {
   for (size_t i = 0; i < len;) {
     uint32_t cp = 0;
     size_t n = utf8_decode(s + i, len - i, &cp);
-    if (n == 0 || ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f ||
-                   (cp >= 0x80 && cp <= 0x9f))) {
+    if (n == 0 ||
+        ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))) {
       return false;
     }
     i += n;
@@ -69,8 +69,8 @@ int observation_record_check(struct observation_record *out, const struct exam_u
     snprintf(err, errlen, "observed: must be true or false");
     return -1;
   }
-  if (notes != NULL && (!json_is_string(notes) ||
-                        !notes_ok(json_string_value(notes), json_string_length(notes)))) {
+  if (notes != NULL &&
+      (!json_is_string(notes) || !notes_ok(json_string_value(notes), json_string_length(notes)))) {
     snprintf(err, errlen, "notes: at most %d bytes of text", OBSERVATION_MAX_NOTES);
     return -1;
   }

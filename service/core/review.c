@@ -254,8 +254,8 @@ static enum review_status check_units(const struct exam_form *form, const struct
     }
     if (VERDICT_PENDING == final[u] && exam_unit_is_observed(form->units[u].unit)) {
       return fail(REVIEW_INVALID_FIELD, err, errlen,
-                  "units.%.60s.outcome: the observation sheet has %zu KUK not recorded yet.",
-                  ucode, res->units[u].pending_items);
+                  "units.%.60s.outcome: the observation sheet has %zu KUK not recorded yet.", ucode,
+                  res->units[u].pending_items);
     }
     if (VERDICT_PENDING == final[u]) {
       return fail(REVIEW_INVALID_FIELD, err, errlen,

@@ -46,19 +46,17 @@ json_t *application_view_json(const struct application_view *v, bool staff) {
   memset(masked, '*', APPLICANT_NIK_LEN - 4);
   memcpy(masked + APPLICANT_NIK_LEN - 4, v->nik_last4, 5);
   json_t *personal = json_deep_copy(v->personal);
-  if (NULL == personal ||
-      0 != json_object_set_new(personal, "nik_masked", json_string(masked)) ||
+  if (NULL == personal || 0 != json_object_set_new(personal, "nik_masked", json_string(masked)) ||
       (v->nik_revealed && 0 != json_object_set_new(personal, "nik", json_string(v->nik)))) {
     json_decref(personal);
     return NULL;
   }
-  return json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:s?, s:o, s:O, s:o}", "id",
-                   (json_int_t)v->a.id, "exam_id", v->a.exam_id, "status", v->a.status,
-                   "submitted_at", json_time(v->a.submitted_ms), "decided_at",
-                   json_time(v->a.decided_ms), "decided_by",
-                   v->a.decided_by > 0 ? json_integer(v->a.decided_by) : json_null(), "reason",
-                   v->a.reason, "personal", personal, "self_assessment", v->self_assessment,
-                   "candidate",
+  return json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:s?, s:o, s:O, s:o}", "id", (json_int_t)v->a.id,
+                   "exam_id", v->a.exam_id, "status", v->a.status, "submitted_at",
+                   json_time(v->a.submitted_ms), "decided_at", json_time(v->a.decided_ms),
+                   "decided_by", v->a.decided_by > 0 ? json_integer(v->a.decided_by) : json_null(),
+                   "reason", v->a.reason, "personal", personal, "self_assessment",
+                   v->self_assessment, "candidate",
                    staff ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)v->a.user_id, "name",
                                      v->candidate_name, "email", v->candidate_email)
                          : json_null());
@@ -125,9 +123,9 @@ int h_application_get(struct req *r) {
 
 /* A listed application: who, which exam, where it stands (no personal data). */
 static json_t *list_entry_json(const struct store_application *a) {
-  return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:s?}", "id", (json_int_t)a->id,
-                   "candidate_id", (json_int_t)a->user_id, "exam_id", a->exam_id, "status",
-                   a->status, "submitted_at", json_time(a->submitted_ms), "decided_at",
+  return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:s?}", "id", (json_int_t)a->id, "candidate_id",
+                   (json_int_t)a->user_id, "exam_id", a->exam_id, "status", a->status,
+                   "submitted_at", json_time(a->submitted_ms), "decided_at",
                    json_time(a->decided_ms), "reason", a->reason);
 }
 

@@ -60,14 +60,14 @@ int h_observation_save(struct req *r) {
     return reply_observation(r, rc, &err, __func__);
   }
   const struct store_observation *o = &s.record;
-  json_t *body = json_pack(
-      "{s:I, s:s, s:s, s:b, s:{s:b, s:s, s:I, s:I, s:I, s:s}, s:{s:s, s:I, s:I}, s:o}",
-      "attempt_id", (json_int_t)id, "unit", o->unit_code, "kuk", o->kuk_id, "applied", s.applied,
-      "record", "observed", o->observed, "notes", o->notes, "recorded_at",
-      (json_int_t)o->recorded_ms, "saved_at", (json_int_t)o->saved_ms, "assessor_id",
-      (json_int_t)o->assessor_id, "op", o->op, "unit_result", "verdict",
-      verdict_name(s.unit_verdict), "observed", (json_int_t)s.observed, "missing",
-      (json_int_t)s.missing, "claim_expires_at",
-      s.claim_expires_ms > 0 ? json_time(s.claim_expires_ms) : json_null());
+  json_t *body =
+      json_pack("{s:I, s:s, s:s, s:b, s:{s:b, s:s, s:I, s:I, s:I, s:s}, s:{s:s, s:I, s:I}, s:o}",
+                "attempt_id", (json_int_t)id, "unit", o->unit_code, "kuk", o->kuk_id, "applied",
+                s.applied, "record", "observed", o->observed, "notes", o->notes, "recorded_at",
+                (json_int_t)o->recorded_ms, "saved_at", (json_int_t)o->saved_ms, "assessor_id",
+                (json_int_t)o->assessor_id, "op", o->op, "unit_result", "verdict",
+                verdict_name(s.unit_verdict), "observed", (json_int_t)s.observed, "missing",
+                (json_int_t)s.missing, "claim_expires_at",
+                s.claim_expires_ms > 0 ? json_time(s.claim_expires_ms) : json_null());
   return NULL == body ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, body);
 }

@@ -19,7 +19,7 @@
 #include "http/requtil.h"
 
 static const char *const personal_keys[] = {"full_name", "birth_place", "birth_date", "address",
-                                             "phone",     "education",   "occupation"};
+                                            "phone",     "education",   "occupation"};
 #define NPERSONAL_KEYS (sizeof personal_keys / sizeof personal_keys[0])
 
 /* The catalogue's word for an application's status. */
@@ -96,7 +96,7 @@ static void self_table(struct html *h, const struct req *r, const struct exam *x
       html_text(h, x->units[u].elements[e].title);
       html_fmt(h, "</td><td>%s</td><td>",
                NULL != answer && 0 == strcmp(answer, "dapat") ? L(r, "apl.can")
-                                                               : L(r, "apl.cannot_yet"));
+                                                              : L(r, "apl.cannot_yet"));
       html_text(h, json_string_value(json_object_get(entry, "evidence")));
       HTML_LIT(h, "</td></tr>");
     }
@@ -118,9 +118,10 @@ static void personal_input(struct html *h, const struct req *r, const char *key,
     return;
   }
   html_labelled(h, id, field_label(r, key), "<input required", name);
-  html_attr(h, "type", 0 == strcmp(key, "birth_date") ? "date"
-                       : 0 == strcmp(key, "phone")    ? "tel"
-                                                      : "text");
+  html_attr(h, "type",
+            0 == strcmp(key, "birth_date") ? "date"
+            : 0 == strcmp(key, "phone")    ? "tel"
+                                           : "text");
   html_attr(h, "value", value);
   if (0 == strcmp(key, "full_name")) {
     HTML_LIT(h, " autocomplete=\"name\"");
@@ -137,7 +138,8 @@ static void self_fields(struct html *h, const struct req *r, const struct exam *
     HTML_LIT(h, "<fieldset class=\"card\"><legend>");
     html_text(h, unit->code);
     HTML_LIT(h, " — ");
-    html_text(h, 0 == strcmp(r->lang, "en") && NULL != unit->title_en ? unit->title_en : unit->title);
+    html_text(h,
+              0 == strcmp(r->lang, "en") && NULL != unit->title_en ? unit->title_en : unit->title);
     HTML_LIT(h, "</legend>");
     for (size_t e = 0; e < unit->nelements; e++) {
       char key[24], base[120], id[140];
@@ -213,10 +215,9 @@ int h_page_application(struct req *r) {
     layout_action_form(h, r, action, api, next);
     html_fmt(h, "<fieldset class=\"card\"><legend>%s</legend>", L(r, "apl.personal"));
     for (size_t i = 0; i < NPERSONAL_KEYS; i++) {
-      const char *prev = has ? json_string_value(json_object_get(v.personal, personal_keys[i]))
-                             : NULL;
-      personal_input(h, r, personal_keys[i],
-                     NULL == prev && 0 == i ? r->user->name : prev);
+      const char *prev =
+          has ? json_string_value(json_object_get(v.personal, personal_keys[i])) : NULL;
+      personal_input(h, r, personal_keys[i], NULL == prev && 0 == i ? r->user->name : prev);
     }
     html_labelled(h, "f-nik", L(r, "apl.nik"), "<input type=\"text\" required", "personal/nik");
     HTML_LIT(h, " inputmode=\"numeric\" pattern=\"[0-9]{16}\" maxlength=\"16\" "
@@ -234,8 +235,7 @@ int h_page_application(struct req *r) {
 
 /* GET /applications[?status=]: the applications for staff, oldest first. */
 int h_page_application_list(struct req *r) {
-  static const char *const cols[] = {"apl.candidate", "review.exam", "apl.status",
-                                     "apl.submitted"};
+  static const char *const cols[] = {"apl.candidate", "review.exam", "apl.status", "apl.submitted"};
   static const char *const statuses[] = {STORE_APPLICATION_PENDING, STORE_APPLICATION_ELIGIBLE,
                                          STORE_APPLICATION_NOT_YET};
   struct application_err err;
@@ -290,9 +290,8 @@ int h_page_application_staff(struct req *r) {
   if (!parse_id(r->params[0], &id)) {
     return reply_error(r, ERR_APPLICATION_NOT_FOUND, NULL);
   }
-  enum application_rc rc = application_for_staff(&v, r->svc, r->user->id, id,
-                                                 NULL != reveal && 0 == strcmp(reveal, "nik"),
-                                                 &err);
+  enum application_rc rc = application_for_staff(
+      &v, r->svc, r->user->id, id, NULL != reveal && 0 == strcmp(reveal, "nik"), &err);
   if (APPLICATION_OK != rc) {
     return reply_application(r, rc, &err, __func__);
   }

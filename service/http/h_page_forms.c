@@ -3,10 +3,10 @@
  * actions, certificate issuance). With JavaScript the browser posts JSON to the API itself;
  * without it the form arrives here, its fields are turned into the very JSON body the API
  * expects (field names are paths split on '/', a leading '#' marks an integer, a leading
- * '!' a boolean ("true" / "false"), empty fields are left out) and the API handler runs on it. The rules therefore live in one place; the
- * answer is the API's, except that a success of a form carrying "_next" (a local path, see
- * layout_api_form) becomes a 303 redirect there: post, redirect, get, with the notice the
- * path names.
+ * '!' a boolean ("true" / "false"), empty fields are left out) and the API handler runs on it. The
+ * rules therefore live in one place; the answer is the API's, except that a success of a form
+ * carrying "_next" (a local path, see layout_api_form) becomes a 303 redirect there: post,
+ * redirect, get, with the notice the path names.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -70,8 +70,7 @@ static void kuk_form(struct html *h, const struct req *r, const struct observati
            kuk->id);
   snprintf(api, sizeof api, "/api/reviews/%" PRId64 "/observations/%s/%s", attempt, unit->code,
            kuk->id);
-  snprintf(next, sizeof next, "/review/%" PRId64 "/observations?notice=observation_saved",
-           attempt);
+  snprintf(next, sizeof next, "/review/%" PRId64 "/observations?notice=observation_saved", attempt);
   HTML_LIT(h, "<form class=\"obs-kuk card\" method=\"post\"");
   html_attr_url(h, "action", action);
   html_attr(h, "data-api", api);
@@ -186,8 +185,8 @@ int h_page_observation(struct req *r) {
     HTML_LIT(h, "><h2>");
     html_text(h, unit->code);
     HTML_LIT(h, " — ");
-    html_text(h, 0 == strcmp(r->lang, "en") && NULL != unit->title_en ? unit->title_en
-                                                                       : unit->title);
+    html_text(h,
+              0 == strcmp(r->lang, "en") && NULL != unit->title_en ? unit->title_en : unit->title);
     HTML_LIT(h, "</h2>");
     unit_outcome(h, r, unit, &sh);
     for (size_t e = 0; e < unit->nelements; e++) {

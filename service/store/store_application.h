@@ -36,8 +36,7 @@ void store_application_clear(struct store_application *a);
  * submitted_ms), replacing an earlier one, which waits for a decision again (pending, the
  * decision cleared). *out_id is its id. STORE_OK, STORE_HARD for a value outside the
  * table's checks (or an unknown user), or negative. */
-int store_application_put(struct store_tx *tx, const struct store_application *a,
-                          int64_t *out_id);
+int store_application_put(struct store_tx *tx, const struct store_application *a, int64_t *out_id);
 /* Records the decision on application id: status (eligible or not_yet), by, at, reason.
  * STORE_OK, STORE_NONE when there is no such application, or negative. */
 int store_application_decide(struct store_tx *tx, int64_t id, const char *status, int64_t by,

@@ -9,11 +9,11 @@
 enum app_stmt { APP_PUT, APP_DECIDE, APP_GET, APP_BY_ID, APP_LIST, APP__MAX };
 
 #define APP_COLS                                                                                   \
-  "id, user_id, exam_id, personal, nik_sealed, self_assessment, status, submitted_at, "           \
+  "id, user_id, exam_id, personal, nik_sealed, self_assessment, status, submitted_at, "            \
   "coalesce(decided_by, 0), coalesce(decided_at, 0), reason"
 /* The list leaves the sealed NIK where it is. */
 #define APP_LIST_COLS                                                                              \
-  "id, user_id, exam_id, personal, NULL, self_assessment, status, submitted_at, "                 \
+  "id, user_id, exam_id, personal, NULL, self_assessment, status, submitted_at, "                  \
   "coalesce(decided_by, 0), coalesce(decided_at, 0), reason"
 
 static const char *const app_sqls[APP__MAX] = {
@@ -44,12 +44,12 @@ static void app_clear(void *elem) {
   store_application_clear(elem);
 }
 
-int store_application_put(struct store_tx *tx, const struct store_application *a,
-                          int64_t *out_id) {
+int store_application_put(struct store_tx *tx, const struct store_application *a, int64_t *out_id) {
   struct store_application got;
-  const struct store_arg args[] = {STORE_ARG_INT(a->user_id),      STORE_ARG_TEXT(a->exam_id),
-                                   STORE_ARG_TEXT(a->personal),     STORE_ARG_TEXT(a->nik_sealed),
-                                   STORE_ARG_TEXT(a->self_assessment), STORE_ARG_INT(a->submitted_ms)};
+  const struct store_arg args[] = {
+      STORE_ARG_INT(a->user_id),          STORE_ARG_TEXT(a->exam_id),
+      STORE_ARG_TEXT(a->personal),        STORE_ARG_TEXT(a->nik_sealed),
+      STORE_ARG_TEXT(a->self_assessment), STORE_ARG_INT(a->submitted_ms)};
   *out_id = 0;
   int rc = store_write(store_tx_conn(tx), &app_set, APP_PUT, args, sizeof args / sizeof args[0],
                        "application put");
@@ -126,8 +126,8 @@ int store_application_by_id(struct store_rd *rd, struct store_application *out, 
 int store_application_list(struct store_rd *rd, struct store_application **out, size_t *out_n,
                            const char *status, int limit) {
   const struct store_arg args[] = {STORE_ARG_TEXT(status), STORE_ARG_INT(limit)};
-  return store_rows_query(store_rd_conn(rd), &app_set, APP_LIST, args,
-                          sizeof args / sizeof args[0], &app_rows, limit, out, out_n);
+  return store_rows_query(store_rd_conn(rd), &app_set, APP_LIST, args, sizeof args / sizeof args[0],
+                          &app_rows, limit, out, out_n);
 }
 
 void store_application_list_free(struct store_application *list, size_t n) {

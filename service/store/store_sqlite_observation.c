@@ -12,13 +12,14 @@ enum obs_stmt { OBS_PUT, OBS_LIST, OBS_GET, OBS__MAX };
 
 static const char *const obs_sqls[OBS__MAX] = {
     /* The later recording wins; a repeated save (same time, same id) changes nothing. */
-    [OBS_PUT] = "INSERT INTO observations(" OBS_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                "ON CONFLICT(attempt_id, unit_code, kuk_id) DO UPDATE SET "
-                "observed = excluded.observed, notes = excluded.notes, "
-                "assessor_id = excluded.assessor_id, recorded_at = excluded.recorded_at, "
-                "saved_at = excluded.saved_at, op = excluded.op "
-                "WHERE excluded.recorded_at > observations.recorded_at OR "
-                "(excluded.recorded_at = observations.recorded_at AND excluded.op > observations.op)",
+    [OBS_PUT] =
+        "INSERT INTO observations(" OBS_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+        "ON CONFLICT(attempt_id, unit_code, kuk_id) DO UPDATE SET "
+        "observed = excluded.observed, notes = excluded.notes, "
+        "assessor_id = excluded.assessor_id, recorded_at = excluded.recorded_at, "
+        "saved_at = excluded.saved_at, op = excluded.op "
+        "WHERE excluded.recorded_at > observations.recorded_at OR "
+        "(excluded.recorded_at = observations.recorded_at AND excluded.op > observations.op)",
     [OBS_LIST] = "SELECT " OBS_COLS " FROM observations WHERE attempt_id = ?1 "
                  "ORDER BY unit_code, kuk_id",
     [OBS_GET] = "SELECT " OBS_COLS " FROM observations WHERE attempt_id = ?1 AND unit_code = ?2 "
@@ -30,9 +31,9 @@ int store_observation_put(struct store_tx *tx, const struct store_observation *o
                           bool *out_applied) {
   struct store_conn *c = store_tx_conn(tx);
   const struct store_arg args[] = {
-      STORE_ARG_INT(o->attempt_id),  STORE_ARG_TEXT(o->unit_code),   STORE_ARG_TEXT(o->kuk_id),
-      STORE_ARG_INT(o->observed),    STORE_ARG_TEXT(o->notes),       STORE_ARG_INT(o->assessor_id),
-      STORE_ARG_INT(o->recorded_ms), STORE_ARG_INT(o->saved_ms),     STORE_ARG_TEXT(o->op)};
+      STORE_ARG_INT(o->attempt_id),  STORE_ARG_TEXT(o->unit_code), STORE_ARG_TEXT(o->kuk_id),
+      STORE_ARG_INT(o->observed),    STORE_ARG_TEXT(o->notes),     STORE_ARG_INT(o->assessor_id),
+      STORE_ARG_INT(o->recorded_ms), STORE_ARG_INT(o->saved_ms),   STORE_ARG_TEXT(o->op)};
   sqlite3_stmt *st = store_stmt(c, &obs_set, OBS_PUT);
   int64_t changes = 0;
   int rc = STORE_HARD;

@@ -76,8 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       abort();
     }
     for (size_t u = 0; u < exam->nunits; u++) {
-      if (json_object_size(json_object_get(out, exam->units[u].code)) !=
-          exam->units[u].nelements) {
+      if (json_object_size(json_object_get(out, exam->units[u].code)) != exam->units[u].nelements) {
         abort();
       }
     }

@@ -18,7 +18,7 @@
 static void test_nik(void **state) {
   (void)state;
   static const char *const good[] = {
-      "3171014508900003", /* a woman: day 45 = 5 */
+      "3171014508900003",                                         /* a woman: day 45 = 5 */
       "3273012301950002", "1101010101000001", "9471047112990001", /* day 71 = 31 (woman) */
   };
   static const char *const bad[] = {
@@ -54,8 +54,8 @@ static void test_nik(void **state) {
 static json_t *personal(void) {
   return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "full_name", "  Dewi   Lestari ",
                    "birth_place", " Jakarta ", "birth_date", "1990-08-05", "address",
-                   "Jl. Kemang Raya No. 10", "phone", "+62 812-3456-7890", "education",
-                   "SMK DKV", "occupation", "Desainer lepas", "nik", "3171014508900003");
+                   "Jl. Kemang Raya No. 10", "phone", "+62 812-3456-7890", "education", "SMK DKV",
+                   "occupation", "Desainer lepas", "nik", "3171014508900003");
 }
 
 static void test_personal(void **state) {
@@ -73,10 +73,19 @@ static void test_personal(void **state) {
   static const struct {
     const char *field, *value;
   } bad[] = {
-      {"nik", "3171014508900000"}, {"nik", "12"},          {"birth_date", "1990-02-30"},
-      {"birth_date", "1899-12-31"}, {"birth_date", "05-08-1990"}, {"phone", "0812"},
-      {"phone", "0812-ABC-7890"},  {"phone", "0812+34567890"}, {"birth_place", "   "},
-      {"education", ""},           {"occupation", "a\tb"},     {"full_name", "\xe2\x80\xae" "abc"},
+      {"nik", "3171014508900000"},
+      {"nik", "12"},
+      {"birth_date", "1990-02-30"},
+      {"birth_date", "1899-12-31"},
+      {"birth_date", "05-08-1990"},
+      {"phone", "0812"},
+      {"phone", "0812-ABC-7890"},
+      {"phone", "0812+34567890"},
+      {"birth_place", "   "},
+      {"education", ""},
+      {"occupation", "a\tb"},
+      {"full_name", "\xe2\x80\xae"
+                    "abc"},
       {"address", "Jl.\nBaru"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -139,7 +139,8 @@ static void test_record_check(void **state) {
       {"{\"observed\":true,\"recorded_at\":1767225600000,\"op\":\"short\"}", "op"},
       {"{\"observed\":true,\"recorded_at\":1767225600000,\"op\":\"op with space\"}", "op"},
       {"{\"observed\":true,\"recorded_at\":1767225600000}", "op"},
-      {"{\"observed\":true,\"notes\":\"a\\u0007b\",\"recorded_at\":1767225600000,\"op\":\"op-abcdefgh\"}",
+      {"{\"observed\":true,\"notes\":\"a\\u0007b\",\"recorded_at\":1767225600000,\"op\":\"op-"
+       "abcdefgh\"}",
        "notes"},
       {"{\"observed\":true,\"notes\":7,\"recorded_at\":1767225600000,\"op\":\"op-abcdefgh\"}",
        "notes"},
@@ -156,8 +157,8 @@ static void test_record_check(void **state) {
   char *notes = malloc(OBSERVATION_MAX_NOTES + 2);
   memset(notes, 'a', OBSERVATION_MAX_NOTES + 1);
   notes[OBSERVATION_MAX_NOTES + 1] = '\0';
-  json_t *big = json_pack("{s:b, s:s, s:I, s:s}", "observed", 0, "notes", notes + 1,
-                          "recorded_at", (json_int_t)1767225600000, "op", "op-abcdefgh");
+  json_t *big = json_pack("{s:b, s:s, s:I, s:s}", "observed", 0, "notes", notes + 1, "recorded_at",
+                          (json_int_t)1767225600000, "op", "op-abcdefgh");
   assert_int_equal(0, observation_record_check(&rec, u, "1.1", big, err, sizeof err));
   json_object_set_new(big, "notes", json_string(notes));
   assert_int_equal(-1, observation_record_check(&rec, u, "1.1", big, err, sizeof err));
