@@ -16,35 +16,11 @@
 #include "ujikom/exam.h"
 #include "ujikom/observation.h"
 
+#include "test_exam_fixture.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char exam_text[] = "format: 1\n"
-                                "id: FUZ-APL\n"
-                                "subsector: KRY\n"
-                                "title: Ujian\n"
-                                "title_en: Exam\n"
-                                "scheme: Skema\n"
-                                "standard: SKKNI\n"
-                                "duration_minutes: 30\n"
-                                "validity_years: 3\n"
-                                "retake: {max_attempts: 3, cooldown_days: 0}\n"
-                                "units:\n"
-                                "  - code: U.W\n"
-                                "    title: Tertulis\n"
-                                "    cut_score: 50\n"
-                                "    elements: [{id: 1, title: E, kuk: [{id: \"1.1\", text: K}]}]\n"
-                                "    pools:\n"
-                                "      - id: P\n"
-                                "        draw: 1\n"
-                                "        items: [{id: Q, type: truefalse, kuk: [\"1.1\"], "
-                                "prompt: P, answer: true}]\n"
-                                "  - code: U.O\n"
-                                "    title: Observasi\n"
-                                "    assessment: observation\n"
-                                "    elements:\n"
-                                "      - {id: 1, title: A, kuk: [{id: \"1.1\", text: K}, {id: "
-                                "\"1.2\", text: L}]}\n"
-                                "      - {id: 2, title: B, kuk: [{id: \"2.1\", text: M}]}\n";
+static const char exam_text[] = TEST_EXAM_OBSERVED("FUZ-APL");
 
 static struct exam *exam;
 

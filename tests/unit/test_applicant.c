@@ -15,6 +15,8 @@
 #include "ujikom/applicant.h"
 #include "ujikom/exam.h"
 
+#include "test_exam_fixture.h"
+
 static void test_nik(void **state) {
   (void)state;
   static const char *const good[] = {
@@ -118,27 +120,9 @@ static void test_personal(void **state) {
   json_decref(in);
 }
 
-static const char small_exam[] = "format: 1\n"
-                                 "id: TST-APL\n"
-                                 "subsector: FSN\n"
-                                 "title: Ujian\n"
-                                 "title_en: Exam\n"
-                                 "scheme: Skema\n"
-                                 "standard: SKKNI\n"
-                                 "duration_minutes: 30\n"
-                                 "validity_years: 3\n"
-                                 "retake: {max_attempts: 3, cooldown_days: 0}\n"
-                                 "units:\n"
-                                 "  - code: UN1\n"
-                                 "    title: Unit satu\n"
-                                 "    assessment: observation\n"
-                                 "    elements:\n"
-                                 "      - id: 1\n"
-                                 "        title: E1\n"
-                                 "        kuk: [{id: \"1.1\", text: K}]\n"
-                                 "      - id: 2\n"
-                                 "        title: E2\n"
-                                 "        kuk: [{id: \"2.1\", text: K}]\n";
+static const char small_exam[] = TEST_EXAM_OBSERVED("TST-APL");
+/* The written unit's element, as every self-assessment below gives it. */
+#define WRITTEN "\"U.001\":{\"1\":{\"answer\":\"dapat\",\"evidence\":\"Sertifikat.\"}},"
 
 static void test_self_assessment(void **state) {
   (void)state;
@@ -147,29 +131,35 @@ static void test_self_assessment(void **state) {
   assert_int_equal(0, exam_parse(&x, &errs, small_exam, sizeof small_exam - 1, "s", NULL));
   char err[300];
   json_t *out = NULL;
-  json_t *in = json_loads("{\"UN1\":{\"1\":{\"answer\":\"dapat\",\"evidence\":\"Foto kain.\"},"
-                          "\"2\":{\"answer\":\"belum_dapat\"}}}",
-                          0, NULL);
+  json_t *in =
+      json_loads("{" WRITTEN "\"U.OBS\":{\"1\":{\"answer\":\"dapat\",\"evidence\":\"Foto kain.\"},"
+                 "\"2\":{\"answer\":\"belum_dapat\"}}}",
+                 0, NULL);
   assert_int_equal(0, applicant_self_check(&out, x, in, err, sizeof err));
   assert_string_equal("", json_string_value(json_object_get(
-                              json_object_get(json_object_get(out, "UN1"), "2"), "evidence")));
+                              json_object_get(json_object_get(out, "U.OBS"), "2"), "evidence")));
   json_decref(out);
   static const struct {
     const char *text, *reason;
   } bad[] = {
       {"{}", "self_assessment: must name"},
-      {"{\"UN1\":{\"1\":{\"answer\":\"dapat\",\"evidence\":\"x\"}}}", "self_assessment.UN1: must"},
-      {"{\"UN1\":{\"1\":{\"answer\":\"dapat\",\"evidence\":\"x\"},\"3\":{\"answer\":\"dapat\"}}}",
-       "self_assessment.UN1.2: missing"},
-      {"{\"UN1\":{\"1\":{\"answer\":\"bisa\",\"evidence\":\"x\"},\"2\":{\"answer\":\"dapat\","
+      {"{" WRITTEN "\"U.OBS\":{\"1\":{\"answer\":\"dapat\",\"evidence\":\"x\"}}}",
+       "self_assessment.U.OBS: must"},
+      {"{" WRITTEN
+       "\"U.OBS\":{\"1\":{\"answer\":\"dapat\",\"evidence\":\"x\"},\"3\":{\"answer\":\"dapat\"}}}",
+       "self_assessment.U.OBS.2: missing"},
+      {"{" WRITTEN
+       "\"U.OBS\":{\"1\":{\"answer\":\"bisa\",\"evidence\":\"x\"},\"2\":{\"answer\":\"dapat\","
        "\"evidence\":\"y\"}}}",
-       "self_assessment.UN1.1.answer"},
-      {"{\"UN1\":{\"1\":{\"answer\":\"dapat\"},\"2\":{\"answer\":\"dapat\",\"evidence\":\"y\"}}}",
-       "self_assessment.UN1.1.evidence"},
-      {"{\"UN1\":{\"1\":{\"answer\":\"dapat\",\"evidence\":\"x\",\"files\":[]},\"2\":{\"answer\":"
+       "self_assessment.U.OBS.1.answer"},
+      {"{" WRITTEN
+       "\"U.OBS\":{\"1\":{\"answer\":\"dapat\"},\"2\":{\"answer\":\"dapat\",\"evidence\":\"y\"}}}",
+       "self_assessment.U.OBS.1.evidence"},
+      {"{" WRITTEN
+       "\"U.OBS\":{\"1\":{\"answer\":\"dapat\",\"evidence\":\"x\",\"files\":[]},\"2\":{\"answer\":"
        "\"dapat\",\"evidence\":\"y\"}}}",
-       "self_assessment.UN1.1.evidence"},
-      {"{\"U2\":{}}", "self_assessment.UN1: must"},
+       "self_assessment.U.OBS.1.evidence"},
+      {"{" WRITTEN "\"U2\":{}}", "self_assessment.U.OBS: must"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     json_t *b = json_loads(bad[i].text, 0, NULL);

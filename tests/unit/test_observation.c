@@ -19,32 +19,19 @@
 #include "ujikom/review.h"
 #include "ujikom/score.h"
 
-static char *read_source(const char *rel, size_t *out_len) {
-  const char *dir = getenv("UJIKOM_SOURCE_DIR");
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s", NULL != dir ? dir : ".", rel);
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  char *buf = malloc(1 << 16);
-  assert_non_null(buf);
-  *out_len = fread(buf, 1, (1 << 16) - 1, f);
-  buf[*out_len] = '\0';
-  fclose(f);
-  return buf;
-}
+#include "test_exam_fixture.h"
+
+static const char exam_text[] = TEST_EXAM_OBSERVED("TST-OBS");
 
 static struct exam *load_sample(void) {
-  size_t len = 0;
-  char *buf = read_source("tests/fuzz/corpus/exam_load/observation.exam.yaml", &len);
   struct exam_errors errs = {0};
   struct exam *exam = NULL;
-  int rc = exam_parse(&exam, &errs, buf, len, "observation", NULL);
+  int rc = exam_parse(&exam, &errs, exam_text, sizeof exam_text - 1, "observation", NULL);
   for (size_t k = 0; k < errs.n; k++) {
     print_error("%s\n", errs.lines[k]);
   }
   assert_int_equal(rc, 0);
   exam_errors_clear(&errs);
-  free(buf);
   return exam;
 }
 
@@ -63,7 +50,7 @@ static void test_format(void **state) {
   assert_int_equal(exam_unit_kuk_count(u), 3);
   assert_string_equal(exam_unit_kuk(u, "2.1")->text, "Klowongan rata.");
   assert_null(exam_unit_kuk(u, "3.1"));
-  assert_ptr_equal(exam_find_unit(x, "C.13BTK00.006.1", NULL), u);
+  assert_ptr_equal(exam_find_unit(x, "U.OBS", NULL), u);
   assert_null(exam_find_unit(x, "NO.SUCH", NULL));
   /* A form draws nothing from it. */
   struct exam_form *form = NULL;
@@ -175,7 +162,7 @@ static void test_score_and_decision(void **state) {
   struct exam_form *form = NULL;
   struct score_result *res = NULL;
   assert_int_equal(0, exam_form_assemble(&form, x, 7));
-  json_t *answers = json_pack("{s:b}", "Q1", 0); /* the right answer */
+  json_t *answers = json_pack("{s:b}", "Q1", 1); /* the right answer */
   assert_int_equal(0, score_form(&res, form, answers, NULL));
   assert_int_equal(VERDICT_K, res->units[0].verdict);
   assert_int_equal(VERDICT_PENDING, res->units[1].verdict);
@@ -183,7 +170,7 @@ static void test_score_and_decision(void **state) {
   assert_int_equal(VERDICT_PENDING, res->overall);
   score_result_free(res);
 
-  json_t *obs = json_pack("{s:{s:b, s:b, s:b}}", "C.13BTK00.006.1", "1.1", 1, "1.2", 1, "2.1", 1);
+  json_t *obs = json_pack("{s:{s:b, s:b, s:b}}", "U.OBS", "1.1", 1, "1.2", 1, "2.1", 1);
   assert_int_equal(0, score_form_observed(&res, form, answers, NULL, obs));
   assert_int_equal(VERDICT_K, res->units[1].verdict);
   assert_true(res->units[1].earned == 3.0);
@@ -208,7 +195,7 @@ static void test_score_and_decision(void **state) {
   assert_int_equal(REVIEW_OK, review_decide(&out, form, answers, &rq, err, sizeof err));
   assert_int_equal(VERDICT_K, out.overall);
   review_outcome_free(&out);
-  json_object_set_new(json_object_get(obs, "C.13BTK00.006.1"), "2.1", json_false());
+  json_object_set_new(json_object_get(obs, "U.OBS"), "2.1", json_false());
   assert_int_equal(REVIEW_INVALID_FIELD, review_decide(&out, form, answers, &rq, err, sizeof err));
   assert_non_null(strstr(err, "overall"));
   json_decref(overall);
