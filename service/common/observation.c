@@ -263,3 +263,51 @@ enum observation_rc observation_record(struct observation_saved *out, struct svc
   }
   return orc;
 }
+
+enum observation_rc observation_feedback(json_t **out, struct svc *svc, const struct exam *exam,
+                                         int64_t attempt_id, struct observation_err *err) {
+  struct store_rd *rd = NULL;
+  struct observation_sheet sh;
+  memset(&sh, 0, sizeof sh);
+  memset(err, 0, sizeof *err);
+  *out = json_object();
+  if (NULL == *out) {
+    err->reviews = REVIEWS_INTERNAL;
+    return OBSERVATION_FAILED;
+  }
+  if (!observation_exam_has_units(exam)) {
+    return OBSERVATION_OK;
+  }
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_observation_list(rd, &sh.records, &sh.nrecords, attempt_id);
+  }
+  store_rd_end(rd);
+  bool ok = STORE_OK == rc;
+  for (size_t u = 0; ok && u < exam->nunits; u++) {
+    const struct exam_unit *unit = &exam->units[u];
+    json_t *list = exam_unit_is_observed(unit) ? json_array() : NULL;
+    for (size_t e = 0; NULL != list && e < unit->nelements; e++) {
+      for (size_t k = 0; k < unit->elements[e].nkuk; k++) {
+        const struct exam_kuk *kuk = &unit->elements[e].kuk[k];
+        const struct store_observation *o = find_record(&sh, unit->code, kuk->id);
+        if (NULL != o) {
+          json_array_append_new(list,
+                                json_pack("{s:s, s:s, s:b, s:s}", "kuk", kuk->id, "text", kuk->text,
+                                          "observed", o->observed, "notes", o->notes));
+        }
+      }
+    }
+    ok = !exam_unit_is_observed(unit) ||
+         (NULL != list && 0 == json_object_set_new(*out, unit->code, list));
+  }
+  store_observation_list_free(sh.records, sh.nrecords);
+  if (!ok) {
+    json_decref(*out);
+    *out = NULL;
+    err->r.store_rc = rc < 0 ? rc : STORE_HARD;
+    err->reviews = STORE_OK == rc ? REVIEWS_INTERNAL : REVIEWS_STORE_FAILED;
+    return OBSERVATION_FAILED;
+  }
+  return OBSERVATION_OK;
+}

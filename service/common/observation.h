@@ -83,6 +83,14 @@ enum observation_rc observation_record(struct observation_saved *out, struct svc
                                        const char *kuk_id, int64_t actor, const json_t *body,
                                        int64_t now_ms, struct observation_err *err);
 
+/* What the candidate learns of the observation of a decided attempt: per observation unit of
+ * exam the KUKs with {"kuk","text","observed","notes"} as recorded ({unit code: [...]}; a
+ * KUK without a record is left out). The caller has already established that the reader may
+ * see the attempt's decision (reviews_feedback). OBSERVATION_OK with *out (the caller's
+ * reference; an empty object for an exam without observation units) or OBSERVATION_FAILED. */
+enum observation_rc observation_feedback(json_t **out, struct svc *svc, const struct exam *exam,
+                                         int64_t attempt_id, struct observation_err *err);
+
 /* True when the exam has at least one observation unit. */
 bool observation_exam_has_units(const struct exam *exam);
 

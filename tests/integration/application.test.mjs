@@ -272,6 +272,13 @@ test('an observation unit is decided from its records; another assessor and the 
   assert.equal(fb.status, 200, fb.text);
   assert.equal(fb.json.verdict, 'K');
   assert.equal(fb.json.units['U.OBS.003'].outcome, 'K');
+  const seenObs = fb.json.observations['U.OBS.003'];
+  assert.equal(seenObs.length, 3);
+  assert.deepEqual(seenObs[0], { kuk: '1.1', text: 'Grid disiapkan sebelum elemen ditempatkan.', observed: true,
+    notes: 'Grid disiapkan setelah diingatkan.' });
+  const me = await cand.get('/me', { headers: { Accept: 'text/html' } });
+  assert.match(me.text, /Grid disiapkan setelah diingatkan\./, 'the dashboard shows the observation notes');
+  assert.match(me.text, /3 dari 3 KUK teramati/);
   // The audit log has the records.
   const audit = await admin.get('/api/admin/audit?action=observation.record');
   assert.ok(audit.text.includes('U.OBS.003'));
