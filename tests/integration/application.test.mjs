@@ -63,6 +63,11 @@ test('apply → eligible → start; not yet → cannot start; the NIK stays seal
   const cand = await candidateClient(d, 'Dewi Lestari');
   const other = await candidateClient(d, 'Calon Lain');
 
+  // The exam says so, and which unit is observed.
+  const ex = await cand.get(`/api/exams/${APL_ID}`);
+  assert.equal(ex.json.requires_application, true);
+  assert.equal(ex.json.units.find((u) => u.code === 'U.OBS.003').assessment, 'observation');
+  assert.equal(ex.json.units.find((u) => u.code === 'U.OBJ.001').assessment, undefined);
   // Without an application the exam cannot start: 403 from the API, the reason on the page.
   const early = await cand.post(`/api/exams/${APL_ID}/attempts`, {});
   assert.equal(early.status, 403, early.text);
