@@ -54,9 +54,20 @@ test('an observation sheet filled offline on a tablet syncs when back online and
   assert.ok(n >= 3, `the unit has its KUKs (${n})`);
   assert.equal(await unit.locator('.unit-verdict').getAttribute('data-unit-verdict'), 'PENDING');
 
-  // The connection drops: every KUK is recorded all the same.
+  // The sheet's worker keeps a copy for a reload without a connection.
+  for (let i = 0; !(await page.evaluate(() => caches.match(location.pathname).then((r) => !!r))); i++) {
+    assert.ok(i < 100, 'the service worker keeps a copy of the observation sheet');
+    await page.waitForTimeout(100);
+  }
+  // The last KUK is recorded while still online.
+  const last = forms.nth(n - 1);
+  await last.locator('input[value="true"]').check();
+  await last.locator('button[type=submit]').click();
+  await last.locator('.kuk-state[data-state=saved]').waitFor();
+
+  // The connection drops: every other KUK is recorded all the same.
   await context.setOffline(true);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n - 1; i++) {
     const f = forms.nth(i);
     // The first KUK: first "not observed", then corrected to "observed" (the later wins).
     if (i === 0) {
@@ -71,18 +82,31 @@ test('an observation sheet filled offline on a tablet syncs when back online and
   }
   const status = page.locator('#sync-status');
   await status.waitFor({ state: 'visible' });
-  assert.match(await status.textContent(), new RegExp(`Tidak ada koneksi: ${n} catatan`));
+  assert.match(await status.textContent(), new RegExp(`Tidak ada koneksi: ${n - 1} catatan`));
   // The page shows the outcome the records give, by the server's rule, while offline.
   assert.equal(await unit.locator('.unit-verdict').getAttribute('data-unit-verdict'), 'K');
   const queued = await page.evaluate((a) => JSON.parse(localStorage.getItem(`ujikom.observations.${a}`)).length, String(id));
-  assert.equal(queued, n, 'one waiting save per KUK (the superseded one dropped)');
-  // Nothing reached the server yet.
+  assert.equal(queued, n - 1, 'one waiting save per KUK (the superseded one dropped)');
+  // Nothing more reached the server.
   const before = await asesor.api.get(`/api/reviews/${id}/observations`);
   assert.equal(before.status, 200);
   const unitBefore = before.json.units.find((u) => u.code === UNIT);
-  assert.equal(unitBefore.observed + unitBefore.missing, n);
-  assert.equal(unitBefore.missing, n, 'no record on the server while the tablet is offline');
+  assert.equal(unitBefore.observed, 1);
+  assert.equal(unitBefore.missing, n - 1, 'no record on the server while the tablet is offline');
   await screenshots(page);
+
+  // A reload while offline: the worker's copy, with the waiting records and the one
+  // acknowledged before the connection dropped put back.
+  await page.reload();
+  await page.locator('#observation-sheet[data-offline-copy="1"]').waitFor();
+  for (let i = 0; i < n - 1; i++) {
+    assert.equal(await forms.nth(i).locator('.kuk-state').getAttribute('data-state'), 'queued');
+    assert.ok(await forms.nth(i).locator('input[value="true"]').isChecked());
+  }
+  assert.equal(await last.locator('.kuk-state').getAttribute('data-state'), 'saved');
+  assert.ok(await last.locator('input[value="true"]').isChecked());
+  assert.equal(await unit.locator('.unit-verdict').getAttribute('data-unit-verdict'), 'K');
+  await status.waitFor({ state: 'visible' });
 
   // Back online: the queue is sent and the unit is decided by its records.
   await context.setOffline(false);

@@ -20,6 +20,22 @@ function load() {
   try { var v = JSON.parse(localStorage.getItem(qKey)); return Array.isArray(v) ? v : []; } catch (e) { return []; }
 }
 function save(q) { try { localStorage.setItem(qKey, JSON.stringify(q)); } catch (e) { } }
+/* Records the server acknowledged since the page was loaded: an offline copy of the page
+   (observe-sw.js) predates them, so they are put back on it. */
+var aKey = qKey + '.acked';
+function acked() {
+  try { var v = JSON.parse(localStorage.getItem(aKey)); return v && typeof v === 'object' ? v : {}; } catch (e) { return {}; }
+}
+function ack(unit, kuk, record) {
+  var a = acked();
+  a[unit + '\n' + kuk] = { observed: record.observed, notes: record.notes };
+  try { localStorage.setItem(aKey, JSON.stringify(a)); } catch (e) { }
+}
+function showRecord(form, observed, notes) {
+  var radio = form.querySelector('input[name="!observed"][value="' + observed + '"]');
+  if (radio) radio.checked = true;
+  form.querySelector('textarea[name=notes]').value = notes;
+}
 function formOf(unit, kuk) {
   return [].slice.call(root.querySelectorAll('form.obs-kuk')).filter(function (f) {
     return f.getAttribute('data-unit') === unit && f.getAttribute('data-kuk') === kuk;
@@ -83,11 +99,10 @@ function send() {
     save(rest);
     var stillQueued = rest.some(function (o) { return o.unit === e.unit && o.kuk === e.kuk; });
     if (x.r.ok) {
+      if (x.j.record) ack(e.unit, e.kuk, x.j.record);
       if (!stillQueued && x.j.record) {
         /* The server's record stands (a later recording from elsewhere may have won). */
-        var radio = form.querySelector('input[name="!observed"][value="' + x.j.record.observed + '"]');
-        if (radio) radio.checked = true;
-        form.querySelector('textarea[name=notes]').value = x.j.record.notes;
+        showRecord(form, x.j.record.observed, x.j.record.notes);
       }
       if (!stillQueued) setState(form, 'saved', x.j.applied ? t('saved') : t('kept'));
       var section = form.closest('section.obs-unit');
@@ -128,16 +143,36 @@ root.addEventListener('submit', function (ev) {
   send();
 });
 
+/* On an offline copy, the records acknowledged since it was made; on a fresh page the
+   server's own records stand and the list starts again. */
+if (root.getAttribute('data-offline-copy')) {
+  var a = acked();
+  Object.keys(a).forEach(function (k) {
+    var p = k.split('\n'), form = formOf(p[0], p[1]);
+    if (!form) return;
+    showRecord(form, a[k].observed, a[k].notes);
+    setState(form, 'saved', t('saved'));
+    unitLocal(p[0]);
+  });
+} else {
+  try { localStorage.removeItem(aKey); } catch (e) { }
+}
 /* Saves queued before a reload: shown in their forms, then sent. */
 load().forEach(function (e) {
   var form = formOf(e.unit, e.kuk);
   if (!form) return;
-  var radio = form.querySelector('input[name="!observed"][value="' + e.body.observed + '"]');
-  if (radio) radio.checked = true;
-  form.querySelector('textarea[name=notes]').value = e.body.notes;
+  showRecord(form, e.body.observed, e.body.notes);
   setState(form, 'queued', t('queued'));
   unitLocal(e.unit);
 });
+/* A reload without a connection: static/observe-sw.js keeps a copy of this sheet; a sheet
+   loaded before the worker took control asks it for one. */
+(function offlineCopy() {
+  var sw = navigator.serviceWorker;
+  if (!sw) return;
+  sw.register('/static/observe-sw.js', { scope: '/review/' }).catch(function () { });
+  if (!sw.controller) sw.ready.then(function (r) { r.active.postMessage({ keep: location.pathname }); });
+})();
 window.addEventListener('online', send);
 window.addEventListener('offline', showStatus);
 setInterval(send, 4000);
