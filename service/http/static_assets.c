@@ -20,22 +20,11 @@
 /* Per asset, computed once: the assets are compiled in, so neither their versions, their
  * compressed copies nor the answers built from them can ever go stale.
  * answers[gzip][pinned][not_modified]; the gzip row is empty when compressing does not pay. */
-/* The service workers and the widest scope each may control (Service-Worker-Allowed),
- * outside the directory they are served from: the exam pages' (static/sw.js, /attempts/)
- * and the observation sheet's (static/observe-sw.js, /review/). */
-static const struct {
-  const char *asset, *scope;
-} workers[] = {{"static/sw.js", "/attempts/"}, {"static/observe-sw.js", "/review/"}};
-
-/* The scope a worker asset may claim, or NULL for an asset that is no worker. */
-static const char *worker_scope(const char *path) {
-  for (size_t i = 0; i < sizeof workers / sizeof workers[0]; i++) {
-    if (0 == strcmp(path, workers[i].asset)) {
-      return workers[i].scope;
-    }
-  }
-  return NULL;
-}
+/* The service worker (static/sw.js) may control pages outside the directory it is served
+ * from: the exam pages (registered for /attempts/) and the observation sheets (/review/). It
+ * handles only those pages and versioned assets. */
+#define SW_ASSET "static/sw.js"
+#define SW_SCOPE "/"
 
 struct asset_cache {
   char version[ASSET_VERSION_LEN + 1];
@@ -84,7 +73,7 @@ void static_assets_init(void) {
     snprintf(c[i].etag[0], sizeof(c[i].etag[0]), "\"%s\"", c[i].version);
     snprintf(c[i].etag[1], sizeof(c[i].etag[1]), "\"%s-gz\"", c[i].version);
     const char *type = content_type(assets[i].path);
-    const char *sw = worker_scope(assets[i].path);
+    bool sw = 0 == strcmp(assets[i].path, SW_ASSET);
     size_t gz_len = 0;
     unsigned char *gz = gzip_worthwhile_type(type) ? gzip_compress(assets[i].data, assets[i].size,
                                                                    GZIP_LEVEL_ONCE, &gz_len)
@@ -111,9 +100,9 @@ void static_assets_init(void) {
           headers[nh++] = "Content-Encoding";
           headers[nh++] = "gzip";
         }
-        if (NULL != sw) {
+        if (sw) {
           headers[nh++] = "Service-Worker-Allowed";
-          headers[nh++] = sw;
+          headers[nh++] = SW_SCOPE;
         }
         c[i].answers[zipped][pinned][0] =
             zipped ? prebuilt_new(200, type, gz, gz_len, true, headers)
@@ -165,8 +154,8 @@ int static_assets_reply(struct req *r, const char *path) {
   reply_header(r, "Cache-Control",
                pinned ? "public, max-age=86400, immutable" : "public, max-age=3600");
   reply_header(r, "Vary", "Accept-Encoding");
-  if (NULL != worker_scope(path)) {
-    reply_header(r, "Service-Worker-Allowed", worker_scope(path));
+  if (0 == strcmp(path, SW_ASSET)) {
+    reply_header(r, "Service-Worker-Allowed", SW_SCOPE);
   }
   if (etag_matches(req_header(r, "If-None-Match"), etag)) {
     return reply_bytes(r, 304, content_type(path), "", 0);

@@ -21,7 +21,7 @@ function load() {
 }
 function save(q) { try { localStorage.setItem(qKey, JSON.stringify(q)); } catch (e) { } }
 /* Records the server acknowledged since the page was loaded: an offline copy of the page
-   (observe-sw.js) predates them, so they are put back on it. */
+   (static/sw.js) predates them, so they are put back on it. */
 var aKey = qKey + '.acked';
 function acked() {
   try { var v = JSON.parse(localStorage.getItem(aKey)); return v && typeof v === 'object' ? v : {}; } catch (e) { return {}; }
@@ -165,12 +165,12 @@ load().forEach(function (e) {
   setState(form, 'queued', t('queued'));
   unitLocal(e.unit);
 });
-/* A reload without a connection: static/observe-sw.js keeps a copy of this sheet; a sheet
-   loaded before the worker took control asks it for one. */
+/* A reload without a connection: static/sw.js (the exam page's worker) keeps a copy of
+   this sheet; a sheet loaded before the worker took control asks it for one. */
 (function offlineCopy() {
   var sw = navigator.serviceWorker;
   if (!sw) return;
-  sw.register('/static/observe-sw.js', { scope: '/review/' }).catch(function () { });
+  sw.register('/static/sw.js', { scope: '/review/' }).catch(function () { });
   if (!sw.controller) sw.ready.then(function (r) { r.active.postMessage({ keep: location.pathname }); });
 })();
 window.addEventListener('online', send);
