@@ -104,6 +104,13 @@ struct exam_element {
   size_t nkuk;
 };
 
+/* How a unit's KUKs are evidenced. */
+enum exam_assessment {
+  EXAM_ASSESS_WRITTEN = 0, /* items the candidate answers (pools) */
+  EXAM_ASSESS_OBSERVATION, /* observed by the assessor at the TUK (FR.IA.01): no pools; K when
+                              every KUK is observed (cut_score is 100) */
+};
+
 struct exam_unit {
   const char *code;
   const char *title;
@@ -111,8 +118,9 @@ struct exam_unit {
   long cut_score;       /* percent, 1..100 */
   const struct exam_element *elements;
   size_t nelements;
-  const struct exam_pool *pools;
+  const struct exam_pool *pools; /* none for an observation unit */
   size_t npools;
+  enum exam_assessment assessment;
 };
 
 struct exam_mem; /* private allocations of one loaded exam */
@@ -130,9 +138,10 @@ struct exam {
   long max_attempts;
   long cooldown_days;
   bool shuffle_options;
-  bool blind_marking;       /* assessors do not see who the candidate is until a decision */
-  bool has_time_zone;       /* the test site's zone is given (time_zone) */
-  enum time_zone time_zone; /* the test site's zone: the exam's times are shown in it */
+  bool blind_marking;        /* assessors do not see who the candidate is until a decision */
+  bool requires_application; /* an eligible application (FR.APL.01) comes before a start */
+  bool has_time_zone;        /* the test site's zone is given (time_zone) */
+  enum time_zone time_zone;  /* the test site's zone: the exam's times are shown in it */
   const struct exam_unit *units;
   size_t nunits;
   char version[65]; /* hex SHA-256 of the source bytes: the exam version */
@@ -200,5 +209,15 @@ const struct exam_level *exam_criterion_level(const struct exam_criterion *c, lo
 /* Total points a unit's drawn form is worth is computed by the form; this is the number of
  * items a form draws from the unit (sum of its pools' draws). */
 size_t exam_unit_draw_count(const struct exam_unit *unit);
+/* True when the unit's KUKs are observed by an assessor (assessment: observation). */
+bool exam_unit_is_observed(const struct exam_unit *unit);
+/* Number of KUKs of a unit (over all its elements). */
+size_t exam_unit_kuk_count(const struct exam_unit *unit);
+/* The KUK kuk_id of unit, or NULL. */
+const struct exam_kuk *exam_unit_kuk(const struct exam_unit *unit, const char *kuk_id);
+/* The unit with this code, or NULL; its index into exam->units goes to *out_index (may be
+ * NULL). */
+const struct exam_unit *exam_find_unit(const struct exam *exam, const char *code,
+                                       size_t *out_index);
 
 #endif

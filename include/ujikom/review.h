@@ -40,6 +40,9 @@ struct review_request {
   const json_t *feedback;    /* the body's "feedback" or NULL */
   const char *kept_feedback; /* used when feedback is absent (administrator), may be NULL */
   const char *reason_all;    /* a reason covering every override (administrator), or NULL */
+  /* The observation units' records ({unit: {kuk: observed}}, score_form_observed), or NULL:
+   * an observation unit's automatic outcome follows from them. */
+  const json_t *observations;
 };
 
 /* One open item's marks as a request gives them ({"criteria": {crit: points}, "notes":

@@ -86,10 +86,18 @@ struct score_result {
  * memory runs out. */
 int score_form(struct score_result **out, const struct exam_form *form, const json_t *answers,
                const json_t *open_marks);
+/* The same with the observation records of the form's observation units ({unit code: {kuk
+ * id: true | false}}, NULL: none yet): such a unit earns one point per KUK observed out of
+ * one per KUK, its pending_items counts the KUKs not recorded yet, and its verdict is
+ * observation_unit_verdict's (ujikom/observation.h). score_form passes NULL. */
+int score_form_observed(struct score_result **out, const struct exam_form *form,
+                        const json_t *answers, const json_t *open_marks,
+                        const json_t *observations);
 void score_result_free(struct score_result *res);
 
 /* {"overall":"K|BK|PENDING","units":[{"code","title","earned","possible","percent",
- * "cut_score","verdict","pending_items"}]} — per-unit totals only, no per-item keys. */
+ * "cut_score","verdict","pending_items"}]} — per-unit totals only, no per-item keys; an
+ * observation unit adds "assessment":"observation" (earned: KUKs observed). */
 json_t *score_result_json(const struct score_result *res, const struct exam_form *form);
 
 #endif

@@ -499,9 +499,58 @@ static enum attempt_kind kind_of(const struct seed_opts *o, long n) {
 }
 
 /* Builds attempt n in memory: its candidate and exam, drawn form, answers and score. */
+/* What an assessor recorded for the exam's observation units on a finished seeded attempt:
+ * every KUK observed when the attempt is to be K, none when BK ({unit: {kuk: observed}}, as
+ * score_form_observed takes it). NULL when memory runs out. */
+static json_t *seed_observations(const struct exam *x, bool observed) {
+  json_t *all = json_object();
+  for (size_t u = 0; NULL != all && u < x->nunits; u++) {
+    const struct exam_unit *unit = &x->units[u];
+    json_t *kuks = exam_unit_is_observed(unit) ? json_object() : NULL;
+    for (size_t e = 0; NULL != kuks && e < unit->nelements; e++) {
+      for (size_t k = 0; k < unit->elements[e].nkuk; k++) {
+        json_object_set_new(kuks, unit->elements[e].kuk[k].id, json_boolean(observed));
+      }
+    }
+    if (exam_unit_is_observed(unit) &&
+        (NULL == kuks || 0 != json_object_set_new(all, unit->code, kuks))) {
+      json_decref(all);
+      return NULL;
+    }
+  }
+  return all;
+}
+
+/* The records seed_observations describes, written for attempt a by the seed's admin. */
+static int put_observations(struct store_tx *tx, const struct seed *s,
+                            const struct seed_attempt *a) {
+  bool observed = KIND_BK != a->kind;
+  for (size_t u = 0; u < a->exam->nunits; u++) {
+    const struct exam_unit *unit = &a->exam->units[u];
+    for (size_t e = 0; exam_unit_is_observed(unit) && e < unit->nelements; e++) {
+      for (size_t k = 0; k < unit->elements[e].nkuk; k++) {
+        struct store_observation o = {.attempt_id = a->id,
+                                      .observed = observed,
+                                      .assessor_id = s->admin_id,
+                                      .recorded_ms = a->finished_ms,
+                                      .saved_ms = a->finished_ms};
+        bool applied = false;
+        snprintf(o.unit_code, sizeof o.unit_code, "%s", unit->code);
+        snprintf(o.kuk_id, sizeof o.kuk_id, "%s", unit->elements[e].kuk[k].id);
+        snprintf(o.op, sizeof o.op, "seed-attempt-%lld", (long long)a->id);
+        int rc = store_observation_put(tx, &o, &applied);
+        if (STORE_OK != rc) {
+          return rc;
+        }
+      }
+    }
+  }
+  return STORE_OK;
+}
+
 static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
   struct exam_form *form = NULL;
-  json_t *fj = NULL, *answers = NULL, *marks = NULL, *rj = NULL;
+  json_t *fj = NULL, *answers = NULL, *marks = NULL, *rj = NULL, *obs = NULL;
   struct score_result *res = NULL;
   int rc = -1;
   memset(a, 0, sizeof *a);
@@ -551,7 +600,8 @@ static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
   a->deadline_ms = a->started_ms + (int64_t)a->exam->duration_minutes * 60000 + 60000;
   a->finished_ms = a->started_ms;
   if (KIND_OPEN != a->kind) {
-    if (0 != score_form(&res, form, answers, marks) ||
+    if (NULL == (obs = seed_observations(a->exam, right)) ||
+        0 != score_form_observed(&res, form, answers, marks, obs) ||
         NULL == (rj = score_result_json(res, form))) {
       goto cleanup;
     }
@@ -592,6 +642,7 @@ static int build_attempt(struct seed *s, struct seed_attempt *a, long n) {
   rc = 0;
 cleanup:
   json_decref(rj);
+  json_decref(obs);
   score_result_free(res);
   json_decref(marks);
   json_decref(answers);
@@ -668,6 +719,9 @@ static int attempts_txn(struct store_tx *tx, void *arg) {
     if (STORE_OK == rc && KIND_OPEN != a->kind) {
       rc =
           store_attempt_finish(tx, a->id, ATTEMPT_SUBMITTED, a->finished_ms, a->verdict, a->result);
+    }
+    if (STORE_OK == rc && KIND_OPEN != a->kind) {
+      rc = put_observations(tx, b->s, a);
     }
     if (STORE_OK != rc) {
       return rc;

@@ -18,6 +18,7 @@
 #include "common/issue.h"
 #include "common/audit_text.h"
 #include "common/log.h"
+#include "common/application.h"
 #include "common/planned_time.h"
 #include "ujikom/exam_form.h"
 #include "ujikom/score.h"
@@ -33,6 +34,7 @@ static const char *const rc_names[] = {
     [ATTEMPTS_ALREADY_COMPETENT] = "already_competent",
     [ATTEMPTS_AWAITING_REVIEW] = "awaiting_review",
     [ATTEMPTS_COOLDOWN] = "cooldown",
+    [ATTEMPTS_NOT_ELIGIBLE] = "not_eligible",
     [ATTEMPTS_CLOSED] = "closed",
     [ATTEMPTS_DEADLINE] = "deadline",
     [ATTEMPTS_ITEM_NOT_IN_FORM] = "item_not_in_form",
@@ -490,13 +492,23 @@ struct start_ctx {
   int64_t now_ms; /* the request's clock: the candidate gets the full duration from here */
   /* out */
   int64_t id;
+  bool not_eligible; /* refused: the exam requires an eligible application */
 };
 
 static int start_txn(struct store_tx *tx, void *arg) {
   struct start_ctx *sc = arg;
+  bool eligible = false;
   sc->id = 0;
-  int rc =
-      store_exam_source_put(tx, sc->exam->version, sc->exam->id, sc->file, sc->src, sc->src_len);
+  /* Checked again where a decision made meanwhile cannot slip past it. */
+  int rc = application_allows_start(store_tx_rd(tx), sc->user_id, sc->exam, &eligible);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  if (!eligible) {
+    sc->not_eligible = true;
+    return STORE_CONFLICT;
+  }
+  rc = store_exam_source_put(tx, sc->exam->version, sc->exam->id, sc->file, sc->src, sc->src_len);
   if (STORE_OK != rc) {
     return rc;
   }
@@ -574,6 +586,10 @@ static enum attempts_rc start_new(struct attempts_started *out, struct svc *svc,
     goto cleanup;
   }
   int rc = store_txn(svc->store, start_txn, &sc);
+  if (STORE_CONFLICT == rc && sc.not_eligible) {
+    arc = ATTEMPTS_NOT_ELIGIBLE;
+    goto cleanup;
+  }
   if (STORE_EXISTS == rc) {
     /* A concurrent start won the race: hand out its attempt. */
     rc = open_attempt(svc, &open_a, user_id, exam->id);
@@ -628,15 +644,23 @@ static enum attempts_rc start_or_check(struct attempts_started *out, struct svc 
     return from_store(rc, "open attempt look-up");
   }
   struct store_rd *rd = NULL;
+  bool eligible = false;
   rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
     rc = store_attempt_list_user(rd, &list, &n, user_id, exam->id, 1000);
-    store_rd_end(rd);
   }
+  if (STORE_OK == rc) {
+    rc = application_allows_start(rd, user_id, exam, &eligible);
+  }
+  store_rd_end(rd);
   if (STORE_OK != rc) {
+    store_attempt_list_free(list, n);
     return from_store(rc, "attempt list");
   }
   enum attempts_rc arc = retake_policy(exam, list, n, now_ms, &out->retry_at_ms);
+  if (ATTEMPTS_OK == arc && !eligible) {
+    arc = ATTEMPTS_NOT_ELIGIBLE;
+  }
   store_attempt_list_free(list, n);
   out->used = n;
   if (ATTEMPTS_OK != arc || !create) {

@@ -39,6 +39,7 @@ enum attempts_rc {
   ATTEMPTS_ALREADY_COMPETENT,    /* start: the last attempt was K */
   ATTEMPTS_AWAITING_REVIEW,      /* start: the last attempt waits for an assessor */
   ATTEMPTS_COOLDOWN,             /* start: the last attempt was BK and the waiting period runs */
+  ATTEMPTS_NOT_ELIGIBLE,         /* start: the exam requires an application found eligible */
   ATTEMPTS_CLOSED,               /* submitted (or closed meanwhile): no answer can be saved */
   ATTEMPTS_DEADLINE,             /* its deadline plus the save grace has passed */
   ATTEMPTS_ITEM_NOT_IN_FORM,     /* save: the item is not part of the attempt's form */

@@ -68,6 +68,10 @@ const char *const audit_known_actions[] = {"user.create",
                                            "certificate.share",
                                            "certificate.unshare",
                                            "keys.rotate",
+                                           "application.submit",
+                                           "application.decision",
+                                           "application.nik_view",
+                                           "observation.record",
                                            NULL};
 
 static bool known_action(const char *action) {

@@ -252,13 +252,15 @@ struct loaded {
   struct store_attempt att;
   const struct exam *exam;
   struct exam_form *form;
-  json_t *answers; /* object item id -> value */
+  json_t *answers;      /* object item id -> value */
+  json_t *observations; /* {unit: {kuk: observed}} of the observation units */
 };
 
 static void loaded_free(struct loaded *l) {
   store_attempt_clear(&l->att);
   exam_form_free(l->form);
   json_decref(l->answers);
+  json_decref(l->observations);
   memset(l, 0, sizeof *l);
 }
 
@@ -301,12 +303,40 @@ static enum reviews_rc rebuild_form(struct loaded *l, struct svc *svc) {
   return REVIEWS_OK;
 }
 
-/* An attempt and its answers, in rd: STORE_OK, STORE_NONE (no such attempt) or negative. */
+/* The observation records of attempt id as {unit: {kuk: observed}} into *out (the caller's
+ * reference): what the scorer takes (score_form_observed). STORE_OK or negative. */
+static int read_observations(struct store_rd *rd, int64_t id, json_t **out) {
+  struct store_observation *list = NULL;
+  size_t n = 0;
+  *out = NULL;
+  int rc = store_observation_list(rd, &list, &n, id);
+  json_t *all = STORE_OK == rc ? json_object() : NULL;
+  for (size_t i = 0; NULL != all && i < n; i++) {
+    json_t *unit = json_object_get(all, list[i].unit_code);
+    if (NULL == unit) {
+      unit = json_object();
+      json_object_set_new(all, list[i].unit_code, unit);
+    }
+    json_object_set_new(unit, list[i].kuk_id, json_boolean(list[i].observed));
+  }
+  store_observation_list_free(list, n);
+  if (STORE_OK == rc && NULL == all) {
+    rc = STORE_UNAVAILABLE; /* out of memory */
+  }
+  *out = all;
+  return rc;
+}
+
+/* An attempt, its answers and its observation records, in rd: STORE_OK, STORE_NONE (no such
+ * attempt) or negative. */
 static int read_attempt_answers(struct store_rd *rd, int64_t id, struct store_attempt *att,
-                                struct store_answer **ans, size_t *nans) {
+                                struct store_answer **ans, size_t *nans, json_t **obs) {
   int rc = store_attempt_get(rd, att, id);
   if (STORE_OK == rc) {
     rc = store_answers_get(rd, ans, nans, id);
+  }
+  if (STORE_OK == rc) {
+    rc = read_observations(rd, id, obs);
   }
   return rc;
 }
@@ -324,7 +354,7 @@ static enum reviews_rc load_finished(struct loaded *out, struct svc *svc, int64_
   if (STORE_OK != rc) {
     return store_failed(err, rc);
   }
-  rc = read_attempt_answers(rd, id, &out->att, &ans, &nans);
+  rc = read_attempt_answers(rd, id, &out->att, &ans, &nans, &out->observations);
   store_rd_end(rd);
   res = read_result(err, rc);
   if (REVIEWS_OK != res) {
@@ -374,6 +404,7 @@ void reviews_sheet_free(struct reviews_sheet *s) {
   store_appeal_clear(&s->appeal);
   store_decision_list_free(s->history, s->nhistory);
   json_decref(s->marks);
+  json_decref(s->observations);
   score_result_free(s->score);
   memset(s, 0, sizeof *s);
 }
@@ -397,7 +428,7 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
   if (STORE_OK != rc) {
     return store_failed(err, rc);
   }
-  rc = read_attempt_answers(rd, attempt_id, &out->att, &ans, &nans);
+  rc = read_attempt_answers(rd, attempt_id, &out->att, &ans, &nans, &out->observations);
   if (STORE_OK == rc) {
     rc = store_user_by_id(rd, &out->candidate, out->att.user_id);
   }
@@ -444,7 +475,8 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
   {
     /* Scored with the current decision's rubric points beside each open item. */
     json_t *criteria = NULL == out->marks ? NULL : criteria_of(out->marks);
-    if (0 != score_form(&out->score, out->form, out->answers, criteria)) {
+    if (0 !=
+        score_form_observed(&out->score, out->form, out->answers, criteria, out->observations)) {
       out->score = NULL;
     }
     json_decref(criteria);
@@ -776,8 +808,11 @@ enum reviews_rc reviews_decide(struct reviews_decision *out, struct svc *svc, in
     res = REVIEWS_BAD_MARKS;
     goto cleanup;
   }
-  rq = (struct review_request){
-      .items = in->items, .units = in->units, .overall = in->overall, .feedback = in->feedback};
+  rq = (struct review_request){.items = in->items,
+                               .units = in->units,
+                               .overall = in->overall,
+                               .feedback = in->feedback,
+                               .observations = l.observations};
   res = decide_marks(&c, &l, &rq, attempt_id, actor, err);
   if (REVIEWS_OK != res) {
     goto cleanup;
@@ -833,7 +868,8 @@ enum reviews_rc reviews_override(struct reviews_decision *out, struct svc *svc, 
                                .overall = in->overall,
                                .feedback = in->feedback,
                                .kept_feedback = has_prev ? prev.feedback : NULL,
-                               .reason_all = reason};
+                               .reason_all = reason,
+                               .observations = l.observations};
   res = decide_marks(&c, &l, &rq, attempt_id, actor, err);
   if (REVIEWS_OK != res) {
     goto cleanup;
@@ -1143,19 +1179,19 @@ enum reviews_rc reviews_sheet_saved_marks(json_t **out, struct svc *svc, int64_t
   return REVIEWS_OK;
 }
 
-struct item_marks_ctx {
+struct beside_ctx {
   int64_t attempt_id, actor, appeal_id, ttl_ms;
-  const char *item_id;
-  const char *marks;
+  int (*write)(struct store_tx *tx, void *arg);
+  void *arg;
   struct store_claim claim; /* out: the claim taken or renewed (first review) */
   enum reviews_rc refusal;
 };
 
-/* Marks are saved under the same conditions a decision is taken: a first review needs the
- * actor's claim (taken or renewed here, as a claim request would), an appeal must still be
- * assigned to the actor. */
-static int tx_item_marks(struct store_tx *tx, void *vctx) {
-  struct item_marks_ctx *c = vctx;
+/* What is saved ahead of a decision (marks, observations) is saved under the same conditions
+ * a decision is taken: a first review needs the actor's claim (taken or renewed here, as a
+ * claim request would), an appeal must still be assigned to the actor. */
+static int tx_beside(struct store_tx *tx, void *vctx) {
+  struct beside_ctx *c = vctx;
   struct store_appeal appeal;
   int rc = STORE_HARD;
   c->refusal = REVIEWS_OK;
@@ -1176,7 +1212,52 @@ static int tx_item_marks(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc) {
     return STORE_NONE == rc ? STORE_CONFLICT : rc;
   }
-  return store_item_marks_put(tx, c->attempt_id, c->item_id, c->actor, c->marks);
+  return c->write(tx, c->arg);
+}
+
+/* Runs c in its transaction: REVIEWS_OK (c->claim set), the refusal, or the store's failure. */
+static enum reviews_rc beside_run(struct svc *svc, struct beside_ctx *c, struct reviews_err *err) {
+  c->ttl_ms = (int64_t)svc->cfg->claim_ttl_s * 1000;
+  int rc = store_txn(svc->store, tx_beside, c);
+  if (STORE_CONFLICT == rc) {
+    return REVIEWS_OK != c->refusal ? c->refusal : REVIEWS_NOT_AWAITING_REVIEW;
+  }
+  return STORE_OK == rc ? REVIEWS_OK : store_failed(err, rc);
+}
+
+enum reviews_rc reviews_save_beside(int64_t *out_claim_expires_ms, struct svc *svc,
+                                    int64_t attempt_id, int64_t actor,
+                                    int (*write)(struct store_tx *tx, void *arg), void *arg,
+                                    struct reviews_err *err) {
+  struct loaded l;
+  struct store_appeal appeal;
+  enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
+  struct beside_ctx c = {.attempt_id = attempt_id, .actor = actor, .write = write, .arg = arg};
+  *out_claim_expires_ms = 0;
+  err_reset(err);
+  enum reviews_rc res = load_for_assessor(&l, &appeal, &kind, svc, attempt_id, actor, err);
+  if (REVIEWS_OK != res) {
+    return res;
+  }
+  c.appeal_id = REVIEWS_APPEAL == kind ? appeal.id : 0;
+  res = beside_run(svc, &c, err);
+  if (REVIEWS_OK == res) {
+    *out_claim_expires_ms = c.claim.expires_ms;
+  }
+  store_appeal_clear(&appeal);
+  loaded_free(&l);
+  return res;
+}
+
+struct item_marks_ctx {
+  int64_t attempt_id, actor;
+  const char *item_id;
+  const char *marks;
+};
+
+static int put_item_marks(struct store_tx *tx, void *arg) {
+  const struct item_marks_ctx *m = arg;
+  return store_item_marks_put(tx, m->attempt_id, m->item_id, m->actor, m->marks);
 }
 
 void reviews_item_marks_clear(struct reviews_item_marks *m) {
@@ -1189,11 +1270,11 @@ enum reviews_rc reviews_save_item_marks(struct reviews_item_marks *out, struct s
                                         const json_t *marks, struct reviews_err *err) {
   struct loaded l;
   struct store_appeal appeal;
-  struct item_marks_ctx c = {.attempt_id = attempt_id, .actor = actor, .item_id = item_id};
+  struct item_marks_ctx m = {.attempt_id = attempt_id, .actor = actor, .item_id = item_id};
+  struct beside_ctx c = {.attempt_id = attempt_id, .actor = actor, .write = put_item_marks};
   const struct form_item *fi = NULL;
   enum reviews_kind kind = REVIEWS_FIRST_REVIEW;
   char *text = NULL;
-  int rc = STORE_HARD;
   memset(out, 0, sizeof *out);
   err_reset(err);
   enum reviews_rc res = load_for_assessor(&l, &appeal, &kind, svc, attempt_id, actor, err);
@@ -1218,17 +1299,12 @@ enum reviews_rc reviews_save_item_marks(struct reviews_item_marks *out, struct s
     res = REVIEWS_INTERNAL;
     goto cleanup;
   }
-  c.marks = text;
+  m.marks = text;
+  c.arg = &m;
   c.appeal_id = REVIEWS_APPEAL == kind ? appeal.id : 0;
-  c.ttl_ms = (int64_t)svc->cfg->claim_ttl_s * 1000;
-  rc = store_txn(svc->store, tx_item_marks, &c);
-  if (STORE_CONFLICT == rc) {
-    res = REVIEWS_OK != c.refusal ? c.refusal : REVIEWS_NOT_AWAITING_REVIEW;
-  } else if (STORE_OK != rc) {
-    res = store_failed(err, rc);
-  } else {
+  res = beside_run(svc, &c, err);
+  if (REVIEWS_OK == res) {
     out->claim_expires_ms = c.claim.expires_ms;
-    res = REVIEWS_OK;
   }
 cleanup:
   if (REVIEWS_OK != res) {

@@ -135,7 +135,8 @@ struct reviews_sheet {
   struct store_appeal appeal;
   struct store_decision *history; /* every decision, oldest first; the last is current */
   size_t nhistory;
-  json_t *marks; /* the current decision's items ({item: {criteria, comment}}), or NULL */
+  json_t *marks;        /* the current decision's items ({item: {criteria, comment}}), or NULL */
+  json_t *observations; /* the observation units' records ({unit: {kuk: observed}}) */
   struct score_result *score; /* with the current decision's rubric points; NULL when the
                                  form could not be scored */
 };
@@ -266,6 +267,16 @@ void reviews_item_marks_clear(struct reviews_item_marks *m);
 enum reviews_rc reviews_save_item_marks(struct reviews_item_marks *out, struct svc *svc,
                                         int64_t attempt_id, const char *item_id, int64_t actor,
                                         const json_t *marks, struct reviews_err *err);
+
+/* Assessor actor saves something ahead of the decision of attempt_id (observation records,
+ * common/observation.h) under the conditions marks are saved: a first review takes or renews
+ * actor's claim, an appeal must be assigned to actor. write(tx, arg) runs in that transaction
+ * and its failure (STORE_CONFLICT: a refusal it keeps in arg) fails it. REVIEWS_OK with
+ * *out_claim_expires_ms (0 for an appeal), or the refusals of reviews_save_item_marks. */
+enum reviews_rc reviews_save_beside(int64_t *out_claim_expires_ms, struct svc *svc,
+                                    int64_t attempt_id, int64_t actor,
+                                    int (*write)(struct store_tx *tx, void *arg), void *arg,
+                                    struct reviews_err *err);
 
 /* viewer_id's saved marks of attempt_id as {item: marks} into *out (the caller's reference).
  * REVIEWS_OK, REVIEWS_STORE_FAILED or REVIEWS_INTERNAL. */

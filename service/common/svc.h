@@ -15,7 +15,9 @@ struct keystore;   /* service/common/keystore.h: Ed25519 signing keys under the 
 struct form_index; /* service/common/form_index.h: items of recently used attempt forms */
 /* service/common/second_factor.h: the keys that seal staff TOTP secrets */
 struct second_factor_key;
-struct mailer;  /* service/common/mailer.h: outgoing mail */
+struct mailer; /* service/common/mailer.h: outgoing mail */
+/* service/common/application.h: the key that seals national identity numbers */
+struct application_key;
 struct certlog; /* service/common/certlog.h: the published transparency log */
 
 struct svc {
@@ -31,6 +33,8 @@ struct svc {
   struct second_factor_key *second_factor_key;
   struct mailer *mailer; /* thread-safe itself; NULL without --smtp-url */
   struct certlog *log;   /* thread-safe itself: tiles, checkpoints and proofs */
+  /* common/application.h: seals applicants' NIKs; immutable once loaded; NULL: not loaded */
+  struct application_key *application_key;
 };
 
 #endif

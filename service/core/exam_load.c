@@ -1082,6 +1082,39 @@ static void read_elements(struct ld *ld, struct exam_unit *unit, const yaml_node
   unit->nelements = k;
 }
 
+/* A unit's `assessment` (written when absent) and the keys that go with it: a written unit
+ * needs cut_score and pools; an observation unit has neither (its KUKs are observed, and it
+ * is K when every one is: cut_score 100). `unit_node` is where a missing key is reported. */
+static void read_assessment(struct ld *ld, struct exam_unit *unit, const yaml_node_t *kind,
+                            const yaml_node_t *cut, const yaml_node_t *pools,
+                            const yaml_node_t *unit_node) {
+  unit->assessment = EXAM_ASSESS_WRITTEN;
+  if (kind != NULL) {
+    const char *t = get_text(ld, kind, "assessment", false);
+    if (t != NULL && strcmp(t, "observation") == 0) {
+      unit->assessment = EXAM_ASSESS_OBSERVATION;
+    } else if (t != NULL && strcmp(t, "written") != 0) {
+      ERR_AT(ld, kind, "'assessment' must be written or observation, not '%s'", t);
+    }
+  }
+  if (exam_unit_is_observed(unit)) {
+    unit->cut_score = 100;
+    if (cut != NULL) {
+      ERR_AT(ld, cut, "an observation unit has no 'cut_score': it is K when every KUK is observed");
+    }
+    if (pools != NULL) {
+      ERR_AT(ld, pools, "an observation unit has no 'pools': the assessor observes its KUKs");
+    }
+    return;
+  }
+  if (unit_node != NULL && cut == NULL) {
+    ERR_AT(ld, unit_node, "missing key 'cut_score' in a unit");
+  }
+  if (unit_node != NULL && pools == NULL) {
+    ERR_AT(ld, unit_node, "missing key 'pools' in a unit");
+  }
+}
+
 static void read_units(struct ld *ld, struct exam *exam, const yaml_node_t *n) {
   struct seq_walk w;
   struct exam_unit *units = seq_open(ld, &w, n, "units", 1, 0, sizeof(*units));
@@ -1092,10 +1125,13 @@ static void read_units(struct ld *ld, struct exam *exam, const yaml_node_t *n) {
     return;
   }
   size_t k = 0;
-  struct field f[] = {{"code", true, NULL},      {"title", true, NULL},
-                      {"title_en", false, NULL}, {"cut_score", true, NULL},
-                      {"elements", true, NULL},  {"pools", true, NULL}};
-  while (seq_next_map(ld, &w, "a unit", f, 6) != NULL) {
+  /* cut_score and pools are required of a written unit, absent from an observation unit
+   * (read_assessment checks which). */
+  struct field f[] = {{"code", true, NULL},       {"title", true, NULL},
+                      {"title_en", false, NULL},  {"cut_score", false, NULL},
+                      {"elements", true, NULL},   {"pools", false, NULL},
+                      {"assessment", false, NULL}};
+  for (const yaml_node_t *un; (un = seq_next_map(ld, &w, "a unit", f, 7)) != NULL;) {
     struct exam_unit *unit = &units[k];
     unit->code = get_id(ld, f[0].val, "code", "A-Za-z0-9._-", 3, 64, "[A-Za-z0-9._-]{3,64}");
     if (unit->code != NULL) {
@@ -1105,11 +1141,16 @@ static void read_units(struct ld *ld, struct exam *exam, const yaml_node_t *n) {
     if (f[2].val != NULL) {
       unit->title_en = get_text(ld, f[2].val, "title_en", false);
     }
-    get_long(ld, f[3].val, "cut_score", 1, 100, &unit->cut_score);
+    read_assessment(ld, unit, f[6].val, f[3].val, f[5].val, un);
+    if (f[3].val != NULL && !exam_unit_is_observed(unit)) {
+      get_long(ld, f[3].val, "cut_score", 1, 100, &unit->cut_score);
+    }
     struct unit_ctx u = {.code = unit->code};
     read_elements(ld, unit, f[4].val, &u);
-    read_pools(ld, unit, f[5].val, &u, &ex);
-    for (size_t i = 0; i < u.nkuk; i++) {
+    if (f[5].val != NULL && !exam_unit_is_observed(unit)) {
+      read_pools(ld, unit, f[5].val, &u, &ex);
+    }
+    for (size_t i = 0; i < u.nkuk && !exam_unit_is_observed(unit); i++) {
       if (!u.kuk[i].evidenced) {
         ERR_AT(ld, u.kuk[i].at, "KUK '%s' has no item giving evidence for it", u.kuk[i].id);
       }
@@ -1270,7 +1311,8 @@ static void *read_exam(struct ld *ld, yaml_node_t *root, const void *ctx) {
                       {"shuffle_options", false, NULL},
                       {"units", true, NULL},
                       {"blind_marking", false, NULL},
-                      {"time_zone", false, NULL}};
+                      {"time_zone", false, NULL},
+                      {"requires_application", false, NULL}};
   const size_t nf = sizeof(f) / sizeof(f[0]);
   if (read_map(ld, root, "an exam file", f, nf) != 0) {
     return NULL;
@@ -1315,6 +1357,9 @@ static void *read_exam(struct ld *ld, yaml_node_t *root, const void *ctx) {
     if (zone != NULL && !exam->has_time_zone) {
       ERR_AT(ld, f[14].val, "'time_zone' must be WIB, WITA or WIT, not '%s'", zone);
     }
+  }
+  if (f[15].val != NULL) {
+    get_bool(ld, f[15].val, "requires_application", &exam->requires_application);
   }
   return exam;
 }
@@ -1445,4 +1490,40 @@ size_t exam_unit_draw_count(const struct exam_unit *unit) {
     n += (size_t)unit->pools[p].draw;
   }
   return n;
+}
+
+bool exam_unit_is_observed(const struct exam_unit *unit) {
+  return unit->assessment == EXAM_ASSESS_OBSERVATION;
+}
+
+size_t exam_unit_kuk_count(const struct exam_unit *unit) {
+  size_t n = 0;
+  for (size_t e = 0; e < unit->nelements; e++) {
+    n += unit->elements[e].nkuk;
+  }
+  return n;
+}
+
+const struct exam_kuk *exam_unit_kuk(const struct exam_unit *unit, const char *kuk_id) {
+  for (size_t e = 0; kuk_id != NULL && e < unit->nelements; e++) {
+    for (size_t i = 0; i < unit->elements[e].nkuk; i++) {
+      if (strcmp(unit->elements[e].kuk[i].id, kuk_id) == 0) {
+        return &unit->elements[e].kuk[i];
+      }
+    }
+  }
+  return NULL;
+}
+
+const struct exam_unit *exam_find_unit(const struct exam *exam, const char *code,
+                                       size_t *out_index) {
+  for (size_t u = 0; code != NULL && u < exam->nunits; u++) {
+    if (strcmp(exam->units[u].code, code) == 0) {
+      if (out_index != NULL) {
+        *out_index = u;
+      }
+      return &exam->units[u];
+    }
+  }
+  return NULL;
 }

@@ -252,6 +252,11 @@ static enum review_status check_units(const struct exam_form *form, const struct
                   "result (%s).",
                   ucode, verdict_name(automatic));
     }
+    if (VERDICT_PENDING == final[u] && exam_unit_is_observed(form->units[u].unit)) {
+      return fail(REVIEW_INVALID_FIELD, err, errlen,
+                  "units.%.60s.outcome: the observation sheet has %zu KUK not recorded yet.", ucode,
+                  res->units[u].pending_items);
+    }
     if (VERDICT_PENDING == final[u]) {
       return fail(REVIEW_INVALID_FIELD, err, errlen,
                   "units.%.60s.outcome: the unit is still pending.", ucode);
@@ -350,7 +355,7 @@ enum review_status review_decide(struct review_outcome *out, const struct exam_f
     goto done;
   }
   st = REVIEW_NOMEM;
-  if (0 != score_form(&res, form, answers, marks)) {
+  if (0 != score_form_observed(&res, form, answers, marks, req->observations)) {
     goto done;
   }
   final = calloc(res->nunits + 1, sizeof *final);

@@ -3,8 +3,10 @@
  * assessors' rubric marks. Pure functions; the rules are stated in the public header.
  */
 #include "ujikom/score.h"
+
 #include "ujikom/exam_text.h"
 #include "ujikom/numeric.h"
+#include "ujikom/observation.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -299,8 +301,26 @@ static enum verdict unit_verdict(const struct score_unit_result *ur) {
   return lhs + 1e-9 >= rhs ? VERDICT_K : VERDICT_BK;
 }
 
+/* An observation unit's totals from its records (ujikom/observation.h): one point per KUK
+ * observed out of one per KUK, pending while any KUK has no record. */
+static void observed_unit(struct score_unit_result *ur, const struct exam_unit *unit,
+                          const json_t *marks) {
+  size_t observed = 0, missing = 0;
+  ur->verdict = observation_unit_verdict(unit, marks, &observed, &missing);
+  ur->earned = (double)observed;
+  ur->possible = (long)exam_unit_kuk_count(unit);
+  ur->pending_items = missing;
+  ur->percent = ur->possible > 0 ? ur->earned * 100.0 / (double)ur->possible : 0.0;
+}
+
 int score_form(struct score_result **out, const struct exam_form *form, const json_t *answers,
                const json_t *open_marks) {
+  return score_form_observed(out, form, answers, open_marks, NULL);
+}
+
+int score_form_observed(struct score_result **out, const struct exam_form *form,
+                        const json_t *answers, const json_t *open_marks,
+                        const json_t *observations) {
   *out = NULL;
   struct score_result *res = calloc(1, sizeof(*res));
   if (res == NULL) {
@@ -343,8 +363,13 @@ int score_form(struct score_result **out, const struct exam_form *form, const js
       ur->earned += ir->earned;
       ur->possible += ir->possible;
     }
-    ur->percent = ur->possible > 0 ? ur->earned * 100.0 / (double)ur->possible : 0.0;
-    ur->verdict = unit_verdict(ur);
+    if (exam_unit_is_observed(fu->unit)) {
+      observed_unit(ur, fu->unit,
+                    observations == NULL ? NULL : json_object_get(observations, ur->code));
+    } else {
+      ur->percent = ur->possible > 0 ? ur->earned * 100.0 / (double)ur->possible : 0.0;
+      ur->verdict = unit_verdict(ur);
+    }
     any_bk = any_bk || ur->verdict == VERDICT_BK;
     any_pending = any_pending || ur->verdict == VERDICT_PENDING;
   }
@@ -373,7 +398,9 @@ json_t *score_result_json(const struct score_result *res, const struct exam_form
                            (json_int_t)ur->possible, "percent", pct, "cut_score",
                            (json_int_t)ur->cut_score, "verdict", verdict_name(ur->verdict),
                            "pending_items", (json_int_t)ur->pending_items);
-    if (ju == NULL || json_array_append_new(units, ju) != 0) {
+    if (ju == NULL || json_array_append_new(units, ju) != 0 ||
+        (unit != NULL && exam_unit_is_observed(unit) &&
+         json_object_set_new(ju, "assessment", json_string("observation")) != 0)) {
       json_decref(root);
       return NULL;
     }

@@ -22,6 +22,7 @@
 #include "common/issue.h"
 #include "common/keystore.h"
 #include "common/log.h"
+#include "common/application.h"
 #include "common/second_factor.h"
 #include "common/mailer.h"
 #include "common/svc.h"
@@ -237,6 +238,10 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
     fprintf(stderr, "ujikomd: second factor key: %s\n", err);
     return -1;
   }
+  if (0 != application_key_open(&svc->application_key, cfg->data_dir, true, err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: application key: %s\n", err);
+    return -1;
+  }
   if (0 !=
       certlog_open(&svc->log, svc->store, cfg->data_dir, cfg->public_url, true, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: transparency log: %s\n", err);
@@ -350,6 +355,7 @@ cleanup:
     keystore_free(old_keys[i]);
   }
   second_factor_key_free(svc.second_factor_key);
+  application_key_free(svc.application_key);
   certlog_free(svc.log);
   store_close(svc.store);
   if (0 == status) {

@@ -62,6 +62,7 @@
   ERR(ATTEMPT_COOLDOWN, 409, "Please wait until the waiting period after a BK result has ended.")  \
   ERR(ALREADY_COMPETENT, 409, "You are already competent (K) in this exam.")                       \
   ERR(AWAITING_REVIEW, 409, "Your previous attempt is still awaiting assessor review.")            \
+  ERR(NOT_ELIGIBLE, 403, "This exam needs an application found eligible before you start.")        \
   ERR(RESULT_NOT_READY, 409, "Submit the attempt first; the result follows.")                      \
   ERR(EXAM_VERSION_MISSING, 500, "The exam version of this attempt cannot be loaded.")             \
   /* --- evidence uploads --- */                                                                   \
@@ -103,6 +104,11 @@
   ERR(SAME_ASSESSOR, 400, "An appeal must go to a different assessor than the one who decided.")   \
   ERR(NOT_AN_ASSESSOR, 400, "That account is not an active assessor.")                             \
   ERR(USER_NOT_FOUND, 404, "No such user.")                                                        \
+  /* --- applications and observation --- */                                                       \
+  ERR(APPLICATION_NOT_FOUND, 404, "No such application.")                                          \
+  ERR(APPLICATION_LOCKED, 409, "This application was found eligible; it can no longer change.")    \
+  ERR(APPLICATION_DECIDED, 409, "This application is decided already.")                            \
+  ERR(NOT_OBSERVED_UNIT, 404, "This attempt has no such observation unit or KUK.")                 \
   ERR(CANNOT_DISABLE_SELF, 409, "You cannot disable your own account.")
 
 enum err {

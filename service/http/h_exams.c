@@ -66,6 +66,9 @@ static json_t *unit_json(const struct exam_unit *u) {
   if (NULL != j && NULL != u->title_en) {
     json_object_set_new(j, "title_en", json_string(u->title_en));
   }
+  if (NULL != j && exam_unit_is_observed(u)) { /* observed at the test site, no items */
+    json_object_set_new(j, "assessment", json_string("observation"));
+  }
   return j;
 }
 
@@ -97,6 +100,9 @@ int h_exams_get(struct req *r) {
                                 "cooldown_days", (json_int_t)exam->cooldown_days));
   if (NULL != exam->description) {
     json_object_set_new(j, "description", json_string(exam->description));
+  }
+  if (exam->requires_application) { /* an eligible application comes before a start */
+    json_object_set_new(j, "requires_application", json_true());
   }
   if (exam->has_time_zone) { /* the test site's zone, when the exam has one */
     json_object_set_new(j, "time_zone", json_string(time_zone_name(exam->time_zone)));

@@ -533,6 +533,10 @@ static void render_exam(struct html *h, struct req *r, const struct exam_view *v
     html_text_sub(h, L(r, "exam.unit"), "code", json_string_value(json_object_get(unit, "code")),
                   "title", utitle, NULL);
     HTML_LIT(h, "</h2>");
+    if (0 == json_array_size(json_object_get(unit, "items"))) {
+      /* An observation unit (FR.IA.01): nothing to answer here. */
+      html_fmt(h, "<p class=\"hint\">%s</p>", L(r, "exam.unit_observed"));
+    }
     json_array_foreach(json_object_get(unit, "items"), i, item) {
       render_item(h, r, v, item, ++n, total);
     }
@@ -689,6 +693,9 @@ static void start_refusal(struct html *h, struct req *r, enum attempts_rc rc,
   case ATTEMPTS_COOLDOWN:
     key = "exam.pre_cooldown";
     break;
+  case ATTEMPTS_NOT_ELIGIBLE:
+    key = "exam.pre_not_eligible";
+    break;
   default:
     key = "page.error";
     break;
@@ -697,6 +704,15 @@ static void start_refusal(struct html *h, struct req *r, enum attempts_rc rc,
   page_time(when, sizeof(when), st->retry_at_ms, zone, false);
   HTML_LIT(h, "<p class=\"notice warn\" role=\"status\" id=\"start-refused\">");
   html_text_sub(h, L(r, key), "time", when, NULL);
+  if (ATTEMPTS_NOT_ELIGIBLE == rc) {
+    /* What to do next: the application (FR.APL.01) this exam asks for first. */
+    HTML_LIT(h, " <a href=\"/exams/");
+    html_text(h, r->params[0]);
+    HTML_LIT(h, "/application\">");
+    html_text(h, L(r, "apl.go_application"));
+    HTML_LIT(h, "</a></p>");
+    return;
+  }
   HTML_LIT(h, " <a href=\"/me\">");
   html_text(h, L(r, "exam.go_dashboard"));
   HTML_LIT(h, "</a></p>");
@@ -768,7 +784,8 @@ static int prestart_page(struct req *r, const struct exam *x, unsigned status, e
     const struct exam_unit *unit = &x->units[u];
     snprintf(buf, sizeof(buf), "%ld", unit->cut_score);
     HTML_LIT(h, "<li>");
-    html_text_sub(h, L(r, "exam.pre_unit"), "code", unit->code, "title",
+    html_text_sub(h, L(r, exam_unit_is_observed(unit) ? "exam.pre_unit_observed" : "exam.pre_unit"),
+                  "code", unit->code, "title",
                   en && NULL != unit->title_en ? unit->title_en : unit->title, "cut", buf, NULL);
     HTML_LIT(h, "</li>");
   }
@@ -816,6 +833,7 @@ int h_page_exam_prestart(struct req *r) {
   case ATTEMPTS_ALREADY_COMPETENT:
   case ATTEMPTS_AWAITING_REVIEW:
   case ATTEMPTS_COOLDOWN:
+  case ATTEMPTS_NOT_ELIGIBLE:
     return NULL != x ? prestart_page(r, x, 200, rc, &st) : not_found(r);
   default:
     return attempts_failed(r, rc);
@@ -837,8 +855,10 @@ int h_page_exam_start(struct req *r) {
   case ATTEMPTS_ALREADY_COMPETENT:
   case ATTEMPTS_AWAITING_REVIEW:
   case ATTEMPTS_COOLDOWN:
+  case ATTEMPTS_NOT_ELIGIBLE:
     /* Refused: the pre-start page says why, with the date a retake may start. */
-    return NULL != x ? prestart_page(r, x, 409, rc, &st) : not_found(r);
+    return NULL != x ? prestart_page(r, x, ATTEMPTS_NOT_ELIGIBLE == rc ? 403 : 409, rc, &st)
+                     : not_found(r);
   case ATTEMPTS_EXAM_VERSION_MISSING:
     return reply_error(r, ERR_INTERNAL, NULL);
   default:

@@ -2,11 +2,11 @@
  * Page routes behind the forms that act through the JSON API (reviews, appeals, admin
  * actions, certificate issuance). With JavaScript the browser posts JSON to the API itself;
  * without it the form arrives here, its fields are turned into the very JSON body the API
- * expects (field names are paths split on '/', a leading '#' marks an integer, empty fields
- * are left out) and the API handler runs on it. The rules therefore live in one place; the
- * answer is the API's, except that a success of a form carrying "_next" (a local path, see
- * layout_api_form) becomes a 303 redirect there: post, redirect, get, with the notice the
- * path names.
+ * expects (field names are paths split on '/', a leading '#' marks an integer, a leading
+ * '!' a boolean ("true" / "false"), empty fields are left out) and the API handler runs on it. The
+ * rules therefore live in one place; the answer is the API's, except that a success of a form
+ * carrying "_next" (a local path, see layout_api_form) becomes a 303 redirect there: post,
+ * redirect, get, with the notice the path names.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -65,6 +65,11 @@ static json_t *form_to_json(const struct kv_list *kv) {
       errno = 0;
       long long n = strtoll(value, &end, 10);
       v = (0 == errno && '\0' == *end) ? json_integer((json_int_t)n) : json_string(value);
+      name++;
+    } else if ('!' == name[0]) {
+      v = 0 == strcmp(value, "true")    ? json_true()
+          : 0 == strcmp(value, "false") ? json_false()
+                                        : json_string(value);
       name++;
     } else {
       v = json_string(value);

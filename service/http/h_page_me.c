@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 
 #include "common/attempts.h"
+#include "common/observation.h"
 #include "common/catalog.h"
 #include "common/prefs.h"
 #include "common/reviews.h"
@@ -93,7 +94,15 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
     html_text(h, title);
     HTML_LIT(h, "</td><td>");
     const json_t *pct = json_object_get(u, "percent");
-    if ((VERDICT_K == verdict || VERDICT_BK == verdict) && json_is_number(pct)) {
+    bool observed_unit = json_is_string(json_object_get(u, "assessment"));
+    if (observed_unit && (VERDICT_K == verdict || VERDICT_BK == verdict)) {
+      /* An observation unit: KUKs observed of its KUKs, not a score. */
+      char got[24], all[24];
+      snprintf(got, sizeof got, "%lld", (long long)json_number_value(json_object_get(u, "earned")));
+      snprintf(all, sizeof all, "%lld",
+               (long long)json_integer_value(json_object_get(u, "possible")));
+      html_text_sub(h, L(r, "me.unit_observed"), "observed", got, "total", all, NULL);
+    } else if ((VERDICT_K == verdict || VERDICT_BK == verdict) && json_is_number(pct)) {
       html_fmt(h, "%lld%%", (long long)(json_number_value(pct) + 0.5));
     } else {
       HTML_LIT(h, "—");
@@ -425,6 +434,47 @@ static void render_notices(struct html *h, struct req *r) {
   }
 }
 
+/* What the assessor observed at the test site, KUK by KUK, with their notes (decided
+ * attempts with observation units; nothing when there are none or they cannot be read). */
+static void render_observations(struct html *h, const struct req *r,
+                                const struct store_attempt *a) {
+  struct observation_err oerr;
+  json_t *obs = NULL;
+  const char *code;
+  json_t *list;
+  if (OBSERVATION_OK !=
+      observation_feedback(&obs, r->svc, attempts_exam(r->svc, a), a->id, &oerr)) {
+    return;
+  }
+  json_object_foreach(obs, code, list) {
+    if (0 == json_array_size(list)) {
+      continue;
+    }
+    HTML_LIT(h, "<h4>");
+    html_text_sub(h, L(r, "me.observation_title"), "code", code, NULL);
+    HTML_LIT(h, "</h4><ul class=\"observations\">");
+    size_t i;
+    json_t *k;
+    json_array_foreach(list, i, k) {
+      const char *notes = json_string_value(json_object_get(k, "notes"));
+      HTML_LIT(h, "<li><strong>");
+      html_text(h, json_string_value(json_object_get(k, "kuk")));
+      HTML_LIT(h, "</strong> ");
+      html_text(h, json_string_value(json_object_get(k, "text")));
+      html_fmt(h, " — %s",
+               json_is_true(json_object_get(k, "observed")) ? L(r, "obs.observed")
+                                                            : L(r, "obs.not_observed"));
+      if (NULL != notes && '\0' != notes[0]) {
+        HTML_LIT(h, ". ");
+        html_text(h, notes);
+      }
+      HTML_LIT(h, "</li>");
+    }
+    HTML_LIT(h, "</ul>");
+  }
+  json_decref(obs);
+}
+
 /* One attempt of the list (newest first; i its place): read in full once finished, with the
  * decision, appeal and retake, and rendered. 0, or a store code after which nothing more
  * can be read. */
@@ -467,6 +517,7 @@ static int me_attempt(struct html *h, struct req *r, const struct store_attempt 
   render_attempt(h, r, &v);
   if (decided && f.has_decision) {
     render_item_comments(h, r, r->svc, a, f.decision.marks);
+    render_observations(h, r, a);
   }
   bool has_cert = false;
   for (size_t c = 0; c < ncerts; c++) {

@@ -776,6 +776,11 @@ static void render_sheet(struct html *h, const struct req *r, const struct revie
     html_fmt(h, "<section class=\"card\"><h2>%s — ", fu->unit->code);
     html_text(h, title);
     HTML_LIT(h, "</h2>");
+    if (exam_unit_is_observed(fu->unit)) {
+      /* Its KUKs are observed at the test site: the observation sheet records them. */
+      html_fmt(h, "<p class=\"obs-link\"><a href=\"/review/%lld/observations\">%s</a></p>",
+               (long long)s->att.id, L(r, "obs.review_link"));
+    }
     for (size_t i = 0; i < fu->nitems; i++) {
       const struct exam_item *it = fu->items[i].item;
       render_item(h, r, s, it, item_result(ur, it->id), ++number, marks_editable,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/attempts.h"
 #include "common/log.h"
 #include "common/reviews.h"
 #include "http/handlers.h"
@@ -450,6 +451,20 @@ static json_t *rubric_notes_json(json_t *marks) {
   return out;
 }
 
+/* The observation units' records of the candidate's decided attempt id as the feedback's
+ * "observations" (observation_feedback): 0, or -1 when they could not be read. */
+static int add_observations(struct req *r, json_t *body, int64_t id) {
+  struct store_attempt a;
+  struct observation_err oerr;
+  json_t *obs = NULL;
+  if (ATTEMPTS_OK != attempts_get_own(&a, r->svc, r->user->id, id, true, r->now_ms)) {
+    return -1;
+  }
+  enum observation_rc rc = observation_feedback(&obs, r->svc, attempts_exam(r->svc, &a), id, &oerr);
+  store_attempt_clear(&a);
+  return OBSERVATION_OK == rc ? json_object_set_new(body, "observations", obs) : -1;
+}
+
 int h_reviews_feedback(struct req *r) {
   struct reviews_feedback f;
   struct reviews_err err;
@@ -488,5 +503,9 @@ int h_reviews_feedback(struct req *r) {
                    : json_null());
   json_decref(marks);
   reviews_feedback_clear(&f);
+  if (NULL != body && 0 != add_observations(r, body, id)) {
+    json_decref(body);
+    return reply_error(r, ERR_UNAVAILABLE, NULL);
+  }
   return NULL == body ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, body);
 }

@@ -6,6 +6,8 @@
 #define UJIKOM_HANDLERS_H
 
 #include "common/accounts.h"
+#include "common/application.h"
+#include "common/observation.h"
 #include "common/recovery.h"
 #include "common/reviews.h"
 #include "http/http.h"
@@ -178,6 +180,30 @@ struct h_audit_query {
   int64_t before;
 };
 bool h_admin_audit_query(struct req *r, struct h_audit_query *q);
+
+/* --- applications and eligibility (h_application.c; page in h_page_application.c) --- */
+int h_application_submit(struct req *r);
+int h_application_own(struct req *r);
+int h_application_list(struct req *r);
+int h_application_get(struct req *r);
+int h_application_decide(struct req *r);
+int h_page_application(struct req *r);
+int h_page_application_list(struct req *r);
+int h_page_application_staff(struct req *r);
+/* Answers a refused or failed application operation with its registry error. */
+int reply_application(struct req *r, enum application_rc rc, const struct application_err *err,
+                      const char *what);
+/* An application as the API shows it (staff: with the candidate), NIK masked unless the view
+ * holds it opened; NULL when memory runs out. */
+json_t *application_view_json(const struct application_view *v, bool staff);
+
+/* --- the observation sheet (h_observation.c; page in h_page_observation.c) --- */
+int h_observation_sheet(struct req *r);
+int h_observation_save(struct req *r);
+int h_page_observation(struct req *r);
+/* Answers a refused or failed observation operation with its registry error. */
+int reply_observation(struct req *r, enum observation_rc rc, const struct observation_err *err,
+                      const char *what);
 
 /* --- password-reset links (h_recovery.c; pages in h_page_reset.c) --- */
 int h_recovery_admin_link(struct req *r);

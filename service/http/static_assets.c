@@ -20,10 +20,11 @@
 /* Per asset, computed once: the assets are compiled in, so neither their versions, their
  * compressed copies nor the answers built from them can ever go stale.
  * answers[gzip][pinned][not_modified]; the gzip row is empty when compressing does not pay. */
-/* The exam pages' service worker (static/sw.js) may control the pages under /attempts/,
- * outside the directory it is served from. */
+/* The service worker (static/sw.js) may control pages outside the directory it is served
+ * from: the exam pages (registered for /attempts/) and the observation sheets (/review/). It
+ * handles only those pages and versioned assets. */
 #define SW_ASSET "static/sw.js"
-#define SW_SCOPE "/attempts/"
+#define SW_SCOPE "/"
 
 struct asset_cache {
   char version[ASSET_VERSION_LEN + 1];

@@ -196,5 +196,7 @@ const char *store_rc_name(int rc);
 #include "store/store_credential.h"
 #include "store/store_share.h"
 #include "store/store_evidence.h"
+#include "store/store_application.h"
+#include "store/store_observation.h"
 
 #endif

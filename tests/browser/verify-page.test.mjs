@@ -13,7 +13,7 @@ import { keyPem, forgeQr, forgeCredential, randomSerial } from '../integration/l
 import { launch, newPage, checkPage, assertNoDialogs } from './lib/browser.mjs';
 
 const exams = loadExams(EXAMS_DIR).filter((e) =>
-  e.exam.units.every((u) => u.pools.every((p) => p.items.every((it) => it.type !== 'open'))));
+  e.exam.units.every((u) => u.assessment !== 'observation' && u.pools.every((p) => p.items.every((it) => it.type !== 'open'))));
 
 let d; let browser; let admin;
 

@@ -40,7 +40,7 @@ function checkForm(entry, form) {
     assert.equal(u.title, eu.title);
     if (eu.title_en) assert.equal(u.title_en, eu.title_en);
     let draw = 0;
-    for (const p of eu.pools) draw += p.draw;
+    for (const p of eu.pools ?? []) draw += p.draw;
     assert.equal(u.items.length, draw);
     for (const it of u.items) {
       const item = entry.items.get(it.id);

@@ -15,11 +15,14 @@ export function loadExams(examsDir) {
       const exam = YAML.parse(readFileSync(path.join(examsDir, f), 'utf8'));
       const items = new Map();
       for (const unit of exam.units) {
-        for (const pool of unit.pools) {
+        for (const pool of unit.pools ?? []) {
           for (const item of pool.items) items.set(String(item.id), { ...item, unit: String(unit.code) });
         }
       }
-      return { file: f, exam, items };
+      // Units the assessor observes at the test site (assessment: observation): no items,
+      // pending until their observation sheet is recorded.
+      const observed = new Set(exam.units.filter((u) => u.assessment === 'observation').map((u) => String(u.code)));
+      return { file: f, exam, items, observed };
     });
 }
 

@@ -20,7 +20,7 @@ import { base32Encode, base32Decode } from './lib/certforge.mjs';
 
 const HOLDER = '<img src=x onerror=alert(1)> Ayu Ñandini';
 const exams = loadExams(EXAMS_DIR).filter((e) =>
-  e.exam.units.every((u) => u.pools.every((p) => p.items.every((it) => it.type !== 'open'))));
+  e.exam.units.every((u) => u.assessment !== 'observation' && u.pools.every((p) => p.items.every((it) => it.type !== 'open'))));
 
 let d;
 let port;

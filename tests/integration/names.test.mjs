@@ -16,7 +16,7 @@ import { sql } from './lib/reliability.mjs';
 import { loadExams, passExam } from './attempts-keys.mjs';
 
 const exams = loadExams(EXAMS_DIR).filter((e) =>
-  e.exam.units.every((u) => u.pools.every((p) => p.items.every((it) => it.type !== 'open'))));
+  e.exam.units.every((u) => u.assessment !== 'observation' && u.pools.every((p) => p.items.every((it) => it.type !== 'open'))));
 
 // "Ṣĕkar Ayu Ñoviantï" typed decomposed (NFD) and as it must be stored (NFC).
 const SEKAR_NFD = 'S\u0323e\u0306kar Ayu N\u0303ovianti\u0308';

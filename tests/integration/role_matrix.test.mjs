@@ -89,6 +89,16 @@ const MATRIX = {
   'POST /api/reviews/:attempt/claim': 'U F F A F',
   'POST /api/reviews/:attempt/decision': 'U F F A F',
   'POST /api/reviews/:attempt/marks/:item': 'U F F A F',
+  // the owner's submitted attempt of an exam with an observation unit: its assessor (the
+  // attempt is unclaimed) and an admin read the sheet; ':unit' is no unit of the exam
+  'GET /api/reviews/:attempt/observations': 'U F F A A',
+  'PUT /api/reviews/:attempt/observations/:unit/:kuk': 'U F F H F',
+  // an empty body is refused (400); nobody has applied, so there is no application to read
+  'POST /api/exams/:id/application': 'U A A F F',
+  'GET /api/exams/:id/application': 'U H H F F',
+  'GET /api/applications': 'U F F A A',
+  'GET /api/applications/:id': 'U F F H H',
+  'POST /api/applications/:id/decision': 'U F F A A',
   'POST /api/attempts/:id/appeal': 'U A H F F',
   'GET /api/admin/appeals': 'U F F F A',
   'POST /api/admin/appeals/:id/assign': 'U F F F H',
@@ -144,6 +154,13 @@ const MATRIX = {
   'POST /review/:attempt/claim': 'U F F A F',
   'POST /review/:attempt/decision': 'U F F A F',
   'POST /review/:attempt/marks/:item': 'U F F A F',
+  'GET /review/:attempt/observations': 'U F F A A',
+  'POST /review/:attempt/observations/:unit/:kuk': 'U F F H F',
+  'GET /exams/:id/application': 'U A A F F',
+  'POST /exams/:id/application': 'U A A F F',
+  'GET /applications': 'U F F A A',
+  'GET /applications/:id': 'U F F H H',
+  'POST /applications/:id/decision': 'U F F A A',
   'GET /admin': 'U F F F A',
   'POST /admin/users': 'U F F F A',
   'GET /admin/users/:id/disable': 'U F F F A',
@@ -215,8 +232,9 @@ test('every route answers each role as the matrix says, and never 5xx', async (t
   const d = await startDaemon();
   t.after(async () => { await d.stop(); d.cleanup(); });
   const exams = loadExams(d.examsDir);
-  const objective = exams.find((e) => [...e.items.values()].every((i) => i.type !== 'open'));
-  const withOpen = exams.find((e) => [...e.items.values()].some((i) => i.type === 'open'));
+  const objective = exams.find((e) => e.observed.size === 0 && [...e.items.values()].every((i) => i.type !== 'open'));
+  // with open items and an observation unit (the observation sheet's rows need one)
+  const withOpen = exams.find((e) => e.observed.size > 0 && [...e.items.values()].some((i) => i.type === 'open'));
   assert.ok(objective && withOpen, 'shipped exams include an all-objective one and one with open items');
 
   const admin = await adminClient(d);

@@ -17,7 +17,7 @@ import { loadExams, passExam } from './attempts-keys.mjs';
 import { base32Encode, keyPem, forgeQr, forgeCredential, renamed, randomSerial } from './lib/certforge.mjs';
 
 const exams = loadExams(EXAMS_DIR).filter((e) =>
-  e.exam.units.every((u) => u.pools.every((p) => p.items.every((it) => it.type !== 'open'))));
+  e.exam.units.every((u) => u.assessment !== 'observation' && u.pools.every((p) => p.items.every((it) => it.type !== 'open'))));
 
 let d; let cand; let admin; let work;
 let cert; // { serial, kid, qr, cred }

@@ -329,6 +329,39 @@ static json_t *zero_marks(const struct exam_form *form) {
   return items;
 }
 
+struct observe_txn {
+  int64_t attempt_id, assessor;
+  const struct exam *ex;
+  bool observed;
+};
+
+/* Records every KUK of every observation unit on the attempt, as the assessor at the test
+ * site does (straight into the store: the claim is the decision's business here). */
+static int observe_all_txn(struct store_tx *tx, void *arg) {
+  const struct observe_txn *o = arg;
+  for (size_t u = 0; u < o->ex->nunits; u++) {
+    const struct exam_unit *unit = &o->ex->units[u];
+    for (size_t e = 0; exam_unit_is_observed(unit) && e < unit->nelements; e++) {
+      for (size_t k = 0; k < unit->elements[e].nkuk; k++) {
+        struct store_observation rec = {.attempt_id = o->attempt_id,
+                                        .observed = o->observed,
+                                        .assessor_id = o->assessor,
+                                        .recorded_ms = 1767225600000,
+                                        .saved_ms = 1767225600000};
+        bool applied = false;
+        snprintf(rec.unit_code, sizeof rec.unit_code, "%s", unit->code);
+        snprintf(rec.kuk_id, sizeof rec.kuk_id, "%s", unit->elements[e].kuk[k].id);
+        snprintf(rec.op, sizeof rec.op, "op-test-%zu-%zu", e, k);
+        int rc = store_observation_put(tx, &rec, &applied);
+        if (STORE_OK != rc || !applied) {
+          return STORE_OK != rc ? rc : STORE_HARD;
+        }
+      }
+    }
+  }
+  return STORE_OK;
+}
+
 static void test_decide(void **state) {
   struct fixture *f = *state;
   struct catalog *cat = NULL;
@@ -365,6 +398,12 @@ static void test_decide(void **state) {
   assert_int_equal(REVIEWS_BAD_MARKS,
                    reviews_decide(&d, &f->svc, a.id, f->assessor, &no_items, &err));
   assert_string_equal("items: the rubric marks are required.", err.why);
+  /* The exam has an observation unit: no decision while its sheet has KUKs not recorded. */
+  assert_int_equal(REVIEWS_INVALID_FIELD,
+                   reviews_decide(&d, &f->svc, a.id, f->assessor, &marks, &err));
+  assert_non_null(strstr(err.why, "observation sheet"));
+  struct observe_txn obs = {a.id, f->assessor, ex, false};
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, observe_all_txn, &obs));
   /* claim first: valid marks without the assessor's claim are refused */
   assert_int_equal(REVIEWS_NOT_CLAIMED,
                    reviews_decide(&d, &f->svc, a.id, f->assessor, &marks, &err));

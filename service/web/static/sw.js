@@ -1,11 +1,13 @@
-/* The exam pages' service worker (scope /attempts/, registered by exam.js). A reload while
-   offline shows the last copy of the exam page (the shell) instead of the browser's error
-   page; its script puts back the answers kept on the device and sends them once the
-   connection returns. Only GETs of open exam pages and versioned static assets are kept;
-   saves and every other request go to the network untouched. */
+/* The service worker of the pages that work offline: the exam pages (scope /attempts/,
+   registered by exam.js) and the assessor's observation sheets (scope /review/, registered
+   by observe.js). A reload while offline shows the last copy of the page (the shell)
+   instead of the browser's error page; its script puts back what is kept on the device and
+   sends it once the connection returns. Only GETs of open exam pages, of sheets the assessor
+   may record on, and of versioned static assets are kept; saves and every other request go
+   to the network untouched. */
 'use strict';
 var CACHE = 'ujikom-exam-1';
-var PAGE = /^\/attempts\/\d+$/;
+var PAGE = /^\/attempts\/\d+$|^\/review\/\d+\/observations$/;
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (ev) => {
@@ -14,11 +16,12 @@ self.addEventListener('activate', (ev) => {
     .then(() => self.clients.claim()));
 });
 
-// Keeps a copy of an exam page with the time it was fetched; an answer that is not an open
-// exam page (submitted, closed, someone else's, the session gone) drops the copy.
+// Keeps a copy of an exam page (or a sheet) with the time it was fetched; an answer that is
+// not an open exam page or a sheet the assessor may record on (submitted, decided, someone
+// else's, the session gone) drops the copy.
 function keep(path, res) {
   return (res.ok ? res.text() : Promise.resolve('')).then((html) => caches.open(CACHE).then((c) => {
-    if (!/data-status="open"/.test(html)) return c.delete(path);
+    if (!/data-status="open"|data-may-record="1"/.test(html)) return c.delete(path);
     return c.put(path, new Response(html, {
       headers: { 'Content-Type': 'text/html; charset=utf-8', 'X-Fetched-At': String(Date.now()) }
     }));
@@ -34,11 +37,11 @@ function copyOf(path) {
     if (!hit) return Response.error();
     var gone = Math.round((Date.now() - Number(hit.headers.get('X-Fetched-At'))) / 1000);
     return hit.text().then((html) => {
-      var left = Number((/data-remaining="(\d+)"/.exec(html) || [])[1]) - gone;
-      if (!(left > -OUTLIVES)) return c.delete(path).then(() => Response.error());
+      var clock = /data-remaining="(\d+)"/.exec(html), left = clock ? Number(clock[1]) - gone : 0;
+      if (clock && !(left > -OUTLIVES)) return c.delete(path).then(() => Response.error());
       html = html.replace(/data-remaining="\d+"/, 'data-remaining="' + Math.max(0, left) + '"')
         .replace(/data-server-now-ms="(\d+)"/, (m, t) => 'data-server-now-ms="' + (Number(t) + gone * 1000) + '"')
-        .replace('id="exam"', 'id="exam" data-offline-copy="1"');
+        .replace(/id="(exam|observation-sheet)"/, 'id="$1" data-offline-copy="1"');
       return new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
     });
   }));

@@ -1,0 +1,180 @@
+/* Observation sheet (FR.IA.01) on the assessor's tablet: every save is queued on the device
+   first (localStorage), then sent to the API; while the test site is offline the queue
+   waits and is sent when the connection is back (the "online" event, and a retry timer).
+   Each save carries the time it was recorded and an id of its own, so the server keeps the
+   latest recording of a KUK and ignores a save sent twice. Without this script each KUK's
+   form posts to its page route. Text: the server's catalogue (#obs-strings). */
+(() => {
+'use strict';
+var D = document, root = D.getElementById('observation-sheet');
+if (!root || !window.fetch || root.getAttribute('data-may-record') !== '1') return;
+var S = {};
+try { S = JSON.parse(D.getElementById('obs-strings').textContent); } catch (e) { }
+function t(k) { return S[k] || k; }
+var attempt = root.getAttribute('data-attempt'), csrf = root.getAttribute('data-csrf');
+var qKey = 'ujikom.observations.' + attempt;
+var statusEl = D.getElementById('sync-status');
+var sending = false;
+
+function load() {
+  try { var v = JSON.parse(localStorage.getItem(qKey)); return Array.isArray(v) ? v : []; } catch (e) { return []; }
+}
+function save(q) { try { localStorage.setItem(qKey, JSON.stringify(q)); } catch (e) { } }
+/* Records the server acknowledged since the page was loaded: an offline copy of the page
+   (static/sw.js) predates them, so they are put back on it. */
+var aKey = qKey + '.acked';
+function acked() {
+  try { var v = JSON.parse(localStorage.getItem(aKey)); return v && typeof v === 'object' ? v : {}; } catch (e) { return {}; }
+}
+function ack(unit, kuk, record) {
+  var a = acked();
+  a[unit + '\n' + kuk] = { observed: record.observed, notes: record.notes };
+  try { localStorage.setItem(aKey, JSON.stringify(a)); } catch (e) { }
+}
+function showRecord(form, observed, notes) {
+  var radio = form.querySelector('input[name="!observed"][value="' + observed + '"]');
+  if (radio) radio.checked = true;
+  form.querySelector('textarea[name=notes]').value = notes;
+}
+function formOf(unit, kuk) {
+  return [].slice.call(root.querySelectorAll('form.obs-kuk')).filter(function (f) {
+    return f.getAttribute('data-unit') === unit && f.getAttribute('data-kuk') === kuk;
+  })[0];
+}
+function setState(form, state, text) {
+  var el = form.querySelector('.kuk-state');
+  el.setAttribute('data-state', state);
+  el.textContent = text;
+}
+function newOp() {
+  var a = new Uint8Array(12), s = '';
+  crypto.getRandomValues(a);
+  for (var i = 0; i < a.length; i++) s += ('0' + a[i].toString(16)).slice(-2);
+  return 'op-' + s;
+}
+function showStatus() {
+  var n = load().length;
+  if (!n) { statusEl.hidden = true; statusEl.textContent = ''; return; }
+  statusEl.hidden = false;
+  statusEl.textContent = (navigator.onLine ? t('syncing') : t('offline')).replace('{n}', n);
+}
+
+/* The unit's outcome as the forms show it now: K when every KUK is observed, BK when each
+   is recorded and one is not, pending otherwise (the server's rule, for the offline view). */
+function unitLocal(unit) {
+  var section = root.querySelector('section.obs-unit[data-unit="' + CSS.escape(unit) + '"]');
+  if (!section) return;
+  var forms = [].slice.call(section.querySelectorAll('form.obs-kuk')), seen = 0, missing = 0;
+  forms.forEach(function (f) {
+    var c = f.querySelector('input[name="!observed"]:checked');
+    var recorded = f.querySelector('.kuk-state').getAttribute('data-state') !== 'none';
+    if (!c || !recorded) missing++;
+    else if (c.value === 'true') seen++;
+  });
+  showUnit(section, missing ? 'PENDING' : (seen === forms.length ? 'K' : 'BK'), seen, forms.length);
+}
+function showUnit(section, verdict, observed, total) {
+  var p = section.querySelector('.unit-verdict');
+  p.setAttribute('data-unit-verdict', verdict);
+  p.querySelector('strong').textContent = t(verdict);
+  p.querySelector('.unit-count').textContent = t('count').replace('{observed}', observed).replace('{total}', total);
+}
+
+function send() {
+  var q = load();
+  showStatus();
+  if (sending || !q.length || !navigator.onLine) return;
+  sending = true;
+  var e = q[0], form = formOf(e.unit, e.kuk);
+  fetch(form.getAttribute('data-api'), {
+    method: 'PUT', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
+    body: JSON.stringify(e.body)
+  }).then(function (r) {
+    return r.json().catch(function () { return {}; }).then(function (j) { return { r: r, j: j }; });
+  }).then(function (x) {
+    sending = false;
+    if (x.r.status >= 500 || x.r.status === 408 || x.r.status === 429) throw new Error('retry');
+    var rest = load().filter(function (o) { return o.op !== e.op; });
+    save(rest);
+    var stillQueued = rest.some(function (o) { return o.unit === e.unit && o.kuk === e.kuk; });
+    if (x.r.ok) {
+      if (x.j.record) ack(e.unit, e.kuk, x.j.record);
+      if (!stillQueued && x.j.record) {
+        /* The server's record stands (a later recording from elsewhere may have won). */
+        showRecord(form, x.j.record.observed, x.j.record.notes);
+      }
+      if (!stillQueued) setState(form, 'saved', x.j.applied ? t('saved') : t('kept'));
+      var section = form.closest('section.obs-unit');
+      if (!stillQueued && !rest.length && x.j.unit_result) {
+        showUnit(section, x.j.unit_result.verdict, x.j.unit_result.observed,
+                 section.querySelectorAll('form.obs-kuk').length);
+      } else {
+        unitLocal(e.unit);
+      }
+    } else {
+      setState(form, 'error', (x.j && x.j.message) || t('failed'));
+    }
+    showStatus();
+    send();
+  }).catch(function () {
+    sending = false;
+    showStatus();
+  });
+}
+
+root.addEventListener('submit', function (ev) {
+  var form = ev.target;
+  if (!form.classList || !form.classList.contains('obs-kuk')) return;
+  ev.preventDefault();
+  var c = form.querySelector('input[name="!observed"]:checked');
+  if (!c) { setState(form, 'error', t('choose')); return; }
+  var unit = form.getAttribute('data-unit'), kuk = form.getAttribute('data-kuk');
+  var op = newOp();
+  var entry = { unit: unit, kuk: kuk, op: op, body: {
+    observed: c.value === 'true', notes: form.querySelector('textarea[name=notes]').value,
+    recorded_at: Date.now(), op: op } };
+  /* An older unsent save of this KUK is superseded: the later recording wins anyway. */
+  var q = load().filter(function (o) { return !(o.unit === unit && o.kuk === kuk); });
+  q.push(entry);
+  save(q);
+  setState(form, 'queued', navigator.onLine ? t('sending') : t('queued'));
+  unitLocal(unit);
+  send();
+});
+
+/* On an offline copy, the records acknowledged since it was made; on a fresh page the
+   server's own records stand and the list starts again. */
+if (root.getAttribute('data-offline-copy')) {
+  var a = acked();
+  Object.keys(a).forEach(function (k) {
+    var p = k.split('\n'), form = formOf(p[0], p[1]);
+    if (!form) return;
+    showRecord(form, a[k].observed, a[k].notes);
+    setState(form, 'saved', t('saved'));
+    unitLocal(p[0]);
+  });
+} else {
+  try { localStorage.removeItem(aKey); } catch (e) { }
+}
+/* Saves queued before a reload: shown in their forms, then sent. */
+load().forEach(function (e) {
+  var form = formOf(e.unit, e.kuk);
+  if (!form) return;
+  showRecord(form, e.body.observed, e.body.notes);
+  setState(form, 'queued', t('queued'));
+  unitLocal(e.unit);
+});
+/* A reload without a connection: static/sw.js (the exam page's worker) keeps a copy of
+   this sheet; a sheet loaded before the worker took control asks it for one. */
+(function offlineCopy() {
+  var sw = navigator.serviceWorker;
+  if (!sw) return;
+  sw.register('/static/sw.js', { scope: '/review/' }).catch(function () { });
+  if (!sw.controller) sw.ready.then(function (r) { r.active.postMessage({ keep: location.pathname }); });
+})();
+window.addEventListener('online', send);
+window.addEventListener('offline', showStatus);
+setInterval(send, 4000);
+send();
+})();
