@@ -63,6 +63,9 @@
   ERR(ALREADY_COMPETENT, 409, "You are already competent (K) in this exam.")                       \
   ERR(AWAITING_REVIEW, 409, "Your previous attempt is still awaiting assessor review.")            \
   ERR(RESULT_NOT_READY, 409, "Submit the attempt first; the result follows.")                      \
+  ERR(WINDOW_NOT_OPEN, 409, "Your test schedule has not opened yet; start within its window.")     \
+  ERR(WINDOW_CLOSED, 409, "Your test schedule's window has closed; please contact the LSP.")       \
+  ERR(SESSION_CODE, 403, "Enter the session code shown at the test site (TUK).")                   \
   ERR(EXAM_VERSION_MISSING, 500, "The exam version of this attempt cannot be loaded.")             \
   /* --- certificates and verification --- */                                                      \
   ERR(CERT_NOT_FOUND, 404, "No certificate with this number.")                                     \
@@ -95,6 +98,12 @@
   ERR(SAME_ASSESSOR, 400, "An appeal must go to a different assessor than the one who decided.")   \
   ERR(NOT_AN_ASSESSOR, 400, "That account is not an active assessor.")                             \
   ERR(USER_NOT_FOUND, 404, "No such user.")                                                        \
+  ERR(SCHEDULE_NOT_FOUND, 404, "No such schedule.")                                                \
+  ERR(NOT_ENROLLED, 404, "This candidate is not enrolled in the schedule.")                        \
+  ERR(ATTENDANCE_MARKED, 409, "This candidate is already marked present.")                         \
+  ERR(IMPORT_REFUSED, 422, "The file cannot be imported as it is; see the problems listed.")       \
+  ERR(IMPORT_UNREADABLE, 400, "The file cannot be read as CSV or XLSX.")                           \
+  ERR(IMPORT_TOO_LARGE, 413, "The file is past the import limits.")                                \
   ERR(CANNOT_DISABLE_SELF, 409, "You cannot disable your own account.")
 
 enum err {
