@@ -258,9 +258,11 @@ enum sheet_rc sheet_read_csv(struct sheet **out, const char *data, size_t len,
         record_line = ++line;
         rc = at_end ? SHEET_OK : sheet_build_row(&b, record_line);
       }
-    } else if (was_quoted && '\r' != ch) {
-      snprintf(err, errlen, "line %zu: text after a closing quote", record_line);
-      rc = SHEET_MALFORMED;
+    } else if (was_quoted) {
+      if ('\r' != ch) { /* a CR before the LF is dropped */
+        snprintf(err, errlen, "line %zu: text after a closing quote", record_line);
+        rc = SHEET_MALFORMED;
+      }
     } else {
       rc = field_add(&f, ch, lim->max_cell);
     }

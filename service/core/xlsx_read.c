@@ -462,5 +462,9 @@ cleanup:
   if (NULL == b.s) {
     return rc;
   }
-  return sheet_build_finish(&b, rc, out);
+  rc = sheet_build_finish(&b, rc, out);
+  if (SHEET_TOO_MANY_ROWS == rc && '\0' == err[0]) {
+    snprintf(err, errlen, "the sheet has more than %zu rows", lim->max_rows);
+  }
+  return rc;
 }
