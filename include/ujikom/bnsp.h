@@ -32,8 +32,8 @@ struct bnsp_candidate {
   char *name, *email;
   int64_t user_id, attempt_id;
   enum bnsp_standing standing;
-  enum verdict overall;                   /* BNSP_DECIDED: VERDICT_K or VERDICT_BK */
-  enum verdict units[BNSP_MAX_UNITS];     /* per unit of the batch (VERDICT_NONE: no result) */
+  enum verdict overall;               /* BNSP_DECIDED: VERDICT_K or VERDICT_BK */
+  enum verdict units[BNSP_MAX_UNITS]; /* per unit of the batch (VERDICT_NONE: no result) */
   int64_t decided_ms;
 };
 

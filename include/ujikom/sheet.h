@@ -21,9 +21,9 @@ struct sheet_limits {
 };
 
 struct sheet_row {
-  size_t line;       /* the row's number as the file shows it (1 = the first row) */
-  size_t ncells;     /* cells[0..ncells): column A, B, ...; never NULL entries */
-  char **cells;      /* NUL-terminated UTF-8, "" for an empty cell */
+  size_t line;        /* the row's number as the file shows it (1 = the first row) */
+  size_t ncells;      /* cells[0..ncells): column A, B, ...; never NULL entries */
+  char **cells;       /* NUL-terminated UTF-8, "" for an empty cell */
   size_t formula_col; /* 1-based column of the first formula cell, 0 when none */
 };
 
@@ -34,12 +34,12 @@ struct sheet {
 
 enum sheet_rc {
   SHEET_OK = 0,
-  SHEET_TOO_LARGE,    /* past max_bytes, or a part past max_unzipped (a zip bomb) */
+  SHEET_TOO_LARGE,     /* past max_bytes, or a part past max_unzipped (a zip bomb) */
   SHEET_TOO_MANY_ROWS, /* more than max_rows rows */
   SHEET_TOO_MANY_COLS, /* a cell past max_cols */
   SHEET_CELL_TOO_LONG, /* a cell past max_cell */
-  SHEET_NOT_UTF8,     /* CSV: not UTF-8 text */
-  SHEET_MALFORMED,    /* not a CSV / XLSX this reader understands (err says where) */
+  SHEET_NOT_UTF8,      /* CSV: not UTF-8 text */
+  SHEET_MALFORMED,     /* not a CSV / XLSX this reader understands (err says where) */
   SHEET_NO_MEMORY,
 };
 

@@ -499,8 +499,8 @@ static int start_txn(struct store_tx *tx, void *arg) {
   struct start_ctx *sc = arg;
   sc->id = 0;
   /* The window rule is decided again here, so the attendance it records is the one counted. */
-  int rc = schedule_start_gate(&sc->gate, &sc->schedule, store_tx_rd(tx), sc->user_id,
-                               sc->exam->id, sc->session_code, sc->now_ms);
+  int rc = schedule_start_gate(&sc->gate, &sc->schedule, store_tx_rd(tx), sc->user_id, sc->exam->id,
+                               sc->session_code, sc->now_ms);
   if (STORE_OK != rc) {
     return rc;
   }

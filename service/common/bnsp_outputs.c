@@ -18,7 +18,7 @@
 #include "ujikom/exam.h"
 #include "ujikom/timefmt.h"
 
-#define BNSP_CSV_MAX (16u * 1024 * 1024)
+#define BNSP_CSV_MAX  (16u * 1024 * 1024)
 #define BNSP_XLSX_MAX (64u * 1024 * 1024)
 
 static char *dup_text(const char *s, bool *ok) {
@@ -194,8 +194,7 @@ static int results_csv(unsigned char **out, size_t *out_len, const struct bnsp_b
     }
     snprintf(num, sizeof num, "%lld", (long long)x->attempt_id);
     csv_text(c, 0 == x->attempt_id ? "" : num);
-    if (0 == x->decided_ms ||
-        0 == time_format(when, sizeof when, x->decided_ms / 1000, TIME_ISO)) {
+    if (0 == x->decided_ms || 0 == time_format(when, sizeof when, x->decided_ms / 1000, TIME_ISO)) {
       when[0] = '\0';
     }
     csv_text(c, when);
@@ -214,7 +213,8 @@ static int xlsx_in_memory(unsigned char **out, size_t *out_len,
   const char *tmp = getenv("TMPDIR");
   char path[512];
   int rc = -1;
-  snprintf(path, sizeof path, "%s/ujikom-xlsx-XXXXXX", NULL != tmp && '\0' != tmp[0] ? tmp : "/tmp");
+  snprintf(path, sizeof path, "%s/ujikom-xlsx-XXXXXX",
+           NULL != tmp && '\0' != tmp[0] ? tmp : "/tmp");
   int fd = mkstemp(path);
   if (fd < 0) {
     return -1;
@@ -249,8 +249,8 @@ static int xlsx_in_memory(unsigned char **out, size_t *out_len,
 
 /* Text is always written as a string cell: a name such as "=HYPERLINK(...)" stays text. */
 static int put(lxw_worksheet *ws, size_t row, size_t col, const char *s, lxw_format *fmt) {
-  return LXW_NO_ERROR == worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col,
-                                                 NULL == s ? "" : s, fmt)
+  return LXW_NO_ERROR ==
+                 worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, NULL == s ? "" : s, fmt)
              ? 0
              : -1;
 }
@@ -267,9 +267,9 @@ static int blank_request_fill(lxw_workbook *wb, const void *ctx) {
   char id[32];
   snprintf(id, sizeof id, "%lld", (long long)b->schedule_id);
   const char *const facts[][2] = {
-      {"LSP", b->lsp_name},          {"Skema", b->scheme_title},     {"Kode skema", b->scheme_id},
-      {"Jadwal", b->title},          {"Nomor jadwal", id},           {"TUK", b->tuk_name},
-      {"Alamat TUK", b->tuk_address}, {"Tanggal uji", b->date},       {"Asesor", b->assessors},
+      {"LSP", b->lsp_name},           {"Skema", b->scheme_title}, {"Kode skema", b->scheme_id},
+      {"Jadwal", b->title},           {"Nomor jadwal", id},       {"TUK", b->tuk_name},
+      {"Alamat TUK", b->tuk_address}, {"Tanggal uji", b->date},   {"Asesor", b->assessors},
   };
   int rc = put(ws, 0, 0, "PERMOHONAN BLANKO SERTIFIKAT KOMPETENSI", bold);
   size_t row = 1;
@@ -288,9 +288,8 @@ static int blank_request_fill(lxw_workbook *wb, const void *ctx) {
   for (size_t i = 0; i < b->ncands; i++) {
     const struct bnsp_candidate *x = &b->cands[i];
     size_t r = row + 1 + i;
-    rc |= LXW_NO_ERROR == worksheet_write_number(ws, (lxw_row_t)r, 0, (double)(i + 1), NULL)
-              ? 0
-              : -1;
+    rc |=
+        LXW_NO_ERROR == worksheet_write_number(ws, (lxw_row_t)r, 0, (double)(i + 1), NULL) ? 0 : -1;
     rc |= put(ws, r, 1, x->name, NULL);
     rc |= put(ws, r, 2, x->email, NULL);
     rc |= put(ws, r, 3, bnsp_recommendation(x), NULL);

@@ -17,15 +17,15 @@
 
 enum bnsp_rc {
   BNSP_OK = 0,
-  BNSP_NOT_FOUND,      /* no such schedule */
-  BNSP_STORE_FAILED,   /* see *out_store_rc */
-  BNSP_RENDER_FAILED,  /* the document could not be written (logged) */
+  BNSP_NOT_FOUND,     /* no such schedule */
+  BNSP_STORE_FAILED,  /* see *out_store_rc */
+  BNSP_RENDER_FAILED, /* the document could not be written (logged) */
 };
 
 enum bnsp_format { BNSP_XLSX, BNSP_PDF, BNSP_CSV };
 
-/* The document of schedule_id in format, generated at now_ms: BNSP_OK with *out (malloc'd, the caller's) of
- * *out_len bytes, else the outcome. */
+/* The document of schedule_id in format, generated at now_ms: BNSP_OK with *out (malloc'd, the
+ * caller's) of *out_len bytes, else the outcome. */
 enum bnsp_rc bnsp_document(unsigned char **out, size_t *out_len, struct svc *svc,
                            int64_t schedule_id, enum bnsp_format format, int64_t now_ms,
                            int *out_store_rc);

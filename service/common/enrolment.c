@@ -23,10 +23,14 @@
 #define ENROL_NO_PASSWORD "!activation-pending"
 
 static const char *const reason_names[ENROL_REASON__COUNT] = {
-    [ENROL_NAME_MISSING] = "name_missing",       [ENROL_NAME_INVALID] = "name_invalid",
-    [ENROL_FORMULA] = "formula",                 [ENROL_EMAIL_MISSING] = "email_missing",
-    [ENROL_EMAIL_INVALID] = "email_invalid",     [ENROL_EMAIL_TAKEN] = "email_taken",
-    [ENROL_EMAIL_REPEATED] = "email_repeated",   [ENROL_ACCOUNT_DISABLED] = "account_disabled",
+    [ENROL_NAME_MISSING] = "name_missing",
+    [ENROL_NAME_INVALID] = "name_invalid",
+    [ENROL_FORMULA] = "formula",
+    [ENROL_EMAIL_MISSING] = "email_missing",
+    [ENROL_EMAIL_INVALID] = "email_invalid",
+    [ENROL_EMAIL_TAKEN] = "email_taken",
+    [ENROL_EMAIL_REPEATED] = "email_repeated",
+    [ENROL_ACCOUNT_DISABLED] = "account_disabled",
     [ENROL_ENROLLED_ALREADY] = "enrolled_already",
 };
 
@@ -49,8 +53,8 @@ const char *enrolment_reason_name(enum enrol_reason reason) {
 void enrolment_issue_text(char *out, size_t outlen, const struct enrol_issue *issue,
                           const char *lang) {
   (void)lang; /* pages write it from the catalogue (enrol.reason.*); this is the API's text */
-  const char *text = (size_t)issue->reason < ENROL_REASON__COUNT ? reason_texts[issue->reason]
-                                                                 : "not valid";
+  const char *text =
+      (size_t)issue->reason < ENROL_REASON__COUNT ? reason_texts[issue->reason] : "not valid";
   if (ENROL_EMAIL_REPEATED == issue->reason) {
     snprintf(out, outlen, "row %zu: e-mail repeats row %zu", issue->row, issue->other_row);
   } else {
@@ -67,7 +71,7 @@ const char *enrolment_template_csv(void) {
 /* One data row as checked. */
 struct entry {
   size_t row;
-  char *name;       /* normalised (accounts_name), malloc'd */
+  char *name;        /* normalised (accounts_name), malloc'd */
   const char *email; /* borrowed from the sheet */
   int64_t user_id;   /* an existing candidate account, or 0 (a new one) */
   bool bad;
@@ -166,8 +170,8 @@ static int check_cells(struct enrol_report *r, const struct sheet *s, size_t nam
       rc = add_issue(r, e->row, ENROL_FORMULA, 0, row->formula_col);
       e->bad = true;
     } else if (csv_needs_guard(name) || csv_needs_guard(e->email)) {
-      rc = add_issue(r, e->row, ENROL_FORMULA, 0, csv_needs_guard(name) ? name_col + 1
-                                                                        : email_col + 1);
+      rc = add_issue(r, e->row, ENROL_FORMULA, 0,
+                     csv_needs_guard(name) ? name_col + 1 : email_col + 1);
       e->bad = true;
     }
     if (e->bad) {
@@ -314,9 +318,9 @@ static int commit_txn(struct store_tx *tx, void *arg) {
       struct enrol_link *l = &c->links[k];
       rc = store_user_create(tx, &id, e->email, e->name, ROLE_CANDIDATE, ENROL_NO_PASSWORD);
       if (STORE_OK == rc) {
-        rc = audit_user_entry(tx, c->actor, "user.create", id,
-                              json_pack("{s:s, s:s, s:s}", "email", e->email, "name", e->name,
-                                        "via", "import"));
+        rc = audit_user_entry(
+            tx, c->actor, "user.create", id,
+            json_pack("{s:s, s:s, s:s}", "email", e->email, "name", e->name, "via", "import"));
       }
       if (STORE_OK == rc) {
         rc = recovery_link_store(tx, id, c->hashes[k], c->actor, "user.activation_link",
@@ -349,17 +353,18 @@ static void mail_links(struct svc *svc, struct enrol_report *r, const struct sto
   for (size_t i = 0; i < r->nlinks; i++) {
     char body[3000];
     const struct enrol_link *l = &r->links[i];
-    snprintf(body, sizeof body,
-             "Yth. %s,\r\n\r\nAnda terdaftar pada jadwal uji kompetensi \"%s\" di %s, tanggal %s.\r\n"
-             "Buat kata sandi akun ujikom Anda melalui tautan berikut (sekali pakai, berlaku "
-             "14 hari):\r\n%s\r\n\r\nYou are enrolled in the competency test \"%s\" at %s on %s.\r\n"
-             "Set the password of your ujikom account with this one-time link (valid 14 days):"
-             "\r\n%s\r\n",
-             l->name, s->title, s->tuk_name, s->exam_date, l->url, s->title, s->tuk_name,
-             s->exam_date, l->url);
-    all = mailer_send(svc->mailer, l->email, "Aktivasi akun ujikom / Activate your account",
-                      body) &&
-          all;
+    snprintf(
+        body, sizeof body,
+        "Yth. %s,\r\n\r\nAnda terdaftar pada jadwal uji kompetensi \"%s\" di %s, tanggal %s.\r\n"
+        "Buat kata sandi akun ujikom Anda melalui tautan berikut (sekali pakai, berlaku "
+        "14 hari):\r\n%s\r\n\r\nYou are enrolled in the competency test \"%s\" at %s on %s.\r\n"
+        "Set the password of your ujikom account with this one-time link (valid 14 days):"
+        "\r\n%s\r\n",
+        l->name, s->title, s->tuk_name, s->exam_date, l->url, s->title, s->tuk_name, s->exam_date,
+        l->url);
+    all =
+        mailer_send(svc->mailer, l->email, "Aktivasi akun ujikom / Activate your account", body) &&
+        all;
     OPENSSL_cleanse(body, sizeof body);
   }
   r->mailed = all;
@@ -377,8 +382,8 @@ void enrolment_report_free(struct enrol_report *r) {
   memset(r, 0, sizeof *r);
 }
 
-void enrolment_import(struct enrol_report *out, struct svc *svc, int64_t actor,
-                      int64_t schedule_id, const void *data, size_t len, bool commit) {
+void enrolment_import(struct enrol_report *out, struct svc *svc, int64_t actor, int64_t schedule_id,
+                      const void *data, size_t len, bool commit) {
   struct sheet *s = NULL;
   struct entry *entries = NULL;
   struct store_schedule sched;
@@ -410,8 +415,8 @@ void enrolment_import(struct enrol_report *out, struct svc *svc, int64_t actor,
           : sheet_read_csv(&s, data, len, &lim, out->file_error, sizeof out->file_error);
   if (SHEET_TOO_MANY_ROWS == src) {
     snprintf(out->file_error, sizeof out->file_error,
-             "the file has more than %d rows; import at most %d candidates at once",
-             ENROL_MAX_ROWS, ENROL_MAX_ROWS);
+             "the file has more than %d rows; import at most %d candidates at once", ENROL_MAX_ROWS,
+             ENROL_MAX_ROWS);
   }
   out->rc = sheet_outcome(src);
   if (ENROL_OK != out->rc) {

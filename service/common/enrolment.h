@@ -30,12 +30,12 @@
 /* Why a row cannot be imported. */
 enum enrol_reason {
   ENROL_NAME_MISSING = 0,
-  ENROL_NAME_INVALID,    /* refused by the one name validator */
-  ENROL_FORMULA,         /* a cell holds a formula, or text that starts like one (= + - @) */
+  ENROL_NAME_INVALID, /* refused by the one name validator */
+  ENROL_FORMULA,      /* a cell holds a formula, or text that starts like one (= + - @) */
   ENROL_EMAIL_MISSING,
   ENROL_EMAIL_INVALID,
-  ENROL_EMAIL_TAKEN,     /* by a staff account */
-  ENROL_EMAIL_REPEATED,  /* by an earlier row of the file (other_row) */
+  ENROL_EMAIL_TAKEN,      /* by a staff account */
+  ENROL_EMAIL_REPEATED,   /* by an earlier row of the file (other_row) */
   ENROL_ACCOUNT_DISABLED, /* the existing account is disabled */
   ENROL_ENROLLED_ALREADY, /* the account is in this schedule already */
   ENROL_REASON__COUNT
@@ -51,12 +51,12 @@ struct enrol_issue {
 /* What a file as a whole can be refused for (before rows are looked at). */
 enum enrol_rc {
   ENROL_OK = 0,
-  ENROL_PROBLEMS,        /* rows have problems: see issues (nothing written) */
-  ENROL_UNREADABLE,      /* not a CSV/XLSX this reader understands (file_error says) */
-  ENROL_TOO_LARGE,       /* past a limit: bytes, unzipped bytes, rows, columns, cell */
-  ENROL_NO_HEADER,       /* the first row does not name the name and e-mail columns */
-  ENROL_EMPTY,           /* a header and no rows */
-  ENROL_OVER_CAPACITY,   /* more candidates than the schedule has room for (room says) */
+  ENROL_PROBLEMS,      /* rows have problems: see issues (nothing written) */
+  ENROL_UNREADABLE,    /* not a CSV/XLSX this reader understands (file_error says) */
+  ENROL_TOO_LARGE,     /* past a limit: bytes, unzipped bytes, rows, columns, cell */
+  ENROL_NO_HEADER,     /* the first row does not name the name and e-mail columns */
+  ENROL_EMPTY,         /* a header and no rows */
+  ENROL_OVER_CAPACITY, /* more candidates than the schedule has room for (room says) */
   ENROL_SCHEDULE_NOT_FOUND,
   ENROL_STORE_FAILED, /* see store_rc */
   ENROL_INTERNAL,
@@ -81,7 +81,7 @@ struct enrol_report {
   struct enrol_issue *issues;
   size_t nissues;
   bool committed;
-  bool mailed; /* links were queued for mailing */
+  bool mailed;              /* links were queued for mailing */
   struct enrol_link *links; /* commit: the new accounts' links, in row order */
   size_t nlinks;
   int store_rc;
@@ -92,8 +92,8 @@ struct enrol_report {
  * "schedule.import" by actor, each new account's link as "user.activation_link"), then mails
  * the links when svc has a mailer. out->rc says the outcome; the report is the caller's to
  * free with enrolment_report_free (which wipes the links). */
-void enrolment_import(struct enrol_report *out, struct svc *svc, int64_t actor,
-                      int64_t schedule_id, const void *data, size_t len, bool commit);
+void enrolment_import(struct enrol_report *out, struct svc *svc, int64_t actor, int64_t schedule_id,
+                      const void *data, size_t len, bool commit);
 void enrolment_report_free(struct enrol_report *r);
 
 /* The message of an issue in lang ("id" or "en"), e.g. "baris 17: e-mail sudah dipakai" /

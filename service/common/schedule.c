@@ -159,8 +159,8 @@ enum schedule_rc schedule_create(int64_t *out_id, struct svc *svc, int64_t actor
     *out_field = "tuk_address";
   } else if (!zone_ok) {
     *out_field = "time_zone";
-  } else if (NULL == in->date || 0 != schedule_local_time(&s->opens_ms, in->date, "00:00",
-                                                         in->time_zone)) {
+  } else if (NULL == in->date ||
+             0 != schedule_local_time(&s->opens_ms, in->date, "00:00", in->time_zone)) {
     *out_field = "date";
   } else if (0 != schedule_local_time(&s->opens_ms, in->date, in->opens, in->time_zone)) {
     *out_field = "opens";
@@ -329,13 +329,13 @@ static int mark_txn(struct store_tx *tx, void *arg) {
   if (STORE_OK != rc) {
     return rc;
   }
-  return audit_creation(tx, c->actor, "schedule.attended", "schedule", c->id,
-                        json_pack("{s:I, s:s}", "user_id", (json_int_t)c->user_id, "by",
-                                  "assessor"));
+  return audit_creation(
+      tx, c->actor, "schedule.attended", "schedule", c->id,
+      json_pack("{s:I, s:s}", "user_id", (json_int_t)c->user_id, "by", "assessor"));
 }
 
-enum schedule_rc schedule_mark_attended(struct svc *svc, int64_t actor, enum role role,
-                                        int64_t id, int64_t user_id, int *out_store_rc) {
+enum schedule_rc schedule_mark_attended(struct svc *svc, int64_t actor, enum role role, int64_t id,
+                                        int64_t user_id, int *out_store_rc) {
   struct mark_ctx c = {.actor = actor, .id = id, .user_id = user_id, .role = role};
   *out_store_rc = STORE_OK;
   int rc = store_txn(svc->store, mark_txn, &c);
@@ -347,9 +347,8 @@ enum schedule_rc schedule_mark_attended(struct svc *svc, int64_t actor, enum rol
 
 /* ------------------------------------------------------------------ the start window */
 
-int schedule_start_gate(enum schedule_gate *out, struct store_schedule *out_s,
-                        struct store_rd *rd, int64_t user_id, const char *exam_id,
-                        const char *code, int64_t now_ms) {
+int schedule_start_gate(enum schedule_gate *out, struct store_schedule *out_s, struct store_rd *rd,
+                        int64_t user_id, const char *exam_id, const char *code, int64_t now_ms) {
   struct store_schedule *list = NULL;
   size_t n = 0;
   *out = SCHEDULE_GATE_FREE;
@@ -364,9 +363,9 @@ int schedule_start_gate(enum schedule_gate *out, struct store_schedule *out_s,
   for (size_t i = 0; i < n; i++) {
     const struct store_schedule *s = &list[i];
     if (now_ms >= s->opens_ms && now_ms < s->closes_ms) {
-      bool open = '\0' == s->session_code[0] ||
-                  (code_ok && strlen(given) == strlen(s->session_code) &&
-                   0 == CRYPTO_memcmp(given, s->session_code, strlen(given)));
+      bool open =
+          '\0' == s->session_code[0] || (code_ok && strlen(given) == strlen(s->session_code) &&
+                                         0 == CRYPTO_memcmp(given, s->session_code, strlen(given)));
       if (open) {
         *out = SCHEDULE_GATE_OPEN;
         *out_s = *s;
@@ -402,6 +401,6 @@ int schedule_record_start(struct store_tx *tx, int64_t schedule_id, int64_t user
     return STORE_NONE == rc ? STORE_HARD : rc;
   }
   return audit_creation(tx, user_id, "schedule.attended", "schedule", schedule_id,
-                        json_pack("{s:I, s:s, s:I}", "user_id", (json_int_t)user_id, "by",
-                                  "start", "attempt_id", (json_int_t)attempt_id));
+                        json_pack("{s:I, s:s, s:I}", "user_id", (json_int_t)user_id, "by", "start",
+                                  "attempt_id", (json_int_t)attempt_id));
 }

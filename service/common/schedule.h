@@ -68,8 +68,8 @@ enum schedule_rc schedule_batch(struct store_enrolment **out, size_t *out_n,
                                 struct svc *svc, int64_t asker, enum role role, int64_t id,
                                 int *out_store_rc);
 /* An assigned assessor (or an admin) marks candidate user_id of schedule id present. */
-enum schedule_rc schedule_mark_attended(struct svc *svc, int64_t actor, enum role role,
-                                        int64_t id, int64_t user_id, int *out_store_rc);
+enum schedule_rc schedule_mark_attended(struct svc *svc, int64_t actor, enum role role, int64_t id,
+                                        int64_t user_id, int *out_store_rc);
 
 /* The window rule at a start. */
 enum schedule_gate {
@@ -83,16 +83,14 @@ enum schedule_gate {
 /* Which applies to user_id starting exam_id at now_ms with code (NULL: none given), read
  * through rd (inside the start's own transaction for the decision that counts).
  * STORE_OK with *out and *out_s, or negative. */
-int schedule_start_gate(enum schedule_gate *out, struct store_schedule *out_s,
-                        struct store_rd *rd, int64_t user_id, const char *exam_id,
-                        const char *code, int64_t now_ms);
+int schedule_start_gate(enum schedule_gate *out, struct store_schedule *out_s, struct store_rd *rd,
+                        int64_t user_id, const char *exam_id, const char *code, int64_t now_ms);
 /* Inside the start's transaction, once the attempt exists: attendance by the start, and
  * its audit entry. STORE_OK or negative. */
 int schedule_record_start(struct store_tx *tx, int64_t schedule_id, int64_t user_id,
                           int64_t attempt_id);
 
 /* The UTC time of local date + HH:MM in zone name: 0 and *out_ms, or -1. */
-int schedule_local_time(int64_t *out_ms, const char *date, const char *hhmm,
-                        const char *zone_name);
+int schedule_local_time(int64_t *out_ms, const char *date, const char *hhmm, const char *zone_name);
 
 #endif

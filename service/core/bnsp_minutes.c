@@ -55,9 +55,8 @@ void bnsp_batch_clear(struct bnsp_batch *b) {
   if (NULL == b) {
     return;
   }
-  char **texts[] = {&b->lsp_name, &b->title,     &b->scheme_id,   &b->scheme_title,
-                    &b->tuk_name, &b->tuk_address, &b->time_zone, &b->date,
-                    &b->window,   &b->assessors};
+  char **texts[] = {&b->lsp_name,    &b->title,     &b->scheme_id, &b->scheme_title, &b->tuk_name,
+                    &b->tuk_address, &b->time_zone, &b->date,      &b->window,       &b->assessors};
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
     free(*texts[i]);
   }
@@ -117,8 +116,8 @@ static float table_row(struct pdf *p, float y, size_t no, const struct bnsp_cand
   pdf_text_at(p, p->font, 9, col_x[0], y, num);
   float below = pdf_text_wrapped(p, p->font, 9, col_x[1], y, col_w[1], 11, name);
   pdf_text_at(p, p->font, 9, col_x[2], y, bnsp_attendance(c));
-  pdf_text_wrapped(p, BNSP_DECIDED == c->standing ? p->bold : p->font, 9, col_x[3], y, col_w[3],
-                   11, bnsp_recommendation(c));
+  pdf_text_wrapped(p, BNSP_DECIDED == c->standing ? p->bold : p->font, 9, col_x[3], y, col_w[3], 11,
+                   bnsp_recommendation(c));
   free(name);
   return below - 3;
 }
@@ -144,14 +143,14 @@ int bnsp_minutes_pdf(unsigned char **out, size_t *out_len, const struct bnsp_bat
     y = pdf_wrap_lines(&p, p.font, 10, MARGIN, y, avail, 13, b->lsp_name, true) - 6;
   }
   y = pdf_wrap_lines(&p, p.bold, 16, MARGIN, y, avail, 19, "BERITA ACARA UJI KOMPETENSI", true);
-  y = pdf_wrap_lines(&p, p.font, 10, MARGIN, y, avail, 13,
-                     "Minutes of the competency assessment", true) -
+  y = pdf_wrap_lines(&p, p.font, 10, MARGIN, y, avail, 13, "Minutes of the competency assessment",
+                     true) -
       10;
   snprintf(line, sizeof line,
            "Pada tanggal %s, bertempat di TUK %s (%s), telah dilaksanakan uji kompetensi "
            "skema %s (%s) pada jadwal \"%s\" (nomor jadwal %lld), waktu akses %s.",
-           b->date, b->tuk_name, or_dash(b->tuk_address), b->scheme_title, b->scheme_id,
-           b->title, (long long)b->schedule_id, b->window);
+           b->date, b->tuk_name, or_dash(b->tuk_address), b->scheme_title, b->scheme_id, b->title,
+           (long long)b->schedule_id, b->window);
   y = pdf_text_wrapped(&p, p.font, 10, MARGIN, y, avail, 13, line) - 4;
   snprintf(line, sizeof line, "Asesor kompetensi / Assessors: %s", or_dash(b->assessors));
   y = pdf_text_wrapped(&p, p.font, 10, MARGIN, y, avail, 13, line) - 4;

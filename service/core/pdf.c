@@ -60,7 +60,7 @@ static void text_centered(struct pdf *p, HPDF_Font f, float size, float y, const
  * baseline y, each line from x or centred in the width; returns the baseline below the last
  * line. Never loops forever: each line consumes at least a byte. */
 float pdf_wrap_lines(struct pdf *p, HPDF_Font f, float size, float x, float y, float width,
-                        float leading, const char *s, bool center) {
+                     float leading, const char *s, bool center) {
   size_t len = strlen(s);
   char *line = malloc(len + 1);
   if (NULL == line) {
@@ -105,7 +105,7 @@ float pdf_wrap_lines(struct pdf *p, HPDF_Font f, float size, float x, float y, f
 }
 
 float pdf_text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float y, float width,
-                          float leading, const char *s) {
+                       float leading, const char *s) {
   return pdf_wrap_lines(p, f, size, x, y, width, leading, s, false);
 }
 
@@ -347,7 +347,7 @@ static float draw_transcript(struct pdf *p, const struct cert_claims *c, float y
       new_page(p);
       y = PAGE_H - MARGIN - 20;
       pdf_text_at(p, p->bold, 10, MARGIN, y,
-              "Daftar unit kompetensi (lanjutan) / Transcript (continued)");
+                  "Daftar unit kompetensi (lanjutan) / Transcript (continued)");
       y -= 20;
       bottom = MARGIN + 20;
     }
@@ -418,10 +418,10 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   if (marked) {
     y -= 16;
     y = pdf_wrap_lines(&p, p.font, 8, MARGIN, y, avail, 10,
-                   "[U+\xE2\x80\xA6]: aksara yang tidak dapat dicetak pada PDF ini; nama "
-                   "lengkapnya ada di halaman verifikasi. / A character this PDF cannot print; "
-                   "the full name is on the verification page.",
-                   true) +
+                       "[U+\xE2\x80\xA6]: aksara yang tidak dapat dicetak pada PDF ini; nama "
+                       "lengkapnya ada di halaman verifikasi. / A character this PDF cannot print; "
+                       "the full name is on the verification page.",
+                       true) +
         10;
   }
   y -= 28;
@@ -464,7 +464,8 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   pdf_text_wrapped(&p, p.font, 8, MARGIN, by - 12, side, 10, line);
   draw_qr(&p, &qr, qr_x, qr_y);
   const char *scan = "Pindai untuk verifikasi / Scan to verify";
-  pdf_text_at(&p, p.font, 8, PAGE_W - MARGIN - pdf_text_width(&p, p.font, 8, scan), qr_y - 10, scan);
+  pdf_text_at(&p, p.font, 8, PAGE_W - MARGIN - pdf_text_width(&p, p.font, 8, scan), qr_y - 10,
+              scan);
   if (NULL != opt->verify_url) {
     pdf_text_wrapped(&p, p.font, 7, MARGIN, qr_y - 10, qr_x - MARGIN - 10, 9, opt->verify_url);
   }

@@ -8,9 +8,9 @@
 
 struct sheet_build {
   struct sheet *s;
-  size_t cap;                    /* rows allocated */
+  size_t cap; /* rows allocated */
   const struct sheet_limits *lim;
-  struct sheet_row *cur;         /* the row being filled, or NULL */
+  struct sheet_row *cur; /* the row being filled, or NULL */
 };
 
 /* Starts the builder (s allocated here): SHEET_OK or SHEET_NO_MEMORY. */

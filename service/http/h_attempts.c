@@ -269,8 +269,8 @@ int h_attempts_start(struct req *r) {
     break;
   case ATTEMPTS_WINDOW_NOT_OPEN:
   case ATTEMPTS_WINDOW_CLOSED:
-    iso_time(when, sizeof(when), ATTEMPTS_WINDOW_NOT_OPEN == rc ? st.window_opens_ms
-                                                                : st.window_closes_ms);
+    iso_time(when, sizeof(when),
+             ATTEMPTS_WINDOW_NOT_OPEN == rc ? st.window_opens_ms : st.window_closes_ms);
     snprintf(detail, sizeof(detail), "%s (%s %s).", err_message(outcome_errors[rc].code),
              ATTEMPTS_WINDOW_NOT_OPEN == rc ? "It opens at" : "It closed at", when);
     return reply_attempts_error(r, rc, detail);

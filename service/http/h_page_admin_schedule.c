@@ -35,8 +35,7 @@ static void create_form(struct html *h, const struct req *r) {
   size_t na = 0;
   int store_rc = STORE_OK;
   const enum role role = ROLE_ASSESSOR;
-  html_fmt(h, "<section aria-labelledby=\"s-new\"><h2 id=\"s-new\">%s</h2>",
-           L(r, "schedule.new"));
+  html_fmt(h, "<section aria-labelledby=\"s-new\"><h2 id=\"s-new\">%s</h2>", L(r, "schedule.new"));
   layout_action_form(h, r, "/admin/schedules", "/api/schedules",
                      "/admin/schedules?notice=schedule_created");
   html_fmt(h, "<p><label for=\"f-exam\">%s</label> <select id=\"f-exam\" name=\"exam_id\">",
@@ -150,15 +149,19 @@ static void import_section(struct html *h, const struct req *r, int64_t id) {
            "<p><a download href=\"/api/enrolment-template.xlsx\">%s</a> · <a download "
            "href=\"/api/enrolment-template.csv\">%s</a></p>",
            L(r, "schedule.template_xlsx"), L(r, "schedule.template_csv"));
-  html_fmt(h, "<form id=\"import-form\" class=\"card\" data-import=\"/api/schedules/%" PRId64
-              "/import\"",
+  html_fmt(h,
+           "<form id=\"import-form\" class=\"card\" data-import=\"/api/schedules/%" PRId64
+           "/import\"",
            id);
   /* The script's words, in the page's language. */
-  static const char *const texts[][2] = {
-      {"data-t-ready", "schedule.import_ready"},   {"data-t-done", "schedule.import_done"},
-      {"data-t-problems", "schedule.import_problems"}, {"data-t-links", "schedule.import_links"},
-      {"data-t-download", "schedule.import_download"}, {"data-t-name", "schedule.name"},
-      {"data-t-email", "schedule.email"},          {"data-t-link", "schedule.link"}};
+  static const char *const texts[][2] = {{"data-t-ready", "schedule.import_ready"},
+                                         {"data-t-done", "schedule.import_done"},
+                                         {"data-t-problems", "schedule.import_problems"},
+                                         {"data-t-links", "schedule.import_links"},
+                                         {"data-t-download", "schedule.import_download"},
+                                         {"data-t-name", "schedule.name"},
+                                         {"data-t-email", "schedule.email"},
+                                         {"data-t-link", "schedule.link"}};
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
     html_attr_(h, texts[i][0], L(r, texts[i][1]));
   }
@@ -213,7 +216,7 @@ static void batch_row(struct html *h, const struct req *r, int64_t id, size_t i,
 
 /* GET /admin/schedules/:id */
 int h_page_admin_schedule(struct req *r) {
-  static const char *const cols[] = {"schedule.name",     "schedule.email", "schedule.attendance",
+  static const char *const cols[] = {"schedule.name", "schedule.email", "schedule.attendance",
                                      "schedule.standing", "schedule.action"};
   int64_t id = 0;
   int store_rc = STORE_OK;
@@ -247,11 +250,11 @@ int h_page_admin_schedule(struct req *r) {
   snprintf(num, sizeof num, "%s – %s", json_string_value(json_object_get(j, "opens_local")),
            json_string_value(json_object_get(j, "closes_local")));
   fact(h, r, "schedule.window", num);
-  fact(h, r, "schedule.assessors", b.assessors);
+  fact(h, r, "schedule.assessor_names", b.assessors);
   snprintf(num, sizeof num, "%zu / %" PRId64, b.ncands, s.capacity);
   fact(h, r, "schedule.enrolled", num);
   if ('\0' != s.session_code[0]) {
-    fact(h, r, "schedule.session_code", s.session_code);
+    fact(h, r, "schedule.code", s.session_code);
   }
   HTML_LIT(h, "</dl>");
   json_decref(j);

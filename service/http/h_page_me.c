@@ -513,8 +513,7 @@ static void render_schedules(struct html *h, const struct req *r) {
   struct store_schedule *list = NULL;
   size_t n = 0;
   int store_rc = STORE_OK;
-  if (SCHEDULE_OK != schedule_list_candidate(&list, &n, r->svc, r->user->id, &store_rc) ||
-      0 == n) {
+  if (SCHEDULE_OK != schedule_list_candidate(&list, &n, r->svc, r->user->id, &store_rc) || 0 == n) {
     store_schedule_list_free(list, n);
     return;
   }
@@ -522,8 +521,7 @@ static void render_schedules(struct html *h, const struct req *r) {
   for (size_t i = 0; i < n; i++) {
     json_t *j = schedule_to_json(&list[i], false);
     char window[96];
-    snprintf(window, sizeof window, "%s – %s",
-             json_string_value(json_object_get(j, "opens_local")),
+    snprintf(window, sizeof window, "%s – %s", json_string_value(json_object_get(j, "opens_local")),
              json_string_value(json_object_get(j, "closes_local")));
     html_fmt(h, "<li id=\"schedule-%lld\">", (long long)list[i].id);
     html_text_sub(h, L(r, "me.schedule_line"), "title", list[i].title, "tuk", list[i].tuk_name,

@@ -30,13 +30,13 @@ json_t *schedule_to_json(const struct store_schedule *s, bool staff) {
   iso_time(closes, sizeof closes, s->closes_ms);
   time_format_zone(lo, sizeof lo, s->opens_ms / 1000, z, TIME_MINUTE_UTC);
   time_format_zone(lc, sizeof lc, s->closes_ms / 1000, z, TIME_MINUTE_UTC);
-  json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b}",
-                        "id", (json_int_t)s->id, "exam_id", s->exam_id, "title", s->title,
-                        "tuk_name", s->tuk_name, "tuk_address", s->tuk_address, "time_zone",
-                        s->time_zone, "date", s->exam_date, "opens_at", opens, "closes_at",
-                        closes, "opens_local", lo, "closes_local", lc, "capacity",
-                        (json_int_t)s->capacity, "enrolled", (json_int_t)s->enrolled,
-                        "session_code_required", '\0' != s->session_code[0]);
+  json_t *j =
+      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b}", "id",
+                (json_int_t)s->id, "exam_id", s->exam_id, "title", s->title, "tuk_name",
+                s->tuk_name, "tuk_address", s->tuk_address, "time_zone", s->time_zone, "date",
+                s->exam_date, "opens_at", opens, "closes_at", closes, "opens_local", lo,
+                "closes_local", lc, "capacity", (json_int_t)s->capacity, "enrolled",
+                (json_int_t)s->enrolled, "session_code_required", '\0' != s->session_code[0]);
   if (NULL != j && staff) {
     json_object_set_new(j, "session_code", json_string(s->session_code));
   }
@@ -181,9 +181,11 @@ int h_schedules_list(struct req *r) {
   return reply_json_list(r, "schedules", arr);
 }
 
-static const char *const standing_names[] = {
-    [BNSP_ABSENT] = "absent", [BNSP_PRESENT] = "present", [BNSP_OPEN] = "open",
-    [BNSP_PENDING] = "pending", [BNSP_DECIDED] = "decided"};
+static const char *const standing_names[] = {[BNSP_ABSENT] = "absent",
+                                             [BNSP_PRESENT] = "present",
+                                             [BNSP_OPEN] = "open",
+                                             [BNSP_PENDING] = "pending",
+                                             [BNSP_DECIDED] = "decided"};
 
 /* GET /api/schedules/:id: the schedule, its assessors and its batch with each candidate's
  * standing (the assessor's queue of the batch). */
@@ -205,12 +207,12 @@ int h_schedules_get(struct req *r) {
   json_t *cands = json_array();
   for (size_t i = 0; NULL != cands && i < b.ncands; i++) {
     const struct bnsp_candidate *c = &b.cands[i];
-    json_array_append_new(
-        cands, json_pack("{s:I, s:s, s:s, s:I, s:s, s:b, s:s}", "user_id", (json_int_t)c->user_id,
-                         "name", c->name, "email", c->email, "attempt_id",
-                         (json_int_t)c->attempt_id, "standing", standing_names[c->standing],
-                         "present", BNSP_ABSENT != c->standing, "recommendation",
-                         bnsp_recommendation(c)));
+    json_array_append_new(cands, json_pack("{s:I, s:s, s:s, s:I, s:s, s:b, s:s}", "user_id",
+                                           (json_int_t)c->user_id, "name", c->name, "email",
+                                           c->email, "attempt_id", (json_int_t)c->attempt_id,
+                                           "standing", standing_names[c->standing], "present",
+                                           BNSP_ABSENT != c->standing, "recommendation",
+                                           bnsp_recommendation(c)));
   }
   json_t *j = json_pack("{s:o, s:s, s:o}", "schedule", schedule_to_json(&s, true), "assessors",
                         b.assessors, "candidates", NULL == cands ? json_null() : cands);
@@ -233,8 +235,9 @@ int h_schedules_attendance(struct req *r) {
   if (SCHEDULE_OK != rc) {
     return reply_schedule_rc(r, rc, store_rc, NULL);
   }
-  return reply_json(r, 200, json_pack("{s:I, s:I, s:b}", "schedule_id", (json_int_t)id,
-                                      "user_id", (json_int_t)user, "present", 1));
+  return reply_json(r, 200,
+                    json_pack("{s:I, s:I, s:b}", "schedule_id", (json_int_t)id, "user_id",
+                              (json_int_t)user, "present", 1));
 }
 
 /* ------------------------------------------------------------------ import */
@@ -272,17 +275,16 @@ static json_t *report_json(const struct req *r, const struct enrol_report *rep) 
   for (size_t i = 0; NULL != links && i < rep->nlinks; i++) {
     const struct enrol_link *l = &rep->links[i];
     iso_time(when, sizeof when, l->expires_ms);
-    json_array_append_new(links, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "row",
-                                           (json_int_t)l->row, "user_id", (json_int_t)l->user_id,
-                                           "name", l->name, "email", l->email, "url", l->url,
-                                           "expires_at", when));
+    json_array_append_new(links,
+                          json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "row", (json_int_t)l->row,
+                                    "user_id", (json_int_t)l->user_id, "name", l->name, "email",
+                                    l->email, "url", l->url, "expires_at", when));
   }
-  return json_pack("{s:b, s:I, s:I, s:I, s:I, s:o, s:o, s:b}", "committed", rep->committed,
-                   "rows", (json_int_t)rep->rows, "new_accounts", (json_int_t)rep->new_accounts,
+  return json_pack("{s:b, s:I, s:I, s:I, s:I, s:o, s:o, s:b}", "committed", rep->committed, "rows",
+                   (json_int_t)rep->rows, "new_accounts", (json_int_t)rep->new_accounts,
                    "existing_accounts", (json_int_t)rep->existing_accounts, "room",
-                   (json_int_t)rep->room, "problems",
-                   NULL == problems ? json_null() : problems, "links",
-                   NULL == links ? json_null() : links, "mailed", rep->mailed);
+                   (json_int_t)rep->room, "problems", NULL == problems ? json_null() : problems,
+                   "links", NULL == links ? json_null() : links, "mailed", rep->mailed);
 }
 
 /* POST /api/schedules/:id/import[?commit=1]: the body is the file itself (CSV or XLSX). */
@@ -368,7 +370,7 @@ static int reply_document(struct req *r, enum bnsp_format format, const char *ty
   }
   snprintf(disposition, sizeof disposition, "attachment; filename=\"%s-%lld.%s\"", name,
            (long long)id,
-           BNSP_XLSX == format ? "xlsx"
+           BNSP_XLSX == format  ? "xlsx"
            : BNSP_PDF == format ? "pdf"
                                 : "csv");
   reply_header(r, "Content-Disposition", disposition);

@@ -21,9 +21,9 @@ struct store_schedule {
   char title[201];
   char tuk_name[201];
   char tuk_address[501];
-  char time_zone[5];     /* "WIB", "WITA" or "WIT" */
-  char exam_date[11];    /* the local date, YYYY-MM-DD */
-  int64_t opens_ms;      /* the access window, UTC */
+  char time_zone[5];  /* "WIB", "WITA" or "WIT" */
+  char exam_date[11]; /* the local date, YYYY-MM-DD */
+  int64_t opens_ms;   /* the access window, UTC */
   int64_t closes_ms;
   int64_t capacity;      /* 1..5000 */
   char session_code[33]; /* "" when none */
@@ -58,8 +58,8 @@ int store_schedule_list_candidate(struct store_rd *rd, struct store_schedule **o
                                   int64_t user_id);
 /* The schedules of exam_id that user_id is enrolled in and has not started yet (at most
  * 100), earliest window first: the starts the window rule applies to. */
-int store_schedule_pending_starts(struct store_rd *rd, struct store_schedule **out,
-                                  size_t *out_n, int64_t user_id, const char *exam_id);
+int store_schedule_pending_starts(struct store_rd *rd, struct store_schedule **out, size_t *out_n,
+                                  int64_t user_id, const char *exam_id);
 void store_schedule_list_free(struct store_schedule *list, size_t n);
 
 /* Assigns an assessor: STORE_OK, STORE_EXISTS (already), or negative. */

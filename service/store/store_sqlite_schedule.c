@@ -107,12 +107,12 @@ static const struct store_rowtype enrolment_rows = {"enrolment", sizeof(struct s
 int store_schedule_create(struct store_tx *tx, int64_t *out_id, const struct store_schedule *s) {
   struct store_conn *c = store_tx_conn(tx);
   const struct store_arg args[] = {
-      STORE_ARG_TEXT(s->exam_id),      STORE_ARG_TEXT(s->title),
-      STORE_ARG_TEXT(s->tuk_name),     STORE_ARG_TEXT(s->tuk_address),
-      STORE_ARG_TEXT(s->time_zone),    STORE_ARG_TEXT(s->exam_date),
-      STORE_ARG_INT(s->opens_ms),      STORE_ARG_INT(s->closes_ms),
-      STORE_ARG_INT(s->capacity),      STORE_ARG_TEXT(s->session_code),
-      STORE_ARG_INT(s->created_by),    STORE_ARG_INT(store_tx_now_ms(tx))};
+      STORE_ARG_TEXT(s->exam_id),   STORE_ARG_TEXT(s->title),
+      STORE_ARG_TEXT(s->tuk_name),  STORE_ARG_TEXT(s->tuk_address),
+      STORE_ARG_TEXT(s->time_zone), STORE_ARG_TEXT(s->exam_date),
+      STORE_ARG_INT(s->opens_ms),   STORE_ARG_INT(s->closes_ms),
+      STORE_ARG_INT(s->capacity),   STORE_ARG_TEXT(s->session_code),
+      STORE_ARG_INT(s->created_by), STORE_ARG_INT(store_tx_now_ms(tx))};
   *out_id = 0;
   int rc = store_write(c, &schedule_set, SCHEDULE_INSERT, args, sizeof args / sizeof args[0],
                        "schedule insert");
@@ -145,8 +145,8 @@ int store_schedule_list_candidate(struct store_rd *rd, struct store_schedule **o
                           &schedule_rows, 100, out, out_n);
 }
 
-int store_schedule_pending_starts(struct store_rd *rd, struct store_schedule **out,
-                                  size_t *out_n, int64_t user_id, const char *exam_id) {
+int store_schedule_pending_starts(struct store_rd *rd, struct store_schedule **out, size_t *out_n,
+                                  int64_t user_id, const char *exam_id) {
   const struct store_arg args[] = {STORE_ARG_INT(user_id), STORE_ARG_TEXT(exam_id)};
   return store_rows_query(store_rd_conn(rd), &schedule_set, SCHEDULE_PENDING, args, 2,
                           &schedule_rows, 100, out, out_n);

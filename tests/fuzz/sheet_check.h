@@ -10,8 +10,11 @@
 #include "ujikom/sheet.h"
 #include "ujikom/utf8.h"
 
-static const struct sheet_limits fuzz_sheet_limits = {
-    .max_bytes = 1u << 20, .max_unzipped = 1u << 22, .max_rows = 200, .max_cols = 12, .max_cell = 300};
+static const struct sheet_limits fuzz_sheet_limits = {.max_bytes = 1u << 20,
+                                                      .max_unzipped = 1u << 22,
+                                                      .max_rows = 200,
+                                                      .max_cols = 12,
+                                                      .max_cell = 300};
 
 static void fuzz_sheet_check(enum sheet_rc rc, struct sheet *s, const char *err) {
   if (SHEET_OK != rc) {
