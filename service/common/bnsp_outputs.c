@@ -18,8 +18,8 @@
 #include "ujikom/exam.h"
 #include "ujikom/timefmt.h"
 
-#define BNSP_CSV_MAX  (16u * 1024 * 1024)
-#define BNSP_XLSX_MAX (64u * 1024 * 1024)
+#define BNSP_CSV_MAX  ((size_t)16 * 1024 * 1024)
+#define BNSP_XLSX_MAX ((size_t)64 * 1024 * 1024)
 
 static char *dup_text(const char *s, bool *ok) {
   char *d = strdup(NULL == s ? "" : s);

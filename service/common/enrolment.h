@@ -22,7 +22,7 @@
 #include "common/svc.h"
 
 #define ENROL_MAX_ROWS     5000 /* data rows of one file (a schedule holds at most 5000) */
-#define ENROL_MAX_UNZIPPED (32u * 1024 * 1024)
+#define ENROL_MAX_UNZIPPED ((size_t)32 * 1024 * 1024)
 #define ENROL_MAX_COLS     26
 #define ENROL_MAX_CELL     1000
 #define ENROL_LINK_TTL_S   (14L * 24 * 3600) /* an activation link lasts two weeks */

@@ -18,7 +18,7 @@
  * bomb (worksheets of text compress about 10:1; a bomb, 1000:1). */
 #define XLSX_MAX_RATIO 200
 /* Parts smaller than this are never taken for bombs, whatever their ratio. */
-#define XLSX_RATIO_FLOOR (64 * 1024)
+#define XLSX_RATIO_FLOOR ((zip_uint64_t)64 * 1024)
 /* Shared strings a workbook may hold. */
 #define XLSX_MAX_STRINGS 1000000
 
@@ -359,10 +359,8 @@ static void cell_done(struct xp *x) {
 static void XMLCALL ws_end(void *ud, const XML_Char *name) {
   struct xp *x = ud;
   const char *n = local(name);
-  if (IN_V == x->where && 0 == strcmp(n, "v")) {
-    x->where = IN_CELL;
-  } else if (IN_IS_T == x->where && 0 == strcmp(n, "t")) {
-    x->where = IN_CELL;
+  if ((IN_V == x->where && 0 == strcmp(n, "v")) || (IN_IS_T == x->where && 0 == strcmp(n, "t"))) {
+    x->where = IN_CELL; /* the value, or an inline string's text, ends */
   } else if (IN_CELL == x->where && 0 == strcmp(n, "c")) {
     x->where = IN_NONE;
     cell_done(x);
