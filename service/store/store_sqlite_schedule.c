@@ -1,6 +1,7 @@
 /*
  * Test events (schedules, their assessors and enrolled candidates), in SQLite.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "store/store_internal.h"
@@ -60,47 +61,72 @@ static const char *const schedule_sqls[SCHEDULE__MAX] = {
 };
 static const struct store_sqlset schedule_set = {"schedules", schedule_sqls, SCHEDULE__MAX};
 
-static int schedule_row(sqlite3_stmt *st, void *elem) {
-  struct store_schedule *s = elem;
-  memset(s, 0, sizeof *s);
-  s->id = sqlite3_column_int64(st, 0);
-  s->opens_ms = sqlite3_column_int64(st, 7);
-  s->closes_ms = sqlite3_column_int64(st, 8);
-  s->capacity = sqlite3_column_int64(st, 9);
-  s->created_by = sqlite3_column_int64(st, 11);
-  s->created_ms = sqlite3_column_int64(st, 12);
-  s->enrolled = sqlite3_column_int64(st, 13);
-  if (0 != store_col_copy(st, 1, s->exam_id, sizeof s->exam_id) ||
-      0 != store_col_copy(st, 2, s->title, sizeof s->title) ||
-      0 != store_col_copy(st, 3, s->tuk_name, sizeof s->tuk_name) ||
-      0 != store_col_copy(st, 4, s->tuk_address, sizeof s->tuk_address) ||
-      0 != store_col_copy(st, 5, s->time_zone, sizeof s->time_zone) ||
-      0 != store_col_copy(st, 6, s->exam_date, sizeof s->exam_date) ||
-      0 != store_col_copy(st, 10, s->session_code, sizeof s->session_code)) {
-    return STORE_HARD;
+/* The columns of a row and where they go in its struct: a text column (size > 0) is copied
+ * into a char array of that size, an integer column (size 0) into an int64_t. */
+struct col {
+  int idx;
+  size_t off, size;
+};
+#define TEXT_COL(i, type, field)                                                                   \
+  { (i), offsetof(type, field), sizeof(((type *)0)->field) }
+#define INT_COL(i, type, field)                                                                    \
+  { (i), offsetof(type, field), 0 }
+
+static int read_cols(sqlite3_stmt *st, void *elem, size_t elem_size, const struct col *cols,
+                     size_t n) {
+  unsigned char *base = elem;
+  memset(elem, 0, elem_size);
+  for (size_t i = 0; i < n; i++) {
+    if (0 == cols[i].size) {
+      int64_t v = sqlite3_column_int64(st, cols[i].idx);
+      memcpy(base + cols[i].off, &v, sizeof v);
+    } else if (0 != store_col_copy(st, cols[i].idx, (char *)(base + cols[i].off), cols[i].size)) {
+      return STORE_HARD;
+    }
   }
   return STORE_OK;
+}
+
+static const struct col schedule_cols[] = {
+    INT_COL(0, struct store_schedule, id),
+    TEXT_COL(1, struct store_schedule, exam_id),
+    TEXT_COL(2, struct store_schedule, title),
+    TEXT_COL(3, struct store_schedule, tuk_name),
+    TEXT_COL(4, struct store_schedule, tuk_address),
+    TEXT_COL(5, struct store_schedule, time_zone),
+    TEXT_COL(6, struct store_schedule, exam_date),
+    INT_COL(7, struct store_schedule, opens_ms),
+    INT_COL(8, struct store_schedule, closes_ms),
+    INT_COL(9, struct store_schedule, capacity),
+    TEXT_COL(10, struct store_schedule, session_code),
+    INT_COL(11, struct store_schedule, created_by),
+    INT_COL(12, struct store_schedule, created_ms),
+    INT_COL(13, struct store_schedule, enrolled),
+};
+
+static const struct col enrolment_cols[] = {
+    INT_COL(0, struct store_enrolment, schedule_id),
+    INT_COL(1, struct store_enrolment, user_id),
+    TEXT_COL(2, struct store_enrolment, name),
+    TEXT_COL(3, struct store_enrolment, email),
+    INT_COL(4, struct store_enrolment, enrolled_ms),
+    INT_COL(5, struct store_enrolment, attempt_id),
+    INT_COL(6, struct store_enrolment, attended_ms),
+    INT_COL(7, struct store_enrolment, attended_by),
+};
+
+static int schedule_row(sqlite3_stmt *st, void *elem) {
+  return read_cols(st, elem, sizeof(struct store_schedule), schedule_cols,
+                   sizeof schedule_cols / sizeof schedule_cols[0]);
+}
+
+static int enrolment_row(sqlite3_stmt *st, void *elem) {
+  return read_cols(st, elem, sizeof(struct store_enrolment), enrolment_cols,
+                   sizeof enrolment_cols / sizeof enrolment_cols[0]);
 }
 
 static const struct store_rowtype schedule_rows = {"schedule", sizeof(struct store_schedule),
                                                    schedule_row, NULL};
-
-static int enrolment_row(sqlite3_stmt *st, void *elem) {
-  struct store_enrolment *e = elem;
-  memset(e, 0, sizeof *e);
-  e->schedule_id = sqlite3_column_int64(st, 0);
-  e->user_id = sqlite3_column_int64(st, 1);
-  e->enrolled_ms = sqlite3_column_int64(st, 4);
-  e->attempt_id = sqlite3_column_int64(st, 5);
-  e->attended_ms = sqlite3_column_int64(st, 6);
-  e->attended_by = sqlite3_column_int64(st, 7);
-  if (0 != store_col_copy(st, 2, e->name, sizeof e->name) ||
-      0 != store_col_copy(st, 3, e->email, sizeof e->email)) {
-    return STORE_HARD;
-  }
-  return STORE_OK;
-}
-
 static const struct store_rowtype enrolment_rows = {"enrolment", sizeof(struct store_enrolment),
                                                     enrolment_row, NULL};
 
