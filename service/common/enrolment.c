@@ -16,11 +16,8 @@
 #include "common/mailer.h"
 #include "common/schedule.h"
 #include "ujikom/csv.h"
+#include "ujikom/password.h"
 #include "ujikom/sheet.h"
-
-/* What an account created by an import holds until its activation link is used: no
- * password hash parses as this, so nobody logs in with a password before then. */
-#define ENROL_NO_PASSWORD "!activation-pending"
 
 static const char *const reason_names[ENROL_REASON__COUNT] = {
     [ENROL_NAME_MISSING] = "name_missing",
@@ -282,6 +279,9 @@ struct commit_ctx {
   size_t n;
   struct enrol_link *links; /* one per new account, url and hash made before */
   char (*hashes)[SESSION_HASH_LEN + 1];
+  /* What a new account holds until its link is used: a hash no password matches
+   * (password_unusable), so nobody logs in with a password before then. */
+  char **unusable;
   struct enrol_report *report;
 };
 
@@ -316,7 +316,7 @@ static int commit_txn(struct store_tx *tx, void *arg) {
     int64_t id = e->user_id;
     if (0 == id) {
       struct enrol_link *l = &c->links[k];
-      rc = store_user_create(tx, &id, e->email, e->name, ROLE_CANDIDATE, ENROL_NO_PASSWORD);
+      rc = store_user_create(tx, &id, e->email, e->name, ROLE_CANDIDATE, c->unusable[k]);
       if (STORE_OK == rc) {
         rc = audit_user_entry(
             tx, c->actor, "user.create", id,
@@ -389,6 +389,7 @@ void enrolment_import(struct enrol_report *out, struct svc *svc, int64_t actor, 
   struct store_schedule sched;
   struct store_rd *rd = NULL;
   char(*hashes)[SESSION_HASH_LEN + 1] = NULL;
+  char **unusable = NULL;
   size_t n = 0;
   memset(out, 0, sizeof *out);
   out->store_rc = STORE_OK;
@@ -467,12 +468,14 @@ void enrolment_import(struct enrol_report *out, struct svc *svc, int64_t actor, 
   /* Links for the new accounts, made before the transaction (it may run more than once). */
   out->links = calloc(out->new_accounts + 1, sizeof *out->links);
   hashes = calloc(out->new_accounts + 1, sizeof *hashes);
-  if (NULL == out->links || NULL == hashes) {
+  unusable = calloc(out->new_accounts + 1, sizeof *unusable);
+  if (NULL == out->links || NULL == hashes || NULL == unusable) {
     out->rc = ENROL_INTERNAL;
     goto cleanup;
   }
   for (size_t i = 0; i < out->new_accounts; i++) {
-    if (0 != recovery_link_new(out->links[i].url, hashes[i], svc->cfg->public_url)) {
+    if (0 != recovery_link_new(out->links[i].url, hashes[i], svc->cfg->public_url) ||
+        PASSWORD_OK != password_unusable(&unusable[i], (unsigned)svc->cfg->kdf_log2n)) {
       out->rc = ENROL_INTERNAL;
       goto cleanup;
     }
@@ -483,6 +486,7 @@ void enrolment_import(struct enrol_report *out, struct svc *svc, int64_t actor, 
                          .n = n,
                          .links = out->links,
                          .hashes = hashes,
+                         .unusable = unusable,
                          .report = out};
   rc = store_txn(svc->store, commit_txn, &c);
   if (STORE_CONFLICT == rc && ENROL_OK != out->rc) {
@@ -506,6 +510,10 @@ cleanup:
     OPENSSL_cleanse(hashes, (out->new_accounts + 1) * sizeof *hashes);
   }
   free(hashes);
+  for (size_t i = 0; NULL != unusable && i < out->new_accounts; i++) {
+    password_free(unusable[i]);
+  }
+  free(unusable);
   for (size_t i = 0; NULL != entries && i < n; i++) {
     free(entries[i].name);
   }
