@@ -207,7 +207,9 @@ static void batch_row(struct html *h, const struct req *r, int64_t id, size_t i,
     layout_action_form(h, r, action, api, next);
     html_fmt(h, "<button type=\"submit\" class=\"secondary\">%s</button></form>",
              L(r, "schedule.mark_present"));
-  } else if (ROLE_ADMIN == r->user->role && 0 != c->attempt_id) {
+  }
+  if (ROLE_ADMIN == r->user->role && 0 == c->attempt_id) {
+    /* Extra time (FR.AK.07) is planned before the start, per candidate and exam. */
     html_fmt(h, "<a href=\"/admin/users/%" PRId64 "/extra-time\">%s</a>", c->user_id,
              L(r, "schedule.extra_time"));
   }
