@@ -74,6 +74,16 @@ struct entry {
   bool bad;
 };
 
+/* Removes the spaces and tabs around s, in place. */
+static void trim(char *s) {
+  size_t start = strspn(s, " \t"), n = strlen(s);
+  while (n > start && (' ' == s[n - 1] || '\t' == s[n - 1])) {
+    n--;
+  }
+  memmove(s, s + start, n - start);
+  s[n - start] = '\0';
+}
+
 static bool header_is(const char *cell, const char *const *names) {
   char buf[64];
   size_t n = strlen(cell);
@@ -152,15 +162,18 @@ static int cmp_id(const void *a, const void *b) {
 }
 
 /* Checks the cells of each row (no store): fills entries[0..*n). */
-static int check_cells(struct enrol_report *r, const struct sheet *s, size_t name_col,
-                       size_t email_col, struct entry *entries, size_t *n) {
+static int check_cells(struct enrol_report *r, struct sheet *s, size_t name_col, size_t email_col,
+                       struct entry *entries, size_t *n) {
   *n = 0;
   for (size_t i = 1; i < s->nrows; i++) {
-    const struct sheet_row *row = &s->rows[i];
+    struct sheet_row *row = &s->rows[i];
     struct entry *e = &entries[(*n)++];
     memset(e, 0, sizeof *e);
     e->row = row->line;
     const char *name = cell_of(row, name_col);
+    if (email_col < row->ncells) {
+      trim(row->cells[email_col]); /* a spreadsheet cell often keeps a stray space */
+    }
     e->email = cell_of(row, email_col);
     int rc = 0;
     if (0 != row->formula_col) {
