@@ -336,6 +336,11 @@ test('hostile files: clear messages, and nothing is written', async () => {
   await expectRefused(good.subarray(0, good.length - 40), 400, 'import_unreadable', null);
   await expectRefused(xlsxWrite([['nama', 'email']], { doctype: true }), 400, 'import_unreadable',
     /document type/);
+  await expectRefused(xlsxWrite([], { sheet_xml: '<worksheet><sheetData><row r="1"><c r="A1" t="s">' }),
+    400, 'import_unreadable', /sheet1\.xml line 1: /);
+  await expectRefused(xlsxWrite([['nama', 'email']], {
+    sheet_xml: '<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>99</v></c></row></sheetData></worksheet>',
+  }), 400, 'import_unreadable', /shared string that is not there/);
   await expectRefused(xlsxWrite([['nama', 'email'], ['A', 'a@example.org']], { bomb_bytes: 40 * 1024 * 1024 }),
     413, 'import_too_large', /inflates to/);
   // Malformed CSV, no header, a header only.
@@ -345,7 +350,7 @@ test('hostile files: clear messages, and nothing is written', async () => {
   await expectRefused(Buffer.from([0x6e, 0x61, 0xff, 0xfe]), 400, 'import_unreadable', /UTF-8/, 'text/csv');
   // A staff member's e-mail, a formula-like text, and an e-mail repeated in another case.
   const staff = asesor.email;
-  const csv = `nama,email\r\nSiti,${staff}\r\n@SUM(A1),sum@example.org\r\nDewi,dewi@example.org\r\nDewi Dua,DEWI@example.org\r\n`;
+  const csv = `nama,email\r\nSiti,${staff}\r\n@SUM(A1),sum@example.org\r\nDewi,dewi@example.org\r\nDewi Dua, DEWI@example.org \r\n`;
   const r = await importFile(admin, s.id, csv, { type: 'text/csv' });
   assert.equal(r.status, 422);
   assert.deepEqual(r.json.problems.map((p) => [p.row, p.reason]),

@@ -6,7 +6,8 @@ workbooks the service reads and writes are checked by a reader independent of it
       rows.json: {"rows": [[cell, ...], ...], "doctype": false, "bomb_bytes": 0}
       A cell is a string (a shared string), a number, or {"formula": "...", "value": "..."}
       (a formula cell with a cached value). "doctype" puts an entity declaration in the
-      sheet; "bomb_bytes" pads the sheet with that many bytes of spaces (a zip bomb).
+      sheet; "bomb_bytes" pads the sheet with that many bytes of spaces (a zip bomb);
+      "sheet_xml" replaces the sheet's XML with the text given (malformed XML).
   xlsx_tool.py read IN.xlsx
       Prints {"sheets": {name: [[{"t": type, "v": text, "f": formula-or-null}, ...], ...]}}
       for every worksheet, shared strings resolved.
@@ -89,7 +90,7 @@ def write(out, spec):
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
             '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
             '</Relationships>',
-        "xl/worksheets/sheet1.xml": sheet,
+        "xl/worksheets/sheet1.xml": spec.get("sheet_xml", sheet),
         "xl/sharedStrings.xml": sst_xml,
     }
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
