@@ -235,8 +235,13 @@ test('the BNSP documents state the stored decisions, and no cell can be a formul
   });
   const rows = candidateRows(4, 'doc');
   rows[3][0] = 'Ayu Ketut';
-  const r = await importFile(admin, s.id, xlsxWrite([['nama', 'email'], ...rows]), { commit: true });
+  // A candidate who registered with a name that a spreadsheet would run as a formula, enrolled
+  // by e-mail (an existing account): the documents must keep it as text.
+  const evilName = '=HYPERLINK("http://evil.example/","klik")';
+  const evil = await candidateClient(d, evilName);
+  const r = await importFile(admin, s.id, xlsxWrite([['nama', 'email'], ...rows, ['Nama Lain', evil.email]]), { commit: true });
   assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.existing_accounts, 1);
   const cands = [];
   for (const l of r.json.links) cands.push({ email: l.email, name: l.name, c: await activate(l) });
   // Three finish: K, BK, pending; the fourth never comes.
@@ -271,7 +276,11 @@ test('the BNSP documents state the stored decisions, and no cell can be a formul
   assert.deepEqual(sheet[head].map((c) => c.v), ['No', 'Nama Asesi', 'E-mail', 'Rekomendasi',
     'U.OBJ.001', 'U.ESS.002']);
   const body = sheet.slice(head + 1);
-  assert.equal(body.length, 4);
+  assert.equal(body.length, 5);
+  const evilRow = body.find((row) => row[2].v === evil.email);
+  assert.equal(evilRow[1].v, evilName, 'the name stays text');
+  assert.equal(evilRow[1].t, 's');
+  want[evil.email] = 'tidak hadir';
   for (const row of body) {
     const email = row[2].v;
     assert.equal(row[3].v, want[email], email);
@@ -290,7 +299,8 @@ test('the BNSP documents state the stored decisions, and no cell can be a formul
     assert.equal(t.status, 0, t.stderr);
     const text = t.stdout.replace(/\s+/g, ' ');
     assert.match(text, /BERITA ACARA UJI KOMPETENSI/);
-    assert.match(text, /Asesi terdaftar: 4; hadir: 3; Kompeten \(K\): 1; Belum Kompeten \(BK\): 1; belum diputuskan: 1; tidak hadir: 1\./);
+    assert.match(text, /Asesi terdaftar: 5; hadir: 3; Kompeten \(K\): 1; Belum Kompeten \(BK\): 1; belum diputuskan: 1; tidak hadir: 2\./);
+    assert.ok(text.includes(evilName), 'the PDF prints the name as it is');
     assert.match(text, /Asesor Batch/);
     for (const cnd of cands) {
       const re = new RegExp(`${cnd.name} +hadir|${cnd.name} +tidak hadir`);
@@ -309,7 +319,9 @@ test('the BNSP documents state the stored decisions, and no cell can be a formul
   assert.equal(csv.status, 200);
   const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
   assert.equal(lines[0], 'No,Nama,E-mail,Kehadiran,Rekomendasi,U.OBJ.001,U.ESS.002,Percobaan,Diputuskan (UTC)');
-  for (const l of lines.slice(1)) {
+  const evilLine = lines.find((l) => l.includes(evil.email));
+  assert.ok(evilLine.startsWith(`1,"'=HYPERLINK(""http://evil.example/"",""klik"")",`), evilLine);
+  for (const l of lines.slice(1).filter((x) => x !== evilLine)) {
     const email = l.split(',')[2];
     assert.equal(l.split(',')[4], want[email], l);
   }
