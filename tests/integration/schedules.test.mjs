@@ -19,6 +19,7 @@ import { REVIEW_EXAM_ID, makeExamsDir, finishedAttempt, LOW_MARKS } from './lib/
 import {
   xlsxWrite, xlsxRead, windowAround, createSchedule, candidateRows,
 } from './lib/schedules.mjs';
+import { smtpSink, mailFor } from './lib/smtp.mjs';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 let d;
@@ -382,4 +383,24 @@ test('hostile files: clear messages, and nothing is written', async () => {
   const dry = await importFile(admin, s.id, tx.body);
   assert.equal(dry.status, 200, dry.text);
   assert.equal(dry.json.rows, 1);
+});
+
+test('with --smtp-url the activation links are mailed to the new accounts', async (t) => {
+  const sink = await smtpSink();
+  const dm = await startDaemon({ examsDir, args: ['--smtp-url', `smtp://127.0.0.1:${sink.port}`, '--smtp-from', 'lsp@contoh.test'] });
+  t.after(async () => { await stopClean(dm); dm.cleanup(); await sink.close(); });
+  const a = await adminClient(dm);
+  const s = await createSchedule(a, REVIEW_EXAM_ID, windowAround(-60, 60), { title: 'Batch Surel' });
+  const rows = candidateRows(2, 'mail');
+  const r = await a.req('POST', `/api/schedules/${s.id}/import?commit=1`, xlsxWrite([['nama', 'email'], ...rows]),
+    { headers: { 'Content-Type': XLSX }, raw: true });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.mailed, true);
+  for (const l of r.json.links) {
+    const mail = await mailFor(sink.mails, l.email);
+    assert.ok(mail, `a mail to ${l.email}`);
+    assert.match(mail.text, /Subject: Aktivasi akun ujikom/);
+    assert.match(mail.text, /Batch Surel/);
+    assert.ok(mail.text.includes(l.url), 'the mail holds the account\'s own link');
+  }
 });
