@@ -164,21 +164,28 @@ int h_schedules_create(struct req *r) {
   return reply_json(r, 201, json_pack("{s:o}", "schedule", schedule_to_json(&s, true)));
 }
 
+/* Answers {"schedules":[...]} with a list a schedule_list* call made (and frees it), or
+ * its failure. */
+static int reply_schedules(struct req *r, enum schedule_rc rc, int store_rc,
+                           struct store_schedule *list, size_t n, bool staff) {
+  if (SCHEDULE_OK != rc) {
+    return reply_schedule_rc(r, rc, store_rc, NULL);
+  }
+  json_t *arr = json_array();
+  for (size_t i = 0; NULL != arr && i < n; i++) {
+    json_array_append_new(arr, schedule_to_json(&list[i], staff));
+  }
+  store_schedule_list_free(list, n);
+  return reply_json_list(r, "schedules", arr);
+}
+
 /* GET /api/schedules */
 int h_schedules_list(struct req *r) {
   struct store_schedule *list = NULL;
   size_t n = 0;
   int store_rc = STORE_OK;
   enum schedule_rc rc = schedule_list(&list, &n, r->svc, r->user->id, r->user->role, &store_rc);
-  if (SCHEDULE_OK != rc) {
-    return reply_schedule_rc(r, rc, store_rc, NULL);
-  }
-  json_t *arr = json_array();
-  for (size_t i = 0; NULL != arr && i < n; i++) {
-    json_array_append_new(arr, schedule_to_json(&list[i], true));
-  }
-  store_schedule_list_free(list, n);
-  return reply_json_list(r, "schedules", arr);
+  return reply_schedules(r, rc, store_rc, list, n, true);
 }
 
 static const char *const standing_names[] = {[BNSP_ABSENT] = "absent",
@@ -418,13 +425,5 @@ int h_schedules_mine(struct req *r) {
   size_t n = 0;
   int store_rc = STORE_OK;
   enum schedule_rc rc = schedule_list_candidate(&list, &n, r->svc, r->user->id, &store_rc);
-  if (SCHEDULE_OK != rc) {
-    return reply_schedule_rc(r, rc, store_rc, NULL);
-  }
-  json_t *arr = json_array();
-  for (size_t i = 0; NULL != arr && i < n; i++) {
-    json_array_append_new(arr, schedule_to_json(&list[i], false));
-  }
-  store_schedule_list_free(list, n);
-  return reply_json_list(r, "schedules", arr);
+  return reply_schedules(r, rc, store_rc, list, n, false);
 }
