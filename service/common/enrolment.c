@@ -291,6 +291,7 @@ struct commit_ctx {
   struct entry *entries;
   size_t n;
   struct enrol_link *links; /* one per new account, url and hash made before */
+  size_t nlinks;
   char (*hashes)[SESSION_HASH_LEN + 1];
   /* What a new account holds until its link is used: a hash no password matches
    * (password_unusable), so nobody logs in with a password before then. */
@@ -328,6 +329,9 @@ static int commit_txn(struct store_tx *tx, void *arg) {
     struct entry *e = &c->entries[i];
     int64_t id = e->user_id;
     if (0 == id) {
+      if (k >= c->nlinks) {
+        return STORE_HARD; /* more new accounts than links made: a broken invariant */
+      }
       struct enrol_link *l = &c->links[k];
       rc = store_user_create(tx, &id, e->email, e->name, ROLE_CANDIDATE, c->unusable[k]);
       if (STORE_OK == rc) {
@@ -403,7 +407,7 @@ void enrolment_import(struct enrol_report *out, struct svc *svc, int64_t actor, 
   struct store_rd *rd = NULL;
   char(*hashes)[SESSION_HASH_LEN + 1] = NULL;
   char **unusable = NULL;
-  size_t n = 0;
+  size_t n = 0, nnew = 0;
   memset(out, 0, sizeof *out);
   out->store_rc = STORE_OK;
   int rc = store_rd_begin(svc->store, &rd);
@@ -479,14 +483,17 @@ void enrolment_import(struct enrol_report *out, struct svc *svc, int64_t actor, 
     goto cleanup;
   }
   /* Links for the new accounts, made before the transaction (it may run more than once). */
-  out->links = calloc(out->new_accounts + 1, sizeof *out->links);
-  hashes = calloc(out->new_accounts + 1, sizeof *hashes);
-  unusable = calloc(out->new_accounts + 1, sizeof *unusable);
+  /* The transaction checks again and may find fewer new accounts (one registered meanwhile),
+   * never more: accounts are not removed. */
+  nnew = out->new_accounts;
+  out->links = calloc(nnew + 1, sizeof *out->links);
+  hashes = calloc(nnew + 1, sizeof *hashes);
+  unusable = calloc(nnew + 1, sizeof *unusable);
   if (NULL == out->links || NULL == hashes || NULL == unusable) {
     out->rc = ENROL_INTERNAL;
     goto cleanup;
   }
-  for (size_t i = 0; i < out->new_accounts; i++) {
+  for (size_t i = 0; i < nnew; i++) {
     if (0 != recovery_link_new(out->links[i].url, hashes[i], svc->cfg->public_url) ||
         PASSWORD_OK != password_unusable(&unusable[i], (unsigned)svc->cfg->kdf_log2n)) {
       out->rc = ENROL_INTERNAL;
@@ -498,6 +505,7 @@ void enrolment_import(struct enrol_report *out, struct svc *svc, int64_t actor, 
                          .entries = entries,
                          .n = n,
                          .links = out->links,
+                         .nlinks = nnew,
                          .hashes = hashes,
                          .unusable = unusable,
                          .report = out};
@@ -515,15 +523,15 @@ void enrolment_import(struct enrol_report *out, struct svc *svc, int64_t actor, 
   mail_links(svc, out, &sched);
 cleanup:
   if (!out->committed && NULL != out->links) {
-    OPENSSL_cleanse(out->links, (out->new_accounts + 1) * sizeof *out->links);
+    OPENSSL_cleanse(out->links, (nnew + 1) * sizeof *out->links);
     free(out->links);
     out->links = NULL;
   }
   if (NULL != hashes) {
-    OPENSSL_cleanse(hashes, (out->new_accounts + 1) * sizeof *hashes);
+    OPENSSL_cleanse(hashes, (nnew + 1) * sizeof *hashes);
   }
   free(hashes);
-  for (size_t i = 0; NULL != unusable && i < out->new_accounts; i++) {
+  for (size_t i = 0; NULL != unusable && i < nnew; i++) {
     password_free(unusable[i]);
   }
   free(unusable);
