@@ -31,32 +31,8 @@ static const char *const reason_names[ENROL_REASON__COUNT] = {
     [ENROL_ENROLLED_ALREADY] = "enrolled_already",
 };
 
-static const char *const reason_texts[ENROL_REASON__COUNT] = {
-    [ENROL_NAME_MISSING] = "name missing",
-    [ENROL_NAME_INVALID] = "name not valid",
-    [ENROL_FORMULA] = "a cell holds a formula or starts like one (= + - @)",
-    [ENROL_EMAIL_MISSING] = "e-mail missing",
-    [ENROL_EMAIL_INVALID] = "e-mail not valid",
-    [ENROL_EMAIL_TAKEN] = "e-mail taken",
-    [ENROL_EMAIL_REPEATED] = "e-mail repeats an earlier row",
-    [ENROL_ACCOUNT_DISABLED] = "the account of this e-mail is disabled",
-    [ENROL_ENROLLED_ALREADY] = "already enrolled in this schedule",
-};
-
 const char *enrolment_reason_name(enum enrol_reason reason) {
   return (size_t)reason < ENROL_REASON__COUNT ? reason_names[reason] : "unknown";
-}
-
-void enrolment_issue_text(char *out, size_t outlen, const struct enrol_issue *issue,
-                          const char *lang) {
-  (void)lang; /* pages write it from the catalogue (enrol.reason.*); this is the API's text */
-  const char *text =
-      (size_t)issue->reason < ENROL_REASON__COUNT ? reason_texts[issue->reason] : "not valid";
-  if (ENROL_EMAIL_REPEATED == issue->reason) {
-    snprintf(out, outlen, "row %zu: e-mail repeats row %zu", issue->row, issue->other_row);
-  } else {
-    snprintf(out, outlen, "row %zu: %s", issue->row, text);
-  }
 }
 
 const char *enrolment_template_csv(void) {

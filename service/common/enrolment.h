@@ -96,11 +96,8 @@ void enrolment_import(struct enrol_report *out, struct svc *svc, int64_t actor, 
                       const void *data, size_t len, bool commit);
 void enrolment_report_free(struct enrol_report *r);
 
-/* The message of an issue in lang ("id" or "en"), e.g. "baris 17: e-mail sudah dipakai" /
- * "row 17: e-mail taken". */
-void enrolment_issue_text(char *out, size_t outlen, const struct enrol_issue *issue,
-                          const char *lang);
-/* A stable name of a reason ("email_taken"), for the API. */
+/* A stable name of a reason ("email_taken"), for the API; the pages and the API's messages
+ * say it in the reader's language from the catalogue (enrol.reason.<name>). */
 const char *enrolment_reason_name(enum enrol_reason reason);
 
 /* The template of the import in CSV (text, static). */
