@@ -8,7 +8,8 @@ goal=${1:-run}
 build_pkgs=(cmake make gcc pkg-config sqlite3
   libmicrohttpd-dev libsqlite3-dev libssl-dev libqrencode-dev libpng-dev
   libjansson-dev libyaml-dev libcbor-dev libhpdf-dev libutf8proc-dev zlib1g-dev libzxcvbn-dev libcurl4-openssl-dev fonts-dejavu-core
-  libmagic-dev libgd-dev)
+  libmagic-dev libgd-dev
+  libzip-dev libexpat1-dev libxlsxwriter-dev)
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev clang-format-15 clang-tidy chromium zbar-tools poppler-utils)
 bench_pkgs=(wrk valgrind)
 

@@ -47,6 +47,13 @@ enum password_strength {
  * PASSWORD_ERROR when OpenSSL fails. */
 enum password_result password_hash(char **out, const char *password, unsigned log2n);
 
+/* A well-formed hash that no password matches: a random salt and random "hash" bytes, not
+ * derived from anything, at cost 2^log2n. For an account whose password is chosen later
+ * through a one-time link: checking a password against it costs what a real check costs and
+ * fails (a preimage of 256 random bits). PASSWORD_OK with *out (free with password_free),
+ * PASSWORD_MALFORMED for a cost outside the bounds, PASSWORD_ERROR without randomness. */
+enum password_result password_unusable(char **out, unsigned log2n);
+
 /* Checks password against an encoded hash in constant time (for a given hash length).
  * Returns PASSWORD_OK on a match, PASSWORD_MISMATCH when it does not match,
  * PASSWORD_MALFORMED when encoded cannot be parsed or its parameters are out of bounds,

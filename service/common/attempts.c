@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "common/application.h"
 #include "common/planned_time.h"
+#include "common/schedule.h"
 #include "ujikom/exam_form.h"
 #include "ujikom/score.h"
 
@@ -35,6 +36,9 @@ static const char *const rc_names[] = {
     [ATTEMPTS_AWAITING_REVIEW] = "awaiting_review",
     [ATTEMPTS_COOLDOWN] = "cooldown",
     [ATTEMPTS_NOT_ELIGIBLE] = "not_eligible",
+    [ATTEMPTS_WINDOW_NOT_OPEN] = "window_not_open",
+    [ATTEMPTS_WINDOW_CLOSED] = "window_closed",
+    [ATTEMPTS_SESSION_CODE] = "session_code",
     [ATTEMPTS_CLOSED] = "closed",
     [ATTEMPTS_DEADLINE] = "deadline",
     [ATTEMPTS_ITEM_NOT_IN_FORM] = "item_not_in_form",
@@ -490,9 +494,12 @@ struct start_ctx {
   const char *file;
   const char *form_text;
   int64_t now_ms; /* the request's clock: the candidate gets the full duration from here */
+  const char *session_code;
   /* out */
   int64_t id;
   bool not_eligible; /* refused: the exam requires an eligible application */
+  enum schedule_gate gate;
+  struct store_schedule schedule;
 };
 
 static int start_txn(struct store_tx *tx, void *arg) {
@@ -508,6 +515,15 @@ static int start_txn(struct store_tx *tx, void *arg) {
     sc->not_eligible = true;
     return STORE_CONFLICT;
   }
+  /* The window rule is decided again here, so the attendance it records is the one counted. */
+  rc = schedule_start_gate(&sc->gate, &sc->schedule, store_tx_rd(tx), sc->user_id, sc->exam->id,
+                           sc->session_code, sc->now_ms);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  if (SCHEDULE_GATE_FREE != sc->gate && SCHEDULE_GATE_OPEN != sc->gate) {
+    return STORE_CONFLICT;
+  }
   rc = store_exam_source_put(tx, sc->exam->version, sc->exam->id, sc->file, sc->src, sc->src_len);
   if (STORE_OK != rc) {
     return rc;
@@ -521,10 +537,34 @@ static int start_txn(struct store_tx *tx, void *arg) {
   int64_t deadline = sc->now_ms + ((int64_t)sc->exam->duration_minutes + planned) * 60 * 1000;
   rc = store_attempt_create(tx, &sc->id, sc->user_id, sc->exam->id, sc->exam->version,
                             sc->form_text, deadline);
+  if (STORE_OK == rc && SCHEDULE_GATE_OPEN == sc->gate) {
+    rc = schedule_record_start(tx, sc->schedule.id, sc->user_id, sc->id);
+  }
   if (STORE_OK != rc || 0 == planned) {
     return rc;
   }
   return planned_time_record_use(tx, sc->user_id, sc->id, planned, deadline);
+}
+
+/* The refusal a window rule's outcome is (ATTEMPTS_OK for a start it allows), with the
+ * schedule's window in out. */
+static enum attempts_rc gate_outcome(struct attempts_started *out, enum schedule_gate gate,
+                                     const struct store_schedule *s) {
+  out->schedule_id = s->id;
+  out->window_opens_ms = s->opens_ms;
+  out->window_closes_ms = s->closes_ms;
+  out->code_required = '\0' != s->session_code[0];
+  switch (gate) {
+  case SCHEDULE_GATE_NOT_YET:
+    return ATTEMPTS_WINDOW_NOT_OPEN;
+  case SCHEDULE_GATE_CLOSED:
+    return ATTEMPTS_WINDOW_CLOSED;
+  case SCHEDULE_GATE_CODE_NEEDED:
+  case SCHEDULE_GATE_CODE_WRONG:
+    return ATTEMPTS_SESSION_CODE;
+  default:
+    return ATTEMPTS_OK;
+  }
 }
 
 /* The retake policy over the candidate's earlier attempts at the exam (newest first):
@@ -568,7 +608,7 @@ static int open_attempt(struct svc *svc, struct store_attempt *out, int64_t user
 /* A new attempt at exam for user_id: draws the form (seeded from the CSPRNG) and stores it
  * with the exam's source snapshot. A concurrent start that won the race hands out its own. */
 static enum attempts_rc start_new(struct attempts_started *out, struct svc *svc, int64_t user_id,
-                                  const struct exam *exam, int64_t now_ms) {
+                                  const struct exam *exam, const char *code, int64_t now_ms) {
   struct exam_form *form = NULL;
   struct store_attempt open_a;
   char *form_text = NULL;
@@ -580,14 +620,21 @@ static enum attempts_rc start_new(struct attempts_started *out, struct svc *svc,
       NULL == (form_text = json_dumps(fj, JSON_COMPACT))) {
     goto cleanup;
   }
-  struct start_ctx sc = {
-      .user_id = user_id, .exam = exam, .form_text = form_text, .now_ms = now_ms};
+  struct start_ctx sc = {.user_id = user_id,
+                         .exam = exam,
+                         .form_text = form_text,
+                         .now_ms = now_ms,
+                         .session_code = code};
   if (0 != catalog_source(svc->catalog, exam->version, &sc.src, &sc.src_len, &sc.file)) {
     goto cleanup;
   }
   int rc = store_txn(svc->store, start_txn, &sc);
   if (STORE_CONFLICT == rc && sc.not_eligible) {
     arc = ATTEMPTS_NOT_ELIGIBLE;
+    goto cleanup;
+  }
+  if (STORE_CONFLICT == rc && ATTEMPTS_OK != gate_outcome(out, sc.gate, &sc.schedule)) {
+    arc = gate_outcome(out, sc.gate, &sc.schedule);
     goto cleanup;
   }
   if (STORE_EXISTS == rc) {
@@ -613,8 +660,8 @@ cleanup:
 
 /* attempts_start (create) or attempts_start_check (!create). */
 static enum attempts_rc start_or_check(struct attempts_started *out, struct svc *svc,
-                                       int64_t user_id, const char *exam_id, int64_t now_ms,
-                                       bool create) {
+                                       int64_t user_id, const char *exam_id, const char *code,
+                                       int64_t now_ms, bool create) {
   struct store_attempt *list = NULL, open_a;
   size_t n = 0;
   memset(out, 0, sizeof(*out));
@@ -663,20 +710,45 @@ static enum attempts_rc start_or_check(struct attempts_started *out, struct svc 
   }
   store_attempt_list_free(list, n);
   out->used = n;
-  if (ATTEMPTS_OK != arc || !create) {
+  if (ATTEMPTS_OK != arc) {
     return arc;
   }
-  return start_new(out, svc, user_id, exam, now_ms);
+  /* The candidate's schedule, if any: its window (and session code) before a new start. */
+  enum schedule_gate gate = SCHEDULE_GATE_FREE;
+  struct store_schedule sched;
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = schedule_start_gate(&gate, &sched, rd, user_id, exam->id, code, now_ms);
+    store_rd_end(rd);
+  }
+  if (STORE_OK != rc) {
+    return from_store(rc, "schedule window");
+  }
+  arc = gate_outcome(out, gate, &sched);
+  if (!create) {
+    /* The page before the clock starts asks for the code itself. */
+    return ATTEMPTS_SESSION_CODE == arc && SCHEDULE_GATE_CODE_NEEDED == gate ? ATTEMPTS_OK : arc;
+  }
+  if (ATTEMPTS_OK != arc) {
+    return arc;
+  }
+  return start_new(out, svc, user_id, exam, code, now_ms);
 }
 
 enum attempts_rc attempts_start(struct attempts_started *out, struct svc *svc, int64_t user_id,
                                 const char *exam_id, int64_t now_ms) {
-  return start_or_check(out, svc, user_id, exam_id, now_ms, true);
+  return start_or_check(out, svc, user_id, exam_id, NULL, now_ms, true);
+}
+
+enum attempts_rc attempts_start_coded(struct attempts_started *out, struct svc *svc,
+                                      int64_t user_id, const char *exam_id,
+                                      const char *session_code, int64_t now_ms) {
+  return start_or_check(out, svc, user_id, exam_id, session_code, now_ms, true);
 }
 
 enum attempts_rc attempts_start_check(struct attempts_started *out, struct svc *svc,
                                       int64_t user_id, const char *exam_id, int64_t now_ms) {
-  return start_or_check(out, svc, user_id, exam_id, now_ms, false);
+  return start_or_check(out, svc, user_id, exam_id, NULL, now_ms, false);
 }
 
 /* ------------------------------------------------------------------ saves */

@@ -40,6 +40,9 @@ enum attempts_rc {
   ATTEMPTS_AWAITING_REVIEW,      /* start: the last attempt waits for an assessor */
   ATTEMPTS_COOLDOWN,             /* start: the last attempt was BK and the waiting period runs */
   ATTEMPTS_NOT_ELIGIBLE,         /* start: the exam requires an application found eligible */
+  ATTEMPTS_WINDOW_NOT_OPEN,      /* start: the candidate's schedule has not opened yet */
+  ATTEMPTS_WINDOW_CLOSED,        /* start: the candidate's schedule has closed */
+  ATTEMPTS_SESSION_CODE,         /* start: the schedule's session code is missing or wrong */
   ATTEMPTS_CLOSED,               /* submitted (or closed meanwhile): no answer can be saved */
   ATTEMPTS_DEADLINE,             /* its deadline plus the save grace has passed */
   ATTEMPTS_ITEM_NOT_IN_FORM,     /* save: the item is not part of the attempt's form */
@@ -94,9 +97,21 @@ struct attempts_started {
   int64_t retry_at_ms;
   long max_attempts;
   size_t used; /* attempts at the exam before this one (when the policy was applied) */
+  /* The candidate's schedule of the exam (common/schedule.h), 0 when none applies; with
+   * ATTEMPTS_WINDOW_NOT_OPEN / _CLOSED its window. */
+  int64_t schedule_id;
+  int64_t window_opens_ms, window_closes_ms;
+  bool code_required; /* the schedule asks for a session code (start_check: still to give) */
 };
 enum attempts_rc attempts_start(struct attempts_started *out, struct svc *svc, int64_t user_id,
                                 const char *exam_id, int64_t now_ms);
+/* attempts_start with the session code the candidate typed (NULL: none). A candidate
+ * enrolled in a schedule of the exam they have not started yet starts only inside its
+ * window and, when it has one, with its code (ATTEMPTS_WINDOW_NOT_OPEN,
+ * ATTEMPTS_WINDOW_CLOSED, ATTEMPTS_SESSION_CODE); the start then records attendance. */
+enum attempts_rc attempts_start_coded(struct attempts_started *out, struct svc *svc,
+                                      int64_t user_id, const char *exam_id,
+                                      const char *session_code, int64_t now_ms);
 
 /* What attempts_start would answer, without starting: ATTEMPTS_OK with out->id the open
  * attempt to continue (0: a new one may start; out->used attempts so far), or the same

@@ -48,6 +48,7 @@ int audit_user_entry(struct store_tx *tx, int64_t actor, const char *action, int
 const char *const audit_known_actions[] = {"user.create",
                                            "user.disable",
                                            "user.reset_link",
+                                           "user.activation_link",
                                            "user.password_reset",
                                            "user.second_factor.enrol",
                                            "user.second_factor.reset",
@@ -72,6 +73,9 @@ const char *const audit_known_actions[] = {"user.create",
                                            "application.decision",
                                            "application.nik_view",
                                            "observation.record",
+                                           "schedule.create",
+                                           "schedule.import",
+                                           "schedule.attended",
                                            NULL};
 
 static bool known_action(const char *action) {

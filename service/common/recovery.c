@@ -57,6 +57,33 @@ static int store_link(struct store_tx *tx, struct store_reset *r, long ttl_s) {
   return store_reset_create(tx, r);
 }
 
+int recovery_link_new(char url[RECOVERY_URL_MAX], char hash[SESSION_HASH_LEN + 1],
+                      const char *public_url) {
+  char token[SESSION_TOKEN_LEN + 1];
+  if (NULL == public_url || 0 != new_token(token, hash)) {
+    return -1;
+  }
+  bool ok = link_url(url, public_url, token);
+  OPENSSL_cleanse(token, sizeof token);
+  return ok ? 0 : -1;
+}
+
+int recovery_link_store(struct store_tx *tx, int64_t user_id, const char *hash, int64_t actor,
+                        const char *action, long ttl_s, int64_t *out_expires_ms) {
+  struct store_reset r;
+  memset(&r, 0, sizeof r);
+  memcpy(r.token_hash, hash, SESSION_HASH_LEN + 1);
+  r.user_id = user_id;
+  r.issued_by = actor;
+  int rc = store_link(tx, &r, ttl_s);
+  if (STORE_OK != rc) {
+    return STORE_EXISTS == rc ? STORE_HARD : rc; /* a 256-bit collision: a broken generator */
+  }
+  *out_expires_ms = r.expires_ms;
+  return audit_user_entry(tx, actor, action, user_id,
+                          json_pack("{s:I}", "expires_at", (json_int_t)r.expires_ms));
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* issue */
 

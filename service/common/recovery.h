@@ -20,6 +20,7 @@
 #include "common/accounts.h"
 #include "store/store.h"
 #include "ujikom/person_name.h"
+#include "ujikom/session_token.h"
 
 struct mailer; /* common/mailer.h */
 
@@ -63,6 +64,19 @@ struct recovery_issue_in {
   const char *public_url;
   long ttl_s; /* lifetime of the link, > 0 */
 };
+
+/* A fresh link before a transaction stores it: its URL (public_url + RECOVERY_PAGE + "?t=" +
+ * token; wipe after use) and the token's hash, which recovery_link_store keeps. 0, or -1
+ * when the random generator failed or the URL does not fit. */
+int recovery_link_new(char url[RECOVERY_URL_MAX], char hash[SESSION_HASH_LEN + 1],
+                      const char *public_url);
+
+/* Inside the caller's transaction: stores the link of token hash `hash` for account user_id
+ * (ending its earlier unused links), valid ttl_s seconds, audited as `action` by actor (for
+ * an account created by a bulk import, its activation link). STORE_OK with *out_expires_ms,
+ * or negative. */
+int recovery_link_store(struct store_tx *tx, int64_t user_id, const char *hash, int64_t actor,
+                        const char *action, long ttl_s, int64_t *out_expires_ms);
 
 /* Issues a link for a candidate: ends the account's earlier unused links, stores the new
  * one and appends "user.reset_link" to the audit log (who issued it for whom; never the

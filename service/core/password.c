@@ -159,6 +159,26 @@ cleanup:
   return rc;
 }
 
+enum password_result password_unusable(char **out, unsigned log2n) {
+  unsigned char random[SALT_LEN + HASH_LEN];
+  char salt_b64[SALT_LEN_MAX], hash_b64[HASH_LEN_MAX * 2], buf[ENCODED_MAX];
+  *out = NULL;
+  if (log2n < PASSWORD_LOG2N_MIN || log2n > PASSWORD_LOG2N_MAX) {
+    return PASSWORD_MALFORMED;
+  }
+  if (1 != RAND_bytes(random, sizeof random) ||
+      0 == b64_encode(salt_b64, sizeof salt_b64, random, SALT_LEN, B64_STD) ||
+      0 == b64_encode(hash_b64, sizeof hash_b64, random + SALT_LEN, HASH_LEN, B64_STD)) {
+    return PASSWORD_ERROR;
+  }
+  int n = snprintf(buf, sizeof buf, "$scrypt$ln=%u,r=%u,p=%u$%s$%s", log2n, SCRYPT_R, SCRYPT_P,
+                   salt_b64, hash_b64);
+  if (n < 0 || (size_t)n >= sizeof buf || NULL == (*out = strdup(buf))) {
+    return PASSWORD_ERROR;
+  }
+  return PASSWORD_OK;
+}
+
 enum password_result password_hash(char **out, const char *password, unsigned log2n) {
   unsigned char salt[SALT_LEN];
   unsigned char hash[HASH_LEN];

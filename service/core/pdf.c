@@ -15,6 +15,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "pdf_doc.h"
 #include "ujikom/cert_render.h"
 #include "ujikom/timefmt.h"
 #include "ujikom/utf8.h"
@@ -29,14 +30,6 @@
 #define QR_MODULE_MM      0.4f  /* smallest printed module: larger symbols print larger */
 #define QR_MAX_MM         60.0f /* up to this width (150 modules at 0.4 mm: version 33) */
 
-struct pdf {
-  HPDF_Doc doc;
-  HPDF_Page page;
-  HPDF_Font font, bold;
-  int failed;
-  unsigned long code, detail;
-};
-
 static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *data) {
   struct pdf *p = data;
   if (!p->failed) {
@@ -46,28 +39,28 @@ static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *data) {
   p->failed = 1;
 }
 
-static void text_at(struct pdf *p, HPDF_Font f, float size, float x, float y, const char *s) {
+void pdf_text_at(struct pdf *p, HPDF_Font f, float size, float x, float y, const char *s) {
   HPDF_Page_BeginText(p->page);
   HPDF_Page_SetFontAndSize(p->page, f, size);
   HPDF_Page_TextOut(p->page, x, y, s);
   HPDF_Page_EndText(p->page);
 }
 
-static float text_width(struct pdf *p, HPDF_Font f, float size, const char *s) {
+float pdf_text_width(struct pdf *p, HPDF_Font f, float size, const char *s) {
   HPDF_Page_SetFontAndSize(p->page, f, size);
   return HPDF_Page_TextWidth(p->page, s);
 }
 
 static void text_centered(struct pdf *p, HPDF_Font f, float size, float y, const char *s) {
-  float w = text_width(p, f, size, s);
-  text_at(p, f, size, (PAGE_W - w) / 2, y, s);
+  float w = pdf_text_width(p, f, size, s);
+  pdf_text_at(p, f, size, (PAGE_W - w) / 2, y, s);
 }
 
 /* Draws s wrapped (at spaces where it can) into lines of at most width points starting at
  * baseline y, each line from x or centred in the width; returns the baseline below the last
  * line. Never loops forever: each line consumes at least a byte. */
-static float wrap_lines(struct pdf *p, HPDF_Font f, float size, float x, float y, float width,
-                        float leading, const char *s, bool center) {
+float pdf_wrap_lines(struct pdf *p, HPDF_Font f, float size, float x, float y, float width,
+                     float leading, const char *s, bool center) {
   size_t len = strlen(s);
   char *line = malloc(len + 1);
   if (NULL == line) {
@@ -98,9 +91,9 @@ static float wrap_lines(struct pdf *p, HPDF_Font f, float size, float x, float y
       while (end > 0 && ' ' == line[end - 1]) {
         line[--end] = '\0';
       }
-      lx = x + (width - text_width(p, f, size, line)) / 2;
+      lx = x + (width - pdf_text_width(p, f, size, line)) / 2;
     }
-    text_at(p, f, size, lx, y, line);
+    pdf_text_at(p, f, size, lx, y, line);
     y -= leading;
     pos += n;
     while (pos < len && ' ' == s[pos]) {
@@ -111,9 +104,9 @@ static float wrap_lines(struct pdf *p, HPDF_Font f, float size, float x, float y
   return y;
 }
 
-static float text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float y, float width,
-                          float leading, const char *s) {
-  return wrap_lines(p, f, size, x, y, width, leading, s, false);
+float pdf_text_wrapped(struct pdf *p, HPDF_Font f, float size, float x, float y, float width,
+                       float leading, const char *s) {
+  return pdf_wrap_lines(p, f, size, x, y, width, leading, s, false);
 }
 
 /* True when the PDF can show cp as it is: libharu's UTF-8 encoder carries only the Basic
@@ -133,7 +126,7 @@ static bool pdf_can_show(HPDF_FontDef def, uint32_t cp) {
  * (pdf_can_show) would show a name other than the one stored, so it is written as
  * "[U+XXXX]" instead, never dropped, and *out_marked says so (the page then says what the
  * brackets mean). malloc'd, or NULL when memory runs out. */
-static char *printable_name(const char *name, HPDF_FontDef def, bool *out_marked) {
+char *pdf_printable_name(const char *name, HPDF_FontDef def, bool *out_marked) {
   static const size_t mark_max = sizeof "[U+10FFFF]" - 1;
   size_t len = strlen(name), o = 0;
   char *out = malloc(len * mark_max + 1);
@@ -223,6 +216,78 @@ static void embed_all_components(HPDF_FontDef def) {
   }
 }
 
+int pdf_doc_open(struct pdf *p, const char *font_path, const char *bold_path, const char *title,
+                 char *err, size_t errlen) {
+  font_path = NULL != font_path ? font_path : DEFAULT_FONT;
+  bold_path = NULL != bold_path ? bold_path : DEFAULT_FONT_BOLD;
+  FILE *probe = fopen(font_path, "rb");
+  if (NULL == probe) {
+    snprintf(err, errlen, "font not found: %s", font_path);
+    return -1;
+  }
+  fclose(probe);
+  probe = fopen(bold_path, "rb");
+  if (NULL == probe) {
+    bold_path = font_path;
+  } else {
+    fclose(probe);
+  }
+  p->doc = HPDF_New(on_error, p);
+  if (NULL == p->doc) {
+    return -1;
+  }
+  HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
+  HPDF_UseUTFEncodings(p->doc);
+  HPDF_SetCurrentEncoder(p->doc, "UTF-8");
+  p->fname = HPDF_LoadTTFontFromFile(p->doc, font_path, HPDF_TRUE);
+  p->bname = HPDF_LoadTTFontFromFile(p->doc, bold_path, HPDF_TRUE);
+  if (p->failed || NULL == p->fname || NULL == p->bname) {
+    snprintf(err, errlen, "cannot load font %s", font_path);
+    return -1;
+  }
+  p->font = HPDF_GetFont(p->doc, p->fname, "UTF-8");
+  p->bold = HPDF_GetFont(p->doc, p->bname, "UTF-8");
+  if (p->failed) {
+    return -1;
+  }
+  HPDF_SetInfoAttr(p->doc, HPDF_INFO_TITLE, title);
+  HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, "ujikom");
+  return 0;
+}
+
+int pdf_doc_save(struct pdf *p, unsigned char **out, size_t *out_len) {
+  embed_all_components(HPDF_GetFontDef(p->doc, p->fname));
+  embed_all_components(HPDF_GetFontDef(p->doc, p->bname));
+  if (p->failed || HPDF_OK != HPDF_SaveToStream(p->doc)) {
+    return -1;
+  }
+  HPDF_UINT32 size_out = HPDF_GetStreamSize(p->doc);
+  unsigned char *buf = 0 == size_out ? NULL : malloc(size_out);
+  if (NULL == buf) {
+    return -1;
+  }
+  HPDF_UINT32 got = size_out;
+  HPDF_STATUS st = HPDF_ReadFromStream(p->doc, buf, &got);
+  if ((HPDF_OK != st && HPDF_STREAM_EOF != st) || got != size_out) {
+    free(buf);
+    return -1;
+  }
+  *out = buf;
+  *out_len = got;
+  return 0;
+}
+
+void pdf_doc_close(struct pdf *p, int rc, char *err, size_t errlen) {
+  if (0 != rc && p->failed) {
+    snprintf(err, errlen, "PDF rendering failed (libharu error 0x%04lx, detail %lu)", p->code,
+             p->detail);
+  }
+  if (NULL != p->doc) {
+    HPDF_Free(p->doc);
+  }
+  p->doc = NULL;
+}
+
 static void date_text(char *out, size_t size, int64_t t) {
   if (0 == time_format(out, size, t, TIME_DATE)) {
     snprintf(out, size, "?");
@@ -266,11 +331,11 @@ static float draw_transcript(struct pdf *p, const struct cert_claims *c, float y
   const float x_no = MARGIN, x_code = MARGIN + 10 * MM, x_title = MARGIN + 50 * MM;
   const float title_w = PAGE_W - MARGIN - x_title;
   char no[24];
-  text_at(p, p->bold, 10, MARGIN, y, "Daftar unit kompetensi / Transcript of competency units");
+  pdf_text_at(p, p->bold, 10, MARGIN, y, "Daftar unit kompetensi / Transcript of competency units");
   y -= 16;
-  text_at(p, p->bold, 9, x_no, y, "No");
-  text_at(p, p->bold, 9, x_code, y, "Kode unit / Unit code");
-  text_at(p, p->bold, 9, x_title, y, "Judul unit / Unit title");
+  pdf_text_at(p, p->bold, 9, x_no, y, "No");
+  pdf_text_at(p, p->bold, 9, x_code, y, "Kode unit / Unit code");
+  pdf_text_at(p, p->bold, 9, x_title, y, "Judul unit / Unit title");
   y -= 4;
   HPDF_Page_SetLineWidth(p->page, 0.5f);
   HPDF_Page_MoveTo(p->page, MARGIN, y);
@@ -281,15 +346,15 @@ static float draw_transcript(struct pdf *p, const struct cert_claims *c, float y
     if (y < bottom) {
       new_page(p);
       y = PAGE_H - MARGIN - 20;
-      text_at(p, p->bold, 10, MARGIN, y,
-              "Daftar unit kompetensi (lanjutan) / Transcript (continued)");
+      pdf_text_at(p, p->bold, 10, MARGIN, y,
+                  "Daftar unit kompetensi (lanjutan) / Transcript (continued)");
       y -= 20;
       bottom = MARGIN + 20;
     }
     snprintf(no, sizeof no, "%zu", i + 1);
-    text_at(p, p->font, 9, x_no, y, no);
-    text_at(p, p->font, 9, x_code, y, c->units[i].code);
-    y = text_wrapped(p, p->font, 9, x_title, y, title_w, 11, c->units[i].title) - 3;
+    pdf_text_at(p, p->font, 9, x_no, y, no);
+    pdf_text_at(p, p->font, 9, x_code, y, c->units[i].code);
+    y = pdf_text_wrapped(p, p->font, 9, x_title, y, title_w, 11, c->units[i].title) - 3;
   }
   return y;
 }
@@ -298,11 +363,8 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
                     const struct cert_pdf_options *opt, char *err, size_t errlen) {
   struct pdf p = {0};
   struct cert_qr qr = {0};
-  unsigned char *buf = NULL;
   char line[600], d1[32], d2[32], *holder = NULL;
   int rc = -1;
-  const char *font_path = opt->font_path ? opt->font_path : DEFAULT_FONT;
-  const char *bold_path = opt->font_bold_path ? opt->font_bold_path : DEFAULT_FONT_BOLD;
   *out = NULL;
   *out_len = 0;
   snprintf(err, errlen, "PDF rendering failed");
@@ -310,38 +372,10 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
     snprintf(err, errlen, "QR code cannot be encoded");
     goto cleanup;
   }
-  FILE *probe = fopen(font_path, "rb");
-  if (NULL == probe) {
-    snprintf(err, errlen, "font not found: %s", font_path);
+  if (0 != pdf_doc_open(&p, opt->font_path, opt->font_bold_path,
+                        "Sertifikat Kompetensi / Certificate of Competence", err, errlen)) {
     goto cleanup;
   }
-  fclose(probe);
-  probe = fopen(bold_path, "rb");
-  if (NULL == probe) {
-    bold_path = font_path;
-  } else {
-    fclose(probe);
-  }
-  p.doc = HPDF_New(on_error, &p);
-  if (NULL == p.doc) {
-    goto cleanup;
-  }
-  HPDF_SetCompressionMode(p.doc, HPDF_COMP_ALL);
-  HPDF_UseUTFEncodings(p.doc);
-  HPDF_SetCurrentEncoder(p.doc, "UTF-8");
-  const char *fname = HPDF_LoadTTFontFromFile(p.doc, font_path, HPDF_TRUE);
-  const char *bname = HPDF_LoadTTFontFromFile(p.doc, bold_path, HPDF_TRUE);
-  if (p.failed || NULL == fname || NULL == bname) {
-    snprintf(err, errlen, "cannot load font %s", font_path);
-    goto cleanup;
-  }
-  p.font = HPDF_GetFont(p.doc, fname, "UTF-8");
-  p.bold = HPDF_GetFont(p.doc, bname, "UTF-8");
-  if (p.failed) {
-    goto cleanup;
-  }
-  HPDF_SetInfoAttr(p.doc, HPDF_INFO_TITLE, "Sertifikat Kompetensi / Certificate of Competence");
-  HPDF_SetInfoAttr(p.doc, HPDF_INFO_CREATOR, "ujikom");
   new_page(&p);
 
   float y = PAGE_H - MARGIN - 18;
@@ -362,32 +396,32 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
    * wide. Every character is drawn as text in the embedded font, so the PDF's text is the
    * stored (NFC) name, which pdftotext gives back; one the font cannot draw is marked. */
   bool marked = false;
-  holder = printable_name(c->holder, HPDF_GetFontDef(p.doc, bname), &marked);
+  holder = pdf_printable_name(c->holder, HPDF_GetFontDef(p.doc, p.bname), &marked);
   if (NULL == holder) {
     goto cleanup;
   }
   float size = 22, avail = PAGE_W - 2 * MARGIN;
-  float w = text_width(&p, p.bold, size, holder);
+  float w = pdf_text_width(&p, p.bold, size, holder);
   if (w > avail && w > 0) {
     size = size * avail / w;
   }
   if (size < 12) {
     /* At most about four lines: smaller type for the longest names (down to 7 pt). */
     float wsize = 12;
-    while (wsize > 7 && text_width(&p, p.bold, wsize, holder) > 3.5f * avail) {
+    while (wsize > 7 && pdf_text_width(&p, p.bold, wsize, holder) > 3.5f * avail) {
       wsize -= 1;
     }
-    y = wrap_lines(&p, p.bold, wsize, MARGIN, y, avail, wsize + 3, holder, true) + wsize + 3;
+    y = pdf_wrap_lines(&p, p.bold, wsize, MARGIN, y, avail, wsize + 3, holder, true) + wsize + 3;
   } else {
     text_centered(&p, p.bold, size, y, holder);
   }
   if (marked) {
     y -= 16;
-    y = wrap_lines(&p, p.font, 8, MARGIN, y, avail, 10,
-                   "[U+\xE2\x80\xA6]: aksara yang tidak dapat dicetak pada PDF ini; nama "
-                   "lengkapnya ada di halaman verifikasi. / A character this PDF cannot print; "
-                   "the full name is on the verification page.",
-                   true) +
+    y = pdf_wrap_lines(&p, p.font, 8, MARGIN, y, avail, 10,
+                       "[U+\xE2\x80\xA6]: aksara yang tidak dapat dicetak pada PDF ini; nama "
+                       "lengkapnya ada di halaman verifikasi. / A character this PDF cannot print; "
+                       "the full name is on the verification page.",
+                       true) +
         10;
   }
   y -= 28;
@@ -397,11 +431,11 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
   y -= 22;
   snprintf(line, sizeof line, "%s (%s)", c->scheme_title[0] ? c->scheme_title : c->scheme_id,
            c->scheme_id);
-  y = text_wrapped(&p, p.bold, 13, MARGIN, y, avail, 16, line);
+  y = pdf_text_wrapped(&p, p.bold, 13, MARGIN, y, avail, 16, line);
   y -= 4;
   snprintf(line, sizeof line, "Subsektor / Subsector: %s (%s)",
            c->subsector_name[0] ? c->subsector_name : c->subsector, c->subsector);
-  y = text_wrapped(&p, p.font, 11, MARGIN, y, avail, 14, line);
+  y = pdf_text_wrapped(&p, p.font, 11, MARGIN, y, avail, 14, line);
   y -= 12;
   /* The QR block occupies the bottom of page one; the transcript stops above it. */
   float qr_side = qr_side_mm(&qr) * MM;
@@ -416,58 +450,33 @@ int cert_pdf_render(unsigned char **out, size_t *out_len, const struct cert_clai
    * less). */
   float by = qr_y + qr_side - 10, side = qr_x - MARGIN - 10;
   snprintf(line, sizeof line, "Tanggal terbit / Date of issue: %s", d1);
-  by = text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
+  by = pdf_text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
   snprintf(line, sizeof line, "Berlaku sampai / Valid until: %s", d2);
-  by = text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
+  by = pdf_text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
   snprintf(line, sizeof line, "Nomor sertifikat / Certificate number: %s", c->serial);
-  by = text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
+  by = pdf_text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
   if (c->issuer_name[0]) {
     snprintf(line, sizeof line, "Penerbit / Issuer: %s", c->issuer_name);
-    by = text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
+    by = pdf_text_wrapped(&p, p.font, 10, MARGIN, by, side, 12, line) - 3;
   }
   snprintf(line, sizeof line, "Ditandatangani secara elektronik (Ed25519), kunci / key %s",
            c->kid[0] ? c->kid : "-");
-  text_wrapped(&p, p.font, 8, MARGIN, by - 12, side, 10, line);
+  pdf_text_wrapped(&p, p.font, 8, MARGIN, by - 12, side, 10, line);
   draw_qr(&p, &qr, qr_x, qr_y);
   const char *scan = "Pindai untuk verifikasi / Scan to verify";
-  text_at(&p, p.font, 8, PAGE_W - MARGIN - text_width(&p, p.font, 8, scan), qr_y - 10, scan);
+  pdf_text_at(&p, p.font, 8, PAGE_W - MARGIN - pdf_text_width(&p, p.font, 8, scan), qr_y - 10,
+              scan);
   if (NULL != opt->verify_url) {
-    text_wrapped(&p, p.font, 7, MARGIN, qr_y - 10, qr_x - MARGIN - 10, 9, opt->verify_url);
+    pdf_text_wrapped(&p, p.font, 7, MARGIN, qr_y - 10, qr_x - MARGIN - 10, 9, opt->verify_url);
   }
 
-  embed_all_components(HPDF_GetFontDef(p.doc, fname));
-  embed_all_components(HPDF_GetFontDef(p.doc, bname));
-  if (p.failed || HPDF_OK != HPDF_SaveToStream(p.doc)) {
-    goto cleanup;
+  rc = pdf_doc_save(&p, out, out_len);
+  if (0 == rc) {
+    err[0] = '\0';
   }
-  HPDF_UINT32 size_out = HPDF_GetStreamSize(p.doc);
-  if (0 == size_out) {
-    goto cleanup;
-  }
-  buf = malloc(size_out);
-  if (NULL == buf) {
-    goto cleanup;
-  }
-  HPDF_UINT32 got = size_out;
-  HPDF_STATUS st = HPDF_ReadFromStream(p.doc, buf, &got);
-  if ((HPDF_OK != st && HPDF_STREAM_EOF != st) || got != size_out) {
-    goto cleanup;
-  }
-  *out = buf;
-  *out_len = got;
-  buf = NULL;
-  rc = 0;
-  err[0] = '\0';
 cleanup:
-  if (0 != rc && p.failed) {
-    snprintf(err, errlen, "PDF rendering failed (libharu error 0x%04lx, detail %lu)", p.code,
-             p.detail);
-  }
-  if (NULL != p.doc) {
-    HPDF_Free(p.doc);
-  }
+  pdf_doc_close(&p, rc, err, errlen);
   cert_qr_free(&qr);
-  free(buf);
   free(holder);
   return rc;
 }

@@ -64,6 +64,9 @@
   ERR(AWAITING_REVIEW, 409, "Your previous attempt is still awaiting assessor review.")            \
   ERR(NOT_ELIGIBLE, 403, "This exam needs an application found eligible before you start.")        \
   ERR(RESULT_NOT_READY, 409, "Submit the attempt first; the result follows.")                      \
+  ERR(WINDOW_NOT_OPEN, 409, "Your test schedule has not opened yet; start within its window.")     \
+  ERR(WINDOW_CLOSED, 409, "Your test schedule's window has closed; please contact the LSP.")       \
+  ERR(SESSION_CODE, 403, "Enter the session code shown at the test site (TUK).")                   \
   ERR(EXAM_VERSION_MISSING, 500, "The exam version of this attempt cannot be loaded.")             \
   /* --- evidence uploads --- */                                                                   \
   ERR(EVIDENCE_ITEM, 400, "This item does not take files.")                                        \
@@ -109,6 +112,12 @@
   ERR(APPLICATION_LOCKED, 409, "This application was found eligible; it can no longer change.")    \
   ERR(APPLICATION_DECIDED, 409, "This application is decided already.")                            \
   ERR(NOT_OBSERVED_UNIT, 404, "This attempt has no such observation unit or KUK.")                 \
+  ERR(SCHEDULE_NOT_FOUND, 404, "No such schedule.")                                                \
+  ERR(NOT_ENROLLED, 404, "This candidate is not enrolled in the schedule.")                        \
+  ERR(ATTENDANCE_MARKED, 409, "This candidate is already marked present.")                         \
+  ERR(IMPORT_REFUSED, 422, "The file cannot be imported as it is; see the problems listed.")       \
+  ERR(IMPORT_UNREADABLE, 400, "The file cannot be read as CSV or XLSX.")                           \
+  ERR(IMPORT_TOO_LARGE, 413, "The file is past the import limits.")                                \
   ERR(CANNOT_DISABLE_SELF, 409, "You cannot disable your own account.")
 
 enum err {

@@ -28,15 +28,6 @@
 
 #define ADMIN_LIST_LIMIT 500
 
-/* A string member without NUL bytes, or NULL. */
-static const char *member_str(const json_t *obj, const char *name) {
-  json_t *v = json_object_get(obj, name);
-  if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
-    return NULL;
-  }
-  return json_string_value(v);
-}
-
 static json_t *user_json(const struct store_user *u) {
   return json_pack("{s:I, s:s, s:s, s:s, s:b, s:o}", "id", (json_int_t)u->id, "email", u->email,
                    "name", u->name, "role", role_name(u->role), "disabled", u->disabled,
@@ -91,14 +82,14 @@ int h_admin_users_create(struct req *r) {
   if (!reply_need_object(r)) {
     return 0; /* answered */
   }
-  in.email = member_str(r->json, "email");
-  in.name = member_str(r->json, "name");
+  in.email = json_member_str(r->json, "email");
+  in.name = json_member_str(r->json, "name");
   role = NULL == json_object_get(r->json, "role") ? role_name(ROLE_ASSESSOR)
-                                                  : member_str(r->json, "role");
+                                                  : json_member_str(r->json, "role");
   if (!role_parse(role, &in.role)) {
     in.role = ROLE_ANON; /* refused by the accounts module, after the e-mail and name */
   }
-  in.password = member_str(r->json, "password");
+  in.password = json_member_str(r->json, "password");
   in.actor = r->user->id;
   in.hash = auth_password_hash;
   in.log2n = (unsigned)r->svc->cfg->kdf_log2n;
@@ -169,7 +160,7 @@ int h_admin_users_disable(struct req *r) {
   }
   if (NULL != r->json && json_is_object(r->json) && NULL != json_object_get(r->json, "reason")) {
     given = true;
-    reason = member_str(r->json, "reason");
+    reason = json_member_str(r->json, "reason");
   }
   rc = accounts_disable(&changed, r->svc->store, r->user->id, id, given, reason, &store_rc);
   if (ACCOUNTS_OK != rc) {
@@ -271,7 +262,7 @@ int h_admin_attempts_extra_time(struct req *r) {
       json_integer_value(minutes) > ATTEMPTS_MAX_EXTRA_MINUTES) {
     return reply_error(r, ERR_INVALID_FIELD, "minutes: a whole number from 1 to 600.");
   }
-  const char *reason = member_str(r->json, "reason");
+  const char *reason = json_member_str(r->json, "reason");
   if (NULL == reason || '\0' == reason[0]) {
     return reply_error(r, ERR_REASON_REQUIRED, "reason: say why extra time is given.");
   }
@@ -311,8 +302,8 @@ int h_admin_users_extra_time(struct req *r) {
     return 0; /* answered */
   }
   json_t *minutes = json_object_get(r->json, "minutes");
-  const char *exam = member_str(r->json, "exam");
-  const char *reason = member_str(r->json, "reason");
+  const char *exam = json_member_str(r->json, "exam");
+  const char *reason = json_member_str(r->json, "reason");
   if (!json_is_integer(minutes)) {
     return reply_error(r, ERR_INVALID_FIELD, "minutes: a whole number from 0 to 600.");
   }

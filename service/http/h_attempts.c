@@ -41,6 +41,9 @@ static const struct {
     [ATTEMPTS_AWAITING_REVIEW] = {ERR_AWAITING_REVIEW, NULL},
     [ATTEMPTS_COOLDOWN] = {ERR_ATTEMPT_COOLDOWN, NULL},
     [ATTEMPTS_NOT_ELIGIBLE] = {ERR_NOT_ELIGIBLE, NULL},
+    [ATTEMPTS_WINDOW_NOT_OPEN] = {ERR_WINDOW_NOT_OPEN, NULL},
+    [ATTEMPTS_WINDOW_CLOSED] = {ERR_WINDOW_CLOSED, NULL},
+    [ATTEMPTS_SESSION_CODE] = {ERR_SESSION_CODE, NULL},
     [ATTEMPTS_CLOSED] = {ERR_ATTEMPT_CLOSED, NULL},
     [ATTEMPTS_DEADLINE] = {ERR_ATTEMPT_DEADLINE, NULL},
     [ATTEMPTS_ITEM_NOT_IN_FORM] = {ERR_ITEM_NOT_IN_FORM, NULL},
@@ -60,7 +63,8 @@ static int reply_attempts_error(struct req *r, enum attempts_rc rc, const char *
   if ((size_t)rc >= sizeof(outcome_errors) / sizeof(outcome_errors[0])) {
     rc = ATTEMPTS_INTERNAL;
   }
-  bool own_detail = ATTEMPTS_LIMIT == rc || ATTEMPTS_COOLDOWN == rc || ATTEMPTS_BAD_ANSWER == rc;
+  bool own_detail = ATTEMPTS_LIMIT == rc || ATTEMPTS_COOLDOWN == rc || ATTEMPTS_BAD_ANSWER == rc ||
+                    ATTEMPTS_WINDOW_NOT_OPEN == rc || ATTEMPTS_WINDOW_CLOSED == rc;
   const char *message = NULL != outcome_errors[rc].message ? outcome_errors[rc].message
                         : own_detail                       ? detail
                                                            : NULL;
@@ -253,11 +257,24 @@ static int reply_attempt_indexed(struct req *r, const struct attempts_sheet *s, 
 
 int h_attempts_start(struct req *r) {
   struct attempts_started st;
-  enum attempts_rc rc = attempts_start(&st, r->svc, r->user->id, r->params[0], r->now_ms);
+  /* Optional body {"session_code": "..."}: the code shown at the TUK. */
+  const json_t *code = json_is_object(r->json) ? json_object_get(r->json, "session_code") : NULL;
+  if (NULL != code && !json_is_string(code)) {
+    return reply_error(r, ERR_INVALID_FIELD, "session_code: must be a string.");
+  }
+  enum attempts_rc rc = attempts_start_coded(&st, r->svc, r->user->id, r->params[0],
+                                             json_string_value(code), r->now_ms);
   char detail[200], when[32];
   switch (rc) {
   case ATTEMPTS_OK:
     break;
+  case ATTEMPTS_WINDOW_NOT_OPEN:
+  case ATTEMPTS_WINDOW_CLOSED:
+    iso_time(when, sizeof(when),
+             ATTEMPTS_WINDOW_NOT_OPEN == rc ? st.window_opens_ms : st.window_closes_ms);
+    snprintf(detail, sizeof(detail), "%s (%s %s).", err_message(outcome_errors[rc].code),
+             ATTEMPTS_WINDOW_NOT_OPEN == rc ? "It opens at" : "It closed at", when);
+    return reply_attempts_error(r, rc, detail);
   case ATTEMPTS_LIMIT:
     snprintf(detail, sizeof(detail), "You have used all %ld attempt(s) this exam allows.",
              st.max_attempts);

@@ -696,12 +696,24 @@ static void start_refusal(struct html *h, struct req *r, enum attempts_rc rc,
   case ATTEMPTS_NOT_ELIGIBLE:
     key = "exam.pre_not_eligible";
     break;
+  case ATTEMPTS_WINDOW_NOT_OPEN:
+    key = "exam.pre_window_not_open";
+    break;
+  case ATTEMPTS_WINDOW_CLOSED:
+    key = "exam.pre_window_closed";
+    break;
+  case ATTEMPTS_SESSION_CODE:
+    key = "exam.pre_session_code_wrong";
+    break;
   default:
     key = "page.error";
     break;
   }
   char when[48];
-  page_time(when, sizeof(when), st->retry_at_ms, zone, false);
+  int64_t at_ms = ATTEMPTS_WINDOW_NOT_OPEN == rc ? st->window_opens_ms
+                  : ATTEMPTS_WINDOW_CLOSED == rc ? st->window_closes_ms
+                                                 : st->retry_at_ms;
+  page_time(when, sizeof(when), at_ms, zone, false);
   HTML_LIT(h, "<p class=\"notice warn\" role=\"status\" id=\"start-refused\">");
   html_text_sub(h, L(r, key), "time", when, NULL);
   if (ATTEMPTS_NOT_ELIGIBLE == rc) {
@@ -798,9 +810,16 @@ static int prestart_page(struct req *r, const struct exam *x, unsigned status, e
     html_fmt(h, "<li>%s</li>", L(r, rules[i]));
   }
   HTML_LIT(h, "</ul>");
-  if (ATTEMPTS_OK == rc) {
+  if (ATTEMPTS_OK == rc || ATTEMPTS_SESSION_CODE == rc) {
     html_fmt(h, "<form method=\"post\" class=\"card\" action=\"/exams/%s/start\">", x->id);
     layout_csrf_field(h, r);
+    if (st->code_required) {
+      /* The schedule's session code, shown at the TUK on the day. */
+      html_fmt(h,
+               "<p><label for=\"session_code\">%s</label> <input id=\"session_code\" "
+               "name=\"session_code\" required autocomplete=\"off\" maxlength=\"32\"></p>",
+               L(r, "exam.pre_session_code"));
+    }
     html_fmt(h, "<p>%s</p><p><button type=\"submit\">%s</button> <a href=\"/\">%s</a></p></form>",
              L(r, "exam.pre_confirm_text"), L(r, "exam.pre_confirm"), L(r, "exam.pre_not_now"));
     /* The exam page's script is fetched now, while the clock does not run yet, so that the
@@ -834,6 +853,8 @@ int h_page_exam_prestart(struct req *r) {
   case ATTEMPTS_AWAITING_REVIEW:
   case ATTEMPTS_COOLDOWN:
   case ATTEMPTS_NOT_ELIGIBLE:
+  case ATTEMPTS_WINDOW_NOT_OPEN:
+  case ATTEMPTS_WINDOW_CLOSED:
     return NULL != x ? prestart_page(r, x, 200, rc, &st) : not_found(r);
   default:
     return attempts_failed(r, rc);
@@ -843,7 +864,8 @@ int h_page_exam_prestart(struct req *r) {
 int h_page_exam_start(struct req *r) {
   /* The API's start: retake policy, form draw, or the open attempt resumed. */
   struct attempts_started st;
-  enum attempts_rc rc = attempts_start(&st, r->svc, r->user->id, r->params[0], r->now_ms);
+  enum attempts_rc rc = attempts_start_coded(&st, r->svc, r->user->id, r->params[0],
+                                             req_form(r, "session_code"), r->now_ms);
   const struct exam *x =
       NULL != r->svc->catalog ? catalog_current(r->svc->catalog, r->params[0]) : NULL;
   switch (rc) {
@@ -856,6 +878,9 @@ int h_page_exam_start(struct req *r) {
   case ATTEMPTS_AWAITING_REVIEW:
   case ATTEMPTS_COOLDOWN:
   case ATTEMPTS_NOT_ELIGIBLE:
+  case ATTEMPTS_WINDOW_NOT_OPEN:
+  case ATTEMPTS_WINDOW_CLOSED:
+  case ATTEMPTS_SESSION_CODE:
     /* Refused: the pre-start page says why, with the date a retake may start. */
     return NULL != x ? prestart_page(r, x, ATTEMPTS_NOT_ELIGIBLE == rc ? 403 : 409, rc, &st)
                      : not_found(r);

@@ -20,6 +20,7 @@
 #include "common/prefs.h"
 #include "common/reviews.h"
 #include "common/second_factor.h"
+#include "common/schedule.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/layout.h"
@@ -541,6 +542,38 @@ static int me_attempt(struct html *h, struct req *r, const struct store_attempt 
   return 0;
 }
 
+/* The candidate's test schedules: where and when, in the TUK's zone, with the way to the
+ * exam's start page (which admits them only inside the window). */
+static void render_schedules(struct html *h, const struct req *r) {
+  struct store_schedule *list = NULL;
+  size_t n = 0;
+  int store_rc = STORE_OK;
+  if (SCHEDULE_OK != schedule_list_candidate(&list, &n, r->svc, r->user->id, &store_rc) || 0 == n) {
+    store_schedule_list_free(list, n);
+    return;
+  }
+  html_fmt(h, "<h2 id=\"schedules\">%s</h2><ul class=\"schedules\">", L(r, "me.schedules"));
+  for (size_t i = 0; i < n; i++) {
+    json_t *j = schedule_to_json(&list[i], false);
+    char window[96];
+    snprintf(window, sizeof window, "%s – %s", json_string_value(json_object_get(j, "opens_local")),
+             json_string_value(json_object_get(j, "closes_local")));
+    html_fmt(h, "<li id=\"schedule-%lld\">", (long long)list[i].id);
+    html_text_sub(h, L(r, "me.schedule_line"), "title", list[i].title, "tuk", list[i].tuk_name,
+                  "date", list[i].exam_date, "window", window, NULL);
+    HTML_LIT(h, " <a");
+    char href[96];
+    snprintf(href, sizeof href, "/exams/%s/start", list[i].exam_id);
+    html_attr_url(h, "href", href);
+    HTML_LIT(h, ">");
+    html_text(h, L(r, "me.schedule_start"));
+    HTML_LIT(h, "</a></li>");
+    json_decref(j);
+  }
+  HTML_LIT(h, "</ul>");
+  store_schedule_list_free(list, n);
+}
+
 int h_page_me(struct req *r) {
   struct store_rd *rd = NULL;
   struct store_attempt *list = NULL;
@@ -569,6 +602,7 @@ int h_page_me(struct req *r) {
   html_text_sub(h, L(r, "me.welcome"), "name", r->user->name, NULL);
   HTML_LIT(h, "</p>");
   page_zone_form(h, r, zone, NULL);
+  render_schedules(h, r);
   HTML_LIT(h, "<p><a href=\"/account/password\">");
   html_text(h, L(r, "auth.change_title"));
   HTML_LIT(h, "</a></p>");

@@ -43,6 +43,24 @@ int h_auth_register_form(struct req *r, const char *name, const char *email, con
                          int64_t *out_id, enum accounts_rc *out_refused,
                          enum password_policy_verdict *out_verdict);
 
+/* --- test events (h_schedules.c, h_page_admin_schedule.c) --- */
+int h_schedules_create(struct req *r);
+int h_schedules_list(struct req *r);
+int h_schedules_get(struct req *r);
+int h_schedules_attendance(struct req *r);
+int h_schedules_import(struct req *r);
+int h_schedules_blank_request(struct req *r);
+int h_schedules_minutes(struct req *r);
+int h_schedules_results(struct req *r);
+int h_schedules_template_csv(struct req *r);
+int h_schedules_template_xlsx(struct req *r);
+int h_schedules_mine(struct req *r);
+int h_page_admin_schedules(struct req *r);
+int h_page_admin_schedule(struct req *r);
+/* A schedule as the API writes it (staff: with its session code). */
+struct store_schedule;
+json_t *schedule_to_json(const struct store_schedule *s, bool staff);
+
 /* --- exams and attempts (h_subsectors.c, h_exams.c, h_attempts.c) --- */
 int h_subsectors_list(struct req *r);
 int h_exams_list(struct req *r);

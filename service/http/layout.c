@@ -239,6 +239,7 @@ void layout_begin_script(struct html *h, const struct req *r, const char *title,
     }
     if (0 != (r->user->role & ROLE_STAFF)) {
       nav_link(h, r, "/review", "nav.review");
+      nav_link(h, r, "/admin/schedules", "nav.schedules");
     }
     if (ROLE_ADMIN == r->user->role) {
       nav_link(h, r, "/admin", "nav.admin");

@@ -39,3 +39,11 @@ void iso_time(char *out, size_t outlen, int64_t ms) {
   }
   time_format(out, outlen, ms / 1000, TIME_ISO);
 }
+
+const char *json_member_str(const json_t *obj, const char *name) {
+  json_t *v = json_object_get(obj, name);
+  if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
+    return NULL;
+  }
+  return json_string_value(v);
+}

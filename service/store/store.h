@@ -198,5 +198,6 @@ const char *store_rc_name(int rc);
 #include "store/store_evidence.h"
 #include "store/store_application.h"
 #include "store/store_observation.h"
+#include "store/store_schedule.h"
 
 #endif

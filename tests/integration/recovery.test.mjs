@@ -10,8 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { rmSync } from 'node:fs';
-import { SMTPServer } from 'smtp-server';
 import { startDaemon, stopClean, Client, adminClient, candidateClient, cli, uniqueEmail, tmpDir, PASSWORD, SOURCE_DIR } from './lib/daemon.mjs';
+import { smtpSink, mailFor } from './lib/smtp.mjs';
 
 const PUBLIC = 'https://ujikom.contoh.test';
 const NEW_PASSWORD = 'Tenun-Ikat-Sumba-77';
@@ -229,36 +229,6 @@ test('an unusable --smtp-url or --smtp-from stops the daemon at start-up', async
 });
 
 // --- by e-mail, against a local SMTP sink -------------------------------------------
-
-async function smtpSink() {
-  const mails = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, session, cb) {
-      let text = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (c) => { text += c; });
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), from: session.envelope.mailFrom.address, text });
-        cb();
-      });
-    },
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { mails, port: server.server.address().port, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-async function mailFor(mails, email, timeoutMs = 15_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const m = mails.find((x) => x.to.includes(email));
-    if (m) return m;
-    if (Date.now() > end) return null;
-    await sleep(50);
-  }
-}
 
 test('a candidate asks by e-mail: same answer for every address, mail only for a known one', async (t) => {
   const sink = await smtpSink();

@@ -115,6 +115,18 @@ const MATRIX = {
   'GET /api/admin/analysis/:exam/csv': 'U F F F A',
   'GET /api/admin/audit/verify': 'U F F F A',
   'GET /api/admin/audit': 'U F F F A',
+  // test events: the schedule has the assessor assigned and the owner enrolled
+  'GET /api/schedules': 'U F F A A',
+  'POST /api/schedules': 'U F F F A',
+  'GET /api/schedules/:id': 'U F F A A',
+  'POST /api/schedules/:id/import': 'U F F F A',
+  'POST /api/schedules/:id/attendance/:user': 'U F F A A',
+  'GET /api/schedules/:id/blank-request.xlsx': 'U F F F A',
+  'GET /api/schedules/:id/berita-acara.pdf': 'U F F F A',
+  'GET /api/schedules/:id/results.csv': 'U F F F A',
+  'GET /api/enrolment-template.csv': 'U F F F A',
+  'GET /api/enrolment-template.xlsx': 'U F F F A',
+  'GET /api/me/schedules': 'U A A F F',
   'GET /static/*': 'A A A A A',
   'GET /favicon.ico': 'A A A A A',
   'GET /lang': 'A A A A A',
@@ -180,6 +192,10 @@ const MATRIX = {
   'GET /admin/certificates/:serial/reinstate': 'U F F F A',
   'POST /admin/certificates/:serial/reinstate': 'U F F F A',
   'GET /admin/audit': 'U F F F A',
+  'GET /admin/schedules': 'U F F A A',
+  'POST /admin/schedules': 'U F F F A',
+  'GET /admin/schedules/:id': 'U F F A A',
+  'POST /admin/schedules/:id/attendance/:user': 'U F F A A',
   'GET /admin/analysis/:exam': 'U F F F A',
 };
 
@@ -283,11 +299,29 @@ test('every route answers each role as the matrix says, and never 5xx', async (t
   const params = {
     ':kid': kid, ':id': null, ':item': openItem, ':serial': serial, ':token': token, ':attempt': pending.id,
     ':exam': objective.exam.id, ':unit': String(objective.exam.units[0].code), '*': 'app.css',
+  // A schedule of the exam the owner has already passed (so its window rule changes none of
+  // the owner's rows), with the assessor assigned and the owner enrolled.
+  const assessorId = (await assessor.get('/api/auth/me')).json.user.id;
+  const now = new Date(Date.now() + 7 * 3600e3);
+  const sched = await admin.post('/api/schedules', {
+    exam_id: objective.exam.id, title: 'Matriks', tuk_name: 'TUK', time_zone: 'WIB',
+    date: now.toISOString().slice(0, 10), opens: '00:00', closes: '23:59', capacity: 5,
+    assessors: [assessorId],
+  });
+  assert.equal(sched.status, 201, sched.text);
+  const enrol = await admin.req('POST', `/api/schedules/${sched.json.schedule.id}/import?commit=1`,
+    `nama,email\nPemilik Data,${owner.email}\n`, { headers: { 'Content-Type': 'text/csv' }, raw: true });
+  assert.equal(enrol.status, 201, enrol.text);
+  const ownerId = (await owner.get('/api/auth/me')).json.user.id;
+
+    ':id': null, ':item': openItem, ':serial': serial, ':token': token, ':attempt': pending.id,
+    ':exam': objective.exam.id, '*': 'app.css', ':user': String(ownerId),
   };
   function pathFor(method, pattern) {
     let id = open.json.id;
     const p = pattern.replace(/^\/api\//, '/');
-    if (p.startsWith('/exams/')) id = objective.exam.id;
+    if (p.includes('/schedules/')) id = String(sched.json.schedule.id);
+    else if (p.startsWith('/exams/')) id = objective.exam.id;
     else if (p.includes('/certificate') || p.includes('/result')) id = passed.id;
     else if (p.startsWith('/admin/appeals/')) id = '999999';
     else if (p.includes('/appeal') || p.startsWith('/admin/attempts/')) id = pending.id;

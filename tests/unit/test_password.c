@@ -198,12 +198,29 @@ static void test_default_cost(void **state) {
   assert_true(best < 2000.0);
 }
 
+/* An unusable hash parses as a current one and matches no password, not even an empty one. */
+static void test_unusable(void **state) {
+  (void)state;
+  char *a = NULL, *b = NULL;
+  assert_int_equal(PASSWORD_OK, password_unusable(&a, PASSWORD_LOG2N_MIN));
+  assert_int_equal(PASSWORD_OK, password_unusable(&b, PASSWORD_LOG2N_MIN));
+  assert_string_not_equal(a, b);
+  assert_false(password_needs_rehash(a, PASSWORD_LOG2N_MIN));
+  assert_int_equal(PASSWORD_MISMATCH, password_verify(a, "Kopi-Tubruk-2026!"));
+  assert_int_equal(PASSWORD_MISMATCH, password_verify(a, ""));
+  password_free(a);
+  password_free(b);
+  assert_int_equal(PASSWORD_MALFORMED, password_unusable(&a, PASSWORD_LOG2N_MAX + 1));
+  assert_null(a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_rfc7914_vector),
       cmocka_unit_test(test_malformed_hashes), cmocka_unit_test(test_limits),
       cmocka_unit_test(test_needs_rehash),     cmocka_unit_test(test_policy),
-      cmocka_unit_test(test_common_list),      cmocka_unit_test(test_default_cost),
+      cmocka_unit_test(test_unusable),         cmocka_unit_test(test_common_list),
+      cmocka_unit_test(test_default_cost),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,35 @@
+// A local SMTP sink for the tests of mail the daemon sends (reset links, activation links):
+// every mail is kept with its envelope and raw text.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SMTPServer } from 'smtp-server';
+
+export async function smtpSink() {
+  const mails = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData(stream, session, cb) {
+      let text = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (c) => { text += c; });
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), from: session.envelope.mailFrom.address, text });
+        cb();
+      });
+    },
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { mails, port: server.server.address().port, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+// The first mail to email, waiting up to timeoutMs; null when none came.
+export async function mailFor(mails, email, timeoutMs = 15_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const m = mails.find((x) => x.to.includes(email));
+    if (m) return m;
+    if (Date.now() > end) return null;
+    await sleep(50);
+  }
+}
