@@ -210,13 +210,9 @@ char *cert_display_sealed(const char *display, const unsigned char qr_seal[CERT_
 /* The value of each lower-case hex digit plus one; 0 for every other byte (NUL included). A
  * table, because every verification from the row reads a seal twice (the check and the
  * display text's decoding), and a comparison chain per digit was a visible part of it. */
-#define HEX_DIGITS(X)                                                                              \
-  X('0', 0)                                                                                        \
-  X('1', 1) X('2', 2) X('3', 3) X('4', 4) X('5', 5) X('6', 6) X('7', 7) X('8', 8) X('9', 9)        \
-      X('a', 10) X('b', 11) X('c', 12) X('d', 13) X('e', 14) X('f', 15)
-#define HEX_ENTRY(c, v) [(unsigned char)(c)] = (v) + 1,
-static const unsigned char hex_plus_one[256] = {HEX_DIGITS(HEX_ENTRY)};
-#undef HEX_ENTRY
+static const unsigned char hex_plus_one[256] = {
+    ['0'] = 1, ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16};
 
 /* Reads one seal of exactly SEAL_HEX_LEN lower-case hex digits and its separator at p (out may
  * be NULL: only check the shape). 0 or -1. */
