@@ -366,8 +366,9 @@ static void test_checkpoint_signed_outside_the_lock(void **state) {
   uint64_t stored_size = 0;
   char *stored = NULL;
   assert_int_equal(STORE_OK, store_rd_begin(t->s, &rd));
-  assert_int_equal(STORE_OK, store_tlog_checkpoint_latest(rd, &stored_size, &stored));
+  int rc = store_tlog_checkpoint_latest(rd, &stored_size, &stored);
   store_rd_end(rd);
+  assert_int_equal(STORE_OK, rc);
   assert_int_equal(300, stored_size);
   assert_string_equal(cp.note, stored);
   free(stored);
