@@ -49,6 +49,7 @@ enum certs_stmt {
     "revoked_reason, ''), coalesce(" p "revoked_by, 0), coalesce(" p "suspended_at, 0), "          \
     "coalesce(" p "suspended_reason, ''), coalesce(" p "suspended_by, 0), coalesce(" p             \
     "replaces, ''), " p "status_index, NULL, " p "qr_token, " p "display"
+#define CERT_BRIEF_COLS_C CERT_BRIEF_COLS("c.")
 
 static const char *const certs_sqls[CERTS__MAX] = {
     [CERTS_INSERT] =
@@ -76,9 +77,9 @@ static const char *const certs_sqls[CERTS__MAX] = {
     [CERTS_BY_SERIAL_BRIEF] = "SELECT " CERT_BRIEF_COLS("") " FROM certificates WHERE serial = ?1",
     /* One statement per verification: the brief row and the log's record of its issuance
      * (tlog_entries_serial holds both columns: the look-up reads that index alone). */
-    [CERTS_BY_SERIAL_LOGGED] = "SELECT " CERT_BRIEF_COLS(
-        "c.") ", t.idx, t.appended_at FROM certificates c LEFT JOIN "
-              "tlog_entries t ON t.serial = c.serial AND t.event = 'issue' WHERE c.serial = ?1",
+    [CERTS_BY_SERIAL_LOGGED] = "SELECT " CERT_BRIEF_COLS_C ", t.idx, t.appended_at "
+                               "FROM certificates c LEFT JOIN tlog_entries t ON "
+                               "t.serial = c.serial AND t.event = 'issue' WHERE c.serial = ?1",
     [CERTS_LIST_UNDISPLAYED] = "SELECT " CERT_COLS ", jws, qr_token, NULL FROM certificates "
                                "WHERE display IS NULL AND serial > ?1 ORDER BY serial LIMIT ?2",
     [CERTS_SET_DISPLAY] =
