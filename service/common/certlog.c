@@ -331,44 +331,87 @@ static int sync_tree(struct certlog *l, struct store_rd *rd, uint64_t *out_size)
   return rc;
 }
 
+/* A signed checkpoint being stored. */
+struct cp_put {
+  uint64_t size;
+  const char *note;
+};
+
 static int store_cp_txn(struct store_tx *tx, void *arg) {
-  const struct certlog *l = arg;
-  int rc = store_tlog_checkpoint_put(tx, l->cp_size, l->checkpoint);
+  const struct cp_put *p = arg;
+  int rc = store_tlog_checkpoint_put(tx, p->size, p->note);
   return STORE_EXISTS == rc ? STORE_OK : rc; /* another process signed the same bytes */
 }
 
-/* Makes l->checkpoint the signed checkpoint of `size` entries (l->mu held; the tree holds at
- * least size entries). */
-static int checkpoint_of(struct certlog *l, struct store_rd *rd, uint64_t size) {
-  if (NULL != l->checkpoint && l->cp_size == size) {
+/* Makes note (of size entries) the cached checkpoint unless the cache holds one at least as
+ * large by now (l->mu held). STORE_OK or STORE_UNAVAILABLE. */
+static int cache_checkpoint(struct certlog *l, uint64_t size, const char *note) {
+  if (NULL != l->checkpoint && l->cp_size >= size) {
     return STORE_OK;
+  }
+  char *copy = strdup(note);
+  if (NULL == copy) {
+    return STORE_UNAVAILABLE;
+  }
+  free(l->checkpoint);
+  l->checkpoint = copy;
+  l->cp_size = size;
+  return STORE_OK;
+}
+
+/* The signed checkpoint of `size` entries when one is at hand (l->mu held; the tree holds at
+ * least size entries): *out_note a copy of it, cached or stored by any process. Otherwise
+ * *out_note stays NULL and *cp is what to sign (origin, size, root), which checkpoint_sign
+ * does after l->mu is released: a signature and a write transaction are never waited for
+ * under the lock that every tile, checkpoint and proof request takes. */
+static int checkpoint_at_hand(struct certlog *l, struct store_rd *rd, uint64_t size,
+                              char **out_note, struct tlog_checkpoint *cp) {
+  *out_note = NULL;
+  if (NULL != l->checkpoint && l->cp_size == size) {
+    *out_note = strdup(l->checkpoint);
+    return NULL == *out_note ? STORE_UNAVAILABLE : STORE_OK;
   }
   uint64_t stored_size = 0;
   char *note = NULL;
   int rc = store_tlog_checkpoint_latest(rd, &stored_size, &note);
   if (STORE_OK == rc && stored_size == size) {
-    free(l->checkpoint);
-    l->checkpoint = note;
-    l->cp_size = size;
-    return STORE_OK;
+    rc = cache_checkpoint(l, size, note);
+    if (STORE_OK == rc) {
+      *out_note = note;
+      return STORE_OK;
+    }
   }
   free(note);
   if (rc < 0) {
     return rc;
   }
-  struct tlog_checkpoint cp;
-  memset(&cp, 0, sizeof cp);
-  memcpy(cp.origin, l->origin, sizeof l->origin);
-  cp.size = size;
+  memset(cp, 0, sizeof *cp);
+  memcpy(cp->origin, l->origin, sizeof l->origin);
+  cp->size = size;
   struct tlog_hash_reader r = tlog_memtree_reader(l->tree);
-  if (0 != tlog_tree_hash(&cp.root, &r, size) ||
-      0 != tlog_checkpoint_sign(&note, &cp, &l->signer)) {
+  return 0 == tlog_tree_hash(&cp->root, &r, size) ? STORE_OK : STORE_HARD;
+}
+
+/* Signs cp (l->mu not held), stores it for every process and caches it: *out_note a copy. */
+static int checkpoint_sign(struct certlog *l, const struct tlog_checkpoint *cp, char **out_note) {
+  char *note = NULL;
+  *out_note = NULL;
+  if (0 != tlog_checkpoint_sign(&note, cp, &l->signer)) {
     return STORE_HARD;
   }
-  free(l->checkpoint);
-  l->checkpoint = note;
-  l->cp_size = size;
-  return store_txn(l->store, store_cp_txn, l);
+  struct cp_put put = {cp->size, note};
+  int rc = store_txn(l->store, store_cp_txn, &put);
+  if (STORE_OK == rc) {
+    pthread_mutex_lock(&l->mu);
+    rc = cache_checkpoint(l, cp->size, note);
+    pthread_mutex_unlock(&l->mu);
+  }
+  if (STORE_OK == rc) {
+    *out_note = note;
+  } else {
+    free(note);
+  }
+  return rc;
 }
 
 /* Takes l->mu, then a read snapshot into *rd; unlock_read releases both, whatever this
@@ -384,25 +427,22 @@ static void unlock_read(struct certlog *l, struct store_rd *rd) {
   pthread_mutex_unlock(&l->mu);
 }
 
-/* The current checkpoint (l->mu held) in rd's snapshot: *out_size entries. */
-static int current_checkpoint(struct certlog *l, struct store_rd *rd, uint64_t *out_size) {
-  int rc = sync_tree(l, rd, out_size);
-  return STORE_OK == rc ? checkpoint_of(l, rd, *out_size) : rc;
-}
-
 int certlog_checkpoint(struct certlog *l, char **out, size_t *out_len, uint64_t *out_size) {
   struct store_rd *rd = NULL;
+  struct tlog_checkpoint cp;
   uint64_t size = 0;
   *out = NULL;
   int rc = lock_read(l, &rd);
   if (STORE_OK == rc) {
-    rc = current_checkpoint(l, rd, &size);
+    rc = sync_tree(l, rd, &size);
   }
   if (STORE_OK == rc) {
-    *out = strdup(l->checkpoint);
-    rc = NULL == *out ? STORE_UNAVAILABLE : STORE_OK;
+    rc = checkpoint_at_hand(l, rd, size, out, &cp);
   }
   unlock_read(l, rd);
+  if (STORE_OK == rc && NULL == *out) {
+    rc = checkpoint_sign(l, &cp, out);
+  }
   if (STORE_OK == rc) {
     *out_len = strlen(*out);
     if (NULL != out_size) {
@@ -484,6 +524,8 @@ int certlog_proof(struct certlog *l, const char *serial, char **out, size_t *out
   uint64_t index = 0, size = 0;
   int64_t at = 0;
   struct tlog_hash proof[TLOG_MAX_PROOF];
+  struct tlog_checkpoint cp;
+  char *note = NULL;
   size_t np = 0;
   memset(&c, 0, sizeof c);
   *out = NULL;
@@ -501,17 +543,24 @@ int certlog_proof(struct certlog *l, const char *serial, char **out, size_t *out
     rc = STORE_OK == rc && 1 != ne ? STORE_HARD : rc;
   }
   if (STORE_OK == rc) {
-    rc = current_checkpoint(l, rd, &size);
+    rc = sync_tree(l, rd, &size);
   }
   if (STORE_OK == rc) {
     struct tlog_hash_reader r = tlog_memtree_reader(l->tree);
     rc = 0 == tlog_inclusion_proof(proof, &np, &r, size, index) ? STORE_OK : STORE_HARD;
   }
-  if (STORE_OK == rc && 0 != tlog_proof_format(out, index, e[0].entry, e[0].len, proof, np,
-                                               l->checkpoint, strlen(l->checkpoint))) {
-    rc = STORE_UNAVAILABLE;
+  if (STORE_OK == rc) {
+    rc = checkpoint_at_hand(l, rd, size, &note, &cp);
   }
   unlock_read(l, rd);
+  if (STORE_OK == rc && NULL == note) {
+    rc = checkpoint_sign(l, &cp, &note); /* of the same size as the proof */
+  }
+  if (STORE_OK == rc &&
+      0 != tlog_proof_format(out, index, e[0].entry, e[0].len, proof, np, note, strlen(note))) {
+    rc = STORE_UNAVAILABLE;
+  }
+  free(note);
   store_cert_clear(&c);
   store_tlog_entries_free(e, ne);
   if (STORE_OK == rc) {

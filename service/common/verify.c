@@ -19,6 +19,8 @@
 #include "ujikom/vc_jwt.h"
 
 #define HOUR_MS ((int64_t)3600 * 1000)
+/* The rate_limits keys of forgery alarms: "<prefix>all" and "<prefix><serial>:<reason>". */
+#define ALARM_KEY_PREFIX "verify-alarm:"
 
 static const char *const reason_codes[VERIFY_REASON__MAX] = {
 #define VERIFY_REASON_CODE(name, code) [name] = (code),
@@ -116,15 +118,16 @@ static void copy(char *dst, size_t size, const char *src) {
 /* True when the row's seal for form holds with token (the stored text of that form). */
 static bool sealed(const struct keystore *ks, const struct store_cert *c, enum cert_seal_form form,
                    const char *token) {
-  unsigned char seals[2][CERT_SEAL_LEN];
+  unsigned char seal[CERT_SEAL_LEN]; /* form's seal: the other is only checked for its shape */
   const char *display = NULL;
   const struct cert_sealer *key = NULL == ks ? NULL : keystore_sealer(ks, c->kid);
   if (NULL == key || NULL == token || NULL == c->display ||
-      0 != cert_display_unseal(&display, seals[0], seals[1], c->display)) {
+      0 != cert_display_unseal(&display, CERT_SEAL_QR == form ? seal : NULL,
+                               CERT_SEAL_JWS == form ? seal : NULL, c->display)) {
     return false;
   }
   const struct cert_record r = issue_record_of(c);
-  return cert_seal_check(key, form, &r, token, display, seals[form]);
+  return cert_seal_check(key, form, &r, token, display, seal);
 }
 
 /* The claims of a sealed row, as the form presents them (QR: whole days). The seal proved
@@ -216,14 +219,22 @@ static int alarm_tx(struct store_tx *tx, void *arg) {
   struct store_ratelimit all, one;
   int64_t now = store_tx_now_ms(tx);
   a->written = false;
-  int rc = store_ratelimit_get(store_tx_rd(tx), &one, a->key);
+  /* Counters of past hours decide nothing any more: each alarm takes them away, so the
+   * table keeps at most an hour's alarms (VERIFY_ALARMS_PER_HOUR + 1 rows) however long an
+   * attack goes on, as each log-in purges the expired sessions. */
+  int rc = store_ratelimit_purge(tx, ALARM_KEY_PREFIX, now - HOUR_MS + 1, NULL);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  rc = store_ratelimit_get(store_tx_rd(tx), &one, a->key);
   if (STORE_OK == rc && now - one.window_start_ms < HOUR_MS) {
     return STORE_OK; /* this serial and reason already raised its alarm this hour */
   }
   if (STORE_OK != rc && STORE_NONE != rc) {
     return rc;
   }
-  rc = store_ratelimit_hit(tx, &all, "verify-alarm:all", now, HOUR_MS, VERIFY_ALARMS_PER_HOUR, 0);
+  rc = store_ratelimit_hit(tx, &all, ALARM_KEY_PREFIX "all", now, HOUR_MS, VERIFY_ALARMS_PER_HOUR,
+                           0);
   if (STORE_OK != rc || all.count > VERIFY_ALARMS_PER_HOUR) {
     return rc;
   }
@@ -254,7 +265,7 @@ static bool raise_alarm(struct svc *svc, const struct verify_result *o, const ch
   if (0 != cert_serial_parse(serial, NULL, cl->serial)) {
     a.serial = "invalid"; /* signed, yet not a serial: still one alarm per hour */
   }
-  snprintf(a.key, sizeof a.key, "verify-alarm:%s:%s", a.serial, a.reason);
+  snprintf(a.key, sizeof a.key, ALARM_KEY_PREFIX "%s:%s", a.serial, a.reason);
   int rc = store_txn(svc->store, alarm_tx, &a);
   if (STORE_OK != rc) {
     log_msg(LOG_ERROR, request_id, "security: forged certificate %s (%s, key %s) not audited: %s",
@@ -290,11 +301,23 @@ struct found {
   int64_t logged_ms;
 };
 
-/* Looks serial up (brief: without the credential, unless full) and its log position. */
+/* Looks serial up and its log position: the brief row and the position in one statement (the
+ * path of every QR scan), or, full, the row with its credential, then the position. */
 static int look_up(struct found *f, struct store_rd *rd, const char *serial, bool full) {
   memset(f, 0, sizeof *f);
-  int rc = full ? store_cert_by_serial(rd, &f->row, serial)
-                : store_cert_by_serial_brief(rd, &f->row, serial);
+  if (!full) {
+    struct store_cert_logged l;
+    int rc = store_cert_by_serial_logged(rd, &l, serial);
+    if (STORE_OK == rc) {
+      f->row = l.cert;
+      f->in_register = true;
+      f->logged = l.logged;
+      f->index = l.log_index;
+      f->logged_ms = l.logged_ms;
+    }
+    return STORE_NONE == rc ? STORE_OK : rc;
+  }
+  int rc = store_cert_by_serial(rd, &f->row, serial);
   if (STORE_NONE == rc) {
     return STORE_OK;
   }

@@ -71,6 +71,20 @@ int store_cert_last_revoked(struct store_rd *rd, char out[26], int64_t attempt_i
  * ("": the display text carries them). */
 int store_cert_by_serial_brief(struct store_rd *rd, struct store_cert *out, const char *serial);
 
+/* What a verification reads, in one statement: the brief row (as store_cert_by_serial_brief)
+ * and where the transparency log recorded the certificate's issuance. */
+struct store_cert_logged {
+  struct store_cert cert;
+  bool logged;        /* the log holds its issuance entry (the two fields below) */
+  uint64_t log_index; /* its position, 0-based */
+  int64_t logged_ms;  /* when it was appended */
+};
+
+/* STORE_OK, STORE_NONE (no certificate with that serial) or < 0; store_cert_clear(&out->cert)
+ * afterwards. */
+int store_cert_by_serial_logged(struct store_rd *rd, struct store_cert_logged *out,
+                                const char *serial);
+
 /* Certificates without display text (issued before it was stored), with their credential,
  * at most limit (1..1000), in serial order after `after` ("" to start). Same result as
  * store_cert_list. */

@@ -31,6 +31,7 @@ enum certs_stmt {
   CERTS_EPOCH,
   CERTS_LIST_GET,
   CERTS_LIST_PUT,
+  CERTS_BY_SERIAL_LOGGED,
   CERTS__MAX
 };
 
@@ -39,6 +40,16 @@ enum certs_stmt {
   "status, coalesce(revoked_at, 0), coalesce(revoked_reason, ''), coalesce(revoked_by, 0), "       \
   "coalesce(suspended_at, 0), coalesce(suspended_reason, ''), coalesce(suspended_by, 0), "         \
   "coalesce(replaces, ''), status_index"
+
+/* CERT_COLS without units (the display text has them), then no jws, then qr_token and display;
+ * p is the table's alias with its dot, or "". */
+#define CERT_BRIEF_COLS(p)                                                                         \
+  p "serial, " p "attempt_id, " p "user_id, " p "holder, " p "subsector, " p "exam_id, NULL, " p   \
+    "issued_at, " p "expires_at, " p "kid, " p "status, coalesce(" p "revoked_at, 0), coalesce(" p \
+    "revoked_reason, ''), coalesce(" p "revoked_by, 0), coalesce(" p "suspended_at, 0), "          \
+    "coalesce(" p "suspended_reason, ''), coalesce(" p "suspended_by, 0), coalesce(" p             \
+    "replaces, ''), " p "status_index, NULL, " p "qr_token, " p "display"
+#define CERT_BRIEF_COLS_C CERT_BRIEF_COLS("c.")
 
 static const char *const certs_sqls[CERTS__MAX] = {
     [CERTS_INSERT] =
@@ -63,13 +74,12 @@ static const char *const certs_sqls[CERTS__MAX] = {
     [CERTS_PNG_GET] = "SELECT qr_png FROM certificates WHERE serial = ?1 AND qr_png IS NOT NULL "
                       "AND qr_png_url = ?2",
     [CERTS_PNG_PUT] = "UPDATE certificates SET qr_png = ?2, qr_png_url = ?3 WHERE serial = ?1",
-    /* CERT_COLS without units (the display text has them), then no jws. */
-    [CERTS_BY_SERIAL_BRIEF] =
-        "SELECT serial, attempt_id, user_id, holder, subsector, exam_id, NULL, issued_at, "
-        "expires_at, kid, status, coalesce(revoked_at, 0), coalesce(revoked_reason, ''), "
-        "coalesce(revoked_by, 0), coalesce(suspended_at, 0), coalesce(suspended_reason, ''), "
-        "coalesce(suspended_by, 0), coalesce(replaces, ''), status_index, NULL, "
-        "qr_token, display FROM certificates WHERE serial = ?1",
+    [CERTS_BY_SERIAL_BRIEF] = "SELECT " CERT_BRIEF_COLS("") " FROM certificates WHERE serial = ?1",
+    /* One statement per verification: the brief row and the log's record of its issuance
+     * (tlog_entries_serial holds both columns: the look-up reads that index alone). */
+    [CERTS_BY_SERIAL_LOGGED] = "SELECT " CERT_BRIEF_COLS_C ", t.idx, t.appended_at "
+                               "FROM certificates c LEFT JOIN tlog_entries t ON "
+                               "t.serial = c.serial AND t.event = 'issue' WHERE c.serial = ?1",
     [CERTS_LIST_UNDISPLAYED] = "SELECT " CERT_COLS ", jws, qr_token, NULL FROM certificates "
                                "WHERE display IS NULL AND serial > ?1 ORDER BY serial LIMIT ?2",
     [CERTS_SET_DISPLAY] =
@@ -234,6 +244,31 @@ int store_cert_by_attempt(struct store_rd *rd, struct store_cert *out, int64_t a
 
 int store_cert_by_serial_brief(struct store_rd *rd, struct store_cert *out, const char *serial) {
   return cert_get(rd, out, CERTS_BY_SERIAL_BRIEF, serial, 0);
+}
+
+/* The columns after the brief row's in CERTS_BY_SERIAL_LOGGED. */
+enum { LOG_INDEX = TOK_DISPLAY + 1, LOG_AT };
+
+static int cert_logged_row(sqlite3_stmt *st, void *elem) {
+  struct store_cert_logged *o = elem;
+  if (0 != read_cert(st, &o->cert, 1)) {
+    return STORE_HARD;
+  }
+  o->logged = SQLITE_NULL != sqlite3_column_type(st, LOG_INDEX);
+  o->log_index = o->logged ? (uint64_t)sqlite3_column_int64(st, LOG_INDEX) : 0;
+  o->logged_ms = o->logged ? sqlite3_column_int64(st, LOG_AT) : 0;
+  return STORE_OK;
+}
+
+static const struct store_rowtype cert_logged_one = {
+    "certificate and log look-up", sizeof(struct store_cert_logged), cert_logged_row, NULL};
+
+int store_cert_by_serial_logged(struct store_rd *rd, struct store_cert_logged *out,
+                                const char *serial) {
+  struct store_conn *conn = store_rd_conn(rd);
+  memset(out, 0, sizeof *out);
+  return store_row_get(conn, stmt_by_serial(conn, CERTS_BY_SERIAL_LOGGED, serial), &cert_logged_one,
+                       out);
 }
 
 void store_cert_list_free(struct store_cert *list, size_t n) {

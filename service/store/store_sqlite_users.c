@@ -28,6 +28,7 @@ enum users_stmt {
   RATE_GET,
   RATE_PUT,
   RATE_DELETE,
+  RATE_PURGE,
   DEVICE_GET,
   DEVICE_PUT,
   DEVICE_TRIM,
@@ -74,6 +75,8 @@ static const char *const users_sqls[USERS__MAX] = {
                  "window_start = excluded.window_start, count = excluded.count, "
                  "blocked_until = excluded.blocked_until",
     [RATE_DELETE] = "DELETE FROM rate_limits WHERE key = ?1",
+    [RATE_PURGE] = "DELETE FROM rate_limits WHERE substr(key, 1, length(?1)) = ?1 AND "
+                   "window_start < ?2 AND blocked_until < ?2",
     [DEVICE_GET] = "SELECT user_id FROM login_devices WHERE token_hash = ?1 AND last_used_at >= ?2",
     [DEVICE_PUT] = "INSERT INTO login_devices(token_hash, user_id, created_at, last_used_at) "
                    "VALUES(?1, ?2, ?3, ?3) ON CONFLICT(token_hash) DO UPDATE SET "
@@ -470,6 +473,28 @@ int store_ratelimit_hit(struct store_tx *tx, struct store_ratelimit *out, const 
 int store_ratelimit_reset(struct store_tx *tx, const char *key) {
   int rc = delete_by_text(tx, RATE_DELETE, key, "rate reset");
   return STORE_NONE == rc ? STORE_OK : rc;
+}
+
+int store_ratelimit_purge(struct store_tx *tx, const char *prefix, int64_t before_ms,
+                          int64_t *out_n) {
+  if ('\0' == prefix[0]) {
+    return STORE_HARD;
+  }
+  /* A prefix compared as such, not as a range of keys: text order depends on the collation. */
+  const struct store_arg args[] = {STORE_ARG_TEXT(prefix), STORE_ARG_INT(before_ms)};
+  struct store_conn *c = store_tx_conn(tx);
+  sqlite3_stmt *st = store_stmt(c, &users_set, RATE_PURGE);
+  int64_t changes = 0;
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  store_bind_all(st, args, 2);
+  int rc = store_step_done(c, st, "rate purge", &changes);
+  store_stmt_done(st);
+  if (NULL != out_n) {
+    *out_n = STORE_OK == rc ? changes : 0;
+  }
+  return rc;
 }
 
 /* ------------------------------------------------------------------------------------ */

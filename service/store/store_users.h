@@ -122,6 +122,11 @@ int store_ratelimit_hit(struct store_tx *tx, struct store_ratelimit *out, const 
 int store_ratelimit_get(struct store_rd *rd, struct store_ratelimit *out, const char *key);
 /* Forgets the counter (e.g. after a successful login): STORE_OK (also when absent). */
 int store_ratelimit_reset(struct store_tx *tx, const char *key);
+/* Deletes the counters whose key starts with prefix (not empty) and whose window started,
+ * and any block ended, before before_ms: counters no check reads any more. *out_n (may be
+ * NULL) receives the count. STORE_OK or negative. */
+int store_ratelimit_purge(struct store_tx *tx, const char *prefix, int64_t before_ms,
+                          int64_t *out_n);
 
 /* --- known login devices: a browser that logged in to an account keeps a random device
  * token; only its SHA-256 (hex, 64 characters) is stored, with the account. --- */

@@ -1,8 +1,9 @@
 // The verdict is signature ∧ register ∧ log ∧ status (docs/certificates.md, "Trust model"),
 // tried as an attacker would: a row written into the database with sqlite3 and no key; with
 // the real private key (a simulated theft), a token for a serial never issued and one for a
-// real serial with another name; then the key retired as compromised. Also: every surface
-// prints one "valid until" date for a new certificate.
+// real serial with another name; then the key retired as compromised. What another process
+// writes to the database (a status, a tampered row) is seen by the very next request. Also:
+// every surface prints one "valid until" date for a new certificate.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -111,6 +112,30 @@ test('a row written with sqlite3 without a key is not genuine on /V/, /verify an
   assert.match(await qrPage(qr), /TIDAK ASLI/);
   // The honest certificate is unaffected.
   assert.equal((await viaSerial(cert.serial)).verdict, 'genuine');
+});
+
+test('what another process writes to the database is seen by the very next request: suspension, reinstatement, a tampered row, revocation', async () => {
+  const c = await newCertificate(0, await candidateClient(d, 'Sari Kusuma'));
+  const both = async () => [await viaQr(c.qr), await viaSerial(c.serial)];
+  for (const a of await both()) assert.equal(a.verdict, 'genuine');
+  const now = Date.now();
+  sql(`UPDATE certificates SET status = 'suspended', suspended_at = ${now}, suspended_reason = 'uji ulang' WHERE serial = '${c.serial}'`);
+  for (const a of await both()) assert.equal(a.verdict, 'suspended', JSON.stringify(a).slice(0, 300));
+  sql(`UPDATE certificates SET status = 'valid', suspended_at = NULL, suspended_reason = NULL WHERE serial = '${c.serial}'`);
+  for (const a of await both()) assert.equal(a.verdict, 'genuine');
+  // A name changed in the row by someone without the key (past the trigger that forbids it):
+  // the register seal no longer holds, and the signed token names someone else.
+  const trigger = sql("SELECT sql FROM sqlite_master WHERE name = 'certificates_immutable'");
+  sql(`DROP TRIGGER certificates_immutable; UPDATE certificates SET holder = 'Sari Kusumawati' WHERE serial = '${c.serial}'; ${trigger};`);
+  expectNot(await viaQr(c.qr), 'claims_differ', '/V/ after the holder was changed');
+  expectNot(await viaSerial(c.serial), 'claims_differ', '/verify?serial= after the holder was changed');
+  sql(`DROP TRIGGER certificates_immutable; UPDATE certificates SET holder = 'Sari Kusuma' WHERE serial = '${c.serial}'; ${trigger};`);
+  for (const a of await both()) assert.equal(a.verdict, 'genuine');
+  sql(`UPDATE certificates SET status = 'revoked', revoked_at = ${now}, revoked_reason = 'dicabut' WHERE serial = '${c.serial}'`);
+  for (const a of await both()) {
+    assert.equal(a.verdict, 'revoked', JSON.stringify(a).slice(0, 300));
+    assert.equal(a.revocation.reason, 'dicabut');
+  }
 });
 
 test('with the real private key: a never-issued serial and another name are not genuine, logged and audited', async () => {

@@ -4,17 +4,22 @@
  * it is a symlink or of another size), and over a real store: entries appended inside
  * transactions become a checkpoint signed by that key whose root is the RFC 9162 root of the
  * entries' leaf hashes, tiles and entry bundles that hold exactly those, a consistency proof
- * between two checkpoints, and a cross-check that finds every entry intact.
+ * between two checkpoints, and a cross-check that finds every entry intact; a checkpoint is
+ * signed and stored outside the log's lock, so tiles are served while its write waits.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/certlog.h"
@@ -244,11 +249,143 @@ static void test_published_log(void **state) {
   certlog_free(l);
 }
 
+/* A write transaction held open until released: what a slow commit looks like to others. */
+struct hold {
+  struct store *s;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  bool holding, release;
+};
+
+static int hold_txn(struct store_tx *tx, void *arg) {
+  struct hold *h = arg;
+  (void)tx;
+  pthread_mutex_lock(&h->mu);
+  h->holding = true;
+  pthread_cond_broadcast(&h->cv);
+  while (!h->release) {
+    pthread_cond_wait(&h->cv, &h->mu);
+  }
+  pthread_mutex_unlock(&h->mu);
+  return STORE_OK;
+}
+
+static void *hold_thread(void *arg) {
+  struct hold *h = arg;
+  return STORE_OK == store_txn(h->s, hold_txn, h) ? arg : NULL;
+}
+
+/* One request of the published log on a thread of its own. */
+struct request {
+  struct certlog *l;
+  bool tile; /* a tile, else the checkpoint */
+  int rc;
+  char *note;
+  size_t len;
+  uint64_t size;
+  atomic_bool done;
+};
+
+static void *request_thread(void *arg) {
+  struct request *q = arg;
+  if (q->tile) {
+    const struct tlog_tile t = {0, 0, 256};
+    unsigned char *data = NULL;
+    q->rc = certlog_tile(q->l, &t, &data, &q->len);
+    free(data);
+  } else {
+    q->rc = certlog_checkpoint(q->l, &q->note, &q->len, &q->size);
+  }
+  atomic_store(&q->done, true);
+  return NULL;
+}
+
+static void pause_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+/* The log grew, so the next checkpoint request signs and stores a new checkpoint, and the
+ * store is slow to commit it (a write transaction is held open meanwhile): tiles are still
+ * served at once, because nothing is signed or written under the log's lock. */
+static void test_checkpoint_signed_outside_the_lock(void **state) {
+  struct temp_store *t = *state;
+  struct certlog *l = NULL;
+  char err[256];
+  struct batch first = {0, 300};
+  assert_int_equal(0, certlog_open(&l, t->s, t->dir, "https://lsp.id", true, err, sizeof err));
+  assert_int_equal(STORE_OK, store_txn(t->s, append_txn, &first));
+
+  struct hold h = {.s = t->s, .holding = false, .release = false};
+  pthread_mutex_init(&h.mu, NULL);
+  pthread_cond_init(&h.cv, NULL);
+  pthread_t holder, signer, reader;
+  assert_int_equal(0, pthread_create(&holder, NULL, hold_thread, &h));
+  pthread_mutex_lock(&h.mu);
+  while (!h.holding) {
+    pthread_cond_wait(&h.cv, &h.mu);
+  }
+  pthread_mutex_unlock(&h.mu);
+
+  struct request cp = {.l = l, .tile = false}, tile = {.l = l, .tile = true};
+  atomic_init(&cp.done, false);
+  atomic_init(&tile.done, false);
+  assert_int_equal(0, pthread_create(&signer, NULL, request_thread, &cp));
+  pause_ms(300); /* the checkpoint is signed by now, and its write waits for the held one */
+  assert_int_equal(0, pthread_create(&reader, NULL, request_thread, &tile));
+  for (int i = 0; i < 300 && !atomic_load(&tile.done); i++) {
+    pause_ms(10);
+  }
+  bool tile_served = atomic_load(&tile.done);
+  bool cp_waited = !atomic_load(&cp.done);
+
+  pthread_mutex_lock(&h.mu);
+  h.release = true;
+  pthread_cond_broadcast(&h.cv);
+  pthread_mutex_unlock(&h.mu);
+  void *held = NULL;
+  assert_int_equal(0, pthread_join(holder, &held));
+  assert_int_equal(0, pthread_join(signer, NULL));
+  assert_int_equal(0, pthread_join(reader, NULL));
+  assert_non_null(held);
+  assert_true(cp_waited); /* the write did wait for the held transaction */
+  assert_true(tile_served);
+  assert_int_equal(STORE_OK, tile.rc);
+  assert_int_equal((size_t)256 * TLOG_HASH_LEN, tile.len);
+
+  /* The checkpoint signed outside the lock is the log's: opened under its key, cached, and
+   * stored for every process. */
+  assert_int_equal(STORE_OK, cp.rc);
+  assert_int_equal(300, cp.size);
+  struct tlog_checkpoint opened;
+  char *again = NULL;
+  open_checkpoint(l, &opened, &again);
+  assert_int_equal(300, opened.size);
+  assert_string_equal(cp.note, again);
+  struct store_rd *rd = NULL;
+  uint64_t stored_size = 0;
+  char *stored = NULL;
+  assert_int_equal(STORE_OK, store_rd_begin(t->s, &rd));
+  int rc = store_tlog_checkpoint_latest(rd, &stored_size, &stored);
+  store_rd_end(rd);
+  assert_int_equal(STORE_OK, rc);
+  assert_int_equal(300, stored_size);
+  assert_string_equal(cp.note, stored);
+  free(stored);
+  free(again);
+  free(cp.note);
+  pthread_cond_destroy(&h.cv);
+  pthread_mutex_destroy(&h.mu);
+  certlog_free(l);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_origin_of),
       cmocka_unit_test_setup_teardown(test_key_file, temp_store_setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_published_log, temp_store_setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_checkpoint_signed_outside_the_lock, temp_store_setup,
+                                      temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,8 +3,9 @@
  * and key directory: an issued certificate is genuine in every form; a row written into the
  * store without the key is not; tokens signed with the real key for a serial never issued,
  * or for a real serial with another name, are not genuine and raise exactly one audited
- * alarm per serial and reason; after the key is retired as compromised, what the log
- * recorded before the compromise stays genuine and a new forgery is key_compromised.
+ * alarm per serial and reason, whose counters of past hours each alarm purges; after the key
+ * is retired as compromised, what the log recorded before the compromise stays genuine and a
+ * new forgery is key_compromised.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -280,6 +281,72 @@ static void test_alarms_are_bounded(void **state) {
   store_cert_clear(&c);
 }
 
+struct old_counter {
+  const char *key;
+  int64_t at_ms;
+};
+
+static int put_counters(struct store_tx *tx, void *arg) {
+  const struct old_counter *c = arg;
+  for (; NULL != c->key; c++) {
+    struct store_ratelimit r;
+    int rc = store_ratelimit_hit(tx, &r, c->key, c->at_ms, (int64_t)3600 * 1000, 1, 0);
+    if (STORE_OK != rc) {
+      return rc;
+    }
+  }
+  return STORE_OK;
+}
+
+static bool counter_kept(struct fixture *f, const char *key) {
+  struct store_rd *rd = NULL;
+  struct store_ratelimit r;
+  assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
+  int rc = store_ratelimit_get(rd, &r, key);
+  store_rd_end(rd);
+  assert_true(STORE_OK == rc || STORE_NONE == rc);
+  return STORE_OK == rc;
+}
+
+/* The alarms' counters of past hours go when the next alarm is raised; this hour's stay (they
+ * still hold one alarm per serial and reason), and so do other rate limits. */
+static void test_old_alarms_purged(void **state) {
+  struct fixture *f = *state;
+  struct store_cert c;
+  char *qr = NULL, *jws = NULL, serial[CERT_SERIAL_SIZE], key[96];
+  int64_t now = clock_wall_ms(), hour = (int64_t)3600 * 1000;
+  struct old_counter counters[] = {
+      {"verify-alarm:all", now - 3 * hour},
+      {"verify-alarm:UJK-AAAA-AAAA-AAAA-AAAA-A:not_in_register", now - 2 * hour},
+      {"verify-alarm:UJK-BBBB-BBBB-BBBB-BBBB-B:claims_differ", now - hour - 1000},
+      {"verify-alarm:UJK-CCCC-CCCC-CCCC-CCCC-C:not_in_register", now - hour / 2},
+      {"verify-serial:ip:192.0.2.7", now - 5 * hour},
+      {NULL, 0}};
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, put_counters, counters));
+  issue(f, &c);
+  assert_int_equal(0, cert_serial_generate(serial));
+  forge(f, &c, NULL, serial, &qr, &jws);
+  struct verify_result *o = verify(f, VERIFY_FORM_QR, qr);
+  assert_true(o->alarmed);
+  free(o);
+  assert_false(counter_kept(f, counters[1].key));
+  assert_false(counter_kept(f, counters[2].key));
+  assert_true(counter_kept(f, counters[3].key));
+  assert_true(counter_kept(f, counters[4].key));
+  snprintf(key, sizeof key, "verify-alarm:%s:not_in_register", serial);
+  assert_true(counter_kept(f, key));
+  /* The count of all alarms started afresh with this one. */
+  struct store_rd *rd = NULL;
+  struct store_ratelimit all;
+  assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
+  assert_int_equal(STORE_OK, store_ratelimit_get(rd, &all, "verify-alarm:all"));
+  store_rd_end(rd);
+  assert_int_equal(1, all.count);
+  free(qr);
+  free(jws);
+  store_cert_clear(&c);
+}
+
 static void test_compromised_key(void **state) {
   struct fixture *f = *state;
   struct store_cert honest;
@@ -322,6 +389,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_row_without_key, setup, teardown),
       cmocka_unit_test_setup_teardown(test_forged_with_real_key, setup, teardown),
       cmocka_unit_test_setup_teardown(test_alarms_are_bounded, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_old_alarms_purged, setup, teardown),
       cmocka_unit_test_setup_teardown(test_compromised_key, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
