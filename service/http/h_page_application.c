@@ -15,6 +15,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "http/layout_reply.h"
+#include "http/page_time.h"
 #include "http/reply.h"
 #include "http/requtil.h"
 
@@ -261,6 +262,7 @@ int h_page_application_list(struct req *r) {
              current ? " aria-current=\"page\"" : "", status_text(r, statuses[i]));
   }
   HTML_LIT(h, "</ul></nav>");
+  enum time_zone zone = page_zone(r);
   if (0 == n) {
     html_fmt(h, "<p id=\"applications-empty\">%s</p>", L(r, "apl.none"));
   } else {
@@ -269,7 +271,7 @@ int h_page_application_list(struct req *r) {
       const struct exam *x =
           NULL == r->svc->catalog ? NULL : catalog_current(r->svc->catalog, list[i].exam_id);
       char when[40];
-      layout_format_time(when, sizeof when, list[i].submitted_ms);
+      page_time(when, sizeof when, list[i].submitted_ms, zone, false);
       html_fmt(h, "<tr><td><a href=\"/applications/%lld\">%s #%lld</a></td><td>",
                (long long)list[i].id, L(r, "apl.candidate"), (long long)list[i].user_id);
       html_text(h, NULL != x ? x->title : list[i].exam_id);
