@@ -139,8 +139,8 @@ test('through the pre-start page, the exam page itself transfers at most 10 KB',
   await startExam(page);
   const exam = rec.take().filter(pagePart);
   await rec.stop();
-  assert.equal(await page.locator('fieldset.item').count(), 32);
-  assert.ok(await page.locator('nav.qnav button').count() === 32, 'exam.js runs (the navigator is built)');
+  assert.equal(await page.locator('fieldset.item').count(), 33);
+  assert.ok(await page.locator('nav.qnav button').count() === 33, 'exam.js runs (the navigator is built)');
   const wire = exam.filter((r) => !r.fromCache && r.bytes > 0);
   const total = wire.reduce((a, r) => a + r.bytes, 0);
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -296,9 +296,6 @@ test('every route answers each role as the matrix says, and never 5xx', async (t
   const openItem = openForm.json.form.units[0].items[0].id;
 
   const kid = (await (await fetch(`${d.url}/.well-known/jwks.json`)).json()).keys.at(-1).kid;
-  const params = {
-    ':kid': kid, ':id': null, ':item': openItem, ':serial': serial, ':token': token, ':attempt': pending.id,
-    ':exam': objective.exam.id, ':unit': String(objective.exam.units[0].code), '*': 'app.css',
   // A schedule of the exam the owner has already passed (so its window rule changes none of
   // the owner's rows), with the assessor assigned and the owner enrolled.
   const assessorId = (await assessor.get('/api/auth/me')).json.user.id;
@@ -314,8 +311,10 @@ test('every route answers each role as the matrix says, and never 5xx', async (t
   assert.equal(enrol.status, 201, enrol.text);
   const ownerId = (await owner.get('/api/auth/me')).json.user.id;
 
-    ':id': null, ':item': openItem, ':serial': serial, ':token': token, ':attempt': pending.id,
-    ':exam': objective.exam.id, '*': 'app.css', ':user': String(ownerId),
+  const params = {
+    ':kid': kid, ':id': null, ':item': openItem, ':serial': serial, ':token': token, ':attempt': pending.id,
+    ':exam': objective.exam.id, ':unit': String(objective.exam.units[0].code), '*': 'app.css',
+    ':user': String(ownerId),
   };
   function pathFor(method, pattern) {
     let id = open.json.id;
