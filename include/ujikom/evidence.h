@@ -34,6 +34,11 @@ struct evidence_create {
 int evidence_create_parse(struct evidence_create *out, const json_t *body, char *err,
                           size_t errlen);
 
+/* As evidence_create_parse, for an owner without items when with_item is false: the body is
+ * {"name", "size", "sha256"?} (an "item" member is refused) and out->item is "". */
+int evidence_create_parse_for(struct evidence_create *out, const json_t *body, bool with_item,
+                              char *err, size_t errlen);
+
 /* The byte offset of a chunk as sent in the Upload-Offset header: decimal digits only (at
  * most 15), no sign, no spaces. False for anything else. */
 bool evidence_parse_offset(const char *s, int64_t *out);

@@ -254,6 +254,7 @@ void application_view_clear(struct application_view *v) {
   store_application_clear(&v->a);
   json_decref(v->personal);
   json_decref(v->self_assessment);
+  store_attachment_list_free(v->files, v->nfiles);
   OPENSSL_cleanse(v, sizeof *v);
 }
 
@@ -284,8 +285,10 @@ static enum application_rc make_view(struct application_view *out, struct svc *s
   return APPLICATION_OK;
 }
 
-/* Reads the application (by id when id > 0, else by user and exam) and its candidate. */
+/* Reads the application (by id when id > 0, else by user and exam), its candidate and its
+ * attached files (*files of *nfiles). */
 static enum application_rc read_app(struct store_application *a, struct store_user *u,
+                                    struct store_attachment **files, size_t *nfiles,
                                     struct svc *svc, int64_t id, int64_t user_id,
                                     const char *exam_id, struct application_err *err) {
   struct store_rd *rd = NULL;
@@ -297,6 +300,9 @@ static enum application_rc read_app(struct store_application *a, struct store_us
   if (STORE_OK == rc) {
     rc = store_user_by_id(rd, u, a->user_id);
     OPENSSL_cleanse(u->password_hash, sizeof u->password_hash);
+    if (STORE_OK == rc) {
+      rc = store_application_attachments(rd, a->id, files, nfiles);
+    }
     if (STORE_OK != rc) {
       store_application_clear(a);
     }
@@ -317,7 +323,8 @@ static enum application_rc view_of(struct application_view *out, struct svc *svc
   memset(&a, 0, sizeof a);
   memset(&u, 0, sizeof u);
   err_reset(err);
-  enum application_rc res = read_app(&a, &u, svc, id, user_id, exam_id, err);
+  enum application_rc res =
+      read_app(&a, &u, &out->files, &out->nfiles, svc, id, user_id, exam_id, err);
   if (APPLICATION_OK != res) {
     return res;
   }

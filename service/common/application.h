@@ -87,6 +87,8 @@ struct application_view {
   char nik[APPLICANT_NIK_LEN + 1]; /* when nik_revealed */
   char candidate_name[PERSON_NAME_SIZE];
   char candidate_email[255];
+  struct store_attachment *files; /* the supporting documents (common/evidence.h), in order */
+  size_t nfiles;
 };
 void application_view_clear(struct application_view *v);
 

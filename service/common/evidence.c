@@ -49,20 +49,79 @@ static enum evidence_rc from_attempts(enum attempts_rc arc) {
   }
 }
 
+/* What an upload's owner takes: the kinds of file, how many, how large each. */
+struct owner_rules {
+  unsigned accept; /* enum exam_accept bits */
+  long max_files;
+  int64_t max_bytes;
+};
+
 /* The evidence item item_id of user_id's attempt_id, while it takes answers. */
-static enum evidence_rc open_evidence_item(const struct exam_item **out, struct svc *svc,
+static enum evidence_rc open_evidence_item(struct owner_rules *out, struct svc *svc,
                                            int64_t user_id, int64_t attempt_id, const char *item_id,
                                            int64_t now_ms) {
   struct store_attempt a;
   struct exam_form *form = NULL;
+  const struct exam_item *it = NULL;
   enum attempts_rc arc =
-      attempts_open_item(&a, out, &form, svc, user_id, attempt_id, item_id, now_ms);
+      attempts_open_item(&a, &it, &form, svc, user_id, attempt_id, item_id, now_ms);
   store_attempt_clear(&a);
-  exam_form_free(form); /* *out is the catalogue's, not the form's */
+  exam_form_free(form); /* it is the catalogue's, not the form's */
   if (ATTEMPTS_OK != arc) {
     return from_attempts(arc);
   }
-  return EXAM_ITEM_EVIDENCE == (*out)->type ? EVIDENCE_OK : EVIDENCE_NOT_EVIDENCE;
+  if (EXAM_ITEM_EVIDENCE != it->type) {
+    return EVIDENCE_NOT_EVIDENCE;
+  }
+  *out = (struct owner_rules){it->accept, it->max_files, (int64_t)it->max_mb * 1024 * 1024};
+  return EVIDENCE_OK;
+}
+
+/* user_id's application application_id, while it takes files: until it is found eligible. */
+static enum evidence_rc open_application(struct owner_rules *out, struct svc *svc, int64_t user_id,
+                                         int64_t application_id) {
+  struct store_rd *rd = NULL;
+  struct store_application a;
+  memset(&a, 0, sizeof a);
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_application_by_id(rd, &a, application_id);
+  }
+  store_rd_end(rd);
+  bool mine = STORE_OK == rc && a.user_id == user_id;
+  bool eligible = mine && 0 == strcmp(a.status, STORE_APPLICATION_ELIGIBLE);
+  store_application_clear(&a);
+  if (STORE_NONE == rc || (STORE_OK == rc && !mine)) {
+    return EVIDENCE_NOT_FOUND;
+  }
+  if (STORE_OK != rc) {
+    return from_store(rc, "application read");
+  }
+  if (eligible) {
+    return EVIDENCE_CLOSED;
+  }
+  *out = (struct owner_rules){EVIDENCE_APPLICATION_ACCEPT, EVIDENCE_APPLICATION_MAX_FILES,
+                              (int64_t)EVIDENCE_APPLICATION_MAX_MB * 1024 * 1024};
+  return EVIDENCE_OK;
+}
+
+/* The owner of upload u (its attempt's item or its application), while it takes files, and
+ * what it takes. */
+static enum evidence_rc open_owner(struct owner_rules *out, struct svc *svc, int64_t user_id,
+                                   const struct store_upload *u, int64_t now_ms) {
+  if (0 != u->application_id) {
+    return open_application(out, svc, user_id, u->application_id);
+  }
+  return open_evidence_item(out, svc, user_id, u->attempt_id, u->item_id, now_ms);
+}
+
+/* The files attached to the owner of upload u. */
+static int owner_attachments(struct store_rd *rd, const struct store_upload *u,
+                             struct store_attachment **out, size_t *out_n) {
+  if (0 != u->application_id) {
+    return store_application_attachments(rd, u->application_id, out, out_n);
+  }
+  return store_evidence_attachments(rd, u->attempt_id, u->item_id, out, out_n);
 }
 
 /* ------------------------------------------------------------------ create */
@@ -78,9 +137,11 @@ static int create_txn(struct store_tx *tx, void *arg) {
   int64_t open = 0;
   struct store_attachment *att = NULL;
   size_t natt = 0;
-  int rc = store_upload_count_open(rd, c->u->attempt_id, c->u->item_id, &open);
+  int rc = 0 != c->u->application_id
+               ? store_upload_count_open_application(rd, c->u->application_id, &open)
+               : store_upload_count_open(rd, c->u->attempt_id, c->u->item_id, &open);
   if (STORE_OK == rc) {
-    rc = store_evidence_attachments(rd, c->u->attempt_id, c->u->item_id, &att, &natt);
+    rc = owner_attachments(rd, c->u, &att, &natt);
   }
   store_attachment_list_free(att, natt);
   if (STORE_OK != rc) {
@@ -92,28 +153,26 @@ static int create_txn(struct store_tx *tx, void *arg) {
   return store_upload_create(tx, c->u);
 }
 
-enum evidence_rc evidence_upload_create(struct store_upload *out, struct svc *svc, int64_t user_id,
-                                        int64_t attempt_id, const struct evidence_create *req,
-                                        int64_t now_ms) {
-  memset(out, 0, sizeof *out);
-  const struct exam_item *it = NULL;
-  enum evidence_rc erc = open_evidence_item(&it, svc, user_id, attempt_id, req->item, now_ms);
+/* Opens a new upload for user_id into the owner out names (attempt_id and item_id, or
+ * application_id), as evidence_upload_create. */
+static enum evidence_rc upload_create(struct store_upload *out, struct svc *svc, int64_t user_id,
+                                      const struct evidence_create *req, int64_t now_ms) {
+  struct owner_rules rules;
+  out->user_id = user_id;
+  enum evidence_rc erc = open_owner(&rules, svc, user_id, out, now_ms);
   if (EVIDENCE_OK != erc) {
     return erc;
   }
-  if (req->size > (int64_t)it->max_mb * 1024 * 1024) {
+  if (req->size > rules.max_bytes) {
     return EVIDENCE_TOO_LARGE;
   }
-  out->attempt_id = attempt_id;
-  out->user_id = user_id;
   out->size = req->size;
   out->created_ms = now_ms;
   out->updated_ms = now_ms;
   out->state = STORE_UPLOAD_OPEN;
-  memcpy(out->item_id, req->item, sizeof out->item_id);
   memcpy(out->name, req->name, sizeof out->name);
   memcpy(out->sha256_hint, req->sha256, sizeof out->sha256_hint);
-  struct create_ctx c = {out, it->max_files};
+  struct create_ctx c = {out, rules.max_files};
   int rc = STORE_EXISTS;
   for (int tries = 0; STORE_EXISTS == rc && tries < 3; tries++) {
     unsigned char raw[16];
@@ -129,6 +188,48 @@ enum evidence_rc evidence_upload_create(struct store_upload *out, struct svc *sv
     return EVIDENCE_TOO_MANY;
   }
   return STORE_OK == rc ? EVIDENCE_OK : from_store(rc, "upload create");
+}
+
+enum evidence_rc evidence_upload_create(struct store_upload *out, struct svc *svc, int64_t user_id,
+                                        int64_t attempt_id, const struct evidence_create *req,
+                                        int64_t now_ms) {
+  memset(out, 0, sizeof *out);
+  out->attempt_id = attempt_id;
+  memcpy(out->item_id, req->item, sizeof out->item_id);
+  enum evidence_rc erc = upload_create(out, svc, user_id, req, now_ms);
+  if (EVIDENCE_OK != erc) {
+    memset(out, 0, sizeof *out);
+  }
+  return erc;
+}
+
+enum evidence_rc evidence_application_upload_create(struct store_upload *out, struct svc *svc,
+                                                    int64_t user_id, const char *exam_id,
+                                                    const struct evidence_create *req,
+                                                    int64_t now_ms) {
+  memset(out, 0, sizeof *out);
+  struct store_rd *rd = NULL;
+  struct store_application a;
+  memset(&a, 0, sizeof a);
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_application_get(rd, &a, user_id, exam_id);
+  }
+  store_rd_end(rd);
+  out->application_id = a.id;
+  store_application_clear(&a);
+  if (STORE_NONE == rc) {
+    return EVIDENCE_NOT_FOUND;
+  }
+  if (STORE_OK != rc) {
+    return from_store(rc, "application read");
+  }
+  snprintf(out->item_id, sizeof out->item_id, "%s", STORE_UPLOAD_APPLICATION_ITEM);
+  enum evidence_rc erc = upload_create(out, svc, user_id, req, now_ms);
+  if (EVIDENCE_OK != erc) {
+    memset(out, 0, sizeof *out);
+  }
+  return erc;
 }
 
 enum evidence_rc evidence_upload_get(struct store_upload *out, struct svc *svc, int64_t user_id,
@@ -191,8 +292,8 @@ enum evidence_rc evidence_upload_put(struct store_upload *out, struct svc *svc, 
   if (STORE_UPLOAD_OPEN != out->state) {
     return EVIDENCE_UPLOAD_DONE;
   }
-  const struct exam_item *it = NULL;
-  erc = open_evidence_item(&it, svc, user_id, out->attempt_id, out->item_id, now_ms);
+  struct owner_rules rules;
+  erc = open_owner(&rules, svc, user_id, out, now_ms);
   if (EVIDENCE_OK != erc) {
     return erc;
   }
@@ -295,7 +396,7 @@ static void content_type(char *out, size_t outlen, const unsigned char *buf, siz
 /* The checks of a whole file: NULL when it may be kept (with its facts in *f and, for an
  * image, its preview in *preview), else why not. */
 static const char *check_file(struct store_evidence_file *f, void **preview, size_t *preview_len,
-                              const struct exam_item *it, const struct store_upload *u,
+                              unsigned accept, const struct store_upload *u,
                               const unsigned char *buf) {
   size_t len = (size_t)u->received;
   sha256_hex(f->sha256, buf, len);
@@ -308,7 +409,7 @@ static const char *check_file(struct store_evidence_file *f, void **preview, siz
   if (0 == kind) {
     return "type_not_allowed";
   }
-  if (0 == (it->accept & kind)) {
+  if (0 == (accept & kind)) {
     return "type_not_accepted";
   }
   if (EXAM_ACCEPT_IMAGE != kind) {
@@ -364,7 +465,7 @@ static int complete_txn(struct store_tx *tx, void *arg) {
   size_t natt = 0;
   char *answer = NULL;
   c->closed = false;
-  int rc = store_evidence_attachments(rd, c->u->attempt_id, c->u->item_id, &att, &natt);
+  int rc = owner_attachments(rd, c->u, &att, &natt);
   if (STORE_OK != rc) {
     return rc;
   }
@@ -381,15 +482,18 @@ static int complete_txn(struct store_tx *tx, void *arg) {
   if (STORE_OK == rc && NULL != c->preview) {
     rc = store_evidence_preview_put(tx, c->f->sha256, "image/jpeg", c->preview, c->preview_len);
   }
+  bool item = 0 == c->u->application_id;
   if (STORE_OK == rc) {
-    rc = store_evidence_attach(tx, c->u->attempt_id, c->u->item_id, c->f->sha256, c->u->name,
-                               store_tx_now_ms(tx));
+    rc = item ? store_evidence_attach(tx, c->u->attempt_id, c->u->item_id, c->f->sha256, c->u->name,
+                                      store_tx_now_ms(tx))
+              : store_application_attach(tx, c->u->application_id, c->f->sha256, c->u->name,
+                                         store_tx_now_ms(tx));
     rc = STORE_EXISTS == rc ? STORE_OK : rc; /* the same content twice: attached once */
   }
   if (STORE_OK == rc) {
-    rc = store_evidence_attachments(rd, c->u->attempt_id, c->u->item_id, &att, &natt);
+    rc = owner_attachments(rd, c->u, &att, &natt);
   }
-  if (STORE_OK == rc) {
+  if (STORE_OK == rc && item) { /* an item's answer lists its files; an application has none */
     answer = answer_text(att, natt);
     rc = NULL == answer ? STORE_UNAVAILABLE : STORE_OK;
   }
@@ -426,7 +530,9 @@ static enum evidence_rc completed_before(struct store_attachment *out, struct sv
   struct store_rd *rd = NULL;
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_evidence_attachment_get(rd, out, u->attempt_id, u->sha256);
+    rc = 0 != u->application_id
+             ? store_application_attachment_get(rd, out, u->application_id, u->sha256)
+             : store_evidence_attachment_get(rd, out, u->attempt_id, u->sha256);
   }
   store_rd_end(rd);
   if (STORE_NONE == rc) {
@@ -452,8 +558,8 @@ enum evidence_rc evidence_upload_complete(struct store_attachment *out,
     why->reason = NULL; /* the reason was answered when it was refused; it is in the upload */
     return EVIDENCE_REFUSED;
   }
-  const struct exam_item *it = NULL;
-  erc = open_evidence_item(&it, svc, user_id, u.attempt_id, u.item_id, now_ms);
+  struct owner_rules rules;
+  erc = open_owner(&rules, svc, user_id, &u, now_ms);
   if (EVIDENCE_OK != erc) {
     return erc;
   }
@@ -471,7 +577,7 @@ enum evidence_rc evidence_upload_complete(struct store_attachment *out,
   f.created_ms = now_ms;
   void *preview = NULL;
   size_t preview_len = 0;
-  why->reason = check_file(&f, &preview, &preview_len, it, &u, buf);
+  why->reason = check_file(&f, &preview, &preview_len, rules.accept, &u, buf);
   free(buf);
   if (NULL != why->reason) {
     free(preview);
@@ -485,7 +591,7 @@ enum evidence_rc evidence_upload_complete(struct store_attachment *out,
                            .f = &f,
                            .preview = preview,
                            .preview_len = preview_len,
-                           .max_files = it->max_files,
+                           .max_files = rules.max_files,
                            .not_after_ms = attempts_save_not_after(svc, now_ms)};
   rc = store_txn(svc->store, complete_txn, &c);
   free(preview);
@@ -566,6 +672,42 @@ enum evidence_rc evidence_may_view(bool *out, struct svc *svc, const struct evid
   return STORE_OK == rc ? EVIDENCE_OK : from_store(rc, "attempt read");
 }
 
+/* File att->sha256 (its preview when preview) into out, named as attached: STORE_OK,
+ * STORE_NONE (no preview), or negative. */
+static int load_blob(struct store_rd *rd, struct evidence_blob *out,
+                     const struct store_attachment *att, bool preview) {
+  struct store_evidence_file f;
+  snprintf(out->name, sizeof out->name, "%s", att->name);
+  snprintf(out->sha256, sizeof out->sha256, "%s", att->sha256);
+  if (preview) {
+    return store_evidence_preview_get(rd, att->sha256, out->mime, &out->data, &out->len);
+  }
+  int rc = store_evidence_file_get(rd, &f, att->sha256);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  snprintf(out->mime, sizeof out->mime, "%s", f.mime);
+  struct gather g = {malloc(f.size > 0 ? (size_t)f.size : 1), 0, (size_t)f.size};
+  rc = NULL == g.buf ? STORE_UNAVAILABLE : store_upload_read(rd, f.holder, gather_chunk, &g);
+  if (STORE_OK == rc && g.len != (size_t)f.size) {
+    rc = STORE_HARD;
+  }
+  out->data = g.buf;
+  out->len = g.len;
+  return rc;
+}
+
+/* The outcome of reading a file into out with store code rc (out cleared unless STORE_OK). */
+static enum evidence_rc blob_outcome(struct evidence_blob *out, int rc) {
+  if (STORE_OK != rc) {
+    evidence_blob_clear(out);
+  }
+  if (STORE_NONE == rc) {
+    return EVIDENCE_NOT_FOUND;
+  }
+  return STORE_OK == rc ? EVIDENCE_OK : from_store(rc, "file read");
+}
+
 enum evidence_rc evidence_file_read(struct evidence_blob *out, struct svc *svc,
                                     const struct evidence_viewer *viewer, int64_t attempt_id,
                                     const char *sha256, bool preview, int64_t now_ms) {
@@ -576,7 +718,6 @@ enum evidence_rc evidence_file_read(struct evidence_blob *out, struct svc *svc,
   struct store_rd *rd = NULL;
   struct store_attempt a;
   struct store_attachment att;
-  struct store_evidence_file f;
   bool allowed = false;
   memset(&a, 0, sizeof a);
   int rc = store_rd_begin(svc->store, &rd);
@@ -593,33 +734,43 @@ enum evidence_rc evidence_file_read(struct evidence_blob *out, struct svc *svc,
     rc = store_evidence_attachment_get(rd, &att, attempt_id, sha256);
   }
   if (STORE_OK == rc) {
-    snprintf(out->name, sizeof out->name, "%s", att.name);
-    snprintf(out->sha256, sizeof out->sha256, "%s", sha256);
-    if (preview) {
-      rc = store_evidence_preview_get(rd, sha256, out->mime, &out->data, &out->len);
-    } else {
-      rc = store_evidence_file_get(rd, &f, sha256);
-    }
-  }
-  if (STORE_OK == rc && !preview) {
-    snprintf(out->mime, sizeof out->mime, "%s", f.mime);
-    struct gather g = {malloc(f.size > 0 ? (size_t)f.size : 1), 0, (size_t)f.size};
-    rc = NULL == g.buf ? STORE_UNAVAILABLE : store_upload_read(rd, f.holder, gather_chunk, &g);
-    if (STORE_OK == rc && g.len != (size_t)f.size) {
-      rc = STORE_HARD;
-    }
-    out->data = g.buf;
-    out->len = g.len;
+    rc = load_blob(rd, out, &att, preview);
   }
   store_rd_end(rd);
   store_attempt_clear(&a);
-  if (STORE_OK != rc) {
-    evidence_blob_clear(out);
-  }
-  if (STORE_NONE == rc) {
+  return blob_outcome(out, rc);
+}
+
+enum evidence_rc evidence_application_file_read(struct evidence_blob *out, struct svc *svc,
+                                                const struct evidence_viewer *viewer,
+                                                int64_t application_id, const char *sha256,
+                                                bool preview) {
+  memset(out, 0, sizeof *out);
+  if (!evidence_sha256_ok(sha256) || application_id <= 0) {
     return EVIDENCE_NOT_FOUND;
   }
-  return STORE_OK == rc ? EVIDENCE_OK : from_store(rc, "file read");
+  struct store_rd *rd = NULL;
+  struct store_application a;
+  struct store_attachment att;
+  memset(&a, 0, sizeof a);
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_application_by_id(rd, &a, application_id);
+  }
+  /* the candidate, and the staff who may decide applications (every assessor, admins) */
+  if (STORE_OK == rc && ROLE_ADMIN != viewer->role && ROLE_ASSESSOR != viewer->role &&
+      !(ROLE_CANDIDATE == viewer->role && a.user_id == viewer->id)) {
+    rc = STORE_NONE;
+  }
+  if (STORE_OK == rc) {
+    rc = store_application_attachment_get(rd, &att, application_id, sha256);
+  }
+  if (STORE_OK == rc) {
+    rc = load_blob(rd, out, &att, preview);
+  }
+  store_rd_end(rd);
+  store_application_clear(&a);
+  return blob_outcome(out, rc);
 }
 
 json_t *evidence_audit_json(struct store_rd *rd, int64_t attempt_id) {

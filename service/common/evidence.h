@@ -1,6 +1,7 @@
 /*
- * Evidence uploads, the one home of their rules: who may upload into which item and how much
- * (the item's accept kinds, max_files and max_mb; only while the attempt takes answers),
+ * Evidence uploads, the one home of their rules for every owner of a file: an evidence item
+ * of an attempt or an application's supporting documents. Who may upload into which owner and how
+ * much (the item's accept kinds, max_files and max_mb; only while the attempt takes answers),
  * resumable chunks (each acknowledged chunk committed before the caller answers; a chunk
  * out of order is refused, a replayed one is idempotent when its bytes are the same),
  * completion (SHA-256 over the stored bytes, the type decided by content with libmagic,
@@ -23,6 +24,12 @@
 #include "store/store.h"
 #include "ujikom/evidence.h"
 #include "ujikom/states.h"
+
+/* What an application (FR.APL.01) takes as supporting documents: images and PDFs (an ijazah,
+ * a portfolio, training certificates), at most this many, each at most this large. */
+#define EVIDENCE_APPLICATION_ACCEPT    (EXAM_ACCEPT_IMAGE | EXAM_ACCEPT_PDF)
+#define EVIDENCE_APPLICATION_MAX_FILES 5
+#define EVIDENCE_APPLICATION_MAX_MB    10
 
 /* The largest chunk a client may send in one request (the upload routes' body limit). */
 #define EVIDENCE_CHUNK_MAX ((size_t)1024 * 1024)
@@ -58,6 +65,15 @@ struct evidence_refusal {
 enum evidence_rc evidence_upload_create(struct store_upload *out, struct svc *svc, int64_t user_id,
                                         int64_t attempt_id, const struct evidence_create *req,
                                         int64_t now_ms);
+
+/* Opens a new upload for user_id into their application for exam_id (req->item unused),
+ * while it is not found eligible: the same protocol and checks as an item's, with the
+ * application's limits (EVIDENCE_APPLICATION_*). Outcomes as evidence_upload_create
+ * (EVIDENCE_NOT_FOUND: no application; EVIDENCE_CLOSED: found eligible already). */
+enum evidence_rc evidence_application_upload_create(struct store_upload *out, struct svc *svc,
+                                                    int64_t user_id, const char *exam_id,
+                                                    const struct evidence_create *req,
+                                                    int64_t now_ms);
 
 /* user_id's upload id: EVIDENCE_OK with *out, EVIDENCE_NOT_FOUND, or an error outcome. */
 enum evidence_rc evidence_upload_get(struct store_upload *out, struct svc *svc, int64_t user_id,
@@ -108,6 +124,14 @@ void evidence_blob_clear(struct evidence_blob *b);
 enum evidence_rc evidence_file_read(struct evidence_blob *out, struct svc *svc,
                                     const struct evidence_viewer *viewer, int64_t attempt_id,
                                     const char *sha256, bool preview, int64_t now_ms);
+
+/* File sha256 of application application_id for viewer, as evidence_file_read: its candidate,
+ * administrators and assessors (who decide applications) may read it; anyone else learns
+ * nothing (EVIDENCE_NOT_FOUND). */
+enum evidence_rc evidence_application_file_read(struct evidence_blob *out, struct svc *svc,
+                                                const struct evidence_viewer *viewer,
+                                                int64_t application_id, const char *sha256,
+                                                bool preview);
 
 /* The files attached to attempt_id as the audit trail records them: a new JSON object item id
  * -> [sha256, ...] (the caller's reference), or NULL (no files, or out of memory). */

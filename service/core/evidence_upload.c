@@ -50,22 +50,8 @@ static int name_copy(char *out, const char *in, size_t len, char *err, size_t er
   return 0;
 }
 
-int evidence_create_parse(struct evidence_create *out, const json_t *body, char *err,
-                          size_t errlen) {
-  memset(out, 0, sizeof *out);
-  if (!json_is_object(body)) {
-    snprintf(err, errlen, "the body must be a JSON object");
-    return -1;
-  }
-  const char *key = NULL;
-  const json_t *v = NULL;
-  json_object_foreach((json_t *)(uintptr_t)body, key, v) {
-    if (0 != strcmp(key, "item") && 0 != strcmp(key, "name") && 0 != strcmp(key, "size") &&
-        0 != strcmp(key, "sha256")) {
-      snprintf(err, errlen, "unknown member '%.40s' (expected item, name, size, sha256)", key);
-      return -1;
-    }
-  }
+/* The "item" member of a create body into out->item: 0, or -1 with err. */
+static int item_parse(struct evidence_create *out, const json_t *body, char *err, size_t errlen) {
   const json_t *item = json_object_get(body, "item");
   const char *item_s = json_string_value(item);
   size_t item_len = NULL == item_s ? 0 : json_string_length(item);
@@ -74,6 +60,34 @@ int evidence_create_parse(struct evidence_create *out, const json_t *body, char 
     return -1;
   }
   memcpy(out->item, item_s, item_len + 1);
+  return 0;
+}
+
+int evidence_create_parse(struct evidence_create *out, const json_t *body, char *err,
+                          size_t errlen) {
+  return evidence_create_parse_for(out, body, true, err, errlen);
+}
+
+int evidence_create_parse_for(struct evidence_create *out, const json_t *body, bool with_item,
+                              char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  if (!json_is_object(body)) {
+    snprintf(err, errlen, "the body must be a JSON object");
+    return -1;
+  }
+  const char *key = NULL;
+  const json_t *v = NULL;
+  json_object_foreach((json_t *)(uintptr_t)body, key, v) {
+    if ((!with_item || 0 != strcmp(key, "item")) && 0 != strcmp(key, "name") &&
+        0 != strcmp(key, "size") && 0 != strcmp(key, "sha256")) {
+      snprintf(err, errlen, "unknown member '%.40s' (expected %sname, size, sha256)", key,
+               with_item ? "item, " : "");
+      return -1;
+    }
+  }
+  if (with_item && 0 != item_parse(out, body, err, errlen)) {
+    return -1;
+  }
   const json_t *name = json_object_get(body, "name");
   if (!json_is_string(name) ||
       0 != name_copy(out->name, json_string_value(name), json_string_length(name), err, errlen)) {

@@ -54,13 +54,17 @@ static void offset_headers(struct req *r, const struct store_upload *u) {
   reply_header(r, "Upload-Length", num);
 }
 
-/* {"id","attempt_id","item","name","size","offset","state","chunk_max","sha256"?,"reason"?} */
+/* {"id","attempt_id"|"application_id","item","name","size","offset","state","chunk_max",
+ * "sha256"?,"reason"?} */
 static int reply_upload(struct req *r, unsigned status, const struct store_upload *u) {
   offset_headers(r, u);
-  json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:s, s:I}", "id", u->id, "attempt_id",
-                        (json_int_t)u->attempt_id, "item", u->item_id, "name", u->name, "size",
-                        (json_int_t)u->size, "offset", (json_int_t)u->received, "state",
-                        state_names[u->state], "chunk_max", (json_int_t)EVIDENCE_CHUNK_MAX);
+  bool app = 0 != u->application_id;
+  json_t *o =
+      json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:s, s:I}", "id", u->id,
+                app ? "application_id" : "attempt_id",
+                (json_int_t)(app ? u->application_id : u->attempt_id), "item", u->item_id, "name",
+                u->name, "size", (json_int_t)u->size, "offset", (json_int_t)u->received, "state",
+                state_names[u->state], "chunk_max", (json_int_t)EVIDENCE_CHUNK_MAX);
   if (NULL != o && '\0' != u->sha256[0]) {
     json_object_set_new(o, "sha256", json_string(u->sha256));
   }
@@ -68,6 +72,17 @@ static int reply_upload(struct req *r, unsigned status, const struct store_uploa
     json_object_set_new(o, "reason", json_string(u->reason));
   }
   return NULL == o ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, status, o);
+}
+
+/* The answer to a create: 201 with the upload and its Location, or the outcome's error. */
+static int reply_created(struct req *r, enum evidence_rc rc, const struct store_upload *u) {
+  if (EVIDENCE_OK != rc) {
+    return reply_evidence_error(r, rc, NULL);
+  }
+  char where[96];
+  snprintf(where, sizeof where, "/api/uploads/%s", u->id);
+  reply_header(r, "Location", where);
+  return reply_upload(r, 201, u);
 }
 
 /* POST /api/attempts/:id/uploads {"item","name","size","sha256"?} */
@@ -84,13 +99,20 @@ int h_evidence_create(struct req *r) {
   }
   enum evidence_rc rc =
       evidence_upload_create(&u, r->svc, r->user->id, attempt_id, &req, clock_wall_ms());
-  if (EVIDENCE_OK != rc) {
-    return reply_evidence_error(r, rc, NULL);
+  return reply_created(r, rc, &u);
+}
+
+/* POST /api/exams/:id/application/uploads {"name","size","sha256"?} */
+int h_evidence_application_create(struct req *r) {
+  struct evidence_create req;
+  struct store_upload u;
+  char err[160];
+  if (0 != evidence_create_parse_for(&req, r->json, false, err, sizeof err)) {
+    return reply_error(r, ERR_INVALID_FIELD, err);
   }
-  char where[96];
-  snprintf(where, sizeof where, "/api/uploads/%s", u.id);
-  reply_header(r, "Location", where);
-  return reply_upload(r, 201, &u);
+  enum evidence_rc rc = evidence_application_upload_create(&u, r->svc, r->user->id, r->params[0],
+                                                           &req, clock_wall_ms());
+  return reply_created(r, rc, &u);
 }
 
 /* GET (and HEAD) /api/uploads/:id */
@@ -158,15 +180,18 @@ static bool shown_inline(const char *mime) {
          0 == strncmp(mime, "video/", 6) || 0 == strcmp(mime, "application/pdf");
 }
 
-static int reply_file(struct req *r, bool preview) {
+/* A file of an attempt (or, when application, of an application) whose id is params[0]. */
+static int reply_file(struct req *r, bool preview, bool application) {
   struct evidence_blob blob;
-  int64_t attempt_id = 0;
-  if (NULL == r->user || !parse_id(r->params[0], &attempt_id)) {
+  int64_t owner_id = 0;
+  if (NULL == r->user || !parse_id(r->params[0], &owner_id)) {
     return reply_error(r, ERR_NOT_FOUND, NULL);
   }
   const struct evidence_viewer viewer = {r->user->id, r->user->role};
   enum evidence_rc rc =
-      evidence_file_read(&blob, r->svc, &viewer, attempt_id, r->params[1], preview, r->now_ms);
+      application
+          ? evidence_application_file_read(&blob, r->svc, &viewer, owner_id, r->params[1], preview)
+          : evidence_file_read(&blob, r->svc, &viewer, owner_id, r->params[1], preview, r->now_ms);
   if (EVIDENCE_OK != rc) {
     return reply_evidence_error(r, rc, NULL);
   }
@@ -199,10 +224,20 @@ static int reply_file(struct req *r, bool preview) {
 
 /* GET /api/attempts/:id/evidence/:sha256 */
 int h_evidence_file(struct req *r) {
-  return reply_file(r, false);
+  return reply_file(r, false, false);
 }
 
 /* GET /api/attempts/:id/evidence/:sha256/preview */
 int h_evidence_preview(struct req *r) {
-  return reply_file(r, true);
+  return reply_file(r, true, false);
+}
+
+/* GET /api/applications/:id/files/:sha256 */
+int h_evidence_application_file(struct req *r) {
+  return reply_file(r, false, true);
+}
+
+/* GET /api/applications/:id/files/:sha256/preview */
+int h_evidence_application_preview(struct req *r) {
+  return reply_file(r, true, true);
 }

@@ -88,6 +88,9 @@ int h_evidence_upload_put(struct req *r);
 int h_evidence_upload_complete(struct req *r);
 int h_evidence_file(struct req *r);
 int h_evidence_preview(struct req *r);
+int h_evidence_application_create(struct req *r);
+int h_evidence_application_file(struct req *r);
+int h_evidence_application_preview(struct req *r);
 
 /* --- certificates and verification (h_certificates.c, h_verify.c, h_jwks.c) --- */
 int h_jwks(struct req *r);

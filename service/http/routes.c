@@ -43,6 +43,11 @@ const struct route routes[] = {
     {"GET", "/api/uploads/:id", ROLE_CANDIDATE, 0, h_evidence_upload_get},
     {"PUT", "/api/uploads/:id", ROLE_CANDIDATE, ROUTE_UPLOAD, h_evidence_upload_put},
     {"POST", "/api/uploads/:id/complete", ROLE_CANDIDATE, 0, h_evidence_upload_complete},
+    {"POST", "/api/exams/:id/application/uploads", ROLE_CANDIDATE, 0,
+     h_evidence_application_create},
+    {"GET", "/api/applications/:id/files/:sha256", ROLE_ANY, 0, h_evidence_application_file},
+    {"GET", "/api/applications/:id/files/:sha256/preview", ROLE_ANY, 0,
+     h_evidence_application_preview},
     /* anyone may ask; whoever may not see the file learns nothing (404, never 401/403) */
     {"GET", "/api/attempts/:id/evidence/:sha256", ROLE_ANY, 0, h_evidence_file},
     {"GET", "/api/attempts/:id/evidence/:sha256/preview", ROLE_ANY, 0, h_evidence_preview},

@@ -16,9 +16,15 @@ struct store_rd;
 
 enum store_upload_state { STORE_UPLOAD_OPEN, STORE_UPLOAD_COMPLETE, STORE_UPLOAD_REFUSED };
 
+/* The item id of an application's uploads (they have no item). */
+#define STORE_UPLOAD_APPLICATION_ITEM "application"
+
+/* An upload's owner is an evidence item of an attempt (attempt_id, item_id) or an
+ * application (application_id; attempt_id 0, item_id STORE_UPLOAD_APPLICATION_ITEM). */
 struct store_upload {
-  char id[33]; /* 32 lower-case hex digits, random */
-  int64_t attempt_id;
+  char id[33];            /* 32 lower-case hex digits, random */
+  int64_t attempt_id;     /* 0 for an application's */
+  int64_t application_id; /* 0 for an item's */
   char item_id[65];
   int64_t user_id;
   char name[256];
@@ -32,8 +38,8 @@ struct store_upload {
   int64_t updated_ms;
 };
 
-/* Stores a new open upload (id, attempt_id, item_id, user_id, name, size, sha256_hint,
- * created_ms). STORE_OK, STORE_EXISTS (id taken: make another) or negative. */
+/* Stores a new open upload (id, attempt_id or application_id, item_id, user_id, name, size,
+ * sha256_hint, created_ms). STORE_OK, STORE_EXISTS (id taken: make another) or negative. */
 int store_upload_create(struct store_tx *tx, const struct store_upload *u);
 
 /* The upload with this id: STORE_OK with *out, STORE_NONE, or negative. */
@@ -42,6 +48,9 @@ int store_upload_get(struct store_rd *rd, struct store_upload *out, const char *
 /* How many uploads of attempt_id's item_id are open: STORE_OK with *out, or negative. */
 int store_upload_count_open(struct store_rd *rd, int64_t attempt_id, const char *item_id,
                             int64_t *out);
+
+/* How many uploads of application_id are open: STORE_OK with *out, or negative. */
+int store_upload_count_open_application(struct store_rd *rd, int64_t application_id, int64_t *out);
 
 /* Appends len bytes (len > 0) at byte position pos of open upload id and advances its
  * received count, in the caller's transaction: STORE_OK; STORE_CONFLICT when the upload is
@@ -123,5 +132,20 @@ void store_attachment_list_free(struct store_attachment *list, size_t n);
  * such attachment), STORE_NONE, or negative. */
 int store_evidence_attachment_get(struct store_rd *rd, struct store_attachment *out,
                                   int64_t attempt_id, const char *sha256);
+
+/* Attaches file sha256 to application_id under name. STORE_OK, STORE_EXISTS (the same
+ * content is attached already), or negative. */
+int store_application_attach(struct store_tx *tx, int64_t application_id, const char *sha256,
+                             const char *name, int64_t now_ms);
+
+/* The files attached to application_id (item_id STORE_UPLOAD_APPLICATION_ITEM), in the order
+ * they arrived: as store_evidence_attachments. */
+int store_application_attachments(struct store_rd *rd, int64_t application_id,
+                                  struct store_attachment **out, size_t *out_n);
+
+/* Whether file sha256 is attached to application_id: STORE_OK with *out, STORE_NONE, or
+ * negative. */
+int store_application_attachment_get(struct store_rd *rd, struct store_attachment *out,
+                                     int64_t application_id, const char *sha256);
 
 #endif

@@ -26,20 +26,28 @@ enum evid_stmt {
   EV_ATTACHED_ALL,
   EV_ATTACHED_ITEM,
   EV_ATTACHED_ONE,
+  EV_UPLOAD_OPEN_COUNT_APP,
+  EV_APP_ATTACH,
+  EV_APP_ATTACHED,
+  EV_APP_ATTACHED_ONE,
   EV__MAX
 };
 
 #define UPLOAD_COLS                                                                                \
   "id, attempt_id, item_id, user_id, name, size, coalesce(sha256_hint, ''), received, state, "     \
-  "coalesce(sha256, ''), coalesce(reason, ''), created_at, updated_at"
+  "coalesce(sha256, ''), coalesce(reason, ''), created_at, updated_at, "                           \
+  "coalesce(application_id, 0)"
 #define ATTACH_COLS                                                                                \
   "a.item_id, a.sha256, a.name, f.size, f.mime, a.attached_at FROM evidence_attachments a "        \
   "JOIN evidence_files f ON f.sha256 = a.sha256"
+#define APP_ATTACH_COLS                                                                            \
+  "'" STORE_UPLOAD_APPLICATION_ITEM "', a.sha256, a.name, f.size, f.mime, a.attached_at "          \
+  "FROM application_attachments a JOIN evidence_files f ON f.sha256 = a.sha256"
 
 static const char *const evid_sqls[EV__MAX] = {
     [EV_UPLOAD_INSERT] = "INSERT INTO evidence_uploads(id, attempt_id, item_id, user_id, name, "
-                         "size, sha256_hint, created_at, updated_at) "
-                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                         "size, sha256_hint, created_at, updated_at, application_id) "
+                         "VALUES(?1, nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?8, nullif(?9, 0))",
     [EV_UPLOAD_GET] = "SELECT " UPLOAD_COLS " FROM evidence_uploads WHERE id = ?1",
     [EV_UPLOAD_OPEN_COUNT] = "SELECT count(*) FROM evidence_uploads "
                              "WHERE attempt_id = ?1 AND item_id = ?2 AND state = 'open'",
@@ -70,6 +78,14 @@ static const char *const evid_sqls[EV__MAX] = {
                          "ORDER BY a.attached_at, a.sha256",
     [EV_ATTACHED_ONE] = "SELECT " ATTACH_COLS " WHERE a.attempt_id = ?1 AND a.sha256 = ?2 "
                         "ORDER BY a.attached_at LIMIT 1",
+    [EV_UPLOAD_OPEN_COUNT_APP] = "SELECT count(*) FROM evidence_uploads "
+                                 "WHERE application_id = ?1 AND state = 'open'",
+    [EV_APP_ATTACH] = "INSERT INTO application_attachments(application_id, sha256, name, "
+                      "attached_at) VALUES(?1, ?2, ?3, ?4)",
+    [EV_APP_ATTACHED] = "SELECT " APP_ATTACH_COLS " WHERE a.application_id = ?1 "
+                        "ORDER BY a.attached_at, a.sha256",
+    [EV_APP_ATTACHED_ONE] = "SELECT " APP_ATTACH_COLS " WHERE a.application_id = ?1 "
+                            "AND a.sha256 = ?2",
 };
 static const struct store_sqlset evid_set = {"evidence", evid_sqls, EV__MAX};
 
@@ -102,7 +118,8 @@ int store_upload_create(struct store_tx *tx, const struct store_upload *u) {
       STORE_ARG_TEXT(u->name),
       STORE_ARG_INT(u->size),
       STORE_ARG_TEXT('\0' == u->sha256_hint[0] ? NULL : u->sha256_hint),
-      STORE_ARG_INT(u->created_ms)};
+      STORE_ARG_INT(u->created_ms),
+      STORE_ARG_INT(u->application_id)};
   return store_write(store_tx_conn(tx), &evid_set, EV_UPLOAD_INSERT, args,
                      sizeof args / sizeof args[0], "upload insert");
 }
@@ -122,6 +139,7 @@ static int upload_row(sqlite3_stmt *st, void *elem) {
   u->received = sqlite3_column_int64(st, 7);
   u->created_ms = sqlite3_column_int64(st, 11);
   u->updated_ms = sqlite3_column_int64(st, 12);
+  u->application_id = sqlite3_column_int64(st, 13);
   if (0 != store_col_copy(st, 0, u->id, sizeof u->id) ||
       0 != store_col_copy(st, 2, u->item_id, sizeof u->item_id) ||
       0 != store_col_copy(st, 4, u->name, sizeof u->name) ||
@@ -155,6 +173,16 @@ int store_upload_count_open(struct store_rd *rd, int64_t attempt_id, const char 
     store_bind_all(st, args, 2);
   }
   return store_row_int64(c, st, "upload open count", out);
+}
+
+int store_upload_count_open_application(struct store_rd *rd, int64_t application_id, int64_t *out) {
+  struct store_conn *c = store_rd_conn(rd);
+  const struct store_arg key = STORE_ARG_INT(application_id);
+  sqlite3_stmt *st = store_stmt(c, &evid_set, EV_UPLOAD_OPEN_COUNT_APP);
+  if (NULL != st) {
+    store_bind_all(st, &key, 1);
+  }
+  return store_row_int64(c, st, "application upload open count", out);
 }
 
 int store_upload_append(struct store_tx *tx, const char *id, int64_t pos, const void *data,
@@ -361,13 +389,38 @@ void store_attachment_list_free(struct store_attachment *list, size_t n) {
   store_rows_free(&attachment_type, list, n);
 }
 
-int store_evidence_attachment_get(struct store_rd *rd, struct store_attachment *out,
-                                  int64_t attempt_id, const char *sha256) {
+/* The attachment of file sha256 to owner id by query which. */
+static int attachment_get(struct store_rd *rd, int which, struct store_attachment *out,
+                          int64_t owner_id, const char *sha256) {
   struct store_conn *c = store_rd_conn(rd);
-  const struct store_arg args[] = {STORE_ARG_INT(attempt_id), STORE_ARG_TEXT(sha256)};
-  sqlite3_stmt *st = store_stmt(c, &evid_set, EV_ATTACHED_ONE);
+  const struct store_arg args[] = {STORE_ARG_INT(owner_id), STORE_ARG_TEXT(sha256)};
+  sqlite3_stmt *st = store_stmt(c, &evid_set, which);
   if (NULL != st) {
     store_bind_all(st, args, 2);
   }
   return store_row_get(c, st, &attachment_type, out);
+}
+
+int store_evidence_attachment_get(struct store_rd *rd, struct store_attachment *out,
+                                  int64_t attempt_id, const char *sha256) {
+  return attachment_get(rd, EV_ATTACHED_ONE, out, attempt_id, sha256);
+}
+
+int store_application_attach(struct store_tx *tx, int64_t application_id, const char *sha256,
+                             const char *name, int64_t now_ms) {
+  const struct store_arg args[] = {STORE_ARG_INT(application_id), STORE_ARG_TEXT(sha256),
+                                   STORE_ARG_TEXT(name), STORE_ARG_INT(now_ms)};
+  return store_write(store_tx_conn(tx), &evid_set, EV_APP_ATTACH, args, 4, "application attach");
+}
+
+int store_application_attachments(struct store_rd *rd, int64_t application_id,
+                                  struct store_attachment **out, size_t *out_n) {
+  const struct store_arg key = STORE_ARG_INT(application_id);
+  return store_rows_query_all(store_rd_conn(rd), &evid_set, EV_APP_ATTACHED, &key, 1,
+                              &attachment_type, out, out_n);
+}
+
+int store_application_attachment_get(struct store_rd *rd, struct store_attachment *out,
+                                     int64_t application_id, const char *sha256) {
+  return attachment_get(rd, EV_APP_ATTACHED_ONE, out, application_id, sha256);
 }
