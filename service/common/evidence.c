@@ -497,7 +497,7 @@ static int complete_txn(struct store_tx *tx, void *arg) {
     answer = answer_text(att, natt);
     rc = NULL == answer ? STORE_UNAVAILABLE : STORE_OK;
   }
-  if (STORE_OK == rc) {
+  if (STORE_OK == rc && item) {
     int64_t deadline = 0;
     rc = store_answer_put_checked(tx, c->u->attempt_id, c->u->item_id, answer, store_tx_now_ms(tx),
                                   c->not_after_ms, &deadline);

@@ -40,6 +40,26 @@ static int reply_evidence_error(struct req *r, enum evidence_rc rc, const char *
   return reply_error_reason(r, outcome_errors[rc].code, reason, outcome_errors[rc].message);
 }
 
+/* The error of an outcome about an upload: an application's limits and lock in its words. */
+static int reply_owner_error(struct req *r, enum evidence_rc rc, const char *reason,
+                             bool application) {
+  if (!application) {
+    return reply_evidence_error(r, rc, reason);
+  }
+  switch (rc) {
+  case EVIDENCE_CLOSED:
+    return reply_error(r, ERR_APPLICATION_LOCKED, NULL);
+  case EVIDENCE_TOO_LARGE:
+    return reply_error(r, ERR_EVIDENCE_TOO_LARGE,
+                       "The file is larger than an application allows (10 MB).");
+  case EVIDENCE_TOO_MANY:
+    return reply_error(r, ERR_EVIDENCE_TOO_MANY,
+                       "This application already has as many files as it allows (5).");
+  default:
+    return reply_evidence_error(r, rc, reason);
+  }
+}
+
 static const char *const state_names[] = {[STORE_UPLOAD_OPEN] = "open",
                                           [STORE_UPLOAD_COMPLETE] = "complete",
                                           [STORE_UPLOAD_REFUSED] = "refused"};
@@ -75,9 +95,10 @@ static int reply_upload(struct req *r, unsigned status, const struct store_uploa
 }
 
 /* The answer to a create: 201 with the upload and its Location, or the outcome's error. */
-static int reply_created(struct req *r, enum evidence_rc rc, const struct store_upload *u) {
+static int reply_created(struct req *r, enum evidence_rc rc, const struct store_upload *u,
+                         bool application) {
   if (EVIDENCE_OK != rc) {
-    return reply_evidence_error(r, rc, NULL);
+    return reply_owner_error(r, rc, NULL, application);
   }
   char where[96];
   snprintf(where, sizeof where, "/api/uploads/%s", u->id);
@@ -99,7 +120,7 @@ int h_evidence_create(struct req *r) {
   }
   enum evidence_rc rc =
       evidence_upload_create(&u, r->svc, r->user->id, attempt_id, &req, clock_wall_ms());
-  return reply_created(r, rc, &u);
+  return reply_created(r, rc, &u, false);
 }
 
 /* POST /api/exams/:id/application/uploads {"name","size","sha256"?} */
@@ -112,7 +133,7 @@ int h_evidence_application_create(struct req *r) {
   }
   enum evidence_rc rc = evidence_application_upload_create(&u, r->svc, r->user->id, r->params[0],
                                                            &req, clock_wall_ms());
-  return reply_created(r, rc, &u);
+  return reply_created(r, rc, &u, true);
 }
 
 /* GET (and HEAD) /api/uploads/:id */
@@ -156,7 +177,7 @@ int h_evidence_upload_put(struct req *r) {
   if (EVIDENCE_OFFSET_MISMATCH == rc || EVIDENCE_TOO_LARGE == rc || EVIDENCE_UPLOAD_DONE == rc) {
     offset_headers(r, &u); /* where to resume, with the refusal */
   }
-  return reply_evidence_error(r, rc, NULL);
+  return reply_owner_error(r, rc, NULL, 0 != u.application_id);
 }
 
 /* POST /api/uploads/:id/complete */
@@ -166,7 +187,9 @@ int h_evidence_upload_complete(struct req *r) {
   enum evidence_rc rc =
       evidence_upload_complete(&a, &why, r->svc, r->user->id, r->params[0], clock_wall_ms());
   if (EVIDENCE_OK != rc) {
-    return reply_evidence_error(r, rc, why.reason);
+    struct store_upload u; /* whose outcome it is */
+    bool known = EVIDENCE_OK == evidence_upload_get(&u, r->svc, r->user->id, r->params[0]);
+    return reply_owner_error(r, rc, why.reason, known && 0 != u.application_id);
   }
   json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I}", "item", a.item_id, "sha256", a.sha256, "name",
                         a.name, "type", a.mime, "size", (json_int_t)a.size);

@@ -115,7 +115,21 @@ export function putChunk(client, uploadId, bytes, from, to) {
 
 // Uploads bytes in chunks of chunkSize and completes: { create, complete }.
 export async function uploadFile(client, id, item, bytes, name, { chunkSize = 256 * 1024 } = {}) {
-  const create = await createUpload(client, id, item, bytes, name);
+  return sendUpload(client, await createUpload(client, id, item, bytes, name), bytes, chunkSize);
+}
+
+// Creates an upload of bytes for the candidate's application for exam examId: the answer.
+export function createApplicationUpload(client, examId, bytes, name) {
+  return client.post(`/api/exams/${examId}/application/uploads`, { name, size: bytes.length });
+}
+
+// As uploadFile, into the candidate's application for exam examId.
+export async function uploadApplicationFile(client, examId, bytes, name, { chunkSize = 256 * 1024 } = {}) {
+  return sendUpload(client, await createApplicationUpload(client, examId, bytes, name), bytes, chunkSize);
+}
+
+// Sends bytes in chunks to the upload create made, then completes it: { create, complete }.
+async function sendUpload(client, create, bytes, chunkSize) {
   assert.equal(create.status, 201, `create: ${create.text}`);
   for (let off = 0; off < bytes.length; off += chunkSize) {
     const r = await putChunk(client, create.json.id, bytes, off, Math.min(bytes.length, off + chunkSize));
