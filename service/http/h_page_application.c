@@ -132,6 +132,26 @@ static void personal_input(struct html *h, const struct req *r, const char *key,
 
 /* The self-assessment fields: per unit a fieldset, per element dapat / belum dapat and the
  * evidence. */
+/* The supporting documents attached to the application, each a link to the file. */
+static void files_list(struct html *h, const struct req *r, const struct application_view *v) {
+  html_fmt(h, "<h2>%s</h2>", L(r, "apl.files"));
+  if (0 == v->nfiles) {
+    html_fmt(h, "<p id=\"application-files-none\">%s</p>", L(r, "apl.files_none"));
+    return;
+  }
+  HTML_LIT(h, "<ul id=\"application-files\">");
+  for (size_t i = 0; i < v->nfiles; i++) {
+    /* the id and a hash of 64 hex digits: nothing to escape */
+    html_fmt(h, "<li><a href=\"/api/applications/%" PRId64 "/files/%s\">", v->a.id,
+             v->files[i].sha256);
+    html_text(h, v->files[i].name);
+    HTML_LIT(h, "</a> (");
+    html_text(h, v->files[i].mime);
+    html_fmt(h, ", %lld B)</li>", (long long)v->files[i].size);
+  }
+  HTML_LIT(h, "</ul>");
+}
+
 static void self_fields(struct html *h, const struct req *r, const struct exam *x,
                         const json_t *prev) {
   for (size_t u = 0; u < x->nunits; u++) {
@@ -202,6 +222,7 @@ int h_page_application(struct req *r) {
   bool eligible = has && 0 == strcmp(v.a.status, STORE_APPLICATION_ELIGIBLE);
   if (has) {
     status_notice(h, r, &v);
+    files_list(h, r, &v);
   }
   if (eligible) {
     personal_list(h, r, &v);
@@ -317,6 +338,7 @@ int h_page_application_staff(struct req *r) {
   }
   html_fmt(h, "<h2>%s</h2>", L(r, "apl.self_title"));
   self_table(h, r, x, v.self_assessment);
+  files_list(h, r, &v);
   if (0 == strcmp(v.a.status, STORE_APPLICATION_PENDING)) {
     char action[64], api[80], next[96];
     snprintf(action, sizeof action, "/applications/%" PRId64 "/decision", v.a.id);

@@ -72,6 +72,13 @@ test('attached to the application: the assessor sees the files; others get 404',
   assert.equal((await ctx.asesor2.get(files[1].url)).status, 200, 'every assessor may decide applications');
   assert.equal((await ctx.admin.get(files[1].url)).status, 200, 'an administrator');
   assert.equal((await cand.get(files[1].url)).status, 200, 'the candidate');
+  // and on the application's page, beside the self-assessment naming them
+  const page = await ctx.asesor1.get(`/applications/${appId}`, { headers: { Accept: 'text/html' } });
+  assert.equal(page.status, 200);
+  assert.ok(page.text.includes(`<a href="${url}">poster.jpg</a>`), 'linked on the staff page');
+  assert.ok(page.text.includes('ijazah.pdf</a> (application/pdf'));
+  const candPage = await cand.get(`/exams/${REVIEW_EXAM_ID}/application`, { headers: { Accept: 'text/html' } });
+  assert.ok(candPage.text.includes(`<a href="${url}">poster.jpg</a>`), 'listed for the candidate');
   const own = await cand.get(`/api/exams/${REVIEW_EXAM_ID}/application`);
   assert.equal(own.json.application.files.length, 2);
 
