@@ -651,21 +651,46 @@ static int may_view(bool *out, struct store_rd *rd, const struct evidence_viewer
   return STORE_OK == rc || STORE_NONE == rc ? STORE_OK : rc;
 }
 
-enum evidence_rc evidence_may_view(bool *out, struct svc *svc, const struct evidence_viewer *viewer,
-                                   int64_t attempt_id, int64_t now_ms) {
-  struct store_rd *rd = NULL;
+/* May viewer see the files of attempt attempt_id (the rule of may_view)? */
+static int attempt_allowed(bool *out, struct store_rd *rd, const struct evidence_viewer *viewer,
+                           int64_t attempt_id, int64_t now_ms) {
   struct store_attempt a;
   memset(&a, 0, sizeof a);
   *out = false;
-  int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_attempt_get_brief(rd, &a, attempt_id);
-  }
+  int rc = store_attempt_get_brief(rd, &a, attempt_id);
   if (STORE_OK == rc) {
     rc = may_view(out, rd, viewer, &a, now_ms);
   }
-  store_rd_end(rd);
   store_attempt_clear(&a);
+  return rc;
+}
+
+/* May viewer see the files of application application_id? Its candidate, and the staff who
+ * may decide applications (every assessor, administrators). */
+static int application_allowed(bool *out, struct store_rd *rd, const struct evidence_viewer *viewer,
+                               int64_t application_id, int64_t now_ms) {
+  (void)now_ms;
+  struct store_application a;
+  memset(&a, 0, sizeof a);
+  *out = false;
+  int rc = store_application_by_id(rd, &a, application_id);
+  if (STORE_OK == rc) {
+    *out = ROLE_ADMIN == viewer->role || ROLE_ASSESSOR == viewer->role ||
+           (ROLE_CANDIDATE == viewer->role && a.user_id == viewer->id);
+  }
+  store_application_clear(&a);
+  return rc;
+}
+
+enum evidence_rc evidence_may_view(bool *out, struct svc *svc, const struct evidence_viewer *viewer,
+                                   int64_t attempt_id, int64_t now_ms) {
+  struct store_rd *rd = NULL;
+  *out = false;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = attempt_allowed(out, rd, viewer, attempt_id, now_ms);
+  }
+  store_rd_end(rd);
   if (STORE_NONE == rc) {
     return EVIDENCE_NOT_FOUND;
   }
@@ -708,69 +733,58 @@ static enum evidence_rc blob_outcome(struct evidence_blob *out, int rc) {
   return STORE_OK == rc ? EVIDENCE_OK : from_store(rc, "file read");
 }
 
-enum evidence_rc evidence_file_read(struct evidence_blob *out, struct svc *svc,
-                                    const struct evidence_viewer *viewer, int64_t attempt_id,
-                                    const char *sha256, bool preview, int64_t now_ms) {
+/* An owner of files as a reader meets it: who may read them, and its attachment of a file. */
+struct file_owner {
+  int (*allowed)(bool *out, struct store_rd *rd, const struct evidence_viewer *viewer,
+                 int64_t owner_id, int64_t now_ms);
+  int (*attachment)(struct store_rd *rd, struct store_attachment *out, int64_t owner_id,
+                    const char *sha256);
+};
+
+static const struct file_owner attempt_owner = {attempt_allowed, store_evidence_attachment_get};
+static const struct file_owner application_owner = {application_allowed,
+                                                    store_application_attachment_get};
+
+/* File sha256 of owner owner_id for viewer: as evidence_file_read. */
+static enum evidence_rc owned_file_read(struct evidence_blob *out, struct svc *svc,
+                                        const struct evidence_viewer *viewer,
+                                        const struct file_owner *owner, int64_t owner_id,
+                                        const char *sha256, bool preview, int64_t now_ms) {
   memset(out, 0, sizeof *out);
-  if (!evidence_sha256_ok(sha256) || attempt_id <= 0) {
+  if (!evidence_sha256_ok(sha256) || owner_id <= 0) {
     return EVIDENCE_NOT_FOUND;
   }
   struct store_rd *rd = NULL;
-  struct store_attempt a;
   struct store_attachment att;
   bool allowed = false;
-  memset(&a, 0, sizeof a);
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_attempt_get_brief(rd, &a, attempt_id);
-  }
-  if (STORE_OK == rc) {
-    rc = may_view(&allowed, rd, viewer, &a, now_ms);
+    rc = owner->allowed(&allowed, rd, viewer, owner_id, now_ms);
   }
   if (STORE_OK == rc && !allowed) {
     rc = STORE_NONE;
   }
   if (STORE_OK == rc) {
-    rc = store_evidence_attachment_get(rd, &att, attempt_id, sha256);
+    rc = owner->attachment(rd, &att, owner_id, sha256);
   }
   if (STORE_OK == rc) {
     rc = load_blob(rd, out, &att, preview);
   }
   store_rd_end(rd);
-  store_attempt_clear(&a);
   return blob_outcome(out, rc);
+}
+
+enum evidence_rc evidence_file_read(struct evidence_blob *out, struct svc *svc,
+                                    const struct evidence_viewer *viewer, int64_t attempt_id,
+                                    const char *sha256, bool preview, int64_t now_ms) {
+  return owned_file_read(out, svc, viewer, &attempt_owner, attempt_id, sha256, preview, now_ms);
 }
 
 enum evidence_rc evidence_application_file_read(struct evidence_blob *out, struct svc *svc,
                                                 const struct evidence_viewer *viewer,
                                                 int64_t application_id, const char *sha256,
                                                 bool preview) {
-  memset(out, 0, sizeof *out);
-  if (!evidence_sha256_ok(sha256) || application_id <= 0) {
-    return EVIDENCE_NOT_FOUND;
-  }
-  struct store_rd *rd = NULL;
-  struct store_application a;
-  struct store_attachment att;
-  memset(&a, 0, sizeof a);
-  int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_application_by_id(rd, &a, application_id);
-  }
-  /* the candidate, and the staff who may decide applications (every assessor, admins) */
-  if (STORE_OK == rc && ROLE_ADMIN != viewer->role && ROLE_ASSESSOR != viewer->role &&
-      !(ROLE_CANDIDATE == viewer->role && a.user_id == viewer->id)) {
-    rc = STORE_NONE;
-  }
-  if (STORE_OK == rc) {
-    rc = store_application_attachment_get(rd, &att, application_id, sha256);
-  }
-  if (STORE_OK == rc) {
-    rc = load_blob(rd, out, &att, preview);
-  }
-  store_rd_end(rd);
-  store_application_clear(&a);
-  return blob_outcome(out, rc);
+  return owned_file_read(out, svc, viewer, &application_owner, application_id, sha256, preview, 0);
 }
 
 json_t *evidence_audit_json(struct store_rd *rd, int64_t attempt_id) {
