@@ -57,8 +57,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (NULL != j) {
     struct evidence_create c;
     char err[160];
-    if (0 == evidence_create_parse(&c, j, err, sizeof err)) {
-      if (c.size <= 0 || '\0' == c.name[0] || '\0' == c.item[0] ||
+    /* with an item (an evidence item's upload) and without (an application's) */
+    for (int with_item = 0; with_item < 2; with_item++) {
+      if (0 != evidence_create_parse_for(&c, j, 1 == with_item, err, sizeof err)) {
+        continue;
+      }
+      if (c.size <= 0 || '\0' == c.name[0] || (with_item ? '\0' == c.item[0] : '\0' != c.item[0]) ||
+          (!with_item && NULL != json_object_get(j, "item")) ||
           strcspn(c.name, "/\\\"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
                           "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f") !=
               strlen(c.name) ||

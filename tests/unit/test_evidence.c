@@ -167,6 +167,27 @@ static void test_create_requests(void **state) {
   assert_int_equal(create(&c, longname), -1);
 }
 
+/* An application's upload: the same body without "item"; an item member is refused. */
+static void test_create_without_item(void **state) {
+  (void)state;
+  struct evidence_create c;
+  char err[160];
+  json_t *j = json_loads("{\"name\":\"ijazah.pdf\",\"size\":7}", 0, NULL);
+  assert_int_equal(evidence_create_parse_for(&c, j, false, err, sizeof err), 0);
+  assert_string_equal(c.item, "");
+  assert_string_equal(c.name, "ijazah.pdf");
+  assert_int_equal(c.size, 7);
+  assert_int_equal(evidence_create_parse(&c, j, err, sizeof err), -1); /* an item needs one */
+  json_decref(j);
+  j = json_loads("{\"item\":\"EV-1\",\"name\":\"a.pdf\",\"size\":7}", 0, NULL);
+  assert_int_equal(evidence_create_parse_for(&c, j, false, err, sizeof err), -1);
+  assert_non_null(strstr(err, "'item'"));
+  json_decref(j);
+  j = json_loads("{\"name\":\"a.pdf\",\"size\":0}", 0, NULL);
+  assert_int_equal(evidence_create_parse_for(&c, j, false, err, sizeof err), -1);
+  json_decref(j);
+}
+
 static void test_preview(void **state) {
   (void)state;
   unsigned char *b = NULL;
@@ -205,6 +226,7 @@ int main(void) {
       cmocka_unit_test(test_mime_kinds),
       cmocka_unit_test(test_offsets),
       cmocka_unit_test(test_create_requests),
+      cmocka_unit_test(test_create_without_item),
       cmocka_unit_test(test_preview),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
