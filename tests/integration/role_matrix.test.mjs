@@ -51,6 +51,11 @@ const MATRIX = {
   // no such file in the attempt: 404 for everyone, anonymous included
   'GET /api/attempts/:id/evidence/:sha256': 'H H H H H',
   'GET /api/attempts/:id/evidence/:sha256/preview': 'H H H H H',
+  // an application's files: nobody has applied, so there is no application to upload into
+  // and no file to read
+  'POST /api/exams/:id/application/uploads': 'U H H F F',
+  'GET /api/applications/:id/files/:sha256': 'H H H H H',
+  'GET /api/applications/:id/files/:sha256/preview': 'H H H H H',
   'GET /.well-known/jwks.json': 'A A A A A',
   'GET /.well-known/did.json': 'A A A A A',
   'GET /api/keys/:kid': 'A A A A A',
@@ -218,6 +223,7 @@ const BODIES = {
   '/me/time-zone': { time_zone: 'WITA' },
   '/me/did': { did: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK' },
   '/attempts/:id/uploads': { item: 'NOT-AN-ITEM', name: 'foto.jpg', size: 10 },
+  '/exams/:id/application/uploads': { name: 'ijazah.pdf', size: 10 },
 };
 
 function tableRoutes() {
