@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "common/config.h"
 #include "store/store.h"
+#include "store/store_sqlite.h"
 
 static const char backup_usage[] =
     "usage: ujikom backup FILE [--data-dir DIR]\n"

@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "common/config.h"
 #include "store/store.h"
+#include "store/store_sqlite.h"
 
 /* Prints the usage on out and returns status, the exit status to leave with. */
 static int check_usage(FILE *out, int status) {

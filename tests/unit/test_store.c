@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "store/store.h"
+#include "store/store_sqlite.h"
 #include "test_store_fixture.h"
 
 /* Reads a whole file into a malloc'd buffer. */
