@@ -105,6 +105,9 @@ struct store_opts {
    * loss may then lose or corrupt the file, so never for a service's data (ujikomd never sets it).
    */
   bool bulk_load;
+  /* PostgreSQL only: the password, read from a file by the caller (NULL: libpq's own,
+   * PGPASSWORD, PGPASSFILE or ~/.pgpass). Copied by store_open. */
+  const char *password;
 };
 
 struct store;    /* opaque */

@@ -32,10 +32,10 @@ static const char *const audit_sqls[AUDIT__MAX] = {
                            "ORDER BY seq DESC LIMIT ?2",
     /* a family "user." matches by prefix: substr keeps '%' and '_' literal */
     [AUDIT_SEARCH] = "SELECT seq, at, actor, action, subject, before, after, hash FROM audit_log "
-                     "WHERE (?1 = 0 OR seq < ?1) AND (?3 IS NULL OR subject = ?3) "
-                     "AND (?4 IS NULL OR action = ?4 OR (substr(?4, -1) = '.' "
+                     "WHERE (?1 = 0 OR seq < ?1) AND (CAST(?3 AS TEXT) IS NULL OR subject = ?3) "
+                     "AND (CAST(?4 AS TEXT) IS NULL OR action = ?4 OR (?4 LIKE '%.' "
                      "AND substr(action, 1, length(?4)) = ?4)) "
-                     "AND (?5 IS NULL OR actor IN (SELECT id FROM users "
+                     "AND (CAST(?5 AS TEXT) IS NULL OR actor IN (SELECT id FROM users "
                      "WHERE instr(lower(name), lower(?5)) > 0 "
                      "OR instr(lower(email), lower(?5)) > 0)) "
                      "AND (?6 = 0 OR at >= ?6) AND (?7 = 0 OR at < ?7) "

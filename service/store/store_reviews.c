@@ -70,13 +70,15 @@ static const char *const reviews_sqls[REVIEWS__MAX] = {
     [APPEAL_LIST] = "SELECT " APPEAL_COLS " FROM appeals ORDER BY id LIMIT ?1",
     [APPEAL_LIST_STATUS] = "SELECT " APPEAL_COLS " FROM appeals WHERE status = ?2 "
                            "ORDER BY id LIMIT ?1",
-    [ADMIN_ATTEMPTS] = "SELECT " STORE_ATTEMPT_COLS " FROM attempts "
-                       "WHERE (?1 IS NULL OR exam_id = ?1) AND (?2 IS NULL OR status = ?2) "
-                       "AND (?3 IS NULL OR coalesce(verdict, '') = ?3) AND (?4 = 0 OR id < ?4) "
-                       "AND (?6 IS NULL OR user_id IN (SELECT id FROM users "
-                       "WHERE instr(lower(name), lower(?6)) > 0 "
-                       "OR instr(lower(email), lower(?6)) > 0)) "
-                       "ORDER BY id DESC LIMIT ?5",
+    [ADMIN_ATTEMPTS] =
+        "SELECT " STORE_ATTEMPT_COLS " FROM attempts "
+        "WHERE (CAST(?1 AS TEXT) IS NULL OR exam_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR status "
+        "= ?2) "
+        "AND (CAST(?3 AS TEXT) IS NULL OR coalesce(verdict, '') = ?3) AND (?4 = 0 OR id < ?4) "
+        "AND (CAST(?6 AS TEXT) IS NULL OR user_id IN (SELECT id FROM users "
+        "WHERE instr(lower(name), lower(?6)) > 0 "
+        "OR instr(lower(email), lower(?6)) > 0)) "
+        "ORDER BY id DESC LIMIT ?5",
 };
 static const struct store_sqlset reviews_set = {"reviews", reviews_sqls, REVIEWS__MAX};
 

@@ -31,7 +31,8 @@ static const char *const sf_sqls[SF__MAX] = {
     [SF_BEGIN] = "INSERT INTO staff_second_factor(user_id, secret_sealed, state, last_step, "
                  "created_at, confirmed_at) VALUES(?1, ?2, 'pending', 0, ?3, NULL) "
                  "ON CONFLICT(user_id) DO UPDATE SET secret_sealed = excluded.secret_sealed, "
-                 "last_step = 0, created_at = excluded.created_at WHERE state = 'pending'",
+                 "last_step = 0, created_at = excluded.created_at "
+                 "WHERE staff_second_factor.state = 'pending'",
     [SF_CONFIRM] = "UPDATE staff_second_factor SET state = 'confirmed', confirmed_at = ?3, "
                    "last_step = ?2 WHERE user_id = ?1 AND state = 'pending'",
     [SF_ADVANCE] = "UPDATE staff_second_factor SET last_step = ?2 "

@@ -51,9 +51,9 @@ static const char *const users_sqls[USERS__MAX] = {
     [USERS_LIST_ROLE] =
         "SELECT " USER_COLS " FROM users WHERE id > ?1 AND role = ?3 ORDER BY id LIMIT ?2",
     [USERS_SEARCH] = "SELECT " USER_COLS " FROM users WHERE id > ?1 "
-                     "AND (?3 IS NULL OR instr(lower(name), lower(?3)) > 0 "
+                     "AND (CAST(?3 AS TEXT) IS NULL OR instr(lower(name), lower(?3)) > 0 "
                      "OR instr(lower(email), lower(?3)) > 0) "
-                     "AND (?4 IS NULL OR role = ?4) AND (?5 < 0 OR disabled = ?5) "
+                     "AND (CAST(?4 AS TEXT) IS NULL OR role = ?4) AND (?5 < 0 OR disabled = ?5) "
                      "ORDER BY id LIMIT ?2",
     [USERS_COUNT] = "SELECT count(*) FROM users",
     [USERS_COUNT_ROLE] = "SELECT count(*) FROM users WHERE role = ?1",
