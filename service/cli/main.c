@@ -56,15 +56,28 @@ bool cli_is_help(const char *arg) {
 }
 
 bool cli_skip_data_dir(int argc, char **argv, int *i) {
-  if (0 == strcmp(argv[*i], "--data-dir") && *i + 1 < argc) {
+  if ((0 == strcmp(argv[*i], "--data-dir") || 0 == strcmp(argv[*i], "--database")) &&
+      *i + 1 < argc) {
     (*i)++;
     return true;
   }
-  return 0 == strncmp(argv[*i], "--data-dir=", 11);
+  return 0 == strncmp(argv[*i], "--data-dir=", 11) || 0 == strncmp(argv[*i], "--database=", 11);
 }
 
 void cli_db_path(int argc, char **argv, char *db, size_t dbsize) {
   char dir[512];
+  const char *database = getenv("UJIKOM_DATABASE");
+  for (int i = 1; i < argc; i++) {
+    if (0 == strcmp(argv[i], "--database") && i + 1 < argc) {
+      database = argv[i + 1];
+    } else if (0 == strncmp(argv[i], "--database=", 11)) {
+      database = argv[i] + 11;
+    }
+  }
+  if (NULL != database && '\0' != database[0]) {
+    snprintf(db, dbsize, "%s", database);
+    return;
+  }
   config_db_path(db, dbsize, cli_data_dir(argc, argv, dir, sizeof dir));
 }
 

@@ -188,6 +188,10 @@ static int read_options(struct config *cfg, int argc, char **argv) {
     fprintf(stderr, "ujikomd: --staff-2fa: '%s' is not optional or required\n", cfg->staff_2fa);
     return 2;
   }
+  if (0 != config_database_check(cfg->database, err, sizeof err)) {
+    fprintf(stderr, "ujikomd: %s\n", err);
+    return 2;
+  }
   return -1;
 }
 
@@ -215,14 +219,24 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
     fprintf(stderr, "ujikomd: %s\n", err);
     return -1;
   }
-  char db_path[600];
-  config_db_path(db_path, sizeof(db_path), cfg->data_dir);
+  char db_path[1100];
+  char password[256] = "";
+  config_database(db_path, sizeof(db_path), cfg);
+  if ('\0' != cfg->database_password_file[0] &&
+      0 != config_read_password(cfg->database_password_file, password, sizeof password, err,
+                                sizeof err)) {
+    fprintf(stderr, "ujikomd: %s\n", err);
+    return -1;
+  }
   struct store_opts sopts = {.busy_timeout_ms = cfg->busy_timeout_ms,
                              .txn_retries = 3,
                              .migrate_to = 0,
                              .log = store_log,
-                             .log_ctx = NULL};
-  if (STORE_OK != store_open(&svc->store, db_path, &sopts, err, sizeof(err))) {
+                             .log_ctx = NULL,
+                             .password = '\0' == password[0] ? NULL : password};
+  int src = store_open(&svc->store, db_path, &sopts, err, sizeof(err));
+  explicit_bzero(password, sizeof password);
+  if (STORE_OK != src) {
     fprintf(stderr, "ujikomd: %s\n", err);
     return -1;
   }
