@@ -622,6 +622,33 @@ static int pg_conn_open(struct pg_store *s, struct pg_conn **out, char *err, siz
   return STORE_OK;
 }
 
+/* Opens a new connection in place of *c, which was found broken before anything ran on it. */
+static int pg_conn_replace(struct pg_conn **c) {
+  struct pg_store *s = (*c)->st;
+  pg_conn_close(*c);
+  *c = NULL;
+  char err[320];
+  int rc = pg_conn_open(s, c, err, sizeof err);
+  if (STORE_OK != rc) {
+    store_logf(&s->base, STORE_LOG_ERROR, "%s", err);
+  }
+  return rc;
+}
+
+/* BEGIN (begin_sql) on *c; a pooled connection that died while idle (the server restarted,
+ * a failover) is replaced once, since nothing of the caller's ran on it yet. */
+static int pg_begin(struct pg_conn **c, const char *begin_sql, const char *what) {
+  int rc = pg_exec(*c, begin_sql, what);
+  if (STORE_OK != rc && (*c)->broken) {
+    store_logf(&(*c)->st->base, STORE_LOG_INFO, "database connection lost; connecting again");
+    rc = pg_conn_replace(c);
+    if (STORE_OK == rc) {
+      rc = pg_exec(*c, begin_sql, what);
+    }
+  }
+  return rc;
+}
+
 /* A connection from the pool, or a new one. */
 static int pg_conn_get(struct pg_store *s, struct pg_conn **out) {
   struct pg_conn *c = NULL;
@@ -688,9 +715,13 @@ static int pg_commit(struct pg_conn *c) {
   return rc;
 }
 
-/* One attempt: BEGIN, the write lock, the body, COMMIT. */
-static int pg_txn_once(struct pg_store *s, struct pg_conn *c, store_txn_fn fn, void *ctx) {
-  int rc = pg_exec(c, "BEGIN", "begin transaction");
+/* One attempt: BEGIN, the write lock, the body, COMMIT. *cp may be replaced (pg_begin). */
+static int pg_txn_once(struct pg_store *s, struct pg_conn **cp, store_txn_fn fn, void *ctx) {
+  int rc = pg_begin(cp, "BEGIN", "begin transaction");
+  struct pg_conn *c = *cp;
+  if (NULL == c) {
+    return rc;
+  }
   if (STORE_OK == rc) {
     rc = pg_exec(c, "SELECT pg_advisory_xact_lock(" STORE_PG_WRITE_LOCK ")", "write lock");
   }
@@ -724,13 +755,15 @@ static int pg_txn(struct store *base, store_txn_fn fn, void *ctx) {
     return rc;
   }
   for (int attempt = 0;; attempt++) {
-    rc = pg_txn_once(s, c, fn, ctx);
-    if (STORE_BUSY != rc || attempt >= base->opts.txn_retries || c->broken) {
+    rc = pg_txn_once(s, &c, fn, ctx);
+    if (NULL == c || STORE_BUSY != rc || attempt >= base->opts.txn_retries || c->broken) {
       break;
     }
     store_sleep_ms(10L * (attempt + 1));
   }
-  pg_conn_put(c);
+  if (NULL != c) {
+    pg_conn_put(c);
+  }
   return rc;
 }
 
@@ -742,10 +775,12 @@ static int pg_rd_begin(struct store *base, struct store_rd **out) {
   if (STORE_OK != rc) {
     return rc;
   }
-  rc = pg_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", "begin read");
+  rc = pg_begin(&c, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", "begin read");
   if (STORE_OK != rc) {
-    c->broken = true;
-    pg_conn_put(c);
+    if (NULL != c) {
+      c->broken = true;
+      pg_conn_put(c);
+    }
     return rc < 0 ? rc : STORE_HARD;
   }
   *out = &c->base.rd;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-import { startDaemon, candidateClient, stopClean, EXAMS_DIR } from './lib/daemon.mjs';
+import { startDaemon, candidateClient, stopClean, EXAMS_DIR, dbExec } from './lib/daemon.mjs';
 import { loadExams, correctValue, wrongValue, secretTexts, SECRET_KEYS, allKeys } from './attempts-keys.mjs';
 
 const exams = loadExams(EXAMS_DIR);
@@ -25,9 +25,7 @@ after(async () => {
 
 // Runs SQL on the test's own database (WAL mode lets it run beside the daemon).
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(d.dataDir, 'ujikom.db'), query], {
-    encoding: 'utf8',
-  });
+  const r = dbExec(d.dataDir, query);
   assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
   return r.stdout.trim();
 }

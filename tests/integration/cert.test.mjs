@@ -14,7 +14,7 @@ import * as jose from 'jose';
 import { decode as cborDecode, encode as cborEncode, Tag } from 'cbor2';
 import { ed25519 } from '@noble/curves/ed25519';
 
-import { startDaemon, candidateClient, adminClient, stopClean, cli, tmpDir, EXAMS_DIR } from './lib/daemon.mjs';
+import { startDaemon, candidateClient, adminClient, stopClean, cli, tmpDir, EXAMS_DIR, dbExec } from './lib/daemon.mjs';
 import { loadExams, answerAll, passExam } from './attempts-keys.mjs';
 import { base32Encode, base32Decode } from './lib/certforge.mjs';
 
@@ -80,7 +80,7 @@ function verifyCose(token, jwks) {
 }
 
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(d.dataDir, 'ujikom.db'), query], { encoding: 'utf8' });
+  const r = dbExec(d.dataDir, query);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
@@ -341,8 +341,7 @@ test('a token the service issued is answered from its row exactly as a full veri
   // The display text was stored at issuance and cannot be changed.
   const display = sql(`SELECT display FROM certificates WHERE serial = '${cert.serial}'`);
   assert.ok(display.length > 0);
-  const change = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(d.dataDir, 'ujikom.db'),
-    `UPDATE certificates SET display = 'x' WHERE serial = '${cert.serial}'`], { encoding: 'utf8' });
+  const change = dbExec(d.dataDir, `UPDATE certificates SET display = 'x' WHERE serial = '${cert.serial}'`);
   assert.notEqual(change.status, 0);
   assert.match(change.stderr, /immutable/);
   // A certificate without display text (issued before it was stored) is verified the long way,

@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import {
   startDaemon, stopClean, cli, tmpDir, Client, adminClient, uniqueEmail, PASSWORD, EXAMS_DIR,
-  freePort,
+  freePort, BACKEND,
 } from './lib/daemon.mjs';
 import { sql } from './lib/reliability.mjs';
 import { loadExams, passExam } from './attempts-keys.mjs';
@@ -50,7 +50,9 @@ function sqlValue(query) {
 // The stored name of an account, read with sqlite3 (as hex, so that nothing between the
 // database and the test re-encodes it).
 function storedName(email) {
-  const hex = sqlValue(`SELECT hex(name) FROM users WHERE email = '${email}'`);
+  const hex = sqlValue(BACKEND === 'postgresql'
+    ? `SELECT encode(convert_to(name, 'UTF8'), 'hex') FROM users WHERE email = '${email}'`
+    : `SELECT hex(name) FROM users WHERE email = '${email}'`);
   return hex === null ? null : Buffer.from(hex, 'hex').toString('utf8');
 }
 

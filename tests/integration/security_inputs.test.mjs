@@ -12,8 +12,7 @@ import path from 'node:path';
 
 import {
   startDaemon, stopClean, cli, tmpDir, Client, candidateClient, adminClient, uniqueEmail, PASSWORD,
-  EXAMS_DIR, UJIKOMD,
-} from './lib/daemon.mjs';
+  EXAMS_DIR, UJIKOMD, dbExec } from './lib/daemon.mjs';
 import { REVIEW_EXAM, REVIEW_EXAM_ID } from './lib/reviews.mjs';
 
 const EXAM_ID = 'DKV-UJI-INPUTS';
@@ -46,7 +45,7 @@ after(async () => {
 });
 
 function sql(query, dataDir = d.dataDir) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(dataDir, 'ujikom.db'), query], { encoding: 'utf8' });
+  const r = dbExec(dataDir, query);
   assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
   return r.stdout.trim();
 }

@@ -14,7 +14,7 @@ import path from 'node:path';
 
 import net from 'node:net';
 
-import { startDaemon, stopClean, cli, tmpDir, Client, candidateClient, adminClient, SOURCE_DIR } from './lib/daemon.mjs';
+import { startDaemon, stopClean, cli, tmpDir, Client, candidateClient, adminClient, SOURCE_DIR, dbExec } from './lib/daemon.mjs';
 import { objectiveExamsDir, certify } from './lib/certify.mjs';
 
 const EXAM_ID = 'DKV-UJI-TLOG';
@@ -41,7 +41,7 @@ after(async () => {
 });
 
 function sql(dataDir, query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(dataDir, 'ujikom.db'), query], { encoding: 'utf8' });
+  const r = dbExec(dataDir, query);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
