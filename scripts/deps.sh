@@ -7,8 +7,10 @@ goal=${1:-run}
 
 build_pkgs=(cmake make gcc pkg-config sqlite3
   libmicrohttpd-dev libsqlite3-dev libssl-dev libqrencode-dev libpng-dev
-  libjansson-dev libyaml-dev libcbor-dev libhpdf-dev libutf8proc-dev zlib1g-dev libzxcvbn-dev libcurl4-openssl-dev fonts-dejavu-core)
-test_pkgs=(libcmocka-dev clang libclang-rt-14-dev clang-format-15 clang-tidy chromium zbar-tools poppler-utils)
+  libjansson-dev libyaml-dev libcbor-dev libhpdf-dev libutf8proc-dev zlib1g-dev libzxcvbn-dev libcurl4-openssl-dev fonts-dejavu-core
+  libpq-dev)
+test_pkgs=(libcmocka-dev clang libclang-rt-14-dev clang-format-15 clang-tidy chromium zbar-tools poppler-utils
+  postgresql)
 bench_pkgs=(wrk valgrind)
 
 pkgs=("${build_pkgs[@]}")

@@ -23,10 +23,11 @@ after(async () => {
   }
 });
 
-// Runs SQL on the test's own database (WAL mode lets it run beside the daemon).
+// Runs SQL on the test's own database (WAL mode, or PostgreSQL's snapshots, let it run beside
+// the daemon); query may be { sqlite, postgresql } when the texts differ.
 function sql(query) {
   const r = dbExec(d.dataDir, query);
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
+  assert.equal(r.status, 0, `database shell failed: ${r.stderr}`);
   return r.stdout.trim();
 }
 
@@ -247,11 +248,15 @@ test('a save after the deadline is refused and the attempt is closed at its dead
   // Move the deadline (and start) into the past, beyond the 30 s grace.
   const past = Date.now() - 120_000;
   sql(`UPDATE attempts SET started_at = ${past - 60_000}, deadline_at = ${past} WHERE id = ${id}`);
-  const before1 = sql(`SELECT count(*) || ':' || group_concat(value) FROM attempt_answers WHERE attempt_id = ${id}`);
+  const stored = () => sql({
+    sqlite: `SELECT count(*) || ':' || group_concat(value) FROM attempt_answers WHERE attempt_id = ${id}`,
+    postgresql: `SELECT count(*) || ':' || string_agg(value, ',' ORDER BY item_id) FROM attempt_answers WHERE attempt_id = ${id}`,
+  });
+  const before1 = stored();
   r = await c.put(`/api/attempts/${id}/answers/${items[1] ? items[1].id : first.id}`, { value: correctValue(entry.items.get((items[1] || first).id)) });
   assert.equal(r.status, 409, r.text);
   assert.equal(r.json.error, 'attempt_deadline');
-  assert.equal(sql(`SELECT count(*) || ':' || group_concat(value) FROM attempt_answers WHERE attempt_id = ${id}`), before1);
+  assert.equal(stored(), before1);
 
   r = await c.get(`/api/attempts/${id}`);
   assert.equal(r.status, 200);

@@ -19,7 +19,9 @@ export function dbPath(dataDir) {
 // Runs one SQL statement on the daemon's database (the sqlite3 CLI on the file, or psql on
 // its PostgreSQL schema) and returns the rows (objects). Throws on failure. Used while the
 // daemon runs too: WAL readers and PostgreSQL's snapshots do not block it.
-export function sql(dataDir, query) {
+// Texts per backend when they differ: query may be { sqlite, postgresql }.
+export function sql(dataDir, q) {
+  const query = typeof q === 'string' ? q : q[PG_BASE ? 'postgresql' : 'sqlite'];
   if (!PG_BASE) return sqlFile(dbPath(dataDir), query);
   const select = /^\s*(SELECT|WITH)\b/i.test(query);
   const text = select ? `SELECT coalesce(json_agg(t), '[]') FROM (${query.replace(/;\s*$/, '')}) t` : query;
@@ -28,7 +30,8 @@ export function sql(dataDir, query) {
     timeout: 30_000,
   });
   if (r.status !== 0) throw new Error(`psql failed (${r.status}): ${r.stderr}\n${query}`);
-  return select ? JSON.parse(r.stdout.trim()) : [];
+  // SQLite has no booleans (a comparison is 0 or 1): answer as it would.
+  return select ? JSON.parse(r.stdout.trim(), (k, v) => (typeof v === 'boolean' ? Number(v) : v)) : [];
 }
 
 // The same on a database file named directly (e.g. a backup).
