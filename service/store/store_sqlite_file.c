@@ -313,17 +313,17 @@ const char *store_sqlite_path(const char *database) {
   return database;
 }
 
-int store_backup(struct store *base, const char *dest_path, char *err, size_t errlen) {
+int store_backup(struct store *s, const char *dest_path, char *err, size_t errlen) {
   sqlite3 *src = NULL, *dst = NULL;
   int rc = STORE_HARD;
   int fd = -1;
   bool created = false;
-  if (0 != strcmp("sqlite", store_backend_name(base))) {
+  if (0 != strcmp("sqlite", store_backend_name(s))) {
     store_set_err(err, errlen,
                   "backup: the database is not an SQLite file (use pg_dump or a base backup)");
     return STORE_HARD;
   }
-  const struct sq_store *s = sq_store(base);
+  const struct sq_store *sq = sq_store(s);
   if (NULL == dest_path || '\0' == dest_path[0]) {
     store_set_err(err, errlen, "no backup file given");
     return STORE_HARD;
@@ -337,12 +337,12 @@ int store_backup(struct store *base, const char *dest_path, char *err, size_t er
   close(fd);
   created = true;
   if (SQLITE_OK !=
-      sqlite3_open_v2(s->path, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)) {
-    store_set_err(err, errlen, "%s: %s", s->path, sqlite3_errmsg(src));
+      sqlite3_open_v2(sq->path, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)) {
+    store_set_err(err, errlen, "%s: %s", sq->path, sqlite3_errmsg(src));
     rc = STORE_UNAVAILABLE;
     goto cleanup;
   }
-  sqlite3_busy_timeout(src, (int)s->base.opts.busy_timeout_ms);
+  sqlite3_busy_timeout(src, (int)sq->base.opts.busy_timeout_ms);
   if (SQLITE_OK !=
       sqlite3_open_v2(dest_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL)) {
     store_set_err(err, errlen, "%s: %s", dest_path, sqlite3_errmsg(dst));

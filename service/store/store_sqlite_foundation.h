@@ -78,7 +78,7 @@ static inline struct sq_conn *sq_conn(struct store_conn *c) {
 }
 
 /* The group commit's store_txn (store_sqlite_group_commit.c). */
-int store_sqlite_txn(struct store *s, store_txn_fn fn, void *ctx);
+int store_sqlite_txn(struct store *base, store_txn_fn fn, void *ctx);
 
 /* Statements of the foundation itself. */
 enum core_stmt {

@@ -46,7 +46,7 @@ static const char *const tlog_sqls[TLOG__MAX] = {
         "'suspended' ELSE 'valid' END FROM tlog_entries t WHERE t.serial = c.serial AND "
         "t.event <> 'issue' ORDER BY t.idx DESC LIMIT 1), 'valid') AS logged FROM certificates c "
         "WHERE EXISTS (SELECT 1 FROM tlog_entries t WHERE t.serial = c.serial AND "
-        "t.event = 'issue')) WHERE status <> logged ORDER BY issued_at, serial LIMIT ?1",
+        "t.event = 'issue')) AS s WHERE status <> logged ORDER BY issued_at, serial LIMIT ?1",
 };
 static const struct store_sqlset tlog_set = {"tlog", tlog_sqls, TLOG__MAX};
 
