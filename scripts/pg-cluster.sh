@@ -8,6 +8,8 @@
 #   scripts/pg-cluster.sh start DIR   # prints the database URI on stdout
 #   scripts/pg-cluster.sh uri DIR     # the URI of a running cluster
 #   scripts/pg-cluster.sh stop DIR    # stops it (immediate) and removes DIR
+#   scripts/pg-cluster.sh crash DIR   # stops the server at once (-m immediate), keeping DIR
+#   scripts/pg-cluster.sh resume DIR  # starts the server of DIR again (crash recovery)
 #
 # Nothing outside DIR is written. start removes a stale DIR left by an earlier run first.
 set -euo pipefail
@@ -15,7 +17,7 @@ set -euo pipefail
 cmd=${1:-}
 dir=${2:-}
 if [ -z "$cmd" ] || [ -z "$dir" ]; then
-  echo "usage: $0 start|uri|stop DIR" >&2
+  echo "usage: $0 start|uri|stop|crash|resume DIR" >&2
   exit 2
 fi
 case "$dir" in
@@ -55,6 +57,19 @@ stop() {
   rm -rf -- "$dir"
 }
 
+server_start() {
+  # Throwaway data: no fsync and asynchronous commits, unless UJIKOM_PG_DURABLE=1 (a test
+  # that kills the server and counts what survived needs every commit in the WAL on disk).
+  local fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${UJIKOM_PG_DURABLE:-0}" = 1 ] && fast="-c synchronous_commit=on"
+  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-c listen_addresses='' -c unix_socket_directories='$dir' $fast -c max_connections=200" \
+    start >/dev/null || {
+    cat "$dir/server.log" >&2
+    exit 1
+  }
+}
+
 case "$cmd" in
 start)
   stop
@@ -68,22 +83,17 @@ start)
     cat "$dir/initdb.log" >&2
     exit 1
   }
-  # Throwaway data: no fsync (the failover and durability tests start their own clusters).
-  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off \
-        -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-    start >/dev/null || {
-    cat "$dir/server.log" >&2
-    exit 1
-  }
+  server_start
   as_owner "$bindir/psql" -X -q -h "$dir" -U ujikom -d postgres -v ON_ERROR_STOP=1 \
     -c "CREATE DATABASE ujikom" >/dev/null
   uri
   ;;
 uri) uri ;;
 stop) stop ;;
+crash) as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null ;;
+resume) server_start ;;
 *)
-  echo "usage: $0 start|uri|stop DIR" >&2
+  echo "usage: $0 start|uri|stop|crash|resume DIR" >&2
   exit 2
   ;;
 esac

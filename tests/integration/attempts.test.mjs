@@ -248,15 +248,15 @@ test('a save after the deadline is refused and the attempt is closed at its dead
   // Move the deadline (and start) into the past, beyond the 30 s grace.
   const past = Date.now() - 120_000;
   sql(`UPDATE attempts SET started_at = ${past - 60_000}, deadline_at = ${past} WHERE id = ${id}`);
-  const stored = () => sql({
+  const storedAnswers = () => sql({
     sqlite: `SELECT count(*) || ':' || group_concat(value) FROM attempt_answers WHERE attempt_id = ${id}`,
     postgresql: `SELECT count(*) || ':' || string_agg(value, ',' ORDER BY item_id) FROM attempt_answers WHERE attempt_id = ${id}`,
   });
-  const before1 = stored();
+  const before1 = storedAnswers();
   r = await c.put(`/api/attempts/${id}/answers/${items[1] ? items[1].id : first.id}`, { value: correctValue(entry.items.get((items[1] || first).id)) });
   assert.equal(r.status, 409, r.text);
   assert.equal(r.json.error, 'attempt_deadline');
-  assert.equal(stored(), before1);
+  assert.equal(storedAnswers(), before1);
 
   r = await c.get(`/api/attempts/${id}`);
   assert.equal(r.status, 200);

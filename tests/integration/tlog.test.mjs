@@ -225,9 +225,12 @@ test('a certificate row written with sqlite3 has no issuance entry: the cross-ch
   assert.equal(agree.status, 0, agree.stdout + agree.stderr);
   assert.match(agree.stdout, /register and log agree: 5 log entries/);
   const forged = 'UJK-AAAA-BBBB-CCCC-DDDD-E';
-  sql(d.dataDir, `INSERT INTO certificates(serial, attempt_id, user_id, holder, subsector, exam_id, units,
+  const insert = `INSERT INTO certificates(serial, attempt_id, user_id, holder, subsector, exam_id, units,
     issued_at, expires_at, kid, jws, qr_token) SELECT '${forged}', 999999, user_id, 'Pemalsu', subsector,
-    exam_id, units, issued_at, expires_at, kid, 'x.y.z', 'AAAA' FROM certificates LIMIT 1`);
+    exam_id, units, issued_at, expires_at, kid, 'x.y.z', 'AAAA' FROM certificates LIMIT 1`;
+  // The sqlite3 shell does not enforce foreign keys; someone with PostgreSQL's superuser
+  // switches them off the same way.
+  sql(d.dataDir, { sqlite: insert, postgresql: `SET session_replication_role = replica; ${insert}` });
   const r = cli(['log', 'verify'], { dataDir: d.dataDir });
   assert.equal(r.status, 1, r.stdout);
   assert.match(r.stdout, new RegExp(`NOT IN THE LOG: certificate ${forged} is in the register without an issuance entry`));

@@ -2,7 +2,9 @@
  * The error mapping every backend shares (store_internal.h): a unique violation is
  * STORE_EXISTS and undoes only its own statement, so the body goes on as it decides; and,
  * for PostgreSQL, a serialization failure or deadlock is retried and then STORE_BUSY, and a
- * lost connection is STORE_UNAVAILABLE once, after which the store connects again.
+ * lost connection is STORE_UNAVAILABLE once, after which the store connects again; a server
+ * killed (-m immediate) answers UNAVAILABLE until it is back, then the store reconnects and
+ * every acknowledged write is there.
  * The PostgreSQL cases skip in the SQLite pass (ctest label pg runs them).
  */
 #include <setjmp.h>
@@ -11,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -192,6 +196,106 @@ static void test_lost_connection_is_unavailable_then_reconnects(void **state) {
   assert_int_equal(STORE_OK, read_user(t->s, "sesudah@contoh.id", &u));
 }
 
+/* Runs scripts/pg-cluster.sh cmd dir; its first line of output (the URI for start) into
+ * out. 0 when it succeeded. */
+static int cluster(const char *cmd, const char *dir, char *out, size_t outlen) {
+  const char *src = getenv("UJIKOM_SOURCE_DIR");
+  char script[512];
+  int fds[2];
+  snprintf(script, sizeof script, "%s/scripts/pg-cluster.sh", NULL == src ? "." : src);
+  if (0 != pipe(fds)) {
+    return -1;
+  }
+  pid_t pid = fork();
+  if (0 == pid) {
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    setenv("UJIKOM_PG_DURABLE", "1", 1); /* every acknowledged commit survives the kill */
+    execl(script, script, cmd, dir, (char *)NULL);
+    _exit(127);
+  }
+  close(fds[1]);
+  size_t n = 0;
+  ssize_t got = 0;
+  while (n + 1 < outlen && (got = read(fds[0], out + n, outlen - 1 - n)) > 0) {
+    n += (size_t)got;
+  }
+  out[n] = '\0';
+  out[strcspn(out, "\n")] = '\0';
+  close(fds[0]);
+  int status = 0;
+  if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+    return -1;
+  }
+  return WIFEXITED(status) && 0 == WEXITSTATUS(status) ? 0 : -1;
+}
+
+static int tx_two(struct store_tx *tx, void *ctx) {
+  int64_t id = 0;
+  const char *const *emails = ctx;
+  int rc = store_user_create(tx, &id, emails[0], "Siti", ROLE_CANDIDATE, "$x$");
+  return STORE_OK == rc ? store_user_create(tx, &id, emails[1], "Ayu", ROLE_CANDIDATE, "$x$") : rc;
+}
+
+/* The private cluster of the test below. */
+static void kill_dir(char *dir, size_t size) {
+  snprintf(dir, size, "/tmp/ujikom-pgkill-%ld", (long)getpid());
+}
+
+/* Tear-down of the test below: its cluster is stopped and removed whatever happened. */
+static int kill_teardown(void **state) {
+  char dir[96], out[64];
+  if (temp_store_is_pg()) {
+    kill_dir(dir, sizeof dir);
+    cluster("stop", dir, out, sizeof out);
+  }
+  return temp_store_teardown(state);
+}
+
+/* The database server itself is killed (a crash, a failover's old primary): every request
+ * is answered UNAVAILABLE (503) while it is down, none is answered wrongly, and once it is
+ * back the store connects again by itself, with every write acknowledged before the kill. */
+static void test_killed_server_is_unavailable_then_reconnects(void **state) {
+  struct temp_store *t = *state;
+  char dir[96], uri[256], out[256], err[256];
+  struct store *s = NULL;
+  struct store_rd *rd = NULL;
+  struct store_user u;
+  const char *before[] = {"sebelum1@contoh.id", "sebelum2@contoh.id"};
+  const char *during[] = {"selama1@contoh.id", "selama2@contoh.id"};
+  const char *after[] = {"sesudah1@contoh.id", "sesudah2@contoh.id"};
+  if (!temp_store_is_pg()) {
+    skip(); /* an SQLite file has no server */
+  }
+  /* A cluster of its own (the pass's cluster serves the other tests meanwhile), in a
+   * directory the cluster's unprivileged user can reach; kill_teardown removes it. */
+  (void)t;
+  kill_dir(dir, sizeof dir);
+  assert_int_equal(0, cluster("start", dir, uri, sizeof uri));
+  struct store_opts o = {.busy_timeout_ms = 500, .txn_retries = 1};
+  assert_int_equal(STORE_OK, store_open(&s, uri, &o, err, sizeof err));
+  assert_int_equal(STORE_OK, store_txn(s, tx_two, before));
+
+  assert_int_equal(0, cluster("crash", dir, out, sizeof out));
+  assert_int_equal(STORE_UNAVAILABLE, store_txn(s, tx_two, during));
+  assert_int_equal(STORE_UNAVAILABLE, store_health(s));
+  assert_int_equal(STORE_UNAVAILABLE, store_rd_begin(s, &rd));
+  assert_null(rd);
+
+  assert_int_equal(0, cluster("resume", dir, out, sizeof out));
+  assert_int_equal(STORE_OK, store_health(s));
+  assert_int_equal(STORE_OK, store_txn(s, tx_two, after));
+  assert_int_equal(STORE_OK, store_rd_begin(s, &rd));
+  for (size_t i = 0; i < 2; i++) {
+    assert_int_equal(STORE_OK, store_user_by_email(rd, &u, before[i]));
+    assert_int_equal(STORE_NONE, store_user_by_email(rd, &u, during[i]));
+    assert_int_equal(STORE_OK, store_user_by_email(rd, &u, after[i]));
+  }
+  store_rd_end(rd);
+  store_close(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_unique_violation_undoes_only_itself, temp_store_setup,
@@ -200,6 +304,8 @@ int main(void) {
                                       temp_store_setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_lost_connection_is_unavailable_then_reconnects,
                                       temp_store_setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_killed_server_is_unavailable_then_reconnects,
+                                      temp_store_setup, kill_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
