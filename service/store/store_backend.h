@@ -10,6 +10,7 @@
 #ifndef UJIKOM_STORE_BACKEND_H
 #define UJIKOM_STORE_BACKEND_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,9 +31,9 @@ struct store_ops {
 
 /* Operations of one connection. */
 struct store_conn_ops {
-  /* Statement id of set, prepared on first use and cached, reset with no bindings; NULL
-   * (logged) when it cannot be prepared. */
-  struct store_stmt *(*stmt)(struct store_conn *c, const struct store_sqlset *set, int id);
+  /* A new statement for set->sqls[id] (store_stmt caches it); NULL (logged) when it cannot
+   * be prepared. */
+  struct store_stmt *(*prepare)(struct store_conn *c, const struct store_sqlset *set, int id);
   int64_t (*last_rowid)(struct store_conn *c);
 };
 
@@ -43,6 +44,7 @@ struct store_stmt_ops {
   int (*step)(struct store_stmt *st, const char *what);
   int64_t (*changes)(struct store_stmt *st); /* rows changed by the last completed run */
   void (*done)(struct store_stmt *st);       /* reset, bindings cleared */
+  void (*free)(struct store_stmt *st);       /* finalised (the connection closes) */
   void (*bind_int64)(struct store_stmt *st, int idx, int64_t v);
   void (*bind_text)(struct store_stmt *st, int idx, const char *text);
   void (*bind_blob)(struct store_stmt *st, int idx, const void *data, size_t len);
@@ -68,11 +70,38 @@ struct store_tx {
   int64_t now_ms;
 };
 
+/* The prepared statements of one set on one connection (set->count slots). */
+struct store_stmt_cache {
+  const struct store_sqlset *set;
+  struct store_stmt **stmts;
+};
+
 struct store_conn {
   const struct store_conn_ops *ops;
   struct store *st;
   struct store_rd rd; /* handed out by store_rd_begin() */
+  struct store_stmt_cache *caches;
+  size_t ncaches;
+  struct store_conn *next; /* in a pool's free list */
 };
+
+/* Frees every statement the connection cached (before the backend closes it). */
+void store_conn_free_stmts(struct store_conn *c);
+
+/* Idle connections kept for reuse (SQLite's readers, PostgreSQL's connections). */
+struct store_pool {
+  pthread_mutex_t lock;
+  struct store_conn *head;
+  size_t n, max;
+};
+
+/* 0, or -1 when the lock cannot be made. */
+int store_pool_init(struct store_pool *p, size_t max);
+void store_pool_destroy(struct store_pool *p); /* the pool must be empty (take them all) */
+/* An idle connection, or NULL when there is none. Thread-safe. */
+struct store_conn *store_pool_take(struct store_pool *p);
+/* Keeps c for reuse: true, or false when the pool is full (the caller closes c). */
+bool store_pool_give(struct store_pool *p, struct store_conn *c);
 
 struct store_stmt {
   const struct store_stmt_ops *ops;

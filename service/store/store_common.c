@@ -165,13 +165,91 @@ int store_migrate(struct store *s, int to, int *out_from, int *out_to, char *err
 /* ------------------------------------------------------------------------------------ */
 /* statements */
 
+/* The cache of set on c, made on first use; NULL when out of memory. */
+static struct store_stmt_cache *stmt_cache(struct store_conn *c, const struct store_sqlset *set) {
+  for (size_t i = 0; i < c->ncaches; i++) {
+    if (c->caches[i].set == set) {
+      return &c->caches[i];
+    }
+  }
+  struct store_stmt **stmts = calloc((size_t)set->count, sizeof *stmts);
+  struct store_stmt_cache *grown = NULL;
+  if (NULL == stmts || NULL == (grown = realloc(c->caches, (c->ncaches + 1) * sizeof *grown))) {
+    free(stmts);
+    return NULL;
+  }
+  c->caches = grown;
+  grown[c->ncaches] = (struct store_stmt_cache){set, stmts};
+  return &grown[c->ncaches++];
+}
+
 struct store_stmt *store_stmt(struct store_conn *c, const struct store_sqlset *set, int id) {
   if (NULL == c || NULL == set || id < 0 || id >= set->count) {
     store_conn_log(c, STORE_LOG_ERROR, "bad statement id %d in set %s", id,
                    NULL == set ? "?" : set->name);
     return NULL;
   }
-  return c->ops->stmt(c, set, id);
+  struct store_stmt_cache *cache = stmt_cache(c, set);
+  if (NULL == cache) {
+    store_conn_log(c, STORE_LOG_ERROR, "%s[%d]: out of memory", set->name, id);
+    return NULL;
+  }
+  if (NULL == cache->stmts[id]) {
+    cache->stmts[id] = c->ops->prepare(c, set, id);
+    return cache->stmts[id];
+  }
+  cache->stmts[id]->ops->done(cache->stmts[id]);
+  return cache->stmts[id];
+}
+
+int store_pool_init(struct store_pool *p, size_t max) {
+  p->head = NULL;
+  p->n = 0;
+  p->max = max;
+  return 0 == pthread_mutex_init(&p->lock, NULL) ? 0 : -1;
+}
+
+void store_pool_destroy(struct store_pool *p) {
+  pthread_mutex_destroy(&p->lock);
+}
+
+struct store_conn *store_pool_take(struct store_pool *p) {
+  pthread_mutex_lock(&p->lock);
+  struct store_conn *c = p->head;
+  if (NULL != c) {
+    p->head = c->next;
+    p->n--;
+    c->next = NULL;
+  }
+  pthread_mutex_unlock(&p->lock);
+  return c;
+}
+
+bool store_pool_give(struct store_pool *p, struct store_conn *c) {
+  bool kept = false;
+  pthread_mutex_lock(&p->lock);
+  if (p->n < p->max) {
+    c->next = p->head;
+    p->head = c;
+    p->n++;
+    kept = true;
+  }
+  pthread_mutex_unlock(&p->lock);
+  return kept;
+}
+
+void store_conn_free_stmts(struct store_conn *c) {
+  for (size_t i = 0; i < c->ncaches; i++) {
+    for (int j = 0; j < c->caches[i].set->count; j++) {
+      if (NULL != c->caches[i].stmts[j]) {
+        c->caches[i].stmts[j]->ops->free(c->caches[i].stmts[j]);
+      }
+    }
+    free(c->caches[i].stmts);
+  }
+  free(c->caches);
+  c->caches = NULL;
+  c->ncaches = 0;
 }
 
 void store_stmt_done(struct store_stmt *st) {

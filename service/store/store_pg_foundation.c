@@ -33,8 +33,10 @@
 #include "store/store_backend.h"
 #include "ujikom/clock.h"
 
-/* The advisory lock every write transaction takes: "ujikom" in ASCII, then 1. */
-#define STORE_PG_WRITE_LOCK "8460902738496479233" /* 0x756a696b6f6d0001 */
+/* The advisory lock every write transaction takes: "ujik" in ASCII, and the schema the
+ * tables are in (so deployments in different schemas of one database do not wait for each
+ * other; every node of one deployment takes the same lock). */
+#define STORE_PG_WRITE_LOCK "1970170219, hashtext(current_schema())"
 #define PG_POOL_MAX         32 /* idle connections kept; more are closed on release */
 #define PG_BOOLOID          16
 #define PG_BYTEAOID         17
@@ -64,30 +66,20 @@ struct pg_stmt {
   int ncols;
 };
 
-struct pg_cache {
-  const struct store_sqlset *set;
-  struct pg_stmt **stmts;
-};
-
 struct pg_conn {
   struct store_conn base;
   struct pg_store *st;
   PGconn *db;
-  struct pg_cache *caches;
-  size_t ncaches;
   unsigned next_name;
   bool in_write; /* inside a store_txn body */
   bool broken;   /* the connection is lost: closed instead of pooled */
-  struct pg_conn *next;
 };
 
 struct pg_store {
   struct store base;
   char *uri;
-  char *password;        /* NULL: libpq's own (PGPASSWORD, PGPASSFILE, ~/.pgpass) */
-  pthread_mutex_t plock; /* guards the pool */
-  struct pg_conn *pool;
-  size_t npool;
+  char *password;         /* NULL: libpq's own (PGPASSWORD, PGPASSFILE, ~/.pgpass) */
+  struct store_pool pool; /* idle connections */
 };
 
 /* The store whose store_txn body runs on this thread (a nested store_txn is refused). */
@@ -243,6 +235,11 @@ static void pg_done(struct store_stmt *st) {
   p->executed = false;
   p->row = -1;
   p->nrows = 0;
+}
+
+static void pg_stmt_free(struct pg_stmt *p);
+static void pg_free(struct store_stmt *st) {
+  pg_stmt_free(pg_stmt(st));
 }
 
 static void pg_stmt_free(struct pg_stmt *p) {
@@ -466,6 +463,7 @@ static const struct store_stmt_ops pg_stmt_ops = {
     .step = pg_step,
     .changes = pg_changes,
     .done = pg_done,
+    .free = pg_free,
     .bind_int64 = pg_bind_int64,
     .bind_text = pg_bind_text,
     .bind_blob = pg_bind_blob,
@@ -506,38 +504,10 @@ static struct pg_stmt *pg_stmt_new(struct pg_conn *c, const struct store_sqlset 
   return p;
 }
 
-static struct store_stmt *pg_conn_stmt(struct store_conn *base, const struct store_sqlset *set,
-                                       int id) {
-  struct pg_conn *c = pg_conn(base);
-  struct pg_cache *cache = NULL;
-  for (size_t i = 0; i < c->ncaches; i++) {
-    if (c->caches[i].set == set) {
-      cache = &c->caches[i];
-      break;
-    }
-  }
-  if (NULL == cache) {
-    struct pg_stmt **stmts = calloc((size_t)set->count, sizeof *stmts);
-    struct pg_cache *grown = NULL;
-    if (NULL == stmts) {
-      return NULL;
-    }
-    grown = realloc(c->caches, (c->ncaches + 1) * sizeof *grown);
-    if (NULL == grown) {
-      free(stmts);
-      return NULL;
-    }
-    c->caches = grown;
-    cache = &c->caches[c->ncaches++];
-    cache->set = set;
-    cache->stmts = stmts;
-  }
-  if (NULL == cache->stmts[id]) {
-    cache->stmts[id] = pg_stmt_new(c, set, id);
-    return NULL == cache->stmts[id] ? NULL : &cache->stmts[id]->base;
-  }
-  pg_done(&cache->stmts[id]->base);
-  return &cache->stmts[id]->base;
+static struct store_stmt *pg_prepare(struct store_conn *base, const struct store_sqlset *set,
+                                     int id) {
+  struct pg_stmt *p = pg_stmt_new(pg_conn(base), set, id);
+  return NULL == p ? NULL : &p->base;
 }
 
 static int64_t pg_last_rowid(struct store_conn *base) {
@@ -553,7 +523,7 @@ static int64_t pg_last_rowid(struct store_conn *base) {
   return id;
 }
 
-static const struct store_conn_ops pg_conn_ops = {.stmt = pg_conn_stmt,
+static const struct store_conn_ops pg_conn_ops = {.prepare = pg_prepare,
                                                   .last_rowid = pg_last_rowid};
 
 /* ------------------------------------------------------------------------------------ */
@@ -563,13 +533,7 @@ static void pg_conn_close(struct pg_conn *c) {
   if (NULL == c) {
     return;
   }
-  for (size_t i = 0; i < c->ncaches; i++) {
-    for (int j = 0; j < c->caches[i].set->count; j++) {
-      pg_stmt_free(c->caches[i].stmts[j]);
-    }
-    free(c->caches[i].stmts);
-  }
-  free(c->caches);
+  store_conn_free_stmts(&c->base);
   PQfinish(c->db);
   free(c);
 }
@@ -651,18 +615,10 @@ static int pg_begin(struct pg_conn **c, const char *begin_sql, const char *what)
 
 /* A connection from the pool, or a new one. */
 static int pg_conn_get(struct pg_store *s, struct pg_conn **out) {
-  struct pg_conn *c = NULL;
   char err[320];
-  pthread_mutex_lock(&s->plock);
-  if (NULL != s->pool) {
-    c = s->pool;
-    s->pool = c->next;
-    s->npool--;
-  }
-  pthread_mutex_unlock(&s->plock);
-  if (NULL != c) {
-    c->next = NULL;
-    *out = c;
+  struct store_conn *idle = store_pool_take(&s->pool);
+  if (NULL != idle) {
+    *out = pg_conn(idle);
     return STORE_OK;
   }
   int rc = pg_conn_open(s, out, err, sizeof err);
@@ -674,19 +630,10 @@ static int pg_conn_get(struct pg_store *s, struct pg_conn **out) {
 
 /* Back to the pool; a broken connection, or one beyond the pool's size, is closed. */
 static void pg_conn_put(struct pg_conn *c) {
-  struct pg_store *s = c->st;
-  if (!c->broken && CONNECTION_OK == PQstatus(c->db) &&
-      PQTRANS_IDLE == PQtransactionStatus(c->db)) {
-    pthread_mutex_lock(&s->plock);
-    if (s->npool < PG_POOL_MAX) {
-      c->next = s->pool;
-      s->pool = c;
-      s->npool++;
-      c = NULL;
-    }
-    pthread_mutex_unlock(&s->plock);
+  if (c->broken || CONNECTION_OK != PQstatus(c->db) || PQTRANS_IDLE != PQtransactionStatus(c->db) ||
+      !store_pool_give(&c->st->pool, &c->base)) {
+    pg_conn_close(c);
   }
-  pg_conn_close(c);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -941,12 +888,11 @@ done:
 
 static void pg_close(struct store *base) {
   struct pg_store *s = pg_store(base);
-  while (NULL != s->pool) {
-    struct pg_conn *c = s->pool;
-    s->pool = c->next;
-    pg_conn_close(c);
+  struct store_conn *idle = NULL;
+  while (NULL != (idle = store_pool_take(&s->pool))) {
+    pg_conn_close(pg_conn(idle));
   }
-  pthread_mutex_destroy(&s->plock);
+  store_pool_destroy(&s->pool);
   free(s->uri);
   free(s->password);
   free(s);
@@ -978,7 +924,7 @@ int store_pg_open(struct store **out, const char *uri, const struct store_opts *
   s->password = NULL == s->base.opts.password ? NULL : strdup(s->base.opts.password);
   s->base.opts.password = NULL; /* the caller's buffer is not kept */
   if (NULL == s->uri || (NULL != opts && NULL != opts->password && NULL == s->password) ||
-      0 != pthread_mutex_init(&s->plock, NULL)) {
+      0 != store_pool_init(&s->pool, PG_POOL_MAX)) {
     free(s->uri);
     free(s->password);
     free(s);

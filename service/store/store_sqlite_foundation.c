@@ -113,6 +113,11 @@ static void sq_done(struct store_stmt *st) {
   sqlite3_clear_bindings(sq(st));
 }
 
+static void sq_free(struct store_stmt *st) {
+  sqlite3_finalize(sq(st));
+  free(st);
+}
+
 static void sq_bind_int64(struct store_stmt *st, int idx, int64_t v) {
   sqlite3_bind_int64(sq(st), idx, v);
 }
@@ -157,6 +162,7 @@ static const struct store_stmt_ops sq_stmt_ops = {
     .step = sq_step,
     .changes = sq_changes,
     .done = sq_done,
+    .free = sq_free,
     .bind_int64 = sq_bind_int64,
     .bind_text = sq_bind_text,
     .bind_blob = sq_bind_blob,
@@ -172,56 +178,30 @@ static int64_t sq_last_rowid(struct store_conn *c) {
   return sqlite3_last_insert_rowid(sq_conn(c)->db);
 }
 
-/* store_stmt for SQLite: the cache entry, prepared with SQLITE_PREPARE_PERSISTENT. */
-static struct store_stmt *sq_stmt(struct store_conn *base, const struct store_sqlset *set, int id) {
+/* A statement prepared with SQLITE_PREPARE_PERSISTENT (store_stmt caches it). */
+static struct store_stmt *sq_prepare(struct store_conn *base, const struct store_sqlset *set,
+                                     int id) {
   struct sq_conn *c = sq_conn(base);
-  struct stmt_cache *cache = NULL;
-  for (size_t i = 0; i < c->ncaches; i++) {
-    if (c->caches[i].set == set) {
-      cache = &c->caches[i];
-      break;
-    }
+  sqlite3_stmt *st = NULL;
+  struct sq_stmt *wrap = calloc(1, sizeof *wrap);
+  int rc = NULL == wrap
+               ? SQLITE_NOMEM
+               : sqlite3_prepare_v3(c->db, set->sqls[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+  if (SQLITE_OK != rc || NULL == st) {
+    store_conn_log(base, STORE_LOG_ERROR, "preparing %s[%d] failed: %s", set->name, id,
+                   sqlite3_errmsg(c->db));
+    sqlite3_finalize(st);
+    free(wrap);
+    return NULL;
   }
-  if (NULL == cache) {
-    struct sq_stmt **stmts = calloc((size_t)set->count, sizeof *stmts);
-    struct stmt_cache *grown = NULL;
-    if (NULL == stmts) {
-      return NULL;
-    }
-    grown = realloc(c->caches, (c->ncaches + 1) * sizeof *grown);
-    if (NULL == grown) {
-      free(stmts);
-      return NULL;
-    }
-    c->caches = grown;
-    cache = &c->caches[c->ncaches++];
-    cache->set = set;
-    cache->stmts = stmts;
-  }
-  if (NULL == cache->stmts[id]) {
-    sqlite3_stmt *st = NULL;
-    struct sq_stmt *wrap = calloc(1, sizeof *wrap);
-    int rc = NULL == wrap ? SQLITE_NOMEM
-                          : sqlite3_prepare_v3(c->db, set->sqls[id], -1, SQLITE_PREPARE_PERSISTENT,
-                                               &st, NULL);
-    if (SQLITE_OK != rc || NULL == st) {
-      store_conn_log(base, STORE_LOG_ERROR, "preparing %s[%d] failed: %s", set->name, id,
-                     sqlite3_errmsg(c->db));
-      sqlite3_finalize(st);
-      free(wrap);
-      return NULL;
-    }
-    wrap->base.ops = &sq_stmt_ops;
-    wrap->base.conn = base;
-    wrap->st = st;
-    cache->stmts[id] = wrap;
-    return &wrap->base;
-  }
-  sq_done(&cache->stmts[id]->base);
-  return &cache->stmts[id]->base;
+  wrap->base.ops = &sq_stmt_ops;
+  wrap->base.conn = base;
+  wrap->st = st;
+  return &wrap->base;
 }
 
-static const struct store_conn_ops sq_conn_ops = {.stmt = sq_stmt, .last_rowid = sq_last_rowid};
+static const struct store_conn_ops sq_conn_ops = {.prepare = sq_prepare,
+                                                  .last_rowid = sq_last_rowid};
 /* Runs one of the foundation's statements that returns no rows of interest. */
 int store_core_exec(struct sq_conn *c, enum core_stmt id, const char *what) {
   struct store_stmt *st = store_stmt(&c->base, &core_set, id);
@@ -251,16 +231,7 @@ void store_conn_close(struct sq_conn *c) {
   if (NULL == c) {
     return;
   }
-  for (size_t i = 0; i < c->ncaches; i++) {
-    for (int j = 0; j < c->caches[i].set->count; j++) {
-      if (NULL != c->caches[i].stmts[j]) {
-        sqlite3_finalize(c->caches[i].stmts[j]->st);
-        free(c->caches[i].stmts[j]);
-      }
-    }
-    free(c->caches[i].stmts);
-  }
-  free(c->caches);
+  store_conn_free_stmts(&c->base);
   sqlite3_close(c->db);
   free(c);
 }
@@ -589,7 +560,7 @@ int store_sqlite_open(struct store **out, const char *path, const struct store_o
   pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
   wlock_init = 0 == pthread_mutex_init(&s->wlock, &attr);
   pthread_mutexattr_destroy(&attr);
-  plock_init = 0 == pthread_mutex_init(&s->plock, NULL);
+  plock_init = 0 == store_pool_init(&s->pool, STORE_POOL_MAX);
   qlock_init = 0 == pthread_mutex_init(&s->qlock, NULL);
   ckpt_lock_init = 0 == pthread_mutex_init(&s->ckpt_lock, NULL);
   cwake_init = 0 == pthread_cond_init(&s->cwake, NULL);
@@ -618,7 +589,7 @@ cleanup:
       pthread_mutex_destroy(&s->wlock);
     }
     if (plock_init) {
-      pthread_mutex_destroy(&s->plock);
+      store_pool_destroy(&s->pool);
     }
     if (qlock_init) {
       pthread_mutex_destroy(&s->qlock);
@@ -638,14 +609,13 @@ cleanup:
 static void sq_close(struct store *base) {
   struct sq_store *s = sq_store(base);
   checkpointer_stop(s);
-  while (NULL != s->pool) {
-    struct sq_conn *c = s->pool;
-    s->pool = c->next;
-    store_conn_close(c);
+  struct store_conn *idle = NULL;
+  while (NULL != (idle = store_pool_take(&s->pool))) {
+    store_conn_close(sq_conn(idle));
   }
   store_conn_close(s->writer);
   pthread_mutex_destroy(&s->wlock);
-  pthread_mutex_destroy(&s->plock);
+  store_pool_destroy(&s->pool);
   pthread_mutex_destroy(&s->qlock);
   pthread_mutex_destroy(&s->ckpt_lock);
   pthread_cond_destroy(&s->cwake);
@@ -661,14 +631,10 @@ static int sq_rd_begin(struct store *base, struct store_rd **out) {
   struct sq_conn *c = NULL;
   int rc = STORE_HARD;
   *out = NULL;
-  pthread_mutex_lock(&s->plock);
-  if (NULL != s->pool) {
-    c = s->pool;
-    s->pool = c->next;
-    s->npool--;
-  }
-  pthread_mutex_unlock(&s->plock);
-  if (NULL == c) {
+  struct store_conn *idle = store_pool_take(&s->pool);
+  if (NULL != idle) {
+    c = sq_conn(idle);
+  } else {
     char err[256];
     rc = store_conn_open(s, false, &c, err, sizeof err);
     if (STORE_OK != rc) {
@@ -676,7 +642,6 @@ static int sq_rd_begin(struct store *base, struct store_rd **out) {
       return rc;
     }
   }
-  c->next = NULL;
   rc = store_core_exec(c, CORE_BEGIN, "begin read");
   if (STORE_OK != rc) {
     store_conn_close(c);
@@ -694,15 +659,9 @@ static void sq_rd_end(struct store_rd *rd) {
       STORE_OK != store_core_exec(c, CORE_COMMIT, "end read")) {
     store_core_exec(c, CORE_ROLLBACK, "end read");
   }
-  pthread_mutex_lock(&s->plock);
-  if (s->npool < STORE_POOL_MAX) {
-    c->next = s->pool;
-    s->pool = c;
-    s->npool++;
-    c = NULL;
+  if (!store_pool_give(&s->pool, &c->base)) {
+    store_conn_close(c);
   }
-  pthread_mutex_unlock(&s->plock);
-  store_conn_close(c);
 }
 
 static int sq_health(struct store *s) {

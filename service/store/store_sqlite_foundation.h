@@ -24,18 +24,10 @@ struct sq_stmt {
   sqlite3_stmt *st;
 };
 
-struct stmt_cache {
-  const struct store_sqlset *set;
-  struct sq_stmt **stmts; /* set->count entries, NULL until first use */
-};
-
 struct sq_conn {
   struct store_conn base;
   struct sq_store *st;
   sqlite3 *db;
-  struct stmt_cache *caches;
-  size_t ncaches;
-  struct sq_conn *next; /* free list of the read pool */
 };
 
 struct sq_store {
@@ -43,9 +35,7 @@ struct sq_store {
   char *path;
   pthread_mutex_t wlock; /* serialises use of the writer connection (batches, migrations) */
   struct sq_conn *writer;
-  pthread_mutex_t plock; /* guards the read pool */
-  struct sq_conn *pool;
-  size_t npool;
+  struct store_pool pool; /* idle readers */
   /* Monotonic ms until which the database counts as locked by someone else: set when a
    * write ran out of its budget, cleared by the next commit. Meanwhile writes make one short
    * attempt, so a lock held elsewhere cannot pin every worker thread for a full budget. */

@@ -105,9 +105,10 @@ static inline int test_raw_exec(struct test_raw *r, const char *sql, char *msg, 
  * SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory transaction lock of every store_txn. */
 static inline int test_raw_hold_write_lock(struct test_raw *r) {
   char msg[256];
-  return test_raw_exec2(r, "BEGIN IMMEDIATE",
-                        "BEGIN; SELECT pg_advisory_xact_lock(8460902738496479233)", msg,
-                        sizeof msg);
+  return test_raw_exec2(
+      r, "BEGIN IMMEDIATE",
+      "BEGIN; SELECT pg_advisory_xact_lock(1970170219, hashtext(current_schema()))", msg,
+      sizeof msg);
 }
 
 static inline int test_raw_release(struct test_raw *r) {

@@ -63,7 +63,7 @@ export async function holdWriteLock(dataDir) {
   p.stderr.on('data', (b) => { out += b; });
   const exited = new Promise((resolve) => p.on('exit', resolve));
   p.stdin.write(PG_BASE
-    ? 'BEGIN;\nSELECT pg_advisory_xact_lock(8460902738496479233);\nSELECT \'locked\';\n'
+    ? 'BEGIN;\nSELECT pg_advisory_xact_lock(1970170219, hashtext(current_schema()));\nSELECT \'locked\';\n'
     : '.timeout 10000\nBEGIN IMMEDIATE;\nSELECT \'locked\';\n');
   const deadline = Date.now() + 15_000;
   while (!out.includes('locked')) {
