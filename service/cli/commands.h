@@ -23,6 +23,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_check(int argc, char **argv); /* cmd_check.c */
+int cmd_store(int argc, char **argv); /* cmd_store.c */
 /* --- exams (cmd_exams.c) --- */
 int cmd_exams(int argc, char **argv);
 /* --- keys and certificates (cmd_keys.c, cmd_verify.c) --- */

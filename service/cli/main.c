@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"backup", cmd_backup, "Write a consistent copy of the database (safe while running)"},
     {"restore", cmd_restore, "Replace the database with a backup (stop the daemon first)"},
     {"check", cmd_check, "Check every page of the database (safe while running)"},
+    {"store", cmd_store, "Copy the database to another backend, verified (store copy)"},
     /* --- exams --- */
     {"exams", cmd_exams, "Check exam files (exams check [FILE...]): file:line:col errors"},
     /* --- keys and certificates --- */

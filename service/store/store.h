@@ -196,5 +196,6 @@ const char *store_rc_name(int rc);
 #include "store/store_tlog.h"
 #include "store/store_planned_time.h"
 #include "store/store_candidate.h"
+#include "store/store_copy.h"
 
 #endif

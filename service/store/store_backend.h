@@ -54,6 +54,8 @@ struct store_stmt_ops {
   size_t (*col_bytes)(struct store_stmt *st, int col);
   const void *(*col_data)(struct store_stmt *st, int col);
   bool (*col_is_null)(struct store_stmt *st, int col);
+  int (*col_count)(struct store_stmt *st);
+  enum store_col_type (*col_type)(struct store_stmt *st, int col);
 };
 
 struct store {

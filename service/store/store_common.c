@@ -359,6 +359,14 @@ bool store_col_is_null(struct store_stmt *st, int col) {
   return st->ops->col_is_null(st, col);
 }
 
+int store_col_count(struct store_stmt *st) {
+  return st->ops->col_count(st);
+}
+
+enum store_col_type store_col_type(struct store_stmt *st, int col) {
+  return st->ops->col_type(st, col);
+}
+
 void store_bind_all(struct store_stmt *st, const struct store_arg *args, size_t n) {
   for (size_t i = 0; i < n; i++) {
     if (args[i].is_text) {

@@ -121,6 +121,13 @@ size_t store_col_bytes(struct store_stmt *st, int col);
 const void *store_col_data(struct store_stmt *st, int col);
 bool store_col_is_null(struct store_stmt *st, int col);
 
+/* The columns of a statement's result, and the type of a value of the current row (SQLite:
+ * the stored value's; PostgreSQL: the column's: integers and booleans INT, bytea BLOB, the
+ * rest TEXT), for code that copies rows whatever they hold (store_copy.c). */
+enum store_col_type { STORE_COL_NULL, STORE_COL_INT, STORE_COL_TEXT, STORE_COL_BLOB };
+int store_col_count(struct store_stmt *st);
+enum store_col_type store_col_type(struct store_stmt *st, int col);
+
 /* One parameter of a statement for store_bind_all: an integer or a text (a NULL text binds
  * SQL NULL, as store_bind_text does). */
 struct store_arg {

@@ -41,6 +41,8 @@
 #define PG_BOOLOID          16
 #define PG_BYTEAOID         17
 #define PG_INT8OID          20
+#define PG_INT2OID          21
+#define PG_INT4OID          23
 #define PG_TEXTOID          25
 
 struct pg_store;
@@ -459,6 +461,28 @@ static int64_t pg_col_int64(struct store_stmt *st, int col) {
   return strtoll(v, NULL, 10);
 }
 
+static int pg_col_count(struct store_stmt *st) {
+  return pg_stmt(st)->ncols;
+}
+
+static enum store_col_type pg_col_type(struct store_stmt *st, int col) {
+  struct pg_stmt *p = pg_stmt(st);
+  if (pg_col_is_null(st, col)) {
+    return STORE_COL_NULL;
+  }
+  switch (PQftype(p->res, col)) {
+  case PG_BOOLOID:
+  case PG_INT8OID:
+  case PG_INT2OID:
+  case PG_INT4OID:
+    return STORE_COL_INT;
+  case PG_BYTEAOID:
+    return STORE_COL_BLOB;
+  default:
+    return STORE_COL_TEXT;
+  }
+}
+
 static const struct store_stmt_ops pg_stmt_ops = {
     .step = pg_step,
     .changes = pg_changes,
@@ -473,6 +497,8 @@ static const struct store_stmt_ops pg_stmt_ops = {
     .col_bytes = pg_col_bytes,
     .col_data = pg_col_data,
     .col_is_null = pg_col_is_null,
+    .col_count = pg_col_count,
+    .col_type = pg_col_type,
 };
 
 /* A new statement of set on c, prepared on the server at its first run; NULL when out of

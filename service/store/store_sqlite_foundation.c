@@ -158,6 +158,23 @@ static bool sq_col_is_null(struct store_stmt *st, int col) {
   return SQLITE_NULL == sqlite3_column_type(sq(st), col);
 }
 
+static int sq_col_count(struct store_stmt *st) {
+  return sqlite3_column_count(sq(st));
+}
+
+static enum store_col_type sq_col_type(struct store_stmt *st, int col) {
+  switch (sqlite3_column_type(sq(st), col)) {
+  case SQLITE_NULL:
+    return STORE_COL_NULL;
+  case SQLITE_INTEGER:
+    return STORE_COL_INT;
+  case SQLITE_BLOB:
+    return STORE_COL_BLOB;
+  default:
+    return STORE_COL_TEXT;
+  }
+}
+
 static const struct store_stmt_ops sq_stmt_ops = {
     .step = sq_step,
     .changes = sq_changes,
@@ -172,6 +189,8 @@ static const struct store_stmt_ops sq_stmt_ops = {
     .col_bytes = sq_col_bytes,
     .col_data = sq_col_data,
     .col_is_null = sq_col_is_null,
+    .col_count = sq_col_count,
+    .col_type = sq_col_type,
 };
 
 static int64_t sq_last_rowid(struct store_conn *c) {
