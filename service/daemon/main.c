@@ -76,8 +76,13 @@ static int write_port_file(const char *path, unsigned port) {
 
 /* Closes and scores every open attempt past its deadline (plus the save grace), at its
  * deadline. The store hands them out in batches; a bounded number of batches per sweep
- * keeps one sweep from holding the main thread for long. */
+ * keeps one sweep from holding the main thread for long. With several processes on one
+ * PostgreSQL database one of them sweeps (store_lead), and another takes over when it goes;
+ * each still closes on sight an overdue attempt it is asked about. */
 static void close_overdue(struct svc *svc) {
+  if (STORE_OK != store_lead(svc->store)) {
+    return;
+  }
   for (int batch = 0; batch < 64; batch++) {
     size_t closed = 0;
     enum attempts_rc rc = attempts_close_overdue(svc, clock_wall_ms(), &closed);

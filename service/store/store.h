@@ -180,6 +180,14 @@ int store_rd_begin(struct store *s, struct store_rd **out);
 /* Ends the snapshot and returns the connection to the pool. NULL is allowed. */
 void store_rd_end(struct store_rd *rd);
 
+/* Leadership of the periodic work (the overdue sweep): STORE_OK when this process is to do
+ * it now, STORE_NONE when another process on the same database does. SQLite: always
+ * STORE_OK (one process writes the file). PostgreSQL: a session-level advisory lock (one per
+ * schema) held on a connection of its own; the first process to ask leads until it closes
+ * the store or its connection is lost, after which the next one to ask takes over.
+ * Thread-safe. */
+int store_lead(struct store *s);
+
 /* A quick read for /healthz: STORE_OK, or negative when the database cannot be read. */
 int store_health(struct store *s);
 

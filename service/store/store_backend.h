@@ -25,6 +25,7 @@ struct store_ops {
   int (*rd_begin)(struct store *s, struct store_rd **out);
   void (*rd_end)(struct store_rd *rd);
   int (*health)(struct store *s);
+  int (*lead)(struct store *s);
   int (*schema_version)(struct store *s, int *out);
   int (*migrate)(struct store *s, int to, int *out_from, int *out_to, char *err, size_t errlen);
 };

@@ -154,6 +154,10 @@ int store_health(struct store *s) {
   return s->ops->health(s);
 }
 
+int store_lead(struct store *s) {
+  return s->ops->lead(s);
+}
+
 int store_schema_version(struct store *s, int *out) {
   return s->ops->schema_version(s, out);
 }

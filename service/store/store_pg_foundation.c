@@ -37,13 +37,15 @@
  * tables are in (so deployments in different schemas of one database do not wait for each
  * other; every node of one deployment takes the same lock). */
 #define STORE_PG_WRITE_LOCK "1970170219, hashtext(current_schema())"
-#define PG_POOL_MAX         32 /* idle connections kept; more are closed on release */
-#define PG_BOOLOID          16
-#define PG_BYTEAOID         17
-#define PG_INT8OID          20
-#define PG_INT2OID          21
-#define PG_INT4OID          23
-#define PG_TEXTOID          25
+/* The session lock of the process that does the periodic work ("ujil"). */
+#define STORE_PG_LEAD_LOCK "1970170220, hashtext(current_schema())"
+#define PG_POOL_MAX        32 /* idle connections kept; more are closed on release */
+#define PG_BOOLOID         16
+#define PG_BYTEAOID        17
+#define PG_INT8OID         20
+#define PG_INT2OID         21
+#define PG_INT4OID         23
+#define PG_TEXTOID         25
 
 struct pg_store;
 
@@ -82,6 +84,8 @@ struct pg_store {
   char *uri;
   char *password;         /* NULL: libpq's own (PGPASSWORD, PGPASSFILE, ~/.pgpass) */
   struct store_pool pool; /* idle connections */
+  pthread_mutex_t llock;  /* guards leader */
+  struct pg_conn *leader; /* holds the leadership lock (store_lead), or NULL */
 };
 
 /* The store whose store_txn body runs on this thread (a nested store_txn is refused). */
@@ -919,13 +923,59 @@ static void pg_close(struct store *base) {
     pg_conn_close(pg_conn(idle));
   }
   store_pool_destroy(&s->pool);
+  pg_conn_close(s->leader); /* releases the leadership */
+  pthread_mutex_destroy(&s->llock);
   free(s->uri);
   free(s->password);
   free(s);
 }
 
+/* Runs sql (one boolean or integer row) on c: 1 when true, 0 when false, -1 on failure. */
+static int pg_ask(struct pg_conn *c, const char *sql) {
+  PGresult *res = PQexec(c->db, sql);
+  int answer = -1;
+  if (NULL != res && PGRES_TUPLES_OK == PQresultStatus(res) && 1 == PQntuples(res)) {
+    answer = 't' == PQgetvalue(res, 0, 0)[0] || '1' == PQgetvalue(res, 0, 0)[0] ? 1 : 0;
+  } else {
+    pg_map_error(c, res, "leadership");
+  }
+  PQclear(res);
+  return answer;
+}
+
+static int pg_lead(struct store *base) {
+  struct pg_store *s = pg_store(base);
+  int rc = STORE_NONE;
+  pthread_mutex_lock(&s->llock);
+  if (NULL != s->leader && 1 != pg_ask(s->leader, "SELECT 1")) {
+    store_logf(base, STORE_LOG_WARN, "leadership lost with its connection");
+    pg_conn_close(s->leader);
+    s->leader = NULL;
+  }
+  if (NULL != s->leader) {
+    rc = STORE_OK;
+  } else {
+    char err[320];
+    struct pg_conn *c = NULL;
+    rc = pg_conn_open(s, &c, err, sizeof err);
+    if (STORE_OK == rc) {
+      int got = pg_ask(c, "SELECT pg_try_advisory_lock(" STORE_PG_LEAD_LOCK ")");
+      if (1 == got) {
+        store_logf(base, STORE_LOG_INFO, "this process leads the periodic work");
+        s->leader = c;
+      } else {
+        pg_conn_close(c);
+      }
+      rc = 1 == got ? STORE_OK : 0 == got ? STORE_NONE : STORE_UNAVAILABLE;
+    }
+  }
+  pthread_mutex_unlock(&s->llock);
+  return rc;
+}
+
 static const struct store_ops pg_ops = {
     .name = "postgresql",
+    .lead = pg_lead,
     .close = pg_close,
     .txn = pg_txn,
     .rd_begin = pg_rd_begin,
@@ -950,7 +1000,7 @@ int store_pg_open(struct store **out, const char *uri, const struct store_opts *
   s->password = NULL == s->base.opts.password ? NULL : strdup(s->base.opts.password);
   s->base.opts.password = NULL; /* the caller's buffer is not kept */
   if (NULL == s->uri || (NULL != opts && NULL != opts->password && NULL == s->password) ||
-      0 != store_pool_init(&s->pool, PG_POOL_MAX)) {
+      0 != store_pool_init(&s->pool, PG_POOL_MAX) || 0 != pthread_mutex_init(&s->llock, NULL)) {
     free(s->uri);
     free(s->password);
     free(s);

@@ -695,8 +695,15 @@ static int sq_health(struct store *s) {
   return rc;
 }
 
+/* One process writes an SQLite file: it always leads. */
+static int sq_lead(struct store *s) {
+  (void)s;
+  return STORE_OK;
+}
+
 static const struct store_ops sq_ops = {
     .name = "sqlite",
+    .lead = sq_lead,
     .close = sq_close,
     .txn = store_sqlite_txn,
     .rd_begin = sq_rd_begin,

@@ -196,6 +196,26 @@ static void test_lost_connection_is_unavailable_then_reconnects(void **state) {
   assert_int_equal(STORE_OK, read_user(t->s, "sesudah@contoh.id", &u));
 }
 
+/* One process leads the periodic work: a second store on the same database does not, until
+ * the first closes (or loses its connection); with SQLite the one process always leads. */
+static void test_one_leader_at_a_time(void **state) {
+  struct temp_store *t = *state;
+  struct store *other = NULL;
+  char err[256];
+  assert_int_equal(STORE_OK, store_open(&other, t->db, NULL, err, sizeof err));
+  assert_int_equal(STORE_OK, store_lead(t->s));
+  assert_int_equal(STORE_OK, store_lead(t->s)); /* and keeps leading */
+  if (!temp_store_is_pg()) {
+    store_close(other);
+    return;
+  }
+  assert_int_equal(STORE_NONE, store_lead(other));
+  store_close(t->s);
+  t->s = NULL;
+  assert_int_equal(STORE_OK, store_lead(other));
+  store_close(other);
+}
+
 /* Runs scripts/pg-cluster.sh cmd dir; its first line of output (the URI for start) into
  * out. 0 when it succeeded. */
 static int cluster(const char *cmd, const char *dir, char *out, size_t outlen) {
@@ -304,6 +324,8 @@ int main(void) {
                                       temp_store_setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_lost_connection_is_unavailable_then_reconnects,
                                       temp_store_setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_one_leader_at_a_time, temp_store_setup,
+                                      temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_killed_server_is_unavailable_then_reconnects,
                                       temp_store_setup, kill_teardown),
   };
