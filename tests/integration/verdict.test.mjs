@@ -13,7 +13,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as jose from 'jose';
 
-import { startDaemon, candidateClient, adminClient, stopClean, cli, tmpDir, EXAMS_DIR } from './lib/daemon.mjs';
+import { startDaemon, candidateClient, adminClient, stopClean, cli, tmpDir, EXAMS_DIR, dbExec } from './lib/daemon.mjs';
 import { loadExams, passExam } from './attempts-keys.mjs';
 import { base32Encode, keyPem, forgeQr, forgeCredential, renamed, randomSerial } from './lib/certforge.mjs';
 
@@ -25,7 +25,7 @@ let cert; // { serial, kid, qr, cred }
 let next; // a certificate signed by the key that replaced cert's
 
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(d.dataDir, 'ujikom.db'), query], { encoding: 'utf8' });
+  const r = dbExec(d.dataDir, query);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
