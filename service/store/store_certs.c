@@ -249,14 +249,14 @@ int store_cert_by_serial_brief(struct store_rd *rd, struct store_cert *out, cons
 /* The columns after the brief row's in CERTS_BY_SERIAL_LOGGED. */
 enum { LOG_INDEX = TOK_DISPLAY + 1, LOG_AT };
 
-static int cert_logged_row(sqlite3_stmt *st, void *elem) {
+static int cert_logged_row(struct store_stmt *st, void *elem) {
   struct store_cert_logged *o = elem;
   if (0 != read_cert(st, &o->cert, 1)) {
     return STORE_HARD;
   }
-  o->logged = SQLITE_NULL != sqlite3_column_type(st, LOG_INDEX);
-  o->log_index = o->logged ? (uint64_t)sqlite3_column_int64(st, LOG_INDEX) : 0;
-  o->logged_ms = o->logged ? sqlite3_column_int64(st, LOG_AT) : 0;
+  o->logged = !store_col_is_null(st, LOG_INDEX);
+  o->log_index = o->logged ? (uint64_t)store_col_int64(st, LOG_INDEX) : 0;
+  o->logged_ms = o->logged ? store_col_int64(st, LOG_AT) : 0;
   return STORE_OK;
 }
 

@@ -483,7 +483,7 @@ int store_ratelimit_purge(struct store_tx *tx, const char *prefix, int64_t befor
   /* A prefix compared as such, not as a range of keys: text order depends on the collation. */
   const struct store_arg args[] = {STORE_ARG_TEXT(prefix), STORE_ARG_INT(before_ms)};
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &users_set, RATE_PURGE);
+  struct store_stmt *st = store_stmt(c, &users_set, RATE_PURGE);
   int64_t changes = 0;
   if (NULL == st) {
     return STORE_HARD;
