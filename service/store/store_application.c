@@ -27,7 +27,8 @@ static const char *const app_sqls[APP__MAX] = {
                    "reason = ?5 WHERE id = ?1",
     [APP_GET] = "SELECT " APP_COLS " FROM applications WHERE user_id = ?1 AND exam_id = ?2",
     [APP_BY_ID] = "SELECT " APP_COLS " FROM applications WHERE id = ?1",
-    [APP_LIST] = "SELECT " APP_LIST_COLS " FROM applications WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) "
+    [APP_LIST] = "SELECT " APP_LIST_COLS
+                 " FROM applications WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) "
                  "ORDER BY submitted_at, id LIMIT ?2",
 };
 static const struct store_sqlset app_set = {"applications", app_sqls, APP__MAX};
