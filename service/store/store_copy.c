@@ -42,6 +42,20 @@ static const struct {
     {"user_prefs", 2},
     {"review_item_marks", 5},
     {"planned_extra_time", 6},
+    {"evidence_uploads", 13},
+    {"evidence_chunks", 3},
+    {"evidence_files", 7},
+    {"evidence_previews", 3},
+    {"evidence_attachments", 5},
+    {"applications", 11},
+    {"observations", 9},
+    {"schedules", 13},
+    {"schedule_assessors", 2},
+    {"schedule_enrolments", 7},
+    {"certificate_credentials", 4},
+    {"holder_dids", 3},
+    {"certificate_jwt", 4},
+    {"certificate_shares", 3},
 };
 
 /* Every column, in an order that satisfies foreign keys (a replacement certificate after
@@ -86,6 +100,27 @@ static const char *const copy_selects[STORE_COPY_TABLES] = {
     "attempt_id, item_id, assessor_id",
     "SELECT user_id, exam_id, minutes, reason, created_by, created_at FROM planned_extra_time "
     "ORDER BY user_id, exam_id",
+    "SELECT id, attempt_id, item_id, user_id, name, size, sha256_hint, received, state, "
+    "sha256, reason, created_at, updated_at FROM evidence_uploads ORDER BY id",
+    "SELECT upload_id, pos, data FROM evidence_chunks ORDER BY upload_id, pos",
+    "SELECT sha256, size, mime, width, height, holder, created_at FROM evidence_files ORDER "
+    "BY sha256",
+    "SELECT sha256, mime, data FROM evidence_previews ORDER BY sha256",
+    "SELECT attempt_id, item_id, sha256, name, attached_at FROM evidence_attachments ORDER BY "
+    "attempt_id, item_id, sha256",
+    "SELECT id, user_id, exam_id, personal, nik_sealed, self_assessment, status, "
+    "submitted_at, decided_by, decided_at, reason FROM applications ORDER BY id",
+    "SELECT attempt_id, unit_code, kuk_id, observed, notes, assessor_id, recorded_at, "
+    "saved_at, op FROM observations ORDER BY attempt_id, unit_code, kuk_id",
+    "SELECT id, exam_id, title, tuk_name, tuk_address, time_zone, exam_date, opens_at, "
+    "closes_at, capacity, session_code, created_by, created_at FROM schedules ORDER BY id",
+    "SELECT schedule_id, user_id FROM schedule_assessors ORDER BY schedule_id, user_id",
+    "SELECT schedule_id, user_id, enrolled_by, enrolled_at, attempt_id, attended_at, "
+    "attended_by FROM schedule_enrolments ORDER BY schedule_id, user_id",
+    "SELECT serial, email_salt, jsonld, made_at FROM certificate_credentials ORDER BY serial",
+    "SELECT user_id, did, bound_at FROM holder_dids ORDER BY user_id",
+    "SELECT serial, seq, jwt, made_at FROM certificate_jwt ORDER BY serial, seq",
+    "SELECT serial, token, created_at FROM certificate_shares ORDER BY serial",
 };
 static const struct store_sqlset select_set = {"copy select", copy_selects, STORE_COPY_TABLES};
 
@@ -138,6 +173,31 @@ static const char *const copy_inserts[STORE_COPY_TABLES] = {
     "?2, ?3, ?4, ?5)",
     "INSERT INTO planned_extra_time(user_id, exam_id, minutes, reason, created_by, created_at) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO evidence_uploads(id, attempt_id, item_id, user_id, name, size, sha256_hint, "
+    "received, state, sha256, reason, created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
+    "?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    "INSERT INTO evidence_chunks(upload_id, pos, data) VALUES(?1, ?2, ?3)",
+    "INSERT INTO evidence_files(sha256, size, mime, width, height, holder, created_at) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO evidence_previews(sha256, mime, data) VALUES(?1, ?2, ?3)",
+    "INSERT INTO evidence_attachments(attempt_id, item_id, sha256, name, attached_at) "
+    "VALUES(?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO applications(id, user_id, exam_id, personal, nik_sealed, self_assessment, "
+    "status, submitted_at, decided_by, decided_at, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "?8, ?9, ?10, ?11)",
+    "INSERT INTO observations(attempt_id, unit_code, kuk_id, observed, notes, assessor_id, "
+    "recorded_at, saved_at, op) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    "INSERT INTO schedules(id, exam_id, title, tuk_name, tuk_address, time_zone, exam_date, "
+    "opens_at, closes_at, capacity, session_code, created_by, created_at) VALUES(?1, ?2, ?3, "
+    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    "INSERT INTO schedule_assessors(schedule_id, user_id) VALUES(?1, ?2)",
+    "INSERT INTO schedule_enrolments(schedule_id, user_id, enrolled_by, enrolled_at, "
+    "attempt_id, attended_at, attended_by) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO certificate_credentials(serial, email_salt, jsonld, made_at) VALUES(?1, ?2, "
+    "?3, ?4)",
+    "INSERT INTO holder_dids(user_id, did, bound_at) VALUES(?1, ?2, ?3)",
+    "INSERT INTO certificate_jwt(serial, seq, jwt, made_at) VALUES(?1, ?2, ?3, ?4)",
+    "INSERT INTO certificate_shares(serial, token, created_at) VALUES(?1, ?2, ?3)",
 };
 static const struct store_sqlset insert_set = {"copy insert", copy_inserts, STORE_COPY_TABLES};
 
@@ -168,12 +228,34 @@ static const char *const copy_stars[STORE_COPY_TABLES] = {
     "SELECT * FROM user_prefs LIMIT 1",
     "SELECT * FROM review_item_marks LIMIT 1",
     "SELECT * FROM planned_extra_time LIMIT 1",
+    "SELECT * FROM evidence_uploads LIMIT 1",
+    "SELECT * FROM evidence_chunks LIMIT 1",
+    "SELECT * FROM evidence_files LIMIT 1",
+    "SELECT * FROM evidence_previews LIMIT 1",
+    "SELECT * FROM evidence_attachments LIMIT 1",
+    "SELECT * FROM applications LIMIT 1",
+    "SELECT * FROM observations LIMIT 1",
+    "SELECT * FROM schedules LIMIT 1",
+    "SELECT * FROM schedule_assessors LIMIT 1",
+    "SELECT * FROM schedule_enrolments LIMIT 1",
+    "SELECT * FROM certificate_credentials LIMIT 1",
+    "SELECT * FROM holder_dids LIMIT 1",
+    "SELECT * FROM certificate_jwt LIMIT 1",
+    "SELECT * FROM certificate_shares LIMIT 1",
 };
 static const struct store_sqlset star_set = {"copy columns", copy_stars, STORE_COPY_TABLES};
 
 /* PostgreSQL's identity columns continue after the copied ids (SQLite's rowids do so by
  * themselves). */
-enum { SEQ_USERS, SEQ_ATTEMPTS, SEQ_APPEALS, SEQ_DECISIONS, SEQ__MAX };
+enum {
+  SEQ_USERS,
+  SEQ_ATTEMPTS,
+  SEQ_APPEALS,
+  SEQ_DECISIONS,
+  SEQ_APPLICATIONS,
+  SEQ_SCHEDULES,
+  SEQ__MAX
+};
 static const char *const seq_sqls[SEQ__MAX] = {
     [SEQ_USERS] = "SELECT setval(pg_get_serial_sequence('users', 'id'), "
                   "coalesce(max(id), 0) + 1, false) FROM users",
@@ -183,6 +265,10 @@ static const char *const seq_sqls[SEQ__MAX] = {
                     "coalesce(max(id), 0) + 1, false) FROM appeals",
     [SEQ_DECISIONS] = "SELECT setval(pg_get_serial_sequence('review_decisions', 'id'), "
                       "coalesce(max(id), 0) + 1, false) FROM review_decisions",
+    [SEQ_APPLICATIONS] = "SELECT setval(pg_get_serial_sequence('applications', 'id'), "
+                         "coalesce(max(id), 0) + 1, false) FROM applications",
+    [SEQ_SCHEDULES] = "SELECT setval(pg_get_serial_sequence('schedules', 'id'), "
+                      "coalesce(max(id), 0) + 1, false) FROM schedules",
 };
 static const struct store_sqlset seq_set = {"copy sequences", seq_sqls, SEQ__MAX};
 

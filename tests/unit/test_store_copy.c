@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -19,7 +20,8 @@
 static const char version[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 /* A few rows in several tables: accounts, an exam source (a blob), an attempt with answers,
- * audit entries (the hash chain), a transparency-log entry (blobs), NULLs and texts. */
+ * audit entries (the hash chain), a transparency-log entry and an evidence chunk (blobs), NULLs
+ * and texts. */
 static int seed(struct store_tx *tx, void *ctx) {
   int64_t user = 0, attempt = 0, seq = 0;
   (void)ctx;
@@ -38,6 +40,24 @@ static int seed(struct store_tx *tx, void *ctx) {
   for (int i = 0; STORE_OK == rc && i < 3; i++) {
     rc = store_audit_append(tx, &seq, 0 == i ? STORE_AUDIT_SYSTEM : user, "user.create", "user:1",
                             NULL, "{\"n\":1}");
+  }
+  if (STORE_OK == rc) {
+    /* An evidence upload whose chunk holds every byte value (bytea on PostgreSQL). */
+    struct store_upload u = {.id = "00112233445566778899aabbccddeeff",
+                             .attempt_id = attempt,
+                             .item_id = "E1",
+                             .user_id = user,
+                             .name = "bukti.bin",
+                             .size = 256,
+                             .created_ms = store_tx_now_ms(tx)};
+    unsigned char chunk[256];
+    for (int i = 0; i < 256; i++) {
+      chunk[i] = (unsigned char)i;
+    }
+    rc = store_upload_create(tx, &u);
+    if (STORE_OK == rc) {
+      rc = store_upload_append(tx, u.id, 0, chunk, sizeof chunk, store_tx_now_ms(tx));
+    }
   }
   if (STORE_OK == rc) {
     unsigned char entry[5] = {0, 1, 2, 0, 255}, leaf[STORE_TLOG_HASH_LEN] = {0};
@@ -89,6 +109,20 @@ static void test_copy_there_and_back(void **state) {
   back = again.s;
   assert_int_equal(STORE_OK, store_copy(mid, back, &rows, err, sizeof err));
   assert_same_sums(t->s, back);
+
+  /* The evidence chunk came through both copies byte for byte. */
+  struct store_rd *rd = NULL;
+  void *chunk = NULL;
+  size_t len = 0;
+  assert_int_equal(STORE_OK, store_rd_begin(back, &rd));
+  assert_int_equal(STORE_OK,
+                   store_upload_chunk_get(rd, "00112233445566778899aabbccddeeff", 0, &chunk, &len));
+  store_rd_end(rd);
+  assert_int_equal(256, len);
+  for (size_t i = 0; i < len; i++) {
+    assert_int_equal(i, ((unsigned char *)chunk)[i]);
+  }
+  free(chunk);
 
   /* A second copy into a database that has rows is refused and changes nothing. */
   assert_int_equal(STORE_CONFLICT, store_copy(t->s, back, &rows, err, sizeof err));
