@@ -97,9 +97,9 @@ async function verify(credential) {
     checkStatus: (opts) => checkStatus({
       ...opts,
       // The status list credential is signed as a JWS (verified in the loader), not with an
-      // embedded proof; and it names the service by its URL, the credential by its did:web.
+      // embedded proof. Its issuer must be the credential's (the did:web): checked.
       verifyBitstringStatusListCredential: false,
-      verifyMatchingIssuers: false,
+      verifyMatchingIssuers: true,
     }),
   });
 }
@@ -109,6 +109,7 @@ async function verify(credential) {
 async function listBit(purpose, credential) {
   const { document } = await documentLoader(`${d.url}/status/${purpose}`);
   assert.equal(document.credentialSubject.statusPurpose, purpose);
+  assert.equal(document.issuer, did, 'the list is issued by the credential\'s did:web');
   const list = await decodeList({ encodedList: document.credentialSubject.encodedList });
   return list.getStatus(Number(credential.credentialStatus.statusListIndex));
 }
