@@ -11,7 +11,7 @@ FUZZ := build/fuzz
 FUZZ_SECONDS ?= 600
 CMAKE_FLAGS ?=
 
-.PHONY: all build run test test-build test-unit test-integration test-browser fuzz fuzz-build bench \
+.PHONY: all build run test test-build test-unit test-integration test-browser test-pg fuzz fuzz-build bench \
         format format-check tidy analyze clean
 
 all: build
@@ -51,6 +51,8 @@ test-integration: test-build
 	ctest --test-dir $(ASAN) --output-on-failure -L integration
 test-browser: test-build
 	ctest --test-dir $(ASAN) --output-on-failure -L browser
+test-pg: test-build
+	ctest --test-dir $(ASAN) --output-on-failure -L pg -j 2
 
 fuzz: fuzz-build
 	ctest --test-dir $(FUZZ) --output-on-failure -j 2

@@ -11,7 +11,8 @@
 #     also covers what a build configuration might not compile.
 #   - no relative include that climbs out of its directory ("../http/x.h")
 #   - service/core and include/ujikom include neither microhttpd.h nor sqlite3.h
-#   - only service/store includes sqlite3.h
+#   - only service/store includes sqlite3.h or libpq-fe.h, and there only its backends'
+#     files (store_sqlite_*, store_pg_*): the resource files speak through store_internal.h
 #   - only service/http/server.c and secheaders.c include microhttpd.h
 #   - no sprintf, vsprintf, strcpy, strcat, strtok, atoi, atol, sscanf, gets in C sources
 set -uo pipefail
@@ -44,8 +45,13 @@ for f in $files; do
     ;;
   esac
   case "$f" in
-  service/store/*) ;;
+  service/store/store_sqlite_*) ;;
+  service/store/*) grep -Hn -E '#include *[<"]sqlite3\.h[>"]' "$f" && report "$f: only the SQLite backend's files (store_sqlite_*) include sqlite3.h" ;;
   *) grep -Hn -E '#include *[<"]sqlite3\.h[>"]' "$f" && report "$f: only service/store may include sqlite3.h" ;;
+  esac
+  case "$f" in
+  service/store/store_pg_*) ;;
+  *) grep -Hn -E '#include *[<"]libpq-fe\.h[>"]' "$f" && report "$f: only the PostgreSQL backend's files (store_pg_*) include libpq-fe.h" ;;
   esac
   case "$f" in
   service/http/server.c | service/http/secheaders.c) ;;

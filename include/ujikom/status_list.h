@@ -63,9 +63,9 @@ enum status_purpose { STATUS_PURPOSE_REVOCATION = 0, STATUS_PURPOSE_SUSPENSION }
 const char *status_purpose_name(enum status_purpose p);
 
 /* The credential publishing list l for purpose at list_url (its id, and the
- * statusListCredential that certificates name), issued by issuer (a URL) at valid_from
- * (seconds), as a compact JWS: header {"alg":"EdDSA","kid":..,"typ":"vc+jwt"}, payload the
- * credential itself (VC 2.0 JOSE). Returns 0 and *out (malloc'd, free()), or -1. */
+ * statusListCredential that certificates name), issued by issuer (the service's did:web) at
+ * valid_from (seconds), as a compact JWS: header {"alg":"EdDSA","kid":..,"typ":"vc+jwt"}, payload
+ * the credential itself (VC 2.0 JOSE). Returns 0 and *out (malloc'd, free()), or -1. */
 int status_list_credential_sign(char **out, const struct status_list *l,
                                 enum status_purpose purpose, const char *list_url,
                                 const char *issuer, int64_t valid_from,

@@ -120,7 +120,7 @@ static unsigned kdf_cost(void) {
 
 /* `ujikom admin reset-2fa EMAIL [--data-dir DIR]`. */
 static int reset_second_factor(int argc, char **argv) {
-  char db[600];
+  char db[1100];
   const char *email = argc > 2 && '-' != argv[2][0] ? argv[2] : NULL;
   struct store *s = NULL;
   int64_t id = 0;
@@ -164,7 +164,7 @@ static int reset_second_factor(int argc, char **argv) {
 /* `ujikom admin reset-link EMAIL [daemon options]`: argv[1] is "reset-link". */
 static int reset_link(int argc, char **argv) {
   struct config cfg;
-  char db[600], err[512] = "";
+  char db[1100], err[512] = "";
   char *opts[64];
   const char *email = NULL;
   struct recovery_issue_in in = {.actor = STORE_AUDIT_SYSTEM, .via = "cli"};
@@ -192,7 +192,7 @@ static int reset_link(int argc, char **argv) {
     admin_usage(help ? stdout : stderr);
     return help ? 0 : 2;
   }
-  config_db_path(db, sizeof db, cfg.data_dir);
+  config_database(db, sizeof db, &cfg);
   s = cli_store_open("admin", db, true);
   if (NULL == s) {
     return 1;
@@ -296,7 +296,7 @@ static int admin_store(const char *db, const struct accounts_new_staff *in) {
 
 int cmd_admin(int argc, char **argv) {
   struct admin_args a = {.role_text = role_name(ROLE_ADMIN)};
-  char db[600];
+  char db[1100];
   char password[PASSWORD_MAX_LEN + 2];
   enum role role = ROLE_ANON;
   enum password_policy_verdict verdict = PASSWORD_POLICY_OK;

@@ -66,7 +66,7 @@ static int audit_list(struct store *s, const char *subject, int limit) {
 }
 
 int cmd_audit(int argc, char **argv) {
-  char db[600];
+  char db[1100];
   struct store *s = NULL;
   const char *sub = NULL, *subject = NULL;
   long limit = 20;

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "common/config.h"
 #include "store/store.h"
+#include "store/store_sqlite.h"
 
 static const char backup_usage[] =
     "usage: ujikom backup FILE [--data-dir DIR]\n"
@@ -66,7 +67,7 @@ static const char *file_and_db(int argc, char **argv, const char *cmd, const cha
 }
 
 int cmd_backup(int argc, char **argv) {
-  char db[600], err[512] = "";
+  char db[1100], err[512] = "";
   struct store *s = NULL;
   int rc = 0;
   const char *file = file_and_db(argc, argv, "backup", backup_usage, db, sizeof db, &rc);
@@ -87,7 +88,7 @@ int cmd_backup(int argc, char **argv) {
 }
 
 int cmd_restore(int argc, char **argv) {
-  char db[600], err[512] = "";
+  char db[1100], err[512] = "";
   int rc = 0;
   const char *file = file_and_db(argc, argv, "restore", restore_usage, db, sizeof db, &rc);
   if (NULL == file) {

@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "common/config.h"
 #include "store/store.h"
+#include "store/store_sqlite.h"
 
 /* Prints the usage on out and returns status, the exit status to leave with. */
 static int check_usage(FILE *out, int status) {
@@ -21,7 +22,7 @@ static int check_usage(FILE *out, int status) {
 }
 
 int cmd_check(int argc, char **argv) {
-  char db[600], err[512] = "";
+  char db[1100], err[512] = "";
   for (int i = 1; i < argc; i++) {
     if (cli_is_help(argv[i])) {
       return check_usage(stdout, 0);

@@ -54,12 +54,14 @@ static int append_key_audit(struct store_tx *tx, void *arg) {
 /* Records a key change (action) about kid in the audit log, when there is a database. */
 static void audit_key_change(const char *data_dir, const char *action, const char *kid,
                              const char *after) {
-  char db[600], err[512] = "";
+  char db[1100], err[512] = "";
   struct store_opts opts = {.migrate_to = -1};
   struct store *s = NULL;
   struct key_audit a = {.action = action};
-  config_db_path(db, sizeof db, data_dir);
-  if (0 != access(db, F_OK)) {
+  const char *database = getenv("UJIKOM_DATABASE");
+  if (NULL != database && '\0' != database[0]) {
+    snprintf(db, sizeof db, "%s", database);
+  } else if (0 != access(config_db_path(db, sizeof db, data_dir), F_OK)) {
     return; /* no database yet: nothing to audit into */
   }
   if (STORE_OK != store_open(&s, db, &opts, err, sizeof err)) {

@@ -409,7 +409,7 @@ cleanup:
 
 /* The register <-> log cross-check of the data directory's database. */
 static int cross_check(int argc, char **argv) {
-  char db[600];
+  char db[1100];
   struct certlog_check *check = calloc(1, sizeof *check);
   cli_db_path(argc, argv, db, sizeof db);
   struct store *s = NULL == check ? NULL : cli_store_open("log verify", db, false);

@@ -18,7 +18,7 @@ static int migrate_usage(FILE *out, int status) {
 }
 
 int cmd_migrate(int argc, char **argv) {
-  char db[600], err[512] = "";
+  char db[1100], err[512] = "";
   struct store *s = NULL;
   int status_only = 0;
   int from = 0, to = 0;

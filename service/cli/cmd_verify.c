@@ -21,6 +21,7 @@
 #include "ujikom/cert.h"
 #include "ujikom/clock.h"
 #include "ujikom/es256.h"
+#include "ujikom/ob3.h"
 #include "ujikom/status_list.h"
 #include "ujikom/timefmt.h"
 #include "ujikom/vc_jwt.h"
@@ -258,6 +259,14 @@ static int load_status_list(struct status_list_credential *out, const char *sour
   return rc;
 }
 
+/* Whether a status list issued by issuer is the issuer's of c: its did:web (the lists'
+ * issuer, as in the OB 3.0 credential) or, for lists published before that, its URL. */
+static bool list_issuer_ok(const char *issuer, const struct cert_claims *c) {
+  char did[OB3_DID_SIZE];
+  return 0 == strcmp(issuer, c->issuer_url) ||
+         (0 == ob3_did_web(did, sizeof did, c->issuer_url) && 0 == strcmp(issuer, did));
+}
+
 /* What the status lists said, printed after the verdict they may have changed. */
 struct status_report {
   char line[2][1600];
@@ -292,7 +301,7 @@ static int check_status(struct status_report *out, struct cert_verification *v,
       return -1;
     }
     snprintf(expected, sizeof expected, "%s%s", c->issuer_url, paths[l.purpose]);
-    if (0 != strcmp(l.id, expected) || 0 != strcmp(l.issuer, c->issuer_url)) {
+    if (0 != strcmp(l.id, expected) || !list_issuer_ok(l.issuer, c)) {
       snprintf(out->line[0], sizeof out->line[0],
                "%-22s %s: this is the list %s of %s, not the one the certificate names (%s)",
                "Status:", a->status_lists[i], l.id, l.issuer, expected);

@@ -23,6 +23,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_check(int argc, char **argv); /* cmd_check.c */
+int cmd_store(int argc, char **argv); /* cmd_store.c */
 /* --- exams (cmd_exams.c) --- */
 int cmd_exams(int argc, char **argv);
 /* --- keys and certificates (cmd_keys.c, cmd_verify.c) --- */
@@ -41,10 +42,13 @@ int cmd_seed(int argc, char **argv);
 char *cli_data_dir(int argc, char **argv, char *out, unsigned long outlen);
 /* True when arg asks for a command's usage: --help or -h. */
 bool cli_is_help(const char *arg);
-/* True when argv[*i] is "--data-dir DIR" (then *i moves on to DIR) or "--data-dir=DIR": the
- * options cli_data_dir reads, which a command's own argument loop passes over. */
+/* True when argv[*i] is "--data-dir DIR" or "--database DB" (then *i moves on to the value), or
+ * "--data-dir=DIR" or "--database=DB": the options cli_data_dir and cli_db_path read, which a
+ * command's own argument loop passes over. */
 bool cli_skip_data_dir(int argc, char **argv, int *i);
-/* The database file of the data directory argv names (see cli_data_dir), into db. */
+/* The database argv names into db: --database DB (or UJIKOM_DATABASE: sqlite:PATH or a
+ * postgresql:// URI, its password from PGPASSWORD or PGPASSFILE), else the database file of
+ * the data directory (see cli_data_dir). */
 void cli_db_path(int argc, char **argv, char *db, size_t dbsize);
 /* Opens the database file db, migrated to the latest schema, or as it is when migrate is false
  * (a command that only reads or checks must not change it). Returns the store (close with

@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"backup", cmd_backup, "Write a consistent copy of the database (safe while running)"},
     {"restore", cmd_restore, "Replace the database with a backup (stop the daemon first)"},
     {"check", cmd_check, "Check every page of the database (safe while running)"},
+    {"store", cmd_store, "Copy the database to another backend, verified (store copy)"},
     /* --- exams --- */
     {"exams", cmd_exams, "Check exam files (exams check [FILE...]): file:line:col errors"},
     /* --- keys and certificates --- */
@@ -40,15 +41,23 @@ static void usage(FILE *out) {
   }
 }
 
-char *cli_data_dir(int argc, char **argv, char *out, unsigned long outlen) {
-  const char *dir = getenv("UJIKOM_DATA_DIR");
+/* The value of the last "--flag VALUE" or "--flag=VALUE" in argv, else the environment
+ * variable env (NULL when neither is there). */
+static const char *flag_value(int argc, char **argv, const char *flag, const char *env) {
+  const char *value = getenv(env);
+  size_t n = strlen(flag);
   for (int i = 1; i < argc; i++) {
-    if (0 == strcmp(argv[i], "--data-dir") && i + 1 < argc) {
-      dir = argv[i + 1];
-    } else if (0 == strncmp(argv[i], "--data-dir=", 11)) {
-      dir = argv[i] + 11;
+    if (0 == strcmp(argv[i], flag) && i + 1 < argc) {
+      value = argv[i + 1];
+    } else if (0 == strncmp(argv[i], flag, n) && '=' == argv[i][n]) {
+      value = argv[i] + n + 1;
     }
   }
+  return value;
+}
+
+char *cli_data_dir(int argc, char **argv, char *out, unsigned long outlen) {
+  const char *dir = flag_value(argc, argv, "--data-dir", "UJIKOM_DATA_DIR");
   snprintf(out, outlen, "%s", dir && dir[0] ? dir : "var");
   return out;
 }
@@ -58,15 +67,21 @@ bool cli_is_help(const char *arg) {
 }
 
 bool cli_skip_data_dir(int argc, char **argv, int *i) {
-  if (0 == strcmp(argv[*i], "--data-dir") && *i + 1 < argc) {
+  if ((0 == strcmp(argv[*i], "--data-dir") || 0 == strcmp(argv[*i], "--database")) &&
+      *i + 1 < argc) {
     (*i)++;
     return true;
   }
-  return 0 == strncmp(argv[*i], "--data-dir=", 11);
+  return 0 == strncmp(argv[*i], "--data-dir=", 11) || 0 == strncmp(argv[*i], "--database=", 11);
 }
 
 void cli_db_path(int argc, char **argv, char *db, size_t dbsize) {
   char dir[512];
+  const char *database = flag_value(argc, argv, "--database", "UJIKOM_DATABASE");
+  if (NULL != database && '\0' != database[0]) {
+    snprintf(db, dbsize, "%s", database);
+    return;
+  }
   config_db_path(db, dbsize, cli_data_dir(argc, argv, dir, sizeof dir));
 }
 

@@ -50,6 +50,12 @@ const struct config_option config_options[] = {
     {"form-max-fields", L(form_max_fields), "1000", 1, 100000,
      "Most fields accepted in a form or query string"},
     /* --- store --- */
+    {"database", S(database), "", 0, 0,
+     "The database: sqlite:PATH, or a postgresql://... URI without a password (empty: the "
+     "SQLite file ujikom.db in the data directory)"},
+    {"database-password-file", S(database_password_file), "", 0, 0,
+     "File whose first line is the PostgreSQL password (empty: PGPASSWORD, PGPASSFILE or "
+     "~/.pgpass, as libpq reads them)"},
     {"busy-timeout", L(busy_timeout_ms), "2000", 1, 60000,
      "Milliseconds to wait for the database write lock before answering 503"},
     /* --- exams --- */
@@ -238,4 +244,68 @@ void config_print_markdown(FILE *out) {
 char *config_db_path(char *out, size_t outlen, const char *data_dir) {
   snprintf(out, outlen, "%s/ujikom.db", data_dir);
   return out;
+}
+
+char *config_database(char *out, size_t outlen, const struct config *cfg) {
+  if ('\0' == cfg->database[0]) {
+    return config_db_path(out, outlen, cfg->data_dir);
+  }
+  snprintf(out, outlen, "%s", cfg->database);
+  return out;
+}
+
+/* Whether a PostgreSQL URI carries a password: user:password@ before the host, or a
+ * password= parameter. */
+static bool uri_has_password(const char *uri) {
+  const char *auth = strstr(uri, "://");
+  if (NULL == auth) {
+    return false;
+  }
+  auth += 3;
+  size_t authlen = strcspn(auth, "/?");
+  const char *at = memchr(auth, '@', authlen);
+  if (NULL != at && NULL != memchr(auth, ':', (size_t)(at - auth))) {
+    return true;
+  }
+  const char *q = strchr(auth, '?');
+  for (const char *p = q; NULL != p; p = strchr(p + 1, '&')) {
+    if (0 == strncmp(p + 1, "password=", 9)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+int config_database_check(const char *database, char *err, size_t errlen) {
+  if ('\0' == database[0] || 0 == strncmp(database, "sqlite:", 7)) {
+    return 0;
+  }
+  if (0 != strncmp(database, "postgresql://", 13) && 0 != strncmp(database, "postgres://", 11)) {
+    snprintf(err, errlen, "--database: '%s' is not sqlite:PATH or a postgresql:// URI", database);
+    return -1;
+  }
+  if (uri_has_password(database)) {
+    snprintf(err, errlen,
+             "--database: the URI carries a password; give it in --database-password-file, "
+             "PGPASSWORD or PGPASSFILE instead (a command line is visible to every user)");
+    return -1;
+  }
+  return 0;
+}
+
+int config_read_password(const char *path, char *out, size_t outlen, char *err, size_t errlen) {
+  FILE *fp = fopen(path, "re");
+  out[0] = '\0';
+  if (NULL == fp) {
+    snprintf(err, errlen, "--database-password-file: %s: %s", path, strerror(errno));
+    return -1;
+  }
+  bool ok = NULL != fgets(out, (int)outlen, fp);
+  fclose(fp);
+  out[strcspn(out, "\r\n")] = '\0';
+  if (!ok || '\0' == out[0]) {
+    snprintf(err, errlen, "--database-password-file: %s: no password on its first line", path);
+    return -1;
+  }
+  return 0;
 }

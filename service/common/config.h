@@ -31,7 +31,9 @@ struct config {
   long json_max_depth;
   long form_max_fields;
   /* --- store --- */
-  long busy_timeout_ms; /* bounded wait for the database write lock */
+  char database[1024];              /* sqlite:PATH or postgresql://...; "" = DATA_DIR/ujikom.db */
+  char database_password_file[512]; /* PostgreSQL password, first line; "" = libpq's own */
+  long busy_timeout_ms;             /* bounded wait for the database write lock */
   /* --- exams --- */
   long save_grace_s; /* answers accepted this long after the deadline (network latency) */
   /* --- accounts and sessions --- */
@@ -92,5 +94,15 @@ void config_print_markdown(FILE *out);
  * daemon and every CLI command find it. Writes it into out as snprintf does (cut short when
  * outlen is too small); returns out. */
 char *config_db_path(char *out, size_t outlen, const char *data_dir);
+
+/* The database store_open is given: --database, or the data directory's ujikom.db. */
+char *config_database(char *out, size_t outlen, const struct config *cfg);
+
+/* Refuses a --database that is neither sqlite:PATH nor a postgresql:// URI, and a URI that
+ * carries a password. 0, or -1 with a message in err. */
+int config_database_check(const char *database, char *err, size_t errlen);
+
+/* Reads the first line of a password file into out. 0, or -1 with a message in err. */
+int config_read_password(const char *path, char *out, size_t outlen, char *err, size_t errlen);
 
 #endif

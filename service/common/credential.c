@@ -29,10 +29,11 @@ int credential_holder_read(struct credential_holder *out, struct store_rd *rd, i
   return STORE_NONE == rc ? STORE_OK : rc;
 }
 
-/* The signed JSON-LD text of the credential of cl, or NULL. */
-static char *make_jsonld(const struct cert_claims *cl, const struct credential_holder *h,
-                         const char *salt, const char *licence, const struct token_key *key,
-                         int64_t created) {
+/* The signed credential of cl and, in *text, its JSON-LD text (malloc'd); NULL (and no text)
+ * when it cannot be made. */
+static json_t *make_jsonld(char **text, const struct cert_claims *cl,
+                           const struct credential_holder *h, const char *salt, const char *licence,
+                           const struct token_key *key, int64_t created) {
   char vm[OB3_DID_SIZE], err[200];
   struct ob3_facts f = {.claims = cl,
                         .issuer_licence = licence,
@@ -40,24 +41,29 @@ static char *make_jsonld(const struct cert_claims *cl, const struct credential_h
                         .email = h->email,
                         .email_salt = salt};
   json_t *vc = ob3_credential(&f);
-  char *text = NULL;
+  *text = NULL;
   if (NULL != vc && 0 == ob3_verification_method(vm, sizeof vm, cl->issuer_url, key->pub.kid) &&
       0 == ob3_proof_add(vc, vm, created, key, err, sizeof err)) {
-    text = json_dumps(vc, JSON_COMPACT);
+    *text = json_dumps(vc, JSON_COMPACT);
   }
-  json_decref(vc);
-  return text;
+  if (NULL == *text) {
+    json_decref(vc);
+    return NULL;
+  }
+  return vc;
 }
 
 int credential_issue_tx(struct store_tx *tx, const struct cert_claims *cl,
                         const struct credential_holder *h, const char *licence,
-                        const struct token_key *key) {
+                        const struct token_key *key, json_t **doc) {
   char salt[OB3_SALT_LEN + 1];
+  char *text = NULL;
+  *doc = NULL;
   if (0 != ob3_salt_generate(salt)) {
     return STORE_HARD;
   }
-  char *text = make_jsonld(cl, h, salt, licence, key, cl->issued);
-  if (NULL == text) {
+  json_t *vc = make_jsonld(&text, cl, h, salt, licence, key, cl->issued);
+  if (NULL == vc) {
     /* Only a configuration no credential can name (a --public-url that gives no did:web,
      * a licence number with control characters) or memory gets here: the certificate is
      * issued all the same, and its JSON-LD form is tried again on request. */
@@ -66,6 +72,11 @@ int credential_issue_tx(struct store_tx *tx, const struct cert_claims *cl,
   }
   int rc = store_credential_put(tx, cl->serial, salt, text, clock_wall_ms());
   free(text);
+  if (STORE_OK == rc) {
+    *doc = vc;
+  } else {
+    json_decref(vc);
+  }
   return STORE_NONE == rc ? STORE_HARD : rc; /* a new certificate has no credential yet */
 }
 
@@ -121,7 +132,8 @@ enum credential_rc credential_jsonld(char **out, struct svc *svc, const struct s
       0 != issue_claims_of(cl, svc, c)) {
     goto cleanup;
   }
-  char *text = make_jsonld(cl, &h, salt, svc->cfg->cert_licence, key, clock_wall_s());
+  char *text = NULL;
+  json_decref(make_jsonld(&text, cl, &h, salt, svc->cfg->cert_licence, key, clock_wall_s()));
   if (NULL == text) {
     goto cleanup;
   }

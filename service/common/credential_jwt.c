@@ -11,33 +11,33 @@
 #include "ujikom/clock.h"
 #include "ujikom/vc_jwt.h"
 
-/* The JWT of the JSON-LD credential text jsonld (its proof left out), signed by key: malloc'd
- * text, or NULL. */
-static char *sign_jsonld(const char *jsonld, const struct es256_key *key, const char *public_url) {
+/* The JWT of the credential document doc (its proof left out), signed by key: malloc'd text,
+ * or NULL. */
+static char *sign_doc(const json_t *doc, const struct es256_key *key, const char *public_url) {
   char url[KEYSTORE_KID_URL_SIZE];
   char *jwt = NULL;
-  json_t *doc = json_loads(jsonld, 0, NULL);
   if (NULL != doc &&
       0 == keystore_kid_url(url, sizeof url, public_url, es256_key_public(key)->kid) &&
       0 != vc_jwt_sign(&jwt, doc, url, key)) {
     jwt = NULL;
   }
+  return jwt;
+}
+
+/* sign_doc of the JSON-LD credential text jsonld. */
+static char *sign_jsonld(const char *jsonld, const struct es256_key *key, const char *public_url) {
+  json_t *doc = json_loads(jsonld, 0, NULL);
+  char *jwt = sign_doc(doc, key, public_url);
   json_decref(doc);
   return jwt;
 }
 
-int credential_jwt_issue_tx(struct store_tx *tx, const char *serial, const struct es256_key *key,
-                            const char *public_url) {
-  char salt[STORE_SALT_SIZE];
-  char *jsonld = NULL;
-  int rc = store_credential_get(store_tx_rd(tx), salt, &jsonld, serial);
-  char *jwt = STORE_OK == rc && NULL != jsonld ? sign_jsonld(jsonld, key, public_url) : NULL;
-  if (STORE_OK == rc) {
-    rc = NULL == jwt ? STORE_HARD : store_cert_jwt_put(tx, serial, jwt, clock_wall_ms());
-  }
-  free(jsonld);
+int credential_jwt_issue_tx(struct store_tx *tx, const char *serial, const json_t *doc,
+                            const struct es256_key *key, const char *public_url) {
+  char *jwt = sign_doc(doc, key, public_url);
+  int rc = NULL == jwt ? STORE_HARD : store_cert_jwt_put(tx, serial, jwt, clock_wall_ms());
   free(jwt);
-  return STORE_NONE == rc ? STORE_HARD : rc;
+  return rc;
 }
 
 static enum credential_rc from_store_rc(int rc) {

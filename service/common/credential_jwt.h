@@ -14,11 +14,11 @@
 #include "store/store.h"
 #include "ujikom/es256.h"
 
-/* Inside the issuing transaction, after credential_issue_tx kept the JSON-LD credential of
- * serial: signs its JWT with key (kid URL under public_url) and keeps it. A store code
- * (STORE_HARD when the credential is not there or cannot be signed). */
-int credential_jwt_issue_tx(struct store_tx *tx, const char *serial, const struct es256_key *key,
-                            const char *public_url);
+/* Inside the issuing transaction, after credential_issue_tx kept the JSON-LD credential doc
+ * of serial: signs its JWT with key (kid URL under public_url) and keeps it. A store code
+ * (STORE_HARD when doc is NULL, no credential was kept, or it cannot be signed). */
+int credential_jwt_issue_tx(struct store_tx *tx, const char *serial, const json_t *doc,
+                            const struct es256_key *key, const char *public_url);
 
 /* The JWT of certificate c: the newest kept when its payload is the credential document kept
  * now, else one made now (credential_jsonld first makes the document when needed) and kept.

@@ -349,12 +349,14 @@ int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *
   out->attempt_id = p->attempt_id;
   out->user_id = p->user_id;
   rc = store_cert_insert(tx, out);
+  json_t *doc = NULL;
   if (STORE_OK == rc) { /* the OB 3.0 credential with its embedded proof, kept with it */
-    rc = credential_issue_tx(tx, cl, p->holder, p->licence, key);
+    rc = credential_issue_tx(tx, cl, p->holder, p->licence, key, &doc);
   }
   if (STORE_OK == rc && NULL != p->jwt_key) { /* and its JWT form, from the same document */
-    rc = credential_jwt_issue_tx(tx, out->serial, p->jwt_key, p->public_url);
+    rc = credential_jwt_issue_tx(tx, out->serial, doc, p->jwt_key, p->public_url);
   }
+  json_decref(doc);
   if (STORE_OK == rc) {
     rc = certlog_append_tx(tx, CERTLOG_ISSUE, out, NULL);
   }

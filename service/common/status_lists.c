@@ -15,11 +15,26 @@
 #include "store/store.h"
 #include "ujikom/cert.h"
 #include "ujikom/clock.h"
+#include "ujikom/ob3.h"
 
 static const char *const status_of[] = {[STATUS_PURPOSE_REVOCATION] = STORE_CERT_REVOKED,
                                         [STATUS_PURPOSE_SUSPENSION] = STORE_CERT_SUSPENDED};
 static const char *const path_of[] = {[STATUS_PURPOSE_REVOCATION] = CERT_STATUS_PATH_REVOCATION,
                                       [STATUS_PURPOSE_SUSPENSION] = CERT_STATUS_PATH_SUSPENSION};
+
+/* Whether the stored credential names issuer (lists signed before the issuer became the
+ * did:web named the service URL; they are signed again rather than served). */
+static bool names_issuer(const char *credential, const struct token_key *key, const char *issuer) {
+  struct status_list_credential l;
+  char err[160];
+  if (NULL == credential || 0 != status_list_credential_verify(&l, credential, strlen(credential),
+                                                               &key->pub, 1, err, sizeof err)) {
+    return false;
+  }
+  bool same = 0 == strcmp(l.issuer, issuer);
+  status_list_credential_clear(&l);
+  return same;
+}
 
 /* The list of purpose with the bit of each index set. */
 static int build_list(struct status_list **out, const int64_t *indexes, size_t n) {
@@ -54,13 +69,16 @@ enum status_lists_rc status_lists_credential(char **out, struct svc *svc,
   struct store_rd *rd = NULL;
   int64_t *indexes = NULL;
   size_t n = 0;
-  char url[sizeof cached.url];
+  char url[sizeof cached.url], issuer[OB3_DID_SIZE];
   *out = NULL;
   memset(&cached, 0, sizeof cached);
   if (NULL == key) {
     return STATUS_LISTS_NO_KEYS;
   }
   snprintf(url, sizeof url, "%s%s", svc->cfg->public_url, path_of[purpose]);
+  if (0 != ob3_did_web(issuer, sizeof issuer, svc->cfg->public_url)) {
+    return STATUS_LISTS_INTERNAL;
+  }
   int64_t epoch = 0;
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
@@ -68,7 +86,7 @@ enum status_lists_rc status_lists_credential(char **out, struct svc *svc,
   }
   int crc = STORE_OK == rc ? store_status_list_get(rd, &cached, status_purpose_name(purpose)) : rc;
   bool fresh = STORE_OK == crc && cached.epoch == epoch && 0 == strcmp(cached.kid, key->pub.kid) &&
-               0 == strcmp(cached.url, url);
+               0 == strcmp(cached.url, url) && names_issuer(cached.credential, key, issuer);
   if (STORE_OK == rc && !fresh) {
     rc = store_cert_status_indexes(rd, &indexes, &n, status_of[purpose]);
   }
@@ -88,8 +106,7 @@ enum status_lists_rc status_lists_credential(char **out, struct svc *svc,
   int brc = build_list(&list, indexes, n);
   free(indexes);
   if (0 == brc) {
-    brc = status_list_credential_sign(&signed_list, list, purpose, url, svc->cfg->public_url,
-                                      now_ms / 1000, key);
+    brc = status_list_credential_sign(&signed_list, list, purpose, url, issuer, now_ms / 1000, key);
   }
   status_list_free(list);
   if (0 != brc) {

@@ -2,7 +2,9 @@
  * The published Bitstring Status Lists (revocation, suspension): built from the register's
  * statuses, signed with the issuer's current certificate key as a status list credential,
  * and kept in the store so that they are signed again only when a status, the key or the
- * public URL changed (any node may rebuild them).
+ * public URL changed, or the stored one names another issuer (any node may rebuild them).
+ * The issuer is the service's did:web (ob3_did_web of --public-url), as in the Open Badges
+ * 3.0 credentials that name the lists.
  */
 #ifndef UJIKOM_STATUS_LISTS_H
 #define UJIKOM_STATUS_LISTS_H

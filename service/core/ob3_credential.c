@@ -288,30 +288,20 @@ static json_t *issuer(const struct ob3_facts *f, const char *did) {
   return p;
 }
 
-/* The credential's entry in the status list of purpose (the same index in both lists). */
-static json_t *status_entry(const struct cert_claims *c, const char *path, const char *purpose) {
+/* The credential's one credentialStatus entry: its bit in the revocation list. The 1EdTech
+ * OB 3.0 schema allows a single CredentialStatus object, so suspension (the same index in the
+ * suspension list) is not named here: the verify page and the JWS/COSE forms' status carry it. */
+static json_t *status_entry(const struct cert_claims *c) {
   char list[512], id[560], index[24];
-  int n = snprintf(list, sizeof list, "%s%s", c->issuer_url, path);
+  int n = snprintf(list, sizeof list, "%s%s", c->issuer_url, CERT_STATUS_PATH_REVOCATION);
   if (n < 0 || (size_t)n >= sizeof list) {
     return NULL;
   }
   snprintf(index, sizeof index, "%llu", (unsigned long long)c->status_index);
   snprintf(id, sizeof id, "%s#%s", list, index);
   return json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", id, "type", "BitstringStatusListEntry",
-                   "statusPurpose", purpose, "statusListIndex", index, "statusListCredential",
+                   "statusPurpose", "revocation", "statusListIndex", index, "statusListCredential",
                    list);
-}
-
-/* Both entries, revocation then suspension, as the JWS form has them. */
-static json_t *status_entries(const struct cert_claims *c) {
-  json_t *arr = json_array();
-  if (NULL == arr ||
-      0 != json_array_append_new(arr, status_entry(c, CERT_STATUS_PATH_REVOCATION, "revocation")) ||
-      0 != json_array_append_new(arr, status_entry(c, CERT_STATUS_PATH_SUSPENSION, "suspension"))) {
-    json_decref(arr);
-    return NULL;
-  }
-  return arr;
 }
 
 static bool facts_ok(const struct ob3_facts *f) {
@@ -354,7 +344,7 @@ json_t *ob3_credential(const struct ob3_facts *f) {
             put(vc, "credentialSubject", subject(f, base)) &&
             put(vc, "credentialSchema",
                 json_pack("[{s:s, s:s}]", "id", OB3_SCHEMA_URL, "type", OB3_SCHEMA_TYPE)) &&
-            (!c->has_status || put(vc, "credentialStatus", status_entries(c)));
+            (!c->has_status || put(vc, "credentialStatus", status_entry(c)));
   if (!ok) {
     json_decref(vc);
     return NULL;

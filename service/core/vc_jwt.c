@@ -5,6 +5,7 @@
 #include "ujikom/vc_jwt.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,12 +64,14 @@ static int claims_of(struct claims *out, const json_t *doc) {
   return 0;
 }
 
-json_t *vc_jwt_payload(const json_t *credential) {
+/* vc_jwt_payload, its members shared with credential unless deep (a payload only dumped
+ * needs no copy of them). */
+static json_t *payload_of(const json_t *credential, bool deep) {
   struct claims c;
   if (!json_is_object(credential) || 0 != claims_of(&c, credential)) {
     return NULL;
   }
-  json_t *p = json_deep_copy(credential);
+  json_t *p = deep ? json_deep_copy(credential) : json_copy((json_t *)(uintptr_t)credential);
   if (NULL == p) {
     return NULL;
   }
@@ -84,9 +87,13 @@ json_t *vc_jwt_payload(const json_t *credential) {
   return p;
 }
 
+json_t *vc_jwt_payload(const json_t *credential) {
+  return payload_of(credential, true);
+}
+
 int vc_jwt_sign(char **out, const json_t *credential, const char *kid_url,
                 const struct es256_key *key) {
-  json_t *payload = vc_jwt_payload(credential);
+  json_t *payload = payload_of(credential, false);
   int rc = NULL == payload ? -1 : es256_jwt_sign(out, payload, kid_url, key);
   json_decref(payload);
   return rc;

@@ -77,8 +77,13 @@ static int write_port_file(const char *path, unsigned port) {
 
 /* Closes and scores every open attempt past its deadline (plus the save grace), at its
  * deadline. The store hands them out in batches; a bounded number of batches per sweep
- * keeps one sweep from holding the main thread for long. */
+ * keeps one sweep from holding the main thread for long. With several processes on one
+ * PostgreSQL database one of them sweeps (store_lead), and another takes over when it goes;
+ * each still closes on sight an overdue attempt it is asked about. */
 static void close_overdue(struct svc *svc) {
+  if (STORE_OK != store_lead(svc->store)) {
+    return;
+  }
   for (int batch = 0; batch < 64; batch++) {
     size_t closed = 0;
     enum attempts_rc rc = attempts_close_overdue(svc, clock_wall_ms(), &closed);
@@ -189,6 +194,10 @@ static int read_options(struct config *cfg, int argc, char **argv) {
     fprintf(stderr, "ujikomd: --staff-2fa: '%s' is not optional or required\n", cfg->staff_2fa);
     return 2;
   }
+  if (0 != config_database_check(cfg->database, err, sizeof err)) {
+    fprintf(stderr, "ujikomd: %s\n", err);
+    return 2;
+  }
   return -1;
 }
 
@@ -216,14 +225,24 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
     fprintf(stderr, "ujikomd: %s\n", err);
     return -1;
   }
-  char db_path[600];
-  config_db_path(db_path, sizeof(db_path), cfg->data_dir);
+  char db_path[1100];
+  char password[256] = "";
+  config_database(db_path, sizeof(db_path), cfg);
+  if ('\0' != cfg->database_password_file[0] &&
+      0 != config_read_password(cfg->database_password_file, password, sizeof password, err,
+                                sizeof err)) {
+    fprintf(stderr, "ujikomd: %s\n", err);
+    return -1;
+  }
   struct store_opts sopts = {.busy_timeout_ms = cfg->busy_timeout_ms,
                              .txn_retries = 3,
                              .migrate_to = 0,
                              .log = store_log,
-                             .log_ctx = NULL};
-  if (STORE_OK != store_open(&svc->store, db_path, &sopts, err, sizeof(err))) {
+                             .log_ctx = NULL,
+                             .password = '\0' == password[0] ? NULL : password};
+  int src = store_open(&svc->store, db_path, &sopts, err, sizeof(err));
+  explicit_bzero(password, sizeof password);
+  if (STORE_OK != src) {
     fprintf(stderr, "ujikomd: %s\n", err);
     return -1;
   }

@@ -57,6 +57,16 @@
  *   fixed key: the equivalent of BEGIN IMMEDIATE), or run bodies at SERIALIZABLE and map a
  *   serialization failure (40001) or deadlock (40P01) to STORE_BUSY so store_txn runs the
  *   body again. READ COMMITTED alone breaks the operations listed above.
+ *   The PostgreSQL backend (store_pg_foundation.c) takes the lock: every store_txn runs
+ *   BEGIN (READ COMMITTED); SELECT pg_advisory_xact_lock(STORE_PG_WRITE_LOCK); body; COMMIT,
+ *   so write bodies run one at a time across every node on the database, each seeing every
+ *   commit before it, as under SQLite's single writer. The lock wait is bounded by
+ *   lock_timeout (busy_timeout_ms); a lock timeout (55P03), serialization failure (40001)
+ *   or deadlock (40P01) is STORE_BUSY and the transaction is retried up to txn_retries
+ *   times. Each write statement in a body runs in a savepoint, so a failed statement (a
+ *   unique violation answered STORE_EXISTS) undoes only itself, as in SQLite. A lost
+ *   connection is STORE_UNAVAILABLE; the next call opens a new one. Read snapshots are
+ *   REPEATABLE READ, READ ONLY and take no lock.
  */
 #ifndef UJIKOM_STORE_H
 #define UJIKOM_STORE_H
@@ -82,25 +92,35 @@ enum store_log_level { STORE_LOG_ERROR, STORE_LOG_WARN, STORE_LOG_INFO, STORE_LO
 typedef void (*store_log_fn)(void *log_ctx, enum store_log_level level, const char *msg);
 
 struct store_opts {
-  long busy_timeout_ms; /* SQLite busy handler wait per attempt; <= 0 means 5000 */
-  int txn_retries;      /* extra attempts of store_txn after BUSY; <= 0 means 3 */
+  /* Lock wait per attempt (SQLite: busy handler; PostgreSQL: lock_timeout); <= 0: 5000 */
+  long busy_timeout_ms;
+  int txn_retries; /* extra attempts of store_txn after BUSY; <= 0 means 3 */
   /* Schema version to migrate to: 0 = the latest this program knows; -1 = do not migrate
    * (open only, e.g. to report the version); k > 0 = stop after migration k (tests). */
   int migrate_to;
   store_log_fn log;
   void *log_ctx;
-  /* Bulk loading of a database that can be made again (`ujikom seed`): synchronous=OFF and
-   * a 256 MiB page cache on the writer. A crash or power loss may then lose or corrupt the
-   * file, so never for a service's data (ujikomd never sets it). */
+  /* Bulk loading of a database that can be made again (`ujikom seed`): SQLite: synchronous=OFF
+   * and a 256 MiB page cache on the writer; PostgreSQL: synchronous_commit=off. A crash or power
+   * loss may then lose or corrupt the file, so never for a service's data (ujikomd never sets it).
+   */
   bool bulk_load;
+  /* PostgreSQL only: the password, read from a file by the caller (NULL: libpq's own,
+   * PGPASSWORD, PGPASSFILE or ~/.pgpass). Copied by store_open. */
+  const char *password;
 };
 
 struct store;    /* opaque */
 struct store_tx; /* a write transaction in progress (only valid inside the txn callback) */
 struct store_rd; /* a read snapshot */
 
-/* Opens (creating if needed) the database at path and migrates it to the latest schema.
- * Before anything is written it checks, and refuses with a one-line message in err:
+/* Opens the database named by path and migrates it to the latest schema. path is a
+ * PostgreSQL URI (postgresql://... or postgres://..., libpq's syntax; the password comes from
+ * PGPASSWORD or the password file, never from the URI on a command line), sqlite:FILE, or a
+ * file path (SQLite). PostgreSQL: the database must exist; the schema is migrated under an
+ * advisory lock, so nodes starting together migrate once.
+ * SQLite: the file is created if needed. Before anything is written it checks, and refuses
+ * with a one-line message in err:
  * a directory that is not writable, a file that is not an SQLite database, whose header is
  * invalid or whose schema fails PRAGMA quick_check (a bounded check: its cost does not
  * grow with the database; store_check_file checks every page), and a schema newer than
@@ -110,17 +130,14 @@ struct store_rd; /* a read snapshot */
 int store_open(struct store **out, const char *path, const struct store_opts *opts, char *err,
                size_t errlen);
 
-/* The full integrity check of the database file at path, read-only (safe while the daemon
- * runs): the checks of store_open plus PRAGMA quick_check over every page, which reads the
- * whole file. STORE_OK; STORE_NONE when there is no such file; STORE_HARD (corrupt, or a
- * schema newer than this program) or another negative store_rc, with a message in err. */
-int store_check_file(const char *path, char *err, size_t errlen);
+/* The backend of an open store: "sqlite" or "postgresql". */
+const char *store_backend_name(const struct store *s);
 
 /* Closes every connection. NULL is allowed. No transaction may be in progress. */
 void store_close(struct store *s);
 
-/* The schema version of the open database (PRAGMA user_version) and the latest one this
- * program knows. */
+/* The schema version of the open database (SQLite: PRAGMA user_version; PostgreSQL: the
+ * ujikom_schema table) and the latest one this program knows. */
 int store_schema_version(struct store *s, int *out);
 int store_schema_latest(void);
 
@@ -163,21 +180,16 @@ int store_rd_begin(struct store *s, struct store_rd **out);
 /* Ends the snapshot and returns the connection to the pool. NULL is allowed. */
 void store_rd_end(struct store_rd *rd);
 
+/* Leadership of the periodic work (the overdue sweep): STORE_OK when this process is to do
+ * it now, STORE_NONE when another process on the same database does. SQLite: always
+ * STORE_OK (one process writes the file). PostgreSQL: a session-level advisory lock (one per
+ * schema) held on a connection of its own; the first process to ask leads until it closes
+ * the store or its connection is lost, after which the next one to ask takes over.
+ * Thread-safe. */
+int store_lead(struct store *s);
+
 /* A quick read for /healthz: STORE_OK, or negative when the database cannot be read. */
 int store_health(struct store *s);
-
-/* Writes a consistent copy of the database to dest_path with SQLite's online backup API;
- * safe while the daemon is writing (readers and the writer are not blocked). dest_path
- * must not exist. Returns STORE_OK or negative with a message in err. */
-int store_backup(struct store *s, const char *dest_path, char *err, size_t errlen);
-
-/* Replaces the database at db_path with the contents of src_path (a backup), after checking
- * that src_path is an intact ujikom database whose schema is not newer than this program;
- * then migrates it to the latest schema. Uses the backup API, so concurrent connections see
- * either the old or the new database, never a mix; still, stop the daemon first.
- * Returns STORE_OK or negative with a message in err (db_path unchanged on refusal). */
-int store_restore(const char *db_path, const char *src_path, const struct store_opts *opts,
-                  char *err, size_t errlen);
 
 /* A short English name for a store_rc ("ok", "none", "busy", ...), for logs. */
 const char *store_rc_name(int rc);
@@ -199,5 +211,6 @@ const char *store_rc_name(int rc);
 #include "store/store_application.h"
 #include "store/store_observation.h"
 #include "store/store_schedule.h"
+#include "store/store_copy.h"
 
 #endif

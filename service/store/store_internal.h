@@ -1,7 +1,9 @@
 /*
- * Private to the SQLite backend: connections, the statement cache, error mapping and
- * column helpers shared by the per-resource files. Nothing outside service/store includes
- * this header (it pulls in sqlite3.h).
+ * The statement layer every resource file is written against, whatever the backend:
+ * connections, the per-connection statement cache, error mapping, and the bind, column and
+ * list helpers. The backends (store_sqlite_foundation.c, store_pg_foundation.c) implement
+ * it behind opaque handles (store_backend.h); resource files include this header only and
+ * never call a database library. Nothing outside service/store includes it.
  *
  * How a resource file is written (copy this pattern):
  *
@@ -17,9 +19,9 @@
  *
  *   int store_attempt_get(struct store_rd *rd, struct store_attempt *out, int64_t id) {
  *     struct store_conn *c = store_rd_conn(rd);
- *     sqlite3_stmt *st = store_stmt(c, &attempts_set, ATTEMPTS_BY_ID);
+ *     struct store_stmt *st = store_stmt(c, &attempts_set, ATTEMPTS_BY_ID);
  *     if (NULL != st)
- *       sqlite3_bind_int64(st, 1, id);
+ *       store_bind_int64(st, 1, id);
  *     return store_row_get(c, st, &attempt_one, out);    // OK on a row, NONE, or < 0; resets st
  *   }
  *
@@ -35,14 +37,22 @@
  * step through rows themselves.)
  *
  *   Writes take struct store_tx * and use store_tx_conn(tx); they run inside store_txn().
- *   store_stmt() prepares each SQL text once per connection (SQLITE_PREPARE_PERSISTENT) and
- *   caches it; statements are never finalised until the connection closes. Always bind
- *   parameters; never build SQL from data.
+ *   store_stmt() prepares each SQL text once per connection and caches it; statements are
+ *   never finalised until the connection closes. Always bind parameters; never build SQL
+ *   from data.
+ *
+ *   SQL is written once for both backends (SQLite and PostgreSQL): parameters are ?1, ?2, ...
+ *   (the PostgreSQL backend rewrites them to $1, $2, ... when it prepares a statement);
+ *   integers are 64-bit; upserts are ON CONFLICT ... DO NOTHING/UPDATE; no INSERT OR REPLACE,
+ *   no strftime/julianday or other functions of one engine only (times are integer ms passed
+ *   as parameters); a parameter whose type the context does not fix is written
+ *   CAST(?n AS BIGINT) or CAST(?n AS TEXT). The few SQLite functions the statements use that
+ *   PostgreSQL lacks (instr) are defined in its schema by the migrations
+ *   (migrations/pg/). See docs/architecture.md, "How to write a store resource file".
  */
 #ifndef UJIKOM_STORE_INTERNAL_H
 #define UJIKOM_STORE_INTERNAL_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,7 +67,8 @@ struct store_sqlset {
   int count;
 };
 
-struct store_conn; /* one SQLite connection and its statement cache */
+struct store_conn; /* one database connection and its statement cache */
+struct store_stmt; /* one prepared statement of a connection */
 
 /* The connection behind a reader or a write transaction. Never NULL for valid arguments. */
 struct store_conn *store_rd_conn(struct store_rd *rd);
@@ -66,36 +77,56 @@ struct store_conn *store_tx_conn(struct store_tx *tx);
 /* The prepared statement `id` of `set` on connection c, prepared on first use and cached.
  * It comes back reset with no bindings. Returns NULL (and logs) if preparing failed, which is
  * a bug in the SQL text or a schema older than the code: treat as STORE_HARD. */
-sqlite3_stmt *store_stmt(struct store_conn *c, const struct store_sqlset *set, int id);
+struct store_stmt *store_stmt(struct store_conn *c, const struct store_sqlset *set, int id);
 
 /* Resets a statement obtained from store_stmt() and clears its bindings; NULL allowed. */
-void store_stmt_done(sqlite3_stmt *st);
-
-/* Maps an SQLite result code to a store_rc and logs it (what = short description of the
- * operation). Unique/primary-key violations map to STORE_EXISTS (not logged as errors);
- * other constraint violations (checks, foreign keys, append-only triggers) to STORE_HARD. */
-int store_map_error(struct store_conn *c, int sqlite_rc, const char *what);
+void store_stmt_done(struct store_stmt *st);
 
 /* Steps a statement once expecting a row: STORE_OK (row available), STORE_NONE (no row),
- * or a negative mapped error. */
-int store_step_row(struct store_conn *c, sqlite3_stmt *st, const char *what);
+ * or a negative mapped error (logged). Errors map alike in every backend: a unique or
+ * primary-key violation is STORE_EXISTS (not logged as an error); other constraint
+ * violations (checks, foreign keys, append-only triggers) STORE_HARD; a lock not obtained
+ * in time, a serialization failure or a deadlock STORE_BUSY; a full disk, an I/O error or a
+ * lost connection STORE_UNAVAILABLE. */
+int store_step_row(struct store_conn *c, struct store_stmt *st, const char *what);
 
 /* Steps a write statement to completion: STORE_OK, or a mapped error. *out_changes (may be
- * NULL) receives sqlite3_changes(). */
-int store_step_done(struct store_conn *c, sqlite3_stmt *st, const char *what, int64_t *out_changes);
+ * NULL) receives the number of rows the statement changed. */
+int store_step_done(struct store_conn *c, struct store_stmt *st, const char *what,
+                    int64_t *out_changes);
 
 /* Steps a write statement (parameters bound by the caller) to completion and resets it:
  * STORE_OK when it changed a row, STORE_NONE when it changed none, or a mapped error. st may
  * be NULL (store_stmt failed: STORE_HARD). */
-int store_step_changes(struct store_conn *c, sqlite3_stmt *st, const char *what);
+int store_step_changes(struct store_conn *c, struct store_stmt *st, const char *what);
 
 /* A query that always yields one row (a count, a pragma): its first column into *out, which
  * is left untouched otherwise. No row is STORE_HARD. st may be NULL (STORE_HARD); it is
  * always reset. */
-int store_row_int64(struct store_conn *c, sqlite3_stmt *st, const char *what, int64_t *out);
+int store_row_int64(struct store_conn *c, struct store_stmt *st, const char *what, int64_t *out);
 
-/* Binds text (NULL binds SQL NULL); SQLITE_TRANSIENT copy. Returns the sqlite rc. */
-int store_bind_text(sqlite3_stmt *st, int idx, const char *text);
+/* Binds parameter ?idx (1-based): a copy of text (NULL binds SQL NULL), an integer, a copy
+ * of len bytes as a blob, or SQL NULL. */
+void store_bind_text(struct store_stmt *st, int idx, const char *text);
+void store_bind_int64(struct store_stmt *st, int idx, int64_t v);
+void store_bind_blob(struct store_stmt *st, int idx, const void *data, size_t len);
+void store_bind_null(struct store_stmt *st, int idx);
+
+/* The columns of the current row (0-based): an integer (0 for NULL; a boolean is 0 or 1),
+ * a text (NULL for SQL NULL; valid until the next step or reset), the length in bytes of a
+ * text or blob, a blob's bytes (valid as the text is), whether the value is SQL NULL. */
+int64_t store_col_int64(struct store_stmt *st, int col);
+const char *store_col_text(struct store_stmt *st, int col);
+size_t store_col_bytes(struct store_stmt *st, int col);
+const void *store_col_data(struct store_stmt *st, int col);
+bool store_col_is_null(struct store_stmt *st, int col);
+
+/* The columns of a statement's result, and the type of a value of the current row (SQLite:
+ * the stored value's; PostgreSQL: the column's: integers and booleans INT, bytea BLOB, the
+ * rest TEXT), for code that copies rows whatever they hold (store_copy.c). */
+enum store_col_type { STORE_COL_NULL, STORE_COL_INT, STORE_COL_TEXT, STORE_COL_BLOB };
+int store_col_count(struct store_stmt *st);
+enum store_col_type store_col_type(struct store_stmt *st, int col);
 
 /* One parameter of a statement for store_bind_all: an integer or a text (a NULL text binds
  * SQL NULL, as store_bind_text does). */
@@ -115,7 +146,7 @@ static inline struct store_arg store_arg_id(int64_t id) {
 }
 
 /* Binds args[0], args[1], ... to ?1, ?2, ... in the order of the statement's parameters. */
-void store_bind_all(sqlite3_stmt *st, const struct store_arg *args, size_t n);
+void store_bind_all(struct store_stmt *st, const struct store_arg *args, size_t n);
 
 /* A query of one row whose columns the caller reads itself: statement id of set, args bound
  * (store_bind_all), stepped once. STORE_OK (the row is current in *out_st), STORE_NONE or a
@@ -123,7 +154,7 @@ void store_bind_all(sqlite3_stmt *st, const struct store_arg *args, size_t n);
  * allowed) once done with it. */
 int store_row_step(struct store_conn *c, const struct store_sqlset *set, int id,
                    const struct store_arg *args, size_t nargs, const char *what,
-                   sqlite3_stmt **out_st);
+                   struct store_stmt **out_st);
 
 /* A write in one call: statement id of set with args bound (store_bind_all), stepped to
  * completion and reset. STORE_OK or a mapped error (STORE_HARD when the statement cannot be
@@ -133,16 +164,16 @@ int store_write(struct store_conn *c, const struct store_sqlset *set, int id,
 
 /* Copies a text column into buf (NUL-terminated, truncated never: returns -1 if the value
  * does not fit, 0 otherwise; NULL columns give ""). */
-int store_col_copy(sqlite3_stmt *st, int col, char *buf, size_t bufsize);
+int store_col_copy(struct store_stmt *st, int col, char *buf, size_t bufsize);
 
 /* A malloc'd copy of a text column, or NULL for SQL NULL. *out_oom is set to 1 when the
  * allocation failed (so NULL-as-NULL and NULL-as-failure differ). */
-char *store_col_strdup(sqlite3_stmt *st, int col, int *out_oom);
+char *store_col_strdup(struct store_stmt *st, int col, int *out_oom);
 
 /* A malloc'd copy of a blob column with a NUL after it (so a text blob reads as a string);
  * *out_len receives the column's length in bytes (0 for NULL or empty). NULL when out of
  * memory. */
-void *store_col_blob(sqlite3_stmt *st, int col, size_t *out_len);
+void *store_col_blob(struct store_stmt *st, int col, size_t *out_len);
 
 /* Frees the malloc'd texts that fields point at (each a char * inside one struct) and sets
  * them to NULL: the clear of a struct that owns several texts. */
@@ -156,7 +187,7 @@ struct store_rowtype {
   /* Fills elem (zeroed beforehand in lists) from the current row: STORE_OK, STORE_HARD (a value
    * does not fit its field) or STORE_UNAVAILABLE (out of memory). On failure it leaves nothing
    * allocated in elem. */
-  int (*read)(sqlite3_stmt *st, void *elem);
+  int (*read)(struct store_stmt *st, void *elem);
   /* Frees what read allocated inside one element; NULL when elements own nothing. */
   void (*clear)(void *elem);
 };
@@ -170,13 +201,13 @@ struct store_rowtype {
  * (store_stmt_done). On STORE_OK *out is an array of *out_n elements (possibly none, *out not
  * NULL), the caller's to free with the resource's *_list_free(list, n); on failure *out is
  * NULL, *out_n 0, nothing stays allocated, and the result is negative. */
-int store_rows_collect(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
-                       int limit, void **out, size_t *out_n);
+int store_rows_collect(struct store_conn *c, struct store_stmt *st,
+                       const struct store_rowtype *type, int limit, void **out, size_t *out_n);
 
 /* The same for queries without a limit (every row of one attempt): the array grows as rows
  * come, and *out is NULL when there are none. */
-int store_rows_collect_all(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
-                           void **out, size_t *out_n);
+int store_rows_collect_all(struct store_conn *c, struct store_stmt *st,
+                           const struct store_rowtype *type, void **out, size_t *out_n);
 
 /* A list query in one call: statement id of set, args bound to ?1, ?2, ... (store_bind_all),
  * its rows collected as store_rows_collect does. out_list is the address of the caller's
@@ -196,7 +227,7 @@ int store_rows_query_all(struct store_conn *c, const struct store_sqlset *set, i
  * NULL (store_stmt failed: STORE_HARD); it is always reset. Returns STORE_OK, STORE_NONE (no
  * row: *out untouched, so the caller zeroes it first where callers expect that) or what
  * type->read returned, or a negative mapped error. Nothing is allocated here. */
-int store_row_get(struct store_conn *c, sqlite3_stmt *st, const struct store_rowtype *type,
+int store_row_get(struct store_conn *c, struct store_stmt *st, const struct store_rowtype *type,
                   void *out);
 
 /* Frees a list made by store_rows_collect(_all) with the same type: type->clear on each of
@@ -205,22 +236,24 @@ void store_rows_free(const struct store_rowtype *type, void *list, size_t n);
 
 /* An attempt without form and result, as more than one resource file lists it: the columns
  * in the order store_attempt_row reads them (a row type's read and clear). Defined with the
- * attempts (store_sqlite_attempts.c). */
+ * attempts (store_attempts.c). */
 #define STORE_ATTEMPT_COLS                                                                         \
   "id, user_id, exam_id, exam_version, status, started_at, deadline_at, "                          \
   "coalesce(finished_at, 0), coalesce(verdict, ''), coalesce(decided_at, 0)"
-int store_attempt_row(sqlite3_stmt *st, void *elem);
+int store_attempt_row(struct store_stmt *st, void *elem);
 void store_attempt_row_clear(void *elem);
 
-/* The last inserted rowid on this connection. */
+/* The id the last INSERT on this connection gave its row (SQLite: the rowid; PostgreSQL:
+ * lastval(), the value the identity column's sequence handed out). */
 int64_t store_conn_last_rowid(struct store_conn *c);
 
 /* Logs through the store's callback (printf-style). */
 void store_conn_log(struct store_conn *c, enum store_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Migrations embedded at build time from service/store/migrations/NNNN_name.sql, sorted by
- * version (generated by cmake/EmbedMigrations.cmake). */
+/* Migrations embedded at build time from service/store/migrations/NNNN_name.sql (SQLite) and
+ * service/store/migrations/pg/NNNN_name.sql (PostgreSQL, one twin of each with the same
+ * number), sorted by version (generated by cmake/EmbedMigrations.cmake). */
 struct store_migration {
   int version;
   const char *name;
@@ -228,5 +261,7 @@ struct store_migration {
 };
 extern const struct store_migration store_migrations[];
 extern const size_t store_migrations_count;
+extern const struct store_migration store_pg_migrations[];
+extern const size_t store_pg_migrations_count;
 
 #endif

@@ -193,6 +193,10 @@ cleanup:
 }
 
 int store_check_file(const char *path, char *err, size_t errlen) {
+  if (NULL != path && NULL == (path = store_sqlite_path(path))) {
+    store_set_err(err, errlen, "check: the database is not an SQLite file (use pg_amcheck)");
+    return STORE_HARD;
+  }
   struct stat sb;
   int version = 0;
   if (NULL == path || 0 != stat(path, &sb) || !S_ISREG(sb.st_mode)) {
@@ -296,11 +300,30 @@ static int copy_db(sqlite3 *dst, sqlite3 *src, char *err, size_t errlen) {
   return STORE_OK;
 }
 
+const char *store_sqlite_path(const char *database) {
+  if (NULL == database) {
+    return NULL;
+  }
+  if (0 == strncmp(database, "postgresql://", 13) || 0 == strncmp(database, "postgres://", 11)) {
+    return NULL;
+  }
+  if (0 == strncmp(database, "sqlite:", 7)) {
+    return database + 7;
+  }
+  return database;
+}
+
 int store_backup(struct store *s, const char *dest_path, char *err, size_t errlen) {
   sqlite3 *src = NULL, *dst = NULL;
   int rc = STORE_HARD;
   int fd = -1;
   bool created = false;
+  if (0 != strcmp("sqlite", store_backend_name(s))) {
+    store_set_err(err, errlen,
+                  "backup: the database is not an SQLite file (use pg_dump or a base backup)");
+    return STORE_HARD;
+  }
+  const struct sq_store *sq = sq_store(s);
   if (NULL == dest_path || '\0' == dest_path[0]) {
     store_set_err(err, errlen, "no backup file given");
     return STORE_HARD;
@@ -314,12 +337,12 @@ int store_backup(struct store *s, const char *dest_path, char *err, size_t errle
   close(fd);
   created = true;
   if (SQLITE_OK !=
-      sqlite3_open_v2(s->path, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)) {
-    store_set_err(err, errlen, "%s: %s", s->path, sqlite3_errmsg(src));
+      sqlite3_open_v2(sq->path, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)) {
+    store_set_err(err, errlen, "%s: %s", sq->path, sqlite3_errmsg(src));
     rc = STORE_UNAVAILABLE;
     goto cleanup;
   }
-  sqlite3_busy_timeout(src, (int)s->opts.busy_timeout_ms);
+  sqlite3_busy_timeout(src, (int)sq->base.opts.busy_timeout_ms);
   if (SQLITE_OK !=
       sqlite3_open_v2(dest_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL)) {
     store_set_err(err, errlen, "%s: %s", dest_path, sqlite3_errmsg(dst));
@@ -351,6 +374,11 @@ int store_restore(const char *db_path, const char *src_path, const struct store_
   int rc = STORE_HARD;
   if (NULL == db_path || NULL == src_path) {
     store_set_err(err, errlen, "restore needs a database and a backup file");
+    return STORE_HARD;
+  }
+  db_path = store_sqlite_path(db_path);
+  if (NULL == db_path) {
+    store_set_err(err, errlen, "restore: the database is not an SQLite file (use pg_restore)");
     return STORE_HARD;
   }
   if (0 != stat(src_path, &sb) || !S_ISREG(sb.st_mode)) {

@@ -1,7 +1,8 @@
 /*
  * Private to the SQLite backend's own files (foundation, group commit, file check and
- * backup): the structures behind the opaque handles and the helpers these files share.
- * Resource files use store_internal.h only; nothing outside service/store includes this.
+ * backup): its structures behind the neutral handles of store_backend.h and the helpers
+ * these files share. Resource files use store_internal.h only; nothing outside
+ * service/store includes this.
  */
 #ifndef UJIKOM_STORE_SQLITE_FOUNDATION_H
 #define UJIKOM_STORE_SQLITE_FOUNDATION_H
@@ -10,41 +11,31 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "store/store_internal.h"
+#include <sqlite3.h>
+
+#include "store/store_backend.h"
+#include "store/store_sqlite.h"
 
 struct txn_req; /* one queued store_txn caller (group commit) */
 
-struct stmt_cache {
-  const struct store_sqlset *set;
-  sqlite3_stmt **stmts; /* set->count entries, NULL until first use */
+/* A prepared statement of the SQLite backend. */
+struct sq_stmt {
+  struct store_stmt base;
+  sqlite3_stmt *st;
 };
 
-struct store_rd {
-  struct store_conn *conn;
-};
-
-struct store_tx {
-  struct store_rd rd;
-  int64_t now_ms;
-};
-
-struct store_conn {
-  struct store *st;
+struct sq_conn {
+  struct store_conn base;
+  struct sq_store *st;
   sqlite3 *db;
-  struct stmt_cache *caches;
-  size_t ncaches;
-  struct store_rd rd;      /* handed out by store_rd_begin() */
-  struct store_conn *next; /* free list of the read pool */
 };
 
-struct store {
+struct sq_store {
+  struct store base;
   char *path;
-  struct store_opts opts;
   pthread_mutex_t wlock; /* serialises use of the writer connection (batches, migrations) */
-  struct store_conn *writer;
-  pthread_mutex_t plock; /* guards the read pool */
-  struct store_conn *pool;
-  size_t npool;
+  struct sq_conn *writer;
+  struct store_pool pool; /* idle readers */
   /* Monotonic ms until which the database counts as locked by someone else: set when a
    * write ran out of its budget, cleared by the next commit. Meanwhile writes make one short
    * attempt, so a lock held elsewhere cannot pin every worker thread for a full budget. */
@@ -65,8 +56,19 @@ struct store {
   pthread_cond_t cwake;
   pthread_t ckpt;
   bool ckpt_running, ckpt_wanted, ckpt_stop;
-  struct store_conn *ckpt_conn;
+  struct sq_conn *ckpt_conn;
 };
+
+/* The SQLite structures behind the neutral handles (the caller knows the backend). */
+static inline struct sq_store *sq_store(struct store *s) {
+  return (struct sq_store *)(void *)s;
+}
+static inline struct sq_conn *sq_conn(struct store_conn *c) {
+  return (struct sq_conn *)(void *)c;
+}
+
+/* The group commit's store_txn (store_sqlite_group_commit.c). */
+int store_sqlite_txn(struct store *base, store_txn_fn fn, void *ctx);
 
 /* Statements of the foundation itself. */
 enum core_stmt {
@@ -82,31 +84,20 @@ enum core_stmt {
   CORE__MAX
 };
 
-/* Logs through the store's callback (printf-style); s may be NULL. */
-void store_logf(const struct store *s, enum store_log_level level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Writes a one-line message into err (may be NULL). */
-void store_set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Sleeps ms milliseconds, resuming after signals. */
-void store_sleep_ms(long ms);
-
 /* An SQLite result code as a store_rc, without logging. */
 int store_map_code(int sqlite_rc);
 
 /* Opens a connection to s->path: the writer (read-write, creating, with the durability
  * pragmas) or a reader (read-only). On STORE_OK *out is closed with store_conn_close. */
-int store_conn_open(struct store *s, bool writer, struct store_conn **out, char *err,
+int store_conn_open(struct sq_store *s, bool writer, struct sq_conn **out, char *err,
                     size_t errlen);
-void store_conn_close(struct store_conn *c);
+void store_conn_close(struct sq_conn *c);
 
 /* Runs one of the foundation's statements that returns no rows of interest. */
-int store_core_exec(struct store_conn *c, enum core_stmt id, const char *what);
+int store_core_exec(struct sq_conn *c, enum core_stmt id, const char *what);
 
 /* Resets every statement still stepping, so COMMIT/ROLLBACK do not meet open cursors. */
-void store_conn_reset_active(struct store_conn *c);
+void store_conn_reset_active(struct sq_conn *c);
 
 /* Checks an existing database file read-only before anything is written (bounded, or with
  * full every page) and reports its schema version: see the definition for what is checked. */

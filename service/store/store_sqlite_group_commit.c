@@ -35,9 +35,9 @@ struct txn_req {
  * busy timeout plus the back-off between attempts. Waiting for the writer mutex counts
  * against it too, so N writers blocked behind a lock held elsewhere all answer BUSY within
  * one budget instead of one after another (N budgets). */
-static int64_t txn_budget_ms(const struct store *s) {
-  int64_t budget = (int64_t)s->opts.busy_timeout_ms * (s->opts.txn_retries + 1);
-  for (int i = 0; i < s->opts.txn_retries; i++) {
+static int64_t txn_budget_ms(const struct sq_store *s) {
+  int64_t budget = (int64_t)s->base.opts.busy_timeout_ms * (s->base.opts.txn_retries + 1);
+  for (int i = 0; i < s->base.opts.txn_retries; i++) {
     budget += 10L * (i + 1);
   }
   return budget;
@@ -45,7 +45,7 @@ static int64_t txn_budget_ms(const struct store *s) {
 
 /* Takes the writer mutex before deadline (monotonic ms). 0, ETIMEDOUT, or EDEADLK when this
  * thread already holds it (a nested store_txn). */
-static int lock_writer(struct store *s, int64_t deadline) {
+static int lock_writer(struct sq_store *s, int64_t deadline) {
   struct timespec abs;
   int64_t wait = deadline - clock_mono_ms();
   int rc = pthread_mutex_trylock(&s->wlock);
@@ -79,7 +79,7 @@ static void settle_rest(struct txn_req *batch, int rc) {
 /* Runs one request's body inside the open transaction, in a savepoint, so that a body that
  * fails rolls back only its own writes. Returns false when SQLite ended the whole
  * transaction (the bodies that succeeded before it lost their writes and run again). */
-static bool run_one(struct store_conn *c, struct store_tx *tx, struct txn_req *r) {
+static bool run_one(struct sq_conn *c, struct store_tx *tx, struct txn_req *r) {
   int rc = store_core_exec(c, CORE_SAVEPOINT, "savepoint");
   if (STORE_OK != rc) {
     r->result = rc;
@@ -116,8 +116,8 @@ static bool run_one(struct store_conn *c, struct store_tx *tx, struct txn_req *r
 /* Runs a batch: one BEGIN IMMEDIATE ... COMMIT for every body in it, attempts repeated (for
  * the bodies not settled yet) when the lock is busy or a body asked for it, never waiting for
  * a lock past the earliest deadline in the batch. */
-static void run_batch(struct store *s, struct txn_req *batch) {
-  struct store_conn *c = s->writer;
+static void run_batch(struct sq_store *s, struct txn_req *batch) {
+  struct sq_conn *c = s->writer;
   int64_t deadline = batch->deadline;
   for (struct txn_req *r = batch; NULL != r; r = r->next) {
     if (r->deadline < deadline) {
@@ -133,9 +133,9 @@ static void run_batch(struct store *s, struct txn_req *batch) {
   if (0 != lrc) {
     if (ETIMEDOUT == lrc) {
       atomic_store(&s->busy_until_ms, (long long)(clock_mono_ms() + txn_budget_ms(s)));
-      store_logf(s, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
+      store_logf(&s->base, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
     } else {
-      store_logf(s, STORE_LOG_ERROR, "store_txn: cannot take the writer: %s", strerror(lrc));
+      store_logf(&s->base, STORE_LOG_ERROR, "store_txn: cannot take the writer: %s", strerror(lrc));
     }
     settle_rest(batch, ETIMEDOUT == lrc ? STORE_BUSY : STORE_HARD);
     return;
@@ -158,13 +158,13 @@ static void run_batch(struct store *s, struct txn_req *batch) {
       }
     }
     int64_t left = deadline - now;
-    bool retry_left = attempt < s->opts.txn_retries;
-    struct store_tx tx = {.rd = {.conn = c}, .now_ms = clock_wall_ms()};
+    bool retry_left = attempt < s->base.opts.txn_retries;
+    struct store_tx tx = {.rd = {.conn = &c->base}, .now_ms = clock_wall_ms()};
     int rc = STORE_BUSY;
     if (left > 0) {
       /* Never wait for the database lock past the batch's deadline. */
-      sqlite3_busy_timeout(c->db,
-                           (int)(left < s->opts.busy_timeout_ms ? left : s->opts.busy_timeout_ms));
+      sqlite3_busy_timeout(
+          c->db, (int)(left < s->base.opts.busy_timeout_ms ? left : s->base.opts.busy_timeout_ms));
       rc = store_core_exec(c, CORE_BEGIN_IMMEDIATE, "begin transaction");
     }
     if (STORE_BUSY == rc && retry_left && left > 0) {
@@ -242,14 +242,14 @@ static struct timespec realtime_at(int64_t mono_deadline) {
 }
 
 /* Wakes the caller queued first, which leads the next batch (under qlock). */
-static void wake_next_leader(struct store *s) {
+static void wake_next_leader(struct sq_store *s) {
   if (!s->leading && NULL != s->qhead) {
     pthread_cond_signal(&s->qhead->wake);
   }
 }
 
 /* Takes a request that gave up out of the queue (under qlock). */
-static void unqueue(struct store *s, struct txn_req *me) {
+static void unqueue(struct sq_store *s, struct txn_req *me) {
   struct txn_req *prev = NULL;
   for (struct txn_req *r = s->qhead; NULL != r; prev = r, r = r->next) {
     if (r != me) {
@@ -267,7 +267,8 @@ static void unqueue(struct store *s, struct txn_req *me) {
   }
 }
 
-int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
+int store_sqlite_txn(struct store *base, store_txn_fn fn, void *ctx) {
+  struct sq_store *s = sq_store(base);
   int64_t start = clock_mono_ms();
   bool degraded = start < (int64_t)atomic_load(&s->busy_until_ms);
   struct txn_req me = {.fn = fn,
@@ -281,7 +282,7 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
   if (s->leading && pthread_equal(s->leader, pthread_self())) {
     pthread_mutex_unlock(&s->qlock);
     pthread_cond_destroy(&me.wake);
-    store_logf(s, STORE_LOG_ERROR, "store_txn: nested transaction refused (deadlock)");
+    store_logf(&s->base, STORE_LOG_ERROR, "store_txn: nested transaction refused (deadlock)");
     return STORE_HARD;
   }
   if (NULL == s->qtail) {
@@ -328,7 +329,7 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
       atomic_store(&s->busy_until_ms, (long long)(clock_mono_ms() + txn_budget_ms(s)));
       pthread_mutex_unlock(&s->qlock);
       pthread_cond_destroy(&me.wake);
-      store_logf(s, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
+      store_logf(&s->base, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
       return STORE_BUSY;
     }
   }

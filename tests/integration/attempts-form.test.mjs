@@ -10,15 +10,13 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 
-import { startDaemon, candidateClient, stopClean, tmpDir, Client, PASSWORD, EXAMS_DIR } from './lib/daemon.mjs';
+import { startDaemon, candidateClient, stopClean, tmpDir, Client, PASSWORD, EXAMS_DIR, dbExec } from './lib/daemon.mjs';
 import { loadExams } from './attempts-keys.mjs';
 
 const exams = loadExams(EXAMS_DIR);
 
 function sqlOn(dataDir, query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(dataDir, 'ujikom.db'), query], {
-    encoding: 'utf8',
-  });
+  const r = dbExec(dataDir, query);
   assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
   return r.stdout.trim();
 }

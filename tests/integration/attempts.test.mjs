@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-import { startDaemon, candidateClient, stopClean, EXAMS_DIR } from './lib/daemon.mjs';
+import { startDaemon, candidateClient, stopClean, EXAMS_DIR, dbExec } from './lib/daemon.mjs';
 import { loadExams, correctValue, wrongValue, secretTexts, SECRET_KEYS, allKeys } from './attempts-keys.mjs';
 
 const exams = loadExams(EXAMS_DIR);
@@ -23,12 +23,11 @@ after(async () => {
   }
 });
 
-// Runs SQL on the test's own database (WAL mode lets it run beside the daemon).
+// Runs SQL on the test's own database (WAL mode, or PostgreSQL's snapshots, let it run beside
+// the daemon); query may be { sqlite, postgresql } when the texts differ.
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(d.dataDir, 'ujikom.db'), query], {
-    encoding: 'utf8',
-  });
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
+  const r = dbExec(d.dataDir, query);
+  assert.equal(r.status, 0, `database shell failed: ${r.stderr}`);
   return r.stdout.trim();
 }
 
@@ -251,11 +250,15 @@ test('a save after the deadline is refused and the attempt is closed at its dead
   // Move the deadline (and start) into the past, beyond the 30 s grace.
   const past = Date.now() - 120_000;
   sql(`UPDATE attempts SET started_at = ${past - 60_000}, deadline_at = ${past} WHERE id = ${id}`);
-  const before1 = sql(`SELECT count(*) || ':' || group_concat(value) FROM attempt_answers WHERE attempt_id = ${id}`);
+  const storedAnswers = () => sql({
+    sqlite: `SELECT count(*) || ':' || group_concat(value) FROM attempt_answers WHERE attempt_id = ${id}`,
+    postgresql: `SELECT count(*) || ':' || string_agg(value, ',' ORDER BY item_id) FROM attempt_answers WHERE attempt_id = ${id}`,
+  });
+  const before1 = storedAnswers();
   r = await c.put(`/api/attempts/${id}/answers/${items[1] ? items[1].id : first.id}`, { value: correctValue(entry.items.get((items[1] || first).id)) });
   assert.equal(r.status, 409, r.text);
   assert.equal(r.json.error, 'attempt_deadline');
-  assert.equal(sql(`SELECT count(*) || ':' || group_concat(value) FROM attempt_answers WHERE attempt_id = ${id}`), before1);
+  assert.equal(storedAnswers(), before1);
 
   r = await c.get(`/api/attempts/${id}`);
   assert.equal(r.status, 200);

@@ -9,7 +9,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 import {
-  startDaemon, stopClean, adminClient, cli, uniqueEmail, PASSWORD,
+  startDaemon, stopClean, adminClient, cli, uniqueEmail, PASSWORD, BACKEND,
 } from './lib/daemon.mjs';
 import { sql, dbPath, haveSqliteCli } from './lib/reliability.mjs';
 
@@ -61,8 +61,11 @@ test('the log refuses UPDATE and DELETE; a forced edit is named by verify', { sk
   assert.throws(() => sql(d.dataDir, 'DELETE FROM audit_log WHERE seq = 3'), /append-only/);
 
   // Someone with the file drops the trigger and rewrites entry 3 ("disabled": true -> false).
-  sql(d.dataDir, 'DROP TRIGGER audit_log_no_update; '
-    + `UPDATE audit_log SET after = replace(after, '"disabled":true', '"disabled":false') WHERE seq = 3`);
+  const edit = `UPDATE audit_log SET after = replace(after, '"disabled":true', '"disabled":false') WHERE seq = 3`;
+  sql(d.dataDir, {
+    sqlite: `DROP TRIGGER audit_log_no_update; ${edit}`,
+    postgresql: `DROP TRIGGER audit_log_no_update ON audit_log; ${edit}`,
+  });
   assert.equal(sql(d.dataDir, 'SELECT after FROM audit_log WHERE seq = 3')[0].after.includes('"disabled":false'), true);
 
   const v = await admin.get('/api/admin/audit/verify');
@@ -84,6 +87,15 @@ test('the log refuses UPDATE and DELETE; a forced edit is named by verify', { sk
 test('a backup taken while the daemon runs carries the log and verifies on its own', async () => {
   const dir = path.join(d.dataDir, 'salinan');
   const file = path.join(d.dataDir, 'cadangan.db');
+  if (BACKEND === 'postgresql') {
+    // An SQLite file's backup; a PostgreSQL database is backed up with pg_dump, and the CLI
+    // says so instead of writing anything.
+    const refused = cli(['backup', file], { dataDir: d.dataDir });
+    assert.equal(refused.status, 1, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /pg_dump/);
+    assert.ok(!existsSync(file));
+    return;
+  }
   const b = cli(['backup', file], { dataDir: d.dataDir });
   assert.equal(b.status, 0, b.stderr);
   assert.ok(existsSync(file));

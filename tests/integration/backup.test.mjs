@@ -9,16 +9,21 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as jose from 'jose';
 
-import { startDaemon, stopClean, stopWith, candidateClient, adminClient, tmpDir, cli } from './lib/daemon.mjs';
+import {
+  startDaemon, stopClean, stopWith, candidateClient, adminClient, tmpDir, cli, BACKEND,
+} from './lib/daemon.mjs';
 import {
   sqlFile, haveSqliteCli, assessorClient, certifiedCandidate, textItems, answerText, answerSeq,
   SaveLog, cliAsync,
 } from './lib/reliability.mjs';
 
 const EXAM = 'DKV-DGM-JR';
+// `ujikom backup`, `restore` and `check` work on an SQLite file; PostgreSQL's are pg_dump,
+// pg_restore and pg_amcheck (docs/operations.md), and the last test checks the refusal.
+const SQLITE_FILE = BACKEND === 'postgresql' && 'an SQLite file operation (PostgreSQL: pg_dump)';
 const SAVERS = 6;
 
-test('online backup under load restores into a new data directory', { timeout: 170_000 }, async (t) => {
+test('online backup under load restores into a new data directory', { timeout: 170_000, skip: SQLITE_FILE }, async (t) => {
   const d1 = await startDaemon();
   const work = tmpDir('ujikom-backup-');
   const backupFile = path.join(work, 'cadangan.db');
@@ -132,7 +137,7 @@ test('online backup under load restores into a new data directory', { timeout: 1
   }
 });
 
-test('restore refuses a file that is not a ujikom backup, leaving the database intact', { timeout: 60_000 }, async () => {
+test('restore refuses a file that is not a ujikom backup, leaving the database intact', { timeout: 60_000, skip: SQLITE_FILE }, async () => {
   const d = await startDaemon();
   const work = tmpDir('ujikom-restore-');
   try {
@@ -167,6 +172,33 @@ test('restore refuses a file that is not a ujikom backup, leaving the database i
   } finally {
     await stopWith(d, 'SIGKILL');
     d.cleanup();
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('a PostgreSQL database is not backed up, restored or checked as a file', {
+  timeout: 60_000, skip: BACKEND !== 'postgresql' && 'the PostgreSQL pass only',
+}, async () => {
+  const d = await startDaemon();
+  const work = tmpDir('ujikom-restore-');
+  try {
+    const c = await candidateClient(d, 'Tetap Ada');
+    const file = path.join(work, 'cadangan.db');
+    const b = cli(['backup', file], { dataDir: d.dataDir });
+    assert.equal(b.status, 1, b.stdout + b.stderr);
+    assert.match(b.stderr, /pg_dump/);
+    assert.ok(!existsSync(file), 'nothing written');
+    writeFileSync(file, 'bukan cadangan');
+    const r = cli(['restore', file], { dataDir: d.dataDir });
+    assert.notEqual(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /pg_restore/);
+    const k = cli(['check'], { dataDir: d.dataDir });
+    assert.notEqual(k.status, 0, k.stdout + k.stderr);
+    assert.match(k.stderr, /pg_amcheck/);
+    const me = await c.get('/api/auth/me');
+    assert.equal(me.status, 200, `the account is gone after a refused restore: ${me.text}`);
+  } finally {
+    await stopClean(d);
     rmSync(work, { recursive: true, force: true });
   }
 });

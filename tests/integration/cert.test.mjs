@@ -14,7 +14,7 @@ import * as jose from 'jose';
 import { decode as cborDecode, encode as cborEncode, Tag } from 'cbor2';
 import { ed25519 } from '@noble/curves/ed25519';
 
-import { startDaemon, candidateClient, adminClient, stopClean, cli, tmpDir, EXAMS_DIR } from './lib/daemon.mjs';
+import { startDaemon, candidateClient, adminClient, stopClean, cli, tmpDir, EXAMS_DIR, dbExec } from './lib/daemon.mjs';
 import { loadExams, answerAll, passExam } from './attempts-keys.mjs';
 import { base32Encode, base32Decode } from './lib/certforge.mjs';
 
@@ -80,7 +80,7 @@ function verifyCose(token, jwks) {
 }
 
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(d.dataDir, 'ujikom.db'), query], { encoding: 'utf8' });
+  const r = dbExec(d.dataDir, query);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
@@ -345,21 +345,31 @@ test('a token the service issued is answered from its row exactly as a full veri
   // The display text was stored at issuance and cannot be changed.
   const display = sql(`SELECT display FROM certificates WHERE serial = '${cert.serial}'`);
   assert.ok(display.length > 0);
-  const change = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(d.dataDir, 'ujikom.db'),
-    `UPDATE certificates SET display = 'x' WHERE serial = '${cert.serial}'`], { encoding: 'utf8' });
+  const change = dbExec(d.dataDir, `UPDATE certificates SET display = 'x' WHERE serial = '${cert.serial}'`);
   assert.notEqual(change.status, 0);
   assert.match(change.stderr, /immutable/);
   // A certificate without display text (issued before it was stored) is verified the long way,
   // with the same answer; the text may then be stored once.
-  sql(`DROP TRIGGER certificates_display_once; UPDATE certificates SET display = NULL WHERE serial = '${cert.serial}';`);
+  const unset = `UPDATE certificates SET display = NULL WHERE serial = '${cert.serial}';`;
+  sql({
+    sqlite: `DROP TRIGGER certificates_display_once; ${unset}`,
+    postgresql: `DROP TRIGGER certificates_display_once ON certificates; ${unset}`,
+  });
   try {
     assert.deepEqual(await asJson(token), fromRow);
     assert.deepEqual({ ...(await post({ serial: cert.serial })), form: 'credential' }, byCred);
   } finally {
-    sql(`CREATE TRIGGER certificates_display_once BEFORE UPDATE OF display ON certificates
+    const hex = Buffer.from(display).toString('hex');
+    sql({
+      sqlite: `CREATE TRIGGER certificates_display_once BEFORE UPDATE OF display ON certificates
       WHEN OLD.display IS NOT NULL AND NEW.display IS NOT OLD.display
       BEGIN SELECT RAISE(ABORT, 'certificate content is immutable'); END;
-      UPDATE certificates SET display = CAST(x'${Buffer.from(display).toString('hex')}' AS TEXT) WHERE serial = '${cert.serial}';`);
+      UPDATE certificates SET display = CAST(x'${hex}' AS TEXT) WHERE serial = '${cert.serial}';`,
+      postgresql: `CREATE TRIGGER certificates_display_once BEFORE UPDATE OF display ON certificates
+      FOR EACH ROW WHEN (OLD.display IS NOT NULL AND NEW.display IS DISTINCT FROM OLD.display)
+      EXECUTE FUNCTION ujikom_refuse('certificate content is immutable');
+      UPDATE certificates SET display = convert_from(decode('${hex}', 'hex'), 'UTF8') WHERE serial = '${cert.serial}';`,
+    });
   }
   assert.equal(sql(`SELECT display FROM certificates WHERE serial = '${cert.serial}'`), display);
   // A tampered token naming this serial is still NOT GENUINE (its text is not the stored one).

@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startDaemon, stopClean, stopWith, candidateClient, tmpDir, cli } from './lib/daemon.mjs';
+import {
+  startDaemon, stopClean, stopWith, candidateClient, tmpDir, cli, BACKEND,
+} from './lib/daemon.mjs';
 import {
   sql, assessorClient, textItems, answerText, answerSeq, SaveLog, haveSqliteCli,
 } from './lib/reliability.mjs';
@@ -194,7 +196,7 @@ test('SIGKILL at random moments loses no acknowledged write', { timeout: 170_000
 
   // 3. One attempt per candidate (a retried start after a crash must not make a second).
   const dupAttempts = sql(dataDir,
-    'SELECT user_id, exam_id, count(*) AS n FROM attempts GROUP BY user_id, exam_id HAVING n > 1');
+    'SELECT user_id, exam_id, count(*) AS n FROM attempts GROUP BY user_id, exam_id HAVING count(*) > 1');
   assert.deepEqual(dupAttempts, [], 'duplicate attempts');
 
   // 4. Every submitted attempt is finished with exactly one result; the others are open.
@@ -221,7 +223,7 @@ test('SIGKILL at random moments loses no acknowledged write', { timeout: 170_000
 
   // 6. Certificates: at most one per attempt, every acknowledged serial stored for its
   // attempt, and issuing again (the recovery path) returns that same certificate.
-  const dupCerts = sql(dataDir, 'SELECT attempt_id, count(*) AS n FROM certificates GROUP BY attempt_id HAVING n > 1');
+  const dupCerts = sql(dataDir, 'SELECT attempt_id, count(*) AS n FROM certificates GROUP BY attempt_id HAVING count(*) > 1');
   assert.deepEqual(dupCerts, [], 'duplicate certificates');
   const certs = new Map(sql(dataDir, 'SELECT attempt_id, serial FROM certificates').map((c) => [c.attempt_id, c.serial]));
   for (const [id, serial] of decisionsAcked) {
@@ -236,11 +238,12 @@ test('SIGKILL at random moments loses no acknowledged write', { timeout: 170_000
       if (certs.has(st.attemptId)) assert.equal(r.json.serial, certs.get(st.attemptId), 'issuing again made a new certificate');
     }
   }
-  const afterIssue = sql(dataDir, 'SELECT attempt_id, count(*) AS n FROM certificates GROUP BY attempt_id HAVING n > 1');
+  const afterIssue = sql(dataDir, 'SELECT attempt_id, count(*) AS n FROM certificates GROUP BY attempt_id HAVING count(*) > 1');
   assert.deepEqual(afterIssue, [], 'duplicate certificates after re-issuing');
 
   // 7. The database and the audit chain are intact.
-  assert.deepEqual(sql(dataDir, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
+  // The file's own check (SQLite); a PostgreSQL server keeps its pages itself.
+  if (BACKEND === 'sqlite') assert.deepEqual(sql(dataDir, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
   const audit = cli(['audit', 'verify'], { dataDir });
   assert.equal(audit.status, 0, `audit chain broken after crashes: ${audit.stdout}${audit.stderr}`);
 

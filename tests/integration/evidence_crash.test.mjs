@@ -17,7 +17,7 @@ const UPLOADS = 3;
 const CHUNK = 64 * 1024;
 
 test('SIGKILL during uploads loses no acknowledged chunk and serves no partial file', { timeout: 120_000 }, async (t) => {
-  if (!haveSqliteCli()) return t.skip('the sqlite3 command-line shell is not installed');
+  if (!haveSqliteCli()) return t.skip('the shell of the database (sqlite3 or psql) is not installed');
   const dataDir = tmpDir('ujikom-evidence-crash-');
   const examsDir = tmpDir('ujikom-evidence-crash-exams-');
   copyFileSync(path.join(EXAMS_DIR, 'subsectors.yaml'), path.join(examsDir, 'subsectors.yaml'));
@@ -71,7 +71,10 @@ test('SIGKILL during uploads loses no acknowledged chunk and serves no partial f
       const rows = sql(dataDir, `SELECT coalesce(sum(length(data)), 0) AS n, count(*) AS k FROM evidence_chunks WHERE upload_id = '${u.id}'`);
       assert.equal(rows[0].n, st.json.offset, 'the stored chunks add up to the durable offset');
       // the stored bytes are the sent bytes, in order
-      const hex = sql(dataDir, `SELECT hex(data) AS h FROM evidence_chunks WHERE upload_id = '${u.id}' ORDER BY pos`).map((r) => r.h).join('');
+      const hex = sql(dataDir, {
+        sqlite: `SELECT hex(data) AS h FROM evidence_chunks WHERE upload_id = '${u.id}' ORDER BY pos`,
+        postgresql: `SELECT upper(encode(data, 'hex')) AS h FROM evidence_chunks WHERE upload_id = '${u.id}' ORDER BY pos`,
+      }).map((r) => r.h).join('');
       assert.equal(hex, u.bytes.subarray(0, st.json.offset).toString('hex').toUpperCase(), 'stored bytes are the sent ones');
       // not complete, never served
       assert.equal((await cand.get(`/api/attempts/${id}/evidence/${sha256(u.bytes)}`)).status, 404);

@@ -9,7 +9,9 @@ import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync, chmodSync, existsSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { startDaemon, Client, tmpDir, uniqueEmail, PASSWORD, UJIKOMD, EXAMS_DIR } from './lib/daemon.mjs';
+import {
+  startDaemon, Client, tmpDir, uniqueEmail, PASSWORD, UJIKOMD, EXAMS_DIR, BACKEND,
+} from './lib/daemon.mjs';
 
 const d = await startDaemon();
 after(async () => { await d.stop(); d.cleanup(); });
@@ -294,7 +296,11 @@ test('everything the daemon creates in its data directory is private to it', asy
   try {
     const mode = (p) => statSync(p).mode & 0o777;
     assert.equal(mode(dataDir), 0o700, 'data directory');
-    assert.equal(mode(path.join(dataDir, 'ujikom.db')), 0o600, 'database');
+    if (BACKEND === 'postgresql') {
+      assert.ok(!existsSync(path.join(dataDir, 'ujikom.db')), 'no database file beside PostgreSQL');
+    } else {
+      assert.equal(mode(path.join(dataDir, 'ujikom.db')), 0o600, 'database');
+    }
     assert.equal(mode(path.join(dataDir, 'keys')), 0o700, 'key directory');
     // the P-256 keys of the credential's JWT form live in keys/es256/, kept the same way
     assert.equal(mode(path.join(dataDir, 'keys', 'es256')), 0o700, 'keys/es256');

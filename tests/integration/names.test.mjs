@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import {
   startDaemon, stopClean, cli, tmpDir, Client, adminClient, uniqueEmail, PASSWORD, EXAMS_DIR,
-  freePort,
+  freePort, BACKEND,
 } from './lib/daemon.mjs';
 import { sql } from './lib/reliability.mjs';
 import { loadExams, passExam } from './attempts-keys.mjs';
@@ -50,7 +50,9 @@ function sqlValue(query) {
 // The stored name of an account, read with sqlite3 (as hex, so that nothing between the
 // database and the test re-encodes it).
 function storedName(email) {
-  const hex = sqlValue(`SELECT hex(name) FROM users WHERE email = '${email}'`);
+  const hex = sqlValue(BACKEND === 'postgresql'
+    ? `SELECT upper(encode(convert_to(name, 'UTF8'), 'hex')) FROM users WHERE email = '${email}'`
+    : `SELECT hex(name) FROM users WHERE email = '${email}'`);
   return hex === null ? null : Buffer.from(hex, 'hex').toString('utf8');
 }
 
@@ -95,7 +97,9 @@ test('a name typed in NFD is stored, answered and shown in NFC', async () => {
   assert.equal(SEKAR_NFD.normalize('NFC'), SEKAR_NFC);
   assert.equal(r.json.user.name, SEKAR_NFC, 'the answer gives the stored form');
   assert.equal(storedName(email), SEKAR_NFC, 'sqlite3 reads the NFC bytes');
-  assert.equal(sqlValue(`SELECT length(CAST(name AS BLOB)) FROM users WHERE email = '${email}'`),
+  assert.equal(sqlValue(BACKEND === 'postgresql'
+    ? `SELECT octet_length(name) FROM users WHERE email = '${email}'`
+    : `SELECT length(CAST(name AS BLOB)) FROM users WHERE email = '${email}'`),
     Buffer.byteLength(SEKAR_NFC));
   const l = await c.login(email, PASSWORD);
   assert.equal(l.status, 200);
@@ -205,7 +209,9 @@ for (const [label, typed, shown] of [
     const cert = await c.get(`/api/certificates/${serial}`);
     assert.equal(cert.status, 200);
     assert.equal(cert.json.holder, shown);
-    assert.equal(sqlValue(`SELECT hex(holder) FROM certificates WHERE serial = '${serial}'`),
+    assert.equal(sqlValue(BACKEND === 'postgresql'
+      ? `SELECT upper(encode(convert_to(holder, 'UTF8'), 'hex')) FROM certificates WHERE serial = '${serial}'`
+      : `SELECT hex(holder) FROM certificates WHERE serial = '${serial}'`),
       Buffer.from(shown).toString('hex').toUpperCase(), 'the store holds the NFC name');
     assert.equal(sqlValue(`SELECT count(*) FROM certificates WHERE attempt_id = ${Number(attempt)}`), 1);
 

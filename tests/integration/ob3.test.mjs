@@ -1,8 +1,9 @@
 // The Open Badges 3.0 credential with its embedded Data Integrity proof
 // (GET /api/certificates/:serial/credential.json), checked with libraries ujikom did not write:
-// @digitalbazaar/vc with the eddsa-rdfc-2022 cryptosuite verifies it, including its Bitstring
-// Status List entry (@digitalbazaar/vc-bitstring-status-list); one changed character anywhere
-// fails it; after a revocation the status says so; and jsonld.canonize gives the very
+// @digitalbazaar/vc with the eddsa-rdfc-2022 cryptosuite verifies it, including its one Bitstring
+// Status List entry, the revocation bit (@digitalbazaar/vc-bitstring-status-list); one changed
+// character anywhere fails it; after a revocation the status says so, after a suspension the
+// suspension list, the credential route and the verify answer do; and jsonld.canonize gives the very
 // N-Quads `ujikom jsonld nquads` gives (the ones the service hashed), for a certificate of each
 // of the 17 subsectors and holders named in NFD, with 200 characters, or with markup. The
 // document loader serves the contexts from files in the repository (the v2 context from its
@@ -18,7 +19,7 @@ import * as vc from '@digitalbazaar/vc';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import { checkStatus } from '@digitalbazaar/vc-bitstring-status-list';
+import { checkStatus, decodeList } from '@digitalbazaar/vc-bitstring-status-list';
 import { contexts as vcContexts } from '@digitalbazaar/credentials-context';
 
 import {
@@ -96,11 +97,21 @@ async function verify(credential) {
     checkStatus: (opts) => checkStatus({
       ...opts,
       // The status list credential is signed as a JWS (verified in the loader), not with an
-      // embedded proof; and it names the service by its URL, the credential by its did:web.
+      // embedded proof. Its issuer must be the credential's (the did:web): checked.
       verifyBitstringStatusListCredential: false,
-      verifyMatchingIssuers: false,
+      verifyMatchingIssuers: true,
     }),
   });
+}
+
+// The bit of the credential's index in the published list of purpose (its JWS verified in the
+// document loader): the suspension list is not named in the credential (one CredentialStatus).
+async function listBit(purpose, credential) {
+  const { document } = await documentLoader(`${d.url}/status/${purpose}`);
+  assert.equal(document.credentialSubject.statusPurpose, purpose);
+  assert.equal(document.issuer, did, 'the list is issued by the credential\'s did:web');
+  const list = await decodeList({ encodedList: document.credentialSubject.encodedList });
+  return list.getStatus(Number(credential.credentialStatus.statusListIndex));
 }
 
 async function canonize(credential) {
@@ -155,7 +166,7 @@ test('every issued credential verifies with @digitalbazaar/vc, its status entry 
     assert.equal(result.verified, true, `${serial}: ${JSON.stringify(result.error || result, null, 1)}`);
     assert.equal(result.statusResult.verified, true);
     assert.deepEqual(result.statusResult.results.map((r) => [r.credentialStatus.statusPurpose, r.status]),
-      [['revocation', false], ['suspension', false]]);
+      [['revocation', false]]);
   }
 });
 
@@ -173,7 +184,16 @@ test('the credential carries what OB 3.0 asks, and never the e-mail address', as
   assert.equal(mail.identityHash, `sha256$${createHash('sha256').update(cand.email.toLowerCase() + mail.salt).digest('hex')}`);
   assert.ok(!text.toLowerCase().includes(cand.email.toLowerCase()), 'no e-mail address in clear');
   assert.equal(c.awardedDate, c.validFrom);
-  assert.deepEqual(c.credentialStatus.map((e) => e.statusListCredential), [`${d.url}/status/revocation`, `${d.url}/status/suspension`]);
+  // One CredentialStatus object (the OB 3.0 schema allows no array): the revocation entry.
+  assert.equal(Array.isArray(c.credentialStatus), false);
+  assert.deepEqual(c.credentialStatus, {
+    id: `${d.url}/status/revocation#${c.credentialStatus.statusListIndex}`,
+    type: 'BitstringStatusListEntry',
+    statusPurpose: 'revocation',
+    statusListIndex: c.credentialStatus.statusListIndex,
+    statusListCredential: `${d.url}/status/revocation`,
+  });
+  assert.match(c.credentialStatus.statusListIndex, /^(0|[1-9]\d*)$/);
   assert.equal(c.credentialSchema[0].type, '1EdTechJsonSchemaValidator2019');
   assert.equal(c.proof.verificationMethod.startsWith(`${did}#`), true);
   // Every alignment's targetUrl and the achievement's id resolve to a public page.
@@ -258,14 +278,22 @@ test('after a revocation the status list says so, and the credential is no longe
   const result = await verify(credential);
   assert.equal(result.statusResult.verified, true);
   assert.equal(result.statusResult.results[0].status, true, 'the revocation bit is set');
-  assert.equal(result.statusResult.results[1].status, false, 'the suspension bit is not');
+  assert.equal(await listBit('suspension', credential), false, 'the suspension bit is not');
   assert.equal((await admin.get(`/api/certificates/${serial}/credential.json`)).status, 409);
 });
 
-test('after a suspension the suspension list says so', async () => {
+test('after a suspension the suspension list, the credential route and the verify answer say so', async () => {
   const { serial, credential } = issued[5];
+  assert.equal(await listBit('suspension', credential), false);
   const sus = await admin.post(`/api/certificates/${serial}/suspend`, { reason: 'Uji pembekuan' });
   assert.equal(sus.status, 200, sus.text);
+  assert.equal(await listBit('suspension', credential), true, 'the suspension bit is set');
   const result = await verify(credential);
-  assert.deepEqual(result.statusResult.results.map((r) => r.status), [false, true]);
+  assert.deepEqual(result.statusResult.results.map((r) => [r.credentialStatus.statusPurpose, r.status]),
+    [['revocation', false]]);
+  assert.equal((await admin.get(`/api/certificates/${serial}/credential.json`)).status, 409);
+  assert.equal((await admin.get(`/api/certificates/${serial}/credential.jwt`)).status, 409);
+  const v = await fetch(`${d.url}/api/verify`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ credential }) });
+  assert.equal(v.status, 200);
+  assert.equal((await v.json()).verdict, 'suspended', 'a suspended certificate is not genuine online');
 });

@@ -5,10 +5,10 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { startDaemon, Client, tmpDir, uniqueEmail, PASSWORD } from './lib/daemon.mjs';
+import { sql as dbRows } from './lib/reliability.mjs';
 
 // Debug logging, so the test that searches the log for secrets sees everything logged.
 const d = await startDaemon({ logLevel: 'debug' });
@@ -156,12 +156,10 @@ test('the daemon log holds neither passwords nor tokens', async () => {
   assert.ok(!log.includes(token), 'session token in the log');
 });
 
-// The sqlite3 shell reads the daemon's database as an attacker with a copy would.
+// The database's shell (sqlite3 or psql) reads the daemon's database as an attacker with a
+// copy would.
 function sql(dataDir, query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', '-json', path.join(dataDir, 'ujikom.db'), query],
-    { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  return dbRows(dataDir, query);
 }
 
 test('a stolen database holds scrypt hashes and token hashes, nothing replayable', async () => {

@@ -15,7 +15,7 @@ import addFormats from 'ajv-formats';
 import { p256 } from '@noble/curves/p256';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 
-import { startDaemon, candidateClient, stopClean, cli, tmpDir, freePort, SOURCE_DIR, EXAMS_DIR } from './lib/daemon.mjs';
+import { startDaemon, candidateClient, stopClean, cli, tmpDir, freePort, SOURCE_DIR, EXAMS_DIR, dbExec } from './lib/daemon.mjs';
 import { loadExams, passExam } from './attempts-keys.mjs';
 
 const HOLDER = 'Dewi Lestari <script>x</script>';
@@ -249,7 +249,6 @@ test('one verdict for the JSON-LD form too: POST /api/verify with the object, an
 test('a JWT signed with the issuer key that the register did not issue raises the alarm', async () => {
   // The P-256 private key is the issuer's (read from the data directory, as a thief would):
   // a JWT for the real serial with another holder is signed correctly yet not issued.
-  const { execFileSync } = await import('node:child_process');
   const kid = jwks.keys.find((k) => k.kty === 'EC').kid;
   const pem = readFileSync(path.join(d.dataDir, 'keys', 'es256', `${kid}.pem`), 'utf8');
   const key = await jose.importPKCS8(pem, 'ES256');
@@ -260,9 +259,10 @@ test('a JWT signed with the issuer key that the register did not issue raises th
   const a = await verifyApi(forged);
   assert.equal(a.verdict, 'not_genuine');
   assert.equal(a.reason_code, 'claims_differ');
-  const rows = execFileSync('sqlite3', [path.join(d.dataDir, 'ujikom.db'),
-    `SELECT count(*) FROM audit_log WHERE action = 'certificate.forgery' AND subject = 'certificate:${cert.serial}'`], { encoding: 'utf8' });
-  assert.equal(rows.trim(), '1');
+  const rows = dbExec(d.dataDir,
+    `SELECT count(*) FROM audit_log WHERE action = 'certificate.forgery' AND subject = 'certificate:${cert.serial}'`);
+  assert.equal(rows.status, 0, rows.stderr);
+  assert.equal(rows.stdout.trim(), '1');
 });
 
 test('a DID the holder binds becomes the JWT subject; the JWT issued before keeps verifying', async () => {

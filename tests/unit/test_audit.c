@@ -9,7 +9,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,16 +75,16 @@ static void expect_broken_at(struct fixture *f, int64_t seq, const char *reason)
   }
 }
 
-/* Runs SQL on a separate raw connection, as someone editing the file would. */
-static void tamper(struct fixture *f, const char *sql) {
-  sqlite3 *db = NULL;
-  char *msg = NULL;
-  assert_int_equal(SQLITE_OK, sqlite3_open(f->t.db, &db));
-  sqlite3_busy_timeout(db, 2000);
-  if (SQLITE_OK != sqlite3_exec(db, sql, NULL, NULL, &msg)) {
+/* Runs SQL on a separate raw connection, as someone editing the database would (the text
+ * for SQLite and the one for PostgreSQL). */
+static void tamper(struct fixture *f, const char *lite_sql, const char *pg_sql) {
+  struct test_raw r;
+  char msg[256];
+  assert_int_equal(0, test_raw_open(&r, f->t.db));
+  if (0 != test_raw_exec2(&r, lite_sql, pg_sql, msg, sizeof msg)) {
     fail_msg("tamper: %s", msg);
   }
-  sqlite3_close(db);
+  test_raw_close(&r);
 }
 
 static void test_empty_log_is_intact(void **state) {
@@ -130,27 +129,26 @@ static void test_rolled_back_entries_vanish(void **state) {
 
 static void test_update_and_delete_are_refused(void **state) {
   struct fixture *f = *state;
-  sqlite3 *db = NULL;
-  char *msg = NULL;
+  struct test_raw r;
+  char msg[256];
   append(f, 2);
-  assert_int_equal(SQLITE_OK, sqlite3_open(f->t.db, &db));
-  sqlite3_busy_timeout(db, 2000);
-  assert_int_not_equal(SQLITE_OK,
-                       sqlite3_exec(db, "UPDATE audit_log SET action = 'x'", NULL, NULL, &msg));
+  assert_int_equal(0, test_raw_open(&r, f->t.db));
+  assert_int_not_equal(0, test_raw_exec(&r, "UPDATE audit_log SET action = 'x'", msg, sizeof msg));
   assert_non_null(strstr(msg, "append-only"));
-  sqlite3_free(msg);
-  msg = NULL;
-  assert_int_not_equal(SQLITE_OK, sqlite3_exec(db, "DELETE FROM audit_log", NULL, NULL, &msg));
-  sqlite3_free(msg);
-  sqlite3_close(db);
+  assert_int_not_equal(0, test_raw_exec(&r, "DELETE FROM audit_log", msg, sizeof msg));
+  assert_non_null(strstr(msg, "append-only"));
+  test_raw_close(&r);
   expect_intact(f, 2);
 }
 
 static void test_edited_entry_is_named(void **state) {
   struct fixture *f = *state;
   append(f, 5);
-  tamper(f, "DROP TRIGGER audit_log_no_update;"
-            "UPDATE audit_log SET after = '{\"overall\":\"K\"}' WHERE seq = 2;");
+  tamper(f,
+         "DROP TRIGGER audit_log_no_update;"
+         "UPDATE audit_log SET after = '{\"overall\":\"K\"}' WHERE seq = 2;",
+         "DROP TRIGGER audit_log_no_update ON audit_log;"
+         "UPDATE audit_log SET after = '{\"overall\":\"K\"}' WHERE seq = 2;");
   expect_broken_at(f, 2, "altered");
 }
 
@@ -158,16 +156,19 @@ static void test_rehashed_entry_breaks_the_next_link(void **state) {
   struct fixture *f = *state;
   append(f, 4);
   /* Replacing a stored hash is caught at that entry, before the broken link to entry 4. */
-  tamper(f, "DROP TRIGGER audit_log_no_update;"
-            "UPDATE audit_log SET hash = (SELECT hash FROM audit_log WHERE seq = 1) "
-            "WHERE seq = 3;");
+  tamper(f,
+         "DROP TRIGGER audit_log_no_update;"
+         "UPDATE audit_log SET hash = (SELECT hash FROM audit_log WHERE seq = 1) WHERE seq = 3;",
+         "DROP TRIGGER audit_log_no_update ON audit_log;"
+         "UPDATE audit_log SET hash = (SELECT hash FROM audit_log WHERE seq = 1) WHERE seq = 3;");
   expect_broken_at(f, 3, "altered");
 }
 
 static void test_deleted_entry_is_named(void **state) {
   struct fixture *f = *state;
   append(f, 4);
-  tamper(f, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2;");
+  tamper(f, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2;",
+         "DROP TRIGGER audit_log_no_delete ON audit_log; DELETE FROM audit_log WHERE seq = 2;");
   expect_broken_at(f, 2, "missing");
 }
 

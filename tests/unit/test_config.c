@@ -25,6 +25,43 @@ static void test_db_path(void **state) {
   assert_string_equal("var/uji", config_db_path(small, sizeof small, "var")); /* as snprintf */
 }
 
+/* --database: empty means the data directory's file; sqlite:PATH and postgresql:// URIs are
+ * taken, anything else refused, and a URI carrying a password too (a command line and the
+ * environment of a process are visible to others; the password goes in a file). */
+static void test_database(void **state) {
+  struct config cfg;
+  char out[1100], err[256];
+  (void)state;
+  memset(&cfg, 0, sizeof cfg);
+  snprintf(cfg.data_dir, sizeof cfg.data_dir, "/var/lib/ujikom");
+  assert_string_equal("/var/lib/ujikom/ujikom.db", config_database(out, sizeof out, &cfg));
+  snprintf(cfg.database, sizeof cfg.database, "postgresql://db.internal/ujikom");
+  assert_string_equal("postgresql://db.internal/ujikom", config_database(out, sizeof out, &cfg));
+  static const char *const good[] = {
+      "",
+      "sqlite:/srv/ujikom.db",
+      "postgresql://db.internal/ujikom",
+      "postgres://ujikom@db.internal:5433/ujikom?sslmode=verify-full",
+      "postgresql:///ujikom?host=/run/postgresql&user=ujikom",
+  };
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+    if (0 != config_database_check(good[i], err, sizeof err)) {
+      fail_msg("refused %s: %s", good[i], err);
+    }
+  }
+  static const char *const with_password[] = {
+      "postgresql://ujikom:rahasia@db.internal/ujikom",
+      "postgresql://db.internal/ujikom?sslmode=require&password=rahasia",
+      "postgres://ujikom@db.internal/ujikom?password=rahasia",
+  };
+  for (size_t i = 0; i < sizeof with_password / sizeof with_password[0]; i++) {
+    assert_int_equal(-1, config_database_check(with_password[i], err, sizeof err));
+    assert_non_null(strstr(err, "password"));
+  }
+  assert_int_equal(-1, config_database_check("mysql://db/ujikom", err, sizeof err));
+  assert_int_equal(-1, config_database_check("/srv/ujikom.db", err, sizeof err));
+}
+
 static void test_clock(void **state) {
   (void)state;
   int64_t wall = clock_wall_ms(), secs = clock_wall_s();
@@ -37,6 +74,7 @@ static void test_clock(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_db_path),
+      cmocka_unit_test(test_database),
       cmocka_unit_test(test_clock),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

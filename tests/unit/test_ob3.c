@@ -241,6 +241,15 @@ static void test_credential_members(void **state) {
   assert_non_null(
       strstr(text, "\"statusListCredential\":\"" FIX_PUBLIC_URL "/status/revocation\""));
   assert_non_null(strstr(text, "\"statusListIndex\":\"94567\""));
+  /* One CredentialStatus object, as the OB 3.0 schema requires: the revocation entry. */
+  const json_t *status = json_object_get(vc, "credentialStatus");
+  assert_true(json_is_object(status));
+  assert_string_equal("BitstringStatusListEntry",
+                      json_string_value(json_object_get(status, "type")));
+  assert_string_equal("revocation", json_string_value(json_object_get(status, "statusPurpose")));
+  assert_string_equal(FIX_PUBLIC_URL "/status/revocation#94567",
+                      json_string_value(json_object_get(status, "id")));
+  assert_null(strstr(text, "suspension"));
   assert_null(strstr(text, "\"credentialSubject\":{\"id\"")); /* no DID bound */
   /* The same facts, the same bytes. */
   json_t *again = ob3_credential(&f);

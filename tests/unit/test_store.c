@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "store/store.h"
+#include "store/store_sqlite.h"
 #include "test_store_fixture.h"
 
 /* Reads a whole file into a malloc'd buffer. */
@@ -170,7 +171,7 @@ static void test_upgrade_from_every_older_version(void **state) {
     int v = -1;
     char email[64];
     struct sample m = {0};
-    unlink(f->db);
+    assert_int_equal(0, temp_store_reset(f));
     s = open_ok(f, k);
     assert_int_equal(STORE_OK, store_schema_version(s, &v));
     if (v != k) { /* k is not a migration number: the store stops at the one below */
@@ -208,6 +209,9 @@ static void test_upgrade_from_every_older_version(void **state) {
 }
 
 static void test_garbage_file_is_refused_unchanged(void **state) {
+  if (temp_store_is_pg()) {
+    skip(); /* a property of the SQLite file (store_sqlite.h) */
+  }
   struct temp_store *f = *state;
   struct store *s = NULL;
   char err[512] = "";
@@ -230,6 +234,9 @@ static void test_garbage_file_is_refused_unchanged(void **state) {
 }
 
 static void test_corrupt_database_is_refused_unchanged(void **state) {
+  if (temp_store_is_pg()) {
+    skip(); /* a property of the SQLite file (store_sqlite.h) */
+  }
   struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   char err[512] = "";
@@ -262,6 +269,9 @@ static void test_corrupt_database_is_refused_unchanged(void **state) {
 /* A database cut short (its size no longer a whole number of pages) is refused at open by
  * the header check, without reading further, and left unchanged. */
 static void test_truncated_database_is_refused_unchanged(void **state) {
+  if (temp_store_is_pg()) {
+    skip(); /* a property of the SQLite file (store_sqlite.h) */
+  }
   struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   char err[512] = "";
@@ -300,6 +310,9 @@ static int tx_create_users(struct store_tx *tx, void *ctx) {
  * the middle of a big table) is found by the full check, store_check_file, which reads every
  * page without writing anything. */
 static void test_full_check_reads_every_page(void **state) {
+  if (temp_store_is_pg()) {
+    skip(); /* a property of the SQLite file (store_sqlite.h) */
+  }
   struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   char err[512] = "", missing[160];
@@ -358,7 +371,7 @@ static void test_user_name_limit_in_characters(void **state) {
   store_close(s);
   for (int fresh = 0; fresh < 2; fresh++) {
     if (fresh) {
-      unlink(f->db);
+      assert_int_equal(0, temp_store_reset(f));
     }
     s = open_ok(f, 0);
     for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++) {
@@ -381,7 +394,9 @@ static void test_user_name_limit_in_characters(void **state) {
       assert_string_equal("Siti Rahayu", u.name);
     }
     store_close(s);
-    assert_int_equal(STORE_OK, store_check_file(f->db, err, sizeof err));
+    if (!temp_store_is_pg()) {
+      assert_int_equal(STORE_OK, store_check_file(f->db, err, sizeof err));
+    }
   }
 }
 
@@ -402,9 +417,12 @@ static int tx_put_source(struct store_tx *tx, void *ctx) {
  * as it grows, so it never holds more than a bounded number of pages however much is
  * written (here ~26 MB in 400 commits; the WAL stays a few MB and is reused). */
 static void test_wal_is_checkpointed_in_the_background(void **state) {
+  if (temp_store_is_pg()) {
+    skip(); /* a property of the SQLite file (store_sqlite.h) */
+  }
   struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
-  char wal[160];
+  char wal[700];
   struct stat sb;
   size_t len = 64 * 1024;
   char *blob = malloc(len);
@@ -440,6 +458,25 @@ static void test_newer_schema_is_refused_unchanged(void **state) {
   unsigned char *before = NULL, *after = NULL;
   uint32_t newer = (uint32_t)store_schema_latest() + 1;
   store_close(s);
+  if (temp_store_is_pg()) {
+    struct test_raw r;
+    char msg[256], sql[96];
+    struct store_opts as_is = {.migrate_to = -1};
+    int v = 0;
+    assert_int_equal(0, test_raw_open(&r, f->db));
+    snprintf(sql, sizeof sql, "UPDATE ujikom_schema SET version = %u", newer);
+    assert_int_equal(0, test_raw_exec(&r, sql, msg, sizeof msg));
+    test_raw_close(&r);
+    s = NULL;
+    assert_int_equal(STORE_HARD, store_open(&s, f->db, NULL, err, sizeof err));
+    assert_null(s);
+    assert_non_null(strstr(err, "newer"));
+    assert_int_equal(STORE_OK, store_open(&s, f->db, &as_is, err, sizeof err));
+    assert_int_equal(STORE_OK, store_schema_version(s, &v));
+    assert_int_equal((int)newer, v);
+    store_close(s);
+    return;
+  }
   before = slurp(f->db, &n1);
   assert_true(n1 >= 100);
   /* PRAGMA user_version lives at offset 60 of the header, big-endian. */
@@ -460,6 +497,9 @@ static void test_newer_schema_is_refused_unchanged(void **state) {
 }
 
 static void test_unwritable_directory_is_refused(void **state) {
+  if (temp_store_is_pg()) {
+    skip(); /* a property of the SQLite file (store_sqlite.h) */
+  }
   struct temp_store *f = *state;
   struct store *s = NULL;
   char err[512] = "";
@@ -577,20 +617,21 @@ static int64_t mono_ms(void) {
 }
 
 /* Another process holding the write lock: store_txn gives up after its bounded retries with
- * STORE_BUSY (503), reads keep working (WAL), and the next write after the lock is released
- * succeeds. The other process is simulated with a raw SQLite connection. */
+ * STORE_BUSY (503), reads keep working (WAL; PostgreSQL's snapshots), and the next write after
+ * the lock is released succeeds. The other process (or node) is simulated with a raw
+ * connection taking the write lock. */
 static void test_busy_lock_is_bounded(void **state) {
   struct temp_store *f = *state;
   struct store *s = NULL;
   struct store_user u;
-  sqlite3 *other = NULL;
+  struct test_raw other;
   char err[256];
   struct store_opts o = {.busy_timeout_ms = 50, .txn_retries = 2};
   int64_t t0 = 0, elapsed = 0;
   assert_int_equal(STORE_OK, store_open(&s, f->db, &o, err, sizeof err));
   assert_int_equal(STORE_OK, create_user(s, "ada@contoh.id", ROLE_CANDIDATE, NULL));
-  assert_int_equal(SQLITE_OK, sqlite3_open(f->db, &other));
-  assert_int_equal(SQLITE_OK, sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+  assert_int_equal(0, test_raw_open(&other, f->db));
+  assert_int_equal(0, test_raw_hold_write_lock(&other));
   t0 = mono_ms();
   assert_int_equal(STORE_BUSY, create_user(s, "tertahan@contoh.id", ROLE_CANDIDATE, NULL));
   elapsed = mono_ms() - t0;
@@ -598,8 +639,8 @@ static void test_busy_lock_is_bounded(void **state) {
   assert_true(elapsed >= 150);
   assert_true(elapsed < 2000);
   assert_int_equal(STORE_OK, user_by_email(s, "ada@contoh.id", &u));
-  assert_int_equal(SQLITE_OK, sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL));
-  sqlite3_close(other);
+  assert_int_equal(0, test_raw_release(&other));
+  test_raw_close(&other);
   assert_int_equal(STORE_OK, create_user(s, "tertahan@contoh.id", ROLE_CANDIDATE, NULL));
   store_close(s);
 }
@@ -627,15 +668,15 @@ static void *blocked_writer_thread(void *arg) {
 static void test_blocked_writers_do_not_queue(void **state) {
   struct temp_store *f = *state;
   struct store *s = NULL;
-  sqlite3 *other = NULL;
+  struct test_raw other;
   char err[256];
   struct store_opts o = {.busy_timeout_ms = 100, .txn_retries = 1}; /* budget 210 ms */
   struct blocked_writer w[6];
   pthread_t t[6];
   int64_t worst = 0;
   assert_int_equal(STORE_OK, store_open(&s, f->db, &o, err, sizeof err));
-  assert_int_equal(SQLITE_OK, sqlite3_open(f->db, &other));
-  assert_int_equal(SQLITE_OK, sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+  assert_int_equal(0, test_raw_open(&other, f->db));
+  assert_int_equal(0, test_raw_hold_write_lock(&other));
   for (int i = 0; i < 6; i++) {
     w[i] = (struct blocked_writer){s, i, 0, 0};
     assert_int_equal(0, pthread_create(&t[i], NULL, blocked_writer_thread, &w[i]));
@@ -650,8 +691,8 @@ static void test_blocked_writers_do_not_queue(void **state) {
   if (worst >= 3 * 210) {
     fail_msg("a blocked writer waited %lld ms; the budget is 210 ms", (long long)worst);
   }
-  assert_int_equal(SQLITE_OK, sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL));
-  sqlite3_close(other);
+  assert_int_equal(0, test_raw_release(&other));
+  test_raw_close(&other);
   assert_int_equal(STORE_OK, create_user(s, "sesudah@contoh.id", ROLE_CANDIDATE, NULL));
   store_close(s);
 }
@@ -830,6 +871,9 @@ static void test_rate_limits(void **state) {
 /* --- backup and restore --- */
 
 static void test_backup_and_restore(void **state) {
+  if (temp_store_is_pg()) {
+    skip(); /* a property of the SQLite file (store_sqlite.h) */
+  }
   struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
   struct store *b = NULL;

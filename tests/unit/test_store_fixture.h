@@ -11,21 +11,129 @@
  *
  * A test whose fixture is the store alone uses temp_store_setup; one that opens the store
  * itself (with its own options, or not at all) uses temp_store_dir_setup.
+ *
+ * Both backends: when UJIKOM_TEST_DATABASE holds a PostgreSQL URI (the ctest pass labelled
+ * pg sets it to a throwaway cluster, scripts/pg-cluster.sh), t->db names a schema of its own
+ * in that database (made here, dropped by the tear-down) instead of the file in t->dir; the
+ * directory is still made for the test's other files. A test that looks into the database
+ * itself does so through test_raw (below), which speaks to either backend, and skips the
+ * checks that only one backend has with temp_store_is_pg.
  */
 #ifndef TEST_STORE_FIXTURE_H
 #define TEST_STORE_FIXTURE_H
 
+#include <errno.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "store/store.h"
 #include "test_tmpdir.h"
 
 struct temp_store {
-  char dir[64]; /* /tmp/ujikom-<tag>-XXXXXX */
-  char db[128]; /* <dir>/ujikom.db */
+  char dir[64];    /* /tmp/ujikom-<tag>-XXXXXX */
+  char db[640];    /* <dir>/ujikom.db, or the PostgreSQL URI of the schema below */
+  char schema[48]; /* PostgreSQL: the test's own schema ("" for SQLite) */
   struct store *s;
 };
+
+/* The PostgreSQL database of this test pass, or NULL for the SQLite pass. */
+static inline const char *temp_store_pg_uri(void) {
+  const char *uri = getenv("UJIKOM_TEST_DATABASE");
+  return NULL != uri && 0 == strncmp(uri, "postgresql://", 13) ? uri : NULL;
+}
+
+static inline bool temp_store_is_pg(void) {
+  return NULL != temp_store_pg_uri();
+}
+
+/* A raw connection to the test's database beside the store, as an operator or an attacker
+ * with access to the database would have: SQLite (the file) or PostgreSQL (the schema). */
+struct test_raw {
+  sqlite3 *lite;
+  PGconn *pg;
+};
+
+static inline void test_raw_quiet(void *arg, const char *message) {
+  (void)arg;
+  (void)message;
+}
+
+static inline int test_raw_open(struct test_raw *r, const char *db) {
+  r->lite = NULL;
+  r->pg = NULL;
+  if (0 == strncmp(db, "postgresql://", 13)) {
+    r->pg = PQconnectdb(db);
+    PQsetNoticeProcessor(r->pg, test_raw_quiet, NULL);
+    return CONNECTION_OK == PQstatus(r->pg) ? 0 : -1;
+  }
+  if (SQLITE_OK != sqlite3_open(db, &r->lite)) {
+    return -1;
+  }
+  sqlite3_busy_timeout(r->lite, 5000);
+  return 0;
+}
+
+/* Runs sql (the text for the backend: SQLite's or PostgreSQL's, which may differ): 0, or -1
+ * with the database's message in msg. */
+static inline int test_raw_exec2(struct test_raw *r, const char *lite_sql, const char *pg_sql,
+                                 char *msg, size_t msglen) {
+  if (NULL != r->pg) {
+    PGresult *res = PQexec(r->pg, pg_sql);
+    ExecStatusType es = NULL == res ? PGRES_FATAL_ERROR : PQresultStatus(res);
+    int ok = PGRES_COMMAND_OK == es || PGRES_TUPLES_OK == es;
+    snprintf(msg, msglen, "%s", ok ? "" : PQerrorMessage(r->pg));
+    PQclear(res);
+    return ok ? 0 : -1;
+  }
+  char *m = NULL;
+  int rc = sqlite3_exec(r->lite, lite_sql, NULL, NULL, &m);
+  snprintf(msg, msglen, "%s", NULL == m ? "" : m);
+  sqlite3_free(m);
+  return SQLITE_OK == rc ? 0 : -1;
+}
+
+static inline int test_raw_exec(struct test_raw *r, const char *sql, char *msg, size_t msglen) {
+  return test_raw_exec2(r, sql, sql, msg, msglen);
+}
+
+/* Takes the store's write lock as another process (or node) would, until test_raw_release:
+ * SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory transaction lock of every store_txn. */
+static inline int test_raw_hold_write_lock(struct test_raw *r) {
+  char msg[256];
+  return test_raw_exec2(
+      r, "BEGIN IMMEDIATE",
+      "BEGIN; SELECT pg_advisory_xact_lock(1970170219, hashtext(current_schema()))", msg,
+      sizeof msg);
+}
+
+static inline int test_raw_release(struct test_raw *r) {
+  char msg[256];
+  return test_raw_exec(r, "ROLLBACK", msg, sizeof msg);
+}
+
+static inline void test_raw_close(struct test_raw *r) {
+  sqlite3_close(r->lite);
+  PQfinish(r->pg);
+  r->lite = NULL;
+  r->pg = NULL;
+}
+
+/* PostgreSQL: runs one statement on the pass's database. 0 or -1 (with a line on stderr). */
+static inline int temp_store_pg_admin(const char *sql) {
+  struct test_raw r;
+  char msg[256];
+  int rc = test_raw_open(&r, temp_store_pg_uri());
+  if (0 == rc && 0 != (rc = test_raw_exec(&r, sql, msg, sizeof msg))) {
+    fprintf(stderr, "%s: %s\n", sql, msg);
+  }
+  test_raw_close(&r);
+  return rc;
+}
 
 /* Closes the store (if open) and removes its directory (if made): 0, or -1 when the
  * directory could not be removed. */
@@ -33,10 +141,16 @@ static inline int temp_store_close(struct temp_store *t) {
   int rc = 0;
   store_close(t->s);
   t->s = NULL;
+  if ('\0' != t->schema[0]) {
+    char sql[96];
+    snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", t->schema);
+    rc = temp_store_pg_admin(sql);
+    t->schema[0] = '\0';
+  }
   if ('\0' == t->dir[0]) {
     return 0;
   }
-  rc = test_tmpdir_remove(t->dir);
+  rc |= test_tmpdir_remove(t->dir);
   t->dir[0] = '\0';
   return rc;
 }
@@ -48,7 +162,33 @@ static inline int temp_store_make_dir(struct temp_store *t, const char *tag) {
     return -1;
   }
   snprintf(t->db, sizeof t->db, "%s/ujikom.db", t->dir);
+  if (temp_store_is_pg()) {
+    static unsigned seq;
+    const char *uri = temp_store_pg_uri();
+    char sql[96];
+    snprintf(t->schema, sizeof t->schema, "t_%ld_%u", (long)getpid(), seq++);
+    snprintf(sql, sizeof sql, "CREATE SCHEMA %s", t->schema);
+    snprintf(t->db, sizeof t->db, "%s%soptions=-csearch_path%%3D%s", uri,
+             NULL == strchr(uri, '?') ? "?" : "&", t->schema);
+    if (0 != temp_store_pg_admin(sql)) {
+      t->schema[0] = '\0';
+      test_tmpdir_remove(t->dir);
+      t->dir[0] = '\0';
+      return -1;
+    }
+  }
   return 0;
+}
+
+/* Empties the test's database (SQLite: removes the file; PostgreSQL: makes the schema again),
+ * the store being closed. 0 or -1. */
+static inline int temp_store_reset(struct temp_store *t) {
+  if ('\0' == t->schema[0]) {
+    return 0 == unlink(t->db) || ENOENT == errno ? 0 : -1;
+  }
+  char sql[160];
+  snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE; CREATE SCHEMA %s", t->schema, t->schema);
+  return temp_store_pg_admin(sql);
 }
 
 /* Opens a store in a new directory named after tag; opts as store_open takes them (NULL:

@@ -9,7 +9,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,9 +118,8 @@ static void test_append_only_for_everyone(void **state) {
   assert_int_equal(STORE_OK, do_append(t->s, &a));
   struct cp c = {1, "one"};
   assert_int_equal(STORE_OK, store_txn(t->s, cp_txn, &c));
-  sqlite3 *other = NULL;
-  assert_int_equal(SQLITE_OK, sqlite3_open(t->db, &other));
-  sqlite3_busy_timeout(other, 5000);
+  struct test_raw other;
+  assert_int_equal(0, test_raw_open(&other, t->db));
   static const char *const edits[] = {
       "UPDATE tlog_entries SET serial = 'Z'",
       "UPDATE tlog_entries SET leaf_hash = zeroblob(32)",
@@ -133,13 +131,23 @@ static void test_append_only_for_everyone(void **state) {
       "INSERT INTO tlog_entries(idx, entry, leaf_hash, serial, event, appended_at) "
       "VALUES(5, x'00', zeroblob(32), 'Q', 'publish', 0)", /* no such event */
   };
+  /* The same edits in PostgreSQL's words (zeroblob(n) is SQLite's). */
+  static const char *const pg_edits[] = {
+      "UPDATE tlog_entries SET serial = 'Z'",
+      "UPDATE tlog_entries SET leaf_hash = decode(repeat('00', 32), 'hex')",
+      "DELETE FROM tlog_entries",
+      "UPDATE tlog_checkpoints SET note = 'forged'",
+      "DELETE FROM tlog_checkpoints",
+      "INSERT INTO tlog_entries(idx, entry, leaf_hash, serial, event, appended_at) "
+      "VALUES(5, '\\x00', decode(repeat('00', 31), 'hex'), 'Q', 'issue', 0)",
+      "INSERT INTO tlog_entries(idx, entry, leaf_hash, serial, event, appended_at) "
+      "VALUES(5, '\\x00', decode(repeat('00', 32), 'hex'), 'Q', 'publish', 0)",
+  };
   for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
-    char *msg = NULL;
-    int rc = sqlite3_exec(other, edits[i], NULL, NULL, &msg);
-    assert_int_not_equal(SQLITE_OK, rc);
-    sqlite3_free(msg);
+    char msg[256];
+    assert_int_not_equal(0, test_raw_exec2(&other, edits[i], pg_edits[i], msg, sizeof msg));
   }
-  sqlite3_close(other);
+  test_raw_close(&other);
   struct store_rd *rd = NULL;
   uint64_t idx = 0;
   int64_t at = 0;

@@ -2,6 +2,7 @@
 // directory, talks HTTP to it, and runs the ujikom CLI. Used by every integration and
 // browser test.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
@@ -18,12 +19,61 @@ export function tmpDir(prefix = 'ujikom-test-') {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
+// The database backend of this pass: SQLite (the data directory's file, the default) or,
+// when UJIKOM_TEST_DATABASE holds a PostgreSQL URI (the ctest pass labelled pg, on a
+// throwaway cluster of scripts/pg-cluster.sh), a schema of that database per data
+// directory, made when a daemon first starts on it and dropped by d.cleanup().
+export const PG_BASE = /^postgresql:\/\//.test(process.env.UJIKOM_TEST_DATABASE || '')
+  ? process.env.UJIKOM_TEST_DATABASE : null;
+export const BACKEND = PG_BASE ? 'postgresql' : 'sqlite';
+
+function pgSchema(dataDir) {
+  return 'd_' + createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
+}
+
+function psql(uri, sql) {
+  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-At', '-F', '|', '-d', uri, '-c', sql],
+    { encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout || '', stderr: r.stderr || '' };
+}
+
+// The --database of the daemon on dataDir: its schema's URI, or null for SQLite (the
+// daemon then uses the data directory's file).
+export function databaseOf(dataDir) {
+  if (!PG_BASE) return null;
+  const schema = pgSchema(dataDir);
+  return `${PG_BASE}${PG_BASE.includes('?') ? '&' : '?'}options=-csearch_path%3D${schema}`;
+}
+
+function pgPrepare(dataDir) {
+  const r = psql(PG_BASE, `CREATE SCHEMA IF NOT EXISTS ${pgSchema(dataDir)}`);
+  if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
+}
+
+// Drops the schema of dataDir (PostgreSQL); nothing for SQLite (the file goes with the dir).
+export function dropDatabase(dataDir) {
+  if (PG_BASE) psql(PG_BASE, `DROP SCHEMA IF EXISTS ${pgSchema(dataDir)} CASCADE`);
+}
+
+// Runs SQL on the database of dataDir beside the daemon, as an operator (or an attacker with
+// access to the database) would: the sqlite3 shell on the file, or psql on the schema.
+// Texts per backend when they differ: sql may be { sqlite, postgresql }. Rows come back as
+// lines, columns separated by '|' (both shells' default). { status, stdout, stderr }.
+export function dbExec(dataDir, sql) {
+  const text = typeof sql === 'string' ? sql : sql[BACKEND];
+  if (PG_BASE) return psql(databaseOf(dataDir), text);
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(dataDir, 'ujikom.db'), text],
+    { encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout || '', stderr: r.stderr || '' };
+}
+
 // Runs the CLI synchronously. `input` is written to its stdin (e.g. a password).
 export function cli(args, { input = '', env = {}, dataDir } = {}) {
   const full = dataDir ? [...args, '--data-dir', dataDir] : args;
+  const db = dataDir ? databaseOf(dataDir) : null;
   const r = spawnSync(UJIKOM_CLI, full, {
     input,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...(db ? { UJIKOM_DATABASE: db } : {}), ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -62,7 +112,10 @@ async function startDaemonOn(opts, port0, own) {
   const dataDir = opts.dataDir || tmpDir();
   const examsDir = opts.examsDir || EXAMS_DIR;
   const portFile = path.join(dataDir, `port-${process.pid}-${Date.now()}`);
+  const own_db = (opts.args || []).includes('--database');
+  if (PG_BASE && !own_db) pgPrepare(dataDir);
   const args = [
+    ...(PG_BASE && !own_db ? ['--database', databaseOf(dataDir)] : []),
     '--listen', `127.0.0.1:${port0}`,
     ...(own ? [] : ['--public-url', `http://127.0.0.1:${port0}`]),
     '--data-dir', dataDir,
@@ -109,7 +162,12 @@ async function startDaemonOn(opts, port0, own) {
       clearTimeout(timer);
       return r;
     },
-    cleanup() { if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true }); },
+    cleanup() {
+      if (!opts.dataDir) {
+        rmSync(dataDir, { recursive: true, force: true });
+        dropDatabase(dataDir);
+      }
+    },
   };
   return d;
 }

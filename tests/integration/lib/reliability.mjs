@@ -6,7 +6,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { Client, cli, uniqueEmail, PASSWORD, UJIKOM_CLI, candidateClient } from './daemon.mjs';
+import {
+  Client, cli, uniqueEmail, PASSWORD, UJIKOM_CLI, candidateClient, PG_BASE, databaseOf,
+} from './daemon.mjs';
 
 export const DB_NAME = 'ujikom.db';
 
@@ -14,10 +16,22 @@ export function dbPath(dataDir) {
   return path.join(dataDir, DB_NAME);
 }
 
-// Runs one SQL statement with the sqlite3 CLI and returns the rows (objects). Throws on
-// failure. Used while the daemon runs too: WAL readers do not block it.
-export function sql(dataDir, query) {
-  return sqlFile(dbPath(dataDir), query);
+// Runs one SQL statement on the daemon's database (the sqlite3 CLI on the file, or psql on
+// its PostgreSQL schema) and returns the rows (objects). Throws on failure. Used while the
+// daemon runs too: WAL readers and PostgreSQL's snapshots do not block it.
+// Texts per backend when they differ: query may be { sqlite, postgresql }.
+export function sql(dataDir, q) {
+  const query = typeof q === 'string' ? q : q[PG_BASE ? 'postgresql' : 'sqlite'];
+  if (!PG_BASE) return sqlFile(dbPath(dataDir), query);
+  const select = /^\s*(SELECT|WITH)\b/i.test(query);
+  const text = select ? `SELECT coalesce(json_agg(t), '[]') FROM (${query.replace(/;\s*$/, '')}) t` : query;
+  const r = spawnSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', databaseOf(dataDir), '-c', text], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (r.status !== 0) throw new Error(`psql failed (${r.status}): ${r.stderr}\n${query}`);
+  // SQLite has no booleans (a comparison is 0 or 1): answer as it would.
+  return select ? JSON.parse(r.stdout.trim(), (k, v) => (typeof v === 'boolean' ? Number(v) : v)) : [];
 }
 
 // The same on a database file named directly (e.g. a backup).
@@ -31,21 +45,26 @@ export function sqlFile(file, query) {
   return out === '' ? [] : JSON.parse(out);
 }
 
-// True when the sqlite3 command-line shell is installed.
+// True when the shell of the pass's database is installed (sqlite3, or psql for PostgreSQL).
 export function haveSqliteCli() {
-  const r = spawnSync('sqlite3', ['-version'], { encoding: 'utf8' });
+  const r = spawnSync(PG_BASE ? 'psql' : 'sqlite3', [PG_BASE ? '--version' : '-version'], { encoding: 'utf8' });
   return r.status === 0;
 }
 
-// Holds the database write lock (BEGIN IMMEDIATE) from a separate sqlite3 process until
-// release() is called. Resolves once the lock is taken.
+// Holds the database write lock from a separate process until release() is called: SQLite's
+// BEGIN IMMEDIATE in the sqlite3 shell, or the advisory lock every PostgreSQL write
+// transaction takes (service/store/store_pg_foundation.c) in psql. Resolves once it is taken.
 export async function holdWriteLock(dataDir) {
-  const p = spawn('sqlite3', [dbPath(dataDir)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const p = PG_BASE
+    ? spawn('psql', ['-X', '-q', '-At', '-d', databaseOf(dataDir)], { stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn('sqlite3', [dbPath(dataDir)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   p.stdout.on('data', (b) => { out += b; });
   p.stderr.on('data', (b) => { out += b; });
   const exited = new Promise((resolve) => p.on('exit', resolve));
-  p.stdin.write('.timeout 10000\nBEGIN IMMEDIATE;\nSELECT \'locked\';\n');
+  p.stdin.write(PG_BASE
+    ? 'BEGIN;\nSELECT pg_advisory_xact_lock(1970170219, hashtext(current_schema()));\nSELECT \'locked\';\n'
+    : '.timeout 10000\nBEGIN IMMEDIATE;\nSELECT \'locked\';\n');
   const deadline = Date.now() + 15_000;
   while (!out.includes('locked')) {
     if (Date.now() > deadline || p.exitCode !== null) {
@@ -56,7 +75,7 @@ export async function holdWriteLock(dataDir) {
   }
   return {
     async release() {
-      p.stdin.end('ROLLBACK;\n.quit\n');
+      p.stdin.end(PG_BASE ? 'ROLLBACK;\n\\q\n' : 'ROLLBACK;\n.quit\n');
       await exited;
     },
   };

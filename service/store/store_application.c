@@ -1,5 +1,5 @@
 /*
- * Applications and their eligibility decisions, in SQLite.
+ * Applications and their eligibility decisions, for both backends.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +27,8 @@ static const char *const app_sqls[APP__MAX] = {
                    "reason = ?5 WHERE id = ?1",
     [APP_GET] = "SELECT " APP_COLS " FROM applications WHERE user_id = ?1 AND exam_id = ?2",
     [APP_BY_ID] = "SELECT " APP_COLS " FROM applications WHERE id = ?1",
-    [APP_LIST] = "SELECT " APP_LIST_COLS " FROM applications WHERE (?1 IS NULL OR status = ?1) "
+    [APP_LIST] = "SELECT " APP_LIST_COLS
+                 " FROM applications WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) "
                  "ORDER BY submitted_at, id LIMIT ?2",
 };
 static const struct store_sqlset app_set = {"applications", app_sqls, APP__MAX};
@@ -68,22 +69,22 @@ int store_application_decide(struct store_tx *tx, int64_t id, const char *status
   struct store_conn *c = store_tx_conn(tx);
   const struct store_arg args[] = {STORE_ARG_INT(id), STORE_ARG_TEXT(status), STORE_ARG_INT(by),
                                    STORE_ARG_INT(at_ms), STORE_ARG_TEXT(reason)};
-  sqlite3_stmt *st = store_stmt(c, &app_set, APP_DECIDE);
+  struct store_stmt *st = store_stmt(c, &app_set, APP_DECIDE);
   if (NULL != st) {
     store_bind_all(st, args, sizeof args / sizeof args[0]);
   }
   return store_step_changes(c, st, "application decide");
 }
 
-static int app_row(sqlite3_stmt *st, void *elem) {
+static int app_row(struct store_stmt *st, void *elem) {
   struct store_application *a = elem;
   int oom = 0;
   memset(a, 0, sizeof *a);
-  a->id = sqlite3_column_int64(st, 0);
-  a->user_id = sqlite3_column_int64(st, 1);
-  a->submitted_ms = sqlite3_column_int64(st, 7);
-  a->decided_by = sqlite3_column_int64(st, 8);
-  a->decided_ms = sqlite3_column_int64(st, 9);
+  a->id = store_col_int64(st, 0);
+  a->user_id = store_col_int64(st, 1);
+  a->submitted_ms = store_col_int64(st, 7);
+  a->decided_by = store_col_int64(st, 8);
+  a->decided_ms = store_col_int64(st, 9);
   if (0 != store_col_copy(st, 2, a->exam_id, sizeof a->exam_id) ||
       0 != store_col_copy(st, 6, a->status, sizeof a->status)) {
     return STORE_HARD;
@@ -106,7 +107,7 @@ int store_application_get(struct store_rd *rd, struct store_application *out, in
                           const char *exam_id) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg args[] = {STORE_ARG_INT(user_id), STORE_ARG_TEXT(exam_id)};
-  sqlite3_stmt *st = store_stmt(c, &app_set, APP_GET);
+  struct store_stmt *st = store_stmt(c, &app_set, APP_GET);
   if (NULL != st) {
     store_bind_all(st, args, sizeof args / sizeof args[0]);
   }
@@ -116,7 +117,7 @@ int store_application_get(struct store_rd *rd, struct store_application *out, in
 int store_application_by_id(struct store_rd *rd, struct store_application *out, int64_t id) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg key = STORE_ARG_INT(id);
-  sqlite3_stmt *st = store_stmt(c, &app_set, APP_BY_ID);
+  struct store_stmt *st = store_stmt(c, &app_set, APP_BY_ID);
   if (NULL != st) {
     store_bind_all(st, &key, 1);
   }

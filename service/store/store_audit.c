@@ -32,10 +32,10 @@ static const char *const audit_sqls[AUDIT__MAX] = {
                            "ORDER BY seq DESC LIMIT ?2",
     /* a family "user." matches by prefix: substr keeps '%' and '_' literal */
     [AUDIT_SEARCH] = "SELECT seq, at, actor, action, subject, before, after, hash FROM audit_log "
-                     "WHERE (?1 = 0 OR seq < ?1) AND (?3 IS NULL OR subject = ?3) "
-                     "AND (?4 IS NULL OR action = ?4 OR (substr(?4, -1) = '.' "
+                     "WHERE (?1 = 0 OR seq < ?1) AND (CAST(?3 AS TEXT) IS NULL OR subject = ?3) "
+                     "AND (CAST(?4 AS TEXT) IS NULL OR action = ?4 OR (?4 LIKE '%.' "
                      "AND substr(action, 1, length(?4)) = ?4)) "
-                     "AND (?5 IS NULL OR actor IN (SELECT id FROM users "
+                     "AND (CAST(?5 AS TEXT) IS NULL OR actor IN (SELECT id FROM users "
                      "WHERE instr(lower(name), lower(?5)) > 0 "
                      "OR instr(lower(email), lower(?5)) > 0)) "
                      "AND (?6 = 0 OR at >= ?6) AND (?7 = 0 OR at < ?7) "
@@ -115,7 +115,7 @@ int store_audit_append(struct store_tx *tx, int64_t *out_seq, int64_t actor_user
                        const char *action, const char *subject, const char *before_json,
                        const char *after_json) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   char prev[65];
   char hash[65];
   int64_t seq = 1;
@@ -135,7 +135,7 @@ int store_audit_append(struct store_tx *tx, int64_t *out_seq, int64_t actor_user
   }
   rc = store_step_row(c, st, "audit last");
   if (STORE_OK == rc) {
-    seq = sqlite3_column_int64(st, 0) + 1;
+    seq = store_col_int64(st, 0) + 1;
     if (0 != store_col_copy(st, 1, prev, sizeof prev) || 64 != strlen(prev)) {
       rc = STORE_HARD;
     }
@@ -186,7 +186,7 @@ int store_audit_verify(struct store *s, int64_t *out_first_bad, int64_t *out_cou
                        size_t whylen) {
   struct store_rd *rd = NULL;
   struct store_conn *c = NULL;
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   char prev[65];
   int64_t expect = 1;
   int rc = STORE_HARD;
@@ -214,21 +214,20 @@ int store_audit_verify(struct store *s, int64_t *out_first_bad, int64_t *out_cou
     if (STORE_OK != rc) {
       break;
     }
-    f.seq = sqlite3_column_int64(st, 0);
-    f.at = sqlite3_column_int64(st, 1);
-    f.actor = sqlite3_column_type(st, 2) == SQLITE_NULL ? STORE_AUDIT_SYSTEM
-                                                        : sqlite3_column_int64(st, 2);
-    f.action = (const char *)sqlite3_column_text(st, 3);
-    f.action_len = (size_t)sqlite3_column_bytes(st, 3);
-    f.subject = (const char *)sqlite3_column_text(st, 4);
-    f.subject_len = (size_t)sqlite3_column_bytes(st, 4);
-    f.before = (const char *)sqlite3_column_text(st, 5);
-    f.before_len = (size_t)sqlite3_column_bytes(st, 5);
-    f.after = (const char *)sqlite3_column_text(st, 6);
-    f.after_len = (size_t)sqlite3_column_bytes(st, 6);
-    f.prev_hash = (const char *)sqlite3_column_text(st, 7);
-    f.prev_len = (size_t)sqlite3_column_bytes(st, 7);
-    stored = (const char *)sqlite3_column_text(st, 8);
+    f.seq = store_col_int64(st, 0);
+    f.at = store_col_int64(st, 1);
+    f.actor = store_col_is_null(st, 2) ? STORE_AUDIT_SYSTEM : store_col_int64(st, 2);
+    f.action = store_col_text(st, 3);
+    f.action_len = (size_t)store_col_bytes(st, 3);
+    f.subject = store_col_text(st, 4);
+    f.subject_len = (size_t)store_col_bytes(st, 4);
+    f.before = store_col_text(st, 5);
+    f.before_len = (size_t)store_col_bytes(st, 5);
+    f.after = store_col_text(st, 6);
+    f.after_len = (size_t)store_col_bytes(st, 6);
+    f.prev_hash = store_col_text(st, 7);
+    f.prev_len = (size_t)store_col_bytes(st, 7);
+    stored = store_col_text(st, 8);
     if (f.seq != expect) {
       *out_first_bad = expect;
       SET_WHY("entry %lld is missing (entries were deleted or renumbered)", expect);
@@ -245,7 +244,7 @@ int store_audit_verify(struct store *s, int64_t *out_first_bad, int64_t *out_cou
       rc = STORE_HARD;
       break;
     }
-    if (NULL == stored || 64 != sqlite3_column_bytes(st, 8) || 0 != memcmp(stored, hash, 64)) {
+    if (NULL == stored || 64 != store_col_bytes(st, 8) || 0 != memcmp(stored, hash, 64)) {
       *out_first_bad = f.seq;
       SET_WHY("entry %lld was altered (its hash does not match its content)", f.seq);
       rc = STORE_CONFLICT;
@@ -274,13 +273,12 @@ static void audit_entry_clear(void *elem) {
   e->subject = e->before = e->after = NULL;
 }
 
-static int audit_entry_row(sqlite3_stmt *st, void *elem) {
+static int audit_entry_row(struct store_stmt *st, void *elem) {
   struct store_audit_entry *e = elem;
   int oom1 = 0, oom2 = 0, oom3 = 0;
-  e->seq = sqlite3_column_int64(st, 0);
-  e->at_ms = sqlite3_column_int64(st, 1);
-  e->actor =
-      sqlite3_column_type(st, 2) == SQLITE_NULL ? STORE_AUDIT_SYSTEM : sqlite3_column_int64(st, 2);
+  e->seq = store_col_int64(st, 0);
+  e->at_ms = store_col_int64(st, 1);
+  e->actor = store_col_is_null(st, 2) ? STORE_AUDIT_SYSTEM : store_col_int64(st, 2);
   store_col_copy(st, 3, e->action, sizeof e->action);
   e->subject = store_col_strdup(st, 4, &oom1);
   e->before = store_col_strdup(st, 5, &oom2);

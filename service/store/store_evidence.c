@@ -1,6 +1,6 @@
 /*
- * Evidence uploads, files, previews and attachments in SQLite. The bytes are BLOB rows
- * (a bytea column on PostgreSQL); every statement is portable SQL.
+ * Evidence uploads, files, previews and attachments, for both backends. The bytes are BLOB
+ * rows (a bytea column on PostgreSQL, bound and read in binary); every statement is portable SQL.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -97,13 +97,13 @@ static const char *const state_names[] = {[STORE_UPLOAD_OPEN] = "open",
  * preview inserts. */
 static int write_with_blob(struct store_conn *c, int which, const struct store_arg *args,
                            size_t nargs, const void *data, size_t len, const char *what) {
-  sqlite3_stmt *st = store_stmt(c, &evid_set, which);
+  struct store_stmt *st = store_stmt(c, &evid_set, which);
   if (NULL == st) {
     return STORE_HARD;
   }
   store_bind_all(st, args, nargs);
   /* no blob helper in store_internal.h: bound here, copied by SQLite */
-  sqlite3_bind_blob64(st, (int)nargs + 1, data, (sqlite3_uint64)len, SQLITE_TRANSIENT);
+  store_bind_blob(st, (int)nargs + 1, data, len);
   int rc = store_step_done(c, st, what, NULL);
   store_stmt_done(st);
   return rc;
@@ -124,22 +124,22 @@ int store_upload_create(struct store_tx *tx, const struct store_upload *u) {
                      sizeof args / sizeof args[0], "upload insert");
 }
 
-static int upload_row(sqlite3_stmt *st, void *elem) {
+static int upload_row(struct store_stmt *st, void *elem) {
   struct store_upload *u = elem;
   memset(u, 0, sizeof *u);
-  const char *state = (const char *)sqlite3_column_text(st, 8);
+  const char *state = store_col_text(st, 8);
   for (size_t i = 0; NULL != state && i < sizeof state_names / sizeof state_names[0]; i++) {
     if (0 == strcmp(state, state_names[i])) {
       u->state = (enum store_upload_state)i;
     }
   }
-  u->attempt_id = sqlite3_column_int64(st, 1);
-  u->user_id = sqlite3_column_int64(st, 3);
-  u->size = sqlite3_column_int64(st, 5);
-  u->received = sqlite3_column_int64(st, 7);
-  u->created_ms = sqlite3_column_int64(st, 11);
-  u->updated_ms = sqlite3_column_int64(st, 12);
-  u->application_id = sqlite3_column_int64(st, 13);
+  u->attempt_id = store_col_int64(st, 1);
+  u->user_id = store_col_int64(st, 3);
+  u->size = store_col_int64(st, 5);
+  u->received = store_col_int64(st, 7);
+  u->created_ms = store_col_int64(st, 11);
+  u->updated_ms = store_col_int64(st, 12);
+  u->application_id = store_col_int64(st, 13);
   if (0 != store_col_copy(st, 0, u->id, sizeof u->id) ||
       0 != store_col_copy(st, 2, u->item_id, sizeof u->item_id) ||
       0 != store_col_copy(st, 4, u->name, sizeof u->name) ||
@@ -157,7 +157,7 @@ static const struct store_rowtype upload_one = {"upload lookup", sizeof(struct s
 int store_upload_get(struct store_rd *rd, struct store_upload *out, const char *id) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg key = STORE_ARG_TEXT(id);
-  sqlite3_stmt *st = store_stmt(c, &evid_set, EV_UPLOAD_GET);
+  struct store_stmt *st = store_stmt(c, &evid_set, EV_UPLOAD_GET);
   if (NULL != st) {
     store_bind_all(st, &key, 1);
   }
@@ -168,7 +168,7 @@ int store_upload_count_open(struct store_rd *rd, int64_t attempt_id, const char 
                             int64_t *out) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg args[] = {STORE_ARG_INT(attempt_id), STORE_ARG_TEXT(item_id)};
-  sqlite3_stmt *st = store_stmt(c, &evid_set, EV_UPLOAD_OPEN_COUNT);
+  struct store_stmt *st = store_stmt(c, &evid_set, EV_UPLOAD_OPEN_COUNT);
   if (NULL != st) {
     store_bind_all(st, args, 2);
   }
@@ -178,7 +178,7 @@ int store_upload_count_open(struct store_rd *rd, int64_t attempt_id, const char 
 int store_upload_count_open_application(struct store_rd *rd, int64_t application_id, int64_t *out) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg key = STORE_ARG_INT(application_id);
-  sqlite3_stmt *st = store_stmt(c, &evid_set, EV_UPLOAD_OPEN_COUNT_APP);
+  struct store_stmt *st = store_stmt(c, &evid_set, EV_UPLOAD_OPEN_COUNT_APP);
   if (NULL != st) {
     store_bind_all(st, &key, 1);
   }
@@ -193,7 +193,7 @@ int store_upload_append(struct store_tx *tx, const char *id, int64_t pos, const 
   }
   const struct store_arg adv[] = {STORE_ARG_TEXT(id), STORE_ARG_INT(pos),
                                   STORE_ARG_INT((int64_t)len), STORE_ARG_INT(now_ms)};
-  sqlite3_stmt *st = store_stmt(c, &evid_set, EV_UPLOAD_ADVANCE);
+  struct store_stmt *st = store_stmt(c, &evid_set, EV_UPLOAD_ADVANCE);
   if (NULL != st) {
     store_bind_all(st, adv, 4);
   }
@@ -213,7 +213,7 @@ int store_upload_chunk_get(struct store_rd *rd, const char *id, int64_t pos, voi
   *out = NULL;
   *out_len = 0;
   const struct store_arg args[] = {STORE_ARG_TEXT(id), STORE_ARG_INT(pos)};
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   int rc = store_row_step(store_rd_conn(rd), &evid_set, EV_CHUNK_GET, args, 2, "chunk get", &st);
   if (STORE_OK == rc) {
     *out = store_col_blob(st, 0, out_len);
@@ -226,7 +226,7 @@ int store_upload_chunk_get(struct store_rd *rd, const char *id, int64_t pos, voi
 int store_upload_read(struct store_rd *rd, const char *id, store_chunk_fn fn, void *ctx) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg key = STORE_ARG_TEXT(id);
-  sqlite3_stmt *st = store_stmt(c, &evid_set, EV_CHUNKS);
+  struct store_stmt *st = store_stmt(c, &evid_set, EV_CHUNKS);
   if (NULL == st) {
     return STORE_HARD;
   }
@@ -241,9 +241,9 @@ int store_upload_read(struct store_rd *rd, const char *id, store_chunk_fn fn, vo
       rc = step;
       break;
     }
-    const void *data = sqlite3_column_blob(st, 0);
-    int len = sqlite3_column_bytes(st, 0);
-    if (NULL == data || len <= 0 || 0 != fn(ctx, data, (size_t)len)) {
+    const void *data = store_col_data(st, 0);
+    size_t len = store_col_bytes(st, 0);
+    if (NULL == data || 0 == len || 0 != fn(ctx, data, len)) {
       rc = STORE_HARD;
       break;
     }
@@ -261,7 +261,7 @@ static int drop_chunks(struct store_conn *c, const char *id) {
 static int upload_close(struct store_conn *c, int which, const char *id, const char *text,
                         int64_t now_ms, const char *what) {
   const struct store_arg args[] = {STORE_ARG_TEXT(id), STORE_ARG_TEXT(text), STORE_ARG_INT(now_ms)};
-  sqlite3_stmt *st = store_stmt(c, &evid_set, which);
+  struct store_stmt *st = store_stmt(c, &evid_set, which);
   if (NULL != st) {
     store_bind_all(st, args, 3);
   }
@@ -288,7 +288,7 @@ int store_evidence_file_put(struct store_tx *tx, const struct store_evidence_fil
                                    STORE_ARG_TEXT(f->mime),     STORE_ARG_INT(f->width),
                                    STORE_ARG_INT(f->height),    STORE_ARG_TEXT(f->holder),
                                    STORE_ARG_INT(f->created_ms)};
-  sqlite3_stmt *st = store_stmt(c, &evid_set, EV_FILE_INSERT);
+  struct store_stmt *st = store_stmt(c, &evid_set, EV_FILE_INSERT);
   if (NULL != st) {
     store_bind_all(st, args, sizeof args / sizeof args[0]);
   }
@@ -296,13 +296,13 @@ int store_evidence_file_put(struct store_tx *tx, const struct store_evidence_fil
   return STORE_NONE == rc ? STORE_EXISTS : rc;
 }
 
-static int file_row(sqlite3_stmt *st, void *elem) {
+static int file_row(struct store_stmt *st, void *elem) {
   struct store_evidence_file *f = elem;
   memset(f, 0, sizeof *f);
-  f->size = sqlite3_column_int64(st, 1);
-  f->width = sqlite3_column_int64(st, 3);
-  f->height = sqlite3_column_int64(st, 4);
-  f->created_ms = sqlite3_column_int64(st, 6);
+  f->size = store_col_int64(st, 1);
+  f->width = store_col_int64(st, 3);
+  f->height = store_col_int64(st, 4);
+  f->created_ms = store_col_int64(st, 6);
   if (0 != store_col_copy(st, 0, f->sha256, sizeof f->sha256) ||
       0 != store_col_copy(st, 2, f->mime, sizeof f->mime) ||
       0 != store_col_copy(st, 5, f->holder, sizeof f->holder)) {
@@ -318,7 +318,7 @@ int store_evidence_file_get(struct store_rd *rd, struct store_evidence_file *out
                             const char *sha256) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg key = STORE_ARG_TEXT(sha256);
-  sqlite3_stmt *st = store_stmt(c, &evid_set, EV_FILE_GET);
+  struct store_stmt *st = store_stmt(c, &evid_set, EV_FILE_GET);
   if (NULL != st) {
     store_bind_all(st, &key, 1);
   }
@@ -337,7 +337,7 @@ int store_evidence_preview_get(struct store_rd *rd, const char *sha256, char *mi
   *out = NULL;
   *out_len = 0;
   const struct store_arg key = STORE_ARG_TEXT(sha256);
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   int rc =
       store_row_step(store_rd_conn(rd), &evid_set, EV_PREVIEW_GET, &key, 1, "preview get", &st);
   if (STORE_OK == rc) {
@@ -360,11 +360,11 @@ int store_evidence_attach(struct store_tx *tx, int64_t attempt_id, const char *i
   return store_write(store_tx_conn(tx), &evid_set, EV_ATTACH, args, 5, "evidence attach");
 }
 
-static int attachment_row(sqlite3_stmt *st, void *elem) {
+static int attachment_row(struct store_stmt *st, void *elem) {
   struct store_attachment *a = elem;
   memset(a, 0, sizeof *a);
-  a->size = sqlite3_column_int64(st, 3);
-  a->attached_ms = sqlite3_column_int64(st, 5);
+  a->size = store_col_int64(st, 3);
+  a->attached_ms = store_col_int64(st, 5);
   if (0 != store_col_copy(st, 0, a->item_id, sizeof a->item_id) ||
       0 != store_col_copy(st, 1, a->sha256, sizeof a->sha256) ||
       0 != store_col_copy(st, 2, a->name, sizeof a->name) ||
@@ -394,7 +394,7 @@ static int attachment_get(struct store_rd *rd, int which, struct store_attachmen
                           int64_t owner_id, const char *sha256) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg args[] = {STORE_ARG_INT(owner_id), STORE_ARG_TEXT(sha256)};
-  sqlite3_stmt *st = store_stmt(c, &evid_set, which);
+  struct store_stmt *st = store_stmt(c, &evid_set, which);
   if (NULL != st) {
     store_bind_all(st, args, 2);
   }

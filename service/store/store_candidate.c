@@ -38,7 +38,7 @@ int store_flag_set(struct store_tx *tx, int64_t attempt_id, const char *item_id,
                      flagged ? 3 : 2, "flag set");
 }
 
-static int flag_row(sqlite3_stmt *st, void *elem) {
+static int flag_row(struct store_stmt *st, void *elem) {
   struct store_flag *f = elem;
   return 0 == store_col_copy(st, 0, f->item_id, sizeof f->item_id) ? STORE_OK : STORE_HARD;
 }
@@ -61,7 +61,7 @@ struct zone_name {
   char text[8]; /* "WITA" and a NUL, with room */
 };
 
-static int zone_row(sqlite3_stmt *st, void *elem) {
+static int zone_row(struct store_stmt *st, void *elem) {
   struct zone_name *z = elem;
   return 0 == store_col_copy(st, 0, z->text, sizeof z->text) ? STORE_OK : STORE_HARD;
 }
@@ -71,7 +71,7 @@ static const struct store_rowtype zone_one = {"time zone get", sizeof(struct zon
 
 int store_user_time_zone_get(struct store_rd *rd, int64_t user_id, char *buf, size_t buflen) {
   struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &candidate_set, TZ_GET);
+  struct store_stmt *st = store_stmt(c, &candidate_set, TZ_GET);
   if (NULL == st || 0 == buflen) {
     return STORE_HARD;
   }

@@ -36,14 +36,14 @@ static void item_marks_row_clear(void *elem) {
   m->marks = NULL;
 }
 
-static int item_marks_row(sqlite3_stmt *st, void *elem) {
+static int item_marks_row(struct store_stmt *st, void *elem) {
   struct store_item_marks *m = elem;
   int oom = 0;
   if (0 != store_col_copy(st, 0, m->item_id, sizeof m->item_id)) {
     return STORE_HARD;
   }
   m->marks = store_col_strdup(st, 1, &oom);
-  m->saved_ms = sqlite3_column_int64(st, 2);
+  m->saved_ms = store_col_int64(st, 2);
   if (oom || NULL == m->marks) {
     item_marks_row_clear(m);
     return oom ? STORE_UNAVAILABLE : STORE_HARD;

@@ -52,9 +52,9 @@ static const char *const users_sqls[USERS__MAX] = {
     [USERS_LIST_ROLE] =
         "SELECT " USER_COLS " FROM users WHERE id > ?1 AND role = ?3 ORDER BY id LIMIT ?2",
     [USERS_SEARCH] = "SELECT " USER_COLS " FROM users WHERE id > ?1 "
-                     "AND (?3 IS NULL OR instr(lower(name), lower(?3)) > 0 "
+                     "AND (CAST(?3 AS TEXT) IS NULL OR instr(lower(name), lower(?3)) > 0 "
                      "OR instr(lower(email), lower(?3)) > 0) "
-                     "AND (?4 IS NULL OR role = ?4) AND (?5 < 0 OR disabled = ?5) "
+                     "AND (CAST(?4 AS TEXT) IS NULL OR role = ?4) AND (?5 < 0 OR disabled = ?5) "
                      "ORDER BY id LIMIT ?2",
     [USERS_COUNT] = "SELECT count(*) FROM users",
     [USERS_COUNT_ROLE] = "SELECT count(*) FROM users WHERE role = ?1",
@@ -94,17 +94,17 @@ static bool user_role_valid(enum role role) {
 }
 
 /* Fills *u from the USER_COLS columns; -1 if a value does not fit its buffer. */
-static int read_user(sqlite3_stmt *st, struct store_user *u) {
+static int read_user(struct store_stmt *st, struct store_user *u) {
   memset(u, 0, sizeof *u);
-  u->id = sqlite3_column_int64(st, 0);
+  u->id = store_col_int64(st, 0);
   if (0 != store_col_copy(st, 1, u->email, sizeof u->email) ||
       0 != store_col_copy(st, 2, u->name, sizeof u->name) ||
-      !role_parse((const char *)sqlite3_column_text(st, 3), &u->role) ||
+      !role_parse(store_col_text(st, 3), &u->role) ||
       0 != store_col_copy(st, 4, u->password_hash, sizeof u->password_hash)) {
     return -1;
   }
-  u->disabled = 0 != sqlite3_column_int(st, 5);
-  u->created_ms = sqlite3_column_int64(st, 6);
+  u->disabled = 0 != store_col_int64(st, 5);
+  u->created_ms = store_col_int64(st, 6);
   return 0;
 }
 
@@ -126,7 +126,7 @@ int store_user_create(struct store_tx *tx, int64_t *out_id, const char *email, c
   return rc;
 }
 
-static int user_row(sqlite3_stmt *st, void *elem) {
+static int user_row(struct store_stmt *st, void *elem) {
   return 0 == read_user(st, elem) ? STORE_OK : STORE_HARD;
 }
 
@@ -136,10 +136,10 @@ static const struct store_rowtype user_one = {"user lookup", sizeof(struct store
 static int user_lookup(struct store_rd *rd, struct store_user *out, int which, int64_t id,
                        const char *email) {
   struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &users_set, which);
+  struct store_stmt *st = store_stmt(c, &users_set, which);
   if (NULL != st) {
     if (USERS_BY_ID == which) {
-      sqlite3_bind_int64(st, 1, id);
+      store_bind_int64(st, 1, id);
     } else {
       store_bind_text(st, 1, email);
     }
@@ -162,13 +162,13 @@ int store_user_by_email(struct store_rd *rd, struct store_user *out, const char 
 static int user_update(struct store_tx *tx, int which, int64_t id, const char *text, int64_t num,
                        const char *what) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &users_set, which);
+  struct store_stmt *st = store_stmt(c, &users_set, which);
   if (NULL != st) {
-    sqlite3_bind_int64(st, 1, id);
+    store_bind_int64(st, 1, id);
     if (NULL != text) {
       store_bind_text(st, 2, text);
     } else {
-      sqlite3_bind_int64(st, 2, num);
+      store_bind_int64(st, 2, num);
     }
   }
   return store_step_changes(c, st, what);
@@ -225,7 +225,7 @@ int store_user_search(struct store_rd *rd, struct store_user **out, size_t *out_
 
 int store_user_count(struct store_rd *rd, int64_t *out, const enum role *role) {
   struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &users_set, NULL == role ? USERS_COUNT : USERS_COUNT_ROLE);
+  struct store_stmt *st = store_stmt(c, &users_set, NULL == role ? USERS_COUNT : USERS_COUNT_ROLE);
   *out = 0;
   if (NULL != st && NULL != role) {
     store_bind_text(st, 1, role_name(*role));
@@ -247,18 +247,18 @@ int store_session_create(struct store_tx *tx, const struct store_session *s) {
 
 /* Fills the session (zeroed first) from the SESSION_COLS columns; STORE_HARD when the token
  * does not fit, with the other fields still read. */
-static int session_row(sqlite3_stmt *st, void *elem) {
+static int session_row(struct store_stmt *st, void *elem) {
   struct store_session *s = elem;
   int rc = STORE_OK;
   memset(s, 0, sizeof *s);
   if (0 != store_col_copy(st, 0, s->token_hash, sizeof s->token_hash)) {
     rc = STORE_HARD;
   }
-  s->user_id = sqlite3_column_int64(st, 1);
-  s->created_ms = sqlite3_column_int64(st, 2);
-  s->last_seen_ms = sqlite3_column_int64(st, 3);
-  s->expires_ms = sqlite3_column_int64(st, 4);
-  s->absolute_expires_ms = sqlite3_column_int64(st, 5);
+  s->user_id = store_col_int64(st, 1);
+  s->created_ms = store_col_int64(st, 2);
+  s->last_seen_ms = store_col_int64(st, 3);
+  s->expires_ms = store_col_int64(st, 4);
+  s->absolute_expires_ms = store_col_int64(st, 5);
   return rc;
 }
 
@@ -269,19 +269,19 @@ struct session_user {
   struct store_user *user;
 };
 
-static int session_user_row(sqlite3_stmt *st, void *elem) {
+static int session_user_row(struct store_stmt *st, void *elem) {
   struct session_user *su = elem;
   struct store_user *u = su->user;
   int rc = session_row(st, su->session);
   memset(u, 0, sizeof *u);
   if (STORE_OK == rc && (0 != store_col_copy(st, 7, u->email, sizeof u->email) ||
                          0 != store_col_copy(st, 8, u->name, sizeof u->name) ||
-                         !role_parse((const char *)sqlite3_column_text(st, 9), &u->role))) {
+                         !role_parse(store_col_text(st, 9), &u->role))) {
     rc = STORE_HARD;
   }
-  u->id = sqlite3_column_int64(st, 6);
-  u->disabled = 0 != sqlite3_column_int(st, 10);
-  u->created_ms = sqlite3_column_int64(st, 11);
+  u->id = store_col_int64(st, 6);
+  u->disabled = 0 != store_col_int64(st, 10);
+  u->created_ms = store_col_int64(st, 11);
   return rc;
 }
 
@@ -293,7 +293,7 @@ static const struct store_rowtype session_user_one = {
 /* The look-up by token hash behind both session reads (a NULL token finds nothing). */
 static int session_lookup(struct store_conn *c, int which, const struct store_rowtype *type,
                           void *out, const char *token_hash) {
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   if (NULL == token_hash) {
     return STORE_NONE;
   }
@@ -320,7 +320,7 @@ int store_session_user_get(struct store_rd *rd, struct store_session *out_sessio
 
 static int delete_by_text(struct store_tx *tx, int which, const char *key, const char *what) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &users_set, which);
+  struct store_stmt *st = store_stmt(c, &users_set, which);
   if (NULL != st) {
     store_bind_text(st, 1, key);
   }
@@ -330,7 +330,7 @@ static int delete_by_text(struct store_tx *tx, int which, const char *key, const
 int store_session_touch(struct store_tx *tx, struct store_session *out, const char *token_hash,
                         int64_t now_ms, int64_t idle_ms) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   int64_t expires = 0;
   int rc = session_get(c, out, token_hash);
   if (STORE_OK != rc) {
@@ -349,8 +349,8 @@ int store_session_touch(struct store_tx *tx, struct store_session *out, const ch
     return STORE_HARD;
   }
   store_bind_text(st, 1, token_hash);
-  sqlite3_bind_int64(st, 2, now_ms);
-  sqlite3_bind_int64(st, 3, expires);
+  store_bind_int64(st, 2, now_ms);
+  store_bind_int64(st, 3, expires);
   rc = store_step_done(c, st, "session touch", NULL);
   store_stmt_done(st);
   if (STORE_OK == rc) {
@@ -370,7 +370,7 @@ int store_session_delete(struct store_tx *tx, const char *token_hash) {
 static int delete_by_num(struct store_tx *tx, int which, int64_t num, int64_t *out_n,
                          const char *what) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &users_set, which);
+  struct store_stmt *st = store_stmt(c, &users_set, which);
   int64_t changes = 0;
   int rc = STORE_HARD;
   if (NULL != out_n) {
@@ -379,7 +379,7 @@ static int delete_by_num(struct store_tx *tx, int which, int64_t num, int64_t *o
   if (NULL == st) {
     return STORE_HARD;
   }
-  sqlite3_bind_int64(st, 1, num);
+  store_bind_int64(st, 1, num);
   rc = store_step_done(c, st, what, &changes);
   store_stmt_done(st);
   if (STORE_OK == rc && NULL != out_n) {
@@ -399,11 +399,11 @@ int store_session_purge(struct store_tx *tx, int64_t now_ms, int64_t *out_n) {
 /* ------------------------------------------------------------------------------------ */
 /* rate limits */
 
-static int rate_row(sqlite3_stmt *st, void *elem) {
+static int rate_row(struct store_stmt *st, void *elem) {
   struct store_ratelimit *r = elem;
-  r->window_start_ms = sqlite3_column_int64(st, 0);
-  r->count = sqlite3_column_int64(st, 1);
-  r->blocked_until_ms = sqlite3_column_int64(st, 2);
+  r->window_start_ms = store_col_int64(st, 0);
+  r->count = store_col_int64(st, 1);
+  r->blocked_until_ms = store_col_int64(st, 2);
   return STORE_OK;
 }
 
@@ -412,7 +412,7 @@ static const struct store_rowtype rate_one = {"rate get", sizeof(struct store_ra
 
 /* *out is zeroed even when there is no row: a first hit starts from an empty counter. */
 static int rate_get(struct store_conn *c, struct store_ratelimit *out, const char *key) {
-  sqlite3_stmt *st = store_stmt(c, &users_set, RATE_GET);
+  struct store_stmt *st = store_stmt(c, &users_set, RATE_GET);
   memset(out, 0, sizeof *out);
   if (NULL != st) {
     store_bind_text(st, 1, key);
@@ -431,7 +431,7 @@ int store_ratelimit_hit(struct store_tx *tx, struct store_ratelimit *out, const 
                         int64_t now_ms, int64_t window_ms, int64_t limit, int64_t block_ms) {
   struct store_conn *c = store_tx_conn(tx);
   struct store_ratelimit r;
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   int rc = STORE_HARD;
   if (NULL == key || window_ms <= 0 || limit < 0 || block_ms < 0) {
     return STORE_HARD;
@@ -459,9 +459,9 @@ int store_ratelimit_hit(struct store_tx *tx, struct store_ratelimit *out, const 
     return STORE_HARD;
   }
   store_bind_text(st, 1, key);
-  sqlite3_bind_int64(st, 2, r.window_start_ms);
-  sqlite3_bind_int64(st, 3, r.count);
-  sqlite3_bind_int64(st, 4, r.blocked_until_ms);
+  store_bind_int64(st, 2, r.window_start_ms);
+  store_bind_int64(st, 3, r.count);
+  store_bind_int64(st, 4, r.blocked_until_ms);
   rc = store_step_done(c, st, "rate put", NULL);
   store_stmt_done(st);
   if (STORE_OK == rc) {
@@ -483,7 +483,7 @@ int store_ratelimit_purge(struct store_tx *tx, const char *prefix, int64_t befor
   /* A prefix compared as such, not as a range of keys: text order depends on the collation. */
   const struct store_arg args[] = {STORE_ARG_TEXT(prefix), STORE_ARG_INT(before_ms)};
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &users_set, RATE_PURGE);
+  struct store_stmt *st = store_stmt(c, &users_set, RATE_PURGE);
   int64_t changes = 0;
   if (NULL == st) {
     return STORE_HARD;
@@ -500,8 +500,8 @@ int store_ratelimit_purge(struct store_tx *tx, const char *prefix, int64_t befor
 /* ------------------------------------------------------------------------------------ */
 /* known login devices */
 
-static int device_user_row(sqlite3_stmt *st, void *elem) {
-  *(int64_t *)elem = sqlite3_column_int64(st, 0);
+static int device_user_row(struct store_stmt *st, void *elem) {
+  *(int64_t *)elem = store_col_int64(st, 0);
   return STORE_OK;
 }
 
@@ -512,7 +512,7 @@ int store_login_device_user(struct store_rd *rd, const char *token_hash, int64_t
                             int64_t *out_user_id) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg args[] = {STORE_ARG_TEXT(token_hash), STORE_ARG_INT(used_since_ms)};
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   *out_user_id = 0;
   if (NULL == token_hash) {
     return STORE_NONE;
@@ -527,7 +527,7 @@ int store_login_device_user(struct store_rd *rd, const char *token_hash, int64_t
 /* Runs one write of this file's set with args bound: STORE_OK or negative. */
 static int users_exec(struct store_conn *c, int which, const struct store_arg *args, size_t n,
                       const char *what) {
-  sqlite3_stmt *st = store_stmt(c, &users_set, which);
+  struct store_stmt *st = store_stmt(c, &users_set, which);
   int rc;
   if (NULL == st) {
     return STORE_HARD;

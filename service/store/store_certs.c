@@ -113,9 +113,9 @@ void store_cert_clear(struct store_cert *c) {
   }
 }
 
-static char *col_dup(sqlite3_stmt *st, int col) {
-  const unsigned char *t = sqlite3_column_text(st, col);
-  return strdup(NULL == t ? "" : (const char *)t);
+static char *col_dup(struct store_stmt *st, int col) {
+  const char *t = store_col_text(st, col);
+  return strdup(NULL == t ? "" : t);
 }
 
 /* The columns after CERT_COLS in the queries that read the tokens. */
@@ -123,7 +123,7 @@ enum { TOK_JWS = 19, TOK_QR, TOK_DISPLAY };
 
 /* Fills *c from CERT_COLS (and, with_tokens, the jws, qr_token and display that follow: a
  * NULL jws or display column stays NULL). */
-static int read_cert(sqlite3_stmt *st, struct store_cert *c, int with_tokens) {
+static int read_cert(struct store_stmt *st, struct store_cert *c, int with_tokens) {
   memset(c, 0, sizeof *c);
   if (0 != store_col_copy(st, 0, c->serial, sizeof c->serial) ||
       0 != store_col_copy(st, 3, c->holder, sizeof c->holder) ||
@@ -136,26 +136,26 @@ static int read_cert(sqlite3_stmt *st, struct store_cert *c, int with_tokens) {
       0 != store_col_copy(st, 17, c->replaces, sizeof c->replaces)) {
     return -1;
   }
-  c->attempt_id = sqlite3_column_int64(st, 1);
-  c->user_id = sqlite3_column_int64(st, 2);
-  c->issued_s = sqlite3_column_int64(st, 7);
-  c->expires_s = sqlite3_column_int64(st, 8);
-  c->revoked_ms = sqlite3_column_int64(st, 11);
-  c->revoked_by = sqlite3_column_int64(st, 13);
-  c->suspended_ms = sqlite3_column_int64(st, 14);
-  c->suspended_by = sqlite3_column_int64(st, 16);
-  c->has_status_index = SQLITE_NULL != sqlite3_column_type(st, 18);
-  c->status_index = c->has_status_index ? sqlite3_column_int64(st, 18) : 0;
+  c->attempt_id = store_col_int64(st, 1);
+  c->user_id = store_col_int64(st, 2);
+  c->issued_s = store_col_int64(st, 7);
+  c->expires_s = store_col_int64(st, 8);
+  c->revoked_ms = store_col_int64(st, 11);
+  c->revoked_by = store_col_int64(st, 13);
+  c->suspended_ms = store_col_int64(st, 14);
+  c->suspended_by = store_col_int64(st, 16);
+  c->has_status_index = !store_col_is_null(st, 18);
+  c->status_index = c->has_status_index ? store_col_int64(st, 18) : 0;
   c->units = col_dup(st, 6);
   bool failed = NULL == c->units;
   if (with_tokens) {
     c->qr_token = col_dup(st, TOK_QR);
     failed = failed || NULL == c->qr_token;
-    if (SQLITE_NULL != sqlite3_column_type(st, TOK_JWS)) {
+    if (!store_col_is_null(st, TOK_JWS)) {
       c->jws = col_dup(st, TOK_JWS);
       failed = failed || NULL == c->jws;
     }
-    if (SQLITE_NULL != sqlite3_column_type(st, TOK_DISPLAY)) {
+    if (!store_col_is_null(st, TOK_DISPLAY)) {
       c->display = col_dup(st, TOK_DISPLAY);
       failed = failed || NULL == c->display;
     }
@@ -193,11 +193,11 @@ static void cert_row_clear(void *elem) {
   store_cert_clear(elem);
 }
 
-static int cert_row(sqlite3_stmt *st, void *elem) {
+static int cert_row(struct store_stmt *st, void *elem) {
   return 0 == read_cert(st, elem, 0) ? STORE_OK : STORE_HARD;
 }
 
-static int cert_row_with_tokens(sqlite3_stmt *st, void *elem) {
+static int cert_row_with_tokens(struct store_stmt *st, void *elem) {
   return 0 == read_cert(st, elem, 1) ? STORE_OK : STORE_HARD;
 }
 
@@ -211,8 +211,8 @@ static const struct store_rowtype cert_rows_with_tokens = {
 static const struct store_rowtype cert_exists = {"certificate status", 0, NULL, NULL};
 
 /* One statement of this file with ?1 = serial bound, or NULL (store_stmt failed). */
-static sqlite3_stmt *stmt_by_serial(struct store_conn *conn, int which, const char *serial) {
-  sqlite3_stmt *st = store_stmt(conn, &certs_set, which);
+static struct store_stmt *stmt_by_serial(struct store_conn *conn, int which, const char *serial) {
+  struct store_stmt *st = store_stmt(conn, &certs_set, which);
   if (NULL != st) {
     store_bind_text(st, 1, serial);
   }
@@ -222,13 +222,13 @@ static sqlite3_stmt *stmt_by_serial(struct store_conn *conn, int which, const ch
 static int cert_get(struct store_rd *rd, struct store_cert *out, int which, const char *serial,
                     int64_t attempt_id) {
   struct store_conn *conn = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(conn, &certs_set, which);
+  struct store_stmt *st = store_stmt(conn, &certs_set, which);
   memset(out, 0, sizeof *out);
   if (NULL != st) {
     if (CERTS_BY_ATTEMPT != which) {
       store_bind_text(st, 1, serial);
     } else {
-      sqlite3_bind_int64(st, 1, attempt_id);
+      store_bind_int64(st, 1, attempt_id);
     }
   }
   return store_row_get(conn, st, &cert_one, out);
@@ -249,14 +249,14 @@ int store_cert_by_serial_brief(struct store_rd *rd, struct store_cert *out, cons
 /* The columns after the brief row's in CERTS_BY_SERIAL_LOGGED. */
 enum { LOG_INDEX = TOK_DISPLAY + 1, LOG_AT };
 
-static int cert_logged_row(sqlite3_stmt *st, void *elem) {
+static int cert_logged_row(struct store_stmt *st, void *elem) {
   struct store_cert_logged *o = elem;
   if (0 != read_cert(st, &o->cert, 1)) {
     return STORE_HARD;
   }
-  o->logged = SQLITE_NULL != sqlite3_column_type(st, LOG_INDEX);
-  o->log_index = o->logged ? (uint64_t)sqlite3_column_int64(st, LOG_INDEX) : 0;
-  o->logged_ms = o->logged ? sqlite3_column_int64(st, LOG_AT) : 0;
+  o->logged = !store_col_is_null(st, LOG_INDEX);
+  o->log_index = o->logged ? (uint64_t)store_col_int64(st, LOG_INDEX) : 0;
+  o->logged_ms = o->logged ? store_col_int64(st, LOG_AT) : 0;
   return STORE_OK;
 }
 
@@ -294,7 +294,7 @@ int store_cert_list_undisplayed(struct store_rd *rd, struct store_cert **out, si
 
 int store_cert_set_display(struct store_tx *tx, const char *serial, const char *display) {
   struct store_conn *conn = store_tx_conn(tx);
-  sqlite3_stmt *st = stmt_by_serial(conn, CERTS_SET_DISPLAY, serial);
+  struct store_stmt *st = stmt_by_serial(conn, CERTS_SET_DISPLAY, serial);
   if (NULL != st) {
     store_bind_text(st, 2, display);
   }
@@ -310,17 +310,17 @@ int store_cert_set_status(struct store_tx *tx, const char *serial, enum store_ce
     return STORE_HARD;
   }
   struct store_conn *conn = store_tx_conn(tx);
-  sqlite3_stmt *st = stmt_by_serial(conn, stmts[change], serial);
+  struct store_stmt *st = stmt_by_serial(conn, stmts[change], serial);
   if (NULL == st) {
     return STORE_HARD;
   }
   if (STORE_CERT_TO_VALID != change) {
-    sqlite3_bind_int64(st, 2, store_tx_now_ms(tx));
+    store_bind_int64(st, 2, store_tx_now_ms(tx));
     store_bind_text(st, 3, reason);
     if (by_user_id > 0) {
-      sqlite3_bind_int64(st, 4, by_user_id);
+      store_bind_int64(st, 4, by_user_id);
     } else {
-      sqlite3_bind_null(st, 4);
+      store_bind_null(st, 4);
     }
   }
   /* The serial is the primary key: at most one row changes. */
@@ -335,7 +335,7 @@ int store_cert_set_status(struct store_tx *tx, const char *serial, enum store_ce
 
 int store_cert_last_revoked(struct store_rd *rd, char out[26], int64_t attempt_id) {
   const struct store_arg args[] = {STORE_ARG_INT(attempt_id)};
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   out[0] = '\0';
   int rc = store_row_step(store_rd_conn(rd), &certs_set, CERTS_LAST_REVOKED, args, 1,
                           "certificate revoked look-up", &st);
@@ -349,15 +349,15 @@ int store_cert_last_revoked(struct store_rd *rd, char out[26], int64_t attempt_i
 
 int store_cert_status_index_used(struct store_rd *rd, int64_t index) {
   const struct store_arg args[] = {STORE_ARG_INT(index)};
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   int rc = store_row_step(store_rd_conn(rd), &certs_set, CERTS_INDEX_USED, args, 1,
                           "certificate status index", &st);
   store_stmt_done(st);
   return rc;
 }
 
-static int index_row(sqlite3_stmt *st, void *elem) {
-  *(int64_t *)elem = sqlite3_column_int64(st, 0);
+static int index_row(struct store_stmt *st, void *elem) {
+  *(int64_t *)elem = store_col_int64(st, 0);
   return STORE_OK;
 }
 
@@ -384,14 +384,14 @@ void store_status_list_clear(struct store_status_list *l) {
 
 int store_status_list_get(struct store_rd *rd, struct store_status_list *out, const char *purpose) {
   const struct store_arg args[] = {STORE_ARG_TEXT(purpose)};
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   memset(out, 0, sizeof *out);
   int rc = store_row_step(store_rd_conn(rd), &certs_set, CERTS_LIST_GET, args, 1,
                           "status list look-up", &st);
   if (STORE_OK == rc) {
     int oom = 0;
-    out->epoch = sqlite3_column_int64(st, 0);
-    out->built_ms = sqlite3_column_int64(st, 3);
+    out->epoch = store_col_int64(st, 0);
+    out->built_ms = store_col_int64(st, 3);
     if (0 != store_col_copy(st, 1, out->kid, sizeof out->kid) ||
         0 != store_col_copy(st, 2, out->url, sizeof out->url)) {
       rc = STORE_HARD;
@@ -415,7 +415,7 @@ int store_status_list_put(struct store_tx *tx, const char *purpose,
 int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len,
                        const char *serial, const char *url) {
   const struct store_arg args[] = {STORE_ARG_TEXT(serial), STORE_ARG_TEXT(url)};
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   *out = NULL;
   *out_len = 0;
   int rc =
@@ -438,9 +438,9 @@ int store_cert_png_get(struct store_rd *rd, unsigned char **out, size_t *out_len
 int store_cert_png_put(struct store_tx *tx, const char *serial, const char *url, const void *png,
                        size_t len) {
   struct store_conn *conn = store_tx_conn(tx);
-  sqlite3_stmt *st = stmt_by_serial(conn, CERTS_PNG_PUT, serial);
+  struct store_stmt *st = stmt_by_serial(conn, CERTS_PNG_PUT, serial);
   if (NULL != st) {
-    sqlite3_bind_blob(st, 2, png, (int)len, SQLITE_TRANSIENT);
+    store_bind_blob(st, 2, png, len);
     store_bind_text(st, 3, url);
   }
   return store_step_changes(conn, st, "certificate png cache");

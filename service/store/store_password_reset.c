@@ -26,7 +26,7 @@ static const struct store_sqlset reset_set = {"password_resets", reset_sqls, RES
 static int reset_run(struct store_tx *tx, int which, const struct store_arg *args, size_t nargs,
                      int64_t *out_n, const char *what) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &reset_set, which);
+  struct store_stmt *st = store_stmt(c, &reset_set, which);
   int64_t changes = 0;
   int rc = STORE_HARD;
   if (NULL != st) {
@@ -52,7 +52,7 @@ int store_reset_create(struct store_tx *tx, const struct store_reset *r) {
   return reset_run(tx, RESET_INSERT, args, sizeof args / sizeof args[0], NULL, "reset insert");
 }
 
-static int reset_row(sqlite3_stmt *st, void *elem) {
+static int reset_row(struct store_stmt *st, void *elem) {
   struct store_reset *r = elem;
   memset(r, 0, sizeof *r);
   if (0 != store_col_copy(st, 0, r->token_hash, sizeof r->token_hash)) {
@@ -61,7 +61,7 @@ static int reset_row(sqlite3_stmt *st, void *elem) {
   /* columns 1.. in the order of RESET_GET */
   int64_t *const nums[] = {&r->user_id, &r->issued_by, &r->created_ms, &r->expires_ms, &r->used_ms};
   for (int i = 0; i < (int)(sizeof nums / sizeof nums[0]); i++) {
-    *nums[i] = sqlite3_column_int64(st, i + 1);
+    *nums[i] = store_col_int64(st, i + 1);
   }
   return STORE_OK;
 }
@@ -72,7 +72,7 @@ static const struct store_rowtype reset_one = {"reset lookup", sizeof(struct sto
 int store_reset_get(struct store_rd *rd, struct store_reset *out, const char *token_hash) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg key = STORE_ARG_TEXT(token_hash);
-  sqlite3_stmt *st = NULL == token_hash ? NULL : store_stmt(c, &reset_set, RESET_GET);
+  struct store_stmt *st = NULL == token_hash ? NULL : store_stmt(c, &reset_set, RESET_GET);
   if (NULL == st) {
     return NULL == token_hash ? STORE_NONE : STORE_HARD;
   }

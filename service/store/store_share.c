@@ -1,5 +1,5 @@
 /*
- * Public credential URLs (share tokens) in SQLite.
+ * Public credential URLs (share tokens), for both backends.
  */
 #include <string.h>
 
@@ -22,7 +22,7 @@ static const struct store_sqlset share_set = {"certificate_shares", share_sqls, 
 static int share_write(struct store_tx *tx, int which, const struct store_arg *args, size_t nargs,
                        int64_t *out_changes, const char *what) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &share_set, which);
+  struct store_stmt *st = store_stmt(c, &share_set, which);
   int rc = STORE_HARD;
   *out_changes = 0;
   if (NULL != st) {
@@ -49,14 +49,14 @@ int store_share_delete(struct store_tx *tx, const char *serial) {
   return STORE_OK == rc && 0 == changed ? STORE_NONE : rc;
 }
 
-static int share_row(sqlite3_stmt *st, void *elem) {
+static int share_row(struct store_stmt *st, void *elem) {
   struct store_share *s = elem;
   memset(s, 0, sizeof *s);
   if (0 != store_col_copy(st, 0, s->serial, sizeof s->serial) ||
       0 != store_col_copy(st, 1, s->token, sizeof s->token)) {
     return STORE_HARD;
   }
-  s->created_ms = sqlite3_column_int64(st, 2);
+  s->created_ms = store_col_int64(st, 2);
   return STORE_OK;
 }
 
@@ -70,7 +70,7 @@ static int share_get(struct store_rd *rd, struct store_share *out, int which, co
   if (NULL == key) {
     return STORE_NONE;
   }
-  sqlite3_stmt *st = store_stmt(c, &share_set, which);
+  struct store_stmt *st = store_stmt(c, &share_set, which);
   if (NULL == st) {
     return STORE_HARD;
   }

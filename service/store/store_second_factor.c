@@ -31,7 +31,8 @@ static const char *const sf_sqls[SF__MAX] = {
     [SF_BEGIN] = "INSERT INTO staff_second_factor(user_id, secret_sealed, state, last_step, "
                  "created_at, confirmed_at) VALUES(?1, ?2, 'pending', 0, ?3, NULL) "
                  "ON CONFLICT(user_id) DO UPDATE SET secret_sealed = excluded.secret_sealed, "
-                 "last_step = 0, created_at = excluded.created_at WHERE state = 'pending'",
+                 "last_step = 0, created_at = excluded.created_at "
+                 "WHERE staff_second_factor.state = 'pending'",
     [SF_CONFIRM] = "UPDATE staff_second_factor SET state = 'confirmed', confirmed_at = ?3, "
                    "last_step = ?2 WHERE user_id = ?1 AND state = 'pending'",
     [SF_ADVANCE] = "UPDATE staff_second_factor SET last_step = ?2 "
@@ -54,18 +55,18 @@ static const char *const sf_sqls[SF__MAX] = {
 static const struct store_sqlset sf_set = {"second factor", sf_sqls, SF__MAX};
 
 /* Integer columns from `first` on into the fields named, in order. */
-static void read_ints(sqlite3_stmt *st, int first, int64_t *const *fields, size_t n) {
+static void read_ints(struct store_stmt *st, int first, int64_t *const *fields, size_t n) {
   for (size_t i = 0; i < n; i++) {
-    *fields[i] = sqlite3_column_int64(st, first + (int)i);
+    *fields[i] = store_col_int64(st, first + (int)i);
   }
 }
 
-static int factor_row(sqlite3_stmt *st, void *elem) {
+static int factor_row(struct store_stmt *st, void *elem) {
   struct store_second_factor *f = elem;
   int64_t *const times[] = {&f->last_step, &f->created_ms, &f->confirmed_ms};
   memset(f, 0, sizeof *f);
-  f->user_id = sqlite3_column_int64(st, 0);
-  f->confirmed = 0 != sqlite3_column_int(st, 2);
+  f->user_id = store_col_int64(st, 0);
+  f->confirmed = 0 != store_col_int64(st, 2);
   read_ints(st, 3, times, sizeof times / sizeof times[0]);
   return 0 == store_col_copy(st, 1, f->secret_sealed, sizeof f->secret_sealed) ? STORE_OK
                                                                                : STORE_HARD;
@@ -78,12 +79,12 @@ static const struct store_rowtype factor_one = {"second factor", sizeof(struct s
  * key_id), read by type into out: STORE_OK, STORE_NONE or negative. */
 static int row_by_key(struct store_conn *c, int which, const struct store_rowtype *type, void *out,
                       int64_t key_id, const char *key_text) {
-  sqlite3_stmt *st = store_stmt(c, &sf_set, which);
+  struct store_stmt *st = store_stmt(c, &sf_set, which);
   memset(out, 0, type->size);
   if (NULL != st && NULL != key_text) {
     store_bind_text(st, 1, key_text);
   } else if (NULL != st) {
-    sqlite3_bind_int64(st, 1, key_id);
+    store_bind_int64(st, 1, key_id);
   }
   return store_row_get(c, st, type, out);
 }
@@ -102,7 +103,7 @@ int store_second_factor_get_tx(struct store_tx *tx, struct store_second_factor *
 static int sf_write(struct store_tx *tx, int which, int64_t id, const struct store_arg *args,
                     size_t nargs, const char *what) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &sf_set, which);
+  struct store_stmt *st = store_stmt(c, &sf_set, which);
   if (NULL != st) {
     struct store_arg all[4] = {STORE_ARG_INT(id)};
     for (size_t i = 0; i < nargs && i + 1 < sizeof all / sizeof all[0]; i++) {
@@ -166,10 +167,10 @@ int store_recovery_code_use(struct store_tx *tx, int64_t user_id, const char *co
 
 int store_recovery_code_count(struct store_rd *rd, int64_t user_id, int64_t *out) {
   struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &sf_set, RC_COUNT);
+  struct store_stmt *st = store_stmt(c, &sf_set, RC_COUNT);
   *out = 0;
   if (NULL != st) {
-    sqlite3_bind_int64(st, 1, user_id);
+    store_bind_int64(st, 1, user_id);
   }
   return store_row_int64(c, st, "recovery code count", out);
 }
@@ -189,7 +190,7 @@ int store_login_ticket_create(struct store_tx *tx, const char *ticket_hash, int6
   return STORE_NONE == rc ? STORE_HARD : rc;
 }
 
-static int ticket_row(sqlite3_stmt *st, void *elem) {
+static int ticket_row(struct store_stmt *st, void *elem) {
   struct store_login_ticket *t = elem;
   int64_t *const cols[] = {&t->user_id, &t->expires_ms, &t->failures};
   read_ints(st, 0, cols, sizeof cols / sizeof cols[0]);
@@ -214,7 +215,7 @@ int store_login_ticket_get_tx(struct store_tx *tx, struct store_login_ticket *ou
 /* Runs a ticket statement keyed by ?1 = the ticket's hash. */
 static int ticket_write(struct store_tx *tx, int which, const char *ticket_hash, const char *what) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &sf_set, which);
+  struct store_stmt *st = store_stmt(c, &sf_set, which);
   if (NULL != st) {
     store_bind_text(st, 1, ticket_hash);
   }

@@ -1,5 +1,5 @@
 /*
- * Test events (schedules, their assessors and enrolled candidates), in SQLite.
+ * Test events (schedules, their assessors and enrolled candidates), for both backends.
  */
 #include <stddef.h>
 #include <string.h>
@@ -72,13 +72,13 @@ struct col {
 #define INT_COL(i, type, field)                                                                    \
   { (i), offsetof(type, field), 0 }
 
-static int read_cols(sqlite3_stmt *st, void *elem, size_t elem_size, const struct col *cols,
+static int read_cols(struct store_stmt *st, void *elem, size_t elem_size, const struct col *cols,
                      size_t n) {
   unsigned char *base = elem;
   memset(elem, 0, elem_size);
   for (size_t i = 0; i < n; i++) {
     if (0 == cols[i].size) {
-      int64_t v = sqlite3_column_int64(st, cols[i].idx);
+      int64_t v = store_col_int64(st, cols[i].idx);
       memcpy(base + cols[i].off, &v, sizeof v);
     } else if (0 != store_col_copy(st, cols[i].idx, (char *)(base + cols[i].off), cols[i].size)) {
       return STORE_HARD;
@@ -115,12 +115,12 @@ static const struct col enrolment_cols[] = {
     INT_COL(7, struct store_enrolment, attended_by),
 };
 
-static int schedule_row(sqlite3_stmt *st, void *elem) {
+static int schedule_row(struct store_stmt *st, void *elem) {
   return read_cols(st, elem, sizeof(struct store_schedule), schedule_cols,
                    sizeof schedule_cols / sizeof schedule_cols[0]);
 }
 
-static int enrolment_row(sqlite3_stmt *st, void *elem) {
+static int enrolment_row(struct store_stmt *st, void *elem) {
   return read_cols(st, elem, sizeof(struct store_enrolment), enrolment_cols,
                    sizeof enrolment_cols / sizeof enrolment_cols[0]);
 }
@@ -150,9 +150,9 @@ int store_schedule_create(struct store_tx *tx, int64_t *out_id, const struct sto
 
 int store_schedule_get(struct store_rd *rd, struct store_schedule *out, int64_t id) {
   struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &schedule_set, SCHEDULE_GET);
+  struct store_stmt *st = store_stmt(c, &schedule_set, SCHEDULE_GET);
   if (NULL != st) {
-    sqlite3_bind_int64(st, 1, id);
+    store_bind_int64(st, 1, id);
   }
   return store_row_get(c, st, &schedule_rows, out);
 }
@@ -191,7 +191,7 @@ int store_schedule_assessor_add(struct store_tx *tx, int64_t schedule_id, int64_
 int store_schedule_assessor_is(struct store_rd *rd, int64_t schedule_id, int64_t user_id) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg args[] = {STORE_ARG_INT(schedule_id), STORE_ARG_INT(user_id)};
-  sqlite3_stmt *st = store_stmt(c, &schedule_set, SCHEDULE_ASSESSOR_IS);
+  struct store_stmt *st = store_stmt(c, &schedule_set, SCHEDULE_ASSESSOR_IS);
   if (NULL != st) {
     store_bind_all(st, args, 2);
   }
@@ -219,7 +219,7 @@ static int enrolment_update(struct store_tx *tx, int id, int64_t schedule_id, in
   struct store_conn *c = store_tx_conn(tx);
   const struct store_arg args[] = {STORE_ARG_INT(schedule_id), STORE_ARG_INT(user_id),
                                    STORE_ARG_INT(value), STORE_ARG_INT(store_tx_now_ms(tx))};
-  sqlite3_stmt *st = store_stmt(c, &schedule_set, id);
+  struct store_stmt *st = store_stmt(c, &schedule_set, id);
   if (NULL != st) {
     store_bind_all(st, args, 4);
   }

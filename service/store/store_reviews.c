@@ -70,38 +70,40 @@ static const char *const reviews_sqls[REVIEWS__MAX] = {
     [APPEAL_LIST] = "SELECT " APPEAL_COLS " FROM appeals ORDER BY id LIMIT ?1",
     [APPEAL_LIST_STATUS] = "SELECT " APPEAL_COLS " FROM appeals WHERE status = ?2 "
                            "ORDER BY id LIMIT ?1",
-    [ADMIN_ATTEMPTS] = "SELECT " STORE_ATTEMPT_COLS " FROM attempts "
-                       "WHERE (?1 IS NULL OR exam_id = ?1) AND (?2 IS NULL OR status = ?2) "
-                       "AND (?3 IS NULL OR coalesce(verdict, '') = ?3) AND (?4 = 0 OR id < ?4) "
-                       "AND (?6 IS NULL OR user_id IN (SELECT id FROM users "
-                       "WHERE instr(lower(name), lower(?6)) > 0 "
-                       "OR instr(lower(email), lower(?6)) > 0)) "
-                       "ORDER BY id DESC LIMIT ?5",
+    [ADMIN_ATTEMPTS] =
+        "SELECT " STORE_ATTEMPT_COLS " FROM attempts "
+        "WHERE (CAST(?1 AS TEXT) IS NULL OR exam_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR status "
+        "= ?2) "
+        "AND (CAST(?3 AS TEXT) IS NULL OR coalesce(verdict, '') = ?3) AND (?4 = 0 OR id < ?4) "
+        "AND (CAST(?6 AS TEXT) IS NULL OR user_id IN (SELECT id FROM users "
+        "WHERE instr(lower(name), lower(?6)) > 0 "
+        "OR instr(lower(email), lower(?6)) > 0)) "
+        "ORDER BY id DESC LIMIT ?5",
 };
 static const struct store_sqlset reviews_set = {"reviews", reviews_sqls, REVIEWS__MAX};
 
-static int64_t col_int_or_zero(sqlite3_stmt *st, int col) {
-  return SQLITE_NULL == sqlite3_column_type(st, col) ? 0 : sqlite3_column_int64(st, col);
+static int64_t col_int_or_zero(struct store_stmt *st, int col) {
+  return store_col_is_null(st, col) ? 0 : store_col_int64(st, col);
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* claims */
 
 /* One statement of this file with ?1 = id bound, or NULL (store_stmt failed). */
-static sqlite3_stmt *stmt_by_id(struct store_conn *c, int which, int64_t id) {
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, which);
+static struct store_stmt *stmt_by_id(struct store_conn *c, int which, int64_t id) {
+  struct store_stmt *st = store_stmt(c, &reviews_set, which);
   if (NULL != st) {
-    sqlite3_bind_int64(st, 1, id);
+    store_bind_int64(st, 1, id);
   }
   return st;
 }
 
-static int claim_row(sqlite3_stmt *st, void *elem) {
+static int claim_row(struct store_stmt *st, void *elem) {
   struct store_claim *cl = elem;
-  cl->attempt_id = sqlite3_column_int64(st, 0);
-  cl->assessor_id = sqlite3_column_int64(st, 1);
-  cl->claimed_ms = sqlite3_column_int64(st, 2);
-  cl->expires_ms = sqlite3_column_int64(st, 3);
+  cl->attempt_id = store_col_int64(st, 0);
+  cl->assessor_id = store_col_int64(st, 1);
+  cl->claimed_ms = store_col_int64(st, 2);
+  cl->expires_ms = store_col_int64(st, 3);
   return STORE_OK;
 }
 
@@ -111,10 +113,10 @@ static const struct store_rowtype claim_one = {"claim get", sizeof(struct store_
 static const struct store_rowtype pending_one = {"claim attempt", 0, NULL, NULL};
 
 static int claim_read(struct store_conn *c, struct store_claim *out, int64_t attempt_id) {
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, CLAIM_GET);
+  struct store_stmt *st = store_stmt(c, &reviews_set, CLAIM_GET);
   memset(out, 0, sizeof *out);
   if (NULL != st) {
-    sqlite3_bind_int64(st, 1, attempt_id);
+    store_bind_int64(st, 1, attempt_id);
   }
   return store_row_get(c, st, &claim_one, out);
 }
@@ -161,10 +163,10 @@ int store_claim_release(struct store_tx *tx, int64_t attempt_id) {
 /* ------------------------------------------------------------------------------------ */
 /* queue */
 
-static int queue_row(sqlite3_stmt *st, void *elem) {
+static int queue_row(struct store_stmt *st, void *elem) {
   struct store_queue_entry *e = elem;
-  e->attempt_id = sqlite3_column_int64(st, 0);
-  e->user_id = sqlite3_column_int64(st, 1);
+  e->attempt_id = store_col_int64(st, 0);
+  e->user_id = store_col_int64(st, 1);
   if (0 != store_col_copy(st, 2, e->exam_id, sizeof e->exam_id)) {
     return STORE_HARD;
   }
@@ -229,18 +231,18 @@ int store_decision_add(struct store_tx *tx, int64_t *out_id, const struct store_
 
 /* Fills a struct store_decision from DECISION_COLS (a row type's read): STORE_OK, STORE_HARD
  * or STORE_UNAVAILABLE (out of memory). */
-static int decision_row(sqlite3_stmt *st, void *elem) {
+static int decision_row(struct store_stmt *st, void *elem) {
   struct store_decision *d = elem;
   int oom[4] = {0, 0, 0, 0};
   memset(d, 0, sizeof *d);
-  d->id = sqlite3_column_int64(st, 0);
-  d->attempt_id = sqlite3_column_int64(st, 1);
-  d->decided_by = sqlite3_column_int64(st, 2);
+  d->id = store_col_int64(st, 0);
+  d->attempt_id = store_col_int64(st, 1);
+  d->decided_by = store_col_int64(st, 2);
   if (0 != store_col_copy(st, 3, d->kind, sizeof d->kind) ||
-      !verdict_parse((const char *)sqlite3_column_text(st, 5), &d->overall)) {
+      !verdict_parse(store_col_text(st, 5), &d->overall)) {
     return STORE_HARD;
   }
-  d->decided_ms = sqlite3_column_int64(st, 4);
+  d->decided_ms = store_col_int64(st, 4);
   d->marks = store_col_strdup(st, 6, &oom[0]);
   d->units = store_col_strdup(st, 7, &oom[1]);
   d->feedback = store_col_strdup(st, 8, &oom[2]);
@@ -264,7 +266,7 @@ static const struct store_rowtype decision_rows = {
 
 int store_decision_latest(struct store_rd *rd, struct store_decision *out, int64_t attempt_id) {
   struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = stmt_by_id(c, DECISION_LATEST, attempt_id);
+  struct store_stmt *st = stmt_by_id(c, DECISION_LATEST, attempt_id);
   memset(out, 0, sizeof *out);
   return store_row_get(c, st, &decision_one, out);
 }
@@ -292,16 +294,16 @@ void store_appeal_clear(struct store_appeal *a) {
 }
 
 /* Fills a struct store_appeal from APPEAL_COLS (a row type's read). */
-static int appeal_row(sqlite3_stmt *st, void *elem) {
+static int appeal_row(struct store_stmt *st, void *elem) {
   struct store_appeal *a = elem;
   int oom = 0;
   memset(a, 0, sizeof *a);
-  a->id = sqlite3_column_int64(st, 0);
-  a->attempt_id = sqlite3_column_int64(st, 1);
-  a->candidate_id = sqlite3_column_int64(st, 2);
+  a->id = store_col_int64(st, 0);
+  a->attempt_id = store_col_int64(st, 1);
+  a->candidate_id = store_col_int64(st, 2);
   a->reason = store_col_strdup(st, 3, &oom);
-  a->created_ms = sqlite3_column_int64(st, 4);
-  if (!appeal_status_parse((const char *)sqlite3_column_text(st, 5), &a->status)) {
+  a->created_ms = store_col_int64(st, 4);
+  if (!appeal_status_parse(store_col_text(st, 5), &a->status)) {
     store_appeal_clear(a);
     return STORE_HARD;
   }
@@ -345,7 +347,7 @@ static const struct store_rowtype appeal_rows = {"appeal list", sizeof(struct st
 
 static int appeal_lookup(struct store_rd *rd, struct store_appeal *out, int which, int64_t key) {
   struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = stmt_by_id(c, which, key);
+  struct store_stmt *st = stmt_by_id(c, which, key);
   memset(out, 0, sizeof *out);
   return store_row_get(c, st, &appeal_one, out);
 }
@@ -361,18 +363,18 @@ int store_appeal_for_attempt(struct store_rd *rd, struct store_appeal *out, int6
 /* OK when a row changed; otherwise NONE if the appeal does not exist, CONFLICT if it does. */
 static int appeal_transition(struct store_tx *tx, int which, int64_t id, int64_t who) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &reviews_set, which);
+  struct store_stmt *st = store_stmt(c, &reviews_set, which);
   struct store_appeal a;
   int rc = STORE_HARD;
   if (NULL == st) {
     return STORE_HARD;
   }
-  sqlite3_bind_int64(st, 1, id);
+  store_bind_int64(st, 1, id);
   if (APPEAL_ASSIGN == which) {
-    sqlite3_bind_int64(st, 2, who);
-    sqlite3_bind_int64(st, 3, store_tx_now_ms(tx));
+    store_bind_int64(st, 2, who);
+    store_bind_int64(st, 3, store_tx_now_ms(tx));
   } else {
-    sqlite3_bind_int64(st, 2, store_tx_now_ms(tx));
+    store_bind_int64(st, 2, store_tx_now_ms(tx));
   }
   rc = store_step_changes(c, st, "appeal update");
   if (STORE_NONE != rc) {

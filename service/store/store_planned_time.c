@@ -32,21 +32,21 @@ int store_planned_time_put(struct store_tx *tx, const struct store_planned_time 
 
 int store_planned_time_delete(struct store_tx *tx, int64_t user_id, const char *exam_id) {
   struct store_conn *c = store_tx_conn(tx);
-  sqlite3_stmt *st = store_stmt(c, &planned_set, PLANNED_DELETE);
+  struct store_stmt *st = store_stmt(c, &planned_set, PLANNED_DELETE);
   if (NULL != st) {
-    sqlite3_bind_int64(st, 1, user_id);
+    store_bind_int64(st, 1, user_id);
     store_bind_text(st, 2, exam_id);
   }
   return store_step_changes(c, st, "planned time delete");
 }
 
-static int planned_row(sqlite3_stmt *st, void *elem) {
+static int planned_row(struct store_stmt *st, void *elem) {
   struct store_planned_time *p = elem;
   memset(p, 0, sizeof *p);
-  p->user_id = sqlite3_column_int64(st, 0);
-  p->minutes = sqlite3_column_int64(st, 2);
-  p->created_by = sqlite3_column_int64(st, 4);
-  p->created_ms = sqlite3_column_int64(st, 5);
+  p->user_id = store_col_int64(st, 0);
+  p->minutes = store_col_int64(st, 2);
+  p->created_by = store_col_int64(st, 4);
+  p->created_ms = store_col_int64(st, 5);
   if (0 != store_col_copy(st, 1, p->exam_id, sizeof p->exam_id) ||
       0 != store_col_copy(st, 3, p->reason, sizeof p->reason)) {
     return STORE_HARD;
@@ -61,7 +61,7 @@ int store_planned_time_get(struct store_rd *rd, struct store_planned_time *out, 
                            const char *exam_id) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg args[] = {STORE_ARG_INT(user_id), STORE_ARG_TEXT(exam_id)};
-  sqlite3_stmt *st = store_stmt(c, &planned_set, PLANNED_GET);
+  struct store_stmt *st = store_stmt(c, &planned_set, PLANNED_GET);
   if (NULL != st) {
     store_bind_all(st, args, sizeof args / sizeof args[0]);
   }

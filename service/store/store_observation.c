@@ -1,5 +1,5 @@
 /*
- * The observation checklist's records, in SQLite.
+ * The observation checklist's records, for both backends.
  */
 #include <string.h>
 
@@ -34,7 +34,7 @@ int store_observation_put(struct store_tx *tx, const struct store_observation *o
       STORE_ARG_INT(o->attempt_id),  STORE_ARG_TEXT(o->unit_code), STORE_ARG_TEXT(o->kuk_id),
       STORE_ARG_INT(o->observed),    STORE_ARG_TEXT(o->notes),     STORE_ARG_INT(o->assessor_id),
       STORE_ARG_INT(o->recorded_ms), STORE_ARG_INT(o->saved_ms),   STORE_ARG_TEXT(o->op)};
-  sqlite3_stmt *st = store_stmt(c, &obs_set, OBS_PUT);
+  struct store_stmt *st = store_stmt(c, &obs_set, OBS_PUT);
   int64_t changes = 0;
   int rc = STORE_HARD;
   *out_applied = false;
@@ -47,14 +47,14 @@ int store_observation_put(struct store_tx *tx, const struct store_observation *o
   return rc;
 }
 
-static int obs_row(sqlite3_stmt *st, void *elem) {
+static int obs_row(struct store_stmt *st, void *elem) {
   struct store_observation *o = elem;
   memset(o, 0, sizeof *o);
-  o->attempt_id = sqlite3_column_int64(st, 0);
-  o->observed = 0 != sqlite3_column_int64(st, 3);
-  o->assessor_id = sqlite3_column_int64(st, 5);
-  o->recorded_ms = sqlite3_column_int64(st, 6);
-  o->saved_ms = sqlite3_column_int64(st, 7);
+  o->attempt_id = store_col_int64(st, 0);
+  o->observed = 0 != store_col_int64(st, 3);
+  o->assessor_id = store_col_int64(st, 5);
+  o->recorded_ms = store_col_int64(st, 6);
+  o->saved_ms = store_col_int64(st, 7);
   if (0 != store_col_copy(st, 1, o->unit_code, sizeof o->unit_code) ||
       0 != store_col_copy(st, 2, o->kuk_id, sizeof o->kuk_id) ||
       0 != store_col_copy(st, 4, o->notes, sizeof o->notes) ||
@@ -79,7 +79,7 @@ int store_observation_get(struct store_rd *rd, struct store_observation *out, in
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg args[] = {STORE_ARG_INT(attempt_id), STORE_ARG_TEXT(unit_code),
                                    STORE_ARG_TEXT(kuk_id)};
-  sqlite3_stmt *st = store_stmt(c, &obs_set, OBS_GET);
+  struct store_stmt *st = store_stmt(c, &obs_set, OBS_GET);
   if (NULL != st) {
     store_bind_all(st, args, sizeof args / sizeof args[0]);
   }

@@ -69,20 +69,20 @@ void store_attempt_clear(struct store_attempt *a) {
 }
 
 /* Fills *a from the STORE_ATTEMPT_COLS columns; -1 if a value does not fit. */
-static int read_attempt(sqlite3_stmt *st, struct store_attempt *a) {
+static int read_attempt(struct store_stmt *st, struct store_attempt *a) {
   memset(a, 0, sizeof *a);
-  a->id = sqlite3_column_int64(st, 0);
-  a->user_id = sqlite3_column_int64(st, 1);
+  a->id = store_col_int64(st, 0);
+  a->user_id = store_col_int64(st, 1);
   if (0 != store_col_copy(st, 2, a->exam_id, sizeof a->exam_id) ||
       0 != store_col_copy(st, 3, a->exam_version, sizeof a->exam_version) ||
-      !attempt_status_parse((const char *)sqlite3_column_text(st, 4), &a->status) ||
-      !verdict_parse((const char *)sqlite3_column_text(st, 8), &a->verdict)) {
+      !attempt_status_parse(store_col_text(st, 4), &a->status) ||
+      !verdict_parse(store_col_text(st, 8), &a->verdict)) {
     return -1;
   }
-  a->started_ms = sqlite3_column_int64(st, 5);
-  a->deadline_ms = sqlite3_column_int64(st, 6);
-  a->finished_ms = sqlite3_column_int64(st, 7);
-  a->decided_ms = sqlite3_column_int64(st, 9);
+  a->started_ms = store_col_int64(st, 5);
+  a->deadline_ms = store_col_int64(st, 6);
+  a->finished_ms = store_col_int64(st, 7);
+  a->decided_ms = store_col_int64(st, 9);
   return 0;
 }
 
@@ -97,15 +97,15 @@ int store_exam_source_put(struct store_tx *tx, const char *version, const char *
   if (NULL == version || NULL == exam_id || NULL == file || NULL == source || len > INT32_MAX) {
     return STORE_HARD;
   }
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, SRC_PUT);
+  struct store_stmt *st = store_stmt(c, &attempts_set, SRC_PUT);
   if (NULL == st) {
     return STORE_HARD;
   }
   store_bind_text(st, 1, version);
   store_bind_text(st, 2, exam_id);
   store_bind_text(st, 3, file);
-  sqlite3_bind_blob(st, 4, source, (int)len, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 5, store_tx_now_ms(tx));
+  store_bind_blob(st, 4, source, len);
+  store_bind_int64(st, 5, store_tx_now_ms(tx));
   int rc = store_step_done(c, st, "exam source insert", NULL);
   store_stmt_done(st);
   return rc;
@@ -117,7 +117,7 @@ int store_exam_source_get(struct store_rd *rd, char **out, size_t *out_len, char
   *out = NULL;
   *out_len = 0;
   const struct store_arg args[] = {STORE_ARG_TEXT(version)};
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   int rc = store_row_step(c, &attempts_set, SRC_GET, args, 1, "exam source get", &st);
   if (STORE_OK == rc) {
     size_t n = 0;
@@ -157,7 +157,7 @@ int store_attempt_create(struct store_tx *tx, int64_t *out_id, int64_t user_id, 
   return rc;
 }
 
-int store_attempt_row(sqlite3_stmt *st, void *elem) {
+int store_attempt_row(struct store_stmt *st, void *elem) {
   return 0 == read_attempt(st, elem) ? STORE_OK : STORE_HARD;
 }
 
@@ -166,7 +166,7 @@ void store_attempt_row_clear(void *elem) {
 }
 
 /* The brief columns, then the form and the result. */
-static int attempt_full_row(sqlite3_stmt *st, void *elem) {
+static int attempt_full_row(struct store_stmt *st, void *elem) {
   struct store_attempt *a = elem;
   int oom1 = 0, oom2 = 0;
   if (0 != read_attempt(st, a)) {
@@ -189,10 +189,10 @@ static const struct store_rowtype attempt_open_one = {
     "attempt open for user", sizeof(struct store_attempt), store_attempt_row, NULL};
 
 /* One statement of this file with ?1 = id bound, or NULL (store_stmt failed). */
-static sqlite3_stmt *stmt_by_id(struct store_conn *c, int which, int64_t id) {
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, which);
+static struct store_stmt *stmt_by_id(struct store_conn *c, int which, int64_t id) {
+  struct store_stmt *st = store_stmt(c, &attempts_set, which);
   if (NULL != st) {
-    sqlite3_bind_int64(st, 1, id);
+    store_bind_int64(st, 1, id);
   }
   return st;
 }
@@ -210,10 +210,9 @@ int store_attempt_get_brief(struct store_rd *rd, struct store_attempt *out, int6
 }
 
 /* Whether the status in column col of the current row is "open". */
-static bool row_is_open(sqlite3_stmt *st, int col) {
+static bool row_is_open(struct store_stmt *st, int col) {
   enum attempt_status status = ATTEMPT_CLOSED;
-  return attempt_status_parse((const char *)sqlite3_column_text(st, col), &status) &&
-         ATTEMPT_OPEN == status;
+  return attempt_status_parse(store_col_text(st, col), &status) && ATTEMPT_OPEN == status;
 }
 
 int store_attempt_state(struct store_rd *rd, int64_t id, bool *out_open, int64_t *out_deadline_ms) {
@@ -221,11 +220,11 @@ int store_attempt_state(struct store_rd *rd, int64_t id, bool *out_open, int64_t
   *out_open = false;
   *out_deadline_ms = 0;
   const struct store_arg args[] = {STORE_ARG_INT(id)};
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   int rc = store_row_step(c, &attempts_set, ATT_STATE, args, 1, "attempt state", &st);
   if (STORE_OK == rc) {
     *out_open = row_is_open(st, 0);
-    *out_deadline_ms = sqlite3_column_int64(st, 1);
+    *out_deadline_ms = store_col_int64(st, 1);
   }
   store_stmt_done(st);
   return rc;
@@ -235,7 +234,7 @@ int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64
                            const char *exam_id) {
   struct store_conn *c = store_rd_conn(rd);
   memset(out, 0, sizeof *out);
-  sqlite3_stmt *st = stmt_by_id(c, ATT_OPEN_FOR, user_id);
+  struct store_stmt *st = stmt_by_id(c, ATT_OPEN_FOR, user_id);
   if (NULL != st) {
     store_bind_text(st, 2, exam_id);
   }
@@ -261,7 +260,7 @@ int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, siz
 /* STORE_OK when the attempt is open, STORE_CONFLICT when finished, STORE_NONE, or < 0. */
 static int attempt_is_open(struct store_conn *c, int64_t id) {
   const struct store_arg args[] = {STORE_ARG_INT(id)};
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   int rc = store_row_step(c, &attempts_set, ATT_STATUS, args, 1, "attempt status", &st);
   if (STORE_OK == rc && !row_is_open(st, 0)) {
     rc = STORE_CONFLICT;
@@ -309,7 +308,7 @@ int store_answer_put_checked(struct store_tx *tx, int64_t attempt_id, const char
   return answer_upsert(store_tx_conn(tx), attempt_id, item_id, value_json, saved_ms);
 }
 
-static int answer_row(sqlite3_stmt *st, void *elem) {
+static int answer_row(struct store_stmt *st, void *elem) {
   struct store_answer *a = elem;
   int oom = 0;
   if (0 != store_col_copy(st, 0, a->item_id, sizeof a->item_id)) {
@@ -319,7 +318,7 @@ static int answer_row(sqlite3_stmt *st, void *elem) {
   if (oom || NULL == a->value) {
     return oom ? STORE_UNAVAILABLE : STORE_HARD;
   }
-  a->saved_ms = sqlite3_column_int64(st, 2);
+  a->saved_ms = store_col_int64(st, 2);
   return STORE_OK;
 }
 
@@ -345,20 +344,21 @@ int store_answers_get(struct store_rd *rd, struct store_answer **out, size_t *ou
 
 /* Binds the verdict, the result and the decision time (NULL while the verdict is pending) to
  * ?first, ?first+1 and ?first+2: the columns that finishing and re-deciding both write. */
-static void bind_decision(sqlite3_stmt *st, int first, struct store_tx *tx, enum verdict verdict,
-                          const char *result_json) {
+static void bind_decision(struct store_stmt *st, int first, struct store_tx *tx,
+                          enum verdict verdict, const char *result_json) {
   store_bind_text(st, first, verdict_name(verdict));
   store_bind_text(st, first + 1, result_json);
   if (VERDICT_PENDING == verdict) {
-    sqlite3_bind_null(st, first + 2);
+    store_bind_null(st, first + 2);
   } else {
-    sqlite3_bind_int64(st, first + 2, store_tx_now_ms(tx));
+    store_bind_int64(st, first + 2, store_tx_now_ms(tx));
   }
 }
 
 /* An UPDATE that only applies in one state (st bound, or NULL when store_stmt failed): 0
  * changes means no row (NONE) or the wrong state (CONFLICT). */
-static int update_in_state(struct store_conn *c, sqlite3_stmt *st, int64_t id, const char *what) {
+static int update_in_state(struct store_conn *c, struct store_stmt *st, int64_t id,
+                           const char *what) {
   int rc = store_step_changes(c, st, what);
   if (STORE_NONE != rc) {
     return rc;
@@ -377,10 +377,10 @@ int store_attempt_finish(struct store_tx *tx, int64_t id, enum attempt_status st
       (ATTEMPT_SUBMITTED != status && ATTEMPT_CLOSED != status)) {
     return STORE_HARD;
   }
-  sqlite3_stmt *st = stmt_by_id(c, ATT_FINISH, id);
+  struct store_stmt *st = stmt_by_id(c, ATT_FINISH, id);
   if (NULL != st) {
     store_bind_text(st, 2, attempt_status_name(status));
-    sqlite3_bind_int64(st, 3, finished_ms);
+    store_bind_int64(st, 3, finished_ms);
     bind_decision(st, 4, tx, verdict, result_json);
   }
   return update_in_state(c, st, id, "attempt finish");
@@ -392,7 +392,7 @@ int store_attempt_set_result(struct store_tx *tx, int64_t id, enum verdict verdi
   if (!verdict_valid(verdict) || NULL == result_json) {
     return STORE_HARD;
   }
-  sqlite3_stmt *st = stmt_by_id(c, ATT_SET_RESULT, id);
+  struct store_stmt *st = stmt_by_id(c, ATT_SET_RESULT, id);
   if (NULL != st) {
     bind_decision(st, 2, tx, verdict, result_json);
   }
@@ -404,9 +404,9 @@ int store_attempt_extend_deadline(struct store_tx *tx, int64_t id, int64_t extra
   if (extra_ms <= 0) {
     return STORE_HARD;
   }
-  sqlite3_stmt *st = stmt_by_id(c, ATT_EXTEND, id);
+  struct store_stmt *st = stmt_by_id(c, ATT_EXTEND, id);
   if (NULL != st) {
-    sqlite3_bind_int64(st, 2, extra_ms);
+    store_bind_int64(st, 2, extra_ms);
   }
   return update_in_state(c, st, id, "attempt extend deadline");
 }
@@ -418,16 +418,16 @@ int store_attempts_overdue(struct store_rd *rd, int64_t *ids, size_t max, size_t
   if (0 == max || max > 100000) {
     return STORE_HARD;
   }
-  sqlite3_stmt *st = store_stmt(c, &attempts_set, ATT_OVERDUE);
+  struct store_stmt *st = store_stmt(c, &attempts_set, ATT_OVERDUE);
   if (NULL == st) {
     return STORE_HARD;
   }
-  sqlite3_bind_int64(st, 1, before_ms);
-  sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+  store_bind_int64(st, 1, before_ms);
+  store_bind_int64(st, 2, (int64_t)max);
   size_t n = 0;
   int rc = STORE_NONE;
   while (n < max && STORE_OK == (rc = store_step_row(c, st, "attempts overdue"))) {
-    ids[n++] = sqlite3_column_int64(st, 0);
+    ids[n++] = store_col_int64(st, 0);
   }
   store_stmt_done(st);
   if (n == max || STORE_NONE == rc) {

@@ -1,5 +1,5 @@
 /*
- * The credential's JWT forms of each certificate in SQLite (see store_cert_jwt.h).
+ * The credential's JWT forms of each certificate, for both backends (see store_cert_jwt.h).
  */
 #include <stdlib.h>
 
@@ -25,7 +25,7 @@ int store_cert_jwt_put(struct store_tx *tx, const char *serial, const char *jwt,
   return store_write(store_tx_conn(tx), &jwt_set, JWT_PUT, args, 3, "certificate jwt insert");
 }
 
-static int jwt_row(sqlite3_stmt *st, void *elem) {
+static int jwt_row(struct store_stmt *st, void *elem) {
   int oom = 0;
   char **out = elem;
   *out = store_col_strdup(st, 0, &oom);
@@ -44,7 +44,7 @@ static const struct store_rowtype jwt_type = {"certificate jwt", sizeof(char *),
 int store_cert_jwt_latest(struct store_rd *rd, char **out, const char *serial) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg key = STORE_ARG_TEXT(serial);
-  sqlite3_stmt *st = store_stmt(c, &jwt_set, JWT_LATEST);
+  struct store_stmt *st = store_stmt(c, &jwt_set, JWT_LATEST);
   *out = NULL;
   if (NULL != st) {
     store_bind_all(st, &key, 1);

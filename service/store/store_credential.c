@@ -1,5 +1,5 @@
 /*
- * OB 3.0 credentials kept with certificates, and holders' bound DIDs, in SQLite.
+ * OB 3.0 credentials kept with certificates, and holders' bound DIDs, for both backends.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +29,7 @@ int store_credential_get(struct store_rd *rd, char salt[STORE_SALT_SIZE], char *
                          const char *serial) {
   struct store_conn *c = store_rd_conn(rd);
   const struct store_arg key = STORE_ARG_TEXT(serial);
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   *out_jsonld = NULL;
   int rc = store_row_step(c, &cred_set, CRED_GET, &key, 1, "credential get", &st);
   if (STORE_OK == rc) {
@@ -50,7 +50,7 @@ int store_credential_put(struct store_tx *tx, const char *serial, const char *sa
   struct store_conn *c = store_tx_conn(tx);
   const struct store_arg args[] = {STORE_ARG_TEXT(serial), STORE_ARG_TEXT(salt),
                                    STORE_ARG_TEXT(jsonld), STORE_ARG_INT(now_ms)};
-  sqlite3_stmt *st = store_stmt(c, &cred_set, CRED_PUT);
+  struct store_stmt *st = store_stmt(c, &cred_set, CRED_PUT);
   int64_t changed = 0;
   if (NULL == st) {
     return STORE_HARD;
@@ -68,7 +68,7 @@ int store_credential_forget_user(struct store_tx *tx, int64_t user_id) {
 
 int store_holder_did_get(struct store_rd *rd, char did[STORE_DID_SIZE], int64_t user_id) {
   const struct store_arg key = STORE_ARG_INT(user_id);
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   int rc = store_row_step(store_rd_conn(rd), &cred_set, DID_GET, &key, 1, "holder did get", &st);
   if (STORE_OK == rc && 0 != store_col_copy(st, 0, did, STORE_DID_SIZE)) {
     rc = STORE_HARD;

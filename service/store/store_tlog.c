@@ -46,7 +46,7 @@ static const char *const tlog_sqls[TLOG__MAX] = {
         "'suspended' ELSE 'valid' END FROM tlog_entries t WHERE t.serial = c.serial AND "
         "t.event <> 'issue' ORDER BY t.idx DESC LIMIT 1), 'valid') AS logged FROM certificates c "
         "WHERE EXISTS (SELECT 1 FROM tlog_entries t WHERE t.serial = c.serial AND "
-        "t.event = 'issue')) WHERE status <> logged ORDER BY issued_at, serial LIMIT ?1",
+        "t.event = 'issue')) AS s WHERE status <> logged ORDER BY issued_at, serial LIMIT ?1",
 };
 static const struct store_sqlset tlog_set = {"tlog", tlog_sqls, TLOG__MAX};
 
@@ -71,16 +71,16 @@ int store_tlog_append(struct store_tx *tx, uint64_t *out_index, const void *entr
   if (STORE_OK != rc) {
     return rc;
   }
-  sqlite3_stmt *st = store_stmt(c, &tlog_set, TLOG_INSERT);
+  struct store_stmt *st = store_stmt(c, &tlog_set, TLOG_INSERT);
   if (NULL == st) {
     return STORE_HARD;
   }
-  sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
-  sqlite3_bind_blob(st, 2, entry, (int)len, SQLITE_TRANSIENT);
-  sqlite3_bind_blob(st, 3, leaf, STORE_TLOG_HASH_LEN, SQLITE_TRANSIENT);
+  store_bind_int64(st, 1, (int64_t)idx);
+  store_bind_blob(st, 2, entry, len);
+  store_bind_blob(st, 3, leaf, (size_t)STORE_TLOG_HASH_LEN);
   store_bind_text(st, 4, serial);
   store_bind_text(st, 5, event);
-  sqlite3_bind_int64(st, 6, at_ms);
+  store_bind_int64(st, 6, at_ms);
   rc = store_step_done(c, st, "tlog append", NULL);
   store_stmt_done(st);
   if (STORE_OK == rc && NULL != out_index) {
@@ -91,21 +91,21 @@ int store_tlog_append(struct store_tx *tx, uint64_t *out_index, const void *entr
 
 int store_tlog_leaves(struct store_rd *rd, unsigned char *out, uint64_t from, size_t n) {
   struct store_conn *c = store_rd_conn(rd);
-  sqlite3_stmt *st = store_stmt(c, &tlog_set, TLOG_LEAVES);
+  struct store_stmt *st = store_stmt(c, &tlog_set, TLOG_LEAVES);
   size_t got = 0;
   int rc = STORE_OK;
   if (NULL == st) {
     return STORE_HARD;
   }
-  sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
-  sqlite3_bind_int64(st, 2, (sqlite3_int64)from + (sqlite3_int64)n);
+  store_bind_int64(st, 1, (int64_t)from);
+  store_bind_int64(st, 2, (int64_t)from + (int64_t)n);
   while (got < n && STORE_OK == (rc = store_step_row(c, st, "tlog leaves"))) {
-    if ((uint64_t)sqlite3_column_int64(st, 0) != from + got ||
-        STORE_TLOG_HASH_LEN != sqlite3_column_bytes(st, 1)) {
+    if ((uint64_t)store_col_int64(st, 0) != from + got ||
+        STORE_TLOG_HASH_LEN != store_col_bytes(st, 1)) {
       rc = STORE_HARD; /* a gap or a damaged hash: never serve a tree made of it */
       break;
     }
-    memcpy(out + got * STORE_TLOG_HASH_LEN, sqlite3_column_blob(st, 1), STORE_TLOG_HASH_LEN);
+    memcpy(out + got * STORE_TLOG_HASH_LEN, store_col_data(st, 1), STORE_TLOG_HASH_LEN);
     got++;
   }
   store_stmt_done(st);
@@ -121,16 +121,16 @@ static void entry_clear(void *elem) {
   e->entry = NULL;
 }
 
-static int entry_row(sqlite3_stmt *st, void *elem) {
+static int entry_row(struct store_stmt *st, void *elem) {
   struct store_tlog_entry *e = elem;
-  e->index = (uint64_t)sqlite3_column_int64(st, 0);
-  e->at_ms = sqlite3_column_int64(st, 5);
-  if (STORE_TLOG_HASH_LEN != sqlite3_column_bytes(st, 2) ||
+  e->index = (uint64_t)store_col_int64(st, 0);
+  e->at_ms = store_col_int64(st, 5);
+  if (STORE_TLOG_HASH_LEN != store_col_bytes(st, 2) ||
       0 != store_col_copy(st, 3, e->serial, sizeof e->serial) ||
       0 != store_col_copy(st, 4, e->event, sizeof e->event)) {
     return STORE_HARD;
   }
-  memcpy(e->leaf, sqlite3_column_blob(st, 2), STORE_TLOG_HASH_LEN);
+  memcpy(e->leaf, store_col_data(st, 2), STORE_TLOG_HASH_LEN);
   e->entry = store_col_blob(st, 1, &e->len);
   return NULL == e->entry ? STORE_UNAVAILABLE : STORE_OK;
 }
@@ -151,12 +151,12 @@ void store_tlog_entries_free(struct store_tlog_entry *list, size_t n) {
 
 int store_tlog_issued(struct store_rd *rd, const char *serial, uint64_t *out_index,
                       int64_t *out_at_ms) {
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   const struct store_arg args[] = {STORE_ARG_TEXT(serial)};
   int rc = store_row_step(store_rd_conn(rd), &tlog_set, TLOG_ISSUED, args, 1, "tlog issued", &st);
   if (STORE_OK == rc) {
-    *out_index = (uint64_t)sqlite3_column_int64(st, 0);
-    *out_at_ms = sqlite3_column_int64(st, 1);
+    *out_index = (uint64_t)store_col_int64(st, 0);
+    *out_at_ms = store_col_int64(st, 1);
   }
   store_stmt_done(st);
   return rc;
@@ -169,13 +169,13 @@ int store_tlog_checkpoint_put(struct store_tx *tx, uint64_t size, const char *no
 }
 
 int store_tlog_checkpoint_latest(struct store_rd *rd, uint64_t *out_size, char **out_note) {
-  sqlite3_stmt *st = NULL;
+  struct store_stmt *st = NULL;
   int oom = 0;
   *out_note = NULL;
   int rc =
       store_row_step(store_rd_conn(rd), &tlog_set, TLOG_CP_LATEST, NULL, 0, "tlog checkpoint", &st);
   if (STORE_OK == rc) {
-    *out_size = (uint64_t)sqlite3_column_int64(st, 0);
+    *out_size = (uint64_t)store_col_int64(st, 0);
     *out_note = store_col_strdup(st, 1, &oom);
     rc = NULL == *out_note ? STORE_UNAVAILABLE : STORE_OK;
   }
@@ -183,7 +183,7 @@ int store_tlog_checkpoint_latest(struct store_rd *rd, uint64_t *out_size, char *
   return rc;
 }
 
-static int serial_row(sqlite3_stmt *st, void *elem) {
+static int serial_row(struct store_stmt *st, void *elem) {
   struct store_tlog_serial *s = elem;
   return 0 == store_col_copy(st, 0, s->serial, sizeof s->serial) ? STORE_OK : STORE_HARD;
 }
@@ -212,7 +212,7 @@ void store_tlog_serials_free(struct store_tlog_serial *list, size_t n) {
   store_rows_free(&serial_rows, list, n);
 }
 
-static int status_row(sqlite3_stmt *st, void *elem) {
+static int status_row(struct store_stmt *st, void *elem) {
   struct store_tlog_status *s = elem;
   return 0 == store_col_copy(st, 0, s->serial, sizeof s->serial) &&
                  0 == store_col_copy(st, 1, s->status, sizeof s->status) &&

@@ -1,0 +1,38 @@
+/*
+ * Operations of the SQLite backend only: they work on a database file, which a PostgreSQL
+ * database is not. A PostgreSQL database is checked, backed up and restored with
+ * PostgreSQL's own tools (pg_amcheck, pg_dump / base backups and WAL archiving, pg_restore;
+ * docs/operations.md). Paths here are file paths, or sqlite:PATH.
+ */
+#ifndef UJIKOM_STORE_SQLITE_H
+#define UJIKOM_STORE_SQLITE_H
+
+#include <stddef.h>
+
+#include "store/store.h"
+
+/* The full integrity check of the database file at path, read-only (safe while the daemon
+ * runs): the checks of store_open plus PRAGMA quick_check over every page, which reads the
+ * whole file. STORE_OK; STORE_NONE when there is no such file; STORE_HARD (corrupt, or a
+ * schema newer than this program) or another negative store_rc, with a message in err. */
+int store_check_file(const char *path, char *err, size_t errlen);
+
+/* Writes a consistent copy of the database to dest_path with SQLite's online backup API;
+ * safe while the daemon is writing (readers and the writer are not blocked). dest_path
+ * must not exist. Returns STORE_OK or negative with a message in err (STORE_HARD for a store
+ * of another backend). */
+int store_backup(struct store *s, const char *dest_path, char *err, size_t errlen);
+
+/* Replaces the database at db_path with the contents of src_path (a backup), after checking
+ * that src_path is an intact ujikom database whose schema is not newer than this program;
+ * then migrates it to the latest schema. Uses the backup API, so concurrent connections see
+ * either the old or the new database, never a mix; still, stop the daemon first.
+ * Returns STORE_OK or negative with a message in err (db_path unchanged on refusal). */
+int store_restore(const char *db_path, const char *src_path, const struct store_opts *opts,
+                  char *err, size_t errlen);
+
+/* The file path of a database name as store_open takes it (a path, or sqlite:PATH), or NULL
+ * for a PostgreSQL URI. */
+const char *store_sqlite_path(const char *database);
+
+#endif

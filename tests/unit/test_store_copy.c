@@ -1,0 +1,144 @@
+/*
+ * store_copy: every row of a store into an empty one of the other backend (or the same), with
+ * sums that show the copy equal; a destination that is not empty is refused untouched; ids
+ * keep counting after the copied ones. In the SQLite pass both sides are files; in the
+ * PostgreSQL pass the source is the test's schema, copied to a file and back into a schema.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "store/store.h"
+#include "test_store_fixture.h"
+
+static const char version[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/* A few rows in several tables: accounts, an exam source (a blob), an attempt with answers,
+ * audit entries (the hash chain), a transparency-log entry and an evidence chunk (blobs), NULLs
+ * and texts. */
+static int seed(struct store_tx *tx, void *ctx) {
+  int64_t user = 0, attempt = 0, seq = 0;
+  (void)ctx;
+  int rc = store_user_create(tx, &user, "ayu@contoh.id", "Ayu Lestari \xC3\xA9", ROLE_CANDIDATE,
+                             "$scrypt$x");
+  if (STORE_OK == rc) {
+    rc = store_exam_source_put(tx, version, "DKV-UJI", "dkv.exam.yaml", "format: 1\n\0x", 12);
+  }
+  if (STORE_OK == rc) {
+    rc = store_attempt_create(tx, &attempt, user, "DKV-UJI", version, "{\"units\":[]}",
+                              store_tx_now_ms(tx) + 60000);
+  }
+  if (STORE_OK == rc) {
+    rc = store_answer_put(tx, attempt, "q1", "\"jawaban\"", store_tx_now_ms(tx));
+  }
+  for (int i = 0; STORE_OK == rc && i < 3; i++) {
+    rc = store_audit_append(tx, &seq, 0 == i ? STORE_AUDIT_SYSTEM : user, "user.create", "user:1",
+                            NULL, "{\"n\":1}");
+  }
+  if (STORE_OK == rc) {
+    /* An evidence upload whose chunk holds every byte value (bytea on PostgreSQL). */
+    struct store_upload u = {.id = "00112233445566778899aabbccddeeff",
+                             .attempt_id = attempt,
+                             .item_id = "E1",
+                             .user_id = user,
+                             .name = "bukti.bin",
+                             .size = 256,
+                             .created_ms = store_tx_now_ms(tx)};
+    unsigned char chunk[256];
+    for (int i = 0; i < 256; i++) {
+      chunk[i] = (unsigned char)i;
+    }
+    rc = store_upload_create(tx, &u);
+    if (STORE_OK == rc) {
+      rc = store_upload_append(tx, u.id, 0, chunk, sizeof chunk, store_tx_now_ms(tx));
+    }
+  }
+  if (STORE_OK == rc) {
+    unsigned char entry[5] = {0, 1, 2, 0, 255}, leaf[STORE_TLOG_HASH_LEN] = {0};
+    uint64_t idx = 0;
+    leaf[0] = 0xAB;
+    rc = store_tlog_append(tx, &idx, entry, sizeof entry, leaf, "UJK-AAAA-BBBB-CCCC-DDDD-E",
+                           "issue", store_tx_now_ms(tx));
+  }
+  return rc;
+}
+
+static int setup(void **state) {
+  return temp_store_setup_with(state, sizeof(struct temp_store), "copy", NULL, seed);
+}
+
+static void assert_same_sums(struct store *a, struct store *b) {
+  struct store_table_sum x[STORE_COPY_TABLES], y[STORE_COPY_TABLES];
+  char err[256];
+  assert_int_equal(STORE_OK, store_table_sums(a, x, err, sizeof err));
+  assert_int_equal(STORE_OK, store_table_sums(b, y, err, sizeof err));
+  for (size_t i = 0; i < STORE_COPY_TABLES; i++) {
+    if (x[i].rows != y[i].rows || 0 != memcmp(x[i].digest, y[i].digest, 32)) {
+      fail_msg("%s differs: %lld and %lld rows", x[i].table, (long long)x[i].rows,
+               (long long)y[i].rows);
+    }
+  }
+}
+
+static int create_one(struct store_tx *tx, void *ctx) {
+  return store_user_create(tx, ctx, "baru@contoh.id", "Baru", ROLE_CANDIDATE, "$scrypt$x");
+}
+
+static void test_copy_there_and_back(void **state) {
+  struct temp_store *t = *state;
+  char file[200], err[256];
+  struct store *mid = NULL, *back = NULL;
+  struct temp_store again;
+  int64_t rows = 0, id = 0, bad = 0, count = 0;
+  snprintf(file, sizeof file, "sqlite:%s/copy.db", t->dir);
+  assert_int_equal(STORE_OK, store_open(&mid, file, NULL, err, sizeof err));
+  assert_int_equal(STORE_OK, store_copy(t->s, mid, &rows, err, sizeof err));
+  assert_true(rows >= 8);
+  assert_same_sums(t->s, mid);
+  assert_int_equal(STORE_OK, store_audit_verify(mid, &bad, &count, err, sizeof err));
+  assert_int_equal(3, count);
+
+  /* Back into a new database of the pass's backend. */
+  assert_int_equal(0, temp_store_open(&again, "copy-back", NULL));
+  back = again.s;
+  assert_int_equal(STORE_OK, store_copy(mid, back, &rows, err, sizeof err));
+  assert_same_sums(t->s, back);
+
+  /* The evidence chunk came through both copies byte for byte. */
+  struct store_rd *rd = NULL;
+  void *chunk = NULL;
+  size_t len = 0;
+  assert_int_equal(STORE_OK, store_rd_begin(back, &rd));
+  assert_int_equal(STORE_OK,
+                   store_upload_chunk_get(rd, "00112233445566778899aabbccddeeff", 0, &chunk, &len));
+  store_rd_end(rd);
+  assert_int_equal(256, len);
+  for (size_t i = 0; i < len; i++) {
+    assert_int_equal(i, ((unsigned char *)chunk)[i]);
+  }
+  free(chunk);
+
+  /* A second copy into a database that has rows is refused and changes nothing. */
+  assert_int_equal(STORE_CONFLICT, store_copy(t->s, back, &rows, err, sizeof err));
+  assert_non_null(strstr(err, "not empty"));
+  assert_same_sums(t->s, back);
+
+  /* New ids continue after the copied ones. */
+  assert_int_equal(STORE_OK, store_txn(back, create_one, &id));
+  assert_int_equal(2, id);
+  store_close(mid);
+  assert_int_equal(0, temp_store_close(&again));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_copy_there_and_back, setup, temp_store_teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
