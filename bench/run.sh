@@ -278,7 +278,7 @@ issuance() { # (g): each request issues the certificate of another passed attemp
   WU_ISSUE=$((NISSUE / 10))
   warm 64 "$U/" bench/lua/issue.lua "$MAN/issuable.txt" 1 "$WU_ISSUE" "$MAN/admin.token"
   run_wrk issue 64 "$U/" bench/lua/issue.lua "$MAN/issuable.txt" $((WU_ISSUE + 1)) "$NISSUE" "$MAN/admin.token"
-  row "(g) issuance (durable; JWS, QR token and JSON-LD with its eddsa-rdfc-2022 proof)" 64 rps 1000 "$CEIL64"
+  row "(g) issuance (durable; JWS, QR token, JSON-LD with its eddsa-rdfc-2022 proof, ES256 JWT)" 64 rps 1000 "$CEIL64"
 }
 if [ "${BENCH_ONLY:-}" = issue ]; then
   issuance
