@@ -268,8 +268,10 @@ enum sheet_rc sheet_read_csv(struct sheet **out, const char *data, size_t len,
     }
   }
   free(f.p);
+  /* finishing checks the last row too (one past the limit with no line break after it) */
+  rc = sheet_build_finish(&b, rc, out);
   if (SHEET_OK != rc && '\0' == err[0]) {
     snprintf(err, errlen, "line %zu: %s", record_line, rc_text(rc));
   }
-  return sheet_build_finish(&b, rc, out);
+  return rc;
 }

@@ -77,6 +77,8 @@ static void test_csv_refusals(void **state) {
                    csv_refused("a\n0123456789012345678901234567890123456789x\n", "line 2"));
   assert_int_equal(SHEET_TOO_MANY_COLS, csv_refused("a,b,c,d,e,f,g,h,i\n", "too many columns"));
   assert_int_equal(SHEET_TOO_MANY_ROWS, csv_refused("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n", "rows"));
+  /* the row past the limit is the last one, with no line break after it */
+  assert_int_equal(SHEET_TOO_MANY_ROWS, csv_refused("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11", "rows"));
 }
 
 static unsigned char *load(const char *name, size_t *len) {
