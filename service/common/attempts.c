@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "common/application.h"
 #include "common/planned_time.h"
+#include "common/recert.h"
 #include "common/schedule.h"
 #include "ujikom/exam_form.h"
 #include "ujikom/score.h"
@@ -692,6 +693,7 @@ static enum attempts_rc start_or_check(struct attempts_started *out, struct svc 
   }
   struct store_rd *rd = NULL;
   bool eligible = false;
+  int64_t cycle_ms = 0; /* a re-certification the holder opened: its attempts count alone */
   rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
     rc = store_attempt_list_user(rd, &list, &n, user_id, exam->id, 1000);
@@ -699,17 +701,25 @@ static enum attempts_rc start_or_check(struct attempts_started *out, struct svc 
   if (STORE_OK == rc) {
     rc = application_allows_start(rd, user_id, exam, &eligible);
   }
+  if (STORE_OK == rc) {
+    rc = recert_cycle_start(rd, user_id, exam->id, &cycle_ms);
+  }
   store_rd_end(rd);
   if (STORE_OK != rc) {
     store_attempt_list_free(list, n);
     return from_store(rc, "attempt list");
   }
-  enum attempts_rc arc = retake_policy(exam, list, n, now_ms, &out->retry_at_ms);
+  size_t counted = n; /* newest first: the attempts of the cycle lead the list */
+  if (cycle_ms > 0) {
+    for (counted = 0; counted < n && list[counted].started_ms >= cycle_ms; counted++) {
+    }
+  }
+  enum attempts_rc arc = retake_policy(exam, list, counted, now_ms, &out->retry_at_ms);
   if (ATTEMPTS_OK == arc && !eligible) {
     arc = ATTEMPTS_NOT_ELIGIBLE;
   }
   store_attempt_list_free(list, n);
-  out->used = n;
+  out->used = counted;
   if (ATTEMPTS_OK != arc) {
     return arc;
   }

@@ -105,6 +105,10 @@ const struct config_option config_options[] = {
     {"cert-licence", S(cert_licence), "", 0, 0,
      "The LSP's BNSP licence number, in the Open Badges credential as the issuer's "
      "otherIdentifier (empty: none)"},
+    {"recert-remind-days", S(recert_remind_days), "90,30,7", 0, 0,
+     "Days before a certificate expires when its holder is reminded to re-certify, on their "
+     "page from the farthest and by e-mail (with --smtp-url) once per threshold; comma-separated, "
+     "1-3650, at most 8 (empty: no reminders; re-certification then opens 90 days before)"},
     /* --- reviews --- */
     {"claim-ttl", L(claim_ttl_s), "1800", 30, 86400,
      "Seconds an assessor's claim on an attempt lasts"},

@@ -56,8 +56,9 @@ struct config {
   char smtp_from[256];       /* sender address of reset mails */
   /* --- certificates --- */
   long cert_validity_years;
-  char cert_issuer[256];  /* issuer name on certificates (signed claim) */
-  char cert_licence[128]; /* the LSP's BNSP licence number (OB 3.0 otherIdentifier), or "" */
+  char cert_issuer[256];       /* issuer name on certificates (signed claim) */
+  char cert_licence[128];      /* the LSP's BNSP licence number (OB 3.0 otherIdentifier), or "" */
+  char recert_remind_days[64]; /* days before expiry to remind, e.g. "90,30,7" (recert.h) */
   /* --- reviews --- */
   long claim_ttl_s;
   long appeal_days;

@@ -18,6 +18,7 @@
 #include "common/audit_text.h"
 #include "common/catalog.h"
 #include "common/keystore.h"
+#include "common/recert.h"
 #include "ujikom/clock.h"
 #include "ujikom/person_name.h"
 #include "ujikom/status_list.h"
@@ -281,13 +282,18 @@ static bool index_in_use(void *ctx, uint64_t index) {
   return STORE_NONE != rc;
 }
 
-/* The audit entry of an issuance: attempt, serial, kid, exam and what it replaces. */
-static int audit_issue(struct store_tx *tx, const struct store_cert *c, int64_t actor) {
+/* The audit entry of an issuance: attempt, serial, kid, exam, what it replaces and what it
+ * recertifies (recertifies "" for none). */
+static int audit_issue(struct store_tx *tx, const struct store_cert *c, const char *recertifies,
+                       int64_t actor) {
   char subject[48];
   json_t *after = json_pack("{s:I, s:s, s:s, s:s}", "attempt", (json_int_t)c->attempt_id, "serial",
                             c->serial, "kid", c->kid, "exam", c->exam_id);
   if (NULL != after && c->replaces[0]) {
     json_object_set_new(after, "replaces", json_string(c->replaces));
+  }
+  if (NULL != after && recertifies[0]) {
+    json_object_set_new(after, "recertifies", json_string(recertifies));
   }
   char *text = audit_text(after);
   if (NULL == text) {
@@ -316,6 +322,7 @@ int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *
   }
   rc = store_attempt_get(rd, &a, p->attempt_id);
   enum verdict verdict = a.verdict;
+  int64_t started_ms = a.started_ms;
   store_attempt_clear(&a);
   if (STORE_NONE == rc) {
     *out_rc = ISSUE_NOT_FOUND;
@@ -360,8 +367,12 @@ int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *
   if (STORE_OK == rc) {
     rc = certlog_append_tx(tx, CERTLOG_ISSUE, out, NULL);
   }
+  char recertifies[26] = ""; /* the holder's certificate this one renews, if any */
   if (STORE_OK == rc) {
-    rc = audit_issue(tx, out, actor);
+    rc = recert_link_tx(tx, out, started_ms, recertifies);
+  }
+  if (STORE_OK == rc) {
+    rc = audit_issue(tx, out, recertifies, actor);
   }
   if (STORE_OK != rc) {
     store_cert_clear(out);

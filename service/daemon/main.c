@@ -25,6 +25,7 @@
 #include "common/application.h"
 #include "common/second_factor.h"
 #include "common/mailer.h"
+#include "common/recert.h"
 #include "common/svc.h"
 #include "http/httpd.h"
 #include "http/routes.h"
@@ -81,9 +82,6 @@ static int write_port_file(const char *path, unsigned port) {
  * PostgreSQL database one of them sweeps (store_lead), and another takes over when it goes;
  * each still closes on sight an overdue attempt it is asked about. */
 static void close_overdue(struct svc *svc) {
-  if (STORE_OK != store_lead(svc->store)) {
-    return;
-  }
   for (int batch = 0; batch < 64; batch++) {
     size_t closed = 0;
     enum attempts_rc rc = attempts_close_overdue(svc, clock_wall_ms(), &closed);
@@ -94,6 +92,28 @@ static void close_overdue(struct svc *svc) {
       return;
     }
   }
+}
+
+/* Mails the re-certification reminders that are due (common/recert.h); each is recorded
+ * before it is sent, so another node or a restart never sends it again. */
+static void remind_recert(struct svc *svc) {
+  size_t sent = 0;
+  int rc = recert_sweep(svc, clock_wall_ms(), &sent);
+  if (STORE_OK != rc) {
+    log_msg(LOG_WARN, NULL, "re-certification reminders: store %s; retrying later",
+            store_rc_name(rc));
+  } else if (sent > 0) {
+    log_msg(LOG_INFO, NULL, "re-certification reminders: %zu sent", sent);
+  }
+}
+
+/* The periodic work, on the node that leads (store_lead): overdue attempts, then reminders. */
+static void sweep(struct svc *svc) {
+  if (STORE_OK != store_lead(svc->store)) {
+    return;
+  }
+  close_overdue(svc);
+  remind_recert(svc);
 }
 
 /* Key sets loaded over the process's life: all stay allocated until exit because a handler
@@ -192,6 +212,11 @@ static int read_options(struct config *cfg, int argc, char **argv) {
   }
   if (!second_factor_mode_valid(cfg->staff_2fa)) {
     fprintf(stderr, "ujikomd: --staff-2fa: '%s' is not optional or required\n", cfg->staff_2fa);
+    return 2;
+  }
+  struct recert_thresholds thresholds;
+  if (0 != recert_thresholds_parse(&thresholds, cfg->recert_remind_days, err, sizeof err)) {
+    fprintf(stderr, "ujikomd: %s\n", err);
     return 2;
   }
   if (0 != config_database_check(cfg->database, err, sizeof err)) {
@@ -296,16 +321,17 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
 
 /* Waits for signals until SIGTERM or SIGINT: SIGHUP reloads, and between signals every
  * SWEEP_INTERVAL_S the attempts whose deadline passed while nobody looked at them are
- * closed, so results do not wait for the next read. Returns the signal that ends it. */
+ * closed, so results do not wait for the next read, and due reminders are mailed. Returns the
+ * signal that ends it. */
 static int serve(struct svc *svc, const sigset_t *sigs, struct keystore **old_keys,
                  size_t *n_old_keys) {
-  close_overdue(svc);
+  sweep(svc);
   for (;;) {
     struct timespec interval = {SWEEP_INTERVAL_S, 0};
     int sig = sigtimedwait(sigs, NULL, &interval);
     if (sig < 0) {
       if (EAGAIN == errno) {
-        close_overdue(svc);
+        sweep(svc);
       }
       continue;
     }

@@ -87,6 +87,10 @@
   ERR(CERT_NOT_VALID, 409,                                                                         \
       "This certificate is revoked or suspended: its credential and PDF are not handed out.")      \
   ERR(CERT_KEYS_UNAVAILABLE, 503, "Certificate signing keys are not loaded.")                      \
+  ERR(RECERT_NOT_YET, 409,                                                                         \
+      "Re-certification opens at the first reminder before the certificate expires.")              \
+  ERR(RECERT_RENEWED, 409, "This certificate has been renewed already.")                           \
+  ERR(RECERT_EXAM_GONE, 409, "The exam of this certificate is no longer offered.")                 \
   /* --- transparency log --- */                                                                   \
   ERR(LOG_UNAVAILABLE, 503, "The transparency log is not loaded.")                                 \
   ERR(LOG_NO_TILE, 404, "The log has no such tile (not a tile path, or beyond the log's size).")   \

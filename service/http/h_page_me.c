@@ -239,7 +239,8 @@ static void render_item_comments(struct html *h, const struct req *r, struct svc
 }
 
 static void render_certificates(struct html *h, struct req *r, const struct store_cert *certs,
-                                size_t n, enum time_zone zone) {
+                                size_t n, const struct store_recert *recerts, size_t nrecerts,
+                                enum time_zone zone) {
   if (list_heading(h, r, "certificates", "me.certificates", n, "me.no_certificates")) {
     HTML_LIT(h, "</p>");
     return;
@@ -285,7 +286,9 @@ static void render_certificates(struct html *h, struct req *r, const struct stor
       html_text(h, L(r, "result.K"));
       HTML_LIT(h, "</span>");
     }
-    HTML_LIT(h, "</dd></dl><ul class=\"links\">");
+    HTML_LIT(h, "</dd></dl>");
+    h_recert_card(h, r, c, recerts, nrecerts, zone);
+    HTML_LIT(h, "<ul class=\"links\">");
     if (!revoked && !suspended) { /* the PDF is handed out only while valid */
       html_fmt(h, "<li><a data-kind=\"pdf\" href=\"/api/certificates/%s/pdf\">", c->serial);
       html_text(h, L(r, "me.cert_pdf"));
@@ -578,7 +581,8 @@ int h_page_me(struct req *r) {
   struct store_rd *rd = NULL;
   struct store_attempt *list = NULL;
   struct store_cert *certs = NULL;
-  size_t n = 0, ncerts = 0;
+  struct store_recert *recerts = NULL; /* the reminders' and links' state */
+  size_t n = 0, ncerts = 0, nrecerts = 0;
   struct html *h = NULL;
   int ret;
   /* Listed by the attempts rules: an overdue attempt is closed on sight, whatever the sweep. */
@@ -590,6 +594,9 @@ int h_page_me(struct req *r) {
   }
   if (STORE_OK == rc) {
     rc = store_cert_list(rd, &certs, &ncerts, r->user->id, 0, 100);
+    if (STORE_OK == rc && ncerts > 0) {
+      rc = store_recert_list_user(rd, &recerts, &nrecerts, r->user->id, 100);
+    }
     store_rd_end(rd);
   }
   enum time_zone zone = page_zone(r);
@@ -606,7 +613,7 @@ int h_page_me(struct req *r) {
   HTML_LIT(h, "<p><a href=\"/account/password\">");
   html_text(h, L(r, "auth.change_title"));
   HTML_LIT(h, "</a></p>");
-  render_certificates(h, r, certs, ncerts, zone);
+  render_certificates(h, r, certs, ncerts, recerts, nrecerts, zone);
   if (list_heading(h, r, NULL, "me.attempts", n, "me.no_attempts")) {
     HTML_LIT(h, " <a href=\"/\">");
     html_text(h, L(r, "nav.home"));
@@ -625,6 +632,7 @@ int h_page_me(struct req *r) {
 cleanup:
   store_attempt_list_free(list, n);
   store_cert_list_free(certs, ncerts);
+  free(recerts);
   return ret;
 }
 

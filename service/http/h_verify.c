@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/recert.h"
 #include "common/verify.h"
 #include "http/handlers.h"
 #include "http/jsontext.h"
@@ -66,7 +67,9 @@
   X(VT_TITLE, "verify.title")                                                                      \
   X(VT_UNIT_CODE, "verify.unit_code")                                                              \
   X(VT_UNIT_TITLE, "verify.unit_title")                                                            \
-  X(VT_UNITS, "verify.units")
+  X(VT_UNITS, "verify.units")                                                                      \
+  X(VT_RECERTIFIES, "verify.recertifies")                                                          \
+  X(VT_RENEWED_BY, "verify.renewed_by")
 #define VT_ENUM(name, key) name,
 #define VT_KEY(name, key)  key,
 enum vt { VERIFY_TEXTS(VT_ENUM) VT__MAX };
@@ -134,8 +137,15 @@ static const char *const form_names[] = {[VERIFY_FORM_QR] = "qr",
                                          [VERIFY_FORM_CREDENTIAL] = "credential",
                                          [VERIFY_FORM_SERIAL] = "serial"};
 
+/* A certificate's re-certification links (common/recert.h), "" when none. */
+struct recert_pair {
+  char recertifies[26]; /* the certificate it renews */
+  char renewed_by[26];  /* the certificate that renewed it */
+};
+
 /* The outcome as JSON text (malloc'd, *len bytes), or NULL when out of memory. */
-static char *outcome_json(const struct verify_result *o, size_t *len) {
+static char *outcome_json(const struct verify_result *o, const struct recert_pair *links,
+                          size_t *len) {
   struct jtext b = {0};
   const struct verify_answer a = {.v = &o->v,
                                   .form = form_names[o->form],
@@ -148,7 +158,9 @@ static char *outcome_json(const struct verify_result *o, size_t *len) {
                                   .reason_en = vt(true, reason_vt(o->reason)),
                                   .logged = o->logged,
                                   .log_index = o->log_index,
-                                  .logged_ms = o->logged_ms};
+                                  .logged_ms = o->logged_ms,
+                                  .recertifies = links->recertifies,
+                                  .renewed_by = links->renewed_by};
   verify_json_write(&b, &a);
   if (!jt_done(&b)) {
     free(b.s);
@@ -158,9 +170,10 @@ static char *outcome_json(const struct verify_result *o, size_t *len) {
   return b.s;
 }
 
-static int reply_outcome_json(struct req *r, const struct verify_result *o) {
+static int reply_outcome_json(struct req *r, const struct verify_result *o,
+                              const struct recert_pair *links) {
   size_t len = 0;
-  char *text = outcome_json(o, &len);
+  char *text = outcome_json(o, links, &len);
   if (NULL == text) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
@@ -298,8 +311,23 @@ static void verdict_banner(struct html *h, const struct verify_result *o) {
   HTML_LIT(h, "</section>");
 }
 
-/* The certificate's claims; "valid until" only when it is neither revoked nor suspended. */
-static void claims_list(struct html *h, const struct verify_result *o) {
+/* A row naming another certificate, with the link to its verification. */
+static void serial_row(struct html *h, enum vt key, const char *serial) {
+  char href[64];
+  snprintf(href, sizeof href, "/verify?serial=%s", serial);
+  HTML_LIT(h, "<dt>");
+  both(h, key);
+  HTML_LIT(h, "</dt><dd><a");
+  html_attr_url(h, "href", href);
+  html_fmt(h, " class=\"%s\">", VT_RECERTIFIES == key ? "recertifies" : "renewed-by");
+  html_text(h, serial);
+  HTML_LIT(h, "</a></dd>");
+}
+
+/* The certificate's claims; "valid until" only when it is neither revoked nor suspended;
+ * the certificate it renews and the one that renewed it. */
+static void claims_list(struct html *h, const struct verify_result *o,
+                        const struct recert_pair *links) {
   const struct cert_claims *c = &o->v.claims;
   char d1[16], d2[16], line[400];
   verify_date_text(d1, sizeof d1, c->issued);
@@ -321,6 +349,12 @@ static void claims_list(struct html *h, const struct verify_result *o) {
     row(h, VT_FIELD_ISSUER, c->issuer_name);
   }
   row(h, VT_FIELD_KID, c->kid);
+  if (links->recertifies[0]) {
+    serial_row(h, VT_RECERTIFIES, links->recertifies);
+  }
+  if (links->renewed_by[0]) {
+    serial_row(h, VT_RENEWED_BY, links->renewed_by);
+  }
   HTML_LIT(h, "</dl>");
   if (c->nunits > 0) {
     HTML_LIT(h, "<h2>");
@@ -341,7 +375,8 @@ static void claims_list(struct html *h, const struct verify_result *o) {
   }
 }
 
-static int outcome_page(struct req *r, const struct verify_result *o, const char *typed) {
+static int outcome_page(struct req *r, const struct verify_result *o,
+                        const struct recert_pair *links, const char *typed) {
   struct html *h = html_new();
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
@@ -350,7 +385,7 @@ static int outcome_page(struct req *r, const struct verify_result *o, const char
   verdict_banner(h, o);
   /* A forgery's claims are not shown: they are what the forger wanted read. */
   if (o->v.claims_valid && CERT_NOT_GENUINE != o->v.verdict) {
-    claims_list(h, o);
+    claims_list(h, o, links);
   }
   HTML_LIT(h, "<h2>");
   both(h, VT_CHECK_ANOTHER);
@@ -370,12 +405,13 @@ static bool verify_wants_json(const struct req *r) {
   return NULL != j && (NULL == h || j < h);
 }
 
-static int reply_outcome(struct req *r, const struct verify_result *o, const char *typed) {
+static int reply_outcome(struct req *r, const struct verify_result *o,
+                         const struct recert_pair *links, const char *typed) {
   if (verify_wants_json(r)) {
     reply_header(r, "Cache-Control", "no-store");
-    return reply_outcome_json(r, o);
+    return reply_outcome_json(r, o, links);
   }
-  return outcome_page(r, o, typed);
+  return outcome_page(r, o, links, typed);
 }
 
 /* Verifies text in form and answers (JSON when json, else as the client prefers). */
@@ -386,13 +422,19 @@ static int answer(struct req *r, enum verify_form form, const char *text, const 
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   int rc = verify_certificate(o, r->svc, form, text, strlen(text), r->now_ms, r->request_id);
+  struct recert_pair links = {"", ""};
+  /* The register's links of a certificate it holds (a forgery's claims name nothing). */
+  if (0 == rc && o->in_register && o->v.claims_valid && CERT_NOT_GENUINE != o->v.verdict) {
+    int lrc = recert_links(r->svc, o->v.claims.serial, links.recertifies, links.renewed_by);
+    rc = STORE_OK == lrc ? 0 : lrc;
+  }
   int ret;
   if (0 != rc) {
     ret = reply_store_error(r, rc, __func__);
   } else if (json) {
-    ret = reply_outcome_json(r, o);
+    ret = reply_outcome_json(r, o, &links);
   } else {
-    ret = reply_outcome(r, o, typed);
+    ret = reply_outcome(r, o, &links, typed);
   }
   free(o);
   return ret;

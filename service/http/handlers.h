@@ -164,6 +164,16 @@ int h_share_create(struct req *r);
 int h_share_delete(struct req *r);
 int h_share_open(struct req *r);
 
+/* --- re-certification (h_recert.c) --- */
+struct store_recert;
+/* The re-certification part of a certificate card on /me: the certificate it renews, the one
+ * that renewed it, or (valid, inside the window) the reminder with the way to re-certify.
+ * list: the holder's re-certifications (store_recert_list_user). */
+void h_recert_card(struct html *h, const struct req *r, const struct store_cert *c,
+                   const struct store_recert *list, size_t n, enum time_zone zone);
+int h_page_recert_open(struct req *r);
+int h_recert_open(struct req *r);
+
 /* --- reviews, appeals, admin (h_reviews.c, h_appeals.c, h_admin.c) --- */
 int h_reviews_queue(struct req *r);
 int h_reviews_claim(struct req *r);

@@ -84,5 +84,11 @@ void verify_json_write(struct jtext *b, const struct verify_answer *a) {
     jt_putintp(b, "logged_at_ms", a->logged_ms);
     jt_obj_close(b);
   }
+  if (NULL != a->recertifies && a->recertifies[0]) {
+    jt_putstringp(b, "recertifies", a->recertifies);
+  }
+  if (NULL != a->renewed_by && a->renewed_by[0]) {
+    jt_putstringp(b, "renewed_by", a->renewed_by);
+  }
   jt_obj_close(b);
 }

@@ -28,6 +28,8 @@ struct verify_answer {
   bool logged;                       /* the issuance is in the transparency log: */
   uint64_t log_index;                /*   at this position */
   int64_t logged_ms;                 /*   and time */
+  const char *recertifies;           /* the certificate it renews; NULL or "" for none */
+  const char *renewed_by;            /* the certificate that renewed it; NULL or "" for none */
 };
 
 /* Appends the answer to b as one document:
@@ -36,7 +38,10 @@ struct verify_answer {
  *    "certificate":{"serial","holder","subsector","subsector_name","scheme_id",
  *    "scheme_title","units":[{"code","title"}],"issued","expires","valid_until","issued_at",
  *    "expires_at","kid","issuer"}?,"revocation":{"date","at_ms","reason"}?,
- *    "suspension":{"date","at_ms","reason"}?,"log":{"index","logged_at_ms"}?}
+ *    "suspension":{"date","at_ms","reason"}?,"log":{"index","logged_at_ms"}?,
+ *    "recertifies":..?,"renewed_by":..?}
+ * "recertifies" names the certificate this one renews, "renewed_by" the one that renewed it
+ * (re-certification, common/recert.h; links of the register, not signed claims).
  * "expires" is the date of the instant the certificate stops being valid, "valid_until" the
  * last day on which it is (cert_valid_until_text): what every surface prints.
  * b fails (see jsontext.h) when memory runs out or a text is not UTF-8. */

@@ -57,6 +57,8 @@ static const struct {
     {"holder_dids", 3},
     {"certificate_jwt", 4},
     {"certificate_shares", 3},
+    {"recert_reminders", 4},
+    {"recertifications", 6},
 };
 
 /* Every column, in an order that satisfies foreign keys (a replacement certificate after
@@ -124,6 +126,9 @@ static const char *const copy_selects[STORE_COPY_TABLES] = {
     "SELECT user_id, did, bound_at FROM holder_dids ORDER BY user_id",
     "SELECT serial, seq, jwt, made_at FROM certificate_jwt ORDER BY serial, seq",
     "SELECT serial, token, created_at FROM certificate_shares ORDER BY serial",
+    "SELECT serial, days, sent_at, mailed FROM recert_reminders ORDER BY serial, days",
+    "SELECT old_serial, user_id, exam_id, opened_at, new_serial, linked_at FROM "
+    "recertifications ORDER BY old_serial",
 };
 static const struct store_sqlset select_set = {"copy select", copy_selects, STORE_COPY_TABLES};
 
@@ -203,6 +208,9 @@ static const char *const copy_inserts[STORE_COPY_TABLES] = {
     "INSERT INTO holder_dids(user_id, did, bound_at) VALUES(?1, ?2, ?3)",
     "INSERT INTO certificate_jwt(serial, seq, jwt, made_at) VALUES(?1, ?2, ?3, ?4)",
     "INSERT INTO certificate_shares(serial, token, created_at) VALUES(?1, ?2, ?3)",
+    "INSERT INTO recert_reminders(serial, days, sent_at, mailed) VALUES(?1, ?2, ?3, ?4)",
+    "INSERT INTO recertifications(old_serial, user_id, exam_id, opened_at, new_serial, "
+    "linked_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 };
 static const struct store_sqlset insert_set = {"copy insert", copy_inserts, STORE_COPY_TABLES};
 
@@ -248,6 +256,8 @@ static const char *const copy_stars[STORE_COPY_TABLES] = {
     "SELECT * FROM holder_dids LIMIT 1",
     "SELECT * FROM certificate_jwt LIMIT 1",
     "SELECT * FROM certificate_shares LIMIT 1",
+    "SELECT * FROM recert_reminders LIMIT 1",
+    "SELECT * FROM recertifications LIMIT 1",
 };
 static const struct store_sqlset star_set = {"copy columns", copy_stars, STORE_COPY_TABLES};
 

@@ -1,0 +1,167 @@
+// Re-certification (issue 20 item 5): reminders before a certificate expires, on the
+// holder's page and by e-mail once per certificate and threshold (recorded in the store, so
+// a restart never sends one again), and the path from the reminder to a new certificate
+// that names the old one, shown both ways on the verification pages, in the JSON verdict
+// and in the audit entry. Certificates here are valid one year (the exam's validity_years),
+// so a threshold of 400 days is already crossed and one of 380 is crossed too: changing
+// the thresholds between restarts stands in for time passing.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  startDaemon, stopClean, candidateClient, adminClient, Client, tmpDir, dbExec, dropDatabase,
+  PASSWORD, UJIKOMD,
+} from './lib/daemon.mjs';
+import { certify, objectiveExamsDir } from './lib/certify.mjs';
+import { smtpSink } from './lib/smtp.mjs';
+
+const EXAM = 'UJI-ULANG-JR';
+const examsDir = objectiveExamsDir(EXAM);
+const examFile = path.join(examsDir, `${EXAM.toLowerCase()}.exam.yaml`);
+writeFileSync(examFile, readFileSync(examFile, 'utf8').replace(/^validity_years: \d+$/m, 'validity_years: 1'));
+const dataDir = tmpDir('ujikom-recert-');
+const sink = await smtpSink();
+after(async () => { await sink.close(); dropDatabase(dataDir); });
+
+// A daemon on the shared data directory with the given reminder thresholds, and mail to the
+// sink unless mail is false. The one running is stopped at the end whatever happens.
+let running = null;
+after(async () => { if (running && !running.exited()) await running.stop('SIGKILL'); });
+async function daemon(days, { mail = true } = {}) {
+  running = await startDaemon({
+    dataDir, examsDir,
+    args: ['--recert-remind-days', days,
+      ...(mail ? ['--smtp-url', `smtp://127.0.0.1:${sink.port}`, '--smtp-from', 'lsp@contoh.test'] : [])],
+  });
+  return running;
+}
+
+async function login(d, email) {
+  const c = new Client(d.url);
+  const r = await c.login(email, PASSWORD);
+  assert.equal(r.status, 200, r.text);
+  c.email = email;
+  c.user = r.json.user;
+  return c;
+}
+
+// The mails to email so far, after waiting for count of them (or timeoutMs).
+async function mailsTo(email, count, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const got = sink.mails.filter((m) => m.to.includes(email));
+    if (got.length >= count || Date.now() > end) return got;
+    await sleep(50);
+  }
+}
+
+const decode = (raw) => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+
+test('a bad --recert-remind-days stops the daemon at start-up', () => {
+  for (const bad of ['0', '30,x', '30,30', '4000', '7,', '1,2,3,4,5,6,7,8,9']) {
+    const r = spawnSync(UJIKOMD, ['--recert-remind-days', bad, '--data-dir', tmpDir()], { encoding: 'utf8' });
+    assert.equal(r.status, 2, `${bad}: ${r.stderr}`);
+    assert.match(r.stderr, /--recert-remind-days/);
+  }
+});
+
+test('reminders once per threshold across restarts; re-certification links both ways', async () => {
+  // Certified on a daemon without mail: nothing is sent, nothing recorded.
+  let d = await daemon('400', { mail: false });
+  const holder = await candidateClient(d, 'Dewi Lestari');
+  const other = await candidateClient(d, 'Bayu Saputra');
+  const email = holder.email;
+  const serial = await certify(holder, EXAM);
+  const reminderId = `id="recert-${serial}"`;
+  let me = await holder.get('/me', { headers: { Accept: 'text/html' } });
+  assert.equal(me.status, 200);
+  assert.ok(me.text.includes(reminderId), 'the reminder shows from the farthest threshold');
+  assert.match(me.text, /Sertifikat ini berakhir dalam 36[56] hari/);
+  assert.ok(me.text.includes(`action="/me/certificates/${serial}/recertify"`), 'with the way to re-certify');
+  // Before it opens, the competent holder cannot take the exam again.
+  assert.equal((await holder.post(`/api/exams/${EXAM}/attempts`)).status, 409);
+  await stopClean(d);
+  assert.equal(sink.mails.length, 0, 'no mail without a mailer');
+
+  // With a mailer: one mail for the 400-day threshold, recorded.
+  d = await daemon('400');
+  let got = await mailsTo(email, 1);
+  assert.equal(got.length, 1, 'the reminder is mailed');
+  const text = decode(got[0].text);
+  assert.ok(text.includes(serial) && text.includes(`/me#cert-${serial}`), text);
+  assert.match(text, /Sertifikat kompetensi Anda/);
+  assert.match(text, /Your competency certificate/);
+  await sleep(500);
+  await stopClean(d);
+
+  // A restart with a nearer threshold (time passing): one more mail, for it alone; the
+  // 400-day one is not sent again.
+  d = await daemon('380,400');
+  got = await mailsTo(email, 2);
+  assert.equal(got.length, 2, 'the nearer threshold is mailed once');
+  await sleep(1500);
+  await stopClean(d);
+  d = await daemon('400,380');
+  await sleep(2000);
+  assert.equal((await mailsTo(email, 3, 500)).length, 2, 'nothing is sent twice across a restart');
+  const rows = dbExec(dataDir, `SELECT days FROM recert_reminders WHERE serial = '${serial}' ORDER BY days`);
+  assert.equal(rows.status, 0, rows.stderr);
+  assert.deepEqual(rows.stdout.trim().split('\n'), ['380', '400']);
+  assert.equal(sink.mails.filter((m) => !m.to.includes(email)).length, 0, 'no mail to anyone else');
+
+  // The path: opened by the holder alone, idempotent, then the exam again.
+  const h = await login(d, email);
+  const o = await login(d, other.email);
+  assert.equal((await o.post(`/api/certificates/${serial}/recertify`)).status, 404, 'not yours');
+  assert.equal((await h.post('/api/certificates/bukan-nomor/recertify')).status, 404);
+  const opened = await h.post(`/api/certificates/${serial}/recertify`);
+  assert.equal(opened.status, 201, opened.text);
+  assert.equal(opened.json.exam, EXAM);
+  assert.equal(opened.json.start, `/exams/${EXAM}/start`);
+  assert.equal((await h.post(`/api/certificates/${serial}/recertify`)).status, 200, 'opening again keeps it');
+  me = await h.get('/me', { headers: { Accept: 'text/html' } });
+  assert.ok(me.text.includes(`data-kind="recert-start" href="/exams/${EXAM}/start"`), 'the card leads on to the exam');
+  const renewed = await certify(h, EXAM);
+  assert.notEqual(renewed, serial);
+
+  // Both verification pages and verdicts name the other certificate.
+  const anon = new Client(d.url);
+  const vNew = await anon.get(`/verify?serial=${renewed}`, { headers: { Accept: 'application/json' } });
+  assert.equal(vNew.status, 200, vNew.text.slice(0, 300));
+  assert.equal(vNew.json?.verdict, 'genuine', vNew.text.slice(0, 300));
+  assert.equal(vNew.json.recertifies, serial);
+  assert.equal(vNew.json.renewed_by, undefined);
+  const vOld = await anon.get(`/verify?serial=${serial}`, { headers: { Accept: 'application/json' } });
+  assert.equal(vOld.json.verdict, 'genuine', 'the old certificate keeps its own expiry');
+  assert.equal(vOld.json.renewed_by, renewed);
+  assert.equal(vOld.json.recertifies, undefined);
+  const api = await anon.post('/api/verify', { serial: renewed });
+  assert.equal(api.json.recertifies, serial);
+  const pNew = await anon.get(`/verify?serial=${renewed}`, { headers: { Accept: 'text/html' } });
+  assert.ok(pNew.text.includes(`href="/verify?serial=${serial}" class="recertifies"`), 'the new page links the old');
+  assert.match(pNew.text, /Memperbarui sertifikat/);
+  const pOld = await anon.get(`/verify?serial=${serial}`, { headers: { Accept: 'text/html' } });
+  assert.ok(pOld.text.includes(`href="/verify?serial=${renewed}" class="renewed-by"`), 'the old page says renewed by');
+  assert.match(pOld.text, /Renewed by certificate/);
+
+  // The holder's page: the old card names its renewal and reminds no more.
+  me = await h.get('/me', { headers: { Accept: 'text/html' } });
+  const oldCard = me.text.slice(me.text.indexOf(`id="cert-${serial}"`));
+  assert.ok(!me.text.includes(reminderId), 'no reminder for a renewed certificate');
+  assert.ok(oldCard.slice(0, oldCard.indexOf('</section>')).includes(renewed));
+  assert.equal((await h.post(`/api/certificates/${serial}/recertify`)).status, 409, 'renewed already');
+
+  // The issuance's audit entry names what it recertifies; opening was audited too.
+  const admin = await adminClient(d);
+  const log = await admin.get(`/api/admin/audit?subject=${encodeURIComponent(`certificate:${renewed}`)}`);
+  const issue = log.json.items.find((e) => e.action === 'certificate.issue');
+  assert.equal(issue.after.recertifies, serial);
+  const log2 = await admin.get(`/api/admin/audit?subject=${encodeURIComponent(`certificate:${serial}`)}`);
+  const opening = log2.json.items.find((e) => e.action === 'certificate.recertify');
+  assert.equal(opening.actor, h.user.id, 'opened by the holder');
+  assert.deepEqual(opening.after, { serial, exam: EXAM });
+  await stopClean(d);
+});
