@@ -4,8 +4,9 @@
 // activation links; candidates start only inside the window (and with the TUK's session
 // code); the assessor sees the batch and decides; the admin downloads the certificate-blank
 // request and the berita acara, read back by an independent XLSX reader (Python's zipfile +
-// xml) and by pdftotext, which must state the decisions. Pages are checked with axe and
-// photographed (docs/operations.md shows them).
+// xml) and by pdftotext, which must state the decisions, and the results CSV. Pages are
+// checked with axe and photographed; the parts docs/operations.md shows are also saved on
+// their own, by name (tests/artifacts/screenshots/event-*-part.png).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,7 +18,7 @@ import { Client, PASSWORD } from '../integration/lib/daemon.mjs';
 import { reviewDaemon, REVIEW_EXAM_ID, finishedAttempt, LOW_MARKS } from '../integration/lib/reviews.mjs';
 import { decideAllK } from '../integration/lib/reliability.mjs';
 import { xlsxWrite, xlsxRead, windowAround, candidateRows, createSchedule } from '../integration/lib/schedules.mjs';
-import { launch, newPage, checkPage, assertNoDialogs } from './lib/browser.mjs';
+import { launch, newPage, checkPage, assertNoDialogs, partScreenshot } from './lib/browser.mjs';
 
 let ctx;
 let d;
@@ -53,6 +54,11 @@ async function activate(link) {
   assert.equal(r.status, 200, r.text);
   assert.equal((await c.login(link.email, PASSWORD)).status, 200);
   return c;
+}
+
+// The part of a page a step of docs/operations.md shows, saved as <name>-part.png.
+async function part(locator, name, width = 1280) {
+  await partScreenshot(locator.page(), locator, `${name}-part`, { width, maxHeight: 640 });
 }
 
 async function importWith(page, file, button) {
@@ -94,6 +100,7 @@ test('a whole event: schedule, import, window, decisions, BNSP documents', async
   await page.waitForURL(/\/admin\/schedules\/\d+$/);
   const id = Number(page.url().split('/').pop());
   await checkPage(page, 'event-schedule');
+  await part(page.locator('main'), 'event-schedule');
 
   // 2. Import: 3 bad rows (a formula, a repeated e-mail, an invalid e-mail) are all reported
   // by the dry run; nothing is written, not even by "Impor".
@@ -112,6 +119,7 @@ test('a whole event: schedule, import, window, decisions, BNSP documents', async
     'baris 26: e-mail tidak valid',
   ]);
   await checkPage(page, 'event-import-problems');
+  await part(page.locator('#import-form'), 'event-import-problems');
   await importWith(page, badFile, '#import-commit');
   assert.equal(await page.locator('#import-problems li').count(), 3);
   assert.equal((await ctx.admin.get(`/api/schedules/${id}`)).json.candidates.length, 0, 'nothing written');
@@ -127,6 +135,7 @@ test('a whole event: schedule, import, window, decisions, BNSP documents', async
   const urls = await page.locator('#import-links code').allTextContents();
   assert.equal(urls.length, 30);
   await checkPage(page, 'event-import-links');
+  await part(page.locator('#import-report'), 'event-import-links');
   const linksCsv = (await download(page, '#import-links-csv')).toString('utf8');
   assert.equal(linksCsv.replace(/^\uFEFF/, '').trim().split('\r\n').length, 31);
   const emails = await page.locator('#import-links td:nth-child(2)').allTextContents();
@@ -144,6 +153,7 @@ test('a whole event: schedule, import, window, decisions, BNSP documents', async
   assert.match(await early.page.textContent('#start-refused'), /belum dibuka/);
   assert.equal(await early.page.locator('form[action$="/start"]').count(), 0);
   await checkPage(early.page, 'event-start-not-open');
+  await part(early.page.locator('main'), 'event-start-not-open', 360);
   assertNoDialogs(early);
   await early.context.close();
 
@@ -192,11 +202,18 @@ test('a whole event: schedule, import, window, decisions, BNSP documents', async
   assert.equal(await asr.page.locator(`a[href="/review/${attempts[3]}"]`).count(), 1);
   assert.equal(await asr.page.locator('#import-form').count(), 0, 'assessors do not import');
   await checkPage(asr.page, 'event-assessor-batch');
+  await part(asr.page.locator('main table'), 'event-assessor-batch');
+  // Marking: the attempt that waits, from the batch's link, on the assessor's review page.
+  await asr.page.click(`a[href="/review/${attempts[3]}"]`);
+  await asr.page.waitForURL(new RegExp(`/review/${attempts[3]}$`));
+  await checkPage(asr.page, 'event-review');
+  await part(asr.page.locator('main'), 'event-review');
   assertNoDialogs(asr);
   await asr.context.close();
 
   // 5. The admin downloads the blank request and the berita acara.
   await page.goto(`${d.url}/admin/schedules/${id}`);
+  await part(page.locator('section[aria-labelledby="s-docs"]'), 'event-documents');
   const xlsx = await download(page, '#doc-0');
   const sheet = xlsxRead(xlsx)['Permohonan Blanko'];
   const head = sheet.findIndex((r) => r[0]?.v === 'No');
@@ -218,6 +235,14 @@ test('a whole event: schedule, import, window, decisions, BNSP documents', async
     const name = rows.find((r) => r[1] === l.email)[0];
     const line = lines.find((x) => new RegExp(`\\b${name}\\s`).test(x)) || '';
     assert.ok(line.trim().endsWith(want[l.email]), `${name}: ${line} (${i})`);
+  }
+  // The results CSV: a row per candidate with the same outcomes.
+  const csv = (await download(page, '#doc-2')).toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.match(csv[0], /^No,Nama,E-mail,Kehadiran,Rekomendasi,/);
+  assert.equal(csv.length, 31);
+  for (const l of links.slice(1, 4)) {
+    const line = csv.find((x) => x.includes(l.email)) || '';
+    assert.ok(line.includes(`,${want[l.email]},`), `${l.email}: ${line}`);
   }
   assertNoDialogs(admin);
   await admin.context.close();

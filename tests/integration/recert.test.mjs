@@ -8,8 +8,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   startDaemon, stopClean, candidateClient, adminClient, Client, tmpDir, dbExec, dropDatabase,
@@ -19,9 +17,7 @@ import { certify, objectiveExamsDir } from './lib/certify.mjs';
 import { smtpSink } from './lib/smtp.mjs';
 
 const EXAM = 'UJI-ULANG-JR';
-const examsDir = objectiveExamsDir(EXAM);
-const examFile = path.join(examsDir, `${EXAM.toLowerCase()}.exam.yaml`);
-writeFileSync(examFile, readFileSync(examFile, 'utf8').replace(/^validity_years: \d+$/m, 'validity_years: 1'));
+const examsDir = objectiveExamsDir(EXAM, { validityYears: 1 });
 const dataDir = tmpDir('ujikom-recert-');
 const sink = await smtpSink();
 after(async () => { await sink.close(); dropDatabase(dataDir); });

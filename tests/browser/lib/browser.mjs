@@ -83,6 +83,23 @@ export async function checkPage(page, name) {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
+// The part of a page that documentation shows: the element locator finds, at a window
+// width, cut at maxHeight CSS pixels, one image pixel per CSS pixel, saved as
+// SCREENSHOTS/<name>.png (copied by hand into docs/img when the docs show it).
+export async function partScreenshot(page, locator, name, { width = 1280, maxHeight = 900 } = {}) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.setViewportSize({ width, height: 900 });
+  const box = await locator.boundingBox();
+  assert.ok(box, `${name}: the element is not on the page`);
+  const scroll = await page.evaluate(() => ({ x: window.scrollX, y: window.scrollY }));
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, `${name}.png`),
+    fullPage: true,
+    scale: 'css',
+    clip: { x: box.x + scroll.x, y: box.y + scroll.y, width: box.width, height: Math.min(box.height, maxHeight) },
+  });
+}
+
 // Keyboard: the first Tab reaches the skip link, which becomes visible and moves focus to
 // the main content.
 export async function assertSkipLink(page) {

@@ -6,10 +6,12 @@ import path from 'node:path';
 import { EXAMS_DIR, tmpDir } from './daemon.mjs';
 import { REVIEW_EXAM, REVIEW_EXAM_ID } from './reviews.mjs';
 
-// An exams directory with the subsector list and that exam under the id examId.
-export function objectiveExamsDir(examId) {
+// An exams directory with the subsector list and that exam under the id examId; its
+// certificates are valid validityYears (the exam's own 3 unless given).
+export function objectiveExamsDir(examId, { validityYears } = {}) {
   const dir = tmpDir('ujikom-certify-exams-');
-  const exam = REVIEW_EXAM.slice(0, REVIEW_EXAM.indexOf('  - code: U.ESS.002')).replaceAll(REVIEW_EXAM_ID, examId);
+  let exam = REVIEW_EXAM.slice(0, REVIEW_EXAM.indexOf('  - code: U.ESS.002')).replaceAll(REVIEW_EXAM_ID, examId);
+  if (validityYears) exam = exam.replace(/^validity_years: \d+$/m, `validity_years: ${validityYears}`);
   copyFileSync(path.join(EXAMS_DIR, 'subsectors.yaml'), path.join(dir, 'subsectors.yaml'));
   writeFileSync(path.join(dir, `${examId.toLowerCase()}.exam.yaml`), exam);
   return dir;
