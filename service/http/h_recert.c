@@ -53,10 +53,7 @@ static void reminder(struct html *h, const struct req *r, const struct store_cer
   }
   char action[96];
   snprintf(action, sizeof action, "/me/certificates/%s/recertify", c->serial);
-  HTML_LIT(h, "<form method=\"post\"");
-  html_attr_url(h, "action", action);
-  HTML_LIT(h, ">");
-  layout_csrf_field(h, r);
+  layout_post_form(h, r, action);
   html_fmt(h, "<button type=\"submit\" data-kind=\"recert-open\">%s</button></form></div>",
            L(r, "me.recert_start"));
 }
@@ -82,27 +79,28 @@ void h_recert_card(struct html *h, const struct req *r, const struct store_cert 
   }
 }
 
+/* The refusals after "not found" (409), by outcome: the registry's error and the page text. */
+static const struct {
+  enum err code;
+  const char *key;
+} refusals[] = {
+    [RECERT_NOT_VALID] = {ERR_CERT_NOT_VALID, "me.recert_not_valid"},
+    [RECERT_NOT_YET] = {ERR_RECERT_NOT_YET, "me.recert_not_yet"},
+    [RECERT_RENEWED] = {ERR_RECERT_RENEWED, "me.recert_renewed"},
+    [RECERT_EXAM_GONE] = {ERR_RECERT_EXAM_GONE, "me.recert_exam_gone"},
+};
+
 /* The answer to a refused or failed opening: JSON (an error of the registry) or a page. */
 static int recert_failed(struct req *r, enum recert_rc rc, int store_rc, bool json) {
-  switch (rc) {
-  case RECERT_NOT_FOUND:
+  if (RECERT_NOT_FOUND == rc) {
     return json ? reply_error(r, ERR_CERT_NOT_FOUND, NULL)
                 : layout_message_page(r, 404, "page.not_found", "page.not_found_text");
-  case RECERT_NOT_VALID:
-    return json ? reply_error(r, ERR_CERT_NOT_VALID, NULL)
-                : layout_message_page(r, 409, "me.recert_title", "me.recert_not_valid");
-  case RECERT_NOT_YET:
-    return json ? reply_error(r, ERR_RECERT_NOT_YET, NULL)
-                : layout_message_page(r, 409, "me.recert_title", "me.recert_not_yet");
-  case RECERT_RENEWED:
-    return json ? reply_error(r, ERR_RECERT_RENEWED, NULL)
-                : layout_message_page(r, 409, "me.recert_title", "me.recert_renewed");
-  case RECERT_EXAM_GONE:
-    return json ? reply_error(r, ERR_RECERT_EXAM_GONE, NULL)
-                : layout_message_page(r, 409, "me.recert_title", "me.recert_exam_gone");
-  default:
-    return reply_store_error(r, store_rc, __func__);
   }
+  if ((size_t)rc < sizeof refusals / sizeof refusals[0] && NULL != refusals[rc].key) {
+    return json ? reply_error(r, refusals[rc].code, NULL)
+                : layout_message_page(r, 409, "me.recert_title", refusals[rc].key);
+  }
+  return reply_store_error(r, store_rc, __func__);
 }
 
 /* POST /me/certificates/:serial/recertify: opens (or keeps) it, on to the exam's start page. */

@@ -119,10 +119,7 @@ static void share_block(struct html *h, const struct req *r, const struct store_
     HTML_LIT(h, "</a></p>");
     snprintf(action, sizeof action, "/me/certificates/%s/unshare", c->serial);
   }
-  HTML_LIT(h, "<form method=\"post\"");
-  html_attr_url(h, "action", action);
-  HTML_LIT(h, ">");
-  layout_csrf_field(h, r);
+  layout_post_form(h, r, action);
   html_fmt(h, "<button type=\"submit\" class=\"secondary\">%s</button></form></div>",
            L(r, NULL == s ? "me.share_create" : "me.share_remove"));
 }

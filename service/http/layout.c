@@ -178,6 +178,13 @@ void layout_csrf_field(struct html *h, const struct req *r) {
   html_hidden(h, "csrf", r->user->csrf);
 }
 
+void layout_post_form(struct html *h, const struct req *r, const char *action) {
+  HTML_LIT(h, "<form method=\"post\"");
+  html_attr_url(h, "action", action);
+  HTML_LIT(h, ">");
+  layout_csrf_field(h, r);
+}
+
 void layout_stylesheet(struct html *h, const char *asset) {
   char url[256];
   if (!layout_asset_url(url, sizeof(url), asset)) {

@@ -29,6 +29,9 @@ void layout_end(struct html *h, const struct req *r);
 
 /* The hidden CSRF field for a POST form (nothing for anonymous requests). */
 void layout_csrf_field(struct html *h, const struct req *r);
+/* Opens a plain POST form to action (a local path) with its CSRF field; the caller writes the
+ * rest and closes it. */
+void layout_post_form(struct html *h, const struct req *r, const char *action);
 
 /* Opens a POST form that acts through the JSON API: with static/staff.js loaded the fields
  * are sent as JSON to `api` and the browser goes to `next` on success; without JavaScript
