@@ -76,6 +76,12 @@ static char *with_jansson(const struct verify_answer *a) {
                         json_pack("{s:I, s:I}", "index", (json_int_t)a->log_index, "logged_at_ms",
                                   (json_int_t)a->logged_ms));
   }
+  if (NULL != a->recertifies && a->recertifies[0]) {
+    json_object_set_new(doc, "recertifies", json_string(a->recertifies));
+  }
+  if (NULL != a->renewed_by && a->renewed_by[0]) {
+    json_object_set_new(doc, "renewed_by", json_string(a->renewed_by));
+  }
   char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(doc);
   return text;
@@ -174,6 +180,30 @@ static void test_suspended_and_logged(void **state) {
   free(v);
 }
 
+/* Re-certification links: each when there is one, after the log, "" as none. */
+static void test_recertification_links(void **state) {
+  (void)state;
+  struct cert_verification *v = new_verification(CERT_GENUINE);
+  v->claims_valid = true;
+  struct verify_answer a = {.v = v,
+                            .form = "serial",
+                            .verdict_id = "ASLI",
+                            .verdict_en = "GENUINE",
+                            .logged = true,
+                            .log_index = 7,
+                            .logged_ms = 1795334400456,
+                            .recertifies = "UJK-0000-0000-0000-0000-0"};
+  expect_same(&a);
+  a.renewed_by = "UJK-1111-1111-1111-1111-1";
+  expect_same(&a);
+  a.recertifies = "";
+  v->verdict = CERT_EXPIRED; /* an expired certificate says what renewed it */
+  expect_same(&a);
+  a.renewed_by = NULL;
+  expect_same(&a);
+  free(v);
+}
+
 static void test_revoked_and_expired(void **state) {
   (void)state;
   struct cert_verification *v = new_verification(CERT_REVOKED);
@@ -225,9 +255,10 @@ static void test_not_utf8_fails(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_genuine_with_units),  cmocka_unit_test(test_not_genuine_with_reason),
-      cmocka_unit_test(test_revoked_and_expired), cmocka_unit_test(test_dates_at_the_edges),
-      cmocka_unit_test(test_not_utf8_fails),      cmocka_unit_test(test_suspended_and_logged),
+      cmocka_unit_test(test_genuine_with_units),    cmocka_unit_test(test_not_genuine_with_reason),
+      cmocka_unit_test(test_revoked_and_expired),   cmocka_unit_test(test_dates_at_the_edges),
+      cmocka_unit_test(test_not_utf8_fails),        cmocka_unit_test(test_suspended_and_logged),
+      cmocka_unit_test(test_recertification_links),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
