@@ -300,14 +300,3 @@ int recert_link_tx(struct store_tx *tx, const struct store_cert *cert, int64_t a
   }
   return STORE_NONE == rc ? STORE_HARD : rc; /* pending a moment ago in this transaction */
 }
-
-int recert_links(struct svc *svc, const char *serial, char recertifies[26], char renewed_by[26]) {
-  struct store_rd *rd = NULL;
-  recertifies[0] = renewed_by[0] = '\0';
-  int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_recert_links(rd, serial, recertifies, renewed_by);
-    store_rd_end(rd);
-  }
-  return rc;
-}

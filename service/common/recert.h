@@ -90,8 +90,4 @@ int recert_cycle_start(struct store_rd *rd, int64_t user_id, const char *exam_id
 int recert_link_tx(struct store_tx *tx, const struct store_cert *cert, int64_t attempt_started_ms,
                    char recertifies[26]);
 
-/* The links of a certificate (canonical serial): what it recertifies and what renewed it
- * ("" when none). STORE_OK or negative. */
-int recert_links(struct svc *svc, const char *serial, char recertifies[26], char renewed_by[26]);
-
 #endif

@@ -575,6 +575,9 @@ int verify_certificate(struct verify_result *out, struct svc *svc, enum verify_f
     rc = check_serial(out, &f, rd, ks, text, now);
     break;
   }
+  if (STORE_OK == rc && f.in_register) { /* re-certification: what it renews, what renewed it */
+    rc = store_recert_links(rd, f.row.serial, out->recertifies, out->renewed_by);
+  }
   store_rd_end(rd);
   if (STORE_OK != rc) {
     store_cert_clear(&f.row);

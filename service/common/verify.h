@@ -67,6 +67,8 @@ struct verify_result {
   int64_t status_ms;       /* when revoked or suspended */
   char status_reason[501]; /* why revoked or suspended */
   bool alarmed;            /* this verification wrote an alarm (audit entry and log line) */
+  char recertifies[26];    /* in the register: the certificate it renews (common/recert.h) */
+  char renewed_by[26];     /* in the register: the certificate that renewed it; "" for none */
 };
 
 /* A result, zeroed except for the unit table (which every path writes up to nunits before

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/recert.h"
 #include "common/verify.h"
 #include "http/handlers.h"
 #include "http/jsontext.h"
@@ -137,16 +136,10 @@ static const char *const form_names[] = {[VERIFY_FORM_QR] = "qr",
                                          [VERIFY_FORM_CREDENTIAL] = "credential",
                                          [VERIFY_FORM_SERIAL] = "serial"};
 
-/* A certificate's re-certification links (common/recert.h), "" when none. */
-struct recert_pair {
-  char recertifies[26]; /* the certificate it renews */
-  char renewed_by[26];  /* the certificate that renewed it */
-};
-
 /* The outcome as JSON text (malloc'd, *len bytes), or NULL when out of memory. */
-static char *outcome_json(const struct verify_result *o, const struct recert_pair *links,
-                          size_t *len) {
+static char *outcome_json(const struct verify_result *o, size_t *len) {
   struct jtext b = {0};
+  bool not_genuine = CERT_NOT_GENUINE == o->v.verdict;
   const struct verify_answer a = {.v = &o->v,
                                   .form = form_names[o->form],
                                   .verdict_id = verdict_text(false, o->v.verdict),
@@ -159,8 +152,9 @@ static char *outcome_json(const struct verify_result *o, const struct recert_pai
                                   .logged = o->logged,
                                   .log_index = o->log_index,
                                   .logged_ms = o->logged_ms,
-                                  .recertifies = links->recertifies,
-                                  .renewed_by = links->renewed_by};
+                                  /* a forgery names no register links */
+                                  .recertifies = not_genuine ? NULL : o->recertifies,
+                                  .renewed_by = not_genuine ? NULL : o->renewed_by};
   verify_json_write(&b, &a);
   if (!jt_done(&b)) {
     free(b.s);
@@ -170,10 +164,9 @@ static char *outcome_json(const struct verify_result *o, const struct recert_pai
   return b.s;
 }
 
-static int reply_outcome_json(struct req *r, const struct verify_result *o,
-                              const struct recert_pair *links) {
+static int reply_outcome_json(struct req *r, const struct verify_result *o) {
   size_t len = 0;
-  char *text = outcome_json(o, links, &len);
+  char *text = outcome_json(o, &len);
   if (NULL == text) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
@@ -326,8 +319,7 @@ static void serial_row(struct html *h, enum vt key, const char *serial) {
 
 /* The certificate's claims; "valid until" only when it is neither revoked nor suspended;
  * the certificate it renews and the one that renewed it. */
-static void claims_list(struct html *h, const struct verify_result *o,
-                        const struct recert_pair *links) {
+static void claims_list(struct html *h, const struct verify_result *o) {
   const struct cert_claims *c = &o->v.claims;
   char d1[16], d2[16], line[400];
   verify_date_text(d1, sizeof d1, c->issued);
@@ -349,11 +341,11 @@ static void claims_list(struct html *h, const struct verify_result *o,
     row(h, VT_FIELD_ISSUER, c->issuer_name);
   }
   row(h, VT_FIELD_KID, c->kid);
-  if (links->recertifies[0]) {
-    serial_row(h, VT_RECERTIFIES, links->recertifies);
+  if (o->recertifies[0]) {
+    serial_row(h, VT_RECERTIFIES, o->recertifies);
   }
-  if (links->renewed_by[0]) {
-    serial_row(h, VT_RENEWED_BY, links->renewed_by);
+  if (o->renewed_by[0]) {
+    serial_row(h, VT_RENEWED_BY, o->renewed_by);
   }
   HTML_LIT(h, "</dl>");
   if (c->nunits > 0) {
@@ -375,8 +367,7 @@ static void claims_list(struct html *h, const struct verify_result *o,
   }
 }
 
-static int outcome_page(struct req *r, const struct verify_result *o,
-                        const struct recert_pair *links, const char *typed) {
+static int outcome_page(struct req *r, const struct verify_result *o, const char *typed) {
   struct html *h = html_new();
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
@@ -385,7 +376,7 @@ static int outcome_page(struct req *r, const struct verify_result *o,
   verdict_banner(h, o);
   /* A forgery's claims are not shown: they are what the forger wanted read. */
   if (o->v.claims_valid && CERT_NOT_GENUINE != o->v.verdict) {
-    claims_list(h, o, links);
+    claims_list(h, o);
   }
   HTML_LIT(h, "<h2>");
   both(h, VT_CHECK_ANOTHER);
@@ -405,13 +396,12 @@ static bool verify_wants_json(const struct req *r) {
   return NULL != j && (NULL == h || j < h);
 }
 
-static int reply_outcome(struct req *r, const struct verify_result *o,
-                         const struct recert_pair *links, const char *typed) {
+static int reply_outcome(struct req *r, const struct verify_result *o, const char *typed) {
   if (verify_wants_json(r)) {
     reply_header(r, "Cache-Control", "no-store");
-    return reply_outcome_json(r, o, links);
+    return reply_outcome_json(r, o);
   }
-  return outcome_page(r, o, links, typed);
+  return outcome_page(r, o, typed);
 }
 
 /* Verifies text in form and answers (JSON when json, else as the client prefers). */
@@ -422,19 +412,13 @@ static int answer(struct req *r, enum verify_form form, const char *text, const 
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   int rc = verify_certificate(o, r->svc, form, text, strlen(text), r->now_ms, r->request_id);
-  struct recert_pair links = {"", ""};
-  /* The register's links of a certificate it holds (a forgery's claims name nothing). */
-  if (0 == rc && o->in_register && o->v.claims_valid && CERT_NOT_GENUINE != o->v.verdict) {
-    int lrc = recert_links(r->svc, o->v.claims.serial, links.recertifies, links.renewed_by);
-    rc = STORE_OK == lrc ? 0 : lrc;
-  }
   int ret;
   if (0 != rc) {
     ret = reply_store_error(r, rc, __func__);
   } else if (json) {
-    ret = reply_outcome_json(r, o, &links);
+    ret = reply_outcome_json(r, o);
   } else {
-    ret = reply_outcome(r, o, &links, typed);
+    ret = reply_outcome(r, o, typed);
   }
   free(o);
   return ret;

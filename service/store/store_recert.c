@@ -45,8 +45,10 @@ static const char *const recert_sqls[RECERT__MAX] = {
                        "exam_id = ?2 AND new_serial IS NULL ORDER BY opened_at DESC LIMIT 1",
     [RECERT_LINK] = "UPDATE recertifications SET new_serial = ?2, linked_at = ?3 "
                     "WHERE old_serial = ?1 AND new_serial IS NULL",
-    [RECERT_LINKS] = "SELECT " RECERT_COLS " FROM recertifications WHERE new_serial = ?1 OR "
-                     "(old_serial = ?1 AND new_serial IS NOT NULL) LIMIT 2",
+    /* Two index look-ups (every verification runs it): an OR would build a temporary table. */
+    [RECERT_LINKS] = "SELECT old_serial, 1 FROM recertifications WHERE new_serial = ?1 UNION ALL "
+                     "SELECT new_serial, 2 FROM recertifications WHERE old_serial = ?1 AND "
+                     "new_serial IS NOT NULL",
     [RECERT_LIST_USER] = "SELECT " RECERT_COLS " FROM recertifications WHERE user_id = ?1 "
                          "ORDER BY opened_at DESC, old_serial LIMIT ?2",
 };
@@ -147,22 +149,34 @@ int store_recert_link(struct store_tx *tx, const char *old_serial, const char *n
   return recert_change(tx, RECERT_LINK, args, sizeof args / sizeof args[0], "recert link");
 }
 
+/* One link of a certificate: the other serial, and kind 1 (it recertifies that one) or 2 (that
+ * one renewed it). */
+struct recert_link {
+  char serial[26];
+  int64_t kind;
+};
+
+static int link_row(struct store_stmt *st, void *elem) {
+  struct recert_link *l = elem;
+  l->kind = store_col_int64(st, 1);
+  return 0 != store_col_copy(st, 0, l->serial, sizeof l->serial) ? STORE_HARD : STORE_OK;
+}
+
+static const struct store_rowtype link_rows = {"recert links", sizeof(struct recert_link), link_row,
+                                               NULL};
+
 int store_recert_links(struct store_rd *rd, const char *serial, char recertifies[26],
                        char renewed_by[26]) {
   const struct store_arg key = STORE_ARG_TEXT(serial);
-  struct store_recert *list = NULL;
+  struct recert_link *got = NULL;
   size_t n = 0;
   recertifies[0] = renewed_by[0] = '\0';
-  int rc = store_rows_query(store_rd_conn(rd), &recert_set, RECERT_LINKS, &key, 1, &recert_rows, 2,
-                            &list, &n);
+  int rc = store_rows_query(store_rd_conn(rd), &recert_set, RECERT_LINKS, &key, 1, &link_rows, 2,
+                            &got, &n);
   for (size_t i = 0; STORE_OK == rc && i < n; i++) {
-    if (0 == strcmp(list[i].new_serial, serial)) {
-      memcpy(recertifies, list[i].old_serial, 26);
-    } else {
-      memcpy(renewed_by, list[i].new_serial, 26);
-    }
+    memcpy(1 == got[i].kind ? recertifies : renewed_by, got[i].serial, 26);
   }
-  store_rows_free(&recert_rows, list, n);
+  store_rows_free(&link_rows, got, n);
   return rc;
 }
 
