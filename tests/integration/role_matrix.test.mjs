@@ -75,6 +75,8 @@ const MATRIX = {
   // next row, then made and ended again by the page forms.
   'POST /api/certificates/:serial/share': 'U A H F F',
   'DELETE /api/certificates/:serial/share': 'U A H F F',
+  // Only the holder re-certifies (the owner's certificate is far from expiry: 409).
+  'POST /api/certificates/:serial/recertify': 'U A H F F',
   'GET /status/revocation': 'A A A A A',
   'GET /status/suspension': 'A A A A A',
   'POST /api/attempts/:id/certificate': 'U A H F A',
@@ -153,6 +155,7 @@ const MATRIX = {
   'POST /me/time-zone': 'U A A A A',
   'POST /me/certificates/:serial/share': 'U A H F F',
   'POST /me/certificates/:serial/unshare': 'U A H F F',
+  'POST /me/certificates/:serial/recertify': 'U A H F F',
   'GET /account/2fa': 'U F F A A',
   'POST /account/2fa/enrol': 'U F F A A',
   'POST /account/2fa/confirm': 'U F F A A',
