@@ -63,8 +63,7 @@ static const char *content_type(const char *path) {
 /* The gzip copy of an asset worth sending compressed: the one made at build time when it
  * saves a tenth (as gzip_compress asks), else one made now; NULL when compressing does not
  * pay. A copy made now is the caller's to free. */
-static const unsigned char *compressed_copy(const struct asset *a, const char *type,
-                                            size_t *len) {
+static const unsigned char *compressed_copy(const struct asset *a, const char *type, size_t *len) {
   *len = 0;
   if (!gzip_worthwhile_type(type)) {
     return NULL;
