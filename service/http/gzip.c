@@ -3,7 +3,6 @@
  */
 #include "http/gzip.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
