@@ -328,8 +328,8 @@ static int look_up(struct found *f, struct store_rd *rd, const char *serial, boo
   memset(f, 0, sizeof *f);
   f->cache = cache;
   f->ks = ks;
-  int rc =
-      verify_cache_get(cache, &l, full ? VERIFY_CACHE_SERIAL : VERIFY_CACHE_QR, serial, ks, rd);
+  int rc = verify_cache_get(cache, &l, full ? VERIFY_CACHE_SERIAL : VERIFY_CACHE_QR, serial,
+                            keystore_id(ks), rd);
   if (STORE_NONE != rc) {
     if (STORE_OK == rc) {
       found_of(f, &l, true);
@@ -371,7 +371,7 @@ static bool proved_sealed(struct found *f, enum cert_seal_form form, const char 
                                       .logged_ms = f->logged_ms,
                                       .generation = f->generation};
   verify_cache_put(f->cache, &l, CERT_SEAL_QR == form ? VERIFY_CACHE_QR : VERIFY_CACHE_SERIAL,
-                   f->ks);
+                   keystore_id(f->ks));
   return true;
 }
 

@@ -15,7 +15,7 @@
 
 struct verify_entry {
   enum verify_cache_form form;
-  const void *keys;
+  uint64_t keys;
   struct store_cert_logged v; /* owns its texts */
 };
 
@@ -127,7 +127,7 @@ static void count(struct verify_cache *c, bool hit) {
 }
 
 int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
-                     enum verify_cache_form form, const char *serial, const void *keys,
+                     enum verify_cache_form form, const char *serial, uint64_t keys,
                      struct store_rd *rd) {
   memset(out, 0, sizeof *out);
   if (NULL == c) {
@@ -171,7 +171,7 @@ int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
 }
 
 void verify_cache_put(struct verify_cache *c, const struct store_cert_logged *in,
-                      enum verify_cache_form form, const void *keys) {
+                      enum verify_cache_form form, uint64_t keys) {
   if (NULL == c || !in->logged) {
     return;
   }

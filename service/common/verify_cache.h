@@ -14,9 +14,9 @@
  * database, an SQL shell. A hit still reads the generation (one one-row statement in a read
  * transaction) instead of the row, its overflow page and the log index. Only rows whose
  * seal held and whose issuance is logged are kept (a failure is never cached), and only for
- * the keystore they were checked under (SIGHUP installs a new one; the old one is never
- * freed, so its address is never reused). What depends on the time or the keys' state
- * (expiry, not yet valid, key compromise) is judged again on every request.
+ * the keystore they were checked under (keys: its keystore_id; SIGHUP installs a new one).
+ * What depends on the time or on the keys' state (expiry, not yet valid, key compromise) is
+ * judged again on every request.
  */
 #ifndef UJIKOM_VERIFY_CACHE_H
 #define UJIKOM_VERIFY_CACHE_H
@@ -44,14 +44,14 @@ void verify_cache_free(struct verify_cache *c);
  * the entry was read at that generation; STORE_NONE when there is no such entry (c NULL
  * included) or the generation moved on (the entry is dropped); negative on a store error. */
 int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
-                     enum verify_cache_form form, const char *serial, const void *keys,
+                     enum verify_cache_form form, const char *serial, uint64_t keys,
                      struct store_rd *rd);
 /* Keeps a copy of in (its generation read in the same snapshot as the row), whose seal for
  * form held under keys and whose issuance is logged; replaces the entry of the same serial
  * and form, or the oldest of its set. Nothing is kept when in is not logged, c is NULL, or
  * memory runs out. */
 void verify_cache_put(struct verify_cache *c, const struct store_cert_logged *in,
-                      enum verify_cache_form form, const void *keys);
+                      enum verify_cache_form form, uint64_t keys);
 
 /* Counters since verify_cache_new: look-ups answered, and not (c NULL: zero). */
 void verify_cache_counts(const struct verify_cache *c, uint64_t *hits, uint64_t *misses);
