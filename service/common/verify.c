@@ -304,6 +304,10 @@ struct found {
   /* The row comes from the cache, whose entries are rows whose seal (of the look-up's
    * form: QR token for the brief row, credential for the full one) held under ks. */
   bool proved;
+  /* The row's seal of the look-up's form was checked now and held: the row is kept in the
+   * cache when the verification is done (keep_form says which). */
+  bool keep;
+  enum verify_cache_form keep_form;
   struct verify_cache *cache; /* may be NULL */
   const struct keystore *ks;  /* the keys the verification uses */
 };
@@ -356,8 +360,8 @@ static int look_up(struct found *f, struct store_rd *rd, const char *serial, boo
   return STORE_NONE == rc ? STORE_OK : rc;
 }
 
-/* The row's seal for form holds with token: proved by the cache, or checked now and, when it
- * holds, the row kept in the cache for the next verification of the same certificate. */
+/* The row's seal for form holds with token: proved by the cache, or checked now (and, when it
+ * holds, the row is to be kept for the next verification of the same certificate). */
 static bool proved_sealed(struct found *f, enum cert_seal_form form, const char *token) {
   if (f->proved) {
     return true;
@@ -365,14 +369,25 @@ static bool proved_sealed(struct found *f, enum cert_seal_form form, const char 
   if (!sealed(f->ks, &f->row, form, token)) {
     return false;
   }
-  const struct store_cert_logged l = {.cert = f->row,
-                                      .logged = f->logged,
-                                      .log_index = f->index,
-                                      .logged_ms = f->logged_ms,
-                                      .generation = f->generation};
-  verify_cache_put(f->cache, &l, CERT_SEAL_QR == form ? VERIFY_CACHE_QR : VERIFY_CACHE_SERIAL,
-                   keystore_id(f->ks));
+  f->keep = true;
+  f->keep_form = CERT_SEAL_QR == form ? VERIFY_CACHE_QR : VERIFY_CACHE_SERIAL;
   return true;
+}
+
+/* Done with what f read: its row goes to the cache when its seal was checked now, else is
+ * freed. */
+static void found_done(struct found *f) {
+  if (!f->keep) {
+    store_cert_clear(&f->row);
+    return;
+  }
+  struct store_cert_logged l = {.cert = f->row,
+                                .logged = f->logged,
+                                .log_index = f->index,
+                                .logged_ms = f->logged_ms,
+                                .generation = f->generation};
+  memset(&f->row, 0, sizeof f->row);
+  verify_cache_put(f->cache, &l, f->keep_form, keystore_id(f->ks));
 }
 
 /* The QR form: the token stored for its serial, with its seal, is answered from the row;
@@ -663,6 +678,6 @@ int verify_certificate(struct verify_result *out, struct svc *svc, enum verify_f
   if (verify_reason_alarms(out->reason)) {
     out->alarmed = raise_alarm(svc, out, request_id);
   }
-  store_cert_clear(&f.row);
+  found_done(&f);
   return 0;
 }

@@ -170,21 +170,17 @@ int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
   return rc;
 }
 
-void verify_cache_put(struct verify_cache *c, const struct store_cert_logged *in,
+void verify_cache_put(struct verify_cache *c, struct store_cert_logged *in,
                       enum verify_cache_form form, uint64_t keys) {
-  if (NULL == c || !in->logged) {
-    return;
-  }
-  struct verify_entry *e = malloc(sizeof *e);
+  struct verify_entry *e = NULL == c || !in->logged ? NULL : malloc(sizeof *e);
   if (NULL == e) {
+    store_cert_clear(&in->cert);
     return;
   }
   e->form = form;
   e->keys = keys;
-  if (!copy_logged(&e->v, in)) {
-    free(e);
-    return;
-  }
+  e->v = *in; /* its texts are the entry's now */
+  in->cert.units = in->cert.jws = in->cert.qr_token = in->cert.display = NULL;
   size_t set = set_of(c, in->cert.serial, form);
   pthread_mutex_t *lock = &c->locks[set % VERIFY_CACHE_STRIPES];
   struct verify_entry *old = NULL;

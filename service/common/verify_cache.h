@@ -46,11 +46,11 @@ void verify_cache_free(struct verify_cache *c);
 int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
                      enum verify_cache_form form, const char *serial, uint64_t keys,
                      struct store_rd *rd);
-/* Keeps a copy of in (its generation read in the same snapshot as the row), whose seal for
- * form held under keys and whose issuance is logged; replaces the entry of the same serial
- * and form, or the oldest of its set. Nothing is kept when in is not logged, c is NULL, or
- * memory runs out. */
-void verify_cache_put(struct verify_cache *c, const struct store_cert_logged *in,
+/* Keeps in (its generation read in the same snapshot as the row), whose seal for form held
+ * under keys and whose issuance is logged, taking its texts (in->cert is left cleared);
+ * replaces the entry of the same serial and form, or the oldest of its set. Nothing is kept
+ * (the texts are freed) when in is not logged, c is NULL, or memory runs out. */
+void verify_cache_put(struct verify_cache *c, struct store_cert_logged *in,
                       enum verify_cache_form form, uint64_t keys);
 
 /* Counters since verify_cache_new: look-ups answered, and not (c NULL: zero). */

@@ -33,6 +33,10 @@ void jt_raw(struct jtext *b, const char *p, size_t n) {
   b->s[b->len] = '\0';
 }
 
+/* The bytes below 0x80 that jt_str copies as they are (bit c of str_plain[c >> 6]):
+ * everything from the space up but the quote and the backslash. */
+static const uint64_t str_plain[2] = {0xfffffffb00000000ull, 0xffffffffefffffffull};
+
 void jt_str(struct jtext *b, const char *s) {
   static const char hex[] = "0123456789ABCDEF";
   const char *run = s;
@@ -40,6 +44,9 @@ void jt_str(struct jtext *b, const char *s) {
   JT_LIT(b, "\"");
   for (const char *p = s; '\0' != *p; p++) {
     unsigned char c = (unsigned char)*p;
+    if (c < 128 && (str_plain[c >> 6] >> (c & 63)) & 1u) {
+      continue; /* the common case, decided with one test */
+    }
     if (c >= 0x80 && !checked) {
       if (!utf8_well_formed(p, strlen(p))) {
         b->failed = true;
