@@ -119,7 +119,9 @@ static void nav_link(struct html *h, const struct req *r, const char *href, cons
  * plain[c >> 6]. The others are percent-encoded. */
 static const uint64_t plain_bytes[2] = {0x3ffe00000000000ull, 0x47fffffe87fffffeull};
 
-static void lang_switch(struct html *h, const struct req *r) {
+/* The language switch up to its href's end: the link back to r's path in the other
+ * language. */
+static void lang_switch_href(struct html *h, const struct req *r) {
   const char *lang = i18n_lang(r->lang);
   bool en = 0 == strcmp(lang, "en");
   char href[1024];
@@ -164,6 +166,11 @@ static void lang_switch(struct html *h, const struct req *r) {
   html_raw_(h, href, amp);
   HTML_LIT(h, "&amp;");
   html_raw_(h, href + amp + 1, pos - amp - 1);
+}
+
+/* The language switch after its href: the same for every page in r's language. */
+static void lang_switch_rest(struct html *h, const struct req *r) {
+  bool en = 0 == strcmp(i18n_lang(r->lang), "en");
   HTML_LIT(h, "\"");
   html_attr(h, "lang", en ? "id" : "en");
   html_attr(h, "hreflang", en ? "id" : "en");
@@ -197,6 +204,11 @@ void layout_script(struct html *h, const char *asset) {
   HTML_LIT(h, "<script defer");
   html_attr_url(h, "src", url);
   HTML_LIT(h, "></script>");
+}
+
+static void lang_switch(struct html *h, const struct req *r) {
+  lang_switch_href(h, r);
+  lang_switch_rest(h, r);
 }
 
 /* The shell up to and including the navigation: everything before the language switch. */
@@ -298,6 +310,7 @@ int layout_shell_make(struct layout_shell *s, const char *lang, const char *titl
   struct html *head = html_new(), *tail = html_new();
   if (NULL != head && NULL != tail) {
     begin_head(head, &r, title, NULL);
+    lang_switch_rest(tail, &r);
     begin_tail(tail, &r);
     layout_stylesheet(tail, stylesheet);
     s->head = html_take(head, &s->head_len);
@@ -327,7 +340,7 @@ void layout_shell_begin(struct html *h, const struct req *r, const struct layout
     return;
   }
   html_raw_(h, s->head, s->head_len);
-  lang_switch(h, r);
+  lang_switch_href(h, r);
   html_raw_(h, s->tail, s->tail_len);
 }
 

@@ -23,7 +23,7 @@ void layout_begin_script(struct html *h, const struct req *r, const char *title,
                          const char *script);
 /* The shell an anonymous visitor gets, made once per language (a page the world reads, such
  * as the certificate verification a QR code opens): everything layout_begin writes for a
- * request without a user, then the stylesheet asset, but the language switch, whose link
+ * request without a user, then the stylesheet asset, but the language switch's href, which
  * names the request's path. head and tail are malloc'd. */
 struct layout_shell {
   char *head, *tail;
