@@ -21,34 +21,28 @@ struct verify_entry {
 
 struct verify_cache {
   size_t nsets;
-  struct verify_entry **slots; /* nsets * VERIFY_CACHE_WAYS */
-  unsigned char *victim;       /* per set: the way replaced next when the set is full */
+  unsigned char *victim; /* per set: the way replaced next when the set is full */
   pthread_mutex_t locks[VERIFY_CACHE_STRIPES];
   atomic_uint_fast64_t hits, misses;
+  struct verify_entry *slots[]; /* nsets * VERIFY_CACHE_WAYS, then the victims */
 };
 
 int verify_cache_new(struct verify_cache **out, size_t slots) {
-  size_t n = VERIFY_CACHE_WAYS;
   *out = NULL;
   if (slots < 1 || slots > ((size_t)1 << 20)) {
     return -1;
   }
+  size_t n = VERIFY_CACHE_WAYS;
   while (n < slots) {
     n <<= 1;
   }
-  struct verify_cache *c = calloc(1, sizeof *c);
+  /* One block: the table, its slots and each set's victim. */
+  struct verify_cache *c = calloc(1, sizeof *c + n * sizeof c->slots[0] + n / VERIFY_CACHE_WAYS);
   if (NULL == c) {
     return -1;
   }
   c->nsets = n / VERIFY_CACHE_WAYS;
-  c->slots = calloc(n, sizeof *c->slots);
-  c->victim = calloc(c->nsets, 1);
-  if (NULL == c->slots || NULL == c->victim) {
-    free(c->slots);
-    free(c->victim);
-    free(c);
-    return -1;
-  }
+  c->victim = (unsigned char *)&c->slots[n];
   for (size_t i = 0; i < VERIFY_CACHE_STRIPES; i++) {
     pthread_mutex_init(&c->locks[i], NULL);
   }
@@ -75,8 +69,6 @@ void verify_cache_free(struct verify_cache *c) {
   for (size_t i = 0; i < VERIFY_CACHE_STRIPES; i++) {
     pthread_mutex_destroy(&c->locks[i]);
   }
-  free(c->slots);
-  free(c->victim);
   free(c);
 }
 
