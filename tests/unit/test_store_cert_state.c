@@ -62,16 +62,6 @@ static int tx_seed(struct store_tx *tx, void *arg) {
   return store_cert_insert(tx, &c);
 }
 
-struct change {
-  const char *serial;
-  enum store_cert_change to;
-};
-
-static int tx_change(struct store_tx *tx, void *arg) {
-  const struct change *c = arg;
-  return store_cert_set_status(tx, c->serial, c->to, 0, "a test");
-}
-
 static const char the_serial[] = "UJK-AAAA-BBBB-CCCC-DDDD-E";
 
 static int tx_png(struct store_tx *tx, void *arg) {
@@ -115,8 +105,7 @@ static void test_generation(void **state) {
   struct store *other = NULL;
   char err[512];
   assert_int_equal(STORE_OK, store_open(&other, t->db, NULL, err, sizeof err));
-  struct change suspend = {serial, STORE_CERT_TO_SUSPENDED};
-  assert_int_equal(STORE_OK, store_txn(other, tx_change, &suspend));
+  assert_int_equal(STORE_OK, temp_store_cert_change(other, serial, STORE_CERT_TO_SUSPENDED));
   int64_t g1 = generation(t->s);
   assert_true(g1 > g0);
   assert_int_equal(g1, generation(other));
@@ -139,8 +128,7 @@ static void test_generation(void **state) {
   assert_true(g2 > g1);
   assert_int_equal(g2, generation_with_row(t->s, serial, STORE_CERT_VALID));
 
-  struct change revoke = {serial, STORE_CERT_TO_REVOKED};
-  assert_int_equal(STORE_OK, store_txn(t->s, tx_change, &revoke));
+  assert_int_equal(STORE_OK, temp_store_cert_change(t->s, serial, STORE_CERT_TO_REVOKED));
   assert_true(generation(t->s) > g2);
 }
 

@@ -20,7 +20,7 @@
 #include "common/issue.h"
 #include "common/verify.h"
 #include "common/verify_cache.h"
-#include "test_issue_fixture.h"
+#include "test_verify_fixture.h"
 #include "ujikom/clock.h"
 
 static int cache_setup(void **state) {
@@ -35,16 +35,6 @@ static int cache_teardown(void **state) {
   struct fixture *f = *state;
   verify_cache_free(f->svc.verdicts);
   return teardown(state);
-}
-
-static struct verify_result *verify(struct fixture *f, enum verify_form form, const char *text) {
-  struct verify_result *o = verify_result_new();
-  assert_non_null(o);
-  int rc = verify_certificate(o, &f->svc, form, text, strlen(text), clock_wall_ms(), NULL);
-  if (0 != rc) {
-    fail_msg("verify: %s", store_rc_name(rc));
-  }
-  return o;
 }
 
 /* Verifies text and checks the verdict, and whether the cache answered (hit). */
@@ -65,27 +55,8 @@ static void expect(struct fixture *f, enum verify_form form, const char *text,
   free(o);
 }
 
-static void issue(struct fixture *f, struct store_cert *out) {
-  char err[256];
-  enum issue_rc rc = issue_certificate(out, &f->svc, new_attempt(f, VERDICT_K), 0, err, sizeof err);
-  if (ISSUE_CREATED != rc) {
-    fail_msg("issue: %s", err);
-  }
-}
-
-struct change {
-  const char *serial;
-  enum store_cert_change to;
-};
-
-static int tx_change(struct store_tx *tx, void *arg) {
-  const struct change *c = arg;
-  return store_cert_set_status(tx, c->serial, c->to, 0, "a test");
-}
-
 static void change(struct store *s, const char *serial, enum store_cert_change to) {
-  struct change c = {serial, to};
-  assert_int_equal(STORE_OK, store_txn(s, tx_change, &c));
+  assert_int_equal(STORE_OK, temp_store_cert_change(s, serial, to));
 }
 
 static void test_hit_same_answer(void **state) {
