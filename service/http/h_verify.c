@@ -79,9 +79,10 @@ static char *vt_html[2][VT__MAX];
 static size_t vt_html_len[2][VT__MAX];
 /* The page's title, "Indonesian / English", whatever the visitor's language. */
 static char page_title[160];
-/* Per visitor language, what every result page has the same: the shell an anonymous visitor
- * gets (but the language switch) and the page's end (the form for another number and the
- * footer). Empty where making them failed (then the page is written in full). */
+/* Per visitor language, what every result page has the same: the shell served to an
+ * anonymous visitor (but the language switch's href) and the page's end (the form for
+ * another number and the footer). Empty where making them failed (then the page is written
+ * in full). */
 static struct layout_shell shells[2];
 static char *page_end[2];
 static size_t page_end_len[2];
