@@ -9,8 +9,7 @@
 // PostgreSQL only: the ctest pass labelled pg runs it (tests/CMakeLists.txt).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
@@ -19,17 +18,11 @@ import {
 } from './lib/daemon.mjs';
 import { NUM_EXAM_ID, makeNumExamsDir } from './lib/candidate.mjs';
 import { SaveLog, answerSeq, sql } from './lib/reliability.mjs';
+import { shareKeys } from './lib/nodes.mjs';
 
 const CANDIDATES = 50;
 const SAVES = 8;
 const PUBLIC_URL = 'https://lsp.contoh.test'; // sequence-numbered saves of the short item per candidate
-
-// The files of a data directory that every node of one database must share (docs/operations.md).
-export const SHARED_KEY_FILES = ['keys', 'log-signing.key', 'second-factor.key', 'application.key'];
-
-export function shareKeys(fromDir, toDir) {
-  for (const f of SHARED_KEY_FILES) cpSync(path.join(fromDir, f), path.join(toDir, f), { recursive: true });
-}
 
 // A load balancer without stickiness over the nodes: request n of a client goes to node
 // n mod N; a node that does not answer (killed) is taken out, and the request goes to the next
