@@ -67,6 +67,15 @@ export function dbExec(dataDir, sql) {
   return { status: r.status, stdout: r.stdout || '', stderr: r.stderr || '' };
 }
 
+// Moves attempt id's deadline to ms (and its start back to ms when it started later), as a
+// test staging a deadline does, on the pass's backend. Throws when the SQL fails.
+export function setAttemptDeadline(dataDir, id, ms) {
+  const at = Math.round(ms);
+  const r = dbExec(dataDir, `UPDATE attempts SET started_at = CASE WHEN started_at < ${at} THEN started_at ELSE ${at} END, ` +
+    `deadline_at = ${at} WHERE id = ${Number(id)}`);
+  if (r.status !== 0) throw new Error(`moving the deadline of attempt ${id}: ${r.stderr}`);
+}
+
 // Runs the CLI synchronously. `input` is written to its stdin (e.g. a password).
 export function cli(args, { input = '', env = {}, dataDir } = {}) {
   const full = dataDir ? [...args, '--data-dir', dataDir] : args;
