@@ -21,6 +21,7 @@
 #include "common/form_index.h"
 #include "common/issue.h"
 #include "common/keystore.h"
+#include "common/node_keys.h"
 #include "common/log.h"
 #include "common/application.h"
 #include "common/second_factor.h"
@@ -116,6 +117,11 @@ static void reload(struct svc *svc, struct keystore **old_keys, size_t *n_old_ke
   struct keystore *ks = NULL;
   if (0 != keystore_open(&ks, svc->cfg->data_dir, false, err, sizeof(err))) {
     log_msg(LOG_ERROR, NULL, "SIGHUP: keys not reloaded: %s", err);
+    return;
+  }
+  if (0 != node_keys_check(svc->store, svc->cfg->data_dir, ks, clock_wall_ms(), err, sizeof(err))) {
+    log_msg(LOG_ERROR, NULL, "SIGHUP: keys not reloaded: %s", err);
+    keystore_free(ks);
     return;
   }
   old_keys[(*n_old_keys)++] = ks;
@@ -264,6 +270,11 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
   if (0 !=
       certlog_open(&svc->log, svc->store, cfg->data_dir, cfg->public_url, true, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: transparency log: %s\n", err);
+    return -1;
+  }
+  /* Every node on one database must have the same key files (common/node_keys.h). */
+  if (0 != node_keys_check(svc->store, cfg->data_dir, ks, clock_wall_ms(), err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: shared keys: %s\n", err);
     return -1;
   }
   size_t backfilled = 0; /* certificates issued before the log existed */

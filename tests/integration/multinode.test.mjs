@@ -9,7 +9,8 @@
 // PostgreSQL only: the ctest pass labelled pg runs it (tests/CMakeLists.txt).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
@@ -235,5 +236,51 @@ test('two nodes on one database: an exam day across both, one killed mid-exam', 
     rmSync(dirA, { recursive: true, force: true });
     rmSync(dirB, { recursive: true, force: true });
     rmSync(examsDir, { recursive: true, force: true });
+  }
+});
+
+// Starts a node on dir and database and expects it to be refused at start with a message
+// matching re.
+async function refused(dir, database, re) {
+  await assert.rejects(startDaemon({ dataDir: dir, args: ['--public-url', PUBLIC_URL, '--database', database] }),
+    (e) => { assert.match(e.message, re); return true; });
+}
+
+test('a node whose key files differ from the other nodes\' is refused at start; a rotation is registered at SIGHUP', { skip: !PG_BASE && 'needs PostgreSQL (ctest -L pg)', timeout: 120_000 }, async () => {
+  const a = await startDaemon({ args: ['--public-url', PUBLIC_URL] });
+  const database = databaseOf(a.dataDir);
+  const dirs = [];
+  const fresh = () => { const d = tmpDir('ujikom-node-x-'); dirs.push(d); return d; };
+  try {
+    // An empty data directory: the node would make keys of its own.
+    await refused(fresh(), database, /shared keys: .*log-signing\.key is not the file another node on this database registered/);
+    // Every file but one shared.
+    const other = fresh();
+    shareKeys(a.dataDir, other);
+    rmSync(path.join(other, 'application.key'));
+    await refused(other, database, /application\.key is not the file another node/);
+    // A signing key the other node signs with is missing here: a node deployed before a
+    // rotation that the other node's SIGHUP put into service.
+    const behind = fresh();
+    shareKeys(a.dataDir, behind);
+    const rot = cli(['keys', 'rotate'], { dataDir: a.dataDir });
+    assert.equal(rot.status, 0, rot.stderr);
+    const kid = readFileSync(path.join(a.dataDir, 'keys', 'active'), 'utf8').trim();
+    assert.ok(!existsSync(path.join(behind, 'keys', `${kid}.pem`)));
+    a.proc.kill('SIGHUP');
+    await sleep(500); // the SIGHUP is handled between requests of the main loop
+    await refused(behind, database, new RegExp(`signing key ed25519:${kid}, registered by another node on this database, is not under`));
+    // The same files: the node starts and serves the same key set.
+    const same = fresh();
+    shareKeys(a.dataDir, same);
+    const b = await startDaemon({ dataDir: same, args: ['--public-url', PUBLIC_URL, '--database', database] });
+    assert.equal(await textOf(b.url, '/.well-known/jwks.json'), await textOf(a.url, '/.well-known/jwks.json'));
+    assert.match(await textOf(b.url, '/.well-known/jwks.json'), new RegExp(kid));
+    await stopClean(b);
+    await stopClean(a);
+  } finally {
+    await stopWith(a, 'SIGKILL');
+    a.cleanup();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 });
