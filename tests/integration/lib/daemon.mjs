@@ -50,6 +50,12 @@ function pgPrepare(dataDir) {
   if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
 }
 
+// Makes the database of dataDir ready for the CLI before any daemon ran on it (PostgreSQL:
+// its schema; nothing for SQLite, whose file the CLI creates).
+export function prepareDatabase(dataDir) {
+  if (PG_BASE) pgPrepare(dataDir);
+}
+
 // Drops the schema of dataDir (PostgreSQL); nothing for SQLite (the file goes with the dir).
 export function dropDatabase(dataDir) {
   if (PG_BASE) psql(PG_BASE, `DROP SCHEMA IF EXISTS ${pgSchema(dataDir)} CASCADE`);
