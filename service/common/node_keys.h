@@ -17,13 +17,14 @@
 struct store;
 struct keystore;
 
-/* Registers the fingerprints of data_dir's shared key files and of every public key of ks
- * (when not registered yet) in one transaction at now_ms, and checks them against those
- * registered by any node before: each secret file must be the registered one, and every
- * signing key another node registered must be in ks (a node with a newer key than the
- * others adds it; one without a key the others sign with is refused). Returns 0; -1 with a
- * one-line message in err (nothing registered then) naming the file to deploy, or why the
- * check could not run (a store error, an unreadable file). */
+/* On a database several processes may share (PostgreSQL; a SQLite file has one, so nothing
+ * is done there): registers the fingerprints of data_dir's shared key files and of every
+ * public key of ks (when not registered yet) in one transaction at now_ms, and checks them
+ * against those registered by any node before: each secret file must be the registered one, and
+ * every signing key another node registered must be in ks (a node with a newer key than the others
+ * adds it; one without a key the others sign with is refused). Returns 0; -1 with a one-line
+ * message in err (nothing registered then) naming the file to deploy, or why the check could not
+ * run (a store error, an unreadable file). */
 int node_keys_check(struct store *s, const char *data_dir, const struct keystore *ks,
                     int64_t now_ms, char *err, size_t errlen);
 
