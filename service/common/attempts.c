@@ -395,18 +395,24 @@ void attempts_sheet_clear(struct attempts_sheet *s) {
 
 enum attempts_rc attempts_get_sheet(struct attempts_sheet *out, struct svc *svc, int64_t user_id,
                                     int64_t attempt_id, int64_t now_ms) {
-  struct store_rd *rd = NULL;
+  return attempts_get_sheet_in(out, svc, NULL, user_id, attempt_id, now_ms);
+}
+
+enum attempts_rc attempts_get_sheet_in(struct attempts_sheet *out, struct svc *svc,
+                                       struct store_rd *rd, int64_t user_id, int64_t attempt_id,
+                                       int64_t now_ms) {
   struct store_attempt *a = &out->attempt;
   memset(out, 0, sizeof(*out));
-  if (NULL == svc->catalog) {
-    return ATTEMPTS_NO_CATALOG;
+  if (NULL == svc->catalog || attempt_id <= 0) {
+    store_rd_end(rd);
+    return NULL == svc->catalog ? ATTEMPTS_NO_CATALOG : ATTEMPTS_NOT_FOUND;
   }
-  if (attempt_id <= 0) {
-    return ATTEMPTS_NOT_FOUND;
-  }
-  int rc = store_rd_begin(svc->store, &rd);
+  int rc = NULL != rd ? STORE_OK : store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_attempt_get_brief(rd, a, attempt_id); /* the form text only if not indexed */
+    /* The stored form text only when the form is not indexed: attempts_form then builds it
+     * from this snapshot's text instead of reading the attempt again. */
+    rc = form_index_has(svc->forms, attempt_id) ? store_attempt_get_brief(rd, a, attempt_id)
+                                                : store_attempt_get(rd, a, attempt_id);
     if (STORE_OK == rc && a->user_id != user_id) {
       store_attempt_clear(a);
       rc = STORE_NONE;
@@ -1002,6 +1008,36 @@ static void make_views(struct svc *svc) {
     form_index_view(svc->forms, list[i]);
   }
   free(list);
+}
+
+enum attempts_rc attempts_index_open(struct svc *svc, int64_t *after_id, size_t *out_n) {
+  struct store_attempt *list = NULL;
+  struct store_rd *rd = NULL;
+  size_t n = 0;
+  *out_n = 0;
+  if (NULL == svc->catalog || NULL == svc->forms) {
+    return NULL == svc->catalog ? ATTEMPTS_NO_CATALOG : ATTEMPTS_OK;
+  }
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempts_open_page(rd, &list, &n, *after_id, 256);
+    store_rd_end(rd);
+  }
+  if (STORE_OK != rc) {
+    return from_store(rc, "open attempts");
+  }
+  for (size_t i = 0; i < n; i++) {
+    struct exam_form *form = NULL;
+    /* builds the form from the text just read and indexes it (nothing when indexed) */
+    if (!form_index_has(svc->forms, list[i].id)) {
+      (void)attempts_form(&form, svc, &list[i]);
+      exam_form_free(form);
+    }
+    *after_id = list[i].id;
+  }
+  store_attempt_list_free(list, n);
+  *out_n = n;
+  return ATTEMPTS_OK;
 }
 
 enum attempts_rc attempts_close_overdue(struct svc *svc, int64_t now_ms, size_t *out_closed) {

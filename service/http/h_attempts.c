@@ -342,7 +342,9 @@ int h_attempts_list(struct req *r) {
 int h_attempts_get(struct req *r) {
   struct attempts_sheet s;
   struct exam_form *form = NULL;
-  enum attempts_rc rc = attempts_get_sheet(&s, r->svc, r->user->id, path_attempt_id(r), r->now_ms);
+  /* in the snapshot the session was read in (ROUTE_SHARED_READ) */
+  enum attempts_rc rc = attempts_get_sheet_in(&s, r->svc, req_take_read(r), r->user->id,
+                                              path_attempt_id(r), r->now_ms);
   if (ATTEMPTS_OK != rc) {
     return reply_attempts_error(r, rc, NULL);
   }

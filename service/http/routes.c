@@ -32,7 +32,7 @@ const struct route routes[] = {
     {"GET", "/api/exams/:id", ROLE_ANY, 0, h_exams_get},
     {"POST", "/api/exams/:id/attempts", ROLE_CANDIDATE, 0, h_attempts_start},
     {"GET", "/api/attempts", ROLE_CANDIDATE, 0, h_attempts_list},
-    {"GET", "/api/attempts/:id", ROLE_CANDIDATE, 0, h_attempts_get},
+    {"GET", "/api/attempts/:id", ROLE_CANDIDATE, ROUTE_SHARED_READ, h_attempts_get},
     {"PUT", "/api/attempts/:id/answers/:item", ROLE_CANDIDATE, 0, h_attempts_save_answer},
     {"PUT", "/api/attempts/:id/flags/:item", ROLE_CANDIDATE, 0, h_attempts_flag},
     {"PUT", "/api/me/time-zone", ROLE_USER, 0, h_attempts_time_zone},
