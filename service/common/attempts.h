@@ -195,6 +195,11 @@ struct attempts_saved {
 enum attempts_rc attempts_save(struct attempts_saved *out, struct svc *svc, int64_t user_id,
                                int64_t attempt_id, const char *item_id, const json_t *value,
                                int64_t now_ms, char *err, size_t errlen);
+/* As attempts_save, reading the attempt in rd (an open read transaction, e.g. the session's;
+ * NULL: a read of its own), which it ends before it writes. */
+enum attempts_rc attempts_save_in(struct attempts_saved *out, struct svc *svc, struct store_rd *rd,
+                                  int64_t user_id, int64_t attempt_id, const char *item_id,
+                                  const json_t *value, int64_t now_ms, char *err, size_t errlen);
 
 /* Saves n answers (item ids and JSON texts, checked with attempts_answer_text) into attempt_id
  * in one transaction at now_ms: all or none. ATTEMPTS_OK, ATTEMPTS_DEADLINE / ATTEMPTS_CLOSED

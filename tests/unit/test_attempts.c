@@ -346,9 +346,26 @@ static void sheet_in_a_snapshot_and_open_forms_indexed(void **state) {
   attempts_sheet_clear(&sheet);
   assert_true(form_index_has(svc->forms, mine));
 
+  /* A save reading the attempt in a snapshot taken before the attempt was submitted saw it
+   * open, yet writes nothing: the write checks again. Then a save in a snapshot of its own. */
+  assert_int_equal(store_rd_begin(svc->store, &rd), STORE_OK);
+  assert_int_equal(store_attempt_get_brief(rd, &a, mine), STORE_OK);
+  struct store_attempt done;
+  assert_int_equal(attempts_submit(&done, svc, fx->user, mine, t0 + 3000), ATTEMPTS_OK);
+  store_attempt_clear(&done);
+  json_t *no = json_false();
+  assert_int_equal(
+      attempts_save_in(&sv, svc, rd, fx->user, mine, "Q2", no, t0 + 3500, err, sizeof(err)),
+      ATTEMPTS_CLOSED);
+  assert_int_equal(
+      attempts_save_in(&sv, svc, NULL, fx->other, theirs, "Q2", no, t0 + 3500, err, sizeof(err)),
+      ATTEMPTS_OK);
+  json_decref(no);
+  assert_int_equal(attempts_get_sheet(&sheet, svc, fx->user, mine, t0 + 4000), ATTEMPTS_OK);
+  assert_int_equal(sheet.nanswers, 1); /* Q1 alone */
+  attempts_sheet_clear(&sheet);
+
   /* Finished attempts are left out of the pages of open ones. */
-  assert_int_equal(attempts_submit(&a, svc, fx->user, mine, t0 + 3000), ATTEMPTS_OK);
-  store_attempt_clear(&a);
   form_index_free(svc->forms);
   assert_int_equal(form_index_new(&svc->forms, 64), 0);
   int64_t after = 0;
