@@ -157,12 +157,16 @@ rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status" 2>/dev/n
 
 DAEMON_PID=
 DAEMON_PORT=
+# Every simulated candidate connects from 127.0.0.1, so the cap on connections from one
+# address (--max-conns-per-addr, 2048 by default) is lifted: 10,000 candidates stand for
+# 10,000 devices.
 start_daemon() { # extra args...
   rm -f "$WORK/port"
   local t0
   t0=$(now_ms)
   $SERVER "$UJIKOMD" --listen 127.0.0.1:0 --data-dir "$DATA" --exams-dir exams \
     --port-file "$WORK/port" --kdf-log2n "$KDF_LOG2N" --conn-timeout 300 --max-conns 16384 \
+    --max-conns-per-addr 0 \
     --threads "$THREADS" --max-header "$MAX_HEADER" --event-loop "$EVENT_LOOP" "$@" 2>>"$WORK/ujikomd.log" &
   DAEMON_PID=$!
   PIDS+=("$DAEMON_PID")
