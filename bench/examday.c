@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_RESPONSE       (4u * 1024u * 1024u)
+#define MAX_RESPONSE       ((size_t)4 * 1024 * 1024)
 #define MAX_SAVES          64
 #define REQUEST_TIMEOUT_MS 30000
 

@@ -76,7 +76,7 @@ static int write_port_file(const char *path, unsigned port) {
 #define SWEEP_INTERVAL_S 15
 /* The form index's slots, and how many open attempts' forms are read into it at start. */
 #define FORM_INDEX_SLOTS    32768
-#define FORM_INDEX_OPEN_MAX (FORM_INDEX_SLOTS / 4 * 3)
+#define FORM_INDEX_OPEN_MAX ((size_t)FORM_INDEX_SLOTS / 4 * 3)
 
 /* Closes and scores every open attempt past its deadline (plus the save grace), at its
  * deadline. The store hands them out in batches; a bounded number of batches per sweep

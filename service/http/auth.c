@@ -19,7 +19,6 @@
 #include "common/second_factor.h"
 #include "http/ratelimit.h"
 #include "http/reply.h"
-#include "http/routes.h"
 #include "store/store.h"
 #include "ujikom/password.h"
 #include "ujikom/session_token.h"
@@ -168,7 +167,8 @@ static int read_session(struct svc *svc, const char *hash, struct store_session 
   return rc;
 }
 
-enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_cookie) {
+enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_cookie,
+                                bool keep_read) {
   const struct config *cfg = r->svc->cfg;
   struct store_session s;
   struct store_user u;
@@ -191,11 +191,10 @@ enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_c
     log_msg(LOG_INFO, r->request_id, "malformed session token ignored");
     return AUTH_ANONYMOUS;
   }
-  /* A route that reads on in the session's snapshot keeps the read transaction; it is
-   * ended below on every way but a valid session's that needs no touch. */
+  /* With keep_read the read transaction stays open (r->rd) on every way but a valid
+   * session's that needs no touch: it is ended below on all the others. */
   struct store_rd *rd = NULL;
-  bool share = NULL != r->route && (r->route->flags & ROUTE_SHARED_READ);
-  rc = read_session(r->svc, hash, &s, &u, share ? &rd : NULL);
+  rc = read_session(r->svc, hash, &s, &u, keep_read ? &rd : NULL);
   if (NULL != rd &&
       (r->now_ms >= s.expires_ms || r->now_ms >= s.absolute_expires_ms || u.disabled ||
        0 == u.role || r->now_ms - s.last_seen_ms >= AUTH_TOUCH_INTERVAL_MS)) {

@@ -209,9 +209,10 @@ static void serve(struct req *r) {
   bool via_cookie = false;
   /* Without an Authorization or Cookie header there is no session to look for; a public
    * route's answer does not depend on one. */
-  enum auth_result ar = server_has_credentials(r) && !(r->route->flags & ROUTE_PUBLIC)
-                            ? auth_load_user(r, &user, &via_cookie)
-                            : AUTH_ANONYMOUS;
+  enum auth_result ar =
+      server_has_credentials(r) && !(r->route->flags & ROUTE_PUBLIC)
+          ? auth_load_user(r, &user, &via_cookie, 0 != (r->route->flags & ROUTE_SHARED_READ))
+          : AUTH_ANONYMOUS;
   if (AUTH_STORE_ERROR == ar) {
     reply_error(r, ERR_UNAVAILABLE, NULL);
     return;

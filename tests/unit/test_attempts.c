@@ -209,7 +209,7 @@ static void start_save_submit_retake(void **state) {
   struct store_attempt a;
   char err[160];
   int64_t t0 = wall_ms(); /* the store stamps the start with its own clock */
-  int64_t duration = 30 * 60 * 1000;
+  int64_t duration = 30LL * 60 * 1000;
 
   assert_int_equal(attempts_start(&st, svc, fx->user, "NO-SUCH", t0), ATTEMPTS_EXAM_NOT_FOUND);
   assert_int_equal(attempts_start(&st, svc, fx->user, "FSN-LAYER", t0), ATTEMPTS_OK);

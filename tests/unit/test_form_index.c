@@ -231,7 +231,7 @@ static void test_threads_share_it(void **state) {
   pthread_t t[4];
   assert_int_equal(0, form_index_new(&fx, 16)); /* small: constant replacement */
   for (int i = 0; i < 4; i++) {
-    w[i] = (struct worker){fx, f, i * 30, 0};
+    w[i] = (struct worker){fx, f, (int64_t)i * 30, 0};
     assert_int_equal(0, pthread_create(&t[i], NULL, work, &w[i]));
   }
   for (int i = 0; i < 4; i++) {
