@@ -299,15 +299,15 @@ static void start_save_submit_retake(void **state) {
  * sees that snapshot; the stored form text comes with the attempt only when the form is not
  * indexed; the open attempts' forms are indexed page by page, the finished ones' not. */
 static void sheet_in_a_snapshot_and_open_forms_indexed(void **state) {
+  struct svc *svc = &((struct fx *)*state)->svc;
+  int64_t t0 = wall_ms();
+  assert_int_equal(form_index_new(&svc->forms, 64), 0);
   struct fx *fx = *state;
-  struct svc *svc = &fx->svc;
   struct attempts_started st;
   struct attempts_saved sv;
   struct attempts_sheet sheet;
   struct store_attempt a;
   char err[160];
-  int64_t t0 = wall_ms();
-  assert_int_equal(form_index_new(&svc->forms, 64), 0);
   assert_int_equal(attempts_start(&st, svc, fx->user, "FSN-LAYER", t0), ATTEMPTS_OK);
   int64_t mine = st.id;
   assert_int_equal(attempts_start(&st, svc, fx->other, "FSN-LAYER", t0), ATTEMPTS_OK);
