@@ -1,7 +1,7 @@
 // What the 32-item exam page costs on the wire (issue 16, point 13), in the bytes Chromium
 // itself reports (CDP Network.loadingFinished.encodedDataLength: headers and the body as
 // sent, compressed): the HTML, CSS and JavaScript gzip-compressed on a first visit with an
-// empty cache (at most 17 KB; issue 16 asks for 10 KB, kept as a todo below), only the HTML
+// empty cache (at most 16 KB; issue 16 asks for 10 KB, kept as a todo below), only the HTML
 // on a second visit (the assets' versioned URLs are cached as immutable, also for a
 // logged-in user), and only the HTML (at most 10 KB) when the candidate comes, as every
 // candidate does, through the page before the clock starts, which fetches the script ahead.
@@ -15,7 +15,9 @@ import { newPage, assertNoDialogs, daemonAndBrowser, registerCandidate } from '.
 
 const EXAM = 'FSN-PBW-JR'; // 32 questions and one evidence item
 const BUDGET = 10 * 1024;
-const CEILING = 17 * 1024; // what the test holds today (~16.0 KB), against regressions
+// What the test holds today (15.4-15.6 KB with the build's minified, precompressed assets;
+// 16.0-17.1 KB before), against regressions.
+const CEILING = 16 * 1024;
 const env = daemonAndBrowser({ logLevel: 'info' }); // the access log shows what reached the server
 
 // Records every response of the page until stop(): url, type, status, encoding and the
@@ -154,10 +156,11 @@ test('through the pre-start page, the exam page itself transfers at most 10 KB',
 });
 
 // The budget of issue 16 from an empty cache on the exam page itself (no pre-start page
-// before it). Not met: the HTML is ~7.4 KB on the wire (its text alone ~4.5 KB compressed),
-// exam.js ~5.8 KB and app.css ~2.8 KB, headers included; see docs/web.md (Transfer size of
-// the exam page) for the figures and why the remaining steps would cost candidates more.
-test('the first visit transfers at most 10 KB', { todo: 'from an empty cache the exam page needs ~16 KB; see docs/web.md' }, () => {
+// before it). Not met: the HTML is 7.9-8.1 KB on the wire (its visible text alone ~4.1 KB
+// compressed, the questions and options ~2.9 KB), exam.js 4.8 KB and app.css 2.6 KB,
+// headers included; see docs/web.md (Transfer size of the exam page) for the figures of
+// each step taken and measured, and why what is left cannot reach 10 KB.
+test('the first visit transfers at most 10 KB', { todo: 'from an empty cache the exam page needs ~15.5 KB; see docs/web.md' }, () => {
   assert.ok(firstVisit, 'the first visit was measured');
   const total = firstVisit.reduce((a, r) => a + r.bytes, 0);
   assert.ok(total <= BUDGET, `first visit transfers ${total} bytes (${JSON.stringify(firstVisit.map((r) => [r.type, r.bytes]))}), over ${BUDGET}`);
