@@ -5,7 +5,8 @@
 // back from the database and the API), one attempt and one result per candidate, one
 // certificate per K, the audit chain and the transparency log intact, and both nodes give the
 // same verdicts, key set and checkpoint, also right after a revocation made on the other node.
-// The nodes share the data directory's key files as production nodes would (copied here).
+// The nodes share the data directory's key files as production nodes would (copied here);
+// a node whose files differ, or lack a key another node registered, is refused at start.
 // PostgreSQL only: the ctest pass labelled pg runs it (tests/CMakeLists.txt).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
