@@ -4,7 +4,6 @@
 #include "http/gzip.h"
 
 #include <pthread.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
