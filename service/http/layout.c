@@ -188,6 +188,16 @@ void layout_stylesheet(struct html *h, const char *asset) {
   HTML_LIT(h, ">");
 }
 
+void layout_prefetch_script(struct html *h, const char *asset) {
+  char url[256];
+  if (!layout_asset_url(url, sizeof(url), asset)) {
+    return;
+  }
+  HTML_LIT(h, "<link rel=\"prefetch\" as=\"script\"");
+  html_attr_url(h, "href", url);
+  HTML_LIT(h, ">");
+}
+
 void layout_script(struct html *h, const char *asset) {
   char url[256];
   if (NULL == asset || !layout_asset_url(url, sizeof(url), asset)) {

@@ -85,6 +85,10 @@ bool layout_asset_url(char *out, size_t outlen, const char *asset_path);
 /* A deferred <script> of the versioned asset (nothing when asset is NULL or unknown): a page's
  * second script, written into its body. */
 void layout_script(struct html *h, const char *asset);
+/* A prefetch link of the versioned script asset (nothing when unknown): a page the exam page
+ * is reached from fetches the exam page's script ahead, at low priority, so that the exam
+ * page itself brings only its HTML. */
+void layout_prefetch_script(struct html *h, const char *asset);
 /* A stylesheet link of the versioned asset (nothing when unknown): a page's own styles beside
  * app.css, written into its body. */
 void layout_stylesheet(struct html *h, const char *asset);

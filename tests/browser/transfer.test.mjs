@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS } from '../integration/lib/daemon.mjs';
-import { newPage, assertNoDialogs, daemonAndBrowser, registerCandidate } from './lib/browser.mjs';
+import { newPage, assertNoDialogs, daemonAndBrowser, registerCandidate, loginCandidate } from './lib/browser.mjs';
 
 const EXAM = 'FSN-PBW-JR'; // 32 questions and one evidence item
 const BUDGET = 10 * 1024;
@@ -148,6 +148,43 @@ test('through the pre-start page, the exam page itself transfers at most 10 KB',
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(path.join(ARTIFACTS, 'exam-transfer-path.json'), JSON.stringify({
     budget: BUDGET, prestart: before, exam: { bytes: total, parts: exam },
+  }, null, 1));
+  assert.deepEqual(wire.map((r) => r.type), ['Document'], `only the HTML comes over the wire: ${JSON.stringify(exam)}`);
+  assert.ok(total <= BUDGET, `the exam page transfers ${total} bytes, over ${BUDGET}`);
+  assertNoDialogs(p);
+  await p.context.close();
+});
+
+// Resuming on another device (or after the cache was emptied): the dashboard, where the
+// candidate lands after logging in, fetches the open exam page's script ahead as the
+// pre-start page does, so "Lanjutkan" brings only the exam page's HTML, within 10 KB.
+test('resuming from the dashboard, the exam page itself transfers at most 10 KB', async () => {
+  const { d } = env;
+  const first = await newPage(env.browser, { width: 360, height: 800 });
+  const email = await registerCandidate(first.page, d.url, 'xfer-resume');
+  await first.page.goto(`${d.url}/exams/${EXAM}/start`);
+  await startExam(first.page);
+  const attempt = new URL(first.page.url()).pathname;
+  await first.context.close();
+
+  const p = await newPage(env.browser, { width: 360, height: 800 }); // a new device
+  const { page, context } = p;
+  const rec = await recorder(context, page);
+  await loginCandidate(page, d.url, email);
+  await page.waitForLoadState('networkidle');
+  const dashboard = rec.take();
+  const script = dashboard.find((r) => /\/static\/exam\.js\?v=/.test(r.url));
+  assert.ok(script && script.status === 200 && script.bytes > 0, `the dashboard fetches exam.js ahead: ${JSON.stringify(dashboard)}`);
+  await Promise.all([page.waitForURL(new RegExp(`${attempt}$`)), page.click(`a.button[href="${attempt}"]`)]);
+  await page.waitForLoadState('networkidle');
+  const exam = rec.take().filter(pagePart);
+  await rec.stop();
+  assert.ok(await page.locator('nav.qnav button').count() === 33, 'exam.js runs (the navigator is built)');
+  const wire = exam.filter((r) => !r.fromCache && r.bytes > 0);
+  const total = wire.reduce((a, r) => a + r.bytes, 0);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(path.join(ARTIFACTS, 'exam-transfer-resume.json'), JSON.stringify({
+    budget: BUDGET, dashboard, exam: { bytes: total, parts: exam },
   }, null, 1));
   assert.deepEqual(wire.map((r) => r.type), ['Document'], `only the HTML comes over the wire: ${JSON.stringify(exam)}`);
   assert.ok(total <= BUDGET, `the exam page transfers ${total} bytes, over ${BUDGET}`);
