@@ -26,6 +26,7 @@
 #include "common/second_factor.h"
 #include "common/mailer.h"
 #include "common/svc.h"
+#include "common/verify_cache.h"
 #include "http/httpd.h"
 #include "http/routes.h"
 #include "http/server.h"
@@ -288,6 +289,12 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
   if (0 != form_index_new(&svc->forms, FORM_INDEX_SLOTS)) {
     log_msg(LOG_WARN, NULL, "no memory for the form index; saves rebuild each form");
   }
+  /* Repeat verifications of a certificate (a QR code scanned again, a number looked up
+   * again) skip its row and seal while nothing about it changed: 2,048 certificates, about
+   * 3 KB each when full (~6 MB). */
+  if (0 != verify_cache_new(&svc->verdicts, 2048)) {
+    log_msg(LOG_WARN, NULL, "no memory for the verification cache; each one reads its row");
+  }
   size_t displayed = 0; /* certificates issued before their display text was stored */
   if (STORE_OK != issue_display_backfill(svc, &displayed)) {
     log_msg(LOG_WARN, NULL, "certificates: some lack their display text, verified the long way");
@@ -388,6 +395,7 @@ cleanup:
   server_stop(srv, 0);
   mailer_stop(svc.mailer);
   form_index_free(svc.forms); /* borrows items from the catalogue: free it first */
+  verify_cache_free(svc.verdicts);
   catalog_free(svc.catalog);
   for (size_t i = 0; i < n_old_keys; i++) {
     keystore_free(old_keys[i]);
