@@ -102,6 +102,10 @@ static char *resolve(const char *base, const char *href) {
 /* Reads one part of the package (NULL after reporting why). */
 static char *read_part(struct pkg *p, const char *name, size_t *len) {
   char err[256];
+  if (zip_name_locate(p->z, name, 0) < 0) {
+    IMP_ERR(p->imp, 1, 1, "the package has no %s", name);
+    return NULL;
+  }
   char *buf = NULL;
   enum sheet_rc rc = sheet_zip_entry(p->z, name, true, QTI_MAX_PART, &buf, len, err, sizeof(err));
   if (rc == SHEET_NO_MEMORY) {
@@ -555,6 +559,8 @@ static char *take(struct qi *q, struct growbuf *b) {
       char c = b->p[i];
       if (c == '<' || c == '&' || c == HARD_BREAK[0]) {
         growbuf_str(&esc, c == '<' ? "&lt;" : c == '&' ? "&amp;" : "<br>");
+      } else if (c == '\n' || c == '\r' || c == '\t') {
+        growbuf_add(&esc, " ", 1); /* whitespace, as in HTML */
       } else {
         growbuf_add(&esc, &c, 1);
       }
@@ -696,11 +702,34 @@ static const char *map_key(struct qi *q, struct ib_item *it) {
   return NULL;
 }
 
+/* Whether every choice identifier is a ujikom option id ([a-z0-9]{1,8}), each once. */
+static bool option_ids_ok(const struct qi *q) {
+  for (size_t i = 0; i < q->noptions; i++) {
+    const char *id = q->option_ids[i];
+    size_t n = id == NULL ? 0 : strlen(id);
+    if (n < 1 || n > 8 || strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789") != n) {
+      return false;
+    }
+    for (size_t k = 0; k < i; k++) {
+      if (strcmp(q->option_ids[k], id) == 0) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+/* Moves the choices into the item; identifiers ujikom cannot use give way to a, b, ... (the
+ * key, held as indexes, follows). */
 static void take_options(struct qi *q, struct ib_item *it) {
+  bool keep_ids = option_ids_ok(q);
   for (size_t i = 0; i < q->noptions; i++) {
     it->options[i] = q->options[i];
-    it->option_ids[i] = q->option_ids[i];
-    q->options[i] = q->option_ids[i] = NULL;
+    it->option_ids[i] = keep_ids ? q->option_ids[i] : NULL;
+    if (keep_ids) {
+      q->option_ids[i] = NULL;
+    }
+    q->options[i] = NULL;
   }
   it->noptions = q->noptions;
 }

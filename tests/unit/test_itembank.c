@@ -432,7 +432,13 @@ static void test_format_names(void **state) {
   assert_int_equal(f, ITEMBANK_AIKEN);
   assert_int_equal(itembank_format_parse(&f, "gift"), 0);
   assert_int_equal(f, ITEMBANK_GIFT);
-  assert_int_equal(itembank_format_parse(&f, "qti"), -1);
+  static const char *const names[] = {"aiken", "gift", "moodle", "xlsx", "qti"};
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    assert_int_equal(itembank_format_parse(&f, names[i]), 0);
+    assert_string_equal(itembank_format_name(f), names[i]);
+  }
+  assert_int_equal(itembank_format_parse(&f, "docx"), -1);
+  assert_int_equal(itembank_format_parse(&f, "QTI"), -1);
   assert_int_equal(itembank_format_parse(&f, NULL), -1);
 }
 
