@@ -87,7 +87,7 @@ static unsigned char *workbook(const char *const (*rows)[NCOL], size_t n, size_t
     x = realloc(x, cap);
   }
   l += (size_t)snprintf(x + l, cap - l, "</sheetData></worksheet>");
-  const struct ibf_entry e[] = {{"xl/worksheets/sheet1.xml", x}};
+  const struct zip_build_entry e[] = {{"xl/worksheets/sheet1.xml", x, 0}};
   unsigned char *zip = ibf_zip(e, 1, len);
   free(x);
   return zip;
@@ -197,13 +197,13 @@ static void test_refused(void **state) {
   ibf_refused(ITEMBANK_XLSX, (const char *)wb, len,
               "bad:1:1: the first row must name the columns: \"key\" (or \"kunci\") is missing");
   free(wb);
-  const struct ibf_entry doctype[] = {
+  const struct zip_build_entry doctype[] = {
       {"xl/worksheets/sheet1.xml", "<!DOCTYPE x [<!ENTITY a SYSTEM \"file:///etc/passwd\">]>"
-                                   "<worksheet><sheetData/></worksheet>"}};
+                                   "<worksheet><sheetData/></worksheet>", 0}};
   wb = ibf_zip(doctype, 1, &len);
   ibf_refused(ITEMBANK_XLSX, (const char *)wb, len, "declares a document type (refused)");
   free(wb);
-  const struct ibf_entry other[] = {{"word/document.xml", "<w/>"}};
+  const struct zip_build_entry other[] = {{"word/document.xml", "<w/>", 0}};
   wb = ibf_zip(other, 1, &len);
   ibf_refused(ITEMBANK_XLSX, (const char *)wb, len, "the workbook has no xl/worksheets/sheet1.xml");
   free(wb);

@@ -283,10 +283,9 @@ static void test_hard_text(void **state) {
 
 static void test_foreign_item(void **state) {
   (void)state;
-  const struct ibf_entry e[] = {
-      {"imsmanifest.xml", MANIFEST},
-      {"items/one.xml",
-       "<qti-assessment-item xmlns=\"" QTI_NS_ITEM "\" identifier=\"q-1\" title=\"Q\">"
+  const struct zip_build_entry e[] = {
+      {"imsmanifest.xml", MANIFEST, 0},
+      {"items/one.xml", "<qti-assessment-item xmlns=\"" QTI_NS_ITEM "\" identifier=\"q-1\" title=\"Q\">"
        "<qti-response-declaration identifier=\"RESPONSE\" cardinality=\"single\" "
        "base-type=\"identifier\"><qti-correct-response><qti-value>B</qti-value>"
        "</qti-correct-response></qti-response-declaration><qti-item-body>\n"
@@ -295,7 +294,7 @@ static void test_foreign_item(void **state) {
        "<qti-prompt>Choose one.</qti-prompt>"
        "<qti-simple-choice identifier=\"A\">Ruler</qti-simple-choice>"
        "<qti-simple-choice identifier=\"B\"><b>Tape</b> measure</qti-simple-choice>"
-       "</qti-choice-interaction></qti-item-body></qti-assessment-item>"},
+       "</qti-choice-interaction></qti-item-body></qti-assessment-item>", 0},
   };
   size_t len = 0;
   unsigned char *pkg = ibf_zip(e, 2, &len);
@@ -317,7 +316,7 @@ static void test_foreign_item(void **state) {
   free(pkg);
 }
 
-static void refused_pkg(const struct ibf_entry *e, size_t n, const char *want) {
+static void refused_pkg(const struct zip_build_entry *e, size_t n, const char *want) {
   size_t len = 0;
   unsigned char *pkg = ibf_zip(e, n, &len);
   ibf_refused(ITEMBANK_QTI, (const char *)pkg, len, want);
@@ -330,41 +329,40 @@ static void test_hostile(void **state) {
   (void)state;
   ibf_refused(ITEMBANK_QTI, "not a zip", 9, "not a QTI package (the zip archive cannot be opened");
   ibf_refused(ITEMBANK_QTI, "", 0, "the package is empty or cannot be read");
-  const struct ibf_entry none[] = {{"readme.txt", "hello"}};
+  const struct zip_build_entry none[] = {{"readme.txt", "hello", 0}};
   refused_pkg(none, 1, "the package has no imsmanifest.xml");
-  const struct ibf_entry xxe[] = {
+  const struct zip_build_entry xxe[] = {
       {"imsmanifest.xml", "<!DOCTYPE m [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><manifest>"
-                          "&x;</manifest>"}};
+                          "&x;</manifest>", 0}};
   refused_pkg(xxe, 1, "imsmanifest.xml: the document declares a document type (DOCTYPE)");
-  const struct ibf_entry escape[] = {
+  const struct zip_build_entry escape[] = {
       {"imsmanifest.xml", "<manifest><resources><resource type=\"imsqti_item_xmlv3p0\" "
-                          "href=\"../../etc/passwd\"/></resources></manifest>"}};
+                          "href=\"../../etc/passwd\"/></resources></manifest>", 0}};
   refused_pkg(escape, 1, "a resource's href leaves the package");
-  const struct ibf_entry missing[] = {{"imsmanifest.xml", MANIFEST}};
+  const struct zip_build_entry missing[] = {{"imsmanifest.xml", MANIFEST, 0}};
   refused_pkg(missing, 1, "the package has no items/one.xml");
-  const struct ibf_entry empty[] = {{"imsmanifest.xml", "<manifest/>"}};
+  const struct zip_build_entry empty[] = {{"imsmanifest.xml", "<manifest/>", 0}};
   refused_pkg(empty, 1, "the package lists no QTI 3.0 item");
-  const struct ibf_entry broken[] = {{"imsmanifest.xml", "<manifest><resources>"}};
+  const struct zip_build_entry broken[] = {{"imsmanifest.xml", "<manifest><resources>", 0}};
   refused_pkg(broken, 1, "imsmanifest.xml: malformed XML: no element found");
 
   /* items that cannot be mapped are reported, with the reason */
-  const struct ibf_entry bad_items[] = {
-      {"imsmanifest.xml",
-       "<manifest><resources>"
+  const struct zip_build_entry bad_items[] = {
+      {"imsmanifest.xml", "<manifest><resources>"
        "<resource type=\"imsqti_item_xmlv3p0\" href=\"a.xml\"/>"
        "<resource type=\"imsqti_item_xmlv3p0\" href=\"b.xml\"/>"
        "<resource type=\"imsqti_item_xmlv3p0\" href=\"c.xml\"/>"
-       "<resource type=\"imsqti_item_xmlv3p0\" href=\"d.xml\"/></resources></manifest>"},
-      {"a.xml", "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><qti-assessment-item/>"},
-      {"b.xml", "<assessmentItem xmlns=\"http://www.imsglobal.org/xsd/imsqti_v2p1\"/>"},
+       "<resource type=\"imsqti_item_xmlv3p0\" href=\"d.xml\"/></resources></manifest>", 0},
+      {"a.xml", "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><qti-assessment-item/>", 0},
+      {"b.xml", "<assessmentItem xmlns=\"http://www.imsglobal.org/xsd/imsqti_v2p1\"/>", 0},
       {"c.xml", "<qti-assessment-item xmlns=\"" QTI_NS_ITEM "\" identifier=\"c\">"
                 "<qti-item-body><qti-hotspot-interaction response-identifier=\"R\"/>"
-                "</qti-item-body></qti-assessment-item>"},
+                "</qti-item-body></qti-assessment-item>", 0},
       {"d.xml", "<qti-assessment-item xmlns=\"" QTI_NS_ITEM "\" identifier=\"d\">"
                 "<qti-response-declaration identifier=\"RESPONSE\" cardinality=\"single\" "
                 "base-type=\"string\"/><qti-item-body><p>Kata?</p><p>"
                 "<qti-text-entry-interaction response-identifier=\"RESPONSE\"/></p>"
-                "</qti-item-body></qti-assessment-item>"},
+                "</qti-item-body></qti-assessment-item>", 0},
   };
   size_t len = 0;
   unsigned char *pkg = ibf_zip(bad_items, 5, &len);
@@ -392,7 +390,7 @@ static void test_hostile(void **state) {
   char *zeros = calloc(1, (size_t)9 * 1024 * 1024);
   assert_non_null(zeros);
   memset(zeros, 'a', (size_t)9 * 1024 * 1024 - 1);
-  const struct ibf_entry bomb[] = {{"imsmanifest.xml", zeros}};
+  const struct zip_build_entry bomb[] = {{"imsmanifest.xml", zeros, 0}};
   refused_pkg(bomb, 1, "imsmanifest.xml inflates to 9437183 bytes: too large");
   free(zeros);
 }
