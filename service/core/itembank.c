@@ -439,7 +439,7 @@ void ib_emit_item(struct imp *imp, struct ib_item *it, const char *title, const 
   }
   growbuf_str(y, "]\n");
   char num[40];
-  if (it->points > 0 && it->type != EXAM_ITEM_OPEN && it->type != EXAM_ITEM_EVIDENCE) {
+  if (it->points > 1 && it->type != EXAM_ITEM_OPEN && it->type != EXAM_ITEM_EVIDENCE) {
     snprintf(num, sizeof(num), "%ld", it->points);
     key_text(imp, 4, "points", num);
   }
