@@ -24,6 +24,9 @@ enum route_flags {
   /* takes a chunk of an evidence upload as its raw body: up to EVIDENCE_CHUNK_MAX bytes
    * whatever --max-body says */
   ROUTE_UPLOAD = 1u << 6,
+  /* takes an item bank file as its raw body: up to ITEMBANK_MAX_INPUT bytes whatever
+   * --max-body says (administrators only) */
+  ROUTE_ITEM_BANK = 1u << 7,
 };
 
 struct route {
