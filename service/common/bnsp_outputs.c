@@ -311,7 +311,8 @@ static int template_fill(lxw_workbook *wb, const void *ctx) {
     return -1;
   }
   return bnsp_xlsx_text(ws, 0, 0, "nama", NULL) | bnsp_xlsx_text(ws, 0, 1, "email", NULL) |
-         bnsp_xlsx_text(ws, 1, 0, "Siti Rahmawati", NULL) | bnsp_xlsx_text(ws, 1, 1, "siti@example.org", NULL);
+         bnsp_xlsx_text(ws, 1, 0, "Siti Rahmawati", NULL) |
+         bnsp_xlsx_text(ws, 1, 1, "siti@example.org", NULL);
 }
 
 enum bnsp_rc bnsp_template_xlsx(unsigned char **out, size_t *out_len) {

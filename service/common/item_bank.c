@@ -123,11 +123,15 @@ static const struct example EXAMPLES[][8] = {
      {IBX_OPTION_A + 1, "Sutra"},
      {IBX_OPTION_A + 2, "Poliester"},
      {IBX_KEY, "A, B"}},
-    {{IBX_TYPE, "truefalse"}, {IBX_QUESTION, "Kapur jahit dipakai untuk menandai kain."},
+    {{IBX_TYPE, "truefalse"},
+     {IBX_QUESTION, "Kapur jahit dipakai untuk menandai kain."},
      {IBX_KEY, "TRUE"}},
-    {{IBX_TYPE, "numeric"}, {IBX_QUESTION, "Kelonggaran lingkar pinggang (cm)?"},
-     {IBX_KEY, "2:0.5"}, {IBX_POINTS, "2"}},
-    {{IBX_TYPE, "short"}, {IBX_QUESTION, "Satuan panjang pada pita ukur adalah ..."},
+    {{IBX_TYPE, "numeric"},
+     {IBX_QUESTION, "Kelonggaran lingkar pinggang (cm)?"},
+     {IBX_KEY, "2:0.5"},
+     {IBX_POINTS, "2"}},
+    {{IBX_TYPE, "short"},
+     {IBX_QUESTION, "Satuan panjang pada pita ukur adalah ..."},
      {IBX_KEY, "sentimeter | cm"}},
     {{IBX_TYPE, "ordering"},
      {IBX_QUESTION, "Urutkan langkah menjahit."},
@@ -177,5 +181,5 @@ static int template_fill(lxw_workbook *wb, const void *ctx) {
 
 enum item_bank_rc item_bank_template_xlsx(unsigned char **out, size_t *out_len) {
   return bnsp_xlsx_in_memory(out, out_len, template_fill, NULL) == 0 ? ITEM_BANK_OK
-                                                                      : ITEM_BANK_FAILED;
+                                                                     : ITEM_BANK_FAILED;
 }

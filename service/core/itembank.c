@@ -706,7 +706,8 @@ static void aiken_parse(struct imp *imp, const struct line *lines, size_t n) {
     } else if (key_at == NULL) {
       ib_report_unmapped(imp, qline, NULL, "the ANSWER letter is not one of the options");
     } else if (nopt < 2 || nopt > MAX_OPTIONS) {
-      ib_report_unmapped(imp, qline, NULL, nopt < 2 ? "fewer than 2 options" : "more than 8 options");
+      ib_report_unmapped(imp, qline, NULL,
+                         nopt < 2 ? "fewer than 2 options" : "more than 8 options");
     } else {
       struct ib_item it = {.line = qline, .type = EXAM_ITEM_SINGLE};
       it.prompt = ptext;
@@ -1312,7 +1313,8 @@ int itembank_import(char **out, struct itembank_report *report, struct exam_erro
   imp.file = opts != NULL && opts->file != NULL ? opts->file : "input";
   struct line *lines = NULL;
   size_t nlines = 0;
-  if (opts == NULL || !ib_id_ok(opts->id_prefix, PREFIX_MAX) || opts->nkuk == 0 || opts->indent > 64) {
+  if (opts == NULL || !ib_id_ok(opts->id_prefix, PREFIX_MAX) || opts->nkuk == 0 ||
+      opts->indent > 64) {
     IMP_ERR(&imp, 1, 1,
             "import options: an item id prefix [A-Za-z0-9._-]{1,56}, at least one "
             "KUK id and an indent of at most 64 are required");
@@ -1400,5 +1402,5 @@ int itembank_format_parse(enum itembank_format *out, const char *name) {
 
 const char *itembank_format_name(enum itembank_format format) {
   return (size_t)format < sizeof(FORMAT_NAMES) / sizeof(FORMAT_NAMES[0]) ? FORMAT_NAMES[format]
-                                                                          : "?";
+                                                                         : "?";
 }

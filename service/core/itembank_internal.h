@@ -39,23 +39,23 @@ struct ib_criterion {
 struct ib_item {
   unsigned line;
   enum exam_item_type type;
-  char *id;                        /* the item's own id, or NULL for "<prefix>-NNN" */
-  char *kuk[IB_MAX_KUK];           /* the item's own KUK ids, or none for the caller's */
+  char *id;              /* the item's own id, or NULL for "<prefix>-NNN" */
+  char *kuk[IB_MAX_KUK]; /* the item's own KUK ids, or none for the caller's */
   size_t nkuk;
-  long points;                     /* 0: not given */
+  long points; /* 0: not given */
   char *prompt;
-  char *option_ids[MAX_OPTIONS];   /* NULL: a, b, c, ... */
+  char *option_ids[MAX_OPTIONS]; /* NULL: a, b, c, ... */
   char *options[MAX_OPTIONS];
-  bool correct[MAX_OPTIONS];       /* single, multiple: used when nkey is 0 */
+  bool correct[MAX_OPTIONS]; /* single, multiple: used when nkey is 0 */
   size_t noptions;
-  size_t key[MAX_OPTIONS];         /* single, multiple, ordering: option indexes, in order */
+  size_t key[MAX_OPTIONS]; /* single, multiple, ordering: option indexes, in order */
   size_t nkey;
   char *accepted[MAX_ACCEPTED];
   size_t naccepted;
   bool key_bool;
   double value;
   double tolerance;
-  char *unit; /* numeric, may be NULL */
+  char *unit;                                /* numeric, may be NULL */
   struct ib_criterion rubric[IB_MAX_RUBRIC]; /* open: none gives the placeholder */
   size_t nrubric;
   char *explanation;

@@ -38,8 +38,7 @@ const struct itembank_xlsx_column ITEMBANK_XLSX_COLUMNS[IBX_NCOLS] = {
                  "numeric: 12.5 atau 12.5:0.5; short: jawaban | jawaban lain; open: kosong",
                  "single: B; multiple: A, C; ordering: C, A, B; truefalse: TRUE/FALSE; "
                  "numeric: 12.5 or 12.5:0.5; short: answer | other answer; open: empty"},
-    [IBX_POINTS] = {"points", "poin", false, "Poin 1..100 (kosong: 1)",
-                    "Points 1..100 (empty: 1)"},
+    [IBX_POINTS] = {"points", "poin", false, "Poin 1..100 (kosong: 1)", "Points 1..100 (empty: 1)"},
     [IBX_EXPLANATION] = {"explanation", "penjelasan", false, "Penjelasan untuk asesor",
                          "Explanation for assessors"},
 };

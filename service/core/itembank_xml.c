@@ -105,8 +105,7 @@ int ib_xml_parse(struct ib_xml *x, const char *buf, size_t len) {
   XML_SetEntityDeclHandler(p, on_entity);
   XML_SetParamEntityParsing(p, XML_PARAM_ENTITY_PARSING_NEVER);
   if (XML_Parse(p, buf, (int)len, XML_TRUE) == XML_STATUS_ERROR && x->error[0] == '\0') {
-    snprintf(x->error, sizeof(x->error), "malformed XML: %s",
-             XML_ErrorString(XML_GetErrorCode(p)));
+    snprintf(x->error, sizeof(x->error), "malformed XML: %s", XML_ErrorString(XML_GetErrorCode(p)));
     x->error_line = (unsigned)XML_GetCurrentLineNumber(p);
     x->error_col = (unsigned)XML_GetCurrentColumnNumber(p) + 1;
   }
@@ -123,12 +122,12 @@ struct html_entity {
 };
 
 static const struct html_entity ENTITIES[] = {
-    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},    {"apos", '\''},
-    {"nbsp", 0xA0},    {"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026},
-    {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"deg", 0xB0},
-    {"times", 0xD7},   {"divide", 0xF7},  {"plusmn", 0xB1},  {"middot", 0xB7},  {"copy", 0xA9},
-    {"reg", 0xAE},     {"euro", 0x20AC},  {"bull", 0x2022},  {"sup2", 0xB2},    {"sup3", 0xB3},
-    {"frac12", 0xBD},  {"micro", 0xB5},   {"le", 0x2264},    {"ge", 0x2265},
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},      {"apos", '\''},
+    {"nbsp", 0xA0},    {"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026}, {"lsquo", 0x2018},
+    {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"deg", 0xB0},      {"times", 0xD7},
+    {"divide", 0xF7},  {"plusmn", 0xB1},  {"middot", 0xB7},  {"copy", 0xA9},     {"reg", 0xAE},
+    {"euro", 0x20AC},  {"bull", 0x2022},  {"sup2", 0xB2},    {"sup3", 0xB3},     {"frac12", 0xBD},
+    {"micro", 0xB5},   {"le", 0x2264},    {"ge", 0x2265},
 };
 
 static void put_cp(struct growbuf *b, uint32_t cp) {
@@ -235,9 +234,9 @@ static const char *find_close(const char *s, const char *name) {
 
 /* Whether the tag breaks the line (block elements and <br>). */
 static bool tag_breaks(const char *name, size_t n) {
-  static const char *const blocks[] = {"br", "p",  "div", "li", "tr", "h1",
-                                       "h2", "h3", "h4",  "h5", "h6", "blockquote",
-                                       "pre", "ul", "ol", "table", "hr"};
+  static const char *const blocks[] = {"br",  "p",  "div", "li",    "tr", "h1",
+                                       "h2",  "h3", "h4",  "h5",    "h6", "blockquote",
+                                       "pre", "ul", "ol",  "table", "hr"};
   for (size_t k = 0; k < sizeof(blocks) / sizeof(blocks[0]); k++) {
     if (tag_is(name, n, blocks[k])) {
       return true;
@@ -264,8 +263,8 @@ static void strip_tags(struct growbuf *t, const char *html, bool *had_markup) {
                            (html[ne] >= '0' && html[ne] <= '9'))) {
         ne++;
       }
-      if (html[i + 1] != '/' && (tag_is(html + ns, ne - ns, "script") ||
-                                 tag_is(html + ns, ne - ns, "style"))) {
+      if (html[i + 1] != '/' &&
+          (tag_is(html + ns, ne - ns, "script") || tag_is(html + ns, ne - ns, "style"))) {
         /* skip to the matching close tag: its content is never text */
         const char *close =
             find_close(html + stop, tag_is(html + ns, ne - ns, "script") ? "script" : "style");

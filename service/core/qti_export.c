@@ -304,8 +304,8 @@ static void processing(struct qx *q, const struct exam_item *it) {
 
 static void item_document(struct qx *q, const struct exam_item *it) {
   char num[32];
-  raw(q, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<qti-assessment-item xmlns=\"" QTI_NS_ITEM
-         "\"");
+  raw(q,
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<qti-assessment-item xmlns=\"" QTI_NS_ITEM "\"");
   attr(q, "identifier", it->id);
   attr(q, "title", it->id);
   raw(q, " adaptive=\"false\" time-dependent=\"false\" tool-name=\"ujikom\" tool-version=\"1\">");

@@ -168,8 +168,8 @@ static bool add_item(struct pkg *p, char *href, const char *kuk, const char *pat
 struct man {
   struct pkg *p;
   bool root_seen;
-  char *test;        /* the test's href */
-  char **items;      /* item hrefs, in manifest order */
+  char *test;   /* the test's href */
+  char **items; /* item hrefs, in manifest order */
   size_t nitems, cap;
 };
 
@@ -243,8 +243,7 @@ static void test_start(struct ib_xml *x, const char *name, const char **atts) {
     t->root_seen = true;
     const char *ns = ib_xml_attr(atts, "xmlns");
     if (strcmp(name, "qti-assessment-test") != 0 || ns == NULL || strcmp(ns, QTI_NS_ITEM) != 0) {
-      ib_xml_fail(x, "not a QTI 3.0 assessment test (root qti-assessment-test in " QTI_NS_ITEM
-                     ")");
+      ib_xml_fail(x, "not a QTI 3.0 assessment test (root qti-assessment-test in " QTI_NS_ITEM ")");
     }
     return;
   }
@@ -385,8 +384,8 @@ static void begin_target(struct ib_xml *x, struct qi *q, enum target t) {
 
 /* Block elements break lines in a foreign item's text. */
 static bool block_element(const char *name) {
-  static const char *const blocks[] = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "pre",
-                                       "blockquote", "ul", "ol", "table"};
+  static const char *const blocks[] = {"p",  "div", "li",         "tr", "h1", "h2",   "h3",
+                                       "h4", "pre", "blockquote", "ul", "ol", "table"};
   for (size_t k = 0; k < sizeof(blocks) / sizeof(blocks[0]); k++) {
     if (strcmp(name, blocks[k]) == 0) {
       return true;
@@ -462,7 +461,8 @@ static void item_start_body(struct ib_xml *x, struct qi *q, const char *name, co
   if (q->target != T_NONE) {
     return;
   }
-  if (strcmp(name, "qti-prompt") == 0 || (strcmp(name, "div") == 0 && has_class(atts, "ujikom-prompt"))) {
+  if (strcmp(name, "qti-prompt") == 0 ||
+      (strcmp(name, "div") == 0 && has_class(atts, "ujikom-prompt"))) {
     begin_target(x, q, T_PROMPT);
   } else if (strcmp(name, "qti-simple-choice") == 0) {
     if (q->noptions == MAX_OPTIONS) {

@@ -23,7 +23,7 @@
 #define XLSX_MAX_STRINGS 1000000
 
 enum sheet_rc sheet_zip_entry(zip_t *z, const char *name, bool required, size_t max, char **out,
-                                size_t *out_len, char *err, size_t errlen) {
+                              size_t *out_len, char *err, size_t errlen) {
   zip_stat_t st;
   *out = NULL;
   *out_len = 0;
@@ -426,10 +426,11 @@ enum sheet_rc sheet_read_xlsx(struct sheet **out, const void *data, size_t len,
              zip_error_strerror(&ze));
     goto cleanup;
   }
-  rc = sheet_zip_entry(z, "xl/sharedStrings.xml", false, lim->max_unzipped, &sst, &sst_len, err, errlen);
+  rc = sheet_zip_entry(z, "xl/sharedStrings.xml", false, lim->max_unzipped, &sst, &sst_len, err,
+                       errlen);
   if (SHEET_OK == rc) {
     rc = sheet_zip_entry(z, "xl/worksheets/sheet1.xml", true, lim->max_unzipped, &ws, &ws_len, err,
-                    errlen);
+                         errlen);
   }
   if (SHEET_OK == rc && NULL != sst) {
     rc = parse_xml(&x, "xl/sharedStrings.xml", sst, sst_len, sst_start, sst_end);

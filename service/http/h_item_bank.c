@@ -21,10 +21,10 @@ static json_t *report_json(const struct itembank_report *rep, enum itembank_form
     const struct itembank_entry *e = &rep->entries[i];
     char where[32];
     item_bank_where(where, sizeof(where), format, e->line);
-    json_array_append_new(
-        list, json_pack("{s:s, s:I, s:s?, s:s?, s:s?, s:s?, s:s?}", "where", where, "line",
-                        (json_int_t)e->line, "item_id", e->item_id, "type", e->type, "title",
-                        e->title, "category", e->category, "note", e->note));
+    json_array_append_new(list, json_pack("{s:s, s:I, s:s?, s:s?, s:s?, s:s?, s:s?}", "where",
+                                          where, "line", (json_int_t)e->line, "item_id", e->item_id,
+                                          "type", e->type, "title", e->title, "category",
+                                          e->category, "note", e->note));
   }
   return list;
 }
@@ -54,10 +54,10 @@ int h_item_bank_import(struct req *r) {
   } else if (imp.rc != ITEM_BANK_OK) {
     ret = reply_error(r, ERR_INTERNAL, NULL);
   } else {
-    json_t *j = json_pack("{s:s, s:I, s:I, s:s, s:o}", "format", itembank_format_name(imp.format),
-                          "mapped", (json_int_t)imp.report.nmapped, "unmapped",
-                          (json_int_t)imp.report.nunmapped,
-                          "yaml", imp.yaml, "entries", report_json(&imp.report, imp.format));
+    json_t *j =
+        json_pack("{s:s, s:I, s:I, s:s, s:o}", "format", itembank_format_name(imp.format), "mapped",
+                  (json_int_t)imp.report.nmapped, "unmapped", (json_int_t)imp.report.nunmapped,
+                  "yaml", imp.yaml, "entries", report_json(&imp.report, imp.format));
     ret = j != NULL ? reply_json(r, 200, j) : reply_error(r, ERR_INTERNAL, NULL);
   }
   item_bank_import_clear(&imp);

@@ -21,12 +21,15 @@ static void import_section(struct html *h, const struct req *r) {
   HTML_LIT(h, "<form id=\"itembank-form\" class=\"card\" "
               "data-import=\"/api/admin/item-bank/import\"");
   /* The script's words, in the page's language. */
-  static const char *const texts[][2] = {
-      {"data-t-outcome", "itembank.outcome"}, {"data-t-problems", "itembank.problems"},
-      {"data-t-download", "itembank.download"}, {"data-t-where", "itembank.where"},
-      {"data-t-item", "itembank.item"},         {"data-t-type", "itembank.type"},
-      {"data-t-category", "itembank.category"}, {"data-t-note", "itembank.note"},
-      {"data-t-not-mapped", "itembank.not_mapped"}};
+  static const char *const texts[][2] = {{"data-t-outcome", "itembank.outcome"},
+                                         {"data-t-problems", "itembank.problems"},
+                                         {"data-t-download", "itembank.download"},
+                                         {"data-t-where", "itembank.where"},
+                                         {"data-t-item", "itembank.item"},
+                                         {"data-t-type", "itembank.type"},
+                                         {"data-t-category", "itembank.category"},
+                                         {"data-t-note", "itembank.note"},
+                                         {"data-t-not-mapped", "itembank.not_mapped"}};
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
     html_attr_(h, texts[i][0], L(r, texts[i][1]));
   }

@@ -54,8 +54,7 @@ static inline bool only_undefined_kuk(const struct exam_errors *errs) {
   return errs->n > 0;
 }
 
-static inline void check_loads(const char *yaml, const struct itembank_report *rep,
-                               bool own_kuk) {
+static inline void check_loads(const char *yaml, const struct itembank_report *rep, bool own_kuk) {
   size_t hl = sizeof(EXAM_HEAD) - 1, yl = strlen(yaml);
   char *doc = malloc(hl + yl);
   if (doc == NULL) {

@@ -48,8 +48,8 @@ static void put_cell(char *out, size_t *at, size_t cap, size_t row, size_t col, 
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static const char *const header[] = {"type",     "question", "option A",    "option B",
-                                       "option C", "option D", "key",         "points",
+  static const char *const header[] = {"type",        "question", "option A", "option B",
+                                       "option C",    "option D", "key",      "points",
                                        "explanation", "unit"};
   if (size > FUZZ_XLSX_MAX / 8) {
     return 0;

@@ -58,9 +58,9 @@ static inline char *ibf_report_text(const struct itembank_report *r) {
   for (size_t i = 0; i < r->n; i++) {
     const struct itembank_entry *e = &r->entries[i];
     char line[2048];
-    int n = snprintf(line, sizeof(line), "%u\t%s\t%s\t%s\t%s\n", e->line,
-                     e->item_id ? e->item_id : "-", e->type ? e->type : "-",
-                     e->category ? e->category : "-", e->note ? e->note : "-");
+    int n =
+        snprintf(line, sizeof(line), "%u\t%s\t%s\t%s\t%s\n", e->line, e->item_id ? e->item_id : "-",
+                 e->type ? e->type : "-", e->category ? e->category : "-", e->note ? e->note : "-");
     assert_true(n > 0 && (size_t)n < sizeof(line));
     while (len + (size_t)n + 1 > cap) {
       cap *= 2;
@@ -83,8 +83,9 @@ static inline void ibf_assert_report(const struct itembank_report *r, const char
   while (*a != '\0' || *b != '\0') {
     size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
     if (la != lb || memcmp(a, b, la) != 0) {
-      fprintf(stderr, "%s: report line %u differs\n  want: %.*s\n  got:  %.*s\nthe whole report:\n%s",
-              rel, no, (int)lb, b, (int)la, a, got);
+      fprintf(stderr,
+              "%s: report line %u differs\n  want: %.*s\n  got:  %.*s\nthe whole report:\n%s", rel,
+              no, (int)lb, b, (int)la, a, got);
       fail();
     }
     a += la + (a[la] == '\n');
@@ -140,7 +141,7 @@ static inline struct exam *ibf_load(const char *yaml, const char *const *kuk, si
 
 /* Imports buf; asserts success and returns the fragment (the caller frees). */
 static inline char *ibf_import(enum itembank_format fmt, const char *buf, size_t len,
-                        struct itembank_report *rep, const char *file) {
+                               struct itembank_report *rep, const char *file) {
   static const char *const kuk[] = {"1.1"};
   struct itembank_options o = {
       .file = file, .id_prefix = "IMP", .kuk = kuk, .nkuk = 1, .indent = 8};
@@ -157,7 +158,8 @@ static inline char *ibf_import(enum itembank_format fmt, const char *buf, size_t
 }
 
 /* Imports buf expecting a refusal whose first error contains want. */
-static inline void ibf_refused(enum itembank_format fmt, const char *buf, size_t len, const char *want) {
+static inline void ibf_refused(enum itembank_format fmt, const char *buf, size_t len,
+                               const char *want) {
   static const char *const kuk[] = {"1.1"};
   struct itembank_options o = {.file = "bad", .id_prefix = "IMP", .kuk = kuk, .nkuk = 1};
   struct itembank_report rep = {0};

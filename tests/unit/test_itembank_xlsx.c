@@ -93,8 +93,8 @@ static unsigned char *workbook(const char *const (*rows)[NCOL], size_t n, size_t
   return zip;
 }
 
-static const char *const HEADER[NCOL] = {"unit",     "kuk",      "type", "question",
-                                         "option A", "option B", "option C", "key",
+static const char *const HEADER[NCOL] = {"unit",     "kuk",         "type",     "question",
+                                         "option A", "option B",    "option C", "key",
                                          "points",   "explanation", "option D"};
 
 static const char *const ROWS[][NCOL] = {
@@ -105,8 +105,7 @@ static const char *const ROWS[][NCOL] = {
     {"U1", "", "truefalse", "Kapur menandai kain.", "", "", "", "BENAR", "", "", ""},
     {"U2", "", "numeric", "Kelonggaran (cm)?", "", "", "", "2,5:0.5", "", "", ""},
     {"U2", "", "short", "Satuan?", "", "", "", "sentimeter | cm", "", "", ""},
-    {"U2", "", "ordering", "Urutkan.", "Memotong", "Menjelujur", "Menjahit", "C, A, B", "", "",
-     ""},
+    {"U2", "", "ordering", "Urutkan.", "Memotong", "Menjelujur", "Menjahit", "C, A, B", "", "", ""},
     {"U2", "", "open", "Jelaskan langkahnya.", "", "", "", "", "", "", ""},
     {"U2", "", "single", "=HYPERLINK(\"http://x.example\",\"klik\")", "a", "b", "", "A", "", "",
      ""},
@@ -198,8 +197,10 @@ static void test_refused(void **state) {
               "bad:1:1: the first row must name the columns: \"key\" (or \"kunci\") is missing");
   free(wb);
   const struct zip_build_entry doctype[] = {
-      {"xl/worksheets/sheet1.xml", "<!DOCTYPE x [<!ENTITY a SYSTEM \"file:///etc/passwd\">]>"
-                                   "<worksheet><sheetData/></worksheet>", 0}};
+      {"xl/worksheets/sheet1.xml",
+       "<!DOCTYPE x [<!ENTITY a SYSTEM \"file:///etc/passwd\">]>"
+       "<worksheet><sheetData/></worksheet>",
+       0}};
   wb = ibf_zip(doctype, 1, &len);
   ibf_refused(ITEMBANK_XLSX, (const char *)wb, len, "declares a document type (refused)");
   free(wb);
@@ -243,10 +244,8 @@ static void test_columns(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_template_rows),
-      cmocka_unit_test(test_indonesian_headers),
-      cmocka_unit_test(test_refused),
-      cmocka_unit_test(test_fifty_thousand_rows),
+      cmocka_unit_test(test_template_rows), cmocka_unit_test(test_indonesian_headers),
+      cmocka_unit_test(test_refused),       cmocka_unit_test(test_fifty_thousand_rows),
       cmocka_unit_test(test_columns),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

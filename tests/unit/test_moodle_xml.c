@@ -133,8 +133,7 @@ static void test_markup_is_text(void **state) {
   assert_string_equal(rep.entries[1].note, "the question text is empty");
   static const char *const kuk[] = {"1.1"};
   struct exam *exam = ibf_load(yaml, kuk, 1);
-  assert_string_equal(exam->units[0].pools[0].items[0].prompt,
-                      "Baris satu &lt;b&gt;\n\ndua\ntiga");
+  assert_string_equal(exam->units[0].pools[0].items[0].prompt, "Baris satu &lt;b&gt;\n\ndua\ntiga");
   exam_free(exam);
   free(yaml);
   itembank_report_clear(&rep);

@@ -285,7 +285,8 @@ static void test_foreign_item(void **state) {
   (void)state;
   const struct zip_build_entry e[] = {
       {"imsmanifest.xml", MANIFEST, 0},
-      {"items/one.xml", "<qti-assessment-item xmlns=\"" QTI_NS_ITEM "\" identifier=\"q-1\" title=\"Q\">"
+      {"items/one.xml",
+       "<qti-assessment-item xmlns=\"" QTI_NS_ITEM "\" identifier=\"q-1\" title=\"Q\">"
        "<qti-response-declaration identifier=\"RESPONSE\" cardinality=\"single\" "
        "base-type=\"identifier\"><qti-correct-response><qti-value>B</qti-value>"
        "</qti-correct-response></qti-response-declaration><qti-item-body>\n"
@@ -294,7 +295,8 @@ static void test_foreign_item(void **state) {
        "<qti-prompt>Choose one.</qti-prompt>"
        "<qti-simple-choice identifier=\"A\">Ruler</qti-simple-choice>"
        "<qti-simple-choice identifier=\"B\"><b>Tape</b> measure</qti-simple-choice>"
-       "</qti-choice-interaction></qti-item-body></qti-assessment-item>", 0},
+       "</qti-choice-interaction></qti-item-body></qti-assessment-item>",
+       0},
   };
   size_t len = 0;
   unsigned char *pkg = ibf_zip(e, 2, &len);
@@ -332,12 +334,16 @@ static void test_hostile(void **state) {
   const struct zip_build_entry none[] = {{"readme.txt", "hello", 0}};
   refused_pkg(none, 1, "the package has no imsmanifest.xml");
   const struct zip_build_entry xxe[] = {
-      {"imsmanifest.xml", "<!DOCTYPE m [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><manifest>"
-                          "&x;</manifest>", 0}};
+      {"imsmanifest.xml",
+       "<!DOCTYPE m [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><manifest>"
+       "&x;</manifest>",
+       0}};
   refused_pkg(xxe, 1, "imsmanifest.xml: the document declares a document type (DOCTYPE)");
   const struct zip_build_entry escape[] = {
-      {"imsmanifest.xml", "<manifest><resources><resource type=\"imsqti_item_xmlv3p0\" "
-                          "href=\"../../etc/passwd\"/></resources></manifest>", 0}};
+      {"imsmanifest.xml",
+       "<manifest><resources><resource type=\"imsqti_item_xmlv3p0\" "
+       "href=\"../../etc/passwd\"/></resources></manifest>",
+       0}};
   refused_pkg(escape, 1, "a resource's href leaves the package");
   const struct zip_build_entry missing[] = {{"imsmanifest.xml", MANIFEST, 0}};
   refused_pkg(missing, 1, "the package has no items/one.xml");
@@ -348,21 +354,27 @@ static void test_hostile(void **state) {
 
   /* items that cannot be mapped are reported, with the reason */
   const struct zip_build_entry bad_items[] = {
-      {"imsmanifest.xml", "<manifest><resources>"
+      {"imsmanifest.xml",
+       "<manifest><resources>"
        "<resource type=\"imsqti_item_xmlv3p0\" href=\"a.xml\"/>"
        "<resource type=\"imsqti_item_xmlv3p0\" href=\"b.xml\"/>"
        "<resource type=\"imsqti_item_xmlv3p0\" href=\"c.xml\"/>"
-       "<resource type=\"imsqti_item_xmlv3p0\" href=\"d.xml\"/></resources></manifest>", 0},
+       "<resource type=\"imsqti_item_xmlv3p0\" href=\"d.xml\"/></resources></manifest>",
+       0},
       {"a.xml", "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><qti-assessment-item/>", 0},
       {"b.xml", "<assessmentItem xmlns=\"http://www.imsglobal.org/xsd/imsqti_v2p1\"/>", 0},
-      {"c.xml", "<qti-assessment-item xmlns=\"" QTI_NS_ITEM "\" identifier=\"c\">"
-                "<qti-item-body><qti-hotspot-interaction response-identifier=\"R\"/>"
-                "</qti-item-body></qti-assessment-item>", 0},
-      {"d.xml", "<qti-assessment-item xmlns=\"" QTI_NS_ITEM "\" identifier=\"d\">"
-                "<qti-response-declaration identifier=\"RESPONSE\" cardinality=\"single\" "
-                "base-type=\"string\"/><qti-item-body><p>Kata?</p><p>"
-                "<qti-text-entry-interaction response-identifier=\"RESPONSE\"/></p>"
-                "</qti-item-body></qti-assessment-item>", 0},
+      {"c.xml",
+       "<qti-assessment-item xmlns=\"" QTI_NS_ITEM "\" identifier=\"c\">"
+       "<qti-item-body><qti-hotspot-interaction response-identifier=\"R\"/>"
+       "</qti-item-body></qti-assessment-item>",
+       0},
+      {"d.xml",
+       "<qti-assessment-item xmlns=\"" QTI_NS_ITEM "\" identifier=\"d\">"
+       "<qti-response-declaration identifier=\"RESPONSE\" cardinality=\"single\" "
+       "base-type=\"string\"/><qti-item-body><p>Kata?</p><p>"
+       "<qti-text-entry-interaction response-identifier=\"RESPONSE\"/></p>"
+       "</qti-item-body></qti-assessment-item>",
+       0},
   };
   size_t len = 0;
   unsigned char *pkg = ibf_zip(bad_items, 5, &len);
