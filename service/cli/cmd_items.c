@@ -89,7 +89,8 @@ static int items_import(int argc, char **argv) {
     if (cli_is_help(a)) {
       items_usage(stdout);
       return 0;
-    } else if (dst != NULL && i + 1 < argc) {
+    }
+    if (dst != NULL && i + 1 < argc) {
       *dst = argv[++i];
     } else if (strcmp(a, "--indent") == 0 && i + 1 < argc) {
       char *end = NULL;
@@ -181,7 +182,8 @@ int cmd_exams_export_qti(int argc, char **argv) {
              "Writes exam EXAM (an id of DIR, default $UJIKOM_EXAMS_DIR or ./exams) as a QTI 3.0\n"
              "content package; the report (every item, what QTI does not carry) goes to stderr.\n");
       return 0;
-    } else if (strcmp(argv[i], "--exams-dir") == 0 && i + 1 < argc) {
+    }
+    if (strcmp(argv[i], "--exams-dir") == 0 && i + 1 < argc) {
       dir = argv[++i];
     } else if (argv[i][0] == '-' || nargs == 2) {
       fprintf(stderr, "ujikom exams export-qti: unexpected argument '%s'\n", argv[i]);
