@@ -15,16 +15,23 @@
 
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+/* The first word of "line 12": "line", "row" or "item". */
+static const char *where_unit(const char *where) {
+  return strncmp(where, "row", 3) == 0 ? "row" : strncmp(where, "item", 4) == 0 ? "item" : "line";
+}
+
 static json_t *report_json(const struct itembank_report *rep, enum itembank_format format) {
   json_t *list = json_array();
   for (size_t i = 0; list != NULL && i < rep->n; i++) {
     const struct itembank_entry *e = &rep->entries[i];
     char where[32];
     item_bank_where(where, sizeof(where), format, e->line);
-    json_array_append_new(list, json_pack("{s:s, s:I, s:s?, s:s?, s:s?, s:s?, s:s?}", "where",
-                                          where, "line", (json_int_t)e->line, "item_id", e->item_id,
-                                          "type", e->type, "title", e->title, "category",
-                                          e->category, "note", e->note));
+    /* "at" names the unit of "line" (line, row or item) for pages in other languages */
+    json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:s?, s:s?, s:s?, s:s?, s:s?}",
+                                          "where", where, "at", where_unit(where), "line",
+                                          (json_int_t)e->line, "item_id", e->item_id, "type",
+                                          e->type, "title", e->title, "category", e->category,
+                                          "note", e->note));
   }
   return list;
 }

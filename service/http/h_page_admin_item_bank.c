@@ -29,7 +29,8 @@ static void import_section(struct html *h, const struct req *r) {
                                          {"data-t-type", "itembank.type"},
                                          {"data-t-category", "itembank.category"},
                                          {"data-t-note", "itembank.note"},
-                                         {"data-t-not-mapped", "itembank.not_mapped"}};
+                                         {"data-t-not-mapped", "itembank.not_mapped"}, {"data-t-at-line", "itembank.at_line"},
+      {"data-t-at-row", "itembank.at_row"},         {"data-t-at-item", "itembank.at_item"}};
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
     html_attr_(h, texts[i][0], L(r, texts[i][1]));
   }

@@ -26,7 +26,7 @@
     tbl.appendChild(thead);
     entries.forEach(function (e) {
       var tr = el('tr');
-      tr.appendChild(el('td', e.where));
+      tr.appendChild(el('td', t('at-' + e.at).replace('{n}', e.line)));
       tr.appendChild(el('td', e.item_id || t('not-mapped')));
       tr.appendChild(el('td', e.type || ''));
       tr.appendChild(el('td', e.category || ''));
