@@ -10,16 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 #include "itembank_internal.h"
 
 #include "ujikom/qti.h"
 #include "ujikom/utf8.h"
+#include "ujikom/zip_write.h"
 
 #define QTI_XML_MAX ((size_t)64 * 1024 * 1024)
-/* A fixed time for every entry, so one exam always gives the same bytes. */
-#define QTI_ZIP_MTIME ((time_t)315532800) /* 1980-01-01 */
 
 static const char *const RP_MATCH =
     "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_correct.xml";
@@ -346,56 +344,15 @@ static struct growbuf *part_add(struct pkg *p, const char *name) {
 }
 
 static int zip_package(unsigned char **out, size_t *out_len, const struct pkg *p) {
-  zip_error_t ze;
-  zip_error_init(&ze);
-  int rc = -1;
-  zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
-  zip_t *z = NULL;
-  if (src == NULL) {
-    goto done;
-  }
-  zip_source_keep(src);
-  z = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-  if (z == NULL) {
-    goto done;
+  struct zip_write_entry *e = calloc(p->n > 0 ? p->n : 1, sizeof(*e));
+  if (e == NULL) {
+    return -1;
   }
   for (size_t i = 0; i < p->n; i++) {
-    zip_source_t *s = zip_source_buffer(z, p->parts[i].doc.p, p->parts[i].doc.len, 0);
-    zip_int64_t idx = s == NULL ? -1 : zip_file_add(z, p->parts[i].name, s, ZIP_FL_ENC_UTF_8);
-    if (idx < 0) {
-      zip_source_free(s);
-      zip_discard(z);
-      z = NULL;
-      goto done;
-    }
-    zip_file_set_mtime(z, (zip_uint64_t)idx, QTI_ZIP_MTIME, 0);
+    e[i] = (struct zip_write_entry){p->parts[i].name, p->parts[i].doc.p, p->parts[i].doc.len};
   }
-  if (zip_close(z) != 0) {
-    zip_discard(z);
-    z = NULL;
-    goto done;
-  }
-  z = NULL;
-  zip_stat_t st;
-  zip_stat_init(&st);
-  if (zip_source_stat(src, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || zip_source_open(src) != 0) {
-    goto done;
-  }
-  unsigned char *buf = malloc(st.size > 0 ? (size_t)st.size : 1);
-  zip_int64_t got = buf == NULL ? -1 : zip_source_read(src, buf, st.size);
-  zip_source_close(src);
-  if (got < 0 || (zip_uint64_t)got != st.size) {
-    free(buf);
-    goto done;
-  }
-  *out = buf;
-  *out_len = (size_t)got;
-  rc = 0;
-done:
-  if (src != NULL) {
-    zip_source_free(src);
-  }
-  zip_error_fini(&ze);
+  int rc = zip_write(out, out_len, e, p->n);
+  free(e);
   return rc;
 }
 

@@ -16,31 +16,8 @@
 #include "ujikom/exam.h"
 #include "ujikom/itembank.h"
 
-static const char EXAM_HEAD[] = "format: 1\n"
-                                "id: FUZZ-IMPORT\n"
-                                "subsector: FSN\n"
-                                "title: Uji\n"
-                                "title_en: Test\n"
-                                "scheme: Skema\n"
-                                "standard: Standar\n"
-                                "duration_minutes: 60\n"
-                                "validity_years: 3\n"
-                                "retake:\n"
-                                "  max_attempts: 3\n"
-                                "  cooldown_days: 0\n"
-                                "units:\n"
-                                "  - code: U.FUZZ.01\n"
-                                "    title: Unit\n"
-                                "    cut_score: 70\n"
-                                "    elements:\n"
-                                "      - id: 1\n"
-                                "        title: Elemen\n"
-                                "        kuk:\n"
-                                "          - id: \"1.1\"\n"
-                                "            text: Kriteria.\n"
-                                "    pools:\n"
-                                "      - id: P1\n"
-                                "        draw: 1\n";
+#include "itembank_exam_head.h"
+
 
 /* own_kuk: the format lets items name their own KUK ids (a QTI package), which the minimal
  * exam does not define; the loader's "not defined" errors are then expected and nothing else
@@ -55,12 +32,12 @@ static inline bool only_undefined_kuk(const struct exam_errors *errs) {
 }
 
 static inline void check_loads(const char *yaml, const struct itembank_report *rep, bool own_kuk) {
-  size_t hl = sizeof(EXAM_HEAD) - 1, yl = strlen(yaml);
+  size_t hl = sizeof(ITEMBANK_EXAM_HEAD) - 1, yl = strlen(yaml);
   char *doc = malloc(hl + yl);
   if (doc == NULL) {
     return;
   }
-  memcpy(doc, EXAM_HEAD, hl);
+  memcpy(doc, ITEMBANK_EXAM_HEAD, hl);
   memcpy(doc + hl, yaml, yl);
   struct exam_errors errs = {0};
   struct exam *exam = NULL;

@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <math.h>
+#include <zip.h>
 
 #include "ujikom/qti.h"
 
