@@ -27,11 +27,11 @@ static json_t *report_json(const struct itembank_report *rep, enum itembank_form
     char where[32];
     item_bank_where(where, sizeof(where), format, e->line);
     /* "at" names the unit of "line" (line, row or item) for pages in other languages */
-    json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:s?, s:s?, s:s?, s:s?, s:s?}",
-                                          "where", where, "at", where_unit(where), "line",
-                                          (json_int_t)e->line, "item_id", e->item_id, "type",
-                                          e->type, "title", e->title, "category", e->category,
-                                          "note", e->note));
+    json_array_append_new(list,
+                          json_pack("{s:s, s:s, s:I, s:s?, s:s?, s:s?, s:s?, s:s?}", "where", where,
+                                    "at", where_unit(where), "line", (json_int_t)e->line, "item_id",
+                                    e->item_id, "type", e->type, "title", e->title, "category",
+                                    e->category, "note", e->note));
   }
   return list;
 }
@@ -75,11 +75,9 @@ int h_item_bank_import(struct req *r) {
 int h_item_bank_template(struct req *r) {
   unsigned char *doc = NULL;
   size_t len = 0;
-  if (item_bank_template_xlsx(&doc, &len) != ITEM_BANK_OK) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  reply_header(r, "Content-Disposition", "attachment; filename=\"templat-bank-soal.xlsx\"");
-  return reply_bytes_owned(r, 200, XLSX_TYPE, doc, len);
+  enum item_bank_rc rc = item_bank_template_xlsx(&doc, &len);
+  return reply_download(r, XLSX_TYPE, "templat-bank-soal.xlsx", rc == ITEM_BANK_OK ? doc : NULL,
+                        len);
 }
 
 /* GET /api/admin/exams/:exam/qti.zip */
@@ -94,13 +92,12 @@ int h_item_bank_export_qti(struct req *r) {
   } else if (rc != ITEM_BANK_OK) {
     ret = reply_error(r, ERR_INTERNAL, NULL);
   } else {
-    char disp[160], count[32];
-    /* the exam id is [A-Z0-9-]: safe in a header */
-    snprintf(disp, sizeof(disp), "attachment; filename=\"%s-qti3.zip\"", r->params[0]);
-    reply_header(r, "Content-Disposition", disp);
+    char name[96], count[32];
+    /* the exam exists, so its id is [A-Z0-9-]{3,40}: safe in a header */
+    snprintf(name, sizeof(name), "%s-qti3.zip", r->params[0]);
     snprintf(count, sizeof(count), "%zu", rep.nunmapped);
     reply_header(r, "X-Items-Not-Exported", count);
-    ret = reply_bytes_owned(r, 200, "application/zip", pkg, len);
+    ret = reply_download(r, "application/zip", name, pkg, len);
     pkg = NULL;
   }
   free(pkg);

@@ -29,11 +29,11 @@ static void import_section(struct html *h, const struct req *r) {
                                          {"data-t-type", "itembank.type"},
                                          {"data-t-category", "itembank.category"},
                                          {"data-t-note", "itembank.note"},
-                                         {"data-t-not-mapped", "itembank.not_mapped"}, {"data-t-at-line", "itembank.at_line"},
-      {"data-t-at-row", "itembank.at_row"},         {"data-t-at-item", "itembank.at_item"}};
-  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-    html_attr_(h, texts[i][0], L(r, texts[i][1]));
-  }
+                                         {"data-t-not-mapped", "itembank.not_mapped"},
+                                         {"data-t-at-line", "itembank.at_line"},
+                                         {"data-t-at-row", "itembank.at_row"},
+                                         {"data-t-at-item", "itembank.at_item"}};
+  layout_script_texts(h, r, texts, sizeof texts / sizeof texts[0]);
   HTML_LIT(h, ">");
   layout_csrf_field(h, r);
   html_fmt(h,

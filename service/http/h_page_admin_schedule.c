@@ -162,9 +162,7 @@ static void import_section(struct html *h, const struct req *r, int64_t id) {
                                          {"data-t-name", "schedule.name"},
                                          {"data-t-email", "schedule.email"},
                                          {"data-t-link", "schedule.link"}};
-  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-    html_attr_(h, texts[i][0], L(r, texts[i][1]));
-  }
+  layout_script_texts(h, r, texts, sizeof texts / sizeof texts[0]);
   HTML_LIT(h, ">");
   layout_csrf_field(h, r);
   html_fmt(h,

@@ -178,6 +178,13 @@ void layout_csrf_field(struct html *h, const struct req *r) {
   html_hidden(h, "csrf", r->user->csrf);
 }
 
+void layout_script_texts(struct html *h, const struct req *r, const char *const (*texts)[2],
+                         size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    html_attr_(h, texts[i][0], L(r, texts[i][1]));
+  }
+}
+
 void layout_stylesheet(struct html *h, const char *asset) {
   char url[256];
   if (!layout_asset_url(url, sizeof(url), asset)) {

@@ -10,9 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 import {
-  startDaemon, adminClient, uniqueEmail, PASSWORD, SOURCE_DIR,
+  startDaemon, adminClient, uniqueEmail, SOURCE_DIR,
 } from '../integration/lib/daemon.mjs';
-import { launch, newPage, checkPage, assertAccessible, assertNoDialogs } from './lib/browser.mjs';
+import {
+  launch, newPage, checkPage, assertAccessible, assertNoDialogs, loginAs,
+} from './lib/browser.mjs';
 
 let d;
 let browser;
@@ -54,10 +56,7 @@ async function download(page) {
 test('admin imports a Moodle XML file on the item bank page and sees every question', async () => {
   const p = await newPage(browser);
   const { page } = p;
-  await page.goto(`${d.url}/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+  await loginAs(page, d.url, email);
   await page.goto(`${d.url}/admin`);
   await Promise.all([page.waitForNavigation(), page.click('a[href="/admin/bank-soal"]')]);
   assert.equal(await page.textContent('h1'), 'Bank soal');

@@ -18,7 +18,6 @@
 
 #include "itembank_exam_head.h"
 
-
 /* own_kuk: the format lets items name their own KUK ids (a QTI package), which the minimal
  * exam does not define; the loader's "not defined" errors are then expected and nothing else
  * is checked of that fragment. */

@@ -22,7 +22,6 @@
 
 static const char *const KUK[] = {"1.1"};
 
-
 static char *read_sample(const char *name, size_t *len) {
   const char *dir = getenv("UJIKOM_SOURCE_DIR");
   char path[1024];

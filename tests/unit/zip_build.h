@@ -24,7 +24,8 @@ static inline unsigned char *zip_build(const struct zip_build_entry *e, size_t n
     return NULL;
   }
   for (size_t i = 0; i < n; i++) {
-    w[i] = (struct zip_write_entry){e[i].name, e[i].text, e[i].len != 0 ? e[i].len : strlen(e[i].text)};
+    w[i] = (struct zip_write_entry){e[i].name, e[i].text,
+                                    e[i].len != 0 ? e[i].len : strlen(e[i].text)};
   }
   if (zip_write(&out, len, w, n) != 0) {
     out = NULL;
