@@ -1,8 +1,9 @@
 /*
  * The item bank page of administrators (/admin/bank-soal): upload a question file (Aiken,
  * GIFT, Moodle XML, the Excel template, a QTI 3.0 package), see the report of every question
- * and download the exam fragment (static/itembank.js sends the file to the API and shows the
- * answer); download the Excel template; export any exam as a QTI 3.0 package.
+ * and download the exam fragment (static/itembank.js, with static/import.js, sends the file to
+ * the API and shows the answer); download the Excel template; export any exam as a QTI 3.0
+ * package.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -92,10 +93,11 @@ static void export_section(struct html *h, const struct req *r) {
 
 /* GET /admin/bank-soal */
 int h_page_admin_item_bank(struct req *r) {
-  struct html *h = layout_page_new(r, "itembank.title", "static/itembank.js");
+  struct html *h = layout_page_new(r, "itembank.title", "static/import.js");
   if (h == NULL) {
     return layout_reply(r, 500, NULL);
   }
+  layout_script(h, "static/itembank.js"); /* after import.js, which it uses */
   html_fmt(h, "<p class=\"lead\">%s</p>", L(r, "itembank.lead"));
   import_section(h, r);
   export_section(h, r);

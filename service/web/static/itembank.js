@@ -5,14 +5,10 @@
 (function () {
   'use strict';
   var form = document.getElementById('itembank-form');
-  if (!form || !window.fetch) return;
+  if (!form || !window.fetch || !window.ujikomImport) return;
   var out = document.getElementById('itembank-report');
   function t(name) { return form.getAttribute('data-t-' + name) || name; }
-  function el(tag, text) {
-    var e = document.createElement(tag);
-    if (text !== undefined && text !== null) e.textContent = text;
-    return e;
-  }
+  var el = window.ujikomImport.el;
   function table(entries) {
     var tbl = el('table'), head = el('tr');
     tbl.id = 'itembank-entries';
@@ -57,17 +53,7 @@
       out.appendChild(a);
       return;
     }
-    p.className = 'notice warn';
-    p.textContent = j.message || String(status);
-    if (j.problems && j.problems.length) {
-      p.textContent = t('problems') + ' (' + j.problems.length + ')';
-      var ul = el('ul');
-      ul.id = 'itembank-problems';
-      j.problems.forEach(function (x) { ul.appendChild(el('li', x.message)); });
-      out.appendChild(ul);
-    } else if (j.detail) {
-      out.appendChild(el('p', j.detail));
-    }
+    window.ujikomImport.refusal(out, p, j, status, t('problems'), 'itembank-problems');
   }
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
@@ -77,18 +63,7 @@
       format: form.elements.format.value, prefix: form.elements.prefix.value,
       kuk: form.elements.kuk.value, file: file.name
     });
-    var button = document.getElementById('ib-submit');
-    button.disabled = true;
-    fetch(form.getAttribute('data-import') + '?' + q.toString(), {
-      method: 'POST', credentials: 'same-origin',
-      headers: {
-        'Content-Type': 'application/octet-stream', 'Accept': 'application/json',
-        'X-CSRF-Token': form.elements.csrf.value
-      },
-      body: file
-    }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (j) { show(r.status, j); });
-    }).catch(function () { show(0, {}); })
-      .then(function () { button.disabled = false; });
+    window.ujikomImport.send(form, form.getAttribute('data-import') + '?' + q.toString(), file,
+      'application/octet-stream', show);
   });
 }());
