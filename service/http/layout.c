@@ -193,6 +193,13 @@ void layout_post_form(struct html *h, const struct req *r, const char *action) {
   layout_csrf_field(h, r);
 }
 
+void layout_script_texts(struct html *h, const struct req *r, const char *const (*texts)[2],
+                         size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    html_attr_(h, texts[i][0], L(r, texts[i][1]));
+  }
+}
+
 /* A <link> to the versioned asset: open is the tag up to its href ("<link rel=..."). */
 static void asset_link(struct html *h, const char *open, const char *asset) {
   char url[256];
