@@ -712,14 +712,68 @@ static int load_blob(struct store_rd *rd, struct evidence_blob *out,
     return rc;
   }
   snprintf(out->mime, sizeof out->mime, "%s", f.mime);
-  struct gather g = {malloc(f.size > 0 ? (size_t)f.size : 1), 0, (size_t)f.size};
-  rc = NULL == g.buf ? STORE_UNAVAILABLE : store_upload_read(rd, f.holder, gather_chunk, &g);
-  if (STORE_OK == rc && g.len != (size_t)f.size) {
-    rc = STORE_HARD;
+  memcpy(out->holder, f.holder, sizeof out->holder);
+  out->len = (size_t)f.size;
+  return STORE_OK;
+}
+
+struct evidence_reader {
+  struct svc *svc;
+  char holder[33];
+  int64_t size;
+  void *chunk; /* the chunk last read, of chunk_len bytes from chunk_pos */
+  size_t chunk_len;
+  int64_t chunk_pos;
+};
+
+struct evidence_reader *evidence_reader_new(struct svc *svc, const struct evidence_blob *blob) {
+  struct evidence_reader *rd = calloc(1, sizeof *rd);
+  if (NULL != rd) {
+    rd->svc = svc;
+    memcpy(rd->holder, blob->holder, sizeof rd->holder);
+    rd->size = (int64_t)blob->len;
   }
-  out->data = g.buf;
-  out->len = g.len;
-  return rc;
+  return rd;
+}
+
+/* Whether the chunk held covers byte pos. */
+static bool chunk_covers(const struct evidence_reader *rd, int64_t pos) {
+  return NULL != rd->chunk && pos >= rd->chunk_pos && pos - rd->chunk_pos < (int64_t)rd->chunk_len;
+}
+
+long evidence_reader_read(struct evidence_reader *rd, int64_t pos, void *buf, size_t max) {
+  if (pos < 0 || pos >= rd->size || 0 == max) {
+    return -1;
+  }
+  if (!chunk_covers(rd, pos)) {
+    free(rd->chunk);
+    rd->chunk = NULL;
+    struct store_rd *srd = NULL;
+    int rc = store_rd_begin(rd->svc->store, &srd);
+    if (STORE_OK == rc) {
+      rc = store_upload_chunk_at(srd, rd->holder, pos, &rd->chunk_pos, &rd->chunk, &rd->chunk_len);
+    }
+    store_rd_end(srd);
+    if (STORE_OK != rc || !chunk_covers(rd, pos)) {
+      log_msg(LOG_ERROR, NULL, "evidence: file of upload %s: no chunk at byte %lld (store %s)",
+              rd->holder, (long long)pos, store_rc_name(rc));
+      return -1;
+    }
+  }
+  size_t avail = rd->chunk_len - (size_t)(pos - rd->chunk_pos);
+  size_t n = avail < max ? avail : max;
+  if ((int64_t)n > rd->size - pos) {
+    n = (size_t)(rd->size - pos);
+  }
+  memcpy(buf, (const char *)rd->chunk + (pos - rd->chunk_pos), n);
+  return (long)n;
+}
+
+void evidence_reader_free(struct evidence_reader *rd) {
+  if (NULL != rd) {
+    free(rd->chunk);
+    free(rd);
+  }
 }
 
 /* The outcome of reading a file into out with store code rc (out cleared unless STORE_OK). */

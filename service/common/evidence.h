@@ -108,19 +108,32 @@ struct evidence_viewer {
 enum evidence_rc evidence_may_view(bool *out, struct svc *svc, const struct evidence_viewer *viewer,
                                    int64_t attempt_id, int64_t now_ms);
 
-/* A file (or its preview) as it is served. */
+/* A file (or its preview) as it is served. A preview is small and read whole (data); a
+ * file is read piece by piece from its stored chunks (data NULL; evidence_reader_*). */
 struct evidence_blob {
-  void *data; /* malloc'd */
-  size_t len;
+  void *data; /* malloc'd: a preview's bytes; NULL for a file */
+  size_t len; /* bytes of the preview or of the file */
   char mime[64];
   char name[256];
   char sha256[65];
+  char holder[33]; /* a file: the upload whose chunks hold its bytes */
 };
 void evidence_blob_clear(struct evidence_blob *b);
 
+/* Reads a file's bytes at any position from its chunks, holding one chunk (at most
+ * EVIDENCE_CHUNK_MAX bytes) at a time, each read in a short read transaction of its own. */
+struct evidence_reader;
+/* A reader of file blob (data NULL); NULL when memory runs out. */
+struct evidence_reader *evidence_reader_new(struct svc *svc, const struct evidence_blob *blob);
+/* Copies up to max bytes of the file from byte pos into buf: how many (> 0), or -1 (pos at
+ * or past the end, the chunks gone, or the store failed; logged). */
+long evidence_reader_read(struct evidence_reader *rd, int64_t pos, void *buf, size_t max);
+void evidence_reader_free(struct evidence_reader *rd);
+
 /* File sha256 of attempt_id for viewer at now_ms (the preview of an image when preview):
- * EVIDENCE_OK with *out (clear with evidence_blob_clear), EVIDENCE_NOT_FOUND (no such file in the
- * attempt, no preview, or not the viewer's to see), or an error outcome. */
+ * EVIDENCE_OK with *out (clear with evidence_blob_clear; a file's bytes through a reader),
+ * EVIDENCE_NOT_FOUND (no such file in the attempt, no preview, or not the viewer's to see), or an
+ * error outcome. */
 enum evidence_rc evidence_file_read(struct evidence_blob *out, struct svc *svc,
                                     const struct evidence_viewer *viewer, int64_t attempt_id,
                                     const char *sha256, bool preview, int64_t now_ms);

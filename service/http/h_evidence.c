@@ -7,6 +7,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -203,6 +204,56 @@ static bool shown_inline(const char *mime) {
          0 == strncmp(mime, "video/", 6) || 0 == strcmp(mime, "application/pdf");
 }
 
+/* A file's bytes as they are streamed: from its reader, shifted by the range's first byte. */
+struct file_stream {
+  struct evidence_reader *rd;
+  int64_t first;
+};
+
+static long file_stream_read(void *ctx, uint64_t pos, char *buf, size_t max) {
+  struct file_stream *fs = ctx;
+  return evidence_reader_read(fs->rd, fs->first + (int64_t)pos, buf, max);
+}
+
+static void file_stream_done(void *ctx) {
+  struct file_stream *fs = ctx;
+  evidence_reader_free(fs->rd);
+  free(fs);
+}
+
+/* The bytes of file blob (whose strong ETag is etag): the whole file (200), or the one range
+ * a Range header asks for (206 with Content-Range; 416 when the file has none of it), streamed
+ * from the stored chunks. An If-Range that is not the file's ETag asks for the whole file. */
+static int reply_file_bytes(struct req *r, const struct evidence_blob *blob, const char *etag) {
+  int64_t size = (int64_t)blob->len, first = 0, last = size - 1;
+  const char *if_range = req_header(r, "If-Range");
+  const char *range =
+      NULL == if_range || 0 == strcmp(if_range, etag) ? req_header(r, "Range") : NULL;
+  enum evidence_range_kind kind = evidence_parse_range(range, size, &first, &last);
+  char cr[80];
+  reply_header(r, "Accept-Ranges", "bytes");
+  if (EVIDENCE_RANGE_UNSATISFIABLE == kind) {
+    snprintf(cr, sizeof cr, "bytes */%" PRId64, size);
+    reply_header(r, "Content-Range", cr);
+    return reply_error(r, ERR_RANGE_NOT_SATISFIABLE, NULL);
+  }
+  if (EVIDENCE_RANGE_ONE == kind) {
+    snprintf(cr, sizeof cr, "bytes %" PRId64 "-%" PRId64 "/%" PRId64, first, last, size);
+    reply_header(r, "Content-Range", cr);
+  }
+  struct file_stream *fs = malloc(sizeof *fs);
+  if (NULL != fs) {
+    fs->first = first;
+    fs->rd = evidence_reader_new(r->svc, blob);
+  }
+  if (NULL == fs || NULL == fs->rd) {
+    free(fs);
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_stream(r, EVIDENCE_RANGE_ONE == kind ? 206 : 200, blob->mime,
+                      (uint64_t)(last - first + 1), file_stream_read, fs, file_stream_done);
+}
+
 /* A file of an attempt (or, when application, of an application) whose id is params[0]. */
 static int reply_file(struct req *r, bool preview, bool application) {
   struct evidence_blob blob;
@@ -237,10 +288,14 @@ static int reply_file(struct req *r, bool preview, bool application) {
   snprintf(etag, sizeof etag, "\"%s%s\"", preview ? "p" : "", blob.sha256);
   reply_header(r, "ETag", etag);
   reply_header(r, "X-Content-SHA256", blob.sha256);
-  void *data = blob.data;
-  size_t len = blob.len;
-  blob.data = NULL;
-  int ret = reply_bytes_owned(r, 200, blob.mime, data, len);
+  int ret = 0;
+  if (NULL != blob.data) { /* a preview: small, whole */
+    void *data = blob.data;
+    blob.data = NULL;
+    ret = reply_bytes_owned(r, 200, blob.mime, data, blob.len);
+  } else {
+    ret = reply_file_bytes(r, &blob, etag);
+  }
   evidence_blob_clear(&blob);
   return ret;
 }

@@ -13,7 +13,6 @@ enum evid_stmt {
   EV_UPLOAD_OPEN_COUNT,
   EV_UPLOAD_ADVANCE,
   EV_CHUNK_INSERT,
-  EV_CHUNK_GET,
   EV_CHUNKS,
   EV_CHUNKS_DROP,
   EV_UPLOAD_FINISH,
@@ -30,6 +29,7 @@ enum evid_stmt {
   EV_APP_ATTACH,
   EV_APP_ATTACHED,
   EV_APP_ATTACHED_ONE,
+  EV_CHUNK_AT,
   EV__MAX
 };
 
@@ -55,7 +55,6 @@ static const char *const evid_sqls[EV__MAX] = {
                           "WHERE id = ?1 AND state = 'open' AND received = ?2 "
                           "AND received + ?3 <= size",
     [EV_CHUNK_INSERT] = "INSERT INTO evidence_chunks(upload_id, pos, data) VALUES(?1, ?2, ?3)",
-    [EV_CHUNK_GET] = "SELECT data FROM evidence_chunks WHERE upload_id = ?1 AND pos = ?2",
     [EV_CHUNKS] = "SELECT data FROM evidence_chunks WHERE upload_id = ?1 ORDER BY pos",
     [EV_CHUNKS_DROP] = "DELETE FROM evidence_chunks WHERE upload_id = ?1",
     [EV_UPLOAD_FINISH] = "UPDATE evidence_uploads SET state = 'complete', sha256 = ?2, "
@@ -86,6 +85,8 @@ static const char *const evid_sqls[EV__MAX] = {
                         "ORDER BY a.attached_at, a.sha256",
     [EV_APP_ATTACHED_ONE] = "SELECT " APP_ATTACH_COLS " WHERE a.application_id = ?1 "
                             "AND a.sha256 = ?2",
+    [EV_CHUNK_AT] = "SELECT pos, data FROM evidence_chunks WHERE upload_id = ?1 AND pos <= ?2 "
+                    "ORDER BY pos DESC LIMIT 1",
 };
 static const struct store_sqlset evid_set = {"evidence", evid_sqls, EV__MAX};
 
@@ -210,13 +211,28 @@ int store_upload_append(struct store_tx *tx, const char *id, int64_t pos, const 
 
 int store_upload_chunk_get(struct store_rd *rd, const char *id, int64_t pos, void **out,
                            size_t *out_len) {
+  int64_t at = 0;
+  int rc = store_upload_chunk_at(rd, id, pos, &at, out, out_len);
+  if (STORE_OK == rc && at != pos) { /* a chunk before it: none starts there */
+    free(*out);
+    *out = NULL;
+    *out_len = 0;
+    rc = STORE_NONE;
+  }
+  return rc;
+}
+
+int store_upload_chunk_at(struct store_rd *rd, const char *id, int64_t pos, int64_t *out_pos,
+                          void **out, size_t *out_len) {
   *out = NULL;
   *out_len = 0;
+  *out_pos = 0;
   const struct store_arg args[] = {STORE_ARG_TEXT(id), STORE_ARG_INT(pos)};
   struct store_stmt *st = NULL;
-  int rc = store_row_step(store_rd_conn(rd), &evid_set, EV_CHUNK_GET, args, 2, "chunk get", &st);
+  int rc = store_row_step(store_rd_conn(rd), &evid_set, EV_CHUNK_AT, args, 2, "chunk at", &st);
   if (STORE_OK == rc) {
-    *out = store_col_blob(st, 0, out_len);
+    *out_pos = store_col_int64(st, 0);
+    *out = store_col_blob(st, 1, out_len);
     rc = NULL == *out ? STORE_UNAVAILABLE : STORE_OK;
   }
   store_stmt_done(st);

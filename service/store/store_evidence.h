@@ -64,6 +64,12 @@ int store_upload_append(struct store_tx *tx, const char *id, int64_t pos, const 
 int store_upload_chunk_get(struct store_rd *rd, const char *id, int64_t pos, void **out,
                            size_t *out_len);
 
+/* The chunk of upload id that holds byte pos (the last one starting at or before it):
+ * STORE_OK with *out (malloc'd, the caller frees) of *out_len bytes starting at *out_pos,
+ * STORE_NONE (no chunk there), or negative. The caller checks that it reaches pos. */
+int store_upload_chunk_at(struct store_rd *rd, const char *id, int64_t pos, int64_t *out_pos,
+                          void **out, size_t *out_len);
+
 /* Calls fn(ctx, data, len) for each chunk of upload id in byte order, stopping at the first
  * non-zero return of fn (returned as STORE_HARD). STORE_OK, or negative. */
 typedef int (*store_chunk_fn)(void *ctx, const void *data, size_t len);
