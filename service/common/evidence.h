@@ -31,6 +31,12 @@
 #define EVIDENCE_APPLICATION_MAX_FILES 5
 #define EVIDENCE_APPLICATION_MAX_MB    10
 
+/* What an assessor's photos of a demonstration on the observation sheet may be: images (a
+ * tablet's camera), at most this many per KUK, each at most this large. */
+#define EVIDENCE_OBSERVATION_ACCEPT    EXAM_ACCEPT_IMAGE
+#define EVIDENCE_OBSERVATION_MAX_FILES 5
+#define EVIDENCE_OBSERVATION_MAX_MB    10
+
 /* The largest chunk a client may send in one request (the upload routes' body limit). */
 #define EVIDENCE_CHUNK_MAX ((size_t)1024 * 1024)
 
@@ -75,6 +81,18 @@ enum evidence_rc evidence_application_upload_create(struct store_upload *out, st
                                                     const struct evidence_create *req,
                                                     int64_t now_ms);
 
+/* Opens a new upload for assessor user_id: a photo for KUK kuk_id of observation unit
+ * unit_code on attempt_id's observation sheet, while they may record on it
+ * (observation_may_record; EVIDENCE_OBSERVATION_* limits, images only). Outcomes as
+ * evidence_upload_create (EVIDENCE_NOT_FOUND: no such sheet for them; EVIDENCE_NOT_EVIDENCE:
+ * no such KUK; EVIDENCE_CLOSED: another assessor holds it, or it is decided). Completing it
+ * attaches the photo to the KUK, audited ("observation.photo", with its hash). */
+enum evidence_rc evidence_observation_upload_create(struct store_upload *out, struct svc *svc,
+                                                    int64_t user_id, int64_t attempt_id,
+                                                    const char *unit_code, const char *kuk_id,
+                                                    const struct evidence_create *req,
+                                                    int64_t now_ms);
+
 /* user_id's upload id: EVIDENCE_OK with *out, EVIDENCE_NOT_FOUND, or an error outcome. */
 enum evidence_rc evidence_upload_get(struct store_upload *out, struct svc *svc, int64_t user_id,
                                      const char *upload_id);
@@ -96,6 +114,37 @@ enum evidence_rc evidence_upload_put(struct store_upload *out, struct svc *svc, 
 enum evidence_rc evidence_upload_complete(struct store_attachment *out,
                                           struct evidence_refusal *why, struct svc *svc,
                                           int64_t user_id, const char *upload_id, int64_t now_ms);
+
+/* Candidate user_id removes file sha256 from evidence item item_id of their attempt_id while
+ * the attempt takes answers: the answer lists the files left; audited ("evidence.remove").
+ * EVIDENCE_OK, EVIDENCE_NOT_FOUND (no such attempt of theirs, or the file is not attached
+ * there), EVIDENCE_CLOSED (submitted, or past its time), EVIDENCE_NOT_EVIDENCE, or an error
+ * outcome. The file's bytes stay until the sweep finds no owner referencing them. */
+enum evidence_rc evidence_remove(struct svc *svc, int64_t user_id, int64_t attempt_id,
+                                 const char *item_id, const char *sha256, int64_t now_ms);
+
+/* Candidate user_id removes file sha256 from their application for exam_id while it takes
+ * files (until it is found eligible); audited ("application.file_remove"). EVIDENCE_OK,
+ * EVIDENCE_NOT_FOUND, EVIDENCE_CLOSED (found eligible), or an error outcome. */
+enum evidence_rc evidence_application_remove(struct svc *svc, int64_t user_id, const char *exam_id,
+                                             const char *sha256);
+
+/* What one sweep of evidence storage did. */
+struct evidence_swept {
+  int64_t abandoned; /* open uploads refused as abandoned, their chunks dropped */
+  size_t purged;     /* files no owner referenced, deleted with their previews and chunks */
+};
+
+/* The periodic sweep (run by the process that leads, store_lead): every open upload not
+ * changed since idle_before_ms is refused with reason "abandoned" and its chunks dropped;
+ * then every file that no item, application or observation photo references any more (a
+ * file removed before its attempt was submitted or its application decided) is deleted
+ * with its preview and chunks, up to EVIDENCE_PURGE_MAX per sweep. A file attached anywhere
+ * is never touched, so everything a decision's audit entry names stays. EVIDENCE_OK with
+ * *out, or an error outcome (the rest waits for the next sweep). */
+#define EVIDENCE_PURGE_MAX 64
+enum evidence_rc evidence_sweep(struct evidence_swept *out, struct svc *svc,
+                                int64_t idle_before_ms);
 
 /* Who asks for a file. */
 struct evidence_viewer {
@@ -137,6 +186,13 @@ void evidence_reader_free(struct evidence_reader *rd);
 enum evidence_rc evidence_file_read(struct evidence_blob *out, struct svc *svc,
                                     const struct evidence_viewer *viewer, int64_t attempt_id,
                                     const char *sha256, bool preview, int64_t now_ms);
+
+/* Photo sha256 of attempt_id's observation sheet for viewer, as evidence_file_read: who may
+ * read the attempt's files, and every assessor who sees the sheet (observation_sheet_load). */
+enum evidence_rc evidence_observation_file_read(struct evidence_blob *out, struct svc *svc,
+                                                const struct evidence_viewer *viewer,
+                                                int64_t attempt_id, const char *sha256,
+                                                bool preview, int64_t now_ms);
 
 /* File sha256 of application application_id for viewer, as evidence_file_read: its candidate,
  * administrators and assessors (who decide applications) may read it; anyone else learns

@@ -230,6 +230,14 @@ static int fill_record(struct store_observation *rec, const struct observation_r
   return fits ? 0 : -1;
 }
 
+/* Observation unit unit_code of the sheet's exam when it defines KUK kuk_id, else NULL. */
+static const struct exam_unit *observed_unit(const struct observation_sheet *sh,
+                                             const char *unit_code, const char *kuk_id) {
+  const struct exam_unit *unit = exam_find_unit(sh->s.exam, unit_code, NULL);
+  return NULL == unit || !exam_unit_is_observed(unit) || NULL == exam_unit_kuk(unit, kuk_id) ? NULL
+                                                                                             : unit;
+}
+
 enum observation_rc observation_record(struct observation_saved *out, struct svc *svc,
                                        int64_t attempt_id, const char *unit_code,
                                        const char *kuk_id, int64_t actor, const json_t *body,
@@ -243,8 +251,8 @@ enum observation_rc observation_record(struct observation_saved *out, struct svc
   if (OBSERVATION_OK != orc) {
     return orc;
   }
-  const struct exam_unit *unit = exam_find_unit(sh.s.exam, unit_code, NULL);
-  if (NULL == unit || !exam_unit_is_observed(unit) || NULL == exam_unit_kuk(unit, kuk_id)) {
+  const struct exam_unit *unit = observed_unit(&sh, unit_code, kuk_id);
+  if (NULL == unit) {
     orc = OBSERVATION_UNKNOWN_KUK;
   } else if (0 != observation_record_check(&in, unit, kuk_id, body, err->why, sizeof err->why) ||
              0 != fill_record(&c.rec, &in, attempt_id, unit, kuk_id, actor)) {
@@ -261,6 +269,32 @@ enum observation_rc observation_record(struct observation_saved *out, struct svc
   if (OBSERVATION_OK != orc) {
     memset(out, 0, sizeof *out);
   }
+  return orc;
+}
+
+enum observation_rc observation_may_record(struct svc *svc, int64_t attempt_id,
+                                           const char *unit_code, const char *kuk_id, int64_t actor,
+                                           int64_t now_ms, struct observation_err *err) {
+  struct observation_sheet sh;
+  enum observation_rc orc = observation_sheet_load(&sh, svc, attempt_id, actor, false, now_ms, err);
+  if (OBSERVATION_OK != orc) {
+    return orc;
+  }
+  const struct exam_unit *unit = observed_unit(&sh, unit_code, kuk_id);
+  if (NULL == unit) {
+    orc = OBSERVATION_UNKNOWN_KUK;
+  } else if (!sh.may_record) {
+    err->reviews = REVIEWS_CLAIM_HELD;
+    orc = OBSERVATION_REFUSED;
+  } else {
+    /* a live claim of another assessor: the sheet is theirs */
+    const struct store_claim *claim = sh.s.has_claim ? &sh.s.claim : NULL;
+    if (reviews_claim_is_live(claim, now_ms) && !reviews_claim_is_mine(claim, actor, now_ms)) {
+      err->reviews = REVIEWS_CLAIM_HELD;
+      orc = OBSERVATION_REFUSED;
+    }
+  }
+  observation_sheet_free(&sh);
   return orc;
 }
 

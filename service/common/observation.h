@@ -91,6 +91,14 @@ enum observation_rc observation_record(struct observation_saved *out, struct svc
 enum observation_rc observation_feedback(json_t **out, struct svc *svc, const struct exam *exam,
                                          int64_t attempt_id, struct observation_err *err);
 
+/* Whether assessor actor may record KUK kuk_id of unit_code on attempt_id's sheet now (the
+ * rule of a save, without taking the claim): OBSERVATION_OK, OBSERVATION_NOT_FOUND,
+ * OBSERVATION_UNKNOWN_KUK, OBSERVATION_REFUSED (err->reviews: another assessor holds it, it
+ * is decided, ...) or OBSERVATION_FAILED. Photos on the sheet (common/evidence.h) ask it. */
+enum observation_rc observation_may_record(struct svc *svc, int64_t attempt_id,
+                                           const char *unit_code, const char *kuk_id, int64_t actor,
+                                           int64_t now_ms, struct observation_err *err);
+
 /* True when the exam has at least one observation unit. */
 bool observation_exam_has_units(const struct exam *exam);
 

@@ -137,6 +137,55 @@ int h_evidence_application_create(struct req *r) {
   return reply_created(r, rc, &u, true);
 }
 
+/* POST /api/reviews/:attempt/observations/:unit/:kuk/photos {"name","size","sha256"?} */
+int h_evidence_observation_create(struct req *r) {
+  struct evidence_create req;
+  struct store_upload u;
+  char err[160];
+  int64_t attempt_id = 0;
+  if (!reply_need_id(r, ERR_ATTEMPT_NOT_FOUND, &attempt_id)) {
+    return 0; /* answered */
+  }
+  if (0 != evidence_create_parse_for(&req, r->json, false, err, sizeof err)) {
+    return reply_error(r, ERR_INVALID_FIELD, err);
+  }
+  enum evidence_rc rc = evidence_observation_upload_create(
+      &u, r->svc, r->user->id, attempt_id, r->params[1], r->params[2], &req, clock_wall_ms());
+  if (EVIDENCE_NOT_EVIDENCE == rc) {
+    return reply_error(r, ERR_NOT_OBSERVED_UNIT, NULL);
+  }
+  if (EVIDENCE_CLOSED == rc) {
+    return reply_error(r, ERR_CLAIM_HELD, NULL);
+  }
+  return reply_created(r, rc, &u, false);
+}
+
+/* The answer to a removal: 200 {"removed": sha256}, or the outcome's error. */
+static int reply_removed(struct req *r, enum evidence_rc rc, const char *sha256, bool application) {
+  if (EVIDENCE_OK != rc) {
+    return reply_owner_error(r, rc, NULL, application);
+  }
+  return reply_json(r, 200, json_pack("{s:s}", "removed", sha256));
+}
+
+/* DELETE /api/attempts/:id/answers/:item/files/:sha256 */
+int h_evidence_remove(struct req *r) {
+  int64_t attempt_id = 0;
+  if (!parse_id(r->params[0], &attempt_id)) {
+    return reply_error(r, ERR_NOT_FOUND, NULL);
+  }
+  enum evidence_rc rc =
+      evidence_remove(r->svc, r->user->id, attempt_id, r->params[1], r->params[2], clock_wall_ms());
+  return reply_removed(r, rc, r->params[2], false);
+}
+
+/* DELETE /api/exams/:id/application/files/:sha256 */
+int h_evidence_application_remove(struct req *r) {
+  enum evidence_rc rc =
+      evidence_application_remove(r->svc, r->user->id, r->params[0], r->params[1]);
+  return reply_removed(r, rc, r->params[1], true);
+}
+
 /* GET (and HEAD) /api/uploads/:id */
 int h_evidence_upload_get(struct req *r) {
   struct store_upload u;
@@ -254,8 +303,12 @@ static int reply_file_bytes(struct req *r, const struct evidence_blob *blob, con
                       (uint64_t)(last - first + 1), file_stream_read, fs, file_stream_done);
 }
 
-/* A file of an attempt (or, when application, of an application) whose id is params[0]. */
-static int reply_file(struct req *r, bool preview, bool application) {
+/* Whose files a route serves. */
+enum file_owner_kind { FILE_OF_ITEM, FILE_OF_APPLICATION, FILE_OF_OBSERVATION };
+
+/* A file of an attempt's item, of an application, or of an attempt's observation sheet, whose
+ * id is params[0]. */
+static int reply_file(struct req *r, bool preview, enum file_owner_kind kind) {
   struct evidence_blob blob;
   int64_t owner_id = 0;
   if (NULL == r->user || !parse_id(r->params[0], &owner_id)) {
@@ -263,8 +316,11 @@ static int reply_file(struct req *r, bool preview, bool application) {
   }
   const struct evidence_viewer viewer = {r->user->id, r->user->role};
   enum evidence_rc rc =
-      application
+      FILE_OF_APPLICATION == kind
           ? evidence_application_file_read(&blob, r->svc, &viewer, owner_id, r->params[1], preview)
+      : FILE_OF_OBSERVATION == kind
+          ? evidence_observation_file_read(&blob, r->svc, &viewer, owner_id, r->params[1], preview,
+                                           r->now_ms)
           : evidence_file_read(&blob, r->svc, &viewer, owner_id, r->params[1], preview, r->now_ms);
   if (EVIDENCE_OK != rc) {
     return reply_evidence_error(r, rc, NULL);
@@ -302,20 +358,30 @@ static int reply_file(struct req *r, bool preview, bool application) {
 
 /* GET /api/attempts/:id/evidence/:sha256 */
 int h_evidence_file(struct req *r) {
-  return reply_file(r, false, false);
+  return reply_file(r, false, FILE_OF_ITEM);
 }
 
 /* GET /api/attempts/:id/evidence/:sha256/preview */
 int h_evidence_preview(struct req *r) {
-  return reply_file(r, true, false);
+  return reply_file(r, true, FILE_OF_ITEM);
 }
 
 /* GET /api/applications/:id/files/:sha256 */
 int h_evidence_application_file(struct req *r) {
-  return reply_file(r, false, true);
+  return reply_file(r, false, FILE_OF_APPLICATION);
 }
 
 /* GET /api/applications/:id/files/:sha256/preview */
 int h_evidence_application_preview(struct req *r) {
-  return reply_file(r, true, true);
+  return reply_file(r, true, FILE_OF_APPLICATION);
+}
+
+/* GET /api/attempts/:id/observation/:sha256 */
+int h_evidence_observation_file(struct req *r) {
+  return reply_file(r, false, FILE_OF_OBSERVATION);
+}
+
+/* GET /api/attempts/:id/observation/:sha256/preview */
+int h_evidence_observation_preview(struct req *r) {
+  return reply_file(r, true, FILE_OF_OBSERVATION);
 }

@@ -91,6 +91,11 @@ int h_evidence_preview(struct req *r);
 int h_evidence_application_create(struct req *r);
 int h_evidence_application_file(struct req *r);
 int h_evidence_application_preview(struct req *r);
+int h_evidence_observation_create(struct req *r);
+int h_evidence_observation_file(struct req *r);
+int h_evidence_observation_preview(struct req *r);
+int h_evidence_remove(struct req *r);
+int h_evidence_application_remove(struct req *r);
 
 /* --- certificates and verification (h_certificates.c, h_verify.c, h_jwks.c) --- */
 int h_jwks(struct req *r);

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       abort();
     }
     /* decode only what the service would decode, and small enough to keep the run fast */
-    if (evidence_image_size_ok(w, h) && (uint64_t)w * h <= 512u * 512u) {
+    if (evidence_image_size_ok(w, h) && (uint64_t)w * h <= (uint64_t)512 * 512) {
       static const char *const types[] = {"image/jpeg", "image/png", "image/webp"};
       for (size_t i = 0; i < 3; i++) {
         void *out = NULL;
