@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/application.h"
 #include "common/attempts.h"
 #include "common/audit_text.h"
 #include "common/log.h"
@@ -968,7 +969,7 @@ static int attempt_allowed(bool *out, struct store_rd *rd, const struct evidence
 }
 
 /* May viewer see the files of application application_id? Its candidate, and the staff who
- * may decide applications (every assessor, administrators). */
+ * may read and decide it (application_staff_may: administrators, assigned assessors). */
 static int application_allowed(bool *out, struct store_rd *rd, const struct evidence_viewer *viewer,
                                int64_t application_id, int64_t now_ms) {
   (void)now_ms;
@@ -976,9 +977,10 @@ static int application_allowed(bool *out, struct store_rd *rd, const struct evid
   memset(&a, 0, sizeof a);
   *out = false;
   int rc = store_application_by_id(rd, &a, application_id);
-  if (STORE_OK == rc) {
-    *out = ROLE_ADMIN == viewer->role || ROLE_ASSESSOR == viewer->role ||
-           (ROLE_CANDIDATE == viewer->role && a.user_id == viewer->id);
+  if (STORE_OK == rc && (ROLE_ADMIN == viewer->role || ROLE_ASSESSOR == viewer->role)) {
+    rc = application_staff_may(rd, application_id, viewer->id, ROLE_ADMIN == viewer->role, out);
+  } else if (STORE_OK == rc) {
+    *out = ROLE_CANDIDATE == viewer->role && a.user_id == viewer->id;
   }
   store_application_clear(&a);
   return rc;

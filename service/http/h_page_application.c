@@ -267,7 +267,8 @@ int h_page_application_list(struct req *r) {
   if (NULL == status) {
     status = STORE_APPLICATION_PENDING;
   }
-  enum application_rc rc = application_list(&list, &n, r->svc, status, &err);
+  enum application_rc rc =
+      application_list(&list, &n, r->svc, r->user->id, ROLE_ADMIN == r->user->role, status, &err);
   if (APPLICATION_OK != rc) {
     return reply_application(r, rc, &err, __func__);
   }
@@ -313,8 +314,9 @@ int h_page_application_staff(struct req *r) {
   if (!parse_id(r->params[0], &id)) {
     return reply_error(r, ERR_APPLICATION_NOT_FOUND, NULL);
   }
-  enum application_rc rc = application_for_staff(
-      &v, r->svc, r->user->id, id, NULL != reveal && 0 == strcmp(reveal, "nik"), &err);
+  enum application_rc rc =
+      application_for_staff(&v, r->svc, r->user->id, ROLE_ADMIN == r->user->role, id,
+                            NULL != reveal && 0 == strcmp(reveal, "nik"), &err);
   if (APPLICATION_OK != rc) {
     return reply_application(r, rc, &err, __func__);
   }

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, candidateClient, uniqueEmail, cli, PASSWORD } from '../integration/lib/daemon.mjs';
 import { newPage, checkPage, assertAccessible, assertNoDialogs, daemonAndBrowser } from './lib/browser.mjs';
+import { assignApplications, userId } from '../integration/lib/schedules.mjs';
 
 const EXAM = 'KRY-BTT-JR';
 const UNIT = 'C.13BTK00.006.1'; // the batik exam's observation unit
@@ -173,6 +174,9 @@ test('a candidate applies through the page; staff decide eligibility; both langu
   assert.ok(!(await page.content()).includes('5104011203880004'), 'the page never shows the NIK');
 
   const admin = await staffAccount('assessor', 'Asesor Permohonan');
+  // the assessor is assigned to the test event the candidate is enrolled in
+  const lsp = await staffAccount('admin', 'Admin LSP');
+  await assignApplications(lsp.api, EXAM, [await userId(admin.api)], [email]);
   const sp = await newPage(env.browser, TABLET);
   await loginViaForm(sp.page, admin.email);
   await sp.page.goto(`${d.url}/applications`);
