@@ -41,23 +41,42 @@ static int reply_evidence_error(struct req *r, enum evidence_rc rc, const char *
   return reply_error_reason(r, outcome_errors[rc].code, reason, outcome_errors[rc].message);
 }
 
-/* The error of an outcome about an upload: an application's limits and lock in its words. */
+/* Whose files an upload or a route is about. */
+enum file_owner_kind { FILE_OF_ITEM, FILE_OF_APPLICATION, FILE_OF_OBSERVATION };
+
+static enum file_owner_kind owner_of(const struct store_upload *u) {
+  if (0 != u->application_id) {
+    return FILE_OF_APPLICATION;
+  }
+  return 0 == strcmp(u->item_id, STORE_UPLOAD_OBSERVATION_ITEM) ? FILE_OF_OBSERVATION
+                                                                : FILE_OF_ITEM;
+}
+
+/* The error of an outcome about an upload: an application's or the observation sheet's
+ * limits and lock in their words (reason "application" / "observation", whose catalogue
+ * texts say so in both languages). */
 static int reply_owner_error(struct req *r, enum evidence_rc rc, const char *reason,
-                             bool application) {
-  if (!application) {
+                             enum file_owner_kind kind) {
+  bool app = FILE_OF_APPLICATION == kind;
+  if (FILE_OF_ITEM == kind || (EVIDENCE_TOO_LARGE != rc && EVIDENCE_TOO_MANY != rc &&
+                               EVIDENCE_CLOSED != rc && EVIDENCE_NOT_EVIDENCE != rc)) {
     return reply_evidence_error(r, rc, reason);
   }
   switch (rc) {
   case EVIDENCE_CLOSED:
-    return reply_error(r, ERR_APPLICATION_LOCKED, NULL);
+    return reply_error(r, app ? ERR_APPLICATION_LOCKED : ERR_CLAIM_HELD, NULL);
+  case EVIDENCE_NOT_EVIDENCE:
+    return reply_error(r, ERR_NOT_OBSERVED_UNIT, NULL);
   case EVIDENCE_TOO_LARGE:
-    return reply_error(r, ERR_EVIDENCE_TOO_LARGE,
-                       "The file is larger than an application allows (10 MB).");
-  case EVIDENCE_TOO_MANY:
-    return reply_error(r, ERR_EVIDENCE_TOO_MANY,
-                       "This application already has as many files as it allows (5).");
+    return reply_error_reason(r, ERR_EVIDENCE_TOO_LARGE, app ? "application" : "observation",
+                              app ? "The file is larger than an application allows (10 MB)."
+                                  : "The photo is larger than the observation sheet allows "
+                                    "(10 MB).");
   default:
-    return reply_evidence_error(r, rc, reason);
+    return reply_error_reason(r, ERR_EVIDENCE_TOO_MANY, app ? "application" : "observation",
+                              app ? "This application already has as many files as it allows "
+                                    "(5)."
+                                  : "This KUK already has as many photos as it allows (5).");
   }
 }
 
@@ -97,9 +116,9 @@ static int reply_upload(struct req *r, unsigned status, const struct store_uploa
 
 /* The answer to a create: 201 with the upload and its Location, or the outcome's error. */
 static int reply_created(struct req *r, enum evidence_rc rc, const struct store_upload *u,
-                         bool application) {
+                         enum file_owner_kind kind) {
   if (EVIDENCE_OK != rc) {
-    return reply_owner_error(r, rc, NULL, application);
+    return reply_owner_error(r, rc, NULL, kind);
   }
   char where[96];
   snprintf(where, sizeof where, "/api/uploads/%s", u->id);
@@ -121,7 +140,7 @@ int h_evidence_create(struct req *r) {
   }
   enum evidence_rc rc =
       evidence_upload_create(&u, r->svc, r->user->id, attempt_id, &req, clock_wall_ms());
-  return reply_created(r, rc, &u, false);
+  return reply_created(r, rc, &u, FILE_OF_ITEM);
 }
 
 /* POST /api/exams/:id/application/uploads {"name","size","sha256"?} */
@@ -134,7 +153,7 @@ int h_evidence_application_create(struct req *r) {
   }
   enum evidence_rc rc = evidence_application_upload_create(&u, r->svc, r->user->id, r->params[0],
                                                            &req, clock_wall_ms());
-  return reply_created(r, rc, &u, true);
+  return reply_created(r, rc, &u, FILE_OF_APPLICATION);
 }
 
 /* POST /api/reviews/:attempt/observations/:unit/:kuk/photos {"name","size","sha256"?} */
@@ -151,19 +170,14 @@ int h_evidence_observation_create(struct req *r) {
   }
   enum evidence_rc rc = evidence_observation_upload_create(
       &u, r->svc, r->user->id, attempt_id, r->params[1], r->params[2], &req, clock_wall_ms());
-  if (EVIDENCE_NOT_EVIDENCE == rc) {
-    return reply_error(r, ERR_NOT_OBSERVED_UNIT, NULL);
-  }
-  if (EVIDENCE_CLOSED == rc) {
-    return reply_error(r, ERR_CLAIM_HELD, NULL);
-  }
-  return reply_created(r, rc, &u, false);
+  return reply_created(r, rc, &u, FILE_OF_OBSERVATION);
 }
 
 /* The answer to a removal: 200 {"removed": sha256}, or the outcome's error. */
-static int reply_removed(struct req *r, enum evidence_rc rc, const char *sha256, bool application) {
+static int reply_removed(struct req *r, enum evidence_rc rc, const char *sha256,
+                         enum file_owner_kind kind) {
   if (EVIDENCE_OK != rc) {
-    return reply_owner_error(r, rc, NULL, application);
+    return reply_owner_error(r, rc, NULL, kind);
   }
   return reply_json(r, 200, json_pack("{s:s}", "removed", sha256));
 }
@@ -176,14 +190,14 @@ int h_evidence_remove(struct req *r) {
   }
   enum evidence_rc rc =
       evidence_remove(r->svc, r->user->id, attempt_id, r->params[1], r->params[2], clock_wall_ms());
-  return reply_removed(r, rc, r->params[2], false);
+  return reply_removed(r, rc, r->params[2], FILE_OF_ITEM);
 }
 
 /* DELETE /api/exams/:id/application/files/:sha256 */
 int h_evidence_application_remove(struct req *r) {
   enum evidence_rc rc =
       evidence_application_remove(r->svc, r->user->id, r->params[0], r->params[1]);
-  return reply_removed(r, rc, r->params[1], true);
+  return reply_removed(r, rc, r->params[1], FILE_OF_APPLICATION);
 }
 
 /* GET (and HEAD) /api/uploads/:id */
@@ -227,7 +241,7 @@ int h_evidence_upload_put(struct req *r) {
   if (EVIDENCE_OFFSET_MISMATCH == rc || EVIDENCE_TOO_LARGE == rc || EVIDENCE_UPLOAD_DONE == rc) {
     offset_headers(r, &u); /* where to resume, with the refusal */
   }
-  return reply_owner_error(r, rc, NULL, 0 != u.application_id);
+  return reply_owner_error(r, rc, NULL, owner_of(&u));
 }
 
 /* POST /api/uploads/:id/complete */
@@ -239,7 +253,7 @@ int h_evidence_upload_complete(struct req *r) {
   if (EVIDENCE_OK != rc) {
     struct store_upload u; /* whose outcome it is */
     bool known = EVIDENCE_OK == evidence_upload_get(&u, r->svc, r->user->id, r->params[0]);
-    return reply_owner_error(r, rc, why.reason, known && 0 != u.application_id);
+    return reply_owner_error(r, rc, why.reason, known ? owner_of(&u) : FILE_OF_ITEM);
   }
   json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I}", "item", a.item_id, "sha256", a.sha256, "name",
                         a.name, "type", a.mime, "size", (json_int_t)a.size);
@@ -302,9 +316,6 @@ static int reply_file_bytes(struct req *r, const struct evidence_blob *blob, con
   return reply_stream(r, EVIDENCE_RANGE_ONE == kind ? 206 : 200, blob->mime,
                       (uint64_t)(last - first + 1), file_stream_read, fs, file_stream_done);
 }
-
-/* Whose files a route serves. */
-enum file_owner_kind { FILE_OF_ITEM, FILE_OF_APPLICATION, FILE_OF_OBSERVATION };
 
 /* A file of an attempt's item, of an application, or of an attempt's observation sheet, whose
  * id is params[0]. */
