@@ -1169,11 +1169,25 @@ enum evidence_rc evidence_application_file_read(struct evidence_blob *out, struc
 
 json_t *evidence_audit_json(struct store_rd *rd, int64_t attempt_id) {
   struct store_attachment *att = NULL;
-  size_t n = 0;
-  if (STORE_OK != store_evidence_attachments(rd, attempt_id, NULL, &att, &n) || 0 == n) {
+  struct store_observation_photo *ph = NULL;
+  size_t n = 0, nph = 0;
+  if (STORE_OK != store_evidence_attachments(rd, attempt_id, NULL, &att, &n) ||
+      STORE_OK != store_observation_photos(rd, attempt_id, NULL, NULL, &ph, &nph) || 0 == n + nph) {
+    store_attachment_list_free(att, n);
     return NULL;
   }
   json_t *o = json_object();
+  for (size_t i = 0; NULL != o && i < nph; i++) { /* "observation:<unit>/<kuk>" */
+    char key[96];
+    snprintf(key, sizeof key, "observation:%s/%s", ph[i].unit_code, ph[i].kuk_id);
+    json_t *list = json_object_get(o, key);
+    if (NULL == list) {
+      list = json_array();
+      json_object_set_new(o, key, list);
+    }
+    json_array_append_new(list, json_string(ph[i].sha256));
+  }
+  store_observation_photo_list_free(ph, nph);
   for (size_t i = 0; NULL != o && i < n; i++) {
     json_t *list = json_object_get(o, att[i].item_id);
     if (NULL == list) {

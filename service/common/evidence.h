@@ -203,7 +203,8 @@ enum evidence_rc evidence_application_file_read(struct evidence_blob *out, struc
                                                 bool preview);
 
 /* The files attached to attempt_id as the audit trail records them: a new JSON object item id
- * -> [sha256, ...] (the caller's reference), or NULL (no files, or out of memory). */
+ * -> [sha256, ...], and "observation:<unit>/<kuk>" -> [sha256, ...] for the photos on its
+ * observation sheet (the caller's reference), or NULL (no files, or out of memory). */
 json_t *evidence_audit_json(struct store_rd *rd, int64_t attempt_id);
 
 #endif

@@ -23,6 +23,7 @@ bool observation_exam_has_units(const struct exam *exam) {
 void observation_sheet_free(struct observation_sheet *sh) {
   reviews_sheet_free(&sh->s);
   store_observation_list_free(sh->records, sh->nrecords);
+  store_observation_photo_list_free(sh->photos, sh->nphotos);
   memset(sh, 0, sizeof *sh);
 }
 
@@ -74,6 +75,9 @@ enum observation_rc observation_sheet_load(struct observation_sheet *out, struct
   if (STORE_OK == rc) {
     rc = store_observation_list(rd, &out->records, &out->nrecords, attempt_id);
   }
+  if (STORE_OK == rc) {
+    rc = store_observation_photos(rd, attempt_id, NULL, NULL, &out->photos, &out->nphotos);
+  }
   store_rd_end(rd);
   if (STORE_OK != rc) {
     observation_sheet_free(out);
@@ -108,6 +112,24 @@ static json_t *record_json(const struct store_observation *o) {
                    "assessor_id", (json_int_t)o->assessor_id, "op", o->op);
 }
 
+/* The photos of one KUK: [{"sha256","name","type","size","url"}]. */
+static json_t *photos_json(const struct observation_sheet *sh, const char *unit, const char *kuk) {
+  json_t *list = json_array();
+  for (size_t i = 0; NULL != list && i < sh->nphotos; i++) {
+    const struct store_observation_photo *p = &sh->photos[i];
+    if (0 != strcmp(p->unit_code, unit) || 0 != strcmp(p->kuk_id, kuk)) {
+      continue;
+    }
+    char url[160];
+    snprintf(url, sizeof url, "/api/attempts/%lld/observation/%s", (long long)sh->s.att.id,
+             p->sha256);
+    json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:I, s:s}", "sha256", p->sha256, "name",
+                                          p->name, "type", p->mime, "size", (json_int_t)p->size,
+                                          "url", url));
+  }
+  return list;
+}
+
 /* One observation unit with its elements, KUKs and records. */
 static json_t *unit_json(const struct observation_sheet *sh, const struct exam_unit *unit) {
   json_t *marks = json_object();
@@ -125,9 +147,10 @@ static json_t *unit_json(const struct observation_sheet *sh, const struct exam_u
       if (NULL != o) {
         json_object_set_new(marks, o->kuk_id, json_boolean(o->observed));
       }
-      ok =
-          0 == json_array_append_new(kuks, json_pack("{s:s, s:s, s:o}", "id", el->kuk[k].id, "text",
-                                                     el->kuk[k].text, "record", record_json(o)));
+      ok = 0 == json_array_append_new(kuks,
+                                      json_pack("{s:s, s:s, s:o, s:o}", "id", el->kuk[k].id, "text",
+                                                el->kuk[k].text, "record", record_json(o), "photos",
+                                                photos_json(sh, unit->code, el->kuk[k].id)));
     }
   }
   if (ok) {

@@ -44,6 +44,8 @@ struct observation_sheet {
   struct reviews_sheet s;
   struct store_observation *records; /* by unit and KUK */
   size_t nrecords;
+  struct store_observation_photo *photos; /* the photos taken (common/evidence.h), by KUK */
+  size_t nphotos;
   bool may_record;     /* the viewer may record now (an assessor who holds or may take it) */
   bool hide_candidate; /* blind marking: the candidate's name is not shown */
 };
@@ -60,8 +62,8 @@ enum observation_rc observation_sheet_load(struct observation_sheet *out, struct
 /* The sheet as the API gives it: {"attempt_id","exam_id","exam_title","candidate" (null when
  * hidden),"may_record","units":[{"code","title","title_en","verdict","observed","kuk_total",
  * "missing","elements":[{"id","title","kuk":[{"id","text","record": null |
- * {"observed","notes","recorded_at","saved_at","assessor_id","op"}}]}]}]}. Times in ms. NULL
- * when memory runs out. */
+ * {"observed","notes","recorded_at","saved_at","assessor_id","op"},"photos":[{"sha256","name",
+ * "type","size","url"}]}]}]}]}. Times in ms. NULL when memory runs out. */
 json_t *observation_sheet_json(const struct observation_sheet *sh);
 
 /* What a save did. */
