@@ -516,6 +516,25 @@ static void content_type(char *out, size_t outlen, const unsigned char *buf, siz
   magic_close(m);
 }
 
+/* Why a file is refused (struct evidence_refusal), in the order the checks run. */
+enum refusal {
+  REFUSED_CHECKSUM,
+  REFUSED_TYPE_NOT_ALLOWED,
+  REFUSED_TYPE_NOT_ACCEPTED,
+  REFUSED_IMAGE_UNREADABLE,
+  REFUSED_IMAGE_TOO_LARGE,
+  REFUSED_ACTIVE_CONTENT,
+};
+const char *const evidence_refusal_reasons[] = {
+    [REFUSED_CHECKSUM] = "checksum_mismatch",
+    [REFUSED_TYPE_NOT_ALLOWED] = "type_not_allowed",
+    [REFUSED_TYPE_NOT_ACCEPTED] = "type_not_accepted",
+    [REFUSED_IMAGE_UNREADABLE] = "image_unreadable",
+    [REFUSED_IMAGE_TOO_LARGE] = "image_too_large",
+    [REFUSED_ACTIVE_CONTENT] = "active_content",
+    NULL,
+};
+
 /* The checks of a whole file: NULL when it may be kept (with its facts in *f and, for an
  * image, its preview in *preview), else why not. */
 static const char *check_file(struct store_evidence_file *f, void **preview, size_t *preview_len,
@@ -525,33 +544,33 @@ static const char *check_file(struct store_evidence_file *f, void **preview, siz
   sha256_hex(f->sha256, buf, len);
   f->size = u->received;
   if ('\0' != u->sha256_hint[0] && 0 != strcmp(u->sha256_hint, f->sha256)) {
-    return "checksum_mismatch";
+    return evidence_refusal_reasons[REFUSED_CHECKSUM];
   }
   content_type(f->mime, sizeof f->mime, buf, len);
   unsigned kind = evidence_mime_kind(f->mime);
   if (0 == kind) {
-    return "type_not_allowed";
+    return evidence_refusal_reasons[REFUSED_TYPE_NOT_ALLOWED];
   }
   if (0 == (accept & kind)) {
-    return "type_not_accepted";
+    return evidence_refusal_reasons[REFUSED_TYPE_NOT_ACCEPTED];
   }
   if (EXAM_ACCEPT_IMAGE != kind) {
     return NULL;
   }
   uint32_t w = 0, h = 0;
   if (0 != evidence_image_size(buf, len, &w, &h)) {
-    return "image_unreadable";
+    return evidence_refusal_reasons[REFUSED_IMAGE_UNREADABLE];
   }
   if (!evidence_image_size_ok(w, h)) {
-    return "image_too_large";
+    return evidence_refusal_reasons[REFUSED_IMAGE_TOO_LARGE];
   }
   if (evidence_has_markup(buf, len)) {
-    return "active_content";
+    return evidence_refusal_reasons[REFUSED_ACTIVE_CONTENT];
   }
   f->width = w;
   f->height = h;
   if (0 != evidence_preview_jpeg(preview, preview_len, f->mime, buf, len)) {
-    return "image_unreadable";
+    return evidence_refusal_reasons[REFUSED_IMAGE_UNREADABLE];
   }
   return NULL;
 }

@@ -57,7 +57,11 @@ enum evidence_rc {
   EVIDENCE_INTERNAL,
 };
 
-/* Why a file was refused: a stable code for the API and the catalogue ("type_not_allowed",
+/* Every reason a file is refused for, NULL-terminated: the stable codes of the API, each with
+ * its text reason.evidence_refused.<code> in both catalogues (checked by the tests). */
+extern const char *const evidence_refusal_reasons[];
+
+/* Why a file was refused: one of evidence_refusal_reasons ("type_not_allowed",
  * "type_not_accepted", "image_too_large", "image_unreadable", "active_content",
  * "checksum_mismatch"). */
 struct evidence_refusal {

@@ -52,6 +52,9 @@ static enum file_owner_kind owner_of(const struct store_upload *u) {
                                                                 : FILE_OF_ITEM;
 }
 
+const char *const h_evidence_owner_reasons[] = {
+    [FILE_OF_APPLICATION] = "application", [FILE_OF_OBSERVATION] = "observation", NULL};
+
 /* The error of an outcome about an upload: an application's or the observation sheet's
  * limits and lock in their words (reason "application" / "observation", whose catalogue
  * texts say so in both languages). */
@@ -68,12 +71,12 @@ static int reply_owner_error(struct req *r, enum evidence_rc rc, const char *rea
   case EVIDENCE_NOT_EVIDENCE:
     return reply_error(r, ERR_NOT_OBSERVED_UNIT, NULL);
   case EVIDENCE_TOO_LARGE:
-    return reply_error_reason(r, ERR_EVIDENCE_TOO_LARGE, app ? "application" : "observation",
+    return reply_error_reason(r, ERR_EVIDENCE_TOO_LARGE, h_evidence_owner_reasons[kind],
                               app ? "The file is larger than an application allows (10 MB)."
                                   : "The photo is larger than the observation sheet allows "
                                     "(10 MB).");
   default:
-    return reply_error_reason(r, ERR_EVIDENCE_TOO_MANY, app ? "application" : "observation",
+    return reply_error_reason(r, ERR_EVIDENCE_TOO_MANY, h_evidence_owner_reasons[kind],
                               app ? "This application already has as many files as it allows "
                                     "(5)."
                                   : "This KUK already has as many photos as it allows (5).");
