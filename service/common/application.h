@@ -1,7 +1,7 @@
 /*
  * Applications (FR.APL.01) with the self-assessment (FR.APL.02) and the eligibility
  * decision, as the application sees them: a candidate applies for an exam's scheme with the
- * personal data the LSP needs and assesses themself per element; an assessor or an
+ * personal data the LSP needs and assesses themself per element; an assigned assessor or an
  * administrator decides eligible / not yet with a reason (audited); an exam that says
  * `requires_application: true` cannot be started before an eligible decision (the attempts
  * module asks application_allows_start inside its start).
