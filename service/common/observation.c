@@ -261,6 +261,25 @@ static const struct exam_unit *observed_unit(const struct observation_sheet *sh,
                                                                                              : unit;
 }
 
+/* The sheet of attempt_id for actor with the observation unit that defines KUK kuk_id: as
+ * observation_sheet_load, and OBSERVATION_UNKNOWN_KUK (nothing to free) without such a unit. */
+static enum observation_rc sheet_with_kuk(struct observation_sheet *sh,
+                                          const struct exam_unit **unit, struct svc *svc,
+                                          int64_t attempt_id, const char *unit_code,
+                                          const char *kuk_id, int64_t actor, int64_t now_ms,
+                                          struct observation_err *err) {
+  enum observation_rc orc = observation_sheet_load(sh, svc, attempt_id, actor, false, now_ms, err);
+  if (OBSERVATION_OK != orc) {
+    return orc;
+  }
+  *unit = observed_unit(sh, unit_code, kuk_id);
+  if (NULL == *unit) {
+    observation_sheet_free(sh);
+    return OBSERVATION_UNKNOWN_KUK;
+  }
+  return OBSERVATION_OK;
+}
+
 enum observation_rc observation_record(struct observation_saved *out, struct svc *svc,
                                        int64_t attempt_id, const char *unit_code,
                                        const char *kuk_id, int64_t actor, const json_t *body,
@@ -268,17 +287,16 @@ enum observation_rc observation_record(struct observation_saved *out, struct svc
   struct observation_sheet sh;
   struct observation_record in;
   struct save_ctx c;
+  const struct exam_unit *unit = NULL;
   memset(out, 0, sizeof *out);
   memset(&c, 0, sizeof c);
-  enum observation_rc orc = observation_sheet_load(&sh, svc, attempt_id, actor, false, now_ms, err);
+  enum observation_rc orc =
+      sheet_with_kuk(&sh, &unit, svc, attempt_id, unit_code, kuk_id, actor, now_ms, err);
   if (OBSERVATION_OK != orc) {
     return orc;
   }
-  const struct exam_unit *unit = observed_unit(&sh, unit_code, kuk_id);
-  if (NULL == unit) {
-    orc = OBSERVATION_UNKNOWN_KUK;
-  } else if (0 != observation_record_check(&in, unit, kuk_id, body, err->why, sizeof err->why) ||
-             0 != fill_record(&c.rec, &in, attempt_id, unit, kuk_id, actor)) {
+  if (0 != observation_record_check(&in, unit, kuk_id, body, err->why, sizeof err->why) ||
+      0 != fill_record(&c.rec, &in, attempt_id, unit, kuk_id, actor)) {
     orc = OBSERVATION_INVALID;
   } else {
     c.unit = unit;
@@ -299,14 +317,13 @@ enum observation_rc observation_may_record(struct svc *svc, int64_t attempt_id,
                                            const char *unit_code, const char *kuk_id, int64_t actor,
                                            int64_t now_ms, struct observation_err *err) {
   struct observation_sheet sh;
-  enum observation_rc orc = observation_sheet_load(&sh, svc, attempt_id, actor, false, now_ms, err);
+  const struct exam_unit *unit = NULL;
+  enum observation_rc orc =
+      sheet_with_kuk(&sh, &unit, svc, attempt_id, unit_code, kuk_id, actor, now_ms, err);
   if (OBSERVATION_OK != orc) {
     return orc;
   }
-  const struct exam_unit *unit = observed_unit(&sh, unit_code, kuk_id);
-  if (NULL == unit) {
-    orc = OBSERVATION_UNKNOWN_KUK;
-  } else if (!sh.may_record) {
+  if (!sh.may_record) {
     err->reviews = REVIEWS_CLAIM_HELD;
     orc = OBSERVATION_REFUSED;
   } else {

@@ -165,6 +165,27 @@ static int write_with_blob(struct store_conn *c, int which, const struct store_a
   return rc;
 }
 
+/* A write whose answer is whether it changed a row: statement which with args bound.
+ * STORE_OK (changed), STORE_NONE (nothing changed), or negative. */
+static int write_changed(struct store_conn *c, int which, const struct store_arg *args, size_t n,
+                         const char *what) {
+  struct store_stmt *st = store_stmt(c, &evid_set, which);
+  if (NULL != st) {
+    store_bind_all(st, args, n);
+  }
+  return store_step_changes(c, st, what);
+}
+
+/* A count: statement which with args bound, its one value into *out. */
+static int count_of(struct store_conn *c, int which, const struct store_arg *args, size_t n,
+                    const char *what, int64_t *out) {
+  struct store_stmt *st = store_stmt(c, &evid_set, which);
+  if (NULL != st) {
+    store_bind_all(st, args, n);
+  }
+  return store_row_int64(c, st, what, out);
+}
+
 int store_upload_create(struct store_tx *tx, const struct store_upload *u) {
   const struct store_arg args[] = {
       STORE_ARG_TEXT(u->id),
@@ -222,23 +243,14 @@ int store_upload_get(struct store_rd *rd, struct store_upload *out, const char *
 
 int store_upload_count_open(struct store_rd *rd, int64_t attempt_id, const char *item_id,
                             int64_t *out) {
-  struct store_conn *c = store_rd_conn(rd);
   const struct store_arg args[] = {STORE_ARG_INT(attempt_id), STORE_ARG_TEXT(item_id)};
-  struct store_stmt *st = store_stmt(c, &evid_set, EV_UPLOAD_OPEN_COUNT);
-  if (NULL != st) {
-    store_bind_all(st, args, 2);
-  }
-  return store_row_int64(c, st, "upload open count", out);
+  return count_of(store_rd_conn(rd), EV_UPLOAD_OPEN_COUNT, args, 2, "upload open count", out);
 }
 
 int store_upload_count_open_application(struct store_rd *rd, int64_t application_id, int64_t *out) {
-  struct store_conn *c = store_rd_conn(rd);
   const struct store_arg key = STORE_ARG_INT(application_id);
-  struct store_stmt *st = store_stmt(c, &evid_set, EV_UPLOAD_OPEN_COUNT_APP);
-  if (NULL != st) {
-    store_bind_all(st, &key, 1);
-  }
-  return store_row_int64(c, st, "application upload open count", out);
+  return count_of(store_rd_conn(rd), EV_UPLOAD_OPEN_COUNT_APP, &key, 1,
+                  "application upload open count", out);
 }
 
 int store_upload_append(struct store_tx *tx, const char *id, int64_t pos, const void *data,
@@ -332,11 +344,7 @@ static int drop_chunks(struct store_conn *c, const char *id) {
 static int upload_close(struct store_conn *c, int which, const char *id, const char *text,
                         int64_t now_ms, const char *what) {
   const struct store_arg args[] = {STORE_ARG_TEXT(id), STORE_ARG_TEXT(text), STORE_ARG_INT(now_ms)};
-  struct store_stmt *st = store_stmt(c, &evid_set, which);
-  if (NULL != st) {
-    store_bind_all(st, args, 3);
-  }
-  int rc = store_step_changes(c, st, what);
+  int rc = write_changed(c, which, args, 3, what);
   return STORE_NONE == rc ? STORE_CONFLICT : rc;
 }
 
@@ -359,11 +367,7 @@ int store_evidence_file_put(struct store_tx *tx, const struct store_evidence_fil
                                    STORE_ARG_TEXT(f->mime),     STORE_ARG_INT(f->width),
                                    STORE_ARG_INT(f->height),    STORE_ARG_TEXT(f->holder),
                                    STORE_ARG_INT(f->created_ms)};
-  struct store_stmt *st = store_stmt(c, &evid_set, EV_FILE_INSERT);
-  if (NULL != st) {
-    store_bind_all(st, args, sizeof args / sizeof args[0]);
-  }
-  int rc = store_step_changes(c, st, "file insert");
+  int rc = write_changed(c, EV_FILE_INSERT, args, sizeof args / sizeof args[0], "file insert");
   return STORE_NONE == rc ? STORE_EXISTS : rc;
 }
 
@@ -498,24 +502,14 @@ int store_application_attachment_get(struct store_rd *rd, struct store_attachmen
 
 int store_evidence_detach(struct store_tx *tx, int64_t attempt_id, const char *item_id,
                           const char *sha256) {
-  struct store_conn *c = store_tx_conn(tx);
   const struct store_arg args[] = {STORE_ARG_INT(attempt_id), STORE_ARG_TEXT(item_id),
                                    STORE_ARG_TEXT(sha256)};
-  struct store_stmt *st = store_stmt(c, &evid_set, EV_DETACH);
-  if (NULL != st) {
-    store_bind_all(st, args, 3);
-  }
-  return store_step_changes(c, st, "evidence detach");
+  return write_changed(store_tx_conn(tx), EV_DETACH, args, 3, "evidence detach");
 }
 
 int store_application_detach(struct store_tx *tx, int64_t application_id, const char *sha256) {
-  struct store_conn *c = store_tx_conn(tx);
   const struct store_arg args[] = {STORE_ARG_INT(application_id), STORE_ARG_TEXT(sha256)};
-  struct store_stmt *st = store_stmt(c, &evid_set, EV_APP_DETACH);
-  if (NULL != st) {
-    store_bind_all(st, args, 2);
-  }
-  return store_step_changes(c, st, "application detach");
+  return write_changed(store_tx_conn(tx), EV_APP_DETACH, args, 2, "application detach");
 }
 
 /* ------------------------------------------------------------------ observation photos */
@@ -548,28 +542,20 @@ int store_observation_upload_kuk(struct store_rd *rd, const char *upload_id, cha
 
 int store_observation_upload_count_open(struct store_rd *rd, int64_t attempt_id,
                                         const char *unit_code, const char *kuk_id, int64_t *out) {
-  struct store_conn *c = store_rd_conn(rd);
   const struct store_arg args[] = {STORE_ARG_INT(attempt_id), STORE_ARG_TEXT(unit_code),
                                    STORE_ARG_TEXT(kuk_id)};
-  struct store_stmt *st = store_stmt(c, &evid_set, EV_OBS_UPLOAD_OPEN_COUNT);
-  if (NULL != st) {
-    store_bind_all(st, args, 3);
-  }
-  return store_row_int64(c, st, "observation upload open count", out);
+  return count_of(store_rd_conn(rd), EV_OBS_UPLOAD_OPEN_COUNT, args, 3,
+                  "observation upload open count", out);
 }
 
 int store_observation_photo_attach(struct store_tx *tx, int64_t attempt_id,
                                    const struct store_observation_photo *p) {
-  struct store_conn *c = store_tx_conn(tx);
   const struct store_arg args[] = {STORE_ARG_INT(attempt_id),    STORE_ARG_TEXT(p->unit_code),
                                    STORE_ARG_TEXT(p->kuk_id),    STORE_ARG_TEXT(p->sha256),
                                    STORE_ARG_TEXT(p->name),      STORE_ARG_INT(p->assessor_id),
                                    STORE_ARG_INT(p->attached_ms)};
-  struct store_stmt *st = store_stmt(c, &evid_set, EV_OBS_ATTACH);
-  if (NULL != st) {
-    store_bind_all(st, args, sizeof args / sizeof args[0]);
-  }
-  int rc = store_step_changes(c, st, "observation photo attach");
+  int rc = write_changed(store_tx_conn(tx), EV_OBS_ATTACH, args, sizeof args / sizeof args[0],
+                         "observation photo attach");
   return STORE_NONE == rc ? STORE_EXISTS : rc;
 }
 
@@ -669,12 +655,8 @@ int store_evidence_file_purge(struct store_tx *tx, const char *sha256) {
   if (STORE_OK == rc) {
     rc = store_write(c, &evid_set, EV_PREVIEW_DROP, &key, 1, "preview drop");
   }
-  struct store_stmt *st = STORE_OK == rc ? store_stmt(c, &evid_set, EV_FILE_DROP) : NULL;
   if (STORE_OK == rc) {
-    if (NULL != st) {
-      store_bind_all(st, &key, 1);
-    }
-    rc = store_step_changes(c, st, "file drop");
+    rc = write_changed(c, EV_FILE_DROP, &key, 1, "file drop");
   }
   if (STORE_NONE == rc) {
     return STORE_CONFLICT; /* referenced again meanwhile: the caller rolls back */

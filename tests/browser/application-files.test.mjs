@@ -5,17 +5,16 @@
 // the original (SHA-256).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, copyFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { tmpDir, EXAMS_DIR, Client, PASSWORD } from '../integration/lib/daemon.mjs';
-import { EVID_EXAM, EVID_EXAM_ID, TINY_JPEG, png, sha256 } from '../integration/lib/evidence.mjs';
+import { Client, PASSWORD } from '../integration/lib/daemon.mjs';
+import { EVID_EXAM_ID, TINY_JPEG, png, sha256, evidenceExamsDir } from '../integration/lib/evidence.mjs';
 import {
   newPage, checkPage, assertAccessible, assertNoDialogs, daemonAndBrowser, registerCandidate,
+  sendApplication,
 } from './lib/browser.mjs';
 
-const examsDir = tmpDir('ujikom-apl-files-exams-');
-copyFileSync(path.join(EXAMS_DIR, 'subsectors.yaml'), path.join(examsDir, 'subsectors.yaml'));
-writeFileSync(path.join(examsDir, 'dkv-uji-bukti.exam.yaml'), EVID_EXAM);
+const examsDir = evidenceExamsDir('ujikom-apl-files-exams-');
 const env = daemonAndBrowser({ examsDir });
 
 test('a candidate attaches, sees and removes supporting documents from the application page', async () => {
@@ -26,16 +25,10 @@ test('a candidate attaches, sees and removes supporting documents from the appli
   await page.goto(`${base}/exams/${EVID_EXAM_ID}/application`);
   // before applying there is nothing to attach to: no picker
   assert.equal(await page.locator('.evidence-upload').count(), 0);
-  await page.fill('#f-birth_place', 'Magelang');
-  await page.fill('#f-birth_date', '1994-07-21');
-  await page.fill('#f-address', 'Jl. Pahlawan 3, Magelang');
-  await page.fill('#f-phone', '081234567890');
-  await page.fill('#f-education', 'D3 Desain Grafis');
-  await page.fill('#f-occupation', 'Desainer lepas');
-  await page.fill('#f-nik', '3308016107940003');
-  for (const radio of await page.locator('input[type=radio][value=dapat]').all()) await radio.check();
-  for (const ev of await page.locator('textarea[name$="/evidence"]').all()) await ev.fill('Portofolio poster terlampir.');
-  await Promise.all([page.waitForURL(/notice=application_sent/), page.click('form[data-api$="/application"] button[type=submit]')]);
+  await sendApplication(page, {
+    birth_place: 'Magelang', birth_date: '1994-07-21', address: 'Jl. Pahlawan 3, Magelang',
+    phone: '081234567890', education: 'D3 Desain Grafis', occupation: 'Desainer lepas', nik: '3308016107940003',
+  }, 'Portofolio poster terlampir.');
 
   // the picker: photos or PDFs, the limits said beside it
   const box = page.locator('#application-documents .evidence-upload');

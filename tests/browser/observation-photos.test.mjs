@@ -8,25 +8,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, candidateClient, uniqueEmail, cli, PASSWORD, tmpDir } from '../integration/lib/daemon.mjs';
+import { Client, candidateClient, tmpDir } from '../integration/lib/daemon.mjs';
 import { png, sha256 } from '../integration/lib/evidence.mjs';
-import { newPage, checkPage, assertNoDialogs, daemonAndBrowser } from './lib/browser.mjs';
+import {
+  newPage, checkPage, assertNoDialogs, daemonAndBrowser, staffAccount, loginViaForm,
+} from './lib/browser.mjs';
 
-const EXAM = 'KRY-BTT-JR';
-const UNIT = 'C.13BTK00.006.1'; // the batik exam's observation unit
-const TABLET = { width: 800, height: 1280 };
+const EXAM = 'KRY-BTT-JR'; // the batik exam, whose observation unit is:
+const UNIT = 'C.13BTK00.006.1';
 const env = daemonAndBrowser();
-
-async function staffAccount(role, name) {
-  const email = uniqueEmail(role);
-  const r = cli(['admin', 'create', '--email', email, '--name', name, '--role', role], {
-    input: `${PASSWORD}\n`, dataDir: env.d.dataDir,
-  });
-  assert.equal(r.status, 0, r.stderr);
-  const api = new Client(env.d.url);
-  assert.equal((await api.login(email, PASSWORD)).status, 200);
-  return { email, api };
-}
 
 test('a photo taken offline on the tablet waits on the device and is uploaded when back online', async () => {
   const { d } = env;
@@ -35,15 +25,12 @@ test('a photo taken offline on the tablet waits on the device and is uploaded wh
   assert.equal(s.status, 201, s.text);
   const id = s.json.id;
   assert.equal((await cand.post(`/api/attempts/${id}/submit`, {})).status, 200);
-  const asesor = await staffAccount('assessor', 'Asesor Foto');
-  const admin = await staffAccount('admin', 'Admin Foto');
+  const asesor = await staffAccount(env, 'assessor', 'Asesor Foto');
+  const admin = await staffAccount(env, 'admin', 'Admin Foto');
 
-  const p = await newPage(env.browser, TABLET);
+  const p = await newPage(env.browser, { width: 800, height: 1280 }); // a tablet
   const { page, context } = p;
-  await page.goto(`${d.url}/login`);
-  await page.fill('#email', asesor.email);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+  await loginViaForm(page, d.url, asesor.email);
   await page.goto(`${d.url}/review/${id}/observations`);
   const box = page.locator(`section.obs-unit[data-unit="${UNIT}"] .obs-photos`).first();
   const kuk = await box.getAttribute('data-kuk');

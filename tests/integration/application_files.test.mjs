@@ -10,7 +10,7 @@ import { candidateClient, Client } from './lib/daemon.mjs';
 import { reviewDaemon, REVIEW_EXAM_ID } from './lib/reviews.mjs';
 import { assignApplications, userId } from './lib/schedules.mjs';
 import {
-  TINY_JPEG, png, sha256, createApplicationUpload, uploadApplicationFile,
+  TINY_JPEG, png, sha256, createApplicationUpload, uploadApplicationFile, reviewApplication,
 } from './lib/evidence.mjs';
 
 let ctx;
@@ -23,17 +23,7 @@ after(async () => {
   if (ctx) await ctx.stop();
 });
 
-const APPLICATION = {
-  personal: {
-    full_name: 'Sari Wulandari', birth_place: 'Yogyakarta', birth_date: '1995-03-12',
-    address: 'Jl. Malioboro No. 5, Yogyakarta', phone: '+62 813-1111-2222',
-    education: 'SMK Desain Komunikasi Visual', occupation: 'Desainer grafis', nik: '3471015203950001',
-  },
-  self_assessment: {
-    'U.OBJ.001': { 1: { answer: 'dapat', evidence: 'Ijazah SMK terlampir (ijazah.pdf).' } },
-    'U.ESS.002': { 1: { answer: 'dapat', evidence: 'Portofolio terlampir (poster.jpg).' } },
-  },
-};
+const APPLICATION = reviewApplication({ full_name: 'Sari Wulandari', nik: '3471015203950001' });
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
 
 test('attached to the application: the assessor sees the files; others get 404', async () => {

@@ -14,7 +14,7 @@ import { reviewDaemon, makeExamsDir, REVIEW_EXAM_ID } from './lib/reviews.mjs';
 import { sql } from './lib/reliability.mjs';
 import {
   EVID_EXAM, TINY_JPEG, png, sha256, createUpload, putChunk, uploadFile,
-  evidenceAttempt, uploadApplicationFile,
+  evidenceAttempt, uploadApplicationFile, reviewApplication,
 } from './lib/evidence.mjs';
 
 let ctx;
@@ -27,17 +27,7 @@ after(async () => {
   if (ctx) await ctx.stop();
 });
 
-const APPLICATION = {
-  personal: {
-    full_name: 'Wulan Sari', birth_place: 'Solo', birth_date: '1996-04-01',
-    address: 'Jl. Slamet Riyadi 1, Surakarta', phone: '+62 812-3333-4444',
-    education: 'SMK Seni Rupa', occupation: 'Pembatik', nik: '3372014104960002',
-  },
-  self_assessment: {
-    'U.OBJ.001': { 1: { answer: 'dapat', evidence: 'Foto karya terlampir.' } },
-    'U.ESS.002': { 1: { answer: 'dapat', evidence: 'Foto karya terlampir.' } },
-  },
-};
+const APPLICATION = reviewApplication({ full_name: 'Wulan Sari', nik: '3372014104960002' });
 
 test('a file is removed from an answer until the attempt is submitted, and audited', async () => {
   const cand = await candidateClient(ctx.d, 'Ayu Lestari');
