@@ -2,12 +2,15 @@
 // 206 with Content-Range, a range past the end 416, several ranges or an If-Range that is
 // not the file's ETag the whole file (200); every answer says Accept-Ranges: bytes. The
 // bytes come from the stored chunks piece by piece, so ranges across chunk boundaries are
-// the interesting ones.
+// the interesting ones; a 32 MB file is served while the daemon's memory grows by a small
+// part of it (streamed, never held whole).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 
-import { candidateClient } from './lib/daemon.mjs';
-import { reviewDaemon } from './lib/reviews.mjs';
+import { candidateClient, startDaemon, stopClean } from './lib/daemon.mjs';
+import { reviewDaemon, makeExamsDir } from './lib/reviews.mjs';
 import { EVID_EXAM, png, sha256, uploadFile, evidenceAttempt } from './lib/evidence.mjs';
 
 let ctx;
@@ -96,4 +99,60 @@ test('single ranges are answered 206 from the chunks; past the end 416; several 
   // ranges are no way around who may read: another candidate still gets 404
   const other = await candidateClient(ctx.d, 'Tono Wijaya');
   assert.equal((await other.get(url, { headers: { Range: 'bytes=0-9' } })).status, 404);
+});
+
+// The daemon's resident memory (kB), from /proc.
+function rssKb(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m[1]);
+}
+
+test('a large file is streamed: the daemon does not hold it in memory to serve it', async () => {
+  // EV-1 takes files up to 60 MB here. ASan's quarantine would keep every freed chunk
+  // buffer resident: without it freed memory leaves, so resident memory shows what is held.
+  const exam = EVID_EXAM.replace('max_mb: 6', 'max_mb: 60');
+  const examsDir = makeExamsDir({ 'dkv-uji-bukti.exam.yaml': exam });
+  const asan = process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : '';
+  const d = await startDaemon({ examsDir, env: { ASAN_OPTIONS: `${asan}quarantine_size_mb=0` } });
+  try {
+    const cand = await candidateClient(d, 'Gita Savitri');
+    const id = await evidenceAttempt(cand);
+    // a 32 MB PDF (no preview is made of it)
+    const big = Buffer.alloc(32 * 1024 * 1024, 0x20);
+    big.write('%PDF-1.4\n', 0);
+    big.write('\n%%EOF\n', big.length - 7);
+    for (let i = 4096; i < big.length - 4096; i += 4096) big.write(`${i} 0 obj\n`, i); // not all spaces
+    const up = await uploadFile(cand, id, 'EV-1', big, 'portofolio.pdf', { chunkSize: 1024 * 1024 });
+    assert.equal(up.complete.status, 200, up.complete.text);
+    assert.equal(up.complete.json.type, 'application/pdf');
+    await new Promise((ok) => setTimeout(ok, 300));
+    const base = rssKb(d.proc.pid);
+    // read it slowly, so that the daemon sends while we sample its memory
+    let peak = base;
+    const digest = await new Promise((resolve, reject) => {
+      const req = http.get(`${d.url}/api/attempts/${id}/evidence/${sha256(big)}`,
+        { headers: { Cookie: cand.cookieHeader() } }, (res) => {
+          assert.equal(res.statusCode, 200);
+          assert.equal(res.headers['content-length'], String(big.length));
+          const chunks = [];
+          res.on('data', (c) => {
+            chunks.push(c);
+            peak = Math.max(peak, rssKb(d.proc.pid));
+            res.pause();
+            setTimeout(() => res.resume(), 1);
+          });
+          res.on('end', () => resolve(sha256(Buffer.concat(chunks))));
+          res.on('error', reject);
+        });
+      req.on('error', reject);
+    });
+    assert.equal(digest, sha256(big), 'the whole file arrives');
+    const grew = peak - base;
+    console.log(`# served ${big.length >> 20} MB; resident memory grew by ${grew} kB`);
+    assert.ok(grew < 16 * 1024, `the daemon grew by ${grew} kB while serving a ${big.length >> 20} MB file`);
+  } finally {
+    await stopClean(d);
+    d.cleanup();
+    rmSync(examsDir, { recursive: true, force: true });
+  }
 });
