@@ -240,6 +240,9 @@ function pump() {
   waiting().then(function (list) {
     if (!list.length) { pumping = false; return; }
     var p = list[0], box = photoBox(p.unit, p.kuk);
+    if (!box || !box.getAttribute('data-api')) { /* no longer on this sheet: nowhere to send it */
+      return photoStore('readwrite', function (st) { return st.delete(p.key); }).then(function () { pumping = false; pump(); });
+    }
     var begun = p.upload ? U.api(csrf, 'GET', '/api/uploads/' + p.upload) : Promise.resolve({ status: 404 });
     return begun.then(function (r) {
       if (r.status === 200 && r.json.state !== 'refused') return r.json.offset;
