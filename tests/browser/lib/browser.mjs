@@ -155,3 +155,11 @@ export async function sendApplication(page, personal, evidence) {
   for (const ev of await page.locator('textarea[name$="/evidence"]').all()) await ev.fill(evidence);
   await Promise.all([page.waitForURL(/notice=application_sent/), page.click('form[data-api$="/application"] button[type=submit]')]);
 }
+
+// Logs in through the log-in page; a candidate's page ends on /me.
+export async function loginCandidate(page, base, email) {
+  await page.goto(`${base}/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL(/\/me$/), page.click('form[action="/login"] button[type=submit]')]);
+}
