@@ -18,6 +18,7 @@
 #include "common/catalog.h"
 #include "common/certlog.h"
 #include "common/config.h"
+#include "common/evidence.h"
 #include "common/form_index.h"
 #include "common/issue.h"
 #include "common/keystore.h"
@@ -99,6 +100,26 @@ static void close_overdue(struct svc *svc) {
       return;
     }
   }
+}
+
+/* Drops the evidence uploads abandoned for --upload-abandon-hours and the files nobody
+ * references any more (common/evidence.h), in the process that leads, as close_overdue. */
+static void sweep_evidence(struct svc *svc) {
+  if (STORE_OK != store_lead(svc->store)) {
+    return;
+  }
+  struct evidence_swept swept;
+  int64_t idle_before = clock_wall_ms() - svc->cfg->upload_abandon_hours * 3600 * 1000;
+  enum evidence_rc rc = evidence_sweep(&swept, svc, idle_before);
+  if (EVIDENCE_OK != rc) {
+    log_msg(LOG_WARN, NULL, "evidence sweep failed (%d); retrying later", (int)rc);
+  }
+}
+
+/* Both sweeps. */
+static void sweep(struct svc *svc) {
+  close_overdue(svc);
+  sweep_evidence(svc);
 }
 
 /* Key sets loaded over the process's life: all stay allocated until exit because a handler
@@ -325,7 +346,7 @@ static int serve(struct svc *svc, const sigset_t *sigs, struct keystore **old_ke
   int64_t index_after = 0;
   size_t indexed = 0;
   bool indexing = NULL != svc->forms;
-  close_overdue(svc);
+  sweep(svc);
   for (;;) {
     if (indexing) {
       size_t n = 0;
@@ -342,7 +363,7 @@ static int serve(struct svc *svc, const sigset_t *sigs, struct keystore **old_ke
     int sig = sigtimedwait(sigs, NULL, &interval);
     if (sig < 0) {
       if (EAGAIN == errno && !indexing) {
-        close_overdue(svc);
+        sweep(svc);
       }
       continue;
     }
