@@ -43,6 +43,18 @@ int evidence_create_parse_for(struct evidence_create *out, const json_t *body, b
  * most 15), no sign, no spaces. False for anything else. */
 bool evidence_parse_offset(const char *s, int64_t *out);
 
+/* What a Range header asks of a file of a known size (RFC 9110 section 14): the whole file
+ * (no header, another unit, a malformed value, or several ranges: answered with the whole
+ * file, as the RFC allows), one range of it, or nothing it has. */
+enum evidence_range_kind { EVIDENCE_RANGE_WHOLE, EVIDENCE_RANGE_ONE, EVIDENCE_RANGE_UNSATISFIABLE };
+
+/* Reads header (NULL: none) against a file of size bytes (> 0): "bytes=a-b" (b clipped to
+ * the last byte), "bytes=a-" and "bytes=-n" (the last n bytes). With EVIDENCE_RANGE_ONE,
+ * *first and *last (inclusive) lie in [0, size). A first byte at or past the end, or a
+ * suffix of length 0, is unsatisfiable. Numbers are decimal digits, at most 15 of them. */
+enum evidence_range_kind evidence_parse_range(const char *header, int64_t size, int64_t *first,
+                                              int64_t *last);
+
 /* True when s is 64 lower-case hex digits. */
 bool evidence_sha256_ok(const char *s);
 

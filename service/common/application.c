@@ -354,14 +354,41 @@ static int look_txn(struct store_tx *tx, void *arg) {
       json_pack("{s:I, s:s}", "candidate_id", (json_int_t)c->a->user_id, "exam_id", c->a->exam_id));
 }
 
+int application_staff_may(struct store_rd *rd, int64_t id, int64_t viewer, bool admin, bool *out) {
+  *out = admin;
+  return admin ? STORE_OK : store_application_assigned(rd, id, viewer, out);
+}
+
+/* application_staff_may in a read transaction of its own: APPLICATION_OK when viewer may,
+ * APPLICATION_NOT_FOUND when not, or APPLICATION_STORE_FAILED. */
+static enum application_rc staff_may(struct svc *svc, int64_t id, int64_t viewer, bool admin,
+                                     struct application_err *err) {
+  struct store_rd *rd = NULL;
+  bool may = false;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = application_staff_may(rd, id, viewer, admin, &may);
+  }
+  store_rd_end(rd);
+  if (STORE_OK != rc) {
+    return store_failed(err, rc);
+  }
+  return may ? APPLICATION_OK : APPLICATION_NOT_FOUND;
+}
+
 enum application_rc application_for_staff(struct application_view *out, struct svc *svc,
-                                          int64_t viewer, int64_t id, bool reveal,
+                                          int64_t viewer, bool admin, int64_t id, bool reveal,
                                           struct application_err *err) {
+  memset(out, 0, sizeof *out);
+  err_reset(err);
   if (id <= 0 || viewer <= 0) {
-    memset(out, 0, sizeof *out);
     return APPLICATION_NOT_FOUND;
   }
-  enum application_rc res = view_of(out, svc, id, 0, NULL, reveal, err);
+  enum application_rc res = staff_may(svc, id, viewer, admin, err);
+  if (APPLICATION_OK != res) {
+    return res;
+  }
+  res = view_of(out, svc, id, 0, NULL, reveal, err);
   if (APPLICATION_OK != res || !reveal) {
     return res;
   }
@@ -381,7 +408,8 @@ static bool status_known(const char *s) {
 }
 
 enum application_rc application_list(struct store_application **out, size_t *out_n, struct svc *svc,
-                                     const char *status, struct application_err *err) {
+                                     int64_t viewer, bool admin, const char *status,
+                                     struct application_err *err) {
   struct store_rd *rd = NULL;
   *out = NULL;
   *out_n = 0;
@@ -395,7 +423,7 @@ enum application_rc application_list(struct store_application **out, size_t *out
   }
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_application_list(rd, out, out_n, status, APPLICATION_LIST_MAX);
+    rc = store_application_list(rd, out, out_n, status, admin ? 0 : viewer, APPLICATION_LIST_MAX);
   }
   store_rd_end(rd);
   return STORE_OK == rc ? APPLICATION_OK : store_failed(err, rc);
@@ -405,6 +433,7 @@ enum application_rc application_list(struct store_application **out, size_t *out
 
 struct decide_ctx {
   int64_t actor;
+  bool admin;
   int64_t id;
   const char *outcome;
   const char *reason;
@@ -419,7 +448,11 @@ static int decide_txn(struct store_tx *tx, void *arg) {
   store_application_clear(&c->after);
   memset(&c->after, 0, sizeof c->after);
   c->refusal = APPLICATION_OK;
-  int rc = store_application_by_id(store_tx_rd(tx), &before, c->id);
+  bool may = false;
+  int rc = application_staff_may(store_tx_rd(tx), c->id, c->actor, c->admin, &may);
+  if (STORE_OK == rc) {
+    rc = may ? store_application_by_id(store_tx_rd(tx), &before, c->id) : STORE_NONE;
+  }
   if (STORE_NONE == rc) {
     c->refusal = APPLICATION_NOT_FOUND;
     return STORE_CONFLICT;
@@ -448,7 +481,7 @@ static int decide_txn(struct store_tx *tx, void *arg) {
 }
 
 enum application_rc application_decide(struct store_application *out, struct svc *svc,
-                                       int64_t actor, int64_t id, const char *outcome,
+                                       int64_t actor, bool admin, int64_t id, const char *outcome,
                                        const char *reason, struct application_err *err) {
   struct decide_ctx c;
   memset(&c, 0, sizeof c);
@@ -469,6 +502,7 @@ enum application_rc application_decide(struct store_application *out, struct svc
     return APPLICATION_INVALID;
   }
   c.actor = actor;
+  c.admin = admin;
   c.id = id;
   c.outcome = outcome;
   c.reason = reason;

@@ -1,7 +1,7 @@
 /*
  * Applications (FR.APL.01) with the self-assessment (FR.APL.02) and the eligibility
  * decision, as the application sees them: a candidate applies for an exam's scheme with the
- * personal data the LSP needs and assesses themself per element; an assessor or an
+ * personal data the LSP needs and assesses themself per element; an assigned assessor or an
  * administrator decides eligible / not yet with a reason (audited); an exam that says
  * `requires_application: true` cannot be started before an eligible decision (the attempts
  * module asks application_allows_start inside its start).
@@ -98,26 +98,35 @@ void application_view_clear(struct application_view *v);
 enum application_rc application_own(struct application_view *out, struct svc *svc, int64_t user_id,
                                     const char *exam_id, bool reveal, struct application_err *err);
 
-/* Staff member viewer (an assessor or an administrator: the router checks the role) reads
- * application id; reveal opens the NIK and records the look in the audit log. Outcomes as
- * application_own. */
+/* Who among the staff reads and decides an application: an administrator, or an assessor
+ * assigned to a schedule (test event) of the application's exam in which its candidate is
+ * enrolled (common/schedule.h). Anyone else is told it does not exist. In the caller's read
+ * transaction: STORE_OK with *out, or negative. */
+int application_staff_may(struct store_rd *rd, int64_t id, int64_t viewer, bool admin, bool *out);
+
+/* Staff member viewer (an assessor or an administrator, admin: the router checks the role)
+ * reads application id when application_staff_may; reveal opens the NIK and records the look
+ * in the audit log. Outcomes as application_own. */
 enum application_rc application_for_staff(struct application_view *out, struct svc *svc,
-                                          int64_t viewer, int64_t id, bool reveal,
+                                          int64_t viewer, bool admin, int64_t id, bool reveal,
                                           struct application_err *err);
 
-/* The applications with status (NULL: any; else "pending", "eligible" or "not_yet"), oldest
- * first, at most APPLICATION_LIST_MAX, without NIKs. APPLICATION_OK with *out (free with
+/* The applications staff member viewer may read (application_staff_may) with status (NULL:
+ * any; else "pending", "eligible" or "not_yet"), oldest first, at most
+ * APPLICATION_LIST_MAX, without NIKs. APPLICATION_OK with *out (free with
  * store_application_list_free), APPLICATION_INVALID (an unknown status) or
  * APPLICATION_STORE_FAILED. */
 enum application_rc application_list(struct store_application **out, size_t *out_n, struct svc *svc,
-                                     const char *status, struct application_err *err);
+                                     int64_t viewer, bool admin, const char *status,
+                                     struct application_err *err);
 
-/* Staff member actor decides pending application id: outcome "eligible" or "not_yet",
- * reason 1..APPLICANT_MAX_REASON bytes of text (required for both), audited with both.
- * APPLICATION_OK with *out (the application after, clear it), APPLICATION_NOT_FOUND,
+/* Staff member actor (admin: an administrator) decides pending application id, when
+ * application_staff_may: outcome "eligible" or "not_yet", reason 1..APPLICANT_MAX_REASON
+ * bytes of text (required for both), audited with both. APPLICATION_OK with *out (the
+ * application after, clear it), APPLICATION_NOT_FOUND (also: not theirs to decide),
  * APPLICATION_INVALID, APPLICATION_NOT_PENDING, APPLICATION_STORE_FAILED. */
 enum application_rc application_decide(struct store_application *out, struct svc *svc,
-                                       int64_t actor, int64_t id, const char *outcome,
+                                       int64_t actor, bool admin, int64_t id, const char *outcome,
                                        const char *reason, struct application_err *err);
 
 /* Inside an attempt's start (or its check): may user_id start exam? *out_ok is true when

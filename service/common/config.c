@@ -61,6 +61,9 @@ const struct config_option config_options[] = {
     /* --- exams --- */
     {"save-grace", L(save_grace_s), "30", 0, 600,
      "Seconds after the deadline an answer save is still accepted"},
+    {"upload-abandon-hours", L(upload_abandon_hours), "48", 1, 8760,
+     "Hours after its last chunk an unfinished evidence upload is dropped with its chunks by "
+     "the periodic sweep"},
     /* --- accounts and sessions --- */
     {"session-idle", L(session_idle_s), "7200", 1, 2592000,
      "Seconds of inactivity after which a session ends"},

@@ -35,7 +35,8 @@ struct config {
   char database_password_file[512]; /* PostgreSQL password, first line; "" = libpq's own */
   long busy_timeout_ms;             /* bounded wait for the database write lock */
   /* --- exams --- */
-  long save_grace_s; /* answers accepted this long after the deadline (network latency) */
+  long save_grace_s;         /* answers accepted this long after the deadline (network latency) */
+  long upload_abandon_hours; /* an open upload untouched this long is dropped by the sweep */
   /* --- accounts and sessions --- */
   long session_idle_s;
   long session_max_s;

@@ -12,8 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/application.h"
 #include "common/attempts.h"
+#include "common/audit_text.h"
 #include "common/log.h"
+#include "common/observation.h"
 #include "common/reviews.h"
 #include "ujikom/exam.h"
 #include "ujikom/exam_form.h"
@@ -105,29 +108,108 @@ static enum evidence_rc open_application(struct owner_rules *out, struct svc *sv
   return EVIDENCE_OK;
 }
 
-/* The owner of upload u (its attempt's item or its application), while it takes files, and
- * what it takes. */
+/* The KUK on the observation sheet an upload is for (unit "" for other owners). */
+struct owner_kuk {
+  char unit[65];
+  char kuk[8];
+};
+
+static bool for_observation(const struct store_upload *u) {
+  return 0 != u->attempt_id && 0 == strcmp(u->item_id, STORE_UPLOAD_OBSERVATION_ITEM);
+}
+
+/* KUK k of attempt_id's observation sheet, while assessor user_id may record on it. */
+static enum evidence_rc open_observation(struct owner_rules *out, struct svc *svc, int64_t user_id,
+                                         int64_t attempt_id, const struct owner_kuk *k,
+                                         int64_t now_ms) {
+  struct observation_err err;
+  switch (observation_may_record(svc, attempt_id, k->unit, k->kuk, user_id, now_ms, &err)) {
+  case OBSERVATION_OK:
+    break;
+  case OBSERVATION_NOT_FOUND:
+    return EVIDENCE_NOT_FOUND;
+  case OBSERVATION_UNKNOWN_KUK:
+  case OBSERVATION_INVALID:
+    return EVIDENCE_NOT_EVIDENCE;
+  case OBSERVATION_REFUSED:
+    return EVIDENCE_CLOSED;
+  case OBSERVATION_FAILED:
+    return REVIEWS_STORE_FAILED == err.reviews ? from_store(err.r.store_rc, "observation read")
+                                               : EVIDENCE_INTERNAL;
+  }
+  *out = (struct owner_rules){EVIDENCE_OBSERVATION_ACCEPT, EVIDENCE_OBSERVATION_MAX_FILES,
+                              (int64_t)EVIDENCE_OBSERVATION_MAX_MB * 1024 * 1024};
+  return EVIDENCE_OK;
+}
+
+/* The owner of upload u (its attempt's item, its application or a KUK k of its attempt's
+ * observation sheet), while it takes files, and what it takes. */
 static enum evidence_rc open_owner(struct owner_rules *out, struct svc *svc, int64_t user_id,
-                                   const struct store_upload *u, int64_t now_ms) {
+                                   const struct store_upload *u, const struct owner_kuk *k,
+                                   int64_t now_ms) {
   if (0 != u->application_id) {
     return open_application(out, svc, user_id, u->application_id);
+  }
+  if (for_observation(u)) {
+    return open_observation(out, svc, user_id, u->attempt_id, k, now_ms);
   }
   return open_evidence_item(out, svc, user_id, u->attempt_id, u->item_id, now_ms);
 }
 
-/* The files attached to the owner of upload u. */
+/* The KUK observation upload u is for (nothing for other owners). */
+static enum evidence_rc upload_kuk(struct owner_kuk *out, struct svc *svc,
+                                   const struct store_upload *u) {
+  memset(out, 0, sizeof *out);
+  if (!for_observation(u)) {
+    return EVIDENCE_OK;
+  }
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_observation_upload_kuk(rd, u->id, out->unit, out->kuk);
+  }
+  store_rd_end(rd);
+  return STORE_OK == rc ? EVIDENCE_OK : from_store(rc, "observation upload read");
+}
+
+/* The files attached to the owner of upload u (KUK k for an observation's). */
 static int owner_attachments(struct store_rd *rd, const struct store_upload *u,
-                             struct store_attachment **out, size_t *out_n) {
+                             const struct owner_kuk *k, struct store_attachment **out,
+                             size_t *out_n) {
   if (0 != u->application_id) {
     return store_application_attachments(rd, u->application_id, out, out_n);
   }
-  return store_evidence_attachments(rd, u->attempt_id, u->item_id, out, out_n);
+  if (!for_observation(u)) {
+    return store_evidence_attachments(rd, u->attempt_id, u->item_id, out, out_n);
+  }
+  struct store_observation_photo *ph = NULL;
+  size_t n = 0;
+  *out = NULL;
+  *out_n = 0;
+  int rc = store_observation_photos(rd, u->attempt_id, k->unit, k->kuk, &ph, &n);
+  if (STORE_OK == rc && n > 0) {
+    *out = calloc(n, sizeof **out);
+    rc = NULL == *out ? STORE_UNAVAILABLE : STORE_OK;
+  }
+  for (size_t i = 0; STORE_OK == rc && i < n; i++) {
+    struct store_attachment *a = &(*out)[i];
+    snprintf(a->item_id, sizeof a->item_id, "%s", STORE_UPLOAD_OBSERVATION_ITEM);
+    memcpy(a->sha256, ph[i].sha256, sizeof a->sha256);
+    memcpy(a->name, ph[i].name, sizeof a->name);
+    memcpy(a->mime, ph[i].mime, sizeof a->mime);
+    a->size = ph[i].size;
+    a->attached_ms = ph[i].attached_ms;
+  }
+  store_observation_photo_list_free(ph, n);
+  *out_n = STORE_OK == rc ? n : 0;
+  return rc;
 }
 
 /* ------------------------------------------------------------------ create */
 
 struct create_ctx {
   struct store_upload *u;
+  const struct owner_kuk *k;
   long max_files;
 };
 
@@ -137,11 +219,14 @@ static int create_txn(struct store_tx *tx, void *arg) {
   int64_t open = 0;
   struct store_attachment *att = NULL;
   size_t natt = 0;
+  bool obs = for_observation(c->u);
   int rc = 0 != c->u->application_id
                ? store_upload_count_open_application(rd, c->u->application_id, &open)
-               : store_upload_count_open(rd, c->u->attempt_id, c->u->item_id, &open);
+           : obs ? store_observation_upload_count_open(rd, c->u->attempt_id, c->k->unit, c->k->kuk,
+                                                       &open)
+                 : store_upload_count_open(rd, c->u->attempt_id, c->u->item_id, &open);
   if (STORE_OK == rc) {
-    rc = owner_attachments(rd, c->u, &att, &natt);
+    rc = owner_attachments(rd, c->u, c->k, &att, &natt);
   }
   store_attachment_list_free(att, natt);
   if (STORE_OK != rc) {
@@ -150,16 +235,18 @@ static int create_txn(struct store_tx *tx, void *arg) {
   if ((int64_t)natt + open >= c->max_files) {
     return STORE_CONFLICT;
   }
-  return store_upload_create(tx, c->u);
+  return obs ? store_observation_upload_create(tx, c->u, c->k->unit, c->k->kuk)
+             : store_upload_create(tx, c->u);
 }
 
 /* Opens a new upload for user_id into the owner out names (attempt_id and item_id, or
- * application_id), as evidence_upload_create. */
+ * application_id, or attempt_id and KUK k), as evidence_upload_create. */
 static enum evidence_rc upload_create(struct store_upload *out, struct svc *svc, int64_t user_id,
-                                      const struct evidence_create *req, int64_t now_ms) {
+                                      const struct evidence_create *req, const struct owner_kuk *k,
+                                      int64_t now_ms) {
   struct owner_rules rules;
   out->user_id = user_id;
-  enum evidence_rc erc = open_owner(&rules, svc, user_id, out, now_ms);
+  enum evidence_rc erc = open_owner(&rules, svc, user_id, out, k, now_ms);
   if (EVIDENCE_OK != erc) {
     return erc;
   }
@@ -172,7 +259,7 @@ static enum evidence_rc upload_create(struct store_upload *out, struct svc *svc,
   out->state = STORE_UPLOAD_OPEN;
   memcpy(out->name, req->name, sizeof out->name);
   memcpy(out->sha256_hint, req->sha256, sizeof out->sha256_hint);
-  struct create_ctx c = {out, rules.max_files};
+  struct create_ctx c = {out, k, rules.max_files};
   int rc = STORE_EXISTS;
   for (int tries = 0; STORE_EXISTS == rc && tries < 3; tries++) {
     unsigned char raw[16];
@@ -196,18 +283,19 @@ enum evidence_rc evidence_upload_create(struct store_upload *out, struct svc *sv
   memset(out, 0, sizeof *out);
   out->attempt_id = attempt_id;
   memcpy(out->item_id, req->item, sizeof out->item_id);
-  enum evidence_rc erc = upload_create(out, svc, user_id, req, now_ms);
+  enum evidence_rc erc = NULL == strchr(out->item_id, ':')
+                             ? upload_create(out, svc, user_id, req, NULL, now_ms)
+                             : EVIDENCE_NOT_EVIDENCE; /* no exam item has a colon */
   if (EVIDENCE_OK != erc) {
     memset(out, 0, sizeof *out);
   }
   return erc;
 }
 
-enum evidence_rc evidence_application_upload_create(struct store_upload *out, struct svc *svc,
-                                                    int64_t user_id, const char *exam_id,
-                                                    const struct evidence_create *req,
-                                                    int64_t now_ms) {
-  memset(out, 0, sizeof *out);
+/* The id of user_id's application for exam_id into *out: EVIDENCE_OK, EVIDENCE_NOT_FOUND (none),
+ * or an error outcome. */
+static enum evidence_rc own_application(int64_t *out, struct svc *svc, int64_t user_id,
+                                        const char *exam_id) {
   struct store_rd *rd = NULL;
   struct store_application a;
   memset(&a, 0, sizeof a);
@@ -216,16 +304,47 @@ enum evidence_rc evidence_application_upload_create(struct store_upload *out, st
     rc = store_application_get(rd, &a, user_id, exam_id);
   }
   store_rd_end(rd);
-  out->application_id = a.id;
+  *out = a.id;
   store_application_clear(&a);
   if (STORE_NONE == rc) {
     return EVIDENCE_NOT_FOUND;
   }
-  if (STORE_OK != rc) {
-    return from_store(rc, "application read");
+  return STORE_OK == rc ? EVIDENCE_OK : from_store(rc, "application read");
+}
+
+enum evidence_rc evidence_application_upload_create(struct store_upload *out, struct svc *svc,
+                                                    int64_t user_id, const char *exam_id,
+                                                    const struct evidence_create *req,
+                                                    int64_t now_ms) {
+  memset(out, 0, sizeof *out);
+  enum evidence_rc erc = own_application(&out->application_id, svc, user_id, exam_id);
+  if (EVIDENCE_OK != erc) {
+    return erc;
   }
   snprintf(out->item_id, sizeof out->item_id, "%s", STORE_UPLOAD_APPLICATION_ITEM);
-  enum evidence_rc erc = upload_create(out, svc, user_id, req, now_ms);
+  erc = upload_create(out, svc, user_id, req, NULL, now_ms);
+  if (EVIDENCE_OK != erc) {
+    memset(out, 0, sizeof *out);
+  }
+  return erc;
+}
+
+enum evidence_rc evidence_observation_upload_create(struct store_upload *out, struct svc *svc,
+                                                    int64_t user_id, int64_t attempt_id,
+                                                    const char *unit_code, const char *kuk_id,
+                                                    const struct evidence_create *req,
+                                                    int64_t now_ms) {
+  struct owner_kuk k;
+  memset(out, 0, sizeof *out);
+  memset(&k, 0, sizeof k);
+  if (attempt_id <= 0 ||
+      (size_t)snprintf(k.unit, sizeof k.unit, "%s", unit_code) >= sizeof k.unit ||
+      (size_t)snprintf(k.kuk, sizeof k.kuk, "%s", kuk_id) >= sizeof k.kuk) {
+    return EVIDENCE_NOT_EVIDENCE;
+  }
+  out->attempt_id = attempt_id;
+  snprintf(out->item_id, sizeof out->item_id, "%s", STORE_UPLOAD_OBSERVATION_ITEM);
+  enum evidence_rc erc = upload_create(out, svc, user_id, req, &k, now_ms);
   if (EVIDENCE_OK != erc) {
     memset(out, 0, sizeof *out);
   }
@@ -293,7 +412,11 @@ enum evidence_rc evidence_upload_put(struct store_upload *out, struct svc *svc, 
     return EVIDENCE_UPLOAD_DONE;
   }
   struct owner_rules rules;
-  erc = open_owner(&rules, svc, user_id, out, now_ms);
+  struct owner_kuk k;
+  erc = upload_kuk(&k, svc, out);
+  if (EVIDENCE_OK == erc) {
+    erc = open_owner(&rules, svc, user_id, out, &k, now_ms);
+  }
   if (EVIDENCE_OK != erc) {
     return erc;
   }
@@ -393,6 +516,25 @@ static void content_type(char *out, size_t outlen, const unsigned char *buf, siz
   magic_close(m);
 }
 
+/* Why a file is refused (struct evidence_refusal), in the order the checks run. */
+enum refusal {
+  REFUSED_CHECKSUM,
+  REFUSED_TYPE_NOT_ALLOWED,
+  REFUSED_TYPE_NOT_ACCEPTED,
+  REFUSED_IMAGE_UNREADABLE,
+  REFUSED_IMAGE_TOO_LARGE,
+  REFUSED_ACTIVE_CONTENT,
+};
+const char *const evidence_refusal_reasons[] = {
+    [REFUSED_CHECKSUM] = "checksum_mismatch",
+    [REFUSED_TYPE_NOT_ALLOWED] = "type_not_allowed",
+    [REFUSED_TYPE_NOT_ACCEPTED] = "type_not_accepted",
+    [REFUSED_IMAGE_UNREADABLE] = "image_unreadable",
+    [REFUSED_IMAGE_TOO_LARGE] = "image_too_large",
+    [REFUSED_ACTIVE_CONTENT] = "active_content",
+    NULL,
+};
+
 /* The checks of a whole file: NULL when it may be kept (with its facts in *f and, for an
  * image, its preview in *preview), else why not. */
 static const char *check_file(struct store_evidence_file *f, void **preview, size_t *preview_len,
@@ -402,33 +544,33 @@ static const char *check_file(struct store_evidence_file *f, void **preview, siz
   sha256_hex(f->sha256, buf, len);
   f->size = u->received;
   if ('\0' != u->sha256_hint[0] && 0 != strcmp(u->sha256_hint, f->sha256)) {
-    return "checksum_mismatch";
+    return evidence_refusal_reasons[REFUSED_CHECKSUM];
   }
   content_type(f->mime, sizeof f->mime, buf, len);
   unsigned kind = evidence_mime_kind(f->mime);
   if (0 == kind) {
-    return "type_not_allowed";
+    return evidence_refusal_reasons[REFUSED_TYPE_NOT_ALLOWED];
   }
   if (0 == (accept & kind)) {
-    return "type_not_accepted";
+    return evidence_refusal_reasons[REFUSED_TYPE_NOT_ACCEPTED];
   }
   if (EXAM_ACCEPT_IMAGE != kind) {
     return NULL;
   }
   uint32_t w = 0, h = 0;
   if (0 != evidence_image_size(buf, len, &w, &h)) {
-    return "image_unreadable";
+    return evidence_refusal_reasons[REFUSED_IMAGE_UNREADABLE];
   }
   if (!evidence_image_size_ok(w, h)) {
-    return "image_too_large";
+    return evidence_refusal_reasons[REFUSED_IMAGE_TOO_LARGE];
   }
   if (evidence_has_markup(buf, len)) {
-    return "active_content";
+    return evidence_refusal_reasons[REFUSED_ACTIVE_CONTENT];
   }
   f->width = w;
   f->height = h;
   if (0 != evidence_preview_jpeg(preview, preview_len, f->mime, buf, len)) {
-    return "image_unreadable";
+    return evidence_refusal_reasons[REFUSED_IMAGE_UNREADABLE];
   }
   return NULL;
 }
@@ -448,6 +590,7 @@ static char *answer_text(const struct store_attachment *att, size_t n) {
 
 struct complete_ctx {
   const struct store_upload *u;
+  const struct owner_kuk *k;
   const struct store_evidence_file *f;
   const void *preview;
   size_t preview_len;
@@ -458,6 +601,35 @@ struct complete_ctx {
   bool closed;
 };
 
+/* Attaches the checked file to the owner of the upload: an item's, an application's, or a
+ * photo on the observation sheet (audited with its hash, as the assessor's record is). */
+static int owner_attach(struct store_tx *tx, const struct complete_ctx *c) {
+  const struct store_upload *u = c->u;
+  int64_t now = store_tx_now_ms(tx);
+  if (0 != u->application_id) {
+    return store_application_attach(tx, u->application_id, c->f->sha256, u->name, now);
+  }
+  if (!for_observation(u)) {
+    return store_evidence_attach(tx, u->attempt_id, u->item_id, c->f->sha256, u->name, now);
+  }
+  struct store_observation_photo p;
+  memset(&p, 0, sizeof p);
+  memcpy(p.unit_code, c->k->unit, sizeof p.unit_code);
+  memcpy(p.kuk_id, c->k->kuk, sizeof p.kuk_id);
+  memcpy(p.sha256, c->f->sha256, sizeof p.sha256);
+  memcpy(p.name, u->name, sizeof p.name);
+  p.assessor_id = u->user_id;
+  p.attached_ms = now;
+  int rc = store_observation_photo_attach(tx, u->attempt_id, &p);
+  if (STORE_OK == rc) {
+    rc = audit_creation(tx, u->user_id, "observation.photo", "attempt", u->attempt_id,
+                        json_pack("{s:s, s:s, s:s, s:s, s:I}", "unit", p.unit_code, "kuk", p.kuk_id,
+                                  "sha256", p.sha256, "name", p.name, "size",
+                                  (json_int_t)c->f->size));
+  }
+  return rc;
+}
+
 static int complete_txn(struct store_tx *tx, void *arg) {
   struct complete_ctx *c = arg;
   struct store_rd *rd = store_tx_rd(tx);
@@ -465,7 +637,7 @@ static int complete_txn(struct store_tx *tx, void *arg) {
   size_t natt = 0;
   char *answer = NULL;
   c->closed = false;
-  int rc = owner_attachments(rd, c->u, &att, &natt);
+  int rc = owner_attachments(rd, c->u, c->k, &att, &natt);
   if (STORE_OK != rc) {
     return rc;
   }
@@ -482,16 +654,13 @@ static int complete_txn(struct store_tx *tx, void *arg) {
   if (STORE_OK == rc && NULL != c->preview) {
     rc = store_evidence_preview_put(tx, c->f->sha256, "image/jpeg", c->preview, c->preview_len);
   }
-  bool item = 0 == c->u->application_id;
+  bool item = 0 == c->u->application_id && !for_observation(c->u);
   if (STORE_OK == rc) {
-    rc = item ? store_evidence_attach(tx, c->u->attempt_id, c->u->item_id, c->f->sha256, c->u->name,
-                                      store_tx_now_ms(tx))
-              : store_application_attach(tx, c->u->application_id, c->f->sha256, c->u->name,
-                                         store_tx_now_ms(tx));
+    rc = owner_attach(tx, c);
     rc = STORE_EXISTS == rc ? STORE_OK : rc; /* the same content twice: attached once */
   }
   if (STORE_OK == rc) {
-    rc = owner_attachments(rd, c->u, &att, &natt);
+    rc = owner_attachments(rd, c->u, c->k, &att, &natt);
   }
   if (STORE_OK == rc && item) { /* an item's answer lists its files; an application has none */
     answer = answer_text(att, natt);
@@ -532,7 +701,8 @@ static enum evidence_rc completed_before(struct store_attachment *out, struct sv
   if (STORE_OK == rc) {
     rc = 0 != u->application_id
              ? store_application_attachment_get(rd, out, u->application_id, u->sha256)
-             : store_evidence_attachment_get(rd, out, u->attempt_id, u->sha256);
+         : for_observation(u) ? store_observation_photo_get(rd, out, u->attempt_id, u->sha256)
+                              : store_evidence_attachment_get(rd, out, u->attempt_id, u->sha256);
   }
   store_rd_end(rd);
   if (STORE_NONE == rc) {
@@ -559,7 +729,11 @@ enum evidence_rc evidence_upload_complete(struct store_attachment *out,
     return EVIDENCE_REFUSED;
   }
   struct owner_rules rules;
-  erc = open_owner(&rules, svc, user_id, &u, now_ms);
+  struct owner_kuk k;
+  erc = upload_kuk(&k, svc, &u);
+  if (EVIDENCE_OK == erc) {
+    erc = open_owner(&rules, svc, user_id, &u, &k, now_ms);
+  }
   if (EVIDENCE_OK != erc) {
     return erc;
   }
@@ -588,6 +762,7 @@ enum evidence_rc evidence_upload_complete(struct store_attachment *out,
     return STORE_OK == rc ? EVIDENCE_REFUSED : from_store(rc, "upload refuse");
   }
   struct complete_ctx c = {.u = &u,
+                           .k = &k,
                            .f = &f,
                            .preview = preview,
                            .preview_len = preview_len,
@@ -602,6 +777,153 @@ enum evidence_rc evidence_upload_complete(struct store_attachment *out,
     return from_store(rc, "upload complete");
   }
   *out = c.att;
+  return EVIDENCE_OK;
+}
+
+/* ------------------------------------------------------------------ removing */
+
+struct remove_ctx {
+  int64_t user_id;
+  int64_t attempt_id;     /* an item's file, or */
+  int64_t application_id; /* an application's */
+  const char *item_id;
+  const char *sha256;
+  int64_t not_after_ms;
+  bool closed; /* out: the attempt stopped taking answers meanwhile */
+};
+
+static int remove_txn(struct store_tx *tx, void *arg) {
+  struct remove_ctx *c = arg;
+  struct store_rd *rd = store_tx_rd(tx);
+  struct store_attachment gone, *att = NULL;
+  size_t natt = 0;
+  char *answer = NULL;
+  bool item = 0 == c->application_id;
+  c->closed = false;
+  int rc = item ? store_evidence_attachment_get(rd, &gone, c->attempt_id, c->sha256)
+                : store_application_attachment_get(rd, &gone, c->application_id, c->sha256);
+  if (STORE_OK == rc) {
+    rc = item ? store_evidence_detach(tx, c->attempt_id, c->item_id, c->sha256)
+              : store_application_detach(tx, c->application_id, c->sha256);
+  }
+  if (STORE_OK == rc && item) { /* the answer lists the files left */
+    rc = store_evidence_attachments(rd, c->attempt_id, c->item_id, &att, &natt);
+    answer = STORE_OK == rc ? answer_text(att, natt) : NULL;
+    rc = STORE_OK == rc && NULL == answer ? STORE_UNAVAILABLE : rc;
+  }
+  if (STORE_OK == rc && item) {
+    int64_t deadline = 0;
+    rc = store_answer_put_checked(tx, c->attempt_id, c->item_id, answer, store_tx_now_ms(tx),
+                                  c->not_after_ms, &deadline);
+    c->closed = STORE_CONFLICT == rc;
+  }
+  if (STORE_OK == rc) {
+    rc = audit_creation(tx, c->user_id, item ? "evidence.remove" : "application.file_remove",
+                        item ? "attempt" : "application", item ? c->attempt_id : c->application_id,
+                        json_pack("{s:s, s:s, s:s}", "item", gone.item_id, "sha256", gone.sha256,
+                                  "name", gone.name));
+  }
+  free(answer);
+  store_attachment_list_free(att, natt);
+  return rc;
+}
+
+/* Runs the removal c describes: its outcome. */
+static enum evidence_rc run_remove(struct svc *svc, struct remove_ctx *c) {
+  int rc = store_txn(svc->store, remove_txn, c);
+  if (STORE_NONE == rc) {
+    return EVIDENCE_NOT_FOUND;
+  }
+  if (STORE_CONFLICT == rc && c->closed) {
+    return EVIDENCE_CLOSED;
+  }
+  return STORE_OK == rc ? EVIDENCE_OK : from_store(rc, "evidence remove");
+}
+
+enum evidence_rc evidence_remove(struct svc *svc, int64_t user_id, int64_t attempt_id,
+                                 const char *item_id, const char *sha256, int64_t now_ms) {
+  struct owner_rules rules;
+  if (!evidence_sha256_ok(sha256)) {
+    return EVIDENCE_NOT_FOUND; /* no file has that name, wherever it is asked for */
+  }
+  enum evidence_rc erc = open_evidence_item(&rules, svc, user_id, attempt_id, item_id, now_ms);
+  if (EVIDENCE_OK != erc) {
+    return erc;
+  }
+  struct remove_ctx c = {.user_id = user_id,
+                         .attempt_id = attempt_id,
+                         .item_id = item_id,
+                         .sha256 = sha256,
+                         .not_after_ms = attempts_save_not_after(svc, now_ms)};
+  return run_remove(svc, &c);
+}
+
+enum evidence_rc evidence_application_remove(struct svc *svc, int64_t user_id, const char *exam_id,
+                                             const char *sha256) {
+  int64_t application_id = 0;
+  struct owner_rules rules;
+  if (!evidence_sha256_ok(sha256)) {
+    return EVIDENCE_NOT_FOUND;
+  }
+  enum evidence_rc erc = own_application(&application_id, svc, user_id, exam_id);
+  if (EVIDENCE_OK == erc) {
+    erc = open_application(&rules, svc, user_id, application_id);
+  }
+  if (EVIDENCE_OK != erc) {
+    return erc;
+  }
+  struct remove_ctx c = {.user_id = user_id, .application_id = application_id, .sha256 = sha256};
+  return run_remove(svc, &c);
+}
+
+/* ------------------------------------------------------------------ the sweep */
+
+struct abandon_ctx {
+  int64_t idle_before_ms;
+  int64_t n;
+};
+
+static int abandon_txn(struct store_tx *tx, void *arg) {
+  struct abandon_ctx *c = arg;
+  return store_upload_abandon(tx, c->idle_before_ms, store_tx_now_ms(tx), &c->n);
+}
+
+static int purge_txn(struct store_tx *tx, void *arg) {
+  return store_evidence_file_purge(tx, arg);
+}
+
+enum evidence_rc evidence_sweep(struct evidence_swept *out, struct svc *svc,
+                                int64_t idle_before_ms) {
+  memset(out, 0, sizeof *out);
+  struct abandon_ctx ac = {idle_before_ms, 0};
+  int rc = store_txn(svc->store, abandon_txn, &ac);
+  if (STORE_OK != rc) {
+    return from_store(rc, "uploads abandon");
+  }
+  out->abandoned = ac.n;
+  char hashes[EVIDENCE_PURGE_MAX][65];
+  size_t n = 0;
+  struct store_rd *rd = NULL;
+  rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_evidence_unreferenced(rd, hashes, EVIDENCE_PURGE_MAX, &n);
+  }
+  store_rd_end(rd);
+  if (STORE_OK != rc) {
+    return from_store(rc, "unreferenced files");
+  }
+  for (size_t i = 0; i < n; i++) { /* each in its own transaction: one referenced again */
+    rc = store_txn(svc->store, purge_txn, hashes[i]); /* (STORE_CONFLICT) stays */
+    if (STORE_OK == rc) {
+      out->purged++;
+    } else if (STORE_CONFLICT != rc) {
+      return from_store(rc, "file purge");
+    }
+  }
+  if (out->abandoned > 0 || out->purged > 0) {
+    log_msg(LOG_INFO, NULL, "evidence sweep: %lld abandoned upload(s) dropped, %zu file(s) purged",
+            (long long)out->abandoned, out->purged);
+  }
   return EVIDENCE_OK;
 }
 
@@ -666,7 +988,7 @@ static int attempt_allowed(bool *out, struct store_rd *rd, const struct evidence
 }
 
 /* May viewer see the files of application application_id? Its candidate, and the staff who
- * may decide applications (every assessor, administrators). */
+ * may read and decide it (application_staff_may: administrators, assigned assessors). */
 static int application_allowed(bool *out, struct store_rd *rd, const struct evidence_viewer *viewer,
                                int64_t application_id, int64_t now_ms) {
   (void)now_ms;
@@ -674,9 +996,10 @@ static int application_allowed(bool *out, struct store_rd *rd, const struct evid
   memset(&a, 0, sizeof a);
   *out = false;
   int rc = store_application_by_id(rd, &a, application_id);
-  if (STORE_OK == rc) {
-    *out = ROLE_ADMIN == viewer->role || ROLE_ASSESSOR == viewer->role ||
-           (ROLE_CANDIDATE == viewer->role && a.user_id == viewer->id);
+  if (STORE_OK == rc && (ROLE_ADMIN == viewer->role || ROLE_ASSESSOR == viewer->role)) {
+    rc = application_staff_may(rd, application_id, viewer->id, ROLE_ADMIN == viewer->role, out);
+  } else if (STORE_OK == rc) {
+    *out = ROLE_CANDIDATE == viewer->role && a.user_id == viewer->id;
   }
   store_application_clear(&a);
   return rc;
@@ -712,14 +1035,68 @@ static int load_blob(struct store_rd *rd, struct evidence_blob *out,
     return rc;
   }
   snprintf(out->mime, sizeof out->mime, "%s", f.mime);
-  struct gather g = {malloc(f.size > 0 ? (size_t)f.size : 1), 0, (size_t)f.size};
-  rc = NULL == g.buf ? STORE_UNAVAILABLE : store_upload_read(rd, f.holder, gather_chunk, &g);
-  if (STORE_OK == rc && g.len != (size_t)f.size) {
-    rc = STORE_HARD;
+  memcpy(out->holder, f.holder, sizeof out->holder);
+  out->len = (size_t)f.size;
+  return STORE_OK;
+}
+
+struct evidence_reader {
+  struct svc *svc;
+  char holder[33];
+  int64_t size;
+  void *chunk; /* the chunk last read, of chunk_len bytes from chunk_pos */
+  size_t chunk_len;
+  int64_t chunk_pos;
+};
+
+struct evidence_reader *evidence_reader_new(struct svc *svc, const struct evidence_blob *blob) {
+  struct evidence_reader *rd = calloc(1, sizeof *rd);
+  if (NULL != rd) {
+    rd->svc = svc;
+    memcpy(rd->holder, blob->holder, sizeof rd->holder);
+    rd->size = (int64_t)blob->len;
   }
-  out->data = g.buf;
-  out->len = g.len;
-  return rc;
+  return rd;
+}
+
+/* Whether the chunk held covers byte pos. */
+static bool chunk_covers(const struct evidence_reader *rd, int64_t pos) {
+  return NULL != rd->chunk && pos >= rd->chunk_pos && pos - rd->chunk_pos < (int64_t)rd->chunk_len;
+}
+
+long evidence_reader_read(struct evidence_reader *rd, int64_t pos, void *buf, size_t max) {
+  if (pos < 0 || pos >= rd->size || 0 == max) {
+    return -1;
+  }
+  if (!chunk_covers(rd, pos)) {
+    free(rd->chunk);
+    rd->chunk = NULL;
+    struct store_rd *srd = NULL;
+    int rc = store_rd_begin(rd->svc->store, &srd);
+    if (STORE_OK == rc) {
+      rc = store_upload_chunk_at(srd, rd->holder, pos, &rd->chunk_pos, &rd->chunk, &rd->chunk_len);
+    }
+    store_rd_end(srd);
+    if (STORE_OK != rc || !chunk_covers(rd, pos)) {
+      log_msg(LOG_ERROR, NULL, "evidence: file of upload %s: no chunk at byte %lld (store %s)",
+              rd->holder, (long long)pos, store_rc_name(rc));
+      return -1;
+    }
+  }
+  size_t avail = rd->chunk_len - (size_t)(pos - rd->chunk_pos);
+  size_t n = avail < max ? avail : max;
+  if ((int64_t)n > rd->size - pos) {
+    n = (size_t)(rd->size - pos);
+  }
+  memcpy(buf, (const char *)rd->chunk + (pos - rd->chunk_pos), n);
+  return (long)n;
+}
+
+void evidence_reader_free(struct evidence_reader *rd) {
+  if (NULL != rd) {
+    free(rd->chunk);
+    free(rd);
+  }
 }
 
 /* The outcome of reading a file into out with store code rc (out cleared unless STORE_OK). */
@@ -744,21 +1121,23 @@ struct file_owner {
 static const struct file_owner attempt_owner = {attempt_allowed, store_evidence_attachment_get};
 static const struct file_owner application_owner = {application_allowed,
                                                     store_application_attachment_get};
+static const struct file_owner observation_owner = {attempt_allowed, store_observation_photo_get};
 
-/* File sha256 of owner owner_id for viewer: as evidence_file_read. */
+/* File sha256 of owner owner_id for viewer (already known to be allowed when allowed): as
+ * evidence_file_read. */
 static enum evidence_rc owned_file_read(struct evidence_blob *out, struct svc *svc,
                                         const struct evidence_viewer *viewer,
                                         const struct file_owner *owner, int64_t owner_id,
-                                        const char *sha256, bool preview, int64_t now_ms) {
+                                        const char *sha256, bool preview, int64_t now_ms,
+                                        bool allowed) {
   memset(out, 0, sizeof *out);
   if (!evidence_sha256_ok(sha256) || owner_id <= 0) {
     return EVIDENCE_NOT_FOUND;
   }
   struct store_rd *rd = NULL;
   struct store_attachment att;
-  bool allowed = false;
   int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
+  if (STORE_OK == rc && !allowed) {
     rc = owner->allowed(&allowed, rd, viewer, owner_id, now_ms);
   }
   if (STORE_OK == rc && !allowed) {
@@ -777,23 +1156,57 @@ static enum evidence_rc owned_file_read(struct evidence_blob *out, struct svc *s
 enum evidence_rc evidence_file_read(struct evidence_blob *out, struct svc *svc,
                                     const struct evidence_viewer *viewer, int64_t attempt_id,
                                     const char *sha256, bool preview, int64_t now_ms) {
-  return owned_file_read(out, svc, viewer, &attempt_owner, attempt_id, sha256, preview, now_ms);
+  return owned_file_read(out, svc, viewer, &attempt_owner, attempt_id, sha256, preview, now_ms,
+                         false);
+}
+
+enum evidence_rc evidence_observation_file_read(struct evidence_blob *out, struct svc *svc,
+                                                const struct evidence_viewer *viewer,
+                                                int64_t attempt_id, const char *sha256,
+                                                bool preview, int64_t now_ms) {
+  bool sees_sheet = false; /* an assessor who sees the sheet sees its photos */
+  if (ROLE_ASSESSOR == viewer->role) {
+    struct observation_sheet sh;
+    struct observation_err err;
+    sees_sheet = OBSERVATION_OK ==
+                 observation_sheet_load(&sh, svc, attempt_id, viewer->id, false, now_ms, &err);
+    if (sees_sheet) {
+      observation_sheet_free(&sh);
+    }
+  }
+  return owned_file_read(out, svc, viewer, &observation_owner, attempt_id, sha256, preview, now_ms,
+                         sees_sheet);
 }
 
 enum evidence_rc evidence_application_file_read(struct evidence_blob *out, struct svc *svc,
                                                 const struct evidence_viewer *viewer,
                                                 int64_t application_id, const char *sha256,
                                                 bool preview) {
-  return owned_file_read(out, svc, viewer, &application_owner, application_id, sha256, preview, 0);
+  return owned_file_read(out, svc, viewer, &application_owner, application_id, sha256, preview, 0,
+                         false);
 }
 
 json_t *evidence_audit_json(struct store_rd *rd, int64_t attempt_id) {
   struct store_attachment *att = NULL;
-  size_t n = 0;
-  if (STORE_OK != store_evidence_attachments(rd, attempt_id, NULL, &att, &n) || 0 == n) {
+  struct store_observation_photo *ph = NULL;
+  size_t n = 0, nph = 0;
+  if (STORE_OK != store_evidence_attachments(rd, attempt_id, NULL, &att, &n) ||
+      STORE_OK != store_observation_photos(rd, attempt_id, NULL, NULL, &ph, &nph) || 0 == n + nph) {
+    store_attachment_list_free(att, n);
     return NULL;
   }
   json_t *o = json_object();
+  for (size_t i = 0; NULL != o && i < nph; i++) { /* "observation:<unit>/<kuk>" */
+    char key[96];
+    snprintf(key, sizeof key, "observation:%s/%s", ph[i].unit_code, ph[i].kuk_id);
+    json_t *list = json_object_get(o, key);
+    if (NULL == list) {
+      list = json_array();
+      json_object_set_new(o, key, list);
+    }
+    json_array_append_new(list, json_string(ph[i].sha256));
+  }
+  store_observation_photo_list_free(ph, nph);
   for (size_t i = 0; NULL != o && i < n; i++) {
     json_t *list = json_object_get(o, att[i].item_id);
     if (NULL == list) {

@@ -23,6 +23,7 @@ bool observation_exam_has_units(const struct exam *exam) {
 void observation_sheet_free(struct observation_sheet *sh) {
   reviews_sheet_free(&sh->s);
   store_observation_list_free(sh->records, sh->nrecords);
+  store_observation_photo_list_free(sh->photos, sh->nphotos);
   memset(sh, 0, sizeof *sh);
 }
 
@@ -74,6 +75,9 @@ enum observation_rc observation_sheet_load(struct observation_sheet *out, struct
   if (STORE_OK == rc) {
     rc = store_observation_list(rd, &out->records, &out->nrecords, attempt_id);
   }
+  if (STORE_OK == rc) {
+    rc = store_observation_photos(rd, attempt_id, NULL, NULL, &out->photos, &out->nphotos);
+  }
   store_rd_end(rd);
   if (STORE_OK != rc) {
     observation_sheet_free(out);
@@ -108,6 +112,24 @@ static json_t *record_json(const struct store_observation *o) {
                    "assessor_id", (json_int_t)o->assessor_id, "op", o->op);
 }
 
+/* The photos of one KUK: [{"sha256","name","type","size","url"}]. */
+static json_t *photos_json(const struct observation_sheet *sh, const char *unit, const char *kuk) {
+  json_t *list = json_array();
+  for (size_t i = 0; NULL != list && i < sh->nphotos; i++) {
+    const struct store_observation_photo *p = &sh->photos[i];
+    if (0 != strcmp(p->unit_code, unit) || 0 != strcmp(p->kuk_id, kuk)) {
+      continue;
+    }
+    char url[160];
+    snprintf(url, sizeof url, "/api/attempts/%lld/observation/%s", (long long)sh->s.att.id,
+             p->sha256);
+    json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:I, s:s}", "sha256", p->sha256, "name",
+                                          p->name, "type", p->mime, "size", (json_int_t)p->size,
+                                          "url", url));
+  }
+  return list;
+}
+
 /* One observation unit with its elements, KUKs and records. */
 static json_t *unit_json(const struct observation_sheet *sh, const struct exam_unit *unit) {
   json_t *marks = json_object();
@@ -125,9 +147,10 @@ static json_t *unit_json(const struct observation_sheet *sh, const struct exam_u
       if (NULL != o) {
         json_object_set_new(marks, o->kuk_id, json_boolean(o->observed));
       }
-      ok =
-          0 == json_array_append_new(kuks, json_pack("{s:s, s:s, s:o}", "id", el->kuk[k].id, "text",
-                                                     el->kuk[k].text, "record", record_json(o)));
+      ok = 0 == json_array_append_new(kuks,
+                                      json_pack("{s:s, s:s, s:o, s:o}", "id", el->kuk[k].id, "text",
+                                                el->kuk[k].text, "record", record_json(o), "photos",
+                                                photos_json(sh, unit->code, el->kuk[k].id)));
     }
   }
   if (ok) {
@@ -230,6 +253,33 @@ static int fill_record(struct store_observation *rec, const struct observation_r
   return fits ? 0 : -1;
 }
 
+/* Observation unit unit_code of the sheet's exam when it defines KUK kuk_id, else NULL. */
+static const struct exam_unit *observed_unit(const struct observation_sheet *sh,
+                                             const char *unit_code, const char *kuk_id) {
+  const struct exam_unit *unit = exam_find_unit(sh->s.exam, unit_code, NULL);
+  return NULL == unit || !exam_unit_is_observed(unit) || NULL == exam_unit_kuk(unit, kuk_id) ? NULL
+                                                                                             : unit;
+}
+
+/* The sheet of attempt_id for actor with the observation unit that defines KUK kuk_id: as
+ * observation_sheet_load, and OBSERVATION_UNKNOWN_KUK (nothing to free) without such a unit. */
+static enum observation_rc sheet_with_kuk(struct observation_sheet *sh,
+                                          const struct exam_unit **unit, struct svc *svc,
+                                          int64_t attempt_id, const char *unit_code,
+                                          const char *kuk_id, int64_t actor, int64_t now_ms,
+                                          struct observation_err *err) {
+  enum observation_rc orc = observation_sheet_load(sh, svc, attempt_id, actor, false, now_ms, err);
+  if (OBSERVATION_OK != orc) {
+    return orc;
+  }
+  *unit = observed_unit(sh, unit_code, kuk_id);
+  if (NULL == *unit) {
+    observation_sheet_free(sh);
+    return OBSERVATION_UNKNOWN_KUK;
+  }
+  return OBSERVATION_OK;
+}
+
 enum observation_rc observation_record(struct observation_saved *out, struct svc *svc,
                                        int64_t attempt_id, const char *unit_code,
                                        const char *kuk_id, int64_t actor, const json_t *body,
@@ -237,17 +287,16 @@ enum observation_rc observation_record(struct observation_saved *out, struct svc
   struct observation_sheet sh;
   struct observation_record in;
   struct save_ctx c;
+  const struct exam_unit *unit = NULL;
   memset(out, 0, sizeof *out);
   memset(&c, 0, sizeof c);
-  enum observation_rc orc = observation_sheet_load(&sh, svc, attempt_id, actor, false, now_ms, err);
+  enum observation_rc orc =
+      sheet_with_kuk(&sh, &unit, svc, attempt_id, unit_code, kuk_id, actor, now_ms, err);
   if (OBSERVATION_OK != orc) {
     return orc;
   }
-  const struct exam_unit *unit = exam_find_unit(sh.s.exam, unit_code, NULL);
-  if (NULL == unit || !exam_unit_is_observed(unit) || NULL == exam_unit_kuk(unit, kuk_id)) {
-    orc = OBSERVATION_UNKNOWN_KUK;
-  } else if (0 != observation_record_check(&in, unit, kuk_id, body, err->why, sizeof err->why) ||
-             0 != fill_record(&c.rec, &in, attempt_id, unit, kuk_id, actor)) {
+  if (0 != observation_record_check(&in, unit, kuk_id, body, err->why, sizeof err->why) ||
+      0 != fill_record(&c.rec, &in, attempt_id, unit, kuk_id, actor)) {
     orc = OBSERVATION_INVALID;
   } else {
     c.unit = unit;
@@ -261,6 +310,31 @@ enum observation_rc observation_record(struct observation_saved *out, struct svc
   if (OBSERVATION_OK != orc) {
     memset(out, 0, sizeof *out);
   }
+  return orc;
+}
+
+enum observation_rc observation_may_record(struct svc *svc, int64_t attempt_id,
+                                           const char *unit_code, const char *kuk_id, int64_t actor,
+                                           int64_t now_ms, struct observation_err *err) {
+  struct observation_sheet sh;
+  const struct exam_unit *unit = NULL;
+  enum observation_rc orc =
+      sheet_with_kuk(&sh, &unit, svc, attempt_id, unit_code, kuk_id, actor, now_ms, err);
+  if (OBSERVATION_OK != orc) {
+    return orc;
+  }
+  if (!sh.may_record) {
+    err->reviews = REVIEWS_CLAIM_HELD;
+    orc = OBSERVATION_REFUSED;
+  } else {
+    /* a live claim of another assessor: the sheet is theirs */
+    const struct store_claim *claim = sh.s.has_claim ? &sh.s.claim : NULL;
+    if (reviews_claim_is_live(claim, now_ms) && !reviews_claim_is_mine(claim, actor, now_ms)) {
+      err->reviews = REVIEWS_CLAIM_HELD;
+      orc = OBSERVATION_REFUSED;
+    }
+  }
+  observation_sheet_free(&sh);
   return orc;
 }
 

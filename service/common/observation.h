@@ -44,6 +44,8 @@ struct observation_sheet {
   struct reviews_sheet s;
   struct store_observation *records; /* by unit and KUK */
   size_t nrecords;
+  struct store_observation_photo *photos; /* the photos taken (common/evidence.h), by KUK */
+  size_t nphotos;
   bool may_record;     /* the viewer may record now (an assessor who holds or may take it) */
   bool hide_candidate; /* blind marking: the candidate's name is not shown */
 };
@@ -60,8 +62,8 @@ enum observation_rc observation_sheet_load(struct observation_sheet *out, struct
 /* The sheet as the API gives it: {"attempt_id","exam_id","exam_title","candidate" (null when
  * hidden),"may_record","units":[{"code","title","title_en","verdict","observed","kuk_total",
  * "missing","elements":[{"id","title","kuk":[{"id","text","record": null |
- * {"observed","notes","recorded_at","saved_at","assessor_id","op"}}]}]}]}. Times in ms. NULL
- * when memory runs out. */
+ * {"observed","notes","recorded_at","saved_at","assessor_id","op"},"photos":[{"sha256","name",
+ * "type","size","url"}]}]}]}]}. Times in ms. NULL when memory runs out. */
 json_t *observation_sheet_json(const struct observation_sheet *sh);
 
 /* What a save did. */
@@ -90,6 +92,14 @@ enum observation_rc observation_record(struct observation_saved *out, struct svc
  * reference; an empty object for an exam without observation units) or OBSERVATION_FAILED. */
 enum observation_rc observation_feedback(json_t **out, struct svc *svc, const struct exam *exam,
                                          int64_t attempt_id, struct observation_err *err);
+
+/* Whether assessor actor may record KUK kuk_id of unit_code on attempt_id's sheet now (the
+ * rule of a save, without taking the claim): OBSERVATION_OK, OBSERVATION_NOT_FOUND,
+ * OBSERVATION_UNKNOWN_KUK, OBSERVATION_REFUSED (err->reviews: another assessor holds it, it
+ * is decided, ...) or OBSERVATION_FAILED. Photos on the sheet (common/evidence.h) ask it. */
+enum observation_rc observation_may_record(struct svc *svc, int64_t attempt_id,
+                                           const char *unit_code, const char *kuk_id, int64_t actor,
+                                           int64_t now_ms, struct observation_err *err);
 
 /* True when the exam has at least one observation unit. */
 bool observation_exam_has_units(const struct exam *exam);

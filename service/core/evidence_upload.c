@@ -30,6 +30,56 @@ bool evidence_parse_offset(const char *s, int64_t *out) {
   return true;
 }
 
+/* A run of 1..15 decimal digits at *p into *out, *p advanced past it. False without one. */
+static bool range_number(const char **p, int64_t *out) {
+  size_t n = strspn(*p, "0123456789");
+  if (0 == n || n > 15) {
+    return false;
+  }
+  int64_t v = 0;
+  for (size_t i = 0; i < n; i++) {
+    v = v * 10 + ((*p)[i] - '0');
+  }
+  *p += n;
+  *out = v;
+  return true;
+}
+
+enum evidence_range_kind evidence_parse_range(const char *header, int64_t size, int64_t *first,
+                                              int64_t *last) {
+  *first = 0;
+  *last = size - 1;
+  if (NULL == header || size <= 0 || 0 != strncasecmp(header, "bytes=", 6)) {
+    return EVIDENCE_RANGE_WHOLE;
+  }
+  const char *p = header + 6;
+  p += strspn(p, " \t");
+  int64_t a = -1, b = -1;
+  bool has_a = range_number(&p, &a);
+  if ('-' != *p) {
+    return EVIDENCE_RANGE_WHOLE;
+  }
+  p++;
+  bool has_b = range_number(&p, &b);
+  p += strspn(p, " \t");
+  if ('\0' != *p || (!has_a && !has_b) || (has_a && has_b && b < a)) {
+    return EVIDENCE_RANGE_WHOLE; /* several ranges, or not a range: the whole file */
+  }
+  if (!has_a) { /* the last b bytes */
+    if (0 == b) {
+      return EVIDENCE_RANGE_UNSATISFIABLE;
+    }
+    *first = b >= size ? 0 : size - b;
+    return EVIDENCE_RANGE_ONE;
+  }
+  if (a >= size) {
+    return EVIDENCE_RANGE_UNSATISFIABLE;
+  }
+  *first = a;
+  *last = has_b && b < size ? b : size - 1;
+  return EVIDENCE_RANGE_ONE;
+}
+
 /* The name as it will be kept and shown: well-formed UTF-8 of 1..EVIDENCE_MAX_NAME bytes;
  * control characters, path separators and quotes become '_' (the name only ever labels a
  * file; it never names one on disk). */

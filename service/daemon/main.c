@@ -18,6 +18,7 @@
 #include "common/catalog.h"
 #include "common/certlog.h"
 #include "common/config.h"
+#include "common/evidence.h"
 #include "common/form_index.h"
 #include "common/issue.h"
 #include "common/keystore.h"
@@ -112,12 +113,25 @@ static void remind_recert(struct svc *svc) {
   }
 }
 
-/* The periodic work, on the node that leads (store_lead): overdue attempts, then reminders. */
+/* Drops the evidence uploads abandoned for --upload-abandon-hours and the files nobody
+ * references any more (common/evidence.h), in the process that leads (sweep). */
+static void sweep_evidence(struct svc *svc) {
+  struct evidence_swept swept;
+  int64_t idle_before = clock_wall_ms() - svc->cfg->upload_abandon_hours * 3600 * 1000;
+  enum evidence_rc rc = evidence_sweep(&swept, svc, idle_before);
+  if (EVIDENCE_OK != rc) {
+    log_msg(LOG_WARN, NULL, "evidence sweep failed (%d); retrying later", (int)rc);
+  }
+}
+
+/* The periodic work, on the node that leads (store_lead): overdue attempts, abandoned
+ * evidence, then re-certification reminders. */
 static void sweep(struct svc *svc) {
   if (STORE_OK != store_lead(svc->store)) {
     return;
   }
   close_overdue(svc);
+  sweep_evidence(svc);
   remind_recert(svc);
 }
 

@@ -76,6 +76,7 @@
   ERR(UPLOAD_DONE, 409, "This upload is finished already.")                                        \
   ERR(UPLOAD_INCOMPLETE, 409, "Not every byte of the file has arrived; resume the upload.")        \
   ERR(EVIDENCE_REFUSED, 422, "The file was refused.")                                              \
+  ERR(RANGE_NOT_SATISFIABLE, 416, "The requested byte range lies outside the file.")               \
   /* --- certificates and verification --- */                                                      \
   ERR(CERT_NOT_FOUND, 404, "No certificate with this number.")                                     \
   ERR(CERT_NOT_COMPETENT, 409, "The attempt is not Kompeten (K); no certificate can be issued.")   \

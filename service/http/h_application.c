@@ -124,7 +124,8 @@ int h_application_get(struct req *r) {
   if (!reply_need_id(r, ERR_APPLICATION_NOT_FOUND, &id)) {
     return 0; /* answered */
   }
-  enum application_rc rc = application_for_staff(&v, r->svc, r->user->id, id, wants_nik(r), &err);
+  enum application_rc rc = application_for_staff(
+      &v, r->svc, r->user->id, ROLE_ADMIN == r->user->role, id, wants_nik(r), &err);
   if (APPLICATION_OK != rc) {
     return reply_application(r, rc, &err, __func__);
   }
@@ -146,7 +147,8 @@ int h_application_list(struct req *r) {
   struct application_err err;
   struct store_application *list = NULL;
   size_t n = 0;
-  enum application_rc rc = application_list(&list, &n, r->svc, req_query(r, "status"), &err);
+  enum application_rc rc = application_list(
+      &list, &n, r->svc, r->user->id, ROLE_ADMIN == r->user->role, req_query(r, "status"), &err);
   if (APPLICATION_OK != rc) {
     return reply_application(r, rc, &err, __func__);
   }
@@ -170,9 +172,10 @@ int h_application_decide(struct req *r) {
   if (!reply_need_id(r, ERR_APPLICATION_NOT_FOUND, &id) || !reply_need_object(r)) {
     return 0; /* answered */
   }
-  enum application_rc rc = application_decide(
-      &a, r->svc, r->user->id, id, json_string_value(json_object_get(r->json, "outcome")),
-      json_string_value(json_object_get(r->json, "reason")), &err);
+  enum application_rc rc =
+      application_decide(&a, r->svc, r->user->id, ROLE_ADMIN == r->user->role, id,
+                         json_string_value(json_object_get(r->json, "outcome")),
+                         json_string_value(json_object_get(r->json, "reason")), &err);
   if (APPLICATION_OK != rc) {
     return reply_application(r, rc, &err, __func__);
   }

@@ -7,6 +7,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -40,23 +41,45 @@ static int reply_evidence_error(struct req *r, enum evidence_rc rc, const char *
   return reply_error_reason(r, outcome_errors[rc].code, reason, outcome_errors[rc].message);
 }
 
-/* The error of an outcome about an upload: an application's limits and lock in its words. */
+/* Whose files an upload or a route is about. */
+enum file_owner_kind { FILE_OF_ITEM, FILE_OF_APPLICATION, FILE_OF_OBSERVATION };
+
+static enum file_owner_kind owner_of(const struct store_upload *u) {
+  if (0 != u->application_id) {
+    return FILE_OF_APPLICATION;
+  }
+  return 0 == strcmp(u->item_id, STORE_UPLOAD_OBSERVATION_ITEM) ? FILE_OF_OBSERVATION
+                                                                : FILE_OF_ITEM;
+}
+
+const char *const h_evidence_owner_reasons[] = {
+    [FILE_OF_APPLICATION] = "application", [FILE_OF_OBSERVATION] = "observation", NULL};
+
+/* The error of an outcome about an upload: an application's or the observation sheet's
+ * limits and lock in their words (reason "application" / "observation", whose catalogue
+ * texts say so in both languages). */
 static int reply_owner_error(struct req *r, enum evidence_rc rc, const char *reason,
-                             bool application) {
-  if (!application) {
+                             enum file_owner_kind kind) {
+  bool app = FILE_OF_APPLICATION == kind;
+  if (FILE_OF_ITEM == kind || (EVIDENCE_TOO_LARGE != rc && EVIDENCE_TOO_MANY != rc &&
+                               EVIDENCE_CLOSED != rc && EVIDENCE_NOT_EVIDENCE != rc)) {
     return reply_evidence_error(r, rc, reason);
   }
   switch (rc) {
   case EVIDENCE_CLOSED:
-    return reply_error(r, ERR_APPLICATION_LOCKED, NULL);
+    return reply_error(r, app ? ERR_APPLICATION_LOCKED : ERR_CLAIM_HELD, NULL);
+  case EVIDENCE_NOT_EVIDENCE:
+    return reply_error(r, ERR_NOT_OBSERVED_UNIT, NULL);
   case EVIDENCE_TOO_LARGE:
-    return reply_error(r, ERR_EVIDENCE_TOO_LARGE,
-                       "The file is larger than an application allows (10 MB).");
-  case EVIDENCE_TOO_MANY:
-    return reply_error(r, ERR_EVIDENCE_TOO_MANY,
-                       "This application already has as many files as it allows (5).");
+    return reply_error_reason(r, ERR_EVIDENCE_TOO_LARGE, h_evidence_owner_reasons[kind],
+                              app ? "The file is larger than an application allows (10 MB)."
+                                  : "The photo is larger than the observation sheet allows "
+                                    "(10 MB).");
   default:
-    return reply_evidence_error(r, rc, reason);
+    return reply_error_reason(r, ERR_EVIDENCE_TOO_MANY, h_evidence_owner_reasons[kind],
+                              app ? "This application already has as many files as it allows "
+                                    "(5)."
+                                  : "This KUK already has as many photos as it allows (5).");
   }
 }
 
@@ -96,9 +119,9 @@ static int reply_upload(struct req *r, unsigned status, const struct store_uploa
 
 /* The answer to a create: 201 with the upload and its Location, or the outcome's error. */
 static int reply_created(struct req *r, enum evidence_rc rc, const struct store_upload *u,
-                         bool application) {
+                         enum file_owner_kind kind) {
   if (EVIDENCE_OK != rc) {
-    return reply_owner_error(r, rc, NULL, application);
+    return reply_owner_error(r, rc, NULL, kind);
   }
   char where[96];
   snprintf(where, sizeof where, "/api/uploads/%s", u->id);
@@ -120,7 +143,7 @@ int h_evidence_create(struct req *r) {
   }
   enum evidence_rc rc =
       evidence_upload_create(&u, r->svc, r->user->id, attempt_id, &req, clock_wall_ms());
-  return reply_created(r, rc, &u, false);
+  return reply_created(r, rc, &u, FILE_OF_ITEM);
 }
 
 /* POST /api/exams/:id/application/uploads {"name","size","sha256"?} */
@@ -133,7 +156,51 @@ int h_evidence_application_create(struct req *r) {
   }
   enum evidence_rc rc = evidence_application_upload_create(&u, r->svc, r->user->id, r->params[0],
                                                            &req, clock_wall_ms());
-  return reply_created(r, rc, &u, true);
+  return reply_created(r, rc, &u, FILE_OF_APPLICATION);
+}
+
+/* POST /api/reviews/:attempt/observations/:unit/:kuk/photos {"name","size","sha256"?} */
+int h_evidence_observation_create(struct req *r) {
+  struct evidence_create req;
+  struct store_upload u;
+  char err[160];
+  int64_t attempt_id = 0;
+  if (!reply_need_id(r, ERR_ATTEMPT_NOT_FOUND, &attempt_id)) {
+    return 0; /* answered */
+  }
+  if (0 != evidence_create_parse_for(&req, r->json, false, err, sizeof err)) {
+    return reply_error(r, ERR_INVALID_FIELD, err);
+  }
+  enum evidence_rc rc = evidence_observation_upload_create(
+      &u, r->svc, r->user->id, attempt_id, r->params[1], r->params[2], &req, clock_wall_ms());
+  return reply_created(r, rc, &u, FILE_OF_OBSERVATION);
+}
+
+/* The answer to a removal: 200 {"removed": sha256}, or the outcome's error. */
+static int reply_removed(struct req *r, enum evidence_rc rc, const char *sha256,
+                         enum file_owner_kind kind) {
+  if (EVIDENCE_OK != rc) {
+    return reply_owner_error(r, rc, NULL, kind);
+  }
+  return reply_json(r, 200, json_pack("{s:s}", "removed", sha256));
+}
+
+/* DELETE /api/attempts/:id/answers/:item/files/:sha256 */
+int h_evidence_remove(struct req *r) {
+  int64_t attempt_id = 0;
+  if (!parse_id(r->params[0], &attempt_id)) {
+    return reply_error(r, ERR_NOT_FOUND, NULL);
+  }
+  enum evidence_rc rc =
+      evidence_remove(r->svc, r->user->id, attempt_id, r->params[1], r->params[2], clock_wall_ms());
+  return reply_removed(r, rc, r->params[2], FILE_OF_ITEM);
+}
+
+/* DELETE /api/exams/:id/application/files/:sha256 */
+int h_evidence_application_remove(struct req *r) {
+  enum evidence_rc rc =
+      evidence_application_remove(r->svc, r->user->id, r->params[0], r->params[1]);
+  return reply_removed(r, rc, r->params[1], FILE_OF_APPLICATION);
 }
 
 /* GET (and HEAD) /api/uploads/:id */
@@ -177,7 +244,7 @@ int h_evidence_upload_put(struct req *r) {
   if (EVIDENCE_OFFSET_MISMATCH == rc || EVIDENCE_TOO_LARGE == rc || EVIDENCE_UPLOAD_DONE == rc) {
     offset_headers(r, &u); /* where to resume, with the refusal */
   }
-  return reply_owner_error(r, rc, NULL, 0 != u.application_id);
+  return reply_owner_error(r, rc, NULL, owner_of(&u));
 }
 
 /* POST /api/uploads/:id/complete */
@@ -189,7 +256,7 @@ int h_evidence_upload_complete(struct req *r) {
   if (EVIDENCE_OK != rc) {
     struct store_upload u; /* whose outcome it is */
     bool known = EVIDENCE_OK == evidence_upload_get(&u, r->svc, r->user->id, r->params[0]);
-    return reply_owner_error(r, rc, why.reason, known && 0 != u.application_id);
+    return reply_owner_error(r, rc, why.reason, known ? owner_of(&u) : FILE_OF_ITEM);
   }
   json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I}", "item", a.item_id, "sha256", a.sha256, "name",
                         a.name, "type", a.mime, "size", (json_int_t)a.size);
@@ -203,8 +270,59 @@ static bool shown_inline(const char *mime) {
          0 == strncmp(mime, "video/", 6) || 0 == strcmp(mime, "application/pdf");
 }
 
-/* A file of an attempt (or, when application, of an application) whose id is params[0]. */
-static int reply_file(struct req *r, bool preview, bool application) {
+/* A file's bytes as they are streamed: from its reader, shifted by the range's first byte. */
+struct file_stream {
+  struct evidence_reader *rd;
+  int64_t first;
+};
+
+static long file_stream_read(void *ctx, uint64_t pos, char *buf, size_t max) {
+  struct file_stream *fs = ctx;
+  return evidence_reader_read(fs->rd, fs->first + (int64_t)pos, buf, max);
+}
+
+static void file_stream_done(void *ctx) {
+  struct file_stream *fs = ctx;
+  evidence_reader_free(fs->rd);
+  free(fs);
+}
+
+/* The bytes of file blob (whose strong ETag is etag): the whole file (200), or the one range
+ * a Range header asks for (206 with Content-Range; 416 when the file has none of it), streamed
+ * from the stored chunks. An If-Range that is not the file's ETag asks for the whole file. */
+static int reply_file_bytes(struct req *r, const struct evidence_blob *blob, const char *etag) {
+  int64_t size = (int64_t)blob->len, first = 0, last = size - 1;
+  const char *if_range = req_header(r, "If-Range");
+  const char *range =
+      NULL == if_range || 0 == strcmp(if_range, etag) ? req_header(r, "Range") : NULL;
+  enum evidence_range_kind kind = evidence_parse_range(range, size, &first, &last);
+  char cr[80];
+  reply_header(r, "Accept-Ranges", "bytes");
+  if (EVIDENCE_RANGE_UNSATISFIABLE == kind) {
+    snprintf(cr, sizeof cr, "bytes */%" PRId64, size);
+    reply_header(r, "Content-Range", cr);
+    return reply_error(r, ERR_RANGE_NOT_SATISFIABLE, NULL);
+  }
+  if (EVIDENCE_RANGE_ONE == kind) {
+    snprintf(cr, sizeof cr, "bytes %" PRId64 "-%" PRId64 "/%" PRId64, first, last, size);
+    reply_header(r, "Content-Range", cr);
+  }
+  struct file_stream *fs = malloc(sizeof *fs);
+  if (NULL != fs) {
+    fs->first = first;
+    fs->rd = evidence_reader_new(r->svc, blob);
+  }
+  if (NULL == fs || NULL == fs->rd) {
+    free(fs);
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_stream(r, EVIDENCE_RANGE_ONE == kind ? 206 : 200, blob->mime,
+                      (uint64_t)(last - first + 1), file_stream_read, fs, file_stream_done);
+}
+
+/* A file of an attempt's item, of an application, or of an attempt's observation sheet, whose
+ * id is params[0]. */
+static int reply_file(struct req *r, bool preview, enum file_owner_kind kind) {
   struct evidence_blob blob;
   int64_t owner_id = 0;
   if (NULL == r->user || !parse_id(r->params[0], &owner_id)) {
@@ -212,8 +330,11 @@ static int reply_file(struct req *r, bool preview, bool application) {
   }
   const struct evidence_viewer viewer = {r->user->id, r->user->role};
   enum evidence_rc rc =
-      application
+      FILE_OF_APPLICATION == kind
           ? evidence_application_file_read(&blob, r->svc, &viewer, owner_id, r->params[1], preview)
+      : FILE_OF_OBSERVATION == kind
+          ? evidence_observation_file_read(&blob, r->svc, &viewer, owner_id, r->params[1], preview,
+                                           r->now_ms)
           : evidence_file_read(&blob, r->svc, &viewer, owner_id, r->params[1], preview, r->now_ms);
   if (EVIDENCE_OK != rc) {
     return reply_evidence_error(r, rc, NULL);
@@ -237,30 +358,44 @@ static int reply_file(struct req *r, bool preview, bool application) {
   snprintf(etag, sizeof etag, "\"%s%s\"", preview ? "p" : "", blob.sha256);
   reply_header(r, "ETag", etag);
   reply_header(r, "X-Content-SHA256", blob.sha256);
-  void *data = blob.data;
-  size_t len = blob.len;
-  blob.data = NULL;
-  int ret = reply_bytes_owned(r, 200, blob.mime, data, len);
+  int ret = 0;
+  if (NULL != blob.data) { /* a preview: small, whole */
+    void *data = blob.data;
+    blob.data = NULL;
+    ret = reply_bytes_owned(r, 200, blob.mime, data, blob.len);
+  } else {
+    ret = reply_file_bytes(r, &blob, etag);
+  }
   evidence_blob_clear(&blob);
   return ret;
 }
 
 /* GET /api/attempts/:id/evidence/:sha256 */
 int h_evidence_file(struct req *r) {
-  return reply_file(r, false, false);
+  return reply_file(r, false, FILE_OF_ITEM);
 }
 
 /* GET /api/attempts/:id/evidence/:sha256/preview */
 int h_evidence_preview(struct req *r) {
-  return reply_file(r, true, false);
+  return reply_file(r, true, FILE_OF_ITEM);
 }
 
 /* GET /api/applications/:id/files/:sha256 */
 int h_evidence_application_file(struct req *r) {
-  return reply_file(r, false, true);
+  return reply_file(r, false, FILE_OF_APPLICATION);
 }
 
 /* GET /api/applications/:id/files/:sha256/preview */
 int h_evidence_application_preview(struct req *r) {
-  return reply_file(r, true, true);
+  return reply_file(r, true, FILE_OF_APPLICATION);
+}
+
+/* GET /api/attempts/:id/observation/:sha256 */
+int h_evidence_observation_file(struct req *r) {
+  return reply_file(r, false, FILE_OF_OBSERVATION);
+}
+
+/* GET /api/attempts/:id/observation/:sha256/preview */
+int h_evidence_observation_preview(struct req *r) {
+  return reply_file(r, true, FILE_OF_OBSERVATION);
 }

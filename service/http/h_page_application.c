@@ -11,8 +11,10 @@
 
 #include "common/application.h"
 #include "common/catalog.h"
+#include "common/evidence.h"
 #include "http/handlers.h"
 #include "http/html.h"
+#include "http/i18n.h"
 #include "http/layout.h"
 #include "http/layout_reply.h"
 #include "http/page_time.h"
@@ -132,14 +134,21 @@ static void personal_input(struct html *h, const struct req *r, const char *key,
 
 /* The self-assessment fields: per unit a fieldset, per element dapat / belum dapat and the
  * evidence. */
-/* The supporting documents attached to the application, each a link to the file. */
-static void files_list(struct html *h, const struct req *r, const struct application_view *v) {
-  html_fmt(h, "<h2>%s</h2>", L(r, "apl.files"));
-  if (0 == v->nfiles) {
-    html_fmt(h, "<p id=\"application-files-none\">%s</p>", L(r, "apl.files_none"));
-    return;
+/* The supporting documents attached to the application, each a link to the file; with
+ * editable (the candidate's own, until it is found eligible) also a remove button on each and
+ * the picker that static/upload.js drives (uploads need the script: the page says so
+ * without it). */
+static void files_list(struct html *h, const struct req *r, const struct application_view *v,
+                       const char *exam_id, bool editable) {
+  HTML_LIT(h, "<section id=\"application-documents\" aria-labelledby=\"files-h\"");
+  if (editable) {
+    html_attr(h, "data-csrf", r->user->csrf);
   }
-  HTML_LIT(h, "<ul id=\"application-files\">");
+  html_fmt(
+      h,
+      "><h2 id=\"files-h\">%s</h2><p id=\"application-files-none\" class=\"files-none\"%s>%s</p>",
+      L(r, "apl.files"), 0 == v->nfiles ? "" : " hidden", L(r, "apl.files_none"));
+  HTML_LIT(h, "<ul id=\"application-files\" class=\"evidence-list\">");
   for (size_t i = 0; i < v->nfiles; i++) {
     /* the id and a hash of 64 hex digits: nothing to escape */
     html_fmt(h, "<li><a href=\"/api/applications/%" PRId64 "/files/%s\">", v->a.id,
@@ -147,9 +156,51 @@ static void files_list(struct html *h, const struct req *r, const struct applica
     html_text(h, v->files[i].name);
     HTML_LIT(h, "</a> (");
     html_text(h, v->files[i].mime);
-    html_fmt(h, ", %lld B)</li>", (long long)v->files[i].size);
+    html_fmt(h, ", %lld B)", (long long)v->files[i].size);
+    if (editable) {
+      html_fmt(h, " <button type=\"button\" class=\"file-remove\" data-sha=\"%s\"",
+               v->files[i].sha256);
+      const char *tmpl = L(r, "apl.file_remove_label"), *at = strstr(tmpl, "{name}");
+      char label[400];
+      snprintf(label, sizeof label, "%.*s%s%s", NULL == at ? (int)strlen(tmpl) : (int)(at - tmpl),
+               tmpl, NULL == at ? "" : v->files[i].name, NULL == at ? "" : at + 6);
+      html_attr(h, "aria-label", label);
+      html_fmt(h, ">%s</button>", L(r, "apl.file_remove"));
+    }
+    HTML_LIT(h, "</li>");
   }
   HTML_LIT(h, "</ul>");
+  if (editable) {
+    char create[96], files[96], rm_url[112], key[64], mb[16], nfiles[16];
+    snprintf(create, sizeof create, "/api/exams/%s/application/uploads", exam_id);
+    snprintf(files, sizeof files, "/api/applications/%" PRId64 "/files/", v->a.id);
+    snprintf(rm_url, sizeof rm_url, "/api/exams/%s/application/files/", exam_id);
+    snprintf(key, sizeof key, "application.%s", exam_id);
+    snprintf(mb, sizeof mb, "%d", EVIDENCE_APPLICATION_MAX_MB);
+    snprintf(nfiles, sizeof nfiles, "%d", EVIDENCE_APPLICATION_MAX_FILES);
+    HTML_LIT(h, "<div class=\"evidence-upload\"");
+    html_attr(h, "data-create", create);
+    html_attr(h, "data-files", files);
+    html_attr(h, "data-remove", rm_url);
+    html_attr(h, "data-remove-text", L(r, "apl.file_remove"));
+    html_attr(h, "data-remove-label", L(r, "apl.file_remove_label"));
+    html_attr(h, "data-key", key);
+    html_attr(h, "data-max-mb", mb);
+    HTML_LIT(h, "><p class=\"hint\" id=\"files-hint\">");
+    html_text_sub(h, L(r, "apl.files_limits"), "files", nfiles, "mb", mb, NULL);
+    html_fmt(h, "</p><label for=\"f-files\">%s</label>", L(r, "apl.files_pick"));
+    HTML_LIT(h, "<input type=\"file\" id=\"f-files\" multiple accept=\"image/*,application/pdf\" "
+                "aria-describedby=\"files-hint\"><noscript><p class=\"hint\">");
+    html_text(h, L(r, "exam.evidence_noscript"));
+    HTML_LIT(h, "</p></noscript></div>");
+    json_t *strings = i18n_subset(r->lang, "upload.");
+    if (NULL != strings) {
+      html_json_script(h, "upload-strings", strings);
+    }
+    json_decref(strings);
+    layout_script(h, "static/upload.js");
+  }
+  HTML_LIT(h, "</section>");
 }
 
 static void self_fields(struct html *h, const struct req *r, const struct exam *x,
@@ -222,7 +273,7 @@ int h_page_application(struct req *r) {
   bool eligible = has && 0 == strcmp(v.a.status, STORE_APPLICATION_ELIGIBLE);
   if (has) {
     status_notice(h, r, &v);
-    files_list(h, r, &v);
+    files_list(h, r, &v, x->id, 0 != strcmp(v.a.status, STORE_APPLICATION_ELIGIBLE));
   }
   if (eligible) {
     personal_list(h, r, &v);
@@ -267,7 +318,8 @@ int h_page_application_list(struct req *r) {
   if (NULL == status) {
     status = STORE_APPLICATION_PENDING;
   }
-  enum application_rc rc = application_list(&list, &n, r->svc, status, &err);
+  enum application_rc rc =
+      application_list(&list, &n, r->svc, r->user->id, ROLE_ADMIN == r->user->role, status, &err);
   if (APPLICATION_OK != rc) {
     return reply_application(r, rc, &err, __func__);
   }
@@ -313,8 +365,9 @@ int h_page_application_staff(struct req *r) {
   if (!parse_id(r->params[0], &id)) {
     return reply_error(r, ERR_APPLICATION_NOT_FOUND, NULL);
   }
-  enum application_rc rc = application_for_staff(
-      &v, r->svc, r->user->id, id, NULL != reveal && 0 == strcmp(reveal, "nik"), &err);
+  enum application_rc rc =
+      application_for_staff(&v, r->svc, r->user->id, ROLE_ADMIN == r->user->role, id,
+                            NULL != reveal && 0 == strcmp(reveal, "nik"), &err);
   if (APPLICATION_OK != rc) {
     return reply_application(r, rc, &err, __func__);
   }
@@ -338,7 +391,7 @@ int h_page_application_staff(struct req *r) {
   }
   html_fmt(h, "<h2>%s</h2>", L(r, "apl.self_title"));
   self_table(h, r, x, v.self_assessment);
-  files_list(h, r, &v);
+  files_list(h, r, &v, v.a.exam_id, false);
   if (0 == strcmp(v.a.status, STORE_APPLICATION_PENDING)) {
     char action[64], api[80], next[96];
     snprintf(action, sizeof action, "/applications/%" PRId64 "/decision", v.a.id);

@@ -54,6 +54,47 @@ static void unit_outcome(struct html *h, const struct req *r, const struct exam_
   HTML_LIT(h, "</span></p>");
 }
 
+/* The photos of one KUK, each a link to the file, and (for who may record, with the script:
+ * static/observe.js shows it) the camera: taken photos wait on the tablet while it is
+ * offline and go through the resumable upload once the connection is back. */
+static void kuk_photos(struct html *h, const struct req *r, const struct observation_sheet *sh,
+                       const struct exam_unit *unit, const struct exam_kuk *kuk, size_t n) {
+  int64_t attempt = sh->s.att.id;
+  HTML_LIT(h, "<div class=\"obs-photos\"");
+  html_attr(h, "data-unit", unit->code);
+  html_attr(h, "data-kuk", kuk->id);
+  if (sh->may_record) {
+    char api[240];
+    snprintf(api, sizeof api, "/api/reviews/%" PRId64 "/observations/%s/%s/photos", attempt,
+             unit->code, kuk->id);
+    html_attr(h, "data-api", api);
+  }
+  HTML_LIT(h, "><ul class=\"photo-list\">");
+  for (size_t i = 0; i < sh->nphotos; i++) {
+    const struct store_observation_photo *p = &sh->photos[i];
+    if (0 != strcmp(p->unit_code, unit->code) || 0 != strcmp(p->kuk_id, kuk->id)) {
+      continue;
+    }
+    /* the id and a hash of 64 hex digits: nothing to escape */
+    html_fmt(h,
+             "<li><a href=\"/api/attempts/%" PRId64 "/observation/%s\" target=\"_blank\" "
+             "rel=\"noopener\">",
+             attempt, p->sha256);
+    html_text(h, p->name);
+    html_fmt(h, "</a> <code class=\"sha256\">%s</code></li>", p->sha256);
+  }
+  HTML_LIT(h, "</ul>");
+  if (sh->may_record) {
+    html_fmt(h, "<p class=\"photo-pick\" hidden><label for=\"k%zu-photo\">%s</label> ", n,
+             L(r, "obs.photo_take"));
+    html_fmt(h,
+             "<input type=\"file\" id=\"k%zu-photo\" accept=\"image/*\" "
+             "capture=\"environment\"></p>",
+             n);
+  }
+  HTML_LIT(h, "</div>");
+}
+
 /* One KUK's form. */
 static void kuk_form(struct html *h, const struct req *r, const struct observation_sheet *sh,
                      const struct exam_unit *unit, const struct exam_kuk *kuk, size_t n) {
@@ -118,6 +159,7 @@ static void kuk_form(struct html *h, const struct req *r, const struct observati
   html_fmt(h, "<span class=\"kuk-state\" aria-live=\"polite\" data-state=\"%s\">%s</span>",
            NULL != o ? "saved" : "none", NULL != o ? L(r, "obs.js_saved") : L(r, "obs.unrecorded"));
   HTML_LIT(h, "</p></form>");
+  kuk_photos(h, r, sh, unit, kuk, n);
 }
 
 /* The script's texts, named without their "obs.js_" prefix. */
@@ -200,6 +242,14 @@ int h_page_observation(struct req *r) {
     HTML_LIT(h, "</section>");
   }
   HTML_LIT(h, "</div>");
+  if (sh.may_record) { /* the photos' uploads: their texts and static/upload.js's sending */
+    json_t *strings = i18n_subset(r->lang, "upload.");
+    if (NULL != strings) {
+      html_json_script(h, "upload-strings", strings);
+    }
+    json_decref(strings);
+    layout_script(h, "static/upload.js");
+  }
   char back[48];
   snprintf(back, sizeof back, "/review/%" PRId64, id);
   observation_sheet_free(&sh);

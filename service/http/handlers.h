@@ -97,6 +97,15 @@ int h_evidence_preview(struct req *r);
 int h_evidence_application_create(struct req *r);
 int h_evidence_application_file(struct req *r);
 int h_evidence_application_preview(struct req *r);
+int h_evidence_observation_create(struct req *r);
+int h_evidence_observation_file(struct req *r);
+int h_evidence_observation_preview(struct req *r);
+int h_evidence_remove(struct req *r);
+int h_evidence_application_remove(struct req *r);
+/* The reasons an owner's limits are answered with (evidence_too_large, evidence_too_many):
+ * index 0 (an item's) is NULL, then "application", "observation", then a NULL end; each has
+ * reason.<error>.<reason> in both catalogues (checked by the tests). */
+extern const char *const h_evidence_owner_reasons[];
 
 /* --- certificates and verification (h_certificates.c, h_verify.c, h_jwks.c) --- */
 int h_jwks(struct req *r);

@@ -41,9 +41,12 @@ const struct route routes[] = {
     {"GET", "/api/attempts/:id/result", ROLE_CANDIDATE, 0, h_attempts_result},
     /* --- evidence uploads and files --- */
     {"POST", "/api/attempts/:id/uploads", ROLE_CANDIDATE, 0, h_evidence_create},
-    {"GET", "/api/uploads/:id", ROLE_CANDIDATE, 0, h_evidence_upload_get},
-    {"PUT", "/api/uploads/:id", ROLE_CANDIDATE, ROUTE_UPLOAD, h_evidence_upload_put},
-    {"POST", "/api/uploads/:id/complete", ROLE_CANDIDATE, 0, h_evidence_upload_complete},
+    /* an upload is its creator's: a candidate's evidence, an assessor's observation photo */
+    {"GET", "/api/uploads/:id", ROLE_CANDIDATE | ROLE_ASSESSOR, 0, h_evidence_upload_get},
+    {"PUT", "/api/uploads/:id", ROLE_CANDIDATE | ROLE_ASSESSOR, ROUTE_UPLOAD,
+     h_evidence_upload_put},
+    {"POST", "/api/uploads/:id/complete", ROLE_CANDIDATE | ROLE_ASSESSOR, 0,
+     h_evidence_upload_complete},
     {"POST", "/api/exams/:id/application/uploads", ROLE_CANDIDATE, 0,
      h_evidence_application_create},
     {"GET", "/api/applications/:id/files/:sha256", ROLE_ANY, 0, h_evidence_application_file},
@@ -52,6 +55,16 @@ const struct route routes[] = {
     /* anyone may ask; whoever may not see the file learns nothing (404, never 401/403) */
     {"GET", "/api/attempts/:id/evidence/:sha256", ROLE_ANY, 0, h_evidence_file},
     {"GET", "/api/attempts/:id/evidence/:sha256/preview", ROLE_ANY, 0, h_evidence_preview},
+    {"GET", "/api/attempts/:id/observation/:sha256", ROLE_ANY, 0, h_evidence_observation_file},
+    {"GET", "/api/attempts/:id/observation/:sha256/preview", ROLE_ANY, 0,
+     h_evidence_observation_preview},
+    {"POST", "/api/reviews/:attempt/observations/:unit/:kuk/photos", ROLE_ASSESSOR, 0,
+     h_evidence_observation_create},
+    /* a file handed in is removed by its owner until the attempt or application is closed */
+    {"DELETE", "/api/attempts/:id/answers/:item/files/:sha256", ROLE_CANDIDATE, 0,
+     h_evidence_remove},
+    {"DELETE", "/api/exams/:id/application/files/:sha256", ROLE_CANDIDATE, 0,
+     h_evidence_application_remove},
     /* --- certificates and verification --- */
     {"GET", "/.well-known/jwks.json", ROLE_ANY, 0, h_jwks},
     {"GET", "/.well-known/did.json", ROLE_ANY, 0, h_did_document},

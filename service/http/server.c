@@ -364,6 +364,48 @@ int reply_bytes_owned(struct req *r, unsigned status, const char *content_type, 
   return reply_body(r, status, content_type, data, len, true);
 }
 
+/* The stream's reader and its end, as libmicrohttpd calls them. */
+struct stream {
+  reply_stream_fn fn;
+  void *ctx;
+  void (*done)(void *ctx);
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
+  struct stream *s = cls;
+  long n = s->fn(s->ctx, pos, buf, max);
+  return n > 0 && (size_t)n <= max ? (ssize_t)n : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void stream_free(void *cls) {
+  struct stream *s = cls;
+  if (NULL != s->done) {
+    s->done(s->ctx);
+  }
+  free(s);
+}
+
+/* The piece libmicrohttpd asks for at a time: large enough for few calls, small beside a
+ * connection's other memory. */
+#define STREAM_BLOCK ((size_t)64 * 1024)
+
+int reply_stream(struct req *r, unsigned status, const char *content_type, uint64_t len,
+                 reply_stream_fn fn, void *ctx, void (*done)(void *ctx)) {
+  struct stream *s = malloc(sizeof *s);
+  struct MHD_Response *resp = NULL;
+  if (NULL != s) {
+    *s = (struct stream){fn, ctx, done};
+    resp = MHD_create_response_from_callback(len, STREAM_BLOCK, stream_read, s, stream_free);
+  }
+  if (NULL == resp) {
+    if (NULL != done) {
+      done(ctx);
+    }
+    free(s);
+  }
+  return set_response(r, status, resp, (size_t)len, content_type);
+}
+
 int reply_redirect(struct req *r, const char *location) {
   if (NULL == location || '/' != location[0] || '/' == location[1]) {
     location = "/";

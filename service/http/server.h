@@ -95,6 +95,15 @@ int reply_bytes(struct req *r, unsigned status, const char *content_type, const 
 /* Takes ownership of data (freed with free()); compressed as reply_bytes. */
 int reply_bytes_owned(struct req *r, unsigned status, const char *content_type, void *data,
                       size_t len);
+/* A body produced piece by piece after the handler returns, never whole in memory: fn is
+ * called on the connection's thread with the position (from 0) and room for up to max
+ * bytes, and returns how many it wrote (1..max), or -1 to abort the answer (the client sees
+ * a short body); done(ctx), when not NULL, runs once the answer is finished or dropped.
+ * len is the body's exact length (Content-Length); never compressed. Returns -1 only when
+ * out of memory (then done(ctx) has run). */
+typedef long (*reply_stream_fn)(void *ctx, uint64_t pos, char *buf, size_t max);
+int reply_stream(struct req *r, unsigned status, const char *content_type, uint64_t len,
+                 reply_stream_fn fn, void *ctx, void (*done)(void *ctx));
 /* 303 See Other to a local path (must start with '/'). */
 int reply_redirect(struct req *r, const char *location);
 /* True once the request has an answer. */

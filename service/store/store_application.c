@@ -6,7 +6,7 @@
 
 #include "store/store_internal.h"
 
-enum app_stmt { APP_PUT, APP_DECIDE, APP_GET, APP_BY_ID, APP_LIST, APP__MAX };
+enum app_stmt { APP_PUT, APP_DECIDE, APP_GET, APP_BY_ID, APP_LIST, APP_ASSIGNED, APP__MAX };
 
 #define APP_COLS                                                                                   \
   "id, user_id, exam_id, personal, nik_sealed, self_assessment, status, submitted_at, "            \
@@ -15,6 +15,13 @@ enum app_stmt { APP_PUT, APP_DECIDE, APP_GET, APP_BY_ID, APP_LIST, APP__MAX };
 #define APP_LIST_COLS                                                                              \
   "id, user_id, exam_id, personal, NULL, self_assessment, status, submitted_at, "                  \
   "coalesce(decided_by, 0), coalesce(decided_at, 0), reason"
+
+/* Assessor (parameter) p is assigned to a schedule of application a's exam in which its
+ * candidate is enrolled. */
+#define ASSIGNED(p)                                                                                \
+  "SELECT 1 FROM schedules s JOIN schedule_enrolments e ON e.schedule_id = s.id "                  \
+  "JOIN schedule_assessors x ON x.schedule_id = s.id WHERE s.exam_id = a.exam_id "                 \
+  "AND e.user_id = a.user_id AND x.user_id = " p
 
 static const char *const app_sqls[APP__MAX] = {
     [APP_PUT] = "INSERT INTO applications(user_id, exam_id, personal, nik_sealed, "
@@ -27,9 +34,12 @@ static const char *const app_sqls[APP__MAX] = {
                    "reason = ?5 WHERE id = ?1",
     [APP_GET] = "SELECT " APP_COLS " FROM applications WHERE user_id = ?1 AND exam_id = ?2",
     [APP_BY_ID] = "SELECT " APP_COLS " FROM applications WHERE id = ?1",
-    [APP_LIST] = "SELECT " APP_LIST_COLS
-                 " FROM applications WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) "
-                 "ORDER BY submitted_at, id LIMIT ?2",
+    [APP_LIST] = "SELECT " APP_LIST_COLS " FROM applications a WHERE (CAST(?1 AS TEXT) IS NULL "
+                 "OR status = ?1) AND (?3 = 0 OR EXISTS (" ASSIGNED(
+                     "?3") ")) "
+                           "ORDER BY submitted_at, id LIMIT ?2",
+    [APP_ASSIGNED] =
+        "SELECT count(*) FROM applications a WHERE a.id = ?1 AND EXISTS (" ASSIGNED("?2") ")",
 };
 static const struct store_sqlset app_set = {"applications", app_sqls, APP__MAX};
 
@@ -125,12 +135,26 @@ int store_application_by_id(struct store_rd *rd, struct store_application *out, 
 }
 
 int store_application_list(struct store_rd *rd, struct store_application **out, size_t *out_n,
-                           const char *status, int limit) {
-  const struct store_arg args[] = {STORE_ARG_TEXT(status), STORE_ARG_INT(limit)};
+                           const char *status, int64_t assessor_id, int limit) {
+  const struct store_arg args[] = {STORE_ARG_TEXT(status), STORE_ARG_INT(limit),
+                                   STORE_ARG_INT(assessor_id)};
   return store_rows_query(store_rd_conn(rd), &app_set, APP_LIST, args, sizeof args / sizeof args[0],
                           &app_rows, limit, out, out_n);
 }
 
 void store_application_list_free(struct store_application *list, size_t n) {
   store_rows_free(&app_rows, list, n);
+}
+
+int store_application_assigned(struct store_rd *rd, int64_t id, int64_t assessor_id, bool *out) {
+  struct store_conn *c = store_rd_conn(rd);
+  const struct store_arg args[] = {STORE_ARG_INT(id), STORE_ARG_INT(assessor_id)};
+  struct store_stmt *st = store_stmt(c, &app_set, APP_ASSIGNED);
+  int64_t n = 0;
+  if (NULL != st) {
+    store_bind_all(st, args, 2);
+  }
+  int rc = store_row_int64(c, st, "application assigned", &n);
+  *out = STORE_OK == rc && n > 0;
+  return rc;
 }

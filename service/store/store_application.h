@@ -7,6 +7,7 @@
 #ifndef UJIKOM_STORE_APPLICATION_H
 #define UJIKOM_STORE_APPLICATION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,11 +48,16 @@ int store_application_get(struct store_rd *rd, struct store_application *out, in
                           const char *exam_id);
 /* The application with this id: as store_application_get. */
 int store_application_by_id(struct store_rd *rd, struct store_application *out, int64_t id);
-/* Applications with status (NULL: any), oldest submission first, at most limit (1..1000);
+/* Applications with status (NULL: any), oldest submission first, at most limit (1..1000):
+ * all of them (assessor_id 0), or those assessor_id is assigned to (store_application_assigned);
  * the sealed NIK is not read (nik_sealed NULL). On STORE_OK *out (possibly 0 entries) is the
  * caller's to free with store_application_list_free. */
 int store_application_list(struct store_rd *rd, struct store_application **out, size_t *out_n,
-                           const char *status, int limit);
+                           const char *status, int64_t assessor_id, int limit);
+/* Whether assessor_id is assigned to a schedule of application id's exam in which its
+ * candidate is enrolled (schedule_assessors, schedule_enrolments): STORE_OK with *out (false
+ * also when there is no such application), or negative. */
+int store_application_assigned(struct store_rd *rd, int64_t id, int64_t assessor_id, bool *out);
 void store_application_list_free(struct store_application *list, size_t n);
 
 #endif

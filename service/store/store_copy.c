@@ -50,6 +50,8 @@ static const struct {
     {"evidence_attachments", 5},
     {"application_attachments", 4},
     {"observations", 9},
+    {"observation_uploads", 3},
+    {"observation_photos", 7},
     {"schedules", 13},
     {"schedule_assessors", 2},
     {"schedule_enrolments", 7},
@@ -117,6 +119,9 @@ static const char *const copy_selects[STORE_COPY_TABLES] = {
     "application_id, sha256",
     "SELECT attempt_id, unit_code, kuk_id, observed, notes, assessor_id, recorded_at, "
     "saved_at, op FROM observations ORDER BY attempt_id, unit_code, kuk_id",
+    "SELECT upload_id, unit_code, kuk_id FROM observation_uploads ORDER BY upload_id",
+    "SELECT attempt_id, unit_code, kuk_id, sha256, name, assessor_id, attached_at FROM "
+    "observation_photos ORDER BY attempt_id, unit_code, kuk_id, sha256",
     "SELECT id, exam_id, title, tuk_name, tuk_address, time_zone, exam_date, opens_at, "
     "closes_at, capacity, session_code, created_by, created_at FROM schedules ORDER BY id",
     "SELECT schedule_id, user_id FROM schedule_assessors ORDER BY schedule_id, user_id",
@@ -197,6 +202,9 @@ static const char *const copy_inserts[STORE_COPY_TABLES] = {
     "VALUES(?1, ?2, ?3, ?4)",
     "INSERT INTO observations(attempt_id, unit_code, kuk_id, observed, notes, assessor_id, "
     "recorded_at, saved_at, op) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    "INSERT INTO observation_uploads(upload_id, unit_code, kuk_id) VALUES(?1, ?2, ?3)",
+    "INSERT INTO observation_photos(attempt_id, unit_code, kuk_id, sha256, name, assessor_id, "
+    "attached_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO schedules(id, exam_id, title, tuk_name, tuk_address, time_zone, exam_date, "
     "opens_at, closes_at, capacity, session_code, created_by, created_at) VALUES(?1, ?2, ?3, "
     "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -249,6 +257,8 @@ static const char *const copy_stars[STORE_COPY_TABLES] = {
     "SELECT * FROM evidence_attachments LIMIT 1",
     "SELECT * FROM application_attachments LIMIT 1",
     "SELECT * FROM observations LIMIT 1",
+    "SELECT * FROM observation_uploads LIMIT 1",
+    "SELECT * FROM observation_photos LIMIT 1",
     "SELECT * FROM schedules LIMIT 1",
     "SELECT * FROM schedule_assessors LIMIT 1",
     "SELECT * FROM schedule_enrolments LIMIT 1",

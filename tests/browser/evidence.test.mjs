@@ -5,16 +5,14 @@
 // the rubric.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, rmSync, copyFileSync } from 'node:fs';
+import { writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { tmpDir, EXAMS_DIR, PASSWORD } from '../integration/lib/daemon.mjs';
+import { PASSWORD } from '../integration/lib/daemon.mjs';
 import { assessorClient } from '../integration/lib/reliability.mjs';
-import { EVID_EXAM, EVID_EXAM_ID, png, sha256 } from '../integration/lib/evidence.mjs';
+import { EVID_EXAM_ID, png, sha256, evidenceExamsDir } from '../integration/lib/evidence.mjs';
 import { newPage, checkPage, assertNoDialogs, daemonAndBrowser, registerCandidate } from './lib/browser.mjs';
 
-const examsDir = tmpDir('ujikom-evidence-exams-');
-copyFileSync(path.join(EXAMS_DIR, 'subsectors.yaml'), path.join(examsDir, 'subsectors.yaml'));
-writeFileSync(path.join(examsDir, 'dkv-uji-bukti.exam.yaml'), EVID_EXAM);
+const examsDir = evidenceExamsDir('ujikom-evidence-exams-');
 const env = daemonAndBrowser({ examsDir });
 
 test('a throttled phone uploads a 5 MB photo, cut off at half and reloaded, and the upload resumes', async () => {

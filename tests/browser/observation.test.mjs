@@ -4,31 +4,19 @@
 // Accessible (axe) in both languages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, candidateClient, uniqueEmail, cli, PASSWORD } from '../integration/lib/daemon.mjs';
-import { newPage, checkPage, assertAccessible, assertNoDialogs, daemonAndBrowser } from './lib/browser.mjs';
+import { Client, candidateClient, uniqueEmail, PASSWORD } from '../integration/lib/daemon.mjs';
+import {
+  newPage, checkPage, assertAccessible, assertNoDialogs, daemonAndBrowser, staffAccount as makeStaff,
+  loginViaForm as loginForm, sendApplication,
+} from './lib/browser.mjs';
+import { assignApplications, userId } from '../integration/lib/schedules.mjs';
 
 const EXAM = 'KRY-BTT-JR';
 const UNIT = 'C.13BTK00.006.1'; // the batik exam's observation unit
 const TABLET = { width: 800, height: 1280 };
 const env = daemonAndBrowser();
-
-async function staffAccount(role, name) {
-  const email = uniqueEmail(role);
-  const r = cli(['admin', 'create', '--email', email, '--name', name, '--role', role], {
-    input: `${PASSWORD}\n`, dataDir: env.d.dataDir,
-  });
-  assert.equal(r.status, 0, r.stderr);
-  const api = new Client(env.d.url);
-  assert.equal((await api.login(email, PASSWORD)).status, 200);
-  return { email, api };
-}
-
-async function loginViaForm(page, email) {
-  await page.goto(`${env.d.url}/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
-}
+const staffAccount = (role, name) => makeStaff(env, role, name);
+const loginViaForm = (page, email) => loginForm(page, env.d.url, email);
 
 test('an observation sheet filled offline on a tablet syncs when back online and decides the unit', async () => {
   const { d } = env;
@@ -159,20 +147,17 @@ test('a candidate applies through the page; staff decide eligibility; both langu
   await loginViaForm(page, email);
   await page.goto(`${d.url}/exams/${EXAM}/application`);
   await checkPage(page, 'application-form');
-  await page.fill('#f-birth_place', 'Gianyar');
-  await page.fill('#f-birth_date', '1988-03-12');
-  await page.fill('#f-address', 'Banjar Tegal, Gianyar, Bali');
-  await page.fill('#f-phone', '081337001122');
-  await page.fill('#f-education', 'SMA');
-  await page.fill('#f-occupation', 'Perajin batik');
-  await page.fill('#f-nik', '5104011203880004');
-  for (const radio of await page.locator('input[type=radio][value=dapat]').all()) await radio.check();
-  for (const ev of await page.locator('textarea[name$="/evidence"]').all()) await ev.fill('Foto kain batik tulis buatan sendiri.');
-  await Promise.all([page.waitForURL(/notice=application_sent/), page.click('form[data-api$="/application"] button[type=submit]')]);
+  await sendApplication(page, {
+    birth_place: 'Gianyar', birth_date: '1988-03-12', address: 'Banjar Tegal, Gianyar, Bali',
+    phone: '081337001122', education: 'SMA', occupation: 'Perajin batik', nik: '5104011203880004',
+  }, 'Foto kain batik tulis buatan sendiri.');
   assert.match(await page.locator('#application-status').textContent(), /Menunggu pemeriksaan asesor/);
   assert.ok(!(await page.content()).includes('5104011203880004'), 'the page never shows the NIK');
 
   const admin = await staffAccount('assessor', 'Asesor Permohonan');
+  // the assessor is assigned to the test event the candidate is enrolled in
+  const lsp = await staffAccount('admin', 'Admin LSP');
+  await assignApplications(lsp.api, EXAM, [await userId(admin.api)], [email]);
   const sp = await newPage(env.browser, TABLET);
   await loginViaForm(sp.page, admin.email);
   await sp.page.goto(`${d.url}/applications`);

@@ -1,9 +1,10 @@
 /*
  * Fuzzes what an evidence upload reads from a client: the image header (dimensions), the
- * markup scan, the preview's decoder behind the dimension check, the Upload-Offset header and
- * the upload request's JSON. They must never crash or leak; an accepted offset is digits
- * only, an accepted request's name has no control characters or separators, and an image
- * whose size passed the check decodes into a preview no larger than EVIDENCE_PREVIEW_SIDE.
+ * markup scan, the preview's decoder behind the dimension check, the Upload-Offset header,
+ * a file's Range header and the upload request's JSON. They must never crash or leak; an
+ * accepted offset is digits only, an accepted range lies inside the file, an accepted
+ * request's name has no control characters or separators, and an image whose size passed the
+ * check decodes into a preview no larger than EVIDENCE_PREVIEW_SIDE.
  */
 #include <jansson.h>
 #include <stddef.h>
@@ -22,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       abort();
     }
     /* decode only what the service would decode, and small enough to keep the run fast */
-    if (evidence_image_size_ok(w, h) && (uint64_t)w * h <= 512u * 512u) {
+    if (evidence_image_size_ok(w, h) && (uint64_t)w * h <= (uint64_t)512 * 512) {
       static const char *const types[] = {"image/jpeg", "image/png", "image/webp"};
       for (size_t i = 0; i < 3; i++) {
         void *out = NULL;
@@ -49,6 +50,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int64_t off = -1;
   if (evidence_parse_offset(text, &off) &&
       (off < 0 || strspn(text, "0123456789") != strlen(text))) {
+    abort();
+  }
+  /* a Range header against a file of a size taken from the input: one range lies in it */
+  int64_t fsize = 1 + (int64_t)(size % 4096) * 997, first = -1, last = -1;
+  enum evidence_range_kind kind = evidence_parse_range(text, fsize, &first, &last);
+  if (EVIDENCE_RANGE_ONE == kind && (first < 0 || last < first || last >= fsize)) {
     abort();
   }
   free(text);

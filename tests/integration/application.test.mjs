@@ -1,7 +1,8 @@
 // Applications (FR.APL.01 + FR.APL.02), eligibility and the observation sheet (FR.IA.01)
 // against a live daemon: apply → eligible → start; not yet → cannot start; the NIK never in
 // logs, the audit log, lists or the database file; who may see what (another candidate,
-// another assessor: 404); an observation unit decided from its records.
+// an assessor not assigned to the candidate's test event: 404); an observation unit decided
+// from its records.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { startDaemon, stopClean, adminClient, candidateClient, cli } from './lib/daemon.mjs';
 import { assessorClient } from './lib/reliability.mjs';
 import { makeExamsDir, REVIEW_EXAM } from './lib/reviews.mjs';
+import { assignApplications, userId } from './lib/schedules.mjs';
 
 const APL_ID = 'DKV-UJI-APL';
 // The review exam, requiring an application, with an observation unit added.
@@ -59,9 +61,12 @@ async function setup(t) {
 }
 
 test('apply → eligible → start; not yet → cannot start; the NIK stays sealed and out of logs, audit and lists', async (t) => {
-  const { d, admin, asesor1 } = await setup(t);
+  const { d, admin, asesor1, asesor2 } = await setup(t);
   const cand = await candidateClient(d, 'Dewi Lestari');
   const other = await candidateClient(d, 'Calon Lain');
+  // asesor1 is assigned to the test event the candidate is enrolled in; asesor2 to another
+  await assignApplications(admin, APL_ID, [await userId(asesor1)], [cand.email]);
+  await assignApplications(admin, APL_ID, [await userId(asesor2)], [other.email]);
 
   // The exam says so, and which unit is observed.
   const ex = await cand.get(`/api/exams/${APL_ID}`);
@@ -126,6 +131,17 @@ test('apply → eligible → start; not yet → cannot start; the NIK stays seal
   assert.ok(!read.text.includes(NIK));
   const revealed = await asesor1.get(`/api/applications/${appl.id}?reveal=nik`);
   assert.equal(revealed.json.application.personal.nik, NIK);
+  // an assessor of another event neither lists, reads, opens the NIK of nor decides it
+  const elsewhere = await asesor2.get('/api/applications?status=pending');
+  assert.equal(elsewhere.status, 200);
+  assert.ok(!elsewhere.json.applications.some((a) => a.id === appl.id), 'not listed for another event\'s assessor');
+  assert.equal((await asesor2.get(`/api/applications/${appl.id}`)).status, 404);
+  assert.equal((await asesor2.get(`/api/applications/${appl.id}?reveal=nik`)).status, 404);
+  assert.equal((await asesor2.get(`/applications/${appl.id}`, { headers: { Accept: 'text/html' } })).status, 404);
+  const foreign = await asesor2.post(`/api/applications/${appl.id}/decision`, { outcome: 'eligible', reason: 'Lengkap.' });
+  assert.equal(foreign.status, 404, foreign.text);
+  assert.equal(foreign.json.error, 'application_not_found');
+  assert.ok((await admin.get('/api/applications?status=pending')).json.applications.some((a) => a.id === appl.id), 'an administrator sees every application');
 
   // Not yet: a reason is required; the candidate sees it and still cannot start.
   assert.equal((await asesor1.post(`/api/applications/${appl.id}/decision`, { outcome: 'not_yet' })).status, 400);
@@ -178,6 +194,7 @@ test('apply → eligible → start; not yet → cannot start; the NIK stays seal
 test('an observation unit is decided from its records; another assessor and the candidate get 404', async (t) => {
   const { d, admin, asesor1, asesor2 } = await setup(t);
   const cand = await candidateClient(d, 'Bayu Pratama');
+  await assignApplications(admin, APL_ID, [await userId(asesor2)], [cand.email]);
   const sent = await cand.post(`/api/exams/${APL_ID}/application`, { personal: personal('3273012301950002'), self_assessment: SELF });
   assert.equal(sent.status, 201, sent.text);
   assert.equal((await asesor2.post(`/api/applications/${sent.json.application.id}/decision`, { outcome: 'eligible', reason: 'Lengkap.' })).status, 200);

@@ -1,14 +1,16 @@
 // Supporting documents on an application (FR.APL.01) through the resumable upload protocol of
 // evidence items: the candidate attaches an image and a PDF; the assessor deciding
-// eligibility sees them; another candidate and an anonymous client get 404; hostile and
-// oversized files, a sixth file and files after an eligible decision are refused.
+// eligibility (assigned to the candidate's test event) sees them; another assessor, another
+// candidate and an anonymous client get 404; hostile and oversized files, a sixth file and
+// files after an eligible decision are refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { candidateClient, Client } from './lib/daemon.mjs';
 import { reviewDaemon, REVIEW_EXAM_ID } from './lib/reviews.mjs';
+import { assignApplications, userId } from './lib/schedules.mjs';
 import {
-  TINY_JPEG, png, sha256, createApplicationUpload, uploadApplicationFile,
+  TINY_JPEG, png, sha256, createApplicationUpload, uploadApplicationFile, reviewApplication,
 } from './lib/evidence.mjs';
 
 let ctx;
@@ -21,22 +23,14 @@ after(async () => {
   if (ctx) await ctx.stop();
 });
 
-const APPLICATION = {
-  personal: {
-    full_name: 'Sari Wulandari', birth_place: 'Yogyakarta', birth_date: '1995-03-12',
-    address: 'Jl. Malioboro No. 5, Yogyakarta', phone: '+62 813-1111-2222',
-    education: 'SMK Desain Komunikasi Visual', occupation: 'Desainer grafis', nik: '3471015203950001',
-  },
-  self_assessment: {
-    'U.OBJ.001': { 1: { answer: 'dapat', evidence: 'Ijazah SMK terlampir (ijazah.pdf).' } },
-    'U.ESS.002': { 1: { answer: 'dapat', evidence: 'Portofolio terlampir (poster.jpg).' } },
-  },
-};
+const APPLICATION = reviewApplication({ full_name: 'Sari Wulandari', nik: '3471015203950001' });
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
 
 test('attached to the application: the assessor sees the files; others get 404', async () => {
   const cand = await candidateClient(ctx.d, 'Sari Wulandari');
   const other = await candidateClient(ctx.d, 'Joko Susilo');
+  // the assessor assigned to the candidate's test event decides the application
+  await assignApplications(ctx.admin, REVIEW_EXAM_ID, [await userId(ctx.asesor1)], [cand.email]);
   // no application yet: nothing to attach to
   const early = await createApplicationUpload(cand, REVIEW_EXAM_ID, TINY_JPEG, 'poster.jpg');
   assert.equal(early.status, 404, early.text);
@@ -69,7 +63,8 @@ test('attached to the application: the assessor sees the files; others get 404',
   assert.match(got.headers.get('content-security-policy'), /sandbox; default-src 'none'/);
   assert.equal(got.headers.get('x-content-type-options'), 'nosniff');
   assert.equal((await ctx.asesor1.get(`${url}/preview`)).status, 200, 'an image has a preview');
-  assert.equal((await ctx.asesor2.get(files[1].url)).status, 200, 'every assessor may decide applications');
+  assert.equal((await ctx.asesor2.get(files[1].url)).status, 404, 'an assessor not assigned to the candidate');
+  assert.equal((await ctx.asesor2.get(`${files[0].url}/preview`)).status, 404);
   assert.equal((await ctx.admin.get(files[1].url)).status, 200, 'an administrator');
   assert.equal((await cand.get(files[1].url)).status, 200, 'the candidate');
   // and on the application's page, beside the self-assessment naming them

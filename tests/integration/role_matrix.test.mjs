@@ -43,11 +43,12 @@ const MATRIX = {
   'GET /api/attempts/:id/result': 'U A H F F',
   'GET /api/attempts/:id/feedback': 'U A H F F',
   // evidence uploads: the upload id in the path is no upload (the attempt's number), so even
-  // its owner is told 404; a chunk's shape (its content type) is checked before the upload
+  // its owner is told 404; a chunk's shape (its content type) is checked before the upload.
+  // An assessor has uploads too (observation photos): none of them is this one either
   'POST /api/attempts/:id/uploads': 'U A H F F',
-  'GET /api/uploads/:id': 'U H H F F',
-  'PUT /api/uploads/:id': 'U A A F F',
-  'POST /api/uploads/:id/complete': 'U H H F F',
+  'GET /api/uploads/:id': 'U H H H F',
+  'PUT /api/uploads/:id': 'U A A A F',
+  'POST /api/uploads/:id/complete': 'U H H H F',
   // no such file in the attempt: 404 for everyone, anonymous included
   'GET /api/attempts/:id/evidence/:sha256': 'H H H H H',
   'GET /api/attempts/:id/evidence/:sha256/preview': 'H H H H H',
@@ -56,6 +57,14 @@ const MATRIX = {
   'POST /api/exams/:id/application/uploads': 'U H H F F',
   'GET /api/applications/:id/files/:sha256': 'H H H H H',
   'GET /api/applications/:id/files/:sha256/preview': 'H H H H H',
+  // no such photo on the attempt's observation sheet: 404 for everyone
+  'GET /api/attempts/:id/observation/:sha256': 'H H H H H',
+  'GET /api/attempts/:id/observation/:sha256/preview': 'H H H H H',
+  // ':kuk' is no KUK and the pending attempt's exam has no observation unit
+  'POST /api/reviews/:attempt/observations/:unit/:kuk/photos': 'U F F H F',
+  // ':sha256' is no file's hash, and nobody has applied
+  'DELETE /api/attempts/:id/answers/:item/files/:sha256': 'U H H F F',
+  'DELETE /api/exams/:id/application/files/:sha256': 'U H H F F',
   'GET /.well-known/jwks.json': 'A A A A A',
   'GET /.well-known/did.json': 'A A A A A',
   'GET /api/keys/:kid': 'A A A A A',
@@ -231,6 +240,7 @@ const BODIES = {
   '/me/did': { did: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK' },
   '/attempts/:id/uploads': { item: 'NOT-AN-ITEM', name: 'foto.jpg', size: 10 },
   '/exams/:id/application/uploads': { name: 'ijazah.pdf', size: 10 },
+  '/reviews/:attempt/observations/:unit/:kuk/photos': { name: 'foto.jpg', size: 10 },
 };
 
 function tableRoutes() {

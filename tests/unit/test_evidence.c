@@ -123,6 +123,40 @@ static void test_offsets(void **state) {
   assert_false(evidence_parse_offset(NULL, &v));
 }
 
+/* One Range header against a file of size bytes: its kind and, for one range, its bytes. */
+static void range_is(const char *h, int64_t size, enum evidence_range_kind kind, int64_t first,
+                     int64_t last) {
+  int64_t a = -7, b = -7;
+  assert_int_equal(evidence_parse_range(h, size, &a, &b), kind);
+  if (EVIDENCE_RANGE_ONE == kind) {
+    assert_int_equal(a, first);
+    assert_int_equal(b, last);
+  }
+}
+
+static void test_ranges(void **state) {
+  (void)state;
+  range_is(NULL, 100, EVIDENCE_RANGE_WHOLE, 0, 0);
+  range_is("bytes=0-9", 100, EVIDENCE_RANGE_ONE, 0, 9);
+  range_is("bytes=10-", 100, EVIDENCE_RANGE_ONE, 10, 99);
+  range_is("bytes=90-1000", 100, EVIDENCE_RANGE_ONE, 90, 99); /* clipped to the last byte */
+  range_is("bytes=-10", 100, EVIDENCE_RANGE_ONE, 90, 99);
+  range_is("bytes=-1000", 100, EVIDENCE_RANGE_ONE, 0, 99);
+  range_is("Bytes=5-5", 100, EVIDENCE_RANGE_ONE, 5, 5);
+  range_is("bytes=99-99", 100, EVIDENCE_RANGE_ONE, 99, 99);
+  range_is("bytes=100-", 100, EVIDENCE_RANGE_UNSATISFIABLE, 0, 0);
+  range_is("bytes=100-200", 100, EVIDENCE_RANGE_UNSATISFIABLE, 0, 0);
+  range_is("bytes=-0", 100, EVIDENCE_RANGE_UNSATISFIABLE, 0, 0);
+  /* the whole file: several ranges, another unit, or not a range at all */
+  static const char *const whole[] = {
+      "bytes=0-1,5-6", "items=0-1", "bytes=",     "bytes=-",
+      "bytes=9-1",     "bytes=a-b", "bytes=1-2x", "bytes=0-9999999999999999",
+      "bytes=--1",     "bytes=+1-2"};
+  for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++) {
+    range_is(whole[i], 100, EVIDENCE_RANGE_WHOLE, 0, 0);
+  }
+}
+
 static int create(struct evidence_create *out, const char *json) {
   char err[160];
   json_t *j = json_loads(json, 0, NULL);
@@ -225,6 +259,7 @@ int main(void) {
       cmocka_unit_test(test_not_images),
       cmocka_unit_test(test_mime_kinds),
       cmocka_unit_test(test_offsets),
+      cmocka_unit_test(test_ranges),
       cmocka_unit_test(test_create_requests),
       cmocka_unit_test(test_create_without_item),
       cmocka_unit_test(test_preview),

@@ -14,8 +14,10 @@
 
 #include <cmocka.h>
 
+#include "common/evidence.h"
 #include "http/assets.h"
 #include "http/errors.h"
+#include "http/handlers.h"
 #include "http/html.h"
 #include "http/i18n.h"
 #include "http/httpd.h"
@@ -252,6 +254,40 @@ static void test_layout_links(void **state) {
   assert_false(layout_asset_url(url, sizeof(url), "static/none.css"));
 }
 
+/* The reasons of the evidence, application and observation routes: every refusal of a file
+ * (reason.evidence_refused.<reason>) and an owner's limits (reason.evidence_too_large.<owner>,
+ * reason.evidence_too_many.<owner>) have their text in both languages. */
+static void test_evidence_reasons_have_catalogue_text(void **state) {
+  (void)state;
+  int missing = 0, n = 0;
+  char key[128];
+  for (size_t i = 0; NULL != evidence_refusal_reasons[i]; i++, n++) {
+    snprintf(key, sizeof key, "reason.evidence_refused.%s", evidence_refusal_reasons[i]);
+    for (int l = 0; l < 2; l++) {
+      if (!i18n_has(l ? "en" : "id", key)) {
+        print_error("%s has no %s text\n", key, l ? "en" : "id");
+        missing++;
+      }
+    }
+  }
+  assert_int_equal(n, 6);
+  static const enum err limits[] = {ERR_EVIDENCE_TOO_LARGE, ERR_EVIDENCE_TOO_MANY};
+  int owners = 0;
+  for (size_t i = 1; NULL != h_evidence_owner_reasons[i]; i++, owners++) {
+    for (size_t e = 0; e < sizeof limits / sizeof limits[0]; e++) {
+      snprintf(key, sizeof key, "reason.%s.%s", err_name(limits[e]), h_evidence_owner_reasons[i]);
+      for (int l = 0; l < 2; l++) {
+        if (!i18n_has(l ? "en" : "id", key)) {
+          print_error("%s has no %s text\n", key, l ? "en" : "id");
+          missing++;
+        }
+      }
+    }
+  }
+  assert_int_equal(owners, 2);
+  assert_int_equal(missing, 0);
+}
+
 /* The catalogues and the asset versions are built at start-up, as the daemon does. */
 /* One message catalogue: every error of the registry (errors.h) has its text in both
  * languages, and the texts people read are the catalogue's in their language. */
@@ -347,6 +383,7 @@ int main(void) {
       cmocka_unit_test(test_subset_for_scripts),
       cmocka_unit_test(test_layout_links),
       cmocka_unit_test(test_every_error_has_catalogue_text),
+      cmocka_unit_test(test_evidence_reasons_have_catalogue_text),
       cmocka_unit_test(test_error_texts),
   };
   return cmocka_run_group_tests(tests, start_up, NULL);

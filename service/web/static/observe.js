@@ -3,7 +3,10 @@
    waits and is sent when the connection is back (the "online" event, and a retry timer).
    Each save carries the time it was recorded and an id of its own, so the server keeps the
    latest recording of a KUK and ignores a save sent twice. Without this script each KUK's
-   form posts to its page route. Text: the server's catalogue (#obs-strings). */
+   form posts to its page route. Photos of the demonstration (per KUK, the tablet's camera)
+   are kept on the device (IndexedDB) as they are taken and sent through the resumable upload
+   of static/upload.js once the connection is there, each listed with its hash when stored.
+   Text: the server's catalogue (#obs-strings). */
 (() => {
 'use strict';
 var D = document, root = D.getElementById('observation-sheet');
@@ -173,8 +176,119 @@ load().forEach(function (e) {
   sw.register('/static/sw.js', { scope: '/review/' }).catch(function () { });
   if (!sw.controller) sw.ready.then(function (r) { r.active.postMessage({ keep: location.pathname }); });
 })();
-window.addEventListener('online', send);
+/* ---- photos ---- */
+var dbp = null;
+function photoStore(mode, fn) {
+  if (!window.indexedDB) return Promise.reject(new Error('no IndexedDB'));
+  dbp = dbp || new Promise(function (ok, no) {
+    var rq = indexedDB.open('ujikom-observe', 1);
+    rq.onupgradeneeded = function () { rq.result.createObjectStore('photos', { keyPath: 'key' }); };
+    rq.onsuccess = function () { ok(rq.result); };
+    rq.onerror = function () { no(rq.error); };
+  });
+  return dbp.then(function (db) {
+    return new Promise(function (ok, no) {
+      var tx = db.transaction('photos', mode), rq = fn(tx.objectStore('photos')), res;
+      if (rq) rq.onsuccess = function () { res = rq.result; };
+      tx.oncomplete = function () { ok(res); };
+      tx.onerror = tx.onabort = function () { no(tx.error); };
+    });
+  });
+}
+function waiting() {
+  return photoStore('readonly', function (st) { return st.getAll(); }).then(function (all) {
+    return (all || []).filter(function (p) { return p.attempt === attempt; });
+  });
+}
+function photoBox(unit, kuk) {
+  return [].slice.call(root.querySelectorAll('.obs-photos')).filter(function (b) {
+    return b.getAttribute('data-unit') === unit && b.getAttribute('data-kuk') === kuk;
+  })[0];
+}
+/* A photo's line in its KUK's list: where it stands, or (stored) its link and hash. */
+function showPhoto(p, state, text, stored) {
+  var box = photoBox(p.unit, p.kuk);
+  if (!box) return;
+  var li = box.querySelector('li[data-key="' + p.key + '"]');
+  if (!li) {
+    li = D.createElement('li');
+    li.setAttribute('data-key', p.key);
+    box.querySelector('.photo-list').appendChild(li);
+  }
+  li.setAttribute('data-state', state);
+  li.textContent = '';
+  if (!stored) { li.textContent = p.name + ': ' + text; return; }
+  var a = D.createElement('a'), code = D.createElement('code');
+  a.href = '/api/attempts/' + attempt + '/observation/' + stored.sha256;
+  a.target = '_blank';
+  a.rel = 'noopener';
+  a.textContent = stored.name;
+  code.className = 'sha256';
+  code.textContent = stored.sha256;
+  li.appendChild(a);
+  li.appendChild(D.createTextNode(' '));
+  li.appendChild(code);
+}
+var pumping = false;
+/* Sends the photos waiting on the device, one at a time: an upload begun before (a reload, a
+   lost connection) goes on from the offset the server has; a photo the server refuses is
+   dropped with its reason shown. */
+function pump() {
+  var U = window.ujikomUpload;
+  if (pumping || !U || !navigator.onLine) return;
+  pumping = true;
+  waiting().then(function (list) {
+    if (!list.length) { pumping = false; return; }
+    var p = list[0], box = photoBox(p.unit, p.kuk);
+    if (!box || !box.getAttribute('data-api')) { /* no longer on this sheet: nowhere to send it */
+      return photoStore('readwrite', function (st) { return st.delete(p.key); }).then(function () { pumping = false; pump(); });
+    }
+    var begun = p.upload ? U.api(csrf, 'GET', '/api/uploads/' + p.upload) : Promise.resolve({ status: 404 });
+    return begun.then(function (r) {
+      if (r.status === 200 && r.json.state !== 'refused') return r.json.offset;
+      return U.api(csrf, 'POST', box.getAttribute('data-api'), { name: p.name, size: p.blob.size }).then(function (c) {
+        if (c.status !== 201) throw c;
+        p.upload = c.json.id;
+        return photoStore('readwrite', function (st) { return st.put(p); }).then(function () { return 0; });
+      });
+    }).then(function (offset) {
+      return U.send(csrf, p.blob, p.name, p.upload, offset, function (k, v) { showPhoto(p, 'sending', U.t(k, v)); });
+    }).then(function (j) {
+      showPhoto(p, 'stored', '', j);
+      return photoStore('readwrite', function (st) { return st.delete(p.key); });
+    }, function (r) {
+      if (!r || !r.status || r.status >= 500 || r.status === 429) throw r; /* try again later */
+      showPhoto(p, 'error', (r.json && r.json.message) || String(r.status));
+      return photoStore('readwrite', function (st) { return st.delete(p.key); });
+    }).then(function () { pumping = false; pump(); });
+  }).catch(function () { pumping = false; });
+}
+[].forEach.call(root.querySelectorAll('.obs-photos .photo-pick'), function (pick) {
+  if (!window.indexedDB) return;
+  pick.hidden = false;
+  var box = pick.closest('.obs-photos'), input = pick.querySelector('input[type=file]');
+  input.addEventListener('change', function () {
+    var files = [].slice.call(input.files);
+    input.value = '';
+    files.forEach(function (f) {
+      var p = { key: newOp(), attempt: attempt, unit: box.getAttribute('data-unit'), kuk: box.getAttribute('data-kuk'),
+        name: f.name, blob: f, upload: null };
+      photoStore('readwrite', function (st) { return st.put(p); }).then(function () {
+        showPhoto(p, 'queued', navigator.onLine ? t('photo_sending') : t('photo_queued'));
+        pump();
+      }, function () { showPhoto(p, 'error', t('failed')); });
+    });
+  });
+});
+/* Photos taken before a reload: listed as waiting, then sent. */
+waiting().then(function (list) {
+  list.forEach(function (p) { showPhoto(p, 'queued', t('photo_queued')); });
+}).catch(function () { });
+
+window.addEventListener('online', function () { send(); pump(); });
 window.addEventListener('offline', showStatus);
-setInterval(send, 4000);
+setInterval(function () { send(); pump(); }, 4000);
 send();
+/* static/upload.js (the sending) runs after this script: the first photos go once it has */
+D.addEventListener('DOMContentLoaded', pump);
 })();

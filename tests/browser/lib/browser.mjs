@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
-import { ARTIFACTS, startDaemon, uniqueEmail, PASSWORD } from '../../integration/lib/daemon.mjs';
+import { ARTIFACTS, startDaemon, uniqueEmail, PASSWORD, cli, Client } from '../../integration/lib/daemon.mjs';
 
 export const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
 
@@ -148,6 +148,37 @@ export async function registerCandidate(page, base, tag, name = 'Rina Marlina') 
   await page.fill('#password', PASSWORD);
   await Promise.all([page.waitForURL(/\/me$/), page.click('form[action="/register"] button[type=submit]')]);
   return email;
+}
+
+// A staff account (role assessor or admin) made with the CLI on env's daemon, logged in
+// through the API: { email, api }.
+export async function staffAccount(env, role, name) {
+  const email = uniqueEmail(role);
+  const r = cli(['admin', 'create', '--email', email, '--name', name, '--role', role], {
+    input: `${PASSWORD}\n`, dataDir: env.d.dataDir,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const api = new Client(env.d.url);
+  assert.equal((await api.login(email, PASSWORD)).status, 200);
+  return { email, api };
+}
+
+// Logs page in through the log-in form of the daemon at base.
+export async function loginViaForm(page, base, email) {
+  await page.goto(`${base}/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+}
+
+// Fills the application form (FR.APL.01/02) on the current page with personal data (field
+// name -> value: birth_place, birth_date, address, phone, education, occupation, nik),
+// "dapat" for every element with evidence text, and sends it.
+export async function sendApplication(page, personal, evidence) {
+  for (const [k, v] of Object.entries(personal)) await page.fill(`#f-${k}`, v);
+  for (const radio of await page.locator('input[type=radio][value=dapat]').all()) await radio.check();
+  for (const ev of await page.locator('textarea[name$="/evidence"]').all()) await ev.fill(evidence);
+  await Promise.all([page.waitForURL(/notice=application_sent/), page.click('form[data-api$="/application"] button[type=submit]')]);
 }
 
 // Logs in through the log-in page; a candidate's page ends on /me.

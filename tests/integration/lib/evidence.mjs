@@ -2,9 +2,12 @@
 // writer, a small JPEG), hostile files, and the upload protocol driven chunk by chunk.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 
 import { REVIEW_EXAM, REVIEW_EXAM_ID } from './reviews.mjs';
+import { tmpDir, EXAMS_DIR } from './daemon.mjs';
 
 export const EVID_EXAM_ID = 'DKV-UJI-BUKTI';
 
@@ -144,4 +147,29 @@ export async function evidenceAttempt(cand) {
   const s = await cand.post(`/api/exams/${EVID_EXAM_ID}/attempts`, {});
   assert.ok(s.status === 201 || s.status === 200, `start: ${s.status} ${s.text}`);
   return s.json.id ?? s.json.attempt?.id;
+}
+
+// An exams directory (a new temporary one, named with prefix) with the subsector list and
+// the evidence exam.
+export function evidenceExamsDir(prefix) {
+  const dir = tmpDir(prefix);
+  copyFileSync(path.join(EXAMS_DIR, 'subsectors.yaml'), path.join(dir, 'subsectors.yaml'));
+  writeFileSync(path.join(dir, 'dkv-uji-bukti.exam.yaml'), EVID_EXAM);
+  return dir;
+}
+
+// An application body for the review exam (its two units, "dapat" with evidence) with the
+// personal data given (full_name and nik at least; the rest filled in).
+export function reviewApplication({ full_name, nik, ...rest }) {
+  return {
+    personal: {
+      full_name, birth_place: 'Yogyakarta', birth_date: '1995-03-12',
+      address: 'Jl. Malioboro No. 5, Yogyakarta', phone: '+62 813-1111-2222',
+      education: 'SMK Desain Komunikasi Visual', occupation: 'Desainer grafis', nik, ...rest,
+    },
+    self_assessment: {
+      'U.OBJ.001': { 1: { answer: 'dapat', evidence: 'Ijazah SMK terlampir (ijazah.pdf).' } },
+      'U.ESS.002': { 1: { answer: 'dapat', evidence: 'Portofolio terlampir (poster.jpg).' } },
+    },
+  };
 }

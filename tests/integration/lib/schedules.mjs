@@ -81,3 +81,20 @@ export function candidateRows(n, tag) {
   }
   return rows;
 }
+
+// Makes the applications of the candidates (their e-mails) for exam the assessors' to read
+// and decide: a schedule of exam, open now, with the assessors (ids) assigned and the
+// candidates enrolled. Returns the schedule.
+export async function assignApplications(admin, exam, assessorIds, emails) {
+  const s = await createSchedule(admin, exam, windowAround(-30, 180), { assessors: assessorIds });
+  const csv = `nama,email\n${emails.map((e, i) => `Peserta ${i + 1},${e}`).join('\n')}\n`;
+  const r = await admin.req('POST', `/api/schedules/${s.id}/import?commit=1`, csv,
+    { headers: { 'Content-Type': 'text/csv' }, raw: true });
+  if (r.status !== 201) throw new Error(`enrol: ${r.status} ${r.text}`);
+  return s;
+}
+
+// The id of the account a client is logged in as.
+export async function userId(client) {
+  return (await client.get('/api/auth/me')).json.user.id;
+}
