@@ -6,7 +6,7 @@
  * transparency log recorded its issuance.
  *
  * Why it cannot go stale: every entry carries the certificate state generation it was read
- * with, in the same snapshot as the row (store_cert_state_generation, migration 0026), and
+ * with, in the same snapshot as the row (store_cert_state_generation, migration 0032), and
  * is used only while the store's generation is the same. Triggers raise the generation in
  * the transaction of any write that could change a verdict about a certificate already in
  * the register (status, reasons, content, log entries), whichever process writes it: the

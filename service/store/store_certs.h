@@ -121,7 +121,7 @@ int store_cert_status_indexes(struct store_rd *rd, int64_t **out, size_t *out_n,
                               const char *status);
 /* A number that grows with every status change of any certificate (STORE_OK or negative). */
 int store_cert_status_epoch(struct store_rd *rd, int64_t *out);
-/* The certificate state generation (migration 0026): a number that grows, in the same
+/* The certificate state generation (migration 0032): a number that grows, in the same
  * transaction, with every write that could change an online verdict about a certificate
  * already in the register (its status, reasons and times, any of its content, any
  * transparency log entry changed or deleted), whichever process or node writes it; a new

@@ -1,5 +1,5 @@
 /*
- * The certificate state generation (store_cert_state_generation, migration 0026), on both
+ * The certificate state generation (store_cert_state_generation, migration 0032), on both
  * backends: it grows in the transaction of a status change, whether the change comes through
  * this store handle, another handle on the same database (another process or node) or a raw
  * SQL write beside the store; a new certificate and the QR image leave it as it is, and a

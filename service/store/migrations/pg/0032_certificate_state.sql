@@ -1,4 +1,4 @@
--- PostgreSQL twin of ../0026_certificate_state.sql: the certificate state generation.
+-- PostgreSQL twin of ../0032_certificate_state.sql: the certificate state generation.
 
 -- The certificate state generation: a counter that every write able to change an online
 -- verdict raises, in the same transaction as the write, whoever makes it (the daemon, the

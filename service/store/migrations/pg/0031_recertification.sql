@@ -1,4 +1,4 @@
--- PostgreSQL twin of ../0025_recertification.sql: re-certification reminders and links.
+-- PostgreSQL twin of ../0031_recertification.sql: re-certification reminders and links.
 
 -- Re-certification: reminders before a certificate expires, and the link from a certificate
 -- to the one it renews.
