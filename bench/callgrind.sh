@@ -87,9 +87,9 @@ pg_zero() {
 pg_row() { # -> the extra columns: statements, write transactions, server µs, WAL syncs
   [ -n "$PGDB" ] || return 0
   sleep 2.5 # backends report WAL statistics at most once a second, when idle
-  bench/pg.sh sql "$PGDB" "SELECT round(sum(calls)::numeric / $N, 1),
+  bench/pg.sh sql "$PGDB" "SELECT round(coalesce(sum(calls), 0)::numeric / $N, 1),
       round(coalesce(sum(calls) FILTER (WHERE query LIKE 'SELECT pg_advisory_xact_lock%'), 0)::numeric / $N, 2),
-      round((sum(total_exec_time) * 1000 / $N)::numeric, 0),
+      round((coalesce(sum(total_exec_time), 0) * 1000 / $N)::numeric, 0),
       (SELECT round(wal_sync::numeric / $N, 2) FROM pg_stat_wal)
     FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       AND query NOT LIKE '%pg_stat_%'" | awk -F'|' '{ printf " %s | %s | %s | %s |", $1, $2, $3, $4 }'

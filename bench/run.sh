@@ -484,7 +484,7 @@ pg_report() { # the PostgreSQL sections of the report
   echo
   echo "## PostgreSQL beside SQLite"
   echo
-  echo "PostgreSQL $PG_VERSION, a throwaway cluster (bench/pg.sh) on the server's core with ujikomd (PostgreSQL and SQLite both share core $SERVER_CPUS with the daemon); synchronous_commit=on and fsync=on (a commit waits for its WAL on disk: durable like SQLite's synchronous=FULL), shared_buffers=1GB, max_wal_size=4GB, checkpoint_timeout=30min, jit=off. ujikomd talks to it over a Unix socket (libpq). Database: $PG_DB_MB MB."
+  echo "PostgreSQL $PG_VERSION, a throwaway cluster (bench/pg.sh) pinned with every backend to core $SERVER_CPUS, the server's core, beside ujikomd (as SQLite, a library inside ujikomd, runs on that core); synchronous_commit=on and fsync=on (a commit waits for its WAL on disk: durable like SQLite's synchronous=FULL), shared_buffers=1GB, max_wal_size=4GB, checkpoint_timeout=30min, jit=off. ujikomd talks to it over a Unix socket (libpq). Database: $PG_DB_MB MB."
   echo
   echo "### Moving the seeded volume: \`ujikom store copy\` both ways"
   echo
