@@ -12,9 +12,8 @@
 # CALLGRIND_PROFILES (a directory for profile-<type>.txt; none written without it),
 # CALLGRIND_DATABASE (the URI of an empty PostgreSQL database made by `bench/pg.sh createdb`:
 # the seeded data is copied into it and ujikomd runs on it; each row then also gives, from
-# pg_stat_statements and pg_stat_wal, the statements (round trips) and write transactions a
-# request sends, the server's execution time and its WAL syncs, per request; profiles are
-# profile-pg-<type>.txt).
+# pg_stat_statements, the statements (round trips) and write transactions a request sends
+# and the server's execution time, per request; profiles are profile-pg-<type>.txt).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -79,20 +78,18 @@ once() { # DUMP
     awk '/[:](store_conn_open|pg_conn_open|pg_prepare_now) \[|[:]sqlite3_prepare_v3 \[/ { gsub(",", "", $1); s += $1 } END { print s + 0 }'
 }
 # The server's side of the requests between pg_zero and pg_row, from pg_stat_statements
-# (every statement a connection sends, utility ones too) and pg_stat_wal.
+# (every statement a connection sends, utility ones too: BEGIN, SAVEPOINT, COMMIT).
 pg_zero() {
   [ -n "$PGDB" ] || return 0
-  bench/pg.sh sql "$PGDB" "SELECT pg_stat_statements_reset(); SELECT pg_stat_reset_shared('wal')" >/dev/null
+  bench/pg.sh sql "$PGDB" "SELECT pg_stat_statements_reset()" >/dev/null
 }
-pg_row() { # -> the extra columns: statements, write transactions, server µs, WAL syncs
+pg_row() { # -> the extra columns: statements, write transactions, server µs
   [ -n "$PGDB" ] || return 0
-  sleep 2.5 # backends report WAL statistics at most once a second, when idle
   bench/pg.sh sql "$PGDB" "SELECT round(coalesce(sum(calls), 0)::numeric / $N, 1),
       round(coalesce(sum(calls) FILTER (WHERE query LIKE 'SELECT pg_advisory_xact_lock%'), 0)::numeric / $N, 2),
-      round((coalesce(sum(total_exec_time), 0) * 1000 / $N)::numeric, 0),
-      (SELECT round(wal_sync::numeric / $N, 2) FROM pg_stat_wal)
+      round((coalesce(sum(total_exec_time), 0) * 1000 / $N)::numeric, 0)
     FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-      AND query NOT LIKE '%pg_stat_%'" | awk -F'|' '{ printf " %s | %s | %s | %s |", $1, $2, $3, $4 }'
+      AND query NOT LIKE '%pg_stat_statements%'" | awk -F'|' '{ printf " %s | %s | %s |", $1, $2, $3 }'
 }
 measure() { # PID CONFIG TYPE PREFIX
   local pid=$1 cfg=$2 t=$3 prefix=$4 codes ok dump ir per extra

@@ -10,6 +10,7 @@
 #   bench/pg.sh sql URI SQL          # runs SQL, prints the rows unaligned ('|' between values)
 #   bench/pg.sh answers URI FILE     # attempt_answers copied into the SQLite file FILE
 #   bench/pg.sh compare A B          # per table of two SQLite files: rows and a digest
+#   bench/pg.sh fsync DIR            # fdatasync rate of DIR's file system (pg_test_fsync)
 #
 # The cluster is scripts/pg-cluster.sh's (initdb into DIR, a Unix socket in DIR, run as an
 # unprivileged user when started as root), with these settings:
@@ -63,6 +64,14 @@ createdb)
   echo "$uri"
   ;;
 sql) sql "$2" "$3" ;;
+fsync)
+  # 8 KB writes, each followed by fdatasync (the Linux default wal_sync_method), for 1 s;
+  # the later tests are cut off.
+  timeout 6 stdbuf -oL "$bindir/pg_test_fsync" -s 1 -f "$2/fsync.test" >"$2/fsync.out" 2>&1 || true
+  awk '/^ *fdatasync / { printf "%s fdatasync/s, %.2f ms each", $2, $4 / 1000; exit }' "$2/fsync.out"
+  rm -f "$2/fsync.out"
+  rm -f "$2/fsync.test"
+  ;;
 answers)
   rm -f "$3"
   sqlite3 "$3" "CREATE TABLE attempt_answers(attempt_id INTEGER, item_id TEXT, value TEXT)"
@@ -96,7 +105,7 @@ compare)
   [ "$bad" = 0 ]
   ;;
 *)
-  sed -n '2,12p' "$0" >&2
+  sed -n '2,13p' "$0" >&2
   exit 2
   ;;
 esac

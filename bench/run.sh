@@ -187,6 +187,9 @@ if [ "$WITH_PG" = 1 ]; then
   say "the two SQLite files: $COMPARE"
   COPY_CHECKS=$(grep -E '^(audit chain|register and log)' "$WORK/copy-back.txt" | paste -sd ';' | sed 's/;/; /')
   PG_DB_MB=$(( $(bench/pg.sh sql "$PGURI" "SELECT pg_database_size(current_database())") / 1048576 ))
+  # What one durable commit's WAL flush costs on the file system the cluster writes to.
+  PG_FSYNC=$(bench/pg.sh fsync "$WORK/pg")
+  say "PostgreSQL WAL flush: $PG_FSYNC"
 fi
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -520,9 +523,12 @@ pg_report() { # the PostgreSQL sections of the report
   echo
   echo "### CPU cost per request on PostgreSQL (callgrind: ujikomd only; the server's side counted by pg_stat_statements)"
   echo
-  echo "| request type | requests | 2xx | ujikomd instructions per request | statements per request | write transactions per request | server execution µs per request | WAL syncs per request |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| request type | requests | 2xx | ujikomd instructions per request | statements per request | write transactions per request | server execution µs per request |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${PG_CG_ROWS[@]}"
+  echo
+  echo
+  echo "A statement is a round trip over the socket (two context switches on the shared core); a write transaction is BEGIN, the write lock (pg_advisory_xact_lock), each write in a savepoint (SAVEPOINT, the statement, RELEASE: three round trips) and COMMIT, which waits for the WAL flush while still holding the lock, so durable commits cannot share a flush as SQLite's group commit does: fdatasync on this file system ($PG_FSYNC) bounds the write transactions per second. Server execution time excludes that flush."
   echo
   echo "Profiles: bench/results/profile-pg-<type>.txt."
 }
