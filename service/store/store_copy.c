@@ -217,7 +217,7 @@ static const struct store_sqlset insert_set = {"copy insert", copy_inserts, STOR
  * the bytes of values buffered before the rows so far are written one by one (large blobs:
  * evidence chunks). */
 #define COPY_BATCH_ROWS  128
-#define COPY_BATCH_BYTES (4u * 1024u * 1024u)
+#define COPY_BATCH_BYTES ((size_t)4 * 1024 * 1024)
 #define COPY_MAX_COLS    24 /* the widest table's columns (certificates) */
 
 /* The multi-row INSERT of each table ("INSERT INTO t(...) VALUES(?1, ..), (?n+1, ..), ..."),
@@ -368,9 +368,10 @@ struct copy_batch {
 
 /* Appends the current row of from to b. STORE_OK or STORE_UNAVAILABLE (out of memory). */
 static int batch_add(struct copy_batch *b, struct store_stmt *from) {
-  memset(&b->vals[b->rows * b->ncols], 0, (size_t)b->ncols * sizeof b->vals[0]);
+  struct copy_val *row = b->vals + (size_t)b->rows * (size_t)b->ncols;
+  memset(row, 0, (size_t)b->ncols * sizeof *row);
   for (int col = 0; col < b->ncols; col++) {
-    struct copy_val *v = &b->vals[b->rows * b->ncols + col];
+    struct copy_val *v = &row[col];
     v->type = store_col_type(from, col);
     if (STORE_COL_INT == v->type) {
       v->i = store_col_int64(from, col);
