@@ -210,6 +210,9 @@ rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status" 2>/dev/n
 
 DAEMON_PID=
 DAEMON_PORT=
+# Every simulated candidate and wrk connection comes from 127.0.0.1, so the cap of open
+# connections per client address (--max-conns-per-addr, 2048 by default) is lifted: with it
+# the exam day's candidates past the 2048th could not connect.
 DB_ARGS=() # --database for the PostgreSQL pass
 start_daemon() { # extra args...
   rm -f "$WORK/port"
@@ -217,6 +220,7 @@ start_daemon() { # extra args...
   t0=$(now_ms)
   $SERVER "$UJIKOMD" --listen 127.0.0.1:0 --data-dir "$DATA" --exams-dir exams \
     --port-file "$WORK/port" --kdf-log2n "$KDF_LOG2N" --conn-timeout 300 --max-conns 16384 \
+    --max-conns-per-addr 0 \
     --threads "$THREADS" --max-header "$MAX_HEADER" --event-loop "$EVENT_LOOP" "${DB_ARGS[@]}" "$@" 2>>"$WORK/ujikomd.log" &
   DAEMON_PID=$!
   PIDS+=("$DAEMON_PID")
