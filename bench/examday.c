@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_RESPONSE       (4u * 1024u * 1024u)
+#define MAX_RESPONSE       ((size_t)4 * 1024 * 1024)
 #define MAX_SAVES          64
 #define REQUEST_TIMEOUT_MS 30000
 
@@ -96,6 +96,7 @@ struct sim {
   int n;
   const char *exam;
   int64_t t0_ms;
+  int64_t last_login_ms; /* when the last log-in was answered (0: none yet) */
   long checkin_s, start_window_s, think_s, saves;
   long limit_s;
   struct stats st[STEP__MAX];
@@ -512,6 +513,7 @@ static void advance(struct sim *s, struct client *c) {
   int64_t think_lo = s->think_s * 1000 / 2, think_hi = s->think_s * 1500;
   switch (c->step) {
   case STEP_LOGIN: {
+    s->last_login_ms = now;
     /* Everybody starts within the start window that opens when check-in closes. */
     int64_t start = s->t0_ms + s->checkin_s * 1000 + rnd_range(s, 0, s->start_window_s * 1000);
     c->step = STEP_START;
@@ -802,8 +804,11 @@ static void report(struct sim *s, FILE *out, double wall_s) {
   }
   fprintf(out,
           "\ncandidates: %d, finished: %zu, gave up: %zu, errors: %zu, resent on a fresh "
-          "connection: %zu, reload missing an acknowledged save: %zu, wall time: %.0f s\n",
-          s->n, s->done, s->gave_up, errors, s->retries, s->reload_mismatch, wall_s);
+          "connection: %zu, reload missing an acknowledged save: %zu, wall time: %.0f s, "
+          "last log-in answered at: %.0f s (check-in window %ld s)\n",
+          s->n, s->done, s->gave_up, errors, s->retries, s->reload_mismatch, wall_s,
+          s->last_login_ms > 0 ? (double)(s->last_login_ms - s->t0_ms) / 1000.0 : 0.0,
+          s->checkin_s);
 }
 
 /* --idle-connections N: opens N keep-alive connections, sends one GET /healthz on each so

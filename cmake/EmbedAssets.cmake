@@ -1,6 +1,10 @@
 # Turns every file under ROOT/static and ROOT/i18n into a C array, written to OUT, with a
-# table { path, data, size } so the daemon serves its assets without touching the disk.
-# Scripts and style sheets lose their indentation and whole-line comments on the way.
+# table { path, data, size, gz, gz_size } so the daemon serves its assets without touching
+# the disk. With MINIFIED, scripts and style sheets are the minified copies the build wrote
+# under BUILT (same relative paths); without it they lose their indentation and whole-line
+# comments here. With PRECOMPRESSED, the gzip copy of each script, style sheet and SVG is
+# BUILT/<path>.gz (compressed at build time at the best level), else gz is NULL and the
+# daemon compresses at start-up.
 include(${CMAKE_CURRENT_LIST_DIR}/EmbedHex.cmake)
 file(GLOB_RECURSE files RELATIVE ${ROOT} ${ROOT}/static/* ${ROOT}/i18n/*)
 list(SORT files)
@@ -9,7 +13,9 @@ string(APPEND body "#include \"http/assets.h\"\n")
 set(table "")
 set(i 0)
 foreach(f IN LISTS files)
-  if(f MATCHES "\\.(js|css)$")
+  if(MINIFIED AND f MATCHES "^static/.*\\.(js|css)$")
+    file(READ ${BUILT}/${f} hex HEX)
+  elseif(f MATCHES "\\.(js|css)$")
     # Scripts and style sheets go out without indentation, whole-line "//" comments and
     # "/* */" comments without a star inside (every page load carries them; none of the
     # files has a multi-line string, nor "/*" inside a string).
@@ -26,8 +32,20 @@ foreach(f IN LISTS files)
   else()
     file(READ ${ROOT}/${f} hex HEX)
   endif()
-  embed_hex_entry(body table asset_${i} "${f}" "" "${hex}")
+  set(gz "NULL, 0")
+  if(PRECOMPRESSED AND f MATCHES "^static/.*\\.(js|css|svg)$")
+    file(READ ${BUILT}/${f}.gz gzhex HEX)
+    embed_hex_entry(body unused asset_${i}_gz "" "" "${gzhex}")
+    string(LENGTH "${gzhex}" gzlen)
+    math(EXPR gzlen "${gzlen} / 2")
+    set(gz "asset_${i}_gz, ${gzlen}")
+  endif()
+  set(row "")
+  embed_hex_entry(body row asset_${i} "${f}" "" "${hex}")
+  # the row without its closing "},": the gzip copy follows
+  string(REGEX REPLACE "},\n$" ", ${gz}},\n" row "${row}")
+  string(APPEND table "${row}")
   math(EXPR i "${i} + 1")
 endforeach()
-string(APPEND body "const struct asset assets[] = {\n${table}  {NULL, NULL, 0}};\n")
+string(APPEND body "const struct asset assets[] = {\n${table}  {NULL, NULL, 0, NULL, 0}};\n")
 embed_write(${OUT} "${body}")

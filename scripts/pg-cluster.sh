@@ -10,6 +10,12 @@
 #   scripts/pg-cluster.sh stop DIR    # stops it (immediate) and removes DIR
 #   scripts/pg-cluster.sh crash DIR   # stops the server at once (-m immediate), keeping DIR
 #   scripts/pg-cluster.sh resume DIR  # starts the server of DIR again (crash recovery)
+#   scripts/pg-cluster.sh start-standby PRIMARY_DIR STANDBY_DIR
+#       # a streaming-replication standby of the running cluster of PRIMARY_DIR (started with
+#       # UJIKOM_PG_DURABLE=1), from a base backup into STANDBY_DIR through a replication slot,
+#       # on a socket in STANDBY_DIR; then made the primary's synchronous standby (a commit
+#       # is acknowledged once the standby has it) and waited for until it is in sync
+#   scripts/pg-cluster.sh promote DIR  # promotes the standby of DIR to a primary (pg_ctl promote)
 #
 # Nothing outside DIR is written. start removes a stale DIR left by an earlier run first.
 # UJIKOM_PG_OPTS: more server settings ("-c name=value ..."), after the defaults (so they win;
@@ -19,7 +25,7 @@ set -euo pipefail
 cmd=${1:-}
 dir=${2:-}
 if [ -z "$cmd" ] || [ -z "$dir" ]; then
-  echo "usage: $0 start|uri|stop|crash|resume DIR" >&2
+  echo "usage: $0 start|uri|stop|crash|resume|promote DIR | start-standby PRIMARY_DIR STANDBY_DIR" >&2
   exit 2
 fi
 case "$dir" in
@@ -59,6 +65,10 @@ stop() {
   rm -rf -- "$dir"
 }
 
+psql_on() { # psql_on SOCKET_DIR SQL: runs SQL as the superuser on the database postgres
+  as_owner "$bindir/psql" -X -q -At -h "$1" -U ujikom -d postgres -v ON_ERROR_STOP=1 -c "$2"
+}
+
 server_start() {
   # Throwaway data: no fsync and asynchronous commits, unless UJIKOM_PG_DURABLE=1 (a test
   # that kills the server and counts what survived needs every commit in the WAL on disk).
@@ -94,8 +104,48 @@ uri) uri ;;
 stop) stop ;;
 crash) as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null ;;
 resume) server_start ;;
+start-standby)
+  standby=${3:-}
+  if [ -z "$standby" ]; then
+    echo "usage: $0 start-standby PRIMARY_DIR STANDBY_DIR" >&2
+    exit 2
+  fi
+  case "$standby" in
+  /*) ;;
+  *) standby="$PWD/$standby" ;;
+  esac
+  primary=$dir
+  dir=$standby
+  stop
+  mkdir -p -- "$dir"
+  chmod 0700 "$dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown "$pguser:$(id -g "$pguser")" "$dir"
+  fi
+  # A slot of its own keeps the primary's WAL until the standby has it; -R writes
+  # standby.signal and primary_conninfo (the primary's socket) into the copy.
+  slot="standby_$(basename "$dir" | tr -c 'a-zA-Z0-9_\n' _ | tr 'A-Z' 'a-z')"
+  psql_on "$primary" "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+    WHERE slot_name = '$slot' AND NOT active" >/dev/null
+  as_owner "$bindir/pg_basebackup" -h "$primary" -U ujikom -D "$dir/data" -X stream -c fast -R \
+    -C -S "$slot" >"$dir/basebackup.log" 2>&1 || {
+    cat "$dir/basebackup.log" >&2
+    exit 1
+  }
+  UJIKOM_PG_DURABLE=1 server_start
+  psql_on "$primary" "ALTER SYSTEM SET synchronous_standby_names = '*'" >/dev/null
+  psql_on "$primary" "SELECT pg_reload_conf()" >/dev/null
+  for _ in $(seq 1 300); do
+    state=$(psql_on "$primary" "SELECT sync_state FROM pg_stat_replication WHERE state = 'streaming'" || true)
+    [ "$state" = sync ] && exit 0
+    sleep 0.1
+  done
+  echo "pg-cluster: the standby of $dir did not become synchronous" >&2
+  exit 1
+  ;;
+promote) as_owner "$bindir/pg_ctl" -D "$dir/data" -w -t 60 promote >/dev/null ;;
 *)
-  echo "usage: $0 start|uri|stop|crash|resume DIR" >&2
+  echo "usage: $0 start|uri|stop|crash|resume|promote DIR | start-standby PRIMARY_DIR STANDBY_DIR" >&2
   exit 2
   ;;
 esac

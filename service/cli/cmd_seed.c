@@ -9,6 +9,8 @@
  * 100,000 production-cost hashes would take hours. The hashes are real (random salt each),
  * so log-in works; run the daemon with --kdf-log2n equal to the seed's cost, or every
  * seeded log-in upgrades its hash to the production cost and measures that instead.
+ * --kdf-log2n N seeds at another cost (15: production's), to measure log-ins as they are;
+ * with --login-candidates only those accounts and the one shared hash pay it.
  *
  * With --manifest DIR it also writes the lists the load scripts need (tokens, ids, QR
  * tokens); those files hold bearer tokens of seeded sessions, so they are benchmark data,
@@ -58,6 +60,7 @@ struct seed_opts {
   char public_url[256];
   long candidates, attempts, certificates, issuable, open, threads;
   long login_candidates; /* -1: every candidate can log in with a hash of its own */
+  long kdf_log2n;        /* scrypt cost of the seeded hashes (log2 N) */
 };
 
 /* What one attempt will be, decided before anything is written. */
@@ -85,6 +88,7 @@ static void seed_usage(FILE *out) {
           "usage: ujikom seed --data-dir DIR --candidates N --attempts N --certificates N\n"
           "                   [--open N] [--issuable N] [--exams-dir DIR] [--manifest DIR]\n"
           "                   [--public-url URL] [--threads N] [--login-candidates N]\n"
+          "                   [--kdf-log2n N]\n"
           "  Fills a FRESH data directory (no database yet) with benchmark volume:\n"
           "  N candidates (password '%s', scrypt N=2^%d), attempts spread over the exams\n"
           "  (certificates of them passed and certified, --issuable passed without a\n"
@@ -93,8 +97,10 @@ static void seed_usage(FILE *out) {
           "  --manifest DIR writes the load scripts' inputs (bearer tokens, ids, QR tokens).\n"
           "  --login-candidates N: only the first N candidates free for the exam-day exam\n"
           "  get a password hash of their own (and are listed in examday.tsv); every other\n"
-          "  account shares one hash of the same password, which saves seeding time.\n",
-          SEED_PASSWORD, SEED_KDF_LOG2N);
+          "  account shares one hash of the same password, which saves seeding time.\n"
+          "  --kdf-log2n N: the scrypt cost of the hashes instead (%d-%d; %d is production's).\n",
+          SEED_PASSWORD, SEED_KDF_LOG2N, PASSWORD_LOG2N_MIN, PASSWORD_LOG2N_MAX,
+          PASSWORD_LOG2N_DEFAULT);
 }
 
 /* The form seed of attempt n (splitmix64): reproducible volume, not secrets, and the same
@@ -129,12 +135,13 @@ static int copy_arg(char *dst, size_t size, const char *name, const char *v) {
 }
 
 static int parse_args(struct seed_opts *o, int argc, char **argv) {
-  long *counts[] = {&o->candidates, &o->attempts, &o->certificates,    &o->issuable,
-                    &o->open,       &o->threads,  &o->login_candidates};
-  const char *count_names[] = {"--candidates", "--attempts", "--certificates",    "--issuable",
-                               "--open",       "--threads",  "--login-candidates"};
+  long *counts[] = {&o->candidates, &o->attempts, &o->certificates,     &o->issuable,
+                    &o->open,       &o->threads,  &o->login_candidates, &o->kdf_log2n};
+  const char *count_names[] = {"--candidates", "--attempts", "--certificates",     "--issuable",
+                               "--open",       "--threads",  "--login-candidates", "--kdf-log2n"};
   o->issuable = o->open = o->login_candidates = -1;
   o->threads = 2;
+  o->kdf_log2n = SEED_KDF_LOG2N;
   for (int i = 1; i < argc; i++) {
     if (cli_is_help(argv[i])) {
       seed_usage(stdout);
@@ -148,7 +155,12 @@ static int parse_args(struct seed_opts *o, int argc, char **argv) {
     int rc = 1;
     for (size_t j = 0; j < sizeof counts / sizeof counts[0]; j++) {
       if (0 == strcmp(k, count_names[j])) {
-        rc = parse_count(k, v, 0 == strcmp(k, "--threads") ? 1 : 0, 10000000, counts[j]);
+        long min = 0 == strcmp(k, "--threads") ? 1 : 0, max = 10000000;
+        if (0 == strcmp(k, "--kdf-log2n")) {
+          min = PASSWORD_LOG2N_MIN;
+          max = PASSWORD_LOG2N_MAX;
+        }
+        rc = parse_count(k, v, min, max, counts[j]);
       }
     }
     if (1 == rc && 0 == strcmp(k, "--data-dir")) {
@@ -266,7 +278,7 @@ static void *hash_worker(void *arg) {
     if (!j->own[i]) {
       continue;
     }
-    if (PASSWORD_OK != password_hash(&h, SEED_PASSWORD, SEED_KDF_LOG2N)) {
+    if (PASSWORD_OK != password_hash(&h, SEED_PASSWORD, (unsigned)j->s->o.kdf_log2n)) {
       j->failed = 1;
       return NULL;
     }
@@ -294,7 +306,7 @@ static int hash_passwords(struct seed *s) {
   }
   s->hashes = calloc((size_t)n, sizeof *s->hashes);
   if (NULL == s->hashes ||
-      PASSWORD_OK != password_hash(&s->shared_hash, SEED_PASSWORD, SEED_KDF_LOG2N)) {
+      PASSWORD_OK != password_hash(&s->shared_hash, SEED_PASSWORD, (unsigned)s->o.kdf_log2n)) {
     free(own);
     return -1;
   }

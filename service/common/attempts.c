@@ -132,10 +132,11 @@ const char *attempts_exam_title(const struct svc *svc, const struct store_attemp
 
 /* ------------------------------------------------------------------ reads */
 
-/* Reads attempt `id` (brief or in full): STORE_OK, STORE_NONE, or negative. */
-static int read_attempt(struct svc *svc, struct store_attempt *out, int64_t id, bool brief) {
-  struct store_rd *rd = NULL;
-  int rc = store_rd_begin(svc->store, &rd);
+/* Reads attempt `id` (brief or in full) in rd (ended here; NULL: a read of its own):
+ * STORE_OK, STORE_NONE, or negative. */
+static int read_attempt(struct svc *svc, struct store_rd *rd, struct store_attempt *out, int64_t id,
+                        bool brief) {
+  int rc = NULL != rd ? STORE_OK : store_rd_begin(svc->store, &rd);
   if (STORE_OK != rc) {
     return rc;
   }
@@ -145,16 +146,14 @@ static int read_attempt(struct svc *svc, struct store_attempt *out, int64_t id, 
 }
 
 /* user_id's attempt `id`, as it is (not closed when overdue). */
-static enum attempts_rc read_own(struct store_attempt *out, struct svc *svc, int64_t user_id,
-                                 int64_t id, bool brief) {
+static enum attempts_rc read_own(struct store_attempt *out, struct svc *svc, struct store_rd *rd,
+                                 int64_t user_id, int64_t id, bool brief) {
   memset(out, 0, sizeof(*out));
-  if (NULL == svc->catalog) {
-    return ATTEMPTS_NO_CATALOG;
+  if (NULL == svc->catalog || id <= 0) {
+    store_rd_end(rd);
+    return NULL == svc->catalog ? ATTEMPTS_NO_CATALOG : ATTEMPTS_NOT_FOUND;
   }
-  if (id <= 0) {
-    return ATTEMPTS_NOT_FOUND;
-  }
-  int rc = read_attempt(svc, out, id, brief);
+  int rc = read_attempt(svc, rd, out, id, brief);
   if (STORE_OK == rc && out->user_id != user_id) {
     store_attempt_clear(out);
     memset(out, 0, sizeof(*out));
@@ -185,7 +184,7 @@ enum attempts_rc attempts_form(struct exam_form **out, struct svc *svc,
   struct store_attempt full = {0};
   const char *text = a->form;
   if (NULL == text) { /* read briefly: the stored form is needed after all */
-    if (STORE_OK != read_attempt(svc, &full, a->id, false)) {
+    if (STORE_OK != read_attempt(svc, NULL, &full, a->id, false)) {
       return ATTEMPTS_UNAVAILABLE;
     }
     text = full.form;
@@ -349,7 +348,7 @@ static enum attempts_rc finish_attempt(struct svc *svc, const struct store_attem
 
 enum attempts_rc attempts_finish(struct svc *svc, int64_t id, int64_t now_ms, bool by_candidate) {
   struct store_attempt a;
-  int rc = read_attempt(svc, &a, id, true);
+  int rc = read_attempt(svc, NULL, &a, id, true);
   if (STORE_OK != rc) {
     return from_store(rc, "finish read");
   }
@@ -369,13 +368,14 @@ static enum attempts_rc settle(struct svc *svc, struct store_attempt *a, int64_t
   }
   int64_t id = a->id;
   store_attempt_clear(a);
-  int rc = read_attempt(svc, a, id, false);
+  int rc = read_attempt(svc, NULL, a, id, false);
   return STORE_OK == rc ? ATTEMPTS_OK : from_store(rc, "re-read after closing");
 }
 
-enum attempts_rc attempts_get_own(struct store_attempt *out, struct svc *svc, int64_t user_id,
-                                  int64_t attempt_id, bool brief, int64_t now_ms) {
-  enum attempts_rc arc = read_own(out, svc, user_id, attempt_id, brief);
+/* attempts_get_own, reading in rd (ended; NULL: a read of its own). */
+static enum attempts_rc get_own(struct store_attempt *out, struct svc *svc, struct store_rd *rd,
+                                int64_t user_id, int64_t attempt_id, bool brief, int64_t now_ms) {
+  enum attempts_rc arc = read_own(out, svc, rd, user_id, attempt_id, brief);
   if (ATTEMPTS_OK == arc) {
     arc = settle(svc, out, now_ms);
   }
@@ -384,6 +384,11 @@ enum attempts_rc attempts_get_own(struct store_attempt *out, struct svc *svc, in
     memset(out, 0, sizeof(*out));
   }
   return arc;
+}
+
+enum attempts_rc attempts_get_own(struct store_attempt *out, struct svc *svc, int64_t user_id,
+                                  int64_t attempt_id, bool brief, int64_t now_ms) {
+  return get_own(out, svc, NULL, user_id, attempt_id, brief, now_ms);
 }
 
 void attempts_sheet_clear(struct attempts_sheet *s) {
@@ -395,18 +400,24 @@ void attempts_sheet_clear(struct attempts_sheet *s) {
 
 enum attempts_rc attempts_get_sheet(struct attempts_sheet *out, struct svc *svc, int64_t user_id,
                                     int64_t attempt_id, int64_t now_ms) {
-  struct store_rd *rd = NULL;
+  return attempts_get_sheet_in(out, svc, NULL, user_id, attempt_id, now_ms);
+}
+
+enum attempts_rc attempts_get_sheet_in(struct attempts_sheet *out, struct svc *svc,
+                                       struct store_rd *rd, int64_t user_id, int64_t attempt_id,
+                                       int64_t now_ms) {
   struct store_attempt *a = &out->attempt;
   memset(out, 0, sizeof(*out));
-  if (NULL == svc->catalog) {
-    return ATTEMPTS_NO_CATALOG;
+  if (NULL == svc->catalog || attempt_id <= 0) {
+    store_rd_end(rd);
+    return NULL == svc->catalog ? ATTEMPTS_NO_CATALOG : ATTEMPTS_NOT_FOUND;
   }
-  if (attempt_id <= 0) {
-    return ATTEMPTS_NOT_FOUND;
-  }
-  int rc = store_rd_begin(svc->store, &rd);
+  int rc = NULL != rd ? STORE_OK : store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_attempt_get_brief(rd, a, attempt_id); /* the form text only if not indexed */
+    /* The stored form text only when the form is not indexed: attempts_form then builds it
+     * from this snapshot's text instead of reading the attempt again. */
+    rc = form_index_has(svc->forms, attempt_id) ? store_attempt_get_brief(rd, a, attempt_id)
+                                                : store_attempt_get(rd, a, attempt_id);
     if (STORE_OK == rc && a->user_id != user_id) {
       store_attempt_clear(a);
       rc = STORE_NONE;
@@ -474,7 +485,7 @@ enum attempts_rc attempts_list_own(struct store_attempt **out, size_t *out_n, st
     struct store_attempt fresh;
     if (attempts_overdue(svc, &list[i], now_ms) &&
         ATTEMPTS_OK == finish_attempt(svc, &list[i], now_ms, false) &&
-        STORE_OK == read_attempt(svc, &fresh, list[i].id, true)) {
+        STORE_OK == read_attempt(svc, NULL, &fresh, list[i].id, true)) {
       store_attempt_clear(&fresh);
       list[i] = fresh;
     }
@@ -844,11 +855,13 @@ enum attempts_rc attempts_save_many(struct svc *svc, int64_t attempt_id, const c
   return save_answers(svc, &sc, now_ms);
 }
 
-enum attempts_rc attempts_open_item(struct store_attempt *a, const struct exam_item **out_item,
-                                    struct exam_form **out_form, struct svc *svc, int64_t user_id,
-                                    int64_t attempt_id, const char *item_id, int64_t now_ms) {
+/* attempts_open_item, reading the attempt in rd (ended; NULL: a read of its own). */
+static enum attempts_rc open_item(struct store_attempt *a, const struct exam_item **out_item,
+                                  struct exam_form **out_form, struct svc *svc, struct store_rd *rd,
+                                  int64_t user_id, int64_t attempt_id, const char *item_id,
+                                  int64_t now_ms) {
   *out_item = NULL;
-  enum attempts_rc arc = attempts_get_own(a, svc, user_id, attempt_id, true, now_ms);
+  enum attempts_rc arc = get_own(a, svc, rd, user_id, attempt_id, true, now_ms);
   if (ATTEMPTS_OK != arc) {
     return arc;
   }
@@ -868,9 +881,21 @@ enum attempts_rc attempts_open_item(struct store_attempt *a, const struct exam_i
   return NULL == *out_item ? ATTEMPTS_ITEM_NOT_IN_FORM : ATTEMPTS_OK;
 }
 
+enum attempts_rc attempts_open_item(struct store_attempt *a, const struct exam_item **out_item,
+                                    struct exam_form **out_form, struct svc *svc, int64_t user_id,
+                                    int64_t attempt_id, const char *item_id, int64_t now_ms) {
+  return open_item(a, out_item, out_form, svc, NULL, user_id, attempt_id, item_id, now_ms);
+}
+
 enum attempts_rc attempts_save(struct attempts_saved *out, struct svc *svc, int64_t user_id,
                                int64_t attempt_id, const char *item_id, const json_t *value,
                                int64_t now_ms, char *err, size_t errlen) {
+  return attempts_save_in(out, svc, NULL, user_id, attempt_id, item_id, value, now_ms, err, errlen);
+}
+
+enum attempts_rc attempts_save_in(struct attempts_saved *out, struct svc *svc, struct store_rd *rd,
+                                  int64_t user_id, int64_t attempt_id, const char *item_id,
+                                  const json_t *value, int64_t now_ms, char *err, size_t errlen) {
   struct store_attempt a;
   struct exam_form *form = NULL;
   char *value_text = NULL;
@@ -879,8 +904,7 @@ enum attempts_rc attempts_save(struct attempts_saved *out, struct svc *svc, int6
     err[0] = '\0';
   }
   const struct exam_item *item = NULL;
-  enum attempts_rc arc =
-      attempts_open_item(&a, &item, &form, svc, user_id, attempt_id, item_id, now_ms);
+  enum attempts_rc arc = open_item(&a, &item, &form, svc, rd, user_id, attempt_id, item_id, now_ms);
   arc = ATTEMPTS_OK != arc ? arc : NULL == value ? ATTEMPTS_NO_VALUE : ATTEMPTS_OK;
   if (ATTEMPTS_OK != arc) {
     goto cleanup;
@@ -971,7 +995,7 @@ enum attempts_rc attempts_flags_json(json_t **out, struct svc *svc, int64_t atte
 
 enum attempts_rc attempts_submit(struct store_attempt *out, struct svc *svc, int64_t user_id,
                                  int64_t attempt_id, int64_t now_ms) {
-  enum attempts_rc arc = read_own(out, svc, user_id, attempt_id, true);
+  enum attempts_rc arc = read_own(out, svc, NULL, user_id, attempt_id, true);
   if (ATTEMPTS_OK != arc || !attempts_is_open(out)) {
     return arc;
   }
@@ -982,7 +1006,7 @@ enum attempts_rc attempts_submit(struct store_attempt *out, struct svc *svc, int
   if (ATTEMPTS_OK != arc) {
     return arc;
   }
-  int rc = read_attempt(svc, out, id, true);
+  int rc = read_attempt(svc, NULL, out, id, true);
   if (STORE_OK != rc) {
     memset(out, 0, sizeof(*out));
     return from_store(rc, "re-read after submit");
@@ -1002,6 +1026,36 @@ static void make_views(struct svc *svc) {
     form_index_view(svc->forms, list[i]);
   }
   free(list);
+}
+
+enum attempts_rc attempts_index_open(struct svc *svc, int64_t *after_id, size_t *out_n) {
+  struct store_attempt *list = NULL;
+  struct store_rd *rd = NULL;
+  size_t n = 0;
+  *out_n = 0;
+  if (NULL == svc->catalog || NULL == svc->forms) {
+    return NULL == svc->catalog ? ATTEMPTS_NO_CATALOG : ATTEMPTS_OK;
+  }
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_attempts_open_page(rd, &list, &n, *after_id, 256);
+    store_rd_end(rd);
+  }
+  if (STORE_OK != rc) {
+    return from_store(rc, "open attempts");
+  }
+  for (size_t i = 0; i < n; i++) {
+    struct exam_form *form = NULL;
+    /* builds the form from the text just read and indexes it (nothing when indexed) */
+    if (!form_index_has(svc->forms, list[i].id)) {
+      (void)attempts_form(&form, svc, &list[i]);
+      exam_form_free(form);
+    }
+    *after_id = list[i].id;
+  }
+  store_attempt_list_free(list, n);
+  *out_n = n;
+  return ATTEMPTS_OK;
 }
 
 enum attempts_rc attempts_close_overdue(struct svc *svc, int64_t now_ms, size_t *out_closed) {

@@ -141,6 +141,11 @@ struct attempts_sheet {
  * attempts_sheet_clear; otherwise it is zeroed. */
 enum attempts_rc attempts_get_sheet(struct attempts_sheet *out, struct svc *svc, int64_t user_id,
                                     int64_t attempt_id, int64_t now_ms);
+/* As attempts_get_sheet, reading in rd (an open read transaction whose snapshot the caller
+ * read in before, e.g. the session's; NULL: a new one), which it ends. */
+enum attempts_rc attempts_get_sheet_in(struct attempts_sheet *out, struct svc *svc,
+                                       struct store_rd *rd, int64_t user_id, int64_t attempt_id,
+                                       int64_t now_ms);
 void attempts_sheet_clear(struct attempts_sheet *s);
 
 /* The drawn form of a (read briefly or not): from the form index, else rebuilt from its
@@ -190,6 +195,11 @@ struct attempts_saved {
 enum attempts_rc attempts_save(struct attempts_saved *out, struct svc *svc, int64_t user_id,
                                int64_t attempt_id, const char *item_id, const json_t *value,
                                int64_t now_ms, char *err, size_t errlen);
+/* As attempts_save, reading the attempt in rd (an open read transaction, e.g. the session's;
+ * NULL: a read of its own), which it ends before it writes. */
+enum attempts_rc attempts_save_in(struct attempts_saved *out, struct svc *svc, struct store_rd *rd,
+                                  int64_t user_id, int64_t attempt_id, const char *item_id,
+                                  const json_t *value, int64_t now_ms, char *err, size_t errlen);
 
 /* Saves n answers (item ids and JSON texts, checked with attempts_answer_text) into attempt_id
  * in one transaction at now_ms: all or none. ATTEMPTS_OK, ATTEMPTS_DEADLINE / ATTEMPTS_CLOSED
@@ -225,6 +235,14 @@ enum attempts_rc attempts_submit(struct store_attempt *out, struct svc *svc, int
  * store_attempt_list_free), or an error outcome. */
 enum attempts_rc attempts_list_own(struct store_attempt **out, size_t *out_n, struct svc *svc,
                                    int64_t user_id, int limit, int64_t now_ms);
+
+/* Puts the forms of open attempts in the form index, a page at a time, so that their first
+ * read or save after a start (a restart during an exam, a request that another node served
+ * until now) does not rebuild the form: up to 256 open attempts with id > *after_id, which
+ * moves to the last id read. *out_n is the number read (0: no more). Forms never change once
+ * drawn, so an indexed form stays right whatever another process writes. ATTEMPTS_OK or a
+ * store outcome. */
+enum attempts_rc attempts_index_open(struct svc *svc, int64_t *after_id, size_t *out_n);
 
 /* Closes and scores, at their deadline, open attempts whose deadline plus the save grace has
  * passed at now_ms (one batch from the store; call again while *out_closed > 0), and makes

@@ -201,6 +201,22 @@ fail:
   return NULL;
 }
 
+bool form_index_has(struct form_index *fx, int64_t attempt_id) {
+  if (NULL == fx) {
+    return false;
+  }
+  size_t set = set_of(fx, attempt_id);
+  pthread_mutex_t *lock = lock_of(fx, set);
+  bool found = false;
+  pthread_mutex_lock(lock);
+  struct form_entry *const *ways = &fx->slots[set * FORM_INDEX_WAYS];
+  for (size_t w = 0; w < FORM_INDEX_WAYS && !found; w++) {
+    found = NULL != ways[w] && ways[w]->attempt_id == attempt_id;
+  }
+  pthread_mutex_unlock(lock);
+  return found;
+}
+
 int form_index_form(struct form_index *fx, struct exam_form **out, int64_t attempt_id,
                     const char *version) {
   int rc = -1;

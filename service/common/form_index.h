@@ -13,6 +13,7 @@
 #ifndef UJIKOM_FORM_INDEX_H
 #define UJIKOM_FORM_INDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,10 @@ void form_index_free(struct form_index *fx);
  * attempt's form is not cached (fx NULL included): build the form and form_index_put it. */
 int form_index_find(struct form_index *fx, const struct exam_item **out_item, int64_t attempt_id,
                     const char *version, const char *item_id);
+
+/* Whether a form of attempt_id is cached (whatever its version): a reader that will need the
+ * form reads the stored form text with the attempt when it is not (fx NULL: false). */
+bool form_index_has(struct form_index *fx, int64_t attempt_id);
 
 /* The cached form of attempt_id drawn from exam version `version`, as a new exam_form (free
  * with exam_form_free; it borrows the exam like the cache does). Returns 1 and *out, -1 when

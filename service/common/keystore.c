@@ -18,6 +18,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,10 @@ struct keystore {
   struct es256_pubkey *es_pubs;        /* active first */
   struct keystore_key_state *es_state; /* one per es_pubs entry */
   size_t nes;
+  uint64_t id; /* keystore_id */
 };
+
+static atomic_uint_fast64_t keystores_opened;
 
 /* Entries of the verified-signature cache: 33 bytes each, 8.3 MiB in all (touched as used).
  * Direct-mapped, so it keeps most of the ~200,000 signatures (QR token and credential) of
@@ -632,6 +636,7 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
   }
   ks = calloc(1, sizeof *ks);
   if (NULL != ks) {
+    ks->id = atomic_fetch_add(&keystores_opened, 1) + 1;
     ks->pubs = calloc(nnames + 1, sizeof *ks->pubs); /* + slot 0, even if active is absent */
     ks->extra = calloc(nnames + 1, sizeof *ks->extra);
   }
@@ -722,6 +727,10 @@ static size_t es_index_of(const struct keystore *ks, const char *kid) {
     i++;
   }
   return i;
+}
+
+uint64_t keystore_id(const struct keystore *ks) {
+  return NULL == ks ? 0 : ks->id;
 }
 
 int keystore_key_state(const struct keystore *ks, const char *kid, struct keystore_key_state *out) {

@@ -41,6 +41,10 @@ int keystore_open(struct keystore **out, const char *data_dir, bool create, char
                   size_t errlen);
 /* Wipes the private keys (OPENSSL_cleanse) and frees. NULL is allowed. */
 void keystore_free(struct keystore *ks);
+/* A number no other keystore opened by this process has (0 for NULL): what was checked
+ * under ks is told apart from what was checked under a keystore opened before or after it,
+ * even one at the same address. */
+uint64_t keystore_id(const struct keystore *ks);
 
 /* The key that signs new certificates. Valid as long as ks. */
 const struct token_key *keystore_active(const struct keystore *ks);

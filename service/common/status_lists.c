@@ -6,6 +6,7 @@
  */
 #include "common/status_lists.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +23,68 @@ static const char *const status_of[] = {[STATUS_PURPOSE_REVOCATION] = STORE_CERT
 static const char *const path_of[] = {[STATUS_PURPOSE_REVOCATION] = CERT_STATUS_PATH_REVOCATION,
                                       [STATUS_PURPOSE_SUSPENSION] = CERT_STATUS_PATH_SUSPENSION};
 
-/* Whether the stored credential names issuer (lists signed before the issuer became the
- * did:web named the service URL; they are signed again rather than served). */
-static bool names_issuer(const char *credential, const struct token_key *key, const char *issuer) {
+/* The stored credential of each purpose that was found to verify under a key and to name an
+ * issuer: a fact about that text which stays true, so the same list served again (every
+ * GET /status/... while no status changed) is compared, not verified and decoded again. */
+static struct {
+  pthread_mutex_t lock;
+  char *text[2]; /* malloc'd, kept for the life of the process */
+  unsigned char pub[2][TOKEN_PUB_LEN];
+  char issuer[2][OB3_DID_SIZE];
+} verified = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* Whether credential is the text last found to verify under key and name issuer for
+ * purpose (true), or, when it is not that text, whether it does (then it becomes that
+ * text). */
+static bool verified_fact(enum status_purpose purpose, const char *credential,
+                          const struct token_key *key, const char *issuer) {
+  size_t p = STATUS_PURPOSE_SUSPENSION == purpose ? 1 : 0;
+  pthread_mutex_lock(&verified.lock);
+  bool known = NULL != verified.text[p] && 0 == strcmp(verified.text[p], credential) &&
+               0 == memcmp(verified.pub[p], key->pub.pub, TOKEN_PUB_LEN) &&
+               0 == strcmp(verified.issuer[p], issuer);
+  pthread_mutex_unlock(&verified.lock);
+  return known;
+}
+
+static void keep_fact(enum status_purpose purpose, const char *credential,
+                      const struct token_key *key, const char *issuer) {
+  size_t p = STATUS_PURPOSE_SUSPENSION == purpose ? 1 : 0;
+  char *text = strdup(credential);
+  if (NULL == text) {
+    return; /* verified again next time */
+  }
+  pthread_mutex_lock(&verified.lock);
+  char *old = verified.text[p];
+  verified.text[p] = text;
+  memcpy(verified.pub[p], key->pub.pub, TOKEN_PUB_LEN);
+  snprintf(verified.issuer[p], sizeof verified.issuer[p], "%s", issuer);
+  pthread_mutex_unlock(&verified.lock);
+  free(old);
+}
+
+/* Whether the stored credential verifies under key and names issuer (lists signed before the
+ * issuer became the did:web named the service URL; they are signed again rather than
+ * served): checked once per stored text. */
+static bool names_issuer(enum status_purpose purpose, const char *credential,
+                         const struct token_key *key, const char *issuer) {
   struct status_list_credential l;
   char err[160];
-  if (NULL == credential || 0 != status_list_credential_verify(&l, credential, strlen(credential),
-                                                               &key->pub, 1, err, sizeof err)) {
+  if (NULL == credential) {
+    return false;
+  }
+  if (verified_fact(purpose, credential, key, issuer)) {
+    return true;
+  }
+  if (0 != status_list_credential_verify(&l, credential, strlen(credential), &key->pub, 1, err,
+                                         sizeof err)) {
     return false;
   }
   bool same = 0 == strcmp(l.issuer, issuer);
   status_list_credential_clear(&l);
+  if (same) {
+    keep_fact(purpose, credential, key, issuer);
+  }
   return same;
 }
 
@@ -86,7 +138,8 @@ enum status_lists_rc status_lists_credential(char **out, struct svc *svc,
   }
   int crc = STORE_OK == rc ? store_status_list_get(rd, &cached, status_purpose_name(purpose)) : rc;
   bool fresh = STORE_OK == crc && cached.epoch == epoch && 0 == strcmp(cached.kid, key->pub.kid) &&
-               0 == strcmp(cached.url, url) && names_issuer(cached.credential, key, issuer);
+               0 == strcmp(cached.url, url) &&
+               names_issuer(purpose, cached.credential, key, issuer);
   if (STORE_OK == rc && !fresh) {
     rc = store_cert_status_indexes(rd, &indexes, &n, status_of[purpose]);
   }
@@ -112,6 +165,7 @@ enum status_lists_rc status_lists_credential(char **out, struct svc *svc,
   if (0 != brc) {
     return STATUS_LISTS_INTERNAL;
   }
+  keep_fact(purpose, signed_list, key, issuer); /* made just now: it verifies and names it */
   struct store_status_list fresh_list = {
       .epoch = epoch, .built_ms = now_ms, .credential = signed_list};
   snprintf(fresh_list.kid, sizeof fresh_list.kid, "%s", key->pub.kid);

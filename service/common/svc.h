@@ -35,6 +35,9 @@ struct svc {
   struct certlog *log;   /* thread-safe itself: tiles, checkpoints and proofs */
   /* common/application.h: seals applicants' NIKs; immutable once loaded; NULL: not loaded */
   struct application_key *application_key;
+  /* common/verify_cache.h: what verification proved about certificates; thread-safe
+   * itself; NULL: every verification reads and checks the row */
+  struct verify_cache *verdicts;
 };
 
 #endif

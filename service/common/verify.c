@@ -14,6 +14,7 @@
 #include "common/issue.h"
 #include "common/keystore.h"
 #include "common/log.h"
+#include "common/verify_cache.h"
 #include "store/store.h"
 #include "ujikom/es256.h"
 #include "ujikom/vc_jwt.h"
@@ -291,7 +292,7 @@ static void refuse(struct cert_verification *v, const char *why) {
   snprintf(v->reason, sizeof v->reason, "%s", why);
 }
 
-/* What a verification read from the store. */
+/* What a verification read from the store (or from the cache of what was proved). */
 struct found {
   struct store_cert row;
   bool from_row; /* the claims are the sealed row's own */
@@ -299,35 +300,94 @@ struct found {
   bool logged;
   uint64_t index;
   int64_t logged_ms;
+  int64_t generation; /* the certificate state generation the row was read at */
+  /* The row comes from the cache, whose entries are rows whose seal (of the look-up's
+   * form: QR token for the brief row, credential for the full one) held under ks. */
+  bool proved;
+  /* The row's seal of the look-up's form was checked now and held: the row is kept in the
+   * cache when the verification is done (keep_form says which). */
+  bool keep;
+  enum verify_cache_form keep_form;
+  struct verify_cache *cache; /* may be NULL */
+  const struct keystore *ks;  /* the keys the verification uses */
 };
 
+static void found_of(struct found *f, struct store_cert_logged *l, bool proved) {
+  f->row = l->cert;
+  f->in_register = true;
+  f->logged = l->logged;
+  f->index = l->log_index;
+  f->logged_ms = l->logged_ms;
+  f->generation = l->generation;
+  f->proved = proved;
+}
+
 /* Looks serial up and its log position: the brief row and the position in one statement (the
- * path of every QR scan), or, full, the row with its credential, then the position. */
+ * path of every QR scan), or, full, the row with its credential, then the position; either
+ * from the cache when it holds the row at the store's current generation. */
 static int look_up(struct found *f, struct store_rd *rd, const char *serial, bool full) {
+  struct verify_cache *cache = f->cache;
+  const struct keystore *ks = f->ks;
+  struct store_cert_logged l;
   memset(f, 0, sizeof *f);
-  if (!full) {
-    struct store_cert_logged l;
-    int rc = store_cert_by_serial_logged(rd, &l, serial);
+  f->cache = cache;
+  f->ks = ks;
+  int rc = verify_cache_get(cache, &l, full ? VERIFY_CACHE_SERIAL : VERIFY_CACHE_QR, serial,
+                            keystore_id(ks), rd);
+  if (STORE_NONE != rc) {
     if (STORE_OK == rc) {
-      f->row = l.cert;
-      f->in_register = true;
-      f->logged = l.logged;
-      f->index = l.log_index;
-      f->logged_ms = l.logged_ms;
+      found_of(f, &l, true);
+    }
+    return rc;
+  }
+  if (!full) {
+    rc = store_cert_by_serial_logged(rd, &l, serial);
+    if (STORE_OK == rc) {
+      found_of(f, &l, false);
     }
     return STORE_NONE == rc ? STORE_OK : rc;
   }
-  int rc = store_cert_by_serial(rd, &f->row, serial);
-  if (STORE_NONE == rc) {
-    return STORE_OK;
+  rc = store_cert_state_generation(rd, &f->generation); /* first: never newer than the row */
+  if (STORE_OK == rc) {
+    rc = store_cert_by_serial(rd, &f->row, serial);
   }
   if (STORE_OK != rc) {
-    return rc;
+    return STORE_NONE == rc ? STORE_OK : rc;
   }
   f->in_register = true;
   rc = certlog_issued_at(rd, serial, &f->index, &f->logged_ms);
   f->logged = STORE_OK == rc;
   return STORE_NONE == rc ? STORE_OK : rc;
+}
+
+/* The row's seal for form holds with token: proved by the cache, or checked now (and, when it
+ * holds, the row is to be kept for the next verification of the same certificate). */
+static bool proved_sealed(struct found *f, enum cert_seal_form form, const char *token) {
+  if (f->proved) {
+    return true;
+  }
+  if (!sealed(f->ks, &f->row, form, token)) {
+    return false;
+  }
+  f->keep = true;
+  f->keep_form = CERT_SEAL_QR == form ? VERIFY_CACHE_QR : VERIFY_CACHE_SERIAL;
+  return true;
+}
+
+/* Done with what f read: its row goes to the cache when its seal was checked now, else is
+ * freed. */
+static void found_done(struct found *f) {
+  if (!f->keep) {
+    store_cert_clear(&f->row);
+    return;
+  }
+  struct store_cert_logged l = {.cert = f->row,
+                                .logged = f->logged,
+                                .log_index = f->index,
+                                .logged_ms = f->logged_ms,
+                                .generation = f->generation};
+  memset(&f->row, 0, sizeof f->row);
+  verify_cache_put(f->cache, &l, f->keep_form, keystore_id(f->ks));
 }
 
 /* The QR form: the token stored for its serial, with its seal, is answered from the row;
@@ -355,7 +415,7 @@ static int check_qr(struct verify_result *o, struct found *f, struct store_rd *r
   }
   const char *stored = f->in_register ? f->row.qr_token : NULL;
   if (NULL != stored && strlen(stored) == tlen && 0 == strncasecmp(tok, stored, tlen) &&
-      sealed(ks, &f->row, CERT_SEAL_QR, stored)) {
+      proved_sealed(f, CERT_SEAL_QR, stored)) {
     claims_from_row(&o->v, &f->row, true, now);
     f->from_row = true;
     return STORE_OK;
@@ -537,7 +597,7 @@ static int check_serial(struct verify_result *o, struct found *f, struct store_r
     return rc;
   }
   const char *jws = NULL == f->row.jws ? "" : f->row.jws;
-  if (sealed(ks, &f->row, CERT_SEAL_JWS, jws)) {
+  if (proved_sealed(f, CERT_SEAL_JWS, jws)) {
     claims_from_row(&o->v, &f->row, false, now);
     f->from_row = true;
     return STORE_OK;
@@ -557,6 +617,8 @@ int verify_certificate(struct verify_result *out, struct svc *svc, enum verify_f
   struct found f;
   int64_t now = now_ms / 1000;
   memset(&f, 0, sizeof f);
+  f.cache = svc->verdicts;
+  f.ks = ks;
   out->form = form;
   out->reason = VERIFY_REASON_NONE;
   int rc = store_rd_begin(svc->store, &rd);
@@ -616,6 +678,6 @@ int verify_certificate(struct verify_result *out, struct svc *svc, enum verify_f
   if (verify_reason_alarms(out->reason)) {
     out->alarmed = raise_alarm(svc, out, request_id);
   }
-  store_cert_clear(&f.row);
+  found_done(&f);
   return 0;
 }

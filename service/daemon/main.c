@@ -21,11 +21,13 @@
 #include "common/form_index.h"
 #include "common/issue.h"
 #include "common/keystore.h"
+#include "common/node_keys.h"
 #include "common/log.h"
 #include "common/application.h"
 #include "common/second_factor.h"
 #include "common/mailer.h"
 #include "common/svc.h"
+#include "common/verify_cache.h"
 #include "http/httpd.h"
 #include "http/routes.h"
 #include "http/server.h"
@@ -74,6 +76,9 @@ static int write_port_file(const char *path, unsigned port) {
 }
 
 #define SWEEP_INTERVAL_S 15
+/* The form index's slots, and how many open attempts' forms are read into it at start. */
+#define FORM_INDEX_SLOTS    32768
+#define FORM_INDEX_OPEN_MAX ((size_t)FORM_INDEX_SLOTS / 4 * 3)
 
 /* Closes and scores every open attempt past its deadline (plus the save grace), at its
  * deadline. The store hands them out in batches; a bounded number of batches per sweep
@@ -116,6 +121,11 @@ static void reload(struct svc *svc, struct keystore **old_keys, size_t *n_old_ke
   struct keystore *ks = NULL;
   if (0 != keystore_open(&ks, svc->cfg->data_dir, false, err, sizeof(err))) {
     log_msg(LOG_ERROR, NULL, "SIGHUP: keys not reloaded: %s", err);
+    return;
+  }
+  if (0 != node_keys_check(svc->store, svc->cfg->data_dir, ks, clock_wall_ms(), err, sizeof(err))) {
+    log_msg(LOG_ERROR, NULL, "SIGHUP: keys not reloaded: %s", err);
+    keystore_free(ks);
     return;
   }
   old_keys[(*n_old_keys)++] = ks;
@@ -266,6 +276,11 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
     fprintf(stderr, "ujikomd: transparency log: %s\n", err);
     return -1;
   }
+  /* Every node on one database must have the same key files (common/node_keys.h). */
+  if (0 != node_keys_check(svc->store, cfg->data_dir, ks, clock_wall_ms(), err, sizeof(err))) {
+    fprintf(stderr, "ujikomd: shared keys: %s\n", err);
+    return -1;
+  }
   size_t backfilled = 0; /* certificates issued before the log existed */
   int logged = certlog_backfill(svc->store, &backfilled);
   if (STORE_OK != logged) {
@@ -282,8 +297,14 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
   }
   /* Answer saves look up the item in the candidate's form; 32,768 forms' items (~10 MB)
    * cover an exam day's open attempts. Without it every save rebuilds the form. */
-  if (0 != form_index_new(&svc->forms, 32768)) {
+  if (0 != form_index_new(&svc->forms, FORM_INDEX_SLOTS)) {
     log_msg(LOG_WARN, NULL, "no memory for the form index; saves rebuild each form");
+  }
+  /* Repeat verifications of a certificate (a QR code scanned again, a number looked up
+   * again) skip its row and seal while nothing about it changed: 2,048 certificates, about
+   * 3 KB each when full (~6 MB). */
+  if (0 != verify_cache_new(&svc->verdicts, 2048)) {
+    log_msg(LOG_WARN, NULL, "no memory for the verification cache; each one reads its row");
   }
   size_t displayed = 0; /* certificates issued before their display text was stored */
   if (STORE_OK != issue_display_backfill(svc, &displayed)) {
@@ -299,12 +320,28 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
  * closed, so results do not wait for the next read. Returns the signal that ends it. */
 static int serve(struct svc *svc, const sigset_t *sigs, struct keystore **old_keys,
                  size_t *n_old_keys) {
+  /* After the first sweep, the open attempts' forms go into the form index a page at a time
+   * (signals are looked at between pages), up to three quarters of its slots. */
+  int64_t index_after = 0;
+  size_t indexed = 0;
+  bool indexing = NULL != svc->forms;
   close_overdue(svc);
   for (;;) {
-    struct timespec interval = {SWEEP_INTERVAL_S, 0};
+    if (indexing) {
+      size_t n = 0;
+      enum attempts_rc rc = attempts_index_open(svc, &index_after, &n);
+      indexed += n;
+      indexing = ATTEMPTS_OK == rc && n > 0 && indexed < FORM_INDEX_OPEN_MAX;
+      if (!indexing) {
+        log_msg(ATTEMPTS_OK == rc ? LOG_INFO : LOG_WARN, NULL,
+                "form index: %zu open attempts' forms read at start (%s)", indexed,
+                attempts_rc_name(rc));
+      }
+    }
+    struct timespec interval = {indexing ? 0 : SWEEP_INTERVAL_S, 0};
     int sig = sigtimedwait(sigs, NULL, &interval);
     if (sig < 0) {
-      if (EAGAIN == errno) {
+      if (EAGAIN == errno && !indexing) {
         close_overdue(svc);
       }
       continue;
@@ -369,6 +406,7 @@ cleanup:
   server_stop(srv, 0);
   mailer_stop(svc.mailer);
   form_index_free(svc.forms); /* borrows items from the catalogue: free it first */
+  verify_cache_free(svc.verdicts);
   catalog_free(svc.catalog);
   for (size_t i = 0; i < n_old_keys; i++) {
     keystore_free(old_keys[i]);

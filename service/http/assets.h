@@ -11,6 +11,10 @@ struct asset {
   const char *path;          /* relative to service/web, e.g. "static/app.css" */
   const unsigned char *data; /* size bytes, followed by a NUL for convenience */
   size_t size;
+  /* The gzip-compressed copy made at build time (gz_size bytes), or NULL: then the daemon
+   * compresses the asset itself at start-up when that pays. */
+  const unsigned char *gz;
+  size_t gz_size;
 };
 
 /* Ends with an entry whose path is NULL. */

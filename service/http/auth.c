@@ -148,20 +148,27 @@ static int delete_txn(struct store_tx *tx, void *arg) {
   return STORE_NONE == rc ? STORE_OK : rc;
 }
 
-/* Reads the session and its user in one snapshot. STORE_OK, STORE_NONE or negative. */
+/* Reads the session and its user in one snapshot. STORE_OK, STORE_NONE or negative. With
+ * keep (not NULL), the read transaction is not ended but left in *keep on STORE_OK, for the
+ * handler to read on in the same snapshot (ROUTE_SHARED_READ). */
 static int read_session(struct svc *svc, const char *hash, struct store_session *out_session,
-                        struct store_user *out_user) {
+                        struct store_user *out_user, struct store_rd **keep) {
   struct store_rd *rd = NULL;
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK != rc) {
     return rc;
   }
   rc = store_session_user_get(rd, out_session, out_user, hash);
-  store_rd_end(rd);
+  if (NULL != keep && STORE_OK == rc) {
+    *keep = rd;
+  } else {
+    store_rd_end(rd);
+  }
   return rc;
 }
 
-enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_cookie) {
+enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_cookie,
+                                bool keep_read) {
   const struct config *cfg = r->svc->cfg;
   struct store_session s;
   struct store_user u;
@@ -184,7 +191,16 @@ enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_c
     log_msg(LOG_INFO, r->request_id, "malformed session token ignored");
     return AUTH_ANONYMOUS;
   }
-  rc = read_session(r->svc, hash, &s, &u);
+  /* With keep_read the read transaction stays open (r->rd) on every way but a valid
+   * session's that needs no touch: it is ended below on all the others. */
+  struct store_rd *rd = NULL;
+  rc = read_session(r->svc, hash, &s, &u, keep_read ? &rd : NULL);
+  if (NULL != rd &&
+      (r->now_ms >= s.expires_ms || r->now_ms >= s.absolute_expires_ms || u.disabled ||
+       0 == u.role || r->now_ms - s.last_seen_ms >= AUTH_TOUCH_INTERVAL_MS)) {
+    store_rd_end(rd); /* not to be held across a write */
+    rd = NULL;
+  }
   if (rc < 0) {
     log_msg(LOG_WARN, r->request_id, "session look-up: store %s", store_rc_name(rc));
     result = AUTH_STORE_ERROR;
@@ -227,7 +243,12 @@ enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_c
   }
   *via_cookie = cookie;
   result = AUTH_USER;
+  r->rd = rd;
+  rd = NULL;
 cleanup:
+  if (NULL != rd) {
+    store_rd_end(rd);
+  }
   OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
   return result;
 }

@@ -37,8 +37,12 @@ enum auth_result {
 /* Fills out from the request's session. *via_cookie tells whether the session came from
  * the cookie (CSRF applies) rather than a bearer token (CSRF exempt). A bearer token, when
  * present, wins over the cookie. Unknown, expired, malformed tokens and disabled accounts
- * all give AUTH_ANONYMOUS; an expired session is deleted. out is zeroed unless AUTH_USER. */
-enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_cookie);
+ * all give AUTH_ANONYMOUS; an expired session is deleted. out is zeroed unless AUTH_USER.
+ * With keep_read, a valid session's read transaction is left open in r->rd for the handler
+ * to read on in the same snapshot (req_take_read), unless the session had to be written
+ * (touched); the caller ends it if the handler does not take it. */
+enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_cookie,
+                                bool keep_read);
 
 /* For a cookie-authenticated state-changing request: true when the X-CSRF-Token header
  * or the `csrf` form field matches the session's CSRF token (constant time). False when

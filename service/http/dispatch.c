@@ -18,6 +18,7 @@
 #include "http/parse.h"
 #include "http/reply.h"
 #include "http/routes.h"
+#include "store/store.h"
 
 static bool is_state_changing(const char *method) {
   return 0 != strcmp(method, "GET") && 0 != strcmp(method, "HEAD") &&
@@ -189,7 +190,15 @@ static bool second_factor_missing(struct req *r) {
   return true;
 }
 
+static void serve(struct req *r);
+
 static void run(struct req *r) {
+  serve(r);
+  /* the session's read transaction, if the handler did not take it */
+  store_rd_end(req_take_read(r));
+}
+
+static void serve(struct req *r) {
   if (0 != parse_body(r)) {
     return;
   }
@@ -200,9 +209,10 @@ static void run(struct req *r) {
   bool via_cookie = false;
   /* Without an Authorization or Cookie header there is no session to look for; a public
    * route's answer does not depend on one. */
-  enum auth_result ar = server_has_credentials(r) && !(r->route->flags & ROUTE_PUBLIC)
-                            ? auth_load_user(r, &user, &via_cookie)
-                            : AUTH_ANONYMOUS;
+  enum auth_result ar =
+      server_has_credentials(r) && !(r->route->flags & ROUTE_PUBLIC)
+          ? auth_load_user(r, &user, &via_cookie, 0 != (r->route->flags & ROUTE_SHARED_READ))
+          : AUTH_ANONYMOUS;
   if (AUTH_STORE_ERROR == ar) {
     reply_error(r, ERR_UNAVAILABLE, NULL);
     return;

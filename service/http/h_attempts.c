@@ -342,7 +342,9 @@ int h_attempts_list(struct req *r) {
 int h_attempts_get(struct req *r) {
   struct attempts_sheet s;
   struct exam_form *form = NULL;
-  enum attempts_rc rc = attempts_get_sheet(&s, r->svc, r->user->id, path_attempt_id(r), r->now_ms);
+  /* in the snapshot the session was read in (ROUTE_SHARED_READ) */
+  enum attempts_rc rc = attempts_get_sheet_in(&s, r->svc, req_take_read(r), r->user->id,
+                                              path_attempt_id(r), r->now_ms);
   if (ATTEMPTS_OK != rc) {
     return reply_attempts_error(r, rc, NULL);
   }
@@ -366,8 +368,10 @@ int h_attempts_save_answer(struct req *r) {
    * after time was up must not count. */
   r->now_ms = clock_wall_ms();
   value = sole_field(r, "value");
-  enum attempts_rc rc = attempts_save(&sv, r->svc, r->user->id, path_attempt_id(r), r->params[1],
-                                      value, r->now_ms, err, sizeof(err));
+  /* the attempt read in the session's snapshot (ROUTE_SHARED_READ), ended before the write */
+  enum attempts_rc rc =
+      attempts_save_in(&sv, r->svc, req_take_read(r), r->user->id, path_attempt_id(r), r->params[1],
+                       value, r->now_ms, err, sizeof(err));
   if (ATTEMPTS_BAD_NUMBER == rc) {
     return reply_number_error(r, sv.number);
   }

@@ -824,12 +824,7 @@ static int prestart_page(struct req *r, const struct exam *x, unsigned status, e
              L(r, "exam.pre_confirm_text"), L(r, "exam.pre_confirm"), L(r, "exam.pre_not_now"));
     /* The exam page's script is fetched now, while the clock does not run yet, so that the
      * exam page itself brings only its HTML (its style sheet is this page's too). */
-    char url[256];
-    if (layout_asset_url(url, sizeof url, EXAM_SCRIPT)) {
-      HTML_LIT(h, "<link rel=\"prefetch\" as=\"script\"");
-      html_attr_url(h, "href", url);
-      HTML_LIT(h, ">");
-    }
+    layout_prefetch_script(h, EXAM_SCRIPT);
   }
   layout_end(h, r);
   return layout_reply(r, status, h);

@@ -176,6 +176,9 @@ static void render_attempt(struct html *h, const struct req *r, const struct att
     html_fmt(h, "<p><a class=\"button\" href=\"/attempts/%lld\">", (long long)a->id);
     html_text(h, L(r, "me.continue"));
     HTML_LIT(h, "</a></p>");
+    /* Resuming (after a log-in on another device, say): the exam page's script is fetched
+     * ahead, as the pre-start page does, so that the exam page brings only its HTML. */
+    layout_prefetch_script(h, "static/exam.js");
     return;
   }
   if (time_up) {

@@ -72,10 +72,32 @@
 enum vt { VERIFY_TEXTS(VT_ENUM) VT__MAX };
 static const char *const vt_keys[VT__MAX] = {VERIFY_TEXTS(VT_KEY)};
 static const char *vt_texts[2][VT__MAX]; /* [0] Indonesian, [1] English */
+#define VERIFY_STYLESHEET "static/verify.css"
 /* The same texts as html_text writes them (escaped by it, once), kept for the life of the
  * process like the catalogues; NULL where that failed (then html_text runs each time). */
 static char *vt_html[2][VT__MAX];
 static size_t vt_html_len[2][VT__MAX];
+/* The page's title, "Indonesian / English", whatever the visitor's language. */
+static char page_title[160];
+/* Per visitor language, what every result page has the same: the shell served to an
+ * anonymous visitor (but the language switch's href) and the page's end (the form for
+ * another number and the footer). Empty where making them failed (then the page is written
+ * in full). */
+static struct layout_shell shells[2];
+static char *page_end[2];
+static size_t page_end_len[2];
+
+static void serial_form(struct html *h, const char *value);
+static void both(struct html *h, enum vt key);
+
+/* What the page has after the result: another number's form, then the footer. */
+static void page_tail(struct html *h, const struct req *r, const char *typed) {
+  HTML_LIT(h, "<h2>");
+  both(h, VT_CHECK_ANOTHER);
+  HTML_LIT(h, "</h2>");
+  serial_form(h, typed);
+  layout_end(h, r);
+}
 
 void h_verify_init(void) {
   if (NULL != vt_texts[0][0]) {
@@ -91,6 +113,23 @@ void h_verify_init(void) {
       }
     }
   }
+  snprintf(page_title, sizeof page_title, "%s / %s", vt_texts[0][VT_TITLE], vt_texts[1][VT_TITLE]);
+  for (size_t l = 0; l < 2; l++) {
+    struct req r;
+    memset(&r, 0, sizeof r);
+    r.lang = 0 == l ? "id" : "en";
+    (void)layout_shell_make(&shells[l], r.lang, page_title, VERIFY_STYLESHEET);
+    struct html *h = html_new();
+    if (NULL != h) {
+      page_tail(h, &r, NULL);
+      page_end[l] = html_take(h, &page_end_len[l]);
+    }
+  }
+}
+
+/* The index of r's language in shells and page_end. */
+static size_t lang_of(const struct req *r) {
+  return 0 == strcmp(i18n_lang(r->lang), "en") ? 1 : 0;
 }
 
 /* The text of t in Indonesian (en false) or English. */
@@ -186,10 +225,7 @@ static void row(struct html *h, enum vt key, const char *value) {
 }
 
 static void page_begin(struct html *h, struct req *r) {
-  char title[160];
-  snprintf(title, sizeof title, "%s / %s", vt(false, VT_TITLE), vt(true, VT_TITLE));
-  layout_begin(h, r, title);
-  layout_stylesheet(h, "static/verify.css");
+  layout_shell_begin(h, r, &shells[lang_of(r)], page_title, VERIFY_STYLESHEET);
 }
 
 static void serial_form(struct html *h, const char *value) {
@@ -352,11 +388,12 @@ static int outcome_page(struct req *r, const struct verify_result *o, const char
   if (o->v.claims_valid && CERT_NOT_GENUINE != o->v.verdict) {
     claims_list(h, o);
   }
-  HTML_LIT(h, "<h2>");
-  both(h, VT_CHECK_ANOTHER);
-  HTML_LIT(h, "</h2>");
-  serial_form(h, typed);
-  layout_end(h, r);
+  size_t l = lang_of(r);
+  if (NULL == typed && NULL != page_end[l]) {
+    html_raw_(h, page_end[l], page_end_len[l]);
+  } else {
+    page_tail(h, r, typed);
+  }
   reply_header(r, "Cache-Control", "no-store");
   return reply_html(r, 200, h);
 }

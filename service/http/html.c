@@ -108,6 +108,10 @@ void html_raw_(struct html *h, const char *lit, size_t len) {
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
+/* The ASCII bytes html_textn copies as they are (bit c of text_plain[c >> 6]): printable
+ * ones but & < > " ', and tab, line feed, carriage return. */
+static const uint64_t text_plain[2] = {0xafffff3b00002600ull, 0x7fffffffffffffffull};
+
 void html_textn(struct html *h, const char *s, size_t n) {
   if (NULL == s || NULL == h || h->failed) {
     return;
@@ -117,6 +121,10 @@ void html_textn(struct html *h, const char *s, size_t n) {
   size_t run = 0; /* start of the pending run of bytes copied verbatim */
   while (i < n) {
     unsigned char c = p[i];
+    if (c < 128 && (text_plain[c >> 6] >> (c & 63)) & 1u) {
+      i++; /* the common case, decided without the switch below */
+      continue;
+    }
     const char *esc = NULL;
     size_t esclen = 0;
     size_t adv = 1;

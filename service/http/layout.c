@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/assets.h"
@@ -118,7 +119,9 @@ static void nav_link(struct html *h, const struct req *r, const char *href, cons
  * plain[c >> 6]. The others are percent-encoded. */
 static const uint64_t plain_bytes[2] = {0x3ffe00000000000ull, 0x47fffffe87fffffeull};
 
-static void lang_switch(struct html *h, const struct req *r) {
+/* The language switch up to its href's end: the link back to r's path in the other
+ * language. */
+static void lang_switch_href(struct html *h, const struct req *r) {
   const char *lang = i18n_lang(r->lang);
   bool en = 0 == strcmp(lang, "en");
   char href[1024];
@@ -163,6 +166,11 @@ static void lang_switch(struct html *h, const struct req *r) {
   html_raw_(h, href, amp);
   HTML_LIT(h, "&amp;");
   html_raw_(h, href + amp + 1, pos - amp - 1);
+}
+
+/* The language switch after its href: the same for every page in r's language. */
+static void lang_switch_rest(struct html *h, const struct req *r) {
+  bool en = 0 == strcmp(i18n_lang(r->lang), "en");
   HTML_LIT(h, "\"");
   html_attr(h, "lang", en ? "id" : "en");
   html_attr(h, "hreflang", en ? "id" : "en");
@@ -188,6 +196,16 @@ void layout_stylesheet(struct html *h, const char *asset) {
   HTML_LIT(h, ">");
 }
 
+void layout_prefetch_script(struct html *h, const char *asset) {
+  char url[256];
+  if (!layout_asset_url(url, sizeof(url), asset)) {
+    return;
+  }
+  HTML_LIT(h, "<link rel=\"prefetch\" as=\"script\"");
+  html_attr_url(h, "href", url);
+  HTML_LIT(h, ">");
+}
+
 void layout_script(struct html *h, const char *asset) {
   char url[256];
   if (NULL == asset || !layout_asset_url(url, sizeof(url), asset)) {
@@ -198,8 +216,14 @@ void layout_script(struct html *h, const char *asset) {
   HTML_LIT(h, "></script>");
 }
 
-void layout_begin_script(struct html *h, const struct req *r, const char *title,
-                         const char *extra_script) {
+static void lang_switch(struct html *h, const struct req *r) {
+  lang_switch_href(h, r);
+  lang_switch_rest(h, r);
+}
+
+/* The shell up to and including the navigation: everything before the language switch. */
+static void begin_head(struct html *h, const struct req *r, const char *title,
+                       const char *extra_script) {
   const char *lang = i18n_lang(r->lang);
   HTML_LIT(h, "<!DOCTYPE html>\n<html");
   html_attr(h, "lang", lang);
@@ -255,7 +279,10 @@ void layout_begin_script(struct html *h, const struct req *r, const char *title,
     HTML_LIT(h, "</button></form></li>");
   }
   HTML_LIT(h, "</ul></nav>");
-  lang_switch(h, r);
+}
+
+/* The shell after the language switch, up to and including <main id="main">. */
+static void begin_tail(struct html *h, const struct req *r) {
   HTML_LIT(h, "</div>");
   if (NULL != r->user) {
     HTML_LIT(h, "<div class=\"wrap who\">");
@@ -264,6 +291,67 @@ void layout_begin_script(struct html *h, const struct req *r, const char *title,
     HTML_LIT(h, "</div>");
   }
   HTML_LIT(h, "</header><main id=\"main\" class=\"wrap\" tabindex=\"-1\">");
+}
+
+void layout_begin_script(struct html *h, const struct req *r, const char *title,
+                         const char *extra_script) {
+  begin_head(h, r, title, extra_script);
+  lang_switch(h, r);
+  begin_tail(h, r);
+}
+
+/* The links of the navigation an anonymous visitor sees (nav_link marks the current one). */
+static bool anonymous_nav_path(const char *path) {
+  static const char *const paths[] = {"/", "/verify", "/login", "/register"};
+  for (size_t i = 0; NULL != path && i < sizeof paths / sizeof paths[0]; i++) {
+    if (0 == strcmp(path, paths[i])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+int layout_shell_make(struct layout_shell *s, const char *lang, const char *title,
+                      const char *stylesheet) {
+  struct req r;
+  memset(&r, 0, sizeof r);
+  memset(s, 0, sizeof *s);
+  r.lang = lang;
+  struct html *head = html_new(), *tail = html_new();
+  if (NULL != head && NULL != tail) {
+    begin_head(head, &r, title, NULL);
+    lang_switch_rest(tail, &r);
+    begin_tail(tail, &r);
+    layout_stylesheet(tail, stylesheet);
+    s->head = html_take(head, &s->head_len);
+    s->tail = html_take(tail, &s->tail_len);
+    head = tail = NULL;
+  }
+  html_free(head);
+  html_free(tail);
+  if (NULL == s->head || NULL == s->tail) {
+    layout_shell_free(s);
+    return -1;
+  }
+  return 0;
+}
+
+void layout_shell_free(struct layout_shell *s) {
+  free(s->head);
+  free(s->tail);
+  memset(s, 0, sizeof *s);
+}
+
+void layout_shell_begin(struct html *h, const struct req *r, const struct layout_shell *s,
+                        const char *title, const char *stylesheet) {
+  if (NULL == s->head || NULL != r->user || anonymous_nav_path(r->path)) {
+    layout_begin(h, r, title);
+    layout_stylesheet(h, stylesheet);
+    return;
+  }
+  html_raw_(h, s->head, s->head_len);
+  lang_switch_href(h, r);
+  html_raw_(h, s->tail, s->tail_len);
 }
 
 struct html *layout_page_new(const struct req *r, const char *title_key, const char *script) {

@@ -21,6 +21,25 @@ void layout_begin(struct html *h, const struct req *r, const char *title);
  * "static/exam.js"; a literal) with defer. NULL loads nothing extra. */
 void layout_begin_script(struct html *h, const struct req *r, const char *title,
                          const char *script);
+/* The shell an anonymous visitor gets, made once per language (a page the world reads, such
+ * as the certificate verification a QR code opens): everything layout_begin writes for a
+ * request without a user, then the stylesheet asset, but the language switch's href, which
+ * names the request's path. head and tail are malloc'd. */
+struct layout_shell {
+  char *head, *tail;
+  size_t head_len, tail_len;
+};
+/* Makes s for lang ("id" or "en") and title (plain text, as layout_begin takes it). 0, or -1
+ * when out of memory (s empty). */
+int layout_shell_make(struct layout_shell *s, const char *lang, const char *title,
+                      const char *stylesheet);
+void layout_shell_free(struct layout_shell *s);
+/* Opens the page as layout_begin(h, r, title) then layout_stylesheet(h, stylesheet) would:
+ * from s (made for r's language and the same title and stylesheet) when r has no user and
+ * its path is not one of the navigation's links (which would be marked as the current
+ * page), else by calling them. */
+void layout_shell_begin(struct html *h, const struct req *r, const struct layout_shell *s,
+                        const char *title, const char *stylesheet);
 /* A new page, opened by layout_begin_script and headed by an <h1>: both the catalogue's
  * text for title_key. NULL when out of memory. */
 struct html *layout_page_new(const struct req *r, const char *title_key, const char *script);
@@ -85,6 +104,10 @@ bool layout_asset_url(char *out, size_t outlen, const char *asset_path);
 /* A deferred <script> of the versioned asset (nothing when asset is NULL or unknown): a page's
  * second script, written into its body. */
 void layout_script(struct html *h, const char *asset);
+/* A prefetch link of the versioned script asset (nothing when unknown): a page the exam page
+ * is reached from fetches the exam page's script ahead, at low priority, so that the exam
+ * page itself brings only its HTML. */
+void layout_prefetch_script(struct html *h, const char *asset);
 /* A stylesheet link of the versioned asset (nothing when unknown): a page's own styles beside
  * app.css, written into its body. */
 void layout_stylesheet(struct html *h, const char *asset);

@@ -24,6 +24,10 @@ enum route_flags {
   /* takes a chunk of an evidence upload as its raw body: up to EVIDENCE_CHUNK_MAX bytes
    * whatever --max-body says */
   ROUTE_UPLOAD = 1u << 6,
+  /* a read whose answer depends on the session: the session is read in a read transaction
+   * that is kept open for the handler to take (req_take_read), so both read one snapshot and
+   * the request takes the store's read locks once */
+  ROUTE_SHARED_READ = 1u << 7,
 };
 
 struct route {

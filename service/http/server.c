@@ -618,6 +618,12 @@ static void ipv4_text(char *out, const unsigned char *b) {
 /* One per worker thread: its address tells the threads apart (see on_mhd_log). */
 static _Thread_local char worker_tag;
 
+struct store_rd *req_take_read(struct req *r) {
+  struct store_rd *rd = r->rd;
+  r->rd = NULL;
+  return rd;
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
   struct server *srv = cls;
   /* Only the fields before the inline buffers need zeroing; user is filled by the

@@ -20,6 +20,8 @@
 #include "ujikom/session_token.h"
 #include "ujikom/states.h"
 
+struct store_rd;
+
 struct kv_list; /* service/http/parse.h */
 struct route;   /* service/http/routes.h: the matched row of the route table */
 
@@ -58,8 +60,14 @@ struct req {
   int64_t now_ms;              /* wall-clock time the request was dispatched, ms since epoch */
   const struct route *route;   /* the matched route (set by the dispatcher) */
   size_t body_max;             /* the route's body limit when it is not --max-body (0) */
+  struct store_rd *rd;         /* the session's read transaction, kept for the handler on
+                                  ROUTE_SHARED_READ routes (req_take_read), else NULL */
   void *impl;                  /* adapter-private */
 };
+
+/* The read transaction the session was read in (ROUTE_SHARED_READ routes with a logged-in
+ * user), handed over: the caller ends it (store_rd_end). NULL when there is none. */
+struct store_rd *req_take_read(struct req *r);
 
 /* --- reading the request (all return NULL when absent; strings live as long as req) --- */
 const char *req_header(const struct req *r, const char *name);

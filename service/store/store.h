@@ -207,6 +207,7 @@ const char *store_rc_name(int rc);
 #include "store/store_cert_jwt.h"
 #include "store/store_credential.h"
 #include "store/store_share.h"
+#include "store/store_node_keys.h"
 #include "store/store_evidence.h"
 #include "store/store_application.h"
 #include "store/store_observation.h"

@@ -23,6 +23,7 @@ enum attempts_stmt {
   ATT_OVERDUE,
   ATT_BRIEF,
   ATT_STATE,
+  ATT_OPEN_PAGE,
   ATTEMPTS__MAX
 };
 
@@ -55,6 +56,8 @@ static const char *const attempts_sqls[ATTEMPTS__MAX] = {
                     "ORDER BY deadline_at LIMIT ?2",
     [ATT_BRIEF] = "SELECT " STORE_ATTEMPT_COLS " FROM attempts WHERE id = ?1",
     [ATT_STATE] = "SELECT status, deadline_at FROM attempts WHERE id = ?1",
+    [ATT_OPEN_PAGE] = "SELECT " STORE_ATTEMPT_COLS ", form, result FROM attempts "
+                      "WHERE id > ?1 AND status = 'open' ORDER BY id LIMIT ?2",
 };
 static const struct store_sqlset attempts_set = {"attempts", attempts_sqls, ATTEMPTS__MAX};
 
@@ -243,6 +246,15 @@ int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64
 
 static const struct store_rowtype attempt_rows = {"attempt list", sizeof(struct store_attempt),
                                                   store_attempt_row, store_attempt_row_clear};
+static const struct store_rowtype attempt_full_rows = {
+    "open attempts", sizeof(struct store_attempt), attempt_full_row, store_attempt_row_clear};
+
+int store_attempts_open_page(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
+                             int64_t after_id, int limit) {
+  const struct store_arg args[] = {STORE_ARG_INT(after_id), STORE_ARG_INT(limit)};
+  return store_rows_query(store_rd_conn(rd), &attempts_set, ATT_OPEN_PAGE, args, 2,
+                          &attempt_full_rows, limit, out, out_n);
+}
 
 void store_attempt_list_free(struct store_attempt *list, size_t n) {
   store_rows_free(&attempt_rows, list, n);

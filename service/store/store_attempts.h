@@ -66,7 +66,13 @@ int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64
  * frees with store_attempt_list_free. */
 int store_attempt_list_user(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                             int64_t user_id, const char *exam_id, int limit);
-/* Frees a list of attempts (store_attempt_list_user, store_review_attempts). NULL allowed. */
+/* Open attempts with id > after_id, by id, at most limit (1..1000), each with its form and
+ * result (as store_attempt_get): a reader pages through them with the last id it got. On
+ * STORE_OK *out is an array of *out_n (possibly 0) to free with store_attempt_list_free. */
+int store_attempts_open_page(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
+                             int64_t after_id, int limit);
+/* Frees a list of attempts (store_attempt_list_user, store_review_attempts,
+ * store_attempts_open_page). NULL allowed. */
 void store_attempt_list_free(struct store_attempt *list, size_t n);
 
 /* Saves (or replaces) one answer of an open attempt, value being JSON text.

@@ -32,6 +32,7 @@ enum certs_stmt {
   CERTS_LIST_GET,
   CERTS_LIST_PUT,
   CERTS_BY_SERIAL_LOGGED,
+  CERTS_STATE,
   CERTS__MAX
 };
 
@@ -77,9 +78,13 @@ static const char *const certs_sqls[CERTS__MAX] = {
     [CERTS_BY_SERIAL_BRIEF] = "SELECT " CERT_BRIEF_COLS("") " FROM certificates WHERE serial = ?1",
     /* One statement per verification: the brief row and the log's record of its issuance
      * (tlog_entries_serial holds both columns: the look-up reads that index alone). */
-    [CERTS_BY_SERIAL_LOGGED] = "SELECT " CERT_BRIEF_COLS_C ", t.idx, t.appended_at "
+    /* The generation comes from the statement's own snapshot (on PostgreSQL too, whatever
+     * the isolation), so it is never newer than the row read beside it. */
+    [CERTS_BY_SERIAL_LOGGED] = "SELECT " CERT_BRIEF_COLS_C ", t.idx, t.appended_at, "
+                               "(SELECT generation FROM certificate_state WHERE id = 1) "
                                "FROM certificates c LEFT JOIN tlog_entries t ON "
                                "t.serial = c.serial AND t.event = 'issue' WHERE c.serial = ?1",
+    [CERTS_STATE] = "SELECT generation FROM certificate_state WHERE id = 1",
     [CERTS_LIST_UNDISPLAYED] = "SELECT " CERT_COLS ", jws, qr_token, NULL FROM certificates "
                                "WHERE display IS NULL AND serial > ?1 ORDER BY serial LIMIT ?2",
     [CERTS_SET_DISPLAY] =
@@ -247,7 +252,7 @@ int store_cert_by_serial_brief(struct store_rd *rd, struct store_cert *out, cons
 }
 
 /* The columns after the brief row's in CERTS_BY_SERIAL_LOGGED. */
-enum { LOG_INDEX = TOK_DISPLAY + 1, LOG_AT };
+enum { LOG_INDEX = TOK_DISPLAY + 1, LOG_AT, LOG_GENERATION };
 
 static int cert_logged_row(struct store_stmt *st, void *elem) {
   struct store_cert_logged *o = elem;
@@ -257,6 +262,7 @@ static int cert_logged_row(struct store_stmt *st, void *elem) {
   o->logged = !store_col_is_null(st, LOG_INDEX);
   o->log_index = o->logged ? (uint64_t)store_col_int64(st, LOG_INDEX) : 0;
   o->logged_ms = o->logged ? store_col_int64(st, LOG_AT) : 0;
+  o->generation = store_col_int64(st, LOG_GENERATION);
   return STORE_OK;
 }
 
@@ -373,6 +379,12 @@ int store_cert_status_indexes(struct store_rd *rd, int64_t **out, size_t *out_n,
 int store_cert_status_epoch(struct store_rd *rd, int64_t *out) {
   struct store_conn *conn = store_rd_conn(rd);
   return store_row_int64(conn, store_stmt(conn, &certs_set, CERTS_EPOCH), "certificate epoch", out);
+}
+
+int store_cert_state_generation(struct store_rd *rd, int64_t *out) {
+  struct store_conn *conn = store_rd_conn(rd);
+  return store_row_int64(conn, store_stmt(conn, &certs_set, CERTS_STATE),
+                         "certificate state generation", out);
 }
 
 void store_status_list_clear(struct store_status_list *l) {

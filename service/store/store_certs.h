@@ -78,6 +78,7 @@ struct store_cert_logged {
   bool logged;        /* the log holds its issuance entry (the two fields below) */
   uint64_t log_index; /* its position, 0-based */
   int64_t logged_ms;  /* when it was appended */
+  int64_t generation; /* store_cert_state_generation, read in the same statement */
 };
 
 /* STORE_OK, STORE_NONE (no certificate with that serial) or < 0; store_cert_clear(&out->cert)
@@ -120,6 +121,13 @@ int store_cert_status_indexes(struct store_rd *rd, int64_t **out, size_t *out_n,
                               const char *status);
 /* A number that grows with every status change of any certificate (STORE_OK or negative). */
 int store_cert_status_epoch(struct store_rd *rd, int64_t *out);
+/* The certificate state generation (migration 0026): a number that grows, in the same
+ * transaction, with every write that could change an online verdict about a certificate
+ * already in the register (its status, reasons and times, any of its content, any
+ * transparency log entry changed or deleted), whichever process or node writes it; a new
+ * certificate or log entry leaves it. What a process verified about a certificate while it
+ * read generation G stays true while the generation is G. STORE_OK or negative. */
+int store_cert_state_generation(struct store_rd *rd, int64_t *out);
 
 /* A signed status list credential as published, kept so that it is signed again only when
  * a status changed (epoch), the signing key (kid) or the public URL changed. */

@@ -8,10 +8,10 @@
 // state is checked with axe; the main pages are photographed at 360 px and 1280 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import {
-  startDaemon, cli, tmpDir, uniqueEmail, PASSWORD, EXAMS_DIR, Client, candidateClient,
+  startDaemon, cli, tmpDir, prepareDatabase, dropDatabase, databaseOf, BACKEND, uniqueEmail, PASSWORD, EXAMS_DIR, Client, candidateClient,
 } from '../integration/lib/daemon.mjs';
 import {
   launch, newPage, checkPage, assertAccessible, assertNoDialogs,
@@ -47,6 +47,15 @@ before(async () => {
   const seed = cli(['seed', '--data-dir', dataDir, '--exams-dir', examsDir, '--candidates', '60',
     '--attempts', '70', '--certificates', '55', '--open', '3']);
   assert.equal(seed.status, 0, `seeding: ${seed.stderr}`);
+  if (BACKEND === 'postgresql') {
+    // seed fills the data directory's SQLite file: moved into the pass's database as an
+    // operator would move it (docs/operations.md, "Moving between SQLite and PostgreSQL").
+    prepareDatabase(dataDir);
+    const db = path.join(dataDir, 'ujikom.db');
+    const copy = cli(['store', 'copy', '--from', `sqlite:${db}`, '--to', databaseOf(dataDir)]);
+    assert.equal(copy.status, 0, `store copy: ${copy.stderr}`);
+    rmSync(db);
+  }
   d = await startDaemon({ dataDir, examsDir, kdfLog2n: 10 });
   const email = uniqueEmail('admin');
   const r = cli(['admin', 'create', '--email', email, '--name', 'Admin Uji', '--role', 'admin'], {
@@ -62,6 +71,7 @@ before(async () => {
 after(async () => {
   if (browser) await browser.close();
   if (d) { await d.stop(); d.cleanup(); }
+  dropDatabase(path.join(work, 'data'));
 });
 
 async function adminPage({ width = 1280, javaScriptEnabled = true } = {}) {

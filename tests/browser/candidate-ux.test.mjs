@@ -8,11 +8,10 @@
 // pages at 360 and 1280 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { startDaemon, candidateClient, uniqueEmail, PASSWORD } from '../integration/lib/daemon.mjs';
+import { startDaemon, candidateClient, uniqueEmail, PASSWORD, setAttemptDeadline } from '../integration/lib/daemon.mjs';
 import { makeNumExamsDir, NUM_EXAM, NUM_EXAM_ID } from '../integration/lib/candidate.mjs';
 import { REVIEW_EXAM, finishedAttempt, LOW_MARKS } from '../integration/lib/reviews.mjs';
 import { assessorClient } from '../integration/lib/reliability.mjs';
@@ -33,12 +32,6 @@ after(async () => {
   if (d) { await d.stop(); d.cleanup(); }
   if (examsDir) rmSync(examsDir, { recursive: true, force: true });
 });
-
-function sql(query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(d.dataDir, 'ujikom.db'), query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
 
 // A phone: 360 px wide, Indonesian.
 async function phone() {
@@ -194,7 +187,7 @@ test('times in the candidate\'s zone, labelled; a finished attempt is finished a
 
   // Just past the deadline (within the save grace, before any sweep): finished, no "continue".
   const late = Date.now() - 5_000;
-  sql(`UPDATE attempts SET started_at = MIN(started_at, ${late}), deadline_at = ${late} WHERE id = ${Number(id)};`);
+  setAttemptDeadline(d.dataDir, id, late);
   await page.goto(`${d.url}/me`);
   const card = page.locator(`#attempt-${id}`);
   const text = await card.textContent();

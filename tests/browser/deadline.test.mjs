@@ -1,12 +1,10 @@
 // The exam page and the server's clock: the countdown follows the server when the deadline
 // moves (extra time), and after the deadline a save is refused (409) and the page says so
-// plainly instead of pretending the answer was kept. The deadline is moved with the sqlite3
-// CLI on the test's own data directory (safe beside the daemon in WAL mode).
+// plainly instead of pretending the answer was kept. The deadline is moved in the test's own
+// database beside the daemon (the sqlite3 shell in WAL mode, or psql on PostgreSQL).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { startDaemon, uniqueEmail, PASSWORD } from '../integration/lib/daemon.mjs';
+import { startDaemon, uniqueEmail, PASSWORD, setAttemptDeadline } from '../integration/lib/daemon.mjs';
 import { launch, newPage, assertNoDialogs } from './lib/browser.mjs';
 
 let d;
@@ -21,9 +19,7 @@ after(async () => {
 });
 
 function setDeadline(attemptId, ms) {
-  const r = spawnSync('sqlite3', [path.join(d.dataDir, 'ujikom.db'),
-    `UPDATE attempts SET started_at = MIN(started_at, ${Math.round(ms)}), deadline_at = ${Math.round(ms)} WHERE id = ${Number(attemptId)};`], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  setAttemptDeadline(d.dataDir, attemptId, ms);
 }
 
 test('the countdown follows the server, and a save after the deadline is refused plainly', async () => {

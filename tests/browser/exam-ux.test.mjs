@@ -7,9 +7,7 @@
 // Every new page state is checked with axe and photographed at 360 and 1280 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { startDaemon, cli, uniqueEmail, PASSWORD } from '../integration/lib/daemon.mjs';
+import { startDaemon, cli, uniqueEmail, PASSWORD, setAttemptDeadline } from '../integration/lib/daemon.mjs';
 import { launch, newPage, checkPage, assertAccessible, screenshots, assertNoDialogs } from './lib/browser.mjs';
 
 let d;
@@ -24,9 +22,7 @@ after(async () => {
 });
 
 function setDeadline(attemptId, ms) {
-  const r = spawnSync('sqlite3', [path.join(d.dataDir, 'ujikom.db'),
-    `UPDATE attempts SET started_at = MIN(started_at, ${Math.round(ms)}), deadline_at = ${Math.round(ms)} WHERE id = ${Number(attemptId)};`], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  setAttemptDeadline(d.dataDir, attemptId, ms);
 }
 
 async function register(page, tag) {

@@ -6,9 +6,7 @@
 // sends the waiting answers without a reload.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { PASSWORD } from '../integration/lib/daemon.mjs';
+import { PASSWORD, dbExec } from '../integration/lib/daemon.mjs';
 import { newPage, checkPage, assertNoDialogs, daemonAndBrowser, registerCandidate } from './lib/browser.mjs';
 
 const EXAM = 'FSN-PBW-JR';
@@ -107,8 +105,7 @@ test('after the session expired, logging in again in another tab sends the waiti
   await items.nth(0).locator('.save-state[data-state=saved]').waitFor();
 
   // The session expires.
-  const db = path.join(d.dataDir, 'ujikom.db');
-  const r = spawnSync('sqlite3', [db, 'UPDATE sessions SET expires_at = 0, absolute_expires_at = 0;'], { encoding: 'utf8' });
+  const r = dbExec(d.dataDir, 'UPDATE sessions SET expires_at = 0, absolute_expires_at = 0');
   assert.equal(r.status, 0, r.stderr);
   const a2 = await answer(items.nth(1));
   await items.nth(1).locator('.save-state[data-state=unsent]').waitFor();

@@ -1,7 +1,7 @@
 // What the 32-item exam page costs on the wire (issue 16, point 13), in the bytes Chromium
 // itself reports (CDP Network.loadingFinished.encodedDataLength: headers and the body as
 // sent, compressed): the HTML, CSS and JavaScript gzip-compressed on a first visit with an
-// empty cache (at most 17 KB; issue 16 asks for 10 KB, kept as a todo below), only the HTML
+// empty cache (at most 16 KB; issue 16 asks for 10 KB, kept as a todo below), only the HTML
 // on a second visit (the assets' versioned URLs are cached as immutable, also for a
 // logged-in user), and only the HTML (at most 10 KB) when the candidate comes, as every
 // candidate does, through the page before the clock starts, which fetches the script ahead.
@@ -11,11 +11,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS } from '../integration/lib/daemon.mjs';
-import { newPage, assertNoDialogs, daemonAndBrowser, registerCandidate } from './lib/browser.mjs';
+import { newPage, assertNoDialogs, daemonAndBrowser, registerCandidate, loginCandidate } from './lib/browser.mjs';
 
 const EXAM = 'FSN-PBW-JR'; // 32 questions and one evidence item
 const BUDGET = 10 * 1024;
-const CEILING = 17 * 1024; // what the test holds today (~16.0 KB), against regressions
+// What the test holds today (15.4-15.6 KB with the build's minified, precompressed assets;
+// 16.0-17.1 KB before), against regressions.
+const CEILING = 16 * 1024;
 const env = daemonAndBrowser({ logLevel: 'info' }); // the access log shows what reached the server
 
 // Records every response of the page until stop(): url, type, status, encoding and the
@@ -153,11 +155,49 @@ test('through the pre-start page, the exam page itself transfers at most 10 KB',
   await p.context.close();
 });
 
+// Resuming on another device (or after the cache was emptied): the dashboard, where the
+// candidate lands after logging in, fetches the open exam page's script ahead as the
+// pre-start page does, so "Lanjutkan" brings only the exam page's HTML, within 10 KB.
+test('resuming from the dashboard, the exam page itself transfers at most 10 KB', async () => {
+  const { d } = env;
+  const first = await newPage(env.browser, { width: 360, height: 800 });
+  const email = await registerCandidate(first.page, d.url, 'xfer-resume');
+  await first.page.goto(`${d.url}/exams/${EXAM}/start`);
+  await startExam(first.page);
+  const attempt = new URL(first.page.url()).pathname;
+  await first.context.close();
+
+  const p = await newPage(env.browser, { width: 360, height: 800 }); // a new device
+  const { page, context } = p;
+  const rec = await recorder(context, page);
+  await loginCandidate(page, d.url, email);
+  await page.waitForLoadState('networkidle');
+  const dashboard = rec.take();
+  const script = dashboard.find((r) => /\/static\/exam\.js\?v=/.test(r.url));
+  assert.ok(script && script.status === 200 && script.bytes > 0, `the dashboard fetches exam.js ahead: ${JSON.stringify(dashboard)}`);
+  await Promise.all([page.waitForURL(new RegExp(`${attempt}$`)), page.click(`a.button[href="${attempt}"]`)]);
+  await page.waitForLoadState('networkidle');
+  const exam = rec.take().filter(pagePart);
+  await rec.stop();
+  assert.ok(await page.locator('nav.qnav button').count() === 33, 'exam.js runs (the navigator is built)');
+  const wire = exam.filter((r) => !r.fromCache && r.bytes > 0);
+  const total = wire.reduce((a, r) => a + r.bytes, 0);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(path.join(ARTIFACTS, 'exam-transfer-resume.json'), JSON.stringify({
+    budget: BUDGET, dashboard, exam: { bytes: total, parts: exam },
+  }, null, 1));
+  assert.deepEqual(wire.map((r) => r.type), ['Document'], `only the HTML comes over the wire: ${JSON.stringify(exam)}`);
+  assert.ok(total <= BUDGET, `the exam page transfers ${total} bytes, over ${BUDGET}`);
+  assertNoDialogs(p);
+  await p.context.close();
+});
+
 // The budget of issue 16 from an empty cache on the exam page itself (no pre-start page
-// before it). Not met: the HTML is ~7.4 KB on the wire (its text alone ~4.5 KB compressed),
-// exam.js ~5.8 KB and app.css ~2.8 KB, headers included; see docs/web.md (Transfer size of
-// the exam page) for the figures and why the remaining steps would cost candidates more.
-test('the first visit transfers at most 10 KB', { todo: 'from an empty cache the exam page needs ~16 KB; see docs/web.md' }, () => {
+// before it). Not met: the HTML is 7.9-8.1 KB on the wire (its visible text alone ~4.1 KB
+// compressed, the questions and options ~2.9 KB), exam.js 4.8 KB and app.css 2.6 KB,
+// headers included; see docs/web.md (Transfer size of the exam page) for the figures of
+// each step taken and measured, and why what is left cannot reach 10 KB.
+test('the first visit transfers at most 10 KB', { todo: 'from an empty cache the exam page needs ~15.5 KB; see docs/web.md' }, () => {
   assert.ok(firstVisit, 'the first visit was measured');
   const total = firstVisit.reduce((a, r) => a + r.bytes, 0);
   assert.ok(total <= BUDGET, `first visit transfers ${total} bytes (${JSON.stringify(firstVisit.map((r) => [r.type, r.bytes]))}), over ${BUDGET}`);

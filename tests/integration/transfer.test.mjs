@@ -118,6 +118,29 @@ test('static assets: compressed once, and cached for logged-in users too', async
   }
 });
 
+// The build's copies: minified and precompressed (the gzip copy decodes to the minified
+// text); scripts and style sheets carry nosniff and the referrer policy but not the
+// document-only headers, which the service worker's script and every page keep.
+test('static assets: the minified copy, precompressed; document-only headers on documents and the worker', async () => {
+  for (const [p, doc] of [['/static/exam.js', false], ['/static/app.css', false], ['/static/sw.js', true], ['/me', true]]) {
+    const r = await raw('GET', p, { 'Accept-Encoding': 'gzip', Cookie: cand.cookieHeader(), Accept: 'text/html' });
+    assert.equal(r.status, 200, p);
+    assert.deepEqual(r.get('x-content-type-options'), ['nosniff'], p);
+    assert.deepEqual(r.get('referrer-policy'), ['no-referrer'], p);
+    for (const h of ['content-security-policy', 'x-frame-options', 'cross-origin-opener-policy']) {
+      assert.equal(r.get(h).length, doc ? 1 : 0, `${p}: ${h}`);
+    }
+  }
+  const js = await raw('GET', '/static/exam.js', {});
+  const gz = await raw('GET', '/static/exam.js', { 'Accept-Encoding': 'gzip' });
+  assert.deepEqual(gz.get('content-encoding'), ['gzip']);
+  assert.equal(gunzipSync(gz.body).toString(), js.body.toString(), 'the gzip copy is the same script');
+  const text = js.body.toString();
+  assert.ok(!/\n\s|\/\*|\n\/\//.test(text), 'no indentation or comments are sent');
+  assert.ok(!/\bvar queue\b/.test(text), 'local names are minified');
+  assert.ok(gz.body.length < 5000, `exam.js is ${gz.body.length} bytes compressed`);
+});
+
 function routeTable() {
   const r = spawnSync(UJIKOMD, ['--routes'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);

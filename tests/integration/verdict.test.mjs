@@ -149,6 +149,31 @@ test('what another process writes to the database is seen by the very next reque
   }
 });
 
+test('a page scanned again and again (answered from what the daemon proved) turns revoked on the next scan after another process revokes it', async () => {
+  const c = await newCertificate(1, await candidateClient(d, 'Bayu Saputra'));
+  // Scanned repeatedly: the first scan proves the row, the next ones reuse the proof.
+  for (let i = 0; i < 3; i++) {
+    assert.match(await qrPage(c.qr), /class="verdict verdict-genuine"/);
+    assert.equal((await viaQr(c.qr)).verdict, 'genuine');
+    assert.equal((await viaSerial(c.serial)).verdict, 'genuine');
+  }
+  const now = Date.now();
+  // Another process on the same database (an operator's shell; another node): suspended...
+  sql(`UPDATE certificates SET status = 'suspended', suspended_at = ${now}, suspended_reason = 'diperiksa' WHERE serial = '${c.serial}'`);
+  assert.match(await qrPage(c.qr), /class="verdict verdict-suspended"/);
+  assert.equal((await viaQr(c.qr)).verdict, 'suspended');
+  assert.equal((await viaSerial(c.serial)).verdict, 'suspended');
+  // ... then revoked, while the page keeps being scanned.
+  sql(`UPDATE certificates SET status = 'revoked', revoked_at = ${now}, revoked_reason = 'dicabut lewat konsol', suspended_at = NULL, suspended_reason = NULL WHERE serial = '${c.serial}'`);
+  const page = await qrPage(c.qr);
+  assert.match(page, /class="verdict verdict-revoked"/);
+  assert.match(page, /dicabut lewat konsol/);
+  const j = await viaQr(c.qr);
+  assert.equal(j.verdict, 'revoked', JSON.stringify(j).slice(0, 300));
+  assert.equal(j.revocation.reason, 'dicabut lewat konsol');
+  assert.equal((await viaSerial(c.serial)).verdict, 'revoked');
+});
+
 test('with the real private key: a never-issued serial and another name are not genuine, logged and audited', async () => {
   const pem = keyPem(d.dataDir, cert.kid);
   const never = randomSerial();

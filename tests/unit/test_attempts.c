@@ -18,6 +18,7 @@
 #include "common/attempts.h"
 #include "common/catalog.h"
 #include "common/config.h"
+#include "common/form_index.h"
 #include "common/svc.h"
 #include "http/handlers.h"
 #include "http/jsontext.h"
@@ -208,7 +209,7 @@ static void start_save_submit_retake(void **state) {
   struct store_attempt a;
   char err[160];
   int64_t t0 = wall_ms(); /* the store stamps the start with its own clock */
-  int64_t duration = 30 * 60 * 1000;
+  int64_t duration = 30LL * 60 * 1000;
 
   assert_int_equal(attempts_start(&st, svc, fx->user, "NO-SUCH", t0), ATTEMPTS_EXAM_NOT_FOUND);
   assert_int_equal(attempts_start(&st, svc, fx->user, "FSN-LAYER", t0), ATTEMPTS_OK);
@@ -294,11 +295,98 @@ static void start_save_submit_retake(void **state) {
   json_decref(text);
 }
 
+/* A sheet read in a snapshot the caller opened (as the form read does with the session's)
+ * sees that snapshot; the stored form text comes with the attempt only when the form is not
+ * indexed; the open attempts' forms are indexed page by page, the finished ones' not. */
+static void sheet_in_a_snapshot_and_open_forms_indexed(void **state) {
+  struct svc *svc = &((struct fx *)*state)->svc;
+  int64_t t0 = wall_ms();
+  assert_int_equal(form_index_new(&svc->forms, 64), 0);
+  struct fx *fx = *state;
+  struct attempts_started st;
+  struct attempts_saved sv;
+  struct attempts_sheet sheet;
+  struct store_attempt a;
+  char err[160];
+  assert_int_equal(attempts_start(&st, svc, fx->user, "FSN-LAYER", t0), ATTEMPTS_OK);
+  int64_t mine = st.id;
+  assert_int_equal(attempts_start(&st, svc, fx->other, "FSN-LAYER", t0), ATTEMPTS_OK);
+  int64_t theirs = st.id;
+  assert_true(form_index_has(svc->forms, mine)); /* indexed when drawn */
+
+  /* The snapshot is taken (by a first read) before the save: the sheet read in it does not
+   * see the answer, a sheet read afresh does. */
+  struct store_rd *rd = NULL;
+  assert_int_equal(store_rd_begin(svc->store, &rd), STORE_OK);
+  assert_int_equal(store_attempt_get_brief(rd, &a, mine), STORE_OK);
+  json_t *yes = json_true();
+  assert_int_equal(attempts_save(&sv, svc, fx->user, mine, "Q1", yes, t0 + 1000, err, sizeof(err)),
+                   ATTEMPTS_OK);
+  json_decref(yes);
+  assert_int_equal(attempts_get_sheet_in(&sheet, svc, rd, fx->user, mine, t0 + 2000), ATTEMPTS_OK);
+  assert_int_equal(sheet.nanswers, 0);
+  assert_null(sheet.attempt.form); /* indexed: read briefly */
+  attempts_sheet_clear(&sheet);
+  assert_int_equal(attempts_get_sheet(&sheet, svc, fx->user, mine, t0 + 2000), ATTEMPTS_OK);
+  assert_int_equal(sheet.nanswers, 1);
+  attempts_sheet_clear(&sheet);
+  /* Someone else's attempt in a given snapshot: not found, and the snapshot is ended. */
+  assert_int_equal(store_rd_begin(svc->store, &rd), STORE_OK);
+  assert_int_equal(attempts_get_sheet_in(&sheet, svc, rd, fx->user, theirs, t0 + 2000),
+                   ATTEMPTS_NOT_FOUND);
+
+  /* A fresh index (a restart): the sheet brings the stored form text along. */
+  form_index_free(svc->forms);
+  assert_int_equal(form_index_new(&svc->forms, 64), 0);
+  assert_int_equal(attempts_get_sheet(&sheet, svc, fx->user, mine, t0 + 2000), ATTEMPTS_OK);
+  assert_non_null(sheet.attempt.form);
+  struct exam_form *form = NULL;
+  assert_int_equal(attempts_form(&form, svc, &sheet.attempt), ATTEMPTS_OK);
+  exam_form_free(form);
+  attempts_sheet_clear(&sheet);
+  assert_true(form_index_has(svc->forms, mine));
+
+  /* A save reading the attempt in a snapshot taken before the attempt was submitted saw it
+   * open, yet writes nothing: the write checks again. Then a save in a snapshot of its own. */
+  assert_int_equal(store_rd_begin(svc->store, &rd), STORE_OK);
+  assert_int_equal(store_attempt_get_brief(rd, &a, mine), STORE_OK);
+  struct store_attempt done;
+  assert_int_equal(attempts_submit(&done, svc, fx->user, mine, t0 + 3000), ATTEMPTS_OK);
+  store_attempt_clear(&done);
+  json_t *no = json_false();
+  assert_int_equal(
+      attempts_save_in(&sv, svc, rd, fx->user, mine, "Q2", no, t0 + 3500, err, sizeof(err)),
+      ATTEMPTS_CLOSED);
+  assert_int_equal(
+      attempts_save_in(&sv, svc, NULL, fx->other, theirs, "Q2", no, t0 + 3500, err, sizeof(err)),
+      ATTEMPTS_OK);
+  json_decref(no);
+  assert_int_equal(attempts_get_sheet(&sheet, svc, fx->user, mine, t0 + 4000), ATTEMPTS_OK);
+  assert_int_equal(sheet.nanswers, 1); /* Q1 alone */
+  attempts_sheet_clear(&sheet);
+
+  /* Finished attempts are left out of the pages of open ones. */
+  form_index_free(svc->forms);
+  assert_int_equal(form_index_new(&svc->forms, 64), 0);
+  int64_t after = 0;
+  size_t n = 99;
+  assert_int_equal(attempts_index_open(svc, &after, &n), ATTEMPTS_OK);
+  assert_int_equal(n, 1);
+  assert_int_equal(after, theirs);
+  assert_true(form_index_has(svc->forms, theirs));
+  assert_false(form_index_has(svc->forms, mine));
+  assert_int_equal(attempts_index_open(svc, &after, &n), ATTEMPTS_OK);
+  assert_int_equal(n, 0);
+  form_index_free(svc->forms);
+  svc->forms = NULL;
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(rules_on_an_attempt),
       cmocka_unit_test(summary_matches_jansson),
       cmocka_unit_test_setup_teardown(start_save_submit_retake, setup, teardown),
+      cmocka_unit_test_setup_teardown(sheet_in_a_snapshot_and_open_forms_indexed, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

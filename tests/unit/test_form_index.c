@@ -60,7 +60,11 @@ static void test_finds_every_item_and_nothing_else(void **state) {
   const char *v = f->exam->version;
   assert_int_equal(0, form_index_new(&fx, 64));
   assert_int_equal(-1, form_index_find(fx, &item, 7, v, "x")); /* not cached yet */
+  assert_false(form_index_has(fx, 7));
   assert_int_equal(0, form_index_put(fx, 7, v, f->form));
+  assert_true(form_index_has(fx, 7)); /* whatever the version asked for later */
+  assert_false(form_index_has(fx, 8));
+  assert_false(form_index_has(NULL, 7));
   size_t seen = 0;
   for (size_t u = 0; u < f->form->nunits; u++) {
     for (size_t i = 0; i < f->form->units[u].nitems; i++) {
@@ -100,6 +104,8 @@ static void test_full_set_replaces_its_oldest(void **state) {
   assert_int_equal(0, form_index_put(fx, 3, v, f->form)); /* again: replaces its own entry */
   assert_int_equal(0, form_index_put(fx, 9, v, f->form)); /* full: the oldest (1) goes */
   assert_int_equal(-1, form_index_find(fx, &item, 1, v, id));
+  assert_false(form_index_has(fx, 1));
+  assert_true(form_index_has(fx, 9));
   for (int64_t a = 2; a <= 9; a++) {
     assert_int_equal(1, form_index_find(fx, &item, a, v, id));
   }
@@ -225,7 +231,7 @@ static void test_threads_share_it(void **state) {
   pthread_t t[4];
   assert_int_equal(0, form_index_new(&fx, 16)); /* small: constant replacement */
   for (int i = 0; i < 4; i++) {
-    w[i] = (struct worker){fx, f, i * 30, 0};
+    w[i] = (struct worker){fx, f, (int64_t)i * 30, 0};
     assert_int_equal(0, pthread_create(&t[i], NULL, work, &w[i]));
   }
   for (int i = 0; i < 4; i++) {

@@ -3,6 +3,7 @@
  * than SVG, PDF or fonts), and that what is compressed comes back byte for byte, is the
  * same on every run and is given up when it would not save a tenth.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -117,11 +118,68 @@ static void gives_up_when_it_does_not_pay(void **state) {
   assert_null(gzip_compress("short", 5, GZIP_LEVEL_ONCE, &out_len));
 }
 
+struct job {
+  const char *text;
+  size_t len;
+  unsigned char *gz;
+  size_t gz_len;
+};
+
+static void *compress_job(void *arg) {
+  struct job *j = arg;
+  j->gz = gzip_compress(j->text, j->len, GZIP_LEVEL_PER_REQUEST, &j->gz_len);
+  return NULL;
+}
+
+/* A thread keeps its compressor between answers: what it compressed before, and answers it
+ * gave up on, change nothing in the next output, which is what a fresh thread makes. */
+static void kept_compressor_forgets_the_last_answer(void **state) {
+  (void)state;
+  char a[4096], b[4096], noise[2048];
+  size_t alen = 0, blen = 0;
+  for (int i = 0; alen + 60 < sizeof a; i++) {
+    alen += (size_t)snprintf(a + alen, sizeof a - alen, "{\"id\":\"Q%d\",\"type\":\"choice\"},", i);
+  }
+  for (int i = 0; blen + 60 < sizeof b; i++) {
+    blen += (size_t)snprintf(b + blen, sizeof b - blen, "\"A%d\":[\"x\",\"y\",%d],", i, i * 7);
+  }
+  uint32_t x = 88172645u;
+  for (size_t i = 0; i < sizeof noise; i++) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    noise[i] = (char)x;
+  }
+  struct job fresh = {b, blen, NULL, 0};
+  pthread_t t;
+  assert_int_equal(0, pthread_create(&t, NULL, compress_job, &fresh));
+  assert_int_equal(0, pthread_join(t, NULL));
+  assert_non_null(fresh.gz);
+
+  size_t n = 0;
+  unsigned char *gz = gzip_compress(a, alen, GZIP_LEVEL_PER_REQUEST, &n);
+  assert_non_null(gz);
+  free(gz);
+  assert_null(gzip_compress(noise, sizeof noise, GZIP_LEVEL_PER_REQUEST, &n));
+  for (int round = 0; round < 2; round++) {
+    gz = gzip_compress(b, blen, GZIP_LEVEL_PER_REQUEST, &n);
+    assert_non_null(gz);
+    assert_int_equal(fresh.gz_len, n);
+    assert_memory_equal(fresh.gz, gz, n);
+    unsigned char back[4096];
+    assert_int_equal(blen, gunzip(back, sizeof back, gz, n));
+    assert_memory_equal(back, b, blen);
+    free(gz);
+  }
+  free(fresh.gz);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(worthwhile_types),
       cmocka_unit_test(compresses_round_trip),
       cmocka_unit_test(gives_up_when_it_does_not_pay),
+      cmocka_unit_test(kept_compressor_forgets_the_last_answer),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -266,11 +266,49 @@ static void keyed_writer_refuses_misuse(void **state) {
   free(e.s);
 }
 
+/* jt_str decides eight bytes at a time while none needs escaping or checking: every kind of
+ * byte that does, at every position of strings longer and shorter than a word, is written
+ * as jansson reads back the same string; a byte that is not UTF-8 anywhere fails the text. */
+static void string_writer_every_position(void **state) {
+  (void)state;
+  static const char *const specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "é", "🙂"};
+  for (size_t len = 0; len <= 40; len++) {
+    for (size_t at = 0; at <= len; at++) {
+      for (size_t k = 0; k < sizeof specials / sizeof specials[0]; k++) {
+        char text[64]; /* at 'a's, the special byte(s), len - at 'b's */
+        size_t n = strlen(specials[k]);
+        memset(text, 'a', at);
+        memcpy(text + at, specials[k], n);
+        memset(text + at + n, 'b', len - at);
+        text[len + n] = '\0';
+        struct jtext t = {0};
+        jt_str(&t, text);
+        assert_false(t.failed);
+        json_t *back = json_loads(t.s, JSON_DECODE_ANY, NULL);
+        if (NULL == back || 0 != strcmp(text, json_string_value(back))) {
+          fail_msg("len %zu at %zu special %zu: %s", len, at, k, t.s);
+        }
+        json_decref(back);
+        free(t.s);
+      }
+      char bad[64];
+      memset(bad, 'a', len + 1);
+      bad[at] = (char)0xff;
+      bad[len + 1] = '\0';
+      struct jtext u = {0};
+      jt_str(&u, bad);
+      assert_true(u.failed);
+      free(u.s);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(valid_values),
       cmocka_unit_test(invalid_values),
       cmocka_unit_test(string_writer),
+      cmocka_unit_test(string_writer_every_position),
       cmocka_unit_test(keyed_writer_matches_jansson),
       cmocka_unit_test(keyed_writer_refuses_misuse),
   };

@@ -2,7 +2,7 @@
  * The store's save path for answers: a checked save writes only into an open attempt whose
  * deadline (plus the caller's grace) has not passed, reports the deadline it read in the same
  * transaction, and changes nothing when it refuses; the brief and state reads agree with the
- * full read without carrying the form.
+ * full read without carrying the form; open attempts are paged with their forms.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -143,9 +143,72 @@ static void test_checked_save(void **state) {
   store_attempt_clear(&full);
 }
 
+struct more {
+  int64_t user;
+  int64_t ids[5];
+};
+
+/* Five more attempts of the fixture's exam version, each by a user of its own. */
+static int more_txn(struct store_tx *tx, void *arg) {
+  struct more *m = arg;
+  int rc = STORE_OK;
+  for (int i = 0; i < 5 && STORE_OK == rc; i++) {
+    char email[64];
+    snprintf(email, sizeof email, "asesi-buka%d@contoh.id", i);
+    rc = store_user_create(tx, &m->user, email, "Asesi", ROLE_CANDIDATE, "$scrypt$test");
+    if (STORE_OK == rc) {
+      rc = store_attempt_create(tx, &m->ids[i], m->user, "DKV-UJI", version, "{\"format\":2}",
+                                store_tx_now_ms(tx) + 60000);
+    }
+  }
+  return rc;
+}
+
+/* Open attempts page by page, by id, each with its stored form; finished ones left out. */
+static void test_open_pages(void **state) {
+  struct fixture *f = *state;
+  struct more m = {0};
+  struct store_rd *rd = NULL;
+  struct store_attempt *list = NULL;
+  size_t n = 0;
+  assert_int_equal(STORE_OK, store_txn(f->t.s, more_txn, &m));
+  struct finish fi = {m.ids[1]};
+  assert_int_equal(STORE_OK, store_txn(f->t.s, finish_txn, &fi));
+
+  /* open: the fixture's attempt, then ids 0, 2, 3, 4 of the five */
+  int64_t want[] = {f->attempt, m.ids[0], m.ids[2], m.ids[3], m.ids[4]};
+  size_t got = 0;
+  int64_t after = 0;
+  for (int page = 0; page < 4; page++) {
+    assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+    assert_int_equal(STORE_OK, store_attempts_open_page(rd, &list, &n, after, 2));
+    store_rd_end(rd);
+    assert_true(n <= 2);
+    for (size_t i = 0; i < n; i++) {
+      assert_true(got < 5);
+      assert_int_equal(want[got], list[i].id);
+      assert_int_equal(ATTEMPT_OPEN, list[i].status);
+      assert_non_null(list[i].form);
+      assert_string_equal(list[i].id == f->attempt ? "{\"format\":1}" : "{\"format\":2}",
+                          list[i].form);
+      after = list[i].id;
+      got++;
+    }
+    store_attempt_list_free(list, n);
+  }
+  assert_int_equal(5, got);
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  assert_int_equal(STORE_OK, store_attempts_open_page(rd, &list, &n, after, 2));
+  assert_int_equal(0, n);
+  store_attempt_list_free(list, n);
+  assert_int_not_equal(STORE_OK, store_attempts_open_page(rd, &list, &n, 0, 0)); /* no limit */
+  store_rd_end(rd);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_checked_save, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_open_pages, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -252,6 +252,24 @@ static inline int temp_store_dir_setup(void **state) {
 
 /* cmocka tear-down for every set-up above: closes the store, removes the directory with
  * everything in it, and frees the fixture. */
+/* A certificate's status change in a transaction of its own (by the system, "a test"). */
+struct temp_store_cert_change {
+  const char *serial;
+  enum store_cert_change to;
+};
+
+static inline int temp_store_cert_change_tx(struct store_tx *tx, void *arg) {
+  const struct temp_store_cert_change *c = arg;
+  return store_cert_set_status(tx, c->serial, c->to, 0, "a test");
+}
+
+/* Changes serial's status through store s: STORE_OK, or what store_txn returned. */
+static inline int temp_store_cert_change(struct store *s, const char *serial,
+                                         enum store_cert_change to) {
+  struct temp_store_cert_change c = {serial, to};
+  return store_txn(s, temp_store_cert_change_tx, &c);
+}
+
 static inline int temp_store_teardown(void **state) {
   struct temp_store *t = *state;
   int rc = 0;

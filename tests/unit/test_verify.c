@@ -19,7 +19,7 @@
 
 #include "common/issue.h"
 #include "common/verify.h"
-#include "test_issue_fixture.h"
+#include "test_verify_fixture.h"
 #include "ujikom/clock.h"
 
 /* --- the judgement, pure --- */
@@ -115,16 +115,6 @@ static void test_judge(void **state) {
 
 /* --- against the store --- */
 
-static struct verify_result *verify(struct fixture *f, enum verify_form form, const char *text) {
-  struct verify_result *o = verify_result_new();
-  assert_non_null(o);
-  int rc = verify_certificate(o, &f->svc, form, text, strlen(text), clock_wall_ms(), NULL);
-  if (0 != rc) {
-    fail_msg("verify: %s", store_rc_name(rc));
-  }
-  return o;
-}
-
 static void expect_verdict(struct fixture *f, enum verify_form form, const char *text,
                            enum cert_verdict verdict, enum verify_reason reason) {
   struct verify_result *o = verify(f, form, text);
@@ -133,14 +123,6 @@ static void expect_verdict(struct fixture *f, enum verify_form form, const char 
              verify_reason_code(o->reason), cert_verdict_name(verdict), verify_reason_code(reason));
   }
   free(o);
-}
-
-static void issue(struct fixture *f, struct store_cert *out) {
-  char err[256];
-  enum issue_rc rc = issue_certificate(out, &f->svc, new_attempt(f, VERDICT_K), 0, err, sizeof err);
-  if (ISSUE_CREATED != rc) {
-    fail_msg("issue: %s", err);
-  }
 }
 
 /* Audit entries about a certificate with the forgery action. */

@@ -124,3 +124,11 @@ export async function registerCandidate(page, base, tag, name = 'Rina Marlina') 
   await Promise.all([page.waitForURL(/\/me$/), page.click('form[action="/register"] button[type=submit]')]);
   return email;
 }
+
+// Logs in through the log-in page; a candidate's page ends on /me.
+export async function loginCandidate(page, base, email) {
+  await page.goto(`${base}/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL(/\/me$/), page.click('form[action="/login"] button[type=submit]')]);
+}

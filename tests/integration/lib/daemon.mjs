@@ -50,6 +50,12 @@ function pgPrepare(dataDir) {
   if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
 }
 
+// Makes the database of dataDir ready for the CLI before any daemon ran on it (PostgreSQL:
+// its schema; nothing for SQLite, whose file the CLI creates).
+export function prepareDatabase(dataDir) {
+  if (PG_BASE) pgPrepare(dataDir);
+}
+
 // Drops the schema of dataDir (PostgreSQL); nothing for SQLite (the file goes with the dir).
 export function dropDatabase(dataDir) {
   if (PG_BASE) psql(PG_BASE, `DROP SCHEMA IF EXISTS ${pgSchema(dataDir)} CASCADE`);
@@ -65,6 +71,15 @@ export function dbExec(dataDir, sql) {
   const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(dataDir, 'ujikom.db'), text],
     { encoding: 'utf8', timeout: 30_000 });
   return { status: r.status, stdout: r.stdout || '', stderr: r.stderr || '' };
+}
+
+// Moves attempt id's deadline to ms (and its start back to ms when it started later), as a
+// test staging a deadline does, on the pass's backend. Throws when the SQL fails.
+export function setAttemptDeadline(dataDir, id, ms) {
+  const at = Math.round(ms);
+  const r = dbExec(dataDir, `UPDATE attempts SET started_at = CASE WHEN started_at < ${at} THEN started_at ELSE ${at} END, ` +
+    `deadline_at = ${at} WHERE id = ${Number(id)}`);
+  if (r.status !== 0) throw new Error(`moving the deadline of attempt ${id}: ${r.stderr}`);
 }
 
 // Runs the CLI synchronously. `input` is written to its stdin (e.g. a password).

@@ -1,0 +1,203 @@
+/*
+ * The verified-certificate cache (see verify_cache.h): a 4-way set-associative table keyed by
+ * (serial, form), with striped locks. Entries own deep copies of the row; look-ups copy out
+ * under the lock, so an entry replaced meanwhile can be freed at once.
+ */
+#include "common/verify_cache.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VERIFY_CACHE_WAYS    4
+#define VERIFY_CACHE_STRIPES 64
+
+struct verify_entry {
+  enum verify_cache_form form;
+  uint64_t keys;
+  struct store_cert_logged v; /* owns its texts */
+};
+
+struct verify_cache {
+  size_t nsets;
+  unsigned char *victim; /* per set: the way replaced next when the set is full */
+  pthread_mutex_t locks[VERIFY_CACHE_STRIPES];
+  atomic_uint_fast64_t hits, misses;
+  struct verify_entry *slots[]; /* nsets * VERIFY_CACHE_WAYS, then the victims */
+};
+
+int verify_cache_new(struct verify_cache **out, size_t slots) {
+  *out = NULL;
+  if (slots < 1 || slots > ((size_t)1 << 20)) {
+    return -1;
+  }
+  size_t n = VERIFY_CACHE_WAYS;
+  while (n < slots) {
+    n <<= 1;
+  }
+  /* One block: the table, its slots and each set's victim. */
+  struct verify_cache *c = calloc(1, sizeof *c + n * sizeof c->slots[0] + n / VERIFY_CACHE_WAYS);
+  if (NULL == c) {
+    return -1;
+  }
+  c->nsets = n / VERIFY_CACHE_WAYS;
+  c->victim = (unsigned char *)&c->slots[n];
+  for (size_t i = 0; i < VERIFY_CACHE_STRIPES; i++) {
+    pthread_mutex_init(&c->locks[i], NULL);
+  }
+  atomic_init(&c->hits, 0);
+  atomic_init(&c->misses, 0);
+  *out = c;
+  return 0;
+}
+
+static void entry_free(struct verify_entry *e) {
+  if (NULL != e) {
+    store_cert_clear(&e->v.cert);
+    free(e);
+  }
+}
+
+void verify_cache_free(struct verify_cache *c) {
+  if (NULL == c) {
+    return;
+  }
+  for (size_t i = 0; i < c->nsets * VERIFY_CACHE_WAYS; i++) {
+    entry_free(c->slots[i]);
+  }
+  for (size_t i = 0; i < VERIFY_CACHE_STRIPES; i++) {
+    pthread_mutex_destroy(&c->locks[i]);
+  }
+  free(c);
+}
+
+/* FNV-1a of the serial and the form. */
+static size_t set_of(const struct verify_cache *c, const char *serial,
+                     enum verify_cache_form form) {
+  uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)form;
+  for (const unsigned char *p = (const unsigned char *)serial; *p; p++) {
+    h = (h ^ *p) * 0x100000001b3ull;
+  }
+  return (size_t)(h ^ (h >> 32)) & (c->nsets - 1);
+}
+
+/* The way of serial's entry for form in set, or VERIFY_CACHE_WAYS. Under the set's lock. */
+static size_t way_of(const struct verify_cache *c, size_t set, const char *serial,
+                     enum verify_cache_form form) {
+  struct verify_entry *const *ways = &c->slots[set * VERIFY_CACHE_WAYS];
+  for (size_t w = 0; w < VERIFY_CACHE_WAYS; w++) {
+    if (NULL != ways[w] && ways[w]->form == form && 0 == strcmp(ways[w]->v.cert.serial, serial)) {
+      return w;
+    }
+  }
+  return VERIFY_CACHE_WAYS;
+}
+
+/* A copy of the malloc'd text s (NULL stays NULL); false when out of memory. */
+static bool dup_text(char **out, const char *s) {
+  *out = NULL == s ? NULL : strdup(s);
+  return NULL == s || NULL != *out;
+}
+
+/* A deep copy of in into *out; false (nothing to free) when out of memory. */
+static bool copy_logged(struct store_cert_logged *out, const struct store_cert_logged *in) {
+  *out = *in;
+  struct store_cert *o = &out->cert;
+  const struct store_cert *i = &in->cert;
+  o->units = o->jws = o->qr_token = o->display = NULL; /* in's until copied */
+  if (dup_text(&o->units, i->units) && dup_text(&o->jws, i->jws) &&
+      dup_text(&o->qr_token, i->qr_token) && dup_text(&o->display, i->display)) {
+    return true;
+  }
+  store_cert_clear(o);
+  return false;
+}
+
+static void count(struct verify_cache *c, bool hit) {
+  atomic_fetch_add_explicit(hit ? &c->hits : &c->misses, 1, memory_order_relaxed);
+}
+
+int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
+                     enum verify_cache_form form, const char *serial, uint64_t keys,
+                     struct store_rd *rd) {
+  memset(out, 0, sizeof *out);
+  if (NULL == c) {
+    return STORE_NONE;
+  }
+  size_t set = set_of(c, serial, form);
+  pthread_mutex_t *lock = &c->locks[set % VERIFY_CACHE_STRIPES];
+  pthread_mutex_lock(lock);
+  size_t w = way_of(c, set, serial, form);
+  struct verify_entry **slot = &c->slots[set * VERIFY_CACHE_WAYS + w];
+  bool found = w < VERIFY_CACHE_WAYS && (*slot)->keys == keys;
+  pthread_mutex_unlock(lock);
+  if (!found) {
+    count(c, false);
+    return STORE_NONE;
+  }
+  /* Read outside the lock: another thread may replace the entry meanwhile, so it is
+   * looked up again, and used only if still read at the generation the store has now. */
+  int64_t now = 0;
+  int rc = store_cert_state_generation(rd, &now);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  bool hit = false; /* when out of memory for the copy, verified the long way */
+  pthread_mutex_lock(lock);
+  w = way_of(c, set, serial, form);
+  slot = &c->slots[set * VERIFY_CACHE_WAYS + w];
+  if (w < VERIFY_CACHE_WAYS && (*slot)->keys == keys && (*slot)->v.generation == now) {
+    hit = copy_logged(out, &(*slot)->v);
+  } else if (w < VERIFY_CACHE_WAYS && (*slot)->v.generation < now) {
+    entry_free(*slot); /* stale for good: the generation only grows */
+    *slot = NULL;
+  }
+  pthread_mutex_unlock(lock);
+  if (!hit) {
+    memset(out, 0, sizeof *out);
+  }
+  count(c, hit);
+  rc = hit ? STORE_OK : STORE_NONE;
+  return rc;
+}
+
+void verify_cache_put(struct verify_cache *c, struct store_cert_logged *in,
+                      enum verify_cache_form form, uint64_t keys) {
+  struct verify_entry *e = NULL == c || !in->logged ? NULL : malloc(sizeof *e);
+  if (NULL == e) {
+    store_cert_clear(&in->cert);
+    return;
+  }
+  e->form = form;
+  e->keys = keys;
+  e->v = *in; /* its texts are the entry's now */
+  in->cert.units = in->cert.jws = in->cert.qr_token = in->cert.display = NULL;
+  size_t set = set_of(c, in->cert.serial, form);
+  pthread_mutex_t *lock = &c->locks[set % VERIFY_CACHE_STRIPES];
+  struct verify_entry *old = NULL;
+  pthread_mutex_lock(lock);
+  struct verify_entry **ways = &c->slots[set * VERIFY_CACHE_WAYS];
+  size_t w = way_of(c, set, in->cert.serial, form);
+  if (w < VERIFY_CACHE_WAYS && ways[w]->v.generation > in->generation) {
+    old = e; /* a newer proof is there already */
+  } else {
+    if (w == VERIFY_CACHE_WAYS) {
+      for (w = 0; w < VERIFY_CACHE_WAYS && NULL != ways[w]; w++) {
+      }
+    }
+    if (w == VERIFY_CACHE_WAYS) {
+      w = c->victim[set];
+      c->victim[set] = (unsigned char)((w + 1) % VERIFY_CACHE_WAYS);
+    }
+    old = ways[w];
+    ways[w] = e;
+  }
+  pthread_mutex_unlock(lock);
+  entry_free(old);
+}
+
+void verify_cache_counts(const struct verify_cache *c, uint64_t *hits, uint64_t *misses) {
+  *hits = NULL == c ? 0 : atomic_load_explicit(&c->hits, memory_order_relaxed);
+  *misses = NULL == c ? 0 : atomic_load_explicit(&c->misses, memory_order_relaxed);
+}
