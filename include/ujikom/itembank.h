@@ -1,6 +1,7 @@
 /*
- * Item banks in: parsers of the Moodle Aiken and GIFT question formats that turn a question
- * file (untrusted bytes) into ujikom exam items, written as a YAML fragment in the exam
+ * Item banks in: parsers of question files (untrusted bytes) — Moodle's Aiken, GIFT and
+ * Moodle XML formats, ujikom's Excel template and IMS QTI 3.0 content packages — that turn
+ * them into ujikom exam items, written as a YAML fragment in the exam
  * format (docs/exam-format.md), plus an import report naming every question found and what
  * became of it. Pure computation: the caller hands in the bytes and stores the result.
  *
@@ -21,6 +22,9 @@
 enum itembank_format {
   ITEMBANK_AIKEN,
   ITEMBANK_GIFT,
+  ITEMBANK_MOODLE, /* Moodle XML (<quiz>), read with expat: no document type, bounded depth */
+  ITEMBANK_XLSX,   /* the Excel template (itembank_xlsx.h): "row N" is the line */
+  ITEMBANK_QTI,    /* an IMS content package of QTI 3.0 items and an assessment test */
 };
 
 /* Hard limits on untrusted input. */
@@ -30,8 +34,10 @@ enum itembank_format {
 
 struct itembank_options {
   const char *file;       /* name used in error lines; NULL gives "input" */
-  const char *id_prefix;  /* item ids are "<prefix>-001", ...: [A-Za-z0-9._-]{1,56} */
-  const char *const *kuk; /* KUK ids of the target unit every item gives evidence for (>= 1) */
+  const char *id_prefix;  /* item ids are "<prefix>-001", ...: [A-Za-z0-9._-]{1,56} (QTI
+                             items keep their own identifier when it is a valid, new id) */
+  const char *const *kuk; /* KUK ids of the target unit every item gives evidence for (>= 1;
+                             QTI items whose test names their KUKs keep those) */
   size_t nkuk;
   unsigned indent; /* spaces put before every YAML line (0..64), to nest under a pool */
   /* Text of the single placeholder rubric criterion (1 point) given to imported essays;
@@ -45,7 +51,8 @@ struct itembank_entry {
   char *item_id;  /* the ujikom item id, or NULL when not mapped */
   char *type;     /* the ujikom item type ("single", ...), or NULL when not mapped */
   char *title;    /* GIFT ::title::, or NULL */
-  char *category; /* GIFT $CATEGORY in force, or NULL */
+  char *category; /* GIFT $CATEGORY / Moodle category in force, the Excel row's unit, the QTI
+                     section path ("unit / pool"), or NULL */
   char *note;     /* unmapped: the reason; mapped: what was dropped or changed, or NULL */
 };
 
@@ -70,7 +77,9 @@ int itembank_import(char **out, struct itembank_report *report, struct exam_erro
 /* Frees every entry and resets the report to empty. */
 void itembank_report_clear(struct itembank_report *report);
 
-/* "aiken" or "gift" to the format; returns -1 for anything else. */
+/* "aiken", "gift", "moodle", "xlsx" or "qti" to the format; returns -1 for anything else. */
 int itembank_format_parse(enum itembank_format *out, const char *name);
+/* The name itembank_format_parse reads. */
+const char *itembank_format_name(enum itembank_format format);
 
 #endif

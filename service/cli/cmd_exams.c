@@ -14,6 +14,7 @@
 
 static void exams_usage(FILE *out) {
   fprintf(out, "usage: ujikom exams check [--exams-dir DIR] [--subsectors FILE] [FILE...]\n"
+               "       ujikom exams export-qti [--exams-dir DIR] EXAM OUT.zip\n"
                "Checks exam files (default: every DIR/*.exam.yaml, DIR = --exams-dir,\n"
                "$UJIKOM_EXAMS_DIR or ./exams) against the subsector list (default\n"
                "DIR/subsectors.yaml). Prints file:line:column: message per error;\n"
@@ -144,6 +145,9 @@ int cmd_exams(int argc, char **argv) {
   }
   if (0 == strcmp(argv[1], "check")) {
     return exams_check(argc - 1, argv + 1);
+  }
+  if (0 == strcmp(argv[1], "export-qti")) {
+    return cmd_exams_export_qti(argc - 1, argv + 1);
   }
   fprintf(stderr, "ujikom exams: unknown subcommand '%s'\n", argv[1]);
   exams_usage(stderr);

@@ -26,6 +26,9 @@ int cmd_check(int argc, char **argv); /* cmd_check.c */
 int cmd_store(int argc, char **argv); /* cmd_store.c */
 /* --- exams (cmd_exams.c) --- */
 int cmd_exams(int argc, char **argv);
+/* --- item banks (cmd_items.c): items import/template, exams export-qti --- */
+int cmd_items(int argc, char **argv);
+int cmd_exams_export_qti(int argc, char **argv);
 /* --- keys and certificates (cmd_keys.c, cmd_verify.c) --- */
 int cmd_keys(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

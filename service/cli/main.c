@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"store", cmd_store, "Copy the database to another backend, verified (store copy)"},
     /* --- exams --- */
     {"exams", cmd_exams, "Check exam files (exams check [FILE...]): file:line:col errors"},
+    {"items", cmd_items, "Import a question bank (Aiken, GIFT, Moodle XML, Excel, QTI) as items"},
     /* --- keys and certificates --- */
     {"keys", cmd_keys, "List, rotate or publish (JWKS) the certificate signing keys"},
     {"verify", cmd_verify, "Verify a certificate offline (credential, QR URL/token or QR image)"},

@@ -206,10 +206,8 @@ static int results_csv(unsigned char **out, size_t *out_len, const struct bnsp_b
 
 /* ------------------------------------------------------------------ XLSX */
 
-/* A workbook written by libxlsxwriter (which writes to a file) into a private temporary
- * file, read back into memory and removed. fill writes the sheets; 0 or -1. */
-static int xlsx_in_memory(unsigned char **out, size_t *out_len,
-                          int (*fill)(lxw_workbook *wb, const void *ctx), const void *ctx) {
+int bnsp_xlsx_in_memory(unsigned char **out, size_t *out_len,
+                        int (*fill)(lxw_workbook *wb, const void *ctx), const void *ctx) {
   const char *tmp = getenv("TMPDIR");
   char path[512];
   int rc = -1;
@@ -247,8 +245,7 @@ static int xlsx_in_memory(unsigned char **out, size_t *out_len,
   return rc;
 }
 
-/* Text is always written as a string cell: a name such as "=HYPERLINK(...)" stays text. */
-static int put(lxw_worksheet *ws, size_t row, size_t col, const char *s, lxw_format *fmt) {
+int bnsp_xlsx_text(lxw_worksheet *ws, size_t row, size_t col, const char *s, lxw_format *fmt) {
   return LXW_NO_ERROR ==
                  worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, NULL == s ? "" : s, fmt)
              ? 0
@@ -271,38 +268,38 @@ static int blank_request_fill(lxw_workbook *wb, const void *ctx) {
       {"Jadwal", b->title},           {"Nomor jadwal", id},       {"TUK", b->tuk_name},
       {"Alamat TUK", b->tuk_address}, {"Tanggal uji", b->date},   {"Asesor", b->assessors},
   };
-  int rc = put(ws, 0, 0, "PERMOHONAN BLANKO SERTIFIKAT KOMPETENSI", bold);
+  int rc = bnsp_xlsx_text(ws, 0, 0, "PERMOHONAN BLANKO SERTIFIKAT KOMPETENSI", bold);
   size_t row = 1;
   for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++, row++) {
-    rc |= put(ws, row, 0, facts[i][0], bold);
-    rc |= put(ws, row, 1, facts[i][1], NULL);
+    rc |= bnsp_xlsx_text(ws, row, 0, facts[i][0], bold);
+    rc |= bnsp_xlsx_text(ws, row, 1, facts[i][1], NULL);
   }
   row++;
   static const char *const heads[] = {"No", "Nama Asesi", "E-mail", "Rekomendasi"};
   for (size_t c = 0; c < 4; c++) {
-    rc |= put(ws, row, c, heads[c], bold);
+    rc |= bnsp_xlsx_text(ws, row, c, heads[c], bold);
   }
   for (size_t k = 0; k < b->nunits; k++) {
-    rc |= put(ws, row, 4 + k, b->units[k].code, bold);
+    rc |= bnsp_xlsx_text(ws, row, 4 + k, b->units[k].code, bold);
   }
   for (size_t i = 0; i < b->ncands; i++) {
     const struct bnsp_candidate *x = &b->cands[i];
     size_t r = row + 1 + i;
     rc |=
         LXW_NO_ERROR == worksheet_write_number(ws, (lxw_row_t)r, 0, (double)(i + 1), NULL) ? 0 : -1;
-    rc |= put(ws, r, 1, x->name, NULL);
-    rc |= put(ws, r, 2, x->email, NULL);
-    rc |= put(ws, r, 3, bnsp_recommendation(x), NULL);
+    rc |= bnsp_xlsx_text(ws, r, 1, x->name, NULL);
+    rc |= bnsp_xlsx_text(ws, r, 2, x->email, NULL);
+    rc |= bnsp_xlsx_text(ws, r, 3, bnsp_recommendation(x), NULL);
     for (size_t k = 0; k < b->nunits; k++) {
-      rc |= put(ws, r, 4 + k, unit_text(x->units[k]), NULL);
+      rc |= bnsp_xlsx_text(ws, r, 4 + k, unit_text(x->units[k]), NULL);
     }
   }
   worksheet_set_column(ws, 1, 2, 32, NULL);
-  rc |= put(us, 0, 0, "Kode unit", bold);
-  rc |= put(us, 0, 1, "Judul unit", bold);
+  rc |= bnsp_xlsx_text(us, 0, 0, "Kode unit", bold);
+  rc |= bnsp_xlsx_text(us, 0, 1, "Judul unit", bold);
   for (size_t k = 0; k < b->nunits; k++) {
-    rc |= put(us, 1 + k, 0, b->units[k].code, NULL);
-    rc |= put(us, 1 + k, 1, b->units[k].title, NULL);
+    rc |= bnsp_xlsx_text(us, 1 + k, 0, b->units[k].code, NULL);
+    rc |= bnsp_xlsx_text(us, 1 + k, 1, b->units[k].title, NULL);
   }
   return rc;
 }
@@ -313,12 +310,13 @@ static int template_fill(lxw_workbook *wb, const void *ctx) {
   if (NULL == ws) {
     return -1;
   }
-  return put(ws, 0, 0, "nama", NULL) | put(ws, 0, 1, "email", NULL) |
-         put(ws, 1, 0, "Siti Rahmawati", NULL) | put(ws, 1, 1, "siti@example.org", NULL);
+  return bnsp_xlsx_text(ws, 0, 0, "nama", NULL) | bnsp_xlsx_text(ws, 0, 1, "email", NULL) |
+         bnsp_xlsx_text(ws, 1, 0, "Siti Rahmawati", NULL) |
+         bnsp_xlsx_text(ws, 1, 1, "siti@example.org", NULL);
 }
 
 enum bnsp_rc bnsp_template_xlsx(unsigned char **out, size_t *out_len) {
-  return 0 == xlsx_in_memory(out, out_len, template_fill, NULL) ? BNSP_OK : BNSP_RENDER_FAILED;
+  return 0 == bnsp_xlsx_in_memory(out, out_len, template_fill, NULL) ? BNSP_OK : BNSP_RENDER_FAILED;
 }
 
 enum bnsp_rc bnsp_document(unsigned char **out, size_t *out_len, struct svc *svc,
@@ -335,7 +333,7 @@ enum bnsp_rc bnsp_document(unsigned char **out, size_t *out_len, struct svc *svc
   int r = -1;
   switch (format) {
   case BNSP_XLSX:
-    r = xlsx_in_memory(out, out_len, blank_request_fill, &b);
+    r = bnsp_xlsx_in_memory(out, out_len, blank_request_fill, &b);
     break;
   case BNSP_PDF:
     r = bnsp_minutes_pdf(out, out_len, &b, NULL, NULL, err, sizeof err);

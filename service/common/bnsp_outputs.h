@@ -35,6 +35,18 @@ enum bnsp_rc bnsp_document(unsigned char **out, size_t *out_len, struct svc *svc
 enum bnsp_rc bnsp_batch_load(struct bnsp_batch *out, struct svc *svc, int64_t schedule_id,
                              int64_t now_ms, int *out_store_rc);
 
+/* A workbook written by libxlsxwriter (which writes to a file) into a private temporary
+ * file, read back into memory (*out, the caller's) and removed. fill writes the sheets and
+ * returns 0 or -1; so does this. */
+typedef struct lxw_workbook lxw_workbook;
+typedef struct lxw_worksheet lxw_worksheet;
+typedef struct lxw_format lxw_format;
+int bnsp_xlsx_in_memory(unsigned char **out, size_t *out_len,
+                        int (*fill)(lxw_workbook *wb, const void *ctx), const void *ctx);
+/* Writes text into a cell, always as a string (never a formula: "=HYPERLINK(...)" stays
+ * text). 0 or -1. */
+int bnsp_xlsx_text(lxw_worksheet *ws, size_t row, size_t col, const char *s, lxw_format *fmt);
+
 /* The import templates as XLSX (the CSV one is enrolment_template_csv). */
 enum bnsp_rc bnsp_template_xlsx(unsigned char **out, size_t *out_len);
 

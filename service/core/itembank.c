@@ -11,7 +11,7 @@
 #include "ujikom/exam_text.h"
 #include "ujikom/utf8.h"
 
-#include "growbuf.h"
+#include "itembank_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -21,15 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_OPTIONS  8u
-#define MAX_ACCEPTED 32u
-#define MAX_ERRORS   50u
-#define PREFIX_MAX   56u
-/* The cap of every text the importer builds (the YAML, a prompt, a question block): what an
- * input of ITEMBANK_MAX_INPUT bytes can become, each byte at most escaped as \uFFFD. */
-#define IMPORT_TEXT_MAX ((size_t)8 * ITEMBANK_MAX_INPUT)
-
-static char *dup_n(const char *s, size_t len) {
+char *ib_dup_n(const char *s, size_t len) {
   char *p = malloc(len + 1);
   if (p != NULL) {
     memcpy(p, s, len);
@@ -38,29 +30,27 @@ static char *dup_n(const char *s, size_t len) {
   return p;
 }
 
-static char *dup_or_null(const char *s) {
-  return s == NULL ? NULL : dup_n(s, strlen(s));
+char *ib_dup(const char *s) {
+  return s == NULL ? NULL : ib_dup_n(s, strlen(s));
 }
 
-static bool is_space(char c) {
+bool ib_is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 /* Trims surrounding whitespace in place; returns s. */
-static char *trim(char *s) {
+char *ib_trim(char *s) {
   size_t len = strlen(s);
-  while (len > 0 && is_space(s[len - 1])) {
+  while (len > 0 && ib_is_space(s[len - 1])) {
     s[--len] = '\0';
   }
   size_t i = 0;
-  while (is_space(s[i])) {
+  while (ib_is_space(s[i])) {
     i++;
   }
   memmove(s, s + i, len - i + 1);
   return s;
 }
-
-/* ------------------------------------------------------------------ UTF-8 */
 
 /* ------------------------------------------------------------------ YAML writing */
 
@@ -101,55 +91,23 @@ static void yaml_quoted(struct growbuf *b, const char *s) {
 
 /* ------------------------------------------------------------------ neutral items */
 
-struct ib_item {
-  unsigned line;
-  enum exam_item_type type;
-  char *prompt;
-  char *options[MAX_OPTIONS];
-  bool correct[MAX_OPTIONS];
-  size_t noptions;
-  char *accepted[MAX_ACCEPTED];
-  size_t naccepted;
-  bool key_bool;
-  double value;
-  double tolerance;
-  char *explanation;
-};
-
-static void item_clear(struct ib_item *it) {
-  free(it->prompt);
-  for (size_t i = 0; i < it->noptions; i++) {
-    free(it->options[i]);
-  }
-  for (size_t i = 0; i < it->naccepted; i++) {
-    free(it->accepted[i]);
-  }
-  free(it->explanation);
-  memset(it, 0, sizeof(*it));
+bool ib_failed(const struct imp *imp) {
+  return imp->oom || imp->yaml.failed || imp->errs->n > imp->errs_at_start;
 }
 
-struct imp {
-  const struct itembank_options *opts;
-  const char *file;
-  struct exam_errors *errs;
-  size_t errs_at_start;
-  struct itembank_report *report;
-  struct growbuf yaml;
-  unsigned next_id;
-  char *category;
-  bool too_many; /* ITEMBANK_MAX_ITEMS questions read; the rest is refused */
-  bool oom;
-};
-
-#define IMP_ERR(imp, line, col, ...)                                                               \
-  do {                                                                                             \
-    if ((imp)->errs->n - (imp)->errs_at_start < MAX_ERRORS) {                                      \
-      exam_errors_add((imp)->errs, (imp)->file, (line), (col), __VA_ARGS__);                       \
-    }                                                                                              \
-  } while (0)
-
-static bool imp_failed(const struct imp *imp) {
-  return imp->oom || imp->yaml.failed || imp->errs->n > imp->errs_at_start;
+struct itembank_entry *ib_report_push(struct itembank_report *r) {
+  if (r->n == r->cap) {
+    size_t ncap = r->cap ? r->cap * 2 : 32;
+    struct itembank_entry *ne = realloc(r->entries, ncap * sizeof(*ne));
+    if (ne == NULL) {
+      return NULL;
+    }
+    r->entries = ne;
+    r->cap = ncap;
+  }
+  struct itembank_entry *e = &r->entries[r->n++];
+  memset(e, 0, sizeof(*e));
+  return e;
 }
 
 static struct itembank_entry *report_add(struct imp *imp, unsigned line, const char *title) {
@@ -161,31 +119,24 @@ static struct itembank_entry *report_add(struct imp *imp, unsigned line, const c
     imp->too_many = true;
     return NULL;
   }
-  if (r->n == r->cap) {
-    size_t ncap = r->cap ? r->cap * 2 : 32;
-    struct itembank_entry *ne = realloc(r->entries, ncap * sizeof(*ne));
-    if (ne == NULL) {
-      imp->oom = true;
-      return NULL;
-    }
-    r->entries = ne;
-    r->cap = ncap;
+  struct itembank_entry *e = ib_report_push(r);
+  if (e == NULL) {
+    imp->oom = true;
+    return NULL;
   }
-  struct itembank_entry *e = &r->entries[r->n++];
-  memset(e, 0, sizeof(*e));
   e->line = line;
-  e->title = dup_or_null(title);
-  e->category = dup_or_null(imp->category);
+  e->title = ib_dup(title);
+  e->category = ib_dup(imp->category);
   return e;
 }
 
 /* Lists a question that could not be mapped, with the reason. */
-static void report_unmapped(struct imp *imp, unsigned line, const char *title, const char *why) {
+void ib_report_unmapped(struct imp *imp, unsigned line, const char *title, const char *why) {
   struct itembank_entry *e = report_add(imp, line, title);
   if (e == NULL) {
     return;
   }
-  e->note = dup_or_null(why);
+  e->note = ib_dup(why);
   imp->report->nunmapped++;
 }
 
@@ -206,6 +157,98 @@ static void key_text(struct imp *imp, unsigned extra, const char *key, const cha
 /* A number as text that strtod reads back to the same double. */
 static void num_text(char out[40], double v) {
   snprintf(out, 40, "%.17g", v);
+}
+
+/* Option ids and the key as the loader wants them (unique ids [a-z0-9]{1,8}; a key naming
+ * options once; an ordering key naming every option). */
+static const char *options_problem(const struct ib_item *it) {
+  bool choice = it->type == EXAM_ITEM_SINGLE || it->type == EXAM_ITEM_MULTIPLE ||
+                it->type == EXAM_ITEM_ORDERING;
+  if (choice && (it->noptions < 2 || it->noptions > MAX_OPTIONS)) {
+    return it->noptions < 2 ? "fewer than 2 options" : "more than 8 options";
+  }
+  for (size_t i = 0; i < it->noptions; i++) {
+    const char *oid = it->option_ids[i];
+    if (oid == NULL) {
+      continue;
+    }
+    size_t n = strlen(oid);
+    if (n < 1 || n > 8 || strspn(oid, "abcdefghijklmnopqrstuvwxyz0123456789") != n) {
+      return "an option id is not [a-z0-9]{1,8}";
+    }
+    for (size_t k = 0; k < i; k++) {
+      if (it->option_ids[k] != NULL && strcmp(it->option_ids[k], oid) == 0) {
+        return "two options have the same id";
+      }
+    }
+  }
+  bool seen[MAX_OPTIONS] = {false};
+  for (size_t k = 0; k < it->nkey; k++) {
+    if (it->key[k] >= it->noptions || seen[it->key[k]]) {
+      return "the key names an option twice or not at all";
+    }
+    seen[it->key[k]] = true;
+  }
+  if (it->type == EXAM_ITEM_ORDERING && it->nkey != it->noptions) {
+    return "the order does not name every option";
+  }
+  if (it->type == EXAM_ITEM_SINGLE && it->nkey > 1) {
+    return "more than one correct answer for a single-choice item";
+  }
+  return NULL;
+}
+
+static const char *rubric_problem(const struct ib_item *it) {
+  for (size_t i = 0; i < it->nrubric; i++) {
+    const struct ib_criterion *c = &it->rubric[i];
+    if (!ib_id_ok(c->id, 32) || c->text == NULL || c->text[0] == '\0' || c->max_points < 1 ||
+        c->max_points > 100) {
+      return "a rubric criterion needs an id, a text and 1..100 points";
+    }
+    for (size_t k = 0; k < i; k++) {
+      if (strcmp(it->rubric[k].id, c->id) == 0) {
+        return "two rubric criteria have the same id";
+      }
+    }
+    for (size_t k = 0; k < c->nlevels; k++) {
+      if (c->level_points[k] < 0 || c->level_points[k] > c->max_points ||
+          c->level_text[k] == NULL || c->level_text[k][0] == '\0') {
+        return "a rubric level needs a text and points within the criterion's";
+      }
+      for (size_t j = 0; j < k; j++) {
+        if (c->level_points[j] == c->level_points[k]) {
+          return "two levels of a rubric criterion have the same points";
+        }
+      }
+    }
+  }
+  return NULL;
+}
+
+/* The checks of what the richer formats (Moodle XML, Excel, QTI) can give. */
+static const char *item_problem_more(const struct ib_item *it) {
+  if (it->points < 0 || it->points > 100) {
+    return "points outside 1..100";
+  }
+  for (size_t i = 0; i < it->nkuk; i++) {
+    if (it->kuk[i] == NULL || it->kuk[i][0] == '\0') {
+      return "an empty KUK id";
+    }
+  }
+  if (it->type == EXAM_ITEM_SHORT && it->naccepted == 0) {
+    return "no accepted answer";
+  }
+  if ((it->type == EXAM_ITEM_SINGLE || it->type == EXAM_ITEM_MULTIPLE) && it->nkey == 0) {
+    bool any = false;
+    for (size_t i = 0; i < it->noptions; i++) {
+      any = any || it->correct[i];
+    }
+    if (!any) {
+      return "no answer is marked correct";
+    }
+  }
+  const char *p = options_problem(it);
+  return p != NULL ? p : rubric_problem(it);
 }
 
 /* Checks what the loader would refuse, so that a refusal becomes a report line rather than a
@@ -236,24 +279,150 @@ static const char *item_problem(const struct ib_item *it) {
       (!isfinite(it->value) || !isfinite(it->tolerance) || it->tolerance < 0)) {
     return "the numeric answer is out of range";
   }
-  return NULL;
+  return item_problem_more(it);
 }
 
-/* Emits one item and records it in the report; the item is consumed. */
-static void emit_item(struct imp *imp, struct ib_item *it, const char *title, const char *note) {
+void ib_item_clear(struct ib_item *it) {
+  free(it->id);
+  for (size_t i = 0; i < it->nkuk; i++) {
+    free(it->kuk[i]);
+  }
+  free(it->prompt);
+  for (size_t i = 0; i < it->noptions; i++) {
+    free(it->options[i]);
+    free(it->option_ids[i]);
+  }
+  for (size_t i = 0; i < it->naccepted; i++) {
+    free(it->accepted[i]);
+  }
+  free(it->unit);
+  for (size_t i = 0; i < it->nrubric; i++) {
+    free(it->rubric[i].id);
+    free(it->rubric[i].text);
+    for (size_t k = 0; k < it->rubric[i].nlevels; k++) {
+      free(it->rubric[i].level_text[k]);
+    }
+  }
+  free(it->explanation);
+  memset(it, 0, sizeof(*it));
+}
+
+void ib_set_category(struct imp *imp, const char *category) {
+  free(imp->category);
+  imp->category = ib_dup(category);
+  if (category != NULL && imp->category == NULL) {
+    imp->oom = true;
+  }
+}
+
+/* Whether an item id is already in the report (the loader refuses duplicates). */
+static bool id_taken(const struct imp *imp, const char *id) {
+  for (size_t i = 0; i < imp->report->n; i++) {
+    const char *e = imp->report->entries[i].item_id;
+    if (e != NULL && strcmp(e, id) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+static void write_key(struct imp *imp, const struct ib_item *it) {
+  struct growbuf *y = &imp->yaml;
+  bool list = it->type != EXAM_ITEM_SINGLE;
+  indent(imp, 4);
+  growbuf_str(y, list ? "answer: [" : "answer: ");
+  for (size_t k = 0; k < it->nkey; k++) {
+    growbuf_str(y, k ? ", " : "");
+    yaml_quoted(y, it->option_ids[it->key[k]]);
+  }
+  growbuf_str(y, list ? "]\n" : "\n");
+}
+
+static void write_rubric(struct imp *imp, const struct ib_item *it) {
+  struct growbuf *y = &imp->yaml;
+  char num[40];
+  indent(imp, 4);
+  growbuf_str(y, "rubric:\n");
+  if (it->nrubric == 0) {
+    indent(imp, 6);
+    growbuf_str(y, "- id: \"R1\"\n");
+    key_text(imp, 8, "text",
+             imp->opts->open_rubric_text != NULL
+                 ? imp->opts->open_rubric_text
+                 : "Jawaban sesuai dengan kunci yang ditetapkan asesor");
+    key_text(imp, 8, "max_points", "1");
+    return;
+  }
+  for (size_t i = 0; i < it->nrubric; i++) {
+    const struct ib_criterion *c = &it->rubric[i];
+    indent(imp, 6);
+    growbuf_str(y, "- id: ");
+    yaml_quoted(y, c->id);
+    growbuf_str(y, "\n");
+    key_text(imp, 8, "text", c->text);
+    snprintf(num, sizeof(num), "%ld", c->max_points);
+    key_text(imp, 8, "max_points", num);
+    if (c->nlevels > 0) {
+      indent(imp, 8);
+      growbuf_str(y, "levels:\n");
+    }
+    for (size_t k = 0; k < c->nlevels; k++) {
+      snprintf(num, sizeof(num), "%ld", c->level_points[k]);
+      indent(imp, 10);
+      growbuf_str(y, "- points: ");
+      yaml_quoted(y, num);
+      growbuf_str(y, "\n");
+      key_text(imp, 12, "text", c->level_text[k]);
+    }
+  }
+}
+
+/* Fills what the format left to the defaults: option ids a, b, ... and the key as indexes. */
+static bool complete_item(struct ib_item *it) {
+  for (size_t i = 0; i < it->noptions; i++) {
+    if (it->option_ids[i] == NULL) {
+      char oid[2] = {(char)('a' + i), '\0'};
+      it->option_ids[i] = ib_dup(oid);
+      if (it->option_ids[i] == NULL) {
+        return false;
+      }
+    }
+  }
+  if (it->nkey == 0 && (it->type == EXAM_ITEM_SINGLE || it->type == EXAM_ITEM_MULTIPLE)) {
+    for (size_t i = 0; i < it->noptions; i++) {
+      if (it->correct[i]) {
+        it->key[it->nkey++] = i;
+      }
+    }
+  }
+  return true;
+}
+
+void ib_emit_item(struct imp *imp, struct ib_item *it, const char *title, const char *note) {
+  if (!complete_item(it)) {
+    imp->oom = true;
+    ib_item_clear(it);
+    return;
+  }
   const char *problem = item_problem(it);
   if (problem != NULL) {
-    report_unmapped(imp, it->line, title, problem);
-    item_clear(it);
+    ib_report_unmapped(imp, it->line, title, problem);
+    ib_item_clear(it);
     return;
   }
   if (imp->report->n >= ITEMBANK_MAX_ITEMS) {
     report_add(imp, it->line, title); /* reports the limit */
-    item_clear(it);
+    ib_item_clear(it);
     return;
   }
   char id[PREFIX_MAX + 16];
-  snprintf(id, sizeof(id), "%s-%03u", imp->opts->id_prefix, ++imp->next_id);
+  if (it->id != NULL && ib_id_ok(it->id, 64) && !id_taken(imp, it->id)) {
+    snprintf(id, sizeof(id), "%s", it->id);
+  } else {
+    do {
+      snprintf(id, sizeof(id), "%s-%03u", imp->opts->id_prefix, ++imp->next_id);
+    } while (id_taken(imp, id));
+  }
   struct growbuf *y = &imp->yaml;
   indent(imp, 2);
   growbuf_str(y, "- id: ");
@@ -262,42 +431,36 @@ static void emit_item(struct imp *imp, struct ib_item *it, const char *title, co
   key_text(imp, 4, "type", exam_item_type_name(it->type));
   indent(imp, 4);
   growbuf_str(y, "kuk: [");
-  for (size_t i = 0; i < imp->opts->nkuk; i++) {
+  const char *const *kuk = it->nkuk > 0 ? (const char *const *)it->kuk : imp->opts->kuk;
+  size_t nkuk = it->nkuk > 0 ? it->nkuk : imp->opts->nkuk;
+  for (size_t i = 0; i < nkuk; i++) {
     growbuf_str(y, i ? ", " : "");
-    yaml_quoted(y, imp->opts->kuk[i]);
+    yaml_quoted(y, kuk[i]);
   }
   growbuf_str(y, "]\n");
+  char num[40];
+  if (it->points > 1 && it->type != EXAM_ITEM_OPEN && it->type != EXAM_ITEM_EVIDENCE) {
+    snprintf(num, sizeof(num), "%ld", it->points);
+    key_text(imp, 4, "points", num);
+  }
   key_text(imp, 4, "prompt", it->prompt);
   if (it->noptions > 0) {
     indent(imp, 4);
     growbuf_str(y, "options:\n");
     for (size_t i = 0; i < it->noptions; i++) {
-      char oid[2] = {(char)('a' + i), '\0'};
       indent(imp, 6);
       growbuf_str(y, "- id: ");
-      yaml_quoted(y, oid);
+      yaml_quoted(y, it->option_ids[i]);
       growbuf_str(y, "\n");
       key_text(imp, 8, "text", it->options[i]);
     }
   }
-  char num[40];
   switch (it->type) {
   case EXAM_ITEM_SINGLE:
-  case EXAM_ITEM_MULTIPLE: {
-    indent(imp, 4);
-    growbuf_str(y, it->type == EXAM_ITEM_SINGLE ? "answer: " : "answer: [");
-    bool first = true;
-    for (size_t i = 0; i < it->noptions; i++) {
-      if (it->correct[i]) {
-        char oid[2] = {(char)('a' + i), '\0'};
-        growbuf_str(y, first ? "" : ", ");
-        yaml_quoted(y, oid);
-        first = false;
-      }
-    }
-    growbuf_str(y, it->type == EXAM_ITEM_SINGLE ? "\n" : "]\n");
+  case EXAM_ITEM_MULTIPLE:
+  case EXAM_ITEM_ORDERING:
+    write_key(imp, it);
     break;
-  }
   case EXAM_ITEM_TRUEFALSE:
     key_text(imp, 4, "answer", it->key_bool ? "true" : "false");
     break;
@@ -308,6 +471,9 @@ static void emit_item(struct imp *imp, struct ib_item *it, const char *title, co
     key_text(imp, 6, "value", num);
     num_text(num, it->tolerance);
     key_text(imp, 6, "tolerance", num);
+    if (it->unit != NULL && it->unit[0] != '\0') {
+      key_text(imp, 6, "unit", it->unit);
+    }
     break;
   case EXAM_ITEM_SHORT:
     indent(imp, 4);
@@ -321,33 +487,23 @@ static void emit_item(struct imp *imp, struct ib_item *it, const char *title, co
     break;
   case EXAM_ITEM_OPEN:
   case EXAM_ITEM_EVIDENCE: /* never imported: item banks carry no files */
-    indent(imp, 4);
-    growbuf_str(y, "rubric:\n");
-    indent(imp, 6);
-    growbuf_str(y, "- id: \"R1\"\n");
-    key_text(imp, 8, "text",
-             imp->opts->open_rubric_text != NULL
-                 ? imp->opts->open_rubric_text
-                 : "Jawaban sesuai dengan kunci yang ditetapkan asesor");
-    key_text(imp, 8, "max_points", "1");
+    write_rubric(imp, it);
     break;
-  case EXAM_ITEM_ORDERING:
-    break; /* neither format has ordering items */
   }
   if (it->explanation != NULL && it->explanation[0] != '\0') {
     key_text(imp, 4, "explanation", it->explanation);
   }
   struct itembank_entry *e = report_add(imp, it->line, title);
   if (e != NULL) {
-    e->item_id = dup_or_null(id);
-    e->type = dup_or_null(exam_item_type_name(it->type));
-    e->note = dup_or_null(note);
+    e->item_id = ib_dup(id);
+    e->type = ib_dup(exam_item_type_name(it->type));
+    e->note = ib_dup(note);
     if (e->item_id == NULL || e->type == NULL) {
       imp->oom = true;
     }
     imp->report->nmapped++;
   }
-  item_clear(it);
+  ib_item_clear(it);
 }
 
 /* ------------------------------------------------------------------ lines */
@@ -360,7 +516,7 @@ struct line {
 
 static bool line_blank(const struct line *l) {
   for (size_t i = 0; i < l->len; i++) {
-    if (!is_space(l->s[i])) {
+    if (!ib_is_space(l->s[i])) {
       return false;
     }
   }
@@ -429,7 +585,7 @@ static struct line *split_lines(struct imp *imp, const char *buf, size_t len, si
     }
     i += k;
   }
-  if (imp_failed(imp)) {
+  if (ib_failed(imp)) {
     free(lines);
     return NULL;
   }
@@ -456,11 +612,11 @@ static bool aiken_answer(const struct line *l, char *letter) {
     return false;
   }
   size_t i = 7;
-  while (i < l->len && is_space(l->s[i])) {
+  while (i < l->len && ib_is_space(l->s[i])) {
     i++;
   }
   size_t j = l->len;
-  while (j > i && is_space(l->s[j - 1])) {
+  while (j > i && ib_is_space(l->s[j - 1])) {
     j--;
   }
   *letter = (j == i + 1 && l->s[i] >= 'A' && l->s[i] <= 'Z') ? l->s[i] : 0;
@@ -484,7 +640,7 @@ static void aiken_parse(struct imp *imp, const struct line *lines, size_t n) {
     for (; i < n && !done && !failed; i++) {
       const struct line *l = &lines[i];
       struct line lead = *l; /* options and ANSWER may be indented, as Moodle trims lines */
-      while (lead.len > 0 && is_space(lead.s[0])) {
+      while (lead.len > 0 && ib_is_space(lead.s[0])) {
         lead.s++;
         lead.len--;
       }
@@ -509,13 +665,13 @@ static void aiken_parse(struct imp *imp, const struct line *lines, size_t n) {
         done = true;
       } else if (letter != 0 && memchr(letters, letter, nopt) == NULL) {
         letters[nopt] = letter;
-        opts[nopt] = dup_n(t, tl);
+        opts[nopt] = ib_dup_n(t, tl);
         if (opts[nopt] == NULL) {
           imp->oom = true;
           failed = true;
           break;
         }
-        trim(opts[nopt]);
+        ib_trim(opts[nopt]);
         nopt++;
       } else if (letter != 0) {
         IMP_ERR(imp, l->no, indent_cols + 1, "option %c appears twice", letter);
@@ -548,21 +704,22 @@ static void aiken_parse(struct imp *imp, const struct line *lines, size_t n) {
         i++;
       }
     } else if (key_at == NULL) {
-      report_unmapped(imp, qline, NULL, "the ANSWER letter is not one of the options");
+      ib_report_unmapped(imp, qline, NULL, "the ANSWER letter is not one of the options");
     } else if (nopt < 2 || nopt > MAX_OPTIONS) {
-      report_unmapped(imp, qline, NULL, nopt < 2 ? "fewer than 2 options" : "more than 8 options");
+      ib_report_unmapped(imp, qline, NULL,
+                         nopt < 2 ? "fewer than 2 options" : "more than 8 options");
     } else {
       struct ib_item it = {.line = qline, .type = EXAM_ITEM_SINGLE};
       it.prompt = ptext;
       ptext = NULL;
-      trim(it.prompt);
+      ib_trim(it.prompt);
       for (size_t k = 0; k < nopt; k++) {
         it.options[k] = opts[k];
         it.correct[k] = letters[k] == key;
         opts[k] = NULL;
       }
       it.noptions = nopt;
-      emit_item(imp, &it, NULL, NULL);
+      ib_emit_item(imp, &it, NULL, NULL);
     }
     free(ptext);
     for (size_t k = 0; k < nopt; k++) {
@@ -656,7 +813,7 @@ static char *gift_text(const char *s, size_t from, size_t to) {
     }
   }
   char *r = growbuf_take(&b, NULL);
-  return r == NULL ? NULL : trim(r);
+  return r == NULL ? NULL : ib_trim(r);
 }
 
 /* Strips a leading [html] / [moodle] / [plain] / [markdown] marker; true when it was html. */
@@ -666,7 +823,7 @@ static bool strip_format(char *s, bool *html) {
     size_t ml = strlen(marks[k]);
     if (strncmp(s, marks[k], ml) == 0) {
       memmove(s, s + ml, strlen(s + ml) + 1);
-      trim(s);
+      ib_trim(s);
       if (k == 0) {
         *html = true;
       }
@@ -799,7 +956,7 @@ static const char *gift_numeric(const char *s, size_t from, size_t to, struct ib
 static long gift_answers(const char *s, size_t from, size_t to, struct gift_answer *out, size_t max,
                          bool *bad_weight) {
   size_t i = from;
-  while (i < to && is_space(s[i])) {
+  while (i < to && ib_is_space(s[i])) {
     i++;
   }
   if (i < to && s[i] != '~' && s[i] != '=') {
@@ -873,7 +1030,7 @@ static const char *gift_map_answers(const char *s, size_t from, size_t to, struc
     return NULL;
   }
   size_t lead = from;
-  while (lead < to && is_space(s[lead])) {
+  while (lead < to && ib_is_space(s[lead])) {
     lead++;
   }
   if (s[lead] == '#') {
@@ -978,7 +1135,7 @@ static void gift_question(struct imp *imp, struct block *b) {
   const char *s = b->text.p;
   size_t len = b->text.len;
   size_t i = 0;
-  while (i < len && is_space(s[i])) {
+  while (i < len && ib_is_space(s[i])) {
     i++;
   }
   if (i == len) {
@@ -990,13 +1147,13 @@ static void gift_question(struct imp *imp, struct block *b) {
     while (eol < len && s[eol] != '\n') {
       eol++;
     }
-    char *cat = dup_n(s + i + 10, eol - i - 10);
+    char *cat = ib_dup_n(s + i + 10, eol - i - 10);
     if (cat == NULL) {
       imp->oom = true;
       return;
     }
     free(imp->category);
-    imp->category = trim(cat);
+    imp->category = ib_trim(cat);
     return;
   }
   char *title = NULL;
@@ -1014,7 +1171,7 @@ static void gift_question(struct imp *imp, struct block *b) {
   }
   size_t open = find_unescaped(s, i, len, '{');
   if (open == len) {
-    report_unmapped(imp, qline, title, "description without a question: nothing to answer");
+    ib_report_unmapped(imp, qline, title, "description without a question: nothing to answer");
     free(title);
     return;
   }
@@ -1060,7 +1217,7 @@ static void gift_question(struct imp *imp, struct block *b) {
       imp->oom = true;
       why = "out of memory";
     } else {
-      trim(it.prompt);
+      ib_trim(it.prompt);
       why = gift_map_answers(s, open + 1, close, &it, &note);
     }
   }
@@ -1071,10 +1228,10 @@ static void gift_question(struct imp *imp, struct block *b) {
     note = "HTML markup kept as plain text";
   }
   if (why != NULL) {
-    report_unmapped(imp, qline, title, why);
-    item_clear(&it);
+    ib_report_unmapped(imp, qline, title, why);
+    ib_item_clear(&it);
   } else {
-    emit_item(imp, &it, title, note);
+    ib_emit_item(imp, &it, title, note);
   }
   free(before);
   free(after);
@@ -1083,7 +1240,7 @@ static void gift_question(struct imp *imp, struct block *b) {
 
 static bool gift_comment(const struct line *l) {
   size_t i = 0;
-  while (i < l->len && is_space(l->s[i])) {
+  while (i < l->len && ib_is_space(l->s[i])) {
     i++;
   }
   return i + 1 < l->len && l->s[i] == '/' && l->s[i + 1] == '/';
@@ -1091,7 +1248,7 @@ static bool gift_comment(const struct line *l) {
 
 static bool gift_category(const struct line *l) {
   size_t i = 0;
-  while (i < l->len && is_space(l->s[i])) {
+  while (i < l->len && ib_is_space(l->s[i])) {
     i++;
   }
   return l->len - i >= 10 && memcmp(l->s + i, "$CATEGORY:", 10) == 0;
@@ -1129,9 +1286,9 @@ static void gift_parse(struct imp *imp, const struct line *lines, size_t n) {
 
 /* ------------------------------------------------------------------ entry points */
 
-static bool prefix_ok(const char *p) {
+bool ib_id_ok(const char *p, size_t max) {
   size_t len = p == NULL ? 0 : strlen(p);
-  if (len < 1 || len > PREFIX_MAX) {
+  if (len < 1 || len > max) {
     return false;
   }
   for (size_t i = 0; i < len; i++) {
@@ -1156,7 +1313,8 @@ int itembank_import(char **out, struct itembank_report *report, struct exam_erro
   imp.file = opts != NULL && opts->file != NULL ? opts->file : "input";
   struct line *lines = NULL;
   size_t nlines = 0;
-  if (opts == NULL || !prefix_ok(opts->id_prefix) || opts->nkuk == 0 || opts->indent > 64) {
+  if (opts == NULL || !ib_id_ok(opts->id_prefix, PREFIX_MAX) || opts->nkuk == 0 ||
+      opts->indent > 64) {
     IMP_ERR(&imp, 1, 1,
             "import options: an item id prefix [A-Za-z0-9._-]{1,56}, at least one "
             "KUK id and an indent of at most 64 are required");
@@ -1172,25 +1330,37 @@ int itembank_import(char **out, struct itembank_report *report, struct exam_erro
     buf = "";
     len = 0;
   }
-  lines = split_lines(&imp, buf, len, &nlines);
-  if (lines == NULL) {
+  if (len > ITEMBANK_MAX_INPUT) {
+    IMP_ERR(&imp, 1, 1, "the file is larger than %zu bytes", ITEMBANK_MAX_INPUT);
     goto cleanup;
   }
   indent(&imp, 0);
   growbuf_str(&imp.yaml, "items:\n");
-  if (format == ITEMBANK_AIKEN) {
-    aiken_parse(&imp, lines, nlines);
+  if (format == ITEMBANK_MOODLE) {
+    moodle_xml_parse(&imp, buf, len);
+  } else if (format == ITEMBANK_XLSX) {
+    itembank_xlsx_parse(&imp, buf, len);
+  } else if (format == ITEMBANK_QTI) {
+    qti_package_parse(&imp, buf, len);
   } else {
-    gift_parse(&imp, lines, nlines);
+    lines = split_lines(&imp, buf, len, &nlines);
+    if (lines == NULL) {
+      goto cleanup;
+    }
+    if (format == ITEMBANK_AIKEN) {
+      aiken_parse(&imp, lines, nlines);
+    } else {
+      gift_parse(&imp, lines, nlines);
+    }
   }
-  if (report->n == 0 && !imp_failed(&imp)) {
+  if (report->n == 0 && !ib_failed(&imp)) {
     IMP_ERR(&imp, 1, 1, "no questions found");
   }
 cleanup:
   if (imp.oom || imp.yaml.failed) {
     exam_errors_add(errs, imp.file, 1, 1, "out of memory");
   }
-  if (!imp_failed(&imp)) {
+  if (!ib_failed(&imp)) {
     *out = growbuf_take(&imp.yaml, NULL);
   }
   free(imp.yaml.p);
@@ -1215,14 +1385,22 @@ void itembank_report_clear(struct itembank_report *report) {
   memset(report, 0, sizeof(*report));
 }
 
+static const char *const FORMAT_NAMES[] = {
+    [ITEMBANK_AIKEN] = "aiken", [ITEMBANK_GIFT] = "gift", [ITEMBANK_MOODLE] = "moodle",
+    [ITEMBANK_XLSX] = "xlsx",   [ITEMBANK_QTI] = "qti",
+};
+
 int itembank_format_parse(enum itembank_format *out, const char *name) {
-  if (name != NULL && strcmp(name, "aiken") == 0) {
-    *out = ITEMBANK_AIKEN;
-    return 0;
-  }
-  if (name != NULL && strcmp(name, "gift") == 0) {
-    *out = ITEMBANK_GIFT;
-    return 0;
+  for (size_t i = 0; name != NULL && i < sizeof(FORMAT_NAMES) / sizeof(FORMAT_NAMES[0]); i++) {
+    if (strcmp(name, FORMAT_NAMES[i]) == 0) {
+      *out = (enum itembank_format)i;
+      return 0;
+    }
   }
   return -1;
+}
+
+const char *itembank_format_name(enum itembank_format format) {
+  return (size_t)format < sizeof(FORMAT_NAMES) / sizeof(FORMAT_NAMES[0]) ? FORMAT_NAMES[format]
+                                                                         : "?";
 }

@@ -26,4 +26,12 @@ enum sheet_rc sheet_build_end_row(struct sheet_build *b);
 /* Hands the sheet over (*out) or frees it (rc != SHEET_OK). */
 enum sheet_rc sheet_build_finish(struct sheet_build *b, enum sheet_rc rc, struct sheet **out);
 
+/* Inflates zip entry `name` into *out (NUL-terminated, *out_len bytes): SHEET_OK,
+ * SHEET_MALFORMED when it is absent (when required) or unreadable, SHEET_TOO_LARGE when it
+ * claims or yields more than max bytes or inflates like a zip bomb. Also used by the QTI
+ * package reader. */
+typedef struct zip zip_t;
+enum sheet_rc sheet_zip_entry(zip_t *z, const char *name, bool required, size_t max, char **out,
+                              size_t *out_len, char *err, size_t errlen);
+
 #endif

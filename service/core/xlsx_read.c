@@ -22,10 +22,8 @@
 /* Shared strings a workbook may hold. */
 #define XLSX_MAX_STRINGS 1000000
 
-/* Inflates entry `name` into *out (NUL-terminated, *out_len bytes): SHEET_OK, SHEET_MALFORMED
- * when it is absent (when required) or unreadable, SHEET_TOO_LARGE past the limits. */
-static enum sheet_rc read_entry(zip_t *z, const char *name, bool required, size_t max, char **out,
-                                size_t *out_len, char *err, size_t errlen) {
+enum sheet_rc sheet_zip_entry(zip_t *z, const char *name, bool required, size_t max, char **out,
+                              size_t *out_len, char *err, size_t errlen) {
   zip_stat_t st;
   *out = NULL;
   *out_len = 0;
@@ -428,10 +426,11 @@ enum sheet_rc sheet_read_xlsx(struct sheet **out, const void *data, size_t len,
              zip_error_strerror(&ze));
     goto cleanup;
   }
-  rc = read_entry(z, "xl/sharedStrings.xml", false, lim->max_unzipped, &sst, &sst_len, err, errlen);
+  rc = sheet_zip_entry(z, "xl/sharedStrings.xml", false, lim->max_unzipped, &sst, &sst_len, err,
+                       errlen);
   if (SHEET_OK == rc) {
-    rc = read_entry(z, "xl/worksheets/sheet1.xml", true, lim->max_unzipped, &ws, &ws_len, err,
-                    errlen);
+    rc = sheet_zip_entry(z, "xl/worksheets/sheet1.xml", true, lim->max_unzipped, &ws, &ws_len, err,
+                         errlen);
   }
   if (SHEET_OK == rc && NULL != sst) {
     rc = parse_xml(&x, "xl/sharedStrings.xml", sst, sst_len, sst_start, sst_end);

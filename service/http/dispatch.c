@@ -13,6 +13,7 @@
 #include "common/evidence.h"
 #include "common/log.h"
 #include "common/second_factor.h"
+#include "ujikom/itembank.h"
 #include "http/auth.h"
 #include "http/handlers.h"
 #include "http/parse.h"
@@ -38,6 +39,9 @@ static bool route(struct req *r, char *scratch, enum server_pool *pool, enum err
   }
   if (r->route->flags & ROUTE_UPLOAD) {
     r->body_max = EVIDENCE_CHUNK_MAX;
+  }
+  if (r->route->flags & ROUTE_ITEM_BANK) {
+    r->body_max = ITEMBANK_MAX_INPUT;
   }
   if (!is_state_changing(r->method)) {
     *pool = SERVER_POOL_NONE;

@@ -642,6 +642,7 @@ int h_page_admin(struct req *r) {
   html_fmt(h, "<li><a href=\"#s-analysis\">%s</a></li>", L(r, "admin.analysis"));
   html_fmt(h, "<li><a href=\"#s-keys\">%s</a></li>", L(r, "admin.keys"));
   html_fmt(h, "<li><a href=\"/admin/audit\">%s</a></li>", L(r, "admin.audit"));
+  html_fmt(h, "<li><a href=\"/admin/bank-soal\">%s</a></li>", L(r, "itembank.title"));
   HTML_LIT(h, "</ul></nav>");
   section_accounts(h, r, users, more_users ? ADMIN_PAGE_SIZE : nusers,
                    more_users ? users[ADMIN_PAGE_SIZE - 1].id : 0);

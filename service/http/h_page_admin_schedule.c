@@ -1,8 +1,9 @@
 /*
  * Test events on pages: the schedules (with the form that creates one, for administrators),
  * and one schedule with its facts, the BNSP documents, the import of candidates (dry run,
- * then commit: static/schedule.js sends the file to the API and shows its report) and the
- * batch with attendance and each candidate's standing (the assessor's queue of the batch).
+ * then commit: static/schedule.js, with static/import.js, sends the file to the API and shows
+ * its report) and the batch with attendance and each candidate's standing (the assessor's
+ * queue of the batch).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -162,9 +163,7 @@ static void import_section(struct html *h, const struct req *r, int64_t id) {
                                          {"data-t-name", "schedule.name"},
                                          {"data-t-email", "schedule.email"},
                                          {"data-t-link", "schedule.link"}};
-  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-    html_attr_(h, texts[i][0], L(r, texts[i][1]));
-  }
+  layout_script_texts(h, r, texts, sizeof texts / sizeof texts[0]);
   HTML_LIT(h, ">");
   layout_csrf_field(h, r);
   html_fmt(h,
@@ -235,12 +234,13 @@ int h_page_admin_schedule(struct req *r) {
   if (SCHEDULE_OK != rc || BNSP_OK != bnsp_batch_load(&b, r->svc, id, r->now_ms, &store_rc)) {
     return layout_store_error(r, store_rc);
   }
-  struct html *h = layout_page_new(r, "schedule.title_one", "static/schedule.js");
+  struct html *h = layout_page_new(r, "schedule.title_one", "static/import.js");
   if (NULL == h) {
     bnsp_batch_clear(&b);
     return layout_reply(r, 500, NULL);
   }
-  layout_script(h, "static/staff.js"); /* the attendance forms act through the API */
+  layout_script(h, "static/staff.js");    /* the attendance forms act through the API */
+  layout_script(h, "static/schedule.js"); /* after import.js, which it uses */
   json_t *j = schedule_to_json(&s, true);
   HTML_LIT(h, "<p class=\"lead\">");
   html_text(h, s.title);

@@ -413,10 +413,10 @@ int h_schedules_template_xlsx(struct req *r) {
   unsigned char *doc = NULL;
   size_t len = 0;
   if (BNSP_OK != bnsp_template_xlsx(&doc, &len)) {
-    return reply_error(r, ERR_INTERNAL, NULL);
+    free(doc);
+    doc = NULL;
   }
-  reply_header(r, "Content-Disposition", "attachment; filename=\"templat-peserta.xlsx\"");
-  return reply_bytes_owned(r, 200, XLSX_TYPE, doc, len);
+  return reply_download(r, XLSX_TYPE, "templat-peserta.xlsx", doc, len);
 }
 
 /* GET /api/me/schedules: the candidate's own schedules (without session codes). */

@@ -61,6 +61,12 @@ int h_page_admin_schedule(struct req *r);
 struct store_schedule;
 json_t *schedule_to_json(const struct store_schedule *s, bool staff);
 
+/* --- item banks (h_item_bank.c, h_page_admin_item_bank.c) --- */
+int h_item_bank_import(struct req *r);
+int h_item_bank_template(struct req *r);
+int h_item_bank_export_qti(struct req *r);
+int h_page_admin_item_bank(struct req *r);
+
 /* --- exams and attempts (h_subsectors.c, h_exams.c, h_attempts.c) --- */
 int h_subsectors_list(struct req *r);
 int h_exams_list(struct req *r);

@@ -186,24 +186,30 @@ void layout_csrf_field(struct html *h, const struct req *r) {
   html_hidden(h, "csrf", r->user->csrf);
 }
 
-void layout_stylesheet(struct html *h, const char *asset) {
+void layout_script_texts(struct html *h, const struct req *r, const char *const (*texts)[2],
+                         size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    html_attr_(h, texts[i][0], L(r, texts[i][1]));
+  }
+}
+
+/* A <link> to the versioned asset: open is the tag up to its href ("<link rel=..."). */
+static void asset_link(struct html *h, const char *open, const char *asset) {
   char url[256];
   if (!layout_asset_url(url, sizeof(url), asset)) {
     return;
   }
-  HTML_LIT(h, "<link rel=\"stylesheet\"");
+  html_raw_(h, open, strlen(open));
   html_attr_url(h, "href", url);
   HTML_LIT(h, ">");
 }
 
+void layout_stylesheet(struct html *h, const char *asset) {
+  asset_link(h, "<link rel=\"stylesheet\"", asset);
+}
+
 void layout_prefetch_script(struct html *h, const char *asset) {
-  char url[256];
-  if (!layout_asset_url(url, sizeof(url), asset)) {
-    return;
-  }
-  HTML_LIT(h, "<link rel=\"prefetch\" as=\"script\"");
-  html_attr_url(h, "href", url);
-  HTML_LIT(h, ">");
+  asset_link(h, "<link rel=\"prefetch\" as=\"script\"", asset);
 }
 
 void layout_script(struct html *h, const char *asset) {

@@ -49,6 +49,11 @@ void layout_end(struct html *h, const struct req *r);
 /* The hidden CSRF field for a POST form (nothing for anonymous requests). */
 void layout_csrf_field(struct html *h, const struct req *r);
 
+/* A script's words in the page's language, as attributes of the element being opened:
+ * texts[i][0] (a data-t-* name) set to the catalogue's text of texts[i][1]. */
+void layout_script_texts(struct html *h, const struct req *r, const char *const (*texts)[2],
+                         size_t n);
+
 /* Opens a POST form that acts through the JSON API: with static/staff.js loaded the fields
  * are sent as JSON to `api` and the browser goes to `next` on success; without JavaScript
  * the form posts to `action`, a page route that forwards the same fields to the same API

@@ -4,6 +4,7 @@
  */
 #include "http/reply.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "common/log.h"
@@ -49,6 +50,16 @@ int reply_prebuilt_held(struct req *r, struct prebuilt *p) {
   int rc = reply_prebuilt(r, p);
   prebuilt_release(p);
   return rc;
+}
+
+int reply_download(struct req *r, const char *type, const char *filename, void *data, size_t len) {
+  if (NULL == data) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  char disposition[160];
+  snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
+  reply_header(r, "Content-Disposition", disposition);
+  return reply_bytes_owned(r, 200, type, data, len);
 }
 
 int reply_json_list(struct req *r, const char *key, json_t *list) {

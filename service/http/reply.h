@@ -28,6 +28,9 @@ int reply_prebuilt_held(struct req *r, struct prebuilt *p);
 /* Answers 200 {"<key>": list}, taking ownership of list; a NULL list (out of memory while
  * building it) answers 500. */
 int reply_json_list(struct req *r, const char *key, json_t *list);
+/* A generated file as a download: data (owned, freed with free(); NULL answers 500) under
+ * Content-Disposition: attachment; filename="<filename>" (filename is ours, never input's). */
+int reply_download(struct req *r, const char *type, const char *filename, void *data, size_t len);
 /* The one error path: {"error":"<name>","message":"<text>"} and, when there are,
  * "reason" (a stable code: the field a detail "field: ..." names) and "detail" (the exact
  * English sentence, also logged). The message is the catalogue's (err_text) in the

@@ -127,6 +127,11 @@ const struct route routes[] = {
     {"GET", "/api/enrolment-template.csv", ROLE_ADMIN, 0, h_schedules_template_csv},
     {"GET", "/api/enrolment-template.xlsx", ROLE_ADMIN, 0, h_schedules_template_xlsx},
     {"GET", "/api/me/schedules", ROLE_CANDIDATE, 0, h_schedules_mine},
+    /* --- item banks: import, the Excel template, QTI 3.0 export --- */
+    {"POST", "/api/admin/item-bank/import", ROLE_ADMIN, ROUTE_ITEM_BANK, h_item_bank_import},
+    {"GET", "/api/admin/item-bank/template.xlsx", ROLE_ADMIN, 0, h_item_bank_template},
+    {"GET", "/api/admin/exams/:exam/qti.zip", ROLE_ADMIN, 0, h_item_bank_export_qti},
+    {"GET", "/admin/bank-soal", ROLE_ADMIN, ROUTE_HTML, h_page_admin_item_bank},
     /* --- pages and static assets --- */
     {"GET", "/static/*", ROLE_ANY, ROUTE_PUBLIC, h_static},
     {"GET", "/favicon.ico", ROLE_ANY, ROUTE_PUBLIC, h_favicon},

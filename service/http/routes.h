@@ -28,6 +28,9 @@ enum route_flags {
    * that is kept open for the handler to take (req_take_read), so both read one snapshot and
    * the request takes the store's read locks once */
   ROUTE_SHARED_READ = 1u << 7,
+  /* takes an item bank file as its raw body: up to ITEMBANK_MAX_INPUT bytes whatever
+   * --max-body says (administrators only) */
+  ROUTE_ITEM_BANK = 1u << 8,
 };
 
 struct route {

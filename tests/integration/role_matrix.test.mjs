@@ -132,6 +132,9 @@ const MATRIX = {
   'GET /api/enrolment-template.csv': 'U F F F A',
   'GET /api/enrolment-template.xlsx': 'U F F F A',
   'GET /api/me/schedules': 'U A A F F',
+  'POST /api/admin/item-bank/import': 'U F F F A',
+  'GET /api/admin/item-bank/template.xlsx': 'U F F F A',
+  'GET /api/admin/exams/:exam/qti.zip': 'U F F F A',
   'GET /static/*': 'A A A A A',
   'GET /favicon.ico': 'A A A A A',
   'GET /lang': 'A A A A A',
@@ -202,6 +205,7 @@ const MATRIX = {
   'GET /admin/schedules/:id': 'U F F A A',
   'POST /admin/schedules/:id/attendance/:user': 'U F F A A',
   'GET /admin/analysis/:exam': 'U F F F A',
+  'GET /admin/bank-soal': 'U F F F A',
 };
 
 // Routes that end a session or change what later rows see run last, each with a fresh

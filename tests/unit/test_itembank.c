@@ -18,33 +18,9 @@
 #include "ujikom/exam.h"
 #include "ujikom/itembank.h"
 
-static const char *const KUK[] = {"1.1"};
+#include "itembank_exam_head.h"
 
-static const char EXAM_HEAD[] = "format: 1\n"
-                                "id: IMPORT-TEST\n"
-                                "subsector: FSN\n"
-                                "title: Uji Impor\n"
-                                "title_en: Import Test\n"
-                                "scheme: Skema Uji\n"
-                                "standard: SKKNI Uji\n"
-                                "duration_minutes: 60\n"
-                                "validity_years: 3\n"
-                                "retake:\n"
-                                "  max_attempts: 3\n"
-                                "  cooldown_days: 0\n"
-                                "units:\n"
-                                "  - code: U.IMPORT.01\n"
-                                "    title: Unit Impor\n"
-                                "    cut_score: 70\n"
-                                "    elements:\n"
-                                "      - id: 1\n"
-                                "        title: Elemen\n"
-                                "        kuk:\n"
-                                "          - id: \"1.1\"\n"
-                                "            text: Kriteria.\n"
-                                "    pools:\n"
-                                "      - id: P1\n"
-                                "        draw: 1\n";
+static const char *const KUK[] = {"1.1"};
 
 static char *read_sample(const char *name, size_t *len) {
   const char *dir = getenv("UJIKOM_SOURCE_DIR");
@@ -66,7 +42,7 @@ static struct itembank_options opts_for(const char *file) {
   return o;
 }
 
-/* Imports buf and loads the fragment inside EXAM_HEAD; the exam is the caller's. */
+/* Imports buf and loads the fragment inside ITEMBANK_EXAM_HEAD; the exam is the caller's. */
 static struct exam *import_and_load(enum itembank_format fmt, const char *buf, size_t len,
                                     struct itembank_report *rep) {
   struct exam_errors errs = {0};
@@ -78,11 +54,11 @@ static struct exam *import_and_load(enum itembank_format fmt, const char *buf, s
   }
   assert_int_equal(rc, 0);
   assert_non_null(yaml);
-  size_t dl = strlen(EXAM_HEAD) + strlen(yaml);
+  size_t dl = strlen(ITEMBANK_EXAM_HEAD) + strlen(yaml);
   char *doc = malloc(dl + 1);
   assert_non_null(doc);
-  memcpy(doc, EXAM_HEAD, strlen(EXAM_HEAD));
-  memcpy(doc + strlen(EXAM_HEAD), yaml, strlen(yaml) + 1);
+  memcpy(doc, ITEMBANK_EXAM_HEAD, strlen(ITEMBANK_EXAM_HEAD));
+  memcpy(doc + strlen(ITEMBANK_EXAM_HEAD), yaml, strlen(yaml) + 1);
   struct exam *exam = NULL;
   rc = exam_parse(&exam, &errs, doc, dl, "wrapped", NULL);
   if (rc != 0) {
@@ -432,7 +408,13 @@ static void test_format_names(void **state) {
   assert_int_equal(f, ITEMBANK_AIKEN);
   assert_int_equal(itembank_format_parse(&f, "gift"), 0);
   assert_int_equal(f, ITEMBANK_GIFT);
-  assert_int_equal(itembank_format_parse(&f, "qti"), -1);
+  static const char *const names[] = {"aiken", "gift", "moodle", "xlsx", "qti"};
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    assert_int_equal(itembank_format_parse(&f, names[i]), 0);
+    assert_string_equal(itembank_format_name(f), names[i]);
+  }
+  assert_int_equal(itembank_format_parse(&f, "docx"), -1);
+  assert_int_equal(itembank_format_parse(&f, "QTI"), -1);
   assert_int_equal(itembank_format_parse(&f, NULL), -1);
 }
 

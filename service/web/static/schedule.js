@@ -5,14 +5,10 @@
 (function () {
   'use strict';
   var form = document.getElementById('import-form');
-  if (!form || !window.fetch) return;
+  if (!form || !window.fetch || !window.ujikomImport) return;
   var out = document.getElementById('import-report');
   function t(name) { return form.getAttribute('data-t-' + name) || name; }
-  function el(tag, text) {
-    var e = document.createElement(tag);
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
+  var el = window.ujikomImport.el;
   function guard(s) {
     s = String(s);
     if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
@@ -62,17 +58,7 @@
       }
       return;
     }
-    p.className = 'notice warn';
-    p.textContent = j.message || String(status);
-    if (j.problems && j.problems.length) {
-      p.textContent = t('problems') + ' (' + j.problems.length + ')';
-      var ul = el('ul');
-      ul.id = 'import-problems';
-      j.problems.forEach(function (x) { ul.appendChild(el('li', x.message)); });
-      out.appendChild(ul);
-    } else if (j.detail) {
-      out.appendChild(el('p', j.detail));
-    }
+    window.ujikomImport.refusal(out, p, j, status, t('problems'), 'import-problems');
   }
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
@@ -80,19 +66,8 @@
     var file = form.elements.file.files[0];
     if (!file) return;
     var xlsx = /\.xlsx$/i.test(file.name);
-    Array.prototype.forEach.call(form.querySelectorAll('button'), function (b) { b.disabled = true; });
-    fetch(form.getAttribute('data-import') + (commit ? '?commit=1' : ''), {
-      method: 'POST', credentials: 'same-origin',
-      headers: {
-        'Content-Type': xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-          : 'text/csv', 'Accept': 'application/json', 'X-CSRF-Token': form.elements.csrf.value
-      },
-      body: file
-    }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (j) { show(r.status, j, commit); });
-    }).catch(function () { show(0, {}, commit); })
-      .then(function () {
-        Array.prototype.forEach.call(form.querySelectorAll('button'), function (b) { b.disabled = false; });
-      });
+    window.ujikomImport.send(form, form.getAttribute('data-import') + (commit ? '?commit=1' : ''), file,
+      xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv',
+      function (status, j) { show(status, j, commit); });
   });
 }());

@@ -113,6 +113,14 @@ export function daemonAndBrowser(daemonOpts = {}) {
   return env;
 }
 
+// Logs in through the login page with the test password; the page ends where login leads.
+export async function loginAs(page, base, email) {
+  await page.goto(`${base}/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+}
+
 // Registers a new candidate through the registration page; the page ends on /me. Returns
 // the e-mail address.
 export async function registerCandidate(page, base, tag, name = 'Rina Marlina') {
