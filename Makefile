@@ -2,7 +2,8 @@
 #   make run    install packages, build, start ujikomd on 127.0.0.1:8080 (data in ./var)
 #   make test   install packages, build with ASan+UBSan, run every test
 #   make fuzz   run each fuzz target for FUZZ_SECONDS (default 600)
-#   make bench  release build and the benchmarks under bench/
+#   make bench  release build and the benchmarks under bench/ (on SQLite, and on PostgreSQL
+#               beside it when the postgresql package is installed: BENCH_DATABASE=sqlite|both)
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 RELEASE := build/release

@@ -9,7 +9,11 @@
 # Prints one markdown row per type: | type | requests | 2xx | instructions per request |.
 # Knobs (environment): BENCH_BUILD (release build directory, built if missing),
 # CALLGRIND_REQUESTS (per type, default 100), BENCH_THREADS, BENCH_MAX_HEADER, BENCH_EVENT_LOOP,
-# CALLGRIND_PROFILES (a directory for profile-<type>.txt; none written without it).
+# CALLGRIND_PROFILES (a directory for profile-<type>.txt; none written without it),
+# CALLGRIND_DATABASE (the URI of an empty PostgreSQL database made by `bench/pg.sh createdb`:
+# the seeded data is copied into it and ujikomd runs on it; each row then also gives, from
+# pg_stat_statements, the statements (round trips) and write transactions a request sends
+# and the server's execution time, per request; profiles are profile-pg-<type>.txt).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,6 +24,9 @@ THREADS=${BENCH_THREADS:-8}
 MAX_HEADER=${BENCH_MAX_HEADER:-4096}
 KDF_LOG2N=10
 PROFILES=${CALLGRIND_PROFILES:-}
+PGDB=${CALLGRIND_DATABASE:-}
+PROFILE_PREFIX=profile-
+[ -n "$PGDB" ] && PROFILE_PREFIX=profile-pg-
 TYPES=${*:-ceiling healthz jwks static verify_page verify_json verify_again form save submit issue login}
 
 say() { echo "callgrind: $*" >&2; }
@@ -64,16 +71,33 @@ DUMPS=0
 # connection, not per request, yet a measurement can catch it (the main thread's sweep, at
 # start and every 15 s, may hold the only pooled connection just when a request needs one,
 # and that request opens another: ~2.3 M instructions, ~78 k per request over 30). Left out,
-# so every measurement counts the steady state.
+# so every measurement counts the steady state. On PostgreSQL: connecting, and preparing a
+# statement on the server at its first run on a connection.
 once() { # DUMP
   callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null |
-    awk '/[:]store_conn_open \[|[:]sqlite3_prepare_v3 \[/ { gsub(",", "", $1); s += $1 } END { print s + 0 }'
+    awk '/[:](store_conn_open|pg_conn_open|pg_prepare_now) \[|[:]sqlite3_prepare_v3 \[/ { gsub(",", "", $1); s += $1 } END { print s + 0 }'
+}
+# The server's side of the requests between pg_zero and pg_row, from pg_stat_statements
+# (every statement a connection sends, utility ones too: BEGIN, SAVEPOINT, COMMIT).
+pg_zero() {
+  [ -n "$PGDB" ] || return 0
+  bench/pg.sh sql "$PGDB" "SELECT pg_stat_statements_reset()" >/dev/null
+}
+pg_row() { # -> the extra columns: statements, write transactions, server µs
+  [ -n "$PGDB" ] || return 0
+  bench/pg.sh sql "$PGDB" "SELECT round(coalesce(sum(calls), 0)::numeric / $N, 1),
+      round(coalesce(sum(calls) FILTER (WHERE query LIKE 'SELECT pg_advisory_xact_lock%'), 0)::numeric / $N, 2),
+      round((coalesce(sum(total_exec_time), 0) * 1000 / $N)::numeric, 0)
+    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND query NOT LIKE '%pg_stat_statements%'" | awk -F'|' '{ printf " %s | %s | %s |", $1, $2, $3 }'
 }
 measure() { # PID CONFIG TYPE PREFIX
-  local pid=$1 cfg=$2 t=$3 prefix=$4 codes ok dump ir per
+  local pid=$1 cfg=$2 t=$3 prefix=$4 codes ok dump ir per extra
+  pg_zero
   callgrind_control -z "$pid" >/dev/null 2>&1
   codes=$(curl -s -K "$cfg" || true)
   callgrind_control -d "$t" "$pid" >/dev/null 2>&1
+  extra=$(pg_row)
   ok=$(grep -c '^2' <<<"$codes" || true)
   sleep 0.3
   DUMPS=$((DUMPS + 1))
@@ -97,10 +121,10 @@ measure() { # PID CONFIG TYPE PREFIX
     # anywhere.
     callgrind_annotate --inclusive=yes --threshold=100 "$dump" 2>/dev/null | grep -v '???:0x' |
       sed -n '1,70p' | sed -e "s|$ROOT/||g" -e "s|${TMPDIR:-/tmp}/ujikom-cg\.[A-Za-z0-9]*/|\$DATA/|g" \
-      >"$PROFILES/profile-$t.txt" || true
+      >"$PROFILES/$PROFILE_PREFIX$t.txt" || true
   fi
   say "$t: $per instructions per request ($ok/$N 2xx)"
-  echo "| $t | $N | $ok | $per |"
+  echo "| $t | $N | $ok | $per |$extra"
 }
 
 # (curl refuses a trailing "next"; options hold per URL, so write-out is repeated)
@@ -130,10 +154,16 @@ DATA=$WORK/data
 MAN=$WORK/manifest
 "$UJIKOM" seed --data-dir "$DATA" --exams-dir exams --candidates 2000 --attempts 4000 \
   --certificates 1000 --issuable 1000 --open 1000 --manifest "$MAN" >/dev/null 2> >(grep -v ' INFO ' >&2)
+DB_ARGS=()
+if [ -n "$PGDB" ]; then
+  "$UJIKOM" store copy --from "sqlite:$DATA/ujikom.db" --to "$PGDB" >"$WORK/copy.txt" 2>&1 ||
+    { cat "$WORK/copy.txt" >&2; exit 1; }
+  DB_ARGS=(--database "$PGDB")
+fi
 valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" --dump-instr=no --separate-threads=yes \
   "$UJIKOMD" --listen 127.0.0.1:0 --data-dir "$DATA" --exams-dir exams --port-file "$WORK/port" \
   --kdf-log2n "$KDF_LOG2N" --threads "$THREADS" --max-header "$MAX_HEADER" --event-loop "$EVENT_LOOP" \
-  2>>"$WORK/cg.log" &
+  "${DB_ARGS[@]}" 2>>"$WORK/cg.log" &
 PID=$!
 PIDS+=("$PID")
 PORT=$(wait_port "$WORK/port" "$PID") || { tail "$WORK/cg.log" >&2; exit 1; }

@@ -401,6 +401,23 @@ static const char *find_header(const char *head, size_t head_len, const char *na
   return NULL;
 }
 
+/* The value of the cookie `cookie` that one of the Set-Cookie headers of the response head
+ * sets (a log-in sets the device cookie too, before or after the session's), or NULL. */
+static const char *find_set_cookie(const char *head, size_t head_len, const char *cookie,
+                                   size_t *len) {
+  size_t clen = strlen(cookie), n = 0;
+  const char *p = head, *end = head + head_len, *sc;
+  while (p < end && NULL != (sc = find_header(p, (size_t)(end - p), "Set-Cookie", &n))) {
+    if (n > clen && 0 == strncmp(sc, cookie, clen) && '=' == sc[clen]) {
+      *len = strcspn(sc + clen + 1, ";\r\n");
+      return sc + clen + 1;
+    }
+    const char *eol = memchr(sc, '\n', (size_t)(end - sc));
+    p = NULL == eol ? end : eol + 1;
+  }
+  return NULL;
+}
+
 /* Checks that every acknowledged save so far is in the reloaded form's answers. */
 static void check_reload(struct sim *s, struct client *c, const json_t *root) {
   const json_t *answers = json_object_get(root, "answers");
@@ -432,16 +449,10 @@ static bool absorb(struct sim *s, struct client *c, const char *head, size_t hea
   }
   switch (c->step) {
   case STEP_LOGIN: {
-    size_t n = 0;
-    const char *sc = find_header(head, head_len, "Set-Cookie", &n);
+    size_t vl = 0;
+    const char *v = find_set_cookie(head, head_len, "ujikom_session", &vl);
     const char *csrf = json_string_value(json_object_get(root, "csrf"));
-    if (NULL == sc || n < 15 || 0 != strncmp(sc, "ujikom_session=", 15) || NULL == csrf) {
-      ok = false;
-      break;
-    }
-    const char *v = sc + 15;
-    size_t vl = strcspn(v, ";\r\n");
-    if (vl >= sizeof c->cookie || strlen(csrf) >= sizeof c->csrf) {
+    if (NULL == v || NULL == csrf || vl >= sizeof c->cookie || strlen(csrf) >= sizeof c->csrf) {
       ok = false;
       break;
     }

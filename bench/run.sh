@@ -16,7 +16,14 @@
 # production's), BENCH_QUICK=1 (small volume and short runs: a smoke test of the harness,
 # not a result), BENCH_ONLY=verify (the ceiling and the two verify scenarios only, at full
 # volume; printed, not written to results/), BENCH_ONLY=issue (the ceiling and the issuance
-# scenario only, likewise).
+# scenario only, likewise; SQLite only).
+#
+# BENCH_DATABASE=sqlite|postgresql|both (default: both when the postgresql package is
+# installed, else sqlite): with postgresql (or both, the same) the seeded volume is also copied
+# into a throwaway PostgreSQL cluster on the server's core (bench/pg.sh) and back into a second
+# SQLite file with `ujikom store copy` (timed, verified), and the scenarios, the exam day (its
+# loss check against PostgreSQL after kill -9 of ujikomd and an immediate stop of the server)
+# and the callgrind table run again on PostgreSQL, reported beside SQLite's.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -47,9 +54,23 @@ CALLGRIND_REQUESTS=${CALLGRIND_REQUESTS:-30}
 # cheapest by default; BENCH_KDF_LOG2N=15 (production's) measures log-in and the exam day's
 # check-in as they really cost (seeding then hashes the exam-day cohort at that cost).
 KDF_LOG2N=${BENCH_KDF_LOG2N:-10}
+BENCH_DATABASE=${BENCH_DATABASE:-auto}
+if [ "$BENCH_DATABASE" = auto ]; then
+  BENCH_DATABASE=sqlite
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && BENCH_DATABASE=both
+fi
+case $BENCH_DATABASE in
+sqlite) WITH_PG=0 ;;
+postgresql | both) WITH_PG=1 ;;
+*) echo "bench: BENCH_DATABASE is sqlite, postgresql or both, not '$BENCH_DATABASE'" >&2; exit 2 ;;
+esac
+[ -n "${BENCH_ONLY:-}" ] && WITH_PG=0
 
 BUILD=${BENCH_BUILD:-build/bench-release}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ujikom-bench.XXXXXX")
+# PostgreSQL runs as an unprivileged user when the bench runs as root: it must reach its
+# cluster directory under WORK (nothing else: WORK stays unlistable).
+chmod 0711 "$WORK"
 RESULTS=bench/results
 mkdir -p "$RESULTS"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -66,6 +87,7 @@ cleanup() {
     kill "$p" 2>/dev/null || true
   done
   wait 2>/dev/null || true
+  [ "${WITH_PG:-0}" = 1 ] && bench/pg.sh stop "$WORK/pg"
   if [ "${BENCH_KEEP:-0}" != 1 ]; then
     rm -rf "$WORK"
   else
@@ -143,6 +165,37 @@ NDAY=$(wc -l <"$MAN/examday.tsv")
 EXAM=$(cat "$MAN/examday_exam.txt")
 HALF=$((NOPEN / 2))
 
+# --- PostgreSQL: the same volume, copied both ways ------------------------------------------
+# Before any scenario runs (submit and issuance use attempts up), the seeded database goes
+# into PostgreSQL with `ujikom store copy`, and from there into a second SQLite file; each copy
+# checks itself (rows and digest of every table, audit chain, register against the log), and
+# the two SQLite files are compared table by table. PostgreSQL and every backend it forks run
+# on the server's core, beside ujikomd, as SQLite runs inside ujikomd.
+if [ "$WITH_PG" = 1 ]; then
+  say "PostgreSQL: a throwaway cluster on core $SERVER_CPUS (bench/pg.sh)"
+  PGURI=$($SERVER bench/pg.sh start "$WORK/pg")
+  PG_VERSION=$(bench/pg.sh sql "$PGURI" "SHOW server_version")
+  copy_timed() { # FROM TO LOG -> COPY_S, COPY_OK
+    local t0
+    t0=$(now_ms)
+    if "$UJIKOM" store copy --from "$1" --to "$2" >"$3" 2>&1; then COPY_OK=verified; else COPY_OK=FAILED; fi
+    COPY_S=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.1f", ms / 1000 }')
+    COPY_ROWS=$(sed -nE 's/^copied ([0-9]+) rows.*/\1/p' "$3")
+    say "store copy $1 -> $2: ${COPY_ROWS:-?} rows in $COPY_S s, $COPY_OK"
+  }
+  copy_timed "sqlite:$DATA/ujikom.db" "$PGURI" "$WORK/copy-to-pg.txt"
+  COPY_TO_S=$COPY_S COPY_TO_OK=$COPY_OK
+  copy_timed "$PGURI" "sqlite:$WORK/back.db" "$WORK/copy-back.txt"
+  COPY_BACK_S=$COPY_S COPY_BACK_OK=$COPY_OK
+  COMPARE=$(bench/pg.sh compare "$DATA/ujikom.db" "$WORK/back.db" 2>&1 | tail -1) || true
+  say "the two SQLite files: $COMPARE"
+  COPY_CHECKS=$(grep -E '^(audit chain|register and log)' "$WORK/copy-back.txt" | paste -sd ';' | sed 's/;/; /')
+  PG_DB_MB=$(( $(bench/pg.sh sql "$PGURI" "SELECT pg_database_size(current_database())") / 1048576 ))
+  # What one durable commit's WAL flush costs on the file system the cluster writes to.
+  PG_FSYNC=$(bench/pg.sh fsync "$WORK/pg")
+  say "PostgreSQL WAL flush: $PG_FSYNC"
+fi
+
 # --- helpers ---------------------------------------------------------------------------------
 wait_port() { # FILE PID -> prints the port
   local i
@@ -161,6 +214,7 @@ rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status" 2>/dev/n
 
 DAEMON_PID=
 DAEMON_PORT=
+DB_ARGS=() # --database for the PostgreSQL pass
 # Every simulated candidate connects from 127.0.0.1, so the cap on connections from one
 # address (--max-conns-per-addr, 2048 by default) is lifted: 10,000 candidates stand for
 # 10,000 devices.
@@ -171,7 +225,7 @@ start_daemon() { # extra args...
   $SERVER "$UJIKOMD" --listen 127.0.0.1:0 --data-dir "$DATA" --exams-dir exams \
     --port-file "$WORK/port" --kdf-log2n "$KDF_LOG2N" --conn-timeout 300 --max-conns 16384 \
     --max-conns-per-addr 0 \
-    --threads "$THREADS" --max-header "$MAX_HEADER" --event-loop "$EVENT_LOOP" "$@" 2>>"$WORK/ujikomd.log" &
+    --threads "$THREADS" --max-header "$MAX_HEADER" --event-loop "$EVENT_LOOP" "${DB_ARGS[@]}" "$@" 2>>"$WORK/ujikomd.log" &
   DAEMON_PID=$!
   PIDS+=("$DAEMON_PID")
   DAEMON_PORT=$(wait_port "$WORK/port" "$DAEMON_PID") || { tail -20 "$WORK/ujikomd.log" >&2; exit 1; }
@@ -206,6 +260,7 @@ warm() { # CONNS URL SCRIPT [ARGS...]
 }
 
 ROWS=()
+FIG_NAMES=() FIG_RPS=() FIG_P99=() FIG_RATIO=() # per row, for the comparison
 # row SCENARIO CONNS TARGET_KIND TARGET_VALUE CEILING_RPS
 row() {
   local name=$1 conns=$2 kind=$3 target=$4 ceil=$5 ratio verdict
@@ -221,6 +276,7 @@ row() {
   esac
   [ "$R_ERR" -gt 0 ] && verdict="$verdict ($R_ERR errors)"
   ROWS+=("| $name | $conns | $R_RPS | $R_P50 | $R_P99 | $ratio | $target | $verdict | $(rss_mb "$DAEMON_PID") |")
+  FIG_NAMES+=("$name | $conns") FIG_RPS+=("$R_RPS") FIG_P99+=("$R_P99") FIG_RATIO+=("$ratio")
   say "$name c=$conns: $R_RPS rps, p50 $R_P50 ms, p99 $R_P99 ms, ratio $ratio, errors $R_ERR"
 }
 
@@ -288,6 +344,8 @@ issuance() { # (g): each request issues the certificate of another passed attemp
   run_wrk issue 64 "$U/" bench/lua/issue.lua "$MAN/issuable.txt" $((WU_ISSUE + 1)) "$NISSUE" "$MAN/admin.token"
   row "(g) issuance (durable; JWS, QR token, JSON-LD with its eddsa-rdfc-2022 proof, ES256 JWT)" 64 rps 1000 "$CEIL64"
 }
+# Every scenario, in order, against the daemon at U (the SQLite pass, then the PostgreSQL one).
+scenarios() {
 if [ "${BENCH_ONLY:-}" = issue ]; then
   issuance
   only_report "issuance only"
@@ -311,6 +369,8 @@ row "(f) submit and score" 64 - - "$CEIL64"
 issuance
 scenario "(h) log-in (scrypt N=2^$KDF_LOG2N)" 64 / bench/lua/login.lua - - "$CEIL64" "$MAN/examday.tsv" 1 "$NDAY"
 LOGIN_RPS=$R_RPS
+}
+scenarios
 
 # --- idle connections --------------------------------------------------------------------------
 say "holding $IDLE_CONNECTIONS idle keep-alive connections"
@@ -339,30 +399,72 @@ if [ "$EXAMDAY_CHECKIN" = auto ]; then
     if (s > 300) s = 300; print s }')
   CHECKIN_HOW="sized to 75 % of the measured log-in rate, $LOGIN_RPS/s"
 fi
-say "exam day: $EXAMDAY_N candidates at $EXAM (check-in ${EXAMDAY_CHECKIN}s, start window ${EXAMDAY_START_WINDOW}s, $EXAMDAY_SAVES saves, think ${EXAMDAY_THINK}s)"
-$LOAD "$EXAMDAY" --port "$DAEMON_PORT" --candidates "$MAN/examday.tsv" --n "$EXAMDAY_N" \
-  --exam "$EXAM" --checkin "$EXAMDAY_CHECKIN" --start-window "$EXAMDAY_START_WINDOW" \
-  --think "$EXAMDAY_THINK" --saves "$EXAMDAY_SAVES" --acked "$WORK/acked" \
-  --limit $((EXAMDAY_CHECKIN + EXAMDAY_START_WINDOW + EXAMDAY_THINK * (EXAMDAY_SAVES + 3) * 2 + 60)) \
-  --report "$WORK/examday.md" >/dev/null 2>"$WORK/examday.err" || true
-RSS_DAY=$(rss_mb "$DAEMON_PID")
-# Acknowledged means durable: kill -9, then look in the database itself.
-kill -KILL "$DAEMON_PID" 2>/dev/null || true
-wait "$DAEMON_PID" 2>/dev/null || true
-sqlite3 "$WORK/check.db" <<EOF >"$WORK/lost.txt"
+# exam_day TAG: the simulation against the daemon on DAEMON_PORT; its report in
+# WORK/examday-TAG.md, the acknowledged saves in WORK/acked-TAG; then kill -9 of the daemon.
+exam_day() {
+  local tag=$1
+  say "exam day ($tag): $EXAMDAY_N candidates at $EXAM (check-in ${EXAMDAY_CHECKIN}s, start window ${EXAMDAY_START_WINDOW}s, $EXAMDAY_SAVES saves, think ${EXAMDAY_THINK}s)"
+  $LOAD "$EXAMDAY" --port "$DAEMON_PORT" --candidates "$MAN/examday.tsv" --n "$EXAMDAY_N" \
+    --exam "$EXAM" --checkin "$EXAMDAY_CHECKIN" --start-window "$EXAMDAY_START_WINDOW" \
+    --think "$EXAMDAY_THINK" --saves "$EXAMDAY_SAVES" --acked "$WORK/acked-$tag" \
+    --limit $((EXAMDAY_CHECKIN + EXAMDAY_START_WINDOW + EXAMDAY_THINK * (EXAMDAY_SAVES + 3) * 2 + 60)) \
+    --report "$WORK/examday-$tag.md" >/dev/null 2>"$WORK/examday-$tag.err" || true
+  RSS_DAY=$(rss_mb "$DAEMON_PID")
+  # Acknowledged means durable: kill -9, then look in the database itself.
+  kill -KILL "$DAEMON_PID" 2>/dev/null || true
+  wait "$DAEMON_PID" 2>/dev/null || true
+}
+# lost_check TAG ANSWERS_DB: the acknowledged saves of exam_day TAG, and how many of them
+# the SQLite file ANSWERS_DB (its attempt_answers) lacks or holds otherwise -> ACKED LOST.
+lost_check() {
+  rm -f "$WORK/check-$1.db"
+  sqlite3 "$WORK/check-$1.db" <<EOF >"$WORK/lost-$1.txt"
 CREATE TABLE acked(attempt_id INTEGER, item_id TEXT, value TEXT);
 .mode ascii
-.import $WORK/acked acked
+.import $WORK/acked-$1 acked
 .mode list
-ATTACH 'file:$DATA/ujikom.db?mode=ro' AS u;
+ATTACH 'file:$2?mode=ro' AS u;
 SELECT count(*) FROM acked;
 SELECT count(*) FROM acked a LEFT JOIN u.attempt_answers s
   ON s.attempt_id = a.attempt_id AND s.item_id = a.item_id
   WHERE s.value IS NULL OR json(s.value) IS NOT json(a.value);
 EOF
-ACKED=$(sed -n 1p "$WORK/lost.txt")
-LOST=$(sed -n 2p "$WORK/lost.txt")
-say "exam day: $ACKED acknowledged saves, $LOST lost after kill -9"
+  ACKED=$(sed -n 1p "$WORK/lost-$1.txt")
+  LOST=$(sed -n 2p "$WORK/lost-$1.txt")
+  say "exam day ($1): $ACKED acknowledged saves, $LOST lost after kill -9"
+}
+exam_day sqlite
+lost_check sqlite "$DATA/ujikom.db"
+ACKED_SQLITE=$ACKED LOST_SQLITE=$LOST RSS_DAY_SQLITE=$RSS_DAY
+
+# --- the PostgreSQL pass ------------------------------------------------------------------------
+# The same scenarios, with the same core split and the same ceiling, then the same exam day
+# (the same arrivals), on the copied volume. Its loss check is harsher than SQLite's: after
+# kill -9 of ujikomd the PostgreSQL server is stopped at once too (-m immediate, no
+# shutdown checkpoint) and started again, so what is counted is what its WAL recovered.
+if [ "$WITH_PG" = 1 ]; then
+  SQ_ROWS=("${ROWS[@]}") SQ_NAMES=("${FIG_NAMES[@]}") SQ_RPS=("${FIG_RPS[@]}") SQ_P99=("${FIG_P99[@]}")
+  SQ_RATIO=("${FIG_RATIO[@]}")
+  SQ_STARTUP_MS=$STARTUP_MS SQ_LOGIN_RPS=$LOGIN_RPS
+  ROWS=() FIG_NAMES=() FIG_RPS=() FIG_P99=() FIG_RATIO=()
+  DB_ARGS=(--database "$PGURI")
+  start_daemon
+  PG_STARTUP_MS=$STARTUP_MS
+  say "PostgreSQL pass: ujikomd up in $STARTUP_MS ms on port $DAEMON_PORT"
+  U=http://127.0.0.1:$DAEMON_PORT
+  scenarios
+  PG_ROWS=("${ROWS[@]}")
+  PG_LOGIN_RPS=$LOGIN_RPS
+  exam_day pg
+  RSS_DAY_PG=$RSS_DAY
+  bench/pg.sh crash "$WORK/pg"
+  $SERVER bench/pg.sh resume "$WORK/pg"
+  bench/pg.sh answers "$PGURI" "$WORK/pg-answers.db"
+  lost_check pg "$WORK/pg-answers.db"
+  ACKED_PG=$ACKED LOST_PG=$LOST
+  ROWS=("${SQ_ROWS[@]}") STARTUP_MS=$SQ_STARTUP_MS LOGIN_RPS=$SQ_LOGIN_RPS
+  DB_ARGS=()
+fi
 
 # --- evidence uploads -------------------------------------------------------------------------
 # Throughput of resumable uploads beside the disk's own write rate, measured now, on the
@@ -378,8 +480,65 @@ say "instructions per request (callgrind)"
 mapfile -t CG_ROWS < <(BENCH_BUILD=$BUILD BENCH_REBUILD=0 BENCH_THREADS=$THREADS \
   BENCH_MAX_HEADER=$MAX_HEADER BENCH_EVENT_LOOP=$EVENT_LOOP CALLGRIND_REQUESTS=$CALLGRIND_REQUESTS CALLGRIND_PROFILES=$PROFILES \
   bench/callgrind.sh)
+if [ "$WITH_PG" = 1 ]; then
+  say "instructions per request on PostgreSQL (callgrind)"
+  CG_PGURI=$(bench/pg.sh createdb "$WORK/pg" callgrind)
+  mapfile -t PG_CG_ROWS < <(BENCH_BUILD=$BUILD BENCH_REBUILD=0 BENCH_THREADS=$THREADS \
+    BENCH_MAX_HEADER=$MAX_HEADER BENCH_EVENT_LOOP=$EVENT_LOOP CALLGRIND_REQUESTS=$CALLGRIND_REQUESTS CALLGRIND_PROFILES=$PROFILES \
+    CALLGRIND_DATABASE=$CG_PGURI bench/callgrind.sh healthz jwks static verify_page verify_json verify_again form save submit issue login)
+fi
 
 # --- report -----------------------------------------------------------------------------------
+pg_report() { # the PostgreSQL sections of the report
+  local i sq pg
+  echo
+  echo "## PostgreSQL beside SQLite"
+  echo
+  echo "PostgreSQL $PG_VERSION, a throwaway cluster (bench/pg.sh) pinned with every backend to core $SERVER_CPUS, the server's core, beside ujikomd (as SQLite, a library inside ujikomd, runs on that core); synchronous_commit=on and fsync=on (a commit waits for its WAL on disk: durable like SQLite's synchronous=FULL), shared_buffers=1GB, max_wal_size=4GB, checkpoint_timeout=30min, jit=off. ujikomd talks to it over a Unix socket (libpq). Database: $PG_DB_MB MB."
+  echo
+  echo "### Moving the seeded volume: \`ujikom store copy\` both ways"
+  echo
+  echo "| copy | rows | seconds | the command's own checks |"
+  echo "|---|---:|---:|---|"
+  echo "| SQLite → PostgreSQL | $(sed -nE 's/^copied ([0-9]+) rows.*/\1/p' "$WORK/copy-to-pg.txt") | $COPY_TO_S | $COPY_TO_OK |"
+  echo "| PostgreSQL → a second SQLite file | $(sed -nE 's/^copied ([0-9]+) rows.*/\1/p' "$WORK/copy-back.txt") | $COPY_BACK_S | $COPY_BACK_OK |"
+  echo
+  echo "Each copy verified rows and contents of every table on both sides, and $COPY_CHECKS. The seeded SQLite file and the one copied back, compared table by table (rows, SHA-256 of the sorted rows): $COMPARE."
+  echo
+  echo "### Scenarios"
+  echo
+  echo "| scenario | conns | SQLite rps | PostgreSQL rps | PG / SQLite | SQLite p99 ms | PG p99 ms | PG × ceiling |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  for i in "${!SQ_NAMES[@]}"; do
+    sq=${SQ_RPS[$i]} pg=${FIG_RPS[$i]:-0}
+    echo "| ${SQ_NAMES[$i]} | $sq | $pg | $(awk -v a="$pg" -v b="$sq" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }') | ${SQ_P99[$i]} | ${FIG_P99[$i]:-?} | ${FIG_RATIO[$i]:-?} |"
+  done
+  echo
+  echo "Every PostgreSQL row as the SQLite table shows it (targets and errors):"
+  echo
+  echo "| scenario | conns | rps | p50 ms | p99 ms | × ceiling | target | result | ujikomd RSS MB |"
+  echo "|---|---:|---:|---:|---:|---:|---|---|---:|"
+  printf '%s\n' "${PG_ROWS[@]}"
+  echo
+  echo "Start-up on PostgreSQL (exec to /readyz 200): $PG_STARTUP_MS ms (SQLite: $STARTUP_MS ms)."
+  echo
+  echo "### Exam day on PostgreSQL: $EXAMDAY_N candidates, the same arrivals"
+  echo
+  cat "$WORK/examday-pg.md" 2>/dev/null || echo "(no report: see examday-pg.err)"
+  echo
+  echo "Acknowledged saves: $ACKED_PG; missing or different in PostgreSQL after kill -9 of ujikomd and an immediate stop and restart of the server: $LOST_PG. RSS at the end: $RSS_DAY_PG MB."
+  echo
+  echo "### CPU cost per request on PostgreSQL (callgrind: ujikomd only; the server's side counted by pg_stat_statements)"
+  echo
+  echo "| request type | requests | 2xx | ujikomd instructions per request | statements per request | write transactions per request | server execution µs per request |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${PG_CG_ROWS[@]}"
+  echo
+  echo
+  echo "A statement is a round trip over the socket (two context switches on the shared core); a write transaction is BEGIN, the write lock (pg_advisory_xact_lock), each write in a savepoint (SAVEPOINT, the statement, RELEASE: three round trips) and COMMIT, which waits for the WAL flush while still holding the lock, so durable commits cannot share a flush as SQLite's group commit does: fdatasync on this file system ($PG_FSYNC) bounds the write transactions per second. Server execution time excludes that flush."
+  echo
+  echo "Profiles: bench/results/profile-pg-<type>.txt."
+}
 {
   echo "# ujikom benchmark, $STAMP"
   echo
@@ -402,9 +561,9 @@ mapfile -t CG_ROWS < <(BENCH_BUILD=$BUILD BENCH_REBUILD=0 BENCH_THREADS=$THREADS
   echo
   echo "Check-in ${EXAMDAY_CHECKIN}s ($CHECKIN_HOW), everyone starts within ${EXAMDAY_START_WINDOW}s, $EXAMDAY_SAVES saves each with ${EXAMDAY_THINK}s mean think time, one reload, submit. Targets: p99 ≤ 100 ms for saves and form loads, zero errors, zero lost answers."
   echo
-  cat "$WORK/examday.md" 2>/dev/null || echo "(no report: see examday.err)"
+  cat "$WORK/examday-sqlite.md" 2>/dev/null || echo "(no report: see examday-sqlite.err)"
   echo
-  echo "Acknowledged saves: $ACKED; missing or different in the database after kill -9: $LOST. RSS at the end: $RSS_DAY MB."
+  echo "Acknowledged saves: $ACKED_SQLITE; missing or different in the database after kill -9: $LOST_SQLITE. RSS at the end: $RSS_DAY_SQLITE MB."
   echo
   echo "## Evidence uploads"
   echo
@@ -417,6 +576,7 @@ mapfile -t CG_ROWS < <(BENCH_BUILD=$BUILD BENCH_REBUILD=0 BENCH_THREADS=$THREADS
   printf '%s\n' "${CG_ROWS[@]}"
   echo
   echo "Profiles (inclusive, top functions): bench/results/profile-<type>.txt."
+  [ "$WITH_PG" = 1 ] && pg_report
   echo
   echo "Whole run (build, seed, every scenario, exam day, callgrind): $(( $(date +%s) - BENCH_T0 )) s."
 } >"$REPORT"

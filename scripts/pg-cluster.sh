@@ -18,6 +18,8 @@
 #   scripts/pg-cluster.sh promote DIR  # promotes the standby of DIR to a primary (pg_ctl promote)
 #
 # Nothing outside DIR is written. start removes a stale DIR left by an earlier run first.
+# UJIKOM_PG_OPTS: more server settings ("-c name=value ..."), after the defaults (so they win;
+# bench/run.sh tunes its cluster with them).
 set -euo pipefail
 
 cmd=${1:-}
@@ -73,7 +75,7 @@ server_start() {
   local fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   [ "${UJIKOM_PG_DURABLE:-0}" = 1 ] && fast="-c synchronous_commit=on"
   as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses='' -c unix_socket_directories='$dir' $fast -c max_connections=200" \
+    -o "-c listen_addresses='' -c unix_socket_directories='$dir' $fast -c max_connections=200 ${UJIKOM_PG_OPTS:-}" \
     start >/dev/null || {
     cat "$dir/server.log" >&2
     exit 1

@@ -5,9 +5,16 @@
  * statement layer, so it serves both directions. The tables and their columns are listed
  * here; a table whose columns differ from the list (a migration added one) is refused, not
  * copied without them: add the column here with the migration.
+ *
+ * Rows are written COPY_BATCH_ROWS at a time, in one multi-row INSERT (built from the
+ * table's one-row INSERT): on PostgreSQL every statement of a write transaction is a few
+ * round trips to the server (the statement and its savepoint), which row by row made the
+ * copy of a province's volume take many minutes.
  */
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_internal.h"
@@ -222,6 +229,50 @@ static const char *const copy_inserts[STORE_COPY_TABLES] = {
 };
 static const struct store_sqlset insert_set = {"copy insert", copy_inserts, STORE_COPY_TABLES};
 
+/* Rows per multi-row INSERT (parameters: at most 128 * 24, below both engines' limits), and
+ * the bytes of values buffered before the rows so far are written one by one (large blobs:
+ * evidence chunks). */
+#define COPY_BATCH_ROWS  128
+#define COPY_BATCH_BYTES ((size_t)4 * 1024 * 1024)
+#define COPY_MAX_COLS    24 /* the widest table's columns (certificates) */
+
+/* The multi-row INSERT of each table ("INSERT INTO t(...) VALUES(?1, ..), (?n+1, ..), ..."),
+ * made once from copy_inserts; NULL for a table whose INSERT has a conflict clause (its rows
+ * are written one by one) or when memory ran out. */
+static const char *batch_sqls[STORE_COPY_TABLES];
+static pthread_once_t batch_once = PTHREAD_ONCE_INIT;
+static const struct store_sqlset batch_set = {"copy batch", batch_sqls, STORE_COPY_TABLES};
+
+static char *batch_sql(const char *one, int ncols) {
+  const char *values = strstr(one, "VALUES(");
+  if (NULL == values || ')' != one[strlen(one) - 1] || NULL != strstr(one, "ON CONFLICT")) {
+    return NULL;
+  }
+  size_t head = (size_t)(values - one) + 6,
+         size = head + (size_t)COPY_BATCH_ROWS * ((size_t)ncols * 8 + 4) + 1;
+  char *sql = malloc(size);
+  if (NULL == sql) {
+    return NULL;
+  }
+  memcpy(sql, one, head);
+  size_t o = head;
+  for (int r = 0; r < COPY_BATCH_ROWS; r++) {
+    for (int col = 0; col < ncols; col++) {
+      o += (size_t)snprintf(sql + o, size - o, "%s?%d", 0 == col ? (0 == r ? "(" : ", (") : ", ",
+                            r * ncols + col + 1);
+    }
+    sql[o++] = ')';
+  }
+  sql[o] = '\0';
+  return sql;
+}
+
+static void batch_init(void) {
+  for (size_t i = 0; i < STORE_COPY_TABLES; i++) {
+    batch_sqls[i] = batch_sql(copy_inserts[i], copy_tables[i].ncols);
+  }
+}
+
 /* What the table really has, to compare with the list. */
 static const char *const copy_stars[STORE_COPY_TABLES] = {
     "SELECT * FROM users LIMIT 1",
@@ -320,28 +371,114 @@ static int check_columns(struct store_conn *c, size_t i, char *err, size_t errle
   return STORE_OK;
 }
 
-/* Binds column col of the current row of from to parameter col + 1 of to, as its type. */
-static void bind_like(struct store_stmt *to, struct store_stmt *from, int col) {
-  switch (store_col_type(from, col)) {
-  case STORE_COL_NULL:
-    store_bind_null(to, col + 1);
-    break;
-  case STORE_COL_INT:
-    store_bind_int64(to, col + 1, store_col_int64(from, col));
-    break;
-  case STORE_COL_BLOB:
-    store_bind_blob(to, col + 1, store_col_data(from, col), store_col_bytes(from, col));
-    break;
-  default:
-    store_bind_text(to, col + 1, store_col_text(from, col));
-    break;
+/* One value of a buffered row, as its type (text and blobs owned, text NUL-terminated). */
+struct copy_val {
+  enum store_col_type type;
+  int64_t i;
+  unsigned char *p;
+  size_t n;
+};
+
+/* The rows of one table read but not yet written. */
+struct copy_batch {
+  struct copy_val vals[COPY_BATCH_ROWS * COPY_MAX_COLS];
+  int ncols, rows;
+  size_t bytes;
+};
+
+/* Appends the current row of from to b. STORE_OK or STORE_UNAVAILABLE (out of memory). */
+static int batch_add(struct copy_batch *b, struct store_stmt *from) {
+  struct copy_val *row = b->vals + (size_t)b->rows * (size_t)b->ncols;
+  memset(row, 0, (size_t)b->ncols * sizeof *row);
+  for (int col = 0; col < b->ncols; col++) {
+    struct copy_val *v = &row[col];
+    v->type = store_col_type(from, col);
+    if (STORE_COL_INT == v->type) {
+      v->i = store_col_int64(from, col);
+    } else if (STORE_COL_NULL != v->type) {
+      const void *src =
+          STORE_COL_BLOB == v->type ? store_col_data(from, col) : store_col_text(from, col);
+      v->n = store_col_bytes(from, col);
+      v->p = malloc(v->n + 1);
+      if (NULL == v->p) {
+        b->rows++; /* so that batch_clear frees this row's values too */
+        return STORE_UNAVAILABLE;
+      }
+      if (v->n > 0) {
+        memcpy(v->p, src, v->n);
+      }
+      v->p[v->n] = '\0';
+      b->bytes += v->n;
+    }
   }
+  b->rows++;
+  return STORE_OK;
+}
+
+static void batch_clear(struct copy_batch *b) {
+  for (int k = 0; k < b->rows * b->ncols; k++) {
+    free(b->vals[k].p);
+  }
+  b->rows = 0;
+  b->bytes = 0;
+}
+
+/* Binds buffered row r of b to the parameters after first, as their types. */
+static void bind_row(struct store_stmt *to, const struct copy_batch *b, int r, int first) {
+  for (int col = 0; col < b->ncols; col++) {
+    const struct copy_val *v = &b->vals[r * b->ncols + col];
+    int idx = first + col + 1;
+    switch (v->type) {
+    case STORE_COL_NULL:
+      store_bind_null(to, idx);
+      break;
+    case STORE_COL_INT:
+      store_bind_int64(to, idx, v->i);
+      break;
+    case STORE_COL_BLOB:
+      store_bind_blob(to, idx, v->p, v->n);
+      break;
+    default:
+      store_bind_text(to, idx, (const char *)v->p);
+      break;
+    }
+  }
+}
+
+/* Writes the buffered rows of table i into dst (one multi-row INSERT for a full batch, else
+ * one INSERT per row) and empties b. */
+static int batch_flush(struct store_conn *dst, size_t i, struct copy_batch *b) {
+  int rc = STORE_OK;
+  if (COPY_BATCH_ROWS == b->rows && NULL != batch_sqls[i]) {
+    struct store_stmt *ins = store_stmt(dst, &batch_set, (int)i);
+    rc = NULL == ins ? STORE_HARD : STORE_OK;
+    for (int r = 0; STORE_OK == rc && r < b->rows; r++) {
+      bind_row(ins, b, r, r * b->ncols);
+    }
+    if (STORE_OK == rc) {
+      rc = store_step_done(dst, ins, copy_tables[i].name, NULL);
+    }
+    store_stmt_done(ins);
+  } else {
+    for (int r = 0; STORE_OK == rc && r < b->rows; r++) {
+      struct store_stmt *ins = store_stmt(dst, &insert_set, (int)i);
+      rc = NULL == ins ? STORE_HARD : STORE_OK;
+      if (STORE_OK == rc) {
+        bind_row(ins, b, r, 0);
+        rc = store_step_done(dst, ins, copy_tables[i].name, NULL);
+      }
+      store_stmt_done(ins);
+    }
+  }
+  batch_clear(b);
+  return rc;
 }
 
 struct copy_ctx {
   struct store *from;
   bool to_pg;
   int64_t rows;
+  struct copy_batch *batch;
   char *err;
   size_t errlen;
 };
@@ -349,23 +486,25 @@ struct copy_ctx {
 /* Copies table i from src into the transaction's connection. */
 static int copy_table(struct store_conn *src, struct store_conn *dst, size_t i,
                       struct copy_ctx *ctx) {
+  struct copy_batch *b = ctx->batch;
   struct store_stmt *sel = store_stmt(src, &select_set, (int)i);
-  int rc = NULL == sel ? STORE_HARD : STORE_OK;
+  int rc = NULL == sel || copy_tables[i].ncols > COPY_MAX_COLS ? STORE_HARD : STORE_OK;
+  b->ncols = copy_tables[i].ncols;
+  b->rows = 0;
+  b->bytes = 0;
   while (STORE_OK == rc && STORE_OK == (rc = store_step_row(src, sel, "copy read"))) {
-    struct store_stmt *ins = store_stmt(dst, &insert_set, (int)i);
-    if (NULL == ins) {
-      rc = STORE_HARD;
-      break;
-    }
-    for (int col = 0; col < copy_tables[i].ncols; col++) {
-      bind_like(ins, sel, col);
-    }
-    rc = store_step_done(dst, ins, copy_tables[i].name, NULL);
-    store_stmt_done(ins);
+    rc = batch_add(b, sel);
     ctx->rows++;
+    if (STORE_OK == rc && (COPY_BATCH_ROWS == b->rows || b->bytes >= COPY_BATCH_BYTES)) {
+      rc = batch_flush(dst, i, b);
+    }
   }
   store_stmt_done(sel);
   if (STORE_NONE == rc) {
+    rc = batch_flush(dst, i, b);
+  }
+  batch_clear(b);
+  if (STORE_OK == rc) {
     return STORE_OK;
   }
   snprintf(ctx->err, ctx->errlen, "%s: %s", copy_tables[i].name,
@@ -416,8 +555,16 @@ int store_copy(struct store *from, struct store *to, int64_t *out_rows, char *er
       return STORE_CONFLICT;
     }
   }
-  struct copy_ctx ctx = {from, 0 == strcmp("postgresql", store_backend_name(to)), 0, err, errlen};
+  pthread_once(&batch_once, batch_init);
+  struct copy_ctx ctx = {from, 0 == strcmp("postgresql", store_backend_name(to)),
+                         0,    calloc(1, sizeof *ctx.batch),
+                         err,  errlen};
+  if (NULL == ctx.batch) {
+    snprintf(err, errlen, "out of memory");
+    return STORE_UNAVAILABLE;
+  }
   rc = store_txn(to, copy_body, &ctx);
+  free(ctx.batch);
   if (NULL != out_rows) {
     *out_rows = ctx.rows;
   }

@@ -94,7 +94,7 @@ static void test_copy_there_and_back(void **state) {
   struct temp_store *t = *state;
   char file[200], err[256];
   struct store *mid = NULL, *back = NULL;
-  struct temp_store again;
+  struct temp_store again = {.s = NULL};
   int64_t rows = 0, id = 0, bad = 0, count = 0;
   snprintf(file, sizeof file, "sqlite:%s/copy.db", t->dir);
   assert_int_equal(STORE_OK, store_open(&mid, file, NULL, err, sizeof err));
@@ -136,9 +136,66 @@ static void test_copy_there_and_back(void **state) {
   assert_int_equal(0, temp_store_close(&again));
 }
 
+/* More rows than one multi-row INSERT takes (128): users and answers in full batches and a
+ * shorter last one, names of 1 to 200 bytes. */
+#define MANY 300
+static int seed_many(struct store_tx *tx, void *ctx) {
+  int64_t user = 0, attempt = 0;
+  char email[64], name[208], item[16], value[32];
+  (void)ctx;
+  int rc = store_exam_source_put(tx, version, "DKV-UJI", "dkv.exam.yaml", "format: 1\n", 10);
+  for (int i = 0; STORE_OK == rc && i < MANY; i++) {
+    size_t n = 1 + (size_t)i % 200;
+    snprintf(email, sizeof email, "asesi%03d@contoh.id", i);
+    memset(name, 'a' + i % 26, n);
+    name[n] = '\0';
+    rc = store_user_create(tx, &user, email, name, ROLE_CANDIDATE, "$scrypt$x");
+  }
+  if (STORE_OK == rc) {
+    rc = store_attempt_create(tx, &attempt, user, "DKV-UJI", version, "{\"units\":[]}",
+                              store_tx_now_ms(tx) + 60000);
+  }
+  for (int i = 0; STORE_OK == rc && i < MANY; i++) {
+    snprintf(item, sizeof item, "q%d", i);
+    snprintf(value, sizeof value, "\"jawaban %d\"", i);
+    rc = store_answer_put(tx, attempt, item, value, store_tx_now_ms(tx) + i);
+  }
+  return rc;
+}
+
+static int setup_many(void **state) {
+  return temp_store_setup_with(state, sizeof(struct temp_store), "copy-many", NULL, seed_many);
+}
+
+static void test_copy_many_rows(void **state) {
+  struct temp_store *t = *state;
+  char file[200], err[256];
+  struct store *mid = NULL;
+  struct temp_store again = {.s = NULL};
+  struct store_table_sum sums[STORE_COPY_TABLES];
+  int64_t rows = 0;
+  snprintf(file, sizeof file, "sqlite:%s/copy-many.db", t->dir);
+  assert_int_equal(STORE_OK, store_open(&mid, file, NULL, err, sizeof err));
+  assert_int_equal(STORE_OK, store_copy(t->s, mid, &rows, err, sizeof err));
+  assert_true(rows >= 2 * MANY + 1);
+  assert_same_sums(t->s, mid);
+  assert_int_equal(STORE_OK, store_table_sums(mid, sums, err, sizeof err));
+  for (size_t i = 0; i < STORE_COPY_TABLES; i++) {
+    if (0 == strcmp("users", sums[i].table) || 0 == strcmp("attempt_answers", sums[i].table)) {
+      assert_int_equal(MANY, sums[i].rows);
+    }
+  }
+  assert_int_equal(0, temp_store_open(&again, "copy-many-back", NULL));
+  assert_int_equal(STORE_OK, store_copy(mid, again.s, &rows, err, sizeof err));
+  assert_same_sums(t->s, again.s);
+  store_close(mid);
+  assert_int_equal(0, temp_store_close(&again));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_copy_there_and_back, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_copy_many_rows, setup_many, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
