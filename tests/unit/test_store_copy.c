@@ -192,10 +192,59 @@ static void test_copy_many_rows(void **state) {
   assert_int_equal(0, temp_store_close(&again));
 }
 
+/* Every table of the schema is copied, or named here with the reason it is not: a table a
+ * migration adds and nobody lists would otherwise be left behind by store copy without a
+ * word. (SQLite's catalogue; lint.migrations keeps the PostgreSQL schema the same.) */
+static const char *const not_copied[] = {
+    "certificate_state", /* a generation counter: the destination's own only has to grow */
+    "node_keys",         /* the key files of the nodes serving a database register themselves */
+};
+
+static bool copy_lists(const char *table) {
+  for (size_t i = 0; i < STORE_COPY_TABLES; i++) {
+    if (0 == strcmp(table, store_copy_table_name(i))) {
+      return true;
+    }
+  }
+  for (size_t i = 0; i < sizeof not_copied / sizeof not_copied[0]; i++) {
+    if (0 == strcmp(table, not_copied[i])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+static void test_every_table_accounted_for(void **state) {
+  struct temp_store *t = *state;
+  if (temp_store_is_pg()) {
+    skip();
+  }
+  sqlite3 *db = NULL;
+  assert_int_equal(SQLITE_OK, sqlite3_open_v2(t->db, &db, SQLITE_OPEN_READONLY, NULL));
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(SQLITE_OK,
+                   sqlite3_prepare_v2(db,
+                                      "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                      "name NOT LIKE 'sqlite_%' ORDER BY name",
+                                      -1, &st, NULL));
+  int tables = 0;
+  while (SQLITE_ROW == sqlite3_step(st)) {
+    const char *name = (const char *)sqlite3_column_text(st, 0);
+    if (!copy_lists(name)) {
+      fail_msg("table %s is neither copied by store copy nor named as not copied", name);
+    }
+    tables++;
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  assert_true(tables >= STORE_COPY_TABLES);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_copy_there_and_back, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_copy_many_rows, setup_many, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_every_table_accounted_for, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
