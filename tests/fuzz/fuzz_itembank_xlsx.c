@@ -9,6 +9,9 @@
 
 #include "zip_build.h"
 
+#include <stdio.h>
+#include <string.h>
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_XLSX_MAX ((size_t)256 * 1024)
