@@ -197,8 +197,7 @@ enum schedule_rc schedule_create(int64_t *out_id, struct svc *svc, int64_t actor
 
 /* ------------------------------------------------------------------ reads */
 
-/* Whether asker (role) may see schedule id: STORE_OK, STORE_NONE, or negative. */
-static int may_see(struct store_rd *rd, int64_t asker, enum role role, int64_t id) {
+int schedule_may_see(struct store_rd *rd, int64_t asker, enum role role, int64_t id) {
   if (ROLE_ADMIN == role) {
     return STORE_OK;
   }
@@ -211,7 +210,7 @@ enum schedule_rc schedule_get(struct store_schedule *out, struct svc *svc, int64
   *out_store_rc = STORE_OK;
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = may_see(rd, asker, role, id);
+    rc = schedule_may_see(rd, asker, role, id);
   }
   if (STORE_OK == rc) {
     rc = store_schedule_get(rd, out, id);
@@ -264,7 +263,7 @@ enum schedule_rc schedule_batch(struct store_enrolment **out, size_t *out_n,
   *out_store_rc = STORE_OK;
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = may_see(rd, asker, role, id);
+    rc = schedule_may_see(rd, asker, role, id);
   }
   if (STORE_OK == rc) {
     rc = store_schedule_get(rd, &s, id);
@@ -299,7 +298,7 @@ static int mark_txn(struct store_tx *tx, void *arg) {
   struct mark_ctx *c = arg;
   struct store_schedule s;
   c->refusal = SCHEDULE_OK;
-  int rc = may_see(store_tx_rd(tx), c->actor, c->role, c->id);
+  int rc = schedule_may_see(store_tx_rd(tx), c->actor, c->role, c->id);
   if (STORE_OK == rc) {
     rc = store_schedule_get(store_tx_rd(tx), &s, c->id);
   }

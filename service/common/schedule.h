@@ -54,6 +54,9 @@ enum schedule_rc schedule_create(int64_t *out_id, struct svc *svc, int64_t actor
  * an assessor (else SCHEDULE_NOT_FOUND). */
 enum schedule_rc schedule_get(struct store_schedule *out, struct svc *svc, int64_t asker,
                               enum role role, int64_t id, int *out_store_rc);
+/* Whether asker (role) may see schedule id (every one for an admin, those they are assigned to
+ * for an assessor): STORE_OK, STORE_NONE, or negative. */
+int schedule_may_see(struct store_rd *rd, int64_t asker, enum role role, int64_t id);
 /* The schedules the asker may see (as schedule_get), newest window first, at most
  * SCHEDULE_LIST_MAX. Free with store_schedule_list_free. */
 enum schedule_rc schedule_list(struct store_schedule **out, size_t *out_n, struct svc *svc,
