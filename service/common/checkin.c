@@ -218,6 +218,7 @@ static int redeem_txn(struct store_tx *tx, void *arg) {
   out->opens_ms = s.opens_ms;
   out->closes_ms = s.closes_ms;
   memcpy(out->exam_id, s.exam_id, sizeof out->exam_id);
+  memcpy(out->time_zone, s.time_zone, sizeof out->time_zone);
   /* The start's own window rule: open from opens (inclusive) to closes (exclusive). */
   if (c->now_ms < s.opens_ms) {
     return refuse(c, CHECKIN_NOT_YET);

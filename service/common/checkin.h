@@ -66,6 +66,7 @@ struct checkin_result {
   int64_t schedule_id;
   char exam_id[41];
   int64_t opens_ms, closes_ms;
+  char time_zone[5];          /* the TUK's, for showing the window */
   int64_t session_expires_ms; /* the session's absolute end */
 };
 
