@@ -514,6 +514,19 @@ static int login_finish(struct req *r, struct login_ctx *lc, const struct store_
   return 0;
 }
 
+/* A wrong password or check-in code: counted against the client address, logged (what), and
+ * with quiet left to the caller to answer (quiet_ret), else answered with e (-1). */
+static int credential_refused(struct req *r, bool quiet, int quiet_ret, enum err e,
+                              const char *what) {
+  ratelimit_login_failed(r);
+  log_msg(LOG_INFO, r->request_id, "%s", what);
+  if (quiet) {
+    return quiet_ret;
+  }
+  reply_error(r, e, NULL);
+  return -1;
+}
+
 /* auth_login, and auth_login_form with quiet (a wrong e-mail or password not answered). */
 static int login(struct req *r, const char *email, const char *password,
                  char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user, bool quiet) {
@@ -560,13 +573,8 @@ static int login(struct req *r, const char *email, const char *password,
             (long long)u.id);
   }
   if (PASSWORD_OK != pr) {
-    ratelimit_login_failed(r);
-    log_msg(LOG_INFO, r->request_id, "login failed");
-    if (quiet) {
-      ret = AUTH_CREDENTIALS_REFUSED;
-    } else {
-      reply_error(r, ERR_BAD_CREDENTIALS, NULL);
-    }
+    ret =
+        credential_refused(r, quiet, AUTH_CREDENTIALS_REFUSED, ERR_BAD_CREDENTIALS, "login failed");
     goto cleanup;
   }
   role = u.role;
@@ -718,7 +726,7 @@ static int reply_checkin_window(struct req *r, const struct checkin_result *res,
 
 int auth_checkin(struct req *r, const char *code, bool quiet, char out_token[SESSION_TOKEN_LEN + 1],
                  struct req_user *out_user, struct checkin_result *out) {
-  char hash[SESSION_HASH_LEN + 1], old_hash[SESSION_HASH_LEN + 1];
+  char token_hash[SESSION_HASH_LEN + 1], old_hash[SESSION_HASH_LEN + 1];
   bool cookie = false;
   int store_rc = STORE_OK;
   int ret = -1;
@@ -732,26 +740,23 @@ int auth_checkin(struct req *r, const char *code, bool quiet, char out_token[SES
   if (RATELIMIT_OK != ratelimit_address_begin(r)) {
     goto cleanup;
   }
-  if (0 != session_token_new(out_token) || 0 != session_token_hash(hash, out_token)) {
+  const char *token = out_token;
+  if (0 != session_token_new(out_token) || 0 != session_token_hash(token_hash, token)) {
     log_msg(LOG_ERROR, r->request_id, "no randomness for a session token");
     reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
   }
   const char *old_token = auth_request_token(r, &cookie);
   bool has_old = NULL != old_token && 0 == session_token_hash(old_hash, old_token);
-  enum checkin_rc rc = checkin_redeem(out, r->svc, code, hash, has_old ? old_hash : NULL, r->now_ms,
-                                      (int64_t)r->svc->cfg->session_idle_s * 1000, &store_rc);
+  enum checkin_rc rc =
+      checkin_redeem(out, r->svc, code, token_hash, has_old ? old_hash : NULL, r->now_ms,
+                     (int64_t)r->svc->cfg->session_idle_s * 1000, &store_rc);
   switch (rc) {
   case CHECKIN_OK:
     break;
   case CHECKIN_REFUSED:
-    ratelimit_login_failed(r);
-    log_msg(LOG_INFO, r->request_id, "check-in refused");
-    if (quiet) {
-      ret = AUTH_CHECKIN_REFUSED;
-    } else {
-      reply_error(r, ERR_CHECKIN_REFUSED, NULL);
-    }
+    ret =
+        credential_refused(r, quiet, AUTH_CHECKIN_REFUSED, ERR_CHECKIN_REFUSED, "check-in refused");
     goto cleanup;
   case CHECKIN_NOT_YET:
   case CHECKIN_CLOSED:
@@ -775,7 +780,7 @@ int auth_checkin(struct req *r, const char *code, bool quiet, char out_token[SES
   out_user->role = out->role;
   snprintf(out_user->name, sizeof out_user->name, "%s", out->name);
   snprintf(out_user->email, sizeof out_user->email, "%s", out->email);
-  memcpy(out_user->session_hash, hash, sizeof out_user->session_hash);
+  memcpy(out_user->session_hash, token_hash, sizeof out_user->session_hash);
   out_user->scope_schedule_id = out->schedule_id;
   memcpy(out_user->scope_exam_id, out->exam_id, sizeof out_user->scope_exam_id);
   if (0 != session_csrf_token(out_user->csrf, out_token)) {

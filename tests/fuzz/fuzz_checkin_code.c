@@ -16,12 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 4096) {
     return 0;
   }
-  char *s = malloc(size + 1);
+  /* Text up to the first NUL, as a form field or a JSON string reaches the normaliser. */
+  char *s = strndup((const char *)data, size);
   if (NULL == s) {
     return 0;
   }
-  memcpy(s, data, size);
-  s[size] = '\0';
   char norm[CHECKIN_CODE_CHARS + 1], again[CHECKIN_CODE_CHARS + 1];
   char h1[CHECKIN_CODE_HASH_LEN + 1], h2[CHECKIN_CODE_HASH_LEN + 1];
   bool ok = checkin_code_normalize(norm, s);

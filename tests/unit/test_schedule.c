@@ -25,18 +25,7 @@ struct fixture {
 
 static int add_schedule(struct store_tx *tx, int64_t *id, const char *exam, int64_t opens,
                         int64_t closes, const char *code) {
-  struct store_schedule s;
-  memset(&s, 0, sizeof s);
-  snprintf(s.exam_id, sizeof s.exam_id, "%s", exam);
-  snprintf(s.title, sizeof s.title, "Batch");
-  snprintf(s.tuk_name, sizeof s.tuk_name, "TUK");
-  snprintf(s.time_zone, sizeof s.time_zone, "WIB");
-  snprintf(s.exam_date, sizeof s.exam_date, "2026-12-04");
-  snprintf(s.session_code, sizeof s.session_code, "%s", code);
-  s.opens_ms = opens;
-  s.closes_ms = closes;
-  s.capacity = 10;
-  return store_schedule_create(tx, id, &s);
+  return temp_store_schedule(tx, id, exam, opens, closes, code);
 }
 
 static int seed(struct store_tx *tx, void *arg) {

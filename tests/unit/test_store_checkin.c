@@ -39,19 +39,8 @@ static int seed(struct store_tx *tx, void *arg) {
   if (STORE_OK == rc) {
     rc = store_user_create(tx, &f->admin, "admin@contoh.id", "Admin", ROLE_ADMIN, "$x");
   }
-  struct store_schedule s;
-  memset(&s, 0, sizeof s);
-  snprintf(s.exam_id, sizeof s.exam_id, "KLN-1");
-  snprintf(s.title, sizeof s.title, "Batch");
-  snprintf(s.tuk_name, sizeof s.tuk_name, "TUK");
-  snprintf(s.time_zone, sizeof s.time_zone, "WIB");
-  snprintf(s.exam_date, sizeof s.exam_date, "2030-01-01");
-  snprintf(s.session_code, sizeof s.session_code, "KODE7");
-  s.opens_ms = 1000;
-  s.closes_ms = 2000;
-  s.capacity = 10;
   if (STORE_OK == rc) {
-    rc = store_schedule_create(tx, &f->sched, &s);
+    rc = temp_store_schedule(tx, &f->sched, "KLN-1", 1000, 2000, "KODE7");
   }
   if (STORE_OK == rc) {
     rc = store_enrolment_add(tx, f->sched, f->cand, f->admin);
