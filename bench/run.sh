@@ -510,7 +510,7 @@ EOF
 day_target() { # REPORT -> one sentence
   local line p99 n
   line=$(grep '^check-in (' "$1" 2>/dev/null || echo "check-in: no report")
-  p99=$(awk -F'|' '$2 ~ /save answer/ { gsub(/ /, "", $6); print $6 }' "$1" 2>/dev/null)
+  p99=$(awk -F'|' '$2 ~ /save answer/ { gsub(/ /, "", $7); print $7 }' "$1" 2>/dev/null)
   n=$(sed -nE 's/.*: ([0-9]+) answered 2xx.*/\1/p' <<<"$line")
   awk -v n="${n:-0}" -v w="$EXAMDAY_CHECKIN" -v p="${p99:-999999}" -v k="$(sed -nE 's/.*kept: ([a-z]+).*/\1/p' <<<"$line")" -v all="$EXAMDAY_N" 'BEGIN {
     ok = (k == "yes" && n == all && p <= 100 && n / (w > 0 ? w : 1) * 900 >= 10000);
