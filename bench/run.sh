@@ -357,10 +357,29 @@ issuance() { # (g): each request issues the certificate of another passed attemp
   row "(g) issuance (durable; JWS, QR token, JSON-LD with its eddsa-rdfc-2022 proof, ES256 JWT)" 64 rps 1000 "$CEIL64"
 }
 # Every scenario, in order, against the daemon at U (the SQLite pass, then the PostgreSQL one).
+# (i): check-in with one-time codes made for the exam-day cohort just before, each code once
+# (no warm-up: a used code would be refused); the exam day then gets new codes for the
+# candidates whose code was used here.
+checkin_scenario() {
+  local tag=sqlite n
+  [ "${#DB_ARGS[@]}" -gt 0 ] && tag=pg
+  make_codes "scen-$tag" || return 0
+  n=$(wc -l <"$WORK/codes-scen-$tag.tsv")
+  # Two seconds, so that the codes last at up to n / 2 check-ins a second; wrk divides by
+  # the whole duration, so when they run out (the script stops) the rate is a lower bound.
+  local SECONDS_PER=2 used
+  run_wrk checkin 64 "$U/" bench/lua/checkin.lua "$WORK/codes-scen-$tag.tsv" 1 "$n"
+  used=$(sed -nE 's/^RESULT requests=([0-9]+).*/\1/p' "$WORK/wrk-checkin-64.txt")
+  local note="$n codes, each used once"
+  [ "${used:-0}" -ge "$n" ] && note="all $n codes used before the 2 s ended: the rate is a lower bound"
+  row "(i) check-in by one-time code ($note)" 64 - - "$CEIL64"
+  CHECKIN_RPS=$R_RPS
+}
 scenarios() {
 if [ "${BENCH_ONLY:-}" = examday ]; then
   scenario "(h) log-in (scrypt N=2^$KDF_LOG2N)" 64 / bench/lua/login.lua - - "$CEIL64" "$MAN/examday.tsv" 1 "$NDAY"
   LOGIN_RPS=$R_RPS
+  checkin_scenario
   return
 fi
 if [ "${BENCH_ONLY:-}" = issue ]; then
@@ -386,6 +405,7 @@ row "(f) submit and score" 64 - - "$CEIL64"
 issuance
 scenario "(h) log-in (scrypt N=2^$KDF_LOG2N)" 64 / bench/lua/login.lua - - "$CEIL64" "$MAN/examday.tsv" 1 "$NDAY"
 LOGIN_RPS=$R_RPS
+checkin_scenario
 }
 scenarios
 
@@ -427,11 +447,14 @@ fi
 # token of the seed's admin): schedules of the exam-day exam whose window is open now, each
 # enrolling up to 5,000 of the cohort (a schedule's capacity; imported 1,000 rows at a time,
 # under --max-body), then one-time check-in codes for all: WORK/codes-TAG.tsv, e-mail TAB code.
-make_codes() {
-  local tag=$1 part id win body i
+make_codes() { # TAG [EARLIER_TAG]
+  local tag=$1 earlier=${2:-} backend=sqlite part id win body i
   local auth="Authorization: Bearer $(cat "$MAN/admin.token")"
-  # The window from 10 minutes ago to 3 hours ahead, in the first zone where it is one local day.
-  win=$(python3 -c '
+  [ "${#DB_ARGS[@]}" -gt 0 ] && backend=pg
+  local ids=$WORK/schedules-$backend
+  if [ ! -s "$ids" ]; then
+    # The window from 10 minutes ago to 3 hours ahead, in the first zone where it is one day.
+    win=$(python3 -c '
 import datetime as d, json
 now = d.datetime.now(d.timezone.utc)
 for zone, h in (("WIB", 7), ("WITA", 8), ("WIT", 9)):
@@ -441,24 +464,35 @@ for zone, h in (("WIB", 7), ("WITA", 8), ("WIT", 9)):
         print(json.dumps({"time_zone": zone, "date": a.strftime("%Y-%m-%d"),
                           "opens": a.strftime("%H:%M"), "closes": b.strftime("%H:%M")}))
         break')
-  [ -n "$win" ] || { say "no zone holds a 3-hour window on one day now: no check-in codes"; return 1; }
-  : >"$WORK/codes-$tag.tsv"
-  rm -f "$WORK/cohort-$tag-"*
-  head -n "$EXAMDAY_N" "$MAN/examday.tsv" | cut -f1 | split -l 5000 - "$WORK/cohort-$tag-"
-  for part in "$WORK/cohort-$tag-"*; do
-    body=$(jq -nc --argjson w "$win" --arg exam "$EXAM" --argjson cap "$(wc -l <"$part")" \
-      '$w + {exam_id: $exam, title: "Exam day", tuk_name: "TUK Bench", tuk_address: "", capacity: $cap}')
-    id=$(curl -sf -H "$auth" -H 'Content-Type: application/json' -d "$body" "$U/api/schedules" | jq -r .schedule.id)
-    [ -n "$id" ] && [ "$id" != null ] || { say "schedule for the exam day refused"; return 1; }
-    for ((i = 1; i <= $(wc -l <"$part"); i += 1000)); do
-      { echo "nama,email"; sed -n "${i},$((i + 999))p" "$part" | awk '{ printf "Asesi %d,%s\n", NR, $0 }'; } |
-        curl -sf -o /dev/null -H "$auth" -H 'Content-Type: text/csv' --data-binary @- \
-          "$U/api/schedules/$id/import?commit=1" || { say "enrolment of the exam day refused"; return 1; }
+    [ -n "$win" ] || { say "no zone holds a 3-hour window on one day now: no check-in codes"; return 1; }
+    rm -f "$WORK/cohort-$backend-"*
+    head -n "$EXAMDAY_N" "$MAN/examday.tsv" | cut -f1 | split -l 5000 - "$WORK/cohort-$backend-"
+    for part in "$WORK/cohort-$backend-"*; do
+      body=$(jq -nc --argjson w "$win" --arg exam "$EXAM" --argjson cap "$(wc -l <"$part")" \
+        '$w + {exam_id: $exam, title: "Exam day", tuk_name: "TUK Bench", tuk_address: "", capacity: $cap}')
+      id=$(curl -sf -H "$auth" -H 'Content-Type: application/json' -d "$body" "$U/api/schedules" | jq -r .schedule.id)
+      [ -n "$id" ] && [ "$id" != null ] || { say "schedule for the exam day refused"; return 1; }
+      for ((i = 1; i <= $(wc -l <"$part"); i += 1000)); do
+        { echo "nama,email"; sed -n "${i},$((i + 999))p" "$part" | awk '{ printf "Asesi %d,%s\n", NR, $0 }'; } |
+          curl -sf -o /dev/null -H "$auth" -H 'Content-Type: text/csv' --data-binary @- \
+            "$U/api/schedules/$id/import?commit=1" || { say "enrolment of the exam day refused"; return 1; }
+      done
+      echo "$id" >>"$ids"
     done
+  fi
+  : >"$WORK/codes-$tag.tsv"
+  while read -r id; do
     curl -sf -H "$auth" -H 'Content-Type: application/json' -d '{}' "$U/api/schedules/$id/checkin-codes" |
       jq -r '.codes[] | "\(.email)\t\(.code)"' >>"$WORK/codes-$tag.tsv"
-  done
-  say "check-in codes ($tag): $(wc -l <"$WORK/codes-$tag.tsv") made for $EXAMDAY_N candidates"
+  done <"$ids"
+  # Who still holds an unused code of an earlier round (made for the check-in scenario and
+  # not reached by it) got no new one: that code is theirs.
+  if [ -n "$earlier" ] && [ -s "$WORK/codes-$earlier.tsv" ]; then
+    awk -F'\t' 'NR == FNR { have[$1] = 1; print; next } !($1 in have)' \
+      "$WORK/codes-$tag.tsv" "$WORK/codes-$earlier.tsv" >"$WORK/codes-$tag.merged"
+    mv "$WORK/codes-$tag.merged" "$WORK/codes-$tag.tsv"
+  fi
+  say "check-in codes ($tag): $(wc -l <"$WORK/codes-$tag.tsv") for $EXAMDAY_N candidates"
 }
 # exam_day TAG: the simulation against a daemon restarted at its default scrypt cost; its
 # report in WORK/examday-TAG.md, the acknowledged saves in WORK/acked-TAG; then kill -9 of the
@@ -471,8 +505,8 @@ exam_day() {
   KDF_ARGS=(--kdf-log2n "$KDF_LOG2N")
   U=http://127.0.0.1:$DAEMON_PORT
   if [ "$EXAMDAY_CHECKIN_MODE" = code ]; then
-    make_codes "$tag" || true
-    who=$WORK/codes-$tag.tsv
+    make_codes "day-$tag" "scen-$tag" || true
+    who=$WORK/codes-day-$tag.tsv
   fi
   say "exam day ($tag): $EXAMDAY_N candidates at $EXAM (check-in by $EXAMDAY_CHECKIN_MODE ${EXAMDAY_CHECKIN}s, start window ${EXAMDAY_START_WINDOW}s, $EXAMDAY_SAVES saves, think ${EXAMDAY_THINK}s)"
   $LOAD "$EXAMDAY" --port "$DAEMON_PORT" --candidates "$who" --n "$EXAMDAY_N" \
@@ -538,7 +572,7 @@ if [ "${BENCH_ONLY:-}" = examday ]; then
     echo
     cat "$WORK/examday-sqlite.md" 2>/dev/null || echo "(no report: see examday-sqlite.err)"
     echo
-    echo "Target: $DAY_TARGET_SQLITE. Log-in scenario beside it: $LOGIN_RPS/s."
+    echo "Target: $DAY_TARGET_SQLITE. Beside it: log-in (h) $LOGIN_RPS/s at N=2^$KDF_LOG2N, check-in by code (i) ${CHECKIN_RPS:-?}/s."
     echo
     echo "Acknowledged saves: $ACKED_SQLITE; missing or different in the database after kill -9: $LOST_SQLITE. RSS at the end: $RSS_DAY_SQLITE MB."
   }
@@ -553,7 +587,7 @@ fi
 if [ "$WITH_PG" = 1 ]; then
   SQ_ROWS=("${ROWS[@]}") SQ_NAMES=("${FIG_NAMES[@]}") SQ_RPS=("${FIG_RPS[@]}") SQ_P99=("${FIG_P99[@]}")
   SQ_RATIO=("${FIG_RATIO[@]}")
-  SQ_STARTUP_MS=$STARTUP_MS SQ_LOGIN_RPS=$LOGIN_RPS
+  SQ_STARTUP_MS=$STARTUP_MS SQ_LOGIN_RPS=$LOGIN_RPS SQ_CHECKIN_RPS=${CHECKIN_RPS:-}
   ROWS=() FIG_NAMES=() FIG_RPS=() FIG_P99=() FIG_RATIO=()
   DB_ARGS=(--database "$PGURI")
   start_daemon
@@ -571,7 +605,7 @@ if [ "$WITH_PG" = 1 ]; then
   bench/pg.sh answers "$PGURI" "$WORK/pg-answers.db"
   lost_check pg "$WORK/pg-answers.db"
   ACKED_PG=$ACKED LOST_PG=$LOST
-  ROWS=("${SQ_ROWS[@]}") STARTUP_MS=$SQ_STARTUP_MS LOGIN_RPS=$SQ_LOGIN_RPS
+  ROWS=("${SQ_ROWS[@]}") STARTUP_MS=$SQ_STARTUP_MS LOGIN_RPS=$SQ_LOGIN_RPS CHECKIN_RPS=$SQ_CHECKIN_RPS
   DB_ARGS=()
 fi
 
@@ -674,7 +708,7 @@ pg_report() { # the PostgreSQL sections of the report
   echo
   cat "$WORK/examday-sqlite.md" 2>/dev/null || echo "(no report: see examday-sqlite.err)"
   echo
-  echo "Target: $DAY_TARGET_SQLITE. Log-in scenario (h) beside it: $LOGIN_RPS/s."
+  echo "Target: $DAY_TARGET_SQLITE. Beside it: log-in (h) $LOGIN_RPS/s at N=2^$KDF_LOG2N, check-in by code (i) ${CHECKIN_RPS:-?}/s."
   echo
   echo "Acknowledged saves: $ACKED_SQLITE; missing or different in the database after kill -9: $LOST_SQLITE. RSS at the end: $RSS_DAY_SQLITE MB."
   echo
