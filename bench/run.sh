@@ -28,6 +28,8 @@
 # SQLite file with `ujikom store copy` (timed, verified), and the scenarios, the exam day (its
 # loss check against PostgreSQL after kill -9 of ujikomd and an immediate stop of the server)
 # and the callgrind table run again on PostgreSQL, reported beside SQLite's.
+#
+# Several runs are summarised (min / median / max per scenario) by bench/summary.sh.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

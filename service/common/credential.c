@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "common/audit_text.h"
-#include "common/issue.h"
+#include "common/issued_claims.h"
 #include "common/keystore.h"
 #include "common/log.h"
 #include "ujikom/clock.h"
@@ -129,7 +129,7 @@ enum credential_rc credential_jsonld(char **out, struct svc *svc, const struct s
   const struct token_key *key = NULL == svc->keys ? NULL : keystore_active(svc->keys);
   cl = malloc(sizeof *cl);
   if (NULL == key || NULL == cl || (STORE_NONE == rc && 0 != ob3_salt_generate(salt)) ||
-      0 != issue_claims_of(cl, svc, c)) {
+      0 != issued_claims_of(cl, svc, c)) {
     goto cleanup;
   }
   char *text = NULL;

@@ -8,6 +8,7 @@
 
 #include "common/certlog.h"
 #include "common/credential_jwt.h"
+#include "common/issued_claims.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -448,31 +449,6 @@ enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t
   return (enum issue_rc)map_store_rc(rc, err, errlen, "certificate insert");
 }
 
-int issue_claims_of(struct cert_claims *out, const struct svc *svc, const struct store_cert *c) {
-  struct cert_verification *v = NULL;
-  size_t n = 0;
-  int rc = -1;
-  memset(out, 0, sizeof *out);
-  if (NULL == svc->keys || NULL == c->jws) {
-    return -1;
-  }
-  v = malloc(sizeof *v);
-  if (NULL == v) {
-    return -1;
-  }
-  const struct token_pubkey *keys = keystore_public(svc->keys, &n);
-  /* Judged at issue time: we want the claims, validity is the caller's business. */
-  /* The stored credential is the one this service signed: no need to check the signature
-   * again (the shape, the kid and the claims still are). */
-  cert_jws_verify_issued(v, c->jws, strlen(c->jws), keys, n, c->issued_s, c->jws);
-  if (v->claims_valid && 0 == strcmp(v->claims.serial, c->serial)) {
-    *out = v->claims;
-    rc = 0;
-  }
-  free(v);
-  return rc;
-}
-
 struct display_batch {
   struct store_cert *list;
   char **display; /* per entry; NULL where the credential would not give claims */
@@ -524,7 +500,7 @@ int issue_display_backfill(struct svc *svc, size_t *out_filled) {
       break;
     }
     for (size_t i = 0; i < b.n; i++) { /* what was signed, read back from the credential */
-      if (0 == issue_claims_of(cl, svc, &b.list[i])) {
+      if (0 == issued_claims_of(cl, svc, &b.list[i])) {
         b.display[i] = cert_display_encode(cl);
       }
     }

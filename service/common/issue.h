@@ -89,11 +89,6 @@ int issue_cert_sign(struct store_cert *out, struct cert_claims *cl, const struct
  * its strings point into c. */
 struct cert_record issue_record_of(const struct store_cert *c);
 
-/* The full claims of a stored certificate, read back from its signed credential (so the PDF
- * and pages show exactly what was signed). Returns 0, or -1 when the stored credential does
- * not verify against the service's keys (a broken invariant). */
-int issue_claims_of(struct cert_claims *out, const struct svc *svc, const struct store_cert *c);
-
 /* Stores the display text (cert_display_encode) of every certificate issued before it was
  * stored with each one (migration 0006), read back from its signed credential, a few hundred
  * per transaction. Certificates whose credential does not give claims are left without (the

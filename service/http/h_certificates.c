@@ -12,6 +12,7 @@
 
 #include "common/cert_status.h"
 #include "common/issue.h"
+#include "common/issued_claims.h"
 #include "common/keystore.h"
 #include "http/handlers.h"
 #include "store/store.h"
@@ -257,7 +258,7 @@ int h_cert_pdf(struct req *r) {
   struct cert_claims *claims = malloc(sizeof *claims);
   char *url = qr_url_of(r, &c);
   int rc = -1;
-  if (NULL != claims && NULL != url && 0 == issue_claims_of(claims, r->svc, &c)) {
+  if (NULL != claims && NULL != url && 0 == issued_claims_of(claims, r->svc, &c)) {
     snprintf(verify_url, sizeof verify_url, "%s/verify", r->svc->cfg->public_url);
     struct cert_pdf_options opt = {.qr_url = url, .verify_url = verify_url};
     rc = cert_pdf_render(&pdf, &len, claims, &opt, err, sizeof err);

@@ -916,20 +916,6 @@ done:
 /* ------------------------------------------------------------------------------------ */
 /* open / close */
 
-static void pg_close(struct store *base) {
-  struct pg_store *s = pg_store(base);
-  struct store_conn *idle = NULL;
-  while (NULL != (idle = store_pool_take(&s->pool))) {
-    pg_conn_close(pg_conn(idle));
-  }
-  store_pool_destroy(&s->pool);
-  pg_conn_close(s->leader); /* releases the leadership */
-  pthread_mutex_destroy(&s->llock);
-  free(s->uri);
-  free(s->password);
-  free(s);
-}
-
 /* Runs sql (one boolean or integer row) on c: 1 when true, 0 when false, -1 on failure. */
 static int pg_ask(struct pg_conn *c, const char *sql) {
   PGresult *res = PQexec(c->db, sql);
@@ -941,6 +927,25 @@ static int pg_ask(struct pg_conn *c, const char *sql) {
   }
   PQclear(res);
   return answer;
+}
+
+static void pg_close(struct store *base) {
+  struct pg_store *s = pg_store(base);
+  struct store_conn *idle = NULL;
+  while (NULL != (idle = store_pool_take(&s->pool))) {
+    pg_conn_close(pg_conn(idle));
+  }
+  store_pool_destroy(&s->pool);
+  if (NULL != s->leader) {
+    /* Released now, in the server, rather than when its backend notices the closed socket:
+     * another node can take the periodic work over at once. */
+    (void)pg_ask(s->leader, "SELECT pg_advisory_unlock(" STORE_PG_LEAD_LOCK ")");
+    pg_conn_close(s->leader);
+  }
+  pthread_mutex_destroy(&s->llock);
+  free(s->uri);
+  free(s->password);
+  free(s);
 }
 
 static int pg_lead(struct store *base) {

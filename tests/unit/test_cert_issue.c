@@ -23,6 +23,7 @@
 #include "common/cert_status.h"
 #include "common/config.h"
 #include "common/issue.h"
+#include "common/issued_claims.h"
 #include "common/keystore.h"
 #include "store/store.h"
 
@@ -46,7 +47,7 @@ static void test_issue_once(void **state) {
   assert_true(span >= (int64_t)1095 * 86400 && span <= (int64_t)1097 * 86400);
   /* the stored credential and QR token verify and carry the same claims */
   struct cert_claims *cl = malloc(sizeof *cl);
-  assert_int_equal(0, issue_claims_of(cl, &f->svc, &c1));
+  assert_int_equal(0, issued_claims_of(cl, &f->svc, &c1));
   assert_string_equal("Raden Ajeng Kartika Sekar Ayu Prameswari", cl->holder);
   assert_string_equal("LSP Uji Coba", cl->issuer_name);
   assert_true(cl->nunits >= 1);
@@ -234,7 +235,7 @@ static void test_display_text(void **state) {
                    issue_certificate(&c, &f->svc, new_attempt(f, VERDICT_K), 0, err, sizeof err));
   /* Stored at issuance: the credential's own display claims, behind the register seals of
    * both tokens, made with the signing key's seal key. */
-  assert_int_equal(0, issue_claims_of(cl, &f->svc, &c));
+  assert_int_equal(0, issued_claims_of(cl, &f->svc, &c));
   char *expect = cert_display_encode(cl);
   assert_non_null(expect);
   char *got = display_of(f, c.serial);
@@ -407,7 +408,7 @@ static void test_reissue_after_revocation(void **state) {
   /* the credential says what it replaces and where its status is */
   struct cert_claims *cl = malloc(sizeof *cl);
   assert_non_null(cl);
-  assert_int_equal(0, issue_claims_of(cl, &f->svc, &second));
+  assert_int_equal(0, issued_claims_of(cl, &f->svc, &second));
   assert_string_equal(first.serial, cl->replaces);
   assert_true(cl->has_status);
   assert_int_equal((uint64_t)second.status_index, cl->status_index);

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "common/issue.h"
+#include "common/issued_claims.h"
 #include "common/verify.h"
 #include "test_verify_fixture.h"
 #include "ujikom/clock.h"
@@ -206,7 +207,7 @@ static void forge(struct fixture *f, const struct store_cert *c, const char *hol
                   const char *serial, char **out_qr, char **out_jws) {
   struct cert_claims *cl = calloc(1, sizeof *cl);
   assert_non_null(cl);
-  assert_int_equal(0, issue_claims_of(cl, &f->svc, c));
+  assert_int_equal(0, issued_claims_of(cl, &f->svc, c));
   if (NULL != holder) {
     snprintf(cl->holder, sizeof cl->holder, "%s", holder);
   }
