@@ -9,10 +9,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
 
 import {
-  startDaemon, stopClean, adminClient, candidateClient, Client, UJIKOMD,
+  startDaemon, stopClean, adminClient, candidateClient, Client, UJIKOMD, cli, tmpDir,
 } from './lib/daemon.mjs';
 import { assessorClient } from './lib/reliability.mjs';
 import { REVIEW_EXAM, REVIEW_EXAM_ID, makeExamsDir, finishedAttempt } from './lib/reviews.mjs';
@@ -186,6 +187,33 @@ test('a code before its window is refused with the window, and nothing is used',
   // The code is still unused.
   const list = await admin.get(`/admin/schedules/${later.id}/attendance`, { headers: { Accept: 'text/html' } });
   assert.match(list.text, /belum dipakai/);
+});
+
+test('the CLI makes a code on the server, into a new file only its owner reads', async () => {
+  const dir = tmpDir('ujikom-codes-');
+  try {
+    const file = path.join(dir, 'codes.tsv');
+    const user = cands[1].user.id;
+    const r = cli(['schedules', 'checkin-codes', String(sched.id), '--user', String(user), '--out', file], { dataDir: d.dataDir });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const [name, email, code] = readFileSync(file, 'utf8').trim().split('\t');
+    assert.equal(email, cands[1].email);
+    assert.ok(name.length > 0);
+    assert.notEqual(code, codes.get(user), 'a new code');
+    const stale = await checkIn(codes.get(user));
+    assert.equal(stale.r.status, 401, 'the old one stopped');
+    codes.set(user, code);
+    // An existing file is never overwritten; an unknown schedule is refused.
+    const again = cli(['schedules', 'checkin-codes', String(sched.id), '--out', file], { dataDir: d.dataDir });
+    assert.equal(again.status, 1, again.stderr);
+    assert.equal(readFileSync(file, 'utf8').trim().split('\t')[2], code);
+    const none = cli(['schedules', 'checkin-codes', '999999'], { dataDir: d.dataDir });
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /no schedule/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 function routeTable() {
