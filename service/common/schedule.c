@@ -346,8 +346,20 @@ enum schedule_rc schedule_mark_attended(struct svc *svc, int64_t actor, enum rol
 
 /* ------------------------------------------------------------------ the start window */
 
+/* The gate of a session started by a check-in for schedule s (NULL: not pending any more). */
+static enum schedule_gate checked_in_gate(const struct store_schedule *s, int64_t now_ms) {
+  if (NULL == s) {
+    return SCHEDULE_GATE_FREE;
+  }
+  if (now_ms < s->opens_ms) {
+    return SCHEDULE_GATE_NOT_YET;
+  }
+  return now_ms < s->closes_ms ? SCHEDULE_GATE_OPEN : SCHEDULE_GATE_CLOSED;
+}
+
 int schedule_start_gate(enum schedule_gate *out, struct store_schedule *out_s, struct store_rd *rd,
-                        int64_t user_id, const char *exam_id, const char *code, int64_t now_ms) {
+                        int64_t user_id, const char *exam_id, const char *code, int64_t checked_in,
+                        int64_t now_ms) {
   struct store_schedule *list = NULL;
   size_t n = 0;
   *out = SCHEDULE_GATE_FREE;
@@ -355,6 +367,18 @@ int schedule_start_gate(enum schedule_gate *out, struct store_schedule *out_s, s
   int rc = store_schedule_pending_starts(rd, &list, &n, user_id, exam_id);
   if (STORE_OK != rc) {
     return rc;
+  }
+  if (checked_in > 0) {
+    const struct store_schedule *mine = NULL;
+    for (size_t i = 0; i < n && NULL == mine; i++) {
+      mine = list[i].id == checked_in ? &list[i] : NULL;
+    }
+    *out = checked_in_gate(mine, now_ms);
+    if (NULL != mine) {
+      *out_s = *mine;
+    }
+    store_schedule_list_free(list, n);
+    return STORE_OK;
   }
   char given[33];
   bool code_ok = session_code_norm(given, code);

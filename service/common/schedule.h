@@ -84,10 +84,14 @@ enum schedule_gate {
   SCHEDULE_GATE_CODE_WRONG,  /* ... given wrong */
 };
 /* Which applies to user_id starting exam_id at now_ms with code (NULL: none given), read
- * through rd (inside the start's own transaction for the decision that counts).
+ * through rd (inside the start's own transaction for the decision that counts). checked_in:
+ * the schedule a check-in code started this session for (common/checkin.h; 0: none): then
+ * that schedule alone decides, by its window, and the check-in stands for its session code
+ * (SCHEDULE_GATE_FREE when the candidate has started from it already).
  * STORE_OK with *out and *out_s, or negative. */
 int schedule_start_gate(enum schedule_gate *out, struct store_schedule *out_s, struct store_rd *rd,
-                        int64_t user_id, const char *exam_id, const char *code, int64_t now_ms);
+                        int64_t user_id, const char *exam_id, const char *code, int64_t checked_in,
+                        int64_t now_ms);
 /* Inside the start's transaction, once the attempt exists: attendance by the start, and
  * its audit entry. STORE_OK or negative. */
 int schedule_record_start(struct store_tx *tx, int64_t schedule_id, int64_t user_id,

@@ -240,7 +240,6 @@ enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_c
   memcpy(out->session_hash, hash, sizeof out->session_hash);
   out->scope_schedule_id = s.scope_schedule_id;
   memcpy(out->scope_exam_id, s.scope_exam_id, sizeof out->scope_exam_id);
-  memcpy(out->scope_session_code, s.scope_session_code, sizeof out->scope_session_code);
   if (0 != session_csrf_token(out->csrf, token)) {
     memset(out, 0, sizeof *out);
     goto cleanup;

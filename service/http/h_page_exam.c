@@ -833,7 +833,11 @@ static int prestart_page(struct req *r, const struct exam *x, unsigned status, e
 
 int h_page_exam_prestart(struct req *r) {
   struct attempts_started st;
-  enum attempts_rc rc = attempts_start_check(&st, r->svc, r->user->id, r->params[0], r->now_ms);
+  enum attempts_rc rc =
+      r->user->scope_schedule_id > 0
+          ? attempts_start_checked_in(&st, r->svc, r->user->id, r->params[0],
+                                      r->user->scope_schedule_id, false, r->now_ms)
+          : attempts_start_check(&st, r->svc, r->user->id, r->params[0], r->now_ms);
   const struct exam *x =
       NULL != r->svc->catalog ? catalog_current(r->svc->catalog, r->params[0]) : NULL;
   if (ATTEMPTS_EXAM_NOT_FOUND == rc || (ATTEMPTS_OK == rc && NULL == x)) {
@@ -860,11 +864,12 @@ int h_page_exam_prestart(struct req *r) {
 int h_page_exam_start(struct req *r) {
   /* The API's start: retake policy, form draw, or the open attempt resumed. */
   struct attempts_started st;
-  /* A check-in session's code stands for its schedule's session code. */
-  const char *code =
-      r->user->scope_schedule_id > 0 ? r->user->scope_session_code : req_form(r, "session_code");
-  enum attempts_rc rc =
-      attempts_start_coded(&st, r->svc, r->user->id, r->params[0], code, r->now_ms);
+  /* A check-in session starts from its schedule; its code stands for the session code. */
+  enum attempts_rc rc = r->user->scope_schedule_id > 0
+                            ? attempts_start_checked_in(&st, r->svc, r->user->id, r->params[0],
+                                                        r->user->scope_schedule_id, true, r->now_ms)
+                            : attempts_start_coded(&st, r->svc, r->user->id, r->params[0],
+                                                   req_form(r, "session_code"), r->now_ms);
   const struct exam *x =
       NULL != r->svc->catalog ? catalog_current(r->svc->catalog, r->params[0]) : NULL;
   switch (rc) {

@@ -64,7 +64,7 @@ static const char *const users_sqls[USERS__MAX] = {
     [SESSIONS_GET_USER] =
         "SELECT s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, "
         "s.absolute_expires_at, s.scope_schedule_id, u.id, u.email, u.name, u.role, u.disabled, "
-        "u.created_at, coalesce(c.exam_id, ''), coalesce(c.session_code, '') "
+        "u.created_at, coalesce(c.exam_id, '') "
         "FROM sessions AS s JOIN users AS u ON u.id = s.user_id LEFT JOIN schedules AS c ON "
         "s.scope_schedule_id > 0 AND c.id = s.scope_schedule_id WHERE s.token_hash = ?1",
     [SESSIONS_TOUCH] = "UPDATE sessions SET last_seen_at = ?2, expires_at = ?3 "
@@ -279,13 +279,11 @@ static int session_user_row(struct store_stmt *st, void *elem) {
   struct store_user *u = su->user;
   int rc = session_row(st, su->session);
   memset(u, 0, sizeof *u);
-  if (STORE_OK == rc &&
-      (0 != store_col_copy(st, 8, u->email, sizeof u->email) ||
-       0 != store_col_copy(st, 9, u->name, sizeof u->name) ||
-       !role_parse(store_col_text(st, 10), &u->role) ||
-       0 != store_col_copy(st, 13, su->session->scope_exam_id, sizeof su->session->scope_exam_id) ||
-       0 != store_col_copy(st, 14, su->session->scope_session_code,
-                           sizeof su->session->scope_session_code))) {
+  if (STORE_OK == rc && (0 != store_col_copy(st, 8, u->email, sizeof u->email) ||
+                         0 != store_col_copy(st, 9, u->name, sizeof u->name) ||
+                         !role_parse(store_col_text(st, 10), &u->role) ||
+                         0 != store_col_copy(st, 13, su->session->scope_exam_id,
+                                             sizeof su->session->scope_exam_id))) {
     rc = STORE_HARD;
   }
   u->id = store_col_int64(st, 7);

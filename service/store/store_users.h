@@ -77,10 +77,9 @@ struct store_session {
   /* A check-in session (common/checkin.h) reaches only the exam of this schedule; 0 for a
    * session of a password log-in. */
   int64_t scope_schedule_id;
-  /* Filled by store_session_user_get only: the scope schedule's exam and session code ("" when
-   * unscoped or the schedule is gone). */
+  /* Filled by store_session_user_get only: the scope schedule's exam ("" when unscoped or the
+   * schedule is gone). */
   char scope_exam_id[41];
-  char scope_session_code[33];
 };
 
 /* Stores a new session (all fields of *s). STORE_OK, STORE_EXISTS (hash collision: make a

@@ -191,7 +191,6 @@ static void test_redeem_rules(void **state) {
   store_rd_end(rd);
   assert_int_equal(f->sched, s.scope_schedule_id);
   assert_string_equal("KLN-1", s.scope_exam_id);
-  assert_string_equal("KODE7", s.scope_session_code);
   assert_int_equal(T0 + 3 * HOUR_MS, s.absolute_expires_ms);
   assert_int_equal(T0 + 2 * HOUR_MS + 30 * 60 * 1000, s.expires_ms);
 

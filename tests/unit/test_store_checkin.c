@@ -193,7 +193,6 @@ static void test_attendance_and_scope(void **state) {
   assert_int_equal(STORE_OK, store_session_user_get(rd, &s, &u, hash_a));
   assert_int_equal(f->sched, s.scope_schedule_id);
   assert_string_equal("KLN-1", s.scope_exam_id);
-  assert_string_equal("KODE7", s.scope_session_code);
   assert_string_equal("budi@contoh.id", u.email);
   assert_int_equal(STORE_OK, store_session_get(rd, &s, hash_a));
   assert_int_equal(f->sched, s.scope_schedule_id);
