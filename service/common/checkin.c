@@ -53,12 +53,14 @@ static int make_one(struct store_tx *tx, struct make_ctx *c, const struct store_
   int rc = STORE_EXISTS;
   for (int i = 0; STORE_EXISTS == rc && i < CODE_TRIES; i++) {
     if (0 != checkin_code_new(it->code) || 0 != checkin_code_hash(hash, it->code)) {
+      OPENSSL_cleanse(it->code, sizeof it->code);
       c->refusal = CHECKIN_NO_RANDOM;
       return STORE_CONFLICT;
     }
     rc = store_checkin_code_put(tx, hash, c->schedule_id, e->user_id, c->actor);
   }
   if (STORE_OK != rc) {
+    OPENSSL_cleanse(it->code, sizeof it->code); /* not counted in c->n: wiped here */
     return STORE_EXISTS == rc ? STORE_HARD : rc;
   }
   it->user_id = e->user_id;
