@@ -31,6 +31,7 @@ let other;
 let cands;
 let sched;
 let later;
+let earlier; // another open schedule of the exam, opened first, without a session code
 
 async function userId(c) {
   return (await c.get('/api/auth/me')).json.user.id;
@@ -70,8 +71,10 @@ before(async () => {
     session_code: 'KODE77', assessors: [await userId(asesor)],
   });
   later = await createSchedule(admin, REVIEW_EXAM_ID, windowAround(120, 180));
+  earlier = await createSchedule(admin, REVIEW_EXAM_ID, windowAround(-90, 60));
   await enrol(sched.id, cands.slice(0, 2));
   await enrol(later.id, cands.slice(2));
+  await enrol(earlier.id, cands.slice(0, 1));
 });
 
 after(async () => {
@@ -150,10 +153,15 @@ test('a code typed in lower case with spaces starts the exam, which saves and is
   const page = await c.get(`/attempts/${attemptId}`, { headers: { Accept: 'text/html' } });
   assert.equal(page.status, 200);
 
-  // Attendance was recorded by the check-in.
+  // Attendance was recorded by the check-in, and the start in the code's schedule, not in
+  // the other open one the candidate is enrolled in (which would have let them in first).
   const batch = await admin.get(`/api/schedules/${sched.id}`);
   const me = batch.json.candidates.find((x) => x.user_id === cands[0].user.id);
   assert.equal(me.present, true, JSON.stringify(me));
+  assert.equal(me.attempt_id, attemptId, JSON.stringify(me));
+  const other = (await admin.get(`/api/schedules/${earlier.id}`)).json.candidates[0];
+  assert.equal(other.attempt_id, 0, JSON.stringify(other));
+  assert.equal(other.present, false);
 
   // The same code again: the generic refusal, as for an unknown one.
   const again = await checkIn(code);
