@@ -217,7 +217,14 @@ int h_auth_logout_all(struct req *r) {
 
 int h_auth_me(struct req *r) {
   const struct req_user *u = r->user;
-  return reply_json(r, 200, session_json(u));
+  json_t *body = session_json(u);
+  if (NULL != body && u->scope_schedule_id > 0) {
+    /* a check-in session: what it is scoped to */
+    json_object_set_new(body, "checkin",
+                        json_pack("{s:I, s:s}", "schedule_id", (json_int_t)u->scope_schedule_id,
+                                  "exam_id", u->scope_exam_id));
+  }
+  return reply_json(r, 200, body);
 }
 
 int h_auth_password(struct req *r) {

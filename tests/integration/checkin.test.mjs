@@ -267,7 +267,10 @@ test('the scoped session reaches its exam only: every other route is 403', async
   }
   assert.deepEqual(bad, [], 'routes that a check-in session reached');
   // What it does reach, and its log-out.
-  assert.equal((await scoped.get('/api/auth/me')).status, 200);
+  const me = await scoped.get('/api/auth/me');
+  assert.equal(me.status, 200);
+  assert.deepEqual(me.json.checkin, { schedule_id: sched.id, exam_id: REVIEW_EXAM_ID });
+  assert.equal((await own.get('/api/auth/me')).json.checkin, undefined, 'a password session is not scoped');
   assert.equal((await scoped.get(`/api/attempts/${attemptId}`)).status, 200);
   const out = await scoped.post('/api/auth/logout', {});
   assert.equal(out.status, 200, out.text);
