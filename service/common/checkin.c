@@ -116,9 +116,20 @@ static int make_txn(struct store_tx *tx, void *arg) {
     c->refusal = CHECKIN_NOT_ENROLLED;
     return STORE_CONFLICT;
   }
+  /* One candidate's new code (a lost paper, a code someone else used): the sessions their
+   * earlier codes of this schedule started end with it. Not for a batch, which also gives
+   * new codes to those checked in and working. */
+  int64_t ended = 0;
+  if (0 != c->user_id) {
+    rc = store_checkin_sessions_end(tx, c->schedule_id, c->user_id, &ended);
+    if (STORE_OK != rc) {
+      return rc;
+    }
+  }
   json_t *after = json_pack("{s:I}", "count", (json_int_t)c->n);
   if (NULL != after && 0 != c->user_id) {
     json_object_set_new(after, "user_id", json_integer((json_int_t)c->user_id));
+    json_object_set_new(after, "sessions_ended", json_integer((json_int_t)ended));
   }
   return audit_creation(tx, c->actor, "schedule.checkin_codes", "schedule", c->schedule_id, after);
 }

@@ -41,7 +41,8 @@ struct checkin_issued {
 };
 
 /* Makes codes for schedule_id as actor (role): for every enrolled candidate without an unused
- * code (user_id 0), or a new code for one candidate (user_id), which stops their unused one.
+ * code (user_id 0), or a new code for one candidate (user_id), which stops their unused one
+ * and ends the sessions their earlier codes of the schedule started.
  * Audited (schedule.checkin_codes, with the count). CHECKIN_OK with *out (ordered by name;
  * NULL when none) to free with checkin_issued_free, which wipes the codes; CHECKIN_NOT_FOUND
  * (an admin sees every schedule, an assessor those assigned to them), CHECKIN_NOT_ENROLLED,

@@ -15,6 +15,7 @@ enum checkin_stmt {
   CHECKIN_ATTEND,
   CHECKIN_ATTEMPT_IS,
   CHECKIN_UPLOAD_IS,
+  CHECKIN_END_SESSIONS,
   CHECKIN__MAX
 };
 
@@ -37,6 +38,7 @@ static const char *const checkin_sqls[CHECKIN__MAX] = {
     [CHECKIN_UPLOAD_IS] = "SELECT 1 FROM evidence_uploads u JOIN schedule_enrolments m ON "
                           "m.attempt_id = u.attempt_id WHERE m.schedule_id = ?1 AND m.user_id = "
                           "?2 AND u.user_id = ?2 AND u.id = ?3",
+    [CHECKIN_END_SESSIONS] = "DELETE FROM sessions WHERE user_id = ?2 AND scope_schedule_id = ?1",
 };
 static const struct store_sqlset checkin_set = {"checkin", checkin_sqls, CHECKIN__MAX};
 
@@ -122,6 +124,27 @@ int store_enrolment_checked_in(struct store_tx *tx, int64_t schedule_id, int64_t
     store_bind_all(st, args, 3);
   }
   return store_step_changes(c, st, "enrolment check-in");
+}
+
+int store_checkin_sessions_end(struct store_tx *tx, int64_t schedule_id, int64_t user_id,
+                               int64_t *out_n) {
+  struct store_conn *c = store_tx_conn(tx);
+  const struct store_arg args[] = {STORE_ARG_INT(schedule_id), STORE_ARG_INT(user_id)};
+  struct store_stmt *st = store_stmt(c, &checkin_set, CHECKIN_END_SESSIONS);
+  int64_t changes = 0;
+  if (NULL != out_n) {
+    *out_n = 0;
+  }
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  store_bind_all(st, args, 2);
+  int rc = store_step_done(c, st, "checkin sessions end", &changes);
+  store_stmt_done(st);
+  if (STORE_OK == rc && NULL != out_n) {
+    *out_n = changes;
+  }
+  return rc;
 }
 
 /* A yes/no look-up of statement id with args: STORE_OK, STORE_NONE, or negative. */

@@ -51,6 +51,11 @@ void store_checkin_states_free(struct store_checkin_state *list, size_t n);
  * STORE_NONE (not enrolled), or negative. */
 int store_enrolment_checked_in(struct store_tx *tx, int64_t schedule_id, int64_t user_id);
 
+/* Ends the sessions user_id's check-ins to schedule_id started; *out_n (may be NULL) receives
+ * how many. STORE_OK or negative. */
+int store_checkin_sessions_end(struct store_tx *tx, int64_t schedule_id, int64_t user_id,
+                               int64_t *out_n);
+
 /* Whether attempt_id is the attempt user_id started under schedule_id (its enrolment's):
  * STORE_OK, STORE_NONE, or negative. */
 int store_checkin_attempt_is(struct store_rd *rd, int64_t schedule_id, int64_t user_id,

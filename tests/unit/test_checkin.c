@@ -215,6 +215,13 @@ static void test_redeem_rules(void **state) {
   assert_int_equal(f->cand1, again[0].user_id);
   checkin_issued_free(again, n2);
 
+  /* cand1's own new code (a lost paper, say) ends the session the old one started. */
+  assert_int_equal(CHECKIN_OK, make(f, f->admin, ROLE_ADMIN, f->cand1, &again, &n2));
+  checkin_issued_free(again, n2);
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  assert_int_equal(STORE_NONE, store_session_get(rd, &s, hash_a));
+  store_rd_end(rd);
+
   /* A regenerated code stops the old one. */
   assert_int_equal(CHECKIN_OK, make(f, f->admin, ROLE_ADMIN, f->cand2, &again, &n2));
   assert_int_equal(CHECKIN_REFUSED, redeem(f, code2, hash_b, T0 + 2 * HOUR_MS, &res));

@@ -77,7 +77,7 @@ struct op {
   int64_t user;
   int rc;
 };
-enum { OP_PUT, OP_USE, OP_ATTEND, OP_SESSION };
+enum { OP_PUT, OP_USE, OP_ATTEND, OP_SESSION, OP_PASSWORD_SESSION, OP_END };
 
 static int op_tx(struct store_tx *tx, void *arg) {
   struct op *o = arg;
@@ -92,13 +92,19 @@ static int op_tx(struct store_tx *tx, void *arg) {
   case OP_ATTEND:
     o->rc = store_enrolment_checked_in(tx, f->sched, o->user);
     break;
+  case OP_END: { /* the answer is the count of sessions ended */
+    int64_t n = -1;
+    o->rc = store_checkin_sessions_end(tx, f->sched, o->user, &n);
+    o->rc = STORE_OK == o->rc ? (int)n : o->rc;
+    break;
+  }
   default: {
     struct store_session s = {.user_id = o->user,
                               .created_ms = 1,
                               .last_seen_ms = 1,
                               .expires_ms = INT64_MAX / 2,
                               .absolute_expires_ms = INT64_MAX / 2,
-                              .scope_schedule_id = f->sched};
+                              .scope_schedule_id = OP_SESSION == o->which ? f->sched : 0};
     memcpy(s.token_hash, o->hash, sizeof s.token_hash);
     o->rc = store_session_create(tx, &s);
   }
@@ -196,6 +202,15 @@ static void test_attendance_and_scope(void **state) {
   assert_string_equal("budi@contoh.id", u.email);
   assert_int_equal(STORE_OK, store_session_get(rd, &s, hash_a));
   assert_int_equal(f->sched, s.scope_schedule_id);
+  store_rd_end(rd);
+  /* Ending the check-in sessions of the schedule leaves a password session alone. */
+  assert_int_equal(STORE_OK, run(f, OP_PASSWORD_SESSION, hash_b, f->cand));
+  assert_int_equal(1, run(f, OP_END, NULL, f->cand));
+  assert_int_equal(0, run(f, OP_END, NULL, f->cand));
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  assert_int_equal(STORE_NONE, store_session_get(rd, &s, hash_a));
+  assert_int_equal(STORE_OK, store_session_get(rd, &s, hash_b));
+  assert_int_equal(0, s.scope_schedule_id);
   store_rd_end(rd);
 }
 
