@@ -122,9 +122,25 @@ static int attendance_page(struct req *r, const struct checkin_issued *codes, si
       HTML_LIT(h, "</td><td>");
       html_text(h, batch[i].email);
       HTML_LIT(h, "</td>");
-      code_cell(h, r, new_code(codes, ncodes, batch[i].user_id),
-                state_of(states, ns, batch[i].user_id), z);
-      HTML_LIT(h, "<td class=\"sign\"></td></tr>");
+      const char *code = new_code(codes, ncodes, batch[i].user_id);
+      code_cell(h, r, code, state_of(states, ns, batch[i].user_id), z);
+      if (NULL == code) {
+        /* A new code for this candidate alone (a lost paper, a code someone else used). */
+        char action[80], uid[24], label[PERSON_NAME_SIZE + 64];
+        snprintf(action, sizeof action, "/admin/schedules/%" PRId64 "/checkin-codes", id);
+        snprintf(uid, sizeof uid, "%" PRId64, batch[i].user_id);
+        HTML_LIT(h, "<td class=\"sign\">");
+        layout_post_form(h, r, action);
+        html_hidden(h, "user_id", uid);
+        HTML_LIT(h, "<button type=\"submit\" class=\"no-print\"");
+        snprintf(label, sizeof label, "%s: %s", L(r, "attendance.new_one"), batch[i].name);
+        html_attr(h, "aria-label", label);
+        HTML_LIT(h, ">");
+        html_text(h, L(r, "attendance.new_one"));
+        HTML_LIT(h, "</button></form></td></tr>");
+      } else {
+        HTML_LIT(h, "<td class=\"sign\"></td></tr>");
+      }
     }
     HTML_LIT(h, "</tbody></table></div>");
     /* Codes for those who have none (after a log-out, say) are made from here again. */

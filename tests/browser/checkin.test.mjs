@@ -59,6 +59,12 @@ test('codes on the attendance list; a phone checks in with one and starts the ex
   await a.page.goto(`${d.url}/admin/schedules/${s.id}/attendance`);
   assert.ok(!(await a.page.content()).includes(code), 'no code on the list afterwards');
   await checkPage(a.page, 'checkin-attendance-list');
+  // One candidate's new code, from their row (a lost paper): the page shows that one only.
+  await Promise.all([a.page.waitForURL(new RegExp(`/admin/schedules/${s.id}/checkin-codes$`)),
+    a.page.click(`button[aria-label$="${cands[1].user.name}"]`)]);
+  assert.equal(await a.page.locator('.attendance td.code').count(), 1);
+  assert.notEqual(await a.page.locator('.attendance td.code').textContent(), codes.get(cands[1].email));
+  await a.page.goto(`${d.url}/admin/schedules/${s.id}/attendance`);
   await a.page.goto(`${d.url}/lang?to=en&back=/admin/schedules/${s.id}/attendance`);
   assert.match(await a.page.locator('main').textContent(), /Signature/);
   await assertAccessible(a.page, 'checkin-attendance-list-en');
