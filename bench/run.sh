@@ -252,6 +252,58 @@ stop_daemon() {
   wait "$DAEMON_PID" 2>/dev/null || true
 }
 
+# make_codes TAG: the exam day at a TUK, as its admin prepares it through the API (bearer
+# token of the seed's admin): schedules of the exam-day exam whose window is open now, each
+# enrolling up to 5,000 of the cohort (a schedule's capacity; imported 1,000 rows at a time,
+# under --max-body), then one-time check-in codes for all: WORK/codes-TAG.tsv, e-mail TAB code.
+make_codes() { # TAG [EARLIER_TAG]
+  local tag=$1 earlier=${2:-} backend=sqlite part id win body i
+  local auth="Authorization: Bearer $(cat "$MAN/admin.token")"
+  [ "${#DB_ARGS[@]}" -gt 0 ] && backend=pg
+  local ids=$WORK/schedules-$backend
+  if [ ! -s "$ids" ]; then
+    # The window from 10 minutes ago to 3 hours ahead, in the first zone where it is one day.
+    win=$(python3 -c '
+import datetime as d, json
+now = d.datetime.now(d.timezone.utc)
+for zone, h in (("WIB", 7), ("WITA", 8), ("WIT", 9)):
+    a = now + d.timedelta(hours=h, minutes=-10)
+    b = now + d.timedelta(hours=h, minutes=180)
+    if a.date() == b.date():
+        print(json.dumps({"time_zone": zone, "date": a.strftime("%Y-%m-%d"),
+                          "opens": a.strftime("%H:%M"), "closes": b.strftime("%H:%M")}))
+        break')
+    [ -n "$win" ] || { say "no zone holds a 3-hour window on one day now: no check-in codes"; return 1; }
+    rm -f "$WORK/cohort-$backend-"*
+    head -n "$EXAMDAY_N" "$MAN/examday.tsv" | cut -f1 | split -l 5000 - "$WORK/cohort-$backend-"
+    for part in "$WORK/cohort-$backend-"*; do
+      body=$(jq -nc --argjson w "$win" --arg exam "$EXAM" --argjson cap "$(wc -l <"$part")" \
+        '$w + {exam_id: $exam, title: "Exam day", tuk_name: "TUK Bench", tuk_address: "", capacity: $cap}')
+      id=$(curl -sf -H "$auth" -H 'Content-Type: application/json' -d "$body" "$U/api/schedules" | jq -r .schedule.id)
+      [ -n "$id" ] && [ "$id" != null ] || { say "schedule for the exam day refused"; return 1; }
+      for ((i = 1; i <= $(wc -l <"$part"); i += 1000)); do
+        { echo "nama,email"; sed -n "${i},$((i + 999))p" "$part" | awk '{ printf "Asesi %d,%s\n", NR, $0 }'; } |
+          curl -sf -o /dev/null -H "$auth" -H 'Content-Type: text/csv' --data-binary @- \
+            "$U/api/schedules/$id/import?commit=1" || { say "enrolment of the exam day refused"; return 1; }
+      done
+      echo "$id" >>"$ids"
+    done
+  fi
+  : >"$WORK/codes-$tag.tsv"
+  while read -r id; do
+    curl -sf -H "$auth" -H 'Content-Type: application/json' -d '{}' "$U/api/schedules/$id/checkin-codes" |
+      jq -r '.codes[] | "\(.email)\t\(.code)"' >>"$WORK/codes-$tag.tsv"
+  done <"$ids"
+  # Who still holds an unused code of an earlier round (made for the check-in scenario and
+  # not reached by it) got no new one: that code is theirs.
+  if [ -n "$earlier" ] && [ -s "$WORK/codes-$earlier.tsv" ]; then
+    awk -F'\t' 'NR == FNR { have[$1] = 1; print; next } !($1 in have)' \
+      "$WORK/codes-$tag.tsv" "$WORK/codes-$earlier.tsv" >"$WORK/codes-$tag.merged"
+    mv "$WORK/codes-$tag.merged" "$WORK/codes-$tag.tsv"
+  fi
+  say "check-in codes ($tag): $(wc -l <"$WORK/codes-$tag.tsv") for $EXAMDAY_N candidates"
+}
+
 # run_wrk NAME CONNS URL SCRIPT [ARGS...] -> sets R_RPS R_P50 R_P99 R_ERR
 run_wrk() {
   local name=$1 conns=$2 url=$3 script=$4
@@ -445,57 +497,6 @@ elif [ "$EXAMDAY_CHECKIN" = auto ]; then
     if (s > 300) s = 300; print s }')
   CHECKIN_HOW="sized to 75 % of the measured log-in rate, $LOGIN_RPS/s"
 fi
-# make_codes TAG: the exam day at a TUK, as its admin prepares it through the API (bearer
-# token of the seed's admin): schedules of the exam-day exam whose window is open now, each
-# enrolling up to 5,000 of the cohort (a schedule's capacity; imported 1,000 rows at a time,
-# under --max-body), then one-time check-in codes for all: WORK/codes-TAG.tsv, e-mail TAB code.
-make_codes() { # TAG [EARLIER_TAG]
-  local tag=$1 earlier=${2:-} backend=sqlite part id win body i
-  local auth="Authorization: Bearer $(cat "$MAN/admin.token")"
-  [ "${#DB_ARGS[@]}" -gt 0 ] && backend=pg
-  local ids=$WORK/schedules-$backend
-  if [ ! -s "$ids" ]; then
-    # The window from 10 minutes ago to 3 hours ahead, in the first zone where it is one day.
-    win=$(python3 -c '
-import datetime as d, json
-now = d.datetime.now(d.timezone.utc)
-for zone, h in (("WIB", 7), ("WITA", 8), ("WIT", 9)):
-    a = now + d.timedelta(hours=h, minutes=-10)
-    b = now + d.timedelta(hours=h, minutes=180)
-    if a.date() == b.date():
-        print(json.dumps({"time_zone": zone, "date": a.strftime("%Y-%m-%d"),
-                          "opens": a.strftime("%H:%M"), "closes": b.strftime("%H:%M")}))
-        break')
-    [ -n "$win" ] || { say "no zone holds a 3-hour window on one day now: no check-in codes"; return 1; }
-    rm -f "$WORK/cohort-$backend-"*
-    head -n "$EXAMDAY_N" "$MAN/examday.tsv" | cut -f1 | split -l 5000 - "$WORK/cohort-$backend-"
-    for part in "$WORK/cohort-$backend-"*; do
-      body=$(jq -nc --argjson w "$win" --arg exam "$EXAM" --argjson cap "$(wc -l <"$part")" \
-        '$w + {exam_id: $exam, title: "Exam day", tuk_name: "TUK Bench", tuk_address: "", capacity: $cap}')
-      id=$(curl -sf -H "$auth" -H 'Content-Type: application/json' -d "$body" "$U/api/schedules" | jq -r .schedule.id)
-      [ -n "$id" ] && [ "$id" != null ] || { say "schedule for the exam day refused"; return 1; }
-      for ((i = 1; i <= $(wc -l <"$part"); i += 1000)); do
-        { echo "nama,email"; sed -n "${i},$((i + 999))p" "$part" | awk '{ printf "Asesi %d,%s\n", NR, $0 }'; } |
-          curl -sf -o /dev/null -H "$auth" -H 'Content-Type: text/csv' --data-binary @- \
-            "$U/api/schedules/$id/import?commit=1" || { say "enrolment of the exam day refused"; return 1; }
-      done
-      echo "$id" >>"$ids"
-    done
-  fi
-  : >"$WORK/codes-$tag.tsv"
-  while read -r id; do
-    curl -sf -H "$auth" -H 'Content-Type: application/json' -d '{}' "$U/api/schedules/$id/checkin-codes" |
-      jq -r '.codes[] | "\(.email)\t\(.code)"' >>"$WORK/codes-$tag.tsv"
-  done <"$ids"
-  # Who still holds an unused code of an earlier round (made for the check-in scenario and
-  # not reached by it) got no new one: that code is theirs.
-  if [ -n "$earlier" ] && [ -s "$WORK/codes-$earlier.tsv" ]; then
-    awk -F'\t' 'NR == FNR { have[$1] = 1; print; next } !($1 in have)' \
-      "$WORK/codes-$tag.tsv" "$WORK/codes-$earlier.tsv" >"$WORK/codes-$tag.merged"
-    mv "$WORK/codes-$tag.merged" "$WORK/codes-$tag.tsv"
-  fi
-  say "check-in codes ($tag): $(wc -l <"$WORK/codes-$tag.tsv") for $EXAMDAY_N candidates"
-}
 # exam_day TAG: the simulation against a daemon restarted at its default scrypt cost; its
 # report in WORK/examday-TAG.md, the acknowledged saves in WORK/acked-TAG; then kill -9 of the
 # daemon.
