@@ -355,6 +355,13 @@ static const char *const seq_sqls[SEQ__MAX] = {
 };
 static const struct store_sqlset seq_set = {"copy sequences", seq_sqls, SEQ__MAX};
 
+/* PostgreSQL plans by its table statistics, which a bulk load leaves empty until autovacuum
+ * gets to the tables: the copy's own checks and a daemon's first requests would be planned
+ * blind (a correlated look-up taken as a scan of the whole log per certificate). Taken in the
+ * copying transaction, the statistics commit with the rows. */
+static const char *const analyze_sqls[] = {"ANALYZE"};
+static const struct store_sqlset analyze_set = {"copy analyze", analyze_sqls, 1};
+
 const char *store_copy_table_name(size_t i) {
   return i < STORE_COPY_TABLES ? copy_tables[i].name : NULL;
 }
@@ -542,6 +549,11 @@ static int copy_body(struct store_tx *tx, void *arg) {
   for (int k = 0; STORE_OK == rc && ctx->to_pg && k < SEQ__MAX; k++) {
     struct store_stmt *st = NULL;
     rc = store_row_step(dst, &seq_set, k, NULL, 0, "copy sequences", &st);
+    store_stmt_done(st);
+  }
+  if (STORE_OK == rc && ctx->to_pg) {
+    struct store_stmt *st = store_stmt(dst, &analyze_set, 0);
+    rc = NULL == st ? STORE_HARD : store_step_done(dst, st, "copy analyze", NULL);
     store_stmt_done(st);
   }
   return rc;

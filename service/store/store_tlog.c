@@ -40,13 +40,18 @@ static const char *const tlog_sqls[TLOG__MAX] = {
     [TLOG_UNLOGGED] = "SELECT c.serial FROM certificates c WHERE NOT EXISTS (SELECT 1 FROM "
                       "tlog_entries t WHERE t.serial = c.serial AND t.event = 'issue') "
                       "ORDER BY c.issued_at, c.serial LIMIT ?1",
+    /* The log's last revoke, suspend or reinstate entry of each certificate, found by one
+     * pass over those (few) entries rather than a look-up per certificate: a per-row
+     * "ORDER BY idx DESC LIMIT 1" lets PostgreSQL walk the whole log backwards for every
+     * certificate when it misjudges how many such entries there are. */
     [TLOG_STATUS_DIFFERS] =
-        "SELECT serial, status, logged FROM (SELECT c.serial, c.issued_at, c.status, "
-        "coalesce((SELECT CASE t.event WHEN 'revoke' THEN 'revoked' WHEN 'suspend' THEN "
-        "'suspended' ELSE 'valid' END FROM tlog_entries t WHERE t.serial = c.serial AND "
-        "t.event <> 'issue' ORDER BY t.idx DESC LIMIT 1), 'valid') AS logged FROM certificates c "
-        "WHERE EXISTS (SELECT 1 FROM tlog_entries t WHERE t.serial = c.serial AND "
-        "t.event = 'issue')) AS s WHERE status <> logged ORDER BY issued_at, serial LIMIT ?1",
+        "SELECT c.serial, c.status, CASE l.event WHEN 'revoke' THEN 'revoked' WHEN 'suspend' "
+        "THEN 'suspended' ELSE 'valid' END AS logged FROM certificates c "
+        "JOIN tlog_entries i ON i.serial = c.serial AND i.event = 'issue' "
+        "LEFT JOIN (SELECT serial, event, row_number() OVER (PARTITION BY serial ORDER BY idx "
+        "DESC) AS n FROM tlog_entries WHERE event <> 'issue') l ON l.serial = c.serial AND "
+        "l.n = 1 WHERE c.status <> CASE l.event WHEN 'revoke' THEN 'revoked' WHEN 'suspend' "
+        "THEN 'suspended' ELSE 'valid' END ORDER BY c.issued_at, c.serial LIMIT ?1",
 };
 static const struct store_sqlset tlog_set = {"tlog", tlog_sqls, TLOG__MAX};
 
