@@ -4,27 +4,16 @@
 -- args: FILE (email TAB code) FROM TO
 package.path = "bench/lua/?.lua;" .. package.path
 local common = require("common")
-local rows, i, answered = nil, 0, 0
+local next_row
 
 function init(args)
-  rows = {}
-  for _, l in ipairs(common.lines(args[1], args[2], args[3])) do
-    rows[#rows + 1] = common.fields(l)
-  end
+  next_row, response = common.once(common.rows(args[1], args[2], args[3]))
 end
 
 function request()
-  i = i + 1
-  local r = rows[i] or rows[#rows]
+  local r = next_row()
   return wrk.format("POST", "/api/checkin", { ["Content-Type"] = "application/json" },
     '{"code":"' .. r[2] .. '"}')
-end
-
-function response(status, headers, body)
-  answered = answered + 1
-  if answered >= #rows then
-    wrk.thread:stop()
-  end
 end
 
 done = common.done
