@@ -1,8 +1,15 @@
 /*
  * The exam-day simulation: N candidates, each on its own keep-alive connection like a
- * browser tab, log in during a check-in window, all start the same exam within one start
+ * browser tab, check in during a check-in window, start the same exam within one start
  * window (a minute by default), load the form, save answers with think time, reload the
  * form once half-way (and check that every acknowledged save is in it), then submit.
+ *
+ * Check-in (--checkin-mode): `code` (the default) types the one-time check-in code from the
+ * TUK (POST /api/checkin; the candidates file holds e-mail TAB code) and starts within the
+ * start window after its own check-in, so the candidates already in save while the others
+ * still check in, as at a TUK's desk; `password` logs in with the password (POST
+ * /api/auth/login; the file holds e-mail TAB password) and everyone starts within the start
+ * window that opens when the check-in window closes.
  *
  * One thread, epoll, one state machine per candidate and a timer heap, so the load
  * generator fits on one core beside the daemon on the other. Each request is timed from
@@ -40,8 +47,8 @@
 #define REQUEST_TIMEOUT_MS 30000
 
 enum step { STEP_LOGIN, STEP_START, STEP_FORM, STEP_SAVE, STEP_RELOAD, STEP_SUBMIT, STEP__MAX };
-static const char *const step_names[STEP__MAX] = {"login",       "start attempt", "load form",
-                                                  "save answer", "reload form",   "submit"};
+static const char *step_names[STEP__MAX] = {"login",       "start attempt", "load form",
+                                            "save answer", "reload form",   "submit"};
 
 enum phase { PH_WAIT, PH_BUSY, PH_DONE };
 
@@ -70,7 +77,7 @@ struct client {
   size_t resp_len, resp_cap;
   /* session */
   char email[128];
-  char password[128];
+  char secret[128]; /* the password, or the check-in code (--checkin-mode) */
   char cookie[128];
   char csrf[64];
   int64_t attempt;
@@ -97,6 +104,7 @@ struct sim {
   const char *exam;
   int64_t t0_ms;
   int64_t last_login_ms; /* when the last log-in was answered (0: none yet) */
+  bool by_code;          /* --checkin-mode code */
   long checkin_s, start_window_s, think_s, saves;
   long limit_s;
   struct stats st[STEP__MAX];
@@ -302,13 +310,14 @@ static void start_step(struct sim *s, struct client *c) {
   c->retried = false;
   switch (c->step) {
   case STEP_LOGIN: {
-    json_t *j = json_pack("{s:s, s:s}", "email", c->email, "password", c->password);
+    json_t *j = s->by_code ? json_pack("{s:s}", "code", c->secret)
+                           : json_pack("{s:s, s:s}", "email", c->email, "password", c->secret);
     char *t = json_dumps(j, JSON_COMPACT);
     json_decref(j);
     if (NULL == t) {
       die("out of memory");
     }
-    set_request(c, "POST", "/api/auth/login", s->host_header, t);
+    set_request(c, "POST", s->by_code ? "/api/checkin" : "/api/auth/login", s->host_header, t);
     free(t);
     break;
   }
@@ -514,8 +523,10 @@ static void advance(struct sim *s, struct client *c) {
   switch (c->step) {
   case STEP_LOGIN: {
     s->last_login_ms = now;
-    /* Everybody starts within the start window that opens when check-in closes. */
-    int64_t start = s->t0_ms + s->checkin_s * 1000 + rnd_range(s, 0, s->start_window_s * 1000);
+    /* By code: each starts within the start window after their own check-in. By password:
+     * everybody starts within the start window that opens when check-in closes. */
+    int64_t start = (s->by_code ? now : s->t0_ms + s->checkin_s * 1000) +
+                    rnd_range(s, 0, s->start_window_s * 1000);
     c->step = STEP_START;
     schedule(s, c, start > now ? start : now);
     return;
@@ -775,11 +786,11 @@ static void load_candidates(struct sim *s, const char *path) {
     }
     *tab = '\0';
     struct client *c = &s->clients[i];
-    if (strlen(line) >= sizeof c->email || strlen(tab + 1) >= sizeof c->password) {
+    if (strlen(line) >= sizeof c->email || strlen(tab + 1) >= sizeof c->secret) {
       continue;
     }
     memcpy(c->email, line, strlen(line) + 1);
-    memcpy(c->password, tab + 1, strlen(tab + 1) + 1);
+    memcpy(c->secret, tab + 1, strlen(tab + 1) + 1);
     i++;
   }
   fclose(f);
@@ -809,6 +820,18 @@ static void report(struct sim *s, FILE *out, double wall_s) {
           s->n, s->done, s->gave_up, errors, s->retries, s->reload_mismatch, wall_s,
           s->last_login_ms > 0 ? (double)(s->last_login_ms - s->t0_ms) / 1000.0 : 0.0,
           s->checkin_s);
+  /* The rate the window asked for, and whether it was kept: every check-in answered 2xx, the
+   * last one within the window plus a second. */
+  const struct stats *in = &s->st[STEP_LOGIN];
+  double last_s = s->last_login_ms > 0 ? (double)(s->last_login_ms - s->t0_ms) / 1000.0 : 0.0;
+  size_t ok = in->n - in->errors;
+  double over = last_s > (double)s->checkin_s ? last_s : (double)s->checkin_s;
+  bool kept = 0 == in->errors && (int)in->n == s->n && last_s <= (double)s->checkin_s + 1.0;
+  fprintf(out,
+          "\ncheck-in (%s): %zu answered 2xx of %d, %.1f per second over the window (%ld s), "
+          "kept: %s\n",
+          s->by_code ? "one-time code" : "password", ok, s->n, over > 0 ? (double)ok / over : 0.0,
+          s->checkin_s, kept ? "yes" : "no");
 }
 
 /* --idle-connections N: opens N keep-alive connections, sends one GET /healthz on each so
@@ -862,6 +885,7 @@ int main(int argc, char **argv) {
   s.think_s = 10;
   s.saves = 8;
   s.limit_s = 600;
+  s.by_code = true;
   for (int i = 1; i + 1 < argc; i += 2) {
     const char *k = argv[i], *v = argv[i + 1];
     if (0 == strcmp(k, "--port")) {
@@ -874,6 +898,12 @@ int main(int argc, char **argv) {
       s.n = (int)arg_long(k, v, 1, 1000000);
     } else if (0 == strcmp(k, "--exam")) {
       s.exam = v;
+    } else if (0 == strcmp(k, "--checkin-mode")) {
+      if (0 != strcmp(v, "code") && 0 != strcmp(v, "password")) {
+        fprintf(stderr, "examday: --checkin-mode is code or password\n");
+        return 2;
+      }
+      s.by_code = 0 == strcmp(v, "code");
     } else if (0 == strcmp(k, "--checkin")) {
       s.checkin_s = arg_long(k, v, 0, 3600);
     } else if (0 == strcmp(k, "--start-window")) {
@@ -900,7 +930,8 @@ int main(int argc, char **argv) {
   if (0 == port || (0 == idle && (NULL == candidates || NULL == s.exam || NULL == acked_path))) {
     fprintf(stderr, "usage: examday --port P --idle-connections N [--hold S]\n"
                     "       examday --port P --candidates FILE --exam ID --acked FILE [--n N]\n"
-                    "  [--checkin S] [--start-window S] [--think S] [--saves K] [--limit S]\n"
+                    "  [--checkin-mode code|password] [--checkin S] [--start-window S]\n"
+                    "  [--think S] [--saves K] [--limit S]\n"
                     "  [--report FILE] [--host ADDR]\n");
     return 2;
   }
@@ -939,6 +970,7 @@ int main(int argc, char **argv) {
     die("cannot set up");
   }
   load_candidates(&s, candidates);
+  step_names[STEP_LOGIN] = s.by_code ? "check-in (code)" : "login (password)";
   s.rng = 0x9e3779b97f4a7c15ull ^ (uint64_t)mono_us();
   s.t0_ms = mono_ms();
   for (int i = 0; i < s.n; i++) {

@@ -27,6 +27,34 @@ function M.fields(line)
   return f
 end
 
+-- The lines from..to of path, each split into its tab-separated fields.
+function M.rows(path, from, to)
+  local t = {}
+  for _, l in ipairs(M.lines(path, from, to)) do
+    t[#t + 1] = M.fields(l)
+  end
+  return t
+end
+
+-- Each row once, in order: next_row() gives the next (the last again once they are used up)
+-- and response() stops the thread when every row has been answered. Set both in init.
+function M.once(rows)
+  local i, answered = 0, 0
+  local function next_row()
+    if i < #rows then
+      i = i + 1
+    end
+    return rows[i]
+  end
+  local function response()
+    answered = answered + 1
+    if answered >= #rows then
+      wrk.thread:stop()
+    end
+  end
+  return next_row, response
+end
+
 function M.done(summary, latency, requests)
   local s = summary.duration / 1e6
   local e = summary.errors

@@ -5,10 +5,7 @@ local common = require("common")
 local rows, i = nil, 0
 
 function init(args)
-  rows = {}
-  for _, l in ipairs(common.lines(args[1], args[2], args[3])) do
-    rows[#rows + 1] = common.fields(l)
-  end
+  rows = common.rows(args[1], args[2], args[3])
 end
 
 function request()

@@ -3,29 +3,16 @@
 -- args: FILE (token TAB attempt) FROM TO
 package.path = "bench/lua/?.lua;" .. package.path
 local common = require("common")
-local rows, next_row, answered = nil, 1, 0
+local next_row
 
 function init(args)
-  rows = {}
-  for _, l in ipairs(common.lines(args[1], args[2], args[3])) do
-    rows[#rows + 1] = common.fields(l)
-  end
+  next_row, response = common.once(common.rows(args[1], args[2], args[3]))
 end
 
 function request()
-  local r = rows[next_row]
-  if next_row < #rows then
-    next_row = next_row + 1
-  end
+  local r = next_row()
   return wrk.format("POST", "/api/attempts/" .. r[2] .. "/submit",
     { ["Authorization"] = "Bearer " .. r[1], ["Content-Type"] = "application/json" }, "{}")
-end
-
-function response(status, headers, body)
-  answered = answered + 1
-  if answered >= #rows then
-    wrk.thread:stop()
-  end
 end
 
 done = common.done

@@ -35,6 +35,8 @@ int cmd_verify(int argc, char **argv);
 int cmd_jsonld(int argc, char **argv); /* cmd_jsonld.c */
 /* --- the transparency log (cmd_log.c) --- */
 int cmd_log(int argc, char **argv);
+/* --- test events (cmd_schedules.c): schedules checkin-codes --- */
+int cmd_schedules(int argc, char **argv);
 /* --- configuration (cmd_config.c) --- */
 int cmd_config(int argc, char **argv);
 /* --- benchmarks (cmd_seed.c) --- */

@@ -28,6 +28,9 @@ static const struct command commands[] = {
     {"jsonld", cmd_jsonld,
      "Canonical N-Quads (RDFC-1.0) of a credential, as its proof hashes them"},
     {"log", cmd_log, "Monitor the transparency log (log verify --url) or cross-check it"},
+    /* --- test events --- */
+    {"schedules", cmd_schedules,
+     "Make a schedule's one-time check-in codes (schedules checkin-codes)"},
     /* --- configuration --- */
     {"config", cmd_config, "Print the configuration table (markdown) or the daemon's --help"},
     /* --- benchmarks --- */

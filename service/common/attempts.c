@@ -507,6 +507,7 @@ struct start_ctx {
   const char *form_text;
   int64_t now_ms; /* the request's clock: the candidate gets the full duration from here */
   const char *session_code;
+  int64_t checked_in; /* the schedule of a check-in session (common/checkin.h), 0: none */
   /* out */
   int64_t id;
   bool not_eligible; /* refused: the exam requires an eligible application */
@@ -529,7 +530,7 @@ static int start_txn(struct store_tx *tx, void *arg) {
   }
   /* The window rule is decided again here, so the attendance it records is the one counted. */
   rc = schedule_start_gate(&sc->gate, &sc->schedule, store_tx_rd(tx), sc->user_id, sc->exam->id,
-                           sc->session_code, sc->now_ms);
+                           sc->session_code, sc->checked_in, sc->now_ms);
   if (STORE_OK != rc) {
     return rc;
   }
@@ -620,7 +621,8 @@ static int open_attempt(struct svc *svc, struct store_attempt *out, int64_t user
 /* A new attempt at exam for user_id: draws the form (seeded from the CSPRNG) and stores it
  * with the exam's source snapshot. A concurrent start that won the race hands out its own. */
 static enum attempts_rc start_new(struct attempts_started *out, struct svc *svc, int64_t user_id,
-                                  const struct exam *exam, const char *code, int64_t now_ms) {
+                                  const struct exam *exam, const char *code, int64_t checked_in,
+                                  int64_t now_ms) {
   struct exam_form *form = NULL;
   struct store_attempt open_a;
   char *form_text = NULL;
@@ -636,7 +638,8 @@ static enum attempts_rc start_new(struct attempts_started *out, struct svc *svc,
                          .exam = exam,
                          .form_text = form_text,
                          .now_ms = now_ms,
-                         .session_code = code};
+                         .session_code = code,
+                         .checked_in = checked_in};
   if (0 != catalog_source(svc->catalog, exam->version, &sc.src, &sc.src_len, &sc.file)) {
     goto cleanup;
   }
@@ -673,7 +676,7 @@ cleanup:
 /* attempts_start (create) or attempts_start_check (!create). */
 static enum attempts_rc start_or_check(struct attempts_started *out, struct svc *svc,
                                        int64_t user_id, const char *exam_id, const char *code,
-                                       int64_t now_ms, bool create) {
+                                       int64_t checked_in, int64_t now_ms, bool create) {
   struct store_attempt *list = NULL, open_a;
   size_t n = 0;
   memset(out, 0, sizeof(*out));
@@ -739,7 +742,7 @@ static enum attempts_rc start_or_check(struct attempts_started *out, struct svc 
   struct store_schedule sched;
   rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = schedule_start_gate(&gate, &sched, rd, user_id, exam->id, code, now_ms);
+    rc = schedule_start_gate(&gate, &sched, rd, user_id, exam->id, code, checked_in, now_ms);
     store_rd_end(rd);
   }
   if (STORE_OK != rc) {
@@ -753,23 +756,29 @@ static enum attempts_rc start_or_check(struct attempts_started *out, struct svc 
   if (ATTEMPTS_OK != arc) {
     return arc;
   }
-  return start_new(out, svc, user_id, exam, code, now_ms);
+  return start_new(out, svc, user_id, exam, code, checked_in, now_ms);
 }
 
 enum attempts_rc attempts_start(struct attempts_started *out, struct svc *svc, int64_t user_id,
                                 const char *exam_id, int64_t now_ms) {
-  return start_or_check(out, svc, user_id, exam_id, NULL, now_ms, true);
+  return start_or_check(out, svc, user_id, exam_id, NULL, 0, now_ms, true);
 }
 
 enum attempts_rc attempts_start_coded(struct attempts_started *out, struct svc *svc,
                                       int64_t user_id, const char *exam_id,
                                       const char *session_code, int64_t now_ms) {
-  return start_or_check(out, svc, user_id, exam_id, session_code, now_ms, true);
+  return start_or_check(out, svc, user_id, exam_id, session_code, 0, now_ms, true);
+}
+
+enum attempts_rc attempts_start_checked_in(struct attempts_started *out, struct svc *svc,
+                                           int64_t user_id, const char *exam_id,
+                                           int64_t schedule_id, bool create, int64_t now_ms) {
+  return start_or_check(out, svc, user_id, exam_id, NULL, schedule_id, now_ms, create);
 }
 
 enum attempts_rc attempts_start_check(struct attempts_started *out, struct svc *svc,
                                       int64_t user_id, const char *exam_id, int64_t now_ms) {
-  return start_or_check(out, svc, user_id, exam_id, NULL, now_ms, false);
+  return start_or_check(out, svc, user_id, exam_id, NULL, 0, now_ms, false);
 }
 
 /* ------------------------------------------------------------------ saves */

@@ -113,6 +113,13 @@ enum attempts_rc attempts_start_coded(struct attempts_started *out, struct svc *
                                       int64_t user_id, const char *exam_id,
                                       const char *session_code, int64_t now_ms);
 
+/* attempts_start (create) or attempts_start_check (!create) in a session started by a
+ * check-in code for schedule_id (common/checkin.h): that schedule's window decides, the
+ * check-in standing for its session code, and the start records attendance there. */
+enum attempts_rc attempts_start_checked_in(struct attempts_started *out, struct svc *svc,
+                                           int64_t user_id, const char *exam_id,
+                                           int64_t schedule_id, bool create, int64_t now_ms);
+
 /* What attempts_start would answer, without starting: ATTEMPTS_OK with out->id the open
  * attempt to continue (0: a new one may start; out->used attempts so far), or the same
  * refusals (ATTEMPTS_COOLDOWN with out->retry_at_ms, ATTEMPTS_LIMIT, ...). An overdue open

@@ -197,8 +197,7 @@ enum schedule_rc schedule_create(int64_t *out_id, struct svc *svc, int64_t actor
 
 /* ------------------------------------------------------------------ reads */
 
-/* Whether asker (role) may see schedule id: STORE_OK, STORE_NONE, or negative. */
-static int may_see(struct store_rd *rd, int64_t asker, enum role role, int64_t id) {
+int schedule_may_see(struct store_rd *rd, int64_t asker, enum role role, int64_t id) {
   if (ROLE_ADMIN == role) {
     return STORE_OK;
   }
@@ -211,7 +210,7 @@ enum schedule_rc schedule_get(struct store_schedule *out, struct svc *svc, int64
   *out_store_rc = STORE_OK;
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = may_see(rd, asker, role, id);
+    rc = schedule_may_see(rd, asker, role, id);
   }
   if (STORE_OK == rc) {
     rc = store_schedule_get(rd, out, id);
@@ -264,7 +263,7 @@ enum schedule_rc schedule_batch(struct store_enrolment **out, size_t *out_n,
   *out_store_rc = STORE_OK;
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = may_see(rd, asker, role, id);
+    rc = schedule_may_see(rd, asker, role, id);
   }
   if (STORE_OK == rc) {
     rc = store_schedule_get(rd, &s, id);
@@ -299,7 +298,7 @@ static int mark_txn(struct store_tx *tx, void *arg) {
   struct mark_ctx *c = arg;
   struct store_schedule s;
   c->refusal = SCHEDULE_OK;
-  int rc = may_see(store_tx_rd(tx), c->actor, c->role, c->id);
+  int rc = schedule_may_see(store_tx_rd(tx), c->actor, c->role, c->id);
   if (STORE_OK == rc) {
     rc = store_schedule_get(store_tx_rd(tx), &s, c->id);
   }
@@ -347,8 +346,20 @@ enum schedule_rc schedule_mark_attended(struct svc *svc, int64_t actor, enum rol
 
 /* ------------------------------------------------------------------ the start window */
 
+/* The gate of a session started by a check-in for schedule s (NULL: not pending any more). */
+static enum schedule_gate checked_in_gate(const struct store_schedule *s, int64_t now_ms) {
+  if (NULL == s) {
+    return SCHEDULE_GATE_FREE;
+  }
+  if (now_ms < s->opens_ms) {
+    return SCHEDULE_GATE_NOT_YET;
+  }
+  return now_ms < s->closes_ms ? SCHEDULE_GATE_OPEN : SCHEDULE_GATE_CLOSED;
+}
+
 int schedule_start_gate(enum schedule_gate *out, struct store_schedule *out_s, struct store_rd *rd,
-                        int64_t user_id, const char *exam_id, const char *code, int64_t now_ms) {
+                        int64_t user_id, const char *exam_id, const char *code, int64_t checked_in,
+                        int64_t now_ms) {
   struct store_schedule *list = NULL;
   size_t n = 0;
   *out = SCHEDULE_GATE_FREE;
@@ -356,6 +367,18 @@ int schedule_start_gate(enum schedule_gate *out, struct store_schedule *out_s, s
   int rc = store_schedule_pending_starts(rd, &list, &n, user_id, exam_id);
   if (STORE_OK != rc) {
     return rc;
+  }
+  if (checked_in > 0) {
+    const struct store_schedule *mine = NULL;
+    for (size_t i = 0; i < n && NULL == mine; i++) {
+      mine = list[i].id == checked_in ? &list[i] : NULL;
+    }
+    *out = checked_in_gate(mine, now_ms);
+    if (NULL != mine) {
+      *out_s = *mine;
+    }
+    store_schedule_list_free(list, n);
+    return STORE_OK;
   }
   char given[33];
   bool code_ok = session_code_norm(given, code);

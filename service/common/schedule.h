@@ -54,6 +54,9 @@ enum schedule_rc schedule_create(int64_t *out_id, struct svc *svc, int64_t actor
  * an assessor (else SCHEDULE_NOT_FOUND). */
 enum schedule_rc schedule_get(struct store_schedule *out, struct svc *svc, int64_t asker,
                               enum role role, int64_t id, int *out_store_rc);
+/* Whether asker (role) may see schedule id (every one for an admin, those they are assigned to
+ * for an assessor): STORE_OK, STORE_NONE, or negative. */
+int schedule_may_see(struct store_rd *rd, int64_t asker, enum role role, int64_t id);
 /* The schedules the asker may see (as schedule_get), newest window first, at most
  * SCHEDULE_LIST_MAX. Free with store_schedule_list_free. */
 enum schedule_rc schedule_list(struct store_schedule **out, size_t *out_n, struct svc *svc,
@@ -81,10 +84,14 @@ enum schedule_gate {
   SCHEDULE_GATE_CODE_WRONG,  /* ... given wrong */
 };
 /* Which applies to user_id starting exam_id at now_ms with code (NULL: none given), read
- * through rd (inside the start's own transaction for the decision that counts).
+ * through rd (inside the start's own transaction for the decision that counts). checked_in:
+ * the schedule a check-in code started this session for (common/checkin.h; 0: none): then
+ * that schedule alone decides, by its window, and the check-in stands for its session code
+ * (SCHEDULE_GATE_FREE when the candidate has started from it already).
  * STORE_OK with *out and *out_s, or negative. */
 int schedule_start_gate(enum schedule_gate *out, struct store_schedule *out_s, struct store_rd *rd,
-                        int64_t user_id, const char *exam_id, const char *code, int64_t now_ms);
+                        int64_t user_id, const char *exam_id, const char *code, int64_t checked_in,
+                        int64_t now_ms);
 /* Inside the start's transaction, once the attempt exists: attendance by the start, and
  * its audit entry. STORE_OK or negative. */
 int schedule_record_start(struct store_tx *tx, int64_t schedule_id, int64_t user_id,

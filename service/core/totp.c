@@ -14,10 +14,8 @@
 #include <openssl/rand.h>
 
 #include "ujikom/b64.h"
+#include "ujikom/checkin_code.h"
 #include "ujikom/totp.h"
-
-/* Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand survives. */
-static const char recovery_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 enum totp_status totp_hotp(uint32_t *out, const uint8_t *key, size_t key_len, uint64_t counter,
                            unsigned digits) {
@@ -246,7 +244,8 @@ void totp_recovery_code_format(char out[TOTP_RECOVERY_TEXT_SIZE],
     if (TOTP_RECOVERY_CHARS / 2 == i) {
       out[o++] = '-';
     }
-    out[o++] = recovery_alphabet[random[i] & 31u];
+    /* Crockford's base32 (no I, L, O or U): a code read aloud or copied by hand survives. */
+    out[o++] = crockford_alphabet[random[i] & 31u];
   }
   out[o] = '\0';
 }
@@ -270,41 +269,6 @@ enum totp_status totp_recovery_normalize(char out[TOTP_RECOVERY_TEXT_SIZE], cons
   if (NULL == out) {
     return TOTP_MALFORMED;
   }
-  out[0] = '\0';
-  if (NULL == in) {
-    return TOTP_MALFORMED;
-  }
-  size_t len = strnlen(in, TOTP_INPUT_MAX + 1);
-  if (len > TOTP_INPUT_MAX) {
-    return TOTP_MALFORMED;
-  }
-  size_t n = 0;
-  for (size_t i = 0; i < len; i++) {
-    char c = in[i];
-    if (' ' == c || '-' == c || '_' == c) {
-      continue;
-    }
-    if (c >= 'a' && c <= 'z') {
-      c = (char)(c - 'a' + 'A');
-    }
-    if ('O' == c) {
-      c = '0';
-    } else if ('I' == c || 'L' == c) {
-      c = '1';
-    }
-    if (NULL == memchr(recovery_alphabet, c, sizeof recovery_alphabet - 1) || '\0' == c ||
-        n == TOTP_RECOVERY_CHARS) {
-      OPENSSL_cleanse(out, TOTP_RECOVERY_TEXT_SIZE);
-      out[0] = '\0';
-      return TOTP_MALFORMED;
-    }
-    out[n++] = c;
-  }
-  if (TOTP_RECOVERY_CHARS != n) {
-    OPENSSL_cleanse(out, TOTP_RECOVERY_TEXT_SIZE);
-    out[0] = '\0';
-    return TOTP_MALFORMED;
-  }
-  out[n] = '\0';
-  return TOTP_OK;
+  return crockford_normalize(out, TOTP_RECOVERY_CHARS, in, TOTP_INPUT_MAX) ? TOTP_OK
+                                                                           : TOTP_MALFORMED;
 }

@@ -187,7 +187,13 @@ static void print_routes(void) {
         sep = ",";
       }
     }
-    printf("]}\n");
+    /* what a check-in session reaches here (routes.h ROUTE_CHECKIN_ANY): null for nothing */
+    unsigned f = rt->flags;
+    printf("],\"checkin\":%s}\n", (f & ROUTE_CHECKIN)           ? "\"any\""
+                                  : (f & ROUTE_CHECKIN_EXAM)    ? "\"exam\""
+                                  : (f & ROUTE_CHECKIN_ATTEMPT) ? "\"attempt\""
+                                  : (f & ROUTE_CHECKIN_UPLOAD)  ? "\"upload\""
+                                                                : "null");
   }
 }
 

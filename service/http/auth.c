@@ -19,6 +19,7 @@
 #include "common/second_factor.h"
 #include "http/ratelimit.h"
 #include "http/reply.h"
+#include "http/requtil.h"
 #include "store/store.h"
 #include "ujikom/password.h"
 #include "ujikom/session_token.h"
@@ -237,6 +238,8 @@ enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_c
   snprintf(out->name, sizeof out->name, "%s", u.name);
   snprintf(out->email, sizeof out->email, "%s", u.email);
   memcpy(out->session_hash, hash, sizeof out->session_hash);
+  out->scope_schedule_id = s.scope_schedule_id;
+  memcpy(out->scope_exam_id, s.scope_exam_id, sizeof out->scope_exam_id);
   if (0 != session_csrf_token(out->csrf, token)) {
     memset(out, 0, sizeof *out);
     goto cleanup;
@@ -510,6 +513,19 @@ static int login_finish(struct req *r, struct login_ctx *lc, const struct store_
   return 0;
 }
 
+/* A wrong password or check-in code: counted against the client address, logged (what), and
+ * with quiet left to the caller to answer (quiet_ret), else answered with e (-1). */
+static int credential_refused(struct req *r, bool quiet, int quiet_ret, enum err e,
+                              const char *what) {
+  ratelimit_login_failed(r);
+  log_msg(LOG_INFO, r->request_id, "%s", what);
+  if (quiet) {
+    return quiet_ret;
+  }
+  reply_error(r, e, NULL);
+  return -1;
+}
+
 /* auth_login, and auth_login_form with quiet (a wrong e-mail or password not answered). */
 static int login(struct req *r, const char *email, const char *password,
                  char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user, bool quiet) {
@@ -556,13 +572,8 @@ static int login(struct req *r, const char *email, const char *password,
             (long long)u.id);
   }
   if (PASSWORD_OK != pr) {
-    ratelimit_login_failed(r);
-    log_msg(LOG_INFO, r->request_id, "login failed");
-    if (quiet) {
-      ret = AUTH_CREDENTIALS_REFUSED;
-    } else {
-      reply_error(r, ERR_BAD_CREDENTIALS, NULL);
-    }
+    ret =
+        credential_refused(r, quiet, AUTH_CREDENTIALS_REFUSED, ERR_BAD_CREDENTIALS, "login failed");
     goto cleanup;
   }
   role = u.role;
@@ -699,6 +710,94 @@ int auth_change_password_form(struct req *r, const char *current, const char *ne
                               enum password_policy_verdict *out_verdict) {
   *out_verdict = PASSWORD_POLICY_OK;
   return change_password(r, current, new_password, out_token, out_user, out_verdict);
+}
+
+/* The window a refused code was outside of, in the refusal's words. */
+static int reply_checkin_window(struct req *r, const struct checkin_result *res, bool not_yet) {
+  char opens[32], closes[32], detail[200];
+  iso_time(opens, sizeof opens, res->opens_ms);
+  iso_time(closes, sizeof closes, res->closes_ms);
+  snprintf(detail, sizeof detail, "%s (%s: %s to %s).", err_message(ERR_CHECKIN_WINDOW),
+           not_yet ? "It opens" : "It has closed", opens, closes);
+  reply_header(r, "Cache-Control", "no-store");
+  return reply_error_reason(r, ERR_CHECKIN_WINDOW, not_yet ? "not_yet" : "closed", detail);
+}
+
+int auth_checkin(struct req *r, const char *code, bool quiet, char out_token[SESSION_TOKEN_LEN + 1],
+                 struct req_user *out_user, struct checkin_result *out) {
+  char token_hash[SESSION_HASH_LEN + 1], old_hash[SESSION_HASH_LEN + 1];
+  bool cookie = false;
+  int store_rc = STORE_OK;
+  int ret = -1;
+  memset(out_user, 0, sizeof *out_user);
+  memset(out, 0, sizeof *out);
+  out_token[0] = '\0';
+  if (NULL == code || '\0' == code[0] || strlen(code) > CHECKIN_CODE_INPUT_MAX) {
+    reply_error(r, ERR_INVALID_FIELD, "code: is required (at most 64 bytes).");
+    goto cleanup;
+  }
+  if (RATELIMIT_OK != ratelimit_address_begin(r)) {
+    goto cleanup;
+  }
+  const char *token = out_token;
+  if (0 != session_token_new(out_token) || 0 != session_token_hash(token_hash, token)) {
+    log_msg(LOG_ERROR, r->request_id, "no randomness for a session token");
+    reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  const char *old_token = auth_request_token(r, &cookie);
+  bool has_old = NULL != old_token && 0 == session_token_hash(old_hash, old_token);
+  enum checkin_rc rc =
+      checkin_redeem(out, r->svc, code, token_hash, has_old ? old_hash : NULL, r->now_ms,
+                     (int64_t)r->svc->cfg->session_idle_s * 1000, &store_rc);
+  switch (rc) {
+  case CHECKIN_OK:
+    break;
+  case CHECKIN_REFUSED:
+    ret =
+        credential_refused(r, quiet, AUTH_CHECKIN_REFUSED, ERR_CHECKIN_REFUSED, "check-in refused");
+    goto cleanup;
+  case CHECKIN_NOT_YET:
+  case CHECKIN_CLOSED:
+    if (quiet) {
+      ret = AUTH_CHECKIN_WINDOW;
+    } else {
+      reply_checkin_window(r, out, CHECKIN_NOT_YET == rc);
+    }
+    goto cleanup;
+  case CHECKIN_DISABLED:
+    reply_error(r, ERR_ACCOUNT_DISABLED, NULL);
+    goto cleanup;
+  case CHECKIN_STORE_FAILED:
+    reply_store_error(r, store_rc, "check-in");
+    goto cleanup;
+  default:
+    reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  out_user->id = out->user_id;
+  out_user->role = out->role;
+  snprintf(out_user->name, sizeof out_user->name, "%s", out->name);
+  snprintf(out_user->email, sizeof out_user->email, "%s", out->email);
+  memcpy(out_user->session_hash, token_hash, sizeof out_user->session_hash);
+  out_user->scope_schedule_id = out->schedule_id;
+  memcpy(out_user->scope_exam_id, out->exam_id, sizeof out_user->scope_exam_id);
+  if (0 != session_csrf_token(out_user->csrf, out_token)) {
+    reply_error(r, ERR_INTERNAL, NULL);
+    goto cleanup;
+  }
+  log_msg(LOG_INFO, r->request_id, "account %lld checked in to schedule %lld",
+          (long long)out->user_id, (long long)out->schedule_id);
+  ret = 0;
+cleanup:
+  if (0 != ret) {
+    OPENSSL_cleanse(out_token, SESSION_TOKEN_LEN + 1);
+    out_token[0] = '\0';
+    if (AUTH_CHECKIN_WINDOW != ret) {
+      memset(out, 0, sizeof *out);
+    }
+  }
+  return ret;
 }
 
 int auth_logout(struct req *r) {

@@ -6,6 +6,7 @@
 #ifndef UJIKOM_AUTH_H
 #define UJIKOM_AUTH_H
 
+#include "common/checkin.h"
 #include "common/second_factor.h"
 #include "http/server.h"
 #include "ujikom/password.h"
@@ -126,6 +127,20 @@ int auth_change_password_form(struct req *r, const char *current, const char *ne
                               char out_token[SESSION_TOKEN_LEN + 1], struct req_user *out_user,
                               enum password_policy_verdict *out_verdict);
 #define AUTH_PASSWORD_REFUSED 4
+
+/* Check-in by a one-time code from the TUK (common/checkin.h): under the client address's
+ * log-in back-off (a refused code counts as a wrong password there), redeems code and starts
+ * a session scoped to the code's schedule, ending the session the request came with. On 0,
+ * out_token / *out_user are as for auth_login (with the scope) and *out names the schedule
+ * and exam. With quiet, an unknown or used code is counted but not answered
+ * (AUTH_CHECKIN_REFUSED) and a code outside its window is not answered (AUTH_CHECKIN_WINDOW,
+ * the window in *out), so a page can show its form again; otherwise
+ * they are answered 401 (one answer for unknown and used) and 403 with the window's times.
+ * Every other outcome replies (-1): 400 without a code, 403 disabled account, 429, 503. */
+int auth_checkin(struct req *r, const char *code, bool quiet, char out_token[SESSION_TOKEN_LEN + 1],
+                 struct req_user *out_user, struct checkin_result *out);
+#define AUTH_CHECKIN_REFUSED 5
+#define AUTH_CHECKIN_WINDOW  6
 
 /* Sets the session cookie (HttpOnly, SameSite=Strict, Secure under https) for token, or
  * deletes it when token is NULL. */

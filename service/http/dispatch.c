@@ -10,6 +10,7 @@
 
 #include <openssl/crypto.h>
 
+#include "common/checkin.h"
 #include "common/evidence.h"
 #include "common/log.h"
 #include "common/second_factor.h"
@@ -194,6 +195,44 @@ static bool second_factor_missing(struct req *r) {
   return true;
 }
 
+/* A check-in session (common/checkin.h) reaches only the routes that opt in (routes.h,
+ * ROUTE_CHECKIN_ANY), and of those with a parameter only its schedule's exam, the attempt
+ * started under the schedule and that attempt's uploads; anything else is 403 saying to log
+ * in with the password. True when it replied. */
+static bool checkin_scope_refuses(struct req *r) {
+  const struct req_user *u = r->user;
+  unsigned flags = r->route->flags;
+  if (NULL == u || 0 == u->scope_schedule_id || (flags & ROUTE_CHECKIN)) {
+    return false;
+  }
+  bool reached = false;
+  const char *param = r->nparams > 0 ? r->params[0] : NULL;
+  if (flags & ROUTE_CHECKIN_EXAM) {
+    reached = NULL != param && '\0' != u->scope_exam_id[0] && 0 == strcmp(param, u->scope_exam_id);
+  } else if (flags & (ROUTE_CHECKIN_ATTEMPT | ROUTE_CHECKIN_UPLOAD)) {
+    /* In the session's own snapshot when the route keeps it (the answer saves). */
+    struct store_rd *rd = r->rd;
+    int rc = NULL != rd ? STORE_OK : store_rd_begin(r->svc->store, &rd);
+    if (STORE_OK == rc) {
+      rc = checkin_scope_reaches(
+          rd, u->scope_schedule_id, u->id,
+          (flags & ROUTE_CHECKIN_UPLOAD) ? CHECKIN_TARGET_UPLOAD : CHECKIN_TARGET_ATTEMPT, param);
+    }
+    if (rd != r->rd) {
+      store_rd_end(rd);
+    }
+    if (rc < 0) {
+      reply_store_error(r, rc, "check-in scope");
+      return true;
+    }
+    reached = STORE_OK == rc;
+  }
+  if (!reached) {
+    reply_error(r, ERR_CHECKIN_SCOPE, NULL);
+  }
+  return !reached;
+}
+
 static void serve(struct req *r);
 
 static void run(struct req *r) {
@@ -232,6 +271,9 @@ static void serve(struct req *r) {
 
   const struct route *rt = r->route;
   unsigned roles = rt->roles;
+  if (checkin_scope_refuses(r)) {
+    return;
+  }
   if (!(roles & ROLE_ANON)) {
     if (NULL == r->user) {
       if ((rt->flags & ROUTE_HTML) && 0 == strcmp(r->method, "GET")) {

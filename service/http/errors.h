@@ -47,6 +47,10 @@
   ERR(SECOND_FACTOR_OWN, 409, "Your own second factor is reset by another admin or the CLI.")      \
   ERR(RESET_LINK_INVALID, 400, "This password-reset link is invalid, used or expired.")            \
   ERR(RESET_NOT_CANDIDATE, 409, "Reset links are for candidate accounts only.")                    \
+  ERR(CHECKIN_REFUSED, 401, "This check-in code is not valid (unknown, or used already).")         \
+  ERR(CHECKIN_WINDOW, 403, "This check-in code is valid only inside its schedule's window.")       \
+  ERR(CHECKIN_SCOPE, 403,                                                                          \
+      "You checked in with a code: it opens only your exam. Log in with your password for this.")  \
   /* --- exams and attempts --- */                                                                 \
   ERR(EXAM_NOT_FOUND, 404, "No such exam.")                                                        \
   ERR(ATTEMPT_NOT_FOUND, 404, "No such attempt.")                                                  \

@@ -262,8 +262,12 @@ int h_attempts_start(struct req *r) {
   if (NULL != code && !json_is_string(code)) {
     return reply_error(r, ERR_INVALID_FIELD, "session_code: must be a string.");
   }
-  enum attempts_rc rc = attempts_start_coded(&st, r->svc, r->user->id, r->params[0],
-                                             json_string_value(code), r->now_ms);
+  /* A check-in session starts from its schedule; its code stands for the session code. */
+  enum attempts_rc rc = r->user->scope_schedule_id > 0
+                            ? attempts_start_checked_in(&st, r->svc, r->user->id, r->params[0],
+                                                        r->user->scope_schedule_id, true, r->now_ms)
+                            : attempts_start_coded(&st, r->svc, r->user->id, r->params[0],
+                                                   json_string_value(code), r->now_ms);
   char detail[200], when[32];
   switch (rc) {
   case ATTEMPTS_OK:

@@ -120,11 +120,15 @@ static json_t *session_json(const struct req_user *u) {
                    u->csrf);
 }
 
-/* Answers a new session: the cookie, and the account (with the token too when bearer);
- * then wipes the token and the user. */
+/* Answers a new session: the cookie, and the account (with the token too when bearer, and the
+ * members of extra, taken; may be NULL); then wipes the token and the user. */
 static int reply_session(struct req *r, char token[SESSION_TOKEN_LEN + 1], struct req_user *u,
-                         bool bearer) {
+                         bool bearer, json_t *extra) {
   json_t *body = session_json(u);
+  if (NULL != body && NULL != extra) {
+    json_object_update(body, extra);
+  }
+  json_decref(extra);
   if (NULL != body && bearer) {
     json_object_set_new(body, "token", json_string(token));
   }
@@ -191,7 +195,7 @@ int h_auth_login(struct req *r) {
   if (0 != rc) {
     return 0; /* already answered */
   }
-  return reply_session(r, token, &u, json_is_true(bearer));
+  return reply_session(r, token, &u, json_is_true(bearer), NULL);
 }
 
 int h_auth_logout(struct req *r) {
@@ -213,7 +217,14 @@ int h_auth_logout_all(struct req *r) {
 
 int h_auth_me(struct req *r) {
   const struct req_user *u = r->user;
-  return reply_json(r, 200, session_json(u));
+  json_t *body = session_json(u);
+  if (NULL != body && u->scope_schedule_id > 0) {
+    /* a check-in session: what it is scoped to */
+    json_object_set_new(body, "checkin",
+                        json_pack("{s:I, s:s}", "schedule_id", (json_int_t)u->scope_schedule_id,
+                                  "exam_id", u->scope_exam_id));
+  }
+  return reply_json(r, 200, body);
 }
 
 int h_auth_password(struct req *r) {
@@ -226,7 +237,31 @@ int h_auth_password(struct req *r) {
                                 token, &u)) {
     return 0; /* already answered */
   }
-  return reply_session(r, token, &u, false);
+  return reply_session(r, token, &u, false, NULL);
+}
+
+/* --- check-in by a code from the TUK --- */
+
+int h_checkin(struct req *r) {
+  struct req_user u;
+  struct checkin_result res;
+  char token[SESSION_TOKEN_LEN + 1];
+  if (!reply_need_object(r)) {
+    return 0;
+  }
+  const json_t *bearer = json_object_get(r->json, "bearer");
+  if (NULL != bearer && !json_is_boolean(bearer)) {
+    return reply_error(r, ERR_INVALID_FIELD, "bearer: must be true or false.");
+  }
+  if (0 != auth_checkin(r, json_str(r, "code"), false, token, &u, &res)) {
+    return 0; /* already answered */
+  }
+  char ends[32], start[80];
+  iso_time(ends, sizeof ends, res.session_expires_ms);
+  snprintf(start, sizeof start, "/exams/%s/start", res.exam_id);
+  return reply_session(r, token, &u, json_is_true(bearer),
+                       json_pack("{s:I, s:s, s:s, s:s}", "schedule_id", (json_int_t)res.schedule_id,
+                                 "exam_id", res.exam_id, "session_ends_at", ends, "start", start));
 }
 
 /* --- the staff second factor --- */
@@ -243,7 +278,7 @@ int h_auth_login_totp(struct req *r) {
                                     json_str(r, "recovery_code"), token, &u, NULL)) {
     return 0; /* already answered */
   }
-  return reply_session(r, token, &u, json_is_true(bearer));
+  return reply_session(r, token, &u, json_is_true(bearer), NULL);
 }
 
 static const char *state_name(enum second_factor_state s) {

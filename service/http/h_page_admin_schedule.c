@@ -264,6 +264,15 @@ int h_page_admin_schedule(struct req *r) {
     documents(h, r, id);
     import_section(h, r, id);
   }
+  /* Check-in codes for the TUK: made here, printed on the attendance list. */
+  html_fmt(h, "<h2 id=\"s-checkin\">%s</h2><p class=\"hint\">%s</p>", L(r, "attendance.section"),
+           L(r, "attendance.section_hint"));
+  snprintf(num, sizeof num, "/admin/schedules/%" PRId64 "/checkin-codes", id);
+  layout_post_form(h, r, num);
+  html_fmt(h,
+           "<p><button type=\"submit\">%s</button> <a href=\"/admin/schedules/%" PRId64
+           "/attendance\">%s</a></p></form>",
+           L(r, "attendance.make"), id, L(r, "attendance.open"));
   html_fmt(h, "<h2 id=\"s-batch\">%s</h2>", L(r, "schedule.batch"));
   layout_table_begin(h, r, true, cols, sizeof cols / sizeof cols[0]);
   for (size_t i = 0; i < b.ncands; i++) {

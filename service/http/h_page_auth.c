@@ -6,12 +6,16 @@
  * of what was typed shows the form again, with what was typed (never a password) and the
  * reason. The password page changes the password (auth_change_password).
  */
+#include <stdio.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
 
 #include "http/auth.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/layout.h"
+#include "http/page_time.h"
 
 /* Where each role starts after logging in. */
 static const char *start_page(enum role role) {
@@ -94,7 +98,71 @@ static int login_form(struct req *r, unsigned status, const char *error_key, con
   } else { /* no e-mail: reset links come from an administrator */
     html_fmt(h, "<p class=\"hint\">%s</p>", L(r, "auth.forgot_ask_admin"));
   }
+  html_fmt(h, "<p><a href=\"/masuk\">%s</a></p>", L(r, "checkin.link"));
   return form_end(r, h, status, "auth.submit_login", "/register", "auth.no_account");
+}
+
+static bool blank(const char *s) {
+  return NULL == s || '\0' == s[0];
+}
+
+/* The check-in form (kode masuk): the code as typed is kept after a refusal, whose reason is
+ * error_key; a code outside its window says the window (res) in the TUK's zone. */
+static int checkin_form(struct req *r, unsigned status, const char *error_key, const char *code,
+                        const struct checkin_result *res) {
+  struct html *h = layout_page_new(r, "checkin.title", NULL);
+  if (NULL == h) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  if (NULL != res) {
+    char opens[48], closes[48];
+    enum time_zone z = TIME_ZONE_WIB;
+    (void)time_zone_parse(res->time_zone, &z);
+    page_time(opens, sizeof opens, res->opens_ms, z, false);
+    page_time(closes, sizeof closes, res->closes_ms, z, false);
+    HTML_LIT(h, "<p class=\"notice err\" role=\"alert\" id=\"form-error\">");
+    html_text_sub(h, L(r, error_key), "opens", opens, "closes", closes, NULL);
+    HTML_LIT(h, "</p>");
+  } else if (NULL != error_key) {
+    html_fmt(h, "<p class=\"notice err\" role=\"alert\" id=\"form-error\">%s</p>", L(r, error_key));
+  }
+  html_fmt(h, "<p>%s</p>", L(r, "checkin.intro"));
+  HTML_LIT(h, "<form method=\"post\" action=\"/masuk\" class=\"card\">");
+  field_input(h, "code", "text", L(r, "checkin.code"), L(r, "checkin.code_hint"), code, "off",
+              NULL != error_key);
+  reply_header(r, "Cache-Control", "no-store");
+  return form_end(r, h, status, "checkin.submit", "/login", "checkin.password_instead");
+}
+
+int h_page_checkin_form(struct req *r) {
+  return checkin_form(r, 200, NULL, NULL, NULL);
+}
+
+int h_page_checkin(struct req *r) {
+  const char *code = req_form(r, "code");
+  char token[SESSION_TOKEN_LEN + 1];
+  struct req_user user;
+  struct checkin_result res;
+  if (blank(code) || strlen(code) > CHECKIN_CODE_INPUT_MAX) {
+    return checkin_form(r, 400, "checkin.invalid", NULL, NULL);
+  }
+  int rc = auth_checkin(r, code, true, token, &user, &res);
+  if (AUTH_CHECKIN_REFUSED == rc) {
+    return checkin_form(r, 401, "checkin.refused", code, NULL);
+  }
+  if (AUTH_CHECKIN_WINDOW == rc) {
+    return checkin_form(r, 403, res.opens_ms > r->now_ms ? "checkin.not_yet" : "checkin.closed",
+                        code, &res);
+  }
+  if (0 != rc) {
+    return 0;
+  }
+  auth_set_cookie(r, token);
+  OPENSSL_cleanse(token, sizeof token);
+  OPENSSL_cleanse(&user, sizeof user);
+  char where[80];
+  snprintf(where, sizeof where, "/exams/%s/start", res.exam_id);
+  return reply_redirect(r, where);
 }
 
 /* Which field of the registration form a refusal is about. */
@@ -114,10 +182,6 @@ static int register_form(struct req *r, unsigned status, const char *error_key, 
   field_input(h, "password", "password", L(r, "auth.password"), L(r, "auth.password_hint"), NULL,
               "new-password", REG_PASSWORD == bad);
   return form_end(r, h, status, "auth.submit_register", "/login", "auth.have_account");
-}
-
-static bool blank(const char *s) {
-  return NULL == s || '\0' == s[0];
 }
 
 /* The code step of a staff log-in: the ticket travels in a hidden field (the page is never

@@ -813,8 +813,9 @@ static int prestart_page(struct req *r, const struct exam *x, unsigned status, e
   if (ATTEMPTS_OK == rc || ATTEMPTS_SESSION_CODE == rc) {
     html_fmt(h, "<form method=\"post\" class=\"card\" action=\"/exams/%s/start\">", x->id);
     layout_csrf_field(h, r);
-    if (st->code_required) {
-      /* The schedule's session code, shown at the TUK on the day. */
+    if (st->code_required && 0 == r->user->scope_schedule_id) {
+      /* The schedule's session code, shown at the TUK on the day (a check-in code stands for
+       * it). */
       html_fmt(h,
                "<p><label for=\"session_code\">%s</label> <input id=\"session_code\" "
                "name=\"session_code\" required autocomplete=\"off\" maxlength=\"32\"></p>",
@@ -832,7 +833,11 @@ static int prestart_page(struct req *r, const struct exam *x, unsigned status, e
 
 int h_page_exam_prestart(struct req *r) {
   struct attempts_started st;
-  enum attempts_rc rc = attempts_start_check(&st, r->svc, r->user->id, r->params[0], r->now_ms);
+  enum attempts_rc rc =
+      r->user->scope_schedule_id > 0
+          ? attempts_start_checked_in(&st, r->svc, r->user->id, r->params[0],
+                                      r->user->scope_schedule_id, false, r->now_ms)
+          : attempts_start_check(&st, r->svc, r->user->id, r->params[0], r->now_ms);
   const struct exam *x =
       NULL != r->svc->catalog ? catalog_current(r->svc->catalog, r->params[0]) : NULL;
   if (ATTEMPTS_EXAM_NOT_FOUND == rc || (ATTEMPTS_OK == rc && NULL == x)) {
@@ -859,8 +864,12 @@ int h_page_exam_prestart(struct req *r) {
 int h_page_exam_start(struct req *r) {
   /* The API's start: retake policy, form draw, or the open attempt resumed. */
   struct attempts_started st;
-  enum attempts_rc rc = attempts_start_coded(&st, r->svc, r->user->id, r->params[0],
-                                             req_form(r, "session_code"), r->now_ms);
+  /* A check-in session starts from its schedule; its code stands for the session code. */
+  enum attempts_rc rc = r->user->scope_schedule_id > 0
+                            ? attempts_start_checked_in(&st, r->svc, r->user->id, r->params[0],
+                                                        r->user->scope_schedule_id, true, r->now_ms)
+                            : attempts_start_coded(&st, r->svc, r->user->id, r->params[0],
+                                                   req_form(r, "session_code"), r->now_ms);
   const struct exam *x =
       NULL != r->svc->catalog ? catalog_current(r->svc->catalog, r->params[0]) : NULL;
   switch (rc) {
@@ -1292,6 +1301,16 @@ cleanup:
 
 /* ------------------------------------------------------------------ review and submit */
 
+/* Where a closed attempt is shown: the candidate's page, or for a check-in session (which
+ * reaches only this attempt) the attempt itself. */
+static void closed_page(char *out, size_t len, const struct req *r, int64_t id) {
+  if (r->user->scope_schedule_id > 0) {
+    snprintf(out, len, "/attempts/%" PRId64, id);
+  } else {
+    snprintf(out, len, "/me");
+  }
+}
+
 static int review_page(struct req *r, const struct store_attempt *a, unsigned status,
                        bool confirm_missing) {
   struct page p;
@@ -1316,7 +1335,9 @@ int h_page_attempt_review(struct req *r) {
   if (0 != own_attempt(r, &a)) {
     return 0;
   }
-  int ret = attempts_is_open(&a) ? review_page(r, &a, 200, false) : reply_redirect(r, "/me");
+  char closed[64];
+  closed_page(closed, sizeof closed, r, a.id);
+  int ret = attempts_is_open(&a) ? review_page(r, &a, 200, false) : reply_redirect(r, closed);
   store_attempt_clear(&a);
   return ret;
 }
@@ -1330,6 +1351,9 @@ int h_page_attempt_submit(struct req *r) {
   }
   char where[96];
   snprintf(where, sizeof(where), "/me?submitted=%" PRId64 "#attempt-%" PRId64, a.id, a.id);
+  if (r->user->scope_schedule_id > 0) {
+    closed_page(where, sizeof where, r, a.id);
+  }
   if (!attempts_is_open(&a)) {
     ret = reply_redirect(r, where);
     goto cleanup;

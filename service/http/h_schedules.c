@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/bnsp_outputs.h"
+#include "common/checkin.h"
 #include "common/enrolment.h"
 #include "common/schedule.h"
 #include "http/handlers.h"
@@ -426,4 +427,47 @@ int h_schedules_mine(struct req *r) {
   int store_rc = STORE_OK;
   enum schedule_rc rc = schedule_list_candidate(&list, &n, r->svc, r->user->id, &store_rc);
   return reply_schedules(r, rc, store_rc, list, n, false);
+}
+
+/* ------------------------------------------------------------------ check-in codes */
+
+/* Body (optional) {"user_id": N}: a new code for that candidate only; without it, a code for
+ * every enrolled candidate who has no unused one. The codes are in this answer only. */
+int h_checkin_codes(struct req *r) {
+  int64_t id = 0, user = 0;
+  int store_rc = STORE_OK;
+  if (!reply_need_id(r, ERR_SCHEDULE_NOT_FOUND, &id)) {
+    return 0;
+  }
+  if (json_is_object(r->json) && NULL != json_object_get(r->json, "user_id") &&
+      (!member_int(r->json, "user_id", &user) || user <= 0)) {
+    return reply_error(r, ERR_INVALID_FIELD, "user_id: a candidate's id.");
+  }
+  struct checkin_issued *list = NULL;
+  size_t n = 0;
+  enum checkin_rc rc =
+      checkin_codes_make(&list, &n, r->svc, r->user->id, r->user->role, id, user, &store_rc);
+  switch (rc) {
+  case CHECKIN_OK:
+    break;
+  case CHECKIN_NOT_FOUND:
+    return reply_error(r, ERR_SCHEDULE_NOT_FOUND, NULL);
+  case CHECKIN_NOT_ENROLLED:
+    return reply_error(r, ERR_NOT_ENROLLED, NULL);
+  case CHECKIN_STORE_FAILED:
+    return reply_store_error(r, store_rc, "check-in codes");
+  default:
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  json_t *codes = json_array();
+  for (size_t i = 0; NULL != codes && i < n; i++) {
+    json_array_append_new(codes, json_pack("{s:I, s:s, s:s, s:s}", "user_id",
+                                           (json_int_t)list[i].user_id, "name", list[i].name,
+                                           "email", list[i].email, "code", list[i].code));
+  }
+  checkin_issued_free(list, n);
+  reply_header(r, "Cache-Control", "no-store");
+  return reply_json(r, 201,
+                    json_pack("{s:I, s:I, s:o*}", "schedule_id", (json_int_t)id, "count",
+                              (json_int_t)n, "codes", codes));
 }

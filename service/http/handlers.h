@@ -23,6 +23,8 @@ int h_readyz(struct req *r);
 /* --- auth (h_auth.c) --- */
 int h_auth_register(struct req *r);
 int h_auth_login(struct req *r);
+/* POST /api/checkin: a one-time code from the TUK starts a session scoped to its exam. */
+int h_checkin(struct req *r);
 int h_auth_logout(struct req *r);
 int h_auth_logout_all(struct req *r);
 int h_auth_me(struct req *r);
@@ -48,6 +50,7 @@ int h_schedules_create(struct req *r);
 int h_schedules_list(struct req *r);
 int h_schedules_get(struct req *r);
 int h_schedules_attendance(struct req *r);
+int h_checkin_codes(struct req *r);
 int h_schedules_import(struct req *r);
 int h_schedules_blank_request(struct req *r);
 int h_schedules_minutes(struct req *r);
@@ -57,6 +60,9 @@ int h_schedules_template_xlsx(struct req *r);
 int h_schedules_mine(struct req *r);
 int h_page_admin_schedules(struct req *r);
 int h_page_admin_schedule(struct req *r);
+/* The attendance list: with the codes just made (POST), or who has one and used it (GET). */
+int h_page_checkin_codes(struct req *r);
+int h_page_attendance_list(struct req *r);
 /* A schedule as the API writes it (staff: with its session code). */
 struct store_schedule;
 json_t *schedule_to_json(const struct store_schedule *s, bool staff);
@@ -275,6 +281,8 @@ int h_favicon(struct req *r);
 int h_static(struct req *r);
 int h_lang(struct req *r);
 int h_page_login_form(struct req *r);
+int h_page_checkin_form(struct req *r);
+int h_page_checkin(struct req *r);
 int h_page_login(struct req *r);
 int h_page_login_totp(struct req *r);
 int h_page_register_form(struct req *r);

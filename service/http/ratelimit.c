@@ -207,6 +207,30 @@ static int address_blocked_until(struct req *r, const char *key, int64_t *out) {
   return rc < 0 ? rc : STORE_OK;
 }
 
+/* Answers a store failure of a back-off check (503) or a running back-off (429): true when it
+ * replied. */
+static bool refused_by_backoff(struct req *r, int rc, int64_t until) {
+  if (STORE_OK != rc) {
+    log_msg(LOG_WARN, r->request_id, "login back-off: store %s", store_rc_name(rc));
+    reply_error(r, STORE_BUSY == rc ? ERR_BUSY : ERR_UNAVAILABLE, NULL);
+    return true;
+  }
+  if (until > r->now_ms) {
+    log_msg(LOG_INFO, r->request_id, "login refused during back-off");
+    ratelimit_reply(r, seconds_until(until, r->now_ms));
+    return true;
+  }
+  return false;
+}
+
+enum ratelimit_rc ratelimit_address_begin(struct req *r) {
+  char addr[KEY_MAX];
+  int64_t until = 0;
+  address_key(addr, r);
+  int rc = address_blocked_until(r, addr, &until);
+  return refused_by_backoff(r, rc, until) ? RATELIMIT_REPLIED : RATELIMIT_OK;
+}
+
 enum ratelimit_rc ratelimit_login_begin(struct req *r, const char *email, const char *device_hash) {
   char bucket[KEY_MAX];
   char addr[KEY_MAX];
@@ -230,17 +254,7 @@ enum ratelimit_rc ratelimit_login_begin(struct req *r, const char *email, const 
     rc = store_txn(r->svc->store, attempt_txn, &c);
     until = c.blocked_until_ms;
   }
-  if (STORE_OK != rc) {
-    log_msg(LOG_WARN, r->request_id, "login back-off: store %s", store_rc_name(rc));
-    reply_error(r, STORE_BUSY == rc ? ERR_BUSY : ERR_UNAVAILABLE, NULL);
-    return RATELIMIT_REPLIED;
-  }
-  if (until > r->now_ms) {
-    log_msg(LOG_INFO, r->request_id, "login refused during back-off");
-    ratelimit_reply(r, seconds_until(until, r->now_ms));
-    return RATELIMIT_REPLIED;
-  }
-  return RATELIMIT_OK;
+  return refused_by_backoff(r, rc, until) ? RATELIMIT_REPLIED : RATELIMIT_OK;
 }
 
 int ratelimit_login_failed(struct req *r) {

@@ -46,6 +46,10 @@ int ratelimit_login_key(char *out, size_t outlen, const char *email, const char 
  * at once. A successful login clears the bucket (ratelimit_login_succeeded). */
 enum ratelimit_rc ratelimit_login_begin(struct req *r, const char *email, const char *device_hash);
 
+/* Before a check-in code is tried (it names no account): refuses with 429 + Retry-After while
+ * the client address is in its back-off, counting nothing; a refused code is then counted
+ * with ratelimit_login_failed, so guessing codes slows down as guessing passwords does. */
+enum ratelimit_rc ratelimit_address_begin(struct req *r);
 /* After a wrong password (or unknown account): counts the failure for the client address
  * (the attempt was counted in its bucket by ratelimit_login_begin) and, past its limit,
  * starts or doubles the address's back-off. Returns 0, or -1 when the store could not

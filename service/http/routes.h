@@ -31,7 +31,19 @@ enum route_flags {
   /* takes an item bank file as its raw body: up to ITEMBANK_MAX_INPUT bytes whatever
    * --max-body says (administrators only) */
   ROUTE_ITEM_BANK = 1u << 8,
+  /* Reachable by a check-in session (common/checkin.h), which reaches nothing else (deny by
+   * default: a new route is not reachable by one unless it says so here). ROUTE_CHECKIN: with
+   * no parameter to check (log-out, the CSRF refresh, the language switch, the pages of
+   * check-in and log-in); the others check the route's first parameter: the schedule's exam
+   * (ROUTE_CHECKIN_EXAM), the attempt started under the schedule (ROUTE_CHECKIN_ATTEMPT), an
+   * evidence upload of that attempt (ROUTE_CHECKIN_UPLOAD). */
+  ROUTE_CHECKIN = 1u << 9,
+  ROUTE_CHECKIN_EXAM = 1u << 10,
+  ROUTE_CHECKIN_ATTEMPT = 1u << 11,
+  ROUTE_CHECKIN_UPLOAD = 1u << 12,
 };
+#define ROUTE_CHECKIN_ANY                                                                          \
+  (ROUTE_CHECKIN | ROUTE_CHECKIN_EXAM | ROUTE_CHECKIN_ATTEMPT | ROUTE_CHECKIN_UPLOAD)
 
 struct route {
   const char *method;  /* GET, POST, PUT, DELETE (HEAD is served by GET routes) */

@@ -40,6 +40,10 @@ struct req_user {
   char session_hash[65]; /* hex SHA-256 of the session token (never the token itself) */
   char
       csrf[SESSION_CSRF_LEN + 1]; /* CSRF token bound to this session, for forms and X-CSRF-Token */
+  /* A session started by a check-in code (common/checkin.h): its schedule and that schedule's
+   * exam; 0 and "" for a password log-in. */
+  int64_t scope_schedule_id;
+  char scope_exam_id[41];
 };
 
 #define REQ_MAX_PARAMS 4

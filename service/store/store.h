@@ -213,6 +213,7 @@ const char *store_rc_name(int rc);
 #include "store/store_observation.h"
 #include "store/store_schedule.h"
 #include "store/store_recert.h"
+#include "store/store_checkin.h"
 #include "store/store_copy.h"
 
 #endif

@@ -25,7 +25,7 @@ static const struct {
   int ncols;
 } copy_tables[STORE_COPY_TABLES] = {
     {"users", 7},
-    {"sessions", 6},
+    {"sessions", 7},
     {"rate_limits", 4},
     {"exam_sources", 5},
     {"attempts", 12},
@@ -68,14 +68,15 @@ static const struct {
     {"certificate_shares", 3},
     {"recert_reminders", 4},
     {"recertifications", 6},
+    {"checkin_codes", 6},
 };
 
 /* Every column, in an order that satisfies foreign keys (a replacement certificate after
  * the one it replaces). */
 static const char *const copy_selects[STORE_COPY_TABLES] = {
     "SELECT id, email, name, role, password_hash, disabled, created_at FROM users ORDER BY id",
-    "SELECT token_hash, user_id, created_at, last_seen_at, expires_at, absolute_expires_at FROM "
-    "sessions ORDER BY token_hash",
+    "SELECT token_hash, user_id, created_at, last_seen_at, expires_at, absolute_expires_at, "
+    "scope_schedule_id FROM sessions ORDER BY token_hash",
     "SELECT key, window_start, count, blocked_until FROM rate_limits ORDER BY key",
     "SELECT version, exam_id, file, source, stored_at FROM exam_sources ORDER BY version",
     "SELECT id, user_id, exam_id, exam_version, form, status, started_at, deadline_at, "
@@ -141,6 +142,8 @@ static const char *const copy_selects[STORE_COPY_TABLES] = {
     "SELECT serial, days, sent_at, mailed FROM recert_reminders ORDER BY serial, days",
     "SELECT old_serial, user_id, exam_id, opened_at, new_serial, linked_at FROM "
     "recertifications ORDER BY old_serial",
+    "SELECT code_hash, schedule_id, user_id, created_by, created_at, used_at FROM "
+    "checkin_codes ORDER BY code_hash",
 };
 static const struct store_sqlset select_set = {"copy select", copy_selects, STORE_COPY_TABLES};
 
@@ -148,7 +151,7 @@ static const char *const copy_inserts[STORE_COPY_TABLES] = {
     "INSERT INTO users(id, email, name, role, password_hash, disabled, created_at) VALUES(?1, ?2, "
     "?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO sessions(token_hash, user_id, created_at, last_seen_at, expires_at, "
-    "absolute_expires_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    "absolute_expires_at, scope_schedule_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO rate_limits(key, window_start, count, blocked_until) VALUES(?1, ?2, ?3, ?4)",
     "INSERT INTO exam_sources(version, exam_id, file, source, stored_at) VALUES(?1, ?2, ?3, ?4, "
     "?5)",
@@ -226,6 +229,8 @@ static const char *const copy_inserts[STORE_COPY_TABLES] = {
     "INSERT INTO recert_reminders(serial, days, sent_at, mailed) VALUES(?1, ?2, ?3, ?4)",
     "INSERT INTO recertifications(old_serial, user_id, exam_id, opened_at, new_serial, "
     "linked_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO checkin_codes(code_hash, schedule_id, user_id, created_by, created_at, "
+    "used_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 };
 static const struct store_sqlset insert_set = {"copy insert", copy_inserts, STORE_COPY_TABLES};
 
@@ -319,6 +324,7 @@ static const char *const copy_stars[STORE_COPY_TABLES] = {
     "SELECT * FROM certificate_shares LIMIT 1",
     "SELECT * FROM recert_reminders LIMIT 1",
     "SELECT * FROM recertifications LIMIT 1",
+    "SELECT * FROM checkin_codes LIMIT 1",
 };
 static const struct store_sqlset star_set = {"copy columns", copy_stars, STORE_COPY_TABLES};
 

@@ -38,7 +38,8 @@ enum users_stmt {
 
 #define USER_COLS "id, email, name, role, password_hash, disabled, created_at"
 #define SESSION_COLS                                                                               \
-  "token_hash, user_id, created_at, last_seen_at, expires_at, absolute_expires_at"
+  "token_hash, user_id, created_at, last_seen_at, expires_at, absolute_expires_at, "               \
+  "scope_schedule_id"
 
 static const char *const users_sqls[USERS__MAX] = {
     [USERS_INSERT] = "INSERT INTO users(email, name, role, password_hash, disabled, created_at) "
@@ -58,12 +59,14 @@ static const char *const users_sqls[USERS__MAX] = {
                      "ORDER BY id LIMIT ?2",
     [USERS_COUNT] = "SELECT count(*) FROM users",
     [USERS_COUNT_ROLE] = "SELECT count(*) FROM users WHERE role = ?1",
-    [SESSIONS_INSERT] = "INSERT INTO sessions(" SESSION_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [SESSIONS_INSERT] = "INSERT INTO sessions(" SESSION_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [SESSIONS_GET] = "SELECT " SESSION_COLS " FROM sessions WHERE token_hash = ?1",
     [SESSIONS_GET_USER] =
         "SELECT s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, "
-        "s.absolute_expires_at, u.id, u.email, u.name, u.role, u.disabled, u.created_at "
-        "FROM sessions AS s JOIN users AS u ON u.id = s.user_id WHERE s.token_hash = ?1",
+        "s.absolute_expires_at, s.scope_schedule_id, u.id, u.email, u.name, u.role, u.disabled, "
+        "u.created_at, coalesce(c.exam_id, '') "
+        "FROM sessions AS s JOIN users AS u ON u.id = s.user_id LEFT JOIN schedules AS c ON "
+        "s.scope_schedule_id > 0 AND c.id = s.scope_schedule_id WHERE s.token_hash = ?1",
     [SESSIONS_TOUCH] = "UPDATE sessions SET last_seen_at = ?2, expires_at = ?3 "
                        "WHERE token_hash = ?1",
     [SESSIONS_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
@@ -238,9 +241,10 @@ int store_user_count(struct store_rd *rd, int64_t *out, const enum role *role) {
 
 int store_session_create(struct store_tx *tx, const struct store_session *s) {
   const struct store_arg args[] = {
-      STORE_ARG_TEXT(s->token_hash), STORE_ARG_INT(s->user_id),
-      STORE_ARG_INT(s->created_ms),  STORE_ARG_INT(s->last_seen_ms),
-      STORE_ARG_INT(s->expires_ms),  STORE_ARG_INT(s->absolute_expires_ms)};
+      STORE_ARG_TEXT(s->token_hash),      STORE_ARG_INT(s->user_id),
+      STORE_ARG_INT(s->created_ms),       STORE_ARG_INT(s->last_seen_ms),
+      STORE_ARG_INT(s->expires_ms),       STORE_ARG_INT(s->absolute_expires_ms),
+      STORE_ARG_INT(s->scope_schedule_id)};
   return store_write(store_tx_conn(tx), &users_set, SESSIONS_INSERT, args,
                      sizeof args / sizeof args[0], "session insert");
 }
@@ -259,6 +263,7 @@ static int session_row(struct store_stmt *st, void *elem) {
   s->last_seen_ms = store_col_int64(st, 3);
   s->expires_ms = store_col_int64(st, 4);
   s->absolute_expires_ms = store_col_int64(st, 5);
+  s->scope_schedule_id = store_col_int64(st, 6);
   return rc;
 }
 
@@ -274,14 +279,16 @@ static int session_user_row(struct store_stmt *st, void *elem) {
   struct store_user *u = su->user;
   int rc = session_row(st, su->session);
   memset(u, 0, sizeof *u);
-  if (STORE_OK == rc && (0 != store_col_copy(st, 7, u->email, sizeof u->email) ||
-                         0 != store_col_copy(st, 8, u->name, sizeof u->name) ||
-                         !role_parse(store_col_text(st, 9), &u->role))) {
+  if (STORE_OK == rc && (0 != store_col_copy(st, 8, u->email, sizeof u->email) ||
+                         0 != store_col_copy(st, 9, u->name, sizeof u->name) ||
+                         !role_parse(store_col_text(st, 10), &u->role) ||
+                         0 != store_col_copy(st, 13, su->session->scope_exam_id,
+                                             sizeof su->session->scope_exam_id))) {
     rc = STORE_HARD;
   }
-  u->id = store_col_int64(st, 6);
-  u->disabled = 0 != store_col_int64(st, 10);
-  u->created_ms = store_col_int64(st, 11);
+  u->id = store_col_int64(st, 7);
+  u->disabled = 0 != store_col_int64(st, 11);
+  u->created_ms = store_col_int64(st, 12);
   return rc;
 }
 

@@ -74,6 +74,12 @@ struct store_session {
   int64_t last_seen_ms;
   int64_t expires_ms;          /* idle expiry: moves forward on each use */
   int64_t absolute_expires_ms; /* hard limit from creation */
+  /* A check-in session (common/checkin.h) reaches only the exam of this schedule; 0 for a
+   * session of a password log-in. */
+  int64_t scope_schedule_id;
+  /* Filled by store_session_user_get only: the scope schedule's exam ("" when unscoped or the
+   * schedule is gone). */
+  char scope_exam_id[41];
 };
 
 /* Stores a new session (all fields of *s). STORE_OK, STORE_EXISTS (hash collision: make a

@@ -42,6 +42,37 @@ static void every_row_is_well_formed(void **state) {
   }
 }
 
+/* What a check-in session may reach is said once per row: at most one of the check-in flags;
+ * the ones that check a parameter have it first (":id" of an exam, an attempt or an
+ * upload); only candidates' routes (and anonymous ones) take part; and no staff route. */
+static void checkin_flags_are_consistent(void **state) {
+  (void)state;
+  size_t open = 0;
+  for (size_t i = 0; i < routes_count; i++) {
+    const struct route *r = &routes[i];
+    unsigned f = r->flags & ROUTE_CHECKIN_ANY;
+    if (0 == f) {
+      continue;
+    }
+    open++;
+    if (0 != (f & (f - 1))) {
+      fail_msg("route %s %s has more than one check-in flag", r->method, r->pattern);
+    }
+    const char *first = strchr(r->pattern, ':');
+    if (f != ROUTE_CHECKIN &&
+        (NULL == first || 0 != strncmp(first, ":id", 3) || ('/' != first[3] && '\0' != first[3]))) {
+      fail_msg("route %s %s checks a parameter it does not have first", r->method, r->pattern);
+    }
+    if (!(r->roles & (ROLE_CANDIDATE | ROLE_ANON))) {
+      fail_msg("route %s %s is open to check-in sessions but not to candidates", r->method,
+               r->pattern);
+    }
+  }
+  /* deny by default: only a handful of the table's rows */
+  assert_true(open > 10);
+  assert_true(open * 4 < routes_count);
+}
+
 static void matches_health_and_refuses_others(void **state) {
   (void)state;
   char scratch[256];
@@ -208,6 +239,7 @@ static int build_index(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_row_is_well_formed),
+      cmocka_unit_test(checkin_flags_are_consistent),
       cmocka_unit_test(matches_health_and_refuses_others),
       cmocka_unit_test(params_are_captured),
       cmocka_unit_test(index_agrees_with_table_walk),

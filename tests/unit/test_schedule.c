@@ -25,18 +25,7 @@ struct fixture {
 
 static int add_schedule(struct store_tx *tx, int64_t *id, const char *exam, int64_t opens,
                         int64_t closes, const char *code) {
-  struct store_schedule s;
-  memset(&s, 0, sizeof s);
-  snprintf(s.exam_id, sizeof s.exam_id, "%s", exam);
-  snprintf(s.title, sizeof s.title, "Batch");
-  snprintf(s.tuk_name, sizeof s.tuk_name, "TUK");
-  snprintf(s.time_zone, sizeof s.time_zone, "WIB");
-  snprintf(s.exam_date, sizeof s.exam_date, "2026-12-04");
-  snprintf(s.session_code, sizeof s.session_code, "%s", code);
-  s.opens_ms = opens;
-  s.closes_ms = closes;
-  s.capacity = 10;
-  return store_schedule_create(tx, id, &s);
+  return temp_store_schedule(tx, id, exam, opens, closes, code);
 }
 
 static int seed(struct store_tx *tx, void *arg) {
@@ -70,7 +59,7 @@ static enum schedule_gate gate(struct fixture *f, const char *exam, const char *
   struct store_schedule s;
   enum schedule_gate g = SCHEDULE_GATE_FREE;
   assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
-  assert_int_equal(STORE_OK, schedule_start_gate(&g, &s, rd, f->cand, exam, code, now));
+  assert_int_equal(STORE_OK, schedule_start_gate(&g, &s, rd, f->cand, exam, code, 0, now));
   store_rd_end(rd);
   *out_id = s.id;
   return g;
@@ -119,6 +108,38 @@ static void test_window_and_code(void **state) {
   assert_int_equal(SCHEDULE_GATE_FREE, gate(f, "DKV-1", NULL, T0, &id));
 }
 
+/* A session started by a check-in for one schedule: that schedule alone decides, by its
+ * window, without its session code. */
+static void test_checked_in_schedule_decides(void **state) {
+  struct fixture *f = *state;
+  struct store_rd *rd = NULL;
+  struct store_schedule s;
+  enum schedule_gate g = SCHEDULE_GATE_FREE;
+  struct {
+    int64_t checked_in, now;
+    enum schedule_gate want;
+  } cases[] = {
+      {f->s_now, T0 + 2 * HOUR_MS, SCHEDULE_GATE_OPEN},      /* no code needed */
+      {f->s_now, T0, SCHEDULE_GATE_NOT_YET},                 /* its own window */
+      {f->s_now, T0 + 4 * HOUR_MS, SCHEDULE_GATE_CLOSED},    /* though s_later opens soon */
+      {f->s_later, T0 + 2 * HOUR_MS, SCHEDULE_GATE_NOT_YET}, /* though s_now is open */
+      {f->s_later, T0 + 5 * HOUR_MS, SCHEDULE_GATE_OPEN},
+      {f->s_later + 100, T0 + 2 * HOUR_MS, SCHEDULE_GATE_FREE}, /* not pending: no rule */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+    assert_int_equal(STORE_OK, schedule_start_gate(&g, &s, rd, f->cand, "KLN-1", NULL,
+                                                   cases[i].checked_in, cases[i].now));
+    store_rd_end(rd);
+    if (cases[i].want != g) {
+      fail_msg("case %zu: gate %d, wanted %d", i, (int)g, (int)cases[i].want);
+    }
+    if (SCHEDULE_GATE_FREE != g) {
+      assert_int_equal(cases[i].checked_in, s.id);
+    }
+  }
+}
+
 struct start_ctx {
   int64_t schedule, user, attempt;
 };
@@ -161,6 +182,7 @@ int main(void) {
       cmocka_unit_test(test_local_time),
       cmocka_unit_test_setup_teardown(test_window_and_code, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_start_uses_enrolment, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_checked_in_schedule_decides, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

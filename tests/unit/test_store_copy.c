@@ -21,7 +21,7 @@ static const char version[] = "0123456789abcdef0123456789abcdef0123456789abcdef0
 
 /* A few rows in several tables: accounts, an exam source (a blob), an attempt with answers,
  * audit entries (the hash chain), a transparency-log entry and an evidence chunk (blobs), NULLs
- * and texts. */
+ * and texts, a used check-in code and the scoped session it started. */
 static int seed(struct store_tx *tx, void *ctx) {
   int64_t user = 0, attempt = 0, seq = 0;
   (void)ctx;
@@ -65,6 +65,33 @@ static int seed(struct store_tx *tx, void *ctx) {
     leaf[0] = 0xAB;
     rc = store_tlog_append(tx, &idx, entry, sizeof entry, leaf, "UJK-AAAA-BBBB-CCCC-DDDD-E",
                            "issue", store_tx_now_ms(tx));
+  }
+  /* A schedule with a used check-in code, and the scoped session it started. */
+  int64_t sched = 0;
+  if (STORE_OK == rc) {
+    rc = temp_store_schedule(tx, &sched, "DKV-UJI", 1000, 2000, "");
+  }
+  if (STORE_OK == rc) {
+    rc = store_enrolment_add(tx, sched, user, user);
+  }
+  static const char code_hash[] =
+      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  if (STORE_OK == rc) {
+    rc = store_checkin_code_put(tx, code_hash, sched, user, user);
+  }
+  if (STORE_OK == rc) {
+    rc = store_checkin_code_use(tx, code_hash);
+  }
+  if (STORE_OK == rc) {
+    struct store_session ss = {
+        .token_hash = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210",
+        .user_id = user,
+        .created_ms = 1,
+        .last_seen_ms = 1,
+        .expires_ms = INT64_MAX / 2,
+        .absolute_expires_ms = INT64_MAX / 2,
+        .scope_schedule_id = sched};
+    rc = store_session_create(tx, &ss);
   }
   return rc;
 }

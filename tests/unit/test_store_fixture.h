@@ -270,6 +270,24 @@ static inline int temp_store_cert_change(struct store *s, const char *serial,
   return store_txn(s, temp_store_cert_change_tx, &c);
 }
 
+/* Stores a schedule of exam at a TUK in WIB with the access window [opens, closes) (UTC ms)
+ * and session code ("" for none): store_schedule_create's answer, the id in *out_id. */
+static inline int temp_store_schedule(struct store_tx *tx, int64_t *out_id, const char *exam,
+                                      int64_t opens, int64_t closes, const char *code) {
+  struct store_schedule s;
+  memset(&s, 0, sizeof s);
+  snprintf(s.exam_id, sizeof s.exam_id, "%s", exam);
+  snprintf(s.title, sizeof s.title, "Batch");
+  snprintf(s.tuk_name, sizeof s.tuk_name, "TUK");
+  snprintf(s.time_zone, sizeof s.time_zone, "WIB");
+  snprintf(s.exam_date, sizeof s.exam_date, "2026-12-04");
+  snprintf(s.session_code, sizeof s.session_code, "%s", code);
+  s.opens_ms = opens;
+  s.closes_ms = closes;
+  s.capacity = 10;
+  return store_schedule_create(tx, out_id, &s);
+}
+
 static inline int temp_store_teardown(void **state) {
   struct temp_store *t = *state;
   int rc = 0;
