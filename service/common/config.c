@@ -119,6 +119,9 @@ const struct config_option config_options[] = {
      "Days after a decision during which a candidate may appeal"},
     /* --- logging --- */
     {"log-level", S(log_level), "info", 0, 0, "error, warn, info or debug"},
+    {"log-flush-ms", L(log_flush_ms), "100", 0, 10000,
+     "Milliseconds info lines (the access log) are gathered before they are written; a "
+     "warning or an error is written at once (0: every line at once)"},
 };
 
 const size_t config_options_count = sizeof(config_options) / sizeof(config_options[0]);

@@ -65,6 +65,7 @@ struct config {
   long appeal_days;
   /* --- logging --- */
   char log_level[16]; /* error, warn, info, debug */
+  long log_flush_ms;
 };
 
 enum config_type { CONFIG_STRING, CONFIG_LONG };

@@ -1,15 +1,21 @@
 /*
- * Line-oriented logging to stderr. Lines are written with one write() so concurrent
- * threads never interleave inside a line.
+ * Line-oriented logging to stderr. A line is always written whole by one write(), alone or
+ * with the lines gathered before it, so concurrent threads never interleave inside a line.
+ * The daemon gathers its info and debug lines (log_buffer_start): one write per flush
+ * instead of one per request.
  */
 #include "common/log.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ujikom/clock.h"
@@ -88,10 +94,152 @@ static void put_prefix(struct line *l, enum log_level level, const char *request
   put(l, "] ", 2);
 }
 
-static void emit(struct line *l) {
+/* Writes all of s to stderr, across short writes and interruptions; gives up on an error
+ * (a log line has nowhere else to go). */
+static void write_all(const char *s, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(STDERR_FILENO, s, n);
+    if (w < 0 && EINTR == errno) {
+      continue;
+    }
+    if (w <= 0) {
+      return;
+    }
+    s += w;
+    n -= (size_t)w;
+  }
+}
+
+/* Gathered lines (log_buffer_start). Lines are appended to `fill` under `gather`; whoever
+ * writes takes `io` before letting go of `gather` and swaps `fill` with the empty `out`, so
+ * the text reaches stderr in the order the lines were made while appending never waits for
+ * a write in progress. */
+#define GATHER_CAP ((size_t)64 * 1024)
+struct gathered {
+  char *text;
+  size_t len;
+};
+static pthread_mutex_t gather = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t io = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t tick = PTHREAD_COND_INITIALIZER;
+static struct gathered bufs[2];
+static struct gathered *fill = &bufs[0];
+static struct gathered *out = &bufs[1];
+static atomic_bool gathering;
+static bool stopping;
+static long flush_every_ms;
+static pthread_t flusher;
+
+/* Under `gather`: takes `io`, swaps the buffers, lets go of `gather`, then writes what was
+ * gathered and `extra` (may be NULL) together, and lets go of `io`. */
+static void write_gathered_unlock(const char *extra, size_t extra_len) {
+  pthread_mutex_lock(&io);
+  struct gathered *full = fill;
+  fill = out;
+  out = full;
+  pthread_mutex_unlock(&gather);
+  if (NULL != extra) {
+    if (full->len + extra_len <= GATHER_CAP) {
+      memcpy(full->text + full->len, extra, extra_len);
+      full->len += extra_len;
+    } else {
+      write_all(full->text, full->len);
+      full->len = 0;
+      write_all(extra, extra_len);
+    }
+  }
+  write_all(full->text, full->len);
+  full->len = 0;
+  pthread_mutex_unlock(&io);
+}
+
+static void emit(struct line *l, enum log_level level) {
   l->buf[l->len++] = '\n';
-  ssize_t w = write(STDERR_FILENO, l->buf, l->len);
-  (void)w;
+  if (!atomic_load_explicit(&gathering, memory_order_acquire)) {
+    write_all(l->buf, l->len);
+    return;
+  }
+  pthread_mutex_lock(&gather);
+  if (!atomic_load_explicit(&gathering, memory_order_relaxed)) {
+    pthread_mutex_unlock(&gather);
+    write_all(l->buf, l->len);
+    return;
+  }
+  /* A warning or an error goes out at once, after what was gathered before it. */
+  if (level <= LOG_WARN || fill->len + l->len > GATHER_CAP) {
+    write_gathered_unlock(l->buf, l->len);
+    return;
+  }
+  memcpy(fill->text + fill->len, l->buf, l->len);
+  fill->len += l->len;
+  pthread_mutex_unlock(&gather);
+}
+
+static void *flush_loop(void *arg) {
+  (void)arg;
+  pthread_mutex_lock(&gather);
+  while (!stopping) {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += flush_every_ms / 1000;
+    until.tv_nsec += (flush_every_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&tick, &gather, &until);
+    if (0 != fill->len) {
+      write_gathered_unlock(NULL, 0);
+      pthread_mutex_lock(&gather);
+    }
+  }
+  pthread_mutex_unlock(&gather);
+  return NULL;
+}
+
+int log_buffer_start(long flush_ms) {
+  if (flush_ms <= 0 || atomic_load(&gathering)) {
+    return 0;
+  }
+  bufs[0].text = malloc(GATHER_CAP);
+  bufs[1].text = malloc(GATHER_CAP);
+  if (NULL == bufs[0].text || NULL == bufs[1].text) {
+    free(bufs[0].text);
+    free(bufs[1].text);
+    bufs[0].text = bufs[1].text = NULL;
+    return -1;
+  }
+  bufs[0].len = bufs[1].len = 0;
+  flush_every_ms = flush_ms;
+  stopping = false;
+  atomic_store_explicit(&gathering, true, memory_order_release);
+  if (0 != pthread_create(&flusher, NULL, flush_loop, NULL)) {
+    atomic_store(&gathering, false);
+    free(bufs[0].text);
+    free(bufs[1].text);
+    bufs[0].text = bufs[1].text = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+void log_buffer_stop(void) {
+  if (!atomic_load(&gathering)) {
+    return;
+  }
+  pthread_mutex_lock(&gather);
+  stopping = true;
+  pthread_cond_signal(&tick);
+  pthread_mutex_unlock(&gather);
+  pthread_join(flusher, NULL);
+  pthread_mutex_lock(&gather);
+  atomic_store_explicit(&gathering, false, memory_order_relaxed);
+  write_gathered_unlock(NULL, 0); /* what came after the flusher's last write */
+  pthread_mutex_lock(&io);        /* no writer is left inside a buffer */
+  free(bufs[0].text);
+  free(bufs[1].text);
+  bufs[0].text = bufs[1].text = NULL;
+  pthread_mutex_unlock(&io);
 }
 
 /* Client text reaches log lines (paths, JSON keys echoed in error details, ...), so every
@@ -167,7 +315,7 @@ void log_access(const char *request_id, const char *method, const char *path, un
   if (aborted) {
     put_str(&l, " (aborted)");
   }
-  emit(&l);
+  emit(&l, LOG_INFO);
 }
 
 void log_msg(enum log_level level, const char *request_id, const char *fmt, ...) {
@@ -185,5 +333,5 @@ void log_msg(enum log_level level, const char *request_id, const char *fmt, ...)
   if (m > 0) {
     put_escaped(&l, text, (size_t)m < sizeof text ? (size_t)m : sizeof text - 1, false);
   }
-  emit(&l);
+  emit(&l, level);
 }

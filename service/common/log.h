@@ -26,4 +26,14 @@ void log_msg(enum log_level level, const char *request_id, const char *fmt, ...)
 void log_access(const char *request_id, const char *method, const char *path, unsigned status,
                 size_t bytes, uint64_t elapsed_ns, bool aborted);
 
+/* From now on info and debug lines are gathered (up to 64 KiB) and written every flush_ms
+ * milliseconds, or sooner when the buffer fills; a warning or an error is written at once,
+ * after the lines gathered before it. Lines keep their order and are never split. flush_ms
+ * <= 0: every line is written at once, as before. -1 if the buffer or its thread cannot be
+ * made (lines are then written at once). Lines still gathered are lost if the process is
+ * killed: at most flush_ms of info lines. */
+int log_buffer_start(long flush_ms);
+/* Writes what is gathered and goes back to writing every line at once. */
+void log_buffer_stop(void);
+
 #endif

@@ -437,6 +437,11 @@ int main(int argc, char **argv) {
   if (cfg.port_file[0] && 0 != write_port_file(cfg.port_file, server_port(srv))) {
     log_msg(LOG_WARN, NULL, "cannot write port file %s: %s", cfg.port_file, strerror(errno));
   }
+  /* From here the access log is gathered and written every --log-flush-ms, not a write per
+   * request; warnings and errors still go out at once. */
+  if (0 != log_buffer_start(cfg.log_flush_ms)) {
+    log_msg(LOG_WARN, NULL, "log lines are written one by one: cannot start gathering them");
+  }
 
   int sig = serve(&svc, &sigs, old_keys, &n_old_keys);
   log_msg(LOG_INFO, NULL, "%s: shutting down (grace %lds)", SIGTERM == sig ? "SIGTERM" : "SIGINT",
@@ -464,5 +469,6 @@ cleanup:
   if (0 == status) {
     log_msg(LOG_INFO, NULL, "stopped cleanly");
   }
+  log_buffer_stop();
   return status;
 }

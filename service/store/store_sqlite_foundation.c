@@ -519,8 +519,18 @@ static void checkpointer_stop(struct sq_store *s) {
   s->ckpt_conn = NULL;
 }
 
+/* SQLite's process-wide settings, made before its first use. Memory statistics off: with
+ * them on, every allocation SQLite makes takes one mutex shared by all connections, and the
+ * daemon reads no statistic (the default, SQLITE_DEFAULT_MEMSTATUS, is on in Debian's
+ * build). If SQLite is already in use, the setting is refused and nothing changes. */
+static void configure_sqlite(void) {
+  (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_sqlite_open(struct store **out, const char *path, const struct store_opts *opts,
                       char *err, size_t errlen) {
+  static pthread_once_t configured = PTHREAD_ONCE_INIT;
+  pthread_once(&configured, configure_sqlite);
   struct sq_store *s = NULL;
   struct stat sb;
   pthread_mutexattr_t attr;

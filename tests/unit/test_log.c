@@ -4,13 +4,16 @@
  * replaced gives ("%s %s %u %zu %.1fms%s" after "time INFO [id] ").
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -187,12 +190,137 @@ static void message_escapes_client_text(void **state) {
   assert_int_equal('\n', got[len - 1]);
 }
 
+/* The whole of what was written to the captured stderr, NUL-terminated (free it). */
+static char *captured_text(const struct capture *c, size_t *len) {
+  struct stat st;
+  assert_int_equal(0, fstat(c->fd, &st));
+  char *text = malloc((size_t)st.st_size + 1);
+  assert_non_null(text);
+  ssize_t n = pread(c->fd, text, (size_t)st.st_size, 0);
+  assert_int_equal(st.st_size, n);
+  text[n] = '\0';
+  *len = (size_t)n;
+  return text;
+}
+
+static void capture_stop(struct capture *c) {
+  assert_true(dup2(c->saved, STDERR_FILENO) >= 0);
+  close(c->saved);
+  close(c->fd);
+}
+
+#define GATHER_THREADS 8
+#define GATHER_LINES   3000
+
+static void *log_many(void *arg) {
+  int t = (int)(intptr_t)arg;
+  char path[64];
+  for (int i = 0; i < GATHER_LINES; i++) {
+    snprintf(path, sizeof path, "/t/%d/%d", t, i);
+    log_access("0badc0de", "GET", path, 200, 123, 1000000, false);
+  }
+  return NULL;
+}
+
+/* Lines from many threads, gathered (well over the 64 KiB buffer, so it fills and is
+ * written by the threads themselves): after log_buffer_stop every line is there, whole, once,
+ * and each thread's lines in the order it made them. */
+static void gathered_lines_stay_whole_and_in_order(void **state) {
+  (void)state;
+  struct capture c;
+  capture_begin(&c);
+  assert_int_equal(0, log_buffer_start(60000)); /* no timed flush during the test */
+  pthread_t th[GATHER_THREADS];
+  for (int t = 0; t < GATHER_THREADS; t++) {
+    assert_int_equal(0, pthread_create(&th[t], NULL, log_many, (void *)(intptr_t)t));
+  }
+  for (int t = 0; t < GATHER_THREADS; t++) {
+    pthread_join(th[t], NULL);
+  }
+  log_buffer_stop();
+  size_t len = 0;
+  char *text = captured_text(&c, &len);
+  capture_stop(&c);
+  int next[GATHER_THREADS] = {0};
+  size_t lines = 0;
+  for (char *line = text; *line; lines++) {
+    char *end = strchr(line, '\n');
+    assert_non_null(end);
+    *end = '\0';
+    int t = -1;
+    int i = -1;
+    char tail[32] = "";
+    /* "2026-...Z INFO [0badc0de] GET /t/T/I 200 123 1.0ms" */
+    assert_true(strlen(line) > LOG_TIME_TEXT_LEN);
+    if (3 != sscanf(line + LOG_TIME_TEXT_LEN, " INFO [0badc0de] GET /t/%d/%d 200 123 %31s", &t, &i,
+                    tail)) {
+      fail_msg("not a whole access line: '%s'", line);
+    }
+    assert_string_equal("1.0ms", tail);
+    assert_true(t >= 0 && t < GATHER_THREADS);
+    if (i != next[t]) {
+      fail_msg("thread %d: line %d where %d was due", t, i, next[t]);
+    }
+    next[t]++;
+    line = end + 1;
+  }
+  assert_int_equal((size_t)GATHER_THREADS * GATHER_LINES, lines);
+  assert_true(len > 2 * 64 * 1024);
+  free(text);
+}
+
+/* A warning is written at once, after the info lines gathered before it; an info line alone
+ * waits for the flush, which comes without log_buffer_stop. */
+static void warnings_go_out_at_once_info_lines_by_time(void **state) {
+  (void)state;
+  struct capture c;
+  capture_begin(&c);
+  assert_int_equal(0, log_buffer_start(60000));
+  log_msg(LOG_INFO, NULL, "first");
+  size_t len = 0;
+  char *text = captured_text(&c, &len);
+  assert_int_equal(0, len); /* gathered */
+  free(text);
+  log_msg(LOG_WARN, NULL, "second");
+  text = captured_text(&c, &len);
+  char *first = strstr(text, "INFO [-] first\n");
+  char *second = strstr(text, "WARN [-] second\n");
+  assert_non_null(first);
+  assert_non_null(second);
+  assert_true(first < second);
+  free(text);
+  log_buffer_stop();
+  /* after stop, every line is written at once */
+  log_msg(LOG_INFO, NULL, "third");
+  text = captured_text(&c, &len);
+  assert_non_null(strstr(text, "INFO [-] third\n"));
+  free(text);
+
+  /* gathered for 20 ms: the line shows without a stop and without a warning */
+  assert_int_equal(0, log_buffer_start(20));
+  log_msg(LOG_INFO, NULL, "fourth");
+  bool seen = false;
+  for (int i = 0; i < 400 && !seen; i++) {
+    text = captured_text(&c, &len);
+    seen = NULL != strstr(text, "INFO [-] fourth\n");
+    free(text);
+    if (!seen) {
+      usleep(5000);
+    }
+  }
+  assert_true(seen);
+  log_buffer_stop();
+  capture_stop(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(time_text_matches_gmtime),
       cmocka_unit_test(access_line_matches_printf),
       cmocka_unit_test(access_line_escapes_path),
       cmocka_unit_test(message_escapes_client_text),
+      cmocka_unit_test(gathered_lines_stay_whole_and_in_order),
+      cmocka_unit_test(warnings_go_out_at_once_info_lines_by_time),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -137,6 +137,10 @@ async function startDaemonOn(opts, port0, own) {
     '--exams-dir', examsDir,
     '--port-file', portFile,
     '--log-level', opts.logLevel || 'warn',
+    // Tests read the log while the daemon runs (a line that must or must not be there): every
+    // line is written as it is made. The gathered default has its own test (foundation).
+    // logFlushMs: null keeps the daemon's default.
+    ...(opts.logFlushMs === null ? [] : ['--log-flush-ms', String(opts.logFlushMs ?? 0)]),
     // Cheaper password hashing keeps test suites quick; production cost is tested apart.
     '--kdf-log2n', String(opts.kdfLog2n || 12),
     ...(opts.args || []),
