@@ -158,14 +158,8 @@ static void files_list(struct html *h, const struct req *r, const struct applica
     html_text(h, v->files[i].mime);
     html_fmt(h, ", %lld B)", (long long)v->files[i].size);
     if (editable) {
-      html_fmt(h, " <button type=\"button\" class=\"file-remove\" data-sha=\"%s\"",
-               v->files[i].sha256);
-      const char *tmpl = L(r, "apl.file_remove_label"), *at = strstr(tmpl, "{name}");
-      char label[400];
-      snprintf(label, sizeof label, "%.*s%s%s", NULL == at ? (int)strlen(tmpl) : (int)(at - tmpl),
-               tmpl, NULL == at ? "" : v->files[i].name, NULL == at ? "" : at + 6);
-      html_attr(h, "aria-label", label);
-      html_fmt(h, ">%s</button>", L(r, "apl.file_remove"));
+      layout_file_remove(h, r, v->files[i].sha256, v->files[i].name, "apl.file_remove",
+                         "apl.file_remove_label");
     }
     HTML_LIT(h, "</li>");
   }

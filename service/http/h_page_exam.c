@@ -333,11 +333,22 @@ static void render_evidence(struct html *h, const struct req *r, const struct it
     HTML_LIT(h, "<li><a");
     html_attr_url(h, "href", url);
     HTML_LIT(h, " target=\"_blank\" rel=\"noopener\">");
-    html_text(h, json_string_value(json_object_get(f, "name")));
-    html_fmt(h, "</a> <code class=\"sha256\">%s</code></li>", sha);
+    const char *name = json_string_value(json_object_get(f, "name"));
+    html_text(h, name);
+    html_fmt(h, "</a> <code class=\"sha256\">%s</code>", sha);
+    layout_file_remove(h, r, sha, NULL != name ? name : sha, "exam.evidence_remove",
+                       "exam.evidence_remove_label");
+    HTML_LIT(h, "</li>");
   }
+  /* A file handed in is removed with DELETE …/answers/ITEM/files/SHA256 until submission. */
+  char remove_url[160];
+  snprintf(remove_url, sizeof remove_url, "/api/attempts/%lld/answers/%s/files/",
+           (long long)c->attempt_id, c->id);
   HTML_LIT(h, "</ul><div class=\"evidence-upload\"");
   html_attr(h, "data-item", c->id);
+  html_attr(h, "data-remove", remove_url);
+  html_attr(h, "data-remove-text", L(r, "exam.evidence_remove"));
+  html_attr(h, "data-remove-label", L(r, "exam.evidence_remove_label"));
   html_attr(h, "data-max-mb", mb);
   html_attr(h, "data-max-files", files);
   html_fmt(h, "><label for=\"f-%s\">", c->id);

@@ -465,6 +465,14 @@ void layout_action_form(struct html *h, const struct req *r, const char *action,
   api_form(h, r, action, api, next, true);
 }
 
+void layout_file_remove(struct html *h, const struct req *r, const char *sha256, const char *name,
+                        const char *text_key, const char *label_key) {
+  html_fmt(h, " <button type=\"button\" class=\"file-remove\" data-sha=\"%s\" aria-label=\"",
+           sha256);
+  html_text_sub(h, layout_t(r, label_key), "name", name, NULL); /* escapes quotes too */
+  html_fmt(h, "\">%s</button>", layout_t(r, text_key));
+}
+
 void layout_notice(struct html *h, const struct req *r) {
   const char *code = req_query(r, "notice");
   char key[48];

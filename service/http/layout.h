@@ -77,6 +77,13 @@ void layout_action_form(struct html *h, const struct req *r, const char *action,
  * after the <h1>. */
 void layout_notice(struct html *h, const struct req *r);
 
+/* The button that removes a file handed in (an exam's evidence, an application's document):
+ * " <button class="file-remove" data-sha=SHA aria-label="Hapus NAME">Hapus</button>", with
+ * the texts from the catalogue keys text_key and label_key ("{name}" in the label). upload.js
+ * sends the removal; the same button is what it adds for a file sent from the page. */
+void layout_file_remove(struct html *h, const struct req *r, const char *sha256, const char *name,
+                        const char *text_key, const char *label_key);
+
 /* Header cells of a table, one <th scope="col"> per catalogue key, in order. */
 void layout_th(struct html *h, const struct req *r, const char *const *keys, size_t nkeys);
 /* Opens a table up to its opened <tbody>: a header row with layout_th's cells, after a "#"

@@ -9,7 +9,7 @@ import { writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PASSWORD } from '../integration/lib/daemon.mjs';
 import { assessorClient } from '../integration/lib/reliability.mjs';
-import { EVID_EXAM_ID, png, sha256, evidenceExamsDir } from '../integration/lib/evidence.mjs';
+import { EVID_EXAM_ID, TINY_JPEG, png, sha256, evidenceExamsDir } from '../integration/lib/evidence.mjs';
 import { newPage, checkPage, assertNoDialogs, daemonAndBrowser, registerCandidate } from './lib/browser.mjs';
 
 const examsDir = evidenceExamsDir('ujikom-evidence-exams-');
@@ -116,4 +116,64 @@ test('a throttled phone uploads a 5 MB photo, cut off at half and reloaded, and 
   await checkPage(a.page, 'marking-evidence');
   assertNoDialogs(a);
   await a.context.close();
+});
+
+// A file handed in by mistake is removed from the exam page, by the button beside it: one
+// listed by the server (pressed on a fresh page, before the upload script has arrived) and one
+// sent from the page. The answer on the server follows, and so does the navigator.
+test('a candidate removes an evidence file from the exam page', async () => {
+  const p = await newPage(env.browser, { width: 360, height: 800 });
+  const { page } = p;
+  const base = env.d.url;
+  await registerCandidate(page, base, 'hapus');
+  await page.goto(`${base}/exams/${EVID_EXAM_ID}/start`);
+  await Promise.all([page.waitForURL(/\/attempts\/\d+$/), page.click(`form[action="/exams/${EVID_EXAM_ID}/start"] button`)]);
+  const attempt = await page.locator('#exam').getAttribute('data-attempt');
+  await page.locator('.qnav').waitFor();
+  const item = 'EV-1';
+  const box = page.locator(`#item-${item}`);
+  const navState = () => page.locator(`.qnav button[data-item="${item}"]`).getAttribute('data-state');
+  const answer = async () => {
+    const r = await page.request.get(`${base}/api/attempts/${attempt}`, { headers: { Accept: 'application/json' } });
+    return (await r.json()).answers[item] || [];
+  };
+  const first = path.join(examsDir, 'salah-kirim.jpg');
+  const second = path.join(examsDir, 'foto-benar.png');
+  const photo = png(40, 40);
+  writeFileSync(first, TINY_JPEG);
+  writeFileSync(second, photo);
+
+  await box.locator('input[type=file]').setInputFiles(first);
+  await box.locator('.upload-state[data-state="done"]').waitFor();
+  assert.equal((await answer()).length, 1);
+  assert.equal(await navState(), 'answered');
+
+  // Reloaded: the server lists the file with its button; upload.js is not loaded yet.
+  await page.reload();
+  await page.locator('.qnav').waitFor();
+  assert.equal(await page.evaluate(() => !!window.ujikomUpload), false, 'upload.js waits to be needed');
+  const btn = box.locator('.evidence-list button.file-remove');
+  assert.equal(await btn.count(), 1);
+  assert.equal(await btn.getAttribute('aria-label'), 'Hapus berkas salah-kirim.jpg');
+  assert.equal(await btn.getAttribute('data-sha'), sha256(TINY_JPEG));
+  await btn.click();
+  await box.locator('.upload-state[data-state="removed"]').waitFor();
+  assert.match(await box.locator('.upload-state').textContent(), /salah-kirim\.jpg dihapus/);
+  assert.equal(await box.locator('.evidence-list li').count(), 0);
+  assert.deepEqual(await answer(), [], 'the answer no longer names the file');
+  assert.equal(await navState(), 'empty', 'the navigator shows the item unanswered');
+
+  // A file sent from the page gets the same button, and goes the same way.
+  await box.locator('input[type=file]').setInputFiles(second);
+  await box.locator('.upload-state[data-state="done"]').waitFor();
+  assert.equal(await navState(), 'answered');
+  await checkPage(page, 'exam-evidence-remove');
+  await box.locator('.evidence-list button.file-remove').click();
+  await box.locator('.upload-state[data-state="removed"]').waitFor();
+  assert.deepEqual(await answer(), []);
+  assert.equal(await navState(), 'empty');
+  assertNoDialogs(p);
+  await p.context.close();
+  rmSync(first, { force: true });
+  rmSync(second, { force: true });
 });

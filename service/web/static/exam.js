@@ -413,7 +413,14 @@ function loadUpload() {
   mk('script', '', '', D.head).src = upJs;
   upJs = null;
 }
-all('.evidence-upload').forEach((b) => ['pointerdown', 'focusin', 'change'].forEach((ev) => b.addEventListener(ev, loadUpload)));
+all('fieldset[data-type=evidence]').forEach((f) => {
+  ['pointerdown', 'focusin', 'change'].forEach((ev) => f.addEventListener(ev, loadUpload));
+  // A remove button pressed before upload.js is here: upload.js presses it again once loaded.
+  f.addEventListener('click', (ev) => {
+    var b = ev.target.closest && ev.target.closest('button.file-remove');
+    if (b && !window.ujikomUpload) b.setAttribute('data-pending', '');
+  });
+});
 try {
   if (Object.keys(localStorage).some((k) => !k.indexOf('ujikom.upload.' + attempt + '.'))) loadUpload();
 } catch (e) { }

@@ -6,7 +6,7 @@
    Each picker (.evidence-upload) says where its files go: on the exam page an evidence item
    (data-item; exam.js loads this script when one is first touched or an upload waits), on the
    application page the application's supporting documents (data-create, data-files,
-   data-key, data-remove: files listed there can be removed). The sending itself
+   data-key); with data-remove, files listed there can be removed (both pages). The sending itself
    (window.ujikomUpload.send) also serves the observation sheet's photos (observe.js).
    Texts: the server's catalogue (#upload-strings); CSRF: the nearest data-csrf. */
 (() => {
@@ -192,8 +192,16 @@ function widget(box) {
       api(csrf(), 'DELETE', removeUrl + b.getAttribute('data-sha')).then((r) => {
         if (r.status !== 200) throw r;
         li.remove();
+        var none = list.parentNode.querySelector('.files-none');
+        if (none && !list.querySelector('li')) none.hidden = false;
         show('removed', { name: name });
+        if (fs) fs.dispatchEvent(new Event('change', { bubbles: true })); // exam.js: answered or not
       }).catch((r) => { b.disabled = false; failed(name, r); });
+    });
+    // pressed before this script arrived (exam.js marks it): press it again now
+    [].forEach.call(list.querySelectorAll('button.file-remove[data-pending]'), (b) => {
+      b.removeAttribute('data-pending');
+      b.click();
     });
   }
 }
