@@ -100,6 +100,10 @@ const struct config_option config_options[] = {
      "SMTP server for password-reset mails, e.g. smtp://127.0.0.1:25 or smtps://host:465 "
      "(empty: candidates cannot ask for a link by e-mail; administrators issue links)"},
     {"smtp-from", S(smtp_from), "ujikom@localhost", 0, 0, "Sender address of password-reset mails"},
+    {"smtp-retry", L(smtp_retry_s), "60", 0, 3600,
+     "Seconds before a mail the SMTP server did not take for a passing reason (no connection, "
+     "a timeout, a 4xx answer) is sent again; the next tries wait four and sixteen times longer "
+     "(a 5xx refusal is not retried; 0: no tries again)"},
     /* --- certificates --- */
     {"cert-validity-years", L(cert_validity_years), "3", 1, 10,
      "Default certificate validity when an exam does not say"},

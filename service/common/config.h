@@ -55,6 +55,7 @@ struct config {
   long reset_mails_per_hour; /* reset mails per e-mail address per hour */
   char smtp_url[256];        /* empty: no e-mail; links are issued by administrators only */
   char smtp_from[256];       /* sender address of reset mails */
+  long smtp_retry_s;         /* seconds before a mail not taken is tried again */
   /* --- certificates --- */
   long cert_validity_years;
   char cert_issuer[256];       /* issuer name on certificates (signed claim) */

@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +15,17 @@
 
 #include "common/accounts.h"
 #include "common/log.h"
+#include "ujikom/clock.h"
 
 struct mail {
   char *to;
   char *text; /* headers and body, CRLF line ends */
   size_t len;
+  int tries;      /* transfers made so far */
+  int64_t due_ms; /* monotonic: not sent before then (0: at once) */
 };
+
+enum outcome { SENT, TRY_AGAIN, REFUSED };
 
 struct mailer {
   char *url;
@@ -29,6 +35,7 @@ struct mailer {
   pthread_cond_t cond;
   struct mail queue[MAILER_QUEUE_MAX];
   size_t head, count;
+  long retry_s;
   bool stopping;
 };
 
@@ -65,16 +72,19 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *arg) {
   return n;
 }
 
-/* One SMTP transfer under the timeouts. True when the server accepted the mail. */
-static bool transfer(struct mailer *m, const struct mail *mail) {
+/* One SMTP transfer under the timeouts: SENT when the server accepted the mail, REFUSED when
+ * it refused it for good (a 5xx answer), TRY_AGAIN otherwise (no connection, a timeout, a
+ * 4xx answer). */
+static enum outcome transfer(struct mailer *m, const struct mail *mail) {
   CURL *curl = curl_easy_init();
   struct curl_slist *rcpt = NULL;
   struct upload up = {mail->text, mail->len, 0};
   char from[300], to[300];
   CURLcode rc = CURLE_FAILED_INIT;
+  long code = 0;
   if (NULL == curl) {
     log_msg(LOG_ERROR, NULL, "mail: cannot start a transfer");
-    return false;
+    return TRY_AGAIN;
   }
   snprintf(from, sizeof from, "<%s>", m->from);
   snprintf(to, sizeof to, "<%s>", mail->to);
@@ -93,39 +103,102 @@ static bool transfer(struct mailer *m, const struct mail *mail) {
     rc = curl_easy_perform(curl);
   }
   if (CURLE_OK != rc) {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
     /* The recipient and the text stay out of the log: the text holds a secret link. */
-    log_msg(LOG_WARN, NULL, "mail: sending failed: %s", curl_easy_strerror(rc));
+    log_msg(LOG_WARN, NULL, "mail: sending failed: %s (SMTP %ld)", curl_easy_strerror(rc), code);
   }
   curl_slist_free_all(rcpt);
   curl_easy_cleanup(curl);
-  return CURLE_OK == rc;
+  return CURLE_OK == rc ? SENT : code >= 500 && code < 600 ? REFUSED : TRY_AGAIN;
+}
+
+/* Under the lock: the position (from head) of the first queued mail due at now_ms, or count
+ * when none is; *wait_ms is then how long until the earliest is due. */
+static size_t first_due(const struct mailer *m, int64_t now_ms, int64_t *wait_ms) {
+  *wait_ms = INT64_MAX;
+  for (size_t i = 0; i < m->count; i++) {
+    int64_t due = m->queue[(m->head + i) % MAILER_QUEUE_MAX].due_ms;
+    if (due <= now_ms) {
+      return i;
+    }
+    if (due - now_ms < *wait_ms) {
+      *wait_ms = due - now_ms;
+    }
+  }
+  return m->count;
+}
+
+/* Under the lock: takes the mail at position i out of the queue, keeping the order of the
+ * others. */
+static struct mail take(struct mailer *m, size_t i) {
+  struct mail mail = m->queue[(m->head + i) % MAILER_QUEUE_MAX];
+  for (; i > 0; i--) {
+    m->queue[(m->head + i) % MAILER_QUEUE_MAX] = m->queue[(m->head + i - 1) % MAILER_QUEUE_MAX];
+  }
+  memset(&m->queue[m->head], 0, sizeof mail);
+  m->head = (m->head + 1) % MAILER_QUEUE_MAX;
+  m->count--;
+  return mail;
+}
+
+/* Under the lock, after a transfer: queues the mail again for its next try, or drops it. */
+static void settle(struct mailer *m, struct mail *mail, enum outcome out) {
+  if (TRY_AGAIN == out && mail->tries <= MAILER_RETRIES && m->retry_s > 0 && !m->stopping &&
+      m->count < MAILER_QUEUE_MAX) {
+    int64_t wait_s = m->retry_s << (2 * (mail->tries - 1)); /* 1, 4, 16 times retry_s */
+    mail->due_ms = clock_mono_ms() + wait_s * 1000;
+    log_msg(LOG_WARN, NULL, "mail: trying again in %lld s (try %d of %d)", (long long)wait_s,
+            mail->tries + 1, MAILER_RETRIES + 1);
+    m->queue[(m->head + m->count) % MAILER_QUEUE_MAX] = *mail;
+    m->count++;
+    memset(mail, 0, sizeof *mail);
+    return;
+  }
+  if (SENT != out) {
+    log_msg(LOG_WARN, NULL, "mail: given up after %d tr%s%s", mail->tries,
+            1 == mail->tries ? "y" : "ies", REFUSED == out ? " (refused for good)" : "");
+  }
+  mail_clear(mail);
 }
 
 static void *mailer_main(void *arg) {
   struct mailer *m = arg;
   pthread_mutex_lock(&m->lock);
   for (;;) {
-    while (0 == m->count && !m->stopping) {
-      pthread_cond_wait(&m->cond, &m->lock);
+    int64_t wait_ms = 0;
+    size_t i = first_due(m, clock_mono_ms(), &wait_ms);
+    while (i == m->count && !m->stopping) {
+      if (0 == m->count) {
+        pthread_cond_wait(&m->cond, &m->lock);
+      } else { /* only mails waiting to be tried again: sleep until the first is due */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += (time_t)(wait_ms / 1000);
+        until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+          until.tv_sec++;
+          until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&m->cond, &m->lock, &until);
+      }
+      i = first_due(m, clock_mono_ms(), &wait_ms);
     }
     if (m->stopping) {
       break; /* what is still queued is dropped by mailer_stop */
     }
-    struct mail mail = m->queue[m->head];
-    memset(&m->queue[m->head], 0, sizeof mail);
-    m->head = (m->head + 1) % MAILER_QUEUE_MAX;
-    m->count--;
+    struct mail mail = take(m, i);
     pthread_mutex_unlock(&m->lock);
-    transfer(m, &mail); /* a failure is logged there */
-    mail_clear(&mail);
+    mail.tries++;
+    enum outcome out = transfer(m, &mail); /* a failure is logged there */
     pthread_mutex_lock(&m->lock);
+    settle(m, &mail, out);
   }
   pthread_mutex_unlock(&m->lock);
   return NULL;
 }
 
-int mailer_start(struct mailer **out, const char *smtp_url, const char *from, char *err,
-                 size_t errlen) {
+int mailer_start(struct mailer **out, const char *smtp_url, const char *from, long retry_s,
+                 char *err, size_t errlen) {
   struct mailer *m = NULL;
   *out = NULL;
   if (!accounts_plain_text(smtp_url, 1, 255) || NULL != strchr(smtp_url, ' ') ||
@@ -145,6 +218,7 @@ int mailer_start(struct mailer **out, const char *smtp_url, const char *from, ch
   if (NULL == m || NULL == (m->url = strdup(smtp_url)) || NULL == (m->from = strdup(from))) {
     goto fail;
   }
+  m->retry_s = retry_s > 0 ? retry_s : 0;
   pthread_mutex_init(&m->lock, NULL);
   pthread_cond_init(&m->cond, NULL);
   if (0 != pthread_create(&m->thread, NULL, mailer_main, m)) {
@@ -245,7 +319,10 @@ void mailer_stop(struct mailer *m) {
   pthread_mutex_unlock(&m->lock);
   pthread_join(m->thread, NULL);
   if (m->count > 0) {
-    log_msg(LOG_WARN, NULL, "mail: %zu queued mail(s) dropped at shutdown", m->count);
+    log_msg(LOG_WARN, NULL,
+            "mail: %zu queued mail(s) dropped at shutdown (not sent yet or "
+            "waiting to be tried again)",
+            m->count);
   }
   for (; m->count > 0; m->count--, m->head = (m->head + 1) % MAILER_QUEUE_MAX) {
     mail_clear(&m->queue[m->head]);

@@ -2,7 +2,10 @@
  * Outgoing mail over SMTP (libcurl), sent by one background thread from a bounded queue, so
  * that a request handler never waits for a mail server: mailer_send only queues a copy.
  * Every transfer has a connect and a total timeout; a failure is logged (without the mail's
- * text, which may hold a secret link) and the mail is dropped.
+ * text, which may hold a secret link). A mail the server did not take for a passing reason
+ * (no connection, a timeout, a 4xx answer) is sent again after retry_s seconds, then four and
+ * sixteen times that (three tries after the first); a permanent refusal (5xx) is not retried.
+ * A mail given up on is dropped, logged.
  */
 #ifndef UJIKOM_MAILER_H
 #define UJIKOM_MAILER_H
@@ -15,22 +18,25 @@
 /* Seconds to connect to the SMTP server, and for a whole transfer. */
 #define MAILER_CONNECT_TIMEOUT_S 5
 #define MAILER_TOTAL_TIMEOUT_S   20
+/* Tries after the first for a mail refused for a passing reason. */
+#define MAILER_RETRIES 3
 
 struct mailer;
 
 /* Checks smtp_url (smtp:// or smtps://, no spaces or controls) and from (a plain address),
- * initialises libcurl (call before other threads start) and starts the sending thread. On
- * 0, *out is the caller's to stop with mailer_stop; -1 with a one-line message in err. */
-int mailer_start(struct mailer **out, const char *smtp_url, const char *from, char *err,
-                 size_t errlen);
+ * initialises libcurl (call before other threads start) and starts the sending thread. retry_s:
+ * seconds before the first try again (0: none). On 0, *out is the caller's to stop with
+ * mailer_stop; -1 with a one-line message in err. */
+int mailer_start(struct mailer **out, const char *smtp_url, const char *from, long retry_s,
+                 char *err, size_t errlen);
 
 /* Queues a plain-text mail (UTF-8) to one address; every argument is copied. to and subject
  * must not hold CR, LF or other controls (the mail's headers). True when queued; false when
  * the queue is full, an argument is refused or memory ran out (logged). Thread-safe. */
 bool mailer_send(struct mailer *m, const char *to, const char *subject, const char *body);
 
-/* Waits for the mail being sent (at most the total timeout), drops what is still queued
- * (logged), stops the thread and frees m. NULL allowed. */
+/* Waits for the mail being sent (at most the total timeout), drops what is still queued or
+ * waiting to be tried again (logged), stops the thread and frees m. NULL allowed. */
 void mailer_stop(struct mailer *m);
 
 #endif

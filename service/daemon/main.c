@@ -420,8 +420,8 @@ int main(int argc, char **argv) {
   sigset_t sigs;
   block_signals(&sigs);
 
-  if ('\0' != cfg.smtp_url[0] &&
-      0 != mailer_start(&svc.mailer, cfg.smtp_url, cfg.smtp_from, err, sizeof(err))) {
+  if ('\0' != cfg.smtp_url[0] && 0 != mailer_start(&svc.mailer, cfg.smtp_url, cfg.smtp_from,
+                                                   cfg.smtp_retry_s, err, sizeof(err))) {
     fprintf(stderr, "ujikomd: %s\n", err);
     goto cleanup;
   }

@@ -293,6 +293,43 @@ test('a candidate asks by e-mail: same answer for every address, mail only for a
   await stopClean(dm);
 });
 
+// A relay that says "try again later" (451) gets the mail again after --smtp-retry; one that
+// refuses it for good (550) is not asked again.
+test('a mail the relay defers is sent again; one it refuses for good is not', async (t) => {
+  const deferring = await smtpSink({ refuse: 1, code: 451 });
+  const refusing = await smtpSink({ refuse: 1000, code: 550 });
+  const start = (sink) => startDaemon({ args: ['--smtp-url', `smtp://127.0.0.1:${sink.port}`, '--smtp-from', 'lsp@contoh.test',
+    '--public-url', PUBLIC, '--smtp-retry', '1'] });
+  const d1 = await start(deferring);
+  const d2 = await start(refusing);
+  t.after(async () => {
+    for (const d of [d1, d2]) { await d.stop(); d.cleanup(); }
+    await deferring.close();
+    await refusing.close();
+  });
+  const c1 = await candidateClient(d1, 'Sari Tunda');
+  const c2 = await candidateClient(d2, 'Bima Tolak');
+  assert.equal((await new Client(d1.url).post('/api/auth/reset-request', { email: c1.email })).status, 202);
+  assert.equal((await new Client(d2.url).post('/api/auth/reset-request', { email: c2.email })).status, 202);
+
+  const mail = await mailFor(deferring.mails, c1.email, 20_000);
+  assert.ok(mail, `the deferred mail arrived on a later try:\n${d1.output()}`);
+  assert.match(mail.text, /reset-sandi\?t=/);
+  assert.equal(deferring.counts.rcpts, 2, 'refused once, taken on the second try');
+  assert.match(d1.output(), /mail: sending failed: .*\(SMTP 451\)/);
+  assert.match(d1.output(), /mail: trying again in 1 s \(try 2 of 4\)/);
+
+  const end = Date.now() + 15_000;
+  while (!/mail: given up after 1 try \(refused for good\)/.test(d2.output()) && Date.now() < end) await sleep(100);
+  assert.match(d2.output(), /mail: sending failed: .*\(SMTP 550\)/);
+  assert.match(d2.output(), /mail: given up after 1 try \(refused for good\)/);
+  await sleep(2500); // past the first retry's time: no second try
+  assert.equal(refusing.counts.rcpts, 1, 'a permanent refusal is not retried');
+  assert.equal(refusing.mails.length, 0);
+  await stopClean(d1);
+  await stopClean(d2);
+});
+
 // A slow SMTP sink in a process of its own: it greets each connection only after
 // SLOW_SMTP_MS and discards the mail. Were mail sent while the client waits, every request
 // for a known address would take that long; in its own process, receiving mail does not

@@ -139,7 +139,8 @@ static void test_request(void **state) {
   int64_t retry = 0;
   int store_rc = STORE_OK;
   /* Nothing listens on port 9: mail fails in the background and is only logged. */
-  assert_int_equal(0, mailer_start(&m, "smtp://127.0.0.1:9", "lsp@contoh.test", err, sizeof err));
+  assert_int_equal(0,
+                   mailer_start(&m, "smtp://127.0.0.1:9", "lsp@contoh.test", 0, err, sizeof err));
   struct recovery_request_in in = {.email = "tidak@ada.id",
                                    .client_addr = "192.0.2.1",
                                    .public_url = URL,
@@ -167,9 +168,11 @@ static void test_mailer_refuses(void **state) {
   (void)state;
   struct mailer *m = NULL;
   char err[128];
-  assert_int_equal(-1, mailer_start(&m, "http://127.0.0.1:9", "lsp@contoh.test", err, sizeof err));
-  assert_int_equal(-1, mailer_start(&m, "smtp://127.0.0.1:9", "a b@c", err, sizeof err));
-  assert_int_equal(0, mailer_start(&m, "smtp://127.0.0.1:9", "lsp@contoh.test", err, sizeof err));
+  assert_int_equal(-1,
+                   mailer_start(&m, "http://127.0.0.1:9", "lsp@contoh.test", 0, err, sizeof err));
+  assert_int_equal(-1, mailer_start(&m, "smtp://127.0.0.1:9", "a b@c", 0, err, sizeof err));
+  assert_int_equal(0,
+                   mailer_start(&m, "smtp://127.0.0.1:9", "lsp@contoh.test", 0, err, sizeof err));
   assert_false(mailer_send(m, "korban@contoh.id\r\nBcc: x@y.z", "Subjek", "isi"));
   assert_false(mailer_send(m, "korban@contoh.id", "Subjek\r\nBcc: x@y.z", "isi"));
   assert_true(mailer_send(m, "korban@contoh.id", "Subjek", "isi\n.\nbaris"));

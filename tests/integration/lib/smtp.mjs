@@ -3,12 +3,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SMTPServer } from 'smtp-server';
 
-export async function smtpSink() {
+// Options: refuse (how many recipients to refuse before taking mail), code (the refusal's
+// SMTP code, 451 by default: "try again later"; 550 refuses for good). `rcpts` counts every
+// recipient offered, refused or not.
+export async function smtpSink({ refuse = 0, code = 451 } = {}) {
   const mails = [];
+  const counts = { rcpts: 0 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
+    onRcptTo(address, session, cb) {
+      counts.rcpts++;
+      if (counts.rcpts <= refuse) {
+        const e = new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later');
+        e.responseCode = code;
+        return cb(e);
+      }
+      return cb();
+    },
     onData(stream, session, cb) {
       let text = '';
       stream.setEncoding('utf8');
@@ -20,7 +33,7 @@ export async function smtpSink() {
     },
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { mails, port: server.server.address().port, close: () => new Promise((resolve) => server.close(resolve)) };
+  return { mails, counts, port: server.server.address().port, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 // The first mail to email, waiting up to timeoutMs; null when none came.
