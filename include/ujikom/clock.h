@@ -36,4 +36,21 @@ static inline int64_t clock_mono_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* CLOCK_REALTIME wait_ms from now (negative: now), as pthread_cond_timedwait and
+ * pthread_mutex_timedlock take their deadlines. */
+static inline struct timespec clock_realtime_after(int64_t wait_ms) {
+  struct timespec ts;
+  if (wait_ms < 0) {
+    wait_ms = 0;
+  }
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_sec += (time_t)(wait_ms / 1000);
+  ts.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+  if (ts.tv_nsec >= 1000000000L) {
+    ts.tv_sec++;
+    ts.tv_nsec -= 1000000000L;
+  }
+  return ts;
+}
+
 #endif

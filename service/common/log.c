@@ -179,14 +179,7 @@ static void *flush_loop(void *arg) {
   (void)arg;
   pthread_mutex_lock(&gather);
   while (!stopping) {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += flush_every_ms / 1000;
-    until.tv_nsec += (flush_every_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-      until.tv_sec++;
-      until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = clock_realtime_after(flush_every_ms);
     pthread_cond_timedwait(&tick, &gather, &until);
     if (0 != fill->len) {
       write_gathered_unlock(NULL, 0);

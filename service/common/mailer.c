@@ -171,14 +171,7 @@ static void *mailer_main(void *arg) {
       if (0 == m->count) {
         pthread_cond_wait(&m->cond, &m->lock);
       } else { /* only mails waiting to be tried again: sleep until the first is due */
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += (time_t)(wait_ms / 1000);
-        until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-          until.tv_sec++;
-          until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until = clock_realtime_after(wait_ms);
         pthread_cond_timedwait(&m->cond, &m->lock, &until);
       }
       i = first_due(m, clock_mono_ms(), &wait_ms);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "store/store_sqlite_foundation.h"
+#include "ujikom/clock.h"
 
 #define STORE_POOL_MAX 32 /* idle read connections kept; more are closed on release */
 /* WAL pages after which the checkpointer copies them into the database file (SQLite's own
@@ -464,13 +465,7 @@ static void *checkpointer(void *arg) {
     }
     /* At most one checkpoint per STORE_CKPT_PAUSE_MS: a checkpoint costs an fsync of the
      * database file, and the pages written meanwhile wait for the next one. */
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += STORE_CKPT_PAUSE_MS * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-      until.tv_sec++;
-      until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = clock_realtime_after(STORE_CKPT_PAUSE_MS);
     pthread_mutex_lock(&s->ckpt_lock);
     while (!s->ckpt_stop && 0 == pthread_cond_timedwait(&s->cwake, &s->ckpt_lock, &until)) {
       ;

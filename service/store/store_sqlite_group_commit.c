@@ -55,13 +55,7 @@ static int lock_writer(struct sq_store *s, int64_t deadline) {
   if (wait <= 0) {
     return ETIMEDOUT;
   }
-  clock_gettime(CLOCK_REALTIME, &abs); /* pthread_mutex_timedlock measures CLOCK_REALTIME */
-  abs.tv_sec += (time_t)(wait / 1000);
-  abs.tv_nsec += (long)(wait % 1000) * 1000000L;
-  if (abs.tv_nsec >= 1000000000L) {
-    abs.tv_sec++;
-    abs.tv_nsec -= 1000000000L;
-  }
+  abs = clock_realtime_after(wait); /* pthread_mutex_timedlock measures CLOCK_REALTIME */
   return pthread_mutex_timedlock(&s->wlock, &abs);
 }
 
@@ -226,19 +220,7 @@ static void run_batch(struct sq_store *s, struct txn_req *batch) {
 
 /* Converts a monotonic deadline to the CLOCK_REALTIME time pthread_cond_timedwait wants. */
 static struct timespec realtime_at(int64_t mono_deadline) {
-  struct timespec abs;
-  int64_t wait = mono_deadline - clock_mono_ms();
-  if (wait < 0) {
-    wait = 0;
-  }
-  clock_gettime(CLOCK_REALTIME, &abs);
-  abs.tv_sec += (time_t)(wait / 1000);
-  abs.tv_nsec += (long)(wait % 1000) * 1000000L;
-  if (abs.tv_nsec >= 1000000000L) {
-    abs.tv_sec++;
-    abs.tv_nsec -= 1000000000L;
-  }
-  return abs;
+  return clock_realtime_after(mono_deadline - clock_mono_ms());
 }
 
 /* Wakes the caller queued first, which leads the next batch (under qlock). */
