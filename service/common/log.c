@@ -110,47 +110,46 @@ static void write_all(const char *s, size_t n) {
   }
 }
 
-/* Gathered lines (log_buffer_start). Lines are appended to `fill` under `gather`; whoever
- * writes takes `io` before letting go of `gather` and swaps `fill` with the empty `out`, so
- * the text reaches stderr in the order the lines were made while appending never waits for
- * a write in progress. */
-#define GATHER_CAP ((size_t)64 * 1024)
+/* Gathered lines (log_buffer_start). Threads only append under `gather`; the flusher thread
+ * alone writes: it swaps the filled buffer for its empty one and writes it without the lock,
+ * so a slow write (a disk busy with another program's flushes) never holds up a thread that
+ * logs. A thread waits only when GATHER_MAX bytes are waiting (the flusher is that far
+ * behind), or for its own warning or error to be written. */
+#define GATHER_FIRST ((size_t)64 * 1024) /* a buffer's first size; the flusher is woken here */
+#define GATHER_MAX   ((size_t)1024 * 1024)
 struct gathered {
   char *text;
-  size_t len;
+  size_t len, cap;
 };
 static pthread_mutex_t gather = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t io = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t tick = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t tick = PTHREAD_COND_INITIALIZER;    /* wakes the flusher */
+static pthread_cond_t written = PTHREAD_COND_INITIALIZER; /* the flusher wrote a buffer */
 static struct gathered bufs[2];
 static struct gathered *fill = &bufs[0];
-static struct gathered *out = &bufs[1];
+static struct gathered *spare = &bufs[1];
+static uint64_t appended_total, written_total; /* bytes, under `gather` */
 static atomic_bool gathering;
 static bool stopping;
+static bool urgent; /* a warning or an error waits to be written */
 static long flush_every_ms;
 static pthread_t flusher;
 
-/* Under `gather`: takes `io`, swaps the buffers, lets go of `gather`, then writes what was
- * gathered and `extra` (may be NULL) together, and lets go of `io`. */
-static void write_gathered_unlock(const char *extra, size_t extra_len) {
-  pthread_mutex_lock(&io);
-  struct gathered *full = fill;
-  fill = out;
-  out = full;
-  pthread_mutex_unlock(&gather);
-  if (NULL != extra) {
-    if (full->len + extra_len <= GATHER_CAP) {
-      memcpy(full->text + full->len, extra, extra_len);
-      full->len += extra_len;
-    } else {
-      write_all(full->text, full->len);
-      full->len = 0;
-      write_all(extra, extra_len);
-    }
+/* Under `gather`: room for n more bytes in `fill` (it grows up to GATHER_MAX). */
+static bool make_room(size_t n) {
+  if (fill->len + n <= fill->cap) {
+    return true;
   }
-  write_all(full->text, full->len);
-  full->len = 0;
-  pthread_mutex_unlock(&io);
+  size_t cap = fill->cap;
+  while (cap < fill->len + n) {
+    cap *= 2;
+  }
+  char *p = cap <= GATHER_MAX ? realloc(fill->text, cap) : NULL;
+  if (NULL == p) {
+    return false;
+  }
+  fill->text = p;
+  fill->cap = cap;
+  return true;
 }
 
 static void emit(struct line *l, enum log_level level) {
@@ -160,57 +159,90 @@ static void emit(struct line *l, enum log_level level) {
     return;
   }
   pthread_mutex_lock(&gather);
+  /* The flusher is GATHER_MAX behind: wait for it rather than grow without bound. */
+  while (atomic_load_explicit(&gathering, memory_order_relaxed) && !make_room(l->len)) {
+    pthread_cond_signal(&tick);
+    pthread_cond_wait(&written, &gather);
+  }
   if (!atomic_load_explicit(&gathering, memory_order_relaxed)) {
     pthread_mutex_unlock(&gather);
     write_all(l->buf, l->len);
     return;
   }
-  /* A warning or an error goes out at once, after what was gathered before it. */
-  if (level <= LOG_WARN || fill->len + l->len > GATHER_CAP) {
-    write_gathered_unlock(l->buf, l->len);
-    return;
-  }
   memcpy(fill->text + fill->len, l->buf, l->len);
   fill->len += l->len;
+  appended_total += l->len;
+  uint64_t mine = appended_total;
+  if (level <= LOG_WARN) {
+    urgent = true;
+  }
+  if (urgent || fill->len >= GATHER_FIRST) {
+    pthread_cond_signal(&tick);
+  }
+  /* A warning or an error is on stderr when log_msg returns, after the lines before it. */
+  while (level <= LOG_WARN && written_total < mine) {
+    pthread_cond_wait(&written, &gather);
+  }
   pthread_mutex_unlock(&gather);
 }
 
+/* Every flush_every_ms, or sooner when GATHER_FIRST bytes wait, a warning does or the log
+ * stops: what was gathered is written in one go. */
 static void *flush_loop(void *arg) {
   (void)arg;
   pthread_mutex_lock(&gather);
-  while (!stopping) {
+  for (;;) {
     struct timespec until = clock_realtime_after(flush_every_ms);
-    pthread_cond_timedwait(&tick, &gather, &until);
+    while (!stopping && !urgent && fill->len < GATHER_FIRST) {
+      if (ETIMEDOUT == pthread_cond_timedwait(&tick, &gather, &until)) {
+        break;
+      }
+    }
     if (0 != fill->len) {
-      write_gathered_unlock(NULL, 0);
+      struct gathered *full = fill;
+      fill = spare;
+      spare = full;
+      urgent = false;
+      pthread_mutex_unlock(&gather);
+      write_all(full->text, full->len);
       pthread_mutex_lock(&gather);
+      written_total += full->len;
+      full->len = 0;
+      pthread_cond_broadcast(&written);
+    } else if (stopping) {
+      break;
     }
   }
   pthread_mutex_unlock(&gather);
   return NULL;
 }
 
+static void free_buffers(void) {
+  for (size_t i = 0; i < 2; i++) {
+    free(bufs[i].text);
+    bufs[i] = (struct gathered){0};
+  }
+}
+
 int log_buffer_start(long flush_ms) {
   if (flush_ms <= 0 || atomic_load(&gathering)) {
     return 0;
   }
-  bufs[0].text = malloc(GATHER_CAP);
-  bufs[1].text = malloc(GATHER_CAP);
-  if (NULL == bufs[0].text || NULL == bufs[1].text) {
-    free(bufs[0].text);
-    free(bufs[1].text);
-    bufs[0].text = bufs[1].text = NULL;
-    return -1;
+  for (size_t i = 0; i < 2; i++) {
+    bufs[i].text = malloc(GATHER_FIRST);
+    bufs[i].len = 0;
+    bufs[i].cap = GATHER_FIRST;
+    if (NULL == bufs[i].text) {
+      free_buffers();
+      return -1;
+    }
   }
-  bufs[0].len = bufs[1].len = 0;
   flush_every_ms = flush_ms;
   stopping = false;
   atomic_store_explicit(&gathering, true, memory_order_release);
   if (0 != pthread_create(&flusher, NULL, flush_loop, NULL)) {
     atomic_store(&gathering, false);
-    free(bufs[0].text);
-    free(bufs[1].text);
-    bufs[0].text = bufs[1].text = NULL;
+    free_buffers();
     return -1;
   }
   return 0;
@@ -221,18 +253,18 @@ void log_buffer_stop(void) {
     return;
   }
   pthread_mutex_lock(&gather);
+  /* From here lines are written at once; the flusher writes what was gathered and ends. */
+  atomic_store_explicit(&gathering, false, memory_order_relaxed);
   stopping = true;
   pthread_cond_signal(&tick);
+  pthread_cond_broadcast(&written); /* a thread waiting for room writes its line itself */
   pthread_mutex_unlock(&gather);
   pthread_join(flusher, NULL);
   pthread_mutex_lock(&gather);
-  atomic_store_explicit(&gathering, false, memory_order_relaxed);
-  write_gathered_unlock(NULL, 0); /* what came after the flusher's last write */
-  pthread_mutex_lock(&io);        /* no writer is left inside a buffer */
-  free(bufs[0].text);
-  free(bufs[1].text);
-  bufs[0].text = bufs[1].text = NULL;
-  pthread_mutex_unlock(&io);
+  free_buffers();
+  fill = &bufs[0];
+  spare = &bufs[1];
+  pthread_mutex_unlock(&gather);
 }
 
 /* Client text reaches log lines (paths, JSON keys echoed in error details, ...), so every

@@ -26,12 +26,13 @@ void log_msg(enum log_level level, const char *request_id, const char *fmt, ...)
 void log_access(const char *request_id, const char *method, const char *path, unsigned status,
                 size_t bytes, uint64_t elapsed_ns, bool aborted);
 
-/* From now on info and debug lines are gathered (up to 64 KiB) and written every flush_ms
- * milliseconds, or sooner when the buffer fills; a warning or an error is written at once,
- * after the lines gathered before it. Lines keep their order and are never split. flush_ms
- * <= 0: every line is written at once, as before. -1 if the buffer or its thread cannot be
- * made (lines are then written at once). Lines still gathered are lost if the process is
- * killed: at most flush_ms of info lines. */
+/* From now on lines are gathered and written by a thread of their own, every flush_ms
+ * milliseconds or as soon as 64 KiB wait: a thread that logs only copies its line, and a slow
+ * or stalled stderr holds up no caller until 1 MiB waits. A warning or an error is written
+ * before log_msg returns, after the lines gathered before it. Lines keep their order and are
+ * never split. flush_ms <= 0: every line is written at once by its caller, as before. -1 if
+ * the buffers or the thread cannot be made (lines are then written at once). Lines still
+ * gathered are lost if the process is killed: at most flush_ms of info lines. */
 int log_buffer_start(long flush_ms);
 /* Writes what is gathered and goes back to writing every line at once. */
 void log_buffer_stop(void);

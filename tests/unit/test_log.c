@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -313,6 +314,91 @@ static void warnings_go_out_at_once_info_lines_by_time(void **state) {
   capture_stop(&c);
 }
 
+#define SLOW_LINES 4000
+
+static atomic_bool slow_done;
+
+static void *log_slow(void *arg) {
+  (void)arg;
+  char path[64];
+  for (int i = 0; i < SLOW_LINES; i++) {
+    snprintf(path, sizeof path, "/slow/%d", i);
+    log_access("0badc0de", "GET", path, 200, 123, 1000000, false);
+  }
+  atomic_store(&slow_done, true);
+  return NULL;
+}
+
+struct drained {
+  int fd;
+  char *text;
+  size_t len;
+};
+
+static void *drain(void *arg) {
+  struct drained *d = arg;
+  size_t cap = 1 << 20;
+  d->text = malloc(cap);
+  for (;;) {
+    if (d->len + 4096 > cap) {
+      cap *= 2;
+      d->text = realloc(d->text, cap);
+    }
+    ssize_t n = read(d->fd, d->text + d->len, 4096);
+    if (n <= 0) {
+      break;
+    }
+    d->len += (size_t)n;
+  }
+  d->text[d->len] = '\0';
+  return NULL;
+}
+
+/* stderr a pipe nobody reads for a while (a stalled journald, a disk busy with another
+ * program's flushes): the flusher is stuck in its write, and a thread that logs ~280 KiB
+ * meanwhile (more than the pipe and the first buffer hold) still goes on. Once the pipe is
+ * read, every line arrives, in order. */
+static void a_stalled_stderr_holds_up_no_thread(void **state) {
+  (void)state;
+  int p[2];
+  assert_int_equal(0, pipe(p));
+  int saved = dup(STDERR_FILENO);
+  assert_true(saved >= 0);
+  assert_true(dup2(p[1], STDERR_FILENO) >= 0);
+  assert_int_equal(0, log_buffer_start(10));
+  atomic_store(&slow_done, false);
+  pthread_t th;
+  assert_int_equal(0, pthread_create(&th, NULL, log_slow, NULL));
+  for (int i = 0; i < 2000 && !atomic_load(&slow_done); i++) {
+    usleep(5000); /* up to 10 s: this is about never finishing, not about speed */
+  }
+  bool finished = atomic_load(&slow_done);
+  struct drained d = {.fd = p[0]};
+  pthread_t reader;
+  assert_int_equal(0, pthread_create(&reader, NULL, drain, &d));
+  pthread_join(th, NULL);
+  log_buffer_stop();
+  assert_true(dup2(saved, STDERR_FILENO) >= 0);
+  close(saved);
+  close(p[1]);
+  pthread_join(reader, NULL);
+  close(p[0]);
+  assert_true(finished);
+  int next = 0;
+  for (char *line = d.text; *line; next++) {
+    char *end = strchr(line, '\n');
+    assert_non_null(end);
+    *end = '\0';
+    int i = -1;
+    if (1 != sscanf(line + LOG_TIME_TEXT_LEN, " INFO [0badc0de] GET /slow/%d ", &i) || i != next) {
+      fail_msg("line %d: '%s'", next, line);
+    }
+    line = end + 1;
+  }
+  assert_int_equal(SLOW_LINES, next);
+  free(d.text);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(time_text_matches_gmtime),
@@ -321,6 +407,7 @@ int main(void) {
       cmocka_unit_test(message_escapes_client_text),
       cmocka_unit_test(gathered_lines_stay_whole_and_in_order),
       cmocka_unit_test(warnings_go_out_at_once_info_lines_by_time),
+      cmocka_unit_test(a_stalled_stderr_holds_up_no_thread),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
