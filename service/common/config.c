@@ -124,8 +124,9 @@ const struct config_option config_options[] = {
     /* --- logging --- */
     {"log-level", S(log_level), "info", 0, 0, "error, warn, info or debug"},
     {"log-flush-ms", L(log_flush_ms), "100", 0, 10000,
-     "Milliseconds info lines (the access log) are gathered before they are written; a "
-     "warning or an error is written at once (0: every line at once)"},
+     "Milliseconds log lines are gathered before a thread of their own writes them (sooner "
+     "when 64 KiB wait); a warning or an error is written before its caller goes on (0: "
+     "every line written at once by its caller)"},
 };
 
 const size_t config_options_count = sizeof(config_options) / sizeof(config_options[0]);

@@ -1,8 +1,8 @@
 /*
  * Line-oriented logging to stderr. A line is always written whole by one write(), alone or
  * with the lines gathered before it, so concurrent threads never interleave inside a line.
- * The daemon gathers its info and debug lines (log_buffer_start): one write per flush
- * instead of one per request.
+ * The daemon gathers its lines (log_buffer_start) and a thread of their own writes them:
+ * one write per flush instead of one per request.
  */
 #include "common/log.h"
 

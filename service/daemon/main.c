@@ -437,8 +437,9 @@ int main(int argc, char **argv) {
   if (cfg.port_file[0] && 0 != write_port_file(cfg.port_file, server_port(srv))) {
     log_msg(LOG_WARN, NULL, "cannot write port file %s: %s", cfg.port_file, strerror(errno));
   }
-  /* From here the access log is gathered and written every --log-flush-ms, not a write per
-   * request; warnings and errors still go out at once. */
+  /* From here log lines are gathered and written by the log's own thread every
+   * --log-flush-ms, not a write per request; a warning or an error is still written before
+   * its caller goes on. */
   if (0 != log_buffer_start(cfg.log_flush_ms)) {
     log_msg(LOG_WARN, NULL, "log lines are written one by one: cannot start gathering them");
   }

@@ -10,7 +10,9 @@ import path from 'node:path';
 import { PASSWORD } from '../integration/lib/daemon.mjs';
 import { assessorClient } from '../integration/lib/reliability.mjs';
 import { EVID_EXAM_ID, TINY_JPEG, png, sha256, evidenceExamsDir } from '../integration/lib/evidence.mjs';
-import { newPage, checkPage, assertNoDialogs, daemonAndBrowser, registerCandidate } from './lib/browser.mjs';
+import {
+  newPage, checkPage, assertNoDialogs, daemonAndBrowser, registerCandidate, startExamFromPreStart,
+} from './lib/browser.mjs';
 
 const examsDir = evidenceExamsDir('ujikom-evidence-exams-');
 const env = daemonAndBrowser({ examsDir });
@@ -20,10 +22,7 @@ test('a throttled phone uploads a 5 MB photo, cut off at half and reloaded, and 
   const { page, context } = p;
   const base = env.d.url;
   await registerCandidate(page, base, 'bukti');
-  await page.goto(`${base}/exams/${EVID_EXAM_ID}/start`);
-  await Promise.all([page.waitForURL(/\/attempts\/\d+$/), page.click(`form[action="/exams/${EVID_EXAM_ID}/start"] button`)]);
-  const attempt = await page.locator('#exam').getAttribute('data-attempt');
-  await page.locator('.qnav').waitFor();
+  const attempt = await startExamFromPreStart(page, base, EVID_EXAM_ID);
 
   // A 5 MB photo-sized image (noise does not compress), on a slow mobile link.
   const photo = png(1300, 1300, { noise: true });
@@ -126,10 +125,7 @@ test('a candidate removes an evidence file from the exam page', async () => {
   const { page } = p;
   const base = env.d.url;
   await registerCandidate(page, base, 'hapus');
-  await page.goto(`${base}/exams/${EVID_EXAM_ID}/start`);
-  await Promise.all([page.waitForURL(/\/attempts\/\d+$/), page.click(`form[action="/exams/${EVID_EXAM_ID}/start"] button`)]);
-  const attempt = await page.locator('#exam').getAttribute('data-attempt');
-  await page.locator('.qnav').waitFor();
+  const attempt = await startExamFromPreStart(page, base, EVID_EXAM_ID);
   const item = 'EV-1';
   const box = page.locator(`#item-${item}`);
   const navState = () => page.locator(`.qnav button[data-item="${item}"]`).getAttribute('data-state');

@@ -7,18 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PASSWORD, dbExec } from '../integration/lib/daemon.mjs';
-import { newPage, checkPage, assertNoDialogs, daemonAndBrowser, registerCandidate } from './lib/browser.mjs';
+import { newPage, checkPage, assertNoDialogs, daemonAndBrowser, registerCandidate, startExamFromPreStart } from './lib/browser.mjs';
 
 const EXAM = 'FSN-PBW-JR';
 const env = daemonAndBrowser();
 
-async function startExam(page) {
-  const { d } = env;
-  await page.goto(`${d.url}/exams/${EXAM}/start`); // the pre-start page
-  await Promise.all([page.waitForURL(/\/attempts\/\d+$/), page.click(`form[action="/exams/${EXAM}/start"] button`)]);
-  await page.locator('.qnav').waitFor();
-  return page.locator('#exam').getAttribute('data-attempt');
-}
+const startExam = (page) => startExamFromPreStart(page, env.d.url, EXAM);
 
 // The single-choice and true/false items, whose first option answers them.
 function choiceItems(page) {

@@ -150,6 +150,15 @@ export async function registerCandidate(page, base, tag, name = 'Rina Marlina') 
   return email;
 }
 
+// Starts exam from its pre-start page, as a candidate does, and waits for the exam page's
+// navigator; returns the attempt's id.
+export async function startExamFromPreStart(page, base, exam) {
+  await page.goto(`${base}/exams/${exam}/start`);
+  await Promise.all([page.waitForURL(/\/attempts\/\d+$/), page.click(`form[action="/exams/${exam}/start"] button`)]);
+  await page.locator('.qnav').waitFor();
+  return page.locator('#exam').getAttribute('data-attempt');
+}
+
 // A staff account (role assessor or admin) made with the CLI on env's daemon, logged in
 // through the API: { email, api }.
 export async function staffAccount(env, role, name) {
