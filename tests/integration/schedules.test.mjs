@@ -72,6 +72,30 @@ async function activate(link) {
   return c;
 }
 
+// The tests' windows around now (lib/schedules.mjs) at every minute of a day: each lies in
+// one local day and keeps its side of now. A window that could not be placed once failed the
+// suite when it ran between 21:00 and 22:30 WIB.
+test('the test windows fit one local day at every time of day', () => {
+  const offsets = { WIB: 7, WITA: 8, WIT: 9 };
+  const midnight = Date.UTC(2026, 11, 4);
+  const used = [[-60, 60], [120, 180], [-180, -120], [-90, 60], [-30, 90], [-30, 180]];
+  for (const [from, to] of used) {
+    for (let s = 0; s < 24 * 3600; s += 59) {
+      const now = midnight + s * 1000;
+      const w = windowAround(from, to, now);
+      const local = now + offsets[w.time_zone] * 3600e3;
+      assert.equal(w.date, new Date(local).toISOString().slice(0, 10), `${from}..${to} at ${s} s`);
+      const opens = (Date.parse(`${w.date}T${w.opens}Z`) - local) / 60e3;
+      const closes = (Date.parse(`${w.date}T${w.closes}Z`) - local) / 60e3;
+      assert.ok(closes - opens >= 19, `${from}..${to} at ${s} s: ${JSON.stringify(w)}`);
+      if (from < 0) assert.ok(opens <= -Math.min(-from, 19), `${from}..${to} at ${s} s opens ${opens}`);
+      else assert.ok(opens >= Math.min(from, 20) - 1, `${from}..${to} at ${s} s opens ${opens}`);
+      if (to > 0) assert.ok(closes >= Math.min(to, 20) - 1, `${from}..${to} at ${s} s closes ${closes}`);
+      else assert.ok(closes <= -Math.min(-to, 20), `${from}..${to} at ${s} s closes ${closes}`);
+    }
+  }
+});
+
 test('only staff see schedules; only admins create, import and download', async () => {
   const cand = await candidateClient(d);
   const anon = new Client(d.url);

@@ -43,22 +43,64 @@ export function xlsxRead(buf) {
 const OFFSETS = { WIB: 7, WITA: 8, WIT: 9 };
 const pad = (n) => String(n).padStart(2, '0');
 
-// A window from `fromMin` to `toMin` minutes around now in the first Indonesian zone where
-// both ends fall on the same local day: { time_zone, date, opens, closes }.
+// A window from about `fromMin` to `toMin` minutes around now, in the Indonesian zone that
+// keeps most of it within one local day: { time_zone, date, opens, closes }. A schedule's
+// window lies within one day, so near midnight in every zone the window is moved or cut to
+// fit, keeping its side of now: a window around now still holds now with MARGIN_MIN minutes
+// each side (or what was asked, if less), a later one still opens at least MARGIN_MIN minutes
+// from now, an earlier one has closed at least as long ago, and at least MARGIN_MIN minutes
+// of it are left. With three zones an hour apart that can be met at every time of day for
+// windows of up to four hours within four hours of now.
+const MARGIN_MIN = 20;
+const DAY_MIN = 24 * 60;
+
+function fitWindow(fromMin, toMin, dayFrom, dayTo) {
+  let from = fromMin;
+  let to = toMin;
+  if (fromMin >= 0) { // later: moved earlier, if need be, but not closer to now than the margin
+    const shift = Math.max(0, to - dayTo);
+    to -= shift;
+    from = Math.max(Math.min(fromMin, MARGIN_MIN), from - shift);
+  } else if (toMin <= 0) { // earlier: moved later, if need be, likewise
+    const shift = Math.max(0, dayFrom - from);
+    from += shift;
+    to = Math.min(Math.max(toMin, -MARGIN_MIN), to + shift);
+  } else { // around now: cut at the day's edges
+    from = Math.max(from, dayFrom);
+    to = Math.min(to, dayTo);
+    if (-from < Math.min(MARGIN_MIN, -fromMin) || to < Math.min(MARGIN_MIN, toMin)) return null;
+  }
+  if (from < dayFrom || to > dayTo || to - from < Math.min(MARGIN_MIN, toMin - fromMin)) return null;
+  return { from, to };
+}
+
 export function windowAround(fromMin, toMin, now = Date.now()) {
+  if (!(fromMin < toMin)) throw new Error(`bad window ${fromMin}..${toMin}`);
+  let best = null;
   for (const [zone, h] of Object.entries(OFFSETS)) {
-    const a = new Date(now + h * 3600e3 + fromMin * 60e3);
-    const b = new Date(now + h * 3600e3 + toMin * 60e3);
-    if (a.toISOString().slice(0, 10) === b.toISOString().slice(0, 10)) {
-      return {
+    const local = new Date(now + h * 3600e3);
+    const nowMin = local.getUTCHours() * 60 + local.getUTCMinutes();
+    const fit = fitWindow(fromMin, toMin, -nowMin, DAY_MIN - 1 - nowMin);
+    if (!fit) continue;
+    const kept = fit.to - fit.from;
+    const moved = Math.abs(fit.from - fromMin) + Math.abs(fit.to - toMin);
+    if (best && (kept < best.kept || (kept === best.kept && moved >= best.moved))) continue;
+    const a = new Date(local.getTime() + fit.from * 60e3);
+    const b = new Date(local.getTime() + fit.to * 60e3);
+    best = {
+      kept, moved,
+      window: {
         time_zone: zone,
-        date: a.toISOString().slice(0, 10),
+        date: local.toISOString().slice(0, 10),
         opens: `${pad(a.getUTCHours())}:${pad(a.getUTCMinutes())}`,
         closes: `${pad(b.getUTCHours())}:${pad(b.getUTCMinutes())}`,
-      };
-    }
+      },
+    };
   }
-  throw new Error('no zone holds the window on one day');
+  if (!best) {
+    throw new Error(`no zone holds a window ${fromMin}..${toMin} min around ${new Date(now).toISOString()}`);
+  }
+  return best.window;
 }
 
 // Creates a schedule of exam through the API and returns its JSON.
