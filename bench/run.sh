@@ -262,18 +262,24 @@ make_codes() { # TAG [EARLIER_TAG]
   [ "${#DB_ARGS[@]}" -gt 0 ] && backend=pg
   local ids=$WORK/schedules-$backend
   if [ ! -s "$ids" ]; then
-    # The window from 10 minutes ago to 3 hours ahead, in the first zone where it is one day.
+    # A window from 10 minutes ago to 3 hours ahead, cut at the local day's edges (a schedule
+    # lies within one day), in the zone that leaves the most of it ahead: at least two hours
+    # at any time of day, as the zones are an hour apart.
     win=$(python3 -c '
 import datetime as d, json
-now = d.datetime.now(d.timezone.utc)
+now = d.datetime.now(d.timezone.utc).replace(second=0, microsecond=0)
+best = None
 for zone, h in (("WIB", 7), ("WITA", 8), ("WIT", 9)):
-    a = now + d.timedelta(hours=h, minutes=-10)
-    b = now + d.timedelta(hours=h, minutes=180)
-    if a.date() == b.date():
-        print(json.dumps({"time_zone": zone, "date": a.strftime("%Y-%m-%d"),
-                          "opens": a.strftime("%H:%M"), "closes": b.strftime("%H:%M")}))
-        break')
-    [ -n "$win" ] || { say "no zone holds a 3-hour window on one day now: no check-in codes"; return 1; }
+    t = now + d.timedelta(hours=h)
+    midnight = t.replace(hour=0, minute=0)
+    a = max(t - d.timedelta(minutes=10), midnight)
+    b = min(t + d.timedelta(minutes=180), midnight + d.timedelta(minutes=24 * 60 - 1))
+    if best is None or b - t > best[0]:
+        best = (b - t, {"time_zone": zone, "date": t.strftime("%Y-%m-%d"),
+                        "opens": a.strftime("%H:%M"), "closes": b.strftime("%H:%M")})
+if best[0] >= d.timedelta(minutes=60):
+    print(json.dumps(best[1]))')
+    [ -n "$win" ] || { say "no zone has an hour left of its day now: no check-in codes"; return 1; }
     rm -f "$WORK/cohort-$backend-"*
     head -n "$EXAMDAY_N" "$MAN/examday.tsv" | cut -f1 | split -l 5000 - "$WORK/cohort-$backend-"
     for part in "$WORK/cohort-$backend-"*; do
