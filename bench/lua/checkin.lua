@@ -1,6 +1,8 @@
 -- Check-in with a one-time code from the TUK (POST /api/checkin), each code once, in order;
--- the run stops when the codes run out (a code used twice would be refused and counted
--- against the address, so none is).
+-- the run stops when the codes have all been answered. If they run out before the run's
+-- time, the connections that ask again before the stop send the last code once more: it is
+-- refused (a non-2xx on the row, and a failure against the address), and bench/run.sh then
+-- marks the rate a lower bound.
 -- args: FILE (email TAB code) FROM TO
 package.path = "bench/lua/?.lua;" .. package.path
 local common = require("common")
