@@ -17,7 +17,7 @@ import {
 import { assessorClient, decideAllK } from './lib/reliability.mjs';
 import { REVIEW_EXAM_ID, makeExamsDir, finishedAttempt, LOW_MARKS } from './lib/reviews.mjs';
 import {
-  xlsxWrite, xlsxRead, windowAround, createSchedule, candidateRows,
+  xlsxWrite, xlsxRead, windowAround, createSchedule, candidateRows, ZONE_OFFSETS,
 } from './lib/schedules.mjs';
 import { smtpSink, mailFor } from './lib/smtp.mjs';
 
@@ -76,14 +76,13 @@ async function activate(link) {
 // one local day and keeps its side of now. A window that could not be placed once failed the
 // suite when it ran between 21:00 and 22:30 WIB.
 test('the test windows fit one local day at every time of day', () => {
-  const offsets = { WIB: 7, WITA: 8, WIT: 9 };
   const midnight = Date.UTC(2026, 11, 4);
   const used = [[-60, 60], [120, 180], [-180, -120], [-90, 60], [-30, 90], [-30, 180]];
   for (const [from, to] of used) {
     for (let s = 0; s < 24 * 3600; s += 59) {
       const now = midnight + s * 1000;
       const w = windowAround(from, to, now);
-      const local = now + offsets[w.time_zone] * 3600e3;
+      const local = now + ZONE_OFFSETS[w.time_zone] * 3600e3;
       assert.equal(w.date, new Date(local).toISOString().slice(0, 10), `${from}..${to} at ${s} s`);
       const opens = (Date.parse(`${w.date}T${w.opens}Z`) - local) / 60e3;
       const closes = (Date.parse(`${w.date}T${w.closes}Z`) - local) / 60e3;

@@ -69,12 +69,17 @@ static void capture_begin(struct capture *c) {
   assert_true(dup2(c->fd, STDERR_FILENO) >= 0);
 }
 
-static void capture_end(struct capture *c, char *out, size_t outlen) {
+/* Puts stderr back and closes the capture's file. */
+static void capture_stop(struct capture *c) {
   assert_true(dup2(c->saved, STDERR_FILENO) >= 0);
   close(c->saved);
+  close(c->fd);
+}
+
+static void capture_end(struct capture *c, char *out, size_t outlen) {
   char buf[4096];
   ssize_t n = pread(c->fd, buf, sizeof(buf) - 1, 0);
-  close(c->fd);
+  capture_stop(c);
   assert_true(n > LOG_TIME_TEXT_LEN);
   buf[n] = '\0';
   assert_int_equal('\n', buf[n - 1]);
@@ -204,12 +209,6 @@ static char *captured_text(const struct capture *c, size_t *len) {
   return text;
 }
 
-static void capture_stop(struct capture *c) {
-  assert_true(dup2(c->saved, STDERR_FILENO) >= 0);
-  close(c->saved);
-  close(c->fd);
-}
-
 #define GATHER_THREADS 8
 #define GATHER_LINES   3000
 
@@ -223,9 +222,9 @@ static void *log_many(void *arg) {
   return NULL;
 }
 
-/* Lines from many threads, gathered (well over the 64 KiB buffer, so it fills and is
- * written by the threads themselves): after log_buffer_stop every line is there, whole, once,
- * and each thread's lines in the order it made them. */
+/* Lines from many threads, gathered (well over the 64 KiB at which the flusher is woken, so
+ * buffers are swapped and written while threads go on appending): after log_buffer_stop every
+ * line is there, whole, once, and each thread's lines in the order it made them. */
 static void gathered_lines_stay_whole_and_in_order(void **state) {
   (void)state;
   struct capture c;

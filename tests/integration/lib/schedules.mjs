@@ -40,7 +40,8 @@ export function xlsxRead(buf) {
   }
 }
 
-const OFFSETS = { WIB: 7, WITA: 8, WIT: 9 };
+// Hours ahead of UTC of each Indonesian zone a schedule may be in.
+export const ZONE_OFFSETS = { WIB: 7, WITA: 8, WIT: 9 };
 const pad = (n) => String(n).padStart(2, '0');
 
 // A window from about `fromMin` to `toMin` minutes around now, in the Indonesian zone that
@@ -77,7 +78,7 @@ function fitWindow(fromMin, toMin, dayFrom, dayTo) {
 export function windowAround(fromMin, toMin, now = Date.now()) {
   if (!(fromMin < toMin)) throw new Error(`bad window ${fromMin}..${toMin}`);
   let best = null;
-  for (const [zone, h] of Object.entries(OFFSETS)) {
+  for (const [zone, h] of Object.entries(ZONE_OFFSETS)) {
     const local = new Date(now + h * 3600e3);
     const nowMin = local.getUTCHours() * 60 + local.getUTCMinutes();
     const fit = fitWindow(fromMin, toMin, -nowMin, DAY_MIN - 1 - nowMin);
