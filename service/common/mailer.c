@@ -141,24 +141,40 @@ static struct mail take(struct mailer *m, size_t i) {
   return mail;
 }
 
+/* What became of a mail after a try: tries made, the outcome, and the seconds until the next
+ * try (0: dropped). */
+struct settled {
+  int tries;
+  enum outcome out;
+  int64_t again_s;
+};
+
 /* Under the lock, after a transfer: queues the mail again for its next try, or drops it. */
-static void settle(struct mailer *m, struct mail *mail, enum outcome out) {
+static struct settled settle(struct mailer *m, struct mail *mail, enum outcome out) {
+  struct settled s = {mail->tries, out, 0};
   if (TRY_AGAIN == out && mail->tries <= MAILER_RETRIES && m->retry_s > 0 && !m->stopping &&
       m->count < MAILER_QUEUE_MAX) {
-    int64_t wait_s = m->retry_s << (2 * (mail->tries - 1)); /* 1, 4, 16 times retry_s */
-    mail->due_ms = clock_mono_ms() + wait_s * 1000;
-    log_msg(LOG_WARN, NULL, "mail: trying again in %lld s (try %d of %d)", (long long)wait_s,
-            mail->tries + 1, MAILER_RETRIES + 1);
+    s.again_s = m->retry_s << (2 * (mail->tries - 1)); /* 1, 4, 16 times retry_s */
+    mail->due_ms = clock_mono_ms() + s.again_s * 1000;
     m->queue[(m->head + m->count) % MAILER_QUEUE_MAX] = *mail;
     m->count++;
     memset(mail, 0, sizeof *mail);
-    return;
-  }
-  if (SENT != out) {
-    log_msg(LOG_WARN, NULL, "mail: given up after %d tr%s%s", mail->tries,
-            1 == mail->tries ? "y" : "ies", REFUSED == out ? " (refused for good)" : "");
+    return s;
   }
   mail_clear(mail);
+  return s;
+}
+
+/* The log line of a settled mail, written outside the lock: a warning waits for stderr, and
+ * mailer_send must not wait for it. */
+static void report(struct settled s) {
+  if (s.again_s > 0) {
+    log_msg(LOG_WARN, NULL, "mail: trying again in %lld s (try %d of %d)", (long long)s.again_s,
+            s.tries + 1, MAILER_RETRIES + 1);
+  } else if (SENT != s.out) {
+    log_msg(LOG_WARN, NULL, "mail: given up after %d tr%s%s", s.tries, 1 == s.tries ? "y" : "ies",
+            REFUSED == s.out ? " (refused for good)" : "");
+  }
 }
 
 static void *mailer_main(void *arg) {
@@ -184,7 +200,10 @@ static void *mailer_main(void *arg) {
     mail.tries++;
     enum outcome out = transfer(m, &mail); /* a failure is logged there */
     pthread_mutex_lock(&m->lock);
-    settle(m, &mail, out);
+    struct settled settled = settle(m, &mail, out);
+    pthread_mutex_unlock(&m->lock);
+    report(settled);
+    pthread_mutex_lock(&m->lock);
   }
   pthread_mutex_unlock(&m->lock);
   return NULL;
