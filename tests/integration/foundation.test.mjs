@@ -249,25 +249,34 @@ test('SIGTERM stops the daemon with exit status 0', async () => {
 
 test('the access log is gathered by default: every line arrives whole and in order, the rest at SIGTERM', async () => {
   const d2 = await startDaemon({ logLevel: 'info', logFlushMs: null });
-  const c2 = new Client(d2.url);
-  const mark = d2.output().length;
-  const tag = `gathered-${process.pid}`;
-  for (let i = 0; i < 3; i++) assert.equal((await c2.get(`/${tag}-${i}`)).status, 404);
-  const lines = () => d2.output().slice(mark).split('\n').filter((l) => l.includes(tag));
-  const end = Date.now() + 5000;
-  while (lines().length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  const got = lines();
-  assert.equal(got.length, 3, `access lines within the flush interval:\n${d2.output().slice(mark)}`);
-  got.forEach((l, i) => assert.match(l, new RegExp(`^\\S+Z INFO \\[[0-9a-f]+\\] GET /${tag}-${i} 404 \\d+ \\d+\\.\\dms$`)));
-  // A line made just before SIGTERM is written before the daemon's last line.
-  assert.equal((await c2.get(`/${tag}-last`)).status, 404);
-  const { code, signal } = await d2.stop('SIGTERM');
-  assert.deepEqual({ code, signal }, { code: 0, signal: null });
-  const out = d2.output().slice(mark);
-  const last = out.indexOf(`GET /${tag}-last 404`);
-  assert.ok(last >= 0, `the last access line is written at shutdown:\n${out}`);
-  assert.ok(out.indexOf('stopped cleanly') > last, 'and before the daemon says it stopped');
-  d2.cleanup();
+  try {
+    const c2 = new Client(d2.url);
+    const mark = d2.output().length;
+    const tag = `gathered-${process.pid}`;
+    const lines = () => d2.output().slice(mark).split('\n').filter((l) => l.includes(tag));
+    // An access line is made once its answer has gone out, so a next request the client sends
+    // on another connection (another worker) can finish and be logged first. Each line is
+    // awaited before the next request: the order is then the one the lines were made in.
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await c2.get(`/${tag}-${i}`)).status, 404);
+      const end = Date.now() + 5000;
+      while (lines().length < i + 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(lines().length, i + 1, `access line ${i} within the flush interval:\n${d2.output().slice(mark)}`);
+    }
+    const got = lines();
+    got.forEach((l, i) => assert.match(l, new RegExp(`^\\S+Z INFO \\[[0-9a-f]+\\] GET /${tag}-${i} 404 \\d+ \\d+\\.\\dms$`)));
+    // A line made just before SIGTERM is written before the daemon's last line.
+    assert.equal((await c2.get(`/${tag}-last`)).status, 404);
+    const { code, signal } = await d2.stop('SIGTERM');
+    assert.deepEqual({ code, signal }, { code: 0, signal: null });
+    const out = d2.output().slice(mark);
+    const last = out.indexOf(`GET /${tag}-last 404`);
+    assert.ok(last >= 0, `the last access line is written at shutdown:\n${out}`);
+    assert.ok(out.indexOf('stopped cleanly') > last, 'and before the daemon says it stopped');
+  } finally {
+    await d2.stop('SIGTERM'); // a failed assertion must not leave the daemon running
+    d2.cleanup();
+  }
 });
 
 function runDaemon(args) {
