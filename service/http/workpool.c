@@ -85,10 +85,16 @@ int workpool_submit(struct workpool *wp, workpool_fn fn, void *arg) {
   if (!wp->stopping && wp->count < wp->cap) {
     wp->ring[(wp->head + wp->count) % wp->cap] = (struct job){fn, arg};
     wp->count++;
-    pthread_cond_signal(&wp->more);
     rc = 0;
   }
   pthread_mutex_unlock(&wp->mu);
+  if (0 == rc) {
+    /* Signalled after the unlock: a thread woken while we still held mu would run (the
+     * submitter is an event-loop worker sharing its core) only to sleep again on mu. The pool
+     * outlives every submit, and a thread that took the job meanwhile just finds the ring
+     * empty, so nothing is lost. */
+    pthread_cond_signal(&wp->more);
+  }
   return rc;
 }
 

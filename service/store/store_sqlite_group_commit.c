@@ -6,8 +6,12 @@
  * database is busy, and a short probe instead while it is known to be locked elsewhere.
  */
 #include <errno.h>
+#include <linux/futex.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/store_sqlite_foundation.h"
 #include "ujikom/clock.h"
@@ -24,12 +28,43 @@ struct txn_req {
   bool settled;   /* result is final */
   bool tentative; /* fn succeeded in the current transaction, not yet committed */
   bool taken;     /* a leader took it into a batch (set under qlock) */
-  bool done;      /* the caller may return (set under qlock) */
-  /* The caller waits on its own condition: a finished batch wakes only its members and the
-   * caller queued first (the next leader), not every waiting writer. */
-  pthread_cond_t wake;
+  /* The caller sleeps on this word of its own (a futex), so a finished batch wakes only its
+   * members and the caller queued first (the next leader), not every waiting writer. Bit 0
+   * (REQ_DONE) says the result is final and the caller may return; it is set with one atomic
+   * operation, after which the leader no longer touches the request (it lives on the
+   * caller's stack), so the leader wakes its members without holding qlock and a woken
+   * member returns without taking it. The bits above count hints to lead (REQ_HINT), given
+   * under qlock while the request is queued. */
+  _Atomic uint32_t word;
   struct txn_req *next;
 };
+
+#define REQ_DONE 1u
+#define REQ_HINT 2u
+
+/* Wakes the caller sleeping on w. w may belong to a request whose caller has returned
+ * meanwhile: the kernel only compares the address, and a sleeper on a reused address takes
+ * it as a spurious wake-up, as every futex sleeper must. */
+static void word_wake(_Atomic uint32_t *w) {
+  (void)syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* Sleeps while *w still equals seen (a change made before the call returns at once), until a
+ * wake-up, a signal or, when deadline (monotonic ms) is not negative, the deadline. */
+static void word_wait(_Atomic uint32_t *w, uint32_t seen, int64_t deadline) {
+  struct timespec rel;
+  struct timespec *timeout = NULL;
+  if (deadline >= 0) {
+    int64_t left = deadline - clock_mono_ms();
+    if (left <= 0) {
+      return;
+    }
+    rel.tv_sec = (time_t)(left / 1000);
+    rel.tv_nsec = (long)(left % 1000) * 1000000L;
+    timeout = &rel; /* FUTEX_WAIT's timeout is relative, on CLOCK_MONOTONIC */
+  }
+  (void)syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, seen, timeout, NULL, 0);
+}
 
 /* The longest one write may wait for locks, in- and out-of-process together: every attempt's
  * busy timeout plus the back-off between attempts. Waiting for the writer mutex counts
@@ -218,16 +253,14 @@ static void run_batch(struct sq_store *s, struct txn_req *batch) {
   pthread_mutex_unlock(&s->wlock);
 }
 
-/* Converts a monotonic deadline to the CLOCK_REALTIME time pthread_cond_timedwait wants. */
-static struct timespec realtime_at(int64_t mono_deadline) {
-  return clock_realtime_after(mono_deadline - clock_mono_ms());
-}
-
-/* Wakes the caller queued first, which leads the next batch (under qlock). */
-static void wake_next_leader(struct sq_store *s) {
-  if (!s->leading && NULL != s->qhead) {
-    pthread_cond_signal(&s->qhead->wake);
+/* Hints the caller queued first to lead the next batch (under qlock); returns it, to be woken
+ * with word_wake, or NULL. */
+static struct txn_req *hint_next_leader(struct sq_store *s) {
+  if (s->leading || NULL == s->qhead) {
+    return NULL;
   }
+  atomic_fetch_add_explicit(&s->qhead->word, REQ_HINT, memory_order_relaxed);
+  return s->qhead;
 }
 
 /* Takes a request that gave up out of the queue (under qlock). */
@@ -249,6 +282,35 @@ static void unqueue(struct sq_store *s, struct txn_req *me) {
   }
 }
 
+/* Leads one batch: everything queued so far, our own request (me) included; called with qlock
+ * held, returns with it released. The members are woken outside qlock, each by one atomic
+ * operation and one futex wake, so a woken member neither finds qlock held nor takes it. */
+static void lead(struct sq_store *s, struct txn_req *me) {
+  struct txn_req *batch = s->qhead;
+  s->qhead = s->qtail = NULL;
+  for (struct txn_req *r = batch; NULL != r; r = r->next) {
+    r->taken = true;
+  }
+  s->leading = true;
+  s->leader = pthread_self();
+  pthread_mutex_unlock(&s->qlock);
+  run_batch(s, batch);
+  pthread_mutex_lock(&s->qlock);
+  s->leading = false;
+  struct txn_req *next_leader = hint_next_leader(s);
+  pthread_mutex_unlock(&s->qlock);
+  for (struct txn_req *r = batch, *next = NULL; NULL != r; r = next) {
+    next = r->next; /* read first: once done, r may be gone */
+    if (r != me) {
+      atomic_fetch_or_explicit(&r->word, REQ_DONE, memory_order_release);
+      word_wake(&r->word);
+    }
+  }
+  if (NULL != next_leader) {
+    word_wake(&next_leader->word);
+  }
+}
+
 int store_sqlite_txn(struct store *base, store_txn_fn fn, void *ctx) {
   struct sq_store *s = sq_store(base);
   int64_t start = clock_mono_ms();
@@ -257,13 +319,10 @@ int store_sqlite_txn(struct store *base, store_txn_fn fn, void *ctx) {
                        .ctx = ctx,
                        .deadline = start + (degraded ? STORE_BUSY_PROBE_MS : txn_budget_ms(s)),
                        .result = STORE_HARD};
-  if (0 != pthread_cond_init(&me.wake, NULL)) {
-    return STORE_HARD;
-  }
+  atomic_init(&me.word, 0u);
   pthread_mutex_lock(&s->qlock);
   if (s->leading && pthread_equal(s->leader, pthread_self())) {
     pthread_mutex_unlock(&s->qlock);
-    pthread_cond_destroy(&me.wake);
     store_logf(&s->base, STORE_LOG_ERROR, "store_txn: nested transaction refused (deadlock)");
     return STORE_HARD;
   }
@@ -273,49 +332,40 @@ int store_sqlite_txn(struct store *base, store_txn_fn fn, void *ctx) {
     s->qtail->next = &me;
   }
   s->qtail = &me;
-  while (!me.done) {
+  for (;;) {
+    if (me.taken) {
+      /* In a batch, which keeps to its own deadline: wait for its end, however long. Never
+       * return before REQ_DONE, which is the leader's last touch of this request. */
+      uint32_t seen = atomic_load_explicit(&me.word, memory_order_acquire);
+      pthread_mutex_unlock(&s->qlock);
+      while (0 == (seen & REQ_DONE)) {
+        word_wait(&me.word, seen, -1);
+        seen = atomic_load_explicit(&me.word, memory_order_acquire);
+      }
+      return me.result; /* written before REQ_DONE was set */
+    }
     if (!s->leading) {
-      /* Lead: take everything queued so far (our own request included). */
-      struct txn_req *batch = s->qhead;
-      s->qhead = s->qtail = NULL;
-      for (struct txn_req *r = batch; NULL != r; r = r->next) {
-        r->taken = true;
-      }
-      s->leading = true;
-      s->leader = pthread_self();
-      pthread_mutex_unlock(&s->qlock);
-      run_batch(s, batch);
-      pthread_mutex_lock(&s->qlock);
-      for (struct txn_req *r = batch, *next = NULL; NULL != r; r = next) {
-        next = r->next;
-        r->done = true; /* its caller reads it only after we release qlock */
-        if (r != &me) {
-          pthread_cond_signal(&r->wake);
-        }
-      }
-      s->leading = false;
-      wake_next_leader(s);
+      lead(s, &me);
+      return me.result; /* our own request was in the batch: its result is final */
+    }
+    /* Queued behind a running batch: sleep until a hint to lead, the end of the batch that
+     * takes us, or our deadline. */
+    uint32_t seen = atomic_load_explicit(&me.word, memory_order_acquire);
+    pthread_mutex_unlock(&s->qlock);
+    word_wait(&me.word, seen, me.deadline);
+    if (0 != (atomic_load_explicit(&me.word, memory_order_acquire) & REQ_DONE)) {
+      return me.result; /* taken while we slept, and already done */
+    }
+    pthread_mutex_lock(&s->qlock);
+    if (me.taken || !s->leading || clock_mono_ms() < me.deadline) {
       continue;
     }
-    if (me.taken) { /* in the running batch, which keeps to its own deadline */
-      pthread_cond_wait(&me.wake, &s->qlock);
-      continue;
-    }
-    struct timespec abs = realtime_at(me.deadline);
-    if (ETIMEDOUT == pthread_cond_timedwait(&me.wake, &s->qlock, &abs) && !me.done && !me.taken &&
-        clock_mono_ms() >= me.deadline) {
-      /* The batch ahead has held the writer for our whole budget: the database is locked
-       * elsewhere (or a transaction runs far too long). Let the writers after us know. */
-      unqueue(s, &me);
-      wake_next_leader(s); /* in case we were the one to lead next */
-      atomic_store(&s->busy_until_ms, (long long)(clock_mono_ms() + txn_budget_ms(s)));
-      pthread_mutex_unlock(&s->qlock);
-      pthread_cond_destroy(&me.wake);
-      store_logf(&s->base, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
-      return STORE_BUSY;
-    }
+    /* The batch ahead has held the writer for our whole budget: the database is locked
+     * elsewhere (or a transaction runs far too long). Let the writers after us know. */
+    unqueue(s, &me); /* the running batch's leader hints whoever is first now */
+    atomic_store(&s->busy_until_ms, (long long)(clock_mono_ms() + txn_budget_ms(s)));
+    pthread_mutex_unlock(&s->qlock);
+    store_logf(&s->base, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
+    return STORE_BUSY;
   }
-  pthread_mutex_unlock(&s->qlock);
-  pthread_cond_destroy(&me.wake);
-  return me.result;
 }

@@ -190,10 +190,87 @@ static void test_waiting_bodies_share_one_transaction(void **state) {
   assert_int_equal(g.seen_now[0], g.seen_now[1]);
 }
 
+/* --- a caller queued behind a batch that outlasts its budget --- */
+
+static int setup_short_budget(void **state) {
+  /* Budget: 100 ms x 2 attempts + 10 ms of back-off = 210 ms. */
+  struct store_opts o = {.busy_timeout_ms = 100, .txn_retries = 1};
+  return temp_store_setup_with(state, sizeof(struct fixture), "gc-budget", &o, NULL);
+}
+
+struct long_batch {
+  struct store *s;
+  atomic_int inside;   /* the long body is running */
+  atomic_int released; /* the test lets it finish */
+  int rc;
+};
+
+static int tx_long(struct store_tx *tx, void *ctx) {
+  struct long_batch *lb = ctx;
+  int64_t id = 0;
+  int rc = store_user_create(tx, &id, "lama@serentak.id", "Penguji Lama", ROLE_CANDIDATE,
+                             "$scrypt$ln=10,r=8,p=1$c2FsdA$aGFzaA");
+  atomic_store(&lb->inside, 1);
+  for (int i = 0; i < 5000 && !atomic_load(&lb->released); i++) {
+    nap_ms(1);
+  }
+  return rc;
+}
+
+static void *long_thread(void *arg) {
+  struct long_batch *lb = arg;
+  lb->rc = store_txn(lb->s, tx_long, lb);
+  return NULL;
+}
+
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The batch ahead holds the writer past a queued caller's budget: that caller leaves with
+ * BUSY at its deadline, while the batch is still running, and writes nothing; the batch then
+ * commits, and the next write goes through. */
+static void test_queued_caller_leaves_at_its_deadline(void **state) {
+  if (temp_store_is_pg()) {
+    skip(); /* SQLite's group commit */
+  }
+  struct fixture *f = *state;
+  struct long_batch lb = {.s = f->t.s};
+  pthread_t th;
+  assert_int_equal(0, pthread_create(&th, NULL, long_thread, &lb));
+  while (!atomic_load(&lb.inside)) {
+    nap_ms(1);
+  }
+  struct create_args queued = {.refuse = false};
+  snprintf(queued.email, sizeof queued.email, "antri@serentak.id");
+  int64_t t0 = mono_ms();
+  int rc = store_txn(f->t.s, tx_create, &queued);
+  int64_t waited = mono_ms() - t0;
+  int still_inside = !atomic_load(&lb.released);
+  atomic_store(&lb.released, 1);
+  pthread_join(th, NULL);
+  assert_int_equal(STORE_BUSY, rc);
+  assert_true(still_inside);
+  if (waited < 200 || waited > 1500) {
+    fail_msg("the queued caller left after %lld ms; its budget is 210 ms", (long long)waited);
+  }
+  assert_int_equal(STORE_OK, lb.rc);
+  assert_int_equal(STORE_OK, lookup(f->t.s, "lama@serentak.id"));
+  assert_int_equal(STORE_NONE, lookup(f->t.s, "antri@serentak.id"));
+  struct create_args after = {.refuse = false};
+  snprintf(after.email, sizeof after.email, "sesudah@serentak.id");
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_create, &after));
+  assert_int_equal(STORE_OK, lookup(f->t.s, "sesudah@serentak.id"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_each_body_keeps_its_outcome, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_waiting_bodies_share_one_transaction, setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_queued_caller_leaves_at_its_deadline, setup_short_budget,
                                       temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
