@@ -39,8 +39,11 @@ fuzz-build:
 	  -DUJIKOM_TESTS=OFF -DUJIKOM_WERROR=ON -DFUZZ_SECONDS=$(FUZZ_SECONDS)
 	cmake --build $(FUZZ) -j $(JOBS)
 
-# The suite: unit and integration tests, browser tests, then each fuzz target briefly.
+# The suite: the release build `make run` starts (GCC's optimiser finds warnings the debug
+# build does not, and -Werror makes them errors), unit and integration tests, browser tests,
+# then each fuzz target briefly.
 test: test-build
+	$(MAKE) build
 	$(MAKE) fuzz-build FUZZ_SECONDS=10
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN) --output-on-failure -j 2

@@ -129,7 +129,7 @@ static int state_write(const char *path, const char *key, const char *checkpoint
   }
   FILE *f = fopen(tmp, "wb");
   if (NULL == f) {
-    snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+    snprintf(err, errlen, "%s.tmp: %s", path, strerror(errno));
     return -1;
   }
   int bad = fprintf(f, "%s%s\n%s", STATE_KEY, key, checkpoint) < 0;

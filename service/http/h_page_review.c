@@ -23,7 +23,9 @@
 #include "store/store.h"
 #include "ujikom/review.h"
 #include "ujikom/exam_form.h"
+#include "ujikom/person_name.h"
 #include "ujikom/score.h"
+#include "ujikom/utf8.h"
 
 /* A positive decimal id from a path segment, or 0 (ids start at 1). */
 static int64_t path_id(const char *s) {
@@ -47,12 +49,15 @@ static const char *exam_title(const struct req *r, const char *exam_id, const ch
 
 /* ------------------------------------------------------------------ names */
 
-/* The display name of account id into buf, or "#id" when it cannot be read. */
+/* The display name of account id into buf, or "#id" when it cannot be read. buf holds a
+ * whole name with PERSON_NAME_SIZE bytes; a smaller one gets the name cut between letters. */
 static void user_name(struct store_rd *rd, int64_t id, char *buf, size_t len) {
   struct store_user u;
   memset(&u, 0, sizeof(u));
   if (NULL != rd && STORE_OK == store_user_by_id(rd, &u, id)) {
-    snprintf(buf, len, "%s", u.name);
+    size_t n = utf8_cut(u.name, strlen(u.name), len - 1);
+    memcpy(buf, u.name, n);
+    buf[n] = '\0';
   } else {
     snprintf(buf, len, "#%" PRId64, id);
   }
@@ -211,7 +216,7 @@ int h_page_review_queue(struct req *r) {
                                        "review.holder"};
     layout_table_begin(h, r, true, cols, sizeof(cols) / sizeof(cols[0]));
     for (size_t i = 0; i < kept; i++) {
-      char cand[160], holder[160], since[40];
+      char cand[PERSON_NAME_SIZE], holder[PERSON_NAME_SIZE], since[40];
       if (reviews_candidate_hidden(q[i].exam, q[i].appeal_id > 0, viewer.admin)) {
         snprintf(cand, sizeof(cand), "%s", L(r, "review.anonymous"));
       } else {
@@ -569,7 +574,7 @@ static const struct score_item_result *item_result(const struct score_unit_resul
 
 static void render_claim(struct html *h, const struct req *r, const struct reviews_sheet *s,
                          struct store_rd *rd, enum time_zone zone) {
-  char until[40], holder[160];
+  char until[40], holder[PERSON_NAME_SIZE];
   const struct store_claim *claim = s->has_claim ? &s->claim : NULL;
   bool live = reviews_claim_is_live(claim, r->now_ms);
   bool mine = reviews_claim_is_mine(claim, r->user->id, r->now_ms);
@@ -622,7 +627,7 @@ static void render_sheet_head(struct html *h, const struct req *r, const struct 
            L(r, "review.candidate"), hidden ? L(r, "review.anonymous") : s->candidate.name,
            L(r, "review.exam"), exam_title(r, s->att.exam_id, s->att.exam_version));
   if (NULL != dec) {
-    char when[40], by[160];
+    char when[40], by[PERSON_NAME_SIZE];
     page_time(when, sizeof(when), dec->decided_ms, zone, false);
     user_name(rd, dec->decided_by, by, sizeof(by));
     HTML_LIT(h, "<p class=\"notice\">");

@@ -136,3 +136,19 @@ test('blind marking hides the candidate from assessors until the decision', asyn
   assert.ok(Number.isInteger(after.json.attempt.candidate_id), 'decided: the candidate is known');
   assert.equal(after.json.attempt.blind, false);
 });
+
+// A name of 200 two-byte letters (400 bytes of UTF-8 with its spaces) is shown whole in the
+// queue, not cut inside a letter: the page kept 159 bytes of it before.
+test('the queue shows a 200-character name whole', async () => {
+  const letters = ['Ñ', 'ĕ', 'š', 'α', 'Ж', 'é', 'ü', 'č', 'л'];
+  const words = Array.from({ length: 20 }, (_, w) =>
+    Array.from({ length: w < 19 ? 9 : 10 }, (__, i) => letters[(w + i) % letters.length]).join(''));
+  const name = words.join(' ');
+  assert.equal([...name].length, 200);
+  const cand = await candidateClient(d, name);
+  await finishedAttempt(cand, { exam: LEVELS });
+  const page = await asesor1.get('/review');
+  assert.equal(page.status, 200, page.text.slice(0, 300));
+  assert.ok(page.text.includes(`<td>${name}</td>`), 'the whole name in a cell of the queue');
+  assert.ok(!page.text.includes('\uFFFD'), 'no broken letter');
+});
