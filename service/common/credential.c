@@ -1,7 +1,8 @@
 /*
- * OB 3.0 credentials of certificates: made at issuance inside the issuing transaction, or
- * on first request for certificates issued before, and kept (service/store/store_credential.h)
- * so that a certificate always yields the same bytes; holders' bound DIDs.
+ * OB 3.0 credentials of certificates: made at issuance (before the issuing transaction, or
+ * inside a decision's), or on first request for certificates issued before, and kept
+ * (service/store/store_credential.h) so that a certificate always yields the same bytes;
+ * holders' bound DIDs.
  */
 #include "common/credential.h"
 
@@ -53,21 +54,31 @@ static json_t *make_jsonld(char **text, const struct cert_claims *cl,
   return vc;
 }
 
+json_t *credential_make(char salt[OB3_SALT_LEN + 1], char **text, const struct cert_claims *cl,
+                        const struct credential_holder *h, const char *licence,
+                        const struct token_key *key) {
+  *text = NULL;
+  if (0 != ob3_salt_generate(salt)) {
+    return NULL;
+  }
+  json_t *vc = make_jsonld(text, cl, h, salt, licence, key, cl->issued);
+  if (NULL == vc) {
+    /* Only a configuration no credential can name (a --public-url that gives no did:web,
+     * a licence number with control characters) or memory gets here: the certificate is
+     * issued all the same, and its JSON-LD form is tried again on request. */
+    log_msg(LOG_WARN, NULL, "certificate %s: its OB 3.0 credential cannot be made", cl->serial);
+  }
+  return vc;
+}
+
 int credential_issue_tx(struct store_tx *tx, const struct cert_claims *cl,
                         const struct credential_holder *h, const char *licence,
                         const struct token_key *key, json_t **doc) {
   char salt[OB3_SALT_LEN + 1];
   char *text = NULL;
   *doc = NULL;
-  if (0 != ob3_salt_generate(salt)) {
-    return STORE_HARD;
-  }
-  json_t *vc = make_jsonld(&text, cl, h, salt, licence, key, cl->issued);
+  json_t *vc = credential_make(salt, &text, cl, h, licence, key);
   if (NULL == vc) {
-    /* Only a configuration no credential can name (a --public-url that gives no did:web,
-     * a licence number with control characters) or memory gets here: the certificate is
-     * issued all the same, and its JSON-LD form is tried again on request. */
-    log_msg(LOG_WARN, NULL, "certificate %s: its OB 3.0 credential cannot be made", cl->serial);
     return STORE_OK;
   }
   int rc = store_credential_put(tx, cl->serial, salt, text, clock_wall_ms());

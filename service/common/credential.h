@@ -14,6 +14,7 @@
 #include "common/svc.h"
 #include "store/store.h"
 #include "ujikom/cert.h"
+#include "ujikom/ob3.h"
 #include "ujikom/token.h"
 
 enum credential_rc {
@@ -33,11 +34,19 @@ struct credential_holder {
 /* Reads the holder's e-mail address and bound DID of user_id into *out. A store code. */
 int credential_holder_read(struct credential_holder *out, struct store_rd *rd, int64_t user_id);
 
-/* Makes the credential of the certificate signed with claims cl (serial, status index set)
- * by key, and keeps it, inside tx: a fresh salt, proof created at cl->issued. licence is the
- * LSP's (may be ""). Returns a store code; when the document cannot be made (a public URL
- * that gives no did:web), STORE_OK with a warning logged and nothing kept, so issuing goes
- * on and the credential is tried again on request. *doc is the document kept (the caller's
+/* The credential of the certificate signed with claims cl (serial, status index set), signed
+ * by key, outside any transaction: a fresh salt in salt, proof created at cl->issued, its
+ * JSON-LD text in *text (malloc'd). licence is the LSP's (may be ""). Returns the document
+ * (the caller's reference: json_decref), or NULL with *text NULL and a warning logged when
+ * it cannot be made (a public URL that gives no did:web). */
+json_t *credential_make(char salt[OB3_SALT_LEN + 1], char **text, const struct cert_claims *cl,
+                        const struct credential_holder *h, const char *licence,
+                        const struct token_key *key);
+
+/* credential_make, and keeps the credential inside tx: a fresh salt, proof created at cl->issued.
+ * licence is the LSP's (may be ""). Returns a store code; when the document cannot be made (a
+ * public URL that gives no did:web), STORE_OK with a warning logged and nothing kept, so issuing
+ * goes on and the credential is tried again on request. *doc is the document kept (the caller's
  * reference: json_decref), for the JWT form to be signed from without reading it back, or
  * NULL when none was kept. */
 int credential_issue_tx(struct store_tx *tx, const struct cert_claims *cl,

@@ -11,9 +11,7 @@
 #include "ujikom/clock.h"
 #include "ujikom/vc_jwt.h"
 
-/* The JWT of the credential document doc (its proof left out), signed by key: malloc'd text,
- * or NULL. */
-static char *sign_doc(const json_t *doc, const struct es256_key *key, const char *public_url) {
+char *credential_jwt_make(const json_t *doc, const struct es256_key *key, const char *public_url) {
   char url[KEYSTORE_KID_URL_SIZE];
   char *jwt = NULL;
   if (NULL != doc &&
@@ -27,14 +25,14 @@ static char *sign_doc(const json_t *doc, const struct es256_key *key, const char
 /* sign_doc of the JSON-LD credential text jsonld. */
 static char *sign_jsonld(const char *jsonld, const struct es256_key *key, const char *public_url) {
   json_t *doc = json_loads(jsonld, 0, NULL);
-  char *jwt = sign_doc(doc, key, public_url);
+  char *jwt = credential_jwt_make(doc, key, public_url);
   json_decref(doc);
   return jwt;
 }
 
 int credential_jwt_issue_tx(struct store_tx *tx, const char *serial, const json_t *doc,
                             const struct es256_key *key, const char *public_url) {
-  char *jwt = sign_doc(doc, key, public_url);
+  char *jwt = credential_jwt_make(doc, key, public_url);
   int rc = NULL == jwt ? STORE_HARD : store_cert_jwt_put(tx, serial, jwt, clock_wall_ms());
   free(jwt);
   return rc;

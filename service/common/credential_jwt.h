@@ -14,6 +14,10 @@
 #include "store/store.h"
 #include "ujikom/es256.h"
 
+/* The JWT of the credential document doc (its proof left out), signed by key (kid URL under
+ * public_url): malloc'd text, or NULL (doc NULL, or it cannot be signed). */
+char *credential_jwt_make(const json_t *doc, const struct es256_key *key, const char *public_url);
+
 /* Inside the issuing transaction, after credential_issue_tx kept the JSON-LD credential doc
  * of serial: signs its JWT with key (kid URL under public_url) and keeps it. A store code
  * (STORE_HARD when doc is NULL, no credential was kept, or it cannot be signed). */

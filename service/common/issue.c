@@ -20,6 +20,8 @@
 #include "common/catalog.h"
 #include "common/keystore.h"
 #include "common/recert.h"
+#include "store/store_cert_jwt.h"
+#include "store/store_credential.h"
 #include "ujikom/clock.h"
 #include "ujikom/person_name.h"
 #include "ujikom/status_list.h"
@@ -306,14 +308,33 @@ static int audit_issue(struct store_tx *tx, const struct store_cert *c, const ch
   return rc;
 }
 
-int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *out_rc,
-                    struct issue_prep *p, const struct token_key *key, int64_t actor) {
-  struct store_rd *rd = store_tx_rd(tx);
+/* What every issuance records beside the certificate and its documents, in its transaction:
+ * the transparency log's entry, the link to the holder's certificate it renews, the audit
+ * entry. */
+static int record_issue_tx(struct store_tx *tx, const struct store_cert *c, int64_t started_ms,
+                           int64_t actor) {
+  int rc = certlog_append_tx(tx, CERTLOG_ISSUE, c, NULL);
+  char recertifies[26] = ""; /* the holder's certificate this one renews, if any */
+  if (STORE_OK == rc) {
+    rc = recert_link_tx(tx, c, started_ms, recertifies);
+  }
+  if (STORE_OK == rc) {
+    rc = audit_issue(tx, c, recertifies, actor);
+  }
+  return rc;
+}
+
+/* The checks every issuance makes in its transaction: when the attempt has a non-revoked
+ * certificate, *existing is that one (*out_rc ISSUE_EXISTING, STORE_OK, and *may_issue
+ * false); otherwise the attempt must exist with the verdict K (STORE_CONFLICT with
+ * ISSUE_NOT_FOUND or ISSUE_NOT_COMPETENT). *started_ms is the attempt's start. */
+static int check_issuable_tx(struct store_rd *rd, struct store_cert *existing,
+                             enum issue_rc *out_rc, bool *may_issue, int64_t *started_ms,
+                             int64_t attempt_id) {
   struct store_attempt a;
-  memset(out, 0, sizeof *out);
   memset(&a, 0, sizeof a);
-  *out_rc = ISSUE_INTERNAL;
-  int rc = store_cert_by_attempt(rd, out, p->attempt_id);
+  *may_issue = false;
+  int rc = store_cert_by_attempt(rd, existing, attempt_id);
   if (STORE_OK == rc) {
     *out_rc = ISSUE_EXISTING;
     return STORE_OK;
@@ -321,9 +342,9 @@ int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *
   if (STORE_NONE != rc) {
     return rc;
   }
-  rc = store_attempt_get(rd, &a, p->attempt_id);
+  rc = store_attempt_get(rd, &a, attempt_id);
   enum verdict verdict = a.verdict;
-  int64_t started_ms = a.started_ms;
+  *started_ms = a.started_ms;
   store_attempt_clear(&a);
   if (STORE_NONE == rc) {
     *out_rc = ISSUE_NOT_FOUND;
@@ -335,6 +356,21 @@ int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *
   if (VERDICT_K != verdict) {
     *out_rc = ISSUE_NOT_COMPETENT;
     return STORE_CONFLICT;
+  }
+  *may_issue = true;
+  return STORE_OK;
+}
+
+int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *out_rc,
+                    struct issue_prep *p, const struct token_key *key, int64_t actor) {
+  struct store_rd *rd = store_tx_rd(tx);
+  memset(out, 0, sizeof *out);
+  *out_rc = ISSUE_INTERNAL;
+  bool may_issue = false;
+  int64_t started_ms = 0;
+  int rc = check_issuable_tx(rd, out, out_rc, &may_issue, &started_ms, p->attempt_id);
+  if (STORE_OK != rc || !may_issue) {
+    return rc;
   }
   /* A certificate revoked before (the decision went away from K and came back): the new one
    * names it. */
@@ -366,14 +402,7 @@ int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *
   }
   json_decref(doc);
   if (STORE_OK == rc) {
-    rc = certlog_append_tx(tx, CERTLOG_ISSUE, out, NULL);
-  }
-  char recertifies[26] = ""; /* the holder's certificate this one renews, if any */
-  if (STORE_OK == rc) {
-    rc = recert_link_tx(tx, out, started_ms, recertifies);
-  }
-  if (STORE_OK == rc) {
-    rc = audit_issue(tx, out, recertifies, actor);
+    rc = record_issue_tx(tx, out, started_ms, actor);
   }
   if (STORE_OK != rc) {
     store_cert_clear(out);
@@ -383,19 +412,134 @@ int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *
   return STORE_OK;
 }
 
-struct issue_txn {
-  struct issue_prep *prep;
-  const struct token_key *key;
-  int64_t actor;
+/* What issue_certificate signs before its transaction, so that the store's single writer,
+ * and every write queued behind it, never waits for a signature (four of them and the
+ * credential's canonical form are most of an issuance's CPU): the certificate row, its
+ * credential and the credential's JWT, over a status index and a replaced certificate read in
+ * a snapshot. The transaction checks both again; when either changed meanwhile it stores
+ * nothing and the caller signs again. */
+struct issue_signed {
   struct store_cert cert;
-  enum issue_rc result;
+  char salt[OB3_SALT_LEN + 1];
+  char *jsonld; /* NULL: no credential could be made (issued all the same, made on request) */
+  char *jwt;    /* NULL without an ES256 key */
 };
 
+static void issue_signed_clear(struct issue_signed *sig) {
+  store_cert_clear(&sig->cert);
+  free(sig->jsonld);
+  free(sig->jwt);
+  memset(sig, 0, sizeof *sig);
+}
+
+/* Signs everything p's certificate needs with key, outside any transaction. A store code
+ * (STORE_HARD when signing failed); on STORE_OK clear *out with issue_signed_clear. */
+static int sign_ahead(struct issue_signed *out, struct svc *svc, struct issue_prep *p,
+                      const struct token_key *key) {
+  struct cert_claims *cl = p->claims;
+  struct store_rd *rd = NULL;
+  uint64_t index = 0;
+  memset(out, 0, sizeof *out);
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_cert_last_revoked(rd, cl->replaces, p->attempt_id);
+  }
+  if (rc >= 0) {
+    struct index_probe probe = {rd, STORE_OK};
+    if (0 != status_list_random_index(&index, CERT_STATUS_LIST_BITS, index_in_use, &probe)) {
+      rc = probe.rc < 0 ? probe.rc : STORE_HARD; /* every index taken, or the CSPRNG failed */
+    }
+  }
+  store_rd_end(rd);
+  if (rc < 0) {
+    return rc;
+  }
+  cl->has_status = true;
+  cl->status_index = index;
+  if (0 != issue_cert_sign(&out->cert, cl, key)) {
+    issue_signed_clear(out);
+    return STORE_HARD;
+  }
+  out->cert.attempt_id = p->attempt_id;
+  out->cert.user_id = p->user_id;
+  /* The OB 3.0 credential with its embedded proof, and its JWT form from the same document
+   * (without a document there is nothing to sign: the issuance fails, as it does inside a
+   * decision's transaction). */
+  json_t *doc = credential_make(out->salt, &out->jsonld, cl, p->holder, p->licence, key);
+  rc = STORE_OK;
+  if (NULL != p->jwt_key &&
+      NULL == (out->jwt = credential_jwt_make(doc, p->jwt_key, p->public_url))) {
+    rc = STORE_HARD;
+  }
+  json_decref(doc);
+  if (STORE_OK != rc) {
+    issue_signed_clear(out);
+  }
+  return rc;
+}
+
+struct issue_txn {
+  const struct issue_prep *prep;
+  const struct issue_signed *sig;
+  int64_t actor;
+  struct store_cert existing; /* ISSUE_EXISTING: the attempt's certificate */
+  enum issue_rc result;
+  bool stale; /* what was signed no longer holds: sign again */
+};
+
+/* Stores what sign_ahead signed, after the checks every issuance makes and a check that what
+ * it signed over still holds. */
 static int issue_txn_fn(struct store_tx *tx, void *arg) {
   struct issue_txn *t = arg;
-  store_cert_clear(&t->cert); /* a retried transaction starts again */
-  return issue_insert_tx(tx, &t->cert, &t->result, t->prep, t->key, t->actor);
+  struct store_rd *rd = store_tx_rd(tx);
+  const struct store_cert *c = &t->sig->cert;
+  char replaces[sizeof c->replaces] = "";
+  bool may_issue = false;
+  int64_t started_ms = 0;
+  store_cert_clear(&t->existing); /* a retried transaction starts again */
+  t->result = ISSUE_INTERNAL;
+  t->stale = false;
+  int rc =
+      check_issuable_tx(rd, &t->existing, &t->result, &may_issue, &started_ms, t->prep->attempt_id);
+  if (STORE_OK != rc || !may_issue) {
+    return rc;
+  }
+  rc = store_cert_last_revoked(rd, replaces, t->prep->attempt_id);
+  if (rc < 0) {
+    return rc;
+  }
+  if (0 != strcmp(replaces, c->replaces)) {
+    t->stale = true; /* a certificate of the attempt was revoked since: it must be named */
+    return STORE_CONFLICT;
+  }
+  rc = store_cert_status_index_used(rd, c->status_index);
+  if (rc < 0) {
+    return rc;
+  }
+  if (STORE_NONE != rc) {
+    t->stale = true; /* another certificate took the index since */
+    return STORE_CONFLICT;
+  }
+  rc = store_cert_insert(tx, c);
+  if (STORE_OK == rc && NULL != t->sig->jsonld) {
+    rc = store_credential_put(tx, c->serial, t->sig->salt, t->sig->jsonld, clock_wall_ms());
+    rc = STORE_NONE == rc ? STORE_HARD : rc; /* a new certificate has no credential yet */
+  }
+  if (STORE_OK == rc && NULL != t->sig->jwt) {
+    rc = store_cert_jwt_put(tx, c->serial, t->sig->jwt, clock_wall_ms());
+  }
+  if (STORE_OK == rc) {
+    rc = record_issue_tx(tx, c, started_ms, t->actor);
+  }
+  if (STORE_OK == rc) {
+    t->result = ISSUE_CREATED;
+  }
+  return rc;
 }
+
+/* Rounds of signing ahead before a change that keeps invalidating them (a revocation of the
+ * same attempt's certificate, a status index drawn twice) is answered as busy. */
+#define ISSUE_SIGN_ROUNDS 3
 
 enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t attempt_id,
                                 int64_t actor_user_id, char *err, size_t errlen) {
@@ -424,16 +568,40 @@ enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t
   if (ISSUE_CREATED != result) {
     return result;
   }
-  struct issue_txn t = {.prep = &prep, .key = keystore_active(svc->keys), .actor = actor_user_id};
-  memset(&t.cert, 0, sizeof t.cert);
-  rc = store_txn(svc->store, issue_txn_fn, &t);
+  const struct token_key *key = keystore_active(svc->keys);
+  struct issue_signed sig;
+  struct issue_txn t = {.prep = &prep, .sig = &sig, .actor = actor_user_id};
+  memset(&sig, 0, sizeof sig);
+  memset(&t.existing, 0, sizeof t.existing);
+  rc = STORE_HARD;
+  for (int round = 0; round < ISSUE_SIGN_ROUNDS; round++) {
+    issue_signed_clear(&sig);
+    rc = sign_ahead(&sig, svc, &prep, key);
+    if (STORE_OK == rc) {
+      rc = store_txn(svc->store, issue_txn_fn, &t);
+    }
+    if (!(STORE_CONFLICT == rc && t.stale)) {
+      break;
+    }
+  }
   issue_prep_clear(&prep);
+  if (STORE_OK == rc && ISSUE_CREATED == t.result) {
+    *out = sig.cert; /* the caller's now */
+    memset(&sig.cert, 0, sizeof sig.cert);
+  } else if (STORE_OK == rc) {
+    *out = t.existing;
+    memset(&t.existing, 0, sizeof t.existing);
+  }
+  issue_signed_clear(&sig);
+  store_cert_clear(&t.existing);
   if (STORE_OK == rc) {
-    *out = t.cert;
     err[0] = '\0';
     return t.result;
   }
-  store_cert_clear(&t.cert);
+  if (STORE_CONFLICT == rc && t.stale) {
+    snprintf(err, errlen, "the attempt's certificates changed while issuing; retry");
+    return ISSUE_UNAVAILABLE;
+  }
   if (STORE_CONFLICT == rc && ISSUE_NOT_COMPETENT == t.result) {
     snprintf(err, errlen, "attempt %lld is not competent", (long long)attempt_id);
     return ISSUE_NOT_COMPETENT;

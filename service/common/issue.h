@@ -35,7 +35,10 @@ enum issue_rc {
  * entry (STORE_AUDIT_SYSTEM when automatic). On ISSUE_CREATED and ISSUE_EXISTING *out is
  * filled (the caller frees its strings with store_cert_clear); otherwise *out is zeroed and
  * err holds a one-line English explanation. Must not be called inside a store transaction
- * (it opens its own). Thread-safe. */
+ * (it opens its own). Everything is signed before that transaction, which only checks and
+ * stores, so the store's writer never waits for a signature; what the signatures cover (the
+ * attempt's last revoked certificate, the status index) is checked again in it, and signed
+ * again when it changed meanwhile. Thread-safe. */
 enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t attempt_id,
                                 int64_t actor_user_id, char *err, size_t errlen);
 

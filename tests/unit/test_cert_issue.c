@@ -11,11 +11,13 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -473,6 +475,83 @@ static void test_status_indexes_random(void **state) {
   store_rd_end(rd);
 }
 
+/* issue_certificate signs before its transaction. When the attempt's certificates change
+ * between the signing and the transaction (here: a decision's transaction issues and revokes
+ * a certificate of the same attempt meanwhile), what was signed names the wrong replaced
+ * certificate: the transaction stores nothing, and the certificate is signed again and names
+ * the one revoked last. */
+struct meanwhile {
+  struct fixture *f;
+  struct issue_prep prep;
+  atomic_int holding; /* the decision's transaction runs */
+  atomic_int issuer_started;
+  struct store_cert made; /* the certificate it issued and revoked */
+  int rc;
+};
+
+static void nap_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+static int meanwhile_fn(struct store_tx *tx, void *arg) {
+  struct meanwhile *m = arg;
+  enum issue_rc irc = ISSUE_INTERNAL;
+  atomic_store(&m->holding, 1);
+  while (!atomic_load(&m->issuer_started)) {
+    nap_ms(1);
+  }
+  /* The issuer reads and signs in its own snapshot meanwhile, then queues behind us. The
+   * wait also puts this revocation a second after the first (revoked_at is in seconds). */
+  nap_ms(1200);
+  store_cert_clear(&m->made);
+  int rc = issue_insert_tx(tx, &m->made, &irc, &m->prep, keystore_active(m->f->svc.keys), 0);
+  if (STORE_OK != rc || ISSUE_CREATED != irc) {
+    return STORE_OK == rc ? STORE_HARD : rc;
+  }
+  return cert_status_change_tx(tx, CERT_STATUS_REVOKE, m->made.serial, 0, "Banding dikabulkan",
+                               NULL);
+}
+
+static void *meanwhile_thread(void *arg) {
+  struct meanwhile *m = arg;
+  m->rc = store_txn(m->f->svc.store, meanwhile_fn, m);
+  return NULL;
+}
+
+static void test_signed_again_when_certificates_change(void **state) {
+  struct fixture *f = *state;
+  int64_t id = new_attempt(f, VERDICT_K);
+  struct store_cert first, last;
+  char err[256];
+  assert_int_equal(ISSUE_CREATED, issue_certificate(&first, &f->svc, id, 0, err, sizeof err));
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, cert_status_fn, first.serial));
+  struct meanwhile m = {.f = f};
+  assert_int_equal(ISSUE_CREATED, issue_prepare(&m.prep, &f->svc, id, err, sizeof err));
+  pthread_t th;
+  assert_int_equal(0, pthread_create(&th, NULL, meanwhile_thread, &m));
+  while (!atomic_load(&m.holding)) {
+    nap_ms(1);
+  }
+  atomic_store(&m.issuer_started, 1);
+  enum issue_rc irc = issue_certificate(&last, &f->svc, id, 0, err, sizeof err);
+  pthread_join(th, NULL);
+  assert_int_equal(STORE_OK, m.rc);
+  assert_int_equal(ISSUE_CREATED, irc);
+  assert_string_equal(first.serial, m.made.replaces);
+  assert_string_equal(m.made.serial, last.replaces); /* not first.serial, signed before */
+  /* what is stored is what was signed again: the credential names the same */
+  struct cert_claims *cl = malloc(sizeof *cl);
+  assert_non_null(cl);
+  assert_int_equal(0, issued_claims_of(cl, &f->svc, &last));
+  assert_string_equal(m.made.serial, cl->replaces);
+  free(cl);
+  issue_prep_clear(&m.prep);
+  store_cert_clear(&m.made);
+  store_cert_clear(&first);
+  store_cert_clear(&last);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_issue_once),
@@ -483,6 +562,7 @@ int main(void) {
       cmocka_unit_test(test_store_suspend_reinstate),
       cmocka_unit_test(test_reissue_after_revocation),
       cmocka_unit_test(test_status_indexes_random),
+      cmocka_unit_test(test_signed_again_when_certificates_change),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
