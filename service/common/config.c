@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/ob3.h"
+
 #define S(field) CONFIG_STRING, offsetof(struct config, field), sizeof(((struct config *)0)->field)
 #define L(field) CONFIG_LONG, offsetof(struct config, field), 0
 
@@ -226,6 +228,16 @@ int config_load(struct config *cfg, int argc, char **argv, bool *want_help, char
     if (0 != set_value(cfg, opt, value, "--", err, errlen)) {
       return -1;
     }
+  }
+  /* The public URL names the issuer in every credential (its did:web), the status lists and
+   * the log: one that gives no did:web would fail each issuance, so it is refused here. */
+  char did[OB3_DID_SIZE];
+  if (0 != ob3_did_web(did, sizeof did, cfg->public_url)) {
+    snprintf(err, errlen,
+             "--public-url: '%s' is not an http:// or https:// URL of a host (a port and a "
+             "path may follow; no query or fragment)",
+             cfg->public_url);
+    return -1;
   }
   return 0;
 }

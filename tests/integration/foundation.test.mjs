@@ -363,3 +363,9 @@ test('a bad option value is refused with the bounds', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--threads: must be between 0 and 256/);
 });
+
+test('a public URL that cannot name the issuer is refused at start', () => {
+  const r = spawnSync(UJIKOMD, ['--public-url', 'lsp.contoh.id'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--public-url: 'lsp\.contoh\.id' is not an http:\/\/ or https:\/\/ URL/);
+});

@@ -4,9 +4,11 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -71,11 +73,50 @@ static void test_clock(void **state) {
   assert_true(m2 >= m1);
 }
 
+/* --public-url names the issuer (its did:web) in every credential: a URL that gives none is
+ * refused when the configuration is read, from the command line or the environment. */
+static void test_public_url(void **state) {
+  (void)state;
+  static const char *const good[] = {"http://127.0.0.1:8080", "https://lsp.contoh.id",
+                                     "https://lsp.contoh.id/ujikom", "https://lsp.contoh.id:8443/"};
+  static const char *const bad[] = {"lsp.contoh.id",
+                                    "ftp://lsp.contoh.id",
+                                    "https://",
+                                    "https://lsp.contoh.id/?a=1",
+                                    "https://lsp.contoh.id#x",
+                                    ""};
+  struct config cfg;
+  char err[512], prog[] = "ujikomd", flag[] = "--public-url", value[300];
+  bool help = false;
+  char *argv[] = {prog, flag, value, NULL};
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+    snprintf(value, sizeof value, "%s", good[i]);
+    if (0 != config_load(&cfg, 3, argv, &help, err, sizeof err)) {
+      fail_msg("%s refused: %s", good[i], err);
+    }
+    assert_string_equal(good[i], cfg.public_url);
+  }
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    snprintf(value, sizeof value, "%s", bad[i]);
+    err[0] = '\0';
+    if (0 == config_load(&cfg, 3, argv, &help, err, sizeof err)) {
+      fail_msg("'%s' taken", bad[i]);
+    }
+    assert_non_null(strstr(err, "--public-url"));
+  }
+  setenv("UJIKOM_PUBLIC_URL", "lsp.contoh.id", 1);
+  assert_int_equal(-1, config_load(&cfg, 1, argv, &help, err, sizeof err));
+  assert_non_null(strstr(err, "--public-url"));
+  unsetenv("UJIKOM_PUBLIC_URL");
+  assert_int_equal(0, config_load(&cfg, 1, argv, &help, err, sizeof err));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_db_path),
       cmocka_unit_test(test_database),
       cmocka_unit_test(test_clock),
+      cmocka_unit_test(test_public_url),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
