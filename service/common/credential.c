@@ -71,26 +71,6 @@ json_t *credential_make(char salt[OB3_SALT_LEN + 1], char **text, const struct c
   return vc;
 }
 
-int credential_issue_tx(struct store_tx *tx, const struct cert_claims *cl,
-                        const struct credential_holder *h, const char *licence,
-                        const struct token_key *key, json_t **doc) {
-  char salt[OB3_SALT_LEN + 1];
-  char *text = NULL;
-  *doc = NULL;
-  json_t *vc = credential_make(salt, &text, cl, h, licence, key);
-  if (NULL == vc) {
-    return STORE_OK;
-  }
-  int rc = store_credential_put(tx, cl->serial, salt, text, clock_wall_ms());
-  free(text);
-  if (STORE_OK == rc) {
-    *doc = vc;
-  } else {
-    json_decref(vc);
-  }
-  return STORE_NONE == rc ? STORE_HARD : rc; /* a new certificate has no credential yet */
-}
-
 static enum credential_rc from_store_rc(int rc) {
   return (STORE_BUSY == rc || STORE_UNAVAILABLE == rc) ? CREDENTIAL_UNAVAILABLE
                                                        : CREDENTIAL_INTERNAL;

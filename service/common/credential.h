@@ -43,16 +43,6 @@ json_t *credential_make(char salt[OB3_SALT_LEN + 1], char **text, const struct c
                         const struct credential_holder *h, const char *licence,
                         const struct token_key *key);
 
-/* credential_make, and keeps the credential inside tx: a fresh salt, proof created at cl->issued.
- * licence is the LSP's (may be ""). Returns a store code; when the document cannot be made (a
- * public URL that gives no did:web), STORE_OK with a warning logged and nothing kept, so issuing
- * goes on and the credential is tried again on request. *doc is the document kept (the caller's
- * reference: json_decref), for the JWT form to be signed from without reading it back, or
- * NULL when none was kept. */
-int credential_issue_tx(struct store_tx *tx, const struct cert_claims *cl,
-                        const struct credential_holder *h, const char *licence,
-                        const struct token_key *key, json_t **doc);
-
 /* The JSON-LD credential of certificate c: the one kept, or made now (claims read back from
  * its signed credential, the salt kept or new, signed by the active key, proof created now)
  * and kept. *out is malloc'd (free()). Thread-safe. */

@@ -30,14 +30,6 @@ static char *sign_jsonld(const char *jsonld, const struct es256_key *key, const 
   return jwt;
 }
 
-int credential_jwt_issue_tx(struct store_tx *tx, const char *serial, const json_t *doc,
-                            const struct es256_key *key, const char *public_url) {
-  char *jwt = credential_jwt_make(doc, key, public_url);
-  int rc = NULL == jwt ? STORE_HARD : store_cert_jwt_put(tx, serial, jwt, clock_wall_ms());
-  free(jwt);
-  return rc;
-}
-
 static enum credential_rc from_store_rc(int rc) {
   return (STORE_BUSY == rc || STORE_UNAVAILABLE == rc) ? CREDENTIAL_UNAVAILABLE
                                                        : CREDENTIAL_INTERNAL;

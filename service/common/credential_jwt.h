@@ -18,12 +18,6 @@
  * public_url): malloc'd text, or NULL (doc NULL, or it cannot be signed). */
 char *credential_jwt_make(const json_t *doc, const struct es256_key *key, const char *public_url);
 
-/* Inside the issuing transaction, after credential_issue_tx kept the JSON-LD credential doc
- * of serial: signs its JWT with key (kid URL under public_url) and keeps it. A store code
- * (STORE_HARD when doc is NULL, no credential was kept, or it cannot be signed). */
-int credential_jwt_issue_tx(struct store_tx *tx, const char *serial, const json_t *doc,
-                            const struct es256_key *key, const char *public_url);
-
 /* The JWT of certificate c: the newest kept when its payload is the credential document kept
  * now, else one made now (credential_jsonld first makes the document when needed) and kept.
  * *out is malloc'd (free()). CREDENTIAL_INTERNAL also when the key set has no P-256 key.

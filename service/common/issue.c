@@ -361,63 +361,8 @@ static int check_issuable_tx(struct store_rd *rd, struct store_cert *existing,
   return STORE_OK;
 }
 
-int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *out_rc,
-                    struct issue_prep *p, const struct token_key *key, int64_t actor) {
-  struct store_rd *rd = store_tx_rd(tx);
-  memset(out, 0, sizeof *out);
-  *out_rc = ISSUE_INTERNAL;
-  bool may_issue = false;
-  int64_t started_ms = 0;
-  int rc = check_issuable_tx(rd, out, out_rc, &may_issue, &started_ms, p->attempt_id);
-  if (STORE_OK != rc || !may_issue) {
-    return rc;
-  }
-  /* A certificate revoked before (the decision went away from K and came back): the new one
-   * names it. */
-  struct cert_claims *cl = p->claims;
-  rc = store_cert_last_revoked(rd, cl->replaces, p->attempt_id);
-  if (rc < 0) {
-    return rc;
-  }
-  struct index_probe probe = {rd, STORE_OK};
-  uint64_t index = 0;
-  if (0 != status_list_random_index(&index, CERT_STATUS_LIST_BITS, index_in_use, &probe)) {
-    return probe.rc < 0 ? probe.rc : STORE_HARD; /* every index taken, or the CSPRNG failed */
-  }
-  cl->has_status = true;
-  cl->status_index = index;
-  if (0 != issue_cert_sign(out, cl, key)) {
-    store_cert_clear(out);
-    return STORE_HARD;
-  }
-  out->attempt_id = p->attempt_id;
-  out->user_id = p->user_id;
-  rc = store_cert_insert(tx, out);
-  json_t *doc = NULL;
-  if (STORE_OK == rc) { /* the OB 3.0 credential with its embedded proof, kept with it */
-    rc = credential_issue_tx(tx, cl, p->holder, p->licence, key, &doc);
-  }
-  if (STORE_OK == rc && NULL != p->jwt_key) { /* and its JWT form, from the same document */
-    rc = credential_jwt_issue_tx(tx, out->serial, doc, p->jwt_key, p->public_url);
-  }
-  json_decref(doc);
-  if (STORE_OK == rc) {
-    rc = record_issue_tx(tx, out, started_ms, actor);
-  }
-  if (STORE_OK != rc) {
-    store_cert_clear(out);
-    return rc;
-  }
-  *out_rc = ISSUE_CREATED;
-  return STORE_OK;
-}
-
-/* What issue_certificate signs before its transaction, so that the store's single writer,
- * and every write queued behind it, never waits for a signature (four of them and the
- * credential's canonical form are most of an issuance's CPU): the certificate row, its
- * credential and the credential's JWT, over a status index and a replaced certificate read in
- * a snapshot. The transaction checks both again; when either changed meanwhile it stores
- * nothing and the caller signs again. */
+/* What an issuance signs, before it is stored: the certificate row, its credential and the
+ * credential's JWT. */
 struct issue_signed {
   struct store_cert cert;
   char salt[OB3_SALT_LEN + 1];
@@ -432,30 +377,31 @@ static void issue_signed_clear(struct issue_signed *sig) {
   memset(sig, 0, sizeof *sig);
 }
 
-/* Signs everything p's certificate needs with key, outside any transaction. A store code
- * (STORE_HARD when signing failed); on STORE_OK clear *out with issue_signed_clear. */
-static int sign_ahead(struct issue_signed *out, struct svc *svc, struct issue_prep *p,
-                      const struct token_key *key) {
+/* Chooses, from what rd shows, what the certificate of p's attempt is signed over: the
+ * attempt's last revoked certificate (the decision went away from K and came back: the new
+ * one names it) in `replaces`, and a random unused status list index. A store code. */
+static int choose_claims(struct store_rd *rd, struct issue_prep *p) {
   struct cert_claims *cl = p->claims;
-  struct store_rd *rd = NULL;
-  uint64_t index = 0;
-  memset(out, 0, sizeof *out);
-  int rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_cert_last_revoked(rd, cl->replaces, p->attempt_id);
-  }
-  if (rc >= 0) {
-    struct index_probe probe = {rd, STORE_OK};
-    if (0 != status_list_random_index(&index, CERT_STATUS_LIST_BITS, index_in_use, &probe)) {
-      rc = probe.rc < 0 ? probe.rc : STORE_HARD; /* every index taken, or the CSPRNG failed */
-    }
-  }
-  store_rd_end(rd);
+  int rc = store_cert_last_revoked(rd, cl->replaces, p->attempt_id);
   if (rc < 0) {
     return rc;
   }
+  struct index_probe probe = {rd, STORE_OK};
+  uint64_t index = 0;
+  if (0 != status_list_random_index(&index, CERT_STATUS_LIST_BITS, index_in_use, &probe)) {
+    return probe.rc < 0 ? probe.rc : STORE_HARD; /* every index taken, or the CSPRNG failed */
+  }
   cl->has_status = true;
   cl->status_index = index;
+  return STORE_OK;
+}
+
+/* Signs everything the certificate of p's attempt needs with key, over the claims
+ * choose_claims completed. STORE_OK (clear *out with issue_signed_clear) or STORE_HARD. */
+static int sign_claims(struct issue_signed *out, const struct issue_prep *p,
+                       const struct token_key *key) {
+  struct cert_claims *cl = p->claims;
+  memset(out, 0, sizeof *out);
   if (0 != issue_cert_sign(&out->cert, cl, key)) {
     issue_signed_clear(out);
     return STORE_HARD;
@@ -463,10 +409,9 @@ static int sign_ahead(struct issue_signed *out, struct svc *svc, struct issue_pr
   out->cert.attempt_id = p->attempt_id;
   out->cert.user_id = p->user_id;
   /* The OB 3.0 credential with its embedded proof, and its JWT form from the same document
-   * (without a document there is nothing to sign: the issuance fails, as it does inside a
-   * decision's transaction). */
+   * (without a document there is nothing to sign: the issuance fails). */
   json_t *doc = credential_make(out->salt, &out->jsonld, cl, p->holder, p->licence, key);
-  rc = STORE_OK;
+  int rc = STORE_OK;
   if (NULL != p->jwt_key &&
       NULL == (out->jwt = credential_jwt_make(doc, p->jwt_key, p->public_url))) {
     rc = STORE_HARD;
@@ -476,6 +421,70 @@ static int sign_ahead(struct issue_signed *out, struct svc *svc, struct issue_pr
     issue_signed_clear(out);
   }
   return rc;
+}
+
+/* Stores what sign_claims signed inside tx, with what every issuance records. */
+static int store_signed_tx(struct store_tx *tx, const struct issue_signed *sig, int64_t started_ms,
+                           int64_t actor) {
+  const struct store_cert *c = &sig->cert;
+  int rc = store_cert_insert(tx, c);
+  if (STORE_OK == rc && NULL != sig->jsonld) {
+    rc = store_credential_put(tx, c->serial, sig->salt, sig->jsonld, clock_wall_ms());
+    rc = STORE_NONE == rc ? STORE_HARD : rc; /* a new certificate has no credential yet */
+  }
+  if (STORE_OK == rc && NULL != sig->jwt) {
+    rc = store_cert_jwt_put(tx, c->serial, sig->jwt, clock_wall_ms());
+  }
+  if (STORE_OK == rc) {
+    rc = record_issue_tx(tx, c, started_ms, actor);
+  }
+  return rc;
+}
+
+int issue_insert_tx(struct store_tx *tx, struct store_cert *out, enum issue_rc *out_rc,
+                    struct issue_prep *p, const struct token_key *key, int64_t actor) {
+  struct store_rd *rd = store_tx_rd(tx);
+  struct issue_signed sig;
+  memset(out, 0, sizeof *out);
+  *out_rc = ISSUE_INTERNAL;
+  bool may_issue = false;
+  int64_t started_ms = 0;
+  int rc = check_issuable_tx(rd, out, out_rc, &may_issue, &started_ms, p->attempt_id);
+  if (STORE_OK != rc || !may_issue) {
+    return rc;
+  }
+  rc = choose_claims(rd, p);
+  if (STORE_OK == rc) {
+    rc = sign_claims(&sig, p, key);
+  }
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  rc = store_signed_tx(tx, &sig, started_ms, actor);
+  if (STORE_OK == rc) {
+    *out = sig.cert; /* the caller's now */
+    memset(&sig.cert, 0, sizeof sig.cert);
+    *out_rc = ISSUE_CREATED;
+  }
+  issue_signed_clear(&sig);
+  return rc;
+}
+
+/* issue_certificate signs before its transaction, so that the store's single writer, and
+ * every write queued behind it, never waits for a signature (four of them and the
+ * credential's canonical form are most of an issuance's CPU): choose_claims in a snapshot,
+ * then sign_claims outside it. The transaction checks what was chosen again; when it changed
+ * meanwhile it stores nothing and the caller signs again. */
+static int sign_ahead(struct issue_signed *out, struct svc *svc, struct issue_prep *p,
+                      const struct token_key *key) {
+  struct store_rd *rd = NULL;
+  memset(out, 0, sizeof *out);
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = choose_claims(rd, p);
+  }
+  store_rd_end(rd);
+  return STORE_OK == rc ? sign_claims(out, p, key) : rc;
 }
 
 struct issue_txn {
@@ -488,7 +497,7 @@ struct issue_txn {
 };
 
 /* Stores what sign_ahead signed, after the checks every issuance makes and a check that what
- * it signed over still holds. */
+ * it chose still holds. */
 static int issue_txn_fn(struct store_tx *tx, void *arg) {
   struct issue_txn *t = arg;
   struct store_rd *rd = store_tx_rd(tx);
@@ -520,17 +529,7 @@ static int issue_txn_fn(struct store_tx *tx, void *arg) {
     t->stale = true; /* another certificate took the index since */
     return STORE_CONFLICT;
   }
-  rc = store_cert_insert(tx, c);
-  if (STORE_OK == rc && NULL != t->sig->jsonld) {
-    rc = store_credential_put(tx, c->serial, t->sig->salt, t->sig->jsonld, clock_wall_ms());
-    rc = STORE_NONE == rc ? STORE_HARD : rc; /* a new certificate has no credential yet */
-  }
-  if (STORE_OK == rc && NULL != t->sig->jwt) {
-    rc = store_cert_jwt_put(tx, c->serial, t->sig->jwt, clock_wall_ms());
-  }
-  if (STORE_OK == rc) {
-    rc = record_issue_tx(tx, c, started_ms, t->actor);
-  }
+  rc = store_signed_tx(tx, t->sig, started_ms, t->actor);
   if (STORE_OK == rc) {
     t->result = ISSUE_CREATED;
   }
@@ -573,7 +572,6 @@ enum issue_rc issue_certificate(struct store_cert *out, struct svc *svc, int64_t
   struct issue_txn t = {.prep = &prep, .sig = &sig, .actor = actor_user_id};
   memset(&sig, 0, sizeof sig);
   memset(&t.existing, 0, sizeof t.existing);
-  rc = STORE_HARD;
   for (int round = 0; round < ISSUE_SIGN_ROUNDS; round++) {
     issue_signed_clear(&sig);
     rc = sign_ahead(&sig, svc, &prep, key);
