@@ -7,5 +7,6 @@ bin=$1 seeds=$2 seconds=${3:-15}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$seeds"
-exec "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+# Not exec: the EXIT trap must run after the fuzzer to remove the scratch directory.
+"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   "$scratch" "$seeds"

@@ -15,8 +15,19 @@ export const UJIKOM_CLI = process.env.UJIKOM_CLI || path.join(SOURCE_DIR, 'build
 export const EXAMS_DIR = path.join(SOURCE_DIR, 'exams');
 export const ARTIFACTS = process.env.UJIKOM_ARTIFACTS || path.join(SOURCE_DIR, 'tests/artifacts');
 
+// Temporary directories of this test process, removed when it exits, whether or not each
+// test cleaned up after itself (a failed assertion skips a test's own clean-up). Set
+// UJIKOM_KEEP_TMP=1 to keep them for a look after a failure.
+const madeDirs = [];
+process.on('exit', () => {
+  if (process.env.UJIKOM_KEEP_TMP === '1') return;
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tmpDir(prefix = 'ujikom-test-') {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
 }
 
 // The database backend of this pass: SQLite (the data directory's file, the default) or,
