@@ -52,8 +52,8 @@ cleanup() {
 trap cleanup EXIT
 
 wait_port() { # FILE PID -> prints the port
-  local i
-  for i in $(seq 1 12000); do
+  local _
+  for _ in $(seq 1 12000); do
     if [ -s "$1" ]; then cat "$1"; return 0; fi
     kill -0 "$2" 2>/dev/null || return 1
     sleep 0.01

@@ -232,14 +232,14 @@ KDF_ARGS=(--kdf-log2n "$KDF_LOG2N")
 # Every simulated candidate connects from 127.0.0.1, so the cap on connections from one
 # address (--max-conns-per-addr, 2048 by default) is lifted: 10,000 candidates stand for
 # 10,000 devices.
-start_daemon() { # extra args...
+start_daemon() {
   rm -f "$WORK/port"
   local t0
   t0=$(now_ms)
   $SERVER "$UJIKOMD" --listen 127.0.0.1:0 --data-dir "$DATA" --exams-dir exams \
     --port-file "$WORK/port" "${KDF_ARGS[@]}" --conn-timeout 300 --max-conns 16384 \
     --max-conns-per-addr 0 \
-    --threads "$THREADS" --max-header "$MAX_HEADER" --event-loop "$EVENT_LOOP" "${DB_ARGS[@]}" "$@" 2>>"$WORK/ujikomd.log" &
+    --threads "$THREADS" --max-header "$MAX_HEADER" --event-loop "$EVENT_LOOP" "${DB_ARGS[@]}" 2>>"$WORK/ujikomd.log" &
   DAEMON_PID=$!
   PIDS+=("$DAEMON_PID")
   DAEMON_PORT=$(wait_port "$WORK/port" "$DAEMON_PID") || { tail -20 "$WORK/ujikomd.log" >&2; exit 1; }
@@ -258,7 +258,8 @@ stop_daemon() {
 # under --max-body), then one-time check-in codes for all: WORK/codes-TAG.tsv, e-mail TAB code.
 make_codes() { # TAG [EARLIER_TAG]
   local tag=$1 earlier=${2:-} backend=sqlite part id win body i
-  local auth="Authorization: Bearer $(cat "$MAN/admin.token")"
+  local auth
+  auth="Authorization: Bearer $(cat "$MAN/admin.token")"
   [ "${#DB_ARGS[@]}" -gt 0 ] && backend=pg
   local ids=$WORK/schedules-$backend
   if [ ! -s "$ids" ]; then
@@ -595,7 +596,6 @@ fi
 # shutdown checkpoint) and started again, so what is counted is what its WAL recovered.
 if [ "$WITH_PG" = 1 ]; then
   SQ_ROWS=("${ROWS[@]}") SQ_NAMES=("${FIG_NAMES[@]}") SQ_RPS=("${FIG_RPS[@]}") SQ_P99=("${FIG_P99[@]}")
-  SQ_RATIO=("${FIG_RATIO[@]}")
   SQ_STARTUP_MS=$STARTUP_MS SQ_LOGIN_RPS=$LOGIN_RPS SQ_CHECKIN_RPS=${CHECKIN_RPS:-}
   ROWS=() FIG_NAMES=() FIG_RPS=() FIG_P99=() FIG_RATIO=()
   DB_ARGS=(--database "$PGURI")
@@ -605,7 +605,6 @@ if [ "$WITH_PG" = 1 ]; then
   U=http://127.0.0.1:$DAEMON_PORT
   scenarios
   PG_ROWS=("${ROWS[@]}")
-  PG_LOGIN_RPS=$LOGIN_RPS
   exam_day pg
   RSS_DAY_PG=$RSS_DAY
   DAY_TARGET_PG=$(day_target "$WORK/examday-pg.md")

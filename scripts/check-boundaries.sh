@@ -16,7 +16,7 @@
 #   - only service/http/server.c and secheaders.c include microhttpd.h
 #   - no sprintf, vsprintf, strcpy, strcat, strtok, atoi, atol, sscanf, gets in C sources
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 files=$(git ls-files 'service/*.c' 'service/*.h' 'include/*.h' 2>/dev/null)
 fail=0
 report() {

@@ -11,7 +11,7 @@ build_pkgs=(cmake make gcc pkg-config sqlite3
   libmagic-dev libgd-dev
   libzip-dev libexpat1-dev libxlsxwriter-dev libpq-dev libdeflate-dev
   esbuild zopfli) # web assets: minified and precompressed at build time
-test_pkgs=(libcmocka-dev clang libclang-rt-14-dev clang-format-15 clang-tidy chromium zbar-tools poppler-utils
+test_pkgs=(libcmocka-dev clang libclang-rt-14-dev clang-format-15 clang-tidy shellcheck chromium zbar-tools poppler-utils
   postgresql)
 bench_pkgs=(wrk valgrind)
 

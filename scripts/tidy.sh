@@ -3,7 +3,7 @@
 # are cores, and fails on any finding. Needs a configured build directory for its
 # compile_commands.json (default build/asan). usage: scripts/tidy.sh [build-dir] [file...]
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 build=${1:-build/asan}
 shift || true
 tidy=${CLANG_TIDY:-clang-tidy}
