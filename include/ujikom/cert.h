@@ -101,6 +101,11 @@ struct cert_verification {
 /* Stable lower-case names: "genuine", "expired", "revoked", "not_genuine", "suspended". */
 const char *cert_verdict_name(enum cert_verdict v);
 
+/* True when s (len bytes) is text a certificate or credential may sign: well-formed UTF-8
+ * without control characters (C0, DEL, C1). The signers refuse claims that are not, so a
+ * configured text (the issuer's name, its licence number) is checked with this at start. */
+bool cert_text_signable(const char *s, size_t len);
+
 /* Longest token text accepted by the verifiers (anything longer is NOT_GENUINE unread). */
 #define CERT_JWS_MAX 65536 /* 64 units with long titles stay well below */
 /* The longest QR token signable is 1,693 characters (a 200-character name of four-byte

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/cert.h"
 #include "ujikom/ob3.h"
 
 #define S(field) CONFIG_STRING, offsetof(struct config, field), sizeof(((struct config *)0)->field)
@@ -110,10 +111,11 @@ const struct config_option config_options[] = {
     {"cert-validity-years", L(cert_validity_years), "3", 1, 10,
      "Default certificate validity when an exam does not say"},
     {"cert-issuer", S(cert_issuer), "LSP Ekonomi Kreatif", 0, 0,
-     "Issuer name printed on certificates and signed into them (the LSP)"},
+     "Issuer name printed on certificates and signed into them (the LSP; no control "
+     "characters)"},
     {"cert-licence", S(cert_licence), "", 0, 0,
      "The LSP's BNSP licence number, in the Open Badges credential as the issuer's "
-     "otherIdentifier (empty: none)"},
+     "otherIdentifier (empty: none; no control characters)"},
     {"recert-remind-days", S(recert_remind_days), "90,30,7", 0, 0,
      "Days before a certificate expires when its holder is reminded to re-certify, on their "
      "page from the farthest and by e-mail (with --smtp-url) once per threshold; comma-separated, "
@@ -237,6 +239,21 @@ int config_load(struct config *cfg, int argc, char **argv, bool *want_help, char
              "--public-url: '%s' is not an http:// or https:// URL of a host (a port and a "
              "path may follow; no query or fragment)",
              cfg->public_url);
+    return -1;
+  }
+  /* Both are signed into every certificate or credential, whose signers refuse control
+   * characters and broken UTF-8: such a value would fail each issuance, so it is refused
+   * here. The issuer's name is printed on every certificate: it may not be empty. */
+  if (!cfg->cert_issuer[0] || !cert_text_signable(cfg->cert_issuer, strlen(cfg->cert_issuer))) {
+    snprintf(err, errlen,
+             "--cert-issuer: the issuer's name must be 1-255 bytes of UTF-8 text without "
+             "control characters (tabs and line breaks included)");
+    return -1;
+  }
+  if (!cert_text_signable(cfg->cert_licence, strlen(cfg->cert_licence))) {
+    snprintf(err, errlen,
+             "--cert-licence: the licence number must be UTF-8 text without control "
+             "characters (tabs and line breaks included)");
     return -1;
   }
   return 0;

@@ -369,3 +369,18 @@ test('a public URL that cannot name the issuer is refused at start', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--public-url: 'lsp\.contoh\.id' is not an http:\/\/ or https:\/\/ URL/);
 });
+
+test('an issuer name or licence number no certificate could sign is refused at start', () => {
+  // A line break pasted into the environment would otherwise fail every issuance.
+  // (Bounded, on a data directory of its own: a daemon that took the value would start.)
+  const args = ['--listen', '127.0.0.1:0', '--data-dir', path.join(tmpDir(), 'data')];
+  const issuer = spawnSync(UJIKOMD, args, {
+    encoding: 'utf8', timeout: 20_000, env: { ...process.env, UJIKOM_CERT_ISSUER: 'LSP Kriya\nNusantara' },
+  });
+  assert.equal(issuer.status, 2);
+  assert.match(issuer.stderr, /--cert-issuer: the issuer's name must be 1-255 bytes of UTF-8 text/);
+  const licence = spawnSync(UJIKOMD, [...args, '--cert-licence', 'BNSP-LSP-0042\t'],
+    { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(licence.status, 2);
+  assert.match(licence.stderr, /--cert-licence: the licence number must be UTF-8 text/);
+});

@@ -111,12 +111,60 @@ static void test_public_url(void **state) {
   assert_int_equal(0, config_load(&cfg, 1, argv, &help, err, sizeof err));
 }
 
+/* --cert-issuer and --cert-licence are signed into every certificate and credential: text
+ * the signers would refuse (control characters, broken UTF-8) and an empty issuer name are
+ * refused at start, from the command line and from the environment alike. */
+static void test_signed_texts(void **state) {
+  (void)state;
+  static const struct {
+    const char *flag, *value;
+    bool ok;
+  } cases[] = {
+      {"--cert-issuer", "LSP Kriya Nusantara \xe2\x80\x94 Bandung", true},
+      {"--cert-issuer", "LSP Seni Pertunjukan \xc3\x89lan", true},
+      {"--cert-issuer", "", false},
+      {"--cert-issuer", "LSP\tKriya", false},
+      {"--cert-issuer", "LSP Kriya\n", false},
+      {"--cert-issuer", "LSP \xc2\x85Kriya", false}, /* U+0085, a C1 control */
+      {"--cert-issuer", "LSP \xff Kriya", false},    /* not UTF-8 */
+      {"--cert-issuer", "LSP \x7f Kriya", false},
+      {"--cert-licence", "", true},
+      {"--cert-licence", "BNSP-LSP-0042-ID", true},
+      {"--cert-licence", "BNSP-LSP-0042\r", false},
+      {"--cert-licence", "\xc3\x28", false}, /* a broken two-byte sequence */
+  };
+  struct config cfg;
+  char err[512], prog[] = "ujikomd", flag[32], value[300];
+  bool help = false;
+  char *argv[] = {prog, flag, value, NULL};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    snprintf(flag, sizeof flag, "%s", cases[i].flag);
+    snprintf(value, sizeof value, "%s", cases[i].value);
+    err[0] = '\0';
+    int rc = config_load(&cfg, 3, argv, &help, err, sizeof err);
+    if (cases[i].ok && 0 != rc) {
+      fail_msg("%s '%s' refused: %s", cases[i].flag, cases[i].value, err);
+    }
+    if (!cases[i].ok) {
+      if (0 == rc) {
+        fail_msg("%s '%s' taken", cases[i].flag, cases[i].value);
+      }
+      assert_non_null(strstr(err, cases[i].flag));
+    }
+  }
+  setenv("UJIKOM_CERT_ISSUER", "LSP\tKriya", 1);
+  assert_int_equal(-1, config_load(&cfg, 1, argv, &help, err, sizeof err));
+  assert_non_null(strstr(err, "--cert-issuer"));
+  unsetenv("UJIKOM_CERT_ISSUER");
+  assert_int_equal(0, config_load(&cfg, 1, argv, &help, err, sizeof err));
+  assert_string_equal("LSP Ekonomi Kreatif", cfg.cert_issuer);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_db_path),
-      cmocka_unit_test(test_database),
-      cmocka_unit_test(test_clock),
-      cmocka_unit_test(test_public_url),
+      cmocka_unit_test(test_db_path),      cmocka_unit_test(test_database),
+      cmocka_unit_test(test_clock),        cmocka_unit_test(test_public_url),
+      cmocka_unit_test(test_signed_texts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
