@@ -21,8 +21,10 @@ struct mail {
   char *to;
   char *text; /* headers and body, CRLF line ends */
   size_t len;
-  int tries;      /* transfers made so far */
-  int64_t due_ms; /* monotonic: not sent before then (0: at once) */
+  int tries;         /* transfers made so far */
+  int64_t due_ms;    /* monotonic: not sent before then (0: at once) */
+  mail_done_fn done; /* told the mail's fate, or NULL */
+  void *done_ctx;
 };
 
 enum outcome { SENT, TRY_AGAIN, REFUSED };
@@ -141,17 +143,24 @@ static struct mail take(struct mailer *m, size_t i) {
   return mail;
 }
 
-/* What became of a mail after a try: tries made, the outcome, and the seconds until the next
- * try (0: dropped). */
+/* What became of a mail after a try: tries made, the outcome, the seconds until the next
+ * try (0: dropped), and whom to tell of a mail no longer queued. */
 struct settled {
   int tries;
   enum outcome out;
   int64_t again_s;
+  mail_done_fn done;
+  void *done_ctx;
 };
+
+/* The fate of a mail that leaves the queue after an outcome. */
+static enum mail_fate fate_of(enum outcome out) {
+  return SENT == out ? MAIL_ACCEPTED : REFUSED == out ? MAIL_REFUSED : MAIL_NOT_SENT;
+}
 
 /* Under the lock, after a transfer: queues the mail again for its next try, or drops it. */
 static struct settled settle(struct mailer *m, struct mail *mail, enum outcome out) {
-  struct settled s = {mail->tries, out, 0};
+  struct settled s = {mail->tries, out, 0, NULL, NULL};
   if (TRY_AGAIN == out && mail->tries <= MAILER_RETRIES && m->retry_s > 0 && !m->stopping &&
       m->count < MAILER_QUEUE_MAX) {
     s.again_s = m->retry_s << (2 * (mail->tries - 1)); /* 1, 4, 16 times retry_s */
@@ -161,6 +170,8 @@ static struct settled settle(struct mailer *m, struct mail *mail, enum outcome o
     memset(mail, 0, sizeof *mail);
     return s;
   }
+  s.done = mail->done;
+  s.done_ctx = mail->done_ctx;
   mail_clear(mail);
   return s;
 }
@@ -174,6 +185,9 @@ static void report(struct settled s) {
   } else if (SENT != s.out) {
     log_msg(LOG_WARN, NULL, "mail: given up after %d tr%s%s", s.tries, 1 == s.tries ? "y" : "ies",
             REFUSED == s.out ? " (refused for good)" : "");
+  }
+  if (0 == s.again_s && NULL != s.done) {
+    s.done(s.done_ctx, fate_of(s.out));
   }
 }
 
@@ -293,6 +307,25 @@ static char *compose(const struct mailer *m, const char *to, const char *subject
 }
 
 bool mailer_send(struct mailer *m, const char *to, const char *subject, const char *body) {
+  return mailer_send_then(m, to, subject, body, NULL, NULL);
+}
+
+bool mailer_address_usable(const char *to) {
+  return NULL != to && address_safe(to);
+}
+
+size_t mailer_room(struct mailer *m) {
+  if (NULL == m) {
+    return 0;
+  }
+  pthread_mutex_lock(&m->lock);
+  size_t room = m->stopping ? 0 : MAILER_QUEUE_MAX - m->count;
+  pthread_mutex_unlock(&m->lock);
+  return room;
+}
+
+bool mailer_send_then(struct mailer *m, const char *to, const char *subject, const char *body,
+                      mail_done_fn done, void *ctx) {
   struct mail mail = {0};
   bool queued = false;
   if (NULL == m || !address_safe(to) || !accounts_plain_text(subject, 1, 200) || NULL == body) {
@@ -306,6 +339,8 @@ bool mailer_send(struct mailer *m, const char *to, const char *subject, const ch
     log_msg(LOG_ERROR, NULL, "mail: out of memory");
     return false;
   }
+  mail.done = done;
+  mail.done_ctx = ctx;
   pthread_mutex_lock(&m->lock);
   if (!m->stopping && m->count < MAILER_QUEUE_MAX) {
     m->queue[(m->head + m->count) % MAILER_QUEUE_MAX] = mail;
@@ -336,8 +371,15 @@ void mailer_stop(struct mailer *m) {
             "waiting to be tried again)",
             m->count);
   }
+  /* The thread has stopped: nothing else touches the queue, and the fates are told here. */
   for (; m->count > 0; m->count--, m->head = (m->head + 1) % MAILER_QUEUE_MAX) {
-    mail_clear(&m->queue[m->head]);
+    struct mail *mail = &m->queue[m->head];
+    mail_done_fn done = mail->done;
+    void *ctx = mail->done_ctx;
+    mail_clear(mail);
+    if (NULL != done) {
+      done(ctx, MAIL_NOT_SENT);
+    }
   }
   pthread_cond_destroy(&m->cond);
   pthread_mutex_destroy(&m->lock);

@@ -74,19 +74,83 @@ int64_t recert_days_left(int64_t expires_s, int64_t now_ms) {
 
 /* ------------------------------------------------------------------ the sweep */
 
+/* Queue slots the sweep leaves free for the mails people wait for (password-reset links):
+ * while the relay is down, reminders waiting for another try must not fill the queue. */
+#define RECERT_MAIL_RESERVE (MAILER_QUEUE_MAX / 2)
+
 struct remind_ctx {
   const char *serial;
   int64_t days;
+  int64_t claimed_ms; /* reclaim_txn: the claim it must still hold */
   int64_t now_ms;
 };
 
-static int remind_txn(struct store_tx *tx, void *arg) {
+/* Claims a due reminder: recorded, its mail not delivered yet. */
+static int claim_txn(struct store_tx *tx, void *arg) {
   const struct remind_ctx *c = arg;
-  return store_recert_reminder_put(tx, c->serial, c->days, c->now_ms, true);
+  return store_recert_reminder_put(tx, c->serial, c->days, c->now_ms, false);
 }
 
-/* The reminder mail of d, in Indonesian and English (the certificate is bilingual too). */
-static bool send_reminder(struct svc *svc, const struct store_recert_due *d, int64_t now_ms) {
+/* Claims a pending reminder again, to send its mail once more. */
+static int reclaim_txn(struct store_tx *tx, void *arg) {
+  const struct remind_ctx *c = arg;
+  return store_recert_reminder_reclaim(tx, c->serial, c->days, c->claimed_ms, c->now_ms);
+}
+
+/* A reminder whose mail is with the mailer, told its fate on the mailer's thread. */
+struct reminder_mail {
+  struct store *store;
+  char serial[CERT_SERIAL_SIZE];
+  int64_t days;
+  bool delivered;
+};
+
+static int settle_txn(struct store_tx *tx, void *arg) {
+  const struct reminder_mail *r = arg;
+  int rc = store_recert_reminder_settle(tx, r->serial, r->days, r->delivered);
+  return STORE_NONE == rc ? STORE_OK : rc;
+}
+
+/* Taken or refused for good: never sent again. Not taken (the relay unreachable past every
+ * try, or a shutdown): the claim is released and the next sweep sends it again. */
+static void settle_reminder(struct reminder_mail *r) {
+  int rc = store_txn(r->store, settle_txn, r);
+  if (STORE_OK != rc) {
+    log_msg(LOG_WARN, NULL, "recert: the reminder of certificate %s: %s not recorded (store %s)",
+            r->serial, r->delivered ? "its delivery" : "its failed mail",
+            store_rc_name(rc)); /* sent again once its claim is old */
+  }
+  free(r);
+}
+
+static void reminder_mailed(void *ctx, enum mail_fate fate) {
+  struct reminder_mail *r = ctx;
+  r->delivered = MAIL_NOT_SENT != fate;
+  if (MAIL_REFUSED == fate) {
+    log_msg(LOG_WARN, NULL,
+            "recert: the mail server refused the reminder of certificate %s "
+            "for good; it is not sent again",
+            r->serial);
+  }
+  settle_reminder(r);
+}
+
+/* How old a claim must be before its reminder is sent again although its mail's fate never
+ * came (the process that claimed it died): longer than the mailer keeps a mail, every try
+ * and every wait between tries included, plus ten minutes. */
+static int64_t claim_lease_ms(const struct config *cfg) {
+  int64_t waits = 0;
+  for (int i = 0; i < MAILER_RETRIES; i++) {
+    waits += (int64_t)cfg->smtp_retry_s << (2 * i); /* 1, 4, 16 times --smtp-retry */
+  }
+  return (waits + (int64_t)(MAILER_RETRIES + 1) * MAILER_TOTAL_TIMEOUT_S + 600) * 1000;
+}
+
+/* The reminder mail of d, in Indonesian and English (the certificate is bilingual too),
+ * queued with its claim (serial, days) to settle. False when not queued: the claim is then
+ * released, for the next sweep. */
+static bool send_reminder(struct svc *svc, const struct store_recert_due *d, int64_t days,
+                          int64_t now_ms) {
   const struct exam *x = NULL != svc->catalog ? catalog_current(svc->catalog, d->exam_id) : NULL;
   const char *title = NULL != x ? x->title : d->exam_id;
   const char *title_en = NULL != x && NULL != x->title_en ? x->title_en : title;
@@ -111,10 +175,80 @@ static bool send_reminder(struct svc *svc, const struct store_recert_due *d, int
                    d->holder, title, d->serial, date, left, svc->cfg->public_url, d->serial,
                    d->holder, title_en, d->serial, date, left, svc->cfg->public_url, d->serial,
                    svc->cfg->cert_issuer);
-  return n > 0 && (size_t)n < sizeof body && mailer_send(svc->mailer, d->email, subject, body);
+  struct reminder_mail *r = calloc(1, sizeof *r);
+  if (NULL != r) {
+    r->store = svc->store;
+    snprintf(r->serial, sizeof r->serial, "%s", d->serial);
+    r->days = days;
+  }
+  if (NULL != r && !mailer_address_usable(d->email)) {
+    /* No try would ever take it: settled as refused for good, not claimed again each pass. */
+    log_msg(LOG_WARN, NULL,
+            "recert: the holder of certificate %s has no address a mail can "
+            "go to; the reminder is not mailed",
+            d->serial);
+    r->delivered = true;
+    settle_reminder(r);
+    return false;
+  }
+  if (NULL != r && n > 0 && (size_t)n < sizeof body &&
+      mailer_send_then(svc->mailer, d->email, subject, body, reminder_mailed, r)) {
+    return true;
+  }
+  log_msg(LOG_WARN, NULL,
+          "recert: the reminder of certificate %s was not queued; the next "
+          "sweep tries again",
+          d->serial);
+  if (NULL != r) {
+    r->delivered = false;
+    settle_reminder(r);
+  }
+  return false;
 }
 
-/* The reminders due for one threshold: recorded, then mailed; *budget counts down. */
+/* Claims (with txn, ctx as c) and mails one reminder; *budget and *out_sent count. False
+ * when the store failed (*rc). */
+static bool claim_and_send(struct svc *svc, store_txn_fn txn, struct remind_ctx *c,
+                           const struct store_recert_due *d, size_t *budget, size_t *out_sent,
+                           int *rc) {
+  int wrc = store_txn(svc->store, txn, c);
+  if (STORE_NONE == wrc) {
+    return true; /* another node (or a nearer threshold) was first */
+  }
+  if (STORE_OK != wrc) {
+    *rc = wrc;
+    return false;
+  }
+  (*budget)--;
+  if (send_reminder(svc, d, c->days, c->now_ms)) {
+    (*out_sent)++;
+  }
+  return true;
+}
+
+/* The reminders claimed before whose mail was not delivered: released ones (a relay that
+ * stayed unreachable, a shutdown) and claims older than the lease (a process that died). */
+static int sweep_pending(struct svc *svc, int64_t now_ms, size_t *budget, size_t *out_sent) {
+  struct store_recert_due *due = NULL;
+  size_t n = 0;
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_recert_undelivered(rd, &due, &n, now_ms / 1000, now_ms - claim_lease_ms(svc->cfg),
+                                  (int)*budget);
+    store_rd_end(rd);
+  }
+  for (size_t i = 0; STORE_OK == rc && i<n && * budget> 0; i++) {
+    struct remind_ctx c = {due[i].serial, due[i].days, due[i].claimed_ms, now_ms};
+    if (!claim_and_send(svc, reclaim_txn, &c, &due[i], budget, out_sent, &rc)) {
+      break;
+    }
+  }
+  free(due);
+  return rc;
+}
+
+/* The reminders due for one threshold: claimed, then mailed; *budget counts down. */
 static int sweep_threshold(struct svc *svc, int64_t days, int64_t now_ms, size_t *budget,
                            size_t *out_sent) {
   struct store_recert_due *due = NULL;
@@ -126,20 +260,9 @@ static int sweep_threshold(struct svc *svc, int64_t days, int64_t now_ms, size_t
     store_rd_end(rd);
   }
   for (size_t i = 0; STORE_OK == rc && i<n && * budget> 0; i++) {
-    struct remind_ctx c = {due[i].serial, days, now_ms};
-    int wrc = store_txn(svc->store, remind_txn, &c);
-    if (STORE_NONE == wrc) {
-      continue; /* another node (or a nearer threshold) was first */
-    }
-    if (STORE_OK != wrc) {
-      rc = wrc;
+    struct remind_ctx c = {due[i].serial, days, 0, now_ms};
+    if (!claim_and_send(svc, claim_txn, &c, &due[i], budget, out_sent, &rc)) {
       break;
-    }
-    (*budget)--;
-    (*out_sent)++;
-    if (!send_reminder(svc, &due[i], now_ms)) {
-      log_msg(LOG_WARN, NULL, "recert: the reminder of certificate %s was not queued",
-              due[i].serial);
     }
   }
   free(due);
@@ -156,8 +279,12 @@ int recert_sweep(struct svc *svc, int64_t now_ms, size_t *out_sent) {
   if (0 != recert_thresholds_parse(&t, svc->cfg->recert_remind_days, err, sizeof err)) {
     return STORE_HARD; /* refused at start-up */
   }
-  size_t budget = RECERT_MAILS_PER_SWEEP;
-  int rc = STORE_OK;
+  size_t room = mailer_room(svc->mailer);
+  size_t budget = room > RECERT_MAIL_RESERVE ? room - RECERT_MAIL_RESERVE : 0;
+  if (budget > RECERT_MAILS_PER_SWEEP) {
+    budget = RECERT_MAILS_PER_SWEEP;
+  }
+  int rc = budget > 0 ? sweep_pending(svc, now_ms, &budget, out_sent) : STORE_OK;
   for (size_t i = 0; STORE_OK == rc && i < t.n && budget > 0; i++) {
     rc = sweep_threshold(svc, t.days[i], now_ms, &budget, out_sent);
   }

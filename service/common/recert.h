@@ -4,10 +4,13 @@
  *
  * Reminders: from the farthest threshold of --recert-remind-days (e.g. 90,30,7 days before
  * expiry) the holder's page shows the reminder; with a mailer, a periodic sweep on one node
- * at a time (store_lead) mails it once per certificate and threshold, recorded in the store
- * in the same transaction that decides to send it, so neither a restart nor a second node
- * sends it twice. A certificate first seen past several thresholds gets one mail, for the
- * nearest.
+ * at a time (store_lead) mails it once per certificate and threshold: the transaction that
+ * decides to send it claims it in the store, so neither a restart nor a second node sends it
+ * twice, and the mail's fate settles the claim: taken by the server (or refused for good),
+ * it is never sent again; not taken (the relay unreachable past every try, a shutdown), the
+ * claim is released and the next sweep sends it again, as it does for a claim whose process
+ * died (after a lease longer than the mailer keeps a mail). A certificate first seen past
+ * several thresholds gets one mail, for the nearest.
  *
  * Path: from the reminder the holder opens the re-certification of a valid certificate (the
  * window opens at the farthest threshold); the retake rules of the certificate's exam then
@@ -30,7 +33,8 @@
 #define RECERT_MAX_DAYS       3650
 /* The re-certification window when no reminder thresholds are configured. */
 #define RECERT_DEFAULT_WINDOW_DAYS 90
-/* Reminders handed to the mailer per sweep at most (below its queue, MAILER_QUEUE_MAX). */
+/* Reminders handed to the mailer per sweep at most; fewer when its queue holds less than
+ * this beyond half its size (the other half is kept for password-reset mails). */
 #define RECERT_MAILS_PER_SWEEP 16
 
 /* Reminder thresholds in days before expiry, nearest first; n 0: no reminders. */
@@ -53,9 +57,11 @@ int64_t recert_window_days(const struct config *cfg);
 /* Whole days from now_ms until expires_s, rounded up (0 once expired). */
 int64_t recert_days_left(int64_t expires_s, int64_t now_ms);
 
-/* One sweep at now_ms: for each threshold, nearest first, records and mails the reminders
- * that are due, at most RECERT_MAILS_PER_SWEEP in all (the rest wait for the next sweep).
- * Does nothing without a mailer. *out_sent: the reminders recorded. STORE_OK or negative. */
+/* One sweep at now_ms: first the claimed reminders whose mail was not delivered (released,
+ * or claimed longer ago than the lease), then for each threshold, nearest first, the
+ * reminders that are due: each claimed and mailed, at most RECERT_MAILS_PER_SWEEP in all
+ * (the rest wait for the next sweep). Does nothing without a mailer. *out_sent: the
+ * reminders handed to the mailer. STORE_OK or negative. */
 int recert_sweep(struct svc *svc, int64_t now_ms, size_t *out_sent);
 
 enum recert_rc {

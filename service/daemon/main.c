@@ -100,8 +100,9 @@ static void close_overdue(struct svc *svc) {
   }
 }
 
-/* Mails the re-certification reminders that are due (common/recert.h); each is recorded
- * before it is sent, so another node or a restart never sends it again. */
+/* Mails the re-certification reminders that are due (common/recert.h); each is claimed in
+ * the store before it is sent and settled by its mail's fate, so another node or a restart
+ * never sends it twice, and one the relay did not take is sent again. */
 static void remind_recert(struct svc *svc) {
   size_t sent = 0;
   int rc = recert_sweep(svc, clock_wall_ms(), &sent);
@@ -109,7 +110,7 @@ static void remind_recert(struct svc *svc) {
     log_msg(LOG_WARN, NULL, "re-certification reminders: store %s; retrying later",
             store_rc_name(rc));
   } else if (sent > 0) {
-    log_msg(LOG_INFO, NULL, "re-certification reminders: %zu sent", sent);
+    log_msg(LOG_INFO, NULL, "re-certification reminders: %zu handed to the mailer", sent);
   }
 }
 

@@ -8,6 +8,10 @@
 enum recert_stmt {
   RECERT_DUE,
   RECERT_REMIND,
+  RECERT_PENDING_MAILS,
+  RECERT_RECLAIM,
+  RECERT_DELIVERED,
+  RECERT_RELEASE,
   RECERT_OPEN,
   RECERT_GET,
   RECERT_PENDING,
@@ -38,6 +42,24 @@ static const char *const recert_sqls[RECERT__MAX] = {
         "SELECT CAST(?1 AS TEXT), CAST(?2 AS BIGINT), CAST(?3 AS BIGINT), CAST(?4 AS BIGINT) "
         "WHERE NOT EXISTS (SELECT 1 FROM recert_reminders "
         "WHERE serial = ?1 AND days <= ?2) ON CONFLICT (serial, days) DO NOTHING",
+    /* Through the partial index on pending reminders (migration 0034). */
+    [RECERT_PENDING_MAILS] =
+        "SELECT c.serial, c.user_id, u.email, c.holder, c.exam_id, c.expires_at, r.days, "
+        "r.sent_at FROM recert_reminders r JOIN certificates c ON c.serial = r.serial "
+        "JOIN users u ON u.id = c.user_id "
+        "WHERE r.mailed = 0 AND r.sent_at <= ?2 AND c.status = 'valid' AND c.expires_at > ?1 "
+        "AND u.disabled = 0 "
+        "AND NOT EXISTS (SELECT 1 FROM recert_reminders n WHERE n.serial = r.serial "
+        "AND n.days < r.days) "
+        "AND NOT EXISTS (SELECT 1 FROM recertifications x WHERE x.old_serial = c.serial "
+        "AND x.new_serial IS NOT NULL) "
+        "ORDER BY r.sent_at, r.serial LIMIT ?3",
+    [RECERT_RECLAIM] = "UPDATE recert_reminders SET sent_at = ?4 WHERE serial = ?1 AND days = ?2 "
+                       "AND mailed = 0 AND sent_at = ?3",
+    [RECERT_DELIVERED] =
+        "UPDATE recert_reminders SET mailed = 1 WHERE serial = ?1 AND days = ?2 AND mailed = 0",
+    [RECERT_RELEASE] =
+        "UPDATE recert_reminders SET sent_at = 0 WHERE serial = ?1 AND days = ?2 AND mailed = 0",
     [RECERT_OPEN] = "INSERT INTO recertifications(old_serial, user_id, exam_id, opened_at) "
                     "VALUES(?1, ?2, ?3, ?4) ON CONFLICT (old_serial) DO NOTHING",
     [RECERT_GET] = "SELECT " RECERT_COLS " FROM recertifications WHERE old_serial = ?1",
@@ -67,6 +89,17 @@ static int due_row(struct store_stmt *st, void *elem) {
   return STORE_OK;
 }
 
+static int pending_row(struct store_stmt *st, void *elem) {
+  struct store_recert_due *d = elem;
+  int rc = due_row(st, elem);
+  d->days = store_col_int64(st, 6);
+  d->claimed_ms = store_col_int64(st, 7);
+  return rc;
+}
+
+static const struct store_rowtype pending_rows = {
+    "recert pending mail", sizeof(struct store_recert_due), pending_row, NULL};
+
 static const struct store_rowtype due_rows = {"recert due", sizeof(struct store_recert_due),
                                               due_row, NULL};
 
@@ -93,6 +126,28 @@ int store_recert_reminder_put(struct store_tx *tx, const char *serial, int64_t d
   const struct store_arg args[] = {STORE_ARG_TEXT(serial), STORE_ARG_INT(days),
                                    STORE_ARG_INT(now_ms), STORE_ARG_INT(mailed ? 1 : 0)};
   return recert_change(tx, RECERT_REMIND, args, sizeof args / sizeof args[0], "recert remind");
+}
+
+int store_recert_undelivered(struct store_rd *rd, struct store_recert_due **out, size_t *out_n,
+                             int64_t now_s, int64_t claimed_before_ms, int limit) {
+  const struct store_arg args[] = {STORE_ARG_INT(now_s), STORE_ARG_INT(claimed_before_ms),
+                                   STORE_ARG_INT(limit)};
+  return store_rows_query(store_rd_conn(rd), &recert_set, RECERT_PENDING_MAILS, args,
+                          sizeof args / sizeof args[0], &pending_rows, limit, out, out_n);
+}
+
+int store_recert_reminder_reclaim(struct store_tx *tx, const char *serial, int64_t days,
+                                  int64_t claimed_ms, int64_t now_ms) {
+  const struct store_arg args[] = {STORE_ARG_TEXT(serial), STORE_ARG_INT(days),
+                                   STORE_ARG_INT(claimed_ms), STORE_ARG_INT(now_ms)};
+  return recert_change(tx, RECERT_RECLAIM, args, sizeof args / sizeof args[0], "recert reclaim");
+}
+
+int store_recert_reminder_settle(struct store_tx *tx, const char *serial, int64_t days,
+                                 bool delivered) {
+  const struct store_arg args[] = {STORE_ARG_TEXT(serial), STORE_ARG_INT(days)};
+  return recert_change(tx, delivered ? RECERT_DELIVERED : RECERT_RELEASE, args,
+                       sizeof args / sizeof args[0], "recert settle");
 }
 
 int store_recert_open(struct store_tx *tx, const struct store_recert *r) {

@@ -24,6 +24,8 @@ struct store_recert_due {
   char holder[PERSON_NAME_SIZE];
   char exam_id[41];
   int64_t expires_s;
+  int64_t days;       /* store_recert_undelivered: the reminder's threshold (0 otherwise) */
+  int64_t claimed_ms; /* store_recert_undelivered: when it was claimed (0: released) */
 };
 
 /* Valid certificates expiring after now_s and at most days days after it, of enabled
@@ -33,11 +35,33 @@ struct store_recert_due {
 int store_recert_due(struct store_rd *rd, struct store_recert_due **out, size_t *out_n,
                      int64_t now_s, int64_t days, int limit);
 
-/* Records that serial's reminder for days was sent at now_ms (mailed: a mail was queued),
- * unless it has one for days or a nearer threshold already: STORE_OK when recorded,
- * STORE_NONE when it had (nothing written), or negative. */
+/* Records serial's reminder for days at now_ms, unless it has one for days or a nearer
+ * threshold already: STORE_OK when recorded, STORE_NONE when it had (nothing written), or
+ * negative. mailed: delivered already; false records a claim on its mail, settled later by
+ * store_recert_reminder_settle. */
 int store_recert_reminder_put(struct store_tx *tx, const char *serial, int64_t days, int64_t now_ms,
                               bool mailed);
+
+/* Reminders whose mail is not delivered yet (mailed = 0) and was claimed at or before
+ * claimed_before_ms (a released one has 0), of valid certificates expiring after now_s, of
+ * enabled accounts, not renewed yet, and without a nearer threshold's reminder: oldest claim
+ * first, at most limit (1..STORE_LIST_MAX), with days and claimed_ms filled in. On STORE_OK
+ * *out (free()) holds *out_n entries (NULL when none). */
+int store_recert_undelivered(struct store_rd *rd, struct store_recert_due **out, size_t *out_n,
+                             int64_t now_s, int64_t claimed_before_ms, int limit);
+
+/* Claims a pending reminder again at now_ms, if it is still pending and still claimed at
+ * claimed_ms (so two sweeps cannot both send it): STORE_OK, STORE_NONE (taken meanwhile or
+ * delivered), or negative. */
+int store_recert_reminder_reclaim(struct store_tx *tx, const char *serial, int64_t days,
+                                  int64_t claimed_ms, int64_t now_ms);
+
+/* What became of a claimed reminder's mail: delivered (taken by the server, or refused for
+ * good: either way never sent again) marks it mailed; otherwise its claim is released (its
+ * claim time set to 0) and the next sweep sends it again. STORE_OK, STORE_NONE when there is
+ * no such pending reminder (nothing written), or negative. */
+int store_recert_reminder_settle(struct store_tx *tx, const char *serial, int64_t days,
+                                 bool delivered);
 
 /* A re-certification the holder opened. */
 struct store_recert {

@@ -161,3 +161,55 @@ test('reminders once per threshold across restarts; re-certification links both 
   assert.deepEqual(opening.after, { serial, exam: EXAM });
   await stopClean(d);
 });
+
+test('a reminder the relay did not take is mailed again once it takes mail, and only once', async () => {
+  let d = await daemon('400', { mail: false });
+  const holder = await candidateClient(d, 'Sri Rahayu');
+  const serial = await certify(holder, EXAM);
+  await stopClean(d);
+  const reminder = () => {
+    const r = dbExec(dataDir, `SELECT mailed, sent_at FROM recert_reminders WHERE serial = '${serial}' AND days = 400`);
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  // The relay answers "try again later" (451) and the next try is an hour away: the reminder
+  // is claimed and tried, and still waiting in the mailer when the daemon stops. Its claim is
+  // then released: recorded, not delivered (mailed 0), claim time 0.
+  const deferring = await smtpSink({ refuse: 1000 });
+  try {
+    d = await startDaemon({
+      dataDir, examsDir,
+      args: ['--recert-remind-days', '400', '--smtp-url', `smtp://127.0.0.1:${deferring.port}`,
+        '--smtp-from', 'lsp@contoh.test', '--smtp-retry', '3600'],
+    });
+    running = d;
+    const end = Date.now() + 15_000;
+    for (;;) {
+      const pending = dbExec(dataDir, 'SELECT count(*) FROM recert_reminders WHERE mailed = 0');
+      const n = Number(pending.stdout.trim());
+      if ((n > 0 && deferring.counts.rcpts >= n) || Date.now() > end) break;
+      await sleep(50);
+    }
+    assert.match(reminder(), /^0\|[1-9]\d*$/, 'claimed, not delivered');
+    assert.ok(deferring.counts.rcpts >= 1, 'tried');
+    await stopClean(d);
+  } finally {
+    await deferring.close();
+  }
+  assert.equal(reminder(), '0|0', 'the claim is released at shutdown');
+  assert.equal(sink.mails.filter((m) => m.to.includes(holder.email)).length, 0);
+
+  // With a relay that takes mail, the next sweep sends it: once, and it is marked delivered.
+  d = await daemon('400');
+  const got = await mailsTo(holder.email, 1);
+  assert.equal(got.length, 1, 'the reminder is mailed again');
+  assert.ok(decode(got[0].text).includes(`/me#cert-${serial}`));
+  const end = Date.now() + 5_000;
+  while (reminder().startsWith('0|') && Date.now() < end) await sleep(50);
+  assert.match(reminder(), /^1\|[1-9]\d*$/, 'delivered');
+  await stopClean(d);
+  d = await daemon('400');
+  await sleep(2000);
+  assert.equal((await mailsTo(holder.email, 2, 500)).length, 1, 'not sent twice across a restart');
+  await stopClean(d);
+});

@@ -199,6 +199,107 @@ static void test_reminder_once_per_threshold(void **state) {
   assert_string_equal("", got);
 }
 
+/* A claim on a reminder's mail (mailed = 0), its reclaim and its settling, each in its own
+ * transaction; the answer of the store function. */
+struct claim_op {
+  const char *serial;
+  int64_t days, claimed_ms, now_ms;
+  enum { CLAIM, RECLAIM, DELIVERED, RELEASED } what;
+  int rc;
+};
+
+static int claim_tx(struct store_tx *tx, void *arg) {
+  struct claim_op *o = arg;
+  switch (o->what) {
+  case CLAIM:
+    o->rc = store_recert_reminder_put(tx, o->serial, o->days, o->now_ms, false);
+    break;
+  case RECLAIM:
+    o->rc = store_recert_reminder_reclaim(tx, o->serial, o->days, o->claimed_ms, o->now_ms);
+    break;
+  default:
+    o->rc = store_recert_reminder_settle(tx, o->serial, o->days, DELIVERED == o->what);
+  }
+  return o->rc < 0 ? o->rc : STORE_OK;
+}
+
+static int claim_op(struct fixture *f, int i, int64_t days, int what, int64_t claimed_ms,
+                    int64_t now_ms) {
+  struct claim_op o = {serials[i], days, claimed_ms, now_ms, what, STORE_HARD};
+  assert_int_equal(STORE_OK, store_txn(f->t.s, claim_tx, &o));
+  return o.rc;
+}
+
+/* The undelivered reminders claimed at or before claimed_before_ms, as "serial/days@claim"
+ * joined by spaces. */
+static void undelivered(struct fixture *f, int64_t claimed_before_ms, char *out, size_t cap) {
+  struct store_rd *rd = NULL;
+  struct store_recert_due *d = NULL;
+  size_t n = 0;
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  assert_int_equal(STORE_OK, store_recert_undelivered(rd, &d, &n, NOW_S, claimed_before_ms, 50));
+  store_rd_end(rd);
+  out[0] = '\0';
+  for (size_t i = 0; i < n; i++) {
+    size_t used = strlen(out);
+    snprintf(out + used, cap - used, "%s%s/%lld@%lld", 0 == i ? "" : " ", d[i].serial,
+             (long long)d[i].days, (long long)d[i].claimed_ms);
+  }
+  for (size_t i = 0; i < n; i++) { /* the holder to mail, as for a due reminder */
+    char email[64];
+    snprintf(email, sizeof email, "asesi%d@contoh.test", d[i].serial[4] - 'A');
+    assert_string_equal(email, d[i].email);
+  }
+  free(d);
+}
+
+/* A reminder is claimed before its mail goes out and settled by the mail's fate: delivered,
+ * it is never listed again; released (not taken), it is listed at once; a claim is listed
+ * only once older than the cut-off, and only one of two sweeps can take it again. */
+static void test_reminder_delivery(void **state) {
+  struct fixture *f = *state;
+  const int64_t t0 = (int64_t)NOW_S * 1000;
+  char got[512];
+  assert_int_equal(STORE_OK, claim_op(f, C_SOON, 90, CLAIM, 0, t0));
+  due(f, 90, 50, got, sizeof got); /* claimed: no longer due */
+  assert_string_equal("UJK-BBBB-BBBB-BBBB-BBBB-B", got);
+  undelivered(f, t0 - 1, got, sizeof got); /* a fresh claim is left alone */
+  assert_string_equal("", got);
+  undelivered(f, t0, got, sizeof got);
+  char want[128];
+  snprintf(want, sizeof want, "UJK-AAAA-AAAA-AAAA-AAAA-A/90@%lld", (long long)t0);
+  assert_string_equal(want, got);
+
+  /* Taken again by one sweep; a second with the old claim time gets nothing. */
+  assert_int_equal(STORE_OK, claim_op(f, C_SOON, 90, RECLAIM, t0, t0 + 5));
+  assert_int_equal(STORE_NONE, claim_op(f, C_SOON, 90, RECLAIM, t0, t0 + 6));
+  undelivered(f, t0, got, sizeof got);
+  assert_string_equal("", got);
+
+  /* Not taken: released, and listed whatever the cut-off. */
+  assert_int_equal(STORE_OK, claim_op(f, C_SOON, 90, RELEASED, 0, 0));
+  undelivered(f, 0, got, sizeof got);
+  assert_string_equal("UJK-AAAA-AAAA-AAAA-AAAA-A/90@0", got);
+
+  /* Delivered: never listed again, and settling it again changes nothing. */
+  assert_int_equal(STORE_OK, claim_op(f, C_SOON, 90, RECLAIM, 0, t0 + 7));
+  assert_int_equal(STORE_OK, claim_op(f, C_SOON, 90, DELIVERED, 0, 0));
+  undelivered(f, t0 + 1000000, got, sizeof got);
+  assert_string_equal("", got);
+  assert_int_equal(STORE_NONE, claim_op(f, C_SOON, 90, RELEASED, 0, 0));
+  assert_int_equal(STORE_NONE, claim_op(f, C_SOON, 90, RECLAIM, t0 + 7, t0 + 8));
+  due(f, 90, 50, got, sizeof got);
+  assert_string_equal("UJK-BBBB-BBBB-BBBB-BBBB-B", got);
+
+  /* A nearer threshold's reminder stands for a farther one still undelivered. */
+  assert_int_equal(STORE_OK, claim_op(f, C_LATER, 90, CLAIM, 0, t0));
+  assert_int_equal(STORE_OK, claim_op(f, C_LATER, 90, RELEASED, 0, 0));
+  assert_int_equal(STORE_OK, claim_op(f, C_LATER, 7, CLAIM, 0, t0));
+  undelivered(f, t0, got, sizeof got);
+  snprintf(want, sizeof want, "UJK-BBBB-BBBB-BBBB-BBBB-B/7@%lld", (long long)t0);
+  assert_string_equal(want, got);
+}
+
 static int open_tx(struct store_tx *tx, void *arg) {
   struct store_recert *r = arg;
   int rc = store_recert_open(tx, r);
@@ -331,6 +432,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_due_selects_valid_enabled_in_window, setup,
                                       temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_reminder_once_per_threshold, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_reminder_delivery, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_recertification_path, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_link_refuses_what_the_register_lacks, setup,
                                       temp_store_teardown),
