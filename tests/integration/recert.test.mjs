@@ -183,11 +183,13 @@ test('a reminder the relay did not take is mailed again once it takes mail, and 
         '--smtp-from', 'lsp@contoh.test', '--smtp-retry', '3600'],
     });
     running = d;
+    // Until this reminder is claimed and every claimed one was offered to the relay (another
+    // holder's renewed certificate may be due too, and go first).
     const end = Date.now() + 15_000;
     for (;;) {
       const pending = dbExec(dataDir, 'SELECT count(*) FROM recert_reminders WHERE mailed = 0');
       const n = Number(pending.stdout.trim());
-      if ((n > 0 && deferring.counts.rcpts >= n) || Date.now() > end) break;
+      if ((/^0\|[1-9]/.test(reminder()) && deferring.counts.rcpts >= n) || Date.now() > end) break;
       await sleep(50);
     }
     assert.match(reminder(), /^0\|[1-9]\d*$/, 'claimed, not delivered');
