@@ -215,3 +215,35 @@ test('a reminder the relay did not take is mailed again once it takes mail, and 
   assert.equal((await mailsTo(holder.email, 2, 500)).length, 1, 'not sent twice across a restart');
   await stopClean(d);
 });
+
+test('a reminder the relay refuses for good is not sent again', async () => {
+  let d = await daemon('400', { mail: false });
+  const holder = await candidateClient(d, 'Rudi Hartono');
+  const serial = await certify(holder, EXAM);
+  await stopClean(d);
+  const reminder = () => dbExec(dataDir,
+    `SELECT mailed FROM recert_reminders WHERE serial = '${serial}' AND days = 400`).stdout.trim();
+  // 550 to every recipient: settled as delivered (never again), with a warning.
+  const refusing = await smtpSink({ refuse: 1000, code: 550 });
+  try {
+    d = await startDaemon({
+      dataDir, examsDir,
+      args: ['--recert-remind-days', '400', '--smtp-url', `smtp://127.0.0.1:${refusing.port}`,
+        '--smtp-from', 'lsp@contoh.test'],
+    });
+    running = d;
+    const end = Date.now() + 15_000;
+    while (reminder() !== '1' && Date.now() < end) await sleep(50);
+    assert.equal(reminder(), '1', 'settled after the refusal');
+    assert.ok(refusing.counts.rcpts >= 1, 'offered to the relay');
+    await stopClean(d);
+    assert.match(d.output(), /the mail server refused the reminder of certificate/);
+  } finally {
+    await refusing.close();
+  }
+  // A relay that takes mail later gets nothing for it.
+  d = await daemon('400');
+  await sleep(2000);
+  assert.equal((await mailsTo(holder.email, 1, 500)).length, 0, 'not sent again');
+  await stopClean(d);
+});
