@@ -188,14 +188,15 @@ test('a reminder the relay did not take is mailed again once it takes mail, and 
     const end = Date.now() + 15_000;
     for (;;) {
       const pending = dbExec(dataDir, 'SELECT count(*) FROM recert_reminders WHERE mailed = 0');
-      const n = Number(pending.stdout.trim());
-      if ((/^0\|[1-9]/.test(reminder()) && deferring.counts.rcpts >= n) || Date.now() > end) break;
+      const n = pending.status === 0 ? Number(pending.stdout.trim()) : NaN; // NaN: ask again
+      if ((n >= 1 && deferring.counts.rcpts >= n && /^0\|[1-9]/.test(reminder())) || Date.now() > end) break;
       await sleep(50);
     }
     assert.match(reminder(), /^0\|[1-9]\d*$/, 'claimed, not delivered');
     assert.ok(deferring.counts.rcpts >= 1, 'tried');
     await stopClean(d);
   } finally {
+    if (!d.exited()) await d.stop('SIGKILL'); // its open SMTP connection would hold close()
     await deferring.close();
   }
   assert.equal(reminder(), '0|0', 'the claim is released at shutdown');
@@ -239,6 +240,7 @@ test('a reminder the relay refuses for good is not sent again', async () => {
     await stopClean(d);
     assert.match(d.output(), /the mail server refused the reminder of certificate/);
   } finally {
+    if (!d.exited()) await d.stop('SIGKILL'); // its open SMTP connection would hold close()
     await refusing.close();
   }
   // A relay that takes mail later gets nothing for it.
