@@ -149,8 +149,7 @@ static int64_t claim_lease_ms(const struct config *cfg) {
 /* The reminder mail of d, in Indonesian and English (the certificate is bilingual too),
  * queued with its claim (serial, days) to settle. False when not queued: the claim is then
  * released, for the next sweep. */
-static bool send_reminder(struct svc *svc, const struct store_recert_due *d, int64_t days,
-                          int64_t now_ms) {
+static bool send_reminder(struct svc *svc, const struct store_recert_due *d, int64_t now_ms) {
   const struct exam *x = NULL != svc->catalog ? catalog_current(svc->catalog, d->exam_id) : NULL;
   const char *title = NULL != x ? x->title : d->exam_id;
   const char *title_en = NULL != x && NULL != x->title_en ? x->title_en : title;
@@ -176,12 +175,17 @@ static bool send_reminder(struct svc *svc, const struct store_recert_due *d, int
                    d->holder, title_en, d->serial, date, left, svc->cfg->public_url, d->serial,
                    svc->cfg->cert_issuer);
   struct reminder_mail *r = calloc(1, sizeof *r);
-  if (NULL != r) {
-    r->store = svc->store;
-    snprintf(r->serial, sizeof r->serial, "%s", d->serial);
-    r->days = days;
+  if (NULL == r) {
+    log_msg(LOG_ERROR, NULL,
+            "recert: out of memory; the reminder of certificate %s is sent "
+            "again once its claim is old",
+            d->serial);
+    return false;
   }
-  if (NULL != r && !mailer_address_usable(d->email)) {
+  r->store = svc->store;
+  snprintf(r->serial, sizeof r->serial, "%s", d->serial);
+  r->days = d->days;
+  if (!mailer_address_usable(d->email)) {
     /* No try would ever take it: settled as refused for good, not claimed again each pass. */
     log_msg(LOG_WARN, NULL,
             "recert: the holder of certificate %s has no address a mail can "
@@ -191,7 +195,7 @@ static bool send_reminder(struct svc *svc, const struct store_recert_due *d, int
     settle_reminder(r);
     return false;
   }
-  if (NULL != r && n > 0 && (size_t)n < sizeof body &&
+  if (n > 0 && (size_t)n < sizeof body &&
       mailer_send_then(svc->mailer, d->email, subject, body, reminder_mailed, r)) {
     return true;
   }
@@ -199,31 +203,30 @@ static bool send_reminder(struct svc *svc, const struct store_recert_due *d, int
           "recert: the reminder of certificate %s was not queued; the next "
           "sweep tries again",
           d->serial);
-  if (NULL != r) {
-    r->delivered = false;
-    settle_reminder(r);
-  }
+  r->delivered = false;
+  settle_reminder(r);
   return false;
 }
 
-/* Claims (with txn, ctx as c) and mails one reminder; *budget and *out_sent count. False
- * when the store failed (*rc). */
-static bool claim_and_send(struct svc *svc, store_txn_fn txn, struct remind_ctx *c,
-                           const struct store_recert_due *d, size_t *budget, size_t *out_sent,
-                           int *rc) {
-  int wrc = store_txn(svc->store, txn, c);
-  if (STORE_NONE == wrc) {
-    return true; /* another node (or a nearer threshold) was first */
+/* Claims each of due[0..n) with txn (from its days and claimed_ms) and mails it, as far as
+ * *budget goes; *out_sent counts the mails queued. STORE_OK, or the store's failure. */
+static int claim_and_send(struct svc *svc, store_txn_fn txn, const struct store_recert_due *due,
+                          size_t n, int64_t now_ms, size_t *budget, size_t *out_sent) {
+  for (size_t i = 0; i<n && * budget> 0; i++) {
+    struct remind_ctx c = {due[i].serial, due[i].days, due[i].claimed_ms, now_ms};
+    int rc = store_txn(svc->store, txn, &c);
+    if (STORE_NONE == rc) {
+      continue; /* another node (or a nearer threshold) was first */
+    }
+    if (STORE_OK != rc) {
+      return rc;
+    }
+    (*budget)--;
+    if (send_reminder(svc, &due[i], now_ms)) {
+      (*out_sent)++;
+    }
   }
-  if (STORE_OK != wrc) {
-    *rc = wrc;
-    return false;
-  }
-  (*budget)--;
-  if (send_reminder(svc, d, c->days, c->now_ms)) {
-    (*out_sent)++;
-  }
-  return true;
+  return STORE_OK;
 }
 
 /* The reminders claimed before whose mail was not delivered: released ones (a relay that
@@ -238,11 +241,8 @@ static int sweep_pending(struct svc *svc, int64_t now_ms, size_t *budget, size_t
                                   (int)*budget);
     store_rd_end(rd);
   }
-  for (size_t i = 0; STORE_OK == rc && i<n && * budget> 0; i++) {
-    struct remind_ctx c = {due[i].serial, due[i].days, due[i].claimed_ms, now_ms};
-    if (!claim_and_send(svc, reclaim_txn, &c, &due[i], budget, out_sent, &rc)) {
-      break;
-    }
+  if (STORE_OK == rc) {
+    rc = claim_and_send(svc, reclaim_txn, due, n, now_ms, budget, out_sent);
   }
   free(due);
   return rc;
@@ -259,11 +259,11 @@ static int sweep_threshold(struct svc *svc, int64_t days, int64_t now_ms, size_t
     rc = store_recert_due(rd, &due, &n, now_ms / 1000, days, (int)*budget);
     store_rd_end(rd);
   }
-  for (size_t i = 0; STORE_OK == rc && i<n && * budget> 0; i++) {
-    struct remind_ctx c = {due[i].serial, days, 0, now_ms};
-    if (!claim_and_send(svc, claim_txn, &c, &due[i], budget, out_sent, &rc)) {
-      break;
-    }
+  for (size_t i = 0; i < n; i++) {
+    due[i].days = days; /* the threshold each is claimed for */
+  }
+  if (STORE_OK == rc) {
+    rc = claim_and_send(svc, claim_txn, due, n, now_ms, budget, out_sent);
   }
   free(due);
   return rc;

@@ -23,14 +23,16 @@ const sink = await smtpSink();
 after(async () => { await sink.close(); dropDatabase(dataDir); });
 
 // A daemon on the shared data directory with the given reminder thresholds, and mail to the
-// sink unless mail is false. The one running is stopped at the end whatever happens.
+// relay on port (the sink by default; none when mail is false), with extra arguments. The
+// one running is stopped at the end whatever happens.
 let running = null;
 after(async () => { if (running && !running.exited()) await running.stop('SIGKILL'); });
-async function daemon(days, { mail = true } = {}) {
+async function daemon(days, { mail = true, port = sink.port, extra = [] } = {}) {
   running = await startDaemon({
     dataDir, examsDir,
     args: ['--recert-remind-days', days,
-      ...(mail ? ['--smtp-url', `smtp://127.0.0.1:${sink.port}`, '--smtp-from', 'lsp@contoh.test'] : [])],
+      ...(mail ? ['--smtp-url', `smtp://127.0.0.1:${port}`, '--smtp-from', 'lsp@contoh.test'] : []),
+      ...extra],
   });
   return running;
 }
@@ -177,12 +179,7 @@ test('a reminder the relay did not take is mailed again once it takes mail, and 
   // then released: recorded, not delivered (mailed 0), claim time 0.
   const deferring = await smtpSink({ refuse: 1000 });
   try {
-    d = await startDaemon({
-      dataDir, examsDir,
-      args: ['--recert-remind-days', '400', '--smtp-url', `smtp://127.0.0.1:${deferring.port}`,
-        '--smtp-from', 'lsp@contoh.test', '--smtp-retry', '3600'],
-    });
-    running = d;
+    d = await daemon('400', { port: deferring.port, extra: ['--smtp-retry', '3600'] });
     // Until this reminder is claimed and every claimed one was offered to the relay (another
     // holder's renewed certificate may be due too, and go first).
     const end = Date.now() + 15_000;
@@ -227,12 +224,7 @@ test('a reminder the relay refuses for good is not sent again', async () => {
   // 550 to every recipient: settled as delivered (never again), with a warning.
   const refusing = await smtpSink({ refuse: 1000, code: 550 });
   try {
-    d = await startDaemon({
-      dataDir, examsDir,
-      args: ['--recert-remind-days', '400', '--smtp-url', `smtp://127.0.0.1:${refusing.port}`,
-        '--smtp-from', 'lsp@contoh.test'],
-    });
-    running = d;
+    d = await daemon('400', { port: refusing.port });
     const end = Date.now() + 15_000;
     while (reminder() !== '1' && Date.now() < end) await sleep(50);
     assert.equal(reminder(), '1', 'settled after the refusal');
