@@ -310,10 +310,6 @@ bool mailer_send(struct mailer *m, const char *to, const char *subject, const ch
   return mailer_send_then(m, to, subject, body, NULL, NULL);
 }
 
-bool mailer_address_usable(const char *to) {
-  return NULL != to && address_safe(to);
-}
-
 size_t mailer_room(struct mailer *m) {
   if (NULL == m) {
     return 0;
@@ -328,9 +324,17 @@ bool mailer_send_then(struct mailer *m, const char *to, const char *subject, con
                       mail_done_fn done, void *ctx) {
   struct mail mail = {0};
   bool queued = false;
-  if (NULL == m || !address_safe(to) || !accounts_plain_text(subject, 1, 200) || NULL == body) {
-    log_msg(LOG_WARN, NULL, "mail: refused a mail with an unusable address or subject");
+  if (NULL == m || !accounts_plain_text(subject, 1, 200) || NULL == body) {
+    log_msg(LOG_WARN, NULL, "mail: refused a mail with an unusable subject or body");
     return false;
+  }
+  if (!address_safe(to)) {
+    log_msg(LOG_WARN, NULL, "mail: refused a mail to an address no mail can go to");
+    if (NULL == done) {
+      return false;
+    }
+    done(ctx, MAIL_REFUSED); /* no try would ever take it */
+    return true;
   }
   mail.to = strdup(to);
   mail.text = compose(m, to, subject, body, &mail.len);

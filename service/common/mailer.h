@@ -35,25 +35,26 @@ int mailer_start(struct mailer **out, const char *smtp_url, const char *from, lo
  * the queue is full, an argument is refused or memory ran out (logged). Thread-safe. */
 bool mailer_send(struct mailer *m, const char *to, const char *subject, const char *body);
 
-/* What became of a mail queued by mailer_send_then. */
+/* What became of a mail given to mailer_send_then. */
 enum mail_fate {
   MAIL_ACCEPTED, /* the server took it */
-  MAIL_REFUSED,  /* the server refused it for good (a 5xx answer) */
+  MAIL_REFUSED,  /* refused for good: by the server (a 5xx answer), or, before any try, an
+                  * address no mail can go to (not one plain address: one '@', no spaces,
+                  * angle brackets, quotes or controls) */
   MAIL_NOT_SENT, /* not taken: given up after passing failures, or dropped by mailer_stop */
 };
 
-/* Called once with the fate of a mail queued by mailer_send_then, on the mailer's thread (in
- * mailer_stop for a mail still queued then), never under the mailer's lock. */
+/* Called once with the fate of a mail given to mailer_send_then: on the mailer's thread (in
+ * mailer_stop for a mail still queued then), or, for an address no mail can go to, before
+ * mailer_send_then returns; never under the mailer's lock. */
 typedef void (*mail_done_fn)(void *ctx, enum mail_fate fate);
 
-/* mailer_send, then done(ctx, fate) once the mail's fate is known. When it returns false the
- * mail was not queued and done is not called. */
+/* mailer_send, then done(ctx, fate) once the mail's fate is known. True when done is called
+ * (or was: MAIL_REFUSED for an address no mail can go to); false when the mail was not
+ * queued for a passing reason (a full queue, no memory, stopping) or a fault of the caller's
+ * (no mailer, an unusable subject), and done is not called. */
 bool mailer_send_then(struct mailer *m, const char *to, const char *subject, const char *body,
                       mail_done_fn done, void *ctx);
-
-/* True when to is an address mailer_send takes (a plain address: one '@', no spaces, angle
- * brackets, quotes or controls). */
-bool mailer_address_usable(const char *to);
 
 /* Mails the queue could take now (0 for NULL or while stopping). Thread-safe; a snapshot. */
 size_t mailer_room(struct mailer *m);

@@ -128,8 +128,8 @@ static void reminder_mailed(void *ctx, enum mail_fate fate) {
   r->delivered = MAIL_NOT_SENT != fate;
   if (MAIL_REFUSED == fate) {
     log_msg(LOG_WARN, NULL,
-            "recert: the mail server refused the reminder of certificate %s "
-            "for good; it is not sent again",
+            "recert: the reminder of certificate %s was refused for good (by the mail "
+            "server, or its holder's address cannot take mail); it is not sent again",
             r->serial);
   }
   settle_reminder(r);
@@ -147,8 +147,9 @@ static int64_t claim_lease_ms(const struct config *cfg) {
 }
 
 /* The reminder mail of d, in Indonesian and English (the certificate is bilingual too),
- * queued with its claim (serial, days) to settle. False when not queued: the claim is then
- * released, for the next sweep. */
+ * handed to the mailer with its claim (serial, days), which the mail's fate settles (an
+ * address no mail can go to: refused for good at once). False when not queued: the claim is
+ * then released, for the next sweep. */
 static bool send_reminder(struct svc *svc, const struct store_recert_due *d, int64_t now_ms) {
   const struct exam *x = NULL != svc->catalog ? catalog_current(svc->catalog, d->exam_id) : NULL;
   const char *title = NULL != x ? x->title : d->exam_id;
@@ -185,16 +186,6 @@ static bool send_reminder(struct svc *svc, const struct store_recert_due *d, int
   r->store = svc->store;
   snprintf(r->serial, sizeof r->serial, "%s", d->serial);
   r->days = d->days;
-  if (!mailer_address_usable(d->email)) {
-    /* No try would ever take it: settled as refused for good, not claimed again each pass. */
-    log_msg(LOG_WARN, NULL,
-            "recert: the holder of certificate %s has no address a mail can "
-            "go to; the reminder is not mailed",
-            d->serial);
-    r->delivered = true;
-    settle_reminder(r);
-    return false;
-  }
   if (n > 0 && (size_t)n < sizeof body &&
       mailer_send_then(svc->mailer, d->email, subject, body, reminder_mailed, r)) {
     return true;
@@ -212,7 +203,7 @@ static bool send_reminder(struct svc *svc, const struct store_recert_due *d, int
  * *budget goes; *out_sent counts the mails queued. STORE_OK, or the store's failure. */
 static int claim_and_send(struct svc *svc, store_txn_fn txn, const struct store_recert_due *due,
                           size_t n, int64_t now_ms, size_t *budget, size_t *out_sent) {
-  for (size_t i = 0; i<n && * budget> 0; i++) {
+  for (size_t i = 0; i < n && 0 < *budget; i++) {
     struct remind_ctx c = {due[i].serial, due[i].days, due[i].claimed_ms, now_ms};
     int rc = store_txn(svc->store, txn, &c);
     if (STORE_NONE == rc) {

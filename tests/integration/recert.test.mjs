@@ -230,7 +230,7 @@ test('a reminder the relay refuses for good is not sent again', async () => {
     assert.equal(reminder(), '1', 'settled after the refusal');
     assert.ok(refusing.counts.rcpts >= 1, 'offered to the relay');
     await stopClean(d);
-    assert.match(d.output(), /the mail server refused the reminder of certificate/);
+    assert.match(d.output(), new RegExp(`the reminder of certificate ${serial} was refused for good`));
   } finally {
     if (!d.exited()) await d.stop('SIGKILL'); // its open SMTP connection would hold close()
     await refusing.close();
@@ -240,4 +240,31 @@ test('a reminder the relay refuses for good is not sent again', async () => {
   await sleep(2000);
   assert.equal((await mailsTo(holder.email, 1, 500)).length, 0, 'not sent again');
   await stopClean(d);
+});
+
+// A holder whose stored address no mail can go to (imported with a quoted local part, which
+// the mailer refuses: not one plain address): the reminder is settled as refused for good
+// without a try, and the relay, which takes mail, gets nothing.
+test('a reminder to an address no mail can go to is settled without a try', async () => {
+  let d = await daemon('400', { mail: false });
+  const holder = await candidateClient(d, 'Rudi Hartono');
+  const serial = await certify(holder, EXAM);
+  await stopClean(d);
+  const odd = `"Rudi H ${serial}"@contoh.id`;
+  const set = dbExec(dataDir, `UPDATE users SET email = '${odd}' WHERE email = '${holder.email}'`);
+  assert.equal(set.status, 0, set.stderr);
+  const reminder = () => dbExec(dataDir,
+    `SELECT mailed FROM recert_reminders WHERE serial = '${serial}' AND days = 400`).stdout.trim();
+  d = await daemon('400');
+  try {
+    const end = Date.now() + 15_000;
+    while (reminder() !== '1' && Date.now() < end) await sleep(50);
+    assert.equal(reminder(), '1', 'settled');
+    await stopClean(d);
+  } finally {
+    if (!d.exited()) await d.stop('SIGKILL');
+  }
+  assert.match(d.output(), /refused a mail to an address no mail can go to/);
+  assert.match(d.output(), new RegExp(`the reminder of certificate ${serial} was refused for good`));
+  assert.equal(sink.mails.filter((m) => m.to.includes(serial)).length, 0, 'nothing reached the relay');
 });

@@ -164,6 +164,17 @@ static void test_request(void **state) {
   mailer_stop(m);
 }
 
+struct fate_seen {
+  int calls;
+  enum mail_fate fate;
+};
+
+static void note_fate(void *ctx, enum mail_fate fate) {
+  struct fate_seen *f = ctx;
+  f->calls++;
+  f->fate = fate;
+}
+
 static void test_mailer_refuses(void **state) {
   (void)state;
   struct mailer *m = NULL;
@@ -176,6 +187,19 @@ static void test_mailer_refuses(void **state) {
   assert_false(mailer_send(m, "korban@contoh.id\r\nBcc: x@y.z", "Subjek", "isi"));
   assert_false(mailer_send(m, "korban@contoh.id", "Subjek\r\nBcc: x@y.z", "isi"));
   assert_true(mailer_send(m, "korban@contoh.id", "Subjek", "isi\n.\nbaris"));
+  /* An address no mail can go to: its fate is told at once, refused for good; without a
+   * callback, mailer_send says it was not queued. */
+  struct fate_seen seen = {0};
+  assert_false(mailer_send(m, "\"Rudi H\"@contoh.id", "Subjek", "isi"));
+  assert_true(mailer_send_then(m, "\"Rudi H\"@contoh.id", "Subjek", "isi", note_fate, &seen));
+  assert_int_equal(1, seen.calls);
+  assert_int_equal(MAIL_REFUSED, seen.fate);
+  assert_true(mailer_send_then(m, "rudi@contoh.id <x@y.z>", "Subjek", "isi", note_fate, &seen));
+  assert_int_equal(2, seen.calls);
+  /* The caller's own fault (a subject with a line break) is not the mail's fate. */
+  assert_false(
+      mailer_send_then(m, "rudi@contoh.id", "Subjek\nBcc: x@y.z", "isi", note_fate, &seen));
+  assert_int_equal(2, seen.calls);
   mailer_stop(m);
 }
 
