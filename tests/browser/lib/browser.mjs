@@ -51,8 +51,10 @@ export async function assertAccessible(page, label) {
   assert.deepEqual(text, [], `accessibility violations on ${label}`);
 }
 
-// Saves full-page screenshots of the current page at 360 px and 1280 px.
+// Saves full-page screenshots of the current page at 360 px and 1280 px; none with
+// UJIKOM_SCREENSHOTS=0 (the PostgreSQL pass, whose pages are the SQLite pass's).
 export async function screenshots(page, name) {
+  if (process.env.UJIKOM_SCREENSHOTS === '0') return;
   mkdirSync(SCREENSHOTS, { recursive: true });
   const orig = page.viewportSize();
   for (const width of [360, 1280]) {
