@@ -367,7 +367,7 @@ struct issue_signed {
   struct store_cert cert;
   char salt[OB3_SALT_LEN + 1];
   char *jsonld; /* NULL: no credential could be made (issued all the same, made on request) */
-  char *jwt;    /* NULL without an ES256 key */
+  char *jwt;    /* NULL without an ES256 key, or without jsonld */
 };
 
 static void issue_signed_clear(struct issue_signed *sig) {
@@ -408,11 +408,13 @@ static int sign_claims(struct issue_signed *out, const struct issue_prep *p,
   }
   out->cert.attempt_id = p->attempt_id;
   out->cert.user_id = p->user_id;
-  /* The OB 3.0 credential with its embedded proof, and its JWT form from the same document
-   * (without a document there is nothing to sign: the issuance fails). */
+  /* The OB 3.0 credential with its embedded proof, and its JWT form from the same document.
+   * Without a document (credential_make logged why) the certificate is issued all the same,
+   * with or without an ES256 key: both forms are made on request once they can be
+   * (credential_jsonld, credential_jwt). A document the ES256 key fails to sign is a failure. */
   json_t *doc = credential_make(out->salt, &out->jsonld, cl, p->holder, p->licence, key);
   int rc = STORE_OK;
-  if (NULL != p->jwt_key &&
+  if (NULL != doc && NULL != p->jwt_key &&
       NULL == (out->jwt = credential_jwt_make(doc, p->jwt_key, p->public_url))) {
     rc = STORE_HARD;
   }

@@ -5,8 +5,9 @@
  * and revocation is in the intact audit chain. The display text stored with a certificate is
  * its credential's display claims, and certificates stored without it (before migration
  * 0006) get it from their credential, once. Suspension and reinstatement, a new certificate
- * after a revocation (naming the old one; one non-revoked certificate per attempt), and
- * random, distinct status list indexes.
+ * after a revocation (naming the old one; one non-revoked certificate per attempt),
+ * random, distinct status list indexes, and an issuance that goes on when the credential
+ * cannot be made, with an ES256 key as without.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -24,10 +25,14 @@
 #include "common/catalog.h"
 #include "common/cert_status.h"
 #include "common/config.h"
+#include "common/credential.h"
+#include "common/credential_jwt.h"
 #include "common/issue.h"
 #include "common/issued_claims.h"
 #include "common/keystore.h"
 #include "store/store.h"
+#include "store/store_cert_jwt.h"
+#include "store/store_credential.h"
 
 #include "test_issue_fixture.h"
 
@@ -552,6 +557,60 @@ static void test_signed_again_when_certificates_change(void **state) {
   store_cert_clear(&last);
 }
 
+/* A credential that cannot be made does not stop the issuance, with an ES256 key as without
+ * one: the certificate (register row, QR token, COSE, log entry) is issued, neither the
+ * credential nor its JWT is stored, and both are tried again on request. Here the cause is
+ * a public URL with a query, which no did:web can name (the daemon refuses it at start; the
+ * other causes, a licence text no credential can carry and running out of memory, cannot be
+ * staged as simply). Before, the ES256 key turned this into a failed issuance. */
+static void test_issued_without_credential(void **state) {
+  struct fixture *f = *state;
+  char kid[TOKEN_KID_LEN + 1], err[256], good[sizeof f->cfg.public_url];
+  assert_int_equal(0, keystore_rotate_es256(kid, f->t.dir, err, sizeof err));
+  struct keystore *ks = NULL;
+  assert_int_equal(0, keystore_open(&ks, f->t.dir, true, err, sizeof err));
+  keystore_free(f->svc.keys);
+  f->svc.keys = ks;
+  assert_non_null(keystore_es256_active(f->svc.keys));
+  memcpy(good, f->cfg.public_url, sizeof good);
+  snprintf(f->cfg.public_url, sizeof f->cfg.public_url, "https://sertifikat.contoh.id/?lsp=1");
+  int64_t id = new_attempt(f, VERDICT_K);
+  struct store_cert c;
+  assert_int_equal(ISSUE_CREATED, issue_certificate(&c, &f->svc, id, 0, err, sizeof err));
+  struct store_rd *rd = NULL;
+  char salt[STORE_SALT_SIZE], *text = NULL;
+  assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
+  assert_int_equal(STORE_NONE, store_credential_get(rd, salt, &text, c.serial));
+  assert_int_equal(STORE_NONE, store_cert_jwt_latest(rd, &text, c.serial));
+  assert_null(text);
+  store_rd_end(rd);
+  /* On request: still no document for these claims, a failure answered, nothing stored. */
+  memcpy(f->cfg.public_url, good, sizeof good);
+  assert_int_equal(CREDENTIAL_INTERNAL, credential_jsonld(&text, &f->svc, &c));
+  assert_int_equal(CREDENTIAL_INTERNAL, credential_jwt(&text, &f->svc, &c));
+  assert_null(text);
+  /* The certificate itself verifies. */
+  size_t n = 0;
+  const struct token_pubkey *keys = keystore_public(f->svc.keys, &n);
+  struct cert_verification *v = malloc(sizeof *v);
+  assert_non_null(v);
+  cert_qr_token_verify(v, c.qr_token, strlen(c.qr_token), keys, n, c.issued_s + 10);
+  assert_int_equal(CERT_GENUINE, v->verdict);
+  free(v);
+  store_cert_clear(&c);
+  /* With the public URL as configured again, the next certificate gets both forms. */
+  id = new_attempt(f, VERDICT_K);
+  assert_int_equal(ISSUE_CREATED, issue_certificate(&c, &f->svc, id, 0, err, sizeof err));
+  assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
+  assert_int_equal(STORE_OK, store_credential_get(rd, salt, &text, c.serial));
+  free(text);
+  text = NULL;
+  assert_int_equal(STORE_OK, store_cert_jwt_latest(rd, &text, c.serial));
+  free(text);
+  store_rd_end(rd);
+  store_cert_clear(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_issue_once),
@@ -563,6 +622,7 @@ int main(void) {
       cmocka_unit_test(test_reissue_after_revocation),
       cmocka_unit_test(test_status_indexes_random),
       cmocka_unit_test(test_signed_again_when_certificates_change),
+      cmocka_unit_test(test_issued_without_credential),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
