@@ -30,6 +30,7 @@
 #include "common/recert.h"
 #include "common/svc.h"
 #include "common/verify_cache.h"
+#include "heap.h"
 #include "http/httpd.h"
 #include "http/routes.h"
 #include "http/server.h"
@@ -390,6 +391,7 @@ static int serve(struct svc *svc, const sigset_t *sigs, struct keystore **old_ke
     if (sig < 0) {
       if (EAGAIN == errno && !indexing) {
         sweep(svc);
+        heap_release(); /* on every node, leading or not */
       }
       continue;
     }
@@ -408,6 +410,7 @@ int main(int argc, char **argv) {
   struct keystore *old_keys[MAX_KEY_RELOADS];
   size_t n_old_keys = 0;
   char err[1024] = "";
+  int arenas = heap_limit_arenas(); /* before any thread */
   int status = read_options(&cfg, argc, argv);
   if (status >= 0) {
     return status;
@@ -435,6 +438,9 @@ int main(int argc, char **argv) {
   }
   log_msg(LOG_INFO, NULL, "ujikomd %s listening on %s (port %u), data in %s", UJIKOM_VERSION,
           cfg.listen, server_port(srv), cfg.data_dir);
+  if (arenas > 0) {
+    log_msg(LOG_DEBUG, NULL, "heap: at most %d malloc arenas", arenas);
+  }
   if (cfg.port_file[0] && 0 != write_port_file(cfg.port_file, server_port(srv))) {
     log_msg(LOG_WARN, NULL, "cannot write port file %s: %s", cfg.port_file, strerror(errno));
   }
