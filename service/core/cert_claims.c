@@ -29,16 +29,12 @@ const char *cert_verdict_name(enum cert_verdict v) {
 }
 
 bool cert_text_signable(const char *s, size_t len) {
-  return 0 != cert_text_ok(s, len);
-}
-
-int cert_text_ok(const char *s, size_t len) {
   size_t i = 0;
   while (i < len) {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x80) {
       if (c < 0x20 || 0x7f == c) {
-        return 0;
+        return false;
       }
       i++;
       continue;
@@ -46,11 +42,11 @@ int cert_text_ok(const char *s, size_t len) {
     size_t n = utf8_seq_len(s + i, len - i);
     /* C1 controls (U+0080..U+009F) are C2 80..C2 9F */
     if (0 == n || (0xc2 == c && (unsigned char)s[i + 1] < 0xa0)) {
-      return 0;
+      return false;
     }
     i += n;
   }
-  return 1;
+  return true;
 }
 
 int cert_copy_text(char *dst, size_t size, const char *src, size_t len) {
@@ -67,7 +63,7 @@ static int field_ok(const char *s, size_t size, int required) {
   if (len >= size || (required && 0 == len)) {
     return 0;
   }
-  return cert_text_ok(s, len);
+  return cert_text_signable(s, len);
 }
 
 int cert_claims_check(const struct cert_claims *c) {
@@ -181,7 +177,7 @@ static int get_field(char *dst, size_t size, const char **p, bool *more) {
   const char *s = *p;
   const char *end = strchr(s, DISPLAY_SEP);
   size_t len = NULL == end ? strlen(s) : (size_t)(end - s);
-  if ((len > 0 && !cert_text_ok(s, len)) || 0 != cert_copy_text(dst, size, s, len)) {
+  if ((len > 0 && !cert_text_signable(s, len)) || 0 != cert_copy_text(dst, size, s, len)) {
     return -1;
   }
   *more = NULL != end;

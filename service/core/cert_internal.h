@@ -22,8 +22,6 @@ int cert_claims_check(const struct cert_claims *c);
 /* Copies at most size-1 bytes of src (len bytes, may contain no NUL) into dst; -1 when
  * it does not fit or contains a NUL byte. */
 int cert_copy_text(char *dst, size_t size, const char *src, size_t len);
-/* True when s (len bytes) is well-formed UTF-8 without control characters. */
-int cert_text_ok(const char *s, size_t len);
 /* Resets out to NOT_GENUINE with a formatted reason (claims cleared). */
 void cert_verification_fail(struct cert_verification *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -341,7 +341,7 @@ static int copy_tstr(char *dst, size_t size, const cbor_item_t *v, bool required
   }
   const char *s = (const char *)cbor_string_handle(v);
   size_t len = cbor_string_length(v);
-  if ((required && 0 == len) || (len > 0 && !cert_text_ok(s, len))) {
+  if ((required && 0 == len) || (len > 0 && !cert_text_signable(s, len))) {
     return -1;
   }
   if (0 == len) {

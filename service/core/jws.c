@@ -200,7 +200,7 @@ static int get_text(char *dst, size_t size, const json_t *obj, const char *key, 
   }
   const char *s = json_string_value(v);
   size_t len = json_string_length(v);
-  if (!cert_text_ok(s, len)) {
+  if (!cert_text_signable(s, len)) {
     return -1;
   }
   return cert_copy_text(dst, size, s, len);
@@ -299,7 +299,7 @@ static int parse_payload(struct cert_claims *c, const json_t *p) {
   if (!json_is_array(tag) || 1 != json_array_size(tag) || !json_is_string(code) ||
       0 != cert_copy_text(c->subsector, sizeof c->subsector, json_string_value(code),
                           json_string_length(code)) ||
-      '\0' == c->subsector[0] || !cert_text_ok(c->subsector, strlen(c->subsector))) {
+      '\0' == c->subsector[0] || !cert_text_signable(c->subsector, strlen(c->subsector))) {
     return -1;
   }
   if (0 != parse_status(c, vc)) {

@@ -309,8 +309,8 @@ static bool facts_ok(const struct ob3_facts *f) {
   return NULL != c && 0 == cert_claims_check(c) && c->issuer_url[0] && NULL != f->email &&
          NULL != f->email_salt && f->email_salt[0] &&
          (NULL == f->issuer_licence ||
-          cert_text_ok(f->issuer_licence, strlen(f->issuer_licence))) &&
-         (NULL == f->holder_did || cert_text_ok(f->holder_did, strlen(f->holder_did)));
+          cert_text_signable(f->issuer_licence, strlen(f->issuer_licence))) &&
+         (NULL == f->holder_did || cert_text_signable(f->holder_did, strlen(f->holder_did)));
 }
 
 json_t *ob3_credential(const struct ob3_facts *f) {

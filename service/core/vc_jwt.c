@@ -154,7 +154,7 @@ int vc_jwt_check_claims(const json_t *payload, char *why, size_t whylen) {
 static void put_text(char *dst, size_t size, const json_t *v) {
   const char *s = json_string_value(v);
   size_t len = json_string_length(v);
-  if (NULL == s || !cert_text_ok(s, len) || 0 != cert_copy_text(dst, size, s, len)) {
+  if (NULL == s || !cert_text_signable(s, len) || 0 != cert_copy_text(dst, size, s, len)) {
     dst[0] = '\0';
   }
 }
