@@ -58,6 +58,29 @@ async function mailsTo(email, count, timeoutMs = 10_000) {
 
 const decode = (raw) => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
 
+// A holder certified on a daemon without mail (so no reminder is claimed yet), stopped after.
+async function certifiedHolder(name) {
+  const d = await daemon('400', { mail: false });
+  const holder = await candidateClient(d, name);
+  const serial = await certify(holder, EXAM);
+  await stopClean(d);
+  return { holder, serial };
+}
+
+// The reminder of serial at the 400-day threshold: cols of its row, joined by '|' ('' when
+// there is none yet).
+function reminderRow(serial, cols = 'mailed') {
+  const r = dbExec(dataDir, `SELECT ${cols} FROM recert_reminders WHERE serial = '${serial}' AND days = 400`);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+// Waits, at most ms, for serial's reminder to be marked mailed (delivered or refused for good).
+async function untilMailed(serial, ms = 15_000) {
+  const end = Date.now() + ms;
+  while (reminderRow(serial) !== '1' && Date.now() < end) await sleep(50);
+}
+
 test('a bad --recert-remind-days stops the daemon at start-up', () => {
   for (const bad of ['0', '30,x', '30,30', '4000', '7,', '1,2,3,4,5,6,7,8,9']) {
     const r = spawnSync(UJIKOMD, ['--recert-remind-days', bad, '--data-dir', tmpDir()], { encoding: 'utf8' });
@@ -165,15 +188,9 @@ test('reminders once per threshold across restarts; re-certification links both 
 });
 
 test('a reminder the relay did not take is mailed again once it takes mail, and only once', async () => {
-  let d = await daemon('400', { mail: false });
-  const holder = await candidateClient(d, 'Sri Rahayu');
-  const serial = await certify(holder, EXAM);
-  await stopClean(d);
-  const reminder = () => {
-    const r = dbExec(dataDir, `SELECT mailed, sent_at FROM recert_reminders WHERE serial = '${serial}' AND days = 400`);
-    assert.equal(r.status, 0, r.stderr);
-    return r.stdout.trim();
-  };
+  const { holder, serial } = await certifiedHolder('Sri Rahayu');
+  const reminder = () => reminderRow(serial, 'mailed, sent_at');
+  let d;
   // The relay answers "try again later" (451) and the next try is an hour away: the reminder
   // is claimed and tried, and still waiting in the mailer when the daemon stops. Its claim is
   // then released: recorded, not delivered (mailed 0), claim time 0.
@@ -193,7 +210,7 @@ test('a reminder the relay did not take is mailed again once it takes mail, and 
     assert.ok(deferring.counts.rcpts >= 1, 'tried');
     await stopClean(d);
   } finally {
-    if (!d.exited()) await d.stop('SIGKILL'); // its open SMTP connection would hold close()
+    if (d && !d.exited()) await d.stop('SIGKILL'); // its open SMTP connection would hold close()
     await deferring.close();
   }
   assert.equal(reminder(), '0|0', 'the claim is released at shutdown');
@@ -215,24 +232,19 @@ test('a reminder the relay did not take is mailed again once it takes mail, and 
 });
 
 test('a reminder the relay refuses for good is not sent again', async () => {
-  let d = await daemon('400', { mail: false });
-  const holder = await candidateClient(d, 'Rudi Hartono');
-  const serial = await certify(holder, EXAM);
-  await stopClean(d);
-  const reminder = () => dbExec(dataDir,
-    `SELECT mailed FROM recert_reminders WHERE serial = '${serial}' AND days = 400`).stdout.trim();
+  const { holder, serial } = await certifiedHolder('Rudi Hartono');
+  let d;
   // 550 to every recipient: settled as delivered (never again), with a warning.
   const refusing = await smtpSink({ refuse: 1000, code: 550 });
   try {
     d = await daemon('400', { port: refusing.port });
-    const end = Date.now() + 15_000;
-    while (reminder() !== '1' && Date.now() < end) await sleep(50);
-    assert.equal(reminder(), '1', 'settled after the refusal');
+    await untilMailed(serial);
+    assert.equal(reminderRow(serial), '1', 'settled after the refusal');
     assert.ok(refusing.counts.rcpts >= 1, 'offered to the relay');
     await stopClean(d);
     assert.match(d.output(), new RegExp(`the reminder of certificate ${serial} was refused for good`));
   } finally {
-    if (!d.exited()) await d.stop('SIGKILL'); // its open SMTP connection would hold close()
+    if (d && !d.exited()) await d.stop('SIGKILL'); // its open SMTP connection would hold close()
     await refusing.close();
   }
   // A relay that takes mail later gets nothing for it.
@@ -246,20 +258,14 @@ test('a reminder the relay refuses for good is not sent again', async () => {
 // the mailer refuses: not one plain address): the reminder is settled as refused for good
 // without a try, and the relay, which takes mail, gets nothing.
 test('a reminder to an address no mail can go to is settled without a try', async () => {
-  let d = await daemon('400', { mail: false });
-  const holder = await candidateClient(d, 'Rudi Hartono');
-  const serial = await certify(holder, EXAM);
-  await stopClean(d);
+  const { holder, serial } = await certifiedHolder('Rudi Hartono');
   const odd = `"Rudi H ${serial}"@contoh.id`;
   const set = dbExec(dataDir, `UPDATE users SET email = '${odd}' WHERE email = '${holder.email}'`);
   assert.equal(set.status, 0, set.stderr);
-  const reminder = () => dbExec(dataDir,
-    `SELECT mailed FROM recert_reminders WHERE serial = '${serial}' AND days = 400`).stdout.trim();
-  d = await daemon('400');
+  const d = await daemon('400');
   try {
-    const end = Date.now() + 15_000;
-    while (reminder() !== '1' && Date.now() < end) await sleep(50);
-    assert.equal(reminder(), '1', 'settled');
+    await untilMailed(serial);
+    assert.equal(reminderRow(serial), '1', 'settled');
     await stopClean(d);
   } finally {
     if (!d.exited()) await d.stop('SIGKILL');
