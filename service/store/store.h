@@ -165,6 +165,21 @@ typedef int (*store_txn_fn)(struct store_tx *tx, void *ctx);
  * broken database. Thread-safe; writers are serialised. */
 int store_txn(struct store *s, store_txn_fn fn, void *ctx);
 
+/* Called once with what store_txn would have returned for a body queued by store_txn_async.
+ * It runs on the thread that committed the body's batch, after the commit, while later
+ * batches wait: it must be quick and must not wait for a write of its own. */
+typedef void (*store_txn_done_fn)(void *ctx, int rc);
+
+/* store_txn without waiting for it: queues fn (with the same budget and the same batches as
+ * store_txn) and returns at once; done(ctx, rc) follows exactly once, on another thread, when
+ * the batch that took it has committed or given up. ctx must live until then. A backend
+ * without a queue of its own (store_txn_async_queues false) runs fn and calls done before
+ * returning, as store_txn would. */
+void store_txn_async(struct store *s, store_txn_fn fn, void *ctx, store_txn_done_fn done);
+/* True when store_txn_async returns without waiting for the transaction (SQLite's group
+ * commit); false when it waits as store_txn does (PostgreSQL). */
+bool store_txn_async_queues(const struct store *s);
+
 /* A reader inside a write transaction: sees the transaction's uncommitted writes. Valid
  * only until fn returns; do not pass it to store_rd_end(). */
 struct store_rd *store_tx_rd(struct store_tx *tx);

@@ -22,6 +22,8 @@ struct store_ops {
   const char *name; /* "sqlite", "postgresql" */
   void (*close)(struct store *s);
   int (*txn)(struct store *s, store_txn_fn fn, void *ctx);
+  /* NULL: store_txn_async runs txn and then done, on the caller's thread. */
+  void (*txn_async)(struct store *s, store_txn_fn fn, void *ctx, store_txn_done_fn done);
   int (*rd_begin)(struct store *s, struct store_rd **out);
   void (*rd_end)(struct store_rd *rd);
   int (*health)(struct store *s);

@@ -140,6 +140,18 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx) {
   return s->ops->txn(s, fn, ctx);
 }
 
+void store_txn_async(struct store *s, store_txn_fn fn, void *ctx, store_txn_done_fn done) {
+  if (NULL != s->ops->txn_async) {
+    s->ops->txn_async(s, fn, ctx, done);
+  } else {
+    done(ctx, s->ops->txn(s, fn, ctx));
+  }
+}
+
+bool store_txn_async_queues(const struct store *s) {
+  return NULL != s->ops->txn_async;
+}
+
 int store_rd_begin(struct store *s, struct store_rd **out) {
   return s->ops->rd_begin(s, out);
 }

@@ -532,7 +532,7 @@ int store_sqlite_open(struct store **out, const char *path, const struct store_o
   int rc = STORE_HARD;
   int version = 0;
   bool wlock_init = false, plock_init = false, qlock_init = false;
-  bool ckpt_lock_init = false, cwake_init = false;
+  bool ckpt_lock_init = false, cwake_init = false, qwake_init = false;
   *out = NULL;
   if (NULL == path || '\0' == path[0]) {
     store_set_err(err, errlen, "no database path given");
@@ -588,7 +588,8 @@ int store_sqlite_open(struct store **out, const char *path, const struct store_o
   qlock_init = 0 == pthread_mutex_init(&s->qlock, NULL);
   ckpt_lock_init = 0 == pthread_mutex_init(&s->ckpt_lock, NULL);
   cwake_init = 0 == pthread_cond_init(&s->cwake, NULL);
-  if (!wlock_init || !plock_init || !qlock_init || !ckpt_lock_init || !cwake_init) {
+  qwake_init = 0 == pthread_cond_init(&s->qwake, NULL);
+  if (!wlock_init || !plock_init || !qlock_init || !ckpt_lock_init || !cwake_init || !qwake_init) {
     store_set_err(err, errlen, "cannot initialise locks");
     rc = STORE_HARD;
     goto cleanup;
@@ -624,6 +625,9 @@ cleanup:
     if (cwake_init) {
       pthread_cond_destroy(&s->cwake);
     }
+    if (qwake_init) {
+      pthread_cond_destroy(&s->qwake);
+    }
     free(s->path);
     free(s);
   }
@@ -632,6 +636,7 @@ cleanup:
 
 static void sq_close(struct store *base) {
   struct sq_store *s = sq_store(base);
+  store_sqlite_committer_stop(s); /* settles every queued body first */
   checkpointer_stop(s);
   struct store_conn *idle = NULL;
   while (NULL != (idle = store_pool_take(&s->pool))) {
@@ -643,6 +648,7 @@ static void sq_close(struct store *base) {
   pthread_mutex_destroy(&s->qlock);
   pthread_mutex_destroy(&s->ckpt_lock);
   pthread_cond_destroy(&s->cwake);
+  pthread_cond_destroy(&s->qwake);
   free(s->path);
   free(s);
 }
@@ -711,6 +717,7 @@ static const struct store_ops sq_ops = {
     .lead = sq_lead,
     .close = sq_close,
     .txn = store_sqlite_txn,
+    .txn_async = store_sqlite_txn_async,
     .rd_begin = sq_rd_begin,
     .rd_end = sq_rd_end,
     .health = sq_health,

@@ -47,6 +47,11 @@ struct sq_store {
   struct txn_req *qhead, *qtail;
   bool leading;     /* a batch is running */
   pthread_t leader; /* the thread running it (to refuse a nested store_txn) */
+  /* Bodies queued by store_txn_async have no caller waiting to lead them: this thread does
+   * (started with the first of them), woken by qwake when one is queued and nobody leads. */
+  pthread_cond_t qwake;
+  pthread_t committer;
+  bool committer_running, committer_stop;
   /* Checkpoints run on a thread of their own (with its own connection), woken by the writer
    * when the WAL has grown by STORE_CKPT_PAGES, instead of inside the commit that crossed the
    * threshold: a checkpoint writes and fsyncs the database file, which would otherwise hold
@@ -69,6 +74,10 @@ static inline struct sq_conn *sq_conn(struct store_conn *c) {
 
 /* The group commit's store_txn (store_sqlite_group_commit.c). */
 int store_sqlite_txn(struct store *base, store_txn_fn fn, void *ctx);
+/* Its store_txn_async, and the end of the thread that leads those bodies (at close, after
+ * every body queued has been settled). */
+void store_sqlite_txn_async(struct store *base, store_txn_fn fn, void *ctx, store_txn_done_fn done);
+void store_sqlite_committer_stop(struct sq_store *s);
 
 /* Statements of the foundation itself. */
 enum core_stmt {

@@ -4,10 +4,14 @@
  * BEGIN IMMEDIATE ... COMMIT, each body in its own savepoint, so one fsync acknowledges many
  * writes. One lock budget per caller bounds the waiting, with bounded retries when the
  * database is busy, and a short probe instead while it is known to be locked elsewhere.
+ * store_txn_async queues a body the same way without a caller waiting for it: whoever leads
+ * the batch that takes it calls its done function after the commit, and a thread of the
+ * store's own (the committer) leads when only such bodies are queued.
  */
 #include <errno.h>
 #include <linux/futex.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -36,6 +40,9 @@ struct txn_req {
    * member returns without taking it. The bits above count hints to lead (REQ_HINT), given
    * under qlock while the request is queued. */
   _Atomic uint32_t word;
+  /* NULL: a caller waits in store_txn (the request lives on its stack). Else queued by
+   * store_txn_async: allocated, called once settled and then freed by whoever led it. */
+  store_txn_done_fn done;
   struct txn_req *next;
 };
 
@@ -254,9 +261,13 @@ static void run_batch(struct sq_store *s, struct txn_req *batch) {
 }
 
 /* Hints the caller queued first to lead the next batch (under qlock); returns it, to be woken
- * with word_wake, or NULL. */
+ * with word_wake, or NULL. A body nobody waits for is led by the committer: woken here. */
 static struct txn_req *hint_next_leader(struct sq_store *s) {
   if (s->leading || NULL == s->qhead) {
+    return NULL;
+  }
+  if (NULL != s->qhead->done) {
+    pthread_cond_signal(&s->qwake);
     return NULL;
   }
   atomic_fetch_add_explicit(&s->qhead->word, REQ_HINT, memory_order_relaxed);
@@ -282,33 +293,76 @@ static void unqueue(struct sq_store *s, struct txn_req *me) {
   }
 }
 
-/* Leads one batch: everything queued so far, our own request (me) included; called with qlock
- * held, returns with it released. The members are woken outside qlock, each by one atomic
- * operation and one futex wake, so a woken member neither finds qlock held nor takes it. */
-static void lead(struct sq_store *s, struct txn_req *me) {
-  struct txn_req *batch = s->qhead;
-  s->qhead = s->qtail = NULL;
-  for (struct txn_req *r = batch; NULL != r; r = r->next) {
-    r->taken = true;
-  }
-  s->leading = true;
-  s->leader = pthread_self();
-  pthread_mutex_unlock(&s->qlock);
-  run_batch(s, batch);
-  pthread_mutex_lock(&s->qlock);
-  s->leading = false;
-  struct txn_req *next_leader = hint_next_leader(s);
-  pthread_mutex_unlock(&s->qlock);
+/* Tells the members of a finished batch (but me) their results: first every waiting caller,
+ * by one atomic operation and one futex wake each, then the next leader (when not NULL), then
+ * every queued body, by its done function (then freed). The two kinds are sorted apart before
+ * anyone is told: once told, a waiting caller returns and its request (on its stack) is gone. */
+static void tell(struct txn_req *batch, const struct txn_req *me, struct txn_req *next_leader) {
+  struct txn_req *queued = NULL;
+  struct txn_req *waiting = NULL;
   for (struct txn_req *r = batch, *next = NULL; NULL != r; r = next) {
-    next = r->next; /* read first: once done, r may be gone */
-    if (r != me) {
-      atomic_fetch_or_explicit(&r->word, REQ_DONE, memory_order_release);
-      word_wake(&r->word);
+    next = r->next;
+    if (r == me) {
+      continue;
     }
+    struct txn_req **list = NULL != r->done ? &queued : &waiting;
+    r->next = *list;
+    *list = r;
+  }
+  for (struct txn_req *r = waiting, *next = NULL; NULL != r; r = next) {
+    next = r->next; /* read first: once done, r may be gone */
+    atomic_fetch_or_explicit(&r->word, REQ_DONE, memory_order_release);
+    word_wake(&r->word);
   }
   if (NULL != next_leader) {
     word_wake(&next_leader->word);
   }
+  for (struct txn_req *r = queued, *next = NULL; NULL != r; r = next) {
+    next = r->next;
+    r->done(r->ctx, r->result);
+    free(r);
+  }
+}
+
+/* Leads one batch: everything queued so far, our own request (me; NULL for the committer)
+ * included; called with qlock held, returns with it released. The members are told outside
+ * qlock: a woken caller neither finds qlock held nor takes it; the waiting callers first,
+ * then the queued bodies' done functions. A queued body whose budget ran out while it waited
+ * behind other batches is not run: it is BUSY, as a waiting caller would have been. */
+static void lead(struct sq_store *s, struct txn_req *me) {
+  struct txn_req *batch = NULL, **tail = &batch, *late = NULL;
+  int64_t now = clock_mono_ms();
+  for (struct txn_req *r = s->qhead, *next = NULL; NULL != r; r = next) {
+    next = r->next;
+    r->taken = true;
+    if (NULL != r->done && r->deadline <= now) {
+      r->result = STORE_BUSY;
+      r->settled = true;
+      r->next = late;
+      late = r;
+    } else {
+      *tail = r;
+      tail = &r->next;
+    }
+  }
+  *tail = NULL;
+  s->qhead = s->qtail = NULL;
+  s->leading = true;
+  s->leader = pthread_self();
+  pthread_mutex_unlock(&s->qlock);
+  if (NULL != late) {
+    atomic_store(&s->busy_until_ms, (long long)(clock_mono_ms() + txn_budget_ms(s)));
+    store_logf(&s->base, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
+  }
+  if (NULL != batch) {
+    run_batch(s, batch);
+  }
+  pthread_mutex_lock(&s->qlock);
+  s->leading = false;
+  struct txn_req *next_leader = hint_next_leader(s);
+  pthread_mutex_unlock(&s->qlock);
+  tell(batch, me, next_leader);
+  tell(late, me, NULL); /* queued bodies only */
 }
 
 int store_sqlite_txn(struct store *base, store_txn_fn fn, void *ctx) {
@@ -367,5 +421,77 @@ int store_sqlite_txn(struct store *base, store_txn_fn fn, void *ctx) {
     pthread_mutex_unlock(&s->qlock);
     store_logf(&s->base, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
     return STORE_BUSY;
+  }
+}
+
+/* The committer: leads whenever bodies are queued and nobody leads; at close, once every
+ * queued body is settled, ends. */
+static void *committer(void *arg) {
+  struct sq_store *s = arg;
+  pthread_mutex_lock(&s->qlock);
+  for (;;) {
+    if (NULL != s->qhead && !s->leading) {
+      lead(s, NULL);
+      pthread_mutex_lock(&s->qlock);
+      continue;
+    }
+    if (s->committer_stop && NULL == s->qhead) {
+      break;
+    }
+    pthread_cond_wait(&s->qwake, &s->qlock);
+  }
+  pthread_mutex_unlock(&s->qlock);
+  return NULL;
+}
+
+void store_sqlite_txn_async(struct store *base, store_txn_fn fn, void *ctx,
+                            store_txn_done_fn done) {
+  struct sq_store *s = sq_store(base);
+  struct txn_req *r = calloc(1, sizeof(*r));
+  if (NULL == r) {
+    store_logf(&s->base, STORE_LOG_ERROR, "store_txn_async: out of memory");
+    done(ctx, STORE_UNAVAILABLE);
+    return;
+  }
+  int64_t start = clock_mono_ms();
+  bool degraded = start < (int64_t)atomic_load(&s->busy_until_ms);
+  r->fn = fn;
+  r->ctx = ctx;
+  r->done = done;
+  r->deadline = start + (degraded ? STORE_BUSY_PROBE_MS : txn_budget_ms(s));
+  r->result = STORE_HARD;
+  atomic_init(&r->word, 0u);
+  pthread_mutex_lock(&s->qlock);
+  if (!s->committer_running && !s->committer_stop) {
+    s->committer_running = 0 == pthread_create(&s->committer, NULL, committer, s);
+  }
+  if (!s->committer_running) {
+    /* No thread to lead (or the store is closing): run it here, as store_txn would. */
+    pthread_mutex_unlock(&s->qlock);
+    free(r);
+    done(ctx, store_sqlite_txn(base, fn, ctx));
+    return;
+  }
+  if (NULL == s->qtail) {
+    s->qhead = r;
+  } else {
+    s->qtail->next = r;
+  }
+  s->qtail = r;
+  if (!s->leading) {
+    pthread_cond_signal(&s->qwake);
+  }
+  pthread_mutex_unlock(&s->qlock);
+}
+
+void store_sqlite_committer_stop(struct sq_store *s) {
+  pthread_mutex_lock(&s->qlock);
+  bool running = s->committer_running;
+  s->committer_stop = true;
+  pthread_cond_signal(&s->qwake);
+  pthread_mutex_unlock(&s->qlock);
+  if (running) {
+    pthread_join(s->committer, NULL);
+    s->committer_running = false;
   }
 }

@@ -2,6 +2,9 @@
  * Tests of the store's group commit: concurrent store_txn callers share one transaction (one
  * fsync), yet each body keeps its own outcome: a body that fails rolls back only its own
  * writes, the others commit; nothing is lost or applied twice under many writer threads.
+ * Bodies queued without waiting (store_txn_async) join the same batches and are told their
+ * outcome once, after their write is visible, also when the store closes or the writer is
+ * held past their budget.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -265,12 +268,202 @@ static void test_queued_caller_leaves_at_its_deadline(void **state) {
   assert_int_equal(STORE_OK, lookup(f->t.s, "sesudah@serentak.id"));
 }
 
+/* --- bodies queued without a caller waiting (store_txn_async) --- */
+
+#define QUEUED 240
+
+struct told {
+  struct store *s;
+  struct create_args a;
+  atomic_int calls; /* done calls: exactly one */
+  int rc;
+  int visible; /* at the call: STORE_OK when the row could be read */
+};
+
+static int tx_told(struct store_tx *tx, void *ctx) {
+  struct told *t = ctx;
+  return tx_create(tx, &t->a);
+}
+
+static void queued_done(void *ctx, int rc) {
+  struct told *t = ctx;
+  t->rc = rc;
+  t->visible = NULL != t->s ? lookup(t->s, t->a.email) : -1; /* NULL: not looked up */
+  atomic_fetch_add(&t->calls, 1);
+}
+
+struct queuer {
+  struct store *s;
+  struct told *slots;
+  int from, to;
+  int sync_unexpected;
+};
+
+/* Queues its slots, with a waiting store_txn of its own after every fourth. */
+static void *queuer_thread(void *arg) {
+  struct queuer *q = arg;
+  for (int i = q->from; i < q->to; i++) {
+    struct told *t = &q->slots[i];
+    store_txn_async(q->s, tx_told, t, queued_done);
+    if (0 == i % 4) {
+      struct create_args a = {.refuse = false};
+      snprintf(a.email, sizeof a.email, "w%d@serentak.id", i);
+      q->sync_unexpected += STORE_OK != store_txn(q->s, tx_create, &a);
+    }
+  }
+  return NULL;
+}
+
+static bool all_told(struct told *slots, int n, int64_t wait_ms) {
+  for (int64_t waited = 0; waited <= wait_ms; waited += 5) {
+    int told = 0;
+    for (int i = 0; i < n; i++) {
+      told += atomic_load(&slots[i].calls) > 0;
+    }
+    if (told == n) {
+      return true;
+    }
+    nap_ms(5);
+  }
+  return false;
+}
+
+/* Queued bodies from four threads, between waiting ones: each is told once, with its own
+ * outcome (a refused body's insert rolled back alone), and a committed row is already
+ * visible to a new reader when its body is told. Without a queue (PostgreSQL) the same
+ * holds, each told before store_txn_async returns. */
+static void test_queued_bodies_are_told_once(void **state) {
+  struct fixture *f = *state;
+  struct told *slots = calloc(QUEUED, sizeof(*slots));
+  assert_non_null(slots);
+  for (int i = 0; i < QUEUED; i++) {
+    slots[i].s = f->t.s;
+    slots[i].a.refuse = 0 == i % 5;
+    snprintf(slots[i].a.email, sizeof slots[i].a.email, "q%d@serentak.id", i);
+    slots[i].rc = -999;
+    atomic_init(&slots[i].calls, 0);
+  }
+  struct queuer q[4];
+  pthread_t t[4];
+  for (int k = 0; k < 4; k++) {
+    q[k] = (struct queuer){
+        .s = f->t.s, .slots = slots, .from = k * QUEUED / 4, .to = (k + 1) * QUEUED / 4};
+    assert_int_equal(0, pthread_create(&t[k], NULL, queuer_thread, &q[k]));
+  }
+  for (int k = 0; k < 4; k++) {
+    pthread_join(t[k], NULL);
+    assert_int_equal(0, q[k].sync_unexpected);
+  }
+  assert_true(all_told(slots, QUEUED, 20000));
+  for (int i = 0; i < QUEUED; i++) {
+    assert_int_equal(1, atomic_load(&slots[i].calls));
+    if (slots[i].a.refuse) {
+      assert_int_equal(STORE_CONFLICT, slots[i].rc);
+      assert_int_equal(STORE_NONE, slots[i].visible);
+    } else {
+      assert_int_equal(STORE_OK, slots[i].rc);
+      assert_int_equal(STORE_OK, slots[i].visible);
+    }
+  }
+  nap_ms(50); /* no second call comes later */
+  for (int i = 0; i < QUEUED; i++) {
+    assert_int_equal(1, atomic_load(&slots[i].calls));
+  }
+  struct store_rd *rd = NULL;
+  int64_t n = 0;
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  assert_int_equal(STORE_OK, store_user_count(rd, &n, NULL));
+  store_rd_end(rd);
+  assert_int_equal(QUEUED - QUEUED / 5 + QUEUED / 4, n);
+  assert_int_equal(!temp_store_is_pg(), store_txn_async_queues(f->t.s));
+  free(slots);
+}
+
+/* Bodies queued behind a running batch when the store is closed are run and told before
+ * store_close returns. */
+static void test_queued_bodies_are_settled_at_close(void **state) {
+  if (temp_store_is_pg()) {
+    skip(); /* no queue: each body is told before store_txn_async returns */
+  }
+  struct fixture *f = *state;
+  struct long_batch lb = {.s = f->t.s};
+  struct told slots[5];
+  pthread_t th;
+  assert_int_equal(0, pthread_create(&th, NULL, long_thread, &lb));
+  while (!atomic_load(&lb.inside)) {
+    nap_ms(1);
+  }
+  for (int i = 0; i < 5; i++) {
+    slots[i] = (struct told){.s = NULL, .rc = -999}; /* told while the store closes */
+    atomic_init(&slots[i].calls, 0);
+    snprintf(slots[i].a.email, sizeof slots[i].a.email, "tutup%d@serentak.id", i);
+    store_txn_async(f->t.s, tx_told, &slots[i], queued_done);
+  }
+  for (int i = 0; i < 5; i++) {
+    assert_int_equal(0, atomic_load(&slots[i].calls)); /* the batch ahead still runs */
+  }
+  atomic_store(&lb.released, 1);
+  pthread_join(th, NULL); /* the long batch is done; the queued ones may not have run yet */
+  store_close(f->t.s);
+  f->t.s = NULL;
+  for (int i = 0; i < 5; i++) {
+    assert_int_equal(1, atomic_load(&slots[i].calls));
+    assert_int_equal(STORE_OK, slots[i].rc);
+  }
+  char err[256];
+  assert_int_equal(STORE_OK, store_open(&f->t.s, f->t.db, NULL, err, sizeof err));
+  for (int i = 0; i < 5; i++) {
+    assert_int_equal(STORE_OK, lookup(f->t.s, slots[i].a.email));
+  }
+}
+
+/* A queued body still waiting behind a batch that holds the writer past its budget is told
+ * BUSY and writes nothing, as a waiting caller would leave; later writes go through. */
+static void test_queued_body_past_its_budget_is_busy(void **state) {
+  if (temp_store_is_pg()) {
+    skip(); /* SQLite's group commit */
+  }
+  struct fixture *f = *state;
+  struct long_batch lb = {.s = f->t.s};
+  struct told late = {.s = f->t.s, .rc = -999};
+  atomic_init(&late.calls, 0);
+  snprintf(late.a.email, sizeof late.a.email, "terlambat@serentak.id");
+  pthread_t th;
+  assert_int_equal(0, pthread_create(&th, NULL, long_thread, &lb));
+  while (!atomic_load(&lb.inside)) {
+    nap_ms(1);
+  }
+  store_txn_async(f->t.s, tx_told, &late, queued_done);
+  nap_ms(400); /* past its 210 ms budget, while the batch ahead still holds the writer */
+  assert_int_equal(0, atomic_load(&late.calls));
+  atomic_store(&lb.released, 1);
+  pthread_join(th, NULL);
+  struct told slots[1];
+  assert_true(all_told(&late, 1, 5000));
+  assert_int_equal(1, atomic_load(&late.calls));
+  assert_int_equal(STORE_BUSY, late.rc);
+  assert_int_equal(STORE_NONE, lookup(f->t.s, late.a.email));
+  assert_int_equal(STORE_OK, lb.rc);
+  slots[0] = (struct told){.s = f->t.s, .rc = -999};
+  atomic_init(&slots[0].calls, 0);
+  snprintf(slots[0].a.email, sizeof slots[0].a.email, "berikut@serentak.id");
+  store_txn_async(f->t.s, tx_told, &slots[0], queued_done);
+  assert_true(all_told(slots, 1, 5000));
+  assert_int_equal(STORE_OK, slots[0].rc);
+  assert_int_equal(STORE_OK, slots[0].visible);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_each_body_keeps_its_outcome, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_waiting_bodies_share_one_transaction, setup,
                                       temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_queued_caller_leaves_at_its_deadline, setup_short_budget,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_queued_bodies_are_told_once, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_queued_bodies_are_settled_at_close, setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_queued_body_past_its_budget_is_busy, setup_short_budget,
                                       temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
