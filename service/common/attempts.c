@@ -854,15 +854,20 @@ static int save_txn(struct store_tx *tx, void *arg) {
   return rc;
 }
 
-/* Saves sc (n >= 1) in one transaction: ATTEMPTS_OK, or why not. */
-static enum attempts_rc save_answers(struct svc *svc, struct save_ctx *sc, int64_t now_ms) {
-  sc->not_after_ms = now_ms - grace_ms(svc);
-  int rc = store_txn(svc->store, save_txn, sc);
+/* What a save's transaction returned, as the attempt's outcome (sc as the body left it). */
+static enum attempts_rc saved_rc(const struct svc *svc, const struct save_ctx *sc, int rc,
+                                 int64_t now_ms) {
   if (STORE_CONFLICT == rc) {
     return now_ms > sc->deadline_ms + grace_ms(svc) && 0 != sc->deadline_ms ? ATTEMPTS_DEADLINE
                                                                             : ATTEMPTS_CLOSED;
   }
   return STORE_OK == rc ? ATTEMPTS_OK : from_store(rc, "save");
+}
+
+/* Saves sc (n >= 1) in one transaction: ATTEMPTS_OK, or why not. */
+static enum attempts_rc save_answers(struct svc *svc, struct save_ctx *sc, int64_t now_ms) {
+  sc->not_after_ms = now_ms - grace_ms(svc);
+  return saved_rc(svc, sc, store_txn(svc->store, save_txn, sc), now_ms);
 }
 
 enum attempts_rc attempts_save_many(struct svc *svc, int64_t attempt_id, const char *const *items,
@@ -912,42 +917,117 @@ enum attempts_rc attempts_save(struct attempts_saved *out, struct svc *svc, int6
   return attempts_save_in(out, svc, NULL, user_id, attempt_id, item_id, value, now_ms, err, errlen);
 }
 
-enum attempts_rc attempts_save_in(struct attempts_saved *out, struct svc *svc, struct store_rd *rd,
-                                  int64_t user_id, int64_t attempt_id, const char *item_id,
-                                  const json_t *value, int64_t now_ms, char *err, size_t errlen) {
+/* One answer on its way into the store: checked and encoded by attempts_save_prepare,
+ * written by attempts_save_write (waiting) or attempts_save_queue (not waiting). */
+struct attempts_save {
+  struct svc *svc;
   struct store_attempt a;
-  struct exam_form *form = NULL;
-  char *value_text = NULL;
-  memset(out, 0, sizeof(*out));
+  struct exam_form *form; /* the rebuilt form when the form index had no entry */
+  const struct exam_item *item;
+  char *value_text;
+  const char *items[1];
+  char *values[1];
+  struct save_ctx sc;
+  int64_t now_ms;
+  attempts_save_done_fn done;
+  void *cls;
+};
+
+void attempts_save_free(struct attempts_save *job) {
+  if (NULL == job) {
+    return;
+  }
+  free(job->value_text);
+  exam_form_free(job->form);
+  store_attempt_clear(&job->a);
+  free(job);
+}
+
+enum attempts_rc attempts_save_prepare(struct attempts_save **out, enum numeric_rc *number,
+                                       struct svc *svc, struct store_rd *rd, int64_t user_id,
+                                       int64_t attempt_id, const char *item_id, const json_t *value,
+                                       int64_t now_ms, char *err, size_t errlen) {
+  *out = NULL;
+  *number = NUMERIC_OK;
   if (errlen > 0) {
     err[0] = '\0';
   }
-  const struct exam_item *item = NULL;
-  enum attempts_rc arc = open_item(&a, &item, &form, svc, rd, user_id, attempt_id, item_id, now_ms);
+  struct attempts_save *job = calloc(1, sizeof(*job));
+  if (NULL == job) {
+    store_rd_end(rd);
+    return ATTEMPTS_UNAVAILABLE;
+  }
+  job->svc = svc;
+  job->now_ms = now_ms;
+  enum attempts_rc arc =
+      open_item(&job->a, &job->item, &job->form, svc, rd, user_id, attempt_id, item_id, now_ms);
   arc = ATTEMPTS_OK != arc ? arc : NULL == value ? ATTEMPTS_NO_VALUE : ATTEMPTS_OK;
-  if (ATTEMPTS_OK != arc) {
-    goto cleanup;
+  if (ATTEMPTS_OK == arc) {
+    arc = attempts_answer_text(&job->value_text, number, job->item, value, err, errlen);
   }
-  arc = attempts_answer_text(&value_text, &out->number, item, value, err, errlen);
   if (ATTEMPTS_OK != arc) {
-    goto cleanup;
+    attempts_save_free(job);
+    return arc;
   }
-  const char *items[1] = {item->id};
-  char *values[1] = {value_text};
-  struct save_ctx sc = {.id = a.id, .items = items, .values = values, .n = 1};
-  arc = save_answers(svc, &sc, now_ms);
-  if (ATTEMPTS_OK != arc) {
-    goto cleanup;
+  job->items[0] = job->item->id;
+  job->values[0] = job->value_text;
+  job->sc = (struct save_ctx){.id = job->a.id, .items = job->items, .values = job->values, .n = 1};
+  job->sc.not_after_ms = now_ms - grace_ms(svc);
+  *out = job;
+  return ATTEMPTS_OK;
+}
+
+/* The outcome of job's write (rc from its transaction), and *out on ATTEMPTS_OK. */
+static enum attempts_rc save_finish(struct attempts_save *job, int rc, struct attempts_saved *out) {
+  memset(out, 0, sizeof(*out));
+  enum attempts_rc arc = saved_rc(job->svc, &job->sc, rc, job->now_ms);
+  if (ATTEMPTS_OK == arc) {
+    job->a.deadline_ms = job->sc.deadline_ms;
+    out->item = job->item;
+    out->deadline_ms = job->sc.deadline_ms;
+    out->remaining_s = attempts_remaining_s(&job->a, job->now_ms);
   }
-  a.deadline_ms = sc.deadline_ms;
-  out->item = item;
-  out->deadline_ms = sc.deadline_ms;
-  out->remaining_s = attempts_remaining_s(&a, now_ms);
-cleanup:
-  free(value_text);
-  exam_form_free(form);
-  store_attempt_clear(&a);
   return arc;
+}
+
+enum attempts_rc attempts_save_write(struct attempts_save *job, struct attempts_saved *out) {
+  int rc = store_txn(job->svc->store, save_txn, &job->sc);
+  enum attempts_rc arc = save_finish(job, rc, out);
+  attempts_save_free(job);
+  return arc;
+}
+
+static int save_job_txn(struct store_tx *tx, void *arg) {
+  struct attempts_save *job = arg;
+  return save_txn(tx, &job->sc);
+}
+
+static void save_written(void *arg, int rc) {
+  struct attempts_save *job = arg;
+  struct attempts_saved sv;
+  enum attempts_rc arc = save_finish(job, rc, &sv);
+  job->done(job->cls, arc, &sv);
+  attempts_save_free(job);
+}
+
+void attempts_save_queue(struct attempts_save *job, attempts_save_done_fn done, void *cls) {
+  job->done = done;
+  job->cls = cls;
+  store_txn_async(job->svc->store, save_job_txn, job, save_written);
+}
+
+bool attempts_save_queues(const struct svc *svc) {
+  return store_txn_async_queues(svc->store);
+}
+
+enum attempts_rc attempts_save_in(struct attempts_saved *out, struct svc *svc, struct store_rd *rd,
+                                  int64_t user_id, int64_t attempt_id, const char *item_id,
+                                  const json_t *value, int64_t now_ms, char *err, size_t errlen) {
+  struct attempts_save *job = NULL;
+  memset(out, 0, sizeof(*out));
+  enum attempts_rc arc = attempts_save_prepare(&job, &out->number, svc, rd, user_id, attempt_id,
+                                               item_id, value, now_ms, err, errlen);
+  return ATTEMPTS_OK != arc ? arc : attempts_save_write(job, out);
 }
 
 /* ------------------------------------------------------------------ flags for review */

@@ -208,6 +208,30 @@ enum attempts_rc attempts_save_in(struct attempts_saved *out, struct svc *svc, s
                                   int64_t user_id, int64_t attempt_id, const char *item_id,
                                   const json_t *value, int64_t now_ms, char *err, size_t errlen);
 
+/* attempts_save_in in two steps, for a caller that must not wait for the write (an event
+ * loop): attempts_save_prepare makes every check of attempts_save_in that needs no write
+ * (reading the attempt in rd, which it ends) and encodes the answer; with ATTEMPTS_OK *out
+ * is the save, which attempts_save_write writes now, or attempts_save_queue hands to the
+ * store's group commit. Either takes *out; attempts_save_free drops one unused. The outcomes
+ * are attempts_save_in's, in two parts (*number is set with ATTEMPTS_BAD_NUMBER). */
+struct attempts_save;
+enum attempts_rc attempts_save_prepare(struct attempts_save **out, enum numeric_rc *number,
+                                       struct svc *svc, struct store_rd *rd, int64_t user_id,
+                                       int64_t attempt_id, const char *item_id, const json_t *value,
+                                       int64_t now_ms, char *err, size_t errlen);
+enum attempts_rc attempts_save_write(struct attempts_save *job, struct attempts_saved *out);
+/* Called once with the outcome of a queued save (and with ATTEMPTS_OK, *sv), on the thread
+ * that committed it (store_txn_async). */
+typedef void (*attempts_save_done_fn)(void *cls, enum attempts_rc rc,
+                                      const struct attempts_saved *sv);
+/* Queues job's write without waiting for it (store_txn_async; a store without a queue writes
+ * it before returning) and calls done(cls, ...) once it is durable or has failed. */
+void attempts_save_queue(struct attempts_save *job, attempts_save_done_fn done, void *cls);
+/* True when attempts_save_queue returns without waiting for the write (the store queues
+ * writes); false when it writes before returning. */
+bool attempts_save_queues(const struct svc *svc);
+void attempts_save_free(struct attempts_save *job);
+
 /* Saves n answers (item ids and JSON texts, checked with attempts_answer_text) into attempt_id
  * in one transaction at now_ms: all or none. ATTEMPTS_OK, ATTEMPTS_DEADLINE / ATTEMPTS_CLOSED
  * (nothing saved), or an error outcome. The caller has checked ownership and the form. */

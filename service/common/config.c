@@ -30,7 +30,8 @@ const struct config_option config_options[] = {
      "number of open connections) or poll (scans every connection of the worker per event)"},
     {"write-threads", L(write_threads), "32", 0, 1024,
      "Threads that run state-changing requests while their connections wait, so HTTP workers "
-     "never block on a commit (0: run them on the HTTP workers)"},
+     "never block on a commit (0: run them on the HTTP workers); with SQLite, answer saves "
+     "need none: the worker queues them for the group commit and goes on"},
     {"port-file", S(port_file), "", 0, 0, "Write the bound port to this file once listening"},
     /* --- limits --- */
     {"max-body", L(max_body), "65536", 1024, 16777216, "Largest request body accepted, in bytes"},

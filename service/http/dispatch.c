@@ -44,7 +44,8 @@ static bool route(struct req *r, char *scratch, enum server_pool *pool, enum err
   if (r->route->flags & ROUTE_ITEM_BANK) {
     r->body_max = ITEMBANK_MAX_INPUT;
   }
-  if (!is_state_changing(r->method)) {
+  if (!is_state_changing(r->method) ||
+      ((r->route->flags & ROUTE_QUEUES_WRITE) && store_txn_async_queues(r->svc->store))) {
     *pool = SERVER_POOL_NONE;
   } else {
     *pool = (r->route->flags & ROUTE_HASHES) ? SERVER_POOL_HASHERS : SERVER_POOL_WRITERS;
@@ -305,7 +306,8 @@ static void serve(struct req *r) {
   } else {
     rt->handler(r);
   }
-  if (!reply_done(r)) {
+  /* A deferred request is answered by another thread, maybe at this moment: not read here. */
+  if (!req_deferred(r) && !reply_done(r)) {
     log_msg(LOG_ERROR, r->request_id, "handler for %s %s gave no reply", r->method, r->path);
     reply_error(r, ERR_INTERNAL, NULL);
   }

@@ -364,8 +364,41 @@ cleanup:
   return ret;
 }
 
+/* The answer to a save: the outcome, or on ATTEMPTS_OK
+ * {"item":..,"saved":true,"server_time":..,"deadline_at":..,"remaining_seconds":..}. */
+static int reply_saved(struct req *r, enum attempts_rc rc, const struct attempts_saved *sv,
+                       enum numeric_rc number, const char *err) {
+  if (ATTEMPTS_BAD_NUMBER == rc) {
+    return reply_number_error(r, number);
+  }
+  if (ATTEMPTS_OK != rc) {
+    return reply_attempts_error(r, rc, err);
+  }
+  struct jtext b = {0};
+  JT_LIT(&b, "{\"item\":");
+  jt_str(&b, sv->item->id);
+  JT_LIT(&b, ",\"saved\":true,\"server_time\":");
+  jt_time(&b, r->now_ms);
+  JT_LIT(&b, ",\"deadline_at\":");
+  jt_time(&b, sv->deadline_ms);
+  JT_LIT(&b, ",\"remaining_seconds\":");
+  jt_int(&b, sv->remaining_s);
+  JT_LIT(&b, "}");
+  return reply_text(r, 200, &b);
+}
+
+/* A queued save settled (on the thread that committed it): answer, and hand the request
+ * back to its worker. */
+static void save_settled(void *cls, enum attempts_rc rc, const struct attempts_saved *sv) {
+  struct req *r = cls;
+  reply_saved(r, rc, sv, NUMERIC_OK, "");
+  req_resume(r);
+}
+
 int h_attempts_save_answer(struct req *r) {
+  struct attempts_save *job = NULL;
   struct attempts_saved sv;
+  enum numeric_rc number = NUMERIC_OK;
   char err[160];
   const json_t *value = NULL;
   /* Judged by when the body completed (now), not by when the head arrived: a body sent
@@ -374,26 +407,19 @@ int h_attempts_save_answer(struct req *r) {
   value = sole_field(r, "value");
   /* the attempt read in the session's snapshot (ROUTE_SHARED_READ), ended before the write */
   enum attempts_rc rc =
-      attempts_save_in(&sv, r->svc, req_take_read(r), r->user->id, path_attempt_id(r), r->params[1],
-                       value, r->now_ms, err, sizeof(err));
-  if (ATTEMPTS_BAD_NUMBER == rc) {
-    return reply_number_error(r, sv.number);
+      attempts_save_prepare(&job, &number, r->svc, req_take_read(r), r->user->id,
+                            path_attempt_id(r), r->params[1], value, r->now_ms, err, sizeof(err));
+  memset(&sv, 0, sizeof(sv));
+  if (ATTEMPTS_OK == rc && attempts_save_queues(r->svc) && req_defer(r)) {
+    /* On the worker (ROUTE_QUEUES_WRITE): the write joins the next group commit and this
+     * worker goes on serving; save_settled answers. */
+    attempts_save_queue(job, save_settled, r);
+    return 0;
   }
-  if (ATTEMPTS_OK != rc) {
-    return reply_attempts_error(r, rc, err);
+  if (ATTEMPTS_OK == rc) {
+    rc = attempts_save_write(job, &sv);
   }
-  /* {"item":..,"saved":true,"server_time":..,"deadline_at":..,"remaining_seconds":..} */
-  struct jtext b = {0};
-  JT_LIT(&b, "{\"item\":");
-  jt_str(&b, sv.item->id);
-  JT_LIT(&b, ",\"saved\":true,\"server_time\":");
-  jt_time(&b, r->now_ms);
-  JT_LIT(&b, ",\"deadline_at\":");
-  jt_time(&b, sv.deadline_ms);
-  JT_LIT(&b, ",\"remaining_seconds\":");
-  jt_int(&b, sv.remaining_s);
-  JT_LIT(&b, "}");
-  return reply_text(r, 200, &b);
+  return reply_saved(r, rc, &sv, number, err);
 }
 
 int h_attempts_flag(struct req *r) {

@@ -36,7 +36,7 @@ const struct route routes[] = {
     {"GET", "/api/attempts/:id", ROLE_CANDIDATE, ROUTE_SHARED_READ | ROUTE_CHECKIN_ATTEMPT,
      h_attempts_get},
     {"PUT", "/api/attempts/:id/answers/:item", ROLE_CANDIDATE,
-     ROUTE_SHARED_READ | ROUTE_CHECKIN_ATTEMPT, h_attempts_save_answer},
+     ROUTE_SHARED_READ | ROUTE_CHECKIN_ATTEMPT | ROUTE_QUEUES_WRITE, h_attempts_save_answer},
     {"PUT", "/api/attempts/:id/flags/:item", ROLE_CANDIDATE, ROUTE_CHECKIN_ATTEMPT,
      h_attempts_flag},
     {"PUT", "/api/me/time-zone", ROLE_USER, 0, h_attempts_time_zone},

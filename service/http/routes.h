@@ -41,6 +41,11 @@ enum route_flags {
   ROUTE_CHECKIN_EXAM = 1u << 10,
   ROUTE_CHECKIN_ATTEMPT = 1u << 11,
   ROUTE_CHECKIN_UPLOAD = 1u << 12,
+  /* its write goes to the store's group commit without a thread waiting for it
+   * (store_txn_async, req_defer): when the store queues writes, it runs on the
+   * libmicrohttpd worker, which goes on serving while the write commits; otherwise on a
+   * writer thread like any other write */
+  ROUTE_QUEUES_WRITE = 1u << 13,
 };
 #define ROUTE_CHECKIN_ANY                                                                          \
   (ROUTE_CHECKIN | ROUTE_CHECKIN_EXAM | ROUTE_CHECKIN_ATTEMPT | ROUTE_CHECKIN_UPLOAD)

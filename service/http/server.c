@@ -59,6 +59,9 @@ struct server {
    * log-ins waits in their queue instead of taking every writer thread from the saves. */
   struct workpool *writers;
   struct workpool *hashers;
+  /* Deferred requests (req_defer) not yet resumed, and the stop that waits for them. */
+  atomic_long deferred;
+  atomic_bool stopping;
 };
 
 static struct conn_watch *watch_of(struct MHD_Connection *conn) {
@@ -97,6 +100,7 @@ struct req_impl {
   size_t body_len;
   enum server_pool pool; /* where the application's part runs (from app->route) */
   bool started;
+  bool deferred; /* req_defer: the answer comes from another thread */
   bool has_early_error;
   enum err early_error;
   struct header *headers;
@@ -239,6 +243,38 @@ bool reply_has_header(const struct req *r, const char *name) {
 bool reply_done(const struct req *r) {
   const struct req_impl *ri = impl_of(r);
   return NULL != ri->resp || NULL != ri->shared;
+}
+
+bool req_defer(struct req *r) {
+  struct req_impl *ri = impl_of(r);
+  struct server *srv = ri->srv;
+  if (ri->deferred || OFFLOAD_NONE != atomic_load(&ri->offload)) {
+    return false;
+  }
+  /* Counted before the stop flag is read, and the stop sets its flag before it reads the
+   * count (both sequentially consistent): either the stop waits for this request, or this
+   * request sees the stop and is not deferred. */
+  atomic_fetch_add(&srv->deferred, 1);
+  if (atomic_load(&srv->stopping)) {
+    atomic_fetch_sub(&srv->deferred, 1);
+    return false;
+  }
+  ri->deferred = true;
+  atomic_store(&ri->offload, OFFLOAD_RUNNING);
+  MHD_suspend_connection(ri->conn);
+  return true;
+}
+
+void req_resume(struct req *r) {
+  struct req_impl *ri = impl_of(r);
+  struct server *srv = ri->srv; /* read first: once resumed, the request may be gone */
+  atomic_store(&ri->offload, OFFLOAD_DONE);
+  MHD_resume_connection(ri->conn);
+  atomic_fetch_sub(&srv->deferred, 1); /* after the resume: the stop waits for it */
+}
+
+bool req_deferred(const struct req *r) {
+  return impl_of(r)->deferred;
 }
 
 unsigned reply_status(const struct req *r) {
@@ -990,6 +1026,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     atomic_store(&ri->offload, OFFLOAD_NONE);
   }
   srv->app->run(&ri->r);
+  if (ri->deferred) {
+    return MHD_YES; /* answered from another thread, which resumes the connection */
+  }
   return queue(ri);
 }
 
@@ -1168,6 +1207,8 @@ int server_start(struct svc *svc, const struct server_app *app, struct server **
   uint32_t seed = 0;
   RAND_bytes((unsigned char *)&seed, sizeof(seed));
   atomic_init(&srv->next_id, (uint_fast64_t)seed);
+  atomic_init(&srv->deferred, 0L);
+  atomic_init(&srv->stopping, false);
 
   unsigned threads = (unsigned)cfg->threads;
   if (0 == threads) {
@@ -1250,6 +1291,14 @@ unsigned server_stop(struct server *s, long grace_s) {
     nanosleep(&nap, NULL);
   }
   long left = atomic_load(&s->inflight);
+  /* Deferred requests are answered and resumed before libmicrohttpd stops, as the writer
+   * threads' are below; from here on none is deferred (req_defer). Their writes are queued
+   * in the store, which settles each within its budget. */
+  atomic_store(&s->stopping, true);
+  while (atomic_load(&s->deferred) > 0) {
+    struct timespec nap = {0, 1000L * 1000};
+    nanosleep(&nap, NULL);
+  }
   /* Every request a writer thread holds is finished and its connection resumed before
    * libmicrohttpd stops: it must not stop with connections suspended. Until it has stopped,
    * kept-alive connections can still bring requests: the drained pools refuse them and they

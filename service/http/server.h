@@ -112,6 +112,18 @@ int reply_stream(struct req *r, unsigned status, const char *content_type, uint6
 int reply_redirect(struct req *r, const char *location);
 /* True once the request has an answer. */
 bool reply_done(const struct req *r);
+
+/* A handler that hands its work to another thread and answers from there (a write queued
+ * with store_txn_async) calls req_defer on the libmicrohttpd worker before handing it over:
+ * the connection is suspended, the worker goes on with its other connections, and the
+ * handler returns without an answer. The thread that finishes sets the answer and calls
+ * req_resume (once), after which it must not touch r. False (and nothing changes) when the
+ * request cannot wait so: it already runs off the worker, or the server is stopping; the
+ * handler then does the work itself. */
+bool req_defer(struct req *r);
+void req_resume(struct req *r);
+/* True between req_defer and the end of the request. */
+bool req_deferred(const struct req *r);
 /* The status of the answer so far (0 when there is none yet). */
 unsigned reply_status(const struct req *r);
 /* Drops the answer so far (body and status; the extra headers stay), so that the caller can

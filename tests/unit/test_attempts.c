@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,6 +296,110 @@ static void start_save_submit_retake(void **state) {
   json_decref(text);
 }
 
+/* --- a save queued without waiting (attempts_save_prepare, attempts_save_queue) --- */
+
+struct queued_save {
+  atomic_int calls;
+  enum attempts_rc rc;
+  char item[32];
+  int64_t deadline_ms;
+};
+
+static void queued_save_done(void *cls, enum attempts_rc rc, const struct attempts_saved *sv) {
+  struct queued_save *q = cls;
+  q->rc = rc;
+  if (ATTEMPTS_OK == rc) {
+    snprintf(q->item, sizeof(q->item), "%s", sv->item->id);
+    q->deadline_ms = sv->deadline_ms;
+  }
+  atomic_fetch_add(&q->calls, 1);
+}
+
+static void wait_told(struct queued_save *q) {
+  for (int i = 0; i < 4000 && 0 == atomic_load(&q->calls); i++) {
+    struct timespec ts = {0, 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  assert_int_equal(1, atomic_load(&q->calls));
+}
+
+/* The two steps make attempts_save's checks: those needing no write when prepared, the
+ * attempt still open when written. A save prepared before the attempt was submitted is told
+ * CLOSED and changes nothing; one prepared and queued while open is told OK once it is
+ * stored. */
+static void queued_save_keeps_the_rules(void **state) {
+  struct fx *fx = *state;
+  struct svc *svc = &fx->svc;
+  struct attempts_started st;
+  struct attempts_save *job = NULL;
+  struct store_attempt a;
+  enum numeric_rc number = NUMERIC_OK;
+  char err[160];
+  int64_t t0 = wall_ms();
+  assert_int_equal(attempts_start(&st, svc, fx->user, "FSN-LAYER", t0), ATTEMPTS_OK);
+  json_t *yes = json_true();
+  json_t *text = json_string("ya");
+
+  /* Refused when prepared: nothing to queue. */
+  assert_int_equal(attempts_save_prepare(&job, &number, svc, NULL, fx->other, st.id, "Q1", yes, t0,
+                                         err, sizeof(err)),
+                   ATTEMPTS_NOT_FOUND);
+  assert_null(job);
+  assert_int_equal(attempts_save_prepare(&job, &number, svc, NULL, fx->user, st.id, "Q1", text, t0,
+                                         err, sizeof(err)),
+                   ATTEMPTS_BAD_ANSWER);
+  assert_null(job);
+
+  /* Queued while open: stored, then told. */
+  struct queued_save q1 = {.rc = ATTEMPTS_INTERNAL};
+  atomic_init(&q1.calls, 0);
+  assert_int_equal(attempts_save_prepare(&job, &number, svc, NULL, fx->user, st.id, "Q1", yes,
+                                         t0 + 1000, err, sizeof(err)),
+                   ATTEMPTS_OK);
+  attempts_save_queue(job, queued_save_done, &q1);
+  wait_told(&q1);
+  assert_int_equal(ATTEMPTS_OK, q1.rc);
+  assert_string_equal("Q1", q1.item);
+  assert_int_equal(attempts_get_own(&a, svc, fx->user, st.id, true, t0 + 2000), ATTEMPTS_OK);
+  assert_int_equal(a.deadline_ms, q1.deadline_ms);
+  store_attempt_clear(&a);
+  struct attempts_sheet sheet;
+  assert_int_equal(attempts_get_sheet(&sheet, svc, fx->user, st.id, t0 + 2000), ATTEMPTS_OK);
+  assert_int_equal(sheet.nanswers, 1);
+  assert_string_equal(sheet.answers[0].value, "true");
+  attempts_sheet_clear(&sheet);
+
+  /* Prepared while open, submitted before it is written: told CLOSED, nothing changed. */
+  json_t *no = json_false();
+  struct queued_save q2 = {.rc = ATTEMPTS_INTERNAL};
+  atomic_init(&q2.calls, 0);
+  assert_int_equal(attempts_save_prepare(&job, &number, svc, NULL, fx->user, st.id, "Q1", no,
+                                         t0 + 3000, err, sizeof(err)),
+                   ATTEMPTS_OK);
+  assert_int_equal(attempts_submit(&a, svc, fx->user, st.id, t0 + 4000), ATTEMPTS_OK);
+  store_attempt_clear(&a);
+  attempts_save_queue(job, queued_save_done, &q2);
+  wait_told(&q2);
+  assert_int_equal(ATTEMPTS_CLOSED, q2.rc);
+  assert_int_equal(attempts_get_sheet(&sheet, svc, fx->user, st.id, t0 + 5000), ATTEMPTS_OK);
+  assert_int_equal(sheet.nanswers, 1);
+  assert_string_equal(sheet.answers[0].value, "true");
+  attempts_sheet_clear(&sheet);
+
+  /* Prepared and dropped: nothing written, nothing leaked. */
+  assert_int_equal(attempts_start(&st, svc, fx->other, "FSN-LAYER", t0), ATTEMPTS_OK);
+  assert_int_equal(attempts_save_prepare(&job, &number, svc, NULL, fx->other, st.id, "Q1", yes,
+                                         t0 + 1000, err, sizeof(err)),
+                   ATTEMPTS_OK);
+  attempts_save_free(job);
+  assert_int_equal(attempts_get_sheet(&sheet, svc, fx->other, st.id, t0 + 2000), ATTEMPTS_OK);
+  assert_int_equal(sheet.nanswers, 0);
+  attempts_sheet_clear(&sheet);
+  json_decref(yes);
+  json_decref(no);
+  json_decref(text);
+}
+
 /* A sheet read in a snapshot the caller opened (as the form read does with the session's)
  * sees that snapshot; the stored form text comes with the attempt only when the form is not
  * indexed; the open attempts' forms are indexed page by page, the finished ones' not. */
@@ -386,6 +491,7 @@ int main(void) {
       cmocka_unit_test(rules_on_an_attempt),
       cmocka_unit_test(summary_matches_jansson),
       cmocka_unit_test_setup_teardown(start_save_submit_retake, setup, teardown),
+      cmocka_unit_test_setup_teardown(queued_save_keeps_the_rules, setup, teardown),
       cmocka_unit_test_setup_teardown(sheet_in_a_snapshot_and_open_forms_indexed, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
