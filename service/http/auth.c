@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -143,6 +144,46 @@ static int touch_txn(struct store_tx *tx, void *arg) {
   return store_session_touch(tx, &c->session, c->hash, c->now_ms, c->idle_ms);
 }
 
+/* A touch queued without waiting (store_txn_async): the request goes on with the session
+ * its read found valid, as it would if the touch had run a moment later. */
+struct touch_job {
+  struct touch_ctx t;
+  char hash[SESSION_HASH_LEN + 1];
+  char request_id[32];
+};
+
+static int touch_job_txn(struct store_tx *tx, void *arg) {
+  struct touch_job *j = arg;
+  return touch_txn(tx, &j->t);
+}
+
+static void touch_job_done(void *arg, int rc) {
+  struct touch_job *j = arg;
+  if (STORE_OK != rc && STORE_NONE != rc) {
+    log_msg(LOG_WARN, j->request_id, "session touch: store %s", store_rc_name(rc));
+  }
+  OPENSSL_cleanse(j, sizeof(*j));
+  free(j);
+}
+
+/* Moves the session's last use and idle expiry to now. Where the store queues writes, an
+ * event-loop worker does not wait for that commit: the touch is queued and the request goes
+ * on (the session was valid in the read just made; a log-out committed meanwhile wins, and
+ * the touch then finds nothing). Else it waits: STORE_NONE when the session expired or was
+ * ended meanwhile. */
+static int touch(struct req *r, const char *hash, int64_t idle_ms) {
+  struct touch_job *j = NULL;
+  if (store_txn_async_queues(r->svc->store) && NULL != (j = calloc(1, sizeof(*j)))) {
+    snprintf(j->hash, sizeof(j->hash), "%s", hash);
+    snprintf(j->request_id, sizeof(j->request_id), "%s", r->request_id);
+    j->t = (struct touch_ctx){.hash = j->hash, .now_ms = r->now_ms, .idle_ms = idle_ms};
+    store_txn_async(r->svc->store, touch_job_txn, j, touch_job_done);
+    return STORE_OK;
+  }
+  struct touch_ctx t = {.hash = hash, .now_ms = r->now_ms, .idle_ms = idle_ms};
+  return store_txn(r->svc->store, touch_txn, &t);
+}
+
 static int delete_txn(struct store_tx *tx, void *arg) {
   const char *hash = arg;
   int rc = store_session_delete(tx, hash);
@@ -222,9 +263,7 @@ enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_c
     goto cleanup;
   }
   if (r->now_ms - s.last_seen_ms >= AUTH_TOUCH_INTERVAL_MS) {
-    struct touch_ctx t = {
-        .hash = hash, .now_ms = r->now_ms, .idle_ms = (int64_t)cfg->session_idle_s * 1000};
-    rc = store_txn(r->svc->store, touch_txn, &t);
+    rc = touch(r, hash, (int64_t)cfg->session_idle_s * 1000);
     if (STORE_NONE == rc) {
       goto cleanup; /* expired or logged out meanwhile */
     }
