@@ -866,7 +866,7 @@ static enum attempts_rc saved_rc(const struct svc *svc, const struct save_ctx *s
 
 /* Saves sc (n >= 1) in one transaction: ATTEMPTS_OK, or why not. */
 static enum attempts_rc save_answers(struct svc *svc, struct save_ctx *sc, int64_t now_ms) {
-  sc->not_after_ms = now_ms - grace_ms(svc);
+  sc->not_after_ms = attempts_save_not_after(svc, now_ms);
   return saved_rc(svc, sc, store_txn(svc->store, save_txn, sc), now_ms);
 }
 
@@ -972,7 +972,7 @@ enum attempts_rc attempts_save_prepare(struct attempts_save **out, enum numeric_
   job->items[0] = job->item->id;
   job->values[0] = job->value_text;
   job->sc = (struct save_ctx){.id = job->a.id, .items = job->items, .values = job->values, .n = 1};
-  job->sc.not_after_ms = now_ms - grace_ms(svc);
+  job->sc.not_after_ms = attempts_save_not_after(svc, now_ms);
   *out = job;
   return ATTEMPTS_OK;
 }

@@ -85,6 +85,20 @@ static int64_t txn_budget_ms(const struct sq_store *s) {
   return budget;
 }
 
+/* The deadline (monotonic ms) of a write queued now: one budget, or the short probe while the
+ * database is known to be locked elsewhere. */
+static int64_t queued_deadline(struct sq_store *s) {
+  int64_t start = clock_mono_ms();
+  bool degraded = start < (int64_t)atomic_load(&s->busy_until_ms);
+  return start + (degraded ? STORE_BUSY_PROBE_MS : txn_budget_ms(s));
+}
+
+/* A write gave up after its whole budget: writes make one short attempt for the next budget. */
+static void busy_beyond_budget(struct sq_store *s) {
+  atomic_store(&s->busy_until_ms, (long long)(clock_mono_ms() + txn_budget_ms(s)));
+  store_logf(&s->base, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
+}
+
 /* Takes the writer mutex before deadline (monotonic ms). 0, ETIMEDOUT, or EDEADLK when this
  * thread already holds it (a nested store_txn). */
 static int lock_writer(struct sq_store *s, int64_t deadline) {
@@ -168,8 +182,7 @@ static void run_batch(struct sq_store *s, struct txn_req *batch) {
   int lrc = lock_writer(s, deadline);
   if (0 != lrc) {
     if (ETIMEDOUT == lrc) {
-      atomic_store(&s->busy_until_ms, (long long)(clock_mono_ms() + txn_budget_ms(s)));
-      store_logf(&s->base, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
+      busy_beyond_budget(s);
     } else {
       store_logf(&s->base, STORE_LOG_ERROR, "store_txn: cannot take the writer: %s", strerror(lrc));
     }
@@ -351,8 +364,7 @@ static void lead(struct sq_store *s, struct txn_req *me) {
   s->leader = pthread_self();
   pthread_mutex_unlock(&s->qlock);
   if (NULL != late) {
-    atomic_store(&s->busy_until_ms, (long long)(clock_mono_ms() + txn_budget_ms(s)));
-    store_logf(&s->base, STORE_LOG_WARN, "store_txn: writer busy beyond the budget");
+    busy_beyond_budget(s);
   }
   if (NULL != batch) {
     run_batch(s, batch);
@@ -367,12 +379,7 @@ static void lead(struct sq_store *s, struct txn_req *me) {
 
 int store_sqlite_txn(struct store *base, store_txn_fn fn, void *ctx) {
   struct sq_store *s = sq_store(base);
-  int64_t start = clock_mono_ms();
-  bool degraded = start < (int64_t)atomic_load(&s->busy_until_ms);
-  struct txn_req me = {.fn = fn,
-                       .ctx = ctx,
-                       .deadline = start + (degraded ? STORE_BUSY_PROBE_MS : txn_budget_ms(s)),
-                       .result = STORE_HARD};
+  struct txn_req me = {.fn = fn, .ctx = ctx, .deadline = queued_deadline(s), .result = STORE_HARD};
   atomic_init(&me.word, 0u);
   pthread_mutex_lock(&s->qlock);
   if (s->leading && pthread_equal(s->leader, pthread_self())) {
@@ -453,12 +460,10 @@ void store_sqlite_txn_async(struct store *base, store_txn_fn fn, void *ctx,
     done(ctx, STORE_UNAVAILABLE);
     return;
   }
-  int64_t start = clock_mono_ms();
-  bool degraded = start < (int64_t)atomic_load(&s->busy_until_ms);
   r->fn = fn;
   r->ctx = ctx;
   r->done = done;
-  r->deadline = start + (degraded ? STORE_BUSY_PROBE_MS : txn_budget_ms(s));
+  r->deadline = queued_deadline(s);
   r->result = STORE_HARD;
   atomic_init(&r->word, 0u);
   pthread_mutex_lock(&s->qlock);
