@@ -25,6 +25,7 @@ enum users_stmt {
   SESSIONS_DELETE,
   SESSIONS_DELETE_USER,
   SESSIONS_PURGE,
+  SESSIONS_STATE,
   RATE_GET,
   RATE_PUT,
   RATE_DELETE,
@@ -64,7 +65,8 @@ static const char *const users_sqls[USERS__MAX] = {
     [SESSIONS_GET_USER] =
         "SELECT s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, "
         "s.absolute_expires_at, s.scope_schedule_id, u.id, u.email, u.name, u.role, u.disabled, "
-        "u.created_at, coalesce(c.exam_id, '') "
+        "u.created_at, coalesce(c.exam_id, ''), "
+        "(SELECT generation FROM session_state WHERE id = 1) "
         "FROM sessions AS s JOIN users AS u ON u.id = s.user_id LEFT JOIN schedules AS c ON "
         "s.scope_schedule_id > 0 AND c.id = s.scope_schedule_id WHERE s.token_hash = ?1",
     [SESSIONS_TOUCH] = "UPDATE sessions SET last_seen_at = ?2, expires_at = ?3 "
@@ -72,6 +74,7 @@ static const char *const users_sqls[USERS__MAX] = {
     [SESSIONS_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
     [SESSIONS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
     [SESSIONS_PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1 OR absolute_expires_at <= ?1",
+    [SESSIONS_STATE] = "SELECT generation FROM session_state WHERE id = 1",
     [RATE_GET] = "SELECT window_start, count, blocked_until FROM rate_limits WHERE key = ?1",
     [RATE_PUT] = "INSERT INTO rate_limits(key, window_start, count, blocked_until) "
                  "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(key) DO UPDATE SET "
@@ -289,6 +292,7 @@ static int session_user_row(struct store_stmt *st, void *elem) {
   u->id = store_col_int64(st, 7);
   u->disabled = 0 != store_col_int64(st, 11);
   u->created_ms = store_col_int64(st, 12);
+  su->session->generation = store_col_int64(st, 14);
   return rc;
 }
 
@@ -323,6 +327,12 @@ int store_session_user_get(struct store_rd *rd, struct store_session *out_sessio
                            struct store_user *out_user, const char *token_hash) {
   struct session_user su = {out_session, out_user};
   return session_lookup(store_rd_conn(rd), SESSIONS_GET_USER, &session_user_one, &su, token_hash);
+}
+
+int store_session_state_generation(struct store_rd *rd, int64_t *out) {
+  struct store_conn *conn = store_rd_conn(rd);
+  return store_row_int64(conn, store_stmt(conn, &users_set, SESSIONS_STATE),
+                         "session state generation", out);
 }
 
 static int delete_by_text(struct store_tx *tx, int which, const char *key, const char *what) {

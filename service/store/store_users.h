@@ -78,8 +78,10 @@ struct store_session {
    * session of a password log-in. */
   int64_t scope_schedule_id;
   /* Filled by store_session_user_get only: the scope schedule's exam ("" when unscoped or the
-   * schedule is gone). */
+   * schedule is gone), and the session state generation read in the same statement
+   * (store_session_state_generation). */
   char scope_exam_id[41];
+  int64_t generation;
 };
 
 /* Stores a new session (all fields of *s). STORE_OK, STORE_EXISTS (hash collision: make a
@@ -100,6 +102,11 @@ int store_session_get(struct store_rd *rd, struct store_session *out, const char
  * its user is gone (expiry is not checked). */
 int store_session_user_get(struct store_rd *rd, struct store_session *out_session,
                            struct store_user *out_user, const char *token_hash);
+
+/* The session state generation (migration 0035): raised, in the same transaction, by every
+ * write that could end a session or change what store_session_user_get reads with it,
+ * whoever makes it (triggers). A copy of that read stays true while it is unchanged. */
+int store_session_state_generation(struct store_rd *rd, int64_t *out);
 
 /* Deletes one session (logout): STORE_OK, or STORE_NONE when it did not exist. */
 int store_session_delete(struct store_tx *tx, const char *token_hash);
