@@ -38,6 +38,9 @@ struct svc {
   /* common/verify_cache.h: what verification proved about certificates; thread-safe
    * itself; NULL: every verification reads and checks the row */
   struct verify_cache *verdicts;
+  /* common/session_cache.h: the sessions read, with their users; thread-safe itself; NULL:
+   * every request reads its session */
+  struct session_cache *sessions;
 };
 
 #endif

@@ -29,6 +29,7 @@
 #include "common/mailer.h"
 #include "common/recert.h"
 #include "common/svc.h"
+#include "common/session_cache.h"
 #include "common/verify_cache.h"
 #include "heap.h"
 #include "http/httpd.h"
@@ -353,6 +354,12 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
   if (0 != verify_cache_new(&svc->verdicts, 2048)) {
     log_msg(LOG_WARN, NULL, "no memory for the verification cache; each one reads its row");
   }
+  /* A logged-in request reads its session and user from here while nothing about them
+   * changed: 16,384 sessions (an exam day's candidates), about 300 bytes each when full
+   * (~5 MB). */
+  if (0 != session_cache_new(&svc->sessions, 16384)) {
+    log_msg(LOG_WARN, NULL, "no memory for the session cache; each request reads its session");
+  }
   size_t displayed = 0; /* certificates issued before their display text was stored */
   if (STORE_OK != issue_display_backfill(svc, &displayed)) {
     log_msg(LOG_WARN, NULL, "certificates: some lack their display text, verified the long way");
@@ -466,6 +473,7 @@ cleanup:
   mailer_stop(svc.mailer);
   form_index_free(svc.forms); /* borrows items from the catalogue: free it first */
   verify_cache_free(svc.verdicts);
+  session_cache_free(svc.sessions);
   catalog_free(svc.catalog);
   for (size_t i = 0; i < n_old_keys; i++) {
     keystore_free(old_keys[i]);

@@ -18,6 +18,7 @@
 #include "common/accounts.h"
 #include "common/log.h"
 #include "common/second_factor.h"
+#include "common/session_cache.h"
 #include "http/ratelimit.h"
 #include "http/reply.h"
 #include "http/requtil.h"
@@ -148,6 +149,7 @@ static int touch_txn(struct store_tx *tx, void *arg) {
  * its read found valid, as it would if the touch had run a moment later. */
 struct touch_job {
   struct touch_ctx t;
+  struct session_cache *sessions;
   char hash[SESSION_HASH_LEN + 1];
   char request_id[32];
 };
@@ -159,7 +161,9 @@ static int touch_job_txn(struct store_tx *tx, void *arg) {
 
 static void touch_job_done(void *arg, int rc) {
   struct touch_job *j = arg;
-  if (STORE_OK != rc && STORE_NONE != rc) {
+  if (STORE_OK == rc) {
+    session_cache_touched(j->sessions, j->hash, j->t.session.last_seen_ms, j->t.session.expires_ms);
+  } else if (STORE_NONE != rc) {
     log_msg(LOG_WARN, j->request_id, "session touch: store %s", store_rc_name(rc));
   }
   OPENSSL_cleanse(j, sizeof(*j));
@@ -177,11 +181,16 @@ static int touch(struct req *r, const char *hash, int64_t idle_ms) {
     snprintf(j->hash, sizeof(j->hash), "%s", hash);
     snprintf(j->request_id, sizeof(j->request_id), "%s", r->request_id);
     j->t = (struct touch_ctx){.hash = j->hash, .now_ms = r->now_ms, .idle_ms = idle_ms};
+    j->sessions = r->svc->sessions;
     store_txn_async(r->svc->store, touch_job_txn, j, touch_job_done);
     return STORE_OK;
   }
   struct touch_ctx t = {.hash = hash, .now_ms = r->now_ms, .idle_ms = idle_ms};
-  return store_txn(r->svc->store, touch_txn, &t);
+  int rc = store_txn(r->svc->store, touch_txn, &t);
+  if (STORE_OK == rc) {
+    session_cache_touched(r->svc->sessions, hash, t.session.last_seen_ms, t.session.expires_ms);
+  }
+  return rc;
 }
 
 static int delete_txn(struct store_tx *tx, void *arg) {
@@ -190,17 +199,25 @@ static int delete_txn(struct store_tx *tx, void *arg) {
   return STORE_NONE == rc ? STORE_OK : rc;
 }
 
-/* Reads the session and its user in one snapshot. STORE_OK, STORE_NONE or negative. With
- * keep (not NULL), the read transaction is not ended but left in *keep on STORE_OK, for the
- * handler to read on in the same snapshot (ROUTE_SHARED_READ). */
-static int read_session(struct svc *svc, const char *hash, struct store_session *out_session,
-                        struct store_user *out_user, struct store_rd **keep) {
+/* Reads the session and its user in one snapshot: from the session cache when it holds them
+ * as of this snapshot's generation, else from the store (and keeps them there). STORE_OK,
+ * STORE_NONE or negative. With keep (not NULL), the read transaction is not ended but left in
+ * *keep on STORE_OK, for the handler to read on in the same snapshot (ROUTE_SHARED_READ). */
+static int read_session(struct svc *svc, const char *hash, int64_t now_ms,
+                        struct store_session *out_session, struct store_user *out_user,
+                        struct store_rd **keep) {
   struct store_rd *rd = NULL;
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK != rc) {
     return rc;
   }
-  rc = store_session_user_get(rd, out_session, out_user, hash);
+  rc = session_cache_get(svc->sessions, out_session, out_user, hash, now_ms, rd);
+  if (STORE_NONE == rc) {
+    rc = store_session_user_get(rd, out_session, out_user, hash);
+    if (STORE_OK == rc) {
+      session_cache_put(svc->sessions, out_session, out_user);
+    }
+  }
   if (NULL != keep && STORE_OK == rc) {
     *keep = rd;
   } else {
@@ -236,7 +253,7 @@ enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_c
   /* With keep_read the read transaction stays open (r->rd) on every way but a valid
    * session's that needs no touch: it is ended below on all the others. */
   struct store_rd *rd = NULL;
-  rc = read_session(r->svc, hash, &s, &u, keep_read ? &rd : NULL);
+  rc = read_session(r->svc, hash, r->now_ms, &s, &u, keep_read ? &rd : NULL);
   if (NULL != rd &&
       (r->now_ms >= s.expires_ms || r->now_ms >= s.absolute_expires_ms || u.disabled ||
        0 == u.role || r->now_ms - s.last_seen_ms >= AUTH_TOUCH_INTERVAL_MS)) {

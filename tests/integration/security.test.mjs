@@ -180,6 +180,10 @@ test('a stolen database holds scrypt hashes and token hashes, nothing replayable
 
 test('a disabled account loses its sessions and cannot log in', async () => {
   const { c, email } = await loggedIn();
+  // The daemon has read the session (and keeps it: common/session_cache.h) before the
+  // account is disabled beside it.
+  assert.equal((await c.get('/api/auth/me')).status, 200);
+  assert.equal((await c.get('/api/auth/me')).status, 200);
   sql(d.dataDir, `UPDATE users SET disabled = 1 WHERE email = '${email}'`);
   assert.equal((await c.get('/api/auth/me')).status, 401, 'the open session stops working');
   const again = await new Client(d.url).login(email, PASSWORD);
@@ -187,6 +191,25 @@ test('a disabled account loses its sessions and cannot log in', async () => {
   assert.equal(again.json.error, 'account_disabled');
   const wrong = await new Client(d.url).login(email, 'Bukan-Sandinya-77');
   assert.equal(wrong.status, 401, 'a wrong password says nothing about the account state');
+});
+
+// A session the daemon has used is ended, renamed or re-roled beside it (the `ujikom` CLI,
+// another node, an SQL shell): the next request sees the change, never the daemon's copy.
+test('a session ended or changed beside the daemon is seen at the next request', async () => {
+  const { c, email } = await loggedIn();
+  const { c: other } = await loggedIn();
+  for (let i = 0; i < 2; i++) {
+    assert.equal((await c.get('/api/auth/me')).status, 200);
+    assert.equal((await other.get('/api/auth/me')).status, 200);
+  }
+  sql(d.dataDir, `UPDATE users SET name = 'Rina Berganti' WHERE email = '${email}'`);
+  const me = await c.get('/api/auth/me');
+  assert.equal(me.status, 200);
+  assert.equal(me.json.user.name, 'Rina Berganti');
+  const hash = createHash('sha256').update(c.cookies.get('ujikom_session')).digest('hex');
+  sql(d.dataDir, `DELETE FROM sessions WHERE token_hash = '${hash}'`);
+  assert.equal((await c.get('/api/auth/me')).status, 401, 'the ended session is refused');
+  assert.equal((await other.get('/api/auth/me')).status, 200, 'the other session goes on');
 });
 
 test('raising --kdf-log2n upgrades old hashes at the next login', async () => {
