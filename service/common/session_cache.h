@@ -29,7 +29,8 @@
 struct session_cache; /* thread-safe */
 
 /* A cache of up to `slots` sessions (rounded up to a power of two, at least 8, at most
- * 2^20), in sets of 8. 0 and *out (session_cache_free), or -1 (out of memory, bad size). */
+ * 2^20), in sets of 8, each entry 256 bytes of one block whose pages are taken as they are used. 0
+ * and *out (session_cache_free), or -1 (out of memory, bad size). */
 int session_cache_new(struct session_cache **out, size_t slots);
 /* NULL allowed. */
 void session_cache_free(struct session_cache *c);
@@ -44,7 +45,9 @@ int session_cache_get(struct session_cache *c, struct store_session *out_session
                       struct store_rd *rd);
 /* Keeps a copy of s and u as store_session_user_get read them (s->generation read in the
  * same statement); replaces the entry of the same session, or the oldest of its set. Nothing
- * is kept when c is NULL, memory runs out, or a newer read of the session is there. */
+ * is kept when c is NULL, a newer read of the session is there, or the user's e-mail, name
+ * and the scope's exam together exceed the 155 bytes an entry holds (that session is then
+ * read from the store each time). */
 void session_cache_put(struct session_cache *c, const struct store_session *s,
                        const struct store_user *u);
 /* A touch of the session committed: its entry (if any) takes the new last use and idle

@@ -355,9 +355,9 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
     log_msg(LOG_WARN, NULL, "no memory for the verification cache; each one reads its row");
   }
   /* A logged-in request reads its session and user from here while nothing about them
-   * changed: 16,384 sessions (an exam day's candidates), about 300 bytes each when full
-   * (~5 MB). */
-  if (0 != session_cache_new(&svc->sessions, 16384)) {
+   * changed: 32,768 sessions in sets of 8 (an exam day's candidates with room, so that few
+   * are pushed out by their set's others), 256 bytes each (8 MB when full). */
+  if (0 != session_cache_new(&svc->sessions, 32768)) {
     log_msg(LOG_WARN, NULL, "no memory for the session cache; each request reads its session");
   }
   size_t displayed = 0; /* certificates issued before their display text was stored */

@@ -5,7 +5,7 @@
  * the `ujikom` CLI, another node) or by raw SQL makes the next look-up miss; a new session of
  * someone else or a touch does not; an expired entry is never answered; a committed touch
  * moves the entry's last use; an older read never replaces a newer one; a full set replaces
- * its oldest entry.
+ * its oldest entry; an account whose e-mail and name exceed an entry is read every time.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,6 +50,34 @@ static int make_txn(struct store_tx *tx, void *arg) {
                              "$scrypt$rahasia");
   for (int i = 0; STORE_OK == rc && i < 12; i++) {
     rc = add_session(tx, f->user, i, f->now);
+  }
+  /* An account whose e-mail and name do not fit an entry: its session 40 is never kept. */
+  char email[160], name[201];
+  memset(email, 'e', 140);
+  snprintf(email + 140, sizeof email - 140, "@contoh.id");
+  memset(name, 'N', 200);
+  name[200] = '\0';
+  int64_t roomy = 0;
+  if (STORE_OK == rc) {
+    rc = store_user_create(tx, &roomy, email, name, ROLE_CANDIDATE, "$scrypt$rahasia");
+  }
+  if (STORE_OK == rc) {
+    rc = add_session(tx, roomy, 40, f->now);
+  }
+  /* A check-in session (41), scoped to a schedule's exam. */
+  int64_t schedule = 0;
+  if (STORE_OK == rc) {
+    rc = temp_store_schedule(tx, &schedule, "DKV-UJI", f->now, f->now + 3600000, "");
+  }
+  if (STORE_OK == rc) {
+    struct store_session s = {.user_id = f->user,
+                              .created_ms = f->now,
+                              .last_seen_ms = f->now,
+                              .expires_ms = f->now + 1800000,
+                              .absolute_expires_ms = f->now + 7200000,
+                              .scope_schedule_id = schedule};
+    hash_of(s.token_hash, 41);
+    rc = store_session_create(tx, &s);
   }
   return rc;
 }
@@ -145,9 +173,24 @@ static void test_hit_is_the_store_read(void **state) {
   session_cache_counts(f->cache, &hits, &misses);
   assert_int_equal(1, hits);
   assert_int_equal(1, misses);
+  assert_int_equal(f->now, s2.created_ms);
+  assert_int_equal(f->now + 1800000, s2.expires_ms);
+  assert_int_equal(f->now + 7200000, s2.absolute_expires_ms);
+
+  /* A scoped session's copy keeps its scope and the schedule's exam. */
+  assert_int_equal(STORE_OK, look_up(f, 41, f->now + 1000, &s1, &u1, &hit));
+  assert_false(hit);
+  assert_int_equal(STORE_OK, look_up(f, 41, f->now + 1000, &s2, &u2, &hit));
+  assert_true(hit);
+  assert_memory_equal(&s1, &s2, sizeof s1);
+  assert_string_equal("DKV-UJI", s2.scope_exam_id);
+  assert_true(s2.scope_schedule_id > 0);
 
   /* Unknown to the cache and the store. */
   expect(f, 99, STORE_NONE, false);
+  /* Too long to keep: read from the store every time, the same as kept ones. */
+  expect(f, 40, STORE_OK, false);
+  expect(f, 40, STORE_OK, false);
 }
 
 static void test_writes_elsewhere(void **state) {
