@@ -473,7 +473,6 @@ cleanup:
   mailer_stop(svc.mailer);
   form_index_free(svc.forms); /* borrows items from the catalogue: free it first */
   verify_cache_free(svc.verdicts);
-  session_cache_free(svc.sessions);
   catalog_free(svc.catalog);
   for (size_t i = 0; i < n_old_keys; i++) {
     keystore_free(old_keys[i]);
@@ -482,6 +481,9 @@ cleanup:
   application_key_free(svc.application_key);
   certlog_free(svc.log);
   store_close(svc.store);
+  /* After the store: closing it settles the session touches still queued, which tell the
+   * session cache. */
+  session_cache_free(svc.sessions);
   if (0 == status) {
     log_msg(LOG_INFO, NULL, "stopped cleanly");
   }
