@@ -46,7 +46,7 @@ int session_cache_get(struct session_cache *c, struct store_session *out_session
 /* Keeps a copy of s and u as store_session_user_get read them (s->generation read in the
  * same statement); replaces the entry of the same session, or the oldest of its set. Nothing
  * is kept when c is NULL, a newer read of the session is there, or the user's e-mail, name
- * and the scope's exam together exceed the 155 bytes an entry holds (that session is then
+ * and the scope's exam together exceed the 154 bytes an entry holds (that session is then
  * read from the store each time). */
 void session_cache_put(struct session_cache *c, const struct store_session *s,
                        const struct store_user *u);
