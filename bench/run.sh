@@ -456,7 +456,7 @@ if [ "${BENCH_ONLY:-}" = verify ]; then
   only_report "verify scenarios only"
 fi
 scenario "(c) JWKS" 64 /.well-known/jwks.json bench/lua/plain.lua ratio 0.8 "$CEIL64"
-scenario "(c) static asset (as a browser asks: gzip)" 64 /static/app.css bench/lua/plain.lua ratio 0.8 "$CEIL64" "Accept-Encoding: gzip, deflate, br"
+scenario "(c) static asset (as a browser asks: brotli)" 64 /static/app.css bench/lua/plain.lua ratio 0.8 "$CEIL64" "Accept-Encoding: gzip, deflate, br"
 scenario "(c) healthz" 64 /healthz bench/lua/plain.lua ratio 0.8 "$CEIL64"
 scenario "(d) exam form, logged in" 64 / bench/lua/form.lua ratio 0.4 "$CEIL64" "$MAN/open.tsv" 1 "$HALF"
 scenario "(e) answer save" 64 / bench/lua/save.lua ratio 0.1 "$CEIL64" "$MAN/save.tsv" 1 $((HALF * 3))

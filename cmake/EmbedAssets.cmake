@@ -1,10 +1,11 @@
 # Turns every file under ROOT/static and ROOT/i18n into a C array, written to OUT, with a
-# table { path, data, size, gz, gz_size } so the daemon serves its assets without touching
+# table { path, data, size, gz, gz_size, br, br_size } so the daemon serves its assets without touching
 # the disk. With MINIFIED, scripts and style sheets are the minified copies the build wrote
 # under BUILT (same relative paths); without it they lose their indentation and whole-line
 # comments here. With PRECOMPRESSED, the gzip copy of each script, style sheet and SVG is
 # BUILT/<path>.gz (compressed at build time at the best level), else gz is NULL and the
-# daemon compresses at start-up.
+# daemon compresses at start-up. With BROTLI, the brotli copy of each is BUILT/<path>.br (made at
+# build time at brotli's best), else br is NULL and the asset is not offered in brotli.
 include(${CMAKE_CURRENT_LIST_DIR}/EmbedHex.cmake)
 file(GLOB_RECURSE files RELATIVE ${ROOT} ${ROOT}/static/* ${ROOT}/i18n/*)
 list(SORT files)
@@ -40,12 +41,20 @@ foreach(f IN LISTS files)
     math(EXPR gzlen "${gzlen} / 2")
     set(gz "asset_${i}_gz, ${gzlen}")
   endif()
+  set(br "NULL, 0")
+  if(BROTLI AND f MATCHES "^static/.*\\.(js|css|svg)$")
+    file(READ ${BUILT}/${f}.br brhex HEX)
+    embed_hex_entry(body unused asset_${i}_br "" "" "${brhex}")
+    string(LENGTH "${brhex}" brlen)
+    math(EXPR brlen "${brlen} / 2")
+    set(br "asset_${i}_br, ${brlen}")
+  endif()
   set(row "")
   embed_hex_entry(body row asset_${i} "${f}" "" "${hex}")
-  # the row without its closing "},": the gzip copy follows
-  string(REGEX REPLACE "},\n$" ", ${gz}},\n" row "${row}")
+  # the row without its closing "},": the compressed copies follow
+  string(REGEX REPLACE "},\n$" ", ${gz}, ${br}},\n" row "${row}")
   string(APPEND table "${row}")
   math(EXPR i "${i} + 1")
 endforeach()
-string(APPEND body "const struct asset assets[] = {\n${table}  {NULL, NULL, 0, NULL, 0}};\n")
+string(APPEND body "const struct asset assets[] = {\n${table}  {NULL, NULL, 0, NULL, 0, NULL, 0}};\n")
 embed_write(${OUT} "${body}")

@@ -9,8 +9,8 @@ build_pkgs=(cmake make gcc pkg-config sqlite3
   libmicrohttpd-dev libsqlite3-dev libssl-dev libqrencode-dev libpng-dev
   libjansson-dev libyaml-dev libcbor-dev libhpdf-dev libutf8proc-dev zlib1g-dev libzxcvbn-dev libcurl4-openssl-dev fonts-dejavu-core
   libmagic-dev libgd-dev
-  libzip-dev libexpat1-dev libxlsxwriter-dev libpq-dev libdeflate-dev
-  esbuild zopfli) # web assets: minified and precompressed at build time
+  libzip-dev libexpat1-dev libxlsxwriter-dev libpq-dev libdeflate-dev libbrotli-dev
+  esbuild zopfli brotli) # web assets: minified and precompressed at build time
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev clang-format-15 clang-tidy shellcheck chromium zbar-tools poppler-utils
   postgresql)
 bench_pkgs=(wrk valgrind)

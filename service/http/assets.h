@@ -15,6 +15,10 @@ struct asset {
    * compresses the asset itself at start-up when that pays. */
   const unsigned char *gz;
   size_t gz_size;
+  /* The brotli-compressed copy made at build time (br_size bytes), or NULL: then the asset
+   * is not offered in brotli (the daemon does not compress at brotli's best at start-up). */
+  const unsigned char *br;
+  size_t br_size;
 };
 
 /* Ends with an entry whose path is NULL. */

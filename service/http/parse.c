@@ -306,25 +306,46 @@ static bool next_weighted(const char **p, const char **name, size_t *nlen, unsig
   return true;
 }
 
-bool accepts_gzip(const char *header) {
-  if (NULL == header) {
-    return false;
-  }
-  int gzip = -1, star = -1; /* -1 unlisted, 0 refused (q=0), 1 accepted */
-  const char *p = header;
+/* The weight in thousandths an Accept-Encoding value gives gzip and br: listed, the lowest of
+ * their listings (a refusal among them refuses); unlisted, that of "*"; 0 when neither. */
+static void coding_weights(const char *header, unsigned *gzip, unsigned *br) {
+  long gz = -1, b = -1, star = -1; /* -1: unlisted */
+  const char *p = NULL == header ? "" : header;
   const char *name = NULL;
   size_t nlen = 0;
   unsigned q = 0;
   while (next_weighted(&p, &name, &nlen, &q)) {
-    int accepted = q > 0 ? 1 : 0;
+    long *w = NULL;
     if ((4 == nlen && 0 == strncasecmp(name, "gzip", 4)) ||
         (6 == nlen && 0 == strncasecmp(name, "x-gzip", 6))) {
-      gzip = gzip < 0 ? accepted : (gzip && accepted);
+      w = &gz;
+    } else if (2 == nlen && 0 == strncasecmp(name, "br", 2)) {
+      w = &b;
     } else if (1 == nlen && '*' == name[0]) {
-      star = accepted;
+      w = &star;
+    }
+    if (NULL != w) {
+      *w = *w < 0 || (long)q < *w ? (long)q : *w;
     }
   }
-  return gzip >= 0 ? 1 == gzip : 1 == star;
+  long any = star < 0 ? 0 : star;
+  *gzip = (unsigned)(gz < 0 ? any : gz);
+  *br = (unsigned)(b < 0 ? any : b);
+}
+
+bool accepts_gzip(const char *header) {
+  unsigned gzip = 0, br = 0;
+  coding_weights(header, &gzip, &br);
+  return gzip > 0;
+}
+
+enum content_coding accept_encoding_pick(const char *header) {
+  unsigned gzip = 0, br = 0;
+  coding_weights(header, &gzip, &br);
+  if (br > 0 && br >= gzip) {
+    return CODING_BR;
+  }
+  return gzip > 0 ? CODING_GZIP : CODING_IDENTITY;
 }
 
 const char *accept_language_pick(const char *header) {

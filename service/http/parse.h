@@ -55,6 +55,17 @@ void kv_list_free(struct kv_list *l);
  * not refused by name. Malformed elements are skipped. */
 bool accepts_gzip(const char *accept_encoding);
 
+/* The content codings a compressible answer may be sent in. */
+enum content_coding { CODING_IDENTITY, CODING_GZIP, CODING_BR };
+
+/* The coding to send a compressible answer in, for an Accept-Encoding header value (NULL: no
+ * header, which gets the identity): of br and gzip ("x-gzip" alike), the accepted one with
+ * the higher weight, br on a tie. A coding is accepted when listed with a non-zero weight
+ * (every listing of it: a repeated one refused once is refused), or, not listed, when "*"
+ * is with a non-zero weight. CODING_IDENTITY when neither is accepted. Malformed elements
+ * are skipped. */
+enum content_coding accept_encoding_pick(const char *header);
+
 /* The language of ours ("id" or "en") that an Accept-Language header value (RFC 9110,
  * 12.5.4; NULL: no header) prefers: the one with the highest non-zero weight, the first of
  * equal weights; "id-ID", "in" and "en-GB" count as their primary language. NULL when it

@@ -35,6 +35,7 @@
 
 #include "common/log.h"
 #include "ujikom/clock.h"
+#include "http/brotli.h"
 #include "http/gzip.h"
 #include "http/headwatch.h"
 #include "http/listener.h"
@@ -338,44 +339,55 @@ static int set_response(struct req *r, unsigned status, struct MHD_Response *res
   return 0;
 }
 
-/* The body gzip-compressed for this request (a buffer the caller frees), or NULL to send
- * it as it is: a text body of at least GZIP_MIN_BYTES that the client accepts gzip for,
- * unless the handler chose an encoding or an ETag (a strong ETag names one encoding).
- * Whether or not it is compressed, such a body's answer varies with Accept-Encoding, so
- * *vary is set. HEAD runs the same handler, so it gets the same headers and length. */
-static unsigned char *gzip_for(const struct req *r, const char *content_type, const void *data,
-                               size_t len, size_t *out_len, bool *vary) {
+/* The body compressed for this request (a buffer the caller frees, in *coding), or NULL to
+ * send it as it is: a text body of at least GZIP_MIN_BYTES, in the coding the client
+ * prefers of brotli and gzip (accept_encoding_pick), unless the handler chose an encoding
+ * or an ETag (a strong ETag names one encoding). Whether or not it is compressed, such a
+ * body's answer varies with Accept-Encoding, so *vary is set. HEAD runs the same handler,
+ * so it gets the same headers and length. */
+static unsigned char *compressed_for(const struct req *r, const char *content_type,
+                                     const void *data, size_t len, size_t *out_len,
+                                     const char **coding, bool *vary) {
   *vary = false;
+  *coding = NULL;
   if (len < GZIP_MIN_BYTES || !gzip_worthwhile_type(content_type) ||
       reply_has_header(r, "Content-Encoding") || reply_has_header(r, "ETag")) {
     return NULL;
   }
   *vary = !reply_has_header(r, "Vary");
-  if (!accepts_gzip(req_header(r, "Accept-Encoding"))) {
-    return NULL;
+  switch (accept_encoding_pick(req_header(r, "Accept-Encoding"))) {
+  case CODING_BR:
+    *coding = "br";
+    return brotli_compress(data, len, BROTLI_QUALITY_PER_REQUEST, out_len);
+  case CODING_GZIP:
+    *coding = "gzip";
+    return gzip_compress(data, len, GZIP_LEVEL_PER_REQUEST, out_len);
+  case CODING_IDENTITY:
+    break;
   }
-  return gzip_compress(data, len, GZIP_LEVEL_PER_REQUEST, out_len);
+  return NULL;
 }
 
-/* Installs a body answer: compressed when gzip_for says so (then data, when owned, is
+/* Installs a body answer: compressed when compressed_for says so (then data, when owned, is
  * freed here), else data itself (copied unless owned). */
 static int reply_body(struct req *r, unsigned status, const char *content_type, void *data,
                       size_t len, bool owned) {
-  size_t gz_len = 0;
+  size_t z_len = 0;
   bool vary = false;
-  unsigned char *gz = gzip_for(r, content_type, data, len, &gz_len, &vary);
+  const char *coding = NULL;
+  unsigned char *z = compressed_for(r, content_type, data, len, &z_len, &coding, &vary);
   struct MHD_Response *resp = NULL;
-  if (NULL != gz) {
+  if (NULL != z) {
     if (owned) {
       free(data);
     }
-    resp = MHD_create_response_from_buffer_with_free_callback(gz_len, gz, free);
+    resp = MHD_create_response_from_buffer_with_free_callback(z_len, z, free);
     if (NULL == resp) {
-      free(gz);
+      free(z);
     } else {
-      MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+      MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, coding);
     }
-    len = gz_len;
+    len = z_len;
   } else if (owned) {
     resp = MHD_create_response_from_buffer_with_free_callback(len, data, free);
     if (NULL == resp) {

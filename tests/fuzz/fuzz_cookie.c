@@ -40,9 +40,11 @@ static const char *strcasestr_portable(const char *s, const char *needle) {
   return NULL;
 }
 
-static bool names_gzip_or_star(const char *s) {
+/* Whether s names the coding (case-insensitively) or "*" anywhere. */
+static bool names_coding_or_star(const char *s, const char *coding) {
+  size_t n = strlen(coding);
   for (; '\0' != *s; s++) {
-    if ('*' == *s || 0 == strncasecmp(s, "gzip", 4)) {
+    if ('*' == *s || 0 == strncasecmp(s, coding, n)) {
       return true;
     }
   }
@@ -78,8 +80,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* The same bytes as an Accept-Encoding value: any answer, but no crash or over-read; and
    * a header that refuses everything never accepts gzip. */
   bool gz = accepts_gzip(header);
-  if (gz && !names_gzip_or_star(header)) {
+  if (gz && !names_coding_or_star(header, "gzip")) {
     abort(); /* gzip accepted without gzip or * being named */
+  }
+  /* The coding picked is one the header accepts: gzip only when accepts_gzip says so, br
+   * only when br or * is named. */
+  enum content_coding coding = accept_encoding_pick(header);
+  if ((CODING_GZIP == coding && !gz) ||
+      (CODING_BR == coding && !names_coding_or_star(header, "br")) ||
+      (CODING_IDENTITY != coding && CODING_GZIP != coding && CODING_BR != coding)) {
+    abort();
   }
   /* As an Accept-Language value: one of our two languages or none, and a language only when
    * the header names it. */

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import net, { createServer } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { readFileSync, writeFileSync, chmodSync, existsSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -182,13 +182,20 @@ test('static assets: ETag, cache policy, 304, and no-store for a logged-in user'
     req.on('error', reject);
     req.end();
   });
-  const zipped = await raw({ 'Accept-Encoding': 'br, gzip;q=0.8' });
+  const zipped = await raw({ 'Accept-Encoding': 'br;q=0.5, gzip;q=0.8' });
   assert.equal(zipped.status, 200);
   assert.equal(zipped.headers['content-encoding'], 'gzip');
   assert.equal(zipped.headers.vary, 'Accept-Encoding');
   assert.equal(zipped.headers.etag, `"${version}-gz"`);
   assert.ok(zipped.body.length < first.text.length / 2, `${zipped.body.length} of ${first.text.length} bytes`);
   assert.equal(gunzipSync(zipped.body).toString('utf8'), first.text);
+  // and in brotli, under a tag of its own, to clients that prefer it (browsers do)
+  const br = await raw({ 'Accept-Encoding': 'gzip, deflate, br, zstd' });
+  assert.equal(br.headers['content-encoding'], 'br');
+  assert.equal(br.headers.etag, `"${version}-br"`);
+  assert.equal(brotliDecompressSync(br.body).toString('utf8'), first.text);
+  assert.ok(br.body.length < zipped.body.length, `brotli ${br.body.length}, gzip ${zipped.body.length} bytes`);
+  assert.equal((await raw({ 'Accept-Encoding': 'br', 'If-None-Match': `"${version}-br"` })).status, 304);
   assert.equal((await raw({ 'Accept-Encoding': 'gzip', 'If-None-Match': `"${version}-gz"` })).status, 304);
   assert.equal((await raw({ 'Accept-Encoding': 'gzip', 'If-None-Match': etag })).status, 200);
   for (const ae of ['gzip;q=0', 'deflate', '*;q=0']) {

@@ -1,13 +1,14 @@
-// How answers travel (issue 16, point 13): gzip for every text answer of 1 KB or more that
-// the client accepts it for (q-values honoured), with Vary: Accept-Encoding, a Content-Length
-// that is the compressed body's, HEAD alike and nothing compressed below the threshold; and
+// How answers travel (issue 16, point 13): brotli or gzip, whichever the client prefers
+// (q-values honoured, brotli on a tie), for every text answer of 1 KB or more, with Vary:
+// Accept-Encoding, a Content-Length that is the compressed body's, HEAD alike and nothing
+// compressed below the threshold; and
 // exactly one Cache-Control on every answer of every route of the route table, anonymous
 // and logged in (a logged-in user's static assets keep their immutable caching).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { startDaemon, candidateClient, adminClient, UJIKOMD } from './lib/daemon.mjs';
 
 let d;
@@ -49,7 +50,15 @@ function raw(method, p, headers = {}) {
 
 const page = (c, extra = {}) => ({ Cookie: c.cookieHeader(), Accept: 'text/html', ...extra });
 
-test('pages and JSON of 1 KB or more go gzip-compressed to clients that accept it', async () => {
+// The body decoded by its Content-Encoding.
+function decode(r) {
+  const enc = r.get('content-encoding');
+  if (enc.length === 0) return r.body;
+  assert.equal(enc.length, 1);
+  return enc[0] === 'br' ? brotliDecompressSync(r.body) : gunzipSync(r.body);
+}
+
+test('pages and JSON of 1 KB or more go compressed, in brotli or gzip as the client prefers', async () => {
   const url = `/attempts/${attemptId}`;
   const plain = await raw('GET', url, page(cand, { 'Accept-Encoding': 'identity' }));
   assert.equal(plain.status, 200);
@@ -60,39 +69,49 @@ test('pages and JSON of 1 KB or more go gzip-compressed to clients that accept i
   const withoutHeader = await raw('GET', url, page(cand));
   assert.deepEqual(withoutHeader.get('content-encoding'), [], 'no Accept-Encoding: identity');
 
-  for (const ae of ['gzip', 'gzip, deflate, br', 'br;q=1, gzip;q=0.5', 'x-gzip', '*', 'identity;q=0.5, *;q=0.1']) {
+  const sizes = {};
+  for (const [ae, coding] of [['gzip', 'gzip'], ['gzip, deflate', 'gzip'], ['x-gzip', 'gzip'],
+    ['br;q=0.5, gzip', 'gzip'], ['br;q=0, *', 'gzip'], ['gzip, deflate, br, zstd', 'br'], ['br', 'br'],
+    ['br;q=1, gzip;q=0.5', 'br'], ['deflate, br', 'br'], ['*', 'br'], ['identity;q=0.5, *;q=0.1', 'br'],
+    ['gzip;q=0.000, *', 'br']]) {
     const z = await raw('GET', url, page(cand, { 'Accept-Encoding': ae }));
     assert.equal(z.status, 200, ae);
-    assert.deepEqual(z.get('content-encoding'), ['gzip'], ae);
+    assert.deepEqual(z.get('content-encoding'), [coding], ae);
     assert.deepEqual(z.get('vary'), ['Accept-Encoding'], ae);
     assert.deepEqual(z.get('content-length'), [String(z.body.length)], `${ae}: Content-Length is the compressed length`);
     assert.ok(z.body.length < plain.body.length / 3, `${ae}: ${z.body.length} of ${plain.body.length} bytes`);
     // The CSRF token and the deadline's milliseconds aside, the page is the same.
     const norm = (b) => b.toString('utf8').replace(/data-(remaining|server-now-ms)="\d+"/g, '').replace(/Sisa waktu: \d+ menit/, '');
-    assert.equal(norm(gunzipSync(z.body)), norm(plain.body), ae);
+    assert.equal(norm(decode(z)), norm(plain.body), ae);
+    sizes[coding] = z.body.length;
   }
-  for (const ae of ['gzip;q=0', 'gzip;q=0.000, *', '*;q=0', 'deflate, br', 'identity', 'gzipx']) {
+  assert.ok(sizes.br < sizes.gzip, `brotli ${sizes.br} bytes, gzip ${sizes.gzip}`);
+  for (const ae of ['gzip;q=0', 'br;q=0, gzip;q=0', '*;q=0', 'deflate, zstd', 'identity', 'gzipx, brotli']) {
     const n = await raw('GET', url, page(cand, { 'Accept-Encoding': ae }));
-    assert.deepEqual(n.get('content-encoding'), [], `${ae} refuses gzip`);
+    assert.deepEqual(n.get('content-encoding'), [], `${ae} accepts neither coding`);
     assert.deepEqual(n.get('vary'), ['Accept-Encoding'], ae);
   }
 
-  // HEAD: the same headers and Content-Length as GET, no body.
-  const get = await raw('GET', url, page(cand, { 'Accept-Encoding': 'gzip' }));
-  const head = await raw('HEAD', url, page(cand, { 'Accept-Encoding': 'gzip' }));
-  assert.equal(head.status, 200);
-  assert.deepEqual(head.get('content-encoding'), ['gzip']);
-  assert.deepEqual(head.get('vary'), ['Accept-Encoding']);
-  assert.equal(head.body.length, 0);
-  const hl = Number(head.get('content-length')[0]);
-  assert.ok(Math.abs(hl - get.body.length) < 16, `HEAD's Content-Length ${hl} is the compressed GET's ${get.body.length}`);
+  // HEAD: the same headers and Content-Length as GET, no body, in either coding.
+  for (const coding of ['gzip', 'br']) {
+    const get = await raw('GET', url, page(cand, { 'Accept-Encoding': coding }));
+    const head = await raw('HEAD', url, page(cand, { 'Accept-Encoding': coding }));
+    assert.equal(head.status, 200);
+    assert.deepEqual(head.get('content-encoding'), [coding]);
+    assert.deepEqual(head.get('vary'), ['Accept-Encoding']);
+    assert.equal(head.body.length, 0);
+    const hl = Number(head.get('content-length')[0]);
+    assert.ok(Math.abs(hl - get.body.length) < 16, `${coding}: HEAD's Content-Length ${hl} is the compressed GET's ${get.body.length}`);
+  }
 
   // JSON: a large list is compressed, a small answer is not (and does not vary).
-  const exams = await raw('GET', '/api/exams', { 'Accept-Encoding': 'gzip' });
-  assert.ok(gunzipSync(exams.body).length >= 1024);
-  assert.deepEqual(exams.get('content-encoding'), ['gzip']);
-  assert.ok(Array.isArray(JSON.parse(gunzipSync(exams.body).toString('utf8')).exams));
-  const me = await raw('GET', '/api/auth/me', { Cookie: cand.cookieHeader(), 'Accept-Encoding': 'gzip' });
+  for (const coding of ['gzip', 'br']) {
+    const exams = await raw('GET', '/api/exams', { 'Accept-Encoding': coding });
+    assert.deepEqual(exams.get('content-encoding'), [coding]);
+    assert.ok(decode(exams).length >= 1024);
+    assert.ok(Array.isArray(JSON.parse(decode(exams).toString('utf8')).exams));
+  }
+  const me = await raw('GET', '/api/auth/me', { Cookie: cand.cookieHeader(), 'Accept-Encoding': 'gzip, br' });
   assert.equal(me.status, 200);
   assert.ok(me.body.length < 1024);
   assert.deepEqual(me.get('content-encoding'), [], 'a body under 1 KB is sent as it is');
@@ -116,10 +135,24 @@ test('static assets: compressed once, and cached for logged-in users too', async
     assert.equal(nm.status, 304);
     assert.deepEqual(nm.get('cache-control'), ['public, max-age=86400, immutable']);
   }
+  // Each coding is its own entity: its own tag, and a tag of another coding is not a match.
+  const tags = {};
+  for (const coding of ['identity', 'gzip', 'br']) {
+    const r = await raw('GET', `/static/app.css?v=${version}`, { 'Accept-Encoding': coding });
+    tags[coding] = r.get('etag')[0];
+    assert.deepEqual(r.get('content-encoding'), coding === 'identity' ? [] : [coding]);
+    assert.deepEqual(r.get('vary'), ['Accept-Encoding']);
+    const nm = await raw('GET', `/static/app.css?v=${version}`, { 'Accept-Encoding': coding, 'If-None-Match': tags[coding] });
+    assert.equal(nm.status, 304, coding);
+    assert.deepEqual(nm.get('etag'), [tags[coding]], coding);
+  }
+  assert.deepEqual(tags, { identity: `"${version}"`, gzip: `"${version}-gz"`, br: `"${version}-br"` });
+  const other = await raw('GET', `/static/app.css?v=${version}`, { 'Accept-Encoding': 'br', 'If-None-Match': tags.gzip });
+  assert.equal(other.status, 200, 'the gzip copy\'s tag does not match the brotli copy');
 });
 
-// The build's copies: minified and precompressed (the gzip copy decodes to the minified
-// text); scripts and style sheets carry nosniff and the referrer policy but not the
+// The build's copies: minified and precompressed (the gzip and brotli copies decode to the
+// minified text); scripts and style sheets carry nosniff and the referrer policy but not the
 // document-only headers, which the service worker's script and every page keep.
 test('static assets: the minified copy, precompressed; document-only headers on documents and the worker', async () => {
   for (const [p, doc] of [['/static/exam.js', false], ['/static/app.css', false], ['/static/sw.js', true], ['/me', true]]) {
@@ -139,6 +172,10 @@ test('static assets: the minified copy, precompressed; document-only headers on 
   assert.ok(!/\n\s|\/\*|\n\/\//.test(text), 'no indentation or comments are sent');
   assert.ok(!/\bvar queue\b/.test(text), 'local names are minified');
   assert.ok(gz.body.length < 5000, `exam.js is ${gz.body.length} bytes compressed`);
+  const br = await raw('GET', '/static/exam.js', { 'Accept-Encoding': 'gzip, deflate, br, zstd' });
+  assert.deepEqual(br.get('content-encoding'), ['br']);
+  assert.equal(brotliDecompressSync(br.body).toString(), js.body.toString(), 'the brotli copy is the same script');
+  assert.ok(br.body.length < gz.body.length * 0.95, `exam.js: brotli ${br.body.length} bytes, gzip ${gz.body.length}`);
 });
 
 function routeTable() {

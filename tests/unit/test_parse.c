@@ -208,6 +208,49 @@ static void accept_encoding_gzip(void **state) {
   }
 }
 
+/* Of br and gzip, the accepted one with the higher weight, br on a tie; refusals by name
+ * hold over "*"; the identity when neither is accepted. */
+static void accept_encoding_picks_a_coding(void **state) {
+  (void)state;
+  static const struct {
+    const char *header;
+    enum content_coding want;
+  } cases[] = {
+      {"gzip, deflate, br, zstd", CODING_BR}, /* what Chromium sends */
+      {"gzip, deflate, br", CODING_BR},
+      {"br", CODING_BR},
+      {"BR;q=0.2", CODING_BR},
+      {"br;q=1, gzip;q=0.5", CODING_BR},
+      {"gzip;q=0.5, br;q=0.5", CODING_BR},
+      {"*", CODING_BR},
+      {"identity;q=0.5, *;q=0.1", CODING_BR},
+      {"gzip;q=0.4, *;q=0.5", CODING_BR}, /* br unlisted: the weight of "*" */
+      {"gzip, deflate", CODING_GZIP},     /* what Node's fetch sends */
+      {"gzip", CODING_GZIP},
+      {"x-gzip", CODING_GZIP},
+      {"br;q=0.5, gzip", CODING_GZIP},
+      {"br;q=0, *", CODING_GZIP},
+      {"br, br;q=0, gzip", CODING_GZIP}, /* a repeated coding refused once is refused */
+      {"*, br;q=0", CODING_GZIP},
+      {"gzip;q=0.9, *;q=0.5", CODING_GZIP},
+      {"br;q=0.001, gzip;q=0.002", CODING_GZIP},
+      {"", CODING_IDENTITY},
+      {"identity", CODING_IDENTITY},
+      {"deflate, zstd", CODING_IDENTITY},
+      {"br;q=0, gzip;q=0", CODING_IDENTITY},
+      {"*;q=0", CODING_IDENTITY},
+      {"brotli, gzipx, b, r", CODING_IDENTITY},
+      {",,,", CODING_IDENTITY},
+  };
+  assert_int_equal(CODING_IDENTITY, accept_encoding_pick(NULL));
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    enum content_coding got = accept_encoding_pick(cases[i].header);
+    if (cases[i].want != got) {
+      fail_msg("'%s': coding %d, not %d", cases[i].header, (int)got, (int)cases[i].want);
+    }
+  }
+}
+
 static void accept_language_picks_ours(void **state) {
   (void)state;
   static const struct {
@@ -253,6 +296,7 @@ int main(void) {
       cmocka_unit_test(utf8_validation),
       cmocka_unit_test(json_depth),
       cmocka_unit_test(accept_encoding_gzip),
+      cmocka_unit_test(accept_encoding_picks_a_coding),
       cmocka_unit_test(accept_language_picks_ours),
       cmocka_unit_test(target_buf_agrees_with_target),
   };
