@@ -18,6 +18,7 @@
 
 #include "http/assets.h"
 #include "http/brotli.h"
+#include "test_noise.h"
 
 /* in decoded into a new buffer of want bytes (fails the test unless it decodes to exactly
  * that many). */
@@ -68,14 +69,8 @@ static void compresses_round_trip(void **state) {
 
 static void gives_up_when_it_does_not_pay(void **state) {
   (void)state;
-  unsigned char noise[4096]; /* an xorshift stream, as a PNG's bytes would be */
-  uint32_t x = 2463534242u;
-  for (size_t i = 0; i < sizeof noise; i++) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    noise[i] = (unsigned char)x;
-  }
+  unsigned char noise[4096];
+  test_noise(noise, sizeof noise, 2463534242u);
   size_t out_len = 99;
   assert_null(brotli_compress(noise, sizeof noise, BROTLI_QUALITY_PER_REQUEST, &out_len));
   assert_int_equal(0, out_len);

@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "http/gzip.h"
+#include "test_noise.h"
 
 static void worthwhile_types(void **state) {
   (void)state;
@@ -102,15 +103,8 @@ static void compresses_round_trip(void **state) {
 
 static void gives_up_when_it_does_not_pay(void **state) {
   (void)state;
-  /* Bytes that do not compress (an xorshift stream, as a PNG's would be). */
   unsigned char noise[4096];
-  uint32_t x = 2463534242u;
-  for (size_t i = 0; i < sizeof noise; i++) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    noise[i] = (unsigned char)x;
-  }
+  test_noise(noise, sizeof noise, 2463534242u);
   size_t out_len = 99;
   assert_null(gzip_compress(noise, sizeof noise, GZIP_LEVEL_ONCE, &out_len));
   assert_int_equal(0, out_len);
@@ -143,13 +137,7 @@ static void kept_compressor_forgets_the_last_answer(void **state) {
   for (int i = 0; blen + 60 < sizeof b; i++) {
     blen += (size_t)snprintf(b + blen, sizeof b - blen, "\"A%d\":[\"x\",\"y\",%d],", i, i * 7);
   }
-  uint32_t x = 88172645u;
-  for (size_t i = 0; i < sizeof noise; i++) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    noise[i] = (char)x;
-  }
+  test_noise((unsigned char *)noise, sizeof noise, 88172645u);
   struct job fresh = {b, blen, NULL, 0};
   pthread_t t;
   assert_int_equal(0, pthread_create(&t, NULL, compress_job, &fresh));
