@@ -105,6 +105,9 @@ struct store_opts {
    * loss may then lose or corrupt the file, so never for a service's data (ujikomd never sets it).
    */
   bool bulk_load;
+  /* SQLite only: WAL frames after which the checkpointer makes the WAL start over (<= 0:
+   * 16,384, ~64 MiB; tests set fewer). */
+  long wal_restart_frames;
   /* PostgreSQL only: the password, read from a file by the caller (NULL: libpq's own,
    * PGPASSWORD, PGPASSFILE or ~/.pgpass). Copied by store_open. */
   const char *password;

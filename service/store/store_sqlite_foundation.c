@@ -23,6 +23,13 @@
  * automatic checkpoint uses the same figure). */
 #define STORE_CKPT_PAGES    1000
 #define STORE_CKPT_PAUSE_MS 20L
+/* WAL frames after which the checkpointer makes the WAL start over (restart_wal; the
+ * store_opts default), how long it then waits at most for readers of older frames to
+ * finish, and how long it leaves the WAL alone after such a wait ran out (a long reader,
+ * e.g. a backup, is not waited for again and again, each wait holding the writer). */
+#define STORE_WAL_RESTART_FRAMES     16384
+#define STORE_WAL_RESTART_WAIT_MS    25
+#define STORE_WAL_RESTART_BACKOFF_MS 1000
 
 static const char *const core_sqls[CORE__MAX] = {
     [CORE_BEGIN] = "BEGIN",
@@ -447,8 +454,35 @@ static int wal_grown(void *arg, sqlite3 *db, const char *name, int pages) {
   return SQLITE_OK;
 }
 
+/* Makes the WAL start over. A passive checkpoint never catches up with a writer that keeps
+ * committing meanwhile, and the WAL only starts over at a write that finds every frame
+ * copied: under a steady stream of saves it grew by tens of MB a second with no end, every
+ * commit appending to new blocks of the file (and the readers' look-ups in the WAL index
+ * growing with it). Here, with the writer mutex held so that no batch commits meanwhile, a
+ * RESTART checkpoint copies the few frames the passive ones left and waits (at most
+ * STORE_WAL_RESTART_WAIT_MS) for readers of older frames to finish; the next commit then
+ * writes from the start of the file again, over blocks the file keeps (journal_size_limit).
+ * Batches wait for it as for any commit. */
+static int restart_wal(struct sq_store *s) {
+  int log = 0, done = 0;
+  pthread_mutex_lock(&s->wlock);
+  sqlite3_busy_timeout(s->ckpt_conn->db, STORE_WAL_RESTART_WAIT_MS);
+  int rc =
+      sqlite3_wal_checkpoint_v2(s->ckpt_conn->db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
+  sqlite3_busy_timeout(s->ckpt_conn->db, 0);
+  pthread_mutex_unlock(&s->wlock);
+  if (SQLITE_OK != rc && SQLITE_BUSY != rc) {
+    store_logf(&s->base, STORE_LOG_WARN, "checkpoint (restart): %s",
+               sqlite3_errmsg(s->ckpt_conn->db));
+  }
+  return rc;
+}
+
 static void *checkpointer(void *arg) {
   struct sq_store *s = arg;
+  long restart_frames = s->base.opts.wal_restart_frames > 0 ? s->base.opts.wal_restart_frames
+                                                            : STORE_WAL_RESTART_FRAMES;
+  int64_t no_restart_before = 0; /* monotonic ms */
   pthread_mutex_lock(&s->ckpt_lock);
   for (;;) {
     while (!s->ckpt_wanted && !s->ckpt_stop) {
@@ -465,6 +499,10 @@ static void *checkpointer(void *arg) {
         sqlite3_wal_checkpoint_v2(s->ckpt_conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
     if (SQLITE_OK != rc && SQLITE_BUSY != rc) {
       store_logf(&s->base, STORE_LOG_WARN, "checkpoint: %s", sqlite3_errmsg(s->ckpt_conn->db));
+    }
+    if (SQLITE_OK == rc && log >= restart_frames && clock_mono_ms() >= no_restart_before &&
+        SQLITE_BUSY == restart_wal(s)) {
+      no_restart_before = clock_mono_ms() + STORE_WAL_RESTART_BACKOFF_MS;
     }
     /* At most one checkpoint per STORE_CKPT_PAUSE_MS: a checkpoint costs an fsync of the
      * database file, and the pages written meanwhile wait for the next one. */
