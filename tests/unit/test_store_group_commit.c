@@ -479,6 +479,62 @@ static long wal_bytes(const struct fixture *f) {
   return n;
 }
 
+/* The WAL header's checkpoint sequence number (big-endian at offset 12), which goes up each
+ * time the WAL starts over; -1 when there is no header. */
+static long wal_restarts(const struct fixture *f) {
+  char path[sizeof f->t.db + 8];
+  snprintf(path, sizeof path, "%s-wal", f->t.db);
+  FILE *w = fopen(path, "rb");
+  unsigned char h[32];
+  size_t n = NULL == w ? 0 : fread(h, 1, sizeof h, w);
+  if (NULL != w) {
+    fclose(w);
+  }
+  if (n < sizeof h) {
+    return -1;
+  }
+  return (long)(((uint32_t)h[12] << 24) | ((uint32_t)h[13] << 16) | ((uint32_t)h[14] << 8) |
+                (uint32_t)h[15]);
+}
+
+static void create_user(struct store *s, const char *prefix, int i) {
+  struct create_args a = {.refuse = false};
+  snprintf(a.email, sizeof a.email, "%s%d@serentak.id", prefix, i);
+  assert_int_equal(STORE_OK, store_txn(s, tx_create, &a));
+}
+
+/* A reader that keeps its snapshot (as a backup does) keeps the WAL from starting over: the
+ * checkpointer's restart gives up after its short wait and leaves the WAL alone for a while,
+ * and the commits go on meanwhile, none refused. Once the reader is done, the WAL starts over
+ * again. */
+static void test_held_snapshot_delays_the_restart_not_the_writes(void **state) {
+  if (temp_store_is_pg()) {
+    skip(); /* SQLite's WAL */
+  }
+  struct fixture *f = *state;
+  create_user(f->t.s, "awal", 0); /* frames not yet copied: the snapshot below needs the WAL */
+  struct store_rd *rd = NULL;
+  struct store_user u;
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  assert_int_equal(STORE_OK, store_user_by_email(rd, &u, "awal0@serentak.id"));
+  long before = wal_restarts(f);
+  assert_true(before >= 0);
+  for (int i = 0; i < STEADY_WRITES / 2; i++) {
+    create_user(f->t.s, "tahan", i);
+  }
+  assert_int_equal(before, wal_restarts(f)); /* ~1,000 frames and more, and no restart */
+  assert_int_equal(STORE_NONE, store_user_by_email(rd, &u, "tahan0@serentak.id"));
+  store_rd_end(rd);
+  /* The checkpointer tries again at most a second later: commits until it has. */
+  int i = 0;
+  while (wal_restarts(f) == before && i < 10 * STEADY_WRITES) {
+    create_user(f->t.s, "lepas", i++);
+  }
+  print_message("%d commits after the reader ended\n", i);
+  assert_true(wal_restarts(f) > before);
+  assert_int_equal(STORE_OK, lookup(f->t.s, "tahan1499@serentak.id"));
+}
+
 /* Commits one after another: a passive checkpoint never catches up with them, and the WAL
  * only starts over at a write that finds every frame copied, so it grew with every commit
  * (~43 MB of file here) and never started over. With the checkpointer making it start over
@@ -522,6 +578,8 @@ int main(void) {
                                       temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_wal_starts_over_under_steady_writes, setup_wal_restart,
                                       temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_held_snapshot_delays_the_restart_not_the_writes,
+                                      setup_wal_restart, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
