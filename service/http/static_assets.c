@@ -68,32 +68,27 @@ static const char *content_type(const char *path) {
   return "application/octet-stream";
 }
 
-/* The gzip copy of an asset worth sending compressed: the one made at build time when it
- * saves a tenth (as gzip_compress asks), else one made now; NULL when compressing does not
- * pay. A copy made now is the caller's to free. */
-static const unsigned char *compressed_copy(const struct asset *a, const char *type, size_t *len) {
+/* The copy the build made of an asset (copy, copy_size; NULL: none) when the asset is worth
+ * sending compressed and the copy saves a tenth (as gzip_compress and brotli_compress ask);
+ * NULL otherwise. */
+static const unsigned char *built_copy(const struct asset *a, const char *type,
+                                       const unsigned char *copy, size_t copy_size, size_t *len) {
   *len = 0;
-  if (!gzip_worthwhile_type(type)) {
+  if (NULL == copy || !gzip_worthwhile_type(type) || copy_size >= a->size - a->size / 10) {
     return NULL;
   }
-  if (NULL != a->gz) {
-    if (a->gz_size >= a->size - a->size / 10) {
-      return NULL;
-    }
-    *len = a->gz_size;
-    return a->gz;
-  }
-  return gzip_compress(a->data, a->size, GZIP_LEVEL_ONCE, len);
+  *len = copy_size;
+  return copy;
 }
 
-/* The brotli copy the build made, when it saves a tenth; NULL otherwise. */
-static const unsigned char *brotli_copy(const struct asset *a, const char *type, size_t *len) {
-  *len = 0;
-  if (!gzip_worthwhile_type(type) || NULL == a->br || a->br_size >= a->size - a->size / 10) {
-    return NULL;
+/* The gzip copy of an asset worth sending compressed: the one made at build time (see
+ * built_copy), else, when the build made none, one made now; NULL when compressing does not
+ * pay. A copy made now is the caller's to free. */
+static const unsigned char *compressed_copy(const struct asset *a, const char *type, size_t *len) {
+  if (NULL != a->gz || !gzip_worthwhile_type(type)) {
+    return built_copy(a, type, a->gz, a->gz_size, len);
   }
-  *len = a->br_size;
-  return a->br;
+  return gzip_compress(a->data, a->size, GZIP_LEVEL_ONCE, len);
 }
 
 void static_assets_init(void) {
@@ -115,7 +110,8 @@ void static_assets_init(void) {
     const unsigned char *body[CODINGS] = {assets[i].data, NULL, NULL};
     size_t len[CODINGS] = {assets[i].size, 0, 0};
     body[CODING_GZIP] = compressed_copy(&assets[i], type, &len[CODING_GZIP]);
-    body[CODING_BR] = brotli_copy(&assets[i], type, &len[CODING_BR]);
+    body[CODING_BR] =
+        built_copy(&assets[i], type, assets[i].br, assets[i].br_size, &len[CODING_BR]);
     bool built_gz = NULL != body[CODING_GZIP] && body[CODING_GZIP] == assets[i].gz;
     for (int k = 0; k < CODINGS; k++) {
       if (NULL == body[k]) {
