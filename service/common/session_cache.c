@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/b64.h"
+
 #define SESSION_CACHE_WAYS    8
 #define SESSION_CACHE_STRIPES 64
 #define HASH_LEN              64 /* hex SHA-256 */
@@ -106,21 +108,16 @@ static pthread_mutex_t *lock_of(struct session_cache *c, size_t set) {
   return &c->locks[set % SESSION_CACHE_STRIPES];
 }
 
-static int hex_digit(char ch) {
-  return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-}
-
-/* The 32 bytes of a token hash in lowercase hex; false for anything else. */
+/* The 32 bytes of a token hash in lowercase hex (as session_token_hash writes it: upper
+ * case, which would name the same bytes, is refused); false for anything else. */
 static bool hash_bytes(unsigned char out[HASH_BYTES], const char *hex) {
-  for (size_t i = 0; i < HASH_BYTES; i++) {
-    int hi = hex_digit(hex[2 * i]);
-    int lo = hi < 0 ? -1 : hex_digit(hex[2 * i + 1]);
-    if (lo < 0) {
-      return false;
-    }
-    out[i] = (unsigned char)(hi << 4 | lo);
+  if (HASH_LEN != strspn(hex, "0123456789abcdef") || '\0' != hex[HASH_LEN]) {
+    return false;
   }
-  return '\0' == hex[HASH_LEN];
+  for (size_t i = 0; i < HASH_BYTES; i++) {
+    out[i] = (unsigned char)(b16_value(hex[2 * i]) << 4 | b16_value(hex[2 * i + 1]));
+  }
+  return true;
 }
 
 /* The entry of hash in set, or NULL. Under the set's lock. */

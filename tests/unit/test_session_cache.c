@@ -7,6 +7,7 @@
  * moves the entry's last use; an older read never replaces a newer one; a full set replaces
  * its oldest entry; an account whose e-mail and name exceed an entry is read every time.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -176,6 +177,19 @@ static void test_hit_is_the_store_read(void **state) {
   assert_int_equal(f->now, s2.created_ms);
   assert_int_equal(f->now + 1800000, s2.expires_ms);
   assert_int_equal(f->now + 7200000, s2.absolute_expires_ms);
+
+  /* The kept session's hash in upper case names the same bytes but no session: the cache
+   * does not answer for it, and the store knows none. */
+  char upper[65];
+  hash_of(upper, 0);
+  for (char *p = upper; '\0' != *p; p++) {
+    *p = (char)toupper((unsigned char)*p);
+  }
+  struct store_rd *rd = NULL;
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  assert_int_equal(STORE_NONE, session_cache_get(f->cache, &s2, &u2, upper, f->now + 1000, rd));
+  assert_int_equal(STORE_NONE, store_session_user_get(rd, &s2, &u2, upper));
+  store_rd_end(rd);
 
   /* A scoped session's copy keeps its scope and the schedule's exam. */
   assert_int_equal(STORE_OK, look_up(f, 41, f->now + 1000, &s1, &u1, &hit));
