@@ -41,10 +41,13 @@ int cert_serial_parse(char out[CERT_SERIAL_SIZE], unsigned char raw[CERT_SERIAL_
 #define CERT_MAX_UNITS  64
 
 /* The status lists a credential names (docs/certificates.md): <issuer_url> followed by
- * these paths, one list per purpose, indexes below CERT_STATUS_LIST_BITS. */
+ * these paths, one list per purpose. A list starts with CERT_STATUS_LIST_BITS entries and
+ * doubles when the register nearly fills it (ujikom/status_list.h), so indexes are below
+ * CERT_STATUS_INDEX_LIMIT (STATUS_LIST_MAX_BITS: a 2 MiB list). */
 #define CERT_STATUS_PATH_REVOCATION "/status/revocation"
 #define CERT_STATUS_PATH_SUSPENSION "/status/suspension"
 #define CERT_STATUS_LIST_BITS       131072u
+#define CERT_STATUS_INDEX_LIMIT     16777216u
 
 struct cert_unit {
   char code[64];   /* SKKNI unit code, e.g. M.74100.001.02 */

@@ -48,14 +48,24 @@ int status_list_encode(char **out, const struct status_list *l);
 int status_list_decode(struct status_list **out, const char *text, size_t len, char *err,
                        size_t errlen);
 
+/* The length of the published list that covers every index below upto:
+ * STATUS_LIST_MIN_BITS, doubled as often as that takes (so a list only ever grows, and an
+ * index handed out stays inside every later list). 0 when upto is above STATUS_LIST_MAX_BITS. */
+size_t status_list_bits_for(uint64_t upto);
+
 /* Whether an index is already given to a certificate (the caller's register knows). */
 typedef bool (*status_list_in_use_fn)(void *ctx, uint64_t index);
-/* Chooses an index in [0, nbits) not in use, at random (OpenSSL RAND_bytes): up to 64
- * uniform draws, and when every draw hits a used index (a nearly full list), the first free
- * index after a random start. Returns 0 and *out, or -1 when every index is in use or the
- * CSPRNG fails. */
-int status_list_random_index(uint64_t *out, uint64_t nbits, status_list_in_use_fn in_use,
-                             void *ctx);
+/* Chooses an index not in use for a new certificate, at random (OpenSSL RAND_bytes), so that
+ * indexes say nothing about the order of issuance. upto is one past the highest index in use
+ * (0 when none is). The draws are uniform over the list that covers upto
+ * (status_list_bits_for); when STATUS_LIST_GROW_AFTER draws in a row hit used indexes (the
+ * list is nearly full), the list doubles and the draws go on over it, up to max_bits
+ * entries. At max_bits, after 64 such draws, the first free index after a random start.
+ * Returns 0 and *out (below max_bits), or -1 when every index below max_bits is in use,
+ * max_bits is below STATUS_LIST_MIN_BITS or above STATUS_LIST_MAX_BITS, or the CSPRNG fails. */
+#define STATUS_LIST_GROW_AFTER 16
+int status_list_random_index(uint64_t *out, uint64_t upto, uint64_t max_bits,
+                             status_list_in_use_fn in_use, void *ctx);
 
 /* --- the published list: a BitstringStatusListCredential (VC 2.0) signed as a JWS --- */
 enum status_purpose { STATUS_PURPOSE_REVOCATION = 0, STATUS_PURPOSE_SUSPENSION };

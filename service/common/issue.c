@@ -379,16 +379,23 @@ static void issue_signed_clear(struct issue_signed *sig) {
 
 /* Chooses, from what rd shows, what the certificate of p's attempt is signed over: the
  * attempt's last revoked certificate (the decision went away from K and came back: the new
- * one names it) in `replaces`, and a random unused status list index. A store code. */
+ * one names it) in `replaces`, and a random unused status list index (in the lists as they
+ * are, or in lists of twice the length when those are nearly full). A store code. */
 static int choose_claims(struct store_rd *rd, struct issue_prep *p) {
   struct cert_claims *cl = p->claims;
   int rc = store_cert_last_revoked(rd, cl->replaces, p->attempt_id);
   if (rc < 0) {
     return rc;
   }
+  int64_t highest = -1; /* the lists cover it: draw over them, or over a doubled one */
+  rc = store_cert_status_index_max(rd, &highest);
+  if (rc < 0) {
+    return rc;
+  }
   struct index_probe probe = {rd, STORE_OK};
   uint64_t index = 0;
-  if (0 != status_list_random_index(&index, CERT_STATUS_LIST_BITS, index_in_use, &probe)) {
+  if (0 != status_list_random_index(&index, (uint64_t)(highest + 1), CERT_STATUS_INDEX_LIMIT,
+                                    index_in_use, &probe)) {
     return probe.rc < 0 ? probe.rc : STORE_HARD; /* every index taken, or the CSPRNG failed */
   }
   cl->has_status = true;

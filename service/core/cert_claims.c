@@ -83,7 +83,7 @@ int cert_claims_check(const struct cert_claims *c) {
     return -1;
   }
   if (c->issued < 0 || c->expires <= c->issued || c->nunits > CERT_MAX_UNITS ||
-      (c->has_status && c->status_index >= CERT_STATUS_LIST_BITS)) {
+      (c->has_status && c->status_index >= CERT_STATUS_INDEX_LIMIT)) {
     return -1;
   }
   if (c->replaces[0] && (0 != cert_serial_parse(canon, NULL, c->replaces) ||

@@ -226,7 +226,7 @@ static int get_time(int64_t *out, const json_t *obj, const char *key) {
 }
 
 /* Reads credentialStatus back when it is there: exactly the two entries the signer writes
- * (revocation, then suspension), one index below CERT_STATUS_LIST_BITS, lists under iss. */
+ * (revocation, then suspension), one index below CERT_STATUS_INDEX_LIMIT, lists under iss. */
 static int parse_status(struct cert_claims *c, const json_t *vc) {
   const json_t *list = json_object_get(vc, "credentialStatus");
   static const char *const purposes[] = {"revocation", "suspension"};
@@ -252,7 +252,7 @@ static int parse_status(struct cert_claims *c, const json_t *vc) {
       return -1;
     }
     unsigned long long v = strtoull(index, &end, 10);
-    if ('\0' != *end || strlen(index) > 7 || v >= CERT_STATUS_LIST_BITS ||
+    if ('\0' != *end || strlen(index) > 8 || v >= CERT_STATUS_INDEX_LIMIT ||
         (1 == i && v != c->status_index)) {
       return -1;
     }

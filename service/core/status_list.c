@@ -212,26 +212,56 @@ static int random_below(uint64_t *out, uint64_t n) {
   }
 }
 
-int status_list_random_index(uint64_t *out, uint64_t nbits, status_list_in_use_fn in_use,
-                             void *ctx) {
-  if (0 == nbits) {
-    return -1;
+size_t status_list_bits_for(uint64_t upto) {
+  if (upto > STATUS_LIST_MAX_BITS) {
+    return 0;
   }
-  uint64_t v = 0;
-  for (int i = 0; i < 64; i++) {
-    if (0 != random_below(&v, nbits)) {
+  size_t n = STATUS_LIST_MIN_BITS;
+  while (n < upto) {
+    n *= 2; /* MAX_BITS is MIN_BITS times a power of two: n stops there */
+  }
+  return n;
+}
+
+/* Up to tries uniform draws below n: 1 and *out at the first free index, 0 when each one hit
+ * a used index, -1 when the CSPRNG fails. */
+static int draw(uint64_t *out, uint64_t n, int tries, status_list_in_use_fn in_use, void *ctx) {
+  for (int i = 0; i < tries; i++) {
+    uint64_t v = 0;
+    if (0 != random_below(&v, n)) {
       return -1;
     }
     if (!in_use(ctx, v)) {
       *out = v;
-      return 0;
+      return 1;
     }
   }
-  if (0 != random_below(&v, nbits)) {
+  return 0;
+}
+
+int status_list_random_index(uint64_t *out, uint64_t upto, uint64_t max_bits,
+                             status_list_in_use_fn in_use, void *ctx) {
+  if (max_bits < STATUS_LIST_MIN_BITS || max_bits > STATUS_LIST_MAX_BITS) {
     return -1;
   }
-  for (uint64_t k = 0; k < nbits; k++) {
-    uint64_t idx = (v + k) % nbits;
+  uint64_t n = status_list_bits_for(upto < max_bits ? upto : max_bits);
+  n = n < max_bits ? n : max_bits;
+  for (;;) {
+    int rc = draw(out, n, n < max_bits ? STATUS_LIST_GROW_AFTER : 64, in_use, ctx);
+    if (0 != rc) {
+      return rc > 0 ? 0 : -1;
+    }
+    if (n >= max_bits) {
+      break;
+    }
+    n = n * 2 < max_bits ? n * 2 : max_bits;
+  }
+  uint64_t v = 0;
+  if (0 != random_below(&v, max_bits)) {
+    return -1;
+  }
+  for (uint64_t k = 0; k < max_bits; k++) {
+    uint64_t idx = (v + k) % max_bits;
     if (!in_use(ctx, idx)) {
       *out = idx;
       return 0;

@@ -181,7 +181,7 @@ static void status_of(struct cert_claims *out, const json_t *doc) {
   char *end = NULL;
   unsigned long long v = NULL == index ? 0 : strtoull(index, &end, 10);
   size_t ll = NULL == list ? 0 : strlen(list), pl = strlen(CERT_STATUS_PATH_REVOCATION);
-  if (NULL == index || end == index || '\0' != *end || v >= CERT_STATUS_LIST_BITS ||
+  if (NULL == index || end == index || '\0' != *end || v >= CERT_STATUS_INDEX_LIMIT ||
       NULL == purpose || 0 != strcmp(purpose, "revocation") || ll <= pl ||
       0 != strcmp(list + ll - pl, CERT_STATUS_PATH_REVOCATION) ||
       ll - pl >= sizeof out->issuer_url) {

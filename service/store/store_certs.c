@@ -27,6 +27,7 @@ enum certs_stmt {
   CERTS_REINSTATE,
   CERTS_LAST_REVOKED,
   CERTS_INDEX_USED,
+  CERTS_INDEX_MAX,
   CERTS_INDEXES,
   CERTS_EPOCH,
   CERTS_LIST_GET,
@@ -98,6 +99,8 @@ static const char *const certs_sqls[CERTS__MAX] = {
     [CERTS_LAST_REVOKED] = "SELECT serial FROM certificates WHERE attempt_id = ?1 AND "
                            "status = 'revoked' ORDER BY revoked_at DESC, serial LIMIT 1",
     [CERTS_INDEX_USED] = "SELECT 1 FROM certificates WHERE status_index = ?1",
+    /* The end of the unique index on status_index: one look-up, on either engine. */
+    [CERTS_INDEX_MAX] = "SELECT coalesce(max(status_index), -1) FROM certificates",
     [CERTS_INDEXES] = "SELECT status_index FROM certificates WHERE status = ?1 AND "
                       "status <> 'valid' AND status_index IS NOT NULL",
     [CERTS_EPOCH] = "SELECT epoch FROM certificate_status_epoch WHERE id = 1",
@@ -360,6 +363,12 @@ int store_cert_status_index_used(struct store_rd *rd, int64_t index) {
                           "certificate status index", &st);
   store_stmt_done(st);
   return rc;
+}
+
+int store_cert_status_index_max(struct store_rd *rd, int64_t *out) {
+  struct store_conn *conn = store_rd_conn(rd);
+  return store_row_int64(conn, store_stmt(conn, &certs_set, CERTS_INDEX_MAX),
+                         "highest certificate status index", out);
 }
 
 static int index_row(struct store_stmt *st, void *elem) {

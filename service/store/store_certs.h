@@ -114,6 +114,9 @@ int store_cert_set_status(struct store_tx *tx, const char *serial, enum store_ce
 /* Whether a status index is given to a certificate: STORE_OK (it is), STORE_NONE, or
  * negative. */
 int store_cert_status_index_used(struct store_rd *rd, int64_t index);
+/* The highest status index given to any certificate, or -1 when none has one (STORE_OK or
+ * negative). The published lists cover it (common/status_lists.c). */
+int store_cert_status_index_max(struct store_rd *rd, int64_t *out);
 /* The status indexes of every certificate whose status is `status` (STORE_CERT_REVOKED or
  * STORE_CERT_SUSPENDED) and that has one. On STORE_OK *out (free()) holds *out_n indexes
  * (NULL when none). */

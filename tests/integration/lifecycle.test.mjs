@@ -368,3 +368,44 @@ test('audit chain intact after every lifecycle change', async () => {
   assert.equal(v.status, 200, v.text);
   assert.equal(v.json.intact, true, v.text);
 });
+
+// A register that has given every index of the first list (131,072: the Bitstring Status
+// List's minimum length) goes on issuing: the new certificate's index lies in a list twice
+// as long, which the published lists become, and which the independent decoder and the
+// offline verifier read. The first list is filled beside the service (revoked rows with
+// every free index), as years of issuance would fill it.
+test('a full first status list: issuance goes on, into lists twice as long', async () => {
+  if (!haveSqliteCli()) return;
+  const first = 131072;
+  const { serial: some } = await certified('Ayu Lestari');
+  const fill = (series, serialOf) =>
+    'INSERT INTO certificates(serial, attempt_id, user_id, holder, subsector, exam_id, issued_at, ' +
+    'expires_at, kid, status, revoked_at, revoked_reason, qr_token, units, jws, status_index) ' +
+    `SELECT ${serialOf}, c.attempt_id, c.user_id, 'Uji Coba', c.subsector, c.exam_id, 1700000000, ` +
+    "1800000000, 'ABCDEFGH', 'revoked', 1700000000000, 'uji', 'x', '[]', 'x', i " +
+    `FROM ${series}, certificates c WHERE c.serial = '${some}' AND i NOT IN ` +
+    '(SELECT status_index FROM certificates WHERE status_index IS NOT NULL)';
+  sql(d.dataDir, {
+    sqlite: `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${first - 1}) ` +
+      fill('n', "printf('UJK-T%020d', i)"),
+    postgresql: fill(`generate_series(0, ${first - 1}) AS i`, "'UJK-T' || lpad(i::text, 20, '0')"),
+  });
+  const { cand, serial } = await certified('Dewi Kartika');
+  const { jwt, claims } = await credentialOf(cand, serial);
+  const index = Number(claims.vc.credentialStatus[0].statusListIndex);
+  assert.ok(index >= first && index < 2 * first, `index ${index}`);
+  assert.equal((await admin.get(`/api/certificates/${serial}`)).json.status_list_index, index);
+  const before = await statusList('revocation');
+  assert.equal(before.list.length, 2 * first);
+  assert.equal(before.list.getStatus(index), false);
+  assert.equal(before.list.getStatus(first - 1) || before.list.getStatus(first - 2), true);
+  assert.equal((await admin.post(`/api/certificates/${serial}/revoke`, { reason: 'Data keliru.' })).status, 200);
+  const after = await statusList('revocation');
+  assert.equal(after.list.length, 2 * first);
+  assert.equal(after.list.getStatus(index), true);
+  const listFile = path.join(work, 'revocation-grown.jwt');
+  writeFileSync(listFile, after.jws);
+  const off = cli(['verify', '--jwks', path.join(work, 'jwks.json'), '--status-list', listFile, jwt]);
+  assert.equal(off.status, 1, off.stdout + off.stderr);
+  assert.match(off.stdout, /DICABUT \/ REVOKED/);
+});

@@ -380,8 +380,8 @@ static void two_indexes(json_t *vc) {
   json_object_set_new(entry(vc, 1), "statusListIndex", json_string("4243"));
 }
 static void index_too_large(json_t *vc) {
-  json_object_set_new(entry(vc, 0), "statusListIndex", json_string("131072"));
-  json_object_set_new(entry(vc, 1), "statusListIndex", json_string("131072"));
+  json_object_set_new(entry(vc, 0), "statusListIndex", json_string("16777216"));
+  json_object_set_new(entry(vc, 1), "statusListIndex", json_string("16777216"));
 }
 static void other_host(json_t *vc) {
   json_object_set_new(entry(vc, 0), "statusListCredential",
@@ -452,10 +452,20 @@ static void test_status_and_replaces(void **state) {
     expect_not_genuine(c, t, what);
     free(t);
   }
-  free(v);
   free(jws);
+  /* an index in a list grown past its first length (ujikom/status_list.h), up to the last */
+  const uint64_t grown[] = {CERT_STATUS_LIST_BITS, CERT_STATUS_INDEX_LIMIT - 1};
+  for (size_t i = 0; i < sizeof grown / sizeof grown[0]; i++) {
+    cl.status_index = grown[i];
+    assert_int_equal(0, cert_jws_sign(&jws, &cl, &c->keys.signer));
+    verify(v, c, jws, NOW);
+    assert_int_equal(CERT_GENUINE, v->verdict);
+    assert_int_equal(grown[i], v->claims.status_index);
+    free(jws);
+  }
+  free(v);
   /* the signer refuses what the parser would */
-  cl.status_index = CERT_STATUS_LIST_BITS;
+  cl.status_index = CERT_STATUS_INDEX_LIMIT;
   assert_int_equal(-1, cert_jws_sign(&jws, &cl, &c->keys.signer));
   cl.status_index = 1;
   memcpy(cl.replaces, cl.serial, sizeof cl.replaces);

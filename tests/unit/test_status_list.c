@@ -73,7 +73,7 @@ static void test_round_trip(void **state) {
   (void)state;
   struct status_list *l = NULL, *back = NULL;
   char err[128];
-  assert_int_equal(0, status_list_new(&l, STATUS_LIST_MIN_BITS * 2));
+  assert_int_equal(0, status_list_new(&l, (size_t)STATUS_LIST_MIN_BITS * 2));
   uint32_t x = 12345;
   for (int i = 0; i < 5000; i++) {
     x = x * 1103515245u + 12345u;
@@ -218,7 +218,7 @@ static void test_random_index(void **state) {
   uint64_t lo = UINT64_MAX, hi = 0;
   for (int i = 0; i < 2000; i++) {
     uint64_t idx = 0;
-    assert_int_equal(0, status_list_random_index(&idx, used->nbits, in_use, &u));
+    assert_int_equal(0, status_list_random_index(&idx, 0, used->nbits, in_use, &u));
     assert_true(idx < used->nbits);
     assert_int_equal(0, status_list_get(used, idx));
     assert_int_equal(0, status_list_set(used, idx, true));
@@ -232,12 +232,79 @@ static void test_random_index(void **state) {
   memset(used->bits, 0xff, used->nbits / 8);
   assert_int_equal(0, status_list_set(used, 77777, false));
   uint64_t idx = 0;
-  assert_int_equal(0, status_list_random_index(&idx, used->nbits, in_use, &u));
+  assert_int_equal(0, status_list_random_index(&idx, 0, used->nbits, in_use, &u));
   assert_true(77777 == idx);
   /* None free. */
   assert_int_equal(0, status_list_set(used, 77777, true));
-  assert_int_equal(-1, status_list_random_index(&idx, used->nbits, in_use, &u));
-  assert_int_equal(-1, status_list_random_index(&idx, 0, in_use, &u));
+  assert_int_equal(-1, status_list_random_index(&idx, 0, used->nbits, in_use, &u));
+  /* A list shorter than the minimum or longer than the largest is refused. */
+  assert_int_equal(-1, status_list_random_index(&idx, 0, 0, in_use, &u));
+  assert_int_equal(-1, status_list_random_index(&idx, 0, STATUS_LIST_MIN_BITS - 8, in_use, &u));
+  assert_int_equal(0, status_list_set(used, 77777, false));
+  assert_int_equal(
+      -1, status_list_random_index(&idx, 0, (uint64_t)STATUS_LIST_MAX_BITS * 2, in_use, &u));
+  status_list_free(used);
+}
+
+/* The lengths a register's lists take: the minimum, doubled as often as needed. */
+static void test_bits_for(void **state) {
+  (void)state;
+  const size_t min = STATUS_LIST_MIN_BITS;
+  assert_int_equal(min, status_list_bits_for(0));
+  assert_int_equal(min, status_list_bits_for(1));
+  assert_int_equal(min, status_list_bits_for(min));
+  assert_int_equal(2 * min, status_list_bits_for(min + 1));
+  assert_int_equal(4 * min, status_list_bits_for(3 * min));
+  assert_int_equal(STATUS_LIST_MAX_BITS, status_list_bits_for(STATUS_LIST_MAX_BITS));
+  assert_int_equal(STATUS_LIST_MAX_BITS, status_list_bits_for(STATUS_LIST_MAX_BITS / 2 + 1));
+  assert_int_equal(0, status_list_bits_for((uint64_t)STATUS_LIST_MAX_BITS + 1));
+}
+
+/* A full list does not stop issuance: the draw goes on in a list twice as long, and once an
+ * index lies there, over the whole of it; an index is never drawn beyond the longest list
+ * allowed, and a register that has room is never made to grow. */
+static void test_random_index_grows(void **state) {
+  (void)state;
+  const uint64_t min = STATUS_LIST_MIN_BITS;
+  struct status_list *used = NULL;
+  assert_int_equal(0, status_list_new(&used, 4 * min));
+  struct used u = {used, 0};
+  uint64_t idx = 0;
+  /* The first list full: the index lies in the second half of a doubled one. */
+  memset(used->bits, 0xff, min / 8);
+  uint64_t upto = min;
+  for (int i = 0; i < 200; i++) {
+    assert_int_equal(0, status_list_random_index(&idx, min, 4 * min, in_use, &u));
+    assert_true(idx >= min && idx < 2 * min);
+    assert_int_equal(0, status_list_get(used, idx));
+    assert_int_equal(0, status_list_set(used, idx, true));
+    upto = idx + 1 > upto ? idx + 1 : upto;
+  }
+  /* Nothing grows further while the doubled list has room: drawn over all of it (the
+   * first half taken, so each index is in the second). */
+  for (int i = 0; i < 200; i++) {
+    assert_int_equal(0, status_list_random_index(&idx, upto, 4 * min, in_use, &u));
+    assert_true(idx >= min && idx < 2 * min);
+    assert_int_equal(0, status_list_set(used, idx, true));
+  }
+  /* The doubled list full too, and the longest allowed is that one: refused. */
+  memset(used->bits, 0xff, 2 * min / 8);
+  assert_int_equal(-1, status_list_random_index(&idx, 2 * min, 2 * min, in_use, &u));
+  /* Allowed twice as long again: the index lies beyond the doubled list. */
+  assert_int_equal(0, status_list_random_index(&idx, 2 * min, 4 * min, in_use, &u));
+  assert_true(idx >= 2 * min && idx < 4 * min);
+  /* One free index in the first list while the register's highest is in the third: still
+   * found, since the draws cover every list (here by the scan that ends them). */
+  memset(used->bits, 0xff, 4 * min / 8);
+  assert_int_equal(0, status_list_set(used, 4242, false));
+  assert_int_equal(0, status_list_random_index(&idx, 4 * min, 4 * min, in_use, &u));
+  assert_true(4242 == idx);
+  /* A nearly empty register: every draw within the first list. */
+  memset(used->bits, 0, 4 * min / 8);
+  for (int i = 0; i < 200; i++) {
+    assert_int_equal(0, status_list_random_index(&idx, 5, 4 * min, in_use, &u));
+    assert_true(idx < min);
+  }
   status_list_free(used);
 }
 
@@ -331,9 +398,10 @@ static void test_credential(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_spec_example), cmocka_unit_test(test_bits),
-      cmocka_unit_test(test_round_trip),   cmocka_unit_test(test_decode_refuses),
-      cmocka_unit_test(test_random_index), cmocka_unit_test(test_credential),
+      cmocka_unit_test(test_spec_example),       cmocka_unit_test(test_bits),
+      cmocka_unit_test(test_round_trip),         cmocka_unit_test(test_decode_refuses),
+      cmocka_unit_test(test_random_index),       cmocka_unit_test(test_bits_for),
+      cmocka_unit_test(test_random_index_grows), cmocka_unit_test(test_credential),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,8 @@
  * service's did:web (the issuer the OB 3.0 credential names), served from the store while
  * nothing changed, and signed again when the stored list names another issuer (the service
  * URL, as lists signed before did) or, though once served, is replaced in the store by a
- * text that does not verify under the service's key.
+ * text that does not verify under the service's key; and a register that fills the first
+ * list goes on issuing, into lists twice as long.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -145,11 +146,87 @@ static void test_stored_text_checked_again(void **state) {
   free(jws);
 }
 
+/* Revoked certificates written beside the store with every index of the first list but
+ * `taken` (a certificate already has it), as a register that has issued 131,072 would hold
+ * (a real one has fewer when the lists grow: the draw grows them before the first is full). */
+static void fill_first_list(struct fixture *f, int64_t attempt, int64_t taken) {
+  struct test_raw raw;
+  char sql[1024], msg[256];
+  snprintf(sql, sizeof sql,
+           "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < %u) "
+           "INSERT INTO certificates(serial, attempt_id, user_id, holder, subsector, exam_id, "
+           "issued_at, expires_at, kid, status, revoked_at, revoked_reason, qr_token, units, "
+           "jws, status_index) SELECT printf('UJK-T%%020d', i), %lld, %lld, 'Uji Coba', 'DKV', "
+           "'" EXAM_ID "', 1700000000, 1800000000, 'ABCDEFGH', 'revoked', 1700000000000, "
+           "'uji', 'x', '[]', 'x', i FROM n WHERE i <> %lld",
+           CERT_STATUS_LIST_BITS - 1, (long long)attempt, (long long)f->user_id, (long long)taken);
+  assert_int_equal(0, test_raw_open(&raw, f->t.db));
+  if (0 != test_raw_exec(&raw, sql, msg, sizeof msg)) {
+    fail_msg("%s", msg);
+  }
+  test_raw_close(&raw);
+}
+
+static void test_lists_grow(void **state) {
+  struct fixture *f = *state;
+  struct status_list_credential l;
+  struct store_cert c;
+  char *jws = NULL, err[256];
+  const uint64_t first = CERT_STATUS_LIST_BITS;
+  /* One certificate: the lists are as long as the first. */
+  assert_int_equal(ISSUE_CREATED,
+                   issue_certificate(&c, &f->svc, new_attempt(f, VERDICT_K), 0, err, sizeof err));
+  assert_true(c.status_index >= 0 && (uint64_t)c.status_index < first);
+  published(f, STATUS_PURPOSE_REVOCATION, &jws, &l);
+  assert_int_equal(first, l.list->nbits);
+  status_list_credential_clear(&l);
+  free(jws);
+  /* Every index of the first list given: issuance goes on, beyond it. */
+  fill_first_list(f, new_attempt(f, VERDICT_BK), c.status_index);
+  store_cert_clear(&c);
+  assert_int_equal(ISSUE_CREATED,
+                   issue_certificate(&c, &f->svc, new_attempt(f, VERDICT_K), 0, err, sizeof err));
+  assert_true(c.has_status_index);
+  assert_true((uint64_t)c.status_index >= first && (uint64_t)c.status_index < 2 * first);
+  /* Its credential carries that index and verifies. */
+  size_t nkeys = 0;
+  const struct token_pubkey *keys = keystore_public(f->svc.keys, &nkeys);
+  struct cert_verification *v = malloc(sizeof *v);
+  assert_non_null(v);
+  cert_jws_verify(v, c.jws, strlen(c.jws), keys, nkeys, c.issued_s + 60);
+  assert_int_equal(CERT_GENUINE, v->verdict);
+  assert_true(v->claims.has_status);
+  assert_int_equal(c.status_index, v->claims.status_index);
+  free(v);
+  /* The lists grew to cover it (the stored, shorter one is not served again): every bit of
+   * the first list set (all revoked), the new certificate's clear until it is revoked. */
+  for (int p = STATUS_PURPOSE_REVOCATION; p <= STATUS_PURPOSE_SUSPENSION; p++) {
+    published(f, (enum status_purpose)p, &jws, &l);
+    assert_int_equal(2 * first, l.list->nbits);
+    size_t set = 0;
+    for (uint64_t i = 0; i < first; i++) {
+      set += 1 == status_list_get(l.list, i);
+    }
+    assert_int_equal(STATUS_PURPOSE_REVOCATION == p ? first - 1 : 0, set);
+    assert_int_equal(0, status_list_get(l.list, (uint64_t)c.status_index));
+    status_list_credential_clear(&l);
+    free(jws);
+  }
+  assert_int_equal(STORE_OK, temp_store_cert_change(f->svc.store, c.serial, STORE_CERT_TO_REVOKED));
+  published(f, STATUS_PURPOSE_REVOCATION, &jws, &l);
+  assert_int_equal(2 * first, l.list->nbits);
+  assert_int_equal(1, status_list_get(l.list, (uint64_t)c.status_index));
+  status_list_credential_clear(&l);
+  free(jws);
+  store_cert_clear(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_issued_by_did_web, setup, teardown),
       cmocka_unit_test_setup_teardown(test_url_issued_list_signed_again, setup, teardown),
       cmocka_unit_test_setup_teardown(test_stored_text_checked_again, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_lists_grow, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
