@@ -32,34 +32,17 @@ static int tx_seed(struct store_tx *tx, void *arg) {
   if (STORE_OK == rc) {
     rc = store_exam_source_put(tx, version, "DKV-UJI", "dkv-uji.exam.yaml", "format: 1\n", 10);
   }
-  if (STORE_OK == rc) {
-    rc = store_attempt_create(tx, &s->attempt_id, s->user_id, "DKV-UJI", version, "{}",
-                              store_tx_now_ms(tx) + 60000);
-  }
-  if (STORE_OK == rc) {
-    rc = store_attempt_finish(tx, s->attempt_id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), VERDICT_K,
-                              "{}");
-  }
   if (STORE_OK != rc) {
     return rc;
   }
-  static char units[] = "[]", jws[] = "x.y.z", qr[] = "TOKEN", display[] = "display";
   struct store_cert c;
   memset(&c, 0, sizeof c);
   snprintf(c.serial, sizeof c.serial, "%s", s->serial);
-  c.attempt_id = s->attempt_id;
-  c.user_id = s->user_id;
   snprintf(c.holder, sizeof c.holder, "Sekar Ayu");
-  snprintf(c.subsector, sizeof c.subsector, "DKV");
-  snprintf(c.exam_id, sizeof c.exam_id, "DKV-UJI");
-  snprintf(c.kid, sizeof c.kid, "ABCDEFGH");
-  c.issued_s = 1700000000;
-  c.expires_s = 1800000000;
-  c.units = units;
-  c.jws = jws;
-  c.qr_token = qr;
-  c.display = display;
-  return store_cert_insert(tx, &c);
+  c.user_id = s->user_id;
+  rc = temp_store_certified(tx, &c, version);
+  s->attempt_id = c.attempt_id;
+  return rc;
 }
 
 static const char the_serial[] = "UJK-AAAA-BBBB-CCCC-DDDD-E";

@@ -252,6 +252,39 @@ static inline int temp_store_dir_setup(void **state) {
 
 /* cmocka tear-down for every set-up above: closes the store, removes the directory with
  * everything in it, and frees the fixture. */
+/* Writes in tx a finished attempt (verdict K) of exam DKV-UJI at version (its source already
+ * stored) by c->user_id, then certificate c of it: c->attempt_id is set here, and what c
+ * leaves empty is filled (the subsector, kid and times; placeholder texts for the units,
+ * token, credential and display). The caller names the serial and holder, and may set a
+ * status index. STORE_OK, or the store's answer. */
+static inline int temp_store_certified(struct store_tx *tx, struct store_cert *c,
+                                       const char *version) {
+  static char units[] = "[]", jws[] = "x.y.z", qr[] = "TOKEN", display[] = "display";
+  int rc = store_attempt_create(tx, &c->attempt_id, c->user_id, "DKV-UJI", version, "{}",
+                                store_tx_now_ms(tx) + 60000);
+  if (STORE_OK == rc) {
+    rc = store_attempt_finish(tx, c->attempt_id, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), VERDICT_K,
+                              "{}");
+  }
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  snprintf(c->subsector, sizeof c->subsector, "DKV");
+  snprintf(c->exam_id, sizeof c->exam_id, "DKV-UJI");
+  if ('\0' == c->kid[0]) {
+    snprintf(c->kid, sizeof c->kid, "ABCDEFGH");
+  }
+  if (0 == c->expires_s) {
+    c->issued_s = 1700000000;
+    c->expires_s = 1800000000;
+  }
+  c->units = units;
+  c->jws = jws;
+  c->qr_token = qr;
+  c->display = display;
+  return store_cert_insert(tx, c);
+}
+
 /* A certificate's status change in a transaction of its own (by the system, "a test"). */
 struct temp_store_cert_change {
   const char *serial;

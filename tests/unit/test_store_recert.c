@@ -52,7 +52,6 @@ struct fixture {
 
 static int put_cert(struct store_tx *tx, struct fixture *f, int i) {
   char email[64], name[32];
-  int64_t attempt = 0;
   int rc = STORE_OK;
   if (C_RENEWAL == i) {
     f->user[i] = f->user[C_LATER];
@@ -61,33 +60,17 @@ static int put_cert(struct store_tx *tx, struct fixture *f, int i) {
     snprintf(name, sizeof name, "Asesi %c", 'A' + i);
     rc = store_user_create(tx, &f->user[i], email, name, ROLE_CANDIDATE, "$scrypt$test");
   }
-  if (STORE_OK == rc) {
-    rc = store_attempt_create(tx, &attempt, f->user[i], "DKV-UJI", version, "{}",
-                              store_tx_now_ms(tx) + 60000);
-  }
-  if (STORE_OK == rc) {
-    rc = store_attempt_finish(tx, attempt, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), VERDICT_K, "{}");
-  }
   if (STORE_OK != rc) {
     return rc;
   }
-  static char units[] = "[]", jws[] = "x.y.z", qr[] = "TOKEN", display[] = "display";
   struct store_cert c;
   memset(&c, 0, sizeof c);
   snprintf(c.serial, sizeof c.serial, "%s", serials[i]);
-  c.attempt_id = attempt;
-  c.user_id = f->user[i];
   snprintf(c.holder, sizeof c.holder, "Asesi %c", 'A' + i);
-  snprintf(c.subsector, sizeof c.subsector, "DKV");
-  snprintf(c.exam_id, sizeof c.exam_id, "DKV-UJI");
-  snprintf(c.kid, sizeof c.kid, "ABCDEFGH");
+  c.user_id = f->user[i];
   c.issued_s = NOW_S - 1000 * DAY_S;
   c.expires_s = NOW_S + expires_in_days[i] * DAY_S;
-  c.units = units;
-  c.jws = jws;
-  c.qr_token = qr;
-  c.display = display;
-  return store_cert_insert(tx, &c);
+  return temp_store_certified(tx, &c, version);
 }
 
 static int seed(struct store_tx *tx, void *arg) {

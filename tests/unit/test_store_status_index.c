@@ -44,34 +44,14 @@ struct cert_tx {
  * with the given status index or none. */
 static int tx_cert(struct store_tx *tx, void *arg) {
   struct cert_tx *a = arg;
-  int64_t attempt = 0;
-  int rc = store_attempt_create(tx, &attempt, a->user_id, "DKV-UJI", version, "{}",
-                                store_tx_now_ms(tx) + 60000);
-  if (STORE_OK == rc) {
-    rc = store_attempt_finish(tx, attempt, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), VERDICT_K, "{}");
-  }
-  if (STORE_OK != rc) {
-    return rc;
-  }
-  static char units[] = "[]", jws[] = "x.y.z", qr[] = "TOKEN", display[] = "display";
   struct store_cert c;
   memset(&c, 0, sizeof c);
   snprintf(c.serial, sizeof c.serial, "UJK-AAAA-BBBB-CCCC-DDDD-%d", a->n);
-  c.attempt_id = attempt;
-  c.user_id = a->user_id;
   snprintf(c.holder, sizeof c.holder, "Sekar Ayu");
-  snprintf(c.subsector, sizeof c.subsector, "DKV");
-  snprintf(c.exam_id, sizeof c.exam_id, "DKV-UJI");
-  snprintf(c.kid, sizeof c.kid, "ABCDEFGH");
-  c.issued_s = 1700000000;
-  c.expires_s = 1800000000;
-  c.units = units;
-  c.jws = jws;
-  c.qr_token = qr;
-  c.display = display;
+  c.user_id = a->user_id;
   c.has_status_index = a->has_index;
   c.status_index = a->index;
-  return store_cert_insert(tx, &c);
+  return temp_store_certified(tx, &c, version);
 }
 
 static int insert(struct store *s, int64_t user_id, int n, bool has_index, int64_t index) {
