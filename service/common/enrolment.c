@@ -342,6 +342,7 @@ static void mail_links(struct svc *svc, struct enrol_report *r, const struct sto
   if (NULL == svc->mailer) {
     return;
   }
+  r->mailing = true;
   bool all = true;
   for (size_t i = 0; i < r->nlinks; i++) {
     char body[3000];
@@ -355,9 +356,11 @@ static void mail_links(struct svc *svc, struct enrol_report *r, const struct sto
         "\r\n%s\r\n",
         l->name, s->title, s->tuk_name, s->exam_date, l->url, s->title, s->tuk_name, s->exam_date,
         l->url);
-    all =
-        mailer_send(svc->mailer, l->email, "Aktivasi akun ujikom / Activate your account", body) &&
-        all;
+    if (mailer_send(svc->mailer, l->email, "Aktivasi akun ujikom / Activate your account", body)) {
+      r->mailed_links++;
+    } else {
+      all = false;
+    }
     OPENSSL_cleanse(body, sizeof body);
   }
   r->mailed = all;

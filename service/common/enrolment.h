@@ -81,7 +81,9 @@ struct enrol_report {
   struct enrol_issue *issues;
   size_t nissues;
   bool committed;
-  bool mailed;              /* links were queued for mailing */
+  bool mailing;             /* svc has a mailer: the links are to be mailed */
+  bool mailed;              /* every link was queued for mailing */
+  size_t mailed_links;      /* links queued for mailing */
   struct enrol_link *links; /* commit: the new accounts' links, in row order */
   size_t nlinks;
   int store_rc;

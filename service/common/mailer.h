@@ -13,8 +13,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Mails waiting to be sent at most; mailer_send refuses beyond it. */
-#define MAILER_QUEUE_MAX 64
+/* Mails waiting to be sent at most; mailer_send refuses beyond it. Room for the activation
+ * links of the largest import (5,000 rows, common/enrolment.h) beside the other mail: 64 made
+ * every import of more than 64 new accounts leave the rest unmailed. A mail waiting holds its
+ * text, ~2-3 KB. */
+#define MAILER_QUEUE_MAX 8192
 /* Seconds to connect to the SMTP server, and for a whole transfer. */
 #define MAILER_CONNECT_TIMEOUT_S 5
 #define MAILER_TOTAL_TIMEOUT_S   20

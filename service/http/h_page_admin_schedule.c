@@ -162,7 +162,9 @@ static void import_section(struct html *h, const struct req *r, int64_t id) {
                                          {"data-t-download", "schedule.import_download"},
                                          {"data-t-name", "schedule.name"},
                                          {"data-t-email", "schedule.email"},
-                                         {"data-t-link", "schedule.link"}};
+                                         {"data-t-link", "schedule.link"},
+                                         {"data-t-mailed", "schedule.import_mailed"},
+                                         {"data-t-mail-partial", "schedule.import_mail_partial"}};
   layout_script_texts(h, r, texts, sizeof texts / sizeof texts[0]);
   HTML_LIT(h, ">");
   layout_csrf_field(h, r);

@@ -288,11 +288,13 @@ static json_t *report_json(const struct req *r, const struct enrol_report *rep) 
                                     "user_id", (json_int_t)l->user_id, "name", l->name, "email",
                                     l->email, "url", l->url, "expires_at", when));
   }
-  return json_pack("{s:b, s:I, s:I, s:I, s:I, s:o, s:o, s:b}", "committed", rep->committed, "rows",
-                   (json_int_t)rep->rows, "new_accounts", (json_int_t)rep->new_accounts,
-                   "existing_accounts", (json_int_t)rep->existing_accounts, "room",
-                   (json_int_t)rep->room, "problems", NULL == problems ? json_null() : problems,
-                   "links", NULL == links ? json_null() : links, "mailed", rep->mailed);
+  return json_pack("{s:b, s:I, s:I, s:I, s:I, s:o, s:o, s:b, s:b, s:I}", "committed",
+                   rep->committed, "rows", (json_int_t)rep->rows, "new_accounts",
+                   (json_int_t)rep->new_accounts, "existing_accounts",
+                   (json_int_t)rep->existing_accounts, "room", (json_int_t)rep->room, "problems",
+                   NULL == problems ? json_null() : problems, "links",
+                   NULL == links ? json_null() : links, "mailing", rep->mailing, "mailed",
+                   rep->mailed, "mailed_links", (json_int_t)rep->mailed_links);
 }
 
 /* POST /api/schedules/:id/import[?commit=1]: the body is the file itself (CSV or XLSX). */

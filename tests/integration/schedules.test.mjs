@@ -173,6 +173,8 @@ test('bulk enrolment from XLSX: every bad row reported, nothing written until fi
   assert.equal(done.json.committed, true);
   assert.equal(done.json.links.length, 30);
   assert.equal(done.json.mailed, false);
+  assert.equal(done.json.mailing, false); // no --smtp-url: the page hands the links out
+  assert.equal(done.json.mailed_links, 0);
   assert.equal(await enrolledCount(s.id), 30);
   // The same file again: every row is enrolled already; nothing changes.
   const again = await importFile(admin, s.id, good, { commit: true });
@@ -408,17 +410,22 @@ test('hostile files: clear messages, and nothing is written', async () => {
   assert.equal(dry.json.rows, 1);
 });
 
-test('with --smtp-url the activation links are mailed to the new accounts', async (t) => {
+// A batch larger than the mail queue once was (64): every new account is mailed its link.
+test('with --smtp-url the activation links are mailed to the new accounts, however many', async (t) => {
   const sink = await smtpSink();
   const dm = await startDaemon({ examsDir, args: ['--smtp-url', `smtp://127.0.0.1:${sink.port}`, '--smtp-from', 'lsp@contoh.test'] });
   t.after(async () => { await stopClean(dm); dm.cleanup(); await sink.close(); });
   const a = await adminClient(dm);
-  const s = await createSchedule(a, REVIEW_EXAM_ID, windowAround(-60, 60), { title: 'Batch Surel' });
-  const rows = candidateRows(2, 'mail');
+  const n = 150;
+  const s = await createSchedule(a, REVIEW_EXAM_ID, windowAround(-60, 60), { title: 'Batch Surel', capacity: n });
+  const rows = candidateRows(n, 'mail');
   const r = await a.req('POST', `/api/schedules/${s.id}/import?commit=1`, xlsxWrite([['nama', 'email'], ...rows]),
     { headers: { 'Content-Type': XLSX }, raw: true });
   assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.links.length, n);
+  assert.equal(r.json.mailing, true);
   assert.equal(r.json.mailed, true);
+  assert.equal(r.json.mailed_links, n);
   for (const l of r.json.links) {
     const mail = await mailFor(sink.mails, l.email);
     assert.ok(mail, `a mail to ${l.email}`);

@@ -55,6 +55,14 @@
         a.download = 'tautan-aktivasi.csv';
         a.href = URL.createObjectURL(new Blob([linksCsv(j.links)], { type: 'text/csv' }));
         out.appendChild(a);
+        if (j.mailing) {
+          // Whether every link went to the mail queue; the ones that did not must be handed out.
+          var m = el('p', j.mailed ? t('mailed')
+            : t('mail-partial') + ' ' + j.mailed_links + ' / ' + j.links.length);
+          m.id = 'import-mail';
+          m.className = j.mailed ? 'notice ok' : 'notice warn';
+          out.insertBefore(m, out.querySelector('h3'));
+        }
       }
       return;
     }
