@@ -49,7 +49,7 @@ const struct config_option config_options[] = {
      "Open connections one client address may hold; more are closed at once (0: no cap; a "
      "test site's cohort may share one address)"},
     {"shutdown-grace", L(shutdown_grace), "10", 0, 600,
-     "Seconds to finish in-flight requests on SIGTERM"},
+     "Seconds to finish in-flight requests on SIGTERM (then as many to send queued mail)"},
     {"json-max-depth", L(json_max_depth), "32", 2, 1000, "Deepest nesting accepted in a JSON body"},
     {"form-max-fields", L(form_max_fields), "1000", 1, 100000,
      "Most fields accepted in a form or query string"},

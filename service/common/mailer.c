@@ -39,6 +39,7 @@ struct mailer {
   size_t head, count;
   long retry_s;
   bool stopping;
+  int64_t drain_until_ms; /* monotonic: while stopping, mails never tried go out until then */
 };
 
 /* A plain address for the envelope: no spaces or angle brackets, one '@'. */
@@ -130,6 +131,21 @@ static size_t first_due(const struct mailer *m, int64_t now_ms, int64_t *wait_ms
   return m->count;
 }
 
+/* Under the lock, while stopping: the position of the first queued mail never tried, or
+ * count when there is none or the time to send them has run out (mails waiting to be tried
+ * again failed for a passing reason: they are not tried once more on the way out). */
+static size_t first_to_drain(const struct mailer *m, int64_t now_ms) {
+  if (now_ms >= m->drain_until_ms) {
+    return m->count;
+  }
+  for (size_t i = 0; i < m->count; i++) {
+    if (0 == m->queue[(m->head + i) % MAILER_QUEUE_MAX].tries) {
+      return i;
+    }
+  }
+  return m->count;
+}
+
 /* Under the lock: takes the mail at position i out of the queue, keeping the order of the
  * others. */
 static struct mail take(struct mailer *m, size_t i) {
@@ -206,7 +222,7 @@ static void *mailer_main(void *arg) {
       }
       i = first_due(m, clock_mono_ms(), &wait_ms);
     }
-    if (m->stopping) {
+    if (m->stopping && (i = first_to_drain(m, clock_mono_ms())) == m->count) {
       break; /* what is still queued is dropped by mailer_stop */
     }
     struct mail mail = take(m, i);
@@ -360,12 +376,17 @@ bool mailer_send_then(struct mailer *m, const char *to, const char *subject, con
   return queued;
 }
 
-void mailer_stop(struct mailer *m) {
+void mailer_stop(struct mailer *m, long drain_s) {
   if (NULL == m) {
     return;
   }
   pthread_mutex_lock(&m->lock);
   m->stopping = true;
+  m->drain_until_ms = clock_mono_ms() + (drain_s > 0 ? (int64_t)drain_s * 1000 : 0);
+  if (m->count > 0 && drain_s > 0) {
+    log_msg(LOG_INFO, NULL, "mail: sending the %zu queued mail(s) before stopping (at most %ld s)",
+            m->count, drain_s);
+  }
   pthread_cond_signal(&m->cond);
   pthread_mutex_unlock(&m->lock);
   pthread_join(m->thread, NULL);

@@ -62,8 +62,11 @@ bool mailer_send_then(struct mailer *m, const char *to, const char *subject, con
 /* Mails the queue could take now (0 for NULL or while stopping). Thread-safe; a snapshot. */
 size_t mailer_room(struct mailer *m);
 
-/* Waits for the mail being sent (at most the total timeout), drops what is still queued or
- * waiting to be tried again (logged), stops the thread and frees m. NULL allowed. */
-void mailer_stop(struct mailer *m);
+/* Refuses new mail; then, for up to drain_s seconds, sends the queued mails never tried yet
+ * (in order, each under the transfer timeouts, so the last one may end up to
+ * MAILER_TOTAL_TIMEOUT_S after that); drops what is still queued or waiting to be tried
+ * again (logged, each callback told MAIL_NOT_SENT), stops the thread and frees m. A daemon
+ * stopped cleanly thus sends what an import or a request queued just before. NULL allowed. */
+void mailer_stop(struct mailer *m, long drain_s);
 
 #endif

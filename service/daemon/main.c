@@ -470,7 +470,9 @@ int main(int argc, char **argv) {
 
 cleanup:
   server_stop(srv, 0);
-  mailer_stop(svc.mailer);
+  /* Stopped cleanly: the mail queued by the last requests (an import's links) goes out
+   * first, for as long as the requests had to finish. */
+  mailer_stop(svc.mailer, 0 == status ? cfg.shutdown_grace : 0);
   form_index_free(svc.forms); /* borrows items from the catalogue: free it first */
   verify_cache_free(svc.verdicts);
   catalog_free(svc.catalog);

@@ -434,3 +434,27 @@ test('with --smtp-url the activation links are mailed to the new accounts, howev
     assert.ok(mail.text.includes(l.url), 'the mail holds the account\'s own link');
   }
 });
+
+// Stopped right after an import, with a slow mail relay: the daemon sends the links it had
+// queued before it exits (within --shutdown-grace), instead of dropping them.
+test('a clean stop sends the activation links still queued', async (t) => {
+  const sink = await smtpSink({ delayMs: 20 });
+  t.after(() => sink.close());
+  const dm = await startDaemon({ examsDir, logLevel: 'info', args: ['--smtp-url', `smtp://127.0.0.1:${sink.port}`, '--smtp-from', 'lsp@contoh.test'] });
+  let stopped = false;
+  t.after(async () => { if (!stopped) await stopClean(dm); dm.cleanup(); });
+  const a = await adminClient(dm);
+  const n = 60;
+  const s = await createSchedule(a, REVIEW_EXAM_ID, windowAround(-60, 60), { title: 'Batch Henti', capacity: n });
+  const r = await a.req('POST', `/api/schedules/${s.id}/import?commit=1`,
+    xlsxWrite([['nama', 'email'], ...candidateRows(n, 'stop')]), { headers: { 'Content-Type': XLSX }, raw: true });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.mailed_links, n);
+  assert.ok(sink.mails.length < n, `the relay is slow: ${sink.mails.length} of ${n} taken before the stop`);
+  await stopClean(dm);
+  stopped = true;
+  const to = new Set(sink.mails.flatMap((m) => m.to));
+  for (const l of r.json.links) assert.ok(to.has(l.email), `a mail to ${l.email}`);
+  assert.match(dm.output(), /mail: sending the \d+ queued mail\(s\) before stopping/);
+  assert.doesNotMatch(dm.output(), /dropped at shutdown/);
+});

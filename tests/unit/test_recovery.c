@@ -161,7 +161,7 @@ static void test_request(void **state) {
   in.mailer = NULL;
   in.email = "tidak@ada.id";
   assert_int_equal(RECOVERY_INTERNAL, recovery_request(f->t.s, &in, &retry, &store_rc));
-  mailer_stop(m);
+  mailer_stop(m, 0);
 }
 
 struct fate_seen {
@@ -200,7 +200,7 @@ static void test_mailer_refuses(void **state) {
   assert_false(
       mailer_send_then(m, "rudi@contoh.id", "Subjek\nBcc: x@y.z", "isi", note_fate, &seen));
   assert_int_equal(2, seen.calls);
-  mailer_stop(m);
+  mailer_stop(m, 0);
 }
 
 int main(void) {

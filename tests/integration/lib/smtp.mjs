@@ -4,9 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SMTPServer } from 'smtp-server';
 
 // Options: refuse (how many recipients to refuse before taking mail), code (the refusal's
-// SMTP code, 451 by default: "try again later"; 550 refuses for good). `rcpts` counts every
+// SMTP code, 451 by default: "try again later"; 550 refuses for good), delayMs (how long the
+// sink takes to accept each mail's text, as a slow relay would). `rcpts` counts every
 // recipient offered, refused or not.
-export async function smtpSink({ refuse = 0, code = 451 } = {}) {
+export async function smtpSink({ refuse = 0, code = 451, delayMs = 0 } = {}) {
   const mails = [];
   const counts = { rcpts: 0 };
   const server = new SMTPServer({
@@ -26,7 +27,8 @@ export async function smtpSink({ refuse = 0, code = 451 } = {}) {
       let text = '';
       stream.setEncoding('utf8');
       stream.on('data', (c) => { text += c; });
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        if (delayMs > 0) await sleep(delayMs);
         mails.push({ to: session.envelope.rcptTo.map((r) => r.address), from: session.envelope.mailFrom.address, text });
         cb();
       });
