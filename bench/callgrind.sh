@@ -10,6 +10,8 @@
 # Knobs (environment): BENCH_BUILD (release build directory, built if missing),
 # CALLGRIND_REQUESTS (per type, default 100), BENCH_THREADS, BENCH_MAX_HEADER, BENCH_EVENT_LOOP,
 # CALLGRIND_PROFILES (a directory for profile-<type>.txt; none written without it),
+# CALLGRIND_KEEP (a directory for the busiest thread's raw dump, callgrind-profile-<type>.out,
+# to read with callgrind_annotate --tree=caller or kcachegrind),
 # CALLGRIND_DATABASE (the URI of an empty PostgreSQL database made by `bench/pg.sh createdb`:
 # the seeded data is copied into it and ujikomd runs on it; each row then also gives, from
 # pg_stat_statements, the statements (round trips) and write transactions a request sends
@@ -24,6 +26,7 @@ THREADS=${BENCH_THREADS:-8}
 MAX_HEADER=${BENCH_MAX_HEADER:-4096}
 KDF_LOG2N=10
 PROFILES=${CALLGRIND_PROFILES:-}
+KEEP=${CALLGRIND_KEEP:-}
 PGDB=${CALLGRIND_DATABASE:-}
 PROFILE_PREFIX=profile-
 [ -n "$PGDB" ] && PROFILE_PREFIX=profile-pg-
@@ -123,6 +126,7 @@ measure() { # PID CONFIG TYPE PREFIX
       sed -n '1,70p' | sed -e "s|$ROOT/||g" -e "s|${TMPDIR:-/tmp}/ujikom-cg\.[A-Za-z0-9]*/|\$DATA/|g" \
       >"$PROFILES/$PROFILE_PREFIX$t.txt" || true
   fi
+  [ -n "$KEEP" ] && [ -n "$dump" ] && cp "$dump" "$KEEP/callgrind-$PROFILE_PREFIX$t.out"
   say "$t: $per instructions per request ($ok/$N 2xx)"
   echo "| $t | $N | $ok | $per |$extra"
 }
