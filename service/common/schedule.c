@@ -222,17 +222,23 @@ enum schedule_rc schedule_get(struct store_schedule *out, struct svc *svc, int64
   return STORE_OK == rc ? SCHEDULE_OK : store_failed(out_store_rc, rc);
 }
 
-enum schedule_rc schedule_list(struct store_schedule **out, size_t *out_n, struct svc *svc,
-                               int64_t asker, enum role role, int *out_store_rc) {
+enum schedule_rc schedule_list(struct store_schedule **out, size_t *out_n, int64_t *out_next,
+                               struct svc *svc, int64_t asker, enum role role, int64_t before_id,
+                               int *out_store_rc) {
   struct store_rd *rd = NULL;
   *out = NULL;
   *out_n = 0;
+  *out_next = 0;
   *out_store_rc = STORE_OK;
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_schedule_list(rd, out, out_n, ROLE_ADMIN == role ? 0 : asker, SCHEDULE_LIST_MAX);
+    rc = store_schedule_list(rd, out, out_n, ROLE_ADMIN == role ? 0 : asker, before_id,
+                             SCHEDULE_LIST_MAX);
   }
   store_rd_end(rd);
+  if (STORE_OK == rc && SCHEDULE_LIST_MAX == *out_n) {
+    *out_next = (*out)[*out_n - 1].id; /* a full page: there may be more */
+  }
   return STORE_OK == rc ? SCHEDULE_OK : store_failed(out_store_rc, rc);
 }
 

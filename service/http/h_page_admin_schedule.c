@@ -18,6 +18,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "http/layout_reply.h"
+#include "http/pager.h"
 
 static void field(struct html *h, const struct req *r, const char *name, const char *label_key,
                   const char *attrs) {
@@ -79,14 +80,21 @@ static void create_form(struct html *h, const struct req *r) {
            L(r, "schedule.create"));
 }
 
-/* GET /admin/schedules */
+static const struct pager schedules_pager = {"/admin/schedules", NULL, "before", NULL};
+
+/* GET /admin/schedules[?before=ID] */
 int h_page_admin_schedules(struct req *r) {
   static const char *const cols[] = {"schedule.title", "schedule.exam", "schedule.tuk",
                                      "schedule.window", "schedule.enrolled"};
   struct store_schedule *list = NULL;
   size_t n = 0;
+  int64_t before = 0, next = 0;
   int store_rc = STORE_OK;
-  if (SCHEDULE_OK != schedule_list(&list, &n, r->svc, r->user->id, r->user->role, &store_rc)) {
+  if (!pager_cursor(r, "before", &before)) {
+    return 0; /* answered (400) */
+  }
+  if (SCHEDULE_OK !=
+      schedule_list(&list, &n, &next, r->svc, r->user->id, r->user->role, before, &store_rc)) {
     return layout_store_error(r, store_rc);
   }
   struct html *h = layout_page_new(r, "schedule.list_title", "static/staff.js");
@@ -114,6 +122,7 @@ int h_page_admin_schedules(struct req *r) {
   }
   HTML_LIT(h, "</tbody></table></div>");
   store_schedule_list_free(list, n);
+  pager_nav(h, r, &schedules_pager, next, "schedule.list_pages");
   if (ROLE_ADMIN == r->user->role) {
     create_form(h, r);
   }

@@ -15,6 +15,7 @@
 #include "common/schedule.h"
 #include "http/handlers.h"
 #include "http/layout.h"
+#include "http/pager.h"
 #include "ujikom/sheet.h"
 #include "ujikom/timefmt.h"
 
@@ -165,6 +166,17 @@ int h_schedules_create(struct req *r) {
   return reply_json(r, 201, json_pack("{s:o}", "schedule", schedule_to_json(&s, true)));
 }
 
+/* The JSON array of a list a schedule_list* call made (freed here); NULL when out of
+ * memory. */
+static json_t *schedules_json(struct store_schedule *list, size_t n, bool staff) {
+  json_t *arr = json_array();
+  for (size_t i = 0; NULL != arr && i < n; i++) {
+    json_array_append_new(arr, schedule_to_json(&list[i], staff));
+  }
+  store_schedule_list_free(list, n);
+  return arr;
+}
+
 /* Answers {"schedules":[...]} with a list a schedule_list* call made (and frees it), or
  * its failure. */
 static int reply_schedules(struct req *r, enum schedule_rc rc, int store_rc,
@@ -172,21 +184,30 @@ static int reply_schedules(struct req *r, enum schedule_rc rc, int store_rc,
   if (SCHEDULE_OK != rc) {
     return reply_schedule_rc(r, rc, store_rc, NULL);
   }
-  json_t *arr = json_array();
-  for (size_t i = 0; NULL != arr && i < n; i++) {
-    json_array_append_new(arr, schedule_to_json(&list[i], staff));
-  }
-  store_schedule_list_free(list, n);
-  return reply_json_list(r, "schedules", arr);
+  return reply_json_list(r, "schedules", schedules_json(list, n, staff));
 }
 
-/* GET /api/schedules */
+/* GET /api/schedules[?before=ID]: a page of the list, and where the next one starts. */
 int h_schedules_list(struct req *r) {
   struct store_schedule *list = NULL;
   size_t n = 0;
+  int64_t before = 0, next = 0;
   int store_rc = STORE_OK;
-  enum schedule_rc rc = schedule_list(&list, &n, r->svc, r->user->id, r->user->role, &store_rc);
-  return reply_schedules(r, rc, store_rc, list, n, true);
+  if (!pager_cursor(r, "before", &before)) {
+    return 0; /* answered (400) */
+  }
+  enum schedule_rc rc =
+      schedule_list(&list, &n, &next, r->svc, r->user->id, r->user->role, before, &store_rc);
+  if (SCHEDULE_OK != rc) {
+    return reply_schedule_rc(r, rc, store_rc, NULL);
+  }
+  json_t *arr = schedules_json(list, n, true);
+  if (NULL == arr) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_json(r, 200,
+                    json_pack("{s:o, s:o}", "schedules", arr, "next_before",
+                              next > 0 ? json_integer((json_int_t)next) : json_null()));
 }
 
 static const char *const standing_names[] = {[BNSP_ABSENT] = "absent",

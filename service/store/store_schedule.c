@@ -32,9 +32,11 @@ static const char *const schedule_sqls[SCHEDULE__MAX] = {
                         "exam_date, opens_at, closes_at, capacity, session_code, created_by, "
                         "created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [SCHEDULE_GET] = "SELECT " SCHEDULE_COLS " FROM schedules s WHERE s.id = ?1",
-    [SCHEDULE_LIST] = "SELECT " SCHEDULE_COLS " FROM schedules s WHERE ?1 = 0 OR EXISTS (SELECT 1 "
-                      "FROM schedule_assessors a WHERE a.schedule_id = s.id AND a.user_id = ?1) "
-                      "ORDER BY s.opens_at DESC, s.id DESC LIMIT ?2",
+    /* Keyset paging: after schedule ?3 (0: from the newest) in the list's order. */
+    [SCHEDULE_LIST] = "SELECT " SCHEDULE_COLS " FROM schedules s WHERE (?1 = 0 OR EXISTS (SELECT 1 "
+                      "FROM schedule_assessors a WHERE a.schedule_id = s.id AND a.user_id = ?1)) "
+                      "AND (?3 = 0 OR (s.opens_at, s.id) < (SELECT b.opens_at, b.id FROM "
+                      "schedules b WHERE b.id = ?3)) ORDER BY s.opens_at DESC, s.id DESC LIMIT ?2",
     [SCHEDULE_LIST_CANDIDATE] =
         "SELECT " SCHEDULE_COLS " FROM schedules s JOIN schedule_enrolments m ON m.schedule_id = "
         "s.id WHERE m.user_id = ?1 ORDER BY s.opens_at DESC, s.id DESC LIMIT 100",
@@ -158,8 +160,9 @@ int store_schedule_get(struct store_rd *rd, struct store_schedule *out, int64_t 
 }
 
 int store_schedule_list(struct store_rd *rd, struct store_schedule **out, size_t *out_n,
-                        int64_t assessor_id, int limit) {
-  const struct store_arg args[] = {STORE_ARG_INT(assessor_id), STORE_ARG_INT(limit)};
+                        int64_t assessor_id, int64_t before_id, int limit) {
+  const struct store_arg args[] = {STORE_ARG_INT(assessor_id), STORE_ARG_INT(limit),
+                                   STORE_ARG_INT(before_id)};
   return store_rows_query(store_rd_conn(rd), &schedule_set, SCHEDULE_LIST, args,
                           sizeof args / sizeof args[0], &schedule_rows, limit, out, out_n);
 }

@@ -458,3 +458,35 @@ test('a clean stop sends the activation links still queued', async (t) => {
   assert.match(dm.output(), /mail: sending the \d+ queued mail\(s\) before stopping/);
   assert.doesNotMatch(dm.output(), /dropped at shutdown/);
 });
+
+// More schedules than a page holds (200): the list is paged by a cursor, newest window
+// first, and every schedule is on one page exactly; the admin page links to the older ones.
+test('the schedule list is paged: every schedule can be reached', async (t) => {
+  const dm = await startDaemon({ examsDir });
+  t.after(async () => { await stopClean(dm); dm.cleanup(); });
+  const a = await adminClient(dm);
+  const ids = [];
+  for (let i = 0; i < 203; i++) {
+    ids.push((await createSchedule(a, REVIEW_EXAM_ID, windowAround(-60, 60), { title: `Batch ${i + 1}` })).id);
+  }
+  const first = await a.get('/api/schedules');
+  assert.equal(first.status, 200, first.text);
+  assert.equal(first.json.schedules.length, 200);
+  assert.equal(first.json.next_before, first.json.schedules[199].id);
+  const second = await a.get(`/api/schedules?before=${first.json.next_before}`);
+  assert.equal(second.status, 200, second.text);
+  assert.equal(second.json.schedules.length, 3);
+  assert.equal(second.json.next_before, null);
+  // One window for all: the newest schedule first, each on one page only.
+  const seen = [...first.json.schedules, ...second.json.schedules].map((s) => s.id);
+  assert.deepEqual(seen, [...ids].reverse());
+  assert.equal((await a.get('/api/schedules?before=x1')).status, 400);
+  const page = await a.get('/admin/schedules');
+  assert.equal(page.status, 200);
+  assert.ok(page.text.includes(`href="/admin/schedules?before=${first.json.next_before}"`), 'a link to the older schedules');
+  const older = await a.get(`/admin/schedules?before=${first.json.next_before}`);
+  assert.equal(older.status, 200);
+  for (const id of ids.slice(0, 3)) assert.ok(older.text.includes(`href="/admin/schedules/${id}"`), `schedule ${id} listed`);
+  assert.ok(!older.text.includes('rel="next"'), 'the last page links to no next one');
+  assert.ok(!older.text.includes(`href="/admin/schedules/${ids[3]}"`), 'a newer schedule is not on the older page');
+});
