@@ -407,12 +407,14 @@ static bool status_known(const char *s) {
          0 == strcmp(s, STORE_APPLICATION_NOT_YET);
 }
 
-enum application_rc application_list(struct store_application **out, size_t *out_n, struct svc *svc,
-                                     int64_t viewer, bool admin, const char *status,
+enum application_rc application_list(struct store_application **out, size_t *out_n,
+                                     int64_t *out_next, struct svc *svc, int64_t viewer, bool admin,
+                                     const char *status, int64_t after_id,
                                      struct application_err *err) {
   struct store_rd *rd = NULL;
   *out = NULL;
   *out_n = 0;
+  *out_next = 0;
   err_reset(err);
   if (NULL != status && '\0' == status[0]) {
     status = NULL;
@@ -423,9 +425,13 @@ enum application_rc application_list(struct store_application **out, size_t *out
   }
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_application_list(rd, out, out_n, status, admin ? 0 : viewer, APPLICATION_LIST_MAX);
+    rc = store_application_list(rd, out, out_n, status, admin ? 0 : viewer, after_id,
+                                APPLICATION_LIST_MAX);
   }
   store_rd_end(rd);
+  if (STORE_OK == rc && APPLICATION_LIST_MAX == *out_n) {
+    *out_next = (*out)[*out_n - 1].id; /* a full page: there may be more */
+  }
   return STORE_OK == rc ? APPLICATION_OK : store_failed(err, rc);
 }
 

@@ -11,6 +11,7 @@
 #include "common/api_time.h"
 #include "common/application.h"
 #include "http/handlers.h"
+#include "http/pager.h"
 
 int reply_application(struct req *r, enum application_rc rc, const struct application_err *err,
                       const char *what) {
@@ -142,13 +143,18 @@ static json_t *list_entry_json(const struct store_application *a) {
                    json_time(a->decided_ms), "reason", a->reason);
 }
 
-/* GET /api/applications?status= */
+/* GET /api/applications[?status=&after=ID] */
 int h_application_list(struct req *r) {
   struct application_err err;
   struct store_application *list = NULL;
   size_t n = 0;
-  enum application_rc rc = application_list(
-      &list, &n, r->svc, r->user->id, ROLE_ADMIN == r->user->role, req_query(r, "status"), &err);
+  int64_t after = 0, next = 0;
+  if (!pager_cursor(r, "after", &after)) {
+    return 0; /* answered (400) */
+  }
+  enum application_rc rc =
+      application_list(&list, &n, &next, r->svc, r->user->id, ROLE_ADMIN == r->user->role,
+                       req_query(r, "status"), after, &err);
   if (APPLICATION_OK != rc) {
     return reply_application(r, rc, &err, __func__);
   }
@@ -160,8 +166,11 @@ int h_application_list(struct req *r) {
     }
   }
   store_application_list_free(list, n);
-  return NULL == items ? reply_error(r, ERR_INTERNAL, NULL)
-                       : reply_json_list(r, "applications", items);
+  return NULL == items
+             ? reply_error(r, ERR_INTERNAL, NULL)
+             : reply_json(r, 200,
+                          json_pack("{s:o, s:o}", "applications", items, "next_after",
+                                    next > 0 ? json_integer((json_int_t)next) : json_null()));
 }
 
 /* POST /api/applications/:id/decision {"outcome": "eligible" | "not_yet", "reason"} */

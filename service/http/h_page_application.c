@@ -18,6 +18,7 @@
 #include "http/layout.h"
 #include "http/layout_reply.h"
 #include "http/page_time.h"
+#include "http/pager.h"
 #include "http/reply.h"
 #include "http/requtil.h"
 
@@ -300,7 +301,10 @@ int h_page_application(struct req *r) {
   return layout_reply_with_back(r, h, "/me");
 }
 
-/* GET /applications[?status=]: the applications for staff, oldest first. */
+static const char *const list_filters[] = {"status", NULL};
+static const struct pager list_pager = {"/applications", list_filters, "after", NULL};
+
+/* GET /applications[?status=&after=ID]: the applications for staff, oldest first. */
 int h_page_application_list(struct req *r) {
   static const char *const cols[] = {"apl.candidate", "review.exam", "apl.status", "apl.submitted"};
   static const char *const statuses[] = {STORE_APPLICATION_PENDING, STORE_APPLICATION_ELIGIBLE,
@@ -308,12 +312,16 @@ int h_page_application_list(struct req *r) {
   struct application_err err;
   struct store_application *list = NULL;
   size_t n = 0;
+  int64_t after = 0, next = 0;
   const char *status = req_query(r, "status");
   if (NULL == status) {
     status = STORE_APPLICATION_PENDING;
   }
-  enum application_rc rc =
-      application_list(&list, &n, r->svc, r->user->id, ROLE_ADMIN == r->user->role, status, &err);
+  if (!pager_cursor(r, "after", &after)) {
+    return 0; /* answered (400) */
+  }
+  enum application_rc rc = application_list(&list, &n, &next, r->svc, r->user->id,
+                                            ROLE_ADMIN == r->user->role, status, after, &err);
   if (APPLICATION_OK != rc) {
     return reply_application(r, rc, &err, __func__);
   }
@@ -347,6 +355,7 @@ int h_page_application_list(struct req *r) {
     HTML_LIT(h, "</tbody></table></div>");
   }
   store_application_list_free(list, n);
+  pager_nav(h, r, &list_pager, next, "apl.list_pages");
   return layout_reply_with_back(r, h, "/review");
 }
 

@@ -37,6 +37,8 @@ static const char *const app_sqls[APP__MAX] = {
     [APP_LIST] = "SELECT " APP_LIST_COLS " FROM applications a WHERE (CAST(?1 AS TEXT) IS NULL "
                  "OR status = ?1) AND (?3 = 0 OR EXISTS (" ASSIGNED(
                      "?3") ")) "
+                           "AND (?4 = 0 OR (a.submitted_at, a.id) > (SELECT b.submitted_at, b.id "
+                           "FROM applications b WHERE b.id = ?4)) "
                            "ORDER BY submitted_at, id LIMIT ?2",
     [APP_ASSIGNED] =
         "SELECT count(*) FROM applications a WHERE a.id = ?1 AND EXISTS (" ASSIGNED("?2") ")",
@@ -135,9 +137,9 @@ int store_application_by_id(struct store_rd *rd, struct store_application *out, 
 }
 
 int store_application_list(struct store_rd *rd, struct store_application **out, size_t *out_n,
-                           const char *status, int64_t assessor_id, int limit) {
+                           const char *status, int64_t assessor_id, int64_t after_id, int limit) {
   const struct store_arg args[] = {STORE_ARG_TEXT(status), STORE_ARG_INT(limit),
-                                   STORE_ARG_INT(assessor_id)};
+                                   STORE_ARG_INT(assessor_id), STORE_ARG_INT(after_id)};
   return store_rows_query(store_rd_conn(rd), &app_set, APP_LIST, args, sizeof args / sizeof args[0],
                           &app_rows, limit, out, out_n);
 }

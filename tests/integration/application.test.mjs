@@ -48,9 +48,9 @@ const SELF = {
                  2: { answer: 'dapat', evidence: 'Contoh PDF cetak untuk klien.' } },
 };
 
-async function setup(t) {
+async function setup(t, args = []) {
   const examsDir = makeExamsDir({ 'dkv-uji-apl.exam.yaml': APL_EXAM });
-  const d = await startDaemon({ examsDir, logLevel: 'debug' });
+  const d = await startDaemon({ examsDir, logLevel: 'debug', args });
   t.after(async () => { await stopClean(d); d.cleanup(); rmSync(examsDir, { recursive: true, force: true }); });
   return {
     d,
@@ -304,4 +304,39 @@ test('an observation unit is decided from its records; another assessor and the 
   // The audit log has the records.
   const audit = await admin.get('/api/admin/audit?action=observation.record');
   assert.ok(audit.text.includes('U.OBS.003'));
+});
+
+// More applications than a page holds (200): the staff list is paged by a cursor, oldest
+// first, each application on one page; the page links to the next one, keeping the filter.
+test('the staff list of applications is paged: the 201st is reached', async (t) => {
+  // 201 candidates register from one address here: above the default hourly limit.
+  const { d, admin } = await setup(t, ['--register-per-hour', '1000']);
+  const ids = [];
+  for (let batch = 0; batch < 201; batch += 20) {
+    const made = await Promise.all(Array.from({ length: Math.min(20, 201 - batch) }, async (_, k) => {
+      const cand = await candidateClient(d, `Pemohon ${batch + k + 1}`);
+      const r = await cand.post(`/api/exams/${APL_ID}/application`, { personal: personal(), self_assessment: SELF });
+      assert.equal(r.status, 201, r.text);
+      return r.json.application.id;
+    }));
+    ids.push(...made);
+  }
+  const first = await admin.get('/api/applications?status=pending');
+  assert.equal(first.status, 200, first.text);
+  assert.equal(first.json.applications.length, 200);
+  assert.equal(first.json.next_after, first.json.applications[199].id);
+  const second = await admin.get(`/api/applications?status=pending&after=${first.json.next_after}`);
+  assert.equal(second.status, 200, second.text);
+  assert.equal(second.json.next_after, null);
+  const seen = [...first.json.applications, ...second.json.applications].map((a) => a.id);
+  assert.equal(seen.length, 201);
+  assert.deepEqual([...seen].sort((x, y) => x - y), [...ids].sort((x, y) => x - y));
+  assert.equal((await admin.get('/api/applications?after=-3')).status, 400);
+  const page = await admin.get('/applications?status=pending', { headers: { Accept: 'text/html' } });
+  assert.equal(page.status, 200);
+  assert.ok(page.text.includes(`after=${first.json.next_after}`), 'a link to the next page');
+  const next = await admin.get(`/applications?status=pending&after=${first.json.next_after}`, { headers: { Accept: 'text/html' } });
+  assert.equal(next.status, 200);
+  assert.ok(next.text.includes(`href="/applications/${second.json.applications[0].id}"`));
+  assert.ok(!next.text.includes('rel="next"'), 'the last page links to no next one');
 });
