@@ -1017,8 +1017,8 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
 }
 
 enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, struct svc *svc,
-                                    const enum appeal_status *status, int limit,
-                                    struct reviews_err *err) {
+                                    const enum appeal_status *status, bool undecided,
+                                    int64_t after_id, int limit, struct reviews_err *err) {
   struct store_rd *rd = NULL;
   int rc = STORE_HARD;
   *out = NULL;
@@ -1026,7 +1026,8 @@ enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, st
   err_reset(err);
   rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_appeal_list(rd, out, out_n, status, limit);
+    rc = undecided ? store_appeal_list_undecided(rd, out, out_n, limit)
+                   : store_appeal_list(rd, out, out_n, status, after_id, limit);
   }
   store_rd_end(rd);
   return STORE_OK == rc ? REVIEWS_OK : store_failed(err, rc);

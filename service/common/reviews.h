@@ -298,11 +298,13 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
  * NULL on allocation failure; the caller owns the reference. */
 json_t *reviews_appeal_json(const struct store_appeal *a);
 
-/* Appeals with status (NULL = any), oldest first, at most limit (1..1000). On
- * REVIEWS_OK *out is the caller's to free with store_appeal_list_free. */
+/* Appeals with status (NULL = any), oldest first, after appeal after_id (0: from the
+ * oldest), at most limit (1..1000); with undecided, those still to be decided (open or
+ * assigned) instead, from the oldest (status and after_id unused). On REVIEWS_OK *out is the
+ * caller's to free with store_appeal_list_free. */
 enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, struct svc *svc,
-                                    const enum appeal_status *status, int limit,
-                                    struct reviews_err *err);
+                                    const enum appeal_status *status, bool undecided,
+                                    int64_t after_id, int limit, struct reviews_err *err);
 
 /* Administrator actor assigns appeal_id to assessor (see reviews_may_assign).
  * REVIEWS_OK with *out (the appeal after; free with store_appeal_clear),

@@ -7,6 +7,7 @@
 
 #include "common/reviews.h"
 #include "http/handlers.h"
+#include "http/pager.h"
 
 /* Answers {"appeal": ...} with status and frees the appeal. */
 static int reply_appeal(struct req *r, unsigned status, struct store_appeal *a) {
@@ -38,19 +39,23 @@ int h_appeals_create(struct req *r) {
   return reply_appeal(r, 201, &a);
 }
 
-/* GET /api/admin/appeals?status= */
+/* GET /api/admin/appeals[?status=&after=ID] */
 int h_appeals_list(struct req *r) {
   const char *status_text = req_query(r, "status");
   enum appeal_status status = APPEAL_OPEN;
   struct store_appeal *list = NULL;
   struct reviews_err err;
   size_t n = 0;
+  int64_t after = 0;
   json_t *items = NULL;
   enum reviews_rc rc;
   if (NULL != status_text && !appeal_status_parse(status_text, &status)) {
     return reply_error(r, ERR_INVALID_FIELD, "status: one of open, assigned, decided.");
   }
-  rc = reviews_appeal_list(&list, &n, r->svc, NULL == status_text ? NULL : &status,
+  if (!pager_cursor(r, "after", &after)) {
+    return 0; /* answered (400) */
+  }
+  rc = reviews_appeal_list(&list, &n, r->svc, NULL == status_text ? NULL : &status, false, after,
                            REVIEWS_APPEAL_LIST_MAX, &err);
   if (REVIEWS_OK != rc) {
     return reply_reviews(r, rc, &err, __func__);
@@ -59,8 +64,15 @@ int h_appeals_list(struct req *r) {
   for (size_t i = 0; NULL != items && i < n; i++) {
     json_array_append_new(items, reviews_appeal_json(&list[i]));
   }
+  /* A full page: the next one starts after its last appeal. */
+  int64_t next = REVIEWS_APPEAL_LIST_MAX == n ? list[n - 1].id : 0;
   store_appeal_list_free(list, n);
-  return reply_json_list(r, "items", items);
+  if (NULL == items) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_json(r, 200,
+                    json_pack("{s:o, s:o}", "items", items, "next_after",
+                              next > 0 ? json_integer((json_int_t)next) : json_null()));
 }
 
 /* POST /api/admin/appeals/:id/assign {"assessor_id": N} */

@@ -22,7 +22,7 @@ enum reviews_stmt {
   APPEAL_ASSIGN,
   APPEAL_SET_DECIDED,
   APPEAL_LIST,
-  APPEAL_LIST_STATUS,
+  APPEAL_LIST_UNDECIDED,
   ADMIN_ATTEMPTS,
   REVIEWS__MAX
 };
@@ -67,9 +67,11 @@ static const char *const reviews_sqls[REVIEWS__MAX] = {
                       "WHERE id = ?1 AND status IN ('open', 'assigned')",
     [APPEAL_SET_DECIDED] = "UPDATE appeals SET status = 'decided', decided_at = ?2 "
                            "WHERE id = ?1 AND status = 'assigned'",
-    [APPEAL_LIST] = "SELECT " APPEAL_COLS " FROM appeals ORDER BY id LIMIT ?1",
-    [APPEAL_LIST_STATUS] = "SELECT " APPEAL_COLS " FROM appeals WHERE status = ?2 "
-                           "ORDER BY id LIMIT ?1",
+    /* Keyset paging: appeals after ?3 (0: from the oldest); with a status ?2, or all. */
+    [APPEAL_LIST] = "SELECT " APPEAL_COLS " FROM appeals WHERE (CAST(?2 AS TEXT) IS NULL OR "
+                    "status = ?2) AND id > ?3 ORDER BY id LIMIT ?1",
+    [APPEAL_LIST_UNDECIDED] = "SELECT " APPEAL_COLS " FROM appeals WHERE status IN ('open', "
+                              "'assigned') ORDER BY id LIMIT ?1",
     [ADMIN_ATTEMPTS] =
         "SELECT " STORE_ATTEMPT_COLS " FROM attempts "
         "WHERE (CAST(?1 AS TEXT) IS NULL OR exam_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR status "
@@ -401,12 +403,19 @@ void store_appeal_list_free(struct store_appeal *list, size_t n) {
 }
 
 int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
-                      const enum appeal_status *status, int limit) {
+                      const enum appeal_status *status, int64_t after_id, int limit) {
   const struct store_arg args[] = {
-      STORE_ARG_INT(limit), STORE_ARG_TEXT(NULL == status ? NULL : appeal_status_name(*status))};
-  return store_rows_query(store_rd_conn(rd), &reviews_set,
-                          NULL == status ? APPEAL_LIST : APPEAL_LIST_STATUS, args,
-                          NULL == status ? 1 : 2, &appeal_rows, limit, out, out_n);
+      STORE_ARG_INT(limit), STORE_ARG_TEXT(NULL == status ? NULL : appeal_status_name(*status)),
+      STORE_ARG_INT(after_id)};
+  return store_rows_query(store_rd_conn(rd), &reviews_set, APPEAL_LIST, args, 3, &appeal_rows,
+                          limit, out, out_n);
+}
+
+int store_appeal_list_undecided(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
+                                int limit) {
+  const struct store_arg args[] = {STORE_ARG_INT(limit)};
+  return store_rows_query(store_rd_conn(rd), &reviews_set, APPEAL_LIST_UNDECIDED, args, 1,
+                          &appeal_rows, limit, out, out_n);
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -77,6 +77,14 @@ test('an appeal decided by a second assessor replaces the first decision', async
   assert.equal(list.status, 200, list.text);
   assert.ok(list.json.items.some((a) => a.id === appeal.id));
 
+  // Paged by id: after this appeal nothing is open; a cursor that is not an id is refused.
+  const later = await admin.get(`/api/admin/appeals?status=open&after=${appeal.id}`);
+  assert.equal(later.status, 200, later.text);
+  assert.ok(!later.json.items.some((x) => x.id === appeal.id));
+  assert.equal(later.json.next_after, null);
+  assert.equal(list.json.next_after, null);
+  assert.equal((await admin.get('/api/admin/appeals?after=satu')).status, 400);
+
   // The original assessor, a candidate and a missing account are refused.
   const same = await admin.post(`/api/admin/appeals/${appeal.id}/assign`, { assessor_id: first });
   assert.equal(same.status, 400, same.text);

@@ -232,11 +232,82 @@ static void test_appeals(void **state) {
   assert_string_equal("Mohon ditinjau.", ap.reason);
   store_appeal_clear(&ap);
   enum appeal_status open = APPEAL_OPEN;
-  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, &open, 10));
+  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, &open, 0, 10));
   assert_int_equal(0, n);
   store_appeal_list_free(list, n);
-  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, NULL, 10));
+  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, NULL, 0, 10));
   assert_int_equal(1, n);
+  store_appeal_list_free(list, n);
+  store_rd_end(rd);
+}
+
+struct appealed_args {
+  int64_t candidate, original, assessor, id;
+  bool decided;
+};
+
+/* A finished attempt of the candidate, appealed; decided (assigned first) when asked. */
+static int tx_appealed(struct store_tx *tx, void *ctx) {
+  struct appealed_args *a = ctx;
+  int64_t attempt = 0;
+  int rc = store_attempt_create(tx, &attempt, a->candidate, "DKV-UJI", version, "{}",
+                                store_tx_now_ms(tx) + 60000);
+  if (STORE_OK == rc) {
+    rc =
+        store_attempt_finish(tx, attempt, ATTEMPT_SUBMITTED, store_tx_now_ms(tx), VERDICT_BK, "{}");
+  }
+  if (STORE_OK == rc) {
+    rc = store_appeal_create(tx, &a->id, attempt, a->candidate, "Mohon ditinjau.", a->original);
+  }
+  if (STORE_OK == rc && a->decided) {
+    rc = store_appeal_assign(tx, a->id, a->assessor);
+  }
+  if (STORE_OK == rc && a->decided) {
+    rc = store_appeal_set_decided(tx, a->id);
+  }
+  return rc;
+}
+
+/* The appeals still to be decided are found however many older ones were decided (the
+ * administrator's list once read the oldest of all and showed the undecided among them, so
+ * new appeals went missing behind decided ones); every list is paged by its last id. */
+static void test_appeal_lists(void **state) {
+  struct fixture *f = *state;
+  int64_t ids[5];
+  for (int i = 0; i < 5; i++) {
+    struct appealed_args a = {f->candidate, f->assessor1, f->assessor2, 0, i < 3};
+    assert_int_equal(STORE_OK, store_txn(f->t.s, tx_appealed, &a));
+    ids[i] = a.id;
+  }
+  struct store_rd *rd = NULL;
+  struct store_appeal *list = NULL;
+  size_t n = 0;
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  /* The two open ones, though the three oldest are decided and the limit is 2. */
+  assert_int_equal(STORE_OK, store_appeal_list_undecided(rd, &list, &n, 2));
+  assert_int_equal(2, n);
+  assert_int_equal(ids[3], list[0].id);
+  assert_int_equal(ids[4], list[1].id);
+  store_appeal_list_free(list, n);
+  /* All, two by two from the oldest. */
+  int64_t after = 0;
+  for (int page = 0; page < 3; page++) {
+    assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, NULL, after, 2));
+    assert_int_equal(page < 2 ? 2 : 1, n);
+    for (size_t i = 0; i < n; i++) {
+      assert_int_equal(ids[2 * page + (int)i], list[i].id);
+    }
+    after = list[n - 1].id;
+    store_appeal_list_free(list, n);
+  }
+  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, NULL, after, 2));
+  assert_int_equal(0, n);
+  store_appeal_list_free(list, n);
+  /* One status, after a cursor. */
+  const enum appeal_status decided = APPEAL_DECIDED;
+  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, &decided, ids[0], 10));
+  assert_int_equal(2, n);
+  assert_int_equal(ids[1], list[0].id);
   store_appeal_list_free(list, n);
   store_rd_end(rd);
 }
@@ -324,6 +395,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_claims, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_decisions_keep_history, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_appeals, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_appeal_lists, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_queue_and_admin_list, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_item_marks, setup, temp_store_teardown),
   };
