@@ -114,8 +114,8 @@ enum application_rc application_for_staff(struct application_view *out, struct s
 /* The applications staff member viewer may read (application_staff_may) with status (NULL:
  * any; else "pending", "eligible" or "not_yet"), oldest first, one page of at most
  * APPLICATION_LIST_MAX without NIKs: from the oldest (after_id 0) or after application
- * after_id (the last of the page before; *out_next is the next page's after_id, 0 on the
- * last page). APPLICATION_OK with *out (free with store_application_list_free),
+ * after_id (the last of the page before); *out_next is the next page's after_id, 0 when
+ * there is none. APPLICATION_OK with *out (free with store_application_list_free),
  * APPLICATION_INVALID (an unknown status) or APPLICATION_STORE_FAILED. */
 enum application_rc application_list(struct store_application **out, size_t *out_n,
                                      int64_t *out_next, struct svc *svc, int64_t viewer, bool admin,

@@ -1016,20 +1016,37 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
   return read_appeal(out, svc, c.appeal_id, err);
 }
 
-enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, struct svc *svc,
-                                    const enum appeal_status *status, bool undecided,
-                                    int64_t after_id, int limit, struct reviews_err *err) {
+enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, int64_t *out_next,
+                                    struct svc *svc, const enum appeal_status *status,
+                                    bool undecided, int64_t after_id, int limit,
+                                    struct reviews_err *err) {
   struct store_rd *rd = NULL;
   int rc = STORE_HARD;
   *out = NULL;
   *out_n = 0;
+  if (NULL != out_next) {
+    *out_next = 0;
+  }
   err_reset(err);
   rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
     rc = undecided ? store_appeal_list_undecided(rd, out, out_n, limit)
                    : store_appeal_list(rd, out, out_n, status, after_id, limit);
   }
+  if (STORE_OK == rc && !undecided && NULL != out_next && (size_t)limit == *out_n) {
+    struct store_appeal *more = NULL; /* a full page: is there another? */
+    size_t nmore = 0;
+    int64_t last = (*out)[*out_n - 1].id;
+    rc = store_appeal_list(rd, &more, &nmore, status, last, 1);
+    *out_next = STORE_OK == rc && nmore > 0 ? last : 0;
+    store_appeal_list_free(more, nmore);
+  }
   store_rd_end(rd);
+  if (STORE_OK != rc) {
+    store_appeal_list_free(*out, *out_n);
+    *out = NULL;
+    *out_n = 0;
+  }
   return STORE_OK == rc ? REVIEWS_OK : store_failed(err, rc);
 }
 

@@ -299,12 +299,14 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
 json_t *reviews_appeal_json(const struct store_appeal *a);
 
 /* Appeals with status (NULL = any), oldest first, after appeal after_id (0: from the
- * oldest), at most limit (1..1000); with undecided, those still to be decided (open or
- * assigned) instead, from the oldest (status and after_id unused). On REVIEWS_OK *out is the
+ * oldest), at most limit (1..1000), and in *out_next (NULL allowed) the after_id of the next
+ * page (0 when there is none); with undecided, those still to be decided (open or assigned)
+ * instead, from the oldest (status, after_id and out_next unused). On REVIEWS_OK *out is the
  * caller's to free with store_appeal_list_free. */
-enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, struct svc *svc,
-                                    const enum appeal_status *status, bool undecided,
-                                    int64_t after_id, int limit, struct reviews_err *err);
+enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, int64_t *out_next,
+                                    struct svc *svc, const enum appeal_status *status,
+                                    bool undecided, int64_t after_id, int limit,
+                                    struct reviews_err *err);
 
 /* Administrator actor assigns appeal_id to assessor (see reviews_may_assign).
  * REVIEWS_OK with *out (the appeal after; free with store_appeal_clear),

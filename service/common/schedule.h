@@ -59,8 +59,8 @@ enum schedule_rc schedule_get(struct store_schedule *out, struct svc *svc, int64
 int schedule_may_see(struct store_rd *rd, int64_t asker, enum role role, int64_t id);
 /* The schedules the asker may see (as schedule_get), newest window first, one page of at
  * most SCHEDULE_LIST_MAX: from the newest (before_id 0), or those after schedule before_id
- * (the last of the page before; *out_next is then the next page's before_id, 0 on the last
- * page). Free with store_schedule_list_free. */
+ * (the last of the page before); *out_next is the next page's before_id, 0 when there is
+ * none. Free with store_schedule_list_free. */
 enum schedule_rc schedule_list(struct store_schedule **out, size_t *out_n, int64_t *out_next,
                                struct svc *svc, int64_t asker, enum role role, int64_t before_id,
                                int *out_store_rc);

@@ -55,8 +55,9 @@ int h_appeals_list(struct req *r) {
   if (!pager_cursor(r, "after", &after)) {
     return 0; /* answered (400) */
   }
-  rc = reviews_appeal_list(&list, &n, r->svc, NULL == status_text ? NULL : &status, false, after,
-                           REVIEWS_APPEAL_LIST_MAX, &err);
+  int64_t next = 0;
+  rc = reviews_appeal_list(&list, &n, &next, r->svc, NULL == status_text ? NULL : &status, false,
+                           after, REVIEWS_APPEAL_LIST_MAX, &err);
   if (REVIEWS_OK != rc) {
     return reply_reviews(r, rc, &err, __func__);
   }
@@ -64,8 +65,6 @@ int h_appeals_list(struct req *r) {
   for (size_t i = 0; NULL != items && i < n; i++) {
     json_array_append_new(items, reviews_appeal_json(&list[i]));
   }
-  /* A full page: the next one starts after its last appeal. */
-  int64_t next = REVIEWS_APPEAL_LIST_MAX == n ? list[n - 1].id : 0;
   store_appeal_list_free(list, n);
   if (NULL == items) {
     return reply_error(r, ERR_INTERNAL, NULL);

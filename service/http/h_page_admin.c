@@ -611,8 +611,8 @@ int h_page_admin(struct req *r) {
   if (ACCOUNTS_OK == accounts_search(&users, &nusers, r->svc->store, &uq.f, uq.after,
                                      ADMIN_PAGE_SIZE + 1, &rc) &&
       ACCOUNTS_OK == accounts_list(&assessors, &nassessors, r->svc->store, &assessor, &rc) &&
-      REVIEWS_OK !=
-          reviews_appeal_list(&appeals, &nappeals, r->svc, NULL, true, 0, ADMIN_LIST_LIMIT, &err)) {
+      REVIEWS_OK != reviews_appeal_list(&appeals, &nappeals, NULL, r->svc, NULL, true, 0,
+                                        ADMIN_LIST_LIMIT, &err)) {
     rc = err.store_rc;
   }
   if (STORE_OK == rc) {

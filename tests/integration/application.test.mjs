@@ -320,6 +320,11 @@ test('the staff list of applications is paged: the 201st is reached', async (t) 
       return r.json.application.id;
     }));
     ids.push(...made);
+    if (ids.length === 200) { // exactly one full page: no next one
+      const only = await admin.get('/api/applications?status=pending');
+      assert.equal(only.json.applications.length, 200);
+      assert.equal(only.json.next_after, null);
+    }
   }
   const first = await admin.get('/api/applications?status=pending');
   assert.equal(first.status, 200, first.text);

@@ -468,6 +468,11 @@ test('the schedule list is paged: every schedule can be reached', async (t) => {
   const ids = [];
   for (let i = 0; i < 203; i++) {
     ids.push((await createSchedule(a, REVIEW_EXAM_ID, windowAround(-60, 60), { title: `Batch ${i + 1}` })).id);
+    if (ids.length === 200) { // exactly one full page: no next one
+      const only = await a.get('/api/schedules');
+      assert.equal(only.json.schedules.length, 200);
+      assert.equal(only.json.next_before, null);
+    }
   }
   const first = await a.get('/api/schedules');
   assert.equal(first.status, 200, first.text);
