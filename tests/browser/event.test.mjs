@@ -14,8 +14,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { Client, PASSWORD } from '../integration/lib/daemon.mjs';
-import { reviewDaemon, REVIEW_EXAM_ID, finishedAttempt, LOW_MARKS } from '../integration/lib/reviews.mjs';
+import { Client, PASSWORD, startDaemon, stopClean, adminClient } from '../integration/lib/daemon.mjs';
+import { reviewDaemon, makeExamsDir, REVIEW_EXAM_ID, finishedAttempt, LOW_MARKS } from '../integration/lib/reviews.mjs';
+import { smtpSink, mailFor } from '../integration/lib/smtp.mjs';
 import { decideAllK } from '../integration/lib/reliability.mjs';
 import { xlsxWrite, xlsxRead, windowAround, candidateRows, createSchedule } from '../integration/lib/schedules.mjs';
 import { launch, newPage, checkPage, assertNoDialogs, partScreenshot } from './lib/browser.mjs';
@@ -248,4 +249,37 @@ test('a whole event: schedule, import, window, decisions, BNSP documents', async
   }
   assertNoDialogs(admin);
   await admin.context.close();
+});
+
+// With a mail server the import's page says the links are being mailed (they still show,
+// to hand out if a mail goes astray), and the candidates receive them.
+test('with a mail server, the import page says the links are being mailed', async (t) => {
+  const sink = await smtpSink();
+  const examsDir = makeExamsDir();
+  const dm = await startDaemon({ examsDir, args: ['--smtp-url', `smtp://127.0.0.1:${sink.port}`, '--smtp-from', 'lsp@contoh.test'] });
+  t.after(async () => {
+    await stopClean(dm);
+    dm.cleanup();
+    await sink.close();
+    rmSync(examsDir, { recursive: true, force: true });
+  });
+  const admin = await adminClient(dm);
+  const s = await createSchedule(admin, REVIEW_EXAM_ID, windowAround(-60, 60), { title: 'Batch Surel' });
+  const p = await newPage(browser, { width: 1280 });
+  await p.page.goto(`${dm.url}/login`);
+  await p.page.fill('#email', admin.email);
+  await p.page.fill('#password', PASSWORD);
+  await Promise.all([p.page.waitForNavigation(), p.page.click('form[action="/login"] button[type=submit]')]);
+  await p.page.goto(`${dm.url}/admin/schedules/${s.id}`);
+  const rows = candidateRows(3, 'surel');
+  const file = path.join(tmp, 'peserta-surel.xlsx');
+  writeFileSync(file, xlsxWrite([['Nama', 'Email'], ...rows]));
+  await importWith(p.page, file, '#import-commit');
+  assert.equal(await p.page.locator('#import-links tr').count(), 4);
+  assert.equal(await p.page.getAttribute('#import-mail', 'class'), 'notice ok');
+  assert.match(await p.page.textContent('#import-mail'), /diantrekan untuk dikirim lewat surel/);
+  await checkPage(p.page, 'event-import-mailed');
+  for (const [, email] of rows) assert.ok(await mailFor(sink.mails, email), `a mail to ${email}`);
+  assertNoDialogs(p);
+  await p.context.close();
 });
