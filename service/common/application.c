@@ -425,23 +425,12 @@ enum application_rc application_list(struct store_application **out, size_t *out
   }
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
+    bool more = false;
     rc = store_application_list(rd, out, out_n, status, admin ? 0 : viewer, after_id,
-                                APPLICATION_LIST_MAX);
-  }
-  if (STORE_OK == rc && APPLICATION_LIST_MAX == *out_n) { /* a full page: is there another? */
-    struct store_application *more = NULL;
-    size_t nmore = 0;
-    int64_t last = (*out)[*out_n - 1].id;
-    rc = store_application_list(rd, &more, &nmore, status, admin ? 0 : viewer, last, 1);
-    *out_next = STORE_OK == rc && nmore > 0 ? last : 0;
-    store_application_list_free(more, nmore);
+                                APPLICATION_LIST_MAX, &more);
+    *out_next = STORE_OK == rc && more ? (*out)[*out_n - 1].id : 0;
   }
   store_rd_end(rd);
-  if (STORE_OK != rc) {
-    store_application_list_free(*out, *out_n);
-    *out = NULL;
-    *out_n = 0;
-  }
   return STORE_OK == rc ? APPLICATION_OK : store_failed(err, rc);
 }
 

@@ -1029,23 +1029,14 @@ enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, in
   }
   err_reset(err);
   rc = store_rd_begin(svc->store, &rd);
+  bool more = false;
   if (STORE_OK == rc) {
     rc = undecided ? store_appeal_list_undecided(rd, out, out_n, limit)
-                   : store_appeal_list(rd, out, out_n, status, after_id, limit);
-  }
-  if (STORE_OK == rc && !undecided && NULL != out_next && (size_t)limit == *out_n) {
-    struct store_appeal *more = NULL; /* a full page: is there another? */
-    size_t nmore = 0;
-    int64_t last = (*out)[*out_n - 1].id;
-    rc = store_appeal_list(rd, &more, &nmore, status, last, 1);
-    *out_next = STORE_OK == rc && nmore > 0 ? last : 0;
-    store_appeal_list_free(more, nmore);
+                   : store_appeal_list(rd, out, out_n, status, after_id, limit, &more);
   }
   store_rd_end(rd);
-  if (STORE_OK != rc) {
-    store_appeal_list_free(*out, *out_n);
-    *out = NULL;
-    *out_n = 0;
+  if (NULL != out_next && STORE_OK == rc && more) {
+    *out_next = (*out)[*out_n - 1].id;
   }
   return STORE_OK == rc ? REVIEWS_OK : store_failed(err, rc);
 }

@@ -232,23 +232,12 @@ enum schedule_rc schedule_list(struct store_schedule **out, size_t *out_n, int64
   *out_store_rc = STORE_OK;
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
+    bool more = false;
     rc = store_schedule_list(rd, out, out_n, ROLE_ADMIN == role ? 0 : asker, before_id,
-                             SCHEDULE_LIST_MAX);
-  }
-  if (STORE_OK == rc && SCHEDULE_LIST_MAX == *out_n) { /* a full page: is there another? */
-    struct store_schedule *more = NULL;
-    size_t nmore = 0;
-    int64_t last = (*out)[*out_n - 1].id;
-    rc = store_schedule_list(rd, &more, &nmore, ROLE_ADMIN == role ? 0 : asker, last, 1);
-    *out_next = STORE_OK == rc && nmore > 0 ? last : 0;
-    store_schedule_list_free(more, nmore);
+                             SCHEDULE_LIST_MAX, &more);
+    *out_next = STORE_OK == rc && more ? (*out)[*out_n - 1].id : 0;
   }
   store_rd_end(rd);
-  if (STORE_OK != rc) {
-    store_schedule_list_free(*out, *out_n);
-    *out = NULL;
-    *out_n = 0;
-  }
   return STORE_OK == rc ? SCHEDULE_OK : store_failed(out_store_rc, rc);
 }
 

@@ -48,13 +48,15 @@ int store_application_get(struct store_rd *rd, struct store_application *out, in
                           const char *exam_id);
 /* The application with this id: as store_application_get. */
 int store_application_by_id(struct store_rd *rd, struct store_application *out, int64_t id);
-/* Applications with status (NULL: any), oldest submission first, at most limit (1..1000):
- * all of them (assessor_id 0), or those assessor_id is assigned to (store_application_assigned);
- * those after application after_id in that order (0: from the oldest; none when after_id is
- * no application). The sealed NIK is not read (nik_sealed NULL). On STORE_OK *out (possibly
- * 0 entries) is the caller's to free with store_application_list_free. */
+/* Applications with status (NULL: any), oldest submission first, one page of at most limit
+ * (1..999): all of them (assessor_id 0), or those assessor_id is assigned to
+ * (store_application_assigned); those after application after_id in that order (0: from the
+ * oldest; none when after_id is no application); *out_more: whether more follow. The sealed
+ * NIK is not read (nik_sealed NULL). On STORE_OK *out (possibly 0 entries) is the caller's to
+ * free with store_application_list_free. */
 int store_application_list(struct store_rd *rd, struct store_application **out, size_t *out_n,
-                           const char *status, int64_t assessor_id, int64_t after_id, int limit);
+                           const char *status, int64_t assessor_id, int64_t after_id, int limit,
+                           bool *out_more);
 /* Whether assessor_id is assigned to a schedule of application id's exam in which its
  * candidate is enrolled (schedule_assessors, schedule_enrolments): STORE_OK with *out (false
  * also when there is no such application), or negative. */

@@ -583,6 +583,27 @@ int store_rows_query(struct store_conn *c, const struct store_sqlset *set, int i
   return rows_query(c, set, id, args, nargs, type, limit < 0 ? 0 : limit, out_list, out_n);
 }
 
+int store_rows_query_page(struct store_conn *c, const struct store_sqlset *set, int id,
+                          const struct store_arg *args, size_t nargs,
+                          const struct store_rowtype *type, int limit, void *out_list,
+                          size_t *out_n, bool *out_more) {
+  *out_more = false;
+  if (limit < 1 || limit >= STORE_LIST_MAX) {
+    return STORE_HARD;
+  }
+  int rc = store_rows_query(c, set, id, args, nargs, type, limit + 1, out_list, out_n);
+  if (STORE_OK == rc && *out_n > (size_t)limit) {
+    /* The array keeps its room for limit + 1; store_rows_free frees it whatever the count. */
+    unsigned char *elems = *(void **)out_list;
+    if (NULL != type->clear) {
+      type->clear(elems + (size_t)limit * type->size);
+    }
+    *out_n = (size_t)limit;
+    *out_more = true;
+  }
+  return rc;
+}
+
 int store_rows_query_all(struct store_conn *c, const struct store_sqlset *set, int id,
                          const struct store_arg *args, size_t nargs,
                          const struct store_rowtype *type, void *out_list, size_t *out_n) {

@@ -403,12 +403,13 @@ void store_appeal_list_free(struct store_appeal *list, size_t n) {
 }
 
 int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
-                      const enum appeal_status *status, int64_t after_id, int limit) {
+                      const enum appeal_status *status, int64_t after_id, int limit,
+                      bool *out_more) {
   const struct store_arg args[] = {
-      STORE_ARG_INT(limit), STORE_ARG_TEXT(NULL == status ? NULL : appeal_status_name(*status)),
+      STORE_ARG_INT(limit + 1), STORE_ARG_TEXT(NULL == status ? NULL : appeal_status_name(*status)),
       STORE_ARG_INT(after_id)};
-  return store_rows_query(store_rd_conn(rd), &reviews_set, APPEAL_LIST, args, 3, &appeal_rows,
-                          limit, out, out_n);
+  return store_rows_query_page(store_rd_conn(rd), &reviews_set, APPEAL_LIST, args, 3, &appeal_rows,
+                               limit, out, out_n, out_more);
 }
 
 int store_appeal_list_undecided(struct store_rd *rd, struct store_appeal **out, size_t *out_n,

@@ -115,10 +115,11 @@ int store_appeal_assign(struct store_tx *tx, int64_t id, int64_t assessor_id);
 /* Marks an assigned appeal decided. STORE_OK, STORE_NONE, STORE_CONFLICT (not assigned). */
 int store_appeal_set_decided(struct store_tx *tx, int64_t id);
 /* Appeals with a status (NULL = all), oldest first, after appeal after_id (0: from the
- * oldest), at most limit (1..1000). On STORE_OK *out (possibly 0) is the caller's to free
- * with store_appeal_list_free. */
+ * oldest), one page of at most limit (1..999); *out_more: whether more follow. On STORE_OK
+ * *out (possibly 0) is the caller's to free with store_appeal_list_free. */
 int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
-                      const enum appeal_status *status, int64_t after_id, int limit);
+                      const enum appeal_status *status, int64_t after_id, int limit,
+                      bool *out_more);
 /* Appeals still to be decided (open or assigned), oldest first, at most limit (1..1000):
  * however many were decided before them. As store_appeal_list. */
 int store_appeal_list_undecided(struct store_rd *rd, struct store_appeal **out, size_t *out_n,

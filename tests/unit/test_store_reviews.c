@@ -232,10 +232,12 @@ static void test_appeals(void **state) {
   assert_string_equal("Mohon ditinjau.", ap.reason);
   store_appeal_clear(&ap);
   enum appeal_status open = APPEAL_OPEN;
-  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, &open, 0, 10));
+  bool more = true;
+  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, &open, 0, 10, &more));
+  assert_false(more);
   assert_int_equal(0, n);
   store_appeal_list_free(list, n);
-  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, NULL, 0, 10));
+  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, NULL, 0, 10, &more));
   assert_int_equal(1, n);
   store_appeal_list_free(list, n);
   store_rd_end(rd);
@@ -289,25 +291,33 @@ static void test_appeal_lists(void **state) {
   assert_int_equal(ids[3], list[0].id);
   assert_int_equal(ids[4], list[1].id);
   store_appeal_list_free(list, n);
-  /* All, two by two from the oldest. */
+  /* All, two by two from the oldest; whether more follow is read with the page. */
   int64_t after = 0;
+  bool more = false;
   for (int page = 0; page < 3; page++) {
-    assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, NULL, after, 2));
+    assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, NULL, after, 2, &more));
     assert_int_equal(page < 2 ? 2 : 1, n);
+    assert_int_equal(page < 2, more);
     for (size_t i = 0; i < n; i++) {
       assert_int_equal(ids[2 * page + (int)i], list[i].id);
     }
     after = list[n - 1].id;
     store_appeal_list_free(list, n);
   }
-  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, NULL, after, 2));
+  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, NULL, after, 2, &more));
   assert_int_equal(0, n);
+  assert_false(more);
   store_appeal_list_free(list, n);
   /* One status, after a cursor. */
   const enum appeal_status decided = APPEAL_DECIDED;
-  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, &decided, ids[0], 10));
+  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, &decided, ids[0], 10, &more));
   assert_int_equal(2, n);
   assert_int_equal(ids[1], list[0].id);
+  store_appeal_list_free(list, n);
+  /* Exactly a page: nothing more follows. */
+  assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, &decided, ids[0], 2, &more));
+  assert_int_equal(2, n);
+  assert_false(more);
   store_appeal_list_free(list, n);
   store_rd_end(rd);
 }
