@@ -177,16 +177,6 @@ static json_t *schedules_json(struct store_schedule *list, size_t n, bool staff)
   return arr;
 }
 
-/* Answers {"schedules":[...]} with a list a schedule_list* call made (and frees it), or
- * its failure. */
-static int reply_schedules(struct req *r, enum schedule_rc rc, int store_rc,
-                           struct store_schedule *list, size_t n, bool staff) {
-  if (SCHEDULE_OK != rc) {
-    return reply_schedule_rc(r, rc, store_rc, NULL);
-  }
-  return reply_json_list(r, "schedules", schedules_json(list, n, staff));
-}
-
 /* GET /api/schedules[?before=ID]: a page of the list, and where the next one starts. */
 int h_schedules_list(struct req *r) {
   struct store_schedule *list = NULL;
@@ -449,7 +439,10 @@ int h_schedules_mine(struct req *r) {
   size_t n = 0;
   int store_rc = STORE_OK;
   enum schedule_rc rc = schedule_list_candidate(&list, &n, r->svc, r->user->id, &store_rc);
-  return reply_schedules(r, rc, store_rc, list, n, false);
+  if (SCHEDULE_OK != rc) {
+    return reply_schedule_rc(r, rc, store_rc, NULL);
+  }
+  return reply_json_list(r, "schedules", schedules_json(list, n, false));
 }
 
 /* ------------------------------------------------------------------ check-in codes */
