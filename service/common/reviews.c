@@ -5,6 +5,8 @@
  */
 #include "common/reviews.h"
 
+#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,60 +95,121 @@ void reviews_queue_free(struct reviews_queue_entry *list, size_t n) {
   free(list);
 }
 
-enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n, struct svc *svc,
-                              const struct reviews_viewer *viewer, const char *exam_id,
-                              const char *subsector, int64_t now_ms, struct reviews_err *err) {
+/* Whether the viewer's queue lists e: nobody reviews their own attempt, an appeal is for
+ * the assessor it was assigned to (or an admin), then the query's subsector and state. */
+static bool queue_lists(const struct reviews_queue_entry *e, const struct reviews_viewer *viewer,
+                        const struct reviews_queue_query *query) {
+  if (NULL != viewer && (e->candidate_id == viewer->id ||
+                         (e->appeal_id > 0 && !viewer->admin && e->holder_id != viewer->id))) {
+    return false;
+  }
+  if (NULL != query->subsector &&
+      (NULL == e->exam || 0 != strcmp(e->exam->subsector, query->subsector))) {
+    return false;
+  }
+  return reviews_queue_in_state(e, query->state, NULL == viewer ? 0 : viewer->id);
+}
+
+/* Rows read from the store at a time while looking for a page's entries. */
+#define QUEUE_READ 500
+
+enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n,
+                              struct reviews_queue_cursor *out_next, struct svc *svc,
+                              const struct reviews_viewer *viewer,
+                              const struct reviews_queue_query *query, int64_t now_ms,
+                              struct reviews_err *err) {
   struct store_rd *rd = NULL;
-  struct store_queue_entry *q = NULL;
-  struct reviews_queue_entry *list = NULL;
-  size_t n = 0, kept = 0;
-  int rc = STORE_HARD;
+  struct reviews_queue_cursor at = query->after;
+  size_t kept = 0;
+  bool more = false, done = false;
   *out = NULL;
   *out_n = 0;
+  *out_next = (struct reviews_queue_cursor){0, 0};
   err_reset(err);
-  rc = store_rd_begin(svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_review_queue(rd, &q, &n, exam_id, 1000);
+  struct reviews_queue_entry *list = calloc(REVIEWS_QUEUE_LIMIT, sizeof *list);
+  if (NULL == list) {
+    return REVIEWS_INTERNAL;
+  }
+  /* The filters the store cannot apply (the subsector is the catalogue's; who may see an
+   * entry) are applied here, reading on until the page is full or the queue ends: a page
+   * never stops short because entries it leaves out came first. */
+  int rc = store_rd_begin(svc->store, &rd);
+  while (STORE_OK == rc && !done) {
+    struct store_queue_entry *q = NULL;
+    size_t n = 0;
+    rc = store_review_queue(rd, &q, &n, query->exam_id, at.since_ms, at.attempt_id, QUEUE_READ);
+    for (size_t i = 0; STORE_OK == rc && i < n && !more; i++) {
+      bool live_claim = q[i].claim_expires_ms > now_ms;
+      struct reviews_queue_entry e = {
+          .attempt_id = q[i].attempt_id,
+          .candidate_id = q[i].user_id,
+          .exam = NULL == svc->catalog ? NULL : catalog_current(svc->catalog, q[i].exam_id),
+          .since_ms = q[i].since_ms,
+          .holder_id = (q[i].appeal_id > 0 || live_claim) ? q[i].holder_id : 0,
+          .claim_expires_ms = live_claim ? q[i].claim_expires_ms : 0,
+          .appeal_id = q[i].appeal_id,
+      };
+      memcpy(e.exam_id, q[i].exam_id, sizeof e.exam_id);
+      at = (struct reviews_queue_cursor){q[i].since_ms, q[i].attempt_id};
+      if (!queue_lists(&e, viewer, query)) {
+        continue;
+      }
+      if (REVIEWS_QUEUE_LIMIT == kept) {
+        more = true;
+      } else {
+        list[kept++] = e;
+      }
+    }
+    done = more || n < QUEUE_READ;
+    store_queue_list_free(q, n);
   }
   store_rd_end(rd);
   if (STORE_OK != rc) {
+    free(list);
     return store_failed(err, rc);
   }
-  list = calloc(n + 1, sizeof *list);
-  if (NULL == list) {
-    store_queue_list_free(q, n);
-    return REVIEWS_INTERNAL;
+  if (more) {
+    *out_next = (struct reviews_queue_cursor){list[kept - 1].since_ms, list[kept - 1].attempt_id};
   }
-  for (size_t i = 0; i < n && kept < REVIEWS_QUEUE_LIMIT; i++) {
-    const struct exam *ex =
-        NULL == svc->catalog ? NULL : catalog_current(svc->catalog, q[i].exam_id);
-    bool live_claim = q[i].claim_expires_ms > now_ms;
-    struct reviews_queue_entry *e = &list[kept];
-    if (NULL != viewer) {
-      if (q[i].user_id == viewer->id) {
-        continue; /* nobody reviews their own attempt */
-      }
-      if (q[i].appeal_id > 0 && !viewer->admin && q[i].holder_id != viewer->id) {
-        continue; /* an appeal is for the assessor it was assigned to */
-      }
-    }
-    if (NULL != subsector && (NULL == ex || 0 != strcmp(ex->subsector, subsector))) {
-      continue;
-    }
-    e->attempt_id = q[i].attempt_id;
-    e->candidate_id = q[i].user_id;
-    memcpy(e->exam_id, q[i].exam_id, sizeof e->exam_id);
-    e->exam = ex;
-    e->since_ms = q[i].since_ms;
-    e->holder_id = (q[i].appeal_id > 0 || live_claim) ? q[i].holder_id : 0;
-    e->claim_expires_ms = live_claim ? q[i].claim_expires_ms : 0;
-    e->appeal_id = q[i].appeal_id;
-    kept++;
-  }
-  store_queue_list_free(q, n);
   *out = list;
   *out_n = kept;
   return REVIEWS_OK;
+}
+
+void reviews_queue_cursor_format(char out[REVIEWS_QUEUE_CURSOR_SIZE],
+                                 const struct reviews_queue_cursor *c) {
+  snprintf(out, REVIEWS_QUEUE_CURSOR_SIZE, "%" PRId64 "-%" PRId64, c->since_ms, c->attempt_id);
+}
+
+/* A decimal 0..INT64_MAX of 1 to 19 digits at *s, up to stop; advances *s past it. */
+static bool cursor_number(const char **s, char stop, int64_t *out) {
+  int64_t v = 0;
+  const char *p = *s;
+  for (; *p >= '0' && *p <= '9'; p++) {
+    if (v > (INT64_MAX - (*p - '0')) / 10) {
+      return false;
+    }
+    v = v * 10 + (*p - '0');
+  }
+  if (p == *s || *p != stop) {
+    return false;
+  }
+  *s = p;
+  *out = v;
+  return true;
+}
+
+bool reviews_queue_cursor_parse(const char *s, struct reviews_queue_cursor *out) {
+  struct reviews_queue_cursor c;
+  if (NULL == s || !cursor_number(&s, '-', &c.since_ms)) {
+    return false;
+  }
+  s++;
+  if (!cursor_number(&s, '\0', &c.attempt_id)) {
+    return false;
+  }
+  *out = c;
+  return true;
 }
 
 /* ------------------------------------------------------------------------------------ */

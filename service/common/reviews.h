@@ -105,12 +105,50 @@ struct reviews_viewer {
   bool admin;
 };
 
-/* The queue, oldest first, at most REVIEWS_QUEUE_LIMIT entries, optionally of one exam
- * and/or one subsector (NULL = any). viewer NULL lists every entry. On REVIEWS_OK *out
- * (possibly 0 entries) is the caller's to free with reviews_queue_free. */
-enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n, struct svc *svc,
-                              const struct reviews_viewer *viewer, const char *exam_id,
-                              const char *subsector, int64_t now_ms, struct reviews_err *err);
+/* A queue filter by who holds an entry. */
+enum reviews_queue_state {
+  REVIEWS_QUEUE_ANY = 0,
+  REVIEWS_QUEUE_FREE,    /* first reviews nobody holds ("free") */
+  REVIEWS_QUEUE_MINE,    /* claimed by or assigned to the viewer ("mine") */
+  REVIEWS_QUEUE_OTHERS,  /* held by another assessor ("others") */
+  REVIEWS_QUEUE_APPEALS, /* assigned appeals ("appeals") */
+};
+/* "free", "mine", "others", "appeals", or "" / NULL for any; false for anything else. */
+bool reviews_queue_state_parse(const char *s, enum reviews_queue_state *out);
+bool reviews_queue_in_state(const struct reviews_queue_entry *e, enum reviews_queue_state state,
+                            int64_t viewer);
+
+/* A place in the queue's order (since_ms, then attempt_id): a page lists the entries after
+ * it. {0, 0} is before the first. */
+struct reviews_queue_cursor {
+  int64_t since_ms;
+  int64_t attempt_id;
+};
+/* The cursor as text, "SINCE-ATTEMPT" (decimal), for a "next page" link. */
+#define REVIEWS_QUEUE_CURSOR_SIZE 48
+void reviews_queue_cursor_format(char out[REVIEWS_QUEUE_CURSOR_SIZE],
+                                 const struct reviews_queue_cursor *c);
+/* Reads what reviews_queue_cursor_format wrote; false for anything else. */
+bool reviews_queue_cursor_parse(const char *s, struct reviews_queue_cursor *out);
+
+/* Which part of the queue to list; every filter optional (NULL, REVIEWS_QUEUE_ANY). */
+struct reviews_queue_query {
+  const char *exam_id;
+  const char *subsector;
+  enum reviews_queue_state state; /* MINE and OTHERS are the viewer's (id 0 with no viewer) */
+  struct reviews_queue_cursor after;
+};
+
+/* One page of the queue, oldest first: up to REVIEWS_QUEUE_LIMIT entries after query->after
+ * that pass every filter, however far into the queue they are. viewer NULL lists every
+ * entry. *out_next is the cursor of the next page, or {0, 0} when no entry passing the
+ * filters follows. On REVIEWS_OK *out (possibly 0 entries) is the caller's to free with
+ * reviews_queue_free. */
+enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n,
+                              struct reviews_queue_cursor *out_next, struct svc *svc,
+                              const struct reviews_viewer *viewer,
+                              const struct reviews_queue_query *query, int64_t now_ms,
+                              struct reviews_err *err);
 void reviews_queue_free(struct reviews_queue_entry *list, size_t n);
 
 /* --- claiming --- */
@@ -233,19 +271,6 @@ void reviews_feedback_clear(struct reviews_feedback *f);
  * while the exam asks for blind marking, no decision is recorded (decided false) and the
  * viewer is not an administrator. */
 bool reviews_candidate_hidden(const struct exam *exam, bool decided, bool viewer_admin);
-
-/* A queue filter by who holds an entry. */
-enum reviews_queue_state {
-  REVIEWS_QUEUE_ANY = 0,
-  REVIEWS_QUEUE_FREE,    /* first reviews nobody holds ("free") */
-  REVIEWS_QUEUE_MINE,    /* claimed by or assigned to the viewer ("mine") */
-  REVIEWS_QUEUE_OTHERS,  /* held by another assessor ("others") */
-  REVIEWS_QUEUE_APPEALS, /* assigned appeals ("appeals") */
-};
-/* "free", "mine", "others", "appeals", or "" / NULL for any; false for anything else. */
-bool reviews_queue_state_parse(const char *s, enum reviews_queue_state *out);
-bool reviews_queue_in_state(const struct reviews_queue_entry *e, enum reviews_queue_state state,
-                            int64_t viewer);
 
 /* Marks saved for one item. */
 struct reviews_item_marks {

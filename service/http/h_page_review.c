@@ -20,6 +20,7 @@
 #include "http/html.h"
 #include "http/layout.h"
 #include "http/page_time.h"
+#include "http/pager.h"
 #include "store/store.h"
 #include "ujikom/review.h"
 #include "ujikom/exam_form.h"
@@ -169,41 +170,42 @@ static void render_by_item_links(struct html *h, const struct req *r,
   }
 }
 
+static const char *const queue_filters[] = {"exam", "subsector", "state", NULL};
+static const struct pager queue_pager = {"/review", queue_filters, "after", NULL};
+
 int h_page_review_queue(struct req *r) {
   struct store_rd *rd = NULL;
   struct reviews_queue_entry *q = NULL;
+  struct reviews_queue_cursor next;
   struct reviews_err err;
   struct reviews_viewer viewer = {.id = r->user->id, .admin = ROLE_ADMIN == r->user->role};
-  enum reviews_queue_state state = REVIEWS_QUEUE_ANY;
   const char *exam = query_code(r, "exam", 40);
   const char *subsector = query_code(r, "subsector", 16);
   const char *state_name = query_code(r, "state", 16);
-  size_t n = 0, kept = 0;
-  if (!reviews_queue_state_parse(state_name, &state)) {
+  struct reviews_queue_query query = {.exam_id = exam, .subsector = subsector};
+  size_t kept = 0;
+  if (!reviews_queue_state_parse(state_name, &query.state)) {
     state_name = NULL;
   }
-  enum reviews_rc qrc = reviews_queue(&q, &n, r->svc, &viewer, exam, subsector, r->now_ms, &err);
+  /* a cursor that is not one of ours starts from the first page */
+  (void)reviews_queue_cursor_parse(query_code(r, "after", 40), &query.after);
+  enum reviews_rc qrc = reviews_queue(&q, &kept, &next, r->svc, &viewer, &query, r->now_ms, &err);
   if (REVIEWS_STORE_FAILED == qrc) {
     return layout_store_error(r, err.store_rc);
   }
   if (REVIEWS_OK != qrc) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
-  for (size_t i = 0; i < n; i++) {
-    if (reviews_queue_in_state(&q[i], state, r->user->id)) {
-      q[kept++] = q[i];
-    }
-  }
   int rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK != rc) {
-    reviews_queue_free(q, n);
+    reviews_queue_free(q, kept);
     return layout_store_error(r, rc);
   }
   enum time_zone zone = page_zone(r);
   struct html *h = layout_page_new(r, "review.queue_title", NULL);
   if (NULL == h) {
     store_rd_end(rd);
-    reviews_queue_free(q, n);
+    reviews_queue_free(q, kept);
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   html_fmt(h, "<p>%s</p>", L(r, "review.queue_lead"));
@@ -249,7 +251,10 @@ int h_page_review_queue(struct req *r) {
     }
   }
   store_rd_end(rd);
-  reviews_queue_free(q, n);
+  reviews_queue_free(q, kept);
+  char cursor[REVIEWS_QUEUE_CURSOR_SIZE];
+  reviews_queue_cursor_format(cursor, &next);
+  pager_nav_text(h, r, &queue_pager, next.attempt_id > 0 ? cursor : NULL, "review.queue_pages");
   layout_end(h, r);
   return layout_reply(r, 200, h);
 }
@@ -900,7 +905,9 @@ static enum reviews_rc by_item_find(struct by_item *out, struct req *r, const ch
   bool passed = 0 == after, found_after = false;
   memset(out, 0, sizeof(*out));
   memset(&first, 0, sizeof(first));
-  enum reviews_rc rc = reviews_queue(&q, &n, r->svc, &viewer, exam_id, NULL, r->now_ms, err);
+  struct reviews_queue_query query = {.exam_id = exam_id};
+  struct reviews_queue_cursor next;
+  enum reviews_rc rc = reviews_queue(&q, &n, &next, r->svc, &viewer, &query, r->now_ms, err);
   for (size_t i = 0; REVIEWS_OK == rc && i < n; i++) {
     struct reviews_sheet s;
     struct reviews_err skipped;

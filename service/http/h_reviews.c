@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/reviews.h"
 #include "http/handlers.h"
+#include "http/pager.h"
 #include "ujikom/review.h"
 
 /* ------------------------------------------------------------------------------------ */
@@ -175,26 +176,30 @@ int reply_reviews(struct req *r, enum reviews_rc rc, const struct reviews_err *e
 /* GET /api/reviews/queue */
 
 int h_reviews_queue(struct req *r) {
-  const char *exam = req_query(r, "exam");
-  const char *subsector = req_query(r, "subsector");
-  enum reviews_queue_state state = REVIEWS_QUEUE_ANY;
+  const char *after = pager_query(r, "after");
   bool admin = ROLE_ADMIN == r->user->role;
   struct reviews_viewer viewer = {.id = r->user->id, .admin = ROLE_ADMIN == r->user->role};
+  struct reviews_queue_query query = {.exam_id = req_query(r, "exam"),
+                                      .subsector = req_query(r, "subsector")};
   struct reviews_queue_entry *q = NULL;
+  struct reviews_queue_cursor next;
   struct reviews_err err;
   size_t n = 0;
   json_t *items = NULL;
   enum reviews_rc rc;
-  if (NULL != exam && (strlen(exam) < 1 || strlen(exam) > 40)) {
+  if (NULL != query.exam_id && (strlen(query.exam_id) < 1 || strlen(query.exam_id) > 40)) {
     return reply_error(r, ERR_INVALID_FIELD, "exam: unknown exam id.");
   }
-  if (NULL != subsector && strlen(subsector) > 16) {
+  if (NULL != query.subsector && strlen(query.subsector) > 16) {
     return reply_error(r, ERR_INVALID_FIELD, "subsector: unknown subsector code.");
   }
-  if (!reviews_queue_state_parse(req_query(r, "state"), &state)) {
+  if (!reviews_queue_state_parse(req_query(r, "state"), &query.state)) {
     return reply_error(r, ERR_INVALID_FIELD, "state: one of free, mine, others, appeals.");
   }
-  rc = reviews_queue(&q, &n, r->svc, &viewer, exam, subsector, r->now_ms, &err);
+  if (NULL != after && !reviews_queue_cursor_parse(after, &query.after)) {
+    return reply_error(r, ERR_INVALID_FIELD, "after: the next_after of a previous page.");
+  }
+  rc = reviews_queue(&q, &n, &next, r->svc, &viewer, &query, r->now_ms, &err);
   if (REVIEWS_OK != rc) {
     return reply_reviews(r, rc, &err, __func__);
   }
@@ -203,9 +208,6 @@ int h_reviews_queue(struct req *r) {
     const struct exam *ex = q[i].exam;
     /* an appeal's attempt has a decision, so its candidate is never hidden */
     bool hidden = reviews_candidate_hidden(ex, q[i].appeal_id > 0, admin);
-    if (!reviews_queue_in_state(&q[i], state, r->user->id)) {
-      continue;
-    }
     json_array_append_new(
         items,
         json_pack(
@@ -220,7 +222,14 @@ int h_reviews_queue(struct req *r) {
             q[i].appeal_id > 0 ? json_integer((json_int_t)q[i].appeal_id) : json_null()));
   }
   reviews_queue_free(q, n);
-  return reply_json_list(r, "items", items);
+  if (NULL == items) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  char cursor[REVIEWS_QUEUE_CURSOR_SIZE];
+  reviews_queue_cursor_format(cursor, &next);
+  return reply_json(r, 200,
+                    json_pack("{s:o, s:o}", "items", items, "next_after",
+                              next.attempt_id > 0 ? json_string(cursor) : json_null()));
 }
 
 /* ------------------------------------------------------------------------------------ */

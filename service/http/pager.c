@@ -75,8 +75,9 @@ bool pager_param_href(char *out, size_t outlen, const char *path, const char *na
   return ok;
 }
 
-bool pager_href(char *out, size_t outlen, const struct req *r, const struct pager *p,
-                int64_t next) {
+/* The list's href with the request's filters and cursor=next (none when next is NULL). */
+static bool href_to(char *out, size_t outlen, const struct req *r, const struct pager *p,
+                    const char *next) {
   size_t pos = 0;
   bool ok = outlen > 1;
   if (ok) {
@@ -89,10 +90,8 @@ bool pager_href(char *out, size_t outlen, const struct req *r, const struct page
       ok = put_param(out, outlen, &pos, p->keep[i], v);
     }
   }
-  if (ok && next > 0) {
-    char num[24];
-    snprintf(num, sizeof num, "%" PRId64, next);
-    ok = put_param(out, outlen, &pos, p->cursor, num);
+  if (ok && NULL != next) {
+    ok = put_param(out, outlen, &pos, p->cursor, next);
   }
   if (ok && NULL != p->fragment) {
     ok = put_raw(out, outlen, &pos, "#") && put_raw(out, outlen, &pos, p->fragment);
@@ -103,10 +102,17 @@ bool pager_href(char *out, size_t outlen, const struct req *r, const struct page
   return ok;
 }
 
-void pager_nav(struct html *h, const struct req *r, const struct pager *p, int64_t next,
-               const char *label_key) {
+bool pager_href(char *out, size_t outlen, const struct req *r, const struct pager *p,
+                int64_t next) {
+  char num[24];
+  snprintf(num, sizeof num, "%" PRId64, next);
+  return href_to(out, outlen, r, p, next > 0 ? num : NULL);
+}
+
+void pager_nav_text(struct html *h, const struct req *r, const struct pager *p, const char *next,
+                    const char *label_key) {
   bool past_first = NULL != pager_query(r, p->cursor);
-  if (!past_first && next <= 0) {
+  if (!past_first && NULL == next) {
     return;
   }
   char href[1024];
@@ -114,15 +120,15 @@ void pager_nav(struct html *h, const struct req *r, const struct pager *p, int64
   html_attr(h, "aria-label", L(r, label_key));
   HTML_LIT(h, "><ul>");
   if (past_first) {
-    pager_href(href, sizeof href, r, p, 0);
+    href_to(href, sizeof href, r, p, NULL);
     HTML_LIT(h, "<li><a");
     html_attr_url(h, "href", href);
     HTML_LIT(h, ">");
     html_text(h, L(r, "pager.first"));
     HTML_LIT(h, "</a></li>");
   }
-  if (next > 0) {
-    pager_href(href, sizeof href, r, p, next);
+  if (NULL != next) {
+    href_to(href, sizeof href, r, p, next);
     HTML_LIT(h, "<li><a rel=\"next\"");
     html_attr_url(h, "href", href);
     HTML_LIT(h, ">");
@@ -130,4 +136,11 @@ void pager_nav(struct html *h, const struct req *r, const struct pager *p, int64
     HTML_LIT(h, "</a></li>");
   }
   HTML_LIT(h, "</ul></nav>");
+}
+
+void pager_nav(struct html *h, const struct req *r, const struct pager *p, int64_t next,
+               const char *label_key) {
+  char num[24];
+  snprintf(num, sizeof num, "%" PRId64, next);
+  pager_nav_text(h, r, p, next > 0 ? num : NULL, label_key);
 }

@@ -30,6 +30,10 @@ bool pager_href(char *out, size_t outlen, const struct req *r, const struct page
 void pager_nav(struct html *h, const struct req *r, const struct pager *p, int64_t next,
                const char *label_key);
 
+/* As pager_nav for a list whose cursor is text (next NULL: no next page). */
+void pager_nav_text(struct html *h, const struct req *r, const struct pager *p, const char *next,
+                    const char *label_key);
+
 /* "path?name=value" with value percent-encoded, into out. False when it does not fit (out
  * is then "#"). */
 bool pager_param_href(char *out, size_t outlen, const char *path, const char *name,

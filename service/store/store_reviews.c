@@ -11,8 +11,7 @@ enum reviews_stmt {
   CLAIM_PUT,
   CLAIM_DELETE,
   ATTEMPT_PENDING,
-  QUEUE_ALL,
-  QUEUE_EXAM,
+  QUEUE,
   DECISION_INSERT,
   DECISION_LATEST,
   DECISION_HISTORY,
@@ -33,13 +32,18 @@ enum reviews_stmt {
 #define APPEAL_COLS                                                                                \
   "id, attempt_id, candidate_id, reason, created_at, status, original_assessor_id, "               \
   "assessor_id, assigned_at, decided_at"
-#define QUEUE_SQL(filter)                                                                          \
+/* The queue after the entry (?3 since, ?4 attempt id) in its order, (since, attempt id);
+ * ?2 one exam or NULL. Each side reads in that order from where the last page ended (the
+ * pending side by attempts_verdict_since, migration 0037), so a page costs its own rows. */
+#define QUEUE_SQL                                                                                  \
   "SELECT a.id, a.user_id, a.exam_id, a.finished_at AS since, c.assessor_id, c.expires_at, "       \
   "NULL FROM attempts a LEFT JOIN review_claims c ON c.attempt_id = a.id "                         \
-  "WHERE a.verdict = 'PENDING'" filter " UNION ALL "                                               \
-  "SELECT a.id, a.user_id, a.exam_id, p.assigned_at AS since, p.assessor_id, NULL, p.id "          \
-  "FROM appeals p JOIN attempts a ON a.id = p.attempt_id WHERE p.status = 'assigned'" filter       \
-  " ORDER BY since, 1 LIMIT ?1"
+  "WHERE a.verdict = 'PENDING' AND (CAST(?2 AS TEXT) IS NULL OR a.exam_id = ?2) "                  \
+  "AND a.finished_at >= ?3 AND (a.finished_at > ?3 OR a.id > ?4) UNION ALL "                       \
+  "SELECT a.id, a.user_id, a.exam_id, coalesce(p.assigned_at, 0) AS since, p.assessor_id, NULL, "  \
+  "p.id FROM appeals p JOIN attempts a ON a.id = p.attempt_id WHERE p.status = 'assigned' "        \
+  "AND (CAST(?2 AS TEXT) IS NULL OR a.exam_id = ?2) AND coalesce(p.assigned_at, 0) >= ?3 "         \
+  "AND (coalesce(p.assigned_at, 0) > ?3 OR a.id > ?4) ORDER BY since, 1 LIMIT ?1"
 
 static const char *const reviews_sqls[REVIEWS__MAX] = {
     [CLAIM_GET] = "SELECT attempt_id, assessor_id, claimed_at, expires_at FROM review_claims "
@@ -50,8 +54,7 @@ static const char *const reviews_sqls[REVIEWS__MAX] = {
                   "expires_at = excluded.expires_at",
     [CLAIM_DELETE] = "DELETE FROM review_claims WHERE attempt_id = ?1",
     [ATTEMPT_PENDING] = "SELECT 1 FROM attempts WHERE id = ?1 AND verdict = 'PENDING'",
-    [QUEUE_ALL] = QUEUE_SQL(""),
-    [QUEUE_EXAM] = QUEUE_SQL(" AND a.exam_id = ?2"),
+    [QUEUE] = QUEUE_SQL,
     [DECISION_INSERT] = "INSERT INTO review_decisions(attempt_id, decided_by, kind, decided_at, "
                         "overall, marks, units, feedback, reason, appeal_id) "
                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -187,10 +190,12 @@ void store_queue_list_free(struct store_queue_entry *list, size_t n) {
 }
 
 int store_review_queue(struct store_rd *rd, struct store_queue_entry **out, size_t *out_n,
-                       const char *exam_id, int limit) {
-  const struct store_arg args[] = {STORE_ARG_INT(limit), STORE_ARG_TEXT(exam_id)};
-  return store_rows_query(store_rd_conn(rd), &reviews_set, NULL == exam_id ? QUEUE_ALL : QUEUE_EXAM,
-                          args, NULL == exam_id ? 1 : 2, &queue_rows, limit, out, out_n);
+                       const char *exam_id, int64_t after_since_ms, int64_t after_attempt_id,
+                       int limit) {
+  const struct store_arg args[] = {STORE_ARG_INT(limit), STORE_ARG_TEXT(exam_id),
+                                   STORE_ARG_INT(after_since_ms), STORE_ARG_INT(after_attempt_id)};
+  return store_rows_query(store_rd_conn(rd), &reviews_set, QUEUE, args,
+                          sizeof args / sizeof args[0], &queue_rows, limit, out, out_n);
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -49,10 +49,13 @@ struct store_queue_entry {
 };
 
 /* Attempts awaiting a first review (verdict PENDING) and attempts with an appeal assigned
- * to an assessor, oldest first; exam_id NULL = every exam; at most limit (1..1000). On
- * STORE_OK *out (possibly 0 entries) is the caller's to free with store_queue_list_free. */
+ * to an assessor, oldest first (by since_ms, then attempt id), those after the entry
+ * (after_since_ms, after_attempt_id) in that order (0, 0: from the first); exam_id NULL =
+ * every exam; at most limit (1..1000). On STORE_OK *out (possibly 0 entries) is the caller's
+ * to free with store_queue_list_free. */
 int store_review_queue(struct store_rd *rd, struct store_queue_entry **out, size_t *out_n,
-                       const char *exam_id, int limit);
+                       const char *exam_id, int64_t after_since_ms, int64_t after_attempt_id,
+                       int limit);
 void store_queue_list_free(struct store_queue_entry *list, size_t n);
 
 /* --- decisions --- */

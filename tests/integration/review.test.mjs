@@ -9,8 +9,13 @@ import { rmSync } from 'node:fs';
 import { startDaemon, stopClean, adminClient, candidateClient, cli } from './lib/daemon.mjs';
 import { assessorClient, sql } from './lib/reliability.mjs';
 import {
-  REVIEW_EXAM_ID, makeExamsDir, finishedAttempt, FULL_MARKS, LOW_MARKS,
+  REVIEW_EXAM, REVIEW_EXAM_ID, makeExamsDir, finishedAttempt, FULL_MARKS, LOW_MARKS,
 } from './lib/reviews.mjs';
+
+// The review exam again in another subsector (fesyen), for the queue's subsector filter.
+const FSN_EXAM_ID = 'FSN-UJI-REVIEW';
+const FSN_EXAM = REVIEW_EXAM.replace(`id: ${REVIEW_EXAM_ID}`, `id: ${FSN_EXAM_ID}`)
+  .replace('subsector: DKV', 'subsector: FSN').replace('title: Uji Tinjauan Asesor', 'title: Uji Tinjauan Fesyen');
 
 let d;
 let examsDir;
@@ -19,7 +24,7 @@ let asesor1;
 let asesor2;
 
 before(async () => {
-  examsDir = makeExamsDir();
+  examsDir = makeExamsDir({ 'fsn-uji-review.exam.yaml': FSN_EXAM });
   d = await startDaemon({ examsDir });
   admin = await adminClient(d);
   asesor1 = await assessorClient(d, 'Asesor Satu');
@@ -274,3 +279,71 @@ test('audit verify passes over everything done above', async () => {
   assert.match(r.stdout, /intact/);
 });
 
+
+test('the queue past its first thousand entries: filters and pages reach every entry', async () => {
+  const cand = await candidateClient(d, 'Sari Antrean');
+  const real = await finishedAttempt(cand);
+  // 1,100 attempts awaiting review that were finished before it (copies of its row).
+  const copy = (series) =>
+    'INSERT INTO attempts(user_id, exam_id, exam_version, form, status, started_at, deadline_at, ' +
+    'finished_at, verdict, result) SELECT user_id, exam_id, exam_version, form, status, ' +
+    `finished_at - 600000 - i, deadline_at, finished_at - 300000 - i, verdict, result FROM attempts, ${series} ` +
+    `WHERE id = ${real}`;
+  sql(d.dataDir, {
+    sqlite: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1100) ${copy('n')}`,
+    postgresql: copy('generate_series(1, 1100) AS i'),
+  });
+  const fsn = await finishedAttempt(await candidateClient(d, 'Lina Busana'), { exam: FSN_EXAM_ID });
+
+  // A filter finds what lies past the first thousand (oldest) entries.
+  const bySub = await asesor1.get('/api/reviews/queue?subsector=FSN');
+  assert.equal(bySub.status, 200, bySub.text);
+  assert.deepEqual(bySub.json.items.map((e) => e.attempt_id), [fsn]);
+  assert.equal(bySub.json.next_after, null);
+  assert.equal((await asesor2.post(`/api/reviews/${real}/claim`, {})).status, 200);
+  const mine = await asesor2.get('/api/reviews/queue?state=mine');
+  assert.deepEqual(mine.json.items.map((e) => e.attempt_id), [real]);
+  const minePage = await asesor2.get('/review?state=mine');
+  assert.equal(minePage.status, 200);
+  assert.match(minePage.text, new RegExp(`href="/review/${real}"`));
+
+  // Paging lists every entry once, oldest first, 200 at a time; the last page has no cursor.
+  const seen = [];
+  let after = null;
+  let pages = 0;
+  do {
+    const q = await asesor1.get(`/api/reviews/queue?exam=${REVIEW_EXAM_ID}${after ? `&after=${after}` : ''}`);
+    assert.equal(q.status, 200, q.text);
+    assert.ok(q.json.items.length <= 200);
+    assert.ok(q.json.next_after === null || q.json.items.length === 200, q.text.slice(0, 200));
+    for (let i = 1; i < q.json.items.length; i++) {
+      assert.ok(Date.parse(q.json.items[i - 1].since) <= Date.parse(q.json.items[i].since), 'oldest first');
+    }
+    seen.push(...q.json.items.map((e) => e.attempt_id));
+    after = q.json.next_after;
+    pages++;
+  } while (after !== null && pages < 20);
+  assert.equal(new Set(seen).size, seen.length, 'no entry twice');
+  assert.ok(seen.includes(real));
+  assert.ok(!seen.includes(fsn));
+  const waiting = sql(d.dataDir,
+    `SELECT count(*) AS n FROM attempts WHERE verdict = 'PENDING' AND exam_id = '${REVIEW_EXAM_ID}'`)[0].n;
+  assert.equal(seen.length, Number(waiting));
+  assert.ok(seen.length > 1100);
+
+  // The page links its next page, keeping the filters.
+  const first = await asesor1.get(`/review?exam=${REVIEW_EXAM_ID}`);
+  const next = first.text.match(/<a rel="next" href="([^"]+)"/);
+  assert.ok(next, 'a next-page link');
+  const href = next[1].replaceAll('&amp;', '&');
+  assert.match(href, new RegExp(`^/review\\?exam=${REVIEW_EXAM_ID}&after=\\d+-\\d+$`));
+  const second = await asesor1.get(href);
+  assert.equal(second.status, 200);
+  const ids = (t) => [...t.matchAll(/href="\/review\/(\d+)"/g)].map((m) => Number(m[1]));
+  assert.equal(ids(second.text).length, 200);
+  assert.ok(ids(second.text).every((id) => !ids(first.text).includes(id)), 'the next page goes on');
+
+  const bad = await asesor1.get('/api/reviews/queue?after=12x');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error, 'invalid_field');
+});

@@ -266,8 +266,11 @@ static void test_feedback_and_appeal(void **state) {
   struct reviews_queue_entry *q = NULL;
   size_t n = 0;
   struct reviews_viewer mine = {f->assessor2, false}, theirs = {f->assessor, false};
+  struct reviews_queue_query all = {0};
+  struct reviews_queue_cursor next;
   bool seen = false;
-  assert_int_equal(REVIEWS_OK, reviews_queue(&q, &n, &f->svc, &mine, NULL, NULL, decided_ms, &err));
+  assert_int_equal(REVIEWS_OK,
+                   reviews_queue(&q, &n, &next, &f->svc, &mine, &all, decided_ms, &err));
   for (size_t i = 0; i < n; i++) {
     seen = seen || q[i].appeal_id == appeal_id;
   }
@@ -275,12 +278,119 @@ static void test_feedback_and_appeal(void **state) {
   free(q);
   seen = false;
   assert_int_equal(REVIEWS_OK,
-                   reviews_queue(&q, &n, &f->svc, &theirs, NULL, NULL, decided_ms, &err));
+                   reviews_queue(&q, &n, &next, &f->svc, &theirs, &all, decided_ms, &err));
   for (size_t i = 0; i < n; i++) {
     seen = seen || q[i].appeal_id == appeal_id;
   }
   assert_false(seen);
   free(q);
+}
+
+struct many_txn {
+  int64_t user;
+  size_t n;
+  int64_t last;
+};
+
+/* n attempts awaiting review, finished in the same transaction (many at the same ms). */
+static int create_many(struct store_tx *tx, void *arg) {
+  struct many_txn *m = arg;
+  int rc = store_exam_source_put(tx, VERSION, "EXM", "ex.exam.yaml", "x", 1);
+  int64_t now = store_tx_now_ms(tx);
+  for (size_t i = 0; STORE_OK == rc && i < m->n; i++) {
+    rc = store_attempt_create(tx, &m->last, m->user, "EXM", VERSION, "{}", now + 3600000);
+    if (STORE_OK == rc) {
+      rc = store_attempt_finish(tx, m->last, ATTEMPT_SUBMITTED, now, VERDICT_PENDING, "{}");
+    }
+  }
+  return rc;
+}
+
+/* The queue past what one store read holds: a filter finds an entry however far back it
+ * is, and paging with the cursor lists every entry once, ties (the same finishing ms)
+ * included, the last page with no cursor. */
+static void test_queue_deep(void **state) {
+  struct fixture *f = *state;
+  struct reviews_queue_entry *q = NULL;
+  struct reviews_queue_cursor next;
+  struct reviews_err err;
+  struct store_claim claim;
+  size_t n = 0;
+  struct many_txn m = {f->candidate, 1234, 0};
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, create_many, &m));
+  assert_int_equal(REVIEWS_OK, reviews_claim(&claim, &f->svc, m.last, f->assessor2, &err));
+  int64_t now = claim.claimed_ms;
+
+  struct reviews_viewer viewer = {f->assessor2, false};
+  struct reviews_queue_query mine = {.state = REVIEWS_QUEUE_MINE};
+  assert_int_equal(REVIEWS_OK, reviews_queue(&q, &n, &next, &f->svc, &viewer, &mine, now, &err));
+  assert_int_equal(1, n);
+  assert_int_equal(m.last, q[0].attempt_id);
+  assert_int_equal(f->assessor2, q[0].holder_id);
+  assert_int_equal(0, next.attempt_id);
+  reviews_queue_free(q, n);
+
+  struct reviews_queue_query all = {0};
+  int64_t previous = 0;
+  size_t total = 0, pages = 0;
+  do {
+    assert_int_equal(REVIEWS_OK, reviews_queue(&q, &n, &next, &f->svc, &viewer, &all, now, &err));
+    pages++;
+    assert_true(n <= REVIEWS_QUEUE_LIMIT);
+    for (size_t i = 0; i < n; i++) {
+      assert_true(q[i].attempt_id > previous); /* one finishing ms: id order */
+      previous = q[i].attempt_id;
+    }
+    total += n;
+    assert_true(0 == next.attempt_id ||
+                (n == REVIEWS_QUEUE_LIMIT && next.attempt_id == q[n - 1].attempt_id));
+    reviews_queue_free(q, n);
+    all.after = next;
+  } while (0 != next.attempt_id && pages < 100);
+  assert_int_equal(1234, total);
+  assert_int_equal((1234 + REVIEWS_QUEUE_LIMIT - 1) / REVIEWS_QUEUE_LIMIT, pages);
+  assert_int_equal(m.last, previous);
+
+  /* the candidate's own attempts are never theirs to review */
+  struct reviews_viewer own = {f->candidate, false};
+  all.after = (struct reviews_queue_cursor){0, 0};
+  assert_int_equal(REVIEWS_OK, reviews_queue(&q, &n, &next, &f->svc, &own, &all, now, &err));
+  assert_int_equal(0, n);
+  assert_int_equal(0, next.attempt_id);
+  reviews_queue_free(q, n);
+}
+
+static void test_queue_cursor_text(void **state) {
+  (void)state;
+  char text[REVIEWS_QUEUE_CURSOR_SIZE];
+  struct reviews_queue_cursor c = {1733400000123, 4521}, back = {0, 0};
+  reviews_queue_cursor_format(text, &c);
+  assert_string_equal("1733400000123-4521", text);
+  assert_true(reviews_queue_cursor_parse(text, &back));
+  assert_int_equal(c.since_ms, back.since_ms);
+  assert_int_equal(c.attempt_id, back.attempt_id);
+  assert_true(reviews_queue_cursor_parse("0-0", &back));
+  assert_true(reviews_queue_cursor_parse("9223372036854775807-1", &back));
+  const char *bad[] = {"",
+                       "-",
+                       "1-",
+                       "-1",
+                       "1",
+                       "1-2-3",
+                       "1--2",
+                       "a-1",
+                       "1-a",
+                       " 1-2",
+                       "1-2 ",
+                       "+1-2",
+                       "9223372036854775808-1",
+                       "1-99999999999999999999"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    back = (struct reviews_queue_cursor){7, 7};
+    assert_false(reviews_queue_cursor_parse(bad[i], &back));
+    assert_int_equal(7, back.since_ms); /* untouched */
+  }
+  assert_false(reviews_queue_cursor_parse(NULL, &back));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -623,6 +733,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_claim, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_feedback_and_appeal, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_decide, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_queue_deep, setup, temp_store_teardown),
+      cmocka_unit_test(test_queue_cursor_text),
       cmocka_unit_test_setup_teardown(test_accounts, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

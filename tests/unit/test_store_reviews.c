@@ -213,7 +213,7 @@ static void test_appeals(void **state) {
   a.assessor = f->assessor2;
   assert_int_equal(STORE_OK, store_txn(f->t.s, tx_appeal, &a));
   assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
-  assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, NULL, 10));
+  assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, NULL, 0, 0, 10));
   assert_int_equal(1, n);
   assert_int_equal(a.id, q[0].appeal_id);
   assert_int_equal(f->assessor2, q[0].holder_id);
@@ -330,14 +330,14 @@ static void test_queue_and_admin_list(void **state) {
   size_t n = 0;
   assert_int_equal(STORE_OK, claim(f, f->assessor1, 60000, NULL));
   assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
-  assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, "DKV-UJI", 10));
+  assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, "DKV-UJI", 0, 0, 10));
   assert_int_equal(1, n);
   assert_int_equal(f->attempt, q[0].attempt_id);
   assert_int_equal(f->candidate, q[0].user_id);
   assert_int_equal(f->assessor1, q[0].holder_id);
   assert_int_equal(0, q[0].appeal_id);
   store_queue_list_free(q, n);
-  assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, "FSN-LAIN", 10));
+  assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, "FSN-LAIN", 0, 0, 10));
   assert_int_equal(0, n);
   store_queue_list_free(q, n);
   enum attempt_status submitted = ATTEMPT_SUBMITTED;
@@ -353,6 +353,70 @@ static void test_queue_and_admin_list(void **state) {
   assert_int_equal(0, n); /* VERDICT_NONE = no verdict yet: none, this one is PENDING */
   store_attempt_list_free(list, n);
   assert_int_equal(STORE_HARD, store_review_attempts(rd, &list, &n, NULL, NULL, NULL, 0, 0));
+  store_rd_end(rd);
+}
+
+struct finished_args {
+  int64_t candidate;
+  const char *exam;
+  int64_t finished_ms;
+  int64_t id;
+};
+
+static int tx_finished(struct store_tx *tx, void *ctx) {
+  struct finished_args *a = ctx;
+  int rc = store_attempt_create(tx, &a->id, a->candidate, a->exam, version, "{}",
+                                store_tx_now_ms(tx) + 60000);
+  if (STORE_OK == rc) {
+    rc = store_attempt_finish(tx, a->id, ATTEMPT_SUBMITTED, a->finished_ms, VERDICT_PENDING, "{}");
+  }
+  return rc;
+}
+
+/* The queue is read a page at a time after the last entry shown, in the order (finished
+ * time, attempt id): every entry once, ties broken by id, an exam's filter kept. */
+static void test_queue_pages(void **state) {
+  struct fixture *f = *state;
+  struct store_rd *rd = NULL;
+  struct store_queue_entry *q = NULL;
+  size_t n = 0;
+  /* f->attempt finished now; these finished earlier, two at the same millisecond, and
+   * inserted out of order */
+  struct finished_args made[] = {{0, "DKV-UJI", 3000, 0},
+                                 {0, "DKV-UJI", 1000, 0},
+                                 {0, "FSN-LAIN", 2000, 0},
+                                 {0, "DKV-UJI", 2000, 0},
+                                 {0, "DKV-UJI", 2000, 0}};
+  for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
+    made[i].candidate = f->candidate;
+    assert_int_equal(STORE_OK, store_txn(f->t.s, tx_finished, &made[i]));
+  }
+  const int64_t order[] = {made[1].id, made[2].id, made[3].id, made[4].id, made[0].id, f->attempt};
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  int64_t since = 0, id = 0;
+  size_t seen = 0;
+  for (int pages = 0; pages < 10; pages++) {
+    assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, NULL, since, id, 2));
+    for (size_t i = 0; i < n; i++) {
+      assert_true(seen < sizeof order / sizeof order[0]);
+      assert_int_equal(order[seen], q[i].attempt_id);
+      seen++;
+      since = q[i].since_ms;
+      id = q[i].attempt_id;
+    }
+    store_queue_list_free(q, n);
+    if (n < 2) {
+      break;
+    }
+  }
+  assert_int_equal(sizeof order / sizeof order[0], seen);
+  /* after the tie's first entry: its twin, then the rest of one exam */
+  assert_int_equal(STORE_OK, store_review_queue(rd, &q, &n, "DKV-UJI", 2000, made[3].id, 10));
+  assert_int_equal(3, n);
+  assert_int_equal(made[4].id, q[0].attempt_id);
+  assert_int_equal(made[0].id, q[1].attempt_id);
+  assert_int_equal(f->attempt, q[2].attempt_id);
+  store_queue_list_free(q, n);
   store_rd_end(rd);
 }
 
@@ -407,6 +471,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_appeals, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_appeal_lists, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_queue_and_admin_list, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_queue_pages, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_item_marks, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
