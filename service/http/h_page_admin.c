@@ -283,6 +283,7 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
   input(h, "text", "name", L(r, "admin.name"), "new", true);
   input(h, "email", "email", L(r, "admin.email"), "new", true);
   input(h, "password", "password", L(r, "admin.password"), "new", true);
+  layout_script(h, "static/password.js");
   html_fmt(h,
            "<label for=\"f-role-new\">%s</label><select id=\"f-role-new\" name=\"role\">"
            "<option value=\"assessor\">%s</option><option value=\"admin\">%s</option></select>",

@@ -59,11 +59,11 @@ static void field(struct html *h, const char *id, const char *type, const char *
 }
 
 /* Opens an account form page: the heading, the error (a catalogue key) if any, and the form
- * posting to action; the caller writes the fields and closes with form_end. NULL when out of
- * memory. */
+ * posting to action; the caller writes the fields and closes with form_end. A form with a
+ * password field (secret) loads the show-password toggle. NULL when out of memory. */
 static struct html *form_begin(const struct req *r, const char *title_key, const char *error_key,
-                               const char *action) {
-  struct html *h = layout_page_new(r, title_key, NULL);
+                               const char *action, bool secret) {
+  struct html *h = layout_page_new(r, title_key, secret ? "static/password.js" : NULL);
   if (NULL == h) {
     return NULL;
   }
@@ -85,7 +85,7 @@ static int form_end(struct req *r, struct html *h, unsigned status, const char *
 
 /* The log-in form, optionally with an error (catalogue key) and the e-mail kept. */
 static int login_form(struct req *r, unsigned status, const char *error_key, const char *email) {
-  struct html *h = form_begin(r, "auth.login_title", error_key, "/login");
+  struct html *h = form_begin(r, "auth.login_title", error_key, "/login", true);
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
@@ -172,7 +172,7 @@ enum reg_field { REG_NONE, REG_NAME, REG_EMAIL, REG_PASSWORD };
  * refusal, its reason (a catalogue key) with the field it is about marked invalid. */
 static int register_form(struct req *r, unsigned status, const char *error_key, const char *name,
                          const char *email, enum reg_field bad) {
-  struct html *h = form_begin(r, "auth.register_title", error_key, "/register");
+  struct html *h = form_begin(r, "auth.register_title", error_key, "/register", true);
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
@@ -188,7 +188,7 @@ static int register_form(struct req *r, unsigned status, const char *error_key, 
  * cached), the code or a recovery code is typed; error_key says why the last one was not
  * taken. */
 static int code_form(struct req *r, unsigned status, const char *ticket, const char *error_key) {
-  struct html *h = form_begin(r, "auth.code_title", error_key, "/login/totp");
+  struct html *h = form_begin(r, "auth.code_title", error_key, "/login/totp", false);
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
@@ -341,7 +341,7 @@ int h_page_register(struct req *r) {
  * after a refusal its reason with the field it is about marked invalid. */
 static int password_form(struct req *r, unsigned status, const char *error_key,
                          bool current_wrong) {
-  struct html *h = form_begin(r, "auth.change_title", error_key, "/account/password");
+  struct html *h = form_begin(r, "auth.change_title", error_key, "/account/password", true);
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
@@ -401,8 +401,8 @@ int h_page_logout(struct req *r) {
 
 /* The account-form pieces for the other account pages (password reset). */
 struct html *auth_form_begin(const struct req *r, const char *title_key, const char *error_key,
-                             const char *action) {
-  return form_begin(r, title_key, error_key, action);
+                             const char *action, bool secret) {
+  return form_begin(r, title_key, error_key, action, secret);
 }
 
 void auth_form_field(struct html *h, const char *id, const char *type, const char *label,

@@ -18,7 +18,7 @@ static int request_form(struct req *r, unsigned status, const char *error_key, c
   if (NULL == r->svc->mailer) {
     return reply_error(r, ERR_NOT_FOUND, NULL); /* no e-mail: links come from an administrator */
   }
-  h = auth_form_begin(r, "reset.request_title", error_key, "/lupa-sandi");
+  h = auth_form_begin(r, "reset.request_title", error_key, "/lupa-sandi", false);
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
@@ -45,7 +45,7 @@ int h_page_reset_request(struct req *r) {
 }
 
 static int reset_form(struct req *r, unsigned status, const char *error_key, const char *token) {
-  struct html *h = auth_form_begin(r, "reset.title", error_key, "/reset-sandi");
+  struct html *h = auth_form_begin(r, "reset.title", error_key, "/reset-sandi", true);
   if (NULL == h) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }

@@ -315,11 +315,12 @@ int h_page_admin_extra_time(struct req *r);
 int h_page_admin_audit(struct req *r);
 int h_page_admin_analysis(struct req *r);
 /* The account forms' pieces (h_page_auth.c), for the other account pages: opens a form page
- * (heading, the error's catalogue key if any, the form posting to action; NULL when out of
- * memory), writes a labelled input, and closes the form with its button and a link. */
+ * (heading, the error's catalogue key if any, the form posting to action, the show-password
+ * toggle when it has a password field: secret; NULL when out of memory), writes a labelled
+ * input, and closes the form with its button and a link. */
 struct html;
 struct html *auth_form_begin(const struct req *r, const char *title_key, const char *error_key,
-                             const char *action);
+                             const char *action, bool secret);
 void auth_form_field(struct html *h, const char *id, const char *type, const char *label,
                      const char *hint, const char *value, const char *autocomplete);
 int auth_form_end(struct req *r, struct html *h, unsigned status, const char *submit_key,

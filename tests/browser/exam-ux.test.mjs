@@ -361,10 +361,28 @@ test('password fields have a show-password toggle that keeps the plain form work
   assert.equal(r.status, 0, r.stderr);
   const p = await newPage(browser);
   const { page } = p;
+  // The registration form: the toggle beside its one password field.
+  await page.goto(`${d.url}/register`);
+  assert.equal(await page.locator('button.pw-toggle').count(), 1);
+  assert.equal(await page.locator('button[aria-controls="password"]').getAttribute('type'), 'button');
+  // The log-in form: shown while typing, and the form still signs in.
   await page.goto(`${d.url}/login`);
+  const loginToggle = page.locator('button[aria-controls="password"]');
+  assert.equal(await loginToggle.getAttribute('aria-pressed'), 'false');
   await page.fill('#email', email);
   await page.fill('#password', PASSWORD);
+  await loginToggle.click();
+  assert.equal(await page.locator('#password').getAttribute('type'), 'text');
+  assert.equal(await loginToggle.getAttribute('aria-pressed'), 'true');
+  await checkPage(page, 'login-password-shown');
   await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+  assert.equal(new URL(page.url()).pathname === '/login', false, 'signed in with the password shown');
+  // The password page: one toggle per field, each for its own.
+  await page.goto(`${d.url}/account/password`);
+  assert.deepEqual(
+    await page.locator('button.pw-toggle').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-controls'))),
+    ['current_password', 'new_password'],
+  );
   await page.goto(`${d.url}/admin`);
   const pw = page.locator('main input[type=password]').first();
   const pid = await pw.getAttribute('id');

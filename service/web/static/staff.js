@@ -76,22 +76,6 @@
   });
 
   var en = document.documentElement.lang === 'en';
-  // Show-password: a toggle button beside each password field (type=button, so the plain
-  // form still posts the same fields).
-  Array.prototype.forEach.call(document.querySelectorAll('input[type=password][id]'), function (pw) {
-    var b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'secondary pw-toggle';
-    b.textContent = en ? 'Show password' : 'Tampilkan kata sandi';
-    b.setAttribute('aria-controls', pw.id);
-    b.setAttribute('aria-pressed', 'false');
-    b.addEventListener('click', function () {
-      var show = pw.type === 'password';
-      pw.type = show ? 'text' : 'password';
-      b.setAttribute('aria-pressed', String(show));
-    });
-    pw.parentNode.insertBefore(b, pw.nextSibling);
-  });
   // A table wider than the screen scrolls inside its box; the box is then a named,
   // keyboard-reachable region.
   function regions() {
