@@ -252,22 +252,17 @@ enum accounts_rc accounts_register(int64_t *out_id, struct store *store, const c
   return ACCOUNTS_OK;
 }
 
-enum accounts_rc accounts_list(struct store_user **out, size_t *out_n, struct store *store,
-                               const enum role *role, int *out_store_rc) {
-  const struct store_user_filter f = {NULL, role, STORE_USER_ANY};
-  return accounts_search(out, out_n, store, &f, 0, ACCOUNTS_LIST_MAX, out_store_rc);
-}
-
-enum accounts_rc accounts_search(struct store_user **out, size_t *out_n, struct store *store,
-                                 const struct store_user_filter *f, int64_t after_id, int limit,
-                                 int *out_store_rc) {
+/* accounts_list's and accounts_search's read (out_more NULL: not asked). */
+static enum accounts_rc users_read(struct store_user **out, size_t *out_n, bool *out_more,
+                                   struct store *store, const struct store_user_filter *f,
+                                   int64_t after_id, int limit, int *out_store_rc) {
   struct store_rd *rd = NULL;
   int rc = store_rd_begin(store, &rd);
   *out = NULL;
   *out_n = 0;
   *out_store_rc = STORE_OK;
   if (STORE_OK == rc) {
-    rc = store_user_search(rd, out, out_n, f, after_id, limit);
+    rc = store_user_search(rd, out, out_n, f, after_id, limit, out_more);
   }
   store_rd_end(rd);
   if (STORE_OK != rc) {
@@ -277,6 +272,19 @@ enum accounts_rc accounts_search(struct store_user **out, size_t *out_n, struct 
     OPENSSL_cleanse((*out)[i].password_hash, sizeof(*out)[i].password_hash);
   }
   return ACCOUNTS_OK;
+}
+
+enum accounts_rc accounts_list(struct store_user **out, size_t *out_n, struct store *store,
+                               const enum role *role, int *out_store_rc) {
+  const struct store_user_filter f = {NULL, role, STORE_USER_ANY};
+  return users_read(out, out_n, NULL, store, &f, 0, ACCOUNTS_LIST_MAX, out_store_rc);
+}
+
+enum accounts_rc accounts_search(struct store_user **out, size_t *out_n, bool *out_more,
+                                 struct store *store, const struct store_user_filter *f,
+                                 int64_t after_id, int limit, int *out_store_rc) {
+  *out_more = false;
+  return users_read(out, out_n, out_more, store, f, after_id, limit, out_store_rc);
 }
 
 bool accounts_may_disable(int64_t actor, const struct store_user *u) {

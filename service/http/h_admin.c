@@ -127,7 +127,8 @@ int h_admin_users_list(struct req *r) {
     }
     f.disabled = 0 == strcmp(state, "disabled") ? 1 : 0;
   }
-  rc = accounts_search(&list, &n, r->svc->store, &f, after, ACCOUNTS_LIST_MAX, &store_rc);
+  bool more = false;
+  rc = accounts_search(&list, &n, &more, r->svc->store, &f, after, ADMIN_LIST_LIMIT, &store_rc);
   if (ACCOUNTS_OK != rc) {
     return reply_accounts(r, rc, PASSWORD_POLICY_OK, store_rc, NULL);
   }
@@ -135,7 +136,7 @@ int h_admin_users_list(struct req *r) {
   for (size_t i = 0; NULL != items && i < n; i++) {
     json_array_append_new(items, user_json(&list[i]));
   }
-  after = n == ACCOUNTS_LIST_MAX ? list[n - 1].id : 0; /* where the next page starts */
+  after = more ? list[n - 1].id : 0; /* where the next page starts */
   if (NULL != list) {
     OPENSSL_cleanse(list, n * sizeof *list);
   }
@@ -213,6 +214,7 @@ int h_admin_attempts_list(struct req *r) {
   int64_t before = 0;
   json_t *items = NULL;
   int rc = STORE_HARD;
+  bool more = false;
   if (NULL != exam && (strlen(exam) < 1 || strlen(exam) > 40)) {
     return reply_error(r, ERR_INVALID_FIELD, "exam: an exam id.");
   }
@@ -229,7 +231,7 @@ int h_admin_attempts_list(struct req *r) {
                                          NULL == verdict_text ? NULL : &verdict, candidate};
   rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_attempt_search(rd, &list, &n, &f, before, ADMIN_LIST_LIMIT);
+    rc = store_attempt_search(rd, &list, &n, &f, before, ADMIN_LIST_LIMIT, &more);
   }
   store_rd_end(rd);
   if (STORE_OK != rc) {
@@ -239,7 +241,7 @@ int h_admin_attempts_list(struct req *r) {
   for (size_t i = 0; NULL != items && i < n; i++) {
     json_array_append_new(items, attempt_json(&list[i]));
   }
-  before = n == ADMIN_LIST_LIMIT ? list[n - 1].id : 0; /* where the next page starts */
+  before = more ? list[n - 1].id : 0; /* where the next page starts */
   store_attempt_list_free(list, n);
   if (NULL == items) {
     return reply_error(r, ERR_INTERNAL, NULL);

@@ -609,8 +609,9 @@ int h_page_admin(struct req *r) {
   if (!parse_account_query(r, &uq) || !parse_attempt_query(r, &aq)) {
     return 0; /* answered */
   }
-  if (ACCOUNTS_OK == accounts_search(&users, &nusers, r->svc->store, &uq.f, uq.after,
-                                     ADMIN_PAGE_SIZE + 1, &rc) &&
+  bool more_users = false, more_attempts = false;
+  if (ACCOUNTS_OK == accounts_search(&users, &nusers, &more_users, r->svc->store, &uq.f, uq.after,
+                                     ADMIN_PAGE_SIZE, &rc) &&
       ACCOUNTS_OK == accounts_list(&assessors, &nassessors, r->svc->store, &assessor, &rc) &&
       REVIEWS_OK != reviews_appeal_list(&appeals, &nappeals, NULL, r->svc, NULL, true, 0,
                                         ADMIN_LIST_LIMIT, &err)) {
@@ -620,7 +621,8 @@ int h_page_admin(struct req *r) {
     rc = store_rd_begin(r->svc->store, &rd);
   }
   if (STORE_OK == rc) {
-    rc = store_attempt_search(rd, &attempts, &nattempts, &aq.f, aq.before, ADMIN_PAGE_SIZE + 1);
+    rc = store_attempt_search(rd, &attempts, &nattempts, &aq.f, aq.before, ADMIN_PAGE_SIZE,
+                              &more_attempts);
   }
   if (STORE_OK == rc) {
     rc = store_cert_list(rd, &certs, &ncerts, 0, 0, ADMIN_LIST_LIMIT);
@@ -631,8 +633,6 @@ int h_page_admin(struct req *r) {
     goto cleanup;
   }
   page_zone_form(h, r, zone, "/admin");
-  /* One more row than a page is read: its presence says there is a next page. */
-  bool more_users = nusers > ADMIN_PAGE_SIZE, more_attempts = nattempts > ADMIN_PAGE_SIZE;
   HTML_LIT(h, "<nav class=\"toc\"");
   html_attr(h, "aria-label", L(r, "admin.sections"));
   HTML_LIT(h, "><ul>");
@@ -645,10 +645,9 @@ int h_page_admin(struct req *r) {
   html_fmt(h, "<li><a href=\"/admin/audit\">%s</a></li>", L(r, "admin.audit"));
   html_fmt(h, "<li><a href=\"/admin/bank-soal\">%s</a></li>", L(r, "itembank.title"));
   HTML_LIT(h, "</ul></nav>");
-  section_accounts(h, r, users, more_users ? ADMIN_PAGE_SIZE : nusers,
-                   more_users ? users[ADMIN_PAGE_SIZE - 1].id : 0);
-  section_attempts(h, r, rd, attempts, more_attempts ? ADMIN_PAGE_SIZE : nattempts,
-                   more_attempts ? attempts[ADMIN_PAGE_SIZE - 1].id : 0, zone);
+  section_accounts(h, r, users, nusers, more_users ? users[nusers - 1].id : 0);
+  section_attempts(h, r, rd, attempts, nattempts, more_attempts ? attempts[nattempts - 1].id : 0,
+                   zone);
   section_appeals(h, r, rd, appeals, nappeals, assessors, nassessors, zone);
   section_certificates(h, r, certs, ncerts);
   section_analysis_keys(h, r);

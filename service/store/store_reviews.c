@@ -432,7 +432,8 @@ static const struct store_rowtype admin_attempt_rows = {
     "admin attempts", sizeof(struct store_attempt), store_attempt_row, store_attempt_row_clear};
 
 int store_attempt_search(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
-                         const struct store_attempt_filter *f, int64_t before_id, int limit) {
+                         const struct store_attempt_filter *f, int64_t before_id, int limit,
+                         bool *out_more) {
   const struct store_attempt_filter any = {0};
   if (NULL == f) {
     f = &any;
@@ -443,8 +444,13 @@ int store_attempt_search(struct store_rd *rd, struct store_attempt **out, size_t
       STORE_ARG_TEXT(NULL == f->status ? NULL : attempt_status_name(*f->status)),
       STORE_ARG_TEXT(NULL == f->verdict ? NULL : verdict_name(*f->verdict)),
       STORE_ARG_INT(before_id),
-      STORE_ARG_INT(limit),
+      STORE_ARG_INT(NULL != out_more ? limit + 1 : limit), /* a page reads one row more */
       STORE_ARG_TEXT(candidate)};
+  if (NULL != out_more) {
+    return store_rows_query_page(store_rd_conn(rd), &reviews_set, ADMIN_ATTEMPTS, args,
+                                 sizeof args / sizeof args[0], &admin_attempt_rows, limit, out,
+                                 out_n, out_more);
+  }
   return store_rows_query(store_rd_conn(rd), &reviews_set, ADMIN_ATTEMPTS, args,
                           sizeof args / sizeof args[0], &admin_attempt_rows, limit, out, out_n);
 }
@@ -453,5 +459,5 @@ int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_
                           const char *exam_id, const enum attempt_status *status,
                           const enum verdict *verdict, int64_t before_id, int limit) {
   const struct store_attempt_filter f = {exam_id, status, verdict, NULL};
-  return store_attempt_search(rd, out, out_n, &f, before_id, limit);
+  return store_attempt_search(rd, out, out_n, &f, before_id, limit, NULL);
 }

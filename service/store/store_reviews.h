@@ -168,8 +168,10 @@ struct store_attempt_filter {
 };
 
 /* Keyset paging over every attempt: those matching f (NULL = all) with id < before_id
- * (0 = from the newest), newest first, as store_review_attempts. */
+ * (0 = from the newest), newest first, as store_review_attempts; with out_more (NULL: not
+ * asked; limit then 1..999), whether more follow, read in the same statement. */
 int store_attempt_search(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
-                         const struct store_attempt_filter *f, int64_t before_id, int limit);
+                         const struct store_attempt_filter *f, int64_t before_id, int limit,
+                         bool *out_more);
 
 #endif

@@ -82,10 +82,13 @@ static size_t walk_users(struct store *s, const struct store_user_filter *filter
   size_t total = 0;
   int64_t after = 0, last = 0;
   assert_int_equal(STORE_OK, store_rd_begin(s, &rd));
-  for (;;) {
+  for (bool more = true; more;) {
     struct store_user *list = NULL;
     size_t n = 0;
-    assert_int_equal(STORE_OK, store_user_search(rd, &list, &n, filter, after, page));
+    assert_int_equal(STORE_OK, store_user_search(rd, &list, &n, filter, after, page, &more));
+    /* a next page is announced only when there is one: never an empty page after a full one */
+    assert_true(more ? (int)n == page : (int)n <= page);
+    assert_true(n > 0 || (0 == after && !more));
     for (size_t i = 0; i < n; i++) {
       assert_true(list[i].id > last);
       last = list[i].id;
@@ -93,9 +96,6 @@ static size_t walk_users(struct store *s, const struct store_user_filter *filter
     total += n;
     after = n > 0 ? list[n - 1].id : 0;
     store_user_list_free(list, n);
-    if ((int)n < page) {
-      break;
-    }
   }
   store_rd_end(rd);
   return total;
@@ -109,6 +109,8 @@ static void test_user_search(void **state) {
   assert_int_equal(NUSERS, walk_users(s, &all, 7));
   const struct store_user_filter text = {"PESERTA 01", NULL, STORE_USER_ANY};
   assert_int_equal(10, walk_users(s, &text, 3)); /* Peserta 010..019 */
+  assert_int_equal(10, walk_users(s, &text, 5)); /* two full pages, and no empty third */
+  assert_int_equal(10, walk_users(s, &text, 10));
   const struct store_user_filter mail = {"p11", NULL, STORE_USER_ANY};
   assert_int_equal(10, walk_users(s, &mail, 50)); /* p110..p119 */
   const struct store_user_filter literal = {"lis_%", NULL, STORE_USER_ANY};
@@ -128,8 +130,8 @@ static void test_user_search(void **state) {
   struct store_user *list = NULL;
   size_t n = 0;
   assert_int_equal(STORE_OK, store_rd_begin(s, &rd));
-  assert_int_equal(STORE_HARD, store_user_search(rd, &list, &n, NULL, 0, 0));
-  assert_int_equal(STORE_HARD, store_user_search(rd, &list, &n, NULL, 0, 1001));
+  assert_int_equal(STORE_HARD, store_user_search(rd, &list, &n, NULL, 0, 0, NULL));
+  assert_int_equal(STORE_HARD, store_user_search(rd, &list, &n, NULL, 0, 1001, NULL));
   store_rd_end(rd);
 }
 
@@ -140,29 +142,37 @@ static void test_attempt_search(void **state) {
   size_t n = 0;
   assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   const struct store_attempt_filter mine = {NULL, NULL, NULL, "P007@"};
-  assert_int_equal(STORE_OK, store_attempt_search(rd, &list, &n, &mine, 0, 2));
+  bool more = false;
+  assert_int_equal(STORE_OK, store_attempt_search(rd, &list, &n, &mine, 0, 2, &more));
   assert_int_equal(2, n);
+  assert_true(more);
   assert_true(list[0].id > list[1].id);
   int64_t before = list[1].id;
   for (size_t i = 0; i < n; i++) {
     assert_int_equal(f->users[7], list[i].user_id);
   }
   store_attempt_list_free(list, n);
-  assert_int_equal(STORE_OK, store_attempt_search(rd, &list, &n, &mine, before, 2));
+  assert_int_equal(STORE_OK, store_attempt_search(rd, &list, &n, &mine, before, 2, &more));
   assert_int_equal(1, n);
+  assert_false(more);
   assert_int_equal(f->first_attempt_of_7, list[0].id);
   store_attempt_list_free(list, n);
   const enum attempt_status open = ATTEMPT_OPEN;
   const struct store_attempt_filter open_ones = {"DKV-UJI", &open, NULL, "peserta"};
-  assert_int_equal(STORE_OK, store_attempt_search(rd, &list, &n, &open_ones, 0, 50));
+  assert_int_equal(STORE_OK, store_attempt_search(rd, &list, &n, &open_ones, 0, 50, NULL));
   assert_int_equal(5, n);
   store_attempt_list_free(list, n);
   const struct store_attempt_filter nobody = {NULL, NULL, NULL, "tak ada"};
-  assert_int_equal(STORE_OK, store_attempt_search(rd, &list, &n, &nobody, 0, 50));
+  assert_int_equal(STORE_OK, store_attempt_search(rd, &list, &n, &nobody, 0, 50, NULL));
   assert_int_equal(0, n);
   store_attempt_list_free(list, n);
-  assert_int_equal(STORE_OK, store_attempt_search(rd, &list, &n, NULL, 0, 50));
+  assert_int_equal(STORE_OK, store_attempt_search(rd, &list, &n, NULL, 0, 50, NULL));
   assert_int_equal(15, n);
+  store_attempt_list_free(list, n);
+  /* exactly one full page: no next one */
+  assert_int_equal(STORE_OK, store_attempt_search(rd, &list, &n, NULL, 0, 15, &more));
+  assert_int_equal(15, n);
+  assert_false(more);
   store_attempt_list_free(list, n);
   store_rd_end(rd);
 }
