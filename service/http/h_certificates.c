@@ -15,6 +15,7 @@
 #include "common/issued_claims.h"
 #include "common/keystore.h"
 #include "http/handlers.h"
+#include "http/pager.h"
 #include "store/store.h"
 #include "ujikom/cert_render.h"
 
@@ -81,18 +82,37 @@ static json_t *cert_summary(const struct store_cert *c) {
   return j;
 }
 
+/* A page cursor of the certificate list: the serial of the last one shown (letters, digits
+ * and hyphens, at most 64). */
+static bool cursor_serial(const char *s) {
+  size_t n = strlen(s);
+  if (n < 1 || n > 64) {
+    return false;
+  }
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || '-' == c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/* GET /api/certificates[?limit=&before=&after=SERIAL&q=&status=] */
 int h_cert_list(struct req *r) {
   struct store_rd *rd = NULL;
   struct store_cert *list = NULL;
+  struct store_cert_query query = {.user_id = is_admin(r) ? 0 : r->user->id};
   size_t n = 0;
   long limit = 100, before = 0;
+  bool more = false;
   const char *q = req_query(r, "limit");
   char *end = NULL;
   if (NULL != q) {
     errno = 0;
     limit = strtol(q, &end, 10);
-    if (0 != errno || end == q || '\0' != *end || limit < 1 || limit > 1000) {
-      return reply_error(r, ERR_INVALID_FIELD, "limit must be a number from 1 to 1000.");
+    if (0 != errno || end == q || '\0' != *end || limit < 1 || limit > 999) {
+      return reply_error(r, ERR_INVALID_FIELD, "limit must be a number from 1 to 999.");
     }
   }
   q = req_query(r, "before");
@@ -103,10 +123,23 @@ int h_cert_list(struct req *r) {
       return reply_error(r, ERR_INVALID_FIELD, "before must be seconds since the epoch.");
     }
   }
-  int64_t who = is_admin(r) ? 0 : r->user->id;
+  query.before_s = before;
+  query.after_serial = pager_query(r, "after");
+  if (NULL != query.after_serial && !cursor_serial(query.after_serial)) {
+    return reply_error(r, ERR_INVALID_FIELD, "after: the next_after of a previous page.");
+  }
+  query.status = pager_query(r, "status");
+  if (NULL != query.status && 0 != strcmp(query.status, STORE_CERT_VALID) &&
+      0 != strcmp(query.status, STORE_CERT_SUSPENDED) &&
+      0 != strcmp(query.status, STORE_CERT_REVOKED)) {
+    return reply_error(r, ERR_INVALID_FIELD, "status: valid, suspended or revoked.");
+  }
+  if (!pager_text(r, "q", &query.text)) {
+    return 0; /* answered (400) */
+  }
   int rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_cert_list(rd, &list, &n, who, before, (int)limit);
+    rc = store_cert_list(rd, &list, &n, &query, (int)limit, &more);
   }
   store_rd_end(rd);
   if (STORE_OK != rc) {
@@ -116,8 +149,13 @@ int h_cert_list(struct req *r) {
   for (size_t i = 0; NULL != arr && i < n; i++) {
     json_array_append_new(arr, cert_summary(&list[i]));
   }
+  json_t *next = more && n > 0 ? json_string(list[n - 1].serial) : json_null();
   store_cert_list_free(list, n);
-  return reply_json_list(r, "certificates", arr);
+  if (NULL == arr) {
+    json_decref(next);
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  return reply_json(r, 200, json_pack("{s:o, s:o}", "certificates", arr, "next_after", next));
 }
 
 int h_cert_get(struct req *r) {

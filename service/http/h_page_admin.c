@@ -35,7 +35,7 @@
 #include "ujikom/token.h"
 
 #define ADMIN_LIST_LIMIT 100
-/* Rows per page of the accounts and attempts lists. */
+/* Rows per page of the accounts, attempts and certificates lists. */
 #define ADMIN_PAGE_SIZE 50
 
 /* Opens a section with its heading: <section> labelled by the <h2> with the given id. */
@@ -77,13 +77,6 @@ static void table_begin(struct html *h, const struct req *r, const struct table_
     ncols++;
   }
   layout_table_begin(h, r, t->numbered, t->cols, ncols);
-}
-
-/* Opens a table's section, up to the opened <tbody>. */
-static void table_section_begin(struct html *h, const struct req *r,
-                                const struct table_section *t) {
-  section_begin(h, r, t->id, t->title_key);
-  table_begin(h, r, t);
 }
 
 /* A labelled text input inside an action form (ids made unique with a suffix). */
@@ -526,9 +519,45 @@ static void cert_actions(struct html *h, const struct req *r, const struct store
                    0 == strcmp(c->status, STORE_CERT_SUSPENDED) ? &cert_reinstate : &cert_suspend);
 }
 
+static const char *const cert_filters[] = {"cq", "cstatus", NULL};
+static const struct pager certs_pager = {"/admin", cert_filters, "cafter", "s-certs"};
+static const char *const cert_statuses[] = {STORE_CERT_VALID,
+                                            "admin.active",
+                                            STORE_CERT_SUSPENDED,
+                                            "me.cert_suspended",
+                                            STORE_CERT_REVOKED,
+                                            "me.cert_revoked",
+                                            NULL};
+
+/* The certificates filter of the request (text, status, the page's cursor): false (an error
+ * answered) when a value is not one of the choices or the cursor is not a serial's shape. */
+static bool parse_cert_query(struct req *r, struct store_cert_query *q) {
+  int status = -1;
+  memset(q, 0, sizeof *q);
+  if (!pager_text(r, "cq", &q->text) || !search_choice(r, "cstatus", cert_statuses, &status)) {
+    return false; /* answered */
+  }
+  q->status = status >= 0 ? cert_statuses[2 * (size_t)status] : NULL;
+  q->after_serial = pager_query(r, "cafter");
+  if (NULL != q->after_serial &&
+      (strlen(q->after_serial) > 64 ||
+       strspn(q->after_serial, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") !=
+           strlen(q->after_serial))) {
+    reply_error(r, ERR_INVALID_FIELD, "cafter: a serial from a \"next page\" link.");
+    return false;
+  }
+  return true;
+}
+
+/* Every certificate ever issued, newest first, a page at a time, found by part of its
+ * serial or its holder's name and by status: each with its verification page and actions.
+ * next: the serial the next page starts after, or NULL. */
 static void section_certificates(struct html *h, const struct req *r, const struct store_cert *c,
-                                 size_t n) {
-  table_section_begin(h, r, &certs_table);
+                                 size_t n, const char *next) {
+  search_begin(h, r, &certs_table, "admin.search_certs");
+  search_input(h, r, "cq", "admin.search_cert_text");
+  search_select(h, r, "cstatus", "page.status", cert_statuses);
+  search_end(h, r, &certs_table, n);
   for (size_t i = 0; i < n; i++) {
     bool revoked = 0 == strcmp(c[i].status, STORE_CERT_REVOKED);
     bool suspended = 0 == strcmp(c[i].status, STORE_CERT_SUSPENDED);
@@ -551,7 +580,9 @@ static void section_certificates(struct html *h, const struct req *r, const stru
     cert_actions(h, r, &c[i]);
     HTML_LIT(h, "</td></tr>");
   }
-  HTML_LIT(h, "</tbody></table></div></section>");
+  HTML_LIT(h, "</tbody></table></div>");
+  pager_nav_text(h, r, &certs_pager, next, "admin.certs_pages");
+  HTML_LIT(h, "</section>");
 }
 
 static void section_analysis_keys(struct html *h, const struct req *r) {
@@ -606,10 +637,11 @@ int h_page_admin(struct req *r) {
   int ret = 0;
   struct reviews_err err;
   int rc = STORE_OK;
-  if (!parse_account_query(r, &uq) || !parse_attempt_query(r, &aq)) {
+  struct store_cert_query cq;
+  if (!parse_account_query(r, &uq) || !parse_attempt_query(r, &aq) || !parse_cert_query(r, &cq)) {
     return 0; /* answered */
   }
-  bool more_users = false, more_attempts = false;
+  bool more_users = false, more_attempts = false, more_certs = false;
   if (ACCOUNTS_OK == accounts_search(&users, &nusers, &more_users, r->svc->store, &uq.f, uq.after,
                                      ADMIN_PAGE_SIZE, &rc) &&
       ACCOUNTS_OK == accounts_list(&assessors, &nassessors, r->svc->store, &assessor, &rc) &&
@@ -625,7 +657,7 @@ int h_page_admin(struct req *r) {
                               &more_attempts);
   }
   if (STORE_OK == rc) {
-    rc = store_cert_list(rd, &certs, &ncerts, 0, 0, ADMIN_LIST_LIMIT);
+    rc = store_cert_list(rd, &certs, &ncerts, &cq, ADMIN_PAGE_SIZE, &more_certs);
   }
   enum time_zone zone = page_zone(r);
   h = layout_page_open(r, rc, "admin.title", "static/staff.js", &ret);
@@ -649,7 +681,7 @@ int h_page_admin(struct req *r) {
   section_attempts(h, r, rd, attempts, nattempts, more_attempts ? attempts[nattempts - 1].id : 0,
                    zone);
   section_appeals(h, r, rd, appeals, nappeals, assessors, nassessors, zone);
-  section_certificates(h, r, certs, ncerts);
+  section_certificates(h, r, certs, ncerts, more_certs ? certs[ncerts - 1].serial : NULL);
   section_analysis_keys(h, r);
   layout_end(h, r);
   ret = layout_reply(r, 200, h);

@@ -596,7 +596,9 @@ int h_page_me(struct req *r) {
     rc = store_rd_begin(r->svc->store, &rd);
   }
   if (STORE_OK == rc) {
-    rc = store_cert_list(rd, &certs, &ncerts, r->user->id, 0, 100);
+    const struct store_cert_query mine = {.user_id = r->user->id};
+    bool more = false; /* a holder of more than 100 certificates sees the newest 100 */
+    rc = store_cert_list(rd, &certs, &ncerts, &mine, 100, &more);
     if (STORE_OK == rc && ncerts > 0) {
       rc = store_recert_list_user(rd, &recerts, &nrecerts, r->user->id, 100);
     }

@@ -53,6 +53,18 @@ enum certs_stmt {
     "replaces, ''), " p "status_index, NULL, " p "qr_token, " p "display"
 #define CERT_BRIEF_COLS_C CERT_BRIEF_COLS("c.")
 
+/* A page of the certificates, newest first (then by serial): ?1 issued before that second
+ * (0: any); after the certificate ?4 in that order (NULL: from the first), which ties of
+ * one second cannot skip; ?5 part of the serial or of the holder's name (ASCII case
+ * ignored; NULL: any); ?6 one status (NULL: any); at most ?2. */
+#define CERTS_LIST_FILTERS                                                                         \
+  "(?1 = 0 OR issued_at < ?1) AND (CAST(?4 AS TEXT) IS NULL OR issued_at < "                       \
+  "(SELECT issued_at FROM certificates WHERE serial = ?4) OR (issued_at = "                        \
+  "(SELECT issued_at FROM certificates WHERE serial = ?4) AND serial > ?4)) AND "                  \
+  "(CAST(?5 AS TEXT) IS NULL OR instr(serial, upper(?5)) > 0 OR "                                  \
+  "instr(lower(holder), lower(?5)) > 0) AND (CAST(?6 AS TEXT) IS NULL OR status = ?6) "            \
+  "ORDER BY issued_at DESC, serial LIMIT ?2"
+
 static const char *const certs_sqls[CERTS__MAX] = {
     [CERTS_INSERT] =
         "INSERT INTO certificates(serial, attempt_id, user_id, holder, subsector, "
@@ -64,10 +76,11 @@ static const char *const certs_sqls[CERTS__MAX] = {
     [CERTS_BY_ATTEMPT] =
         "SELECT " CERT_COLS ", jws, qr_token, display FROM certificates WHERE attempt_id = ?1 "
         "AND status <> 'revoked'",
-    [CERTS_LIST_ALL] = "SELECT " CERT_COLS " FROM certificates WHERE (?1 = 0 OR issued_at < ?1) "
-                       "ORDER BY issued_at DESC, serial LIMIT ?2",
-    [CERTS_LIST_USER] = "SELECT " CERT_COLS " FROM certificates WHERE user_id = ?3 AND "
-                        "(?1 = 0 OR issued_at < ?1) ORDER BY issued_at DESC, serial LIMIT ?2",
+    [CERTS_LIST_ALL] = "SELECT " CERT_COLS " FROM certificates WHERE (?3 = 0 OR user_id = ?3) "
+                       "AND " CERTS_LIST_FILTERS,
+    /* the same for one holder, by certificates_user */
+    [CERTS_LIST_USER] =
+        "SELECT " CERT_COLS " FROM certificates WHERE user_id = ?3 AND " CERTS_LIST_FILTERS,
     [CERTS_REVOKE] = "UPDATE certificates SET status = 'revoked', revoked_at = ?2, "
                      "revoked_reason = ?3, revoked_by = ?4, suspended_at = NULL, "
                      "suspended_reason = NULL, suspended_by = NULL WHERE serial = ?1 AND "
@@ -284,13 +297,16 @@ void store_cert_list_free(struct store_cert *list, size_t n) {
   store_rows_free(&cert_rows, list, n);
 }
 
-int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n, int64_t user_id,
-                    int64_t before_s, int limit) {
-  const struct store_arg args[] = {STORE_ARG_INT(before_s), STORE_ARG_INT(limit),
-                                   STORE_ARG_INT(user_id)};
-  return store_rows_query(store_rd_conn(rd), &certs_set,
-                          user_id > 0 ? CERTS_LIST_USER : CERTS_LIST_ALL, args, user_id > 0 ? 3 : 2,
-                          &cert_rows, limit, out, out_n);
+int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n,
+                    const struct store_cert_query *q, int limit, bool *out_more) {
+  const char *text = NULL != q->text && '\0' != q->text[0] ? q->text : NULL;
+  /* a page reads one row more: whether it is there says whether more follow */
+  const struct store_arg args[] = {STORE_ARG_INT(q->before_s), STORE_ARG_INT(limit + 1),
+                                   STORE_ARG_INT(q->user_id),  STORE_ARG_TEXT(q->after_serial),
+                                   STORE_ARG_TEXT(text),       STORE_ARG_TEXT(q->status)};
+  return store_rows_query_page(
+      store_rd_conn(rd), &certs_set, q->user_id > 0 ? CERTS_LIST_USER : CERTS_LIST_ALL, args,
+      sizeof args / sizeof args[0], &cert_rows, limit, out, out_n, out_more);
 }
 
 int store_cert_list_undisplayed(struct store_rd *rd, struct store_cert **out, size_t *out_n,

@@ -95,11 +95,23 @@ int store_cert_list_undisplayed(struct store_rd *rd, struct store_cert **out, si
  * certificate, or it has display text already), or negative. */
 int store_cert_set_display(struct store_tx *tx, const char *serial, const char *display);
 
-/* Certificates newest first: one user's (user_id > 0) or everybody's (user_id 0), at most
- * limit (1..1000), issued before before_s when before_s > 0. Without jws/qr_token (NULL).
- * On STORE_OK *out is an array of *out_n entries to free with store_cert_list_free. */
-int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n, int64_t user_id,
-                    int64_t before_s, int limit);
+/* Which certificates a list shows; every member optional (0 / NULL: any). */
+struct store_cert_query {
+  int64_t user_id;          /* > 0: one holder's */
+  int64_t before_s;         /* > 0: issued before this second */
+  const char *after_serial; /* those after this certificate in the list's order (the last
+                             * one of the page before: exact, unlike before_s, when many
+                             * were issued in one second); none when it does not exist */
+  const char *text;         /* part of the serial or of the holder's name, ASCII case ignored */
+  const char *status;       /* STORE_CERT_VALID, _SUSPENDED or _REVOKED */
+};
+
+/* A page of certificates, newest first (then by serial), matching q: at most limit
+ * (1..999), *out_more whether more follow (read in the same statement). Without
+ * jws/qr_token (NULL). On STORE_OK *out is an array of *out_n entries to free with
+ * store_cert_list_free. */
+int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n,
+                    const struct store_cert_query *q, int limit, bool *out_more);
 void store_cert_list_free(struct store_cert *list, size_t n);
 
 /* The status changes: revoke (from valid or suspended; final), suspend (from valid) and

@@ -461,3 +461,73 @@ test('the verification form works without JavaScript', async () => {
   const revoked = await (await fetch(`${d.url}/verify?serial=${cert.serial}`)).text();
   assert.match(revoked, /DICABUT/);
 });
+
+test('the certificate list pages by serial through a second of many issuances, and the admin page finds any certificate', async () => {
+  // 250 certificates issued in one second (copies of the first one's row, revoked so that
+  // its attempt may carry them), as a decision day issues them.
+  const copy = (series, serialOf) =>
+    'INSERT INTO certificates(serial, attempt_id, user_id, holder, subsector, exam_id, issued_at, ' +
+    'expires_at, kid, status, revoked_at, revoked_reason, qr_token, units, jws) ' +
+    `SELECT ${serialOf}, attempt_id, user_id, 'Salinan ' || i, subsector, exam_id, 1790000000, ` +
+    "expires_at, kid, 'revoked', 1790000000000, 'uji', 'x', units, 'x' " +
+    `FROM certificates, ${series} WHERE serial = '${cert.serial}'`;
+  const r = dbExec(d.dataDir, {
+    sqlite: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250) " +
+      copy('n', "printf('UJK-P%020d', i)"),
+    postgresql: copy('generate_series(1, 250) AS i', "'UJK-P' || lpad(i::text, 20, '0')"),
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const total = Number(sql('SELECT count(*) FROM certificates'));
+
+  // Pages of 100 with the serial cursor: every certificate once; the last page has no cursor.
+  const seen = [];
+  let after = null;
+  for (let pages = 0; pages < 10; pages++) {
+    const page = await admin.get(`/api/certificates?limit=100${after ? `&after=${after}` : ''}`);
+    assert.equal(page.status, 200, page.text);
+    seen.push(...page.json.certificates.map((c) => c.serial));
+    after = page.json.next_after;
+    if (after === null) break;
+    assert.equal(page.json.certificates.length, 100);
+  }
+  assert.equal(after, null);
+  assert.equal(seen.length, total);
+  assert.equal(new Set(seen).size, total, 'no certificate twice');
+  // The second cursor reaches past the second only: the copies' second has more than a page.
+  const bySecond = await admin.get('/api/certificates?limit=100&before=1790000001');
+  assert.equal(bySecond.json.certificates.length, 100);
+  const next = await admin.get('/api/certificates?limit=100&before=1790000000');
+  assert.ok(!next.json.certificates.some((c) => c.serial.startsWith('UJK-P')), 'the rest of that second is skipped by before=');
+  // Filters: part of the holder's name, a status; bad values are 400.
+  const found = await admin.get('/api/certificates?q=salinan%20249');
+  assert.deepEqual(found.json.certificates.map((c) => c.holder), ['Salinan 249']);
+  const valid = await admin.get('/api/certificates?status=valid&limit=999');
+  assert.ok(valid.json.certificates.every((c) => c.status === 'valid'));
+  for (const bad of ['after=%27%20OR%201', 'status=gone', 'limit=1000', `q=${'x'.repeat(101)}`]) {
+    const b = await admin.get(`/api/certificates?${bad}`);
+    assert.equal(b.status, 400, bad);
+    assert.equal(b.json.error, 'invalid_field', bad);
+  }
+  // A candidate's list is theirs alone, whatever the filters say (the copies are the first
+  // holder's).
+  const stranger = await candidateClient(d, 'Rudi Hartono');
+  assert.equal((await stranger.get('/api/certificates?q=salinan')).json.certificates.length, 0);
+  assert.equal((await cand.get('/api/certificates?q=salinan&limit=999')).json.certificates.length, 250);
+
+  // The admin page: 50 a page with a link to the next, and a search that finds an old one.
+  const adminPage = await admin.get('/admin');
+  const certRows = (html) => [...html.matchAll(/<a href="\/verify\?serial=(UJK-[^"]+)">/g)].map((m) => m[1]);
+  assert.equal(certRows(adminPage.text).length, 50);
+  const link = adminPage.text.match(/<a rel="next" href="(\/admin\?cafter=[^"]+)"/);
+  assert.ok(link, 'a next page of certificates');
+  const second = await admin.get(link[1].replaceAll('&amp;', '&'));
+  assert.equal(second.status, 200);
+  assert.ok(certRows(second.text).every((s) => !certRows(adminPage.text).includes(s)));
+  const search = await admin.get('/admin?cq=Salinan+7&cstatus=revoked#s-certs');
+  assert.deepEqual(certRows(search.text).sort(),
+    ['UJK-P00000000000000000007', 'UJK-P00000000000000000070', 'UJK-P00000000000000000071',
+      'UJK-P00000000000000000072', 'UJK-P00000000000000000073', 'UJK-P00000000000000000074',
+      'UJK-P00000000000000000075', 'UJK-P00000000000000000076', 'UJK-P00000000000000000077',
+      'UJK-P00000000000000000078', 'UJK-P00000000000000000079']);
+  assert.equal((await admin.get('/admin?cstatus=gone')).status, 400);
+});

@@ -130,7 +130,10 @@ static void test_twenty_concurrent(void **state) {
   struct store_cert *list = NULL;
   size_t n = 0, hits = 0;
   assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
-  assert_int_equal(STORE_OK, store_cert_list(rd, &list, &n, f->user_id, 0, 1000));
+  const struct store_cert_query theirs = {.user_id = f->user_id};
+  bool more = true;
+  assert_int_equal(STORE_OK, store_cert_list(rd, &list, &n, &theirs, 999, &more));
+  assert_false(more);
   store_rd_end(rd);
   for (size_t i = 0; i < n; i++) {
     hits += list[i].attempt_id == id;
