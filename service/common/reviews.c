@@ -1094,7 +1094,7 @@ enum reviews_rc reviews_appeal_list(struct store_appeal **out, size_t *out_n, in
   rc = store_rd_begin(svc->store, &rd);
   bool more = false;
   if (STORE_OK == rc) {
-    rc = undecided ? store_appeal_list_undecided(rd, out, out_n, limit)
+    rc = undecided ? store_appeal_list_undecided(rd, out, out_n, after_id, limit, &more)
                    : store_appeal_list(rd, out, out_n, status, after_id, limit, &more);
   }
   store_rd_end(rd);

@@ -35,7 +35,7 @@
 #include "ujikom/token.h"
 
 #define ADMIN_LIST_LIMIT 100
-/* Rows per page of the accounts, attempts and certificates lists. */
+/* Rows per page of the accounts, attempts, appeals and certificates lists. */
 #define ADMIN_PAGE_SIZE 50
 
 /* Opens a section with its heading: <section> labelled by the <h2> with the given id. */
@@ -442,8 +442,12 @@ static void appeal_assign(struct html *h, const struct req *r, const struct stor
   HTML_LIT(h, "</button></form>");
 }
 
+static const struct pager appeals_pager = {"/admin", NULL, "pafter", "s-appeals"};
+
+/* The appeals still to be decided, oldest first, a page at a time; next: the id the next
+ * page starts after, or 0. */
 static void section_appeals(struct html *h, const struct req *r, struct store_rd *rd,
-                            const struct store_appeal *ap, size_t n,
+                            const struct store_appeal *ap, size_t n, int64_t next,
                             const struct store_user *assessors, size_t nassessors,
                             enum time_zone zone) {
   section_begin(h, r, "s-appeals", "admin.appeals");
@@ -465,6 +469,7 @@ static void section_appeals(struct html *h, const struct req *r, struct store_rd
   if (0 == shown) {
     html_fmt(h, "<p>%s</p>", L(r, "admin.no_appeals"));
   }
+  pager_nav(h, r, &appeals_pager, next, "admin.appeals_pages");
   HTML_LIT(h, "</section>");
 }
 
@@ -638,15 +643,17 @@ int h_page_admin(struct req *r) {
   struct reviews_err err;
   int rc = STORE_OK;
   struct store_cert_query cq;
-  if (!parse_account_query(r, &uq) || !parse_attempt_query(r, &aq) || !parse_cert_query(r, &cq)) {
+  int64_t appeals_after = 0, appeals_next = 0;
+  if (!parse_account_query(r, &uq) || !parse_attempt_query(r, &aq) || !parse_cert_query(r, &cq) ||
+      !pager_cursor(r, "pafter", &appeals_after)) {
     return 0; /* answered */
   }
   bool more_users = false, more_attempts = false, more_certs = false;
   if (ACCOUNTS_OK == accounts_search(&users, &nusers, &more_users, r->svc->store, &uq.f, uq.after,
                                      ADMIN_PAGE_SIZE, &rc) &&
       ACCOUNTS_OK == accounts_list(&assessors, &nassessors, r->svc->store, &assessor, &rc) &&
-      REVIEWS_OK != reviews_appeal_list(&appeals, &nappeals, NULL, r->svc, NULL, true, 0,
-                                        ADMIN_LIST_LIMIT, &err)) {
+      REVIEWS_OK != reviews_appeal_list(&appeals, &nappeals, &appeals_next, r->svc, NULL, true,
+                                        appeals_after, ADMIN_PAGE_SIZE, &err)) {
     rc = err.store_rc;
   }
   if (STORE_OK == rc) {
@@ -680,7 +687,7 @@ int h_page_admin(struct req *r) {
   section_accounts(h, r, users, nusers, more_users ? users[nusers - 1].id : 0);
   section_attempts(h, r, rd, attempts, nattempts, more_attempts ? attempts[nattempts - 1].id : 0,
                    zone);
-  section_appeals(h, r, rd, appeals, nappeals, assessors, nassessors, zone);
+  section_appeals(h, r, rd, appeals, nappeals, appeals_next, assessors, nassessors, zone);
   section_certificates(h, r, certs, ncerts, more_certs ? certs[ncerts - 1].serial : NULL);
   section_analysis_keys(h, r);
   layout_end(h, r);

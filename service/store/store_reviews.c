@@ -74,7 +74,7 @@ static const char *const reviews_sqls[REVIEWS__MAX] = {
     [APPEAL_LIST] = "SELECT " APPEAL_COLS " FROM appeals WHERE (CAST(?2 AS TEXT) IS NULL OR "
                     "status = ?2) AND id > ?3 ORDER BY id LIMIT ?1",
     [APPEAL_LIST_UNDECIDED] = "SELECT " APPEAL_COLS " FROM appeals WHERE status IN ('open', "
-                              "'assigned') ORDER BY id LIMIT ?1",
+                              "'assigned') AND id > ?2 ORDER BY id LIMIT ?1",
     [ADMIN_ATTEMPTS] =
         "SELECT " STORE_ATTEMPT_COLS " FROM attempts "
         "WHERE (CAST(?1 AS TEXT) IS NULL OR exam_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR status "
@@ -418,10 +418,11 @@ int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *ou
 }
 
 int store_appeal_list_undecided(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
-                                int limit) {
-  const struct store_arg args[] = {STORE_ARG_INT(limit)};
-  return store_rows_query(store_rd_conn(rd), &reviews_set, APPEAL_LIST_UNDECIDED, args, 1,
-                          &appeal_rows, limit, out, out_n);
+                                int64_t after_id, int limit, bool *out_more) {
+  /* a page reads one row more: whether it is there says whether more follow */
+  const struct store_arg args[] = {STORE_ARG_INT(limit + 1), STORE_ARG_INT(after_id)};
+  return store_rows_query_page(store_rd_conn(rd), &reviews_set, APPEAL_LIST_UNDECIDED, args, 2,
+                               &appeal_rows, limit, out, out_n, out_more);
 }
 
 /* ------------------------------------------------------------------------------------ */

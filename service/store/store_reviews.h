@@ -123,10 +123,10 @@ int store_appeal_set_decided(struct store_tx *tx, int64_t id);
 int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
                       const enum appeal_status *status, int64_t after_id, int limit,
                       bool *out_more);
-/* Appeals still to be decided (open or assigned), oldest first, at most limit (1..1000):
- * however many were decided before them. As store_appeal_list. */
+/* Appeals still to be decided (open or assigned) with id > after_id, oldest first, at most
+ * limit (1..999): however many were decided before them. As store_appeal_list. */
 int store_appeal_list_undecided(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
-                                int limit);
+                                int64_t after_id, int limit, bool *out_more);
 void store_appeal_clear(struct store_appeal *a);
 void store_appeal_list_free(struct store_appeal *list, size_t n);
 

@@ -159,3 +159,33 @@ test('appeals of undecided attempts and after the appeal period are refused with
   const none = await admin.get('/api/admin/appeals');
   assert.ok(!none.json.items.some((a) => a.attempt_id === id), 'nothing was stored');
 });
+
+test('the admin page lists every appeal still to be decided, 50 a page', async () => {
+  const cand = await candidateClient(d, 'Nadia Banding');
+  const id = await decidedBK(cand, asesor1);
+  // 60 more decided attempts of the same candidate, each with an open appeal (copies).
+  const copies = (series) =>
+    'INSERT INTO attempts(user_id, exam_id, exam_version, form, status, started_at, deadline_at, ' +
+    'finished_at, verdict, result, decided_at) SELECT user_id, exam_id, exam_version, form, status, ' +
+    `started_at, deadline_at, finished_at, verdict, result, decided_at FROM attempts, ${series} WHERE id = ${id}`;
+  sql(d.dataDir, {
+    sqlite: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60) ${copies('n')}`,
+    postgresql: copies('generate_series(1, 60) AS i'),
+  });
+  sql(d.dataDir, 'INSERT INTO appeals(attempt_id, candidate_id, reason, created_at) ' +
+    `SELECT a.id, a.user_id, 'Mohon ditinjau ulang.', a.finished_at FROM attempts a WHERE a.user_id = ` +
+    `(SELECT user_id FROM attempts WHERE id = ${id}) AND a.id <> ${id}`);
+  const cards = (html) => [...html.matchAll(/<div class="card appeal" id="appeal-(\d+)"/g)].map((m) => Number(m[1]));
+  const first = await admin.get('/admin');
+  assert.equal(first.status, 200);
+  assert.equal(cards(first.text).length, 50);
+  const link = first.text.match(/<a rel="next" href="(\/admin\?pafter=\d+#s-appeals)"/);
+  assert.ok(link, 'a link to the next page of appeals');
+  const second = await admin.get(link[1]);
+  const rest = cards(second.text);
+  assert.ok(rest.length >= 10, `${rest.length} on the second page`);
+  assert.ok(rest.every((a) => !cards(first.text).includes(a)), 'the second page goes on');
+  const undecided = Number(sql(d.dataDir, "SELECT count(*) AS n FROM appeals WHERE status <> 'decided'")[0].n);
+  assert.equal(cards(first.text).length + rest.length, undecided);
+  assert.doesNotMatch(second.text, /rel="next" href="\/admin\?pafter=/, 'no third page');
+});

@@ -286,14 +286,26 @@ static void test_appeal_lists(void **state) {
   size_t n = 0;
   assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   /* The two open ones, though the three oldest are decided and the limit is 2. */
-  assert_int_equal(STORE_OK, store_appeal_list_undecided(rd, &list, &n, 2));
+  bool more = true;
+  assert_int_equal(STORE_OK, store_appeal_list_undecided(rd, &list, &n, 0, 2, &more));
   assert_int_equal(2, n);
   assert_int_equal(ids[3], list[0].id);
   assert_int_equal(ids[4], list[1].id);
+  assert_false(more);
+  store_appeal_list_free(list, n);
+  /* one at a time: the first page says a second follows, the second starts after it */
+  assert_int_equal(STORE_OK, store_appeal_list_undecided(rd, &list, &n, 0, 1, &more));
+  assert_int_equal(1, n);
+  assert_int_equal(ids[3], list[0].id);
+  assert_true(more);
+  store_appeal_list_free(list, n);
+  assert_int_equal(STORE_OK, store_appeal_list_undecided(rd, &list, &n, ids[3], 1, &more));
+  assert_int_equal(1, n);
+  assert_int_equal(ids[4], list[0].id);
+  assert_false(more);
   store_appeal_list_free(list, n);
   /* All, two by two from the oldest; whether more follow is read with the page. */
   int64_t after = 0;
-  bool more = false;
   for (int page = 0; page < 3; page++) {
     assert_int_equal(STORE_OK, store_appeal_list(rd, &list, &n, NULL, after, 2, &more));
     assert_int_equal(page < 2 ? 2 : 1, n);
