@@ -458,12 +458,13 @@ int h_admin_audit_list(struct req *r) {
   size_t n = 0;
   json_t *items = NULL;
   int rc = STORE_HARD;
+  bool more = false;
   if (!h_admin_audit_query(r, &q)) {
     return 0; /* answered */
   }
   rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_audit_search(rd, &list, &n, &q.f, q.before, 200);
+    rc = store_audit_search(rd, &list, &n, &q.f, q.before, 200, &more);
   }
   store_rd_end(rd);
   if (STORE_OK != rc) {
@@ -481,7 +482,7 @@ int h_admin_audit_list(struct req *r) {
                          NULL != b ? b : json_string(list[i].before), "after",
                          NULL != a ? a : json_string(list[i].after), "hash", list[i].hash));
   }
-  int64_t next = 200 == n ? list[n - 1].seq : 0;
+  int64_t next = more ? list[n - 1].seq : 0;
   store_audit_list_free(list, n);
   if (NULL == items) {
     return reply_error(r, ERR_INTERNAL, NULL);

@@ -164,17 +164,17 @@ int h_page_admin_audit(struct req *r) {
   }
   chain.rc =
       store_audit_verify(r->svc->store, &chain.bad, &chain.count, chain.why, sizeof chain.why);
+  bool more = false;
   int rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_audit_search(rd, &list, &n, &q.f, q.before, AUDIT_PAGE_SIZE + 1);
+    rc = store_audit_search(rd, &list, &n, &q.f, q.before, AUDIT_PAGE_SIZE, &more);
   }
   enum time_zone zone = page_zone(r);
   struct html *h = layout_page_open(r, rc, "audit.title", "static/staff.js", &ret);
   if (NULL == h) {
     goto cleanup;
   }
-  bool more = n > AUDIT_PAGE_SIZE;
-  size_t shown = more ? AUDIT_PAGE_SIZE : n;
+  size_t shown = n;
   chain_result(h, r, &chain);
   filters(h, r);
   HTML_LIT(h, "<h2 id=\"audit-list\">");
@@ -189,7 +189,7 @@ int h_page_admin_audit(struct req *r) {
     }
     HTML_LIT(h, "</tbody></table></div>");
   }
-  pager_nav(h, r, &audit_pager, more ? list[AUDIT_PAGE_SIZE - 1].seq : 0, "audit.pages");
+  pager_nav(h, r, &audit_pager, more ? list[n - 1].seq : 0, "audit.pages");
   ret = layout_reply_with_back(r, h, "/admin");
 cleanup:
   store_rd_end(rd);

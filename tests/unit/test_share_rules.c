@@ -77,7 +77,7 @@ static void test_share_lifecycle(void **state) {
   snprintf(subject, sizeof subject, "certificate:%s", serial);
   const struct store_audit_filter filter = {.subject = subject};
   assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
-  assert_int_equal(STORE_OK, store_audit_search(rd, &list, &n, &filter, 0, 50));
+  assert_int_equal(STORE_OK, store_audit_search(rd, &list, &n, &filter, 0, 50, NULL));
   store_rd_end(rd);
   const char *expected[] = {"certificate.share", "certificate.unshare", "certificate.share",
                             "certificate.issue"};

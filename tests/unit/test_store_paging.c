@@ -183,10 +183,13 @@ static size_t walk_audit(struct store *s, const struct store_audit_filter *filte
   size_t total = 0;
   int64_t before = 0, last = INT64_MAX;
   assert_int_equal(STORE_OK, store_rd_begin(s, &rd));
-  for (;;) {
+  for (bool more = true; more;) {
     struct store_audit_entry *list = NULL;
     size_t n = 0;
-    assert_int_equal(STORE_OK, store_audit_search(rd, &list, &n, filter, before, page));
+    assert_int_equal(STORE_OK, store_audit_search(rd, &list, &n, filter, before, page, &more));
+    /* a next page is announced only when there is one */
+    assert_true(more ? (int)n == page : (int)n <= page);
+    assert_true(n > 0 || (0 == before && !more));
     for (size_t i = 0; i < n; i++) {
       assert_true(list[i].seq < last);
       last = list[i].seq;
@@ -197,9 +200,6 @@ static size_t walk_audit(struct store *s, const struct store_audit_filter *filte
     total += n;
     before = n > 0 ? list[n - 1].seq : 0;
     store_audit_list_free(list, n);
-    if ((int)n < page) {
-      break;
-    }
   }
   store_rd_end(rd);
   return total;
@@ -211,6 +211,7 @@ static void test_audit_search(void **state) {
   assert_int_equal(60, walk_audit(s, NULL, 50));
   const struct store_audit_filter exact = {.action = "user.disable"};
   assert_int_equal(12, walk_audit(s, &exact, 5));
+  assert_int_equal(12, walk_audit(s, &exact, 6)); /* two full pages, and no empty third */
   const struct store_audit_filter family = {.action = "user."};
   assert_int_equal(36, walk_audit(s, &family, 50)); /* not "user_x.other" */
   const struct store_audit_filter no_family = {.action = "user"};
