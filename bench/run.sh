@@ -375,6 +375,21 @@ CEIL256=$R_RPS
 CEIL256_P50=$R_P50
 CEIL256_P99=$R_P99
 CEIL_RSS=$(rss_mb "$CEIL_PID")
+# The ceiling holding the same idle keep-alive connections as ujikomd will below: what
+# libmicrohttpd alone keeps for them with this pool, the floor under ujikomd's figure.
+CEIL_RSS_IDLE=-
+if [ "${BENCH_ONLY:-}" != examday ] && [ "${BENCH_ONLY:-}" != verify ] && [ "${BENCH_ONLY:-}" != issue ]; then
+  $LOAD "$EXAMDAY" --port "$CEIL_PORT" --idle-connections "$IDLE_CONNECTIONS" --hold 4 \
+    >"$WORK/ceil-idle.out" 2>"$WORK/ceil-idle.err" &
+  CEIL_IDLE_PID=$!
+  PIDS+=("$CEIL_IDLE_PID")
+  for _ in $(seq 1 600); do grep -q READY "$WORK/ceil-idle.out" 2>/dev/null && break; sleep 0.1; done
+  sleep 2
+  CEIL_RSS_IDLE=$(rss_mb "$CEIL_PID")
+  CEIL_IDLE_OPEN=$(sed -nE 's/.*: ([0-9]+) idle keep-alive connections open \(([0-9]+) failed\).*/\1 open, \2 failed/p' "$WORK/ceil-idle.err")
+  wait "$CEIL_IDLE_PID" || true
+  say "ceiling RSS $CEIL_RSS MB, $CEIL_RSS_IDLE MB with $IDLE_CONNECTIONS idle connections ($CEIL_IDLE_OPEN)"
+fi
 kill "$CEIL_PID"
 wait "$CEIL_PID" 2>/dev/null || true
 say "ceiling: $CEIL64 rps at 64 connections, $CEIL256 at 256"
@@ -711,7 +726,7 @@ pg_report() { # the PostgreSQL sections of the report
   printf '%s\n' "${ROWS[@]}"
   echo
   echo "Start-up with all exams loaded (exec to /readyz 200): $STARTUP_MS ms warm, $STARTUP_COLD ms first, on the $DB_MB MB database; $STARTUP_EMPTY ms on an empty data directory (target ≤ 200 ms)."
-  echo "Idle keep-alive connections: $IDLE_CONNECTIONS ($IDLE_OPEN): RSS $RSS_IDLE MB (before: $RSS_BEFORE_IDLE MB; target ≤ 100 MB)."
+  echo "Idle keep-alive connections: $IDLE_CONNECTIONS ($IDLE_OPEN): RSS $RSS_IDLE MB (before: $RSS_BEFORE_IDLE MB; target ≤ 100 MB). The ceiling with the same connections and pool: $CEIL_RSS_IDLE MB (at rest: $CEIL_RSS MB)."
   echo
   echo "## Exam day: $EXAMDAY_N candidates"
   echo
