@@ -223,6 +223,22 @@ wait_port() { # FILE PID -> prints the port
 
 rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
+# hold_idle NAME PORT PID HOLD_S: $IDLE_CONNECTIONS keep-alive connections to PORT, each used
+# once, then held idle for HOLD_S seconds; sets R_IDLE_RSS (the server PID's RSS while they
+# are held, MB) and R_IDLE_OPEN ("N open, M failed").
+hold_idle() {
+  local name=$1 port=$2 pid=$3 hold=$4 load
+  $LOAD "$EXAMDAY" --port "$port" --idle-connections "$IDLE_CONNECTIONS" --hold "$hold" \
+    >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  load=$!
+  PIDS+=("$load")
+  for _ in $(seq 1 600); do grep -q READY "$WORK/$name.out" 2>/dev/null && break; sleep 0.1; done
+  sleep 2
+  R_IDLE_RSS=$(rss_mb "$pid")
+  R_IDLE_OPEN=$(sed -nE 's/.*: ([0-9]+) idle keep-alive connections open \(([0-9]+) failed\).*/\1 open, \2 failed/p' "$WORK/$name.err")
+  wait "$load" || true
+}
+
 DAEMON_PID=
 DAEMON_PORT=
 DB_ARGS=() # --database for the PostgreSQL pass
@@ -379,16 +395,9 @@ CEIL_RSS=$(rss_mb "$CEIL_PID")
 # libmicrohttpd alone keeps for them with this pool, the floor under ujikomd's figure.
 CEIL_RSS_IDLE=-
 if [ "${BENCH_ONLY:-}" != examday ] && [ "${BENCH_ONLY:-}" != verify ] && [ "${BENCH_ONLY:-}" != issue ]; then
-  $LOAD "$EXAMDAY" --port "$CEIL_PORT" --idle-connections "$IDLE_CONNECTIONS" --hold 4 \
-    >"$WORK/ceil-idle.out" 2>"$WORK/ceil-idle.err" &
-  CEIL_IDLE_PID=$!
-  PIDS+=("$CEIL_IDLE_PID")
-  for _ in $(seq 1 600); do grep -q READY "$WORK/ceil-idle.out" 2>/dev/null && break; sleep 0.1; done
-  sleep 2
-  CEIL_RSS_IDLE=$(rss_mb "$CEIL_PID")
-  CEIL_IDLE_OPEN=$(sed -nE 's/.*: ([0-9]+) idle keep-alive connections open \(([0-9]+) failed\).*/\1 open, \2 failed/p' "$WORK/ceil-idle.err")
-  wait "$CEIL_IDLE_PID" || true
-  say "ceiling RSS $CEIL_RSS MB, $CEIL_RSS_IDLE MB with $IDLE_CONNECTIONS idle connections ($CEIL_IDLE_OPEN)"
+  hold_idle ceil-idle "$CEIL_PORT" "$CEIL_PID" 4
+  CEIL_RSS_IDLE=$R_IDLE_RSS
+  say "ceiling RSS $CEIL_RSS MB, $CEIL_RSS_IDLE MB with $IDLE_CONNECTIONS idle connections ($R_IDLE_OPEN)"
 fi
 kill "$CEIL_PID"
 wait "$CEIL_PID" 2>/dev/null || true
@@ -492,15 +501,9 @@ scenarios
 if [ "${BENCH_ONLY:-}" != examday ]; then
 say "holding $IDLE_CONNECTIONS idle keep-alive connections"
 RSS_BEFORE_IDLE=$(rss_mb "$DAEMON_PID")
-$LOAD "$EXAMDAY" --port "$DAEMON_PORT" --idle-connections "$IDLE_CONNECTIONS" --hold 8 \
-  >"$WORK/idle.out" 2>"$WORK/idle.err" &
-IDLE_PID=$!
-PIDS+=("$IDLE_PID")
-for _ in $(seq 1 600); do grep -q READY "$WORK/idle.out" 2>/dev/null && break; sleep 0.1; done
-sleep 2
-RSS_IDLE=$(rss_mb "$DAEMON_PID")
-IDLE_OPEN=$(sed -nE 's/.*: ([0-9]+) idle keep-alive connections open \(([0-9]+) failed\).*/\1 open, \2 failed/p' "$WORK/idle.err")
-wait "$IDLE_PID" || true
+hold_idle idle "$DAEMON_PORT" "$DAEMON_PID" 8
+RSS_IDLE=$R_IDLE_RSS
+IDLE_OPEN=$R_IDLE_OPEN
 say "RSS $RSS_BEFORE_IDLE MB before, $RSS_IDLE MB with $IDLE_CONNECTIONS idle connections ($IDLE_OPEN)"
 fi
 
