@@ -121,7 +121,7 @@ enum accounts_rc accounts_list(struct store_user **out, size_t *out_n, struct st
                                const enum role *role, int *out_store_rc);
 
 /* Keyset paging over accounts: those matching f (NULL = all) with id > after_id, ordered by
- * id, at most limit (1..999), password hashes wiped; *out_more says whether more follow. As
+ * id, at most limit (1..1000), password hashes wiped; *out_more says whether more follow. As
  * accounts_list otherwise. */
 enum accounts_rc accounts_search(struct store_user **out, size_t *out_n, bool *out_more,
                                  struct store *store, const struct store_user_filter *f,

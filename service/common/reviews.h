@@ -324,7 +324,7 @@ enum reviews_rc reviews_appeal_file(struct store_appeal *out, struct svc *svc, i
 json_t *reviews_appeal_json(const struct store_appeal *a);
 
 /* Appeals with status (NULL = any), oldest first, after appeal after_id (0: from the
- * oldest), at most limit (1..999), and in *out_next (NULL allowed) the after_id of the next
+ * oldest), at most limit (1..1000), and in *out_next (NULL allowed) the after_id of the next
  * page (0 when there is none); with undecided, those still to be decided (open or assigned)
  * instead (status unused). On REVIEWS_OK *out is the caller's to free with
  * store_appeal_list_free. */

@@ -128,7 +128,7 @@ int h_admin_users_list(struct req *r) {
     f.disabled = 0 == strcmp(state, "disabled") ? 1 : 0;
   }
   bool more = false;
-  rc = accounts_search(&list, &n, &more, r->svc->store, &f, after, ADMIN_LIST_LIMIT, &store_rc);
+  rc = accounts_search(&list, &n, &more, r->svc->store, &f, after, ACCOUNTS_LIST_MAX, &store_rc);
   if (ACCOUNTS_OK != rc) {
     return reply_accounts(r, rc, PASSWORD_POLICY_OK, store_rc, NULL);
   }

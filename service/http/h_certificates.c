@@ -111,8 +111,8 @@ int h_cert_list(struct req *r) {
   if (NULL != q) {
     errno = 0;
     limit = strtol(q, &end, 10);
-    if (0 != errno || end == q || '\0' != *end || limit < 1 || limit > 999) {
-      return reply_error(r, ERR_INVALID_FIELD, "limit must be a number from 1 to 999.");
+    if (0 != errno || end == q || '\0' != *end || limit < 1 || limit > 1000) {
+      return reply_error(r, ERR_INVALID_FIELD, "limit must be a number from 1 to 1000.");
     }
   }
   q = req_query(r, "before");

@@ -49,7 +49,7 @@ int store_application_get(struct store_rd *rd, struct store_application *out, in
 /* The application with this id: as store_application_get. */
 int store_application_by_id(struct store_rd *rd, struct store_application *out, int64_t id);
 /* Applications with status (NULL: any), oldest submission first, one page of at most limit
- * (1..999): all of them (assessor_id 0), or those assessor_id is assigned to
+ * (1..1000): all of them (assessor_id 0), or those assessor_id is assigned to
  * (store_application_assigned); those after application after_id in that order (0: from the
  * oldest; none when after_id is no application); *out_more: whether more follow. The sealed
  * NIK is not read (nik_sealed NULL). On STORE_OK *out (possibly 0 entries) is the caller's to

@@ -67,7 +67,7 @@ struct store_audit_filter {
 };
 
 /* Keyset paging over the log: entries matching f (NULL = all) with seq < before_seq
- * (0 = from the newest), newest first, at most limit (1..1000; 1..999 with out_more); with
+ * (0 = from the newest), newest first, at most limit (1..1000); with
  * out_more (NULL: not asked), whether more follow, read in the same statement. As
  * store_audit_list. */
 int store_audit_search(struct store_rd *rd, struct store_audit_entry **out, size_t *out_n,

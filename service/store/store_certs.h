@@ -107,7 +107,7 @@ struct store_cert_query {
 };
 
 /* A page of certificates, newest first (then by serial), matching q: at most limit
- * (1..999), *out_more whether more follow (read in the same statement). Without
+ * (1..1000), *out_more whether more follow (read in the same statement). Without
  * jws/qr_token (NULL). On STORE_OK *out is an array of *out_n entries to free with
  * store_cert_list_free. */
 int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n,

@@ -588,10 +588,17 @@ int store_rows_query_page(struct store_conn *c, const struct store_sqlset *set, 
                           const struct store_rowtype *type, int limit, void *out_list,
                           size_t *out_n, bool *out_more) {
   *out_more = false;
-  if (limit < 1 || limit >= STORE_LIST_MAX) {
+  if (limit < 1 || limit > STORE_LIST_MAX) {
     return STORE_HARD;
   }
-  int rc = store_rows_query(c, set, id, args, nargs, type, limit + 1, out_list, out_n);
+  /* limit + 1 rows: the ceiling is the page's, not the look-ahead row's */
+  struct store_stmt *st = store_stmt(c, set, id);
+  if (NULL != st) {
+    store_bind_all(st, args, nargs);
+  }
+  void *list = NULL;
+  int rc = rows_collect(c, st, type, (size_t)limit + 1, &list, out_n);
+  memcpy(out_list, &list, sizeof(list));
   if (STORE_OK == rc && *out_n > (size_t)limit) {
     /* The array keeps its room for limit + 1; store_rows_free frees it whatever the count. */
     unsigned char *elems = *(void **)out_list;

@@ -218,7 +218,7 @@ int store_rows_query(struct store_conn *c, const struct store_sqlset *set, int i
                      int limit, void *out_list, size_t *out_n);
 
 /* One page of a keyset-paged list, in the same single read: as store_rows_query with one row
- * more than limit (1..STORE_LIST_MAX - 1), that row (when there is one) cleared again and
+ * more than limit (1..STORE_LIST_MAX), that row (when there is one) cleared again and
  * left out of *out_n; *out_more says whether it was there, i.e. whether a next page exists. */
 int store_rows_query_page(struct store_conn *c, const struct store_sqlset *set, int id,
                           const struct store_arg *args, size_t nargs,

@@ -118,13 +118,13 @@ int store_appeal_assign(struct store_tx *tx, int64_t id, int64_t assessor_id);
 /* Marks an assigned appeal decided. STORE_OK, STORE_NONE, STORE_CONFLICT (not assigned). */
 int store_appeal_set_decided(struct store_tx *tx, int64_t id);
 /* Appeals with a status (NULL = all), oldest first, after appeal after_id (0: from the
- * oldest), one page of at most limit (1..999); *out_more: whether more follow. On STORE_OK
+ * oldest), one page of at most limit (1..1000); *out_more: whether more follow. On STORE_OK
  * *out (possibly 0) is the caller's to free with store_appeal_list_free. */
 int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
                       const enum appeal_status *status, int64_t after_id, int limit,
                       bool *out_more);
 /* Appeals still to be decided (open or assigned) with id > after_id, oldest first, at most
- * limit (1..999): however many were decided before them. As store_appeal_list. */
+ * limit (1..1000): however many were decided before them. As store_appeal_list. */
 int store_appeal_list_undecided(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
                                 int64_t after_id, int limit, bool *out_more);
 void store_appeal_clear(struct store_appeal *a);
@@ -169,7 +169,7 @@ struct store_attempt_filter {
 
 /* Keyset paging over every attempt: those matching f (NULL = all) with id < before_id
  * (0 = from the newest), newest first, as store_review_attempts; with out_more (NULL: not
- * asked; limit then 1..999), whether more follow, read in the same statement. */
+ * asked), whether more follow, read in the same statement. */
 int store_attempt_search(struct store_rd *rd, struct store_attempt **out, size_t *out_n,
                          const struct store_attempt_filter *f, int64_t before_id, int limit,
                          bool *out_more);

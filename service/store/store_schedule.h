@@ -50,7 +50,7 @@ struct store_enrolment {
 int store_schedule_create(struct store_tx *tx, int64_t *out_id, const struct store_schedule *s);
 /* The schedule id: STORE_OK (*out filled), STORE_NONE, or negative. */
 int store_schedule_get(struct store_rd *rd, struct store_schedule *out, int64_t id);
-/* Schedules newest window first, one page of at most limit (1..999): all (assessor_id 0) or
+/* Schedules newest window first, one page of at most limit (1..1000): all (assessor_id 0) or
  * those assessor_id is assigned to; those after schedule before_id in that order (0: from
  * the newest; none when before_id is no schedule); *out_more: whether more follow. Free with
  * store_schedule_list_free. */

@@ -59,7 +59,7 @@ struct store_user_filter {
 };
 
 /* Keyset paging over accounts: the users matching f (NULL = all) with id > after_id,
- * ordered by id, at most limit (1..1000; 1..999 with out_more). With out_more (NULL: not
+ * ordered by id, at most limit (1..1000). With out_more (NULL: not
  * asked), whether more follow, read in the same statement. As store_user_list otherwise. */
 int store_user_search(struct store_rd *rd, struct store_user **out, size_t *out_n,
                       const struct store_user_filter *f, int64_t after_id, int limit,

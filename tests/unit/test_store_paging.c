@@ -132,6 +132,13 @@ static void test_user_search(void **state) {
   assert_int_equal(STORE_OK, store_rd_begin(s, &rd));
   assert_int_equal(STORE_HARD, store_user_search(rd, &list, &n, NULL, 0, 0, NULL));
   assert_int_equal(STORE_HARD, store_user_search(rd, &list, &n, NULL, 0, 1001, NULL));
+  /* a page may be as long as the store's ceiling; the row read ahead is not held to it */
+  bool more = true;
+  assert_int_equal(STORE_OK, store_user_search(rd, &list, &n, NULL, 0, 1000, &more));
+  assert_int_equal(NUSERS, n);
+  assert_false(more);
+  store_user_list_free(list, n);
+  assert_int_equal(STORE_HARD, store_user_search(rd, &list, &n, NULL, 0, 1001, &more));
   store_rd_end(rd);
 }
 
