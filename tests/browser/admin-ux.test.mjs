@@ -324,6 +324,9 @@ test('audit log: described entries, newest first, filters and paging, chain chec
   await Promise.all([page.waitForURL(/before=\d+/), page.locator('nav.pager a[rel=next]').click()]);
   const second = (await page.locator('main table tbody tr td:first-child').allTextContents()).map(Number);
   assert.ok(second.length >= 1 && Math.max(...second) < Math.min(...seqs), 'the next page continues below');
+  // The pages after the first do not hash the whole chain again; they link back to a check.
+  assert.match(await page.locator('#chain').textContent(), /diperiksa penuh saat daftar dibuka dari halaman pertama/);
+  assert.equal(await page.locator('#chain a').getAttribute('href'), '/admin/audit#audit-list');
   // Filter by action: only revocations (two were made above), with the reason shown.
   await page.goto(`${d.url}/admin/audit`);
   await page.selectOption('#af-action', 'certificate.revoke');
