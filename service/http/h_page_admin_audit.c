@@ -37,11 +37,9 @@ static void chain_result(struct html *h, const struct req *r, const struct chain
     pager_href(href, sizeof href, r, &audit_pager, 0);
     HTML_LIT(h, "<p class=\"notice\" id=\"chain\">");
     html_text(h, L(r, "audit.chain_first_page"));
-    HTML_LIT(h, " <a");
-    html_attr_url(h, "href", href);
-    HTML_LIT(h, ">");
-    html_text(h, L(r, "audit.chain_check_now"));
-    HTML_LIT(h, "</a></p>");
+    HTML_LIT(h, " ");
+    html_link(h, href, L(r, "audit.chain_check_now"));
+    HTML_LIT(h, "</p>");
     return;
   }
   int rc = c->rc;

@@ -557,11 +557,9 @@ static void render_open_answer(struct html *h, const struct req *r, const struct
       snprintf(href, sizeof href, "/review/%" PRId64, attempt_id);
       HTML_LIT(h, "<p class=\"notice\">");
       html_text(h, L(r, "review.evidence_claim_first"));
-      HTML_LIT(h, " <a");
-      html_attr_url(h, "href", href);
-      HTML_LIT(h, ">");
-      html_text(h, L(r, "review.evidence_open_sheet"));
-      HTML_LIT(h, "</a></p>");
+      HTML_LIT(h, " ");
+      html_link(h, href, L(r, "review.evidence_open_sheet"));
+      HTML_LIT(h, "</p>");
     }
   }
   HTML_LIT(h, "</div>");

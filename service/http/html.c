@@ -232,6 +232,14 @@ void html_attr_url_(struct html *h, const char *name, const char *url) {
   html_attr_(h, name, url_allowed(url) ? url : "#");
 }
 
+void html_link(struct html *h, const char *url, const char *text) {
+  HTML_LIT(h, "<a");
+  html_attr_url_(h, "href", url);
+  HTML_LIT(h, ">");
+  html_text(h, text);
+  HTML_LIT(h, "</a>");
+}
+
 bool html_local_path(const char *s) {
   if (NULL == s || '/' != s[0] || '/' == s[1] || '\\' == s[1]) {
     return false;

@@ -51,6 +51,8 @@ void html_attr_(struct html *h, const char *name, const char *value);
  * "//x"), "#fragment", or an absolute http(s) URL is kept; anything else (javascript:,
  * data:, ...) is replaced by "#". */
 void html_attr_url_(struct html *h, const char *name, const char *url);
+/* <a href="url">text</a>: url as html_attr_url keeps it (else "#"), text escaped. */
+void html_link(struct html *h, const char *url, const char *text);
 /* A labelled form control: <label for="id">label</label> (label escaped), then the opening
  * of the control, `open` (a string literal such as "<input type=\"text\""), with the id and
  * name attributes; the caller adds any further attributes and closes the tag ">". */

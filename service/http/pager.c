@@ -121,11 +121,9 @@ void pager_nav_text(struct html *h, const struct req *r, const struct pager *p, 
   HTML_LIT(h, "><ul>");
   if (past_first) {
     href_to(href, sizeof href, r, p, NULL);
-    HTML_LIT(h, "<li><a");
-    html_attr_url(h, "href", href);
-    HTML_LIT(h, ">");
-    html_text(h, L(r, "pager.first"));
-    HTML_LIT(h, "</a></li>");
+    HTML_LIT(h, "<li>");
+    html_link(h, href, L(r, "pager.first"));
+    HTML_LIT(h, "</li>");
   }
   if (NULL != next) {
     href_to(href, sizeof href, r, p, next);

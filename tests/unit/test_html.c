@@ -88,6 +88,13 @@ static void test_attr_and_url_filter(void **state) {
   assert_string_equal(html_data(h), " href=\"/me?x=1&amp;y=2\" src=\"#\" "
                                     "href=\"https://ujikom.example/V/ABC\" href=\"#\"");
   html_free(h);
+
+  h = html_new();
+  html_link(h, "/admin/audit?actor=a&b#audit-list", "Periksa <sekarang>");
+  html_link(h, "javascript:alert(1)", "x");
+  assert_string_equal(html_data(h), "<a href=\"/admin/audit?actor=a&amp;b#audit-list\">Periksa "
+                                    "&lt;sekarang&gt;</a><a href=\"#\">x</a>");
+  html_free(h);
 }
 
 static void test_local_path(void **state) {
