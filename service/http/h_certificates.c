@@ -82,22 +82,6 @@ static json_t *cert_summary(const struct store_cert *c) {
   return j;
 }
 
-/* A page cursor of the certificate list: the serial of the last one shown (letters, digits
- * and hyphens, at most 64). */
-static bool cursor_serial(const char *s) {
-  size_t n = strlen(s);
-  if (n < 1 || n > 64) {
-    return false;
-  }
-  for (size_t i = 0; i < n; i++) {
-    char c = s[i];
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || '-' == c)) {
-      return false;
-    }
-  }
-  return true;
-}
-
 /* GET /api/certificates[?limit=&before=&after=SERIAL&q=&status=] */
 int h_cert_list(struct req *r) {
   struct store_rd *rd = NULL;
@@ -124,9 +108,8 @@ int h_cert_list(struct req *r) {
     }
   }
   query.before_s = before;
-  query.after_serial = pager_query(r, "after");
-  if (NULL != query.after_serial && !cursor_serial(query.after_serial)) {
-    return reply_error(r, ERR_INVALID_FIELD, "after: the next_after of a previous page.");
+  if (!pager_serial_cursor(r, "after", &query.after_serial)) {
+    return 0; /* answered (400) */
   }
   query.status = pager_query(r, "status");
   if (NULL != query.status && 0 != strcmp(query.status, STORE_CERT_VALID) &&

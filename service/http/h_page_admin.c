@@ -543,15 +543,7 @@ static bool parse_cert_query(struct req *r, struct store_cert_query *q) {
     return false; /* answered */
   }
   q->status = status >= 0 ? cert_statuses[2 * (size_t)status] : NULL;
-  q->after_serial = pager_query(r, "cafter");
-  if (NULL != q->after_serial &&
-      (strlen(q->after_serial) > 64 ||
-       strspn(q->after_serial, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") !=
-           strlen(q->after_serial))) {
-    reply_error(r, ERR_INVALID_FIELD, "cafter: a serial from a \"next page\" link.");
-    return false;
-  }
-  return true;
+  return pager_serial_cursor(r, "cafter", &q->after_serial);
 }
 
 /* Every certificate ever issued, newest first, a page at a time, found by part of its

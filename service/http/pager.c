@@ -40,6 +40,19 @@ bool pager_cursor(struct req *r, const char *name, int64_t *out) {
   return false;
 }
 
+bool pager_serial_cursor(struct req *r, const char *name, const char **out) {
+  char msg[80];
+  const char *v = pager_query(r, name);
+  size_t n = NULL == v ? 0 : strlen(v);
+  *out = v;
+  if (NULL == v || (n <= 64 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n)) {
+    return true;
+  }
+  snprintf(msg, sizeof msg, "%s: a serial from a \"next page\" link.", name);
+  reply_error(r, ERR_INVALID_FIELD, msg);
+  return false;
+}
+
 static bool put_raw(char *out, size_t outlen, size_t *pos, const char *s) {
   size_t n = strlen(s);
   if (*pos + n >= outlen) {

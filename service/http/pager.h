@@ -54,5 +54,9 @@ bool pager_text(struct req *r, const char *name, const char **out);
 /* A list's cursor: the request's `name` as an id into *out (0 when unset); false, with 400
  * answered, when it is not an id. */
 bool pager_cursor(struct req *r, const char *name, int64_t *out);
+/* A list's cursor that is a certificate serial (the last one shown): the request's `name`
+ * into *out (NULL when unset); false, with 400 answered, when it is not 1 to 64 of
+ * A-Z 0-9 and '-'. */
+bool pager_serial_cursor(struct req *r, const char *name, const char **out);
 
 #endif

@@ -503,7 +503,7 @@ test('the certificate list pages by serial through a second of many issuances, a
   assert.deepEqual(found.json.certificates.map((c) => c.holder), ['Salinan 249']);
   const valid = await admin.get('/api/certificates?status=valid&limit=999');
   assert.ok(valid.json.certificates.every((c) => c.status === 'valid'));
-  for (const bad of ['after=%27%20OR%201', 'status=gone', 'limit=1001', `q=${'x'.repeat(101)}`]) {
+  for (const bad of ['after=%27%20OR%201', 'after=ujk-p00000000000000000001', 'status=gone', 'limit=1001', `q=${'x'.repeat(101)}`]) {
     const b = await admin.get(`/api/certificates?${bad}`);
     assert.equal(b.status, 400, bad);
     assert.equal(b.json.error, 'invalid_field', bad);
@@ -530,4 +530,5 @@ test('the certificate list pages by serial through a second of many issuances, a
       'UJK-P00000000000000000075', 'UJK-P00000000000000000076', 'UJK-P00000000000000000077',
       'UJK-P00000000000000000078', 'UJK-P00000000000000000079']);
   assert.equal((await admin.get('/admin?cstatus=gone')).status, 400);
+  assert.equal((await admin.get('/admin?cafter=%27%20OR%201')).status, 400);
 });
