@@ -55,6 +55,9 @@ int exam_form_from_json(struct exam_form **out, const struct exam *exam, const j
  * exam_form_from_json. Returns 0 and *out, or -1 with a reason in err. */
 int exam_form_from_text(struct exam_form **out, const struct exam *exam, const char *text,
                         char *err, size_t errlen);
+/* Whether the stored form text (exam_form_to_json's shape) has item_id on it, found without
+ * the exam (parsed, not rebuilt); false for a text that is not such a form. */
+bool exam_form_text_has_item(const char *text, const char *item_id);
 /* What the candidate sees: exam id and titles, and per unit its code/titles and items with
  * id, type, prompt, points, KUK ids, options (id, text) in display order, the numeric unit
  * and rubric criterion texts. No keys of any kind. NULL when memory runs out. */

@@ -176,6 +176,83 @@ enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n,
   return REVIEWS_OK;
 }
 
+/* Keeps the entries of q that viewer may mark now and whose form has item_id, appending their
+ * ids to *ids (of *n, room *cap). STORE_OK or negative. */
+static int marking_keep(int64_t **ids, size_t *n, size_t *cap, struct store_rd *rd,
+                        const struct reviews_queue_entry *q, size_t nq, int64_t viewer,
+                        const char *item_id) {
+  int rc = STORE_OK;
+  for (size_t i = 0; STORE_OK == rc && i < nq; i++) {
+    if (!reviews_queue_in_state(&q[i], REVIEWS_QUEUE_FREE, viewer) &&
+        !reviews_queue_in_state(&q[i], REVIEWS_QUEUE_MINE, viewer)) {
+      continue;
+    }
+    struct store_attempt att;
+    rc = store_attempt_get(rd, &att, q[i].attempt_id);
+    if (STORE_NONE == rc) {
+      rc = STORE_OK; /* gone meanwhile */
+      continue;
+    }
+    bool has = STORE_OK == rc && exam_form_text_has_item(att.form, item_id);
+    store_attempt_clear(&att);
+    if (has && *n == *cap) {
+      size_t grown = 0 == *cap ? 64 : *cap * 2;
+      int64_t *more = realloc(*ids, grown * sizeof **ids);
+      if (NULL == more) {
+        return STORE_UNAVAILABLE; /* out of memory */
+      }
+      *ids = more;
+      *cap = grown;
+    }
+    if (has) {
+      (*ids)[(*n)++] = q[i].attempt_id;
+    }
+  }
+  return rc;
+}
+
+enum reviews_rc reviews_marking_list(int64_t **out, size_t *out_n, struct svc *svc,
+                                     const struct reviews_viewer *viewer, const char *exam_id,
+                                     const char *item_id, int64_t now_ms, struct reviews_err *err) {
+  int64_t *ids = NULL;
+  size_t n = 0, cap = 0;
+  struct reviews_queue_query query = {.exam_id = exam_id};
+  enum reviews_rc res = REVIEWS_OK;
+  *out = NULL;
+  *out_n = 0;
+  err_reset(err);
+  /* A page of the queue at a time (its filters say who may see what), each page's forms read
+   * in one snapshot: the queue may be thousands long after an exam day. */
+  do {
+    struct reviews_queue_entry *q = NULL;
+    struct reviews_queue_cursor next;
+    size_t nq = 0;
+    res = reviews_queue(&q, &nq, &next, svc, viewer, &query, now_ms, err);
+    if (REVIEWS_OK != res) {
+      break;
+    }
+    struct store_rd *rd = NULL;
+    int rc = store_rd_begin(svc->store, &rd);
+    if (STORE_OK == rc) {
+      rc = marking_keep(&ids, &n, &cap, rd, q, nq, viewer->id, item_id);
+    }
+    store_rd_end(rd);
+    reviews_queue_free(q, nq);
+    if (STORE_OK != rc) {
+      res = store_failed(err, rc);
+      break;
+    }
+    query.after = next;
+  } while (0 != query.after.attempt_id);
+  if (REVIEWS_OK != res) {
+    free(ids);
+    return res;
+  }
+  *out = ids;
+  *out_n = n;
+  return REVIEWS_OK;
+}
+
 void reviews_queue_cursor_format(char out[REVIEWS_QUEUE_CURSOR_SIZE],
                                  const struct reviews_queue_cursor *c) {
   snprintf(out, REVIEWS_QUEUE_CURSOR_SIZE, "%" PRId64 "-%" PRId64, c->since_ms, c->attempt_id);

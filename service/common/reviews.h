@@ -151,6 +151,14 @@ enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n,
                               struct reviews_err *err);
 void reviews_queue_free(struct reviews_queue_entry *list, size_t n);
 
+/* Marking one question across candidates: every attempt of exam_id in the viewer's queue
+ * that the viewer may mark now (free, or claimed by or assigned to them) and whose drawn form
+ * has item_id, in queue order, over the whole queue however long. On REVIEWS_OK *out (possibly
+ * 0 ids; NULL then) is the caller's to free. */
+enum reviews_rc reviews_marking_list(int64_t **out, size_t *out_n, struct svc *svc,
+                                     const struct reviews_viewer *viewer, const char *exam_id,
+                                     const char *item_id, int64_t now_ms, struct reviews_err *err);
+
 /* --- claiming --- */
 
 /* Claims attempt_id for assessor for the configured time (renewing one's own claim or

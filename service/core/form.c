@@ -901,3 +901,18 @@ int exam_form_from_text(struct exam_form **out, const struct exam *exam, const c
   json_decref(j);
   return rc;
 }
+
+bool exam_form_text_has_item(const char *text, const char *item_id) {
+  json_t *j = NULL == text ? NULL : json_loads(text, 0, NULL);
+  const json_t *units = json_object_get(j, "units");
+  bool has = false;
+  for (size_t u = 0; !has && u < json_array_size(units); u++) {
+    const json_t *items = json_object_get(json_array_get(units, u), "items");
+    for (size_t i = 0; !has && i < json_array_size(items); i++) {
+      const char *id = json_string_value(json_object_get(json_array_get(items, i), "id"));
+      has = NULL != id && 0 == strcmp(id, item_id);
+    }
+  }
+  json_decref(j);
+  return has;
+}

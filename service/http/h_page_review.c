@@ -890,56 +890,39 @@ struct by_item {
   struct reviews_sheet sheet; /* the current one's, when position > 0 */
 };
 
-/* Walks the viewer's queue of exam_id for attempts with item_id on their form that the
- * viewer may mark (not held by someone else), keeping the sheet of the first one after
- * attempt after (0: from the start). When after is no longer in that list (decided or taken
- * meanwhile), it starts again from the first. REVIEWS_OK, or the queue's failure. */
+/* The attempts of exam_id in the viewer's queue with item_id on their form that the viewer
+ * may mark (not held by someone else), over the whole queue, keeping the sheet of the first
+ * one after attempt after (0: from the start). When after is no longer in that list (decided
+ * or taken meanwhile), it starts again from the first. A sheet that cannot be read (gone
+ * meanwhile) is passed over and not counted. REVIEWS_OK, or the queue's failure. */
 static enum reviews_rc by_item_find(struct by_item *out, struct req *r, const char *exam_id,
                                     const char *item_id, int64_t after, struct reviews_err *err) {
   struct reviews_viewer viewer = {.id = r->user->id, .admin = false};
-  struct reviews_queue_entry *q = NULL;
-  struct reviews_sheet first;
-  size_t n = 0;
-  bool passed = 0 == after, found_after = false;
+  int64_t *ids = NULL;
+  size_t n = 0, from = 0, unread = 0;
   memset(out, 0, sizeof(*out));
-  memset(&first, 0, sizeof(first));
-  struct reviews_queue_query query = {.exam_id = exam_id};
-  struct reviews_queue_cursor next;
-  enum reviews_rc rc = reviews_queue(&q, &n, &next, r->svc, &viewer, &query, r->now_ms, err);
-  for (size_t i = 0; REVIEWS_OK == rc && i < n; i++) {
-    struct reviews_sheet s;
+  enum reviews_rc rc =
+      reviews_marking_list(&ids, &n, r->svc, &viewer, exam_id, item_id, r->now_ms, err);
+  if (REVIEWS_OK != rc) {
+    return rc;
+  }
+  for (size_t i = 0; 0 != after && i < n; i++) {
+    if (ids[i] == after) {
+      from = i + 1;
+      break;
+    }
+  }
+  for (size_t i = from; i < n && 0 == out->position; i++) {
     struct reviews_err skipped;
-    if (!reviews_queue_in_state(&q[i], REVIEWS_QUEUE_FREE, viewer.id) &&
-        !reviews_queue_in_state(&q[i], REVIEWS_QUEUE_MINE, viewer.id)) {
-      continue;
-    }
-    if (REVIEWS_OK != reviews_sheet_load(&s, r->svc, q[i].attempt_id, viewer.id, &skipped)) {
-      continue; /* gone from the queue meanwhile, or not readable: not offered */
-    }
-    if (NULL == exam_form_find_item(s.form, item_id)) {
-      reviews_sheet_free(&s);
-      continue;
-    }
-    out->total++;
-    if (passed && 0 == out->position) {
-      out->position = out->total;
-      out->sheet = s;
-    } else if (1 == out->total) {
-      first = s; /* kept in case after is gone */
+    if (REVIEWS_OK == reviews_sheet_load(&out->sheet, r->svc, ids[i], viewer.id, &skipped)) {
+      out->position = i + 1 - unread;
     } else {
-      reviews_sheet_free(&s);
+      unread++;
     }
-    found_after = found_after || q[i].attempt_id == after;
-    passed = passed || q[i].attempt_id == after;
   }
-  reviews_queue_free(q, n);
-  if (0 == out->position && !found_after && out->total > 0 && NULL != first.form) {
-    out->position = 1;
-    out->sheet = first;
-  } else if (NULL != first.form) {
-    reviews_sheet_free(&first);
-  }
-  return rc;
+  out->total = n - unread;
+  free(ids);
+  return REVIEWS_OK;
 }
 
 static void render_by_item(struct html *h, const struct req *r, struct by_item *b,

@@ -343,6 +343,26 @@ test('the queue past its first thousand entries: filters and pages reach every e
   assert.equal(ids(second.text).length, 200);
   assert.ok(ids(second.text).every((id) => !ids(first.text).includes(id)), 'the next page goes on');
 
+  // Marking one question reaches every answer, not only the first page's: all but the attempt
+  // asesor2 holds, the last one reached from the one before it.
+  const progress = (t) => {
+    const m = t.match(/Jawaban (\d+) dari (\d+)/);
+    assert.ok(m, 'the marking progress');
+    return [Number(m[1]), Number(m[2])];
+  };
+  const markable = seen.filter((id) => id !== real);
+  const firstMark = await asesor1.get(`/marking/${REVIEW_EXAM_ID}/ESS-1`);
+  assert.equal(firstMark.status, 200);
+  assert.deepEqual(progress(firstMark.text), [1, markable.length]);
+  assert.ok(markable.length > 1100);
+  const lastMark = await asesor1.get(`/marking/${REVIEW_EXAM_ID}/ESS-1?after=${markable.at(-2)}`);
+  assert.equal(lastMark.status, 200);
+  assert.deepEqual(progress(lastMark.text), [markable.length, markable.length]);
+  assert.match(lastMark.text, new RegExp(`/review/${markable.at(-1)}/marks/ESS-1`));
+  const done = await asesor1.get(`/marking/${REVIEW_EXAM_ID}/ESS-1?after=${markable.at(-1)}`);
+  assert.equal(done.status, 200);
+  assert.doesNotMatch(done.text, /Jawaban \d+ dari/);
+
   const bad = await asesor1.get('/api/reviews/queue?after=12x');
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error, 'invalid_field');

@@ -275,6 +275,59 @@ static void test_storage_round_trip(void **state) {
   exam_free(exam);
 }
 
+/* An item on a stored form is found from the text alone: each drawn item, none not drawn,
+ * and nothing in a text that is not a form. */
+static void test_text_has_item(void **state) {
+  (void)state;
+  struct exam *exam = load("true");
+  struct exam_form *form = NULL;
+  assert_int_equal(exam_form_assemble(&form, exam, 42), 0);
+  json_t *j = exam_form_to_json(form);
+  char *text = json_dumps(j, JSON_COMPACT);
+  size_t drawn = 0;
+  for (size_t u = 0; u < form->nunits; u++) {
+    for (size_t i = 0; i < form->units[u].nitems; i++) {
+      assert_true(exam_form_text_has_item(text, form->units[u].items[i].item->id));
+      drawn++;
+    }
+  }
+  assert_true(drawn > 0);
+  size_t absent = 0;
+  for (size_t u = 0; u < exam->nunits; u++) {
+    for (size_t p = 0; p < exam->units[u].npools; p++) {
+      for (size_t k = 0; k < exam->units[u].pools[p].nitems; k++) {
+        const char *id = exam->units[u].pools[p].items[k].id;
+        bool on = false;
+        for (size_t fu = 0; fu < form->nunits; fu++) {
+          for (size_t i = 0; i < form->units[fu].nitems; i++) {
+            on = on || 0 == strcmp(id, form->units[fu].items[i].item->id);
+          }
+        }
+        assert_int_equal(on, exam_form_text_has_item(text, id));
+        absent += !on;
+      }
+    }
+  }
+  assert_false(exam_form_text_has_item(text, "ZZ"));
+  assert_false(exam_form_text_has_item(text, ""));
+  const char *not_forms[] = {"",
+                             "{",
+                             "[]",
+                             "{}",
+                             "{\"units\":{}}",
+                             "{\"units\":[1,{\"items\":3}]}",
+                             "{\"units\":[{\"items\":[{\"id\":7}]}]}"};
+  for (size_t i = 0; i < sizeof not_forms / sizeof not_forms[0]; i++) {
+    assert_false(exam_form_text_has_item(not_forms[i], "7"));
+  }
+  assert_false(exam_form_text_has_item(NULL, "A"));
+  free(text);
+  json_decref(j);
+  exam_form_free(form);
+  exam_free(exam);
+  assert_true(absent > 0); /* the exam draws from pools: some items are left out */
+}
+
 static void test_candidate_view_has_no_keys(void **state) {
   (void)state;
   struct exam *exam = load("true");
@@ -486,6 +539,7 @@ int main(void) {
       cmocka_unit_test(test_draws_per_pool_and_coverage),
       cmocka_unit_test(test_option_shuffling),
       cmocka_unit_test(test_storage_round_trip),
+      cmocka_unit_test(test_text_has_item),
       cmocka_unit_test(test_candidate_view_has_no_keys),
       cmocka_unit_test(test_view_text_is_the_candidate_view),
       cmocka_unit_test(test_view_refuses_another_exams_form),

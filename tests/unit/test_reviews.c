@@ -289,7 +289,8 @@ static void test_feedback_and_appeal(void **state) {
 struct many_txn {
   int64_t user;
   size_t n;
-  int64_t last;
+  int64_t first, last;
+  const char *(*form)(size_t i); /* the i-th attempt's form; NULL: "{}" */
 };
 
 /* n attempts awaiting review, finished in the same transaction (many at the same ms). */
@@ -298,10 +299,12 @@ static int create_many(struct store_tx *tx, void *arg) {
   int rc = store_exam_source_put(tx, VERSION, "EXM", "ex.exam.yaml", "x", 1);
   int64_t now = store_tx_now_ms(tx);
   for (size_t i = 0; STORE_OK == rc && i < m->n; i++) {
-    rc = store_attempt_create(tx, &m->last, m->user, "EXM", VERSION, "{}", now + 3600000);
+    rc = store_attempt_create(tx, &m->last, m->user, "EXM", VERSION,
+                              NULL == m->form ? "{}" : m->form(i), now + 3600000);
     if (STORE_OK == rc) {
       rc = store_attempt_finish(tx, m->last, ATTEMPT_SUBMITTED, now, VERDICT_PENDING, "{}");
     }
+    m->first = 0 == i ? m->last : m->first;
   }
   return rc;
 }
@@ -316,7 +319,7 @@ static void test_queue_deep(void **state) {
   struct reviews_err err;
   struct store_claim claim;
   size_t n = 0;
-  struct many_txn m = {f->candidate, 1234, 0};
+  struct many_txn m = {f->candidate, 1234, 0, 0, NULL};
   assert_int_equal(STORE_OK, store_txn(f->svc.store, create_many, &m));
   assert_int_equal(REVIEWS_OK, reviews_claim(&claim, &f->svc, m.last, f->assessor2, &err));
   int64_t now = claim.claimed_ms;
@@ -358,6 +361,63 @@ static void test_queue_deep(void **state) {
   assert_int_equal(0, n);
   assert_int_equal(0, next.attempt_id);
   reviews_queue_free(q, n);
+}
+
+/* Every third attempt's form has the essay E-9, the others E-1 and E-2. */
+static const char *form_with_e2(size_t i) {
+  return 0 == i % 3 ? "{\"units\":[{\"code\":\"U\",\"items\":[{\"id\":\"E-9\"}]}]}"
+                    : "{\"units\":[{\"code\":\"U\",\"items\":[{\"id\":\"E-1\"},"
+                      "{\"id\":\"E-2\",\"options\":[]}]}]}";
+}
+
+/* Marking one question reaches past the queue's first page: every attempt with the item on
+ * its form, in queue order, except those someone else holds; the viewer's own claim stays. */
+static void test_marking_list(void **state) {
+  struct fixture *f = *state;
+  struct reviews_err err;
+  struct store_claim claim;
+  /* the last one has E-2 */
+  struct many_txn m = {f->candidate, 3 * REVIEWS_QUEUE_LIMIT + 8, 0, 0, form_with_e2};
+  assert_int_equal(STORE_OK, store_txn(f->svc.store, create_many, &m));
+  /* attempt first+1 has E-2 and is held by the other assessor; the last one by the viewer */
+  assert_int_equal(REVIEWS_OK, reviews_claim(&claim, &f->svc, m.first + 1, f->assessor, &err));
+  assert_int_equal(REVIEWS_OK, reviews_claim(&claim, &f->svc, m.last, f->assessor2, &err));
+  int64_t now = claim.claimed_ms;
+
+  struct reviews_viewer viewer = {f->assessor2, false};
+  int64_t *ids = NULL;
+  size_t n = 0;
+  assert_int_equal(REVIEWS_OK,
+                   reviews_marking_list(&ids, &n, &f->svc, &viewer, "EXM", "E-2", now, &err));
+  size_t want = 0;
+  for (size_t i = 0; i < m.n; i++) {
+    want += 0 != i % 3 && 1 != i;
+  }
+  assert_int_equal(want, n);
+  assert_true(n > REVIEWS_QUEUE_LIMIT);
+  for (size_t i = 0; i < n; i++) {
+    size_t at = (size_t)(ids[i] - m.first); /* ids follow creation order here */
+    assert_true(0 != at % 3 && 1 != at);
+    assert_true(0 == i || ids[i] > ids[i - 1]);
+  }
+  assert_int_equal(m.last, ids[n - 1]);
+  free(ids);
+
+  /* an item no form has, and another exam: nothing */
+  assert_int_equal(REVIEWS_OK,
+                   reviews_marking_list(&ids, &n, &f->svc, &viewer, "EXM", "E-5", now, &err));
+  assert_int_equal(0, n);
+  free(ids);
+  assert_int_equal(REVIEWS_OK,
+                   reviews_marking_list(&ids, &n, &f->svc, &viewer, "LAIN", "E-2", now, &err));
+  assert_int_equal(0, n);
+  free(ids);
+  /* the candidate's own attempts are never theirs to mark */
+  struct reviews_viewer own = {f->candidate, false};
+  assert_int_equal(REVIEWS_OK,
+                   reviews_marking_list(&ids, &n, &f->svc, &own, "EXM", "E-2", now, &err));
+  assert_int_equal(0, n);
+  free(ids);
 }
 
 static void test_queue_cursor_text(void **state) {
@@ -735,6 +795,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_decide, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_queue_deep, setup, temp_store_teardown),
       cmocka_unit_test(test_queue_cursor_text),
+      cmocka_unit_test_setup_teardown(test_marking_list, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_accounts, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
