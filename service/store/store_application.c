@@ -139,11 +139,10 @@ int store_application_by_id(struct store_rd *rd, struct store_application *out, 
 int store_application_list(struct store_rd *rd, struct store_application **out, size_t *out_n,
                            const char *status, int64_t assessor_id, int64_t after_id, int limit,
                            bool *out_more) {
-  const struct store_arg args[] = {STORE_ARG_TEXT(status), STORE_ARG_INT(limit + 1),
+  const struct store_arg args[] = {STORE_ARG_TEXT(status), STORE_ARG_LIMIT(limit),
                                    STORE_ARG_INT(assessor_id), STORE_ARG_INT(after_id)};
   return store_rows_query_page(store_rd_conn(rd), &app_set, APP_LIST, args,
-                               sizeof args / sizeof args[0], &app_rows, limit, out, out_n,
-                               out_more);
+                               sizeof args / sizeof args[0], &app_rows, out, out_n, out_more);
 }
 
 void store_application_list_free(struct store_application *list, size_t n) {

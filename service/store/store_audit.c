@@ -319,19 +319,14 @@ int store_audit_search(struct store_rd *rd, struct store_audit_entry **out, size
   if (NULL == f) {
     f = &any;
   }
-  /* a page reads one row more: whether it is there says whether more follow */
   const struct store_arg args[] = {STORE_ARG_INT(before_seq),
-                                   STORE_ARG_INT(NULL != out_more ? limit + 1 : limit),
+                                   STORE_ARG_LIMIT(limit),
                                    STORE_ARG_TEXT(filter_text(f->subject)),
                                    STORE_ARG_TEXT(filter_text(f->action)),
                                    STORE_ARG_TEXT(filter_text(f->actor_text)),
                                    STORE_ARG_INT(f->from_ms),
                                    STORE_ARG_INT(f->to_ms)};
-  if (NULL != out_more) {
-    return store_rows_query_page(store_rd_conn(rd), &audit_set, AUDIT_SEARCH, args,
-                                 sizeof args / sizeof args[0], &audit_entry_rows, limit, out, out_n,
-                                 out_more);
-  }
-  return store_rows_query(store_rd_conn(rd), &audit_set, AUDIT_SEARCH, args,
-                          sizeof args / sizeof args[0], &audit_entry_rows, limit, out, out_n);
+  return store_rows_query_page(store_rd_conn(rd), &audit_set, AUDIT_SEARCH, args,
+                               sizeof args / sizeof args[0], &audit_entry_rows, out, out_n,
+                               out_more);
 }

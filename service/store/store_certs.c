@@ -300,13 +300,12 @@ void store_cert_list_free(struct store_cert *list, size_t n) {
 int store_cert_list(struct store_rd *rd, struct store_cert **out, size_t *out_n,
                     const struct store_cert_query *q, int limit, bool *out_more) {
   const char *text = NULL != q->text && '\0' != q->text[0] ? q->text : NULL;
-  /* a page reads one row more: whether it is there says whether more follow */
-  const struct store_arg args[] = {STORE_ARG_INT(q->before_s), STORE_ARG_INT(limit + 1),
+  const struct store_arg args[] = {STORE_ARG_INT(q->before_s), STORE_ARG_LIMIT(limit),
                                    STORE_ARG_INT(q->user_id),  STORE_ARG_TEXT(q->after_serial),
                                    STORE_ARG_TEXT(text),       STORE_ARG_TEXT(q->status)};
-  return store_rows_query_page(
-      store_rd_conn(rd), &certs_set, q->user_id > 0 ? CERTS_LIST_USER : CERTS_LIST_ALL, args,
-      sizeof args / sizeof args[0], &cert_rows, limit, out, out_n, out_more);
+  return store_rows_query_page(store_rd_conn(rd), &certs_set,
+                               q->user_id > 0 ? CERTS_LIST_USER : CERTS_LIST_ALL, args,
+                               sizeof args / sizeof args[0], &cert_rows, out, out_n, out_more);
 }
 
 int store_cert_list_undisplayed(struct store_rd *rd, struct store_cert **out, size_t *out_n,

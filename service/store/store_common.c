@@ -585,21 +585,32 @@ int store_rows_query(struct store_conn *c, const struct store_sqlset *set, int i
 
 int store_rows_query_page(struct store_conn *c, const struct store_sqlset *set, int id,
                           const struct store_arg *args, size_t nargs,
-                          const struct store_rowtype *type, int limit, void *out_list,
-                          size_t *out_n, bool *out_more) {
-  *out_more = false;
-  if (limit < 1 || limit > STORE_LIST_MAX) {
-    return STORE_HARD;
+                          const struct store_rowtype *type, void *out_list, size_t *out_n,
+                          bool *out_more) {
+  size_t limit_at = nargs;
+  for (size_t i = 0; i < nargs; i++) {
+    limit_at = args[i].is_limit ? i : limit_at;
   }
-  /* limit + 1 rows: the ceiling is the page's, not the look-ahead row's */
+  if (NULL != out_more) {
+    *out_more = false;
+  }
+  *out_n = 0;
+  memset(out_list, 0, sizeof(void *));
+  int64_t limit = limit_at < nargs ? args[limit_at].num : 0;
+  if (limit < 1 || limit > STORE_LIST_MAX) {
+    return STORE_HARD; /* a caller's slip: no page size, or one out of range */
+  }
+  /* limit + 1 rows with out_more: the ceiling is the page's, not the look-ahead row's */
+  size_t want = (size_t)limit + (NULL != out_more ? 1 : 0);
   struct store_stmt *st = store_stmt(c, set, id);
   if (NULL != st) {
     store_bind_all(st, args, nargs);
+    store_bind_int64(st, (int)limit_at + 1, (int64_t)want);
   }
   void *list = NULL;
-  int rc = rows_collect(c, st, type, (size_t)limit + 1, &list, out_n);
+  int rc = rows_collect(c, st, type, want, &list, out_n);
   memcpy(out_list, &list, sizeof(list));
-  if (STORE_OK == rc && *out_n > (size_t)limit) {
+  if (STORE_OK == rc && NULL != out_more && *out_n > (size_t)limit) {
     /* The array keeps its room for limit + 1; store_rows_free frees it whatever the count. */
     unsigned char *elems = *(void **)out_list;
     if (NULL != type->clear) {

@@ -134,10 +134,14 @@ struct store_arg {
   bool is_text;
   int64_t num;
   const char *text;
+  bool is_limit; /* the query's LIMIT: store_rows_query_page binds one more to it */
 };
-#define STORE_ARG_INT(v)  ((struct store_arg){false, (v), NULL})
-#define STORE_ARG_TEXT(v) ((struct store_arg){true, 0, (v)})
-#define STORE_ARG_NULL    ((struct store_arg){true, 0, NULL})
+#define STORE_ARG_INT(v)  ((struct store_arg){false, (v), NULL, false})
+#define STORE_ARG_TEXT(v) ((struct store_arg){true, 0, (v), false})
+#define STORE_ARG_NULL    ((struct store_arg){true, 0, NULL, false})
+/* The page size of a list, bound to the query's LIMIT parameter: as STORE_ARG_INT, except
+ * that store_rows_query_page asks for one row more through it. */
+#define STORE_ARG_LIMIT(v) ((struct store_arg){false, (v), NULL, true})
 
 /* An id where 0 means none (an optional reference, the audit's system actor): SQL NULL for
  * 0, else the number. */
@@ -217,13 +221,16 @@ int store_rows_query(struct store_conn *c, const struct store_sqlset *set, int i
                      const struct store_arg *args, size_t nargs, const struct store_rowtype *type,
                      int limit, void *out_list, size_t *out_n);
 
-/* One page of a keyset-paged list, in the same single read: as store_rows_query with one row
- * more than limit (1..STORE_LIST_MAX), that row (when there is one) cleared again and
- * left out of *out_n; *out_more says whether it was there, i.e. whether a next page exists. */
+/* One page of a keyset-paged list, in the same single read: as store_rows_query, where args
+ * hold the page size limit (1..STORE_LIST_MAX) as STORE_ARG_LIMIT(limit); STORE_HARD when
+ * they hold none (or it is out of range). With out_more, the
+ * query is asked for limit + 1 rows through that argument, the extra row (when there is
+ * one) is cleared again and left out of *out_n, and *out_more says whether it was there, i.e.
+ * whether a next page exists; without (NULL), it reads limit rows. */
 int store_rows_query_page(struct store_conn *c, const struct store_sqlset *set, int id,
                           const struct store_arg *args, size_t nargs,
-                          const struct store_rowtype *type, int limit, void *out_list,
-                          size_t *out_n, bool *out_more);
+                          const struct store_rowtype *type, void *out_list, size_t *out_n,
+                          bool *out_more);
 
 /* The same without a limit, as store_rows_collect_all. */
 int store_rows_query_all(struct store_conn *c, const struct store_sqlset *set, int id,

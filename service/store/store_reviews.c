@@ -411,18 +411,17 @@ int store_appeal_list(struct store_rd *rd, struct store_appeal **out, size_t *ou
                       const enum appeal_status *status, int64_t after_id, int limit,
                       bool *out_more) {
   const struct store_arg args[] = {
-      STORE_ARG_INT(limit + 1), STORE_ARG_TEXT(NULL == status ? NULL : appeal_status_name(*status)),
+      STORE_ARG_LIMIT(limit), STORE_ARG_TEXT(NULL == status ? NULL : appeal_status_name(*status)),
       STORE_ARG_INT(after_id)};
-  return store_rows_query_page(store_rd_conn(rd), &reviews_set, APPEAL_LIST, args, 3, &appeal_rows,
-                               limit, out, out_n, out_more);
+  return store_rows_query_page(store_rd_conn(rd), &reviews_set, APPEAL_LIST, args,
+                               sizeof args / sizeof args[0], &appeal_rows, out, out_n, out_more);
 }
 
 int store_appeal_list_undecided(struct store_rd *rd, struct store_appeal **out, size_t *out_n,
                                 int64_t after_id, int limit, bool *out_more) {
-  /* a page reads one row more: whether it is there says whether more follow */
-  const struct store_arg args[] = {STORE_ARG_INT(limit + 1), STORE_ARG_INT(after_id)};
-  return store_rows_query_page(store_rd_conn(rd), &reviews_set, APPEAL_LIST_UNDECIDED, args, 2,
-                               &appeal_rows, limit, out, out_n, out_more);
+  const struct store_arg args[] = {STORE_ARG_LIMIT(limit), STORE_ARG_INT(after_id)};
+  return store_rows_query_page(store_rd_conn(rd), &reviews_set, APPEAL_LIST_UNDECIDED, args,
+                               sizeof args / sizeof args[0], &appeal_rows, out, out_n, out_more);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -445,15 +444,11 @@ int store_attempt_search(struct store_rd *rd, struct store_attempt **out, size_t
       STORE_ARG_TEXT(NULL == f->status ? NULL : attempt_status_name(*f->status)),
       STORE_ARG_TEXT(NULL == f->verdict ? NULL : verdict_name(*f->verdict)),
       STORE_ARG_INT(before_id),
-      STORE_ARG_INT(NULL != out_more ? limit + 1 : limit), /* a page reads one row more */
+      STORE_ARG_LIMIT(limit),
       STORE_ARG_TEXT(candidate)};
-  if (NULL != out_more) {
-    return store_rows_query_page(store_rd_conn(rd), &reviews_set, ADMIN_ATTEMPTS, args,
-                                 sizeof args / sizeof args[0], &admin_attempt_rows, limit, out,
-                                 out_n, out_more);
-  }
-  return store_rows_query(store_rd_conn(rd), &reviews_set, ADMIN_ATTEMPTS, args,
-                          sizeof args / sizeof args[0], &admin_attempt_rows, limit, out, out_n);
+  return store_rows_query_page(store_rd_conn(rd), &reviews_set, ADMIN_ATTEMPTS, args,
+                               sizeof args / sizeof args[0], &admin_attempt_rows, out, out_n,
+                               out_more);
 }
 
 int store_review_attempts(struct store_rd *rd, struct store_attempt **out, size_t *out_n,

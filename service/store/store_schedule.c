@@ -161,11 +161,10 @@ int store_schedule_get(struct store_rd *rd, struct store_schedule *out, int64_t 
 
 int store_schedule_list(struct store_rd *rd, struct store_schedule **out, size_t *out_n,
                         int64_t assessor_id, int64_t before_id, int limit, bool *out_more) {
-  const struct store_arg args[] = {STORE_ARG_INT(assessor_id), STORE_ARG_INT(limit + 1),
+  const struct store_arg args[] = {STORE_ARG_INT(assessor_id), STORE_ARG_LIMIT(limit),
                                    STORE_ARG_INT(before_id)};
   return store_rows_query_page(store_rd_conn(rd), &schedule_set, SCHEDULE_LIST, args,
-                               sizeof args / sizeof args[0], &schedule_rows, limit, out, out_n,
-                               out_more);
+                               sizeof args / sizeof args[0], &schedule_rows, out, out_n, out_more);
 }
 
 int store_schedule_list_candidate(struct store_rd *rd, struct store_schedule **out, size_t *out_n,

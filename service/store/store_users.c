@@ -222,18 +222,12 @@ int store_user_search(struct store_rd *rd, struct store_user **out, size_t *out_
     f = &any;
   }
   const char *text = NULL != f->text && '\0' != f->text[0] ? f->text : NULL;
-  /* a page reads one row more: whether it is there says whether more follow */
-  const struct store_arg args[] = {
-      STORE_ARG_INT(after_id), STORE_ARG_INT(NULL != out_more ? limit + 1 : limit),
-      STORE_ARG_TEXT(text), STORE_ARG_TEXT(NULL == f->role ? NULL : role_name(*f->role)),
-      STORE_ARG_INT(f->disabled < 0 ? -1 : (f->disabled ? 1 : 0))};
-  if (NULL != out_more) {
-    return store_rows_query_page(store_rd_conn(rd), &users_set, USERS_SEARCH, args,
-                                 sizeof args / sizeof args[0], &user_rows, limit, out, out_n,
-                                 out_more);
-  }
-  return store_rows_query(store_rd_conn(rd), &users_set, USERS_SEARCH, args,
-                          sizeof args / sizeof args[0], &user_rows, limit, out, out_n);
+  const struct store_arg args[] = {STORE_ARG_INT(after_id), STORE_ARG_LIMIT(limit),
+                                   STORE_ARG_TEXT(text),
+                                   STORE_ARG_TEXT(NULL == f->role ? NULL : role_name(*f->role)),
+                                   STORE_ARG_INT(f->disabled < 0 ? -1 : (f->disabled ? 1 : 0))};
+  return store_rows_query_page(store_rd_conn(rd), &users_set, USERS_SEARCH, args,
+                               sizeof args / sizeof args[0], &user_rows, out, out_n, out_more);
 }
 
 int store_user_count(struct store_rd *rd, int64_t *out, const enum role *role) {
