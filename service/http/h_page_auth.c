@@ -396,7 +396,28 @@ int h_page_logout(struct req *r) {
     return 0;
   }
   auth_set_cookie(r, NULL);
-  return reply_redirect(r, "/");
+  return reply_redirect(r, "/signed-out");
+}
+
+/* GET /signed-out — where logging out lands. Its script drops the copies of exam pages and
+ * observation sheets the service worker kept for offline use (they hold the answers or
+ * records of the account that just left, and a device at a test site is shared); what is
+ * still waiting to be sent stays on the device until that account logs in again. Someone
+ * logged in is sent home. */
+int h_page_signed_out(struct req *r) {
+  if (NULL != r->user) {
+    return reply_redirect(r, "/");
+  }
+  struct html *h = layout_page_new(r, "auth.signed_out_title", "static/signout.js");
+  if (NULL == h) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  html_fmt(h, "<p class=\"notice ok\" role=\"status\">%s</p><p>%s</p>", L(r, "auth.logged_out"),
+           L(r, "auth.signed_out_shared"));
+  html_fmt(h, "<p><a class=\"button\" href=\"/login\">%s</a> <a href=\"/\">%s</a></p>",
+           L(r, "auth.login_again"), L(r, "layout.back_home"));
+  layout_end(h, r);
+  return layout_reply(r, 200, h);
 }
 
 /* The account-form pieces for the other account pages (password reset). */

@@ -290,6 +290,7 @@ int h_page_password_form(struct req *r);
 int h_page_password(struct req *r);
 int h_page_register(struct req *r);
 int h_page_logout(struct req *r);
+int h_page_signed_out(struct req *r);
 int h_page_home(struct req *r);
 int h_page_me(struct req *r);
 int h_page_me_time_zone(struct req *r);

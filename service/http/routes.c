@@ -158,6 +158,7 @@ const struct route routes[] = {
     {"GET", "/lang", ROLE_ANY, ROUTE_HTML | ROUTE_CHECKIN, h_lang},
     {"POST", "/lang", ROLE_ANY, ROUTE_HTML | ROUTE_NO_CSRF | ROUTE_CHECKIN, h_lang},
     {"GET", "/", ROLE_ANY, ROUTE_HTML, h_page_home},
+    {"GET", "/signed-out", ROLE_ANY, ROUTE_HTML, h_page_signed_out},
     {"GET", "/login", ROLE_ANY, ROUTE_HTML | ROUTE_CHECKIN, h_page_login_form},
     {"POST", "/login", ROLE_ANY, ROUTE_HTML | ROUTE_NO_CSRF | ROUTE_HASHES | ROUTE_CHECKIN,
      h_page_login},

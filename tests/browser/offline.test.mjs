@@ -84,6 +84,25 @@ test('a reload while offline shows the exam shell with its answers; back online 
   for (const asset of ['/static/app.css?v=', '/static/exam.js?v=']) {
     assert.equal(kept.filter((k) => k.startsWith(asset)).length, 1, `${asset} kept once: ${JSON.stringify(kept)}`);
   }
+  assert.ok(kept.includes(`/attempts/${id}`), 'the page is kept');
+
+  // Logging out drops the kept page: on a shared device the next person offline finds
+  // nothing of this candidate's answers there. The versioned assets stay.
+  await page.locator('header.site form[action="/logout"] button').click();
+  await Promise.all([page.waitForURL((u) => u.pathname === '/signed-out'),
+    page.locator('dialog[open]').getByRole('button', { name: 'Keluar' }).click()]);
+  await page.waitForSelector('html[data-copies-dropped="1"]');
+  assert.match(await page.locator('h1').textContent(), /Sudah keluar/);
+  await checkPage(page, 'signed-out');
+  const left = await page.evaluate(() => caches.keys()
+    .then((names) => Promise.all(names.map((n) => caches.open(n).then((c) => c.keys()))))
+    .then((lists) => lists.flat().map((k) => new URL(k.url).pathname)));
+  assert.ok(!left.some((k) => k.startsWith('/attempts/')), `no exam page kept: ${JSON.stringify(left)}`);
+  assert.ok(left.includes('/static/exam.js'), `the assets stay: ${JSON.stringify(left)}`);
+  await context.setOffline(true);
+  await page.goto(`${env.d.url}/attempts/${id}`).catch(() => { });
+  assert.equal(await page.locator('#exam').count(), 0, 'offline, the exam page is not shown after logging out');
+  await context.setOffline(false);
   assertNoDialogs(p);
   await context.close();
 });

@@ -41,7 +41,7 @@ test('an admin enrols a second factor in the browser and logs in with a code', a
   assert.equal(codes.length, 10);
   await checkPage(page, 'second-factor-codes');
 
-  await Promise.all([page.waitForURL(/\/$/), page.click('form[action="/logout"] button')]);
+  await Promise.all([page.waitForURL(/\/signed-out$/), page.click('form[action="/logout"] button')]);
   await page.goto(`${d.url}/login`);
   await page.fill('#email', email);
   await page.fill('#password', PASSWORD);

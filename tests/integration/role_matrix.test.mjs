@@ -153,6 +153,7 @@ const MATRIX = {
   'GET /lang': 'A A A A A',
   'POST /lang': 'A A A A A',
   'GET /': 'A A A A A',
+  'GET /signed-out': 'A A A A A',
   'GET /login': 'A A A A A',
   'POST /login': 'A A A A A',
   'GET /masuk': 'A A A A A',
