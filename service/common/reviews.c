@@ -195,7 +195,10 @@ static int marking_keep(int64_t **ids, size_t *n, size_t *cap, struct store_rd *
     }
     bool has = STORE_OK == rc && exam_form_text_has_item(att.form, item_id);
     store_attempt_clear(&att);
-    if (has && *n == *cap) {
+    if (!has) {
+      continue;
+    }
+    if (*n == *cap) {
       size_t grown = 0 == *cap ? 64 : *cap * 2;
       int64_t *more = realloc(*ids, grown * sizeof **ids);
       if (NULL == more) {
@@ -204,9 +207,7 @@ static int marking_keep(int64_t **ids, size_t *n, size_t *cap, struct store_rd *
       *ids = more;
       *cap = grown;
     }
-    if (has) {
-      (*ids)[(*n)++] = q[i].attempt_id;
-    }
+    (*ids)[(*n)++] = q[i].attempt_id;
   }
   return rc;
 }

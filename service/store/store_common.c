@@ -545,9 +545,14 @@ cleanup:
   return STORE_OK;
 }
 
+/* Whether limit is a list's page size: 1..STORE_LIST_MAX (never "all"). */
+static bool limit_ok(int64_t limit) {
+  return limit >= 1 && limit <= STORE_LIST_MAX;
+}
+
 int store_rows_collect(struct store_conn *c, struct store_stmt *st,
                        const struct store_rowtype *type, int limit, void **out, size_t *out_n) {
-  if (limit < 1 || limit > STORE_LIST_MAX) {
+  if (!limit_ok(limit)) {
     *out = NULL;
     *out_n = 0;
     store_stmt_done(st);
@@ -561,17 +566,22 @@ int store_rows_collect_all(struct store_conn *c, struct store_stmt *st,
   return rows_collect(c, st, type, 0, out, out_n);
 }
 
-/* Binds and collects for store_rows_query (limit >= 0) and store_rows_query_all (limit < 0). */
+/* Binds args, with want in place of args[limit_at] when limit_at < nargs, and collects at
+ * most want rows (0: every row) into *out_list: the body of store_rows_query,
+ * store_rows_query_page and store_rows_query_all. */
 static int rows_query(struct store_conn *c, const struct store_sqlset *set, int id,
-                      const struct store_arg *args, size_t nargs, const struct store_rowtype *type,
-                      int limit, void *out_list, size_t *out_n) {
+                      const struct store_arg *args, size_t nargs, size_t limit_at,
+                      const struct store_rowtype *type, size_t want, void *out_list,
+                      size_t *out_n) {
   struct store_stmt *st = store_stmt(c, set, id);
   if (NULL != st) {
     store_bind_all(st, args, nargs);
+    if (limit_at < nargs) {
+      store_bind_int64(st, (int)limit_at + 1, (int64_t)want);
+    }
   }
   void *list = NULL;
-  int rc = limit < 0 ? store_rows_collect_all(c, st, type, &list, out_n)
-                     : store_rows_collect(c, st, type, limit, &list, out_n);
+  int rc = rows_collect(c, st, type, want, &list, out_n);
   memcpy(out_list, &list, sizeof(list));
   return rc;
 }
@@ -579,8 +589,12 @@ static int rows_query(struct store_conn *c, const struct store_sqlset *set, int 
 int store_rows_query(struct store_conn *c, const struct store_sqlset *set, int id,
                      const struct store_arg *args, size_t nargs, const struct store_rowtype *type,
                      int limit, void *out_list, size_t *out_n) {
-  /* A limit below 1 is refused by store_rows_collect, never taken as "all". */
-  return rows_query(c, set, id, args, nargs, type, limit < 0 ? 0 : limit, out_list, out_n);
+  if (!limit_ok(limit)) {
+    *out_n = 0;
+    memset(out_list, 0, sizeof(void *));
+    return STORE_HARD;
+  }
+  return rows_query(c, set, id, args, nargs, nargs, type, (size_t)limit, out_list, out_n);
 }
 
 int store_rows_query_page(struct store_conn *c, const struct store_sqlset *set, int id,
@@ -597,19 +611,12 @@ int store_rows_query_page(struct store_conn *c, const struct store_sqlset *set, 
   *out_n = 0;
   memset(out_list, 0, sizeof(void *));
   int64_t limit = limit_at < nargs ? args[limit_at].num : 0;
-  if (limit < 1 || limit > STORE_LIST_MAX) {
+  if (!limit_ok(limit)) {
     return STORE_HARD; /* a caller's slip: no page size, or one out of range */
   }
   /* limit + 1 rows with out_more: the ceiling is the page's, not the look-ahead row's */
-  size_t want = (size_t)limit + (NULL != out_more ? 1 : 0);
-  struct store_stmt *st = store_stmt(c, set, id);
-  if (NULL != st) {
-    store_bind_all(st, args, nargs);
-    store_bind_int64(st, (int)limit_at + 1, (int64_t)want);
-  }
-  void *list = NULL;
-  int rc = rows_collect(c, st, type, want, &list, out_n);
-  memcpy(out_list, &list, sizeof(list));
+  int rc = rows_query(c, set, id, args, nargs, limit_at, type,
+                      (size_t)limit + (NULL != out_more ? 1 : 0), out_list, out_n);
   if (STORE_OK == rc && NULL != out_more && *out_n > (size_t)limit) {
     /* The array keeps its room for limit + 1; store_rows_free frees it whatever the count. */
     unsigned char *elems = *(void **)out_list;
@@ -625,7 +632,7 @@ int store_rows_query_page(struct store_conn *c, const struct store_sqlset *set, 
 int store_rows_query_all(struct store_conn *c, const struct store_sqlset *set, int id,
                          const struct store_arg *args, size_t nargs,
                          const struct store_rowtype *type, void *out_list, size_t *out_n) {
-  return rows_query(c, set, id, args, nargs, type, -1, out_list, out_n);
+  return rows_query(c, set, id, args, nargs, nargs, type, 0, out_list, out_n);
 }
 
 int64_t store_conn_last_rowid(struct store_conn *c) {

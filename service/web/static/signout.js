@@ -2,13 +2,12 @@
    sheets that the service worker (sw.js) kept for offline use. They hold what the account
    that just left answered or recorded, and a device at a test site is shared; what is still
    waiting to be sent (localStorage, IndexedDB) stays until that account logs in again.
-   Versioned static assets in the same cache stay too. */
+   The worker's cache holds those pages and versioned static assets only; the assets stay. */
 (function () {
   'use strict';
   if (!window.caches) return;
-  var kept = /^\/attempts\/\d+$|^\/review\/\d+\/observations$/;
   function drop(c) {
-    return c.keys().then((reqs) => Promise.all(reqs.filter((q) => kept.test(new URL(q.url).pathname))
+    return c.keys().then((reqs) => Promise.all(reqs.filter((q) => !/^\/static\//.test(new URL(q.url).pathname))
       .map((q) => c.delete(q))));
   }
   caches.keys()
