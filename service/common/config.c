@@ -126,6 +126,11 @@ const struct config_option config_options[] = {
      "Seconds an assessor's claim on an attempt lasts"},
     {"appeal-days", L(appeal_days), "14", 1, 365,
      "Days after a decision during which a candidate may appeal"},
+    /* --- audit --- */
+    {"audit-check-interval", L(audit_check_s), "3600", 60, 604800,
+     "Seconds between full re-computations of the audit log's hash chain by a thread of its "
+     "own (the first at start; at most a tenth of one core); in between, the audit page checks "
+     "only the entries appended since"},
     /* --- logging --- */
     {"log-level", S(log_level), "info", 0, 0, "error, warn, info or debug"},
     {"log-flush-ms", L(log_flush_ms), "100", 0, 10000,

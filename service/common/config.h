@@ -64,6 +64,8 @@ struct config {
   /* --- reviews --- */
   long claim_ttl_s;
   long appeal_days;
+  /* --- audit --- */
+  long audit_check_s; /* seconds between full checks of the audit log's chain (audit_watch.h) */
   /* --- logging --- */
   char log_level[16]; /* error, warn, info, debug */
   long log_flush_ms;

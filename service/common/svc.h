@@ -18,7 +18,8 @@ struct second_factor_key;
 struct mailer; /* service/common/mailer.h: outgoing mail */
 /* service/common/application.h: the key that seals national identity numbers */
 struct application_key;
-struct certlog; /* service/common/certlog.h: the published transparency log */
+struct certlog;     /* service/common/certlog.h: the published transparency log */
+struct audit_watch; /* service/common/audit_watch.h: the audit log's chain, checked */
 
 struct svc {
   const struct config *cfg;
@@ -41,6 +42,9 @@ struct svc {
   /* common/session_cache.h: the sessions read, with their users; thread-safe itself; NULL:
    * every request reads its session */
   struct session_cache *sessions;
+  /* common/audit_watch.h: full checks of the audit chain and what they found; thread-safe
+   * itself; NULL: the audit page checks the whole chain itself */
+  struct audit_watch *audit;
 };
 
 #endif

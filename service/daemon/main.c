@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/attempts.h"
+#include "common/audit_watch.h"
 #include "common/catalog.h"
 #include "common/certlog.h"
 #include "common/config.h"
@@ -443,6 +444,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "ujikomd: %s\n", err);
     goto cleanup;
   }
+  /* After the listener: the first full check of the audit chain runs beside the first
+   * requests, never before them. */
+  if (0 != audit_watch_start(&svc.audit, svc.store, cfg.audit_check_s, err, sizeof(err))) {
+    log_msg(LOG_WARN, NULL, "%s; the audit page checks the whole chain itself", err);
+  }
   log_msg(LOG_INFO, NULL, "ujikomd %s listening on %s (port %u), data in %s", UJIKOM_VERSION,
           cfg.listen, server_port(srv), cfg.data_dir);
   if (arenas > 0) {
@@ -473,7 +479,8 @@ cleanup:
   /* Stopped cleanly: the mail queued by the last requests (an import's links) goes out
    * first, for as long as the requests had to finish. */
   mailer_stop(svc.mailer, 0 == status ? cfg.shutdown_grace : 0);
-  form_index_free(svc.forms); /* borrows items from the catalogue: free it first */
+  audit_watch_stop(svc.audit); /* reads the store */
+  form_index_free(svc.forms);  /* borrows items from the catalogue: free it first */
   verify_cache_free(svc.verdicts);
   catalog_free(svc.catalog);
   for (size_t i = 0; i < n_old_keys; i++) {

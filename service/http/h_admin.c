@@ -17,6 +17,7 @@
 #include "common/accounts.h"
 #include "common/analysis.h"
 #include "common/attempts.h"
+#include "common/audit_watch.h"
 #include "common/planned_time.h"
 #include "http/auth.h"
 #include "http/handlers.h"
@@ -490,6 +491,59 @@ int h_admin_audit_list(struct req *r) {
   return reply_json(r, 200,
                     json_pack("{s:o, s:o}", "items", items, "next_before",
                               next > 0 ? json_integer(next) : json_null()));
+}
+
+/* The audit watch's fault names, as the API gives them. */
+const char *h_audit_fault_name(enum store_audit_fault f) {
+  switch (f) {
+  case STORE_AUDIT_MISSING:
+    return "missing";
+  case STORE_AUDIT_UNLINKED:
+    return "unlinked";
+  case STORE_AUDIT_ALTERED:
+    return "altered";
+  case STORE_AUDIT_REWRITTEN:
+    return "rewritten";
+  case STORE_AUDIT_INTACT:
+    break;
+  }
+  return "intact";
+}
+
+static json_t *ms_or_null(int64_t ms) {
+  return ms > 0 ? json_integer((json_int_t)ms) : json_null();
+}
+
+/* GET /api/admin/audit/status: what the audit watch knows, the entries since its last full
+ * check checked now. */
+int h_admin_audit_status(struct req *r) {
+  static const char *const states[] = {"first_check", "intact", "broken", "unknown"};
+  struct audit_watch_report w;
+  if (NULL == r->svc->audit) {
+    return reply_error(r, ERR_AUDIT_WATCH_UNAVAILABLE, NULL);
+  }
+  audit_watch_report(r->svc->audit, &w);
+  json_t *o =
+      json_pack("{s:s, s:I, s:o, s:I, s:I, s:b, s:I}", "state", states[w.state], "entries",
+                (json_int_t)w.entries, "full_check_at_ms", ms_or_null(w.full_at_ms),
+                "full_check_entries", (json_int_t)w.full_entries, "since", (json_int_t)w.since,
+                "running", w.running, "running_at", (json_int_t)w.running_at);
+  if (NULL != o && AUDIT_WATCH_BROKEN == w.state) {
+    json_object_set_new(o, "first_bad", json_integer((json_int_t)w.first_bad));
+    json_object_set_new(o, "fault", json_string(h_audit_fault_name(w.fault)));
+    json_object_set_new(o, "found_at_ms", ms_or_null(w.found_at_ms));
+  }
+  return reply_json(r, 200, o);
+}
+
+/* POST /api/admin/audit/check: a full check of the chain now, by the watch's thread (202:
+ * GET /api/admin/audit/status tells when it has run). */
+int h_admin_audit_check(struct req *r) {
+  if (NULL == r->svc->audit) {
+    return reply_error(r, ERR_AUDIT_WATCH_UNAVAILABLE, NULL);
+  }
+  uint64_t pass = audit_watch_request(r->svc->audit);
+  return reply_json(r, 202, json_pack("{s:I}", "pass", (json_int_t)pass));
 }
 
 /* GET /api/admin/audit/verify */

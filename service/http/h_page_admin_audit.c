@@ -1,14 +1,16 @@
 /*
  * The audit log as people read it: entries newest first, 50 to a page (keyset paging on the
  * entry number), filtered by who acted, what was done, on which record and when; each entry
- * described in words (common/audit_text.c says which) with its actor's name; and the result
- * of re-computing the hash chain at the top.
+ * described in words (common/audit_text.c says which) with its actor's name; and, at the top,
+ * what the audit watch (common/audit_watch.h) knows of the hash chain, with a button for a full
+ * check now.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/audit_text.h"
+#include "common/audit_watch.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/layout.h"
@@ -21,16 +23,76 @@
 static const char *const audit_filters[] = {"actor", "action", "subject", "from", "to", NULL};
 static const struct pager audit_pager = {"/admin/audit", audit_filters, "before", "audit-list"};
 
-/* The chain check's result (store_audit_verify's), run before the page's own reads; checked
- * false on the pages after the first, which do not run it again. */
+/* What is known of the hash chain: the audit watch's report (the entries since its last full
+ * check checked now), or, when the watch is not running, the whole chain re-computed on the
+ * list's first page (checked false on the pages after it). */
 struct chain_check {
+  bool watched;
+  struct audit_watch_report w;
   bool checked;
   int rc;
   int64_t bad, count;
   char why[256];
 };
 
-static void chain_result(struct html *h, const struct req *r, const struct chain_check *c) {
+/* The notice for a broken chain: where, how (in the page's language) and, from the watch,
+ * since when. */
+static void chain_broken(struct html *h, const struct req *r, int64_t bad, const char *why,
+                         const char *found) {
+  char seq[24];
+  snprintf(seq, sizeof seq, "%" PRId64, bad);
+  HTML_LIT(h, "<p class=\"notice err\" id=\"chain\">");
+  html_text_sub(h, L(r, "audit.chain_broken"), "seq", seq, "why", why, NULL);
+  if (NULL != found) {
+    HTML_LIT(h, " ");
+    html_text_sub(h, L(r, "audit.chain_found"), "when", found, NULL);
+  }
+}
+
+/* The watch's report, and the button that asks it for a full check now. */
+static void chain_watched(struct html *h, const struct req *r, const struct audit_watch_report *w,
+                          enum time_zone zone) {
+  char n[24], m[24], k[24], c[24], when[40];
+  snprintf(n, sizeof n, "%" PRId64, w->entries);
+  snprintf(m, sizeof m, "%" PRId64, w->full_entries);
+  snprintf(k, sizeof k, "%" PRId64, w->since);
+  snprintf(c, sizeof c, "%" PRId64, w->running_at);
+  if (AUDIT_WATCH_INTACT == w->state) {
+    page_time(when, sizeof when, w->full_at_ms, zone, false);
+    HTML_LIT(h, "<p class=\"notice ok\" id=\"chain\">");
+    html_text_sub(h, L(r, "audit.chain_intact"), "n", n, "when", when, "m", m, "k", k, NULL);
+  } else if (AUDIT_WATCH_BROKEN == w->state) {
+    char key[40];
+    snprintf(key, sizeof key, "audit.fault.%s", h_audit_fault_name(w->fault));
+    page_time(when, sizeof when, w->found_at_ms, zone, false);
+    chain_broken(h, r, w->first_bad, L(r, key), when);
+  } else if (AUDIT_WATCH_FIRST == w->state) {
+    HTML_LIT(h, "<p class=\"notice\" id=\"chain\">");
+    html_text_sub(h, L(r, "audit.chain_first_check"), "c", c, NULL);
+  } else {
+    HTML_LIT(h, "<p class=\"notice warn\" id=\"chain\">");
+    html_text(h, L(r, "audit.chain_unknown"));
+  }
+  if (w->running && AUDIT_WATCH_FIRST != w->state) {
+    HTML_LIT(h, " ");
+    html_text_sub(h, L(r, "audit.chain_running"), "c", c, NULL);
+  }
+  HTML_LIT(h, " <a href=\"/api/admin/audit/status\">JSON</a></p>");
+  layout_action_form(h, r, "/admin/audit/check", "/api/admin/audit/check",
+                     "/admin/audit?notice=audit_check_started#chain");
+  HTML_LIT(h, "<p><button type=\"submit\" class=\"secondary\">");
+  html_text(h, L(r, "audit.check_full"));
+  HTML_LIT(h, "</button> <span class=\"hint\">");
+  html_text(h, L(r, "audit.check_full_hint"));
+  HTML_LIT(h, "</span></p></form>");
+}
+
+static void chain_result(struct html *h, const struct req *r, const struct chain_check *c,
+                         enum time_zone zone) {
+  if (c->watched) {
+    chain_watched(h, r, &c->w, zone);
+    return;
+  }
   if (!c->checked) {
     /* Paging on through a large log should not hash all of it again for every page. */
     char href[1024];
@@ -42,19 +104,13 @@ static void chain_result(struct html *h, const struct req *r, const struct chain
     HTML_LIT(h, "</p>");
     return;
   }
-  int rc = c->rc;
-  int64_t bad = c->bad;
-  const char *why = c->why;
   char n[24];
   snprintf(n, sizeof n, "%" PRId64, c->count);
-  if (STORE_OK == rc) {
+  if (STORE_OK == c->rc) {
     HTML_LIT(h, "<p class=\"notice ok\" id=\"chain\">");
     html_text_sub(h, L(r, "audit.chain_ok"), "n", n, NULL);
-  } else if (STORE_CONFLICT == rc) {
-    char seq[24];
-    snprintf(seq, sizeof seq, "%" PRId64, bad);
-    HTML_LIT(h, "<p class=\"notice err\" id=\"chain\">");
-    html_text_sub(h, L(r, "audit.chain_broken"), "seq", seq, "why", why, NULL);
+  } else if (STORE_CONFLICT == c->rc) {
+    chain_broken(h, r, c->bad, c->why, NULL);
   } else {
     HTML_LIT(h, "<p class=\"notice warn\" id=\"chain\">");
     html_text(h, L(r, "audit.chain_unknown"));
@@ -175,9 +231,13 @@ int h_page_admin_audit(struct req *r) {
   if (!h_admin_audit_query(r, &q)) {
     return 0; /* answered */
   }
-  /* the whole chain is checked when the list is opened at its start, not on every page */
-  chain.checked = 0 == q.before;
-  if (chain.checked) {
+  /* The watch checks what was appended since its last full check, on every page; without
+   * it, the whole chain is checked when the list is opened at its start. */
+  chain.watched = NULL != r->svc->audit;
+  chain.checked = !chain.watched && 0 == q.before;
+  if (chain.watched) {
+    audit_watch_report(r->svc->audit, &chain.w);
+  } else if (chain.checked) {
     chain.rc =
         store_audit_verify(r->svc->store, &chain.bad, &chain.count, chain.why, sizeof chain.why);
   }
@@ -192,7 +252,7 @@ int h_page_admin_audit(struct req *r) {
     goto cleanup;
   }
   size_t shown = n;
-  chain_result(h, r, &chain);
+  chain_result(h, r, &chain, zone);
   filters(h, r);
   HTML_LIT(h, "<h2 id=\"audit-list\">");
   html_text(h, L(r, "audit.entries"));

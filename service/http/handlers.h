@@ -219,6 +219,10 @@ int h_admin_attempts_extra_time(struct req *r);
 int h_admin_analysis(struct req *r);
 int h_admin_audit_list(struct req *r);
 int h_admin_audit_verify(struct req *r);
+int h_admin_audit_status(struct req *r);
+int h_admin_audit_check(struct req *r);
+/* "missing", "unlinked", "altered", "rewritten" ("intact" for none): the API's names. */
+const char *h_audit_fault_name(enum store_audit_fault f);
 int h_admin_users_extra_time(struct req *r);
 int h_admin_analysis_csv(struct req *r);
 /* Builds the item analysis of the exam in the request's first parameter into *rep (free with

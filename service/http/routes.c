@@ -133,6 +133,8 @@ const struct route routes[] = {
     {"GET", "/api/admin/analysis/:exam", ROLE_ADMIN, 0, h_admin_analysis},
     {"GET", "/api/admin/analysis/:exam/csv", ROLE_ADMIN, 0, h_admin_analysis_csv},
     {"GET", "/api/admin/audit/verify", ROLE_ADMIN, 0, h_admin_audit_verify},
+    {"GET", "/api/admin/audit/status", ROLE_ADMIN, 0, h_admin_audit_status},
+    {"POST", "/api/admin/audit/check", ROLE_ADMIN, 0, h_admin_audit_check},
     {"GET", "/api/admin/audit", ROLE_ADMIN, 0, h_admin_audit_list},
     /* --- test events: schedules, enrolment, BNSP documents --- */
     {"GET", "/api/schedules", ROLE_STAFF, 0, h_schedules_list},
@@ -240,6 +242,7 @@ const struct route routes[] = {
     {"POST", "/admin/certificates/:serial/revoke", ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM,
      h_cert_revoke},
     {"GET", "/admin/audit", ROLE_ADMIN, ROUTE_HTML, h_page_admin_audit},
+    {"POST", "/admin/audit/check", ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM, h_admin_audit_check},
     {"GET", "/admin/schedules", ROLE_STAFF, ROUTE_HTML, h_page_admin_schedules},
     {"POST", "/admin/schedules", ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM, h_schedules_create},
     {"GET", "/admin/schedules/:id", ROLE_STAFF, ROUTE_HTML, h_page_admin_schedule},

@@ -13,7 +13,7 @@
 enum audit_stmt {
   AUDIT_LAST,
   AUDIT_INSERT,
-  AUDIT_ALL,
+  AUDIT_FROM,
   AUDIT_LIST,
   AUDIT_LIST_SUBJECT,
   AUDIT_SEARCH,
@@ -23,8 +23,9 @@ static const char *const audit_sqls[AUDIT__MAX] = {
     [AUDIT_LAST] = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
     [AUDIT_INSERT] = "INSERT INTO audit_log(seq, at, actor, action, subject, before, after, "
                      "prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    [AUDIT_ALL] = "SELECT seq, at, actor, action, subject, before, after, prev_hash, hash "
-                  "FROM audit_log ORDER BY seq",
+    /* from the mark's own entry on (seq 0: from the start), at most ?2 rows */
+    [AUDIT_FROM] = "SELECT seq, at, actor, action, subject, before, after, prev_hash, hash "
+                   "FROM audit_log WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
     [AUDIT_LIST] = "SELECT seq, at, actor, action, subject, before, after, hash FROM audit_log "
                    "WHERE (?1 = 0 OR seq < ?1) ORDER BY seq DESC LIMIT ?2",
     [AUDIT_LIST_SUBJECT] = "SELECT seq, at, actor, action, subject, before, after, hash "
@@ -175,6 +176,11 @@ int store_audit_append(struct store_tx *tx, int64_t *out_seq, int64_t actor_user
   return rc;
 }
 
+void store_audit_mark_start(struct store_audit_mark *m) {
+  m->seq = 0;
+  memcpy(m->hash, genesis_hash, sizeof m->hash);
+}
+
 /* The reason texts take the seq as their only argument. */
 #define SET_WHY(fmt, seq)                                                                          \
   do {                                                                                             \
@@ -182,86 +188,141 @@ int store_audit_append(struct store_tx *tx, int64_t *out_seq, int64_t actor_user
       snprintf(why, whylen, fmt, (long long)(seq));                                                \
   } while (0)
 
-int store_audit_verify(struct store *s, int64_t *out_first_bad, int64_t *out_count, char *why,
-                       size_t whylen) {
+/* The entry under st, read into f; stored is its stored hash (64 bytes, or NULL). */
+static void read_entry(struct store_stmt *st, struct audit_fields *f, const char **stored) {
+  f->seq = store_col_int64(st, 0);
+  f->at = store_col_int64(st, 1);
+  f->actor = store_col_is_null(st, 2) ? STORE_AUDIT_SYSTEM : store_col_int64(st, 2);
+  f->action = store_col_text(st, 3);
+  f->action_len = (size_t)store_col_bytes(st, 3);
+  f->subject = store_col_text(st, 4);
+  f->subject_len = (size_t)store_col_bytes(st, 4);
+  f->before = store_col_text(st, 5);
+  f->before_len = (size_t)store_col_bytes(st, 5);
+  f->after = store_col_text(st, 6);
+  f->after_len = (size_t)store_col_bytes(st, 6);
+  f->prev_hash = store_col_text(st, 7);
+  f->prev_len = (size_t)store_col_bytes(st, 7);
+  *stored = 64 == store_col_bytes(st, 8) ? store_col_text(st, 8) : NULL;
+}
+
+/* What is wrong with entry f read after *at (STORE_AUDIT_INTACT: nothing); hash receives
+ * its re-computed hash. -1 when it cannot be computed. */
+static int entry_fault(const struct store_audit_mark *at, const struct audit_fields *f,
+                       const char *stored, char hash[65], enum store_audit_fault *fault) {
+  *fault = STORE_AUDIT_INTACT;
+  if (f->seq != at->seq + 1) {
+    *fault = STORE_AUDIT_MISSING;
+  } else if (NULL == f->prev_hash || 64 != f->prev_len || 0 != memcmp(f->prev_hash, at->hash, 64)) {
+    *fault = STORE_AUDIT_UNLINKED;
+  } else if (0 != audit_hash(f, hash)) {
+    return -1;
+  } else if (NULL == stored || 0 != memcmp(stored, hash, 64)) {
+    *fault = STORE_AUDIT_ALTERED;
+  }
+  return 0;
+}
+
+int store_audit_check(struct store *s, struct store_audit_mark *at, int64_t max, bool *out_end,
+                      int64_t *out_first_bad, enum store_audit_fault *out_fault, char *why,
+                      size_t whylen) {
   struct store_rd *rd = NULL;
   struct store_conn *c = NULL;
   struct store_stmt *st = NULL;
-  char prev[65];
-  int64_t expect = 1;
+  int64_t rows = 0;
+  bool anchored = at->seq > 0; /* the mark's own entry is read first, and only compared */
   int rc = STORE_HARD;
+  *out_end = false;
   *out_first_bad = 0;
-  if (NULL != out_count) {
-    *out_count = 0;
+  *out_fault = STORE_AUDIT_INTACT;
+  SET_WHY("%lld entries intact", at->seq);
+  if (max < 0 || max > INT64_MAX - 2) {
+    return STORE_HARD;
   }
-  SET_WHY("%lld entries intact", 0);
   rc = store_rd_begin(s, &rd);
   if (STORE_OK != rc) {
     return rc;
   }
   c = store_rd_conn(rd);
-  st = store_stmt(c, &audit_set, AUDIT_ALL);
+  const int64_t limit = 0 == max ? INT64_MAX : max + (anchored ? 1 : 0);
+  st = store_stmt(c, &audit_set, AUDIT_FROM);
   if (NULL == st) {
     store_rd_end(rd);
     return STORE_HARD;
   }
-  memcpy(prev, genesis_hash, sizeof prev);
+  store_bind_int64(st, 1, at->seq);
+  store_bind_int64(st, 2, limit);
   for (;;) {
     struct audit_fields f;
     char hash[65];
     const char *stored = NULL;
-    rc = store_step_row(c, st, "audit verify");
+    rc = store_step_row(c, st, "audit check");
     if (STORE_OK != rc) {
       break;
     }
-    f.seq = store_col_int64(st, 0);
-    f.at = store_col_int64(st, 1);
-    f.actor = store_col_is_null(st, 2) ? STORE_AUDIT_SYSTEM : store_col_int64(st, 2);
-    f.action = store_col_text(st, 3);
-    f.action_len = (size_t)store_col_bytes(st, 3);
-    f.subject = store_col_text(st, 4);
-    f.subject_len = (size_t)store_col_bytes(st, 4);
-    f.before = store_col_text(st, 5);
-    f.before_len = (size_t)store_col_bytes(st, 5);
-    f.after = store_col_text(st, 6);
-    f.after_len = (size_t)store_col_bytes(st, 6);
-    f.prev_hash = store_col_text(st, 7);
-    f.prev_len = (size_t)store_col_bytes(st, 7);
-    stored = store_col_text(st, 8);
-    if (f.seq != expect) {
-      *out_first_bad = expect;
-      SET_WHY("entry %lld is missing (entries were deleted or renumbered)", expect);
-      rc = STORE_CONFLICT;
-      break;
+    rows++;
+    read_entry(st, &f, &stored);
+    if (anchored) {
+      anchored = false;
+      if (f.seq != at->seq || NULL == stored || 0 != memcmp(stored, at->hash, 64)) {
+        *out_first_bad = at->seq;
+        *out_fault = STORE_AUDIT_REWRITTEN;
+        SET_WHY("entry %lld, checked before, is gone or has another hash now (the log was cut "
+                "short or rewritten)",
+                at->seq);
+        rc = STORE_CONFLICT;
+        break;
+      }
+      continue;
     }
-    if (NULL == f.prev_hash || 64 != f.prev_len || 0 != memcmp(f.prev_hash, prev, 64)) {
-      *out_first_bad = f.seq;
-      SET_WHY("entry %lld does not link to the previous entry's hash", f.seq);
-      rc = STORE_CONFLICT;
-      break;
-    }
-    if (0 != audit_hash(&f, hash)) {
+    if (0 != entry_fault(at, &f, stored, hash, out_fault)) {
       rc = STORE_HARD;
       break;
     }
-    if (NULL == stored || 64 != store_col_bytes(st, 8) || 0 != memcmp(stored, hash, 64)) {
-      *out_first_bad = f.seq;
-      SET_WHY("entry %lld was altered (its hash does not match its content)", f.seq);
+    if (STORE_AUDIT_INTACT != *out_fault) {
+      *out_first_bad = at->seq + 1;
+      if (STORE_AUDIT_MISSING == *out_fault) {
+        SET_WHY("entry %lld is missing (entries were deleted or renumbered)", at->seq + 1);
+      } else if (STORE_AUDIT_UNLINKED == *out_fault) {
+        SET_WHY("entry %lld does not link to the previous entry's hash", at->seq + 1);
+      } else {
+        SET_WHY("entry %lld was altered (its hash does not match its content)", at->seq + 1);
+      }
       rc = STORE_CONFLICT;
       break;
     }
-    memcpy(prev, hash, sizeof prev);
-    expect++;
+    at->seq = f.seq;
+    memcpy(at->hash, hash, sizeof at->hash);
   }
   if (STORE_NONE == rc) {
-    rc = STORE_OK;
-    SET_WHY("%lld entries intact", expect - 1);
-  }
-  if (NULL != out_count) {
-    *out_count = expect - 1;
+    if (anchored) { /* not even the mark's own entry is there */
+      *out_first_bad = at->seq;
+      *out_fault = STORE_AUDIT_REWRITTEN;
+      SET_WHY("entry %lld, checked before, is gone or has another hash now (the log was cut "
+              "short or rewritten)",
+              at->seq);
+      rc = STORE_CONFLICT;
+    } else {
+      rc = STORE_OK;
+      *out_end = rows < limit;
+      SET_WHY("%lld entries intact", at->seq);
+    }
   }
   store_stmt_done(st);
   store_rd_end(rd);
+  return rc;
+}
+
+int store_audit_verify(struct store *s, int64_t *out_first_bad, int64_t *out_count, char *why,
+                       size_t whylen) {
+  struct store_audit_mark at;
+  enum store_audit_fault fault;
+  bool end = false;
+  store_audit_mark_start(&at);
+  int rc = store_audit_check(s, &at, 0, &end, out_first_bad, &fault, why, whylen);
+  if (NULL != out_count) {
+    *out_count = STORE_CONFLICT == rc ? *out_first_bad - 1 : STORE_OK == rc ? at.seq : 0;
+  }
   return rc;
 }
 

@@ -7,6 +7,7 @@
 #ifndef UJIKOM_STORE_AUDIT_H
 #define UJIKOM_STORE_AUDIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,10 +29,38 @@ int store_audit_append(struct store_tx *tx, int64_t *out_seq, int64_t actor_user
                        const char *action, const char *subject, const char *before_json,
                        const char *after_json);
 
-/* Re-computes the whole chain in a read snapshot. Returns STORE_OK with *out_first_bad = 0
- * and *out_count = entries checked when intact; STORE_CONFLICT with *out_first_bad = the
- * first seq whose hash, link or numbering is wrong (why: a one-line reason) when broken;
- * negative on a read error. out_count and why may be NULL. */
+/* A point on the chain: the last entry checked and its stored hash. store_audit_mark_start
+ * gives the point before the first entry (seq 0, the genesis hash). */
+struct store_audit_mark {
+  int64_t seq;
+  char hash[65];
+};
+void store_audit_mark_start(struct store_audit_mark *m);
+
+/* How the chain is broken at the first bad entry. */
+enum store_audit_fault {
+  STORE_AUDIT_INTACT = 0,
+  STORE_AUDIT_MISSING,   /* the entry is not there (entries deleted or renumbered) */
+  STORE_AUDIT_UNLINKED,  /* it does not carry the previous entry's hash */
+  STORE_AUDIT_ALTERED,   /* its hash does not match its content */
+  STORE_AUDIT_REWRITTEN, /* an entry checked before is gone or has another hash now */
+};
+
+/* Checks, in one read snapshot, up to max entries after *at (max 0: all of them). When *at is
+ * past the start, its entry must still be there with the same hash (so a log cut short or
+ * re-chained since is seen); each entry after it must carry the next number, link to the
+ * previous entry's hash and hash to what it stores. *at moves to the last entry that held.
+ * Returns STORE_OK with *out_end telling whether the end of the log was reached;
+ * STORE_CONFLICT with *out_first_bad and *out_fault for the first bad entry (why: a one-line
+ * reason in English); negative on a read error. why may be NULL. */
+int store_audit_check(struct store *s, struct store_audit_mark *at, int64_t max, bool *out_end,
+                      int64_t *out_first_bad, enum store_audit_fault *out_fault, char *why,
+                      size_t whylen);
+
+/* The whole chain from its start (store_audit_check with no limit). Returns STORE_OK with
+ * *out_first_bad = 0 and *out_count = entries checked when intact; STORE_CONFLICT with
+ * *out_first_bad = the first seq whose hash, link or numbering is wrong (why: a one-line
+ * reason) when broken; negative on a read error. out_count and why may be NULL. */
 int store_audit_verify(struct store *s, int64_t *out_first_bad, int64_t *out_count, char *why,
                        size_t whylen);
 

@@ -324,9 +324,13 @@ test('audit log: described entries, newest first, filters and paging, chain chec
   await Promise.all([page.waitForURL(/before=\d+/), page.locator('nav.pager a[rel=next]').click()]);
   const second = (await page.locator('main table tbody tr td:first-child').allTextContents()).map(Number);
   assert.ok(second.length >= 1 && Math.max(...second) < Math.min(...seqs), 'the next page continues below');
-  // The pages after the first do not hash the whole chain again; they link back to a check.
-  assert.match(await page.locator('#chain').textContent(), /diperiksa penuh saat daftar dibuka dari halaman pertama/);
-  assert.equal(await page.locator('#chain a').getAttribute('href'), '/admin/audit#audit-list');
+  // Every page says what the audit watch knows (the entries since its last full check are
+  // checked as the page opens), and offers a full check now, run in the background.
+  assert.match(await page.locator('#chain').textContent(), /Rantai audit utuh: \d+ entri\. Pemeriksaan penuh terakhir/);
+  await Promise.all([page.waitForURL(/\/admin\/audit\?notice=audit_check_started#chain$/),
+    page.click('form[action="/admin/audit/check"] button[type=submit]')]);
+  assert.match(await page.locator('#notice').textContent(), /Pemeriksaan penuh rantai audit dimulai/);
+  await assertAccessible(page, 'audit full check asked for');
   // Filter by action: only revocations (two were made above), with the reason shown.
   await page.goto(`${d.url}/admin/audit`);
   await page.selectOption('#af-action', 'certificate.revoke');

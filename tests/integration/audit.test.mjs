@@ -1,7 +1,9 @@
 // The audit log against the real daemon: account changes are recorded with before/after,
 // the table refuses UPDATE and DELETE, and when someone with access to the database file
 // gets past that (by dropping the append-only triggers first, as an attacker would), both
-// GET /api/admin/audit/verify and `ujikom audit verify` name the first altered entry.
+// GET /api/admin/audit/verify and `ujikom audit verify` name the first altered entry, and the
+// daemon's audit watch finds it on its next full check (asked for from the page) and keeps
+// saying so, in the page's language.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -28,6 +30,35 @@ after(async () => {
   }
 });
 
+// The audit watch's report once its first full check (run at start) is done.
+async function watchStatus() {
+  const until = Date.now() + 20_000;
+  for (;;) {
+    const r = await admin.get('/api/admin/audit/status');
+    assert.equal(r.status, 200, r.text);
+    if (r.json.state !== 'first_check' || Date.now() > until) return r.json;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+// A full check asked for through the page's form (no JavaScript: a 303 back to the page),
+// and the report once it has found what it was asked to look for.
+async function fullCheckThroughPage(done) {
+  const form = new URLSearchParams({ csrf: admin.csrf, _next: '/admin/audit?notice=audit_check_started#chain' }).toString();
+  const posted = await admin.req('POST', '/admin/audit/check', form,
+    { headers: { Accept: 'text/html', 'Content-Type': 'application/x-www-form-urlencoded' }, raw: true });
+  assert.equal(posted.status, 303, posted.text);
+  assert.equal(posted.headers.get('location'), '/admin/audit?notice=audit_check_started#chain');
+  const until = Date.now() + 20_000;
+  for (;;) {
+    const r = await admin.get('/api/admin/audit/status');
+    assert.equal(r.status, 200, r.text);
+    if (done(r.json)) return r.json;
+    assert.ok(Date.now() < until, `the full check did not report in time: ${r.text}`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
 async function makeAndDisableAssessor() {
   const r = await admin.post('/api/admin/users', {
     email: uniqueEmail('asesor'), name: 'Asesor Audit', role: 'assessor', password: PASSWORD,
@@ -53,6 +84,16 @@ test('an intact log verifies through the API and the CLI', async () => {
   assert.equal(list.status, 0, list.stderr);
   assert.equal(list.stdout.trim().split('\n').length, 2);
   assert.match(list.stdout, /user\.disable/);
+  // The watch: every entry intact, those after its full check at start checked on asking.
+  const w = await watchStatus();
+  assert.equal(w.state, 'intact', JSON.stringify(w));
+  assert.equal(w.entries, 5);
+  assert.equal(w.full_check_entries + w.since, 5);
+  assert.equal(typeof w.full_check_at_ms, 'number');
+  const page = await admin.get('/admin/audit', { headers: { Accept: 'text/html' } });
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Rantai audit utuh: 5 entri\. Pemeriksaan penuh terakhir/);
+  assert.match(page.text, /action="\/admin\/audit\/check"/);
 });
 
 test('the log refuses UPDATE and DELETE; a forced edit is named by verify', { skip: !haveSqliteCli() && 'sqlite3 CLI not installed' }, async () => {
@@ -82,6 +123,30 @@ test('the log refuses UPDATE and DELETE; a forced edit is named by verify', { sk
   await makeAndDisableAssessor();
   const again = await admin.get('/api/admin/audit/verify');
   assert.equal(again.json.first_bad, 3);
+
+  // The watch checks on asking only what came after its last full check, so the old entry
+  // edited in place is not seen yet; the full check asked for from the page finds it.
+  const before = await admin.get('/api/admin/audit/status');
+  assert.equal(before.json.state, 'intact', before.text);
+  const w = await fullCheckThroughPage((j) => j.state === 'broken');
+  assert.equal(w.first_bad, 3, JSON.stringify(w));
+  assert.equal(w.fault, 'altered');
+  assert.equal(typeof w.found_at_ms, 'number');
+  for (const [lang, want, not] of [['id', /Rantai audit RUSAK mulai entri #3: isi entri ini diubah \(hash-nya tidak cocok lagi\)\. Ditemukan /, /altered/],
+    ['en', /The audit chain is BROKEN from entry #3: this entry's content was changed/, /diubah/]]) {
+    admin.cookies.set('lang', lang); // the language switch's cookie
+    const page = await admin.get('/admin/audit', { headers: { Accept: 'text/html' } });
+    admin.cookies.delete('lang');
+    assert.equal(page.status, 200);
+    const chain = page.text.match(/<p class="notice err" id="chain">(.*?)<\/p>/s);
+    assert.ok(chain, 'the page says the chain is broken');
+    assert.match(chain[1].replace(/&#39;|&apos;/g, "'"), want);
+    assert.doesNotMatch(chain[1], not);
+  }
+  // The break is kept, with when it was found, while entries go on being appended.
+  await makeAndDisableAssessor();
+  const kept = await admin.get('/api/admin/audit/status');
+  assert.deepEqual([kept.json.state, kept.json.first_bad, kept.json.found_at_ms], ['broken', 3, w.found_at_ms]);
 });
 
 test('a backup taken while the daemon runs carries the log and verifies on its own', async () => {

@@ -131,6 +131,8 @@ const MATRIX = {
   'GET /api/admin/analysis/:exam': 'U F F F A',
   'GET /api/admin/analysis/:exam/csv': 'U F F F A',
   'GET /api/admin/audit/verify': 'U F F F A',
+  'GET /api/admin/audit/status': 'U F F F A',
+  'POST /api/admin/audit/check': 'U F F F A',
   'GET /api/admin/audit': 'U F F F A',
   // test events: the schedule has the assessor assigned and the owner enrolled
   'GET /api/schedules': 'U F F A A',
@@ -217,6 +219,7 @@ const MATRIX = {
   'GET /admin/certificates/:serial/reinstate': 'U F F F A',
   'POST /admin/certificates/:serial/reinstate': 'U F F F A',
   'GET /admin/audit': 'U F F F A',
+  'POST /admin/audit/check': 'U F F F A',
   'GET /admin/schedules': 'U F F A A',
   'POST /admin/schedules': 'U F F F A',
   'GET /admin/schedules/:id': 'U F F A A',

@@ -5,6 +5,7 @@
  * SQLite connection that first drops the append-only triggers.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -78,13 +79,10 @@ static void expect_broken_at(struct fixture *f, int64_t seq, const char *reason)
 /* Runs SQL on a separate raw connection, as someone editing the database would (the text
  * for SQLite and the one for PostgreSQL). */
 static void tamper(struct fixture *f, const char *lite_sql, const char *pg_sql) {
-  struct test_raw r;
   char msg[256];
-  assert_int_equal(0, test_raw_open(&r, f->t.db));
-  if (0 != test_raw_exec2(&r, lite_sql, pg_sql, msg, sizeof msg)) {
+  if (0 != test_raw_tamper(f->t.db, lite_sql, pg_sql, msg, sizeof msg)) {
     fail_msg("tamper: %s", msg);
   }
-  test_raw_close(&r);
 }
 
 static void test_empty_log_is_intact(void **state) {
@@ -183,6 +181,110 @@ static void test_appending_continues_the_chain_after_reopen(void **state) {
   expect_intact(f, 6);
 }
 
+/* store_audit_check from the start with a step of max entries: where each step ends, and
+ * whether it says the end was reached. */
+static void check_step(struct fixture *f, struct store_audit_mark *at, int64_t max,
+                       int64_t want_seq, bool want_end) {
+  bool end = !want_end;
+  int64_t bad = -1;
+  enum store_audit_fault fault = STORE_AUDIT_ALTERED;
+  char why[200] = "";
+  assert_int_equal(STORE_OK,
+                   store_audit_check(f->t.s, at, max, &end, &bad, &fault, why, sizeof why));
+  assert_int_equal(want_seq, at->seq);
+  assert_int_equal(want_end, end);
+  assert_int_equal(0, bad);
+  assert_int_equal(STORE_AUDIT_INTACT, fault);
+  assert_int_equal(64, strlen(at->hash));
+}
+
+static void test_check_in_steps(void **state) {
+  struct fixture *f = *state;
+  struct store_audit_mark at, whole;
+  store_audit_mark_start(&at);
+  check_step(f, &at, 5, 0, true); /* an empty log: at its end at once */
+  append(f, 12);
+  check_step(f, &at, 5, 5, false);
+  check_step(f, &at, 5, 10, false);
+  check_step(f, &at, 5, 12, true);
+  /* a step ending on the last entry does not know it was the last; the next one does */
+  store_audit_mark_start(&at);
+  check_step(f, &at, 6, 6, false);
+  check_step(f, &at, 6, 12, false);
+  check_step(f, &at, 6, 12, true);
+  /* the same point as one check of everything, and the same as the stored head */
+  store_audit_mark_start(&whole);
+  check_step(f, &whole, 0, 12, true);
+  assert_string_equal(at.hash, whole.hash);
+  append(f, 2);
+  check_step(f, &at, 0, 14, true); /* on from a mark: only what was appended */
+}
+
+/* The first bad entry after at, how, and at left on the last good one. */
+static void expect_check_broken(struct fixture *f, struct store_audit_mark *at, int64_t seq,
+                                enum store_audit_fault want, int64_t last_good) {
+  bool end = true;
+  int64_t bad = -1;
+  enum store_audit_fault fault = STORE_AUDIT_INTACT;
+  char why[200] = "";
+  assert_int_equal(STORE_CONFLICT,
+                   store_audit_check(f->t.s, at, 0, &end, &bad, &fault, why, sizeof why));
+  if (seq != bad || want != fault) {
+    fail_msg("expected entry %lld, fault %d; got %lld, fault %d (%s)", (long long)seq, (int)want,
+             (long long)bad, (int)fault, why);
+  }
+  assert_int_equal(last_good, at->seq);
+  assert_non_null(strstr(why, "entry"));
+}
+
+static void test_check_names_the_fault(void **state) {
+  struct fixture *f = *state;
+  struct store_audit_mark at;
+  append(f, 6);
+  tamper(f,
+         "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+         "UPDATE audit_log SET after = '{}' WHERE seq = 5; DELETE FROM audit_log WHERE seq = 3;",
+         "DROP TRIGGER audit_log_no_update ON audit_log;"
+         "DROP TRIGGER audit_log_no_delete ON audit_log;"
+         "UPDATE audit_log SET after = '{}' WHERE seq = 5; DELETE FROM audit_log WHERE seq = 3;");
+  store_audit_mark_start(&at);
+  expect_check_broken(f, &at, 3, STORE_AUDIT_MISSING, 2);
+  tamper(f,
+         "UPDATE audit_log SET prev_hash = (SELECT hash FROM audit_log WHERE seq = 1) "
+         "WHERE seq = 4; UPDATE audit_log SET seq = 3 WHERE seq = 4;",
+         "UPDATE audit_log SET prev_hash = (SELECT hash FROM audit_log WHERE seq = 1) "
+         "WHERE seq = 4; UPDATE audit_log SET seq = 3 WHERE seq = 4;");
+  store_audit_mark_start(&at);
+  expect_check_broken(f, &at, 3, STORE_AUDIT_UNLINKED, 2);
+}
+
+/* From a mark, an old entry edited in place is not seen (the full check's job), but a log cut
+ * short behind the mark, or the mark's entry given another hash, is. */
+static void test_check_from_a_mark(void **state) {
+  struct fixture *f = *state;
+  struct store_audit_mark at, kept;
+  append(f, 6);
+  store_audit_mark_start(&at);
+  check_step(f, &at, 0, 6, true);
+  kept = at;
+  tamper(f,
+         "DROP TRIGGER audit_log_no_update;"
+         "UPDATE audit_log SET after = '{}' WHERE seq = 2;",
+         "DROP TRIGGER audit_log_no_update ON audit_log;"
+         "UPDATE audit_log SET after = '{}' WHERE seq = 2;");
+  append(f, 2);
+  check_step(f, &at, 0, 8, true);
+  expect_broken_at(f, 2, "altered");
+  /* the last two entries cut off: the mark at 8 is gone */
+  tamper(f, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 6;",
+         "DROP TRIGGER audit_log_no_delete ON audit_log; DELETE FROM audit_log WHERE seq > 6;");
+  expect_check_broken(f, &at, 8, STORE_AUDIT_REWRITTEN, 8);
+  /* the mark at 6 is there, but its entry's hash is not the one seen */
+  tamper(f, "UPDATE audit_log SET hash = (SELECT hash FROM audit_log WHERE seq = 1) WHERE seq = 6;",
+         "UPDATE audit_log SET hash = (SELECT hash FROM audit_log WHERE seq = 1) WHERE seq = 6;");
+  expect_check_broken(f, &kept, 6, STORE_AUDIT_REWRITTEN, 6);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_empty_log_is_intact, setup, temp_store_teardown),
@@ -197,6 +299,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_deleted_entry_is_named, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_appending_continues_the_chain_after_reopen, setup,
                                       temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_check_in_steps, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_check_names_the_fault, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_check_from_a_mark, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

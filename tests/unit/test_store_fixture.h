@@ -123,6 +123,20 @@ static inline void test_raw_close(struct test_raw *r) {
   r->pg = NULL;
 }
 
+/* Runs sql on a connection of its own to database db, as someone editing the database file
+ * would (the text for each backend): 0, or -1 with the message in msg. */
+static inline int test_raw_tamper(const char *db, const char *lite_sql, const char *pg_sql,
+                                  char *msg, size_t msglen) {
+  struct test_raw r;
+  if (0 != test_raw_open(&r, db)) {
+    snprintf(msg, msglen, "cannot open %s", db);
+    return -1;
+  }
+  int rc = test_raw_exec2(&r, lite_sql, pg_sql, msg, msglen);
+  test_raw_close(&r);
+  return rc;
+}
+
 /* PostgreSQL: runs one statement on the pass's database. 0 or -1 (with a line on stderr). */
 static inline int temp_store_pg_admin(const char *sql) {
   struct test_raw r;
