@@ -55,9 +55,12 @@ int exam_form_from_json(struct exam_form **out, const struct exam *exam, const j
  * exam_form_from_json. Returns 0 and *out, or -1 with a reason in err. */
 int exam_form_from_text(struct exam_form **out, const struct exam *exam, const char *text,
                         char *err, size_t errlen);
-/* Whether the stored form text (exam_form_to_json's shape) has item_id on it, found without
- * the exam (parsed, not rebuilt); false for a text that is not such a form. */
-bool exam_form_text_has_item(const char *text, const char *item_id);
+/* The bytes a form's storage text (exam_form_to_json, JSON_COMPACT) holds exactly when
+ * item_id is on the form, so that a store can find those forms by text alone: items are the
+ * only objects in it with an "id" member, and an item id ([A-Za-z0-9._-]{1,64}) needs no
+ * escaping. Writes "id":"<item_id>" (quotes included) into out and returns its length; 0 for
+ * an item_id that is not an item id (no form has it) or an out too small. */
+size_t exam_form_item_marker(char *out, size_t outlen, const char *item_id);
 /* What the candidate sees: exam id and titles, and per unit its code/titles and items with
  * id, type, prompt, points, KUK ids, options (id, text) in display order, the numeric unit
  * and rubric criterion texts. No keys of any kind. NULL when memory runs out. */

@@ -176,26 +176,25 @@ enum reviews_rc reviews_queue(struct reviews_queue_entry **out, size_t *out_n,
   return REVIEWS_OK;
 }
 
-/* Keeps the entries of q that viewer may mark now and whose form has item_id, appending their
- * ids to *ids (of *n, room *cap). STORE_OK or negative. */
+/* Keeps the entries of q that viewer may mark now and whose form has the item (marker:
+ * exam_form_item_marker's), appending their ids to *ids (of *n, room *cap). Each form is
+ * looked at by the store where it lies, not read out and parsed. STORE_OK or negative. */
 static int marking_keep(int64_t **ids, size_t *n, size_t *cap, struct store_rd *rd,
                         const struct reviews_queue_entry *q, size_t nq, int64_t viewer,
-                        const char *item_id) {
+                        const char *marker) {
   int rc = STORE_OK;
   for (size_t i = 0; STORE_OK == rc && i < nq; i++) {
     if (!reviews_queue_in_state(&q[i], REVIEWS_QUEUE_FREE, viewer) &&
         !reviews_queue_in_state(&q[i], REVIEWS_QUEUE_MINE, viewer)) {
       continue;
     }
-    struct store_attempt att;
-    rc = store_attempt_get(rd, &att, q[i].attempt_id);
+    bool has = false;
+    rc = store_attempt_form_has(rd, q[i].attempt_id, marker, &has);
     if (STORE_NONE == rc) {
       rc = STORE_OK; /* gone meanwhile */
       continue;
     }
-    bool has = STORE_OK == rc && exam_form_text_has_item(att.form, item_id);
-    store_attempt_clear(&att);
-    if (!has) {
+    if (STORE_OK != rc || !has) {
       continue;
     }
     if (*n == *cap) {
@@ -219,9 +218,13 @@ enum reviews_rc reviews_marking_list(int64_t **out, size_t *out_n, struct svc *s
   size_t n = 0, cap = 0;
   struct reviews_queue_query query = {.exam_id = exam_id};
   enum reviews_rc res = REVIEWS_OK;
+  char marker[96];
   *out = NULL;
   *out_n = 0;
   err_reset(err);
+  if (0 == exam_form_item_marker(marker, sizeof marker, item_id)) {
+    return REVIEWS_OK; /* not an item id: on no form */
+  }
   /* A page of the queue at a time (its filters say who may see what), each page's forms read
    * in one snapshot: the queue may be thousands long after an exam day. */
   do {
@@ -235,7 +238,7 @@ enum reviews_rc reviews_marking_list(int64_t **out, size_t *out_n, struct svc *s
     struct store_rd *rd = NULL;
     int rc = store_rd_begin(svc->store, &rd);
     if (STORE_OK == rc) {
-      rc = marking_keep(&ids, &n, &cap, rd, q, nq, viewer->id, item_id);
+      rc = marking_keep(&ids, &n, &cap, rd, q, nq, viewer->id, marker);
     }
     store_rd_end(rd);
     reviews_queue_free(q, nq);

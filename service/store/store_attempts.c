@@ -23,6 +23,7 @@ enum attempts_stmt {
   ATT_OVERDUE,
   ATT_BRIEF,
   ATT_STATE,
+  ATT_FORM_HAS,
   ATT_OPEN_PAGE,
   ATTEMPTS__MAX
 };
@@ -56,6 +57,7 @@ static const char *const attempts_sqls[ATTEMPTS__MAX] = {
                     "ORDER BY deadline_at LIMIT ?2",
     [ATT_BRIEF] = "SELECT " STORE_ATTEMPT_COLS " FROM attempts WHERE id = ?1",
     [ATT_STATE] = "SELECT status, deadline_at FROM attempts WHERE id = ?1",
+    [ATT_FORM_HAS] = "SELECT instr(form, ?2) > 0 FROM attempts WHERE id = ?1",
     [ATT_OPEN_PAGE] = "SELECT " STORE_ATTEMPT_COLS ", form, result FROM attempts "
                       "WHERE id > ?1 AND status = 'open' ORDER BY id LIMIT ?2",
 };
@@ -228,6 +230,19 @@ int store_attempt_state(struct store_rd *rd, int64_t id, bool *out_open, int64_t
   if (STORE_OK == rc) {
     *out_open = row_is_open(st, 0);
     *out_deadline_ms = store_col_int64(st, 1);
+  }
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_attempt_form_has(struct store_rd *rd, int64_t id, const char *text, bool *out_has) {
+  const struct store_arg args[] = {STORE_ARG_INT(id), STORE_ARG_TEXT(text)};
+  struct store_stmt *st = NULL;
+  *out_has = false;
+  int rc = store_row_step(store_rd_conn(rd), &attempts_set, ATT_FORM_HAS, args, 2,
+                          "attempt form text", &st);
+  if (STORE_OK == rc) {
+    *out_has = 0 != store_col_int64(st, 0);
   }
   store_stmt_done(st);
   return rc;

@@ -58,6 +58,10 @@ int store_attempt_get(struct store_rd *rd, struct store_attempt *out, int64_t id
 int store_attempt_get_brief(struct store_rd *rd, struct store_attempt *out, int64_t id);
 /* Whether the attempt is open, and its deadline: STORE_OK, STORE_NONE, or negative. */
 int store_attempt_state(struct store_rd *rd, int64_t id, bool *out_open, int64_t *out_deadline_ms);
+/* Whether the attempt's stored form text holds text (exam_form_item_marker's, to find the
+ * forms an item is on without reading them out): STORE_OK with *out_has, STORE_NONE, or
+ * negative. */
+int store_attempt_form_has(struct store_rd *rd, int64_t id, const char *text, bool *out_has);
 /* The user's open attempt at an exam (without form/result): STORE_OK / STORE_NONE / <0. */
 int store_attempt_open_for(struct store_rd *rd, struct store_attempt *out, int64_t user_id,
                            const char *exam_id);

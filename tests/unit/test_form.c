@@ -275,57 +275,60 @@ static void test_storage_round_trip(void **state) {
   exam_free(exam);
 }
 
-/* An item on a stored form is found from the text alone: each drawn item, none not drawn,
- * and nothing in a text that is not a form. */
-static void test_text_has_item(void **state) {
+/* An item is on a stored form exactly when the form's text holds the item's marker: each
+ * drawn item's is there, no other item's of the exam is (an id that starts another one
+ * included), and something that is not an item id has no marker. */
+static void test_item_marker(void **state) {
   (void)state;
   struct exam *exam = load("true");
-  struct exam_form *form = NULL;
-  assert_int_equal(exam_form_assemble(&form, exam, 42), 0);
-  json_t *j = exam_form_to_json(form);
-  char *text = json_dumps(j, JSON_COMPACT);
-  size_t drawn = 0;
-  for (size_t u = 0; u < form->nunits; u++) {
-    for (size_t i = 0; i < form->units[u].nitems; i++) {
-      assert_true(exam_form_text_has_item(text, form->units[u].items[i].item->id));
-      drawn++;
-    }
-  }
-  assert_true(drawn > 0);
-  size_t absent = 0;
-  for (size_t u = 0; u < exam->nunits; u++) {
-    for (size_t p = 0; p < exam->units[u].npools; p++) {
-      for (size_t k = 0; k < exam->units[u].pools[p].nitems; k++) {
-        const char *id = exam->units[u].pools[p].items[k].id;
-        bool on = false;
-        for (size_t fu = 0; fu < form->nunits; fu++) {
-          for (size_t i = 0; i < form->units[fu].nitems; i++) {
-            on = on || 0 == strcmp(id, form->units[fu].items[i].item->id);
+  char marker[96];
+  size_t absent = 0, drawn = 0;
+  for (uint64_t seed = 1; seed <= 40; seed++) {
+    struct exam_form *form = NULL;
+    assert_int_equal(exam_form_assemble(&form, exam, seed), 0);
+    json_t *j = exam_form_to_json(form);
+    char *text = json_dumps(j, JSON_COMPACT);
+    for (size_t u = 0; u < exam->nunits; u++) {
+      for (size_t p = 0; p < exam->units[u].npools; p++) {
+        for (size_t k = 0; k < exam->units[u].pools[p].nitems; k++) {
+          const char *id = exam->units[u].pools[p].items[k].id;
+          bool on = false;
+          for (size_t fu = 0; fu < form->nunits; fu++) {
+            for (size_t i = 0; i < form->units[fu].nitems; i++) {
+              on = on || 0 == strcmp(id, form->units[fu].items[i].item->id);
+            }
+          }
+          size_t len = exam_form_item_marker(marker, sizeof marker, id);
+          assert_int_equal(strlen(id) + 7, len);
+          assert_int_equal(on, NULL != strstr(text, marker));
+          absent += !on;
+          drawn += on;
+          /* the id without its last character is no item's: its marker is not in the text */
+          char shorter[72];
+          snprintf(shorter, sizeof shorter, "%.*s", (int)strlen(id) - 1, id);
+          if ('\0' != shorter[0] && 0 != exam_form_item_marker(marker, sizeof marker, shorter)) {
+            assert_null(strstr(text, marker));
           }
         }
-        assert_int_equal(on, exam_form_text_has_item(text, id));
-        absent += !on;
       }
     }
+    free(text);
+    json_decref(j);
+    exam_form_free(form);
   }
-  assert_false(exam_form_text_has_item(text, "ZZ"));
-  assert_false(exam_form_text_has_item(text, ""));
-  const char *not_forms[] = {"",
-                             "{",
-                             "[]",
-                             "{}",
-                             "{\"units\":{}}",
-                             "{\"units\":[1,{\"items\":3}]}",
-                             "{\"units\":[{\"items\":[{\"id\":7}]}]}"};
-  for (size_t i = 0; i < sizeof not_forms / sizeof not_forms[0]; i++) {
-    assert_false(exam_form_text_has_item(not_forms[i], "7"));
-  }
-  assert_false(exam_form_text_has_item(NULL, "A"));
-  free(text);
-  json_decref(j);
-  exam_form_free(form);
-  exam_free(exam);
+  assert_true(drawn > 0);
   assert_true(absent > 0); /* the exam draws from pools: some items are left out */
+  assert_int_equal(12, exam_form_item_marker(marker, sizeof marker, "ESS-1"));
+  assert_string_equal("\"id\":\"ESS-1\"", marker);
+  const char *not_ids[] = {
+      "",     "a b",      "x\"y",
+      "x\\y", "\xc3\xa9", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"};
+  for (size_t i = 0; i < sizeof not_ids / sizeof not_ids[0]; i++) {
+    assert_int_equal(0, exam_form_item_marker(marker, sizeof marker, not_ids[i]));
+  }
+  assert_int_equal(0, exam_form_item_marker(marker, sizeof marker, NULL));
+  assert_int_equal(0, exam_form_item_marker(marker, 10, "ESS-1")); /* no room */
+  exam_free(exam);
 }
 
 static void test_candidate_view_has_no_keys(void **state) {
@@ -539,7 +542,7 @@ int main(void) {
       cmocka_unit_test(test_draws_per_pool_and_coverage),
       cmocka_unit_test(test_option_shuffling),
       cmocka_unit_test(test_storage_round_trip),
-      cmocka_unit_test(test_text_has_item),
+      cmocka_unit_test(test_item_marker),
       cmocka_unit_test(test_candidate_view_has_no_keys),
       cmocka_unit_test(test_view_text_is_the_candidate_view),
       cmocka_unit_test(test_view_refuses_another_exams_form),
