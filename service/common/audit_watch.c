@@ -153,7 +153,10 @@ static void full_pass(struct audit_watch *w) {
 
 static void *watch_main(void *arg) {
   struct audit_watch *w = arg;
-  int64_t due = clock_mono_ms(); /* the first pass at once */
+  /* The first pass a while after start, not in the burst of reconnecting clients and cold
+   * caches a restart brings (sooner when asked for). */
+  int64_t first = AUDIT_WATCH_FIRST_S * 1000;
+  int64_t due = clock_mono_ms() + (w->interval_ms < first ? w->interval_ms : first);
   pthread_mutex_lock(&w->lock);
   for (;;) {
     if (rest(w, due, true)) {

@@ -2,15 +2,15 @@
  * Keeping watch over the audit log's hash chain (service/store/store_audit.h), so that
  * reading the log never means re-hashing all of it.
  *
- * A thread of its own re-computes the whole chain at start and then every interval
- * ("a full pass"), a step of AUDIT_WATCH_STEP entries at a time in its own read snapshot,
- * resting nine times as long as each step took (so it takes at most a tenth of one core,
- * whatever the log's size). Between full passes, audit_watch_report checks only the entries
- * appended since the last point known to be intact (the tail), starting from that point's
- * own entry: a log cut short or re-chained behind it is seen at once, an old entry edited in
- * place by the next full pass. The first break found is kept, with when it was found, and
- * logged as an error; a later full pass that finds the chain whole again (a restored
- * database) clears it.
+ * A thread of its own re-computes the whole chain AUDIT_WATCH_FIRST_S after start (or the
+ * interval, when shorter) and then every interval after each ended ("a full pass"), a step of
+ * AUDIT_WATCH_STEP entries at a time in its own read snapshot, resting nine times as long as each
+ * step took (so it takes at most a tenth of one core, whatever the log's size). Between full
+ * passes, audit_watch_report checks only the entries appended since the last point known to be
+ * intact (the tail), starting from that point's own entry: a log cut short or re-chained behind it
+ * is seen at once, an old entry edited in place by the next full pass. The first break found is
+ * kept, with when it was found, and logged as an error; a later full pass that finds the chain
+ * whole again (a restored database) clears it.
  */
 #ifndef UJIKOM_AUDIT_WATCH_H
 #define UJIKOM_AUDIT_WATCH_H
@@ -23,6 +23,8 @@
 
 /* Entries a full pass checks in one read snapshot. */
 #define AUDIT_WATCH_STEP 5000
+/* Seconds after start before the first full pass. */
+#define AUDIT_WATCH_FIRST_S 60
 
 struct store;
 struct audit_watch;
@@ -48,9 +50,9 @@ struct audit_watch_report {
   int64_t running_at;           /* ... and has checked this many entries */
 };
 
-/* Starts the watch over s's audit log with a full pass at once and one every interval_s
- * seconds after each finished (>= 1). On 0, *out is the caller's to stop with
- * audit_watch_stop; -1 with a one-line message in err. */
+/* Starts the watch over s's audit log: the first full pass AUDIT_WATCH_FIRST_S (or interval_s,
+ * when shorter) from now, then one interval_s seconds (>= 1) after each ended. On 0, *out is the
+ * caller's to stop with audit_watch_stop; -1 with a one-line message in err. */
 int audit_watch_start(struct audit_watch **out, struct store *s, long interval_s, char *err,
                       size_t errlen);
 

@@ -129,8 +129,8 @@ const struct config_option config_options[] = {
     /* --- audit --- */
     {"audit-check-interval", L(audit_check_s), "3600", 60, 604800,
      "Seconds between full re-computations of the audit log's hash chain by a thread of its "
-     "own (the first at start; at most a tenth of one core); in between, the audit page checks "
-     "only the entries appended since"},
+     "own (the first a minute after start; at most a tenth of one core); in between, the audit "
+     "page checks only the entries appended since"},
     /* --- logging --- */
     {"log-level", S(log_level), "info", 0, 0, "error, warn, info or debug"},
     {"log-flush-ms", L(log_flush_ms), "100", 0, 10000,

@@ -312,7 +312,18 @@ test('audit log: described entries, newest first, filters and paging, chain chec
   const { page } = p;
   await page.goto(`${d.url}/admin`);
   await Promise.all([page.waitForURL(/\/admin\/audit$/), page.click('a[href="/admin/audit"] >> nth=0')]);
-  assert.match(await page.locator('#chain').textContent(), /Rantai audit utuh/);
+  // The watch's first full check runs a minute after start; the button starts one now, in
+  // the background, and the page shows its result once it is done.
+  assert.match(await page.locator('#chain').textContent(), /Rantai audit utuh|Pemeriksaan penuh pertama rantai audit sejak layanan dimulai belum selesai/);
+  await Promise.all([page.waitForURL(/\/admin\/audit\?notice=audit_check_started#chain$/),
+    page.click('form[action="/admin/audit/check"] button[type=submit]')]);
+  assert.match(await page.locator('#notice').textContent(), /Pemeriksaan penuh rantai audit dimulai/);
+  await assertAccessible(page, 'audit full check asked for');
+  for (let i = 0; i < 100 && !/Rantai audit utuh/.test(await page.locator('#chain').textContent()); i++) {
+    await page.waitForTimeout(100);
+    await page.goto(`${d.url}/admin/audit`);
+  }
+  assert.match(await page.locator('#chain').textContent(), /Rantai audit utuh: \d+ entri\. Pemeriksaan penuh terakhir/);
   const entries = page.locator('main table tbody tr');
   assert.equal(await entries.count(), 50, 'a page of 50 entries');
   const seqs = (await page.locator('main table tbody tr td:first-child').allTextContents()).map(Number);
@@ -325,12 +336,9 @@ test('audit log: described entries, newest first, filters and paging, chain chec
   const second = (await page.locator('main table tbody tr td:first-child').allTextContents()).map(Number);
   assert.ok(second.length >= 1 && Math.max(...second) < Math.min(...seqs), 'the next page continues below');
   // Every page says what the audit watch knows (the entries since its last full check are
-  // checked as the page opens), and offers a full check now, run in the background.
+  // checked as the page opens), not only the first.
   assert.match(await page.locator('#chain').textContent(), /Rantai audit utuh: \d+ entri\. Pemeriksaan penuh terakhir/);
-  await Promise.all([page.waitForURL(/\/admin\/audit\?notice=audit_check_started#chain$/),
-    page.click('form[action="/admin/audit/check"] button[type=submit]')]);
-  assert.match(await page.locator('#notice').textContent(), /Pemeriksaan penuh rantai audit dimulai/);
-  await assertAccessible(page, 'audit full check asked for');
+  assert.equal(await page.locator('form[action="/admin/audit/check"] button[type=submit]').count(), 1);
   // Filter by action: only revocations (two were made above), with the reason shown.
   await page.goto(`${d.url}/admin/audit`);
   await page.selectOption('#af-action', 'certificate.revoke');

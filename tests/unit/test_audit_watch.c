@@ -196,14 +196,17 @@ static void test_a_pass_of_many_steps(void **state) {
 static void test_first_pass_reported_until_done(void **state) {
   struct fixture *f = *state;
   struct audit_watch_report r;
-  start(f); /* an empty log */
+  append(f, 2);
+  start(f); /* its first pass a minute away */
   audit_watch_report(f->w, &r);
-  assert_true(AUDIT_WATCH_FIRST == r.state || AUDIT_WATCH_INTACT == r.state);
+  assert_int_equal(AUDIT_WATCH_FIRST, r.state);
   assert_int_equal(0, r.entries);
+  assert_int_equal(0, r.full_at_ms);
+  assert_false(r.running);
   full_pass(f);
   audit_watch_report(f->w, &r);
   assert_int_equal(AUDIT_WATCH_INTACT, r.state);
-  assert_int_equal(0, r.entries);
+  assert_int_equal(2, r.entries);
   assert_true(r.full_at_ms > 0);
 }
 
