@@ -17,6 +17,9 @@ enum audit_stmt {
   AUDIT_LIST,
   AUDIT_LIST_SUBJECT,
   AUDIT_SEARCH,
+  AUDIT_WATCH_GET,
+  AUDIT_WATCH_FULL,
+  AUDIT_WATCH_BROKEN,
   AUDIT__MAX
 };
 static const char *const audit_sqls[AUDIT__MAX] = {
@@ -41,6 +44,21 @@ static const char *const audit_sqls[AUDIT__MAX] = {
                      "OR instr(lower(email), lower(?5)) > 0)) "
                      "AND (?6 = 0 OR at >= ?6) AND (?7 = 0 OR at < ?7) "
                      "ORDER BY seq DESC LIMIT ?2",
+    [AUDIT_WATCH_GET] = "SELECT full_at, full_entries, tail_seq, tail_hash, broken_seq, fault, "
+                        "found_at FROM audit_watch WHERE id = 1",
+    [AUDIT_WATCH_FULL] = "INSERT INTO audit_watch(id, full_at, full_entries, tail_seq, tail_hash, "
+                         "broken_seq, fault, found_at) VALUES(1, ?1, ?2, ?3, ?4, 0, 0, 0) "
+                         "ON CONFLICT(id) DO UPDATE SET full_at = excluded.full_at, "
+                         "full_entries = excluded.full_entries, tail_seq = excluded.tail_seq, "
+                         "tail_hash = excluded.tail_hash, broken_seq = 0, fault = 0, found_at = 0",
+    /* the same break found again keeps the time it was first found */
+    [AUDIT_WATCH_BROKEN] = "INSERT INTO audit_watch(id, full_at, full_entries, tail_seq, "
+                           "tail_hash, broken_seq, fault, found_at) VALUES(1, 0, 0, 0, ?4, ?1, "
+                           "?2, ?3) ON CONFLICT(id) DO UPDATE SET "
+                           "found_at = CASE WHEN audit_watch.broken_seq = excluded.broken_seq "
+                           "AND audit_watch.fault = excluded.fault THEN audit_watch.found_at "
+                           "ELSE excluded.found_at END, broken_seq = excluded.broken_seq, "
+                           "fault = excluded.fault",
 };
 static const struct store_sqlset audit_set = {"audit", audit_sqls, AUDIT__MAX};
 
@@ -324,6 +342,47 @@ int store_audit_verify(struct store *s, int64_t *out_first_bad, int64_t *out_cou
     *out_count = STORE_CONFLICT == rc ? *out_first_bad - 1 : STORE_OK == rc ? at.seq : 0;
   }
   return rc;
+}
+
+int store_audit_watch_get(struct store_rd *rd, struct store_audit_watch *out) {
+  struct store_conn *c = store_rd_conn(rd);
+  struct store_stmt *st = NULL;
+  memset(out, 0, sizeof *out);
+  store_audit_mark_start(&out->tail);
+  int rc = store_row_step(c, &audit_set, AUDIT_WATCH_GET, NULL, 0, "audit watch", &st);
+  if (STORE_OK == rc) {
+    int64_t fault = store_col_int64(st, 5);
+    out->full_at_ms = store_col_int64(st, 0);
+    out->full_entries = store_col_int64(st, 1);
+    out->tail.seq = store_col_int64(st, 2);
+    out->broken_seq = store_col_int64(st, 4);
+    out->found_at_ms = store_col_int64(st, 6);
+    if (0 != store_col_copy(st, 3, out->tail.hash, sizeof out->tail.hash) ||
+        64 != strlen(out->tail.hash) || fault < STORE_AUDIT_INTACT ||
+        fault > STORE_AUDIT_REWRITTEN) {
+      rc = STORE_HARD;
+    } else {
+      out->fault = (enum store_audit_fault)fault;
+    }
+  }
+  store_stmt_done(st);
+  return rc;
+}
+
+int store_audit_watch_full(struct store_tx *tx, int64_t full_entries,
+                           const struct store_audit_mark *tail) {
+  const struct store_arg args[] = {STORE_ARG_INT(store_tx_now_ms(tx)), STORE_ARG_INT(full_entries),
+                                   STORE_ARG_INT(tail->seq), STORE_ARG_TEXT(tail->hash)};
+  return store_write(store_tx_conn(tx), &audit_set, AUDIT_WATCH_FULL, args,
+                     sizeof args / sizeof args[0], "audit watch full");
+}
+
+int store_audit_watch_broken(struct store_tx *tx, int64_t seq, enum store_audit_fault fault) {
+  const struct store_arg args[] = {STORE_ARG_INT(seq), STORE_ARG_INT((int64_t)fault),
+                                   STORE_ARG_INT(store_tx_now_ms(tx)),
+                                   STORE_ARG_TEXT(genesis_hash)};
+  return store_write(store_tx_conn(tx), &audit_set, AUDIT_WATCH_BROKEN, args,
+                     sizeof args / sizeof args[0], "audit watch break");
 }
 
 static void audit_entry_clear(void *elem) {

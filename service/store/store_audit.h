@@ -64,6 +64,29 @@ int store_audit_check(struct store *s, struct store_audit_mark *at, int64_t max,
 int store_audit_verify(struct store *s, int64_t *out_first_bad, int64_t *out_count, char *why,
                        size_t whylen);
 
+/* What the audit watch (common/audit_watch.h) found, as kept in the store (migration 0038) so
+ * that every node on the database, and the daemon after a restart, knows it. */
+struct store_audit_watch {
+  int64_t full_at_ms;           /* when the last intact full check ended; 0: none has */
+  int64_t full_entries;         /* the entries it checked */
+  struct store_audit_mark tail; /* the chain was intact up to here (the start mark: none) */
+  int64_t broken_seq;           /* the first break found; 0: none */
+  enum store_audit_fault fault; /* how */
+  int64_t found_at_ms;          /* when */
+};
+
+/* What is kept: STORE_OK with *out, or STORE_NONE with *out empty (no full check and no
+ * break yet: zeros and the start mark); negative on a read error. */
+int store_audit_watch_get(struct store_rd *rd, struct store_audit_watch *out);
+/* Keeps a full check that found the chain intact (full_entries entries, tail the point known
+ * intact after it), at the transaction's time; a break kept before is cleared. STORE_OK or
+ * negative. */
+int store_audit_watch_full(struct store_tx *tx, int64_t full_entries,
+                           const struct store_audit_mark *tail);
+/* Keeps a break: entry seq, broken as fault, found at the transaction's time (the earlier time
+ * is kept when the same break was kept before). STORE_OK or negative. */
+int store_audit_watch_broken(struct store_tx *tx, int64_t seq, enum store_audit_fault fault);
+
 /* One entry, as read back. */
 struct store_audit_entry {
   int64_t seq;

@@ -228,6 +228,23 @@ test('two nodes on one database: an exam day across both, one killed mid-exam', 
     assert.equal(await textOf(a.url, '/log/checkpoint'), await textOf(b.url, '/log/checkpoint'), 'the same checkpoint after the revocations');
     const after = cli(['audit', 'verify'], { dataDir: dirA });
     assert.equal(after.status, 0, after.stdout + after.stderr);
+    // The audit watch: a full check asked for on node A is what node B reports, since what
+    // it found is kept in the database, with the entries appended since checked by B.
+    admin.base = a.url;
+    const asked = await admin.post('/api/admin/audit/check');
+    assert.equal(asked.status, 202, asked.text);
+    let onA;
+    for (let i = 0; i < 200; i++) {
+      onA = (await admin.get('/api/admin/audit/status')).json;
+      if (onA.state === 'intact' && !onA.running) break;
+      await sleep(50);
+    }
+    assert.equal(onA.state, 'intact', JSON.stringify(onA));
+    admin.base = b.url;
+    const onB = (await admin.get('/api/admin/audit/status')).json;
+    assert.deepEqual([onB.state, onB.full_check_at_ms, onB.full_check_entries],
+      ['intact', onA.full_check_at_ms, onA.full_check_entries], JSON.stringify(onB));
+    assert.ok(onB.entries >= onA.full_check_entries);
     await stopClean(a);
     await stopClean(b);
   } finally {

@@ -285,6 +285,71 @@ static void test_check_from_a_mark(void **state) {
   expect_check_broken(f, &kept, 6, STORE_AUDIT_REWRITTEN, 6);
 }
 
+struct watch_args {
+  int64_t seq, full_entries;
+  enum store_audit_fault fault;
+  const struct store_audit_mark *tail;
+};
+
+static int tx_watch(struct store_tx *tx, void *arg) {
+  const struct watch_args *a = arg;
+  return NULL != a->tail ? store_audit_watch_full(tx, a->full_entries, a->tail)
+                         : store_audit_watch_broken(tx, a->seq, a->fault);
+}
+
+static void watch_get(struct fixture *f, struct store_audit_watch *w, int want_rc) {
+  struct store_rd *rd = NULL;
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  assert_int_equal(want_rc, store_audit_watch_get(rd, w));
+  store_rd_end(rd);
+}
+
+/* The audit watch's record: none at first, a full check, a break kept with its first time,
+ * another break, and a full check that clears it. */
+static void test_watch_record(void **state) {
+  struct fixture *f = *state;
+  struct store_audit_watch w;
+  struct store_audit_mark at;
+  watch_get(f, &w, STORE_NONE);
+  assert_int_equal(0, w.full_at_ms);
+  assert_int_equal(0, w.tail.seq);
+  assert_int_equal(64, strlen(w.tail.hash));
+  append(f, 3);
+  store_audit_mark_start(&at);
+  check_step(f, &at, 0, 3, true);
+  struct watch_args full = {.full_entries = 3, .tail = &at};
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_watch, &full));
+  watch_get(f, &w, STORE_OK);
+  assert_true(w.full_at_ms > 0);
+  assert_int_equal(3, w.full_entries);
+  assert_int_equal(3, w.tail.seq);
+  assert_string_equal(at.hash, w.tail.hash);
+  assert_int_equal(0, w.broken_seq);
+  struct watch_args bad = {.seq = 2, .fault = STORE_AUDIT_ALTERED};
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_watch, &bad));
+  watch_get(f, &w, STORE_OK);
+  assert_int_equal(2, w.broken_seq);
+  assert_int_equal(STORE_AUDIT_ALTERED, w.fault);
+  assert_true(w.found_at_ms > 0);
+  assert_int_equal(3, w.full_entries); /* the last full check stays */
+  int64_t found = w.found_at_ms;
+  usleep(5000);
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_watch, &bad));
+  watch_get(f, &w, STORE_OK);
+  assert_int_equal(found, w.found_at_ms); /* the same break: its first time */
+  struct watch_args other = {.seq = 1, .fault = STORE_AUDIT_MISSING};
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_watch, &other));
+  watch_get(f, &w, STORE_OK);
+  assert_int_equal(1, w.broken_seq);
+  assert_int_equal(STORE_AUDIT_MISSING, w.fault);
+  assert_true(w.found_at_ms > found);
+  assert_int_equal(STORE_OK, store_txn(f->t.s, tx_watch, &full));
+  watch_get(f, &w, STORE_OK);
+  assert_int_equal(0, w.broken_seq);
+  assert_int_equal(0, w.found_at_ms);
+  assert_int_equal(STORE_AUDIT_INTACT, w.fault);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_empty_log_is_intact, setup, temp_store_teardown),
@@ -302,6 +367,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_check_in_steps, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_check_names_the_fault, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_check_from_a_mark, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_watch_record, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

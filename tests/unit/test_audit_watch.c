@@ -210,6 +210,54 @@ static void test_first_pass_reported_until_done(void **state) {
   assert_true(r.full_at_ms > 0);
 }
 
+/* What a watch found is kept in the store: the next process (a restart, or another node on
+ * the same database) reports it at once, the break with the time it was first found. */
+static void test_kept_for_the_next_process(void **state) {
+  struct fixture *f = *state;
+  struct audit_watch_report r;
+  append(f, 4);
+  start(f);
+  full_pass(f);
+  audit_watch_report(f->w, &r);
+  int64_t full_at = r.full_at_ms;
+  audit_watch_stop(f->w);
+  f->w = NULL;
+  start(f); /* its own first pass a minute away: the kept one is reported */
+  append(f, 2);
+  audit_watch_report(f->w, &r);
+  assert_int_equal(AUDIT_WATCH_INTACT, r.state);
+  assert_int_equal(full_at, r.full_at_ms);
+  assert_int_equal(4, r.full_entries);
+  assert_int_equal(6, r.entries);
+  assert_int_equal(2, r.since);
+  tamper(f,
+         "DROP TRIGGER audit_log_no_update;"
+         "UPDATE audit_log SET subject = 'user:99' WHERE seq = 3;",
+         "DROP TRIGGER audit_log_no_update ON audit_log;"
+         "UPDATE audit_log SET subject = 'user:99' WHERE seq = 3;");
+  full_pass(f);
+  audit_watch_report(f->w, &r);
+  assert_int_equal(AUDIT_WATCH_BROKEN, r.state);
+  assert_int_equal(3, r.first_bad);
+  int64_t found = r.found_at_ms;
+  audit_watch_stop(f->w);
+  f->w = NULL;
+  start(f);
+  audit_watch_report(f->w, &r);
+  assert_int_equal(AUDIT_WATCH_BROKEN, r.state);
+  assert_int_equal(3, r.first_bad);
+  assert_int_equal(STORE_AUDIT_ALTERED, r.fault);
+  assert_int_equal(found, r.found_at_ms);
+  /* the entry put back as it was: the next full pass finds the chain whole and says so */
+  tamper(f, "UPDATE audit_log SET subject = 'user:3' WHERE seq = 3;",
+         "UPDATE audit_log SET subject = 'user:3' WHERE seq = 3;");
+  full_pass(f);
+  audit_watch_report(f->w, &r);
+  assert_int_equal(AUDIT_WATCH_INTACT, r.state);
+  assert_int_equal(6, r.full_entries);
+  assert_true(r.full_at_ms >= full_at);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_refuses_a_bad_start, setup, teardown),
@@ -218,6 +266,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_cut_short_seen_at_once, setup, teardown),
       cmocka_unit_test_setup_teardown(test_a_pass_of_many_steps, setup, teardown),
       cmocka_unit_test_setup_teardown(test_first_pass_reported_until_done, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_kept_for_the_next_process, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

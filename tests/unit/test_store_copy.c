@@ -226,6 +226,7 @@ static const char *const not_copied[] = {
     "certificate_state", /* a generation counter: the destination's own only has to grow */
     "session_state",     /* likewise */
     "node_keys",         /* the key files of the nodes serving a database register themselves */
+    "audit_watch",       /* what the audit watch found: a copied log is checked from its start */
 };
 
 static bool copy_lists(const char *table) {
