@@ -23,6 +23,8 @@ void csv_text(struct csv *c, const char *s);
 void csv_number(struct csv *c, double v, int decimals);
 /* Ends the current record. */
 void csv_end_record(struct csv *c);
+/* The bytes written so far (the BOM included); 0 for NULL. */
+size_t csv_length(const struct csv *c);
 /* Takes the text (the caller's to free) and its length, and frees the writer. NULL when out
  * of memory or past max_bytes (the writer is freed then too). c may be NULL (returns NULL). */
 char *csv_take(struct csv *c, size_t *out_len);

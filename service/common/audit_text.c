@@ -79,6 +79,7 @@ const char *const audit_known_actions[] = {"user.create",
                                            "schedule.create",
                                            "schedule.import",
                                            "schedule.attended",
+                                           "audit.export",
                                            NULL};
 
 static bool known_action(const char *action) {

@@ -85,6 +85,10 @@ void csv_end_record(struct csv *c) {
   c->mid_record = false;
 }
 
+size_t csv_length(const struct csv *c) {
+  return NULL == c ? 0 : c->b.len;
+}
+
 char *csv_take(struct csv *c, size_t *out_len) {
   if (NULL != out_len) {
     *out_len = 0;

@@ -97,6 +97,8 @@
   ERR(RECERT_RENEWED, 409, "This certificate has been renewed already.")                           \
   ERR(RECERT_EXAM_GONE, 409, "The exam of this certificate is no longer offered.")                 \
   ERR(AUDIT_WATCH_UNAVAILABLE, 503, "The audit log's watch is not running.")                       \
+  ERR(AUDIT_EXPORT_TOO_LARGE, 413,                                                                 \
+      "The export would be larger than 64 MiB; narrow it with the filters (a date range).")        \
   /* --- transparency log --- */                                                                   \
   ERR(LOG_UNAVAILABLE, 503, "The transparency log is not loaded.")                                 \
   ERR(LOG_NO_TILE, 404, "The log has no such tile (not a tile path, or beyond the log's size).")   \

@@ -221,6 +221,7 @@ int h_admin_audit_list(struct req *r);
 int h_admin_audit_verify(struct req *r);
 int h_admin_audit_status(struct req *r);
 int h_admin_audit_check(struct req *r);
+int h_admin_audit_csv(struct req *r);
 /* "missing", "unlinked", "altered", "rewritten" ("intact" for none): the API's names. */
 const char *h_audit_fault_name(enum store_audit_fault f);
 int h_admin_users_extra_time(struct req *r);

@@ -134,6 +134,7 @@ const struct route routes[] = {
     {"GET", "/api/admin/analysis/:exam/csv", ROLE_ADMIN, 0, h_admin_analysis_csv},
     {"GET", "/api/admin/audit/verify", ROLE_ADMIN, 0, h_admin_audit_verify},
     {"GET", "/api/admin/audit/status", ROLE_ADMIN, 0, h_admin_audit_status},
+    {"GET", "/api/admin/audit/csv", ROLE_ADMIN, 0, h_admin_audit_csv},
     {"POST", "/api/admin/audit/check", ROLE_ADMIN, 0, h_admin_audit_check},
     {"GET", "/api/admin/audit", ROLE_ADMIN, 0, h_admin_audit_list},
     /* --- test events: schedules, enrolment, BNSP documents --- */

@@ -345,6 +345,8 @@ test('audit log: described entries, newest first, filters and paging, chain chec
   await Promise.all([page.waitForURL(/action=certificate\.revoke/), page.click('form[role=search] button[type=submit]')]);
   const revokes = await entries.allTextContents();
   assert.equal(revokes.length, 2);
+  // The download takes the same filters (every matching entry, not only the page).
+  assert.equal(await page.locator('#audit-csv').getAttribute('href'), '/api/admin/audit/csv?action=certificate.revoke');
   for (const t of revokes) assert.match(t, /Mencabut sertifikat/);
   assert.match(revokes.join(' '), /Alasan: Pemegang meminta pencabutan\./);
   await assertAccessible(page, 'audit filtered by action');

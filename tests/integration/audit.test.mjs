@@ -194,3 +194,80 @@ test('a backup taken while the daemon runs carries the log and verifies on its o
   assert.equal(junk.status, 1);
   rmSync(dir, { recursive: true, force: true });
 });
+
+// RFC 4180 records (quoted cells with doubled quotes, CRLF between records), BOM dropped.
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  const t = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < t.length; i++) {
+    const ch = t[i];
+    if (quoted) {
+      if (ch === '"' && t[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+    } else if (ch === '"') {
+      quoted = true;
+    } else if (ch === ',') {
+      row.push(cell); cell = '';
+    } else if (ch === '\r' && t[i + 1] === '\n') {
+      row.push(cell); rows.push(row); row = []; cell = ''; i++;
+    } else {
+      cell += ch;
+    }
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+test('the log as CSV: every entry the filters find, in the reader\'s language, and the download recorded', async () => {
+  await makeAndDisableAssessor();
+  const all = await admin.get('/api/admin/audit');
+  assert.equal(all.status, 200);
+  const newest = all.json.items[0].seq;
+  const r = await admin.get('/api/admin/audit/csv', { headers: { Accept: 'text/csv' } });
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.headers.get('content-type'), /^text\/csv; charset=utf-8/);
+  assert.match(r.headers.get('content-disposition'), /^attachment; filename="log-audit\.csv"$/);
+  assert.equal(r.body.subarray(0, 3).toString('hex'), 'efbbbf', 'a UTF-8 byte order mark');
+  const rows = parseCsv(r.text);
+  assert.deepEqual(rows[0], ['No.', 'Waktu (UTC)', 'Pelaku', 'Email pelaku', 'Apa yang terjadi', 'Kode tindakan',
+    'Rincian', 'Objek', 'Sebelum (JSON)', 'Sesudah (JSON)', 'Hash']);
+  const body = rows.slice(1);
+  // Every entry up to the newest, newest first, each whole (its hash as the API gives it).
+  assert.deepEqual(body.map((x) => Number(x[0])), Array.from({ length: newest }, (_, i) => newest - i));
+  for (const x of body) assert.equal(x.length, 11);
+  const disable = body.find((x) => x[5] === 'user.disable');
+  const fromApi = all.json.items.find((e) => e.seq === Number(disable[0]));
+  assert.equal(disable[10], fromApi.hash);
+  assert.match(disable[1], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.equal(disable[2], 'Admin Uji');
+  assert.match(disable[3], /@/);
+  assert.equal(disable[4], 'Menonaktifkan akun');
+  assert.equal(disable[6], 'Alasan: Uji.');
+  assert.equal(JSON.parse(disable[9]).disabled, true);
+  // The first entry was made by the command line: the system acted.
+  assert.deepEqual(body.at(-1).slice(2, 4), ['sistem', '']);
+
+  // Filtered (and in English): only the entries the page would list, all of them.
+  admin.cookies.set('lang', 'en');
+  const f = await admin.get('/api/admin/audit/csv?action=user.disable');
+  admin.cookies.delete('lang');
+  assert.equal(f.status, 200, f.text);
+  const frows = parseCsv(f.text);
+  assert.equal(frows[0][1], 'Time (UTC)');
+  const listed = (await admin.get('/api/admin/audit?action=user.disable')).json.items.map((e) => e.seq);
+  assert.deepEqual(frows.slice(1).map((x) => Number(x[0])), listed);
+  assert.ok(frows.slice(1).every((x) => x[5] === 'user.disable' && x[4] === 'Disabled an account'));
+
+  // Each download is an entry of the log itself: who, how many rows, which filters.
+  const notes = (await admin.get('/api/admin/audit?action=audit.export')).json.items;
+  assert.equal(notes.length, 2);
+  assert.equal(notes[0].subject, 'audit_log');
+  assert.deepEqual(notes[0].after, { rows: listed.length, filter: { action: 'user.disable' } });
+  assert.deepEqual(notes[1].after, { rows: newest, filter: {} });
+  assert.equal(notes[0].actor, notes[1].actor);
+  // A bad filter is refused as on the list.
+  const bad = await admin.get('/api/admin/audit/csv?from=kemarin');
+  assert.equal(bad.status, 400);
+});

@@ -132,6 +132,7 @@ const MATRIX = {
   'GET /api/admin/analysis/:exam/csv': 'U F F F A',
   'GET /api/admin/audit/verify': 'U F F F A',
   'GET /api/admin/audit/status': 'U F F F A',
+  'GET /api/admin/audit/csv': 'U F F F A',
   'POST /api/admin/audit/check': 'U F F F A',
   'GET /api/admin/audit': 'U F F F A',
   // test events: the schedule has the assessor assigned and the owner enrolled

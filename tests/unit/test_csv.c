@@ -108,11 +108,27 @@ static void test_cap(void **state) {
   csv_free(NULL);
 }
 
+/* The bytes written so far, as the text taken will have them. */
+static void test_length(void **state) {
+  (void)state;
+  struct csv *c = csv_new(1024);
+  assert_int_equal(3, csv_length(c)); /* the BOM */
+  csv_text(c, "a,b");
+  csv_number(c, 2.5, 1);
+  csv_end_record(c);
+  size_t before = csv_length(c), len = 0;
+  assert_int_equal(3 + strlen("\"a,b\",2.5\r\n"), before);
+  char *text = csv_take(c, &len);
+  assert_int_equal(before, len);
+  free(text);
+  assert_int_equal(0, csv_length(NULL));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_plain_records), cmocka_unit_test(test_quoting),
-      cmocka_unit_test(test_formula_guard), cmocka_unit_test(test_empty_cells),
-      cmocka_unit_test(test_cap),
+      cmocka_unit_test(test_length),      cmocka_unit_test(test_plain_records),
+      cmocka_unit_test(test_quoting),     cmocka_unit_test(test_formula_guard),
+      cmocka_unit_test(test_empty_cells), cmocka_unit_test(test_cap),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
