@@ -80,7 +80,15 @@ const char *const audit_known_actions[] = {"user.create",
                                            "schedule.import",
                                            "schedule.attended",
                                            "audit.export",
+                                           "auth.checkin",
+                                           "schedule.checkin_codes",
+                                           "certificate.recertify",
+                                           "certificate.forgery",
+                                           "holder.did",
                                            NULL};
+
+const char *const audit_telling_fields[] = {"reason",      "minutes", "verdict", "role", "serial",
+                                            "assessor_id", "email",   "address", NULL};
 
 static bool known_action(const char *action) {
   for (size_t i = 0; NULL != audit_known_actions[i]; i++) {
@@ -106,8 +114,6 @@ static bool member_text(char *value, size_t len, const json_t *v) {
 }
 
 void audit_describe(struct audit_description *out, const char *action, const char *after_json) {
-  static const char *const fields[] = {"reason", "minutes",     "verdict", "role",
-                                       "serial", "assessor_id", "email"};
   memset(out, 0, sizeof *out);
   if (NULL != action && known_action(action)) {
     snprintf(out->key, sizeof out->key, "audit.%s", action);
@@ -115,9 +121,10 @@ void audit_describe(struct audit_description *out, const char *action, const cha
     snprintf(out->key, sizeof out->key, "audit.other");
   }
   json_t *after = NULL == after_json ? NULL : json_loads(after_json, 0, NULL);
-  for (size_t i = 0; json_is_object(after) && i < sizeof fields / sizeof fields[0]; i++) {
-    if (member_text(out->value, sizeof out->value, json_object_get(after, fields[i]))) {
-      snprintf(out->field, sizeof out->field, "%s", fields[i]);
+  for (size_t i = 0; json_is_object(after) && NULL != audit_telling_fields[i]; i++) {
+    if (member_text(out->value, sizeof out->value,
+                    json_object_get(after, audit_telling_fields[i]))) {
+      snprintf(out->field, sizeof out->field, "%s", audit_telling_fields[i]);
       break;
     }
   }

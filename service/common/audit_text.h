@@ -36,7 +36,7 @@ int audit_user_entry(struct store_tx *tx, int64_t actor, const char *action, int
 /* How an entry reads for people. key: the catalogue key of its action, "audit.<action>"
  * ("audit.user.disable"), or "audit.other" for an action this version has no words for (the
  * page then shows the action itself). field / value: one telling member of the after-state
- * (the first of reason, minutes, verdict, role, serial, assessor_id, email that it has:
+ * (the first of audit_telling_fields that it has:
  * field "" when none), its value as text; the page words the field as "audit.field.<field>". */
 struct audit_description {
   char key[112];
@@ -44,6 +44,10 @@ struct audit_description {
   char value[256];
 };
 void audit_describe(struct audit_description *out, const char *action, const char *after_json);
+
+/* The members of an after-state audit_describe tells, in the order it looks for them, up to
+ * NULL (each has its name, "audit.field.<field>"). */
+extern const char *const audit_telling_fields[];
 
 /* The actions the audit log's viewer offers as a filter (each has its words), up to NULL. */
 extern const char *const audit_known_actions[];

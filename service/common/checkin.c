@@ -184,7 +184,7 @@ enum checkin_rc checkin_states(struct store_checkin_state **out, size_t *out_n, 
 
 struct redeem_ctx {
   struct svc *svc;
-  const char *code_hash, *session_hash, *old_hash;
+  const char *code_hash, *session_hash, *old_hash, *address;
   int64_t now_ms, idle_ms;
   struct checkin_result *out;
   enum checkin_rc refusal;
@@ -289,13 +289,14 @@ static int redeem_txn(struct store_tx *tx, void *arg) {
     return rc;
   }
   return audit_creation(tx, u.id, "auth.checkin", "schedule", s.id,
-                        json_pack("{s:I, s:s, s:I}", "user_id", (json_int_t)u.id, "exam_id",
-                                  s.exam_id, "session_ends_at", (json_int_t)end));
+                        json_pack("{s:I, s:s, s:I, s:s?}", "user_id", (json_int_t)u.id, "exam_id",
+                                  s.exam_id, "session_ends_at", (json_int_t)end, "address",
+                                  c->address));
 }
 
 enum checkin_rc checkin_redeem(struct checkin_result *out, struct svc *svc, const char *code,
-                               const char *session_hash, const char *old_hash, int64_t now_ms,
-                               int64_t idle_ms, int *out_store_rc) {
+                               const char *session_hash, const char *old_hash, const char *address,
+                               int64_t now_ms, int64_t idle_ms, int *out_store_rc) {
   char hash[CHECKIN_CODE_HASH_LEN + 1];
   *out_store_rc = STORE_OK;
   memset(out, 0, sizeof *out);
@@ -306,6 +307,7 @@ enum checkin_rc checkin_redeem(struct checkin_result *out, struct svc *svc, cons
                          .code_hash = hash,
                          .session_hash = session_hash,
                          .old_hash = old_hash,
+                         .address = address,
                          .now_ms = now_ms,
                          .idle_ms = idle_ms,
                          .out = out};

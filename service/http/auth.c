@@ -804,8 +804,8 @@ int auth_checkin(struct req *r, const char *code, bool quiet, char out_token[SES
   const char *old_token = auth_request_token(r, &cookie);
   bool has_old = NULL != old_token && 0 == session_token_hash(old_hash, old_token);
   enum checkin_rc rc =
-      checkin_redeem(out, r->svc, code, token_hash, has_old ? old_hash : NULL, r->now_ms,
-                     (int64_t)r->svc->cfg->session_idle_s * 1000, &store_rc);
+      checkin_redeem(out, r->svc, code, token_hash, has_old ? old_hash : NULL, r->client_ip,
+                     r->now_ms, (int64_t)r->svc->cfg->session_idle_s * 1000, &store_rc);
   switch (rc) {
   case CHECKIN_OK:
     break;

@@ -289,6 +289,11 @@ test('codes made and check-ins are in the audit log', async () => {
   assert.equal(ins.json.items.length, 1, ins.text);
   assert.equal(ins.json.items[0].subject, `schedule:${sched.id}`);
   assert.equal(ins.json.items[0].after.user_id, cands[0].user.id);
+  // The address the code came from (a neighbour's device, a machine outside the TUK).
+  assert.equal(ins.json.items[0].after.address, '127.0.0.1');
+  const page = await admin.get('/admin/audit?action=auth.checkin', { headers: { Accept: 'text/html' } });
+  assert.match(page.text, /Masuk dengan kode dari TUK/);
+  assert.match(page.text, /Alamat jaringan: 127\.0\.0\.1/);
 });
 
 test('refused codes slow the address down as wrong passwords do', async () => {

@@ -104,6 +104,39 @@ static void test_describe(void **state) {
     audit_describe(&d, audit_known_actions[i], "{}");
     assert_string_not_equal("audit.other", d.key);
   }
+  audit_describe(&d, "auth.checkin", "{\"address\":\"192.0.2.7\",\"exam_id\":\"X\",\"user_id\":5}");
+  assert_string_equal("audit.auth.checkin", d.key);
+  assert_string_equal("address", d.field);
+  assert_string_equal("192.0.2.7", d.value);
+}
+
+/* Every action the viewer knows has its words, and every telling field its name, in both
+ * catalogues (else the page would show the catalogue's key). */
+static void test_catalogue_words(void **state) {
+  (void)state;
+  const char *dir = getenv("UJIKOM_SOURCE_DIR");
+  for (size_t l = 0; l < 2; l++) {
+    char path[1024], key[128];
+    snprintf(path, sizeof path, "%s/service/web/i18n/%s.json", NULL != dir ? dir : ".",
+             0 == l ? "id" : "en");
+    json_t *cat = json_load_file(path, 0, NULL);
+    if (NULL == cat) {
+      fail_msg("cannot read %s", path);
+    }
+    for (size_t i = 0; NULL != audit_known_actions[i]; i++) {
+      snprintf(key, sizeof key, "audit.%s", audit_known_actions[i]);
+      if (!json_is_string(json_object_get(cat, key))) {
+        fail_msg("%s has no words for %s", path, key);
+      }
+    }
+    for (size_t i = 0; NULL != audit_telling_fields[i]; i++) {
+      snprintf(key, sizeof key, "audit.field.%s", audit_telling_fields[i]);
+      if (!json_is_string(json_object_get(cat, key))) {
+        fail_msg("%s has no name for %s", path, key);
+      }
+    }
+    json_decref(cat);
+  }
 }
 
 int main(void) {
@@ -111,6 +144,7 @@ int main(void) {
       cmocka_unit_test(test_change_and_creation_are_recorded),
       cmocka_unit_test(test_missing_state_records_nothing),
       cmocka_unit_test(test_describe),
+      cmocka_unit_test(test_catalogue_words),
   };
   return cmocka_run_group_tests(tests, group_setup, temp_store_teardown);
 }

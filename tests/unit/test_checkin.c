@@ -88,8 +88,8 @@ static enum checkin_rc make(struct fixture *f, int64_t actor, enum role role, in
 static enum checkin_rc redeem(struct fixture *f, const char *code, const char *session, int64_t now,
                               struct checkin_result *out) {
   int store_rc = STORE_OK;
-  enum checkin_rc rc =
-      checkin_redeem(out, &f->svc, code, session, NULL, now, 30 * 60 * 1000, &store_rc);
+  enum checkin_rc rc = checkin_redeem(out, &f->svc, code, session, NULL, "192.0.2.7", now,
+                                      30 * 60 * 1000, &store_rc);
   assert_int_equal(STORE_OK, store_rc);
   return rc;
 }
