@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/audit_watch.h"
 #include "store/store.h"
@@ -258,6 +259,34 @@ static void test_kept_for_the_next_process(void **state) {
   assert_true(r.full_at_ms >= full_at);
 }
 
+/* Without being asked: the first pass comes after the interval when it is shorter than a
+ * minute, on the process that leads the periodic work (store_lead), and the next one an
+ * interval after it ended. */
+static void test_passes_on_its_own(void **state) {
+  struct fixture *f = *state;
+  struct audit_watch_report r;
+  char err[200] = "";
+  append(f, 3);
+  if (0 != audit_watch_start(&f->w, f->t.s, 1, err, sizeof err)) {
+    fail_msg("audit_watch_start: %s", err);
+  }
+  int64_t first = 0;
+  for (int i = 0; i < 400 && 0 == first; i++) {
+    usleep(50 * 1000);
+    audit_watch_report(f->w, &r);
+    first = AUDIT_WATCH_INTACT == r.state ? r.full_at_ms : 0;
+  }
+  assert_true(first > 0);
+  assert_int_equal(3, r.full_entries);
+  append(f, 1);
+  for (int i = 0; i < 400 && r.full_entries < 4; i++) {
+    usleep(50 * 1000);
+    audit_watch_report(f->w, &r);
+  }
+  assert_int_equal(4, r.full_entries);
+  assert_true(r.full_at_ms >= first + 1000);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_refuses_a_bad_start, setup, teardown),
@@ -267,6 +296,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_a_pass_of_many_steps, setup, teardown),
       cmocka_unit_test_setup_teardown(test_first_pass_reported_until_done, setup, teardown),
       cmocka_unit_test_setup_teardown(test_kept_for_the_next_process, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_passes_on_its_own, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
