@@ -71,7 +71,11 @@ static void chain_watched(struct html *h, const struct req *r, const struct audi
     chain_broken(h, r, w->first_bad, L(r, key), when);
   } else if (AUDIT_WATCH_FIRST == w->state) {
     HTML_LIT(h, "<p class=\"notice\" id=\"chain\">");
-    html_text_sub(h, L(r, "audit.chain_first_check"), "c", c, NULL);
+    if (w->running) {
+      html_text_sub(h, L(r, "audit.chain_first_check"), "c", c, NULL);
+    } else {
+      html_text(h, L(r, "audit.chain_first_pending"));
+    }
   } else {
     HTML_LIT(h, "<p class=\"notice warn\" id=\"chain\">");
     html_text(h, L(r, "audit.chain_unknown"));

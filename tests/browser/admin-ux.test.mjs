@@ -314,7 +314,7 @@ test('audit log: described entries, newest first, filters and paging, chain chec
   await Promise.all([page.waitForURL(/\/admin\/audit$/), page.click('a[href="/admin/audit"] >> nth=0')]);
   // The watch's first full check runs a minute after start; the button starts one now, in
   // the background, and the page shows its result once it is done.
-  assert.match(await page.locator('#chain').textContent(), /Rantai audit utuh|Pemeriksaan penuh pertama rantai audit sejak layanan dimulai belum selesai/);
+  assert.match(await page.locator('#chain').textContent(), /Rantai audit utuh|Rantai audit belum pernah diperiksa penuh|Pemeriksaan penuh pertama rantai audit sedang berjalan/);
   await Promise.all([page.waitForURL(/\/admin\/audit\?notice=audit_check_started#chain$/),
     page.click('form[action="/admin/audit/check"] button[type=submit]')]);
   assert.match(await page.locator('#notice').textContent(), /Pemeriksaan penuh rantai audit dimulai/);

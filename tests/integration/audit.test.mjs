@@ -79,7 +79,7 @@ test('an intact log verifies through the API and the CLI', async () => {
   assert.equal(first.status, 200, first.text);
   assert.deepEqual([first.json.state, first.json.full_check_at_ms, first.json.running], ['first_check', null, false]);
   const early = await admin.get('/admin/audit', { headers: { Accept: 'text/html' } });
-  assert.match(early.text, /Pemeriksaan penuh pertama rantai audit sejak layanan dimulai belum selesai/);
+  assert.match(early.text, /Rantai audit belum pernah diperiksa penuh\. Pemeriksaan pertama berjalan sendiri semenit setelah layanan dimulai/);
   await makeAndDisableAssessor();
   await makeAndDisableAssessor();
   const v = await admin.get('/api/admin/audit/verify');
