@@ -201,6 +201,9 @@ const struct exam_option *exam_item_option(const struct exam_item *item, const c
 const char *exam_item_type_name(enum exam_item_type type);
 /* True when the item is scored by an assessor with its rubric (types open and evidence). */
 bool exam_item_is_open(const struct exam_item *item);
+/* Whether s is an identifier as exam files write them: 1..max characters of [A-Za-z0-9._-]
+ * (item ids: max 64). */
+bool exam_id_ok(const char *s, size_t max);
 /* The name of one accept kind ("image", "pdf", "audio", "video"), or NULL for a mask that is
  * not exactly one kind. */
 const char *exam_accept_name(unsigned kind);

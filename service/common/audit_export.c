@@ -136,8 +136,8 @@ static int note_txn(struct store_tx *tx, void *arg) {
 
 enum audit_export_rc audit_export_csv(struct svc *svc, int64_t actor,
                                       const struct store_audit_filter *f,
-                                      const struct audit_csv_texts *t, char **out, size_t *out_len,
-                                      size_t *out_rows) {
+                                      const struct audit_csv_texts *t, char **out,
+                                      size_t *out_len) {
   struct store_rd *rd = NULL;
   struct actors *actors = calloc(1, sizeof *actors);
   struct csv *c = csv_new(AUDIT_EXPORT_MAX_BYTES);
@@ -147,7 +147,6 @@ enum audit_export_rc audit_export_csv(struct svc *svc, int64_t actor,
   int rc = NULL == actors || NULL == c ? STORE_UNAVAILABLE : store_rd_begin(svc->store, &rd);
   *out = NULL;
   *out_len = 0;
-  *out_rows = 0;
   for (size_t k = 0; STORE_OK == rc && k < AUDIT_CSV_COLS; k++) {
     csv_text(c, t->headings[k]);
   }
@@ -189,6 +188,5 @@ enum audit_export_rc audit_export_csv(struct svc *svc, int64_t actor,
   }
   *out = text;
   *out_len = len;
-  *out_rows = rows;
   return AUDIT_EXPORT_OK;
 }

@@ -48,12 +48,11 @@ enum audit_export_rc {
 };
 
 /* The entries matching f (NULL: all) as CSV, for actor: on AUDIT_EXPORT_OK *out (malloc'd,
- * free()) and *out_len, and *out_rows entries written. The export is itself recorded in the
+ * free()) and *out_len. The export is itself recorded in the
  * log ("audit.export": the rows and the filters; after the snapshot it was read in, so not
  * in it); when that cannot be written, nothing is handed out (AUDIT_EXPORT_FAILED). */
 enum audit_export_rc audit_export_csv(struct svc *svc, int64_t actor,
                                       const struct store_audit_filter *f,
-                                      const struct audit_csv_texts *t, char **out, size_t *out_len,
-                                      size_t *out_rows);
+                                      const struct audit_csv_texts *t, char **out, size_t *out_len);
 
 #endif

@@ -329,6 +329,21 @@ static bool id_char_ok(char c, const char *allowed) {
   return false;
 }
 
+bool exam_id_ok(const char *p, size_t max) {
+  size_t len = p == NULL ? 0 : strlen(p);
+  if (len < 1 || len > max) {
+    return false;
+  }
+  for (size_t i = 0; i < len; i++) {
+    char c = p[i];
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+          c == '_' || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /* An identifier: text of min..max characters from `allowed` (ranges like A-Z and single
  * characters), described as `pattern` in the error. */
 static const char *get_id(struct ld *ld, const yaml_node_t *n, const char *key, const char *allowed,

@@ -903,10 +903,7 @@ int exam_form_from_text(struct exam_form **out, const struct exam *exam, const c
 }
 
 size_t exam_form_item_marker(char *out, size_t outlen, const char *item_id) {
-  static const char id_chars[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
-  size_t n = NULL == item_id ? 0 : strlen(item_id);
-  if (0 == n || n > 64 || strspn(item_id, id_chars) != n) {
+  if (!exam_id_ok(item_id, 64)) {
     return 0;
   }
   int w = snprintf(out, outlen, "\"id\":\"%s\"", item_id);

@@ -201,7 +201,7 @@ static const char *options_problem(const struct ib_item *it) {
 static const char *rubric_problem(const struct ib_item *it) {
   for (size_t i = 0; i < it->nrubric; i++) {
     const struct ib_criterion *c = &it->rubric[i];
-    if (!ib_id_ok(c->id, 32) || c->text == NULL || c->text[0] == '\0' || c->max_points < 1 ||
+    if (!exam_id_ok(c->id, 32) || c->text == NULL || c->text[0] == '\0' || c->max_points < 1 ||
         c->max_points > 100) {
       return "a rubric criterion needs an id, a text and 1..100 points";
     }
@@ -416,7 +416,7 @@ void ib_emit_item(struct imp *imp, struct ib_item *it, const char *title, const 
     return;
   }
   char id[PREFIX_MAX + 16];
-  if (it->id != NULL && ib_id_ok(it->id, 64) && !id_taken(imp, it->id)) {
+  if (it->id != NULL && exam_id_ok(it->id, 64) && !id_taken(imp, it->id)) {
     snprintf(id, sizeof(id), "%s", it->id);
   } else {
     do {
@@ -1286,21 +1286,6 @@ static void gift_parse(struct imp *imp, const struct line *lines, size_t n) {
 
 /* ------------------------------------------------------------------ entry points */
 
-bool ib_id_ok(const char *p, size_t max) {
-  size_t len = p == NULL ? 0 : strlen(p);
-  if (len < 1 || len > max) {
-    return false;
-  }
-  for (size_t i = 0; i < len; i++) {
-    char c = p[i];
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-          c == '_' || c == '-')) {
-      return false;
-    }
-  }
-  return true;
-}
-
 int itembank_import(char **out, struct itembank_report *report, struct exam_errors *errs,
                     enum itembank_format format, const char *buf, size_t len,
                     const struct itembank_options *opts) {
@@ -1313,7 +1298,7 @@ int itembank_import(char **out, struct itembank_report *report, struct exam_erro
   imp.file = opts != NULL && opts->file != NULL ? opts->file : "input";
   struct line *lines = NULL;
   size_t nlines = 0;
-  if (opts == NULL || !ib_id_ok(opts->id_prefix, PREFIX_MAX) || opts->nkuk == 0 ||
+  if (opts == NULL || !exam_id_ok(opts->id_prefix, PREFIX_MAX) || opts->nkuk == 0 ||
       opts->indent > 64) {
     IMP_ERR(&imp, 1, 1,
             "import options: an item id prefix [A-Za-z0-9._-]{1,56}, at least one "

@@ -99,8 +99,6 @@ char *ib_dup(const char *s);
 bool ib_is_space(char c);
 char *ib_trim(char *s);
 /* True when s matches [A-Za-z0-9._-]{1,max}. */
-bool ib_id_ok(const char *s, size_t max);
-
 /* The parsers of the other formats (moodle_xml.c, itembank_xlsx.c, qti_import.c): each reads
  * buf and emits or reports every question through imp, adding "file:line:column" errors for
  * input that cannot be read at all. */

@@ -113,10 +113,6 @@ int h_page_admin_analysis(struct req *r) {
   return layout_reply_with_back(r, h, "/admin#s-analysis");
 }
 
-static const char *catalogue_text(const void *ctx, const char *key) {
-  return L((const struct req *)ctx, key);
-}
-
 /* GET /api/admin/analysis/:exam/csv: the table for spreadsheets (headings in the request's
  * language). */
 int h_admin_analysis_csv(struct req *r) {
@@ -133,7 +129,7 @@ int h_admin_analysis_csv(struct req *r) {
                    L(r, "analysis.csv_discrimination_label"), L(r, "analysis.csv_small")},
       .yes = L(r, "page.yes"),
       .no = L(r, "page.no"),
-      .label = catalogue_text,
+      .label = layout_label,
       .ctx = r};
   char *csv = analysis_report_csv(&rep, &t, &len);
   snprintf(disposition, sizeof disposition, "attachment; filename=\"analisis-%s.csv\"",

@@ -290,17 +290,13 @@ cleanup:
   return ret;
 }
 
-static const char *catalogue_text(const void *ctx, const char *key) {
-  return L((const struct req *)ctx, key);
-}
-
 /* GET /api/admin/audit/csv?actor=&action=&subject=&from=&to=: every entry the filters find,
  * newest first, for spreadsheets (headings and words in the request's language); the export
  * is recorded in the log. */
 int h_admin_audit_csv(struct req *r) {
   struct h_audit_query q;
   char *csv = NULL;
-  size_t len = 0, rows = 0;
+  size_t len = 0;
   if (!h_admin_audit_query(r, &q)) {
     return 0; /* answered */
   }
@@ -310,9 +306,9 @@ int h_admin_audit_csv(struct req *r) {
                    L(r, "audit.csv_detail"), L(r, "audit.subject"), L(r, "audit.csv_before"),
                    L(r, "audit.csv_after"), L(r, "audit.csv_hash")},
       .system = L(r, "audit.system"),
-      .label = catalogue_text,
+      .label = layout_label,
       .ctx = r};
-  switch (audit_export_csv(r->svc, r->user->id, &q.f, &t, &csv, &len, &rows)) {
+  switch (audit_export_csv(r->svc, r->user->id, &q.f, &t, &csv, &len)) {
   case AUDIT_EXPORT_OK:
     break;
   case AUDIT_EXPORT_TOO_LARGE:

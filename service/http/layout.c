@@ -18,6 +18,10 @@ const char *layout_t(const struct req *r, const char *key) {
   return i18n(NULL != r ? r->lang : NULL, key);
 }
 
+const char *layout_label(const void *ctx, const char *key) {
+  return layout_t((const struct req *)ctx, key);
+}
+
 /* The catalogue keys of the states, in the order of their enums. */
 static const char *const status_keys[] = {[ATTEMPT_OPEN] = "me.status_open",
                                           [ATTEMPT_SUBMITTED] = "me.status_submitted",

@@ -103,6 +103,8 @@ const char *layout_item_type_text(const struct req *r, enum exam_item_type type)
 /* A catalogue string in the request's language. */
 const char *layout_t(const struct req *r, const char *key);
 #define L(r, key) layout_t((r), (key))
+/* layout_t for callers that take a label function and a context (ctx: the struct req). */
+const char *layout_label(const void *ctx, const char *key);
 
 /* An error page for browsers, for reply_error when the client wants HTML:
  * the title follows the status, the text is the catalogue's "err.<error_name>" when it
