@@ -85,6 +85,10 @@ const char *const audit_known_actions[] = {"user.create",
                                            "certificate.recertify",
                                            "certificate.forgery",
                                            "holder.did",
+                                           "complaint.lodge",
+                                           "complaint.take",
+                                           "complaint.note",
+                                           "complaint.close",
                                            NULL};
 
 const char *const audit_telling_fields[] = {"reason",      "minutes", "verdict", "role", "serial",

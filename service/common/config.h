@@ -48,6 +48,7 @@ struct config {
   long login_window_s;          /* failures older than this are forgotten */
   long verify_lookups_per_hour; /* serial look-ups per client address per hour */
   long register_per_hour;       /* new accounts per client address per hour */
+  long complaints_per_hour;     /* complaints one client address may lodge per hour */
   char staff_2fa[12];           /* optional or required: a second factor for staff */
   /* --- account recovery --- */
   long reset_ttl_s;          /* lifetime of a password-reset link */

@@ -119,6 +119,11 @@
   ERR(SAME_ASSESSOR, 400, "An appeal must go to a different assessor than the one who decided.")   \
   ERR(NOT_AN_ASSESSOR, 400, "That account is not an active assessor.")                             \
   ERR(USER_NOT_FOUND, 404, "No such user.")                                                        \
+  /* --- complaints --- */                                                                         \
+  ERR(COMPLAINT_NOT_FOUND, 404, "No such complaint.")                                              \
+  ERR(OWN_COMPLAINT, 403, "Nobody handles a complaint they lodged themselves.")                    \
+  ERR(COMPLAINT_TAKEN, 409, "This complaint has been taken already.")                              \
+  ERR(COMPLAINT_NOT_IN_REVIEW, 409, "Take this complaint first (or it is closed already).")        \
   /* --- applications and observation --- */                                                       \
   ERR(APPLICATION_NOT_FOUND, 404, "No such application.")                                          \
   ERR(APPLICATION_LOCKED, 409, "This application was found eligible; it can no longer change.")    \

@@ -2,7 +2,8 @@
  * The administrator's page: accounts (search, paging, create assessors and admins, disable,
  * reset a second factor, plan extra time), attempts (search, paging, extra time for an
  * attempt in progress, the review sheet), open appeals with assignment, certificates with
- * revocation, links to the item analysis per scheme and the audit log, the signing keys.
+ * revocation, links to the item analysis per scheme, the complaints (with how many wait) and
+ * the audit log, the signing keys.
  * Every action is a form that acts through the admin JSON API; an irreversible one asks
  * first (confirm.h) and every one comes back with a success notice (layout_notice). Which
  * actions a row offers (disable an account, assign an appeal to an assessor) the accounts
@@ -16,6 +17,7 @@
 #include "common/accounts.h"
 #include "common/attempts.h"
 #include "common/catalog.h"
+#include "common/complaints.h"
 #include "common/keystore.h"
 #include "common/recovery.h"
 #include "common/reviews.h"
@@ -620,6 +622,25 @@ static void section_analysis_keys(struct html *h, const struct req *r) {
   HTML_LIT(h, "</section>");
 }
 
+/* The sections' link to the complaints, with how many wait to be taken (none said when they
+ * cannot be counted: the queue itself then says why). */
+static void complaints_link(struct html *h, const struct req *r) {
+  int64_t counts[3] = {0, 0, 0};
+  int store_rc = STORE_OK;
+  char waiting[24];
+  bool counted = COMPLAINTS_OK == complaints_counts(counts, r->svc, &store_rc);
+  snprintf(waiting, sizeof waiting, "%" PRId64, counts[COMPLAINT_RECEIVED]);
+  HTML_LIT(h, "<li><a href=\"/admin/complaints\" id=\"admin-complaints\"");
+  html_attr(h, "data-received", counted ? waiting : NULL);
+  HTML_LIT(h, ">");
+  if (counted && counts[COMPLAINT_RECEIVED] > 0) {
+    html_text_sub(h, L(r, "complaint.admin_link_waiting"), "n", waiting, NULL);
+  } else {
+    html_text(h, L(r, "complaint.admin_title"));
+  }
+  HTML_LIT(h, "</a></li>");
+}
+
 int h_page_admin(struct req *r) {
   struct store_rd *rd = NULL;
   struct store_user *users = NULL, *assessors = NULL;
@@ -673,6 +694,7 @@ int h_page_admin(struct req *r) {
   html_fmt(h, "<li><a href=\"#s-certs\">%s</a></li>", L(r, "admin.certificates"));
   html_fmt(h, "<li><a href=\"#s-analysis\">%s</a></li>", L(r, "admin.analysis"));
   html_fmt(h, "<li><a href=\"#s-keys\">%s</a></li>", L(r, "admin.keys"));
+  complaints_link(h, r);
   html_fmt(h, "<li><a href=\"/admin/audit\">%s</a></li>", L(r, "admin.audit"));
   html_fmt(h, "<li><a href=\"/admin/bank-soal\">%s</a></li>", L(r, "itembank.title"));
   HTML_LIT(h, "</ul></nav>");

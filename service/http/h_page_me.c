@@ -27,12 +27,15 @@
 #include "http/parse.h"
 #include "http/page_time.h"
 #include "store/store.h"
+#include "store/store_complaints.h"
 #include "ujikom/cert_render.h"
 #include "ujikom/exam_form.h"
 #include "ujikom/utf8.h"
 #include "ujikom/timefmt.h"
 
 #define ME_MAX_ATTEMPTS 50
+/* The newest complaints of the candidate's own listed on the dashboard. */
+#define ME_MAX_COMPLAINTS 20
 
 /* The badge's class for each verdict. */
 static const char *const badge_class[] = {[VERDICT_K] = "badge k",
@@ -585,7 +588,8 @@ int h_page_me(struct req *r) {
   struct store_attempt *list = NULL;
   struct store_cert *certs = NULL;
   struct store_recert *recerts = NULL; /* the reminders' and links' state */
-  size_t n = 0, ncerts = 0, nrecerts = 0;
+  struct store_complaint *complaints = NULL;
+  size_t n = 0, ncerts = 0, nrecerts = 0, ncomplaints = 0;
   struct html *h = NULL;
   int ret;
   /* Listed by the attempts rules: an overdue attempt is closed on sight, whatever the sweep. */
@@ -601,6 +605,10 @@ int h_page_me(struct req *r) {
     rc = store_cert_list(rd, &certs, &ncerts, &mine, 100, &more);
     if (STORE_OK == rc && ncerts > 0) {
       rc = store_recert_list_user(rd, &recerts, &nrecerts, r->user->id, 100);
+    }
+    if (STORE_OK == rc) { /* their complaints, in the same snapshot: one query more */
+      rc = store_complaint_list_by_user(rd, &complaints, &ncomplaints, r->user->id,
+                                        ME_MAX_COMPLAINTS);
     }
     store_rd_end(rd);
   }
@@ -619,6 +627,7 @@ int h_page_me(struct req *r) {
   html_text(h, L(r, "auth.change_title"));
   HTML_LIT(h, "</a></p>");
   render_certificates(h, r, certs, ncerts, recerts, nrecerts, zone);
+  h_complaints_me_section(h, r, complaints, ncomplaints, zone);
   if (list_heading(h, r, NULL, "me.attempts", n, "me.no_attempts")) {
     HTML_LIT(h, " <a href=\"/\">");
     html_text(h, L(r, "nav.home"));
@@ -638,6 +647,7 @@ cleanup:
   store_attempt_list_free(list, n);
   store_cert_list_free(certs, ncerts);
   free(recerts);
+  store_complaint_list_free(complaints, ncomplaints);
   return ret;
 }
 

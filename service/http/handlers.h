@@ -7,6 +7,7 @@
 
 #include "common/accounts.h"
 #include "common/application.h"
+#include "common/complaints.h"
 #include "common/observation.h"
 #include "common/recovery.h"
 #include "common/reviews.h"
@@ -194,6 +195,55 @@ void h_recert_card(struct html *h, const struct req *r, const struct store_cert 
                    const struct store_recert *list, size_t n, enum time_zone zone);
 int h_page_recert_open(struct req *r);
 int h_recert_open(struct req *r);
+
+/* --- complaints: the JSON API (h_complaints.c) and the pages (h_page_complaints.c) --- */
+int h_complaints_create(struct req *r);
+int h_complaints_status(struct req *r);
+int h_complaints_mine(struct req *r);
+int h_complaints_list(struct req *r);
+int h_complaints_get(struct req *r);
+int h_complaints_take(struct req *r);
+int h_complaints_note(struct req *r);
+int h_complaints_close(struct req *r);
+int h_page_complaint_form(struct req *r);
+int h_page_complaint_lodge(struct req *r);
+int h_page_complaint_status(struct req *r);
+int h_page_admin_complaints(struct req *r);
+int h_page_admin_complaint(struct req *r);
+/* GET /admin/complaints/:id/close: the confirmation (outcome and text) of closing for good. */
+int h_page_admin_complaint_close(struct req *r);
+/* The limit on lodging complaints (--complaints-per-hour for the caller's account when signed
+ * in, else for their client address), counted for the complaints lodged only (one refused for
+ * a typo costs nothing): h_complaints_may_lodge before lodging is true when the caller may,
+ * false after answering 429 (or 503 when the store failed); h_complaints_lodged after
+ * lodging counts it. */
+bool h_complaints_may_lodge(struct req *r);
+void h_complaints_lodged(struct req *r);
+/* Answers a complaints operation that did not succeed (rc not COMPLAINTS_OK): the refused
+ * field's why (400), the registry's complaint errors, or the store's failure (503/500, logged
+ * with what). */
+int h_complaints_refused(struct req *r, enum complaints_rc rc, const char *why, int store_rc,
+                         const char *what);
+/* One page of the staff list of complaints, as the query asks it (?status=, ?before=), for the
+ * JSON list and the admin page alike. */
+struct complaints_listing {
+  const char *status_text; /* the ?status= asked, NULL for all */
+  int64_t before;          /* the ?before= cursor, 0 for the newest */
+  struct store_complaint *list;
+  size_t n;
+  int64_t next;      /* the next page's cursor, 0 on the last page */
+  int64_t counts[3]; /* complaints in each status (index: enum complaint_status) */
+  enum complaints_rc rc;
+  int store_rc;
+};
+/* Reads the query and then the page with the counts: false after answering 400 for a query
+ * that is not one; true otherwise, with out->rc saying whether the page was read (free
+ * out->list with store_complaint_list_free either way). */
+bool h_complaints_listing(struct req *r, struct complaints_listing *out);
+/* The signed-in candidate's complaints on their dashboard (nothing when they have none): the
+ * newest of list (n of them), each with its reference, status and status link. */
+void h_complaints_me_section(struct html *h, const struct req *r,
+                             const struct store_complaint *list, size_t n, enum time_zone zone);
 
 /* --- reviews, appeals, admin (h_reviews.c, h_appeals.c, h_admin.c) --- */
 int h_reviews_queue(struct req *r);

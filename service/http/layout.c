@@ -39,6 +39,21 @@ static const char *const appeal_keys[] = {[APPEAL_OPEN] = "me.appeal_open",
                                           [APPEAL_ASSIGNED] = "me.appeal_assigned",
                                           [APPEAL_DECIDED] = "me.appeal_decided"};
 
+static const char *const complaint_category_keys[] = {
+    [COMPLAINT_ASSESSMENT] = "complaint.category_assessment",
+    [COMPLAINT_ASSESSOR] = "complaint.category_assessor",
+    [COMPLAINT_CERTIFICATE] = "complaint.category_certificate",
+    [COMPLAINT_EXAM_SYSTEM] = "complaint.category_exam_system",
+    [COMPLAINT_SERVICE] = "complaint.category_service",
+    [COMPLAINT_OTHER] = "complaint.category_other"};
+static const char *const complaint_status_keys[] = {
+    [COMPLAINT_RECEIVED] = "complaint.status_received",
+    [COMPLAINT_IN_REVIEW] = "complaint.status_in_review",
+    [COMPLAINT_CLOSED] = "complaint.status_closed"};
+static const char *const complaint_outcome_keys[] = {
+    [COMPLAINT_UPHELD] = "complaint.outcome_upheld",
+    [COMPLAINT_NOT_UPHELD] = "complaint.outcome_not_upheld"};
+
 /* keys[state]; a value outside the table (never made by the parsers) reads as the last. */
 static const char *state_text(const struct req *r, const char *const *keys, size_t nkeys,
                               unsigned state) {
@@ -69,6 +84,21 @@ const char *layout_appeal_text(const struct req *r, enum appeal_status status) {
 
 const char *layout_item_type_text(const struct req *r, enum exam_item_type type) {
   return state_text(r, item_type_keys, sizeof(item_type_keys) / sizeof(item_type_keys[0]), type);
+}
+
+const char *layout_complaint_category_text(const struct req *r, enum complaint_category category) {
+  return state_text(r, complaint_category_keys,
+                    sizeof complaint_category_keys / sizeof complaint_category_keys[0], category);
+}
+
+const char *layout_complaint_status_text(const struct req *r, enum complaint_status status) {
+  return state_text(r, complaint_status_keys,
+                    sizeof complaint_status_keys / sizeof complaint_status_keys[0], status);
+}
+
+const char *layout_complaint_outcome_text(const struct req *r, enum complaint_outcome outcome) {
+  return state_text(r, complaint_outcome_keys,
+                    sizeof complaint_outcome_keys / sizeof complaint_outcome_keys[0], outcome);
 }
 
 void layout_th(struct html *h, const struct req *r, const char *const *keys, size_t nkeys) {
@@ -393,6 +423,8 @@ void layout_end(struct html *h, const struct req *r) {
   html_text(h, L(r, "layout.footer"));
   HTML_LIT(h, "</p><p><a href=\"/verify\">");
   html_text(h, L(r, "layout.footer_verify"));
+  HTML_LIT(h, "</a> · <a href=\"/pengaduan\" id=\"footer-complaint\">");
+  html_text(h, L(r, "layout.footer_complaint"));
   HTML_LIT(h, "</a></p></div></footer></body></html>\n");
 }
 

@@ -12,6 +12,7 @@
 
 #include "http/html.h"
 #include "http/server.h"
+#include "ujikom/complaint.h"
 #include "ujikom/exam.h"
 
 /* Opens the page: everything up to and including <main id="main">. title is plain text
@@ -99,6 +100,10 @@ const char *layout_verdict_text(const struct req *r, enum verdict verdict);
 const char *layout_appeal_text(const struct req *r, enum appeal_status status);
 /* An item's type for staff ("Pilihan tunggal", not "single"). */
 const char *layout_item_type_text(const struct req *r, enum exam_item_type type);
+/* A complaint's category, status and outcome as words. */
+const char *layout_complaint_category_text(const struct req *r, enum complaint_category category);
+const char *layout_complaint_status_text(const struct req *r, enum complaint_status status);
+const char *layout_complaint_outcome_text(const struct req *r, enum complaint_outcome outcome);
 
 /* A catalogue string in the request's language. */
 const char *layout_t(const struct req *r, const char *key);

@@ -69,6 +69,8 @@ static const struct {
     {"recert_reminders", 4},
     {"recertifications", 6},
     {"checkin_codes", 6},
+    {"complaints", 15},
+    {"complaint_notes", 6},
 };
 
 /* Every column, in an order that satisfies foreign keys (a replacement certificate after
@@ -144,6 +146,10 @@ static const char *const copy_selects[STORE_COPY_TABLES] = {
     "recertifications ORDER BY old_serial",
     "SELECT code_hash, schedule_id, user_id, created_by, created_at, used_at FROM "
     "checkin_codes ORDER BY code_hash",
+    "SELECT id, token, created_at, user_id, name, email, category, about, body, status, "
+    "handler_id, taken_at, outcome, outcome_text, closed_at FROM complaints ORDER BY id",
+    "SELECT complaint_id, seq, created_at, author_id, shown, body FROM complaint_notes ORDER BY "
+    "complaint_id, seq",
 };
 static const struct store_sqlset select_set = {"copy select", copy_selects, STORE_COPY_TABLES};
 
@@ -231,6 +237,11 @@ static const char *const copy_inserts[STORE_COPY_TABLES] = {
     "linked_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO checkin_codes(code_hash, schedule_id, user_id, created_by, created_at, "
     "used_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO complaints(id, token, created_at, user_id, name, email, category, about, body, "
+    "status, handler_id, taken_at, outcome, outcome_text, closed_at) VALUES(?1, ?2, ?3, ?4, ?5, "
+    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    "INSERT INTO complaint_notes(complaint_id, seq, created_at, author_id, shown, body) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 };
 static const struct store_sqlset insert_set = {"copy insert", copy_inserts, STORE_COPY_TABLES};
 
@@ -325,6 +336,8 @@ static const char *const copy_stars[STORE_COPY_TABLES] = {
     "SELECT * FROM recert_reminders LIMIT 1",
     "SELECT * FROM recertifications LIMIT 1",
     "SELECT * FROM checkin_codes LIMIT 1",
+    "SELECT * FROM complaints LIMIT 1",
+    "SELECT * FROM complaint_notes LIMIT 1",
 };
 static const struct store_sqlset star_set = {"copy columns", copy_stars, STORE_COPY_TABLES};
 
@@ -337,6 +350,7 @@ enum {
   SEQ_DECISIONS,
   SEQ_APPLICATIONS,
   SEQ_SCHEDULES,
+  SEQ_COMPLAINTS,
   SEQ__MAX
 };
 static const char *const seq_sqls[SEQ__MAX] = {
@@ -352,6 +366,8 @@ static const char *const seq_sqls[SEQ__MAX] = {
                          "coalesce(max(id), 0) + 1, false) FROM applications",
     [SEQ_SCHEDULES] = "SELECT setval(pg_get_serial_sequence('schedules', 'id'), "
                       "coalesce(max(id), 0) + 1, false) FROM schedules",
+    [SEQ_COMPLAINTS] = "SELECT setval(pg_get_serial_sequence('complaints', 'id'), "
+                       "coalesce(max(id), 0) + 1, false) FROM complaints",
 };
 static const struct store_sqlset seq_set = {"copy sequences", seq_sqls, SEQ__MAX};
 

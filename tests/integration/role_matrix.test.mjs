@@ -119,6 +119,16 @@ const MATRIX = {
   'POST /api/attempts/:id/appeal': 'U A H F F',
   'GET /api/admin/appeals': 'U F F F A',
   'POST /api/admin/appeals/:id/assign': 'U F F F H',
+  // complaints: anyone lodges one (an empty body is refused: 400); the token and the id in
+  // the path are no complaint's, so even an administrator is told 404
+  'POST /api/complaints': 'A A A A A',
+  'GET /api/complaints/:token': 'H H H H H',
+  'GET /api/me/complaints': 'U A A A A',
+  'GET /api/admin/complaints': 'U F F F A',
+  'GET /api/admin/complaints/:id': 'U F F F H',
+  'POST /api/admin/complaints/:id/take': 'U F F F H',
+  'POST /api/admin/complaints/:id/notes': 'U F F F H',
+  'POST /api/admin/complaints/:id/close': 'U F F F H',
   'GET /api/admin/users': 'U F F F A',
   'POST /api/admin/users': 'U F F F A',
   'POST /api/admin/users/:id/disable': 'U F F F A',
@@ -213,6 +223,15 @@ const MATRIX = {
   'POST /admin/attempts/:id/extra-time': 'U F F F A',
   'POST /admin/attempts/:id/decision': 'U F F F A',
   'POST /admin/appeals/:id/assign': 'U F F F H',
+  'GET /pengaduan': 'A A A A A',
+  'POST /pengaduan': 'A A A A A',
+  'GET /pengaduan/:token': 'H H H H H',
+  'GET /admin/complaints': 'U F F F A',
+  'GET /admin/complaints/:id': 'U F F F H',
+  'POST /admin/complaints/:id/take': 'U F F F H',
+  'POST /admin/complaints/:id/notes': 'U F F F H',
+  'GET /admin/complaints/:id/close': 'U F F F H',
+  'POST /admin/complaints/:id/close': 'U F F F H',
   'GET /admin/certificates/:serial/revoke': 'U F F F A',
   'POST /admin/certificates/:serial/revoke': 'U F F F A',
   'GET /admin/certificates/:serial/suspend': 'U F F F A',
@@ -246,6 +265,8 @@ const ROLES = ['anon', 'owner', 'other', 'assessor', 'admin'];
 const BODIES = {
   '/attempts/:id/appeal': { reason: 'Saya mohon peninjauan ulang unit kedua.' },
   '/admin/appeals/:id/assign': { assessor_id: 1 },
+  '/admin/complaints/:id/notes': { text: 'Catatan matriks.', shown: 'true' },
+  '/admin/complaints/:id/close': { outcome: 'upheld', text: 'Penjelasan matriks.' },
   '/attempts/:id/flags/:item': { flagged: true },
   '/me/time-zone': { time_zone: 'WITA' },
   '/me/did': { did: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK' },
@@ -356,7 +377,7 @@ test('every route answers each role as the matrix says, and never 5xx', async (t
     if (p.includes('/schedules/')) id = String(sched.json.schedule.id);
     else if (p.startsWith('/exams/')) id = objective.exam.id;
     else if (p.includes('/certificate') || p.includes('/result')) id = passed.id;
-    else if (p.startsWith('/admin/appeals/')) id = '999999';
+    else if (p.startsWith('/admin/appeals/') || p.startsWith('/admin/complaints/')) id = '999999';
     else if (p.includes('/appeal') || p.startsWith('/admin/attempts/')) id = pending.id;
     else if (p.startsWith('/admin/users/')) id = String(victim.user?.id ?? '0');
     return pattern.split('/').map((seg) => {

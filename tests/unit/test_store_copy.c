@@ -15,13 +15,53 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "store/store_complaints.h"
 #include "test_store_fixture.h"
 
 static const char version[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
+/* Two complaints: one of the account, taken, with a note for staff and one shown, closed;
+ * one anonymous, received (its NULLs). */
+static char complaint_name[] = "Ayu Lestari \xC3\xA9", complaint_email[] = "ayu@contoh.id",
+            complaint_about[] = "UJK-2026-0001",
+            complaint_body[] = "Nama salah.\nMohon diperbaiki.", complaint_none[] = "";
+static int seed_complaints(struct store_tx *tx, int64_t user) {
+  struct store_complaint c = {.token = "ABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJ-_1",
+                              .created_ms = 1000,
+                              .user_id = user,
+                              .name = complaint_name,
+                              .email = complaint_email,
+                              .category = COMPLAINT_CERTIFICATE,
+                              .about = complaint_about,
+                              .body = complaint_body};
+  int64_t id = 0, seq = 0;
+  int rc = store_complaint_create(tx, &id, &c);
+  if (STORE_OK == rc) {
+    rc = store_complaint_take(tx, id, user, 2000);
+  }
+  if (STORE_OK == rc) {
+    rc = store_complaint_note_add(tx, &seq, id, user, false, "Untuk staf.", 2100);
+  }
+  if (STORE_OK == rc) {
+    rc = store_complaint_note_add(tx, &seq, id, user, true, "Sedang diperiksa.", 2200);
+  }
+  if (STORE_OK == rc) {
+    rc = store_complaint_close(tx, id, user, COMPLAINT_UPHELD, "Diperbaiki.", 3000);
+  }
+  if (STORE_OK == rc) {
+    c.token[42] = '2';
+    c.user_id = 0;
+    c.email = complaint_none;
+    c.about = complaint_none;
+    rc = store_complaint_create(tx, &id, &c);
+  }
+  return rc;
+}
+
 /* A few rows in several tables: accounts, an exam source (a blob), an attempt with answers,
  * audit entries (the hash chain), a transparency-log entry and an evidence chunk (blobs), NULLs
- * and texts, a used check-in code and the scoped session it started. */
+ * and texts, a used check-in code and the scoped session it started, complaints and their
+ * notes. */
 static int seed(struct store_tx *tx, void *ctx) {
   int64_t user = 0, attempt = 0, seq = 0;
   (void)ctx;
@@ -93,6 +133,9 @@ static int seed(struct store_tx *tx, void *ctx) {
         .scope_schedule_id = sched};
     rc = store_session_create(tx, &ss);
   }
+  if (STORE_OK == rc) {
+    rc = seed_complaints(tx, user);
+  }
   return rc;
 }
 
@@ -115,6 +158,54 @@ static void assert_same_sums(struct store *a, struct store *b) {
 
 static int create_one(struct store_tx *tx, void *ctx) {
   return store_user_create(tx, ctx, "baru@contoh.id", "Baru", ROLE_CANDIDATE, "$scrypt$x");
+}
+
+static int create_complaint(struct store_tx *tx, void *ctx) {
+  struct store_complaint c = {.token = "ABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJ-_3",
+                              .name = complaint_name,
+                              .category = COMPLAINT_OTHER,
+                              .body = complaint_body};
+  return store_complaint_create(tx, ctx, &c);
+}
+
+/* The rows of table in s. */
+static int64_t table_rows(struct store *s, const char *table) {
+  struct store_table_sum sums[STORE_COPY_TABLES];
+  char err[256];
+  assert_int_equal(STORE_OK, store_table_sums(s, sums, err, sizeof err));
+  for (size_t i = 0; i < STORE_COPY_TABLES; i++) {
+    if (0 == strcmp(table, sums[i].table)) {
+      return sums[i].rows;
+    }
+  }
+  fail_msg("the copy has no table %s", table);
+  return -1;
+}
+
+/* The closed complaint came through both copies as it was, notes and all. */
+static void check_complaints(struct store *s) {
+  struct store_rd *rd = NULL;
+  struct store_complaint c;
+  struct store_complaint_note *notes = NULL;
+  size_t n = 0;
+  assert_int_equal(2, table_rows(s, "complaints"));
+  assert_int_equal(2, table_rows(s, "complaint_notes"));
+  assert_int_equal(STORE_OK, store_rd_begin(s, &rd));
+  assert_int_equal(STORE_OK, store_complaint_get(rd, &c, 1));
+  assert_int_equal(STORE_OK, store_complaint_notes(rd, &notes, &n, 1, true));
+  store_rd_end(rd);
+  assert_string_equal("ABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJ-_1", c.token);
+  assert_string_equal(complaint_name, c.name);
+  assert_int_equal(COMPLAINT_CLOSED, c.status);
+  assert_int_equal(COMPLAINT_UPHELD, c.outcome);
+  assert_string_equal("Diperbaiki.", c.outcome_text);
+  assert_int_equal(2000, c.taken_ms);
+  assert_int_equal(3000, c.closed_ms);
+  assert_int_equal(1, n);
+  assert_int_equal(2, notes[0].seq);
+  assert_string_equal("Sedang diperiksa.", notes[0].body);
+  store_complaint_notes_free(notes, n);
+  store_complaint_clear(&c);
 }
 
 static void test_copy_there_and_back(void **state) {
@@ -156,9 +247,13 @@ static void test_copy_there_and_back(void **state) {
   assert_non_null(strstr(err, "not empty"));
   assert_same_sums(t->s, back);
 
+  check_complaints(back);
+
   /* New ids continue after the copied ones. */
   assert_int_equal(STORE_OK, store_txn(back, create_one, &id));
   assert_int_equal(2, id);
+  assert_int_equal(STORE_OK, store_txn(back, create_complaint, &id));
+  assert_int_equal(3, id);
   store_close(mid);
   assert_int_equal(0, temp_store_close(&again));
 }

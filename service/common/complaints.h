@@ -1,0 +1,124 @@
+/*
+ * Complaints (pengaduan, ISO/IEC 17024 9.9; part of an LSP's licence): the rules, once.
+ *
+ * Anyone may lodge a complaint about the LSP's work, signed in or not: a name, an optional
+ * e-mail address to be written to, what it is about (a category and an optional reference:
+ * a certificate number, an exam, a date), and what happened. The complainant gets a
+ * reference ("ADU-000042") and a private status link (/pengaduan/<token>): receipt is
+ * acknowledged at once, and by e-mail when an address was given and mail is configured.
+ *
+ * An administrator takes a complaint (received -> in_review), writes notes while it is
+ * looked into (shown to the complainant as progress reports, or kept for staff), and closes
+ * it with an outcome (upheld / not upheld) and a text the complainant reads on the status
+ * page and by e-mail. Nobody handles a complaint they lodged themselves (impartiality: the
+ * decision is made by a person not involved). Every step is one transaction with its audit
+ * entry (complaint.lodge, complaint.take, complaint.note, complaint.close), which names the
+ * complaint and its category or outcome but never the complainant's words or contact.
+ *
+ * Each operation returns an enum complaints_rc; COMPLAINTS_STORE_FAILED carries the store's
+ * code in *out_store_rc (busy: retry, unavailable, broken), so the caller can answer 503 or
+ * 500. A refused field names itself in why (English, "field: rule"), for the API's message.
+ */
+#ifndef UJIKOM_COMMON_COMPLAINTS_H
+#define UJIKOM_COMMON_COMPLAINTS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/svc.h"
+#include "store/store.h"
+#include "store/store_complaints.h"
+#include "ujikom/complaint.h"
+
+#define COMPLAINTS_PATH     "/pengaduan/" /* + token: the complainant's status page */
+#define COMPLAINTS_URL_MAX  320           /* public_url (< 256) + path + token */
+#define COMPLAINTS_LIST_MAX 100           /* complaints a list page shows */
+
+enum complaints_rc {
+  COMPLAINTS_OK = 0,
+  COMPLAINTS_INVALID_FIELD, /* a field is missing or breaks its rule (why says which) */
+  COMPLAINTS_NOT_FOUND,     /* no such complaint (or an unknown token) */
+  COMPLAINTS_OWN,           /* the administrator lodged this complaint themself */
+  COMPLAINTS_NOT_RECEIVED,  /* taking: it was taken already (or closed) */
+  COMPLAINTS_NOT_IN_REVIEW, /* noting or closing: not taken yet, or closed already */
+  COMPLAINTS_STORE_FAILED,  /* see *out_store_rc */
+};
+
+/* What a complainant writes. Texts as received (UTF-8, not yet tidied); email and about may
+ * be NULL or empty. user_id: the signed-in account lodging it, 0 for none. */
+struct complaints_lodging {
+  int64_t user_id;
+  const char *name;
+  const char *email;
+  const char *category;
+  const char *about;
+  const char *body;
+};
+
+/* Checks and stores a complaint with a fresh token, audited (complaint.lodge), and queues
+ * the acknowledgement mail when an address was given and svc->mailer is set. COMPLAINTS_OK
+ * with *out (free with store_complaint_clear), COMPLAINTS_INVALID_FIELD (why), or
+ * COMPLAINTS_STORE_FAILED. */
+enum complaints_rc complaints_lodge(struct store_complaint *out, struct svc *svc,
+                                    const struct complaints_lodging *in, char *why, size_t whylen,
+                                    int *out_store_rc);
+
+/* The complaint a status token opens, with the notes shown to the complainant: COMPLAINTS_OK
+ * (*out and *out_notes, free with store_complaint_clear and store_complaint_notes_free),
+ * COMPLAINTS_NOT_FOUND for a token that is malformed or unknown. */
+enum complaints_rc complaints_open(struct store_complaint *out,
+                                   struct store_complaint_note **out_notes, size_t *out_n,
+                                   struct svc *svc, const char *token, int *out_store_rc);
+
+/* A complaint by id for staff, with every note. As complaints_open. */
+enum complaints_rc complaints_get(struct store_complaint *out,
+                                  struct store_complaint_note **out_notes, size_t *out_n,
+                                  struct svc *svc, int64_t id, int *out_store_rc);
+
+/* One page of complaints (status NULL: all), newest first, before id before_id (0: from the
+ * newest); *out_next: the before_id of the next page, 0 when none. out_counts (may be NULL):
+ * how many complaints are in each status (index: enum complaint_status), read in the same
+ * snapshot as the page. */
+enum complaints_rc complaints_list(struct store_complaint **out, size_t *out_n, int64_t *out_next,
+                                   int64_t out_counts[3], struct svc *svc,
+                                   const enum complaint_status *status, int64_t before_id,
+                                   int *out_store_rc);
+/* The complaints an account lodged, newest first (at most COMPLAINTS_LIST_MAX). */
+enum complaints_rc complaints_of_user(struct store_complaint **out, size_t *out_n, struct svc *svc,
+                                      int64_t user_id, int *out_store_rc);
+
+/* admin takes complaint id (received -> in_review), audited (complaint.take). *out: the
+ * complaint after it (free with store_complaint_clear). */
+enum complaints_rc complaints_take(struct store_complaint *out, struct svc *svc, int64_t id,
+                                   int64_t admin, int *out_store_rc);
+
+/* admin adds a note to a complaint in review (shown: a progress report the complainant reads,
+ * and is mailed when they gave an address), audited (complaint.note). */
+enum complaints_rc complaints_note(struct store_complaint *out, struct svc *svc, int64_t id,
+                                   int64_t admin, bool shown, const char *text, char *why,
+                                   size_t whylen, int *out_store_rc);
+
+/* admin closes a complaint in review with an outcome ("upheld" / "not_upheld") and its text,
+ * audited (complaint.close); the complainant is mailed when they gave an address. */
+enum complaints_rc complaints_close(struct store_complaint *out, struct svc *svc, int64_t id,
+                                    int64_t admin, const char *outcome, const char *text, char *why,
+                                    size_t whylen, int *out_store_rc);
+
+/* How many complaints wait in each status (index: enum complaint_status), for the admin
+ * page's summary. */
+enum complaints_rc complaints_counts(int64_t out_counts[3], struct svc *svc, int *out_store_rc);
+
+/* The status page's URL of a token under public_url; false when it does not fit. */
+bool complaints_url(char out[COMPLAINTS_URL_MAX], const char *public_url, const char *token);
+
+/* The JSON of a complaint, with the notes given (may be NULL). For staff (staff true): every
+ * field but the token (the complainant's key, which staff never need), with the account ids
+ * and the handler's and authors' names. For the complainant: reference, dates, status,
+ * category, about, body, their name, outcome and the notes given, without e-mail address,
+ * account ids or staff names. */
+json_t *complaints_json(const struct store_complaint *c, const struct store_complaint_note *notes,
+                        size_t n, bool staff);
+
+#endif

@@ -1,0 +1,310 @@
+/*
+ * The complaints JSON API (pengaduan, ISO/IEC 17024 9.9): anyone lodges a complaint and reads
+ * its status through the private token it was given; a signed-in account lists its own; an
+ * administrator lists, takes, notes and closes them. The page forms of the staff actions come
+ * through these same handlers (h_page_form_bridge). Who may do what, the texts' rules, the
+ * audit entries and the mails are the complaints module's (common/complaints.h).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/complaints.h"
+#include "common/log.h"
+#include "http/handlers.h"
+#include "http/pager.h"
+#include "http/ratelimit.h"
+
+/* The bucket a lodging counts in: the account's when signed in (a test site's cohort behind
+ * one address then does not share one), else the client address's. */
+static void lodging_key(char *out, size_t outlen, const struct req *r) {
+  if (NULL != r->user) {
+    snprintf(out, outlen, "complaint:user:%" PRId64, r->user->id);
+  } else {
+    snprintf(out, outlen, "complaint:ip:%s", NULL != r->client_ip ? r->client_ip : "-");
+  }
+}
+
+bool h_complaints_may_lodge(struct req *r) {
+  char key[160];
+  lodging_key(key, sizeof key, r);
+  return RATELIMIT_OK == ratelimit_held(r, key);
+}
+
+void h_complaints_lodged(struct req *r) {
+  char key[160];
+  lodging_key(key, sizeof key, r);
+  (void)ratelimit_count(r, key, r->svc->cfg->complaints_per_hour, 3600); /* logged */
+}
+
+int h_complaints_refused(struct req *r, enum complaints_rc rc, const char *why, int store_rc,
+                         const char *what) {
+  switch (rc) {
+  case COMPLAINTS_INVALID_FIELD:
+    return reply_error(r, ERR_INVALID_FIELD, NULL != why && '\0' != why[0] ? why : NULL);
+  case COMPLAINTS_NOT_FOUND:
+    return reply_error(r, ERR_COMPLAINT_NOT_FOUND, NULL);
+  case COMPLAINTS_OWN:
+    return reply_error(r, ERR_OWN_COMPLAINT, NULL);
+  case COMPLAINTS_NOT_RECEIVED:
+    return reply_error(r, ERR_COMPLAINT_TAKEN, NULL);
+  case COMPLAINTS_NOT_IN_REVIEW:
+    return reply_error(r, ERR_COMPLAINT_NOT_IN_REVIEW, NULL);
+  case COMPLAINTS_STORE_FAILED:
+    return reply_store_error(r, store_rc, what);
+  case COMPLAINTS_OK:
+    break;
+  }
+  log_msg(LOG_ERROR, r->request_id, "%s: unexpected complaints outcome %d", what, (int)rc);
+  return reply_error(r, ERR_INTERNAL, NULL);
+}
+
+/* Member name of the body as text into *out: NULL when absent or null; false, with 400
+ * answered, when it is there but not text (or text holding a NUL byte). */
+static bool optional_text(struct req *r, const char *name, const char **out) {
+  const json_t *v = json_object_get(r->json, name);
+  char why[96];
+  *out = NULL;
+  if (NULL == v || json_is_null(v)) {
+    return true;
+  }
+  *out = json_member_str(r->json, name);
+  if (NULL != *out) {
+    return true;
+  }
+  snprintf(why, sizeof why, "%s: must be text.", name);
+  reply_error(r, ERR_INVALID_FIELD, why);
+  return false;
+}
+
+/* Answers {"complaint": <the view>} with status, and frees the complaint and its notes. */
+static int reply_complaint(struct req *r, unsigned status, struct store_complaint *c,
+                           struct store_complaint_note *notes, size_t n, bool staff) {
+  json_t *view = complaints_json(c, notes, n, staff);
+  store_complaint_notes_free(notes, n);
+  store_complaint_clear(c);
+  json_t *body = NULL != view ? json_pack("{s:o}", "complaint", view) : NULL;
+  return NULL != body ? reply_json(r, status, body) : reply_error(r, ERR_INTERNAL, NULL);
+}
+
+/* POST /api/complaints {"name","email","category","about","body"}: 201 with the
+ * complainant's view, the status link and its token. */
+int h_complaints_create(struct req *r) {
+  struct complaints_lodging in = {0};
+  struct store_complaint c;
+  char why[256] = "";
+  char url[COMPLAINTS_URL_MAX];
+  int store_rc = STORE_OK;
+  if (!reply_need_object(r) || !optional_text(r, "name", &in.name) ||
+      !optional_text(r, "email", &in.email) || !optional_text(r, "category", &in.category) ||
+      !optional_text(r, "about", &in.about) || !optional_text(r, "body", &in.body)) {
+    return 0; /* answered */
+  }
+  if (NULL != r->user) { /* the account's complaint, in its name unless another is given */
+    in.user_id = r->user->id;
+    in.name = NULL != in.name ? in.name : r->user->name;
+    in.email = NULL != in.email ? in.email : r->user->email;
+  }
+  if (!h_complaints_may_lodge(r)) {
+    return 0; /* answered (429) */
+  }
+  enum complaints_rc rc = complaints_lodge(&c, r->svc, &in, why, sizeof why, &store_rc);
+  if (COMPLAINTS_OK != rc) {
+    return h_complaints_refused(r, rc, why, store_rc, __func__);
+  }
+  h_complaints_lodged(r);
+  if (!complaints_url(url, r->svc->cfg->public_url, c.token)) {
+    store_complaint_clear(&c);
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  json_t *view = complaints_json(&c, NULL, 0, false);
+  json_t *body = NULL != view ? json_pack("{s:o, s:s, s:s}", "complaint", view, "status_url", url,
+                                          "token", c.token)
+                              : NULL;
+  store_complaint_clear(&c);
+  return NULL != body ? reply_json(r, 201, body) : reply_error(r, ERR_INTERNAL, NULL);
+}
+
+/* GET /api/complaints/:token: the complainant's view with the notes shown to them. */
+int h_complaints_status(struct req *r) {
+  struct store_complaint c;
+  struct store_complaint_note *notes = NULL;
+  size_t n = 0;
+  int store_rc = STORE_OK;
+  enum complaints_rc rc = complaints_open(&c, &notes, &n, r->svc, r->params[0], &store_rc);
+  if (COMPLAINTS_OK != rc) {
+    return h_complaints_refused(r, rc, NULL, store_rc, __func__);
+  }
+  reply_header(r, "X-Robots-Tag", "noindex");
+  return reply_complaint(r, 200, &c, notes, n, false);
+}
+
+/* GET /api/me/complaints: the caller's own complaints, newest first, each with its status
+ * link (the token is theirs). */
+int h_complaints_mine(struct req *r) {
+  struct store_complaint *list = NULL;
+  size_t n = 0;
+  int store_rc = STORE_OK;
+  enum complaints_rc rc = complaints_of_user(&list, &n, r->svc, r->user->id, &store_rc);
+  if (COMPLAINTS_OK != rc) {
+    return h_complaints_refused(r, rc, NULL, store_rc, __func__);
+  }
+  json_t *items = json_array();
+  for (size_t i = 0; NULL != items && i < n; i++) {
+    char url[COMPLAINTS_URL_MAX];
+    json_t *view = complaints_json(&list[i], NULL, 0, false);
+    bool made = NULL != view && complaints_url(url, r->svc->cfg->public_url, list[i].token) &&
+                0 == json_object_set_new(view, "status_url", json_string(url));
+    if (!made) {
+      json_decref(view);
+    }
+    /* json_array_append_new takes the view even when it fails */
+    if (!made || 0 != json_array_append_new(items, view)) {
+      json_decref(items);
+      items = NULL;
+    }
+  }
+  store_complaint_list_free(list, n);
+  return reply_json_list(r, "items", items);
+}
+
+bool h_complaints_listing(struct req *r, struct complaints_listing *out) {
+  enum complaint_status status = COMPLAINT_RECEIVED;
+  memset(out, 0, sizeof *out);
+  out->status_text = pager_query(r, "status");
+  if (NULL != out->status_text && !complaint_status_parse(out->status_text, &status)) {
+    reply_error(r, ERR_INVALID_FIELD, "status: one of received, in_review, closed.");
+    return false;
+  }
+  if (!pager_cursor(r, "before", &out->before)) {
+    return false; /* answered (400) */
+  }
+  out->rc = complaints_list(&out->list, &out->n, &out->next, out->counts, r->svc,
+                            NULL == out->status_text ? NULL : &status, out->before, &out->store_rc);
+  return true;
+}
+
+/* GET /api/admin/complaints[?status=received|in_review|closed&before=ID]: one page, newest
+ * first, with the next page's cursor and how many complaints are in each status. */
+int h_complaints_list(struct req *r) {
+  struct complaints_listing page;
+  if (!h_complaints_listing(r, &page)) {
+    return 0; /* answered (400) */
+  }
+  if (COMPLAINTS_OK != page.rc) {
+    return h_complaints_refused(r, page.rc, NULL, page.store_rc, __func__);
+  }
+  const struct store_complaint *list = page.list;
+  const size_t n = page.n;
+  const int64_t next = page.next, *counts = page.counts;
+  json_t *items = json_array();
+  for (size_t i = 0; NULL != items && i < n; i++) {
+    if (0 != json_array_append_new(items, complaints_json(&list[i], NULL, 0, true))) {
+      json_decref(items);
+      items = NULL;
+    }
+  }
+  store_complaint_list_free(page.list, page.n);
+  json_t *body = NULL == items
+                     ? NULL
+                     : json_pack("{s:o, s:o, s:{s:I, s:I, s:I}}", "items", items, "next_before",
+                                 next > 0 ? json_integer((json_int_t)next) : json_null(), "counts",
+                                 "received", (json_int_t)counts[COMPLAINT_RECEIVED], "in_review",
+                                 (json_int_t)counts[COMPLAINT_IN_REVIEW], "closed",
+                                 (json_int_t)counts[COMPLAINT_CLOSED]);
+  return NULL != body ? reply_json(r, 200, body) : reply_error(r, ERR_INTERNAL, NULL);
+}
+
+/* GET /api/admin/complaints/:id: the staff view with every note. */
+int h_complaints_get(struct req *r) {
+  struct store_complaint c;
+  struct store_complaint_note *notes = NULL;
+  size_t n = 0;
+  int64_t id = 0;
+  int store_rc = STORE_OK;
+  if (!reply_need_id(r, ERR_COMPLAINT_NOT_FOUND, &id)) {
+    return 0; /* answered */
+  }
+  enum complaints_rc rc = complaints_get(&c, &notes, &n, r->svc, id, &store_rc);
+  if (COMPLAINTS_OK != rc) {
+    return h_complaints_refused(r, rc, NULL, store_rc, __func__);
+  }
+  return reply_complaint(r, 200, &c, notes, n, true);
+}
+
+/* POST /api/admin/complaints/:id/take: the caller handles it from now on. */
+int h_complaints_take(struct req *r) {
+  struct store_complaint c;
+  int64_t id = 0;
+  int store_rc = STORE_OK;
+  if (!reply_need_id(r, ERR_COMPLAINT_NOT_FOUND, &id)) {
+    return 0; /* answered */
+  }
+  enum complaints_rc rc = complaints_take(&c, r->svc, id, r->user->id, &store_rc);
+  if (COMPLAINTS_OK != rc) {
+    return h_complaints_refused(r, rc, NULL, store_rc, __func__);
+  }
+  return reply_complaint(r, 200, &c, NULL, 0, true);
+}
+
+/* The "shown" member of a note: true, false or absent (false), or the text a form's checkbox
+ * sends ("true", "on", "1"; "false", "off", "0"). False, with 400 answered, for anything
+ * else. */
+static bool note_shown(struct req *r, bool *out) {
+  static const char *const yes[] = {"true", "on", "1"}, *const no[] = {"false", "off", "0"};
+  const json_t *v = json_object_get(r->json, "shown");
+  *out = false;
+  if (NULL == v || json_is_null(v) || json_is_boolean(v)) {
+    *out = json_is_true(v);
+    return true;
+  }
+  const char *s = json_member_str(r->json, "shown");
+  for (size_t i = 0; NULL != s && i < sizeof yes / sizeof yes[0]; i++) {
+    if (0 == strcmp(s, yes[i]) || 0 == strcmp(s, no[i])) {
+      *out = 0 == strcmp(s, yes[i]);
+      return true;
+    }
+  }
+  reply_error(r, ERR_INVALID_FIELD, "shown: true or false.");
+  return false;
+}
+
+/* POST /api/admin/complaints/:id/notes {"text","shown"}: 201 with the complaint and its
+ * notes. */
+int h_complaints_note(struct req *r) {
+  struct store_complaint c;
+  char why[256] = "";
+  const char *text = NULL;
+  bool shown = false;
+  int64_t id = 0;
+  int store_rc = STORE_OK;
+  if (!reply_need_id(r, ERR_COMPLAINT_NOT_FOUND, &id) || !reply_need_object(r) ||
+      !optional_text(r, "text", &text) || !note_shown(r, &shown)) {
+    return 0; /* answered */
+  }
+  enum complaints_rc rc =
+      complaints_note(&c, r->svc, id, r->user->id, shown, text, why, sizeof why, &store_rc);
+  if (COMPLAINTS_OK != rc) {
+    return h_complaints_refused(r, rc, why, store_rc, __func__);
+  }
+  return reply_complaint(r, 201, &c, NULL, 0, true);
+}
+
+/* POST /api/admin/complaints/:id/close {"outcome": "upheld"|"not_upheld", "text"}. */
+int h_complaints_close(struct req *r) {
+  struct store_complaint c;
+  char why[256] = "";
+  const char *outcome = NULL, *text = NULL;
+  int64_t id = 0;
+  int store_rc = STORE_OK;
+  if (!reply_need_id(r, ERR_COMPLAINT_NOT_FOUND, &id) || !reply_need_object(r) ||
+      !optional_text(r, "outcome", &outcome) || !optional_text(r, "text", &text)) {
+    return 0; /* answered */
+  }
+  enum complaints_rc rc =
+      complaints_close(&c, r->svc, id, r->user->id, outcome, text, why, sizeof why, &store_rc);
+  if (COMPLAINTS_OK != rc) {
+    return h_complaints_refused(r, rc, why, store_rc, __func__);
+  }
+  return reply_complaint(r, 200, &c, NULL, 0, true);
+}
