@@ -617,6 +617,34 @@ enum complaints_rc complaints_list(struct store_complaint **out, size_t *out_n, 
   return COMPLAINTS_OK;
 }
 
+/* Rows per page of complaints_each: the store's largest page. */
+#define EACH_PAGE 1000
+
+enum complaints_rc complaints_each(struct svc *svc, const enum complaint_status *status,
+                                   bool (*fn)(const struct store_complaint *c, void *ctx),
+                                   void *ctx, int *out_store_rc) {
+  struct store_rd *rd = NULL;
+  struct store_complaint *page = NULL;
+  size_t n = 0;
+  bool more = true, going = true;
+  int64_t before = 0;
+  *out_store_rc = STORE_OK;
+  int rc = store_rd_begin(svc->store, &rd);
+  while (STORE_OK == rc && more && going) {
+    rc = store_complaint_list(rd, &page, &n, status, before, EACH_PAGE, &more);
+    for (size_t i = 0; STORE_OK == rc && going && i < n; i++) {
+      going = fn(&page[i], ctx);
+    }
+    before = STORE_OK == rc && n > 0 ? page[n - 1].id : before;
+    more = more && n > 0;
+    store_complaint_list_free(page, n);
+    page = NULL;
+    n = 0;
+  }
+  store_rd_end(rd);
+  return STORE_OK == rc ? COMPLAINTS_OK : store_failed(out_store_rc, rc);
+}
+
 enum complaints_rc complaints_of_user(struct store_complaint **out, size_t *out_n, struct svc *svc,
                                       int64_t user_id, int *out_store_rc) {
   struct store_rd *rd = NULL;

@@ -85,6 +85,12 @@ enum complaints_rc complaints_list(struct store_complaint **out, size_t *out_n, 
                                    int64_t out_counts[3], struct svc *svc,
                                    const enum complaint_status *status, int64_t before_id,
                                    int *out_store_rc);
+/* Every complaint (status NULL: all), newest first, read in one snapshot a page at a time:
+ * fn is called with each (its texts valid during the call only) and stops the walk by
+ * returning false. For the staff's CSV export. */
+enum complaints_rc complaints_each(struct svc *svc, const enum complaint_status *status,
+                                   bool (*fn)(const struct store_complaint *c, void *ctx),
+                                   void *ctx, int *out_store_rc);
 /* The complaints an account lodged, newest first (at most COMPLAINTS_LIST_MAX). */
 enum complaints_rc complaints_of_user(struct store_complaint **out, size_t *out_n, struct svc *svc,
                                       int64_t user_id, int *out_store_rc);

@@ -21,9 +21,6 @@
 #include "http/pager.h"
 #include "store/store.h"
 
-/* Rows per page of the administrators' queue. */
-#define QUEUE_PAGE_SIZE 50
-
 /* The fields of the public form as typed (NULL: not sent). */
 struct lodge_form {
   const char *name, *email, *category, *about, *body;
@@ -150,10 +147,14 @@ static int lodge_form_page(struct req *r, unsigned status, const struct lodge_fo
   return layout_reply(r, status, h);
 }
 
-/* GET /pengaduan */
+/* GET /pengaduan[?category=…&about=…] */
 int h_page_complaint_form(struct req *r) {
-  const struct lodge_form empty = {0};
-  return lodge_form_page(r, 200, &empty, NULL);
+  /* A link may say what the complaint is about (the verification page does, for a
+   * certificate it found revoked, suspended or not genuine); the fields are checked when
+   * the form is sent, like anything typed. */
+  const struct lodge_form f = {.category = req_query(r, "category"),
+                               .about = req_query(r, "about")};
+  return lodge_form_page(r, 200, &f, NULL);
 }
 
 /* The confirmation of a complaint just lodged: its reference, the status link to keep and
@@ -392,6 +393,13 @@ static void queue_filter(struct html *h, const struct req *r, const char *curren
            "</select></p><p class=\"actions\"><button type=\"submit\" class=\"secondary\">%s"
            "</button> <a href=\"/admin/complaints\">%s</a></p></form>",
            L(r, "complaint.filter_apply"), L(r, "admin.search_clear"));
+  char href[96] = "/api/admin/complaints/csv";
+  if (NULL != current && !pager_add_param(href, sizeof href, "status", current)) {
+    snprintf(href, sizeof href, "/api/admin/complaints/csv");
+  }
+  HTML_LIT(h, "<p><a class=\"button secondary\" id=\"complaint-csv\" download");
+  html_attr_url(h, "href", href);
+  html_fmt(h, ">%s</a></p>", L(r, "complaint.csv"));
 }
 
 static void queue_row(struct html *h, const struct req *r, const struct store_complaint *c,

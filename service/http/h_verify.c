@@ -20,6 +20,7 @@
 #include "http/html.h"
 #include "http/i18n.h"
 #include "http/layout.h"
+#include "http/pager.h"
 #include "http/ratelimit.h"
 #include "http/verify_json.h"
 #include "store/store.h"
@@ -68,7 +69,8 @@
   X(VT_UNIT_TITLE, "verify.unit_title")                                                            \
   X(VT_UNITS, "verify.units")                                                                      \
   X(VT_RECERTIFIES, "verify.recertifies")                                                          \
-  X(VT_RENEWED_BY, "verify.renewed_by")
+  X(VT_RENEWED_BY, "verify.renewed_by")                                                            \
+  X(VT_REPORT, "verify.report")
 #define VT_ENUM(name, key) name,
 #define VT_KEY(name, key)  key,
 enum vt { VERIFY_TEXTS(VT_ENUM) VT__MAX };
@@ -292,6 +294,27 @@ static void explain_status(struct html *h, enum vt key, const struct verify_resu
   HTML_LIT(h, "</span></p>");
 }
 
+/* A certificate that must not be accepted may be reported to the LSP: a link to the
+ * complaint form with the category filled in and, for a certificate of the register (revoked
+ * or suspended), its number. A forgery's number is what the forger wrote: not filled in. */
+static void report_link(struct html *h, const struct verify_result *o) {
+  static const char base[] = "/pengaduan?category=certificate";
+  char href[96];
+  memcpy(href, base, sizeof base);
+  if (o->v.claims_valid && CERT_NOT_GENUINE != o->v.verdict &&
+      0 == cert_serial_parse(NULL, NULL, o->v.claims.serial) &&
+      !pager_add_param(href, sizeof href, "about", o->v.claims.serial)) {
+    memcpy(href, base, sizeof base); /* cut: the link without the number */
+  }
+  HTML_LIT(h, "<p class=\"verdict-report\"><a");
+  html_attr_url(h, "href", href);
+  HTML_LIT(h, ">");
+  vt_text(h, false, VT_REPORT);
+  HTML_LIT(h, " <span lang=\"en\">/ ");
+  vt_text(h, true, VT_REPORT);
+  HTML_LIT(h, "</span></a></p>");
+}
+
 /* The banner: the verdict as the page's first heading, its icon, and why. */
 static void verdict_banner(struct html *h, const struct verify_result *o) {
   /* Only a typed number can be mistyped; a malformed QR token or credential is not genuine. */
@@ -327,6 +350,10 @@ static void verdict_banner(struct html *h, const struct verify_result *o) {
     HTML_LIT(h, "<br><span lang=\"en\">");
     vt_text(h, true, reason_vt(o->reason));
     HTML_LIT(h, "</span></p>");
+  }
+  if (!invalid && (CERT_NOT_GENUINE == o->v.verdict || CERT_REVOKED == o->v.verdict ||
+                   CERT_SUSPENDED == o->v.verdict)) {
+    report_link(h, o);
   }
   if (o->logged && CERT_NOT_GENUINE != o->v.verdict) {
     char index[24];

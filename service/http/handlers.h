@@ -201,6 +201,7 @@ int h_complaints_create(struct req *r);
 int h_complaints_status(struct req *r);
 int h_complaints_mine(struct req *r);
 int h_complaints_list(struct req *r);
+int h_complaints_csv(struct req *r);
 int h_complaints_get(struct req *r);
 int h_complaints_take(struct req *r);
 int h_complaints_note(struct req *r);

@@ -126,6 +126,7 @@ const struct route routes[] = {
     {"GET", "/api/complaints/:token", ROLE_ANY, 0, h_complaints_status},
     {"GET", "/api/me/complaints", ROLE_USER, 0, h_complaints_mine},
     {"GET", "/api/admin/complaints", ROLE_ADMIN, 0, h_complaints_list},
+    {"GET", "/api/admin/complaints/csv", ROLE_ADMIN, 0, h_complaints_csv}, /* before :id */
     {"GET", "/api/admin/complaints/:id", ROLE_ADMIN, 0, h_complaints_get},
     {"POST", "/api/admin/complaints/:id/take", ROLE_ADMIN, 0, h_complaints_take},
     {"POST", "/api/admin/complaints/:id/notes", ROLE_ADMIN, 0, h_complaints_note},

@@ -119,6 +119,17 @@ test('the verdict banners differ in colour and icon, lead the page, and read at 
       assert.match(text, /Ditandatangani, tetapi tidak diterbitkan oleh register ini\./);
       assert.match(text, /Signed, but not issued by this register\./);
     }
+    // A certificate that must not be accepted may be reported to the LSP; a register's
+    // certificate with its number, a forgery without the number the forger wrote.
+    const report = banner.locator('.verdict-report a');
+    if (['revoked', 'suspended', 'not_genuine'].includes(kind)) {
+      const serial = { revoked: revoked.serial, suspended: suspended.serial }[kind];
+      assert.equal(await report.getAttribute('href'), serial
+        ? `/pengaduan?category=certificate&about=${serial}` : '/pengaduan?category=certificate', kind);
+      assert.match(await report.textContent(), /Laporkan kepada LSP penerbit \/ Report it to the issuing LSP/);
+    } else {
+      assert.equal(await report.count(), 0, `${kind}: nothing to report`);
+    }
     await checkPage(p.page, `verify-${kind}`);
     assertNoDialogs(p);
     await p.context.close();

@@ -285,3 +285,54 @@ test('one address lodges --complaints-per-hour complaints an hour; an account co
   const list = await admin2.get('/api/admin/complaints');
   assert.equal(list.json.counts.received, 3, 'the limited ones were not stored');
 });
+
+test('staff export every complaint as CSV without the complainant\'s words or contact', async () => {
+  const anon = new Client(d.url);
+  const inb = lodging({ category: 'exam_system', body: 'Halaman ujian tertutup sendiri dua kali; =HYPERLINK("x").' });
+  const r = await anon.post('/api/complaints', inb);
+  assert.equal(r.status, 201, r.text);
+  const ref = r.json.complaint.reference;
+  const id = Number(ref.slice(4));
+  assert.equal((await admin.post(`/api/admin/complaints/${id}/take`)).status, 200);
+  const closed = await admin.post(`/api/admin/complaints/${id}/close`, { outcome: 'not_upheld', text: 'Tidak ditemukan gangguan pada server.' });
+  assert.equal(closed.status, 200, closed.text);
+
+  const csv = await admin.get('/api/admin/complaints/csv');
+  assert.equal(csv.status, 200, csv.text);
+  assert.match(csv.headers.get('content-type'), /^text\/csv/);
+  assert.match(csv.headers.get('content-disposition'), /attachment; filename="pengaduan\.csv"/);
+  assert.equal(csv.body[0], 0xef, 'a UTF-8 byte order mark first');
+  const lines = csv.text.replace(/^\uFEFF/, '').split('\r\n').filter((l) => l !== '');
+  assert.match(lines[0], /^Nomor pengaduan,/, lines[0]);
+  const row = lines.find((l) => l.startsWith(`${ref},`));
+  assert.ok(row, `the closed complaint has a row: ${lines.slice(0, 3).join(' | ')}`);
+  assert.match(row, /Sistem ujian daring|ujian daring/i, row);
+  assert.match(row, /tidak terbukti/i, row);
+  for (const secret of [inb.email, inb.name, 'HYPERLINK', 'Tidak ditemukan gangguan']) {
+    assert.ok(!csv.text.includes(secret), `the export does not carry ${secret}`);
+  }
+  const onlyClosed = await admin.get('/api/admin/complaints/csv?status=closed');
+  const closedRows = onlyClosed.text.replace(/^\uFEFF/, '').split('\r\n').filter((l) => /^ADU-/.test(l));
+  assert.ok(closedRows.some((l) => l.startsWith(`${ref},`)));
+  assert.ok(closedRows.every((l) => /Selesai/.test(l)), 'only closed ones');
+  assert.equal((await admin.get('/api/admin/complaints/csv?status=semua')).status, 400);
+  const cand = await candidateClient(d, 'Penasaran');
+  assert.equal((await cand.get('/api/admin/complaints/csv')).status, 403);
+  // In English, the words are English.
+  admin.cookies.set('lang', 'en');
+  const en = await admin.get('/api/admin/complaints/csv');
+  admin.cookies.delete('lang');
+  assert.match(en.text, /Not upheld/i, en.text.slice(0, 300));
+});
+
+test('a link may say what a complaint is about; the form checks it like anything typed', async () => {
+  const anon = new Client(d.url);
+  const page = await anon.get('/pengaduan?category=certificate&about=UJK-ABCD-EFGH-JKMN-PQRS-T', { headers: { Accept: 'text/html' } });
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<option value="certificate" selected>/);
+  assert.match(page.text, /value="UJK-ABCD-EFGH-JKMN-PQRS-T"/);
+  const odd = await anon.get('/pengaduan?category=%3Cscript%3E&about=%22%3E%3Cb%3E', { headers: { Accept: 'text/html' } });
+  assert.equal(odd.status, 200);
+  assert.ok(!odd.text.includes('<b>'), 'what a link says is escaped');
+  assert.ok(!/option value="[^"]*" selected/.test(odd.text), 'an unknown category selects nothing');
+});

@@ -125,6 +125,7 @@ const MATRIX = {
   'GET /api/complaints/:token': 'H H H H H',
   'GET /api/me/complaints': 'U A A A A',
   'GET /api/admin/complaints': 'U F F F A',
+  'GET /api/admin/complaints/csv': 'U F F F A',
   'GET /api/admin/complaints/:id': 'U F F F H',
   'POST /api/admin/complaints/:id/take': 'U F F F H',
   'POST /api/admin/complaints/:id/notes': 'U F F F H',
