@@ -384,7 +384,8 @@ static int take_txn(struct store_tx *tx, void *arg) {
   }
   if (STORE_OK == rc) {
     rc = audit_step(tx, c->admin, "complaint.take", c->id,
-                    json_pack("{s:s}", "status", complaint_status_name(COMPLAINT_IN_REVIEW)));
+                    json_pack("{s:s, s:b}", "status", complaint_status_name(COMPLAINT_IN_REVIEW),
+                              "not_involved", true));
   }
   return STORE_OK == rc ? read_back(tx, c, c->id) : rc;
 }
@@ -413,7 +414,8 @@ static int close_txn(struct store_tx *tx, void *arg) {
   }
   if (STORE_OK == rc) {
     rc = audit_step(tx, c->admin, "complaint.close", c->id,
-                    json_pack("{s:s}", "outcome", complaint_outcome_name(c->outcome)));
+                    json_pack("{s:s, s:b}", "outcome", complaint_outcome_name(c->outcome),
+                              "not_involved", true));
   }
   return STORE_OK == rc ? read_back(tx, c, c->id) : rc;
 }
@@ -470,12 +472,29 @@ enum complaints_rc complaints_lodge(struct store_complaint *out, struct svc *svc
   return res;
 }
 
+/* The handler's declaration that they took no part in what the complaint is about (ISO/IEC
+ * 17024 9.9: decided by persons not involved): the service cannot know who was, so the one
+ * who takes or closes a complaint says so, and the audit entry records it. */
+static bool declared(bool not_involved, char *why, size_t whylen) {
+  if (!not_involved) {
+    say(why, whylen,
+        "not_involved: confirm that you took no part in what the complaint is about; "
+        "otherwise leave it to another administrator.");
+  }
+  return not_involved;
+}
+
 enum complaints_rc complaints_take(struct store_complaint *out, struct svc *svc, int64_t id,
-                                   int64_t admin, int *out_store_rc) {
+                                   int64_t admin, bool not_involved, char *why, size_t whylen,
+                                   int *out_store_rc) {
   struct complaints_ctx c;
   memset(out, 0, sizeof *out);
   memset(&c, 0, sizeof c);
   *out_store_rc = STORE_OK;
+  say(why, whylen, "%s", ""); /* no refusal yet */
+  if (!declared(not_involved, why, whylen)) {
+    return COMPLAINTS_INVALID_FIELD;
+  }
   c.id = id;
   c.admin = admin;
   return run_step(out, &c, svc, take_txn, out_store_rc);
@@ -504,8 +523,8 @@ enum complaints_rc complaints_note(struct store_complaint *out, struct svc *svc,
 }
 
 enum complaints_rc complaints_close(struct store_complaint *out, struct svc *svc, int64_t id,
-                                    int64_t admin, const char *outcome, const char *text, char *why,
-                                    size_t whylen, int *out_store_rc) {
+                                    int64_t admin, bool not_involved, const char *outcome,
+                                    const char *text, char *why, size_t whylen, int *out_store_rc) {
   struct complaints_ctx c;
   enum complaint_outcome o = COMPLAINT_UPHELD;
   char *tidy = NULL;
@@ -520,6 +539,9 @@ enum complaints_rc complaints_close(struct store_complaint *out, struct svc *svc
   }
   enum complaints_rc res =
       tidy_field(&tidy, "text", text, 1, COMPLAINT_TEXT_MAX_CHARS, why, whylen, out_store_rc);
+  if (COMPLAINTS_OK == res && !declared(not_involved, why, whylen)) {
+    res = COMPLAINTS_INVALID_FIELD;
+  }
   if (COMPLAINTS_OK == res) {
     c = (struct complaints_ctx){.id = id, .admin = admin, .outcome = o, .text = tidy};
     res = run_step(out, &c, svc, close_txn, out_store_rc);

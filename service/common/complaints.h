@@ -95,10 +95,14 @@ enum complaints_rc complaints_each(struct svc *svc, const enum complaint_status 
 enum complaints_rc complaints_of_user(struct store_complaint **out, size_t *out_n, struct svc *svc,
                                       int64_t user_id, int *out_store_rc);
 
-/* admin takes complaint id (received -> in_review), audited (complaint.take). *out: the
- * complaint after it (free with store_complaint_clear). */
+/* admin takes complaint id (received -> in_review), audited (complaint.take). not_involved:
+ * admin declares they took no part in what the complaint is about (ISO/IEC 17024 9.9; the
+ * service cannot know who did): without it COMPLAINTS_INVALID_FIELD ("not_involved: …" in
+ * why), and the audit entry records it. *out: the complaint after it (free with
+ * store_complaint_clear). */
 enum complaints_rc complaints_take(struct store_complaint *out, struct svc *svc, int64_t id,
-                                   int64_t admin, int *out_store_rc);
+                                   int64_t admin, bool not_involved, char *why, size_t whylen,
+                                   int *out_store_rc);
 
 /* admin adds a note to a complaint in review (shown: a progress report the complainant reads,
  * and is mailed when they gave an address), audited (complaint.note). */
@@ -107,10 +111,11 @@ enum complaints_rc complaints_note(struct store_complaint *out, struct svc *svc,
                                    size_t whylen, int *out_store_rc);
 
 /* admin closes a complaint in review with an outcome ("upheld" / "not_upheld") and its text,
- * audited (complaint.close); the complainant is mailed when they gave an address. */
+ * declaring, as complaints_take, that they were not involved; audited (complaint.close); the
+ * complainant is mailed when they gave an address. */
 enum complaints_rc complaints_close(struct store_complaint *out, struct svc *svc, int64_t id,
-                                    int64_t admin, const char *outcome, const char *text, char *why,
-                                    size_t whylen, int *out_store_rc);
+                                    int64_t admin, bool not_involved, const char *outcome,
+                                    const char *text, char *why, size_t whylen, int *out_store_rc);
 
 /* How many complaints wait in each status (index: enum complaint_status), for the admin
  * page's summary. */

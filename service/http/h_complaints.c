@@ -317,41 +317,48 @@ int h_complaints_get(struct req *r) {
   return reply_complaint(r, 200, &c, notes, n, true);
 }
 
-/* POST /api/admin/complaints/:id/take: the caller handles it from now on. */
-int h_complaints_take(struct req *r) {
-  struct store_complaint c;
-  int64_t id = 0;
-  int store_rc = STORE_OK;
-  if (!reply_need_id(r, ERR_COMPLAINT_NOT_FOUND, &id)) {
-    return 0; /* answered */
-  }
-  enum complaints_rc rc = complaints_take(&c, r->svc, id, r->user->id, &store_rc);
-  if (COMPLAINTS_OK != rc) {
-    return h_complaints_refused(r, rc, NULL, store_rc, __func__);
-  }
-  return reply_complaint(r, 200, &c, NULL, 0, true);
-}
-
-/* The "shown" member of a note: true, false or absent (false), or the text a form's checkbox
- * sends ("true", "on", "1"; "false", "off", "0"). False, with 400 answered, for anything
- * else. */
-static bool note_shown(struct req *r, bool *out) {
+/* A yes/no member of the body (name): true, false or absent (false), or the text a form's
+ * checkbox sends ("true", "on", "1"; "false", "off", "0"). False, with 400 answered, for
+ * anything else. */
+static bool body_flag(struct req *r, const char *name, bool *out) {
   static const char *const yes[] = {"true", "on", "1"}, *const no[] = {"false", "off", "0"};
-  const json_t *v = json_object_get(r->json, "shown");
+  const json_t *v = json_object_get(r->json, name);
+  char why[64];
   *out = false;
   if (NULL == v || json_is_null(v) || json_is_boolean(v)) {
     *out = json_is_true(v);
     return true;
   }
-  const char *s = json_member_str(r->json, "shown");
+  const char *s = json_member_str(r->json, name);
   for (size_t i = 0; NULL != s && i < sizeof yes / sizeof yes[0]; i++) {
     if (0 == strcmp(s, yes[i]) || 0 == strcmp(s, no[i])) {
       *out = 0 == strcmp(s, yes[i]);
       return true;
     }
   }
-  reply_error(r, ERR_INVALID_FIELD, "shown: true or false.");
+  snprintf(why, sizeof why, "%s: true or false.", name);
+  reply_error(r, ERR_INVALID_FIELD, why);
   return false;
+}
+
+/* POST /api/admin/complaints/:id/take {"not_involved": true}: the caller handles it from now
+ * on, having declared they took no part in what it is about. */
+int h_complaints_take(struct req *r) {
+  struct store_complaint c;
+  char why[256] = "";
+  bool not_involved = false;
+  int64_t id = 0;
+  int store_rc = STORE_OK;
+  if (!reply_need_id(r, ERR_COMPLAINT_NOT_FOUND, &id) || !reply_need_object(r) ||
+      !body_flag(r, "not_involved", &not_involved)) {
+    return 0; /* answered */
+  }
+  enum complaints_rc rc =
+      complaints_take(&c, r->svc, id, r->user->id, not_involved, why, sizeof why, &store_rc);
+  if (COMPLAINTS_OK != rc) {
+    return h_complaints_refused(r, rc, why, store_rc, __func__);
+  }
+  return reply_complaint(r, 200, &c, NULL, 0, true);
 }
 
 /* POST /api/admin/complaints/:id/notes {"text","shown"}: 201 with the complaint and its
@@ -364,7 +371,7 @@ int h_complaints_note(struct req *r) {
   int64_t id = 0;
   int store_rc = STORE_OK;
   if (!reply_need_id(r, ERR_COMPLAINT_NOT_FOUND, &id) || !reply_need_object(r) ||
-      !optional_text(r, "text", &text) || !note_shown(r, &shown)) {
+      !optional_text(r, "text", &text) || !body_flag(r, "shown", &shown)) {
     return 0; /* answered */
   }
   enum complaints_rc rc =
@@ -375,19 +382,22 @@ int h_complaints_note(struct req *r) {
   return reply_complaint(r, 201, &c, NULL, 0, true);
 }
 
-/* POST /api/admin/complaints/:id/close {"outcome": "upheld"|"not_upheld", "text"}. */
+/* POST /api/admin/complaints/:id/close {"outcome": "upheld"|"not_upheld", "text",
+ * "not_involved": true}. */
 int h_complaints_close(struct req *r) {
   struct store_complaint c;
   char why[256] = "";
+  bool not_involved = false;
   const char *outcome = NULL, *text = NULL;
   int64_t id = 0;
   int store_rc = STORE_OK;
   if (!reply_need_id(r, ERR_COMPLAINT_NOT_FOUND, &id) || !reply_need_object(r) ||
-      !optional_text(r, "outcome", &outcome) || !optional_text(r, "text", &text)) {
+      !optional_text(r, "outcome", &outcome) || !optional_text(r, "text", &text) ||
+      !body_flag(r, "not_involved", &not_involved)) {
     return 0; /* answered */
   }
-  enum complaints_rc rc =
-      complaints_close(&c, r->svc, id, r->user->id, outcome, text, why, sizeof why, &store_rc);
+  enum complaints_rc rc = complaints_close(&c, r->svc, id, r->user->id, not_involved, outcome, text,
+                                           why, sizeof why, &store_rc);
   if (COMPLAINTS_OK != rc) {
     return h_complaints_refused(r, rc, why, store_rc, __func__);
   }

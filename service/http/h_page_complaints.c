@@ -524,6 +524,16 @@ static void staff_notes(struct html *h, const struct req *r,
   HTML_LIT(h, "</ol>");
 }
 
+/* The declaration the one who takes or closes a complaint makes: no part in what it is
+ * about (id: the checkbox's id). */
+static void not_involved_field(struct html *h, const struct req *r, const char *id) {
+  html_fmt(h,
+           "<label class=\"option\" for=\"%s\"><input type=\"checkbox\" id=\"%s\" "
+           "name=\"not_involved\" value=\"true\" required aria-describedby=\"%s-hint\"> %s"
+           "</label><p class=\"hint\" id=\"%s-hint\">%s</p>",
+           id, id, id, L(r, "complaint.not_involved"), id, L(r, "complaint.not_involved_hint"));
+}
+
 /* What an administrator may do with the complaint now: take it, or note and close it; nothing
  * when it is closed, and a word on why not when they lodged it themselves. */
 static void staff_actions(struct html *h, const struct req *r, const struct store_complaint *c) {
@@ -544,6 +554,7 @@ static void staff_actions(struct html *h, const struct req *r, const struct stor
              "<h2 id=\"ct-title\">%s</h2><p>%s</p>",
              L(r, "complaint.take_title"), L(r, "complaint.take_hint"));
     layout_action_form(h, r, action, api, next);
+    not_involved_field(h, r, "ct-not-involved");
     html_fmt(h,
              "<p><button type=\"submit\" id=\"complaint-take-button\">%s</button></p></form>"
              "</section>",
@@ -659,6 +670,7 @@ static void close_fields(struct html *h, const struct req *r, const void *ctx) {
            L(r, "complaint.outcome_text"), L(r, "complaint.outcome_text_hint"));
   HTML_LIT(h, "<textarea id=\"cc-text\" name=\"text\" rows=\"5\" required maxlength=\"5000\" "
               "aria-describedby=\"cc-text-hint\"></textarea>");
+  not_involved_field(h, r, "cc-not-involved");
 }
 
 /* GET /admin/complaints/:id/close: closing for good, with the outcome and its text asked;

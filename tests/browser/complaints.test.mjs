@@ -83,6 +83,9 @@ test('an administrator takes, reports, notes and closes it; the complainant read
   await Promise.all([page.waitForURL(new RegExp(`/admin/complaints/${id}$`)), row.locator('a').first().click()]);
   assert.match(await page.textContent('main'), /dewi@contoh\.test/, 'staff see the contact');
   await checkPage(page, 'complaint-admin-received');
+  // Taking asks the administrator to declare they took no part in what it is about.
+  assert.equal(await page.getAttribute('#ct-not-involved', 'required'), '');
+  await page.check('#ct-not-involved');
   await Promise.all([page.waitForURL(/notice=complaint_taken/), page.click('#complaint-take-button')]);
   assert.equal(await page.getAttribute('#complaint-status', 'data-status'), 'in_review');
   await page.locator('#notice').waitFor();
@@ -114,6 +117,7 @@ test('an administrator takes, reports, notes and closes it; the complainant read
   await dialog.waitFor();
   await dialog.locator('input[name=outcome][value=upheld]').check();
   await dialog.locator('textarea[name=text]').fill(OUTCOME);
+  await dialog.locator('input[name=not_involved]').check();
   await Promise.all([page.waitForURL(/notice=complaint_closed/), dialog.locator('button[type=submit]').click()]);
   assert.equal(await page.getAttribute('#complaint-status', 'data-status'), 'closed');
   assert.equal(await page.locator('#complaint-take, #complaint-note, #complaint-close').count(), 0, 'nothing left to do');

@@ -30,6 +30,8 @@ after(async () => {
 });
 
 const BODY = 'Asesor datang terlambat satu jam dan ujian praktik dipersingkat tanpa penjelasan.';
+// Who takes or closes a complaint declares they took no part in what it is about.
+const DECLARED = { not_involved: true };
 
 const lodging = (over = {}) => ({
   name: 'Dewi Anggraini',
@@ -129,19 +131,19 @@ test('a signed-in complaint is the account\'s; its author never handles it', asy
   const own = await admin2.post('/api/complaints', { category: 'service', body: 'Pelayanan administrasi lambat sekali minggu ini.' });
   assert.equal(own.status, 201, own.text);
   const id = Number(own.json.complaint.reference.slice(4));
-  const self = await admin2.post(`/api/admin/complaints/${id}/take`);
+  const self = await admin2.post(`/api/admin/complaints/${id}/take`, DECLARED);
   assert.equal(self.status, 403, self.text);
   assert.equal(self.json.error, 'own_complaint');
-  const taken = await admin.post(`/api/admin/complaints/${id}/take`);
+  const taken = await admin.post(`/api/admin/complaints/${id}/take`, DECLARED);
   assert.equal(taken.status, 200, taken.text);
   const selfNote = await admin2.post(`/api/admin/complaints/${id}/notes`, { text: 'Saya tangani sendiri.', shown: true });
   assert.equal(selfNote.status, 403, selfNote.text);
-  const selfClose = await admin2.post(`/api/admin/complaints/${id}/close`, { outcome: 'not_upheld', text: 'Tidak.' });
+  const selfClose = await admin2.post(`/api/admin/complaints/${id}/close`, { outcome: 'not_upheld', text: 'Tidak.', ...DECLARED });
   assert.equal(selfClose.status, 403, selfClose.text);
 
   // Candidates and assessors do not reach the staff routes.
   assert.equal((await cand.get('/api/admin/complaints')).status, 403);
-  assert.equal((await cand.post(`/api/admin/complaints/${id}/take`)).status, 403);
+  assert.equal((await cand.post(`/api/admin/complaints/${id}/take`, DECLARED)).status, 403);
   assert.equal((await new Client(d.url).get('/api/admin/complaints')).status, 401);
 });
 
@@ -164,14 +166,21 @@ test('taken, followed with notes and closed: the complainant reads what is meant
   const listed = await admin.get('/api/admin/complaints?status=received');
   assert.ok(listed.json.items.some((c) => c.reference === ref));
 
+  // Taking and closing need the handler's declaration of no involvement.
+  for (const body of [{}, { not_involved: false }, { not_involved: 'tidak' }]) {
+    const undeclared = await admin.post(`/api/admin/complaints/${id}/take`, body);
+    assert.equal(undeclared.status, 400, undeclared.text);
+    assert.equal(undeclared.json.error, 'invalid_field');
+    assert.match(undeclared.json.message, /not_involved/);
+  }
   // Nothing before it is taken; then only once.
   const early = await admin.post(`/api/admin/complaints/${id}/notes`, { text: 'Catatan.', shown: false });
   assert.equal(early.status, 409, early.text);
   assert.equal(early.json.error, 'complaint_not_in_review');
-  const take = await admin.post(`/api/admin/complaints/${id}/take`);
+  const take = await admin.post(`/api/admin/complaints/${id}/take`, DECLARED);
   assert.equal(take.status, 200, take.text);
   assert.equal(take.json.complaint.status, 'in_review');
-  const twice = await admin.post(`/api/admin/complaints/${id}/take`);
+  const twice = await admin.post(`/api/admin/complaints/${id}/take`, DECLARED);
   assert.equal(twice.status, 409, twice.text);
   assert.equal(twice.json.error, 'complaint_taken');
 
@@ -190,17 +199,20 @@ test('taken, followed with notes and closed: the complainant reads what is meant
   assert.deepEqual(staffView.json.complaint.notes.map((n) => [n.shown, n.text]), [
     [false, 'Cek log penerbitan sertifikat, rahasia.'], [true, 'Kami sedang memeriksa data sertifikat Anda.']]);
 
-  const badOutcome = await admin.post(`/api/admin/complaints/${id}/close`, { outcome: 'maybe', text: 'Tidak jelas.' });
+  const badOutcome = await admin.post(`/api/admin/complaints/${id}/close`, { outcome: 'maybe', text: 'Tidak jelas.', ...DECLARED });
   assert.equal(badOutcome.status, 400, badOutcome.text);
-  const noText = await admin.post(`/api/admin/complaints/${id}/close`, { outcome: 'upheld' });
+  const noText = await admin.post(`/api/admin/complaints/${id}/close`, { outcome: 'upheld', ...DECLARED });
   assert.equal(noText.status, 400, noText.text);
+  const undeclaredClose = await admin.post(`/api/admin/complaints/${id}/close`, { outcome: 'upheld', text: 'Diterima.' });
+  assert.equal(undeclaredClose.status, 400, undeclaredClose.text);
+  assert.match(undeclaredClose.json.message, /not_involved/);
   const closed = await admin.post(`/api/admin/complaints/${id}/close`, {
-    outcome: 'upheld', text: 'Nama pada sertifikat salah ketik; sertifikat diterbitkan ulang.',
+    outcome: 'upheld', text: 'Nama pada sertifikat salah ketik; sertifikat diterbitkan ulang.', ...DECLARED,
   });
   assert.equal(closed.status, 200, closed.text);
   assert.equal(closed.json.complaint.status, 'closed');
   assert.equal(closed.json.complaint.outcome, 'upheld');
-  const again = await admin.post(`/api/admin/complaints/${id}/close`, { outcome: 'not_upheld', text: 'Lagi.' });
+  const again = await admin.post(`/api/admin/complaints/${id}/close`, { outcome: 'not_upheld', text: 'Lagi.', ...DECLARED });
   assert.equal(again.status, 409, again.text);
   const lateNote = await admin.post(`/api/admin/complaints/${id}/notes`, { text: 'Terlambat.', shown: true });
   assert.equal(lateNote.status, 409, lateNote.text);
@@ -230,6 +242,8 @@ test('taken, followed with notes and closed: the complainant reads what is meant
   assert.equal(audit.status, 200, audit.text);
   assert.deepEqual(audit.json.items.map((e) => e.action).reverse(),
     ['complaint.lodge', 'complaint.take', 'complaint.note', 'complaint.note', 'complaint.close']);
+  const takeEntry = audit.json.items.find((e) => e.action === 'complaint.take');
+  assert.equal(takeEntry.after.not_involved, true, 'the declaration is on record');
   const text = JSON.stringify(audit.json);
   for (const secret of [inb.email, inb.name, BODY, token, 'rahasia']) {
     assert.ok(!text.includes(secret), `the audit log does not carry ${secret.slice(0, 20)}`);
@@ -293,8 +307,8 @@ test('staff export every complaint as CSV without the complainant\'s words or co
   assert.equal(r.status, 201, r.text);
   const ref = r.json.complaint.reference;
   const id = Number(ref.slice(4));
-  assert.equal((await admin.post(`/api/admin/complaints/${id}/take`)).status, 200);
-  const closed = await admin.post(`/api/admin/complaints/${id}/close`, { outcome: 'not_upheld', text: 'Tidak ditemukan gangguan pada server.' });
+  assert.equal((await admin.post(`/api/admin/complaints/${id}/take`, DECLARED)).status, 200);
+  const closed = await admin.post(`/api/admin/complaints/${id}/close`, { outcome: 'not_upheld', text: 'Tidak ditemukan gangguan pada server.', ...DECLARED });
   assert.equal(closed.status, 200, closed.text);
 
   const csv = await admin.get('/api/admin/complaints/csv');

@@ -282,10 +282,12 @@ static void test_lodge_signed_in(void **state) {
 
 /* ------------------------------------------------------------------------------------ */
 
+/* Takes id as admin, declaring no involvement. */
 static enum complaints_rc take(struct fixture *f, int64_t id, int64_t admin) {
   struct store_complaint c;
+  char why[256];
   int rc = STORE_OK;
-  enum complaints_rc res = complaints_take(&c, &f->svc, id, admin, &rc);
+  enum complaints_rc res = complaints_take(&c, &f->svc, id, admin, true, why, sizeof why, &rc);
   assert_int_equal(STORE_OK, rc);
   if (COMPLAINTS_OK == res) {
     assert_int_equal(COMPLAINT_IN_REVIEW, c.status);
@@ -313,7 +315,7 @@ static enum complaints_rc close_with(struct fixture *f, int64_t id, int64_t admi
   struct store_complaint c;
   int rc = STORE_OK;
   enum complaints_rc res =
-      complaints_close(&c, &f->svc, id, admin, outcome, text, why, whylen, &rc);
+      complaints_close(&c, &f->svc, id, admin, true, outcome, text, why, whylen, &rc);
   assert_int_equal(STORE_OK, rc);
   if (COMPLAINTS_OK == res) {
     assert_int_equal(COMPLAINT_CLOSED, c.status);
@@ -340,6 +342,33 @@ static void test_own_complaint(void **state) {
   assert_int_equal(before + 1, audit_count(f)); /* only the take */
   assert_int_equal(COMPLAINTS_OK,
                    close_with(f, id, f->admin, "not_upheld", "Tidak terbukti.", why, sizeof why));
+}
+
+/* Taking and closing need the handler's declaration that they were not involved: without
+ * it nothing is written, and the refusal names the field. */
+static void test_not_involved_declared(void **state) {
+  struct fixture *f = *state;
+  char why[256] = "";
+  struct store_complaint c;
+  int rc = STORE_OK;
+  struct complaints_lodging in = good(0);
+  int64_t id = lodge(f, &in, NULL);
+  size_t audited = audit_count(f);
+  assert_int_equal(COMPLAINTS_INVALID_FIELD,
+                   complaints_take(&c, &f->svc, id, f->admin, false, why, sizeof why, &rc));
+  assert_int_equal(0, strncmp(why, "not_involved: ", 14));
+  store_complaint_clear(&c);
+  assert_int_equal(audited, audit_count(f));
+  counts_are(f, 1, 0, 0);
+  assert_int_equal(COMPLAINTS_OK, take(f, id, f->admin));
+  why[0] = '\0';
+  assert_int_equal(COMPLAINTS_INVALID_FIELD,
+                   complaints_close(&c, &f->svc, id, f->admin2, false, "upheld", "Diterima.", why,
+                                    sizeof why, &rc));
+  assert_int_equal(0, strncmp(why, "not_involved: ", 14));
+  store_complaint_clear(&c);
+  assert_int_equal(STORE_OK, rc);
+  counts_are(f, 0, 1, 0);
 }
 
 static void test_handling(void **state) {
@@ -443,10 +472,10 @@ static void test_handling(void **state) {
     int64_t actor;
   } want[] = {
       {"complaint.lodge", "{\"category\":\"assessor\",\"signed_in\":true}", f->cand},
-      {"complaint.take", "{\"status\":\"in_review\"}", f->admin},
+      {"complaint.take", "{\"not_involved\":true,\"status\":\"in_review\"}", f->admin},
       {"complaint.note", "{\"seq\":1,\"shown\":false}", f->admin},
       {"complaint.note", "{\"seq\":2,\"shown\":true}", f->admin2},
-      {"complaint.close", "{\"outcome\":\"upheld\"}", f->admin2},
+      {"complaint.close", "{\"not_involved\":true,\"outcome\":\"upheld\"}", f->admin2},
   };
   assert_int_equal(sizeof want / sizeof want[0], n);
   for (size_t i = 0; i < n; i++) {
@@ -784,6 +813,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_lodge_anonymous, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_lodge_signed_in, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_own_complaint, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_not_involved_declared, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_handling, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_open_tokens, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_list_pages, setup, temp_store_teardown),
