@@ -88,6 +88,7 @@ const char *const audit_known_actions[] = {"user.create",
                                            "complaint.lodge",
                                            "complaint.take",
                                            "complaint.note",
+                                           "complaint.reply",
                                            "complaint.close",
                                            NULL};
 

@@ -20,14 +20,15 @@
 
 /* One step's context: what it writes, and the complaint as it is after it. */
 struct complaints_ctx {
+  const char *token;              /* reply: the complainant's status token */
   int64_t id;                     /* take, note, close: the complaint */
   int64_t admin;                  /* take, note, close: who acts */
   bool shown;                     /* note */
   enum complaint_outcome outcome; /* close */
-  const char *text;               /* note, close: tidied */
+  const char *text;               /* note, reply, close: tidied */
   struct store_complaint lodged;  /* lodge: the row to store (its texts owned by the caller) */
   struct store_complaint after;   /* the complaint read back after the step */
-  int64_t seq;                    /* note: the note's number */
+  int64_t seq;                    /* note, reply: the note's number */
   enum complaints_rc refusal;     /* COMPLAINTS_OK, or why nothing was written */
 };
 
@@ -405,6 +406,35 @@ static int note_txn(struct store_tx *tx, void *arg) {
   return STORE_OK == rc ? read_back(tx, c, c->id) : rc;
 }
 
+/* The complainant's reply: their complaint found by its token, open. The entry is the
+ * complainant's as complaint.lodge's is (their account, or the system when none). */
+static int reply_txn(struct store_tx *tx, void *arg) {
+  struct complaints_ctx *c = arg;
+  struct store_complaint cur;
+  step_reset(c);
+  int rc = store_complaint_by_token(store_tx_rd(tx), &cur, c->token);
+  if (STORE_NONE == rc) {
+    c->refusal = COMPLAINTS_NOT_FOUND;
+    return STORE_CONFLICT;
+  }
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  const int64_t id = cur.id, actor = cur.user_id > 0 ? cur.user_id : STORE_AUDIT_SYSTEM;
+  const bool closed = COMPLAINT_CLOSED == cur.status;
+  store_complaint_clear(&cur);
+  if (closed) {
+    c->refusal = COMPLAINTS_CLOSED;
+    return STORE_CONFLICT;
+  }
+  rc = store_complaint_note_add(tx, &c->seq, id, 0, true, c->text, store_tx_now_ms(tx));
+  if (STORE_OK == rc) {
+    rc =
+        audit_step(tx, actor, "complaint.reply", id, json_pack("{s:I}", "seq", (json_int_t)c->seq));
+  }
+  return STORE_OK == rc ? read_back(tx, c, id) : rc;
+}
+
 static int close_txn(struct store_tx *tx, void *arg) {
   struct complaints_ctx *c = arg;
   step_reset(c);
@@ -517,6 +547,27 @@ enum complaints_rc complaints_note(struct store_complaint *out, struct svc *svc,
   }
   if (COMPLAINTS_OK == res && shown) {
     mail_news(svc, out, tidy);
+  }
+  free(tidy);
+  return res;
+}
+
+enum complaints_rc complaints_reply(struct store_complaint *out, struct svc *svc, const char *token,
+                                    const char *text, char *why, size_t whylen, int *out_store_rc) {
+  struct complaints_ctx c;
+  char *tidy = NULL;
+  memset(out, 0, sizeof *out);
+  memset(&c, 0, sizeof c);
+  *out_store_rc = STORE_OK;
+  say(why, whylen, "%s", ""); /* no refusal yet */
+  if (NULL == token || !session_token_well_formed(token)) {
+    return COMPLAINTS_NOT_FOUND; /* as complaints_open: no look-up for what is no token */
+  }
+  enum complaints_rc res =
+      tidy_field(&tidy, "text", text, 1, COMPLAINT_TEXT_MAX_CHARS, why, whylen, out_store_rc);
+  if (COMPLAINTS_OK == res) {
+    c = (struct complaints_ctx){.token = token, .text = tidy};
+    res = run_step(out, &c, svc, reply_txn, out_store_rc);
   }
   free(tidy);
   return res;
@@ -706,10 +757,12 @@ static json_t *json_id(int64_t id) {
   return id > 0 ? json_integer((json_int_t)id) : json_null();
 }
 
-/* One note: its number, time and text; for staff also whether it is shown and who wrote it. */
+/* One note: its number, time and text, and whether it is the complainant's reply; for staff
+ * also whether it is shown and who wrote it (nobody's account for a reply: null). */
 static json_t *note_json(const struct store_complaint_note *n, bool staff) {
-  json_t *j = json_pack("{s:I, s:o, s:s}", "seq", (json_int_t)n->seq, "at",
-                        json_time(n->created_ms), "text", NULL != n->body ? n->body : "");
+  json_t *j =
+      json_pack("{s:I, s:o, s:s, s:b}", "seq", (json_int_t)n->seq, "at", json_time(n->created_ms),
+                "text", NULL != n->body ? n->body : "", "from_complainant", n->from_complainant);
   if (NULL != j && staff &&
       (0 != json_object_set_new(j, "shown", json_boolean(n->shown)) ||
        0 != json_object_set_new(j, "author", json_pack("s?", n->author_name)) ||
@@ -720,9 +773,11 @@ static json_t *note_json(const struct store_complaint_note *n, bool staff) {
   return j;
 }
 
-/* What only staff see: the row's id, the contact, the account and the handler. */
+/* What only staff see: the row's id, the contact, the account, the handler and whether a
+ * reply of the complainant's waits for them. */
 static bool add_staff_fields(json_t *j, const struct store_complaint *c) {
   return 0 == json_object_set_new(j, "id", json_integer((json_int_t)c->id)) &&
+         0 == json_object_set_new(j, "awaiting_staff", json_boolean(c->awaiting_staff)) &&
          0 == json_object_set_new(j, "email", json_string(NULL != c->email ? c->email : "")) &&
          0 == json_object_set_new(j, "user_id", json_id(c->user_id)) &&
          0 == json_object_set_new(j, "handler_id", json_id(c->handler_id)) &&

@@ -11,9 +11,12 @@
  * looked into (shown to the complainant as progress reports, or kept for staff), and closes
  * it with an outcome (upheld / not upheld) and a text the complainant reads on the status
  * page and by e-mail. Nobody handles a complaint they lodged themselves (impartiality: the
- * decision is made by a person not involved). Every step is one transaction with its audit
- * entry (complaint.lodge, complaint.take, complaint.note, complaint.close), which names the
- * complaint and its category or outcome but never the complainant's words or contact.
+ * decision is made by a person not involved). Until it is closed the complainant may answer
+ * on the status page (a reply: to a question in a progress report, or to add what they
+ * know), which staff read with the notes and see marked in the queue. Every step is one
+ * transaction with its audit entry (complaint.lodge, complaint.take, complaint.note,
+ * complaint.reply, complaint.close), which names the complaint and its category or outcome
+ * but never the complainant's words or contact.
  *
  * Each operation returns an enum complaints_rc; COMPLAINTS_STORE_FAILED carries the store's
  * code in *out_store_rc (busy: retry, unavailable, broken), so the caller can answer 503 or
@@ -43,6 +46,7 @@ enum complaints_rc {
   COMPLAINTS_OWN,           /* the administrator lodged this complaint themself */
   COMPLAINTS_NOT_RECEIVED,  /* taking: it was taken already (or closed) */
   COMPLAINTS_NOT_IN_REVIEW, /* noting or closing: not taken yet, or closed already */
+  COMPLAINTS_CLOSED,        /* the complainant's reply: the complaint is closed */
   COMPLAINTS_STORE_FAILED,  /* see *out_store_rc */
 };
 
@@ -110,6 +114,17 @@ enum complaints_rc complaints_note(struct store_complaint *out, struct svc *svc,
                                    int64_t admin, bool shown, const char *text, char *why,
                                    size_t whylen, int *out_store_rc);
 
+/* The complainant, by their status token, replies while the complaint is received or in
+ * review: a note shown to them and to staff, with no author account (from_complainant),
+ * audited (complaint.reply, by the complaint's account or STORE_AUDIT_SYSTEM when it was
+ * lodged without one; the note's number, never the words). Nobody is mailed: staff see the
+ * reply marked in the queue (awaiting_staff). COMPLAINTS_OK with *out (the complaint after
+ * it, free with store_complaint_clear), COMPLAINTS_NOT_FOUND for a token that is malformed
+ * (not looked up) or unknown, COMPLAINTS_INVALID_FIELD ("text: …" in why),
+ * COMPLAINTS_CLOSED, or COMPLAINTS_STORE_FAILED; nothing is written unless COMPLAINTS_OK. */
+enum complaints_rc complaints_reply(struct store_complaint *out, struct svc *svc, const char *token,
+                                    const char *text, char *why, size_t whylen, int *out_store_rc);
+
 /* admin closes a complaint in review with an outcome ("upheld" / "not_upheld") and its text,
  * declaring, as complaints_take, that they were not involved; audited (complaint.close); the
  * complainant is mailed when they gave an address. */
@@ -124,11 +139,12 @@ enum complaints_rc complaints_counts(int64_t out_counts[3], struct svc *svc, int
 /* The status page's URL of a token under public_url; false when it does not fit. */
 bool complaints_url(char out[COMPLAINTS_URL_MAX], const char *public_url, const char *token);
 
-/* The JSON of a complaint, with the notes given (may be NULL). For staff (staff true): every
- * field but the token (the complainant's key, which staff never need), with the account ids
- * and the handler's and authors' names. For the complainant: reference, dates, status,
- * category, about, body, their name, outcome and the notes given, without e-mail address,
- * account ids or staff names. */
+/* The JSON of a complaint, with the notes given (may be NULL), each saying whether it is the
+ * complainant's reply (from_complainant). For staff (staff true): every field but the token
+ * (the complainant's key, which staff never need), with the account ids, the handler's and
+ * authors' names (null for a reply) and whether a reply awaits staff (awaiting_staff). For
+ * the complainant: reference, dates, status, category, about, body, their name, outcome and
+ * the notes given, without e-mail address, account ids or staff names. */
 json_t *complaints_json(const struct store_complaint *c, const struct store_complaint_note *notes,
                         size_t n, bool staff);
 

@@ -93,8 +93,8 @@ const struct config_option config_options[] = {
      "New accounts one client address may register per hour (a test site's cohort may share "
      "one address)"},
     {"complaints-per-hour", L(complaints_per_hour), "10", 1, 100000,
-     "Complaints one client address (anonymous) or one account (signed in) may lodge per "
-     "hour"},
+     "Complaints (and replies to them) one client address (anonymous) or one account "
+     "(signed in) may send per hour"},
     /* --- account recovery --- */
     {"reset-ttl", L(reset_ttl_s), "3600", 1, 86400,
      "Seconds a password-reset link stays valid (it works once)"},

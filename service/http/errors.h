@@ -124,6 +124,7 @@
   ERR(OWN_COMPLAINT, 403, "Nobody handles a complaint they lodged themselves.")                    \
   ERR(COMPLAINT_TAKEN, 409, "This complaint has been taken already.")                              \
   ERR(COMPLAINT_NOT_IN_REVIEW, 409, "Take this complaint first (or it is closed already).")        \
+  ERR(COMPLAINT_CLOSED, 409, "This complaint is closed.")                                          \
   /* --- applications and observation --- */                                                       \
   ERR(APPLICATION_NOT_FOUND, 404, "No such application.")                                          \
   ERR(APPLICATION_LOCKED, 409, "This application was found eligible; it can no longer change.")    \

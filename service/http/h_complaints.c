@@ -1,6 +1,7 @@
 /*
- * The complaints JSON API (pengaduan, ISO/IEC 17024 9.9): anyone lodges a complaint and reads
- * its status through the private token it was given; a signed-in account lists its own; an
+ * The complaints JSON API (pengaduan, ISO/IEC 17024 9.9): anyone lodges a complaint, reads
+ * its status and replies through the private token it was given; a signed-in account lists
+ * its own; an
  * administrator lists, takes, notes and closes them. The page forms of the staff actions come
  * through these same handlers (h_page_form_bridge). Who may do what, the texts' rules, the
  * audit entries and the mails are the complaints module's (common/complaints.h).
@@ -53,6 +54,8 @@ int h_complaints_refused(struct req *r, enum complaints_rc rc, const char *why, 
     return reply_error(r, ERR_COMPLAINT_TAKEN, NULL);
   case COMPLAINTS_NOT_IN_REVIEW:
     return reply_error(r, ERR_COMPLAINT_NOT_IN_REVIEW, NULL);
+  case COMPLAINTS_CLOSED:
+    return reply_error(r, ERR_COMPLAINT_CLOSED, NULL);
   case COMPLAINTS_STORE_FAILED:
     return reply_store_error(r, store_rc, what);
   case COMPLAINTS_OK:
@@ -140,6 +143,37 @@ int h_complaints_status(struct req *r) {
   }
   reply_header(r, "X-Robots-Tag", "noindex");
   return reply_complaint(r, 200, &c, notes, n, false);
+}
+
+/* POST /api/complaints/:token/replies {"text"}: the complainant answers while the complaint
+ * is open; 201 with their view and the notes shown to them, the reply last. Replies count in
+ * the lodging's bucket (--complaints-per-hour), so they cannot flood the queue either. */
+int h_complaints_reply(struct req *r) {
+  struct store_complaint c;
+  struct store_complaint_note *notes = NULL;
+  size_t n = 0;
+  char why[256] = "";
+  const char *text = NULL;
+  int store_rc = STORE_OK;
+  if (!reply_need_object(r) || !optional_text(r, "text", &text)) {
+    return 0; /* answered */
+  }
+  if (!h_complaints_may_lodge(r)) {
+    return 0; /* answered (429) */
+  }
+  enum complaints_rc rc =
+      complaints_reply(&c, r->svc, r->params[0], text, why, sizeof why, &store_rc);
+  if (COMPLAINTS_OK != rc) {
+    return h_complaints_refused(r, rc, why, store_rc, __func__);
+  }
+  h_complaints_lodged(r);
+  store_complaint_clear(&c);
+  rc = complaints_open(&c, &notes, &n, r->svc, r->params[0], &store_rc);
+  if (COMPLAINTS_OK != rc) {
+    return h_complaints_refused(r, rc, NULL, store_rc, __func__);
+  }
+  reply_header(r, "X-Robots-Tag", "noindex");
+  return reply_complaint(r, 201, &c, notes, n, false);
 }
 
 /* GET /api/me/complaints: the caller's own complaints, newest first, each with its status

@@ -1,10 +1,11 @@
 /*
  * The complaint pages (pengaduan): the public form anyone may use, signed in or not, and its
  * confirmation with the reference and the private status link; the status page that link
- * opens; the administrators' queue and a complaint's page with its actions (take, notes,
- * closing behind its confirmation, confirm.h); and the candidate's own complaints on their
- * dashboard. The staff actions post through the JSON API's handlers (h_complaints.c); the
- * rules are the complaints module's.
+ * opens, where the complainant also replies while the complaint is open; the administrators'
+ * queue (a complaint whose last word is the complainant's marked) and a complaint's page
+ * with its actions (take, notes, closing behind its confirmation, confirm.h); and the
+ * candidate's own complaints on their dashboard. The staff actions post through the JSON
+ * API's handlers (h_complaints.c); the rules are the complaints module's.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -271,8 +272,56 @@ static void outcome_section(struct html *h, const struct req *r, const struct st
   HTML_LIT(h, "</p></section>");
 }
 
-/* GET /pengaduan/:token: what the complainant may read of their complaint. */
-int h_page_complaint_status(struct req *r) {
+/* The progress list of the status page: the reports shown to the complainant and their own
+ * replies, in order, the replies marked as theirs. */
+static void progress_list(struct html *h, const struct req *r,
+                          const struct store_complaint_note *notes, size_t n, enum time_zone zone) {
+  char when[TIME_TEXT_SIZE];
+  html_fmt(h, "<h2 id=\"complaint-progress\">%s</h2>", L(r, "complaint.progress"));
+  if (0 == n) {
+    html_fmt(h, "<p id=\"complaint-no-progress\">%s</p>", L(r, "complaint.no_progress"));
+    return;
+  }
+  HTML_LIT(h, "<ol id=\"complaint-notes\">");
+  for (size_t i = 0; i < n; i++) {
+    const bool mine = notes[i].from_complainant;
+    page_time(when, sizeof when, notes[i].created_ms, zone, false);
+    html_fmt(h,
+             "<li data-from=\"%s\"><p class=\"hint\">%s · <span class=\"%s\">%s</span></p>"
+             "<p class=\"prompt\">",
+             mine ? "complainant" : "staff", when, mine ? "badge pending" : "badge k",
+             L(r, mine ? "complaint.from_you" : "complaint.from_staff"));
+    html_text(h, notes[i].body);
+    HTML_LIT(h, "</p></li>");
+  }
+  HTML_LIT(h, "</ol>");
+}
+
+/* The complainant's reply form (for an open complaint): what they typed (NULL: nothing yet),
+ * marked invalid when it was refused. */
+static void reply_form(struct html *h, const struct req *r, const char *token, const char *typed,
+                       bool refused) {
+  char action[sizeof COMPLAINTS_PATH + SESSION_TOKEN_LEN + 16];
+  snprintf(action, sizeof action, "%s%s/balas", COMPLAINTS_PATH, token);
+  html_fmt(h,
+           "<section class=\"card\" id=\"complaint-reply\" aria-labelledby=\"cr-title\">"
+           "<h2 id=\"cr-title\">%s</h2>",
+           L(r, "complaint.reply_title"));
+  layout_post_form(h, r, action);
+  field_open(h, r, "cr-text", "complaint.reply_text", "complaint.reply_hint",
+             "<textarea name=\"text\" rows=\"5\" required maxlength=\"5000\"", refused);
+  HTML_LIT(h, ">");
+  html_text(h, typed);
+  html_fmt(h,
+           "</textarea><p><button type=\"submit\" id=\"complaint-reply-button\">%s</button></p>"
+           "</form></section>",
+           L(r, "complaint.reply_send"));
+}
+
+/* What the complainant may read of their complaint (token: well-formed, from the path), with
+ * the reply form while it is open. typed: a reply refused for its text (status 400), kept in
+ * the form under the message saying the rule; NULL otherwise. */
+static int status_page(struct req *r, unsigned status, const char *typed, bool refused) {
   struct store_complaint c;
   struct store_complaint_note *notes = NULL;
   size_t n = 0;
@@ -291,6 +340,12 @@ int h_page_complaint_status(struct req *r) {
     store_complaint_clear(&c);
     store_complaint_notes_free(notes, n);
     return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  if (refused) {
+    html_fmt(h,
+             "<div class=\"notice err\" role=\"alert\" id=\"form-error\" tabindex=\"-1\"><p>%s</p>"
+             "<p><a href=\"#cr-text\">%s</a></p></div>",
+             L(r, "complaint.reply_refused"), L(r, "complaint.invalid_reply"));
   }
   complaint_ref(ref, c.id);
   html_fmt(h,
@@ -320,18 +375,9 @@ int h_page_complaint_status(struct req *r) {
   if (COMPLAINT_CLOSED == c.status) {
     outcome_section(h, r, &c);
   }
-  html_fmt(h, "<h2 id=\"complaint-progress\">%s</h2>", L(r, "complaint.progress"));
-  if (0 == n) {
-    html_fmt(h, "<p id=\"complaint-no-progress\">%s</p>", L(r, "complaint.no_progress"));
-  } else {
-    HTML_LIT(h, "<ol id=\"complaint-notes\">");
-    for (size_t i = 0; i < n; i++) {
-      page_time(when, sizeof when, notes[i].created_ms, zone, false);
-      html_fmt(h, "<li><p class=\"hint\">%s</p><p class=\"prompt\">", when);
-      html_text(h, notes[i].body);
-      HTML_LIT(h, "</p></li>");
-    }
-    HTML_LIT(h, "</ol>");
+  progress_list(h, r, notes, n, zone);
+  if (COMPLAINT_CLOSED != c.status) {
+    reply_form(h, r, c.token, typed, refused);
   }
   html_fmt(h, "<h2 id=\"complaint-text\">%s</h2><p class=\"prompt\" id=\"complaint-body\">",
            L(r, "complaint.your_text"));
@@ -343,7 +389,41 @@ int h_page_complaint_status(struct req *r) {
   /* the token is the complainant's key: never kept by a cache nor listed by a search engine */
   reply_header(r, "Cache-Control", "no-store");
   reply_header(r, "X-Robots-Tag", "noindex");
-  return layout_reply(r, 200, h);
+  return layout_reply(r, status, h);
+}
+
+/* GET /pengaduan/:token: what the complainant may read of their complaint. */
+int h_page_complaint_status(struct req *r) {
+  return status_page(r, 200, NULL, false);
+}
+
+/* POST /pengaduan/:token/balas: the reply stored, back to the progress list with a notice;
+ * a refused text, the status page again with what was typed. Counted as the API's replies. */
+int h_page_complaint_reply(struct req *r) {
+  const char *text = req_form(r, "text");
+  struct store_complaint c;
+  char why[256] = "", next[sizeof COMPLAINTS_PATH + SESSION_TOKEN_LEN + 64];
+  int store_rc = STORE_OK;
+  if (!h_complaints_may_lodge(r)) {
+    return 0; /* answered (429) */
+  }
+  enum complaints_rc rc =
+      complaints_reply(&c, r->svc, r->params[0], text, why, sizeof why, &store_rc);
+  if (COMPLAINTS_INVALID_FIELD == rc) {
+    return status_page(r, 400, text, true);
+  }
+  if (COMPLAINTS_NOT_FOUND == rc) {
+    return layout_message_page(r, 404, "complaint.not_found_title", "complaint.not_found_text");
+  }
+  if (COMPLAINTS_OK != rc) {
+    return h_complaints_refused(r, rc, why, store_rc, __func__);
+  }
+  h_complaints_lodged(r);
+  /* the token is well-formed (base64url) once a reply was stored under it */
+  snprintf(next, sizeof next, "%s%s?notice=complaint_replied#complaint-progress", COMPLAINTS_PATH,
+           c.token);
+  store_complaint_clear(&c);
+  return reply_redirect(r, next);
 }
 
 /* --- the administrators' pages --------------------------------------------------------- */
@@ -407,13 +487,18 @@ static void queue_row(struct html *h, const struct req *r, const struct store_co
   char ref[COMPLAINT_REF_SIZE], when[TIME_TEXT_SIZE];
   complaint_ref(ref, c->id);
   page_time(when, sizeof when, c->created_ms, zone, false);
-  html_fmt(h, "<tr id=\"complaint-row-%lld\" data-status=\"%s\"><td>", (long long)c->id,
-           complaint_status_name(c->status));
+  html_fmt(h, "<tr id=\"complaint-row-%lld\" data-status=\"%s\" data-awaiting=\"%s\"><td>",
+           (long long)c->id, complaint_status_name(c->status),
+           c->awaiting_staff ? "true" : "false");
   html_fmt(h, "<a href=\"/admin/complaints/%lld\">%s</a></td><td>%s</td><td>", (long long)c->id,
            ref, when);
   html_text(h, layout_complaint_category_text(r, c->category));
   HTML_LIT(h, "</td><td>");
   html_text(h, layout_complaint_status_text(r, c->status));
+  if (c->awaiting_staff) {
+    html_fmt(h, " <span class=\"badge bk complaint-awaiting\">%s</span>",
+             L(r, "complaint.awaiting_staff"));
+  }
   HTML_LIT(h, "</td><td>");
   html_text(h, NULL != c->handler_name ? c->handler_name : "—");
   HTML_LIT(h, "</td><td>");
@@ -500,7 +585,8 @@ static void account_fact(struct html *h, const struct req *r, int64_t user_id) {
   html_fmt(h, " · %s</span></dd>", layout_role_text(r, u.role));
 }
 
-/* Every note, with its author and time and whether the complainant reads it. */
+/* Every note, with its author and time and whether the complainant reads it; the
+ * complainant's replies marked as theirs. */
 static void staff_notes(struct html *h, const struct req *r,
                         const struct store_complaint_note *notes, size_t n, enum time_zone zone) {
   html_fmt(h, "<h2 id=\"complaint-notes-title\">%s</h2>", L(r, "complaint.notes"));
@@ -511,13 +597,21 @@ static void staff_notes(struct html *h, const struct req *r,
   HTML_LIT(h, "<ol id=\"complaint-notes\">");
   for (size_t i = 0; i < n; i++) {
     char when[TIME_TEXT_SIZE];
+    const bool reply = notes[i].from_complainant;
     page_time(when, sizeof when, notes[i].created_ms, zone, false);
-    html_fmt(h, "<li class=\"card\" data-seq=\"%lld\" data-shown=\"%s\"><p class=\"hint\">%s · ",
-             (long long)notes[i].seq, notes[i].shown ? "true" : "false", when);
-    html_text(h, NULL != notes[i].author_name ? notes[i].author_name : "—");
-    html_fmt(h, " · <span class=\"%s\">%s</span></p><p class=\"prompt\">",
-             notes[i].shown ? "badge k" : "badge pending",
-             L(r, notes[i].shown ? "complaint.note_shown" : "complaint.note_internal"));
+    html_fmt(h,
+             "<li class=\"card\" data-seq=\"%lld\" data-shown=\"%s\" data-from=\"%s\">"
+             "<p class=\"hint\">%s · ",
+             (long long)notes[i].seq, notes[i].shown ? "true" : "false",
+             reply ? "complainant" : "staff", when);
+    if (reply) {
+      html_fmt(h, "<span class=\"badge bk\">%s</span>", L(r, "complaint.from_complainant"));
+    } else {
+      html_text(h, NULL != notes[i].author_name ? notes[i].author_name : "—");
+      html_fmt(h, " · <span class=\"%s\">%s</span>", notes[i].shown ? "badge k" : "badge pending",
+               L(r, notes[i].shown ? "complaint.note_shown" : "complaint.note_internal"));
+    }
+    HTML_LIT(h, "</p><p class=\"prompt\">");
     html_text(h, notes[i].body);
     HTML_LIT(h, "</p></li>");
   }

@@ -199,6 +199,7 @@ int h_recert_open(struct req *r);
 /* --- complaints: the JSON API (h_complaints.c) and the pages (h_page_complaints.c) --- */
 int h_complaints_create(struct req *r);
 int h_complaints_status(struct req *r);
+int h_complaints_reply(struct req *r);
 int h_complaints_mine(struct req *r);
 int h_complaints_list(struct req *r);
 int h_complaints_csv(struct req *r);
@@ -209,15 +210,18 @@ int h_complaints_close(struct req *r);
 int h_page_complaint_form(struct req *r);
 int h_page_complaint_lodge(struct req *r);
 int h_page_complaint_status(struct req *r);
+/* POST /pengaduan/:token/balas: the complainant's reply from the status page (303 back to it
+ * with a notice, or the page again with 400 and what was typed). */
+int h_page_complaint_reply(struct req *r);
 int h_page_admin_complaints(struct req *r);
 int h_page_admin_complaint(struct req *r);
 /* GET /admin/complaints/:id/close: the confirmation (outcome and text) of closing for good. */
 int h_page_admin_complaint_close(struct req *r);
-/* The limit on lodging complaints (--complaints-per-hour for the caller's account when signed
- * in, else for their client address), counted for the complaints lodged only (one refused for
- * a typo costs nothing): h_complaints_may_lodge before lodging is true when the caller may,
- * false after answering 429 (or 503 when the store failed); h_complaints_lodged after
- * lodging counts it. */
+/* The limit on lodging complaints and replying to them, in one bucket (--complaints-per-hour
+ * for the caller's account when signed in, else for their client address), counted for the
+ * complaints lodged and replies stored only (one refused for a typo costs nothing):
+ * h_complaints_may_lodge before lodging or replying is true when the caller may, false after
+ * answering 429 (or 503 when the store failed); h_complaints_lodged after success counts it. */
 bool h_complaints_may_lodge(struct req *r);
 void h_complaints_lodged(struct req *r);
 /* Answers a complaints operation that did not succeed (rc not COMPLAINTS_OK): the refused

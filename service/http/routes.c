@@ -121,9 +121,11 @@ const struct route routes[] = {
     {"POST", "/api/attempts/:id/appeal", ROLE_CANDIDATE, 0, h_appeals_create},
     {"GET", "/api/admin/appeals", ROLE_ADMIN, 0, h_appeals_list},
     {"POST", "/api/admin/appeals/:id/assign", ROLE_ADMIN, 0, h_appeals_assign},
-    /* --- complaints (pengaduan): anyone lodges one, its token opens its status --- */
-    {"POST", "/api/complaints", ROLE_ANY, 0, h_complaints_create},
-    {"GET", "/api/complaints/:token", ROLE_ANY, 0, h_complaints_status},
+    /* --- complaints (pengaduan): anyone lodges one, its token opens its status; a candidate
+     * checked in at the test site too (the footer of the exam page links the form) --- */
+    {"POST", "/api/complaints", ROLE_ANY, ROUTE_CHECKIN, h_complaints_create},
+    {"GET", "/api/complaints/:token", ROLE_ANY, ROUTE_CHECKIN, h_complaints_status},
+    {"POST", "/api/complaints/:token/replies", ROLE_ANY, ROUTE_CHECKIN, h_complaints_reply},
     {"GET", "/api/me/complaints", ROLE_USER, 0, h_complaints_mine},
     {"GET", "/api/admin/complaints", ROLE_ADMIN, 0, h_complaints_list},
     {"GET", "/api/admin/complaints/csv", ROLE_ADMIN, 0, h_complaints_csv}, /* before :id */
@@ -248,9 +250,11 @@ const struct route routes[] = {
     {"POST", "/admin/attempts/:id/decision", ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM,
      h_admin_attempt_decision},
     {"POST", "/admin/appeals/:id/assign", ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM, h_appeals_assign},
-    {"GET", "/pengaduan", ROLE_ANY, ROUTE_HTML, h_page_complaint_form},
-    {"POST", "/pengaduan", ROLE_ANY, ROUTE_HTML, h_page_complaint_lodge},
-    {"GET", "/pengaduan/:token", ROLE_ANY, ROUTE_HTML, h_page_complaint_status},
+    {"GET", "/pengaduan", ROLE_ANY, ROUTE_HTML | ROUTE_CHECKIN, h_page_complaint_form},
+    {"POST", "/pengaduan", ROLE_ANY, ROUTE_HTML | ROUTE_CHECKIN, h_page_complaint_lodge},
+    {"GET", "/pengaduan/:token", ROLE_ANY, ROUTE_HTML | ROUTE_CHECKIN, h_page_complaint_status},
+    {"POST", "/pengaduan/:token/balas", ROLE_ANY, ROUTE_HTML | ROUTE_CHECKIN,
+     h_page_complaint_reply},
     {"GET", "/admin/complaints", ROLE_ADMIN, ROUTE_HTML, h_page_admin_complaints},
     {"GET", "/admin/complaints/:id", ROLE_ADMIN, ROUTE_HTML, h_page_admin_complaint},
     {"POST", "/admin/complaints/:id/take", ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM, h_complaints_take},

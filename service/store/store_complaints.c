@@ -1,7 +1,7 @@
 /*
  * Complaints and their notes, for both backends (migration 0039). The handler's and the
- * notes' authors' names are read with the rows (LEFT JOIN users), so a list page needs no
- * look-up per row.
+ * notes' authors' names are read with the rows (LEFT JOIN users), and so is whether a
+ * complainant's reply awaits staff, so a list page needs no look-up per row.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +25,14 @@ enum complaints_stmt {
   COMPLAINTS__MAX
 };
 
-/* Every column of a complaint and its handler's name, in the order complaint_row reads them. */
+/* Every column of a complaint, its handler's name and whether it awaits staff (open, and its
+ * last note the complainant's reply: one step down the notes' primary key per row), in the
+ * order complaint_row reads them. */
 #define COMPLAINT_SELECT                                                                           \
   "SELECT c.id, c.token, c.created_at, c.user_id, c.name, c.email, c.category, c.about, c.body, "  \
-  "c.status, c.handler_id, c.taken_at, c.outcome, c.outcome_text, c.closed_at, h.name "            \
+  "c.status, c.handler_id, c.taken_at, c.outcome, c.outcome_text, c.closed_at, h.name, "           \
+  "CASE WHEN c.status <> 'closed' AND coalesce((SELECT n.from_complainant FROM complaint_notes "   \
+  "n WHERE n.complaint_id = c.id ORDER BY n.seq DESC LIMIT 1), 0) = 1 THEN 1 ELSE 0 END "          \
   "FROM complaints c LEFT JOIN users h ON h.id = c.handler_id "
 
 static const char *const complaints_sqls[COMPLAINTS__MAX] = {
@@ -51,11 +55,12 @@ static const char *const complaints_sqls[COMPLAINTS__MAX] = {
                          "(SELECT count(*) FROM complaints WHERE status = 'closed')",
     [NOTE_NEXT_SEQ] =
         "SELECT coalesce(max(seq), 0) + 1 FROM complaint_notes WHERE complaint_id = ?1",
-    [NOTE_INSERT] = "INSERT INTO complaint_notes(complaint_id, seq, created_at, author_id, shown, "
-                    "body) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-    [NOTE_LIST] = "SELECT n.complaint_id, n.seq, n.created_at, n.author_id, n.shown, n.body, "
-                  "u.name FROM complaint_notes n LEFT JOIN users u ON u.id = n.author_id "
-                  "WHERE n.complaint_id = ?1 AND (?2 = 0 OR n.shown = 1) ORDER BY n.seq",
+    [NOTE_INSERT] = "INSERT INTO complaint_notes(complaint_id, seq, created_at, author_id, "
+                    "from_complainant, shown, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [NOTE_LIST] =
+        "SELECT n.complaint_id, n.seq, n.created_at, n.author_id, n.shown, n.body, "
+        "u.name, n.from_complainant FROM complaint_notes n LEFT JOIN users u ON u.id = "
+        "n.author_id WHERE n.complaint_id = ?1 AND (?2 = 0 OR n.shown = 1) ORDER BY n.seq",
 };
 static const struct store_sqlset complaints_set = {"complaints", complaints_sqls, COMPLAINTS__MAX};
 
@@ -104,6 +109,7 @@ static int complaint_row(struct store_stmt *st, void *elem) {
   c->outcome_text = store_col_strdup(st, 13, &oom[4]);
   c->closed_ms = col_int_or_zero(st, 14);
   c->handler_name = store_col_strdup(st, 15, &oom[5]);
+  c->awaiting_staff = 0 != store_col_int64(st, 16);
   if (oom[0] || oom[1] || oom[2] || oom[3] || oom[4] || oom[5] || NULL == c->name ||
       NULL == c->email || NULL == c->about || NULL == c->body) {
     store_complaint_clear(c);
@@ -267,7 +273,7 @@ int store_complaint_note_add(struct store_tx *tx, int64_t *out_seq, int64_t comp
   struct store_conn *c = store_tx_conn(tx);
   int64_t seq = 0;
   *out_seq = 0;
-  if (author_id <= 0 || NULL == body) {
+  if (author_id < 0 || NULL == body) {
     return STORE_HARD;
   }
   struct store_stmt *st = store_stmt(c, &complaints_set, NOTE_NEXT_SEQ);
@@ -279,9 +285,14 @@ int store_complaint_note_add(struct store_tx *tx, int64_t *out_seq, int64_t comp
   if (STORE_OK != rc) {
     return rc;
   }
-  const struct store_arg args[] = {STORE_ARG_INT(complaint_id),  STORE_ARG_INT(seq),
-                                   STORE_ARG_INT(now_ms),        STORE_ARG_INT(author_id),
-                                   STORE_ARG_INT(shown ? 1 : 0), STORE_ARG_TEXT(body)};
+  /* author 0: the complainant's reply, which has no author account (NULL) */
+  const struct store_arg args[] = {STORE_ARG_INT(complaint_id),
+                                   STORE_ARG_INT(seq),
+                                   STORE_ARG_INT(now_ms),
+                                   store_arg_id(author_id),
+                                   STORE_ARG_INT(0 == author_id ? 1 : 0),
+                                   STORE_ARG_INT(shown ? 1 : 0),
+                                   STORE_ARG_TEXT(body)};
   rc = store_write(c, &complaints_set, NOTE_INSERT, args, sizeof args / sizeof args[0],
                    "complaint note insert");
   if (STORE_EXISTS == rc) {
@@ -306,10 +317,11 @@ static int note_row(struct store_stmt *st, void *elem) {
   n->complaint_id = store_col_int64(st, 0);
   n->seq = store_col_int64(st, 1);
   n->created_ms = store_col_int64(st, 2);
-  n->author_id = store_col_int64(st, 3);
+  n->author_id = col_int_or_zero(st, 3);
   n->shown = 0 != store_col_int64(st, 4);
   n->body = store_col_strdup(st, 5, &oom[0]);
   n->author_name = store_col_strdup(st, 6, &oom[1]);
+  n->from_complainant = 0 != store_col_int64(st, 7);
   if (oom[0] || oom[1] || NULL == n->body) {
     note_clear(n);
     return STORE_UNAVAILABLE;

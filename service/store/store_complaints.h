@@ -33,16 +33,20 @@ struct store_complaint {
   char *outcome_text;             /* NULL unless closed */
   int64_t closed_ms;              /* 0 unless closed */
   char *handler_name;             /* read with the row: the handler's account name, or NULL */
+  /* read with the row: the complaint is open and its last note is the complainant's reply,
+   * which no administrator has answered yet (by a note or by closing it) */
+  bool awaiting_staff;
 };
 
 struct store_complaint_note {
   int64_t complaint_id;
   int64_t seq;
   int64_t created_ms;
-  int64_t author_id;
-  bool shown;        /* the complainant reads it on the status page */
-  char *body;        /* malloc'd on read */
-  char *author_name; /* read with the row: the author's account name */
+  int64_t author_id;     /* 0 for the complainant's reply */
+  bool from_complainant; /* the complainant's reply, written on the status page */
+  bool shown;            /* the complainant reads it on the status page (a reply always) */
+  char *body;            /* malloc'd on read */
+  char *author_name;     /* read with the row: the author's account name (NULL for a reply) */
 };
 
 /* Stores a new complaint (status received; id, status, handler and outcome fields of c are
@@ -59,8 +63,11 @@ int store_complaint_take(struct store_tx *tx, int64_t id, int64_t handler_id, in
  * STORE_NONE, STORE_CONFLICT (not in review), or negative. */
 int store_complaint_close(struct store_tx *tx, int64_t id, int64_t handler_id,
                           enum complaint_outcome outcome, const char *text, int64_t now_ms);
-/* Appends a note (seq: one more than the complaint's last). STORE_OK with *out_seq, or
- * negative. The caller checked that the complaint exists and is not closed. */
+/* Appends a note (seq: one more than the complaint's last): an administrator's (author_id,
+ * shown or not) or, with author_id 0, the complainant's reply (stored without an author and
+ * marked from_complainant; shown must be true, the table's check refuses a hidden one with
+ * STORE_HARD). STORE_OK with *out_seq, or negative. The caller checked that the complaint
+ * exists and is not closed. */
 int store_complaint_note_add(struct store_tx *tx, int64_t *out_seq, int64_t complaint_id,
                              int64_t author_id, bool shown, const char *body, int64_t now_ms);
 /* The notes of a complaint in order; only the shown ones when shown_only. On STORE_OK *out

@@ -70,7 +70,7 @@ static const struct {
     {"recertifications", 6},
     {"checkin_codes", 6},
     {"complaints", 15},
-    {"complaint_notes", 6},
+    {"complaint_notes", 7},
 };
 
 /* Every column, in an order that satisfies foreign keys (a replacement certificate after
@@ -148,8 +148,8 @@ static const char *const copy_selects[STORE_COPY_TABLES] = {
     "checkin_codes ORDER BY code_hash",
     "SELECT id, token, created_at, user_id, name, email, category, about, body, status, "
     "handler_id, taken_at, outcome, outcome_text, closed_at FROM complaints ORDER BY id",
-    "SELECT complaint_id, seq, created_at, author_id, shown, body FROM complaint_notes ORDER BY "
-    "complaint_id, seq",
+    "SELECT complaint_id, seq, created_at, author_id, from_complainant, shown, body FROM "
+    "complaint_notes ORDER BY complaint_id, seq",
 };
 static const struct store_sqlset select_set = {"copy select", copy_selects, STORE_COPY_TABLES};
 
@@ -240,8 +240,8 @@ static const char *const copy_inserts[STORE_COPY_TABLES] = {
     "INSERT INTO complaints(id, token, created_at, user_id, name, email, category, about, body, "
     "status, handler_id, taken_at, outcome, outcome_text, closed_at) VALUES(?1, ?2, ?3, ?4, ?5, "
     "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-    "INSERT INTO complaint_notes(complaint_id, seq, created_at, author_id, shown, body) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO complaint_notes(complaint_id, seq, created_at, author_id, from_complainant, "
+    "shown, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 };
 static const struct store_sqlset insert_set = {"copy insert", copy_inserts, STORE_COPY_TABLES};
 

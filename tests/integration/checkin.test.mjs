@@ -266,7 +266,15 @@ test('the scoped session reaches its exam only: every other route is 403', async
     if (r.status !== 403 || !r.json || r.json.error !== 'checkin_scope') bad.push(`${method} ${p}: ${r.status} ${r.text.slice(0, 80)}`);
   }
   assert.deepEqual(bad, [], 'routes that a check-in session reached');
-  // What it does reach, and its log-out.
+  // What it does reach, and its log-out. A complaint about the exam, from the exam page's
+  // footer link, is the candidate's.
+  assert.equal((await scoped.get('/pengaduan')).status, 200);
+  const complaint = await scoped.post('/api/complaints', {
+    category: 'exam_system', body: 'Komputer di TUK mati dua kali selama ujian berlangsung.',
+  });
+  assert.equal(complaint.status, 201, complaint.text);
+  assert.equal(complaint.json.complaint.name, own.user.name);
+  assert.equal((await scoped.get(`/api/complaints/${complaint.json.token}`)).status, 200);
   const me = await scoped.get('/api/auth/me');
   assert.equal(me.status, 200);
   assert.deepEqual(me.json.checkin, { schedule_id: sched.id, exam_id: REVIEW_EXAM_ID });

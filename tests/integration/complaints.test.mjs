@@ -1,8 +1,9 @@
 // Complaints (pengaduan, ISO/IEC 17024 9.9), end to end over the JSON API: anyone lodges one
 // (signed in or not) and gets a reference and a private status link; the fields are checked
 // one by one; an administrator takes it (never one who lodged it), writes progress notes the
-// complainant reads and internal notes they do not, and closes it with an outcome; each step
-// is audited without the complainant's words or contact, and mailed when an address was given.
+// complainant reads and internal notes they do not, and closes it with an outcome; until then
+// the complainant may reply through the link, and staff see the reply waiting; each step is
+// audited without the complainant's words or contact, and mailed when an address was given.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -17,7 +18,9 @@ let admin;
 
 before(async () => {
   sink = await smtpSink();
-  d = await startDaemon({ args: ['--smtp-url', `smtp://127.0.0.1:${sink.port}`, '--smtp-from', 'lsp@contoh.test'] });
+  // Every anonymous complaint and reply here comes from one address: the limit has a test of
+  // its own, with a daemon of its own.
+  d = await startDaemon({ args: ['--smtp-url', `smtp://127.0.0.1:${sink.port}`, '--smtp-from', 'lsp@contoh.test', '--complaints-per-hour', '100'] });
   admin = await adminClient(d);
 });
 
@@ -252,6 +255,96 @@ test('taken, followed with notes and closed: the complainant reads what is meant
   assert.equal(v.json.intact, true, v.text);
 });
 
+test('the complainant replies through the link until it is closed; staff see the reply wait', async () => {
+  const anon = new Client(d.url);
+  const inb = lodging({ category: 'assessment' });
+  const lodged = await anon.post('/api/complaints', inb);
+  assert.equal(lodged.status, 201, lodged.text);
+  const { token } = lodged.json;
+  const ref = lodged.json.complaint.reference;
+  const id = Number(ref.slice(4));
+  await mailFor(sink.mails, inb.email);
+
+  // Received: whoever holds the link replies, no account needed; the text has its rule.
+  const REPLY = 'Saya lupa menyebutkan: asesor juga tidak membawa instrumen asesmen.';
+  const r = await anon.post(`/api/complaints/${token}/replies`, { text: `  ${REPLY}\r\n` });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.complaint.status, 'received');
+  assert.equal(r.json.complaint.reference, ref);
+  assert.deepEqual(r.json.complaint.notes.map((n) => [n.from_complainant, n.text]), [[true, REPLY]]);
+  assert.equal(r.json.complaint.notes[0].author, undefined, 'the complainant\'s view names nobody');
+  assert.equal(r.json.complaint.awaiting_staff, undefined);
+  for (const body of [{}, { text: '   ' }, { text: 'a'.repeat(5001) }, { text: 42 }, { text: 'a\u202eb' }]) {
+    const bad = await anon.post(`/api/complaints/${token}/replies`, body);
+    assert.equal(bad.status, 400, `${JSON.stringify(body).slice(0, 40)}: ${bad.text}`);
+    assert.equal(bad.json.error, 'invalid_field');
+    assert.match(bad.json.message, /^text/);
+  }
+  for (const t of ['x', 'A'.repeat(43), `${token}A`]) {
+    const none = await anon.post(`/api/complaints/${t}/replies`, { text: REPLY });
+    assert.equal(none.status, 404, `${t}: ${none.text}`);
+    assert.equal(none.json.error, 'complaint_not_found');
+  }
+
+  // Staff: the reply among the notes without an author, the complaint marked as waiting.
+  let staff = await admin.get(`/api/admin/complaints/${id}`);
+  assert.equal(staff.status, 200, staff.text);
+  assert.equal(staff.json.complaint.awaiting_staff, true);
+  assert.deepEqual(staff.json.complaint.notes.map((n) => [n.from_complainant, n.shown, n.author, n.author_id, n.text]),
+    [[true, true, null, null, REPLY]]);
+  assert.ok(!staff.text.includes(token), 'staff views never carry the status token');
+  const listed = await admin.get('/api/admin/complaints?status=received');
+  assert.equal(listed.json.items.find((c) => c.reference === ref).awaiting_staff, true);
+
+  // Taken and answered: no longer waiting; the next reply waits again.
+  const take = await admin.post(`/api/admin/complaints/${id}/take`, DECLARED);
+  assert.equal(take.status, 200, take.text);
+  assert.equal(take.json.complaint.awaiting_staff, true, 'taking it answers nothing');
+  const answer = await admin.post(`/api/admin/complaints/${id}/notes`, { text: 'Terima kasih, instrumennya kami periksa.', shown: true });
+  assert.equal(answer.status, 201, answer.text);
+  assert.equal(answer.json.complaint.awaiting_staff, false);
+  const again = await anon.post(`/api/complaints/${token}/replies`, { text: 'Baik, saya tunggu kabarnya.' });
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.json.complaint.status, 'in_review');
+  assert.deepEqual(again.json.complaint.notes.map((n) => n.from_complainant), [true, false, true]);
+  staff = await admin.get(`/api/admin/complaints/${id}`);
+  assert.equal(staff.json.complaint.awaiting_staff, true);
+  assert.equal(staff.json.complaint.notes[1].from_complainant, false);
+  assert.equal(typeof staff.json.complaint.notes[1].author, 'string');
+
+  // Closed: closing answers it; no reply after that, and nothing is stored.
+  const closed = await admin.post(`/api/admin/complaints/${id}/close`, { outcome: 'not_upheld', text: 'Instrumen tersedia di TUK.', ...DECLARED });
+  assert.equal(closed.status, 200, closed.text);
+  assert.equal(closed.json.complaint.awaiting_staff, false);
+  const late = await anon.post(`/api/complaints/${token}/replies`, { text: 'Saya tidak setuju.' });
+  assert.equal(late.status, 409, late.text);
+  assert.equal(late.json.error, 'complaint_closed');
+  const end = await anon.get(`/api/complaints/${token}`);
+  assert.deepEqual(end.json.complaint.notes.map((n) => n.from_complainant), [true, false, true]);
+
+  // Audited as the complainant's (by the system: lodged without an account), never the words.
+  const audit = await admin.get(`/api/admin/audit?subject=complaint:${id}`);
+  assert.equal(audit.status, 200, audit.text);
+  assert.deepEqual(audit.json.items.map((e) => e.action).reverse(),
+    ['complaint.lodge', 'complaint.reply', 'complaint.take', 'complaint.note', 'complaint.reply', 'complaint.close']);
+  const text = JSON.stringify(audit.json);
+  for (const secret of [REPLY, 'saya tunggu', token, inb.email]) {
+    assert.ok(!text.includes(secret), `the audit log does not carry ${secret.slice(0, 20)}`);
+  }
+  // Nobody is mailed a reply: the acknowledgement, the progress report and the outcome only.
+  const t0 = Date.now();
+  let mails = [];
+  while (Date.now() - t0 < 15_000) {
+    mails = sink.mails.filter((m) => m.to.includes(inb.email));
+    if (mails.length >= 3) break;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  await new Promise((res) => setTimeout(res, 300));
+  mails = sink.mails.filter((m) => m.to.includes(inb.email));
+  assert.equal(mails.length, 3, 'acknowledgement, progress report, outcome');
+  assert.ok(!mails.some((m) => m.text.includes('saya tunggu') || m.text.includes('instrumen asesmen')), 'no reply is mailed');
+});
+
 test('the staff list pages newest first and filters by status', async () => {
   const anon = new Client(d.url);
   const refs = [];
@@ -274,19 +367,23 @@ test('the staff list pages newest first and filters by status', async () => {
   assert.ok(older.json.items.some((c) => c.reference === refs[1]));
 });
 
-test('one address lodges --complaints-per-hour complaints an hour; an account counts apart', async (t) => {
+test('one address lodges (or replies) --complaints-per-hour times an hour; an account counts apart', async (t) => {
   const dm = await startDaemon({ args: ['--complaints-per-hour', '2'] });
   t.after(async () => { await stopClean(dm); dm.cleanup(); });
   const anon = new Client(dm.url);
   const refused = await anon.post('/api/complaints', lodging({ body: 'pendek' }));
   assert.equal(refused.status, 400, 'a refused complaint costs nothing');
-  for (let i = 0; i < 2; i++) {
-    const r = await anon.post('/api/complaints', lodging({ email: '' }));
-    assert.equal(r.status, 201, r.text);
-  }
+  const first = await anon.post('/api/complaints', lodging({ email: '' }));
+  assert.equal(first.status, 201, first.text);
+  // A reply counts in the same bucket (a refused one costs nothing).
+  const replies = `/api/complaints/${first.json.token}/replies`;
+  assert.equal((await anon.post(replies, { text: ' ' })).status, 400);
+  const reply = await anon.post(replies, { text: 'Tambahan keterangan dari saya.' });
+  assert.equal(reply.status, 201, reply.text);
   const third = await anon.post('/api/complaints', lodging({ email: '' }));
   assert.equal(third.status, 429, third.text);
   assert.ok(Number(third.headers.get('retry-after')) > 0, 'Retry-After says when');
+  assert.equal((await anon.post(replies, { text: 'Satu lagi.' })).status, 429, 'replies are limited alike');
   const page = await anon.req('POST', '/pengaduan', new URLSearchParams({
     name: 'Dewi Anggraini', category: 'service', body: BODY,
   }).toString(), { headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: dm.url, Accept: 'text/html' }, raw: true });
@@ -297,7 +394,7 @@ test('one address lodges --complaints-per-hour complaints an hour; an account co
   assert.equal(own.status, 201, own.text);
   const admin2 = await adminClient(dm);
   const list = await admin2.get('/api/admin/complaints');
-  assert.equal(list.json.counts.received, 3, 'the limited ones were not stored');
+  assert.equal(list.json.counts.received, 2, 'the limited ones were not stored');
 });
 
 test('staff export every complaint as CSV without the complainant\'s words or contact', async () => {

@@ -123,6 +123,7 @@ const MATRIX = {
   // the path are no complaint's, so even an administrator is told 404
   'POST /api/complaints': 'A A A A A',
   'GET /api/complaints/:token': 'H H H H H',
+  'POST /api/complaints/:token/replies': 'H H H H H',
   'GET /api/me/complaints': 'U A A A A',
   'GET /api/admin/complaints': 'U F F F A',
   'GET /api/admin/complaints/csv': 'U F F F A',
@@ -227,6 +228,7 @@ const MATRIX = {
   'GET /pengaduan': 'A A A A A',
   'POST /pengaduan': 'A A A A A',
   'GET /pengaduan/:token': 'H H H H H',
+  'POST /pengaduan/:token/balas': 'H H H H H',
   'GET /admin/complaints': 'U F F F A',
   'GET /admin/complaints/:id': 'U F F F H',
   'POST /admin/complaints/:id/take': 'U F F F H',
@@ -266,6 +268,8 @@ const ROLES = ['anon', 'owner', 'other', 'assessor', 'admin'];
 const BODIES = {
   '/attempts/:id/appeal': { reason: 'Saya mohon peninjauan ulang unit kedua.' },
   '/admin/appeals/:id/assign': { assessor_id: 1 },
+  '/complaints/:token/replies': { text: 'Balasan matriks.' },
+  '/pengaduan/:token/balas': { text: 'Balasan matriks.' },
   '/admin/complaints/:id/notes': { text: 'Catatan matriks.', shown: 'true' },
   '/admin/complaints/:id/take': { not_involved: 'true' },
   '/admin/complaints/:id/close': { outcome: 'upheld', text: 'Penjelasan matriks.', not_involved: 'true' },

@@ -7,7 +7,9 @@
  * complaint is taken once, noted and closed only in review, by any administrator, who then
  * is its handler of record; every step is audited as it happened and a refused step writes
  * nothing; the status token opens the complaint with the shown notes only, staff read every
- * note, a malformed token is no complaint; lists page newest first; the JSON of each view
+ * note, a malformed token is no complaint; the complainant replies by the token while the
+ * complaint is open (audited as theirs, refused when closed) and staff see that the reply
+ * waits for them until they write; lists page newest first; the JSON of each view
  * carries what that reader may see; and the complainant is mailed (through the real mailer
  * and a local SMTP sink) the acknowledgement, each shown note and the outcome, in lines SMTP
  * carries, and nothing else.
@@ -499,6 +501,201 @@ static void test_handling(void **state) {
   store_complaint_list_free(list, n);
 }
 
+/* The complainant replies with text by token: the outcome (the complaint after a reply
+ * always awaits staff). */
+static enum complaints_rc reply(struct fixture *f, const char *token, const char *text, char *why,
+                                size_t whylen) {
+  struct store_complaint c;
+  int rc = STORE_OK;
+  enum complaints_rc res = complaints_reply(&c, &f->svc, token, text, why, whylen, &rc);
+  assert_int_equal(STORE_OK, rc);
+  if (COMPLAINTS_OK == res) {
+    assert_true(c.awaiting_staff);
+    assert_true(c.id > 0);
+  } else {
+    assert_null(c.name);
+  }
+  store_complaint_clear(&c);
+  return res;
+}
+
+/* Whether complaint id awaits staff, as staff read it (and as the queue lists it). */
+static bool awaiting(struct fixture *f, int64_t id) {
+  struct store_complaint c, *list = NULL;
+  struct store_complaint_note *notes = NULL;
+  size_t n = 0;
+  int64_t next = 0;
+  int rc = STORE_OK;
+  assert_int_equal(COMPLAINTS_OK, complaints_get(&c, &notes, &n, &f->svc, id, &rc));
+  bool got = c.awaiting_staff;
+  store_complaint_notes_free(notes, n);
+  store_complaint_clear(&c);
+  assert_int_equal(COMPLAINTS_OK, complaints_list(&list, &n, &next, NULL, &f->svc, NULL, 0, &rc));
+  bool listed = false;
+  for (size_t i = 0; i < n; i++) {
+    if (id == list[i].id) {
+      listed = true;
+      assert_int_equal(got, list[i].awaiting_staff);
+    }
+  }
+  assert_true(listed);
+  store_complaint_list_free(list, n);
+  return got;
+}
+
+/* The complainant's reply, by the status token, while the complaint is received or in
+ * review: stored tidied as theirs, shown to them and to staff, audited (complaint.reply, by
+ * their account or the system) without the words; a malformed or unknown token, a text
+ * breaking its rule and a closed complaint are refused, writing nothing. Staff see that a
+ * reply waits for them until they write again or close the complaint. */
+static void test_reply(void **state) {
+  struct fixture *f = *state;
+  char why[256] = "";
+  struct store_complaint c;
+  struct store_complaint_note *notes = NULL;
+  struct store_audit_entry *audit = NULL;
+  size_t n = 0;
+  int rc = STORE_OK;
+  char token[SESSION_TOKEN_LEN + 1], mine_token[SESSION_TOKEN_LEN + 1];
+  struct complaints_lodging in = good(0), mine_in = good(f->cand);
+  int64_t id = lodge(f, &in, &c);
+  memcpy(token, c.token, sizeof token);
+  store_complaint_clear(&c);
+  int64_t mine = lodge(f, &mine_in, &c);
+  memcpy(mine_token, c.token, sizeof mine_token);
+  store_complaint_clear(&c);
+  size_t audited = audit_count(f);
+  assert_false(awaiting(f, id));
+
+  /* Refused, and nothing written: no token, an unknown one, a text breaking its rule. */
+  const char *no_token[] = {NULL, "", "x", "' OR 1=1 --",
+                            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}; /* the last unknown */
+  for (size_t i = 0; i < sizeof no_token / sizeof no_token[0]; i++) {
+    assert_int_equal(COMPLAINTS_NOT_FOUND, reply(f, no_token[i], "Tambahan.", why, sizeof why));
+  }
+  /* a malformed token is no complaint whatever the text: not looked up, nor the text read */
+  assert_int_equal(COMPLAINTS_NOT_FOUND, reply(f, "x", NULL, why, sizeof why));
+  assert_int_equal(COMPLAINTS_INVALID_FIELD, reply(f, token, "  \r\n ", why, sizeof why));
+  assert_string_equal("text: missing.", why);
+  assert_int_equal(COMPLAINTS_INVALID_FIELD, reply(f, token, NULL, why, sizeof why));
+  assert_int_equal(COMPLAINTS_INVALID_FIELD, reply(f, token,
+                                                   "a\xE2\x80\xAE"
+                                                   "b",
+                                                   why, sizeof why));
+  assert_string_equal("text: bidirectional formatting characters are not allowed.", why);
+  char *long_text = repeated("x", COMPLAINT_TEXT_MAX_CHARS + 1);
+  assert_int_equal(COMPLAINTS_INVALID_FIELD, reply(f, token, long_text, why, sizeof why));
+  assert_string_equal("text: at most 5000 characters.", why);
+  free(long_text);
+  assert_int_equal(audited, audit_count(f));
+  assert_int_equal(COMPLAINTS_OK, complaints_get(&c, &notes, &n, &f->svc, id, &rc));
+  assert_int_equal(0, n);
+  store_complaint_notes_free(notes, n);
+  store_complaint_clear(&c);
+
+  /* Received: the reply, tidied, is the complainant's and shown; staff see it waits. */
+  assert_int_equal(
+      COMPLAINTS_OK,
+      reply(f, token, "  Jadwalnya 12 Mei, pukul 08.00.\r\nTUK Bandung.  ", why, sizeof why));
+  assert_string_equal("", why);
+  assert_true(awaiting(f, id));
+  assert_false(awaiting(f, mine));
+  assert_int_equal(COMPLAINTS_OK, complaints_open(&c, &notes, &n, &f->svc, token, &rc));
+  assert_int_equal(COMPLAINT_RECEIVED, c.status);
+  assert_int_equal(1, n);
+  assert_int_equal(1, notes[0].seq);
+  assert_true(notes[0].from_complainant);
+  assert_true(notes[0].shown);
+  assert_int_equal(0, notes[0].author_id);
+  assert_null(notes[0].author_name);
+  assert_string_equal("Jadwalnya 12 Mei, pukul 08.00.\nTUK Bandung.", notes[0].body);
+  json_t *j = complaints_json(&c, notes, n, false);
+  json_t *first = json_array_get(json_object_get(j, "notes"), 0);
+  assert_true(json_is_true(json_object_get(first, "from_complainant")));
+  assert_null(json_object_get(first, "author"));
+  assert_null(json_object_get(j, "awaiting_staff"));
+  json_decref(j);
+  store_complaint_notes_free(notes, n);
+  store_complaint_clear(&c);
+  assert_int_equal(COMPLAINTS_OK, complaints_get(&c, &notes, &n, &f->svc, id, &rc));
+  j = complaints_json(&c, notes, n, true);
+  assert_true(json_is_true(json_object_get(j, "awaiting_staff")));
+  first = json_array_get(json_object_get(j, "notes"), 0);
+  assert_true(json_is_true(json_object_get(first, "from_complainant")));
+  assert_true(json_is_true(json_object_get(first, "shown")));
+  assert_true(json_is_null(json_object_get(first, "author")));
+  assert_true(json_is_null(json_object_get(first, "author_id")));
+  json_decref(j);
+  store_complaint_notes_free(notes, n);
+  store_complaint_clear(&c);
+
+  /* In review: any note of staff's answers it, internal or shown; a new reply waits again. */
+  assert_int_equal(COMPLAINTS_OK, take(f, id, f->admin));
+  assert_true(awaiting(f, id)); /* taking it is no answer */
+  assert_int_equal(COMPLAINTS_OK, note(f, id, f->admin, false, "Cek jadwal TUK.", why, sizeof why));
+  assert_false(awaiting(f, id));
+  assert_int_equal(COMPLAINTS_OK, reply(f, token, "Ada saksi juga.", why, sizeof why));
+  assert_true(awaiting(f, id));
+  assert_int_equal(COMPLAINTS_OK,
+                   note(f, id, f->admin, true, "Terima kasih, kami hubungi.", why, sizeof why));
+  assert_false(awaiting(f, id));
+  assert_int_equal(COMPLAINTS_OK, reply(f, token, "Baik, saya tunggu.", why, sizeof why));
+  assert_true(awaiting(f, id));
+
+  /* A signed-in complainant's reply is audited as their account's. */
+  assert_int_equal(COMPLAINTS_OK, reply(f, mine_token, "Tambahan dari saya.", why, sizeof why));
+
+  /* Closed: closing answers the last reply; no reply after it, nothing written. */
+  assert_int_equal(COMPLAINTS_OK,
+                   close_with(f, id, f->admin, "upheld", "Diperbaiki.", why, sizeof why));
+  assert_false(awaiting(f, id));
+  audited = audit_count(f);
+  assert_int_equal(COMPLAINTS_CLOSED, reply(f, token, "Satu lagi.", why, sizeof why));
+  assert_int_equal(audited, audit_count(f));
+  assert_int_equal(COMPLAINTS_OK, complaints_get(&c, &notes, &n, &f->svc, id, &rc));
+  assert_int_equal(5, n);
+  assert_string_equal("Baik, saya tunggu.", notes[4].body);
+  store_complaint_notes_free(notes, n);
+  store_complaint_clear(&c);
+
+  /* The audit: the replies by the system (lodged without an account) or by the account, the
+   * note's number only. */
+  n = audit_of(f, &audit, id);
+  const struct {
+    const char *action, *after;
+  } want[] = {
+      {"complaint.lodge", "{\"category\":\"assessor\",\"signed_in\":false}"},
+      {"complaint.reply", "{\"seq\":1}"},
+      {"complaint.take", "{\"not_involved\":true,\"status\":\"in_review\"}"},
+      {"complaint.note", "{\"seq\":2,\"shown\":false}"},
+      {"complaint.reply", "{\"seq\":3}"},
+      {"complaint.note", "{\"seq\":4,\"shown\":true}"},
+      {"complaint.reply", "{\"seq\":5}"},
+      {"complaint.close", "{\"not_involved\":true,\"outcome\":\"upheld\"}"},
+  };
+  assert_int_equal(sizeof want / sizeof want[0], n);
+  for (size_t i = 0; i < n; i++) {
+    assert_string_equal(want[i].action, audit[i].action);
+    assert_string_equal(want[i].after, audit[i].after);
+    if (0 == strcmp("complaint.reply", audit[i].action)) {
+      assert_int_equal(STORE_AUDIT_SYSTEM, audit[i].actor);
+    }
+    for (const char *const *secret =
+             (const char *const[]){token, "Jadwalnya", "saksi", "tunggu", in.name, in.email, NULL};
+         NULL != *secret; secret++) {
+      assert_null(strstr(audit[i].after, *secret));
+    }
+  }
+  store_audit_list_free(audit, n);
+  n = audit_of(f, &audit, mine);
+  assert_int_equal(2, n);
+  assert_string_equal("complaint.reply", audit[1].action);
+  assert_int_equal(f->cand, audit[1].actor);
+  store_audit_list_free(audit, n);
+  int64_t bad = 0, count = 0;
+  assert_int_equal(STORE_OK, store_audit_verify(f->svc.store, &bad, &count, NULL, 0));
+}
+
 static void test_open_tokens(void **state) {
   struct fixture *f = *state;
   struct store_complaint c;
@@ -598,7 +795,8 @@ static void test_json_views(void **state) {
   assert_true(json_is_null(json_object_get(j, "closed_at")));
   assert_int_equal(0, json_array_size(json_object_get(j, "notes")));
   assert_true(json_is_array(json_object_get(j, "notes")));
-  const char *staff_only[] = {"id", "email", "user_id", "handler_id", "handler", "token"};
+  const char *staff_only[] = {"id",      "email", "user_id",       "handler_id",
+                              "handler", "token", "awaiting_staff"};
   for (size_t i = 0; i < sizeof staff_only / sizeof staff_only[0]; i++) {
     assert_null(json_object_get(j, staff_only[i]));
   }
@@ -630,6 +828,8 @@ static void test_json_views(void **state) {
   assert_true(json_is_false(json_object_get(first, "shown")));
   assert_string_equal("Internal.", json_string_value(json_object_get(first, "text")));
   assert_string_equal("Admin Satu", json_string_value(json_object_get(first, "author")));
+  assert_true(json_is_false(json_object_get(first, "from_complainant")));
+  assert_true(json_is_false(json_object_get(j, "awaiting_staff")));
   assert_true(json_is_string(json_object_get(first, "at")));
   char *text = json_dumps(j, 0);
   assert_null(strstr(text, token));
@@ -646,6 +846,7 @@ static void test_json_views(void **state) {
   assert_int_equal(1, json_array_size(list));
   first = json_array_get(list, 0);
   assert_string_equal("Untuk Anda.", json_string_value(json_object_get(first, "text")));
+  assert_true(json_is_false(json_object_get(first, "from_complainant")));
   assert_null(json_object_get(first, "shown"));
   assert_null(json_object_get(first, "author"));
   assert_null(json_object_get(first, "author_id"));
@@ -815,6 +1016,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_own_complaint, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_not_involved_declared, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_handling, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_reply, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_open_tokens, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_list_pages, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_json_views, setup, temp_store_teardown),

@@ -4,7 +4,10 @@
  * and read back by id and by token with every field; taking moves it from received to
  * in_review once, with the handler's name read with the row; notes are numbered 1, 2, ...
  * per complaint and read in order, all or only the shown ones, with their authors' names;
- * closing needs in_review, records the outcome and makes the closer the handler; the states
+ * the complainant's reply is stored without an author, always shown, and marks the complaint
+ * as awaiting staff until an administrator writes again or closes it (the table's checks
+ * refuse a reply with an author or hidden, and a staff note without one); closing needs
+ * in_review, records the outcome and makes the closer the handler; the states
  * the table's checks keep out are refused; lists come newest first, by status, in pages
  * that say whether more follow, and per account; the counts per status.
  */
@@ -191,10 +194,13 @@ static void test_refused_values(void **state) {
   const int64_t id = k.out;
   assert_int_equal(STORE_HARD, run(f, &k)); /* the same token again */
 
-  /* A note or a step needs an author and a text. */
+  /* A step needs an administrator, a note a text; the complainant's note (author 0) is
+   * shown, and no author is negative. */
   struct call bad[] = {
       {.kind = CALL_TAKE, .id = id, .who = 0, .now = 5},
       {.kind = CALL_NOTE, .id = id, .who = 0, .text = "catatan", .now = 5},
+      {.kind = CALL_NOTE, .id = id, .who = -1, .shown = true, .text = "catatan", .now = 5},
+      {.kind = CALL_NOTE, .id = id, .who = 0, .shown = true, .text = NULL, .now = 5},
       {.kind = CALL_NOTE, .id = id, .who = f->admin, .text = NULL, .now = 5},
       {.kind = CALL_NOTE, .id = id, .who = f->admin, .text = "", .now = 5},
       {.kind = CALL_CLOSE, .id = id, .who = 0, .text = "t", .now = 5},
@@ -300,7 +306,56 @@ static void test_take_note_close(void **state) {
   assert_int_equal(2, n);
   assert_int_equal(2, notes[0].seq);
   assert_int_equal(3, notes[1].seq);
+  assert_false(notes[0].from_complainant);
   store_complaint_notes_free(notes, n);
+  assert_int_equal(STORE_OK, get(f, &c, id, NULL));
+  assert_false(c.awaiting_staff); /* staff wrote last */
+  store_complaint_clear(&c);
+
+  /* The complainant's reply: stored without an author, read back as theirs and shown; the
+   * complaint awaits staff until an administrator writes again. */
+  struct call reply = {.kind = CALL_NOTE,
+                       .id = id,
+                       .who = 0,
+                       .shown = true,
+                       .text = "Jadwalnya saya lampirkan.",
+                       .now = 2200};
+  assert_int_equal(STORE_OK, run(f, &reply));
+  assert_int_equal(4, reply.out);
+  n = notes_of(f, &notes, id, true);
+  assert_int_equal(3, n);
+  assert_int_equal(4, notes[2].seq);
+  assert_true(notes[2].from_complainant);
+  assert_true(notes[2].shown);
+  assert_int_equal(0, notes[2].author_id);
+  assert_null(notes[2].author_name);
+  assert_string_equal("Jadwalnya saya lampirkan.", notes[2].body);
+  assert_int_equal(2200, notes[2].created_ms);
+  assert_false(notes[1].from_complainant);
+  store_complaint_notes_free(notes, n);
+  assert_int_equal(STORE_OK, get(f, &c, id, NULL));
+  assert_true(c.awaiting_staff);
+  store_complaint_clear(&c);
+  assert_int_equal(STORE_OK, get(f, &c, other, NULL));
+  assert_false(c.awaiting_staff); /* its last note is an administrator's */
+  store_complaint_clear(&c);
+  struct call answer = {.kind = CALL_NOTE,
+                        .id = id,
+                        .who = f->admin,
+                        .shown = true,
+                        .text = "Terima kasih, sudah kami terima.",
+                        .now = 2300};
+  assert_int_equal(STORE_OK, run(f, &answer));
+  assert_int_equal(5, answer.out);
+  assert_int_equal(STORE_OK, get(f, &c, id, NULL));
+  assert_false(c.awaiting_staff);
+  store_complaint_clear(&c);
+  reply.now = 2400;
+  assert_int_equal(STORE_OK, run(f, &reply));
+  assert_int_equal(6, reply.out);
+  assert_int_equal(STORE_OK, get(f, &c, id, NULL));
+  assert_true(c.awaiting_staff);
+  store_complaint_clear(&c);
 
   /* Closed by another administrator, who becomes the handler of record; once only. */
   close1.who = f->admin2;
@@ -317,6 +372,7 @@ static void test_take_note_close(void **state) {
   assert_int_equal(2000, c.taken_ms);
   assert_int_equal(f->admin2, c.handler_id);
   assert_string_equal("Admin Dua", c.handler_name);
+  assert_false(c.awaiting_staff); /* closing answers the last reply */
   store_complaint_clear(&c);
 
   struct call take_other = {.kind = CALL_TAKE, .id = other, .who = f->admin, .now = 4000};
@@ -331,6 +387,52 @@ static void test_take_note_close(void **state) {
   assert_int_equal(STORE_OK, get(f, &c, other, NULL));
   assert_int_equal(COMPLAINT_NOT_UPHELD, c.outcome);
   store_complaint_clear(&c);
+}
+
+/* The table's checks on a note, met by someone writing the database directly: a reply of the
+ * complainant's has no author and is shown; an administrator's note has its author. */
+static void test_note_checks(void **state) {
+  struct fixture *f = *state;
+  char sql[256], msg[256], admin[24];
+  int64_t id = lodge(f, 0, 1, "", "", COMPLAINT_OTHER);
+  snprintf(admin, sizeof admin, "%lld", (long long)f->admin);
+  const struct {
+    const char *author; /* SQL: NULL or the administrator's id */
+    int from_complainant, shown;
+    bool stored;
+  } rows[] = {
+      {"NULL", 1, 0, false}, /* a hidden reply */
+      {admin, 1, 1, false},  /* a reply with an author */
+      {"NULL", 0, 1, false}, /* a staff note without one */
+      {"NULL", 2, 1, false}, /* neither 0 nor 1 */
+      {"NULL", 1, 1, true},  /* the complainant's reply */
+      {admin, 0, 0, true},   /* an administrator's note for staff */
+  };
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    snprintf(sql, sizeof sql,
+             "INSERT INTO complaint_notes(complaint_id, seq, created_at, author_id, "
+             "from_complainant, shown, body) VALUES(%lld, %zu, 5, %s, %d, %d, 'Teks.')",
+             (long long)id, i + 1, rows[i].author, rows[i].from_complainant, rows[i].shown);
+    int rc = test_raw_tamper(f->t.db, sql, sql, msg, sizeof msg);
+    if (rows[i].stored != (0 == rc)) {
+      fail_msg("row %zu %s: %s", i, rows[i].stored ? "refused" : "stored", msg);
+    }
+  }
+  /* An administrator's note written without the column: from_complainant 0. */
+  snprintf(sql, sizeof sql,
+           "INSERT INTO complaint_notes(complaint_id, seq, created_at, author_id, shown, body) "
+           "VALUES(%lld, 7, 7, %s, 1, 'Tanpa kolom baru.')",
+           (long long)id, admin);
+  assert_int_equal(0, test_raw_tamper(f->t.db, sql, sql, msg, sizeof msg));
+  struct store_complaint_note *notes = NULL;
+  size_t n = notes_of(f, &notes, id, false);
+  assert_int_equal(3, n);
+  assert_true(notes[0].from_complainant);
+  assert_int_equal(0, notes[0].author_id);
+  assert_false(notes[1].from_complainant);
+  assert_false(notes[2].from_complainant);
+  assert_int_equal(f->admin, notes[2].author_id);
+  store_complaint_notes_free(notes, n);
 }
 
 /* One page of the list (status NULL: all). */
@@ -454,6 +556,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_create_and_read, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_refused_values, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_take_note_close, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_note_checks, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_lists_and_counts, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_counts_of_none, setup, temp_store_teardown),
   };

@@ -20,8 +20,8 @@
 
 static const char version[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-/* Two complaints: one of the account, taken, with a note for staff and one shown, closed;
- * one anonymous, received (its NULLs). */
+/* Two complaints: one of the account, taken, with a note for staff, one shown and the
+ * complainant's reply, closed; one anonymous, received (its NULLs). */
 static char complaint_name[] = "Ayu Lestari \xC3\xA9", complaint_email[] = "ayu@contoh.id",
             complaint_about[] = "UJK-2026-0001",
             complaint_body[] = "Nama salah.\nMohon diperbaiki.", complaint_none[] = "";
@@ -44,6 +44,9 @@ static int seed_complaints(struct store_tx *tx, int64_t user) {
   }
   if (STORE_OK == rc) {
     rc = store_complaint_note_add(tx, &seq, id, user, true, "Sedang diperiksa.", 2200);
+  }
+  if (STORE_OK == rc) { /* the complainant's reply: no author (NULL), from_complainant */
+    rc = store_complaint_note_add(tx, &seq, id, 0, true, "Jadwalnya 12 Mei.", 2300);
   }
   if (STORE_OK == rc) {
     rc = store_complaint_close(tx, id, user, COMPLAINT_UPHELD, "Diperbaiki.", 3000);
@@ -182,14 +185,15 @@ static int64_t table_rows(struct store *s, const char *table) {
   return -1;
 }
 
-/* The closed complaint came through both copies as it was, notes and all. */
+/* The closed complaint came through both copies as it was, notes (the complainant's reply
+ * among them) and all. */
 static void check_complaints(struct store *s) {
   struct store_rd *rd = NULL;
   struct store_complaint c;
   struct store_complaint_note *notes = NULL;
   size_t n = 0;
   assert_int_equal(2, table_rows(s, "complaints"));
-  assert_int_equal(2, table_rows(s, "complaint_notes"));
+  assert_int_equal(3, table_rows(s, "complaint_notes"));
   assert_int_equal(STORE_OK, store_rd_begin(s, &rd));
   assert_int_equal(STORE_OK, store_complaint_get(rd, &c, 1));
   assert_int_equal(STORE_OK, store_complaint_notes(rd, &notes, &n, 1, true));
@@ -201,9 +205,16 @@ static void check_complaints(struct store *s) {
   assert_string_equal("Diperbaiki.", c.outcome_text);
   assert_int_equal(2000, c.taken_ms);
   assert_int_equal(3000, c.closed_ms);
-  assert_int_equal(1, n);
+  assert_int_equal(2, n);
   assert_int_equal(2, notes[0].seq);
   assert_string_equal("Sedang diperiksa.", notes[0].body);
+  assert_false(notes[0].from_complainant);
+  assert_int_equal(1, notes[0].author_id);
+  assert_int_equal(3, notes[1].seq);
+  assert_string_equal("Jadwalnya 12 Mei.", notes[1].body);
+  assert_true(notes[1].from_complainant);
+  assert_int_equal(0, notes[1].author_id);
+  assert_int_equal(2300, notes[1].created_ms);
   store_complaint_notes_free(notes, n);
   store_complaint_clear(&c);
 }

@@ -38,13 +38,17 @@ CREATE INDEX complaints_user ON complaints(user_id, id) WHERE user_id IS NOT NUL
 
 -- What was done while a complaint was open, in order (seq from 1): an administrator's note,
 -- either for the complainant to read on the status page (shown = 1: a progress report) or
--- for staff only (shown = 0).
+-- for staff only (shown = 0); or the complainant's reply (from_complainant = 1: written on
+-- the status page, so no account is its author, and always shown).
 CREATE TABLE complaint_notes (
   complaint_id INTEGER NOT NULL REFERENCES complaints(id),
   seq          INTEGER NOT NULL CHECK (seq >= 1),
   created_at   INTEGER NOT NULL CHECK (created_at >= 0),
-  author_id    INTEGER NOT NULL REFERENCES users(id),
+  author_id    INTEGER REFERENCES users(id),
+  from_complainant INTEGER NOT NULL DEFAULT 0 CHECK (from_complainant IN (0, 1)),
   shown        INTEGER NOT NULL CHECK (shown IN (0, 1)),
   body         TEXT NOT NULL CHECK (length(CAST(body AS BLOB)) BETWEEN 1 AND 20000),
+  CHECK ((from_complainant = 1) = (author_id IS NULL)),
+  CHECK (from_complainant = 0 OR shown = 1),
   PRIMARY KEY (complaint_id, seq)
 ) WITHOUT ROWID;
