@@ -29,6 +29,14 @@ static void lodging_key(char *out, size_t outlen, const struct req *r) {
   }
 }
 
+void h_complaints_as_account(const struct req *r, struct complaints_lodging *in) {
+  if (NULL != r->user) {
+    in->user_id = r->user->id;
+    in->name = NULL != in->name ? in->name : r->user->name;
+    in->email = NULL != in->email ? in->email : r->user->email;
+  }
+}
+
 bool h_complaints_may_lodge(struct req *r) {
   char key[160];
   lodging_key(key, sizeof key, r);
@@ -106,11 +114,7 @@ int h_complaints_create(struct req *r) {
       !optional_text(r, "about", &in.about) || !optional_text(r, "body", &in.body)) {
     return 0; /* answered */
   }
-  if (NULL != r->user) { /* the account's complaint, in its name unless another is given */
-    in.user_id = r->user->id;
-    in.name = NULL != in.name ? in.name : r->user->name;
-    in.email = NULL != in.email ? in.email : r->user->email;
-  }
+  h_complaints_as_account(r, &in);
   if (!h_complaints_may_lodge(r)) {
     return 0; /* answered (429) */
   }

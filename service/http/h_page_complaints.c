@@ -219,11 +219,7 @@ int h_page_complaint_lodge(struct req *r) {
   struct store_complaint c;
   char why[256] = "", field[32];
   int store_rc = STORE_OK;
-  if (NULL != r->user) { /* as the API: the account's name and e-mail for fields not sent */
-    in.user_id = r->user->id;
-    in.name = NULL != in.name ? in.name : r->user->name;
-    in.email = NULL != in.email ? in.email : r->user->email;
-  }
+  h_complaints_as_account(r, &in);
   if (!h_complaints_may_lodge(r)) {
     return 0; /* answered (429) */
   }
@@ -257,6 +253,20 @@ static void status_badge(struct html *h, const struct req *r, enum complaint_sta
 static void fact(struct html *h, const struct req *r, const char *term_key, const char *text) {
   html_fmt(h, "<dt>%s</dt><dd>%s</dd>", L(r, term_key),
            NULL != text && '\0' != text[0] ? text : "—");
+}
+
+/* When handling began and ended, for what has happened of the two. */
+static void handling_dates(struct html *h, const struct req *r, const struct store_complaint *c,
+                           enum time_zone zone) {
+  char when[TIME_TEXT_SIZE];
+  if (c->taken_ms > 0) {
+    page_time(when, sizeof when, c->taken_ms, zone, false);
+    fact(h, r, "complaint.taken_at", when);
+  }
+  if (c->closed_ms > 0) {
+    page_time(when, sizeof when, c->closed_ms, zone, false);
+    fact(h, r, "complaint.closed_at", when);
+  }
 }
 
 /* The outcome of a closed complaint: its words and its text. */
@@ -359,14 +369,7 @@ static int status_page(struct req *r, unsigned status, const char *typed, bool r
   fact(h, r, "complaint.category", layout_complaint_category_text(r, c.category));
   fact(h, r, "complaint.about_short", c.about);
   fact(h, r, "complaint.name", c.name);
-  if (c.taken_ms > 0) {
-    page_time(when, sizeof when, c.taken_ms, zone, false);
-    fact(h, r, "complaint.taken_at", when);
-  }
-  if (c.closed_ms > 0) {
-    page_time(when, sizeof when, c.closed_ms, zone, false);
-    fact(h, r, "complaint.closed_at", when);
-  }
+  handling_dates(h, r, &c, zone);
   static const char *const explain[] = {[COMPLAINT_RECEIVED] = "complaint.explain_received",
                                         [COMPLAINT_IN_REVIEW] = "complaint.explain_in_review",
                                         [COMPLAINT_CLOSED] = "complaint.explain_closed"};
@@ -727,14 +730,7 @@ int h_page_admin_complaint(struct req *r) {
   fact(h, r, "complaint.email_short", c.email);
   account_fact(h, r, c.user_id);
   fact(h, r, "complaint.handler", c.handler_name);
-  if (c.taken_ms > 0) {
-    page_time(when, sizeof when, c.taken_ms, zone, false);
-    fact(h, r, "complaint.taken_at", when);
-  }
-  if (c.closed_ms > 0) {
-    page_time(when, sizeof when, c.closed_ms, zone, false);
-    fact(h, r, "complaint.closed_at", when);
-  }
+  handling_dates(h, r, &c, zone);
   html_fmt(h, "</dl><h2>%s</h2><p class=\"prompt\" id=\"complaint-body\">", L(r, "complaint.body"));
   html_text(h, c.body);
   HTML_LIT(h, "</p>");

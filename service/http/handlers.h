@@ -223,6 +223,9 @@ int h_page_admin_complaint_close(struct req *r);
  * h_complaints_may_lodge before lodging or replying is true when the caller may, false after
  * answering 429 (or 503 when the store failed); h_complaints_lodged after success counts it. */
 bool h_complaints_may_lodge(struct req *r);
+/* A complaint lodged signed in is the account's, in its name and to its e-mail address unless
+ * others were given (the API and the page form alike). */
+void h_complaints_as_account(const struct req *r, struct complaints_lodging *in);
 void h_complaints_lodged(struct req *r);
 /* Answers a complaints operation that did not succeed (rc not COMPLAINTS_OK): the refused
  * field's why (400), the registry's complaint errors, or the store's failure (503/500, logged
