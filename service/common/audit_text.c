@@ -92,8 +92,9 @@ const char *const audit_known_actions[] = {"user.create",
                                            "complaint.close",
                                            NULL};
 
-const char *const audit_telling_fields[] = {"reason",      "minutes", "verdict", "role", "serial",
-                                            "assessor_id", "email",   "address", NULL};
+const char *const audit_telling_fields[] = {"reason",  "minutes",     "verdict", "role",
+                                            "serial",  "assessor_id", "email",   "address",
+                                            "outcome", "category",    NULL};
 
 static bool known_action(const char *action) {
   for (size_t i = 0; NULL != audit_known_actions[i]; i++) {

@@ -18,6 +18,7 @@
 #include "http/layout_reply.h"
 #include "http/page_time.h"
 #include "http/pager.h"
+#include "ujikom/complaint.h"
 
 #define AUDIT_PAGE_SIZE 50
 
@@ -181,6 +182,20 @@ static void filters(struct html *h, const struct req *r) {
   HTML_LIT(h, "</span></p>");
 }
 
+/* The value an entry's detail line shows: a complaint's category or outcome in words (the
+ * entry keeps the code), anything else as it is. */
+static const char *telling_value(const struct req *r, const struct audit_description *d) {
+  enum complaint_category category = COMPLAINT_OTHER;
+  enum complaint_outcome outcome = COMPLAINT_UPHELD;
+  if (0 == strcmp(d->field, "category") && complaint_category_parse(d->value, &category)) {
+    return layout_complaint_category_text(r, category);
+  }
+  if (0 == strcmp(d->field, "outcome") && complaint_outcome_parse(d->value, &outcome)) {
+    return layout_complaint_outcome_text(r, outcome);
+  }
+  return d->value;
+}
+
 /* Who acted: the account's name (and e-mail), or "system". */
 static void actor_cell(struct html *h, const struct req *r, struct store_rd *rd, int64_t actor) {
   struct store_user u;
@@ -221,7 +236,7 @@ static void entry_row(struct html *h, const struct req *r, struct store_rd *rd,
     HTML_LIT(h, "<br><span class=\"hint\">");
     html_text(h, L(r, fkey));
     HTML_LIT(h, ": ");
-    html_text(h, d.value);
+    html_text(h, telling_value(r, &d));
     HTML_LIT(h, "</span>");
   }
   /* the subject filters the log to that record */

@@ -253,6 +253,11 @@ test('taken, followed with notes and closed: the complainant reads what is meant
   }
   const v = await admin.get('/api/admin/audit/verify');
   assert.equal(v.json.intact, true, v.text);
+  // The audit page tells the outcome and the category in words, not their codes.
+  const page = await admin.get(`/admin/audit?subject=complaint:${id}`, { headers: { Accept: 'text/html' } });
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Hasil: Pengaduan terbukti/);
+  assert.match(page.text, /Kategori: Sertifikat/);
 });
 
 test('the complainant replies through the link until it is closed; staff see the reply wait', async () => {

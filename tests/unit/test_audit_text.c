@@ -108,6 +108,13 @@ static void test_describe(void **state) {
   assert_string_equal("audit.auth.checkin", d.key);
   assert_string_equal("address", d.field);
   assert_string_equal("192.0.2.7", d.value);
+  /* A complaint's entries tell how it ended, or what it is about (codes the page words). */
+  audit_describe(&d, "complaint.close", "{\"not_involved\":true,\"outcome\":\"upheld\"}");
+  assert_string_equal("outcome", d.field);
+  assert_string_equal("upheld", d.value);
+  audit_describe(&d, "complaint.lodge", "{\"category\":\"assessor\",\"signed_in\":false}");
+  assert_string_equal("category", d.field);
+  assert_string_equal("assessor", d.value);
 }
 
 /* Every action the viewer knows has its words, and every telling field its name, in both
