@@ -1,6 +1,7 @@
 // The exam page as candidates live it (issue 16, the parts the page's script and style sheet
 // carry): a question navigator with progress, the sticky bar never hiding what a link or
-// focus moves to, a visible focus ring on the dark header, timer warnings announced once
+// focus moves to, the item being answered kept in place while the page changes by itself
+// (an upload finishing, a banner), a visible focus ring on the dark header, timer warnings announced once
 // each, a definite state for answers caught by the deadline, a results table that keeps
 // words whole at 360 px, show-password, clearing a single-choice answer, a confirmed
 // "Keluar", prompts without the file's hard line breaks and code in a monospace font.
@@ -9,6 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDaemon, cli, uniqueEmail, PASSWORD, setAttemptDeadline } from '../integration/lib/daemon.mjs';
 import { launch, newPage, checkPage, assertAccessible, screenshots, assertNoDialogs } from './lib/browser.mjs';
+import { TINY_JPEG } from '../integration/lib/evidence.mjs';
 
 let d;
 let browser;
@@ -125,6 +127,65 @@ test('the navigator shows progress, answered, flagged and unsaved items, and jum
   await checkPage(page, 'exam-navigator');
   assertNoDialogs(p);
   await p.context.close();
+});
+
+// What the page changes by itself — an upload above finishing, the offline banner coming and
+// going in the sticky bar — leaves the item being answered where it is on screen: an option
+// about to be tapped does not move away under the finger (it moved by 36 px, and a tap then
+// landed beside it). Chromium's scroll anchoring covers changes above the screen and in the
+// sticky bar but not a change in view above the item; browsers without scroll anchoring
+// (Safari) cover none, emulated here with `overflow-anchor: none`.
+test('the item being answered stays put while an upload above it finishes and banners come and go', async () => {
+  for (const anchoring of [true, false]) {
+    const p = await newPage(browser, { width: 1280, height: 1800 });
+    const { page, context } = p;
+    await register(page, `steady-${anchoring}`);
+    await startExam(page, 'FSN-PBW-JR');
+    if (!anchoring) await page.evaluate(() => { for (const el of [document.documentElement, document.body]) el.style.overflowAnchor = 'none'; });
+    const how = anchoring ? 'with scroll anchoring' : 'without scroll anchoring';
+    const items = page.locator('fieldset.item');
+    const types = await items.evaluateAll((els) => els.map((e) => e.dataset.type));
+    const ev = types.indexOf('evidence');
+    const k = types.findIndex((t, i) => i > ev && (t === 'single' || t === 'truefalse'));
+    assert.ok(ev >= 0 && k > ev, `an evidence item (${ev}) with a choice item after it (${k})`);
+
+    // The upload's chunk is held back until the candidate is on the next item.
+    let release, reached;
+    const held = new Promise((r) => { release = r; });
+    const sent = new Promise((r) => { reached = r; });
+    await page.route('**/api/uploads/*', async (route) => {
+      if (route.request().method() === 'PUT') { reached(); await held; }
+      await route.continue();
+    });
+    await items.nth(ev).locator('input[type=file]').setInputFiles({ name: 'jahitan.jpg', mimeType: 'image/jpeg', buffer: TINY_JPEG });
+    await sent;
+    const item = items.nth(k);
+    await item.locator('input[type=radio]').first().check();
+    await item.locator('.save-state[data-state=saved]').waitFor();
+    // The uploading item's top just under the sticky bar, the answered one below in view.
+    const next = item.locator('input[type=radio]').nth(1);
+    const top = async () => (await next.boundingBox()).y;
+    await items.nth(ev).evaluate((el) => scrollBy({ top: el.getBoundingClientRect().top - 150, behavior: 'instant' }));
+    if (await top() > 1700) await page.evaluate((dy) => scrollBy({ top: dy, behavior: 'instant' }), await top() - 1700);
+    const y0 = await top();
+    assert.ok(y0 > 150 && y0 < 1750, `the next option is in view (${y0} px)`);
+    release();
+    await items.nth(ev).locator('.upload-state[data-state=done]').waitFor();
+    assert.ok(Math.abs(await top() - y0) <= 1, `${how}: the next option stays at ${y0} px after the upload finished (now ${await top()})`);
+    await page.unroute('**/api/uploads/*');
+
+    // The offline banner opens in the sticky bar and closes again.
+    await context.setOffline(true);
+    await page.locator('#offline-banner').waitFor();
+    assert.ok(Math.abs(await top() - y0) <= 1, `${how}: the option stays at ${y0} px when the offline banner opens (now ${await top()})`);
+    await context.setOffline(false);
+    await page.locator('#offline-banner').waitFor({ state: 'hidden' });
+    assert.ok(Math.abs(await top() - y0) <= 1, `${how}: the option stays at ${y0} px when the banner closes (now ${await top()})`);
+    await next.check();
+    await item.locator('.save-state[data-state=saved]').waitFor();
+    assertNoDialogs(p);
+    await context.close();
+  }
 });
 
 test('the sticky bar never hides a link target or keyboard focus; the header focus ring has 3:1', async () => {

@@ -88,14 +88,30 @@ if (!form) {
   return tick();
 }
 
-function showError(msg) { var e = D.getElementById('error-banner'); e.textContent = msg; e.hidden = false; }
-function setOffline(off) { D.getElementById('offline-banner').hidden = !off; }
+// What the page changes by itself (an answer's state, a banner, an upload that finished)
+// leaves the item last touched where it is on screen, so the option about to be tapped does
+// not move away under the finger. The browser's scroll anchoring does not cover a change in
+// view above it; upload.js calls this too.
+var here = null;
+['pointerdown', 'focusin'].forEach((k) => form.addEventListener(k, (ev) => {
+  here = ev.target.closest('fieldset.item') || here;
+}, true));
+function steady(fn) {
+  var r = here && here.getBoundingClientRect(), y = r && r.bottom > 0 && r.top < innerHeight ? r.top : null;
+  fn();
+  var d = y === null ? 0 : here.getBoundingClientRect().top - y;
+  if (d) scrollBy({ top: d, behavior: 'instant' });
+}
+window.ujikomSteady = steady;
+function showError(msg) { steady(() => { var e = D.getElementById('error-banner'); e.textContent = msg; e.hidden = false; }); }
+function setOffline(off) { steady(() => { D.getElementById('offline-banner').hidden = !off; }); }
 function setState(id, state, msg) {
   var el = fsOf(id) && $('.save-state', fsOf(id));
-  if (!el) return;
-  el.setAttribute('data-state', state);
-  el.textContent = msg || t(state);
-  mark(id);
+  if (el) steady(() => {
+    el.setAttribute('data-state', state);
+    el.textContent = msg || t(state);
+    mark(id);
+  });
 }
 
 // null = no answer, undefined = incomplete (not sent).
@@ -401,7 +417,7 @@ function renew() {
     csrf = me.csrf;
     root.setAttribute('data-csrf', csrf); // upload.js reads it there
     all('input[name=csrf]').forEach((el) => { el.value = csrf; });
-    D.getElementById('error-banner').hidden = true;
+    steady(() => { D.getElementById('error-banner').hidden = true; });
     pump();
   })).catch(() => { });
 }
