@@ -10,7 +10,7 @@ function t(k, n) { return (S[k] || k).replace('{n}', n); }
 function attr(el, k) { return el.getAttribute(k); }
 var attempt = attr(root, 'data-attempt'), csrf = attr(root, 'data-csrf');
 var form = D.getElementById('exam-form'), timerEl = D.getElementById('timer');
-var bar = timerEl.parentNode, navEl, progEl;
+var bar = timerEl.parentNode, navEl, progEl, here = null;
 var qKey = 'ujikom.attempt.' + attempt + '.pending', fKey = 'ujikom.attempt.' + attempt + '.flags';
 function load(k, d) {
   try { var v = JSON.parse(localStorage.getItem(k)); return v === null ? d : v; } catch (e) { return d; }
@@ -52,8 +52,10 @@ function tick() {
     (warned = warned || {})[w] = 1;
   });
   warned = warned || {};
-  timerEl.textContent = t('time_left') + ' ' + (h ? h + ':' + two(m) : m) + ':' + two(s % 60);
-  timerEl.className = s <= 300 ? 'timer low' : 'timer';
+  steady(() => { // a narrower or wider time may wrap the bar differently
+    timerEl.textContent = t('time_left') + ' ' + (h ? h + ':' + two(m) : m) + ':' + two(s % 60);
+    timerEl.className = s <= 300 ? 'timer low' : 'timer';
+  });
   if (!s) timeUp();
 }
 function setRemaining(sec) { if (typeof sec === 'number' && isFinite(sec)) deadline = Date.now() + sec * 1000; }
@@ -92,14 +94,13 @@ if (!form) {
 // leaves the item last touched where it is on screen, so the option about to be tapped does
 // not move away under the finger. The browser's scroll anchoring does not cover a change in
 // view above it; upload.js calls this too.
-var here = null;
 ['pointerdown', 'focusin'].forEach((k) => form.addEventListener(k, (ev) => {
   here = ev.target.closest('fieldset.item') || here;
 }, true));
 function steady(fn) {
-  var r = here && here.getBoundingClientRect(), y = r && r.bottom > 0 && r.top < innerHeight ? r.top : null;
+  var a = here, r = a ? a.getBoundingClientRect() : null, y = r && r.bottom > 0 && r.top < innerHeight ? r.top : null;
   fn();
-  var d = y === null ? 0 : here.getBoundingClientRect().top - y;
+  var d = y === null ? 0 : a.getBoundingClientRect().top - y;
   if (d) scrollBy({ top: d, behavior: 'instant' });
 }
 window.ujikomSteady = steady;
