@@ -30,6 +30,7 @@ struct complaints_ctx {
   struct store_complaint after;   /* the complaint read back after the step */
   int64_t seq;                    /* note, reply: the note's number */
   enum complaints_rc refusal;     /* COMPLAINTS_OK, or why nothing was written */
+  struct complaints_quota *quota; /* lodge, reply: NULL for none */
 };
 
 static enum complaints_rc store_failed(int *out_store_rc, int rc) {
@@ -338,12 +339,37 @@ static int audit_step(struct store_tx *tx, int64_t actor, const char *action, in
   return audit_creation(tx, actor, action, "complaint", id, after);
 }
 
+/* Counts this lodging or reply in the quota's bucket, in the transaction that stores it: one
+ * over the quota is refused (STORE_CONFLICT, COMPLAINTS_LIMITED), and rolling back un-counts
+ * it, as it does a lodging the store then fails. */
+static int quota_take(struct store_tx *tx, struct complaints_ctx *c) {
+  struct complaints_quota *q = c->quota;
+  const int64_t hour_ms = (int64_t)3600 * 1000;
+  if (NULL == q || NULL == q->key || q->per_hour < 1) {
+    return STORE_OK;
+  }
+  struct store_ratelimit st;
+  const int64_t now = store_tx_now_ms(tx);
+  int rc = store_ratelimit_hit(tx, &st, q->key, now, hour_ms, q->per_hour, hour_ms);
+  if (STORE_OK == rc && st.count > q->per_hour) {
+    const int64_t s = (st.window_start_ms + hour_ms - now + 999) / 1000;
+    q->retry_after_s = s < 1 ? 1 : s;
+    c->refusal = COMPLAINTS_LIMITED;
+    return STORE_CONFLICT;
+  }
+  return rc;
+}
+
 static int lodge_txn(struct store_tx *tx, void *arg) {
   struct complaints_ctx *c = arg;
   int64_t id = 0;
   step_reset(c);
+  int rc = quota_take(tx, c);
+  if (STORE_OK != rc) {
+    return rc;
+  }
   c->lodged.created_ms = store_tx_now_ms(tx);
-  int rc = store_complaint_create(tx, &id, &c->lodged);
+  rc = store_complaint_create(tx, &id, &c->lodged);
   if (STORE_OK == rc) {
     /* The category and whether an account lodged it: never who, nor what they wrote. */
     rc = audit_step(tx, c->lodged.user_id, "complaint.lodge", id,
@@ -413,6 +439,13 @@ static int reply_txn(struct store_tx *tx, void *arg) {
   struct store_complaint cur;
   step_reset(c);
   int rc = store_complaint_by_token(store_tx_rd(tx), &cur, c->token);
+  if (STORE_OK == rc) {
+    rc = quota_take(tx, c);
+    if (STORE_OK != rc) {
+      store_complaint_clear(&cur);
+      return rc;
+    }
+  }
   if (STORE_NONE == rc) {
     c->refusal = COMPLAINTS_NOT_FOUND;
     return STORE_CONFLICT;
@@ -470,7 +503,8 @@ static enum complaints_rc run_step(struct store_complaint *out, struct complaint
 }
 
 enum complaints_rc complaints_lodge(struct store_complaint *out, struct svc *svc,
-                                    const struct complaints_lodging *in, char *why, size_t whylen,
+                                    const struct complaints_lodging *in,
+                                    struct complaints_quota *quota, char *why, size_t whylen,
                                     int *out_store_rc) {
   struct lodged_fields f;
   struct complaints_ctx c;
@@ -489,6 +523,7 @@ enum complaints_rc complaints_lodge(struct store_complaint *out, struct svc *svc
                                       .category = f.category,
                                       .about = f.about,
                                       .body = f.body};
+  c.quota = quota;
   if (0 != session_token_new(c.lodged.token)) {
     res = store_failed(out_store_rc, STORE_HARD); /* no randomness: nothing safe to hand out */
   } else {
@@ -553,7 +588,8 @@ enum complaints_rc complaints_note(struct store_complaint *out, struct svc *svc,
 }
 
 enum complaints_rc complaints_reply(struct store_complaint *out, struct svc *svc, const char *token,
-                                    const char *text, char *why, size_t whylen, int *out_store_rc) {
+                                    const char *text, struct complaints_quota *quota, char *why,
+                                    size_t whylen, int *out_store_rc) {
   struct complaints_ctx c;
   char *tidy = NULL;
   memset(out, 0, sizeof *out);
@@ -566,7 +602,7 @@ enum complaints_rc complaints_reply(struct store_complaint *out, struct svc *svc
   enum complaints_rc res =
       tidy_field(&tidy, "text", text, 1, COMPLAINT_TEXT_MAX_CHARS, why, whylen, out_store_rc);
   if (COMPLAINTS_OK == res) {
-    c = (struct complaints_ctx){.token = token, .text = tidy};
+    c = (struct complaints_ctx){.token = token, .text = tidy, .quota = quota};
     res = run_step(out, &c, svc, reply_txn, out_store_rc);
   }
   free(tidy);

@@ -47,7 +47,20 @@ enum complaints_rc {
   COMPLAINTS_NOT_RECEIVED,  /* taking: it was taken already (or closed) */
   COMPLAINTS_NOT_IN_REVIEW, /* noting or closing: not taken yet, or closed already */
   COMPLAINTS_CLOSED,        /* the complainant's reply: the complaint is closed */
+  COMPLAINTS_LIMITED,       /* lodging or replying: the quota's bucket is full (retry_after_s) */
   COMPLAINTS_STORE_FAILED,  /* see *out_store_rc */
+};
+
+/* How many lodgings and replies a complainant may send: at most per_hour in an hour counted
+ * under key (the caller's bucket: the account's, or the client address's). They are counted
+ * in the transaction that stores them, and one over the quota stores nothing and counts
+ * nothing, so neither a refused text nor requests sent at the same moment get past it. On
+ * COMPLAINTS_LIMITED, retry_after_s says when the bucket has room again (at least 1). A NULL
+ * quota, key or per_hour < 1: no limit. */
+struct complaints_quota {
+  const char *key;
+  int64_t per_hour;
+  int64_t retry_after_s; /* out */
 };
 
 /* What a complainant writes. Texts as received (UTF-8, not yet tidied); email and about may
@@ -63,10 +76,11 @@ struct complaints_lodging {
 
 /* Checks and stores a complaint with a fresh token, audited (complaint.lodge), and queues
  * the acknowledgement mail when an address was given and svc->mailer is set. COMPLAINTS_OK
- * with *out (free with store_complaint_clear), COMPLAINTS_INVALID_FIELD (why), or
- * COMPLAINTS_STORE_FAILED. */
+ * with *out (free with store_complaint_clear), COMPLAINTS_INVALID_FIELD (why),
+ * COMPLAINTS_LIMITED (quota) or COMPLAINTS_STORE_FAILED. */
 enum complaints_rc complaints_lodge(struct store_complaint *out, struct svc *svc,
-                                    const struct complaints_lodging *in, char *why, size_t whylen,
+                                    const struct complaints_lodging *in,
+                                    struct complaints_quota *quota, char *why, size_t whylen,
                                     int *out_store_rc);
 
 /* The complaint a status token opens, with the notes shown to the complainant: COMPLAINTS_OK
@@ -121,9 +135,11 @@ enum complaints_rc complaints_note(struct store_complaint *out, struct svc *svc,
  * reply marked in the queue (awaiting_staff). COMPLAINTS_OK with *out (the complaint after
  * it, free with store_complaint_clear), COMPLAINTS_NOT_FOUND for a token that is malformed
  * (not looked up) or unknown, COMPLAINTS_INVALID_FIELD ("text: …" in why),
- * COMPLAINTS_CLOSED, or COMPLAINTS_STORE_FAILED; nothing is written unless COMPLAINTS_OK. */
+ * COMPLAINTS_CLOSED, COMPLAINTS_LIMITED (a reply counts in the quota as a lodging does), or
+ * COMPLAINTS_STORE_FAILED; nothing is written unless COMPLAINTS_OK. */
 enum complaints_rc complaints_reply(struct store_complaint *out, struct svc *svc, const char *token,
-                                    const char *text, char *why, size_t whylen, int *out_store_rc);
+                                    const char *text, struct complaints_quota *quota, char *why,
+                                    size_t whylen, int *out_store_rc);
 
 /* admin closes a complaint in review with an outcome ("upheld" / "not_upheld") and its text,
  * declaring, as complaints_take, that they were not involved; audited (complaint.close); the

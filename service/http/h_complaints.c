@@ -19,14 +19,20 @@
 #include "http/pager.h"
 #include "http/ratelimit.h"
 
-/* The bucket a lodging counts in: the account's when signed in (a test site's cohort behind
- * one address then does not share one), else the client address's. */
-static void lodging_key(char *out, size_t outlen, const struct req *r) {
+void h_complaints_quota(struct complaints_quota *q, char key[H_COMPLAINTS_KEY_MAX],
+                        const struct req *r) {
   if (NULL != r->user) {
-    snprintf(out, outlen, "complaint:user:%" PRId64, r->user->id);
+    snprintf(key, H_COMPLAINTS_KEY_MAX, "complaint:user:%" PRId64, r->user->id);
   } else {
-    snprintf(out, outlen, "complaint:ip:%s", NULL != r->client_ip ? r->client_ip : "-");
+    snprintf(key, H_COMPLAINTS_KEY_MAX, "complaint:ip:%s",
+             NULL != r->client_ip ? r->client_ip : "-");
   }
+  *q = (struct complaints_quota){.key = key, .per_hour = r->svc->cfg->complaints_per_hour};
+}
+
+int h_complaints_limited(struct req *r, const struct complaints_quota *q) {
+  log_msg(LOG_INFO, r->request_id, "rate limited: %s", q->key);
+  return ratelimit_reply(r, q->retry_after_s);
 }
 
 void h_complaints_as_account(const struct req *r, struct complaints_lodging *in) {
@@ -35,18 +41,6 @@ void h_complaints_as_account(const struct req *r, struct complaints_lodging *in)
     in->name = NULL != in->name ? in->name : r->user->name;
     in->email = NULL != in->email ? in->email : r->user->email;
   }
-}
-
-bool h_complaints_may_lodge(struct req *r) {
-  char key[160];
-  lodging_key(key, sizeof key, r);
-  return RATELIMIT_OK == ratelimit_held(r, key);
-}
-
-void h_complaints_lodged(struct req *r) {
-  char key[160];
-  lodging_key(key, sizeof key, r);
-  (void)ratelimit_count(r, key, r->svc->cfg->complaints_per_hour, 3600); /* logged */
 }
 
 int h_complaints_refused(struct req *r, enum complaints_rc rc, const char *why, int store_rc,
@@ -66,6 +60,7 @@ int h_complaints_refused(struct req *r, enum complaints_rc rc, const char *why, 
     return reply_error(r, ERR_COMPLAINT_CLOSED, NULL);
   case COMPLAINTS_STORE_FAILED:
     return reply_store_error(r, store_rc, what);
+  case COMPLAINTS_LIMITED: /* h_complaints_limited's: the caller holds the quota */
   case COMPLAINTS_OK:
     break;
   }
@@ -105,8 +100,9 @@ static int reply_complaint(struct req *r, unsigned status, struct store_complain
  * complainant's view, the status link and its token. */
 int h_complaints_create(struct req *r) {
   struct complaints_lodging in = {0};
+  struct complaints_quota q;
   struct store_complaint c;
-  char why[256] = "";
+  char why[256] = "", key[H_COMPLAINTS_KEY_MAX];
   char url[COMPLAINTS_URL_MAX];
   int store_rc = STORE_OK;
   if (!reply_need_object(r) || !optional_text(r, "name", &in.name) ||
@@ -115,14 +111,14 @@ int h_complaints_create(struct req *r) {
     return 0; /* answered */
   }
   h_complaints_as_account(r, &in);
-  if (!h_complaints_may_lodge(r)) {
-    return 0; /* answered (429) */
+  h_complaints_quota(&q, key, r);
+  enum complaints_rc rc = complaints_lodge(&c, r->svc, &in, &q, why, sizeof why, &store_rc);
+  if (COMPLAINTS_LIMITED == rc) {
+    return h_complaints_limited(r, &q);
   }
-  enum complaints_rc rc = complaints_lodge(&c, r->svc, &in, why, sizeof why, &store_rc);
   if (COMPLAINTS_OK != rc) {
     return h_complaints_refused(r, rc, why, store_rc, __func__);
   }
-  h_complaints_lodged(r);
   if (!complaints_url(url, r->svc->cfg->public_url, c.token)) {
     store_complaint_clear(&c);
     return reply_error(r, ERR_INTERNAL, NULL);
@@ -155,22 +151,23 @@ int h_complaints_status(struct req *r) {
 int h_complaints_reply(struct req *r) {
   struct store_complaint c;
   struct store_complaint_note *notes = NULL;
+  struct complaints_quota q;
   size_t n = 0;
-  char why[256] = "";
+  char why[256] = "", key[H_COMPLAINTS_KEY_MAX];
   const char *text = NULL;
   int store_rc = STORE_OK;
   if (!reply_need_object(r) || !optional_text(r, "text", &text)) {
     return 0; /* answered */
   }
-  if (!h_complaints_may_lodge(r)) {
-    return 0; /* answered (429) */
-  }
+  h_complaints_quota(&q, key, r);
   enum complaints_rc rc =
-      complaints_reply(&c, r->svc, r->params[0], text, why, sizeof why, &store_rc);
+      complaints_reply(&c, r->svc, r->params[0], text, &q, why, sizeof why, &store_rc);
+  if (COMPLAINTS_LIMITED == rc) {
+    return h_complaints_limited(r, &q);
+  }
   if (COMPLAINTS_OK != rc) {
     return h_complaints_refused(r, rc, why, store_rc, __func__);
   }
-  h_complaints_lodged(r);
   store_complaint_clear(&c);
   rc = complaints_open(&c, &notes, &n, r->svc, r->params[0], &store_rc);
   if (COMPLAINTS_OK != rc) {

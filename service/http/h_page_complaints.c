@@ -217,21 +217,22 @@ int h_page_complaint_lodge(struct req *r) {
   struct complaints_lodging in = {
       .name = f.name, .email = f.email, .category = f.category, .about = f.about, .body = f.body};
   struct store_complaint c;
-  char why[256] = "", field[32];
+  struct complaints_quota q;
+  char why[256] = "", field[32], key[H_COMPLAINTS_KEY_MAX];
   int store_rc = STORE_OK;
   h_complaints_as_account(r, &in);
-  if (!h_complaints_may_lodge(r)) {
-    return 0; /* answered (429) */
-  }
-  enum complaints_rc rc = complaints_lodge(&c, r->svc, &in, why, sizeof why, &store_rc);
+  h_complaints_quota(&q, key, r);
+  enum complaints_rc rc = complaints_lodge(&c, r->svc, &in, &q, why, sizeof why, &store_rc);
   if (COMPLAINTS_INVALID_FIELD == rc) {
     err_reason_of(field, sizeof field, why);
     return lodge_form_page(r, 400, &f, field);
   }
+  if (COMPLAINTS_LIMITED == rc) {
+    return h_complaints_limited(r, &q);
+  }
   if (COMPLAINTS_OK != rc) {
     return h_complaints_refused(r, rc, why, store_rc, __func__);
   }
-  h_complaints_lodged(r);
   int ret = lodged_page(r, &c);
   store_complaint_clear(&c);
   return ret;
@@ -405,23 +406,25 @@ int h_page_complaint_status(struct req *r) {
 int h_page_complaint_reply(struct req *r) {
   const char *text = req_form(r, "text");
   struct store_complaint c;
-  char why[256] = "", next[sizeof COMPLAINTS_PATH + SESSION_TOKEN_LEN + 64];
+  struct complaints_quota q;
+  char why[256] = "", next[sizeof COMPLAINTS_PATH + SESSION_TOKEN_LEN + 64],
+       key[H_COMPLAINTS_KEY_MAX];
   int store_rc = STORE_OK;
-  if (!h_complaints_may_lodge(r)) {
-    return 0; /* answered (429) */
-  }
+  h_complaints_quota(&q, key, r);
   enum complaints_rc rc =
-      complaints_reply(&c, r->svc, r->params[0], text, why, sizeof why, &store_rc);
+      complaints_reply(&c, r->svc, r->params[0], text, &q, why, sizeof why, &store_rc);
   if (COMPLAINTS_INVALID_FIELD == rc) {
     return status_page(r, 400, text, true);
   }
   if (COMPLAINTS_NOT_FOUND == rc) {
     return layout_message_page(r, 404, "complaint.not_found_title", "complaint.not_found_text");
   }
+  if (COMPLAINTS_LIMITED == rc) {
+    return h_complaints_limited(r, &q);
+  }
   if (COMPLAINTS_OK != rc) {
     return h_complaints_refused(r, rc, why, store_rc, __func__);
   }
-  h_complaints_lodged(r);
   /* the token is well-formed (base64url) once a reply was stored under it */
   snprintf(next, sizeof next, "%s%s?notice=complaint_replied#complaint-progress", COMPLAINTS_PATH,
            c.token);

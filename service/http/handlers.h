@@ -217,16 +217,18 @@ int h_page_admin_complaints(struct req *r);
 int h_page_admin_complaint(struct req *r);
 /* GET /admin/complaints/:id/close: the confirmation (outcome and text) of closing for good. */
 int h_page_admin_complaint_close(struct req *r);
-/* The limit on lodging complaints and replying to them, in one bucket (--complaints-per-hour
- * for the caller's account when signed in, else for their client address), counted for the
- * complaints lodged and replies stored only (one refused for a typo costs nothing):
- * h_complaints_may_lodge before lodging or replying is true when the caller may, false after
- * answering 429 (or 503 when the store failed); h_complaints_lodged after success counts it. */
-bool h_complaints_may_lodge(struct req *r);
+/* The quota of lodging complaints and replying to them (--complaints-per-hour), in one
+ * bucket: the caller's account when signed in (a test site's cohort behind one address then
+ * does not share one), else their client address. key holds the bucket's name while q is
+ * used. A lodging or reply refused by it (COMPLAINTS_LIMITED) is answered with
+ * h_complaints_limited: 429 with Retry-After. */
+#define H_COMPLAINTS_KEY_MAX 160
+void h_complaints_quota(struct complaints_quota *q, char key[H_COMPLAINTS_KEY_MAX],
+                        const struct req *r);
+int h_complaints_limited(struct req *r, const struct complaints_quota *q);
 /* A complaint lodged signed in is the account's, in its name and to its e-mail address unless
  * others were given (the API and the page form alike). */
 void h_complaints_as_account(const struct req *r, struct complaints_lodging *in);
-void h_complaints_lodged(struct req *r);
 /* Answers a complaints operation that did not succeed (rc not COMPLAINTS_OK): the refused
  * field's why (400), the registry's complaint errors, or the store's failure (503/500, logged
  * with what). */

@@ -75,57 +75,6 @@ enum ratelimit_rc ratelimit_hit(struct req *r, const char *key, long limit, long
   return RATELIMIT_OK;
 }
 
-enum ratelimit_rc ratelimit_held(struct req *r, const char *key) {
-  struct store_rd *rd = NULL;
-  struct store_ratelimit st;
-  memset(&st, 0, sizeof st);
-  int rc = STORE_HARD;
-  if (NULL != key && strlen(key) < KEY_MAX) {
-    rc = store_rd_begin(r->svc->store, &rd);
-  }
-  if (STORE_OK == rc) {
-    rc = store_ratelimit_get(rd, &st, key);
-    store_rd_end(rd);
-  }
-  if (rc < 0) {
-    log_msg(STORE_HARD == rc ? LOG_ERROR : LOG_WARN, r->request_id, "rate limit %s: store %s",
-            NULL != key ? key : "-", store_rc_name(rc));
-    reply_error(r,
-                STORE_HARD == rc   ? ERR_INTERNAL
-                : STORE_BUSY == rc ? ERR_BUSY
-                                   : ERR_UNAVAILABLE,
-                NULL);
-    return RATELIMIT_REPLIED;
-  }
-  if (STORE_OK == rc && st.blocked_until_ms > r->now_ms) {
-    log_msg(LOG_INFO, r->request_id, "rate limited: %s (%lld counted)", key, (long long)st.count);
-    ratelimit_reply(r, seconds_until(st.blocked_until_ms, r->now_ms));
-    return RATELIMIT_REPLIED;
-  }
-  return RATELIMIT_OK;
-}
-
-int ratelimit_count(struct req *r, const char *key, long limit, long window_s) {
-  struct hit_ctx c;
-  memset(&c, 0, sizeof c);
-  if (NULL == key || strlen(key) >= KEY_MAX || limit < 1 || window_s < 1) {
-    log_msg(LOG_ERROR, r->request_id, "ratelimit_count: bad arguments");
-    return -1;
-  }
-  c.key = key;
-  c.now_ms = r->now_ms;
-  c.window_ms = (int64_t)window_s * 1000;
-  /* The store blocks once the count goes above its limit: the one that reaches ours does. */
-  c.limit = limit - 1;
-  c.block_ms = (int64_t)window_s * 1000;
-  int rc = store_txn(r->svc->store, hit_txn, &c);
-  if (STORE_OK != rc) {
-    log_msg(LOG_WARN, r->request_id, "rate limit %s not counted: store %s", key, store_rc_name(rc));
-    return -1;
-  }
-  return 0;
-}
-
 /* SHA-256 (lower-case hex) of the e-mail with ASCII upper case folded, so "A@x" and "a@x"
  * share one counter (the store compares e-mail addresses case-insensitively too) and the key
  * has one length whatever the address's. -1 when hashing fails. */

@@ -23,18 +23,6 @@ enum ratelimit_rc {
  * handler must return without replying again. */
 enum ratelimit_rc ratelimit_hit(struct req *r, const char *key, long limit, long window_s);
 
-/* A limit on what went through rather than on what was tried (complaints lodged: one refused
- * for a typo costs nothing), in two steps around the action:
- * - before it, ratelimit_held refuses with 429 + Retry-After while key is blocked, counting
- *   nothing (one read);
- * - after it succeeded, ratelimit_count counts it under key, and the one that reaches limit
- *   in window_s seconds blocks the key for window_s seconds, so that the next is refused.
- * Requests running at the same moment may all pass the check: the limit is exceeded by at
- * most as many as run at once. ratelimit_count returns 0, or -1 when the store could not
- * count it (logged; the action stands and its answer is sent as it is). */
-enum ratelimit_rc ratelimit_held(struct req *r, const char *key);
-int ratelimit_count(struct req *r, const char *key, long limit, long window_s);
-
 /* The buckets of the login back-off (docs/security.md, "Lock-out"):
  * - an account's shared bucket, "login:acct:" + SHA-256 (hex) of the e-mail with ASCII case
  *   folded (one key length for every address), where attempts from unknown devices count;

@@ -372,7 +372,7 @@ test('the staff list pages newest first and filters by status', async () => {
   assert.ok(older.json.items.some((c) => c.reference === refs[1]));
 });
 
-test('one address lodges (or replies) --complaints-per-hour times an hour; an account counts apart', async (t) => {
+test('one address lodges (or replies) --complaints-per-hour times an hour, also when sent at once; an account counts apart', async (t) => {
   const dm = await startDaemon({ args: ['--complaints-per-hour', '2'] });
   t.after(async () => { await stopClean(dm); dm.cleanup(); });
   const anon = new Client(dm.url);
@@ -397,9 +397,14 @@ test('one address lodges (or replies) --complaints-per-hour times an hour; an ac
   const cand = await candidateClient(dm, 'Rudi Hartono');
   const own = await cand.post('/api/complaints', { category: 'service', body: BODY });
   assert.equal(own.status, 201, own.text);
+  // Sent at the same moment, they are counted as they are stored: no more get through.
+  const burst = await candidateClient(dm, 'Sari Wulandari');
+  const at_once = await Promise.all(Array.from({ length: 6 }, () => burst.post('/api/complaints', { category: 'service', body: BODY })));
+  const statuses = at_once.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [201, 201, 429, 429, 429, 429], `six at once with room for two: ${statuses}`);
   const admin2 = await adminClient(dm);
   const list = await admin2.get('/api/admin/complaints');
-  assert.equal(list.json.counts.received, 2, 'the limited ones were not stored');
+  assert.equal(list.json.counts.received, 4, 'the limited ones were not stored');
 });
 
 test('staff export every complaint as CSV without the complainant\'s words or contact', async () => {

@@ -9,7 +9,8 @@
  * nothing; the status token opens the complaint with the shown notes only, staff read every
  * note, a malformed token is no complaint; the complainant replies by the token while the
  * complaint is open (audited as theirs, refused when closed) and staff see that the reply
- * waits for them until they write; lists page newest first; the JSON of each view
+ * waits for them until they write; lodgings and replies count in a quota's bucket as they
+ * are stored, and one over it writes nothing; lists page newest first; the JSON of each view
  * carries what that reader may see; and the complainant is mailed (through the real mailer
  * and a local SMTP sink) the acknowledgement, each shown note and the outcome, in lines SMTP
  * carries, and nothing else.
@@ -85,7 +86,7 @@ static int64_t lodge(struct fixture *f, const struct complaints_lodging *in,
   struct store_complaint c;
   char why[256];
   int rc = STORE_OK;
-  enum complaints_rc res = complaints_lodge(&c, &f->svc, in, why, sizeof why, &rc);
+  enum complaints_rc res = complaints_lodge(&c, &f->svc, in, NULL, why, sizeof why, &rc);
   if (COMPLAINTS_OK != res) {
     fail_msg("lodging refused (%d, store %d): %s", (int)res, rc, why);
   }
@@ -145,7 +146,7 @@ static void refused_lodging(struct fixture *f, const struct complaints_lodging *
   struct store_complaint c;
   char why[512] = "";
   int rc = STORE_OK;
-  enum complaints_rc res = complaints_lodge(&c, &f->svc, in, why, sizeof why, &rc);
+  enum complaints_rc res = complaints_lodge(&c, &f->svc, in, NULL, why, sizeof why, &rc);
   if (COMPLAINTS_INVALID_FIELD != res) {
     fail_msg("accepted (%d) what should be refused with \"%s\"", (int)res, why_starts);
   }
@@ -507,7 +508,7 @@ static enum complaints_rc reply(struct fixture *f, const char *token, const char
                                 size_t whylen) {
   struct store_complaint c;
   int rc = STORE_OK;
-  enum complaints_rc res = complaints_reply(&c, &f->svc, token, text, why, whylen, &rc);
+  enum complaints_rc res = complaints_reply(&c, &f->svc, token, text, NULL, why, whylen, &rc);
   assert_int_equal(STORE_OK, rc);
   if (COMPLAINTS_OK == res) {
     assert_true(c.awaiting_staff);
@@ -548,6 +549,70 @@ static bool awaiting(struct fixture *f, int64_t id) {
  * their account or the system) without the words; a malformed or unknown token, a text
  * breaking its rule and a closed complaint are refused, writing nothing. Staff see that a
  * reply waits for them until they write again or close the complaint. */
+/* The quota: lodgings and replies count in one bucket, in the transaction that stores them;
+ * one over it is refused with when to retry, and stores, audits and counts nothing; a refused
+ * text costs nothing; another bucket is apart. */
+static void test_quota(void **state) {
+  struct fixture *f = *state;
+  struct complaints_quota q = {.key = "complaint:ip:192.0.2.7", .per_hour = 2};
+  struct complaints_quota other = {.key = "complaint:user:9", .per_hour = 2};
+  struct complaints_lodging in = good(0), bad = good(0);
+  struct store_complaint c;
+  char why[256] = "";
+  int rc = STORE_OK;
+  bad.body = "pendek";
+
+  assert_int_equal(COMPLAINTS_INVALID_FIELD,
+                   complaints_lodge(&c, &f->svc, &bad, &q, why, sizeof why, &rc));
+  assert_int_equal(COMPLAINTS_OK, complaints_lodge(&c, &f->svc, &in, &q, why, sizeof why, &rc));
+  char token[SESSION_TOKEN_LEN + 1];
+  memcpy(token, c.token, sizeof token);
+  store_complaint_clear(&c);
+  /* a reply refused for its text costs nothing; a stored one counts */
+  assert_int_equal(COMPLAINTS_INVALID_FIELD,
+                   complaints_reply(&c, &f->svc, token, " ", &q, why, sizeof why, &rc));
+  assert_int_equal(COMPLAINTS_OK,
+                   complaints_reply(&c, &f->svc, token, "Tambahan.", &q, why, sizeof why, &rc));
+  store_complaint_clear(&c);
+  size_t audited = audit_count(f);
+  struct store_complaint *list = NULL;
+  size_t n = 0;
+  int64_t next = 0, counts[3] = {0};
+  assert_int_equal(COMPLAINTS_OK, complaints_list(&list, &n, &next, counts, &f->svc, NULL, 0, &rc));
+  store_complaint_list_free(list, n);
+  const int64_t stored = counts[0] + counts[1] + counts[2];
+
+  /* full: a lodging and a reply are refused, with when to retry, and nothing is written */
+  for (int i = 0; i < 3; i++) {
+    q.retry_after_s = 0;
+    assert_int_equal(COMPLAINTS_LIMITED,
+                     complaints_lodge(&c, &f->svc, &in, &q, why, sizeof why, &rc));
+    assert_null(c.name);
+    assert_true(q.retry_after_s >= 1 && q.retry_after_s <= 3600);
+    q.retry_after_s = 0;
+    assert_int_equal(COMPLAINTS_LIMITED,
+                     complaints_reply(&c, &f->svc, token, "Lagi.", &q, why, sizeof why, &rc));
+    assert_true(q.retry_after_s >= 1 && q.retry_after_s <= 3600);
+  }
+  assert_int_equal(audited, audit_count(f));
+  assert_int_equal(COMPLAINTS_OK, complaints_list(&list, &n, &next, counts, &f->svc, NULL, 0, &rc));
+  store_complaint_list_free(list, n);
+  assert_int_equal(stored, counts[0] + counts[1] + counts[2]);
+  /* the refused ones were not counted: the bucket holds the two that went through */
+  struct store_rd *rd = NULL;
+  struct store_ratelimit st;
+  assert_int_equal(STORE_OK, store_rd_begin(f->svc.store, &rd));
+  assert_int_equal(STORE_OK, store_ratelimit_get(rd, &st, q.key));
+  store_rd_end(rd);
+  assert_int_equal(2, st.count);
+
+  /* another bucket, and no quota at all, are not held by this one */
+  assert_int_equal(COMPLAINTS_OK, complaints_lodge(&c, &f->svc, &in, &other, why, sizeof why, &rc));
+  store_complaint_clear(&c);
+  assert_int_equal(COMPLAINTS_OK, complaints_lodge(&c, &f->svc, &in, NULL, why, sizeof why, &rc));
+  store_complaint_clear(&c);
+}
+
 static void test_reply(void **state) {
   struct fixture *f = *state;
   char why[256] = "";
@@ -1017,6 +1082,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_not_involved_declared, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_handling, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_reply, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_quota, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_open_tokens, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_list_pages, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_json_views, setup, temp_store_teardown),
