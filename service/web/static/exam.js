@@ -101,7 +101,7 @@ function steady(fn) {
   var a = here, r = a ? a.getBoundingClientRect() : null, y = r && r.bottom > 0 && r.top < innerHeight ? r.top : null;
   fn();
   var d = y === null ? 0 : a.getBoundingClientRect().top - y;
-  if (d) scrollBy({ top: d, behavior: 'instant' });
+  if (d) scrollBy(0, d);
 }
 window.ujikomSteady = steady;
 function showError(msg) { steady(() => { var e = D.getElementById('error-banner'); e.textContent = msg; e.hidden = false; }); }
