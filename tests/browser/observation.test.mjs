@@ -1,6 +1,7 @@
 // The observation sheet (FR.IA.01) on an assessor's tablet: filled while the test site has
 // no connection (CDP offline), kept on the device, sent when the connection is back, and the
-// unit decided from it; the application pages (FR.APL.01/02) for a candidate and for staff.
+// unit decided from it, the next KUK never moved by the sync notice; the application pages
+// (FR.APL.01/02) for a candidate and for staff.
 // Accessible (axe) in both languages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -131,6 +132,52 @@ test('an observation sheet filled offline on a tablet syncs when back online and
   await assertAccessible(page, 'observation-sheet-en');
   assertNoDialogs(p);
   await context.close();
+});
+
+// The sync notice comes while a KUK's record is sent and goes once it is stored; the KUK the
+// assessor is about to tap next stays where it is meanwhile, at the top of the sheet and
+// further down, with Chromium's scroll anchoring and without it (Safari, on many tablets;
+// emulated with `overflow-anchor: none`). It moved by the notice's height.
+test('the next KUK stays put while the sync notice comes and goes', async () => {
+  const { d } = env;
+  const cand = await candidateClient(d, 'Dewi Lestari');
+  const s = await cand.post(`/api/exams/${EXAM}/attempts`, {});
+  assert.equal(s.status, 201, s.text);
+  const id = s.json.id;
+  assert.equal((await cand.post(`/api/attempts/${id}/submit`, {})).status, 200);
+  const asesor = await staffAccount('assessor', 'Asesor Tenang');
+  for (const anchoring of [true, false]) {
+    const p = await newPage(env.browser, TABLET);
+    const { page, context } = p;
+    await loginViaForm(page, asesor.email);
+    await page.goto(`${d.url}/review/${id}/observations`);
+    if (!anchoring) await page.evaluate(() => { for (const el of [document.documentElement, document.body]) el.style.overflowAnchor = 'none'; });
+    const forms = page.locator(`section.obs-unit[data-unit="${UNIT}"] form.obs-kuk`);
+    for (const [k, scroll] of [[0, 'top'], [1, 'down']]) {
+      const f = forms.nth(k), next = forms.nth(k + 1).locator('input[value="true"]');
+      if (scroll === 'top') await page.evaluate(() => scrollTo(0, 0));
+      else await f.evaluate((el) => scrollBy(0, el.getBoundingClientRect().top - 200));
+      let release, reached;
+      const held = new Promise((r) => { release = r; });
+      const sent = new Promise((r) => { reached = r; });
+      await page.route('**/api/reviews/*/observations/**', async (route) => { reached(); await held; await route.continue(); });
+      await f.locator('input[value="true"]').check();
+      await f.locator('button[type=submit]').click();
+      await sent;
+      await page.locator('#sync-status').waitFor({ state: 'visible' });
+      const y0 = (await next.boundingBox()).y;
+      release();
+      await f.locator('.kuk-state[data-state=saved]').waitFor();
+      await page.locator('#sync-status').waitFor({ state: 'hidden' });
+      const y1 = (await next.boundingBox()).y;
+      const how = `${anchoring ? 'with' : 'without'} scroll anchoring, ${scroll}`;
+      assert.ok(Math.abs(y1 - y0) <= 1, `${how}: the next KUK stays at ${y0} px when the notice goes (now ${y1})`);
+      await page.unroute('**/api/reviews/*/observations/**');
+    }
+    await assertAccessible(page, `observation sheet, notice gone (${anchoring ? 'anchoring' : 'no anchoring'})`);
+    assertNoDialogs(p);
+    await context.close();
+  }
 });
 
 async function screenshots(page) {
