@@ -8,8 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, candidateClient, tmpDir } from '../integration/lib/daemon.mjs';
+import { Client, tmpDir } from '../integration/lib/daemon.mjs';
 import { png, sha256 } from '../integration/lib/evidence.mjs';
+import { submittedAttempt } from '../integration/lib/reviews.mjs';
 import {
   newPage, checkPage, assertNoDialogs, daemonAndBrowser, staffAccount, loginViaForm,
 } from './lib/browser.mjs';
@@ -20,11 +21,7 @@ const env = daemonAndBrowser();
 
 test('a photo taken offline on the tablet waits on the device and is uploaded when back online', async () => {
   const { d } = env;
-  const cand = await candidateClient(d, 'Sekar Arum');
-  const s = await cand.post(`/api/exams/${EXAM}/attempts`, {});
-  assert.equal(s.status, 201, s.text);
-  const id = s.json.id;
-  assert.equal((await cand.post(`/api/attempts/${id}/submit`, {})).status, 200);
+  const { id } = await submittedAttempt(d, EXAM, 'Sekar Arum');
   const asesor = await staffAccount(env, 'assessor', 'Asesor Foto');
   const admin = await staffAccount(env, 'admin', 'Admin Foto');
 

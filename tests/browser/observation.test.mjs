@@ -5,12 +5,13 @@
 // Accessible (axe) in both languages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, candidateClient, uniqueEmail, PASSWORD } from '../integration/lib/daemon.mjs';
+import { Client, uniqueEmail, PASSWORD } from '../integration/lib/daemon.mjs';
 import {
   newPage, checkPage, assertAccessible, assertNoDialogs, daemonAndBrowser, staffAccount as makeStaff,
   loginViaForm as loginForm, sendApplication,
 } from './lib/browser.mjs';
 import { assignApplications, userId } from '../integration/lib/schedules.mjs';
+import { submittedAttempt } from '../integration/lib/reviews.mjs';
 
 const EXAM = 'KRY-BTT-JR';
 const UNIT = 'C.13BTK00.006.1'; // the batik exam's observation unit
@@ -22,11 +23,7 @@ const loginViaForm = (page, email) => loginForm(page, env.d.url, email);
 test('an observation sheet filled offline on a tablet syncs when back online and decides the unit', async () => {
   const { d } = env;
   // The candidate finishes the attempt (the written part) before the demonstration.
-  const cand = await candidateClient(d, 'Sri Wahyuni');
-  const s = await cand.post(`/api/exams/${EXAM}/attempts`, {});
-  assert.equal(s.status, 201, s.text);
-  const id = s.json.id;
-  assert.equal((await cand.post(`/api/attempts/${id}/submit`, {})).status, 200);
+  const { cand, id } = await submittedAttempt(d, EXAM, 'Sri Wahyuni');
   const asesor = await staffAccount('assessor', 'Asesor Tablet');
 
   const p = await newPage(env.browser, TABLET);
@@ -140,11 +137,7 @@ test('an observation sheet filled offline on a tablet syncs when back online and
 // emulated with `overflow-anchor: none`). It moved by the notice's height.
 test('the next KUK stays put while the sync notice comes and goes', async () => {
   const { d } = env;
-  const cand = await candidateClient(d, 'Dewi Lestari');
-  const s = await cand.post(`/api/exams/${EXAM}/attempts`, {});
-  assert.equal(s.status, 201, s.text);
-  const id = s.json.id;
-  assert.equal((await cand.post(`/api/attempts/${id}/submit`, {})).status, 200);
+  const { id } = await submittedAttempt(d, EXAM, 'Dewi Lestari');
   const asesor = await staffAccount('assessor', 'Asesor Tenang');
   for (const anchoring of [true, false]) {
     const p = await newPage(env.browser, TABLET);

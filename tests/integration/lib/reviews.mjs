@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-import { tmpDir, EXAMS_DIR, startDaemon, stopClean, adminClient } from './daemon.mjs';
+import { tmpDir, EXAMS_DIR, startDaemon, stopClean, adminClient, candidateClient } from './daemon.mjs';
 import { assessorClient } from './reliability.mjs';
 
 export const REVIEW_EXAM_ID = 'DKV-UJI-REVIEW';
@@ -152,6 +152,17 @@ export async function finishedAttempt(cand, {
   const sub = await cand.post(`/api/attempts/${id}/submit`, {});
   assert.equal(sub.status, 200, `submit: ${sub.text}`);
   return id;
+}
+
+// A new candidate named name on daemon d who starts exam and submits it as it is (the
+// written part done, a demonstration left to observe): { cand, id }.
+export async function submittedAttempt(d, exam, name) {
+  const cand = await candidateClient(d, name);
+  const s = await cand.post(`/api/exams/${exam}/attempts`, {});
+  assert.equal(s.status, 201, s.text);
+  const id = s.json.id;
+  assert.equal((await cand.post(`/api/attempts/${id}/submit`, {})).status, 200);
+  return { cand, id };
 }
 
 export const FULL_MARKS = { 'ESS-1': { criteria: { R1: 4, R2: 2 }, comment: 'Lengkap.' } };
