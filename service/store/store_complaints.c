@@ -1,6 +1,6 @@
 /*
- * Complaints and their notes, for both backends (migration 0039). The handler's and the
- * notes' authors' names are read with the rows (LEFT JOIN users), and so is whether a
+ * Complaints and their notes, for both backends (migrations 0039 and 0040). The handler's and
+ * the notes' authors' names are read with the rows (LEFT JOIN users), and so is whether a
  * complainant's reply awaits staff, so a list page needs no look-up per row.
  */
 #include <stdlib.h>
@@ -22,6 +22,9 @@ enum complaints_stmt {
   NOTE_NEXT_SEQ,
   NOTE_INSERT,
   NOTE_LIST,
+  COMPLAINT_DUE_ERASURE,
+  COMPLAINT_ERASE,
+  NOTES_ERASE,
   COMPLAINTS__MAX
 };
 
@@ -32,8 +35,8 @@ enum complaints_stmt {
   "SELECT c.id, c.token, c.created_at, c.user_id, c.name, c.email, c.category, c.about, c.body, "  \
   "c.status, c.handler_id, c.taken_at, c.outcome, c.outcome_text, c.closed_at, h.name, "           \
   "CASE WHEN c.status <> 'closed' AND coalesce((SELECT n.from_complainant FROM complaint_notes "   \
-  "n WHERE n.complaint_id = c.id ORDER BY n.seq DESC LIMIT 1), 0) = 1 THEN 1 ELSE 0 END "          \
-  "FROM complaints c LEFT JOIN users h ON h.id = c.handler_id "
+  "n WHERE n.complaint_id = c.id ORDER BY n.seq DESC LIMIT 1), 0) = 1 THEN 1 ELSE 0 END, "         \
+  "c.erased_at FROM complaints c LEFT JOIN users h ON h.id = c.handler_id "
 
 static const char *const complaints_sqls[COMPLAINTS__MAX] = {
     [COMPLAINT_INSERT] = "INSERT INTO complaints(token, created_at, user_id, name, email, "
@@ -61,6 +64,13 @@ static const char *const complaints_sqls[COMPLAINTS__MAX] = {
         "SELECT n.complaint_id, n.seq, n.created_at, n.author_id, n.shown, n.body, "
         "u.name, n.from_complainant FROM complaint_notes n LEFT JOIN users u ON u.id = "
         "n.author_id WHERE n.complaint_id = ?1 AND (?2 = 0 OR n.shown = 1) ORDER BY n.seq",
+    /* Closed before ?1 and kept: oldest closing first (complaints_retained serves it). */
+    [COMPLAINT_DUE_ERASURE] = "SELECT id FROM complaints WHERE status = 'closed' AND erased_at IS "
+                              "NULL AND closed_at < ?1 ORDER BY closed_at, id LIMIT ?2",
+    [COMPLAINT_ERASE] = "UPDATE complaints SET name = ?2, email = '', about = '', body = ?2, "
+                        "outcome_text = ?2, user_id = NULL, erased_at = ?3 WHERE id = ?1 AND "
+                        "status = 'closed' AND erased_at IS NULL",
+    [NOTES_ERASE] = "UPDATE complaint_notes SET body = ?2 WHERE complaint_id = ?1",
 };
 static const struct store_sqlset complaints_set = {"complaints", complaints_sqls, COMPLAINTS__MAX};
 
@@ -110,6 +120,7 @@ static int complaint_row(struct store_stmt *st, void *elem) {
   c->closed_ms = col_int_or_zero(st, 14);
   c->handler_name = store_col_strdup(st, 15, &oom[5]);
   c->awaiting_staff = 0 != store_col_int64(st, 16);
+  c->erased_ms = col_int_or_zero(st, 17);
   if (oom[0] || oom[1] || oom[2] || oom[3] || oom[4] || oom[5] || NULL == c->name ||
       NULL == c->email || NULL == c->about || NULL == c->body) {
     store_complaint_clear(c);
@@ -263,6 +274,42 @@ int store_complaint_counts(struct store_rd *rd, int64_t out_counts[3]) {
   }
   store_stmt_done(st);
   return STORE_NONE == rc ? STORE_HARD : rc; /* the query always yields its one row */
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* erasure at the end of the retention period */
+
+static int id_row(struct store_stmt *st, void *elem) {
+  *(int64_t *)elem = store_col_int64(st, 0);
+  return STORE_OK;
+}
+
+static const struct store_rowtype id_rows = {"complaints due for erasure", sizeof(int64_t), id_row,
+                                             NULL};
+
+int store_complaint_due_erasure(struct store_rd *rd, int64_t **out, size_t *out_n,
+                                int64_t closed_before_ms, int limit) {
+  const struct store_arg args[] = {STORE_ARG_INT(closed_before_ms), STORE_ARG_INT(limit)};
+  return store_rows_query(store_rd_conn(rd), &complaints_set, COMPLAINT_DUE_ERASURE, args,
+                          sizeof args / sizeof args[0], &id_rows, limit, out, out_n);
+}
+
+int store_complaint_erase(struct store_tx *tx, int64_t id, const char *marker, int64_t now_ms) {
+  if (NULL == marker || '\0' == marker[0]) {
+    return STORE_HARD;
+  }
+  struct store_conn *c = store_tx_conn(tx);
+  const struct store_arg args[] = {STORE_ARG_INT(id), STORE_ARG_TEXT(marker),
+                                   STORE_ARG_INT(now_ms)};
+  struct store_stmt *st = store_stmt(c, &complaints_set, COMPLAINT_ERASE);
+  if (NULL != st) {
+    store_bind_all(st, args, sizeof args / sizeof args[0]);
+  }
+  int rc = store_step_changes(c, st, "complaint erase");
+  if (STORE_OK == rc) {
+    rc = store_write(c, &complaints_set, NOTES_ERASE, args, 2, "complaint notes erase");
+  }
+  return rc;
 }
 
 /* ------------------------------------------------------------------------------------ */

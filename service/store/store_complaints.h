@@ -1,6 +1,6 @@
 /*
  * Complaints (pengaduan) and the notes kept while they are handled, for both backends
- * (migration 0039). Who may do what, the texts' rules and the audit entries are the
+ * (migrations 0039 and 0040). Who may do what, the texts' rules and the audit entries are the
  * complaints module's (common/complaints.h); this layer stores and reads.
  */
 #ifndef UJIKOM_STORE_COMPLAINTS_H
@@ -36,6 +36,7 @@ struct store_complaint {
   /* read with the row: the complaint is open and its last note is the complainant's reply,
    * which no administrator has answered yet (by a note or by closing it) */
   bool awaiting_staff;
+  int64_t erased_ms; /* 0 while kept; else when its personal data and texts were erased */
 };
 
 struct store_complaint_note {
@@ -85,6 +86,18 @@ int store_complaint_list_by_user(struct store_rd *rd, struct store_complaint **o
                                  int64_t user_id, int limit);
 /* How many complaints are in each status (index: enum complaint_status). */
 int store_complaint_counts(struct store_rd *rd, int64_t out_counts[3]);
+
+/* The ids of at most limit (1..STORE_LIST_MAX) closed complaints not yet erased whose closing
+ * came before closed_before_ms, oldest closing first: STORE_OK with *out (the caller's to free())
+ * and *out_n, or negative. */
+int store_complaint_due_erasure(struct store_rd *rd, int64_t **out, size_t *out_n,
+                                int64_t closed_before_ms, int limit);
+
+/* Erases closed complaint id: its name, text and outcome text become marker (not empty), its
+ * e-mail and reference empty, its account link none, erased at now_ms, and the text of each of
+ * its notes marker. STORE_OK; STORE_NONE when no closed, kept complaint id exists (open,
+ * erased already, or none); or negative. */
+int store_complaint_erase(struct store_tx *tx, int64_t id, const char *marker, int64_t now_ms);
 
 void store_complaint_clear(struct store_complaint *c);
 void store_complaint_list_free(struct store_complaint *list, size_t n);

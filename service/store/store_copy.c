@@ -69,7 +69,7 @@ static const struct {
     {"recert_reminders", 4},
     {"recertifications", 6},
     {"checkin_codes", 6},
-    {"complaints", 15},
+    {"complaints", 16},
     {"complaint_notes", 7},
 };
 
@@ -147,7 +147,8 @@ static const char *const copy_selects[STORE_COPY_TABLES] = {
     "SELECT code_hash, schedule_id, user_id, created_by, created_at, used_at FROM "
     "checkin_codes ORDER BY code_hash",
     "SELECT id, token, created_at, user_id, name, email, category, about, body, status, "
-    "handler_id, taken_at, outcome, outcome_text, closed_at FROM complaints ORDER BY id",
+    "handler_id, taken_at, outcome, outcome_text, closed_at, erased_at FROM complaints ORDER BY "
+    "id",
     "SELECT complaint_id, seq, created_at, author_id, from_complainant, shown, body FROM "
     "complaint_notes ORDER BY complaint_id, seq",
 };
@@ -238,8 +239,8 @@ static const char *const copy_inserts[STORE_COPY_TABLES] = {
     "INSERT INTO checkin_codes(code_hash, schedule_id, user_id, created_by, created_at, "
     "used_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO complaints(id, token, created_at, user_id, name, email, category, about, body, "
-    "status, handler_id, taken_at, outcome, outcome_text, closed_at) VALUES(?1, ?2, ?3, ?4, ?5, "
-    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    "status, handler_id, taken_at, outcome, outcome_text, closed_at, erased_at) VALUES(?1, ?2, "
+    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     "INSERT INTO complaint_notes(complaint_id, seq, created_at, author_id, from_complainant, "
     "shown, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 };
