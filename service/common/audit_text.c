@@ -90,6 +90,7 @@ const char *const audit_known_actions[] = {"user.create",
                                            "complaint.note",
                                            "complaint.reply",
                                            "complaint.close",
+                                           "complaint.erase",
                                            NULL};
 
 const char *const audit_telling_fields[] = {"reason",  "minutes",     "verdict", "role",

@@ -483,6 +483,53 @@ static int close_txn(struct store_tx *tx, void *arg) {
   return STORE_OK == rc ? read_back(tx, c, c->id) : rc;
 }
 
+/* The end of the retention period: the due complaints erased and audited in one
+ * transaction (complaints_erase_due). */
+struct erase_ctx {
+  int64_t closed_before_ms, now_ms, retention_days;
+  size_t erased;
+};
+
+static int erase_txn(struct store_tx *tx, void *arg) {
+  struct erase_ctx *e = arg;
+  int64_t *ids = NULL;
+  size_t n = 0;
+  e->erased = 0;
+  int rc = store_complaint_due_erasure(store_tx_rd(tx), &ids, &n, e->closed_before_ms,
+                                       COMPLAINTS_ERASE_BATCH);
+  for (size_t i = 0; STORE_OK == rc && i < n; i++) {
+    rc = store_complaint_erase(tx, ids[i], COMPLAINTS_ERASED_TEXT, e->now_ms);
+    if (STORE_OK == rc) {
+      rc = audit_step(tx, STORE_AUDIT_SYSTEM, "complaint.erase", ids[i],
+                      json_pack("{s:I}", "retention_days", (json_int_t)e->retention_days));
+    }
+  }
+  free(ids);
+  e->erased = STORE_OK == rc ? n : 0;
+  return STORE_NONE == rc ? STORE_HARD : rc; /* read as due in this transaction: still there */
+}
+
+enum complaints_rc complaints_erase_due(size_t *out_n, struct svc *svc, int64_t now_ms,
+                                        int64_t retention_days, int *out_store_rc) {
+  const int64_t day_ms = (int64_t)86400 * 1000;
+  *out_n = 0;
+  if (retention_days <= 0) {
+    return COMPLAINTS_OK;
+  }
+  if (retention_days > now_ms / day_ms) {
+    return COMPLAINTS_OK; /* a period reaching back before the epoch: nothing closed then */
+  }
+  struct erase_ctx e = {.closed_before_ms = now_ms - retention_days * day_ms,
+                        .now_ms = now_ms,
+                        .retention_days = retention_days};
+  int rc = store_txn(svc->store, erase_txn, &e);
+  if (STORE_OK != rc) {
+    return store_failed(out_store_rc, rc);
+  }
+  *out_n = e.erased;
+  return COMPLAINTS_OK;
+}
+
 /* Runs a step's body in one transaction: COMPLAINTS_OK with *out (the complaint after it),
  * the body's refusal, or COMPLAINTS_STORE_FAILED. */
 static enum complaints_rc run_step(struct store_complaint *out, struct complaints_ctx *c,
@@ -842,6 +889,10 @@ json_t *complaints_json(const struct store_complaint *c, const struct store_comp
       NULL != c->body ? c->body : "", "outcome", closed ? complaint_outcome_name(c->outcome) : NULL,
       "outcome_text", closed ? c->outcome_text : NULL, "created_at", json_time(c->created_ms),
       "taken_at", json_time(c->taken_ms), "closed_at", json_time(c->closed_ms), "notes", list);
+  if (NULL != j && 0 != json_object_set_new(j, "erased_at", json_time(c->erased_ms))) {
+    json_decref(j);
+    j = NULL;
+  }
   if (NULL != j && staff && !add_staff_fields(j, c)) {
     json_decref(j);
     j = NULL;

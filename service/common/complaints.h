@@ -113,6 +113,25 @@ enum complaints_rc complaints_each(struct svc *svc, const enum complaint_status 
 enum complaints_rc complaints_of_user(struct store_complaint **out, size_t *out_n, struct svc *svc,
                                       int64_t user_id, int *out_store_rc);
 
+/* What stands in a complaint's texts once its retention period has ended (see
+ * complaints_erase_due): its name, text and outcome text, and every note's text. */
+#define COMPLAINTS_ERASED_TEXT "[dihapus: masa simpan berakhir / erased: retention period ended]"
+/* Complaints one call of complaints_erase_due erases at most (one transaction). */
+#define COMPLAINTS_ERASE_BATCH 50
+
+/* The end of the retention period (Indonesia's personal data protection law, UU 27/2022:
+ * personal data is kept no longer than its purpose needs): erases the complaints closed more
+ * than retention_days before now_ms, oldest closing first, at most COMPLAINTS_ERASE_BATCH in
+ * one transaction. Each keeps its reference, category, dates, handler and outcome for the
+ * LSP's register; its name, text, outcome text and notes' texts become
+ * COMPLAINTS_ERASED_TEXT, its e-mail and reference become empty, the account that lodged it
+ * is no longer linked (it leaves that account's list; its status link shows the record), and
+ * it is audited (complaint.erase, by the system, with the retention period). Open complaints
+ * are never erased. retention_days 0: nothing is erased. COMPLAINTS_OK with *out_n (how many;
+ * fewer than COMPLAINTS_ERASE_BATCH: none is due any more) or COMPLAINTS_STORE_FAILED. */
+enum complaints_rc complaints_erase_due(size_t *out_n, struct svc *svc, int64_t now_ms,
+                                        int64_t retention_days, int *out_store_rc);
+
 /* admin takes complaint id (received -> in_review), audited (complaint.take). not_involved:
  * admin declares they took no part in what the complaint is about (ISO/IEC 17024 9.9; the
  * service cannot know who did): without it COMPLAINTS_INVALID_FIELD ("not_involved: …" in

@@ -95,6 +95,9 @@ const struct config_option config_options[] = {
     {"complaints-per-hour", L(complaints_per_hour), "10", 1, 100000,
      "Complaints (and replies to them) one client address (anonymous) or one account "
      "(signed in) may send per hour"},
+    {"complaint-retention-days", L(complaint_retention_days), "1825", 0, 36500,
+     "Days after its closing a complaint's personal data and texts are erased by the periodic "
+     "sweep, its record (reference, category, dates, outcome) kept (0: never)"},
     /* --- account recovery --- */
     {"reset-ttl", L(reset_ttl_s), "3600", 1, 86400,
      "Seconds a password-reset link stays valid (it works once)"},

@@ -40,16 +40,17 @@ struct config {
   /* --- accounts and sessions --- */
   long session_idle_s;
   long session_max_s;
-  long kdf_log2n;               /* scrypt cost: N = 2^kdf_log2n */
-  long login_max_failures;      /* wrong passwords per account before the back-off starts */
-  long login_ip_max_failures;   /* wrong passwords per client address before its back-off */
-  long login_backoff_s;         /* first back-off; doubles with each further failure */
-  long login_backoff_max_s;     /* longest back-off */
-  long login_window_s;          /* failures older than this are forgotten */
-  long verify_lookups_per_hour; /* serial look-ups per client address per hour */
-  long register_per_hour;       /* new accounts per client address per hour */
-  long complaints_per_hour;     /* complaints one client address may lodge per hour */
-  char staff_2fa[12];           /* optional or required: a second factor for staff */
+  long kdf_log2n;                /* scrypt cost: N = 2^kdf_log2n */
+  long login_max_failures;       /* wrong passwords per account before the back-off starts */
+  long login_ip_max_failures;    /* wrong passwords per client address before its back-off */
+  long login_backoff_s;          /* first back-off; doubles with each further failure */
+  long login_backoff_max_s;      /* longest back-off */
+  long login_window_s;           /* failures older than this are forgotten */
+  long verify_lookups_per_hour;  /* serial look-ups per client address per hour */
+  long register_per_hour;        /* new accounts per client address per hour */
+  long complaints_per_hour;      /* complaints one client address may lodge per hour */
+  long complaint_retention_days; /* a closed complaint's personal data is erased after (0: never) */
+  char staff_2fa[12];            /* optional or required: a second factor for staff */
   /* --- account recovery --- */
   long reset_ttl_s;          /* lifetime of a password-reset link */
   long reset_per_hour;       /* reset-link requests per client address per hour */

@@ -18,6 +18,7 @@
 #include "common/audit_watch.h"
 #include "common/catalog.h"
 #include "common/certlog.h"
+#include "common/complaints.h"
 #include "common/config.h"
 #include "common/evidence.h"
 #include "common/form_index.h"
@@ -128,8 +129,31 @@ static void sweep_evidence(struct svc *svc) {
   }
 }
 
+/* Erases the complaints whose retention period (--complaint-retention-days) has ended
+ * (common/complaints.h), a bounded number of batches per sweep; the next sweep goes on. */
+static void erase_complaints(struct svc *svc) {
+  size_t total = 0;
+  for (int batch = 0; batch < 20; batch++) {
+    size_t n = 0;
+    int store_rc = STORE_OK;
+    if (COMPLAINTS_OK != complaints_erase_due(&n, svc, clock_wall_ms(),
+                                              svc->cfg->complaint_retention_days, &store_rc)) {
+      log_msg(LOG_WARN, NULL, "complaint erasure: store %s; retrying later",
+              store_rc_name(store_rc));
+      break;
+    }
+    total += n;
+    if (n < COMPLAINTS_ERASE_BATCH) {
+      break;
+    }
+  }
+  if (total > 0) {
+    log_msg(LOG_INFO, NULL, "complaint erasure: %zu complaints past their retention period", total);
+  }
+}
+
 /* The periodic work, on the node that leads (store_lead): overdue attempts, abandoned
- * evidence, then re-certification reminders. */
+ * evidence, re-certification reminders, then complaints past their retention period. */
 static void sweep(struct svc *svc) {
   if (STORE_OK != store_lead(svc->store)) {
     return;
@@ -137,6 +161,7 @@ static void sweep(struct svc *svc) {
   close_overdue(svc);
   sweep_evidence(svc);
   remind_recert(svc);
+  erase_complaints(svc);
 }
 
 /* Key sets loaded over the process's life: all stay allocated until exit because a handler

@@ -270,6 +270,19 @@ static void handling_dates(struct html *h, const struct req *r, const struct sto
   }
 }
 
+/* A complaint whose retention period ended: what was erased, when, and what is kept. */
+static void erased_notice(struct html *h, const struct req *r, const struct store_complaint *c,
+                          enum time_zone zone) {
+  char when[TIME_TEXT_SIZE];
+  if (c->erased_ms <= 0) {
+    return;
+  }
+  page_time(when, sizeof when, c->erased_ms, zone, false);
+  HTML_LIT(h, "<p class=\"notice\" id=\"complaint-erased\">");
+  html_text_sub(h, L(r, "complaint.erased"), "date", when, NULL);
+  HTML_LIT(h, "</p>");
+}
+
 /* The outcome of a closed complaint: its words and its text. */
 static void outcome_section(struct html *h, const struct req *r, const struct store_complaint *c) {
   html_fmt(h,
@@ -359,6 +372,7 @@ static int status_page(struct req *r, unsigned status, const char *typed, bool r
              L(r, "complaint.reply_refused"), L(r, "complaint.invalid_reply"));
   }
   complaint_ref(ref, c.id);
+  erased_notice(h, r, &c, zone);
   html_fmt(h,
            "<dl class=\"facts\" id=\"complaint-facts\"><dt>%s</dt><dd id=\"complaint-ref\">%s</dd>",
            L(r, "complaint.reference"), ref);
@@ -722,6 +736,7 @@ int h_page_admin_complaint(struct req *r) {
   html_text(h, title);
   HTML_LIT(h, "</h1>");
   layout_notice(h, r);
+  erased_notice(h, r, &c, zone);
   html_fmt(h, "<dl class=\"facts\" id=\"complaint-facts\"><dt>%s</dt><dd>", L(r, "page.status"));
   status_badge(h, r, c.status, "complaint-status");
   HTML_LIT(h, "</dd>");

@@ -1073,6 +1073,175 @@ static void test_mails(void **state) {
   free(long_note);
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* the end of the retention period */
+
+#define DAY_MS ((int64_t)86400 * 1000)
+
+/* Erases what is due at now_ms with retention_days: how many. */
+static size_t erase_due(struct fixture *f, int64_t now_ms, int64_t retention_days) {
+  size_t n = 99;
+  int rc = STORE_OK;
+  assert_int_equal(COMPLAINTS_OK, complaints_erase_due(&n, &f->svc, now_ms, retention_days, &rc));
+  assert_int_equal(STORE_OK, rc);
+  return n;
+}
+
+/* Lodges, takes and closes a complaint of the candidate's: its id; *closed_ms when it closed. */
+static int64_t closed_complaint(struct fixture *f, int64_t *closed_ms) {
+  struct complaints_lodging in = good(f->cand);
+  struct store_complaint_note *notes = NULL;
+  struct store_complaint c;
+  char why[256] = "";
+  size_t n = 0;
+  int rc = STORE_OK;
+  int64_t id = lodge(f, &in, NULL);
+  assert_int_equal(COMPLAINTS_OK, take(f, id, f->admin));
+  assert_int_equal(COMPLAINTS_OK, close_with(f, id, f->admin, "not_upheld",
+                                             "Tidak terbukti, Bu Dewi.", why, sizeof why));
+  assert_int_equal(COMPLAINTS_OK, complaints_get(&c, &notes, &n, &f->svc, id, &rc));
+  *closed_ms = c.closed_ms;
+  store_complaint_notes_free(notes, n);
+  store_complaint_clear(&c);
+  return id;
+}
+
+/* A closed complaint past its retention period keeps its record (reference, category, dates,
+ * handler, outcome, its notes' number and times) and loses the complainant's personal data
+ * and every text: name, text and outcome text and each note become the marker, e-mail and
+ * reference empty, the account no longer linked (so the complaint leaves that account's
+ * list; the status link still opens the record). It is audited by the system without the
+ * words. Nothing is erased a moment before the period ends, with no period (0), nor ever an
+ * open complaint; a second sweep finds nothing. */
+static void test_erasure(void **state) {
+  struct fixture *f = *state;
+  struct store_complaint c, *list = NULL;
+  struct store_complaint_note *notes = NULL;
+  struct store_audit_entry *audit = NULL;
+  struct complaints_lodging in = good(f->cand);
+  char why[256] = "", token[SESSION_TOKEN_LEN + 1];
+  size_t n = 0;
+  int rc = STORE_OK;
+  int64_t id = lodge(f, &in, &c);
+  memcpy(token, c.token, sizeof token);
+  store_complaint_clear(&c);
+  assert_int_equal(COMPLAINTS_OK, take(f, id, f->admin));
+  assert_int_equal(COMPLAINTS_OK,
+                   note(f, id, f->admin, false, "Cek jadwal, rahasia.", why, sizeof why));
+  assert_int_equal(COMPLAINTS_OK, reply(f, token, "Saya punya fotonya.", why, sizeof why));
+  assert_int_equal(COMPLAINTS_OK,
+                   note(f, id, f->admin, true, "Kami memeriksa foto Anda.", why, sizeof why));
+  assert_int_equal(COMPLAINTS_OK, close_with(f, id, f->admin2, "upheld",
+                                             "Terbukti, Bu Dewi Anggraini.", why, sizeof why));
+  int64_t open = lodge(f, &in, NULL); /* stays received */
+  assert_int_equal(COMPLAINTS_OK, complaints_get(&c, &notes, &n, &f->svc, id, &rc));
+  const int64_t created = c.created_ms, taken = c.taken_ms, closed = c.closed_ms;
+  store_complaint_notes_free(notes, n);
+  store_complaint_clear(&c);
+  size_t audited = audit_count(f);
+
+  assert_int_equal(0, erase_due(f, closed + 100000 * DAY_MS, 0));
+  assert_int_equal(0, erase_due(f, closed + 30 * DAY_MS, 30)); /* due after, not at, the end */
+  assert_int_equal(audited, audit_count(f));
+  const int64_t now = closed + 30 * DAY_MS + 1;
+  assert_int_equal(1, erase_due(f, now, 30));
+  assert_int_equal(0, erase_due(f, now, 30));
+  assert_int_equal(0, erase_due(f, now + 1000 * DAY_MS, 30)); /* the open one: never */
+  assert_int_equal(audited + 1, audit_count(f));
+
+  assert_int_equal(COMPLAINTS_OK, complaints_get(&c, &notes, &n, &f->svc, id, &rc));
+  assert_string_equal(COMPLAINTS_ERASED_TEXT, c.name);
+  assert_string_equal(COMPLAINTS_ERASED_TEXT, c.body);
+  assert_string_equal(COMPLAINTS_ERASED_TEXT, c.outcome_text);
+  assert_string_equal("", c.email);
+  assert_string_equal("", c.about);
+  assert_int_equal(0, c.user_id);
+  assert_int_equal(now, c.erased_ms);
+  assert_int_equal(COMPLAINT_CLOSED, c.status);
+  assert_int_equal(COMPLAINT_UPHELD, c.outcome);
+  assert_int_equal(COMPLAINT_ASSESSOR, c.category);
+  assert_int_equal(f->admin2, c.handler_id);
+  assert_int_equal(created, c.created_ms);
+  assert_int_equal(taken, c.taken_ms);
+  assert_int_equal(closed, c.closed_ms);
+  assert_int_equal(3, n);
+  for (size_t i = 0; i < n; i++) {
+    assert_int_equal(i + 1, notes[i].seq);
+    assert_string_equal(COMPLAINTS_ERASED_TEXT, notes[i].body);
+  }
+  assert_true(notes[1].from_complainant);
+  json_t *j = complaints_json(&c, notes, n, true);
+  assert_non_null(j);
+  char *text = json_dumps(j, 0);
+  assert_non_null(text);
+  for (const char *const *gone = (const char *const[]){in.name, in.email, in.about, BODY, "Dewi",
+                                                       "rahasia", "fotonya", "memeriksa", NULL};
+       NULL != *gone; gone++) {
+    if (NULL != strstr(text, *gone)) {
+      fail_msg("\"%s\" is still in the erased complaint: %s", *gone, text);
+    }
+  }
+  assert_true(json_is_string(json_object_get(j, "erased_at")));
+  assert_string_equal("upheld", json_string_value(json_object_get(j, "outcome")));
+  free(text);
+  json_decref(j);
+  store_complaint_notes_free(notes, n);
+  store_complaint_clear(&c);
+
+  /* The status link opens the record; the account's list no longer holds it. */
+  assert_int_equal(COMPLAINTS_OK, complaints_open(&c, &notes, &n, &f->svc, token, &rc));
+  assert_int_equal(id, c.id);
+  assert_int_equal(now, c.erased_ms);
+  store_complaint_notes_free(notes, n);
+  store_complaint_clear(&c);
+  assert_int_equal(COMPLAINTS_OK, complaints_of_user(&list, &n, &f->svc, f->cand, &rc));
+  assert_int_equal(1, n);
+  assert_int_equal(open, list[0].id);
+  assert_int_equal(0, list[0].erased_ms);
+  assert_string_equal(in.name, list[0].name);
+  assert_string_equal(BODY, list[0].body);
+  store_complaint_list_free(list, n);
+
+  /* Audited by the system, with the period and without the words. */
+  n = audit_of(f, &audit, id);
+  assert_true(n >= 1);
+  assert_string_equal("complaint.erase", audit[n - 1].action);
+  assert_string_equal("{\"retention_days\":30}", audit[n - 1].after);
+  assert_int_equal(STORE_AUDIT_SYSTEM, audit[n - 1].actor);
+  store_audit_list_free(audit, n);
+  int64_t bad = 0, count = 0;
+  assert_int_equal(STORE_OK, store_audit_verify(f->svc.store, &bad, &count, NULL, 0));
+}
+
+/* The sweep erases at most COMPLAINTS_ERASE_BATCH complaints a call, oldest closing first,
+ * and the next call goes on where it stopped. */
+static void test_erasure_batches(void **state) {
+  struct fixture *f = *state;
+  int64_t ids[COMPLAINTS_ERASE_BATCH + 1], last = 0;
+  for (size_t i = 0; i < COMPLAINTS_ERASE_BATCH + 1; i++) {
+    ids[i] = closed_complaint(f, &last);
+  }
+  const int64_t now = last + 365 * DAY_MS + 1;
+  assert_int_equal(COMPLAINTS_ERASE_BATCH, erase_due(f, now, 365));
+  struct store_complaint c;
+  struct store_complaint_note *notes = NULL;
+  size_t n = 0;
+  int rc = STORE_OK;
+  /* oldest closing first (then by id): the last one closed is the one left */
+  assert_int_equal(COMPLAINTS_OK,
+                   complaints_get(&c, &notes, &n, &f->svc, ids[COMPLAINTS_ERASE_BATCH], &rc));
+  assert_int_equal(0, c.erased_ms);
+  assert_string_equal("Dewi Anggraini", c.name);
+  store_complaint_notes_free(notes, n);
+  store_complaint_clear(&c);
+  assert_int_equal(COMPLAINTS_OK, complaints_get(&c, &notes, &n, &f->svc, ids[0], &rc));
+  assert_true(c.erased_ms > 0);
+  store_complaint_notes_free(notes, n);
+  store_complaint_clear(&c);
+  assert_int_equal(1, erase_due(f, now, 365));
+  assert_int_equal(0, erase_due(f, now, 365));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_lodge_refusals, setup, temp_store_teardown),
@@ -1086,6 +1255,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_open_tokens, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_list_pages, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_json_views, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_erasure, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_erasure_batches, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_mails, mail_setup, mail_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
