@@ -29,6 +29,7 @@
 #include "common/application.h"
 #include "common/second_factor.h"
 #include "common/mailer.h"
+#include "common/ratelimits.h"
 #include "common/recert.h"
 #include "common/svc.h"
 #include "common/session_cache.h"
@@ -152,8 +153,41 @@ static void erase_complaints(struct svc *svc) {
   }
 }
 
+/* How often the rate-limit counters that count nothing any more are forgotten: a scan of
+ * the counters, so not every sweep. */
+#define FORGET_INTERVAL_MS ((int64_t)10 * 60 * 1000)
+
+/* Forgets the rate-limit counters whose window and back-off have ended (common/ratelimits.h),
+ * every FORGET_INTERVAL_MS, a bounded number of batches at a time. */
+static void forget_rate_limits(struct svc *svc) {
+  static int64_t last_ms = 0;
+  const int64_t now = clock_wall_ms();
+  if (0 != last_ms && now - last_ms < FORGET_INTERVAL_MS && now >= last_ms) {
+    return;
+  }
+  last_ms = now;
+  size_t total = 0;
+  for (int batch = 0; batch < 20; batch++) {
+    size_t n = 0;
+    int rc = ratelimits_forget(&n, svc, now, ratelimits_longest_window_ms(svc->cfg));
+    if (STORE_OK != rc) {
+      log_msg(LOG_WARN, NULL, "rate-limit counters: store %s; retrying later", store_rc_name(rc));
+      last_ms = 0;
+      break;
+    }
+    total += n;
+    if (n < RATELIMITS_FORGET_BATCH) {
+      break;
+    }
+  }
+  if (total > 0) {
+    log_msg(LOG_INFO, NULL, "rate-limit counters: %zu ended ones forgotten", total);
+  }
+}
+
 /* The periodic work, on the node that leads (store_lead): overdue attempts, abandoned
- * evidence, re-certification reminders, then complaints past their retention period. */
+ * evidence, re-certification reminders, complaints past their retention period, then the
+ * rate-limit counters that count nothing any more. */
 static void sweep(struct svc *svc) {
   if (STORE_OK != store_lead(svc->store)) {
     return;
@@ -162,6 +196,7 @@ static void sweep(struct svc *svc) {
   sweep_evidence(svc);
   remind_recert(svc);
   erase_complaints(svc);
+  forget_rate_limits(svc);
 }
 
 /* Key sets loaded over the process's life: all stay allocated until exit because a handler

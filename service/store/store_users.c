@@ -30,6 +30,7 @@ enum users_stmt {
   RATE_PUT,
   RATE_DELETE,
   RATE_PURGE,
+  RATE_FORGET,
   DEVICE_GET,
   DEVICE_PUT,
   DEVICE_TRIM,
@@ -83,6 +84,9 @@ static const char *const users_sqls[USERS__MAX] = {
     [RATE_DELETE] = "DELETE FROM rate_limits WHERE key = ?1",
     [RATE_PURGE] = "DELETE FROM rate_limits WHERE substr(key, 1, length(?1)) = ?1 AND "
                    "window_start < ?2 AND blocked_until < ?2",
+    /* A bounded batch, by the primary key (no DELETE ... LIMIT in either engine's SQL). */
+    [RATE_FORGET] = "DELETE FROM rate_limits WHERE key IN (SELECT key FROM rate_limits WHERE "
+                    "window_start < ?1 AND blocked_until <= ?2 LIMIT ?3)",
     [DEVICE_GET] = "SELECT user_id FROM login_devices WHERE token_hash = ?1 AND last_used_at >= ?2",
     [DEVICE_PUT] = "INSERT INTO login_devices(token_hash, user_id, created_at, last_used_at) "
                    "VALUES(?1, ?2, ?3, ?3) ON CONFLICT(token_hash) DO UPDATE SET "
@@ -512,6 +516,27 @@ int store_ratelimit_purge(struct store_tx *tx, const char *prefix, int64_t befor
   if (NULL != out_n) {
     *out_n = STORE_OK == rc ? changes : 0;
   }
+  return rc;
+}
+
+int store_ratelimit_forget(struct store_tx *tx, int64_t window_before_ms, int64_t now_ms,
+                           int64_t limit, int64_t *out_n) {
+  *out_n = 0;
+  if (limit < 1) {
+    return STORE_HARD;
+  }
+  const struct store_arg args[] = {STORE_ARG_INT(window_before_ms), STORE_ARG_INT(now_ms),
+                                   STORE_ARG_INT(limit)};
+  struct store_conn *c = store_tx_conn(tx);
+  struct store_stmt *st = store_stmt(c, &users_set, RATE_FORGET);
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  store_bind_all(st, args, sizeof args / sizeof args[0]);
+  int64_t changes = 0;
+  int rc = store_step_done(c, st, "rate forget", &changes);
+  store_stmt_done(st);
+  *out_n = STORE_OK == rc ? changes : 0;
   return rc;
 }
 

@@ -142,6 +142,12 @@ int store_ratelimit_reset(struct store_tx *tx, const char *key);
  * NULL) receives the count. STORE_OK or negative. */
 int store_ratelimit_purge(struct store_tx *tx, const char *prefix, int64_t before_ms,
                           int64_t *out_n);
+/* Deletes at most limit (>= 1) counters, of any key, whose window started before
+ * window_before_ms and whose block (if any) ended by now_ms: the periodic forgetting of
+ * counters that count nothing any more (common/ratelimits.h). *out_n receives how many.
+ * STORE_OK or negative. */
+int store_ratelimit_forget(struct store_tx *tx, int64_t window_before_ms, int64_t now_ms,
+                           int64_t limit, int64_t *out_n);
 
 /* --- known login devices: a browser that logged in to an account keeps a random device
  * token; only its SHA-256 (hex, 64 characters) is stored, with the account. --- */
