@@ -506,7 +506,8 @@ static int erase_txn(struct store_tx *tx, void *arg) {
   }
   free(ids);
   e->erased = STORE_OK == rc ? n : 0;
-  return STORE_NONE == rc ? STORE_HARD : rc; /* read as due in this transaction: still there */
+  /* read as due in this transaction: still there, closed and kept */
+  return STORE_NONE == rc || STORE_CONFLICT == rc ? STORE_HARD : rc;
 }
 
 enum complaints_rc complaints_erase_due(size_t *out_n, struct svc *svc, int64_t now_ms,
@@ -883,16 +884,13 @@ json_t *complaints_json(const struct store_complaint *c, const struct store_comp
     return NULL;
   }
   json_t *j = json_pack(
-      "{s:s, s:s?, s:s?, s:s, s:s, s:s, s:s?, s:s?, s:o, s:o, s:o, s:o}", "reference", ref,
+      "{s:s, s:s?, s:s?, s:s, s:s, s:s, s:s?, s:s?, s:o, s:o, s:o, s:o, s:o}", "reference", ref,
       "status", complaint_status_name(c->status), "category", complaint_category_name(c->category),
       "name", NULL != c->name ? c->name : "", "about", NULL != c->about ? c->about : "", "body",
       NULL != c->body ? c->body : "", "outcome", closed ? complaint_outcome_name(c->outcome) : NULL,
       "outcome_text", closed ? c->outcome_text : NULL, "created_at", json_time(c->created_ms),
-      "taken_at", json_time(c->taken_ms), "closed_at", json_time(c->closed_ms), "notes", list);
-  if (NULL != j && 0 != json_object_set_new(j, "erased_at", json_time(c->erased_ms))) {
-    json_decref(j);
-    j = NULL;
-  }
+      "taken_at", json_time(c->taken_ms), "closed_at", json_time(c->closed_ms), "erased_at",
+      json_time(c->erased_ms), "notes", list);
   if (NULL != j && staff && !add_staff_fields(j, c)) {
     json_decref(j);
     j = NULL;

@@ -298,16 +298,13 @@ int store_complaint_erase(struct store_tx *tx, int64_t id, const char *marker, i
   if (NULL == marker || '\0' == marker[0]) {
     return STORE_HARD;
   }
-  struct store_conn *c = store_tx_conn(tx);
   const struct store_arg args[] = {STORE_ARG_INT(id), STORE_ARG_TEXT(marker),
                                    STORE_ARG_INT(now_ms)};
-  struct store_stmt *st = store_stmt(c, &complaints_set, COMPLAINT_ERASE);
-  if (NULL != st) {
-    store_bind_all(st, args, sizeof args / sizeof args[0]);
-  }
-  int rc = store_step_changes(c, st, "complaint erase");
+  int rc = complaint_transition(tx, COMPLAINT_ERASE, args, sizeof args / sizeof args[0],
+                                "complaint erase");
   if (STORE_OK == rc) {
-    rc = store_write(c, &complaints_set, NOTES_ERASE, args, 2, "complaint notes erase");
+    rc = store_write(store_tx_conn(tx), &complaints_set, NOTES_ERASE, args, 2,
+                     "complaint notes erase");
   }
   return rc;
 }

@@ -95,8 +95,8 @@ int store_complaint_due_erasure(struct store_rd *rd, int64_t **out, size_t *out_
 
 /* Erases closed complaint id: its name, text and outcome text become marker (not empty), its
  * e-mail and reference empty, its account link none, erased at now_ms, and the text of each of
- * its notes marker. STORE_OK; STORE_NONE when no closed, kept complaint id exists (open,
- * erased already, or none); or negative. */
+ * its notes marker. STORE_OK; STORE_CONFLICT when complaint id is open or erased already,
+ * STORE_NONE when there is none; or negative. */
 int store_complaint_erase(struct store_tx *tx, int64_t id, const char *marker, int64_t now_ms);
 
 void store_complaint_clear(struct store_complaint *c);

@@ -497,6 +497,27 @@ int store_ratelimit_reset(struct store_tx *tx, const char *key) {
   return STORE_NONE == rc ? STORE_OK : rc;
 }
 
+/* Deletes counters by statement which with args: how many in *out_n (may be NULL). */
+static int rate_delete(struct store_tx *tx, int which, const struct store_arg *args, size_t nargs,
+                       const char *what, int64_t *out_n) {
+  struct store_conn *c = store_tx_conn(tx);
+  struct store_stmt *st = store_stmt(c, &users_set, which);
+  int64_t changes = 0;
+  if (NULL != out_n) {
+    *out_n = 0;
+  }
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  store_bind_all(st, args, nargs);
+  int rc = store_step_done(c, st, what, &changes);
+  store_stmt_done(st);
+  if (NULL != out_n && STORE_OK == rc) {
+    *out_n = changes;
+  }
+  return rc;
+}
+
 int store_ratelimit_purge(struct store_tx *tx, const char *prefix, int64_t before_ms,
                           int64_t *out_n) {
   if ('\0' == prefix[0]) {
@@ -504,19 +525,7 @@ int store_ratelimit_purge(struct store_tx *tx, const char *prefix, int64_t befor
   }
   /* A prefix compared as such, not as a range of keys: text order depends on the collation. */
   const struct store_arg args[] = {STORE_ARG_TEXT(prefix), STORE_ARG_INT(before_ms)};
-  struct store_conn *c = store_tx_conn(tx);
-  struct store_stmt *st = store_stmt(c, &users_set, RATE_PURGE);
-  int64_t changes = 0;
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  store_bind_all(st, args, 2);
-  int rc = store_step_done(c, st, "rate purge", &changes);
-  store_stmt_done(st);
-  if (NULL != out_n) {
-    *out_n = STORE_OK == rc ? changes : 0;
-  }
-  return rc;
+  return rate_delete(tx, RATE_PURGE, args, 2, "rate purge", out_n);
 }
 
 int store_ratelimit_forget(struct store_tx *tx, int64_t window_before_ms, int64_t now_ms,
@@ -527,17 +536,7 @@ int store_ratelimit_forget(struct store_tx *tx, int64_t window_before_ms, int64_
   }
   const struct store_arg args[] = {STORE_ARG_INT(window_before_ms), STORE_ARG_INT(now_ms),
                                    STORE_ARG_INT(limit)};
-  struct store_conn *c = store_tx_conn(tx);
-  struct store_stmt *st = store_stmt(c, &users_set, RATE_FORGET);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  store_bind_all(st, args, sizeof args / sizeof args[0]);
-  int64_t changes = 0;
-  int rc = store_step_done(c, st, "rate forget", &changes);
-  store_stmt_done(st);
-  *out_n = STORE_OK == rc ? changes : 0;
-  return rc;
+  return rate_delete(tx, RATE_FORGET, args, sizeof args / sizeof args[0], "rate forget", out_n);
 }
 
 /* ------------------------------------------------------------------------------------ */
