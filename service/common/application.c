@@ -4,6 +4,7 @@
  */
 #include "common/application.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "common/api_time.h"
 #include "common/audit_text.h"
 #include "common/catalog.h"
 #include "common/keyfile.h"
@@ -536,4 +538,36 @@ int application_allows_start(struct store_rd *rd, int64_t user_id, const struct 
   *out_ok = STORE_OK == rc && 0 == strcmp(a.status, STORE_APPLICATION_ELIGIBLE);
   store_application_clear(&a);
   return STORE_NONE == rc ? STORE_OK : rc;
+}
+
+json_t *application_view_json(const struct application_view *v, bool staff) {
+  char masked[APPLICANT_NIK_LEN + 1];
+  memset(masked, '*', APPLICANT_NIK_LEN - 4);
+  memcpy(masked + APPLICANT_NIK_LEN - 4, v->nik_last4, 5);
+  json_t *personal = json_deep_copy(v->personal);
+  if (NULL == personal || 0 != json_object_set_new(personal, "nik_masked", json_string(masked)) ||
+      (v->nik_revealed && 0 != json_object_set_new(personal, "nik", json_string(v->nik)))) {
+    json_decref(personal);
+    return NULL;
+  }
+  json_t *files = json_array();
+  for (size_t i = 0; NULL != files && i < v->nfiles; i++) {
+    char url[160];
+    snprintf(url, sizeof url, "/api/applications/%" PRId64 "/files/%s", v->a.id,
+             v->files[i].sha256);
+    json_array_append_new(files,
+                          json_pack("{s:s, s:s, s:s, s:I, s:s}", "sha256", v->files[i].sha256,
+                                    "name", v->files[i].name, "type", v->files[i].mime, "size",
+                                    (json_int_t)v->files[i].size, "url", url));
+  }
+  return json_pack(
+      "{s:I, s:s, s:s, s:o, s:o, s:o, s:s?, s:o, s:O, s:o, s:o}", "id", (json_int_t)v->a.id,
+      "exam_id", v->a.exam_id, "status", v->a.status, "submitted_at", json_time(v->a.submitted_ms),
+      "decided_at", json_time(v->a.decided_ms), "decided_by",
+      v->a.decided_by > 0 ? json_integer(v->a.decided_by) : json_null(), "reason", v->a.reason,
+      "personal", personal, "self_assessment", v->self_assessment, "candidate",
+      staff ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)v->a.user_id, "name",
+                        v->candidate_name, "email", v->candidate_email)
+            : json_null(),
+      "files", files);
 }

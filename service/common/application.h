@@ -91,6 +91,9 @@ struct application_view {
   size_t nfiles;
 };
 void application_view_clear(struct application_view *v);
+/* An application as the API shows it (staff: with the candidate), NIK masked unless the view
+ * holds it opened; NULL when memory runs out. */
+json_t *application_view_json(const struct application_view *v, bool staff);
 
 /* Candidate user_id's own application for exam_id; reveal also opens the NIK.
  * APPLICATION_OK (clear *out), APPLICATION_NOT_FOUND, APPLICATION_NO_KEY,

@@ -9,6 +9,7 @@
 #ifndef UJIKOM_COMMON_SCHEDULE_H
 #define UJIKOM_COMMON_SCHEDULE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -102,5 +103,9 @@ int schedule_record_start(struct store_tx *tx, int64_t schedule_id, int64_t user
 
 /* The UTC time of local date + HH:MM in zone name: 0 and *out_ms, or -1. */
 int schedule_local_time(int64_t *out_ms, const char *date, const char *hhmm, const char *zone_name);
+
+/* A schedule as the API writes it: to staff with its session code (shown at the TUK), to
+ * its candidate without it. NULL when memory runs out. */
+json_t *schedule_to_json(const struct store_schedule *s, bool staff);
 
 #endif

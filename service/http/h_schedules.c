@@ -22,29 +22,6 @@
 /* The most assessors a create request lists. */
 #define ASSESSORS_MAX SCHEDULE_MAX_ASSESSORS
 
-/* A schedule as the API shows it to staff (the session code included: it is shown at the
- * TUK) or to its candidate (without it). */
-json_t *schedule_to_json(const struct store_schedule *s, bool staff) {
-  char opens[32], closes[32], lo[TIME_TEXT_SIZE], lc[TIME_TEXT_SIZE];
-  enum time_zone z = TIME_ZONE_WIB;
-  (void)time_zone_parse(s->time_zone, &z);
-  iso_time(opens, sizeof opens, s->opens_ms);
-  iso_time(closes, sizeof closes, s->closes_ms);
-  time_format_zone(lo, sizeof lo, s->opens_ms / 1000, z, TIME_MINUTE_UTC);
-  time_format_zone(lc, sizeof lc, s->closes_ms / 1000, z, TIME_MINUTE_UTC);
-  json_t *j =
-      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b}", "id",
-                (json_int_t)s->id, "exam_id", s->exam_id, "title", s->title, "tuk_name",
-                s->tuk_name, "tuk_address", s->tuk_address, "time_zone", s->time_zone, "date",
-                s->exam_date, "opens_at", opens, "closes_at", closes, "opens_local", lo,
-                "closes_local", lc, "capacity", (json_int_t)s->capacity, "enrolled",
-                (json_int_t)s->enrolled, "session_code_required", '\0' != s->session_code[0]);
-  if (NULL != j && staff) {
-    json_object_set_new(j, "session_code", json_string(s->session_code));
-  }
-  return j;
-}
-
 static int reply_schedule_rc(struct req *r, enum schedule_rc rc, int store_rc, const char *field) {
   char detail[160];
   switch (rc) {

@@ -64,9 +64,6 @@ int h_page_admin_schedule(struct req *r);
 /* The attendance list: with the codes just made (POST), or who has one and used it (GET). */
 int h_page_checkin_codes(struct req *r);
 int h_page_attendance_list(struct req *r);
-/* A schedule as the API writes it (staff: with its session code). */
-struct store_schedule;
-json_t *schedule_to_json(const struct store_schedule *s, bool staff);
 
 /* --- item banks (h_item_bank.c, h_page_admin_item_bank.c) --- */
 int h_item_bank_import(struct req *r);
@@ -310,9 +307,6 @@ int h_page_application_staff(struct req *r);
 /* Answers a refused or failed application operation with its registry error. */
 int reply_application(struct req *r, enum application_rc rc, const struct application_err *err,
                       const char *what);
-/* An application as the API shows it (staff: with the candidate), NIK masked unless the view
- * holds it opened; NULL when memory runs out. */
-json_t *application_view_json(const struct application_view *v, bool staff);
 
 /* --- the observation sheet (h_observation.c; page in h_page_observation.c) --- */
 int h_observation_sheet(struct req *r);
