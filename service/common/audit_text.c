@@ -91,6 +91,7 @@ const char *const audit_known_actions[] = {"user.create",
                                            "complaint.reply",
                                            "complaint.close",
                                            "complaint.erase",
+                                           "account.export",
                                            NULL};
 
 const char *const audit_telling_fields[] = {"reason",  "minutes",     "verdict", "role",

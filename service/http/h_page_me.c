@@ -551,6 +551,17 @@ static int me_attempt(struct html *h, struct req *r, const struct store_attempt 
   return 0;
 }
 
+/* The account holder's copy of their data (GET /api/me/data, common/personal_data.h). */
+static void render_personal_data(struct html *h, struct req *r) {
+  HTML_LIT(h, "<h2 id=\"personal-data\">");
+  html_text(h, L(r, "me.data_title"));
+  HTML_LIT(h, "</h2><p>");
+  html_text(h, L(r, "me.data_text"));
+  HTML_LIT(h, "</p><p><a href=\"/api/me/data\" download>");
+  html_text(h, L(r, "me.data_download"));
+  HTML_LIT(h, "</a></p>");
+}
+
 /* The candidate's test schedules: where and when, in the TUK's zone, with the way to the
  * exam's start page (which admits them only inside the window). */
 static void render_schedules(struct html *h, const struct req *r) {
@@ -641,6 +652,7 @@ int h_page_me(struct req *r) {
       goto cleanup;
     }
   }
+  render_personal_data(h, r);
   layout_end(h, r);
   ret = layout_reply(r, 200, h);
 cleanup:

@@ -19,6 +19,8 @@ const struct route routes[] = {
     {"POST", "/api/auth/logout", ROLE_ANY, ROUTE_CHECKIN, h_auth_logout},
     {"POST", "/api/auth/logout-all", ROLE_USER, ROUTE_BEFORE_2FA, h_auth_logout_all},
     {"GET", "/api/auth/me", ROLE_USER, ROUTE_BEFORE_2FA | ROUTE_CHECKIN, h_auth_me},
+    /* the account's own data, as one download (common/personal_data.h) */
+    {"GET", "/api/me/data", ROLE_USER, 0, h_me_data},
     {"POST", "/api/auth/password", ROLE_USER, ROUTE_HASHES | ROUTE_BEFORE_2FA, h_auth_password},
     {"POST", "/api/auth/login/totp", ROLE_ANY, ROUTE_NO_CSRF, h_auth_login_totp},
     {"GET", "/api/auth/2fa", ROLE_STAFF, ROUTE_BEFORE_2FA, h_auth_second_factor},

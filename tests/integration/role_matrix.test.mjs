@@ -22,6 +22,7 @@ const MATRIX = {
   'POST /api/auth/logout': 'A A A A A',
   'POST /api/auth/logout-all': 'U A A A A',
   'GET /api/auth/me': 'U A A A A',
+  'GET /api/me/data': 'U A A A A',
   'POST /api/auth/password': 'U A A A A',
   'POST /api/auth/login/totp': 'A A A A A',
   'GET /api/auth/2fa': 'U F F A A',

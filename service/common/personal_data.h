@@ -1,0 +1,47 @@
+/*
+ * A person's own data as one document they download: the right of a data subject to see and
+ * obtain a copy of the personal data a controller processes about them, in a form a machine
+ * reads (UU 27/2022 on personal data protection, articles 7 and 13). The LSP is the
+ * controller; this is how an account holder exercises that right without writing to it.
+ *
+ * The document (PERSONAL_DATA_FORMAT) holds what the service keeps about the account and
+ * what its owner gave it: the account (e-mail address, name, role, time zone, bound DID,
+ * whether a second factor is on), every attempt with its saved answers, flags, released
+ * result, the assessor's feedback and any appeal, the applications (APL-01/02, the NIK
+ * opened, as its owner sees it with ?nik=1), certificates and their status, renewals, extra
+ * time planned, test events enrolled in, complaints lodged while signed in, and the audit
+ * log's entries about the account. It leaves out what would let a copy act as the account or
+ * what is another person's: the password hash, session and device tokens, second-factor
+ * secrets and recovery codes, staff notes on complaints, other people's names (staff appear
+ * by the account ids the API already shows the candidate, as on an appeal).
+ *
+ * Each download is one audit entry (account.export, about the account, by its owner) written
+ * before the document is handed out: a document whose entry could not be written is not
+ * given.
+ */
+#ifndef UJIKOM_COMMON_PERSONAL_DATA_H
+#define UJIKOM_COMMON_PERSONAL_DATA_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "common/svc.h"
+
+#define PERSONAL_DATA_FORMAT "ujikom-personal-data/1"
+/* Rows of one kind the document holds at most (newest first where the store orders them);
+ * a kind cut there says so ("truncated" in the document's "limits"). */
+#define PERSONAL_DATA_LIST_MAX 1000
+
+enum personal_data_rc {
+  PERSONAL_DATA_OK = 0,
+  PERSONAL_DATA_NOT_FOUND,    /* no such account */
+  PERSONAL_DATA_NO_MEMORY,    /* the document could not be built */
+  PERSONAL_DATA_STORE_FAILED, /* see *out_store_rc */
+};
+
+/* Builds user_id's document as of now_ms and records the download (account.export):
+ * PERSONAL_DATA_OK with *out (json_decref), or another code with *out NULL. */
+enum personal_data_rc personal_data_export(json_t **out, struct svc *svc, int64_t user_id,
+                                           int64_t now_ms, int *out_store_rc);
+
+#endif

@@ -1,0 +1,49 @@
+// A candidate downloads their own data from the dashboard, in Chromium on a 360 px phone: the
+// section says what the file holds and that downloads are recorded, the link saves one JSON
+// file named for the account and the day, holding the account and the complaint just
+// lodged; in Indonesian and in English; axe, 360 px and 200 % text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+import { newPage, checkPage, assertAccessible, assertNoDialogs, daemonAndBrowser, registerCandidate } from './lib/browser.mjs';
+
+const NAME = 'Dewi Lestari Putri';
+const STORY = 'Jadwal uji diubah dua kali tanpa pemberitahuan kepada peserta.';
+const env = daemonAndBrowser();
+
+test('the dashboard hands the candidate a copy of their data', async () => {
+  const { d, browser } = env;
+  const c = await newPage(browser, { width: 360, height: 800 });
+  const email = await registerCandidate(c.page, d.url, 'datasaya', NAME);
+  const csrf = await c.page.locator('input[name=csrf]').first().getAttribute('value');
+  const lodged = await c.page.request.post(`${d.url}/api/complaints`, {
+    data: { name: NAME, category: 'service', about: 'Jadwal Maret 2026', body: STORY },
+    headers: { Accept: 'application/json', 'X-CSRF-Token': csrf, Origin: d.url },
+  });
+  assert.equal(lodged.status(), 201, await lodged.text());
+
+  await c.page.goto(`${d.url}/me`);
+  const section = c.page.locator('#personal-data');
+  assert.equal((await section.textContent()).trim(), 'Data pribadi Anda');
+  const link = c.page.getByRole('link', { name: 'Unduh data saya (JSON)' });
+  assert.equal(await link.getAttribute('href'), '/api/me/data');
+  await checkPage(c.page, 'me-personal-data');
+
+  const [download] = await Promise.all([c.page.waitForEvent('download'), link.click()]);
+  assert.match(download.suggestedFilename(), /^ujikom-data-\d+-\d{4}-\d\d-\d\d\.json$/);
+  const doc = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(doc.format, 'ujikom-personal-data/1');
+  assert.equal(doc.account.name, NAME);
+  assert.equal(doc.account.email, email);
+  assert.deepEqual(doc.complaints.map((x) => x.body), [STORY]);
+
+  await c.page.goto(`${d.url}/lang?to=en&back=%2Fme`);
+  await c.page.waitForURL(`${d.url}/me`);
+  assert.equal((await section.textContent()).trim(), 'Your personal data');
+  assert.equal(await c.page.getByRole('link', { name: 'Download my data (JSON)' }).count(), 1);
+  await assertAccessible(c.page, 'personal data section in English');
+  assertNoDialogs(c);
+  assert.deepEqual(c.errors, []);
+  await c.context.close();
+});
