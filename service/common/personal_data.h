@@ -17,7 +17,9 @@
  *
  * Each download is one audit entry (account.export, about the account, by its owner) written
  * before the document is handed out: a document whose entry could not be written is not
- * given.
+ * given. Downloads are counted per account (PERSONAL_DATA_PER_HOUR in an hour, in the
+ * transaction that writes the entry), so that nobody fills the audit log, or keeps a store
+ * busy, by asking again and again.
  */
 #ifndef UJIKOM_COMMON_PERSONAL_DATA_H
 #define UJIKOM_COMMON_PERSONAL_DATA_H
@@ -31,17 +33,23 @@
 /* Rows of one kind the document holds at most (newest first where the store orders them);
  * a kind cut there says so ("truncated" in the document's "limits"). */
 #define PERSONAL_DATA_LIST_MAX 1000
+/* Downloads an account may make in an hour. */
+#define PERSONAL_DATA_PER_HOUR 6
 
 enum personal_data_rc {
   PERSONAL_DATA_OK = 0,
   PERSONAL_DATA_NOT_FOUND,    /* no such account */
+  PERSONAL_DATA_LIMITED,      /* PERSONAL_DATA_PER_HOUR reached: *out_retry_after_s */
   PERSONAL_DATA_NO_MEMORY,    /* the document could not be built */
   PERSONAL_DATA_STORE_FAILED, /* see *out_store_rc */
 };
 
 /* Builds user_id's document as of now_ms and records the download (account.export):
- * PERSONAL_DATA_OK with *out (json_decref), or another code with *out NULL. */
+ * PERSONAL_DATA_OK with *out (json_decref), or another code with *out NULL; with
+ * PERSONAL_DATA_LIMITED, *out_retry_after_s says when the hour's quota has room again (at
+ * least 1). */
 enum personal_data_rc personal_data_export(json_t **out, struct svc *svc, int64_t user_id,
-                                           int64_t now_ms, int *out_store_rc);
+                                           int64_t now_ms, int64_t *out_retry_after_s,
+                                           int *out_store_rc);
 
 #endif

@@ -8,17 +8,24 @@
 #include <string.h>
 
 #include "common/personal_data.h"
+#include "common/log.h"
 #include "http/handlers.h"
+#include "http/ratelimit.h"
 #include "ujikom/timefmt.h"
 
 /* GET /api/me/data */
 int h_me_data(struct req *r) {
   json_t *doc = NULL;
   int store_rc = STORE_OK;
-  enum personal_data_rc rc = personal_data_export(&doc, r->svc, r->user->id, r->now_ms, &store_rc);
+  int64_t retry_after_s = 0;
+  enum personal_data_rc rc =
+      personal_data_export(&doc, r->svc, r->user->id, r->now_ms, &retry_after_s, &store_rc);
   switch (rc) {
   case PERSONAL_DATA_OK:
     break;
+  case PERSONAL_DATA_LIMITED:
+    log_msg(LOG_INFO, r->request_id, "rate limited: personal data download");
+    return ratelimit_reply(r, retry_after_s);
   case PERSONAL_DATA_NOT_FOUND: /* the account went between the session's read and this one */
     return reply_error(r, ERR_UNAUTHENTICATED, NULL);
   case PERSONAL_DATA_STORE_FAILED:

@@ -172,3 +172,21 @@ test('no file goes out while its audit entry cannot be written', async () => {
   assert.equal(ok.status, 200, ok.text);
   assert.equal(await count(), before + 1);
 });
+
+test('six downloads an hour, counted with their audit entries, whatever arrives at once', async () => {
+  const c = await candidateClient(d, 'Wulan Sari Dewi');
+  const id = (await c.get('/api/auth/me')).json.user.id;
+  const burst = await Promise.all(Array.from({ length: 8 }, () => c.get('/api/me/data')));
+  const statuses = burst.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 429, 429], JSON.stringify(statuses));
+  for (const r of burst.filter((x) => x.status === 429)) {
+    assert.equal(r.json.error, 'rate_limited');
+    const after = Number(r.headers.get('retry-after'));
+    assert.ok(after >= 1 && after <= 3600, String(after));
+    assert.ok(!r.text.includes('ujikom-personal-data'));
+  }
+  const later = await c.get('/api/me/data');
+  assert.equal(later.status, 429, 'refused before the file is built');
+  const audit = await admin.get('/api/admin/audit?action=account.export');
+  assert.equal(audit.json.items.filter((e) => e.subject === `user:${id}`).length, 6);
+});
