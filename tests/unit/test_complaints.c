@@ -1242,6 +1242,34 @@ static void test_erasure_batches(void **state) {
   assert_int_equal(0, erase_due(f, now, 365));
 }
 
+/* A sweep that finds nothing due reads only: it answers at once while another process (or
+ * node) holds the write lock, which a write transaction would wait for and end BUSY. */
+static void test_erasure_nothing_due_reads_only(void **state) {
+  struct fixture *f = *state;
+  int64_t closed = 0;
+  int64_t id = closed_complaint(f, &closed);
+  struct test_raw other;
+  assert_int_equal(0, test_raw_open(&other, f->t.db));
+  assert_int_equal(0, test_raw_hold_write_lock(&other));
+  size_t n = 99;
+  int rc = STORE_OK;
+  enum complaints_rc res = complaints_erase_due(&n, &f->svc, closed + 10 * DAY_MS, 30, &rc);
+  assert_int_equal(0, test_raw_release(&other));
+  test_raw_close(&other);
+  assert_int_equal(COMPLAINTS_OK, res);
+  assert_int_equal(STORE_OK, rc);
+  assert_int_equal(0, n);
+  /* and once due, the same call erases it */
+  assert_int_equal(1, erase_due(f, closed + 30 * DAY_MS + 1, 30));
+  struct store_complaint c;
+  struct store_complaint_note *notes = NULL;
+  size_t nn = 0;
+  assert_int_equal(COMPLAINTS_OK, complaints_get(&c, &notes, &nn, &f->svc, id, &rc));
+  assert_true(c.erased_ms > 0);
+  store_complaint_notes_free(notes, nn);
+  store_complaint_clear(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_lodge_refusals, setup, temp_store_teardown),
@@ -1257,6 +1285,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_json_views, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_erasure, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_erasure_batches, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_erasure_nothing_due_reads_only, setup,
+                                      temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_mails, mail_setup, mail_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
