@@ -315,9 +315,9 @@ static void audit_entries(struct doc *d, struct store_rd *rd, int64_t user_id) {
 
 #define HOUR_MS ((int64_t)3600 * 1000)
 
-/* The account's download counter. */
-static void quota_key(char out[48], int64_t user_id) {
-  snprintf(out, 48, "data-export:user:%lld", (long long)user_id);
+/* The download counter of asker for user_id's data. */
+static void quota_key(char out[64], int64_t asker, int64_t user_id) {
+  snprintf(out, 64, "data-export:%lld:user:%lld", (long long)asker, (long long)user_id);
 }
 
 /* Seconds until a full hour's window that started at window_start_ms has room (at least 1). */
@@ -328,11 +328,11 @@ static int64_t retry_after_s(int64_t window_start_ms, int64_t now_ms) {
 
 /* Whether the hour's quota is used up already, read before the document is built (the
  * count itself is taken with the audit entry): true with *out_retry_after_s. */
-static bool quota_full(struct doc *d, struct store_rd *rd, int64_t user_id, int64_t now_ms,
-                       int64_t *out_retry_after_s) {
-  char key[48];
+static bool quota_full(struct doc *d, struct store_rd *rd, int64_t asker, int64_t user_id,
+                       int64_t now_ms, int64_t *out_retry_after_s) {
+  char key[64];
   struct store_ratelimit st;
-  quota_key(key, user_id);
+  quota_key(key, asker, user_id);
   int rc = store_ratelimit_get(rd, &st, key);
   if (STORE_NONE == rc || !store_ok(d, rc)) {
     return false;
@@ -346,8 +346,8 @@ static bool quota_full(struct doc *d, struct store_rd *rd, int64_t user_id, int6
 
 /* Everything read in one snapshot. */
 static enum personal_data_rc read_snapshot(struct doc *d, struct svc *svc, int64_t user_id,
-                                           int64_t now_ms, int64_t *out_retry_after_s,
-                                           json_t **out_decided) {
+                                           int64_t asker, int64_t now_ms,
+                                           int64_t *out_retry_after_s, json_t **out_decided) {
   struct store_rd *rd = NULL;
   struct store_user u;
   memset(&u, 0, sizeof u);
@@ -361,7 +361,7 @@ static enum personal_data_rc read_snapshot(struct doc *d, struct svc *svc, int64
     d->store_rc = rc;
     return STORE_NONE == rc ? PERSONAL_DATA_NOT_FOUND : PERSONAL_DATA_STORE_FAILED;
   }
-  if (quota_full(d, rd, user_id, now_ms, out_retry_after_s)) {
+  if (quota_full(d, rd, asker, user_id, now_ms, out_retry_after_s)) {
     store_rd_end(rd);
     OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
     return PERSONAL_DATA_LIMITED;
@@ -431,7 +431,7 @@ static void applications(struct doc *d, struct svc *svc, int64_t user_id) {
 }
 
 struct export_ctx {
-  int64_t user_id;
+  int64_t user_id, asker;
   json_t *counts;
   int64_t retry_after_s; /* out: set when the quota was used up meanwhile */
 };
@@ -440,10 +440,10 @@ struct export_ctx {
  * at the same moment) is refused (STORE_CONFLICT) and, rolled back, counts nothing. */
 static int record_txn(struct store_tx *tx, void *arg) {
   struct export_ctx *c = arg;
-  char key[48];
+  char key[64];
   struct store_ratelimit st;
   const int64_t now = store_tx_now_ms(tx);
-  quota_key(key, c->user_id);
+  quota_key(key, c->asker, c->user_id);
   c->retry_after_s = 0;
   int rc = store_ratelimit_hit(tx, &st, key, now, HOUR_MS, PERSONAL_DATA_PER_HOUR, 0);
   if (STORE_OK == rc && st.count > PERSONAL_DATA_PER_HOUR) {
@@ -454,7 +454,7 @@ static int record_txn(struct store_tx *tx, void *arg) {
     return rc;
   }
   return audit_user_entry(
-      tx, c->user_id, "account.export", c->user_id,
+      tx, c->asker, "account.export", c->user_id,
       json_pack("{s:s, s:O}", "format", PERSONAL_DATA_FORMAT, "counts", c->counts));
 }
 
@@ -476,8 +476,8 @@ static json_t *counts_of(const json_t *root) {
 }
 
 enum personal_data_rc personal_data_export(json_t **out, struct svc *svc, int64_t user_id,
-                                           int64_t now_ms, int64_t *out_retry_after_s,
-                                           int *out_store_rc) {
+                                           int64_t asker, int64_t now_ms,
+                                           int64_t *out_retry_after_s, int *out_store_rc) {
   struct doc d = {.root = json_object(), .limits = json_object(), .store_rc = STORE_OK};
   json_t *decided = NULL;
   *out = NULL;
@@ -488,7 +488,7 @@ enum personal_data_rc personal_data_export(json_t **out, struct svc *svc, int64_
   put(&d, d.root, "issuer", json_string(svc->cfg->cert_issuer));
   enum personal_data_rc rc =
       d.failed ? PERSONAL_DATA_NO_MEMORY
-               : read_snapshot(&d, svc, user_id, now_ms, out_retry_after_s, &decided);
+               : read_snapshot(&d, svc, user_id, asker, now_ms, out_retry_after_s, &decided);
   if (PERSONAL_DATA_OK == rc && !d.failed && STORE_OK == d.store_rc) {
     feedback(&d, svc, user_id, decided);
   }
@@ -506,7 +506,7 @@ enum personal_data_rc personal_data_export(json_t **out, struct svc *svc, int64_
     }
   }
   if (PERSONAL_DATA_OK == rc) {
-    struct export_ctx c = {.user_id = user_id, .counts = counts_of(d.root)};
+    struct export_ctx c = {.user_id = user_id, .asker = asker, .counts = counts_of(d.root)};
     int src = NULL == c.counts ? STORE_HARD : store_txn(svc->store, record_txn, &c);
     json_decref(c.counts);
     if (STORE_CONFLICT == src && c.retry_after_s > 0) {

@@ -15,11 +15,14 @@
  * secrets and recovery codes, staff notes on complaints, other people's names (staff appear
  * by the account ids the API already shows the candidate, as on an appeal).
  *
- * Each download is one audit entry (account.export, about the account, by its owner) written
- * before the document is handed out: a document whose entry could not be written is not
- * given. Downloads are counted per account (PERSONAL_DATA_PER_HOUR in an hour, in the
- * transaction that writes the entry), so that nobody fills the audit log, or keeps a store
- * busy, by asking again and again.
+ * An administrator produces the same document for a person who asks the LSP instead (by
+ * letter, or with an account that is disabled and cannot sign in).
+ *
+ * Each download is one audit entry (account.export, about the account, by whoever asked:
+ * its owner or the administrator) written before the document is handed out: a document
+ * whose entry could not be written is not given. Downloads are counted per asker and account
+ * (PERSONAL_DATA_PER_HOUR in an hour, in the transaction that writes the entry), so that
+ * nobody fills the audit log, or keeps a store busy, by asking again and again.
  */
 #ifndef UJIKOM_COMMON_PERSONAL_DATA_H
 #define UJIKOM_COMMON_PERSONAL_DATA_H
@@ -44,12 +47,12 @@ enum personal_data_rc {
   PERSONAL_DATA_STORE_FAILED, /* see *out_store_rc */
 };
 
-/* Builds user_id's document as of now_ms and records the download (account.export):
- * PERSONAL_DATA_OK with *out (json_decref), or another code with *out NULL; with
- * PERSONAL_DATA_LIMITED, *out_retry_after_s says when the hour's quota has room again (at
- * least 1). */
+/* Builds user_id's document as of now_ms and records its download by asker (user_id itself,
+ * or an administrator: the caller checks the role) as account.export: PERSONAL_DATA_OK with
+ * *out (json_decref), or another code with *out NULL; with PERSONAL_DATA_LIMITED,
+ * *out_retry_after_s says when the hour's quota has room again (at least 1). */
 enum personal_data_rc personal_data_export(json_t **out, struct svc *svc, int64_t user_id,
-                                           int64_t now_ms, int64_t *out_retry_after_s,
-                                           int *out_store_rc);
+                                           int64_t asker, int64_t now_ms,
+                                           int64_t *out_retry_after_s, int *out_store_rc);
 
 #endif

@@ -238,6 +238,11 @@ static void account_actions(struct html *h, const struct req *r, const struct st
     html_fmt(h, " aria-label=\"%s: %s\">%s</a>", L(r, "admin.plan_extra"), u->name,
              L(r, "admin.plan_extra"));
   }
+  /* the person's data, for a request made to the LSP (common/personal_data.h) */
+  html_fmt(h, "<a class=\"button secondary\" href=\"/api/admin/users/%" PRId64 "/data\" download",
+           u->id);
+  html_fmt(h, " aria-label=\"%s: %s\">%s</a>", L(r, "admin.personal_data"), u->name,
+           L(r, "admin.personal_data"));
   if (recovery_may_issue(u)) {
     html_fmt(h, "<form method=\"post\" action=\"/admin/users/%" PRId64 "/reset-link\">", u->id);
     layout_csrf_field(h, r);

@@ -130,8 +130,10 @@ bool cert_refused_not_valid(struct req *r, struct store_cert *c, int *replied);
 int h_cert_credential_json(struct req *r);
 int h_cert_credential_jwt(struct req *r);
 int h_me_did(struct req *r);
-/* h_me_data.c: GET /api/me/data, the account's own data as one JSON download */
+/* h_personal_data.c: a person's data as one JSON download, their own (GET /api/me/data) or
+ * made by an administrator (GET /api/admin/users/:id/data) */
 int h_me_data(struct req *r);
+int h_admin_users_data(struct req *r);
 /* --- the public pages of exam schemes and their SKKNI units (h_page_skkni.c) --- */
 int h_page_skkni_scheme(struct req *r);
 int h_page_skkni_unit(struct req *r);

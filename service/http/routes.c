@@ -140,6 +140,7 @@ const struct route routes[] = {
     {"POST", "/api/admin/users/:id/disable", ROLE_ADMIN, 0, h_admin_users_disable},
     {"POST", "/api/admin/users/:id/2fa/reset", ROLE_ADMIN, 0, h_admin_users_reset_second_factor},
     {"POST", "/api/admin/users/:id/reset-link", ROLE_ADMIN, 0, h_recovery_admin_link},
+    {"GET", "/api/admin/users/:id/data", ROLE_ADMIN, 0, h_admin_users_data},
     {"GET", "/api/admin/attempts", ROLE_ADMIN, 0, h_admin_attempts_list},
     {"POST", "/api/admin/attempts/:id/extra-time", ROLE_ADMIN, 0, h_admin_attempts_extra_time},
     {"POST", "/api/admin/attempts/:id/decision", ROLE_ADMIN, 0, h_admin_attempt_decision},

@@ -1,12 +1,15 @@
 // A candidate downloads their own data from the dashboard, in Chromium on a 360 px phone: the
 // section says what the file holds and that downloads are recorded, the link saves one JSON
 // file named for the account and the day, holding the account and the complaint just
-// lodged; in Indonesian and in English; axe, 360 px and 200 % text.
+// lodged; in Indonesian and in English; axe, 360 px and 200 % text. An administrator saves the
+// same file from the account's row on the admin page, for a request made to the LSP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { newPage, checkPage, assertAccessible, assertNoDialogs, daemonAndBrowser, registerCandidate } from './lib/browser.mjs';
+import {
+  newPage, checkPage, assertAccessible, assertNoDialogs, daemonAndBrowser, registerCandidate, staffAccount, loginViaForm,
+} from './lib/browser.mjs';
 
 const NAME = 'Dewi Lestari Putri';
 const STORY = 'Jadwal uji diubah dua kali tanpa pemberitahuan kepada peserta.';
@@ -46,4 +49,24 @@ test('the dashboard hands the candidate a copy of their data', async () => {
   assertNoDialogs(c);
   assert.deepEqual(c.errors, []);
   await c.context.close();
+});
+
+test('the admin page saves a person\'s file from their row', async () => {
+  const { d, browser } = env;
+  const c = await newPage(browser, { width: 360, height: 800 });
+  const email = await registerCandidate(c.page, d.url, 'datalsp', 'Yuliana Pardede');
+  await c.context.close();
+  const staff = await staffAccount(env, 'admin', 'Admin Data');
+  const a = await newPage(browser, { width: 1280, height: 900 });
+  await loginViaForm(a.page, d.url, staff.email);
+  await a.page.goto(`${d.url}/admin?uq=${encodeURIComponent('Yuliana')}`);
+  const link = a.page.getByRole('link', { name: 'Data pribadi (JSON): Yuliana Pardede' });
+  assert.equal(await link.count(), 1);
+  const [download] = await Promise.all([a.page.waitForEvent('download'), link.click()]);
+  const doc = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(doc.account.email, email);
+  assert.equal(doc.account.name, 'Yuliana Pardede');
+  assertNoDialogs(a);
+  assert.deepEqual(a.errors, []);
+  await a.context.close();
 });

@@ -190,3 +190,30 @@ test('six downloads an hour, counted with their audit entries, whatever arrives 
   const audit = await admin.get('/api/admin/audit?action=account.export');
   assert.equal(audit.json.items.filter((e) => e.subject === `user:${id}`).length, 6);
 });
+
+test('an administrator makes the same file for a person who asks the LSP, on record as theirs', async () => {
+  const c = await candidateClient(d, 'Ayu Wandira');
+  const applied = await c.post(`/api/exams/${EXAM_ID}/application`, application);
+  assert.equal(applied.status, 201, applied.text);
+  const id = (await c.get('/api/auth/me')).json.user.id;
+  // The account is disabled (it cannot sign in), as a former candidate's may be.
+  assert.equal((await admin.post(`/api/admin/users/${id}/disable`, { reason: 'Permintaan peserta' })).status, 200);
+  const r = await admin.get(`/api/admin/users/${id}/data`);
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.headers.get('content-disposition'), new RegExp(`^attachment; filename="ujikom-data-${id}-`));
+  assert.equal(r.json.account.id, id);
+  assert.equal(r.json.account.disabled, true);
+  assert.equal(r.json.applications[0].personal.nik, NIK);
+  assert.ok(r.json.audit.some((e) => e.action === 'user.disable' && e.by === 'staff'), JSON.stringify(r.json.audit));
+
+  const adminId = (await admin.get('/api/auth/me')).json.user.id;
+  const audit = await admin.get('/api/admin/audit?action=account.export');
+  const entry = audit.json.items.find((e) => e.subject === `user:${id}`);
+  assert.ok(entry, JSON.stringify(audit.json.items));
+  assert.equal(entry.actor, adminId);
+
+  assert.equal((await admin.get('/api/admin/users/999999/data')).status, 404);
+  assert.equal((await admin.get('/api/admin/users/abc/data')).status, 404);
+  const other = await candidateClient(d, 'Rudi Hartono');
+  assert.equal((await other.get(`/api/admin/users/${id}/data`)).status, 403);
+});

@@ -137,6 +137,7 @@ const MATRIX = {
   'POST /api/admin/users/:id/disable': 'U F F F A',
   'POST /api/admin/users/:id/2fa/reset': 'U F F F A',
   'POST /api/admin/users/:id/reset-link': 'U F F F A',
+  'GET /api/admin/users/:id/data': 'U F F F A',
   'POST /api/admin/users/:id/extra-time': 'U F F F A',
   'GET /api/admin/attempts': 'U F F F A',
   'POST /api/admin/attempts/:id/extra-time': 'U F F F A',
