@@ -289,6 +289,32 @@ static void complaints(struct doc *d, struct store_rd *rd, int64_t user_id) {
   put(d, d->root, "complaints", arr);
 }
 
+/* When the account was used: its sessions and the browsers it logged in from, by last use,
+ * without their tokens. */
+static void sign_ins(struct doc *d, struct store_rd *rd, int64_t user_id) {
+  struct store_sign_in *list = NULL;
+  size_t n = 0;
+  json_t *sessions = json_array(), *devices = json_array();
+  if (store_ok(d, store_user_sign_ins(rd, &list, &n, user_id, PERSONAL_DATA_LIST_MAX))) {
+    note_limit(d, "sign_ins", n, PERSONAL_DATA_LIST_MAX);
+    for (size_t i = 0; i < n; i++) {
+      const struct store_sign_in *e = &list[i];
+      if (0 == strcmp(e->kind, "session")) {
+        push(d, sessions,
+             json_pack("{s:o, s:o, s:o}", "started_at", json_time(e->created_ms), "last_used_at",
+                       json_time(e->last_ms), "expires_at", json_time(e->expires_ms)));
+      } else {
+        push(d, devices,
+             json_pack("{s:o, s:o}", "first_log_in_at", json_time(e->created_ms), "last_log_in_at",
+                       json_time(e->last_ms)));
+      }
+    }
+    free(list);
+  }
+  put(d, d->root, "sessions", sessions);
+  put(d, d->root, "devices", devices);
+}
+
 /* The audit log's entries about the account ("user:<id>"): who did what to it, when. */
 static void audit_entries(struct doc *d, struct store_rd *rd, int64_t user_id) {
   char subject[32];
@@ -374,6 +400,7 @@ static enum personal_data_rc read_snapshot(struct doc *d, struct svc *svc, int64
   planned_time(d, rd, user_id);
   schedules(d, rd, user_id);
   complaints(d, rd, user_id);
+  sign_ins(d, rd, user_id);
   audit_entries(d, rd, user_id);
   store_rd_end(rd);
   return PERSONAL_DATA_OK;

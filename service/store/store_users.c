@@ -35,6 +35,7 @@ enum users_stmt {
   DEVICE_PUT,
   DEVICE_TRIM,
   DEVICE_PURGE,
+  SIGN_INS,
   USERS__MAX
 };
 
@@ -95,6 +96,10 @@ static const char *const users_sqls[USERS__MAX] = {
                     "(SELECT token_hash FROM login_devices WHERE user_id = ?1 "
                     "ORDER BY last_used_at DESC, token_hash LIMIT ?2)",
     [DEVICE_PURGE] = "DELETE FROM login_devices WHERE last_used_at < ?1",
+    /* an account's sessions and known devices, by last use (store_user_sign_ins) */
+    [SIGN_INS] = "SELECT 'session', created_at, last_seen_at, expires_at FROM sessions "
+                 "WHERE user_id = ?1 UNION ALL SELECT 'device', created_at, last_used_at, 0 "
+                 "FROM login_devices WHERE user_id = ?1 ORDER BY 3 DESC LIMIT ?2",
 };
 static const struct store_sqlset users_set = {"users", users_sqls, USERS__MAX};
 
@@ -564,6 +569,25 @@ int store_login_device_user(struct store_rd *rd, const char *token_hash, int64_t
     store_bind_all(st, args, 2);
   }
   return store_row_get(c, st, &device_user, out_user_id);
+}
+
+static int sign_in_row(struct store_stmt *st, void *elem) {
+  struct store_sign_in *o = elem;
+  memset(o, 0, sizeof *o);
+  o->created_ms = store_col_int64(st, 1);
+  o->last_ms = store_col_int64(st, 2);
+  o->expires_ms = store_col_int64(st, 3);
+  return 0 == store_col_copy(st, 0, o->kind, sizeof o->kind) ? STORE_OK : STORE_HARD;
+}
+
+static const struct store_rowtype sign_in_rows = {"sign-ins", sizeof(struct store_sign_in),
+                                                  sign_in_row, NULL};
+
+int store_user_sign_ins(struct store_rd *rd, struct store_sign_in **out, size_t *out_n,
+                        int64_t user_id, int limit) {
+  const struct store_arg args[] = {STORE_ARG_INT(user_id), STORE_ARG_INT(limit)};
+  return store_rows_query(store_rd_conn(rd), &users_set, SIGN_INS, args,
+                          sizeof args / sizeof args[0], &sign_in_rows, limit, out, out_n);
 }
 
 /* Runs one write of this file's set with args bound: STORE_OK or negative. */

@@ -162,4 +162,17 @@ int store_login_device_user(struct store_rd *rd, const char *token_hash, int64_t
 int store_login_device_put(struct store_tx *tx, const char *token_hash, int64_t user_id,
                            int64_t now_ms, int64_t keep, int64_t unused_before_ms);
 
+/* An account's sessions ("session": started, last used, idle expiry) and known login devices
+ * ("device": first and last log-in, expires_ms 0), most recently used first, at most limit
+ * (1..1000): when and how often it was used, without the tokens. On STORE_OK *out (free())
+ * holds *out_n entries. */
+struct store_sign_in {
+  char kind[8]; /* "session" or "device" */
+  int64_t created_ms;
+  int64_t last_ms;
+  int64_t expires_ms;
+};
+int store_user_sign_ins(struct store_rd *rd, struct store_sign_in **out, size_t *out_n,
+                        int64_t user_id, int limit);
+
 #endif

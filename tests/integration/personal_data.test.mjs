@@ -6,6 +6,7 @@
 // handed out; nobody signed out gets one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 
 import {
@@ -98,9 +99,20 @@ test('the account holder downloads everything the service keeps about them, audi
   assert.equal(doc.complaints[0].body, COMPLAINT_BODY);
   assert.deepEqual(doc.limits, {});
 
+  // When the account was used: this session (and the browser it logged in from), by times.
+  assert.ok(doc.sessions.length >= 1, JSON.stringify(doc.sessions));
+  for (const x of doc.sessions) {
+    assert.deepEqual(Object.keys(x).sort(), ['expires_at', 'last_used_at', 'started_at']);
+    assert.ok(Date.parse(x.last_used_at) >= Date.parse(x.started_at));
+  }
+  assert.ok(Array.isArray(doc.devices));
+
   // Nothing that lets the file act as the account, nothing of the other candidate's.
   const text = r.text;
-  for (const secret of ['$scrypt$', 'password', 'token_hash', 'secret_sealed', PASSWORD]) {
+  const cookies = [...rina.cookies.values()];
+  assert.ok(cookies.length >= 1);
+  const tokens = cookies.flatMap((v) => [v, createHash('sha256').update(v).digest('hex')]);
+  for (const secret of ['$scrypt$', 'password', 'token_hash', 'secret_sealed', PASSWORD, ...tokens]) {
     assert.ok(!text.includes(secret), `the file holds ${secret}`);
   }
   assert.ok(!text.includes(otherSerial), 'the other candidate\'s certificate');

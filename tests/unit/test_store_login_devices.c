@@ -2,7 +2,8 @@
  * Known login devices: a device is known to the account it logged in to, and only within
  * the age the caller asks for; a later login moves its last use; an account keeps its most
  * recently used devices only; devices unused past the cut-off are forgotten; the schema
- * refuses a malformed hash.
+ * refuses a malformed hash. An account's sign-ins (its sessions and devices) list by last use,
+ * only its own, without tokens.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -135,6 +136,57 @@ static void test_refuses_bad_arguments(void **state) {
   assert_true(put(f, a, 999999, 1000, 20, 0) < 0); /* no such account */
 }
 
+static int session_txn(struct store_tx *tx, void *arg) {
+  return store_session_create(tx, arg);
+}
+
+static void test_sign_ins_by_last_use(void **state) {
+  struct fixture *f = *state;
+  char a[65], b[65];
+  hash_of(a, 'a');
+  hash_of(b, 'b');
+  assert_int_equal(STORE_OK, put(f, a, f->users[0], 1000, 20, 0));
+  assert_int_equal(STORE_OK, put(f, a, f->users[0], 3000, 20, 0)); /* moved: first 1000 */
+  assert_int_equal(STORE_OK, put(f, b, f->users[1], 9000, 20, 0)); /* the other account's */
+  struct store_session s[2];
+  memset(s, 0, sizeof s);
+  const char marks[2] = {'c', 'd'};
+  const int64_t users[2] = {f->users[0], f->users[1]};
+  for (int i = 0; i < 2; i++) {
+    hash_of(s[i].token_hash, marks[i]);
+    s[i].user_id = users[i];
+    s[i].created_ms = 1500;
+    s[i].last_seen_ms = 2000;
+    s[i].expires_ms = 4000;
+    s[i].absolute_expires_ms = 9000;
+    assert_int_equal(STORE_OK, store_txn(f->t.s, session_txn, &s[i]));
+  }
+  struct store_rd *rd = NULL;
+  struct store_sign_in *list = NULL;
+  size_t n = 0;
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  assert_int_equal(STORE_OK, store_user_sign_ins(rd, &list, &n, f->users[0], 10));
+  store_rd_end(rd);
+  assert_int_equal(2, n);
+  assert_string_equal("device", list[0].kind); /* last used at 3000 */
+  assert_int_equal(1000, list[0].created_ms);
+  assert_int_equal(3000, list[0].last_ms);
+  assert_int_equal(0, list[0].expires_ms);
+  assert_string_equal("session", list[1].kind);
+  assert_int_equal(1500, list[1].created_ms);
+  assert_int_equal(2000, list[1].last_ms);
+  assert_int_equal(4000, list[1].expires_ms);
+  free(list);
+  /* the limit holds */
+  list = NULL;
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  assert_int_equal(STORE_OK, store_user_sign_ins(rd, &list, &n, f->users[0], 1));
+  store_rd_end(rd);
+  assert_int_equal(1, n);
+  assert_string_equal("device", list[0].kind);
+  free(list);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_known_to_its_account_within_age, setup,
@@ -142,6 +194,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_keeps_most_recent_and_purges_unused, setup,
                                       temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_refuses_bad_arguments, setup, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_sign_ins_by_last_use, setup, temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
