@@ -297,15 +297,22 @@ struct disable_ctx {
   bool changed;
 };
 
+/* Account id as this transaction reads it, its password hash wiped: STORE_OK, STORE_NONE or
+ * negative. */
+static int account_in(struct store_tx *tx, int64_t id, struct store_user *out) {
+  int rc = store_user_by_id(store_tx_rd(tx), out, id);
+  OPENSSL_cleanse(out->password_hash, sizeof out->password_hash);
+  return rc;
+}
+
 static int tx_disable(struct store_tx *tx, void *vctx) {
   struct disable_ctx *c = vctx;
   struct store_user u;
-  int rc = store_user_by_id(store_tx_rd(tx), &u, c->id);
+  int rc = account_in(tx, c->id, &u);
   c->changed = false;
   if (STORE_OK != rc) {
     return rc;
   }
-  OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
   if (u.disabled) {
     return STORE_OK; /* already disabled: nothing changes, nothing to record */
   }
@@ -344,5 +351,64 @@ enum accounts_rc accounts_disable(bool *out_changed, struct store *store, int64_
     return store_failed(out_store_rc, rc);
   }
   *out_changed = c.changed;
+  return ACCOUNTS_OK;
+}
+
+struct rename_ctx {
+  int64_t id, actor;
+  const char *name, *reason;
+  bool changed;
+  struct store_user after;
+};
+
+static int tx_rename(struct store_tx *tx, void *vctx) {
+  struct rename_ctx *c = vctx;
+  struct store_user u;
+  int rc = account_in(tx, c->id, &u);
+  c->changed = false;
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  c->after = u;
+  snprintf(c->after.name, sizeof c->after.name, "%s", c->name);
+  if (0 == strcmp(u.name, c->name)) {
+    return STORE_OK; /* the name already: nothing changes, nothing to record */
+  }
+  rc = store_user_set_name(tx, c->id, c->name);
+  if (STORE_OK != rc) {
+    return rc;
+  }
+  rc = audit_change(tx, c->actor, "user.rename", "user", c->id, json_pack("{s:s}", "name", u.name),
+                    json_pack("{s:s, s:s}", "name", c->name, "reason", c->reason));
+  c->changed = STORE_OK == rc;
+  return rc;
+}
+
+enum accounts_rc accounts_rename(struct store_user *out, bool *out_changed, struct store *store,
+                                 int64_t actor, int64_t id, const char *name, const char *reason,
+                                 char *why, size_t whylen, int *out_store_rc) {
+  char *norm = NULL;
+  memset(out, 0, sizeof *out);
+  *out_changed = false;
+  *out_store_rc = STORE_OK;
+  enum accounts_rc res = accounts_name(&norm, name, why, whylen);
+  if (ACCOUNTS_OK != res) {
+    return res;
+  }
+  if (!accounts_plain_text(reason, 1, ACCOUNTS_MAX_REASON)) {
+    free(norm);
+    return ACCOUNTS_BAD_REASON;
+  }
+  struct rename_ctx c = {.id = id, .actor = actor, .name = norm, .reason = reason};
+  int rc = store_txn(store, tx_rename, &c);
+  free(norm);
+  if (STORE_NONE == rc) {
+    return ACCOUNTS_NOT_FOUND;
+  }
+  if (STORE_OK != rc) {
+    return store_failed(out_store_rc, rc);
+  }
+  *out_changed = c.changed;
+  *out = c.after;
   return ACCOUNTS_OK;
 }

@@ -137,4 +137,16 @@ bool accounts_may_disable(int64_t actor, const struct store_user *u);
 enum accounts_rc accounts_disable(bool *out_changed, struct store *store, int64_t actor, int64_t id,
                                   bool reason_given, const char *reason, int *out_store_rc);
 
+/* Administrator actor corrects the name of account id (a typo at registration, a name that
+ * differs from the identity document checked at the TUK: the data subject's right to have it
+ * corrected), to name as accounts_name normalises it; reason (required: what the name was
+ * checked against) is recorded with the names before and after (user.rename). *out_changed
+ * is false when the account had that name already (nothing recorded); *out is the account
+ * after (password hash wiped). Certificates already issued keep the name they were signed
+ * with. ACCOUNTS_OK, ACCOUNTS_BAD_NAME (why), ACCOUNTS_BAD_REASON, ACCOUNTS_NOT_FOUND or
+ * ACCOUNTS_STORE_FAILED (*out_store_rc set). */
+enum accounts_rc accounts_rename(struct store_user *out, bool *out_changed, struct store *store,
+                                 int64_t actor, int64_t id, const char *name, const char *reason,
+                                 char *why, size_t whylen, int *out_store_rc);
+
 #endif

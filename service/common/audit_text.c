@@ -92,6 +92,7 @@ const char *const audit_known_actions[] = {"user.create",
                                            "complaint.close",
                                            "complaint.erase",
                                            "account.export",
+                                           "user.rename",
                                            NULL};
 
 const char *const audit_telling_fields[] = {"reason",  "minutes",     "verdict", "role",

@@ -173,6 +173,32 @@ int h_admin_users_disable(struct req *r) {
                               "changed", changed));
 }
 
+/* POST /api/admin/users/:id/name {"name","reason"}: corrects an account's name (audited). */
+int h_admin_users_name(struct req *r) {
+  int64_t id = 0;
+  int store_rc = STORE_OK;
+  bool changed = false;
+  char why[160];
+  if (!reply_need_id(r, ERR_USER_NOT_FOUND, &id) || !reply_need_object(r)) {
+    return 0; /* answered */
+  }
+  const char *name = json_member_str(r->json, "name");
+  struct store_user u;
+  enum accounts_rc rc =
+      accounts_rename(&u, &changed, r->svc->store, r->user->id, id, name,
+                      json_member_str(r->json, "reason"), why, sizeof why, &store_rc);
+  if (ACCOUNTS_BAD_REASON == rc) {
+    return reply_error(r, ERR_REASON_REQUIRED,
+                       "reason: what the name was checked against (1 to 1000 bytes of text).");
+  }
+  if (ACCOUNTS_OK != rc) {
+    return reply_accounts(r, rc, PASSWORD_POLICY_OK, store_rc, name);
+  }
+  return reply_json(r, 200,
+                    json_pack("{s:{s:I, s:s}, s:b}", "user", "id", (json_int_t)u.id, "name", u.name,
+                              "changed", changed));
+}
+
 /* POST /api/admin/users/:id/2fa/reset: removes a staff member's second factor (audited). */
 int h_admin_users_reset_second_factor(struct req *r) {
   int64_t id = 0;

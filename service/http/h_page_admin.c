@@ -238,6 +238,8 @@ static void account_actions(struct html *h, const struct req *r, const struct st
     html_fmt(h, " aria-label=\"%s: %s\">%s</a>", L(r, "admin.plan_extra"), u->name,
              L(r, "admin.plan_extra"));
   }
+  html_fmt(h, "<a class=\"button secondary\" href=\"/admin/users/%" PRId64 "/name\"", u->id);
+  html_fmt(h, " aria-label=\"%s: %s\">%s</a>", L(r, "admin.rename"), u->name, L(r, "admin.rename"));
   /* the person's data, for a request made to the LSP (common/personal_data.h) */
   html_fmt(h, "<a class=\"button secondary\" href=\"/api/admin/users/%" PRId64 "/data\" download",
            u->id);
@@ -916,6 +918,37 @@ static void planned_list(struct html *h, const struct req *r, const struct store
     html_fmt(h, "\">%s</button></form></td></tr>", L(r, "admin.plan_remove"));
   }
   HTML_LIT(h, "</tbody></table></div>");
+}
+
+/* GET /admin/users/:id/name: the form that corrects an account's name (POST through
+ * h_admin_users_name, accounts_rename), with the name as recorded. */
+int h_page_admin_rename(struct req *r) {
+  struct store_user u;
+  char action[64], api[80], next[96];
+  int ret = 0;
+  if (!page_user(r, &u)) {
+    return 0; /* answered */
+  }
+  struct html *h = layout_page_open(r, STORE_OK, "admin.rename_title", "static/staff.js", &ret);
+  if (NULL == h) {
+    return ret;
+  }
+  snprintf(action, sizeof action, "/admin/users/%" PRId64 "/name", u.id);
+  snprintf(api, sizeof api, "/api/admin/users/%" PRId64 "/name", u.id);
+  snprintf(next, sizeof next, "%s?notice=name_corrected", action);
+  HTML_LIT(h, "<p id=\"rename-current\">");
+  html_text_sub(h, L(r, "admin.rename_intro"), "name", u.name, "email", u.email, NULL);
+  HTML_LIT(h, "</p><div class=\"card\">");
+  layout_action_form(h, r, action, api, next);
+  html_fmt(h, "<label for=\"f-name-rename\">%s</label>", L(r, "auth.name"));
+  HTML_LIT(h, "<input type=\"text\" id=\"f-name-rename\" name=\"name\" required "
+              "autocomplete=\"off\" maxlength=\"800\"");
+  html_attr(h, "value", u.name);
+  HTML_LIT(h, ">");
+  input(h, "text", "reason", L(r, "admin.rename_reason"), "rename", true);
+  html_fmt(h, "<p class=\"hint\">%s</p><p><button type=\"submit\">%s</button></p></form></div>",
+           L(r, "admin.rename_hint"), L(r, "admin.rename_save"));
+  return layout_reply_with_back(r, h, "/admin#s-accounts");
 }
 
 /* GET /admin/users/:id/extra-time: a candidate's extra time planned per exam, and the form

@@ -274,6 +274,9 @@ int h_appeals_assign(struct req *r);
 int h_admin_users_create(struct req *r);
 int h_admin_users_list(struct req *r);
 int h_admin_users_disable(struct req *r);
+/* POST /api/admin/users/:id/name (and the page form of GET /admin/users/:id/name) */
+int h_admin_users_name(struct req *r);
+int h_page_admin_rename(struct req *r);
 int h_admin_users_reset_second_factor(struct req *r);
 int h_admin_attempts_list(struct req *r);
 int h_admin_attempts_extra_time(struct req *r);

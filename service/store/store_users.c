@@ -13,6 +13,7 @@ enum users_stmt {
   USERS_SET_DISABLED,
   USERS_SET_PASSWORD,
   USERS_SET_ROLE,
+  USERS_SET_NAME,
   USERS_LIST,
   USERS_LIST_ROLE,
   USERS_SEARCH,
@@ -52,6 +53,7 @@ static const char *const users_sqls[USERS__MAX] = {
     [USERS_SET_DISABLED] = "UPDATE users SET disabled = ?2 WHERE id = ?1",
     [USERS_SET_PASSWORD] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
     [USERS_SET_ROLE] = "UPDATE users SET role = ?2 WHERE id = ?1",
+    [USERS_SET_NAME] = "UPDATE users SET name = ?2 WHERE id = ?1",
     [USERS_LIST] = "SELECT " USER_COLS " FROM users WHERE id > ?1 ORDER BY id LIMIT ?2",
     [USERS_LIST_ROLE] =
         "SELECT " USER_COLS " FROM users WHERE id > ?1 AND role = ?3 ORDER BY id LIMIT ?2",
@@ -198,6 +200,13 @@ int store_user_set_password(struct store_tx *tx, int64_t id, const char *passwor
     return STORE_HARD;
   }
   return user_update(tx, USERS_SET_PASSWORD, id, password_hash, 0, "user password");
+}
+
+int store_user_set_name(struct store_tx *tx, int64_t id, const char *name) {
+  if (NULL == name) {
+    return STORE_HARD;
+  }
+  return user_update(tx, USERS_SET_NAME, id, name, 0, "user name");
 }
 
 int store_user_set_role(struct store_tx *tx, int64_t id, enum role role) {

@@ -40,6 +40,8 @@ int store_user_by_email(struct store_rd *rd, struct store_user *out, const char 
 int store_user_set_disabled(struct store_tx *tx, int64_t id, bool disabled);
 int store_user_set_password(struct store_tx *tx, int64_t id, const char *password_hash);
 int store_user_set_role(struct store_tx *tx, int64_t id, enum role role);
+/* name as accounts_name normalised it (the table checks its length). */
+int store_user_set_name(struct store_tx *tx, int64_t id, const char *name);
 
 /* Users ordered by id, optionally only one role (role NULL = all), at most limit (1..1000)
  * with id > after_id. On STORE_OK *out is an array of *out_n users (possibly 0) that the

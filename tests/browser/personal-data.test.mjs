@@ -70,3 +70,28 @@ test('the admin page saves a person\'s file from their row', async () => {
   assert.deepEqual(a.errors, []);
   await a.context.close();
 });
+
+test('the admin corrects a name through its form, with what it was checked against', async () => {
+  const { d, browser } = env;
+  const c = await newPage(browser, { width: 360, height: 800 });
+  await registerCandidate(c.page, d.url, 'ubahnama', 'Agus Salimm');
+  await c.context.close();
+  const staff = await staffAccount(env, 'admin', 'Admin Nama');
+  const a = await newPage(browser, { width: 1280, height: 900 });
+  await loginViaForm(a.page, d.url, staff.email);
+  await a.page.goto(`${d.url}/admin?uq=${encodeURIComponent('Agus Salimm')}`);
+  await a.page.getByRole('link', { name: 'Ubah nama: Agus Salimm' }).click();
+  await a.page.waitForURL(/\/admin\/users\/\d+\/name$/);
+  assert.equal(await a.page.inputValue('#f-name-rename'), 'Agus Salimm');
+  assert.match(await a.page.textContent('#rename-current'), /Agus Salimm/);
+  await checkPage(a.page, 'admin-rename');
+  await a.page.fill('#f-name-rename', 'Agus Salim');
+  await a.page.fill('#f-reason-rename', 'KTP ditunjukkan di TUK');
+  await Promise.all([a.page.waitForURL(/\?notice=name_corrected$/), a.page.click('form[action$="/name"] button[type=submit]')]);
+  assert.match(await a.page.textContent('main'), /Nama akun telah diperbaiki/);
+  assert.match(await a.page.textContent('#rename-current'), /Agus Salim\./);
+  await assertAccessible(a.page, 'name corrected notice');
+  assertNoDialogs(a);
+  assert.deepEqual(a.errors, []);
+  await a.context.close();
+});
