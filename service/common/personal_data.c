@@ -34,7 +34,7 @@
 #include "ujikom/states.h"
 
 /* The document under construction: a member that cannot be added (out of memory) marks it
- * failed, and every later step is skipped. */
+ * failed, and a failed document (or one with a store error) is never handed out. */
 struct doc {
   json_t *root;
   json_t *limits; /* kinds cut at PERSONAL_DATA_LIST_MAX: {"attempts": true, ...} */
@@ -433,7 +433,9 @@ static void feedback(struct doc *d, struct svc *svc, int64_t user_id, json_t *de
   put(d, d->root, "feedback", arr);
 }
 
-/* The applications for every exam in the catalogue, as their owner reads them (NIK opened). */
+/* The applications for every exam in the catalogue, as their owner reads them (NIK opened).
+ * An application for an exam no longer in the catalogue is not read this way (see
+ * docs/api.md, GET /api/me/data). */
 static void applications(struct doc *d, struct svc *svc, int64_t user_id) {
   const struct exam **exams = NULL;
   size_t n = 0;
