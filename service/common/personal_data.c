@@ -15,10 +15,10 @@
 #include "common/application.h"
 #include "common/attempts.h"
 #include "common/audit_text.h"
-#include "common/catalog.h"
 #include "common/complaints.h"
 #include "common/reviews.h"
 #include "common/schedule.h"
+#include "store/store_application.h"
 #include "store/store_attempts.h"
 #include "store/store_audit.h"
 #include "store/store_candidate.h"
@@ -433,29 +433,35 @@ static void feedback(struct doc *d, struct svc *svc, int64_t user_id, json_t *de
   put(d, d->root, "feedback", arr);
 }
 
-/* The applications for every exam in the catalogue, as their owner reads them (NIK opened).
- * An application for an exam no longer in the catalogue is not read this way (see
- * docs/api.md, GET /api/me/data). */
+/* The applications, as their owner reads them (NIK opened): their exams listed from the
+ * store, so that one for an exam since removed from the catalogue is there too. */
 static void applications(struct doc *d, struct svc *svc, int64_t user_id) {
-  const struct exam **exams = NULL;
+  struct store_rd *rd = NULL;
+  struct store_application *list = NULL;
   size_t n = 0;
   json_t *arr = json_array();
-  if (0 != catalog_list(svc->catalog, &exams, &n)) {
-    d->failed = true;
+  int rc = store_rd_begin(svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_application_list_user(rd, &list, &n, user_id, PERSONAL_DATA_LIST_MAX);
   }
-  for (size_t i = 0; i < n && !d->failed; i++) {
+  store_rd_end(rd);
+  if (store_ok(d, rc)) {
+    note_limit(d, "applications", n, PERSONAL_DATA_LIST_MAX);
+  }
+  for (size_t i = 0; i < n && !d->failed && STORE_OK == d->store_rc; i++) {
     struct application_view v;
     struct application_err err;
-    enum application_rc rc = application_own(&v, svc, user_id, exams[i]->id, true, &err);
-    if (APPLICATION_OK == rc) {
+    enum application_rc res = application_own(&v, svc, user_id, list[i].exam_id, true, &err);
+    if (APPLICATION_OK == res) {
       push(d, arr, application_view_json(&v, false));
       application_view_clear(&v);
-    } else if (APPLICATION_STORE_FAILED == rc) {
+    } else if (APPLICATION_STORE_FAILED == res) {
       store_ok(d, err.store_rc);
-      break;
+    } else if (APPLICATION_NOT_FOUND != res) { /* gone meanwhile: left out; anything else fails */
+      d->failed = true;
     }
   }
-  free(exams);
+  store_application_list_free(list, n);
   put(d, d->root, "applications", arr);
 }
 

@@ -6,7 +6,16 @@
 
 #include "store/store_internal.h"
 
-enum app_stmt { APP_PUT, APP_DECIDE, APP_GET, APP_BY_ID, APP_LIST, APP_ASSIGNED, APP__MAX };
+enum app_stmt {
+  APP_PUT,
+  APP_DECIDE,
+  APP_GET,
+  APP_BY_ID,
+  APP_LIST,
+  APP_ASSIGNED,
+  APP_OF_USER,
+  APP__MAX
+};
 
 #define APP_COLS                                                                                   \
   "id, user_id, exam_id, personal, nik_sealed, self_assessment, status, submitted_at, "            \
@@ -42,6 +51,8 @@ static const char *const app_sqls[APP__MAX] = {
                            "ORDER BY submitted_at, id LIMIT ?2",
     [APP_ASSIGNED] =
         "SELECT count(*) FROM applications a WHERE a.id = ?1 AND EXISTS (" ASSIGNED("?2") ")",
+    [APP_OF_USER] = "SELECT " APP_LIST_COLS " FROM applications WHERE user_id = ?1 "
+                    "ORDER BY submitted_at DESC, id DESC LIMIT ?2",
 };
 static const struct store_sqlset app_set = {"applications", app_sqls, APP__MAX};
 
@@ -143,6 +154,13 @@ int store_application_list(struct store_rd *rd, struct store_application **out, 
                                    STORE_ARG_INT(assessor_id), STORE_ARG_INT(after_id)};
   return store_rows_query_page(store_rd_conn(rd), &app_set, APP_LIST, args,
                                sizeof args / sizeof args[0], &app_rows, out, out_n, out_more);
+}
+
+int store_application_list_user(struct store_rd *rd, struct store_application **out, size_t *out_n,
+                                int64_t user_id, int limit) {
+  const struct store_arg args[] = {STORE_ARG_INT(user_id), STORE_ARG_INT(limit)};
+  return store_rows_query(store_rd_conn(rd), &app_set, APP_OF_USER, args,
+                          sizeof args / sizeof args[0], &app_rows, limit, out, out_n);
 }
 
 void store_application_list_free(struct store_application *list, size_t n) {

@@ -61,6 +61,10 @@ int store_application_list(struct store_rd *rd, struct store_application **out, 
  * candidate is enrolled (schedule_assessors, schedule_enrolments): STORE_OK with *out (false
  * also when there is no such application), or negative. */
 int store_application_assigned(struct store_rd *rd, int64_t id, int64_t assessor_id, bool *out);
+/* user_id's applications, whatever their exam (one still in the catalogue or not), newest
+ * first, at most limit (1..1000), without the sealed NIK. As store_application_list. */
+int store_application_list_user(struct store_rd *rd, struct store_application **out, size_t *out_n,
+                                int64_t user_id, int limit);
 void store_application_list_free(struct store_application *list, size_t n);
 
 #endif

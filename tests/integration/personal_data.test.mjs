@@ -229,3 +229,22 @@ test('an administrator makes the same file for a person who asks the LSP, on rec
   const other = await candidateClient(d, 'Rudi Hartono');
   assert.equal((await other.get(`/api/admin/users/${id}/data`)).status, 403);
 });
+
+test('an application for an exam since removed from the catalogue is in the copy too', async () => {
+  const c = await candidateClient(d, 'Made Ayu Lestari');
+  const applied = await c.post(`/api/exams/${EXAM_ID}/application`, application);
+  assert.equal(applied.status, 201, applied.text);
+  // The LSP retires the exam: the daemon starts again without it.
+  await stopClean(d);
+  const otherExams = objectiveExamsDir('DKV-UJI-LAIN');
+  try {
+    d = await startDaemon({ dataDir, examsDir: otherExams, args: ['--busy-timeout', '300'] });
+    c.base = d.url; // the same session, on the daemon's new port
+    assert.equal((await c.get(`/api/exams/${EXAM_ID}`)).status, 404, 'the exam is gone');
+    const r = await c.get('/api/me/data');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.applications.map((a) => [a.exam_id, a.personal.nik]), [[EXAM_ID, NIK]]);
+  } finally {
+    rmSync(otherExams, { recursive: true, force: true });
+  }
+});
