@@ -15,6 +15,7 @@
 #include "common/accounts.h"
 #include "common/api_time.h"
 #include "common/audit_text.h"
+#include "common/ratelimits.h"
 #include "common/mailer.h"
 #include "ujikom/session_token.h"
 
@@ -344,18 +345,12 @@ static int audit_step(struct store_tx *tx, int64_t actor, const char *action, in
  * it, as it does a lodging the store then fails. */
 static int quota_take(struct store_tx *tx, struct complaints_ctx *c) {
   struct complaints_quota *q = c->quota;
-  const int64_t hour_ms = (int64_t)3600 * 1000;
   if (NULL == q || NULL == q->key || q->per_hour < 1) {
     return STORE_OK;
   }
-  struct store_ratelimit st;
-  const int64_t now = store_tx_now_ms(tx);
-  int rc = store_ratelimit_hit(tx, &st, q->key, now, hour_ms, q->per_hour, hour_ms);
-  if (STORE_OK == rc && st.count > q->per_hour) {
-    const int64_t s = (st.window_start_ms + hour_ms - now + 999) / 1000;
-    q->retry_after_s = s < 1 ? 1 : s;
+  int rc = ratelimits_hourly_take(tx, q->key, q->per_hour, &q->retry_after_s);
+  if (STORE_CONFLICT == rc) {
     c->refusal = COMPLAINTS_LIMITED;
-    return STORE_CONFLICT;
   }
   return rc;
 }

@@ -16,6 +16,7 @@
 #include "common/attempts.h"
 #include "common/audit_text.h"
 #include "common/complaints.h"
+#include "common/ratelimits.h"
 #include "common/reviews.h"
 #include "common/schedule.h"
 #include "store/store_application.h"
@@ -339,17 +340,9 @@ static void audit_entries(struct doc *d, struct store_rd *rd, int64_t user_id) {
   put(d, d->root, "audit", arr);
 }
 
-#define HOUR_MS ((int64_t)3600 * 1000)
-
 /* The download counter of asker for user_id's data. */
 static void quota_key(char out[64], int64_t asker, int64_t user_id) {
   snprintf(out, 64, "data-export:%lld:user:%lld", (long long)asker, (long long)user_id);
-}
-
-/* Seconds until a full hour's window that started at window_start_ms has room (at least 1). */
-static int64_t retry_after_s(int64_t window_start_ms, int64_t now_ms) {
-  const int64_t s = (window_start_ms + HOUR_MS - now_ms + 999) / 1000;
-  return s < 1 ? 1 : s;
 }
 
 /* Whether the hour's quota is used up already, read before the document is built (the
@@ -357,17 +350,11 @@ static int64_t retry_after_s(int64_t window_start_ms, int64_t now_ms) {
 static bool quota_full(struct doc *d, struct store_rd *rd, int64_t asker, int64_t user_id,
                        int64_t now_ms, int64_t *out_retry_after_s) {
   char key[64];
-  struct store_ratelimit st;
+  bool spent = false;
   quota_key(key, asker, user_id);
-  int rc = store_ratelimit_get(rd, &st, key);
-  if (STORE_NONE == rc || !store_ok(d, rc)) {
-    return false;
-  }
-  if (now_ms - st.window_start_ms < HOUR_MS && st.count >= PERSONAL_DATA_PER_HOUR) {
-    *out_retry_after_s = retry_after_s(st.window_start_ms, now_ms);
-    return true;
-  }
-  return false;
+  return store_ok(d, ratelimits_hourly_spent(rd, key, PERSONAL_DATA_PER_HOUR, now_ms, &spent,
+                                             out_retry_after_s)) &&
+         spent;
 }
 
 /* Everything read in one snapshot. */
@@ -476,15 +463,9 @@ struct export_ctx {
 static int record_txn(struct store_tx *tx, void *arg) {
   struct export_ctx *c = arg;
   char key[64];
-  struct store_ratelimit st;
-  const int64_t now = store_tx_now_ms(tx);
   quota_key(key, c->asker, c->user_id);
   c->retry_after_s = 0;
-  int rc = store_ratelimit_hit(tx, &st, key, now, HOUR_MS, PERSONAL_DATA_PER_HOUR, 0);
-  if (STORE_OK == rc && st.count > PERSONAL_DATA_PER_HOUR) {
-    c->retry_after_s = retry_after_s(st.window_start_ms, now);
-    return STORE_CONFLICT;
-  }
+  int rc = ratelimits_hourly_take(tx, key, PERSONAL_DATA_PER_HOUR, &c->retry_after_s);
   if (STORE_OK != rc) {
     return rc;
   }

@@ -3,6 +3,7 @@
 
 #include "common/config.h"
 #include "store/store.h"
+#include "store/store_users.h"
 
 #define HOUR_MS ((int64_t)3600 * 1000)
 
@@ -30,6 +31,39 @@ int ratelimits_forget(size_t *out_n, struct svc *svc, int64_t now_ms, int64_t lo
   int rc = store_txn(svc->store, forget_txn, &f);
   if (STORE_OK == rc) {
     *out_n = f.forgotten > 0 ? (size_t)f.forgotten : 0;
+  }
+  return rc;
+}
+
+/* Seconds until the hour's window that started at window_start_ms ends (at least 1). */
+static int64_t hour_left_s(int64_t window_start_ms, int64_t now_ms) {
+  const int64_t s = (window_start_ms + HOUR_MS - now_ms + 999) / 1000;
+  return s < 1 ? 1 : s;
+}
+
+int ratelimits_hourly_take(struct store_tx *tx, const char *key, int64_t per_hour,
+                           int64_t *out_retry_after_s) {
+  struct store_ratelimit st;
+  const int64_t now = store_tx_now_ms(tx);
+  int rc = store_ratelimit_hit(tx, &st, key, now, HOUR_MS, per_hour, HOUR_MS);
+  if (STORE_OK == rc && st.count > per_hour) {
+    *out_retry_after_s = hour_left_s(st.window_start_ms, now);
+    return STORE_CONFLICT;
+  }
+  return rc;
+}
+
+int ratelimits_hourly_spent(struct store_rd *rd, const char *key, int64_t per_hour, int64_t now_ms,
+                            bool *out_spent, int64_t *out_retry_after_s) {
+  struct store_ratelimit st;
+  *out_spent = false;
+  int rc = store_ratelimit_get(rd, &st, key);
+  if (STORE_NONE == rc) {
+    return STORE_OK;
+  }
+  if (STORE_OK == rc && now_ms - st.window_start_ms < HOUR_MS && st.count >= per_hour) {
+    *out_spent = true;
+    *out_retry_after_s = hour_left_s(st.window_start_ms, now_ms);
   }
   return rc;
 }
