@@ -130,35 +130,56 @@ static void sweep_evidence(struct svc *svc) {
   }
 }
 
-/* Erases the complaints whose retention period (--complaint-retention-days) has ended
- * (common/complaints.h), a bounded number of batches per sweep; the next sweep goes on. */
-static void erase_complaints(struct svc *svc) {
+/* One batch of a bounded sweep: STORE_OK with *out_n, or the store's negative code. */
+typedef int (*batch_fn)(size_t *out_n, struct svc *svc, int64_t now_ms);
+
+/* Runs step at now_ms until a batch comes back short of batch_size, at most 20 batches per
+ * sweep (the next sweep goes on), and logs what was done as "<what>: <n> <done>". False
+ * when a batch failed (logged). */
+static bool run_batches(struct svc *svc, int64_t now_ms, batch_fn step, size_t batch_size,
+                        const char *what, const char *done) {
   size_t total = 0;
+  bool ok = true;
   for (int batch = 0; batch < 20; batch++) {
     size_t n = 0;
-    int store_rc = STORE_OK;
-    if (COMPLAINTS_OK != complaints_erase_due(&n, svc, clock_wall_ms(),
-                                              svc->cfg->complaint_retention_days, &store_rc)) {
-      log_msg(LOG_WARN, NULL, "complaint erasure: store %s; retrying later",
-              store_rc_name(store_rc));
+    int rc = step(&n, svc, now_ms);
+    if (STORE_OK != rc) {
+      log_msg(LOG_WARN, NULL, "%s: store %s; retrying later", what, store_rc_name(rc));
+      ok = false;
       break;
     }
     total += n;
-    if (n < COMPLAINTS_ERASE_BATCH) {
+    if (n < batch_size) {
       break;
     }
   }
   if (total > 0) {
-    log_msg(LOG_INFO, NULL, "complaint erasure: %zu complaints past their retention period", total);
+    log_msg(LOG_INFO, NULL, "%s: %zu %s", what, total, done);
   }
+  return ok;
+}
+
+/* A batch of complaints whose retention period (--complaint-retention-days) has ended,
+ * erased (common/complaints.h). */
+static int erase_complaints_batch(size_t *out_n, struct svc *svc, int64_t now_ms) {
+  int store_rc = STORE_OK;
+  enum complaints_rc rc =
+      complaints_erase_due(out_n, svc, now_ms, svc->cfg->complaint_retention_days, &store_rc);
+  return COMPLAINTS_OK == rc ? STORE_OK : store_rc;
+}
+
+/* A batch of the rate-limit counters whose window and back-off have ended, forgotten
+ * (common/ratelimits.h). */
+static int forget_rate_limits_batch(size_t *out_n, struct svc *svc, int64_t now_ms) {
+  return ratelimits_forget(out_n, svc, now_ms, ratelimits_longest_window_ms(svc->cfg));
 }
 
 /* How often the rate-limit counters that count nothing any more are forgotten: a scan of
  * the counters, so not every sweep. */
 #define FORGET_INTERVAL_MS ((int64_t)10 * 60 * 1000)
 
-/* Forgets the rate-limit counters whose window and back-off have ended (common/ratelimits.h),
- * every FORGET_INTERVAL_MS, a bounded number of batches at a time. */
+/* Forgets the ended rate-limit counters every FORGET_INTERVAL_MS (at the next sweep again
+ * after a failure). */
 static void forget_rate_limits(struct svc *svc) {
   static int64_t last_ms = 0;
   const int64_t now = clock_wall_ms();
@@ -166,22 +187,9 @@ static void forget_rate_limits(struct svc *svc) {
     return;
   }
   last_ms = now;
-  size_t total = 0;
-  for (int batch = 0; batch < 20; batch++) {
-    size_t n = 0;
-    int rc = ratelimits_forget(&n, svc, now, ratelimits_longest_window_ms(svc->cfg));
-    if (STORE_OK != rc) {
-      log_msg(LOG_WARN, NULL, "rate-limit counters: store %s; retrying later", store_rc_name(rc));
-      last_ms = 0;
-      break;
-    }
-    total += n;
-    if (n < RATELIMITS_FORGET_BATCH) {
-      break;
-    }
-  }
-  if (total > 0) {
-    log_msg(LOG_INFO, NULL, "rate-limit counters: %zu ended ones forgotten", total);
+  if (!run_batches(svc, now, forget_rate_limits_batch, RATELIMITS_FORGET_BATCH,
+                   "rate-limit counters", "ended ones forgotten")) {
+    last_ms = 0;
   }
 }
 
@@ -195,7 +203,8 @@ static void sweep(struct svc *svc) {
   close_overdue(svc);
   sweep_evidence(svc);
   remind_recert(svc);
-  erase_complaints(svc);
+  run_batches(svc, clock_wall_ms(), erase_complaints_batch, COMPLAINTS_ERASE_BATCH,
+              "complaint erasure", "complaints past their retention period");
   forget_rate_limits(svc);
 }
 
