@@ -219,6 +219,7 @@ const char *store_rc_name(int rc);
 #include "store/store_audit.h"
 #include "store/store_second_factor.h"
 #include "store/store_password_reset.h"
+#include "store/store_email_change.h"
 #include "store/store_tlog.h"
 #include "store/store_planned_time.h"
 #include "store/store_candidate.h"

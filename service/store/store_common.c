@@ -405,16 +405,26 @@ int store_row_step(struct store_conn *c, const struct store_sqlset *set, int id,
   return store_step_row(c, st, what);
 }
 
+int store_write_n(struct store_conn *c, const struct store_sqlset *set, int id,
+                  const struct store_arg *args, size_t nargs, const char *what,
+                  int64_t *out_changes) {
+  struct store_stmt *st = store_stmt(c, set, id);
+  int64_t changes = 0;
+  int rc = STORE_HARD;
+  if (NULL != st) {
+    store_bind_all(st, args, nargs);
+    rc = store_step_done(c, st, what, &changes);
+    store_stmt_done(st);
+  }
+  if (NULL != out_changes) {
+    *out_changes = STORE_OK == rc ? changes : 0;
+  }
+  return rc;
+}
+
 int store_write(struct store_conn *c, const struct store_sqlset *set, int id,
                 const struct store_arg *args, size_t nargs, const char *what) {
-  struct store_stmt *st = store_stmt(c, set, id);
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  store_bind_all(st, args, nargs);
-  int rc = store_step_done(c, st, what, NULL);
-  store_stmt_done(st);
-  return rc;
+  return store_write_n(c, set, id, args, nargs, what, NULL);
 }
 
 void *store_col_blob(struct store_stmt *st, int col, size_t *out_len) {

@@ -71,6 +71,7 @@ static const struct {
     {"checkin_codes", 6},
     {"complaints", 16},
     {"complaint_notes", 7},
+    {"email_changes", 6},
 };
 
 /* Every column, in an order that satisfies foreign keys (a replacement certificate after
@@ -151,6 +152,8 @@ static const char *const copy_selects[STORE_COPY_TABLES] = {
     "id",
     "SELECT complaint_id, seq, created_at, author_id, from_complainant, shown, body FROM "
     "complaint_notes ORDER BY complaint_id, seq",
+    "SELECT token_hash, user_id, email, created_at, expires_at, used_at FROM email_changes ORDER "
+    "BY token_hash",
 };
 static const struct store_sqlset select_set = {"copy select", copy_selects, STORE_COPY_TABLES};
 
@@ -243,6 +246,8 @@ static const char *const copy_inserts[STORE_COPY_TABLES] = {
     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     "INSERT INTO complaint_notes(complaint_id, seq, created_at, author_id, from_complainant, "
     "shown, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO email_changes(token_hash, user_id, email, created_at, expires_at, used_at) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 };
 static const struct store_sqlset insert_set = {"copy insert", copy_inserts, STORE_COPY_TABLES};
 
@@ -339,6 +344,7 @@ static const char *const copy_stars[STORE_COPY_TABLES] = {
     "SELECT * FROM checkin_codes LIMIT 1",
     "SELECT * FROM complaints LIMIT 1",
     "SELECT * FROM complaint_notes LIMIT 1",
+    "SELECT * FROM email_changes LIMIT 1",
 };
 static const struct store_sqlset star_set = {"copy columns", copy_stars, STORE_COPY_TABLES};
 

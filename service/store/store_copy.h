@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_COPY_TABLES 47
+#define STORE_COPY_TABLES 48
 
 /* One table's rows and the XOR of the SHA-256 of each row's typed values: equal sums mean
  * equal contents, whichever backend holds them. */

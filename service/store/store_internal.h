@@ -165,6 +165,10 @@ int store_row_step(struct store_conn *c, const struct store_sqlset *set, int id,
  * prepared). */
 int store_write(struct store_conn *c, const struct store_sqlset *set, int id,
                 const struct store_arg *args, size_t nargs, const char *what);
+/* store_write, with the rows it changed in *out_changes (may be NULL; 0 on an error). */
+int store_write_n(struct store_conn *c, const struct store_sqlset *set, int id,
+                  const struct store_arg *args, size_t nargs, const char *what,
+                  int64_t *out_changes);
 
 /* Copies a text column into buf (NUL-terminated, truncated never: returns -1 if the value
  * does not fit, 0 otherwise; NULL columns give ""). */

@@ -25,19 +25,7 @@ static const struct store_sqlset reset_set = {"password_resets", reset_sqls, RES
  * error; *out_n (may be NULL) receives the rows it changed. */
 static int reset_run(struct store_tx *tx, int which, const struct store_arg *args, size_t nargs,
                      int64_t *out_n, const char *what) {
-  struct store_conn *c = store_tx_conn(tx);
-  struct store_stmt *st = store_stmt(c, &reset_set, which);
-  int64_t changes = 0;
-  int rc = STORE_HARD;
-  if (NULL != st) {
-    store_bind_all(st, args, nargs);
-    rc = store_step_done(c, st, what, &changes);
-    store_stmt_done(st);
-  }
-  if (NULL != out_n) {
-    *out_n = STORE_OK == rc ? changes : 0;
-  }
-  return rc;
+  return store_write_n(store_tx_conn(tx), &reset_set, which, args, nargs, what, out_n);
 }
 
 int store_reset_create(struct store_tx *tx, const struct store_reset *r) {

@@ -14,6 +14,7 @@ enum users_stmt {
   USERS_SET_PASSWORD,
   USERS_SET_ROLE,
   USERS_SET_NAME,
+  USERS_SET_EMAIL,
   USERS_LIST,
   USERS_LIST_ROLE,
   USERS_SEARCH,
@@ -54,6 +55,7 @@ static const char *const users_sqls[USERS__MAX] = {
     [USERS_SET_PASSWORD] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
     [USERS_SET_ROLE] = "UPDATE users SET role = ?2 WHERE id = ?1",
     [USERS_SET_NAME] = "UPDATE users SET name = ?2 WHERE id = ?1",
+    [USERS_SET_EMAIL] = "UPDATE users SET email = ?2 WHERE id = ?1",
     [USERS_LIST] = "SELECT " USER_COLS " FROM users WHERE id > ?1 ORDER BY id LIMIT ?2",
     [USERS_LIST_ROLE] =
         "SELECT " USER_COLS " FROM users WHERE id > ?1 AND role = ?3 ORDER BY id LIMIT ?2",
@@ -207,6 +209,13 @@ int store_user_set_name(struct store_tx *tx, int64_t id, const char *name) {
     return STORE_HARD;
   }
   return user_update(tx, USERS_SET_NAME, id, name, 0, "user name");
+}
+
+int store_user_set_email(struct store_tx *tx, int64_t id, const char *email) {
+  if (NULL == email) {
+    return STORE_HARD;
+  }
+  return user_update(tx, USERS_SET_EMAIL, id, email, 0, "user email");
 }
 
 int store_user_set_role(struct store_tx *tx, int64_t id, enum role role) {

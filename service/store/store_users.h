@@ -42,6 +42,9 @@ int store_user_set_password(struct store_tx *tx, int64_t id, const char *passwor
 int store_user_set_role(struct store_tx *tx, int64_t id, enum role role);
 /* name as accounts_name normalised it (the table checks its length). */
 int store_user_set_name(struct store_tx *tx, int64_t id, const char *name);
+/* email checked by accounts_email_valid; STORE_EXISTS when another account has it (any
+ * case). */
+int store_user_set_email(struct store_tx *tx, int64_t id, const char *email);
 
 /* Users ordered by id, optionally only one role (role NULL = all), at most limit (1..1000)
  * with id > after_id. On STORE_OK *out is an array of *out_n users (possibly 0) that the
