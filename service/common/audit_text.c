@@ -93,6 +93,9 @@ const char *const audit_known_actions[] = {"user.create",
                                            "complaint.erase",
                                            "account.export",
                                            "user.rename",
+                                           "user.email_change",
+                                           "user.email_change_request",
+                                           "user.email_change_cancel",
                                            NULL};
 
 const char *const audit_telling_fields[] = {"reason",  "minutes",     "verdict", "role",

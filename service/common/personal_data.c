@@ -26,6 +26,7 @@
 #include "store/store_certs.h"
 #include "store/store_complaints.h"
 #include "store/store_credential.h"
+#include "store/store_email_change.h"
 #include "store/store_planned_time.h"
 #include "store/store_recert.h"
 #include "store/store_reviews.h"
@@ -91,7 +92,8 @@ static json_t *stored_json(const char *text) {
   return NULL != v ? v : json_string(text);
 }
 
-static void account(struct doc *d, struct store_rd *rd, const struct store_user *u) {
+static void account(struct doc *d, struct store_rd *rd, const struct store_user *u,
+                    int64_t now_ms) {
   char zone[16] = "";
   char did[STORE_DID_SIZE] = "";
   struct store_second_factor sf;
@@ -110,12 +112,23 @@ static void account(struct doc *d, struct store_rd *rd, const struct store_user 
   }
   bool second_factor = STORE_OK == rc && sf.confirmed;
   OPENSSL_cleanse(sf.secret_sealed, sizeof sf.secret_sealed);
+  /* a new address asked for and not yet confirmed (common/email_change.h) */
+  struct store_email_change change;
+  rc = store_email_change_pending(rd, &change, u->id, now_ms);
+  json_t *pending = json_null();
+  if (STORE_OK == rc) {
+    pending = json_pack("{s:s, s:o, s:o}", "email", change.email, "asked_at",
+                        json_time(change.created_ms), "expires_at", json_time(change.expires_ms));
+  } else if (STORE_NONE != rc) {
+    store_ok(d, rc);
+  }
   put(d, d->root, "account",
-      json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:o, s:o, s:b}", "id", (json_int_t)u->id, "email",
-                u->email, "name", u->name, "role", role_name(u->role), "created_at",
+      json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:o, s:o, s:b, s:o}", "id", (json_int_t)u->id,
+                "email", u->email, "name", u->name, "role", role_name(u->role), "created_at",
                 json_time(u->created_ms), "disabled", u->disabled, "time_zone",
                 '\0' != zone[0] ? json_string(zone) : json_null(), "did",
-                '\0' != did[0] ? json_string(did) : json_null(), "second_factor", second_factor));
+                '\0' != did[0] ? json_string(did) : json_null(), "second_factor", second_factor,
+                "email_change_pending", pending));
 }
 
 /* The saved answers and the flags of attempt a, into its object. */
@@ -379,7 +392,7 @@ static enum personal_data_rc read_snapshot(struct doc *d, struct svc *svc, int64
     OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
     return PERSONAL_DATA_LIMITED;
   }
-  account(d, rd, &u);
+  account(d, rd, &u, now_ms);
   OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
   attempts(d, rd, user_id, out_decided);
   certificates(d, rd, user_id);

@@ -35,9 +35,10 @@ static int new_token(char token[SESSION_TOKEN_LEN + 1], char hash[SESSION_HASH_L
   return 0;
 }
 
-/* The link for token under public_url; false when it does not fit. */
-static bool link_url(char out[RECOVERY_URL_MAX], const char *public_url, const char *token) {
-  int n = snprintf(out, RECOVERY_URL_MAX, "%s%s?t=%s", public_url, RECOVERY_PAGE, token);
+/* The link for token under public_url + page; false when it does not fit. */
+static bool link_url(char out[RECOVERY_URL_MAX], const char *public_url, const char *page,
+                     const char *token) {
+  int n = snprintf(out, RECOVERY_URL_MAX, "%s%s?t=%s", public_url, page, token);
   return n > 0 && n < RECOVERY_URL_MAX;
 }
 
@@ -57,15 +58,20 @@ static int store_link(struct store_tx *tx, struct store_reset *r, long ttl_s) {
   return store_reset_create(tx, r);
 }
 
-int recovery_link_new(char url[RECOVERY_URL_MAX], char hash[SESSION_HASH_LEN + 1],
-                      const char *public_url) {
+int recovery_link_new_at(char url[RECOVERY_URL_MAX], char hash[SESSION_HASH_LEN + 1],
+                         const char *public_url, const char *page) {
   char token[SESSION_TOKEN_LEN + 1];
-  if (NULL == public_url || 0 != new_token(token, hash)) {
+  if (NULL == public_url || NULL == page || 0 != new_token(token, hash)) {
     return -1;
   }
-  bool ok = link_url(url, public_url, token);
+  bool ok = link_url(url, public_url, page, token);
   OPENSSL_cleanse(token, sizeof token);
   return ok ? 0 : -1;
+}
+
+int recovery_link_new(char url[RECOVERY_URL_MAX], char hash[SESSION_HASH_LEN + 1],
+                      const char *public_url) {
+  return recovery_link_new_at(url, hash, public_url, RECOVERY_PAGE);
 }
 
 int recovery_link_store(struct store_tx *tx, int64_t user_id, const char *hash, int64_t actor,
@@ -142,7 +148,7 @@ enum recovery_rc recovery_issue(struct recovery_link *out, struct store *store,
   if (in->ttl_s <= 0 || NULL == in->public_url || 0 != new_token(token, hash)) {
     return RECOVERY_INTERNAL;
   }
-  if (!link_url(out->url, in->public_url, token)) {
+  if (!link_url(out->url, in->public_url, RECOVERY_PAGE, token)) {
     goto cleanup;
   }
   rc = store_txn(store, tx_issue, &c);
@@ -399,7 +405,8 @@ enum recovery_rc recovery_request(struct store *store, const struct recovery_req
   }
   snprintf(addr_key, sizeof addr_key, "reset:ip:%.64s",
            NULL != in->client_addr ? in->client_addr : "");
-  if (!link_url(url, in->public_url, token) || !mail_key(mkey, sizeof mkey, in->email)) {
+  if (!link_url(url, in->public_url, RECOVERY_PAGE, token) ||
+      !mail_key(mkey, sizeof mkey, in->email)) {
     goto cleanup;
   }
   rc = store_txn(store, tx_request, &c);

@@ -70,6 +70,10 @@ struct recovery_issue_in {
  * when the random generator failed or the URL does not fit. */
 int recovery_link_new(char url[RECOVERY_URL_MAX], char hash[SESSION_HASH_LEN + 1],
                       const char *public_url);
+/* The same for a one-time link of another kind, opening page (a path, as RECOVERY_PAGE;
+ * the e-mail change's link). */
+int recovery_link_new_at(char url[RECOVERY_URL_MAX], char hash[SESSION_HASH_LEN + 1],
+                         const char *public_url, const char *page);
 
 /* Inside the caller's transaction: stores the link of token hash `hash` for account user_id
  * (ending its earlier unused links), valid ttl_s seconds, audited as `action` by actor (for

@@ -668,6 +668,67 @@ int auth_login_form(struct req *r, const char *email, const char *password,
   return login(r, email, password, out_token, out_user, true);
 }
 
+/* Checks the request's user's current password under the log-in back-off (so a stolen
+ * session cannot be used to guess it); *u is the account read (wipe after use), *dev the
+ * device. 0 when right; AUTH_CREDENTIALS_REFUSED when wrong and quiet (counted, not
+ * answered); otherwise -1 after replying. */
+static bool current_well_formed(const char *current) {
+  return NULL != current && '\0' != current[0] && strlen(current) <= PASSWORD_MAX_LEN;
+}
+
+static int check_current(struct req *r, const char *current, bool quiet, struct store_user *u,
+                         struct login_device *dev) {
+  int rc;
+  memset(u, 0, sizeof *u);
+  memset(dev, 0, sizeof *dev);
+  if (NULL == r->user) {
+    reply_error(r, ERR_UNAUTHENTICATED, NULL);
+    return -1;
+  }
+  if (!current_well_formed(current)) {
+    reply_error(r, ERR_INVALID_FIELD, "current_password: is required (at most 1024 bytes).");
+    return -1;
+  }
+  login_device_read(r, r->user->id, dev);
+  if (RATELIMIT_OK != ratelimit_login_begin(r, r->user->email, dev->known ? dev->hash : NULL)) {
+    return -1;
+  }
+  rc = read_user(r->svc, NULL, r->user->id, u);
+  if (rc < 0) {
+    reply_store_error(r, rc, "password check look-up");
+    return -1;
+  }
+  if (STORE_NONE == rc || u->disabled || 0 == u->role) {
+    reply_error(r, ERR_UNAUTHENTICATED, NULL);
+    return -1;
+  }
+  enum password_result pr = auth_password_verify(u->password_hash, current);
+  if (PASSWORD_ERROR == pr) {
+    reply_error(r, ERR_INTERNAL, NULL);
+    return -1;
+  }
+  if (PASSWORD_OK != pr) {
+    ratelimit_login_failed(r);
+    log_msg(LOG_INFO, r->request_id, "wrong current password");
+    if (quiet) {
+      return AUTH_CREDENTIALS_REFUSED;
+    }
+    reply_error(r, ERR_WRONG_PASSWORD, NULL);
+    return -1;
+  }
+  ratelimit_login_succeeded(r, u->email, dev->known ? dev->hash : NULL);
+  return 0;
+}
+
+int auth_check_password(struct req *r, const char *current, bool quiet) {
+  struct store_user u;
+  struct login_device dev;
+  int ret = check_current(r, current, quiet, &u, &dev);
+  OPENSSL_cleanse(&u, sizeof u);
+  OPENSSL_cleanse(&dev, sizeof dev);
+  return ret;
+}
+
 /* auth_change_password; with out_verdict not NULL (a page), a wrong current password or a
  * weak new one is not answered (see auth_change_password_form). */
 static int change_password(struct req *r, const char *current, const char *new_password,
@@ -678,58 +739,23 @@ static int change_password(struct req *r, const char *current, const char *new_p
   struct login_ctx lc;
   struct login_device dev;
   char *hash = NULL;
-  enum password_result pr;
   enum password_policy_verdict verdict = PASSWORD_POLICY_OK;
-  enum role role;
   int ret = -1;
-  int rc;
 
   memset(&u, 0, sizeof u);
   memset(&lc, 0, sizeof lc);
+  memset(&dev, 0, sizeof dev);
   memset(out_user, 0, sizeof *out_user);
   out_token[0] = '\0';
-  if (NULL == r->user) {
-    reply_error(r, ERR_UNAUTHENTICATED, NULL);
-    goto cleanup;
-  }
-  if (NULL == current || '\0' == current[0] || strlen(current) > PASSWORD_MAX_LEN) {
-    reply_error(r, ERR_INVALID_FIELD, "current_password: is required (at most 1024 bytes).");
-    goto cleanup;
-  }
-  if (NULL == new_password) {
+  if (NULL != r->user && current_well_formed(current) && NULL == new_password) {
     reply_error(r, ERR_INVALID_FIELD, "new_password: is required.");
     goto cleanup;
   }
-  login_device_read(r, r->user->id, &dev);
-  if (RATELIMIT_OK != ratelimit_login_begin(r, r->user->email, dev.known ? dev.hash : NULL)) {
+  ret = check_current(r, current, NULL != out_verdict, &u, &dev);
+  if (0 != ret) {
     goto cleanup;
   }
-  rc = read_user(r->svc, NULL, r->user->id, &u);
-  if (rc < 0) {
-    reply_store_error(r, rc, "password change look-up");
-    goto cleanup;
-  }
-  role = u.role;
-  if (STORE_NONE == rc || u.disabled || 0 == role) {
-    reply_error(r, ERR_UNAUTHENTICATED, NULL);
-    goto cleanup;
-  }
-  pr = auth_password_verify(u.password_hash, current);
-  if (PASSWORD_ERROR == pr) {
-    reply_error(r, ERR_INTERNAL, NULL);
-    goto cleanup;
-  }
-  if (PASSWORD_OK != pr) {
-    ratelimit_login_failed(r);
-    log_msg(LOG_INFO, r->request_id, "password change: wrong current password");
-    if (NULL != out_verdict) {
-      ret = AUTH_CREDENTIALS_REFUSED;
-    } else {
-      reply_error(r, ERR_WRONG_PASSWORD, NULL);
-    }
-    goto cleanup;
-  }
-  ratelimit_login_succeeded(r, u.email, dev.known ? dev.hash : NULL);
+  ret = -1;
   if (ACCOUNTS_OK != accounts_check_password(new_password, u.email, u.name, &verdict)) {
     if (NULL != out_verdict) {
       *out_verdict = verdict;
@@ -746,7 +772,7 @@ static int change_password(struct req *r, const char *current, const char *new_p
   }
   lc.delete_all = true;
   lc.rehash = hash;
-  if (0 != start_session(r, &lc, &u, role, out_token, out_user)) {
+  if (0 != start_session(r, &lc, &u, u.role, out_token, out_user)) {
     goto cleanup;
   }
   log_msg(LOG_INFO, r->request_id, "account %lld changed its password", (long long)u.id);

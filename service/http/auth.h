@@ -112,6 +112,12 @@ int auth_logout(struct req *r);
  * many. 0, or -1 after replying 503. */
 int auth_logout_all(struct req *r, int64_t user_id, int64_t *out_n);
 
+/* Checks the request's user's password again before a change that needs it (the e-mail
+ * address), under the same back-off as logins. 0 when right; with quiet, a wrong password is
+ * counted but not answered (AUTH_CREDENTIALS_REFUSED); otherwise -1 after replying (401
+ * without a session, 400 without a password, 403 wrong, 429, 503). */
+int auth_check_password(struct req *r, const char *current, bool quiet);
+
 /* Changes the password of the request's user after checking the current one (under the
  * same back-off as logins, so a stolen session cannot be used to guess it) and the policy
  * for the new one; then ends every session of the user, this one included, and starts a

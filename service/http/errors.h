@@ -47,6 +47,11 @@
   ERR(SECOND_FACTOR_OWN, 409, "Your own second factor is reset by another admin or the CLI.")      \
   ERR(RESET_LINK_INVALID, 400, "This password-reset link is invalid, used or expired.")            \
   ERR(RESET_NOT_CANDIDATE, 409, "Reset links are for candidate accounts only.")                    \
+  ERR(EMAIL_CHANGE_LINK_INVALID, 400,                                                              \
+      "This e-mail confirmation link is invalid, used or expired.")                                \
+  ERR(EMAIL_UNCHANGED, 409, "This is the account's e-mail address already.")                       \
+  ERR(EMAIL_CHANGE_NO_MAIL, 409,                                                                   \
+      "This service sends no mail to confirm a new address with: ask the LSP's administrator.")    \
   ERR(CHECKIN_REFUSED, 401, "This check-in code is not valid (unknown, or used already).")         \
   ERR(CHECKIN_WINDOW, 403, "This check-in code is valid only inside its schedule's window.")       \
   ERR(CHECKIN_SCOPE, 403,                                                                          \

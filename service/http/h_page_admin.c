@@ -240,6 +240,9 @@ static void account_actions(struct html *h, const struct req *r, const struct st
   }
   html_fmt(h, "<a class=\"button secondary\" href=\"/admin/users/%" PRId64 "/name\"", u->id);
   html_fmt(h, " aria-label=\"%s: %s\">%s</a>", L(r, "admin.rename"), u->name, L(r, "admin.rename"));
+  html_fmt(h, "<a class=\"button secondary\" href=\"/admin/users/%" PRId64 "/email\"", u->id);
+  html_fmt(h, " aria-label=\"%s: %s\">%s</a>", L(r, "admin.email_change"), u->name,
+           L(r, "admin.email_change"));
   /* the person's data, for a request made to the LSP (common/personal_data.h) */
   html_fmt(h, "<a class=\"button secondary\" href=\"/api/admin/users/%" PRId64 "/data\" download",
            u->id);
@@ -948,6 +951,37 @@ int h_page_admin_rename(struct req *r) {
   input(h, "text", "reason", L(r, "admin.rename_reason"), "rename", true);
   html_fmt(h, "<p class=\"hint\">%s</p><p><button type=\"submit\">%s</button></p></form></div>",
            L(r, "admin.rename_hint"), L(r, "admin.rename_save"));
+  return layout_reply_with_back(r, h, "/admin#s-accounts");
+}
+
+/* GET /admin/users/:id/email: the form that corrects an account's e-mail address (POST
+ * through h_admin_users_email, email_change_by_admin), with the address as recorded. */
+int h_page_admin_email(struct req *r) {
+  struct store_user u;
+  char action[64], api[80], next[96];
+  int ret = 0;
+  if (!page_user(r, &u)) {
+    return 0; /* answered */
+  }
+  struct html *h = layout_page_open(r, STORE_OK, "admin.email_title", "static/staff.js", &ret);
+  if (NULL == h) {
+    return ret;
+  }
+  snprintf(action, sizeof action, "/admin/users/%" PRId64 "/email", u.id);
+  snprintf(api, sizeof api, "/api/admin/users/%" PRId64 "/email", u.id);
+  snprintf(next, sizeof next, "%s?notice=email_corrected", action);
+  HTML_LIT(h, "<p id=\"email-current\">");
+  html_text_sub(h, L(r, "admin.email_intro"), "name", u.name, "email", u.email, NULL);
+  HTML_LIT(h, "</p><div class=\"card\">");
+  layout_action_form(h, r, action, api, next);
+  html_fmt(h, "<label for=\"f-email-correct\">%s</label>", L(r, "auth.email"));
+  HTML_LIT(h, "<input type=\"email\" id=\"f-email-correct\" name=\"email\" required "
+              "autocomplete=\"off\" maxlength=\"254\"");
+  html_attr(h, "value", u.email);
+  HTML_LIT(h, ">");
+  input(h, "text", "reason", L(r, "admin.email_reason"), "email", true);
+  html_fmt(h, "<p class=\"hint\">%s</p><p><button type=\"submit\">%s</button></p></form></div>",
+           L(r, "admin.email_hint"), L(r, "admin.email_save"));
   return layout_reply_with_back(r, h, "/admin#s-accounts");
 }
 

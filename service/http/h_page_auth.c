@@ -435,3 +435,12 @@ int auth_form_end(struct req *r, struct html *h, unsigned status, const char *su
                   const char *link, const char *link_key) {
   return form_end(r, h, status, submit_key, link, link_key);
 }
+
+void auth_form_input(struct html *h, const char *id, const char *type, const char *label,
+                     const char *hint, const char *value, const char *autocomplete, bool invalid) {
+  field_input(h, id, type, label, hint, value, autocomplete, invalid);
+}
+
+const char *auth_start_page(enum role role) {
+  return start_page(role);
+}

@@ -636,6 +636,8 @@ int h_page_me(struct req *r) {
   render_schedules(h, r);
   HTML_LIT(h, "<p><a href=\"/account/password\">");
   html_text(h, L(r, "auth.change_title"));
+  HTML_LIT(h, "</a> · <a href=\"/account/email\">");
+  html_text(h, L(r, "email.title"));
   HTML_LIT(h, "</a></p>");
   render_certificates(h, r, certs, ncerts, recerts, nrecerts, zone);
   h_complaints_me_section(h, r, complaints, ncomplaints, zone);

@@ -8,6 +8,7 @@
 #include "common/accounts.h"
 #include "common/application.h"
 #include "common/complaints.h"
+#include "common/email_change.h"
 #include "common/observation.h"
 #include "common/recovery.h"
 #include "common/reviews.h"
@@ -342,6 +343,28 @@ enum recovery_rc h_recovery_redeem(struct req *r, const char *token, const char 
  * or -1 after replying (404 without --smtp-url, 400, 429, 503). */
 int h_recovery_request(struct req *r, const char *email);
 
+/* --- an account's e-mail address (h_email.c; pages in h_page_email.c) --- */
+int h_me_email(struct req *r);
+int h_me_email_change(struct req *r);
+int h_me_email_cancel(struct req *r);
+int h_email_confirm(struct req *r);
+int h_admin_users_email(struct req *r);
+/* Answers a refused or failed e-mail change with its registry error (429 with Retry-After
+ * retry_s for EMAIL_CHANGE_RATE_LIMITED). */
+int reply_email_change(struct req *r, enum email_change_rc rc, int64_t retry_s, int store_rc);
+/* The request's user asks to move to email, with their password: 0 with *out (the change
+ * waiting for its link); with page, a wrong password is AUTH_CREDENTIALS_REFUSED and an
+ * address refused as such (*out_refused: EMAIL_CHANGE_BAD_EMAIL or EMAIL_CHANGE_SAME)
+ * H_EMAIL_REFUSED, neither answered; otherwise -1 after replying. */
+int h_email_request(struct req *r, const char *email, const char *password, bool page,
+                    struct email_change_pending *out, enum email_change_rc *out_refused);
+#define H_EMAIL_REFUSED 5
+int h_page_email_form(struct req *r);
+int h_page_email(struct req *r);
+int h_page_email_confirm_form(struct req *r);
+int h_page_email_confirm(struct req *r);
+int h_page_admin_email(struct req *r);
+
 /* --- pages and static assets (h_page_*.c, h_static.c, h_lang.c) --- */
 int h_favicon(struct req *r);
 int h_static(struct req *r);
@@ -390,8 +413,14 @@ struct html *auth_form_begin(const struct req *r, const char *title_key, const c
                              const char *action, bool secret);
 void auth_form_field(struct html *h, const char *id, const char *type, const char *label,
                      const char *hint, const char *value, const char *autocomplete);
+/* auth_form_field, marked invalid (aria-invalid, described by the form's error) when
+ * invalid. */
+void auth_form_input(struct html *h, const char *id, const char *type, const char *label,
+                     const char *hint, const char *value, const char *autocomplete, bool invalid);
 int auth_form_end(struct req *r, struct html *h, unsigned status, const char *submit_key,
                   const char *link, const char *link_key);
+/* Where each role starts after logging in (/me, /review, /admin). */
+const char *auth_start_page(enum role role);
 int h_page_reset_request_form(struct req *r);
 int h_page_reset_request(struct req *r);
 int h_page_reset_form(struct req *r);

@@ -2,18 +2,25 @@
 // section says what the file holds and that downloads are recorded, the link saves one JSON
 // file named for the account and the day, holding the account and the complaint just
 // lodged; in Indonesian and in English; axe, 360 px and 200 % text. An administrator saves the
-// same file from the account's row on the admin page, for a request made to the LSP.
-import { test } from 'node:test';
+// same file from the account's row on the admin page, for a request made to the LSP, and
+// corrects a name and an e-mail address through their forms. A candidate moves their account
+// to a new e-mail address: the form, the link mailed there (a local SMTP sink), the page it
+// opens, and the log-in with the new address.
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 import {
   newPage, checkPage, assertAccessible, assertNoDialogs, daemonAndBrowser, registerCandidate, staffAccount, loginViaForm,
 } from './lib/browser.mjs';
+import { PASSWORD, uniqueEmail } from '../integration/lib/daemon.mjs';
+import { smtpSink, mailFor } from '../integration/lib/smtp.mjs';
 
 const NAME = 'Dewi Lestari Putri';
 const STORY = 'Jadwal uji diubah dua kali tanpa pemberitahuan kepada peserta.';
-const env = daemonAndBrowser();
+const sink = await smtpSink();
+const env = daemonAndBrowser({ args: ['--smtp-url', `smtp://127.0.0.1:${sink.port}`, '--smtp-from', 'lsp@contoh.test'] });
+after(() => sink.close());
 
 test('the dashboard hands the candidate a copy of their data', async () => {
   const { d, browser } = env;
@@ -95,3 +102,71 @@ test('the admin corrects a name through its form, with what it was checked again
   assert.deepEqual(a.errors, []);
   await a.context.close();
 });
+
+test('a candidate moves their account to a new e-mail address', async () => {
+  const { d, browser } = env;
+  const c = await newPage(browser, { width: 360, height: 800 });
+  const old = await registerCandidate(c.page, d.url, 'pindahsurel', 'Rudi Hartono');
+  const fresh = uniqueEmail('surelbaru');
+  await Promise.all([c.page.waitForURL(/\/account\/email$/), c.page.getByRole('link', { name: 'Ganti alamat email' }).click()]);
+  assert.match(await c.page.textContent('#email-current'), new RegExp(old.replace(/[.+]/g, '\\$&')));
+  await checkPage(c.page, 'account-email');
+
+  // A wrong password: the form again, the address kept, the password field marked.
+  await c.page.fill('#email', fresh);
+  await c.page.fill('#password', 'bukan-sandi-saya');
+  await Promise.all([c.page.waitForNavigation(), c.page.click('form[action="/account/email"] button[type=submit]')]);
+  assert.match(await c.page.textContent('#form-error'), /Kata sandi sekarang salah/);
+  assert.equal(await c.page.inputValue('#email'), fresh);
+  assert.equal(await c.page.getAttribute('#password', 'aria-invalid'), 'true');
+  await assertAccessible(c.page, 'e-mail form refused');
+
+  await c.page.fill('#password', PASSWORD);
+  await Promise.all([c.page.waitForURL(/notice=email_change_sent$/), c.page.click('form[action="/account/email"] button[type=submit]')]);
+  assert.match(await c.page.textContent('#email-pending'), new RegExp(fresh.replace(/[.+]/g, '\\$&')));
+  await checkPage(c.page, 'account-email-pending');
+
+  const mail = await mailFor(sink.mails, fresh);
+  assert.ok(mail, 'the link went to the new address');
+  const link = mail.text.match(/\/ubah-email\?t=[A-Za-z0-9_-]{43}/);
+  assert.ok(link, mail.text);
+  // The link opened on the phone, logged out (under the daemon's address: its public URL is
+  // the default's): it asks first.
+  const o = await newPage(browser, { width: 360, height: 800 });
+  await o.page.goto(`${d.url}${link[0]}`);
+  assert.match(await o.page.textContent('#email-confirm-text'), /Rudi Hartono/);
+  await checkPage(o.page, 'email-confirm');
+  await Promise.all([o.page.waitForNavigation(), o.page.getByRole('button', { name: 'Pakai alamat ini' }).click()]);
+  assert.match(await o.page.textContent('main'), /Alamat email akun Anda sudah diganti/);
+  await assertAccessible(o.page, 'e-mail changed');
+  await loginViaForm(o.page, d.url, fresh);
+  assert.match(o.page.url(), /\/me$/, 'the new address logs in');
+  for (const p of [c, o]) {
+    assertNoDialogs(p);
+    await p.context.close();
+  }
+});
+
+test('the admin corrects an e-mail address through its form, with how the holder was identified', async () => {
+  const { d, browser } = env;
+  const c = await newPage(browser, { width: 360, height: 800 });
+  await registerCandidate(c.page, d.url, 'surelhilang', 'Wayan Sudarma');
+  await c.context.close();
+  const staff = await staffAccount(env, 'admin', 'Admin Surel');
+  const fresh = uniqueEmail('surelkoreksi');
+  const a = await newPage(browser, { width: 1280, height: 900 });
+  await loginViaForm(a.page, d.url, staff.email);
+  await a.page.goto(`${d.url}/admin?uq=${encodeURIComponent('Wayan Sudarma')}`);
+  await a.page.getByRole('link', { name: 'Ubah email: Wayan Sudarma' }).click();
+  await a.page.waitForURL(/\/admin\/users\/\d+\/email$/);
+  await checkPage(a.page, 'admin-email');
+  await a.page.fill('#f-email-correct', fresh);
+  await a.page.fill('#f-reason-email', 'KTP ditunjukkan di TUK Denpasar');
+  await Promise.all([a.page.waitForURL(/\?notice=email_corrected$/), a.page.click('form[action$="/email"] button[type=submit]')]);
+  assert.match(await a.page.textContent('main'), /Alamat email akun telah diperbaiki/);
+  assert.ok((await a.page.textContent('#email-current')).includes(fresh));
+  await assertAccessible(a.page, 'e-mail corrected notice');
+  assertNoDialogs(a);
+  await a.context.close();
+});
+
