@@ -923,66 +923,78 @@ static void planned_list(struct html *h, const struct req *r, const struct store
   HTML_LIT(h, "</tbody></table></div>");
 }
 
-/* GET /admin/users/:id/name: the form that corrects an account's name (POST through
- * h_admin_users_name, accounts_rename), with the name as recorded. */
-int h_page_admin_rename(struct req *r) {
+/* A form that corrects one field of an account with a reason (POST through the API route
+ * of the same path under /api), the value as recorded filled in. */
+struct correction {
+  const char *field;      /* the path's last segment and the field's name: "name", "email" */
+  const char *input_type; /* "text", "email" */
+  const char *maxlength;
+  const char *label_key;
+  const char *prefix; /* of the catalogue keys: <prefix>_title, _intro, _reason, _hint, _save */
+  const char *notice; /* the success notice's code */
+  const char *id;     /* of the intro paragraph and (f-<field>-<id>) of the input */
+};
+
+static int correction_page(struct req *r, const struct correction *c,
+                           const char *(*value)(const struct store_user *)) {
   struct store_user u;
-  char action[64], api[80], next[96];
+  char action[64], api[80], next[96], key[48], input_id[48];
   int ret = 0;
   if (!page_user(r, &u)) {
     return 0; /* answered */
   }
-  struct html *h = layout_page_open(r, STORE_OK, "admin.rename_title", "static/staff.js", &ret);
+  snprintf(key, sizeof key, "%s_title", c->prefix);
+  struct html *h = layout_page_open(r, STORE_OK, key, "static/staff.js", &ret);
   if (NULL == h) {
     return ret;
   }
-  snprintf(action, sizeof action, "/admin/users/%" PRId64 "/name", u.id);
-  snprintf(api, sizeof api, "/api/admin/users/%" PRId64 "/name", u.id);
-  snprintf(next, sizeof next, "%s?notice=name_corrected", action);
-  HTML_LIT(h, "<p id=\"rename-current\">");
-  html_text_sub(h, L(r, "admin.rename_intro"), "name", u.name, "email", u.email, NULL);
+  snprintf(action, sizeof action, "/admin/users/%" PRId64 "/%s", u.id, c->field);
+  snprintf(api, sizeof api, "/api%s", action);
+  snprintf(next, sizeof next, "%s?notice=%s", action, c->notice);
+  snprintf(key, sizeof key, "%s_intro", c->prefix);
+  html_fmt(h, "<p id=\"%s-current\">", c->id);
+  html_text_sub(h, L(r, key), "name", u.name, "email", u.email, NULL);
   HTML_LIT(h, "</p><div class=\"card\">");
   layout_action_form(h, r, action, api, next);
-  html_fmt(h, "<label for=\"f-name-rename\">%s</label>", L(r, "auth.name"));
-  HTML_LIT(h, "<input type=\"text\" id=\"f-name-rename\" name=\"name\" required "
-              "autocomplete=\"off\" maxlength=\"800\"");
-  html_attr(h, "value", u.name);
+  snprintf(input_id, sizeof input_id, "f-%s-%s", c->field, c->id);
+  html_fmt(h, "<label for=\"%s\">%s</label><input", input_id, L(r, c->label_key));
+  html_attr(h, "type", c->input_type);
+  html_attr(h, "id", input_id);
+  html_attr(h, "name", c->field);
+  html_fmt(h, " required autocomplete=\"off\" maxlength=\"%s\"", c->maxlength);
+  html_attr(h, "value", value(&u));
   HTML_LIT(h, ">");
-  input(h, "text", "reason", L(r, "admin.rename_reason"), "rename", true);
-  html_fmt(h, "<p class=\"hint\">%s</p><p><button type=\"submit\">%s</button></p></form></div>",
-           L(r, "admin.rename_hint"), L(r, "admin.rename_save"));
+  snprintf(key, sizeof key, "%s_reason", c->prefix);
+  input(h, "text", "reason", L(r, key), c->id, true);
+  snprintf(key, sizeof key, "%s_hint", c->prefix);
+  html_fmt(h, "<p class=\"hint\">%s</p>", L(r, key));
+  snprintf(key, sizeof key, "%s_save", c->prefix);
+  html_fmt(h, "<p><button type=\"submit\">%s</button></p></form></div>", L(r, key));
   return layout_reply_with_back(r, h, "/admin#s-accounts");
+}
+
+static const char *user_name(const struct store_user *u) {
+  return u->name;
+}
+
+static const char *user_email(const struct store_user *u) {
+  return u->email;
+}
+
+/* GET /admin/users/:id/name: the form that corrects an account's name (POST through
+ * h_admin_users_name, accounts_rename), with the name as recorded. */
+int h_page_admin_rename(struct req *r) {
+  static const struct correction c = {"name",         "text",           "800",   "auth.name",
+                                      "admin.rename", "name_corrected", "rename"};
+  return correction_page(r, &c, user_name);
 }
 
 /* GET /admin/users/:id/email: the form that corrects an account's e-mail address (POST
  * through h_admin_users_email, email_change_by_admin), with the address as recorded. */
 int h_page_admin_email(struct req *r) {
-  struct store_user u;
-  char action[64], api[80], next[96];
-  int ret = 0;
-  if (!page_user(r, &u)) {
-    return 0; /* answered */
-  }
-  struct html *h = layout_page_open(r, STORE_OK, "admin.email_title", "static/staff.js", &ret);
-  if (NULL == h) {
-    return ret;
-  }
-  snprintf(action, sizeof action, "/admin/users/%" PRId64 "/email", u.id);
-  snprintf(api, sizeof api, "/api/admin/users/%" PRId64 "/email", u.id);
-  snprintf(next, sizeof next, "%s?notice=email_corrected", action);
-  HTML_LIT(h, "<p id=\"email-current\">");
-  html_text_sub(h, L(r, "admin.email_intro"), "name", u.name, "email", u.email, NULL);
-  HTML_LIT(h, "</p><div class=\"card\">");
-  layout_action_form(h, r, action, api, next);
-  html_fmt(h, "<label for=\"f-email-correct\">%s</label>", L(r, "auth.email"));
-  HTML_LIT(h, "<input type=\"email\" id=\"f-email-correct\" name=\"email\" required "
-              "autocomplete=\"off\" maxlength=\"254\"");
-  html_attr(h, "value", u.email);
-  HTML_LIT(h, ">");
-  input(h, "text", "reason", L(r, "admin.email_reason"), "email", true);
-  html_fmt(h, "<p class=\"hint\">%s</p><p><button type=\"submit\">%s</button></p></form></div>",
-           L(r, "admin.email_hint"), L(r, "admin.email_save"));
-  return layout_reply_with_back(r, h, "/admin#s-accounts");
+  static const struct correction c = {"email",       "email",           "254",  "auth.email",
+                                      "admin.email", "email_corrected", "email"};
+  return correction_page(r, &c, user_email);
 }
 
 /* GET /admin/users/:id/extra-time: a candidate's extra time planned per exam, and the form

@@ -160,7 +160,7 @@ test('the admin corrects an e-mail address through its form, with how the holder
   await a.page.getByRole('link', { name: 'Ubah email: Wayan Sudarma' }).click();
   await a.page.waitForURL(/\/admin\/users\/\d+\/email$/);
   await checkPage(a.page, 'admin-email');
-  await a.page.fill('#f-email-correct', fresh);
+  await a.page.fill('#f-email-email', fresh);
   await a.page.fill('#f-reason-email', 'KTP ditunjukkan di TUK Denpasar');
   await Promise.all([a.page.waitForURL(/\?notice=email_corrected$/), a.page.click('form[action$="/email"] button[type=submit]')]);
   assert.match(await a.page.textContent('main'), /Alamat email akun telah diperbaiki/);
