@@ -80,6 +80,10 @@ test('the holder moves to a new address through a link sent there', async () => 
   const left = Date.parse(asked.json.pending.expires_at) - Date.now();
   assert.ok(left > 23 * 3600e3 && left <= 24 * 3600e3 + 5e3, `a day to confirm: ${asked.json.pending.expires_at}`);
   assert.deepEqual((await cand.get('/api/me/email')).json.pending, asked.json.pending);
+  const copy = (await cand.get('/api/me/data')).json;
+  assert.equal(copy.account.email, old);
+  assert.equal(copy.account.email_change_pending.email, fresh, 'the data copy shows the change waiting');
+  assert.equal(copy.account.email_change_pending.expires_at, asked.json.pending.expires_at);
 
   const toNew = await mailFor(sink.mails, fresh);
   assert.ok(toNew, 'the link went to the new address');
@@ -106,6 +110,7 @@ test('the holder moves to a new address through a link sent there', async () => 
   assert.equal((await new Client(d.url).login(fresh, PASSWORD)).status, 200, 'the new address logs in');
   assert.equal((await new Client(d.url).login(old, PASSWORD)).status, 401, 'the old one no longer does');
   assert.deepEqual((await cand.get('/api/me/email')).json, { email: fresh, pending: null, self_service: true });
+  assert.equal((await cand.get('/api/me/data')).json.account.email_change_pending, null);
 
   // Once only.
   const again = await new Client(d.url).post('/api/auth/email-change', { token });
