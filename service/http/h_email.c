@@ -99,7 +99,7 @@ int h_me_email(struct req *r) {
                               NULL != r->svc->mailer));
 }
 
-/* POST /api/me/email {"email", "password"}: 202 with the change waiting for its link. */
+/* POST /api/me/email {"email", "current_password"}: 202 with the change waiting for its link. */
 int h_me_email_change(struct req *r) {
   struct email_change_pending p;
   enum email_change_rc refused;
@@ -107,7 +107,7 @@ int h_me_email_change(struct req *r) {
     return 0; /* answered */
   }
   if (0 != h_email_request(r, json_member_str(r->json, "email"),
-                           json_member_str(r->json, "password"), false, &p, &refused)) {
+                           json_member_str(r->json, "current_password"), false, &p, &refused)) {
     return 0; /* answered */
   }
   return reply_json(r, 202, json_pack("{s:o}", "pending", pending_json(&p)));

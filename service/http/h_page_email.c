@@ -53,7 +53,7 @@ static int email_page(struct req *r, unsigned status, const char *error_key, con
   layout_csrf_field(h, r);
   auth_form_input(h, "email", "email", L(r, "email.new"), L(r, "email.hint"), email, "email",
                   NULL != error_key && !password_wrong);
-  auth_form_input(h, "password", "password", L(r, "auth.current_password"), NULL, NULL,
+  auth_form_input(h, "current_password", "password", L(r, "auth.current_password"), NULL, NULL,
                   "current-password", NULL != error_key && password_wrong);
   html_fmt(h, "<p><button type=\"submit\">%s</button></p></form>", L(r, "email.submit"));
   layout_end(h, r);
@@ -68,7 +68,7 @@ int h_page_email_form(struct req *r) {
 /* POST /account/email (email, password): a link to the new address, then this page again. */
 int h_page_email(struct req *r) {
   const char *email = req_form(r, "email");
-  const char *password = req_form(r, "password");
+  const char *password = req_form(r, "current_password");
   struct email_change_pending p;
   enum email_change_rc refused = EMAIL_CHANGE_OK;
   if (NULL == password || '\0' == password[0]) {

@@ -551,6 +551,16 @@ static int me_attempt(struct html *h, struct req *r, const struct store_attempt 
   return 0;
 }
 
+/* The account's own settings: the password and the e-mail address (staff find them on their
+ * second-factor page, the candidate on the dashboard). */
+static void render_account_links(struct html *h, const struct req *r) {
+  HTML_LIT(h, "<p class=\"account-links\"><a href=\"/account/password\">");
+  html_text(h, L(r, "auth.change_title"));
+  HTML_LIT(h, "</a> · <a href=\"/account/email\">");
+  html_text(h, L(r, "email.title"));
+  HTML_LIT(h, "</a></p>");
+}
+
 /* The account holder's copy of their data (GET /api/me/data, common/personal_data.h). */
 static void render_personal_data(struct html *h, struct req *r) {
   HTML_LIT(h, "<h2 id=\"personal-data\">");
@@ -634,11 +644,7 @@ int h_page_me(struct req *r) {
   HTML_LIT(h, "</p>");
   page_zone_form(h, r, zone, NULL);
   render_schedules(h, r);
-  HTML_LIT(h, "<p><a href=\"/account/password\">");
-  html_text(h, L(r, "auth.change_title"));
-  HTML_LIT(h, "</a> · <a href=\"/account/email\">");
-  html_text(h, L(r, "email.title"));
-  HTML_LIT(h, "</a></p>");
+  render_account_links(h, r);
   render_certificates(h, r, certs, ncerts, recerts, nrecerts, zone);
   h_complaints_me_section(h, r, complaints, ncomplaints, zone);
   if (list_heading(h, r, NULL, "me.attempts", n, "me.no_attempts")) {
@@ -750,6 +756,7 @@ static int second_factor_state_page(struct req *r, unsigned status, const char *
     snprintf(left, sizeof left, "%lld", (long long)st.recovery_left);
     html_text_sub(h, L(r, "auth.twofa_codes_left"), "n", left, (const char *)NULL);
     html_fmt(h, "</p><p>%s</p>", L(r, "auth.twofa_reset_hint"));
+    render_account_links(h, r);
   } else {
     if (second_factor_enforced(r->svc->cfg)) {
       html_fmt(h, "<p class=\"notice\">%s</p>", L(r, "auth.twofa_required"));

@@ -114,14 +114,14 @@ test('a candidate moves their account to a new e-mail address', async () => {
 
   // A wrong password: the form again, the address kept, the password field marked.
   await c.page.fill('#email', fresh);
-  await c.page.fill('#password', 'bukan-sandi-saya');
+  await c.page.fill('#current_password', 'bukan-sandi-saya');
   await Promise.all([c.page.waitForNavigation(), c.page.click('form[action="/account/email"] button[type=submit]')]);
   assert.match(await c.page.textContent('#form-error'), /Kata sandi sekarang salah/);
   assert.equal(await c.page.inputValue('#email'), fresh);
-  assert.equal(await c.page.getAttribute('#password', 'aria-invalid'), 'true');
+  assert.equal(await c.page.getAttribute('#current_password', 'aria-invalid'), 'true');
   await assertAccessible(c.page, 'e-mail form refused');
 
-  await c.page.fill('#password', PASSWORD);
+  await c.page.fill('#current_password', PASSWORD);
   await Promise.all([c.page.waitForURL(/notice=email_change_sent$/), c.page.click('form[action="/account/email"] button[type=submit]')]);
   assert.match(await c.page.textContent('#email-pending'), new RegExp(fresh.replace(/[.+]/g, '\\$&')));
   await checkPage(c.page, 'account-email-pending');

@@ -50,6 +50,12 @@ test('an admin enrols a second factor in the browser and logs in with a code', a
   await checkPage(page, 'second-factor-login');
   await page.fill('#code', totp(secret, 1));
   await Promise.all([page.waitForURL(/\/admin$/), page.click('form[action="/login/totp"] button[type=submit]')]);
+  // Their own account's settings are reached from the second-factor page.
+  await Promise.all([page.waitForURL(/\/account\/2fa$/), page.click('nav a[href="/account/2fa"]')]);
+  assert.equal(await page.locator('.account-links a[href="/account/password"]').count(), 1);
+  await Promise.all([page.waitForURL(/\/account\/email$/), page.getByRole('link', { name: 'Ganti alamat email' }).click()]);
+  assert.ok((await page.textContent('#email-current')).includes(email), 'the staff member\'s own address');
+  assert.equal(await page.locator('#email-ask-admin').count(), 1, 'no mail here: another administrator changes it');
   assertNoDialogs(p);
   await p.context.close();
 });

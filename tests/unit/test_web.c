@@ -24,11 +24,11 @@
 #include "http/layout.h"
 
 static const char *const key_prefixes[] = {
-    "site.",  "layout.",   "role.",     "nav.",        "home.",     "auth.",  "me.",
-    "exam.",  "review.",   "admin.",    "page.",       "result.",   "err.",   "verify.",
-    "reset.", "analysis.", "audit.",    "confirm.",    "notice.",   "pager.", "reason.",
-    "field.", "skkni.",    "evidence.", "upload.",     "apl.",      "obs.",   "schedule.",
-    "enrol.", "itembank.", "checkin.",  "attendance.", "complaint."};
+    "site.",  "layout.",   "role.",     "nav.",        "home.",      "auth.",  "me.",
+    "exam.",  "review.",   "admin.",    "page.",       "result.",    "err.",   "verify.",
+    "reset.", "analysis.", "audit.",    "confirm.",    "notice.",    "pager.", "reason.",
+    "field.", "skkni.",    "evidence.", "upload.",     "apl.",       "obs.",   "schedule.",
+    "enrol.", "itembank.", "checkin.",  "attendance.", "complaint.", "email."};
 
 static void test_catalogues_have_same_keys(void **state) {
   (void)state;
