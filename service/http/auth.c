@@ -676,24 +676,24 @@ static bool current_well_formed(const char *current) {
   return NULL != current && '\0' != current[0] && strlen(current) <= PASSWORD_MAX_LEN;
 }
 
-static int check_current(struct req *r, const char *current, bool quiet, struct store_user *u,
-                         struct login_device *dev) {
+/* Checks account user_id's password (email: its address, which keys the back-off) under the
+ * log-in back-off; *u is the account read (wipe after use), *dev the device. 0 when right;
+ * AUTH_CREDENTIALS_REFUSED when wrong and quiet (counted, not answered); otherwise -1 after
+ * replying. */
+static int check_password_of(struct req *r, int64_t user_id, const char *email, const char *current,
+                             bool quiet, struct store_user *u, struct login_device *dev) {
   int rc;
   memset(u, 0, sizeof *u);
   memset(dev, 0, sizeof *dev);
-  if (NULL == r->user) {
-    reply_error(r, ERR_UNAUTHENTICATED, NULL);
-    return -1;
-  }
   if (!current_well_formed(current)) {
     reply_error(r, ERR_INVALID_FIELD, "current_password: is required (at most 1024 bytes).");
     return -1;
   }
-  login_device_read(r, r->user->id, dev);
-  if (RATELIMIT_OK != ratelimit_login_begin(r, r->user->email, dev->known ? dev->hash : NULL)) {
+  login_device_read(r, user_id, dev);
+  if (RATELIMIT_OK != ratelimit_login_begin(r, email, dev->known ? dev->hash : NULL)) {
     return -1;
   }
-  rc = read_user(r->svc, NULL, r->user->id, u);
+  rc = read_user(r->svc, NULL, user_id, u);
   if (rc < 0) {
     reply_store_error(r, rc, "password check look-up");
     return -1;
@@ -720,13 +720,34 @@ static int check_current(struct req *r, const char *current, bool quiet, struct 
   return 0;
 }
 
-int auth_check_password(struct req *r, const char *current, bool quiet) {
+/* check_password_of for the request's user (401 without one). */
+static int check_current(struct req *r, const char *current, bool quiet, struct store_user *u,
+                         struct login_device *dev) {
+  if (NULL == r->user) {
+    memset(u, 0, sizeof *u);
+    memset(dev, 0, sizeof *dev);
+    reply_error(r, ERR_UNAUTHENTICATED, NULL);
+    return -1;
+  }
+  return check_password_of(r, r->user->id, r->user->email, current, quiet, u, dev);
+}
+
+int auth_check_account_password(struct req *r, int64_t user_id, const char *email,
+                                const char *current, bool quiet) {
   struct store_user u;
   struct login_device dev;
-  int ret = check_current(r, current, quiet, &u, &dev);
+  int ret = check_password_of(r, user_id, email, current, quiet, &u, &dev);
   OPENSSL_cleanse(&u, sizeof u);
   OPENSSL_cleanse(&dev, sizeof dev);
   return ret;
+}
+
+int auth_check_password(struct req *r, const char *current, bool quiet) {
+  if (NULL == r->user) {
+    reply_error(r, ERR_UNAUTHENTICATED, NULL);
+    return -1;
+  }
+  return auth_check_account_password(r, r->user->id, r->user->email, current, quiet);
 }
 
 /* auth_change_password; with out_verdict not NULL (a page), a wrong current password or a

@@ -117,6 +117,10 @@ int auth_logout_all(struct req *r, int64_t user_id, int64_t *out_n);
  * counted but not answered (AUTH_CREDENTIALS_REFUSED); otherwise -1 after replying (401
  * without a session, 400 without a password, 403 wrong, 429, 503). */
 int auth_check_password(struct req *r, const char *current, bool quiet);
+/* The same for account user_id, whose address email keys the back-off, whoever asks (the
+ * page a confirmation link opens, where nobody may be signed in). */
+int auth_check_account_password(struct req *r, int64_t user_id, const char *email,
+                                const char *current, bool quiet);
 
 /* Changes the password of the request's user after checking the current one (under the
  * same back-off as logins, so a stolen session cannot be used to guess it) and the policy

@@ -123,21 +123,49 @@ int h_me_email_cancel(struct req *r) {
   return reply_json(r, 200, json_pack("{s:o}", "pending", json_null()));
 }
 
-/* POST /api/email-change {"token"}: uses a confirmation link (no session needed: the link
- * reached the new address, the request was made with the password). */
+int h_email_confirm_link(struct req *r, const char *token, const char *password, bool page,
+                         struct store_user *out, enum email_change_rc *out_refused) {
+  struct store_user u;
+  struct email_change_pending p;
+  int store_rc = STORE_OK;
+  *out_refused = EMAIL_CHANGE_OK;
+  memset(out, 0, sizeof *out);
+  enum email_change_rc rc = email_change_check(&u, &p, r->svc->store, token, &store_rc);
+  if (EMAIL_CHANGE_OK == rc) {
+    /* The link alone does not move the account: a mistyped new address would hand it to a
+     * stranger, who could then reset its password there. */
+    int ret = auth_check_account_password(r, u.id, u.email, password, page);
+    if (0 != ret) {
+      return ret;
+    }
+    rc = email_change_confirm(out, r->svc, token, &store_rc);
+  }
+  if (EMAIL_CHANGE_OK == rc) {
+    log_msg(LOG_INFO, r->request_id, "account %lld confirmed its new e-mail address",
+            (long long)out->id);
+    return 0;
+  }
+  if (page && (EMAIL_CHANGE_BAD_TOKEN == rc || EMAIL_CHANGE_TAKEN == rc)) {
+    *out_refused = rc;
+    return H_EMAIL_REFUSED;
+  }
+  reply_email_change(r, rc, 0, store_rc);
+  return -1;
+}
+
+/* POST /api/auth/email-change {"token", "current_password"}: uses a confirmation link with
+ * the account's password (no session needed: the link reached the new address). */
 int h_email_confirm(struct req *r) {
   struct store_user u;
-  int store_rc = STORE_OK;
+  enum email_change_rc refused;
   if (!reply_need_object(r)) {
     return 0; /* answered */
   }
-  enum email_change_rc rc =
-      email_change_confirm(&u, r->svc, json_member_str(r->json, "token"), &store_rc);
-  if (EMAIL_CHANGE_OK != rc) {
-    return reply_email_change(r, rc, 0, store_rc);
+  if (0 != h_email_confirm_link(r, json_member_str(r->json, "token"),
+                                json_member_str(r->json, "current_password"), false, &u,
+                                &refused)) {
+    return 0; /* answered */
   }
-  log_msg(LOG_INFO, r->request_id, "account %lld confirmed its new e-mail address",
-          (long long)u.id);
   return reply_json(r, 200,
                     json_pack("{s:{s:I, s:s}}", "user", "id", (json_int_t)u.id, "email", u.email));
 }

@@ -92,7 +92,31 @@ static int link_invalid(struct req *r) {
   return layout_message_page(r, 400, "email.link_invalid_title", "email.link_invalid");
 }
 
-/* GET /ubah-email?t=TOKEN: what the link would do, and the button that does it. */
+/* The link's form: the new address, and the account's password (whoever holds the link is
+ * not shown the account's name nor its address before: a mistyped address reaches a
+ * stranger). */
+static int confirm_form(struct req *r, unsigned status, const char *error_key, const char *token,
+                        const char *email) {
+  struct html *h = layout_page_new(r, "email.confirm_title", "static/password.js");
+  if (NULL == h) {
+    return reply_error(r, ERR_INTERNAL, NULL);
+  }
+  HTML_LIT(h, "<p id=\"email-confirm-text\">");
+  html_text_sub(h, L(r, "email.confirm_text"), "email", email, NULL);
+  HTML_LIT(h, "</p>");
+  if (NULL != error_key) {
+    html_fmt(h, "<p class=\"notice err\" role=\"alert\" id=\"form-error\">%s</p>", L(r, error_key));
+  }
+  HTML_LIT(h, "<form method=\"post\" action=\"" EMAIL_CHANGE_PAGE "\" class=\"card\">");
+  html_hidden(h, "t", token);
+  auth_form_input(h, "current_password", "password", L(r, "auth.current_password"),
+                  L(r, "email.confirm_hint"), NULL, "current-password", NULL != error_key);
+  html_fmt(h, "<p><button type=\"submit\">%s</button></p></form>", L(r, "email.confirm_submit"));
+  layout_end(h, r);
+  return layout_reply(r, status, h);
+}
+
+/* GET /ubah-email?t=TOKEN: what the link would do, and the form that does it. */
 int h_page_email_confirm_form(struct req *r) {
   const char *token = req_query(r, "t");
   struct store_user u;
@@ -105,33 +129,30 @@ int h_page_email_confirm_form(struct req *r) {
   if (EMAIL_CHANGE_OK != rc) {
     return layout_store_error(r, store_rc);
   }
-  struct html *h = layout_page_new(r, "email.confirm_title", NULL);
-  if (NULL == h) {
-    return reply_error(r, ERR_INTERNAL, NULL);
-  }
-  HTML_LIT(h, "<p id=\"email-confirm-text\">");
-  html_text_sub(h, L(r, "email.confirm_text"), "name", u.name, "old", u.email, "email", p.email,
-                NULL);
-  HTML_LIT(h, "</p><form method=\"post\" action=\"" EMAIL_CHANGE_PAGE "\" class=\"card\">");
-  html_hidden(h, "t", token);
-  html_fmt(h, "<p><button type=\"submit\">%s</button></p></form>", L(r, "email.confirm_submit"));
-  layout_end(h, r);
-  return layout_reply(r, 200, h);
+  return confirm_form(r, 200, NULL, token, p.email);
 }
 
-/* POST /ubah-email (t) */
+/* POST /ubah-email (t, current_password) */
 int h_page_email_confirm(struct req *r) {
+  const char *token = req_form(r, "t");
   struct store_user u;
-  int store_rc = STORE_OK;
-  enum email_change_rc rc = email_change_confirm(&u, r->svc, req_form(r, "t"), &store_rc);
-  switch (rc) {
-  case EMAIL_CHANGE_OK:
+  struct email_change_pending p;
+  enum email_change_rc refused = EMAIL_CHANGE_OK;
+  int rc = h_email_confirm_link(r, token, req_form(r, "current_password"), true, &u, &refused);
+  if (0 == rc) {
     return layout_message_page(r, 200, "email.done_title", "email.done");
-  case EMAIL_CHANGE_BAD_TOKEN:
-    return link_invalid(r);
-  case EMAIL_CHANGE_TAKEN:
-    return layout_message_page(r, 409, "email.taken_title", "email.taken");
-  default:
-    return reply_email_change(r, rc, 0, store_rc);
   }
+  if (AUTH_CREDENTIALS_REFUSED == rc) {
+    int store_rc = STORE_OK;
+    if (EMAIL_CHANGE_OK != email_change_check(&u, &p, r->svc->store, token, &store_rc)) {
+      return link_invalid(r);
+    }
+    return confirm_form(r, 403, "auth.current_wrong", token, p.email);
+  }
+  if (H_EMAIL_REFUSED == rc) {
+    return EMAIL_CHANGE_TAKEN == refused
+               ? layout_message_page(r, 409, "email.taken_title", "email.taken")
+               : link_invalid(r);
+  }
+  return 0; /* answered */
 }

@@ -359,6 +359,13 @@ int reply_email_change(struct req *r, enum email_change_rc rc, int64_t retry_s, 
 int h_email_request(struct req *r, const char *email, const char *password, bool page,
                     struct email_change_pending *out, enum email_change_rc *out_refused);
 #define H_EMAIL_REFUSED 5
+/* Uses confirmation link token after checking password against its account (under the
+ * log-in back-off): 0 with *out (the account after); with page, a wrong password is
+ * AUTH_CREDENTIALS_REFUSED and a dead link or an address taken meanwhile H_EMAIL_REFUSED
+ * (*out_refused: EMAIL_CHANGE_BAD_TOKEN or EMAIL_CHANGE_TAKEN), neither answered; otherwise
+ * -1 after replying. */
+int h_email_confirm_link(struct req *r, const char *token, const char *password, bool page,
+                         struct store_user *out, enum email_change_rc *out_refused);
 int h_page_email_form(struct req *r);
 int h_page_email(struct req *r);
 int h_page_email_confirm_form(struct req *r);

@@ -1,6 +1,7 @@
 // Changing an account's e-mail address (common/email_change.h). With an SMTP server, the
 // holder asks with their password; a one-time link goes to the new address and a notice to
-// the current one; the address changes only when the link's page is confirmed, after which
+// the current one; the address changes only when the link's page is confirmed with the
+// account's password (a mistyped address must not hand the account to a stranger), after which
 // the holder logs in with the new address and not the old. The request cannot probe whether
 // another account has an address (the same answer, and a mail there saying so). Requests are
 // counted per account; a change can be withdrawn; every step is audited. Without an SMTP
@@ -97,13 +98,26 @@ test('the holder moves to a new address through a link sent there', async () => 
   // Nothing changes until the link's page is confirmed: opening it only asks.
   const page = await new Client(d.url).get(`/ubah-email?t=${token}`);
   assert.equal(page.status, 200, page.text);
-  assert.ok(page.text.includes(fresh) && page.text.includes(old), 'the page names both addresses');
+  assert.ok(page.text.includes(fresh), 'the page names the new address');
+  assert.ok(!page.text.includes(old) && !page.text.includes('Ayu Surel Baru'),
+    'nor the account\'s address nor its name: a mistyped address reaches a stranger');
+  assert.ok(page.text.includes('name="current_password"'), 'it asks for the account\'s password');
   assert.ok(page.text.includes(`name="t" value="${token}"`), 'the form carries the token');
   assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
   assert.match(page.headers.get('cache-control') || '', /no-store/);
   assert.equal((await new Client(d.url).login(old, PASSWORD)).status, 200, 'the old address still logs in');
 
-  const done = await new Client(d.url).post('/api/auth/email-change', { token });
+  // The link alone moves nothing: whoever holds it needs the account's password.
+  const stranger = await new Client(d.url).post('/api/auth/email-change', { token, current_password: 'tebak-saja' });
+  assert.equal(stranger.status, 403, stranger.text);
+  assert.equal(stranger.json.error, 'wrong_password');
+  const none = await new Client(d.url).post('/api/auth/email-change', { token });
+  assert.equal(none.status, 400, none.text);
+  const strangerPage = await new Client(d.url).req('POST', '/ubah-email', form({ t: token, current_password: 'tebak-lagi' }), FORM);
+  assert.equal(strangerPage.status, 403);
+  assert.ok(strangerPage.text.includes('id="form-error"') && !strangerPage.text.includes(old), 'the form again, nothing of the account');
+  assert.equal((await cand.get('/api/auth/me')).json.user.email, old, 'nothing changed');
+  const done = await new Client(d.url).post('/api/auth/email-change', { token, current_password: PASSWORD });
   assert.equal(done.status, 200, done.text);
   assert.deepEqual(done.json, { user: { id, email: fresh } });
   assert.equal((await cand.get('/api/auth/me')).json.user.email, fresh, 'the session reads the new address at once');
@@ -113,12 +127,12 @@ test('the holder moves to a new address through a link sent there', async () => 
   assert.equal((await cand.get('/api/me/data')).json.account.email_change_pending, null);
 
   // Once only.
-  const again = await new Client(d.url).post('/api/auth/email-change', { token });
+  const again = await new Client(d.url).post('/api/auth/email-change', { token, current_password: PASSWORD });
   assert.equal(again.status, 400, again.text);
   assert.equal(again.json.error, 'email_change_link_invalid');
   assert.equal((await new Client(d.url).get(`/ubah-email?t=${token}`)).status, 400);
   for (const t of ['', 'x', 'A'.repeat(43), `${token}A`]) {
-    const r = await new Client(d.url).post('/api/auth/email-change', { token: t });
+    const r = await new Client(d.url).post('/api/auth/email-change', { token: t, current_password: PASSWORD });
     assert.equal(r.status, 400, `token ${JSON.stringify(t)}: ${r.text}`);
   }
 
@@ -151,7 +165,7 @@ test('an address another account has: the same answer, no link, and a mail sayin
   assert.ok(!/ubah-email\?t=/.test(there.text), 'no link to an address that is taken');
   // The later request ended the earlier one; the free address's link works.
   const token = linkToken(await mailFor(sink.mails, free));
-  assert.equal((await new Client(d.url).post('/api/auth/email-change', { token })).status, 200);
+  assert.equal((await new Client(d.url).post('/api/auth/email-change', { token, current_password: PASSWORD })).status, 200);
   assert.equal((await new Client(d.url).login(other.email, PASSWORD)).json.user.id, other.user.id,
     'the other account keeps its address');
 });
@@ -163,10 +177,10 @@ test('an address taken between the request and the link: refused, nothing change
   const token = linkToken(await mailFor(sink.mails, wanted));
   const quick = new Client(d.url);
   assert.equal((await quick.register('Eka Lebih Cepat', wanted, PASSWORD)).status, 201);
-  const r = await new Client(d.url).post('/api/auth/email-change', { token });
+  const r = await new Client(d.url).post('/api/auth/email-change', { token, current_password: PASSWORD });
   assert.equal(r.status, 409, r.text);
   assert.equal(r.json.error, 'email_taken');
-  const pageAnswer = await new Client(d.url).req('POST', '/ubah-email', form({ t: token }), FORM);
+  const pageAnswer = await new Client(d.url).req('POST', '/ubah-email', form({ t: token, current_password: PASSWORD }), FORM);
   assert.equal(pageAnswer.status, 409);
   assert.equal((await cand.get('/api/auth/me')).json.user.email, cand.email, 'the address stays');
 });
@@ -180,7 +194,7 @@ test('a change is withdrawn, and at most three are asked for in an hour', async 
   assert.equal(cancel.status, 200, cancel.text);
   assert.deepEqual(cancel.json, { pending: null });
   assert.equal((await cand.get('/api/me/email')).json.pending, null);
-  assert.equal((await new Client(d.url).post('/api/auth/email-change', { token })).status, 400, 'a withdrawn link is dead');
+  assert.equal((await new Client(d.url).post('/api/auth/email-change', { token, current_password: PASSWORD })).status, 400, 'a withdrawn link is dead');
   assert.equal((await auditOf(admin, 'user.email_change_cancel', cand.user.id)).length, 1);
 
   assert.equal((await cand.post('/api/me/email', { email: uniqueEmail('dua'), current_password: PASSWORD })).status, 202);
@@ -213,7 +227,7 @@ test('the pages: the holder asks, the link\'s page asks again, then the address 
   assert.ok(waiting.text.includes('id="email-pending"') && waiting.text.includes(fresh), 'the change waiting is shown');
 
   const token = linkToken(await mailFor(sink.mails, fresh));
-  const confirmed = await new Client(d.url).req('POST', '/ubah-email', form({ t: token }), FORM);
+  const confirmed = await new Client(d.url).req('POST', '/ubah-email', form({ t: token, current_password: PASSWORD }), FORM);
   assert.equal(confirmed.status, 200, confirmed.text);
   assert.equal((await new Client(d.url).login(fresh, PASSWORD)).status, 200);
 });
