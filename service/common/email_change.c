@@ -57,35 +57,35 @@ static void mail(struct svc *svc, const char *to, const char *subject, const cha
   }
 }
 
-/* To the new address: the link, or the note that an account has the address already. */
-static void mail_new_address(struct svc *svc, const struct store_user *u, const char *email,
-                             const char *url, bool taken) {
-  char body[2048];
-  int n;
+/* To the new address: the link, or the note that an account has the address already.
+ * Nothing of the account (its name, its address) goes there: a mistyped address reaches a
+ * stranger. */
+static void mail_new_address(struct svc *svc, const char *email, const char *url, bool taken) {
+  static const char subject[] = "Konfirmasi alamat email ujikom / Confirm your ujikom e-mail";
   if (taken) {
-    n = snprintf(body, sizeof body,
-                 "Halo,\n\n"
-                 "Seseorang meminta agar alamat email ini dipakai untuk akun ujikom atas nama %s.\n"
-                 "Alamat ini sudah dipakai oleh akun ujikom lain, jadi tidak ada yang diubah.\n"
-                 "Jika itu Anda, masuk dengan alamat ini atau atur ulang kata sandinya.\n\n"
-                 "Someone asked to use this address for the ujikom account of %s. Another\n"
-                 "account has this address already, so nothing was changed.\n\n-- \nujikom\n",
-                 u->name, u->name);
-  } else {
-    n = snprintf(body, sizeof body,
-                 "Halo %s,\n\n"
-                 "Anda meminta agar akun ujikom Anda memakai alamat email ini. Buka tautan\n"
-                 "berikut dalam 24 jam untuk mengonfirmasinya; alamat baru berlaku setelah\n"
-                 "Anda mengonfirmasi di halaman itu. Tautan ini hanya dapat dipakai sekali:\n\n"
-                 "%s\n\n"
-                 "Jika Anda tidak memintanya, abaikan email ini; tidak ada yang berubah.\n\n"
-                 "You asked for your ujikom account to use this address. Open the link above\n"
-                 "within 24 hours and confirm there. If you did not ask, ignore this mail.\n\n"
-                 "-- \nujikom\n",
-                 u->name, url);
+    mail(svc, email, subject,
+         "Halo,\n\n"
+         "Seseorang meminta agar alamat email ini dipakai untuk akun ujikom lain.\n"
+         "Alamat ini sudah dipakai oleh akun ujikom lain, jadi tidak ada yang diubah.\n"
+         "Jika itu Anda, masuk dengan alamat ini atau atur ulang kata sandinya.\n\n"
+         "Someone asked to use this address for another ujikom account. An account\n"
+         "has this address already, so nothing was changed.\n\n-- \nujikom\n");
+    return;
   }
+  char body[2048];
+  int n = snprintf(body, sizeof body,
+                   "Halo,\n\n"
+                   "Ada permintaan agar sebuah akun ujikom memakai alamat email ini. Jika itu\n"
+                   "Anda, buka tautan berikut dalam 24 jam dan konfirmasikan dengan kata sandi\n"
+                   "akun Anda; alamat baru berlaku setelah itu. Tautan ini hanya dapat dipakai\n"
+                   "sekali:\n\n%s\n\n"
+                   "Jika Anda tidak memintanya, abaikan email ini; tidak ada yang berubah.\n\n"
+                   "Someone asked for a ujikom account to use this address. If it was you, open\n"
+                   "the link above within 24 hours and confirm with your account's password.\n"
+                   "If you did not ask, ignore this mail.\n\n-- \nujikom\n",
+                   url);
   if (n > 0 && (size_t)n < sizeof body) {
-    mail(svc, email, "Konfirmasi alamat email ujikom / Confirm your ujikom e-mail", body);
+    mail(svc, email, subject, body);
   }
   OPENSSL_cleanse(body, sizeof body);
 }
@@ -195,7 +195,7 @@ enum email_change_rc email_change_request(struct email_change_pending *out, stru
   } else if (STORE_OK != rc) {
     res = store_failed(out_store_rc, rc);
   } else {
-    mail_new_address(svc, &c.user, email, url, c.taken);
+    mail_new_address(svc, email, url, c.taken);
     mail_old_address(svc, &c.user, email,
                      "Ada permintaan untuk mengganti alamat email akun Anda menjadi",
                      "Someone asked to change your account's e-mail address to");
@@ -442,14 +442,10 @@ enum email_change_rc email_change_by_admin(struct store_user *out, bool *out_cha
     mail_old_address(svc, &c.before, email,
                      "Administrator LSP mengganti alamat email akun Anda menjadi",
                      "The LSP's administrator changed your account's e-mail address to");
-    char body[1024];
-    int n = snprintf(body, sizeof body,
-                     "Halo %s,\n\nAkun ujikom Anda kini memakai alamat email ini.\n\n"
-                     "Your ujikom account now uses this e-mail address.\n\n-- \nujikom\n",
-                     c.before.name);
-    if (n > 0 && (size_t)n < sizeof body) {
-      mail(svc, email, "Alamat email akun ujikom / Your ujikom e-mail address", body);
-    }
+    mail(svc, email, "Alamat email akun ujikom / Your ujikom e-mail address",
+         "Halo,\n\nAdministrator LSP mengganti alamat email akun ujikom Anda menjadi alamat "
+         "ini.\n\nThe LSP's administrator changed your ujikom account's e-mail address to "
+         "this one.\n\n-- \nujikom\n");
   }
   return EMAIL_CHANGE_OK;
 }

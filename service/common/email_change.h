@@ -7,8 +7,9 @@
  *   new address, valid EMAIL_CHANGE_TTL_S, and a notice to the current one. The address
  *   changes only when the link is used, with the account's password again (the HTTP layer
  *   checks it): nobody moves an account to an address they do not read, a typo strands
- *   nothing, and a stranger who receives a mistyped address's link cannot use it. This needs an SMTP server (--smtp-url); without
- *   one the holder asks the LSP.
+ *   nothing, and a stranger who receives a mistyped address's link cannot use it (the mails
+ *   to the new address say nothing of the account either). This needs an SMTP server
+ *   (--smtp-url); without one the holder asks the LSP.
  * - Whether another account has the new address is not said to the asker (the answer is the
  *   same; the mail to that address says so instead), so the request cannot probe who has an
  *   account here. Requests are counted, EMAIL_CHANGE_PER_HOUR per account.

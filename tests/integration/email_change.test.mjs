@@ -90,6 +90,8 @@ test('the holder moves to a new address through a link sent there', async () => 
   assert.ok(toNew, 'the link went to the new address');
   assert.match(toNew.text, /Subject: Konfirmasi alamat email ujikom/);
   const token = linkToken(toNew);
+  assert.ok(!toNew.text.includes('Ayu Surel Baru') && !toNew.text.includes(old),
+    'nothing of the account goes to the new address (a mistyped one reaches a stranger)');
   const toOld = await mailFor(sink.mails, old);
   assert.ok(toOld, 'a notice went to the current address');
   assert.ok(toOld.text.includes(fresh), 'the notice names the address asked for');
@@ -162,6 +164,8 @@ test('an address another account has: the same answer, no link, and a mail sayin
   const there = await mailFor(sink.mails, other.email);
   assert.ok(there, 'the owner of the address is told');
   assert.match(there.text, /sudah dipakai oleh akun ujikom lain/);
+  assert.ok(!there.text.includes('Bima Alamat Terpakai') && !there.text.includes(cand.email),
+    'nor the asker\'s name or address');
   assert.ok(!/ubah-email\?t=/.test(there.text), 'no link to an address that is taken');
   // The later request ended the earlier one; the free address's link works.
   const token = linkToken(await mailFor(sink.mails, free));
