@@ -297,10 +297,8 @@ struct disable_ctx {
   bool changed;
 };
 
-/* Account id as this transaction reads it, its password hash wiped: STORE_OK, STORE_NONE or
- * negative. */
-static int account_in(struct store_tx *tx, int64_t id, struct store_user *out) {
-  int rc = store_user_by_id(store_tx_rd(tx), out, id);
+int accounts_read(struct store_rd *rd, int64_t id, struct store_user *out) {
+  int rc = store_user_by_id(rd, out, id);
   OPENSSL_cleanse(out->password_hash, sizeof out->password_hash);
   return rc;
 }
@@ -308,7 +306,7 @@ static int account_in(struct store_tx *tx, int64_t id, struct store_user *out) {
 static int tx_disable(struct store_tx *tx, void *vctx) {
   struct disable_ctx *c = vctx;
   struct store_user u;
-  int rc = account_in(tx, c->id, &u);
+  int rc = accounts_read(store_tx_rd(tx), c->id, &u);
   c->changed = false;
   if (STORE_OK != rc) {
     return rc;
@@ -364,7 +362,7 @@ struct rename_ctx {
 static int tx_rename(struct store_tx *tx, void *vctx) {
   struct rename_ctx *c = vctx;
   struct store_user u;
-  int rc = account_in(tx, c->id, &u);
+  int rc = accounts_read(store_tx_rd(tx), c->id, &u);
   c->changed = false;
   if (STORE_OK != rc) {
     return rc;

@@ -127,6 +127,10 @@ enum accounts_rc accounts_search(struct store_user **out, size_t *out_n, bool *o
                                  struct store *store, const struct store_user_filter *f,
                                  int64_t after_id, int limit, int *out_store_rc);
 
+/* Account id as rd reads it, its password hash wiped (for the rules that need the account,
+ * not its secret): STORE_OK, STORE_NONE or negative. */
+int accounts_read(struct store_rd *rd, int64_t id, struct store_user *out);
+
 /* May actor disable account u (a page shows the button only then)? */
 bool accounts_may_disable(int64_t actor, const struct store_user *u);
 

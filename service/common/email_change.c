@@ -28,10 +28,10 @@ static enum email_change_rc store_failed(int *out_store_rc, int rc) {
   return EMAIL_CHANGE_STORE_FAILED;
 }
 
-/* The account, enabled, in tx (password hash wiped): STORE_OK, STORE_NONE or negative. */
+/* The account if enabled (password hash wiped): STORE_OK, STORE_NONE (none, or disabled) or
+ * negative. */
 static int enabled_account(struct store_rd *rd, int64_t id, struct store_user *out) {
-  int rc = store_user_by_id(rd, out, id);
-  OPENSSL_cleanse(out->password_hash, sizeof out->password_hash);
+  int rc = accounts_read(rd, id, out);
   return STORE_OK == rc && out->disabled ? STORE_NONE : rc;
 }
 
@@ -165,6 +165,13 @@ static int tx_request(struct store_tx *tx, void *vctx) {
       json_pack("{s:s, s:I}", "email", c->email, "expires_ms", (json_int_t)c->link.expires_ms));
 }
 
+enum email_change_rc email_change_precheck(const struct svc *svc, const char *email) {
+  if (NULL == svc->mailer) {
+    return EMAIL_CHANGE_NO_MAIL;
+  }
+  return accounts_email_valid(email) ? EMAIL_CHANGE_OK : EMAIL_CHANGE_BAD_EMAIL;
+}
+
 enum email_change_rc email_change_request(struct email_change_pending *out, struct svc *svc,
                                           int64_t user_id, const char *email, int64_t *out_retry_s,
                                           int *out_store_rc) {
@@ -174,11 +181,9 @@ enum email_change_rc email_change_request(struct email_change_pending *out, stru
   memset(out, 0, sizeof *out);
   *out_retry_s = 0;
   *out_store_rc = STORE_OK;
-  if (!accounts_email_valid(email)) {
-    return EMAIL_CHANGE_BAD_EMAIL;
-  }
-  if (NULL == svc->mailer) {
-    return EMAIL_CHANGE_NO_MAIL;
+  res = email_change_precheck(svc, email);
+  if (EMAIL_CHANGE_OK != res) {
+    return res;
   }
   if (0 != recovery_link_new_at(url, hash, svc->cfg->public_url, EMAIL_CHANGE_PAGE)) {
     return EMAIL_CHANGE_INTERNAL;
@@ -253,6 +258,12 @@ enum email_change_rc email_change_cancel(struct svc *svc, int64_t user_id, int *
 
 /* --- the link --- */
 
+/* The stored hash of token, when token has the shape of one: true, or false for anything
+ * else (no link can be found by it). */
+static bool token_hashed(char hash[SESSION_HASH_LEN + 1], const char *token) {
+  return session_token_well_formed(token) && 0 == session_token_hash(hash, token);
+}
+
 /* The link of token and its account in one snapshot, and whether it can still be used now:
  * EMAIL_CHANGE_OK, BAD_TOKEN or STORE_FAILED. hash receives the token's hash. */
 static enum email_change_rc link_lookup(struct store *store, const char *token,
@@ -263,7 +274,7 @@ static enum email_change_rc link_lookup(struct store *store, const char *token,
   int64_t now = clock_wall_ms();
   memset(out, 0, sizeof *out);
   memset(user, 0, sizeof *user);
-  if (!session_token_well_formed(token) || 0 != session_token_hash(hash, token)) {
+  if (!token_hashed(hash, token)) {
     return EMAIL_CHANGE_BAD_TOKEN;
   }
   int rc = store_rd_begin(store, &rd);
@@ -327,20 +338,23 @@ struct confirm_ctx {
   const char *hash;
   struct store_email_change link;
   struct store_user before;
-  bool refused, taken;
+  bool taken;
 };
 
+/* Uses the link of c->hash (unused and unexpired: checked by the use itself) and reads what
+ * it asks for, in the transaction that makes the change. */
 static int tx_confirm(struct store_tx *tx, void *vctx) {
   struct confirm_ctx *c = vctx;
   int rc = store_email_change_use(tx, c->hash, store_tx_now_ms(tx));
-  c->refused = false;
   c->taken = false;
+  if (STORE_OK == rc) {
+    rc = store_email_change_get(store_tx_rd(tx), &c->link, c->hash);
+  }
   if (STORE_OK == rc) {
     rc = enabled_account(store_tx_rd(tx), c->link.user_id, &c->before);
   }
   if (STORE_NONE == rc) {
-    c->refused = true; /* used, expired or disabled since the look-up */
-    return STORE_CONFLICT;
+    return STORE_CONFLICT; /* unknown, used, expired, or its account disabled */
   }
   if (STORE_OK == rc) {
     rc = other_has(store_tx_rd(tx), c->link.email, c->before.id);
@@ -366,9 +380,8 @@ enum email_change_rc email_change_confirm(struct store_user *out, struct svc *sv
   struct confirm_ctx c = {.hash = hash};
   memset(out, 0, sizeof *out);
   *out_store_rc = STORE_OK;
-  enum email_change_rc res = link_lookup(svc->store, token, hash, &c.link, out, out_store_rc);
-  if (EMAIL_CHANGE_OK != res) {
-    return res;
+  if (!token_hashed(hash, token)) {
+    return EMAIL_CHANGE_BAD_TOKEN;
   }
   int rc = store_txn(svc->store, tx_confirm, &c);
   if (STORE_CONFLICT == rc) {
@@ -395,8 +408,7 @@ struct admin_ctx {
 
 static int tx_admin(struct store_tx *tx, void *vctx) {
   struct admin_ctx *c = vctx;
-  int rc = store_user_by_id(store_tx_rd(tx), &c->before, c->id);
-  OPENSSL_cleanse(c->before.password_hash, sizeof c->before.password_hash);
+  int rc = accounts_read(store_tx_rd(tx), c->id, &c->before);
   c->changed = false;
   if (STORE_OK != rc || 0 == strcmp(c->before.email, c->email)) {
     return rc; /* that address already: nothing changes, nothing to record */

@@ -59,6 +59,11 @@ struct email_change_pending {
   int64_t expires_ms;
 };
 
+/* Whether a request for email can go anywhere at all, for the caller to ask before it checks
+ * the holder's password (the costly step): EMAIL_CHANGE_OK, EMAIL_CHANGE_NO_MAIL (no SMTP
+ * server) or EMAIL_CHANGE_BAD_EMAIL. email_change_request asks it too. */
+enum email_change_rc email_change_precheck(const struct svc *svc, const char *email);
+
 /* The account holder user_id (signed in; the caller checked their password) asks to move to
  * email. In one transaction: counts the request (EMAIL_CHANGE_PER_HOUR), checks the
  * address, stores a link (ending earlier ones) unless another account has the address, and

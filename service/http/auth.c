@@ -668,10 +668,7 @@ int auth_login_form(struct req *r, const char *email, const char *password,
   return login(r, email, password, out_token, out_user, true);
 }
 
-/* Checks the request's user's current password under the log-in back-off (so a stolen
- * session cannot be used to guess it); *u is the account read (wipe after use), *dev the
- * device. 0 when right; AUTH_CREDENTIALS_REFUSED when wrong and quiet (counted, not
- * answered); otherwise -1 after replying. */
+/* A current password as a body or form may give it: 1 to PASSWORD_MAX_LEN bytes. */
 static bool current_well_formed(const char *current) {
   return NULL != current && '\0' != current[0] && strlen(current) <= PASSWORD_MAX_LEN;
 }
@@ -720,7 +717,8 @@ static int check_password_of(struct req *r, int64_t user_id, const char *email, 
   return 0;
 }
 
-/* check_password_of for the request's user (401 without one). */
+/* check_password_of for the request's user (401 without one): a stolen session cannot be
+ * used to guess the password. */
 static int check_current(struct req *r, const char *current, bool quiet, struct store_user *u,
                          struct login_device *dev) {
   if (NULL == r->user) {
@@ -768,6 +766,7 @@ static int change_password(struct req *r, const char *current, const char *new_p
   memset(&dev, 0, sizeof dev);
   memset(out_user, 0, sizeof *out_user);
   out_token[0] = '\0';
+  /* refused in this order: no session, no current password (check_current), no new one */
   if (NULL != r->user && current_well_formed(current) && NULL == new_password) {
     reply_error(r, ERR_INVALID_FIELD, "new_password: is required.");
     goto cleanup;

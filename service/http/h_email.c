@@ -5,7 +5,6 @@
  */
 #include <string.h>
 
-#include "common/accounts.h"
 #include "common/api_time.h"
 #include "common/email_change.h"
 #include "common/log.h"
@@ -57,20 +56,20 @@ int h_email_request(struct req *r, const char *email, const char *password, bool
   memset(out, 0, sizeof *out);
   *out_refused = EMAIL_CHANGE_OK;
   /* The cheap refusals first: no password hashing for a request that cannot go anywhere. */
-  if (NULL == r->svc->mailer) {
-    reply_error(r, ERR_EMAIL_CHANGE_NO_MAIL, NULL);
-    return -1;
+  enum email_change_rc rc = email_change_precheck(r->svc, email);
+  if (page && EMAIL_CHANGE_BAD_EMAIL == rc) {
+    *out_refused = rc;
+    return H_EMAIL_REFUSED;
   }
-  if (!accounts_email_valid(email)) {
-    *out_refused = EMAIL_CHANGE_BAD_EMAIL;
-    return page ? H_EMAIL_REFUSED : (reply_email_change(r, *out_refused, 0, STORE_OK), -1);
+  if (EMAIL_CHANGE_OK != rc) {
+    reply_email_change(r, rc, 0, STORE_OK);
+    return -1;
   }
   int ret = auth_check_password(r, password, page);
   if (0 != ret) {
     return ret;
   }
-  enum email_change_rc rc =
-      email_change_request(out, r->svc, r->user->id, email, &retry_s, &store_rc);
+  rc = email_change_request(out, r->svc, r->user->id, email, &retry_s, &store_rc);
   if (page && EMAIL_CHANGE_SAME == rc) {
     *out_refused = rc;
     return H_EMAIL_REFUSED;
@@ -124,13 +123,13 @@ int h_me_email_cancel(struct req *r) {
 }
 
 int h_email_confirm_link(struct req *r, const char *token, const char *password, bool page,
-                         struct store_user *out, enum email_change_rc *out_refused) {
+                         struct store_user *out, struct email_change_pending *out_pending,
+                         enum email_change_rc *out_refused) {
   struct store_user u;
-  struct email_change_pending p;
   int store_rc = STORE_OK;
   *out_refused = EMAIL_CHANGE_OK;
   memset(out, 0, sizeof *out);
-  enum email_change_rc rc = email_change_check(&u, &p, r->svc->store, token, &store_rc);
+  enum email_change_rc rc = email_change_check(&u, out_pending, r->svc->store, token, &store_rc);
   if (EMAIL_CHANGE_OK == rc) {
     /* The link alone does not move the account: a mistyped new address would hand it to a
      * stranger, who could then reset its password there. */
@@ -157,12 +156,13 @@ int h_email_confirm_link(struct req *r, const char *token, const char *password,
  * the account's password (no session needed: the link reached the new address). */
 int h_email_confirm(struct req *r) {
   struct store_user u;
+  struct email_change_pending p;
   enum email_change_rc refused;
   if (!reply_need_object(r)) {
     return 0; /* answered */
   }
   if (0 != h_email_confirm_link(r, json_member_str(r->json, "token"),
-                                json_member_str(r->json, "current_password"), false, &u,
+                                json_member_str(r->json, "current_password"), false, &u, &p,
                                 &refused)) {
     return 0; /* answered */
   }

@@ -58,6 +58,12 @@ static void field(struct html *h, const char *id, const char *type, const char *
   field_input(h, id, type, label, hint, value, autocomplete, false);
 }
 
+void auth_form_error(struct html *h, const struct req *r, const char *error_key) {
+  if (NULL != error_key) {
+    html_fmt(h, "<p class=\"notice err\" role=\"alert\" id=\"form-error\">%s</p>", L(r, error_key));
+  }
+}
+
 /* Opens an account form page: the heading, the error (a catalogue key) if any, and the form
  * posting to action; the caller writes the fields and closes with form_end. A form with a
  * password field (secret) loads the show-password toggle. NULL when out of memory. */
@@ -67,9 +73,7 @@ static struct html *form_begin(const struct req *r, const char *title_key, const
   if (NULL == h) {
     return NULL;
   }
-  if (NULL != error_key) {
-    html_fmt(h, "<p class=\"notice err\" role=\"alert\" id=\"form-error\">%s</p>", L(r, error_key));
-  }
+  auth_form_error(h, r, error_key);
   html_fmt(h, "<form method=\"post\" action=\"%s\" class=\"card\">", action);
   return h;
 }
@@ -123,8 +127,8 @@ static int checkin_form(struct req *r, unsigned status, const char *error_key, c
     HTML_LIT(h, "<p class=\"notice err\" role=\"alert\" id=\"form-error\">");
     html_text_sub(h, L(r, error_key), "opens", opens, "closes", closes, NULL);
     HTML_LIT(h, "</p>");
-  } else if (NULL != error_key) {
-    html_fmt(h, "<p class=\"notice err\" role=\"alert\" id=\"form-error\">%s</p>", L(r, error_key));
+  } else {
+    auth_form_error(h, r, error_key);
   }
   html_fmt(h, "<p>%s</p>", L(r, "checkin.intro"));
   HTML_LIT(h, "<form method=\"post\" action=\"/masuk\" class=\"card\">");

@@ -46,9 +46,7 @@ static int email_page(struct req *r, unsigned status, const char *error_key, con
     html_fmt(h, "<p class=\"hint\" id=\"email-ask-admin\">%s</p>", L(r, "email.ask_admin"));
     return layout_reply_with_back(r, h, auth_start_page(r->user->role));
   }
-  if (NULL != error_key) {
-    html_fmt(h, "<p class=\"notice err\" role=\"alert\" id=\"form-error\">%s</p>", L(r, error_key));
-  }
+  auth_form_error(h, r, error_key);
   HTML_LIT(h, "<form method=\"post\" action=\"/account/email\" class=\"card\">");
   layout_csrf_field(h, r);
   auth_form_input(h, "email", "email", L(r, "email.new"), L(r, "email.hint"), email, "email",
@@ -104,9 +102,7 @@ static int confirm_form(struct req *r, unsigned status, const char *error_key, c
   HTML_LIT(h, "<p id=\"email-confirm-text\">");
   html_text_sub(h, L(r, "email.confirm_text"), "email", email, NULL);
   HTML_LIT(h, "</p>");
-  if (NULL != error_key) {
-    html_fmt(h, "<p class=\"notice err\" role=\"alert\" id=\"form-error\">%s</p>", L(r, error_key));
-  }
+  auth_form_error(h, r, error_key);
   HTML_LIT(h, "<form method=\"post\" action=\"" EMAIL_CHANGE_PAGE "\" class=\"card\">");
   html_hidden(h, "t", token);
   auth_form_input(h, "current_password", "password", L(r, "auth.current_password"),
@@ -138,15 +134,11 @@ int h_page_email_confirm(struct req *r) {
   struct store_user u;
   struct email_change_pending p;
   enum email_change_rc refused = EMAIL_CHANGE_OK;
-  int rc = h_email_confirm_link(r, token, req_form(r, "current_password"), true, &u, &refused);
+  int rc = h_email_confirm_link(r, token, req_form(r, "current_password"), true, &u, &p, &refused);
   if (0 == rc) {
     return layout_message_page(r, 200, "email.done_title", "email.done");
   }
   if (AUTH_CREDENTIALS_REFUSED == rc) {
-    int store_rc = STORE_OK;
-    if (EMAIL_CHANGE_OK != email_change_check(&u, &p, r->svc->store, token, &store_rc)) {
-      return link_invalid(r);
-    }
     return confirm_form(r, 403, "auth.current_wrong", token, p.email);
   }
   if (H_EMAIL_REFUSED == rc) {

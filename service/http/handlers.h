@@ -363,9 +363,11 @@ int h_email_request(struct req *r, const char *email, const char *password, bool
  * log-in back-off): 0 with *out (the account after); with page, a wrong password is
  * AUTH_CREDENTIALS_REFUSED and a dead link or an address taken meanwhile H_EMAIL_REFUSED
  * (*out_refused: EMAIL_CHANGE_BAD_TOKEN or EMAIL_CHANGE_TAKEN), neither answered; otherwise
- * -1 after replying. */
+ * -1 after replying. *out_pending is the change the link asks for, as read before the
+ * password was checked (for the form shown again). */
 int h_email_confirm_link(struct req *r, const char *token, const char *password, bool page,
-                         struct store_user *out, enum email_change_rc *out_refused);
+                         struct store_user *out, struct email_change_pending *out_pending,
+                         enum email_change_rc *out_refused);
 int h_page_email_form(struct req *r);
 int h_page_email(struct req *r);
 int h_page_email_confirm_form(struct req *r);
@@ -420,6 +422,9 @@ struct html *auth_form_begin(const struct req *r, const char *title_key, const c
                              const char *action, bool secret);
 void auth_form_field(struct html *h, const char *id, const char *type, const char *label,
                      const char *hint, const char *value, const char *autocomplete);
+/* The form's error, the catalogue's text of error_key, as the paragraph #form-error that an
+ * invalid field's description names (nothing for NULL). */
+void auth_form_error(struct html *h, const struct req *r, const char *error_key);
 /* auth_form_field, marked invalid (aria-invalid, described by the form's error) when
  * invalid. */
 void auth_form_input(struct html *h, const char *id, const char *type, const char *label,
