@@ -16,6 +16,11 @@ export function dbPath(dataDir) {
   return path.join(dataDir, DB_NAME);
 }
 
+// Bytes a database shell may print for one query. Node's default (1 MiB) kills the shell past
+// it and leaves no exit status: evidence_crash reads an upload's stored bytes back as hex,
+// which passes 1 MiB when more than 512 KB of one upload was acknowledged before the kill.
+const SHELL_OUTPUT_MAX = 256 * 1024 * 1024;
+
 // Runs one SQL statement on the daemon's database (the sqlite3 CLI on the file, or psql on
 // its PostgreSQL schema) and returns the rows (objects). Throws on failure. Used while the
 // daemon runs too: WAL readers and PostgreSQL's snapshots do not block it.
@@ -28,8 +33,9 @@ export function sql(dataDir, q) {
   const r = spawnSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', databaseOf(dataDir), '-c', text], {
     encoding: 'utf8',
     timeout: 30_000,
+    maxBuffer: SHELL_OUTPUT_MAX,
   });
-  if (r.status !== 0) throw new Error(`psql failed (${r.status}): ${r.stderr}\n${query}`);
+  if (r.status !== 0) throw new Error(`psql failed (${r.status}${r.error ? `, ${r.error.message}` : ''}): ${r.stderr}\n${query}`);
   // SQLite has no booleans (a comparison is 0 or 1): answer as it would.
   return select ? JSON.parse(r.stdout.trim(), (k, v) => (typeof v === 'boolean' ? Number(v) : v)) : [];
 }
@@ -39,8 +45,9 @@ export function sqlFile(file, query) {
   const r = spawnSync('sqlite3', ['-json', '-cmd', '.timeout 5000', file, query], {
     encoding: 'utf8',
     timeout: 30_000,
+    maxBuffer: SHELL_OUTPUT_MAX,
   });
-  if (r.status !== 0) throw new Error(`sqlite3 failed (${r.status}): ${r.stderr}\n${query}`);
+  if (r.status !== 0) throw new Error(`sqlite3 failed (${r.status}${r.error ? `, ${r.error.message}` : ''}): ${r.stderr}\n${query}`);
   const out = r.stdout.trim();
   return out === '' ? [] : JSON.parse(out);
 }
