@@ -523,18 +523,17 @@ fail:
   return res;
 }
 
-/* {item: criteria} of a decision's items ({item: {"criteria", "comment", ...}}). */
-static json_t *criteria_of(json_t *items) {
-  json_t *marks = json_object();
+json_t *reviews_marks_pick(json_t *items, const char *member) {
+  json_t *out = json_object();
   const char *key;
   json_t *v;
   json_object_foreach(items, key, v) {
-    json_t *crit = json_object_get(v, "criteria");
-    if (NULL != crit && NULL != marks) {
-      json_object_set(marks, key, crit);
+    json_t *m = json_object_get(v, member);
+    if (NULL != m && NULL != out) {
+      json_object_set(out, key, m);
     }
   }
-  return marks;
+  return out;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -618,7 +617,7 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
   }
   {
     /* Scored with the current decision's rubric points beside each open item. */
-    json_t *criteria = NULL == out->marks ? NULL : criteria_of(out->marks);
+    json_t *criteria = NULL == out->marks ? NULL : reviews_marks_pick(out->marks, "criteria");
     if (0 !=
         score_form_observed(&out->score, out->form, out->answers, criteria, out->observations)) {
       out->score = NULL;

@@ -266,6 +266,10 @@ struct reviews_feedback {
   struct store_appeal appeal; /* when has_appeal */
 };
 
+/* {item: marks[item][member]} of a decision's or a sheet's marks ({item: {"criteria",
+ * "comment", ...}}), for the items that have member: a new object, or NULL. */
+json_t *reviews_marks_pick(json_t *items, const char *member);
+
 /* The decision on candidate's attempt_id. REVIEWS_OK (free with reviews_feedback_clear),
  * REVIEWS_NOT_FOUND (also someone else's attempt), REVIEWS_NOT_DECIDED or
  * REVIEWS_STORE_FAILED. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/attempts.h"
+#include "common/feedback_view.h"
 #include "common/log.h"
 #include "common/reviews.h"
 #include "http/handlers.h"
@@ -434,87 +435,13 @@ int h_reviews_item_marks(struct req *r) {
 /* ------------------------------------------------------------------------------------ */
 /* GET /api/attempts/:id/feedback — the candidate's view of the assessor's decision */
 
-/* Per item and criterion what the candidate learns beyond the points, which stay with the
- * assessors: {item: {crit: {"level", "comment"}}} from a decision's stored marks (the level
- * descriptor the points matched, the assessor's comment; each only when there is one). */
-static json_t *rubric_notes_json(json_t *marks) {
-  json_t *out = json_object();
-  const char *item;
-  json_t *v;
-  json_object_foreach(marks, item, v) {
-    json_t *per = json_object(), *levels = json_object_get(v, "levels"),
-           *notes = json_object_get(v, "notes");
-    const char *crit;
-    json_t *pts;
-    json_object_foreach(json_object_get(v, "criteria"), crit, pts) {
-      json_t *level = json_object_get(levels, crit), *note = json_object_get(notes, crit);
-      if (NULL != per && (NULL != level || NULL != note)) {
-        json_object_set_new(per, crit, json_pack("{s:O?, s:O?}", "level", level, "comment", note));
-      }
-    }
-    if (NULL != out && json_object_size(per) > 0) {
-      json_object_set(out, item, per);
-    }
-    json_decref(per);
-  }
-  return out;
-}
-
-/* The observation units' records of the candidate's decided attempt id as the feedback's
- * "observations" (observation_feedback): 0, or -1 when they could not be read. */
-static int add_observations(struct req *r, json_t *body, int64_t id) {
-  struct store_attempt a;
-  struct observation_err oerr;
-  json_t *obs = NULL;
-  if (ATTEMPTS_OK != attempts_get_own(&a, r->svc, r->user->id, id, true, r->now_ms)) {
-    return -1;
-  }
-  enum observation_rc rc = observation_feedback(&obs, r->svc, attempts_exam(r->svc, &a), id, &oerr);
-  store_attempt_clear(&a);
-  return OBSERVATION_OK == rc ? json_object_set_new(body, "observations", obs) : -1;
-}
-
 int h_reviews_feedback(struct req *r) {
-  struct reviews_feedback f;
   struct reviews_err err;
-  json_t *units = NULL, *marks = NULL, *comments = NULL, *notes = NULL, *body = NULL;
+  json_t *body = NULL;
   int64_t id = 0;
-  enum reviews_rc rc;
   if (!reply_need_id(r, ERR_ATTEMPT_NOT_FOUND, &id)) {
     return 0; /* answered */
   }
-  rc = reviews_feedback(&f, r->svc, id, r->user->id, &err);
-  if (REVIEWS_OK != rc) {
-    return reply_reviews(r, rc, &err, __func__);
-  }
-  if (f.has_decision) {
-    const char *key;
-    json_t *v;
-    units = json_loads(f.decision.units, 0, NULL);
-    marks = json_loads(f.decision.marks, 0, NULL);
-    comments = json_object();
-    json_object_foreach(marks, key, v) {
-      json_t *c = json_object_get(v, "comment");
-      if (json_is_string(c) && NULL != comments) {
-        json_object_set(comments, key, c);
-      }
-    }
-    notes = rubric_notes_json(marks);
-  }
-  body = json_pack(
-      "{s:I, s:s, s:o, s:s?, s:o, s:o, s:o, s:o, s:o}", "attempt_id", (json_int_t)id, "verdict",
-      verdict_name(f.verdict), "decided_at", json_time(f.decided_ms), "feedback",
-      f.has_decision ? f.decision.feedback : NULL, "units", NULL != units ? units : json_object(),
-      "comments", NULL != comments ? comments : json_object(), "notes",
-      NULL != notes ? notes : json_object(), "appeal_until", json_time(f.appeal_until_ms), "appeal",
-      f.has_appeal ? json_pack("{s:I, s:s}", "id", (json_int_t)f.appeal.id, "status",
-                               appeal_status_name(f.appeal.status))
-                   : json_null());
-  json_decref(marks);
-  reviews_feedback_clear(&f);
-  if (NULL != body && 0 != add_observations(r, body, id)) {
-    json_decref(body);
-    return reply_error(r, ERR_UNAVAILABLE, NULL);
-  }
-  return NULL == body ? reply_error(r, ERR_INTERNAL, NULL) : reply_json(r, 200, body);
+  enum reviews_rc rc = feedback_view(&body, r->svc, id, r->user->id, &err);
+  return REVIEWS_OK == rc ? reply_json(r, 200, body) : reply_reviews(r, rc, &err, __func__);
 }
