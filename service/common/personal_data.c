@@ -16,6 +16,7 @@
 #include "common/attempts.h"
 #include "common/audit_text.h"
 #include "common/complaints.h"
+#include "common/feedback_view.h"
 #include "common/ratelimits.h"
 #include "common/reviews.h"
 #include "common/schedule.h"
@@ -406,27 +407,25 @@ static enum personal_data_rc read_snapshot(struct doc *d, struct svc *svc, int64
   return PERSONAL_DATA_OK;
 }
 
-/* The assessor's written feedback on each decided attempt, as reviews_feedback gives it to
- * the candidate: attempts the assessor never marked (scored by the service alone) have none. */
+/* Each decided attempt's decision as its candidate is shown it (feedback_view): the units
+ * with their outcome and reasons, the assessor's text, comments per item, the level and
+ * comment per rubric criterion, the observation records and the appeal period. */
 static void feedback(struct doc *d, struct svc *svc, int64_t user_id, json_t *decided) {
   json_t *arr = json_array();
   size_t i;
   json_t *id;
   json_array_foreach(decided, i, id) {
-    struct reviews_feedback f;
     struct reviews_err err;
-    memset(&f, 0, sizeof f);
-    enum reviews_rc rc = reviews_feedback(&f, svc, json_integer_value(id), user_id, &err);
+    json_t *view = NULL;
+    memset(&err, 0, sizeof err);
+    enum reviews_rc rc = feedback_view(&view, svc, json_integer_value(id), user_id, &err);
     if (REVIEWS_OK == rc) {
-      if (f.has_decision) {
-        push(d, arr,
-             json_pack("{s:I, s:s, s:o, s:s?}", "attempt_id", (json_int_t)json_integer_value(id),
-                       "verdict", verdict_name(f.verdict), "decided_at", json_time(f.decided_ms),
-                       "feedback", f.decision.feedback));
-      }
-      reviews_feedback_clear(&f);
+      push(d, arr, view);
     } else if (REVIEWS_STORE_FAILED == rc) {
       store_ok(d, err.store_rc);
+      break;
+    } else if (REVIEWS_NOT_DECIDED != rc && REVIEWS_NOT_FOUND != rc) {
+      d->failed = true; /* no memory, or a stored decision that cannot be read */
       break;
     }
   }

@@ -301,6 +301,10 @@ test('an observation unit is decided from its records; another assessor and the 
   const me = await cand.get('/me', { headers: { Accept: 'text/html' } });
   assert.match(me.text, /Grid disiapkan setelah diingatkan\./, 'the dashboard shows the observation notes');
   assert.match(me.text, /3 dari 3 KUK teramati/);
+  // So does the candidate's copy of their data.
+  const copy = await cand.get('/api/me/data');
+  assert.equal(copy.status, 200, copy.text);
+  assert.deepEqual(copy.json.feedback.find((x) => x.attempt_id === id), fb.json);
   // The audit log has the records.
   const audit = await admin.get('/api/admin/audit?action=observation.record');
   assert.ok(audit.text.includes('U.OBS.003'));

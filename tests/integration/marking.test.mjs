@@ -101,6 +101,10 @@ test('marks for one item: checked like a decision, claim taken, notes and levels
   });
   assert.equal(fb.json.comments['ESS-1'], 'Perlu contoh.');
   assert.ok(!fb.text.includes('criteria') && !fb.text.includes('"points"'), 'rubric points stay with the assessors');
+  // The candidate's copy of their data holds the decision as they are shown it.
+  const copy = await cand.get('/api/me/data');
+  assert.equal(copy.status, 200, copy.text);
+  assert.deepEqual(copy.json.feedback.find((x) => x.attempt_id === id), fb.json);
 
   // Marks cannot be saved on a decided attempt.
   const late = await asesor1.post(url, { criteria: { R1: 4, R2: 2 } });

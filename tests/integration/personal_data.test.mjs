@@ -87,6 +87,10 @@ test('the account holder downloads everything the service keeps about them, audi
   for (const x of a.answers) assert.ok(Date.parse(x.saved_at) > 0, x.saved_at);
   assert.ok(Array.isArray(a.units) && a.units.length === 1, JSON.stringify(a.units));
   assert.equal(a.units[0].code, 'U.OBJ.001');
+  // The decision as the candidate is shown it (here the service's own: no assessor marked).
+  const shown = await rina.get(`/api/attempts/${a.id}/feedback`);
+  assert.equal(shown.status, 200, shown.text);
+  assert.deepEqual(doc.feedback, [shown.json]);
 
   // The certificate, the application with the NIK opened, the complaint with its words.
   assert.deepEqual(doc.certificates.map((c) => c.serial), [serial]);
