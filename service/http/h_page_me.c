@@ -61,26 +61,34 @@ static bool list_heading(struct html *h, const struct req *r, const char *id, co
   return true;
 }
 
-/* Per-unit table from the stored result JSON ({"units":[{code,title,percent,verdict}]}). */
+/* Opens a cell of the results table with its column's name (data-label): on a narrow
+ * screen each row stacks as name and value, so no column scrolls out of view. */
+static void unit_cell(struct html *h, const struct req *r, const char *key) {
+  HTML_LIT(h, "<td role=\"cell\"");
+  html_attr(h, "data-label", L(r, key));
+  HTML_LIT(h, ">");
+}
+
+/* Per-unit table from the stored result JSON ({"units":[{code,title,percent,verdict}]}).
+ * Its ARIA roles keep it a table for screen readers when a narrow screen's style sheet
+ * stacks its rows (browsers drop a table's semantics once its display changes). */
 static void render_units(struct html *h, const struct req *r, const json_t *result) {
+  static const char *const cols[] = {"me.unit_code", "me.unit_title", "me.unit_score",
+                                     "me.unit_cut", "me.unit_outcome"};
   const json_t *units = json_object_get(result, "units");
   if (!json_is_array(units) || 0 == json_array_size(units)) {
     return;
   }
   bool en = 0 == strcmp(r->lang, "en");
-  HTML_LIT(h, "<div class=\"table-wrap\"><table><caption>");
+  HTML_LIT(h, "<div class=\"table-wrap\"><table class=\"stack\" role=\"table\"><caption>");
   html_text(h, L(r, "me.units"));
-  HTML_LIT(h, "</caption><thead><tr><th scope=\"col\">");
-  html_text(h, L(r, "me.unit_code"));
-  HTML_LIT(h, "</th><th scope=\"col\">");
-  html_text(h, L(r, "me.unit_title"));
-  HTML_LIT(h, "</th><th scope=\"col\">");
-  html_text(h, L(r, "me.unit_score"));
-  HTML_LIT(h, "</th><th scope=\"col\">");
-  html_text(h, L(r, "me.unit_cut"));
-  HTML_LIT(h, "</th><th scope=\"col\">");
-  html_text(h, L(r, "me.unit_outcome"));
-  HTML_LIT(h, "</th></tr></thead><tbody>");
+  HTML_LIT(h, "</caption><thead role=\"rowgroup\"><tr role=\"row\">");
+  for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+    HTML_LIT(h, "<th scope=\"col\" role=\"columnheader\">");
+    html_text(h, L(r, cols[c]));
+    HTML_LIT(h, "</th>");
+  }
+  HTML_LIT(h, "</tr></thead><tbody role=\"rowgroup\">");
   size_t i;
   const json_t *u;
   json_array_foreach(units, i, u) {
@@ -92,11 +100,14 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
     if (NULL == title) {
       title = json_string_value(json_object_get(u, "title"));
     }
-    HTML_LIT(h, "<tr><td>");
+    HTML_LIT(h, "<tr role=\"row\">");
+    unit_cell(h, r, cols[0]);
     html_text(h, json_string_value(json_object_get(u, "code")));
-    HTML_LIT(h, "</td><td>");
+    HTML_LIT(h, "</td>");
+    unit_cell(h, r, cols[1]);
     html_text(h, title);
-    HTML_LIT(h, "</td><td>");
+    HTML_LIT(h, "</td>");
+    unit_cell(h, r, cols[2]);
     const json_t *pct = json_object_get(u, "percent");
     bool observed_unit = json_is_string(json_object_get(u, "assessment"));
     if (observed_unit && (VERDICT_K == verdict || VERDICT_BK == verdict)) {
@@ -111,14 +122,16 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
     } else {
       HTML_LIT(h, "—");
     }
-    HTML_LIT(h, "</td><td>");
+    HTML_LIT(h, "</td>");
+    unit_cell(h, r, cols[3]);
     const json_t *cut = json_object_get(u, "cut_score");
     if (json_is_integer(cut)) {
       html_fmt(h, "%lld%%", (long long)json_integer_value(cut));
     } else {
       HTML_LIT(h, "—");
     }
-    HTML_LIT(h, "</td><td>");
+    HTML_LIT(h, "</td>");
+    unit_cell(h, r, cols[4]);
     html_fmt(h, "<span class=\"%s\">", badge_class[verdict]);
     html_text(h, layout_verdict_text(r, verdict));
     HTML_LIT(h, "</span></td></tr>");

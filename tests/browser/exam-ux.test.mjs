@@ -363,7 +363,7 @@ test('a cleared single choice is saved cleared; "Keluar" asks first; prompts flo
   await p.context.close();
 });
 
-test('the results table keeps words whole at 360 px', async () => {
+test('the results table keeps words whole and every column in view at 360 px', async () => {
   const p = await newPage(browser);
   const { page } = p;
   await register(page, 'result');
@@ -409,6 +409,23 @@ test('the results table keeps words whole at 360 px', async () => {
     return bad;
   });
   assert.deepEqual(split, [], 'no word in the results table is split across lines');
+  // Each unit's score, cut score and outcome are on the screen: the rows stack as column name
+  // and value, nothing (the caption neither) is scrolled out of the 360 px view.
+  const reach = await page.evaluate(() => {
+    const t = document.querySelector('main .table-wrap table');
+    const width = document.documentElement.clientWidth;
+    const outside = [...t.querySelectorAll('caption, td')]
+      .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+      .map((el) => el.textContent.trim());
+    const outcome = t.querySelector('tbody tr td:last-child');
+    return {
+      outside, scrolls: t.parentElement.scrollWidth > t.parentElement.clientWidth,
+      label: getComputedStyle(outcome, '::before').content, header: t.querySelector('thead th:last-child').textContent,
+    };
+  });
+  assert.deepEqual(reach.outside, [], 'cells out of the view');
+  assert.equal(reach.scrolls, false, 'the results table scrolls sideways');
+  assert.equal(reach.label, `"${reach.header}"`, 'a stacked cell names its column');
   await checkPage(page, 'me-result');
   assertNoDialogs(p);
   await p.context.close();
