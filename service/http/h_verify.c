@@ -414,7 +414,9 @@ static void claims_list(struct html *h, const struct verify_result *o) {
   if (c->nunits > 0) {
     HTML_LIT(h, "<h2>");
     both(h, VT_UNITS);
-    HTML_LIT(h, "</h2><table class=\"units\"><thead><tr><th scope=\"col\">");
+    /* In the wrapper every table has: words and codes are not broken mid-word there. */
+    HTML_LIT(h, "</h2><div class=\"table-wrap\"><table class=\"units\"><thead><tr><th "
+                "scope=\"col\">");
     both(h, VT_UNIT_CODE);
     HTML_LIT(h, "</th><th scope=\"col\">");
     both(h, VT_UNIT_TITLE);
@@ -426,7 +428,7 @@ static void claims_list(struct html *h, const struct verify_result *o) {
       html_text(h, c->units[i].title);
       HTML_LIT(h, "</td></tr>");
     }
-    HTML_LIT(h, "</tbody></table>");
+    HTML_LIT(h, "</tbody></table></div>");
   }
 }
 

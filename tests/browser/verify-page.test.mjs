@@ -130,6 +130,17 @@ test('the verdict banners differ in colour and icon, lead the page, and read at 
     } else {
       assert.equal(await report.count(), 0, `${kind}: nothing to report`);
     }
+    if (kind === 'genuine') {
+      // Each unit code reads on one line at 360 px: a code split in two reads as two.
+      const codes = await p.page.$$eval('main table td:first-child', (tds) => tds.map((td) => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        const tops = [...range.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top));
+        return { code: td.textContent, lines: new Set(tops).size };
+      }));
+      assert.equal(codes.length, 2, JSON.stringify(codes));
+      assert.deepEqual(codes.filter((c) => c.lines !== 1), [], 'unit codes split across lines');
+    }
     await checkPage(p.page, `verify-${kind}`);
     assertNoDialogs(p);
     await p.context.close();
