@@ -414,8 +414,13 @@ test('the results table keeps words whole and every column in view at 360 px', a
   const reach = await page.evaluate(() => {
     const t = document.querySelector('main .table-wrap table');
     const width = document.documentElement.clientWidth;
+    const right = (el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return Math.max(el.getBoundingClientRect().right, ...[...range.getClientRects()].map((x) => x.right));
+    };
     const outside = [...t.querySelectorAll('caption, td')]
-      .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+      .filter((el) => right(el) > width + 0.5)
       .map((el) => el.textContent.trim());
     const outcome = t.querySelector('tbody tr td:last-child');
     return {

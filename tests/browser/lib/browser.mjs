@@ -75,6 +75,10 @@ export async function checkPage(page, name) {
   await page.setViewportSize({ width: 360, height: 800 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 1, `${name} scrolls sideways at 360 px (${overflow} px too wide)`);
+  // A table made to stack on a phone (table.stack) fits it: nothing to scroll in its box.
+  const stacked = await page.evaluate(() => [...document.querySelectorAll('table.stack')]
+    .map((t) => t.parentElement.scrollWidth - t.parentElement.clientWidth).filter((x) => x > 1));
+  assert.deepEqual(stacked, [], `${name}: a stacked table scrolls sideways at 360 px`);
   // Text at 200 % (WCAG 1.4.4) on a 720 px window: still no sideways scrolling.
   await page.setViewportSize({ width: 720, height: 900 });
   const zoomed = await page.evaluate(() => {
