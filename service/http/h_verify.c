@@ -240,8 +240,10 @@ static void serial_form(struct html *h, const char *value) {
   HTML_LIT(h, "<form method=\"get\" action=\"/verify\" class=\"verify-form\">"
               "<label for=\"serial\">");
   both(h, VT_NUMBER_LABEL);
-  HTML_LIT(h, "</label><input id=\"serial\" name=\"serial\" autocomplete=\"off\" "
-              "spellcheck=\"false\" placeholder=\"UJK-XXXX-XXXX-XXXX-XXXX-X\" maxlength=\"64\"");
+  /* A text field as every other (full width on a phone); serials are upper case. */
+  HTML_LIT(h, "</label><input type=\"text\" id=\"serial\" name=\"serial\" autocomplete=\"off\" "
+              "autocapitalize=\"characters\" spellcheck=\"false\" "
+              "placeholder=\"UJK-XXXX-XXXX-XXXX-XXXX-X\" maxlength=\"64\"");
   html_attr(h, "value", value);
   HTML_LIT(h, "> <button type=\"submit\">");
   both(h, VT_CHECK);
@@ -387,7 +389,7 @@ static void claims_list(struct html *h, const struct verify_result *o) {
   char d1[16], d2[16], line[400];
   verify_date_text(d1, sizeof d1, c->issued);
   cert_valid_until_text(d2, sizeof d2, c->expires);
-  HTML_LIT(h, "<dl class=\"cert-claims\">");
+  HTML_LIT(h, "<dl class=\"cert-claims facts\">");
   row(h, VT_FIELD_NAME, c->holder);
   row(h, VT_FIELD_NUMBER, c->serial);
   snprintf(line, sizeof line, "%s%s%s%s", c->subsector_name, c->subsector_name[0] ? " (" : "",

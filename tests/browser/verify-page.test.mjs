@@ -140,6 +140,21 @@ test('the verdict banners differ in colour and icon, lead the page, and read at 
       }));
       assert.equal(codes.length, 2, JSON.stringify(codes));
       assert.deepEqual(codes.filter((c) => c.lines !== 1), [], 'unit codes split across lines');
+      // The number field holds a whole number (its placeholder is one), and says so to a
+      // phone's keyboard; the facts read as name above value, names in bold.
+      const field = await p.page.$eval('#serial', (input) => {
+        const ctx = document.createElement('canvas').getContext('2d');
+        const cs = getComputedStyle(input);
+        ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+        const inner = input.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+        return { fits: ctx.measureText(input.placeholder).width <= inner, caps: input.getAttribute('autocapitalize') };
+      });
+      assert.deepEqual(field, { fits: true, caps: 'characters' });
+      const facts = await p.page.$eval('main dl', (dl) => ({
+        dt: Number(getComputedStyle(dl.querySelector('dt')).fontWeight) >= 600,
+        dd: getComputedStyle(dl.querySelector('dd')).marginLeft,
+      }));
+      assert.deepEqual(facts, { dt: true, dd: '0px' });
     }
     await checkPage(p.page, `verify-${kind}`);
     assertNoDialogs(p);
