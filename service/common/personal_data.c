@@ -5,6 +5,7 @@
  */
 #include "common/personal_data.h"
 
+#include <inttypes.h>
 #include <openssl/crypto.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include "store/store_complaints.h"
 #include "store/store_credential.h"
 #include "store/store_email_change.h"
+#include "store/store_evidence.h"
 #include "store/store_planned_time.h"
 #include "store/store_recert.h"
 #include "store/store_reviews.h"
@@ -158,6 +160,43 @@ static void answers_and_flags(struct doc *d, struct store_rd *rd, json_t *obj,
   put(d, obj, "flags", list);
 }
 
+/* The files of attempt a, into its object: "files", the evidence the candidate uploaded
+ * (by item), and "observation_photos", the photos the assessor took at the test site (by
+ * unit and KUK), each with the route that serves it to the candidate. */
+static void attempt_files(struct doc *d, struct store_rd *rd, json_t *obj,
+                          const struct store_attempt *a) {
+  struct store_attachment *files = NULL;
+  struct store_observation_photo *photos = NULL;
+  size_t nfiles = 0, nphotos = 0;
+  char url[200];
+  json_t *list = json_array();
+  if (store_ok(d, store_evidence_attachments(rd, a->id, NULL, &files, &nfiles))) {
+    for (size_t i = 0; i < nfiles; i++) {
+      const struct store_attachment *f = &files[i];
+      snprintf(url, sizeof url, "/api/attempts/%" PRId64 "/evidence/%s", a->id, f->sha256);
+      push(d, list,
+           json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:s}", "item_id", f->item_id, "sha256",
+                     f->sha256, "name", f->name, "type", f->mime, "size", (json_int_t)f->size,
+                     "attached_at", json_time(f->attached_ms), "url", url));
+    }
+    store_attachment_list_free(files, nfiles);
+  }
+  put(d, obj, "files", list);
+  list = json_array();
+  if (store_ok(d, store_observation_photos(rd, a->id, NULL, NULL, &photos, &nphotos))) {
+    for (size_t i = 0; i < nphotos; i++) {
+      const struct store_observation_photo *p = &photos[i];
+      snprintf(url, sizeof url, "/api/attempts/%" PRId64 "/observation/%s", a->id, p->sha256);
+      push(d, list,
+           json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s}", "unit", p->unit_code, "kuk",
+                     p->kuk_id, "sha256", p->sha256, "name", p->name, "type", p->mime, "size",
+                     (json_int_t)p->size, "attached_at", json_time(p->attached_ms), "url", url));
+    }
+    store_observation_photo_list_free(photos, nphotos);
+  }
+  put(d, obj, "observation_photos", list);
+}
+
 /* A decided attempt's result as its owner reads it (the units of the stored result) and the
  * appeal made against it, into its object. */
 static void outcome(struct doc *d, struct store_rd *rd, json_t *obj,
@@ -203,6 +242,7 @@ static void attempts(struct doc *d, struct store_rd *rd, int64_t user_id,
                               "verdict", NULL != verdict ? json_string(verdict) : json_null(),
                               "decided_at", json_time(a->decided_ms));
       answers_and_flags(d, rd, obj, a);
+      attempt_files(d, rd, obj, a);
       outcome(d, rd, obj, a);
       push(d, arr, obj);
       if (attempts_decided(a)) {

@@ -6,8 +6,9 @@
  *
  * The document (PERSONAL_DATA_FORMAT) holds what the service keeps about the account and
  * what its owner gave it: the account (e-mail address, name, role, time zone, bound DID,
- * whether a second factor is on), every attempt with its saved answers, flags, released
- * result and any appeal, each decision as the candidate is shown it (feedback_view.h: the
+ * whether a second factor is on), every attempt with its saved answers, flags, files (the
+ * evidence uploaded and the assessor's photos of the demonstration, each with the route
+ * that serves it), released result and any appeal, each decision as the candidate is shown it (feedback_view.h: the
  * assessor's text, comments per item and rubric criterion, the observation records), the
  * applications (APL-01/02, the NIK opened, as its owner sees it with ?nik=1), certificates
  * and their status, renewals, extra time planned, test events enrolled in, complaints

@@ -21,7 +21,7 @@ const env = daemonAndBrowser();
 
 test('a photo taken offline on the tablet waits on the device and is uploaded when back online', async () => {
   const { d } = env;
-  const { id } = await submittedAttempt(d, EXAM, 'Sekar Arum');
+  const { id, cand } = await submittedAttempt(d, EXAM, 'Sekar Arum');
   const asesor = await staffAccount(env, 'assessor', 'Asesor Foto');
   const admin = await staffAccount(env, 'admin', 'Admin Foto');
 
@@ -115,6 +115,14 @@ test('a photo taken offline on the tablet waits on the device and is uploaded wh
   const de = decided.json.items.find((e) => e.subject === `attempt:${id}`);
   assert.ok(de, `the decision is audited: ${decided.text.slice(0, 300)}`);
   assert.deepEqual(de.after.evidence[`observation:${UNIT}/${kuk}`], [sha256(photo)]);
+  // The photo is of the candidate at work: their copy of their data lists it, with the route
+  // that serves it to them.
+  const copy = await cand.get('/api/me/data');
+  assert.equal(copy.status, 200, copy.text);
+  const listed = copy.json.attempts.find((a) => a.id === id).observation_photos;
+  assert.deepEqual(listed.map((x) => [x.unit, x.kuk, x.sha256, x.name, x.url]),
+    [[UNIT, kuk, sha256(photo), 'mencanting.png', `/api/attempts/${id}/observation/${sha256(photo)}`]]);
+  assert.equal((await cand.get(listed[0].url)).status, 200);
   assertNoDialogs(p);
   await context.close();
 });

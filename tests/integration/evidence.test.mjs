@@ -243,6 +243,13 @@ test('files: the candidate, the assessor holding the attempt and admins; everyon
     assert.equal((await c.get(`${url}/preview`)).status, 404, `${who}: preview`);
   }
   assert.equal((await cand.get(url)).status, 200, 'the candidate');
+  // The candidate's copy of their data lists the file, with the route that serves it.
+  const copy = await cand.get('/api/me/data');
+  assert.equal(copy.status, 200, copy.text);
+  const mine = copy.json.attempts.find((a) => a.id === id);
+  assert.deepEqual(mine.files.map((f) => [f.item_id, f.sha256, f.name, f.type, f.size, f.url]),
+    [['EV-1', complete.json.sha256, 'karya.jpg', 'image/jpeg', TINY_JPEG.length, url]]);
+  assert.deepEqual(mine.observation_photos, []);
   assert.equal((await ctx.admin.get(url)).status, 200, 'an administrator');
   const claim = await ctx.asesor1.post(`/api/reviews/${id}/claim`, {});
   assert.equal(claim.status, 200, claim.text);
