@@ -8,16 +8,16 @@
  * what its owner gave it: the account (e-mail address, name, role, time zone, bound DID,
  * whether a second factor is on), every attempt with its saved answers, flags, files (the
  * evidence uploaded and the assessor's photos of the demonstration, each with the route
- * that serves it), released result and any appeal, each decision as the candidate is shown it (feedback_view.h: the
- * assessor's text, comments per item and rubric criterion, the observation records), the
- * applications (APL-01/02, the NIK opened, as its owner sees it with ?nik=1), certificates
- * and their status, renewals, extra time planned, test events enrolled in, complaints
- * lodged while signed in, when the account was used (its sessions and log-in devices,
- * without their tokens), and the audit log's entries about the account. It leaves out what
- * would let a copy act as the account or what is another person's: the password hash,
- * session and device tokens, second-factor secrets and recovery codes, staff notes on
- * complaints, other people's names (staff appear by the account ids the API already shows
- * the candidate, as on an appeal).
+ * that serves it), released result and any appeal, each decision as the candidate is shown
+ * it (feedback_view.h: the assessor's text, comments per item and rubric criterion, the
+ * observation records), the applications (APL-01/02, the NIK opened, as its owner sees it
+ * with ?nik=1), certificates and their status, renewals, extra time planned, test events
+ * enrolled in, complaints lodged while signed in, when the account was used (its sessions
+ * and log-in devices, without their tokens), and the audit log's entries about the
+ * account. It leaves out what would let a copy act as the account or what is another
+ * person's: the password hash, session and device tokens, second-factor secrets and
+ * recovery codes, staff notes on complaints, other people's names (staff appear by the
+ * account ids the API already shows the candidate, as on an appeal).
  *
  * An administrator produces the same document for a person who asks the LSP instead (by
  * letter, or with an account that is disabled and cannot sign in).
