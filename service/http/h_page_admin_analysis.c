@@ -80,14 +80,15 @@ int h_page_admin_analysis(struct req *r) {
   snprintf(num[1], sizeof num[1], "%zu", rep.overall.k);
   snprintf(num[2], sizeof num[2], "%zu", rep.overall.bk);
   snprintf(num[3], sizeof num[3], "%zu", rep.overall.pending);
-  html_text_sub(h, L(r, "admin.analysis_outcomes"), "attempts", num[0], "k", num[1], "bk", num[2],
-                "pending", num[3], NULL);
+  html_text_sub(h, LN(r, "admin.analysis_outcomes", (long long)rep.overall.attempts), "attempts",
+                num[0], "k", num[1], "bk", num[2], "pending", num[3], NULL);
   HTML_LIT(h, "</p>");
   if (analysis_small_sample(rep.overall.attempts)) {
     char min[24];
     snprintf(min, sizeof min, "%d", ANALYSIS_SMALL_SAMPLE);
     HTML_LIT(h, "<p class=\"notice warn\" id=\"small-sample\">");
-    html_text_sub(h, L(r, "analysis.small_warning"), "n", num[0], "min", min, NULL);
+    html_text_sub(h, LN(r, "analysis.small_warning", (long long)rep.overall.attempts), "n", num[0],
+                  "min", min, NULL);
     HTML_LIT(h, "</p>");
   }
   snprintf(href, sizeof href, "/api/admin/analysis/%s/csv", rep.exam->id);

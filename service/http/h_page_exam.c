@@ -321,7 +321,9 @@ static void render_evidence(struct html *h, const struct req *r, const struct it
            (long long)json_integer_value(json_object_get(item, "max_files")));
   snprintf(mb, sizeof mb, "%lld", (long long)json_integer_value(json_object_get(item, "max_mb")));
   HTML_LIT(h, "<p class=\"hint\">");
-  html_text_sub(h, L(r, "exam.evidence_limits"), "kinds", kinds, "files", files, "mb", mb, NULL);
+  html_text_sub(
+      h, LN(r, "exam.evidence_limits", json_integer_value(json_object_get(item, "max_files"))),
+      "kinds", kinds, "files", files, "mb", mb, NULL);
   HTML_LIT(h, "</p><ul class=\"evidence-list\">");
   json_array_foreach(c->answer, i, f) {
     const char *sha = json_string_value(json_object_get(f, "sha256"));
@@ -401,7 +403,8 @@ static void render_item(struct html *h, const struct req *r, const struct exam_v
   HTML_LIT(h, "><legend><span class=\"qn\">");
   html_text_sub(h, L(r, "exam.question"), "n", nbuf, "total", tbuf, NULL);
   HTML_LIT(h, " (");
-  html_text_sub(h, L(r, "exam.points"), "n", pbuf, NULL);
+  html_text_sub(h, LN(r, "exam.points", json_integer_value(json_object_get(item, "points"))), "n",
+                pbuf, NULL);
   HTML_LIT(h, ")</span><span class=\"prompt\">");
   html_text(h, json_string_value(json_object_get(item, "prompt")));
   HTML_LIT(h, "</span></legend>");
@@ -480,7 +483,8 @@ static void timer_bar(struct html *h, struct req *r, int64_t deadline_ms, int64_
   page_time(deadline, sizeof(deadline), deadline_ms, zone, false);
   snprintf(minutes, sizeof(minutes), "%lld", (long long)((remaining_s + 59) / 60));
   HTML_LIT(h, "<div class=\"exam-bar\"><span id=\"timer\" class=\"timer\" role=\"timer\">");
-  html_text_sub(h, L(r, "exam.remaining_static"), "minutes", minutes, NULL);
+  html_text_sub(h, LN(r, "exam.remaining_static", (remaining_s + 59) / 60), "minutes", minutes,
+                NULL);
   HTML_LIT(h, "</span><span class=\"hint\">");
   html_text_sub(h, L(r, "exam.deadline"), "time", deadline, NULL);
   HTML_LIT(h, "</span></div>");
@@ -799,7 +803,7 @@ static int prestart_page(struct req *r, const struct exam *x, unsigned status, e
   html_text_sub(h, L(r, "exam.pre_attempt_of"), "n", buf, "max", buf2, NULL);
   HTML_LIT(h, " ");
   snprintf(buf, sizeof(buf), "%ld", x->cooldown_days);
-  html_text_sub(h, L(r, "exam.pre_cooldown_rule"), "days", buf, NULL);
+  html_text_sub(h, LN(r, "exam.pre_cooldown_rule", x->cooldown_days), "days", buf, NULL);
   HTML_LIT(h, "</dd></dl><h2>");
   html_text(h, L(r, "exam.pre_units"));
   HTML_LIT(h, "</h2><ul>");

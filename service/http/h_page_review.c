@@ -425,7 +425,7 @@ static void criterion_input(struct html *h, const struct req *r, const struct ex
         HTML_LIT(h, " checked");
       }
       HTML_LIT(h, "><span><strong>");
-      html_text_sub(h, L(r, "review.level_points"), "points", pts, NULL);
+      html_text_sub(h, LN(r, "review.level_points", cr->levels[l].points), "points", pts, NULL);
       HTML_LIT(h, "</strong> ");
       html_text(h, cr->levels[l].text);
       HTML_LIT(h, "</span></label>");
@@ -475,7 +475,7 @@ static void render_rubric(struct html *h, const struct req *r, const struct exam
     HTML_LIT(h, "<fieldset class=\"criterion\"><legend>");
     html_text(h, cr->text);
     HTML_LIT(h, " <span class=\"hint\">");
-    html_text_sub(h, L(r, "review.criterion_max"), "max", max, NULL);
+    html_text_sub(h, LN(r, "review.criterion_max", cr->max_points), "max", max, NULL);
     HTML_LIT(h, "</span></legend>");
     snprintf(field, sizeof(field), "#%scriteria/%s", prefix, cr->id);
     snprintf(fid, sizeof(fid), "m-%s-%s", it->id, cr->id);

@@ -38,8 +38,8 @@ static void reminder(struct html *h, const struct req *r, const struct store_cer
   int64_t left = recert_days_left(c->expires_s, r->now_ms);
   snprintf(days, sizeof days, "%lld", (long long)left);
   html_fmt(h, "<div class=\"notice warn recert\" id=\"recert-%s\"><p>", c->serial);
-  html_text_sub(h, L(r, 0 == left ? "me.recert_expired" : "me.recert_due"), "days", days, "date",
-                when, NULL);
+  html_text_sub(h, 0 == left ? L(r, "me.recert_expired") : LN(r, "me.recert_due", left), "days",
+                days, "date", when, NULL);
   HTML_LIT(h, "</p>");
   if (NULL != open) {
     char href[96];

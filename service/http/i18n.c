@@ -57,6 +57,17 @@ const char *i18n(const char *lang, const char *key) {
   return NULL != s ? s : key;
 }
 
+const char *i18n_count(const char *lang, const char *key, long long n) {
+  char one[128];
+  if (1 == n && NULL != key && (size_t)snprintf(one, sizeof one, "%s_one", key) < sizeof one) {
+    const char *s = lookup(lang_index(lang), one);
+    if (NULL != s) {
+      return s;
+    }
+  }
+  return i18n(lang, key);
+}
+
 bool i18n_has(const char *lang, const char *key) {
   return NULL != key && NULL != lookup(lang_index(lang), key);
 }

@@ -20,6 +20,11 @@ const char *i18n_lang(const char *lang);
  * returns NULL. The string is static (lives as long as the process). Thread-safe. */
 const char *i18n(const char *lang, const char *key);
 
+/* The text for key in lang when it is about n things: the catalogue's "<key>_one" when n is
+ * 1 and lang has one (English: "{n} point" beside "{n} points"; Indonesian needs none),
+ * else i18n's. */
+const char *i18n_count(const char *lang, const char *key, long long n);
+
 /* True when the catalogue of lang defines key. */
 bool i18n_has(const char *lang, const char *key);
 

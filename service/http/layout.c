@@ -18,6 +18,10 @@ const char *layout_t(const struct req *r, const char *key) {
   return i18n(NULL != r ? r->lang : NULL, key);
 }
 
+const char *layout_count(const struct req *r, const char *key, long long n) {
+  return i18n_count(NULL != r ? r->lang : NULL, key, n);
+}
+
 const char *layout_label(const void *ctx, const char *key) {
   return layout_t((const struct req *)ctx, key);
 }

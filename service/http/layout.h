@@ -108,6 +108,9 @@ const char *layout_complaint_outcome_text(const struct req *r, enum complaint_ou
 /* A catalogue string in the request's language. */
 const char *layout_t(const struct req *r, const char *key);
 #define L(r, key) layout_t((r), (key))
+/* L for a text about n things (i18n_count): "1 point", "2 points". */
+const char *layout_count(const struct req *r, const char *key, long long n);
+#define LN(r, key, n) layout_count((r), (key), (n))
 /* layout_t for callers that take a label function and a context (ctx: the struct req). */
 const char *layout_label(const void *ctx, const char *key);
 

@@ -208,6 +208,10 @@ async function checkLanguageSwitch(page) {
   await Promise.all([page.waitForURL(/\/attempts\/\d+$/), page.click('a.lang')]);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   await checkPage(page, 'exam-en');
+  // English counts in the singular for one: "(1 point)", never "(1 points)".
+  const worth = await page.$$eval('fieldset.item legend .qn', (qs) => qs.map((q) => q.textContent.match(/\(([^)]*)\)$/)[1]));
+  assert.ok(worth.includes('1 point'), JSON.stringify(worth));
+  assert.deepEqual(worth.filter((w) => !/^(1 point|([02-9]|\d\d+) points)$/.test(w)), [], 'a count in the wrong number');
   const left = (await uiTexts(page)).filter((t) => idOnly.has(t) || [...idOnly].some((v) => v.includes('{') && templateRe(v).test(t)));
   assert.deepEqual(left, [], 'Indonesian catalogue strings left after switching to English');
   await Promise.all([page.waitForURL(/\/attempts\/\d+$/), page.click('a.lang')]);

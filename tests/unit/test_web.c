@@ -132,6 +132,20 @@ static void test_source_keys_exist(void **state) {
   assert_true(checked > 3);
 }
 
+/* A text about a count: English says "1 point" and "2 points" (its "_one" form for 1),
+ * Indonesian has one form; a key without a "_one" form gives its text for every count. */
+static void test_count_forms(void **state) {
+  (void)state;
+  assert_string_equal(i18n_count("en", "exam.points", 1), "{n} point");
+  assert_string_equal(i18n_count("en", "exam.points", 2), "{n} points");
+  assert_string_equal(i18n_count("en", "exam.points", 0), "{n} points");
+  assert_string_equal(i18n_count("en", "exam.points", -1), "{n} points");
+  assert_string_equal(i18n_count("id", "exam.points", 1), "{n} poin");
+  assert_string_equal(i18n_count("id", "exam.points", 3), "{n} poin");
+  assert_string_equal(i18n_count("en", "nav.login", 1), "Log in");
+  assert_string_equal(i18n_count("en", "no.such.key", 1), "no.such.key");
+}
+
 static void test_assets(void **state) {
   (void)state;
   const struct asset *css = asset_find("static/app.css");
@@ -381,6 +395,7 @@ int main(void) {
       cmocka_unit_test(test_catalogues_have_same_keys),
       cmocka_unit_test(test_source_keys_exist),
       cmocka_unit_test(test_assets),
+      cmocka_unit_test(test_count_forms),
       cmocka_unit_test(test_subset_for_scripts),
       cmocka_unit_test(test_layout_links),
       cmocka_unit_test(test_every_error_has_catalogue_text),
