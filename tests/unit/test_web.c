@@ -144,6 +144,31 @@ static void test_count_forms(void **state) {
   assert_string_equal(i18n_count("id", "exam.points", 3), "{n} poin");
   assert_string_equal(i18n_count("en", "nav.login", 1), "Log in");
   assert_string_equal(i18n_count("en", "no.such.key", 1), "no.such.key");
+  /* A singular form says what its text says: the same placeholders. */
+  static const char *const counted[] = {"exam.points",           "exam.remaining_static",
+                                        "exam.evidence_limits",  "exam.pre_cooldown_rule",
+                                        "me.recert_due",         "review.level_points",
+                                        "review.criterion_max",  "admin.analysis_outcomes",
+                                        "analysis.small_warning"};
+  for (size_t i = 0; i < sizeof counted / sizeof counted[0]; i++) {
+    for (int l = 0; l < 2; l++) {
+      const char *lang = l ? "en" : "id";
+      const char *many = i18n(lang, counted[i]), *one = i18n_count(lang, counted[i], 1);
+      assert_ptr_not_equal(one, NULL);
+      for (const char *p = many; NULL != (p = strchr(p, '{')); p++) {
+        const char *end = strchr(p, '}');
+        assert_non_null(end);
+        char ph[64];
+        size_t len = (size_t)(end - p + 1);
+        assert_true(len < sizeof ph);
+        memcpy(ph, p, len);
+        ph[len] = '\0';
+        if (NULL == strstr(one, ph)) {
+          fail_msg("%s_one (%s) lacks %s", counted[i], lang, ph);
+        }
+      }
+    }
+  }
 }
 
 static void test_assets(void **state) {
