@@ -132,8 +132,16 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
     }
     HTML_LIT(h, "</td>");
     unit_cell(h, r, cols[4]);
-    html_fmt(h, "<span class=\"%s\">", badge_class[verdict]);
+    /* One box for the badge and the reason: a stacked cell's value is one grid item. */
+    html_fmt(h, "<span class=\"unit-outcome\"><span class=\"%s\">", badge_class[verdict]);
     html_text(h, layout_verdict_text(r, verdict));
+    HTML_LIT(h, "</span>");
+    const char *reason = json_string_value(json_object_get(u, "reason"));
+    if (NULL != reason) {
+      HTML_LIT(h, "<span class=\"hint unit-reason\">");
+      html_text_sub(h, L(r, "me.unit_reason"), "reason", reason, NULL);
+      HTML_LIT(h, "</span>");
+    }
     HTML_LIT(h, "</span></td></tr>");
   }
   HTML_LIT(h, "</tbody></table></div>");
@@ -404,6 +412,11 @@ static json_t *merged_result(const struct store_attempt *full, const struct stor
     }
     if (NULL != outcome) {
       json_object_set_new(u, "verdict", json_string(outcome));
+    }
+    /* Why the assessor's outcome differs from the automatic one (required when it does). */
+    json_t *reason = json_object_get(decided, "reason");
+    if (json_is_string(reason) && json_string_length(reason) > 0) {
+      json_object_set(u, "reason", reason);
     }
   }
   json_decref(units);

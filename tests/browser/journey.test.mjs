@@ -298,6 +298,16 @@ test('the candidate sees Kompeten, downloads the certificate, and its QR URL say
   const main = await page.textContent('main');
   assert.match(main, /Kompeten/);
   assert.match(main, /Pengukuran rapi dan urutan kerja benar\./, 'the assessor\'s feedback is shown');
+  // A unit the assessor found competent below its pass mark says why, in its own row.
+  const rows = await page.$$eval('main table.stack tbody tr', (trs) => trs.map((tr) => {
+    const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent);
+    return { score: parseInt(cells[2], 10), cut: parseInt(cells[3], 10), outcome: cells[4] };
+  }));
+  const overridden = rows.filter((x) => x.score < x.cut);
+  assert.ok(overridden.length > 0, `a unit below its pass mark: ${JSON.stringify(rows)}`);
+  for (const x of overridden) {
+    assert.match(x.outcome, /^Kompeten\s*Keputusan asesor: Bukti praktik memadai\.$/, JSON.stringify(x));
+  }
   await checkPage(page, 'me-certificate');
   await assertNameIsText(page, '/me with certificate');
 
