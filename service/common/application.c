@@ -14,6 +14,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "common/accounts.h"
 #include "common/api_time.h"
 #include "common/audit_text.h"
 #include "common/catalog.h"
@@ -300,8 +301,7 @@ static enum application_rc read_app(struct store_application *a, struct store_us
                 : store_application_get(rd, a, user_id, NULL == exam_id ? "" : exam_id);
   }
   if (STORE_OK == rc) {
-    rc = store_user_by_id(rd, u, a->user_id);
-    OPENSSL_cleanse(u->password_hash, sizeof u->password_hash);
+    rc = accounts_read(rd, a->user_id, u);
     if (STORE_OK == rc) {
       rc = store_application_attachments(rd, a->id, files, nfiles);
     }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/accounts.h"
 #include "common/audit_text.h"
 #include "common/svc.h"
 #include "ujikom/csv.h"
@@ -41,7 +42,7 @@ static const struct actor *actor_of(struct actors *a, struct store_rd *rd, int64
   memset(&u, 0, sizeof u);
   memset(slot, 0, sizeof *slot);
   slot->id = id;
-  if (STORE_OK == store_user_by_id(rd, &u, id)) {
+  if (STORE_OK == accounts_read(rd, id, &u)) {
     snprintf(slot->name, sizeof slot->name, "%s", u.name);
     snprintf(slot->email, sizeof slot->email, "%s", u.email);
   } else {

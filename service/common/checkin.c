@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/accounts.h"
 #include "common/audit_text.h"
 #include "common/catalog.h"
 #include "common/planned_time.h"
@@ -239,8 +240,7 @@ static int redeem_txn(struct store_tx *tx, void *arg) {
   if (c->now_ms >= s.closes_ms) {
     return refuse(c, CHECKIN_CLOSED);
   }
-  rc = store_user_by_id(rd, &u, code.user_id);
-  OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
+  rc = accounts_read(rd, code.user_id, &u);
   if (STORE_OK != rc) {
     return STORE_NONE == rc ? refuse(c, CHECKIN_REFUSED) : rc;
   }

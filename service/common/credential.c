@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/accounts.h"
 #include "common/audit_text.h"
 #include "common/issued_claims.h"
 #include "common/keystore.h"
@@ -21,7 +22,7 @@
 int credential_holder_read(struct credential_holder *out, struct store_rd *rd, int64_t user_id) {
   struct store_user u;
   memset(out, 0, sizeof *out);
-  int rc = store_user_by_id(rd, &u, user_id);
+  int rc = accounts_read(rd, user_id, &u);
   if (STORE_OK != rc) {
     return rc;
   }

@@ -6,6 +6,7 @@
  */
 #include "common/issue.h"
 
+#include "common/accounts.h"
 #include "common/certlog.h"
 #include "common/credential_jwt.h"
 #include "common/issued_claims.h"
@@ -101,7 +102,7 @@ static enum issue_rc read_inputs(struct issue_prep *p, char *version, size_t ver
     result = (enum issue_rc)map_store_rc(rc, err, errlen, "attempt look-up");
     goto cleanup;
   }
-  rc = store_user_by_id(rd, &u, a.user_id);
+  rc = accounts_read(rd, a.user_id, &u);
   if (STORE_OK != rc) {
     result = (enum issue_rc)map_store_rc(rc, err, errlen, "holder look-up");
     goto cleanup;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/accounts.h"
 #include "common/api_time.h"
 #include "common/application.h"
 #include "common/attempts.h"
@@ -421,7 +422,7 @@ static enum personal_data_rc read_snapshot(struct doc *d, struct svc *svc, int64
   *out_decided = NULL;
   int rc = store_rd_begin(svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_user_by_id(rd, &u, user_id);
+    rc = accounts_read(rd, user_id, &u);
   }
   if (STORE_OK != rc) {
     store_rd_end(rd);
@@ -430,11 +431,9 @@ static enum personal_data_rc read_snapshot(struct doc *d, struct svc *svc, int64
   }
   if (quota_full(d, rd, asker, user_id, now_ms, out_retry_after_s)) {
     store_rd_end(rd);
-    OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
     return PERSONAL_DATA_LIMITED;
   }
   account(d, rd, &u, now_ms);
-  OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
   attempts(d, rd, user_id, out_decided);
   certificates(d, rd, user_id);
   renewals(d, rd, user_id);

@@ -29,7 +29,7 @@ static int plan_txn(struct store_tx *tx, void *arg) {
   memset(&u, 0, sizeof u);
   memset(&old, 0, sizeof old);
   c->refusal = PLANNED_TIME_OK;
-  int rc = store_user_by_id(store_tx_rd(tx), &u, c->p.user_id);
+  int rc = accounts_read(store_tx_rd(tx), c->p.user_id, &u);
   memset(u.password_hash, 0, sizeof u.password_hash);
   if (STORE_NONE == rc || (STORE_OK == rc && ROLE_CANDIDATE != u.role)) {
     c->refusal = PLANNED_TIME_NOT_CANDIDATE;

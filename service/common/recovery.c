@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "common/accounts.h"
 #include "common/audit_text.h"
 #include "common/mailer.h"
 #include "ujikom/clock.h"
@@ -109,7 +110,7 @@ static int tx_issue(struct store_tx *tx, void *vctx) {
   struct issue_ctx *c = vctx;
   const struct recovery_issue_in *in = c->in;
   struct store_rd *rd = store_tx_rd(tx);
-  int rc = 0 != in->user_id ? store_user_by_id(rd, &c->user, in->user_id)
+  int rc = 0 != in->user_id ? accounts_read(rd, in->user_id, &c->user)
                             : store_user_by_email(rd, &c->user, in->email);
   c->outcome = RECOVERY_OK;
   if (STORE_OK != rc) {
@@ -189,10 +190,9 @@ static enum recovery_rc link_lookup(struct store *store, const char *token,
     rc = store_reset_get(rd, &r, hash);
   }
   if (STORE_OK == rc) {
-    rc = store_user_by_id(rd, out_user, r.user_id);
+    rc = accounts_read(rd, r.user_id, out_user);
   }
   store_rd_end(rd);
-  OPENSSL_cleanse(out_user->password_hash, sizeof out_user->password_hash);
   if (STORE_NONE == rc) {
     return RECOVERY_BAD_TOKEN;
   }
@@ -228,8 +228,7 @@ static int tx_redeem(struct store_tx *tx, void *vctx) {
   int rc = store_reset_use(tx, c->token_hash, store_tx_now_ms(tx));
   c->token_refused = false;
   if (STORE_OK == rc) {
-    rc = store_user_by_id(store_tx_rd(tx), &u, c->user_id);
-    OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
+    rc = accounts_read(store_tx_rd(tx), c->user_id, &u);
     if (STORE_OK == rc && !recovery_may_issue(&u)) {
       rc = STORE_NONE; /* disabled since the look-up */
     }

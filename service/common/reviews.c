@@ -14,6 +14,7 @@
 
 #include <openssl/crypto.h>
 
+#include "common/accounts.h"
 #include "common/api_time.h"
 #include "common/attempts.h"
 #include "common/audit_text.h"
@@ -573,7 +574,7 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
   }
   rc = read_attempt_answers(rd, attempt_id, &out->att, &ans, &nans, &out->observations);
   if (STORE_OK == rc) {
-    rc = store_user_by_id(rd, &out->candidate, out->att.user_id);
+    rc = accounts_read(rd, out->att.user_id, &out->candidate);
   }
   if (STORE_OK == rc) {
     crc = store_claim_get(rd, &out->claim, attempt_id);
@@ -582,7 +583,6 @@ enum reviews_rc reviews_sheet_load(struct reviews_sheet *out, struct svc *svc, i
     rc = crc < 0 ? crc : arc < 0 ? arc : hrc < 0 ? hrc : STORE_OK;
   }
   store_rd_end(rd);
-  OPENSSL_cleanse(out->candidate.password_hash, sizeof out->candidate.password_hash);
   out->has_claim = STORE_OK == crc;
   out->has_appeal = STORE_OK == arc;
   res = read_result(err, rc);
@@ -1205,12 +1205,11 @@ static int tx_assign(struct store_tx *tx, void *vctx) {
   if (STORE_OK != rc) {
     goto done;
   }
-  rc = store_user_by_id(rd, &u, c->assessor_id);
+  rc = accounts_read(rd, c->assessor_id, &u);
   if (rc < 0) {
     goto done;
   }
   c->refusal = STORE_NONE == rc ? REVIEWS_NOT_AN_ASSESSOR : reviews_may_assign(&u, &before);
-  OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
   if (REVIEWS_OK != c->refusal) {
     rc = STORE_CONFLICT;
     goto done;

@@ -102,8 +102,7 @@ static int create_txn(struct store_tx *tx, void *arg) {
   c->refusal = SCHEDULE_OK;
   for (size_t i = 0; i < c->in->nassessors; i++) {
     struct store_user u;
-    int rc = store_user_by_id(store_tx_rd(tx), &u, c->in->assessors[i]);
-    OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
+    int rc = accounts_read(store_tx_rd(tx), c->in->assessors[i], &u);
     if (STORE_NONE == rc || (STORE_OK == rc && (ROLE_ASSESSOR != u.role || u.disabled))) {
       c->refusal = SCHEDULE_NOT_ASSESSOR;
       return STORE_CONFLICT;
