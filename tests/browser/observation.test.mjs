@@ -20,6 +20,36 @@ const env = daemonAndBrowser();
 const staffAccount = (role, name) => makeStaff(env, role, name);
 const loginViaForm = (page, email) => loginForm(page, env.d.url, email);
 
+test('in English the tablet counts one waiting record in the singular, two in the plural', async () => {
+  const { d } = env;
+  const { id } = await submittedAttempt(d, EXAM, 'Ratna Sari');
+  const asesor = await staffAccount('assessor', 'Asesor Bahasa');
+  const p = await newPage(env.browser, TABLET);
+  const { page, context } = p;
+  await loginViaForm(page, asesor.email);
+  await page.goto(`${d.url}/lang?to=en&back=/review/${id}/observations`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  const forms = page.locator(`section.obs-unit[data-unit="${UNIT}"] form.obs-kuk`);
+  const status = page.locator('#sync-status');
+  await context.setOffline(true);
+  const texts = [];
+  for (let i = 0; i < 2; i++) {
+    await forms.nth(i).locator('input[value="true"]').check();
+    await forms.nth(i).locator('button[type=submit]').click();
+    await forms.nth(i).locator('.kuk-state[data-state=queued]').waitFor();
+    await status.waitFor({ state: 'visible' });
+    texts.push(await status.textContent());
+  }
+  assert.deepEqual(texts, [
+    'No connection: 1 record is kept on this device and will be sent automatically.',
+    'No connection: 2 records are kept on this device and will be sent automatically.',
+  ]);
+  await context.setOffline(false);
+  for (let i = 0; i < 2; i++) await forms.nth(i).locator('.kuk-state[data-state=saved]').waitFor({ timeout: 20_000 });
+  assertNoDialogs(p);
+  await context.close();
+});
+
 test('an observation sheet filled offline on a tablet syncs when back online and decides the unit', async () => {
   const { d } = env;
   // The candidate finishes the attempt (the written part) before the demonstration.

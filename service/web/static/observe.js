@@ -14,6 +14,8 @@ if (!root || !window.fetch || root.getAttribute('data-may-record') !== '1') retu
 var S = {};
 try { S = JSON.parse(D.getElementById('obs-strings').textContent); } catch (e) { }
 function t(k) { return S[k] || k; }
+/* The text of k about n things: its "_one" form for one (English), else k's. */
+function tn(k, n) { return (n === 1 && S[k + '_one']) || t(k); }
 var attempt = root.getAttribute('data-attempt'), csrf = root.getAttribute('data-csrf');
 var qKey = 'ujikom.observations.' + attempt;
 var statusEl = D.getElementById('sync-status');
@@ -59,7 +61,7 @@ function showStatus() {
   var n = load().length;
   if (!n) { statusEl.hidden = true; statusEl.textContent = ''; return; }
   statusEl.hidden = false;
-  statusEl.textContent = (navigator.onLine ? t('syncing') : t('offline')).replace('{n}', n);
+  statusEl.textContent = tn(navigator.onLine ? 'syncing' : 'offline', n).replace('{n}', n);
 }
 
 /* The unit's outcome as the forms show it now: K when every KUK is observed, BK when each
