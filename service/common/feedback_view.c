@@ -5,12 +5,8 @@
  */
 #include "common/feedback_view.h"
 
-#include <string.h>
-
 #include "common/api_time.h"
-#include "common/attempts.h"
 #include "common/observation.h"
-#include "ujikom/clock.h"
 #include "ujikom/review.h"
 #include "ujikom/states.h"
 
@@ -40,23 +36,12 @@ static json_t *rubric_notes(json_t *marks) {
   return out;
 }
 
-/* The observation units' records of the candidate's attempt (observation_feedback) into
- * *out: REVIEWS_OK, or a failure recorded in err. */
-static enum reviews_rc observations(json_t **out, struct svc *svc, int64_t attempt_id,
-                                    int64_t candidate, int64_t now_ms, struct reviews_err *err) {
-  struct store_attempt a;
+/* The observation units' records of the decided attempt f (observation_feedback) into *out:
+ * REVIEWS_OK, or a failure recorded in err. */
+static enum reviews_rc observations(json_t **out, struct svc *svc, const struct reviews_feedback *f,
+                                    int64_t attempt_id, struct reviews_err *err) {
   struct observation_err oerr;
-  *out = NULL;
-  memset(&a, 0, sizeof a);
-  enum attempts_rc arc = attempts_get_own(&a, svc, candidate, attempt_id, true, now_ms);
-  if (ATTEMPTS_OK != arc) {
-    err->store_rc = ATTEMPTS_BUSY == arc ? STORE_BUSY : STORE_UNAVAILABLE;
-    return REVIEWS_STORE_FAILED;
-  }
-  enum observation_rc rc =
-      observation_feedback(out, svc, attempts_exam(svc, &a), attempt_id, &oerr);
-  store_attempt_clear(&a);
-  if (OBSERVATION_OK == rc) {
+  if (OBSERVATION_OK == observation_feedback(out, svc, f->exam, attempt_id, &oerr)) {
     return REVIEWS_OK;
   }
   json_decref(*out);
@@ -77,7 +62,7 @@ enum reviews_rc feedback_view(json_t **out, struct svc *svc, int64_t attempt_id,
   if (REVIEWS_OK != rc) {
     return rc;
   }
-  rc = observations(&obs, svc, attempt_id, candidate, clock_wall_ms(), err);
+  rc = observations(&obs, svc, &f, attempt_id, err);
   if (REVIEWS_OK != rc) {
     reviews_feedback_clear(&f);
     return rc;

@@ -1051,6 +1051,7 @@ enum reviews_rc reviews_feedback(struct reviews_feedback *out, struct svc *svc, 
   err_reset(err);
   int rc = load_attempt(svc, attempt_id, candidate, &att, &out->decision, &out->has_decision,
                         &out->appeal, &out->has_appeal);
+  out->exam = STORE_OK == rc ? attempts_exam(svc, &att) : NULL;
   store_attempt_clear(&att);
   enum reviews_rc res = read_result(err, rc);
   if (REVIEWS_OK != res) {

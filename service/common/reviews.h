@@ -264,6 +264,7 @@ struct reviews_feedback {
   struct store_decision decision; /* when has_decision */
   bool has_appeal;
   struct store_appeal appeal; /* when has_appeal */
+  const struct exam *exam;    /* the attempt's exam version (attempts_exam), borrowed */
 };
 
 /* {item: marks[item][member]} of a decision's or a sheet's marks ({item: {"criteria",
