@@ -1,13 +1,12 @@
 /*
- * The administrator's page: accounts (search, paging, create assessors and admins, disable,
- * reset a second factor, plan extra time), attempts (search, paging, extra time for an
- * attempt in progress, the review sheet), open appeals with assignment, certificates with
- * revocation, links to the item analysis per scheme, the complaints (with how many wait) and
- * the audit log, the signing keys.
+ * The administrator's page: accounts (search, paging, create assessors and admins; each
+ * name leads to the account's own page, h_page_admin_user.c, which holds its actions),
+ * attempts (search, paging, extra time for an attempt in progress, the review sheet), open
+ * appeals with assignment, certificates with revocation, links to the item analysis per
+ * scheme, the complaints (with how many wait) and the audit log, the signing keys.
  * Every action is a form that acts through the admin JSON API; an irreversible one asks
  * first (confirm.h) and every one comes back with a success notice (layout_notice). Which
- * actions a row offers (disable an account, assign an appeal to an assessor) the accounts
- * and reviews modules decide.
+ * actions a row offers (assign an appeal to an assessor) the reviews module decides.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,9 +18,7 @@
 #include "common/catalog.h"
 #include "common/complaints.h"
 #include "common/keystore.h"
-#include "common/recovery.h"
 #include "common/reviews.h"
-#include "common/second_factor.h"
 #include "http/auth.h"
 #include "http/confirm.h"
 #include "http/handlers.h"
@@ -36,7 +33,6 @@
 #include "ujikom/person_name.h"
 #include "ujikom/token.h"
 
-#define ADMIN_LIST_LIMIT 100
 /* Rows per page of the accounts, attempts, appeals and certificates lists. */
 #define ADMIN_PAGE_SIZE 50
 
@@ -59,7 +55,7 @@ static const struct table_section accounts_table = {
     "s-accounts",
     "admin.accounts",
     true,
-    {"admin.name", "admin.email", "admin.role", "page.status", "page.actions", NULL}};
+    {"admin.name", "admin.email", "admin.role", "page.status", NULL}};
 static const struct table_section attempts_table = {"s-attempts",
                                                     "admin.attempts",
                                                     false,
@@ -81,9 +77,8 @@ static void table_begin(struct html *h, const struct req *r, const struct table_
   layout_table_begin(h, r, t->numbered, t->cols, ncols);
 }
 
-/* A labelled text input inside an action form (ids made unique with a suffix). */
-static void input(struct html *h, const char *type, const char *name, const char *label,
-                  const char *suffix, bool required) {
+void admin_input(struct html *h, const char *type, const char *name, const char *label,
+                 const char *suffix, bool required) {
   char id[128];
   snprintf(id, sizeof(id), "f-%s-%s", '#' == name[0] ? name + 1 : name, suffix);
   html_fmt(h, "<label for=\"%s\">", id);
@@ -219,45 +214,6 @@ static bool parse_account_query(struct req *r, struct account_query *q) {
   return true;
 }
 
-/* The actions on one account: each irreversible one behind its confirmation page. */
-static void account_actions(struct html *h, const struct req *r, const struct store_user *u) {
-  char href[96], aria[PERSON_NAME_SIZE + 160];
-  if (accounts_may_disable(r->user->id, u)) {
-    snprintf(href, sizeof href, "/admin/users/%" PRId64 "/disable", u->id);
-    snprintf(aria, sizeof aria, "%s: %s", L(r, "admin.disable"), u->name);
-    confirm_link(h, href, L(r, "admin.disable"), aria);
-  }
-  if (ROLE_CANDIDATE != u->role && !u->disabled && u->id != r->user->id) {
-    snprintf(href, sizeof href, "/admin/users/%" PRId64 "/2fa/reset", u->id);
-    snprintf(aria, sizeof aria, "%s: %s", L(r, "admin.reset_2fa"), u->name);
-    confirm_link(h, href, L(r, "admin.reset_2fa"), aria);
-  }
-  if (ROLE_CANDIDATE == u->role) {
-    html_fmt(h, "<a class=\"button secondary\" href=\"/admin/users/%lld/extra-time\"",
-             (long long)u->id);
-    html_fmt(h, " aria-label=\"%s: %s\">%s</a>", L(r, "admin.plan_extra"), u->name,
-             L(r, "admin.plan_extra"));
-  }
-  html_fmt(h, "<a class=\"button secondary\" href=\"/admin/users/%" PRId64 "/name\"", u->id);
-  html_fmt(h, " aria-label=\"%s: %s\">%s</a>", L(r, "admin.rename"), u->name, L(r, "admin.rename"));
-  html_fmt(h, "<a class=\"button secondary\" href=\"/admin/users/%" PRId64 "/email\"", u->id);
-  html_fmt(h, " aria-label=\"%s: %s\">%s</a>", L(r, "admin.email_change"), u->name,
-           L(r, "admin.email_change"));
-  /* the person's data, for a request made to the LSP (common/personal_data.h) */
-  html_fmt(h, "<a class=\"button secondary\" href=\"/api/admin/users/%" PRId64 "/data\" download",
-           u->id);
-  html_fmt(h, " aria-label=\"%s: %s\">%s</a>", L(r, "admin.personal_data"), u->name,
-           L(r, "admin.personal_data"));
-  if (recovery_may_issue(u)) {
-    html_fmt(h, "<form method=\"post\" action=\"/admin/users/%" PRId64 "/reset-link\">", u->id);
-    layout_csrf_field(h, r);
-    html_fmt(h,
-             "<button type=\"submit\" class=\"secondary\" aria-label=\"%s: %s\">%s</button>"
-             "</form>",
-             L(r, "reset.admin_button"), u->name, L(r, "reset.admin_button"));
-  }
-}
-
 static void section_accounts(struct html *h, const struct req *r, const struct store_user *u,
                              size_t n, int64_t next) {
   search_begin(h, r, &accounts_table, "admin.search_accounts");
@@ -266,16 +222,16 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
   search_select(h, r, "ustate", "page.status", account_states);
   search_end(h, r, &accounts_table, n);
   for (size_t i = 0; i < n; i++) {
-    html_fmt(h, "<tr><td>%lld</td><td>", (long long)u[i].id);
+    /* the name leads to the account's page, which holds its actions */
+    html_fmt(h, "<tr><td>%lld</td><td><a href=\"/admin/users/%lld\">", (long long)u[i].id,
+             (long long)u[i].id);
     html_text(h, u[i].name);
-    HTML_LIT(h, "</td><td>");
+    HTML_LIT(h, "</a></td><td>");
     html_text(h, u[i].email);
     HTML_LIT(h, "</td><td>");
     html_text(h, layout_role_text(r, u[i].role));
     HTML_LIT(h, "</td><td>");
     html_text(h, L(r, u[i].disabled ? "admin.disabled" : "admin.active"));
-    HTML_LIT(h, "</td><td class=\"row-actions\">");
-    account_actions(h, r, &u[i]);
     HTML_LIT(h, "</td></tr>");
   }
   HTML_LIT(h, "</tbody></table></div>");
@@ -285,9 +241,9 @@ static void section_accounts(struct html *h, const struct req *r, const struct s
   HTML_LIT(h, "</h3>");
   layout_action_form(h, r, "/admin/users", "/api/admin/users",
                      "/admin?notice=user_created#s-accounts");
-  input(h, "text", "name", L(r, "admin.name"), "new", true);
-  input(h, "email", "email", L(r, "admin.email"), "new", true);
-  input(h, "password", "password", L(r, "admin.password"), "new", true);
+  admin_input(h, "text", "name", L(r, "admin.name"), "new", true);
+  admin_input(h, "email", "email", L(r, "admin.email"), "new", true);
+  admin_input(h, "password", "password", L(r, "admin.password"), "new", true);
   layout_script(h, "static/password.js");
   html_fmt(h,
            "<label for=\"f-role-new\">%s</label><select id=\"f-role-new\" name=\"role\">"
@@ -340,8 +296,8 @@ static void attempt_actions(struct html *h, const struct req *r, const struct st
   snprintf(api, sizeof(api), "/api/admin/attempts/%" PRId64 "/extra-time", a->id);
   snprintf(suffix, sizeof(suffix), "%" PRId64, a->id);
   layout_action_form(h, r, action, api, "/admin?notice=extra_time#s-attempts");
-  input(h, "number", "#minutes", L(r, "admin.minutes"), suffix, true);
-  input(h, "text", "reason", L(r, "admin.reason"), suffix, true);
+  admin_input(h, "number", "#minutes", L(r, "admin.minutes"), suffix, true);
+  admin_input(h, "text", "reason", L(r, "admin.reason"), suffix, true);
   HTML_LIT(h, "<button type=\"submit\" class=\"secondary\">");
   html_text(h, L(r, "admin.grant"));
   HTML_LIT(h, "</button></form>");
@@ -726,108 +682,10 @@ cleanup:
   return ret;
 }
 
-/* ------------------------------------------------------------------------------------ */
-/* confirmations and the planned extra time of a candidate */
-
-/* The account of the request's :id into *out (password hash wiped): false when answered
- * (no such account: 404; the store failed: 503/500). */
-static bool page_user(struct req *r, struct store_user *out) {
-  struct store_rd *rd = NULL;
-  int64_t id = 0;
-  memset(out, 0, sizeof *out);
-  if (!reply_need_id(r, ERR_USER_NOT_FOUND, &id)) {
-    return false;
-  }
-  int rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_user_by_id(rd, out, id);
-  }
-  store_rd_end(rd);
-  memset(out->password_hash, 0, sizeof out->password_hash);
-  if (STORE_NONE == rc) {
-    reply_error(r, ERR_USER_NOT_FOUND, NULL);
-    return false;
-  }
-  if (STORE_OK != rc) {
-    layout_store_error(r, rc);
-    return false;
-  }
-  return true;
-}
-
-/* A free-text reason field of a confirmation (required or not). */
-static void reason_field(struct html *h, const struct req *r, const void *ctx) {
-  const bool *required = ctx;
-  input(h, "text", "reason", L(r, "admin.reason"), "confirm", *required);
-}
-
-/* GET /admin/users/:id/disable: what disabling the account does, and the form doing it. */
-int h_page_admin_disable_confirm(struct req *r) {
-  struct store_user u;
-  char action[64], api[80];
-  static const bool optional = false;
-  if (!page_user(r, &u)) {
-    return 0; /* answered */
-  }
-  if (!accounts_may_disable(r->user->id, &u)) {
-    return reply_error(r, u.id == r->user->id ? ERR_CANNOT_DISABLE_SELF : ERR_CONFLICT,
-                       "The account is disabled already.");
-  }
-  snprintf(action, sizeof action, "/admin/users/%" PRId64 "/disable", u.id);
-  snprintf(api, sizeof api, "/api/admin/users/%" PRId64 "/disable", u.id);
-  const struct confirm c = {.title_key = "confirm.disable_title",
-                            .what_key = "confirm.disable_what",
-                            .name = u.name,
-                            .action = action,
-                            .api = api,
-                            .next = "/admin?notice=user_disabled#s-accounts",
-                            .back = "/admin#s-accounts",
-                            .button_key = "confirm.disable_button",
-                            .fields = reason_field,
-                            .ctx = &optional};
-  return confirm_page(r, &c);
-}
-
-/* GET /admin/users/:id/2fa/reset: what removing a staff member's second factor does. */
-int h_page_admin_2fa_reset_confirm(struct req *r) {
-  struct store_user u;
-  char action[64], api[80];
-  if (!page_user(r, &u)) {
-    return 0; /* answered */
-  }
-  if (u.id == r->user->id) {
-    return reply_error(r, ERR_SECOND_FACTOR_OWN, NULL);
-  }
-  struct second_factor_status st = {0};
-  int store_rc = STORE_OK;
-  bool none = ROLE_CANDIDATE == u.role; /* only staff have one */
-  if (!none) {
-    enum second_factor_rc sfrc = second_factor_status_get(&st, r->svc, u.id, &store_rc);
-    if (SECOND_FACTOR_OK != sfrc) {
-      return auth_second_factor_refused(r, sfrc, store_rc);
-    }
-    none = SECOND_FACTOR_STATE_NONE == st.state;
-  }
-  if (none) {
-    return reply_error(r, ERR_SECOND_FACTOR_NONE, NULL);
-  }
-  snprintf(action, sizeof action, "/admin/users/%" PRId64 "/2fa/reset", u.id);
-  snprintf(api, sizeof api, "/api/admin/users/%" PRId64 "/2fa/reset", u.id);
-  const struct confirm c = {.title_key = "confirm.reset_2fa_title",
-                            .what_key = "confirm.reset_2fa_what",
-                            .name = u.name,
-                            .action = action,
-                            .api = api,
-                            .next = "/admin?notice=second_factor_reset#s-accounts",
-                            .back = "/admin#s-accounts",
-                            .button_key = "confirm.reset_2fa_button"};
-  return confirm_page(r, &c);
-}
-
 /* The reason field of a certificate action, labelled for it. */
 static void cert_reason_field(struct html *h, const struct req *r, const void *ctx) {
   const struct cert_action *a = ctx;
-  input(h, "text", "reason", L(r, a->reason_key), "confirm", true);
+  admin_input(h, "text", "reason", L(r, a->reason_key), "confirm", true);
 }
 
 /* GET /admin/certificates/:serial/<verb>: what the action does to the certificate, with the
@@ -889,173 +747,4 @@ int h_page_admin_suspend_confirm(struct req *r) {
 
 int h_page_admin_reinstate_confirm(struct req *r) {
   return cert_confirm(r, &cert_reinstate);
-}
-
-/* The grants of a candidate, each with a form removing it. */
-static void planned_list(struct html *h, const struct req *r, const struct store_user *u,
-                         const struct store_planned_time *p, size_t n, const char *action,
-                         const char *api, const char *next, enum time_zone zone) {
-  static const char *const cols[] = {"review.exam", "admin.minutes", "admin.reason", "page.date",
-                                     "page.actions"};
-  if (0 == n) {
-    html_fmt(h, "<p>%s</p>", L(r, "admin.plan_none"));
-    return;
-  }
-  layout_table_begin(h, r, false, cols, sizeof cols / sizeof cols[0]);
-  for (size_t i = 0; i < n; i++) {
-    const struct exam *ex =
-        NULL == r->svc->catalog ? NULL : catalog_current(r->svc->catalog, p[i].exam_id);
-    char when[40];
-    page_time(when, sizeof when, p[i].created_ms, zone, false);
-    HTML_LIT(h, "<tr><td>");
-    html_text(h, NULL != ex ? ex->title : p[i].exam_id);
-    html_fmt(h, "</td><td>%lld</td><td>", (long long)p[i].minutes);
-    html_text(h, p[i].reason);
-    html_fmt(h, "</td><td>%s</td><td>", when);
-    layout_action_form(h, r, action, api, next);
-    html_hidden(h, "exam", p[i].exam_id);
-    HTML_LIT(h, "<input type=\"hidden\" name=\"#minutes\" value=\"0\">");
-    html_fmt(h, "<button type=\"submit\" class=\"secondary\" aria-label=\"%s: %s, ",
-             L(r, "admin.plan_remove"), u->name);
-    html_text(h, NULL != ex ? ex->title : p[i].exam_id);
-    html_fmt(h, "\">%s</button></form></td></tr>", L(r, "admin.plan_remove"));
-  }
-  HTML_LIT(h, "</tbody></table></div>");
-}
-
-/* A form that corrects one field of an account with a reason (POST through the API route
- * of the same path under /api), the value as recorded filled in. */
-struct correction {
-  const char *field;      /* the path's last segment and the field's name: "name", "email" */
-  const char *input_type; /* "text", "email" */
-  const char *maxlength;
-  const char *label_key;
-  const char *prefix; /* of the catalogue keys: <prefix>_title, _intro, _reason, _hint, _save */
-  const char *notice; /* the success notice's code */
-  const char *id;     /* of the intro paragraph and (f-<field>-<id>) of the input */
-};
-
-static int correction_page(struct req *r, const struct correction *c,
-                           const char *(*value)(const struct store_user *)) {
-  struct store_user u;
-  char action[64], api[80], next[96], key[48], input_id[48];
-  int ret = 0;
-  if (!page_user(r, &u)) {
-    return 0; /* answered */
-  }
-  snprintf(key, sizeof key, "%s_title", c->prefix);
-  struct html *h = layout_page_open(r, STORE_OK, key, "static/staff.js", &ret);
-  if (NULL == h) {
-    return ret;
-  }
-  snprintf(action, sizeof action, "/admin/users/%" PRId64 "/%s", u.id, c->field);
-  snprintf(api, sizeof api, "/api%s", action);
-  snprintf(next, sizeof next, "%s?notice=%s", action, c->notice);
-  snprintf(key, sizeof key, "%s_intro", c->prefix);
-  html_fmt(h, "<p id=\"%s-current\">", c->id);
-  html_text_sub(h, L(r, key), "name", u.name, "email", u.email, NULL);
-  HTML_LIT(h, "</p><div class=\"card\">");
-  layout_action_form(h, r, action, api, next);
-  snprintf(input_id, sizeof input_id, "f-%s-%s", c->field, c->id);
-  html_fmt(h, "<label for=\"%s\">%s</label><input", input_id, L(r, c->label_key));
-  html_attr(h, "type", c->input_type);
-  html_attr(h, "id", input_id);
-  html_attr(h, "name", c->field);
-  html_fmt(h, " required autocomplete=\"off\" maxlength=\"%s\"", c->maxlength);
-  html_attr(h, "value", value(&u));
-  HTML_LIT(h, ">");
-  snprintf(key, sizeof key, "%s_reason", c->prefix);
-  input(h, "text", "reason", L(r, key), c->id, true);
-  snprintf(key, sizeof key, "%s_hint", c->prefix);
-  html_fmt(h, "<p class=\"hint\">%s</p>", L(r, key));
-  snprintf(key, sizeof key, "%s_save", c->prefix);
-  html_fmt(h, "<p><button type=\"submit\">%s</button></p></form></div>", L(r, key));
-  return layout_reply_with_back(r, h, "/admin#s-accounts");
-}
-
-static const char *user_name(const struct store_user *u) {
-  return u->name;
-}
-
-static const char *user_email(const struct store_user *u) {
-  return u->email;
-}
-
-/* GET /admin/users/:id/name: the form that corrects an account's name (POST through
- * h_admin_users_name, accounts_rename), with the name as recorded. */
-int h_page_admin_rename(struct req *r) {
-  static const struct correction c = {"name",         "text",           "800",   "auth.name",
-                                      "admin.rename", "name_corrected", "rename"};
-  return correction_page(r, &c, user_name);
-}
-
-/* GET /admin/users/:id/email: the form that corrects an account's e-mail address (POST
- * through h_admin_users_email, email_change_by_admin), with the address as recorded. */
-int h_page_admin_email(struct req *r) {
-  static const struct correction c = {"email",       "email",           "254",  "auth.email",
-                                      "admin.email", "email_corrected", "email"};
-  return correction_page(r, &c, user_email);
-}
-
-/* GET /admin/users/:id/extra-time: a candidate's extra time planned per exam, and the form
- * planning more. */
-int h_page_admin_extra_time(struct req *r) {
-  struct store_user u;
-  struct store_rd *rd = NULL;
-  struct store_planned_time *plans = NULL;
-  size_t nplans = 0;
-  const struct exam **exams = NULL;
-  size_t nexams = 0;
-  char action[64], api[80], next[96];
-  int ret = 0;
-  if (!page_user(r, &u)) {
-    return 0; /* answered */
-  }
-  if (ROLE_CANDIDATE != u.role) {
-    return reply_error(r, ERR_INVALID_FIELD, "Extra time is planned for candidates.");
-  }
-  int rc = store_rd_begin(r->svc->store, &rd);
-  if (STORE_OK == rc) {
-    rc = store_planned_time_list(rd, &plans, &nplans, u.id, ADMIN_LIST_LIMIT);
-  }
-  store_rd_end(rd);
-  struct html *h = layout_page_open(r, rc, "admin.plan_title", "static/staff.js", &ret);
-  if (NULL == h) {
-    goto cleanup;
-  }
-  snprintf(action, sizeof action, "/admin/users/%" PRId64 "/extra-time", u.id);
-  snprintf(api, sizeof api, "/api/admin/users/%" PRId64 "/extra-time", u.id);
-  HTML_LIT(h, "<p>");
-  html_text_sub(h, L(r, "admin.plan_intro"), "name", u.name, "email", u.email, NULL);
-  HTML_LIT(h, "</p>");
-  snprintf(next, sizeof next, "%s?notice=extra_time_removed", action);
-  planned_list(h, r, &u, plans, nplans, action, api, next, page_zone(r));
-  snprintf(next, sizeof next, "%s?notice=extra_time_planned", action);
-  HTML_LIT(h, "<div class=\"card\"><h2>");
-  html_text(h, L(r, "admin.plan_new"));
-  HTML_LIT(h, "</h2>");
-  layout_action_form(h, r, action, api, next);
-  html_fmt(h,
-           "<label for=\"f-exam-plan\">%s</label><select id=\"f-exam-plan\" name=\"exam\" "
-           "required>",
-           L(r, "review.exam"));
-  if (NULL != r->svc->catalog && 0 == catalog_list(r->svc->catalog, &exams, &nexams)) {
-    for (size_t i = 0; i < nexams; i++) {
-      HTML_LIT(h, "<option");
-      html_attr(h, "value", exams[i]->id);
-      HTML_LIT(h, ">");
-      html_text(h, exams[i]->title);
-      HTML_LIT(h, "</option>");
-    }
-  }
-  HTML_LIT(h, "</select>");
-  input(h, "number", "#minutes", L(r, "admin.minutes"), "plan", true);
-  input(h, "text", "reason", L(r, "admin.reason"), "plan", true);
-  html_fmt(h, "<p class=\"hint\">%s</p><p><button type=\"submit\">%s</button></p></form></div>",
-           L(r, "admin.plan_hint"), L(r, "admin.plan_save"));
-  ret = layout_reply_with_back(r, h, "/admin#s-accounts");
-cleanup:
-  free(exams);
-  store_planned_time_list_free(plans, nplans);
-  return ret;
 }

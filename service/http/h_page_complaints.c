@@ -569,12 +569,12 @@ cleanup:
   return ret;
 }
 
-/* The account a complaint was lodged from: its name and e-mail, linked to the accounts list
- * found by that address; the account's number when it cannot be read. */
+/* The account a complaint was lodged from: its name and e-mail, the name linked to the
+ * account's page; the account's number when it cannot be read. */
 static void account_fact(struct html *h, const struct req *r, int64_t user_id) {
   struct store_rd *rd = NULL;
   struct store_user u;
-  char href[400];
+  char href[48];
   memset(&u, 0, sizeof u);
   html_fmt(h, "<dt>%s</dt><dd id=\"complaint-account\">", L(r, "complaint.account"));
   if (user_id <= 0) {
@@ -591,11 +591,7 @@ static void account_fact(struct html *h, const struct req *r, int64_t user_id) {
     html_fmt(h, "#%lld</dd>", (long long)user_id);
     return;
   }
-  char search[sizeof href - 16];
-  if (!pager_param_href(search, sizeof search, "/admin", "uq", u.email)) {
-    search[0] = '\0';
-  }
-  snprintf(href, sizeof href, "%s#s-accounts", '\0' != search[0] ? search : "/admin");
+  snprintf(href, sizeof href, "/admin/users/%lld", (long long)user_id);
   HTML_LIT(h, "<a");
   html_attr_url(h, "href", href);
   HTML_LIT(h, ">");

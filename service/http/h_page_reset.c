@@ -115,7 +115,7 @@ int h_page_admin_reset_link(struct req *r) {
   HTML_LIT(h, "</p><p><label for=\"reset-url\">URL</label><textarea id=\"reset-url\" rows=\"3\" "
               "readonly>");
   html_text(h, link.url);
-  HTML_LIT(h, "</textarea></p></div><p><a href=\"/admin#s-accounts\">");
+  html_fmt(h, "</textarea></p></div><p><a href=\"/admin/users/%lld\">", (long long)link.user_id);
   html_text(h, L(r, "page.back"));
   HTML_LIT(h, "</a></p>");
   layout_end(h, r);

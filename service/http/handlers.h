@@ -405,6 +405,12 @@ int h_page_review_queue(struct req *r);
 int h_page_marking(struct req *r); /* marking by question (h_page_review.c) */
 int h_page_review(struct req *r);
 int h_page_admin(struct req *r);
+/* A labelled input of an admin action form, its id "f-<name>-<suffix>" (a leading '#' of
+ * name, the form bridge's mark of a number, left out of the id) (h_page_admin.c). */
+struct html;
+void admin_input(struct html *h, const char *type, const char *name, const char *label,
+                 const char *suffix, bool required);
+int h_page_admin_user(struct req *r); /* one account (h_page_admin_user.c) */
 int h_page_admin_disable_confirm(struct req *r);
 int h_page_admin_2fa_reset_confirm(struct req *r);
 int h_page_admin_revoke_confirm(struct req *r);

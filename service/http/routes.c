@@ -250,6 +250,7 @@ const struct route routes[] = {
     {"GET", "/admin", ROLE_ADMIN, ROUTE_HTML, h_page_admin},
     {"POST", "/admin/users", ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM | ROUTE_HASHES,
      h_admin_users_create},
+    {"GET", "/admin/users/:id", ROLE_ADMIN, ROUTE_HTML, h_page_admin_user},
     {"GET", "/admin/users/:id/disable", ROLE_ADMIN, ROUTE_HTML, h_page_admin_disable_confirm},
     {"POST", "/admin/users/:id/disable", ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM,
      h_admin_users_disable},

@@ -97,6 +97,12 @@ test('accounts: search by name or e-mail, role and state, paged 50 at a time', a
   await checkPage(page, 'admin');
   const accounts = page.locator('section:has(#s-accounts) .table-wrap tbody tr');
   assert.equal(await accounts.count(), 50, 'the first page holds 50 of the 62 accounts');
+  // Each row is a line or two (its actions are on the account's page; with up to seven
+  // buttons stacked in the row, a row was ~350 px tall), its name a link to that page.
+  const heights = await accounts.evaluateAll((rows) => rows.map((tr) => tr.getBoundingClientRect().height));
+  assert.ok(Math.max(...heights) < 80, `account rows of ${Math.max(...heights)} px`);
+  assert.equal(await page.locator('section:has(#s-accounts) tbody a[href^="/admin/users/"]').count(), 50);
+  assert.equal(await page.locator('section:has(#s-accounts) tbody .button, section:has(#s-accounts) tbody button').count(), 0);
   const next = page.locator('section:has(#s-accounts) nav.pager a[rel=next]');
   await Promise.all([page.waitForURL(/uafter=\d+/), next.click()]);
   const rest = await accounts.count();
@@ -163,7 +169,11 @@ test('disabling an account asks first in a dialog; cancel changes nothing, confi
   const p = await adminPage();
   const { page } = p;
   await page.goto(`${d.url}/admin?uq=asesi0000003#s-accounts`);
-  const link = page.locator('section:has(#s-accounts) a[data-confirm][href$="/disable"]');
+  const row = page.locator('section:has(#s-accounts) tbody tr');
+  assert.equal(await row.count(), 1);
+  await Promise.all([page.waitForURL(/\/admin\/users\/\d+$/), row.locator('a').first().click()]);
+  const accountUrl = page.url();
+  const link = page.locator('main a[data-confirm][href$="/disable"]');
   assert.equal(await link.count(), 1);
   await link.click();
   const dialog = page.locator('dialog.confirm-dialog[open]');
@@ -180,13 +190,69 @@ test('disabling an account asks first in a dialog; cancel changes nothing, confi
   await dialog.waitFor();
   await dialog.locator('input[name=reason]').fill('Akun ganda.');
   await Promise.all([page.waitForURL(/notice=user_disabled/), dialog.locator('button[type=submit]').click()]);
+  // Back on the account's page, which now says so and offers no second disabling.
+  assert.equal(page.url(), `${accountUrl}?notice=user_disabled`);
   const notice = page.locator('main p.notice.ok[role=status]');
   assert.match(await notice.textContent(), /Akun telah dinonaktifkan/);
+  assert.match(await page.locator('#account-facts').textContent(), /Statusnonaktif/);
+  assert.equal(await link.count(), 0);
   await page.goto(`${d.url}/admin?uq=asesi0000003&notice=user_disabled#s-accounts`);
   assert.match(await page.locator('section:has(#s-accounts) tbody tr').first().textContent(), /nonaktif/);
   await assertAccessible(page, 'admin with a success notice');
   const after = await admin.client.get('/api/admin/users?q=asesi0000003');
   assert.equal(after.json.items[0].disabled, true);
+  assertNoDialogs(p);
+  await p.context.close();
+});
+
+test('an account\'s page: what is kept of it, the actions it allows, links to its records', async () => {
+  // A candidate holding a certificate (so that every record link has something to show).
+  const cert = (await admin.client.get('/api/certificates?limit=1&status=valid')).json.certificates[0];
+  const found = await admin.client.get(`/api/admin/users?q=${encodeURIComponent(cert.holder)}`);
+  assert.equal(found.status, 200, found.text);
+  const cand = found.json.items.find((u) => u.name === cert.holder);
+  // One entry about the account, for its audit link to find.
+  assert.equal((await admin.client.get(`/api/admin/users/${cand.id}/data`)).status, 200);
+  const p = await adminPage();
+  const { page } = p;
+  await page.goto(`${d.url}/admin?uq=${encodeURIComponent(cand.email)}#s-accounts`);
+  await Promise.all([page.waitForURL(/\/admin\/users\/\d+$/),
+    page.locator('section:has(#s-accounts) tbody a', { hasText: cand.name }).click()]);
+  assert.equal(new URL(page.url()).pathname, `/admin/users/${cand.id}`);
+  assert.equal(await page.locator('h1').textContent(), 'Akun');
+  const terms = await page.locator('#account-facts dt').allTextContents();
+  const values = await page.locator('#account-facts dd').allTextContents();
+  assert.deepEqual(terms, ['Nama', 'Email', 'Peran', 'Status', 'Terdaftar'], 'a candidate has no second factor');
+  assert.deepEqual(values.slice(0, 4), [cand.name, cand.email, 'asesi', 'aktif']);
+  assert.match(values[4], /20\d\d/);
+  // Every action a candidate's account allows, each named for the account.
+  for (const name of ['Nonaktifkan…', 'Waktu tambahan', 'Ubah nama', 'Ubah email', 'Data pribadi (JSON)']) {
+    assert.equal(await page.getByRole('link', { name: `${name.replace('…', '')}: ${cand.name}` }).count(), 1, name);
+  }
+  assert.equal(await page.getByRole('button', { name: `Buat tautan reset sandi: ${cand.name}` }).count(), 1);
+  assert.equal(await page.locator('main a[href$="/2fa/reset"]').count(), 0);
+  await checkPage(page, 'admin-account');
+  // The records: the attempts and certificates lists filtered to the person, the audit
+  // entries about the account.
+  await Promise.all([page.waitForURL(/aq=/), page.getByRole('link', { name: 'Percobaan ujian akun ini' }).click()]);
+  const attempts = page.locator('section:has(#s-attempts) tbody tr');
+  assert.ok(await attempts.count() >= 1);
+  for (const t of await attempts.allTextContents()) assert.ok(t.includes(cand.name), t);
+  await page.goBack();
+  await Promise.all([page.waitForURL(/cq=/), page.getByRole('link', { name: 'Sertifikat atas nama ini' }).click()]);
+  const certs = page.locator('section:has(#s-certs) tbody tr');
+  assert.ok(await certs.count() >= 1);
+  for (const t of await certs.allTextContents()) assert.ok(t.includes(cand.name), t);
+  await page.goBack();
+  await Promise.all([page.waitForURL(/\/admin\/audit\?subject=user%3A\d+$/),
+    page.getByRole('link', { name: 'Jejak audit tentang akun ini' }).click()]);
+  assert.ok(await page.locator('main table tbody tr').count() >= 1, 'the download is on record');
+  await page.goBack();
+  // The way back is to the accounts list.
+  assert.equal(await page.locator('main a[href="/admin#s-accounts"]').count(), 1);
+  // An account that does not exist is 404; a malformed id 404 too.
+  assert.equal((await admin.client.get('/admin/users/999999', { headers: { Accept: 'text/html' } })).status, 404);
+  assert.equal((await admin.client.get('/admin/users/x1', { headers: { Accept: 'text/html' } })).status, 404);
   assertNoDialogs(p);
   await p.context.close();
 });
@@ -201,8 +267,10 @@ test('resetting a staff member\'s second factor asks first; one without a factor
   assert.equal((await staff.post('/api/auth/2fa/confirm', { code: totp(begin.json.secret) })).status, 200);
   const p = await adminPage();
   const { page } = p;
-  await page.goto(`${d.url}/admin?uq=${encodeURIComponent(email)}#s-accounts`);
-  await page.locator('section:has(#s-accounts) a[data-confirm][href$="/2fa/reset"]').click();
+  const id = mk.json.user.id;
+  await page.goto(`${d.url}/admin/users/${id}`);
+  assert.match(await page.locator('#account-facts').textContent(), /Faktor kedua \(2FA\)aktif/);
+  await page.locator('main a[data-confirm][href$="/2fa/reset"]').click();
   const dialog = page.locator('dialog.confirm-dialog[open]');
   await dialog.waitFor();
   assert.match(await dialog.textContent(), /Faktor kedua \(2FA\) milik Asesor Dua Faktor akan dihapus/);
@@ -216,7 +284,8 @@ test('resetting a staff member\'s second factor asks first; one without a factor
   await dialog.waitFor();
   await Promise.all([page.waitForURL(/notice=second_factor_reset/), dialog.locator('button[type=submit]').click()]);
   assert.match(await page.locator('main p.notice.ok').textContent(), /Faktor kedua telah diatur ulang/);
-  const id = mk.json.user.id;
+  assert.match(await page.locator('#account-facts').textContent(), /Faktor kedua \(2FA\)belum dipasang/);
+  assert.equal(await page.locator('main a[href$="/2fa/reset"]').count(), 0, 'no reset offered for an account without a factor');
   // Now it has none: the confirmation page says so instead of asking.
   const again = await admin.client.get(`/admin/users/${id}/2fa/reset`, { headers: { Accept: 'text/html' } });
   assert.equal(again.status, 409);
@@ -482,7 +551,9 @@ test('extra time planned before the start is applied when the candidate starts',
   const p = await adminPage();
   const { page } = p;
   await page.goto(`${d.url}/admin?uq=${encodeURIComponent(cand.email)}#s-accounts`);
-  await Promise.all([page.waitForURL(/\/extra-time$/), page.locator('a[href$="/extra-time"]').click()]);
+  await Promise.all([page.waitForURL(/\/admin\/users\/\d+$/),
+    page.locator('section:has(#s-accounts) tbody a', { hasText: 'Rina Wulandari' }).click()]);
+  await Promise.all([page.waitForURL(/\/extra-time$/), page.locator('main a[href$="/extra-time"]').click()]);
   assert.match(await page.locator('main').textContent(), /Belum ada waktu tambahan/);
   await checkPage(page, 'admin-extra-time');
   await page.selectOption('#f-exam-plan', 'KLN-JMK-JR');

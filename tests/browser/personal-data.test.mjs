@@ -58,7 +58,7 @@ test('the dashboard hands the candidate a copy of their data', async () => {
   await c.context.close();
 });
 
-test('the admin page saves a person\'s file from their row', async () => {
+test('the admin saves a person\'s file from their account\'s page', async () => {
   const { d, browser } = env;
   const c = await newPage(browser, { width: 360, height: 800 });
   const email = await registerCandidate(c.page, d.url, 'datalsp', 'Yuliana Pardede');
@@ -67,6 +67,8 @@ test('the admin page saves a person\'s file from their row', async () => {
   const a = await newPage(browser, { width: 1280, height: 900 });
   await loginViaForm(a.page, d.url, staff.email);
   await a.page.goto(`${d.url}/admin?uq=${encodeURIComponent('Yuliana')}`);
+  await Promise.all([a.page.waitForURL(/\/admin\/users\/\d+$/),
+    a.page.locator('section:has(#s-accounts) tbody a', { hasText: 'Yuliana Pardede' }).click()]);
   const link = a.page.getByRole('link', { name: 'Data pribadi (JSON): Yuliana Pardede' });
   assert.equal(await link.count(), 1);
   const [download] = await Promise.all([a.page.waitForEvent('download'), link.click()]);
@@ -87,6 +89,8 @@ test('the admin corrects a name through its form, with what it was checked again
   const a = await newPage(browser, { width: 1280, height: 900 });
   await loginViaForm(a.page, d.url, staff.email);
   await a.page.goto(`${d.url}/admin?uq=${encodeURIComponent('Agus Salimm')}`);
+  await Promise.all([a.page.waitForURL(/\/admin\/users\/\d+$/),
+    a.page.locator('section:has(#s-accounts) tbody a', { hasText: 'Agus Salimm' }).click()]);
   await a.page.getByRole('link', { name: 'Ubah nama: Agus Salimm' }).click();
   await a.page.waitForURL(/\/admin\/users\/\d+\/name$/);
   assert.equal(await a.page.inputValue('#f-name-rename'), 'Agus Salimm');
@@ -158,6 +162,8 @@ test('the admin corrects an e-mail address through its form, with how the holder
   const a = await newPage(browser, { width: 1280, height: 900 });
   await loginViaForm(a.page, d.url, staff.email);
   await a.page.goto(`${d.url}/admin?uq=${encodeURIComponent('Wayan Sudarma')}`);
+  await Promise.all([a.page.waitForURL(/\/admin\/users\/\d+$/),
+    a.page.locator('section:has(#s-accounts) tbody a', { hasText: 'Wayan Sudarma' }).click()]);
   await a.page.getByRole('link', { name: 'Ubah email: Wayan Sudarma' }).click();
   await a.page.waitForURL(/\/admin\/users\/\d+\/email$/);
   await checkPage(a.page, 'admin-email');

@@ -1,5 +1,5 @@
-// Account recovery in Chromium: an administrator presses the reset-link button beside a
-// candidate on /admin and gets the link; the candidate opens it in their own browser, sets a
+// Account recovery in Chromium: an administrator presses the reset-link button on a
+// candidate's account page and gets the link; the candidate opens it in their own browser, sets a
 // new password on the form (which posts the token back, under the page's referrer policy)
 // and logs in with it. Every page is checked with axe and photographed.
 import { test, before, after } from 'node:test';
@@ -35,6 +35,7 @@ test('an admin hands over a reset link; the candidate sets a new password with i
   await a.page.fill('#email', adminEmail);
   await a.page.fill('#password', PASSWORD);
   await Promise.all([a.page.waitForURL(/\/admin$/), a.page.click('form[action="/login"] button[type=submit]')]);
+  await a.page.goto(`${d.url}/admin/users/${candId}`);
   await Promise.all([a.page.waitForURL(/\/reset-link$/),
     a.page.click(`form[action="/admin/users/${candId}/reset-link"] button[type=submit]`)]);
   const url = await a.page.inputValue('#reset-url');

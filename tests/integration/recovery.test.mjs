@@ -171,9 +171,9 @@ test('links only for enabled candidates; admin routes only for admins', async ()
 
 test('the admin page offers the button and shows the link; the form page sets the password', async () => {
   const cand = await candidateClient(d, 'Sari Halaman');
-  const pageAdmin = await admin.get('/admin');
+  const pageAdmin = await admin.get(`/admin/users/${cand.user.id}`);
   assert.equal(pageAdmin.status, 200);
-  assert.ok(pageAdmin.text.includes(`action="/admin/users/${cand.user.id}/reset-link"`), 'button on the admin page');
+  assert.ok(pageAdmin.text.includes(`action="/admin/users/${cand.user.id}/reset-link"`), 'button on the account\'s page');
   const shown = await admin.req('POST', `/admin/users/${cand.user.id}/reset-link`, form({ csrf: admin.csrf }), FORM);
   assert.equal(shown.status, 200, shown.text.slice(0, 500));
   const m = shown.text.match(/>(https:\/\/ujikom\.contoh\.test\/reset-sandi\?t=[A-Za-z0-9_-]{43})<\/textarea>/);

@@ -230,6 +230,7 @@ const MATRIX = {
   'POST /applications/:id/decision': 'U F F A A',
   'GET /admin': 'U F F F A',
   'POST /admin/users': 'U F F F A',
+  'GET /admin/users/:id': 'U F F F A',
   'GET /admin/users/:id/disable': 'U F F F A',
   'POST /admin/users/:id/disable': 'U F F F A',
   'GET /admin/users/:id/2fa/reset': 'U F F F A',
