@@ -10,20 +10,31 @@
 
 struct MHD_Response;
 
-struct secheader {
-  const char *name;
-  const char *value;
-  bool document_only; /* acts only on documents and workers: left off scripts and styles */
+/* What an answer is, for the headers that act on it. */
+enum secheader_kind {
+  SECHEADER_DOCUMENT,    /* a page, and whatever else a browser may show as a document */
+  SECHEADER_SUBRESOURCE, /* a script or style sheet no page can load as a document or worker */
+  SECHEADER_API,         /* data for a program: JSON (and JSON-LD), a JWT */
 };
 
-/* The headers every answer carries, whatever its status (Cache-Control aside); a script or
- * style sheet (text/javascript, text/css) other than a service worker's (one with
- * Service-Worker-Allowed) carries those not document_only. */
+struct secheader {
+  const char *name;
+  const char *document; /* its value on a document */
+  const char *api;      /* on an API answer; NULL: not sent there */
+  bool subresource;     /* also sent on scripts and style sheets (with the document value) */
+};
+
+/* The headers an answer may carry, whatever its status (Cache-Control aside). */
 extern const struct secheader secheaders[];
 extern const size_t secheaders_count;
 
-/* Adds the headers to resp (its Content-Type already set); authenticated answers also get
- * Cache-Control: no-store unless the handler set its own Cache-Control (has_cache_control). */
+/* The value header h has on an answer of kind, or NULL when such an answer leaves it out. */
+const char *secheader_value(const struct secheader *h, enum secheader_kind kind);
+
+/* Adds the headers to resp (its Content-Type already set; a script or style sheet with
+ * Service-Worker-Allowed counts as a document, a worker being governed by its script's
+ * policy); authenticated answers also get Cache-Control: no-store unless the handler set
+ * its own Cache-Control (has_cache_control). */
 void secheaders_apply(struct MHD_Response *resp, bool authenticated, bool has_cache_control);
 
 #endif

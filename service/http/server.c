@@ -839,8 +839,11 @@ static size_t send_raw_error(int fd, enum err code) {
                    status, MHD_get_reason_phrase_for(status), blen);
   size_t len = n > 0 && (size_t)n < sizeof(out) ? (size_t)n : 0;
   for (size_t i = 0; i < secheaders_count && len > 0; i++) {
-    n = snprintf(out + len, sizeof(out) - len, "%s: %s\r\n", secheaders[i].name,
-                 secheaders[i].value);
+    const char *value = secheader_value(&secheaders[i], SECHEADER_API);
+    if (NULL == value) {
+      continue;
+    }
+    n = snprintf(out + len, sizeof(out) - len, "%s: %s\r\n", secheaders[i].name, value);
     len = n > 0 && (size_t)n < sizeof(out) - len ? len + (size_t)n : 0;
   }
   if (len > 0 && len + 2 + blen <= sizeof(out)) {

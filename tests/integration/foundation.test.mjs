@@ -127,9 +127,12 @@ test('a head too large for the connection pool is still refused cleanly, with a 
     const { reply, closed } = await rawExchange(head(n));
     assert.match(reply, /^HTTP\/1\.1 431 /, `a ${n}-byte header: ${reply.slice(0, 80) || '(nothing)'}`);
     if (n < pool - 400) {
-      // the dispatcher's own answer: registry shape and the security headers
+      // the dispatcher's own answer: registry shape and the security headers (an API
+      // answer's: its policy lets nothing load or frame it, no opener policy)
       assert.match(reply, /\r\nContent-Type: application\/json/i, `${n}: ${reply}`);
-      assert.match(reply, /\r\nContent-Security-Policy: default-src 'self'/i, `${n}`);
+      assert.match(reply, /\r\nContent-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n/i, `${n}`);
+      assert.match(reply, /\r\nX-Content-Type-Options: nosniff\r\n/i, `${n}`);
+      assert.doesNotMatch(reply, /Cross-Origin-Opener-Policy/i, `${n}`);
       assert.match(reply, /\r\n\r\n\{"error":"headers_too_large","message":"[^"]+"\}$/, `${n}`);
     }
     assert.ok(closed, `${n}: the connection is closed after the answer`);

@@ -20,11 +20,23 @@ after(async () => {
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:";
 
+// A page (or anything a browser may show as a document) carries the pages' policy and the
+// opener policy; an API answer (JSON, a JWT), data that never loads anything, one that lets
+// nothing load and nothing frame it, and no opener policy (it acts on documents only).
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 function assertSecurityHeaders(r, where) {
   const csp = r.headers.get('content-security-policy') || '';
-  for (const part of [CSP, "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'"]) {
-    assert.ok(csp.includes(part), `${where}: CSP has ${part} (got ${csp})`);
+  const type = (r.headers.get('content-type') || '').split(';')[0];
+  if (['application/json', 'application/ld+json', 'application/jwt'].includes(type)) {
+    assert.equal(csp, API_CSP, `${where}: an API answer's policy`);
+    assert.equal(r.headers.get('cross-origin-opener-policy'), null, where);
+  } else {
+    for (const part of [CSP, "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'"]) {
+      assert.ok(csp.includes(part), `${where}: CSP has ${part} (got ${csp})`);
+    }
+    assert.equal(r.headers.get('cross-origin-opener-policy'), 'same-origin', where);
   }
+  assert.equal(r.headers.get('x-frame-options'), 'DENY', where);
   assert.equal(r.headers.get('x-content-type-options'), 'nosniff', where);
   assert.equal(r.headers.get('referrer-policy'), 'no-referrer', where);
 }
@@ -47,7 +59,12 @@ test('security headers on successes, errors, redirects and authenticated answers
     badJson: await anon.req('POST', '/api/auth/login', '{', { headers: { 'Content-Type': 'application/json' }, raw: true }),
     badLogin: await anon.login('x@contoh.test', 'Salah-Sandi-12345'),
     me: await c.get('/api/auth/me'),
+    page: await anon.get('/login', { headers: { Accept: 'text/html' } }),
+    pageNotFound: await anon.get('/no/such/page', { headers: { Accept: 'text/html' } }),
+    jwks: await anon.get('/.well-known/jwks.json'),
   };
+  assert.match(answers.page.headers.get('content-type'), /^text\/html/);
+  assert.match(answers.healthz.headers.get('content-type'), /^application\/json/);
   for (const [where, r] of Object.entries(answers)) assertSecurityHeaders(r, where);
   assert.equal(answers.me.headers.get('cache-control'), 'no-store');
 });
