@@ -146,12 +146,14 @@ static void fact(struct html *h, const struct req *r, const char *key, const cha
  * catalogue's key; nothing when the value does not fit a link. */
 static void record_link(struct html *h, const struct req *r, const char *path, const char *name,
                         const char *value, const char *fragment, const char *key) {
-  char href[640];
-  if (!pager_param_href(href, sizeof href, path, name, value) ||
-      strlen(href) + strlen(fragment) >= sizeof href) {
+  char query[600], href[640];
+  if (!pager_param_href(query, sizeof query, path, name, value)) {
     return;
   }
-  strcat(href, fragment);
+  int n = snprintf(href, sizeof href, "%s%s", query, fragment);
+  if (n < 0 || (size_t)n >= sizeof href) {
+    return;
+  }
   HTML_LIT(h, "<li><a");
   html_attr(h, "href", href);
   html_fmt(h, ">%s</a></li>", L(r, key));
