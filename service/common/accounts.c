@@ -352,6 +352,41 @@ enum accounts_rc accounts_disable(bool *out_changed, struct store *store, int64_
   return ACCOUNTS_OK;
 }
 
+struct end_sessions_ctx {
+  int64_t id, actor, n;
+};
+
+static int tx_end_sessions(struct store_tx *tx, void *vctx) {
+  struct end_sessions_ctx *c = vctx;
+  struct store_user u;
+  int rc = accounts_read(store_tx_rd(tx), c->id, &u);
+  c->n = 0;
+  if (STORE_OK == rc) {
+    rc = store_session_delete_user(tx, c->id, &c->n);
+  }
+  if (STORE_OK == rc) {
+    rc = audit_user_entry(tx, c->actor, "user.sessions_end", c->id,
+                          json_pack("{s:I}", "sessions", (json_int_t)c->n));
+  }
+  return rc;
+}
+
+enum accounts_rc accounts_end_sessions(int64_t *out_n, struct store *store, int64_t actor,
+                                       int64_t id, int *out_store_rc) {
+  struct end_sessions_ctx c = {.id = id, .actor = actor};
+  *out_n = 0;
+  *out_store_rc = STORE_OK;
+  int rc = store_txn(store, tx_end_sessions, &c);
+  if (STORE_NONE == rc) {
+    return ACCOUNTS_NOT_FOUND;
+  }
+  if (STORE_OK != rc) {
+    return store_failed(out_store_rc, rc);
+  }
+  *out_n = c.n;
+  return ACCOUNTS_OK;
+}
+
 struct rename_ctx {
   int64_t id, actor;
   const char *name, *reason;

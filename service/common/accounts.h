@@ -141,6 +141,14 @@ bool accounts_may_disable(int64_t actor, const struct store_user *u);
 enum accounts_rc accounts_disable(bool *out_changed, struct store *store, int64_t actor, int64_t id,
                                   bool reason_given, const char *reason, int *out_store_rc);
 
+/* Administrator actor ends every session of account id (a device left signed in at a test
+ * site, a password the holder fears was seen): the account stays usable with its password;
+ * its holder signs in again. Recorded as user.sessions_end with how many ended (also when
+ * none were open, so the request is on record). *out_n: how many. ACCOUNTS_OK,
+ * ACCOUNTS_NOT_FOUND or ACCOUNTS_STORE_FAILED (*out_store_rc set). */
+enum accounts_rc accounts_end_sessions(int64_t *out_n, struct store *store, int64_t actor,
+                                       int64_t id, int *out_store_rc);
+
 /* Administrator actor corrects the name of account id (a typo at registration, a name that
  * differs from the identity document checked at the TUK: the data subject's right to have it
  * corrected), to name as accounts_name normalises it; reason (required: what the name was

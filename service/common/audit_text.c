@@ -96,11 +96,12 @@ const char *const audit_known_actions[] = {"user.create",
                                            "user.email_change",
                                            "user.email_change_request",
                                            "user.email_change_cancel",
+                                           "user.sessions_end",
                                            NULL};
 
-const char *const audit_telling_fields[] = {"reason",  "minutes",     "verdict", "role",
-                                            "serial",  "assessor_id", "email",   "address",
-                                            "outcome", "category",    NULL};
+const char *const audit_telling_fields[] = {"reason",  "minutes",     "verdict",  "role",
+                                            "serial",  "assessor_id", "email",    "address",
+                                            "outcome", "category",    "sessions", NULL};
 
 static bool known_action(const char *action) {
   for (size_t i = 0; NULL != audit_known_actions[i]; i++) {

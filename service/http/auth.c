@@ -947,6 +947,71 @@ int auth_logout_all(struct req *r, int64_t user_id, int64_t *out_n) {
   return 0;
 }
 
+struct delete_others_ctx {
+  int64_t user_id;
+  const char *keep;
+  int64_t n;
+};
+
+static int delete_others_txn(struct store_tx *tx, void *arg) {
+  struct delete_others_ctx *c = arg;
+  c->n = 0;
+  return store_session_delete_others(tx, c->user_id, c->keep, &c->n);
+}
+
+/* The hash of the session token the request presented into hash: false when it has none. */
+static bool request_token_hash(struct req *r, char hash[SESSION_HASH_LEN + 1]) {
+  bool cookie = false;
+  const char *token = auth_request_token(r, &cookie);
+  return NULL != token && 0 == session_token_hash(hash, token);
+}
+
+int auth_logout_others(struct req *r, int64_t *out_n) {
+  char hash[SESSION_HASH_LEN + 1];
+  if (NULL != out_n) {
+    *out_n = 0;
+  }
+  if (!request_token_hash(r, hash)) {
+    reply_error(r, ERR_UNAUTHENTICATED, NULL);
+    return -1;
+  }
+  struct delete_others_ctx c = {.user_id = r->user->id, .keep = hash};
+  int rc = store_txn(r->svc->store, delete_others_txn, &c);
+  if (STORE_OK != rc) {
+    reply_store_error(r, rc, "logout elsewhere");
+    return -1;
+  }
+  log_msg(LOG_INFO, r->request_id, "account %lld logged out of %lld other sessions",
+          (long long)r->user->id, (long long)c.n);
+  if (NULL != out_n) {
+    *out_n = c.n;
+  }
+  return 0;
+}
+
+/* How many sessions the sessions page lists at most (a user has a handful). */
+#define AUTH_SESSIONS_MAX 100
+
+int auth_sessions(struct req *r, struct store_session_info **out, size_t *out_n) {
+  char hash[SESSION_HASH_LEN + 1];
+  struct store_rd *rd = NULL;
+  *out = NULL;
+  *out_n = 0;
+  if (!request_token_hash(r, hash)) {
+    hash[0] = '\0';
+  }
+  int rc = store_rd_begin(r->svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_user_sessions(rd, out, out_n, r->user->id, hash, r->now_ms, AUTH_SESSIONS_MAX);
+  }
+  store_rd_end(rd);
+  if (STORE_OK != rc) {
+    reply_store_error(r, rc, "sessions");
+    return -1;
+  }
+  return 0;
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* The second factor's log-in step                                                      */
 /* ------------------------------------------------------------------------------------ */

@@ -112,6 +112,15 @@ int auth_logout(struct req *r);
  * many. 0, or -1 after replying 503. */
 int auth_logout_all(struct req *r, int64_t user_id, int64_t *out_n);
 
+/* Ends every session of the request's user but the one the request presented ("sign out of
+ * the other devices"); *out_n (may be NULL) receives how many. 0, or -1 after replying (401
+ * without a session token, 503 when the store failed). */
+int auth_logout_others(struct req *r, int64_t *out_n);
+
+/* The sessions of the request's user still valid now, the one the request presented marked
+ * (store_user_sessions; free *out). 0, or -1 after replying 503. */
+int auth_sessions(struct req *r, struct store_session_info **out, size_t *out_n);
+
 /* Checks the request's user's password again before a change that needs it (the e-mail
  * address), under the same back-off as logins. 0 when right; with quiet, a wrong password is
  * counted but not answered (AUTH_CREDENTIALS_REFUSED); otherwise -1 after replying (401

@@ -173,6 +173,21 @@ int h_admin_users_disable(struct req *r) {
                               "changed", changed));
 }
 
+/* POST /api/admin/users/:id/sessions/end: ends every session of the account (audited). */
+int h_admin_users_end_sessions(struct req *r) {
+  int64_t id = 0, n = 0;
+  int store_rc = STORE_OK;
+  if (!reply_need_id(r, ERR_USER_NOT_FOUND, &id)) {
+    return 0; /* answered */
+  }
+  enum accounts_rc rc = accounts_end_sessions(&n, r->svc->store, r->user->id, id, &store_rc);
+  if (ACCOUNTS_OK != rc) {
+    return reply_accounts(r, rc, PASSWORD_POLICY_OK, store_rc, NULL);
+  }
+  return reply_json(
+      r, 200, json_pack("{s:{s:I}, s:I}", "user", "id", (json_int_t)id, "sessions", (json_int_t)n));
+}
+
 /* POST /api/admin/users/:id/name {"name","reason"}: corrects an account's name (audited). */
 int h_admin_users_name(struct req *r) {
   int64_t id = 0;

@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "common/accounts.h"
+#include "common/api_time.h"
 #include "common/log.h"
 #include "common/second_factor.h"
 #include "http/auth.h"
@@ -213,6 +214,34 @@ int h_auth_logout_all(struct req *r) {
   }
   auth_set_cookie(r, NULL);
   return reply_json(r, 200, json_pack("{s:b, s:I}", "ok", 1, "sessions", (json_int_t)n));
+}
+
+/* POST /api/auth/logout-others: every session of the user but this one ends. */
+int h_auth_logout_others(struct req *r) {
+  int64_t n = 0;
+  if (0 != auth_logout_others(r, &n)) {
+    return 0;
+  }
+  return reply_json(r, 200, json_pack("{s:b, s:I}", "ok", 1, "sessions", (json_int_t)n));
+}
+
+/* GET /api/auth/sessions: the user's sessions still valid, most recently used first. */
+int h_auth_sessions(struct req *r) {
+  struct store_session_info *list = NULL;
+  size_t n = 0;
+  if (0 != auth_sessions(r, &list, &n)) {
+    return 0;
+  }
+  json_t *arr = json_array();
+  for (size_t i = 0; NULL != arr && i < n; i++) {
+    json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:b, s:b}", "started_at",
+                                         json_time(list[i].created_ms), "last_used_at",
+                                         json_time(list[i].last_ms), "expires_at",
+                                         json_time(list[i].expires_ms), "current", list[i].current,
+                                         "checkin", list[i].checkin));
+  }
+  free(list);
+  return reply_json(r, 200, json_pack("{s:o*}", "sessions", arr));
 }
 
 int h_auth_me(struct req *r) {

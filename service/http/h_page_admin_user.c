@@ -51,10 +51,16 @@ static void confirm_paths(struct confirm_paths *p, int64_t id, const char *verb,
 }
 
 /* The actions on one account: each irreversible one behind its confirmation page; a second
- * factor's reset only when the account has one (has_factor). */
+ * factor's reset only when the account has one (has_factor), ending its sessions only when
+ * it has some and is not the administrator's own (who signs out with "Keluar"). */
 static void account_actions(struct html *h, const struct req *r, const struct store_user *u,
-                            bool has_factor) {
+                            bool has_factor, size_t sessions) {
   char href[96], aria[PERSON_NAME_SIZE + 160];
+  if (sessions > 0 && u->id != r->user->id) {
+    snprintf(href, sizeof href, "/admin/users/%" PRId64 "/sessions/end", u->id);
+    snprintf(aria, sizeof aria, "%s: %s", L(r, "admin.end_sessions"), u->name);
+    confirm_link(h, href, L(r, "admin.end_sessions"), aria);
+  }
   if (accounts_may_disable(r->user->id, u)) {
     snprintf(href, sizeof href, "/admin/users/%" PRId64 "/disable", u->id);
     snprintf(aria, sizeof aria, "%s: %s", L(r, "admin.disable"), u->name);
@@ -176,10 +182,22 @@ static const char *second_factor_key(enum second_factor_state state) {
 int h_page_admin_user(struct req *r) {
   struct store_user u;
   enum second_factor_state factor = SECOND_FACTOR_STATE_NONE;
-  char when[40], subject[40];
+  char when[40], subject[40], count[24];
   int ret = 0;
+  struct store_session_info *sessions = NULL;
+  size_t nsessions = 0;
+  struct store_rd *rd = NULL;
   if (!page_user(r, &u) || !factor_state(r, &u, &factor)) {
     return 0; /* answered */
+  }
+  int rc = store_rd_begin(r->svc->store, &rd);
+  if (STORE_OK == rc) {
+    rc = store_user_sessions(rd, &sessions, &nsessions, u.id, NULL, r->now_ms, ADMIN_LIST_LIMIT);
+  }
+  store_rd_end(rd);
+  free(sessions); /* only how many */
+  if (STORE_OK != rc) {
+    return layout_store_error(r, rc);
   }
   bool staff = second_factor_applies(u.role);
   struct html *h = layout_page_open(r, STORE_OK, "admin.user_title", "static/staff.js", &ret);
@@ -196,11 +214,13 @@ int h_page_admin_user(struct req *r) {
   if (staff) {
     fact(h, r, "admin.user_2fa", L(r, second_factor_key(factor)));
   }
+  snprintf(count, sizeof count, "%zu", nsessions);
+  fact(h, r, "admin.user_sessions", count);
   html_fmt(h,
            "</dl><section aria-labelledby=\"u-actions\"><h2 id=\"u-actions\">%s</h2>"
            "<div class=\"row-actions\">",
            L(r, "page.actions"));
-  account_actions(h, r, &u, SECOND_FACTOR_STATE_NONE != factor);
+  account_actions(h, r, &u, SECOND_FACTOR_STATE_NONE != factor, nsessions);
   html_fmt(h,
            "</div></section><section aria-labelledby=\"u-records\"><h2 id=\"u-records\">%s"
            "</h2><ul>",
@@ -247,6 +267,25 @@ int h_page_admin_disable_confirm(struct req *r) {
                             .button_key = "confirm.disable_button",
                             .fields = reason_field,
                             .ctx = &optional};
+  return confirm_page(r, &c);
+}
+
+/* GET /admin/users/:id/sessions/end: what ending an account's sessions does. */
+int h_page_admin_end_sessions_confirm(struct req *r) {
+  struct store_user u;
+  struct confirm_paths p;
+  if (!page_user(r, &u)) {
+    return 0; /* answered */
+  }
+  confirm_paths(&p, u.id, "sessions/end", "user_sessions_ended");
+  const struct confirm c = {.title_key = "confirm.end_sessions_title",
+                            .what_key = "confirm.end_sessions_what",
+                            .name = u.name,
+                            .action = p.action,
+                            .api = p.api,
+                            .next = p.next,
+                            .back = p.back,
+                            .button_key = "confirm.end_sessions_button"};
   return confirm_page(r, &c);
 }
 

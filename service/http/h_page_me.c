@@ -61,17 +61,8 @@ static bool list_heading(struct html *h, const struct req *r, const char *id, co
   return true;
 }
 
-/* Opens a cell of the results table with its column's name (data-label): on a narrow
- * screen each row stacks as name and value, so no column scrolls out of view. */
-static void unit_cell(struct html *h, const struct req *r, const char *key) {
-  HTML_LIT(h, "<td role=\"cell\"");
-  html_attr(h, "data-label", L(r, key));
-  HTML_LIT(h, ">");
-}
-
-/* Per-unit table from the stored result JSON ({"units":[{code,title,percent,verdict}]}).
- * Its ARIA roles keep it a table for screen readers when a narrow screen's style sheet
- * stacks its rows (browsers drop a table's semantics once its display changes). */
+/* Per-unit table from the stored result JSON ({"units":[{code,title,percent,verdict}]}),
+ * stacking its rows on a narrow screen (layout_stack_table_begin). */
 static void render_units(struct html *h, const struct req *r, const json_t *result) {
   static const char *const cols[] = {"me.unit_code", "me.unit_title", "me.unit_score",
                                      "me.unit_cut", "me.unit_outcome"};
@@ -80,15 +71,7 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
     return;
   }
   bool en = 0 == strcmp(r->lang, "en");
-  HTML_LIT(h, "<div class=\"table-wrap\"><table class=\"stack\" role=\"table\"><caption>");
-  html_text(h, L(r, "me.units"));
-  HTML_LIT(h, "</caption><thead role=\"rowgroup\"><tr role=\"row\">");
-  for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
-    HTML_LIT(h, "<th scope=\"col\" role=\"columnheader\">");
-    html_text(h, L(r, cols[c]));
-    HTML_LIT(h, "</th>");
-  }
-  HTML_LIT(h, "</tr></thead><tbody role=\"rowgroup\">");
+  layout_stack_table_begin(h, r, "me.units", cols, sizeof cols / sizeof cols[0]);
   size_t i;
   const json_t *u;
   json_array_foreach(units, i, u) {
@@ -101,13 +84,13 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
       title = json_string_value(json_object_get(u, "title"));
     }
     HTML_LIT(h, "<tr role=\"row\">");
-    unit_cell(h, r, cols[0]);
+    layout_stack_cell(h, r, cols[0]);
     html_text(h, json_string_value(json_object_get(u, "code")));
     HTML_LIT(h, "</td>");
-    unit_cell(h, r, cols[1]);
+    layout_stack_cell(h, r, cols[1]);
     html_text(h, title);
     HTML_LIT(h, "</td>");
-    unit_cell(h, r, cols[2]);
+    layout_stack_cell(h, r, cols[2]);
     const json_t *pct = json_object_get(u, "percent");
     bool observed_unit = json_is_string(json_object_get(u, "assessment"));
     if (observed_unit && (VERDICT_K == verdict || VERDICT_BK == verdict)) {
@@ -123,7 +106,7 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
       HTML_LIT(h, "—");
     }
     HTML_LIT(h, "</td>");
-    unit_cell(h, r, cols[3]);
+    layout_stack_cell(h, r, cols[3]);
     const json_t *cut = json_object_get(u, "cut_score");
     if (json_is_integer(cut)) {
       html_fmt(h, "%lld%%", (long long)json_integer_value(cut));
@@ -131,7 +114,7 @@ static void render_units(struct html *h, const struct req *r, const json_t *resu
       HTML_LIT(h, "—");
     }
     HTML_LIT(h, "</td>");
-    unit_cell(h, r, cols[4]);
+    layout_stack_cell(h, r, cols[4]);
     /* One box for the badge and the reason: a stacked cell's value is one grid item. */
     html_fmt(h, "<span class=\"unit-outcome\"><span class=\"%s\">", badge_class[verdict]);
     html_text(h, layout_verdict_text(r, verdict));
@@ -577,13 +560,15 @@ static int me_attempt(struct html *h, struct req *r, const struct store_attempt 
   return 0;
 }
 
-/* The account's own settings: the password and the e-mail address (staff find them on their
- * second-factor page, the candidate on the dashboard). */
+/* The account's own settings: the password, the e-mail address and the sign-in sessions
+ * (staff find them on their second-factor page, the candidate on the dashboard). */
 static void render_account_links(struct html *h, const struct req *r) {
   HTML_LIT(h, "<p class=\"account-links\"><a href=\"/account/password\">");
   html_text(h, L(r, "auth.change_title"));
   HTML_LIT(h, "</a> · <a href=\"/account/email\">");
   html_text(h, L(r, "email.title"));
+  HTML_LIT(h, "</a> · <a href=\"/account/sessions\">");
+  html_text(h, L(r, "sessions.title"));
   HTML_LIT(h, "</a></p>");
 }
 

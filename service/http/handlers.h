@@ -29,6 +29,9 @@ int h_auth_login(struct req *r);
 int h_checkin(struct req *r);
 int h_auth_logout(struct req *r);
 int h_auth_logout_all(struct req *r);
+int h_auth_logout_others(struct req *r);
+int h_auth_sessions(struct req *r);
+int h_page_sessions(struct req *r); /* the holder's sessions (h_page_sessions.c) */
 int h_auth_me(struct req *r);
 int h_auth_password(struct req *r);
 int h_auth_login_totp(struct req *r);
@@ -275,6 +278,7 @@ int h_appeals_assign(struct req *r);
 int h_admin_users_create(struct req *r);
 int h_admin_users_list(struct req *r);
 int h_admin_users_disable(struct req *r);
+int h_admin_users_end_sessions(struct req *r);
 /* POST /api/admin/users/:id/name (and the page form of GET /admin/users/:id/name) */
 int h_admin_users_name(struct req *r);
 int h_page_admin_rename(struct req *r);
@@ -412,6 +416,7 @@ void admin_input(struct html *h, const char *type, const char *name, const char 
                  const char *suffix, bool required);
 int h_page_admin_user(struct req *r); /* one account (h_page_admin_user.c) */
 int h_page_admin_disable_confirm(struct req *r);
+int h_page_admin_end_sessions_confirm(struct req *r);
 int h_page_admin_2fa_reset_confirm(struct req *r);
 int h_page_admin_revoke_confirm(struct req *r);
 int h_page_admin_suspend_confirm(struct req *r);

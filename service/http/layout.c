@@ -121,6 +121,29 @@ void layout_table_begin(struct html *h, const struct req *r, bool numbered, cons
   HTML_LIT(h, "</tr></thead><tbody>");
 }
 
+void layout_stack_table_begin(struct html *h, const struct req *r, const char *caption_key,
+                              const char *const *keys, size_t nkeys) {
+  HTML_LIT(h, "<div class=\"table-wrap\"><table class=\"stack\" role=\"table\">");
+  if (NULL != caption_key) {
+    HTML_LIT(h, "<caption>");
+    html_text(h, L(r, caption_key));
+    HTML_LIT(h, "</caption>");
+  }
+  HTML_LIT(h, "<thead role=\"rowgroup\"><tr role=\"row\">");
+  for (size_t i = 0; i < nkeys; i++) {
+    HTML_LIT(h, "<th scope=\"col\" role=\"columnheader\">");
+    html_text(h, L(r, keys[i]));
+    HTML_LIT(h, "</th>");
+  }
+  HTML_LIT(h, "</tr></thead><tbody role=\"rowgroup\">");
+}
+
+void layout_stack_cell(struct html *h, const struct req *r, const char *key) {
+  HTML_LIT(h, "<td role=\"cell\"");
+  html_attr(h, "data-label", L(r, key));
+  HTML_LIT(h, ">");
+}
+
 bool layout_asset_url(char *out, size_t outlen, const char *asset_path) {
   const struct asset *a = asset_find(asset_path);
   if (NULL == a) {

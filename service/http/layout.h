@@ -91,6 +91,15 @@ void layout_th(struct html *h, const struct req *r, const char *const *keys, siz
  * column when numbered. */
 void layout_table_begin(struct html *h, const struct req *r, bool numbered, const char *const *keys,
                         size_t nkeys);
+/* Opens a table that stacks on a narrow screen up to its opened <tbody>: table.stack, each
+ * row a block of "column: value" lines under 40rem, so no column scrolls out of view, with
+ * explicit ARIA roles that keep it a table for screen readers (browsers drop a table's
+ * semantics once its display changes); its caption (catalogue key; NULL: none) and header
+ * cells. Rows are <tr role="row">, cells opened with layout_stack_cell. */
+void layout_stack_table_begin(struct html *h, const struct req *r, const char *caption_key,
+                              const char *const *keys, size_t nkeys);
+/* Opens a cell of such a table, labelled with its column's name (catalogue key). */
+void layout_stack_cell(struct html *h, const struct req *r, const char *key);
 
 /* The catalogue's text for a domain state, in the request's language: the one place a state
  * becomes words on a page. A verdict of VERDICT_NONE reads "not finished". */

@@ -38,6 +38,8 @@ enum users_stmt {
   DEVICE_TRIM,
   DEVICE_PURGE,
   SIGN_INS,
+  SESSIONS_LIST,
+  SESSIONS_DELETE_OTHERS,
   USERS__MAX
 };
 
@@ -104,6 +106,15 @@ static const char *const users_sqls[USERS__MAX] = {
     [SIGN_INS] = "SELECT 'session', created_at, last_seen_at, expires_at FROM sessions "
                  "WHERE user_id = ?1 UNION ALL SELECT 'device', created_at, last_used_at, 0 "
                  "FROM login_devices WHERE user_id = ?1 ORDER BY 3 DESC LIMIT ?2",
+    /* The live ones only: an expired session no longer lets anyone in, whether or not the
+     * purge has removed it yet. */
+    [SESSIONS_LIST] = "SELECT created_at, last_seen_at, CASE WHEN expires_at < "
+                      "absolute_expires_at THEN expires_at ELSE absolute_expires_at END, "
+                      "CASE WHEN token_hash = ?2 THEN 1 ELSE 0 END, scope_schedule_id "
+                      "FROM sessions WHERE user_id = ?1 AND expires_at > ?3 AND "
+                      "absolute_expires_at > ?3 ORDER BY last_seen_at DESC, created_at DESC "
+                      "LIMIT ?4",
+    [SESSIONS_DELETE_OTHERS] = "DELETE FROM sessions WHERE user_id = ?1 AND token_hash <> ?2",
 };
 static const struct store_sqlset users_set = {"users", users_sqls, USERS__MAX};
 
@@ -437,6 +448,28 @@ int store_session_delete_user(struct store_tx *tx, int64_t user_id, int64_t *out
   return delete_by_num(tx, SESSIONS_DELETE_USER, user_id, out_n, "session delete user");
 }
 
+int store_session_delete_others(struct store_tx *tx, int64_t user_id, const char *keep_hash,
+                                int64_t *out_n) {
+  struct store_conn *c = store_tx_conn(tx);
+  struct store_stmt *st = store_stmt(c, &users_set, SESSIONS_DELETE_OTHERS);
+  int64_t changes = 0;
+  int rc = STORE_HARD;
+  const struct store_arg args[] = {STORE_ARG_INT(user_id), STORE_ARG_TEXT(keep_hash)};
+  if (NULL != out_n) {
+    *out_n = 0;
+  }
+  if (NULL == st) {
+    return STORE_HARD;
+  }
+  store_bind_all(st, args, sizeof args / sizeof args[0]);
+  rc = store_step_done(c, st, "session delete others", &changes);
+  store_stmt_done(st);
+  if (STORE_OK == rc && NULL != out_n) {
+    *out_n = changes;
+  }
+  return rc;
+}
+
 int store_session_purge(struct store_tx *tx, int64_t now_ms, int64_t *out_n) {
   return delete_by_num(tx, SESSIONS_PURGE, now_ms, out_n, "session purge");
 }
@@ -606,6 +639,28 @@ int store_user_sign_ins(struct store_rd *rd, struct store_sign_in **out, size_t 
   const struct store_arg args[] = {STORE_ARG_INT(user_id), STORE_ARG_INT(limit)};
   return store_rows_query(store_rd_conn(rd), &users_set, SIGN_INS, args,
                           sizeof args / sizeof args[0], &sign_in_rows, limit, out, out_n);
+}
+
+static int session_info_row(struct store_stmt *st, void *elem) {
+  struct store_session_info *o = elem;
+  memset(o, 0, sizeof *o);
+  o->created_ms = store_col_int64(st, 0);
+  o->last_ms = store_col_int64(st, 1);
+  o->expires_ms = store_col_int64(st, 2);
+  o->current = 0 != store_col_int64(st, 3);
+  o->checkin = store_col_int64(st, 4) > 0;
+  return STORE_OK;
+}
+
+static const struct store_rowtype session_info_rows = {
+    "sessions", sizeof(struct store_session_info), session_info_row, NULL};
+
+int store_user_sessions(struct store_rd *rd, struct store_session_info **out, size_t *out_n,
+                        int64_t user_id, const char *current_hash, int64_t now_ms, int limit) {
+  const struct store_arg args[] = {STORE_ARG_INT(user_id), STORE_ARG_TEXT(current_hash),
+                                   STORE_ARG_INT(now_ms), STORE_ARG_INT(limit)};
+  return store_rows_query(store_rd_conn(rd), &users_set, SESSIONS_LIST, args,
+                          sizeof args / sizeof args[0], &session_info_rows, limit, out, out_n);
 }
 
 /* Runs one write of this file's set with args bound: STORE_OK or negative. */

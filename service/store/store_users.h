@@ -120,6 +120,10 @@ int store_session_delete(struct store_tx *tx, const char *token_hash);
 /* Deletes every session of a user (password change, account disabled); *out_n (may be
  * NULL) receives the count. STORE_OK or negative. */
 int store_session_delete_user(struct store_tx *tx, int64_t user_id, int64_t *out_n);
+/* Deletes every session of a user but the one whose token hashes to keep_hash (signing out
+ * of the other devices); *out_n (may be NULL) receives the count. STORE_OK or negative. */
+int store_session_delete_others(struct store_tx *tx, int64_t user_id, const char *keep_hash,
+                                int64_t *out_n);
 /* Deletes sessions expired at now_ms. STORE_OK or negative. */
 int store_session_purge(struct store_tx *tx, int64_t now_ms, int64_t *out_n);
 
@@ -179,5 +183,19 @@ struct store_sign_in {
 };
 int store_user_sign_ins(struct store_rd *rd, struct store_sign_in **out, size_t *out_n,
                         int64_t user_id, int limit);
+
+/* A user's sessions still valid at now_ms, most recently used first, at most limit (1..1000;
+ * free *out): when each began, was last used and expires (the earlier of its idle and
+ * absolute expiry), whether it is the one whose token hashes to current_hash (NULL or "":
+ * none), and whether a check-in code started it. STORE_OK or negative. */
+struct store_session_info {
+  int64_t created_ms;
+  int64_t last_ms;
+  int64_t expires_ms;
+  bool current;
+  bool checkin;
+};
+int store_user_sessions(struct store_rd *rd, struct store_session_info **out, size_t *out_n,
+                        int64_t user_id, const char *current_hash, int64_t now_ms, int limit);
 
 #endif

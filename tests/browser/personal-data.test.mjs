@@ -5,7 +5,9 @@
 // same file from the account's row on the admin page, for a request made to the LSP, and
 // corrects a name and an e-mail address through their forms. A candidate moves their account
 // to a new e-mail address: the form, the link mailed there (a local SMTP sink), the page it
-// opens, and the log-in with the new address.
+// opens, and the log-in with the new address. A candidate signed in at a test-site computer
+// signs it out from their phone (/account/sessions); an administrator ends every session of
+// an account from its page.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -177,3 +179,54 @@ test('the admin corrects an e-mail address through its form, with how the holder
   await a.context.close();
 });
 
+
+test('a computer left signed in at the test site is signed out from the phone', async () => {
+  const { d, browser } = env;
+  const tuk = await newPage(browser, { width: 1280, height: 900 });
+  const email = await registerCandidate(tuk.page, d.url, 'sesituk', 'Made Wirawan');
+  const phone = await newPage(browser, { width: 360, height: 800 });
+  await loginViaForm(phone.page, d.url, email);
+  await phone.page.goto(`${d.url}/me`);
+  await Promise.all([phone.page.waitForURL(/\/account\/sessions$/),
+    phone.page.getByRole('link', { name: 'Sesi masuk' }).click()]);
+  const rows = phone.page.locator('main table tbody tr');
+  assert.equal(await rows.count(), 2, 'the computer and the phone');
+  assert.match(await phone.page.locator('#session-current').textContent(), /perangkat ini/);
+  assert.match(await phone.page.locator('main table thead').textContent(), /Masuk.*Terakhir dipakai.*Berakhir/);
+  await checkPage(phone.page, 'account-sessions');
+  await Promise.all([phone.page.waitForURL(/notice=sessions_ended/),
+    phone.page.getByRole('button', { name: 'Keluar dari semua perangkat lain' }).click()]);
+  assert.match(await phone.page.locator('main p.notice.ok').textContent(), /keluar dari semua perangkat lain/);
+  assert.equal(await rows.count(), 1);
+  assert.equal(await phone.page.locator('#sessions-none').count(), 1);
+  await assertAccessible(phone.page, 'sessions after signing out the others');
+  // The computer at the test site is signed out; the phone is not.
+  await tuk.page.goto(`${d.url}/me`);
+  assert.match(new URL(tuk.page.url()).pathname, /^\/login/);
+  await phone.page.goto(`${d.url}/me`);
+  assert.equal(new URL(phone.page.url()).pathname, '/me');
+
+  // An administrator ends every session of an account from its page, after a confirmation.
+  const staff = await staffAccount(env, 'admin', 'Admin Sesi');
+  const a = await newPage(browser, { width: 1280, height: 900 });
+  await loginViaForm(a.page, d.url, staff.email);
+  await a.page.goto(`${d.url}/admin?uq=${encodeURIComponent(email)}`);
+  await Promise.all([a.page.waitForURL(/\/admin\/users\/\d+$/),
+    a.page.locator('section:has(#s-accounts) tbody a', { hasText: 'Made Wirawan' }).click()]);
+  assert.match(await a.page.locator('#account-facts').textContent(), /Sesi aktif1/);
+  await a.page.getByRole('link', { name: 'Akhiri semua sesi: Made Wirawan' }).click();
+  const dialog = a.page.locator('dialog.confirm-dialog[open]');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /Semua sesi masuk milik Made Wirawan akan segera berakhir/);
+  await assertAccessible(a.page, 'end sessions dialog');
+  await Promise.all([a.page.waitForURL(/notice=user_sessions_ended/), dialog.locator('button[type=submit]').click()]);
+  assert.match(await a.page.locator('main p.notice.ok').textContent(), /Semua sesi akun telah diakhiri/);
+  assert.match(await a.page.locator('#account-facts').textContent(), /Sesi aktif0/);
+  assert.equal(await a.page.getByRole('link', { name: /Akhiri semua sesi/ }).count(), 0);
+  await phone.page.goto(`${d.url}/me`);
+  assert.match(new URL(phone.page.url()).pathname, /^\/login/);
+  for (const p of [tuk, phone, a]) {
+    assertNoDialogs(p);
+    await p.context.close();
+  }
+});

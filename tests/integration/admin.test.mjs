@@ -101,6 +101,36 @@ test('assessor accounts: create, refuse duplicates and weak passwords, disable',
   assert.equal(audit.json.items[0].before.disabled, false);
 });
 
+test('an administrator ends every session of an account; it stays usable, the act is audited', async () => {
+  const cand = await candidateClient(d, 'Sesi Tertinggal');
+  const id = (await cand.get('/api/auth/me')).json.user.id;
+  const tuk = new Client(d.url);
+  assert.equal((await tuk.login(cand.email, PASSWORD)).status, 200);
+  const page = await admin.get(`/admin/users/${id}`, { headers: { Accept: 'text/html' } });
+  assert.match(page.text, /<dt>Sesi aktif<\/dt><dd>2<\/dd>/);
+  assert.match(page.text, /href="\/admin\/users\/\d+\/sessions\/end"/);
+  const r = await admin.post(`/api/admin/users/${id}/sessions/end`, {});
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { user: { id }, sessions: 2 });
+  assert.equal((await cand.get('/api/auth/me')).status, 401);
+  assert.equal((await tuk.get('/api/auth/me')).status, 401);
+  assert.equal((await admin.get('/api/auth/me')).status, 200, 'the administrator keeps theirs');
+  const audit = await admin.get(`/api/admin/audit?subject=user:${id}&action=user.sessions_end`);
+  assert.equal(audit.json.items.length, 1);
+  assert.equal(audit.json.items[0].after.sessions, 2);
+  assert.equal(audit.json.items[0].actor, (await admin.get('/api/auth/me')).json.user.id);
+  // No sessions left: the page says 0 and offers no such action; the account still logs in.
+  const none = await admin.get(`/admin/users/${id}`, { headers: { Accept: 'text/html' } });
+  assert.match(none.text, /<dt>Sesi aktif<\/dt><dd>0<\/dd>/);
+  assert.doesNotMatch(none.text, /sessions\/end/);
+  assert.equal((await new Client(d.url).login(cand.email, PASSWORD)).status, 200);
+  assert.equal((await admin.post('/api/admin/users/999999/sessions/end', {})).status, 404);
+  assert.equal((await admin.post('/api/admin/users/x/sessions/end', {})).status, 404);
+  for (const c of [cand, asesor, new Client(d.url)]) {
+    assert.ok([401, 403].includes((await c.post(`/api/admin/users/${id}/sessions/end`, {})).status));
+  }
+});
+
 test('extra time moves the deadline of an attempt in progress, with a reason, audited', async () => {
   const cand = await candidateClient(d, 'Nur Aini');
   const s = await cand.post(`/api/exams/${REVIEW_EXAM_ID}/attempts`, {});

@@ -207,6 +207,56 @@ test('"log out everywhere" ends every session of the user', async () => {
   assert.equal((await new Client(d.url).post('/api/auth/logout-all', {})).status, 401);
 });
 
+test('the sessions list marks this one; signing out of the others keeps it', async () => {
+  const { email } = await newAccount();
+  const laptop = new Client(d.url);
+  const phone = new Client(d.url);
+  const tablet = new Client(d.url);
+  for (const c of [laptop, phone, tablet]) assert.equal((await c.login(email, PASSWORD)).status, 200);
+  const other = await newAccount();
+  assert.equal((await other.c.login(other.email, PASSWORD)).status, 200);
+
+  const list = await laptop.get('/api/auth/sessions');
+  assert.equal(list.status, 200, list.text);
+  assert.equal(list.json.sessions.length, 3, 'the user\'s sessions, not another user\'s');
+  assert.deepEqual(list.json.sessions.map((s) => s.current).sort(), [false, false, true]);
+  for (const s of list.json.sessions) {
+    for (const k of ['started_at', 'last_used_at', 'expires_at']) assert.match(s[k], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, k);
+    assert.ok(s.expires_at > s.last_used_at, 'a listed session is still valid');
+    assert.equal(s.checkin, false);
+  }
+  assert.equal((await phone.get('/api/auth/sessions')).json.sessions.filter((s) => s.current).length, 1);
+
+  const r = await laptop.post('/api/auth/logout-others', {});
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.sessions, 2);
+  assert.equal((await laptop.get('/api/auth/me')).status, 200, 'this session stays');
+  assert.equal((await phone.get('/api/auth/me')).status, 401);
+  assert.equal((await tablet.get('/api/auth/me')).status, 401);
+  assert.equal((await other.c.get('/api/auth/me')).status, 200, 'other users keep their sessions');
+  const after = await laptop.get('/api/auth/sessions');
+  assert.deepEqual(after.json.sessions.map((s) => s.current), [true]);
+  assert.equal((await laptop.post('/api/auth/logout-others', {})).json.sessions, 0, 'again: none left');
+  // The same from the page, without scripts: the form posts, the page comes back with a notice.
+  assert.equal((await phone.login(email, PASSWORD)).status, 200);
+  const page = await laptop.get('/account/sessions', { headers: { Accept: 'text/html' } });
+  assert.equal(page.status, 200);
+  assert.equal((page.text.match(/ id="session-current"/g) || []).length, 1);
+  assert.match(page.text, /action="\/account\/sessions\/logout-others"/);
+  const form = new URLSearchParams({ csrf: laptop.csrf, _next: '/account/sessions?notice=sessions_ended' }).toString();
+  const posted = await laptop.req('POST', '/account/sessions/logout-others', form,
+    { headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' }, raw: true });
+  assert.equal(posted.status, 303, posted.text.slice(0, 200));
+  assert.equal(posted.headers.get('location'), '/account/sessions?notice=sessions_ended');
+  assert.equal((await phone.get('/api/auth/me')).status, 401);
+  const done = await laptop.get('/account/sessions?notice=sessions_ended', { headers: { Accept: 'text/html' } });
+  assert.match(done.text, /Anda telah keluar dari semua perangkat lain/);
+  assert.match(done.text, /id="sessions-none"/);
+  // Without a session: 401, and a bearer token is a session too.
+  assert.equal((await new Client(d.url).post('/api/auth/logout-others', {})).status, 401);
+  assert.equal((await new Client(d.url).get('/api/auth/sessions')).status, 401);
+});
+
 test('cross-origin login and registration posts are refused', async () => {
   const { email } = await newAccount();
   const c = new Client(d.url);

@@ -28,7 +28,7 @@ static const char *const key_prefixes[] = {
     "exam.",  "review.",   "admin.",    "page.",       "result.",    "err.",   "verify.",
     "reset.", "analysis.", "audit.",    "confirm.",    "notice.",    "pager.", "reason.",
     "field.", "skkni.",    "evidence.", "upload.",     "apl.",       "obs.",   "schedule.",
-    "enrol.", "itembank.", "checkin.",  "attendance.", "complaint.", "email."};
+    "enrol.", "itembank.", "checkin.",  "attendance.", "complaint.", "email.", "sessions."};
 
 static void test_catalogues_have_same_keys(void **state) {
   (void)state;
