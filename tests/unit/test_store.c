@@ -782,6 +782,38 @@ static int tx_session_delete_user(struct store_tx *tx, void *ctx) {
   return rc;
 }
 
+static int tx_session_delete_others(struct store_tx *tx, void *ctx) {
+  struct sess_args *a = ctx;
+  int64_t n = 0;
+  int rc = store_session_delete_others(tx, a->in.user_id, a->in.token_hash, &n);
+  a->rc = (int)n;
+  return rc;
+}
+
+/* A user's sessions as the sessions page lists them at a.now: how many, and the current
+ * one's place (-1: none marked). */
+static void list_sessions(struct store *s, int64_t uid, const char *current, int64_t now,
+                          size_t *out_n, int *out_current, struct store_session_info *first) {
+  struct store_rd *rd = NULL;
+  struct store_session_info *list = NULL;
+  size_t n = 0;
+  assert_int_equal(STORE_OK, store_rd_begin(s, &rd));
+  assert_int_equal(STORE_OK, store_user_sessions(rd, &list, &n, uid, current, now, 10));
+  store_rd_end(rd);
+  *out_current = -1;
+  for (size_t i = 0; i < n; i++) {
+    if (list[i].current) {
+      assert_int_equal(-1, *out_current); /* at most one */
+      *out_current = (int)i;
+    }
+  }
+  if (n > 0 && NULL != first) {
+    *first = list[0];
+  }
+  *out_n = n;
+  free(list);
+}
+
 static void test_sessions(void **state) {
   struct temp_store *f = *state;
   struct store *s = open_ok(f, 0);
@@ -817,6 +849,54 @@ static void test_sessions(void **state) {
   assert_int_equal(STORE_OK, store_txn(s, tx_session_create, &a));
   assert_int_equal(STORE_OK, store_txn(s, tx_session_delete_user, &a));
   assert_int_equal(2, a.rc);
+
+  /* The list: live sessions only, most recently used first, the presented one marked; the
+   * expiry shown is the earlier of the idle and the absolute one. Signing out of the others
+   * keeps the presented one and another user's. */
+  int64_t other = 0;
+  assert_int_equal(STORE_OK, create_user(s, "lain@contoh.id", ROLE_CANDIDATE, &other));
+  const struct {
+    char fill;
+    int64_t user, last, expires, absolute;
+  } made[] = {
+      {'d', 0, 5000, 9000, 8000}, /* used last; ends at its absolute expiry */
+      {'e', 0, 4000, 7000, 9000}, /* the one presented below */
+      {'f', 0, 3000, 4500, 9000}, /* idle-expired at 5000 */
+      {'g', 1, 6000, 9000, 9000}, /* another user's */
+  };
+  for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
+    memset(a.in.token_hash, made[i].fill, 64);
+    a.in.user_id = made[i].user ? other : uid;
+    a.in.created_ms = 1000;
+    a.in.last_seen_ms = made[i].last;
+    a.in.expires_ms = made[i].expires;
+    a.in.absolute_expires_ms = made[i].absolute;
+    assert_int_equal(STORE_OK, store_txn(s, tx_session_create, &a));
+  }
+  char presented[65];
+  memset(presented, 'e', 64);
+  presented[64] = '\0';
+  size_t n = 0;
+  int current = -1;
+  struct store_session_info first;
+  list_sessions(s, uid, presented, 5000, &n, &current, &first);
+  assert_int_equal(2, n);
+  assert_int_equal(1, current);
+  assert_int_equal(5000, first.last_ms);
+  assert_int_equal(8000, first.expires_ms);
+  assert_false(first.checkin);
+  list_sessions(s, uid, NULL, 5000, &n, &current, NULL);
+  assert_int_equal(2, n);
+  assert_int_equal(-1, current);
+  a.in.user_id = uid;
+  memcpy(a.in.token_hash, presented, sizeof presented);
+  assert_int_equal(STORE_OK, store_txn(s, tx_session_delete_others, &a));
+  assert_int_equal(2, a.rc); /* 'd' and the expired 'f', not yet purged */
+  list_sessions(s, uid, presented, 5000, &n, &current, NULL);
+  assert_int_equal(1, n);
+  assert_int_equal(0, current);
+  list_sessions(s, other, NULL, 5000, &n, &current, NULL);
+  assert_int_equal(1, n);
   store_close(s);
 }
 
