@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 
 import {
-  startDaemon, stopClean, adminClient, candidateClient, Client, uniqueEmail, PASSWORD,
+  startDaemon, stopClean, adminClient, candidateClient, Client, uniqueEmail, PASSWORD, cli,
 } from './lib/daemon.mjs';
 import { assessorClient } from './lib/reliability.mjs';
 import {
@@ -129,6 +129,20 @@ test('an administrator ends every session of an account; it stays usable, the ac
   for (const c of [cand, asesor, new Client(d.url)]) {
     assert.ok([401, 403].includes((await c.post(`/api/admin/users/${id}/sessions/end`, {})).status));
   }
+  // From the console, beside the running daemon: the same, by the system.
+  const staff = new Client(d.url);
+  assert.equal((await staff.login(cand.email, PASSWORD)).status, 200);
+  const ended = cli(['admin', 'end-sessions', cand.email], { dataDir: d.dataDir });
+  assert.equal(ended.status, 0, ended.stderr);
+  assert.match(ended.stdout, new RegExp(`ended 2 session\\(s\\) of account ${id}`));
+  assert.equal((await staff.get('/api/auth/me')).status, 401);
+  const byCli = await admin.get(`/api/admin/audit?subject=user:${id}&action=user.sessions_end`);
+  assert.equal(byCli.json.items[0].actor, null, 'by the system (the operator at the console)');
+  assert.equal(byCli.json.items[0].after.sessions, 2);
+  const unknown = cli(['admin', 'end-sessions', uniqueEmail('tidakada')], { dataDir: d.dataDir });
+  assert.equal(unknown.status, 1);
+  assert.match(unknown.stderr, /no account with the e-mail/);
+  assert.equal(cli(['admin', 'end-sessions'], { dataDir: d.dataDir }).status, 2);
 });
 
 test('extra time moves the deadline of an attempt in progress, with a reason, audited', async () => {

@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  startDaemon, stopClean, Client, adminClient, candidateClient, uniqueEmail, PASSWORD,
+  startDaemon, stopClean, Client, adminClient, candidateClient, uniqueEmail, PASSWORD, cli,
 } from './lib/daemon.mjs';
 import { smtpSink, mailFor } from './lib/smtp.mjs';
 
@@ -274,6 +274,35 @@ test('an administrator corrects an address, with a reason; both addresses are to
   const form1 = await admin.get(`/admin/users/${id}/email`);
   assert.equal(form1.status, 200);
   assert.ok(form1.text.includes(`value="${fresh}"`), 'the admin form shows the address on record');
+});
+
+test('the CLI corrects an address beside the running daemon: audited with the reason, no mail', async () => {
+  const cand = await candidateClient(d, 'Joko Tanpa Admin');
+  const id = cand.user.id;
+  const fresh = uniqueEmail('clikoreksi');
+  const mailsBefore = sink.mails.length;
+  const usage = cli(['admin', 'set-email', cand.email, fresh], { dataDir: d.dataDir });
+  assert.equal(usage.status, 2, 'no reason: refused before anything');
+  assert.match(usage.stderr, /--reason TEXT/);
+  assert.equal(cli(['admin', 'set-email', cand.email, 'tanpa-at', '--reason', REASON], { dataDir: d.dataDir }).status, 2);
+  const unknown = cli(['admin', 'set-email', uniqueEmail('tidakada'), fresh, '--reason', REASON], { dataDir: d.dataDir });
+  assert.equal(unknown.status, 1);
+  assert.match(unknown.stderr, /no account with the e-mail/);
+  assert.equal(cli(['admin', 'set-email', cand.email, admin.email, '--reason', REASON], { dataDir: d.dataDir }).status, 1,
+    'an address another account has');
+  assert.equal((await cand.get('/api/auth/me')).json.user.email, cand.email, 'nothing changed by the refusals');
+
+  const r = cli(['admin', 'set-email', cand.email.toUpperCase(), fresh, '--reason', REASON], { dataDir: d.dataDir });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`account ${id} now has the e-mail ${fresh} \\(no mail was sent\\)`));
+  assert.equal((await cand.get('/api/auth/me')).json.user.email, fresh, 'the daemon\'s session sees it at once');
+  assert.equal((await new Client(d.url).login(fresh, PASSWORD)).status, 200);
+  const entries = await auditOf(admin, 'user.email_change', id);
+  assert.equal(entries.length, 1);
+  assert.equal(entries[0].actor, null, 'by the system (the operator at the console)');
+  assert.deepEqual(entries[0].after, { via: 'admin', reason: REASON, email: fresh });
+  await new Promise((res) => setTimeout(res, 300));
+  assert.equal(sink.mails.length, mailsBefore, 'the CLI sends no mail');
 });
 
 test('without an SMTP server the holder is sent to the LSP', async (t) => {
