@@ -1,8 +1,9 @@
 /*
  * One account as an administrator manages it (GET /admin/users/:id): what the service
- * keeps of it (name, e-mail address, role, state, when it was made, a staff member's second
- * factor), the actions it allows, each irreversible one behind its confirmation page, and
- * where its records are (attempts, certificates, the audit entries about it and by it).
+ * keeps of it (name, e-mail address, role, state, when it was made and last signed in or
+ * used, a staff member's second factor, how many sessions are open), the actions it
+ * allows, each irreversible one behind its confirmation page, and where its records are
+ * (attempts, certificates, the audit entries about it and by it).
  * The pages of those actions live here too: disabling, resetting a second factor,
  * correcting the name or the e-mail address, planning extra time; each comes back to the
  * account's page. The accounts list on the admin page links each name here.
@@ -183,26 +184,36 @@ int h_page_admin_user(struct req *r) {
   struct store_user u;
   enum second_factor_state factor = SECOND_FACTOR_STATE_NONE;
   char when[40], subject[40], count[24];
-  int ret = 0;
   struct store_session_info *sessions = NULL;
   size_t nsessions = 0;
   struct store_rd *rd = NULL;
   if (!page_user(r, &u) || !factor_state(r, &u, &factor)) {
     return 0; /* answered */
   }
+  struct store_sign_in *last = NULL; /* the latest sign-in or use, if any */
+  size_t nlast = 0;
   int rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc) {
     rc = store_user_sessions(rd, &sessions, &nsessions, u.id, NULL, r->now_ms, ADMIN_LIST_LIMIT);
   }
+  if (STORE_OK == rc) {
+    rc = store_user_sign_ins(rd, &last, &nlast, u.id, 1);
+  }
   store_rd_end(rd);
   free(sessions); /* only how many */
+  int64_t last_ms = nlast > 0 ? last[0].last_ms : 0;
+  free(last);
   if (STORE_OK != rc) {
     return layout_store_error(r, rc);
   }
   bool staff = second_factor_applies(u.role);
-  struct html *h = layout_page_open(r, STORE_OK, "admin.user_title", "static/staff.js", &ret);
+  /* the person's name in the heading and the window's title: several accounts open in
+   * tabs are told apart */
+  char title[PERSON_NAME_SIZE + 64];
+  snprintf(title, sizeof title, "%s: %s", L(r, "admin.user_title"), u.name);
+  struct html *h = layout_page_new_text(r, title, "static/staff.js");
   if (NULL == h) {
-    return ret;
+    return reply_error(r, ERR_INTERNAL, NULL);
   }
   HTML_LIT(h, "<dl class=\"facts\" id=\"account-facts\">");
   fact(h, r, "admin.name", u.name);
@@ -214,6 +225,10 @@ int h_page_admin_user(struct req *r) {
   if (staff) {
     fact(h, r, "admin.user_2fa", L(r, second_factor_key(factor)));
   }
+  if (last_ms > 0) {
+    page_time(when, sizeof when, last_ms, page_zone(r), false);
+  }
+  fact(h, r, "admin.user_last_used", last_ms > 0 ? when : L(r, "admin.user_never_used"));
   snprintf(count, sizeof count, "%zu", nsessions);
   fact(h, r, "admin.user_sessions", count);
   html_fmt(h,

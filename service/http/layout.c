@@ -429,13 +429,17 @@ void layout_shell_begin(struct html *h, const struct req *r, const struct layout
 }
 
 struct html *layout_page_new(const struct req *r, const char *title_key, const char *script) {
+  return layout_page_new_text(r, L(r, title_key), script);
+}
+
+struct html *layout_page_new_text(const struct req *r, const char *title, const char *script) {
   struct html *h = html_new();
   if (NULL == h) {
     return NULL;
   }
-  layout_begin_script(h, r, L(r, title_key), script);
+  layout_begin_script(h, r, title, script);
   HTML_LIT(h, "<h1>");
-  html_text(h, L(r, title_key));
+  html_text(h, title);
   HTML_LIT(h, "</h1>");
   layout_notice(h, r);
   return h;

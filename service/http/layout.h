@@ -44,6 +44,8 @@ void layout_shell_begin(struct html *h, const struct req *r, const struct layout
 /* A new page, opened by layout_begin_script and headed by an <h1>: both the catalogue's
  * text for title_key. NULL when out of memory. */
 struct html *layout_page_new(const struct req *r, const char *title_key, const char *script);
+/* The same with the title as text (a page about one record: "Akun: Budi Wijaya"). */
+struct html *layout_page_new_text(const struct req *r, const char *title, const char *script);
 /* Closes <main>, writes the footer and closes the document. */
 void layout_end(struct html *h, const struct req *r);
 

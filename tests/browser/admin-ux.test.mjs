@@ -219,12 +219,14 @@ test('an account\'s page: what is kept of it, the actions it allows, links to it
   await Promise.all([page.waitForURL(/\/admin\/users\/\d+$/),
     page.locator('section:has(#s-accounts) tbody a', { hasText: cand.name }).click()]);
   assert.equal(new URL(page.url()).pathname, `/admin/users/${cand.id}`);
-  assert.equal(await page.locator('h1').textContent(), 'Akun');
+  assert.equal(await page.locator('h1').textContent(), `Akun: ${cand.name}`);
+  assert.equal(await page.title(), `Akun: ${cand.name} — ujikom`);
   const terms = await page.locator('#account-facts dt').allTextContents();
   const values = await page.locator('#account-facts dd').allTextContents();
-  assert.deepEqual(terms, ['Nama', 'Email', 'Peran', 'Status', 'Terdaftar', 'Sesi aktif'], 'a candidate has no second factor');
+  assert.deepEqual(terms, ['Nama', 'Email', 'Peran', 'Status', 'Terdaftar', 'Terakhir masuk atau dipakai', 'Sesi aktif'],
+    'a candidate has no second factor');
   assert.deepEqual(values.slice(0, 4), [cand.name, cand.email, 'asesi', 'aktif']);
-  assert.equal(values[5], '0', 'a seeded candidate has not signed in');
+  assert.deepEqual(values.slice(5), ['belum pernah', '0'], 'a seeded candidate has not signed in');
   assert.equal(await page.locator('main a[href$="/sessions/end"]').count(), 0, 'nothing to end');
   assert.match(values[4], /20\d\d/);
   // Every action a candidate's account allows, each named for the account.

@@ -213,7 +213,9 @@ test('a computer left signed in at the test site is signed out from the phone', 
   await a.page.goto(`${d.url}/admin?uq=${encodeURIComponent(email)}`);
   await Promise.all([a.page.waitForURL(/\/admin\/users\/\d+$/),
     a.page.locator('section:has(#s-accounts) tbody a', { hasText: 'Made Wirawan' }).click()]);
-  assert.match(await a.page.locator('#account-facts').textContent(), /Sesi aktif1/);
+  const facts = await a.page.locator('#account-facts').textContent();
+  assert.match(facts, /Sesi aktif1/);
+  assert.match(facts, /Terakhir masuk atau dipakai20\d\d-\d\d-\d\d \d\d:\d\d (WIB|WITA|WIT)/, 'the phone\'s last use');
   await a.page.getByRole('link', { name: 'Akhiri semua sesi: Made Wirawan' }).click();
   const dialog = a.page.locator('dialog.confirm-dialog[open]');
   await dialog.waitFor();
