@@ -654,6 +654,14 @@ static enum MHD_Result queue(struct req_impl *ri) {
     }
   }
   secheaders_apply(ri->resp, authenticated, ri->has_cache_control);
+  if (ri->srv->https) {
+    /* Served over HTTPS (--public-url says so): the browser keeps to HTTPS for this host
+     * for a year, so a later visit over a test site's Wi-Fi cannot be downgraded. Pages and
+     * API answers carry it; the prebuilt ones (static assets, JWKS, healthz) are shared by
+     * every request and built before the server, and a browser learns it from the first
+     * page it loads anyway. */
+    MHD_add_response_header(ri->resp, "Strict-Transport-Security", "max-age=31536000");
+  }
   enum MHD_Result ret = MHD_queue_response(ri->conn, ri->status, ri->resp);
   MHD_destroy_response(ri->resp);
   ri->resp = NULL;

@@ -420,13 +420,21 @@ test('registrations per address are limited', async () => {
   }
 });
 
-test('the session cookie is Secure when the public URL is https', async () => {
+test('the session cookie is Secure and HTTPS is made sticky (HSTS) when the public URL is https', async () => {
+  // Over plain HTTP (the default public URL) there is no HSTS: browsers ignore it there.
+  const plain = await new Client(d.url).get('/login', { headers: { Accept: 'text/html' } });
+  assert.equal(plain.headers.get('strict-transport-security'), null);
   const dd = await startDaemon({ args: ['--public-url', 'https://ujikom.contoh.id'] });
   try {
     const { c, email } = await newAccount(dd.url);
     const r = await c.login(email, PASSWORD);
     assert.equal(r.status, 200);
     assert.match(sessionCookie(r), /; Secure/);
+    assert.equal(r.headers.get('strict-transport-security'), 'max-age=31536000');
+    for (const p of ['/login', '/no/such/page', '/verify']) {
+      const page = await new Client(dd.url).get(p, { headers: { Accept: 'text/html' } });
+      assert.equal(page.headers.get('strict-transport-security'), 'max-age=31536000', p);
+    }
   } finally {
     await dd.stop();
     dd.cleanup();
