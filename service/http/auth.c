@@ -902,12 +902,17 @@ cleanup:
   return ret;
 }
 
-int auth_logout(struct req *r) {
-  char hash[SESSION_HASH_LEN + 1];
+/* The hash of the session token the request presented into hash: false when it has none. */
+static bool request_token_hash(struct req *r, char hash[SESSION_HASH_LEN + 1]) {
   bool cookie = false;
   const char *token = auth_request_token(r, &cookie);
+  return NULL != token && 0 == session_token_hash(hash, token);
+}
+
+int auth_logout(struct req *r) {
+  char hash[SESSION_HASH_LEN + 1];
   int rc;
-  if (NULL == token || 0 != session_token_hash(hash, token)) {
+  if (!request_token_hash(r, hash)) {
     return 0;
   }
   rc = store_txn(r->svc->store, delete_txn, hash);
@@ -957,13 +962,6 @@ static int delete_others_txn(struct store_tx *tx, void *arg) {
   struct delete_others_ctx *c = arg;
   c->n = 0;
   return store_session_delete_others(tx, c->user_id, c->keep, &c->n);
-}
-
-/* The hash of the session token the request presented into hash: false when it has none. */
-static bool request_token_hash(struct req *r, char hash[SESSION_HASH_LEN + 1]) {
-  bool cookie = false;
-  const char *token = auth_request_token(r, &cookie);
-  return NULL != token && 0 == session_token_hash(hash, token);
 }
 
 int auth_logout_others(struct req *r, int64_t *out_n) {

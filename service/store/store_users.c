@@ -423,8 +423,10 @@ int store_session_delete(struct store_tx *tx, const char *token_hash) {
   return delete_by_text(tx, SESSIONS_DELETE, token_hash, "session delete");
 }
 
-static int delete_by_num(struct store_tx *tx, int which, int64_t num, int64_t *out_n,
-                         const char *what) {
+/* Runs one delete of this file's set with args bound; *out_n (may be NULL) receives how many
+ * rows went. STORE_OK or negative. */
+static int delete_with(struct store_tx *tx, int which, const struct store_arg *args, size_t nargs,
+                       int64_t *out_n, const char *what) {
   struct store_conn *c = store_tx_conn(tx);
   struct store_stmt *st = store_stmt(c, &users_set, which);
   int64_t changes = 0;
@@ -435,7 +437,7 @@ static int delete_by_num(struct store_tx *tx, int which, int64_t num, int64_t *o
   if (NULL == st) {
     return STORE_HARD;
   }
-  store_bind_int64(st, 1, num);
+  store_bind_all(st, args, nargs);
   rc = store_step_done(c, st, what, &changes);
   store_stmt_done(st);
   if (STORE_OK == rc && NULL != out_n) {
@@ -444,30 +446,21 @@ static int delete_by_num(struct store_tx *tx, int which, int64_t num, int64_t *o
   return rc;
 }
 
+static int delete_by_num(struct store_tx *tx, int which, int64_t num, int64_t *out_n,
+                         const char *what) {
+  const struct store_arg args[] = {STORE_ARG_INT(num)};
+  return delete_with(tx, which, args, 1, out_n, what);
+}
+
 int store_session_delete_user(struct store_tx *tx, int64_t user_id, int64_t *out_n) {
   return delete_by_num(tx, SESSIONS_DELETE_USER, user_id, out_n, "session delete user");
 }
 
 int store_session_delete_others(struct store_tx *tx, int64_t user_id, const char *keep_hash,
                                 int64_t *out_n) {
-  struct store_conn *c = store_tx_conn(tx);
-  struct store_stmt *st = store_stmt(c, &users_set, SESSIONS_DELETE_OTHERS);
-  int64_t changes = 0;
-  int rc = STORE_HARD;
   const struct store_arg args[] = {STORE_ARG_INT(user_id), STORE_ARG_TEXT(keep_hash)};
-  if (NULL != out_n) {
-    *out_n = 0;
-  }
-  if (NULL == st) {
-    return STORE_HARD;
-  }
-  store_bind_all(st, args, sizeof args / sizeof args[0]);
-  rc = store_step_done(c, st, "session delete others", &changes);
-  store_stmt_done(st);
-  if (STORE_OK == rc && NULL != out_n) {
-    *out_n = changes;
-  }
-  return rc;
+  return delete_with(tx, SESSIONS_DELETE_OTHERS, args, sizeof args / sizeof args[0], out_n,
+                     "session delete others");
 }
 
 int store_session_purge(struct store_tx *tx, int64_t now_ms, int64_t *out_n) {
