@@ -14,6 +14,7 @@
 #ifndef UJIKOM_DEVICE_KIND_H
 #define UJIKOM_DEVICE_KIND_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -64,6 +65,11 @@ size_t device_kind_code(struct device_kind k, char *out, size_t cap);
 /* Reads a stored code back. false, with *out unknown/unknown, for anything
  * device_kind_code does not write (NULL and "" read as unknown/unknown and true). */
 bool device_kind_parse(const char *code, struct device_kind *out);
+
+/* A stored code as the API writes it: {"browser": "chrome", "os": "android"}, either member
+ * null when not recognised, or JSON null when neither is (or code is not one
+ * device_kind_code writes). A new reference; NULL only when out of memory. */
+json_t *device_kind_json(const char *code);
 
 /* A family's code ("chrome", "android") and its name as people write it ("Chrome",
  * "Samsung Internet", "iPhone"); NULL for unknown or out of range. Names are product

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <openssl/crypto.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,7 +186,8 @@ enum checkin_rc checkin_states(struct store_checkin_state **out, size_t *out_n, 
 
 struct redeem_ctx {
   struct svc *svc;
-  const char *code_hash, *session_hash, *old_hash, *address;
+  const char *code_hash, *session_hash, *old_hash;
+  const struct checkin_from *from;
   int64_t now_ms, idle_ms;
   struct checkin_result *out;
   enum checkin_rc refusal;
@@ -283,6 +285,8 @@ static int redeem_txn(struct store_tx *tx, void *arg) {
   session.absolute_expires_ms = end;
   session.expires_ms = c->now_ms + c->idle_ms < end ? c->now_ms + c->idle_ms : end;
   session.scope_schedule_id = s.id;
+  snprintf(session.device, sizeof session.device, "%s",
+           NULL != c->from->device ? c->from->device : "");
   out->session_expires_ms = end;
   rc = store_session_create(tx, &session);
   if (STORE_OK != rc) {
@@ -291,12 +295,13 @@ static int redeem_txn(struct store_tx *tx, void *arg) {
   return audit_creation(tx, u.id, "auth.checkin", "schedule", s.id,
                         json_pack("{s:I, s:s, s:I, s:s?}", "user_id", (json_int_t)u.id, "exam_id",
                                   s.exam_id, "session_ends_at", (json_int_t)end, "address",
-                                  c->address));
+                                  c->from->address));
 }
 
 enum checkin_rc checkin_redeem(struct checkin_result *out, struct svc *svc, const char *code,
-                               const char *session_hash, const char *old_hash, const char *address,
-                               int64_t now_ms, int64_t idle_ms, int *out_store_rc) {
+                               const char *session_hash, const char *old_hash,
+                               const struct checkin_from *from, int64_t now_ms, int64_t idle_ms,
+                               int *out_store_rc) {
   char hash[CHECKIN_CODE_HASH_LEN + 1];
   *out_store_rc = STORE_OK;
   memset(out, 0, sizeof *out);
@@ -307,7 +312,7 @@ enum checkin_rc checkin_redeem(struct checkin_result *out, struct svc *svc, cons
                          .code_hash = hash,
                          .session_hash = session_hash,
                          .old_hash = old_hash,
-                         .address = address,
+                         .from = from,
                          .now_ms = now_ms,
                          .idle_ms = idle_ms,
                          .out = out};

@@ -74,15 +74,21 @@ struct checkin_result {
 /* Redeems code (as typed) at now_ms, from the client address `address` (NULL: unknown), and
  * starts the session session_hash (the hash of a fresh token the caller made) in one
  * transaction: the code is used, the candidate's attendance recorded, the check-in audited
- * (auth.checkin, with the address) and the session created, scoped to the
+ * (auth.checkin, with from->address) and the session created (with from->device, the kind of
+ * device it comes from: device_kind_code, NULL or "" when not recognised), scoped to the
  * schedule and ending when the window closes plus the exam's duration and the candidate's
  * planned extra time (or earlier, idle_ms after its last use); the session old_hash (NULL:
  * none) ends. Accepted only for an unused code of a candidate still enrolled, inside the
  * window, with the account enabled; else CHECKIN_REFUSED, CHECKIN_NOT_YET / CHECKIN_CLOSED
  * (with the window in *out), CHECKIN_DISABLED or CHECKIN_STORE_FAILED. */
+struct checkin_from {
+  const char *address; /* the client's address, for the audit entry (NULL: unknown) */
+  const char *device;
+};
 enum checkin_rc checkin_redeem(struct checkin_result *out, struct svc *svc, const char *code,
-                               const char *session_hash, const char *old_hash, const char *address,
-                               int64_t now_ms, int64_t idle_ms, int *out_store_rc);
+                               const char *session_hash, const char *old_hash,
+                               const struct checkin_from *from, int64_t now_ms, int64_t idle_ms,
+                               int *out_store_rc);
 
 /* What a check-in session may reach beyond the routes it needs no parameter for. */
 enum checkin_target {

@@ -37,6 +37,7 @@
 #include "store/store_schedule.h"
 #include "store/store_second_factor.h"
 #include "store/store_users.h"
+#include "ujikom/device_kind.h"
 #include "ujikom/states.h"
 
 /* The document under construction: a member that cannot be added (out of memory) marks it
@@ -345,8 +346,8 @@ static void complaints(struct doc *d, struct store_rd *rd, int64_t user_id) {
   put(d, d->root, "complaints", arr);
 }
 
-/* When the account was used: its sessions and the browsers it logged in from, by last use,
- * without their tokens. */
+/* When the account was used: its sessions (with the kind of device each came from) and the
+ * browsers it logged in from, by last use, without their tokens. */
 static void sign_ins(struct doc *d, struct store_rd *rd, int64_t user_id) {
   struct store_sign_in *list = NULL;
   size_t n = 0;
@@ -357,8 +358,9 @@ static void sign_ins(struct doc *d, struct store_rd *rd, int64_t user_id) {
       const struct store_sign_in *e = &list[i];
       if (0 == strcmp(e->kind, "session")) {
         push(d, sessions,
-             json_pack("{s:o, s:o, s:o}", "started_at", json_time(e->created_ms), "last_used_at",
-                       json_time(e->last_ms), "expires_at", json_time(e->expires_ms)));
+             json_pack("{s:o, s:o, s:o, s:o}", "started_at", json_time(e->created_ms),
+                       "last_used_at", json_time(e->last_ms), "expires_at",
+                       json_time(e->expires_ms), "device", device_kind_json(e->device)));
       } else {
         push(d, devices,
              json_pack("{s:o, s:o}", "first_log_in_at", json_time(e->created_ms), "last_log_in_at",

@@ -188,3 +188,13 @@ bool device_kind_parse(const char *code, struct device_kind *out) {
   out->os = (enum device_os)o;
   return true;
 }
+
+json_t *device_kind_json(const char *code) {
+  struct device_kind k;
+  if (!device_kind_parse(code, &k) ||
+      (DEVICE_BROWSER_UNKNOWN == k.browser && DEVICE_OS_UNKNOWN == k.os)) {
+    return json_null();
+  }
+  return json_pack("{s:s?, s:s?}", "browser", device_browser_code(k.browser), "os",
+                   device_os_code(k.os));
+}

@@ -23,6 +23,7 @@
 #include "http/reply.h"
 #include "http/requtil.h"
 #include "store/store.h"
+#include "ujikom/device_kind.h"
 #include "ujikom/password.h"
 #include "ujikom/session_token.h"
 
@@ -412,6 +413,13 @@ static int session_end(int ret, char out_token[SESSION_TOKEN_LEN + 1], char *new
   return ret;
 }
 
+/* The kind of device the request comes from, as a session keeps it (device_kind_code; ""
+ * when its User-Agent names nothing known). */
+static void request_device(const struct req *r, char out[DEVICE_KIND_CODE_SIZE]) {
+  const char *ua = req_header(r, "User-Agent");
+  device_kind_code(device_kind_of(ua, NULL != ua ? strlen(ua) : 0), out, DEVICE_KIND_CODE_SIZE);
+}
+
 /* Creates the session of account u described by lc (deleting what lc says first) with a
  * fresh token, and fills out_token / *out_user. 0, or -1 after replying. */
 static int start_session(struct req *r, struct login_ctx *lc, const struct store_user *u,
@@ -430,6 +438,7 @@ static int start_session(struct req *r, struct login_ctx *lc, const struct store
       return -1;
     }
     lc->session.user_id = u->id;
+    request_device(r, lc->session.device);
     lc->session.created_ms = r->now_ms;
     lc->session.last_seen_ms = r->now_ms;
     lc->session.absolute_expires_ms = r->now_ms + (int64_t)cfg->session_max_s * 1000;
@@ -849,9 +858,12 @@ int auth_checkin(struct req *r, const char *code, bool quiet, char out_token[SES
   }
   const char *old_token = auth_request_token(r, &cookie);
   bool has_old = NULL != old_token && 0 == session_token_hash(old_hash, old_token);
+  char device[DEVICE_KIND_CODE_SIZE];
+  request_device(r, device);
+  const struct checkin_from from = {r->client_ip, device};
   enum checkin_rc rc =
-      checkin_redeem(out, r->svc, code, token_hash, has_old ? old_hash : NULL, r->client_ip,
-                     r->now_ms, (int64_t)r->svc->cfg->session_idle_s * 1000, &store_rc);
+      checkin_redeem(out, r->svc, code, token_hash, has_old ? old_hash : NULL, &from, r->now_ms,
+                     (int64_t)r->svc->cfg->session_idle_s * 1000, &store_rc);
   switch (rc) {
   case CHECKIN_OK:
     break;

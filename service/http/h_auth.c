@@ -17,6 +17,7 @@
 #include "http/auth.h"
 #include "http/handlers.h"
 #include "http/ratelimit.h"
+#include "ujikom/device_kind.h"
 
 /* h_auth_register_account; with out_refused not NULL, a refusal of what was typed is not
  * answered but returned there (with *out_verdict for a weak password). */
@@ -234,11 +235,11 @@ int h_auth_sessions(struct req *r) {
   }
   json_t *arr = json_array();
   for (size_t i = 0; NULL != arr && i < n; i++) {
-    json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:b, s:b}", "started_at",
-                                         json_time(list[i].created_ms), "last_used_at",
-                                         json_time(list[i].last_ms), "expires_at",
-                                         json_time(list[i].expires_ms), "current", list[i].current,
-                                         "checkin", list[i].checkin));
+    json_array_append_new(
+        arr, json_pack("{s:o, s:o, s:o, s:b, s:b, s:o}", "started_at",
+                       json_time(list[i].created_ms), "last_used_at", json_time(list[i].last_ms),
+                       "expires_at", json_time(list[i].expires_ms), "current", list[i].current,
+                       "checkin", list[i].checkin, "device", device_kind_json(list[i].device)));
   }
   free(list);
   return reply_json(r, 200, json_pack("{s:o*}", "sessions", arr));

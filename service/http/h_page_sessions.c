@@ -1,6 +1,7 @@
 /*
  * The account holder's sign-in sessions (GET /account/sessions): every browser or device
- * the account is signed in on, when it signed in, was last used and will be signed out, the
+ * the account is signed in on ("Chrome di Android", from the User-Agent header at sign-in),
+ * when it signed in, was last used and will be signed out, the
  * one this page was opened on marked, and a button that signs out all the others (a
  * computer at the test site left signed in, a phone lent out). It calls what the JSON API
  * calls (GET /api/auth/sessions, POST /api/auth/logout-others); signing out here is the
@@ -16,10 +17,11 @@
 #include "http/layout_reply.h"
 #include "http/page_time.h"
 
-static const char *const cols[] = {"sessions.started", "sessions.last_used", "sessions.ends",
-                                   "sessions.note"};
+static const char *const cols[] = {"sessions.device", "sessions.started", "sessions.last_used",
+                                   "sessions.ends", "sessions.note"};
 
-/* One session's row: its times in the reader's zone and what sets it apart. */
+/* One session's row: the kind of device it was started from, its times in the reader's
+ * zone and what sets it apart. */
 static void session_row(struct html *h, const struct req *r, const struct store_session_info *s,
                         enum time_zone zone) {
   const int64_t times[] = {s->created_ms, s->last_ms, s->expires_ms};
@@ -28,14 +30,17 @@ static void session_row(struct html *h, const struct req *r, const struct store_
   } else {
     HTML_LIT(h, "<tr role=\"row\">");
   }
+  layout_stack_cell(h, r, cols[0]);
+  layout_device_text(h, r, s->device);
+  HTML_LIT(h, "</td>");
   for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
     char when[40];
     page_time(when, sizeof when, times[i], zone, false);
-    layout_stack_cell(h, r, cols[i]);
+    layout_stack_cell(h, r, cols[i + 1]);
     html_text(h, when);
     HTML_LIT(h, "</td>");
   }
-  layout_stack_cell(h, r, cols[3]);
+  layout_stack_cell(h, r, cols[4]);
   if (s->current) {
     html_fmt(h, "<span class=\"badge k\">%s</span> ", L(r, "sessions.this_one"));
   }

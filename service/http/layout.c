@@ -12,6 +12,7 @@
 
 #include "http/assets.h"
 #include "http/i18n.h"
+#include "ujikom/device_kind.h"
 #include "ujikom/timefmt.h"
 
 const char *layout_t(const struct req *r, const char *key) {
@@ -62,6 +63,21 @@ static const char *const complaint_outcome_keys[] = {
 static const char *state_text(const struct req *r, const char *const *keys, size_t nkeys,
                               unsigned state) {
   return L(r, keys[state < nkeys ? state : nkeys - 1]);
+}
+
+void layout_device_text(struct html *h, const struct req *r, const char *code) {
+  struct device_kind k;
+  if (!device_kind_parse(code, &k) ||
+      (DEVICE_BROWSER_UNKNOWN == k.browser && DEVICE_OS_UNKNOWN == k.os)) {
+    html_text(h, L(r, "sessions.device_unknown"));
+  } else if (DEVICE_OS_UNKNOWN == k.os) {
+    html_text(h, device_browser_name(k.browser));
+  } else if (DEVICE_BROWSER_UNKNOWN == k.browser) {
+    html_text_sub(h, L(r, "sessions.device_other_on"), "os", device_os_name(k.os), NULL);
+  } else {
+    html_text_sub(h, L(r, "sessions.device_browser_on"), "browser", device_browser_name(k.browser),
+                  "os", device_os_name(k.os), NULL);
+  }
 }
 
 const char *layout_role_text(const struct req *r, enum role role) {

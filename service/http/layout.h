@@ -103,6 +103,11 @@ void layout_stack_table_begin(struct html *h, const struct req *r, const char *c
 /* Opens a cell of such a table, labelled with its column's name (catalogue key). */
 void layout_stack_cell(struct html *h, const struct req *r, const char *key);
 
+/* Appends, as text, the kind of device a stored code names (device_kind_code) in the
+ * request's language: "Chrome di Android", "Chrome" (system not recognised), "Peramban lain
+ * di Android" (browser not recognised), or "Tidak dikenali" for "" and any other text. */
+void layout_device_text(struct html *h, const struct req *r, const char *code);
+
 /* The catalogue's text for a domain state, in the request's language: the one place a state
  * becomes words on a page. A verdict of VERDICT_NONE reads "not finished". */
 const char *layout_role_text(const struct req *r, enum role role);

@@ -25,7 +25,7 @@ static const struct {
   int ncols;
 } copy_tables[STORE_COPY_TABLES] = {
     {"users", 7},
-    {"sessions", 7},
+    {"sessions", 8},
     {"rate_limits", 4},
     {"exam_sources", 5},
     {"attempts", 12},
@@ -79,7 +79,7 @@ static const struct {
 static const char *const copy_selects[STORE_COPY_TABLES] = {
     "SELECT id, email, name, role, password_hash, disabled, created_at FROM users ORDER BY id",
     "SELECT token_hash, user_id, created_at, last_seen_at, expires_at, absolute_expires_at, "
-    "scope_schedule_id FROM sessions ORDER BY token_hash",
+    "scope_schedule_id, device FROM sessions ORDER BY token_hash",
     "SELECT key, window_start, count, blocked_until FROM rate_limits ORDER BY key",
     "SELECT version, exam_id, file, source, stored_at FROM exam_sources ORDER BY version",
     "SELECT id, user_id, exam_id, exam_version, form, status, started_at, deadline_at, "
@@ -161,7 +161,7 @@ static const char *const copy_inserts[STORE_COPY_TABLES] = {
     "INSERT INTO users(id, email, name, role, password_hash, disabled, created_at) VALUES(?1, ?2, "
     "?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO sessions(token_hash, user_id, created_at, last_seen_at, expires_at, "
-    "absolute_expires_at, scope_schedule_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "absolute_expires_at, scope_schedule_id, device) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "INSERT INTO rate_limits(key, window_start, count, blocked_until) VALUES(?1, ?2, ?3, ?4)",
     "INSERT INTO exam_sources(version, exam_id, file, source, stored_at) VALUES(?1, ?2, ?3, ?4, "
     "?5)",

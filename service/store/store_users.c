@@ -46,7 +46,7 @@ enum users_stmt {
 #define USER_COLS "id, email, name, role, password_hash, disabled, created_at"
 #define SESSION_COLS                                                                               \
   "token_hash, user_id, created_at, last_seen_at, expires_at, absolute_expires_at, "               \
-  "scope_schedule_id"
+  "scope_schedule_id, device"
 
 static const char *const users_sqls[USERS__MAX] = {
     [USERS_INSERT] = "INSERT INTO users(email, name, role, password_hash, disabled, created_at) "
@@ -68,7 +68,8 @@ static const char *const users_sqls[USERS__MAX] = {
                      "ORDER BY id LIMIT ?2",
     [USERS_COUNT] = "SELECT count(*) FROM users",
     [USERS_COUNT_ROLE] = "SELECT count(*) FROM users WHERE role = ?1",
-    [SESSIONS_INSERT] = "INSERT INTO sessions(" SESSION_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [SESSIONS_INSERT] =
+        "INSERT INTO sessions(" SESSION_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [SESSIONS_GET] = "SELECT " SESSION_COLS " FROM sessions WHERE token_hash = ?1",
     [SESSIONS_GET_USER] =
         "SELECT s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, "
@@ -103,14 +104,14 @@ static const char *const users_sqls[USERS__MAX] = {
                     "ORDER BY last_used_at DESC, token_hash LIMIT ?2)",
     [DEVICE_PURGE] = "DELETE FROM login_devices WHERE last_used_at < ?1",
     /* an account's sessions and known devices, by last use (store_user_sign_ins) */
-    [SIGN_INS] = "SELECT 'session', created_at, last_seen_at, expires_at FROM sessions "
-                 "WHERE user_id = ?1 UNION ALL SELECT 'device', created_at, last_used_at, 0 "
+    [SIGN_INS] = "SELECT 'session', created_at, last_seen_at, expires_at, device FROM sessions "
+                 "WHERE user_id = ?1 UNION ALL SELECT 'device', created_at, last_used_at, 0, '' "
                  "FROM login_devices WHERE user_id = ?1 ORDER BY 3 DESC LIMIT ?2",
     /* The live ones only: an expired session no longer lets anyone in, whether or not the
      * purge has removed it yet. */
     [SESSIONS_LIST] = "SELECT created_at, last_seen_at, CASE WHEN expires_at < "
                       "absolute_expires_at THEN expires_at ELSE absolute_expires_at END, "
-                      "CASE WHEN token_hash = ?2 THEN 1 ELSE 0 END, scope_schedule_id "
+                      "CASE WHEN token_hash = ?2 THEN 1 ELSE 0 END, scope_schedule_id, device "
                       "FROM sessions WHERE user_id = ?1 AND expires_at > ?3 AND "
                       "absolute_expires_at > ?3 ORDER BY last_seen_at DESC, created_at DESC "
                       "LIMIT ?4",
@@ -283,15 +284,16 @@ int store_user_count(struct store_rd *rd, int64_t *out, const enum role *role) {
 
 int store_session_create(struct store_tx *tx, const struct store_session *s) {
   const struct store_arg args[] = {
-      STORE_ARG_TEXT(s->token_hash),      STORE_ARG_INT(s->user_id),
-      STORE_ARG_INT(s->created_ms),       STORE_ARG_INT(s->last_seen_ms),
-      STORE_ARG_INT(s->expires_ms),       STORE_ARG_INT(s->absolute_expires_ms),
-      STORE_ARG_INT(s->scope_schedule_id)};
+      STORE_ARG_TEXT(s->token_hash),       STORE_ARG_INT(s->user_id),
+      STORE_ARG_INT(s->created_ms),        STORE_ARG_INT(s->last_seen_ms),
+      STORE_ARG_INT(s->expires_ms),        STORE_ARG_INT(s->absolute_expires_ms),
+      STORE_ARG_INT(s->scope_schedule_id), STORE_ARG_TEXT(s->device)};
   return store_write(store_tx_conn(tx), &users_set, SESSIONS_INSERT, args,
                      sizeof args / sizeof args[0], "session insert");
 }
 
-/* Fills the session (zeroed first) from the SESSION_COLS columns; STORE_HARD when the token
+/* Fills the session (zeroed first) from the first seven SESSION_COLS columns (the ones
+ * SESSIONS_GET_USER shares); STORE_HARD when the token
  * does not fit, with the other fields still read. */
 static int session_row(struct store_stmt *st, void *elem) {
   struct store_session *s = elem;
@@ -306,6 +308,16 @@ static int session_row(struct store_stmt *st, void *elem) {
   s->expires_ms = store_col_int64(st, 4);
   s->absolute_expires_ms = store_col_int64(st, 5);
   s->scope_schedule_id = store_col_int64(st, 6);
+  return rc;
+}
+
+/* A SESSIONS_GET row: session_row's columns, then the device. */
+static int session_device_row(struct store_stmt *st, void *elem) {
+  struct store_session *s = elem;
+  int rc = session_row(st, s);
+  if (0 != store_col_copy(st, 7, s->device, sizeof s->device)) {
+    rc = STORE_HARD;
+  }
   return rc;
 }
 
@@ -336,7 +348,7 @@ static int session_user_row(struct store_stmt *st, void *elem) {
 }
 
 static const struct store_rowtype session_one = {"session get", sizeof(struct store_session),
-                                                 session_row, NULL};
+                                                 session_device_row, NULL};
 static const struct store_rowtype session_user_one = {
     "session and user get", sizeof(struct session_user), session_user_row, NULL};
 
@@ -621,7 +633,10 @@ static int sign_in_row(struct store_stmt *st, void *elem) {
   o->created_ms = store_col_int64(st, 1);
   o->last_ms = store_col_int64(st, 2);
   o->expires_ms = store_col_int64(st, 3);
-  return 0 == store_col_copy(st, 0, o->kind, sizeof o->kind) ? STORE_OK : STORE_HARD;
+  return 0 == store_col_copy(st, 0, o->kind, sizeof o->kind) &&
+                 0 == store_col_copy(st, 4, o->device, sizeof o->device)
+             ? STORE_OK
+             : STORE_HARD;
 }
 
 static const struct store_rowtype sign_in_rows = {"sign-ins", sizeof(struct store_sign_in),
@@ -642,7 +657,7 @@ static int session_info_row(struct store_stmt *st, void *elem) {
   o->expires_ms = store_col_int64(st, 2);
   o->current = 0 != store_col_int64(st, 3);
   o->checkin = store_col_int64(st, 4) > 0;
-  return STORE_OK;
+  return 0 == store_col_copy(st, 5, o->device, sizeof o->device) ? STORE_OK : STORE_HARD;
 }
 
 static const struct store_rowtype session_info_rows = {

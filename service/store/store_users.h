@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ujikom/device_kind.h"
 #include "ujikom/person_name.h"
 #include "ujikom/states.h"
 
@@ -89,6 +90,9 @@ struct store_session {
    * (store_session_state_generation). */
   char scope_exam_id[41];
   int64_t generation;
+  /* The kind of device it was started from (device_kind_code: "chrome/android"; "" when
+   * not recognised). Written by store_session_create, read by store_session_get only. */
+  char device[DEVICE_KIND_CODE_SIZE];
 };
 
 /* Stores a new session (all fields of *s). STORE_OK, STORE_EXISTS (hash collision: make a
@@ -180,6 +184,7 @@ struct store_sign_in {
   int64_t created_ms;
   int64_t last_ms;
   int64_t expires_ms;
+  char device[DEVICE_KIND_CODE_SIZE]; /* a session's, as in struct store_session; "" else */
 };
 int store_user_sign_ins(struct store_rd *rd, struct store_sign_in **out, size_t *out_n,
                         int64_t user_id, int limit);
@@ -187,13 +192,15 @@ int store_user_sign_ins(struct store_rd *rd, struct store_sign_in **out, size_t 
 /* A user's sessions still valid at now_ms, most recently used first, at most limit (1..1000;
  * free *out): when each began, was last used and expires (the earlier of its idle and
  * absolute expiry), whether it is the one whose token hashes to current_hash (NULL or "":
- * none), and whether a check-in code started it. STORE_OK or negative. */
+ * none), whether a check-in code started it, and the kind of device it was started from.
+ * STORE_OK or negative. */
 struct store_session_info {
   int64_t created_ms;
   int64_t last_ms;
   int64_t expires_ms;
   bool current;
   bool checkin;
+  char device[DEVICE_KIND_CODE_SIZE]; /* as in struct store_session */
 };
 int store_user_sessions(struct store_rd *rd, struct store_session_info **out, size_t *out_n,
                         int64_t user_id, const char *current_hash, int64_t now_ms, int limit);

@@ -182,17 +182,26 @@ test('the admin corrects an e-mail address through its form, with how the holder
 
 test('a computer left signed in at the test site is signed out from the phone', async () => {
   const { d, browser } = env;
-  const tuk = await newPage(browser, { width: 1280, height: 900 });
+  // The test site's computer and the candidate's phone, as their browsers name themselves.
+  const tuk = await newPage(browser, {
+    width: 1280, height: 900,
+    userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  });
   const email = await registerCandidate(tuk.page, d.url, 'sesituk', 'Made Wirawan');
-  const phone = await newPage(browser, { width: 360, height: 800 });
+  const phone = await newPage(browser, {
+    width: 360, height: 800,
+    userAgent: 'Mozilla/5.0 (Linux; Android 13; SAMSUNG SM-A536E) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36',
+  });
   await loginViaForm(phone.page, d.url, email);
   await phone.page.goto(`${d.url}/me`);
   await Promise.all([phone.page.waitForURL(/\/account\/sessions$/),
     phone.page.getByRole('link', { name: 'Sesi masuk' }).click()]);
   const rows = phone.page.locator('main table tbody tr');
   assert.equal(await rows.count(), 2, 'the computer and the phone');
-  assert.match(await phone.page.locator('#session-current').textContent(), /perangkat ini/);
-  assert.match(await phone.page.locator('main table thead').textContent(), /Masuk.*Terakhir dipakai.*Berakhir/);
+  assert.match(await phone.page.locator('#session-current').textContent(), /Samsung Internet di Android.*perangkat ini/);
+  assert.match(await rows.filter({ hasNot: phone.page.locator('.badge') }).textContent(), /Chrome di Windows/,
+    'the computer is the other one, named so');
+  assert.match(await phone.page.locator('main table thead').textContent(), /Perangkat.*Masuk.*Terakhir dipakai.*Berakhir/);
   await checkPage(phone.page, 'account-sessions');
   await Promise.all([phone.page.waitForURL(/notice=sessions_ended/),
     phone.page.getByRole('button', { name: 'Keluar dari semua perangkat lain' }).click()]);

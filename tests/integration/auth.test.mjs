@@ -207,11 +207,15 @@ test('"log out everywhere" ends every session of the user', async () => {
   assert.equal((await new Client(d.url).post('/api/auth/logout-all', {})).status, 401);
 });
 
-test('the sessions list marks this one; signing out of the others keeps it', async () => {
+// Browsers' own User-Agent headers: a test site's computer, a candidate's phone.
+const WINDOWS_CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const ANDROID_SAMSUNG = 'Mozilla/5.0 (Linux; Android 13; SAMSUNG SM-A536E) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36';
+
+test('the sessions list marks this one and names each device; signing out of the others keeps it', async () => {
   const { email } = await newAccount();
-  const laptop = new Client(d.url);
-  const phone = new Client(d.url);
-  const tablet = new Client(d.url);
+  const laptop = new Client(d.url, { headers: { 'User-Agent': WINDOWS_CHROME } });
+  const phone = new Client(d.url, { headers: { 'User-Agent': ANDROID_SAMSUNG } });
+  const tablet = new Client(d.url, { headers: { 'User-Agent': `<b>${'x'.repeat(1500)}</b>` } });
   for (const c of [laptop, phone, tablet]) assert.equal((await c.login(email, PASSWORD)).status, 200);
   const other = await newAccount();
   assert.equal((await other.c.login(other.email, PASSWORD)).status, 200);
@@ -226,6 +230,21 @@ test('the sessions list marks this one; signing out of the others keeps it', asy
     assert.equal(s.checkin, false);
   }
   assert.equal((await phone.get('/api/auth/sessions')).json.sessions.filter((s) => s.current).length, 1);
+  // The kind of device each came from (the browser and system families, never the header);
+  // a header that names nothing known gives null.
+  const devices = (l) => l.json.sessions.map((s) => JSON.stringify(s.device)).sort();
+  assert.deepEqual(devices(list), ['null', '{"browser":"chrome","os":"windows"}', '{"browser":"samsung","os":"android"}']);
+  assert.deepEqual(list.json.sessions.find((s) => s.current).device, { browser: 'chrome', os: 'windows' });
+  const listed = await laptop.get('/account/sessions', { headers: { Accept: 'text/html' } });
+  for (const t of ['<th scope="col"', '>Perangkat<', '>Chrome di Windows<', '>Samsung Internet di Android<', '>Tidak dikenali<']) {
+    assert.ok(listed.text.includes(t), `the sessions page shows ${t}`);
+  }
+  assert.ok(!listed.text.includes('xxxx'), 'nothing of a header is shown');
+  laptop.cookies.set('lang', 'en'); // the language switch's cookie
+  const english = await laptop.get('/account/sessions', { headers: { Accept: 'text/html' } });
+  laptop.cookies.delete('lang');
+  assert.ok(english.text.includes('>Samsung Internet on Android<'), 'in English too');
+  assert.ok(english.text.includes('>Not recognised<'));
 
   const r = await laptop.post('/api/auth/logout-others', {});
   assert.equal(r.status, 200, r.text);

@@ -61,6 +61,10 @@ test('the account holder downloads everything the service keeps about them, audi
   assert.equal(lodged.status, 201, lodged.text);
   const otherSerial = await certify(other, EXAM_ID);
 
+  // Rina also signs in on her phone: the copy names the kind of device of each session.
+  const phone = new Client(d.url, { headers: { 'User-Agent': 'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36' } });
+  assert.equal((await phone.login(rina.email, PASSWORD)).status, 200);
+
   const r = await rina.get('/api/me/data');
   assert.equal(r.status, 200, r.text);
   assert.match(r.headers.get('content-type'), /^application\/json/);
@@ -103,12 +107,16 @@ test('the account holder downloads everything the service keeps about them, audi
   assert.equal(doc.complaints[0].body, COMPLAINT_BODY);
   assert.deepEqual(doc.limits, {});
 
-  // When the account was used: this session (and the browser it logged in from), by times.
-  assert.ok(doc.sessions.length >= 1, JSON.stringify(doc.sessions));
+  // When the account was used: its sessions (and the browsers it logged in from), by times,
+  // each with the kind of device it came from (null: a client that names none, as here).
+  assert.ok(doc.sessions.length >= 2, JSON.stringify(doc.sessions));
   for (const x of doc.sessions) {
-    assert.deepEqual(Object.keys(x).sort(), ['expires_at', 'last_used_at', 'started_at']);
+    assert.deepEqual(Object.keys(x).sort(), ['device', 'expires_at', 'last_used_at', 'started_at']);
     assert.ok(Date.parse(x.last_used_at) >= Date.parse(x.started_at));
   }
+  const kinds = doc.sessions.map((x) => JSON.stringify(x.device));
+  assert.equal(kinds.filter((k) => k === '{"browser":"chrome","os":"android"}').length, 1, 'the phone\'s');
+  assert.equal(kinds.filter((k) => k === 'null').length, doc.sessions.length - 1, kinds.join(' '));
   assert.ok(Array.isArray(doc.devices));
 
   // Nothing that lets the file act as the account, nothing of the other candidate's.

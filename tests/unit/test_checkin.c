@@ -88,8 +88,9 @@ static enum checkin_rc make(struct fixture *f, int64_t actor, enum role role, in
 static enum checkin_rc redeem(struct fixture *f, const char *code, const char *session, int64_t now,
                               struct checkin_result *out) {
   int store_rc = STORE_OK;
-  enum checkin_rc rc = checkin_redeem(out, &f->svc, code, session, NULL, "192.0.2.7", now,
-                                      30 * 60 * 1000, &store_rc);
+  const struct checkin_from from = {"192.0.2.7", "chrome/android"};
+  enum checkin_rc rc =
+      checkin_redeem(out, &f->svc, code, session, NULL, &from, now, 30 * 60 * 1000, &store_rc);
   assert_int_equal(STORE_OK, store_rc);
   return rc;
 }
@@ -188,7 +189,10 @@ static void test_redeem_rules(void **state) {
   struct store_user u;
   assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
   assert_int_equal(STORE_OK, store_session_user_get(rd, &s, &u, hash_a));
+  struct store_session with_device;
+  assert_int_equal(STORE_OK, store_session_get(rd, &with_device, hash_a));
   store_rd_end(rd);
+  assert_string_equal("chrome/android", with_device.device); /* the device it came from */
   assert_int_equal(f->sched, s.scope_schedule_id);
   assert_string_equal("KLN-1", s.scope_exam_id);
   assert_int_equal(T0 + 3 * HOUR_MS, s.absolute_expires_ms);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -174,12 +175,32 @@ static void refuses_other_codes(void **state) {
   assert_int_equal(DEVICE_BROWSER_UNKNOWN, k.browser);
 }
 
+/* The API's form: both families, one of them null, or null for nothing known. */
+static void as_json(void **state) {
+  (void)state;
+  static const struct {
+    const char *code, *json;
+  } want[] = {{"chrome/android", "{\"browser\":\"chrome\",\"os\":\"android\"}"},
+              {"/ipad", "{\"browser\":null,\"os\":\"ipad\"}"},
+              {"uc/", "{\"browser\":\"uc\",\"os\":null}"},
+              {"", "null"},
+              {NULL, "null"},
+              {"chrome/beos", "null"}};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    json_t *j = device_kind_json(want[i].code);
+    char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+    assert_non_null(text);
+    assert_string_equal(want[i].json, text);
+    free(text);
+    json_decref(j);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(known_headers),
-      cmocka_unit_test(bounded),
-      cmocka_unit_test(codes_round_trip),
-      cmocka_unit_test(refuses_other_codes),
+      cmocka_unit_test(known_headers),    cmocka_unit_test(bounded),
+      cmocka_unit_test(codes_round_trip), cmocka_unit_test(refuses_other_codes),
+      cmocka_unit_test(as_json),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

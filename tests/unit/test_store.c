@@ -826,6 +826,7 @@ static void test_sessions(void **state) {
   a.in.created_ms = a.in.last_seen_ms = 1000;
   a.in.expires_ms = 1000 + 600;
   a.in.absolute_expires_ms = 1000 + 1000;
+  strcpy(a.in.device, "chrome/windows");
   assert_int_equal(STORE_OK, store_txn(s, tx_session_create, &a));
   assert_int_equal(STORE_EXISTS, store_txn(s, tx_session_create, &a));
   /* Used within the idle window: moves forward, capped by the absolute expiry. */
@@ -835,6 +836,7 @@ static void test_sessions(void **state) {
   assert_int_equal(STORE_OK, a.rc);
   assert_int_equal(1500, a.out.last_seen_ms);
   assert_int_equal(2000, a.out.expires_ms);
+  assert_string_equal("chrome/windows", a.out.device);
   /* At the absolute expiry it is gone, and stays gone. */
   a.now = 2000;
   assert_int_equal(STORE_OK, store_txn(s, tx_session_touch, &a));
@@ -871,6 +873,7 @@ static void test_sessions(void **state) {
     a.in.last_seen_ms = made[i].last;
     a.in.expires_ms = made[i].expires;
     a.in.absolute_expires_ms = made[i].absolute;
+    strcpy(a.in.device, 'd' == made[i].fill ? "safari/iphone" : "");
     assert_int_equal(STORE_OK, store_txn(s, tx_session_create, &a));
   }
   char presented[65];
@@ -885,6 +888,7 @@ static void test_sessions(void **state) {
   assert_int_equal(5000, first.last_ms);
   assert_int_equal(8000, first.expires_ms);
   assert_false(first.checkin);
+  assert_string_equal("safari/iphone", first.device); /* as stored, "" for the others */
   list_sessions(s, uid, NULL, 5000, &n, &current, NULL);
   assert_int_equal(2, n);
   assert_int_equal(-1, current);

@@ -21,8 +21,8 @@ export async function launch() {
 
 // A new context + page. Every dialog is recorded and dismissed; the test checks
 // `dialogs` (see assertNoDialogs) so a script injected through data fails it.
-export async function newPage(browser, { width = 1280, height = 900, locale = 'id-ID' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, locale });
+export async function newPage(browser, { width = 1280, height = 900, locale = 'id-ID', userAgent } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale, ...(userAgent ? { userAgent } : {}) });
   const page = await context.newPage();
   const dialogs = [];
   page.on('dialog', async (dlg) => {

@@ -202,12 +202,14 @@ async function startDaemonOn(opts, port0, own) {
   return d;
 }
 
-// A cookie-keeping HTTP client bound to one daemon, like one browser.
+// A cookie-keeping HTTP client bound to one daemon, like one browser; `headers` go with
+// every request (a browser's User-Agent, say) unless the request sets them itself.
 export class Client {
-  constructor(base) {
+  constructor(base, { headers = {} } = {}) {
     this.base = base;
     this.cookies = new Map();
     this.csrf = null;
+    this.headers = headers;
   }
 
   cookieHeader() {
@@ -216,7 +218,7 @@ export class Client {
 
   // Sends a request; `body` objects are sent as JSON. Returns { status, headers, text, json }.
   async req(method, p, body, { headers = {}, raw = false } = {}) {
-    const h = { ...headers };
+    const h = { ...this.headers, ...headers };
     if (this.cookies.size) h.Cookie = this.cookieHeader();
     if (this.csrf && method !== 'GET' && method !== 'HEAD' && !('X-CSRF-Token' in h)) h['X-CSRF-Token'] = this.csrf;
     let payload;
