@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/second_factor.h"
 #include "common/session_cache.h"
+#include "common/sign_in_notice.h"
 #include "http/ratelimit.h"
 #include "http/reply.h"
 #include "http/requtil.h"
@@ -346,6 +347,8 @@ struct login_ctx {
   const char *reset_key;   /* login back-off counter to clear, or NULL */
   const char *device_hash; /* device to record as known to the account, or NULL */
   int64_t devices_unused_before_ms;
+  bool device_new;        /* device_hash is new to the account: count the others first */
+  int64_t devices_before; /* then: the account's other devices (sign_in_notice.h) */
 };
 
 static int login_txn(struct store_tx *tx, void *arg) {
@@ -374,6 +377,13 @@ static int login_txn(struct store_tx *tx, void *arg) {
   }
   if (NULL != c->reset_key) {
     rc = store_ratelimit_reset(tx, c->reset_key);
+    if (rc < 0) {
+      return rc;
+    }
+  }
+  if (NULL != c->device_hash && c->device_new) {
+    rc = store_login_device_others(store_tx_rd(tx), c->user_id, c->device_hash,
+                                   c->devices_unused_before_ms, &c->devices_before);
     if (rc < 0) {
       return rc;
     }
@@ -514,6 +524,7 @@ static int login_device_remember(struct req *r, struct login_device *dev, struct
     return -1;
   }
   lc->device_hash = dev->hash;
+  lc->device_new = !dev->known;
   lc->devices_unused_before_ms = r->now_ms - (int64_t)AUTH_DEVICE_MAX_AGE_S * 1000;
   return 0;
 }
@@ -549,7 +560,8 @@ static int second_factor_ticket(struct req *r, const struct store_user *u,
 /* The end of every successful log-in (the password, or the password and then the second
  * factor): the bucket the attempt counted in is cleared and the device remembered in the
  * session's transaction (lc, which may already carry a rehashed password), the session the
- * request came with ends, a new one starts, and the device cookie is set. 0, or -1 after
+ * request came with ends, a new one starts, and the device cookie is set; a device new to an
+ * account that has others gets its holder a notice (sign_in_notice.h). 0, or -1 after
  * replying. */
 static int login_finish(struct req *r, struct login_ctx *lc, const struct store_user *u,
                         struct login_device *dev, char out_token[SESSION_TOKEN_LEN + 1],
@@ -574,6 +586,10 @@ static int login_finish(struct req *r, struct login_ctx *lc, const struct store_
   }
   if (remember) {
     reply_cookie(r, AUTH_DEVICE_COOKIE, dev->token, AUTH_DEVICE_MAX_AGE_S, true);
+  }
+  if (remember && lc->device_new) {
+    (void)sign_in_notice_send(r->svc, u, lc->session.device, r->client_ip, r->now_ms,
+                              lc->devices_before);
   }
   return 0;
 }

@@ -37,6 +37,7 @@ enum users_stmt {
   DEVICE_PUT,
   DEVICE_TRIM,
   DEVICE_PURGE,
+  DEVICE_OTHERS,
   SIGN_INS,
   SESSIONS_LIST,
   SESSIONS_DELETE_OTHERS,
@@ -103,6 +104,8 @@ static const char *const users_sqls[USERS__MAX] = {
                     "(SELECT token_hash FROM login_devices WHERE user_id = ?1 "
                     "ORDER BY last_used_at DESC, token_hash LIMIT ?2)",
     [DEVICE_PURGE] = "DELETE FROM login_devices WHERE last_used_at < ?1",
+    [DEVICE_OTHERS] = "SELECT count(*) FROM login_devices WHERE user_id = ?1 AND "
+                      "last_used_at >= ?2 AND token_hash <> coalesce(?3, '')",
     /* an account's sessions and known devices, by last use (store_user_sign_ins) */
     [SIGN_INS] = "SELECT 'session', created_at, last_seen_at, expires_at, device FROM sessions "
                  "WHERE user_id = ?1 UNION ALL SELECT 'device', created_at, last_used_at, 0, '' "
@@ -683,6 +686,19 @@ static int users_exec(struct store_conn *c, int which, const struct store_arg *a
   rc = store_step_done(c, st, what, NULL);
   store_stmt_done(st);
   return rc;
+}
+
+int store_login_device_others(struct store_rd *rd, int64_t user_id, const char *token_hash,
+                              int64_t used_since_ms, int64_t *out_n) {
+  struct store_conn *c = store_rd_conn(rd);
+  const struct store_arg args[] = {STORE_ARG_INT(user_id), STORE_ARG_INT(used_since_ms),
+                                   STORE_ARG_TEXT(token_hash)};
+  struct store_stmt *st = store_stmt(c, &users_set, DEVICE_OTHERS);
+  *out_n = 0;
+  if (NULL != st) {
+    store_bind_all(st, args, sizeof args / sizeof args[0]);
+  }
+  return store_row_int64(c, st, "device others", out_n);
 }
 
 int store_login_device_put(struct store_tx *tx, const char *token_hash, int64_t user_id,

@@ -169,6 +169,10 @@ int store_ratelimit_forget(struct store_tx *tx, int64_t window_before_ms, int64_
  * since, or negative. */
 int store_login_device_user(struct store_rd *rd, const char *token_hash, int64_t used_since_ms,
                             int64_t *out_user_id);
+/* How many devices other than token_hash (NULL: any) logged in to user_id at or after
+ * used_since_ms: STORE_OK with *out_n, or negative. */
+int store_login_device_others(struct store_rd *rd, int64_t user_id, const char *token_hash,
+                              int64_t used_since_ms, int64_t *out_n);
 /* Records a successful login of user_id from the device token_hash at now_ms (adds it, or
  * moves its last use); then keeps only the user's keep most recently used devices and
  * forgets every device unused since before unused_before_ms. STORE_OK or negative. */

@@ -284,7 +284,12 @@ test('a candidate asks by e-mail: same answer for every address, mail only for a
     assert.equal(r.text, unknown.text, `the same answer for ${email}`);
   }
   await sleep(1500);
-  assert.equal(sink.mails.filter((x) => x.to.includes(cand.email)).length, 2, 'two mails, then no more');
+  const toCand = sink.mails.filter((x) => x.to.includes(cand.email));
+  const resets = toCand.filter((x) => /Subject: Atur ulang kata sandi ujikom/.test(x.text));
+  assert.equal(resets.length, 2, 'two reset mails, then no more');
+  // The sign-in from another browser after the reset is told too (common/sign_in_notice.h).
+  assert.equal(toCand.length, 3, toCand.map((x) => x.text.split('\n').find((l) => l.startsWith('Subject:'))).join(', '));
+  assert.match(toCand.find((x) => !resets.includes(x)).text, /Subject: Masuk baru ke akun ujikom/);
   assert.ok(!sink.mails.some((x) => x.to.includes(unknownEmail)), 'no mail for an unknown address');
   assert.ok(!sink.mails.some((x) => x.to.includes(staff.email)), 'no mail for a staff account');
   assert.ok(!sink.mails.some((x) => x.to.includes(gone.email)), 'no mail for a disabled account');

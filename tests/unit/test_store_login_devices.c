@@ -126,6 +126,34 @@ static void test_keeps_most_recent_and_purges_unused(void **state) {
   assert_int_equal(STORE_OK, user_of(f, h[0], 0, &user));
 }
 
+/* store_login_device_others: the account's devices used since, but the one named. */
+static int64_t others(struct fixture *f, int64_t user, const char *hash, int64_t used_since) {
+  struct store_rd *rd = NULL;
+  int64_t n = -1;
+  assert_int_equal(STORE_OK, store_rd_begin(f->t.s, &rd));
+  assert_int_equal(STORE_OK, store_login_device_others(rd, user, hash, used_since, &n));
+  store_rd_end(rd);
+  return n;
+}
+
+static void test_counts_the_other_devices(void **state) {
+  struct fixture *f = *state;
+  char a[65], b[65], c[65];
+  hash_of(a, 'a');
+  hash_of(b, 'b');
+  hash_of(c, 'c');
+  assert_int_equal(0, others(f, f->users[0], a, 0)); /* none yet */
+  assert_int_equal(STORE_OK, put(f, a, f->users[0], 1000, 20, 0));
+  assert_int_equal(STORE_OK, put(f, b, f->users[0], 2000, 20, 0));
+  assert_int_equal(STORE_OK, put(f, c, f->users[1], 3000, 20, 0)); /* another account's */
+  assert_int_equal(2, others(f, f->users[0], NULL, 0));
+  assert_int_equal(2, others(f, f->users[0], c, 0));
+  assert_int_equal(1, others(f, f->users[0], a, 0));       /* not itself */
+  assert_int_equal(1, others(f, f->users[0], NULL, 1500)); /* a: too old */
+  assert_int_equal(0, others(f, f->users[0], b, 1500));
+  assert_int_equal(1, others(f, f->users[1], a, 0));
+}
+
 static void test_refuses_bad_arguments(void **state) {
   struct fixture *f = *state;
   char a[65];
@@ -193,6 +221,7 @@ int main(void) {
                                       temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_keeps_most_recent_and_purges_unused, setup,
                                       temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_counts_the_other_devices, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_refuses_bad_arguments, setup, temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_sign_ins_by_last_use, setup, temp_store_teardown),
   };
