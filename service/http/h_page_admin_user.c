@@ -26,6 +26,7 @@
 #include "http/layout_reply.h"
 #include "http/page_time.h"
 #include "http/pager.h"
+#include "http/session_table.h"
 #include "store/store.h"
 #include "ujikom/person_name.h"
 
@@ -200,10 +201,10 @@ int h_page_admin_user(struct req *r) {
     rc = store_user_sign_ins(rd, &last, &nlast, u.id, 1);
   }
   store_rd_end(rd);
-  free(sessions); /* only how many */
   int64_t last_ms = nlast > 0 ? last[0].last_ms : 0;
   free(last);
   if (STORE_OK != rc) {
+    free(sessions);
     return layout_store_error(r, rc);
   }
   bool staff = second_factor_applies(u.role);
@@ -213,6 +214,7 @@ int h_page_admin_user(struct req *r) {
   snprintf(title, sizeof title, "%s: %s", L(r, "admin.user_title"), u.name);
   struct html *h = layout_page_new_text(r, title, "static/staff.js");
   if (NULL == h) {
+    free(sessions);
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   HTML_LIT(h, "<dl class=\"facts\" id=\"account-facts\">");
@@ -236,9 +238,18 @@ int h_page_admin_user(struct req *r) {
            "<div class=\"row-actions\">",
            L(r, "page.actions"));
   account_actions(h, r, &u, SECOND_FACTOR_STATE_NONE != factor, nsessions);
-  html_fmt(h,
-           "</div></section><section aria-labelledby=\"u-records\"><h2 id=\"u-records\">%s"
-           "</h2><ul>",
+  HTML_LIT(h, "</div></section>");
+  if (nsessions > 0) {
+    /* where the account is signed in: a device its holder would not use stands out */
+    html_fmt(h,
+             "<section aria-labelledby=\"u-sessions\" id=\"account-sessions\"><h2 "
+             "id=\"u-sessions\">%s</h2>",
+             L(r, "sessions.title"));
+    session_table(h, r, sessions, nsessions, NULL);
+    HTML_LIT(h, "</section>");
+  }
+  free(sessions);
+  html_fmt(h, "<section aria-labelledby=\"u-records\"><h2 id=\"u-records\">%s</h2><ul>",
            L(r, "admin.user_records"));
   if (ROLE_CANDIDATE == u.role) {
     record_link(h, r, "/admin", "aq", u.email, "#s-attempts", "admin.user_attempts");

@@ -104,10 +104,17 @@ test('assessor accounts: create, refuse duplicates and weak passwords, disable',
 test('an administrator ends every session of an account; it stays usable, the act is audited', async () => {
   const cand = await candidateClient(d, 'Sesi Tertinggal');
   const id = (await cand.get('/api/auth/me')).json.user.id;
-  const tuk = new Client(d.url);
+  const tuk = new Client(d.url, { headers: { 'User-Agent': 'Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' } });
   assert.equal((await tuk.login(cand.email, PASSWORD)).status, 200);
   const page = await admin.get(`/admin/users/${id}`, { headers: { Accept: 'text/html' } });
   assert.match(page.text, /<dt>Sesi aktif<\/dt><dd>2<\/dd>/);
+  // Where the account is signed in, as its holder sees it: the kind of device of each.
+  const listed = page.text.slice(page.text.indexOf('id="account-sessions"'));
+  assert.ok(page.text.includes('id="account-sessions"'), 'the account page lists its sessions');
+  const body = listed.slice(listed.indexOf('<tbody'), listed.indexOf('</tbody>'));
+  assert.equal((body.match(/<tr role="row"/g) || []).length, 2, 'one row each');
+  assert.ok(listed.includes('>Chrome di ChromeOS<') && listed.includes('>Tidak dikenali<'), listed.slice(0, 2000));
+  assert.ok(!listed.includes('session-current'), 'none of them is the administrator\'s');
   assert.match(page.text, /href="\/admin\/users\/\d+\/sessions\/end"/);
   const r = await admin.post(`/api/admin/users/${id}/sessions/end`, {});
   assert.equal(r.status, 200, r.text);
@@ -122,6 +129,7 @@ test('an administrator ends every session of an account; it stays usable, the ac
   // No sessions left: the page says 0 and offers no such action; the account still logs in.
   const none = await admin.get(`/admin/users/${id}`, { headers: { Accept: 'text/html' } });
   assert.match(none.text, /<dt>Sesi aktif<\/dt><dd>0<\/dd>/);
+  assert.ok(!none.text.includes('id="account-sessions"'), 'no table of no sessions');
   assert.doesNotMatch(none.text, /sessions\/end/);
   assert.equal((await new Client(d.url).login(cand.email, PASSWORD)).status, 200);
   assert.equal((await admin.post('/api/admin/users/999999/sessions/end', {})).status, 404);
