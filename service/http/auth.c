@@ -1015,6 +1015,49 @@ int auth_logout_others(struct req *r, int64_t *out_n) {
   return 0;
 }
 
+struct delete_mine_ctx {
+  int64_t user_id;
+  const char *id;
+};
+
+static int delete_mine_txn(struct store_tx *tx, void *arg) {
+  struct delete_mine_ctx *c = arg;
+  return store_session_delete_mine(tx, c->user_id, c->id);
+}
+
+/* Whether id has the shape of a session's id: STORE_SESSION_ID_LEN lower-case hex digits. */
+static bool session_id_well_formed(const char *id) {
+  if (NULL == id || STORE_SESSION_ID_LEN != strlen(id)) {
+    return false;
+  }
+  for (const char *p = id; '\0' != *p; p++) {
+    if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+int auth_logout_session(struct req *r, const char *id) {
+  if (!session_id_well_formed(id)) {
+    reply_error(r, ERR_SESSION_NOT_FOUND, NULL);
+    return -1;
+  }
+  struct delete_mine_ctx c = {.user_id = r->user->id, .id = id};
+  int rc = store_txn(r->svc->store, delete_mine_txn, &c);
+  if (STORE_NONE == rc) {
+    reply_error(r, ERR_SESSION_NOT_FOUND, NULL);
+    return -1;
+  }
+  if (STORE_OK != rc) {
+    reply_store_error(r, rc, "logout of one session");
+    return -1;
+  }
+  log_msg(LOG_INFO, r->request_id, "account %lld ended one of its sessions",
+          (long long)r->user->id);
+  return 0;
+}
+
 /* How many sessions the sessions page lists at most (a user has a handful). */
 #define AUTH_SESSIONS_MAX 100
 

@@ -117,6 +117,11 @@ int auth_logout_all(struct req *r, int64_t user_id, int64_t *out_n);
  * without a session token, 503 when the store failed). */
 int auth_logout_others(struct req *r, int64_t *out_n);
 
+/* Ends the request's user's session named id (struct store_session_info's id: the sessions
+ * page's "Keluarkan" for one device). 0, or -1 after replying (404 session_not_found for an
+ * id that is not one of the user's sessions, 503 when the store failed). */
+int auth_logout_session(struct req *r, const char *id);
+
 /* The sessions of the request's user still valid now, the one the request presented marked
  * (store_user_sessions; free *out). 0, or -1 after replying 503. */
 int auth_sessions(struct req *r, struct store_session_info **out, size_t *out_n);

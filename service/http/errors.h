@@ -52,6 +52,7 @@
   ERR(EMAIL_UNCHANGED, 409, "This is the account's e-mail address already.")                       \
   ERR(EMAIL_CHANGE_NO_MAIL, 409,                                                                   \
       "This service sends no mail to confirm a new address with: ask the LSP's administrator.")    \
+  ERR(SESSION_NOT_FOUND, 404, "This account has no such session (it ended already?).")             \
   ERR(CHECKIN_REFUSED, 401, "This check-in code is not valid (unknown, or used already).")         \
   ERR(CHECKIN_WINDOW, 403, "This check-in code is valid only inside its schedule's window.")       \
   ERR(CHECKIN_SCOPE, 403,                                                                          \

@@ -226,6 +226,15 @@ int h_auth_logout_others(struct req *r) {
   return reply_json(r, 200, json_pack("{s:b, s:I}", "ok", 1, "sessions", (json_int_t)n));
 }
 
+/* POST /api/auth/sessions/:id/end: one of the user's sessions ends (a device named on the
+ * sessions page). */
+int h_auth_session_end(struct req *r) {
+  if (0 != auth_logout_session(r, r->nparams > 0 ? r->params[0] : NULL)) {
+    return 0;
+  }
+  return reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
 /* GET /api/auth/sessions: the user's sessions still valid, most recently used first. */
 int h_auth_sessions(struct req *r) {
   struct store_session_info *list = NULL;
@@ -236,7 +245,7 @@ int h_auth_sessions(struct req *r) {
   json_t *arr = json_array();
   for (size_t i = 0; NULL != arr && i < n; i++) {
     json_array_append_new(
-        arr, json_pack("{s:o, s:o, s:o, s:b, s:b, s:o}", "started_at",
+        arr, json_pack("{s:s, s:o, s:o, s:o, s:b, s:b, s:o}", "id", list[i].id, "started_at",
                        json_time(list[i].created_ms), "last_used_at", json_time(list[i].last_ms),
                        "expires_at", json_time(list[i].expires_ms), "current", list[i].current,
                        "checkin", list[i].checkin, "device", device_kind_json(list[i].device)));

@@ -245,7 +245,7 @@ int h_page_admin_user(struct req *r) {
              "<section aria-labelledby=\"u-sessions\" id=\"account-sessions\"><h2 "
              "id=\"u-sessions\">%s</h2>",
              L(r, "sessions.title"));
-    session_table(h, r, sessions, nsessions, NULL);
+    session_table(h, r, sessions, nsessions, NULL, false);
     HTML_LIT(h, "</section>");
   }
   free(sessions);

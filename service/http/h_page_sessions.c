@@ -30,7 +30,7 @@ int h_page_sessions(struct req *r) {
     return reply_error(r, ERR_INTERNAL, NULL);
   }
   html_fmt(h, "<p>%s</p>", L(r, "sessions.intro"));
-  session_table(h, r, list, n, NULL);
+  session_table(h, r, list, n, NULL, true);
   for (size_t i = 0; i < n; i++) {
     others += list[i].current ? 0 : 1;
   }

@@ -30,6 +30,7 @@ int h_checkin(struct req *r);
 int h_auth_logout(struct req *r);
 int h_auth_logout_all(struct req *r);
 int h_auth_logout_others(struct req *r);
+int h_auth_session_end(struct req *r);
 int h_auth_sessions(struct req *r);
 int h_page_sessions(struct req *r); /* the holder's sessions (h_page_sessions.c) */
 int h_auth_me(struct req *r);

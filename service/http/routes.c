@@ -20,6 +20,7 @@ const struct route routes[] = {
     {"POST", "/api/auth/logout-all", ROLE_USER, ROUTE_BEFORE_2FA, h_auth_logout_all},
     {"POST", "/api/auth/logout-others", ROLE_USER, ROUTE_BEFORE_2FA, h_auth_logout_others},
     {"GET", "/api/auth/sessions", ROLE_USER, ROUTE_BEFORE_2FA, h_auth_sessions},
+    {"POST", "/api/auth/sessions/:id/end", ROLE_USER, ROUTE_BEFORE_2FA, h_auth_session_end},
     {"GET", "/api/auth/me", ROLE_USER, ROUTE_BEFORE_2FA | ROUTE_CHECKIN, h_auth_me},
     /* the account's own data, as one download (common/personal_data.h) */
     {"GET", "/api/me/data", ROLE_USER, 0, h_me_data},
@@ -202,6 +203,7 @@ const struct route routes[] = {
     {"GET", "/account/sessions", ROLE_USER, ROUTE_HTML, h_page_sessions},
     {"POST", "/account/sessions/logout-others", ROLE_USER, ROUTE_HTML | ROUTE_FORM,
      h_auth_logout_others},
+    {"POST", "/account/sessions/:id/end", ROLE_USER, ROUTE_HTML | ROUTE_FORM, h_auth_session_end},
     {"GET", "/account/email", ROLE_USER, ROUTE_HTML, h_page_email_form},
     {"POST", "/account/email", ROLE_USER, ROUTE_HTML | ROUTE_HASHES, h_page_email},
     {"POST", "/account/email/cancel", ROLE_USER, ROUTE_HTML | ROUTE_FORM, h_me_email_cancel},

@@ -41,6 +41,7 @@ enum users_stmt {
   SIGN_INS,
   SESSIONS_LIST,
   SESSIONS_DELETE_OTHERS,
+  SESSIONS_DELETE_MINE,
   USERS__MAX
 };
 
@@ -114,11 +115,14 @@ static const char *const users_sqls[USERS__MAX] = {
      * purge has removed it yet. */
     [SESSIONS_LIST] = "SELECT created_at, last_seen_at, CASE WHEN expires_at < "
                       "absolute_expires_at THEN expires_at ELSE absolute_expires_at END, "
-                      "CASE WHEN token_hash = ?2 THEN 1 ELSE 0 END, scope_schedule_id, device "
+                      "CASE WHEN token_hash = ?2 THEN 1 ELSE 0 END, scope_schedule_id, device, "
+                      "substr(token_hash, 1, 16) "
                       "FROM sessions WHERE user_id = ?1 AND expires_at > ?3 AND "
                       "absolute_expires_at > ?3 ORDER BY last_seen_at DESC, created_at DESC "
                       "LIMIT ?4",
     [SESSIONS_DELETE_OTHERS] = "DELETE FROM sessions WHERE user_id = ?1 AND token_hash <> ?2",
+    [SESSIONS_DELETE_MINE] =
+        "DELETE FROM sessions WHERE user_id = ?1 AND substr(token_hash, 1, 16) = ?2",
 };
 static const struct store_sqlset users_set = {"users", users_sqls, USERS__MAX};
 
@@ -478,6 +482,14 @@ int store_session_delete_others(struct store_tx *tx, int64_t user_id, const char
                      "session delete others");
 }
 
+int store_session_delete_mine(struct store_tx *tx, int64_t user_id, const char *id) {
+  const struct store_arg args[] = {STORE_ARG_INT(user_id), STORE_ARG_TEXT(id)};
+  int64_t n = 0;
+  int rc = delete_with(tx, SESSIONS_DELETE_MINE, args, sizeof args / sizeof args[0], &n,
+                       "session delete one");
+  return STORE_OK == rc && 0 == n ? STORE_NONE : rc;
+}
+
 int store_session_purge(struct store_tx *tx, int64_t now_ms, int64_t *out_n) {
   return delete_by_num(tx, SESSIONS_PURGE, now_ms, out_n, "session purge");
 }
@@ -660,7 +672,10 @@ static int session_info_row(struct store_stmt *st, void *elem) {
   o->expires_ms = store_col_int64(st, 2);
   o->current = 0 != store_col_int64(st, 3);
   o->checkin = store_col_int64(st, 4) > 0;
-  return 0 == store_col_copy(st, 5, o->device, sizeof o->device) ? STORE_OK : STORE_HARD;
+  return 0 == store_col_copy(st, 5, o->device, sizeof o->device) &&
+                 0 == store_col_copy(st, 6, o->id, sizeof o->id)
+             ? STORE_OK
+             : STORE_HARD;
 }
 
 static const struct store_rowtype session_info_rows = {

@@ -128,6 +128,9 @@ int store_session_delete_user(struct store_tx *tx, int64_t user_id, int64_t *out
  * of the other devices); *out_n (may be NULL) receives the count. STORE_OK or negative. */
 int store_session_delete_others(struct store_tx *tx, int64_t user_id, const char *keep_hash,
                                 int64_t *out_n);
+/* Deletes user_id's session whose id (struct store_session_info) is id: STORE_OK, STORE_NONE
+ * when the user has none such (another user's is never touched), or negative. */
+int store_session_delete_mine(struct store_tx *tx, int64_t user_id, const char *id);
 /* Deletes sessions expired at now_ms. STORE_OK or negative. */
 int store_session_purge(struct store_tx *tx, int64_t now_ms, int64_t *out_n);
 
@@ -198,7 +201,12 @@ int store_user_sign_ins(struct store_rd *rd, struct store_sign_in **out, size_t 
  * absolute expiry), whether it is the one whose token hashes to current_hash (NULL or "":
  * none), whether a check-in code started it, and the kind of device it was started from.
  * STORE_OK or negative. */
+/* A session as its holder names it (the sessions page, the API): the first
+ * STORE_SESSION_ID_LEN hex digits of its token's hash. Enough to tell one account's
+ * sessions apart, and nothing from which its token could be found. */
+#define STORE_SESSION_ID_LEN 16
 struct store_session_info {
+  char id[STORE_SESSION_ID_LEN + 1];
   int64_t created_ms;
   int64_t last_ms;
   int64_t expires_ms;

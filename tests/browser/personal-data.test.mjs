@@ -193,25 +193,42 @@ test('a computer left signed in at the test site is signed out from the phone', 
     userAgent: 'Mozilla/5.0 (Linux; Android 13; SAMSUNG SM-A536E) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36',
   });
   await loginViaForm(phone.page, d.url, email);
+  // and the candidate's own laptop
+  const laptop = await newPage(browser, {
+    width: 1280, height: 900,
+    userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
+  });
+  await loginViaForm(laptop.page, d.url, email);
   await phone.page.goto(`${d.url}/me`);
   await Promise.all([phone.page.waitForURL(/\/account\/sessions$/),
     phone.page.getByRole('link', { name: 'Sesi masuk' }).click()]);
   const rows = phone.page.locator('main table tbody tr');
-  assert.equal(await rows.count(), 2, 'the computer and the phone');
+  assert.equal(await rows.count(), 3, 'the computer, the phone and the laptop');
   assert.match(await phone.page.locator('#session-current').textContent(), /Samsung Internet di Android.*perangkat ini/);
-  assert.match(await rows.filter({ hasNot: phone.page.locator('.badge') }).textContent(), /Chrome di Windows/,
-    'the computer is the other one, named so');
+  assert.equal(await phone.page.locator('#session-current button').count(), 0, 'the device in use has no button');
   assert.match(await phone.page.locator('main table thead').textContent(), /Perangkat.*Masuk.*Terakhir dipakai.*Berakhir/);
   await checkPage(phone.page, 'account-sessions');
+  // The test site's computer alone, by its row's button (named for a screen reader).
+  await Promise.all([phone.page.waitForURL(/notice=session_ended/),
+    phone.page.getByRole('button', { name: 'Keluarkan (Chrome di Windows)' }).click()]);
+  assert.match(await phone.page.locator('main p.notice.ok').textContent(), /Sesi itu telah dikeluarkan/);
+  assert.equal(await rows.count(), 2);
+  assert.doesNotMatch(await phone.page.locator('main table tbody').textContent(), /Chrome di Windows/);
+  assert.match(await phone.page.locator('main table tbody').textContent(), /Safari di macOS/);
+  await assertAccessible(phone.page, 'sessions after signing out one');
+  await laptop.page.goto(`${d.url}/me`);
+  assert.equal(new URL(laptop.page.url()).pathname, '/me', 'the laptop stays signed in');
   await Promise.all([phone.page.waitForURL(/notice=sessions_ended/),
     phone.page.getByRole('button', { name: 'Keluar dari semua perangkat lain' }).click()]);
   assert.match(await phone.page.locator('main p.notice.ok').textContent(), /keluar dari semua perangkat lain/);
   assert.equal(await rows.count(), 1);
   assert.equal(await phone.page.locator('#sessions-none').count(), 1);
   await assertAccessible(phone.page, 'sessions after signing out the others');
-  // The computer at the test site is signed out; the phone is not.
-  await tuk.page.goto(`${d.url}/me`);
-  assert.match(new URL(tuk.page.url()).pathname, /^\/login/);
+  // The computer at the test site and the laptop are signed out; the phone is not.
+  for (const p of [tuk, laptop]) {
+    await p.page.goto(`${d.url}/me`);
+    assert.match(new URL(p.page.url()).pathname, /^\/login/);
+  }
   await phone.page.goto(`${d.url}/me`);
   assert.equal(new URL(phone.page.url()).pathname, '/me');
 
@@ -236,7 +253,7 @@ test('a computer left signed in at the test site is signed out from the phone', 
   assert.equal(await a.page.getByRole('link', { name: /Akhiri semua sesi/ }).count(), 0);
   await phone.page.goto(`${d.url}/me`);
   assert.match(new URL(phone.page.url()).pathname, /^\/login/);
-  for (const p of [tuk, phone, a]) {
+  for (const p of [tuk, phone, laptop, a]) {
     assertNoDialogs(p);
     await p.context.close();
   }

@@ -246,6 +246,26 @@ test('the sessions list marks this one and names each device; signing out of the
   assert.ok(english.text.includes('>Samsung Internet on Android<'), 'in English too');
   assert.ok(english.text.includes('>Not recognised<'));
 
+  // One device alone: the tablet's session, by its id; the phone and the laptop stay.
+  for (const x of list.json.sessions) assert.match(x.id, /^[0-9a-f]{16}$/);
+  assert.equal(new Set(list.json.sessions.map((x) => x.id)).size, 3, 'ids tell the sessions apart');
+  const tabletId = list.json.sessions.find((x) => x.device === null).id;
+  assert.equal((await other.c.post(`/api/auth/sessions/${tabletId}/end`, {})).status, 404, 'not another user\'s');
+  assert.equal((await tablet.get('/api/auth/me')).status, 200, 'untouched by that');
+  for (const bad of ['0000000000000000', 'ZZZZ', tabletId.toUpperCase(), `${tabletId}0`]) {
+    const nf = await laptop.post(`/api/auth/sessions/${bad}/end`, {});
+    assert.equal(nf.status, 404, bad);
+    assert.equal(nf.json.error, 'session_not_found');
+  }
+  const one = await laptop.post(`/api/auth/sessions/${tabletId}/end`, {});
+  assert.equal(one.status, 200, one.text);
+  assert.deepEqual(one.json, { ok: true });
+  assert.equal((await tablet.get('/api/auth/me')).status, 401, 'the tablet is signed out');
+  assert.equal((await phone.get('/api/auth/me')).status, 200, 'the phone stays');
+  assert.equal((await laptop.post(`/api/auth/sessions/${tabletId}/end`, {})).status, 404, 'once');
+  assert.equal((await new Client(d.url).post(`/api/auth/sessions/${tabletId}/end`, {})).status, 401);
+  assert.equal((await tablet.login(email, PASSWORD)).status, 200, 'the tablet signs in again');
+
   const r = await laptop.post('/api/auth/logout-others', {});
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.sessions, 2);
@@ -262,6 +282,20 @@ test('the sessions list marks this one and names each device; signing out of the
   assert.equal(page.status, 200);
   assert.equal((page.text.match(/ id="session-current"/g) || []).length, 1);
   assert.match(page.text, /action="\/account\/sessions\/logout-others"/);
+  // The page's own button for the phone's row, without scripts.
+  const phoneId = (await laptop.get('/api/auth/sessions')).json.sessions.find((x) => !x.current).id;
+  assert.ok(page.text.includes(`action="/account/sessions/${phoneId}/end"`), 'a form for the other device');
+  assert.ok(!page.text.includes(`/account/sessions/${(await laptop.get('/api/auth/sessions')).json.sessions.find((x) => x.current).id}/end`),
+    'none for the device in use');
+  const endOne = await laptop.req('POST', `/account/sessions/${phoneId}/end`,
+    new URLSearchParams({ csrf: laptop.csrf, _next: '/account/sessions?notice=session_ended' }).toString(),
+    { headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' }, raw: true });
+  assert.equal(endOne.status, 303, endOne.text.slice(0, 200));
+  assert.equal(endOne.headers.get('location'), '/account/sessions?notice=session_ended');
+  assert.equal((await phone.get('/api/auth/me')).status, 401);
+  assert.match((await laptop.get('/account/sessions?notice=session_ended', { headers: { Accept: 'text/html' } })).text,
+    /Sesi itu telah dikeluarkan/);
+  assert.equal((await phone.login(email, PASSWORD)).status, 200);
   const form = new URLSearchParams({ csrf: laptop.csrf, _next: '/account/sessions?notice=sessions_ended' }).toString();
   const posted = await laptop.req('POST', '/account/sessions/logout-others', form,
     { headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' }, raw: true });

@@ -23,6 +23,8 @@ const MATRIX = {
   'POST /api/auth/logout-all': 'U A A A A',
   'POST /api/auth/logout-others': 'U A A A A',
   'GET /api/auth/sessions': 'U A A A A',
+  // ":id" here is no session of anyone's: 404 for every account (integration.auth ends real ones)
+  'POST /api/auth/sessions/:id/end': 'U H H H H',
   'GET /api/auth/me': 'U A A A A',
   'GET /api/me/data': 'U A A A A',
   // without --smtp-url a request is refused (409); an empty body is refused (400)
@@ -197,6 +199,7 @@ const MATRIX = {
   'POST /account/password': 'U A A A A',
   'GET /account/sessions': 'U A A A A',
   'POST /account/sessions/logout-others': 'U A A A A',
+  'POST /account/sessions/:id/end': 'U H H H H',
   'GET /account/email': 'U A A A A',
   'POST /account/email': 'U A A A A',
   'POST /account/email/cancel': 'U A A A A',

@@ -759,6 +759,7 @@ static void test_users(void **state) {
 
 struct sess_args {
   struct store_session in, out;
+  char id[STORE_SESSION_ID_LEN + 1]; /* for store_session_delete_mine */
   int64_t now, idle;
   int rc;
 };
@@ -780,6 +781,11 @@ static int tx_session_delete_user(struct store_tx *tx, void *ctx) {
   int rc = store_session_delete_user(tx, a->in.user_id, &n);
   a->rc = (int)n;
   return rc;
+}
+
+static int tx_session_delete_mine(struct store_tx *tx, void *ctx) {
+  struct sess_args *a = ctx;
+  return store_session_delete_mine(tx, a->in.user_id, a->id);
 }
 
 static int tx_session_delete_others(struct store_tx *tx, void *ctx) {
@@ -899,6 +905,23 @@ static void test_sessions(void **state) {
   list_sessions(s, uid, presented, 5000, &n, &current, NULL);
   assert_int_equal(1, n);
   assert_int_equal(0, current);
+  list_sessions(s, other, NULL, 5000, &n, &current, NULL);
+  assert_int_equal(1, n);
+
+  /* One session by its id (16 hex digits of its hash): only the user's own. */
+  struct store_session_info mine;
+  list_sessions(s, uid, presented, 5000, &n, &current, &mine);
+  assert_string_equal("eeeeeeeeeeeeeeee", mine.id);
+  memcpy(a.id, mine.id, sizeof a.id);
+  a.in.user_id = other;
+  assert_int_equal(STORE_NONE, store_txn(s, tx_session_delete_mine, &a)); /* not theirs */
+  a.in.user_id = uid;
+  memcpy(a.id, "gggggggggggggggg", sizeof a.id); /* the other user's session */
+  assert_int_equal(STORE_NONE, store_txn(s, tx_session_delete_mine, &a));
+  memcpy(a.id, mine.id, sizeof a.id);
+  assert_int_equal(STORE_OK, store_txn(s, tx_session_delete_mine, &a));
+  list_sessions(s, uid, presented, 5000, &n, &current, NULL);
+  assert_int_equal(0, n);
   list_sessions(s, other, NULL, 5000, &n, &current, NULL);
   assert_int_equal(1, n);
   store_close(s);
