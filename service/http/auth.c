@@ -19,7 +19,7 @@
 #include "common/log.h"
 #include "common/second_factor.h"
 #include "common/session_cache.h"
-#include "common/sign_in_notice.h"
+#include "common/account_notice.h"
 #include "http/ratelimit.h"
 #include "http/reply.h"
 #include "http/requtil.h"
@@ -348,7 +348,7 @@ struct login_ctx {
   const char *device_hash; /* device to record as known to the account, or NULL */
   int64_t devices_unused_before_ms;
   bool device_new;        /* device_hash is new to the account: count the others first */
-  int64_t devices_before; /* then: the account's other devices (sign_in_notice.h) */
+  int64_t devices_before; /* then: the account's other devices (account_notice.h) */
 };
 
 static int login_txn(struct store_tx *tx, void *arg) {
@@ -428,6 +428,13 @@ static int session_end(int ret, char out_token[SESSION_TOKEN_LEN + 1], char *new
 static void request_device(const struct req *r, char out[DEVICE_KIND_CODE_SIZE]) {
   const char *ua = req_header(r, "User-Agent");
   device_kind_code(device_kind_of(ua, NULL != ua ? strlen(ua) : 0), out, DEVICE_KIND_CODE_SIZE);
+}
+
+void auth_notice(struct req *r, int64_t user_id, enum account_notice_kind kind) {
+  char device[DEVICE_KIND_CODE_SIZE];
+  request_device(r, device);
+  const struct account_notice_from from = {device, r->client_ip, r->now_ms};
+  (void)account_notice_send(r->svc, user_id, kind, &from, 0);
 }
 
 /* Creates the session of account u described by lc (deleting what lc says first) with a
@@ -561,7 +568,7 @@ static int second_factor_ticket(struct req *r, const struct store_user *u,
  * factor): the bucket the attempt counted in is cleared and the device remembered in the
  * session's transaction (lc, which may already carry a rehashed password), the session the
  * request came with ends, a new one starts, and the device cookie is set; a device new to an
- * account that has others gets its holder a notice (sign_in_notice.h). 0, or -1 after
+ * account that has others gets its holder a notice (account_notice.h). 0, or -1 after
  * replying. */
 static int login_finish(struct req *r, struct login_ctx *lc, const struct store_user *u,
                         struct login_device *dev, char out_token[SESSION_TOKEN_LEN + 1],
@@ -588,8 +595,8 @@ static int login_finish(struct req *r, struct login_ctx *lc, const struct store_
     reply_cookie(r, AUTH_DEVICE_COOKIE, dev->token, AUTH_DEVICE_MAX_AGE_S, true);
   }
   if (remember && lc->device_new) {
-    (void)sign_in_notice_send(r->svc, u, lc->session.device, r->client_ip, r->now_ms,
-                              lc->devices_before);
+    const struct account_notice_from from = {lc->session.device, r->client_ip, r->now_ms};
+    (void)account_notice_send(r->svc, u->id, ACCOUNT_NOTICE_SIGN_IN, &from, lc->devices_before);
   }
   return 0;
 }
@@ -821,6 +828,7 @@ static int change_password(struct req *r, const char *current, const char *new_p
     goto cleanup;
   }
   log_msg(LOG_INFO, r->request_id, "account %lld changed its password", (long long)u.id);
+  auth_notice(r, u.id, ACCOUNT_NOTICE_PASSWORD_CHANGED);
   ret = 0;
 cleanup:
   OPENSSL_cleanse(&dev, sizeof dev);

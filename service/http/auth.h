@@ -6,6 +6,7 @@
 #ifndef UJIKOM_AUTH_H
 #define UJIKOM_AUTH_H
 
+#include "common/account_notice.h"
 #include "common/checkin.h"
 #include "common/second_factor.h"
 #include "http/server.h"
@@ -116,6 +117,10 @@ int auth_logout_all(struct req *r, int64_t user_id, int64_t *out_n);
  * the other devices"); *out_n (may be NULL) receives how many. 0, or -1 after replying (401
  * without a session token, 503 when the store failed). */
 int auth_logout_others(struct req *r, int64_t *out_n);
+
+/* Mails account user_id's holder the notice of kind (common/account_notice.h) of what this
+ * request did: its device, client address and time. */
+void auth_notice(struct req *r, int64_t user_id, enum account_notice_kind kind);
 
 /* Ends the request's user's session named id (struct store_session_info's id: the sessions
  * page's "Keluarkan" for one device). 0, or -1 after replying (404 session_not_found for an

@@ -225,6 +225,9 @@ int h_admin_users_reset_second_factor(struct req *r) {
   if (SECOND_FACTOR_OK != rc) {
     return auth_second_factor_refused(r, rc, store_rc);
   }
+  /* the holder is told; the administrator's device and address are not theirs to see */
+  const struct account_notice_from from = {NULL, NULL, r->now_ms};
+  (void)account_notice_send(r->svc, id, ACCOUNT_NOTICE_SECOND_FACTOR_RESET, &from, 0);
   return reply_json(
       r, 200, json_pack("{s:{s:I, s:s}}", "user", "id", (json_int_t)id, "second_factor", "none"));
 }

@@ -377,6 +377,7 @@ int h_auth_second_factor_confirm(struct req *r) {
   }
   OPENSSL_cleanse(codes, sizeof codes);
   log_msg(LOG_INFO, r->request_id, "account %lld enrolled a second factor", (long long)r->user->id);
+  auth_notice(r, r->user->id, ACCOUNT_NOTICE_SECOND_FACTOR_ON);
   reply_header(r, "Cache-Control", "no-store");
   return reply_json(r, 200, json_pack("{s:s, s:o}", "state", "confirmed", "recovery_codes", list));
 }

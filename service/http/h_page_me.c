@@ -21,6 +21,7 @@
 #include "common/reviews.h"
 #include "common/second_factor.h"
 #include "common/schedule.h"
+#include "http/auth.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/layout.h"
@@ -839,6 +840,7 @@ int h_page_second_factor_confirm(struct req *r) {
   if (SECOND_FACTOR_OK != rc) {
     return second_factor_state_page(r, 409, "auth.twofa_not_pending");
   }
+  auth_notice(r, r->user->id, ACCOUNT_NOTICE_SECOND_FACTOR_ON);
   struct html *h = second_factor_page(r, NULL);
   if (NULL != h) {
     html_fmt(h, "<p class=\"notice ok\">%s</p><p>%s</p><ol class=\"recovery-codes\">",

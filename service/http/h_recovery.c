@@ -82,6 +82,7 @@ enum recovery_rc h_recovery_redeem(struct req *r, const char *token, const char 
             (long long)u.id);
     /* The holder of the link may log in at once, from any device, even during a back-off. */
     ratelimit_login_succeeded(r, u.email, NULL);
+    auth_notice(r, u.id, ACCOUNT_NOTICE_PASSWORD_RESET);
   }
   return rc;
 }

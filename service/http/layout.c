@@ -75,8 +75,11 @@ void layout_device_text(struct html *h, const struct req *r, const char *code) {
   } else if (DEVICE_BROWSER_UNKNOWN == k.browser) {
     html_text_sub(h, L(r, "sessions.device_other_on"), "os", device_os_name(k.os), NULL);
   } else {
-    html_text_sub(h, L(r, "sessions.device_browser_on"), "browser", device_browser_name(k.browser),
-                  "os", device_os_name(k.os), NULL);
+    /* "Chrome di Android": product names around the one word of the language (a template
+     * of placeholders alone would read like any sentence with "di" in it) */
+    html_text(h, device_browser_name(k.browser));
+    html_fmt(h, " %s ", L(r, "sessions.device_on"));
+    html_text(h, device_os_name(k.os));
   }
 }
 

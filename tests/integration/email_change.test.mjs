@@ -19,7 +19,7 @@ const PUBLIC = 'https://ujikom.contoh.test';
 const FORM = { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } };
 const REASON = 'KTP ditunjukkan di TUK Yogyakarta; kotak surat lama sudah ditutup';
 
-// A notice of a sign-in from a new browser (common/sign_in_notice.h): these tests sign in
+// A notice of a sign-in from a new browser (common/account_notice.h): these tests sign in
 // from fresh clients, which the holder is told of beside the mails they are about.
 const isSignInNotice = (m) => /Subject: Masuk baru ke akun ujikom/.test(m.text);
 

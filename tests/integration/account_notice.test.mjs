@@ -1,13 +1,17 @@
-// The notice of a sign-in from a new device (common/sign_in_notice.h): an account that has
-// signed in before gets a mail when its password signs it in from a browser that never has —
-// the kind of device, the time in the holder's zone and in UTC, the address, and the link to
-// sign the other devices out. The first sign-in, a known browser and a wrong password send
-// nothing; at most six notices an hour per account; the sign-in itself is never held up.
+// Security notices to an account's holder (common/account_notice.h), by mail:
+// - a sign-in from a new browser, when the account has signed in before: the kind of device,
+//   the time in the holder's zone and in UTC, the address, the link to sign the other devices
+//   out. The first sign-in, a known browser and a wrong password send nothing; at most six
+//   an hour per account; the sign-in itself is never held up;
+// - the password changed by its holder, or set with a reset link;
+// - a staff member's second factor set up, or removed by an administrator (without the
+//   administrator's device or address).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startDaemon, stopClean, Client, uniqueEmail, PASSWORD } from './lib/daemon.mjs';
+import { startDaemon, stopClean, Client, adminClient, uniqueEmail, PASSWORD, cli } from './lib/daemon.mjs';
+import { totp } from './lib/totp.mjs';
 import { smtpSink, mailFor } from './lib/smtp.mjs';
 
 const PUBLIC = 'https://ujikom.contoh.test';
@@ -105,4 +109,55 @@ test('at most six notices an hour per account; the sign-ins go on', async () => 
   assert.equal(await signIn(o, other), 200);
   assert.equal(await signIn(browser(IPHONE_SAFARI), other), 200);
   await expectMails(other, 1);
+});
+
+const NEW_PASSWORD = 'Rendang-Padang-2026!';
+const subjectOf = (m) => m.text.split('\r\n').concat(m.text.split('\n')).find((l) => l.startsWith('Subject:'));
+
+test('a changed password is told, with where it was changed from and what to do', async () => {
+  const email = uniqueEmail('sandi');
+  const laptop = browser(WINDOWS_CHROME);
+  assert.equal((await laptop.register('Dewi Anggraini', email, PASSWORD)).status, 201);
+  assert.equal(await signIn(laptop, email), 200);
+  const changed = await laptop.post('/api/auth/password', { current_password: PASSWORD, new_password: NEW_PASSWORD });
+  assert.equal(changed.status, 200, changed.text);
+  const [mail] = await expectMails(email, 1);
+  assert.equal(subjectOf(mail), 'Subject: Kata sandi akun ujikom diubah / Your ujikom password was changed');
+  assert.match(mail.text, /baru saja diubah dari sesi yang sedang masuk/);
+  assert.match(mail.text, /Perangkat: +Chrome di Windows/);
+  assert.match(mail.text, /Alamat IP: +127\.0\.0\.1/);
+  assert.ok(mail.text.includes(`${PUBLIC}/lupa-sandi`), 'a candidate is pointed to a reset link');
+  // A wrong current password changes nothing and tells nothing.
+  assert.equal((await laptop.post('/api/auth/password', { current_password: 'salah-lagi-123', new_password: PASSWORD })).status, 403);
+  await expectMails(email, 1);
+});
+
+test('a staff member is told of their second factor set up, and of its removal by an administrator', async () => {
+  const email = uniqueEmail('asesor');
+  const made = cli(['admin', 'create', '--email', email, '--name', 'Asesor Dua Faktor', '--role', 'assessor'],
+    { input: `${PASSWORD}\n`, dataDir: d.dataDir });
+  assert.equal(made.status, 0, made.stderr);
+  const staff = browser(ANDROID_SAMSUNG);
+  assert.equal(await signIn(staff, email), 200);
+  const begin = await staff.post('/api/auth/2fa/enrol', {});
+  assert.equal(begin.status, 200, begin.text);
+  assert.equal((await staff.post('/api/auth/2fa/confirm', { code: totp(begin.json.secret) })).status, 200);
+  const [on] = await expectMails(email, 1);
+  assert.equal(subjectOf(on), 'Subject: Faktor kedua akun ujikom aktif / Second factor set up for your ujikom account');
+  assert.match(on.text, /Halo Asesor Dua Faktor,/);
+  assert.match(on.text, /Perangkat: +Samsung Internet di Android/);
+  assert.match(on.text, /segera hubungi administrator LSP/);
+  assert.ok(!on.text.includes('/lupa-sandi'), 'staff are not sent to the candidates\' reset form');
+
+  const admin = await adminClient(d);
+  const id = (await staff.get('/api/auth/me')).json.user.id;
+  assert.equal((await admin.post(`/api/admin/users/${id}/2fa/reset`, {})).status, 200);
+  const off = (await expectMails(email, 2))[1];
+  assert.equal(subjectOf(off), 'Subject: Faktor kedua akun ujikom dihapus / Second factor removed from your ujikom account');
+  assert.match(off.text, /Seorang administrator LSP menghapus faktor kedua/);
+  assert.match(off.text, /Waktu: +\d{4}-\d\d-\d\d \d\d:\d\d WIB/);
+  assert.ok(!/Perangkat:|Alamat IP:|Device:|IP address:/.test(off.text), 'nothing of the administrator\'s device');
+  // The administrator's own sign-in was their first: nothing to them.
+  await sleep(300);
+  assert.equal(mailsTo(admin.email).length, 0);
 });
