@@ -107,9 +107,12 @@ const struct config_option config_options[] = {
      "Password-reset mails sent to one e-mail address per hour (further requests get the same "
      "answer and no mail)"},
     {"smtp-url", S(smtp_url), "", 0, 0,
-     "SMTP server for password-reset mails, e.g. smtp://127.0.0.1:25 or smtps://host:465 "
-     "(empty: candidates cannot ask for a link by e-mail; administrators issue links)"},
-    {"smtp-from", S(smtp_from), "ujikom@localhost", 0, 0, "Sender address of password-reset mails"},
+     "SMTP server for the mails the service sends (password-reset and activation links, "
+     "e-mail address changes, re-certification reminders, notices to account holders of a "
+     "sign-in from a new browser or a changed password or second factor), e.g. "
+     "smtp://127.0.0.1:25 or smtps://host:465 (empty: no mail; candidates cannot ask for a "
+     "link by e-mail, administrators issue links)"},
+    {"smtp-from", S(smtp_from), "ujikom@localhost", 0, 0, "Sender address of the service's mails"},
     {"smtp-retry", L(smtp_retry_s), "60", 0, 3600,
      "Seconds before a mail the SMTP server did not take for a passing reason (no connection, "
      "a timeout, a 4xx answer) is sent again; the next tries wait four and sixteen times longer "
