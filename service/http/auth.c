@@ -15,11 +15,11 @@
 
 #include <openssl/crypto.h>
 
+#include "common/account_notice.h"
 #include "common/accounts.h"
 #include "common/log.h"
 #include "common/second_factor.h"
 #include "common/session_cache.h"
-#include "common/account_notice.h"
 #include "http/ratelimit.h"
 #include "http/reply.h"
 #include "http/requtil.h"
