@@ -66,6 +66,13 @@ size_t device_kind_code(struct device_kind k, char *out, size_t cap);
  * device_kind_code does not write (NULL and "" read as unknown/unknown and true). */
 bool device_kind_parse(const char *code, struct device_kind *out);
 
+/* A stored code in words, for a mail or a console (pages take theirs from the catalogue):
+ * "Chrome di Android" / "Chrome on Android", "Chrome" (system not recognised), "peramban
+ * lain di Android" / "another browser on Android", "tidak dikenali" / "not recognised" (""
+ * or a code device_kind_code does not write). Returns the length written into out (cut to
+ * fit cap). */
+size_t device_kind_words(const char *code, bool english, char *out, size_t cap);
+
 /* A stored code as the API writes it: {"browser": "chrome", "os": "android"}, either member
  * null when not recognised, or JSON null when neither is (or code is not one
  * device_kind_code writes). A new reference; NULL only when out of memory. */

@@ -6,6 +6,8 @@
  * device; they enrol again after their next log-in.
  * `ujikom admin reset-link EMAIL`: issues a one-time password-reset link for a candidate and
  * prints it, for an administrator to hand over.
+ * `ujikom admin sessions EMAIL`: lists an account's live sessions (the kind of device, when
+ * each signed in, was last used and ends), as its holder sees them on /account/sessions.
  * `ujikom admin end-sessions EMAIL`: ends every session of an account (a staff account
  * feared taken over, with no other administrator to do it on the web); audited.
  * `ujikom admin set-email EMAIL NEW --reason TEXT`: corrects an account's e-mail address
@@ -28,7 +30,10 @@
 #include "common/svc.h"
 #include "common/recovery.h"
 #include "store/store.h"
+#include "ujikom/clock.h"
+#include "ujikom/device_kind.h"
 #include "ujikom/password.h"
+#include "ujikom/timefmt.h"
 
 static void admin_usage(FILE *out) {
   fprintf(out,
@@ -43,6 +48,8 @@ static void admin_usage(FILE *out) {
           "                           [--reset-ttl SECONDS]\n"
           "  Prints a one-time password-reset link for the candidate with that e-mail\n"
           "  (options and UJIKOM_* variables as for ujikomd).\n"
+          "       ujikom admin sessions EMAIL [--data-dir DIR]\n"
+          "  Lists the account's live sessions: id, device, signed in, last used, ends (UTC).\n"
           "       ujikom admin end-sessions EMAIL [--data-dir DIR]\n"
           "  Ends every session of the account (it stays usable); audited.\n"
           "       ujikom admin set-email EMAIL NEW --reason TEXT [--data-dir DIR]\n"
@@ -281,6 +288,55 @@ static int sub_args(const char *cmd, int argc, char **argv, const char **pos, in
   return n;
 }
 
+/* `ujikom admin sessions EMAIL [--data-dir DIR]`: one line per live session, most recently
+ * used first, tab-separated: id, device, signed in, last used, ends (UTC), and "check-in"
+ * for one a test-site code started. */
+static int list_sessions(int argc, char **argv) {
+  const char *email = NULL;
+  char db[1100];
+  int64_t id = 0;
+  int status = 1;
+  if (1 != sub_args("sessions", argc, argv, &email, 1, NULL)) {
+    fprintf(stderr, "usage: ujikom admin sessions EMAIL [--data-dir DIR]\n");
+    return 2;
+  }
+  cli_db_path(argc, argv, db, sizeof db);
+  struct store *s = cli_store_open("admin", db, false);
+  if (NULL == s) {
+    return 1;
+  }
+  if (0 == account_id("sessions", s, email, &id)) {
+    struct store_session_info *list = NULL;
+    size_t n = 0;
+    struct store_rd *rd = NULL;
+    int rc = store_rd_begin(s, &rd);
+    if (STORE_OK == rc) {
+      rc = store_user_sessions(rd, &list, &n, id, NULL, clock_wall_ms(), 1000);
+    }
+    store_rd_end(rd);
+    if (STORE_OK == rc) {
+      printf("id\tdevice\tsigned in\tlast used\tends\n");
+      for (size_t i = 0; i < n; i++) {
+        char device[64], t[3][TIME_TEXT_SIZE];
+        const int64_t ms[3] = {list[i].created_ms, list[i].last_ms, list[i].expires_ms};
+        device_kind_words(list[i].device, true, device, sizeof device);
+        for (size_t k = 0; k < 3; k++) {
+          time_format(t[k], sizeof t[k], ms[k] / 1000, TIME_MINUTE_UTC);
+        }
+        printf("%s\t%s\t%s\t%s\t%s%s\n", list[i].id, device, t[0], t[1], t[2],
+               list[i].checkin ? "\tcheck-in" : "");
+      }
+      printf("%zu live session(s) of account %lld (%s)\n", n, (long long)id, email);
+      status = 0;
+    } else {
+      fprintf(stderr, "ujikom admin sessions: the store failed (%s)\n", store_rc_name(rc));
+    }
+    free(list);
+  }
+  store_close(s);
+  return status;
+}
+
 /* `ujikom admin end-sessions EMAIL [--data-dir DIR]`. */
 static int end_sessions(int argc, char **argv) {
   const char *email = NULL;
@@ -377,6 +433,9 @@ static int admin_args(int argc, char **argv, struct admin_args *a) {
   }
   if (0 == strcmp(argv[1], "reset-link")) {
     return reset_link(argc, argv);
+  }
+  if (0 == strcmp(argv[1], "sessions")) {
+    return list_sessions(argc, argv);
   }
   if (0 == strcmp(argv[1], "end-sessions")) {
     return end_sessions(argc, argv);

@@ -57,25 +57,6 @@ const char *account_notice_subject(enum account_notice_kind kind) {
   return (unsigned)kind < NKINDS ? kinds[kind].subject : kinds[ACCOUNT_NOTICE_SIGN_IN].subject;
 }
 
-/* The kind of device in words, in one language: "Chrome di Android" / "Chrome on Android". */
-static void device_words(char *out, size_t cap, const char *code, bool english) {
-  struct device_kind k;
-  const char *b = NULL, *o = NULL;
-  if (device_kind_parse(code, &k)) {
-    b = device_browser_name(k.browser);
-    o = device_os_name(k.os);
-  }
-  if (NULL != b && NULL != o) {
-    snprintf(out, cap, "%s %s %s", b, english ? "on" : "di", o);
-  } else if (NULL != b) {
-    snprintf(out, cap, "%s", b);
-  } else if (NULL != o) {
-    snprintf(out, cap, english ? "another browser on %s" : "peramban lain di %s", o);
-  } else {
-    snprintf(out, cap, "%s", english ? "not recognised" : "tidak dikenali");
-  }
-}
-
 /* Appends to out (cap bytes, *len used); on overflow *len becomes cap (the text is cut). */
 static void add(char *out, size_t cap, size_t *len, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -97,7 +78,7 @@ static void facts(char *out, size_t cap, size_t *len, const struct account_notic
   char dev[64];
   const struct account_notice_from *f = &n->from;
   if (NULL != f->device) {
-    device_words(dev, sizeof dev, f->device, english);
+    device_kind_words(f->device, english, dev, sizeof dev);
     add(out, cap, len, "  %-12s %s\n", english ? "Device:" : "Perangkat:", dev);
   }
   add(out, cap, len, "  %-12s %s\n", english ? "Time:" : "Waktu:", when);

@@ -9,6 +9,7 @@
  */
 #include "ujikom/device_kind.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct token {
@@ -197,4 +198,27 @@ json_t *device_kind_json(const char *code) {
   }
   return json_pack("{s:s?, s:s?}", "browser", device_browser_code(k.browser), "os",
                    device_os_code(k.os));
+}
+
+size_t device_kind_words(const char *code, bool english, char *out, size_t cap) {
+  struct device_kind k;
+  const char *b = NULL, *o = NULL;
+  int n;
+  if (NULL == out || 0 == cap) {
+    return 0;
+  }
+  if (device_kind_parse(code, &k)) {
+    b = device_browser_name(k.browser);
+    o = device_os_name(k.os);
+  }
+  if (NULL != b && NULL != o) {
+    n = snprintf(out, cap, "%s %s %s", b, english ? "on" : "di", o);
+  } else if (NULL != b) {
+    n = snprintf(out, cap, "%s", b);
+  } else if (NULL != o) {
+    n = snprintf(out, cap, english ? "another browser on %s" : "peramban lain di %s", o);
+  } else {
+    n = snprintf(out, cap, "%s", english ? "not recognised" : "tidak dikenali");
+  }
+  return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }

@@ -137,9 +137,26 @@ test('an administrator ends every session of an account; it stays usable, the ac
   for (const c of [cand, asesor, new Client(d.url)]) {
     assert.ok([401, 403].includes((await c.post(`/api/admin/users/${id}/sessions/end`, {})).status));
   }
-  // From the console, beside the running daemon: the same, by the system.
-  const staff = new Client(d.url);
+  // From the console, beside the running daemon: the sessions as the holder sees them,
+  // then the same ending, by the system.
+  const staff = new Client(d.url, { headers: { 'User-Agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1' } });
   assert.equal((await staff.login(cand.email, PASSWORD)).status, 200);
+  const shown = cli(['admin', 'sessions', cand.email.toUpperCase()], { dataDir: d.dataDir });
+  assert.equal(shown.status, 0, shown.stderr);
+  const lines = shown.stdout.trim().split('\n');
+  assert.equal(lines[0], 'id\tdevice\tsigned in\tlast used\tends');
+  assert.match(lines.at(-1), new RegExp(`^2 live session\\(s\\) of account ${id} `));
+  const cols = lines.slice(1, -1).map((l) => l.split('\t'));
+  assert.equal(cols.length, 2);
+  for (const r of cols) {
+    assert.match(r[0], /^[0-9a-f]{16}$/);
+    for (const t of r.slice(2, 5)) assert.match(t, /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+  }
+  assert.deepEqual(cols.map((r) => r[1]).sort(), ['Safari on iPhone', 'not recognised']);
+  const apiIds = (await staff.get('/api/auth/sessions')).json.sessions.map((x) => x.id).sort();
+  assert.deepEqual(cols.map((r) => r[0]).sort(), apiIds, 'the ids the holder\'s page uses');
+  assert.equal(cli(['admin', 'sessions'], { dataDir: d.dataDir }).status, 2);
+  assert.equal(cli(['admin', 'sessions', uniqueEmail('tidakada')], { dataDir: d.dataDir }).status, 1);
   const ended = cli(['admin', 'end-sessions', cand.email], { dataDir: d.dataDir });
   assert.equal(ended.status, 0, ended.stderr);
   assert.match(ended.stdout, new RegExp(`ended 2 session\\(s\\) of account ${id}`));

@@ -196,11 +196,35 @@ static void as_json(void **state) {
   }
 }
 
+/* Words for a mail or a console, both languages, cut to fit. */
+static void in_words(void **state) {
+  (void)state;
+  static const struct {
+    const char *code, *id, *en;
+  } want[] = {{"samsung/android", "Samsung Internet di Android", "Samsung Internet on Android"},
+              {"safari/", "Safari", "Safari"},
+              {"/ipad", "peramban lain di iPad", "another browser on iPad"},
+              {"", "tidak dikenali", "not recognised"},
+              {"netscape/beos", "tidak dikenali", "not recognised"},
+              {NULL, "tidak dikenali", "not recognised"}};
+  char buf[64];
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    assert_int_equal(strlen(want[i].id), device_kind_words(want[i].code, false, buf, sizeof buf));
+    assert_string_equal(want[i].id, buf);
+    assert_int_equal(strlen(want[i].en), device_kind_words(want[i].code, true, buf, sizeof buf));
+    assert_string_equal(want[i].en, buf);
+  }
+  char small[6];
+  assert_int_equal(5, device_kind_words("chrome/windows", true, small, sizeof small));
+  assert_string_equal("Chrom", small);
+  assert_int_equal(0, device_kind_words("chrome/windows", true, small, 0));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(known_headers),    cmocka_unit_test(bounded),
       cmocka_unit_test(codes_round_trip), cmocka_unit_test(refuses_other_codes),
-      cmocka_unit_test(as_json),
+      cmocka_unit_test(as_json),          cmocka_unit_test(in_words),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
