@@ -2,7 +2,7 @@
  * Fuzzes the User-Agent reader and the stored device code with arbitrary bytes. Neither may
  * crash or leak; any header gives a pair of known families whose code reads back as the
  * same pair, and a text read as a code is exactly the code that pair writes (so no other
- * text can pass as one).
+ * text can pass as one); any text gives bounded words and JSON null or an object.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +35,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         abort();
       }
     }
+    /* words and JSON for any stored text: bounded, and null or an object */
+    char words[32];
+    if (device_kind_words(text, size & 1, words, sizeof words) >= sizeof words ||
+        strlen(words) >= sizeof words) {
+      abort();
+    }
+    json_t *j = device_kind_json(text);
+    if (NULL == j || !(json_is_null(j) || json_is_object(j))) {
+      abort();
+    }
+    json_decref(j);
   }
   return 0;
 }
