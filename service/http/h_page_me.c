@@ -573,6 +573,38 @@ static void render_account_links(struct html *h, const struct req *r) {
   HTML_LIT(h, "</a></p>");
 }
 
+/* How many other devices the dashboard names at most. */
+#define ME_OTHER_DEVICES_SHOWN 3
+
+/* When the account is also signed in elsewhere: how many other devices, the kinds of the
+ * most recently used, and the way to sign them out — so that a test site's computer left
+ * signed in is seen on the phone at home, also where the LSP sends no mail. */
+static void render_other_sessions(struct html *h, const struct req *r,
+                                  const struct store_session_info *list, size_t n) {
+  size_t others = 0;
+  for (size_t i = 0; i < n; i++) {
+    others += list[i].current ? 0 : 1;
+  }
+  if (0 == others) {
+    return;
+  }
+  char count[24];
+  snprintf(count, sizeof count, "%zu", others);
+  HTML_LIT(h, "<p class=\"notice\" id=\"other-sessions\">");
+  html_text_sub(h, LN(r, "me.other_sessions", (long long)others), "n", count, NULL);
+  HTML_LIT(h, " ");
+  for (size_t i = 0, shown = 0; i < n && shown < ME_OTHER_DEVICES_SHOWN; i++) {
+    if (!list[i].current) {
+      if (shown++ > 0) {
+        HTML_LIT(h, ", ");
+      }
+      layout_device_text(h, r, list[i].device);
+    }
+  }
+  html_fmt(h, "%s. <a href=\"/account/sessions\">%s</a></p>",
+           others > ME_OTHER_DEVICES_SHOWN ? ", …" : "", L(r, "me.other_sessions_link"));
+}
+
 /* The account holder's copy of their data (GET /api/me/data, common/personal_data.h). */
 static void render_personal_data(struct html *h, struct req *r) {
   HTML_LIT(h, "<h2 id=\"personal-data\">");
@@ -622,7 +654,8 @@ int h_page_me(struct req *r) {
   struct store_cert *certs = NULL;
   struct store_recert *recerts = NULL; /* the reminders' and links' state */
   struct store_complaint *complaints = NULL;
-  size_t n = 0, ncerts = 0, nrecerts = 0, ncomplaints = 0;
+  struct store_session_info *sessions = NULL; /* where else the account is signed in */
+  size_t n = 0, ncerts = 0, nrecerts = 0, ncomplaints = 0, nsessions = 0;
   struct html *h = NULL;
   int ret;
   /* Listed by the attempts rules: an overdue attempt is closed on sight, whatever the sweep. */
@@ -643,6 +676,10 @@ int h_page_me(struct req *r) {
       rc = store_complaint_list_by_user(rd, &complaints, &ncomplaints, r->user->id,
                                         ME_MAX_COMPLAINTS);
     }
+    if (STORE_OK == rc) { /* and where else it is signed in */
+      rc = store_user_sessions(rd, &sessions, &nsessions, r->user->id, r->user->session_hash,
+                               r->now_ms, ME_OTHER_DEVICES_SHOWN + 2);
+    }
     store_rd_end(rd);
   }
   enum time_zone zone = page_zone(r);
@@ -656,6 +693,7 @@ int h_page_me(struct req *r) {
   HTML_LIT(h, "</p>");
   page_zone_form(h, r, zone, NULL);
   render_schedules(h, r);
+  render_other_sessions(h, r, sessions, nsessions);
   render_account_links(h, r);
   render_certificates(h, r, certs, ncerts, recerts, nrecerts, zone);
   h_complaints_me_section(h, r, complaints, ncomplaints, zone);
@@ -680,6 +718,7 @@ cleanup:
   store_cert_list_free(certs, ncerts);
   free(recerts);
   store_complaint_list_free(complaints, ncomplaints);
+  free(sessions);
   return ret;
 }
 

@@ -200,8 +200,11 @@ test('a computer left signed in at the test site is signed out from the phone', 
   });
   await loginViaForm(laptop.page, d.url, email);
   await phone.page.goto(`${d.url}/me`);
+  // The dashboard says so, most recently used first, with the way to the sessions page.
+  assert.equal(await phone.page.locator('#other-sessions').textContent(),
+    'Akun Anda juga sedang masuk di 2 perangkat lain: Safari di macOS, Chrome di Windows. Lihat atau keluarkan di Sesi masuk');
   await Promise.all([phone.page.waitForURL(/\/account\/sessions$/),
-    phone.page.getByRole('link', { name: 'Sesi masuk' }).click()]);
+    phone.page.getByRole('link', { name: 'Sesi masuk', exact: true }).click()]);
   const rows = phone.page.locator('main table tbody tr');
   assert.equal(await rows.count(), 3, 'the computer, the phone and the laptop');
   assert.match(await phone.page.locator('#session-current').textContent(), /Samsung Internet di Android.*perangkat ini/);
@@ -231,6 +234,7 @@ test('a computer left signed in at the test site is signed out from the phone', 
   }
   await phone.page.goto(`${d.url}/me`);
   assert.equal(new URL(phone.page.url()).pathname, '/me');
+  assert.equal(await phone.page.locator('#other-sessions').count(), 0, 'signed in nowhere else now');
 
   // An administrator ends every session of an account from its page, after a confirmation.
   const staff = await staffAccount(env, 'admin', 'Admin Sesi');

@@ -246,6 +246,15 @@ test('the sessions list marks this one and names each device; signing out of the
   assert.ok(english.text.includes('>Samsung Internet on Android<'), 'in English too');
   assert.ok(english.text.includes('>Not recognised<'));
 
+  // The dashboard says where else the account is signed in, with the way to sign them out.
+  const dash = await laptop.get('/me', { headers: { Accept: 'text/html' } });
+  const elsewhere = dash.text.match(/<p class="notice" id="other-sessions">(.*?)<\/p>/);
+  assert.ok(elsewhere, 'the dashboard names the other sessions');
+  assert.match(elsewhere[1], /^Akun Anda juga sedang masuk di 2 perangkat lain: /);
+  assert.ok(elsewhere[1].includes('Samsung Internet di Android') && elsewhere[1].includes('Tidak dikenali'), elsewhere[1]);
+  assert.ok(!elsewhere[1].includes('Chrome di Windows'), 'not the device in use');
+  assert.ok(elsewhere[1].includes('href="/account/sessions"'));
+
   // One device alone: the tablet's session, by its id; the phone and the laptop stay.
   for (const x of list.json.sessions) assert.match(x.id, /^[0-9a-f]{16}$/);
   assert.equal(new Set(list.json.sessions.map((x) => x.id)).size, 3, 'ids tell the sessions apart');
@@ -263,6 +272,10 @@ test('the sessions list marks this one and names each device; signing out of the
   assert.equal((await tablet.get('/api/auth/me')).status, 401, 'the tablet is signed out');
   assert.equal((await phone.get('/api/auth/me')).status, 200, 'the phone stays');
   assert.equal((await laptop.post(`/api/auth/sessions/${tabletId}/end`, {})).status, 404, 'once');
+  laptop.cookies.set('lang', 'en');
+  const dashEn = await laptop.get('/me', { headers: { Accept: 'text/html' } });
+  laptop.cookies.delete('lang');
+  assert.match(dashEn.text, /id="other-sessions">Your account is also signed in on 1 other device: Samsung Internet on Android\./);
   assert.equal((await new Client(d.url).post(`/api/auth/sessions/${tabletId}/end`, {})).status, 401);
   assert.equal((await tablet.login(email, PASSWORD)).status, 200, 'the tablet signs in again');
 
@@ -275,6 +288,8 @@ test('the sessions list marks this one and names each device; signing out of the
   assert.equal((await other.c.get('/api/auth/me')).status, 200, 'other users keep their sessions');
   const after = await laptop.get('/api/auth/sessions');
   assert.deepEqual(after.json.sessions.map((s) => s.current), [true]);
+  assert.ok(!(await laptop.get('/me', { headers: { Accept: 'text/html' } })).text.includes('id="other-sessions"'),
+    'signed in nowhere else: nothing said');
   assert.equal((await laptop.post('/api/auth/logout-others', {})).json.sessions, 0, 'again: none left');
   // The same from the page, without scripts: the form posts, the page comes back with a notice.
   assert.equal((await phone.login(email, PASSWORD)).status, 200);
