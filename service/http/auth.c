@@ -1035,15 +1035,8 @@ static int delete_mine_txn(struct store_tx *tx, void *arg) {
 
 /* Whether id has the shape of a session's id: STORE_SESSION_ID_LEN lower-case hex digits. */
 static bool session_id_well_formed(const char *id) {
-  if (NULL == id || STORE_SESSION_ID_LEN != strlen(id)) {
-    return false;
-  }
-  for (const char *p = id; '\0' != *p; p++) {
-    if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) {
-      return false;
-    }
-  }
-  return true;
+  return NULL != id && STORE_SESSION_ID_LEN == strspn(id, "0123456789abcdef") &&
+         '\0' == id[STORE_SESSION_ID_LEN];
 }
 
 int auth_logout_session(struct req *r, const char *id) {
@@ -1065,9 +1058,6 @@ int auth_logout_session(struct req *r, const char *id) {
           (long long)r->user->id);
   return 0;
 }
-
-/* How many sessions the sessions page lists at most (a user has a handful). */
-#define AUTH_SESSIONS_MAX 100
 
 int auth_sessions(struct req *r, struct store_session_info **out, size_t *out_n) {
   char hash[SESSION_HASH_LEN + 1];

@@ -127,6 +127,10 @@ void auth_notice(struct req *r, int64_t user_id, enum account_notice_kind kind);
  * id that is not one of the user's sessions, 503 when the store failed). */
 int auth_logout_session(struct req *r, const char *id);
 
+/* How many of an account's sessions a page reads at most (a user has a handful): the
+ * sessions page, the dashboard's count of the other ones, the administrator's account page. */
+#define AUTH_SESSIONS_MAX 100
+
 /* The sessions of the request's user still valid now, the one the request presented marked
  * (store_user_sessions; free *out). 0, or -1 after replying 503. */
 int auth_sessions(struct req *r, struct store_session_info **out, size_t *out_n);

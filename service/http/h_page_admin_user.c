@@ -195,7 +195,7 @@ int h_page_admin_user(struct req *r) {
   size_t nlast = 0;
   int rc = store_rd_begin(r->svc->store, &rd);
   if (STORE_OK == rc) {
-    rc = store_user_sessions(rd, &sessions, &nsessions, u.id, NULL, r->now_ms, ADMIN_LIST_LIMIT);
+    rc = store_user_sessions(rd, &sessions, &nsessions, u.id, NULL, r->now_ms, AUTH_SESSIONS_MAX);
   }
   if (STORE_OK == rc) {
     rc = store_user_sign_ins(rd, &last, &nlast, u.id, 1);

@@ -678,7 +678,7 @@ int h_page_me(struct req *r) {
     }
     if (STORE_OK == rc) { /* and where else it is signed in */
       rc = store_user_sessions(rd, &sessions, &nsessions, r->user->id, r->user->session_hash,
-                               r->now_ms, ME_OTHER_DEVICES_SHOWN + 2);
+                               r->now_ms, AUTH_SESSIONS_MAX);
     }
     store_rd_end(rd);
   }

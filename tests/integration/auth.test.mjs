@@ -325,6 +325,17 @@ test('the sessions list marks this one and names each device; signing out of the
   assert.equal((await new Client(d.url).get('/api/auth/sessions')).status, 401);
 });
 
+test('the dashboard counts every other session, naming the three used last', async () => {
+  const { email } = await newAccount();
+  const here = new Client(d.url);
+  assert.equal((await here.login(email, PASSWORD)).status, 200);
+  for (let i = 0; i < 6; i++) assert.equal((await new Client(d.url).login(email, PASSWORD)).status, 200);
+  const dash = await here.get('/me', { headers: { Accept: 'text/html' } });
+  const elsewhere = dash.text.match(/<p class="notice" id="other-sessions">(.*?)<\/p>/);
+  assert.ok(elsewhere, dash.text.slice(0, 300));
+  assert.match(elsewhere[1], /^Akun Anda juga sedang masuk di 6 perangkat lain: Tidak dikenali, Tidak dikenali, Tidak dikenali, …\. <a /);
+});
+
 test('cross-origin login and registration posts are refused', async () => {
   const { email } = await newAccount();
   const c = new Client(d.url);
