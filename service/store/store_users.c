@@ -46,6 +46,9 @@ enum users_stmt {
 };
 
 #define USER_COLS "id, email, name, role, password_hash, disabled, created_at"
+/* A session's id as its holder names it (struct store_session_info). */
+#define SESSION_ID_SQL "substr(token_hash, 1, 16)"
+_Static_assert(16 == STORE_SESSION_ID_LEN, "SESSION_ID_SQL takes STORE_SESSION_ID_LEN digits");
 #define SESSION_COLS                                                                               \
   "token_hash, user_id, created_at, last_seen_at, expires_at, absolute_expires_at, "               \
   "scope_schedule_id, device"
@@ -113,16 +116,16 @@ static const char *const users_sqls[USERS__MAX] = {
                  "FROM login_devices WHERE user_id = ?1 ORDER BY 3 DESC LIMIT ?2",
     /* The live ones only: an expired session no longer lets anyone in, whether or not the
      * purge has removed it yet. */
-    [SESSIONS_LIST] = "SELECT created_at, last_seen_at, CASE WHEN expires_at < "
-                      "absolute_expires_at THEN expires_at ELSE absolute_expires_at END, "
-                      "CASE WHEN token_hash = ?2 THEN 1 ELSE 0 END, scope_schedule_id, device, "
-                      "substr(token_hash, 1, 16) "
-                      "FROM sessions WHERE user_id = ?1 AND expires_at > ?3 AND "
-                      "absolute_expires_at > ?3 ORDER BY last_seen_at DESC, created_at DESC "
-                      "LIMIT ?4",
+    [SESSIONS_LIST] =
+        "SELECT created_at, last_seen_at, CASE WHEN expires_at < "
+        "absolute_expires_at THEN expires_at ELSE absolute_expires_at END, "
+        "CASE WHEN token_hash = ?2 THEN 1 ELSE 0 END, scope_schedule_id, device, " SESSION_ID_SQL
+        " "
+        "FROM sessions WHERE user_id = ?1 AND expires_at > ?3 AND "
+        "absolute_expires_at > ?3 ORDER BY last_seen_at DESC, created_at DESC "
+        "LIMIT ?4",
     [SESSIONS_DELETE_OTHERS] = "DELETE FROM sessions WHERE user_id = ?1 AND token_hash <> ?2",
-    [SESSIONS_DELETE_MINE] =
-        "DELETE FROM sessions WHERE user_id = ?1 AND substr(token_hash, 1, 16) = ?2",
+    [SESSIONS_DELETE_MINE] = "DELETE FROM sessions WHERE user_id = ?1 AND " SESSION_ID_SQL " = ?2",
 };
 static const struct store_sqlset users_set = {"users", users_sqls, USERS__MAX};
 
