@@ -11,6 +11,16 @@
 
 #include "store/store.h"
 
+/* A group-commit member runs in a savepoint, and SQLite keeps the old copy of each page it
+ * changes (~4 KiB a page) to roll that member back alone: in memory up to this many bytes,
+ * then in a temporary file. SQLite's default, 64 KiB, is fewer pages than one issuance
+ * changes (docs/performance.md, change 29). The journal is kept in chunks of this size and
+ * written to the file a chunk at once when it spills, and SQLite's unix VFS writes at most
+ * 128 KiB at once (a larger write fails with SQLITE_FULL): it must stay below 128 KiB. */
+#define STORE_SQLITE_SUBJOURNAL_SPILL (124 * 1024)
+_Static_assert(STORE_SQLITE_SUBJOURNAL_SPILL < 128 * 1024,
+               "a spilled savepoint journal is written a chunk at once, at most 128 KiB");
+
 /* The full integrity check of the database file at path, read-only (safe while the daemon
  * runs): the checks of store_open plus PRAGMA quick_check over every page, which reads the
  * whole file. STORE_OK; STORE_NONE when there is no such file; STORE_HARD (corrupt, or a

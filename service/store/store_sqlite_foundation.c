@@ -555,22 +555,18 @@ static void checkpointer_stop(struct sq_store *s) {
   s->ckpt_conn = NULL;
 }
 
-/* A savepoint's journal (the pages a group-commit member changed, kept to roll back that
- * member alone) stays in memory up to this size, then goes to a temporary file. */
-#define STORE_SUBJOURNAL_SPILL (8 * 1024 * 1024)
-
 /* SQLite's process-wide settings, made before its first use. If SQLite is already in use,
  * a setting is refused and nothing changes.
  * - Memory statistics off: with them on, every allocation SQLite makes takes one mutex
  *   shared by all connections, and the daemon reads no statistic (the default,
  *   SQLITE_DEFAULT_MEMSTATUS, is on in Debian's build).
- * - Savepoint journals in memory up to STORE_SUBJOURNAL_SPILL: SQLite's default, 64 KiB,
- *   is 16 pages, fewer than one issuance changes (~24), so every batch of issuances wrote
- *   each changed page's old copy to a temporary file besides the WAL (docs/performance.md,
- *   change 29). The journal is emptied as each member's savepoint is released. */
+ * - Savepoint journals in memory up to STORE_SQLITE_SUBJOURNAL_SPILL (store_sqlite.h): at
+ *   SQLite's default, 64 KiB, every batch of issuances wrote each changed page's old copy
+ *   to a temporary file besides the WAL. The journal is emptied as each member's savepoint
+ *   is released. */
 static void configure_sqlite(void) {
   (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-  (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STORE_SUBJOURNAL_SPILL);
+  (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STORE_SQLITE_SUBJOURNAL_SPILL);
 }
 
 int store_sqlite_open(struct store **out, const char *path, const struct store_opts *opts,
