@@ -8,7 +8,8 @@
 #   bench/summary.sh --last 3          # the three newest reports in bench/results/
 #
 # Reads the scenario tables the reports print ("| scenario | conns | rps | p50 ms | p99 ms |
-# × ceiling | target | result | ujikomd RSS MB |"): the first is SQLite's, the one under
+# × ceiling | target | result | ujikomd RSS MB |", since 2026-12-07 with "ceiling rps", the
+# ceiling each ratio is to, after it): the first is SQLite's, the one under
 # "## PostgreSQL beside SQLite" PostgreSQL's. Prints markdown.
 set -euo pipefail
 
@@ -68,8 +69,8 @@ awk '
       t = target[key] == "-" ? "-" : target[key]
       m = t == "-" ? "-" : (met[key] + 0) " of " r
       printf "| %s | %s | %s | %d | %s / %s / %s | %s / %s / %s | %s | %s |\n", p[1], p[2], p[3], r,
-             lo(ratio[key]), median(ratio[key], r), hi(ratio[key]),
-             lo(rps[key]), median(rps[key], r), hi(rps[key]), t, m
+             lo(ratio[key]), sprintf("%.2f", median(ratio[key], r)), hi(ratio[key]),
+             lo(rps[key]), sprintf("%.1f", median(rps[key], r)), hi(rps[key]), t, m
     }
   }
 ' "${files[@]}"
