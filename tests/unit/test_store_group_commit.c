@@ -163,13 +163,18 @@ static void *holder_thread(void *arg) {
   return NULL;
 }
 
-static void *follower_thread(void *arg) {
-  struct follower *fl = arg;
-  while (!atomic_load(&fl->g->holder_inside)) {
+/* Runs fn once the holder's body is running, so that it queues behind that batch. */
+static int queue_behind_holder(struct gate *g, store_txn_fn fn, void *ctx) {
+  while (!atomic_load(&g->holder_inside)) {
     nap_ms(1);
   }
-  atomic_fetch_add(&fl->g->queued, 1);
-  fl->rc = store_txn(fl->g->s, tx_note, fl);
+  atomic_fetch_add(&g->queued, 1);
+  return store_txn(g->s, fn, ctx);
+}
+
+static void *follower_thread(void *arg) {
+  struct follower *fl = arg;
+  fl->rc = queue_behind_holder(fl->g, tx_note, fl);
   return NULL;
 }
 
@@ -277,11 +282,7 @@ static int tx_fill(struct store_tx *tx, void *ctx) {
 
 static void *wide_thread(void *arg) {
   struct wide_body *b = arg;
-  while (!atomic_load(&b->g->holder_inside)) {
-    nap_ms(1);
-  }
-  atomic_fetch_add(&b->g->queued, 1);
-  b->rc = store_txn(b->g->s, tx_wide_or_one, b);
+  b->rc = queue_behind_holder(b->g, tx_wide_or_one, b);
   return NULL;
 }
 
