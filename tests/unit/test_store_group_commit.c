@@ -178,6 +178,18 @@ static void *follower_thread(void *arg) {
   return NULL;
 }
 
+/* Runs the holder's body and thread(a) and thread(b) beside it (each queuing its body behind
+ * the holder's batch); returns when all three are done. */
+static void hold_and_queue_two(struct gate *g, void *(*thread)(void *), void *a, void *b) {
+  pthread_t th, t0, t1;
+  assert_int_equal(0, pthread_create(&th, NULL, holder_thread, g));
+  assert_int_equal(0, pthread_create(&t0, NULL, thread, a));
+  assert_int_equal(0, pthread_create(&t1, NULL, thread, b));
+  pthread_join(th, NULL);
+  pthread_join(t0, NULL);
+  pthread_join(t1, NULL);
+}
+
 static void test_waiting_bodies_share_one_transaction(void **state) {
   if (temp_store_is_pg()) {
     skip(); /* SQLite's group commit; PostgreSQL runs each body in a transaction of its own */
@@ -185,13 +197,7 @@ static void test_waiting_bodies_share_one_transaction(void **state) {
   struct fixture *f = *state;
   struct gate g = {.s = f->t.s};
   struct follower fl[2] = {{&g, 0, -99}, {&g, 1, -99}};
-  pthread_t th, t0, t1;
-  assert_int_equal(0, pthread_create(&th, NULL, holder_thread, &g));
-  assert_int_equal(0, pthread_create(&t0, NULL, follower_thread, &fl[0]));
-  assert_int_equal(0, pthread_create(&t1, NULL, follower_thread, &fl[1]));
-  pthread_join(th, NULL);
-  pthread_join(t0, NULL);
-  pthread_join(t1, NULL);
+  hold_and_queue_two(&g, follower_thread, &fl[0], &fl[1]);
   assert_int_equal(STORE_OK, fl[0].rc);
   assert_int_equal(STORE_OK, fl[1].rc);
   /* One leader ran both followers' bodies in one transaction: the same transaction handle
@@ -291,13 +297,7 @@ static void *wide_thread(void *arg) {
 static int wide_round(struct store *s, int count, const char *one) {
   struct gate g = {.s = s};
   struct wide_body b[2] = {{&g, 0, count, NULL, -99, -1}, {&g, 1, 0, one, -99, -1}};
-  pthread_t th, t0, t1;
-  assert_int_equal(0, pthread_create(&th, NULL, holder_thread, &g));
-  assert_int_equal(0, pthread_create(&t0, NULL, wide_thread, &b[0]));
-  assert_int_equal(0, pthread_create(&t1, NULL, wide_thread, &b[1]));
-  pthread_join(th, NULL);
-  pthread_join(t0, NULL);
-  pthread_join(t1, NULL);
+  hold_and_queue_two(&g, wide_thread, &b[0], &b[1]);
   assert_int_equal(STORE_CONFLICT, b[0].rc);
   assert_int_equal(STORE_OK, b[1].rc);
   assert_non_null(g.seen[0]);
