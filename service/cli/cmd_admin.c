@@ -288,51 +288,62 @@ static int sub_args(const char *cmd, int argc, char **argv, const char **pos, in
   return n;
 }
 
+/* The store of the command's database (--data-dir / --database), opened for writing when
+ * write, and in *id the account with the e-mail; NULL, after saying why, when either is not
+ * to be had. */
+static struct store *open_for_account(const char *cmd, int argc, char **argv, bool write,
+                                      const char *email, int64_t *id) {
+  char db[1100];
+  cli_db_path(argc, argv, db, sizeof db);
+  struct store *s = cli_store_open("admin", db, write);
+  if (NULL != s && 0 != account_id(cmd, s, email, id)) {
+    store_close(s);
+    s = NULL;
+  }
+  return s;
+}
+
 /* `ujikom admin sessions EMAIL [--data-dir DIR]`: one line per live session, most recently
  * used first, tab-separated: id, device, signed in, last used, ends (UTC), and "check-in"
  * for one a test-site code started. */
 static int list_sessions(int argc, char **argv) {
   const char *email = NULL;
-  char db[1100];
   int64_t id = 0;
   int status = 1;
   if (1 != sub_args("sessions", argc, argv, &email, 1, NULL)) {
     fprintf(stderr, "usage: ujikom admin sessions EMAIL [--data-dir DIR]\n");
     return 2;
   }
-  cli_db_path(argc, argv, db, sizeof db);
-  struct store *s = cli_store_open("admin", db, false);
+  struct store *s = open_for_account("sessions", argc, argv, false, email, &id);
   if (NULL == s) {
     return 1;
   }
-  if (0 == account_id("sessions", s, email, &id)) {
-    struct store_session_info *list = NULL;
-    size_t n = 0;
-    struct store_rd *rd = NULL;
-    int rc = store_rd_begin(s, &rd);
-    if (STORE_OK == rc) {
-      rc = store_user_sessions(rd, &list, &n, id, NULL, clock_wall_ms(), 1000);
-    }
-    store_rd_end(rd);
-    if (STORE_OK == rc) {
-      printf("id\tdevice\tsigned in\tlast used\tends\n");
-      for (size_t i = 0; i < n; i++) {
-        char device[64], t[3][TIME_TEXT_SIZE];
-        const int64_t ms[3] = {list[i].created_ms, list[i].last_ms, list[i].expires_ms};
-        device_kind_words(list[i].device, true, device, sizeof device);
-        for (size_t k = 0; k < 3; k++) {
-          time_format(t[k], sizeof t[k], ms[k] / 1000, TIME_MINUTE_UTC);
-        }
-        printf("%s\t%s\t%s\t%s\t%s%s\n", list[i].id, device, t[0], t[1], t[2],
-               list[i].checkin ? "\tcheck-in" : "");
-      }
-      printf("%zu live session(s) of account %lld (%s)\n", n, (long long)id, email);
-      status = 0;
-    } else {
-      fprintf(stderr, "ujikom admin sessions: the store failed (%s)\n", store_rc_name(rc));
-    }
-    free(list);
+  struct store_session_info *list = NULL;
+  size_t n = 0;
+  struct store_rd *rd = NULL;
+  int rc = store_rd_begin(s, &rd);
+  if (STORE_OK == rc) {
+    rc = store_user_sessions(rd, &list, &n, id, NULL, clock_wall_ms(), 1000);
   }
+  store_rd_end(rd);
+  if (STORE_OK == rc) {
+    printf("id\tdevice\tsigned in\tlast used\tends\n");
+    for (size_t i = 0; i < n; i++) {
+      char device[64], t[3][TIME_TEXT_SIZE];
+      const int64_t ms[3] = {list[i].created_ms, list[i].last_ms, list[i].expires_ms};
+      device_kind_words(list[i].device, true, device, sizeof device);
+      for (size_t k = 0; k < 3; k++) {
+        time_format(t[k], sizeof t[k], ms[k] / 1000, TIME_MINUTE_UTC);
+      }
+      printf("%s\t%s\t%s\t%s\t%s%s\n", list[i].id, device, t[0], t[1], t[2],
+             list[i].checkin ? "\tcheck-in" : "");
+    }
+    printf("%zu live session(s) of account %lld (%s)\n", n, (long long)id, email);
+    status = 0;
+  } else {
+    fprintf(stderr, "ujikom admin sessions: the store failed (%s)\n", store_rc_name(rc));
+  }
+  free(list);
   store_close(s);
   return status;
 }
@@ -340,27 +351,21 @@ static int list_sessions(int argc, char **argv) {
 /* `ujikom admin end-sessions EMAIL [--data-dir DIR]`. */
 static int end_sessions(int argc, char **argv) {
   const char *email = NULL;
-  char db[1100];
   int64_t id = 0, n = 0;
   int store_rc = STORE_OK, status = 1;
   if (1 != sub_args("end-sessions", argc, argv, &email, 1, NULL)) {
     fprintf(stderr, "usage: ujikom admin end-sessions EMAIL [--data-dir DIR]\n");
     return 2;
   }
-  cli_db_path(argc, argv, db, sizeof db);
-  struct store *s = cli_store_open("admin", db, true);
+  struct store *s = open_for_account("end-sessions", argc, argv, true, email, &id);
   if (NULL == s) {
     return 1;
   }
-  if (0 == account_id("end-sessions", s, email, &id)) {
-    enum accounts_rc rc = accounts_end_sessions(&n, s, STORE_AUDIT_SYSTEM, id, &store_rc);
-    if (ACCOUNTS_OK == rc) {
-      printf("ended %lld session(s) of account %lld (%s)\n", (long long)n, (long long)id, email);
-      status = 0;
-    } else {
-      fprintf(stderr, "ujikom admin end-sessions: the store failed (%s)\n",
-              store_rc_name(store_rc));
-    }
+  if (ACCOUNTS_OK == accounts_end_sessions(&n, s, STORE_AUDIT_SYSTEM, id, &store_rc)) {
+    printf("ended %lld session(s) of account %lld (%s)\n", (long long)n, (long long)id, email);
+    status = 0;
+  } else {
+    fprintf(stderr, "ujikom admin end-sessions: the store failed (%s)\n", store_rc_name(store_rc));
   }
   store_close(s);
   return status;
@@ -369,7 +374,6 @@ static int end_sessions(int argc, char **argv) {
 /* `ujikom admin set-email EMAIL NEW --reason TEXT [--data-dir DIR]`. */
 static int set_email(int argc, char **argv) {
   const char *pos[2] = {NULL, NULL}, *reason = NULL;
-  char db[1100];
   int64_t id = 0;
   int store_rc = STORE_OK, status = 1;
   struct store_user after;
@@ -378,41 +382,38 @@ static int set_email(int argc, char **argv) {
     fprintf(stderr, "usage: ujikom admin set-email EMAIL NEW --reason TEXT [--data-dir DIR]\n");
     return 2;
   }
-  cli_db_path(argc, argv, db, sizeof db);
-  struct store *s = cli_store_open("admin", db, true);
+  struct store *s = open_for_account("set-email", argc, argv, true, pos[0], &id);
   if (NULL == s) {
     return 1;
   }
   struct svc svc = {.store = s}; /* no mailer: the CLI sends no mail */
-  if (0 == account_id("set-email", s, pos[0], &id)) {
-    switch (email_change_by_admin(&after, &changed, &svc, STORE_AUDIT_SYSTEM, id, pos[1], reason,
-                                  &store_rc)) {
-    case EMAIL_CHANGE_OK:
-      printf(changed ? "account %lld now has the e-mail %s (no mail was sent)\n"
-                     : "account %lld has the e-mail %s already\n",
-             (long long)id, after.email);
-      status = 0;
-      break;
-    case EMAIL_CHANGE_BAD_EMAIL:
-      fprintf(stderr, "ujikom admin set-email: %s is not an e-mail address\n", pos[1]);
-      status = 2;
-      break;
-    case EMAIL_CHANGE_BAD_REASON:
-      fprintf(stderr, "ujikom admin set-email: --reason must be 1-1000 bytes of text\n");
-      status = 2;
-      break;
-    case EMAIL_CHANGE_TAKEN:
-      fprintf(stderr, "ujikom admin set-email: another account has the e-mail %s\n", pos[1]);
-      break;
-    case EMAIL_CHANGE_NOT_FOUND:
-      fprintf(stderr, "ujikom admin set-email: no account with the e-mail %s\n", pos[0]);
-      break;
-    default:
-      fprintf(stderr, "ujikom admin set-email: the store failed (%s)\n", store_rc_name(store_rc));
-      break;
-    }
-    OPENSSL_cleanse(after.password_hash, sizeof after.password_hash);
+  switch (email_change_by_admin(&after, &changed, &svc, STORE_AUDIT_SYSTEM, id, pos[1], reason,
+                                &store_rc)) {
+  case EMAIL_CHANGE_OK:
+    printf(changed ? "account %lld now has the e-mail %s (no mail was sent)\n"
+                   : "account %lld has the e-mail %s already\n",
+           (long long)id, after.email);
+    status = 0;
+    break;
+  case EMAIL_CHANGE_BAD_EMAIL:
+    fprintf(stderr, "ujikom admin set-email: %s is not an e-mail address\n", pos[1]);
+    status = 2;
+    break;
+  case EMAIL_CHANGE_BAD_REASON:
+    fprintf(stderr, "ujikom admin set-email: --reason must be 1-1000 bytes of text\n");
+    status = 2;
+    break;
+  case EMAIL_CHANGE_TAKEN:
+    fprintf(stderr, "ujikom admin set-email: another account has the e-mail %s\n", pos[1]);
+    break;
+  case EMAIL_CHANGE_NOT_FOUND:
+    fprintf(stderr, "ujikom admin set-email: no account with the e-mail %s\n", pos[0]);
+    break;
+  default:
+    fprintf(stderr, "ujikom admin set-email: the store failed (%s)\n", store_rc_name(store_rc));
+    break;
   }
+  OPENSSL_cleanse(after.password_hash, sizeof after.password_hash);
   store_close(s);
   return status;
 }
