@@ -350,6 +350,12 @@ warm() { # CONNS URL SCRIPT [ARGS...]
   $LOAD wrk -t1 -c"$conns" -d"${WARMUP}s" -s "$script" "$url" -- "$@" >/dev/null 2>&1 || true
 }
 
+# The head of a scenario table, whose rows row() writes (bench/summary.sh reads it).
+table_head() {
+  echo "| scenario | conns | rps | p50 ms | p99 ms | × ceiling | target | result | ujikomd RSS MB | ceiling rps |"
+  echo "|---|---:|---:|---:|---:|---:|---|---|---:|---:|"
+}
+
 ROWS=()
 FIG_NAMES=() FIG_RPS=() FIG_P99=() FIG_RATIO=() # per row, for the comparison
 # row SCENARIO CONNS TARGET_KIND TARGET_VALUE CEILING_RPS
@@ -456,8 +462,7 @@ only_report() { # TITLE: the rows so far, printed (BENCH_ONLY runs), and the end
   echo "Machine: $NPROC CPUs ($CPU_MODEL), load average $(cut -d' ' -f1-3 /proc/loadavg). Core split: $SPLIT."
   echo "Volume: $CERTIFICATES certificates (database $DB_MB MB). Ceiling: $CEIL64 rps at 64 connections."
   echo
-  echo "| scenario | conns | rps | p50 ms | p99 ms | × ceiling | target | result | ujikomd RSS MB | ceiling rps |"
-  echo "|---|---:|---:|---:|---:|---:|---|---|---:|---:|"
+  table_head
   printf '%s\n' "${ROWS[@]}"
   exit 0
 }
@@ -616,8 +621,7 @@ if [ "${BENCH_ONLY:-}" = examday ]; then
     echo "Machine: $NPROC CPUs ($CPU_MODEL), load average $(cut -d' ' -f1-3 /proc/loadavg). Core split: $SPLIT."
     echo "Volume: $CANDIDATES candidates, $ATTEMPTS attempts, $CERTIFICATES certificates (database $DB_MB MB). Ceiling: $CEIL64 rps at 64 connections."
     echo
-    echo "| scenario | conns | rps | p50 ms | p99 ms | × ceiling | target | result | ujikomd RSS MB | ceiling rps |"
-    echo "|---|---:|---:|---:|---:|---:|---|---|---:|---:|"
+    table_head
     printf '%s\n' "${ROWS[@]}"
     echo
     echo "## Exam day: $EXAMDAY_N candidates, check-in by $EXAMDAY_CHECKIN_MODE, ujikomd at its default scrypt cost"
@@ -711,8 +715,7 @@ pg_report() { # the PostgreSQL sections of the report
   echo
   echo "Every PostgreSQL row as the SQLite table shows it (targets and errors):"
   echo
-  echo "| scenario | conns | rps | p50 ms | p99 ms | × ceiling | target | result | ujikomd RSS MB | ceiling rps |"
-  echo "|---|---:|---:|---:|---:|---:|---|---|---:|---:|"
+  table_head
   printf '%s\n' "${PG_ROWS[@]}"
   echo
   echo "Start-up on PostgreSQL (exec to /readyz 200): $PG_STARTUP_MS ms (SQLite: $STARTUP_MS ms)."
@@ -748,8 +751,7 @@ pg_report() { # the PostgreSQL sections of the report
   echo "(p50 $CEIL64_P50 ms, p99 $CEIL64_P99 ms), $CEIL256 rps at 256 (p50 $CEIL256_P50 ms, p99 $CEIL256_P99 ms); RSS $CEIL_RSS MB."
   echo "Each ratio is to the ceiling measured again just before its scenario, at its connections (${BESIDE_SECONDS}s after a ${WARMUP}s warm-up; last column)."
   echo
-  echo "| scenario | conns | rps | p50 ms | p99 ms | × ceiling | target | result | ujikomd RSS MB | ceiling rps |"
-  echo "|---|---:|---:|---:|---:|---:|---|---|---:|---:|"
+  table_head
   printf '%s\n' "${ROWS[@]}"
   echo
   echo "Start-up with all exams loaded (exec to /readyz 200): $STARTUP_MS ms warm, $STARTUP_COLD ms first, on the $DB_MB MB database; $STARTUP_EMPTY ms on an empty data directory (target ≤ 200 ms)."
