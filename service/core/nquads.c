@@ -58,10 +58,15 @@ static bool pn_chars(uint32_t c) {
          (c >= 0x300 && c <= 0x36F) || (c >= 0x203F && c <= 0x2040);
 }
 
+/* The ASCII characters above U+0020 that an IRIREF cannot hold as themselves. */
+static const bool iri_forbidden_punct[128] = {
+    ['<'] = true, ['>'] = true, ['"'] = true, ['{'] = true,  ['}'] = true,
+    ['|'] = true, ['^'] = true, ['`'] = true, ['\\'] = true,
+};
+
 /* Characters an IRIREF cannot hold as themselves. */
-static bool iri_forbidden(uint32_t c) {
-  return c <= 0x20 || '<' == c || '>' == c || '"' == c || '{' == c || '}' == c || '|' == c ||
-         '^' == c || '`' == c || '\\' == c;
+static inline bool iri_forbidden(uint32_t c) {
+  return c <= 0x20 || (c < 0x80 && iri_forbidden_punct[c]);
 }
 
 static bool is_alpha(int c) {
@@ -74,9 +79,16 @@ static bool is_digit(int c) {
 
 /* ---- term checks (shared by the parser and rdf_dataset_add) ---- */
 
-/* An absolute IRI as N-Quads can write it: a scheme, then no forbidden character. */
+/* An absolute IRI as N-Quads can write it: a scheme, then no forbidden character. One pass
+ * over the bytes; the UTF-8 check runs only when one is not ASCII (most IRIs are). */
 static const char *iri_problem(const char *s, size_t n) {
-  if (!utf8_well_formed(s, n)) {
+  bool ascii = true, forbidden = false;
+  for (size_t k = 0; k < n; k++) {
+    unsigned char c = (unsigned char)s[k];
+    ascii = ascii && c < 0x80;
+    forbidden = forbidden || iri_forbidden(c);
+  }
+  if (!ascii && !utf8_well_formed(s, n)) {
     return "IRI is not valid UTF-8";
   }
   if (0 == n || !is_alpha((unsigned char)s[0])) {
@@ -90,12 +102,7 @@ static const char *iri_problem(const char *s, size_t n) {
   if (i >= n || ':' != s[i]) {
     return "IRI is not absolute (no scheme)";
   }
-  for (size_t k = 0; k < n; k++) {
-    if ((unsigned char)s[k] < 0x80 && iri_forbidden((unsigned char)s[k])) {
-      return "IRI holds a character N-Quads forbids in IRIs";
-    }
-  }
-  return NULL;
+  return forbidden ? "IRI holds a character N-Quads forbids in IRIs" : NULL;
 }
 
 static const char *blank_problem(const char *s, size_t n) {

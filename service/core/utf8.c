@@ -5,6 +5,10 @@
 #include "ujikom/utf8.h"
 
 #include <stdint.h>
+#include <string.h>
+
+/* The high bit of each of eight bytes: none set means eight ASCII characters. */
+#define ASCII_MASK UINT64_C(0x8080808080808080)
 
 size_t utf8_decode(const char *str, size_t n, uint32_t *out_cp) {
   const unsigned char *s = (const unsigned char *)str;
@@ -52,6 +56,11 @@ size_t utf8_seq_len(const char *s, size_t n) {
 bool utf8_well_formed(const char *s, size_t n) {
   size_t i = 0;
   while (i < n) {
+    uint64_t word; /* eight ASCII bytes at a time: most text is ASCII */
+    if (n - i >= sizeof word && (memcpy(&word, s + i, sizeof word), 0 == (word & ASCII_MASK))) {
+      i += sizeof word;
+      continue;
+    }
     if ((unsigned char)s[i] < 0x80) {
       i++;
       continue;

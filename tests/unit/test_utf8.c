@@ -134,6 +134,28 @@ static void test_text(void **state) {
   assert_true(utf8_well_formed("a\0b", 3)); /* NUL is U+0000: callers refuse it themselves */
 }
 
+/* Text checked eight ASCII bytes at a time: a bad byte or a good sequence at every offset
+ * of every length up to 40 is seen wherever the words fall. */
+static void test_text_every_offset(void **state) {
+  (void)state;
+  char buf[48];
+  for (size_t n = 0; n <= 40; n++) {
+    memset(buf, 'a', sizeof buf);
+    assert_true(utf8_well_formed(buf, n));
+    for (size_t at = 0; at < n; at++) {
+      memset(buf, 'a', sizeof buf);
+      buf[at] = (char)0xff;
+      assert_false(utf8_well_formed(buf, n));
+      buf[at] = (char)0xc2; /* truncated, or followed by 'a' */
+      assert_false(utf8_well_formed(buf, n));
+      if (at + 2 <= n) {
+        buf[at + 1] = (char)0x80; /* U+0080 */
+        assert_true(utf8_well_formed(buf, n));
+      }
+    }
+  }
+}
+
 static void test_cut(void **state) {
   (void)state;
   static const char s[] = "ab\xe2\x98\x83"
@@ -155,6 +177,7 @@ int main(void) {
       cmocka_unit_test(test_decode),
       cmocka_unit_test(test_truncation_by_length),
       cmocka_unit_test(test_text),
+      cmocka_unit_test(test_text_every_offset),
       cmocka_unit_test(test_cut),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
