@@ -64,6 +64,7 @@ struct ctx {
   struct tdef *defs;
   size_t n;
   const struct ctx *previous; /* before a type-scoped context (not propagated), or NULL */
+  bool shared; /* shared by every document: never changed, kept for the process (shared_process) */
 };
 
 /* A context processed once for a document: the same local context on the same active context
@@ -302,7 +303,7 @@ static int put_def(struct mapper *m, struct ctx *c, const struct tdef *d, bool o
 }
 
 static const struct ctx *process(struct mapper *m, const struct ctx *active, const json_t *local,
-                                 bool override_protected, bool propagate);
+                                 bool override_protected, bool propagate, bool known);
 static const struct ctx *process_uncached(struct mapper *m, const struct ctx *active,
                                           const json_t *local, bool override_protected,
                                           bool propagate);
@@ -318,8 +319,8 @@ static const json_t *known_context(const char *url) {
 }
 
 /* One context object (not an array, not a URL) on top of active. */
-static const struct ctx *process_object(struct mapper *m, const struct ctx *active,
-                                        const json_t *local, bool override_protected) {
+static struct ctx *process_object(struct mapper *m, const struct ctx *active, const json_t *local,
+                                  bool override_protected) {
   bool prot = false;
   const char *key;
   const json_t *v;
@@ -377,15 +378,27 @@ static const struct ctx *process_object(struct mapper *m, const struct ctx *acti
  * known_contexts[0..i] (NULL from the first that failed). Read-only once made; every
  * document's @context starts with them, so their hundred-odd terms are defined once. */
 static const struct ctx *base[NKNOWN];
-static struct ctx **base_made; /* what they are made of, kept for the process's life */
+
+/* The contexts that every document can share: base[], and context objects applied on a
+ * shared context (shared_process). Made once, under shared_lock, read-only once made and
+ * kept for the process's life; shared.made holds them all. */
+static struct mapper shared;
+static char shared_err[200];
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct memo shared_memo[JSONLD_MAX_LOCALS];
+static json_t *shared_copies[JSONLD_MAX_LOCALS]; /* per entry: the document's object, copied */
+static size_t shared_nmemo;
+
+/* A document's own context object is shared (by content) up to this many members: the one
+ * this service writes has one. */
+#define JSONLD_SHARED_MEMBERS 16
 
 static void load_known(void) {
-  static const struct ctx empty = {NULL, 0, NULL};
-  static struct mapper m;
-  static char err[200];
+  static const struct ctx empty = {NULL, 0, NULL, true};
+  struct mapper *m = &shared;
   const struct ctx *c = &empty;
-  m.err = err;
-  m.errlen = sizeof err;
+  m->err = shared_err;
+  m->errlen = sizeof shared_err;
   for (size_t i = 0; i < NKNOWN; i++) {
     for (const struct jsonld_context_file *f = jsonld_context_files; NULL != f->name; f++) {
       if (0 == strcmp(f->name, known_contexts[i].file)) {
@@ -393,10 +406,13 @@ static void load_known(void) {
       }
     }
     const json_t *local = json_object_get(known_docs[i], "@context");
-    c = (NULL == c || !json_is_object(local)) ? NULL : process_object(&m, c, local, false);
-    base[i] = c;
+    struct ctx *made =
+        (NULL == c || !json_is_object(local)) ? NULL : process_object(m, c, local, false);
+    if (NULL != made) {
+      made->shared = true;
+    }
+    base[i] = c = made;
   }
-  base_made = m.made;
 }
 
 /* How many of the known contexts local (an array) starts with, in their order, as they are
@@ -415,20 +431,88 @@ static size_t known_prefix(const struct ctx *active, const json_t *local) {
   return n;
 }
 
-/* The Context Processing algorithm for what this mapper supports (process_uncached), each
- * distinct call made once per document. */
-static const struct ctx *process(struct mapper *m, const struct ctx *active, const json_t *local,
-                                 bool override_protected, bool propagate) {
-  for (size_t i = 0; i < m->nmemo; i++) {
-    const struct memo *e = &m->memo[i];
-    if (e->from == active && e->local == local && e->override_protected == override_protected &&
-        e->propagate == propagate) {
+/* The result of the call described by key among memo[0..n), or NULL. */
+static const struct ctx *memo_find(const struct memo *memo, size_t n, const struct memo *key) {
+  for (size_t i = 0; i < n; i++) {
+    const struct memo *e = &memo[i];
+    if (e->from == key->from && e->local == key->local &&
+        e->override_protected == key->override_protected && e->propagate == key->propagate) {
       return e->result;
     }
   }
-  const struct ctx *result = process_uncached(m, active, local, override_protected, propagate);
+  return NULL;
+}
+
+/* A context object on a shared active context, processed once for every document: a
+ * scoped context of the compiled-in contexts (known: a term of a shared context holds it),
+ * found by its address, or a small one of a document, found by its content and processed
+ * from a copy (the definitions made borrow its strings). *done is false when it is not made
+ * here (too large, or the shared contexts are full): the document's own mapper makes it. */
+static const struct ctx *shared_process(struct mapper *m, const struct memo *key, bool known,
+                                        bool *done) {
+  *done = false;
+  if (!known && json_object_size(key->local) > JSONLD_SHARED_MEMBERS) {
+    return NULL;
+  }
+  pthread_mutex_lock(&shared_lock);
+  const struct ctx *result = NULL;
+  for (size_t i = 0; NULL == result && i < shared_nmemo; i++) {
+    const struct memo *e = &shared_memo[i];
+    if (e->from == key->from && e->override_protected == key->override_protected &&
+        e->propagate == key->propagate &&
+        (known ? e->local == key->local
+               : NULL != shared_copies[i] && json_equal(shared_copies[i], MUT_JSON(key->local)))) {
+      result = e->result;
+    }
+  }
+  json_t *copy = NULL;
+  *done = NULL != result || (shared_nmemo < JSONLD_MAX_LOCALS && shared.nmade < JSONLD_MAX_LOCALS &&
+                             (known || NULL != (copy = json_deep_copy(key->local))));
+  if (NULL == result && *done) {
+    const json_t *local = known ? key->local : copy;
+    size_t made = shared.nmade;
+    result = process_uncached(&shared, key->from, local, key->override_protected, key->propagate);
+    if (NULL == result) {
+      fail(m, "%s", shared_err);
+      while (shared.nmade > made) { /* what a refused context made is not kept */
+        struct ctx *c = shared.made[--shared.nmade];
+        free(c->defs);
+        free(c);
+      }
+      json_decref(copy);
+    } else {
+      ((struct ctx *)(uintptr_t)result)->shared = true;
+      shared_memo[shared_nmemo] = *key;
+      shared_memo[shared_nmemo].local = local;
+      shared_memo[shared_nmemo].result = result;
+      shared_copies[shared_nmemo++] = copy;
+    }
+  }
+  pthread_mutex_unlock(&shared_lock);
+  return result;
+}
+
+/* The Context Processing algorithm for what this mapper supports (process_uncached), each
+ * distinct call made once per document, and once for every document where a context object
+ * applies on a shared context (shared_process; known: local is a scoped context of the
+ * compiled-in contexts). */
+static const struct ctx *process(struct mapper *m, const struct ctx *active, const json_t *local,
+                                 bool override_protected, bool propagate, bool known) {
+  const struct memo key = {active, NULL, local, override_protected, propagate};
+  const struct ctx *result = memo_find(m->memo, m->nmemo, &key);
+  if (NULL != result) {
+    return result;
+  }
+  bool done = false;
+  if (active->shared && json_is_object(local)) {
+    result = shared_process(m, &key, known, &done);
+  }
+  if (!done) {
+    result = process_uncached(m, active, local, override_protected, propagate);
+  }
   if (NULL != result && m->nmemo < JSONLD_MAX_LOCALS) {
-    m->memo[m->nmemo++] = (struct memo){active, result, local, override_protected, propagate};
+    m->memo[m->nmemo] = key;
+    m->memo[m->nmemo++].result = result;
   }
   return result;
 }
@@ -453,7 +537,7 @@ static const struct ctx *process_uncached(struct mapper *m, const struct ctx *ac
         fail(m, "context: nested arrays");
         return NULL;
       }
-      result = process(m, result, item, override_protected, true);
+      result = process(m, result, item, override_protected, true, false);
       if (NULL == result) {
         return NULL;
       }
@@ -472,7 +556,13 @@ static const struct ctx *process_uncached(struct mapper *m, const struct ctx *ac
     return NULL;
   }
   if (NULL != result && !propagate && NULL == result->previous && result != active) {
-    ((struct ctx *)(uintptr_t)result)->previous = active;
+    /* (A shared context is never changed: the document gets its own copy.) */
+    struct ctx *own = result->shared ? ctx_copy(m, result, 0) : (struct ctx *)(uintptr_t)result;
+    if (NULL == own) {
+      return NULL;
+    }
+    own->previous = active;
+    result = own;
   }
   return result;
 }
@@ -568,7 +658,7 @@ static int value(struct mapper *m, const struct ctx *active, const struct tdef *
   if (json_is_object(v)) {
     /* A nested node: type-scoped contexts stop here; property-scoped ones apply. */
     const struct ctx *c = NULL != active->previous ? active->previous : active;
-    if (NULL != d->scoped && NULL == (c = process(m, c, d->scoped, true, true))) {
+    if (NULL != d->scoped && NULL == (c = process(m, c, d->scoped, true, true, active->shared))) {
       return -1;
     }
     if (0 != node(m, c, v, depth + 1, &o, label, sizeof label)) {
@@ -588,7 +678,8 @@ static int value(struct mapper *m, const struct ctx *active, const struct tdef *
     }
     if (NULL != d->type && 0 == strcmp(d->type, "@vocab")) {
       const struct ctx *c = active;
-      if (NULL != d->scoped && NULL == (c = process(m, active, d->scoped, true, true))) {
+      if (NULL != d->scoped &&
+          NULL == (c = process(m, active, d->scoped, true, true, active->shared))) {
         return -1;
       }
       const char *iri = vocab_iri(m, c, text);
@@ -680,7 +771,7 @@ static int node(struct mapper *m, const struct ctx *active, const json_t *obj, i
     return fail(m, "the document nests too deeply or holds too many nodes");
   }
   const json_t *local = json_object_get(obj, "@context");
-  if (NULL != local && NULL == (active = process(m, active, local, false, true))) {
+  if (NULL != local && NULL == (active = process(m, active, local, false, true, false))) {
     return -1;
   }
   bool dup = false;
@@ -723,7 +814,7 @@ static int node(struct mapper *m, const struct ctx *active, const json_t *obj, i
   for (size_t i = 0; i < ntypes; i++) {
     const struct tdef *d = lookup(active, sorted[i]);
     if (NULL != d && NULL != d->scoped &&
-        NULL == (type_scoped = process(m, type_scoped, d->scoped, false, false))) {
+        NULL == (type_scoped = process(m, type_scoped, d->scoped, false, false, active->shared))) {
       return -1;
     }
   }
@@ -749,7 +840,7 @@ static int node(struct mapper *m, const struct ctx *active, const json_t *obj, i
 
 int jsonld_to_dataset(struct rdf_dataset **out, const json_t *doc, char *err, size_t errlen) {
   struct mapper m;
-  struct ctx empty = {NULL, 0, NULL};
+  struct ctx empty = {NULL, 0, NULL, false};
   struct rdf_term subject;
   char label[32];
   memset(&m, 0, sizeof m);

@@ -4,6 +4,7 @@
  * (tests/data/ob3), the credential's members, the did:web and e-mail hash rules, a proof that
  * verifies and fails on any changed member or key, and the mapper's refusals.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -456,7 +457,8 @@ static void assert_refused(const char *doc, const char *why) {
   json_decref(j);
 }
 
-#define CTX "\"@context\":[\"" OB3_CONTEXT_VC "\",\"" OB3_CONTEXT_OB "\"]"
+#define CTX_OPEN "\"@context\":[\"" OB3_CONTEXT_VC "\",\"" OB3_CONTEXT_OB "\""
+#define CTX      CTX_OPEN "]"
 
 static void test_mapper_refusals(void **state) {
   (void)state;
@@ -486,6 +488,124 @@ static void test_mapper_refusals(void **state) {
                  "not a term");
 }
 
+/* The canonical N-Quads of doc (text), which must map. Free the result. */
+static char *canonical_of(const char *doc) {
+  json_error_t je;
+  json_t *j = json_loads(doc, 0, &je);
+  char *nq = NULL, err[200] = "";
+  size_t len = 0;
+  assert_non_null(j);
+  if (0 != jsonld_canonical(&nq, &len, j, err, sizeof err)) {
+    fail_msg("not mapped: %s: %s", err, doc);
+  }
+  json_decref(j);
+  return nq;
+}
+
+/* A document with its own context object after the known ones, defining term "t" as
+ * https://example.org/<n>#t, and "t" set. */
+static char *own_context_doc(char *buf, size_t size, unsigned n) {
+  snprintf(buf, size,
+           "{\"@context\":[\"" OB3_CONTEXT_VC "\",\"" OB3_CONTEXT_OB "\","
+           "{\"t\":\"https://example.org/%u#t\"}],\"type\":\"VerifiableCredential\",\"t\":\"x\"}",
+           n);
+  return buf;
+}
+
+/* A context object applied on the compiled-in contexts is processed once for every document
+ * (by its content; the scoped contexts of the compiled-in terms by their address): documents
+ * with different objects still map each with its own, past the number kept, and a refused
+ * object neither maps nor stops the next. */
+static void test_shared_contexts(void **state) {
+  (void)state;
+  char doc[512], want[64];
+  for (int round = 0; round < 2; round++) {
+    for (unsigned n = 0; n < 100; n++) {
+      char *nq = canonical_of(own_context_doc(doc, sizeof doc, n));
+      snprintf(want, sizeof want, "<https://example.org/%u#t> \"x\" .\n", n);
+      if (NULL == strstr(nq, want)) {
+        fail_msg("document %u mapped without its own context:\n%s", n, nq);
+      }
+      free(nq);
+    }
+    /* A protected term of the compiled-in contexts redefined: refused every time. */
+    assert_refused("{" CTX_OPEN ",{\"name\":\"https://example.org/n\"}],\"name\":\"x\"}",
+                   "protected term \"name\" redefined");
+  }
+  /* The service's own credential (its context object and the compiled-in scoped ones): the
+   * same N-Quads as the first time, many times over. */
+  json_t *vc = load_json("example-credential.json");
+  char *first = NULL, *again = NULL, err[200];
+  size_t len = 0, len2 = 0;
+  json_object_del(vc, "proof");
+  assert_int_equal(0, jsonld_canonical(&first, &len, vc, err, sizeof err));
+  for (int i = 0; i < 20; i++) {
+    assert_int_equal(0, jsonld_canonical(&again, &len2, vc, err, sizeof err));
+    assert_int_equal(len, len2);
+    assert_memory_equal(first, again, len);
+    free(again);
+  }
+  free(first);
+  json_decref(vc);
+}
+
+struct mapping_thread {
+  const json_t *doc;
+  const char *want;
+  size_t wantlen;
+  int same; /* how many of the thread's mappings gave want */
+};
+
+static void *map_many(void *arg) {
+  struct mapping_thread *t = arg;
+  char err[200];
+  for (int i = 0; i < 50; i++) {
+    char *nq = NULL;
+    size_t len = 0;
+    if (0 == jsonld_canonical(&nq, &len, t->doc, err, sizeof err) && len == t->wantlen &&
+        0 == memcmp(nq, t->want, len)) {
+      t->same++;
+    }
+    free(nq);
+  }
+  return NULL;
+}
+
+/* Threads mapping at once (issuance signs on several) get the N-Quads written out here, on
+ * documents each with a context object of its own, first seen in the threads and then
+ * taken from the shared contexts. */
+static void test_shared_contexts_threads(void **state) {
+  (void)state;
+  enum { N = 4 };
+  char text[N][512], want[N][256];
+  json_t *docs[N];
+  pthread_t th[N];
+  struct mapping_thread ts[N];
+  for (unsigned i = 0; i < N; i++) {
+    json_error_t je;
+    docs[i] = json_loads(own_context_doc(text[i], sizeof text[i], 1000 + i), 0, &je);
+    assert_non_null(docs[i]);
+    snprintf(want[i], sizeof want[i],
+             "_:c14n0 <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+             "<https://www.w3.org/2018/credentials#VerifiableCredential> .\n"
+             "_:c14n0 <https://example.org/%u#t> \"x\" .\n",
+             1000 + i);
+  }
+  for (int round = 0; round < 2; round++) {
+    for (unsigned i = 0; i < N; i++) {
+      ts[i] = (struct mapping_thread){docs[i], want[i], strlen(want[i]), 0};
+      assert_int_equal(0, pthread_create(&th[i], NULL, map_many, &ts[i]));
+    }
+    for (unsigned i = 0; i < N; i++) {
+      assert_int_equal(0, pthread_join(th[i], NULL));
+      assert_int_equal(50, ts[i].same);
+    }
+  }
+  for (unsigned i = 0; i < N; i++) {
+    json_decref(docs[i]);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sample_document_canonical),
@@ -500,6 +620,8 @@ int main(void) {
       cmocka_unit_test(test_proof_round_trip),
       cmocka_unit_test(test_proof_flips),
       cmocka_unit_test(test_mapper_refusals),
+      cmocka_unit_test(test_shared_contexts),
+      cmocka_unit_test(test_shared_contexts_threads),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
