@@ -303,6 +303,7 @@ int rdf_dataset_add(struct rdf_dataset *d, const struct rdf_quad *q) {
 
 static int buf_escaped_literal(struct growbuf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789ABCDEF";
+  size_t run = 0; /* where the characters written as themselves start */
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     const char *esc = NULL;
@@ -329,22 +330,21 @@ static int buf_escaped_literal(struct growbuf *b, const char *s, size_t n) {
       esc = "\\\\";
       break;
     default:
+      if (c >= 0x20 && 0x7F != c) {
+        continue;
+      }
       break;
     }
+    growbuf_add(b, s + run, i - run);
+    run = i + 1;
     if (NULL != esc) {
-      if (0 != growbuf_str(b, esc)) {
-        return -1;
-      }
-    } else if (c < 0x20 || 0x7F == c) {
+      growbuf_str(b, esc);
+    } else {
       char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
-      if (0 != growbuf_add(b, u, sizeof u)) {
-        return -1;
-      }
-    } else if (0 != growbuf_char(b, (char)c)) {
-      return -1;
+      growbuf_add(b, u, sizeof u);
     }
   }
-  return 0;
+  return growbuf_add(b, s + run, n - run);
 }
 
 int rdf_buf_term(struct growbuf *b, const struct rdf_term *t) {

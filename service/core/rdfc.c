@@ -22,8 +22,9 @@
 
 /* A quad ready for hashing: per position either a blank node number or its N-Quads text. */
 struct cquad {
-  long bn[4];   /* blank node number, or -1 */
-  char *txt[4]; /* serialized non-blank term; NULL for a blank node or the default graph */
+  long bn[4];    /* blank node number, or -1 */
+  char *txt[4];  /* serialized non-blank term; NULL for a blank node or the default graph */
+  size_t len[4]; /* of txt */
 };
 
 struct issuer {
@@ -142,7 +143,7 @@ static int quad_line(struct growbuf *b, const struct canon *c, const struct cqua
     if (q->bn[pos] >= 0) {
       label(b, c, (size_t)q->bn[pos], ctx);
     } else {
-      growbuf_str(b, q->txt[pos]);
+      growbuf_add(b, q->txt[pos], q->len[pos]);
     }
   }
   return growbuf_str(b, " .\n");
@@ -213,7 +214,7 @@ static int hash_related(char out[HEX_LEN + 1], const struct canon *c, size_t rel
   struct growbuf b = {.max = RDF_BUF_MAX};
   growbuf_char(&b, position[pos]);
   if (3 != pos) {
-    growbuf_str(&b, q->txt[1]); /* the predicate, "<iri>" */
+    growbuf_add(&b, q->txt[1], q->len[1]); /* the predicate, "<iri>" */
   }
   if (c->canon->id[related] >= 0) {
     buf_issued(&b, c->canon, c->canon->id[related]);
@@ -600,6 +601,7 @@ static int prepare(struct canon *c, const struct rdf_dataset *d) {
         if (NULL == (c->q[i].txt[pos] = rdf_term_to_nquads(t))) {
           goto cleanup;
         }
+        c->q[i].len[pos] = strlen(c->q[i].txt[pos]);
       }
     }
   }
