@@ -385,8 +385,7 @@ static const struct ctx *base[NKNOWN];
 static struct mapper shared;
 static char shared_err[200];
 static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct memo shared_memo[JSONLD_MAX_LOCALS];
-static json_t *shared_copies[JSONLD_MAX_LOCALS]; /* per entry: the document's object, copied */
+static struct memo shared_memo[JSONLD_MAX_LOCALS]; /* local: a document's object is a copy */
 static size_t shared_nmemo;
 
 /* A document's own context object is shared (by content) up to this many members: the one
@@ -431,13 +430,17 @@ static size_t known_prefix(const struct ctx *active, const json_t *local) {
   return n;
 }
 
+/* Whether e is a call on the same active context with the same flags as key. */
+static bool same_call(const struct memo *e, const struct memo *key) {
+  return e->from == key->from && e->override_protected == key->override_protected &&
+         e->propagate == key->propagate;
+}
+
 /* The result of the call described by key among memo[0..n), or NULL. */
 static const struct ctx *memo_find(const struct memo *memo, size_t n, const struct memo *key) {
   for (size_t i = 0; i < n; i++) {
-    const struct memo *e = &memo[i];
-    if (e->from == key->from && e->local == key->local &&
-        e->override_protected == key->override_protected && e->propagate == key->propagate) {
-      return e->result;
+    if (same_call(&memo[i], key) && memo[i].local == key->local) {
+      return memo[i].result;
     }
   }
   return NULL;
@@ -445,7 +448,8 @@ static const struct ctx *memo_find(const struct memo *memo, size_t n, const stru
 
 /* A context object on a shared active context, processed once for every document: a
  * scoped context of the compiled-in contexts (known: a term of a shared context holds it),
- * found by its address, or a small one of a document, found by its content and processed
+ * found by its address, or a small one of a document, found by its content (any kept
+ * object's: the same content on the same context makes the same definitions) and processed
  * from a copy (the definitions made borrow its strings). *done is false when it is not made
  * here (too large, or the shared contexts are full): the document's own mapper makes it. */
 static const struct ctx *shared_process(struct mapper *m, const struct memo *key, bool known,
@@ -458,34 +462,33 @@ static const struct ctx *shared_process(struct mapper *m, const struct memo *key
   const struct ctx *result = NULL;
   for (size_t i = 0; NULL == result && i < shared_nmemo; i++) {
     const struct memo *e = &shared_memo[i];
-    if (e->from == key->from && e->override_protected == key->override_protected &&
-        e->propagate == key->propagate &&
-        (known ? e->local == key->local
-               : NULL != shared_copies[i] && json_equal(shared_copies[i], MUT_JSON(key->local)))) {
+    if (same_call(e, key) && (e->local == key->local ||
+                              (!known && json_equal(MUT_JSON(e->local), MUT_JSON(key->local))))) {
       result = e->result;
     }
   }
-  json_t *copy = NULL;
-  *done = NULL != result || (shared_nmemo < JSONLD_MAX_LOCALS && shared.nmade < JSONLD_MAX_LOCALS &&
-                             (known || NULL != (copy = json_deep_copy(key->local))));
-  if (NULL == result && *done) {
+  *done = NULL != result;
+  if (NULL == result && shared_nmemo < JSONLD_MAX_LOCALS && shared.nmade < JSONLD_MAX_LOCALS) {
+    json_t *copy = known ? NULL : json_deep_copy(key->local);
     const json_t *local = known ? key->local : copy;
-    size_t made = shared.nmade;
-    result = process_uncached(&shared, key->from, local, key->override_protected, key->propagate);
-    if (NULL == result) {
-      fail(m, "%s", shared_err);
-      while (shared.nmade > made) { /* what a refused context made is not kept */
-        struct ctx *c = shared.made[--shared.nmade];
-        free(c->defs);
-        free(c);
+    if (NULL != local) {
+      size_t made = shared.nmade;
+      *done = true;
+      result = process_uncached(&shared, key->from, local, key->override_protected, key->propagate);
+      if (NULL == result) {
+        fail(m, "%s", shared_err);
+        while (shared.nmade > made) { /* what a refused context made is not kept */
+          struct ctx *c = shared.made[--shared.nmade];
+          free(c->defs);
+          free(c);
+        }
+        json_decref(copy);
+      } else {
+        ((struct ctx *)(uintptr_t)result)->shared = true;
+        shared_memo[shared_nmemo] = *key;
+        shared_memo[shared_nmemo].local = local; /* the copy is kept with the entry */
+        shared_memo[shared_nmemo++].result = result;
       }
-      json_decref(copy);
-    } else {
-      ((struct ctx *)(uintptr_t)result)->shared = true;
-      shared_memo[shared_nmemo] = *key;
-      shared_memo[shared_nmemo].local = local;
-      shared_memo[shared_nmemo].result = result;
-      shared_copies[shared_nmemo++] = copy;
     }
   }
   pthread_mutex_unlock(&shared_lock);
