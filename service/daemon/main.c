@@ -367,7 +367,8 @@ static int open_service(struct svc *svc, struct keystore **old_keys, size_t *n_o
                              .migrate_to = 0,
                              .log = store_log,
                              .log_ctx = NULL,
-                             .password = '\0' == password[0] ? NULL : password};
+                             .password = '\0' == password[0] ? NULL : password,
+                             .cert_locator = true};
   int src = store_open(&svc->store, db_path, &sopts, err, sizeof(err));
   explicit_bzero(password, sizeof password);
   if (STORE_OK != src) {

@@ -111,6 +111,12 @@ struct store_opts {
   /* PostgreSQL only: the password, read from a file by the caller (NULL: libpq's own,
    * PGPASSWORD, PGPASSFILE or ~/.pgpass). Copied by store_open. */
   const char *password;
+  /* SQLite only: keep where each certificate's row and log entry are (~40 bytes a
+   * certificate), found in the background after opening and on each look-up, so that a
+   * verification reads the row by its rowid instead of two indexes first
+   * (store_cert_by_serial_logged; store/cert_locator.h). For a long-running service
+   * (ujikomd sets it); PostgreSQL ignores it. */
+  bool cert_locator;
 };
 
 struct store;    /* opaque */
@@ -138,6 +144,13 @@ const char *store_backend_name(const struct store *s);
 
 /* Closes every connection. NULL is allowed. No transaction may be in progress. */
 void store_close(struct store *s);
+
+/* With opts.cert_locator: waits until the locations of the certificates present at opening
+ * have been found (the service does not wait: look-ups by serial serve meanwhile). */
+void store_cert_locator_wait(struct store *s);
+/* How many verification look-ups found a location and how many did not (0 and 0 without a
+ * locator). */
+void store_cert_locator_counts(struct store *s, uint64_t *found, uint64_t *missed);
 
 /* The schema version of the open database (SQLite: PRAGMA user_version; PostgreSQL: the
  * ujikom_schema table) and the latest one this program knows. */

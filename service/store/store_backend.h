@@ -30,6 +30,8 @@ struct store_ops {
   int (*lead)(struct store *s);
   int (*schema_version)(struct store *s, int *out);
   int (*migrate)(struct store *s, int to, int *out_from, int *out_to, char *err, size_t errlen);
+  /* Waits until the certificates' locations present at opening are found; NULL: none kept. */
+  void (*locator_wait)(struct store *s);
 };
 
 /* Operations of one connection. */
@@ -64,6 +66,9 @@ struct store_stmt_ops {
 struct store {
   const struct store_ops *ops;
   struct store_opts opts;
+  /* Where certificates are (opts.cert_locator; store_conn_locator): set once by the backend
+   * when made, NULL before and without one; freed by the backend's close. */
+  struct cert_locator *_Atomic locator;
 };
 
 struct store_rd {

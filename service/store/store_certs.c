@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/cert_locator.h"
 #include "store/store_internal.h"
 
 enum certs_stmt {
@@ -34,6 +35,10 @@ enum certs_stmt {
   CERTS_LIST_PUT,
   CERTS_BY_SERIAL_LOGGED,
   CERTS_STATE,
+  CERTS_BY_SERIAL_LOCATE,
+  CERTS_BY_ROWID_LOGGED,
+  CERTS_COUNT,
+  CERTS_LOCATE_ALL,
   CERTS__MAX
 };
 
@@ -99,6 +104,20 @@ static const char *const certs_sqls[CERTS__MAX] = {
                                "FROM certificates c LEFT JOIN tlog_entries t ON "
                                "t.serial = c.serial AND t.event = 'issue' WHERE c.serial = ?1",
     [CERTS_STATE] = "SELECT generation FROM certificate_state WHERE id = 1",
+    /* SQLite's certificate locator (store/cert_locator.h): the verification's statement with
+     * the row's rowid, so that the next look-up of the serial can go to the row directly;
+     * that look-up, which takes the row only if it still has the serial asked for; and the
+     * locations of every logged certificate (both indexes alone, as the plan reads them). */
+    [CERTS_BY_SERIAL_LOCATE] = "SELECT " CERT_BRIEF_COLS_C ", t.idx, t.appended_at, "
+                               "(SELECT generation FROM certificate_state WHERE id = 1), "
+                               "c.rowid FROM certificates c LEFT JOIN tlog_entries t ON "
+                               "t.serial = c.serial AND t.event = 'issue' WHERE c.serial = ?1",
+    [CERTS_BY_ROWID_LOGGED] = "SELECT " CERT_BRIEF_COLS_C ", "
+                              "(SELECT generation FROM certificate_state WHERE id = 1) "
+                              "FROM certificates c WHERE c.rowid = ?1 AND c.serial = ?2",
+    [CERTS_COUNT] = "SELECT count(*) FROM certificates",
+    [CERTS_LOCATE_ALL] = "SELECT t.serial, c.rowid, t.idx, t.appended_at FROM tlog_entries t "
+                         "JOIN certificates c ON c.serial = t.serial WHERE t.event = 'issue'",
     [CERTS_LIST_UNDISPLAYED] = "SELECT " CERT_COLS ", jws, qr_token, NULL FROM certificates "
                                "WHERE display IS NULL AND serial > ?1 ORDER BY serial LIMIT ?2",
     [CERTS_SET_DISPLAY] =
@@ -267,8 +286,10 @@ int store_cert_by_serial_brief(struct store_rd *rd, struct store_cert *out, cons
   return cert_get(rd, out, CERTS_BY_SERIAL_BRIEF, serial, 0);
 }
 
-/* The columns after the brief row's in CERTS_BY_SERIAL_LOGGED. */
-enum { LOG_INDEX = TOK_DISPLAY + 1, LOG_AT, LOG_GENERATION };
+/* The columns after the brief row's in CERTS_BY_SERIAL_LOGGED (and _LOCATE, which adds the
+ * rowid), and in CERTS_BY_ROWID_LOGGED. */
+enum { LOG_INDEX = TOK_DISPLAY + 1, LOG_AT, LOG_GENERATION, LOG_ROWID };
+enum { LOCATED_GENERATION = TOK_DISPLAY + 1 };
 
 static int cert_logged_row(struct store_stmt *st, void *elem) {
   struct store_cert_logged *o = elem;
@@ -285,12 +306,120 @@ static int cert_logged_row(struct store_stmt *st, void *elem) {
 static const struct store_rowtype cert_logged_one = {
     "certificate and log look-up", sizeof(struct store_cert_logged), cert_logged_row, NULL};
 
+/* The row at a location: the brief row and the generation read beside it. */
+static int cert_located_row(struct store_stmt *st, void *elem) {
+  struct store_cert_logged *o = elem;
+  if (0 != read_cert(st, &o->cert, 1)) {
+    return STORE_HARD;
+  }
+  o->generation = store_col_int64(st, LOCATED_GENERATION);
+  return STORE_OK;
+}
+
+static const struct store_rowtype cert_located_one = {
+    "certificate look-up by location", sizeof(struct store_cert_logged), cert_located_row, NULL};
+
+/* The row where loc found serial, taken (STORE_OK, out filled as the look-up by serial
+ * fills it) only when it still has that serial and the generation has not moved since loc
+ * was read, so that the log's record is still the one loc kept; else STORE_NONE (out
+ * zeroed) or < 0. */
+static int cert_at_location(struct store_conn *conn, struct store_cert_logged *out,
+                            const char *serial, const struct cert_location *loc) {
+  struct store_stmt *st = store_stmt(conn, &certs_set, CERTS_BY_ROWID_LOGGED);
+  if (NULL != st) {
+    store_bind_int64(st, 1, loc->rowid);
+    store_bind_text(st, 2, serial);
+  }
+  int rc = store_row_get(conn, st, &cert_located_one, out);
+  if (STORE_OK == rc && out->generation != loc->generation) {
+    store_cert_clear(&out->cert);
+    rc = STORE_NONE;
+  }
+  if (STORE_OK != rc) {
+    memset(out, 0, sizeof *out);
+    return rc;
+  }
+  out->logged = true;
+  out->log_index = loc->log_index;
+  out->logged_ms = loc->logged_ms;
+  return STORE_OK;
+}
+
+/* The look-up by serial with the row's rowid (CERTS_BY_SERIAL_LOCATE). */
+struct cert_locating {
+  struct store_cert_logged l;
+  int64_t rowid;
+};
+
+static int cert_locating_row(struct store_stmt *st, void *elem) {
+  struct cert_locating *o = elem;
+  int rc = cert_logged_row(st, &o->l);
+  o->rowid = STORE_OK == rc ? store_col_int64(st, LOG_ROWID) : 0;
+  return rc;
+}
+
+static const struct store_rowtype cert_locating_one = {
+    "certificate and log look-up", sizeof(struct cert_locating), cert_locating_row, NULL};
+
 int store_cert_by_serial_logged(struct store_rd *rd, struct store_cert_logged *out,
                                 const char *serial) {
   struct store_conn *conn = store_rd_conn(rd);
+  struct cert_locator *locator = store_conn_locator(conn);
+  struct cert_location loc;
   memset(out, 0, sizeof *out);
-  return store_row_get(conn, stmt_by_serial(conn, CERTS_BY_SERIAL_LOGGED, serial), &cert_logged_one,
-                       out);
+  if (NULL == locator) {
+    return store_row_get(conn, stmt_by_serial(conn, CERTS_BY_SERIAL_LOGGED, serial),
+                         &cert_logged_one, out);
+  }
+  if (cert_locator_get(locator, serial, &loc)) {
+    int rc = cert_at_location(conn, out, serial, &loc);
+    if (STORE_NONE != rc) {
+      return rc;
+    }
+  }
+  struct cert_locating got;
+  memset(&got, 0, sizeof got);
+  int rc = store_row_get(conn, stmt_by_serial(conn, CERTS_BY_SERIAL_LOCATE, serial),
+                         &cert_locating_one, &got);
+  *out = got.l;
+  if (STORE_OK == rc && out->logged) { /* an issuance not logged yet may be soon: not kept */
+    loc = (struct cert_location){.rowid = got.rowid,
+                                 .log_index = out->log_index,
+                                 .logged_ms = out->logged_ms,
+                                 .generation = out->generation};
+    cert_locator_put(locator, serial, &loc);
+  }
+  return rc;
+}
+
+int store_certs_count(struct store_rd *rd, int64_t *out) {
+  struct store_conn *conn = store_rd_conn(rd);
+  return store_row_int64(conn, store_stmt(conn, &certs_set, CERTS_COUNT), "certificate count", out);
+}
+
+int store_certs_locate_all(struct store_rd *rd, struct cert_locator *loc, const atomic_bool *stop) {
+  struct store_conn *conn = store_rd_conn(rd);
+  struct cert_location l = {0};
+  int rc = store_cert_state_generation(rd, &l.generation); /* the snapshot's, as each row */
+  struct store_stmt *st = STORE_OK == rc ? store_stmt(conn, &certs_set, CERTS_LOCATE_ALL) : NULL;
+  if (STORE_OK == rc && NULL == st) {
+    rc = STORE_HARD;
+  }
+  while (STORE_OK == rc && STORE_OK == (rc = store_step_row(conn, st, "certificate locations"))) {
+    if (atomic_load_explicit(stop, memory_order_relaxed)) {
+      rc = STORE_BUSY;
+      break;
+    }
+    const char *serial = store_col_text(st, 0);
+    l.rowid = store_col_int64(st, 1);
+    l.log_index = (uint64_t)store_col_int64(st, 2);
+    l.logged_ms = store_col_int64(st, 3);
+    if (NULL != serial) {
+      cert_locator_put(loc, serial, &l);
+    }
+  }
+  store_stmt_done(st);
+  return STORE_NONE == rc ? STORE_OK : rc;
 }
 
 void store_cert_list_free(struct store_cert *list, size_t n) {

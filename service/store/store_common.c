@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/cert_locator.h"
 #include "store/store_backend.h"
 #include "store/store_sqlite.h"
 
@@ -133,6 +134,30 @@ int store_open(struct store **out, const char *path, const struct store_opts *op
 void store_close(struct store *s) {
   if (NULL != s) {
     s->ops->close(s);
+  }
+}
+
+struct cert_locator *store_conn_locator(struct store_conn *c) {
+  return atomic_load_explicit(&c->st->locator, memory_order_acquire);
+}
+
+void store_cert_locator_wait(struct store *s) {
+  if (NULL != s->ops->locator_wait) {
+    s->ops->locator_wait(s);
+  }
+}
+
+void store_cert_locator_counts(struct store *s, uint64_t *found, uint64_t *missed) {
+  uint64_t f = 0, m = 0;
+  struct cert_locator *l = atomic_load_explicit(&s->locator, memory_order_acquire);
+  if (NULL != l) {
+    cert_locator_counts(l, &f, &m);
+  }
+  if (NULL != found) {
+    *found = f;
+  }
+  if (NULL != missed) {
+    *missed = m;
   }
 }
 

@@ -53,6 +53,7 @@
 #ifndef UJIKOM_STORE_INTERNAL_H
 #define UJIKOM_STORE_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -265,6 +266,16 @@ void store_attempt_row_clear(void *elem);
 /* The id the last INSERT on this connection gave its row (SQLite: the rowid; PostgreSQL:
  * lastval(), the value the identity column's sequence handed out). */
 int64_t store_conn_last_rowid(struct store_conn *c);
+
+/* Where the store keeps certificates' locations (store/cert_locator.h; SQLite with
+ * opts.cert_locator), or NULL: none, or not made yet. */
+struct cert_locator *store_conn_locator(struct store_conn *c);
+/* The certificates in rd's snapshot (store_certs.c). */
+int store_certs_count(struct store_rd *rd, int64_t *out);
+/* Keeps in loc where every certificate logged in rd's snapshot is (SQLite: the rowid), at
+ * the certificate state generation of that snapshot; gives up with STORE_BUSY as soon as
+ * *stop is set (store_certs.c). */
+int store_certs_locate_all(struct store_rd *rd, struct cert_locator *loc, const atomic_bool *stop);
 
 /* Logs through the store's callback (printf-style). */
 void store_conn_log(struct store_conn *c, enum store_log_level level, const char *fmt, ...)

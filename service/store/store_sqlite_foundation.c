@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/cert_locator.h"
 #include "store/store_sqlite_foundation.h"
 #include "ujikom/clock.h"
 
@@ -555,6 +556,66 @@ static void checkpointer_stop(struct sq_store *s) {
   s->ckpt_conn = NULL;
 }
 
+/* The certificate locator (opts.cert_locator): sized for the certificates stored now,
+ * published at once (look-ups fill it as they go), then filled with where every logged
+ * certificate is, in one read snapshot; the service answers meanwhile, by serial. */
+static void *locator_main(void *arg) {
+  struct sq_store *s = arg;
+  struct store_rd *rd = NULL;
+  struct cert_locator *loc = NULL;
+  int64_t n = 0;
+  int64_t t0 = clock_mono_ms();
+  int rc = store_rd_begin(&s->base, &rd);
+  if (STORE_OK == rc) {
+    rc = store_certs_count(rd, &n);
+  }
+  if (STORE_OK == rc && 0 != cert_locator_new(&loc, (size_t)n)) {
+    rc = STORE_UNAVAILABLE;
+  }
+  if (STORE_OK == rc) {
+    atomic_store_explicit(&s->base.locator, loc, memory_order_release);
+    rc = store_certs_locate_all(rd, loc, &s->locator_stop);
+  }
+  store_rd_end(rd);
+  if (STORE_OK == rc) {
+    store_logf(&s->base, STORE_LOG_INFO,
+               "certificate locations: %lld certificates, found in %lld ms (%zu slots)",
+               (long long)n, (long long)(clock_mono_ms() - t0), cert_locator_slots(loc));
+  } else if (!atomic_load(&s->locator_stop)) {
+    store_logf(&s->base, STORE_LOG_WARN,
+               "certificate locations: %s (verification looks the rest up by serial)",
+               store_rc_name(rc));
+  }
+  return NULL;
+}
+
+static void locator_start(struct sq_store *s) {
+  atomic_init(&s->locator_stop, false);
+  if (!s->base.opts.cert_locator) {
+    return;
+  }
+  if (0 != pthread_create(&s->locator_thread, NULL, locator_main, s)) {
+    store_logf(&s->base, STORE_LOG_WARN,
+               "certificate locations: no thread (verification looks certificates up by serial)");
+    return;
+  }
+  s->locator_running = true;
+}
+
+static void sq_locator_wait(struct store *base) {
+  struct sq_store *s = sq_store(base);
+  if (s->locator_running) {
+    pthread_join(s->locator_thread, NULL);
+    s->locator_running = false;
+  }
+}
+
+static void locator_stop(struct sq_store *s) {
+  atomic_store(&s->locator_stop, true);
+  sq_locator_wait(&s->base);
+  cert_locator_free(atomic_exchange(&s->base.locator, NULL));
+}
+
 /* SQLite's process-wide settings, made before its first use. If SQLite is already in use,
  * a setting is refused and nothing changes.
  * - Memory statistics off: with them on, every allocation SQLite makes takes one mutex
@@ -652,6 +713,7 @@ int store_sqlite_open(struct store **out, const char *path, const struct store_o
     }
   }
   checkpointer_start(s);
+  locator_start(s);
   *out = &s->base;
   return STORE_OK;
 cleanup:
@@ -685,6 +747,7 @@ static void sq_close(struct store *base) {
   struct sq_store *s = sq_store(base);
   store_sqlite_committer_stop(s); /* settles every queued body first */
   checkpointer_stop(s);
+  locator_stop(s); /* before the readers close: its thread may hold one */
   struct store_conn *idle = NULL;
   while (NULL != (idle = store_pool_take(&s->pool))) {
     store_conn_close(sq_conn(idle));
@@ -770,4 +833,5 @@ static const struct store_ops sq_ops = {
     .health = sq_health,
     .schema_version = sq_schema_version,
     .migrate = sq_migrate,
+    .locator_wait = sq_locator_wait,
 };

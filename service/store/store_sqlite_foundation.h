@@ -62,6 +62,11 @@ struct sq_store {
   pthread_t ckpt;
   bool ckpt_running, ckpt_wanted, ckpt_stop;
   struct sq_conn *ckpt_conn;
+  /* opts.cert_locator: the thread that makes base.locator and finds the certificates
+   * already stored (locator_main); locator_stop ends it early at close. */
+  pthread_t locator_thread;
+  bool locator_running;
+  atomic_bool locator_stop;
 };
 
 /* The SQLite structures behind the neutral handles (the caller knows the backend). */
