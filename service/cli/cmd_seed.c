@@ -826,16 +826,22 @@ struct sessions_batch {
   char (*tokens)[SESSION_TOKEN_LEN + 1];
   size_t n;
   int64_t now_ms;
+  int64_t idle_ms, max_ms; /* the lifetimes a log-in gives (config's session-idle, -max) */
 };
 
+/* Sessions as a log-in to ujikomd at its default settings makes them: idle expiry and
+ * absolute expiry from the same config. A longer idle expiry than the daemon's would be
+ * shortened by its first touch, and a shortened session moves the session state generation
+ * (migration 0035), which makes every process read all its sessions again. */
 static int sessions_txn(struct store_tx *tx, void *arg) {
   struct sessions_batch *b = arg;
   for (size_t i = 0; i < b->n; i++) {
     struct store_session ss = {.user_id = b->user_ids[i],
                                .created_ms = b->now_ms,
                                .last_seen_ms = b->now_ms,
-                               .expires_ms = b->now_ms + 86400000,
-                               .absolute_expires_ms = b->now_ms + 86400000};
+                               .expires_ms =
+                                   b->now_ms + (b->idle_ms < b->max_ms ? b->idle_ms : b->max_ms),
+                               .absolute_expires_ms = b->now_ms + b->max_ms};
     if (0 != session_token_hash(ss.token_hash, b->tokens[i])) {
       return STORE_HARD;
     }
@@ -857,7 +863,12 @@ static int make_sessions(struct seed *s, const int64_t *ids, size_t n,
   }
   for (size_t from = 0; from < n; from += USERS_PER_TXN) {
     size_t k = n - from < USERS_PER_TXN ? n - from : USERS_PER_TXN;
-    struct sessions_batch b = {ids + from, tokens + from, k, s->now_ms};
+    struct sessions_batch b = {ids + from,
+                               tokens + from,
+                               k,
+                               s->now_ms,
+                               (int64_t)s->cfg.session_idle_s * 1000,
+                               (int64_t)s->cfg.session_max_s * 1000};
     int rc = store_txn(s->store, sessions_txn, &b);
     if (STORE_OK != rc) {
       return rc;
