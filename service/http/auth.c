@@ -298,11 +298,7 @@ enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_c
   memcpy(out->session_hash, hash, sizeof out->session_hash);
   out->scope_schedule_id = s.scope_schedule_id;
   memcpy(out->scope_exam_id, s.scope_exam_id, sizeof out->scope_exam_id);
-  if (0 != session_csrf_token(out->csrf, token)) {
-    memset(out, 0, sizeof *out);
-    goto cleanup;
-  }
-  *via_cookie = cookie;
+  *via_cookie = cookie; /* out->csrf stays "" until auth_csrf needs it */
   result = AUTH_USER;
   r->rd = rd;
   rd = NULL;
@@ -314,6 +310,23 @@ cleanup:
   return result;
 }
 
+const char *auth_csrf(const struct req *r, char buf[SESSION_CSRF_LEN + 1]) {
+  buf[0] = '\0';
+  if (NULL == r->user) {
+    return buf;
+  }
+  if ('\0' != r->user->csrf[0]) {
+    return r->user->csrf;
+  }
+  /* The token auth_load_user read the session by: the same request, the same precedence. */
+  bool cookie = false;
+  const char *token = auth_request_token(r, &cookie);
+  if (NULL == token || !session_token_well_formed(token) || 0 != session_csrf_token(buf, token)) {
+    buf[0] = '\0';
+  }
+  return buf;
+}
+
 bool auth_check_csrf(const struct req *r) {
   const char *presented;
   if (NULL == r->user) {
@@ -323,7 +336,8 @@ bool auth_check_csrf(const struct req *r) {
   if (NULL == presented) {
     presented = req_form(r, AUTH_CSRF_FIELD);
   }
-  return session_csrf_equal(r->user->csrf, presented);
+  char csrf[SESSION_CSRF_LEN + 1];
+  return session_csrf_equal(auth_csrf(r, csrf), presented);
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -46,6 +46,13 @@ enum auth_result {
 enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_cookie,
                                 bool keep_read);
 
+/* The CSRF token of the request's session, for forms and X-CSRF-Token: r->user->csrf for a
+ * session this request made, else derived into buf from the token the request presented
+ * (only where a form or a check needs it: most authenticated requests, bearer ones and
+ * reads, never do, and save a SHA-256). "" without a user or when it cannot be derived (then
+ * auth_check_csrf refuses). */
+const char *auth_csrf(const struct req *r, char buf[SESSION_CSRF_LEN + 1]);
+
 /* For a cookie-authenticated state-changing request: true when the X-CSRF-Token header
  * or the `csrf` form field matches the session's CSRF token (constant time). False when
  * there is no user. */

@@ -117,16 +117,16 @@ static json_t *user_json(int64_t id, const char *name, const char *email, enum r
 }
 
 /* {"user": ..., "csrf": ...}: the signed-in account and its session's CSRF token. */
-static json_t *session_json(const struct req_user *u) {
+static json_t *session_json(const struct req_user *u, const char *csrf) {
   return json_pack("{s:o, s:s}", "user", user_json(u->id, u->name, u->email, u->role), "csrf",
-                   u->csrf);
+                   csrf);
 }
 
 /* Answers a new session: the cookie, and the account (with the token too when bearer, and the
  * members of extra, taken; may be NULL); then wipes the token and the user. */
 static int reply_session(struct req *r, char token[SESSION_TOKEN_LEN + 1], struct req_user *u,
                          bool bearer, json_t *extra) {
-  json_t *body = session_json(u);
+  json_t *body = session_json(u, u->csrf);
   if (NULL != body && NULL != extra) {
     json_object_update(body, extra);
   }
@@ -256,7 +256,8 @@ int h_auth_sessions(struct req *r) {
 
 int h_auth_me(struct req *r) {
   const struct req_user *u = r->user;
-  json_t *body = session_json(u);
+  char csrf[SESSION_CSRF_LEN + 1];
+  json_t *body = session_json(u, auth_csrf(r, csrf));
   if (NULL != body && u->scope_schedule_id > 0) {
     /* a check-in session: what it is scoped to */
     json_object_set_new(body, "checkin",

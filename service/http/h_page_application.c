@@ -12,6 +12,7 @@
 #include "common/application.h"
 #include "common/catalog.h"
 #include "common/evidence.h"
+#include "http/auth.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/i18n.h"
@@ -143,7 +144,8 @@ static void files_list(struct html *h, const struct req *r, const struct applica
                        const char *exam_id, bool editable) {
   HTML_LIT(h, "<section id=\"application-documents\" aria-labelledby=\"files-h\"");
   if (editable) {
-    html_attr(h, "data-csrf", r->user->csrf);
+    char csrf[SESSION_CSRF_LEN + 1];
+    html_attr(h, "data-csrf", auth_csrf(r, csrf));
   }
   html_fmt(
       h,

@@ -17,6 +17,7 @@
 
 #include "common/attempts.h"
 #include "common/catalog.h"
+#include "http/auth.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/i18n.h"
@@ -455,7 +456,8 @@ static void exam_root(struct html *h, struct req *r, int64_t attempt_id, int64_t
            (long long)attempt_id, (long long)remaining_s, (long long)deadline_ms,
            (long long)r->now_ms);
   html_attr(h, "data-status", open ? "open" : "closed");
-  html_attr(h, "data-csrf", NULL != r->user ? r->user->csrf : "");
+  char csrf[SESSION_CSRF_LEN + 1];
+  html_attr(h, "data-csrf", auth_csrf(r, csrf));
   char upload_js[256];
   if (NULL != upload_asset && layout_asset_url(upload_js, sizeof upload_js, upload_asset)) {
     html_attr(h, "data-upload-js", upload_js);

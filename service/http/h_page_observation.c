@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 
 #include "common/observation.h"
+#include "http/auth.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/i18n.h"
@@ -209,7 +210,8 @@ int h_page_observation(struct req *r) {
   char attempt[24];
   snprintf(attempt, sizeof attempt, "%" PRId64, id);
   html_attr(h, "data-attempt", attempt);
-  html_attr(h, "data-csrf", r->user->csrf);
+  char csrf[SESSION_CSRF_LEN + 1];
+  html_attr(h, "data-csrf", auth_csrf(r, csrf));
   html_attr(h, "data-may-record", sh.may_record ? "1" : "0");
   HTML_LIT(h, ">");
   script_strings(h, r);
