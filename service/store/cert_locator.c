@@ -13,7 +13,7 @@
 #define LOCATOR_WAYS      8
 #define LOCATOR_STRIPES   64
 #define LOCATOR_MIN_SLOTS ((size_t)1 << 16)
-#define LOCATOR_MAX_SLOTS ((size_t)1 << 22)
+#define LOCATOR_MAX_SLOTS ((size_t)1 << 20)
 
 struct slot {
   uint64_t tag; /* 0: empty */

@@ -27,7 +27,8 @@ struct cert_location {
 struct cert_locator;
 
 /* Slots for at least `certificates` locations (a power of two, at least 1.125 times as many,
- * from 65,536 to 4,194,304 slots of 40 bytes). 0, or -1 when out of memory. */
+ * from 65,536 to 1,048,576 slots of 40 bytes: at most 42 MB; a larger register keeps the
+ * locations of the certificates looked up last). 0, or -1 when out of memory. */
 int cert_locator_new(struct cert_locator **out, size_t certificates);
 void cert_locator_free(struct cert_locator *l); /* l may be NULL */
 

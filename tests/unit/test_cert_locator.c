@@ -77,6 +77,9 @@ static void test_kept_and_replaced(void **state) {
   assert_int_equal(0, cert_locator_new(&l, 200000));
   assert_int_equal(262144, cert_locator_slots(l));
   cert_locator_free(l);
+  assert_int_equal(0, cert_locator_new(&l, 5000000)); /* at most 42 MB */
+  assert_int_equal(1048576, cert_locator_slots(l));
+  cert_locator_free(l);
 }
 
 /* Four and a half times as many serials as slots: most are evicted, the rest come back as
