@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -105,33 +104,6 @@ static enum password_result login_verify(const char *stored, const char *passwor
   }
   kdf_leave();
   return pr;
-}
-
-/* "Bearer <token>": scheme case-insensitive, spaces after it, then the token to the end. */
-static const char *bearer_token(const char *header) {
-  const char *p;
-  if (NULL == header || 0 != strncasecmp(header, "Bearer ", 7)) {
-    return NULL;
-  }
-  p = header + 7;
-  while (' ' == *p) {
-    p++;
-  }
-  return '\0' == *p ? NULL : p;
-}
-
-const char *auth_request_token(const struct req *r, bool *via_cookie) {
-  const char *bearer = bearer_token(req_header(r, "Authorization"));
-  *via_cookie = false;
-  if (NULL != bearer) {
-    return bearer;
-  }
-  const char *cookie = req_cookie(r, AUTH_COOKIE);
-  if (NULL != cookie && '\0' != cookie[0]) {
-    *via_cookie = true;
-    return cookie;
-  }
-  return NULL;
 }
 
 struct touch_ctx {
@@ -244,7 +216,7 @@ enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_c
   memset(&s, 0, sizeof s);
   memset(&u, 0, sizeof u);
   *via_cookie = false;
-  token = auth_request_token(r, &cookie);
+  token = presented_session_token(r, &cookie);
   if (NULL == token) {
     return AUTH_ANONYMOUS;
   }
@@ -298,7 +270,7 @@ enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_c
   memcpy(out->session_hash, hash, sizeof out->session_hash);
   out->scope_schedule_id = s.scope_schedule_id;
   memcpy(out->scope_exam_id, s.scope_exam_id, sizeof out->scope_exam_id);
-  *via_cookie = cookie; /* out->csrf stays "" until auth_csrf needs it */
+  *via_cookie = cookie; /* out->csrf stays "" until presented_csrf needs it */
   result = AUTH_USER;
   r->rd = rd;
   rd = NULL;
@@ -308,23 +280,6 @@ cleanup:
   }
   OPENSSL_cleanse(u.password_hash, sizeof u.password_hash);
   return result;
-}
-
-const char *auth_csrf(const struct req *r, char buf[SESSION_CSRF_LEN + 1]) {
-  buf[0] = '\0';
-  if (NULL == r->user) {
-    return buf;
-  }
-  if ('\0' != r->user->csrf[0]) {
-    return r->user->csrf;
-  }
-  /* The token auth_load_user read the session by: the same request, the same precedence. */
-  bool cookie = false;
-  const char *token = auth_request_token(r, &cookie);
-  if (NULL == token || !session_token_well_formed(token) || 0 != session_csrf_token(buf, token)) {
-    buf[0] = '\0';
-  }
-  return buf;
 }
 
 bool auth_check_csrf(const struct req *r) {
@@ -337,7 +292,7 @@ bool auth_check_csrf(const struct req *r) {
     presented = req_form(r, AUTH_CSRF_FIELD);
   }
   char csrf[SESSION_CSRF_LEN + 1];
-  return session_csrf_equal(auth_csrf(r, csrf), presented);
+  return session_csrf_equal(presented_csrf(r, csrf), presented);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -598,7 +553,7 @@ static int login_finish(struct req *r, struct login_ctx *lc, const struct store_
   }
   lc->reset_key = reset_key;
   bool remember = 0 == login_device_remember(r, dev, lc);
-  old_token = auth_request_token(r, &cookie);
+  old_token = presented_session_token(r, &cookie);
   if (NULL != old_token && 0 == session_token_hash(old_hash, old_token)) {
     lc->old_hash = old_hash;
   }
@@ -894,7 +849,7 @@ int auth_checkin(struct req *r, const char *code, bool quiet, char out_token[SES
     reply_error(r, ERR_INTERNAL, NULL);
     goto cleanup;
   }
-  const char *old_token = auth_request_token(r, &cookie);
+  const char *old_token = presented_session_token(r, &cookie);
   bool has_old = NULL != old_token && 0 == session_token_hash(old_hash, old_token);
   char device[DEVICE_KIND_CODE_SIZE];
   request_device(r, device);
@@ -955,7 +910,7 @@ cleanup:
 /* The hash of the session token the request presented into hash: false when it has none. */
 static bool request_token_hash(struct req *r, char hash[SESSION_HASH_LEN + 1]) {
   bool cookie = false;
-  const char *token = auth_request_token(r, &cookie);
+  const char *token = presented_session_token(r, &cookie);
   return NULL != token && 0 == session_token_hash(hash, token);
 }
 

@@ -9,12 +9,12 @@
 #include "common/account_notice.h"
 #include "common/checkin.h"
 #include "common/second_factor.h"
+#include "http/presented.h"
 #include "http/server.h"
 #include "ujikom/password.h"
 #include "ujikom/password_policy.h"
 #include "ujikom/session_token.h"
 
-#define AUTH_COOKIE "ujikom_session"
 /* Header that carries the CSRF token of cookie-authenticated API calls. */
 #define AUTH_CSRF_HEADER "X-CSRF-Token"
 /* Form field that carries it in HTML forms. */
@@ -46,21 +46,10 @@ enum auth_result {
 enum auth_result auth_load_user(struct req *r, struct req_user *out, bool *via_cookie,
                                 bool keep_read);
 
-/* The CSRF token of the request's session, for forms and X-CSRF-Token: r->user->csrf for a
- * session this request made, else derived into buf from the token the request presented
- * (only where a form or a check needs it: most authenticated requests, bearer ones and
- * reads, never do, and save a SHA-256). "" without a user or when it cannot be derived (then
- * auth_check_csrf refuses). */
-const char *auth_csrf(const struct req *r, char buf[SESSION_CSRF_LEN + 1]);
-
 /* For a cookie-authenticated state-changing request: true when the X-CSRF-Token header
  * or the `csrf` form field matches the session's CSRF token (constant time). False when
  * there is no user. */
 bool auth_check_csrf(const struct req *r);
-
-/* The session token the request presented (bearer or cookie, same precedence as
- * auth_load_user), or NULL. Points into the request. */
-const char *auth_request_token(const struct req *r, bool *via_cookie);
 
 /* --- account operations shared by the JSON API and the HTML pages ---
  * Each returns 0 when it succeeded and has NOT replied, or -1 when it has already replied

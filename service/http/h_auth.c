@@ -257,7 +257,7 @@ int h_auth_sessions(struct req *r) {
 int h_auth_me(struct req *r) {
   const struct req_user *u = r->user;
   char csrf[SESSION_CSRF_LEN + 1];
-  json_t *body = session_json(u, auth_csrf(r, csrf));
+  json_t *body = session_json(u, presented_csrf(r, csrf));
   if (NULL != body && u->scope_schedule_id > 0) {
     /* a check-in session: what it is scoped to */
     json_object_set_new(body, "checkin",

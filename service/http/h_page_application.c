@@ -12,7 +12,7 @@
 #include "common/application.h"
 #include "common/catalog.h"
 #include "common/evidence.h"
-#include "http/auth.h"
+#include "http/presented.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/i18n.h"
@@ -145,7 +145,7 @@ static void files_list(struct html *h, const struct req *r, const struct applica
   HTML_LIT(h, "<section id=\"application-documents\" aria-labelledby=\"files-h\"");
   if (editable) {
     char csrf[SESSION_CSRF_LEN + 1];
-    html_attr(h, "data-csrf", auth_csrf(r, csrf));
+    html_attr(h, "data-csrf", presented_csrf(r, csrf));
   }
   html_fmt(
       h,

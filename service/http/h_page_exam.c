@@ -17,7 +17,7 @@
 
 #include "common/attempts.h"
 #include "common/catalog.h"
-#include "http/auth.h"
+#include "http/presented.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/i18n.h"
@@ -457,7 +457,7 @@ static void exam_root(struct html *h, struct req *r, int64_t attempt_id, int64_t
            (long long)r->now_ms);
   html_attr(h, "data-status", open ? "open" : "closed");
   char csrf[SESSION_CSRF_LEN + 1];
-  html_attr(h, "data-csrf", auth_csrf(r, csrf));
+  html_attr(h, "data-csrf", presented_csrf(r, csrf));
   char upload_js[256];
   if (NULL != upload_asset && layout_asset_url(upload_js, sizeof upload_js, upload_asset)) {
     html_attr(h, "data-upload-js", upload_js);

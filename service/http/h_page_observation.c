@@ -13,7 +13,7 @@
 #include <openssl/rand.h>
 
 #include "common/observation.h"
-#include "http/auth.h"
+#include "http/presented.h"
 #include "http/handlers.h"
 #include "http/html.h"
 #include "http/i18n.h"
@@ -211,7 +211,7 @@ int h_page_observation(struct req *r) {
   snprintf(attempt, sizeof attempt, "%" PRId64, id);
   html_attr(h, "data-attempt", attempt);
   char csrf[SESSION_CSRF_LEN + 1];
-  html_attr(h, "data-csrf", auth_csrf(r, csrf));
+  html_attr(h, "data-csrf", presented_csrf(r, csrf));
   html_attr(h, "data-may-record", sh.may_record ? "1" : "0");
   HTML_LIT(h, ">");
   script_strings(h, r);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "http/assets.h"
-#include "http/auth.h"
+#include "http/presented.h"
 #include "http/i18n.h"
 #include "ujikom/device_kind.h"
 #include "ujikom/timefmt.h"
@@ -265,7 +265,7 @@ void layout_csrf_field(struct html *h, const struct req *r) {
     return;
   }
   char csrf[SESSION_CSRF_LEN + 1];
-  html_hidden(h, "csrf", auth_csrf(r, csrf));
+  html_hidden(h, "csrf", presented_csrf(r, csrf));
 }
 
 void layout_post_form(struct html *h, const struct req *r, const char *action) {

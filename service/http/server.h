@@ -39,7 +39,7 @@ struct req_user {
   char email[256];
   char session_hash[65]; /* hex SHA-256 of the session token (never the token itself) */
   /* The CSRF token of a session this request made (log-in, check-in); "" for the session the
-   * request presented, whose token auth_csrf derives when a form or check needs it. */
+   * request presented, whose token presented_csrf derives when a form or check needs it. */
   char csrf[SESSION_CSRF_LEN + 1];
   /* A session started by a check-in code (common/checkin.h): its schedule and that schedule's
    * exam; 0 and "" for a password log-in. */
