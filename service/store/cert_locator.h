@@ -5,7 +5,9 @@
  * the request's snapshot, and taken only when its serial is the one asked for and the
  * certificate state generation read beside it is the one the location was read at (any
  * update or deletion of a certificate row or a log entry raises it, migration 0032). A
- * stale, evicted or colliding location costs the look-up by serial, nothing else.
+ * stale, evicted or colliding location — or one whose rowid a VACUUM gave another row, which
+ * moves no generation (log positions are the log's own keys and do not move) — costs the
+ * look-up by serial, nothing else.
  *
  * A fixed-size, 8-way set-associative table of 40-byte slots keyed by a hash of the serial,
  * with striped locks. Thread-safe.
