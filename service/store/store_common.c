@@ -148,16 +148,10 @@ void store_cert_locator_wait(struct store *s) {
 }
 
 void store_cert_locator_counts(struct store *s, uint64_t *found, uint64_t *missed) {
-  uint64_t f = 0, m = 0;
   struct cert_locator *l = atomic_load_explicit(&s->locator, memory_order_acquire);
+  *found = *missed = 0;
   if (NULL != l) {
-    cert_locator_counts(l, &f, &m);
-  }
-  if (NULL != found) {
-    *found = f;
-  }
-  if (NULL != missed) {
-    *missed = m;
+    cert_locator_counts(l, found, missed);
   }
 }
 

@@ -202,10 +202,6 @@ static void expect_same(struct store_cert_logged *got, struct store_cert_logged 
   store_cert_clear(&want->cert);
 }
 
-static void counts(struct store *s, uint64_t *found, uint64_t *missed) {
-  store_cert_locator_counts(s, found, missed);
-}
-
 static void test_located_as_by_serial(void **state) {
   struct fixture *f = *state;
   struct store_cert c[3];
@@ -217,7 +213,7 @@ static void test_located_as_by_serial(void **state) {
   if (temp_store_is_pg()) { /* PostgreSQL ignores the option */
     struct store_cert_logged got = look_up(s, c[0].serial), want = look_up(f->t.s, c[0].serial);
     expect_same(&got, &want);
-    counts(s, &found, &missed);
+    store_cert_locator_counts(s, &found, &missed);
     assert_int_equal(0, found + missed);
   } else {
     for (int i = 0; i < 3; i++) {
@@ -225,7 +221,7 @@ static void test_located_as_by_serial(void **state) {
       assert_true(got.logged);
       expect_same(&got, &want);
     }
-    counts(s, &found, &missed);
+    store_cert_locator_counts(s, &found, &missed);
     assert_int_equal(3, found); /* all three found by the background pass */
     assert_int_equal(0, missed);
 
@@ -236,7 +232,7 @@ static void test_located_as_by_serial(void **state) {
       struct store_cert_logged got = look_up(s, later.serial), want = look_up(f->t.s, later.serial);
       expect_same(&got, &want);
     }
-    counts(s, &found, &missed);
+    store_cert_locator_counts(s, &found, &missed);
     assert_int_equal(4, found);
     assert_int_equal(1, missed);
     store_cert_clear(&later);
@@ -276,7 +272,7 @@ static void test_generation_moved(void **state) {
   expect_same(&got, &want);
   store_cert_clear(&before.cert);
   uint64_t found = 0, missed = 0;
-  counts(s, &found, &missed);
+  store_cert_locator_counts(s, &found, &missed);
   assert_int_equal(3, found); /* found, but stale: read again by serial */
 
   /* The verdicts of a service on the located store (no verdict cache): revoked, genuine. */
@@ -290,7 +286,7 @@ static void test_generation_moved(void **state) {
   assert_true(o->logged);
   free(o);
   f->svc.store = own;
-  counts(s, &found, &missed);
+  store_cert_locator_counts(s, &found, &missed);
   assert_int_equal(5, found);
   store_close(s);
   store_cert_clear(&a);
