@@ -2,6 +2,13 @@
  * The verified-certificate cache (see verify_cache.h): a 4-way set-associative table keyed by
  * (serial, form), with striped locks. Entries own deep copies of the row; look-ups copy out
  * under the lock, so an entry replaced meanwhile can be freed at once.
+ *
+ * Admission: a certificate takes a free way at once, but replaces another one only if it was
+ * asked for before, recently. Most verifications are of a certificate nobody asks about
+ * again soon (an employer scans one candidate's QR code), and letting each of those evict an
+ * entry would keep none of the certificates that are asked for again, and cost an entry's
+ * copy and free per request. A "seen" table (four fingerprints per slot, lock-free) records
+ * the keys that were turned away; the next put of the same key is admitted.
  */
 #include "common/verify_cache.h"
 
@@ -12,6 +19,7 @@
 
 #define VERIFY_CACHE_WAYS    4
 #define VERIFY_CACHE_STRIPES 64
+#define VERIFY_CACHE_SEEN    4 /* fingerprints of keys turned away, per slot */
 
 struct verify_entry {
   enum verify_cache_form form;
@@ -21,10 +29,12 @@ struct verify_entry {
 
 struct verify_cache {
   size_t nsets;
-  unsigned char *victim; /* per set: the way replaced next when the set is full */
+  size_t nseen;                /* a power of two */
+  atomic_uint_least32_t *seen; /* fingerprints of keys turned away (0: none) */
+  unsigned char *victim;       /* per set: the way replaced next when the set is full */
   pthread_mutex_t locks[VERIFY_CACHE_STRIPES];
-  atomic_uint_fast64_t hits, misses;
-  struct verify_entry *slots[]; /* nsets * VERIFY_CACHE_WAYS, then the victims */
+  atomic_uint_fast64_t hits, misses, refused;
+  struct verify_entry *slots[]; /* nsets * VERIFY_CACHE_WAYS, then seen, then the victims */
 };
 
 int verify_cache_new(struct verify_cache **out, size_t slots) {
@@ -36,18 +46,26 @@ int verify_cache_new(struct verify_cache **out, size_t slots) {
   while (n < slots) {
     n <<= 1;
   }
-  /* One block: the table, its slots and each set's victim. */
-  struct verify_cache *c = calloc(1, sizeof *c + n * sizeof c->slots[0] + n / VERIFY_CACHE_WAYS);
+  /* One block: the table, its slots, the seen fingerprints and each set's victim. */
+  size_t nseen = n * VERIFY_CACHE_SEEN;
+  struct verify_cache *c = calloc(1, sizeof *c + n * sizeof c->slots[0] +
+                                         nseen * sizeof c->seen[0] + n / VERIFY_CACHE_WAYS);
   if (NULL == c) {
     return -1;
   }
   c->nsets = n / VERIFY_CACHE_WAYS;
-  c->victim = (unsigned char *)&c->slots[n];
+  c->nseen = nseen;
+  c->seen = (atomic_uint_least32_t *)(void *)&c->slots[n];
+  for (size_t i = 0; i < nseen; i++) {
+    atomic_init(&c->seen[i], 0);
+  }
+  c->victim = (unsigned char *)&c->slots[n] + nseen * sizeof c->seen[0];
   for (size_t i = 0; i < VERIFY_CACHE_STRIPES; i++) {
     pthread_mutex_init(&c->locks[i], NULL);
   }
   atomic_init(&c->hits, 0);
   atomic_init(&c->misses, 0);
+  atomic_init(&c->refused, 0);
   *out = c;
   return 0;
 }
@@ -73,13 +91,33 @@ void verify_cache_free(struct verify_cache *c) {
 }
 
 /* FNV-1a of the serial and the form. */
-static size_t set_of(const struct verify_cache *c, const char *serial,
-                     enum verify_cache_form form) {
+static uint64_t key_hash(const char *serial, enum verify_cache_form form) {
   uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)form;
   for (const unsigned char *p = (const unsigned char *)serial; *p; p++) {
     h = (h ^ *p) * 0x100000001b3ull;
   }
+  return h;
+}
+
+static size_t set_of(const struct verify_cache *c, uint64_t h) {
   return (size_t)(h ^ (h >> 32)) & (c->nsets - 1);
+}
+
+/* The key's place in the seen table, and its fingerprint there (never 0). */
+static atomic_uint_least32_t *seen_of(const struct verify_cache *c, uint64_t h, uint32_t *fp) {
+  *fp = (uint32_t)(h >> 32) | 1u;
+  return &c->seen[(size_t)(h >> 7) & (c->nseen - 1)];
+}
+
+/* Whether the key was turned away recently; if not, it is remembered as turned away now. */
+static bool seen_before(struct verify_cache *c, uint64_t h) {
+  uint32_t fp = 0;
+  atomic_uint_least32_t *at = seen_of(c, h, &fp);
+  if (fp == atomic_load_explicit(at, memory_order_relaxed)) {
+    return true;
+  }
+  atomic_store_explicit(at, fp, memory_order_relaxed);
+  return false;
 }
 
 /* The way of serial's entry for form in set, or VERIFY_CACHE_WAYS. Under the set's lock. */
@@ -125,7 +163,8 @@ int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
   if (NULL == c) {
     return STORE_NONE;
   }
-  size_t set = set_of(c, serial, form);
+  uint64_t h = key_hash(serial, form);
+  size_t set = set_of(c, h);
   pthread_mutex_t *lock = &c->locks[set % VERIFY_CACHE_STRIPES];
   pthread_mutex_lock(lock);
   size_t w = way_of(c, set, serial, form);
@@ -152,6 +191,7 @@ int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
   } else if (w < VERIFY_CACHE_WAYS && (*slot)->v.generation < now) {
     entry_free(*slot); /* stale for good: the generation only grows */
     *slot = NULL;
+    (void)seen_before(c, h); /* asked for again: its fresh row is admitted */
   }
   pthread_mutex_unlock(lock);
   if (!hit) {
@@ -164,40 +204,53 @@ int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
 
 void verify_cache_put(struct verify_cache *c, struct store_cert_logged *in,
                       enum verify_cache_form form, uint64_t keys) {
-  struct verify_entry *e = NULL == c || !in->logged ? NULL : malloc(sizeof *e);
-  if (NULL == e) {
+  if (NULL == c || !in->logged) {
     store_cert_clear(&in->cert);
     return;
   }
-  e->form = form;
-  e->keys = keys;
-  e->v = *in; /* its texts are the entry's now */
-  in->cert.units = in->cert.jws = in->cert.qr_token = in->cert.display = NULL;
-  size_t set = set_of(c, in->cert.serial, form);
+  uint64_t h = key_hash(in->cert.serial, form);
+  size_t set = set_of(c, h);
   pthread_mutex_t *lock = &c->locks[set % VERIFY_CACHE_STRIPES];
   struct verify_entry *old = NULL;
+  bool keep = true, evict = false, refused = false;
   pthread_mutex_lock(lock);
   struct verify_entry **ways = &c->slots[set * VERIFY_CACHE_WAYS];
   size_t w = way_of(c, set, in->cert.serial, form);
   if (w < VERIFY_CACHE_WAYS && ways[w]->v.generation > in->generation) {
-    old = e; /* a newer proof is there already */
-  } else {
-    if (w == VERIFY_CACHE_WAYS) {
-      for (w = 0; w < VERIFY_CACHE_WAYS && NULL != ways[w]; w++) {
-      }
+    keep = false; /* a newer proof is there already */
+  } else if (w == VERIFY_CACHE_WAYS) {
+    for (w = 0; w < VERIFY_CACHE_WAYS && NULL != ways[w]; w++) {
     }
-    if (w == VERIFY_CACHE_WAYS) {
+    if (w == VERIFY_CACHE_WAYS) { /* full: another entry goes only for a key asked for again */
+      evict = seen_before(c, h);
+      keep = evict;
+      refused = !evict;
       w = c->victim[set];
+    }
+  }
+  struct verify_entry *e = keep ? malloc(sizeof *e) : NULL;
+  if (NULL != e) {
+    e->form = form;
+    e->keys = keys;
+    e->v = *in; /* its texts are the entry's now */
+    in->cert.units = in->cert.jws = in->cert.qr_token = in->cert.display = NULL;
+    if (evict) {
       c->victim[set] = (unsigned char)((w + 1) % VERIFY_CACHE_WAYS);
     }
     old = ways[w];
     ways[w] = e;
   }
   pthread_mutex_unlock(lock);
+  if (refused) {
+    atomic_fetch_add_explicit(&c->refused, 1, memory_order_relaxed);
+  }
   entry_free(old);
+  store_cert_clear(&in->cert); /* nothing left when kept */
 }
 
-void verify_cache_counts(const struct verify_cache *c, uint64_t *hits, uint64_t *misses) {
+void verify_cache_counts(const struct verify_cache *c, uint64_t *hits, uint64_t *misses,
+                         uint64_t *refused) {
   *hits = NULL == c ? 0 : atomic_load_explicit(&c->hits, memory_order_relaxed);
   *misses = NULL == c ? 0 : atomic_load_explicit(&c->misses, memory_order_relaxed);
+  *refused = NULL == c ? 0 : atomic_load_explicit(&c->refused, memory_order_relaxed);
 }

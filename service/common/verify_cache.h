@@ -16,7 +16,8 @@
  * seal held and whose issuance is logged are kept (a failure is never cached), and only for
  * the keystore they were checked under (keys: its keystore_id; SIGHUP installs a new one).
  * What depends on the time or on the keys' state (expiry, not yet valid, key compromise) is
- * judged again on every request.
+ * judged again on every request. When the cache is full, a certificate displaces another
+ * only on its second request (verify_cache_put).
  */
 #ifndef UJIKOM_VERIFY_CACHE_H
 #define UJIKOM_VERIFY_CACHE_H
@@ -48,12 +49,18 @@ int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
                      struct store_rd *rd);
 /* Keeps in (its generation read in the same snapshot as the row), whose seal for form held
  * under keys and whose issuance is logged, taking its texts (in->cert is left cleared);
- * replaces the entry of the same serial and form, or the oldest of its set. Nothing is kept
- * (the texts are freed) when in is not logged, c is NULL, or memory runs out. */
+ * replaces the entry of the same serial and form, else takes a free way of its set, else
+ * replaces the oldest of its set if the same serial and form was turned away before (and
+ * not forgotten since: the table of keys turned away holds four per slot, the newest in
+ * each place), else is turned away (admission: a certificate asked for once does not push
+ * out one asked for again). Nothing is kept (the texts are freed) when turned away, when in
+ * is not logged, c is NULL, or memory runs out. */
 void verify_cache_put(struct verify_cache *c, struct store_cert_logged *in,
                       enum verify_cache_form form, uint64_t keys);
 
-/* Counters since verify_cache_new: look-ups answered, and not (c NULL: zero). */
-void verify_cache_counts(const struct verify_cache *c, uint64_t *hits, uint64_t *misses);
+/* Counters since verify_cache_new: look-ups answered, and not; puts turned away (c NULL:
+ * zero). */
+void verify_cache_counts(const struct verify_cache *c, uint64_t *hits, uint64_t *misses,
+                         uint64_t *refused);
 
 #endif

@@ -5,7 +5,8 @@
  * reinstatement or revocation shows at once, whether written through the service's store
  * handle, another handle on the same database (another process: the `ujikom` CLI) or a raw
  * SQL write; a key retired as compromised before the certificate was logged turns a cached
- * certificate into key_compromised; a certificate that failed is never cached.
+ * certificate into key_compromised; a certificate that failed is never cached; a full cache
+ * lets a certificate displace another only when it is asked for a second time.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -40,10 +41,10 @@ static int cache_teardown(void **state) {
 /* Verifies text and checks the verdict, and whether the cache answered (hit). */
 static void expect(struct fixture *f, enum verify_form form, const char *text,
                    enum cert_verdict verdict, enum verify_reason reason, bool hit) {
-  uint64_t hits0 = 0, misses0 = 0, hits = 0, misses = 0;
-  verify_cache_counts(f->svc.verdicts, &hits0, &misses0);
+  uint64_t hits0 = 0, misses0 = 0, hits = 0, misses = 0, refused = 0;
+  verify_cache_counts(f->svc.verdicts, &hits0, &misses0, &refused);
   struct verify_result *o = verify(f, form, text);
-  verify_cache_counts(f->svc.verdicts, &hits, &misses);
+  verify_cache_counts(f->svc.verdicts, &hits, &misses, &refused);
   if (o->v.verdict != verdict || o->reason != reason) {
     fail_msg("%.40s: got %s/%s, want %s/%s", text, cert_verdict_name(o->v.verdict),
              verify_reason_code(o->reason), cert_verdict_name(verdict), verify_reason_code(reason));
@@ -188,6 +189,55 @@ static void test_failures_not_cached(void **state) {
   store_cert_clear(&real);
 }
 
+/* A cache of one set (four ways): the first four certificates take the free ways; a fifth,
+ * asked for once, is turned away and displaces none of them; asked for again, it displaces
+ * the oldest, and is answered from the cache the third time. */
+static int small_cache_setup(void **state) {
+  if (0 != setup(state)) {
+    return -1;
+  }
+  struct fixture *f = *state;
+  return verify_cache_new(&f->svc.verdicts, 4);
+}
+
+static uint64_t refused_count(const struct fixture *f) {
+  uint64_t hits = 0, misses = 0, refused = 0;
+  verify_cache_counts(f->svc.verdicts, &hits, &misses, &refused);
+  return refused;
+}
+
+static void test_full_cache_admits_the_asked_again(void **state) {
+  struct fixture *f = *state;
+  enum { N = 5 };
+  struct store_cert c[N];
+  for (int i = 0; i < N; i++) {
+    issue(f, &c[i]);
+  }
+  for (int i = 0; i < N - 1; i++) {
+    expect(f, VERIFY_FORM_QR, c[i].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, false);
+  }
+  assert_int_equal(0, refused_count(f));
+  /* Scanned once: not kept, and the four are all still there. */
+  expect(f, VERIFY_FORM_QR, c[N - 1].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, false);
+  assert_int_equal(1, refused_count(f));
+  for (int i = 0; i < N - 1; i++) {
+    expect(f, VERIFY_FORM_QR, c[i].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, true);
+  }
+  /* Scanned again: kept in the place of the oldest (the first), then answered. */
+  expect(f, VERIFY_FORM_QR, c[N - 1].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, false);
+  assert_int_equal(1, refused_count(f));
+  expect(f, VERIFY_FORM_QR, c[N - 1].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, true);
+  for (int i = 1; i < N - 1; i++) {
+    expect(f, VERIFY_FORM_QR, c[i].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, true);
+  }
+  /* The displaced one is turned away in its turn, once. */
+  expect(f, VERIFY_FORM_QR, c[0].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, false);
+  assert_int_equal(2, refused_count(f));
+  for (int i = 0; i < N; i++) {
+    store_cert_clear(&c[i]);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_hit_same_answer, cache_setup, cache_teardown),
@@ -197,6 +247,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_key_compromised_after_caching, cache_setup,
                                       cache_teardown),
       cmocka_unit_test_setup_teardown(test_failures_not_cached, cache_setup, cache_teardown),
+      cmocka_unit_test_setup_teardown(test_full_cache_admits_the_asked_again, small_cache_setup,
+                                      cache_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
