@@ -24,6 +24,7 @@
 struct verify_entry {
   enum verify_cache_form form;
   uint64_t keys;
+  int64_t generation;         /* v.generation, on the cache line way_of reads */
   struct store_cert_logged v; /* owns its texts */
 };
 
@@ -186,9 +187,9 @@ int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
   pthread_mutex_lock(lock);
   w = way_of(c, set, serial, form);
   slot = &c->slots[set * VERIFY_CACHE_WAYS + w];
-  if (w < VERIFY_CACHE_WAYS && (*slot)->keys == keys && (*slot)->v.generation == now) {
+  if (w < VERIFY_CACHE_WAYS && (*slot)->keys == keys && (*slot)->generation == now) {
     hit = copy_logged(out, &(*slot)->v);
-  } else if (w < VERIFY_CACHE_WAYS && (*slot)->v.generation < now) {
+  } else if (w < VERIFY_CACHE_WAYS && (*slot)->generation < now) {
     entry_free(*slot); /* stale for good: the generation only grows */
     *slot = NULL;
     (void)seen_before(c, h); /* asked for again: its fresh row is admitted */
@@ -216,10 +217,15 @@ void verify_cache_put(struct verify_cache *c, struct store_cert_logged *in,
   pthread_mutex_lock(lock);
   struct verify_entry **ways = &c->slots[set * VERIFY_CACHE_WAYS];
   size_t w = way_of(c, set, in->cert.serial, form);
-  if (w < VERIFY_CACHE_WAYS && ways[w]->v.generation > in->generation) {
+  if (w < VERIFY_CACHE_WAYS && ways[w]->generation > in->generation) {
     keep = false; /* a newer proof is there already */
   } else if (w == VERIFY_CACHE_WAYS) {
+    /* A free way, else one read before the newest generation (it can never be used again:
+     * after a certificate changed, every entry of the cache is such a way). */
     for (w = 0; w < VERIFY_CACHE_WAYS && NULL != ways[w]; w++) {
+    }
+    for (size_t o = 0; w == VERIFY_CACHE_WAYS && o < VERIFY_CACHE_WAYS; o++) {
+      w = ways[o]->generation < in->generation ? o : w;
     }
     if (w == VERIFY_CACHE_WAYS) { /* full: another entry goes only for a key asked for again */
       evict = seen_before(c, h);
@@ -232,6 +238,7 @@ void verify_cache_put(struct verify_cache *c, struct store_cert_logged *in,
   if (NULL != e) {
     e->form = form;
     e->keys = keys;
+    e->generation = in->generation;
     e->v = *in; /* its texts are the entry's now */
     in->cert.units = in->cert.jws = in->cert.qr_token = in->cert.display = NULL;
     if (evict) {

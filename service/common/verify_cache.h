@@ -49,8 +49,9 @@ int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
                      struct store_rd *rd);
 /* Keeps in (its generation read in the same snapshot as the row), whose seal for form held
  * under keys and whose issuance is logged, taking its texts (in->cert is left cleared);
- * replaces the entry of the same serial and form, else takes a free way of its set, else
- * replaces the oldest of its set if the same serial and form was turned away before (and
+ * replaces the entry of the same serial and form, else takes a free way of its set or one
+ * read at an older generation than in's, else replaces the oldest of its set if the same
+ * serial and form was turned away before (and
  * not forgotten since: the table of keys turned away holds four per slot, the newest in
  * each place), else is turned away (admission: a certificate asked for once does not push
  * out one asked for again). Nothing is kept (the texts are freed) when turned away, when in

@@ -238,6 +238,27 @@ static void test_full_cache_admits_the_asked_again(void **state) {
   }
 }
 
+/* After a certificate changed, every entry is stale: a certificate asked for once takes the
+ * place of one of them at once (a full set of stale entries does not turn it away). */
+static void test_stale_entries_make_room(void **state) {
+  struct fixture *f = *state;
+  enum { N = 6 };
+  struct store_cert c[N];
+  for (int i = 0; i < N; i++) {
+    issue(f, &c[i]);
+  }
+  for (int i = 0; i < N - 2; i++) {
+    expect(f, VERIFY_FORM_QR, c[i].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, false);
+  }
+  change(f->svc.store, c[N - 1].serial, STORE_CERT_TO_SUSPENDED); /* another certificate */
+  expect(f, VERIFY_FORM_QR, c[N - 2].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, false);
+  assert_int_equal(0, refused_count(f));
+  expect(f, VERIFY_FORM_QR, c[N - 2].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, true);
+  for (int i = 0; i < N; i++) {
+    store_cert_clear(&c[i]);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_hit_same_answer, cache_setup, cache_teardown),
@@ -248,6 +269,8 @@ int main(void) {
                                       cache_teardown),
       cmocka_unit_test_setup_teardown(test_failures_not_cached, cache_setup, cache_teardown),
       cmocka_unit_test_setup_teardown(test_full_cache_admits_the_asked_again, small_cache_setup,
+                                      cache_teardown),
+      cmocka_unit_test_setup_teardown(test_stale_entries_make_room, small_cache_setup,
                                       cache_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
