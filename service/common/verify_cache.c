@@ -104,16 +104,11 @@ static size_t set_of(const struct verify_cache *c, uint64_t h) {
   return (size_t)(h ^ (h >> 32)) & (c->nsets - 1);
 }
 
-/* The key's place in the seen table, and its fingerprint there (never 0). */
-static atomic_uint_least32_t *seen_of(const struct verify_cache *c, uint64_t h, uint32_t *fp) {
-  *fp = (uint32_t)(h >> 32) | 1u;
-  return &c->seen[(size_t)(h >> 7) & (c->nseen - 1)];
-}
-
-/* Whether the key was turned away recently; if not, it is remembered as turned away now. */
+/* Whether the key was turned away recently; if not, it is remembered as turned away now
+ * (its fingerprint, never 0, in its place of the seen table). */
 static bool seen_before(struct verify_cache *c, uint64_t h) {
-  uint32_t fp = 0;
-  atomic_uint_least32_t *at = seen_of(c, h, &fp);
+  uint32_t fp = (uint32_t)(h >> 32) | 1u;
+  atomic_uint_least32_t *at = &c->seen[(size_t)(h >> 7) & (c->nseen - 1)];
   if (fp == atomic_load_explicit(at, memory_order_relaxed)) {
     return true;
   }
@@ -164,8 +159,7 @@ int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
   if (NULL == c) {
     return STORE_NONE;
   }
-  uint64_t h = key_hash(serial, form);
-  size_t set = set_of(c, h);
+  size_t set = set_of(c, key_hash(serial, form));
   pthread_mutex_t *lock = &c->locks[set % VERIFY_CACHE_STRIPES];
   pthread_mutex_lock(lock);
   size_t w = way_of(c, set, serial, form);
@@ -192,7 +186,6 @@ int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
   } else if (w < VERIFY_CACHE_WAYS && (*slot)->generation < now) {
     entry_free(*slot); /* stale for good: the generation only grows */
     *slot = NULL;
-    (void)seen_before(c, h); /* asked for again: its fresh row is admitted */
   }
   pthread_mutex_unlock(lock);
   if (!hit) {

@@ -51,11 +51,10 @@ int verify_cache_get(struct verify_cache *c, struct store_cert_logged *out,
  * under keys and whose issuance is logged, taking its texts (in->cert is left cleared);
  * replaces the entry of the same serial and form, else takes a free way of its set or one
  * read at an older generation than in's, else replaces the oldest of its set if the same
- * serial and form was turned away before (and
- * not forgotten since: the table of keys turned away holds four per slot, the newest in
- * each place), else is turned away (admission: a certificate asked for once does not push
- * out one asked for again). Nothing is kept (the texts are freed) when turned away, when in
- * is not logged, c is NULL, or memory runs out. */
+ * serial and form was turned away before (and not forgotten since: the table of keys turned
+ * away holds four per slot, the newest in each place), else is turned away (admission: a
+ * certificate asked for once does not push out one asked for again). Nothing is kept (the
+ * texts are freed) when turned away, when in is not logged, c is NULL, or memory runs out. */
 void verify_cache_put(struct verify_cache *c, struct store_cert_logged *in,
                       enum verify_cache_form form, uint64_t keys);
 

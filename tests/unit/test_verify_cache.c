@@ -206,17 +206,29 @@ static uint64_t refused_count(const struct fixture *f) {
   return refused;
 }
 
+/* Issues n certificates, and verifies the first `cached` of them once each: misses that take
+ * the cache's free ways. */
+static void issue_and_cache(struct fixture *f, struct store_cert *c, int n, int cached) {
+  for (int i = 0; i < n; i++) {
+    issue(f, &c[i]);
+  }
+  for (int i = 0; i < cached; i++) {
+    expect(f, VERIFY_FORM_QR, c[i].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, false);
+  }
+  assert_int_equal(0, refused_count(f));
+}
+
+static void clear_all(struct store_cert *c, int n) {
+  for (int i = 0; i < n; i++) {
+    store_cert_clear(&c[i]);
+  }
+}
+
 static void test_full_cache_admits_the_asked_again(void **state) {
   struct fixture *f = *state;
   enum { N = 5 };
   struct store_cert c[N];
-  for (int i = 0; i < N; i++) {
-    issue(f, &c[i]);
-  }
-  for (int i = 0; i < N - 1; i++) {
-    expect(f, VERIFY_FORM_QR, c[i].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, false);
-  }
-  assert_int_equal(0, refused_count(f));
+  issue_and_cache(f, c, N, N - 1);
   /* Scanned once: not kept, and the four are all still there. */
   expect(f, VERIFY_FORM_QR, c[N - 1].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, false);
   assert_int_equal(1, refused_count(f));
@@ -233,9 +245,7 @@ static void test_full_cache_admits_the_asked_again(void **state) {
   /* The displaced one is turned away in its turn, once. */
   expect(f, VERIFY_FORM_QR, c[0].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, false);
   assert_int_equal(2, refused_count(f));
-  for (int i = 0; i < N; i++) {
-    store_cert_clear(&c[i]);
-  }
+  clear_all(c, N);
 }
 
 /* After a certificate changed, every entry is stale: a certificate asked for once takes the
@@ -244,19 +254,12 @@ static void test_stale_entries_make_room(void **state) {
   struct fixture *f = *state;
   enum { N = 6 };
   struct store_cert c[N];
-  for (int i = 0; i < N; i++) {
-    issue(f, &c[i]);
-  }
-  for (int i = 0; i < N - 2; i++) {
-    expect(f, VERIFY_FORM_QR, c[i].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, false);
-  }
+  issue_and_cache(f, c, N, N - 2);
   change(f->svc.store, c[N - 1].serial, STORE_CERT_TO_SUSPENDED); /* another certificate */
   expect(f, VERIFY_FORM_QR, c[N - 2].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, false);
   assert_int_equal(0, refused_count(f));
   expect(f, VERIFY_FORM_QR, c[N - 2].qr_token, CERT_GENUINE, VERIFY_REASON_NONE, true);
-  for (int i = 0; i < N; i++) {
-    store_cert_clear(&c[i]);
-  }
+  clear_all(c, N);
 }
 
 int main(void) {
