@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ujikom/b64.h"
+#include "ujikom/fnv.h"
 
 #define SESSION_CACHE_WAYS    8
 #define SESSION_CACHE_STRIPES 64
@@ -97,10 +98,7 @@ void session_cache_free(struct session_cache *c) {
 /* The token hash is SHA-256 in hex: its first 16 digits are as good as any hash of it. An
  * ill-formed one (never stored: the store's check) still gets a set. */
 static size_t set_of(const struct session_cache *c, const char *token_hash) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < 16 && '\0' != token_hash[i]; i++) {
-    h = (h ^ (unsigned char)token_hash[i]) * 0x100000001b3ull;
-  }
+  uint64_t h = fnv1a64(token_hash, strnlen(token_hash, 16));
   return (size_t)(h ^ (h >> 32)) & (c->nsets - 1);
 }
 

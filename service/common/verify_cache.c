@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/fnv.h"
+
 #define VERIFY_CACHE_WAYS    4
 #define VERIFY_CACHE_STRIPES 64
 #define VERIFY_CACHE_SEEN    4 /* fingerprints of keys turned away, per slot */
@@ -93,11 +95,7 @@ void verify_cache_free(struct verify_cache *c) {
 
 /* FNV-1a of the serial and the form. */
 static uint64_t key_hash(const char *serial, enum verify_cache_form form) {
-  uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)form;
-  for (const unsigned char *p = (const unsigned char *)serial; *p; p++) {
-    h = (h ^ *p) * 0x100000001b3ull;
-  }
-  return h;
+  return fnv1a64_add_str(FNV1A64_OFFSET ^ (uint64_t)form, serial);
 }
 
 static size_t set_of(const struct verify_cache *c, uint64_t h) {

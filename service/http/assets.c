@@ -9,18 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/fnv.h"
+
 /* versions[i] of assets[i]; NULL before assets_init (or when it ran out of memory). */
 static char (*versions)[ASSET_VERSION_LEN + 1];
 static size_t versions_count;
 
-/* FNV-1a 64: a cache key for our own files, not a security measure. */
+/* A cache key for our own files, not a security measure. */
 static void hash_version(const struct asset *a, char out[ASSET_VERSION_LEN + 1]) {
-  uint64_t hash = 14695981039346656037ull;
-  for (size_t i = 0; i < a->size; i++) {
-    hash ^= a->data[i];
-    hash *= 1099511628211ull;
-  }
-  snprintf(out, ASSET_VERSION_LEN + 1, "%016llx", (unsigned long long)hash);
+  snprintf(out, ASSET_VERSION_LEN + 1, "%016llx", (unsigned long long)fnv1a64(a->data, a->size));
 }
 
 size_t assets_count(void) {

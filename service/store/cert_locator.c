@@ -10,6 +10,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "ujikom/fnv.h"
+
 #define LOCATOR_WAYS      8
 #define LOCATOR_STRIPES   64
 #define LOCATOR_MIN_SLOTS ((size_t)1 << 16)
@@ -64,10 +66,7 @@ void cert_locator_free(struct cert_locator *l) {
 /* FNV-1a of the serial, its bits then mixed (MurmurHash3's finaliser): the low bits choose
  * the set, all 64 are the tag (never 0). */
 static uint64_t tag_of(const char *serial) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (const unsigned char *p = (const unsigned char *)serial; *p; p++) {
-    h = (h ^ *p) * 0x100000001b3ull;
-  }
+  uint64_t h = fnv1a64_add_str(FNV1A64_OFFSET, serial);
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdull;
   h ^= h >> 33;
