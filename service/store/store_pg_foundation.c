@@ -817,8 +817,12 @@ static int pg_schema_version(struct store *base, int *out) {
 
 /* Applies migration m in its own transaction, under the write lock (so nodes starting
  * together, and writers, wait for it), unless another node applied it meanwhile. */
-static int pg_apply(struct pg_conn *c, const struct store_migration *m, int *cur, char *err,
-                    size_t errlen) {
+/* Applies every migration after the recorded version, up to `to` (0: all), in one
+ * transaction under the write lock: an upgrade is all or nothing (a failure leaves the
+ * database at the version it had, which the previous program still runs on), and nodes
+ * starting at once wait for the first, then find nothing left to do. *cur: the version
+ * after. */
+static int pg_apply_pending(struct pg_conn *c, int to, int *cur, char *err, size_t errlen) {
   char record[96];
   int rc = pg_exec(c, "BEGIN", "begin migration");
   if (STORE_OK == rc) {
@@ -831,41 +835,58 @@ static int pg_apply(struct pg_conn *c, const struct store_migration *m, int *cur
     rc = pg_read_version(c, cur);
   }
   if (STORE_OK != rc) {
-    store_set_err(err, errlen, "migration %04d_%s: cannot begin: %s", m->version, m->name,
-                  store_rc_name(rc));
+    store_set_err(err, errlen, "migrations: cannot begin: %s", store_rc_name(rc));
     pg_rollback(c);
     return rc;
   }
-  if (*cur >= m->version) {
+  const int from = *cur;
+  int last = from;
+  for (size_t i = 0; i < store_pg_migrations_count; i++) {
+    const struct store_migration *m = &store_pg_migrations[i];
+    if (m->version <= from) {
+      continue;
+    }
+    if (to > 0 && m->version > to) {
+      break;
+    }
+    PGresult *res = PQexec(c->db, m->sql);
+    if (NULL == res || PGRES_COMMAND_OK != PQresultStatus(res)) {
+      char msg[256];
+      snprintf(msg, sizeof msg, "%s", NULL == res ? "no result" : PQresultErrorMessage(res));
+      msg[strcspn(msg, "\n")] = '\0';
+      store_set_err(err, errlen, "migration %04d_%s failed: %s (nothing applied; still at %d)",
+                    m->version, m->name, msg, from);
+      rc = pg_map_code(c, res);
+      PQclear(res);
+      pg_rollback(c);
+      return rc < 0 ? rc : STORE_HARD;
+    }
+    PQclear(res);
+    last = m->version;
+  }
+  if (last == from) {
     pg_rollback(c);
     return STORE_OK;
   }
-  PGresult *res = PQexec(c->db, m->sql);
-  if (NULL == res || PGRES_COMMAND_OK != PQresultStatus(res)) {
-    char msg[256];
-    snprintf(msg, sizeof msg, "%s", NULL == res ? "no result" : PQresultErrorMessage(res));
-    msg[strcspn(msg, "\n")] = '\0';
-    store_set_err(err, errlen, "migration %04d_%s failed: %s", m->version, m->name, msg);
-    rc = pg_map_code(c, res);
-    PQclear(res);
-    pg_rollback(c);
-    return rc < 0 ? rc : STORE_HARD;
-  }
-  PQclear(res);
   snprintf(record, sizeof record,
-           "DELETE FROM ujikom_schema; INSERT INTO ujikom_schema VALUES (%d)", m->version);
+           "DELETE FROM ujikom_schema; INSERT INTO ujikom_schema VALUES (%d)", last);
   rc = pg_exec(c, record, "record migration");
   if (STORE_OK == rc) {
     rc = pg_commit(c);
   }
   if (STORE_OK != rc) {
-    store_set_err(err, errlen, "migration %04d_%s: commit failed: %s", m->version, m->name,
-                  store_rc_name(rc));
+    store_set_err(err, errlen, "migrations to %04d: commit failed: %s (still at %d)", last,
+                  store_rc_name(rc), from);
     pg_rollback(c);
     return rc;
   }
-  store_logf(&c->st->base, STORE_LOG_INFO, "applied migration %04d_%s", m->version, m->name);
-  *cur = m->version;
+  for (size_t i = 0; i < store_pg_migrations_count; i++) {
+    const struct store_migration *m = &store_pg_migrations[i];
+    if (m->version > from && m->version <= last) {
+      store_logf(&c->st->base, STORE_LOG_INFO, "applied migration %04d_%s", m->version, m->name);
+    }
+  }
+  *cur = last;
   return STORE_OK;
 }
 
@@ -892,18 +913,13 @@ static int pg_migrate(struct store *base, int to, int *out_from, int *out_to, ch
     rc = STORE_HARD;
     goto done;
   }
-  for (size_t i = 0; i < store_pg_migrations_count; i++) {
-    const struct store_migration *m = &store_pg_migrations[i];
-    if (m->version <= cur) {
-      continue;
-    }
-    if (to > 0 && m->version > to) {
-      break;
-    }
-    rc = pg_apply(c, m, &cur, err, errlen);
-    if (STORE_OK != rc) {
-      goto done;
-    }
+  bool pending = false; /* looked at first, so that a start with nothing to do takes no lock */
+  for (size_t i = 0; i < store_pg_migrations_count && !pending; i++) {
+    int v = store_pg_migrations[i].version;
+    pending = v > cur && (to <= 0 || v <= to);
+  }
+  if (pending && STORE_OK != (rc = pg_apply_pending(c, to, &cur, err, errlen))) {
+    goto done;
   }
   if (NULL != out_to) {
     *out_to = cur;

@@ -359,6 +359,11 @@ static int migrate_locked(struct sq_store *s, int to, int *out_from, int *out_to
                   s->path, cur, store_schema_latest());
     return STORE_HARD;
   }
+  /* Every pending migration in one transaction: an upgrade is all or nothing (a failure
+   * leaves the file at the version it had, which the previous program still runs on), and a
+   * new database is made with one sync instead of one per migration. */
+  const int from = cur;
+  bool begun = false;
   for (size_t i = 0; i < store_migrations_count; i++) {
     const struct store_migration *m = &store_migrations[i];
     char pragma[64];
@@ -369,11 +374,14 @@ static int migrate_locked(struct sq_store *s, int to, int *out_from, int *out_to
     if (to > 0 && m->version > to) {
       break;
     }
-    rc = store_core_exec(c, CORE_BEGIN_IMMEDIATE, "begin migration");
-    if (STORE_OK != rc) {
-      store_set_err(err, errlen, "migration %04d_%s: cannot begin: %s", m->version, m->name,
-                    store_rc_name(rc));
-      return rc;
+    if (!begun) {
+      rc = store_core_exec(c, CORE_BEGIN_IMMEDIATE, "begin migration");
+      if (STORE_OK != rc) {
+        store_set_err(err, errlen, "migration %04d_%s: cannot begin: %s", m->version, m->name,
+                      store_rc_name(rc));
+        return rc;
+      }
+      begun = true;
     }
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", m->version);
     int erc = sqlite3_exec(c->db, m->sql, NULL, NULL, &msg);
@@ -381,8 +389,8 @@ static int migrate_locked(struct sq_store *s, int to, int *out_from, int *out_to
       erc = sqlite3_exec(c->db, pragma, NULL, NULL, &msg);
     }
     if (SQLITE_OK != erc) {
-      store_set_err(err, errlen, "migration %04d_%s failed: %s", m->version, m->name,
-                    NULL != msg ? msg : sqlite3_errstr(erc));
+      store_set_err(err, errlen, "migration %04d_%s failed: %s (nothing applied; still at %d)",
+                    m->version, m->name, NULL != msg ? msg : sqlite3_errstr(erc), from);
       sqlite3_free(msg);
       rc = store_map_code(erc);
       if (sqlite3_get_autocommit(c->db) == 0) {
@@ -390,17 +398,24 @@ static int migrate_locked(struct sq_store *s, int to, int *out_from, int *out_to
       }
       return rc < 0 ? rc : STORE_HARD;
     }
+    cur = m->version;
+  }
+  if (begun) {
     rc = store_core_exec(c, CORE_COMMIT, "commit migration");
     if (STORE_OK != rc) {
-      store_set_err(err, errlen, "migration %04d_%s: commit failed: %s", m->version, m->name,
-                    store_rc_name(rc));
+      store_set_err(err, errlen, "migrations to %04d: commit failed: %s (still at %d)", cur,
+                    store_rc_name(rc), from);
       if (sqlite3_get_autocommit(c->db) == 0) {
         store_core_exec(c, CORE_ROLLBACK, "rollback migration");
       }
       return rc;
     }
-    store_logf(&s->base, STORE_LOG_INFO, "applied migration %04d_%s", m->version, m->name);
-    cur = m->version;
+    for (size_t i = 0; i < store_migrations_count; i++) {
+      const struct store_migration *m = &store_migrations[i];
+      if (m->version > from && m->version <= cur) {
+        store_logf(&s->base, STORE_LOG_INFO, "applied migration %04d_%s", m->version, m->name);
+      }
+    }
   }
   if (NULL != out_to) {
     *out_to = cur;

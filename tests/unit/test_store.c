@@ -208,6 +208,42 @@ static void test_upgrade_from_every_older_version(void **state) {
   }
 }
 
+/* An upgrade is all or nothing: a database two versions behind whose second pending
+ * migration fails (here a column that migration 0042 adds exists already, as a hand edit
+ * could leave it) stays at its version, without what the first pending one (0041) makes,
+ * and the program that made it still opens it. With one transaction per migration it was
+ * left at 41, which neither program could run on. */
+static void test_failed_upgrade_applies_nothing(void **state) {
+  struct temp_store *f = *state;
+  char msg[512] = "", err[512] = "";
+  int v = -1;
+  assert_int_equal(0, temp_store_reset(f));
+  struct store *s = open_ok(f, 40);
+  assert_int_equal(STORE_OK, store_schema_version(s, &v));
+  assert_int_equal(40, v);
+  store_close(s);
+  if (0 != test_raw_tamper(f->db, "ALTER TABLE sessions ADD COLUMN device TEXT",
+                           "ALTER TABLE sessions ADD COLUMN device TEXT", msg, sizeof msg)) {
+    fail_msg("adding the column: %s", msg);
+  }
+  s = NULL;
+  struct store_opts o = {.busy_timeout_ms = 2000};
+  assert_int_not_equal(STORE_OK, store_open(&s, f->db, &o, err, sizeof err));
+  assert_null(s);
+  s = open_ok(f, 40); /* as the program of version 40 opens it */
+  assert_int_equal(STORE_OK, store_schema_version(s, &v));
+  assert_int_equal(40, v);
+  store_close(s);
+  if (0 != test_raw_tamper(f->db, "SELECT count(*) FROM email_changes",
+                           "SELECT count(*) FROM email_changes", msg, sizeof msg)) {
+    assert_non_null(strstr(msg, "email_changes")); /* no such table: 0041 rolled back */
+  } else {
+    fail_msg("migration 0041's table exists after the failed upgrade");
+  }
+  assert_non_null(strstr(err, "migration 0042_session_device failed"));
+  assert_non_null(strstr(err, "nothing applied; still at 40"));
+}
+
 static void test_garbage_file_is_refused_unchanged(void **state) {
   if (temp_store_is_pg()) {
     skip(); /* a property of the SQLite file (store_sqlite.h) */
@@ -1027,6 +1063,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_fresh_database_is_migrated, temp_store_dir_setup,
                                       temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_upgrade_from_every_older_version, temp_store_dir_setup,
+                                      temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_failed_upgrade_applies_nothing, temp_store_dir_setup,
                                       temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_garbage_file_is_refused_unchanged, temp_store_dir_setup,
                                       temp_store_teardown),
