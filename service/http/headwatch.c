@@ -26,8 +26,7 @@ static void *watchdog_main(void *arg) {
       int64_t body = atomic_load_explicit(&w->body_since_ms, memory_order_relaxed);
       if (!w->cut && ((0 != since && now - since > hw->timeout_ms) ||
                       (0 != body && now - body > hw->body_timeout_ms))) {
-        shutdown(w->fd, SHUT_RDWR);
-        w->cut = true;
+        headwatch_cut(w);
       }
     }
     pthread_mutex_unlock(&hw->mu);
@@ -59,13 +58,25 @@ void headwatch_stop(struct headwatch *hw) {
   pthread_mutex_destroy(&hw->mu);
 }
 
-struct conn_watch *headwatch_add(struct headwatch *hw, int fd, void *conn) {
+void headwatch_cut(struct conn_watch *w) {
+  if (w->cut) {
+    return;
+  }
+  shutdown(w->fd, SHUT_RDWR);
+  w->cut = true;
+  if (NULL != w->open) {
+    atomic_fetch_sub(w->open, 1);
+  }
+}
+
+struct conn_watch *headwatch_add(struct headwatch *hw, int fd, void *conn, atomic_long *open) {
   struct conn_watch *w = calloc(1, sizeof(*w));
   if (NULL == w) {
     return NULL;
   }
   w->fd = fd;
   w->conn = conn;
+  w->open = open;
   atomic_init(&w->worker, 0);
   atomic_init(&w->in_head, false);
   atomic_init(&w->head_since_ms, clock_mono_ms());
@@ -80,11 +91,12 @@ struct conn_watch *headwatch_add(struct headwatch *hw, int fd, void *conn) {
   return w;
 }
 
-void headwatch_remove(struct headwatch *hw, struct conn_watch *w) {
+bool headwatch_remove(struct headwatch *hw, struct conn_watch *w) {
   if (NULL == w) {
-    return;
+    return false;
   }
   pthread_mutex_lock(&hw->mu);
+  bool cut = w->cut;
   if (NULL != w->prev) {
     w->prev->next = w->next;
   } else {
@@ -95,6 +107,7 @@ void headwatch_remove(struct headwatch *hw, struct conn_watch *w) {
   }
   pthread_mutex_unlock(&hw->mu);
   free(w);
+  return cut;
 }
 
 void headwatch_each(struct headwatch *hw, bool (*fn)(struct conn_watch *w, void *arg), void *arg) {

@@ -22,7 +22,10 @@ struct conn_watch {
   atomic_llong head_since_ms;
   /* monotonic ms; 0 unless a request body is being received. Same discipline. */
   atomic_llong body_since_ms;
-  bool cut;
+  bool cut; /* under the list lock; see headwatch_cut */
+  /* The server's count of open connections (NULL: none): a cut connection gives its place
+   * back at once, not when libmicrohttpd gets round to closing it. */
+  atomic_long *open;
   /* The adapter's (see server.c): the library's connection, set once before the entry is
    * listed; the thread that read the current request target (an address unique to it);
    * whether that request's head is read but not yet handed to the application. */
@@ -51,12 +54,18 @@ int headwatch_run(struct headwatch *hw);
 /* Stops and joins the thread (when it runs) and releases hw. Every entry must be gone. */
 void headwatch_stop(struct headwatch *hw);
 
-/* A new entry for the connection conn on fd, its head clock started now; NULL when out of
- * memory (the connection is then unwatched). */
-struct conn_watch *headwatch_add(struct headwatch *hw, int fd, void *conn);
+/* A new entry for the connection conn on fd, its head clock started now, counted in *open
+ * (NULL: nowhere); NULL when out of memory (the connection is then unwatched). */
+struct conn_watch *headwatch_add(struct headwatch *hw, int fd, void *conn, atomic_long *open);
 /* Forgets and frees w (NULL allowed). Call before the descriptor is closed, so a reused
- * descriptor is never touched. */
-void headwatch_remove(struct headwatch *hw, struct conn_watch *w);
+ * descriptor is never touched. True when w was cut: its place in *open is given back
+ * already, and the caller must not give it back again. */
+bool headwatch_remove(struct headwatch *hw, struct conn_watch *w);
+/* Cuts w's connection (the list lock held, as in headwatch_each's fn): shuts its socket
+ * down, so libmicrohttpd sees the end of the stream and closes it, and gives its place in
+ * *open back now. The client sees the end at once; a new connection made then must not
+ * be refused for a place the cut one still seemed to hold. Once per entry. */
+void headwatch_cut(struct conn_watch *w);
 
 /* Starts (since > 0) or stops (since == 0) the head clock of a connection's entry. The
  * entry lives until headwatch_remove, which comes after its last request, so its worker

@@ -1118,11 +1118,13 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     /* NULL (unwatched) when out of memory: only the idle timeout applies */
-    *socket_context = NULL == ci ? NULL : headwatch_add(&srv->watch, ci->connect_fd, conn);
+    *socket_context =
+        NULL == ci ? NULL : headwatch_add(&srv->watch, ci->connect_fd, conn, &srv->connections);
     return;
   }
-  atomic_fetch_sub(&srv->connections, 1);
-  headwatch_remove(&srv->watch, *socket_context);
+  if (!headwatch_remove(&srv->watch, *socket_context)) { /* a cut one gave its place back */
+    atomic_fetch_sub(&srv->connections, 1);
+  }
   *socket_context = NULL;
 }
 
@@ -1170,8 +1172,7 @@ static bool refuse_if_culprit(struct conn_watch *w, void *arg) {
     return false;
   }
   send_raw_error(w->fd, rf->code);
-  shutdown(w->fd, SHUT_RDWR);
-  w->cut = true;
+  headwatch_cut(w);
   atomic_store(&w->in_head, false);
   rf->found = true;
   return true;
