@@ -824,7 +824,10 @@ static int pg_schema_version(struct store *base, int *out) {
  * after. */
 static int pg_apply_pending(struct pg_conn *c, int to, int *cur, char *err, size_t errlen) {
   char record[96];
-  int rc = pg_exec(c, "BEGIN", "begin migration");
+  /* Lock waits here may take a minute, not --busy-timeout: a node that starts while another
+   * migrates waits for it (then finds nothing to do), and a migration's own catalogue locks
+   * are not refused for a wait a request would be. */
+  int rc = pg_exec(c, "BEGIN; SET LOCAL lock_timeout = '60s'", "begin migration");
   if (STORE_OK == rc) {
     rc = pg_exec(c,
                  "SELECT pg_advisory_xact_lock(" STORE_PG_WRITE_LOCK ");"
