@@ -131,6 +131,11 @@ void store_opts_defaults(struct store_opts *out, const struct store_opts *opts);
 void store_logf(const struct store *s, enum store_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Logs "applied migration NNNN_name" for each migration of list[0..n) whose version is in
+ * (from, to], once the transaction that applied them all has committed. */
+void store_log_migrations(const struct store *s, const struct store_migration *list, size_t n,
+                          int from, int to);
+
 /* Writes a one-line message into err (may be NULL). */
 void store_set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

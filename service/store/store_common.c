@@ -39,6 +39,15 @@ void store_logf(const struct store *s, enum store_log_level level, const char *f
   va_end(ap);
 }
 
+void store_log_migrations(const struct store *s, const struct store_migration *list, size_t n,
+                          int from, int to) {
+  for (size_t i = 0; i < n; i++) {
+    if (list[i].version > from && list[i].version <= to) {
+      store_logf(s, STORE_LOG_INFO, "applied migration %04d_%s", list[i].version, list[i].name);
+    }
+  }
+}
+
 void store_conn_log(struct store_conn *c, enum store_log_level level, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

@@ -815,8 +815,6 @@ static int pg_schema_version(struct store *base, int *out) {
   return rc;
 }
 
-/* Applies migration m in its own transaction, under the write lock (so nodes starting
- * together, and writers, wait for it), unless another node applied it meanwhile. */
 /* Applies every migration after the recorded version, up to `to` (0: all), in one
  * transaction under the write lock: an upgrade is all or nothing (a failure leaves the
  * database at the version it had, which the previous program still runs on), and nodes
@@ -883,12 +881,7 @@ static int pg_apply_pending(struct pg_conn *c, int to, int *cur, char *err, size
     pg_rollback(c);
     return rc;
   }
-  for (size_t i = 0; i < store_pg_migrations_count; i++) {
-    const struct store_migration *m = &store_pg_migrations[i];
-    if (m->version > from && m->version <= last) {
-      store_logf(&c->st->base, STORE_LOG_INFO, "applied migration %04d_%s", m->version, m->name);
-    }
-  }
+  store_log_migrations(&c->st->base, store_pg_migrations, store_pg_migrations_count, from, last);
   *cur = last;
   return STORE_OK;
 }

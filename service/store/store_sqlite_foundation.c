@@ -410,12 +410,7 @@ static int migrate_locked(struct sq_store *s, int to, int *out_from, int *out_to
       }
       return rc;
     }
-    for (size_t i = 0; i < store_migrations_count; i++) {
-      const struct store_migration *m = &store_migrations[i];
-      if (m->version > from && m->version <= cur) {
-        store_logf(&s->base, STORE_LOG_INFO, "applied migration %04d_%s", m->version, m->name);
-      }
-    }
+    store_log_migrations(&s->base, store_migrations, store_migrations_count, from, cur);
   }
   if (NULL != out_to) {
     *out_to = cur;
