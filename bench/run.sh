@@ -223,6 +223,20 @@ wait_port() { # FILE PID -> prints the port
   return 1
 }
 
+# settle_core CPU: waits (up to 10 s) until the core has been less than 5 % busy over
+# 200 ms, so that what is timed next does not share it with what ran before.
+settle_core() {
+  local i a b
+  for i in $(seq 1 50); do
+    a=$(awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+    sleep 0.2
+    b=$(awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+    awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[2] - x[2]
+      exit !(t > 0 && (y[1] - x[1]) / t < 0.05) }' && return 0
+  done
+  say "core $1 still busy after 10 s; timing anyway"
+}
+
 rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
 # hold_idle NAME PORT PID HOLD_S: $IDLE_CONNECTIONS keep-alive connections to PORT, each used
@@ -330,11 +344,37 @@ if best[0] >= d.timedelta(minutes=60):
 }
 
 # run_wrk NAME CONNS URL SCRIPT [ARGS...] -> sets R_RPS R_P50 R_P99 R_ERR
+# CPU time a running process has used so far, in clock ticks (0 once it is gone).
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# CPU time of this shell's children that have ended, in ms, from what bash's `times` wrote
+# to FILE (its second line). `times` itself must run in this shell, not in a subshell, whose
+# children's times start at zero.
+children_cpu_ms() { # FILE
+  awk 'NR == 2 {
+    t = 0
+    for (i = 1; i <= 2; i++) { split($i, a, "m"); sub(/s$/, "", a[2]); t += a[1] * 60 + a[2] }
+    printf "%d", t * 1000 }' "$1"
+}
+CLK_TCK=$(getconf CLK_TCK)
+
+# run_wrk also measures how busy each side was, in % of its one core: the server
+# (R_SRV_CPU) and wrk (R_GEN_CPU). A run whose wrk is at ~100 % measured the load
+# generator, not the server: its rate is a lower bound of what the server can answer.
 run_wrk() {
   local name=$1 conns=$2 url=$3 script=$4
   shift 4
-  local out=$WORK/wrk-$name-$conns.txt
+  local out=$WORK/wrk-$name-$conns.txt pid=${DAEMON_PID:-} t0 s0 g0 t1 s1 g1
+  [ -n "${CEIL_URL:-}" ] && [[ $url == "$CEIL_URL"* ]] && pid=$CEIL_PID
+  t0=$(now_ms) s0=$(proc_ticks "${pid:-0}")
+  times >"$WORK/times.0"
   $LOAD wrk -t1 -c"$conns" -d"${SECONDS_PER}s" --timeout 10s -s "$script" "$url" -- "$@" >"$out" 2>&1 || true
+  times >"$WORK/times.1"
+  t1=$(now_ms) s1=$(proc_ticks "${pid:-0}")
+  g0=$(children_cpu_ms "$WORK/times.0") g1=$(children_cpu_ms "$WORK/times.1")
+  R_SRV_CPU=$(awk -v a="$s0" -v b="$s1" -v hz="$CLK_TCK" -v ms=$((t1 - t0)) \
+    'BEGIN { printf "%.0f", (ms > 0 ? (b - a) / hz * 100000 / ms : 0) }')
+  R_GEN_CPU=$(awk -v a="$g0" -v b="$g1" -v ms=$((t1 - t0)) \
+    'BEGIN { printf "%.0f", (ms > 0 ? (b - a) * 100 / ms : 0) }')
   local line
   line=$(grep '^RESULT' "$out" || echo "RESULT requests=0 rps=0 p50=0 p99=0 non2xx=0 sockerr=0")
   R_RPS=$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")
@@ -352,8 +392,8 @@ warm() { # CONNS URL SCRIPT [ARGS...]
 
 # The head of a scenario table, whose rows row() writes (bench/summary.sh reads it).
 table_head() {
-  echo "| scenario | conns | rps | p50 ms | p99 ms | × ceiling | target | result | ujikomd RSS MB | ceiling rps |"
-  echo "|---|---:|---:|---:|---:|---:|---|---|---:|---:|"
+  echo "| scenario | conns | rps | p50 ms | p99 ms | × ceiling | target | result | ujikomd RSS MB | ceiling rps | CPU % (server process / wrk) | the ceiling run's CPU % |"
+  echo "|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|"
 }
 
 ROWS=()
@@ -375,7 +415,8 @@ row() {
   *) verdict="-" target="-" ;;
   esac
   [ "$R_ERR" -gt 0 ] && verdict="$verdict ($R_ERR errors)"
-  ROWS+=("| $name | $conns | $R_RPS | $R_P50 | $R_P99 | $ratio | $target | $verdict | $(rss_mb "$DAEMON_PID") | $ceil |")
+  ROWS+=("| $name | $conns | $R_RPS | $R_P50 | $R_P99 | $ratio | $target | $verdict | $(rss_mb "$DAEMON_PID") | $ceil | $R_SRV_CPU / $R_GEN_CPU | $ROW_CEIL_CPU |")
+  ROW_CEIL_CPU="$CEIL64_CPU"
   FIG_NAMES+=("$name | $conns") FIG_RPS+=("$R_RPS") FIG_P99+=("$R_P99") FIG_RATIO+=("$ratio")
   say "$name c=$conns: $R_RPS rps, p50 $R_P50 ms, p99 $R_P99 ms, ratio $ratio, errors $R_ERR"
 }
@@ -394,6 +435,9 @@ run_wrk ceiling 64 "$CEIL_URL" bench/lua/plain.lua
 CEIL64=$R_RPS
 CEIL64_P50=$R_P50
 CEIL64_P99=$R_P99
+# The rows without a ceiling of their own (no ratio) name the first one's.
+CEIL64_CPU="$R_SRV_CPU / $R_GEN_CPU" CEIL64_SRV=$R_SRV_CPU CEIL64_GEN=$R_GEN_CPU
+ROW_CEIL_CPU=$CEIL64_CPU
 run_wrk ceiling 256 "$CEIL_URL" bench/lua/plain.lua
 CEIL256=$R_RPS
 CEIL256_P50=$R_P50
@@ -414,12 +458,17 @@ say "ceiling: $CEIL64 rps at 64 connections, $CEIL256 at 256"
 # --- scenarios -------------------------------------------------------------------------------
 # Start-up on an empty data directory too: the difference to the seeded one is what grows
 # with the database (its integrity check at open).
+# Both start-ups are taken on a quiet server core: just before, the ceiling's 10,000 idle
+# connections were closed, and the kernel's work on them added ~60 ms to a start measured
+# at once (165-171 ms against 109 ms five seconds later, alternating, on one machine).
 EMPTY_DATA=$DATA
 DATA=$WORK/empty
+settle_core "$SERVER_CPUS"
 start_daemon
 STARTUP_EMPTY=$STARTUP_MS
 stop_daemon
 DATA=$EMPTY_DATA
+settle_core "$SERVER_CPUS"
 start_daemon
 STARTUP_COLD=$STARTUP_MS
 stop_daemon
@@ -442,6 +491,7 @@ beside() {
   warm "$conns" "$CEIL_URL" bench/lua/plain.lua
   run_wrk ceiling-beside "$conns" "$CEIL_URL" bench/lua/plain.lua
   B_RPS=$R_RPS
+  ROW_CEIL_CPU="$R_SRV_CPU / $R_GEN_CPU"
 }
 
 scenario() { # NAME CONNS PATH SCRIPT KIND TARGET CEIL [ARGS...]
@@ -748,7 +798,8 @@ pg_report() { # the PostgreSQL sections of the report
   echo "(database $DB_MB MB, seeded in ${SEED_S}s). Each scenario: ${WARMUP}s warm-up, then ${SECONDS_PER}s with wrk, one thread."
   echo
   echo "Ceiling (minimal libmicrohttpd, 1 KB body, keep-alive): $CEIL64 rps at 64 connections"
-  echo "(p50 $CEIL64_P50 ms, p99 $CEIL64_P99 ms), $CEIL256 rps at 256 (p50 $CEIL256_P50 ms, p99 $CEIL256_P99 ms); RSS $CEIL_RSS MB."
+  echo "(p50 $CEIL64_P50 ms, p99 $CEIL64_P99 ms; CPU: server $CEIL64_SRV %, wrk $CEIL64_GEN % of a core), $CEIL256 rps at 256 (p50 $CEIL256_P50 ms, p99 $CEIL256_P99 ms); RSS $CEIL_RSS MB."
+  echo "CPU % is of one core, over the run: a side at ~100 % bounded it; where that side is wrk, the rate is what one wrk thread could ask for, a lower bound of what the server can answer, and a ratio to it is an upper bound."
   echo "Each ratio is to the ceiling measured again just before its scenario, at its connections (${BESIDE_SECONDS}s after a ${WARMUP}s warm-up; last column)."
   echo
   table_head
