@@ -130,6 +130,9 @@ static int backfill_txn(struct store_tx *tx, void *arg) {
       }
       b->appended += STORE_OK == rc ? 1 : 0;
     }
+    if (STORE_OK == rc) {
+      rc = store_tlog_backfill_done(tx, b->certs[i].serial);
+    }
     if (rc < 0) {
       return rc;
     }
@@ -137,9 +140,19 @@ static int backfill_txn(struct store_tx *tx, void *arg) {
   return STORE_OK;
 }
 
+static int settle_txn(struct store_tx *tx, void *arg) {
+  return store_tlog_backfill_settle(tx, arg);
+}
+
 int certlog_backfill(struct store *store, size_t *out_n) {
-  int rc = STORE_OK;
+  int64_t settled = 0;
   *out_n = 0;
+  /* The list empties as it is worked through, so this finds nothing after the first start
+   * that ran this version. */
+  int rc = store_txn(store, settle_txn, &settled);
+  if (STORE_OK != rc) {
+    return rc;
+  }
   for (;;) {
     struct store_rd *rd = NULL;
     struct store_tlog_serial *pending = NULL;

@@ -80,8 +80,9 @@ int certlog_proof(struct certlog *l, const char *serial, char **out, size_t *out
 
 /* Appends the issuance of every certificate that predates the log and has no entry yet, in
  * issue order, each followed by its revocation or suspension when it is revoked or suspended
- * (idempotent; run at start-up). *out_n: how many certificates were appended. STORE_OK or a
- * negative store code. */
+ * (idempotent; run at start-up), and takes each off the list (tlog_backfill) once its
+ * issuance is in the log, so later starts find an empty list. *out_n: how many certificates
+ * were appended. STORE_OK or a negative store code. */
 int certlog_backfill(struct store *store, size_t *out_n);
 
 /* What the register <-> log cross-check found (the first CERTLOG_CHECK_MAX of each kind). */
