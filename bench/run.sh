@@ -223,14 +223,19 @@ wait_port() { # FILE PID -> prints the port
   return 1
 }
 
+# core_ticks CPU: "busy total" jiffies of that core so far, from /proc/stat.
+core_ticks() {
+  awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat
+}
+
 # settle_core CPU: waits (up to 10 s) until the core has been less than 5 % busy over
 # 200 ms, so that what is timed next does not share it with what ran before.
 settle_core() {
   local i a b
   for i in $(seq 1 50); do
-    a=$(awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+    a=$(core_ticks "$1")
     sleep 0.2
-    b=$(awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+    b=$(core_ticks "$1")
     awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[2] - x[2]
       exit !(t > 0 && (y[1] - x[1]) / t < 0.05) }' && return 0
   done
