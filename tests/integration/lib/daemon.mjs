@@ -93,13 +93,22 @@ export function setAttemptDeadline(dataDir, id, ms) {
   if (r.status !== 0) throw new Error(`moving the deadline of attempt ${id}: ${r.stderr}`);
 }
 
+// The scrypt cost (log2 N) of the accounts tests make, by the daemon or the CLI.
+export const TEST_KDF_LOG2N = 12;
+
 // Runs the CLI synchronously. `input` is written to its stdin (e.g. a password).
 export function cli(args, { input = '', env = {}, dataDir } = {}) {
   const full = dataDir ? [...args, '--data-dir', dataDir] : args;
   const db = dataDir ? databaseOf(dataDir) : null;
   const r = spawnSync(UJIKOM_CLI, full, {
     input,
-    env: { ...process.env, ...(db ? { UJIKOM_DATABASE: db } : {}), ...env },
+    // Accounts the CLI makes (admin create) hash at the daemons' test cost: at the CLI's
+    // default (production's N = 2^15) each staff account cost its creation and every log-in
+    // ~0.25 s of CPU, several minutes of the suite.
+    env: {
+      UJIKOM_KDF_LOG2N: String(TEST_KDF_LOG2N), ...process.env,
+      ...(db ? { UJIKOM_DATABASE: db } : {}), ...env,
+    },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -153,7 +162,7 @@ async function startDaemonOn(opts, port0, own) {
     // logFlushMs: null keeps the daemon's default.
     ...(opts.logFlushMs === null ? [] : ['--log-flush-ms', String(opts.logFlushMs ?? 0)]),
     // Cheaper password hashing keeps test suites quick; production cost is tested apart.
-    '--kdf-log2n', String(opts.kdfLog2n || 12),
+    '--kdf-log2n', String(opts.kdfLog2n || TEST_KDF_LOG2N),
     ...(opts.args || []),
   ];
   const proc = spawn(UJIKOMD, args, {
