@@ -142,7 +142,7 @@ static int backfill_txn(struct store_tx *tx, void *arg) {
 
 static int settle_txn(struct store_tx *tx, void *arg) {
   (void)arg;
-  return store_tlog_backfill_settle(tx, NULL);
+  return store_tlog_backfill_settle(tx);
 }
 
 int certlog_backfill(struct store *store, size_t *out_n) {

@@ -229,13 +229,13 @@ int store_tlog_backfill_done(struct store_tx *tx, const char *serial) {
   return rc;
 }
 
-int store_tlog_backfill_settle(struct store_tx *tx, int64_t *out_removed) {
+int store_tlog_backfill_settle(struct store_tx *tx) {
   struct store_conn *c = store_tx_conn(tx);
   struct store_stmt *st = store_stmt(c, &tlog_set, TLOG_BACKFILL_SETTLE);
   if (NULL == st) {
     return STORE_HARD;
   }
-  int rc = store_step_done(c, st, "tlog backfill settle", out_removed);
+  int rc = store_step_done(c, st, "tlog backfill settle", NULL);
   store_stmt_done(st);
   return rc;
 }

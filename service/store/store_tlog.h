@@ -74,9 +74,8 @@ int store_tlog_backfill_pending(struct store_rd *rd, struct store_tlog_serial **
  * that appended it, or found it appended). */
 int store_tlog_backfill_done(struct store_tx *tx, const char *serial);
 /* Takes off the list every certificate whose issuance is in the log already (lists that
- * versions before the list was emptied as it went left full); *out_removed (may be NULL)
- * gets how many. */
-int store_tlog_backfill_settle(struct store_tx *tx, int64_t *out_removed);
+ * versions before the list was emptied as it went left full). */
+int store_tlog_backfill_settle(struct store_tx *tx);
 /* Every certificate of the register without an issue entry in the log, in issue order, at
  * most limit (1..1000): a row written around the service (or not yet backfilled). */
 int store_tlog_unlogged(struct store_rd *rd, struct store_tlog_serial **out, size_t *out_n,

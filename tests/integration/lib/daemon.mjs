@@ -103,8 +103,8 @@ export function cli(args, { input = '', env = {}, dataDir } = {}) {
   const r = spawnSync(UJIKOM_CLI, full, {
     input,
     // Accounts the CLI makes (admin create) hash at the daemons' test cost: at the CLI's
-    // default (production's N = 2^15) each staff account cost its creation and every log-in
-    // ~0.25 s of CPU, several minutes of the suite.
+    // default (production's N = 2^15) each staff account cost ~0.25 s of CPU to make and
+    // again at every log-in (the integration label's CLI: 25-29 s of CPU, 11 s at 2^12).
     env: {
       UJIKOM_KDF_LOG2N: String(TEST_KDF_LOG2N), ...process.env,
       ...(db ? { UJIKOM_DATABASE: db } : {}), ...env,
