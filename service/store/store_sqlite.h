@@ -45,4 +45,10 @@ int store_restore(const char *db_path, const char *src_path, const struct store_
  * for a PostgreSQL URI. */
 const char *store_sqlite_path(const char *database);
 
+/* Tests: hook(arg) is called before each flush of the WAL (by the group commit's syncer,
+ * or after a migration), on the flushing thread; NULL removes it. False when the store
+ * flushes no WAL of its own: not SQLite, a bulk load, or the syncer did not start (its
+ * commits then fsync inside COMMIT). */
+bool store_sqlite_flush_hook(struct store *s, void (*hook)(void *arg), void *arg);
+
 #endif

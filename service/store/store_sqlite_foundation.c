@@ -291,7 +291,9 @@ int store_conn_open(struct sq_store *s, bool writer, struct sq_conn **out, char 
   sqlite3_busy_timeout(c->db, (int)s->base.opts.busy_timeout_ms);
   if (writer) {
     /* WAL: readers never block the writer; synchronous=FULL: an acknowledged commit
-     * survives power loss; foreign keys are off by default in SQLite. */
+     * survives power loss (once the group commit's syncer runs, the writer commits with
+     * NORMAL and the syncer flushes the WAL before anyone is told: store_sqlite_group_commit.c);
+     * foreign keys are off by default in SQLite. */
     const char *const pragmas[] = {
         "PRAGMA journal_mode=WAL",
         s->base.opts.bulk_load ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL",
@@ -427,6 +429,9 @@ static int sq_migrate(struct store *base, int to, int *out_from, int *out_to, ch
     return STORE_HARD;
   }
   rc = migrate_locked(s, to, out_from, out_to, err, errlen);
+  if (STORE_OK == rc && s->syncer_running) {
+    store_sqlite_wal_flush_or_stop(s); /* the writer commits without its own fsync */
+  }
   pthread_mutex_unlock(&s->wlock);
   return rc;
 }
@@ -722,6 +727,7 @@ int store_sqlite_open(struct store **out, const char *path, const struct store_o
       goto cleanup;
     }
   }
+  (void)store_sqlite_syncer_start(s);
   checkpointer_start(s);
   locator_start(s);
   *out = &s->base;
@@ -756,6 +762,7 @@ cleanup:
 static void sq_close(struct store *base) {
   struct sq_store *s = sq_store(base);
   store_sqlite_committer_stop(s); /* settles every queued body first */
+  store_sqlite_syncer_stop(s);    /* then tells them */
   checkpointer_stop(s);
   locator_stop(s); /* before the readers close: its thread may hold one */
   struct store_conn *idle = NULL;

@@ -52,6 +52,26 @@ struct sq_store {
   pthread_cond_t qwake;
   pthread_t committer;
   bool committer_running, committer_stop;
+  /* Commits flushed outside the writer (store_sqlite_group_commit.c, store_sqlite_wal.c).
+   * Once the syncer runs, the writer commits with synchronous=NORMAL (no fsync inside
+   * COMMIT) and a finished batch goes to the syncer, which makes the WAL durable with one
+   * fdatasync for every batch handed over since its last one and only then tells the
+   * batch's members; meanwhile the next batch already runs on the writer. Before the
+   * syncer starts (and when it cannot), the writer commits with synchronous=FULL and the
+   * leader tells its members itself. */
+  pthread_mutex_t slock;
+  pthread_cond_t swake;
+  pthread_t syncer;
+  bool syncer_running, syncer_stop;
+  struct txn_req *shead, *stail; /* finished batches waiting for the flush, in order */
+  bool sdirty;                   /* one of them committed something */
+  /* The WAL file, opened by path for its fdatasync (store_sqlite_wal.c). */
+  pthread_mutex_t wal_lock;
+  int wal_fd;
+  char *wal_path;
+  /* Tests only: called by store_sqlite_wal_flush before each fdatasync. */
+  void (*wal_flush_hook)(void *arg);
+  void *wal_flush_hook_arg;
   /* Checkpoints run on a thread of their own (with its own connection), woken by the writer
    * when the WAL has grown by STORE_CKPT_PAGES, instead of inside the commit that crossed the
    * threshold: a checkpoint writes and fsyncs the database file, which would otherwise hold
@@ -83,6 +103,20 @@ int store_sqlite_txn(struct store *base, store_txn_fn fn, void *ctx);
  * every body queued has been settled). */
 void store_sqlite_txn_async(struct store *base, store_txn_fn fn, void *ctx, store_txn_done_fn done);
 void store_sqlite_committer_stop(struct sq_store *s);
+/* The syncer (above): started at open once the schema is current, so that batches are
+ * flushed outside the writer; false (the writer stays synchronous=FULL) when it cannot
+ * start. Stopped at close, after the committer, once every batch handed over is told. */
+bool store_sqlite_syncer_start(struct sq_store *s);
+void store_sqlite_syncer_stop(struct sq_store *s);
+
+/* The writer's WAL file (store_sqlite_wal.c): opened by the name SQLite gives it; flushed
+ * with fdatasync, so that every commit written to it before the call is durable when it
+ * returns 0 (else an errno value). A failed flush stops the process: after it, Linux may
+ * have dropped the unwritten pages, so no later flush could vouch for them. */
+int store_sqlite_wal_open(struct sq_store *s, char *err, size_t errlen);
+int store_sqlite_wal_flush(struct sq_store *s);
+void store_sqlite_wal_flush_or_stop(struct sq_store *s);
+void store_sqlite_wal_close(struct sq_store *s);
 
 /* Statements of the foundation itself. */
 enum core_stmt {

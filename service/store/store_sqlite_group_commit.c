@@ -7,6 +7,14 @@
  * store_txn_async queues a body the same way without a caller waiting for it: whoever leads
  * the batch that takes it calls its done function after the commit, and a thread of the
  * store's own (the committer) leads when only such bodies are queued.
+ *
+ * Once the syncer runs, a batch's COMMIT does not wait for the disk: the writer commits
+ * with synchronous=NORMAL and releases the writer at once, and the syncer flushes the WAL
+ * (store_sqlite_wal.c) before it tells the batch's members, so that the next batch runs
+ * while this one's fdatasync is under way ("early lock release"). Nobody learns of a commit
+ * before it is durable; what is not durable yet is visible to readers for that moment, and
+ * a write that read it is told only after a flush that covers both (the WAL is a log, and a
+ * flush covers everything written before it).
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -166,7 +174,7 @@ static bool run_one(struct sq_conn *c, struct store_tx *tx, struct txn_req *r) {
 /* Runs a batch: one BEGIN IMMEDIATE ... COMMIT for every body in it, attempts repeated (for
  * the bodies not settled yet) when the lock is busy or a body asked for it, never waiting for
  * a lock past the earliest deadline in the batch. */
-static void run_batch(struct sq_store *s, struct txn_req *batch) {
+static bool run_batch(struct sq_store *s, struct txn_req *batch) {
   struct sq_conn *c = s->writer;
   int64_t deadline = batch->deadline;
   for (struct txn_req *r = batch; NULL != r; r = r->next) {
@@ -187,7 +195,7 @@ static void run_batch(struct sq_store *s, struct txn_req *batch) {
       store_logf(&s->base, STORE_LOG_ERROR, "store_txn: cannot take the writer: %s", strerror(lrc));
     }
     settle_rest(batch, ETIMEDOUT == lrc ? STORE_BUSY : STORE_HARD);
-    return;
+    return false;
   }
   int last = STORE_OK;
   for (int attempt = 0;; attempt++) {
@@ -271,6 +279,7 @@ static void run_batch(struct sq_store *s, struct txn_req *batch) {
     atomic_store(&s->busy_until_ms, (long long)(clock_mono_ms() + txn_budget_ms(s)));
   }
   pthread_mutex_unlock(&s->wlock);
+  return any_ok;
 }
 
 /* Hints the caller queued first to lead the next batch (under qlock); returns it, to be woken
@@ -306,18 +315,15 @@ static void unqueue(struct sq_store *s, struct txn_req *me) {
   }
 }
 
-/* Tells the members of a finished batch (but me) their results: first every waiting caller,
- * by one atomic operation and one futex wake each, then the next leader (when not NULL), then
- * every queued body, by its done function (then freed). The two kinds are sorted apart before
- * anyone is told: once told, a waiting caller returns and its request (on its stack) is gone. */
-static void tell(struct txn_req *batch, const struct txn_req *me, struct txn_req *next_leader) {
+/* Tells the members of a finished batch their results: first every waiting caller, by one
+ * atomic operation and one futex wake each, then every queued body, by its done function
+ * (then freed). The two kinds are sorted apart before anyone is told: once told, a waiting
+ * caller returns and its request (on its stack) is gone. */
+static void tell(struct txn_req *batch) {
   struct txn_req *queued = NULL;
   struct txn_req *waiting = NULL;
   for (struct txn_req *r = batch, *next = NULL; NULL != r; r = next) {
     next = r->next;
-    if (r == me) {
-      continue;
-    }
     struct txn_req **list = NULL != r->done ? &queued : &waiting;
     r->next = *list;
     *list = r;
@@ -327,9 +333,6 @@ static void tell(struct txn_req *batch, const struct txn_req *me, struct txn_req
     atomic_fetch_or_explicit(&r->word, REQ_DONE, memory_order_release);
     word_wake(&r->word);
   }
-  if (NULL != next_leader) {
-    word_wake(&next_leader->word);
-  }
   for (struct txn_req *r = queued, *next = NULL; NULL != r; r = next) {
     next = r->next;
     r->done(r->ctx, r->result);
@@ -337,12 +340,34 @@ static void tell(struct txn_req *batch, const struct txn_req *me, struct txn_req
   }
 }
 
-/* Leads one batch: everything queued so far, our own request (me; NULL for the committer)
- * included; called with qlock held, returns with it released. The members are told outside
- * qlock: a woken caller neither finds qlock held nor takes it; the waiting callers first,
- * then the queued bodies' done functions. A queued body whose budget ran out while it waited
- * behind other batches is not run: it is BUSY, as a waiting caller would have been. */
-static void lead(struct sq_store *s, struct txn_req *me) {
+/* Hands a finished batch to the syncer, which tells its members once the WAL is flushed
+ * (committed: the batch wrote something). Batches are told in the order handed over, so a
+ * failure answered because of an earlier commit is told after that commit is durable too. */
+static void hand_over(struct sq_store *s, struct txn_req *batch, bool committed) {
+  struct txn_req *last = batch;
+  while (NULL != last->next) {
+    last = last->next;
+  }
+  pthread_mutex_lock(&s->slock);
+  if (NULL == s->stail) {
+    s->shead = batch;
+  } else {
+    s->stail->next = batch;
+  }
+  s->stail = last;
+  s->sdirty = s->sdirty || committed;
+  pthread_cond_signal(&s->swake);
+  pthread_mutex_unlock(&s->slock);
+}
+
+/* Leads one batch: everything queued so far (a calling leader's own request included);
+ * called with qlock held, returns with it released, maybe before the batch is told (a
+ * calling leader waits for REQ_DONE like any member). The next leader is hinted as soon as
+ * the writer is free; the members are told outside qlock (a woken caller neither finds
+ * qlock held nor takes it), by the syncer after the flush when it runs, else here. A queued
+ * body whose budget ran out while it waited behind other batches is not run: it is BUSY, as
+ * a waiting caller would have been. */
+static void lead(struct sq_store *s) {
   struct txn_req *batch = NULL, **tail = &batch, *late = NULL;
   int64_t now = clock_mono_ms();
   for (struct txn_req *r = s->qhead, *next = NULL; NULL != r; r = next) {
@@ -366,15 +391,32 @@ static void lead(struct sq_store *s, struct txn_req *me) {
   if (NULL != late) {
     busy_beyond_budget(s);
   }
-  if (NULL != batch) {
-    run_batch(s, batch);
-  }
+  bool committed = NULL != batch && run_batch(s, batch);
   pthread_mutex_lock(&s->qlock);
   s->leading = false;
   struct txn_req *next_leader = hint_next_leader(s);
   pthread_mutex_unlock(&s->qlock);
-  tell(batch, me, next_leader);
-  tell(late, me, NULL); /* queued bodies only */
+  if (NULL != next_leader) {
+    word_wake(&next_leader->word);
+  }
+  if (NULL != batch) {
+    if (s->syncer_running) {
+      hand_over(s, batch, committed);
+    } else {
+      tell(batch);
+    }
+  }
+  tell(late); /* queued bodies only, none of them run */
+}
+
+/* Returns once the request's result is final (REQ_DONE, the leader's or the syncer's last
+ * touch of it). */
+static void wait_done(struct txn_req *me) {
+  uint32_t seen = atomic_load_explicit(&me->word, memory_order_acquire);
+  while (0 == (seen & REQ_DONE)) {
+    word_wait(&me->word, seen, -1);
+    seen = atomic_load_explicit(&me->word, memory_order_acquire);
+  }
 }
 
 int store_sqlite_txn(struct store *base, store_txn_fn fn, void *ctx) {
@@ -387,6 +429,12 @@ int store_sqlite_txn(struct store *base, store_txn_fn fn, void *ctx) {
     store_logf(&s->base, STORE_LOG_ERROR, "store_txn: nested transaction refused (deadlock)");
     return STORE_HARD;
   }
+  if (s->syncer_running && pthread_equal(s->syncer, pthread_self())) {
+    /* A done function of store_txn_async (the syncer calls them) would wait for itself. */
+    pthread_mutex_unlock(&s->qlock);
+    store_logf(&s->base, STORE_LOG_ERROR, "store_txn: refused in a done function (deadlock)");
+    return STORE_HARD;
+  }
   if (NULL == s->qtail) {
     s->qhead = &me;
   } else {
@@ -397,17 +445,14 @@ int store_sqlite_txn(struct store *base, store_txn_fn fn, void *ctx) {
     if (me.taken) {
       /* In a batch, which keeps to its own deadline: wait for its end, however long. Never
        * return before REQ_DONE, which is the leader's last touch of this request. */
-      uint32_t seen = atomic_load_explicit(&me.word, memory_order_acquire);
       pthread_mutex_unlock(&s->qlock);
-      while (0 == (seen & REQ_DONE)) {
-        word_wait(&me.word, seen, -1);
-        seen = atomic_load_explicit(&me.word, memory_order_acquire);
-      }
+      wait_done(&me);
       return me.result; /* written before REQ_DONE was set */
     }
     if (!s->leading) {
-      lead(s, &me);
-      return me.result; /* our own request was in the batch: its result is final */
+      lead(s);
+      wait_done(&me); /* our own request was in the batch: told with its members */
+      return me.result;
     }
     /* Queued behind a running batch: sleep until a hint to lead, the end of the batch that
      * takes us, or our deadline. */
@@ -438,7 +483,7 @@ static void *committer(void *arg) {
   pthread_mutex_lock(&s->qlock);
   for (;;) {
     if (NULL != s->qhead && !s->leading) {
-      lead(s, NULL);
+      lead(s);
       pthread_mutex_lock(&s->qlock);
       continue;
     }
@@ -499,4 +544,88 @@ void store_sqlite_committer_stop(struct sq_store *s) {
     pthread_join(s->committer, NULL);
     s->committer_running = false;
   }
+}
+
+/* The syncer: takes every batch handed over since it last looked, flushes the WAL once for
+ * all of them when one committed, then tells them in order. At close, once nothing is left,
+ * ends. */
+static void *syncer(void *arg) {
+  struct sq_store *s = arg;
+  pthread_mutex_lock(&s->slock);
+  for (;;) {
+    if (NULL == s->shead) {
+      if (s->syncer_stop) {
+        break;
+      }
+      pthread_cond_wait(&s->swake, &s->slock);
+      continue;
+    }
+    struct txn_req *batches = s->shead;
+    bool dirty = s->sdirty;
+    s->shead = s->stail = NULL;
+    s->sdirty = false;
+    pthread_mutex_unlock(&s->slock);
+    if (dirty) {
+      store_sqlite_wal_flush_or_stop(s);
+    }
+    tell(batches);
+    pthread_mutex_lock(&s->slock);
+  }
+  pthread_mutex_unlock(&s->slock);
+  return NULL;
+}
+
+bool store_sqlite_syncer_start(struct sq_store *s) {
+  char err[256];
+  if (s->base.opts.bulk_load) {
+    return false; /* synchronous=OFF: nothing to flush */
+  }
+  if (STORE_OK != store_sqlite_wal_open(s, err, sizeof err)) {
+    store_logf(&s->base, STORE_LOG_WARN, "syncer: %s (commits keep their own fsync)", err);
+    return false;
+  }
+  bool slock_init = 0 == pthread_mutex_init(&s->slock, NULL);
+  bool swake_init = 0 == pthread_cond_init(&s->swake, NULL);
+  bool started = slock_init && swake_init && 0 == pthread_create(&s->syncer, NULL, syncer, s);
+  int rc = SQLITE_ERROR;
+  if (started) {
+    pthread_mutex_lock(&s->wlock);
+    rc = sqlite3_exec(s->writer->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+    pthread_mutex_unlock(&s->wlock);
+  }
+  if (SQLITE_OK == rc) {
+    s->syncer_running = true;
+    return true;
+  }
+  store_logf(&s->base, STORE_LOG_WARN, "syncer: cannot start (commits keep their own fsync)");
+  if (started) {
+    pthread_mutex_lock(&s->slock);
+    s->syncer_stop = true;
+    pthread_cond_signal(&s->swake);
+    pthread_mutex_unlock(&s->slock);
+    pthread_join(s->syncer, NULL);
+  }
+  if (swake_init) {
+    pthread_cond_destroy(&s->swake);
+  }
+  if (slock_init) {
+    pthread_mutex_destroy(&s->slock);
+  }
+  store_sqlite_wal_close(s);
+  return false;
+}
+
+void store_sqlite_syncer_stop(struct sq_store *s) {
+  if (!s->syncer_running) {
+    return;
+  }
+  pthread_mutex_lock(&s->slock);
+  s->syncer_stop = true;
+  pthread_cond_signal(&s->swake);
+  pthread_mutex_unlock(&s->slock);
+  pthread_join(s->syncer, NULL);
+  s->syncer_running = false;
+  pthread_cond_destroy(&s->swake);
+  pthread_mutex_destroy(&s->slock);
+  store_sqlite_wal_close(s);
 }

@@ -703,6 +703,113 @@ static void test_wal_starts_over_under_steady_writes(void **state) {
   assert_int_equal(STORE_OK, lookup(f->t.s, "tetap2999@serentak.id"));
 }
 
+/* --- commits told only once flushed, the writer free meanwhile --- */
+
+struct flush_gate {
+  atomic_int armed;   /* the next flush blocks */
+  atomic_int entered; /* a flush is blocked */
+  atomic_int release;
+  atomic_int flushes;
+};
+
+static void hold_flush(void *arg) {
+  struct flush_gate *g = arg;
+  atomic_fetch_add(&g->flushes, 1);
+  if (1 == atomic_exchange(&g->armed, 0)) {
+    atomic_store(&g->entered, 1);
+    while (0 == atomic_load(&g->release)) {
+      nap_ms(2);
+    }
+  }
+}
+
+struct flush_writer {
+  struct store *s;
+  struct create_args a;
+  atomic_int returned;
+  int rc;
+};
+
+static void *flush_writer_thread(void *arg) {
+  struct flush_writer *w = arg;
+  w->rc = store_txn(w->s, tx_create, &w->a);
+  atomic_store(&w->returned, 1);
+  return NULL;
+}
+
+static bool wait_flag(atomic_int *flag, int64_t wait_ms) {
+  for (int64_t waited = 0; waited <= wait_ms; waited += 2) {
+    if (0 != atomic_load(flag)) {
+      return true;
+    }
+    nap_ms(2);
+  }
+  return false;
+}
+
+static bool wait_visible(struct store *s, const char *email, int64_t wait_ms) {
+  for (int64_t waited = 0; waited <= wait_ms; waited += 2) {
+    if (STORE_OK == lookup(s, email)) {
+      return true;
+    }
+    nap_ms(2);
+  }
+  return false;
+}
+
+/* The writer commits without its own fsync and the syncer flushes the WAL after it: with
+ * the flush of a first commit held, that commit is visible but its caller not told; the
+ * writer is free meanwhile (a second waiting write and a queued one commit and are visible
+ * too), and neither is told before a flush after its commit; once the flush goes on, all
+ * three are told, OK. Telling before the flush fails the first part; flushing while
+ * holding the writer fails the second. */
+static void test_commits_are_told_after_their_flush(void **state) {
+  if (temp_store_is_pg()) {
+    skip(); /* SQLite's group commit; PostgreSQL commits each body durably itself */
+  }
+  struct fixture *f = *state;
+  struct flush_gate g;
+  atomic_init(&g.armed, 1);
+  atomic_init(&g.entered, 0);
+  atomic_init(&g.release, 0);
+  atomic_init(&g.flushes, 0);
+  assert_true(store_sqlite_flush_hook(f->t.s, hold_flush, &g));
+  struct flush_writer a = {.s = f->t.s}, b = {.s = f->t.s};
+  snprintf(a.a.email, sizeof a.a.email, "flush-a@serentak.id");
+  snprintf(b.a.email, sizeof b.a.email, "flush-b@serentak.id");
+  atomic_init(&a.returned, 0);
+  atomic_init(&b.returned, 0);
+  pthread_t ta, tb;
+  assert_int_equal(0, pthread_create(&ta, NULL, flush_writer_thread, &a));
+  assert_true(wait_flag(&g.entered, 10000));
+  assert_true(wait_visible(f->t.s, a.a.email, 1000)); /* committed ... */
+  nap_ms(100);
+  assert_int_equal(0, atomic_load(&a.returned)); /* ... not told */
+
+  assert_int_equal(0, pthread_create(&tb, NULL, flush_writer_thread, &b));
+  struct told q = {.s = NULL};
+  snprintf(q.a.email, sizeof q.a.email, "flush-q@serentak.id");
+  atomic_init(&q.calls, 0);
+  store_txn_async(f->t.s, tx_told, &q, queued_done);
+  assert_true(wait_visible(f->t.s, b.a.email, 10000)); /* the writer was free */
+  assert_true(wait_visible(f->t.s, q.a.email, 10000));
+  nap_ms(100);
+  assert_int_equal(0, atomic_load(&b.returned));
+  assert_int_equal(0, atomic_load(&q.calls));
+  assert_int_equal(1, atomic_load(&g.flushes));
+
+  atomic_store(&g.release, 1);
+  pthread_join(ta, NULL);
+  pthread_join(tb, NULL);
+  assert_int_equal(STORE_OK, a.rc);
+  assert_int_equal(STORE_OK, b.rc);
+  assert_true(all_told(&q, 1, 10000));
+  assert_int_equal(STORE_OK, q.rc);
+  assert_int_equal(1, atomic_load(&q.calls));
+  assert_true(atomic_load(&g.flushes) >= 2); /* the later two after a flush of their own */
+  assert_true(store_sqlite_flush_hook(f->t.s, NULL, NULL));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_each_body_keeps_its_outcome, setup, temp_store_teardown),
@@ -721,6 +828,8 @@ int main(void) {
                                       temp_store_teardown),
       cmocka_unit_test_setup_teardown(test_held_snapshot_delays_the_restart_not_the_writes,
                                       setup_wal_restart, temp_store_teardown),
+      cmocka_unit_test_setup_teardown(test_commits_are_told_after_their_flush, setup,
+                                      temp_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
