@@ -341,8 +341,9 @@ static void tell(struct txn_req *batch) {
 }
 
 /* Hands a finished batch to the syncer, which tells its members once the WAL is flushed
- * (committed: the batch wrote something). Batches are told in the order handed over, so a
- * failure answered because of an earlier commit is told after that commit is durable too. */
+ * (committed: the batch wrote something). Batches are handed over in the order they ran and
+ * told in that order, so a failure answered because of an earlier commit (a batch that
+ * committed nothing is not flushed for) is told after that commit is durable too. */
 static void hand_over(struct sq_store *s, struct txn_req *batch, bool committed) {
   struct txn_req *last = batch;
   while (NULL != last->next) {
@@ -392,6 +393,11 @@ static void lead(struct sq_store *s) {
     busy_beyond_budget(s);
   }
   bool committed = NULL != batch && run_batch(s, batch);
+  bool told_later = NULL != batch && s->syncer_running;
+  if (told_later) {
+    /* Before the next batch can run: the syncer's queue is then in commit order. */
+    hand_over(s, batch, committed);
+  }
   pthread_mutex_lock(&s->qlock);
   s->leading = false;
   struct txn_req *next_leader = hint_next_leader(s);
@@ -399,12 +405,8 @@ static void lead(struct sq_store *s) {
   if (NULL != next_leader) {
     word_wake(&next_leader->word);
   }
-  if (NULL != batch) {
-    if (s->syncer_running) {
-      hand_over(s, batch, committed);
-    } else {
-      tell(batch);
-    }
+  if (!told_later) {
+    tell(batch);
   }
   tell(late); /* queued bodies only, none of them run */
 }
