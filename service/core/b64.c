@@ -10,22 +10,46 @@
 #include "ujikom/b64.h"
 #include "ujikom/token.h"
 
-/* A run of consecutive characters and the value of its first. */
-struct char_run {
-  unsigned char first, last;
-  int value;
-};
+/* Each alphabet's value of every byte (-1: not in the alphabet), as constant tables made
+ * by the macros below, so that decoding is one look-up a character. Base32 also takes lower
+ * case, except strictly; hexadecimal takes both cases. */
+#define IN(c, lo, hi) ((c) >= (lo) && (c) <= (hi))
+#define V_B64(c)                                                                                   \
+  (IN(c, 'A', 'Z')   ? (c) - 'A'                                                                   \
+   : IN(c, 'a', 'z') ? (c) - 'a' + 26                                                              \
+   : IN(c, '0', '9') ? (c) - '0' + 52                                                              \
+   : '+' == (c)      ? 62                                                                          \
+   : '/' == (c)      ? 63                                                                          \
+                     : -1)
+#define V_B64URL(c)                                                                                \
+  (IN(c, 'A', 'Z')   ? (c) - 'A'                                                                   \
+   : IN(c, 'a', 'z') ? (c) - 'a' + 26                                                              \
+   : IN(c, '0', '9') ? (c) - '0' + 52                                                              \
+   : '-' == (c)      ? 62                                                                          \
+   : '_' == (c)      ? 63                                                                          \
+                     : -1)
+#define V_B32(c)                                                                                   \
+  (IN(c, 'A', 'Z')   ? (c) - 'A'                                                                   \
+   : IN(c, 'a', 'z') ? (c) - 'a'                                                                   \
+   : IN(c, '2', '7') ? (c) - '2' + 26                                                              \
+                     : -1)
+#define V_B32_STRICT(c) (IN(c, 'A', 'Z') ? (c) - 'A' : IN(c, '2', '7') ? (c) - '2' + 26 : -1)
+#define V_B16(c)                                                                                   \
+  (IN(c, '0', '9')   ? (c) - '0'                                                                   \
+   : IN(c, 'a', 'f') ? (c) - 'a' + 10                                                              \
+   : IN(c, 'A', 'F') ? (c) - 'A' + 10                                                              \
+                     : -1)
+#define V(f, c)   ((signed char)(f(c)))
+#define T4(f, b)  V(f, b), V(f, (b) + 1), V(f, (b) + 2), V(f, (b) + 3)
+#define T16(f, b) T4(f, b), T4(f, (b) + 4), T4(f, (b) + 8), T4(f, (b) + 12)
+#define T64(f, b) T16(f, b), T16(f, (b) + 16), T16(f, (b) + 32), T16(f, (b) + 48)
+#define T256(f)   T64(f, 0), T64(f, 64), T64(f, 128), T64(f, 192)
 
-/* Each alphabet's values as runs (base32 also takes lower case, except strictly). */
-static const struct char_run b64_runs[] = {
-    {'A', 'Z', 0}, {'a', 'z', 26}, {'0', '9', 52}, {'+', '+', 62}, {'/', '/', 63}};
-static const struct char_run b64url_runs[] = {
-    {'A', 'Z', 0}, {'a', 'z', 26}, {'0', '9', 52}, {'-', '-', 62}, {'_', '_', 63}};
-static const struct char_run b32_runs[] = {{'A', 'Z', 0}, {'a', 'z', 0}, {'2', '7', 26}};
-static const struct char_run b32_strict_runs[] = {{'A', 'Z', 0}, {'2', '7', 26}};
-static const struct char_run b16_runs[] = {{'0', '9', 0}, {'a', 'f', 10}, {'A', 'F', 10}};
-
-#define RUNS(t) (t), (sizeof(t) / sizeof((t)[0]))
+static const signed char b64_values[256] = {T256(V_B64)};
+static const signed char b64url_values[256] = {T256(V_B64URL)};
+static const signed char b32_values[256] = {T256(V_B32)};
+static const signed char b32_strict_values[256] = {T256(V_B32_STRICT)};
+static const signed char b16_values[256] = {T256(V_B16)};
 
 static const char b64_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 static const char b64url_chars[] =
@@ -37,26 +61,15 @@ static const char b32_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 static const struct alphabet {
   const char *chars;
   unsigned bits;
-  const struct char_run *runs;
-  size_t nruns;
-} alphabets[] = {[B64_STD] = {b64_chars, 6, RUNS(b64_runs)},
-                 [B64_URL] = {b64url_chars, 6, RUNS(b64url_runs)},
-                 [B64_BASE32] = {b32_chars, 5, RUNS(b32_runs)},
-                 [B64_STD_PADDED] = {b64_chars, 6, RUNS(b64_runs)},
-                 [B64_BASE32_STRICT] = {b32_chars, 5, RUNS(b32_strict_runs)}};
-
-/* The value of c in runs, or -1 when no run holds it. */
-static int run_value(unsigned char c, const struct char_run *runs, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    if (c >= runs[i].first && c <= runs[i].last) {
-      return runs[i].value + (c - runs[i].first);
-    }
-  }
-  return -1;
-}
+  const signed char *values;
+} alphabets[] = {[B64_STD] = {b64_chars, 6, b64_values},
+                 [B64_URL] = {b64url_chars, 6, b64url_values},
+                 [B64_BASE32] = {b32_chars, 5, b32_values},
+                 [B64_STD_PADDED] = {b64_chars, 6, b64_values},
+                 [B64_BASE32_STRICT] = {b32_chars, 5, b32_strict_values}};
 
 int b64_value(unsigned char c, enum b64_alphabet a) {
-  return run_value(c, alphabets[a].runs, alphabets[a].nruns);
+  return alphabets[a].values[c];
 }
 
 size_t b64_encoded_len(size_t len, enum b64_alphabet a) {
@@ -203,5 +216,5 @@ int token_b32_decode(unsigned char **out, size_t *out_len, const char *text, siz
 }
 
 int b16_value(int c) {
-  return c < 0 || c > 255 ? -1 : run_value((unsigned char)c, RUNS(b16_runs));
+  return c < 0 || c > 255 ? -1 : b16_values[c];
 }

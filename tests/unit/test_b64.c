@@ -155,6 +155,32 @@ static void test_values(void **state) {
   assert_int_equal(-1, b64_value(0x80, B64_URL));
 }
 
+/* Every byte against every alphabet, from the alphabets as RFC 4648 writes them: a byte's
+ * value is its place in the alphabet; base32 also reads lower case, except strictly. */
+static int place_in(const char *alphabet, int c) {
+  const char *p = 0 == c ? NULL : strchr(alphabet, c);
+  return NULL == p ? -1 : (int)(p - alphabet);
+}
+
+static void test_values_every_byte(void **state) {
+  (void)state;
+  const char *std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const char *url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const char *b32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  for (int c = 0; c < 256; c++) {
+    int upper = c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c;
+    assert_int_equal(place_in(std, c), b64_value((unsigned char)c, B64_STD));
+    assert_int_equal(place_in(std, c), b64_value((unsigned char)c, B64_STD_PADDED));
+    assert_int_equal(place_in(url, c), b64_value((unsigned char)c, B64_URL));
+    assert_int_equal(place_in(b32, c), b64_value((unsigned char)c, B64_BASE32_STRICT));
+    assert_int_equal(place_in(b32, upper), b64_value((unsigned char)c, B64_BASE32));
+    assert_int_equal(place_in("0123456789abcdef", c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c),
+                     b16_value(c));
+  }
+  assert_int_equal(-1, b16_value(-1));
+  assert_int_equal(-1, b16_value(256));
+}
+
 static void test_b16_values(void **state) {
   (void)state;
   const char digits[] = "0123456789abcdef";
@@ -191,6 +217,7 @@ static void test_alloc_forms(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rfc4648_vectors),
+      cmocka_unit_test(test_values_every_byte),
       cmocka_unit_test(test_b16_values),
       cmocka_unit_test(test_alphabets_differ_in_62_63),
       cmocka_unit_test(test_round_trip_every_length),
