@@ -14,20 +14,15 @@
  * by the macros below, so that decoding is one look-up a character. Base32 also takes lower
  * case, except strictly; hexadecimal takes both cases. */
 #define IN(c, lo, hi) ((c) >= (lo) && (c) <= (hi))
-#define V_B64(c)                                                                                   \
+#define V_B64_WITH(c, c62, c63)                                                                    \
   (IN(c, 'A', 'Z')   ? (c) - 'A'                                                                   \
    : IN(c, 'a', 'z') ? (c) - 'a' + 26                                                              \
    : IN(c, '0', '9') ? (c) - '0' + 52                                                              \
-   : '+' == (c)      ? 62                                                                          \
-   : '/' == (c)      ? 63                                                                          \
+   : (c62) == (c)    ? 62                                                                          \
+   : (c63) == (c)    ? 63                                                                          \
                      : -1)
-#define V_B64URL(c)                                                                                \
-  (IN(c, 'A', 'Z')   ? (c) - 'A'                                                                   \
-   : IN(c, 'a', 'z') ? (c) - 'a' + 26                                                              \
-   : IN(c, '0', '9') ? (c) - '0' + 52                                                              \
-   : '-' == (c)      ? 62                                                                          \
-   : '_' == (c)      ? 63                                                                          \
-                     : -1)
+#define V_B64(c)    V_B64_WITH(c, '+', '/')
+#define V_B64URL(c) V_B64_WITH(c, '-', '_')
 #define V_B32(c)                                                                                   \
   (IN(c, 'A', 'Z')   ? (c) - 'A'                                                                   \
    : IN(c, 'a', 'z') ? (c) - 'a'                                                                   \
