@@ -52,13 +52,8 @@ struct sq_store {
   pthread_cond_t qwake;
   pthread_t committer;
   bool committer_running, committer_stop;
-  /* Commits flushed outside the writer (store_sqlite_group_commit.c, store_sqlite_wal.c).
-   * Once the syncer runs, the writer commits with synchronous=NORMAL (no fsync inside
-   * COMMIT) and a finished batch goes to the syncer, which makes the WAL durable with one
-   * fdatasync for every batch handed over since its last one and only then tells the
-   * batch's members; meanwhile the next batch already runs on the writer. Before the
-   * syncer starts (and when it cannot), the writer commits with synchronous=FULL and the
-   * leader tells its members itself. */
+  /* The syncer: finished batches wait here for the WAL's flush before their members are
+   * told (store_sqlite_group_commit.c says how). */
   pthread_mutex_t slock;
   pthread_cond_t swake;
   pthread_t syncer;
@@ -69,7 +64,7 @@ struct sq_store {
   pthread_mutex_t wal_lock;
   int wal_fd;
   char *wal_path;
-  /* Tests only: called by store_sqlite_wal_flush before each fdatasync. */
+  /* Tests only: called before each fdatasync of the WAL (store_sqlite_flush_hook). */
   void (*wal_flush_hook)(void *arg);
   void *wal_flush_hook_arg;
   /* Checkpoints run on a thread of their own (with its own connection), woken by the writer
@@ -111,10 +106,9 @@ void store_sqlite_syncer_stop(struct sq_store *s);
 
 /* The writer's WAL file (store_sqlite_wal.c): opened by the name SQLite gives it; flushed
  * with fdatasync, so that every commit written to it before the call is durable when it
- * returns 0 (else an errno value). A failed flush stops the process: after it, Linux may
- * have dropped the unwritten pages, so no later flush could vouch for them. */
+ * returns. A failed flush stops the process: after it, Linux may have dropped the unwritten
+ * pages, so no later flush could vouch for them. */
 int store_sqlite_wal_open(struct sq_store *s, char *err, size_t errlen);
-int store_sqlite_wal_flush(struct sq_store *s);
 void store_sqlite_wal_flush_or_stop(struct sq_store *s);
 void store_sqlite_wal_close(struct sq_store *s);
 

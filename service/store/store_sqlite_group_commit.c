@@ -586,34 +586,33 @@ bool store_sqlite_syncer_start(struct sq_store *s) {
     store_logf(&s->base, STORE_LOG_WARN, "syncer: %s (commits keep their own fsync)", err);
     return false;
   }
-  bool slock_init = 0 == pthread_mutex_init(&s->slock, NULL);
-  bool swake_init = 0 == pthread_cond_init(&s->swake, NULL);
-  bool started = slock_init && swake_init && 0 == pthread_create(&s->syncer, NULL, syncer, s);
-  int rc = SQLITE_ERROR;
-  if (started) {
-    pthread_mutex_lock(&s->wlock);
-    rc = sqlite3_exec(s->writer->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
-    pthread_mutex_unlock(&s->wlock);
+  if (0 != pthread_mutex_init(&s->slock, NULL)) {
+    goto no_lock;
   }
+  if (0 != pthread_cond_init(&s->swake, NULL)) {
+    goto no_cond;
+  }
+  if (0 != pthread_create(&s->syncer, NULL, syncer, s)) {
+    goto no_thread;
+  }
+  /* Running from here on: store_sqlite_syncer_stop undoes all of it. No batch runs yet. */
+  s->syncer_running = true;
+  pthread_mutex_lock(&s->wlock);
+  int rc = sqlite3_exec(s->writer->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+  pthread_mutex_unlock(&s->wlock);
   if (SQLITE_OK == rc) {
-    s->syncer_running = true;
     return true;
   }
-  store_logf(&s->base, STORE_LOG_WARN, "syncer: cannot start (commits keep their own fsync)");
-  if (started) {
-    pthread_mutex_lock(&s->slock);
-    s->syncer_stop = true;
-    pthread_cond_signal(&s->swake);
-    pthread_mutex_unlock(&s->slock);
-    pthread_join(s->syncer, NULL);
-  }
-  if (swake_init) {
-    pthread_cond_destroy(&s->swake);
-  }
-  if (slock_init) {
-    pthread_mutex_destroy(&s->slock);
-  }
+  store_sqlite_syncer_stop(s);
+  goto failed;
+no_thread:
+  pthread_cond_destroy(&s->swake);
+no_cond:
+  pthread_mutex_destroy(&s->slock);
+no_lock:
   store_sqlite_wal_close(s);
+failed:
+  store_logf(&s->base, STORE_LOG_WARN, "syncer: cannot start (commits keep their own fsync)");
   return false;
 }
 

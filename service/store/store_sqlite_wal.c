@@ -55,7 +55,8 @@ static bool still_the_wal(int fd, const char *path) {
   return 0 == fstat(fd, &a) && 0 == stat(path, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-int store_sqlite_wal_flush(struct sq_store *s) {
+/* fdatasync of the WAL: 0, or an errno value. */
+static int wal_flush(struct sq_store *s) {
   int rc = 0;
   if (NULL != s->wal_flush_hook) {
     s->wal_flush_hook(s->wal_flush_hook_arg);
@@ -82,7 +83,7 @@ int store_sqlite_wal_flush(struct sq_store *s) {
 }
 
 void store_sqlite_wal_flush_or_stop(struct sq_store *s) {
-  int rc = store_sqlite_wal_flush(s);
+  int rc = wal_flush(s);
   if (0 == rc) {
     return;
   }
