@@ -69,33 +69,6 @@ int token_key_generate(struct token_key *out) {
   return rc;
 }
 
-struct token_signer {
-  EVP_PKEY *pkey; /* read-only once made: OpenSSL lets threads sign with it concurrently */
-};
-
-int token_signer_new(struct token_signer **out, const struct token_key *key) {
-  struct token_signer *s = calloc(1, sizeof *s);
-  *out = NULL;
-  if (NULL == s) {
-    return -1;
-  }
-  s->pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
-  if (NULL == s->pkey) {
-    free(s);
-    return -1;
-  }
-  *out = s;
-  return 0;
-}
-
-void token_signer_free(struct token_signer *signer) {
-  if (NULL == signer) {
-    return;
-  }
-  EVP_PKEY_free(signer->pkey); /* EVP_PKEY_free cleanses the private key */
-  free(signer);
-}
-
 /* A digest context set up to sign (or verify) with pkey; NULL when pkey is NULL or OpenSSL
  * fails. Free with EVP_MD_CTX_free. */
 static EVP_MD_CTX *ed25519_ctx(EVP_PKEY *pkey, bool sign) {
@@ -112,17 +85,62 @@ static EVP_MD_CTX *ed25519_ctx(EVP_PKEY *pkey, bool sign) {
   return ctx;
 }
 
+struct token_signer {
+  EVP_PKEY *pkey; /* read-only once made: OpenSSL lets threads sign with it concurrently */
+  /* A context set up once to sign with pkey, never used itself: each signature signs with a
+   * copy (token_ed25519_sign). Setting a context up looks the algorithm up in OpenSSL's
+   * provider store under its locks; copying one takes references. */
+  EVP_MD_CTX *sign_ctx;
+};
+
+int token_signer_new(struct token_signer **out, const struct token_key *key) {
+  struct token_signer *s = calloc(1, sizeof *s);
+  *out = NULL;
+  if (NULL == s) {
+    return -1;
+  }
+  s->pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
+  s->sign_ctx = ed25519_ctx(s->pkey, true);
+  if (NULL == s->sign_ctx) {
+    token_signer_free(s);
+    return -1;
+  }
+  *out = s;
+  return 0;
+}
+
+void token_signer_free(struct token_signer *signer) {
+  if (NULL == signer) {
+    return;
+  }
+  EVP_MD_CTX_free(signer->sign_ctx);
+  EVP_PKEY_free(signer->pkey); /* EVP_PKEY_free cleanses the private key */
+  free(signer);
+}
+
+/* A copy of signer's context (the source is only read, so threads may copy it at once);
+ * NULL when OpenSSL fails. Free with EVP_MD_CTX_free. */
+static EVP_MD_CTX *signer_ctx(const struct token_signer *signer) {
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  if (NULL != ctx && 1 != EVP_MD_CTX_copy_ex(ctx, signer->sign_ctx)) {
+    EVP_MD_CTX_free(ctx);
+    ctx = NULL;
+  }
+  return ctx;
+}
+
 int token_ed25519_sign(unsigned char out[TOKEN_SIG_LEN], const struct token_key *key,
                        const void *msg, size_t len) {
   int rc = -1;
   EVP_MD_CTX *ctx = NULL;
   EVP_PKEY *own = NULL; /* made here when the key has no prepared signer */
-  EVP_PKEY *pkey = NULL != key->signer ? key->signer->pkey : NULL;
   size_t siglen = TOKEN_SIG_LEN;
-  if (NULL == pkey) {
-    pkey = own = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
+  if (NULL != key->signer) {
+    ctx = signer_ctx(key->signer);
+  } else {
+    own = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, key->seed, TOKEN_SEED_LEN);
+    ctx = ed25519_ctx(own, true);
   }
-  ctx = ed25519_ctx(pkey, true);
   if (NULL == ctx) {
     goto cleanup;
   }

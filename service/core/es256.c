@@ -20,6 +20,9 @@
 
 struct es256_key {
   EVP_PKEY *pkey;
+  /* Set up once to sign with pkey (SHA-256), never used itself: es256_sign signs with a copy
+   * (see token_signer in cert_sign.c). */
+  EVP_MD_CTX *sign_ctx;
   struct es256_pubkey pub;
 };
 
@@ -61,7 +64,9 @@ static int wrap(struct es256_key **out, EVP_PKEY *pkey) {
     return -1;
   }
   k->pkey = pkey;
-  if (0 != fill_public(k)) {
+  k->sign_ctx = EVP_MD_CTX_new();
+  if (0 != fill_public(k) || NULL == k->sign_ctx ||
+      1 != EVP_DigestSignInit_ex(k->sign_ctx, NULL, "SHA256", NULL, NULL, k->pkey, NULL)) {
     es256_key_free(k);
     return -1;
   }
@@ -115,6 +120,7 @@ const struct es256_pubkey *es256_key_public(const struct es256_key *k) {
 
 void es256_key_free(struct es256_key *k) {
   if (NULL != k) {
+    EVP_MD_CTX_free(k->sign_ctx);
     EVP_PKEY_free(k->pkey);
     free(k);
   }
@@ -202,7 +208,7 @@ int es256_sign(unsigned char out[ES256_SIG_LEN], const struct es256_key *k, cons
   size_t dlen = sizeof der;
   EVP_MD_CTX *ctx = EVP_MD_CTX_new();
   int rc = -1;
-  if (NULL != ctx && 1 == EVP_DigestSignInit_ex(ctx, NULL, "SHA256", NULL, NULL, k->pkey, NULL) &&
+  if (NULL != ctx && 1 == EVP_MD_CTX_copy_ex(ctx, k->sign_ctx) &&
       1 == EVP_DigestSign(ctx, der, &dlen, msg, len)) {
     rc = es256_sig_from_der(out, der, dlen);
   }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "ujikom/es256.h"
 
@@ -238,12 +239,62 @@ static void test_kid_of_url(void **state) {
   assert_int_equal(es256_kid_of_url(kid, "https://x.org/api/keys/"), -1);
 }
 
+/* es256_sign signs with a copy of the key's prepared context: each signature still draws a
+ * nonce of its own (a nonce used twice would give the private key away), and threads signing
+ * with one key at once all give signatures that verify. */
+#define ES_SIGNERS    4
+#define ES_SIGNS_EACH 20
+struct es_job {
+  const struct es256_key *k;
+  int bad;
+};
+
+static void *es_sign_many(void *arg) {
+  struct es_job *j = arg;
+  unsigned char sig[ES256_SIG_LEN];
+  for (int i = 0; i < ES_SIGNS_EACH; i++) {
+    if (0 != es256_sign(sig, j->k, "sertifikat", 10) ||
+        !es256_verify(es256_key_public(j->k)->pub, "sertifikat", 10, sig)) {
+      j->bad++;
+    }
+  }
+  return NULL;
+}
+
+static void test_every_signature_its_own_nonce(void **state) {
+  (void)state;
+  struct es256_key *k = NULL;
+  unsigned char a[ES256_SIG_LEN], b[ES256_SIG_LEN];
+  assert_int_equal(es256_key_generate(&k), 0);
+  assert_int_equal(es256_sign(a, k, "sertifikat", 10), 0);
+  assert_int_equal(es256_sign(b, k, "sertifikat", 10), 0);
+  /* r (the first half) comes from the nonce alone */
+  assert_memory_not_equal(a, b, ES256_SIG_LEN / 2);
+  assert_true(es256_verify(es256_key_public(k)->pub, "sertifikat", 10, a));
+  assert_true(es256_verify(es256_key_public(k)->pub, "sertifikat", 10, b));
+  pthread_t t[ES_SIGNERS];
+  struct es_job jobs[ES_SIGNERS];
+  for (int i = 0; i < ES_SIGNERS; i++) {
+    jobs[i] = (struct es_job){.k = k};
+    assert_int_equal(0, pthread_create(&t[i], NULL, es_sign_many, &jobs[i]));
+  }
+  for (int i = 0; i < ES_SIGNERS; i++) {
+    assert_int_equal(0, pthread_join(t[i], NULL));
+    assert_int_equal(0, jobs[i].bad);
+  }
+  es256_key_free(k);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_rfc7515_a3),           cmocka_unit_test(test_der_conversion_edges),
-      cmocka_unit_test(test_keys_sign_verify_pem), cmocka_unit_test(test_not_a_point),
-      cmocka_unit_test(test_jwk_and_jwks),         cmocka_unit_test(test_jwt),
+      cmocka_unit_test(test_rfc7515_a3),
+      cmocka_unit_test(test_der_conversion_edges),
+      cmocka_unit_test(test_keys_sign_verify_pem),
+      cmocka_unit_test(test_not_a_point),
+      cmocka_unit_test(test_jwk_and_jwks),
+      cmocka_unit_test(test_jwt),
       cmocka_unit_test(test_kid_of_url),
+      cmocka_unit_test(test_every_signature_its_own_nonce),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

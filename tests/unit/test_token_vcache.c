@@ -153,12 +153,67 @@ static void test_prepared_signer_signs_identically(void **state) {
   token_signer_free(NULL);
 }
 
+/* The prepared signer's context is copied by every signature: threads signing with one
+ * signer at once each get the signature the key alone gives (Ed25519 is deterministic). */
+#define SIGNERS    4
+#define SIGNS_EACH 25
+struct signer_job {
+  const struct token_key *key;
+  const unsigned char (*want)[TOKEN_SIG_LEN];
+  int wrong;
+};
+
+static void *sign_many(void *arg) {
+  struct signer_job *j = arg;
+  char msg[32];
+  unsigned char got[TOKEN_SIG_LEN];
+  for (int i = 0; i < SIGNS_EACH; i++) {
+    snprintf(msg, sizeof msg, "piagam %d", i);
+    if (0 != token_ed25519_sign(got, j->key, msg, strlen(msg)) ||
+        0 != memcmp(got, j->want[i], TOKEN_SIG_LEN)) {
+      j->wrong++;
+    }
+  }
+  return NULL;
+}
+
+static void test_threads_sign_with_one_prepared_signer(void **state) {
+  (void)state;
+  struct token_key k, prepared;
+  struct token_signer *signer = NULL;
+  unsigned char want[SIGNS_EACH][TOKEN_SIG_LEN];
+  char msg[32];
+  assert_int_equal(0, token_key_generate(&k));
+  for (int i = 0; i < SIGNS_EACH; i++) {
+    snprintf(msg, sizeof msg, "piagam %d", i);
+    sign(want[i], &k, msg);
+  }
+  prepared = k;
+  assert_int_equal(0, token_signer_new(&signer, &k));
+  prepared.signer = signer;
+  pthread_t t[SIGNERS];
+  struct signer_job jobs[SIGNERS];
+  for (int i = 0; i < SIGNERS; i++) {
+    jobs[i] =
+        (struct signer_job){.key = &prepared, .want = (const unsigned char(*)[TOKEN_SIG_LEN])want};
+    assert_int_equal(0, pthread_create(&t[i], NULL, sign_many, &jobs[i]));
+  }
+  for (int i = 0; i < SIGNERS; i++) {
+    assert_int_equal(0, pthread_join(t[i], NULL));
+    assert_int_equal(0, jobs[i].wrong);
+  }
+  token_key_wipe(&prepared);
+  token_key_wipe(&k);
+  token_signer_free(signer);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hits_only_for_the_same_key_message_and_signature),
       cmocka_unit_test(test_a_full_table_still_answers_right),
       cmocka_unit_test(test_threads_share_the_cache),
       cmocka_unit_test(test_prepared_signer_signs_identically),
+      cmocka_unit_test(test_threads_sign_with_one_prepared_signer),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
