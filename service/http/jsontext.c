@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "http/growbuf.h"
+#include "ujikom/json_compact.h"
 #include "ujikom/utf8.h"
 
 bool jt_reserve(struct jtext *b, size_t n) {
@@ -34,66 +35,23 @@ void jt_raw(struct jtext *b, const char *p, size_t n) {
   b->s[b->len] = '\0';
 }
 
-/* Whether one of the 8 bytes of x may need more than a copy into a JSON string: a byte
- * below 0x20, a quote, a backslash, or one of 0x80 and above (to check as UTF-8). Exact for
- * "none does" (a true answer may be wrong: the byte loop then decides). */
-static bool word_special(uint64_t x) {
-  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-  uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
-  return 0 != (((x - ones * 0x20) | (quote - ones) | (backslash - ones) | x) & high);
-}
-
 void jt_str(struct jtext *b, const char *s) {
-  static const char hex[] = "0123456789ABCDEF";
-  const char *run = s, *end = s + strlen(s);
-  bool checked = false; /* UTF-8 is checked from the first byte above ASCII, if any */
-  JT_LIT(b, "\"");
-  for (const char *p = s; p < end; p++) {
-    while (end - p >= 8) { /* eight bytes at a time while they are copied as they are */
-      uint64_t word;
-      memcpy(&word, p, 8);
-      if (word_special(word)) {
-        break;
-      }
-      p += 8;
-    }
-    if (p == end) {
-      break;
-    }
-    unsigned char c = (unsigned char)*p;
-    if (c >= 0x80 && !checked) {
-      if (!utf8_well_formed(p, strlen(p))) {
-        b->failed = true;
-        return;
-      }
-      checked = true;
-    }
-    if (c >= 0x20 && '"' != c && '\\' != c) {
-      continue;
-    }
-    jt_raw(b, run, (size_t)(p - run));
-    run = p + 1;
-    char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-    switch (c) {
-    case '"':
-    case '\\':
-      esc[1] = (char)c;
-      jt_raw(b, esc, 2);
-      break;
-    case '\b':
-    case '\f':
-    case '\n':
-    case '\r':
-    case '\t':
-      esc[1] = '\b' == c ? 'b' : '\f' == c ? 'f' : '\n' == c ? 'n' : '\r' == c ? 'r' : 't';
-      jt_raw(b, esc, 2);
-      break;
-    default:
-      jt_raw(b, esc, 6);
-    }
+  size_t n = strlen(s);
+  if (n > JSON_ESCAPE_MAX_IN || !jt_reserve(b, JSON_ESCAPED_MAX(n) + 2)) {
+    b->failed = true;
+    return;
   }
-  jt_raw(b, run, (size_t)(end - run));
-  JT_LIT(b, "\"");
+  char *o = b->s + b->len;
+  *o++ = '"';
+  size_t k = json_escape(o, s, n);
+  if ((size_t)-1 == k) {
+    b->s[b->len] = '\0';
+    b->failed = true;
+    return;
+  }
+  o[k] = '"';
+  b->len += k + 2;
+  b->s[b->len] = '\0';
 }
 
 void jt_int(struct jtext *b, int64_t v) {
