@@ -20,6 +20,7 @@
 #include "common/catalog.h"
 #include "common/keyfile.h"
 #include "ujikom/b64.h"
+#include "ujikom/json_compact.h"
 
 #define SEAL_PREFIX  "v1."
 #define SEAL_NONCE   12
@@ -222,8 +223,8 @@ enum application_rc application_submit(int64_t *out_id, struct svc *svc, int64_t
   }
   c.a.user_id = user_id;
   memcpy(c.a.exam_id, exam_id, strlen(exam_id) + 1);
-  c.a.personal = json_dumps(personal, JSON_COMPACT);
-  c.a.self_assessment = json_dumps(self, JSON_COMPACT);
+  c.a.personal = json_compact(personal, false);
+  c.a.self_assessment = json_compact(self, false);
   c.a.nik_sealed = sealed;
   c.a.submitted_ms = now_ms;
   if (NULL == c.a.personal || NULL == c.a.self_assessment) {

@@ -13,16 +13,17 @@
 
 #include <openssl/rand.h>
 
+#include "common/application.h"
+#include "common/audit_text.h"
 #include "common/catalog.h"
 #include "common/form_index.h"
 #include "common/issue.h"
-#include "common/audit_text.h"
 #include "common/log.h"
-#include "common/application.h"
 #include "common/planned_time.h"
 #include "common/recert.h"
 #include "common/schedule.h"
 #include "ujikom/exam_form.h"
+#include "ujikom/json_compact.h"
 #include "ujikom/score.h"
 
 #define DAY_MS (86400LL * 1000LL)
@@ -288,7 +289,7 @@ static int finish_txn(struct store_tx *tx, void *arg) {
     goto cleanup;
   }
   json_object_set_new(rj, "finished", json_string(attempt_status_name(status)));
-  result_text = json_dumps(rj, JSON_COMPACT);
+  result_text = json_compact(rj, false);
   json_decref(rj);
   if (NULL == result_text) {
     goto cleanup;
@@ -631,7 +632,7 @@ static enum attempts_rc start_new(struct attempts_started *out, struct svc *svc,
   enum attempts_rc arc = ATTEMPTS_INTERNAL;
   if (1 != RAND_bytes((unsigned char *)&seed, sizeof(seed)) ||
       0 != exam_form_assemble(&form, exam, seed) || NULL == (fj = exam_form_to_json(form)) ||
-      NULL == (form_text = json_dumps(fj, JSON_COMPACT))) {
+      NULL == (form_text = json_compact(fj, false))) {
     goto cleanup;
   }
   struct start_ctx sc = {.user_id = user_id,
@@ -819,7 +820,7 @@ enum attempts_rc attempts_answer_text(char **out, enum numeric_rc *out_number,
     json_decref(number);
     return ATTEMPTS_BAD_ANSWER;
   }
-  char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+  char *text = json_compact(value, false);
   json_decref(number);
   if (NULL == text) {
     return ATTEMPTS_INTERNAL;

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/json_compact.h"
+
 char *audit_text(json_t *j) {
-  char *s = NULL == j ? NULL : json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+  char *s = NULL == j ? NULL : json_compact(j, true);
   json_decref(j);
   return s;
 }

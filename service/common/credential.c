@@ -17,6 +17,7 @@
 #include "common/keystore.h"
 #include "common/log.h"
 #include "ujikom/clock.h"
+#include "ujikom/json_compact.h"
 #include "ujikom/ob3.h"
 
 int credential_holder_read(struct credential_holder *out, struct store_rd *rd, int64_t user_id) {
@@ -46,7 +47,7 @@ static json_t *make_jsonld(char **text, const struct cert_claims *cl,
   *text = NULL;
   if (NULL != vc && 0 == ob3_verification_method(vm, sizeof vm, cl->issuer_url, key->pub.kid) &&
       0 == ob3_proof_add(vc, vm, created, key, err, sizeof err)) {
-    *text = json_dumps(vc, JSON_COMPACT);
+    *text = json_compact(vc, false);
   }
   if (NULL == *text) {
     json_decref(vc);

@@ -20,6 +20,7 @@
 #include "common/reviews.h"
 #include "ujikom/exam.h"
 #include "ujikom/exam_form.h"
+#include "ujikom/json_compact.h"
 
 /* A store code that is not an outcome of the operation at hand. */
 static enum evidence_rc from_store(int rc, const char *what) {
@@ -583,7 +584,7 @@ static char *answer_text(const struct store_attachment *att, size_t n) {
                                          att[i].name, "type", att[i].mime, "size",
                                          (json_int_t)att[i].size));
   }
-  char *text = NULL == arr ? NULL : json_dumps(arr, JSON_COMPACT);
+  char *text = NULL == arr ? NULL : json_compact(arr, false);
   json_decref(arr);
   return text;
 }

@@ -24,6 +24,7 @@
 #include "store/store_cert_jwt.h"
 #include "store/store_credential.h"
 #include "ujikom/clock.h"
+#include "ujikom/json_compact.h"
 #include "ujikom/person_name.h"
 #include "ujikom/status_list.h"
 #include "ujikom/utf8.h"
@@ -73,7 +74,7 @@ static char *units_json(const struct cert_claims *c) {
       return NULL;
     }
   }
-  char *text = NULL == arr ? NULL : json_dumps(arr, JSON_COMPACT);
+  char *text = NULL == arr ? NULL : json_compact(arr, false);
   json_decref(arr);
   return text;
 }

@@ -8,6 +8,7 @@
 #include "ujikom/cert.h"
 #include "ujikom/did.h"
 #include "ujikom/es256.h"
+#include "ujikom/json_compact.h"
 #include "ujikom/timefmt.h"
 
 #include <jansson.h>
@@ -809,7 +810,7 @@ char *keystore_jwk(const struct keystore *ks, const char *kid) {
   } else if ((i = es_index_of(ks, kid)) < ks->nes) {
     jwk = es256_jwk(&ks->es_pubs[i]);
   }
-  text = NULL == jwk ? NULL : json_dumps(jwk, JSON_COMPACT);
+  text = NULL == jwk ? NULL : json_compact(jwk, false);
   json_decref(jwk);
   return text;
 }
@@ -836,7 +837,7 @@ char *keystore_jwks(const struct keystore *ks) {
     ok = 0 == json_array_append_new(keys, es256_jwk(&ks->es_pubs[i]));
   }
   if (ok) {
-    text = json_dumps(doc, JSON_COMPACT);
+    text = json_compact(doc, false);
   }
   json_decref(doc);
   free(ed);

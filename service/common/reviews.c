@@ -18,10 +18,11 @@
 #include "common/api_time.h"
 #include "common/attempts.h"
 #include "common/audit_text.h"
-#include "common/evidence.h"
 #include "common/catalog.h"
 #include "common/cert_status.h"
+#include "common/evidence.h"
 #include "common/keystore.h"
+#include "ujikom/json_compact.h"
 #include "ujikom/review.h"
 #include "ujikom/utf8.h"
 
@@ -1446,7 +1447,7 @@ enum reviews_rc reviews_save_item_marks(struct reviews_item_marks *out, struct s
     res = refused(st);
     goto cleanup;
   }
-  text = json_dumps(out->marks, JSON_COMPACT | JSON_SORT_KEYS);
+  text = json_compact(out->marks, true);
   if (NULL == text) {
     res = REVIEWS_INTERNAL;
     goto cleanup;

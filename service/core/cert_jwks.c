@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/cert_internal.h"
+#include "ujikom/json_compact.h"
 #include "ujikom/token.h"
 
 char *token_jwks_build(const struct token_pubkey *keys, size_t nkeys) {
@@ -39,7 +40,7 @@ char *token_jwks_build(const struct token_pubkey *keys, size_t nkeys) {
   }
   json_t *doc = json_pack("{s:O}", "keys", arr);
   if (NULL != doc) {
-    text = json_dumps(doc, JSON_COMPACT);
+    text = json_compact(doc, false);
     json_decref(doc);
   }
 cleanup:

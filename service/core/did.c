@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/json_compact.h"
 #include "ujikom/multibase.h"
 #include "ujikom/ob3.h"
 #include "ujikom/timefmt.h"
@@ -55,7 +56,7 @@ char *did_document(const char *did, const struct token_pubkey *ed, size_t ned,
     doc = json_pack("{s:[s, s], s:s, s:O, s:O}", "@context", "https://www.w3.org/ns/did/v1",
                     "https://w3id.org/security/multikey/v1", "id", did, "verificationMethod",
                     methods, "assertionMethod", ids);
-    text = NULL == doc ? NULL : json_dumps(doc, JSON_COMPACT);
+    text = NULL == doc ? NULL : json_compact(doc, false);
   }
   json_decref(doc);
   json_decref(methods);

@@ -6,6 +6,7 @@
 #include "ujikom/es256.h"
 
 #include "core/cert_internal.h"
+#include "ujikom/json_compact.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -298,7 +299,7 @@ int es256_jwks_parse(struct es256_pubkey **out, size_t *out_n, const char *json,
 /* --- the compact JWT --- */
 
 static char *b64_json(const json_t *j) {
-  char *text = json_dumps(j, JSON_COMPACT);
+  char *text = json_compact(j, false);
   char *b = NULL == text ? NULL : token_b64url_encode(text, strlen(text));
   free(text);
   return b;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/json_compact.h"
+
 static uint64_t rng_next(uint64_t *state) {
   uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -395,7 +397,7 @@ json_t *exam_form_candidate_json(const struct exam_form *form) {
 /* The candidate view of one exam version, cut into pieces of JSON text that never change:
  * a form's view is those pieces concatenated in the form's order (items drawn, options
  * shuffled), byte for byte what json_dumps(exam_form_candidate_json(form), JSON_COMPACT)
- * gives. Every piece is made by jansson itself, so escaping is jansson's. */
+ * gives. Every piece is written by json_compact, which writes json_dumps's text. */
 struct view_text {
   char *s;
   size_t len;
@@ -465,7 +467,7 @@ static int view_dump(struct view_text *out, json_t *j, bool cut_last, bool comma
   if (j == NULL) {
     return -1;
   }
-  char *s = json_dumps(j, JSON_COMPACT);
+  char *s = json_compact(j, false);
   json_decref(j);
   if (s == NULL) {
     return -1;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/cert_internal.h"
+#include "ujikom/json_compact.h"
 #include "ujikom/timefmt.h"
 
 #define JWS_TYP    "vc+jwt"
@@ -146,7 +147,7 @@ static json_t *build_payload(const struct cert_claims *c) {
 }
 
 static char *b64_json(const json_t *j) {
-  char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+  char *text = json_compact(j, true);
   if (NULL == text) {
     return NULL;
   }

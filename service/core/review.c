@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/json_compact.h"
 #include "ujikom/score.h"
 
 static enum review_status fail(enum review_status st, char *err, size_t errlen, const char *fmt,
@@ -308,7 +309,7 @@ static char *result_text(const struct score_result *res, const struct exam_form 
   }
   json_object_set_new(j, "overall", json_string(verdict_name(overall)));
   json_object_set_new(j, "feedback", NULL == feedback ? json_null() : json_string(feedback));
-  s = json_dumps(j, JSON_COMPACT);
+  s = json_compact(j, false);
   json_decref(j);
   return s;
 }
@@ -384,8 +385,8 @@ enum review_status review_decide(struct review_outcome *out, const struct exam_f
   }
   st = REVIEW_NOMEM;
   out->overall = overall;
-  out->items = json_dumps(stored, JSON_COMPACT | JSON_SORT_KEYS);
-  out->units = json_dumps(units, JSON_COMPACT | JSON_SORT_KEYS);
+  out->items = json_compact(stored, true);
+  out->units = json_compact(units, true);
   out->result = result_text(res, form, final, overall, feedback);
   out->feedback = NULL == feedback ? NULL : strdup(feedback);
   if (NULL == out->items || NULL == out->units || NULL == out->result ||

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ujikom/json_compact.h"
 #include "ujikom/status_list.h"
 #include "ujikom/timefmt.h"
 
@@ -24,7 +25,7 @@ const char *status_purpose_name(enum status_purpose p) {
 
 /* base64url of the compact, key-sorted JSON text of j (malloc'd), or NULL. */
 static char *segment_of(const json_t *j) {
-  char *text = NULL == j ? NULL : json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+  char *text = NULL == j ? NULL : json_compact(j, true);
   char *seg = NULL == text ? NULL : token_b64url_encode(text, strlen(text));
   free(text);
   return seg;

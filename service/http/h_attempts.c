@@ -10,14 +10,15 @@
 #include <string.h>
 
 #include "common/attempts.h"
-#include "common/planned_time.h"
 #include "common/form_index.h"
+#include "common/planned_time.h"
 #include "common/prefs.h"
 #include "http/handlers.h"
 #include "http/jsontext.h"
 #include "store/store.h"
 #include "ujikom/clock.h"
 #include "ujikom/exam_form.h"
+#include "ujikom/json_compact.h"
 #include "ujikom/timefmt.h"
 
 /* The attempt id in the path, or 0 (no attempt has it: answered as not found). */
@@ -206,7 +207,7 @@ static int reply_attempt_form(struct req *r, const struct attempts_sheet *s,
   char *ftext = NULL;
   if (SIZE_MAX == flen) {
     json_t *fj = exam_form_candidate_json(form);
-    ftext = NULL == fj ? NULL : json_dumps(fj, JSON_COMPACT);
+    ftext = NULL == fj ? NULL : json_compact(fj, false);
     json_decref(fj);
     if (NULL == ftext) {
       return reply_error(r, ERR_INTERNAL, NULL);
@@ -505,7 +506,7 @@ int h_attempts_result(struct req *r) {
   json_t *res = NULL != a.result ? json_loads(a.result, 0, &e) : NULL;
   json_t *units = json_object_get(res, "units");
   bool has_units = json_is_array(units);
-  char *units_text = has_units ? json_dumps(units, JSON_COMPACT) : NULL;
+  char *units_text = has_units ? json_compact(units, false) : NULL;
   json_decref(res);
   JT_LIT(&b, ",\"released\":true,\"units\":");
   if (NULL != units_text) {

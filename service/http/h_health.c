@@ -11,6 +11,7 @@
 #include "http/handlers.h"
 #include "http/server.h"
 #include "store/store.h"
+#include "ujikom/json_compact.h"
 
 static size_t exams_loaded(struct svc *svc) {
   const struct exam **exams = NULL;
@@ -47,7 +48,7 @@ static struct prebuilt *build_healthz(struct req *r) {
   int src;
   size_t exams;
   json_t *body = health_body(r, &src, &exams);
-  char *text = NULL == body ? NULL : json_dumps(body, JSON_COMPACT);
+  char *text = NULL == body ? NULL : json_compact(body, false);
   json_decref(body);
   if (NULL == text) {
     return NULL;

@@ -16,14 +16,15 @@
 
 #include "common/verify.h"
 #include "http/handlers.h"
-#include "http/jsontext.h"
 #include "http/html.h"
 #include "http/i18n.h"
+#include "http/jsontext.h"
 #include "http/layout.h"
 #include "http/pager.h"
 #include "http/ratelimit.h"
 #include "http/verify_json.h"
 #include "store/store.h"
+#include "ujikom/json_compact.h"
 
 /* The catalogue texts of this page, looked up once: the catalogues are compiled into the
  * binary and loaded once for the life of the process (http/i18n.c), so these pointers never
@@ -546,7 +547,7 @@ int h_verify_api(struct req *r) {
   }
   if (json_is_object(cred)) {
     /* The JSON-LD form: verified from its text; the verifier parses it again. */
-    char *text = json_dumps(cred, JSON_COMPACT);
+    char *text = json_compact(cred, false);
     int ret = NULL == text ? reply_error(r, ERR_INTERNAL, NULL)
                            : answer(r, VERIFY_FORM_CREDENTIAL, text, NULL, true);
     free(text);

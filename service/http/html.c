@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "http/growbuf.h"
+#include "ujikom/json_compact.h"
 #include "ujikom/utf8.h"
 
 /* A page larger than this is a bug (or an attack through stored data); fail instead. */
@@ -373,7 +374,7 @@ void html_text_sub(struct html *h, const char *tmpl, ...) {
 }
 
 void html_json_script_(struct html *h, const char *id, const json_t *value) {
-  char *json = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+  char *json = json_compact(value, false);
   if (NULL == json) {
     if (NULL != h) {
       h->failed = true;

@@ -13,12 +13,13 @@
 #include "http/parse.h"
 #include "http/requtil.h"
 #include "store/store.h"
+#include "ujikom/json_compact.h"
 
 int reply_json(struct req *r, unsigned status, json_t *body) {
   if (NULL == body) {
     body = json_object();
   }
-  char *text = json_dumps(body, JSON_COMPACT);
+  char *text = json_compact(body, false);
   json_decref(body);
   if (NULL == text) {
     return reply_bytes(r, 500, "application/json",

@@ -34,7 +34,6 @@
 #include <openssl/rand.h>
 
 #include "common/log.h"
-#include "ujikom/clock.h"
 #include "http/brotli.h"
 #include "http/gzip.h"
 #include "http/headwatch.h"
@@ -42,6 +41,8 @@
 #include "http/parse.h"
 #include "http/secheaders.h"
 #include "http/workpool.h"
+#include "ujikom/clock.h"
+#include "ujikom/json_compact.h"
 
 struct server {
   struct MHD_Daemon *daemon;
@@ -836,7 +837,7 @@ static enum MHD_Result add_head_size(void *cls, enum MHD_ValueKind kind, const c
 static size_t send_raw_error(int fd, enum err code) {
   unsigned status = err_status(code);
   json_t *j = json_pack("{s:s, s:s}", "error", err_name(code), "message", err_message(code));
-  char *body = NULL == j ? NULL : json_dumps(j, JSON_COMPACT);
+  char *body = NULL == j ? NULL : json_compact(j, false);
   json_decref(j);
   size_t blen = NULL == body ? 0 : strlen(body);
   char out[2048];
