@@ -23,6 +23,11 @@
  * first two and on a real that is not finite, which jansson cannot hold). */
 char *json_compact(const json_t *v, bool sort_keys);
 
+/* The decimal text of v (as printf's %lld writes it, at most 20 bytes) at the end of the 21
+ * bytes at out: returns where it starts. No NUL is written. */
+#define JSON_INT_TEXT_SIZE 21
+char *json_int_text(char out[JSON_INT_TEXT_SIZE], long long v);
+
 /* Room json_escape may need for n bytes (every byte a \u00XX escape); n at most
  * JSON_ESCAPE_MAX_IN. */
 #define JSON_ESCAPED_MAX(n) (6 * (n))

@@ -96,10 +96,10 @@ static int put_string(struct growbuf *b, const char *s, size_t n) {
   return 0;
 }
 
-static int put_integer(struct growbuf *b, json_int_t v) {
-  char text[24], *p = text + sizeof text;
+char *json_int_text(char out[JSON_INT_TEXT_SIZE], long long v) {
+  char *p = out + JSON_INT_TEXT_SIZE;
   /* as an unsigned magnitude, so that the most negative value has one too */
-  uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  unsigned long long m = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
   do {
     *--p = (char)('0' + (m % 10));
     m /= 10;
@@ -107,6 +107,12 @@ static int put_integer(struct growbuf *b, json_int_t v) {
   if (v < 0) {
     *--p = '-';
   }
+  return p;
+}
+
+static int put_integer(struct growbuf *b, json_int_t v) {
+  char text[JSON_INT_TEXT_SIZE];
+  const char *p = json_int_text(text, v);
   return growbuf_add(b, p, (size_t)(text + sizeof text - p));
 }
 

@@ -5,7 +5,6 @@
 #include "http/jsontext.h"
 
 #include <ctype.h>
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,9 +54,9 @@ void jt_str(struct jtext *b, const char *s) {
 }
 
 void jt_int(struct jtext *b, int64_t v) {
-  char buf[24];
-  int n = snprintf(buf, sizeof buf, "%" PRId64, v);
-  jt_raw(b, buf, (size_t)n);
+  char buf[JSON_INT_TEXT_SIZE];
+  const char *p = json_int_text(buf, v);
+  jt_raw(b, p, (size_t)(buf + sizeof buf - p));
 }
 
 /* ---- the keyed writer */

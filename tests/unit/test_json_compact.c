@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -125,12 +126,26 @@ static void test_escape_into_a_buffer(void **state) {
   assert_int_equal((size_t)-1, json_escape(out, "\xed\xa0\x80", 3)); /* a surrogate */
 }
 
+static void test_integer_text_as_printf_writes_it(void **state) {
+  (void)state;
+  const long long values[] = {0,         1,         -1,           9, 10, -10, 1234567890123LL,
+                              INT64_MAX, INT64_MIN, INT64_MIN + 1};
+  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+    char want[32], text[JSON_INT_TEXT_SIZE];
+    int n = snprintf(want, sizeof want, "%lld", values[i]);
+    const char *p = json_int_text(text, values[i]);
+    assert_int_equal(n, text + sizeof text - p);
+    assert_memory_equal(p, want, (size_t)n);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_values_as_jansson_writes_them),
       cmocka_unit_test(test_strings_escaped_as_jansson_does),
       cmocka_unit_test(test_fails_where_text_would_be_wrong),
       cmocka_unit_test(test_escape_into_a_buffer),
+      cmocka_unit_test(test_integer_text_as_printf_writes_it),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
