@@ -6,7 +6,7 @@
  * issuance. Strings are copied eight bytes at a time where nothing needs escaping.
  * tests/fuzz/fuzz_json_compact.c holds the output to json_dumps's on any parsed document.
  *
- * json_escape is also what the HTTP layer's JSON writer escapes strings with.
+ * json_quote is also how the HTTP layer's JSON writer writes strings.
  */
 #ifndef UJIKOM_JSON_COMPACT_H
 #define UJIKOM_JSON_COMPACT_H
@@ -28,14 +28,14 @@ char *json_compact(const json_t *v, bool sort_keys);
 #define JSON_INT_TEXT_SIZE 21
 char *json_int_text(char out[JSON_INT_TEXT_SIZE], long long v);
 
-/* Room json_escape may need for n bytes (every byte a \u00XX escape); n at most
- * JSON_ESCAPE_MAX_IN. */
-#define JSON_ESCAPED_MAX(n) (6 * (n))
-#define JSON_ESCAPE_MAX_IN  (((size_t)-1 - 2) / 6)
+/* Room json_quote may need for n bytes: the two quotes and every byte a \u00XX escape; n at
+ * most JSON_QUOTE_MAX_IN. */
+#define JSON_QUOTED_MAX(n) (6 * (n) + 2)
+#define JSON_QUOTE_MAX_IN  (((size_t)-1 - 2) / 6)
 
-/* Writes the n bytes at s as the inside of a JSON string (no quotes), escaped as json_dumps
- * escapes them, to out, which has room for JSON_ESCAPED_MAX(n) bytes: returns the count
- * written, or (size_t)-1 when s is not well-formed UTF-8 (out then holds a part). */
-size_t json_escape(char *out, const char *s, size_t n);
+/* Writes the n bytes at s as a JSON string, quoted and escaped as json_dumps writes it, to
+ * out, which has room for JSON_QUOTED_MAX(n) bytes: returns the count written, or
+ * (size_t)-1 when s is not well-formed UTF-8 (out then holds a part). */
+size_t json_quote(char *out, const char *s, size_t n);
 
 #endif

@@ -3,7 +3,6 @@
  */
 #include "ujikom/json_compact.h"
 
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +42,9 @@ static size_t escape_byte(char *out, unsigned char c) {
   return 6;
 }
 
-size_t json_escape(char *out, const char *s, size_t n) {
+size_t json_quote(char *out, const char *s, size_t n) {
   char *o = out;
+  *o++ = '"';
   bool checked = false; /* UTF-8 is checked from the first byte above ASCII, if any */
   size_t i = 0;
   while (i < n) {
@@ -74,24 +74,22 @@ size_t json_escape(char *out, const char *s, size_t n) {
       o += escape_byte(o, c);
     }
   }
+  *o++ = '"';
   return (size_t)(o - out);
 }
 
 static int put_string(struct growbuf *b, const char *s, size_t n) {
-  if (n > JSON_ESCAPE_MAX_IN || 0 != growbuf_reserve(b, JSON_ESCAPED_MAX(n) + 2)) {
+  if (n > JSON_QUOTE_MAX_IN || 0 != growbuf_reserve(b, JSON_QUOTED_MAX(n))) {
     b->failed = 1;
     return -1;
   }
-  char *o = b->p + b->len;
-  *o++ = '"';
-  size_t k = json_escape(o, s, n);
+  size_t k = json_quote(b->p + b->len, s, n);
   if ((size_t)-1 == k) {
     b->p[b->len] = '\0';
     b->failed = 1;
     return -1;
   }
-  o[k] = '"';
-  b->len += k + 2;
+  b->len += k;
   b->p[b->len] = '\0';
   return 0;
 }

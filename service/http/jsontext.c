@@ -36,20 +36,17 @@ void jt_raw(struct jtext *b, const char *p, size_t n) {
 
 void jt_str(struct jtext *b, const char *s) {
   size_t n = strlen(s);
-  if (n > JSON_ESCAPE_MAX_IN || !jt_reserve(b, JSON_ESCAPED_MAX(n) + 2)) {
+  if (n > JSON_QUOTE_MAX_IN || !jt_reserve(b, JSON_QUOTED_MAX(n))) {
     b->failed = true;
     return;
   }
-  char *o = b->s + b->len;
-  *o++ = '"';
-  size_t k = json_escape(o, s, n);
+  size_t k = json_quote(b->s + b->len, s, n);
   if ((size_t)-1 == k) {
     b->s[b->len] = '\0';
     b->failed = true;
     return;
   }
-  o[k] = '"';
-  b->len += k + 2;
+  b->len += k;
   b->s[b->len] = '\0';
 }
 

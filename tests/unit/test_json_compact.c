@@ -107,23 +107,24 @@ static void test_fails_where_text_would_be_wrong(void **state) {
   json_decref(deep);
 }
 
-static void test_escape_into_a_buffer(void **state) {
+static void test_quote_into_a_buffer(void **state) {
   (void)state;
-  char out[JSON_ESCAPED_MAX(24)];
-  assert_int_equal(0, json_escape(out, "", 0));
-  assert_int_equal(11, json_escape(out, "hello world", 11));
-  assert_memory_equal(out, "hello world", 11);
+  char out[JSON_QUOTED_MAX(24)];
+  assert_int_equal(2, json_quote(out, "", 0));
+  assert_memory_equal(out, "\"\"", 2);
+  assert_int_equal(13, json_quote(out, "hello world", 11));
+  assert_memory_equal(out, "\"hello world\"", 13);
   /* the worst case: every byte a six-byte escape */
   char ctl[24];
   memset(ctl, 0x01, sizeof ctl);
-  assert_int_equal(JSON_ESCAPED_MAX(sizeof ctl), json_escape(out, ctl, sizeof ctl));
-  assert_memory_equal(out, "\\u0001\\u0001", 12);
-  size_t k = json_escape(out, "abcdefgh\"\xc3\xa9\n", 12);
-  assert_int_equal(14, k);
-  assert_memory_equal(out, "abcdefgh\\\"\xc3\xa9\\n", 14);
+  assert_int_equal(JSON_QUOTED_MAX(sizeof ctl), json_quote(out, ctl, sizeof ctl));
+  assert_memory_equal(out, "\"\\u0001\\u0001", 13);
+  size_t k = json_quote(out, "abcdefgh\"\xc3\xa9\n", 12);
+  assert_int_equal(16, k);
+  assert_memory_equal(out, "\"abcdefgh\\\"\xc3\xa9\\n\"", 16);
   /* not UTF-8, past the first eight bytes and at the start */
-  assert_int_equal((size_t)-1, json_escape(out, "abcdefghi\xc3(", 11));
-  assert_int_equal((size_t)-1, json_escape(out, "\xed\xa0\x80", 3)); /* a surrogate */
+  assert_int_equal((size_t)-1, json_quote(out, "abcdefghi\xc3(", 11));
+  assert_int_equal((size_t)-1, json_quote(out, "\xed\xa0\x80", 3)); /* a surrogate */
 }
 
 static void test_integer_text_as_printf_writes_it(void **state) {
@@ -144,7 +145,7 @@ int main(void) {
       cmocka_unit_test(test_values_as_jansson_writes_them),
       cmocka_unit_test(test_strings_escaped_as_jansson_does),
       cmocka_unit_test(test_fails_where_text_would_be_wrong),
-      cmocka_unit_test(test_escape_into_a_buffer),
+      cmocka_unit_test(test_quote_into_a_buffer),
       cmocka_unit_test(test_integer_text_as_printf_writes_it),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
